@@ -5,8 +5,7 @@
 
 Runs the command as ``python -m relnox`` would, its modules imported when the command
 imports them (a finder on ``sys.meta_path`` puts the timers on each module's functions
-as it is loaded, so the imports stay where they are, overlapped with the head start's
-thread as in a real run), and writes the marks (seconds since this script began, with
+as it is loaded, so the imports stay where they are, as in a real run), and writes the marks (seconds since this script began, with
 the thread that made each) to ``OUT.json`` when the process ends, with the wall-clock
 times of that beginning and end: the parent adds the interpreter's start-up before it and
 the teardown after it. The whole-process figures of ``verify_install.py`` are timed
@@ -31,15 +30,13 @@ MARKS: list[tuple[float, str, str]] = []
 
 #: module -> the functions (``name`` or ``Class.name``) timed in it, with their labels
 TIMED: dict[str, list[tuple[str, str]]] = {
-    "relnox.invoke._verify": [("_head_start", "head start set up"), ("_verify", "verify")],
+    "relnox.invoke._verify": [("_verify", "verify")],
     "relnox.project.discovery": [("load_workspace", "workspace")],
     "relnox.verify.plan": [("plan_verify", "plan (hashes, stale-build check, facts)")],
     "relnox.verify.run": [("run_plan", "run"), ("_RoundRun._check", "check")],
-    "relnox.verify.head_start": [("HeadStart._make", "environment + install, ahead")],
     "relnox.tools.envs": [("create_environment", "environment")],
     "relnox.verify.commands": [("Command.run", "install")],
-    "relnox._proc": [("Standby.go", "check process (told to go)"), ("run", "child")],
-    "relnox.tools.scratch": [("Slot.release", "scratch emptied")],
+    "relnox._proc": [("run", "child")],
 }
 
 

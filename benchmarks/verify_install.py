@@ -17,7 +17,7 @@ Then, pair by pair (A then B, the order alternating), ``--runs`` times after a w
 
 ``--stages`` then runs relnox once more with timers around its stages
 (``_verify_stages.py``): the interpreter's start-up, the imports, the workspace, the plan,
-the environment and install made ahead (in their thread), the check process, and the
+the environment and the install, the check process, and the
 teardown, in milliseconds, in the order they happened, with the thread of each.
 
 ``--online`` drops ``--offline``/``--no-index`` on both sides (third-party dependencies

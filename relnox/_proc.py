@@ -15,8 +15,7 @@ stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C 
 while watching takes the group along too.
 
 :func:`spawn` starts a long-running child (a local index server), :func:`coprocess`
-one that answers requests on its stdin (``git cat-file --batch``), :func:`standby` one
-that starts now and waits for a word on its stdin before it does its work and
+one that answers requests on its stdin (``git cat-file --batch``) and
 :func:`fork_server` one that forks the build hooks of a run (:mod:`relnox.builds.hook_server`);
 they are the only other places that start a process.
 """
@@ -54,27 +53,6 @@ STALLED = "Stalled"  # the word the output of a stalled child ends with
 NO_ANSWER = "sent everything and heard no answer"
 #: where :func:`run` can stream a child's lines
 LineSink = Callable[[str], None]
-
-
-#: descriptors every child that may run a package's code (a build hook, a check, a
-#: script: :func:`run_contained`, the watched children, :func:`standby`; not git, which may
-#: leave a daemon behind) keeps open: the locks of the
-#: scratch slots this run holds (:mod:`relnox.tools.scratch`), so that a child left running
-#: when relnox itself was killed (SIGKILL) keeps its slot busy, and the next run takes
-#: another instead of emptying the directory the child still works in
-_kept: set[int] = set()
-_kept_lock = threading.Lock()
-
-
-def keep_in_children(fd: int, kept: bool = True) -> None:
-    """Have every child started from now on keep ``fd`` open (``kept=False``: no more)."""
-    with _kept_lock:
-        (_kept.add if kept else _kept.discard)(fd)
-
-
-def _kept_fds() -> tuple[int, ...]:
-    with _kept_lock:
-        return tuple(sorted(_kept))
 
 
 @dataclass(frozen=True)
@@ -184,7 +162,6 @@ def _plain(
             text=True,
             encoding="utf-8",
             errors="replace",
-            pass_fds=_kept_fds() if session else (),  # git's daemons would keep a slot busy
             start_new_session=session,
         )
     except OSError as exc:
@@ -253,8 +230,8 @@ def fork_server(
     argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
 ) -> subprocess.Popen[bytes]:
     """Start ``argv``, a server that forks children which may run a package's code: in a
-    session of its own (the children it forks stay in its process group), keeping the
-    descriptors every such child keeps and ``pass_fds``, stdin ``/dev/null``, its own
+    session of its own (the children it forks stay in its process group), keeping
+    ``pass_fds``, stdin ``/dev/null``, its own
     output (stdout and stderr) a pipe the caller reads. Until :func:`reaped`,
     :func:`stop_children` kills its group: the server and every child it forked. Raises
     ``OSError`` when it cannot start."""
@@ -267,7 +244,7 @@ def fork_server(
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
-        pass_fds=(*_kept_fds(), *pass_fds),
+        pass_fds=tuple(pass_fds),
     )
     _running[popen.pid] = True  # until reaped: stop_children stops its group
     return popen
@@ -291,97 +268,6 @@ def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subproce
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
-
-
-class Standby:
-    """A child started ahead, waiting for one line on its stdin (:func:`standby`):
-    :meth:`go` lets it work and waits for its end, :meth:`cancel` stops it unused."""
-
-    def __init__(self, argv: Sequence[str], popen: subprocess.Popen[str] | None, why: str) -> None:
-        self.argv = tuple(argv)
-        self._popen = popen
-        self._why = why  # why it could not start
-        self._lock = threading.Lock()
-        self.used = False
-
-    def go(self, word: str, timeout: float | None = None) -> Result | None:
-        """Send ``word`` (one line) and wait, at most ``timeout`` seconds from now, for the
-        child's end: its :class:`Result` as :func:`run` gives it (the seconds counted from
-        now); ``None`` when it cannot go (it did not start, it ended or was stopped before
-        its go: the caller runs the work as a new child instead)."""
-        with self._lock:
-            popen, self.used = self._popen, True
-        if popen is None or popen.poll() is not None:
-            why = self._why or ("stopped" if popen is None else f"exit {popen.returncode}")
-            logger.debug("%s cannot go (%s)", shlex.join(self.argv[:1]), why)
-            return None
-        logger.debug("(go) %s  (started ahead: told to go now)", shlex.join(self.argv))
-        start = time.perf_counter()
-        try:
-            out, _ = popen.communicate(word + "\n", timeout=timeout)
-        except subprocess.TimeoutExpired:
-            out = _stop(popen)
-            message = f"{out}\ntimed out after {timeout:g}s" if out else ""
-            return Result(self.argv, TIMED_OUT, message or f"timed out after {timeout:g}s")
-        except BaseException:  # Ctrl-C: the child goes too, and all it started
-            _stop(popen)
-            raise
-        _running.pop(popen.pid, None)  # reaped
-        return Result(self.argv, popen.returncode, _text(out), "", _since(start))
-
-    def cancel(self) -> None:
-        """Stop the child if it still waits or works, and reap it (any thread, any time)."""
-        with self._lock:
-            popen, self._popen = self._popen, None
-        if popen is not None:
-            _stop(popen)
-
-
-def _stop(popen: subprocess.Popen[str]) -> str:
-    """Kill a :func:`standby` child's session (the child and whatever it started: a
-    grandchild holding its output open would hold the read), reap it and give what it had
-    written; what a grandchild that left the session keeps open is not waited for."""
-    if popen.returncode is None:  # not reaped: its id is still its group's, never another's
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(popen.pid, signal.SIGKILL)
-    try:
-        out, _ = popen.communicate(timeout=5)
-    except subprocess.TimeoutExpired:  # a grandchild of its own session holds the output
-        popen.kill()
-        popen.wait()
-        if popen.stdout is not None:
-            popen.stdout.close()
-        out = ""
-    _running.pop(popen.pid, None)  # reaped
-    return _text(out)
-
-
-def standby(
-    argv: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None
-) -> Standby:
-    """Start ``argv`` now, with its stdin a pipe it reads one line from before it does its
-    work (its start-up, ahead of the moment it is needed), its output captured; never
-    raises: a child that cannot start says so when it is told to go."""
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s  (started ahead, waits for its go)", shlex.join(argv))
-    try:
-        popen = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            start_new_session=True,  # a stop takes it and all it started
-            pass_fds=_kept_fds(),
-        )
-    except OSError as exc:
-        return Standby(argv, None, str(exc))
-    _running[popen.pid] = True  # until reaped (Standby.go, _stop): stop_children stops it
-    return Standby(argv, popen, "")
 
 
 #: the longest line of a :meth:`Result.tail`
@@ -463,7 +349,6 @@ def _start(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            pass_fds=_kept_fds(),
         )
     except OSError as exc:
         if on_line is not None:

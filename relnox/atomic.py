@@ -18,6 +18,7 @@ import contextlib
 import os
 import signal
 import stat
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -52,7 +53,7 @@ def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) ->
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
         mode = 0o666 & ~umask()
-    fd, tmp = temporary(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".relnox", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -63,25 +64,6 @@ def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) ->
             os.unlink(tmp)
         raise
     return path
-
-
-#: how a temporary file is opened: created here and now, never through a link (mkstemp's)
-_NEW = (
-    os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-)
-
-
-def temporary(path: Path) -> tuple[int, str]:
-    """A new file beside ``path`` only this user may read (``.NAME.RANDOM.relnox``, 0600),
-    open for writing, as :func:`tempfile.mkstemp` makes one (``tempfile`` imports ``random``
-    and ``shutil``, with bz2 and lzma: more than the write costs)."""
-    for _ in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.relnox")
-        try:
-            return os.open(tmp, _NEW, 0o600), tmp
-        except FileExistsError:
-            continue  # a name taken (48 random bits): another
-    raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
 
 
 def snapshot(path: Path) -> bytes | None:

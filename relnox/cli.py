@@ -289,25 +289,29 @@ class RelnoxProgram(Program):
 
     def print_task_help(self, name: str) -> None:
         task = self.collection[name]
-        context = ParserContext(name=name, args=task.get_arguments())
-        positional = " ".join(str(a.name).upper() for a in context.positional_args)
-        _say(f"Usage: relnox {name} {positional + ' ' if positional else ''}[options]")
-        aliases = names(task)[1:]
-        if aliases:
-            _say(f"       (also: {', '.join(aliases)})")
-        _say("")
-        for line in (task.__doc__ or "").strip().splitlines():
-            _say(f"  {line.strip()}" if line.strip() else "")
-        _say("")
-        _say("Options:")
-        for flags, text in context.help_tuples():
-            lines = textwrap.wrap(text or "", WIDTH - 36) or [""]
-            if len(flags) > 30:
-                _say(f"  {flags}")
-                flags = ""
-            _say(f"  {flags:30}  {lines[0]}")
-            for line in lines[1:]:
-                _say(f"{'':34}{line}")
+        _say("\n".join(task_help(task, f"relnox {name}", names(task)[1:])))
+
+
+def task_help(task: Any, usage: str, also: Sequence[str] = ()) -> list[str]:
+    """The help of ``task`` run as ``usage`` (``relnox bump``, ``nox -s version_bump --``):
+    its usage line, its other names (``also``), docstring and a wrapped line per flag."""
+    context = ParserContext(name=task.name, args=task.get_arguments())
+    positional = " ".join(str(a.name).upper() for a in context.positional_args)
+    lines = [f"Usage: {usage} {positional + ' ' if positional else ''}[options]"]
+    if also:
+        lines.append(f"       (also: {', '.join(also)})")
+    lines.append("")
+    for line in (task.__doc__ or "").strip().splitlines():
+        lines.append(f"  {line.strip()}" if line.strip() else "")
+    lines += ["", "Options:"]
+    for flags, text in context.help_tuples():
+        wrapped = textwrap.wrap(text or "", WIDTH - 36) or [""]
+        if len(flags) > 30:
+            lines.append(f"  {flags}")
+            flags = ""
+        lines.append(f"  {flags:30}  {wrapped[0]}")
+        lines += [f"{'':34}{line}" for line in wrapped[1:]]
+    return lines
 
 
 def _usage_document(text: str) -> dict[str, Any]:

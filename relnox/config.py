@@ -33,15 +33,13 @@ CHANGELOG_NAMES = (
 )
 #: names a changelog may go by that other documents also use (``RELEASE.md`` is often how
 #: to release): taken, after :data:`CHANGELOG_NAMES`, only when it has a release heading
-#: (``release-notes.md``: FastAPI's and Typer's docs page; eventlet's ``NEWS``, a name with
-#: no suffix that a GNU project also gives a page of news; ``whatsnew.rst``: lmfit's and
-#: xarray's ``whats-new.rst`` in their Sphinx docs)
+#: (``NEWS`` is also a GNU project's page of news)
 RELEASE_NOTES_NAMES = (
     "RELEASE.md",
     "RELEASES.md",
     "RELEASE_NOTES.md",
     "RELEASE.rst",
-    "RELEASE_NOTES.rst",  # numexpr's; cachecontrol's docs/release_notes.rst (in any case)
+    "RELEASE_NOTES.rst",  # docs/release_notes.rst too (in any case)
     "release-notes.md",
     "release-notes.rst",
     "NEWS",

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 
+from relnox.progress import attach
 from relnox.redact import RedactingFilter
 
 logger = logging.getLogger("relnox")
@@ -40,6 +41,7 @@ def setup_logging(verbose: int = 0) -> None:
     handler._relnox = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(RedactingFilter())
+    attach(handler, verbose)  # build and upload progress: a status line, not a line each
     logger.addHandler(handler)
     quiet = os.environ.get(QUIET_ENV, "") not in ("", "0")
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)

@@ -41,6 +41,7 @@ from relnox.invoke._args import UsageError, message, parse
 NOT_SESSIONS = ("demo",)
 #: the session names that are not the ``_`` spelling of their task's name
 NAMED = {"bump": "version_bump", "publish-test": "publish-test"}
+_TASK = {task.name: task for task in _tasks.TASKS}
 #: nox session name -> the name of its task, one session per task
 SESSIONS: dict[str, str] = {
     NAMED.get(task.name, task.name.replace("-", "_")): task.name
@@ -51,7 +52,7 @@ SESSIONS: dict[str, str] = {
 _SESSION_OF = {
     spelling: session
     for session, name in SESSIONS.items()
-    for spelling in (session, *_tasks.names(_tasks.collection()[name]))
+    for spelling in (session, *_tasks.names(_TASK[name]))
 }
 TAG = "release"
 
@@ -61,24 +62,18 @@ def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
     return parse(task.name, task.get_arguments(), argv)
 
 
-def _help(task: Task[Any], session_name: str) -> str:
-    lines = [f"nox -s {session_name} -- [options]", "", (task.__doc__ or "").strip(), ""]
-    for arg in task.get_arguments():
-        flag = "/".join(("-" if len(n) == 1 else "--") + n for n in arg.names)
-        lines.append(f"  {flag:28} {arg.help or ''}")
-    return "\n".join(lines)
-
-
 def task_for(session_name: str) -> Task[Any]:
     """The invoke task that the session ``session_name`` (any spelling) runs."""
-    task: Task[Any] = _tasks.collection()[SESSIONS[_SESSION_OF[session_name]]]
+    task: Task[Any] = _TASK[SESSIONS[_SESSION_OF[session_name]]]
     return task
 
 
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:
     """Parse ``argv`` for ``task`` and run it; clean failures go to ``error``."""
     if "--help" in argv or "-h" in argv:
-        print(_help(task, name))
+        from relnox.cli import task_help
+
+        print("\n".join(task_help(task, f"nox -s {name} --")))
         return
     logging.getLogger("invoke").setLevel(logging.WARNING)
     try:
@@ -118,7 +113,6 @@ def register(
             f"relnox.nox.register: unknown session(s) {', '.join(unknown)}; "
             f"choose from {', '.join(SESSIONS)}"
         )
-    ns = _tasks.collection()
     chosen = list(dict.fromkeys(_SESSION_OF[n] for n in wanted))
     existing = nox.registry.get()
     clashes = [n for n in chosen if n in existing]
@@ -128,8 +122,7 @@ def register(
             "noxfile; rename yours, pass names=[...] without them, or overwrite=True"
         )
     for session_name in chosen:
-        task = ns[SESSIONS[session_name]]
-        body = _make_session(session_name, task)
+        body = _make_session(session_name, _TASK[SESSIONS[session_name]])
         with warnings.catch_warnings():
             # overwrite=True: nox replaces a session registered again under the same name
             # (its public decorator; it warns that a future nox may refuse)

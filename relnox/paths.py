@@ -39,7 +39,7 @@ def written_path(
                 "changelog path leads there); relnox writes no file outside it: name a file "
                 "of the repository"
             )
-        # a directory on the way may be a link (libs/skinny/mlflow -> ../../mlflow): git
+        # a directory on the way may be a link (libs/skinny/pkg -> ../../pkg): git
         # takes no path beyond a link, so the file is written, and added, where it lives
         if path.absolute().is_relative_to(top.absolute()):
             inside = top / found.relative_to(real_top)

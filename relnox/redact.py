@@ -49,10 +49,6 @@ def register_secret(value: str | None) -> None:
         _SECRETS.add(value)
 
 
-def secrets_known() -> bool:
-    return bool(_SECRETS)
-
-
 def redact(text: str) -> str:
     if _SECRETS:
         shortest = min(len(secret) for secret in _SECRETS)

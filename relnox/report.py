@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from relnox.paths import rel
@@ -83,3 +85,66 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
+
+
+# -- a release of many packages, read as a summary ------------------------------------
+#: a finding or a version move shared by this many packages or more is one line
+MANY = 4
+
+
+@dataclass(frozen=True)
+class Shared:
+    """One finding and the packages it holds for (``()``: it names no package)."""
+
+    text: str
+    packages: tuple[str, ...] = ()
+
+    @property
+    def many(self) -> bool:
+        return len(self.packages) >= MANY
+
+    def lines(self) -> list[str]:
+        """One line for many packages (their count), else one line each."""
+        if self.many:
+            return [f"{self.text.format(package='<package>')} ({len(self.packages)} packages)"]
+        return [self.text.format(package=p) for p in self.packages] or [self.text.format()]
+
+
+def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Shared]:
+    """``findings`` grouped by their text with the package each names taken out, in the
+    order first seen: 75 "changelog acme-x: no CHANGELOG.md" are one :class:`Shared`."""
+    pattern = _names_pattern(names)
+    groups: dict[str, list[str]] = {}
+    for finding in findings:
+        found = pattern.search(finding) if pattern else None
+        if pattern is None or found is None:
+            groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
+            continue
+        escaped = [part.replace("{", "{{").replace("}", "}}") for part in pattern.split(finding)]
+        # the split keeps the names it matched at the odd places: each becomes {package}
+        text = "".join("{package}" if i % 2 else part for i, part in enumerate(escaped))
+        groups.setdefault(text, []).append(found.group(0))
+    return [Shared(text, tuple(dict.fromkeys(p))) for text, p in groups.items()]
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(names), key=len, reverse=True)  # gen-pkg10 before gen-pkg1
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(n) for n in ordered)
+    return re.compile(rf"(?<![\w.-])({alternatives})(?![\w-]|\.\w)")
+
+
+def version_moves(moves: Mapping[str, tuple[str, str]]) -> str:
+    """``72 packages 1.7.0 -> 1.7.1`` for a lockstep group, each other package by name."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for name, move in moves.items():
+        groups.setdefault(move, []).append(name)
+    parts = []
+    for (old, new), members in groups.items():
+        change = f"{old} -> {new}" if old != new else new
+        if len(members) >= MANY:
+            parts.append(f"{len(members)} packages {change}")
+        else:
+            parts += [f"{name} {change}" for name in members]
+    return ", ".join(parts)

@@ -88,9 +88,6 @@ class Runtime:
     confirm: Confirm | None = None
     environ: Mapping[str, str] | None = None
     sleep: Callable[[float], None] = time.sleep
-    #: work a host began before the plan was made, which the run takes if it is what the
-    #: run would do (verify: a fresh environment made while planning); the host owns it
-    head_start: object | None = None
 
 
 OptionsT = TypeVar("OptionsT")
@@ -100,24 +97,6 @@ ResultT = TypeVar("ResultT", bound=Result)
 
 PlanIn = TypeVar("PlanIn", bound=Plan, contravariant=True)
 ResultOut = TypeVar("ResultOut", bound=Result, covariant=True)
-
-
-_Closing = TypeVar("_Closing", bound="HeadStartBase")
-
-
-class HeadStartBase:
-    """A :attr:`Runtime.head_start`: work a host begins before the plan, a context manager
-    whose end is :meth:`close` (wait for what it started and remove what the run did not
-    take), whatever ends the command."""
-
-    def close(self) -> None:
-        raise NotImplementedError
-
-    def __enter__(self: _Closing) -> _Closing:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
 
 class Run(Protocol[PlanIn, ResultOut]):

@@ -38,31 +38,6 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     return value if isinstance(value, (dict, Mapping)) else {}
 
 
-#: each TOML text parsed in this process -> its document: a start reads each member's
-#: pyproject.toml in discovery, the plan and the build inputs, and a bump's edit parses it
-#: again; the same text parses to the same document, and a deep copy of it costs 30 us
-#: against 0.4 ms a parse
-_PARSED: dict[str, dict[str, Any]] = {}
-
-
 def loads(text: str) -> dict[str, Any]:
-    """``tomllib.loads(text)`` (its errors, :data:`UNREADABLE`, as it raises them), the
-    parse of a text parsed before taken from :data:`_PARSED`: the caller's own copy."""
-    parsed = _PARSED.get(text)
-    if parsed is None:
-        parsed = _PARSED[text] = tomllib.loads(text)
-    copy: dict[str, Any] = _copied(parsed)  # the caller's own: the kept one never leaves
-    return copy
-
-
-def _copied(value: Any) -> Any:
-    """A deep copy of a parsed TOML value: its tables and arrays copied, its leaves (text,
-    numbers, booleans, dates and times: all immutable) shared; what :func:`copy.deepcopy`
-    gives for these types, at a third of its cost (no memo: a parsed document has no
-    shared or cyclic parts)."""
-    kind = type(value)  # tomllib makes plain dicts and lists
-    if kind is dict:
-        return {key: _copied(item) for key, item in value.items()}
-    if kind is list:
-        return [_copied(item) for item in value]
-    return value
+    """``tomllib.loads(text)``, raising :data:`UNREADABLE` as it does."""
+    return tomllib.loads(text)

@@ -16,7 +16,7 @@ zero): ``1.3.0.dev2`` -> ``1.3.0`` for ``patch`` or ``minor``, ``0.60b0.dev0`` -
 ``pre``
     The counter grows on the same label (``1.2.4a0`` -> ``1.2.4a1``); a new label
     restarts at 0 (``1.2.4a1`` -> ``1.2.4b0``); a final release moves to the next
-    patch (``2.0.0`` -> ``2.0.1a0``, seed 003's ``2.0.1-alpha.0``). A label that
+    patch (``2.0.0`` -> ``2.0.1a0``, ``2.0.1-alpha.0`` in semver). A label that
     would sort lower (``beta`` -> ``alpha``) is refused.
 ``release``
     Drops the pre-release and dev parts: ``1.2.4rc2`` -> ``1.2.4``.
@@ -211,7 +211,7 @@ def _label(pre: str | None) -> str | None:
 
 def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
     """The next :class:`Version` after ``v`` for ``part`` (see the module docstring); a new
-    pre-release label starts at ``first`` (1 where the history's do: falcon's 4.3.0a1)."""
+    pre-release label starts at ``first`` (1 where the history's do: 4.3.0a1)."""
     if part not in PARTS:
         raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     label = _label(pre)
@@ -224,7 +224,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        # 2.4.0+dev (mypy's, trio's spelling of work toward or after 2.4.0) is between
+        # 2.4.0+dev (work toward or after 2.4.0) is between
         # releases as 2.4.0.dev0 is; another local label (0.1+private, 2.0+cu118) is not
         dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
         between = v.dev is not None or (dev_label and v.pre is None)
@@ -270,7 +270,7 @@ def check_increase(old: Version, new: Version, what: str) -> None:
     """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
     (``2.4.0+dev``: the public 2.4.0 with changes of its own), its public version
     without a local label is the release it leads to, and may be given. A development
-    sentinel above every release by its epoch (dagster's ``1!0+dev``) is replaced by any
+    sentinel above every release by its epoch (``1!0+dev``) is replaced by any
     release: nothing is below it to refuse (the release tags say what is taken)."""
     if old.epoch and not any(old.release) and old.local is not None:
         return
@@ -397,15 +397,11 @@ def padded_like(text: str, like: str) -> str:
 
 def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
     """``text`` with zeros added to its release so it is as long as the releases of its
-    shape were spelled: bottle's ``0.14-dev`` finalised is ``0.14``, but its minor releases
-    are tagged ``0.13.0`` and ``0.12.0``, so it is ``0.14.0``. The newest final release whose
-    parts past ``text``'s are all zeros, or absent, decides; a project that tags minors
-    short (``5.1``, then ``5.1.1``; zope.interface's ``8.4`` after ``7.1.0``) has none
-    longer, and keeps ``text``; so does one whose only longer release is old (dbt-core's
-    ``v0.2.3.0`` below ``v1.12.3``). The other way, ``text`` ending in zeros is as short as
-    the two newest releases ending in as many zeros were written: sqlite-utils' minors ``4.1``
-    and ``4.2`` (then ``4.2.1``) make the next minor ``4.3``, not ``4.3.0``, unless the
-    version ``written`` now is of that shape and long (hyperopt's ``0.3.0``)."""
+    shape were spelled (``0.14`` after ``0.13.0`` is ``0.14.0``): the newest final release
+    whose parts past ``text``'s are all zeros, or absent, decides (none longer: ``text``
+    kept). The other way, ``text`` ending in zeros is as short as the two newest releases
+    ending in as many zeros were written (``4.3`` after ``4.1`` and ``4.2``), unless the
+    version ``written`` now is of that shape and long."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -418,9 +414,8 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     if model is not None and len(model.release) > length:
         zeros = ".0" * (len(model.release) - length)
         return found["lead"] + found["release"] + zeros + text[found.end() :]
-    # as short as they were: minors released as 4.1 and 4.2 (sqlite-utils', llm's) make the
-    # next minor 4.3, not 4.3.0; the two newest releases ending in as many zeros decide (one
-    # alone, Fiona's 1.0 of long ago, is no habit)
+    # as short as they were: minors released as 4.1 and 4.2 make the next minor 4.3, not
+    # 4.3.0; the two newest releases ending in as many zeros decide (one alone is no habit)
     significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
     if significant == length or _same_shape(written, significant, length):
         return text
@@ -437,8 +432,7 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
 
 def _same_shape(written: str | None, significant: int, length: int) -> bool:
     """``written`` (the version the project writes now) is of the new version's shape, as
-    long and with zeros past ``significant``: hyperopt's ``0.3.0`` says minors are now
-    written long, whatever its old tags ``0.1`` and ``0.2`` did."""
+    long and with zeros past ``significant`` (``0.3.0`` after tags ``0.1`` and ``0.2``)."""
     found = _RELEASE_TEXT.match(written.strip()) if written else None
     if found is None:
         return False
@@ -465,7 +459,7 @@ def spells_pre(text: str) -> bool:
 
 def spelled_like(new: str, current: str) -> str:
     """``new`` (PEP 440, normalized) with its pre-release written the way ``current`` writes
-    one: ``3.2.0-rc0`` bumped is ``3.2.0-rc1`` (haystack's VERSION.txt and its tags), not
+    one: ``3.2.0-rc0`` bumped is ``3.2.0-rc1``, not
     ``3.2.0rc1``. Unchanged when ``current`` writes no pre-release, or writes it normalized,
     or ``new`` is no plain release with a pre-release (the build normalizes either way)."""
     style = _PRE_SPELLED.fullmatch(current)
@@ -501,11 +495,11 @@ def maybe_version(text: str) -> Version | None:
 
 
 #: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17);
-#: ``short-``: the year's last two digits (flake8-bugbear's ``25.11.29``, ``24.8.19``)
+#: ``short-``: the year's last two digits (``25.11.29``, ``24.8.19``)
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
-    "compact": "{0.year}{0.month:02}{0.day:02}",  # pdfminer.six's 20260107: one number
+    "compact": "{0.year}{0.month:02}{0.day:02}",  # 20260107: one number
     "short-padded": "{0:%y}.{0.month:02}.{0.day:02}",
     "short-plain": "{0:%y}.{0.month}.{0.day}",
 }
@@ -531,8 +525,8 @@ def date_of(v: Version) -> date | None:
         return None
 
 
-#: versions that are their release's year and month and a counter (dask's ``2025.9.1``,
-#: black's ``25.9.0``): ``month`` with the year's four digits, ``short-month`` with two
+#: versions that are their release's year and month and a counter (``2025.9.1``,
+#: ``25.9.0``): ``month`` with the year's four digits, ``short-month`` with two
 MONTH_SPELLINGS = ("month", "short-month")
 
 
@@ -544,9 +538,8 @@ def dated_version(
     spelling (:data:`MONTH_SPELLINGS`, ``/1`` after it when the count starts at 1), this
     month's first (``2026.11.0``, ``2026.11.1``), or the next of
     this month after ``last`` (``2026.11.1`` after ``2026.11.0``), its month and counter
-    written with two digits when the version written now is (RAPIDS' ``26.08.00``:
-    ``26.11.00``)."""
-    if spelling.startswith(("year/", "short-year/")):  # attrs' 26.1.0, pip's 26.0
+    written with two digits when the version written now is (``26.08.00``: ``26.11.00``)."""
+    if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100
         count = int(start)

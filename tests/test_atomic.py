@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from relnox import atomic
 from relnox.artifacts.manifest import (
     MANIFEST_JSON,
     MANIFEST_TXT,
@@ -62,22 +61,6 @@ def test_the_build_manifest_is_as_readable_as_the_artifacts(tmp_path: Path) -> N
     records = state_dir(dist)
     assert mode(records / MANIFEST_JSON) == mode(records / MANIFEST_TXT) == 0o644
     assert mode(dist / "demo-0.1.0.tar.gz") == 0o644
-
-
-def test_a_temporary_file_is_new_private_and_beside_its_target(tmp_path: Path) -> None:
-    """``tempfile.mkstemp``'s rules without ``tempfile``: created now (never an existing file
-    or a link followed), 0600, named ``.NAME.RANDOM.relnox`` in the target's folder."""
-    target = tmp_path / "report.json"
-    made = []
-    for _ in range(50):
-        fd, name = atomic.temporary(target)
-        os.close(fd)
-        made.append(Path(name))
-    assert len(set(made)) == 50
-    for path in made:
-        assert path.parent == tmp_path and path.name.startswith(".report.json.")
-        assert path.name.endswith(".relnox") and stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert not target.exists()
 
 
 def test_a_record_name_that_is_a_link_is_replaced_and_its_target_left_alone(

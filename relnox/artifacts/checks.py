@@ -197,12 +197,6 @@ def raw_metadata(path: Path, data: bytes | None = None) -> str:
             if not wanted:
                 raise ValueError("no METADATA or PKG-INFO file")
             return read_zip_member(archive, wanted[0]).decode("utf-8")
-    if path.name.endswith(".tar.gz"):
-        from relnox.artifacts.plain_tar import pkg_info
-
-        plain = pkg_info(path, data)  # without tarfile, where the archive is plain
-        if plain is not None:
-            return plain.decode("utf-8")
     import tarfile
 
     with tarfile.open(path) if data is None else tarfile.open(fileobj=io.BytesIO(data)) as tar:

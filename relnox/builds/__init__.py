@@ -1,7 +1,6 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-The face: :data:`STAGE` and its types (with :class:`HeadStart`, the build environments
-made while the plan is read), ``build_all`` (plan and run in one call, the
+The face: :data:`STAGE` and its types, ``build_all`` (plan and run in one call, the
 library's ``relnox.build_all``), ``refuse_stale``, which publish and verify ask before
 they use a dist directory (and ``ask_stale_ahead``, its git questions asked as they
 start), and ``stale_builds``, what a release rerun asks of its build.
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
-    from relnox.builds.head_start import HeadStart
     from relnox.builds.inputs import refuse_stale, stale_builds
     from relnox.builds.plan import BuildOptions, BuildPlan
     from relnox.builds.questions import ask_stale_ahead
@@ -32,7 +30,6 @@ _FACE = {
     "ask_stale_ahead": "relnox.builds.questions",
     "refuse_stale": "relnox.builds.inputs",
     "stale_builds": "relnox.builds.inputs",
-    "HeadStart": "relnox.builds.head_start",
     "BuildOptions": "relnox.builds.plan",
     "BuildPlan": "relnox.builds.plan",
     "plan_build": "relnox.builds.plan",
@@ -59,7 +56,6 @@ __all__ = [
     "BuildOptions",
     "BuildPlan",
     "BuildResult",
-    "HeadStart",
     "PackageOutcome",
     "ask_stale_ahead",
     "build_all",

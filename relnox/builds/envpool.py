@@ -215,8 +215,7 @@ class EnvPool:
         return len({id(env) for env in self._envs.values()})
 
     def _create(self, key: tuple[str, ...]) -> BuildEnv:
-        # named by the requirements and the interpreter's file: in a scratch slot, the path
-        # uv remembers an interpreter by always leads to that very file
+        # named by the requirements and the interpreter's file
         named = "\n".join((*key, os.path.realpath(self.python)))
         digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         path = self.directory / f"env-{digest}"

@@ -9,7 +9,7 @@ tests install the wheels of the packages it needs) or where the release order pu
 package before one it needs (a cycle, which the scheduler reports), a package starts
 only after the packages it needs (:func:`relnox.schedule.run_graph`).
 
-On trycua/cua (7 members, 2 CPUs) the chain core -> computer -> agent -> mcp-server had
+On a 7-member workspace (2 CPUs) the chain core -> computer -> agent -> mcp-server had
 kept one of two workers idle for the last 0.7 s of a 2.3 s build.
 """
 

@@ -16,8 +16,7 @@ recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
 is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`; those
-begun while the plan is read: :mod:`relnox.builds.head_start`; why twice ``--jobs``
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`; why twice ``--jobs``
 packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.builds.slots`.
 """
 
@@ -66,6 +65,7 @@ from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
+from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
@@ -394,7 +394,14 @@ class _Run:
         why = "" if why == FIRST_BUILD else why
         if why:
             logger.info("%s: rebuilt: %s", label, why)
-        logger.info("[%d/%d] %s: building (%s)", number, total, label, pkg.backend)
+        logger.info(
+            "[%d/%d] %s: building (%s)",
+            number,
+            total,
+            label,
+            pkg.backend,
+            extra=started("build", name, total),
+        )
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
@@ -485,7 +492,8 @@ class _Run:
             if provable
             else "",
         )
-        logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(p.name for p in moved))
+        built = ", ".join(p.name for p in moved)
+        logger.info("%s: built in %.1fs: %s", label, seconds, built, extra=finished("build", name))
         wheels = [p.name for p in moved if artifact_kind(p.name) == "wheel"]
         return PackageOutcome(
             pkg,
@@ -534,7 +542,8 @@ def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> Package
     """The outcome of ``pkg``, whose recorded build the plan reuses (the ``number``-th
     package the run takes up, ``epoch`` its start)."""
     label = f"{pkg.name} {pkg.version}"
-    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS)
+    done = finished("build", pkg.name, len(plan.packages))
+    logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
     now = time.monotonic() - epoch
     return PackageOutcome(
         pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
@@ -642,7 +651,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     else:
         finished: list[PackageOutcome] = []
         try:
-            results, environments = _build(plan, runtime, finished)
+            results, environments = _build(plan, finished)
         except BaseException:
             # stopped (Ctrl-C, SIGTERM) or failed past the packages: the files already
             # moved into dist/ are recorded as this build's, with their commit and inputs,
@@ -666,32 +675,27 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
 
 
 def _build(
-    plan: BuildPlan, runtime: Runtime | None, finished: list[PackageOutcome]
+    plan: BuildPlan, finished: list[PackageOutcome]
 ) -> tuple[tuple[PackageOutcome, ...], int]:
     """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
     dependency order: every package's outcome, in release order, and how many build
     environments were made. ``finished`` gets each package whose files are in dist/ as
     it finishes."""
     from relnox.builds.envpool import EnvPool
-    from relnox.builds.head_start import HeadStart
     from relnox.builds.hook_server import HookServers
     from relnox.builds.hook_server import enabled as hook_servers_enabled
     from relnox.builds.scratch import Sweeper
-    from relnox.tools import scratch
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None  # a package to build: the plan found an installer
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
-    head = runtime.head_start if runtime is not None else None
-    early = head.take(plan) if isinstance(head, HeadStart) else None
-    # a scratch slot (relnox.tools.scratch): the environments' paths are the same each
-    # run, so uv answers from what it remembers of their interpreter
-    with scratch.slot("build", "relnox-build-") as tmp, _backend_warnings():
-        # environments started while the plan was read, if the host began them (its own
-        # to remove: relnox.builds.head_start), else this run's
-        pool = early or EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
+    with (
+        tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
+        _backend_warnings(),
+    ):
+        pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         # the environments first (no hook runs before one is made), then the checkers'
         # imports meanwhile: started before them, the imports held the interpreter while
         # the threads making the environments were still to start their installers
@@ -741,10 +745,6 @@ def _build(
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
-
-    from relnox.builds.head_start import HeadStart
-
     options = options or BuildOptions()
     workspace = load_workspace(root)
-    with HeadStart(workspace, options) as head:  # the environments begin while it plans
-        return execute(plan_build(workspace, options), Runtime(head_start=head))
+    return execute(plan_build(workspace, options))

@@ -2,7 +2,7 @@
 
 Each package's build leaves an unpacked sdist (hundreds of files and directories) that
 goes as soon as its build ends, so a run of 500 packages never holds them all. Removing
-it is file-system work (on trycua/cua, 2 cores, loaded: 140 ``rmdir`` calls took 0.55 s)
+it is file-system work (on a 7-member workspace, 2 cores, loaded: 140 ``rmdir`` calls took 0.55 s)
 that held up the build's worker before it could start the next package. A
 :class:`Sweeper` takes the directory off its path at once, with one rename into its
 ``bin`` (in the same directory, so on the same file system), and a thread of its own

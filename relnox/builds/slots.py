@@ -11,7 +11,7 @@ run so far), then to the earliest in the build order (the head of the longest ch
 :func:`relnox.schedule.run_graph` orders them). Packages in flight thus move in step and
 the last ones end together.
 
-Measured on trycua/cua (7 members on pdm-backend, 2 CPUs, shared with other work), the
+Measured on a workspace of 7 members on pdm-backend (2 CPUs, shared with other work), the
 time between the first hook and the last with fewer than 2 hook processes running
 (a core the build left idle; medians of 5): one package per job 0.46 s; 3 in flight
 by build order 0.22-0.46 s; 4 in flight by build order 0.31 s, by hooks still to run

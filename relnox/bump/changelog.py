@@ -7,7 +7,7 @@ gets ``1.2.0 (2026-05-03)`` underlined the same way. The Unreleased section is t
 one :mod:`relnox.project.changelog` finds (so a heading inside a code fence is text to
 both); a changelog without one is left alone, unless the new version's section is
 already written with an ``Unreleased`` status line (``Version 2.3.0`` over ``---``, then
-``Unreleased``, as the Pallets projects keep it): that line becomes
+``Unreleased``): that line becomes
 ``Released 2026-05-03``.
 
 Given the new version's tag, the Keep-a-Changelog link definitions follow: when
@@ -165,7 +165,7 @@ def _where_newest(
 def _underline(lines: list[str], section: Section, width: int) -> str:
     """An underline for a title ``width`` long, drawn as ``section``'s is: its marker as
     long as the title, or the same short run when the file's underlines are shorter than
-    their titles (natsort's Markdown ``Unreleased`` over ``---``: reST would refuse it)."""
+    their titles (Markdown's ``Unreleased`` over ``---``: reST would refuse it)."""
     under = lines[section.end - 1].strip()
     title = lines[section.end - 2].strip()
     return under if len(under) < len(title) else section.marker * width
@@ -174,7 +174,7 @@ def _underline(lines: list[str], section: Section, width: int) -> str:
 def _release_marker(text: str, marker: str) -> str:
     """The ``#`` marker of the changelog's newest release section, or the Unreleased
     heading's ``marker`` when none is ATX: git-chglog writes ``# Unreleased`` over
-    ``## [v3.2.0] - 2024-10-22`` (Powertools for AWS Lambda), and the new release is one of
+    ``## [v3.2.0] - 2024-10-22``, and the new release is one of
     the latter."""
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     return newest.marker if newest is not None and newest.marker.startswith("#") else marker
@@ -188,7 +188,7 @@ def release_status(text: str, version: str, day: date) -> str | None:
     if index is None and heading is None:
         return None
     lines = text.splitlines(keepends=True)
-    if heading is not None:  # distlib's 0.4.4 (future) has both: its status line too
+    if heading is not None:  # ``0.4.4 (future)`` may have both: its status line too
         line = lines[heading]
         body = line.rstrip("\r\n")
         lines[heading] = released_heading(body) + line[len(body) :]
@@ -211,7 +211,7 @@ _STATUS = re.compile(
 
 def _status_below(text: str, version: str) -> str | None:
     """The status line of the release below ``version``'s section as a template for this
-    one's (boltons' ``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``):
+    one's (``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``):
     the line is its date alone, maybe after ``Released`` and in emphasis; ``None`` when
     there is no such line, and the pending line is dated as :func:`dated_status` says."""
     found = sections(text)
@@ -231,18 +231,18 @@ def _status_below(text: str, version: str) -> str | None:
 
 def release_pending(text: str, title: str, day: date) -> str | None:
     """:func:`release_status`, then dated as the release below is when the heading said
-    ``(unreleased)`` (zest.releaser's ``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)``
-    becomes ``3.5.4 (<day>)``). The newest section's pending heading (or one with a pending
-    status line: boltons' ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this
-    release's, renamed (zest.releaser's, when a minor release follows ``3.5.4.dev0``), and
-    so is the newest section of a development version (POT's ``## 0.9.7.dev0``)."""
+    ``(unreleased)`` (``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)`` becomes ``3.5.4
+    (<day>)``). The newest section's pending heading (or one with a pending status line:
+    ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this release's, renamed
+    (a minor release after ``3.5.4.dev0``), and so is the newest section of a development
+    version (``## 0.9.7.dev0``)."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
-        # or a development version's own section (POT's ## 0.9.7.dev0): not out yet either
+        # or a development version's own section (## 0.9.7.dev0): not out yet either
         dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
         if (
             name is None
@@ -265,7 +265,7 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 def pending_other(text: str, title: str) -> str | None:
     """The version of the changelog's newest section when its heading or status line says
-    it is not released yet and it is not ``title``'s (shapely's ``2.2.0 (unreleased)``
+    it is not released yet and it is not ``title``'s (``2.2.0 (unreleased)``
     when a patch release, 2.1.3, is made); ``None`` otherwise."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
@@ -280,8 +280,8 @@ def pending_other(text: str, title: str) -> str | None:
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
     """``text`` with ``title``'s section, written ahead as the newest without a date
-    (geopandas' ``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a
-    date to fill in: pymongo's ``(2026/XX/XX)``), dated the way the release below it is;
+    (``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a date to
+    fill in: ``(2026/XX/XX)``), dated the way the release below it is;
     ``None`` when that section is not the newest, already has a date, or the release below
     it has none."""
     found = sections(text)
@@ -312,9 +312,8 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: pymongo's ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``,
-#: requests-toolbelt's ``2024-xx-yy``, XlsxWriter's ``Month XX 2025`` (a date in words),
-#: and day first: wagtail's ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
+#: a date still to be filled in: ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``, ``2024-xx-yy``,
+#: ``Month XX 2025`` (a date in words), and day first: ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
 _PLACEHOLDER = re.compile(
     r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
     r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b"
@@ -327,7 +326,7 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 def release_headless(text: str, title: str, day: date) -> str | None:
     """``text`` with the entries written straight under the document's title, above the
-    newest release's heading (pytest-cov's ``Changelog`` over ``===``, then ``* Fixed ...``,
+    newest release's heading (``Changelog`` over ``===``, then ``* Fixed ...``,
     then ``7.0.0 (2025-09-09)`` over ``---``), given a heading of their own for ``title``,
     worded and underlined as that newest heading is; ``None`` when the text under the title
     does not start with a list item (an introduction is no entry)."""
@@ -464,7 +463,7 @@ def changelog_edits(
                 )
             elif dated is None and (covering := find_section(text, title)) is not None:
                 first = covering.heading.splitlines()[0].lstrip("#").strip()
-                whose = (  # termcolor's "2.0.0 and newer" covers every later release
+                whose = (  # "2.0.0 and newer" covers every later release
                     f"{title}'s section already"
                     if same_version(covering.label, title)
                     else f"'{first}', which covers {title}"
@@ -547,7 +546,7 @@ def _main_line(
     workspace: Workspace,
 ) -> tuple[str, str] | None:
     """The new version and tag of the packages whose versions title ``text``: its newest
-    release heading is one version without a name (presidio's ``## [2.2.363]``) that the
+    release heading is one version without a name (``## [2.2.363]``) that the
     packages one tag releases were at (analyzer and anonymizer, tagged ``2.2.363``), so
     the release is titled with their new version, whatever other packages it holds
     (image-redactor at 0.0.60). ``None`` when the headings name no such line."""
@@ -569,27 +568,25 @@ _MON = "|".join(month[:3] for month in _MONTHS.split("|"))
 _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
-    (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "{date:%d.%m.%Y}"),  # wagtail's 20.08.2026
-    # beets' "2.13.1 (July 29, 2026)", and "29 July 2026"
+    (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "{date:%d.%m.%Y}"),  # 20.08.2026
+    # "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
-    # XlsxWriter's "Release 3.2.9 - September 16 2025": no comma
+    # "Release 3.2.9 - September 16 2025": no comma
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
-    # sqlparse's "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
+    # "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
 )
 
 
 def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
-    """The heading format the changelog's newest release already has (kedro's
-    ``# Release 0.11.0`` gives ``Release {title}``; libcloud's reST ``Changes in Apache
-    Libcloud 3.8.0`` gives ``Changes in Apache Libcloud {title}``), or ``default``: its
-    version becomes ``{title}`` and a date ``{date}`` (ISO 8601; joblib's ``2025/12/15`` is
-    ``{date:%Y/%m/%d}``, beets' ``July 29, 2026`` the same in words); a title with other
-    digits left (a date written in words, a second version) is not followed. ``setext``: of
-    an underlined heading (joblib's ``Release 1.5.3 - 2025/12/15`` over ``---``), else of a
-    ``#`` one. A heading naming its project before the version is followed only when the
+    """The heading format the changelog's newest release already has (``# Release 0.11.0``
+    gives ``Release {title}``; ``Changes in Acme Kit 3.8.0`` gives ``Changes in Acme Kit
+    {title}``), or ``default``: its version becomes ``{title}`` and a date ``{date}`` (ISO
+    8601; ``2025/12/15`` is ``{date:%Y/%m/%d}``, ``July 29, 2026`` the same in words); a
+    title with other digits left (a date written in words, a second version) is not
+    followed. ``setext``: of an underlined heading, else of a ``#`` one. A heading naming its project before the version is followed only when the
     new title is ``one`` version (a root changelog's title of several packages names them
     itself)."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]

@@ -98,6 +98,16 @@ def _new_versions(
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
         current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
+        built = _built_release(pkg, part, pre) if to is None else None
+        if built is not None and len(set(current.values())) == 1:
+            if notes is not None:
+                notes.append(
+                    f"note: {pkg.name}'s build backend computes {built} (no tag marks it "
+                    f"yet): that is its release, whatever --part {part} says"
+                )
+            for member in group:
+                versions[member.name] = (member.version, built)
+            continue
         spelling = dated_spelling(pkg, part, pre) if to is None else None
         # versions that are release days move the group to today's, whatever each was
         if len(set(current.values())) > 1 and to is None and spelling is None:
@@ -157,6 +167,28 @@ def _new_versions(
             check_file_name(str(member.pyproject), member.name, new)
             versions[member.name] = (member.version, new)
     return versions
+
+
+def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
+    """The release a package released by tag already builds as: its backend computes its
+    version from something else than its tags (the clock, as calver's ``%Y.%m.%d.%H``),
+    and says a final release above every tag of it. Tagging that is the release;
+    arithmetic on it would give a version the build never makes."""
+    from relnox.project.referee import computed
+
+    if part not in ("major", "minor", "patch") or pre is not None:
+        return None
+    if not (pkg.vcs_versioned and computed(pkg)) or pkg.tags is None or not pkg.referee:
+        return None  # only a version the backend said over relnox's reading of the tags
+    try:
+        version = parse_version(pkg.version)
+    except VersionError:
+        return None
+    if version.is_prerelease or version.is_postrelease or version.local is not None:
+        return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
+    if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
+        return None
+    return pkg.version
 
 
 def _refuse_downgrades(

@@ -10,7 +10,7 @@ repository has none):
                  whose notes come from ``nox -s release_notes``. Packages with a
                  native backend (maturin, scikit-build-core, meson-python) or that compile
                  extension modules (setuptools, poetry, hatchling) get a wheel
-                 matrix over Linux, macOS and Windows and each CPython (seed 001),
+                 matrix over Linux, macOS and Windows and each CPython,
                  whose wheels are published with the sdists from one directory.
                  The PyPI and TestPyPI jobs sign every file (PEP 740) first.
 ``auto-tag.yml`` on pushes to the main branch: ``nox -s tag -- --push``, then
@@ -21,10 +21,9 @@ Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.14 allowed
 by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
 beside relnox, ["nox"]), ``relnox-requirement`` (default: what the relnox that
 writes the workflow was installed from, see :mod:`relnox.ci.requirement`; a VCS URL
-pinned to a commit works too), ``os`` (the
-native wheel runners), ``trigger`` (``"tag"``: release.yml runs when a release tag is
-pushed, the default; ``"release"``: when a GitHub Release is published, as seeds 002
-and 004 do, and the artifacts are attached to that release), ``shards`` (N or ``"auto"``:
+pinned to a commit works too), ``os`` (the native wheel runners), ``trigger``
+(``"tag"``: release.yml runs when a release tag is pushed, the default; ``"release"``:
+when a GitHub Release is published, and the artifacts are attached to it), ``shards`` (N or ``"auto"``:
 the build spread over a matrix of N machines, then assembled and verified; see
 :mod:`relnox.ci.shards`), ``mode`` (``"release-pr"`` adds ``release-pr.yml``: on every
 push to the branch, ``nox -s release-pr`` keeps the pull request holding the next release;

@@ -10,6 +10,7 @@ from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, UPLOAD, slug
 from relnox.ci.pins import uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
+from relnox.toml import table
 
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder
@@ -44,15 +45,14 @@ def native_builder(pkg: Package) -> str | None:
 
 def _in_tree_cython(pkg: Package) -> bool:
     """A build backend of the project's own (``backend-path``) over Cython sources in the
-    import packages: aio-libs' shape (propcache, yarl, multidict, frozenlist), whose
-    ``pep517_backend.hooks`` wraps setuptools and cythonizes the ``.pyx`` modules."""
+    import packages (a backend wrapping setuptools that cythonizes the ``.pyx`` modules)."""
     from relnox.errors import ConfigError
 
     try:
         doc = project_doc(pkg.directory)
     except ConfigError:
         return False
-    if not _table(doc, "build-system").get("backend-path"):
+    if not table(doc, "build-system").get("backend-path"):
         return False
     return any(
         next((base / name).rglob("*.pyx"), None) is not None
@@ -64,11 +64,9 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 def compiles_extensions(pkg: Package) -> bool:
     """Whether the package's build compiles extension modules, as its files say: setup.py's
-    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call
-    (py-setproctitle's, py-tree-sitter's), ``[tool.setuptools] ext-modules``, or poetry's
-    build script (``[tool.poetry.build] script``, the older ``[tool.poetry] build``:
-    python-zeroconf's Cython modules), or a hatchling wheel hook that compiles (hatch-mypyc's
-    ``mypyc``, hatch-cython's ``cython``, scikit-build-core's ``scikit-build``)."""
+    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call,
+    ``[tool.setuptools] ext-modules``, poetry's build script (``[tool.poetry.build] script``,
+    the older ``[tool.poetry] build``), or a hatchling wheel hook that compiles."""
     import ast
 
     from relnox.errors import ConfigError
@@ -78,11 +76,11 @@ def compiles_extensions(pkg: Package) -> bool:
         doc = project_doc(pkg.directory)
     except ConfigError:
         doc = {}
-    tool = _table(doc, "tool")
-    setuptools, poetry = _table(tool, "setuptools"), _table(tool, "poetry")
+    tool = table(doc, "tool")
+    setuptools, poetry = table(tool, "setuptools"), table(tool, "poetry")
     build = poetry.get("build")  # a table with its script, or (poetry 1) the script
     script = build.get("script") if isinstance(build, dict) else build
-    hooks = _table(tool, "hatch", "build", "targets", "wheel", "hooks")
+    hooks = table(tool, "hatch", "build", "targets", "wheel", "hooks")
     if any(
         isinstance(hooks.get(hook), dict) and hooks[hook].get("enable-by-default", True)
         for hook in _COMPILING_HOOKS
@@ -104,13 +102,6 @@ def compiles_extensions(pkg: Package) -> bool:
             if keyword.arg == "ext_modules" and not empty and not _none(value):
                 return True
     return False
-
-
-def _table(doc: dict[str, Any], *keys: str) -> dict[str, Any]:
-    for key in keys:
-        value = doc.get(key)
-        doc = value if isinstance(value, dict) else {}
-    return doc
 
 
 def _none(node: Any) -> bool:

@@ -118,7 +118,7 @@ def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
     if builder.settings.trigger == "release":
         # the release that started this run keeps its own notes and gets every file;
         # a manual run on a tag (or auto-tag's) has no release yet and creates one
-        # its notes, written on GitHub, get the install instructions once (seed 004)
+        # its notes, written on GitHub, get the install instructions once
         create = (
             'if gh release view "$tag" > /dev/null 2>&1; then\n'
             '  gh release upload "$tag" --clobber "${files[@]}"\n'

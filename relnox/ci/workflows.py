@@ -92,7 +92,7 @@ class WorkflowBuilder:
         self.ws = workspace
         self.settings = settings
         top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
-        #: the repository has git submodules (vendored C sources: numcodecs' c-blosc)
+        #: the repository has git submodules (vendored C sources)
         self.submodules = (top / ".gitmodules").is_file()
         rel = workspace.root.relative_to(top.resolve()).as_posix()
         self.prefix = "" if rel in ("", ".") else rel + "/"

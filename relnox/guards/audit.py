@@ -41,6 +41,7 @@ from relnox.guards.audit_pages import (
     pages_of,
     provenance_url,
 )
+from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
@@ -262,7 +263,9 @@ def _audit_package(
     def found(check: str, ok: bool, subject: str = "", detail: str = "") -> None:
         report.findings.append(Finding(name, version, check, ok, subject, detail))
 
-    logger.info("audit: %s %s on %s", name, version, report.repository.label)
+    total = len(manifest.packages)
+    where = report.repository.label
+    logger.info("audit: %s %s on %s", name, version, where, extra=finished("audit", name, total))
     pages, notes = pages_of(reader, name)
     report.notes += notes
     for page in pages:

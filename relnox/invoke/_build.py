@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
     CHANGED_HELP,
     NOTHING_CHANGED,
     chosen,
-    echo,
     echo_json,
     echo_result,
     nothing_to_do,
     number,
+    options_flags,
     relnox_task,
+    show,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
@@ -39,42 +39,34 @@ HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry-run": "print the plan, build nothing",
-    "root": "repository root (default: found upward from the current directory)",
     "json": "print the results as JSON for machines",
     "verbose": "stream the build backends' output (-v)",
 }
 
 
-@dataclass(frozen=True)
-class BuildAllFlags:
-    """The flags of ``build-all``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.builds import BuildOptions
 
-    package: Any = None
-    changed: bool = False
-    jobs: int = 0
-    wheel_only: bool = False
-    sdist_only: bool = False
-    clean: bool = False
-    out: str = ""
-    python: str = ""
-    test: bool = False
-    strict: bool = False
-    keep_going: bool = False
-    source_date_epoch: str = ""
-    installer: str = "auto"
-    force: bool = False
-    shard: str = ""
-    timings: str = ""
-    dry_run: bool = False
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        BuildOptions,
+        rename={"packages": "package"},
+        skip=("sdist", "wheel"),
+        extra=(
+            ("jobs", 0),
+            ("changed", False),
+            ("wheel_only", False),
+            ("sdist_only", False),
+            ("shard", ""),
+            ("timings", ""),
+            ("dry_run", False),
+        ),
+    )
 
 
-@relnox_task(name="build-all", locked=True, iterable=["package"], help=HELP, flags=BuildAllFlags)
-def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
+@relnox_task(name="build-all", locked=True, help=HELP, flags=_flags)
+def build_all(c: Any, flags: Any) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
-    from relnox.builds import STAGE, BuildOptions, HeadStart
+    from relnox.builds import STAGE
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
@@ -102,34 +94,21 @@ def build_all(c: Any, flags: BuildAllFlags) -> dict[str, Any]:
         names = shard_names(flags.root, flags.shard, names, flags.timings)
         if not names:
             return empty_shard(flags.root, flags.shard, flags.out, flags.json)
-    options = BuildOptions(
+    options = flags.options(
         packages=names,
         jobs=jobs or None,
         sdist=not flags.wheel_only,
         wheel=not flags.sdist_only,
-        clean=flags.clean,
-        out=flags.out or None,
-        python=flags.python or None,
-        test=flags.test,
-        strict=flags.strict,
-        keep_going=flags.keep_going,
-        source_date_epoch=flags.source_date_epoch or None,
-        installer=flags.installer,
-        force=flags.force,
+        source_date_epoch=flags.source_date_epoch or None,  # checked by the stage
     )
     workspace = load_workspace(flags.root, names)
     if flags.dry_run:
         plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}
-        if flags.json:
-            echo_json(planned)
-        else:
-            for line in plan.describe():
-                echo(line)
+        show(flags.json, planned, plan.describe())
         return {"packages": planned["packages"], "dry_run": True}
-    with HeadStart(workspace, options) as head:  # environments made while it plans
-        plan = STAGE.plan(workspace, options)
-        result = STAGE.run(plan, Runtime(head_start=head))
+    plan = STAGE.plan(workspace, options)
+    result = STAGE.run(plan, Runtime())
     if flags.shard:
         from relnox.shards import parse_shard, record_shard
 

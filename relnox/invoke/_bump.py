@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task
 
 HELP = {
     "part": "major, minor, patch, pre, release, post or dev",
@@ -25,37 +24,22 @@ HELP = {
     "force": "alias of --allow-dirty",
     "allow-detached": "commit and tag even on a detached HEAD (no branch will hold them)",
     "message": "commit message template ({summary}, {version}) instead of the configured one",
-    "root": "repository root (default: found upward from the current directory)",
     "verbose": "more log output (repeatable)",
-    "json": "print the result as JSON",
     "check-api": "refuse a bump smaller than each package's public API change since its last "
     "release tag demands (griffe: pip install 'relnox[api]'; on by default with "
     "[tool.relnox] check-api = true)",
 }
 
 
-@dataclass(frozen=True)
-class BumpFlags:
-    """The flags of ``bump``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.bump import BumpOptions
 
-    part: str | None = None
-    to: str | None = None
-    pre: str | None = None
-    package: list[str] | None = None
-    changed: bool = False
-    dry_run: bool = False
-    commit: bool = True
-    tag: bool = False
-    push: bool = False
-    sign: bool = False
-    allow_dirty: bool = False
-    force: bool = False
-    allow_detached: bool = False
-    message: str | None = None
-    root: str = "."
-    verbose: int = 0
-    json: bool = False
-    check_api: bool = False
+    return options_flags(
+        BumpOptions,
+        rename={"packages": "package", "changed_only": "changed"},
+        skip=("today", "parts"),
+        extra=(("commit", True), ("force", False), ("check_api", False)),
+    )
 
 
 @relnox_task(
@@ -63,33 +47,15 @@ class BumpFlags:
     locked=True,
     aliases=("version_bump",),
     help=HELP,
-    iterable=["package"],
-    flags=BumpFlags,
+    flags=_flags,
 )
-def bump(c: Any, flags: BumpFlags) -> dict[str, Any]:
+def bump(c: Any, flags: Any) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
-    from relnox.bump import STAGE, BumpOptions
+    from relnox.bump import STAGE
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root, listed(flags.package))
-    plan = STAGE.plan(
-        workspace,
-        BumpOptions(
-            part=flags.part,
-            to=flags.to,
-            pre=flags.pre,
-            packages=listed(flags.package),
-            changed_only=flags.changed,
-            commit=flags.commit,
-            tag=flags.tag,
-            push=flags.push,
-            sign=flags.sign,
-            allow_dirty=flags.allow_dirty or flags.force,
-            allow_detached=flags.allow_detached,
-            message=flags.message,
-            dry_run=flags.dry_run,
-        ),
-    )
+    plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
     api = _check_api(workspace, plan.versions, flags.check_api)
     files = [_relative(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {

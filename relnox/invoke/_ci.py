@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._common import (
-    ROOT_HELP,
     echo,
     echo_json,
     listed,
     output_file,
     relnox_task,
+    show,
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
@@ -52,7 +52,6 @@ class PlanFlags:
         "api": "show the part each package's public API change since its last release tag "
         "demands (griffe: pip install 'relnox[api]'; on with [tool.relnox] check-api = true)",
         "json": "print JSON",
-        "root": ROOT_HELP,
         "shards": "instead: split the packages into N shards (or auto) balanced by their last "
         "build times, for build-all --shard K/N (relnox.shards)",
         "package": "only these packages (repeatable; default: all); with --shards: split only these",
@@ -112,10 +111,7 @@ def _intent(flags: PlanFlags) -> dict[str, Any]:
     from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
-    if flags.json:
-        echo_json(found.to_json())
-    else:
-        echo("\n".join(found.describe()))
+    show(flags.json, found.to_json(), found.describe())
     return {**found.to_json(), "changed": bool(found.releases)}
 
 
@@ -139,7 +135,6 @@ def _api_cell(demands: dict[str, Any] | None, name: str, kind: type) -> dict[str
 
 @relnox_task(
     help={
-        "root": ROOT_HELP,
         "version": "the version about to be released (default: each package's version)",
         "package": "check only this package (repeatable; repository-wide checks always run)",
         "repository": "also ask this index (name or URL) whether each package's version is "
@@ -194,7 +189,6 @@ def doctor(
 @relnox_task(
     name="ci-init",
     help={
-        "root": ROOT_HELP,
         "dry_run": "print the files instead of writing them",
         "force": "overwrite existing workflow files",
         "json": "print the result as JSON (with --dry-run, each file's text too)",
@@ -256,7 +250,6 @@ class ReleaseNotesFlags:
         "output": "file to write (default: .relnox/dist/release-notes.md, beside dist/; - prints it)",
         "repository": "the index the release went to, named in the install lines (default: "
         "the publish routing: pre-releases to TestPyPI, final versions to PyPI)",
-        "root": ROOT_HELP,
         "json": "print the result as JSON (with --output -, the notes' text too)",
         "install_only": "only the installation section (to append to notes written on GitHub)",
         "files": "also write the paths of this release's files in dist/ (its packages at "

@@ -1,4 +1,5 @@
-"""What every relnox invoke task shares: the error boundary, logging, output."""
+"""What every relnox invoke task shares: the error boundary, logging, output (a task's
+flags: :mod:`relnox.invoke._flags`)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import MISSING, fields
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from invoke.exceptions import Exit, ParseError
-from invoke.parser.argument import Argument
-from invoke.tasks import Task
+from invoke.exceptions import Exit
 from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError, UnknownChoice, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
+from relnox.invoke._flags import ROOT_HELP as ROOT_HELP  # the tasks take these from here
+from relnox.invoke._flags import RelnoxTask, _from_flags
+from relnox.invoke._flags import listed as listed
+from relnox.invoke._flags import number as number
+from relnox.invoke._flags import options_flags as options_flags
 from relnox.log import QUIET_ENV, setup_logging
 from relnox.redact import shown
 
@@ -27,22 +31,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 F = TypeVar("F", bound=Callable[..., Any])
-VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
-ROOT_HELP = "repository root (default: found upward from the current directory)"
-
-#: the only short flags, each with one meaning in every task (and none made up by invoke)
-SHORT_FLAGS = {
-    "package": "p",
-    "dry_run": "n",
-    "verbose": "v",
-    "yes": "y",
-    "jobs": "j",
-    "keep_going": "k",
-    "repository": "r",
-    "out": "o",
-    "output": "o",
-}
-
 
 #: the files that make a directory a project's root
 PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
@@ -74,22 +62,6 @@ def repository_root(start: Path | None = None) -> str:
         "repository root: %s (found upward from %s; --root picks another)", root, here
     )
     return str(root)
-
-
-def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
-    """``--flag``'s text as a number (``None`` when empty); a usage error when it is not one."""
-    if value in (None, ""):
-        return None
-    try:
-        result = kind(value)
-    except (TypeError, ValueError):
-        what = "a whole number" if kind is int else "a number of seconds"
-        raise UsageError(f"--{flag} takes {what}, not {value!r}") from None
-    if result != result or result in (float("inf"), float("-inf")):  # nan, inf: no wait ends
-        raise UsageError(f"--{flag} takes a finite number of seconds, not {value!r}")
-    if result < 0:
-        raise UsageError(f"--{flag} cannot be negative ({value!r})")
-    return result
 
 
 def output_file(path: Path, dist: Path, flag: str) -> Path:
@@ -139,59 +111,6 @@ def write_output(path: Path, data: str, *, through_link: bool = True) -> Path:
         ) from None
 
 
-class CheckedArgument(Argument):
-    """An Argument whose malformed number is a usage error naming the flag, not a traceback
-    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
-
-    def __repr__(self) -> str:
-        """The flag as typed: invoke's own parse errors show it ("Flag --part needed value
-        and was not given one!", not "Flag <CheckedArgument: part> needed value ...")."""
-        return f"--{self.names[0]}" if self.names else super().__repr__()
-
-    def set_value(self, value: Any, cast: bool = True) -> None:
-        try:
-            super().set_value(value, cast)
-        except (TypeError, ValueError):
-            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
-            raise ParseError(f"--{self.names[0]} takes {kind}, not {value!r}") from None
-
-
-class RelnoxTask(Task):  # type: ignore[type-arg]
-    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
-
-    invoke pops the help texts on first use, and makes up a short flag from each
-    parameter's first free letter, so ``-p`` would be --package in one task and --part
-    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
-    """
-
-    def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
-        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
-        short = SHORT_FLAGS.get(name)
-        if short is not None and short not in taken_names:
-            opts["names"] = [*opts["names"], short]
-        return opts
-
-    def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
-        kept = dict(self.help)
-        try:
-            arguments = super().get_arguments(ignore_unknown_help)
-        finally:
-            self.help = kept
-        return [
-            CheckedArgument(
-                names=a.names,
-                kind=a.kind,
-                default=a.default,
-                help=a.help,
-                positional=a.positional,
-                optional=a.optional,
-                incrementable=a.incrementable,
-                attr_name=a.attr_name,
-            )
-            for a in arguments
-        ]
-
-
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """``@invoke.task`` whose :class:`RelnoxError` becomes one clean line and exit 1.
 
@@ -202,14 +121,18 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     """
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
     locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
-    flags = kwargs.pop("flags", None)  # a dataclass: one field per flag, the body takes one
+    # a dataclass (or a function making one: options_flags): a field per flag, the body takes one
+    flags = kwargs.pop("flags", None)
 
     def decorate(fn: F) -> Any:
         if flags is not None:
+            if not isinstance(flags, type) or "verbose" in {f.name for f in fields(flags)}:
+                kwargs.setdefault("incrementable", ["verbose"])
             fn = _from_flags(fn, flags)
+            if not isinstance(flags, type):  # made when its flags are asked for
+                kwargs.setdefault("positional", [])
         if "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
-            kwargs["help"] = {"verbose": VERBOSE_HELP, **(kwargs.get("help") or {})}
         name = kwargs.get("name") or fn.__name__.replace("_", "-")
 
         @functools.wraps(fn)
@@ -334,30 +257,6 @@ def _stdout_to_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def _from_flags(fn: Callable[..., Any], flags: type) -> Any:
-    """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
-    dataclass (its default gives the flag's kind), the object built once from them."""
-    specs = fields(flags)
-    given_names = [f.name for f in specs]
-
-    def body(c: Any, *args: Any, **kw: Any) -> Any:
-        given = dict(zip(given_names, args, strict=False))
-        return fn(c, flags(**given, **kw))
-
-    body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
-    body.__module__ = fn.__module__
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    empty = inspect.Parameter.empty
-    body.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter("c", kind)]
-        + [
-            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
-            for f in specs
-        ]
-    )
-    return body
-
-
 def echo(text: str = "", *, always: bool = False) -> None:
     """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``;
     ``always``: a warning or the closing summary, which ``-q`` keeps."""
@@ -400,9 +299,9 @@ def echo_json(data: Mapping[str, Any]) -> None:
         _documents.append(document)
 
 
-def listed(values: Any) -> list[str]:
-    """An invoke ``iterable`` flag's value (None or a list) as a list."""
-    return list(values or [])
+def show(as_json: bool, document: Mapping[str, Any], lines: Iterable[str]) -> None:
+    """A result: ``document`` with ``--json``, else ``lines`` (a plan's :meth:`describe`)."""
+    echo_json(document) if as_json else echo("\n".join(lines))
 
 
 CHANGED_HELP = (

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
     echo_json,
     echo_result,
-    listed,
     number,
+    options_flags,
     output_file,
     relnox_task,
     write_output,
@@ -27,7 +26,6 @@ AUDIT_HELP = {
     "wait": "seconds to read again while a file is not listed yet (a slow index or CDN)",
     "markdown": "write the report as a markdown table to this file (a release record to "
     "attach to the GitHub release)",
-    "root": "repository root (default: found upward from the current directory)",
     "json": "print the report as JSON",
 }
 
@@ -48,39 +46,29 @@ def integrity_setting(workspace: Any, given: str | None) -> str | None:
     return value
 
 
-@dataclass(frozen=True)
-class AuditFlags:
-    """The flags of ``audit``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.guards import AuditOptions
 
-    repository: str = "pypi"
-    package: Any = None
-    version: str = ""
-    dist: str = ""
-    integrity_url: str = ""
-    wait: str = ""
-    markdown: str = ""
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        AuditOptions,
+        rename={"packages": "package", "dist_dir": "dist"},
+        extra=(("wait", ""), ("markdown", "")),
+    )
 
 
-@relnox_task(name="audit", help=AUDIT_HELP, iterable=["package"], flags=AuditFlags)
-def audit(c: Any, flags: AuditFlags) -> dict[str, Any]:
+@relnox_task(name="audit", help=AUDIT_HELP, flags=_flags)
+def audit(c: Any, flags: Any) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from pathlib import Path
 
-    from relnox.guards import AUDIT_STAGE, AuditOptions
+    from relnox.guards import AUDIT_STAGE
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root)
     if flags.markdown:  # before the audit: a path that cannot take the report
         dist = workspace.root / (flags.dist or workspace.config.dist_dir)
         output_file(Path(flags.markdown), dist, "--markdown")
-    options = AuditOptions(
-        repository=flags.repository or "pypi",
-        packages=listed(flags.package),
-        version=flags.version or None,
-        dist_dir=flags.dist or None,
+    options = flags.options(
         integrity_url=integrity_setting(workspace, flags.integrity_url or None),
         wait=number(flags.wait, "wait", float) or 0.0,
     )

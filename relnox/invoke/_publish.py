@@ -7,7 +7,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -23,6 +22,7 @@ from relnox.invoke._common import (
     listed,
     nothing_to_do,
     number,
+    options_flags,
     relnox_task,
 )
 
@@ -50,8 +50,6 @@ PUBLISH_HELP = {
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
 }
@@ -101,28 +99,16 @@ def _publish(
     return result
 
 
-@dataclass(frozen=True)
-class PublishFlags:
-    """The flags of ``publish``, one field each (see its task)."""
+def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
+    from relnox.publish import PublishOptions
 
-    repository: str | None = None
-    package: Any = None
-    changed: bool = False
-    dry_run: bool = False
-    yes: bool = False
-    keep_going: bool = True
-    from_tag: str | None = None
-    skip_existing: bool = False
-    attestations: bool = False
-    jobs: int = 0  # the default (relnox.publish.run.JOBS)
-    wait: int = 300
-    no_wait: bool = False
-    verify_installable: bool = False
-    dist: str | None = None
-    allow_stale: Any = None
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        PublishOptions,
+        rename={"packages": "package", "dist_dir": "dist"},
+        only=only,
+        skip=("retries", "retry_delay", "verbose", "transport", "network"),
+        extra=(("changed", False), *extra),
+    )
 
 
 def _named(repository: str | None) -> None:
@@ -138,9 +124,15 @@ def _named(repository: str | None) -> None:
 
 
 @relnox_task(
-    help=PUBLISH_HELP, locked=True, iterable=["package", "allow_stale"], flags=PublishFlags
+    help=PUBLISH_HELP,
+    locked=True,
+    flags=lambda: _flags(
+        None,
+        *(("yes", False), ("skip_existing", False), ("jobs", 0), ("wait", 300)),
+        *(("no_wait", False), ("verify_installable", False)),
+    ),
 )
-def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
+def publish(c: Any, flags: Any) -> dict[str, Any]:
     """Upload the built release to an index in dependency tiers: hash-checked, resumable, wheels first."""
     _named(flags.repository)
     names = chosen(flags.root, flags.package, flags.changed)
@@ -157,21 +149,12 @@ def publish(c: Any, flags: PublishFlags) -> dict[str, Any]:
         return _publish_flags(flags, names)
 
 
-def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:
-    from relnox.publish import PublishOptions
-
-    options = PublishOptions(
-        repository=flags.repository or None,
+def _publish_flags(flags: Any, names: list[str]) -> dict[str, Any]:
+    options = flags.options(
         packages=names,
-        dist_dir=Path(flags.dist) if flags.dist else None,
-        from_tag=flags.from_tag or None,
-        dry_run=flags.dry_run,
-        keep_going=flags.keep_going,
         verbose=flags.verbose >= 2,
-        attestations=flags.attestations,
         jobs=flags.jobs or None,
         wait=None if flags.no_wait else number(flags.wait, "wait", float),
-        allow_stale=listed(flags.allow_stale),
     )
     result = _publish(
         flags.root,
@@ -181,26 +164,6 @@ def _publish_flags(flags: PublishFlags, names: list[str]) -> dict[str, Any]:
         verify_installable=flags.verify_installable,
     )
     return result.summary()
-
-
-@dataclass(frozen=True)
-class PublishTestFlags:
-    """The flags of ``testpypi``, one field each (see its task)."""
-
-    repository: str = "testpypi"
-    package: Any = None
-    changed: bool = False
-    dry_run: bool = False
-    keep_going: bool = True
-    attestations: bool = False
-    dist: str | None = None
-    root: str = "."
-    wait: int = 120
-    extra_index: str | None = None
-    extras: Any = None
-    allow_stale: Any = None
-    json: bool = False
-    verbose: int = 0
 
 
 @relnox_task(
@@ -221,28 +184,28 @@ class PublishTestFlags:
         "extras": "install these extras when verifying: an extra (cli) or name[cli] "
         "(repeatable, or comma-separated)",
     },
-    iterable=["package", "extras", "allow_stale"],
-    flags=PublishTestFlags,
+    iterable=["extras"],
+    flags=lambda: _flags(
+        (
+            "repository",
+            "packages",
+            "dist_dir",
+            "dry_run",
+            "keep_going",
+            "attestations",
+            "allow_stale",
+        ),
+        *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
+    ),
 )
-def testpypi(c: Any, flags: PublishTestFlags) -> dict[str, Any]:
+def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     """Publish to TestPyPI, then install the release from there in fresh environments and check it."""
     _named(flags.repository)
     wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
-    from relnox.publish import PublishOptions
-
-    options = PublishOptions(
-        repository=flags.repository or None,
-        packages=names,
-        dist_dir=Path(flags.dist) if flags.dist else None,
-        dry_run=flags.dry_run,
-        keep_going=flags.keep_going,
-        verbose=flags.verbose >= 2,
-        attestations=flags.attestations,
-        allow_stale=listed(flags.allow_stale),
-    )
+    options = flags.options(packages=names, verbose=flags.verbose >= 2)
     result = _publish(flags.root, options, yes=False, as_json=flags.json)
     summary = result.summary()
     if flags.dry_run:

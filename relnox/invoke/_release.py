@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, number, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, number, options_flags, relnox_task, show
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
@@ -40,8 +39,6 @@ RELEASE_HELP = {
     "(repeatable, or comma-separated)",
     "dist": "directory of the wheels and sdists, whoever built them; with --skip build the "
     "release publishes them as they are (default: [tool.relnox] dist-dir)",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "dry_run": "print every stage's plan (the bump's diff summary, what is built, uploaded "
     "and tagged); change nothing",
 }
@@ -54,34 +51,10 @@ def _skip(values: Any) -> frozenset[str]:
 def _options(flags: Any, resume_command: str) -> Any:
     """The pipeline's options, built once from the flags of ``release`` or ``rehearse``
     (a flag the task does not have keeps the pipeline's default)."""
-    from relnox.release import ReleaseOptions
-
-    def flag(name: str, default: Any = None) -> Any:
-        return getattr(flags, name, default)
-
-    return ReleaseOptions(
-        part=flags.part,
-        to=flags.to,
-        pre=flags.pre,
-        packages=tuple(listed(flags.package)),
-        changed=flag("changed", False),
-        skip=_skip(flags.skip) | ({"skew"} if flag("no_skew") else set()),
-        test_repository=flag("test_repository") or "testpypi",
-        repository=flag("repository") or "pypi",
-        extra_index=flags.extra_index,
-        yes=flag("yes", False),
-        push=flag("push", False),
-        allow_dirty=flag("allow_dirty", False),
-        allow_detached=flag("allow_detached", False),
-        offline=flags.offline,
-        wait=number(flags.wait, "wait", float),
-        jobs=number(flags.jobs, "jobs") or None,
-        dist_dir=flag("dist") or None,
-        extras=tuple(listed(flag("extras"))),
+    return flags.options(
+        skip=_skip(flags.skip) | ({"skew"} if flags.no_skew else set()),
         resume_command=resume_command,
-        skew_depth=number(flag("skew_depth"), "skew-depth") or 1,
-        accept_skew=tuple(listed(flag("accept_skew"))),
-        integrity_url=flag("integrity_url") or None,
+        skew_depth=number(flags.skew_depth, "skew-depth") or 1,
     )
 
 
@@ -124,55 +97,42 @@ def _summary(result: Any, title: str) -> None:
     """The closing summary (kept by ``-q``)."""
     echo("")
     echo(title, always=True)
-    for name, version in result.versions.items():
-        before = result.previous.get(name, version)
-        change = f"{before} -> {version}" if before != version else version
-        echo(f"  {name:24} {change}", always=True)
-    if result.tags:
-        echo(f"  tags: {', '.join(result.tags)}", always=True)
+    from relnox.report import MANY, version_moves
+
+    moves = {n: (result.previous.get(n, v), v) for n, v in result.versions.items()}
+    if len(moves) >= MANY:  # a lockstep group: "72 packages 1.7.0 -> 1.7.1"
+        echo(f"  {version_moves(moves)}", always=True)
+    else:
+        for name, (before, version) in moves.items():
+            change = f"{before} -> {version}" if before != version else version
+            echo(f"  {name:24} {change}", always=True)
+    tags = result.tags
+    if len(tags) >= MANY:
+        echo(f"  tags: {len(tags)} ({tags[0]} ... {tags[-1]})", always=True)
+    elif tags:
+        echo(f"  tags: {', '.join(tags)}", always=True)
     for stage, files in result.uploads.items():
         echo(f"  {stage}: {len(files)} file(s) uploaded", always=True)
 
 
-@dataclass(frozen=True)
-class ReleaseFlags:
-    """The flags of ``release``, one field each (see its task)."""
+def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
+    from relnox.release import ReleaseOptions
 
-    part: str | None = None
-    to: str | None = None
-    pre: str | None = None
-    package: Any = None
-    changed: bool = False
-    skip: Any = None
-    test_repository: str | None = None
-    repository: str | None = None
-    extra_index: str | None = None
-    yes: bool = False
-    push: bool = False
-    allow_dirty: bool = False
-    allow_detached: bool = False
-    offline: bool = False
-    wait: str | None = None
-    jobs: str | None = None
-    extras: Any = None
-    dist: str | None = None
-    no_skew: bool = False
-    skew_depth: str | None = None
-    accept_skew: Any = None
-    integrity_url: str | None = None
-    root: str = "."
-    dry_run: bool = False
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        ReleaseOptions,
+        rename={"packages": "package", "dist_dir": "dist"},
+        only=only,
+        skip=("resume_command", "resumes"),
+        extra=(("no_skew", False), *extra),
+    )
 
 
 @relnox_task(
     locked=True,
-    iterable=["package", "skip", "extras", "accept_skew"],
     help=RELEASE_HELP,
-    flags=ReleaseFlags,
+    flags=lambda: _flags(None, ("dry_run", False)),
 )
-def release(c: Any, flags: ReleaseFlags) -> dict[str, Any]:
+def release(c: Any, flags: Any) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
     from relnox.invoke._publish import confirmation
     from relnox.release import plan_release
@@ -181,11 +141,7 @@ def release(c: Any, flags: ReleaseFlags) -> dict[str, Any]:
     options = _options(flags, _rerun_command())
     if flags.dry_run:
         plan = plan_release(flags.root, options)
-        if flags.json:
-            echo_json(plan.to_json())
-        else:
-            for line in plan.describe():
-                echo(line)
+        show(flags.json, plan.to_json(), plan.describe())
         return plan.to_json()
     result = run_release(
         flags.root,
@@ -219,32 +175,26 @@ REHEARSE_HELP = {
 }
 
 
-@dataclass(frozen=True)
-class RehearseFlags:
-    """The flags of ``rehearse``, one field each (see its task)."""
-
-    part: str | None = None
-    to: str | None = None
-    pre: str | None = None
-    package: Any = None
-    skip: Any = None
-    extra_index: str | None = None
-    offline: bool = False
-    wait: str | None = None
-    jobs: str | None = None
-    extras: Any = None
-    no_skew: bool = False
-    skew_depth: str | None = None
-    accept_skew: Any = None
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
-
-
 @relnox_task(
-    iterable=["package", "skip", "extras", "accept_skew"], help=REHEARSE_HELP, flags=RehearseFlags
+    help=REHEARSE_HELP,
+    flags=lambda: _flags(
+        (
+            "part",
+            "to",
+            "pre",
+            "packages",
+            "skip",
+            "extra_index",
+            "offline",
+            "wait",
+            "jobs",
+            "extras",
+            "skew_depth",
+            "accept_skew",
+        )
+    ),
 )
-def rehearse(c: Any, flags: RehearseFlags) -> dict[str, Any]:
+def rehearse(c: Any, flags: Any) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
     from relnox.release import rehearse as run_rehearsal
 
@@ -257,7 +207,7 @@ def rehearse(c: Any, flags: RehearseFlags) -> dict[str, Any]:
     return rehearsal.result.to_json()
 
 
-@relnox_task(help={"json": "print the result as JSON"})
+@relnox_task()
 def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Release a sample workspace of three packages end to end against two local indexes."""
     from relnox.release import demo as run_demo

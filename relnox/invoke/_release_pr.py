@@ -2,47 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, relnox_task
+from relnox.invoke._common import echo, echo_json, options_flags, relnox_task
 
 
-@dataclass(frozen=True)
-class ReleasePrFlags:
-    """The flags of ``release-pr``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.release import PrOptions
 
-    root: str = "."
-    branch: str = "relnox/release"
-    remote: str = "origin"
-    base: str = ""
-    dry_run: bool = False
-    json: bool = False
-    verbose: int = 0
+    return options_flags(PrOptions)
 
 
 @relnox_task(
     name="release-pr",
     help={
-        "root": ROOT_HELP,
         "branch": "the branch that holds the release (default: relnox/release)",
         "remote": "the remote to push it to (default: origin)",
         "base": "the branch the pull request merges into (default: the checked-out one)",
         "dry-run": "print the release and the pull request's body; push and change nothing",
-        "json": "print the result as JSON",
     },
-    flags=ReleasePrFlags,
+    flags=_flags,
 )
-def release_pr(c: Any, flags: ReleasePrFlags) -> dict[str, Any]:
+def release_pr(c: Any, flags: Any) -> dict[str, Any]:
     """Open or update the pull request holding the next release (GITHUB_TOKEN)."""
-    from pathlib import Path
-
-    from relnox.release import PrOptions
     from relnox.release import release_pr as run
 
-    result = run(
-        PrOptions(Path(flags.root), flags.branch, flags.remote, flags.base or None, flags.dry_run)
-    )
+    result = run(flags.options())
     found = result.to_json()
     if flags.json:
         echo_json(found)

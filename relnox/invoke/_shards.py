@@ -13,6 +13,7 @@ from relnox.invoke._common import (
     listed,
     nothing_to_do,
     relnox_task,
+    show,
 )
 
 if TYPE_CHECKING:
@@ -81,10 +82,7 @@ def plan_shards_task(
         raise UsageError(exc.message) from None
     plan = plan_shards(load_workspace(root), ShardOptions(shards, listed(package), timings or None))
     data = plan.to_json()
-    if json:
-        echo_json(data)
-    else:
-        echo("\n".join(plan.describe()))
+    show(json, data, plan.describe())
     # on Actions the step outputs: `matrix` is what a job's strategy.matrix takes (fromJSON)
     return {"shards": data["matrix"], "count": plan.count, "matrix": {"shard": data["matrix"]}}
 
@@ -97,8 +95,6 @@ def plan_shards_task(
         "package": "the packages the assembled set must hold (repeatable; default: all)",
         "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
         "dry-run": "check every shard and print what would be written; write nothing",
-        "root": "repository root (default: found upward from the current directory)",
-        "json": "print the result as JSON",
     },
 )
 def assemble(

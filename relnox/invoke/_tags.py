@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, listed, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task
 from relnox.paths import rel
 
 if TYPE_CHECKING:
@@ -17,28 +17,15 @@ if TYPE_CHECKING:
     from relnox.release import ResolvedVersion
 
 
-@dataclass(frozen=True)
-class TagFlags:
-    """The flags of ``tag``, one field each (see its task)."""
+def _tag_flags() -> type:
+    from relnox.release import TagOptions
 
-    root: str = "."
-    since: str = ""
-    missing: bool = False
-    push: bool = False
-    remote: str = "origin"
-    package: Any = None
-    allow_dirty: bool = False
-    allow_detached: bool = False
-    dry_run: bool = False
-    json: bool = False
-    verbose: int = 0
+    return options_flags(TagOptions, rename={"packages": "package"}, extra=(("dry_run", False),))
 
 
 @relnox_task(
     locked=True,
-    iterable=["package"],
     help={
-        "root": ROOT_HELP,
         "since": "compare versions with this commit (default: HEAD~1, or the push's before commit on GitHub)",
         "missing": "tag every current version that has no tag yet (a shared tag such as v1.2.0 "
         "counts; a tag on an older commit is kept, never moved)",
@@ -50,28 +37,16 @@ class TagFlags:
         "not committed is refused all the same)",
         "allow_detached": "tag even a detached HEAD no branch holds (only the tags will hold it)",
         "dry_run": "print the tags that would be created, change nothing",
-        "json": "print the result as JSON",
     },
-    flags=TagFlags,
+    flags=_tag_flags,
 )
-def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
+def tag(c: Any, flags: Any) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
     from relnox.project.discovery import load_workspace
-    from relnox.release import TAG_STAGE, TagOptions
+    from relnox.release import TAG_STAGE
 
     workspace = load_workspace(flags.root)
-    tag_plan = TAG_STAGE.plan(
-        workspace,
-        TagOptions(
-            since=flags.since or None,
-            missing=flags.missing,
-            packages=listed(flags.package) or None,
-            push=flags.push,
-            remote=flags.remote,
-            allow_dirty=flags.allow_dirty,
-            allow_detached=flags.allow_detached,
-        ),
-    )
+    tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
         for line in tag_plan.describe():
             echo(("would " if flags.dry_run and line.startswith("create") else "") + line)
@@ -95,8 +70,6 @@ def tag(c: Any, flags: TagFlags) -> dict[str, Any]:
     positional=["tag"],
     help={
         "tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0",
-        "root": ROOT_HELP,
-        "json": "print the result as JSON",
     },
 )
 def check_tag(
@@ -151,7 +124,6 @@ class ResolveVersionFlags:
         "target": "testpypi or pypi: where every package goes (a run from a branch); "
         "default: each package by its own version (pre-releases to TestPyPI)",
         "json": "print JSON",
-        "root": ROOT_HELP,
     },
     iterable=["tag", "released"],
     flags=ResolveVersionFlags,

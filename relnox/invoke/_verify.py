@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from dataclasses import dataclass
 from typing import Any
 
 from relnox.invoke._common import (
@@ -15,6 +13,7 @@ from relnox.invoke._common import (
     echo_result,
     listed,
     nothing_to_do,
+    options_flags,
     relnox_task,
 )
 from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
@@ -46,8 +45,6 @@ VERIFY_HELP = {
     "dry_run": "print what would be installed and checked, do nothing",
     "allow_stale": "use the files of this package although its sources changed since they were "
     "built (repeatable; recorded in the report)",
-    "root": "repository root (default: found upward from the current directory)",
-    "json": "print the result as JSON",
     "verbose": "more detail (-v: every command relnox runs)",
 }
 
@@ -70,43 +67,28 @@ def _seconds(value: str, flag: str) -> float | None:
     return number
 
 
-@dataclass(frozen=True)
-class VerifyFlags:
-    """The flags of ``verify-install``, one field each (see its task)."""
+def _flags() -> type:
+    from relnox.verify import VerifyOptions
 
-    package: Any = None
-    changed: bool = False
-    dist: str = ""
-    index: str = ""
-    extra_index: str = ""
-    wait: str = ""
-    no_deps: bool = False
-    offline: bool = False
-    sdist: bool = False
-    python: str = ""
-    timeout: str = ""
-    script_args: str = ""
-    installer: str = ""
-    extras: Any = None
-    skew_from: str = ""
-    skew_depth: str = ""
-    accept_skew: Any = None
-    shard: str = ""
-    timings: str = ""
-    allow_stale: Any = None
-    dry_run: bool = False
-    root: str = "."
-    json: bool = False
-    verbose: int = 0
+    return options_flags(
+        VerifyOptions,
+        rename={"packages": "package", "dist_dir": "dist"},
+        skip=("write_record", "checked_before"),
+        extra=(
+            *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
+            *(("skew_depth", ""), ("accept_skew", None), ("shard", ""), ("timings", "")),
+            ("dry_run", False),
+        ),
+    )
 
 
 @relnox_task(
     name="verify-install",
     help=VERIFY_HELP,
-    iterable=["package", "extras", "accept_skew", "allow_stale"],
-    flags=VerifyFlags,
+    iterable=["accept_skew"],
+    flags=_flags,
 )
-def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
+def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
@@ -125,37 +107,24 @@ def verify_install(c: Any, flags: VerifyFlags) -> dict[str, Any]:
     from relnox.builds import ask_stale_ahead
     from relnox.tools.history import ask_ahead
 
-    # git's first answers about the workspace and the first environment, then the
-    # stale-build check's questions, while the rest loads
-    with ask_ahead(flags.root) as ahead, _head_start(flags, names, seconds["timeout"]) as head:
+    # git's first answers about the workspace, then the stale-build check's questions,
+    # while the rest loads
+    with ask_ahead(flags.root) as ahead:
         ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-        return _verify(flags, names, seconds, head)
+        return _verify(flags, names, seconds)
 
 
-def _verify(
-    flags: VerifyFlags, names: list[str], seconds: dict[str, float | None], head: Any
-) -> dict[str, Any]:
-    """Plan, run and print the verify (``head``: a head start for the run, or ``None``)."""
+def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> dict[str, Any]:
+    """Plan, run and print the verify."""
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
-    from relnox.verify import STAGE, VerifyOptions
+    from relnox.verify import STAGE
 
-    options = VerifyOptions(
+    options = flags.options(
         packages=names,
-        dist_dir=flags.dist or None,
-        index=flags.index or None,
-        extra_index=flags.extra_index or None,
-        no_deps=flags.no_deps,
-        offline=flags.offline,
-        sdist=flags.sdist,
-        python=flags.python or None,
         timeout=seconds["timeout"],
-        script_args=flags.script_args or None,
         wait=seconds["wait"],
-        installer=flags.installer or None,
-        extras=listed(flags.extras),
         write_record=not flags.dry_run,
-        allow_stale=listed(flags.allow_stale),
     )
     plan = STAGE.plan(load_workspace(flags.root, names), options)
     skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
@@ -165,7 +134,7 @@ def _verify(
         if skew is not None:
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
-    report = STAGE.run(plan, Runtime(head_start=head))
+    report = STAGE.run(plan, Runtime())
     skew_report = _run_skew(skew) if skew is not None and report.ok else None
     result = report.to_json()
     if skew_report is not None:
@@ -180,32 +149,6 @@ def _verify(
     if skew_report is not None:
         skew_report.raise_for_failures()
     return result
-
-
-def _head_start(
-    flags: VerifyFlags, names: list[str], timeout: float | None
-) -> contextlib.AbstractContextManager[Any]:
-    """The first fresh environment, made while the workspace is read and the plan checked,
-    and with every package verified (no ``--package``, ``--changed`` or ``--shard``
-    selection, no ``--extras``) the install of every wheel of the dist directory
-    (:class:`relnox.verify.HeadStart`: the run takes each only if it is what it would
-    make); none for a dry run, an index (``--index``) or another interpreter
-    (``--python``), whose environments are not the one made here."""
-    if flags.dry_run or flags.index or flags.python:
-        return contextlib.nullcontext()
-    from pathlib import Path
-
-    from relnox.verify import Guess, HeadStart
-
-    guess = None
-    if not names and not listed(flags.extras):
-        guess = Guess(
-            dist=Path(flags.root, flags.dist or "dist").absolute(),
-            offline=flags.offline,
-            no_deps=flags.no_deps,
-            extra_index=flags.extra_index or None,
-        )
-    return HeadStart(flags.installer or None, timeout, guess)
 
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:

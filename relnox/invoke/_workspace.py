@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import ROOT_HELP, echo, echo_json, relnox_task
+from relnox.invoke._common import echo, echo_json, relnox_task
 
 
 @relnox_task(
     help={
-        "root": ROOT_HELP,
         "json": "print JSON for machines",
     }
 )
@@ -54,7 +53,6 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
 @relnox_task(
     name="check-versions",
     help={
-        "root": ROOT_HELP,
         "json": "print JSON for machines",
     },
 )

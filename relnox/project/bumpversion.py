@@ -1,6 +1,6 @@
 """bump-my-version's (and bumpversion's) ``current_version``: the version that tool believes
 the repository is at. A repository that keeps one next to its build backend's version
-(flit's ``.bumpversion.cfg``, setuptools-rust's) has a copy that a relnox bump must move
+(a ``.bumpversion.cfg``) has a copy that a relnox bump must move
 too, or the tool's next run finds none of its files at the version it expects.
 
 Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpversion.toml``,
@@ -9,7 +9,7 @@ Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpver
 The same configuration names the other files that tool rewrites (``[bumpversion:file:
 docs/conf.py]`` with ``search = version = release = '{current_version}'``, or
 ``[[tool.bumpversion.files]]``): :func:`tool_files` reads each whose search finds the
-version as copies a bump moves too (pytest-cov's README badge and docs/conf.py).
+version as copies a bump moves too (a README badge, docs/conf.py).
 """
 
 from __future__ import annotations
@@ -213,8 +213,7 @@ def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[
     """The files poetry-bumpversion keeps in step with the version, each found by its
     ``search`` template (``__version__ = "{current_version}"``; a bare
     ``{current_version}`` when it has none) at the version the primary says:
-    ``[tool.poetry_bumpversion.file."path"]`` and ``replacements`` (Powertools for AWS
-    Lambda's ``shared/version.py``). A file that is missing, or not at that version, is
+    ``[tool.poetry_bumpversion.file."path"]`` and ``replacements``. A file that is missing, or not at that version, is
     that tool's own business, left alone. (bump-my-version's own list: :func:`tool_files`.)"""
     found: list[VersionLocation] = []
     entries = _poetry_entries(doc)

@@ -7,12 +7,11 @@ towncrier and hand-written changelogs do::
     ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
     ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
     ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
-    Changes in Apache Libcloud 3.8.0              (``Changes in Apache Libcloud in development``
-                                                   is its Unreleased)
-    ## [integrations/qdrant-v10.5.0] - 2026-08-03   (a release tag, git-cliff's; its name
-                                                   must be the package's, or its first words)
+    Changes in Acme Kit 3.8.0                     (``... in development``: its Unreleased)
+    ## [integrations/acme-v10.5.0] - 2026-08-03   (a release tag: its name must be the
+                                                   package's, or its first words)
     **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
-    .. changelog::                                (Sphinx's changelog extension: alembic's)
+    .. changelog::                                (Sphinx's changelog extension)
         :version: 1.19.1
         :released: August 8, 2026
 
@@ -27,10 +26,8 @@ A section runs to the next heading of the same or a higher level. Headings insid
 fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
 
 A version's section may be written before its release with a status line under the
-heading instead of an Unreleased heading (``Version 2.3.0`` over ``---``, then
-``Unreleased``, later ``Released 2026-01-01``, as the Pallets projects write it; or
-``Released: Not yet.``, later ``Released: 2026-01-01``, as distlib writes it):
-:func:`pending_status` finds that line.
+heading instead of an Unreleased heading (``Unreleased``, later ``Released 2026-01-01``;
+``Released: Not yet.``, later ``Released: 2026-01-01``): :func:`pending_status` finds it.
 """
 
 from __future__ import annotations
@@ -48,8 +45,7 @@ from relnox.versioning import maybe_version, same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
-#: an Unreleased section's line saying it holds nothing yet (tinydb's ``- *nothing yet*``
-#: kept under "unreleased" between releases): no entry
+#: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``): no entry
 _NOTHING_YET = re.compile(
     r"^\s*(?:[-*+]\s+)?[*_`(]*\s*(?:nothing|none|no\s+(?:notable\s+|unreleased\s+)?changes)"
     r"(?:\s+(?:yet|so\s+far))?\s*[.!]?\s*[*_`)]*\s*[.!]?\s*$",
@@ -62,7 +58,7 @@ _LEAD_WORDS = ("release", "version", "releases", "versions")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
 #: a status line saying the section is not released yet: the word alone, maybe emphasised,
-#: or a release line without its date yet (distlib's ``Released: Not yet.``)
+#: or a release line without its date yet (``Released: Not yet.``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
     r"(?:not[ \t]+yet|tbd|tba))(?P<tail>[*_)\].:]*\s*)$",
@@ -105,7 +101,7 @@ class Section:
         )
 
 
-#: a reST underline of tildes (``Bug Fixes`` over ``~~~~~~~~~``, flask-restx's sub-headings)
+#: a reST underline of tildes (``Bug Fixes`` over ``~~~~~~~~~``)
 _TILDES = re.compile(r"^\s*~{3,}\s*$")
 
 
@@ -124,8 +120,7 @@ def headings(lines: list[str]) -> list[Heading]:
 
     Underlined headings take Markdown's levels (``=`` 1, ``-`` 2, reST's other characters
     3, an overlined title 0) unless the file underlines with a character only reST has
-    (``~ ^ * +``): reST's levels then, each style the level of its first appearance
-    (django-storages' ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over ``---``)."""
+    (``~ ^ * +``): reST's levels then, each style the level of its first appearance."""
     found = list(_headings(lines))
     styles: dict[tuple[str, bool], int] = {}
     for heading in found:
@@ -196,9 +191,9 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
         index += 1
 
 
-#: a release as Sphinx's changelog extension writes it (alembic's docs/build/changelog.rst,
-#: SQLAlchemy's): ``.. changelog::`` with an indented ``:version: 1.19.1`` and, once out,
-#: ``:released: August 8, 2026``; read as the heading ``1.19.1 (August 8, 2026)``
+#: a release as Sphinx's changelog extension writes it: ``.. changelog::`` with an indented
+#: ``:version: 1.19.1`` and, once out, ``:released: August 8, 2026``; read as the heading
+#: ``1.19.1 (August 8, 2026)``
 DIRECTIVE = ".. changelog::"
 _OPTION = re.compile(r"^[ \t]+:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
 
@@ -219,14 +214,14 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     return Heading(index, end, 2, title, DIRECTIVE)
 
 
-#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>unidecode 1.4.0`` over its indented
+#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>acme 1.4.0`` over its indented
 #: items (an author's line, ``2025-04-24  Jane Doe  <jane@...>``, names no release)
 _DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
 DATED = "date"
 
-#: a release's line over its indented entries: a version alone (httplib2's CHANGELOG:
-#: ``0.32.0``, a blank line, then ``  Python support 3.8+ only``), or a title led by Version
-#: or Release straight over them (nbsphinx's ``Version 0.9.8 -- 2025-11-28 -- PyPI__``)
+#: a release's line over its indented entries: a version alone (``0.32.0``, maybe a blank
+#: line, then ``  Python support 3.8+ only``), or a title led by Version or Release
+#: straight over them (``Version 0.9.8 -- 2025-11-28``)
 ALONE = "indented"
 _ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
 
@@ -249,17 +244,15 @@ def _entry_title(lines: list[str], index: int) -> bool:
     )
 
 
-#: a release written as a bold line (python-socketio's ``**Release 5.16.3** - 2026-06-15``):
-#: a heading below every other, and only when it names a release
+#: a release written as a bold line (``**Release 5.16.3** - 2026-06-15``): a heading
+#: below every other, and only when it names a release
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
 
 
-#: a release written as a line holding its version alone, its entries' list right under
-#: it (funcy's plain-text CHANGELOG: ``2.0``, then ``- support Python 3.11``; yappi's
-#: ``1.7.6 (2026-03-18)``, a blank line, then its list; python-magic's ``Changes to
-#: 0.4.28:``): read, never
-#: written, like a bold line
+#: a release written as a line holding its version alone (maybe with its date), or
+#: ``Changes to 0.4.28:``, its entries' list right under it or after one blank line: read,
+#: never written, like a bold line
 BARE = "bare"
 #: the heading kinds a bump reads and never writes: a bold line, a directive, a dated
 #: entry, a version alone over indented entries or over its list
@@ -269,7 +262,7 @@ _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \
 
 def _bare(lines: list[str], index: int) -> bool:
     """``lines[index]`` is a version alone (maybe with its date) at the start of a
-    paragraph, and a list item follows it, at once or after one blank line (yappi's)."""
+    paragraph, and a list item follows it, at once or after one blank line."""
     after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
     line = lines[index]
     return (
@@ -281,8 +274,7 @@ def _bare(lines: list[str], index: int) -> bool:
     )
 
 
-#: python-magic's plain-text paragraph ``Changes to 0.4.28:`` over its list, or h5netcdf's
-#: ``Version 1.8.1 (January 23rd, 2026):``
+#: a paragraph ``Changes to 0.4.28:`` or ``Version 1.8.1 (January 23rd, 2026):`` over its list
 _CHANGES_LINE = re.compile(
     r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
 )
@@ -316,7 +308,7 @@ def _is_tail(words: list[str]) -> bool:
 
 
 def _tag(token: str) -> tuple[str | None, str] | None:
-    """A release tag as a heading writes it (git-cliff's ``[integrations/qdrant-v10.5.0]``,
+    """A release tag as a heading writes it (``[integrations/acme-v10.5.0]``,
     ``core@1.2.0``, ``name==1.2.0``): its name and version. Only a name joined to a ``v``
     by a separator, an ``@`` or ``==`` counts (``Python-3.12`` is no tag)."""
     from relnox.project.tag_model import split_tag, stem
@@ -361,8 +353,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
-#: headings that say Unreleased in other words (``To be released``: django-model-utils;
-#: ``In development``: joblib's CHANGES.rst; a branch's name: peewee's ``## master``)
+#: headings that say Unreleased in other words, or name the branch the next release is
+#: made from
 _NOT_YET = (
     ["to", "be", "released"],
     ["not", "released", "yet"],
@@ -370,9 +362,8 @@ _NOT_YET = (
     ["in", "development"],
     ["under", "development"],
     ["development", "version"],
-    ["latest", "changes"],  # FastAPI's release-notes.md
-    ["latest"],  # pyproj's docs/history.rst: ``Latest`` over ``------``
-    # the branch the next release is made from (peewee's ``## master``)
+    ["latest", "changes"],
+    ["latest"],
     ["master"],
     ["main"],
     ["trunk"],
@@ -383,23 +374,21 @@ _NOT_YET = (
 #: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
 _PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
 
-#: the next release, not numbered yet: cherrypy's ``v(next)``, ``vNext``, ``Next release``,
-#: ``Next version`` (django-mptt's CHANGELOG.rst)
+#: the next release, not numbered yet: ``v(next)``, ``vNext``, ``Next release``, ``Next version``
 _NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+(?:release|version))?", re.I)
 
 
 def _upcoming(words: list[str]) -> bool:
-    """``Upcoming Release`` (kedro's RELEASE.md), ``Upcoming``, ``To be released``: other
-    names for Unreleased."""
+    """``Upcoming Release``, ``Upcoming``, ``To be released``: other names for Unreleased."""
     lowered = [w.strip(_PUNCTUATION).lower() for w in words]
     if lowered in _NOT_YET or _NEXT.fullmatch(" ".join(words)) is not None:
         return True
     return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
 
 
-#: ``Changes in Apache Libcloud 3.8.0``, ``What's new in 2.1`` (the product's name may be
-#: several words), ``Changes in Apache Libcloud in development`` (its Unreleased)
-#: ``Changes from 2.14.2 to 2.14.3`` (numexpr's and PyTables' RELEASE_NOTES.rst)
+#: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1`` (the product's name may be several
+#: words), ``Changes in Acme Kit in development`` (its Unreleased), ``Changes from 2.14.2 to
+#: 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(
     r"^(?:changes\s+(?:in|for|to)|what's\s+new\s+(?:in|for))\s+(?P<rest>\S.*)$", re.I
@@ -414,7 +403,7 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     for index, word in enumerate(rest):
         version = _version(word)
         if version is not None and _is_tail(rest[index + 1 :]):
-            name = rest[:index]  # pymongo's "Changes in Version 4.17.0": no name
+            name = rest[:index]  # "Changes in Version 4.17.0": no name
             while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
                 name = name[:-1]
             return ((" ".join(name) or None, version),)
@@ -428,7 +417,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     if not words:
         return None
     between = _CHANGES_FROM.match(title)
-    if between is not None:  # numexpr's "Changes from 2.14.2 to 2.14.3": the second's
+    if between is not None:  # "Changes from 2.14.2 to 2.14.3": the second's
         version = _version(between["new"])
         return ((None, version),) if version is not None else None
     changes = _CHANGES_IN.match(title)
@@ -437,12 +426,12 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
         return UNRELEASED
     if _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) and _is_tail(words[1:]):
-        return UNRELEASED  # django-storages' ``X.YY.Z (UNRELEASED)``, ``x.y.z``
+        return UNRELEASED  # ``X.YY.Z (UNRELEASED)``, ``x.y.z``
     core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
     if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
-    # ``Releases 5.3.1, 6.0.1 and 7.0.1``: one section for several (django-treebeard's)
+    # ``Releases 5.3.1, 6.0.1 and 7.0.1``: one section for several
     for part in re.split(r",|\s(?:and|&)\s", core):
         words = part.split()
         pair = _pair(words, first=not pairs)
@@ -465,8 +454,8 @@ def numbered_later(section: Section) -> bool:
 
 
 def _body(lines: list[str], marker: str) -> str:
-    """A section's text, stripped; entries indented under their release line (a GNU
-    ChangeLog's, nbsphinx's) dedented, as the notes of a release show them."""
+    """A section's text, stripped; entries indented under their release line dedented, as
+    the notes of a release show them."""
     if marker in (ALONE, DATED):
         lines = [line.expandtabs() for line in lines]
         depth = min(
@@ -493,7 +482,7 @@ def sections(text: str) -> list[Section]:
         if label == UNRELEASED and any(
             level < heading.level and heading.line < stop for level, stop in releases
         ):
-            continue  # a sub-heading of a release (GitPython's 0.1.5 > "Head"): not Unreleased
+            continue  # a sub-heading of a release (0.1.5 > "Head"): not Unreleased
         if not isinstance(label, str):
             releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
@@ -528,8 +517,7 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     )
 
 
-#: a section for every release from its version on: termcolor's ``## 2.0.0 and newer``
-#: (``See GitHub Releases``)
+#: a section for every release from its version on: ``## 2.0.0 and newer``
 _ONWARD = re.compile(
     r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
 )
@@ -546,7 +534,7 @@ def _at_or_above(version: str, first: str) -> bool:
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
     """``name`` is ``package``'s; ``loose``: or its first words (a tag names the directory,
-    ``qdrant``, of the package ``qdrant-haystack``)."""
+    ``acme``, of the package ``acme-kit``)."""
     if name is None or package is None or canonicalize_name(name) == canonicalize_name(package):
         return True
     words, of = canonicalize_name(name).split("-"), canonicalize_name(package).split("-")
@@ -582,8 +570,8 @@ def pending_status(text: str, version: str, package: str | None = None) -> int |
     return index
 
 
-#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``
-#: (bottle's), ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
+#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``,
+#: ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
 _PENDING_TAIL = re.compile(
     r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
     r"upcoming|future)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
@@ -604,8 +592,8 @@ def pending_heading(text: str, version: str, package: str | None = None) -> int 
 
 def released_heading(line: str) -> str:
     """A :func:`pending_heading` line released: its note of not being out is dropped
-    (``Release 0.14 (in development)`` is ``Release 0.14``, as bottle writes it at release;
-    a reST underline stays, long enough for the shorter title)."""
+    (``Release 0.14 (in development)`` is ``Release 0.14``; a reST underline stays, long
+    enough for the shorter title)."""
     return _PENDING_TAIL.sub("", line)
 
 
@@ -625,8 +613,7 @@ def dated_status(line: str, day: str) -> str:
 
 def unreleased_aside(path: Path) -> Path | None:
     """The file beside the changelog ``path`` that keeps its Unreleased entries, when the
-    changelog names it (wandb's CHANGELOG.md: "Unreleased changes are in
-    [CHANGELOG.unreleased.md]", moved in by the project's own tool at release) and it has
+    changelog names it ("Unreleased changes are in [CHANGELOG.unreleased.md]") and it has
     an Unreleased section with entries; else ``None``."""
     aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
     try:

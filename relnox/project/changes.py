@@ -114,8 +114,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
 def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
     """The files under ``spec`` that differ between ``since`` and HEAD, and HEAD's commits
     since it. No commit of HEAD's touches the package: nothing changed, whatever the trees
-    differ in (a release tag on a branch ahead of HEAD: sentence-transformers' v5.1.2, whose
-    release commit HEAD lacks)."""
+    differ in (a release tag on a branch ahead of HEAD, whose release commit HEAD lacks)."""
     root = workspace.root
     commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
     if not commits:
@@ -256,8 +255,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
     """The two newest release tags of HEAD's line at whose commits
     ``pkg``'s version file says the version it says now, below them: a placeholder the
-    release workflow replaces at build time (flask-cors's ``0.0.1``, which its workflow
-    seds to the tag's version), so the file never named a release. Empty otherwise."""
+    release workflow replaces at build time, so the file never named a release. Empty
+    otherwise."""
     from relnox.project.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
@@ -292,8 +291,8 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
 
 def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
     """Refuse ``version`` when it is the release of a development sentinel above every
-    version by its epoch (dagster's ``1!0+dev``, which its release branch replaces with the
-    real version) that no release of the package lets a bump start from: ``1!0`` would
+    version by its epoch (``1!0+dev``, which a release branch replaces with the real
+    version) that no release of the package lets a bump start from: ``1!0`` would
     outrank every version the project ever publishes, for good. ``--to`` decides."""
 
     current = maybe_version(pkg.version)
@@ -314,8 +313,8 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
     """Refuse ``version`` for ``pkg``, which no tag names, when the repository's plain
     version tags (``v0.86.5``), which no package claims either, reach it: they may be its
-    releases, its files holding a placeholder the release workflow replaces (flet's
-    ``0.1.0``, released as 0.86.5), and then the bump would be a downgrade. The setting
+    releases, its files holding a placeholder the release workflow replaces, and then the
+    bump would be a downgrade. The setting
     that decides is named, either way."""
     from relnox.project.released import plain_version_tag
     from relnox.project.tag_model import split_tag
@@ -337,13 +336,13 @@ PARTS_OF_RELEASE = ("major", "minor", "patch")
 
 
 def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
-    """The version a ``--part`` bump starts from. A local label after a release (trio's
-    ``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
-    release. Before it (mypy's ``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
+    """The version a ``--part`` bump starts from. A local label after a release
+    (``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
+    release. Before it (``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
     sentinel of development above every release by its epoch (``1!0+dev``, which a release
     branch replaces) starts from the highest release: its own release would outrank every
     version the project ever publishes. A development release of a version already tagged
-    (typing_extensions' ``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
+    (``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
     work since it, spelled below it: the bump starts from the release too. A placeholder
     the release stamps at build time (:func:`stamped_tags`) starts from the last release.
     A development release of a pre-release numbered 0 (``3.14rc0.dev0``, below every
@@ -374,28 +373,28 @@ def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> st
         return pkg.version
     top = max(pkg.tags.released, default=None)
     if top is not None and not any(parsed.release) and parsed.epoch > top.epoch:
-        return str(top)  # a sentinel of development (dagster's 1!0+dev): from the release
+        return str(top)  # a sentinel of development (1!0+dev): from the release
     public = Version(parsed.public)
     return str(public) if public in pkg.tags.released else pkg.version
 
 
 def first_pre(pkg: Package) -> int:
     """The number a new pre-release label starts at: 1 when every pre-release the
-    package's tags mark starts there or above (falcon's 4.3.0a1, b1, rc1; uvloop's
-    0.21.0beta1), else PEP 440's and bump-my-version's 0."""
+    package's tags mark starts there or above (4.3.0a1, b1, rc1), else PEP 440's and
+    bump-my-version's 0."""
     numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
     return 1 if numbers and min(numbers) >= 1 else 0
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """How ``pkg`` spells a date when its versions are the days of their releases (nox's
-    ``2026.08.17``) and ``--part`` asks for a release (major, minor or patch, no ``--pre``):
+    """How ``pkg`` spells a date when its versions are the days of their releases
+    (``2026.08.17``) and ``--part`` asks for a release (major, minor or patch, no ``--pre``):
     its next version is then today's date, never ``2026.9.0``. ``None`` otherwise."""
     if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
         return None
     dated = pkg.tags.dated
     if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
-        return None  # a patch of a year's release (cattrs' 25.1.1) is an ordinary patch
+        return None  # a patch of a year's release (25.1.1) is an ordinary patch
     if part == "patch" and dated is not None and dated.endswith(KEEPS_MONTH):
         return None  # a patch of a month's release made after it (24.6.1 in July) keeps it
     return dated
@@ -419,7 +418,7 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
 def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
     """The tag that released ``version`` of ``pkg``: its own, or a tag of it again with a
-    number after a hyphen (kubeflow's ``sdk-2.17.0-1``, made where the version file says
+    number after a hyphen (``sdk-2.17.0-1``, made where the version file says
     2.17.0), which PEP 440 reads as the post-release ``2.17.0.post1`` of that version;
     ``None`` when no tag of it is known."""
     facts = pkg.tags
@@ -458,8 +457,7 @@ def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
     """Notes for the packages whose files already hold the next final version after their
-    last release, which no tag released (OpenLineage's release script leaves ``1.53.0``
-    after tagging ``1.52.0``): ``--part`` moves past it, and whether that is meant only the
+    last release, which no tag released (``1.53.0`` after the tag of ``1.52.0``): ``--part`` moves past it, and whether that is meant only the
     user knows. A version further on (tags that stopped being made) says nothing. One note
     for the packages that share their versions."""
     if part not in ("major", "minor", "patch"):

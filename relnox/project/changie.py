@@ -1,6 +1,6 @@
 """changie's unreleased changes: a release's changelog entries kept as YAML files until
-``changie batch VERSION`` and ``changie merge`` write its section (each dbt adapter's
-``.changes/unreleased/Features-20260118-111437.yaml``).
+``changie batch VERSION`` and ``changie merge`` write its section
+(``.changes/unreleased/Features-20260118-111437.yaml``).
 
 A project configured for changie has a ``.changie.yaml`` (or ``.changie.yml``,
 ``changie.yaml``) whose top-level ``changesDir`` (``.changes`` by default) and

@@ -2,13 +2,13 @@
 
 A repository already says how it tags releases: ``1.6.0``, ``v1.6.0``,
 ``core-v0.1.9``, ``agent-v0.8.4`` for ``libs/python/agent`` (distribution
-``cua-agent``), ``name@1.2.0``, ``name==4.2.0``, or one ``python-v0.7.5`` for every
+``acme-agent``), ``name@1.2.0``, ``name==4.2.0``, or one ``python-v0.7.5`` for every
 package of ``python/``. :func:`infer_conventions` groups the version-shaped tags by
 their prefix and gives each package the prefixes that name it, most specific first:
 
 1. the package's name or directory (``{name}-v``, ``{dir}-v``, ``{name}@``, ...);
 2. a part of its name or directory that no other package shares (``sandbox-v`` for
-   ``cua-sandbox``), confirmed by the tagged commit when two packages could claim it;
+   ``acme-sandbox``), confirmed by the tagged commit when two packages could claim it;
 3. a directory above it (one tag for a whole sub-tree);
 4. no prefix at all (``1.6.0`` / ``v1.6.0``) for the only package, or the root one.
 
@@ -103,8 +103,8 @@ def infer_conventions(
         # bare tags among several packages, none of them the root: the packages whose
         # version file names the newest such tag's version at its commit own them (several:
         # one tag for a line released together, which makes them a lockstep group); when
-        # that tag names none, the next newest asks (dbt-core's newest, v1.12.3, is a
-        # maintenance release of a line whose files are gone; v2.0.0-beta.2 names its crate)
+        # that tag names none, the next newest asks (the newest may be a maintenance
+        # release of a line whose files are gone)
         for version, tag in _newest_few(groups[prefix], tags):
             confirmed = [
                 m.name
@@ -210,8 +210,8 @@ def _claim_confirmed_prefix(
 ) -> None:
     """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
     is its own when its version file names the newest such tag's version at its commit,
-    or the newest final release's (``apache-arrow-nanoarrow-0.8.0``, after the marker
-    ``apache-arrow-nanoarrow-0.9.0.dev`` made where the file still said 0.8.0.dev0), or
+    or the newest final release's (``acme-0.8.0``, after a marker ``acme-0.9.0.dev``
+    made where the file still said 0.8.0.dev0), or
     the only spelling of the repository's version tags where the file says no version at
     the newest. Nothing else is guessed: without that, the package is told which
     tag-format to set."""
@@ -244,9 +244,9 @@ def _named_by_newest(
 ) -> list[str]:
     """Of the packages of a directory (``names``, several) that its tags could mark, those
     whose version file names the newest tag's version at its commit, when some do and
-    others' files say another version there: agent-framework's ``python-1.13.0`` releases
-    ``python/`` under its core's version, each other package at one of its own (they were
-    one version once, so not every tag contradicts them). All of them otherwise."""
+    others' files say another version there (a directory's tag at its core's version,
+    each other package at one of its own: they were one version once, so not every tag
+    contradicts them). All of them otherwise."""
     version, tag = _newest(group, tags)
     named = [
         m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
@@ -268,7 +268,7 @@ def _released_together(
 ) -> list[str]:
     """The packages of ``names`` (several, each naming the prefix's newest version) whose
     version files name the version of each of the prefix's newest tags: one ``py-1.43.2``
-    for ``polars`` and the runtime wheels beside it. Versions that agree at one tag only
+    for a package and the runtime wheels beside it. Versions that agree at one tag only
     may be a coincidence: then the one package whose file names them all owns the prefix
     (a runtime split off at the newest tag), and with none, or one tag only, nobody does."""
     newest = list(reversed(group))[:_TOGETHER_READ]
@@ -325,26 +325,19 @@ def _names_another(
     member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
 ) -> bool | None:
     """Whether the member's pyproject.toml names another project at ``tag``: that tag
-    released the project that lived there then (llama-index-workflows' ``v2.11.1``, tagged
-    while it was the root, before it moved to ``packages/`` and a dev project took the
-    root). ``None`` when it says no name there (missing, unreadable, or no version file
-    of this kind)."""
+    released the project that lived there then (a project that moved to ``packages/``
+    from the root, where another took its place). ``None`` when it says no name there
+    (missing, unreadable, or no version file of this kind)."""
     from packaging.utils import canonicalize_name
 
-    from relnox.toml import table, tomllib
+    from relnox.project.former_names import pyproject_name
 
     path = member.version_file
     if show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
         return None
     text = show_file(tag, path)
-    if text is None:
-        return None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    return canonicalize_name(name) != member.name if isinstance(name, str) else None
+    name = pyproject_name(text) if text is not None else None
+    return canonicalize_name(name) != member.name if name is not None else None
 
 
 def _share_roots_tags(
@@ -382,9 +375,8 @@ def _share_named_tags(
     tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
     ``testsuite/`` released beside it at the same version), which makes them a lockstep
     group. A version that agrees at one tag only may be a coincidence. So does a package
-    whose own tags stopped before those (livekit's plugins: ``livekit-plugins-openai@1.0.1``,
-    then every release under ``livekit-agents@1.7.0`` with the core's version): its
-    releases moved to the shared tag."""
+    whose own tags stopped before those (``acme-plugin@1.0.1``, then every release under
+    ``acme-core@1.7.0`` with the core's version): its releases moved to the shared tag."""
     held = {m.name: [p for p, scores in claims.items() if m.name in scores] for m in members}
     for prefix, scores in list(claims.items()):
         if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
@@ -426,8 +418,8 @@ def _unless_anothers(
 ) -> list[str]:
     """``[name]``, the package whose name ``prefix`` spells, unless its version file names
     none of that prefix's versions at their commits while another prefix it may own has its
-    newest tag named there: ``nbdime@7.0.4`` is the npm package's tag of the same name, and
-    nbdime's own releases are ``v4.0.4`` (a file that says no version at an old tag says
+    newest tag named there (``acme@7.0.4`` an npm package's tag of the same name, the
+    package's own releases ``v4.0.4``; a file that says no version at an old tag says
     nothing; its two newest tags must say another). Without such a prefix the tags stay its
     own (a version set at build time names no tag in the file), and so does one stray tag,
     which the refusals name."""

@@ -354,8 +354,8 @@ def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
     is no root pyproject.toml (a monorepo whose packages sit side by side)."""
     if config.packages is not None or table(doc, "tool", "uv", "workspace"):
         return False
-    # a [project] with neither name nor version, for linters' requires-python (ray's root
-    # beside python/setup.py), builds nothing either
+    # a [project] with neither name nor version, for linters' requires-python, builds
+    # nothing either
     if ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root):
         return True
     # a root no backend can build, unless the settings say where its version is
@@ -436,7 +436,7 @@ def _without_examples(
 ) -> dict[Path, Mapping[str, Any]]:
     """The members without those in an examples (samples, docs...) directory or of a test
     suite that no tag names and no other member requires to run: a uv workspace lists its
-    example servers to lock them with the library (the MCP SDK's examples/servers/*), and
+    example servers to lock them with the library (``examples/servers/*``), and
     they are shown, not released. Projects found by scanning (``scanned``: no file declares
     them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
     a declared member there is a package. Each left out is listed in ``said`` as not
@@ -476,7 +476,7 @@ def _refuse_tools_beside_a_workspace(
     root: Path, dirs: Sequence[Path], docs: Mapping[Path, Mapping[str, Any]], settings: bool
 ) -> None:
     """No package at ``root``, and every project found below is an example or a developer
-    tool (flet's ``tools/crocodocs``) beside a uv workspace whose members lie deeper
+    tool (``tools/docs``) beside a uv workspace whose members lie deeper
     (``sdk/python`` of ``packages/*``): the tools are not the packages, and the workspace's
     own settings are read only from its root, so the error says to run relnox there."""
     from relnox.project.released import under_examples
@@ -488,9 +488,8 @@ def _refuse_tools_beside_a_workspace(
 
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
-    """Whether ``directory`` is inside an import package a package ships (falcon's
-    ``falcon/bench/nuts/setup.py``, a sample app in its wheel): data of that package, no
-    project to add to the workspace."""
+    """Whether ``directory`` is inside an import package a package ships (a sample app's
+    ``setup.py`` in its wheel): data of that package, no project to add to the workspace."""
     for pkg in packages:
         for name in pkg.import_packages:
             top = name.split(".")[0]
@@ -512,7 +511,7 @@ def _notes(
     (``outside_notes``: no member and not released), templates left out, projects released
     though no workspace file lists them, a root uv does not build."""
     notes = outside_notes + tuple(skipped)
-    if len(inferred) > _RELEASED_SHOWN:  # NeMo Agent Toolkit's 33 plugins: one note
+    if len(inferred) > _RELEASED_SHOWN:  # many: one note
         shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
         notes += (
             f"{len(inferred)} projects below are released, though no workspace file lists "
@@ -561,8 +560,8 @@ def _notes(
 
 
 def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
-    """The directories ``[tool.uv.workspace] exclude`` names (opentelemetry-python leaves
-    its zipkin exporters out of the lock, and still releases them with every tag)."""
+    """The directories ``[tool.uv.workspace] exclude`` names (left out of the lock, maybe
+    still released with every tag)."""
     excludes = table(doc, "tool", "uv", "workspace").get("exclude")
     globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
     return {
@@ -580,8 +579,7 @@ _RELEASED_SHOWN = 8
 def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
     """A root ``[project]`` that builds nothing and installs nothing: no
     ``[build-system]``, setup.py or setup.cfg, no dependencies, extras or scripts (a
-    name and version for the repository's dependency groups and release tooling,
-    jupyterlite's ``jupyterlite-root``)."""
+    name and version for the repository's dependency groups and release tooling)."""
     project = table(doc, "project")
     installs = {"dependencies", "optional-dependencies", "scripts", "gui-scripts", "entry-points"}
     return (
@@ -599,7 +597,7 @@ def _with_root_copy(
 ) -> list[Package]:
     """The packages, each at the version a development root's ``[project]`` says with that
     version as a copy of its own (the repository's release tooling moves it with every
-    release: jupyterlite's ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
+    release: ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
     from dataclasses import replace
 
     from relnox.project.sources import toml_location

@@ -18,8 +18,9 @@ evidence saying how that was decided. The backends and plugins it knows:
   ``project(..., version: '1.2.3')`` in ``meson.build``.
 
 The native backends' readers are in :mod:`relnox.project.dynamic_native`, setup.py's in
-:mod:`relnox.project.setup_py`. Anything else, ``[tool.relnox] version-files`` decides, or ``version-source = "vcs"``;
-the error for a layout beyond static reading names the file and that one line.
+:mod:`relnox.project.setup_py`. A version with no literal to rewrite is computed by the
+build (:func:`computed_version`): its backend says it (:mod:`relnox.project.referee`), and
+``[tool.relnox] version-files`` names a file a bump should write instead.
 """
 
 from __future__ import annotations
@@ -32,12 +33,7 @@ from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
-from relnox.project.dynamic_native import (
-    cargo_version,
-    meson_computed,
-    meson_version,
-    scikit_build_version,
-)
+from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
 from relnox.project.setup_py import (
@@ -46,7 +42,6 @@ from relnox.project.setup_py import (
     scm_keyword,
     setup_py_literal,
     setup_py_reads,
-    setup_py_toml,
     uses_pbr,
 )
 from relnox.project.sources import (
@@ -86,20 +81,6 @@ def _normal(name: str) -> str:
     return re.split(r"[<>=!~;\[ @]", name.strip().lower().replace("_", "-"), maxsplit=1)[0]
 
 
-def _tags_beside_maturin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
-    """A version-from-tags plugin a maturin project requires to build and configures
-    (chromadb: setuptools-scm with ``[tool.setuptools_scm] tag_regex``): maturin never runs
-    it, so its release computes the version with it and writes it in before building, and
-    the crate's ``0.1.0`` is a placeholder. Required or configured alone is not enough."""
-    tool = table(doc, "tool")
-    required = {_normal(r) for r in build_requires}
-    for plugin in VCS_PLUGINS:
-        configured = plugin in tool or plugin.replace("-", "_") in tool
-        if plugin in required and configured:
-            return plugin
-    return None
-
-
 def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
     """The version-from-tags plugin this project builds with, if any."""
     tool = table(doc, "tool")
@@ -136,8 +117,7 @@ def _hatch(
         loc = regex_location(target, NODEJS_VERSION, f"{label} source = 'nodejs'")
         return "hatch", [loc], f"{label} source = 'nodejs' ({target.name})"
     if source not in HATCH_STATIC_SOURCES and _reads_its_path(directory, source, path):
-        # a plugin's regex source (hatch-regex-commit's "regex_commit", which also commits
-        # and tags its bumps): the file at path holds the version, as for "regex"
+        # a plugin's own source given a path: the file at path holds the version
         loc = literal_location(Path(os.path.normpath(directory / str(path))), label, pyproject)
         return "hatch", [loc], f"{label} source = {source!r} path = {path!r}"
     if source not in HATCH_STATIC_SOURCES:
@@ -155,8 +135,8 @@ def _hatch(
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
     if source == "code" and target.is_file() and python_location(target) is None:
-        # hatch runs the script: a version computed as importing it computes it (a
-        # version-info tuple, JupyterLab's VersionInfo(4, 7, 0, "alpha", 1))
+        # hatch runs the script: a __version__ it takes from a sibling or joins from a
+        # tuple is written there; anything else the build computes
         found = followed(target)
         if found is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
@@ -229,9 +209,8 @@ def _scm_written(
 ) -> str | None:
     """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
     attr's module is that file or imports its version from it beside no unindented
-    literal of its own (flox's ``from ._version import __version__`` inside a function
-    whose fallback is ``"999"``): setuptools-scm writes it from the tags before setuptools
-    imports the attr, so the wheel's version is the tags'. ``None`` otherwise."""
+    literal of its own: setuptools-scm writes it from the tags before setuptools imports
+    the attr, so the wheel's version is the tags'. ``None`` otherwise."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):
@@ -247,20 +226,13 @@ def _scm_written(
     pattern = (
         rf"(?m)^[ \t]*(?:from[ \t]+(?:\.|[\w.]+\.){stem}[ \t]+import|import[ \t]+[\w.]+\.{stem}\b)"
     )
-    text = read_text(module)
-    # or a sibling it calls for it (cf-xarray's ``from .utils import _get_version``)
-    called = r"(?m)^from[ \t]+\.(\w+)[ \t]+import[ \t]+\(?[ \t]*_?get_version\b"
-    for path in [module, *(module.parent / f"{name}.py" for name in re.findall(called, text))]:
-        if path.is_file() and re.search(pattern, read_text(path)):
-            return target
-    return None
+    return target if re.search(pattern, read_text(module)) else None
 
 
 def attr_location(module: Path, attr: str) -> VersionLocation | None:
     """The literal string setuptools' ``attr`` names when its attribute is not
-    ``__version__`` (PyMySQL's ``pymysql.VERSION_STRING = "1.2.0"`` beside a
-    ``__version__ = "2.2.8"`` it keeps for Django): that assignment, at the top of the
-    module, or the tuple it binds there (``VERSION = (1, 2, 3)``); ``None`` for
+    ``__version__`` (``pkg.VERSION_STRING = "1.2.0"`` beside another ``__version__``):
+    that assignment, at the top of the module, or the tuple it binds there (``VERSION = (1, 2, 3)``); ``None`` for
     ``__version__`` or when the attribute is neither."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
@@ -278,9 +250,9 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
     """The tuple ``attr`` names, which setuptools joins with dots (``VERSION = (1, 2, 3)``
     is ``1.2.3``), when the module binds its attribute to one at its top."""
-    from relnox.project.version_tuple import joined_elsewhere
+    from relnox.project.version_tuple import location
 
-    return joined_elsewhere(module, attr.rpartition(".")[2])
+    return location(module, attr.rpartition(".")[2])
 
 
 def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:
@@ -359,16 +331,6 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("maturin"):
-        plugin = _tags_beside_maturin(doc, build_requires)
-        if plugin is not None:
-            return (
-                VCS_SOURCE,
-                [],
-                f"{plugin} configured beside maturin (in [build-system] requires, with its "
-                "[tool] table): the release writes the version from the git tags, as maturin "
-                "alone would not; set [tool.relnox] version-files to the crate's Cargo.toml if "
-                "its version is the one released",
-            )
         return cargo_version(directory, doc, load)
     found = scikit_build_version(directory, doc)
     if found is not None:
@@ -395,15 +357,13 @@ def dynamic_version(
     if prefix is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
     if meson:  # project() computes it, with no plugin of git tags around
-        return meson_computed(directory, roots) or computed_version(
-            "meson.build's project() computes its version"
-        )
+        return computed_version("meson.build's project() computes its version")
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
     if backend.startswith("flit_core"):
-        # flit's module by its full name first: "google.adk" is src/google/adk, whose
-        # top-level package (google, a namespace) holds no version
+        # flit's module by its full name first: "ns.pkg" is src/ns/pkg, whose
+        # top-level package (a namespace) holds no version
         named = table(doc, "tool", "flit", "module").get("name")
         names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
         found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
@@ -412,10 +372,10 @@ def dynamic_version(
             if loc is not None:
                 return "flit", [loc], f"flit: __version__ of {module_name}"
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
-            # flit imports it for a __version__ it computes (pyparsing's version_info)
+            # flit imports it for a __version__ it computes: the error names the module
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
     if backend.startswith("sphinx_theme_builder"):
-        # sphinx-theme-builder reads __version__ of src/<name>/__init__.py (furo's)
+        # sphinx-theme-builder reads __version__ of src/<name>/__init__.py
         name = str(table(doc, "project").get("name", "")).lower().replace("-", "_")
         init = directory / "src" / name / "__init__.py"
         what = "dynamic version (sphinx-theme-builder's __version__)"
@@ -425,15 +385,13 @@ def dynamic_version(
     return (
         setup_py_incremental(directory, roots, modules)
         or setup_py_literal(directory)
-        or setup_py_toml(directory)
-        or setup_py_reads(directory, roots)
+        or setup_py_reads(directory, roots, modules)
     )
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
-    ``[versioneer]``, ``[tool.versioneer]`` or, in versioneer's older way, setup.py's
-    ``versioneer.VCS = 'git'``, with ``VCS = git``); ``None`` otherwise."""
+    ``[versioneer]``, ``[tool.versioneer]``, with ``VCS = git``); ``None`` otherwise."""
     section = _versioneer_section(directory, doc)
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None
@@ -441,43 +399,19 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return str(prefix).strip().strip("'\"") if isinstance(prefix, str) else ""
 
 
-#: versioneer's settings as setup.py assigns them (llvmlite's ``versioneer.tag_prefix = 'v'``),
-#: the way versioneer was configured before setup.cfg's ``[versioneer]``
-_VERSIONEER_SET = re.compile(
-    r"""(?m)^versioneer\.(?P<key>VCS|tag_prefix)[ \t]*=[ \t]*(['"])(?P<value>[^'"\r\n]*)\2"""
-)
-
-
-def _setup_py_versioneer(directory: Path) -> dict[str, str]:
-    """The ``VCS`` and ``tag_prefix`` setup.py gives versioneer, when it asks it for the
-    version (``version=versioneer.get_version()``); empty otherwise."""
-    setup_py = directory / "setup.py"
-    if not setup_py.is_file():
-        return {}
-    try:
-        text = read_text(setup_py)
-    except (ConfigError, UnicodeDecodeError):
-        return {}
-    if "versioneer.get_version()" not in text:
-        return {}
-    return {m["key"].lower(): m["value"] for m in _VERSIONEER_SET.finditer(text)}
-
-
 def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
     from relnox.project.pyproject import setup_cfg
 
     found = table(doc, "tool", "versioneer")
-    return (
-        {str(k).lower(): v for k, v in found.items()}
-        or setup_cfg(directory).get("versioneer", {})
-        or _setup_py_versioneer(directory)
+    return {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
+        "versioneer", {}
     )
 
 
 def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[[:digit:]]*``
     (a digit after the prefix, since versioneer 0.19; its version file spells it), so an
-    empty prefix still leaves out ``Modin-v0.1.0``. ``None``: every tag (an older
+    empty prefix still leaves out ``Name-v0.1.0``. ``None``: every tag (an older
     versioneer's ``"%s*" % tag_prefix`` with no prefix)."""
     prefix = versioneer_prefix(directory, doc)
     if prefix:

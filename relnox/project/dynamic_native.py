@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from relnox.project.sources import (
 from relnox.toml import table
 
 #: project()'s own ``version: '1.2.3'``: the arguments before it may hold a call
-#: (``license: files('LICENSE')``), never one around it (matplotlib's ``version:
+#: (``license: files('LICENSE')``), never one around it (``version:
 #: run_command(find_program('python3', version: '>= 3.10'), ...)`` is no version)
 MESON_VERSION = (
     r"project\s*\(\s*'[^']*'(?:[^'()]|'[^']*'|\((?:[^'()]|'[^']*')*\))*?"
@@ -129,7 +129,7 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
 
 def meson_version(directory: Path) -> Found | None:
     """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``;
-    ``None`` when project() computes it (:func:`meson_computed` reads that)."""
+    ``None`` when project() computes it (its build backend says it then)."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
@@ -145,23 +145,4 @@ def meson_version(directory: Path) -> Found | None:
             [text_location(directory / files.group(1))],
             (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
         )
-    return None
-
-
-_RUN_COMMAND = re.compile(
-    r"""\bversion\s*:\s*run_command\(\s*\[?\s*(['"])(?P<script>[\w./-]+\.py)\1"""
-)
-
-
-def meson_computed(directory: Path, roots: Sequence[Path]) -> Found | None:
-    """A version meson.build's project() computes: ``run_command('pkg/_build_utils/
-    version.py')`` reading ``__version__`` of one file of the package is read there;
-    ``None`` for anything else (the build computes it)."""
-    from relnox.project.setup_py import script_reads
-
-    command = _RUN_COMMAND.search(read_text(directory / "meson.build"))
-    name = command.group("script") if command else ""
-    if name and (directory / name).is_file():
-        what = f"meson.build's run_command({name!r})"
-        return script_reads(directory / name, directory, roots, "meson", what)
     return None

@@ -1,5 +1,4 @@
-"""Tags a package made under another name: a project renamed (pycalver's ``v202007.0036``
-before bumpver's ``2020.1100``) keeps the old project's tags, whose versions may rank
+"""Tags a package made under another name: a project renamed keeps the old project's tags, whose versions may rank
 above the new ones without being the package's releases. The project's name at a tag is
 read from its own files there: ``pyproject.toml`` (``[project]`` or ``[tool.poetry]``
 ``name``), ``setup.cfg`` (``[metadata] name``), then setup.py's literal
@@ -16,7 +15,7 @@ from relnox.project.tag_model import Member, RepoTags
 from relnox.toml import table, tomllib
 
 
-def _pyproject_name(text: str) -> str | None:
+def pyproject_name(text: str) -> str | None:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
@@ -63,7 +62,7 @@ def _setup_py_name(text: str) -> str | None:
 
 
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
-    ("pyproject.toml", _pyproject_name),
+    ("pyproject.toml", pyproject_name),
     ("setup.cfg", _setup_cfg_name),
     ("setup.py", _setup_py_name),
 )

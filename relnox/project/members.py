@@ -114,7 +114,7 @@ _LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?
 def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(directory, requirement)`` of each requirement of the root ``[project]`` (its
     dependencies and extras) on a directory of the repository holding a project
-    (``jupyter-server-ydoc @ {root:uri}/projects/jupyter-server-ydoc``). Such a project is a
+    (``acme-ext @ {root:uri}/projects/acme-ext``). Such a project is a
     development meta-project: no index takes direct references, so it is never released;
     the projects it references are."""
     project = table(doc, "project")
@@ -172,7 +172,7 @@ def test_directory(name: str) -> bool:
 
 def test_suite(name: str) -> bool:
     """A directory of a test suite: its last word is ``test`` or ``tests``
-    (``llama-agents-integration-tests``; not ``test-utils``, a library for tests that may
+    (``acme-integration-tests``; not ``test-utils``, a library for tests that may
     well be released)."""
     return re.split(r"[-_.]", name.lower())[-1] in ("test", "tests")
 
@@ -237,8 +237,8 @@ def nested(
     root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
 ) -> list[Path]:
     """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
-    those), up to three levels below ``root``: ``py-polars/runtime/polars-runtime-32``
-    beside ``py-polars``'s own project. Their walk stops at a project, as theirs does."""
+    those), up to three levels below ``root``: ``py-acme/runtime/acme-runtime-32``
+    beside ``py-acme``'s own project. Their walk stops at a project, as theirs does."""
     members = {resolve(d) for d in dirs}
     found: list[Path] = []
     for directory in dirs:
@@ -317,9 +317,8 @@ def released_by_evidence(
             (candidates if built else unbuilt).append((directory, name))
     released = {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
     if candidates and candidates[0][0] == root and root not in released and not others:
-        # the repository's only project: its plain version tags are its releases
-        # (pydantic-core's v2.41.5, with [tool.uv] package = false only to keep uv run from
-        # building it)
+        # the repository's only project: its plain version tags are its releases ([tool.uv]
+        # package = false may only keep uv run from building it)
         from relnox.project.released import plain_version_tag
 
         tag = None if members else plain_version_tag(root)
@@ -350,8 +349,8 @@ def _required(
 ) -> dict[Path, str]:
     """The projects of ``others`` a listed package requires at run time (its dependencies
     or extras), and those they require in turn: a release of the package must find them
-    on the index, so they are released too (``llama-index`` needing ``llama-index-core``
-    of ``llama-index-core/``). Directory -> "<package> requires it"."""
+    on the index, so they are released too (``acme`` needing ``acme-core``
+    of ``acme-core/``). Directory -> "<package> requires it"."""
     from relnox.project.pyproject import internal_requirements
 
     outside: dict[str, tuple[Path, Mapping[str, Any]]] = {

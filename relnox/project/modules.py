@@ -90,9 +90,9 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
 
 def _installed_top(base: Path, call: str) -> list[Path]:
     """The top-level packages one ``install_sources(`` call (``call``: its text on) of
-    ``base/meson.build`` installs. With ``subdir: 'numpy/fft/tests'`` the files land in
+    ``base/meson.build`` installs. With ``subdir: 'acme/fft/tests'`` the files land in
     that directory: the top package is its first part, the source directory holding that
-    path's tail (``tests/__init__.py`` of ``numpy/fft/meson.build``: ``numpy``, not
+    path's tail (``tests/__init__.py`` of ``acme/fft/meson.build``: ``acme``, not
     ``tests``). Without one, ``pkg/__init__.py`` names ``pkg/`` beside meson.build."""
     subdir = _MESON_SUBDIR.search(call)
     if subdir is None:
@@ -110,11 +110,21 @@ def _installed_top(base: Path, call: str) -> list[Path]:
 
 
 def metadata_only(doc: Mapping[str, Any]) -> bool:
-    """The wheel is told to ship no package: hatch's ``bypass-selection = true`` on its wheel
-    target (a metapackage that only depends on others, griffe's shape)."""
+    """The project declares that its wheel ships no package and no module (a metapackage
+    that only depends on others): hatch's ``bypass-selection = true`` on its wheel target
+    with nothing included, or setuptools' ``packages = []`` with no ``py-modules`` and no
+    ``ext-modules``."""
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
-    return wheel.get("bypass-selection") is True and not any(
+    if wheel.get("bypass-selection") is True and not any(
         wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
+    ):
+        return True
+    built_by = str(table(doc, "build-system").get("build-backend", ""))
+    setuptools = table(doc, "tool", "setuptools")
+    return (
+        not built_by.startswith(_NOT_SETUPTOOLS)
+        and setuptools.get("packages") == []
+        and not any(setuptools.get(key) for key in ("py-modules", "ext-modules"))
     )
 
 
@@ -132,7 +142,7 @@ _NOT_SETUPTOOLS = (
 
 def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
     """flit's own metadata table of before ``[project]`` (``[tool.flit.metadata]`` with its
-    ``module``: cloudpickle's), which flit_core still builds; empty when there is none."""
+    ``module``), which flit_core still builds; empty when there is none."""
     found = table(doc, "tool", "flit", "metadata")
     return found if isinstance(found.get("module"), str) and found["module"] else {}
 
@@ -152,11 +162,11 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             below = [r for r in rooted if item.strip("/").startswith(r + "/")]
             if item.strip("/") in rooted:  # only-include = ["src"], sources = ["src"]
                 found += _shipped_in(directory / item.strip("/"))
-            elif below:  # packages = ["src/dbt/adapters"], sources = ["src"]: ships dbt/adapters
+            elif below:  # packages = ["src/a/b"], sources = ["src"]: ships a/b
                 found.append(Path(item.strip("/")).relative_to(min(below)).parts[0])
             else:
                 found.append(Path(item.rstrip("/")).name)
-    if not found:  # include = ["src/mistralai"] with sources {"src/mistralai" = "mistralai"}
+    if not found:  # include = ["src/acme"] with sources {"src/acme" = "acme"}
         found += _hatch_included(wheel, table(doc, "tool", "hatch", "build"))
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
@@ -186,8 +196,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     maturin = table(doc, "tool", "maturin").get("module-name")
     if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
         found.append(maturin)
-    # setuptools' tables say nothing where another backend builds (optax's flit_core
-    # beside a stale [tool.setuptools.packages.find] include = ["README.md", "LICENSE"])
+    # setuptools' tables say nothing where another backend builds (a stale
+    # [tool.setuptools.packages.find] beside flit_core)
     built_by = str(table(doc, "build-system").get("build-backend", ""))
     setuptools = not built_by.startswith(_NOT_SETUPTOOLS)
     st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None
@@ -213,7 +223,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
         spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
         roots = source_roots(directory, doc)
         backend = str(table(doc, "build-system").get("build-backend", ""))
-        dotted = name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+        dotted = name.lower().replace("-", "_").split(".")  # a.b: a/b
         for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
                 found.append(module)
@@ -242,8 +252,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
             elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
                 found += _flat_layout(directory)
-    # a listed module ships when its file is there: inflection's py_modules = inflection
-    # beside its package inflection/ ships nothing (setuptools warns), and the package
+    # a listed module ships when its file is there: py_modules = ["a"] beside a package
+    # a/ ships nothing (setuptools warns), and the package
     # named like it is no guess of the project's
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
@@ -283,7 +293,7 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
 
 def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
     """The top-level names hatch's wheel ``include`` paths get under its ``sources``
-    (mistralai's ``"src/mistralai" = "mistralai"``, or a root made empty: ``["src"]``); an
+    (``"src/acme" = "acme"``, or a root made empty: ``["src"]``); an
     include no source moves ships under its own path and names nothing here."""
     items = wheel.get("include") or build.get("include")
     sources = wheel.get("sources") or build.get("sources")

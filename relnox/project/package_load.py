@@ -85,7 +85,7 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command (cvxpy's)
+    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command
     scm_git = table(scm, "scm", "git").get("describe_command")
     command = raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
     match = None
@@ -107,8 +107,8 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
         if isinstance(pattern, str) and "(?P<base>" in pattern:
             regex = pattern.replace("(?P<base>", "(?P<version>")
         elif isinstance(prefix, str) and prefix and pattern in (None, "default"):
-            # dunamai puts the prefix before its default pattern's ``v`` (reflex's
-            # "reflex-components-core-": tags reflex-components-core-v0.9.8)
+            # dunamai puts the prefix before its default pattern's ``v`` ("pkg-core-":
+            # tags pkg-core-v0.9.8)
             regex = rf"^{prefix}v(?P<version>\d+(?:\.\d+)*\S*)$"
     return match, regex if isinstance(regex, str) else None
 
@@ -132,7 +132,7 @@ def _secondaries(
     if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
         copy = toml_location(pyproject, doc, poetry_key)
         # another backend never reads it: poetry's key for its development environment
-        # (openinference's "0.1" beside hatch's version.py) is a copy only when it agrees
+        # ("0.1" beside hatch's version.py) is a copy only when it agrees
         if backend.startswith("poetry") or (known and same_version(copy.value, known[0].value)):
             found.append(copy)
     crate = _crate_copy(directory, doc, backend, known)
@@ -146,11 +146,11 @@ def _secondaries(
         for copy in poetry_files(directory, doc, known[0].value):
             if all(copy.path != k.path for k in [*known, *found]):
                 found.append(copy)
-    dotted = project_name.lower().replace("-", "_").split(".")  # zope.interface: zope/interface
+    dotted = project_name.lower().replace("-", "_").split(".")  # ns.pkg: ns/pkg
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     flit_module = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit_module, str) and "." in flit_module:  # in namespaces, however deep:
-        nested.append(flit_module.replace(".", "/"))  # airflow's "airflow.providers.amazon"
+        nested.append(flit_module.replace(".", "/"))  # "ns.sub.pkg"
     roots = source_roots(directory, doc)
     for module_name in [*modules, *nested]:
         # each package directory looked at once (its names listed), not once per file name
@@ -167,7 +167,7 @@ def _secondaries(
                 if loc is None and known and (names is not None or (package / filename).is_file()):
                     loc = tuple_location(package / filename, known[0].value)  # VERSION = (1, 2)
                 if loc is None or maybe_version(loc.value) is None:
-                    continue  # none, or a word the build stamps over (GitPython's "git")
+                    continue  # none, or a word the build stamps over ("git")
                 if all(loc.path != k.path for k in [*known, *found]):
                     found.append(loc)
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
@@ -193,7 +193,7 @@ def _secondaries(
 
 def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
     """Every other copy of the version in a module that writes it as a literal: the tuple
-    that says it (:mod:`relnox.project.tuple_copy`: msgpack's ``version = (1, 2, 1)``) and
+    that says it (:mod:`relnox.project.tuple_copy`: ``version = (1, 2, 1)``) and
     each literal of it under another name (``VERSION_STRING = "1.2.3"``): the program reads
     them, so they move with the one the build reads."""
     found: list[VersionLocation] = []
@@ -222,13 +222,13 @@ def _same_place(copy: VersionLocation, other: VersionLocation) -> bool:
 
 
 #: modules of an import package that may hold the version among other constants
-#: (sentry-sdk's ``consts.py``: ``VERSION = "2.68.0"``): a copy only when it says it exactly
+#: (``consts.py``: ``VERSION = "2.68.0"``): a copy only when it says it exactly
 CONSTANT_MODULES = ("consts.py", "const.py", "constants.py")
 #: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 _SPHINX_RELEASE = r"(?m)^(?:release|version)[ \t]*=[ \t]*(['\"])(?P<version>[^'\"\r\n]+)\1"
 #: release-please's record of the version it last released, for the project at ``"."``
-#: (openai-python's, anthropic-sdk-python's): its next release starts from it
+#: its next release starts from it
 RELEASE_PLEASE = ".release-please-manifest.json"
 _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 
@@ -238,9 +238,8 @@ def _equal_copies(
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: a
     constants module of the import package, release-please's manifest and Sphinx's
-    ``conf.py`` (sentry-sdk's
-    ``VERSION`` in ``sentry_sdk/consts.py`` and ``release`` in ``docs/conf.py``, which its
-    release script moves with setup.py's). One that says another version is not this
+    ``conf.py`` (``VERSION`` in ``pkg/consts.py`` and ``release`` in ``docs/conf.py``,
+    which a release script moves with setup.py's). One that says another version is not this
     version's (a protocol's, a short ``version = "2.68"``), and is left alone."""
     from relnox.files import read_text as read_file
 
@@ -303,7 +302,7 @@ def _dunder_copies(
     package: Path, names: frozenset[str] | None, version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """The other top-level modules of ``package`` whose ``__version__`` says exactly
-    ``version`` (temporalio's ``service.py``, sent in its client headers): copies a
+    ``version`` (a module that sends it in its client headers): copies a
     release moves along. Each is read only when its text names the version at all."""
     from relnox.files import read_text as read_file
 
@@ -460,7 +459,7 @@ def load_package(
         "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
     ):
         # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-        # Fern-generated SDK's); the backends' readers (relnox.project.dynamic): a static
+        # generated SDK's); the backends' readers (relnox.project.dynamic): a static
         # version loads none
         from relnox.project.dynamic import vcs_plugin
 

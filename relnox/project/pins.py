@@ -1,7 +1,7 @@
 """Requirements on workspace packages that must follow a new version, rewritten in shape.
 
 A requirement that still admits the new version is left alone. One that does not
-keeps its form: ``cua-core>=0.3.0,<0.4.0`` becomes ``cua-core>=0.4.0,<0.5.0`` for
+keeps its form: ``acme-core>=0.3.0,<0.4.0`` becomes ``acme-core>=0.4.0,<0.5.0`` for
 0.4.0 (the upper bound keeps its distance from the lower one), ``==0.3.0`` becomes
 ``==0.4.0``, ``~=0.3`` becomes ``~=0.4``, and poetry's ``^0.3.0`` / ``~0.3.0``
 become ``^0.4.0`` / ``~0.4.0``. Extras, markers, spacing of the rest of the

@@ -67,9 +67,7 @@ class InternalRequirement:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and the fix. The bytes are
-    read every time; only the parse of a text read before is taken from
-    :data:`relnox.toml._PARSED`."""
+    """Parse a TOML file; a syntax error names the file, line and the fix."""
     try:
         raw = read_bytes(path)
     except FileNotFoundError:

@@ -1,7 +1,7 @@
 """The build backend is the referee of a computed version.
 
-Where a package's version is dynamic (``dynamic = ["version"]``, setup.py, git tags), its
-version is what its own build backend says (:mod:`relnox.tools.backend_version`).
+Where a package's version is computed (git tags, setup.py, a tuple, code: :func:`computed`),
+its version is what its own build backend says (:mod:`relnox.tools.backend_version`).
 relnox's own reading of the files and tags stays as the fast path and as the way to find
 *where* a bump writes; when the two disagree the backend wins, and the difference is a
 finding on that package naming both. A backend that cannot say without compiling
@@ -23,13 +23,24 @@ from relnox.tools import backend_version as asked
 
 logger = logging.getLogger("relnox")
 
-#: version sources whose version is a literal of pyproject.toml: nothing computes them
-STATIC_SOURCES = ("project.version", "tool.poetry.version")
+#: the places whose version relnox reads as the literal the backend itself reads there
+LITERAL_KINDS = ("toml", "python", "text", "pattern")
 
 
 def computed(pkg: Package) -> bool:
-    """Whether the build backend computes ``pkg``'s version (so it is asked)."""
-    return pkg.version_source not in STATIC_SOURCES
+    """Whether ``pkg``'s version is computed, so that its backend is asked: from git tags,
+    by setup.py (whose ``setup()`` may override any other file), from a tuple or an
+    ``incremental`` Version(), or with no literal at all. A literal in the file the backend's configuration names (``[project] version``, hatch's
+    ``path``, setuptools' ``attr``/``file``, flit's ``__version__``) is read as written, and
+    ``build-all`` proves it: every built file must name that version."""
+    primary = pkg.primary
+    return (
+        pkg.vcs_versioned
+        or pkg.version_source == "setup.py"
+        or (pkg.directory / "setup.py").is_file()
+        or primary is None
+        or primary.kind not in LITERAL_KINDS
+    )
 
 
 def question(pkg: Package) -> asked.Question:

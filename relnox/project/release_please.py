@@ -1,9 +1,8 @@
 """The files release-please rewrites with a package's version: its ``extra-files``.
 
 A monorepo released by release-please lists, per package directory, the other files that
-say the version (``release-please-config.json``: ``"packages": {"packages/google-cloud-kms":
-{"extra-files": ["google/cloud/kms/gapic_version.py", "google/cloud/kms_v1/gapic_version.py",
-...]}}``, paths relative to the package; a top-level ``"extra-files"`` for every package).
+say the version (``release-please-config.json``: ``"packages": {"packages/acme":
+{"extra-files": ["acme/gapic_version.py", ...]}}``, paths relative to the package; a top-level ``"extra-files"`` for every package).
 Each such Python file whose literal ``__version__`` says the package's version is a copy a
 bump moves along, as bump-my-version's files are; one that says another version, a JSON or
 XML entry (``{"type": "json", "jsonpath": ...}``) and a missing file are left alone.
@@ -81,8 +80,8 @@ def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
 
 @lru_cache(maxsize=8)
 def _read(path: str, mtime_ns: int, size: int) -> Mapping[str, Any] | None:
-    """The configuration at ``path``, read once for every package of a run (google-cloud-
-    python's lists some 200 packages): ``mtime_ns`` and ``size`` say it is unchanged."""
+    """The configuration at ``path``, read once for every package of a run: ``mtime_ns``
+    and ``size`` say it is unchanged."""
     from relnox.files import read_text
 
     try:
@@ -94,8 +93,7 @@ def _read(path: str, mtime_ns: int, size: int) -> Mapping[str, Any] | None:
 
 def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
     """The entry of a package below the repository's top in release-please's manifest
-    beside its configuration (google-cloud-python's ``"packages/google-cloud-asset":
-    "3.30.1"``) when it says ``version``: the version release-please's next release starts
+    beside its configuration (``"packages/acme": "3.30.1"``) when it says ``version``: the version release-please's next release starts
     from, a copy a bump moves along. The top's own ``"."`` entry is read with the package."""
     found = _config_above(directory)
     if found is None or found[0] == directory:

@@ -47,7 +47,7 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
     A tag's name part is a piece of the tag (its text before the version, lower case,
     separators trimmed, after its last ``/``), so squashed it is a piece of the squashed
     tag: a tag in whose squashed name no wanted name occurs gives none of them, and its
-    version need not be parsed (778 tags on trycua/cua, a version parse or more each)."""
+    version need not be parsed."""
     if shutil.which("git") is None or not git.is_repo(root):
         return frozenset()
     names = git.git(root, "for-each-ref", "--format=%(refname:strip=2)", "refs/tags")
@@ -93,35 +93,13 @@ def _workflow_dirs(top: Path) -> str:
                 text = read_bytes(path).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if _has_key(text) or PUBLISHES.search(text):
+            if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
                 texts.append(text)
     return "\n".join(texts)
 
 
-#: what :func:`_has_key` finds: a ``tags:`` or ``release:`` key
-TRIGGER_KEY = r"^\s*(tags|release)\s*:"
-
-
-def _has_key(text: str) -> bool:
-    """Whether :data:`TRIGGER_KEY` (multi-line) matches in ``text``: a ``tags`` or
-    ``release`` with only white space back to a line's start (or the text's) and then only
-    white space up to a colon. Each occurrence of the words is looked at, not every
-    position of the text (a search took a millisecond on trycua/cua's 102 workflows)."""
-    for word in ("tags", "release"):
-        at = text.find(word)
-        while at != -1:
-            back = at
-            while back > 0 and text[back - 1].isspace() and text[back - 1] != "\n":
-                back -= 1
-            after = at + len(word)
-            while after < len(text) and text[after].isspace():
-                after += 1
-            # ^ matches at the start and after a newline; \s* may cross newlines
-            at_line_start = back == 0 or text[back - 1] == "\n"
-            if at_line_start and after < len(text) and text[after] == ":":
-                return True
-            at = text.find(word, at + 1)
-    return False
+#: a ``tags:`` or ``release:`` key
+TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
 
 
 # directories whose projects a workflow builds to test the tool, not to release them
@@ -154,48 +132,21 @@ def _uses_dist(workflows: str, rel: str) -> bool:
     plugins/templater/dist/. dist/``, ``packages-dir: plugins/templater/dist``): what a
     build of that directory wrote, taken to be published. ``rel`` starts the path (after
     white space, a quote, ``=``, ``:`` or ``./``) and ``dist`` ends a path segment."""
-    target = rel + "/dist"
-    at = workflows.find(target)
-    while at != -1:
-        end = at + len(target)
-        start = at - 2 if workflows.startswith("./", max(0, at - 2)) else at
-        before = workflows[start - 1] if start > 0 else " "
-        after = workflows[end] if end < len(workflows) else " "
-        if (before.isspace() or before in "'\"=:") and (after.isspace() or after in "/'\""):
-            return True
-        at = workflows.find(target, at + 1)
-    return False
+    path = re.escape(rel + "/dist")
+    return re.search(rf"(?<![^\s'\"=:])(\./)?{path}(?![^\s/'\"])", workflows) is not None
 
 
-#: a key naming where a workflow builds, up to the directory it names
-_BUILT_IN = re.compile(  # a whole key (``module_path`` too), not ``cache-dependency-path``
-    r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|"
-    r"(?:[A-Za-z]+_)?path)\s*[:=]?\s*['\"]?(\./)?\Z"
-)
-#: the longest key of :data:`_BUILT_IN`
-_KEY_LENGTH = len("working-directory") + 8  # or a longer ``name_path``
+#: a key naming where a workflow builds: a whole key (``module_path`` too), not
+#: ``cache-dependency-path``
+_BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
 
 
 def _builds(workflows: str, rel: str) -> bool:
-    r"""Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`'s whole key
-    (no word character or ``-`` before it) ending
-    just before an occurrence of ``rel``, which ends at a ``/``, a quote, white space or the
-    text's end (the pattern ``KEY\s*[:=]?\s*['"]?(\./)?REL(/|['"\s]|$)``, multi-line).
-
-    Each occurrence of ``rel`` is looked at, in the few characters before it that can hold a
-    match (the key, then only white space, ``:``, ``=``, quotes, ``.`` and ``/``), not the
-    whole text once per package (three milliseconds on trycua/cua's workflows)."""
-    at = workflows.find(rel)
-    while at != -1:
-        end = at + len(rel)
-        if end == len(workflows) or workflows[end] in "/'\"" or workflows[end].isspace():
-            back = at
-            while back > 0 and (workflows[back - 1].isspace() or workflows[back - 1] in "'\"./:="):
-                back -= 1
-            if _BUILT_IN.search(workflows, max(0, back - _KEY_LENGTH), at):
-                return True
-        at = workflows.find(rel, at + 1)
-    return False
+    """Whether the workflows name ``rel`` as where they build: :data:`_BUILT_IN`, maybe
+    ``:`` or ``=``, a quote and ``./``, then ``rel``, which ends at a ``/``, a quote,
+    white space or the text's end."""
+    pattern = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
+    return re.search(pattern, workflows, re.MULTILINE) is not None
 
 
 def released_elsewhere(
@@ -244,8 +195,7 @@ _LINE_READ = 3
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
     """The newest :data:`_LINE_READ` final tags without a name (``0.12.5``, ``v0.12.5``):
     the repository's own releases, newest first; then the newest such tags of any kind,
-    when they differ: a line released only as betas (opentelemetry-python-contrib's
-    ``v0.65b0``, ``v0.64b0``, ``v0.63b1``)."""
+    when they differ: a line released only as betas (``v0.65b0``, ``v0.64b0``)."""
     names = git.git(
         top, "for-each-ref", "--sort=-creatordate", "--format=%(refname:strip=2)", "refs/tags"
     )
@@ -288,12 +238,7 @@ def _released_with(
         except UNREADABLE:
             return None
         said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
-        path = table(doc, "tool", "hatch", "version").get("path")
-        if said is None and isinstance(path, str):  # its hatch version file at that tag
-            said = _python_version(show(tag, (directory / path).relative_to(top).as_posix()))
-        if said is None and not isinstance(path, str):
-            # a version setup.py (or a backend setting) reads from a file: that file at the
-            # tag (Cirq's cirq-google/cirq_google/_version.py, released under the root's v1.7.0)
+        if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
             where = _version_source(directory) if where is None else where
             said = _file_version(where, top, tag, show)
         if not isinstance(said, str) or maybe_version(said) != version:
@@ -333,22 +278,14 @@ def _file_version(
     return value_in(where[0], text) if text is not None else None
 
 
-def _python_version(text: str | None) -> str | None:
-    """The literal ``__version__`` of a Python file's text, if it has one."""
-    from relnox.project.sources import PY_VERSION_RE
-
-    match = PY_VERSION_RE.search(text) if text is not None else None
-    return match.group("version") if match is not None else None
-
-
 #: directories whose projects show, test or document the packages: no releases of their own
-#: (not tests/: opentelemetry releases its tests/opentelemetry-test-utils under the shared tag)
+#: (not tests/: a test-utilities package may be released under the shared tag)
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
-    | {"snippets"}  # code the documentation shows (composio's fern/snippets/migration)
-    | {"testbed"}  # an app that runs the test suite on each platform (toga's testbed/)
+    | {"snippets"}  # code the documentation shows
+    | {"testbed"}  # an app that runs the test suite on each platform
 )
-#: directories of the repository's own developer tools (arrow's ``dev/archery``, a
+#: directories of the repository's own developer tools (``dev/archery``, a
 #: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
@@ -360,8 +297,8 @@ _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
     """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (or, with ``tools``, a
-    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (openllmetry's
-    ``packages/sample-app``, beside the packages it shows)."""
+    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample
+    (``packages/sample-app``, beside the packages it shows)."""
     parts = {part.lower() for part in directory.relative_to(root).parts}
     words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
     dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS
@@ -388,8 +325,7 @@ def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, s
     """The directories of the candidates ``{directory: name}`` that the other projects of
     ``docs`` require to run (a dependency or an extra, not a development group), and those
     these require in turn: a released package that pins ``pkg-examples=={{ version }}`` in
-    an extra cannot be installed unless ``pkg-examples`` is released beside it (pydantic-ai
-    publishes its ``examples`` member for its ``examples`` extra). A requirement relnox
+    an extra cannot be installed unless ``pkg-examples`` is released beside it. A requirement relnox
     cannot read is the load's to report, not this question's."""
     from packaging.utils import canonicalize_name
 

@@ -1,6 +1,5 @@
 """scriv's fragments: a release's changelog entries kept as files until ``scriv collect
---version VERSION`` writes its section (setuptools-scm's ``changelog.d/20240105_133254_
-subprocess_timeout_var.md``, coverage.py's).
+--version VERSION`` writes its section (``changelog.d/20240105_133254_fix.md``).
 
 A project configured for scriv has a ``[tool.scriv]`` table in its pyproject.toml (or a
 ``[scriv]`` section in setup.cfg, tox.ini or ``changelog.d/scriv.ini``) whose

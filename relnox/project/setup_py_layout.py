@@ -108,12 +108,12 @@ def _lines(value: str) -> list[str]:
 def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     """What setup.cfg's ``[options]`` says of the packages it ships, as ``[tool.setuptools]``
     would say it: ``packages = find:`` with ``[options.packages.find]`` (``where``,
-    ``include``, ``exclude``: google-genai's ``include = google.genai``), a list of
+    ``include``, ``exclude``: ``include = ns.pkg``), a list of
     packages, ``py_modules`` and ``package_dir = =src``; empty when it says none."""
     options = sections.get("options", {})
     found: dict[str, Any] = {}
     packages = options.get("packages", "").strip()
-    # [options.packages.find] alone (google-genai's): what it finds is what discovery finds
+    # [options.packages.find] alone: what it finds is what discovery finds
     if packages in ("find:", "find_namespace:") or (
         not packages and "options.packages.find" in sections
     ):

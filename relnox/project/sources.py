@@ -37,7 +37,7 @@ PY_VERSION_RE = re.compile(
     # a chain of version names bound at once: __version__ = version = "1.13.0"
     r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
     r"""(?:__version__|VERSION|version)[ \t]*"""
-    # `: str`, `: Final`, `: Final[str]`, or quoted: `: 'Final[str]'` (outcome's)
+    # `: str`, `: Final`, `: Final[str]`, or quoted: `: 'Final[str]'`
     r"""(?::[ \t]*(?:[\w.]+(?:\[[\w.]+\])?|(?P<aq>['"])[\w.]+(?:\[[\w.]+\])?(?P=aq))[ \t]*)?"""
     r"""=[ \t]*)"""
     r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
@@ -410,7 +410,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     text = git.show_file(root, rev, "./" + where)
     parts = where.split("/")
     if text is None and "src" in parts[:-1]:
-        # the project moved into a src layout since (sortedcontainers after 2.4.0): the
+        # the project moved into a src layout since: the
         # same module where it was, one folder up
         parts.remove("src")
         text = git.show_file(root, rev, "./" + "/".join(parts))
@@ -422,7 +422,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
         others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # the version moved from setup.cfg's [metadata] to pyproject.toml (waitress 3.0.2)
+        # the version moved from setup.cfg's [metadata] to pyproject.toml
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
         match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None

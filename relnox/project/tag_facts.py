@@ -70,7 +70,7 @@ def read_dotless(
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix's tags read as versions written without their dot
-    (biopython's ``biopython-188`` for 1.88, ``biopython-163b`` for 1.63b) when most of its
+    (``acme-188`` for 1.88, ``acme-163b`` for 1.63b) when most of its
     tags are such digits and a package's version file says the dotted version at the
     highest of them; every other prefix as it was."""
     from relnox.tags import dotless_version
@@ -106,11 +106,9 @@ def read_dotless(
 def tag_contradicts(
     member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    """At ``tag``, the member's version file exists and names another version, never this one.
-
-    (cua-bench-ui's pyproject says 0.7.0 at ``bench-v0.2.11``: that tag is another
-    project's.) A file missing at the tag, or a tag-versioned member, says nothing.
-    """
+    """At ``tag``, the member's version file exists and names another version, never this
+    one: the tag is another project's. A file missing at the tag, or a tag-versioned
+    member, says nothing."""
     if show_file is None or member.version_file is None or member.vcs:
         return False
     text = show_file(tag, member.version_file)
@@ -131,8 +129,8 @@ def every_tag_contradicts(
     """No tag of the prefix agrees: each tagged commit's version file names another version.
 
     One agreeing tag is enough: a project that later publishes builds made elsewhere
-    (its file left behind at 0.0.10 while ``fleet-v0.1.14`` is released) still owns
-    ``fleet-v``, and its file is then below its released version, which is reported.
+    (its file left behind at 0.0.10 while ``acme-v0.1.14`` is released) still owns
+    ``acme-v``, and its file is then below its released version, which is reported.
     The newest tags are read first, at most ``CONTRADICTIONS_READ`` of them.
     """
     return all(
@@ -196,16 +194,14 @@ def facts_of(
     best = max(claims[p][member.name] for p in prefixes)
     chosen = [p for p in prefixes if claims[p][member.name] == best]
     # the prefix holding the newest release writes new tags; every chosen prefix is read
-    # (its newest final release: ``v4.0.0.dev10`` of a line never released is none)
-    # (a prefix with a final release before one of pre-releases only: litdata's stray
-    # 0.26.dev beside its v0.2.45); of two with the same newest release, the one with more
-    # releases (bump-my-version's 1.3.0 among 92 bare tags, not the action's floating v1.3)
+    # (a prefix with a final release before one of pre-releases only); of two with the
+    # same newest release, the one with more releases (not a floating ``v1.3``)
     chosen.sort(
         key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
         reverse=True,
     )
     if current in chosen:  # the spelling that took over writes new tags, whatever the old
-        chosen.remove(current)  # one's highest (treq's release-23.11.0 after a bare 99.99.99)
+        chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
         chosen.insert(0, current)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
     # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
@@ -259,8 +255,8 @@ def _spelled_later(
     tags: RepoTags,
 ) -> str | None:
     """Two spellings of one package's tags, the one new tags get (the highest final
-    release's) older than another whose tags reach higher (gmpy's ``gmpy2_2_2_0`` in 2024,
-    then ``gmpy2-2.3.0a1``): which the project spells now is the setting's to say."""
+    release's) older than another whose tags reach higher (``acme_2_2_0``, then
+    ``acme-2.3.0a1``): which the project spells now is the setting's to say."""
     if len(chosen) < 2:
         return None
 
@@ -282,7 +278,7 @@ def _spelled_later(
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     """Whether the package tags its releases ending in .0 without it while its patch
-    releases have three parts: rq's ``v2.10`` (2.10.0) and ``v2.9`` after ``v2.9.1``. The
+    releases have three parts: ``v2.10`` (2.10.0) and ``v2.9`` after ``v2.9.1``. The
     newest such release decides, and only when a three-part release is tagged too."""
     finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
@@ -301,10 +297,9 @@ def short_zero_by_file(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> TagFacts:
-    """:func:`_short_zero` read from the version file when no patch release shows it:
-    memory_profiler's file says ``0.61.0`` at ``v0.61`` (and every tag is two-part), so
-    0.62.0 is tagged ``v0.62``, never ``v0.62.0``. The newest release of the convention's
-    prefix decides: a two-part tag whose commit's version file writes it with ``.0``."""
+    """:func:`_short_zero` read from the version file when no patch release shows it: the
+    newest release of the convention's prefix is a two-part tag (``v0.61``) whose commit's
+    version file writes it with ``.0`` (``0.61.0``)."""
     convention = facts.convention
     prefix = convention.format.removesuffix("{version}")
     if convention.short_zero or not convention.inferred or "{" in prefix or member.vcs:
@@ -435,8 +430,8 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
 
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
     """Whether ``item`` is a release of a calendar scheme the project has left: its version
-    starts with the year it was tagged in (python-novaclient's ``2012.1`` of 2012, on a
-    branch HEAD never merged), while HEAD's last release, tagged after it, does not
+    starts with the year it was tagged in (``2012.1`` of 2012, on a branch HEAD never
+    merged), while HEAD's last release, tagged after it, does not
     (``18.12.0``). Such a tag is above every later release only by its spelling: it does not
     make HEAD's next release a maintenance one (the version it names stays taken)."""
     from datetime import datetime, timezone
@@ -457,8 +452,8 @@ DATED_SLACK = 2 * 86400
 
 
 def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """Whether the newest releases are the days they were tagged (nox's and certifi's
-    ``2026.08.17``, flake8-bugbear's ``25.11.29``, pdfminer.six's ``20260107``): the
+    """Whether the newest releases are the days they were tagged (``2026.08.17``,
+    ``25.11.29``, ``20260107``): the
     spelling of their dates (zero-padded or not, the year's four digits or two, or one
     number), else ``None``."""
     from datetime import datetime, timezone
@@ -478,8 +473,8 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         if abs(when - midday) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
     if len(newest[0][0].release) == 1:
-        return "compact"  # one number: pdfminer.six's 20260107
-    short = newest[0][0].release[0] < 100  # flake8-bugbear's 25.11.29
+        return "compact"  # one number: 20260107
+    short = newest[0][0].release[0] < 100  # 25.11.29
     kinds = [n for n in DATE_SPELLINGS if n != "compact" and n.startswith("short-") == short]
     for version, tag in sorted(finals, reverse=True):  # the newest whose month or day < 10
         day = date_of(version)
@@ -502,8 +497,8 @@ def _monthly(
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
-    """Whether the newest releases are their year and month and a counter (dask's
-    ``2025.9.1``, black's ``25.9.0``), each month's first tagged in that month (a day's
+    """Whether the newest releases are their year and month and a counter (``2025.9.1``,
+    ``25.9.0``), each month's first tagged in that month (a day's
     slack before it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit
     year) or ``short-month`` (two digits), with ``/1`` when the newest month's count starts
     at 1 (``month/1``), and :data:`KEEPS_MONTH` after it when a later release of a month was
@@ -526,8 +521,8 @@ def _monthly(
     def kind_of(version: Version, when: datetime) -> str | None:
         year, month, _counter = version.release
         slack = timedelta(seconds=DATED_SLACK / 2)
-        # a day early, or up to MONTH_LATE days into the next month (fastparquet's
-        # 2025.12.0 tagged on 2026-01-06): the month the release was cut in
+        # a day early, or up to MONTH_LATE days into the next month (2025.12.0 tagged on
+        # 2026-01-06): the month the release was cut in
         around = (when - slack, when, when + slack, when - timedelta(days=MONTH_LATE))
         seen = {(d.year, d.month) for d in around}
         if 2000 <= year < 2100 and (year, month) in seen:
@@ -589,9 +584,9 @@ def _keeps_month(
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """Whether the newest releases are the year they were tagged in and a count of that
-    year's releases (attrs' ``25.4.0``, pip's ``25.3``, pytz's ``2025.2``): the spelling,
+    year's releases (``25.4.0``, ``25.3``, ``2025.2``): the spelling,
     ``year`` or ``short-year``, the number of parts and the count's first value as the
-    history starts each year (``short-year/3/1``: attrs' ``26.1.0``), else ``None``. At
+    history starts each year (``short-year/3/1``: ``26.1.0``), else ``None``. At
     least two releases must say so, and the count must restart with the year."""
     from datetime import datetime, timedelta, timezone
 
@@ -628,7 +623,7 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     starts = {firsts[y] for y in years}
     if not starts <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    # the count's first as the newest year starts it (argon2-cffi's 16.0.0 once, 1 since)
+    # the count's first as the newest year starts it (16.0.0 once, 1 since)
     return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
 
 
@@ -639,9 +634,8 @@ def with_default_for_new(
     show_file: Callable[[str, str], str | None] | None = None,
 ) -> dict[str, TagFacts]:
     """A package without tags follows its siblings when they all spell tags one way; one
-    whose version file names another version at their newest nameless tag (dagster-aws
-    0.26.7 at dagster's 1.10.7, both at the sentinel 1!0+dev on master) does not: that tag
-    cannot name its versions too."""
+    whose version file names another version at their newest nameless tag does not: that
+    tag cannot name its versions too."""
     shapes = set()
     for member in members:
         fact = facts[member.name]
@@ -695,8 +689,7 @@ def with_carried_releases(
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, TagFacts]:
     """A package without tags of its own released under its siblings' nameless tags at
-    versions of its own: opentelemetry's 0.65b0 packages under ``v1.44.0``, sagemaker-core
-    2.20.0 under ``v3.20.0``, dagster-aws 0.26.7 under ``1.10.7``. When its version file
+    versions of its own (0.65b0 under ``v1.44.0``). When its version file
     names one version, not the tag's, at each of the line's newest three final tags (at
     least two), a higher one at each than at the one before, those are its releases:
     its last release is the version at the line's last tag, measured from that tag. Its
@@ -772,10 +765,9 @@ def _beside(
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
     """Siblings whose tags each spell their name without the name every package starts
-    with, its separators dropped, then one separator (langgraph's ``checkpointpostgres==``
-    for ``langgraph-checkpoint-postgres``, ``sdk==`` for ``langgraph-sdk``, bare for
-    ``langgraph``): a package without tags gets its name spelled so
-    (``checkpointconformance==`` for ``langgraph-checkpoint-conformance``)."""
+    with, its separators dropped, then one separator (``checkpointpostgres==`` for
+    ``acme-checkpoint-postgres``, ``sdk==`` for ``acme-sdk``, bare for ``acme``): a package
+    without tags gets its name spelled so."""
     common = _common_word_prefix([m.name for m in members])
     if not common:
         return facts
@@ -810,14 +802,14 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
 
 
 def _short(name: str, common: str) -> str:
-    """``name`` without ``common`` (``langgraph-``), separators dropped; empty for the
+    """``name`` without ``common`` (``acme-``), separators dropped; empty for the
     package named ``common`` itself."""
     return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
 
 
 def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words every name shares, with the separator after them (``langgraph-``
-    of ``langgraph``, ``langgraph-sdk``: a name that is the prefix itself counts)."""
+    """The leading words every name shares, with the separator after them (``acme-``
+    of ``acme``, ``acme-sdk``: a name that is the prefix itself counts)."""
     words = [name.split("-") for name in names]
     if len(words) < 3:
         return ""

@@ -4,7 +4,6 @@ how a tag prefix is scored against a package's names (see :mod:`relnox.project.c
 
 from __future__ import annotations
 
-import bisect
 import fnmatch
 import re
 from collections.abc import Mapping, Sequence
@@ -74,16 +73,8 @@ class RepoTags:
     triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
 
     def starting_with(self, prefix: str) -> list[str]:
-        """The tags that start with ``prefix`` (a binary search in the sorted names)."""
-        ordered: list[str] | None = self.__dict__.get("_sorted")
-        if ordered is None:
-            ordered = sorted(self.all)
-            object.__setattr__(self, "_sorted", ordered)
-        start = bisect.bisect_left(ordered, prefix)
-        end = start
-        while end < len(ordered) and ordered[end].startswith(prefix):
-            end += 1
-        return ordered[start:end]
+        """The tags that start with ``prefix``, in name order."""
+        return sorted(tag for tag in self.all if tag.startswith(prefix))
 
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
@@ -108,7 +99,7 @@ class TagConvention:
     regex: str | None = None  # the backend's tag_regex
     semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
     pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
-    #: a release ending in .0 is tagged without it (rq's v2.10 for 2.10.0, beside v2.9.1)
+    #: a release ending in .0 is tagged without it (v2.10 for 2.10.0, beside v2.9.1)
     short_zero: bool = False
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
@@ -173,7 +164,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
     dots written as underscores; ``None`` for a tag without a version. A digit right after
     a name's letters (``gmpy2_2_2_0``) is the name's when it would make a version of four
     numbers or more and what follows the next separator is a version of two or three:
-    (``gmpy2_``, 2.2.0), not (``gmpy``, 2.2.2.0)."""
+    (``acme2_``, 2.2.0), not (``acme``, 2.2.2.0)."""
     found = _split_from(tag, 0)
     if found is None:
         return None
@@ -207,14 +198,14 @@ def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
             if version is not None:
                 return tag[:index], version
         if _MONTH.fullmatch(tag, index):
-            return None  # unsloth's 2025-03: a month, never 2025.post3
+            return None  # 2025-03: a month, never 2025.post3
         version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
         if version is not None:
             return tag[:index], released(version)
     return None
 
 
-#: a local label of letters alone (asyncclick's ``8.3.0.5+async``, beside the ``8.3.0`` of
+#: a local label of letters alone (``8.3.0.5+async``, beside the ``8.3.0`` of
 #: the project it forks): the tag's spelling, not its version, as no index takes a local
 #: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
 _WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
@@ -232,7 +223,7 @@ def released(version: Version) -> Version:
 _MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
-#: a word written after the version of a release tag (netCDF4's and cftime's ``v1.6.5rel``):
+#: a word written after the version of a release tag (``v1.6.5rel``):
 #: the tag's spelling, not part of its version
 _SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
@@ -270,7 +261,7 @@ DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
     """Whether most of a prefix's tags were read as versions written without their dot
     (:func:`relnox.project.tag_facts.read_dotless` confirms them by the version file):
-    ``biopython-188`` read as 1.88, two release numbers from a tail of digits."""
+    ``acme-188`` read as 1.88, two release numbers from a tail of digits."""
     hits = sum(
         1
         for version, tag in group
@@ -282,7 +273,7 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
     written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
-    most of them end in (``v{version}rel``: cftime's ``v1.6.5rel``). The spelling of the
+    most of them end in (``v{version}rel``). The spelling of the
     three highest decides when they agree (a convention that changed), else the spelling
     most of them use (the newest's on a tie): one stray ``22_07`` above a hundred dotted
     releases is not how the repository tags."""
@@ -295,7 +286,7 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     recent = tails[-_CHANGED_READ:]
     if len(recent) == _CHANGED_READ and len({underscored(t) for t in recent}) == 1:
         # the highest releases all spelled one way: the convention changed to it
-        # (psycopg2's 2.9.6 ... 2.9.12 after eighty tags like 2_9_5)
+        # (2.9.6 ... 2.9.12 after eighty tags like 2_9_5)
         under, dotted = (1, 0) if newest else (0, 1)
     if under > dotted or (under == dotted and newest):
         return prefix + UNDERSCORED
@@ -303,8 +294,8 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     suffixed = [s for s in suffixes if s]
     if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
         return prefix + "{version}" + suffixed[-1]
-    # the highest releases all spelled with one word: the fork's own tags (asyncclick's
-    # 8.3.0.5+async) above the tags of the project it merges from (click's 8.3.0)
+    # the highest releases all spelled with one word: a fork's own tags (8.3.0.5+async)
+    # above the tags of the project it merges from (8.3.0)
     top = suffixes[-_SUFFIX_TOP:]
     if len(top) == _SUFFIX_TOP and top[0] and len(set(top)) == 1:
         return prefix + "{version}" + top[0]
@@ -384,7 +375,7 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
         # a tag-versioned member reads the repository's bare tags as its backend does
-        # (git describe sees every tag): pydantic-ai's members all take v2.33.0
+        # (git describe sees every tag)
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
@@ -392,7 +383,6 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
     if any(_contains(_tokens(n), stem_tokens) for n in names):
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
-        # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module (pulumi's Python SDK in
-        # ``sdk/python`` is released as ``v3.1.0``)
+        # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``
         return 0 if _go_module_tag(member, prefix_stem) else 2
     return 0

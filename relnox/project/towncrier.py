@@ -54,7 +54,7 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
 def _types(section: dict[str, Any]) -> frozenset[str]:
     """The fragment types: ``[[tool.towncrier.type]]``'s directories, the keys of its
     mapping form, or of towncrier's newer ``[tool.towncrier.fragment.<type>]`` tables
-    (scanpy's ``fragment.feat.name = "Features"``); towncrier's five when none is named."""
+    (``fragment.feat.name = "Features"``); towncrier's five when none is named."""
     names: list[Any] = []
     for key in ("type", "fragment"):
         declared = section.get(key)
@@ -84,8 +84,8 @@ def news(directory: Path) -> News | None:
     if isinstance(fragments_dir, str) and fragments_dir:
         where = directory / fragments_dir
     else:
-        # no package: newsfragments in package_dir, the top by default (jaraco's skeleton:
-        # a towncrier.toml holding only title_format)
+        # no package: newsfragments in package_dir, the top by default (a towncrier.toml
+        # holding only title_format)
         package = section.get("package", "")
         package_dir = section.get("package_dir", ".")
         if not isinstance(package, str) or not isinstance(package_dir, str):

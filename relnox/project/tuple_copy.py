@@ -1,7 +1,6 @@
 """A version's tuple copy beside its literal, in the same module::
 
-    version = (1, 2, 1)                 __version__ = "1.2.1"        (msgpack's)
-    version_info = (6, 6, 0, -100)      version = "6.6.dev1"         (tornado's: a status)
+    version = (1, 2, 1)                 __version__ = "1.2.1"
 
 The literal is what the backend reads; the tuple says the same for code that compares
 versions, and a release moves both. Only a top-level tuple of one line, named as a
@@ -9,20 +8,17 @@ version (a name holding ``version`` in any case: ``VERSION``, ``__version_info__
 whose numbers say the literal's release, is the literal's copy; one that says another
 version is not this version's (a protocol's), and is left alone.
 
-Four spellings are read:
+Three spellings are read:
 
 - the release's numbers, maybe padded with zeros, then at most one string: what follows
   them (``(1, 1, 1, "rc1")`` is ``1.1.1rc1``; ``(1, 2, 0)`` beside ``1.2.0rc1`` says its
   release only). Rewritten as the release's numbers and, for a pre-release, dev or post
   version, that string.
-- the release's numbers and ``"final"`` (PyMySQL's ``(1, 2, 0, "final")``): a final
+- the release's numbers and ``"final"`` (``(1, 2, 0, "final")``): a final
   release, rewritten for a final release only.
-- the release's numbers, a release level and its serial, as ``sys.version_info`` and
-  Django's ``VERSION`` (``(5, 1, 0, "final", 0)``, ``(5, 2, 0, "alpha", 1)``): rewritten
-  for a final release or a pre-release.
-- three numbers and a status: ``0`` for a final release, another number for anything else
-  (tornado's ``-100`` for a dev version, ``-99`` for a beta). Rewritten for a final
-  release only: how the status spells a pre-release is the project's own.
+- the release's numbers, a release level and its serial, as ``sys.version_info``
+  (``(5, 1, 0, "final", 0)``, ``(5, 2, 0, "alpha", 1)``): rewritten for a final release
+  or a pre-release.
 """
 
 from __future__ import annotations
@@ -56,7 +52,7 @@ def _parts(text: str) -> Parts | None:
         return None
     numbers = [p for p in value if type(p) is int]
     rest = value[len(numbers) :]
-    if _levelled(value):  # Django's (5, 1, 0, "final", 0), (5, 2, 0, "alpha", 1)
+    if _levelled(value):  # (5, 1, 0, "final", 0), (5, 2, 0, "alpha", 1)
         level, serial = LEVELS[value[-2]], value[-1]
         return tuple(value[:-2]), "final" if level == "" else f"{level}{serial}"
     if len(numbers) < 2 or tuple(numbers) != value[: len(numbers)] or len(rest) > 1:
@@ -66,7 +62,7 @@ def _parts(text: str) -> Parts | None:
     return tuple(numbers), rest[0] if rest else None
 
 
-#: ``sys.version_info``'s release levels (Django's ``VERSION``), as PEP 440 writes them
+#: ``sys.version_info``'s release levels (and ``rc``), as PEP 440 writes them
 LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 
 
@@ -86,27 +82,13 @@ def _padded(release: tuple[int, ...], size: int) -> tuple[int, ...]:
     return (release + (0,) * size)[:size] if len(release) <= size else release
 
 
-def _is_status(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
-    """Three numbers and a status: 0 for a final release, another number otherwise."""
-    final = version.pre is None and version.dev is None and version.post is None
-    return (
-        suffix is None
-        and len(numbers) == 4
-        and len(version.release) <= 3
-        and numbers[:3] == _padded(version.release, 3)
-        and (numbers[3] == 0) == final
-    )
-
-
 def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
     """Whether the numbers (and string) say ``version``, or its release alone."""
-    if _is_status(numbers, suffix, version):
-        return True
     if len(version.release) > len(numbers) or numbers != _padded(version.release, len(numbers)):
         return False
     if suffix is None:
         return True
-    if suffix == "final":  # PyMySQL's (1, 2, 0, "final"): sys.version_info's level word
+    if suffix == "final":  # (1, 2, 0, "final"): sys.version_info's level word
         return not (version.is_prerelease or version.is_postrelease)
     try:
         return Version(".".join(map(str, numbers)) + suffix) == version
@@ -166,7 +148,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
                 "and commit them (then relnox tag)"
             )
         if level == "candidate" and written[-2] != "candidate":
-            level = "rc"  # Django's word; sys.version_info's "candidate" where written so
+            level = "rc"  # as written; sys.version_info's "candidate" where written so
         quote = "'" if "'" in match["parts"] and '"' not in match["parts"] else '"'
         serial = parsed.pre[1] if parsed.pre else 0
         size = max(len(numbers), len(parsed.release))
@@ -174,14 +156,6 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
             f"{quote}{level}{quote}",
             str(serial),
         ]
-    elif _is_status(numbers, suffix, Version(old)):
-        if rest or len(parsed.release) > 3:
-            raise VersionError(
-                f"{path}: {spelled} spells a release's status in its last number, which "
-                f"relnox cannot write for {new}; bump to a final release, or edit both "
-                "lines by hand and commit them (then relnox tag)"
-            )
-        items = [str(n) for n in _padded(parsed.release, 3)] + ["0"]
     elif suffix == "final":
         if rest:
             raise VersionError(

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import Resolver
-from relnox.project.tag_model import Member, RepoTags, TagFacts
+from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
 from relnox.versioning import maybe_version
@@ -31,44 +30,25 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if not git.on_path() or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    refs, head, paths, shallow = _ask_at_once(root)
-    key = history.key_of(head, refs, paths) if head is not None else None
-    return _repo_tags(root, refs, head, key, shallow, release_triggers(top)), top
+    refs, head, shallow = _ask_at_once(root)
+    return _repo_tags(root, refs, head, shallow, release_triggers(top)), top
 
 
 def _repo_tags(
-    root: Path,
-    refs: str,
-    head: str | None,
-    key: history.HistoryKey | None,
-    shallow: bool,
-    triggers: tuple[str, ...],
+    root: Path, refs: str, head: str | None, shallow: bool, triggers: tuple[str, ...]
 ) -> RepoTags:
     """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
-    nearness of those HEAD contains (``key``: where that walk is kept)."""
+    nearness of those HEAD contains."""
     names = [
         ref[len("refs/tags/") :]
         for line in refs.splitlines()
         if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
     ]
-    # a tag's date is its tag object's (annotated) or its commit's (lightweight): both are
-    # named in ``refs``, which is part of ``key``, so the dates are kept under it too
-    dates: dict[str, int] = {}
-    if names:
-        kept = history.remembered(
-            key, "tag-dates-kinds", ["tags"], lambda _: {"tags": _dates(root)}, _is_ranks
-        )
-        dates = dict(kept["tags"])
-        # a tag of a tree or a blob releases nothing (git describe never takes one)
-        names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
-    # the tags HEAD contains, nearest first: one walk of all history, remembered while
-    # HEAD and the refs are what they were (relnox.tools.history)
-    nearness: dict[str, int] = {}
-    if head is not None:
-        walked = history.remembered(
-            key, "tags", ["HEAD"], lambda _: {"HEAD": _walk(root)}, valid=_is_ranks
-        )
-        nearness = dict(walked["HEAD"])
+    dates = _dates(root) if names else {}
+    # a tag of a tree or a blob releases nothing (git describe never takes one)
+    names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
+    # the tags HEAD contains, nearest first
+    nearness = _walk(root) if head is not None else {}
     return RepoTags(
         tuple(names),
         frozenset(nearness),
@@ -111,25 +91,12 @@ def _dates(root: Path) -> dict[str, int]:
     return dates
 
 
-def _ask_at_once(root: Path) -> tuple[str, str | None, tuple[Path, ...] | None, bool]:
-    """The refs (:func:`history.ref_listing`), and HEAD with git's paths of the history key
-    and whether the clone is shallow (:func:`history.git_state`): two read-only git
-    processes, neither needing the other's answer, run at the same time. A failure is
-    raised as it was when they were asked one after the other (the refs' first)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        refs = pool.submit(history.ref_listing, root)
-        state = history.git_state(root)
-        return refs.result(), state.head, state.paths, state.shallow
-
-
-def _is_ranks(answer: Any) -> bool:
-    """A kept walk or dates have the shape :func:`_walk` and :func:`_dates` give: tag
-    names to whole numbers."""
-    return isinstance(answer, dict) and all(
-        isinstance(k, str) and type(v) is int for k, v in answer.items()
-    )
+def _ask_at_once(root: Path) -> tuple[str, str | None, bool]:
+    """The refs (:func:`history.ref_listing`), HEAD and whether the clone is shallow
+    (:func:`history.git_state`)."""
+    refs = history.ref_listing(root)
+    state = history.git_state(root)
+    return refs, state.head, state.shallow
 
 
 def _walk(root: Path) -> dict[str, int]:
@@ -158,18 +125,15 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     return found
 
 
-def release_triggers(
-    top: Path, files: Sequence[tuple[str, bytes]] | None = None
-) -> tuple[str, ...]:
-    """The tag globs of the repository's GitHub workflows (``on: push: tags:``; ``files``:
-    :func:`workflows`' answer, when the caller read them).
+def release_triggers(top: Path) -> tuple[str, ...]:
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
 
     Evidence of the project's current tag convention: a release workflow fires only on
     the tags it names. Unreadable workflows say nothing. Read by :func:`push_tags`, not a
     YAML library: relnox's command needs none, and this one key is all it reads.
     """
     found: list[str] = []
-    for globs in release_filters(top, files):
+    for globs in release_filters(top):
         found += [g for g in globs if g not in found]
     return tuple(found)
 
@@ -180,15 +144,13 @@ PUBLISHES = re.compile(
 )
 
 
-def release_filters(
-    top: Path, files: Sequence[tuple[str, bytes]] | None = None, *, publishing: bool = False
-) -> tuple[tuple[str, ...], ...]:
+def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
     """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates the ones
     before it in its own workflow only: :func:`~relnox.project.tag_model.fires`);
     ``publishing``: only the workflows that upload to a package index (not a docker
     image's, not a docs site's)."""
     found: list[tuple[str, ...]] = []
-    for _name, data in workflows(top) if files is None else files:
+    for _name, data in workflows(top):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -208,8 +170,8 @@ def release_filters(
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
     """Whether a workflow that publishes on a pushed tag writes the version before it
     builds: a tool's version command (``poetry version "$TAG"``, ``uv version``) or a line
-    that names ``version`` and one of the files ``names`` (dspy's and flask-cors' ``sed -i
-    "s/version = .../" pyproject.toml``). Its tags then release the tagged commit at the
+    that names ``version`` and one of the files ``names`` (``sed -i "s/version = .../"
+    pyproject.toml``). Its tags then release the tagged commit at the
     tag's version, whatever the files say there."""
     for _name, data in workflows(top):
         text = data.decode("utf-8", "replace")
@@ -327,70 +289,29 @@ def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
     )
 
 
-def files_at(
-    top: Path, read: Callable[[str, str], str | None] | None = None
-) -> Callable[[str, str], str | None]:
-    """``git show REV:PATH`` in ``top`` (or ``read``: a :class:`~relnox.tools.git.Blobs`'
-    ``show``, one git process for all), each pair asked of git once.
-
-    Inferring the conventions asks for the same version file at the same tag more than once
-    (whether the tag names its version, then whether it contradicts it): on a repository with
-    many tags that doubled the ``git`` processes of every command's start. The tags are read
-    once per call of :func:`read_tags`, and a file at a tag does not change within it.
-    """
-    seen: dict[tuple[str, str], str | None] = {}
-
-    def show(rev: str, path: str) -> str | None:
-        if (rev, path) not in seen:
-            seen[rev, path] = read(rev, path) if read else git.show_file(top, rev, path)
-        return seen[rev, path]
-
-    return show
-
-
 def read_tags(workspace: Workspace) -> Workspace:
     """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
-    from relnox.project.tag_cache import question, remembered_facts
+    from relnox.project.conventions import infer_conventions
 
     if not git.on_path() or not git.is_repo(workspace.root):
         return workspace
     resolve = Resolver()
     top = resolve(git.toplevel(workspace.root))
     root = resolve(workspace.root)
-    refs, head, paths, shallow = _ask_at_once(workspace.root)
-    key = history.key_of(head, refs, paths) if head is not None else None
+    refs, head, shallow = _ask_at_once(workspace.root)
     members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
-    files = workflows(top)
-
-    def infer() -> dict[str, TagFacts]:
-        from relnox.project.conventions import infer_conventions  # not when the cache answers
-
-        tags = _repo_tags(workspace.root, refs, head, key, shallow, release_triggers(top, files))
-        # each tag's file read from the object the listing in the key names (a tag moved
-        # since is another key), not by the tag's name (a bare NAME is .git/NAME or
-        # refs/NAME first, if one exists)
-        objects = _objects(refs)
-        with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
-            return infer_conventions(
-                members,
-                tags,
-                default=workspace.tag_format,
-                show_file=files_at(
-                    top, lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path)
-                ),
-                shared=workspace.config.lockstep,
-            )
-
-    # kept under the history key and everything else it is computed from
-    # (relnox.project.tag_cache): a rerun with nothing changed reads no tag
-    asked = question(
-        top,
-        members,
-        default=workspace.tag_format,
-        shared=workspace.config.lockstep,
-        workflows=files,
-    )
-    facts = remembered_facts(key, asked, infer)
+    tags = _repo_tags(workspace.root, refs, head, shallow, release_triggers(top))
+    # each tag's file read from the object the listing names, not by the tag's name (a
+    # bare NAME is .git/NAME or refs/NAME first, if one exists)
+    objects = _objects(refs)
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        facts = infer_conventions(
+            members,
+            tags,
+            default=workspace.tag_format,
+            show_file=lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path),
+            shared=workspace.config.lockstep,
+        )
     packages: list[Package] = []
     broken = list(workspace.broken)
     for pkg in workspace.packages:

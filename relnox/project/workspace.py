@@ -112,8 +112,8 @@ class Package:
     def internal_deps(self) -> tuple[str, ...]:
         """Workspace packages this one needs at run time, without duplicates.
 
-        An extra's package that itself needs this one (``dask[distributed]`` and
-        ``distributed`` needing ``dask``) is left out, so the order has no cycle.
+        An extra's package that itself needs this one (``a[b]`` and ``b`` needing ``a``) is
+        left out, so the order has no cycle.
         """
         targets = (r.target for r in self.requirements if r.runtime)
         return tuple(t for t in dict.fromkeys(targets) if t not in self.deferred)
@@ -139,7 +139,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
         from relnox.project.towncrier import news_file
 
         # the file towncrier writes is the live one, even beside a CHANGELOG.rst that only
-        # points to it (pytest's, falcon's): [tool.towncrier] filename, tox's docs/changelog.rst
+        # points to it
         written = news_file(directory)
         if written is not None:
             return written
@@ -160,8 +160,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 #: where a project's documentation keeps its changelog when its top has none
-#: (``docs/en/docs``: mkdocs' one folder per language, FastAPI's; ``docs/build``: alembic's
-#: Sphinx sources)
+#: (``docs/en/docs``: mkdocs' one folder per language; ``docs/build``: Sphinx sources)
 DOCS_DIRECTORIES = (
     "docs",
     "doc",
@@ -186,10 +185,10 @@ def _entries(folder: Path) -> frozenset[str] | None:
 
 
 def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
-    """The first of :data:`CHANGELOG_NAMES` there, in any case (kombu's ``Changelog.rst``),
-    then of the release-notes names when it has a release heading (kedro's ``RELEASE.md``;
+    """The first of :data:`CHANGELOG_NAMES` there, in any case (``Changelog.rst``),
+    then of the release-notes names when it has a release heading (``RELEASE.md``;
     a ``RELEASE.md`` saying how to release is no changelog). With ``docs`` (a folder of
-    :data:`DOCS_DIRECTORIES`: bottle's ``docs/changelog.rst``) every name needs a release
+    :data:`DOCS_DIRECTORIES`: ``docs/changelog.rst``) every name needs a release
     heading (a page that only includes the top's changelog has none). One listing, not a
     look for each name, in most members."""
     try:
@@ -208,7 +207,7 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
     return None
 
 
-#: a docs folder that is the changelog, its page ``index``: Elastic's docs/release-notes/
+#: a docs folder that is the changelog, its page ``index``: docs/release-notes/
 _NOTES_FOLDERS = (
     "release-notes",
     "release_notes",
@@ -220,8 +219,7 @@ _NOTES_FOLDERS = (
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """``docs/release-notes/index.md`` (elasticsearch-py's, whose CHANGELOG.md only links
-    there): the index page of a folder named for release notes, when it has a release
+    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page of a folder named for release notes, when it has a release
     heading, else its newest series' page (:func:`_newest_series`)."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
@@ -238,17 +236,16 @@ def _notes_page(folder: Path) -> Path | None:
     return None
 
 
-#: one page per release series in a changelog folder: SQLAlchemy's changelog_21.rst,
-#: pikepdf's docs/releasenotes/version10.md
+#: one page per release series in a changelog folder: changelog_21.rst, version10.md
 _SERIES_PAGE = re.compile(
     r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
 )
 
 
 def _newest_series(folder: Path) -> Path | None:
-    """The page of the newest release series in ``folder`` (SQLAlchemy's
-    ``doc/build/changelog/changelog_21.rst`` beside ``changelog_20.rst``, its index only
-    a table of contents), when it has a release heading."""
+    """The page of the newest release series in ``folder`` (``changelog_21.rst`` beside
+    ``changelog_20.rst``, the index only a table of contents), when it has a release
+    heading."""
     try:
         pages = [m for n in os.listdir(folder) if (m := _SERIES_PAGE.match(n)) is not None]
     except OSError:
@@ -331,8 +328,7 @@ class Workspace:
     @property
     def uv_locks(self) -> tuple[Path, ...]:
         """Every ``uv.lock`` a bump keeps in step: the root's, and the own lock of each
-        package that is a uv project by itself below the root (langchain's
-        ``libs/community/uv.lock``)."""
+        package that is a uv project by itself below the root (``libs/a/uv.lock``)."""
         found = [self.uv_lock] if self.uv_lock is not None else []
         for pkg in self.packages:
             path = pkg.directory / "uv.lock"
@@ -453,7 +449,7 @@ class Workspace:
 
     def _shared_tag_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
         """Packages whose new tags are one and the same (``v{version}`` for all): one tag
-        names one version, so they move together (pydantic-ai's tag-versioned members)."""
+        names one version, so they move together."""
         by_format: dict[str, list[Package]] = {}
         for pkg in self.packages:
             fmt = self.tag_format_of(pkg)
@@ -462,8 +458,8 @@ class Workspace:
         return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
 
     def _shared_file_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose version is read from one file (metaflow-stubs' setup.py reads
-        metaflow's ``version.py``): a bump of one writes the other's version too."""
+        """Packages whose version is read from one file (a stubs package's setup.py reading
+        its parent's ``version.py``): a bump of one writes the other's version too."""
         by_file: dict[Path, list[Package]] = {}
         for pkg in self.packages:
             if pkg.name not in grouped and pkg.primary is not None:
@@ -510,7 +506,7 @@ class Workspace:
         if pkg.tags is not None and text == pkg.version and not pkg.tags.convention.short_zero:
             from relnox.versioning import long_as_released, maybe_version
 
-            # the files' version not released yet, spelled short (DGL's nightly "2.5" after
+            # the files' version not released yet, spelled short ("2.5" after
             # v2.4.0, v2.3.0): tagged as long as the releases, v2.5.0
             parsed = maybe_version(text)
             if parsed is not None and not parsed.is_devrelease and parsed not in pkg.tags.released:
@@ -536,7 +532,7 @@ class Workspace:
 
             parsed = maybe_version(text)
             if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
-                text = text.removesuffix(".0")  # rq's v2.10 for 2.10.0
+                text = text.removesuffix(".0")  # v2.10 for 2.10.0
         return format_tag(
             self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
         )
@@ -574,7 +570,7 @@ _FOR_SEVERAL = (
 
 def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
     """``name: problem`` for each, but one line for the packages whose problem differs
-    only by their name (awslabs/mcp's repository tags that name none of its 59 servers)."""
+    only by their name (tags that name none of the packages)."""
     groups: dict[str, list[str]] = {}
     for name, problem in problems:
         groups.setdefault(problem.replace(name, "{name}"), []).append(name)

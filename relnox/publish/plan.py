@@ -121,8 +121,12 @@ def plan_publish(
         raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
         from relnox.publish.new_projects import check_new_projects
+        from relnox.report import MANY
 
-        logger.info("new on %s (first release): %s", repo.label, ", ".join(new))
+        named = ", ".join(new) if len(new) < MANY else f"{len(new)} projects (-v for names)"
+        logger.info("new on %s (first release): %s", repo.label, named)
+        if len(new) >= MANY:
+            logger.debug("  %s", ", ".join(new))
         check_new_projects(workspace, repo, new, [r.name for r in records])
     return PublishPlan(
         repo,

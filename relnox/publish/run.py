@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from relnox.errors import PublishError
+from relnox.progress import detail, started
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck, PublishPlan
 from relnox.publish.report import (
@@ -162,6 +163,7 @@ def upload_all(
             name,
             records[name].version,
             ", ".join(o.file.filename for o in todo),
+            extra=started("upload", name, len(sending)),
         )
 
     grouped = tiers(names, workspace)
@@ -195,6 +197,7 @@ def upload_all(
                 "tier %d: %s",
                 number,
                 ", ".join(f"{name} {records[name].version}" for name, _ in go),
+                extra=detail("upload"),
             )
 
         def one(job: tuple[str, list[FileOutcome]]) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from relnox.errors import PublishError
+from relnox.progress import finished
 from relnox.publish.model import PublishPlan
 from relnox.publish.report import (
     FAILED,
@@ -143,7 +144,11 @@ class PackageUploader:
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
             self.created.add(outcome.file.package)
-            logger.info("    uploaded %s", outcome.file.filename)
+            logger.info(
+                "    uploaded %s",
+                outcome.file.filename,
+                extra=finished("upload", outcome.file.package),
+            )
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
     def send(self, files: Sequence[PlannedFile]) -> Attempt:
@@ -176,7 +181,9 @@ class PackageUploader:
             if attempt.kind == OK:
                 outcome.status = UPLOADED
                 self.created.add(file.package)
-                logger.info("    uploaded %s (%.1fs)", file.filename, time.monotonic() - started)
+                seconds = time.monotonic() - started
+                done = finished("upload", file.package)
+                logger.info("    uploaded %s (%.1fs)", file.filename, seconds, extra=done)
                 return None
             if attempt.status == 429 and self._creation_limited(file.package, attempt):
                 # a refused creation counts against the limit: never try it again

@@ -1,5 +1,5 @@
 """What doctor reads of a changelog beyond the file itself: the pages of notes a project
-writes one per release (scipy's ``doc/source/release/2.0.0-notes.rst``), and a heading's
+writes one per release (``doc/source/release/2.0.0-notes.rst``), and a heading's
 date, however written, made the placeholder a suggestion shows."""
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-#: where Sphinx documentation keeps one page of notes per release (scipy's and numpy's
-#: ``doc/source/release/2.0.0-notes.rst``)
+#: where Sphinx documentation keeps one page of notes per release
 _RELEASE_FOLDERS = ("doc/source/release", "docs/source/release", "doc/release", "docs/release")
 _RELEASE_PAGE = re.compile(
     r"^(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)-notes\.(?:rst|md)$", re.IGNORECASE
@@ -34,7 +33,7 @@ def release_pages(directory: Path) -> tuple[Path, dict[Version, Path]] | None:
 
 
 #: a date written otherwise than ISO 8601 after a heading's version: in brackets
-#: (arviz's ``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
+#: (``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
 _BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
 _TRAILING_DATE = re.compile(
     r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"

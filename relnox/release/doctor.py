@@ -35,6 +35,7 @@ from relnox.release.doctor_package import (
     pin_checks,
 )
 from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
+from relnox.toml import table
 from relnox.tools import git
 from relnox.versioning import same_version
 
@@ -211,11 +212,10 @@ def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     """The release commit right after ``tag`` when the history tags each release on the
-    commit before the one that sets its version (strawberry's release bot tags the merged
-    commit, then commits "Release 0.324.0"): the commit after ``tag`` sets the package's
-    version, the release before it was tagged the same way, and no publishing workflow
-    builds the tagged commit, or the one that does writes the tag's version first (dspy's).
-    ``None`` otherwise (a tag made one commit too early)."""
+    commit before the one that sets its version (a release bot's order): the commit after
+    ``tag`` sets the package's version, the release before it was tagged the same way, and
+    no publishing workflow builds the tagged commit, or the one that does writes the tag's
+    version first. ``None`` otherwise (a tag made one commit too early)."""
     facts = pkg.tags
     current = Version(pkg.version)
     earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
@@ -233,7 +233,7 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
 
 def _stamped(ws: Workspace, pkg: Package) -> bool:
     """Whether the workflow that publishes on the tag writes the version into the package's
-    files first (dspy's: it builds the tagged commit at the tag's version)."""
+    files first (it builds the tagged commit at the tag's version)."""
     from relnox.project.vcs import stamps_version
 
     names = [loc.path.name for loc in pkg.locations]
@@ -252,8 +252,8 @@ def release_filters_fire(ws: Workspace, tag: str) -> bool:
 
 def _marker(ws: Workspace, tag: str) -> str | None:
     """The tag filters of the workflows that publish, when they have some and none fires
-    on ``tag`` (haystack's ``v3.2.0-rc0`` marks where 3.2 starts, before VERSION.txt says
-    so; its PyPI workflow skips ``!v[0-9]+.[0-9]+.[0-9]-rc0``); else ``None``."""
+    on ``tag`` (a ``v3.2.0-rc0`` marking where 3.2 starts, which the publishing workflow
+    skips); else ``None``."""
     from relnox.project.tag_model import fires
     from relnox.project.vcs import release_filters
 
@@ -272,7 +272,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
         leads_to = Version(str(current).split(".dev")[0])
     tag = ws.tag_for(pkg, str(leads_to))
     if facts.last == leads_to and facts.last_tag:
-        tag = facts.last_tag  # the tag as written: 5.25.0 for 5.25 (neo4j's)
+        tag = facts.last_tag  # the tag as written: 5.25.0 for 5.25
     if current.dev is not None and leads_to in facts.released:
         if not git.contains(ws.root, "HEAD", tag):
             # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
@@ -284,8 +284,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
                 f"above {facts.highest}",
             )
         if facts.dated:
-            # furo's "back to development" after 2025.12.19: 2025.12.19.dev1, whose
-            # release days make a --part bump today's date, past it
+            # 2025.12.19.dev1 after 2025.12.19: release days make a --part bump today's date
             return Check(
                 name,
                 OK,
@@ -375,9 +374,7 @@ def _uv_members(lock: Path) -> set[Path] | None:
         doc = load_toml(lock.parent / "pyproject.toml")
     except RelnoxError:
         return None
-    uv = doc.get("tool", {}).get("uv", {}) if isinstance(doc.get("tool"), Mapping) else {}
-    workspace = uv.get("workspace", {}) if isinstance(uv, Mapping) else {}
-    workspace = workspace if isinstance(workspace, Mapping) else {}
+    workspace = table(doc, "tool", "uv", "workspace")
 
     def matched(key: str) -> set[Path]:
         globs = workspace.get(key, [])
@@ -468,7 +465,8 @@ def doctor(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
         )
 
-    if git.is_repo(root):
+    in_repo = git.is_repo(root)
+    if in_repo:
         for name, fn in (
             ("working tree", _working_tree),
             ("branch", _branch),
@@ -477,7 +475,6 @@ def doctor(
             _guarded(rows, name, fn, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
-    in_repo = git.is_repo(root)
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once
         for pkg in chosen:
             _guarded(rows, f"metadata {pkg.name}", metadata_checks, ws, pkg)

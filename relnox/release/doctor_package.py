@@ -110,7 +110,7 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
     suffix = path.suffix.lower()
     declared = (content_type or "").split(";")[0].strip().lower()
     if declared in ("text/plain", "text/markdown"):
-        return None  # shown as plain text or markdown, whatever its name says (xonsh's)
+        return None  # shown as plain text or markdown, whatever its name says
     if declared == "text/x-rst":
         suffix = ".rst"
     if suffix in (".md", ".markdown", ".txt", ""):
@@ -124,10 +124,9 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
     """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks, its
     keys read as setuptools reads them (``home-page`` is ``home_page``, ``summary`` the
-    description: mock's); with ``pbr`` (``setup(pbr=True)``) ``description_file`` is the
-    readme too (bandit's)."""
+    description); with ``pbr`` (``setup(pbr=True)``) ``description_file`` is the readme too."""
     metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
-    # setuptools' own aliases (mock's ``summary``), and pbr's readme
+    # setuptools' own aliases, and pbr's readme
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
         metadata.setdefault(ours, metadata.get(theirs, ""))
@@ -186,8 +185,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
 def _flit_4_refuses(pkg: Package) -> str | None:
     """Why flit_core would not build ``pkg``: its metadata is in ``[tool.flit.metadata]``,
-    which flit_core 4 refuses, and its build requirement lets flit_core 4 in (cloudpickle's
-    bare ``flit_core``); ``None`` when it builds."""
+    which flit_core 4 refuses, and its build requirement lets flit_core 4 in (a bare
+    ``flit_core``); ``None`` when it builds."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
     if not flit_metadata(load_toml(pkg.pyproject)) or table(load_toml(pkg.pyproject), "project"):
@@ -281,9 +280,10 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             )
         )
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
-    if problem and (pkg.readme is None or _not_uploaded(pkg)):
+    builder = _long_description(pkg) if problem and pkg.readme is not None else None
+    if problem and (pkg.readme is None or builder == ""):
         pass  # said in the metadata row: a project page without a readme is a choice
-    elif problem and (builder := _long_description_builder(pkg)) is not None:
+    elif problem and builder:
         rows.append(
             Check(
                 f"readme {pkg.name}",
@@ -306,7 +306,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
 
 def _declared_content_type(pkg: Package) -> str | None:
     """The readme's content type its metadata declares: ``[project] readme``'s table,
-    ``[tool.setuptools.dynamic] readme``'s (xonsh's README.rst as ``text/plain``) or
+    ``[tool.setuptools.dynamic] readme``'s or
     setup.cfg's ``long_description_content_type``; ``None`` when none does."""
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     for readme in (
@@ -319,60 +319,35 @@ def _declared_content_type(pkg: Package) -> str | None:
     return declared or None
 
 
-def _not_uploaded(pkg: Package) -> bool:
-    """Nothing makes the readme the long description: no ``[project] readme`` (static or
-    dynamic), no poetry ``readme``, no setup.cfg ``long_description`` and a setup.py that
-    passes no ``long_description=`` (kombu's, commented out): the README found by its name
-    is not uploaded, and how it renders is no project page's."""
-    if not (pkg.directory / "setup.py").is_file() and not (pkg.directory / "setup.cfg").is_file():
-        return False
+def _long_description(pkg: Package) -> str | None:
+    """Where the long description comes from when it is not the readme found by its name,
+    uploaded as it is: ``""`` when nothing uploads that readme (no ``[project] readme``,
+    static or dynamic, no poetry ``readme``, no setup.cfg ``long_description``, and a
+    setup.py passing no ``long_description=``), else what builds it: setup.py's
+    ``long_description=``, or a metadata hook of the backend when ``[project] dynamic``
+    lists ``readme`` (setuptools' ``[tool.setuptools.dynamic] readme`` uploads its files as
+    they are). ``None``: the readme, as it is."""
+    setup_py = (pkg.directory / "setup.py").is_file()
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     project = table(doc, "project")
-    if project.get("readme") or "readme" in (project.get("dynamic") or ()):
-        return False
-    if table(doc, "tool", "poetry").get("readme"):
-        return False
-    if "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
-        return False
-    if not (pkg.directory / "setup.py").is_file():
-        return True
-    passed = setup_py_keywords(pkg.directory)
-    return passed is not None and "long_description" not in passed
-
-
-def _long_description_builder(pkg: Package) -> str | None:
-    """What builds the long description from the readme found by its name, when something
-    does: setup.py's ``long_description=`` (:func:`_built_in_setup_py`), or a metadata
-    hook of the backend when ``[project] dynamic`` lists ``readme`` (django-anymail's
-    hatch hook dropping the sponsors' raw HTML; hatch-fancy-pypi-readme). setuptools'
-    ``[tool.setuptools.dynamic] readme`` uploads its files as they are: none."""
-    if _built_in_setup_py(pkg):
+    dynamic = "readme" in (project.get("dynamic") or ())
+    named = bool(project.get("readme") or table(doc, "tool", "poetry").get("readme"))
+    named = named or "long_description" in setup_cfg(pkg.directory).get("metadata", {})
+    passed = setup_py_keywords(pkg.directory) if setup_py and not named else None
+    uploads = setup_py and (passed is None or "long_description" in passed)
+    if not (named or dynamic or uploads) and (setup_py or (pkg.directory / "setup.cfg").is_file()):
+        return ""
+    if passed is not None and "long_description" in passed:
         return "setup.py (long_description=...)"
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    project = table(doc, "project")
-    if "readme" not in (project.get("dynamic") or ()) or project.get("readme"):
-        return None
-    if table(doc, "tool", "setuptools", "dynamic").get("readme"):
-        return None
-    return "a metadata hook of the build backend ([project] dynamic lists readme)"
-
-
-def _built_in_setup_py(pkg: Package) -> bool:
-    """The long description is setup.py's ``long_description=`` keyword, not a readme the
-    metadata names (no ``[project] readme``, no setup.cfg ``long_description``): the
-    readme found by its name may not be what is uploaded."""
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    named = table(doc, "project").get("readme") or table(doc, "tool", "poetry").get("readme")
-    if named or "long_description" in setup_cfg(pkg.directory).get("metadata", {}):
-        return False
-    passed = setup_py_keywords(pkg.directory) if (pkg.directory / "setup.py").is_file() else None
-    return passed is not None and "long_description" in passed
+    hooked = not table(doc, "tool", "setuptools", "dynamic").get("readme")
+    if dynamic and not project.get("readme") and hooked:
+        return "a metadata hook of the build backend ([project] dynamic lists readme)"
+    return None
 
 
 def direct_references(pkg: Package) -> list[str]:
     """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
-    wheel's metadata carries them, and PyPI refuses such a file (poetry's HEAD requiring
-    ``poetry-core @ git+https://...`` between releases)."""
+    wheel's metadata carries them, and PyPI refuses such a file."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
@@ -415,9 +390,9 @@ def heading_like(path: Path, version: str) -> str:
         if section.label == UNRELEASED or len(section.versions) != 1:
             continue
         if any(other.heading in section.body for other in found if other is not section):
-            continue  # a line's title holding its releases (pikepdf's '# v10' over '## v10.12.0')
+            continue  # a line's title holding its releases ('# v10' over '## v10.12.0')
         if re.search(r"\bunreleased\b", section.heading, re.IGNORECASE):
-            continue  # yapf's "## (0.41.0) UNRELEASED": a release's heading is copied
+            continue  # "## (0.41.0) UNRELEASED": a release's heading is copied
 
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
@@ -452,8 +427,7 @@ def heading_like(path: Path, version: str) -> str:
 
 def _compare_moved(title: str, old: str, version: str) -> str:
     """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
-    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``), as OpenLineage's
-    headings link each release's changes."""
+    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``)."""
     link = re.search(
         rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)",
         title,
@@ -467,7 +441,7 @@ def _compare_moved(title: str, old: str, version: str) -> str:
 
 def release_of(version: str) -> str | None:
     """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
-    -> ``2.0rc1``, mypy's ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
+    -> ``2.0rc1``, ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
     under; ``None`` for any other."""
     try:
         parsed = Version(version)
@@ -481,8 +455,8 @@ def release_of(version: str) -> str | None:
 
 def final_of(version: str) -> str | None:
     """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
-    a changelog may write its changes under ahead (wrapt's ``Version 2.4.0`` while it is at
-    ``2.4.0rc1``); ``None`` for any other."""
+    a changelog may write its changes under ahead (``Version 2.4.0`` while at ``2.4.0rc1``);
+    ``None`` for any other."""
     parsed = maybe_version(version)
     if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
         return None
@@ -610,7 +584,7 @@ def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
 ) -> list[Check]:
     """The changelog check when towncrier writes each release a page of its own
-    (``filename = "docs/release-notes/{version}.md"``, scanpy's): the page of ``wanted``
+    (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
     (or of the release it leads to), else the fragments that become it."""
     name = f"changelog {pkg.name}"
     coming = release_of(wanted)

@@ -78,6 +78,8 @@ class ReleaseResult:
     tags: list[str] = field(default_factory=list)
     uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
     guards: dict[str, Any] = field(default_factory=dict)  # "skew", "audit": their reports
+    #: doctor's warnings, each once with the packages it holds for (``--json``'s names)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -92,6 +94,7 @@ class ReleaseResult:
             "tags": self.tags,
             "stages": [{**asdict(s), "status": s.status.value} for s in self.stages],
             "uploads": self.uploads,
+            "warnings": self.warnings,
             **self.guards,
         }
 

@@ -103,6 +103,10 @@ def _final_check(
         wait=30,
         extras=options.extras if options else (),
         extra_index=options.extra_index if options else None,
+        checked_before=any(  # the same build checked from dist/: its bytes and install
+            s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
+            for s in result.stages
+        ),
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
     stage = StageReport(

@@ -37,6 +37,7 @@ from relnox.release.model import (
 )
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
+from relnox.report import MANY, shared_findings, version_moves
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.network import network_settings
@@ -91,9 +92,17 @@ def _doctor(pipeline: Pipeline) -> Outcome:
     if report.errors:
         problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
         raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-    for check in report.warnings:
-        logger.warning("doctor warning: %s: %s", check.check, check.detail)
-    shown = ": " + "; ".join(c.check for c in report.warnings) if report.warnings else ""
+    names = pipeline.names
+    warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
+    for shared in shared_findings(warnings, names):  # one line for a warning many share
+        text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
+        pipeline.result.warnings.append({"warning": text, "packages": list(shared.packages)})
+        for line in shared.lines():
+            logger.warning("doctor warning: %s%s", line, " (-v for names)" if shared.many else "")
+        if shared.many:
+            logger.debug("  %s", ", ".join(shared.packages))
+    checks = shared_findings((c.check for c in report.warnings), names)
+    shown = ": " + "; ".join(x for s in checks for x in s.lines()) if checks else ""
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
 
@@ -127,7 +136,7 @@ def _bump(pipeline: Pipeline) -> Outcome:
     pipeline.state = State(pipeline.dist_dir, pipeline.versions(), pipeline.workspace.root)
     pipeline.state.record_bump({**record, "commit": applied.commit})
     pipeline.state.mark("bump")
-    changes = ", ".join(f"{n} {old} -> {new}" for n, (old, new) in applied.versions.items())
+    changes = version_moves(applied.versions)  # a lockstep group is one "72 packages ..."
     extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
     commit = f"; commit {applied.commit[:12]}" if applied.commit else ""
     return DONE, changes + extra + commit
@@ -154,12 +163,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
     o = pipeline.options
-    settings = (
-        o.extras,
-        o.offline and index is None,
-        redact_url(o.extra_index) if index and o.extra_index else None,
-        sorted(pipeline.names),
-    )
+    settings = _verify_settings(pipeline, index)
     fingerprint = stage_fingerprint(pipeline.dist_dir, index, *settings)
     if pipeline.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
@@ -171,6 +175,7 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
         offline=o.offline and index is None,
         wait=o.wait,
         extras=o.extras,
+        checked_before=index is not None and checked_from_dist(pipeline),
     )
     report = VERIFY.run(VERIFY.plan(pipeline.workspace, options), pipeline.runtime)
     if not report.ok:
@@ -178,6 +183,25 @@ def _verify(pipeline: Pipeline, index: str | None) -> Outcome:
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     pipeline.state.mark(stage, stage_fingerprint(pipeline.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+
+
+def _verify_settings(pipeline: Pipeline, index: str | None) -> tuple[object, ...]:
+    """What decides what a verify checks, besides the build and the index."""
+    o = pipeline.options
+    return (
+        o.extras,
+        o.offline and index is None,
+        redact_url(o.extra_index) if index and o.extra_index else None,
+        sorted(pipeline.names),
+    )
+
+
+def checked_from_dist(pipeline: Pipeline) -> bool:
+    """Whether the verify stage checked this very build from dist/ (imports, versions,
+    metadata, scripts): then a round from an index proves only what it adds, that every
+    file there is the bytes built and installs from there with its dependencies."""
+    settings = _verify_settings(pipeline, None)
+    return pipeline.state.done("verify", stage_fingerprint(pipeline.dist_dir, None, *settings))
 
 
 def _publish(pipeline: Pipeline, repository: str, stage: str) -> Outcome:
@@ -217,7 +241,11 @@ def _tag(pipeline: Pipeline) -> Outcome:
     # a detached HEAD has no branch to push (it pushed one named HEAD): the tags hold it
     pushed = " (pushed with the branch)" if branch else " (pushed; detached HEAD: no branch)"
     pushed = pushed if push else ""
-    return (DONE if plan.to_create else ALREADY_DONE), plan.summary() + pushed
+    summary = plan.summary()
+    made = [a.tag for a in plan.to_create]
+    if len(made) >= MANY and len(made) == len(plan.actions):  # many: counted, two named
+        summary = f"created {len(made)} tags ({made[0]} ... {made[-1]})"
+    return (DONE if plan.to_create else ALREADY_DONE), summary + pushed
 
 
 def _check_built_from_head(pipeline: Pipeline) -> None:

@@ -1,12 +1,12 @@
 """Release tags: create them from version changes, check them, resolve a version.
 
-* :func:`plan_tags` / :func:`apply_tags` -- seed 000's auto-tag: every package whose
+* :func:`plan_tags` / :func:`apply_tags` -- auto-tag: every package whose
   version differs between ``since`` (default the previous commit, or the push's
   ``before`` commit on GitHub) and HEAD gets an annotated tag from ``tag-format``.
   Planning checks everything (a tag of the same name on another commit is an
   error); applying only runs git.
-* :func:`check_tag` -- seed 002's "git tag vs pyproject.toml" check.
-* :func:`resolve_version` -- seed 000's fallback order: tag, explicit input, pyproject.
+* :func:`check_tag` -- the "git tag vs pyproject.toml" check.
+* :func:`resolve_version` -- the fallback order: tag, explicit input, pyproject.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from packaging.version import Version
 from relnox.atomic import signals_held
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.progress import finished
 from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
 from relnox.release.tag_checks import check_creatable, check_remote
@@ -364,7 +365,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
         try:
             for action in plan.to_create:
                 _go_on(stopped)
-                logger.info("tagging %s on %s", action.tag, action.commit[:12])
+                made = finished("tag", action.tag, len(plan.to_create))
+                logger.info("tagging %s on %s", action.tag, action.commit[:12], extra=made)
                 git.git(
                     repo,
                     "tag",

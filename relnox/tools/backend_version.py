@@ -28,7 +28,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +46,7 @@ logger = logging.getLogger("relnox")
 #: where the environments and the answers are kept, under the user's cache directory
 ENVS = Path("relnox", "backend-envs")
 ANSWERS = Path("relnox", "backend")
-_VERSION = 1
+_VERSION = 2  # 2: asked with the SOURCE_DATE_EPOCH builds use
 #: backends that compile before they can say (meson-python runs meson's setup)
 COMPILING = ("mesonpy",)
 
@@ -126,12 +127,23 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
     return target / "bin" / "python"
 
 
-def _runner(lines: list[str]) -> Callable[..., None]:
+def _epoch(directory: Path) -> dict[str, str]:
+    """The ``SOURCE_DATE_EPOCH`` the project is asked with: the user's, else the time of
+    the last commit that touched its directory, as ``build-all`` builds it, so that a
+    version a backend takes from the clock (calver's ``%Y.%m.%d.%H``) is the one built."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return {}
+    out = git.run(directory, "log", "-1", "--format=%ct", "HEAD", "--", ".")
+    return {"SOURCE_DATE_EPOCH": out.output.strip()} if out.ok and out.output.strip() else {}
+
+
+def _runner(lines: list[str], epoch: Mapping[str, str]) -> Callable[..., None]:
     def run(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
         python = Path(cmd[0])
         environ = child_env(None, Environment(python.parent.parent, "build"), bytecode=True)
+        environ.update(epoch)
         environ.update(extra_environ or {})
         result = proc.run(list(cmd), cwd=cwd, env=environ, on_line=lines.append)
         if not result.ok:  # pyproject-hooks' runner contract
@@ -154,16 +166,17 @@ def ask(question: Question, python: str | None = None) -> str:
     label = str(question.directory)
     python = python or sys.executable
     lines: list[str] = []
+    epoch = _epoch(question.directory)
     interpreter = _environment(question.requires, python, label)
     try:
         builder = ProjectBuilder(
-            question.directory, python_executable=str(interpreter), runner=_runner(lines)
+            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
         )
         extra = sorted(builder.get_requires_for_build("wheel"))
         if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
             interpreter = _environment([*question.requires, *extra], python, label)
             builder = ProjectBuilder(
-                question.directory, python_executable=str(interpreter), runner=_runner(lines)
+                question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
             )
         with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
             version = _read_version(Path(builder.metadata_path(out)))
@@ -192,6 +205,8 @@ def _kept(root: Path) -> _Kept | None:
     """The answers kept for the repository at ``root`` while HEAD and the tags are the
     same (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
     state = history.git_state(root)
+    if not state.head or state.paths is None:  # outside git, or no commit: no key
+        return None
     key = history.key_of(state.head, history.ref_listing(root), state.paths)
     if key is None:
         return None
@@ -238,9 +253,34 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
         os.path.realpath(python),
         sorted(changed.items()),
         time.strftime("%Y%m%d", time.gmtime()) if changed else None,
-        sorted((k, v) for k, v in os.environ.items() if k.startswith("SETUPTOOLS_SCM")),
+        sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if k.startswith("SETUPTOOLS_SCM") or k == "SOURCE_DATE_EPOCH"
+        ),
     ]
     return hashlib.blake2b(json.dumps(facts).encode(), digest_size=16).hexdigest()
+
+
+@contextlib.contextmanager
+def _warnings_logged() -> Iterator[None]:
+    """The warnings a backend raises while asked (pyproject_hooks raises them again in
+    this process) go to the debug log, not to the user's terminal: a version question
+    is no build, and ``build-all`` shows them where they matter."""
+    from pyproject_hooks import BuildBackendWarning
+
+    shown = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
+        if issubclass(category, BuildBackendWarning):
+            logger.debug("the build backend warns: %s", message)
+        else:
+            shown(message, category, *args, **kw)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", BuildBackendWarning)
+        warnings.showwarning = show
+        yield
 
 
 def backend_versions(
@@ -275,7 +315,10 @@ def backend_versions(
             return exc
 
     # each hook is a process of its own: a few at once (one per core, at most four)
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+    with (
+        _warnings_logged(),
+        ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool,
+    ):
         for name, said in zip(asking, pool.map(answer, asking), strict=True):
             found[name] = said
     fresh = False

@@ -110,8 +110,3 @@ def mentioned(output: str) -> bool:
     """Whether an installer's ``output`` says a cooldown filtered something."""
     text = output.lower()
     return any(marker in text for marker in MARKERS)
-
-
-def without_cooldown(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` without pip's cooldown variable (the released packages' own install)."""
-    return {k: v for k, v in environ.items() if k != PIP_VARIABLE}

@@ -12,17 +12,14 @@ serve every stage, so ``--python 3.11`` means the same to ``build-all`` and
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import re
-import shlex
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
@@ -270,14 +267,7 @@ class PipInstaller:
 
 
 def uv_binary() -> str | None:
-    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH.
-
-    The package's own finder looks first in this environment's scripts directory
-    (``sysconfig``'s ``scripts`` path): a ``uv`` beside this interpreter there is its
-    answer, found without importing it (~3 ms of every command)."""
-    beside = Path(sys.prefix, "bin", "uv")  # the scripts path of a POSIX environment
-    if os.name == "posix" and sys.prefix != sys.base_prefix and beside.is_file():
-        return str(beside)
+    """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
     try:
         from uv import find_uv_bin
 
@@ -290,69 +280,9 @@ def uv_binary() -> str | None:
 
 @functools.lru_cache(maxsize=8)
 def uv_cannot_run(uv: str) -> str | None:
-    """``None`` when ``uv --version`` works, else why not.
-
-    A uv that ran is remembered in the user's cache directory (:func:`_uv_key`: the file's
-    path, device, inode, size and modification time, and the machine's system and
-    architecture), so the next relnox on this machine does not start it to ask again: the
-    same file, untouched, ran here before. A replaced, upgraded or touched binary is a new
-    key and is asked again, and so is one that failed (it is never remembered)."""
-    key = _uv_key(uv)
-    if key is not None and key in _uvs_that_ran():
-        return None
+    """``None`` when ``uv --version`` works, else why not."""
     probe = proc.run([uv, "--version"], timeout=30)
-    if not probe.ok:
-        return probe.tail(1)
-    if key is not None:
-        _remember_uv(key)
-    return None
-
-
-#: where the uvs that ran are kept, under the user's cache directory
-UV_RAN = Path("relnox", "uv-ran.json")
-#: how many binaries are kept (a machine has a few: the project's, a global one ...)
-_UVS_KEPT = 8
-
-
-def _uv_key(uv: str) -> str | None:
-    """What :func:`uv_cannot_run`'s remembered answer depends on; ``None``: no key."""
-    try:
-        path = os.path.realpath(uv)
-        stat = os.stat(path)
-    except OSError:
-        return None
-    machine = os.uname() if hasattr(os, "uname") else None
-    where = f"{machine.sysname} {machine.machine}" if machine else sys.platform
-    return f"{path} {stat.st_dev} {stat.st_ino} {stat.st_size} {stat.st_mtime_ns} {where}"
-
-
-def _uv_file() -> Path | None:
-    from relnox.tools.history import cache_home
-
-    home = cache_home()
-    return home / UV_RAN if home is not None else None
-
-
-def _uvs_that_ran() -> list[str]:
-    file = _uv_file()
-    try:
-        kept = json.loads(file.read_text(encoding="utf-8")) if file else []
-    except (OSError, ValueError):
-        return []
-    return [k for k in kept if isinstance(k, str)] if isinstance(kept, list) else []
-
-
-def _remember_uv(key: str) -> None:
-    from relnox.atomic import write_atomic
-
-    file = _uv_file()
-    if file is None:
-        return
-    kept = [k for k in _uvs_that_ran() if k != key][-(_UVS_KEPT - 1) :]
-    try:
-        write_atomic(file, json.dumps([*kept, key]))
-    except OSError as exc:  # a read-only home: asked again next time
-        logger.debug("cannot keep %s: %s", file, exc)
+    return None if probe.ok else probe.tail(1)
 
 
 #: the uv binaries :func:`find_installer` said cannot run, in this process
@@ -415,26 +345,14 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
     return str(Path(found).absolute())
 
 
-def own_version() -> str:
-    """This interpreter's version as ``platform.python_version()`` reads it from
-    ``sys.version`` (its leading ``[\\w.+]+``, a missing patch level as ``.0``), without
-    importing ``platform`` (~1 ms, its patterns) for it; ``platform`` itself for a
-    ``sys.version`` it reads otherwise (IronPython, Jython)."""
-    found = re.match(r"[\w.+]+", sys.version)
-    if found is None or "IronPython" in sys.version or sys.platform.startswith("java"):
-        import platform
-
-        return platform.python_version()
-    parts = found.group(0).split(".")
-    return ".".join([*parts, "0"] if len(parts) == 2 else parts)
-
-
 def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
     """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run.
 
     The interpreter relnox runs under (the same file) answers without a child process."""
     if os.path.realpath(python) == os.path.realpath(sys.executable):
-        return own_version()
+        import platform
+
+        return platform.python_version()
     probe = "import platform; print(platform.python_version())"
     result = proc.run([python, "-c", probe], timeout=timeout)
     lines = result.output.strip().splitlines()
@@ -526,20 +444,7 @@ def create_environment(
     timeout: float | None = None,
     on_line: proc.LineSink | None = None,
 ) -> tuple[Environment, proc.Result]:
-    """Make a fresh environment in ``root``; the result says whether it worked.
-
-    With uv, an environment of the interpreter relnox runs under is made here, by the
-    standard library's own builder (:func:`made_here`): what ``python -m venv
-    --without-pip`` makes, without the ~15 ms of a ``uv venv`` process; uv then installs
-    into it as into its own."""
-    if installer.name == "uv" and can_make_here(python):
-        made = made_here(root, python)
-        if made.ok:
-            return Environment(root, installer.name), made
-        logger.debug("%s; uv makes it", made.output)  # a path venv refuses (a ':' in it)
-        import shutil
-
-        shutil.rmtree(root, ignore_errors=True)
+    """Make a fresh environment in ``root``; the result says whether it worked."""
     result = proc.run(
         installer.create_argv(root, python),
         env=child_env(),
@@ -550,49 +455,9 @@ def create_environment(
     return Environment(root, installer.name), result
 
 
-def can_make_here(python: str) -> bool:
-    """Whether :func:`made_here` makes the environment of ``python``: the interpreter
-    relnox runs under (the file its path leads to), CPython on a POSIX system."""
-    if os.name != "posix" or sys.implementation.name != "cpython":
-        return False
-    try:
-        return os.path.samefile(python, sys.executable)
-    except OSError:
-        return False
-
-
-def _build(root: Path) -> None:
-    """:class:`venv.EnvBuilder` without the shell activation scripts (a verify never
-    activates; ``VIRTUAL_ENV`` and ``PATH`` are set for each child instead)."""
-    import venv
-
-    class Builder(venv.EnvBuilder):
-        def setup_scripts(self, context: Any) -> None:
-            return None
-
-    Builder(symlinks=True, with_pip=False).create(str(root))
-
-
-def made_here(root: Path, python: str | None = None) -> proc.Result:
-    """An environment of this interpreter (``python``: a path to it) in ``root``, made by
-    the standard library's :class:`venv.EnvBuilder` (``python -m venv --without-pip``,
-    its activation scripts left out) in this process; the result as a process's would be
-    (the command it stands for, exit 1 and the reason when it failed)."""
-    argv = (python or sys.executable, "-m", "venv", "--without-pip", str(root))
-    logger.debug("$ %s  (in relnox's process)", shlex.join(argv))
-    start = time.perf_counter()
-    try:
-        _build(root)
-    except (OSError, ValueError) as exc:
-        return proc.Result(argv, 1, f"cannot make an environment in {root}: {exc}", "", 0.0)
-    return proc.Result(argv, 0, "", "", time.perf_counter() - start)
-
-
 def environment_dir(work: Path, python: str) -> Path:
     """Where a round in ``work`` makes its environment for ``python``: ``venv-`` and a
-    digest of the interpreter file the path leads to. In a scratch slot
-    (:mod:`relnox.tools.scratch`), the path uv remembers an interpreter by then always
-    leads to that very file."""
+    digest of the interpreter file the path leads to."""
     import hashlib
 
     real = os.path.realpath(python)

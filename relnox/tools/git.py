@@ -16,24 +16,10 @@ from relnox.errors import GitError
 
 
 def on_path() -> bool:
-    """Whether a ``git`` command is on ``PATH``: :func:`shutil.which`'s answer, found as it
-    finds it (``shutil`` imports the bz2 and lzma modules, which a release check never uses)."""
-    if os.name == "nt":
-        import shutil
+    """Whether a ``git`` command is on ``PATH``."""
+    import shutil
 
-        return shutil.which("git") is not None
-    path = os.environ.get("PATH")
-    if path is None:
-        try:
-            path = os.confstr("CS_PATH")
-        except (AttributeError, ValueError):
-            path = os.defpath
-    for folder in path.split(os.pathsep) if path else ():  # PATH="" finds nothing
-        candidate = os.path.join(folder, "git")
-        executable = os.path.exists(candidate) and os.access(candidate, os.X_OK)
-        if executable and not os.path.isdir(candidate):
-            return True
-    return False
+    return shutil.which("git") is not None
 
 
 def run(
@@ -224,41 +210,8 @@ def _why_push_failed(result: proc.Result) -> str:
     return result.last_line()
 
 
-#: git's variables that move a work tree or stop git's search for one
-_LOCATION_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CEILING_DIRECTORIES")
-#: (directory, those variables) -> the top level of the work tree git found it in
-_TOPS: dict[tuple[str, ...], Path] = {}
-
-
-def _key(path: Path) -> tuple[str, ...]:
-    return (str(path.resolve()), *(os.environ.get(v, "") for v in _LOCATION_VARIABLES))
-
-
-def _known_top(path: Path) -> Path | None:
-    """The top level git named for ``path`` before, if git would still find it: its
-    ``.git`` is still there and none appeared between ``path`` and it (a repository
-    made inside it). Anything else asks git again."""
-    key = _key(path)
-    top = _TOPS.get(key)
-    if top is None:
-        return None
-    here = Path(key[0])
-    while here != top:
-        if (here / ".git").exists() or here.parent == here:
-            del _TOPS[key]
-            return None
-        here = here.parent
-    if not (top / ".git").exists():
-        del _TOPS[key]
-        return None
-    return top
-
-
 def is_repo(path: Path) -> bool:
-    """Whether ``path`` is inside a git work tree (one git call per directory a command
-    asks about: the answer and the top level are kept while git would give them again)."""
-    if _known_top(path) is not None:
-        return True
+    """Whether ``path`` is inside a git work tree."""
     result = run(path, *IS_REPO)
     lines = result.output.strip().splitlines()
     if lines[:1] != ["true"]:
@@ -270,18 +223,11 @@ def is_repo(path: Path) -> bool:
                 "or remove it and clone again"
             )
         return False
-    if len(lines) > 1:
-        _TOPS[_key(path)] = Path(lines[1])
     return True
 
 
 def toplevel(path: Path) -> Path:
-    known = _known_top(path)
-    if known is not None:
-        return known
-    top = Path(git(path, "rev-parse", "--show-toplevel"))
-    _TOPS[_key(path)] = top
-    return top
+    return Path(git(path, "rev-parse", "--show-toplevel"))
 
 
 def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:

@@ -1,13 +1,11 @@
 """verify_install: prove a release installs and works in a fresh environment.
 
-The face: :data:`STAGE` and its types (with :class:`HeadStart`, the first environment and
-install made while the plan is read from a :class:`Guess`, which a host hands to the run), ``verify_install`` (plan and run in
+The face: :data:`STAGE` and its types, ``verify_install`` (plan and run in
 one call, the library's ``relnox.verify_install``), and the checks an installed package gets
 (``CHECK_SCRIPT``, ``check_spec``, ``write_check``, ``judge``, ``copy_checked`` and their types), which
 the skew guard runs on published dependents.
 
-Each name is imported from its module on first use (PEP 562): the ``verify-install``
-command starts its :class:`HeadStart` before the planner and the runner are loaded.
+Each name is imported from its module on first use (PEP 562).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.stage import Stage
-    from relnox.verify.head_start import Guess, HeadStart
     from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, VerifyPlan
     from relnox.verify.plan import copy_checked
     from relnox.verify.report import VerifyReport
@@ -30,8 +27,6 @@ if TYPE_CHECKING:
 
 #: each name of the face -> the module that defines it
 _FACE = {
-    "Guess": "relnox.verify.head_start",
-    "HeadStart": "relnox.verify.head_start",
     "Artifact": "relnox.verify.model",
     "ScriptArgs": "relnox.verify.model",
     "Target": "relnox.verify.model",
@@ -70,8 +65,6 @@ __all__ = [
     "STAGE",
     "Artifact",
     "Check",
-    "Guess",
-    "HeadStart",
     "ScriptArgs",
     "Target",
     "VerifyOptions",

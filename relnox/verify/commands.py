@@ -1,12 +1,8 @@
-"""A round's install commands as data: what the run starts, and what a head start may
-have started before the plan was read.
+"""A round's install commands as data: what the run starts.
 
 A :class:`Command` is everything that decides what a child does: its argv, its whole
 environment, its working directory and the files the round writes for it first (a
-requirements file). Two equal commands do the same thing, so the result of a command a
-head start ran (:mod:`relnox.verify.head_start`) is the run's own when the run's command
-equals it. :func:`first_install` is the first install of a wheel round with uv, the one
-a head start can start early: the wheels of dist/ by file URL and manifest sha256.
+requirements file).
 """
 
 from __future__ import annotations
@@ -102,21 +98,3 @@ def hashed_requirements(rnd: Round, work: Path) -> tuple[list[str], dict[str, st
     own = [hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
     return own, wanted, options
-
-
-def first_install(installer: Installer, rnd: Round, work: Path, env: Environment) -> Command | None:
-    """The first install command of ``rnd`` in ``work`` when it is a wheel round with uv
-    and no index logins: every wheel at once, by URL and sha256, in a requirements file
-    (the lines sorted: their order means nothing to the installer). ``None`` otherwise."""
-    if rnd.kind != "wheel" or installer.name != "uv" or rnd.logins:
-        return None
-    own, wanted, options = hashed_requirements(rnd, work)
-    return install_command(
-        installer,
-        env,
-        work,
-        sorted([*own, *wanted.values()]),
-        options,
-        environ=installer_environ(env),
-        label="all",
-    )

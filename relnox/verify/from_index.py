@@ -83,6 +83,8 @@ def index_round(
         index_login=login.source if login else None,
         login_help=login_help(repository),
         cooldown=cooling,
+        # files relnox did not build have no sha256 to compare: checked in full
+        checked_before=o.checked_before and all(t.published for t in targets),
     )
 
 

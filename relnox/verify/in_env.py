@@ -26,28 +26,6 @@ import os
 import sys
 import time
 
-#: ``python -I -S -c STANDBY script spec out``: the check process started ahead (while
-#: relnox still plans): the interpreter starts without the environment's site-packages
-#: (``-S``: no ``.pth`` file of the installed packages runs) and runs this script's
-#: definitions (standard library only), then waits for ``go`` on its stdin; told to go,
-#: it runs :func:`main` as ``python -I script spec out`` does, with ``site`` set up as a
-#: start without ``-S`` sets it up. Setting it up runs code of the installed packages
-#: only through a ``.pth`` file or a ``sitecustomize``/``usercustomize`` module in the
-#: site-packages it adds: when :func:`site_runs_nothing` finds none (the common case; the
-#: install is done before this starts, and nothing installs meanwhile) it is set up
-#: before the wait (~2 ms less after the go), else only after the go. Anything else on
-#: stdin (or its end) ends it, having run nothing of the packages.
-STANDBY = (
-    "import sys; script = sys.argv[1]; "
-    "names = {'__name__': '__relnox_check__', '__file__': script, '__builtins__': __builtins__}; "
-    "exec(compile(open(script, encoding='utf-8').read(), script, 'exec'), names); "
-    "import site; ahead = names['site_runs_nothing'](); "
-    "ahead and site.main(); "
-    "sys.stdin.readline().strip() == 'go' or sys.exit(0); "
-    "ahead or site.main(); sys.argv = sys.argv[1:]; "
-    "names['main'](sys.argv[1], sys.argv[2])"
-)
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs the check process ~3 ms: never imported at run time
     from collections.abc import Iterable, Sequence
@@ -279,6 +257,9 @@ def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:
         out["installed"] = dist["version"]
         out["top_level"] = import_names(dist["files"])
         out["scripts"] = dist["scripts"]
+        # a metapackage's wheel: nothing installed but its metadata (its dependencies are
+        # what it ships)
+        out["metadata_only"] = all(f.split("/")[0].endswith(".dist-info") for f in dist["files"])
     modules = sorted(set(pkg["modules"]) | set(out["top_level"]))
     out["binaries"] = [] if modules or dist is None else run_binaries(dist, prefix)
     out["modules"] = [check_module(name, prefix) for name in modules]
@@ -330,42 +311,6 @@ def dumps(value: Any) -> str:
 
     put(value)
     return "".join(out)
-
-
-def site_runs_nothing() -> bool:
-    """Whether ``site.main()`` here runs no code of the installed packages: no ``.pth`` file
-    and no ``sitecustomize`` or ``usercustomize`` module in the site-packages it adds. In
-    an environment (a ``pyvenv.cfg`` beside the interpreter or one level up, as ``site``
-    looks), those are the environment's, and the base interpreter's only when its
-    ``include-system-site-packages`` is ``true`` (``site``'s default when the key is
-    missing); elsewhere, the interpreter's. Unsure (an unreadable ``pyvenv.cfg``): no."""
-    import site
-
-    here = os.path.dirname(os.path.abspath(sys.executable))
-    top = os.path.dirname(here)
-    configs = (os.path.join(here, "pyvenv.cfg"), os.path.join(top, "pyvenv.cfg"))
-    config = next((c for c in configs if os.path.isfile(c)), None)
-    prefixes = list(site.PREFIXES)
-    if config is not None:
-        system = "true"
-        try:
-            with open(config, encoding="utf-8") as fh:
-                for line in fh:
-                    key, sep, value = line.partition("=")
-                    if sep and key.strip().lower() == "include-system-site-packages":
-                        system = value.strip().lower()
-        except (OSError, UnicodeDecodeError):
-            return False
-        prefixes = [top, *prefixes] if system == "true" else [top]
-    for folder in site.getsitepackages(prefixes):
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        hooks = ("sitecustomize", "usercustomize")
-        if any(n.endswith(".pth") or n.startswith(hooks) for n in names):
-            return False
-    return True
 
 
 def main(spec_file: str, result_file: str) -> None:

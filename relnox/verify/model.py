@@ -87,6 +87,7 @@ class Round:
     index_login: str | None = None
     login_help: str = ""
     cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
+    checked_before: bool = False  # VerifyOptions.checked_before
 
 
 @dataclass(frozen=True)
@@ -174,4 +175,8 @@ class VerifyOptions:
     installer: str | None = None
     extras: Sequence[str] = ()
     write_record: bool = True  # record the files found in a dist/ relnox did not build
+    #: ``--index`` after a verify of the same build from dist/ (the release's later rounds):
+    #: every built file listed on the index with the built sha256, installed from there
+    #: with its dependencies; the imports, versions and scripts of those bytes were checked
+    checked_before: bool = False
     allow_stale: Sequence[str] = ()

@@ -18,11 +18,11 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import re
 import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -39,7 +39,7 @@ from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
-from relnox.tools import cooldown, scratch
+from relnox.tools import cooldown
 from relnox.tools.envs import (
     Environment,
     InstallOptions,
@@ -53,7 +53,6 @@ from relnox.verify.commands import (
     install_command,
     installer_environ,
 )
-from relnox.verify.head_start import TEMP_PREFIX, HeadStart, Taken
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
@@ -78,7 +77,6 @@ from relnox.verify.smoke import (
     judge,
     wheel_facts,
     write_check,
-    write_spec,
 )
 
 logger = logging.getLogger("relnox")
@@ -110,23 +108,14 @@ def verify_install(
 
 
 def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
-    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir.
-
-    A :class:`~relnox.verify.head_start.HeadStart` in ``runtime.head_start`` whose
-    environment is the one the first round would make gives it that environment (and the
-    first install, when it ran the very command the round would), and its directory
-    (which the head start removes when it is closed)."""
+    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
     report = VerifyReport(
         results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
     )
-    head = runtime.head_start if runtime is not None else None
-    made = head.take(plan) if isinstance(head, HeadStart) else None
-    given = head.directory if made is not None and isinstance(head, HeadStart) else None
-    with _scratch(given) as tmp:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
         runs = [
-            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}", made if i == 0 else None)
-            for i, rnd in enumerate(plan.rounds)
+            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
         for run in _each(runs):
@@ -187,15 +176,8 @@ def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
         yield from pool.map(lambda run: run.run(), runs)
 
 
-@contextlib.contextmanager
-def _scratch(given: Path | None) -> Iterator[str]:
-    """``given`` (a head start's directory, which it removes), or a new temporary one."""
-    if given is not None:
-        yield str(given)
-        return
-    with scratch.slot("verify", TEMP_PREFIX) as tmp:
-        yield str(tmp)
-
+#: the prefix of every verify's scratch directory
+TEMP_PREFIX = "relnox-verify-"
 
 #: failed checks after which a package is not installed or checked any further
 _BLOCKING = {"environment", "build wheel from sdist", "install", "install dependencies"}
@@ -204,20 +186,10 @@ _BLOCKING = {"environment", "build wheel from sdist", "install", "install depend
 class _RoundRun:
     """One round: environment, install, the check process, scripts and commands."""
 
-    def __init__(
-        self,
-        plan: VerifyPlan,
-        rnd: Round,
-        work: Path,
-        made: Taken | None = None,
-    ) -> None:
-        """``made``: the round's environment, made ahead in ``work`` (a head start), and
-        perhaps its first install, run there."""
+    def __init__(self, plan: VerifyPlan, rnd: Round, work: Path) -> None:
         self.plan = plan
         self.round = rnd
         self.work = work
-        self.made = made
-        self.installed = made.installed if made is not None else None
         self.results = {
             t.name: PackageResult(t.name, t.version, rnd.kind, t.artifact) for t in rnd.targets
         }
@@ -272,24 +244,20 @@ class _RoundRun:
 
     # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
-        self.work.mkdir(parents=True, exist_ok=self.made is not None)
+        self.work.mkdir(parents=True)
         if self.round.logins:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
-        if self.made is not None:
-            logger.info("%s: the fresh environment made while planning", self.round.kind)
-            env, created = self.made.env, self.made.created
-        else:
-            logger.info(
-                "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
-            )
-            python = self.round.python or self.plan.python
-            env, created = create_environment(
-                self.plan.installer,
-                environment_dir(self.work, python),
-                python,
-                cwd=self.work,
-                timeout=self.plan.timeout,
-            )
+        logger.info(
+            "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
+        )
+        python = self.round.python or self.plan.python
+        env, created = create_environment(
+            self.plan.installer,
+            environment_dir(self.work, python),
+            python,
+            cwd=self.work,
+            timeout=self.plan.timeout,
+        )
         self._step("venv", created)
         if not created.ok:
             self._fail_all("environment", f"{' '.join(created.argv)} failed:\n{created.tail()}")
@@ -297,7 +265,10 @@ class _RoundRun:
         installed = (
             self._install_index(env) if self.round.kind == "index" else self._install_files(env)
         )
-        if installed:
+        if installed and self.round.checked_before:  # the bytes checked from dist/
+            for name in self.results:
+                self.results[name].checks.append(Check("the bytes checked from dist/", True))
+        elif installed:
             self._check(env)
         return self
 
@@ -344,8 +315,7 @@ class _RoundRun:
         hashed: bool = False,
     ) -> bool:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
-        package alone with the siblings, so one package does not fail the others. A hashed
-        install's first command may have run already (a head start's, the very command)."""
+        package alone with the siblings, so one package does not fail the others."""
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
         environ = installer_environ(env, self.netrc)
 
@@ -363,12 +333,7 @@ class _RoundRun:
         first = command(
             sorted([*own, *wanted.values()]) if hashed else [*own, *wanted.values()], "all"
         )
-        if self.installed is not None:
-            ran, result = self.installed
-            assert ran == first, "a head start's install is taken only when it is the run's"
-            logger.info("%s: the wheels installed while planning", self.round.kind)
-        else:
-            result = first.run(self.plan.timeout)
+        result = first.run(self.plan.timeout)
         self._step("install", result)
         if result.ok:
             return True
@@ -494,9 +459,13 @@ class _RoundRun:
                 listed = project_files(rnd.index_url, target.name, auth=auth, patience=patience)
             except RelnoxError as exc:
                 logger.debug("index: reading %s for %s: %s", rnd.index_url, target.name, exc)
+                if rnd.checked_before:  # nothing else compares its bytes: not read, not proven
+                    found.append(f"no readable page of {target.name} ({exc})")
                 continue
             for filename, sha256 in target.published:
                 entry = listed.get(filename)
+                if entry is None and rnd.checked_before:  # every built file, there
+                    found.append(f"no {filename}")
                 if entry is None:
                     continue
                 served = entry.sha256
@@ -556,18 +525,12 @@ class _RoundRun:
     def _check(self, env: Environment) -> None:
         targets = self._alive()
         check_dir, cwd = self.work / "check", self.work / "cwd"
-        ahead = self.made.check if self.made is not None else None
-        check_dir.mkdir(exist_ok=ahead is not None)
-        cwd.mkdir(exist_ok=ahead is not None)
+        check_dir.mkdir()
+        cwd.mkdir()
         packages = [(t.name, t.modules) for t in targets]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
-        went = None
-        if ahead is not None and not ahead.used:  # started with the install: told to go
-            write_spec(check_dir, packages)
-            went = ahead.go("go", self.plan.timeout)
-        if went is None:  # none started ahead, or it cannot go: a new check process
-            files = write_check(check_dir, packages)
-            went = self._run([str(env.python), "-I", *files], env, cwd)
+        files = write_check(check_dir, packages)
+        went = self._run([str(env.python), "-I", *files], env, cwd)
         out = Path(check_files(check_dir)[-1])
         result = self._step("check", went)
         names = [t.name for t in targets]

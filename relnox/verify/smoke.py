@@ -81,11 +81,11 @@ _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dis
 
 def metadata_fields(text: str) -> dict[str, list[str]]:
     """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
-    as the email parser reads them (:mod:`relnox.artifacts.core_metadata`)."""
-    from relnox.artifacts import core_metadata
+    as the email parser reads them."""
+    from email.parser import HeaderParser
 
-    message = core_metadata.read(text)
-    return {f: values for f in _FIELDS if (values := message.get_all(f))}
+    message = HeaderParser().parsestr(text)
+    return {f: [str(v) for v in values] for f in _FIELDS if (values := message.get_all(f))}
 
 
 def wheel_facts(path: Path) -> WheelFacts:
@@ -244,7 +244,9 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
         checks.append(
             Check(f"run {binary['binary']} --version", bool(binary["ok"]), binary["output"])
         )
-    if not modules and not binaries:
+    if not modules and not binaries and seen.get("metadata_only"):
+        checks.append(Check("import", True, "a metadata-only wheel: nothing to import"))
+    elif not modules and not binaries:
         checks.append(Check("import", False, "the wheel ships no importable package or module"))
     for module in modules:
         name = module["module"]

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +191,7 @@ def test_a_package_scratch_goes_when_its_build_ends(
 
     def mkdtemp(*args: Any, **kwargs: Any) -> str:
         path = str(real_mkdtemp(*args, **kwargs))
-        run_dir = Path(path).parent  # the run's scratch slot: .../relnox/scratch/build/<n>
-        if run_dir.parent.name == "build" and run_dir.parent.parent.name == "scratch":
+        if Path(path).parent.name.startswith("relnox-build-"):  # in the run's directory
             made.append(Path(path))
         return path
 
@@ -708,3 +708,74 @@ def test_a_setup_py_description_without_a_content_type_builds_with_a_warning(
     (outcome,) = result.outcomes
     assert outcome in result.built, outcome.error
     assert any("no Description-Content-Type" in w for w in outcome.warnings), outcome.warnings
+
+
+# --- a metapackage: a project that declares it ships nothing but its dependencies
+
+
+META_SETUPTOOLS = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "meta-st"
+version = "1.0.0"
+description = "Depends on the others."
+dependencies = ["meta-lib==1.0.0"]
+{extra}"""
+
+META_HATCH = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "meta-hatch"
+version = "1.0.0"
+description = "Depends on the others."
+dependencies = ["meta-lib==1.0.0"]
+
+[tool.hatch.build.targets.wheel]
+bypass-selection = true
+"""
+
+
+def test_a_metapackage_builds_a_metadata_only_wheel_and_an_undeclared_empty_one_fails(
+    tmp_path: Path,
+) -> None:
+    """A wheel holding only its .dist-info is right for a project that declares no package
+    and no module (setuptools' ``packages = []``, hatch's ``bypass-selection``): built,
+    and installed and checked by verify-install; it is still an error for a project whose
+    backend found nothing to ship."""
+    root = tmp_path / "ws"
+    write_project(root / "packages/meta-lib", ProjectSpec("meta-lib", "1.0.0", "hatchling"))
+    write_files(
+        root,
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            ".gitignore": "dist/\nbuild/\n*.egg-info/\n",
+            "packages/meta-st/pyproject.toml": META_SETUPTOOLS.format(
+                extra="\n[tool.setuptools]\npackages = []\n"
+            ),
+            "packages/meta-hatch/pyproject.toml": META_HATCH,
+        },
+    )
+    git_init(root)
+    proc = run_relnox("build-all", "--wheel-only", "--json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    metas = ["meta_hatch-1.0.0-py2.py3-none-any.whl", "meta_st-1.0.0-py3-none-any.whl"]
+    assert sorted(data["files"]) == sorted([*metas, "meta_lib-1.0.0-py3-none-any.whl"])
+    for wheel in metas:
+        with zipfile.ZipFile(root / "dist" / wheel) as archive:
+            assert all(n.split("/")[0].endswith(".dist-info") for n in archive.namelist())
+    verified = run_relnox("verify-install", "--offline", cwd=root)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+    undeclared = root / "packages/meta-st/pyproject.toml"
+    undeclared.write_text(META_SETUPTOOLS.format(extra=""), encoding="utf-8")
+    git_commit_all(root, "no packages setting")
+    failed = run_relnox("build-all", "--wheel-only", "--package", "meta-st", cwd=root)
+    assert failed.returncode != 0
+    assert "the wheel is empty" in failed.stderr + failed.stdout

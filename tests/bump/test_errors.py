@@ -400,7 +400,7 @@ def test_the_submodule_check_asks_git_only_where_a_git_directory_lies_between(
 
     monkeypatch.setattr(git, "run", spy)
     main(["bump", "--part", "minor", "--dry-run", "--root", str(root)])
-    assert len(asked) <= 1, asked  # the repository's own top, not one per member
+    assert len({a[0] for a in asked}) <= 1, asked  # the repository's own top, not one per member
     nested = root / "packages" / "many-3"
     run_git(nested, "init", "-q")  # a repository of its own inside the member
     asked.clear()

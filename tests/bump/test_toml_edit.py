@@ -119,20 +119,3 @@ def test_a_plain_member_is_proven_by_one_parse(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(tomllib, "loads", counted)
     assert edit_strings(text, changes) == _tomlkit(text, changes)
     assert len(parses) == 2
-
-
-def test_a_text_parsed_before_is_taken_from_its_first_parse_as_a_copy_of_its_own() -> None:
-    """relnox.toml.loads: the workspace's parse of a pyproject.toml serves the bump's edit
-    of the same text; each caller gets a copy it may change (the edit sets the new value in
-    it), and a text that does not parse raises as tomllib does, every time."""
-    from relnox.toml import UNREADABLE, loads, tomllib
-
-    text = '[project]\nname = "demo"\nversion = "1.0"\ndependencies = ["a>=1"]\n'
-    first, second = loads(text), loads(text)
-    assert first == second == tomllib.loads(text) and first is not second
-    first["project"]["version"] = "2.0"
-    first["project"]["dependencies"].append("b")
-    assert loads(text) == tomllib.loads(text)  # the kept parse was not changed through it
-    for _ in range(2):
-        with pytest.raises(UNREADABLE):
-            loads("[project\n")

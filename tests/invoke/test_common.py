@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
+import pytest
 from invoke.context import Context
 
 from relnox.invoke._common import relnox_task
@@ -40,3 +41,27 @@ def test_the_task_receives_one_object_built_from_the_given_flags() -> None:
     seen.clear()
     assert _task(Context(), "demo", jobs=2) == {"name": "demo"}
     assert seen == [_Flags(name="demo", jobs=2)]
+
+
+@dataclass(frozen=True)
+class _Options:
+    packages: tuple[str, ...] = ()
+    jobs: int | None = None
+    wait: float | None = 300.0
+    keep_going: bool = True
+
+
+def test_options_flags_are_the_options_fields_and_build_the_options() -> None:
+    from relnox.invoke._args import UsageError
+    from relnox.invoke._common import options_flags
+
+    flags = options_flags(_Options, rename={"packages": "package"}, extra=(("wait", ""),))
+    assert [f.name for f in fields(flags)] == [
+        *("package", "jobs", "keep_going", "wait", "root", "json", "verbose")
+    ]
+    assert flags.iterable == ["package"]  # type: ignore[attr-defined]
+    given = flags(package=["a", "b"], jobs="3", wait="", keep_going=False)
+    assert given.options() == _Options(packages=("a", "b"), jobs=3, keep_going=False)
+    assert flags(jobs="0").options().jobs is None  # 0: the option's default
+    with pytest.raises(UsageError, match="--jobs takes a whole number, not 'x'"):
+        flags(jobs="x").options()

@@ -3,18 +3,15 @@ wanted name needs, the same answer as reading every tag."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_workspace
-from relnox.project.released import TRIGGER_KEY, _builds, _has_key, evidence, tag_stems
+from relnox.project.released import evidence, tag_stems
 from tests.shapes import commit, git, project, repo
 
 TAGS = [
@@ -64,48 +61,6 @@ def test_a_workflow_that_never_names_the_directory_is_no_evidence(tmp_path: Path
     assert evidence(project, "rt-linux", tmp_path, frozenset(), named) == (
         "the release workflow builds runtime/linux"
     )
-
-
-# the pieces workflows are made of, and the characters around a key, shuffled by hypothesis
-PIECES = [
-    "tags", "release", "working-directory", "manifest-path", "packages-dir", "-m",
-    "--manifest-path", "path", "runtime/linux", "runtime/linux-x", "runtime", "linux",
-    ":", "=", " ", "\t", "\n", "\r", "\x0b", "\u2028", "\xa0", "'", '"', "./", ".", "/", "-",
-    "on:", "push:", "x", "#",
-]  # fmt: skip
-
-
-@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
-@settings(max_examples=3000, deadline=None)
-@example("on:\n  push:\n    tags:\n      - 'v*'\n")
-@example("  \n  release :")
-@example("xtags:")
-@example("release\n:")
-def test_the_trigger_key_is_found_as_the_pattern_finds_it(text: str) -> None:
-    assert _has_key(text) == bool(re.search(TRIGGER_KEY, text, re.MULTILINE))
-
-
-@given(
-    st.lists(st.sampled_from(PIECES), max_size=14).map("".join),
-    st.sampled_from(["runtime/linux", "runtime", "linux", "m", "path", "x"]),
-)
-@settings(max_examples=3000, deadline=None)
-@example("working-directory: ./runtime/linux\n", "runtime/linux")
-@example("path = 'runtime/linux-x'", "runtime/linux")
-@example("-m\n\n  runtime/linux", "runtime/linux")
-@example("--manifest-path=./path/x", "path")
-@example("-mm", "m")
-@example("cache-dependency-path: runtime/linux/*.txt", "runtime/linux")
-@example("x-m runtime", "runtime")
-@example("path" + " " * 20 + "=" + "\n" * 20 + "'./runtime/linux'", "runtime/linux")
-@example("working-directory" + " " * 30 + ":" + " " * 30 + "./runtime/linux", "runtime/linux")
-def test_a_built_directory_is_found_as_the_pattern_finds_it(text: str, rel: str) -> None:
-    pattern = (
-        r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|path)"
-        r"\s*[:=]?\s*"
-        rf"['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
-    )
-    assert _builds(text, rel) == bool(re.search(pattern, text, re.MULTILINE))
 
 
 def test_a_cache_key_ending_in_path_names_no_build_directory(tmp_path: Path) -> None:

@@ -56,23 +56,6 @@ def test_a_tuple_of_the_release_alone_beside_a_pre_release_is_its_copy(tmp_path:
     )
 
 
-def test_a_status_tuple_moves_to_a_final_release_and_refuses_a_pre_release(
-    tmp_path: Path,
-) -> None:
-    """tornado's shape: ``version_info = (6, 6, 0, -100)`` beside ``version = "6.6.dev1"``:
-    three numbers and a status, 0 for a final release. A final release writes it; a beta's
-    status is the project's own spelling, which relnox says it cannot write."""
-    module = 'version = "6.6.dev1"\nversion_info = (6, 6, 0, -100)\n'
-    root = _root(tmp_path, module, "v6.5.7", attr="version")
-    ws = load_workspace(root)
-    with pytest.raises(VersionError, match=r"version_info = \(6, 6, 0, -100\).*6\.6\.0b1"):
-        plan_bump(ws, BumpOptions(to="6.6.0b1"))
-    apply_bump(plan_bump(ws, BumpOptions(to="6.6.0")))
-    assert (root / "pack/__init__.py").read_text() == (
-        'version = "6.6.0"\nversion_info = (6, 6, 0, 0)\n'
-    )
-
-
 @pytest.mark.parametrize(("cfg", "extra"), [(False, ATTR), (True, "")])
 def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
     tmp_path: Path, cfg: bool, extra: str

@@ -93,6 +93,7 @@ def test_release_changed_touches_only_what_changed(tmp_path: Path) -> None:
         # the command this time
         _change(root, "mr-types", "- types: a new alias")
         proc = run_relnox(
+            "-v",  # every build line (without it: the progress line, relnox.progress)
             "release",
             "--changed",
             "--part",

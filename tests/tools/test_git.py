@@ -42,23 +42,6 @@ def counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return log
 
 
-def test_a_work_tree_is_asked_about_once(tmp_path: Path, counted: Path) -> None:
-    """is_repo and toplevel of one directory: one git call, however often asked."""
-    root = _init(tmp_path / "repo").resolve()
-    counted.write_text("", encoding="utf-8")  # from here on
-    for _ in range(3):
-        assert git.is_repo(root)
-        assert git.toplevel(root) == root
-    assert counted.read_text(encoding="utf-8").splitlines() == [
-        "rev-parse --is-inside-work-tree --show-toplevel"
-    ]
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    assert not git.is_repo(outside)  # never kept: asked again each time
-    assert not git.is_repo(outside)
-    assert len(counted.read_text(encoding="utf-8").splitlines()) == 3
-
-
 def test_a_repository_made_inside_or_removed_is_seen(tmp_path: Path, counted: Path) -> None:
     root = _init(tmp_path / "repo").resolve()
     inner = root / "packages" / "core"
@@ -167,33 +150,3 @@ def test_empty_submodules_are_the_gitlinks_whose_directory_is_empty(tmp_path: Pa
     (root / "pkg/ext/dep/x.h").write_text("")
     assert git.empty_submodules(root / "pkg") == []
     assert git.empty_submodules(tmp_path) == []  # not a repository
-
-
-def test_git_is_found_on_path_as_shutil_which_finds_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from relnox.tools.git import on_path
-
-    plain = tmp_path / "plain"
-    plain.mkdir()
-    (plain / "git").write_text("")  # not executable
-    folder = tmp_path / "folder"
-    (folder / "git").mkdir(parents=True)  # a directory named git
-    real = tmp_path / "real"
-    real.mkdir()
-    (real / "git").write_text("#!/bin/sh\n")
-    (real / "git").chmod(0o755)
-    for path in (
-        "",
-        ":",
-        str(plain),
-        str(folder),
-        f"{plain}:{folder}",
-        f"{plain}:{real}",
-        str(real),
-        os.environ.get("PATH", ""),
-    ):
-        monkeypatch.setenv("PATH", path)
-        assert on_path() == (shutil.which("git") is not None), path
-    monkeypatch.delenv("PATH")
-    assert on_path() == (shutil.which("git") is not None)

@@ -178,50 +178,6 @@ def test_a_module_s_own_attributes_never_break_the_check(
         assert back["version"].startswith("<") and "whose str() raised" in back["version"]
 
 
-def _asks_site(python: Path, script: str) -> bool:
-    """``site_runs_nothing()`` of the check script, asked as the standby asks it (``-I -S``)."""
-    code = (
-        "import sys; names = {'__name__': 'x'}; "
-        f"exec(open({script!r}).read(), names); print(names['site_runs_nothing']())"
-    )
-    out = subprocess.run([str(python), "-I", "-S", "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip() == "True"
-
-
-def test_site_runs_nothing_reads_the_environments_site_packages_not_the_base_ones(
-    tmp_path: Path,
-) -> None:
-    """In a fresh environment (no system site-packages), ``site`` adds its site-packages
-    only, whatever the base interpreter holds: nothing installed there runs code, until a
-    ``.pth`` file or a ``sitecustomize``/``usercustomize`` module is put there; an
-    unreadable ``pyvenv.cfg`` is not trusted."""
-    env = tmp_path / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
-    python = env / "bin" / "python"
-    script = write_check(tmp_path / "check", [])[0]
-    assert _asks_site(python, script)
-    found = subprocess.run(
-        [str(python), "-I", "-c", "import site; print(site.getsitepackages()[0])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    packages = Path(found)
-    assert packages.is_relative_to(env)
-    for name in ("extra.pth", "sitecustomize.py", "usercustomize"):
-        hook = packages / name
-        if name.endswith(".py") or name.endswith(".pth"):
-            hook.write_text("\n")
-        else:
-            hook.mkdir()
-        assert not _asks_site(python, script), name
-        shutil.rmtree(hook) if hook.is_dir() else hook.unlink()
-    assert _asks_site(python, script)
-    (env / "pyvenv.cfg").write_bytes(b"include-system-site-packages = \xff\n")
-    assert not _asks_site(python, script)
-
-
 def test_a_version_tuple_is_seen_as_its_setup_py_joins_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

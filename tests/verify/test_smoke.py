@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import inspect
 import json
 import subprocess
 import sys
 import zipfile
-from email.parser import HeaderParser
 from pathlib import Path
 
 import pytest
@@ -151,42 +149,3 @@ def test_the_check_script_made_on_first_use_is_the_one_script() -> None:
     assert script == Path(in_env.__file__).read_text(encoding="utf-8")
     assert inspect.getsource(in_env.import_names) in script
     compile(script, "check.py", "exec")  # the script is whole Python
-
-
-def _email_fields(text: str) -> dict[str, list[str]]:
-    metadata = HeaderParser().parsestr(text)
-    fields = ("name", "version", "requires-python", "provides-extra", "requires-dist")
-    return {f: [str(v) for v in metadata.get_all(f) or ()] for f in fields if f in metadata}
-
-
-METADATA_SHAPES = [
-    "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.9\n\nBody\n",
-    "name: demo\r\nVERSION:\t1.0 \r\nProvides-Extra: cli\r\nProvides-Extra: http\r\n\r\n",
-    "Name: demo\nVersion: 1.0\nDescription: one\n        | two\n        | three\nProvides-Extra: x\n",
-    "Name: demo\nVersion:\n 1.0\n\n",  # a folded field: email reads it
-    "Name: demo\nnot a header\nVersion: 1.0\n",  # the headers end there, for email
-    " Name: demo\nVersion: 1.0\n",
-    "From someone\nName: demo\n",
-    "Name: demo\rVersion: 1.0\n",
-    "Name: demo\nDescription: x\n foo\rVersion: 2.0\n",
-    "Name: dé mo\nVersion: 1.0\nRequires-Python: >=3.9,<4\n",
-    ": empty\nName: demo\n",
-    "Name: demo\nVersion: 1.0",
-    "",
-]
-
-
-@pytest.mark.parametrize("text", METADATA_SHAPES)
-def test_metadata_fields_are_what_emails_parser_reads(text: str) -> None:
-    assert smoke.metadata_fields(text) == _email_fields(text)
-
-
-def test_metadata_fields_of_every_installed_distribution() -> None:
-    """This environment's METADATA files (real ones, of many build backends)."""
-    seen = 0
-    for dist in importlib.metadata.distributions():
-        text = dist.read_text("METADATA")
-        if text:
-            assert smoke.metadata_fields(text) == _email_fields(text), dist.metadata["Name"]
-            seen += 1
-    assert seen >= 10

@@ -1,0 +1,145 @@
+"""A release of many packages: ``relnox rehearse --part patch`` against its local indexes,
+next to ``uv build --all-packages`` of the same workspace in the same run.
+
+    python benchmarks/rehearse_large.py                       # a generated 72-package workspace
+    python benchmarks/rehearse_large.py --packages 100 --rounds 3
+    python benchmarks/rehearse_large.py --real PATH           # also a fetched real workspace
+    python benchmarks/rehearse_large.py --relnox-path DIR     # another checkout's relnox (before)
+
+The generated workspace is :func:`relnox.sample.generated_specs` (a third of the packages
+requiring the one before them), committed in a fresh git repository; ``--real PATH`` is
+a clone of a real workspace (not committed here: fetch it yourself), rehearsed as it is
+(``--extra-index URL`` for its third-party dependencies). Each round runs the rehearsal
+and the uv build in a child process each, the order alternating from round to round, the
+uv build into a fresh directory. Printed per round: each stage's seconds (the rehearsal's
+own stage lines), the three install checks (verify, verify-test, install-from-index)
+together, the whole rehearsal, the uv build and the ratio of the two; with the load
+average before and after, since the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from relnox.sample import generated_specs, git_env, git_init, write_workspace
+from relnox.tools.envs import uv_binary
+
+#: a stage line: ``[ok] verify-test        done            3.3s  ...``
+STAGE = re.compile(r"^\[(?:ok|--|XX)\] (\S+)\s+.*?\s(\d+\.\d)s(?:\s|$)")
+CHECKS = ("verify", "verify-test", "install-from-index")
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().strip() if Path("/proc/loadavg").exists() else "?"
+
+
+def _env(relnox_path: str | None) -> dict[str, str]:
+    env = {**git_env(), "UV_PYTHON_DOWNLOADS": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("CI", None)
+    if relnox_path:
+        env["PYTHONPATH"] = relnox_path
+    return env
+
+
+def rehearse(
+    root: Path, relnox_path: str | None, extra: list[str]
+) -> tuple[float, dict[str, float]]:
+    """Seconds of the whole rehearsal and of each of its stages."""
+    argv = [sys.executable, "-m", "relnox", "rehearse", "--part", "patch", *extra]
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=root, env=_env(relnox_path), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"rehearse failed in {root}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
+    stages = {}
+    for line in proc.stdout.splitlines():
+        found = STAGE.match(line)
+        if found:
+            stages[found.group(1)] = float(found.group(2))
+    return seconds, stages
+
+
+def uv_build(root: Path, tmp: Path) -> float:
+    uv = uv_binary()
+    if uv is None:
+        raise SystemExit("uv is needed for the baseline: pip install uv")
+    out = Path(tempfile.mkdtemp(prefix="uv-dist-", dir=tmp))
+    argv = [uv, "build", "--all-packages", "--no-sources", "--quiet"]
+    argv += ["--python", sys.executable, "--out-dir", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.run(argv, cwd=root, env=_env(None), capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"uv build failed in {root}:\n{proc.stderr[-3000:]}")
+    return seconds
+
+
+def generated(base: Path, count: int) -> Path:
+    root = write_workspace(base / f"generated-{count}", generated_specs(count, prefix="large"))
+    git_init(root)
+    return root
+
+
+def measure(label: str, root: Path, args: argparse.Namespace, tmp: Path) -> None:
+    extra = ["--extra-index", args.extra_index] if args.extra_index else []
+    print(f"\n== {label}: {root}", flush=True)
+    for round_ in range(args.rounds):
+        before = load()
+        if round_ % 2:
+            uv = uv_build(root, tmp)
+            whole, stages = rehearse(root, args.relnox_path, extra)
+        else:
+            whole, stages = rehearse(root, args.relnox_path, extra)
+            uv = uv_build(root, tmp)
+        checks = sum(stages.get(name, 0.0) for name in CHECKS)
+        print(f"round {round_ + 1}  (load before: {before}; after: {load()})")
+        for name, seconds in stages.items():
+            print(f"  {name:20} {seconds:7.1f}s")
+        print(
+            f"  {'three install checks':20} {checks:7.1f}s ({checks / whole:.0%} of the rehearsal)"
+        )
+        print(f"  {'rehearse (whole)':20} {whole:7.1f}s")
+        print(f"  {'uv build --all':20} {uv:7.1f}s")
+        print(
+            f"  rehearse / uv build: {whole / uv:.2f}; build / uv build: "
+            f"{stages.get('build', 0.0) / uv:.2f}",
+            flush=True,
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--packages", type=int, default=72, help="size of the generated workspace")
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--real", type=Path, help="a clone of a real workspace, rehearsed too")
+    parser.add_argument("--extra-index", help="where a real workspace's dependencies come from")
+    parser.add_argument("--relnox-path", help="run the relnox of this checkout (PYTHONPATH)")
+    parser.add_argument("--no-generated", action="store_true", help="only --real")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; load {load()}; relnox from {args.relnox_path or 'this env'}")
+    with tempfile.TemporaryDirectory(prefix="rehearse-large-") as tmp:
+        if not args.no_generated:
+            measure(
+                f"generated, {args.packages} packages",
+                generated(Path(tmp), args.packages),
+                args,
+                Path(tmp),
+            )
+        if args.real:
+            measure("real workspace", args.real.resolve(), args, Path(tmp))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,221 @@
+"""A task's flags: derived from its stage's options dataclass (twine's ``Settings``), and
+invoke's ``Task`` with relnox's short flags and help texts."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, field, fields, make_dataclass
+from typing import Any
+
+from invoke.exceptions import ParseError
+from invoke.parser.argument import Argument
+from invoke.tasks import Task
+
+from relnox.invoke._args import UsageError
+
+VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
+ROOT_HELP = "repository root (default: found upward from the current directory)"
+#: the help of the flags most tasks share, unless a task words its own
+COMMON_HELP = {"root": ROOT_HELP, "json": "print the result as JSON", "verbose": VERBOSE_HELP}
+
+#: the only short flags, each with one meaning in every task (and none made up by invoke)
+SHORT_FLAGS = {
+    "package": "p",
+    "dry_run": "n",
+    "verbose": "v",
+    "yes": "y",
+    "jobs": "j",
+    "keep_going": "k",
+    "repository": "r",
+    "out": "o",
+    "output": "o",
+}
+
+
+def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
+    """``--flag``'s text as a number (``None`` when empty); a usage error when it is not one."""
+    if value in (None, ""):
+        return None
+    try:
+        result = kind(value)
+    except (TypeError, ValueError):
+        what = "a whole number" if kind is int else "a number of seconds"
+        raise UsageError(f"--{flag} takes {what}, not {value!r}") from None
+    if result != result or result in (float("inf"), float("-inf")):  # nan, inf: no wait ends
+        raise UsageError(f"--{flag} takes a finite number of seconds, not {value!r}")
+    if result < 0:
+        raise UsageError(f"--{flag} cannot be negative ({value!r})")
+    return result
+
+
+class CheckedArgument(Argument):
+    """An Argument whose malformed number is a usage error naming the flag, not a traceback
+    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
+
+    def __repr__(self) -> str:
+        """The flag as typed: invoke's own parse errors show it ("Flag --part needed value
+        and was not given one!", not "Flag <CheckedArgument: part> needed value ...")."""
+        return f"--{self.names[0]}" if self.names else super().__repr__()
+
+    def set_value(self, value: Any, cast: bool = True) -> None:
+        try:
+            super().set_value(value, cast)
+        except (TypeError, ValueError):
+            kind = "a whole number" if self.kind is int else f"a {self.kind.__name__}"
+            raise ParseError(f"--{self.names[0]} takes {kind}, not {value!r}") from None
+
+
+class RelnoxTask(Task):  # type: ignore[type-arg]
+    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
+
+    invoke pops the help texts on first use, and makes up a short flag from each
+    parameter's first free letter, so ``-p`` would be --package in one task and --part
+    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
+    """
+
+    def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
+        opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
+        short = SHORT_FLAGS.get(name)
+        if short is not None and short not in taken_names:
+            opts["names"] = [*opts["names"], short]
+        return opts
+
+    def argspec(self, body: Callable[..., Any]) -> inspect.Signature:
+        flags_of = getattr(body, "flags_of", None)
+        return _signature(flags_of()) if flags_of else super().argspec(body)
+
+    def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
+        flags_of = getattr(self.body, "flags_of", None)
+        if flags_of is not None:  # a flags class's repeatable flags
+            more = getattr(flags_of(), "iterable", ())
+            self.iterable = [*self.iterable, *(n for n in more if n not in self.iterable)]
+        kept = dict(self.help)
+        try:
+            arguments = super().get_arguments(ignore_unknown_help)
+        finally:
+            self.help = kept
+        return [
+            CheckedArgument(
+                names=a.names,
+                kind=a.kind,
+                default=a.default,
+                help=a.help or COMMON_HELP.get(str(a.name)),
+                positional=a.positional,
+                optional=a.optional,
+                incrementable=a.incrementable,
+                attr_name=a.attr_name,
+            )
+            for a in arguments
+        ]
+
+
+#: the flags every task that acts on a repository takes besides its stage's options
+HOST_FLAGS = (("root", "."), ("json", False), ("verbose", 0))
+
+
+def options_flags(
+    options: type,
+    *,
+    rename: Mapping[str, str] | None = None,
+    only: Iterable[str] | None = None,
+    skip: Iterable[str] = (),
+    extra: Iterable[tuple[str, Any]] = (),
+) -> type:
+    """The flags of a task, derived from its stage's ``options`` dataclass, as twine's
+    ``Settings`` gives its arguments: a flag per field (``only`` those, but not ``skip``),
+    spelled as ``rename`` has it (``packages`` -> ``package``), then the ``extra`` flags of
+    the task's own and :data:`HOST_FLAGS` (an option's name: its flag's default). A sequence is a repeatable flag; a field that is
+    None until given, text (``--jobs`` read with :func:`number`). The class builds the
+    options with ``flags.options(**overrides)``."""
+    names = dict(rename or {})
+    wanted = set(only) if only is not None else None
+    specs: list[tuple[str, Any, Any]] = []
+    sources: dict[str, Any] = {}
+    for f in fields(options):
+        if f.name in skip or (wanted is not None and f.name not in wanted):
+            continue
+        flag = names.get(f.name, f.name)
+        default = f.default if f.default is not MISSING else None
+        if _repeatable(f):
+            default = None  # None until given
+        specs.append((flag, Any, field(default=default)))
+        sources[flag] = f
+    for name, default in (*extra, *HOST_FLAGS):  # a field's name: its flag's default
+        specs = [s for s in specs if s[0] != name] + [(name, Any, field(default=default))]
+
+    def build(self: Any, **overrides: Any) -> Any:
+        given = {
+            f.name: _option_value(f, flag, getattr(self, flag))
+            for flag, f in sources.items()
+            if getattr(self, flag) not in (None, "", [])
+        }
+        return options(**{**given, **overrides})
+
+    made = make_dataclass(
+        f"{options.__name__}Flags", specs, frozen=True, namespace={"options": build}
+    )
+    made.iterable = [flag for flag, f in sources.items() if _repeatable(f)]  # type: ignore[attr-defined]
+    return made
+
+
+def _repeatable(spec: Any) -> bool:
+    """A field holding several values: a repeatable flag."""
+    collection = isinstance(spec.default, (tuple, frozenset, list))
+    return collection or str(spec.type) in ("Sequence[str]", "Sequence[str] | None")
+
+
+def _option_value(spec: Any, flag: str, value: Any) -> Any:
+    """A flag's value as its option's type (a number checked: :func:`number`)."""
+    kind = str(spec.type)
+    if _repeatable(spec):
+        return (type(spec.default) if spec.default is not None else tuple)(listed(value))
+    if isinstance(value, bool):
+        return value
+    if "int" in kind.split(" | "):  # 0 of an option that may be unset: its default
+        return number(value, flag.replace("_", "-")) or spec.default
+    if "float" in kind.split(" | "):
+        return number(value, flag.replace("_", "-"), float)
+    if "Path" in kind.split(" | ") and isinstance(value, str):
+        from pathlib import Path
+
+        return Path(value)
+    return value
+
+
+def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any:
+    """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
+    dataclass (its default gives the flag's kind), the object built once from them.
+    ``flags`` may be a function making the class (:func:`options_flags` of a stage that is
+    imported only when the task's flags are asked for)."""
+    made = flags if isinstance(flags, type) else functools.cache(flags)
+
+    def flags_of() -> type:
+        return made if isinstance(made, type) else made()
+
+    def body(c: Any, *args: Any, **kw: Any) -> Any:
+        cls = flags_of()
+        given = dict(zip([f.name for f in fields(cls)], args, strict=False))
+        return fn(c, cls(**given, **kw))
+
+    body.__name__, body.__qualname__, body.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    body.__module__ = fn.__module__
+    body.flags_of = flags_of  # type: ignore[attr-defined]
+    return body
+
+
+def _signature(flags: type) -> inspect.Signature:
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    empty = inspect.Parameter.empty
+    return inspect.Signature(
+        [
+            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
+            for f in fields(flags)
+        ]
+    )
+
+
+def listed(values: Any) -> list[str]:
+    """An invoke ``iterable`` flag's value (None or a list) as a list."""
+    return list(values or [])

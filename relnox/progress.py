@@ -1,0 +1,114 @@
+"""Progress of the long stages (build, upload): one live status line on a terminal, a few
+plain lines in a CI log, every line with ``-v``.
+
+The core marks the log records of a long stage's items with :func:`started` and
+:func:`finished` (``logger.info(..., extra=finished("build", name))``) and never prints;
+:func:`attach` puts a :class:`Status` filter on the adapter's handler, which turns those
+records into ``build: 12/72 done; slowest running: acme-core (4s)``, redrawn in place on
+a terminal (stderr a tty and no ``CI`` variable) and printed at each quarter in a log.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+#: the attribute a marked record carries: (stage, item, total or None, "start"/"done")
+ITEM = "relnox_item"
+
+
+def started(stage: str, name: str, total: int) -> dict[str, Any]:
+    """``extra`` of the record that says ``name``, one of ``total`` items, has started."""
+    return {ITEM: (stage, name, total, "start")}
+
+
+def finished(stage: str, name: str, total: int | None = None) -> dict[str, Any]:
+    """``extra`` of the record that says ``name`` is done (counted once, however often)."""
+    return {ITEM: (stage, name, total, "done")}
+
+
+def detail(stage: str) -> dict[str, Any]:
+    """``extra`` of a record shown only with ``-v`` (a long list a summary line counts)."""
+    return {ITEM: (stage, "", None, "detail")}
+
+
+@dataclass
+class _Stage:
+    total: int = 0
+    running: dict[str, float] = field(default_factory=dict)
+    done: set[str] = field(default_factory=set)
+    shown: int = 0  # quarters printed (plain lines)
+
+
+class Status(logging.Filter):
+    """Marked records become the status of their stage; others pass (the live line is
+    cleared first so they do not print over it)."""
+
+    def __init__(self, stream: IO[str], live: bool) -> None:
+        super().__init__()
+        self.stream, self.live = stream, live
+        self.stages: dict[str, _Stage] = {}
+        self.drawn = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        item = getattr(record, ITEM, None)
+        if item is None:
+            self._clear()
+            return True
+        stage, name, total, what = item
+        if what == "detail":
+            return False
+        now = time.monotonic()
+        state = self.stages.setdefault(stage, _Stage())
+        complete = state.total and len(state.done) >= state.total and not state.running
+        if (what == "start" and name in state.done) or (complete and name not in state.done):
+            self.stages[stage] = state = _Stage()  # the stage again (the next index, a rerun)
+        state.total = max(state.total, total or 0)
+        if what == "start":
+            state.running[name] = now
+        else:
+            state.running.pop(name, None)
+            state.done.add(name)
+        line = self.line(stage, state, now)
+        if self.live:
+            self.stream.write("\r\x1b[K" + line)
+            self.drawn = True
+            if not state.running and len(state.done) >= state.total:
+                self._clear()
+        elif what == "done" and state.total:
+            quarter = 4 * len(state.done) // state.total
+            if quarter > state.shown:
+                state.shown = quarter
+                self.stream.write(line + "\n")
+        self.stream.flush()
+        return False
+
+    @staticmethod
+    def line(stage: str, state: _Stage, now: float) -> str:
+        text = f"{stage}: {len(state.done)}/{state.total or '?'} done"
+        if state.running:
+            slowest = min(state.running, key=lambda n: state.running[n])
+            text += f"; slowest running: {slowest} ({now - state.running[slowest]:.0f}s)"
+        return text
+
+    def _clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.drawn = False
+
+
+def live(stream: IO[str]) -> bool:
+    """A terminal someone watches: ``stream`` a tty and no ``CI`` variable set."""
+    return not os.environ.get("CI") and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def attach(handler: logging.StreamHandler[Any], verbose: int = 0) -> None:
+    """Put a :class:`Status` on ``handler`` (none with ``-v``: every line as it comes)."""
+    for old in [f for f in handler.filters if isinstance(f, Status)]:
+        handler.removeFilter(old)
+    if not verbose:
+        handler.addFilter(Status(handler.stream, live(handler.stream)))
