@@ -88,16 +88,16 @@ def timed(work: Path, label: str, run: Callable[[LocalIndex], None], htpasswd: P
 #: what a traced function does until the next mark (else its name)
 INSIDE = {
     "upload_all": "the tier loop until its first child",
-    "upload child": "an upload call (a child, or relnox's own posts)",
-    "refuse_stale": "the stale check's thread starts; the index's pages asked",
+    "upload child": "an upload call (a child)",
+    "refuse_stale": "the stale check (its git children)",
 }
 #: what happens between a traced function's end and the next one's start
 AFTER = {
     "imports": "the command line until the task",
     "load_release": "select the packages",
     "check_files": "after check_files",
-    "_check_artifacts": "waiting for the stale check's thread (its git children)",
-    "refuse_stale": "the index's pages still to come",
+    "_check_artifacts": "the index reader made",
+    "refuse_stale": "after the stale check",
     "upload child": "after the upload call",
     "wait_visible": "the next tier's start",
     "_publish": "the table",

@@ -38,8 +38,7 @@ PUBLISH_HELP = {
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
     "(the default; --no-keep-going starts no new tier after a failure)",
-    "jobs": "packages uploaded at once within a tier (default: 4; to an index on this "
-    "machine 1 child a tier with uv or twine)",
+    "jobs": "packages uploaded at once within a tier (default: 4)",
     "wait": "seconds a tier may take to show on the index before the next starts, and the "
     "last before the publish ends (default: 300)",
     "no_wait": "do not wait for the files to show on the index (each tier starts at once)",

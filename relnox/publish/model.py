@@ -46,7 +46,7 @@ class PublishOptions:
     retry_delay: float | None = None
     verbose: bool = False
     attestations: bool = False
-    #: packages uploaded at once within a tier; None: :func:`relnox.publish.run.upload_jobs`
+    #: packages uploaded at once within a tier; None: :data:`relnox.publish.run.JOBS`
     jobs: int | None = None
     wait: float | None = 300.0
     transport: str | None = None  # uv or twine (default: [tool.relnox] or uv)

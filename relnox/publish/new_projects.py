@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
@@ -104,57 +103,3 @@ def advised_first(
         if len(grown & wanted) <= limit:
             chosen = grown
     return [n for n in order if n in chosen]
-
-
-#: PyPI keeps at most this many pending trusted publishers per user at a time
-PENDING_PUBLISHERS = 3
-
-
-@dataclass(frozen=True)
-class FirstRelease:
-    """One new project's place in the plan of first releases."""
-
-    name: str
-    batch: int  # 1 first: register its publisher (or publish it) in this round
-    environment: str  # the workflow environment its publisher names: one each with TP
-
-
-def first_release_batches(
-    workspace: Workspace,
-    new: Sequence[str],
-    order: Sequence[str],
-    *,
-    trusted: bool,
-    limit: int | None = PYPI_NEW_PROJECTS_A_DAY,
-) -> list[FirstRelease]:
-    """The first releases of ``new`` in rounds the index allows, dependencies first (``order``
-    is the release order, so a project's new dependencies are in its round or an earlier one).
-
-    With Trusted Publishing each project needs a pending publisher, unique per (owner,
-    repository, workflow, environment) and at most :data:`PENDING_PUBLISHERS` per user: rounds
-    of three, each project with its own environment ``pypi-<name>``; the next round is
-    registered once the last one's projects exist. Without it, PyPI's daily limit on new
-    projects (``limit``) makes the rounds, one a day, all in the ``pypi`` environment."""
-    from packaging.utils import canonicalize_name
-
-    size = PENDING_PUBLISHERS if trusted else limit or len(new) or 1
-    ranked = {name: i for i, name in enumerate(order)}
-    unknown = [n for n in new if n not in ranked]
-    if unknown:
-        raise PublishError(f"{', '.join(unknown)} not in this release; release them with it")
-    missing = [
-        (dep, name)
-        for name in new
-        for dep in workspace.get(name).internal_deps
-        if dep in new and ranked[dep] > ranked[name]
-    ]
-    if missing:
-        raise PublishError(
-            f"{missing[0][1]} needs {missing[0][0]}, which the release order puts after it; "
-            "list dependencies first"
-        )
-    ordered = sorted(new, key=ranked.__getitem__)
-    return [
-        FirstRelease(name, i // size + 1, f"{PYPI}-{canonicalize_name(name)}" if trusted else PYPI)
-        for i, name in enumerate(ordered)
-    ]

@@ -3,9 +3,8 @@
 :func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
 them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
 the set of files per package, relnox's manifest where there is one), refuses
-artifacts that changed or belong to another version (the stale-build check runs in a
-thread beside the others), runs ``twine check --strict`` where the manifest does not prove
-that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
+artifacts that changed or belong to another version, runs ``twine check --strict`` where
+the manifest does not prove that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
 refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
 the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
 a late file for an old release), and asks the index per
@@ -32,21 +31,13 @@ from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
-from relnox.publish.ahead import Ahead
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.preflight import (
-    against_index,
-    check_files,
-    index_reader,
-    preload,
-    select_records,
-)
+from relnox.publish.preflight import against_index, check_files, index_reader, select_records
 from relnox.publish.report import PublishResult  # run_publish's result, its type read back
 from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials, resolve_credentials
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
-from relnox.tools.simple_api import READERS
 
 if TYPE_CHECKING:
     from relnox.publish.route import TagRoute
@@ -57,9 +48,6 @@ __all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
-
-#: the thread of the stale-build check, run while the files are checked
-STALE_THREAD = "relnox-stale-check"
 
 
 def plan_publish(
@@ -105,49 +93,24 @@ def plan_publish(
         wanted,
         error=PublishError,
         write_record=write_record,
-        prove=False,  # _check_artifacts proves or checks them, beside the index's pages
+        prove=False,  # _check_artifacts proves or checks them
     )
     records = select_records(workspace, manifest, packages, route)
-    # the stale-build check's git children run while the files are checked here (started
-    # first: its children are the longest wait); it is always waited for, so no child
-    # outlives the plan, and its error comes first, as in the serial order
-    stale = Ahead(
-        lambda chosen: refuse_stale(
-            workspace, chosen, manifest.dist_dir, allow=allow_stale, error=PublishError
-        ),
-        [records],
-        1,
-        STALE_THREAD,
+    allowed = refuse_stale(
+        workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
     )
-    try:
-        # the index's pages (and whether uv runs) are asked meanwhile too; a local check
-        # that fails still stops the plan first, with its own error
-        reader = index_reader(repo, credentials, network, sleep)
-        with (
-            Ahead(reader.page, [r.name for r in records], READERS) as pages,
-            Ahead(_probe_uv, [] if options.dry_run else [options.transport], 1) as probe,
-        ):
-            preload()  # while the index and git work for the threads
-            checked = check_files(workspace, manifest, records, route)
-            from relnox.publish.rules import local_versions, private_classifiers
+    checked = check_files(workspace, manifest, records, route)
+    from relnox.publish.rules import local_versions, private_classifiers
 
-            local = local_versions([(r.name, r.version) for r in records], repo)
-            if local is not None:
-                raise PublishError(local)
-            private = private_classifiers([(r.name, path) for r, path in checked], repo)
-            if private is not None:
-                raise PublishError(private)
-            _check_artifacts(workspace, records, checked)
-            stale.join()
-            (allowed,) = stale.result()
-            planned, conflicts, new, late = against_index(
-                workspace, manifest, records, repo, reader, pages.result()
-            )
-            probe.result()
-    except BaseException:
-        stale.join()
-        stale.result()  # a stale package is said first, as the serial order said it
-        raise
+    local = local_versions([(r.name, r.version) for r in records], repo)
+    if local is not None:
+        raise PublishError(local)
+    private = private_classifiers([(r.name, path) for r, path in checked], repo)
+    if private is not None:
+        raise PublishError(private)
+    _check_artifacts(workspace, records, checked)
+    reader = index_reader(repo, credentials, network, sleep)
+    planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -255,16 +218,6 @@ def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
             f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
         )
     return str(wanted)
-
-
-def _probe_uv(preferred: str | None) -> None:
-    """Whether uv runs (``uv --version``, remembered for :func:`choose_transport`), unless
-    twine is asked for."""
-    from relnox.tools.envs import uv_binary, uv_cannot_run
-
-    uv = uv_binary() if preferred != "twine" else None
-    if uv is not None:
-        uv_cannot_run(uv)
 
 
 def check_attestations(plan: PublishPlan) -> None:
@@ -414,7 +367,7 @@ def _upload(
     """Every file of ``plan`` to its index, tier by tier, by ``transport``; outcomes into
     ``result``."""
     from relnox.publish.new_projects import new_project_limit
-    from relnox.publish.run import Waiting, upload_all, upload_jobs
+    from relnox.publish.run import JOBS, Waiting, upload_all
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
 
@@ -441,7 +394,7 @@ def _upload(
         workspace,
         uploader,
         keep_going=options.keep_going,
-        jobs=options.jobs or upload_jobs(plan.repository),
+        jobs=options.jobs or JOBS,
         waiting=Waiting(options.wait),
         check_installable=seams.check_installable,
     )

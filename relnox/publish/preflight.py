@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,25 +20,11 @@ from relnox.project.workspace import Workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import READERS, IndexReader, Patience
+from relnox.tools.simple_api import IndexReader, Patience
 
 if TYPE_CHECKING:
     from relnox.publish.report import PlannedFile
     from relnox.publish.route import TagRoute
-    from relnox.tools.simple_pages import ProjectPage
-
-
-def preload() -> None:
-    """The modules the rest of the publish needs (the index's answers weighed, the uploads,
-    the report), loaded while the preflight waits on the index and the stale check's git
-    children: a tenth of the command's start-up, off its path."""
-    import relnox.publish.new_projects
-    import relnox.publish.owner
-    import relnox.publish.report
-    import relnox.publish.rules
-    import relnox.publish.run
-    import relnox.publish.snapshot
-    import relnox.publish.uploader  # noqa: F401
 
 
 logger = logging.getLogger("relnox")
@@ -143,24 +128,16 @@ def index_reader(
     )
 
 
-def first_page(reader: IndexReader, project: str) -> ProjectPage:
-    """The preflight's read of ``project``'s page."""
-    return reader.page(project)
-
-
 def against_index(
     workspace: Workspace,
     manifest: Manifest,
     records: Sequence[PackageRecord],
     repo: Repository,
     reader: IndexReader,
-    pages: Sequence[ProjectPage] | None = None,
 ) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
     """Each file to upload or skip (on the index with our sha256), and what stops the
     publish: files the index has with other content, and files past its upload window;
-    with the projects this publish creates. Refused project statuses raise.
-
-    ``pages``: each record's project page, already read (else read here)."""
+    with the projects this publish creates. Refused project statuses raise."""
     from relnox.publish.owner import check_owner
     from relnox.publish.report import PlannedFile
     from relnox.publish.rules import late_files, status_problems, upload_window_days
@@ -168,9 +145,7 @@ def against_index(
     planned: list[PlannedFile] = []
     conflicts: list[str] = []
     new: list[str] = []
-    if pages is None:
-        with ThreadPoolExecutor(max_workers=min(READERS, len(records) or 1)) as pool:
-            pages = list(pool.map(lambda r: reader.page(r.name), records))
+    pages = [reader.page(r.name) for r in records]
     refused, warnings = status_problems(
         {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
     )

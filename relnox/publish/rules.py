@@ -12,8 +12,7 @@
   publish there refuses it before sending anything (:func:`local_versions`), since the
   first file's 400 would come after the rest of the release was already up.
 - PyPI and TestPyPI refuse a distribution classified ``Private :: ...`` (the classifier
-  that marks a package never to be uploaded there: DataDog's integrations, built for the
-  agent only): a publish there refuses it before sending anything
+  that marks a package never to be uploaded there): a publish there refuses it before sending anything
   (:func:`private_classifiers`).
 - PyPI limits how many projects a user (and an IP) may create a day, and a refused
   attempt counts: a 429 for a project's first file (on an index with a

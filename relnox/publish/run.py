@@ -14,11 +14,10 @@ packages that depend on the failed one are held back.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from relnox.errors import PublishError
 from relnox.progress import detail, started
@@ -34,31 +33,12 @@ from relnox.publish.report import (
 )
 from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
-from relnox.tools.network import is_loopback
-from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import READERS, IndexReader, WaitEnded
-from relnox.tools.upload import (
-    Attempt,
-)
+from relnox.tools.simple_api import IndexReader, WaitEnded
 
 logger = logging.getLogger("relnox")
 
-#: packages uploaded at once within a tier, by default, on an index elsewhere
+#: packages uploaded at once within a tier, by default
 JOBS = 4
-
-
-def upload_jobs(repository: Repository) -> int:
-    """How many packages of a tier upload at once by default: :data:`JOBS`, but on an
-    index on this machine one child (each tier then goes in one child of a batch
-    transport).
-
-    Parallel uploads overlap the waits of a distant index's answers. An index on this
-    machine answers at once and works on the same CPUs as its uploaders: more children only
-    add their start-ups and compete with it for those CPUs (measured: 14 files to a local
-    pypiserver, 0.05 s in one ``uv publish``, 0.085 s in four at once).
-    """
-    hosts = {origin(url)[1] for url in (repository.upload_url, repository.simple_url)}
-    return 1 if all(is_loopback(host) for host in hosts) else JOBS
 
 
 @dataclass(frozen=True)
@@ -76,10 +56,8 @@ def wait_visible(
     label: str,
     waiting: Waiting,
     sleep: Callable[[float], None] = time.sleep,
-    readers: int = READERS,
 ) -> tuple[list[str], str, bool]:
-    """Wait until the index lists every one of ``files`` with our sha256 (reading at most
-    ``readers`` project pages at once).
+    """Wait until the index lists every one of ``files`` with our sha256.
 
     Returns the file names still not listed (empty: all shown), why, and whether waiting
     longer could help (``False`` for other content): the time ran out
@@ -101,8 +79,7 @@ def wait_visible(
             return sorted(pending), not_shown, True
         packages = sorted({f.package for f in pending.values()})
         try:
-            with ThreadPoolExecutor(max_workers=max(1, min(readers, len(packages)))) as pool:
-                pages = dict(zip(packages, pool.map(reader.files, packages), strict=True))
+            pages = {package: reader.files(package) for package in packages}
             other: list[str] = []
             for name, file in list(pending.items()):
                 entry = pages[file.package].get(name)
@@ -223,68 +200,11 @@ def upload_all(
                 extra=detail("upload"),
             )
 
-        firsts: dict[str, Attempt] = {}
-        # each worker asks the index for its own files as soon as they are sent, while the
-        # others still upload; the next tier starts only once every answer is in (below)
-        shown = _Shown(
-            uploader.reader,
-            plan.repository.label,
-            waiting,
-            uploader.sleep,
-            check=not stopped,
-        )
-        workers = max(1, min(jobs, len(go) or 1))
-        # on an index that limits creations, new projects go one at a time (below)
-        known = [
-            (n, todo)
-            for n, todo in go
-            if not (uploader.serial_creations and n in plan.new_projects)
-        ]
-        if uploader.transport.batch and len(known) > workers:
-            # more packages than workers: each worker sends its share of the tier in one
-            # child (packages whole, wheels first); what a failure stopped goes on below
-            groups = [known[i::workers] for i in range(workers)]
-            count, via = sum(len(todo) for _, todo in known), uploader.transport.name
-            children = "child" if workers == 1 else "children"
-            logger.info("  %d files in %d %s %s", count, workers, via, children)
-
-            def send(
-                group: list[tuple[str, list[FileOutcome]]], shown: _Shown = shown
-            ) -> tuple[int, Attempt | None]:
-                for name, todo in group:
-                    progress(name, todo)
-                everything = [o for _, todo in group for o in todo]
-                attempt, stop = uploader.batch(everything)
-                shown.sent()
-                shown.look([o.file for o in everything[:stop]])
-                return stop, attempt
-
-            arrived: set[int] = set()
-            shown.start(workers, len(groups))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                for group, (stop, attempt) in zip(groups, pool.map(send, groups), strict=True):
-                    everything = [o for _, todo in group for o in todo]
-                    done += [o.file for o in everything[:stop]]
-                    arrived |= {id(o) for o in everything[:stop]}
-                    if attempt is not None:
-                        firsts[everything[stop].file.package] = attempt
-            go = [(n, [o for o in todo if id(o) not in arrived]) for n, todo in go]
-            go = [(n, todo) for n, todo in go if todo]
-
-        def one(
-            job: tuple[str, list[FileOutcome]],
-            firsts: Mapping[str, Attempt] = firsts,
-            shown: _Shown = shown,
-        ) -> str | None:
+        def one(job: tuple[str, list[FileOutcome]]) -> str | None:
             name, todo = job
             progress(name, todo)
-            error = uploader.upload(todo, firsts.get(name))
-            shown.sent()
-            if error is None:
-                shown.look([o.file for o in todo])
-            return error
+            return uploader.upload(todo)
 
-        shown.start(max(1, min(jobs, len(go) or 1)), len(go))
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):
                 if error is None:
@@ -298,8 +218,9 @@ def upload_all(
         if stopped:
             continue
         last = number == len(grouped) - 1  # nothing waits for it, but it must show too
-        shown.look([f for f in done if f.filename not in shown.looked])  # already there
-        missing, why, later = shown.answer()
+        missing, why, later = wait_visible(
+            done, uploader.reader, plan.repository.label, waiting, uploader.sleep
+        )
         for package in sorted({f.package for f in done if f.filename in missing}):
             files = ", ".join(
                 f.filename for f in done if f.filename in missing and f.package == package
@@ -326,53 +247,6 @@ def upload_all(
             "held back because a dependency failed: %s",
             ", ".join(n for n in names if n in held),
         )
-
-
-@dataclass
-class _Shown:
-    """The visibility checks of one tier (:func:`wait_visible`), each started by the
-    worker that sent the files, as soon as it sent them."""
-
-    reader: IndexReader
-    label: str
-    waiting: Waiting
-    sleep: Callable[[float], None]
-    check: bool  # False: a stopped run (nothing more is sent, so nothing is waited for)
-    #: uploads still running beside a look: it reads fewer pages at once, so the index
-    #: never has more than READERS + 1 connections of this run waiting (a small server's
-    #: listen backlog is 5: beyond it a connection waits a second)
-    workers: int = 0
-    jobs_left: int = 0
-    looks: list[tuple[list[str], str, bool]] = field(default_factory=list)
-    looked: set[str] = field(default_factory=set)
-    _one_at_a_time: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _counting: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def look(self, files: Sequence[PlannedFile]) -> None:
-        self.looked.update(f.filename for f in files)
-        if not self.check or not files:
-            return
-        with self._one_at_a_time:
-            readers = max(1, READERS - min(self.workers, self.jobs_left))
-            seen = wait_visible(files, self.reader, self.label, self.waiting, self.sleep, readers)
-            self.looks.append(seen)
-
-    def start(self, workers: int, jobs: int) -> None:
-        """``jobs`` uploads begin, ``workers`` at a time."""
-        self.workers, self.jobs_left = workers, jobs
-
-    def sent(self) -> None:
-        """One job is done uploading (a look after it may read more pages at once)."""
-        with self._counting:
-            self.jobs_left = max(0, self.jobs_left - 1)
-
-    def answer(self) -> tuple[list[str], str, bool]:
-        """Like :func:`wait_visible`'s: every file not shown, the first reason, and whether
-        waiting longer could help them all."""
-        missing = sorted({name for names, _, _ in self.looks for name in names})
-        why = next((reason for names, reason, _ in self.looks if names), "")
-        later = all(again for names, _, again in self.looks if names)
-        return missing, why, later
 
 
 def _all_needs(name: str, workspace: Workspace) -> list[str]:

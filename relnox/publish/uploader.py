@@ -90,12 +90,12 @@ class PackageUploader:
             return OTHER
         return SAME
 
-    def upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None = None) -> str | None:
+    def upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
         """Upload one package's files in order; the error that stopped it.
 
         A transport that stops at the first failed file (``uv publish``) sends them all in
-        one child (see :meth:`batch`); ``first`` is how such a child already ended for the
-        first of ``outcomes``. The failed file and those after it go on one at a time.
+        one child (see :meth:`batch`); the failed file and those after it go on one at a
+        time.
         """
         if outcomes and self._would_create(outcomes[0].file.package):
             # after a refusal (429) no other creation is attempted: each refused attempt
@@ -107,12 +107,12 @@ class PackageUploader:
                         outcome.status = NOT_ATTEMPTED
                         outcome.error = "not attempted: the index refused to create more projects"
                     return self.creation_refused
-                return self._upload(outcomes, first)
-        return self._upload(outcomes, first)
+                return self._upload(outcomes)
+        return self._upload(outcomes)
 
-    def _upload(self, outcomes: Sequence[FileOutcome], first: Attempt | None) -> str | None:
-        start = 0
-        if first is None and self.transport.batch and len(outcomes) > 1:
+    def _upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
+        first, start = None, 0
+        if self.transport.batch and len(outcomes) > 1:
             first, start = self.batch(outcomes)
             if first is None:
                 return None

@@ -28,6 +28,7 @@ from relnox.errors import PublishError
 from relnox.redact import register_secret
 from relnox.tools.envs import holds_secret, is_credential_variable
 from relnox.tools.index_auth import IndexLogin
+from relnox.tools.network import is_loopback
 from relnox.tools.repositories import (
     PYPI,
     TESTPYPI,
@@ -53,7 +54,6 @@ SECRET_VARIABLES = (
 OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 #: the userinfo of URLs in a variable's value
 _USERINFO = re.compile(r"://([^/\s@]+)@")
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 #: ``(upload_url, username or None) -> username`` when a keyring holds a password
 KeyringLookup = Callable[[str, "str | None"], "str | None"]
@@ -154,7 +154,7 @@ def _stand_in(repository: Repository) -> bool:
 
 
 def _on_this_machine(url: str) -> bool:
-    return urlsplit(url).hostname in _LOOPBACK
+    return is_loopback(urlsplit(url).hostname or "")
 
 
 def token_variable(repository: Repository) -> str | None:

@@ -56,9 +56,6 @@ logger = logging.getLogger("relnox")
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 ACCEPT = f"{JSON_TYPE}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 TRANSIENT_STATUS = frozenset({429, 500, 502, 503, 504})
-#: project pages read at once: a small index server (pypiserver's default server listens
-#: with a backlog of 5) drops connections beyond that, and each then waits a second
-READERS = 4
 #: the most a project page may hold (the largest real ones are tens of MiB)
 MAX_PAGE = 256 * 1024 * 1024
 #: the most a file download may hold when the size of ours is not known

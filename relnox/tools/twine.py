@@ -23,8 +23,6 @@ from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
-    AUTH,
-    EXISTS,
     FAILED,
     NO_CREDENTIALS,
     OK,
@@ -35,29 +33,9 @@ from relnox.tools.upload import (
     Runner,
     Upload,
     attestations_of,
-    failure_message,
     kind_of_status,
     run_command,
-    watched_runner,
 )
-
-__all__ = [
-    "AUTH",
-    "EXISTS",
-    "STALL",
-    "TRANSIENT",
-    "TRUSTED",
-    "Attempt",
-    "Runner",
-    "Twine",
-    "attestations_of",
-    "classify",
-    "failure_message",
-    "run_command",
-    "upload_argv",
-    "upload_once",
-    "watched_runner",
-]
 
 logger = logging.getLogger("relnox")
 

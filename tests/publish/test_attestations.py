@@ -36,7 +36,8 @@ from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import PublishResult
 from relnox.tools.index_server import LocalIndex, write_htpasswd
-from relnox.tools.twine import run_command, upload_argv
+from relnox.tools.twine import upload_argv
+from relnox.tools.upload import run_command
 from tests.publish_support import USER, FaultyProxy, copy_tree, publish_with, shared_release
 
 TOKEN = "relnox-fake-upload-token-0002"

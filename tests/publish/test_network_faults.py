@@ -36,7 +36,8 @@ from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import from_url
 from relnox.tools.simple_api import JSON_TYPE
-from relnox.tools.twine import upload_once, watched_runner
+from relnox.tools.twine import upload_once
+from relnox.tools.upload import watched_runner
 from tests.fault_server import (
     DROP,
     FLOOD,

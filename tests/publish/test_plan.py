@@ -28,7 +28,7 @@ from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.twine import run_command
+from relnox.tools.upload import run_command
 from tests.publish.conftest import TOKEN
 from tests.publish_support import (
     USER,
@@ -520,41 +520,6 @@ def test_one_run_of_several_tags_publishes_each_package_at_its_own_version(
     ]
     with pytest.raises(PublishError, match=r"tag tv-core-v0.3.0 is for version 0.3.0"):
         run(root, None, {**environ, "GITHUB_REF": "refs/tags/tv-core-v0.3.0"}, packages=["tv-core"])
-
-
-RUN_PHASE = (
-    "relnox.publish.run",
-    "relnox.publish.uploader",
-    "relnox.publish.snapshot",
-    "relnox.publish.rules",
-    "relnox.publish.owner",
-    "relnox.publish.new_projects",
-)
-
-
-def test_the_run_phase_loads_while_the_preflight_waits_on_the_index(
-    ws: Path, index: LocalIndex
-) -> None:
-    """The planner's module does not load what weighs the index's answers and uploads
-    (nor the package selection of --package): the preflight loads it once its threads ask
-    the index and git, so its start-up is off the command's path."""
-    code = (
-        "import json, os, sys\n"
-        "from relnox.project.discovery import load_workspace\n"
-        "import relnox.publish.plan as plan\n"
-        "before = sorted(m for m in sys.modules if m.startswith('relnox.'))\n"
-        "from relnox.publish import PublishOptions\n"
-        "plan.plan_publish(load_workspace(sys.argv[1]), PublishOptions(repository=sys.argv[2], dry_run=True))\n"
-        "print(json.dumps([before, sorted(m for m in sys.modules if m.startswith('relnox.'))]))\n"
-    )
-    env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(ws), index.url], env=env, capture_output=True, text=True
-    )
-    assert proc.returncode == 0, proc.stderr
-    before, after = json.loads(proc.stdout.splitlines()[-1])
-    assert [m for m in (*RUN_PHASE, "relnox.project.selection") if m in before] == []
-    assert [m for m in RUN_PHASE if m not in after] == []
 
 
 def test_a_tag_versioned_package_built_past_its_tag_is_published_at_the_built_version(

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime, publish
-from relnox.publish.plan import STALE_THREAD
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit
@@ -70,9 +68,9 @@ def test_publish_refuses_a_stale_package_before_any_upload(
 def test_a_stale_package_is_refused_at_once_while_the_index_holds_its_answers(
     changed: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
-    """The preflight asks the index for its pages while it checks the files here: a stale
-    package is still refused with its own error, as the last line, without waiting for an
-    index that holds every page (longer than the 30 s the network timeout would wait)."""
+    """The stale check comes before the index is asked: a stale package is refused with its
+    own error, as the last line, without waiting for an index that holds every page
+    (longer than the 30 s the network timeout would wait)."""
     proxy = serve(upstream=index.url, rule=lambda seen: HANG if seen.method == "GET" else None)
     proc = subprocess.run(
         [sys.executable, "-m", "relnox", "publish", "--repository", proxy.url, "-v"],
@@ -87,7 +85,6 @@ def test_a_stale_package_is_refused_at_once_while_the_index_holds_its_answers(
     assert "changed since their files were built: pub-stale" in first, proc.stderr
     assert "relnox build-all --package pub-stale" in first
     assert rest == [f"  pub-stale: {rest[0].split(': ', 1)[1]}"], proc.stderr  # its cause only
-    assert any(s.method == "GET" and "/simple/" in s.path for s in proxy.seen)  # asked ahead
     assert on_index(index) == [] and not [s for s in proxy.seen if s.method == "POST"]
 
 
@@ -102,26 +99,21 @@ def publish_in_process(root: Path, index: LocalIndex, allow_stale: tuple[str, ..
 FRESH_WHEEL = "pub_fresh-0.1.0-py3-none-any.whl"
 
 
-def test_the_stale_check_runs_beside_the_file_checks_and_a_stale_package_is_said_first(
-    changed: Path, index: LocalIndex
-) -> None:
-    """Both fail: the stale package is the error (the order of a serial preflight), the
-    stale check's thread (and so its git children) has ended, nothing was sent."""
+def test_a_stale_package_is_said_before_a_broken_file(changed: Path, index: LocalIndex) -> None:
+    """Both fail: the stale package is the error, nothing was sent."""
     break_wheel(changed, FRESH_WHEEL)
     with pytest.raises(PublishError, match="changed since their files were built: pub-stale"):
         publish_in_process(changed, index)
-    assert STALE_THREAD not in {t.name for t in threading.enumerate()}
     assert on_index(index) == []
 
 
-def test_a_broken_file_stops_the_plan_with_its_own_error_after_the_stale_check_ended(
+def test_a_broken_file_stops_the_plan_with_its_own_error_when_stale_is_allowed(
     changed: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="relnox")
     break_wheel(changed, FRESH_WHEEL)
     with pytest.raises(ArtifactError, match=f"{FRESH_WHEEL}: twine check: the long description"):
         publish_in_process(changed, index, allow_stale=("pub-stale",))
-    assert STALE_THREAD not in {t.name for t in threading.enumerate()}
     assert "pub-stale: " in caplog.text and "used anyway (--allow-stale)" in caplog.text
     assert on_index(index) == []  # no upload started
 

@@ -9,22 +9,17 @@ import os
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
-from relnox.publish.run import JOBS, upload_jobs
 from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
-from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import Repository, from_url
-from relnox.tools.upload import watched_runner
 from tests.fault_server import FaultServer
 from tests.publish.conftest import TOKEN
 from tests.publish_support import USER, FaultyProxy, publish_with
@@ -146,39 +141,6 @@ def test_each_tier_shows_on_the_index_before_the_next_is_uploaded(
     assert "tier 0" in result.graph and "uploaded" in result.graph
 
 
-def test_upload_jobs_are_one_child_on_this_machine_and_four_elsewhere() -> None:
-    for url in ("http://127.0.0.1:8080/", "http://localhost:3141/root/dev/", "http://[::1]:80/"):
-        assert upload_jobs(from_url(url)) == 1, url
-    elsewhere = Repository("mirror", "https://upload.example.invalid/legacy/", "http://127.0.0.1/")
-    assert upload_jobs(elsewhere) == JOBS == 4  # uploads to another machine overlap its answers
-    assert upload_jobs(from_url("http://192.0.2.7:8080/")) == 4
-
-
-@pytest.mark.parametrize("transport", [None, "uv"])
-def test_uv_sends_each_tier_to_an_index_on_this_machine_in_one_child(
-    transport: str | None, ws: Path, index: LocalIndex, caplog: pytest.LogCaptureFixture
-) -> None:
-    """By default (uv where it runs) or with ``transport = "uv"``, and no ``jobs``: one ``uv
-    publish`` a tier, holding exactly that tier's files, wheels first in each package; each
-    package's progress line is still logged; every file stored with our bytes."""
-    caplog.set_level(logging.INFO, logger="relnox")
-    children: list[list[str]] = []
-
-    def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
-        children.append([Path(a).name for a in argv if a.endswith((".whl", ".tar.gz"))])
-        return watched_runner(NetworkSettings())(argv, env)
-
-    result = run(ws, index.url, run=recording, transport=transport)
-    assert result.ok and sorted(result.uploaded) == sorted(CORE + AGENTS + EXTRA + RUNTIME)
-    assert children == [CORE + EXTRA, AGENTS, RUNTIME]
-    assert "uploading with uv" in caplog.text
-    for name in CORE + AGENTS + EXTRA + RUNTIME:
-        assert (index.data_dir / name).read_bytes() == (ws / "dist" / name).read_bytes(), name
-    for number, name in enumerate(["demo-core", "demo-agents", "demo-extra", "demo-runtime"]):
-        assert f"[{number + 1}/4] {name} 0.1.0: uploading" in caplog.text
-    assert "4 files in 1 uv child" in caplog.text
-
-
 def test_each_project_page_is_read_at_most_twice_and_nothing_lists_the_whole_index(
     ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]
 ) -> None:
@@ -225,7 +187,7 @@ def test_a_tier_that_does_not_show_in_time_holds_the_next_and_a_rerun_goes_on(
     assert sorted(again.uploaded) == sorted(AGENTS)
 
 
-@pytest.mark.parametrize("jobs", [4, 1])  # 1: each tier's packages share one uv child
+@pytest.mark.parametrize("jobs", [4, 1])
 def test_a_failure_in_a_tier_holds_back_exactly_what_needs_it(
     ws: Path, index: LocalIndex, jobs: int
 ) -> None:

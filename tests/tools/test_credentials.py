@@ -12,7 +12,8 @@ from relnox.redact import redact
 from relnox.sample import ProjectSpec, write_project
 from relnox.tools.credentials import Credentials, clean_env, resolve_credentials
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.twine import AUTH, TRUSTED, Attempt, classify, failure_message
+from relnox.tools.twine import classify
+from relnox.tools.upload import AUTH, TRUSTED, Attempt, failure_message
 from tests.conftest import run_relnox
 
 PRIVATE = Repository(

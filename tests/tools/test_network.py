@@ -15,7 +15,8 @@ from relnox import _proc as proc
 from relnox.config import load_config
 from relnox.errors import ConfigError
 from relnox.tools.network import NetworkSettings, network_settings
-from relnox.tools.twine import STALL, classify
+from relnox.tools.twine import classify
+from relnox.tools.upload import STALL
 
 
 def test_defaults_end_a_hung_upload_in_minutes() -> None:
