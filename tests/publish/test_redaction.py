@@ -83,8 +83,10 @@ def test_an_index_echoing_the_authorization_header_shows_no_encoding_of_the_toke
     echoed = [s for s in proxy.seen if s.method == "POST"]
     assert echoed and all(s.authorized for s in echoed)  # the index did get the header
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "::error::" in proc.stdout
-    payload = json.loads(proc.stdout[proc.stdout.index("{") : proc.stdout.rindex("}") + 1])
+    # --json keeps standard output for its one document: the annotation goes to standard
+    # error, where the runner reads workflow commands too
+    assert "::error::" in proc.stderr
+    payload = json.loads(proc.stdout)
     report = ws / ".relnox" / "dist" / "publish-report.json"
     assert report.is_file()
     assert str(status) in proc.stderr + json.dumps(payload) + report.read_text()
