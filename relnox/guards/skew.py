@@ -57,6 +57,7 @@ from relnox.verify import (
     judge,
     write_check,
 )
+from relnox.verify.smoke import read_findings
 from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")
@@ -470,10 +471,11 @@ class _CaseRun:
         out = Path(files[-1])
         argv = [str(env.python), "-I", *files]
         result = proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
-        if not result.ok or not out.is_file():
-            self.result.checks.append(Check("check process", False, result.tail(20)))
+        found = read_findings(out, [target.name]) if result.ok else result.tail(20)
+        if isinstance(found, str):
+            self.result.checks.append(Check("check process", False, found))
             return
-        seen = json.loads(out.read_text(encoding="utf-8"))["packages"][0]
+        seen = found[1][0]
         self.result.checks += judge(self.case.version, seen)
         jobs = [
             (f"script {s}", (str(env.bin_dir / s), *args))

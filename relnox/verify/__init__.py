@@ -51,7 +51,7 @@ def _stage() -> Any:
     return Stage("verify", VerifyOptions, plan_verify, run_plan)
 
 
-def _check_script() -> str:  # made on first use (inspect.getsource reads smoke.py)
+def _check_script() -> str:
     from relnox.verify.smoke import check_script
 
     return check_script()

@@ -196,7 +196,7 @@ def _dist_targets(
 def writes_dunder_version(pkg: Package | None) -> bool:
     """Whether the check compares the modules' ``__version__`` with the version: not when
     the build reads the version from another attribute of the module (setuptools'
-    ``attr = "pymysql.VERSION_STRING"``), whose ``__version__`` is no copy of it."""
+    ``attr = "pkg.VERSION_STRING"``), whose ``__version__`` is no copy of it."""
     primary = pkg.primary if pkg is not None else None
     return not (primary is not None and primary.kind == "python" and primary.pattern)
 

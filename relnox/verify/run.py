@@ -18,7 +18,6 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -29,7 +28,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
@@ -72,9 +70,9 @@ from relnox.verify.report import (
 from relnox.verify.smoke import (
     Check,
     WheelFacts,
-    check_files,
     compare_files,
     judge,
+    read_findings,
     wheel_facts,
     write_check,
 )
@@ -132,38 +130,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _findings(
-    out: Path, targets: Sequence[Target]
-) -> tuple[str, list[tuple[Target, dict[str, Any], list[Check]]]] | str:
-    """What the check process wrote to ``out``, judged: its Python, and each target with
-    what was seen of it and its checks; or why that cannot be read (one line). The file is
-    in a directory the packages' code can write to (an ``atexit`` handler of theirs runs
-    after the check wrote it): it is read as any untrusted JSON."""
-    try:
-        seen_all = json.loads(out.read_text(encoding="utf-8"))
-        packages = seen_all["packages"]
-        if not isinstance(packages, list) or len(packages) != len(targets):
-            raise ValueError(f"{len(targets)} package(s) were checked")
-        judged = []
-        for target, seen in zip(targets, packages, strict=True):
-            if seen["name"] != target.name:
-                raise ValueError(f"{target.name} is not where it was put")
-            scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
-            tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
-            judged.append((target, tidy, judge(target.version, tidy, target.dunder_version)))
-        return str(seen_all.get("python", "")), judged
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        return (
-            f"its findings in {out} are not what the check writes ({type(exc).__name__}: "
-            f"{exc}): a package's own code wrote over them (an atexit handler?)"
-        )
-
-
-def _plain_name(name: str) -> bool:
-    """Whether ``name`` is a file name of the environment's scripts, not a way out of it."""
-    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
 
 
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
@@ -531,7 +497,7 @@ class _RoundRun:
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         files = write_check(check_dir, packages)
         went = self._run([str(env.python), "-I", *files], env, cwd)
-        out = Path(check_files(check_dir)[-1])
+        out = Path(files[-1])
         result = self._step("check", went)
         names = [t.name for t in targets]
         if not result.ok or not out.is_file():
@@ -540,11 +506,15 @@ class _RoundRun:
                 said = f"exited 0 without writing its findings to {out}\n{said}".strip()
             self._fail_all("check process", said, names)
             return
-        found = _findings(out, targets)
+        found = read_findings(out, names)
         if isinstance(found, str):
             self._fail_all("check process", found, names)
             return
-        self.python, judged = found
+        self.python, seen_all = found
+        judged = [
+            (t, seen, judge(t.version, seen, t.dunder_version))
+            for t, seen in zip(targets, seen_all, strict=True)
+        ]
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
         for target, seen, checks in judged:
             result_ = self.results[target.name]
@@ -552,7 +522,7 @@ class _RoundRun:
                 if check.name.startswith("import ") and self._extras_named(
                     target.name, check.detail
                 ):
-                    # blackd: "pip install black[d]": imported again, the extra installed
+                    # the import asks for an extra ("pip install pkg[d]"): imported again with it
                     module = check.name.removeprefix("import ")
                     jobs.append(
                         (target.name, check.name, (str(env.python), "-I", "-c", check.name))
@@ -582,11 +552,11 @@ class _RoundRun:
 
     def _needs_extra(self, owner: str, result: Result) -> list[str]:
         """The extras of ``owner`` a failed script or import of it says it needs (``pip
-        install 'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
+        install 'pkg[cli]'``) that this check did not install; ``[]`` when it names none."""
         return self._extras_named(owner, f"{result.output}\n{result.stderr}")
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
-        """The extras of ``owner`` that ``text`` names (``black[d]``), declared by the
+        """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
         package and not installed here."""
         facts = self.facts.get(owner)
         if facts is None and self.round.kind == "index":  # no wheel read: the index knows
@@ -611,7 +581,7 @@ class _RoundRun:
 
     def _module_extra(self, owner: str, result: Result) -> str | None:
         """A script of ``owner`` that failed on ``No module named X`` where X is a
-        requirement only an extra brings (twisted's conch scripts without twisted[conch]):
+        requirement only an extra brings (a script needing ``pkg[ssh]`` run without it):
         the note naming that extra (the smallest) and ``--extras``, or ``None``. Not
         installed for it: a script needing more than its package requires is worth a look."""
         facts = self.facts.get(owner)
@@ -719,7 +689,7 @@ class _RoundRun:
         self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
     ) -> tuple[bool, str, Result]:
         """A script that failed naming extras of its own package, run again once they are
-        installed (``httpx`` asks for ``httpx[cli]``), its label saying so: (whether the
+        installed (``pkg`` asks for ``pkg[cli]``), its label saying so: (whether the
         install was tried, the label, the result). The first result stays when they cannot
         be installed, the install's output added to it."""
         key = (owner, tuple(extras))
@@ -738,8 +708,8 @@ class _RoundRun:
 
 def _refused(result: Result) -> bool:
     """A console script that ran (its entry point imported and its code ran: no traceback,
-    no timeout) and exited non-zero on the arguments it was started with (twisted's
-    ``mailmail --help``: "No recipients specified.")."""
+    no timeout) and exited non-zero on the arguments it was started with (``--help``
+    answered with "No recipients specified.")."""
     text = f"{result.output}\n{result.stderr}"
     return (
         not result.ok
