@@ -55,9 +55,9 @@ from relnox.verify import (
     VerifyPlan,
     copy_checked,
     judge,
+    read_findings,
     write_check,
 )
-from relnox.verify.smoke import read_findings
 from relnox.versioning import same_version
 
 logger = logging.getLogger("relnox")

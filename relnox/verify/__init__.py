@@ -2,7 +2,8 @@
 
 The face: :data:`STAGE` and its types, ``verify_install`` (plan and run in
 one call, the library's ``relnox.verify_install``), and the checks an installed package gets
-(``CHECK_SCRIPT``, ``check_spec``, ``write_check``, ``judge``, ``copy_checked`` and their types), which
+(``CHECK_SCRIPT``, ``check_spec``, ``write_check``, ``read_findings``, ``judge``,
+``copy_checked`` and their types), which
 the skew guard runs on published dependents.
 
 Each name is imported from its module on first use (PEP 562).
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from relnox.verify.plan import copy_checked
     from relnox.verify.report import VerifyReport
     from relnox.verify.run import verify_install
-    from relnox.verify.smoke import Check, check_spec, judge, write_check
+    from relnox.verify.smoke import Check, check_spec, judge, read_findings, write_check
 
     STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport]
     CHECK_SCRIPT: str
@@ -38,6 +39,7 @@ _FACE = {
     "Check": "relnox.verify.smoke",
     "check_spec": "relnox.verify.smoke",
     "judge": "relnox.verify.smoke",
+    "read_findings": "relnox.verify.smoke",
     "write_check": "relnox.verify.smoke",
 }
 
@@ -73,6 +75,7 @@ __all__ = [
     "check_spec",
     "copy_checked",
     "judge",
+    "read_findings",
     "verify_install",
     "write_check",
 ]

@@ -34,6 +34,7 @@ from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
 from relnox._proc import Result
+from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
@@ -44,16 +45,11 @@ from relnox.tools.envs import (
     create_environment,
     environment_dir,
 )
-from relnox.tools.index_auth import refused_login, write_netrc
-from relnox.verify.commands import (
-    Command,
-    hashed_requirements,
-    install_command,
-    installer_environ,
-)
+from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
+    Artifact,
     Round,
     Target,
     VerifyOptions,
@@ -189,12 +185,38 @@ class _RoundRun:
         session of its own (a timeout or a stop takes whatever the code started too)."""
         return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
-    def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
-        """An installer child (:func:`installer_environ`). ``exempt``: it installs only
-        the release's own packages, which no pip cooldown holds back (uv's exemption is in
-        argv: ``--exclude-newer-package``)."""
-        pip_exempt = exempt and bool(self.round.cooldown) and self.plan.installer.name == "pip"
-        environ = installer_environ(env, self.netrc, pip_exempt=pip_exempt)
+    def _install(
+        self,
+        env: Environment,
+        requirements: Sequence[str],
+        options: InstallOptions,
+        *,
+        label: str | None = None,
+        exempt: bool = False,
+    ) -> Result:
+        """The installer installing ``requirements`` into ``env``; with ``label`` through a
+        requirements file ``requirements-{label}.txt`` (whose ``--hash`` lines it checks).
+        Its environment: the round's index logins through ``NETRC`` (never argv), the
+        wheels' hashes always checked; ``exempt``: it installs only the release's own
+        packages, which no pip cooldown holds back (uv's exemption is in argv:
+        ``--exclude-newer-package``)."""
+        if label is not None:
+            file = self.work / f"requirements-{label}.txt"
+            file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
+            requirements, options = [], replace(options, requirement_files=(file,))
+        argv = self.plan.installer.install_argv(env, requirements, options)
+        return self._step("install", self._install_argv(argv, env, exempt=exempt))
+
+    def _install_argv(
+        self, argv: Sequence[str], env: Environment, *, exempt: bool = False
+    ) -> Result:
+        """An installer child (:meth:`_install`)."""
+        environ = env.child_env(index_logins=True)
+        environ.pop("UV_NO_VERIFY_HASHES", None)
+        if self.netrc is not None:
+            environ[NETRC_ENV] = str(self.netrc)
+        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
+            environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
         return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
 
     def _why(self, result: Result) -> str:
@@ -268,7 +290,7 @@ class _RoundRun:
         package's, for an extra) are still copied and checked."""
         for artifact in self.round.available:
             copy_checked(artifact, self.work / "links")
-        own, wanted, options = hashed_requirements(self.round, self.work)
+        own, wanted, options = _hashed_requirements(self.round, self.work)
         return self._install_each(env, own, wanted, options, hashed=True)
 
     def _install_each(
@@ -283,24 +305,11 @@ class _RoundRun:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
         package alone with the siblings, so one package does not fail the others."""
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
-        environ = installer_environ(env, self.netrc)
 
-        def command(requirements: list[str], label: str) -> Command:
-            return install_command(
-                self.plan.installer,
-                env,
-                self.work,
-                requirements,
-                options,
-                environ=environ,
-                label=label if hashed else None,
-            )
+        def install(requirements: list[str], label: str) -> Result:
+            return self._install(env, requirements, options, label=label if hashed else None)
 
-        first = command(
-            sorted([*own, *wanted.values()]) if hashed else [*own, *wanted.values()], "all"
-        )
-        result = first.run(self.plan.timeout)
-        self._step("install", result)
+        result = install([*own, *wanted.values()], "all")
         if result.ok:
             return True
         if len(wanted) == 1:
@@ -309,7 +318,7 @@ class _RoundRun:
         # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
-            alone = self._step("install", command([*own, requirement], name).run(self.plan.timeout))
+            alone = install([*own, requirement], name)
             if not alone.ok:
                 self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
@@ -325,7 +334,7 @@ class _RoundRun:
             out = builders / target.name
             out.mkdir(parents=True)
             argv = self.plan.installer.wheel_argv(env, source, out, self.round.options)
-            return target, self._install(argv, env), out
+            return target, self._install_argv(argv, env), out
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
@@ -360,11 +369,10 @@ class _RoundRun:
         only_index = replace(
             rnd.options, default_index=rnd.index_url, extra_indexes=(), no_deps=True
         )
-        argv = self.plan.installer.install_argv(env, requirements, only_index)
         deadline = time.monotonic() + rnd.wait
         attempt = 0
         while True:
-            result = self._step("install", self._install(argv, env, exempt=True))
+            result = self._install(env, requirements, only_index, exempt=True)
             if refused_login(result.output):
                 raise VerifyError(self._login_message(result.output))
             if not result.ok and attempt == 0 and _not_there_yet(result.output):
@@ -393,8 +401,7 @@ class _RoundRun:
         if rnd.options.no_deps:
             return True
         deps = replace(rnd.options, fresh=())
-        argv = self.plan.installer.install_argv(env, requirements, deps)
-        result = self._step("install", self._install(argv, env))
+        result = self._install(env, requirements, deps)
         if not result.ok:
             self._fail_all("install dependencies", self._why(result))
         return result.ok
@@ -609,15 +616,14 @@ class _RoundRun:
             wider = replace(target, extras=(*target.extras, *extras))
             logger.info("index: installing %s, which its script asks for", wider.requirement)
             deps = replace(self.round.options, fresh=())
-            argv = self.plan.installer.install_argv(env, [wider.requirement], deps)
-            return self._step("install", self._install(argv, env))
+            return self._install(env, [wider.requirement], deps)
         if self.round.kind != "wheel" or target is None or target.wheel is None:
             return None
         wider = replace(target, extras=(*target.extras, *extras))
         if self.plan.installer.name == "uv":
             rnd = replace(self.round, targets=(wider,))
-            own, wanted, options = hashed_requirements(rnd, self.work)
-            requirements, label = sorted([*own, wanted[owner]]), f"extras-{owner}"
+            own, wanted, options = _hashed_requirements(rnd, self.work)
+            requirements, label = [*own, wanted[owner]], f"extras-{owner}"
         else:
             links = self.work / "links"
             options = replace(self.round.options, find_links=(links,))
@@ -625,21 +631,9 @@ class _RoundRun:
             requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
             label = None
         logger.info(
-            "%s: installing %s[%s], which it asks for",
-            self.round.kind,
-            owner,
-            ",".join(extras),
+            "%s: installing %s[%s], which it asks for", self.round.kind, owner, ",".join(extras)
         )
-        command = install_command(
-            self.plan.installer,
-            env,
-            self.work,
-            requirements,
-            options,
-            environ=installer_environ(env, self.netrc),
-            label=label,
-        )
-        return self._step("install", command.run(self.plan.timeout))
+        return self._install(env, requirements, options, label=label)
 
     def _run_jobs(
         self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
@@ -729,6 +723,30 @@ _NOT_FOUND = (
     "no matching distribution",
     "could not find a version",
 )
+
+
+#: pip's cutoff for the release's own packages: none at all
+FAR_FUTURE = "2999-12-31T00:00:00Z"
+
+
+def _hashed(name: str, extras: str, artifact: Artifact | None) -> str:
+    """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
+    assert artifact is not None
+    return f"{name}{extras} @ {artifact.path.resolve().as_uri()} --hash=sha256:{artifact.sha256}"
+
+
+def _hashed_requirements(
+    rnd: Round, work: Path
+) -> tuple[list[str], dict[str, str], InstallOptions]:
+    """A wheel round's requirements for uv: the siblings' lines, each target's line, and
+    the options (the wheels the resolver may take are in ``work/links``, copied there by
+    the run)."""
+    options = rnd.options
+    if rnd.available:
+        options = replace(options, find_links=(work / "links",))
+    own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
+    wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
+    return own, wanted, options
 
 
 def _wheel_requirement(target: Target, wheel: Path) -> str:
