@@ -1,7 +1,7 @@
 """What a wheel promises, and the one check process that proves it in an environment.
 
 :func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
-without installing it. :data:`CHECK_SCRIPT` (:mod:`relnox.verify.in_env`) runs inside
+without installing it. The check process (:mod:`relnox.verify.in_env`) runs inside
 the fresh environment (``python -I``: no script directory, no user site, no ``PYTHON*``
 variables) and only *collects* facts: installed version, each import's outcome,
 ``__version__`` and where the module came from. :func:`judge` turns those facts into
@@ -140,17 +140,10 @@ def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ..
 
 
 def check_script() -> str:
-    """:data:`CHECK_SCRIPT`, the check process's script: the source of
-    :mod:`relnox.verify.in_env`."""
+    """The check process's script: the source of :mod:`relnox.verify.in_env`."""
     from relnox.verify import in_env
 
     return Path(in_env.__file__).read_text(encoding="utf-8")
-
-
-def __getattr__(name: str) -> str:
-    if name == "CHECK_SCRIPT":
-        return check_script()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
