@@ -54,7 +54,6 @@ from relnox.verify import (
     VerifyOptions,
     VerifyPlan,
     copy_checked,
-    judge,
     read_findings,
     write_check,
 )
@@ -471,12 +470,13 @@ class _CaseRun:
         out = Path(files[-1])
         argv = [str(env.python), "-I", *files]
         result = proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
-        found = read_findings(out, [target.name]) if result.ok else result.tail(20)
+        expected = [(target.name, self.case.version, True)]
+        found = read_findings(out, expected) if result.ok else result.tail(20)
         if isinstance(found, str):
             self.result.checks.append(Check("check process", False, found))
             return
-        seen = found[1][0]
-        self.result.checks += judge(self.case.version, seen)
+        ((seen, checks),) = found[1]
+        self.result.checks += checks
         jobs = [
             (f"script {s}", (str(env.bin_dir / s), *args))
             for s, args in _scripts(plan.script_args, seen)

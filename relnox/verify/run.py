@@ -67,7 +67,6 @@ from relnox.verify.smoke import (
     Check,
     WheelFacts,
     compare_files,
-    judge,
     read_findings,
     wheel_facts,
     write_check,
@@ -513,17 +512,13 @@ class _RoundRun:
                 said = f"exited 0 without writing its findings to {out}\n{said}".strip()
             self._fail_all("check process", said, names)
             return
-        found = read_findings(out, names)
+        found = read_findings(out, [(t.name, t.version, t.dunder_version) for t in targets])
         if isinstance(found, str):
             self._fail_all("check process", found, names)
             return
-        self.python, seen_all = found
-        judged = [
-            (t, seen, judge(t.version, seen, t.dunder_version))
-            for t, seen in zip(targets, seen_all, strict=True)
-        ]
+        self.python, judged = found
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
-        for target, seen, checks in judged:
+        for target, (seen, checks) in zip(targets, judged, strict=True):
             result_ = self.results[target.name]
             for check in checks:
                 if check.name.startswith("import ") and self._extras_named(

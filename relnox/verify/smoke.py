@@ -231,25 +231,27 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
     )
 
 
-def read_findings(out: Path, names: Sequence[str]) -> tuple[str, list[dict[str, Any]]] | str:
-    """What the check process wrote to ``out`` for the packages ``names``: its Python and
-    what it saw of each; or why that cannot be read (one line). The file is in a directory
-    the packages' code can write to (an ``atexit`` handler of theirs runs after the check
-    wrote it): it is read as any untrusted JSON."""
+def read_findings(
+    out: Path, expected: Sequence[tuple[str, str, bool]]
+) -> tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str:
+    """What the check process wrote to ``out`` for the packages of ``expected`` (name,
+    version, whether its ``__version__`` is compared: :func:`judge`), judged: its Python,
+    and what it saw of each with its checks; or why that cannot be read (one line). The
+    file is in a directory the packages' code can write to (an ``atexit`` handler of
+    theirs runs after the check wrote it): it is read as any untrusted JSON."""
     try:
         found = json.loads(out.read_text(encoding="utf-8"))
         packages = found["packages"]
-        if not isinstance(packages, list) or len(packages) != len(names):
-            raise ValueError(f"{len(names)} package(s) were checked")
-        seen_all = []
-        for name, seen in zip(names, packages, strict=True):
+        if not isinstance(packages, list) or len(packages) != len(expected):
+            raise ValueError(f"{len(expected)} package(s) were checked")
+        judged = []
+        for (name, version, dunder), seen in zip(expected, packages, strict=True):
             if seen["name"] != name:
                 raise ValueError(f"{name} is not where it was put")
             scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
-            seen_all.append(
-                {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
-            )
-        return str(found.get("python", "")), seen_all
+            tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
+            judged.append((tidy, judge(version, tidy, dunder)))
+        return str(found.get("python", "")), judged
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         return (
             f"its findings in {out} are not what the check writes ({type(exc).__name__}: "
