@@ -10,7 +10,8 @@ next, in parallel. ``sdist=True`` adds a second environment built from the sdist
 
 ::
 
-    report = verify_install(load_workspace(root), packages=["demo-core"], offline=True)
+    options = VerifyOptions(packages=["demo-core"], offline=True)
+    report = verify_install(load_workspace(root), options)
     report.ok, [r.to_dict() for r in report.results]
 
 Failed checks are in the report; only usage errors raise :class:`VerifyError`.
