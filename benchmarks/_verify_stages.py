@@ -33,9 +33,12 @@ TIMED: dict[str, list[tuple[str, str]]] = {
     "relnox.invoke._verify": [("_verify", "verify")],
     "relnox.project.discovery": [("load_workspace", "workspace")],
     "relnox.verify.plan": [("plan_verify", "plan (hashes, stale-build check, facts)")],
-    "relnox.verify.run": [("run_plan", "run"), ("_RoundRun._check", "check")],
     "relnox.tools.envs": [("create_environment", "environment")],
-    "relnox.verify.commands": [("Command.run", "install")],
+    "relnox.verify.run": [
+        ("run_plan", "run"),
+        ("_RoundRun._check", "check"),
+        ("_RoundRun._install", "install"),
+    ],
     "relnox._proc": [("run", "child")],
 }
 

@@ -197,7 +197,7 @@ def uv_verify(root: Path, tmp: Path) -> Sample:
     dist = root / "dist"
     wheels = sorted(dist.glob("*.whl"))
     facts = [wheel_facts(wheel) for wheel in wheels]
-    modules = sorted({name for fact in facts for name in (fact.imports or fact.top_level)})
+    modules = sorted({name for fact in facts for name in fact.imports})
     venv = Path(tempfile.mkdtemp(prefix="bare-", dir=tmp))
     begin = start()
     _run([uv, "venv", "-q", "--python", sys.executable, str(venv / "v")], tmp)

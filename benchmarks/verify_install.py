@@ -146,7 +146,7 @@ def main() -> int:
             raise SystemExit(str(exc)) from None
         wheels = sorted(dist.glob("*.whl"))
         facts = [wheel_facts(w) for w in wheels]
-        modules = [list(f.imports or f.top_level) for f in facts]
+        modules = [list(f.imports) for f in facts]
         flat = sorted({m for names in modules for m in names})
         print(
             f"{len(wheels)} wheels of {root} built in {time.perf_counter() - start:.1f}s; "

@@ -37,7 +37,7 @@ SHARED_REACHING_DOWN = {
 SCRATCH_WRITERS = {
     "sample.py": "writes a new sample repository into a directory it creates",
     "verify/smoke.py": "writes the check script and its spec into a round's own scratch directory",
-    "verify/commands.py": "writes a round's requirements file into the round's own directory",
+    "verify/run.py": "writes a round's requirements file into the round's own directory",
     "verify/in_env.py": "the check process's script, run in the fresh environment (standard "
     "library only: no relnox there), writes its result file",
     "lock.py": "holds the repository's lock file open under flock; it notes only the holder",

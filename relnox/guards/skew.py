@@ -49,12 +49,11 @@ from relnox.verify import STAGE as VERIFY
 from relnox.verify import (
     Artifact,
     Check,
-    ScriptArgs,
     Target,
     VerifyOptions,
     VerifyPlan,
     copy_checked,
-    judge,
+    read_findings,
     write_check,
 )
 from relnox.versioning import same_version
@@ -469,30 +468,22 @@ class _CaseRun:
         files = write_check(check_dir, [(target.name, target.modules)])
         out = Path(files[-1])
         argv = [str(env.python), "-I", *files]
-        result = proc.run(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
-        if not result.ok or not out.is_file():
-            self.result.checks.append(Check("check process", False, result.tail(20)))
+        # children that run the packages' code: in a session of their own, as verify's
+        result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
+        expected = [(target.name, self.case.version, True)]
+        found = read_findings(out, expected) if result.ok else result.tail(20)
+        if isinstance(found, str):
+            self.result.checks.append(Check("check process", False, found))
             return
-        seen = json.loads(out.read_text(encoding="utf-8"))["packages"][0]
-        self.result.checks += judge(self.case.version, seen)
-        jobs = [
-            (f"script {s}", (str(env.bin_dir / s), *args))
-            for s, args in _scripts(plan.script_args, seen)
-        ]
+        ((seen, checks),) = found[1]
+        self.result.checks += checks
+        scripts = [(s, plan.script_args.for_script(s)) for s in seen["scripts"]]
+        jobs = [(f"script {s}", (str(env.bin_dir / s), *a)) for s, a in scripts if a is not None]
         jobs += [(f"command {' '.join(c)}", c) for c in target.commands]
         for label, job in jobs:
-            ran = proc.run(job, env=env.child_env(), cwd=cwd, timeout=self.timeout)
+            ran = proc.run_contained(job, env=env.child_env(), cwd=cwd, timeout=self.timeout)
             detail = "" if ran.ok else f"exited {ran.returncode}:\n{ran.tail()}"
             self.result.checks.append(Check(label, ran.ok, detail))
-
-
-def _scripts(args: ScriptArgs, seen: dict[str, Any]) -> list[tuple[str, tuple[str, ...]]]:
-    out = []
-    for script in seen.get("scripts", []):
-        chosen = args.for_script(script)
-        if chosen is not None:
-            out.append((script, chosen))
-    return out
 
 
 def _new_text(case: SkewCase) -> str:

@@ -52,8 +52,8 @@ class Target:
     requires_python: str | None = None
     extras: tuple[str, ...] = ()  # installed with it (--extras)
     #: the version is written in the modules' ``__version__`` (the check compares it); not
-    #: when the build reads another attribute (PyMySQL's ``VERSION_STRING`` beside a
-    #: ``__version__`` it keeps for Django at another value)
+    #: when the build reads another attribute (a ``VERSION_STRING`` beside a
+    #: ``__version__`` kept at another value for another consumer)
     dunder_version: bool = True
     #: from an index: the files dist/'s build manifest records for this very version, with
     #: their sha256 (what was built, and published); the index must list these bytes

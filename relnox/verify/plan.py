@@ -4,7 +4,9 @@
 directory whoever built them (:func:`relnox.artifacts.distdir.load_release`; a file relnox
 built whose sha256 changed is refused), each wheel's own RECORD and entry points, and resolves
 an index name. Every usage error is raised here as :class:`VerifyError`; running
-the plan (:mod:`relnox.verify.run`) reports failed checks instead of raising.
+the plan (:mod:`relnox.verify.run`) reports failed checks instead of raising. With
+``--index`` (:func:`index_round`) the release is installed by name and version from an
+index (a just-uploaded version waited for), third-party dependencies from the extra index.
 
 ``[tool.relnox.verify]`` (root pyproject; ``commands`` also per package). Commands
 are argv lists (a string is split with :func:`shlex.split`, never given to a shell)
@@ -23,9 +25,10 @@ run in an empty temporary directory with the fresh environment's ``bin`` first o
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -34,6 +37,7 @@ from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
     PackageRecord,
+    read_manifest,
     sha256_of,
 )
 from relnox.builds import refuse_stale
@@ -41,14 +45,16 @@ from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import (
+    Installer,
     InstallOptions,
     find_installer,
     resolve_python,
     wheel_for,
 )
-from relnox.tools.index_auth import split_logins
+from relnox.tools.index_auth import IndexLogin, split_logins
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
+    DEFAULT_WAIT,
     Artifact,
     Round,
     ScriptArgs,
@@ -196,7 +202,7 @@ def _dist_targets(
 def writes_dunder_version(pkg: Package | None) -> bool:
     """Whether the check compares the modules' ``__version__`` with the version: not when
     the build reads the version from another attribute of the module (setuptools'
-    ``attr = "pymysql.VERSION_STRING"``), whose ``__version__`` is no copy of it."""
+    ``attr = "pkg.VERSION_STRING"``), whose ``__version__`` is no copy of it."""
     primary = pkg.primary if pkg is not None else None
     return not (primary is not None and primary.kind == "python" and primary.pattern)
 
@@ -213,9 +219,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     names = [workspace.get(n).name for n in packages]
-    # its usage error first; ``uv --version`` (can uv run here?) is remembered on this
-    # machine (tools/envs.py), so this starts no process but the first time: a thread
-    # asking it in the background cost more to start than it saved
+    # its usage error first
     chosen_installer = find_installer(
         installer or string_of(section, "installer", where), error=VerifyError
     )
@@ -252,9 +256,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     extra = (extra_index,) if extra_index else ()
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
-    if index is not None:  # (its module only for a verify from an index)
-        from relnox.verify.from_index import index_round
-
+    if index is not None:
         rounds.append(
             index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
         )
@@ -295,6 +297,94 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         dist_dir=dist,
         allowed_stale=allowed,
     )
+
+
+def index_round(
+    workspace: Workspace,
+    o: VerifyOptions,
+    setting: tuple[Mapping[str, Any], str],
+    names: Sequence[str],
+    cooling: tuple[str, ...],
+    chosen_installer: Installer,
+    logins: Sequence[IndexLogin],
+) -> Round:
+    """The one round of ``--index``: every selected package by name==version (the version
+    of dist/'s manifest when there is one, else the package's)."""
+    section, where = setting
+    index, extra_index, wait, timeout = o.index or "", o.extra_index, o.wait, o.timeout
+    offline, sdist, no_deps, dist_dir = o.offline, o.sdist, o.no_deps, o.dist_dir
+    from relnox.tools.credentials import login_help, read_login
+    from relnox.tools.repositories import resolve
+
+    if offline or sdist:
+        flag = "--offline" if offline else "--sdist"
+        raise VerifyError(
+            f"{flag} cannot be combined with --index {index}: an index is online and "
+            "holds built wheels; leave --index out to verify dist/"
+        )
+
+    try:
+        repository = resolve(index, workspace.config)
+    except RelnoxError as exc:
+        raise VerifyError(str(exc)) from None
+    built = _manifest_records(workspace, dist_dir)
+    targets = []
+    for pkg in workspace.select(names):
+        version, files = built.get(pkg.name, (pkg.version, ()))
+        targets.append(
+            Target(
+                name=pkg.name,
+                version=version,
+                artifact=f"{pkg.name}=={version} from {repository.name}",
+                modules=pkg.import_packages,
+                commands=package_commands(workspace, pkg),
+                requires_python=pkg.requires_python,
+                published=files,
+            )
+        )
+    wait_for = _first(
+        in_range(wait, "--wait"), number_of(section, "wait", where), timeout, DEFAULT_WAIT
+    )
+    login = read_login(repository)
+    names_ = tuple(t.name for t in targets)
+    return Round(
+        kind="index",
+        targets=tuple(targets),
+        options=InstallOptions(
+            default_index=extra_index,
+            no_deps=no_deps,
+            fresh=names_,
+            exempt=names_ if cooling and chosen_installer.name == "uv" else (),
+        ),
+        index_name=repository.name,
+        index_url=repository.simple_url,
+        wait=wait_for,
+        logins=(*logins, *([login] if login else [])),
+        index_login=login.source if login else None,
+        login_help=login_help(repository),
+        cooldown=cooling,
+        # files relnox did not build have no sha256 to compare: checked in full
+        checked_before=o.checked_before and all(t.published for t in targets),
+    )
+
+
+def _first(*values: float | None) -> float:
+    return next(v for v in values if v is not None)
+
+
+def _manifest_records(
+    workspace: Workspace, dist_dir: Path | str | None
+) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+    """The version dist/ was built at (what was published) and its files with their
+    sha256, by package, when it has a manifest."""
+    try:
+        manifest = read_manifest(dist_path(workspace, dist_dir))
+    except RelnoxError:
+        return {}
+    return {
+        canonicalize_name(r.name): (r.version, tuple((f.filename, f.sha256) for f in r.files))
+        for r in manifest.packages
+    }
 
 
 def copy_checked(artifact: Artifact, directory: Path) -> Path:

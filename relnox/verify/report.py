@@ -237,7 +237,7 @@ def failure_cause(check: Check) -> str:
         any(m in text for m in _MISSING_MODULE) or MISSING_EXTRA in text
     ):
         return EXTRA
-    if check.name.startswith("import ") and MISSING_EXTRA in text:  # blackd: black[d]
+    if check.name.startswith("import ") and MISSING_EXTRA in text:  # pkg[d]
         return EXTRA
     if check.name.startswith("script ") and text.startswith(REFUSED_ARGS):
         return ARGS

@@ -10,7 +10,8 @@ next, in parallel. ``sdist=True`` adds a second environment built from the sdist
 
 ::
 
-    report = verify_install(load_workspace(root), packages=["demo-core"], offline=True)
+    options = VerifyOptions(packages=["demo-core"], offline=True)
+    report = verify_install(load_workspace(root), options)
     report.ok, [r.to_dict() for r in report.results]
 
 Failed checks are in the report; only usage errors raise :class:`VerifyError`.
@@ -18,7 +19,6 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import shutil
@@ -29,13 +29,13 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
 from relnox import _proc as proc
 from relnox._proc import Result
+from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
@@ -46,16 +46,11 @@ from relnox.tools.envs import (
     create_environment,
     environment_dir,
 )
-from relnox.tools.index_auth import refused_login, write_netrc
-from relnox.verify.commands import (
-    Command,
-    hashed_requirements,
-    install_command,
-    installer_environ,
-)
+from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     Argv,
+    Artifact,
     Round,
     Target,
     VerifyOptions,
@@ -72,9 +67,8 @@ from relnox.verify.report import (
 from relnox.verify.smoke import (
     Check,
     WheelFacts,
-    check_files,
     compare_files,
-    judge,
+    read_findings,
     wheel_facts,
     write_check,
 )
@@ -134,38 +128,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     return report
 
 
-def _findings(
-    out: Path, targets: Sequence[Target]
-) -> tuple[str, list[tuple[Target, dict[str, Any], list[Check]]]] | str:
-    """What the check process wrote to ``out``, judged: its Python, and each target with
-    what was seen of it and its checks; or why that cannot be read (one line). The file is
-    in a directory the packages' code can write to (an ``atexit`` handler of theirs runs
-    after the check wrote it): it is read as any untrusted JSON."""
-    try:
-        seen_all = json.loads(out.read_text(encoding="utf-8"))
-        packages = seen_all["packages"]
-        if not isinstance(packages, list) or len(packages) != len(targets):
-            raise ValueError(f"{len(targets)} package(s) were checked")
-        judged = []
-        for target, seen in zip(targets, packages, strict=True):
-            if seen["name"] != target.name:
-                raise ValueError(f"{target.name} is not where it was put")
-            scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
-            tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
-            judged.append((target, tidy, judge(target.version, tidy, target.dunder_version)))
-        return str(seen_all.get("python", "")), judged
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        return (
-            f"its findings in {out} are not what the check writes ({type(exc).__name__}: "
-            f"{exc}): a package's own code wrote over them (an atexit handler?)"
-        )
-
-
-def _plain_name(name: str) -> bool:
-    """Whether ``name`` is a file name of the environment's scripts, not a way out of it."""
-    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")
-
-
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
     """Each round run, in order: one in this thread, several in parallel (none when every
     package was skipped)."""
@@ -223,12 +185,38 @@ class _RoundRun:
         session of its own (a timeout or a stop takes whatever the code started too)."""
         return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
-    def _install(self, argv: Sequence[str], env: Environment, *, exempt: bool = False) -> Result:
-        """An installer child (:func:`installer_environ`). ``exempt``: it installs only
-        the release's own packages, which no pip cooldown holds back (uv's exemption is in
-        argv: ``--exclude-newer-package``)."""
-        pip_exempt = exempt and bool(self.round.cooldown) and self.plan.installer.name == "pip"
-        environ = installer_environ(env, self.netrc, pip_exempt=pip_exempt)
+    def _install(
+        self,
+        env: Environment,
+        requirements: Sequence[str],
+        options: InstallOptions,
+        *,
+        label: str | None = None,
+        exempt: bool = False,
+    ) -> Result:
+        """The installer installing ``requirements`` into ``env``; with ``label`` through a
+        requirements file ``requirements-{label}.txt`` (whose ``--hash`` lines it checks).
+        Its environment: the round's index logins through ``NETRC`` (never argv), the
+        wheels' hashes always checked; ``exempt``: it installs only the release's own
+        packages, which no pip cooldown holds back (uv's exemption is in argv:
+        ``--exclude-newer-package``)."""
+        if label is not None:
+            file = self.work / f"requirements-{label}.txt"
+            file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
+            requirements, options = [], replace(options, requirement_files=(file,))
+        argv = self.plan.installer.install_argv(env, requirements, options)
+        return self._step("install", self._install_argv(argv, env, exempt=exempt))
+
+    def _install_argv(
+        self, argv: Sequence[str], env: Environment, *, exempt: bool = False
+    ) -> Result:
+        """An installer child (:meth:`_install`)."""
+        environ = env.child_env(index_logins=True)
+        environ.pop("UV_NO_VERIFY_HASHES", None)
+        if self.netrc is not None:
+            environ[NETRC_ENV] = str(self.netrc)
+        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
+            environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
         return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
 
     def _why(self, result: Result) -> str:
@@ -302,7 +290,7 @@ class _RoundRun:
         package's, for an extra) are still copied and checked."""
         for artifact in self.round.available:
             copy_checked(artifact, self.work / "links")
-        own, wanted, options = hashed_requirements(self.round, self.work)
+        own, wanted, options = _hashed_requirements(self.round, self.work)
         return self._install_each(env, own, wanted, options, hashed=True)
 
     def _install_each(
@@ -317,24 +305,11 @@ class _RoundRun:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
         package alone with the siblings, so one package does not fail the others."""
         logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
-        environ = installer_environ(env, self.netrc)
 
-        def command(requirements: list[str], label: str) -> Command:
-            return install_command(
-                self.plan.installer,
-                env,
-                self.work,
-                requirements,
-                options,
-                environ=environ,
-                label=label if hashed else None,
-            )
+        def install(requirements: list[str], label: str) -> Result:
+            return self._install(env, requirements, options, label=label if hashed else None)
 
-        first = command(
-            sorted([*own, *wanted.values()]) if hashed else [*own, *wanted.values()], "all"
-        )
-        result = first.run(self.plan.timeout)
-        self._step("install", result)
+        result = install([*own, *wanted.values()], "all")
         if result.ok:
             return True
         if len(wanted) == 1:
@@ -343,7 +318,7 @@ class _RoundRun:
         # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
-            alone = self._step("install", command([*own, requirement], name).run(self.plan.timeout))
+            alone = install([*own, requirement], name)
             if not alone.ok:
                 self._fail_all("install", self._why(alone), [name])
         return bool(self._alive())
@@ -359,7 +334,7 @@ class _RoundRun:
             out = builders / target.name
             out.mkdir(parents=True)
             argv = self.plan.installer.wheel_argv(env, source, out, self.round.options)
-            return target, self._install(argv, env), out
+            return target, self._install_argv(argv, env), out
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
@@ -394,11 +369,10 @@ class _RoundRun:
         only_index = replace(
             rnd.options, default_index=rnd.index_url, extra_indexes=(), no_deps=True
         )
-        argv = self.plan.installer.install_argv(env, requirements, only_index)
         deadline = time.monotonic() + rnd.wait
         attempt = 0
         while True:
-            result = self._step("install", self._install(argv, env, exempt=True))
+            result = self._install(env, requirements, only_index, exempt=True)
             if refused_login(result.output):
                 raise VerifyError(self._login_message(result.output))
             if not result.ok and attempt == 0 and _not_there_yet(result.output):
@@ -427,8 +401,7 @@ class _RoundRun:
         if rnd.options.no_deps:
             return True
         deps = replace(rnd.options, fresh=())
-        argv = self.plan.installer.install_argv(env, requirements, deps)
-        result = self._step("install", self._install(argv, env))
+        result = self._install(env, requirements, deps)
         if not result.ok:
             self._fail_all("install dependencies", self._why(result))
         return result.ok
@@ -531,7 +504,7 @@ class _RoundRun:
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         files = write_check(check_dir, packages)
         went = self._run([str(env.python), "-I", *files], env, cwd)
-        out = Path(check_files(check_dir)[-1])
+        out = Path(files[-1])
         result = self._step("check", went)
         names = [t.name for t in targets]
         if not result.ok or not out.is_file():
@@ -540,19 +513,19 @@ class _RoundRun:
                 said = f"exited 0 without writing its findings to {out}\n{said}".strip()
             self._fail_all("check process", said, names)
             return
-        found = _findings(out, targets)
+        found = read_findings(out, [(t.name, t.version, t.dunder_version) for t in targets])
         if isinstance(found, str):
             self._fail_all("check process", found, names)
             return
         self.python, judged = found
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
-        for target, seen, checks in judged:
+        for target, (seen, checks) in zip(targets, judged, strict=True):
             result_ = self.results[target.name]
             for check in checks:
                 if check.name.startswith("import ") and self._extras_named(
                     target.name, check.detail
                 ):
-                    # blackd: "pip install black[d]": imported again, the extra installed
+                    # the import asks for an extra ("pip install pkg[d]"): imported again with it
                     module = check.name.removeprefix("import ")
                     jobs.append(
                         (target.name, check.name, (str(env.python), "-I", "-c", check.name))
@@ -582,11 +555,11 @@ class _RoundRun:
 
     def _needs_extra(self, owner: str, result: Result) -> list[str]:
         """The extras of ``owner`` a failed script or import of it says it needs (``pip
-        install 'httpx[cli]'``) that this check did not install; ``[]`` when it names none."""
+        install 'pkg[cli]'``) that this check did not install; ``[]`` when it names none."""
         return self._extras_named(owner, f"{result.output}\n{result.stderr}")
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
-        """The extras of ``owner`` that ``text`` names (``black[d]``), declared by the
+        """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
         package and not installed here."""
         facts = self.facts.get(owner)
         if facts is None and self.round.kind == "index":  # no wheel read: the index knows
@@ -611,7 +584,7 @@ class _RoundRun:
 
     def _module_extra(self, owner: str, result: Result) -> str | None:
         """A script of ``owner`` that failed on ``No module named X`` where X is a
-        requirement only an extra brings (twisted's conch scripts without twisted[conch]):
+        requirement only an extra brings (a script needing ``pkg[ssh]`` run without it):
         the note naming that extra (the smallest) and ``--extras``, or ``None``. Not
         installed for it: a script needing more than its package requires is worth a look."""
         facts = self.facts.get(owner)
@@ -639,15 +612,14 @@ class _RoundRun:
             wider = replace(target, extras=(*target.extras, *extras))
             logger.info("index: installing %s, which its script asks for", wider.requirement)
             deps = replace(self.round.options, fresh=())
-            argv = self.plan.installer.install_argv(env, [wider.requirement], deps)
-            return self._step("install", self._install(argv, env))
+            return self._install(env, [wider.requirement], deps)
         if self.round.kind != "wheel" or target is None or target.wheel is None:
             return None
         wider = replace(target, extras=(*target.extras, *extras))
         if self.plan.installer.name == "uv":
             rnd = replace(self.round, targets=(wider,))
-            own, wanted, options = hashed_requirements(rnd, self.work)
-            requirements, label = sorted([*own, wanted[owner]]), f"extras-{owner}"
+            own, wanted, options = _hashed_requirements(rnd, self.work)
+            requirements, label = [*own, wanted[owner]], f"extras-{owner}"
         else:
             links = self.work / "links"
             options = replace(self.round.options, find_links=(links,))
@@ -655,21 +627,9 @@ class _RoundRun:
             requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
             label = None
         logger.info(
-            "%s: installing %s[%s], which it asks for",
-            self.round.kind,
-            owner,
-            ",".join(extras),
+            "%s: installing %s[%s], which it asks for", self.round.kind, owner, ",".join(extras)
         )
-        command = install_command(
-            self.plan.installer,
-            env,
-            self.work,
-            requirements,
-            options,
-            environ=installer_environ(env, self.netrc),
-            label=label,
-        )
-        return self._step("install", command.run(self.plan.timeout))
+        return self._install(env, requirements, options, label=label)
 
     def _run_jobs(
         self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
@@ -719,7 +679,7 @@ class _RoundRun:
         self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
     ) -> tuple[bool, str, Result]:
         """A script that failed naming extras of its own package, run again once they are
-        installed (``httpx`` asks for ``httpx[cli]``), its label saying so: (whether the
+        installed (``pkg`` asks for ``pkg[cli]``), its label saying so: (whether the
         install was tried, the label, the result). The first result stays when they cannot
         be installed, the install's output added to it."""
         key = (owner, tuple(extras))
@@ -738,8 +698,8 @@ class _RoundRun:
 
 def _refused(result: Result) -> bool:
     """A console script that ran (its entry point imported and its code ran: no traceback,
-    no timeout) and exited non-zero on the arguments it was started with (twisted's
-    ``mailmail --help``: "No recipients specified.")."""
+    no timeout) and exited non-zero on the arguments it was started with (``--help``
+    answered with "No recipients specified.")."""
     text = f"{result.output}\n{result.stderr}"
     return (
         not result.ok
@@ -759,6 +719,30 @@ _NOT_FOUND = (
     "no matching distribution",
     "could not find a version",
 )
+
+
+#: pip's cutoff for the release's own packages: none at all
+FAR_FUTURE = "2999-12-31T00:00:00Z"
+
+
+def _hashed(name: str, extras: str, artifact: Artifact | None) -> str:
+    """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
+    assert artifact is not None
+    return f"{name}{extras} @ {artifact.path.resolve().as_uri()} --hash=sha256:{artifact.sha256}"
+
+
+def _hashed_requirements(
+    rnd: Round, work: Path
+) -> tuple[list[str], dict[str, str], InstallOptions]:
+    """A wheel round's requirements for uv: the siblings' lines, each target's line, and
+    the options (the wheels the resolver may take are in ``work/links``, copied there by
+    the run)."""
+    options = rnd.options
+    if rnd.available:
+        options = replace(options, find_links=(work / "links",))
+    own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
+    wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
+    return own, wanted, options
 
 
 def _wheel_requirement(target: Target, wheel: Path) -> str:

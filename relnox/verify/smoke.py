@@ -1,7 +1,7 @@
 """What a wheel promises, and the one check process that proves it in an environment.
 
 :func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
-without installing it. :data:`CHECK_SCRIPT` (:mod:`relnox.verify.in_env`) runs inside
+without installing it. The check process (:mod:`relnox.verify.in_env`) runs inside
 the fresh environment (``python -I``: no script directory, no user site, no ``PYTHON*``
 variables) and only *collects* facts: installed version, each import's outcome,
 ``__version__`` and where the module came from. :func:`judge` turns those facts into
@@ -11,10 +11,10 @@ variables) and only *collects* facts: installed version, each import's outcome,
 from __future__ import annotations
 
 import csv
-import functools
 import io
+import json
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,6 @@ from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
 from relnox.verify.in_env import import_names
 from relnox.versioning import same_version
-
-_NATIVE_SUFFIXES = (".so", ".pyd")
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,6 @@ class WheelFacts:
     filename: str
     name: str  # canonical
     version: str
-    top_level: tuple[str, ...]  # import packages/modules the wheel installs
     scripts: tuple[str, ...]  # console_scripts entry points
     files: frozenset[str]  # installed paths, without the .dist-info directory
     imports: tuple[str, ...] = ()  # what to import: regular packages, inside namespaces too
@@ -51,28 +48,6 @@ class WheelFacts:
     extras: tuple[str, ...] = ()  # Provides-Extra
     # (extra, distribution) for each Requires-Dist only an extra brings
     extra_requires: tuple[tuple[str, str], ...] = ()
-
-
-def top_level_names(paths: Iterable[str]) -> tuple[str, ...]:
-    """The importable top-level names that a wheel's file paths install."""
-    found: list[str] = []
-    for path in paths:
-        parts = path.split("/")
-        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
-            parts = parts[2:]
-        if parts[0].endswith((".dist-info", ".data")) or parts[0] == "__pycache__":
-            continue
-        first = parts[0]
-        if len(parts) == 1:  # a top-level module file
-            if first.endswith(".py"):
-                first = first[:-3]
-            elif first.endswith(_NATIVE_SUFFIXES):
-                first = first.split(".")[0]
-            else:
-                continue  # .pth files, stray data
-        if first.isidentifier():
-            found.append(first)
-    return tuple(dict.fromkeys(sorted(found)))
 
 
 #: the METADATA fields a wheel's facts need (lower case: names are case-insensitive)
@@ -122,7 +97,6 @@ def wheel_facts(path: Path) -> WheelFacts:
         filename=path.name,
         name=canonicalize_name(metadata.get("name", [""])[0]),
         version=metadata.get("version", [""])[0],
-        top_level=top_level_names(paths),
         scripts=scripts,
         files=files,
         imports=tuple(import_names(paths)),
@@ -165,25 +139,11 @@ def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ..
     return tuple(found)
 
 
-@functools.cache
 def check_script() -> str:
-    """:data:`CHECK_SCRIPT`, the check process's script: the source of
-    :mod:`relnox.verify.in_env` (read once, on first use)."""
+    """The check process's script: the source of :mod:`relnox.verify.in_env`."""
     from relnox.verify import in_env
 
-    loader = in_env.__spec__.loader if in_env.__spec__ is not None else None
-    source = loader.get_source(in_env.__name__) if loader is not None else None  # type: ignore[attr-defined]
-    if source is None:  # no loader that keeps the source: what inspect finds
-        import inspect
-
-        source = inspect.getsource(in_env)
-    return str(source)
-
-
-def __getattr__(name: str) -> str:
-    if name == "CHECK_SCRIPT":  # made on first use: check_script()
-        return check_script()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return Path(in_env.__file__).read_text(encoding="utf-8")
 
 
 def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
@@ -192,34 +152,15 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
 
 
-def check_files(check_dir: Path) -> list[str]:
-    """The check process's files in ``check_dir``, its arguments after ``python -I``: the
-    script, the spec, and the JSON file the script writes its findings to."""
-    return [str(check_dir / "check.py"), str(check_dir / "spec"), str(check_dir / "result.json")]
-
-
-def write_script(check_dir: Path) -> list[str]:
-    """Write the check script into ``check_dir`` (made if need be); :func:`check_files`."""
-    check_dir.mkdir(exist_ok=True)
-    files = check_files(check_dir)
-    Path(files[0]).write_text(check_script(), encoding="utf-8")
-    return files
-
-
-def write_spec(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> None:
-    """Write the check's spec (:func:`check_spec`) in :mod:`marshal`'s format 2, which
-    the script reads without an import."""
-    import marshal
-
-    Path(check_files(check_dir)[1]).write_bytes(marshal.dumps(check_spec(packages), 2))
-
-
 def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
-    """Write the check process's files into ``check_dir``: its script, and its spec
-    (:func:`write_spec`); :func:`check_files`."""
-    files = write_script(check_dir)
-    write_spec(check_dir, packages)
-    return files
+    """Write the check process's script and its spec (:func:`check_spec`) into
+    ``check_dir`` (made if need be); the process's arguments after ``python -I``: the
+    script, the spec, and the JSON file the script writes its findings to."""
+    check_dir.mkdir(exist_ok=True)
+    files = [check_dir / "check.py", check_dir / "spec.json", check_dir / "result.json"]
+    files[0].write_text(check_script(), encoding="utf-8")
+    files[1].write_text(json.dumps(check_spec(packages)), encoding="utf-8")
+    return [str(f) for f in files]
 
 
 def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -> list[Check]:
@@ -288,3 +229,36 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
     return Check(
         "same files as wheel", False, f"{'; '.join(parts)} (compared with {wheel.filename})"
     )
+
+
+def read_findings(
+    out: Path, expected: Sequence[tuple[str, str, bool]]
+) -> tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str:
+    """What the check process wrote to ``out`` for the packages of ``expected`` (name,
+    version, whether its ``__version__`` is compared: :func:`judge`), judged: its Python,
+    and what it saw of each with its checks; or why that cannot be read (one line). The
+    file is in a directory the packages' code can write to (an ``atexit`` handler of
+    theirs runs after the check wrote it): it is read as any untrusted JSON."""
+    try:
+        found = json.loads(out.read_text(encoding="utf-8"))
+        packages = found["packages"]
+        if not isinstance(packages, list) or len(packages) != len(expected):
+            raise ValueError(f"{len(expected)} package(s) were checked")
+        judged = []
+        for (name, version, dunder), seen in zip(expected, packages, strict=True):
+            if seen["name"] != name:
+                raise ValueError(f"{name} is not where it was put")
+            scripts = [str(s) for s in seen.get("scripts") or () if _plain_name(str(s))]
+            tidy = {**seen, "seconds": float(seen.get("seconds", 0.0)), "scripts": scripts}
+            judged.append((tidy, judge(version, tidy, dunder)))
+        return str(found.get("python", "")), judged
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        return (
+            f"its findings in {out} are not what the check writes ({type(exc).__name__}: "
+            f"{exc}): a package's own code wrote over them (an atexit handler?)"
+        )
+
+
+def _plain_name(name: str) -> bool:
+    """Whether ``name`` is a file name of the environment's scripts, not a way out of it."""
+    return bool(name) and "/" not in name and "\\" not in name and name not in (".", "..")

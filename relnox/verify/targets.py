@@ -13,11 +13,11 @@ declares it) or ``name[cli]`` (that package); several with commas or repeated.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -76,58 +76,13 @@ def _split(value: str) -> list[str]:
 
 def satisfies(requires_python: str | None, version: str | None) -> bool:
     """Whether ``version`` is allowed (an unknown version or a malformed specifier: yes),
-    as :class:`packaging.specifiers.SpecifierSet` says with pre-releases allowed. One of
-    release-only clauses (``>=3.9``, ``>=3.9, <4``) is read without importing packaging's
-    specifiers (~4 ms of every verify-install): :func:`_release_clauses_admit`."""
+    as :class:`packaging.specifiers.SpecifierSet` says with pre-releases allowed."""
     if not requires_python or version is None:
         return True
     try:
-        candidate = Version(version)
-    except InvalidVersion:
+        return SpecifierSet(requires_python).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
         return True
-    plain = _release_clauses_admit(requires_python, candidate)
-    if plain is not None:
-        return plain
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        return SpecifierSet(requires_python).contains(candidate, prereleases=True)
-    except InvalidSpecifier:
-        return True
-
-
-#: one clause of a requires-python whose version is a release only (``>= 3.9``)
-_RELEASE_CLAUSE = re.compile(r"[ \t]*(>=|<=|==|!=|<|>)[ \t]*([0-9]+(?:\.[0-9]+)*)[ \t]*")
-
-
-def _release_clauses_admit(specifier: str, version: Version) -> bool | None:
-    """Whether ``version`` satisfies ``specifier`` when each of its clauses compares with a
-    release only (``>=3.9,<4``), by PEP 440's rules as packaging applies them with
-    pre-releases allowed: a local label is left out of ``>=``, ``<=``, ``==`` and ``!=``;
-    ``<3.14`` admits no pre-release of 3.14, ``>3.13`` no post-release or local version of
-    3.13. ``None`` for any other shape (packaging decides; tests hold the two equal)."""
-    admitted = True
-    for clause in specifier.split(","):
-        found = _RELEASE_CLAUSE.fullmatch(clause)
-        if found is None:
-            return None
-        op, bound = found.group(1), Version(found.group(2))
-        public = Version(version.public)
-        same = Version(version.base_version) == bound
-        if op == ">=":
-            admitted &= public >= bound
-        elif op == "<=":
-            admitted &= public <= bound
-        elif op == "==":
-            admitted &= public == bound
-        elif op == "!=":
-            admitted &= public != bound
-        elif op == "<":
-            admitted &= version < bound and not (version.is_prerelease and same)
-        else:
-            late = version.is_postrelease or version.local is not None
-            admitted &= version > bound and not (late and same)
-    return admitted
 
 
 @dataclass(frozen=True)

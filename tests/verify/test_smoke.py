@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,25 +13,8 @@ from relnox.verify import in_env, smoke
 from relnox.verify.smoke import (
     compare_files,
     judge,
-    top_level_names,
     wheel_facts,
 )
-
-
-def test_top_level_names_are_what_the_wheel_installs() -> None:
-    paths = [
-        "pkg/__init__.py",
-        "pkg/sub/mod.py",
-        "single.py",
-        "_native.cpython-311-x86_64-linux-gnu.so",
-        "extras.pth",
-        "__pycache__/single.cpython-311.pyc",
-        "name-1.0.dist-info/RECORD",
-        "name-1.0.data/purelib/plugin/__init__.py",
-        "name-1.0.data/scripts/tool",
-        "not-an-identifier/data.txt",
-    ]
-    assert top_level_names(paths) == ("_native", "pkg", "plugin", "single")
 
 
 def make_wheel(path: Path, files: dict[str, str], entry_points: str = "") -> Path:
@@ -59,7 +39,7 @@ def test_wheel_facts_come_from_the_wheel_itself(tmp_path: Path) -> None:
     facts = wheel_facts(wheel)
 
     assert (facts.name, facts.version) == ("demo-pkg", "1.2.0")
-    assert facts.top_level == ("demo_pkg",)
+    assert facts.imports == ("demo_pkg",)
     assert facts.scripts == ("Demo-Tool",)
     assert facts.files == {"demo_pkg/__init__.py", "demo_pkg/data.json"}
 
@@ -77,7 +57,7 @@ def test_a_vendored_dist_info_inside_a_package_is_not_the_wheels_own(tmp_path: P
     facts = wheel_facts(wheel)
 
     assert (facts.name, facts.version) == ("demo-pkg", "1.2.0")
-    assert facts.top_level == ("demo_pkg",)
+    assert facts.imports == ("demo_pkg",)
 
 
 def test_a_file_that_is_no_wheel_is_a_verify_error(tmp_path: Path) -> None:
@@ -120,32 +100,11 @@ def test_judge_reports_each_check() -> None:
     assert not judge("1.2.0", {"name": "x", "installed": None, "modules": []})[0].ok
 
 
-#: what importing verify's face must not load: what only another stage, a check of an
-#: artifact's metadata, or the run's check script needs (each made or imported on first use)
-NOT_AT_START = (
-    "import json, sys\n"
-    "from relnox.verify import STAGE, smoke\n"
-    "from relnox.builds import refuse_stale\n"
-    "loaded = [m for m in ('relnox.builds.plan', 'relnox.builds.run', 'email.message',\n"
-    "                      'packaging.metadata') if m in sys.modules]\n"
-    "print(json.dumps({'loaded': loaded, 'script': smoke.check_script.cache_info().currsize}))\n"
-)
-
-
-def test_verifys_start_loads_only_what_it_uses() -> None:
-    root = Path(__file__).resolve().parents[2]
-    proc = subprocess.run(
-        [sys.executable, "-c", NOT_AT_START], cwd=root, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == {"loaded": [], "script": 0}
-
-
-def test_the_check_script_made_on_first_use_is_the_one_script() -> None:
+def test_the_check_script_is_the_in_env_module() -> None:
     from relnox import verify
 
     script = smoke.check_script()
-    assert verify.CHECK_SCRIPT == smoke.CHECK_SCRIPT == script
+    assert script == verify.CHECK_SCRIPT
     assert script == Path(in_env.__file__).read_text(encoding="utf-8")
     assert inspect.getsource(in_env.import_names) in script
     compile(script, "check.py", "exec")  # the script is whole Python

@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import VerifyError
@@ -463,37 +461,6 @@ def test_an_import_that_names_the_extra_it_needs_is_tried_again_with_it(
     [failed] = result.failed
     assert failed.name == "import ask_toold" and failure_cause(failed) == EXTRA
     assert "could not install; check it with --extras ask-tool[d]" in failed.detail
-
-
-_BOUNDS = st.from_regex(r"[0-9](\.[0-9]{1,2}){0,2}", fullmatch=True)
-_VERSIONS = st.from_regex(
-    r"[0-9](\.[0-9]{1,2}){0,2}((a|b|rc)[0-9])?(\.post[0-9])?(\.dev[0-9])?(\+local)?",
-    fullmatch=True,
-)
-
-
-@settings(max_examples=3000, deadline=None)
-@given(
-    clauses=st.lists(
-        st.tuples(st.sampled_from([">=", "<=", "==", "!=", "<", ">"]), _BOUNDS),
-        min_size=1,
-        max_size=3,
-    ),
-    gap=st.sampled_from(["", " ", "\t"]),
-    version=_VERSIONS,
-)
-def test_release_only_requires_python_is_judged_as_packaging_judges_it(
-    clauses: list[tuple[str, str]], gap: str, version: str
-) -> None:
-    """``satisfies`` reads release-only clauses without packaging's specifiers; on every
-    generated clause list and version (pre-, post-, dev-releases, local labels) it says
-    what ``SpecifierSet.contains(prereleases=True)`` says."""
-    from packaging.specifiers import SpecifierSet
-    from packaging.version import Version
-
-    text = f"{gap},{gap}".join(f"{op}{gap}{bound}" for op, bound in clauses)
-    expected = SpecifierSet(text).contains(Version(version), prereleases=True)
-    assert satisfies(text, version) is expected, (text, version)
 
 
 @pytest.mark.parametrize(
