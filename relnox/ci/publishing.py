@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import READ
+from relnox.ci.actions import PACKAGE_ARGS, READ
 from relnox.ci.yaml import Commented
 from relnox.tools.repositories import Repository, resolve
 
@@ -23,7 +23,6 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
     if attest:
         steps.append(sign_step(builder))
     flag = " --attestations" if attest else ""
-    packages = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
     # the packages the plan routed here: on a run of several tags, pre-releases go to
     # the test index and final versions to PyPI, each by its own version
     env = {"PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}"}
@@ -32,7 +31,7 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
         steps.append(
             {
                 "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
-                "run": packages
+                "run": PACKAGE_ARGS
                 + f'nox -s publish -- --yes --repository "$REPOSITORY"{flag} "${{args[@]}}"\n',
                 "env": env,
             }
@@ -41,7 +40,7 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
         steps.append(
             {
                 "name": "Publish to TestPyPI, then install from it",
-                "run": packages + f'nox -s publish-test --{flag} "${{args[@]}}"\n',
+                "run": PACKAGE_ARGS + f'nox -s publish-test --{flag} "${{args[@]}}"\n',
                 "env": env,
             }
         )

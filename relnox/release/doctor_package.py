@@ -58,6 +58,10 @@ class Check:
         return {"check": self.check, "status": self.status, "detail": self.detail}
 
 
+def _pyproject(pkg: Package) -> dict[str, Any]:
+    return load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+
+
 def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
     """The required core metadata fields a pyproject document lacks."""
     project = table(doc, "project")
@@ -163,7 +167,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
     ``None`` for the fields when only ``setup.py`` declares them (code relnox does not run).
     """
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
     if flit_metadata(doc):
@@ -189,7 +193,8 @@ def _flit_4_refuses(pkg: Package) -> str | None:
     ``flit_core``); ``None`` when it builds."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
-    if not flit_metadata(load_toml(pkg.pyproject)) or table(load_toml(pkg.pyproject), "project"):
+    doc = _pyproject(pkg)
+    if not flit_metadata(doc) or table(doc, "project"):
         return None
     for text in pkg.build_requires:
         try:
@@ -308,7 +313,7 @@ def _declared_content_type(pkg: Package) -> str | None:
     """The readme's content type its metadata declares: ``[project] readme``'s table,
     ``[tool.setuptools.dynamic] readme``'s or
     setup.cfg's ``long_description_content_type``; ``None`` when none does."""
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     for readme in (
         table(doc, "project").get("readme"),
         table(doc, "tool", "setuptools", "dynamic").get("readme"),
@@ -328,7 +333,7 @@ def _long_description(pkg: Package) -> str | None:
     lists ``readme`` (setuptools' ``[tool.setuptools.dynamic] readme`` uploads its files as
     they are). ``None``: the readme, as it is."""
     setup_py = (pkg.directory / "setup.py").is_file()
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     project = table(doc, "project")
     dynamic = "readme" in (project.get("dynamic") or ())
     named = bool(project.get("readme") or table(doc, "tool", "poetry").get("readme"))
@@ -348,9 +353,7 @@ def _long_description(pkg: Package) -> str | None:
 def direct_references(pkg: Package) -> list[str]:
     """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
     wheel's metadata carries them, and PyPI refuses such a file."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     project = table(doc, "project")
     found: list[Any] = list(project.get("dependencies") or [])
     extras = project.get("optional-dependencies")
