@@ -389,7 +389,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
     The lines it names register the sessions the workflows run, by name: a bare
     ``register()`` adds every relnox session and refuses one named as a session of the
-    project's (a ``release`` session, packaging's shape). A session of the project's
+    project's (a ``release`` session of its own). A session of the project's
     named as one the workflows run must be renamed first."""
     path = workspace.root / "noxfile.py"
     try:

@@ -31,6 +31,7 @@ from typing import Any
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
@@ -45,11 +46,7 @@ from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import (
-    IndexReader,
-    Patience,
-    read_page,
-)
+from relnox.tools.simple_api import IndexReader, Patience, read_page
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -131,14 +128,8 @@ def _expected_tags(record: PackageRecord) -> list[str]:
 
 
 def _version_of(filename: str) -> str | None:
-    from packaging.utils import parse_sdist_filename
-
-    try:
-        if filename.endswith(".whl"):
-            return str(parse_wheel_filename(filename)[1])
-        return str(parse_sdist_filename(filename)[1])
-    except (ValueError, InvalidVersion):
-        return None
+    parsed = name_and_version(filename)
+    return None if parsed is None else str(parsed[1])
 
 
 def _select(
