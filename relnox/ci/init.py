@@ -33,7 +33,7 @@ merging it lets auto-tag tag and release it).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -398,7 +398,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    run = workflow_sessions(builder)
+    run = workflow_sessions(generate(workspace, builder.settings).values())
     listed = ", ".join(f'"{name}"' for name in run)
     taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
     rename = (
@@ -415,17 +415,11 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
     )
 
 
-def workflow_sessions(builder: WorkflowBuilder) -> list[str]:
-    """The relnox sessions the workflows run (``nox -s build_all``), by their task names
-    (``build-all``), in the order they first appear."""
-    found: list[str] = []
-    pr = [builder.release_pr()] if builder.settings.mode == "release-pr" else []
-    for text in (builder.release(), builder.auto_tag(), *pr):
-        for name in re.findall(r"\bnox -s ([\w-]+)", text):
-            name = name.replace("_", "-")
-            if name not in found:
-                found.append(name)
-    return found
+def workflow_sessions(texts: Iterable[str]) -> list[str]:
+    """The relnox sessions the workflows ``texts`` run (``nox -s build_all``), by their task
+    names (``build-all``), in the order they first appear."""
+    found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
+    return list(dict.fromkeys(found))
 
 
 def noxfile_sessions(text: str) -> list[str]:
@@ -536,12 +530,13 @@ def _writable(path: Path, top: Path) -> None:
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    settings = ci_settings(workspace)
     noxfile = workspace.root / "noxfile.py"
     if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
         _writable(noxfile, top)
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
-        for rel, text in generate(workspace).items()
+        for rel, text in generate(workspace, settings).items()
     )
     for item in planned:
         _writable(item.path, top)
@@ -553,8 +548,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
             "or --dry-run to see the new files"
         )
     generated = [f.path.relative_to(top).as_posix() for f in planned]
-    trigger = ci_settings(workspace).trigger
-    found = notes(workspace) + publishing_workflows(top, generated, trigger)
+    found = notes(workspace, settings) + publishing_workflows(top, generated, settings.trigger)
     return CiPlan(top, planned, tuple(found))
 
 
