@@ -11,12 +11,12 @@ moves to its newest release, whose run would fail its tag check on every release
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from packaging.version import Version
 
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versioning import abbreviates
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
@@ -101,20 +101,5 @@ def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) 
         text = workspace.version_of_tag(pkg, tag)
         if text is not None:
             versions.setdefault(commit, []).append(Version(text))
-    return max((len(v.release) + 1 for v in _floating(versions.values())), default=0)
-
-
-def _floating(groups: Iterable[list[Version]]) -> list[Version]:
-    """The versions of one commit that only abbreviate a longer one of the same commit."""
-    found = []
-    for group in groups:
-        for short in group:
-            if short.pre or short.post is not None or short.dev is not None:
-                continue
-            if any(
-                len(long.release) > len(short.release)
-                and long.release[: len(short.release)] == short.release
-                for long in group
-            ):
-                found.append(short)
-    return found
+    floating = [v for group in versions.values() for v in group if abbreviates(v, group)]
+    return max((len(v.release) + 1 for v in floating), default=0)
