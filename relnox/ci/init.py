@@ -377,7 +377,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         if needed:
             found.append(
                 f"the {target} job uploads to {repository(builder, target).label}: create the "
-                f"secrets {' and '.join(needed)} (Settings > Secrets and variables > Actions, "
+                f"secrets {' and '.join(needed.values())} (Settings > Secrets and variables > Actions, "
                 f"or in the environment {target!r})"
             )
     return found
