@@ -96,16 +96,51 @@ class AuditReport:
         return {f.package: f.version for f in self.findings}
 
     def describe(self) -> list[str]:
-        """The report in words (:func:`render_audit`)."""
-        return render_audit(self)
+        """The report in words: one line per package, then each problem."""
+        lines = [f"Audit of {self.repository.where}:"]
+        for name, version in self.packages.items():
+            mine = [f for f in self.findings if f.package == name]
+            bad = [f for f in mine if not f.ok]
+            lines.append(
+                f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
+                f"{len(mine)} checks passed"
+            )
+            for f in bad:
+                subject = f" {f.subject}" if f.subject else ""
+                lines.append(f"       {f.check}{subject}: {f.detail}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return lines
 
     def markdown(self) -> str:
-        """The report as a markdown table (a job summary, or the release record)."""
-        return audit_markdown(self)
+        """A markdown table of the report (a job summary, or the release record)."""
+        lines = [
+            f"### relnox audit: {self.repository.label}",
+            "",
+            "| package | version | check | file | result |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for f in self.findings:
+            result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
+            lines.append(
+                f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |"
+            )
+        lines += ["", *[f"- {n}" for n in self.notes]]
+        return "\n".join(lines).rstrip() + "\n\n"
 
     def raise_for_failures(self) -> None:
         if not self.ok:
-            raise AuditError(closing_message(self))
+            raise AuditError(self.closing_message())
+
+    def closing_message(self) -> str:
+        named = "; ".join(
+            f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
+            for f in self.problems[:5]
+        )
+        return (
+            f"the audit of {self.repository.label} found {len(self.problems)} problem(s): "
+            f"{named}; a missing file can be uploaded again (relnox publish), a changed file "
+            "or a missing attestation cannot: release a post version"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -324,47 +359,3 @@ def _audit_package(
             artifact.filename,
             "" if ok else f"attestations were made but {url} has none (HTTP {code})",
         )
-
-
-def render_audit(report: AuditReport) -> list[str]:
-    """The report in words: one line per package, then each problem."""
-    lines = [f"Audit of {report.repository.where}:"]
-    for name, version in report.packages.items():
-        mine = [f for f in report.findings if f.package == name]
-        bad = [f for f in mine if not f.ok]
-        lines.append(
-            f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
-            f"{len(mine)} checks passed"
-        )
-        for f in bad:
-            subject = f" {f.subject}" if f.subject else ""
-            lines.append(f"       {f.check}{subject}: {f.detail}")
-    lines += [f"  note: {n}" for n in report.notes]
-    return lines
-
-
-def audit_markdown(report: AuditReport) -> str:
-    """A markdown table of the report (a job summary, or the release record)."""
-    lines = [
-        f"### relnox audit: {report.repository.label}",
-        "",
-        "| package | version | check | file | result |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for f in report.findings:
-        result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
-        lines.append(f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |")
-    lines += ["", *[f"- {n}" for n in report.notes]]
-    return "\n".join(lines).rstrip() + "\n\n"
-
-
-def closing_message(report: AuditReport) -> str:
-    named = "; ".join(
-        f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
-        for f in report.problems[:5]
-    )
-    return (
-        f"the audit of {report.repository.label} found {len(report.problems)} problem(s): "
-        f"{named}; a missing file can be uploaded again (relnox publish), a changed file "
-        "or a missing attestation cannot: release a post version"
-    )
