@@ -1,33 +1,9 @@
 """``ci-init``: GitHub Actions workflows that call relnox's nox sessions.
 
-Two files under ``.github/workflows/`` (and a two-line ``noxfile.py`` when the
-repository has none):
-
-``release.yml``  on a release tag (or a manual dispatch): plan (check the tag,
-                 resolve the version) -> build (``nox -s build_all``) -> verify on
-                 every configured Python -> TestPyPI for pre-releases or PyPI
-                 (environment ``pypi``, trusted publishing) -> a GitHub release
-                 whose notes come from ``nox -s release_notes``. Packages with a
-                 native backend (maturin, scikit-build-core, meson-python) or that compile
-                 extension modules (setuptools, poetry, hatchling) get a wheel
-                 matrix over Linux, macOS and Windows and each CPython,
-                 whose wheels are published with the sdists from one directory.
-                 The PyPI and TestPyPI jobs sign every file (PEP 740) first.
-``auto-tag.yml`` on pushes to the main branch: ``nox -s tag -- --push``, then
-                 starts release.yml for each new tag (tags pushed with the
-                 workflow token trigger no workflow by themselves).
-
-Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.14 allowed
-by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
-beside relnox, ["nox"]), ``relnox-requirement`` (default: what the relnox that
-writes the workflow was installed from, see :mod:`relnox.ci.requirement`; a VCS URL
-pinned to a commit works too), ``os`` (the native wheel runners), ``trigger``
-(``"tag"``: release.yml runs when a release tag is pushed, the default; ``"release"``:
-when a GitHub Release is published, and the artifacts are attached to it), ``shards`` (N or ``"auto"``:
-the build spread over a matrix of N machines, then assembled and verified; see
-:mod:`relnox.ci.shards`), ``mode`` (``"release-pr"`` adds ``release-pr.yml``: on every
-push to the branch, ``nox -s release-pr`` keeps the pull request holding the next release;
-merging it lets auto-tag tag and release it).
+``release.yml`` (plan -> build -> verify -> TestPyPI or PyPI -> GitHub release, see
+:mod:`relnox.ci.workflows`), ``auto-tag.yml`` (``nox -s tag -- --push`` on the branch),
+``release-pr.yml`` in ``mode = "release-pr"``, and a two-line ``noxfile.py`` when the
+repository has none. The settings, ``[tool.relnox.ci]``, are in docs/configuration.md.
 """
 
 from __future__ import annotations

@@ -219,7 +219,7 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     facts = pkg.tags
     current = Version(pkg.version)
     earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
-    if not earlier or (release_filters_fire(ws, tag) and not _stamped(ws, pkg)):
+    if not earlier or (_fired(ws, tag)[0] and not _stamped(ws, pkg)):
         return None
     previous = ws.tag_for(pkg, str(earlier[0]))
     for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
@@ -240,27 +240,22 @@ def _stamped(ws: Workspace, pkg: Package) -> bool:
     return stamps_version(git.toplevel(ws.root), names)
 
 
-def release_filters_fire(ws: Workspace, tag: str) -> bool:
-    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged commit)."""
+def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
+    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged
+    commit), and the tag filters of those workflows."""
     from relnox.project.tag_model import fires
     from relnox.project.vcs import release_filters
 
-    return any(
-        fires(tag, globs) for globs in release_filters(git.toplevel(ws.root), publishing=True)
-    )
+    filters = list(release_filters(git.toplevel(ws.root), publishing=True))
+    return any(fires(tag, globs) for globs in filters), filters
 
 
 def _marker(ws: Workspace, tag: str) -> str | None:
     """The tag filters of the workflows that publish, when they have some and none fires
     on ``tag`` (a ``v3.2.0-rc0`` marking where 3.2 starts, which the publishing workflow
     skips); else ``None``."""
-    from relnox.project.tag_model import fires
-    from relnox.project.vcs import release_filters
-
-    filters = release_filters(git.toplevel(ws.root), publishing=True)
-    if not filters or any(fires(tag, globs) for globs in filters):
-        return None
-    return "; ".join(", ".join(globs) for globs in filters)
+    fired, filters = _fired(ws, tag)
+    return None if fired or not filters else "; ".join(", ".join(g) for g in filters)
 
 
 def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:
