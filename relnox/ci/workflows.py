@@ -311,25 +311,16 @@ class WorkflowBuilder:
         }
 
     def release(self) -> str:
-        inputs: dict[str, Any] = {
-            "version": {
-                "description": "Version to release (empty: the one in pyproject.toml)",
-                "required": False,
-                "type": "string",
-            },
-        }
+        def text(description: str) -> dict[str, Any]:
+            return {"description": description, "required": False, "type": "string"}
+
+        inputs = {"version": text("Version to release (empty: the one in pyproject.toml)")}
         if self.ws.is_workspace:
-            inputs["package"] = {
-                "description": "Package to release (empty: every package)",
-                "required": False,
-                "type": "string",
-            }
-        inputs["tags"] = {
-            "description": "Release tags of one commit to release together, space-separated "
-            "(auto-tag sets it; start the run on one of them)",
-            "required": False,
-            "type": "string",
-        }
+            inputs["package"] = text("Package to release (empty: every package)")
+        inputs["tags"] = text(
+            "Release tags of one commit to release together, space-separated "
+            "(auto-tag sets it; start the run on one of them)"
+        )
         inputs["target"] = {
             "description": "Index to publish to from a branch (tags route by version)",
             "required": True,
