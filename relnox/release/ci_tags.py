@@ -195,11 +195,6 @@ class ResolvedVersion:
     tag: str | None = None
 
 
-def _valid(version: str, where: str) -> str:
-    validate_version(version, where)
-    return version
-
-
 def resolve_version(
     workspace: Workspace,
     package: str | None = None,
@@ -232,8 +227,8 @@ def resolve_version(
             )
     if parsed is not None:
         if pkg in tagged:
-            version = _valid(parsed.version, f"tag {parsed.tag}")
-            return ResolvedVersion(pkg.name, version, "tag", parsed.tag)
+            validate_version(parsed.version, f"tag {parsed.tag}")
+            return ResolvedVersion(pkg.name, parsed.version, "tag", parsed.tag)
         if tag:
             raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
     if explicit and explicit.strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -567,20 +567,26 @@ def _notes_page_checks(
     ``wanted``, or of the release it leads to."""
     name = f"changelog {pkg.name}"
     folder, by_version = pages
+    page, version = _release_page(pkg, wanted, lambda v: by_version.get(Version(v)))
+    if page is not None:
+        return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
+    page = folder / f"{version}-notes{next(iter(by_version.values())).suffix}"
+    return [Check(name, missing, f"no {rel(page, ws.root)}; write {version}'s notes there{opt_in}")]
+
+
+def _release_page(
+    pkg: Package, wanted: str, find: Callable[[str], Path | None]
+) -> tuple[Path | None, str]:
+    """The page of ``wanted``, or of the release it leads to, and the version it is of
+    (``find`` gives a version's page, if there is one); else ``None`` and the version
+    whose page is to be written."""
     coming = release_of(wanted)
-    for text in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = by_version.get(Version(text))
+    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = find(version)
         if page is not None:
-            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {text}")]
+            return page, version
     target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
-    page = folder / f"{target or wanted}-notes{next(iter(by_version.values())).suffix}"
-    return [
-        Check(
-            name,
-            missing,
-            f"no {rel(page, ws.root)}; write {target or wanted}'s notes there{opt_in}",
-        )
-    ]
+    return None, target or wanted
 
 
 def _page_per_release(
@@ -590,13 +596,13 @@ def _page_per_release(
     (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
     (or of the release it leads to), else the fragments that become it."""
     name = f"changelog {pkg.name}"
-    coming = release_of(wanted)
-    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = Path(str(towncrier.filename).replace("{version}", version))
-        if page.is_file():
-            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
-    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
-    target = target or wanted
+
+    def page_of(version: str) -> Path:
+        return Path(str(towncrier.filename).replace("{version}", version))
+
+    found, target = _release_page(pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None)
+    if found is not None:
+        return [Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")]
     if towncrier.fragments:
         count = len(towncrier.fragments)
         noun = "fragments become" if count > 1 else "fragment becomes"
@@ -605,7 +611,7 @@ def _page_per_release(
             f"{target} on towncrier build"
         )
         return [Check(name, OK, detail)]
-    page = Path(str(towncrier.filename).replace("{version}", target))
+    page = page_of(target)
     return [
         Check(
             name,
