@@ -213,50 +213,42 @@ def _flit_4_refuses(pkg: Package) -> str | None:
 
 
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    rows = []
+    rows: list[Check] = []
+
+    def row(check: str, status: str, detail: str) -> None:
+        rows.append(Check(f"{check} {pkg.name}", status, detail))
+
     missing, where, table = _declared(pkg)
     if missing is not None and pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
         missing = [field for field in missing if field != "version"]
     if missing is None:
-        return [
-            Check(
-                f"metadata {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} declares the metadata in code; build-all's twine check "
-                "checks it once built",
-            )
-        ]
+        detail = "declares the metadata in code; build-all's twine check checks it once built"
+        return [Check(f"metadata {pkg.name}", WARN, f"{rel(where, ws.root)} {detail}")]
     old_flit = _flit_4_refuses(pkg)
     if old_flit is not None:
-        rows.append(Check(f"metadata {pkg.name}", ERROR, old_flit))
+        row("metadata", ERROR, old_flit)
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
     wanted = [f for f in missing if f in ("description", "readme", "requires-python")]
     if required:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                ERROR,
-                f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
-            )
+        row(
+            "metadata",
+            ERROR,
+            f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
         )
     elif wanted:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
-                f"project page (and pip, for requires-python) use them: add them to {table}",
-            )
+        row(
+            "metadata",
+            WARN,
+            f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
+            f"project page (and pip, for requires-python) use them: add them to {table}",
         )
     else:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                OK,
-                "name, version, description, readme, requires-python"
-                + ("" if "license" in missing else ", license"),
-            )
+        row(
+            "metadata",
+            OK,
+            "name, version, description, readme, requires-python"
+            + ("" if "license" in missing else ", license"),
         )
     if "license" in missing:
         stated = stated_license((pkg.directory, ws.root))
@@ -265,47 +257,37 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             if stated is not None
             else 'license = "MIT" (any SPDX expression)'
         )
-        rows.append(
-            Check(
-                f"license {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
-                f"tell the terms: add {hint} to {table}",
-            )
+        row(
+            "license",
+            WARN,
+            f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
+            f"tell the terms: add {hint} to {table}",
         )
     direct = direct_references(pkg)
     if direct:
-        rows.append(
-            Check(
-                f"dependencies {pkg.name}",
-                WARN,
-                f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
-                "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
-                "version before the release",
-            )
+        row(
+            "dependencies",
+            WARN,
+            f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
+            "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
+            "version before the release",
         )
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
     if problem and (pkg.readme is None or builder == ""):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and builder:
-        rows.append(
-            Check(
-                f"readme {pkg.name}",
-                WARN,
-                f"{problem}, but {builder} builds the long description and may change it "
-                "(fill in its include directives, drop sections); build-all's "
-                "twine check --strict checks what it builds",
-            )
+        row(
+            "readme",
+            WARN,
+            f"{problem}, but {builder} builds the long description and may change it "
+            "(fill in its include directives, drop sections); build-all's "
+            "twine check --strict checks what it builds",
         )
     elif problem:
-        rows.append(
-            Check(
-                f"readme {pkg.name}", ERROR, f"{problem}; fix it, PyPI shows it as the project page"
-            )
-        )
+        row("readme", ERROR, f"{problem}; fix it, PyPI shows it as the project page")
     elif pkg.readme is not None:
-        rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
+        row("readme", OK, f"{rel(pkg.readme, ws.root)} renders")
     return rows
 
 
