@@ -56,158 +56,137 @@ class DoctorReport:
         return tuple(c for c in self.checks if c.status == WARN)
 
 
-def _working_tree(ws: Workspace) -> list[Check]:
+def _working_tree(ws: Workspace) -> Check:
     busy = git.in_progress(ws.root) or git.index_lock(ws.root)
     if busy is not None:
-        return [Check("working tree", ERROR, busy)]
+        return Check("working tree", ERROR, busy)
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
-        return [Check("working tree", OK, "no uncommitted changes to tracked files")]
+        return Check("working tree", OK, "no uncommitted changes to tracked files")
     shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-    return [
-        Check(
-            "working tree",
-            ERROR,
-            f"uncommitted changes to tracked files: {shown}; commit or stash them",
-        )
-    ]
+    return Check(
+        "working tree",
+        ERROR,
+        f"uncommitted changes to tracked files: {shown}; commit or stash them",
+    )
 
 
-def _branch(ws: Workspace) -> list[Check]:
+def _branch(ws: Workspace) -> Check:
     branch = git.current_branch(ws.root)
     if branch is None:
-        return [
-            Check("branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch")
-        ]
+        return Check(
+            "branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch"
+        )
     upstream = git.git(
         ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
     )
     if not upstream:
-        return [
-            Check(
-                "branch",
-                WARN,
-                f"{branch} has no upstream; push it with git push -u origin {branch}",
-            )
-        ]
+        return Check(
+            "branch",
+            WARN,
+            f"{branch} has no upstream; push it with git push -u origin {branch}",
+        )
     counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
     behind, ahead = (int(n) for n in counts.split())
     if behind:
-        return [
-            Check(
-                "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
-            )
-        ]
+        return Check(
+            "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
+        )
     if ahead:
-        return [
-            Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
-        ]
-    return [Check("branch", OK, f"{branch}, in sync with {upstream}")]
+        return Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
+    return Check("branch", OK, f"{branch}, in sync with {upstream}")
 
 
-def _history(ws: Workspace) -> list[Check]:
+def _history(ws: Workspace) -> Check:
     if is_shallow(ws.root):
-        return [
-            Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
-        ]
+        return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
     if not git.tags(ws.root):
-        return [
-            Check(
-                "history",
-                WARN,
-                "no tags at all: fine before a first release, else the tags were not "
-                f"fetched; {FETCH_HINT}",
-            )
-        ]
-    return [Check("history", OK, "full history with tags")]
+        return Check(
+            "history",
+            WARN,
+            "no tags at all: fine before a first release, else the tags were not "
+            f"fetched; {FETCH_HINT}",
+        )
+    return Check("history", OK, "full history with tags")
 
 
 def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
+    return [_tag_check(ws, pkg)]
+
+
+def _tag_check(ws: Workspace, pkg: Package) -> Check:
     name = f"tags {pkg.name}"
     facts = pkg.tags
     convention = (
         f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
     )
     if facts is not None and facts.problem:
-        return [Check(name, WARN, facts.problem)]
+        return Check(name, WARN, facts.problem)
     if pkg.vcs_versioned:
         if facts is not None and facts.highest is None:
-            return [
-                Check(
-                    name,
-                    OK,
-                    f"no release tag yet: its backend builds a dev version until "
-                    f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
-                )
-            ]
-        return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
+            return Check(
+                name,
+                OK,
+                f"no release tag yet: its backend builds a dev version until "
+                f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
+            )
+        return Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
-        return [_newer_tag(ws, pkg, facts, name)]
+        return _newer_tag(ws, pkg, facts, name)
     tag = ws.tag_for(pkg)
     if git.tag_exists(ws.root, tag) and git.tag_commit(ws.root, tag) is None:
         kind = git.git(ws.root, "cat-file", "-t", f"refs/tags/{tag}^{{}}", check=False)
-        return [
-            Check(
-                name,
-                ERROR,
-                f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
-                f"delete it (git tag -d {tag})",
-            )
-        ]
+        return Check(
+            name,
+            ERROR,
+            f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
+            f"delete it (git tag -d {tag})",
+        )
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
         if after is not None:
-            return [
-                Check(
-                    name,
-                    OK,
-                    f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
-                    f"{pkg.version}, as the release before it was tagged (a release bot's "
-                    f"order: tag, then the release commit); {convention}",
-                )
-            ]
+            return Check(
+                name,
+                OK,
+                f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
+                f"{pkg.version}, as the release before it was tagged (a release bot's "
+                f"order: tag, then the release commit); {convention}",
+            )
         if not same_version(at_tag, pkg.version):
             marker = _marker(ws, tag)
             if marker is not None:
-                return [
-                    Check(
-                        name,
-                        WARN,
-                        f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
-                        f"no release workflow fires on it ({marker}): a marker, not the "
-                        f"release of {pkg.version}; bump to the version to release",
-                    )
-                ]
-            return [
-                Check(
+                return Check(
                     name,
-                    ERROR,
-                    f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
-                    "delete or move that tag",
+                    WARN,
+                    f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
+                    f"no release workflow fires on it ({marker}): a marker, not the "
+                    f"release of {pkg.version}; bump to the version to release",
                 )
-            ]
-        return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+            return Check(
+                name,
+                ERROR,
+                f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
+                "delete or move that tag",
+            )
+        return Check(name, OK, f"{tag} matches (already released); {convention}")
     if facts is not None and not facts.count and facts.last == current and facts.last_tag:
-        return [  # released under another package's tag (with_carried_releases)
-            Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
-        ]
+        # released under another package's tag (with_carried_releases)
+        return Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared
         fmt = ws.tag_for(other, "{version}")
-        return [
-            Check(
-                name,
-                WARN,
-                f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
-                f"{pkg.name} is already {pkg.version}: if they are released together, set "
-                f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
-                "in [tool.relnox]",
-            )
-        ]
-    return [Check(name, OK, f"{tag} not created yet; {convention}")]
+        return Check(
+            name,
+            WARN,
+            f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
+            f"{pkg.name} is already {pkg.version}: if they are released together, set "
+            f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
+            "in [tool.relnox]",
+        )
+    return Check(name, OK, f"{tag} not created yet; {convention}")
 
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
@@ -467,7 +446,7 @@ def doctor(
             ("branch", _branch),
             ("history", _history),
         ):
-            _guarded(rows, name, fn, ws)
+            _guarded(rows, name, lambda ws, fn=fn: [fn(ws)], ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once
