@@ -110,11 +110,7 @@ def _history(ws: Workspace) -> Check:
     return Check("history", OK, "full history with tags")
 
 
-def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    return [_tag_check(ws, pkg)]
-
-
-def _tag_check(ws: Workspace, pkg: Package) -> Check:
+def tag_checks(ws: Workspace, pkg: Package) -> Check:
     name = f"tags {pkg.name}"
     facts = pkg.tags
     convention = (
@@ -400,9 +396,12 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
     return Check(label, OK, "current: workspace versions match")
 
 
-def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args: Any) -> None:
+def _guarded(
+    rows: list[Check], name: str, fn: Callable[..., Check | list[Check]], *args: Any
+) -> None:
     try:
-        rows.extend(fn(*args))
+        found = fn(*args)
+        rows.extend([found] if isinstance(found, Check) else found)
     except RelnoxError as exc:
         rows.append(Check(name, ERROR, str(exc)))
 
@@ -446,7 +445,7 @@ def doctor(
             ("branch", _branch),
             ("history", _history),
         ):
-            _guarded(rows, name, lambda ws, fn=fn: [fn(ws)], ws)
+            _guarded(rows, name, fn, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once

@@ -448,7 +448,7 @@ def final_of(version: str) -> str | None:
     return parsed.base_version
 
 
-def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
+def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
     missing = ERROR if required else WARN
@@ -463,37 +463,33 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     if pages is not None:
         return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
-        return [
-            Check(
-                name,
-                missing,
-                f"{rel(path, ws.root)} is {not_a_file(path)} where the "
-                "changelog should be: make it a file, or name the changelog with [tool.relnox] "
-                f"changelog{opt_in}",
-            )
-        ]
+        return Check(
+            name,
+            missing,
+            f"{rel(path, ws.root)} is {not_a_file(path)} where the "
+            "changelog should be: make it a file, or name the changelog with [tool.relnox] "
+            f"changelog{opt_in}",
+        )
     if not path.is_file():
-        return [
-            Check(
-                name,
-                missing,
-                f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
-            )
-        ]
+        return Check(
+            name,
+            missing,
+            f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
+        )
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
-        return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
+        return Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")
     coming = release_of(wanted)
     if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
-            return [Check(name, OK, detail)]
+            return Check(name, OK, detail)
         # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
         wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
     final = final_of(wanted)
     if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
         detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         parsed = maybe_version(wanted)
@@ -501,40 +497,36 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
         detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     aside = unreleased_aside(path)
     if aside is not None:
         detail = (
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:
         tool, where, count, nouns, step = pending
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     if version is None and pkg.tags is not None and pkg.tags.last and stamped_tags(ws, pkg):
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = str(bump_version(pkg.tags.last, "patch"))
-        return [
-            Check(
-                name,
-                missing,
-                f"{rel(path, ws.root)} has no section for the release after "
-                f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
-                f"add its section, like {heading_like(path, after)}{opt_in}",
-            )
-        ]
-    return [
-        Check(
+        return Check(
             name,
             missing,
-            f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
-            f"add {heading_like(path, wanted)}{opt_in}",
+            f"{rel(path, ws.root)} has no section for the release after "
+            f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
+            f"add its section, like {heading_like(path, after)}{opt_in}",
         )
-    ]
+    return Check(
+        name,
+        missing,
+        f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
+        f"add {heading_like(path, wanted)}{opt_in}",
+    )
 
 
 def _notes_page_checks(
@@ -544,16 +536,16 @@ def _notes_page_checks(
     wanted: str,
     missing: str,
     opt_in: str,
-) -> list[Check]:
+) -> Check:
     """The changelog check of a project writing a page of notes per release: the page of
     ``wanted``, or of the release it leads to."""
     name = f"changelog {pkg.name}"
     folder, by_version = pages
     page, version = _release_page(pkg, wanted, lambda v: by_version.get(Version(v)))
     if page is not None:
-        return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
+        return Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")
     page = folder / f"{version}-notes{next(iter(by_version.values())).suffix}"
-    return [Check(name, missing, f"no {rel(page, ws.root)}; write {version}'s notes there{opt_in}")]
+    return Check(name, missing, f"no {rel(page, ws.root)}; write {version}'s notes there{opt_in}")
 
 
 def _release_page(
@@ -573,7 +565,7 @@ def _release_page(
 
 def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
-) -> list[Check]:
+) -> Check:
     """The changelog check when towncrier writes each release a page of its own
     (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
     (or of the release it leads to), else the fragments that become it."""
@@ -584,7 +576,7 @@ def _page_per_release(
 
     found, target = _release_page(pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None)
     if found is not None:
-        return [Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")]
+        return Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")
     if towncrier.fragments:
         count = len(towncrier.fragments)
         noun = "fragments become" if count > 1 else "fragment becomes"
@@ -592,16 +584,14 @@ def _page_per_release(
             f"{rel(towncrier.directory, ws.root)}: {count} towncrier {noun} the page of "
             f"{target} on towncrier build"
         )
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     page = page_of(target)
-    return [
-        Check(
-            name,
-            missing,
-            f"no {rel(page, ws.root)} and no towncrier fragment in "
-            f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
-        )
-    ]
+    return Check(
+        name,
+        missing,
+        f"no {rel(page, ws.root)} and no towncrier fragment in "
+        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
+    )
 
 
 def _pending_entries(
