@@ -411,7 +411,7 @@ class WorkflowBuilder:
 
     def release_pr(self) -> str:
         """release-pr.yml: on every push to the branch, the pull request holding the next
-        release is made or updated (``nox -s release-pr``); merging it lets auto-tag tag it."""
+        release is made or updated (``nox -s release_pr``); merging it lets auto-tag tag it."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
         return self.document(
             "Release PR",
@@ -419,7 +419,7 @@ class WorkflowBuilder:
             {"group": "release-pr", "cancel-in-progress": True},
             {
                 "release-pr": {
-                    "name": "Open or update the release pull request (nox -s release-pr)",
+                    "name": "Open or update the release pull request (nox -s release_pr)",
                     "runs-on": "ubuntu-latest",
                     "permissions": {
                         "contents": Commented("write", "push the release branch"),
@@ -430,7 +430,7 @@ class WorkflowBuilder:
                         _bot("Configure the committer"),
                         {
                             "name": "Open or update the release pull request",
-                            "run": "nox -s release-pr",
+                            "run": "nox -s release_pr",
                             "env": {"GITHUB_TOKEN": token},
                         },
                     ],
