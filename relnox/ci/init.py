@@ -353,8 +353,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         if needed:
             found.append(
                 f"the {target} job uploads to {repository(builder, target).label}: create the "
-                f"secrets {' and '.join(needed.values())} (Settings > Secrets and variables > Actions, "
-                f"or in the environment {target!r})"
+                f"secrets {' and '.join(needed.values())} (Settings > Secrets and variables > "
+                f"Actions, or in the environment {target!r})"
             )
     return found
 
