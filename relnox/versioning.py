@@ -558,3 +558,18 @@ def same_version(a: str | None, b: str | None) -> bool:
         return a is b
     va, vb = maybe_version(a), maybe_version(b)
     return va == vb if va is not None and vb is not None else a == b
+
+
+def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bool:
+    """A floating tag's version (``v10``, ``v10.6``, moved to the commit of ``v10.6.1``):
+    a final release that only begins a longer release among ``others``, so it releases
+    nothing of its own."""
+    if version is None or version.pre or version.post is not None or version.dev is not None:
+        return False
+    short = version.release
+    return any(
+        other is not None
+        and len(other.release) > len(short)
+        and other.release[: len(short)] == short
+        for other in others
+    )

@@ -12,6 +12,8 @@ UPLOAD = "actions/upload-artifact"
 DOWNLOAD = "actions/download-artifact"
 MATURIN = "PyO3/maturin-action"
 CIBUILDWHEEL = "pypa/cibuildwheel"
+#: the shell lines turning ``$PACKAGES`` (a job output) into ``--package`` arguments
+PACKAGE_ARGS = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
 READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
 
 

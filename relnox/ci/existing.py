@@ -14,7 +14,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from relnox.ci.workflows import HEADER
-from relnox.files import read_bytes
+from relnox.project.vcs import workflows
 
 #: a step that uploads distributions, by the tool it runs
 _PUBLISHES = re.compile(
@@ -57,16 +57,10 @@ def publishing_workflows(top: Path, generated: Collection[str], trigger: str = "
     (paths relative to ``top``) and the files ci-init wrote before. One that publishes on
     a published GitHub Release, beside a release.yml run by tags, says the setting that
     keeps releasing that way."""
-    folder = top / ".github" / "workflows"
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-        rel = path.relative_to(top).as_posix()
-        try:
-            text = read_bytes(path).decode("utf-8", "replace")
-        except OSError:
-            continue
+    for name, data in workflows(top):
+        rel = f".github/workflows/{name}"
+        text = data.decode("utf-8", "replace")
         if rel in generated and HEADER.splitlines()[0] in text:
             continue
         code = _code(text)

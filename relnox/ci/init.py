@@ -1,39 +1,15 @@
 """``ci-init``: GitHub Actions workflows that call relnox's nox sessions.
 
-Two files under ``.github/workflows/`` (and a two-line ``noxfile.py`` when the
-repository has none):
-
-``release.yml``  on a release tag (or a manual dispatch): plan (check the tag,
-                 resolve the version) -> build (``nox -s build_all``) -> verify on
-                 every configured Python -> TestPyPI for pre-releases or PyPI
-                 (environment ``pypi``, trusted publishing) -> a GitHub release
-                 whose notes come from ``nox -s release_notes``. Packages with a
-                 native backend (maturin, scikit-build-core, meson-python) or that compile
-                 extension modules (setuptools, poetry, hatchling) get a wheel
-                 matrix over Linux, macOS and Windows and each CPython,
-                 whose wheels are published with the sdists from one directory.
-                 The PyPI and TestPyPI jobs sign every file (PEP 740) first.
-``auto-tag.yml`` on pushes to the main branch: ``nox -s tag -- --push``, then
-                 starts release.yml for each new tag (tags pushed with the
-                 workflow token trigger no workflow by themselves).
-
-Settings, ``[tool.relnox.ci]``: ``python-versions`` (default: 3.10-3.14 allowed
-by every ``requires-python``), ``branch`` ("main"), ``install`` (tools installed
-beside relnox, ["nox"]), ``relnox-requirement`` (default: what the relnox that
-writes the workflow was installed from, see :mod:`relnox.ci.requirement`; a VCS URL
-pinned to a commit works too), ``os`` (the native wheel runners), ``trigger``
-(``"tag"``: release.yml runs when a release tag is pushed, the default; ``"release"``:
-when a GitHub Release is published, and the artifacts are attached to it), ``shards`` (N or ``"auto"``:
-the build spread over a matrix of N machines, then assembled and verified; see
-:mod:`relnox.ci.shards`), ``mode`` (``"release-pr"`` adds ``release-pr.yml``: on every
-push to the branch, ``nox -s release-pr`` keeps the pull request holding the next release;
-merging it lets auto-tag tag and release it).
+``release.yml`` (plan -> build -> verify -> TestPyPI or PyPI -> GitHub release, see
+:mod:`relnox.ci.workflows`), ``auto-tag.yml`` (``nox -s tag -- --push`` on the branch),
+``release-pr.yml`` in ``mode = "release-pr"``, and a two-line ``noxfile.py`` when the
+repository has none. The settings, ``[tool.relnox.ci]``, are in docs/configuration.md.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -377,8 +353,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         if needed:
             found.append(
                 f"the {target} job uploads to {repository(builder, target).label}: create the "
-                f"secrets {' and '.join(needed)} (Settings > Secrets and variables > Actions, "
-                f"or in the environment {target!r})"
+                f"secrets {' and '.join(needed.values())} (Settings > Secrets and variables > "
+                f"Actions, or in the environment {target!r})"
             )
     return found
 
@@ -389,7 +365,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
     The lines it names register the sessions the workflows run, by name: a bare
     ``register()`` adds every relnox session and refuses one named as a session of the
-    project's (a ``release`` session, packaging's shape). A session of the project's
+    project's (a ``release`` session of its own). A session of the project's
     named as one the workflows run must be renamed first."""
     path = workspace.root / "noxfile.py"
     try:
@@ -398,7 +374,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    run = workflow_sessions(builder)
+    run = workflow_sessions(generate(workspace, builder.settings).values())
     listed = ", ".join(f'"{name}"' for name in run)
     taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
     rename = (
@@ -415,17 +391,11 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
     )
 
 
-def workflow_sessions(builder: WorkflowBuilder) -> list[str]:
-    """The relnox sessions the workflows run (``nox -s build_all``), by their task names
-    (``build-all``), in the order they first appear."""
-    found: list[str] = []
-    pr = [builder.release_pr()] if builder.settings.mode == "release-pr" else []
-    for text in (builder.release(), builder.auto_tag(), *pr):
-        for name in re.findall(r"\bnox -s ([\w-]+)", text):
-            name = name.replace("_", "-")
-            if name not in found:
-                found.append(name)
-    return found
+def workflow_sessions(texts: Iterable[str]) -> list[str]:
+    """The relnox sessions the workflows ``texts`` run (``nox -s build_all``), by their task
+    names (``build-all``), in the order they first appear."""
+    found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
+    return list(dict.fromkeys(found))
 
 
 def noxfile_sessions(text: str) -> list[str]:
@@ -536,12 +506,13 @@ def _writable(path: Path, top: Path) -> None:
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    settings = ci_settings(workspace)
     noxfile = workspace.root / "noxfile.py"
     if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
         _writable(noxfile, top)
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
-        for rel, text in generate(workspace).items()
+        for rel, text in generate(workspace, settings).items()
     )
     for item in planned:
         _writable(item.path, top)
@@ -553,8 +524,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
             "or --dry-run to see the new files"
         )
     generated = [f.path.relative_to(top).as_posix() for f in planned]
-    trigger = ci_settings(workspace).trigger
-    found = notes(workspace) + publishing_workflows(top, generated, trigger)
+    found = notes(workspace, settings) + publishing_workflows(top, generated, settings.trigger)
     return CiPlan(top, planned, tuple(found))
 
 

@@ -46,13 +46,7 @@ def native_builder(pkg: Package) -> str | None:
 def _in_tree_cython(pkg: Package) -> bool:
     """A build backend of the project's own (``backend-path``) over Cython sources in the
     import packages (a backend wrapping setuptools that cythonizes the ``.pyx`` modules)."""
-    from relnox.errors import ConfigError
-
-    try:
-        doc = project_doc(pkg.directory)
-    except ConfigError:
-        return False
-    if not table(doc, "build-system").get("backend-path"):
+    if not table(_doc(pkg), "build-system").get("backend-path"):
         return False
     return any(
         next((base / name).rglob("*.pyx"), None) is not None
@@ -69,14 +63,9 @@ def compiles_extensions(pkg: Package) -> bool:
     the older ``[tool.poetry] build``), or a hatchling wheel hook that compiles."""
     import ast
 
-    from relnox.errors import ConfigError
     from relnox.project.setup_py import setup_py_tree
 
-    try:
-        doc = project_doc(pkg.directory)
-    except ConfigError:
-        doc = {}
-    tool = table(doc, "tool")
+    tool = table(_doc(pkg), "tool")
     setuptools, poetry = table(tool, "setuptools"), table(tool, "poetry")
     build = poetry.get("build")  # a table with its script, or (poetry 1) the script
     script = build.get("script") if isinstance(build, dict) else build
@@ -99,15 +88,20 @@ def compiles_extensions(pkg: Package) -> bool:
         for keyword in node.keywords:
             value = keyword.value
             empty = isinstance(value, (ast.List, ast.Tuple)) and not value.elts
-            if keyword.arg == "ext_modules" and not empty and not _none(value):
+            none = isinstance(value, ast.Constant) and value.value is None
+            if keyword.arg == "ext_modules" and not empty and not none:
                 return True
     return False
 
 
-def _none(node: Any) -> bool:
-    import ast
+def _doc(pkg: Package) -> dict[str, Any]:
+    """The package's pyproject.toml, or nothing when it cannot be read."""
+    from relnox.errors import ConfigError
 
-    return isinstance(node, ast.Constant) and node.value is None
+    try:
+        return project_doc(pkg.directory)
+    except ConfigError:
+        return {}
 
 
 def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:

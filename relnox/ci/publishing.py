@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import READ
+from relnox.ci.actions import PACKAGE_ARGS, READ
 from relnox.ci.yaml import Commented
 from relnox.tools.repositories import Repository, resolve
 
@@ -23,43 +23,21 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
     if attest:
         steps.append(sign_step(builder))
     flag = " --attestations" if attest else ""
-    packages = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
     # the packages the plan routed here: on a run of several tags, pre-releases go to
     # the test index and final versions to PyPI, each by its own version
     env = {"PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}"}
     if final:
         env["REPOSITORY"] = "${{ needs.plan.outputs.pypi_repository }}"
-        steps.append(
-            {
-                "name": "Publish to PyPI (trusted publishing)" if attest else "Publish",
-                "run": packages
-                + f'nox -s publish -- --yes --repository "$REPOSITORY"{flag} "${{args[@]}}"\n',
-                "env": env,
-            }
-        )
+        name = "Publish to PyPI (trusted publishing)" if attest else "Publish"
+        command = f'nox -s publish -- --yes --repository "$REPOSITORY"{flag}'
     else:
-        steps.append(
-            {
-                "name": "Publish to TestPyPI, then install from it",
-                "run": packages + f'nox -s publish-test --{flag} "${{args[@]}}"\n',
-                "env": env,
-            }
-        )
+        name, command = "Publish to TestPyPI, then install from it", f"nox -s publish-test --{flag}"
+    env.update({v: f"${{{{ secrets.{name} }}}}" for v, name in secrets(builder, target).items()})
+    steps.append({"name": name, "run": PACKAGE_ARGS + command + ' "${args[@]}"\n', "env": env})
     # id-token only where it is used: PyPI's and TestPyPI's trusted publishing and signing
     permissions: dict[str, str] = {**READ}
     if attest:
         permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
-    needed = secrets(builder, target)
-    if needed:  # a private index: its user and password from the repository's secrets
-        steps[-1]["env"] = {
-            **steps[-1].get("env", {}),
-            **{
-                variable: f"${{{{ secrets.{secret} }}}}"
-                for variable, secret in zip(
-                    ("TWINE_USERNAME", "TWINE_PASSWORD"), needed, strict=True
-                )
-            },
-        }
     return {
         "name": "Publish to PyPI" if final else "Publish to TestPyPI",
         "needs": needs,
@@ -76,14 +54,17 @@ def repository(builder: WorkflowBuilder, target: str) -> Repository:
     return resolve(target, builder.ws.config, environ={})
 
 
-def secrets(builder: WorkflowBuilder, target: str) -> tuple[str, ...]:
-    """The secrets (user, password) the ``target`` job needs: none for PyPI/TestPyPI,
-    which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD`` (``TEST_``
-    first for testpypi) for a private index in their place."""
+def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
+    """The secrets the ``target`` job needs, by the variable that holds each: none for
+    PyPI/TestPyPI, which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD``
+    (``TEST_`` first for testpypi) for a private index in their place."""
     if signs(builder, target):
-        return ()
+        return {}
     prefix = "TEST_" if target == "testpypi" else ""
-    return (f"{prefix}INDEX_USERNAME", f"{prefix}INDEX_PASSWORD")
+    return {
+        "TWINE_USERNAME": f"{prefix}INDEX_USERNAME",
+        "TWINE_PASSWORD": f"{prefix}INDEX_PASSWORD",
+    }
 
 
 def signs(builder: WorkflowBuilder, target: str) -> bool:

@@ -98,11 +98,6 @@ def installed_requirement() -> str:
     return requirement_from(installed_distribution())
 
 
-def is_pinned_by_name(requirement: str) -> bool:
-    """Whether ``requirement`` names a project on an index (no URL), pinned or not."""
-    return Requirement(requirement).url is None
-
-
 def squatting_warning(requirements: tuple[str, ...]) -> str | None:
     """A warning for index names installed in jobs that hold ``id-token: write``.
 
@@ -110,7 +105,7 @@ def squatting_warning(requirements: tuple[str, ...]) -> str | None:
     (the project unclaimed, or claimed by someone else, on the runner's index)
     runs code with that identity. A commit-pinned URL carries no such risk.
     """
-    named = [r for r in requirements if is_pinned_by_name(r)]
+    named = [r for r in requirements if Requirement(r).url is None]  # by name, no URL
     if not named:
         return None
     return (

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import DOWNLOAD, READ, UPLOAD
+from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, UPLOAD
 from relnox.ci.pins import uses
 
 if TYPE_CHECKING:
@@ -29,11 +29,9 @@ if TYPE_CHECKING:
 PLAN_FILE = "shards.json"
 SHARD_OUT = "shard"  # each shard's --out, beside its .relnox/shard/ manifest
 SHARDS_DIR = "shards"  # where the assemble job downloads them
-PACKAGE_ARGS = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
 
 
-def _env(builder: WorkflowBuilder) -> dict[str, str]:
-    return {"PACKAGES": "${{ needs.plan.outputs.packages }}"}
+ENV = {"PACKAGES": "${{ needs.plan.outputs.packages }}"}
 
 
 def plan_job(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
@@ -51,7 +49,7 @@ def plan_job(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
                 "id": "split",
                 "run": PACKAGE_ARGS
                 + f'nox -s plan -- --shards "$SHARDS" --json "${{args[@]}}" > {PLAN_FILE}\n',
-                "env": {**_env(builder), "SHARDS": shards},
+                "env": {**ENV, "SHARDS": shards},
             },
             {
                 "uses": uses(UPLOAD),
@@ -80,7 +78,7 @@ def build_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 "name": "Build, check and record this shard",
                 "run": PACKAGE_ARGS + 'nox -s build_all -- --shard "$SHARD" --timings '
                 f'{PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n',
-                "env": {**_env(builder), "SHARD": "${{ matrix.shard }}"},
+                "env": {**ENV, "SHARD": "${{ matrix.shard }}"},
             },
             {
                 "uses": uses(UPLOAD),
@@ -111,12 +109,12 @@ def assemble_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 "name": "Assemble dist/, every file checked against its shard's manifest",
                 "run": PACKAGE_ARGS
                 + f'nox -s assemble -- "${{args[@]}}" {SHARDS_DIR}/shard-*/{SHARD_OUT}\n',
-                "env": _env(builder),
+                "env": ENV,
             },
             {
                 "name": "Install and import every package",
                 "run": PACKAGE_ARGS + 'nox -s verify_install -- "${args[@]}"\n',
-                "env": _env(builder),
+                "env": ENV,
             },
             {
                 "uses": uses(UPLOAD),

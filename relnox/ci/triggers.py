@@ -11,12 +11,12 @@ moves to its newest release, whose run would fail its tag check on every release
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from packaging.version import Version
 
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versioning import abbreviates
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
@@ -37,11 +37,11 @@ def tag_patterns(workspace: Workspace) -> list[str]:
     """The tag filters of the release workflow: each package's convention, as detected.
 
     A convention read from the repository's tags is concrete (``core-v{version}``), so the
-    workflow fires on this project's tags only, not another project's ``lume-v1.0`` beside
+    workflow fires on this project's tags only, not another project's ``other-v1.0`` beside
     them, and a repository tagging ``0.28.1`` gets ``[0-9]*``. A configured or default
     ``{name}-v{version}`` stays a glob (``*-v[0-9]*``) so packages added later are covered,
-    and so do the packages of one tag folder (``integrations/<dir>-v1.2.3``: one
-    ``integrations/*-v[0-9]*``, not one pattern a package). A package whose repository
+    and so do the packages of one tag folder (``plugins/<dir>-v1.2.3``: one
+    ``plugins/*-v[0-9]*``, not one pattern a package). A package whose repository
     moves floating tags (``v10`` and ``v10.6`` at the commit of ``v10.6.1``) gets a filter
     that asks for every release number (``v[0-9]+.[0-9]+.[0-9]+*``).
     """
@@ -59,9 +59,9 @@ def tag_patterns(workspace: Workspace) -> list[str]:
 
 
 def _folder_format(tag_format: str, pkg: Package) -> str | None:
-    """``integrations/agent_pack-v{version}`` -> ``integrations/{dir}-v{version}``: a tag that
+    """``plugins/one-v{version}`` -> ``plugins/{dir}-v{version}``: a tag that
     names its package (directory or name) in a tag folder, as a format any package of that
-    folder shares. Packages that share one become one glob (``integrations/*-v[0-9]*``):
+    folder shares. Packages that share one become one glob (``plugins/*-v[0-9]*``):
     a hundred patterns read badly and miss the first tag of a package added later, and
     GitHub's ``*`` stops at ``/``, so the glob never reaches another folder's tags."""
     folder, slash, last = tag_format.rpartition("/")
@@ -101,20 +101,5 @@ def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) 
         text = workspace.version_of_tag(pkg, tag)
         if text is not None:
             versions.setdefault(commit, []).append(Version(text))
-    return max((len(v.release) + 1 for v in _floating(versions.values())), default=0)
-
-
-def _floating(groups: Iterable[list[Version]]) -> list[Version]:
-    """The versions of one commit that only abbreviate a longer one of the same commit."""
-    found = []
-    for group in groups:
-        for short in group:
-            if short.pre or short.post is not None or short.dev is not None:
-                continue
-            if any(
-                len(long.release) > len(short.release)
-                and long.release[: len(short.release)] == short.release
-                for long in group
-            ):
-                found.append(short)
-    return found
+    floating = [v for group in versions.values() for v in group if abbreviates(v, group)]
+    return max((len(v.release) + 1 for v in floating), default=0)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
-from relnox.ci.actions import CHECKOUT, DOWNLOAD, READ, SETUP_PYTHON, UPLOAD, slug
+from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, UPLOAD, slug
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses
 from relnox.ci.publishing import github_release_job, publish_job
@@ -77,6 +77,15 @@ class CiSettings:
     trigger: str = "tag"
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
     mode: str = "tag"  # "release-pr": a pull request holds the next release (release-pr.yml)
+
+
+def _bot(name: str) -> dict[str, str]:
+    """The step that makes the GitHub Actions bot the author of a job's commits and tags."""
+    return {
+        "name": name,
+        "run": 'git config user.name "github-actions[bot]"\n'
+        'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n',
+    }
 
 
 def _minor(version: str) -> tuple[int, int]:
@@ -167,9 +176,6 @@ class WorkflowBuilder:
             )
         return steps
 
-    def defaults(self) -> dict[str, Any]:
-        return {"run": {"working-directory": self.prefix.rstrip("/")}} if self.prefix else {}
-
     def plan_job(self) -> dict[str, Any]:
         args = '--check --version "$VERSION"'
         env = {"VERSION": "${{ inputs.version }}", "TAGS": "${{ inputs.tags }}"}
@@ -239,11 +245,7 @@ class WorkflowBuilder:
 
     def build_job(self) -> dict[str, Any]:
         native = " ".join(p.name for p in self.native)
-        script = [
-            "args=()",
-            'for package in $PACKAGES; do args+=(--package "$package"); done',
-            'nox -s build_all -- "${args[@]}"',
-        ]
+        script = [*PACKAGE_ARGS.splitlines(), 'nox -s build_all -- "${args[@]}"']
         if native:  # native packages: the sdist here, their wheels from the wheel matrix
             script = [
                 "pure=()",
@@ -309,25 +311,16 @@ class WorkflowBuilder:
         }
 
     def release(self) -> str:
-        inputs: dict[str, Any] = {
-            "version": {
-                "description": "Version to release (empty: the one in pyproject.toml)",
-                "required": False,
-                "type": "string",
-            },
-        }
+        def text(description: str) -> dict[str, Any]:
+            return {"description": description, "required": False, "type": "string"}
+
+        inputs = {"version": text("Version to release (empty: the one in pyproject.toml)")}
         if self.ws.is_workspace:
-            inputs["package"] = {
-                "description": "Package to release (empty: every package)",
-                "required": False,
-                "type": "string",
-            }
-        inputs["tags"] = {
-            "description": "Release tags of one commit to release together, space-separated "
-            "(auto-tag sets it; start the run on one of them)",
-            "required": False,
-            "type": "string",
-        }
+            inputs["package"] = text("Package to release (empty: every package)")
+        inputs["tags"] = text(
+            "Release tags of one commit to release together, space-separated "
+            "(auto-tag sets it; start the run on one of them)"
+        )
         inputs["target"] = {
             "description": "Index to publish to from a branch (tags route by version)",
             "required": True,
@@ -351,23 +344,23 @@ class WorkflowBuilder:
         jobs["testpypi"] = publish_job(self, "testpypi", ["plan", "verify", *wheel_jobs])
         jobs["pypi"] = publish_job(self, "pypi", ["plan", "verify", *wheel_jobs])
         jobs["github-release"] = github_release_job(self)
-        doc: dict[str, Any] = {
-            "name": "Release",
-            "on": {
-                **(
-                    {"release": {"types": ["published"]}}
-                    if self.settings.trigger == "release"
-                    else {"push": {"tags": tag_patterns(self.ws)}}
-                ),
-                "workflow_dispatch": {"inputs": inputs},
-            },
-            "permissions": {},
-            "concurrency": self.concurrency(),
-        }
+        on: dict[str, Any] = (
+            {"release": {"types": ["published"]}}
+            if self.settings.trigger == "release"
+            else {"push": {"tags": tag_patterns(self.ws)}}
+        )
+        on["workflow_dispatch"] = {"inputs": inputs}
+        return self.document("Release", on, self.concurrency(), jobs)
+
+    def document(
+        self, name: str, on: dict[str, Any], concurrency: dict[str, Any], jobs: dict[str, Any]
+    ) -> str:
+        """One workflow: no permissions of its own (each job names its), its jobs run in
+        the workspace's folder."""
+        doc = {"name": name, "on": on, "permissions": {}, "concurrency": concurrency}
         if self.prefix:
-            doc["defaults"] = self.defaults()
-        doc["jobs"] = jobs
-        return dump(doc, HEADER)
+            doc["defaults"] = {"run": {"working-directory": self.prefix.rstrip("/")}}
+        return dump({**doc, "jobs": jobs}, HEADER)
 
     def concurrency(self) -> dict[str, Any]:
         """Release runs queue, never cancel one in progress (a half-published release).
@@ -386,77 +379,61 @@ class WorkflowBuilder:
         # one run for every tag of the push: a package and the new version of a dependency
         # it needs are built, verified and published together, in dependency tiers
         dispatch = 'gh workflow run release.yml --ref "${TAGS%% *}" -f tags="$TAGS"\n'
-        doc: dict[str, Any] = {
-            "name": "Auto-tag",
-            "on": {"push": {"branches": [self.settings.branch]}},
-            "permissions": {},
-            "concurrency": {"group": "auto-tag", "cancel-in-progress": False},
-        }
-        if self.prefix:
-            doc["defaults"] = self.defaults()
-        doc["jobs"] = {
-            "tag": {
-                "name": "Tag changed versions (nox -s tag)",
-                "runs-on": "ubuntu-latest",
-                "permissions": {
-                    "contents": Commented("write", "push the tags"),
-                    "actions": Commented("write", "start release.yml for the new tags"),
-                },
-                "steps": [
-                    *self.setup(self.build_python, fetch_all=True, push=True),
-                    {
-                        "name": "Configure the tagger",
-                        "run": 'git config user.name "github-actions[bot]"\n'
-                        'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n',
+        return self.document(
+            "Auto-tag",
+            {"push": {"branches": [self.settings.branch]}},
+            {"group": "auto-tag", "cancel-in-progress": False},
+            {
+                "tag": {
+                    "name": "Tag changed versions (nox -s tag)",
+                    "runs-on": "ubuntu-latest",
+                    "permissions": {
+                        "contents": Commented("write", "push the tags"),
+                        "actions": Commented("write", "start release.yml for the new tags"),
                     },
-                    {"name": "Tag and push", "id": "tag", "run": "nox -s tag -- --push"},
-                    {
-                        "name": "Start one release run for all the new tags",
-                        "if": "steps.tag.outputs.created != ''",
-                        "run": dispatch,
-                        "env": {
-                            "GH_TOKEN": "${{ github.token }}",
-                            "TAGS": "${{ steps.tag.outputs.created }}",
+                    "steps": [
+                        *self.setup(self.build_python, fetch_all=True, push=True),
+                        _bot("Configure the tagger"),
+                        {"name": "Tag and push", "id": "tag", "run": "nox -s tag -- --push"},
+                        {
+                            "name": "Start one release run for all the new tags",
+                            "if": "steps.tag.outputs.created != ''",
+                            "run": dispatch,
+                            "env": {
+                                "GH_TOKEN": "${{ github.token }}",
+                                "TAGS": "${{ steps.tag.outputs.created }}",
+                            },
                         },
-                    },
-                ],
-            }
-        }
-        return dump(doc, HEADER)
+                    ],
+                }
+            },
+        )
 
     def release_pr(self) -> str:
         """release-pr.yml: on every push to the branch, the pull request holding the next
-        release is made or updated (``nox -s release-pr``); merging it lets auto-tag tag it."""
-        doc: dict[str, Any] = {
-            "name": "Release PR",
-            "on": {"push": {"branches": [self.settings.branch]}, "workflow_dispatch": {}},
-            "permissions": {},
-            "concurrency": {"group": "release-pr", "cancel-in-progress": True},
-        }
-        if self.prefix:
-            doc["defaults"] = self.defaults()
+        release is made or updated (``nox -s release_pr``); merging it lets auto-tag tag it."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
-        doc["jobs"] = {
-            "release-pr": {
-                "name": "Open or update the release pull request (nox -s release-pr)",
-                "runs-on": "ubuntu-latest",
-                "permissions": {
-                    "contents": Commented("write", "push the release branch"),
-                    "pull-requests": Commented("write", "open and edit its pull request"),
-                },
-                "steps": [
-                    *self.setup(self.build_python, fetch_all=True),
-                    {
-                        "name": "Configure the committer",
-                        "run": 'git config user.name "github-actions[bot]"\n'
-                        'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"\n',
+        return self.document(
+            "Release PR",
+            {"push": {"branches": [self.settings.branch]}, "workflow_dispatch": {}},
+            {"group": "release-pr", "cancel-in-progress": True},
+            {
+                "release-pr": {
+                    "name": "Open or update the release pull request (nox -s release_pr)",
+                    "runs-on": "ubuntu-latest",
+                    "permissions": {
+                        "contents": Commented("write", "push the release branch"),
+                        "pull-requests": Commented("write", "open and edit its pull request"),
                     },
-                    {
-                        "name": "Open or update the release pull request",
-                        "run": "nox -s release-pr",
-                        "env": {"GITHUB_TOKEN": token},
-                    },
-                ],
-            }
-        }
-        return dump(doc, HEADER)
+                    "steps": [
+                        *self.setup(self.build_python, fetch_all=True),
+                        _bot("Configure the committer"),
+                        {
+                            "name": "Open or update the release pull request",
+                            "run": "nox -s release_pr",
+                            "env": {"GITHUB_TOKEN": token},
+                        },
+                    ],
+                }
+            },
+        )

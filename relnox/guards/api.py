@@ -97,10 +97,9 @@ def enabled(workspace: Workspace) -> bool:
 
 def _search_path(root: Path, modules: Iterable[str]) -> Path:
     """Where ``modules`` are importable from below ``root``: ``src/`` or ``root`` itself."""
+    tops = [m.split(".")[0] for m in modules]
     for candidate in (root / "src", root):
-        if any((candidate / m.split(".")[0]).exists() for m in modules):
-            return candidate
-        if any((candidate / f"{m.split('.')[0]}.py").exists() for m in modules):
+        if any((candidate / t).exists() or (candidate / f"{t}.py").exists() for t in tops):
             return candidate
     return root
 

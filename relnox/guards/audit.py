@@ -31,6 +31,7 @@ from typing import Any
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
@@ -45,11 +46,7 @@ from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import (
-    IndexReader,
-    Patience,
-    read_page,
-)
+from relnox.tools.simple_api import IndexReader, Patience, read_page
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -99,16 +96,51 @@ class AuditReport:
         return {f.package: f.version for f in self.findings}
 
     def describe(self) -> list[str]:
-        """The report in words (:func:`render_audit`)."""
-        return render_audit(self)
+        """The report in words: one line per package, then each problem."""
+        lines = [f"Audit of {self.repository.where}:"]
+        for name, version in self.packages.items():
+            mine = [f for f in self.findings if f.package == name]
+            bad = [f for f in mine if not f.ok]
+            lines.append(
+                f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
+                f"{len(mine)} checks passed"
+            )
+            for f in bad:
+                subject = f" {f.subject}" if f.subject else ""
+                lines.append(f"       {f.check}{subject}: {f.detail}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return lines
 
     def markdown(self) -> str:
-        """The report as a markdown table (a job summary, or the release record)."""
-        return audit_markdown(self)
+        """A markdown table of the report (a job summary, or the release record)."""
+        lines = [
+            f"### relnox audit: {self.repository.label}",
+            "",
+            "| package | version | check | file | result |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for f in self.findings:
+            result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
+            lines.append(
+                f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |"
+            )
+        lines += ["", *[f"- {n}" for n in self.notes]]
+        return "\n".join(lines).rstrip() + "\n\n"
 
     def raise_for_failures(self) -> None:
         if not self.ok:
-            raise AuditError(closing_message(self))
+            raise AuditError(self.closing_message())
+
+    def closing_message(self) -> str:
+        named = "; ".join(
+            f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
+            for f in self.problems[:5]
+        )
+        return (
+            f"the audit of {self.repository.label} found {len(self.problems)} problem(s): "
+            f"{named}; a missing file can be uploaded again (relnox publish), a changed file "
+            "or a missing attestation cannot: release a post version"
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,14 +163,8 @@ def _expected_tags(record: PackageRecord) -> list[str]:
 
 
 def _version_of(filename: str) -> str | None:
-    from packaging.utils import parse_sdist_filename
-
-    try:
-        if filename.endswith(".whl"):
-            return str(parse_wheel_filename(filename)[1])
-        return str(parse_sdist_filename(filename)[1])
-    except (ValueError, InvalidVersion):
-        return None
+    parsed = name_and_version(filename)
+    return None if parsed is None else str(parsed[1])
 
 
 def _select(
@@ -333,47 +359,3 @@ def _audit_package(
             artifact.filename,
             "" if ok else f"attestations were made but {url} has none (HTTP {code})",
         )
-
-
-def render_audit(report: AuditReport) -> list[str]:
-    """The report in words: one line per package, then each problem."""
-    lines = [f"Audit of {report.repository.where}:"]
-    for name, version in report.packages.items():
-        mine = [f for f in report.findings if f.package == name]
-        bad = [f for f in mine if not f.ok]
-        lines.append(
-            f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
-            f"{len(mine)} checks passed"
-        )
-        for f in bad:
-            subject = f" {f.subject}" if f.subject else ""
-            lines.append(f"       {f.check}{subject}: {f.detail}")
-    lines += [f"  note: {n}" for n in report.notes]
-    return lines
-
-
-def audit_markdown(report: AuditReport) -> str:
-    """A markdown table of the report (a job summary, or the release record)."""
-    lines = [
-        f"### relnox audit: {report.repository.label}",
-        "",
-        "| package | version | check | file | result |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for f in report.findings:
-        result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
-        lines.append(f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |")
-    lines += ["", *[f"- {n}" for n in report.notes]]
-    return "\n".join(lines).rstrip() + "\n\n"
-
-
-def closing_message(report: AuditReport) -> str:
-    named = "; ".join(
-        f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
-        for f in report.problems[:5]
-    )
-    return (
-        f"the audit of {report.repository.label} found {len(report.problems)} problem(s): "
-        f"{named}; a missing file can be uploaded again (relnox publish), a changed file "
-        "or a missing attestation cannot: release a post version"
-    )

@@ -17,7 +17,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
-from relnox.versioning import maybe_version, same_version, validate_version
+from relnox.versioning import abbreviates, maybe_version, same_version, validate_version
 
 
 @dataclass(frozen=True)
@@ -90,24 +90,10 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
     return [
         name
         for name, (packages, version) in found.items()
-        if not _abbreviates(
+        if not abbreviates(
             version, [v for n, (p, v) in found.items() if p == packages and n != name]
         )
     ]
-
-
-def _abbreviates(version: Version | None, others: list[Version | None]) -> bool:
-    """A floating tag (``v10``, ``v10.6``) moved to the commit of ``v10.6.1``: its version is
-    only the start of another release of the same packages there, and releases nothing."""
-    if version is None or version.pre or version.post is not None or version.dev is not None:
-        return False
-    short = version.release
-    return any(
-        other is not None
-        and len(other.release) > len(short)
-        and other.release[: len(short)] == short
-        for other in others
-    )
 
 
 def check_tag(
@@ -209,11 +195,6 @@ class ResolvedVersion:
     tag: str | None = None
 
 
-def _valid(version: str, where: str) -> str:
-    validate_version(version, where)
-    return version
-
-
 def resolve_version(
     workspace: Workspace,
     package: str | None = None,
@@ -246,8 +227,8 @@ def resolve_version(
             )
     if parsed is not None:
         if pkg in tagged:
-            version = _valid(parsed.version, f"tag {parsed.tag}")
-            return ResolvedVersion(pkg.name, version, "tag", parsed.tag)
+            validate_version(parsed.version, f"tag {parsed.tag}")
+            return ResolvedVersion(pkg.name, parsed.version, "tag", parsed.tag)
         if tag:
             raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
     if explicit and explicit.strip():

@@ -56,158 +56,133 @@ class DoctorReport:
         return tuple(c for c in self.checks if c.status == WARN)
 
 
-def _working_tree(ws: Workspace) -> list[Check]:
+def _working_tree(ws: Workspace) -> Check:
     busy = git.in_progress(ws.root) or git.index_lock(ws.root)
     if busy is not None:
-        return [Check("working tree", ERROR, busy)]
+        return Check("working tree", ERROR, busy)
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
-        return [Check("working tree", OK, "no uncommitted changes to tracked files")]
+        return Check("working tree", OK, "no uncommitted changes to tracked files")
     shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-    return [
-        Check(
-            "working tree",
-            ERROR,
-            f"uncommitted changes to tracked files: {shown}; commit or stash them",
-        )
-    ]
+    return Check(
+        "working tree",
+        ERROR,
+        f"uncommitted changes to tracked files: {shown}; commit or stash them",
+    )
 
 
-def _branch(ws: Workspace) -> list[Check]:
+def _branch(ws: Workspace) -> Check:
     branch = git.current_branch(ws.root)
     if branch is None:
-        return [
-            Check("branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch")
-        ]
+        return Check(
+            "branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch"
+        )
     upstream = git.git(
         ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
     )
     if not upstream:
-        return [
-            Check(
-                "branch",
-                WARN,
-                f"{branch} has no upstream; push it with git push -u origin {branch}",
-            )
-        ]
+        return Check(
+            "branch",
+            WARN,
+            f"{branch} has no upstream; push it with git push -u origin {branch}",
+        )
     counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
     behind, ahead = (int(n) for n in counts.split())
     if behind:
-        return [
-            Check(
-                "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
-            )
-        ]
+        return Check(
+            "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
+        )
     if ahead:
-        return [
-            Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
-        ]
-    return [Check("branch", OK, f"{branch}, in sync with {upstream}")]
+        return Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
+    return Check("branch", OK, f"{branch}, in sync with {upstream}")
 
 
-def _history(ws: Workspace) -> list[Check]:
+def _history(ws: Workspace) -> Check:
     if is_shallow(ws.root):
-        return [
-            Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
-        ]
+        return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
     if not git.tags(ws.root):
-        return [
-            Check(
-                "history",
-                WARN,
-                "no tags at all: fine before a first release, else the tags were not "
-                f"fetched; {FETCH_HINT}",
-            )
-        ]
-    return [Check("history", OK, "full history with tags")]
+        return Check(
+            "history",
+            WARN,
+            "no tags at all: fine before a first release, else the tags were not "
+            f"fetched; {FETCH_HINT}",
+        )
+    return Check("history", OK, "full history with tags")
 
 
-def tag_checks(ws: Workspace, pkg: Package) -> list[Check]:
+def tag_checks(ws: Workspace, pkg: Package) -> Check:
     name = f"tags {pkg.name}"
     facts = pkg.tags
     convention = (
         f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
     )
     if facts is not None and facts.problem:
-        return [Check(name, WARN, facts.problem)]
+        return Check(name, WARN, facts.problem)
     if pkg.vcs_versioned:
         if facts is not None and facts.highest is None:
-            return [
-                Check(
-                    name,
-                    OK,
-                    f"no release tag yet: its backend builds a dev version until "
-                    f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
-                )
-            ]
-        return [Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")]
+            return Check(
+                name,
+                OK,
+                f"no release tag yet: its backend builds a dev version until "
+                f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
+            )
+        return Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
-        return [_newer_tag(ws, pkg, facts, name)]
+        return _newer_tag(ws, pkg, facts, name)
     tag = ws.tag_for(pkg)
     if git.tag_exists(ws.root, tag) and git.tag_commit(ws.root, tag) is None:
         kind = git.git(ws.root, "cat-file", "-t", f"refs/tags/{tag}^{{}}", check=False)
-        return [
-            Check(
-                name,
-                ERROR,
-                f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
-                f"delete it (git tag -d {tag})",
-            )
-        ]
+        return Check(
+            name,
+            ERROR,
+            f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
+            f"delete it (git tag -d {tag})",
+        )
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws, pkg, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
         if after is not None:
-            return [
-                Check(
-                    name,
-                    OK,
-                    f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
-                    f"{pkg.version}, as the release before it was tagged (a release bot's "
-                    f"order: tag, then the release commit); {convention}",
-                )
-            ]
+            return Check(
+                name,
+                OK,
+                f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
+                f"{pkg.version}, as the release before it was tagged (a release bot's "
+                f"order: tag, then the release commit); {convention}",
+            )
         if not same_version(at_tag, pkg.version):
             marker = _marker(ws, tag)
             if marker is not None:
-                return [
-                    Check(
-                        name,
-                        WARN,
-                        f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
-                        f"no release workflow fires on it ({marker}): a marker, not the "
-                        f"release of {pkg.version}; bump to the version to release",
-                    )
-                ]
-            return [
-                Check(
+                return Check(
                     name,
-                    ERROR,
-                    f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
-                    "delete or move that tag",
+                    WARN,
+                    f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
+                    f"no release workflow fires on it ({marker}): a marker, not the "
+                    f"release of {pkg.version}; bump to the version to release",
                 )
-            ]
-        return [Check(name, OK, f"{tag} matches (already released); {convention}")]
+            return Check(
+                name,
+                ERROR,
+                f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
+                "delete or move that tag",
+            )
+        return Check(name, OK, f"{tag} matches (already released); {convention}")
     if facts is not None and not facts.count and facts.last == current and facts.last_tag:
-        return [  # released under another package's tag (with_carried_releases)
-            Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
-        ]
+        # released under another package's tag (with_carried_releases)
+        return Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared
         fmt = ws.tag_for(other, "{version}")
-        return [
-            Check(
-                name,
-                WARN,
-                f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
-                f"{pkg.name} is already {pkg.version}: if they are released together, set "
-                f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
-                "in [tool.relnox]",
-            )
-        ]
-    return [Check(name, OK, f"{tag} not created yet; {convention}")]
+        return Check(
+            name,
+            WARN,
+            f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
+            f"{pkg.name} is already {pkg.version}: if they are released together, set "
+            f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
+            "in [tool.relnox]",
+        )
+    return Check(name, OK, f"{tag} not created yet; {convention}")
 
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
@@ -219,7 +194,7 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     facts = pkg.tags
     current = Version(pkg.version)
     earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
-    if not earlier or (release_filters_fire(ws, tag) and not _stamped(ws, pkg)):
+    if not earlier or (_fired(ws, tag)[0] and not _stamped(ws, pkg)):
         return None
     previous = ws.tag_for(pkg, str(earlier[0]))
     for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
@@ -240,27 +215,22 @@ def _stamped(ws: Workspace, pkg: Package) -> bool:
     return stamps_version(git.toplevel(ws.root), names)
 
 
-def release_filters_fire(ws: Workspace, tag: str) -> bool:
-    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged commit)."""
+def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
+    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged
+    commit), and the tag filters of those workflows."""
     from relnox.project.tag_model import fires
     from relnox.project.vcs import release_filters
 
-    return any(
-        fires(tag, globs) for globs in release_filters(git.toplevel(ws.root), publishing=True)
-    )
+    filters = list(release_filters(git.toplevel(ws.root), publishing=True))
+    return any(fires(tag, globs) for globs in filters), filters
 
 
 def _marker(ws: Workspace, tag: str) -> str | None:
     """The tag filters of the workflows that publish, when they have some and none fires
     on ``tag`` (a ``v3.2.0-rc0`` marking where 3.2 starts, which the publishing workflow
     skips); else ``None``."""
-    from relnox.project.tag_model import fires
-    from relnox.project.vcs import release_filters
-
-    filters = release_filters(git.toplevel(ws.root), publishing=True)
-    if not filters or any(fires(tag, globs) for globs in filters):
-        return None
-    return "; ".join(", ".join(globs) for globs in filters)
+    fired, filters = _fired(ws, tag)
+    return None if fired or not filters else "; ".join(", ".join(g) for g in filters)
 
 
 def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:
@@ -426,9 +396,12 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
     return Check(label, OK, "current: workspace versions match")
 
 
-def _guarded(rows: list[Check], name: str, fn: Callable[..., list[Check]], *args: Any) -> None:
+def _guarded(
+    rows: list[Check], name: str, fn: Callable[..., Check | list[Check]], *args: Any
+) -> None:
     try:
-        rows.extend(fn(*args))
+        found = fn(*args)
+        rows.extend([found] if isinstance(found, Check) else found)
     except RelnoxError as exc:
         rows.append(Check(name, ERROR, str(exc)))
 

@@ -46,9 +46,7 @@ def index_checks(
         wanted = Version(version or pkg.version)
         try:
             page = reader.page(pkg.name)
-        except (
-            RelnoxError
-        ) as exc:  # unreachable or refusing: asking again per package only waits longer
+        except RelnoxError as exc:  # unreachable or refusing: asking again only waits longer
             rows.append(make_row("index", "error", f"{repo.where}: {exc}"))
             break
         files = page.files

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,10 @@ class Check:
 
     def as_dict(self) -> dict[str, str]:
         return {"check": self.check, "status": self.status, "detail": self.detail}
+
+
+def _pyproject(pkg: Package) -> dict[str, Any]:
+    return load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
 
 
 def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
@@ -163,7 +167,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
     ``None`` for the fields when only ``setup.py`` declares them (code relnox does not run).
     """
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
     if flit_metadata(doc):
@@ -189,7 +193,8 @@ def _flit_4_refuses(pkg: Package) -> str | None:
     ``flit_core``); ``None`` when it builds."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
-    if not flit_metadata(load_toml(pkg.pyproject)) or table(load_toml(pkg.pyproject), "project"):
+    doc = _pyproject(pkg)
+    if not flit_metadata(doc) or table(doc, "project"):
         return None
     for text in pkg.build_requires:
         try:
@@ -208,50 +213,42 @@ def _flit_4_refuses(pkg: Package) -> str | None:
 
 
 def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    rows = []
+    rows: list[Check] = []
+
+    def row(check: str, status: str, detail: str) -> None:
+        rows.append(Check(f"{check} {pkg.name}", status, detail))
+
     missing, where, table = _declared(pkg)
     if missing is not None and pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
         missing = [field for field in missing if field != "version"]
     if missing is None:
-        return [
-            Check(
-                f"metadata {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} declares the metadata in code; build-all's twine check "
-                "checks it once built",
-            )
-        ]
+        detail = "declares the metadata in code; build-all's twine check checks it once built"
+        return [Check(f"metadata {pkg.name}", WARN, f"{rel(where, ws.root)} {detail}")]
     old_flit = _flit_4_refuses(pkg)
     if old_flit is not None:
-        rows.append(Check(f"metadata {pkg.name}", ERROR, old_flit))
+        row("metadata", ERROR, old_flit)
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
     wanted = [f for f in missing if f in ("description", "readme", "requires-python")]
     if required:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                ERROR,
-                f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
-            )
+        row(
+            "metadata",
+            ERROR,
+            f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
         )
     elif wanted:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
-                f"project page (and pip, for requires-python) use them: add them to {table}",
-            )
+        row(
+            "metadata",
+            WARN,
+            f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
+            f"project page (and pip, for requires-python) use them: add them to {table}",
         )
     else:
-        rows.append(
-            Check(
-                f"metadata {pkg.name}",
-                OK,
-                "name, version, description, readme, requires-python"
-                + ("" if "license" in missing else ", license"),
-            )
+        row(
+            "metadata",
+            OK,
+            "name, version, description, readme, requires-python"
+            + ("" if "license" in missing else ", license"),
         )
     if "license" in missing:
         stated = stated_license((pkg.directory, ws.root))
@@ -260,47 +257,37 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             if stated is not None
             else 'license = "MIT" (any SPDX expression)'
         )
-        rows.append(
-            Check(
-                f"license {pkg.name}",
-                WARN,
-                f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
-                f"tell the terms: add {hint} to {table}",
-            )
+        row(
+            "license",
+            WARN,
+            f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
+            f"tell the terms: add {hint} to {table}",
         )
     direct = direct_references(pkg)
     if direct:
-        rows.append(
-            Check(
-                f"dependencies {pkg.name}",
-                WARN,
-                f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
-                "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
-                "version before the release",
-            )
+        row(
+            "dependencies",
+            WARN,
+            f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
+            "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
+            "version before the release",
         )
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
     if problem and (pkg.readme is None or builder == ""):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and builder:
-        rows.append(
-            Check(
-                f"readme {pkg.name}",
-                WARN,
-                f"{problem}, but {builder} builds the long description and may change it "
-                "(fill in its include directives, drop sections); build-all's "
-                "twine check --strict checks what it builds",
-            )
+        row(
+            "readme",
+            WARN,
+            f"{problem}, but {builder} builds the long description and may change it "
+            "(fill in its include directives, drop sections); build-all's "
+            "twine check --strict checks what it builds",
         )
     elif problem:
-        rows.append(
-            Check(
-                f"readme {pkg.name}", ERROR, f"{problem}; fix it, PyPI shows it as the project page"
-            )
-        )
+        row("readme", ERROR, f"{problem}; fix it, PyPI shows it as the project page")
     elif pkg.readme is not None:
-        rows.append(Check(f"readme {pkg.name}", OK, f"{rel(pkg.readme, ws.root)} renders"))
+        row("readme", OK, f"{rel(pkg.readme, ws.root)} renders")
     return rows
 
 
@@ -308,7 +295,7 @@ def _declared_content_type(pkg: Package) -> str | None:
     """The readme's content type its metadata declares: ``[project] readme``'s table,
     ``[tool.setuptools.dynamic] readme``'s or
     setup.cfg's ``long_description_content_type``; ``None`` when none does."""
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     for readme in (
         table(doc, "project").get("readme"),
         table(doc, "tool", "setuptools", "dynamic").get("readme"),
@@ -328,7 +315,7 @@ def _long_description(pkg: Package) -> str | None:
     lists ``readme`` (setuptools' ``[tool.setuptools.dynamic] readme`` uploads its files as
     they are). ``None``: the readme, as it is."""
     setup_py = (pkg.directory / "setup.py").is_file()
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     project = table(doc, "project")
     dynamic = "readme" in (project.get("dynamic") or ())
     named = bool(project.get("readme") or table(doc, "tool", "poetry").get("readme"))
@@ -348,9 +335,7 @@ def _long_description(pkg: Package) -> str | None:
 def direct_references(pkg: Package) -> list[str]:
     """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
     wheel's metadata carries them, and PyPI refuses such a file."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    doc = _pyproject(pkg)
     project = table(doc, "project")
     found: list[Any] = list(project.get("dependencies") or [])
     extras = project.get("optional-dependencies")
@@ -463,7 +448,7 @@ def final_of(version: str) -> str | None:
     return parsed.base_version
 
 
-def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[Check]:
+def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     name = f"changelog {pkg.name}"
     required = changelog_required(ws)
     missing = ERROR if required else WARN
@@ -478,37 +463,33 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
     if pages is not None:
         return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
-        return [
-            Check(
-                name,
-                missing,
-                f"{rel(path, ws.root)} is {not_a_file(path)} where the "
-                "changelog should be: make it a file, or name the changelog with [tool.relnox] "
-                f"changelog{opt_in}",
-            )
-        ]
+        return Check(
+            name,
+            missing,
+            f"{rel(path, ws.root)} is {not_a_file(path)} where the "
+            "changelog should be: make it a file, or name the changelog with [tool.relnox] "
+            f"changelog{opt_in}",
+        )
     if not path.is_file():
-        return [
-            Check(
-                name,
-                missing,
-                f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
-            )
-        ]
+        return Check(
+            name,
+            missing,
+            f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
+        )
     wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
-        return [Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")]
+        return Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")
     coming = release_of(wanted)
     if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
-            return [Check(name, OK, detail)]
+            return Check(name, OK, detail)
         # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
         wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
     final = final_of(wanted)
     if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
         detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     unreleased = read_section(path, UNRELEASED)
     if unreleased is not None and unreleased.has_entries:
         parsed = maybe_version(wanted)
@@ -516,40 +497,36 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> list[C
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
         detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     aside = unreleased_aside(path)
     if aside is not None:
         detail = (
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     pending = _pending_entries(pkg, towncrier)
     if pending is not None:
         tool, where, count, nouns, step = pending
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
-        return [Check(name, OK, detail)]
+        return Check(name, OK, detail)
     if version is None and pkg.tags is not None and pkg.tags.last and stamped_tags(ws, pkg):
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = str(bump_version(pkg.tags.last, "patch"))
-        return [
-            Check(
-                name,
-                missing,
-                f"{rel(path, ws.root)} has no section for the release after "
-                f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
-                f"add its section, like {heading_like(path, after)}{opt_in}",
-            )
-        ]
-    return [
-        Check(
+        return Check(
             name,
             missing,
-            f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
-            f"add {heading_like(path, wanted)}{opt_in}",
+            f"{rel(path, ws.root)} has no section for the release after "
+            f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
+            f"add its section, like {heading_like(path, after)}{opt_in}",
         )
-    ]
+    return Check(
+        name,
+        missing,
+        f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
+        f"add {heading_like(path, wanted)}{opt_in}",
+    )
 
 
 def _notes_page_checks(
@@ -559,41 +536,47 @@ def _notes_page_checks(
     wanted: str,
     missing: str,
     opt_in: str,
-) -> list[Check]:
+) -> Check:
     """The changelog check of a project writing a page of notes per release: the page of
     ``wanted``, or of the release it leads to."""
     name = f"changelog {pkg.name}"
     folder, by_version = pages
+    page, version = _release_page(pkg, wanted, lambda v: by_version.get(Version(v)))
+    if page is not None:
+        return Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")
+    page = folder / f"{version}-notes{next(iter(by_version.values())).suffix}"
+    return Check(name, missing, f"no {rel(page, ws.root)}; write {version}'s notes there{opt_in}")
+
+
+def _release_page(
+    pkg: Package, wanted: str, find: Callable[[str], Path | None]
+) -> tuple[Path | None, str]:
+    """The page of ``wanted``, or of the release it leads to, and the version it is of
+    (``find`` gives a version's page, if there is one); else ``None`` and the version
+    whose page is to be written."""
     coming = release_of(wanted)
-    for text in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = by_version.get(Version(text))
+    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
+        page = find(version)
         if page is not None:
-            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {text}")]
+            return page, version
     target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
-    page = folder / f"{target or wanted}-notes{next(iter(by_version.values())).suffix}"
-    return [
-        Check(
-            name,
-            missing,
-            f"no {rel(page, ws.root)}; write {target or wanted}'s notes there{opt_in}",
-        )
-    ]
+    return None, target or wanted
 
 
 def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
-) -> list[Check]:
+) -> Check:
     """The changelog check when towncrier writes each release a page of its own
     (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
     (or of the release it leads to), else the fragments that become it."""
     name = f"changelog {pkg.name}"
-    coming = release_of(wanted)
-    for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = Path(str(towncrier.filename).replace("{version}", version))
-        if page.is_file():
-            return [Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")]
-    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
-    target = target or wanted
+
+    def page_of(version: str) -> Path:
+        return Path(str(towncrier.filename).replace("{version}", version))
+
+    found, target = _release_page(pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None)
+    if found is not None:
+        return Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")
     if towncrier.fragments:
         count = len(towncrier.fragments)
         noun = "fragments become" if count > 1 else "fragment becomes"
@@ -601,16 +584,14 @@ def _page_per_release(
             f"{rel(towncrier.directory, ws.root)}: {count} towncrier {noun} the page of "
             f"{target} on towncrier build"
         )
-        return [Check(name, OK, detail)]
-    page = Path(str(towncrier.filename).replace("{version}", target))
-    return [
-        Check(
-            name,
-            missing,
-            f"no {rel(page, ws.root)} and no towncrier fragment in "
-            f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
-        )
-    ]
+        return Check(name, OK, detail)
+    page = page_of(target)
+    return Check(
+        name,
+        missing,
+        f"no {rel(page, ws.root)} and no towncrier fragment in "
+        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
+    )
 
 
 def _pending_entries(

@@ -77,10 +77,6 @@ def _released_or_current(pkg: Package, version: str, given: str) -> None:
     )
 
 
-def install_lines(packages: tuple[Package, ...], version: str) -> list[str]:
-    return [f"pip install {p.project_name}=={version}" for p in packages]
-
-
 def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
     """The index the release goes to: given, else the publish routing (pre-releases to
     ``[tool.relnox.publish] prerelease``, TestPyPI by default; final to ``final``)."""
@@ -93,7 +89,7 @@ def _where(workspace: Workspace, version: str, repository: str | None) -> Reposi
 
 def _install(packages: tuple[Package, ...], version: str, where: Repository) -> list[str]:
     if where.is_production_pypi:
-        return install_lines(packages, version)
+        return [f"pip install {p.project_name}=={version}" for p in packages]
     # another index: its files from there, their dependencies from PyPI as usual
     pypi = builtin(PYPI)
     extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""

@@ -9,8 +9,6 @@ bytes that were checked, so what :mod:`relnox.shards.assemble` writes is what wa
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import hashlib
 import os
 import stat
@@ -57,7 +55,7 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
 
 def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord) -> bytes:
     """The bytes of one listed file: a regular file of ``shard`` itself (a link is never
-    followed, a pipe never waited on), of the size recorded, read once."""
+    followed, a pipe never waited on), of the size recorded."""
     what = f"{shard}: {label(artifact.filename)} of {record.name}"
     path = shard / artifact.filename
     if path.is_symlink():
@@ -65,20 +63,8 @@ def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord)
             f"{what} is a symbolic link; a shard's files must be the files its build wrote, "
             "rebuild that shard"
         )
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise BuildError(
-            f"{what} is listed in its manifest but missing; rebuild that shard"
-        ) from None
-    except OSError as exc:
-        why = "is a symbolic link" if exc.errno == errno.ELOOP else "cannot be read"
-        raise BuildError(
-            f"{what} {why} ({exc.strerror or exc}); make it readable, or rebuild that shard"
-        ) from None
-    with contextlib.closing(_Fd(fd)):
-        info = os.fstat(fd)
+        info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise BuildError(
                 f"{what} is not a regular file (a directory, a pipe or a device); rebuild "
@@ -89,26 +75,16 @@ def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord)
                 f"{what} does not match its manifest: {info.st_size} bytes, the manifest "
                 f"records {artifact.size} (changed after the build); rebuild that shard"
             )
-        chunks, left = [], artifact.size + 1
-        try:
-            while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
-                chunks.append(chunk)
-                left -= len(chunk)
-        except OSError as exc:
-            raise BuildError(
-                f"{what} cannot be read ({exc.strerror or exc}); rebuild that shard"
-            ) from None
-        return b"".join(chunks)
-
-
-class _Fd:
-    """An open file descriptor that :func:`contextlib.closing` closes."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd = fd
-
-    def close(self) -> None:
-        os.close(self.fd)
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BuildError(
+            f"{what} is listed in its manifest but missing; rebuild that shard"
+        ) from None
+    except OSError as exc:
+        raise BuildError(
+            f"{what} cannot be read ({exc.strerror or exc}); make it readable, or rebuild "
+            "that shard"
+        ) from None
 
 
 def checked_files(

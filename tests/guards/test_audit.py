@@ -14,7 +14,7 @@ import pytest
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
 from relnox.errors import RelnoxError
 from relnox.guards import AuditOptions
-from relnox.guards.audit import audit, audit_markdown, closing_message, render_audit
+from relnox.guards.audit import audit
 from relnox.guards.audit_pages import AuditError
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
@@ -62,7 +62,7 @@ def _problems(report: object) -> list[tuple[str, str, str]]:
 def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> None:
     root, manifest, index = live
     report = audit(load_workspace(root), AuditOptions(repository=index.simple_url))
-    assert report.ok, render_audit(report)
+    assert report.ok, report.describe()
     checks = {(f.package, f.check) for f in report.findings}
     assert ("adtrlx-core", "sha256 (html)") in checks
     assert ("adtrlx-app", "complete") in checks
@@ -127,7 +127,7 @@ def test_a_missing_attestation_is_found(
             load_workspace(root),
             AuditOptions(repository=index.simple_url, dist_dir=dist, integrity_url=base),
         )
-        assert again.ok, render_audit(again)
+        assert again.ok, again.describe()
         assert ("adtrlx-core", "provenance", wheel) in {
             (f.package, f.check, f.subject) for f in again.findings
         }
@@ -183,9 +183,9 @@ def test_a_status_reason_of_many_lines_is_one_line_of_the_report(built: Path) ->
         report = audit(load_workspace(built), AuditOptions(repository=server.url + "simple/"))
     details = [f.detail for f in report.problems if f.check == "status (json)"]
     assert details and all("\n" not in d and len(d) < 300 for d in details), details
-    assert "\n" not in closing_message(report)
-    assert not [line for line in audit_markdown(report).splitlines() if line.startswith("### ok")]
-    assert all("\n" not in line for line in render_audit(report))
+    assert "\n" not in report.closing_message()
+    assert not [line for line in report.markdown().splitlines() if line.startswith("### ok")]
+    assert all("\n" not in line for line in report.describe())
     assert all("\n" not in note for note in report.notes), report.notes
 
 

@@ -226,7 +226,7 @@ def test_ci_init_writes_the_release_pr_workflow(tmp_path: Path) -> None:
     pyproject.write_text(pyproject.read_text() + f'\n[tool.relnox.ci]\nmode = "release-pr"\n{pin}')
     files = generate(load_workspace(root))
     text = files[".github/workflows/release-pr.yml"]
-    assert "run: nox -s release-pr" in text
+    assert "run: nox -s release_pr" in text
     assert "GITHUB_TOKEN: ${{ secrets.RELNOX_RELEASE_PR_TOKEN || github.token }}" in text
     assert any("RELNOX_RELEASE_PR_TOKEN" in note for note in notes(load_workspace(root)))
     pyproject.write_text(pyproject.read_text().replace('"release-pr"', '"pr"'))
