@@ -304,13 +304,7 @@ class _Files:
     def flush_toml(self) -> None:
         import tomlkit
 
-        from relnox.bump.toml_edit import edit_strings
-
         for path, changes in self.toml.items():
-            edited = edit_strings(self.get(path), changes)  # each token proven by a parse
-            if edited is not None:
-                self.set(path, edited)
-                continue
             doc = tomlkit.parse(self.get(path))
             for key, value, old in changes:
                 found = _set_toml(doc, key, value)

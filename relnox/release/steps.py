@@ -1,10 +1,6 @@
 """The stages of the release, each a :class:`Step`: what it does (``act``) and what it
-would do (``preview``, the ``--dry-run`` lines). The pipeline is a loop over :data:`STEPS`.
-
-Each step calls its stage through the stage's public face (:class:`relnox.stage.Stage`:
-``plan(workspace, options)`` then ``run(plan, runtime)``), with options built from the
-release's own, and recognises work a rerun finds finished (the state file, the build
-manifest, the index, git).
+would do (``preview``, the ``--dry-run`` lines). Each calls its stage's ``plan`` then
+``run`` and recognises work a rerun finds finished (state file, manifest, index, git).
 """
 
 from __future__ import annotations
@@ -15,19 +11,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox.artifacts.manifest import manifest_path, read_manifest
+from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest
+from relnox.atomic import write_atomic
 from relnox.builds import STAGE as BUILD
 from relnox.builds import BuildOptions
 from relnox.bump import STAGE as BUMP
 from relnox.bump import BumpOptions, BumpPlan
 from relnox.errors import RelnoxError
-from relnox.guards import check_bump
+from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions, check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
-from relnox.release.guard_stages import audit_stage, skew_stage
 from relnox.release.model import (
     Outcome,
     ReleaseError,
@@ -38,7 +34,7 @@ from relnox.release.model import (
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.report import MANY, shared_findings, version_moves
-from relnox.stage import StageStatus
+from relnox.stage import Result, StageStatus
 from relnox.tools import git
 from relnox.tools.network import network_settings
 from relnox.verify import STAGE as VERIFY
@@ -50,6 +46,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("relnox")
 
 DONE, ALREADY_DONE, SKIPPED = StageStatus.DONE, StageStatus.ALREADY_DONE, StageStatus.SKIPPED
+AUDIT_RECORD = "audit.md"  # the audit's table, a release record for the GitHub release
 
 
 @dataclass(frozen=True)
@@ -265,6 +262,62 @@ def _check_built_from_head(pipeline: Pipeline) -> None:
         )
 
 
+def _skew(pipeline: Pipeline) -> Outcome:
+    """The published versions of the dependents, installed with the new release."""
+    o = pipeline.options
+    if "publish" in o.skip:
+        return SKIPPED, "publish is skipped: nothing new reaches the index"
+    extra = redact_url(o.extra_index) if o.extra_index else None
+    settings = (o.skew_depth, sorted(o.accept_skew), extra, sorted(pipeline.names))
+    fingerprint = stage_fingerprint(pipeline.dist_dir, o.repository, *settings)
+    if pipeline.state.done("skew", fingerprint):
+        return ALREADY_DONE, "checked before for this build"
+    options = SkewOptions(
+        index=o.repository,
+        packages=pipeline.names,
+        dist_dir=pipeline.dist_dir,
+        depth=o.skew_depth,
+        accept=o.accept_skew,
+        extra_index=o.extra_index,
+    )
+    report = SKEW_STAGE.run(SKEW_STAGE.plan(pipeline.workspace, options), pipeline.runtime)
+    pipeline.result.guards["skew"] = report.to_json()
+    _raise_for_failures(report)
+    pipeline.state.mark("skew", fingerprint)
+    accepted = [r.case.key for r in report.accepted]
+    shown = f"; accepted: {', '.join(accepted)}" if accepted else ""
+    return DONE, report.summary() + shown
+
+
+def _audit(pipeline: Pipeline) -> Outcome:
+    """What the index serves now: every file, its sha256, provenance, project status."""
+    o = pipeline.options
+    if "publish" in o.skip:
+        return SKIPPED, "publish is skipped: nothing was released to audit"
+    options = AuditOptions(
+        repository=o.repository,
+        packages=pipeline.names,
+        dist_dir=pipeline.dist_dir,
+        integrity_url=o.integrity_url,
+        wait=o.wait if o.wait is not None else 60.0,
+    )
+    report = AUDIT_STAGE.run(AUDIT_STAGE.plan(pipeline.workspace, options), pipeline.runtime)
+    pipeline.result.guards["audit"] = report.to_json()
+    record = ensure_state_dir(pipeline.dist_dir) / AUDIT_RECORD
+    write_atomic(record, report.markdown(), through_link=False)
+    _raise_for_failures(report)
+    checks = f"{len(report.findings)} checks on {report.repository.label} passed"
+    return DONE, f"{checks}; record: {record}"
+
+
+def _raise_for_failures(report: Result) -> None:
+    """A guard that failed stops the release with its report and its closing message."""
+    try:
+        report.raise_for_failures()
+    except RelnoxError as failed:
+        raise ReleaseError("\n".join([*report.describe(), failed.message])) from None
+
+
 def _versions_text(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{n} {v}" for n, v in versions.items())
 
@@ -333,9 +386,9 @@ STEPS: tuple[Step, ...] = (
         lambda p: _verify(p, p.options.test_repository),
         lambda p, v: [f"install {v.releases(p)} from {p.options.test_repository}"],
     ),
-    Step(  # relnox.guards.skew: published dependents with the new release, before PyPI
+    Step(
         "skew",
-        skew_stage,
+        _skew,
         lambda p, v: [
             f"install the last {p.options.skew_depth} published version(s) of each workspace "
             f"dependent from {p.options.repository} with {v.releases(p)}; import, version, "
@@ -348,9 +401,9 @@ STEPS: tuple[Step, ...] = (
         lambda p, v: _preview_publish(p, v, test=False),
     ),
     Step("tag", _tag, _preview_tag),
-    Step(  # relnox.guards.audit: what the index now serves, file by file
+    Step(
         "audit",
-        audit_stage,
+        _audit,
         lambda p, v: [
             f"every built file of {v.releases(p)} on {p.options.repository}: listed, same "
             "sha256, the release complete, provenance where attested"
