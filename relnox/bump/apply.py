@@ -1,14 +1,8 @@
 """Carry out a :class:`relnox.bump.plan.BumpPlan`: all of it, or none of it.
 
-Files are written through a temporary file in the same directory and
-``os.replace`` (their mode kept), then the git actions run in order. If a write
-or a git action fails, the tags made are deleted, a commit made is undone
-(``reset --soft``), the git index entries of the edited files are put back and
-every file gets its original bytes again.
-
-Ctrl-C and SIGTERM are held off while it runs (:func:`relnox.atomic.signals_held`): the
-step under way ends, and the bump is undone as after a failure, unless every step was
-done already (then it is complete, and stays so).
+Files are written atomically (their mode kept), then the git actions run in order. A
+failure, Ctrl-C or SIGTERM (held off while it runs) undoes it all: tags deleted, the
+commit reset, index entries and every file's bytes put back.
 """
 
 from __future__ import annotations

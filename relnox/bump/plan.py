@@ -1,22 +1,10 @@
-"""version_bump: plan every edit and git action of a bump, check it, then apply it.
+"""Plan every edit and git action of a bump, check it, then apply it.
 
-:func:`plan_bump` reads the workspace, computes the new versions, the new content
-of every file (version sources, dependents' requirements, ``uv.lock``,
-changelogs) and the git actions, and checks everything that can be checked
-(dirty tree, existing tags, unknown names, non-increasing versions) before any
-byte is written. :meth:`BumpPlan.describe` is what ``--dry-run`` prints.
-:func:`apply_bump` (in :mod:`relnox.bump.apply`) writes it all or nothing.
-
-Changelogs: each bumped package's own ``CHANGELOG.md`` (``[tool.relnox]
-changelog``) gets a section titled with its new version. The changelog at the
-workspace root is titled with the version when every bumped package gets the
-same one (lockstep, or one package); otherwise with ``name version`` entries,
-``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``. A changelog whose
-``[Unreleased]:`` link compares the previous tag with ``HEAD`` gets it moved on to
-the new tag, plus a link for the new section (not for a per-package root title).
-
-Packages whose version comes from git tags (hatch-vcs, setuptools-scm, pdm scm)
-are bumped by creating their next tag; none of their files is edited.
+:func:`plan_bump` computes the new versions, every file's new content (version sources,
+dependents' requirements, ``uv.lock``, changelogs) and the git actions, and checks all
+it can before a byte is written; :meth:`BumpPlan.describe` is ``--dry-run``'s output;
+:mod:`relnox.bump.apply` writes it all or nothing. Packages versioned by git tags are
+bumped by their next tag.
 """
 
 from __future__ import annotations
@@ -170,10 +158,8 @@ def _new_versions(
 
 
 def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """The release a package released by tag already builds as: its backend computes its
-    version from something else than its tags (the clock, as calver's ``%Y.%m.%d.%H``),
-    and says a final release above every tag of it. Tagging that is the release;
-    arithmetic on it would give a version the build never makes."""
+    """The final release above every tag that the backend computes from something other
+    than tags (a clock): tagging that is the release."""
     from relnox.project.referee import computed
 
     if part not in ("major", "minor", "patch") or pre is not None:
@@ -194,16 +180,9 @@ def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | Non
 def _refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> list[str]:
-    """No bump may give a version a tag already marks, or one at or below HEAD's last release.
-
-    HEAD's last release is the last of its line (:attr:`TagFacts.last`): a maintenance
-    branch (``release-1.2.x`` at 1.2.3 while 2.0.0 is released on main) may release
-    1.2.4, which exists nowhere and is above every release HEAD holds; such a backport is
-    said in a note and never called the latest. Without a release on HEAD's line, a
-    version below the highest release is refused as before. An old pre-release above the
-    current line (httpx's 1.0.0b0 before 0.28.1) does not hold back the next 0.x release;
-    the version it marks stays taken. Returns the notes.
-    """
+    """No bump may give a version a tag marks, or one at or below HEAD's line's last
+    release (:attr:`TagFacts.last`); one below the highest elsewhere is a maintenance
+    release, said in a returned note."""
     notes = []
     for pkg in selected:
         facts = pkg.tags
@@ -221,11 +200,8 @@ def _refuse_downgrades(
 
 
 def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
-    """alembic's shape: right after each release the version file is set to the next one
-    (1.19.2 once 1.19.1 is out), so the version written is the release to make, and a
-    --part bump skips it. Said, with the way to release it as written; one step past the
-    last release (1.19.2 after 1.19.1), :func:`past_unreleased` says it already, once for
-    the packages sharing it."""
+    """A version file already set past the last release is the release to make: a --part
+    bump skips it, which is said (one step past: :func:`past_unreleased` says it)."""
     current = parse_version(pkg.version)
     facts = pkg.tags
     if facts is None or facts.highest is None or current.is_prerelease or current.local:
@@ -259,11 +235,8 @@ def _made_already(
     shared: Mapping[Path, list[tuple[tuple[object, ...], tuple[str, str]]]],
     name: str,
 ) -> bool:
-    """Whether another package's edit of the same file already made this one: one line
-    read two ways (a member's setup.py reads its ``version.py``, which the root's
-    ``[tool.bumpversion]`` files list too), the same text either edit gives. ``shared``:
-    the places planned so far, by file (looked up, not scanned: a bump of 500 packages
-    scanned every place for each)."""
+    """Whether another package's edit of the same file already made this one (one line
+    read two ways); ``shared``: the places planned so far, by file."""
     path = Path(os.path.normpath(loc.path))
     others = [(place, by) for place, by in shared.get(path, ()) if by[0] != name]
     if not others:
@@ -410,12 +383,8 @@ def _rewrite_dependents(
 def _with_moved_pins(
     workspace: Workspace, versions: dict[str, tuple[str, str]]
 ) -> tuple[Package, ...]:
-    """``--changed``: a dependent whose pin on a bumped package must move is released too.
-
-    Its published files still carry the old pin, which excludes the new version, so it
-    gets a patch release (with its lockstep group), and so on down the dependency chain.
-    ``versions`` is extended in place; the result is the selection in release order.
-    """
+    """``--changed``: a dependent whose pin must move gets a patch release too (with its
+    group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
         moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files())}
         added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(

@@ -1,11 +1,6 @@
-"""Rehearsals: the whole release against throwaway local indexes, and the demo.
-
-``rehearse`` clones the repository into a temporary directory (the user's
-repository is never touched), starts two embedded pypiservers on 127.0.0.1
-standing in for TestPyPI and PyPI, runs :func:`relnox.release.pipeline.release` there, and
-finally installs every package from the "PyPI" index into a fresh environment so
-that sibling requirements resolve between the new versions. ``demo`` does the same
-on a sample workspace it creates.
+"""Rehearsals: the whole release in a temporary clone against two local pypiservers
+standing in for the test and production indexes, then an install of every package from
+the production one; ``demo`` does the same on a sample workspace it creates.
 """
 
 from __future__ import annotations

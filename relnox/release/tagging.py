@@ -1,12 +1,7 @@
-"""Release tags: create them from version changes, check them, resolve a version.
-
-* :func:`plan_tags` / :func:`apply_tags` -- auto-tag: every package whose
-  version differs between ``since`` (default the previous commit, or the push's
-  ``before`` commit on GitHub) and HEAD gets an annotated tag from ``tag-format``.
-  Planning checks everything (a tag of the same name on another commit is an
-  error); applying only runs git.
-* :func:`check_tag` -- the "git tag vs pyproject.toml" check.
-* :func:`resolve_version` -- the fallback order: tag, explicit input, pyproject.
+"""Release tags: :func:`plan_tags` / :func:`apply_tags` tag every package whose version
+changed since ``since`` (the push's ``before`` commit, else ``HEAD~1``), checking all
+before git runs; :func:`check_tag` compares a tag with the files; :func:`resolve_version`
+falls back from tag to input to pyproject.
 """
 
 from __future__ import annotations
