@@ -15,9 +15,11 @@ from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
 from relnox.errors import RelnoxError
 from relnox.files import read_text
+from relnox.project.discovery import load_workspace
+from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
-from relnox.stage import StageStatus
+from relnox.stage import Runtime, StageStatus
 from relnox.tools import git
 
 STATE_FILE = "release-state.json"
@@ -193,6 +195,53 @@ class State:
             self._older.unlink(missing_ok=True)
             self._older = None
         self.source = self.path
+
+
+class ReleaseRun:
+    """One release of the workspace at ``root``: what the stages share while they run."""
+
+    def __init__(
+        self,
+        root: Path,
+        options: ReleaseOptions,
+        runtime: Runtime | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.root = root
+        self.options = options
+        runtime = runtime or Runtime()
+        if options.yes:  # --yes answers the one question (PyPI's confirmation)
+            runtime = Runtime(lambda _question: True, runtime.environ, runtime.sleep)
+        self.runtime = runtime
+        self.progress: Progress = progress or (lambda report: None)
+        self.workspace = load_workspace(root)
+        self.result = ReleaseResult(root=self.workspace.root)
+        self.names: tuple[str, ...] = self._selection()
+        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
+        self.state = State(self.dist_dir, self.versions(), self.workspace.root)
+        self.result.previous = self.versions()
+
+    @property
+    def bumps(self) -> bool:
+        o = self.options
+        return o.part is not None or o.to is not None or o.pre is not None
+
+    def _selection(self) -> tuple[str, ...]:
+        """The packages released: named, or with ``changed`` the changed and unreleased ones."""
+        o = self.options
+        chosen = select_packages(self.workspace, o.packages, changed=o.changed, bumping=self.bumps)
+        if o.changed and not chosen.packages:
+            raise ReleaseError(
+                "--changed: no package changed since its last tag and none is bumped but "
+                "untagged; nothing to release"
+            )
+        return chosen.names
+
+    def versions(self) -> dict[str, str]:
+        return {p.name: p.version for p in self.workspace.select(self.names)}
+
+    def reload(self) -> None:
+        self.workspace = load_workspace(self.root)
 
 
 def _bump_record(value: object) -> dict[str, Any] | None:
