@@ -258,26 +258,20 @@ def _bump_record(value: object) -> dict[str, Any] | None:
     return value if commit is None or isinstance(commit, str) else None
 
 
-def manifest_fingerprint(dist_dir: Path) -> str:
-    path = manifest_path(dist_dir)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
 def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
-    """What a stage's record in the state file is bound to: this very build (the
-    manifest's hash), the index it read (credentials left out: never written), and the
-    settings that decide what it checks (extras, offline, depth...): a rerun that
-    changes any of them checks again."""
-    print_ = manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+    """What a stage's record is bound to: the manifest's hash, the index (redacted) and
+    the settings that decide what it checks; a rerun that changes any checks again."""
+    path = manifest_path(dist_dir)
+    print_ = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    print_ += redact_url(index) if index else ""
     if not settings:
         return print_
     return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:
-    """Why the manifest's build is not this release's, or None when it is: every selected
-    package at its version, built from HEAD, from sources unchanged since (the inputs
-    build-all recorded, compared with the tree), every file with its recorded sha256."""
+    """Why the manifest's build is not this release's (each package at its version, from
+    HEAD, sources unchanged, every file's sha256 as recorded), or None when it is."""
     try:
         manifest = read_manifest(dist_dir)
     except RelnoxError as exc:

@@ -1,8 +1,6 @@
-"""What a rerun of the release recognises before it bumps: the bump of the unfinished
-release (recorded in ``release-state.json`` with its flags, versions and commit), and,
-where no state file is at hand (a fresh clone), current versions that are already on an
-index but not tagged: a release of them began and did not finish, and bumping again
-would leave it half-published."""
+"""What a rerun of the release recognises before it bumps: the unfinished release's bump
+(``release-state.json``), or, without a state file, current versions already on an index
+but not tagged, which a bump would leave half-published."""
 
 from __future__ import annotations
 
@@ -36,9 +34,8 @@ def bump_request(options: ReleaseOptions) -> str:
 
 
 def bumped_before(run: ReleaseRun) -> str | None:
-    """What the unfinished release's bump did, when this tree holds it; None when there
-    is none (or it was cut off before changing anything). A bump this run cannot prove
-    is the one in the tree is refused, never done a second time."""
+    """What the unfinished release's bump did, when this tree holds it, else None; a bump
+    this run cannot prove is the one in the tree is refused, never done twice."""
     record = run.state.open_bump
     if record is None:
         return None
@@ -86,12 +83,9 @@ def check_rerun(run: ReleaseRun) -> None:
 
 
 def unfinished_on_index(run: ReleaseRun) -> None:
-    """Refuse to bump when the production index holds the current, untagged version of
-    some selected packages and not of others: a release of them was half-published, and
-    this checkout has no state file of it (a fresh clone). Current versions found on the
-    test index only, or on production for every package, are a warning (a trial, or a
-    release whose tags are missing). An index that cannot be read is a warning too: the
-    upload stages read it again and refuse what conflicts."""
+    """Refuse to bump when production holds the current, untagged versions of some
+    packages bumped together and not of others (half-published); the test index alone,
+    all of them, or an unreadable index is a warning."""
     ws, o = run.workspace, run.options
     if not git.is_repo(ws.root):
         return
