@@ -348,43 +348,7 @@ def changelog_edits(
     """Each released package's Unreleased entries become its section: in its own
     changelog, or the root's (one title for one tag, else routed per package)."""
     config = workspace.config
-    notes: list[str] = []
-    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
-    first: dict[Path, str] = {}  # each directory -> the new version of its first package
-    for pkg in selected:
-        first.setdefault(pkg.directory, versions[pkg.name][1])
-    for directory, new in first.items():
-        found = news(directory)
-        if found is not None:
-            where = relative(found.directory, workspace.root)
-            if found.fragments:
-                notes.append(
-                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
-                    f"does not run towncrier: run towncrier build --yes --version {new} before "
-                    "this bump"
-                )
-                towncrier[found.filename] = ""  # that note says it all
-            else:
-                towncrier[found.filename] = (
-                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
-                    f"and {where} holds no fragment: {new} gets no changelog section"
-                )
-        waiting = changes(directory)
-        if waiting is not None and waiting.entries:
-            where = relative(waiting.directory, workspace.root)
-            notes.append(
-                f"note: {where} holds {len(waiting.entries)} changie entr"
-                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
-                " before this bump"
-            )
-        collected = scriv_fragments(directory)
-        if collected is not None and collected.files:
-            notes.append(
-                f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
-                f"scriv collect --version {new} before this bump"
-            )
+    notes, towncrier = _tool_notes(workspace, selected, versions)
 
     def release(path: Path, title: str, tag: str | None) -> None:
         text = files.get(path)
@@ -480,6 +444,51 @@ def changelog_edits(
     files.set(root_log, routed.text)
     notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
+
+
+def _tool_notes(
+    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
+) -> tuple[list[str], dict[Path, str]]:
+    """Notes on fragments another changelog tool (towncrier, changie, scriv) must collect
+    before the bump, and each towncrier file's note for when it has no Unreleased section."""
+    notes: list[str] = []
+    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
+    first: dict[Path, str] = {}  # each directory -> the new version of its first package
+    for pkg in selected:
+        first.setdefault(pkg.directory, versions[pkg.name][1])
+    for directory, new in first.items():
+        found = news(directory)
+        if found is not None:
+            where = relative(found.directory, workspace.root)
+            if found.fragments:
+                notes.append(
+                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
+                    f"does not run towncrier: run towncrier build --yes --version {new} before "
+                    "this bump"
+                )
+                towncrier[found.filename] = ""  # that note says it all
+            else:
+                towncrier[found.filename] = (
+                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
+                    f"and {where} holds no fragment: {new} gets no changelog section"
+                )
+        waiting = changes(directory)
+        if waiting is not None and waiting.entries:
+            where = relative(waiting.directory, workspace.root)
+            notes.append(
+                f"note: {where} holds {len(waiting.entries)} changie entr"
+                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
+                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                " before this bump"
+            )
+        collected = scriv_fragments(directory)
+        if collected is not None and collected.files:
+            notes.append(
+                f"note: {relative(collected.directory, workspace.root)} holds "
+                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
+                f"scriv collect --version {new} before this bump"
+            )
+    return notes, towncrier
 
 
 def _main_line(
