@@ -116,10 +116,8 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 
 
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
-    """Each bumped package whose version its build backend computes, asked on the tree as
-    the bump left it: the files it edited (``tagged`` false: packages versioned by their
-    files), or the tag it made (``tagged``: packages versioned by git tags, once their tag
-    is made). A backend that says another version stops the bump (then undone)."""
+    """Ask each bumped package's backend for its version on the tree as the bump left it
+    (``tagged``: once the tags are made); another version stops the bump (then undone)."""
     from relnox.project.referee import backend_says, computed
     from relnox.tools.backend_version import BackendVersionError, compiles, enabled
 

@@ -21,7 +21,6 @@ from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
-from relnox.files import read_bytes
 from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
 from relnox.project.changes import (
@@ -241,8 +240,9 @@ def _made_already(
     others = [(place, by) for place, by in shared.get(path, ()) if by[0] != name]
     if not others:
         return False
-    try:  # the plan writes nothing: the file on disk is as it was read
-        alone = loc.render(read_text(loc.path), new)
+    files.get(loc.path)  # read once; then the file as it was read, with only this edit
+    try:
+        alone = loc.render(files.original[loc.path].decode("utf-8"), new)
     except VersionError:
         return False
     if alone != files.get(loc.path):
@@ -260,9 +260,9 @@ class _Files:
         self.toml: dict[Path, list[tuple[Sequence[str | int], str, str]]] = {}
 
     def get(self, path: Path) -> str:
-        if path not in self.text:
-            self.original[path] = read_bytes(path)
+        if path not in self.text:  # read once: the bytes are the text's (UTF-8, as read)
             self.text[path] = read_text(path)
+            self.original[path] = self.text[path].encode("utf-8")
         return self.text[path]
 
     def set(self, path: Path, text: str) -> None:

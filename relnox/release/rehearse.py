@@ -45,7 +45,6 @@ class Rehearsal:
 
 @contextlib.contextmanager
 def _indexes(base: Path) -> Iterator[tuple[str, str]]:
-
     with LocalIndex(base / "test-index") as test_index, LocalIndex(base / "index") as index:
         logger.info("local TestPyPI stand-in: %s", test_index.simple_url)
         logger.info("local PyPI stand-in:     %s", index.simple_url)
@@ -85,11 +84,8 @@ def _final_check(
     progress: Progress,
     options: ReleaseOptions | None = None,
 ) -> None:
-    """Install every released package from the 'PyPI' index: siblings resolve there.
-
-    With the extras and the third-party index of ``options`` (``rehearse --extras cli``
-    installs ``[cli]`` here too, as the verify stages did)."""
-
+    """Install every released package (with ``options``' extras and third-party index)
+    from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
     workspace = load_workspace(root)
     checks = VerifyOptions(
@@ -149,10 +145,8 @@ def rehearse(
 
 
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
-    """A rehearsal that bumps nothing releases the current versions: refused, before any
-    stage, when a version's release tag is already on another commit than HEAD. The real
-    release would publish that version again (or fail at the index) with a tag naming
-    other code; the next step is a bump."""
+    """A rehearsal that bumps nothing is refused when a current version's tag is on
+    another commit than HEAD: the release would name other code; the next step is a bump."""
     from relnox.project.selection import select_packages
 
     workspace = load_workspace(clone)
@@ -221,9 +215,7 @@ def demo(
     resume_command: str = "relnox demo",
 ) -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
-    run its full release against two local indexes.
-
-    ``resume_command``: how the user started it (``nox -s demo``), for the rerun hint."""
+    run its full release against two local indexes (``resume_command``: the rerun hint)."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = workdir or Path(

@@ -156,19 +156,17 @@ def _build(run: ReleaseRun) -> Outcome:
 def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
-    o = run.options
-    settings = _verify_settings(run, index)
-    fingerprint = stage_fingerprint(run.dist_dir, index, *settings)
-    if run.state.done(stage, fingerprint):
+    settings = extras, offline, extra, _ = _verify_settings(run, index)
+    if run.state.done(stage, stage_fingerprint(run.dist_dir, index, *settings)):
         return ALREADY_DONE, "verified before for this build"
     options = VerifyOptions(
         packages=run.names,
         dist_dir=run.dist_dir,
         index=index,
-        extra_index=redact_url(o.extra_index) if index and o.extra_index else None,
-        offline=o.offline and index is None,
-        wait=o.wait,
-        extras=o.extras,
+        extra_index=extra,
+        offline=offline,
+        wait=run.options.wait,
+        extras=extras,
         checked_before=index is not None and checked_from_dist(run),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
@@ -179,7 +177,9 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
 
 
-def _verify_settings(run: ReleaseRun, index: str | None) -> tuple[object, ...]:
+def _verify_settings(
+    run: ReleaseRun, index: str | None
+) -> tuple[tuple[str, ...], bool, str | None, list[str]]:
     """What decides what a verify checks, besides the build and the index."""
     o = run.options
     return (
@@ -191,9 +191,8 @@ def _verify_settings(run: ReleaseRun, index: str | None) -> tuple[object, ...]:
 
 
 def checked_from_dist(run: ReleaseRun) -> bool:
-    """Whether the verify stage checked this very build from dist/ (imports, versions,
-    metadata, scripts): then a round from an index proves only what it adds, that every
-    file there is the bytes built and installs from there with its dependencies."""
+    """Whether the verify stage checked this very build from dist/: then a round from an
+    index proves only what it adds (the same bytes, installed with its dependencies)."""
     settings = _verify_settings(run, None)
     return run.state.done("verify", stage_fingerprint(run.dist_dir, None, *settings))
 
