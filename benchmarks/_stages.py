@@ -21,14 +21,12 @@ STAGES = (
     ("plan", "plan: inputs, epochs, what to reuse"),
     ("env create", "make build environments (uv venv + install)"),
     ("env wait", "a package waiting for its environment"),
-    ("slot wait", "a hook waiting for one of --jobs slots (more packages in flight)"),
     ("hook requires", "hook processes: get_requires_for_build_*"),
     ("hook build", "hook processes: build_sdist / build_wheel"),
     ("unpack", "unpack the sdist for the wheel"),
     ("normalise", "sdist normalisation (SOURCE_DATE_EPOCH)"),
     ("checks", "checks of every file (twine's and more)"),
     ("fingerprint", "inputs read again after the build"),
-    ("needs wait", "files waiting for the packages they need"),
     ("manifest", "write the manifest"),
 )
 
@@ -66,20 +64,6 @@ class _Clock:
         setattr(owner, name, timed)
         return lambda: setattr(owner, name, original)
 
-    def wrap_hold(self, owner: Any) -> Callable[[], None]:
-        """Time how long ``owner.hold`` (a context manager) waits before its block runs."""
-        original = owner.hold
-
-        @contextlib.contextmanager
-        def hold(slots: Any, *args: Any, **kwargs: Any) -> Iterator[None]:
-            start = time.perf_counter()
-            with original(slots, *args, **kwargs):
-                self.add("slot wait", start, time.perf_counter())
-                yield
-
-        owner.hold = hold
-        return lambda: setattr(owner, "hold", original)
-
 
 def _hook(log: Any, argv: Sequence[str], *args: Any, **kwargs: Any) -> str | None:
     """The stage of a process a build's log runs: a hook (by its name), else none."""
@@ -101,21 +85,18 @@ def _timers(clock: _Clock) -> Iterator[None]:
     import relnox.builds.envpool as envpool
     import relnox.builds.hook_server as hook_server
     import relnox.builds.run as run
-    import relnox.builds.slots as slots
 
     undo = [
         clock.wrap(run, "load_workspace", "workspace"),
         clock.wrap(run, "plan_build", "plan"),
         clock.wrap(envpool.EnvPool, "_create", "env create"),
         clock.wrap(backend.PackageBuilder, "_env", "env wait"),
-        clock.wrap_hold(slots.Slots),
         clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
         clock.wrap(hook_server.HookServers, "run", _forked),  # or the hooks forked for them
         clock.wrap(backend, "unpack_sdist", "unpack"),
         clock.wrap(reproducible, "normalize_sdist", "normalise"),  # run imports it when used
         clock.wrap(run, "check_for_record", "checks"),
         clock.wrap(run._Run, "_inputs", "fingerprint"),
-        clock.wrap(run._Run, "_wait_for_needs", "needs wait"),
         clock.wrap(run, "_write_manifest", "manifest"),
     ]
     try:

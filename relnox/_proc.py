@@ -6,18 +6,13 @@ failure means (:meth:`Result.check` turns it into the caller's relnox error). A
 program that cannot start at all gives exit code 127 and says why; one stopped by
 its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
 
-With ``stall``, the child and everything it starts run in a process group of their
-own, watched: no output and, where ``/proc/<pid>/io`` can be read (Linux), no bytes
-read or written for ``stall`` seconds stops the whole group. With ``answer`` (seconds)
-as well, a child that has sent everything it wrote to its TCP connections (nothing left
-in their send queues, ``/proc/<pid>/net/tcp``: it waits for the other side's answer) is
-stopped after ``answer`` seconds without progress, if that is shorter. A Ctrl-C or an error
-while watching takes the group along too.
+With a :class:`Watch`, the child and everything it starts run in a process group of
+their own: no output and no bytes read or written (``/proc/<pid>/io``, where readable)
+for ``stall`` seconds stops the whole group; so does ``answer`` seconds, if shorter, once
+it has nothing left to send on its TCP connections (``/proc/<pid>/net/tcp``).
 
-:func:`spawn` starts a long-running child (a local index server), :func:`coprocess`
-one that answers requests on its stdin (``git cat-file --batch``) and
-:func:`fork_server` one that forks the build hooks of a run (:mod:`relnox.builds.hook_server`);
-they are the only other places that start a process.
+:func:`spawn`, :func:`coprocess` and :func:`fork_server` are the only other places that
+start a process.
 """
 
 from __future__ import annotations
@@ -43,8 +38,7 @@ logger = logging.getLogger("relnox")
 
 #: the exit code of a child stopped for a timeout or a stall
 TIMED_OUT = 124
-#: the longest timeout a setting or flag may give a child: a day (inf, nan or 1e9 is a
-#: wait no clock holds: select/poll take whole milliseconds below 2**31, and raise)
+#: the longest timeout a setting or flag may give a child: a day
 MOST_SECONDS = 86400.0
 #: the exit code of a program that could not be started
 CANNOT_RUN = 127
@@ -71,8 +65,7 @@ class Result:
         return self.returncode == 0
 
     def tail(self, lines: int = 12) -> str:
-        """Its last ``lines`` lines of output, each cut at :data:`LINE` characters (a
-        program that printed megabytes on one line gives a line of a report)."""
+        """Its last ``lines`` lines of output, each cut at :data:`LINE` characters."""
         text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
         return "\n".join(_cut(line) for line in text.splitlines()[-lines:])
 
@@ -91,8 +84,7 @@ class Result:
 
 @dataclass(frozen=True)
 class Watch:
-    """The stall rule of the module doc: ``stall`` seconds without progress stop the
-    child's group; ``answer`` seconds, if shorter, once it has sent everything."""
+    """The stall rule of the module doc."""
 
     stall: float
     answer: float | None = None
@@ -112,8 +104,7 @@ def run(
     """Run ``argv`` to its end; never raises for a failing program.
 
     ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
-    of the merged output as it comes; ``stall`` stops the child's process group after
-    that many seconds without progress (``watch``: see the module's docstring).
+    of the merged output as it comes; ``watch``: see the module's docstring.
     """
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
@@ -131,9 +122,8 @@ def run_contained(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
 ) -> Result:
-    """:func:`run` for a child that runs a package's code (verify's checks and scripts):
-    in a session of its own (no terminal), so that a timeout or a stop kills it with all
-    it started (children of the code, which may hold its output open)."""
+    """:func:`run` for a child that runs a package's code: in a session of its own, so
+    that a timeout or a stop kills it with all it started."""
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s", shlex.join(argv))
     return _plain(argv, cwd, env, None, timeout, True, True, time.perf_counter())
@@ -203,11 +193,7 @@ def _tracked(popen: subprocess.Popen[Any], *, session: bool) -> Iterator[None]:
 
 def stop_children() -> None:
     """Kill every child running now, each in a session of its own with all it started: the
-    command is being stopped (Ctrl-C, SIGTERM; called from the signal's handler), and a
-    thread that waits for one (a verify round's check, a build hook) must not wait for
-    its end. A terminal's Ctrl-C reaches only the children in relnox's own process group;
-    a signal sent to relnox alone reaches none. Children started after this are not
-    touched (the clean-up's own)."""
+    command is being stopped (called from a signal's handler)."""
     while True:
         try:
             running = list(_running.items())
@@ -229,12 +215,9 @@ def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.P
 def fork_server(
     argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
 ) -> subprocess.Popen[bytes]:
-    """Start ``argv``, a server that forks children which may run a package's code: in a
-    session of its own (the children it forks stay in its process group), keeping
-    ``pass_fds``, stdin ``/dev/null``, its own
-    output (stdout and stderr) a pipe the caller reads. Until :func:`reaped`,
-    :func:`stop_children` kills its group: the server and every child it forked. Raises
-    ``OSError`` when it cannot start."""
+    """Start ``argv``, a server that forks children which may run a package's code, in a
+    session of its own, keeping ``pass_fds``; its output a pipe the caller reads. Until
+    :func:`reaped`, :func:`stop_children` kills its group. Raises ``OSError``."""
     argv = [str(arg) for arg in argv]
     logger.debug("$ %s &  (forks the hooks of this run)", shlex.join(argv))
     popen = subprocess.Popen(
@@ -251,8 +234,7 @@ def fork_server(
 
 
 def reaped(popen: subprocess.Popen[Any]) -> None:
-    """``popen`` (a :func:`fork_server`) has been waited for: no longer stopped by
-    :func:`stop_children` (its id may be another process's now)."""
+    """``popen`` (a :func:`fork_server`) has been waited for."""
     _running.pop(popen.pid, None)
 
 
@@ -332,30 +314,6 @@ def _all_sent(pid: int) -> bool:
     return found
 
 
-def _start(
-    argv: list[str],
-    cwd: Path | str | None,
-    env: Mapping[str, str] | None,
-    on_line: LineSink | None,
-) -> subprocess.Popen[bytes] | Result:
-    """The child, in its own session (a stop takes it and anything it started); or the
-    result of a program that cannot run."""
-    try:
-        return subprocess.Popen(
-            argv,
-            cwd=cwd,
-            env=dict(env) if env is not None else None,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        if on_line is not None:
-            on_line(f"cannot run {argv[0]}: {exc}")
-        return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-
-
 class _Output:
     """A child's merged output, read as it comes: every chunk, when the last came, and
     each whole line to ``on_line``."""
@@ -380,9 +338,7 @@ class _Output:
 
 
 def _stalled(pid: int, quiet: float, stall: float, answer: float | None) -> str:
-    """Why a child that made no progress for ``quiet`` seconds is stopped ('' to go on):
-    ``stall`` without progress, or sooner, ``answer`` once it has sent all it had and
-    waits for a reply that does not come."""
+    """Why a child that made no progress for ``quiet`` seconds is stopped ('' to go on)."""
     if answer is not None and answer < stall and quiet > answer and _all_sent(pid):
         return f"{NO_ANSWER} for {answer:g}s"
     return f"no progress for {stall:g}s" if quiet > stall else ""
@@ -409,9 +365,20 @@ def _watched(
 
     stopped = ""
     try:  # from the child's start on, Ctrl-C or any error takes it along
-        proc = _start(argv, cwd, env, on_line)
-        if isinstance(proc, Result):
-            return proc
+        try:  # in its own session: a stop takes it and anything it started
+            proc = subprocess.Popen(
+                argv,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            if on_line is not None:
+                on_line(f"cannot run {argv[0]}: {exc}")
+            return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
         started.append(proc)
         _running[proc.pid] = True  # until reaped (below): stop_children stops its group
         assert proc.stdout is not None
@@ -424,7 +391,7 @@ def _watched(
         poll = 0.25 if stall is None else min(0.25, stall / 4)
         while True:
             if reader.is_alive():  # its output ends when the child exits: wakes at once
-                reader.join(timeout=poll)  # (Popen.wait(timeout) would poll, up to 50 ms late)
+                reader.join(timeout=poll)
             try:
                 proc.wait(timeout=0 if reader.is_alive() else poll)
                 break

@@ -159,10 +159,8 @@ def template_fields(
     source: Path, key: str, value: str, known: Sequence[str], example: str
 ) -> set[str]:
     """The fields of the ``str.format`` template ``value`` (``[tool.relnox] key``), each
-    one of ``known`` and written bare: a brace that opens or closes no field (a traceback
-    from ``str.format``), another name, an attribute, an index, a conversion or a format
-    spec (``{summary:>999999999}``: a gigabyte of text) is a :class:`ConfigError` naming
-    the key, the value and ``example``."""
+    one of ``known`` and written bare, else a :class:`ConfigError` naming the key, the
+    value and ``example``."""
     import string
 
     braced = [f"{{{name}}}" for name in known]
@@ -190,9 +188,7 @@ def template_fields(
 
 
 def check_changelog_heading(source: Path, value: object) -> str:
-    """``changelog-heading``: a template with ``{title}`` (and ``{date}``); that relnox reads
-    its headings back is checked where the workspace is loaded
-    (:func:`relnox.project.changelog.check_heading`)."""
+    """``changelog-heading``: a template with ``{title}`` (and ``{date}``)."""
     example = '"{title} - {date}" or "[{title}] - {date}"'
     if not isinstance(value, str) or "{title}" not in value:
         raise ConfigError(
@@ -213,7 +209,9 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
     _expect(source, key, tag_format, str)
     example = '"v{version}" or "{name}-v{version}"'
     fields = template_fields(source, key, tag_format, TAG_FIELDS, example)
-    literal = "".join(text for text, *_ in string_parts(tag_format))
+    import string
+
+    literal = "".join(text for text, *_ in string.Formatter().parse(tag_format))
     bad = _NOT_IN_A_TAG.search(literal)
     ends = tag_format.startswith(("-", "/", ".")) or tag_format.endswith((".", "/", ".lock"))
     if bad or ends or "/." in literal or "//" in literal:
@@ -229,13 +227,6 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
             '"rel_{version_underscored}" for rel_1_2_0)'
         )
     return str(tag_format)
-
-
-def string_parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
-    """``string.Formatter().parse`` of a template :func:`template_fields` accepted."""
-    import string
-
-    return list(string.Formatter().parse(template))
 
 
 def check_version_source(source: Path, value: Any) -> str | None:
@@ -269,10 +260,8 @@ TABLE_KEYS = (
     "intent",
 )
 API_ZERO_POLICIES = ("minor", "major")
-#: the keys of the tables a command reads only sometimes (publish's by tag routing, build's
-#: with --test, the audit's with provenance), checked whenever the config is read so a
-#: typo is said before the run that needs it; ``network``, ``ci`` and ``repositories``
-#: check their own where they are read (every read of them)
+#: the keys of the tables a command reads only sometimes, checked whenever the config is
+#: read so a typo is said before the run that needs it
 TABLE_KNOWN = {
     "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
     "build": ("test-command",),

@@ -46,15 +46,9 @@ SCHEMES = ("pep440", "semver")
 #: accepted spellings of a pre-release label -> the PEP 440 letter
 PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 _SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
-_SEMVER_PRE = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 
-#: The longest version relnox accepts, in characters. PEP 440 sets no limit, but a version
-#: is part of the file name of every artifact (``name-1.2.3.tar.gz``, the sdist's top
-#: directory ``name-1.2.3/``, ``name-1.2.3.dist-info/``, ``name-1.2.3-py3-none-any.whl``),
-#: and 255 bytes is the longest file name component ext4, XFS, btrfs, APFS and NTFS store
-#: (NAME_MAX). A longer version can never be built ("File name too long"); PEP 440
-#: versions are ASCII, so characters are bytes. Checked before ``packaging`` parses the
-#: text: a release segment of thousands of digits is not even an int Python converts.
+#: The longest version relnox accepts, in characters: every artifact's file name holds the
+#: version, and 255 bytes is the longest file name component a file system stores.
 MAX_VERSION_LENGTH = 255
 _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
@@ -69,12 +63,8 @@ def _too_long(text: str, where: str) -> VersionError:
 
 
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a PEP 440 :class:`Version`, or a :class:`VersionError` starting with ``where``.
-
-    The one check of a version a user wrote (a pyproject, a tag, ``--to``, a workflow
-    input): a string, at most :data:`MAX_VERSION_LENGTH` characters, valid PEP 440; with
-    ``semver`` also a semver spelling (``2.0.1-alpha.0`` is ``2.0.1a0``).
-    """
+    """``value`` as a PEP 440 :class:`Version` (with ``semver`` also a semver spelling:
+    ``2.0.1-alpha.0`` is ``2.0.1a0``), or a :class:`VersionError` starting with ``where``."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
@@ -118,8 +108,8 @@ def _from_semver(text: str) -> Version | None:
         if len(numbers) != len(idents) - 1 or len(numbers) > 1:
             return None
         count = numbers[0] if numbers else "0"
-        if label in _SEMVER_PRE:
-            out += f"{_SEMVER_PRE[label]}{count}"
+        if label in PRE_LABELS:
+            out += f"{PRE_LABELS[label]}{count}"
         elif label == "dev":
             out += f".dev{count}"
         else:
@@ -268,10 +258,8 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
 
 def check_increase(old: Version, new: Version, what: str) -> None:
     """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
-    (``2.4.0+dev``: the public 2.4.0 with changes of its own), its public version
-    without a local label is the release it leads to, and may be given. A development
-    sentinel above every release by its epoch (``1!0+dev``) is replaced by any
-    release: nothing is below it to refuse (the release tags say what is taken)."""
+    (``2.4.0+dev``) its public version may be given; a version with an epoch, a zero
+    release and a local label is a placeholder any release replaces."""
     if old.epoch and not any(old.release) and old.local is not None:
         return
     public = Version(old.public) if old.local is not None and new.local is None else None
@@ -314,8 +302,7 @@ def _untaken(
     taken: Callable[[Version], bool] | None,
     first: int = 0,
 ) -> Version:
-    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it (a
-    main branch at 5.6.2 once 5.6.3 is out of a release branch: its next patch is 5.6.4)."""
+    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it."""
     new = bump_version(old, part, pre, first)
     while taken is not None and part != "release" and taken(new):
         new = bump_version(new, part, pre, first)
@@ -472,7 +459,7 @@ def spelled_like(new: str, current: str) -> str:
     long = label.lower() in ("alpha", "beta")
     letter, number = version.pre
     spelled = {"a": "alpha" if long else "a", "b": "beta" if long else "b"}.get(letter, "rc")
-    if letter == "rc" and _SEMVER_PRE.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
+    if letter == "rc" and PRE_LABELS.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
         spelled = label.lower()  # c, pre, preview: the repository's name for a candidate
     if label.isupper():
         spelled = spelled.upper()

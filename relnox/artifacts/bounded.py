@@ -1,11 +1,6 @@
-"""Reading one metadata file out of a wheel or an sdist, never more than a real one holds.
-
-A wheel is a zip file: a 1 MB wheel can hold a ``METADATA`` of gigabytes of one repeated
-byte, and reading it whole took verify-install 2 GB of memory and 8 s before the file was
-refused. relnox reads a member only when its size as the archive states it (a zip's
-uncompressed size, which :mod:`zipfile` never reads past; a tar member's size) is at most
-:data:`MEMBER_LIMIT`, far above any real ``METADATA``, ``PKG-INFO``, ``RECORD`` or
-``entry_points.txt``; a larger one is a :class:`TooLarge` error naming it.
+"""Reading one metadata file out of a wheel or an sdist, never more than a real one holds:
+a member whose stated size is above :data:`MEMBER_LIMIT` is a :class:`TooLarge` error
+(a small zip can hold gigabytes of one repeated byte).
 """
 
 from __future__ import annotations

@@ -1,28 +1,8 @@
-"""Checks of every built artifact, before it is allowed into ``dist/``.
-
-All in-process (no ``twine`` subprocess per file):
-
-* ``twine check``'s checks: the metadata parses and validates (:mod:`packaging.metadata`,
-  as twine validates it) and the long description renders (:func:`readme_problem`:
-  reStructuredText through readme_renderer, as twine and PyPI do); what only ``--strict``
-  refuses and PyPI accepts (no long description, no content type: rendered as
-  reStructuredText) is a warning; build-all runs them on what it builds, and
-  publish again on every file it is about to upload (whoever built it), unless the
-  manifest's :func:`proof` shows the same check passed on the same bytes;
-* the file name parses and names the package and its expected version (normalized);
-* the metadata ``Name`` and ``Version`` are the package's;
-* a wheel's RECORD lists every file, and each file has the hash RECORD gives it;
-* a wheel's WHEEL file names the tags its file name spells (a wheel renamed by hand is
-  refused);
-* a wheel holds the package's import packages (an empty wheel is an error; a wheel
-  of only a binary in ``.data/scripts``, maturin's ``bindings = "bin"``, is checked by
-  verify-install running it);
-* an sdist holds ``pyproject.toml`` (or ``setup.py``), ``PKG-INFO`` and the readme.
-
-:func:`check_artifact` returns the problems; :func:`check_artifacts` raises one
-:class:`ArtifactError` naming every bad file and what is wrong. A check that passed cleanly
-leaves a :func:`proof` in the build manifest: the same bytes, expected the same way, by the
-same checker, pass again, so publish need not check them a second time.
+"""Checks of every built artifact, before it is allowed into ``dist/`` and before it is
+uploaded: ``twine check``'s (:mod:`packaging.metadata`, readme_renderer), the file name and
+the metadata naming the package and its version, a wheel's RECORD, WHEEL tags and import
+packages, an sdist's required files. A clean check leaves a :func:`proof` in the build
+manifest, so publish need not check the same bytes again.
 """
 
 from __future__ import annotations
@@ -55,9 +35,7 @@ CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
 
 
 def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
-    """What reading a cut or corrupt archive raises: its module's own errors, a gzip stream
-    that ends early (EOFError: a traceback), a deflate stream that does not decode
-    (zlib.error), and ``more``. The archive modules load here, when an artifact is opened."""
+    """What reading a cut or corrupt archive raises, and ``more``."""
     import tarfile
     import zipfile
     import zlib
@@ -230,8 +208,7 @@ _REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$
 
 def first_report(output: str) -> str:
     """docutils' first report as one short line, ``line 29: Unknown directive type
-    "testcode"``, without the block of source it quotes after it (tenacity's README quoted a
-    whole code sample into the message)."""
+    "testcode"``, without the block of source it quotes after it."""
     found = _REPORT.search(output)
     if found is not None:
         return f"line {found['line']}: {found['what'].rstrip('.')}"
@@ -239,14 +216,7 @@ def first_report(output: str) -> str:
 
 
 def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
-    """``twine check --strict``'s checks, plus Name and Version against the package.
-
-    The metadata is validated as twine validates it (:mod:`packaging.metadata`).
-    """
-    # the archive modules and packaging.metadata (the email package): only when an
-    # artifact is opened (publish proves most checks by the manifest; name_and_version
-    # reads only a file's name)
-
+    """``twine check --strict``'s checks, plus Name and Version against the package."""
     from packaging.metadata import ExceptionGroup as MetadataErrors
     from packaging.metadata import InvalidMetadata, Metadata
 
@@ -332,8 +302,7 @@ def _records(names: list[str]) -> list[str]:
 
 def _check_record(names: list[str], record: str | None, out: Findings) -> None:
     """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
-    exactly one) lists every file of the wheel (itself and its signatures excepted). A file
-    missing from it is one no installer uninstalls, and a wheel without it is refused by pip."""
+    exactly one) lists every file of the wheel (itself and its signatures excepted)."""
     records = _records(names)
     if record is None:
         out.problems.append(
@@ -356,9 +325,7 @@ def _check_record(names: list[str], record: str | None, out: Findings) -> None:
 
 def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[str]:
     """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks
-    (PEP 427: installers check them; uv and pip install such a wheel all the same, so a
-    file changed inside a wheel after its build went out unseen). Each file is read in
-    pieces (a member's CRC is checked as it ends: a corrupt one raises BadZipFile)."""
+    (PEP 427)."""
     import base64
     import csv
 
@@ -404,36 +371,30 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
     _version_matches(version, expected, "the metadata Version", out)
 
 
-#: a ``Tag:`` line of a wheel's WHEEL file
-_TAG_LINE = re.compile(r"(?mi)^Tag:[ \t]*(\S+)[ \t]*\r?$")
-
-
 def _expanded(tag: str) -> set[str]:
-    """The tags a compressed tag set stands for (``py2.py3-none-any``: ``py2-none-any`` and
-    ``py3-none-any``), as a file name's are read; pdm writes its WHEEL's ``Tag:`` so."""
-    parts = tag.split("-")
-    if len(parts) != 3:
+    """The tags a compressed tag set stands for (``py2.py3-none-any``: two), as a file
+    name's are read."""
+    from packaging.tags import parse_tag
+
+    try:
+        return {str(one) for one in parse_tag(tag)}
+    except ValueError:
         return {tag}
-    return {
-        f"{interpreter}-{abi}-{platform}"
-        for interpreter in parts[0].split(".")
-        for abi in parts[1].split(".")
-        for platform in parts[2].split(".")
-    }
 
 
 def _check_tags(filename: str, said: str | None, out: Findings) -> None:
     """PEP 427: the wheel has one ``<dist-info>/WHEEL`` (its text ``said``; ``None`` when
-    not exactly one), whose ``Tag:`` lines are the tags its file name spells. A wheel
-    renamed by hand (a pure wheel's copy named ``...-cp311-cp311-manylinux_...whl``, a
-    platform wheel named ``py3-none-any``) installs where its code does not run."""
+    not exactly one), whose ``Tag:`` lines are the tags its file name spells."""
     if said is None:
         out.problems.append(
             "it has not exactly one .dist-info/WHEEL file, which PEP 427 requires and "
             "installers read; rebuild it with relnox build-all"
         )
         return
-    inside = {one for tag in _TAG_LINE.findall(said) for one in _expanded(tag.lower())}
+    import email.parser
+
+    tags = email.parser.Parser().parsestr(said).get_all("Tag") or []
+    inside = {one for tag in tags if tag.strip() for one in _expanded(tag.strip().lower())}
     try:
         named = {str(tag) for tag in parse_wheel_filename(filename)[3]}
     except InvalidFilename:
@@ -487,7 +448,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
         return
     modules = _wheel_modules(names)
     if not modules and any(_is_data_script(name) for name in names):
-        return  # binary-only (ruff's, uv's shape): verify-install runs the binary
+        return  # binary-only: verify-install runs the binary
     if not modules and expected.metadata_only:
         return  # a metapackage: its dependencies are what it ships
     if not modules:
@@ -588,9 +549,7 @@ def check_artifact(path: Path, expected: Expectation, *, identity: bool = False)
 
 def check_identity(paths: Sequence[Path], expected: Expectation) -> None:
     """:func:`check_artifact` with ``identity`` over ``paths``; raise :class:`ArtifactError`
-    on any problem. What a record's sha256 stands for when it holds no :func:`proof`: a
-    record can be written over, and a file whose metadata names another project or version
-    installs as that one (its dependents then fail for a dependency that is not there)."""
+    on any problem (what a record's sha256 stands for when it holds no :func:`proof`)."""
     problems = [
         f"{path.name}: {p}"
         for path in paths
@@ -631,10 +590,8 @@ def check_for_record(paths: Sequence[Path], expected: Expectation) -> tuple[list
 
 def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
     """The record of a clean check of ``files`` (each a file name and its sha256) against
-    ``expected``: one digest of them, of ``expected`` and of the checker (this module's code,
-    packaging's version and Python's). The same bytes, expected the same way, checked by
-    the same code pass the same way, so a record equal to this proves the check; ``""``
-    (proving nothing) when this module's code cannot be read."""
+    ``expected``: one digest of them, of ``expected`` and of the checker; ``""`` (proving
+    nothing) when this module's code cannot be read."""
     checker = _checker()
     if not checker:
         return ""

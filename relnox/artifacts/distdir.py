@@ -1,25 +1,8 @@
-"""The distributions of a directory, whoever built them.
-
-relnox build-all, ``uv build``, hatch, poetry, or a cibuildwheel / maturin matrix
-whose wheels were collected from CI: :func:`load_release` reads the wheels and
-sdists of a directory and returns the :class:`~relnox.artifacts.manifest.Manifest` that
-publish and verify_install work from.
-
-* names and versions come from the file names (``parse_wheel_filename`` /
-  ``parse_sdist_filename``), each name mapped onto a workspace package; a file of a
-  project that is not one of the workspace's is refused;
-* a package's files must be of its version (a package versioned by git tags takes
-  the one version its files have); files of other versions are left out, with a
-  warning, when files of the right version are there too;
-* the set of files of each package is checked: what relnox's manifest recorded
-  must all be there (the difference is shown), one sdist at most, no two wheels
-  for the same tags;
-* files relnox's manifest vouches for (same name, same sha256, made by build-all)
-  were checked when they were built; every other file is checked now, the way
-  build_all checks its own (``twine check --strict``, name, version, import
-  packages: :mod:`relnox.artifacts.checks`);
-* what was found is recorded in the state directory (:func:`relnox.artifacts.manifest.state_dir`),
-  so a directory without relnox's manifest works, and has one afterwards.
+"""The distributions of a directory, whoever built them: :func:`load_release` maps each
+file onto a workspace package by its name, keeps the files of the package's version,
+checks the set (what the manifest recorded is there, one sdist, no two wheels for the
+same tags) and every file the manifest does not vouch for (:mod:`relnox.artifacts.checks`),
+and records what it found in the state directory.
 """
 
 from __future__ import annotations
@@ -76,8 +59,6 @@ def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
         if parsed is not None and (
             not path.name.isprintable() or any(c.isspace() for c in path.name)
         ):
-            # no build makes it and no index takes it (PyPI and pypiserver: "Bad filename"),
-            # refused after the files before it were up; nor can a line of output name it
             raise error(
                 f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
                 "space, which no build makes and no index takes; remove it from dist/"
@@ -146,8 +127,7 @@ def _set_problems(
 ) -> list[str]:
     """What is wrong with the set of files of one version of one package. Of two files where
     one belongs, the one kept is the one relnox recorded (``recorded``), else the one named
-    in the normalized spelling the specifications ask for (``demo_core-1.0.tar.gz``, not
-    ``Demo_Core-1.0.tar.gz``); the other is named."""
+    in the normalized spelling; the other is named."""
     spelled = canonicalize_name(pkg.name).replace("-", "_") + "-"
 
     def rank(name: str) -> tuple[bool, bool]:
@@ -238,10 +218,8 @@ def _record(
     as_built = Expectation.for_package(pkg)  # what build-all's proof and publish's hold
     expected = replace(as_built, version=str(version))
     if prove and recorded is not None and not unchecked and len(records) == len(recorded.files):
-        # the record's hashes vouch for the bytes only with the proof that build-all's
-        # check passed on them (a manifest whose sha256 was written over for a swapped
-        # file vouches for nothing): else each file must at least be what its name says
-        # (what is wrong inside a package is its own check's to find, package by package)
+        # the record's hashes vouch for the bytes only with the proof of build-all's
+        # check on them: else each file must at least be what its name says
         pairs = [(r.filename, r.sha256) for r in records]
         if not recorded.checked or recorded.checked != proof(as_built, pairs):
             check_identity(paths, expected)
@@ -286,17 +264,10 @@ def load_release(
 ) -> Manifest:
     """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
     with files there), checked and recorded; with ``dependencies`` also those of the
-    workspace packages they need (verify_install installs them from the directory).
-    Without ``write_record`` (a dry run) nothing is written.
-
-    With ``prove`` (the default), files a record vouches for by their sha256 must still be
-    what their names say (:func:`relnox.artifacts.checks.check_identity`) unless the record
-    also holds the proof of build-all's check on those bytes
-    (:func:`relnox.artifacts.checks.proof`); publish passes False and proves them itself,
-    beside its index requests.
-
-    Problems raise ``error`` (publish passes :class:`~relnox.errors.PublishError`, verify
-    :class:`~relnox.errors.VerifyError`) with the directory, the files and the fix.
+    workspace packages they need. Without ``write_record`` (a dry run) nothing is written.
+    With ``prove``, files a record vouches for must still be what their names say unless
+    the record holds the proof of build-all's check on them (publish passes False and
+    proves them itself). Problems raise ``error`` with the directory, the files and the fix.
     """
     dist_dir = dist_dir if dist_dir.is_absolute() else workspace.root / dist_dir
     if not dist_dir.is_dir():

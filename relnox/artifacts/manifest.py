@@ -1,23 +1,12 @@
 """The build manifest: what build_all made, read by verify_install and publish.
 
-``dist/`` holds only distributions (``twine upload dist/*``, ``uv publish`` and the
-pypa publish action upload everything in it), so relnox keeps what it knows about a
-dist directory in its state directory beside it: ``<parent>/.relnox/<dist name>/``
-(``.relnox/dist/`` for the usual ``dist/``), which a ``.gitignore`` of ``*`` keeps
-out of git. There ``build-manifest.json`` is the record machines read and
-``BUILD_MANIFEST.txt`` the same for people. A file whose sha256 no longer matches
-is refused. Manifests of older relnox versions inside ``dist/`` are still read, and
-moved out when the next manifest is written.
-
-Manifests are forward-compatible: ``schema`` is the major version of the format (written,
-and checked when read); fields a reader does not know are ignored, so a newer relnox may
-add some. A record's ``inputs`` (part -> string, :mod:`relnox.builds.inputs`) grow the
-same way, without a new schema: the stale check of verify and publish compares the parts
-it knows that a record holds (a record without ``taken``, the files git ignores its
-build took in, is judged by the others), and build-all rebuilds a package whose record
-holds a part it does not compute. A manifest that cannot be read (not JSON, wrong shapes, a newer major schema)
-raises :class:`ManifestError` with one line naming the file; build-all then warns and
-builds everything, verify and publish stop with that line.
+``dist/`` holds only distributions, so the manifest lives in the state directory beside
+it, ``<parent>/.relnox/<dist name>/`` (a ``.gitignore`` of ``*`` keeps it out of git):
+``build-manifest.json`` for machines, ``BUILD_MANIFEST.txt`` for people. Manifests an
+older relnox left inside ``dist/`` are still read, and moved out on the next write.
+``schema`` is the format's major version; unknown fields and ``inputs`` parts are
+ignored, so a newer relnox may add some. A manifest that cannot be read raises
+:class:`ManifestError`, one line naming the file.
 """
 
 from __future__ import annotations
@@ -90,9 +79,7 @@ def state_error(path: Path, exc: OSError) -> BuildError:
 
 
 def _refuse_link(path: Path) -> None:
-    """A state directory, or the ``.relnox`` holding it, that is a link (committed by a
-    repository, to another project's records or a directory of the user's) would have
-    relnox's records written, and an older one replaced, wherever it leads."""
+    """Refuse a state directory, or the ``.relnox`` holding it, that is a link."""
     for folder in (path.parent, path):
         if folder.is_symlink():
             raise BuildError(
@@ -149,9 +136,7 @@ class PackageRecord:
     files: tuple[ArtifactRecord, ...]
     depends_on: tuple[str, ...] = ()
     origin: str = BUILT  # BUILT: relnox made and checked the files; FOUND: read from the directory
-    inputs: dict[str, str] = field(
-        default_factory=dict
-    )  # relnox.builds.inputs: what it was built from
+    inputs: dict[str, str] = field(default_factory=dict)  # what it was built from
     #: relnox.artifacts.checks.proof of a clean check of these files ("": none recorded)
     checked: str = ""
 
@@ -249,8 +234,7 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
-#: the longest build time a record may hold: a year (a number past any float, 10**400,
-#: failed every command reading the manifest with an OverflowError)
+#: the longest build time a record may hold: a year
 MOST_SECONDS = 365 * 86400.0
 
 
@@ -285,8 +269,6 @@ def _artifact(data: Any, where: str) -> ArtifactRecord:
         or not filename.isprintable()
         or any(c.isspace() for c in filename)
     ):
-        # a record names a file of its own dist/ directory: "../pyproject.toml" was read
-        # (and a line end shown) wherever the record is used
         raise ValueError(f"{where}: 'filename' {filename!r} is not the name of a file of dist/")
     return ArtifactRecord(
         filename=filename,

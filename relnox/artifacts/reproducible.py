@@ -1,24 +1,10 @@
 """Reproducible sdists: the same sources and SOURCE_DATE_EPOCH give the same bytes.
 
-Wheels from every backend relnox builds are already reproducible under
-``SOURCE_DATE_EPOCH``. Some backends' sdists are not: setuptools and pdm-backend write
-the build time into the gzip header, and setuptools takes file times and order from
-the disk. :func:`normalize_sdist` rewrites such an archive, only when needed, with
-members sorted by name, times clamped to the epoch, owners zeroed and a gzip header
-dated at the epoch; the files inside are the same bytes. It is compressed at
-:data:`GZIP_LEVEL` (zlib's default, 6), not the 9 the backends use: on a 1 MB sdist
-level 9 took 3.5 times as long (0.14 s against 0.04 s) for a file 1.5% smaller, and
-the rewrite sits on every package's build.
-
-A backend that keeps a symlink in an sdist (hatchling does) makes an archive whose link
-points outside it when the link leads out of the package (a ``LICENSE`` linked from the
-repository's top): unpacking it fails (``tarfile``'s data filter, pip, uv) or leaves a
-dangling link. :func:`resolve_outside_links` replaces each such link by the bytes it
-pointed to when the sdist was built, as a copying backend would have.
-
-What cannot be made reproducible here is said so (:func:`not_reproducible`): a wheel of
-compiled code holds what the compiler and linker made of the sources, which depends
-on the toolchain and the machine, not on ``SOURCE_DATE_EPOCH``.
+:func:`normalize_sdist` rewrites an sdist whose gzip header, member order, times or owners
+vary (members sorted, times clamped to the epoch, owners zeroed, the header dated at the
+epoch); :func:`resolve_outside_links` replaces a link that leads out of the sdist by the
+bytes it pointed to; :func:`not_reproducible` says why a compiled wheel cannot be made
+bit-identical here.
 """
 
 from __future__ import annotations
@@ -35,7 +21,8 @@ from relnox.atomic import write_atomic
 from relnox.errors import BuildError
 from relnox.files import read_bytes
 
-#: the gzip level of a normalised sdist (zlib's default; the same bytes on every build)
+#: the gzip level of a normalised sdist (zlib's default: level 9 took 3.5 times as long
+#: on a 1 MB sdist for a file 1.5% smaller)
 GZIP_LEVEL = 6
 
 #: backends whose wheels hold compiled code (by the start of the backend's module name)
@@ -64,25 +51,44 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
     return None
 
 
+def _members(data: bytes) -> list[tarfile.TarInfo]:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        return archive.getmembers()
+
+
+def _contents(data: bytes) -> dict[str, bytes | None]:
+    """Each regular file's bytes of a ``.tar.gz``'s bytes, by name."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+        return {
+            m.name: archive.extractfile(m).read() if m.isfile() else None  # type: ignore[union-attr]
+            for m in archive
+        }
+
+
+def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
+    """``tar`` gzipped (the header dated ``mtime``) over ``path``, atomically."""
+    packed = io.BytesIO()
+    with gzip.GzipFile(
+        filename="", mode="wb", fileobj=packed, mtime=mtime, compresslevel=level
+    ) as zipped:
+        zipped.write(tar)
+    write_atomic(path, packed.getvalue())
+
+
 def normalize_sdist(path: Path, epoch: int) -> bool:
     """Rewrite the ``.tar.gz`` at ``path`` reproducibly; ``False`` when it already was."""
     if not path.name.endswith(".tar.gz"):
         return False
     data = path.read_bytes()
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        members = archive.getmembers()
-        names = [m.name for m in members]
-        header_time = int.from_bytes(data[4:8], "little")
-        if (
-            header_time == epoch
-            and names == sorted(names)
-            and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 for m in members)
-        ):
-            return False
-        contents = {
-            m.name: archive.extractfile(m).read() if m.isfile() else None  # type: ignore[union-attr]
-            for m in members
-        }
+    members = _members(data)
+    names = [m.name for m in members]
+    if (
+        int.from_bytes(data[4:8], "little") == epoch
+        and names == sorted(names)
+        and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 for m in members)
+    ):
+        return False
+    contents = _contents(data)
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
         for member in sorted(members, key=lambda m: m.name):
@@ -92,12 +98,7 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
             member.pax_headers = {}
             body = contents[member.name]
             out.addfile(member, io.BytesIO(body) if body is not None else None)
-    packed = io.BytesIO()
-    with gzip.GzipFile(
-        filename="", mode="wb", fileobj=packed, mtime=epoch, compresslevel=GZIP_LEVEL
-    ) as zipped:
-        zipped.write(raw.getvalue())
-    write_atomic(path, packed.getvalue())
+    _write(path, raw.getvalue(), epoch, GZIP_LEVEL)
     return True
 
 
@@ -130,14 +131,10 @@ def resolve_outside_links(path: Path, source: Path) -> list[str]:
     if not path.name.endswith(".tar.gz"):
         return []
     data = path.read_bytes()
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        members = archive.getmembers()
-        if not any(_escapes(m) for m in members):
-            return []
-        contents = {
-            m.name: archive.extractfile(m).read() if m.isfile() else None  # type: ignore[union-attr]
-            for m in members
-        }
+    members = _members(data)
+    if not any(_escapes(m) for m in members):
+        return []
+    contents = _contents(data)
     replaced: list[str] = []
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
@@ -168,9 +165,5 @@ def resolve_outside_links(path: Path, source: Path) -> list[str]:
                 info.size, info.mode, info.mtime = len(body), 0o644, member.mtime
                 out.addfile(info, io.BytesIO(body))
             replaced.append(member.name)
-    header_time = int.from_bytes(data[4:8], "little")
-    packed = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=header_time) as zipped:
-        zipped.write(raw.getvalue())
-    write_atomic(path, packed.getvalue())
+    _write(path, raw.getvalue(), int.from_bytes(data[4:8], "little"))
     return replaced

@@ -11,7 +11,6 @@ environment of their own when the shared one lacks them.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import py_compile
@@ -21,14 +20,13 @@ import sys
 import tarfile
 import threading
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from relnox.artifacts.reproducible import resolve_outside_links
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
-from relnox.builds.slots import Slots
 from relnox.errors import BuildError, one_line
 from relnox.project.pyproject import is_project_dir
 
@@ -77,7 +75,6 @@ def _runner(
     env: BuildEnv,
     log: OutputLog,
     environ: Mapping[str, str],
-    slot: Callable[[], contextlib.AbstractContextManager[None]] = contextlib.nullcontext,
     servers: HookServers | None = None,
 ) -> RunnerType:
     def run(
@@ -86,11 +83,10 @@ def _runner(
         full = env.environ(environ)
         full.update(extra_environ or {})
         argv = _compiled(list(cmd), env)
-        with slot():  # the hook process runs in one of the run's slots
-            # forked by the environment's hook server where it can be, else a new process
-            code = servers.run(env, argv, cwd, full, log.add) if servers is not None else None
-            if code is None:
-                code = log.run(argv, cwd=cwd, env=full)
+        # forked by the environment's hook server where it can be, else a new process
+        code = servers.run(env, argv, cwd, full, log.add) if servers is not None else None
+        if code is None:
+            code = log.run(argv, cwd=cwd, env=full)
         if code != 0:  # the runner contract of pyproject-hooks (and so of build)
             raise subprocess.CalledProcessError(code, list(cmd))
 
@@ -163,18 +159,7 @@ class PackageBuilder:
     pool: EnvPool
     log: OutputLog
     environ: Mapping[str, str]
-    slots: Slots | None = None  # hook processes run in one of these (relnox.builds.slots)
-    priority: int = 0  # the package's place in the build order (relnox.builds.slots)
-    hooks: int = 0  # hook processes started so far
     servers: HookServers | None = None  # fork the hooks (relnox.builds.hook_server)
-
-    def _slot(self) -> contextlib.AbstractContextManager[None]:
-        """A slot for the next hook process (:mod:`relnox.builds.slots`: the package with
-        the most hooks still to run first, then the earliest in the order)."""
-        self.hooks += 1
-        if self.slots is None:
-            return contextlib.nullcontext()
-        return self.slots.hold((self.hooks, self.priority))
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -198,7 +183,7 @@ class PackageBuilder:
             raise BuildError(f"{self.label}: {exc}") from None
 
     def _builder(self, source: Path, env: BuildEnv) -> ProjectBuilder:
-        runner = _runner(env, self.log, self.environ, self._slot, self.servers)
+        runner = _runner(env, self.log, self.environ, self.servers)
         return _project_builder(source, str(env.python), runner, self.label)
 
     def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:

@@ -1,32 +1,13 @@
 """Isolated build environments, shared by every package that needs the same ones.
 
-How builds are driven was decided by measuring, on 8 generated hatchling packages
-with internal dependencies, 2 cores (shared with other work), warm uv cache
-(``python benchmarks/build_all.py``; wall-clock, CPU of all processes):
-
-    serial ``python -m build`` per package (the seeds)    36-40 s     34 s CPU
-    ``uv build --no-sources`` per package, serial         10.5 s
-    ``uv build --all-packages --no-sources``              5.3-6.3 s   10 s CPU
-    relnox: one shared env per requirement set + hooks    3.5-4.4 s    7 s CPU
-      (checks and manifest included)
-
-(medians of 5 runs; the seeds' way is (a), relnox (b), uv (c): (a)/(b) = 9.1 and
-(b)/(c) = 0.77; while other work loaded the machine (a) 50 s, (b) 6.6 s, (c) 9.2 s:
-7.6 and 0.72.)
-
-``uv build`` makes two fresh environments per package (one for the sdist, one for
-the wheel) and resolves their requirements each time; its environments hold no
-bytecode, so every hook process compiles the backend anew (a hatchling hook costs
-0.20-0.36 s that way, 0.09-0.15 s with bytecode). Here an environment is made once
-per distinct set of build requirements and run (``uv venv`` + ``uv pip install``)
-and the PEP 517 hooks run in it through :class:`build.ProjectBuilder`, one fresh
-process per hook as PEP 517 asks (forked from the environment's hook server, which has
-the hook script's imports done: :mod:`relnox.builds.hook_server`). Bytecode is written by the first hook process
-that imports a module (``PYTHONDONTWRITEBYTECODE`` is lifted for hooks): on 6
-packages with 6 different backends that measured 5.4-6.2 s against 6.3-7.7 s for
-compiling whole environments up front (``uv pip install --compile-bytecode``), and
-the same on 8 hatchling packages (3.6 s). Where uv cannot run, ``python -m venv``
-+ pip make the environments (slower, same files).
+An environment is made once per distinct set of build requirements and run (``uv venv``
++ ``uv pip install``; ``python -m venv`` + pip where uv cannot run: slower, same files),
+and the PEP 517 hooks run in it through :class:`build.ProjectBuilder`, one fresh process
+per hook as PEP 517 asks (forked from the environment's hook server, which has the hook
+script's imports done: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes two
+fresh environments per package and resolves their requirements each time (``python
+benchmarks/build_all.py`` compares the two). Bytecode is written by the first hook
+process that imports a module (``PYTHONDONTWRITEBYTECODE`` is lifted for hooks).
 
 Build environments never see workspace sources (``[tool.uv.sources]`` is a uv
 resolver setting, not metadata), use the interpreter relnox runs under or
@@ -157,9 +138,7 @@ class EnvPool:
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
     _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
-    _threads: list[threading.Thread] = field(default_factory=list)
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
-    _started: set[tuple[str, ...]] = field(default_factory=set)  # by prefetch
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
         """The environment for ``requirements``: made on first use, then shared.
@@ -189,26 +168,6 @@ class EnvPool:
                     self._failed[key] = exc
                     raise
             return self._envs[key]
-
-    def prefetch(self, requirement_sets: Iterable[Iterable[str]]) -> None:
-        """Start making these environments now, in the background (errors surface in get)."""
-
-        def make(requirements: tuple[str, ...]) -> None:
-            try:
-                self.get(requirements)
-            except BuildError as exc:  # the package that needs it reports it
-                logger.debug("making a build environment failed: %s", exc)
-
-        for requirements in {tuple(sorted(r)) for r in requirement_sets} - self._started:
-            self._started.add(requirements)
-            thread = threading.Thread(target=make, args=(requirements,), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def join(self) -> None:
-        """Wait for the environments still being made (before their directory goes)."""
-        for thread in self._threads:
-            thread.join()
 
     @property
     def count(self) -> int:

@@ -7,8 +7,7 @@ A package is rebuilt unless every byte that went into the build recorded in the 
 * ``files``: its git-tracked files (packages nested in it excluded) as git's index names
   them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
   resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
-  package is hashed where it lives), each as its git blob id, taken from git's index
-  where git proves the file on disk holds the blob's bytes (:mod:`relnox.builds.contents`);
+  package is hashed where it lives), each file read, as its git blob id;
 * ``outside``: files outside its directory that its pyproject names (a ``readme`` or
   license file of the repository, hatch ``force-include`` sources), hashed;
 * ``untracked``: the files in its directory git neither tracks nor ignores, each with its
@@ -54,6 +53,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -65,7 +65,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds import questions
-from relnox.builds.contents import tracked_digests
 from relnox.builds.questions import status_question
 from relnox.builds.sources import (
     Listing,
@@ -74,9 +73,9 @@ from relnox.builds.sources import (
     outside_files,
     owner_of,
     stat_of,
+    tracked_digests,
 )
 from relnox.builds.taken import TAKEN, taken_changed
-from relnox.builds.toolchains import NATIVE_TOOLCHAINS
 from relnox.errors import RelnoxError
 from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
@@ -106,6 +105,36 @@ class Inputs:
 def _digest(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+#: backend module prefix -> (tools of which one must be on PATH, what to install)
+NATIVE_TOOLCHAINS: dict[str, tuple[tuple[str, ...], str]] = {
+    "maturin": (("cargo",), "Rust's cargo (rustup.rs)"),
+    "scikit_build_core": (("cmake",), "CMake"),
+    "mesonpy": (("ninja", "samu"), "ninja"),
+}
+#: backends that compile C/C++ and need a compiler too
+C_BACKENDS = ("scikit_build_core", "mesonpy")
+C_COMPILERS = ("cc", "gcc", "clang")
+
+
+def missing_toolchain(backend: str) -> list[str]:
+    """The programs a native backend needs on PATH (cargo for maturin, CMake, ninja, a C
+    compiler) that are not there, checked before a build starts (empty for pure-Python
+    backends)."""
+    module = backend.split(":")[0].split(".")[0]
+    missing: list[str] = []
+    if module in NATIVE_TOOLCHAINS:
+        tools, label = NATIVE_TOOLCHAINS[module]
+        if not any(shutil.which(tool) for tool in tools):
+            missing.append(f"{label} ({' or '.join(tools)} on PATH)")
+    if module in C_BACKENDS:
+        compiler = os.environ.get("CC")
+        if not (compiler and shutil.which(compiler.split()[0])) and not any(
+            shutil.which(cc) for cc in C_COMPILERS
+        ):
+            missing.append(f"a C compiler ({' or '.join(C_COMPILERS)} on PATH, or $CC)")
+    return missing
 
 
 #: backends (their top module) that never run a setup.py: one beside them is a leftover
@@ -371,7 +400,7 @@ def package_inputs(
         untracked, modified = status.result()
     wanted = {pkg.name for pkg in packages}
     entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
-    found = tracked_digests(top, entries, {*modified, *listing.marked})
+    found = tracked_digests(top, entries)
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     loose: dict[str, list[str]] = {}  # each package's untracked files
     for path in untracked:

@@ -21,8 +21,8 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +38,7 @@ from relnox.artifacts.manifest import (
     manifest_path,
     read_manifest,
 )
-from relnox.builds.inputs import UNPROVABLE, Inputs, package_inputs
-from relnox.builds.toolchains import missing_toolchain
+from relnox.builds.inputs import UNPROVABLE, Inputs, missing_toolchain, package_inputs
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import own_dist_dir, rel
 from relnox.project.changes import pathspecs
@@ -177,27 +176,6 @@ def _epoch(value: int | str | None, root: Path) -> int | None:
             ) from None
         return epoch
     return None
-
-
-class _Epochs(Mapping[str, "int | None"]):
-    """The epoch of each package: ``given`` for all, else its last commit time from
-    ``found`` (a future of :func:`_package_epochs`), waited for on first use."""
-
-    def __init__(self, given: int | None, found: Future[dict[str, int]] | None) -> None:
-        self.given = given
-        self.found = found
-
-    def _times(self) -> dict[str, int]:
-        return self.found.result() if self.found is not None else {}
-
-    def __getitem__(self, name: str) -> int | None:
-        return self.given if self.given is not None else self._times().get(name)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._times())
-
-    def __len__(self) -> int:
-        return len(self._times())
 
 
 def _package_epochs(
@@ -382,10 +360,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     python = _python(options.python)
     given = _epoch(options.source_date_epoch, root)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    # whether uv runs (uv --version) and each package's last commit time (a git log each)
-    # while git lists the files: the inputs read the times only at their end (_Epochs
-    # waits for them there). With --installer auto and a recorded build, uv is asked only
-    # once a package is to be built: a rerun that reuses every build makes no environment
+    # with --installer auto and a recorded build, uv is asked (uv --version) only once a
+    # package is to be built: a rerun that reuses every build makes no environment
     builds = (
         options.installer != "auto"
         or options.force
@@ -396,19 +372,16 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     # HEAD and the paths of the history key the epochs are kept under: one git process
     state = history.git_state(root) if shutil.which("git") and git.is_repo(root) else None
     head = state.head if state is not None else None
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        probe = pool.submit(_installer, options.installer) if builds else None
-        found = pool.submit(_package_epochs, workspace, selected, state) if given is None else None
-        inputs = package_inputs(
-            workspace,
-            selected,
-            python=python,
-            epochs=_Epochs(given, found),
-            kinds=kinds,
-            output=dist_dir,
-        )
-        epochs = found.result() if found is not None else {}
-        installer = probe.result() if probe is not None else None
+    installer = _installer(options.installer) if builds else None
+    epochs = _package_epochs(workspace, selected, state) if given is None else {}
+    inputs = package_inputs(
+        workspace,
+        selected,
+        python=python,
+        epochs={p.name: given for p in selected} if given is not None else epochs,
+        kinds=kinds,
+        output=dist_dir,
+    )
     refuse = (
         "--force"
         if options.force

@@ -16,8 +16,7 @@ recorded files still have their sha256, is not built again: its files are reused
 ("unchanged, reused"); what its inputs are, and when they cannot be established (so it
 is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
 
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`; why twice ``--jobs``
-packages are in flight with ``--jobs`` hook processes at once: :mod:`relnox.builds.slots`.
+How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ from relnox.artifacts.checks import (
     artifact_kind,
     check_for_record,
     name_and_version,
-    preload,
     proof,
 )
 from relnox.artifacts.manifest import (
@@ -58,9 +56,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.builds.earlier import same_sources, set_aside_earlier
 from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
-from relnox.builds.needs import NeedFailed, Needs, chains_first, must_start_after_needs
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.builds.slots import Slots
 from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
@@ -77,7 +73,6 @@ from relnox.tools import git
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool, OutputLog
     from relnox.builds.hook_server import HookServers
-    from relnox.builds.scratch import Sweeper
 
 logger = logging.getLogger("relnox")
 
@@ -123,9 +118,6 @@ class PackageOutcome:
 
 
 DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
-#: packages in flight per job: their hook processes run --jobs at a time, and one's own
-#: work (unpacking, checks) while the others' hooks run (relnox.builds.slots)
-IN_FLIGHT = 2
 REUSED_STATUS = "unchanged, reused"
 
 
@@ -321,37 +313,19 @@ class _Run:
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     epoch: float = field(default_factory=time.monotonic)
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
-    needs: Needs = field(default_factory=Needs)  # what each one's files wait for (needs.py)
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
-    sweeper: Sweeper | None = None  # removes each package's scratch beside the builds
-    slots: Slots | None = None  # --jobs hook processes at once (relnox.builds.slots)
-    priority: Mapping[str, int] = field(default_factory=dict)  # name -> place in the order
     servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
     #: what the manifest recorded of each package before this run (kept: relnox.builds.run)
     earlier: Mapping[str, PackageRecord] = field(default_factory=dict)
     #: the packages whose files are in dist/, as they finish (what a stopped run records)
     finished: list[PackageOutcome] = field(default_factory=list)
 
-    def _discard(self, work: Path) -> None:
-        if self.sweeper is not None:
-            self.sweeper.sweep(work)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-
     def build(self, name: str) -> PackageOutcome:
-        ok = False
-        try:
-            outcome = self._build(name)
-            ok = True
-            if outcome.record is not None:
-                self.finished.append(outcome)
-            return outcome
-        finally:
-            self.needs.ended(name, ok)
-
-    def _wait_for_needs(self, pkg: Package) -> None:
-        self.needs.wait(pkg.name)
+        outcome = self._build(name)
+        if outcome.record is not None:
+            self.finished.append(outcome)
+        return outcome
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
@@ -407,7 +381,6 @@ class _Run:
         _current.log = log
         # this package's scratch (an unpacked sdist, a test environment) goes as soon as its
         # build ends, while the others still build: not all at once at the end of the run
-        # (taken off this worker's path at once, removed beside it: relnox.builds.scratch)
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
             environ = dict(self.environ)
@@ -426,8 +399,6 @@ class _Run:
                 self.pool,
                 log,
                 environ,
-                self.slots,
-                self.priority.get(name, 0),
                 servers=self.servers,
             )
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
@@ -447,15 +418,10 @@ class _Run:
             seconds = time.monotonic() - start
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
-            self._discard(work)
+            shutil.rmtree(work, ignore_errors=True)
             hint = _sibling_requirement_hint(self.plan.workspace.packages, pkg, str(exc))
             if hint:
                 raise type(exc)(f"{exc.message}\n  ({hint})") from None
-            raise
-        try:
-            self._wait_for_needs(pkg)
-        except NeedFailed:
-            self._discard(work)
             raise
         for note in notes:
             logger.warning("%s: %s", label, note)
@@ -473,7 +439,7 @@ class _Run:
                 ", ".join(k.filename for k in kept),
             )
             provable = provable and earlier is not None and bool(earlier.checked)
-        self._discard(work)
+        shutil.rmtree(work, ignore_errors=True)
         seconds = time.monotonic() - start
         artifacts = tuple(
             ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
@@ -550,23 +516,11 @@ def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> Package
     )
 
 
-def _outcome(
-    pkg: Package,
-    outcome: Outcome[PackageOutcome],
-    run: _Run,
-    done: Mapping[str, PackageOutcome],
-) -> PackageOutcome:
+def _outcome(pkg: Package, outcome: Outcome[PackageOutcome], run: _Run) -> PackageOutcome:
     if outcome.status == OK and outcome.value is not None:
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
     error, reason = outcome.error, outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
-    # built at once (relnox.builds.needs): one whose need was not built is skipped, as
-    # the scheduler skips it when it waits to start; so is one not run after that failure
-    if isinstance(error, NeedFailed) or status is BuildStatus.NOT_RUN:
-        not_built = {n: o.status.value for n, o in done.items() if o.status not in DONE}
-        skipped = run.needs.skipped(pkg.name, not_built)
-        if skipped:
-            status, error, reason = BuildStatus.SKIPPED, None, skipped
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
@@ -684,7 +638,6 @@ def _build(
     from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers
     from relnox.builds.hook_server import enabled as hook_servers_enabled
-    from relnox.builds.scratch import Sweeper
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None  # a package to build: the plan found an installer
@@ -696,51 +649,26 @@ def _build(
         _backend_warnings(),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        # the environments first (no hook runs before one is made), then the checkers'
-        # imports meanwhile: started before them, the imports held the interpreter while
-        # the threads making the environments were still to start their installers
-        pool.prefetch(pkg.build_requires for pkg in plan.packages if pkg.name not in plan.reuse)
-        if len(plan.reuse) < len(plan.packages):  # files to check: load the checkers meanwhile
-            threading.Thread(target=preload, name="relnox-preload", daemon=True).start()
-        sweeper = Sweeper(Path(tmp) / "bin")
         servers = HookServers() if hook_servers_enabled() else None
-        run = _Run(
-            plan, pool, Path(tmp), environ, sweeper=sweeper, servers=servers, finished=finished
-        )
+        run = _Run(plan, pool, Path(tmp), environ, servers=servers, finished=finished)
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
             run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)
-        order = [pkg.name for pkg in plan.packages]
-        needs = {pkg.name: pkg.internal_deps for pkg in plan.packages}
-        workers = plan.jobs
-        if not must_start_after_needs(plan.packages, plan.test_command is not None):
-            run.needs = Needs.of(plan.packages)  # each starts at once; its files wait
-            order, needs = chains_first(order, run.needs.waits), {}
-            # more packages in flight than --jobs, their hook processes --jobs at a time
-            # (relnox.builds.slots); --test keeps one package per job (its tests run too)
-            run.slots = Slots(plan.jobs)
-            run.priority = {name: i for i, name in enumerate(order)}
-            workers = plan.jobs * IN_FLIGHT
         try:
             outcomes = run_graph(
-                order,
-                needs,
+                [pkg.name for pkg in plan.packages],
+                {pkg.name: pkg.internal_deps for pkg in plan.packages},
                 run.build,
-                jobs=workers,
+                jobs=plan.jobs,
                 keep_going=plan.keep_going,
             )
         finally:
             if servers is not None:  # before the environments and scratch go
                 servers.close()
-            pool.join()
-            sweeper.close()
         environments = pool.count
-    done: dict[str, PackageOutcome] = {}
-    for pkg in plan.packages:  # release order: a package's needs are done before it
-        done[pkg.name] = _outcome(pkg, outcomes[pkg.name], run, done)
-    return tuple(done.values()), environments
+    return tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages), environments
 
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:

@@ -41,6 +41,8 @@ from relnox.tools import git
 MISSING = "missing"
 #: git index modes that are not files on disk (a submodule is a commit)
 GITLINK = "160000"
+#: index modes of plain files (a link is 120000)
+PLAIN = ("100644", "100755")
 
 
 def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
@@ -144,21 +146,49 @@ def list_ignored(
     return found
 
 
-def _file_digest(path: Path) -> str:
-    """The sha256 of a regular file; an ``OSError`` for a device or pipe (which never
-    ends, or never starts)."""
+def _file_digest(path: Path, blob: str = "") -> str:
+    """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
+    id, as ``git hash-object --no-filters`` gives it; an ``OSError`` for a device or pipe
+    (which never ends, or never starts), or a file written while it is read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
         os.set_blocking(fd, True)
-        digest = hashlib.sha256()
+        digest = hashlib.new(blob, b"blob %d\0" % info.st_size) if blob else hashlib.sha256()
+        read = 0
         while block := os.read(fd, 1 << 20):
             digest.update(block)
-        return digest.hexdigest()
+            read += len(block)
     finally:
         os.close(fd)
+    if blob and read != info.st_size:
+        raise OSError(errno.EAGAIN, "written while read", str(path))
+    return digest.hexdigest()
+
+
+def git_blob_id(path: Path, length: int = 40) -> str:
+    """The git blob id of the bytes at ``path`` (``length`` 40 hex digits: SHA-1, 64:
+    SHA-256), as ``git hash-object --no-filters`` gives it."""
+    return _file_digest(path, "sha1" if length == 40 else "sha256")
+
+
+def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``, relative
+    to ``top``) -> the fingerprint of its bytes on disk, every file read: a file's git blob
+    id (every file's under a linked directory), or ``missing``; a link's target as
+    :func:`content_digest` gives it. Submodules (mode 160000) are left out."""
+    length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
+
+    def blob_id(path: Path) -> str:
+        return git_blob_id(path, length)
+
+    return {
+        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else _file_digest)
+        for meta, path in entries
+        if not meta.startswith(GITLINK)
+    }
 
 
 def content_digest(path: Path, file_digest: Callable[[Path], str] = _file_digest) -> Any:

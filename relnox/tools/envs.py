@@ -1,12 +1,7 @@
-"""Every environment relnox makes, for builds, verification, rehearsals and the demo.
-
-One small protocol, :class:`Installer`, with two implementations: uv (``uv venv`` +
-``uv pip install``) and, where uv cannot run, ``python -m venv`` + pip. An installer
-only *builds argv lists*; running them is :func:`relnox._proc.run`, so the caller
-decides timeouts, logging and what a failure means. One interpreter resolution
+"""Every environment relnox makes: :class:`Installer` (uv, else venv + pip) builds argv
+lists that :func:`relnox._proc.run` runs; one interpreter resolution
 (:func:`resolve_python`) and one policy for a child's environment (:func:`child_env`)
-serve every stage, so ``--python 3.11`` means the same to ``build-all`` and
-``verify-install``. Nothing here prints.
+serve every stage.
 """
 
 from __future__ import annotations
@@ -71,11 +66,8 @@ def without_credentials(
     base: Mapping[str, str], *, keep_index_logins: bool = False
 ) -> dict[str, str]:
     """``base`` without any credential variable, and the userinfo taken out of the URLs of
-    pip's and uv's variables (``PIP_INDEX_URL=https://user:PASS@host/``).
-
-    ``keep_index_logins`` keeps what an installer needs to read a private index (its
-    ``UV_INDEX_*_USERNAME/PASSWORD``, URLs with userinfo, ``NETRC``) and drops only upload
-    credentials and other tokens: for the installer's own process, never its hooks."""
+    pip's and uv's variables; ``keep_index_logins`` keeps what an installer needs to read
+    a private index (for the installer's own process, never its hooks)."""
     out: dict[str, str] = {}
     for key, value in base.items():
         index_login = bool(_INDEX_LOGIN.match(key))
@@ -90,8 +82,7 @@ def without_credentials(
 
 
 def _no_login(url: str) -> str:
-    """``url`` without userinfo: a login never goes into argv (it reaches an installer
-    through ``NETRC``, :mod:`relnox.tools.index_auth`)."""
+    """``url`` without userinfo: a login never goes into argv (it goes by ``NETRC``)."""
     return _URL_LOGIN.sub(r"\1", url)
 
 
@@ -103,12 +94,9 @@ def child_env(
     index_logins: bool = False,
 ) -> dict[str, str]:
     """The environment of a child: ``base`` (default ``os.environ``) with nothing that
-    could make another tree importable, no credential (:func:`without_credentials`;
-    ``index_logins`` keeps those an installer reads an index with), no interpreter
-    downloads, pip's CA bundle and proxy for uv (:mod:`relnox.tools.trust`), and ``env``
-    (if any) active and first on PATH. ``bytecode`` lets the child
-    write ``__pycache__`` (build hooks: the first hook to import a module caches it for the
-    others)."""
+    could make another tree importable, no credential (:func:`without_credentials`), no
+    interpreter downloads, pip's CA bundle and proxy for uv, and ``env`` (if any) active
+    and first on PATH. ``bytecode`` lets the child write ``__pycache__``."""
     clean = without_credentials(
         os.environ if base is None else base, keep_index_logins=index_logins
     )
@@ -306,7 +294,7 @@ def find_installer(
             why = uv_cannot_run(uv)
             if why is None:
                 return UvInstaller(uv)
-            if uv not in _WARNED:  # once: a verify asks twice (its head start, its plan)
+            if uv not in _WARNED:
                 _WARNED.add(uv)
                 logger.warning("uv cannot run (%s); falling back to venv + pip", why)
         if preferred == "uv":
@@ -346,9 +334,7 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
 
 
 def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
-    """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run.
-
-    The interpreter relnox runs under (the same file) answers without a child process."""
+    """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run."""
     if os.path.realpath(python) == os.path.realpath(sys.executable):
         import platform
 
@@ -369,10 +355,8 @@ TAGS_PROBE = (
 @functools.lru_cache(maxsize=16)
 def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] | None:
     """The wheel tags ``python`` installs, most specific first (``packaging.tags.sys_tags``
-    as that interpreter computes them), or None when it cannot tell.
-
-    The interpreter relnox runs under answers without a child process; another one runs
-    ``sys_tags`` from a copy of relnox's own ``packaging``, so it needs none installed."""
+    run by that interpreter from a copy of relnox's ``packaging``), or None when it cannot
+    tell."""
     from packaging.tags import parse_tag, sys_tags  # only when a wheel is picked by tag
 
     if os.path.realpath(python) == os.path.realpath(sys.executable):
@@ -400,9 +384,8 @@ def wheel_for(
     filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
 ) -> str | None:
     """The wheel of ``filenames`` (one package's) that ``python`` installs, by that
-    interpreter's own tags, most specific first (:func:`interpreter_tags`): not
-    necessarily relnox's. None when none installs there; ``error`` when ``python`` cannot
-    say which tags it installs. Every stage that picks a wheel for an environment asks here."""
+    interpreter's own tags, most specific first; None when none installs there; ``error``
+    when ``python`` cannot say which tags it installs."""
     from packaging.utils import parse_wheel_filename
 
     supported = interpreter_tags(python)

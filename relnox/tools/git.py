@@ -25,9 +25,8 @@ def on_path() -> bool:
 def run(
     repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
 ) -> proc.Result:
-    """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing.
-    The answer of the same question asked ahead (:class:`Ahead`) is taken when there is
-    one, once."""
+    """``git args`` in ``repo``, its stdout and stderr apart (or the answer asked
+    :class:`Ahead`); raises only if git is missing."""
     asked = _asked(repo, args) if input is None and env is None else None
     result = asked if asked is not None else _ask(repo, args, input, env)
     if result.returncode == proc.CANNOT_RUN:
@@ -50,8 +49,7 @@ _AHEAD_LOCK = threading.Lock()
 
 
 def _asked(repo: Path, args: Sequence[str]) -> proc.Result | None:
-    """The answer asked ahead to this very question, in this directory and this process
-    environment, if there is one (taken: a second asking asks git)."""
+    """The answer asked ahead to this question, directory and environment, taken once."""
     with _AHEAD_LOCK:
         if not _AHEAD:
             return None
@@ -65,10 +63,9 @@ def _asked(repo: Path, args: Sequence[str]) -> proc.Result | None:
 
 
 class Ahead:
-    """Read-only questions to git in ``repo`` asked in threads now, while the command
-    imports what it needs; :func:`run` takes the answer to the same question in the same
-    directory and the same environment, once, while this is open (``with``). Only for a
-    command that changes nothing in git (:func:`relnox.tools.history.ask_ahead`)."""
+    """Read-only questions to git in ``repo`` asked in threads now; :func:`run` takes the
+    answer to the same question, once, while this is open. Only for a command that
+    changes nothing in git."""
 
     def __init__(self, repo: Path, questions: Sequence[Sequence[str]]) -> None:
         self.repo = repo
@@ -110,8 +107,7 @@ class Ahead:
         self.close()
 
     def close(self) -> None:
-        """Drop the answers not taken and wait for their children (a few ms): nothing asked
-        here outlives the command, or answers a later one."""
+        """Drop the answers not taken and wait for their children."""
         with _AHEAD_LOCK:
             for key, answer in zip(self.keys, self.answers, strict=True):
                 if _AHEAD.get(key, (None, None))[1] is answer:
@@ -153,8 +149,8 @@ _DAMAGE = (
 
 
 def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
-    """``git args`` that talks to a remote, stopped (with everything it started) once it has
-    made no progress for ``stall`` seconds; over HTTP git's own low-speed limit says so first."""
+    """``git args`` that talks to a remote, stopped once it has made no progress for
+    ``stall`` seconds."""
     argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
     result = proc.run([*argv, *args], cwd=repo, watch=proc.Watch(stall))
     if result.returncode == proc.CANNOT_RUN:
@@ -169,16 +165,15 @@ def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
 
 
 def push(repo: Path, *args: str, stall: float) -> None:
-    """``git push args`` bounded (:func:`_bounded`, ``[tool.relnox.network] stall``), for a
-    remote that takes the connection and never answers would hold it forever."""
+    """``git push args``, bounded by :func:`_bounded`."""
     result = _bounded(repo, ["push", *args], stall)
     if not result.ok:
         raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")
 
 
 def remote_tags(repo: Path, remote: str, names: Sequence[str], *, stall: float) -> dict[str, str]:
-    """The commit each of ``names`` marks on ``remote`` (``git ls-remote``; a tag the remote
-    lacks is left out), asked as a push is: stopped after ``stall`` seconds without progress."""
+    """The commit each of ``names`` marks on ``remote`` (``git ls-remote``, bounded; a tag
+    the remote lacks is left out)."""
     wanted = {f"refs/tags/{name}": name for name in names}
     # an annotated tag's commit is on its peeled line, which a pattern must name too
     patterns = [p for ref in wanted for p in (ref, ref + "^{}")] if len(wanted) <= 100 else []
@@ -231,12 +226,8 @@ def toplevel(path: Path) -> Path:
 
 
 def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:
-    """Tracked paths with uncommitted changes, staged or not.
-
-    tbump's rule: untracked files (``__pycache__/``, an un-ignored ``dist/``, a scratch
-    file) never make a tree dirty for a tool that commits only the files it edits;
-    ``untracked=True`` lists them too.
-    """
+    """Tracked paths with uncommitted changes, staged or not; ``untracked=True`` lists
+    untracked files too."""
     mode = "normal" if untracked else "no"
     out = git(repo, "status", "--porcelain", f"--untracked-files={mode}")
     # git() strips the output, so the first line may have lost its leading status blank
@@ -255,10 +246,8 @@ _IN_PROGRESS = (
 
 
 def in_progress(repo: Path) -> str | None:
-    """The git operation ``repo`` is in the middle of (a merge, rebase, cherry-pick,
-    revert, am or bisect) as ``"a merge is in progress (.git/MERGE_HEAD); ..."`` (with how
-    to end it), or None.
-    A commit made now would finish the user's operation or fail half-way through."""
+    """The git operation ``repo`` is in the middle of, as ``"a merge is in progress
+    (.git/MERGE_HEAD); ..."`` (with how to end it), or None."""
     names = [marker for marker, _, _ in _IN_PROGRESS]
     args = [arg for name in names for arg in ("--git-path", name)]
     out = git(repo, "rev-parse", *args, check=False)
@@ -281,15 +270,13 @@ def _lock_left(lock: Path | str) -> str:
 
 
 def _left_lock(output: str) -> str | None:
-    """The lock file git refused to write over, named with the way out, or None: git ends
-    that refusal with 'remove the file manually to continue.', which names no file."""
+    """The lock file git refused to write over, named with the way out, or None."""
     found = _LOCK_EXISTS.search(output)
     return _lock_left(found["lock"]) if found else None
 
 
 def index_lock(repo: Path) -> str | None:
-    """The problem of a left ``index.lock`` (git's lock of its index: a git process is
-    running, or one stopped without removing it), or None: no commit can be made then."""
+    """The problem of a left ``index.lock``, or None."""
     out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
     lock = Path(out) if Path(out).is_absolute() else repo / out
     if not out or not lock.exists():
@@ -350,8 +337,7 @@ _HELD: dict[str, _Held] = {}
 def held(repo: Path) -> Iterator[None]:
     """While open, :func:`tag_exists` and :func:`tag_commit` answer from one
     ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` from one ``cat-file
-    --batch``, instead of a git process each: for a command that changes no ref (doctor
-    asks them of every package, 2,400 processes for 600 packages)."""
+    --batch``: for a command that changes no ref (docs/architecture.md has its figure)."""
     key = str(repo)
     if key in _HELD:
         yield
@@ -440,9 +426,7 @@ def _show(repo: Path, rev: str, path: str) -> str | None:
 
 class Blobs:
     """Files at revisions, as :func:`show_file` gives them, from one ``git cat-file
-    --batch`` process for every request instead of one ``git show`` each (a repository's
-    start reads a version file at dozens of tags). A request it cannot answer as a plain
-    file (a name with a newline, a tree, git gone) goes to :func:`show_file`."""
+    --batch`` process; what it cannot answer as a plain file goes to ``git show``."""
 
     def __init__(self, repo: Path) -> None:
         self.repo = repo
@@ -501,10 +485,7 @@ def add(repo: Path, paths: Sequence[Path]) -> None:
 
 
 def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:
-    """``name`` is a tag name git accepts (``git check-ref-format``; no leading ``-``).
-
-    Checked before anything changes; a bad name raises :class:`GitError` naming ``what`` to fix.
-    """
+    """``name`` is a tag name git accepts, else :class:`GitError` naming ``what`` to fix."""
     valid = bool(name) and not name.startswith("-")
     if valid:
         valid = run(repo, "check-ref-format", f"refs/tags/{name}").ok

@@ -1,5 +1,5 @@
-"""A tracked file's fingerprint is the git blob id of its bytes on disk, taken from git's
-index only where git proves the file holds the blob's bytes (:mod:`relnox.builds.contents`).
+"""A tracked file's fingerprint is the git blob id of its bytes on disk, every file read
+(:func:`relnox.builds.sources.tracked_digests`).
 
 Every way a file on disk can differ from its blob is made in a real repository, and the
 fingerprint is checked against ``git hash-object --no-filters`` of the file: the bytes a
@@ -15,12 +15,15 @@ from typing import Any
 
 import pytest
 
-import relnox.builds.contents as contents
-from relnox.builds.contents import stat_check_whole, tracked_digests, vouched
-from relnox.builds.inputs import _status_paths, package_inputs
-from relnox.builds.sources import MISSING, content_digest, list_sources
-from relnox.project.discovery import load_workspace
-from relnox.sample import generated_specs, git_commit_all, git_init, write_workspace
+from relnox.builds.inputs import _status_paths
+from relnox.builds.sources import (
+    MISSING,
+    content_digest,
+    git_blob_id,
+    list_sources,
+    tracked_digests,
+)
+from relnox.sample import git_commit_all, git_init
 from relnox.tools import git
 
 FILES = {
@@ -43,11 +46,9 @@ def _repo(
     return root
 
 
-def _facts(root: Path) -> tuple[list[tuple[str, str]], set[str]]:
-    """What package_inputs gives tracked_digests: the entries and the changed paths."""
-    listing = list_sources(root, {"p": "p"}, [], ["p"])
-    _, modified = _status_paths(root, ["p"])
-    return listing.tracked.get("p", []), {*modified, *listing.marked}
+def _fingerprints(root: Path) -> dict[str, Any]:
+    """What package_inputs takes from tracked_digests for the package at ``p``."""
+    return tracked_digests(root, list_sources(root, {"p": "p"}, [], ["p"]).tracked.get("p", []))
 
 
 def _on_disk(root: Path, path: str) -> Any:
@@ -58,27 +59,9 @@ def _on_disk(root: Path, path: str) -> Any:
     return git.git(root, "hash-object", "--no-filters", "--", path)
 
 
-def _fingerprints(root: Path, read_below: int = 0) -> tuple[dict[str, Any], dict[str, str]]:
-    entries, changed = _facts(root)
-    return (
-        tracked_digests(root, entries, changed, read_below=read_below),
-        vouched(root, entries, changed, read_below=read_below),
-    )
-
-
-def test_clean_files_are_taken_from_the_index_without_reading_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_clean_files_are_their_blob_ids(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    read = tracked_digests(root, *_facts(root), read_below=1 << 60)  # every file read
-    assert read == {path: _on_disk(root, path) for path in FILES}
-
-    def unread(path: Path, length: int = 40) -> str:
-        raise AssertionError(f"{path} was read")
-
-    monkeypatch.setattr(contents, "git_blob_id", unread)
-    found, proven = _fingerprints(root)
-    assert found == read and sorted(proven) == sorted(FILES)
+    assert _fingerprints(root) == {path: _on_disk(root, path) for path in FILES}
 
 
 def _same_size_rewrite(root: Path) -> str:
@@ -195,24 +178,20 @@ DIFFERENCES: dict[str, Callable[[Path], str]] = {
 def test_a_file_that_may_differ_from_its_blob_is_read(tmp_path: Path, difference: str) -> None:
     root = _repo(tmp_path)
     path = DIFFERENCES[difference](root)
-    found, proven = _fingerprints(root)
-    assert path not in proven
+    found = _fingerprints(root)
     if difference == "under a linked directory":
         assert found[path] == git.git(
             root, "hash-object", "--no-filters", "--", str(root.parent / "elsewhere/c.bin")
         )
     else:
         assert found[path] == _on_disk(root, path)
-    # the others are still taken from the index, and agree with their bytes
-    others = {p: found[p] for p in proven}
-    assert others and all(others[p] == _on_disk(root, p) for p in others)
+    assert all(found[p] == _on_disk(root, p) for p in found if (root / p).is_file())
 
 
 def test_an_untracked_file_is_no_tracked_fingerprint(tmp_path: Path) -> None:
     root = _repo(tmp_path)
     (root / "p/new.py").write_text("new")
-    found, _ = _fingerprints(root)
-    assert sorted(found) == sorted(FILES)
+    assert sorted(_fingerprints(root)) == sorted(FILES)
 
 
 def test_a_tracked_link_is_the_bytes_it_leads_to(tmp_path: Path) -> None:
@@ -222,92 +201,19 @@ def test_a_tracked_link_is_the_bytes_it_leads_to(tmp_path: Path) -> None:
     (root / "p").mkdir()
     (root / "p/LICENSE").symlink_to("../LICENSE")
     git_init(root)
-    before, proven = _fingerprints(root)
-    assert "p/LICENSE" not in proven and before["p/LICENSE"] == content_digest(root / "LICENSE")
+    before = _fingerprints(root)
+    assert before["p/LICENSE"] == content_digest(root / "LICENSE")
     (root / "LICENSE").write_text("two")
-    after, _ = _fingerprints(root)
+    after = _fingerprints(root)
     assert after["p/LICENSE"] != before["p/LICENSE"]
-
-
-@pytest.mark.parametrize(
-    ("setting", "value"),
-    [
-        ("core.trustctime", "false"),
-        ("core.checkStat", "minimal"),
-        ("core.ignoreStat", "true"),
-        ("core.fsmonitor", ".git/hooks/fsmonitor"),
-    ],
-)
-def test_a_weakened_stat_check_reads_every_file(tmp_path: Path, setting: str, value: str) -> None:
-    root = _repo(tmp_path)
-    assert stat_check_whole(root)
-    git.git(root, "config", setting, value)
-    assert not stat_check_whole(root)
-    entries, changed = _facts(root) if setting != "core.fsmonitor" else _facts_without_status(root)
-    assert vouched(root, entries, changed, read_below=0) == {}
-    found = tracked_digests(root, entries, changed, read_below=0)
-    assert found == {path: _on_disk(root, path) for path in FILES}
-
-
-def _facts_without_status(root: Path) -> tuple[list[tuple[str, str]], set[str]]:
-    """The listing alone (git status would run the fsmonitor hook the setting names)."""
-    return list_sources(root, {"p": "p"}, [], ["p"]).tracked["p"], set()
-
-
-def test_the_default_settings_and_true_trustctime_keep_the_stat_check_whole(tmp_path: Path) -> None:
-    root = _repo(tmp_path)
-    git.git(root, "config", "core.trustctime", "true")
-    git.git(root, "config", "core.fsmonitor", "false")
-    assert stat_check_whole(root)
-
-
-def test_below_the_threshold_every_file_is_read_to_the_same_fingerprints(tmp_path: Path) -> None:
-    root = _repo(tmp_path)
-    entries, changed = _facts(root)
-    assert vouched(root, entries, changed, read_below=1 << 20) == {}
-    assert tracked_digests(root, entries, changed, read_below=1 << 20) == tracked_digests(
-        root, entries, changed, read_below=0
-    )
 
 
 def test_a_sha256_repository_fingerprints_with_its_own_ids(tmp_path: Path) -> None:
     root = _repo(tmp_path, init=("--object-format=sha256",))
-    found, proven = _fingerprints(root)
-    assert sorted(proven) == sorted(FILES)
-    assert all(len(found[p]) == 64 for p in FILES)
+    found = _fingerprints(root)
+    assert all(len(found[p]) == 64 and found[p] == _on_disk(root, p) for p in FILES)
     (root / "p/a.py").write_text("changed")
-    found, proven = _fingerprints(root)
-    assert "p/a.py" not in proven and found["p/a.py"] == _on_disk(root, "p/a.py")
-
-
-def test_a_workspace_fingerprints_the_same_whichever_way_its_files_are_known(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """package_inputs with every file proven from the index, and with every file read."""
-    root = write_workspace(tmp_path / "ws", generated_specs(2, prefix="cw"))
-    git_init(root)
-    ws = load_workspace(root)
-
-    def parts() -> dict[str, Any]:
-        found = package_inputs(ws, ws.packages, python=Path("python"), epochs={}, kinds="")
-        return {name: dict(facts.parts) for name, facts in found.items()}
-
-    def unread(path: Path, length: int = 40) -> str:
-        raise AssertionError(f"{path} was read")
-
-    monkeypatch.setattr(contents, "READ_BELOW", 0)
-    with monkeypatch.context() as patch:  # a clean tree: no file is read
-        patch.setattr(contents, "git_blob_id", unread)
-        proven = parts()
-    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
-    assert parts() == proven and len(proven) == 2
-    edit = next(p for p in (root / "packages").rglob("*.py"))
-    edit.write_text(edit.read_text() + "# changed\n")
-    monkeypatch.setattr(contents, "READ_BELOW", 0)
-    changed = parts()
-    assert changed != proven
-    monkeypatch.setattr(contents, "READ_BELOW", 1 << 60)
-    assert parts() == changed
+    assert _fingerprints(root)["p/a.py"] == _on_disk(root, "p/a.py")
 
 
 @pytest.mark.parametrize("size", [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (3 << 20) + 7])
@@ -315,20 +221,20 @@ def test_a_read_file_is_its_blob_id_whatever_its_size(tmp_path: Path, size: int)
     """Read in blocks of a MiB: a file of any size, empty or a block and a byte, is the id
     git gives its bytes."""
     root = _repo(tmp_path, {"p/big.bin": bytes(i % 251 for i in range(size))})
-    found = tracked_digests(root, *_facts(root), read_below=1 << 60)
+    found = _fingerprints(root)
     assert found["p/big.bin"] == _on_disk(root, "p/big.bin")
-    assert contents.git_blob_id(str(root / "p/big.bin")) == found["p/big.bin"]
+    assert git_blob_id(root / "p/big.bin") == found["p/big.bin"]
 
 
 def test_a_tracked_file_now_a_directory_or_gone_is_what_is_there(tmp_path: Path) -> None:
     root = _repo(tmp_path)
-    entries, changed = _facts(root)
+    entries = list_sources(root, {"p": "p"}, [], ["p"]).tracked["p"]
     (root / "p/b.txt").unlink()
     (root / "p/b.txt").mkdir()
     (root / "p/b.txt/inner.txt").write_bytes(b"inner\n")
     (root / "p/a.py").unlink()
-    with pytest.raises(IsADirectoryError):
-        contents.git_blob_id(root / "p/b.txt")
-    found = tracked_digests(root, entries, changed, read_below=1 << 60)
+    with pytest.raises(OSError):
+        git_blob_id(root / "p/b.txt")
+    found = tracked_digests(root, entries)
     assert found["p/b.txt"] == {"inner.txt": _on_disk(root, "p/b.txt/inner.txt")}
     assert found["p/a.py"] == MISSING

@@ -76,9 +76,7 @@ def test_every_backend_builds_an_sdist_and_a_wheel(backends: tuple[Path, dict[st
 def test_a_package_is_done_only_after_its_dependencies(
     backends: tuple[Path, dict[str, Any]],
 ) -> None:
-    """Without --test a package's build does not wait for the packages it needs (a build
-    environment never sees workspace sources), but its files reach dist/ only after
-    theirs did."""
+    """A package's files reach dist/ only after those of the packages it needs did."""
     _, summary = backends
     outcomes = summary["outcomes"]
     for spec in BACKEND_SPECS:
@@ -173,10 +171,8 @@ def test_two_builds_of_one_commit_are_byte_identical(lib: Path, tmp_path: Path) 
 def test_a_package_scratch_goes_when_its_build_ends(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One job, two packages (both in flight: relnox.builds.slots): when a package's build
-    ends, its scratch directory is gone already (removed as its build ended, not at the
-    run's end), while the other one's may still be in use; every scratch directory is
-    gone after the run."""
+    """When a package's build ends, its scratch directory is gone already (removed as its
+    build ended, not at the run's end); every scratch directory is gone after the run."""
     import tempfile
 
     import relnox.builds.run as run_module

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.builds.toolchains import missing_toolchain
+from relnox.builds.inputs import missing_toolchain
 
 
 def test_a_pure_python_backend_needs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
