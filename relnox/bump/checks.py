@@ -178,11 +178,8 @@ def _no_git_between(
     looked: dict[Path, bool] | None = None,
     resolve: Callable[[Path], Path] = Path.resolve,
 ) -> bool:
-    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` (a directory, a
-    submodule's or a worktree's file) in it or in a directory between: then git finds
-    ``repo``'s work tree from it, and no git call needs to say so (one per folder was most
-    of a 200-package bump). Anything else asks git. ``looked``: the directories already
-    looked at by this caller (the folders of a monorepo share most of their way)."""
+    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` in it or between,
+    so git needs no asking; ``looked``: the directories this caller looked at already."""
     try:
         parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):
