@@ -146,9 +146,8 @@ class State:
     def __init__(
         self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None
     ) -> None:
-        # with the workspace's ``root``: one place whatever the dist directory (a rerun
-        # with another --dist or dist-dir still finds its release); an older relnox kept
-        # it beside the dist directory's build manifest, read when there is none here
+        # at the workspace's ``root`` whatever the dist directory; an older relnox kept it
+        # beside the build manifest, read when there is none here
         self.records = root / RELEASE_RECORDS if root is not None else dist_dir
         self.path = state_dir(self.records) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
@@ -156,8 +155,7 @@ class State:
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         self.source = found  # where this record was read (what a message tells to delete)
-        # where an older relnox kept it, to remove once written here (not this very
-        # file: dist-dir = "release" puts both at .relnox/release/)
+        # where an older relnox kept it, removed once written here (unless the same file)
         self._older = beside_dist if found == beside_dist != self.path else None
         try:  # a regular file of a sane size: a link to /dev/zero or a pipe is no record
             old = json.loads(read_text(found, _STATE_MAX))

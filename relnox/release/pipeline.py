@@ -1,12 +1,6 @@
-"""The release pipeline: doctor, bump, build, verify, TestPyPI, verify from it, the skew
-guard, PyPI, tag, and the audit of what is live.
-
-The pipeline is a loop over the stages of :mod:`relnox.release.steps`. Each stage is
-skippable; the first failure stops the run with a "resume with ..." line. A rerun
-resumes: the stages already finished for the same versions are recognised (the bump
-from ``.relnox/release/release-state.json``, the build from its manifest and hashes,
-uploads from the index itself, tags from git) and not redone. ``--dry-run`` is the
-same loop over each stage's preview.
+"""The release pipeline: a loop over :data:`relnox.release.steps.STEPS` (each skippable);
+the first failure stops it with a "resume with ..." line, and a rerun does not redo what
+finished for the same versions. ``--dry-run`` is the same loop over each step's preview.
 """
 
 from __future__ import annotations

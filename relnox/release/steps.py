@@ -217,8 +217,7 @@ def _tag(run: ReleaseRun) -> Outcome:
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
     push = run.options.push
-    # the release's own checks ran before its bump (--allow-dirty, --allow-detached); a
-    # detached HEAD of a CI tag build is tagged, the tags hold it
+    # the release's own checks ran before its bump; a detached HEAD (CI) is tagged
     options = TagOptions(
         missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
     )
@@ -240,8 +239,7 @@ def _tag(run: ReleaseRun) -> Outcome:
 
 
 def _check_built_from_head(run: ReleaseRun) -> None:
-    """The tags go on HEAD: refused when the files released were built from another
-    commit (the build stage skipped, or HEAD moved after it), which they would misname."""
+    """The tags go on HEAD: refused when the files released were built from another commit."""
     try:
         built = read_manifest(run.dist_dir).git_commit
     except RelnoxError:
