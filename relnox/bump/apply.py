@@ -1,14 +1,8 @@
 """Carry out a :class:`relnox.bump.plan.BumpPlan`: all of it, or none of it.
 
-Files are written through a temporary file in the same directory and
-``os.replace`` (their mode kept), then the git actions run in order. If a write
-or a git action fails, the tags made are deleted, a commit made is undone
-(``reset --soft``), the git index entries of the edited files are put back and
-every file gets its original bytes again.
-
-Ctrl-C and SIGTERM are held off while it runs (:func:`relnox.atomic.signals_held`): the
-step under way ends, and the bump is undone as after a failure, unless every step was
-done already (then it is complete, and stays so).
+Files are written atomically (their mode kept), then the git actions run in order. A
+failure, Ctrl-C or SIGTERM (held off while it runs) undoes it all: tags deleted, the
+commit reset, index entries and every file's bytes put back.
 """
 
 from __future__ import annotations
@@ -122,10 +116,8 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 
 
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
-    """Each bumped package whose version its build backend computes, asked on the tree as
-    the bump left it: the files it edited (``tagged`` false: packages versioned by their
-    files), or the tag it made (``tagged``: packages versioned by git tags, once their tag
-    is made). A backend that says another version stops the bump (then undone)."""
+    """Ask each bumped package's backend for its version on the tree as the bump left it
+    (``tagged``: once the tags are made); another version stops the bump (then undone)."""
     from relnox.project.referee import backend_says, computed
     from relnox.tools.backend_version import BackendVersionError, compiles, enabled
 

@@ -1,21 +1,7 @@
-"""Turn a changelog's "Unreleased" section into the section of a release.
-
-``## [Unreleased]`` (or ``## Unreleased``, at any level) becomes ``## [1.2.0] - 2026-05-03``
-and a fresh, empty ``## [Unreleased]`` heading (written exactly as before) goes
-above it; the file's line endings are kept. A setext ``Unreleased`` over ``----``
-gets ``1.2.0 (2026-05-03)`` underlined the same way. The Unreleased section is the
-one :mod:`relnox.project.changelog` finds (so a heading inside a code fence is text to
-both); a changelog without one is left alone, unless the new version's section is
-already written with an ``Unreleased`` status line (``Version 2.3.0`` over ``---``, then
-``Unreleased``): that line becomes
-``Released 2026-05-03``.
-
-Given the new version's tag, the Keep-a-Changelog link definitions follow: when
-the file defines ``[Unreleased]: .../compare/v1.0.0...HEAD`` (the shape GitHub,
-GitLab and Gitea share), it becomes ``.../compare/v1.1.0...HEAD`` and
-``[1.1.0]: .../compare/v1.0.0...v1.1.0`` goes right below it. Any other link
-definitions, or none, are left alone.
-"""
+"""Turn a changelog's Unreleased section (ATX or setext, as
+:mod:`relnox.project.changelog` finds it) into the new release's section, keeping line
+endings, and move a Keep-a-Changelog ``[Unreleased]: .../compare/<old>...HEAD`` link on
+to the new tag; a changelog without one is dated where it says the release is pending."""
 
 from __future__ import annotations
 
@@ -86,14 +72,8 @@ def release_changelog(
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
     setext_format: str = "{title} ({date})",
 ) -> str | None:
-    """``text`` with its Unreleased section titled ``[title] - day``; ``None`` if none.
-
-    ``heading_format`` (``[tool.relnox] changelog-heading``) words an ATX heading,
-    ``setext_format`` an underlined one (``{date}`` is ISO 8601 unless a format follows it,
-    ``{date:%Y/%m/%d}``). With
-    ``tag`` (the new version's git tag) the compare links follow, see
-    :func:`release_links` (only for a ``[title]`` heading, which a link can target).
-    """
+    """``text`` with its Unreleased section titled by ``heading_format`` (ATX) or
+    ``setext_format``; ``None`` if none. With ``tag``, :func:`release_links` follows."""
     unreleased = _unreleased(text)
     if unreleased is None:
         return None
@@ -133,9 +113,7 @@ def release_changelog(
 
 
 def _newest_above(text: str, unreleased: Section) -> Section | None:
-    """The newest release's section when the changelog lists its releases newest first and
-    that one is above the Unreleased section (Unreleased kept at the bottom): the new
-    section goes where the newest one is, not under Unreleased. ``None`` otherwise."""
+    """The newest release's section when it stands above the Unreleased one, else None."""
     releases = [
         (version, section)
         for section in sections(text)
@@ -152,8 +130,7 @@ def _newest_above(text: str, unreleased: Section) -> Section | None:
 def _where_newest(
     lines: list[str], unreleased: Section, newest: Section, heading: str, eol: str
 ) -> str:
-    """``lines`` with the Unreleased entries moved, under ``heading``, above ``newest``; the
-    Unreleased heading stays where it is, empty, for the next release's entries."""
+    """``lines`` with the Unreleased entries moved under ``heading`` above ``newest``."""
     body = unreleased_lines(lines, unreleased.end, unreleased.marker)
     entries = "".join(body).strip("\r\n")
     moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
@@ -163,27 +140,21 @@ def _where_newest(
 
 
 def _underline(lines: list[str], section: Section, width: int) -> str:
-    """An underline for a title ``width`` long, drawn as ``section``'s is: its marker as
-    long as the title, or the same short run when the file's underlines are shorter than
-    their titles (Markdown's ``Unreleased`` over ``---``: reST would refuse it)."""
+    """An underline for a title ``width`` long, as short as ``section``'s when that one is."""
     under = lines[section.end - 1].strip()
     title = lines[section.end - 2].strip()
     return under if len(under) < len(title) else section.marker * width
 
 
 def _release_marker(text: str, marker: str) -> str:
-    """The ``#`` marker of the changelog's newest release section, or the Unreleased
-    heading's ``marker`` when none is ATX: git-chglog writes ``# Unreleased`` over
-    ``## [v3.2.0] - 2024-10-22``, and the new release is one of
-    the latter."""
+    """The ``#`` marker of the newest release section, else the Unreleased one's ``marker``."""
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     return newest.marker if newest is not None and newest.marker.startswith("#") else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
-    """``text`` with ``version``'s ``Unreleased`` status line dated ``day``, or its heading's
-    ``(in development)`` dropped; ``None`` if its section has neither (see
-    :func:`relnox.project.changelog.pending_status` and ``pending_heading``)."""
+    """``text`` with ``version``'s pending status line dated and its pending heading
+    released; ``None`` if its section has neither."""
     index, heading = pending_status(text, version), pending_heading(text, version)
     if index is None and heading is None:
         return None
@@ -210,10 +181,8 @@ _STATUS = re.compile(
 
 
 def _status_below(text: str, version: str) -> str | None:
-    """The status line of the release below ``version``'s section as a template for this
-    one's (``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``):
-    the line is its date alone, maybe after ``Released`` and in emphasis; ``None`` when
-    there is no such line, and the pending line is dated as :func:`dated_status` says."""
+    """The dated status line of the release below ``version``'s as a template for this
+    one's (``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``), or None."""
     found = sections(text)
     at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
     below = found[at + 1] if at is not None and at + 1 < len(found) else None
@@ -230,12 +199,8 @@ def _status_below(text: str, version: str) -> str | None:
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
-    """:func:`release_status`, then dated as the release below is when the heading said
-    ``(unreleased)`` (``3.5.4 (unreleased)`` above ``3.5.3 (2026-06-26)`` becomes ``3.5.4
-    (<day>)``). The newest section's pending heading (or one with a pending status line:
-    ``## 26.1.1`` then ``_(unreleased)_``) of a lower version is this release's, renamed
-    (a minor release after ``3.5.4.dev0``), and so is the newest section of a development
-    version (``## 0.9.7.dev0``)."""
+    """:func:`release_status`; a newest pending (or development) section of a lower version
+    is this release's, renamed; then dated as the release below is."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
@@ -264,9 +229,7 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 
 def pending_other(text: str, title: str) -> str | None:
-    """The version of the changelog's newest section when its heading or status line says
-    it is not released yet and it is not ``title``'s (``2.2.0 (unreleased)``
-    when a patch release, 2.1.3, is made); ``None`` otherwise."""
+    """The version of the newest section when it is pending and not ``title``'s, else None."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
@@ -279,11 +242,8 @@ def pending_other(text: str, title: str) -> str | None:
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
-    """``text`` with ``title``'s section, written ahead as the newest without a date
-    (``## Version 1.2.0`` above ``## Version 1.1.3 (March 10, 2026)``, or with a date to
-    fill in: ``(2026/XX/XX)``), dated the way the release below it is;
-    ``None`` when that section is not the newest, already has a date, or the release below
-    it has none."""
+    """``text`` with ``title``'s newest, undated (or placeholder-dated) section dated the way
+    the release below it is; ``None`` when there is no such section or no date below."""
     found = sections(text)
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
@@ -325,11 +285,8 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 
 def release_headless(text: str, title: str, day: date) -> str | None:
-    """``text`` with the entries written straight under the document's title, above the
-    newest release's heading (``Changelog`` over ``===``, then ``* Fixed ...``,
-    then ``7.0.0 (2025-09-09)`` over ``---``), given a heading of their own for ``title``,
-    worded and underlined as that newest heading is; ``None`` when the text under the title
-    does not start with a list item (an introduction is no entry)."""
+    """``text`` with the list of entries under the document's title, above the newest
+    release, given a heading for ``title`` worded as that release's; else None."""
     found = sections(text)
     if not found or found[0].label == UNRELEASED:
         return None
@@ -357,21 +314,15 @@ def release_headless(text: str, title: str, day: date) -> str | None:
 
 
 def _worded_like(section: Section, title: str, day: date) -> str:
-    """``title`` worded as ``section``'s heading is (its version becomes ``title``, an ISO
-    date ``day``), else ``title (day)``."""
+    """``title`` worded as ``section``'s heading is, else ``title (day)``."""
     first = section.heading.splitlines()[0].lstrip("#").strip()
     template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
     return template.format(title=title, date=day)
 
 
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with its ``[Unreleased]`` compare link moved on to ``tag``.
-
-    ``[Unreleased]: <base>compare/<old>...HEAD`` becomes ``<base>compare/<tag>...HEAD``
-    followed by ``[title]: <base>compare/<old>...<tag>``. ``text`` is returned as
-    is when it has no such definition, already defines ``[title]``, or the
-    Unreleased link already starts at ``tag``.
-    """
+    """``text`` with ``[Unreleased]: <base>compare/<old>...HEAD`` moved on to ``tag`` and
+    ``[title]: <base>compare/<old>...<tag>`` below it, unless ``[title]`` is defined."""
     match = UNRELEASED_LINK_RE.search(text)
     if match is None or match.group("old") == tag:
         return text
@@ -394,54 +345,10 @@ def changelog_edits(
     files: Texts,
     today: date,
 ) -> list[str]:
-    """Each released package's Unreleased entries become its section.
-
-    A package's own changelog gets ``## [0.4.0] - day``. The root changelog gets the same
-    when the workspace has one package or the released packages share one tag; in a
-    workspace of independent packages each package's entries (scoped or under its
-    sub-heading, see :mod:`relnox.bump.changelog_route`) go to ``## [name 0.4.0] - day``;
-    when every package is released at once, one ``## [a 0.4.0, b 1.2.0] - day`` holds all.
-    An Unreleased section without entries gives no empty section.
-    """
-
+    """Each released package's Unreleased entries become its section: in its own
+    changelog, or the root's (one title for one tag, else routed per package)."""
     config = workspace.config
-    notes: list[str] = []
-    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
-    first: dict[Path, str] = {}  # each directory -> the new version of its first package
-    for pkg in selected:
-        first.setdefault(pkg.directory, versions[pkg.name][1])
-    for directory, new in first.items():
-        found = news(directory)
-        if found is not None:
-            where = relative(found.directory, workspace.root)
-            if found.fragments:
-                notes.append(
-                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
-                    f"does not run towncrier: run towncrier build --yes --version {new} before "
-                    "this bump"
-                )
-                towncrier[found.filename] = ""  # that note says it all
-            else:
-                towncrier[found.filename] = (
-                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
-                    f"and {where} holds no fragment: {new} gets no changelog section"
-                )
-        waiting = changes(directory)
-        if waiting is not None and waiting.entries:
-            where = relative(waiting.directory, workspace.root)
-            notes.append(
-                f"note: {where} holds {len(waiting.entries)} changie entr"
-                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
-                " before this bump"
-            )
-        collected = scriv_fragments(directory)
-        if collected is not None and collected.files:
-            notes.append(
-                f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
-                f"scriv collect --version {new} before this bump"
-            )
+    notes, towncrier = _tool_notes(workspace, selected, versions)
 
     def release(path: Path, title: str, tag: str | None) -> None:
         text = files.get(path)
@@ -539,17 +446,59 @@ def changelog_edits(
     return notes
 
 
+def _tool_notes(
+    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
+) -> tuple[list[str], dict[Path, str]]:
+    """Notes on fragments another changelog tool (towncrier, changie, scriv) must collect
+    before the bump, and each towncrier file's note for when it has no Unreleased section."""
+    notes: list[str] = []
+    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
+    first: dict[Path, str] = {}  # each directory -> the new version of its first package
+    for pkg in selected:
+        first.setdefault(pkg.directory, versions[pkg.name][1])
+    for directory, new in first.items():
+        found = news(directory)
+        if found is not None:
+            where = relative(found.directory, workspace.root)
+            if found.fragments:
+                notes.append(
+                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
+                    f"does not run towncrier: run towncrier build --yes --version {new} before "
+                    "this bump"
+                )
+                towncrier[found.filename] = ""  # that note says it all
+            else:
+                towncrier[found.filename] = (
+                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
+                    f"and {where} holds no fragment: {new} gets no changelog section"
+                )
+        waiting = changes(directory)
+        if waiting is not None and waiting.entries:
+            where = relative(waiting.directory, workspace.root)
+            notes.append(
+                f"note: {where} holds {len(waiting.entries)} changie entr"
+                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
+                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                " before this bump"
+            )
+        collected = scriv_fragments(directory)
+        if collected is not None and collected.files:
+            notes.append(
+                f"note: {relative(collected.directory, workspace.root)} holds "
+                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
+                f"scriv collect --version {new} before this bump"
+            )
+    return notes, towncrier
+
+
 def _main_line(
     text: str,
     released: Sequence[Package],
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose versions title ``text``: its newest
-    release heading is one version without a name (``## [2.2.363]``) that the
-    packages one tag releases were at (analyzer and anonymizer, tagged ``2.2.363``), so
-    the release is titled with their new version, whatever other packages it holds
-    (image-redactor at 0.0.60). ``None`` when the headings name no such line."""
+    """The new version and tag of the packages (two or more, not all, sharing one tag) whose
+    old version titles ``text``'s newest release heading; ``None`` otherwise."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None
@@ -581,14 +530,9 @@ _DAYS = (
 
 
 def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
-    """The heading format the changelog's newest release already has (``# Release 0.11.0``
-    gives ``Release {title}``; ``Changes in Acme Kit 3.8.0`` gives ``Changes in Acme Kit
-    {title}``), or ``default``: its version becomes ``{title}`` and a date ``{date}`` (ISO
-    8601; ``2025/12/15`` is ``{date:%Y/%m/%d}``, ``July 29, 2026`` the same in words); a
-    title with other digits left (a date written in words, a second version) is not
-    followed. ``setext``: of an underlined heading, else of a ``#`` one. A heading naming its project before the version is followed only when the
-    new title is ``one`` version (a root changelog's title of several packages names them
-    itself)."""
+    """The heading format of the newest release (``# Release 0.11.0`` gives ``Release
+    {title}``, its date ``{date...}``), or ``default`` when other digits are left; a heading
+    naming its project is followed only for ``one`` version."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or (released[0].versions[0][0] is not None and not one):
         return default

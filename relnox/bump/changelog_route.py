@@ -1,18 +1,8 @@
-"""A workspace's shared changelog: Unreleased entries go to the package they belong to.
-
-In a root changelog that several independently versioned packages share, an entry
-under ``## [Unreleased]`` belongs to a package when
-
-* it sits under a sub-heading naming the package (``### acme-core``), or
-* it starts with the package's name, directory or the end of its name as a scope:
-  ``- acme-core: fix``, ``- core: fix``, ``- **core**: fix``, ``- [core] fix`` (the scope
-  is dropped from the released entry; a scope two packages could own names neither).
-
-A bump of some packages moves each one's entries into its own section,
-``## [acme-core 0.4.0] - 2026-11-22`` (``[tool.relnox] changelog-heading``, whose every
-form relnox's changelog reader, ``doctor`` and ``release-notes`` read back), keeping category sub-headings
-(``### Fixed``). Entries of packages not bumped, and entries without a scope, stay under
-Unreleased; a package without entries gets no empty section.
+"""A workspace's shared changelog: Unreleased entries go to the package they belong to,
+by a sub-heading naming it (``### acme-core``) or a scope (``- core: fix``, ``- **core**:
+fix``, ``- [core] fix``; dropped when released, ambiguous scopes name no package). Each
+bumped package's entries move to ``## [acme-core 0.4.0] - <day>`` with their category
+sub-headings; other entries stay under Unreleased.
 """
 
 from __future__ import annotations

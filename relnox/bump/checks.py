@@ -1,15 +1,9 @@
 """The git side of a bump: checks made before anything changes, and the actions.
 
-Outside a git repository ``--commit`` (the default), ``--tag`` and ``--push`` (and
-packages whose version lives in git tags) are refused, and so they are in a repository
-without a commit, where the bump's commit would be the first and hold only version
-files: both errors say the first step to take. Inside one: a merge, rebase, cherry-pick,
-revert or bisect in progress (whatever the flags: the commit would end it or fail
-half-way), a dirty tree unless ``allow_dirty``,
-``--commit/--tag`` on a detached HEAD unless ``allow_detached``, tag names git would
-refuse (checked with ``git check-ref-format``), tags that already exist, ``--push``
-without ``origin`` or on a detached HEAD. Tag names go after ``--`` in every argv.
-The commit names only the bump's files (other staged changes stay staged); tags
+Refused before any file is written: ``--commit``/``--tag``/``--push`` outside a
+repository or in one without a commit, an operation in progress, a dirty tree (unless
+``allow_dirty``), a detached HEAD (unless ``allow_detached``), tag names git refuses or
+that exist, ``--push`` without ``origin``. The commit names only the bump's files; tags
 are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
 """
 
@@ -184,11 +178,8 @@ def _no_git_between(
     looked: dict[Path, bool] | None = None,
     resolve: Callable[[Path], Path] = Path.resolve,
 ) -> bool:
-    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` (a directory, a
-    submodule's or a worktree's file) in it or in a directory between: then git finds
-    ``repo``'s work tree from it, and no git call needs to say so (one per folder was most
-    of a 200-package bump). Anything else asks git. ``looked``: the directories already
-    looked at by this caller (the folders of a monorepo share most of their way)."""
+    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` in it or between,
+    so git needs no asking; ``looked``: the directories this caller looked at already."""
     try:
         parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):

@@ -1,22 +1,10 @@
-"""version_bump: plan every edit and git action of a bump, check it, then apply it.
+"""Plan every edit and git action of a bump, check it, then apply it.
 
-:func:`plan_bump` reads the workspace, computes the new versions, the new content
-of every file (version sources, dependents' requirements, ``uv.lock``,
-changelogs) and the git actions, and checks everything that can be checked
-(dirty tree, existing tags, unknown names, non-increasing versions) before any
-byte is written. :meth:`BumpPlan.describe` is what ``--dry-run`` prints.
-:func:`apply_bump` (in :mod:`relnox.bump.apply`) writes it all or nothing.
-
-Changelogs: each bumped package's own ``CHANGELOG.md`` (``[tool.relnox]
-changelog``) gets a section titled with its new version. The changelog at the
-workspace root is titled with the version when every bumped package gets the
-same one (lockstep, or one package); otherwise with ``name version`` entries,
-``## [demo-core 0.2.0, demo-cli 1.4.0] - 2026-05-03``. A changelog whose
-``[Unreleased]:`` link compares the previous tag with ``HEAD`` gets it moved on to
-the new tag, plus a link for the new section (not for a per-package root title).
-
-Packages whose version comes from git tags (hatch-vcs, setuptools-scm, pdm scm)
-are bumped by creating their next tag; none of their files is edited.
+:func:`plan_bump` computes the new versions, every file's new content (version sources,
+dependents' requirements, ``uv.lock``, changelogs) and the git actions, and checks all
+it can before a byte is written; :meth:`BumpPlan.describe` is ``--dry-run``'s output;
+:mod:`relnox.bump.apply` writes it all or nothing. Packages versioned by git tags are
+bumped by their next tag.
 """
 
 from __future__ import annotations
@@ -33,7 +21,6 @@ from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
-from relnox.files import read_bytes
 from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
 from relnox.project.changes import (
@@ -170,10 +157,8 @@ def _new_versions(
 
 
 def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """The release a package released by tag already builds as: its backend computes its
-    version from something else than its tags (the clock, as calver's ``%Y.%m.%d.%H``),
-    and says a final release above every tag of it. Tagging that is the release;
-    arithmetic on it would give a version the build never makes."""
+    """The final release above every tag that the backend computes from something other
+    than tags (a clock): tagging that is the release."""
     from relnox.project.referee import computed
 
     if part not in ("major", "minor", "patch") or pre is not None:
@@ -194,16 +179,9 @@ def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | Non
 def _refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> list[str]:
-    """No bump may give a version a tag already marks, or one at or below HEAD's last release.
-
-    HEAD's last release is the last of its line (:attr:`TagFacts.last`): a maintenance
-    branch (``release-1.2.x`` at 1.2.3 while 2.0.0 is released on main) may release
-    1.2.4, which exists nowhere and is above every release HEAD holds; such a backport is
-    said in a note and never called the latest. Without a release on HEAD's line, a
-    version below the highest release is refused as before. An old pre-release above the
-    current line (httpx's 1.0.0b0 before 0.28.1) does not hold back the next 0.x release;
-    the version it marks stays taken. Returns the notes.
-    """
+    """No bump may give a version a tag marks, or one at or below HEAD's line's last
+    release (:attr:`TagFacts.last`); one below the highest elsewhere is a maintenance
+    release, said in a returned note."""
     notes = []
     for pkg in selected:
         facts = pkg.tags
@@ -221,11 +199,8 @@ def _refuse_downgrades(
 
 
 def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
-    """alembic's shape: right after each release the version file is set to the next one
-    (1.19.2 once 1.19.1 is out), so the version written is the release to make, and a
-    --part bump skips it. Said, with the way to release it as written; one step past the
-    last release (1.19.2 after 1.19.1), :func:`past_unreleased` says it already, once for
-    the packages sharing it."""
+    """A version file already set past the last release is the release to make: a --part
+    bump skips it, which is said (one step past: :func:`past_unreleased` says it)."""
     current = parse_version(pkg.version)
     facts = pkg.tags
     if facts is None or facts.highest is None or current.is_prerelease or current.local:
@@ -259,17 +234,15 @@ def _made_already(
     shared: Mapping[Path, list[tuple[tuple[object, ...], tuple[str, str]]]],
     name: str,
 ) -> bool:
-    """Whether another package's edit of the same file already made this one: one line
-    read two ways (a member's setup.py reads its ``version.py``, which the root's
-    ``[tool.bumpversion]`` files list too), the same text either edit gives. ``shared``:
-    the places planned so far, by file (looked up, not scanned: a bump of 500 packages
-    scanned every place for each)."""
+    """Whether another package's edit of the same file already made this one (one line
+    read two ways); ``shared``: the places planned so far, by file."""
     path = Path(os.path.normpath(loc.path))
     others = [(place, by) for place, by in shared.get(path, ()) if by[0] != name]
     if not others:
         return False
-    try:  # the plan writes nothing: the file on disk is as it was read
-        alone = loc.render(read_text(loc.path), new)
+    files.get(loc.path)  # read once; then the file as it was read, with only this edit
+    try:
+        alone = loc.render(files.original[loc.path].decode("utf-8"), new)
     except VersionError:
         return False
     if alone != files.get(loc.path):
@@ -287,9 +260,9 @@ class _Files:
         self.toml: dict[Path, list[tuple[Sequence[str | int], str, str]]] = {}
 
     def get(self, path: Path) -> str:
-        if path not in self.text:
-            self.original[path] = read_bytes(path)
+        if path not in self.text:  # read once: the bytes are the text's (UTF-8, as read)
             self.text[path] = read_text(path)
+            self.original[path] = self.text[path].encode("utf-8")
         return self.text[path]
 
     def set(self, path: Path, text: str) -> None:
@@ -304,13 +277,7 @@ class _Files:
     def flush_toml(self) -> None:
         import tomlkit
 
-        from relnox.bump.toml_edit import edit_strings
-
         for path, changes in self.toml.items():
-            edited = edit_strings(self.get(path), changes)  # each token proven by a parse
-            if edited is not None:
-                self.set(path, edited)
-                continue
             doc = tomlkit.parse(self.get(path))
             for key, value, old in changes:
                 found = _set_toml(doc, key, value)
@@ -416,12 +383,8 @@ def _rewrite_dependents(
 def _with_moved_pins(
     workspace: Workspace, versions: dict[str, tuple[str, str]]
 ) -> tuple[Package, ...]:
-    """``--changed``: a dependent whose pin on a bumped package must move is released too.
-
-    Its published files still carry the old pin, which excludes the new version, so it
-    gets a patch release (with its lockstep group), and so on down the dependency chain.
-    ``versions`` is extended in place; the result is the selection in release order.
-    """
+    """``--changed``: a dependent whose pin must move gets a patch release too (with its
+    group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
         moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files())}
         added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(

@@ -15,9 +15,11 @@ from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
 from relnox.errors import RelnoxError
 from relnox.files import read_text
+from relnox.project.discovery import load_workspace
+from relnox.project.selection import select_packages
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
-from relnox.stage import StageStatus
+from relnox.stage import Runtime, StageStatus
 from relnox.tools import git
 
 STATE_FILE = "release-state.json"
@@ -144,9 +146,8 @@ class State:
     def __init__(
         self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None
     ) -> None:
-        # with the workspace's ``root``: one place whatever the dist directory (a rerun
-        # with another --dist or dist-dir still finds its release); an older relnox kept
-        # it beside the dist directory's build manifest, read when there is none here
+        # at the workspace's ``root`` whatever the dist directory; an older relnox kept it
+        # beside the build manifest, read when there is none here
         self.records = root / RELEASE_RECORDS if root is not None else dist_dir
         self.path = state_dir(self.records) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
@@ -154,8 +155,7 @@ class State:
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         self.source = found  # where this record was read (what a message tells to delete)
-        # where an older relnox kept it, to remove once written here (not this very
-        # file: dist-dir = "release" puts both at .relnox/release/)
+        # where an older relnox kept it, removed once written here (unless the same file)
         self._older = beside_dist if found == beside_dist != self.path else None
         try:  # a regular file of a sane size: a link to /dev/zero or a pipe is no record
             old = json.loads(read_text(found, _STATE_MAX))
@@ -195,6 +195,53 @@ class State:
         self.source = self.path
 
 
+class ReleaseRun:
+    """One release of the workspace at ``root``: what the stages share while they run."""
+
+    def __init__(
+        self,
+        root: Path,
+        options: ReleaseOptions,
+        runtime: Runtime | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.root = root
+        self.options = options
+        runtime = runtime or Runtime()
+        if options.yes:  # --yes answers the one question (PyPI's confirmation)
+            runtime = Runtime(lambda _question: True, runtime.environ, runtime.sleep)
+        self.runtime = runtime
+        self.progress: Progress = progress or (lambda report: None)
+        self.workspace = load_workspace(root)
+        self.result = ReleaseResult(root=self.workspace.root)
+        self.names: tuple[str, ...] = self._selection()
+        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
+        self.state = State(self.dist_dir, self.versions(), self.workspace.root)
+        self.result.previous = self.versions()
+
+    @property
+    def bumps(self) -> bool:
+        o = self.options
+        return o.part is not None or o.to is not None or o.pre is not None
+
+    def _selection(self) -> tuple[str, ...]:
+        """The packages released: named, or with ``changed`` the changed and unreleased ones."""
+        o = self.options
+        chosen = select_packages(self.workspace, o.packages, changed=o.changed, bumping=self.bumps)
+        if o.changed and not chosen.packages:
+            raise ReleaseError(
+                "--changed: no package changed since its last tag and none is bumped but "
+                "untagged; nothing to release"
+            )
+        return chosen.names
+
+    def versions(self) -> dict[str, str]:
+        return {p.name: p.version for p in self.workspace.select(self.names)}
+
+    def reload(self) -> None:
+        self.workspace = load_workspace(self.root)
+
+
 def _bump_record(value: object) -> dict[str, Any] | None:
     """A bump record of the shape relnox writes, else None (an edited one is no record)."""
     if not isinstance(value, dict) or not isinstance(value.get("request"), str):
@@ -209,26 +256,20 @@ def _bump_record(value: object) -> dict[str, Any] | None:
     return value if commit is None or isinstance(commit, str) else None
 
 
-def manifest_fingerprint(dist_dir: Path) -> str:
-    path = manifest_path(dist_dir)
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-
-
 def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
-    """What a stage's record in the state file is bound to: this very build (the
-    manifest's hash), the index it read (credentials left out: never written), and the
-    settings that decide what it checks (extras, offline, depth...): a rerun that
-    changes any of them checks again."""
-    print_ = manifest_fingerprint(dist_dir) + (redact_url(index) if index else "")
+    """What a stage's record is bound to: the manifest's hash, the index (redacted) and
+    the settings that decide what it checks; a rerun that changes any checks again."""
+    path = manifest_path(dist_dir)
+    print_ = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    print_ += redact_url(index) if index else ""
     if not settings:
         return print_
     return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:
-    """Why the manifest's build is not this release's, or None when it is: every selected
-    package at its version, built from HEAD, from sources unchanged since (the inputs
-    build-all recorded, compared with the tree), every file with its recorded sha256."""
+    """Why the manifest's build is not this release's (each package at its version, from
+    HEAD, sources unchanged, every file's sha256 as recorded), or None when it is."""
     try:
         manifest = read_manifest(dist_dir)
     except RelnoxError as exc:

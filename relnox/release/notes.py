@@ -1,7 +1,5 @@
-"""Release notes: the changelog section of a version plus how to install it (seed 004).
-
-The text is what ``gh release create TAG --notes-file FILE`` publishes.
-"""
+"""Release notes: the changelog section of a version plus how to install it, the text
+``gh release create TAG --notes-file FILE`` publishes."""
 
 from __future__ import annotations
 
@@ -88,15 +86,10 @@ def _where(workspace: Workspace, version: str, repository: str | None) -> Reposi
 
 
 def _install(packages: tuple[Package, ...], version: str, where: Repository) -> list[str]:
-    if where.is_production_pypi:
-        return [f"pip install {p.project_name}=={version}" for p in packages]
-    # another index: its files from there, their dependencies from PyPI as usual
-    pypi = builtin(PYPI)
+    pypi = builtin(PYPI)  # another index: its files from there, dependencies from PyPI
     extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
-    return [
-        f"pip install --index-url {where.simple_url}{extra} {p.project_name}=={version}"
-        for p in packages
-    ]
+    index = "" if where.is_production_pypi else f"--index-url {where.simple_url}{extra} "
+    return [f"pip install {index}{p.project_name}=={version}" for p in packages]
 
 
 def release_notes(
@@ -108,10 +101,7 @@ def release_notes(
     install_only: bool = False,
 ) -> ReleaseNotes:
     """The notes of ``version_or_tag`` (``1.2.0`` or a release tag) for its package(s),
-    naming the index it is released to (``repository``, else the publish routing).
-
-    ``install_only``: only the installation section, to append to notes written by
-    hand on GitHub (a release-triggered workflow, seed 004)."""
+    naming the index it is released to; ``install_only``: only the installation section."""
     version, packages = _target(workspace, version_or_tag, package)
     first = packages[0]
     changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)

@@ -1,11 +1,6 @@
-"""Rehearsals: the whole release against throwaway local indexes, and the demo.
-
-``rehearse`` clones the repository into a temporary directory (the user's
-repository is never touched), starts two embedded pypiservers on 127.0.0.1
-standing in for TestPyPI and PyPI, runs :func:`relnox.release.pipeline.release` there, and
-finally installs every package from the "PyPI" index into a fresh environment so
-that sibling requirements resolve between the new versions. ``demo`` does the same
-on a sample workspace it creates.
+"""Rehearsals: the whole release in a temporary clone against two local pypiservers
+standing in for the test and production indexes, then an install of every package from
+the production one; ``demo`` does the same on a sample workspace it creates.
 """
 
 from __future__ import annotations
@@ -50,7 +45,6 @@ class Rehearsal:
 
 @contextlib.contextmanager
 def _indexes(base: Path) -> Iterator[tuple[str, str]]:
-
     with LocalIndex(base / "test-index") as test_index, LocalIndex(base / "index") as index:
         logger.info("local TestPyPI stand-in: %s", test_index.simple_url)
         logger.info("local PyPI stand-in:     %s", index.simple_url)
@@ -90,11 +84,8 @@ def _final_check(
     progress: Progress,
     options: ReleaseOptions | None = None,
 ) -> None:
-    """Install every released package from the 'PyPI' index: siblings resolve there.
-
-    With the extras and the third-party index of ``options`` (``rehearse --extras cli``
-    installs ``[cli]`` here too, as the verify stages did)."""
-
+    """Install every released package (with ``options``' extras and third-party index)
+    from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
     workspace = load_workspace(root)
     checks = VerifyOptions(
@@ -154,10 +145,8 @@ def rehearse(
 
 
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
-    """A rehearsal that bumps nothing releases the current versions: refused, before any
-    stage, when a version's release tag is already on another commit than HEAD. The real
-    release would publish that version again (or fail at the index) with a tag naming
-    other code; the next step is a bump."""
+    """A rehearsal that bumps nothing is refused when a current version's tag is on
+    another commit than HEAD: the release would name other code; the next step is a bump."""
     from relnox.project.selection import select_packages
 
     workspace = load_workspace(clone)
@@ -226,9 +215,7 @@ def demo(
     resume_command: str = "relnox demo",
 ) -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
-    run its full release against two local indexes.
-
-    ``resume_command``: how the user started it (``nox -s demo``), for the rerun hint."""
+    run its full release against two local indexes (``resume_command``: the rerun hint)."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = workdir or Path(

@@ -1,8 +1,6 @@
-"""What a rerun of the release recognises before it bumps: the bump of the unfinished
-release (recorded in ``release-state.json`` with its flags, versions and commit), and,
-where no state file is at hand (a fresh clone), current versions that are already on an
-index but not tagged: a release of them began and did not finish, and bumping again
-would leave it half-published."""
+"""What a rerun of the release recognises before it bumps: the unfinished release's bump
+(``release-state.json``), or, without a state file, current versions already on an index
+but not tagged, which a bump would leave half-published."""
 
 from __future__ import annotations
 
@@ -10,22 +8,18 @@ import logging
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
-from relnox.release.model import ReleaseError, ReleaseOptions
+from relnox.release.model import ReleaseError, ReleaseOptions, ReleaseRun
 from relnox.tools import git
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader, Patience
-
-if TYPE_CHECKING:
-    from relnox.release.pipeline import Pipeline
 
 logger = logging.getLogger("relnox")
 
@@ -39,15 +33,14 @@ def bump_request(options: ReleaseOptions) -> str:
     return " ".join(words + (["--changed"] if options.changed else []))
 
 
-def bumped_before(pipeline: Pipeline) -> str | None:
-    """What the unfinished release's bump did, when this tree holds it; None when there
-    is none (or it was cut off before changing anything). A bump this run cannot prove
-    is the one in the tree is refused, never done a second time."""
-    record = pipeline.state.open_bump
+def bumped_before(run: ReleaseRun) -> str | None:
+    """What the unfinished release's bump did, when this tree holds it, else None; a bump
+    this run cannot prove is the one in the tree is refused, never done twice."""
+    record = run.state.open_bump
     if record is None:
         return None
-    root = pipeline.workspace.root
-    current = {p.name: p.version for p in pipeline.workspace.packages}
+    root = run.workspace.root
+    current = {p.name: p.version for p in run.workspace.packages}
     now = {name: current.get(name) for name in record["to"]}
     commit = record.get("commit")
     if commit is None and now == record["from"]:
@@ -58,50 +51,47 @@ def bumped_before(pipeline: Pipeline) -> str | None:
     )
     finish = (
         f"rerun with {record['request']} to finish that release, or delete "
-        f"{pipeline.state.source} to start a new one"
+        f"{run.state.source} to start a new one"
     )
-    asked = bump_request(pipeline.options)
+    asked = bump_request(run.options)
     if asked != record["request"]:
         raise ReleaseError(
-            f"an unfinished release is recorded in {pipeline.state.source}: {bumped}; this run "
+            f"an unfinished release is recorded in {run.state.source}: {bumped}; this run "
             f"asks {asked}, which would bump again; {finish}"
         )
     if commit and git.is_repo(root) and not git.contains(root, "HEAD", commit):
         branch = git.current_branch(root) or "a detached HEAD"
         raise ReleaseError(
-            f"the unfinished release in {pipeline.state.source} ({bumped}) is not in the "
+            f"the unfinished release in {run.state.source} ({bumped}) is not in the "
             f"history of HEAD ({branch}); check out the branch that holds {commit[:12]} and "
             f"{finish}"
         )
     if now != record["to"]:
         shown = ", ".join(f"{n} {v}" for n, v in now.items() if v != record["to"][n])
         raise ReleaseError(
-            f"the unfinished release in {pipeline.state.source} ({bumped}) no longer matches "
+            f"the unfinished release in {run.state.source} ({bumped}) no longer matches "
             f"the files: now {shown}; restore its versions and {finish}"
         )
     return bumped
 
 
-def check_rerun(pipeline: Pipeline) -> None:
+def check_rerun(run: ReleaseRun) -> None:
     """Before any stage of a release that bumps: refuse a bump other than the unfinished
     release's, and, with no record of one, a bump past a half-published release."""
-    if bumped_before(pipeline) is None and not pipeline.state.done("bump"):
-        unfinished_on_index(pipeline)
+    if bumped_before(run) is None and not run.state.done("bump"):
+        unfinished_on_index(run)
 
 
-def unfinished_on_index(pipeline: Pipeline) -> None:
-    """Refuse to bump when the production index holds the current, untagged version of
-    some selected packages and not of others: a release of them was half-published, and
-    this checkout has no state file of it (a fresh clone). Current versions found on the
-    test index only, or on production for every package, are a warning (a trial, or a
-    release whose tags are missing). An index that cannot be read is a warning too: the
-    upload stages read it again and refuse what conflicts."""
-    ws, o = pipeline.workspace, pipeline.options
+def unfinished_on_index(run: ReleaseRun) -> None:
+    """Refuse to bump when production holds the current, untagged versions of some
+    packages bumped together and not of others (half-published); the test index alone,
+    all of them, or an unreadable index is a warning."""
+    ws, o = run.workspace, run.options
     if not git.is_repo(ws.root):
         return
     packages = [
         p
-        for p in ws.select(pipeline.names)
+        for p in ws.select(run.names)
         if not p.vcs_versioned and not git.tag_exists(ws.root, ws.tag_for(p))
     ]
     if not packages:
@@ -109,7 +99,7 @@ def unfinished_on_index(pipeline: Pipeline) -> None:
     on: dict[str, list[str]] = {}  # stage -> "name version" published there
     for stage, where in (("publish", o.repository), ("publish-test", o.test_repository)):
         if stage not in o.skip:
-            on[stage] = _published(pipeline, where, packages)
+            on[stage] = _published(run, where, packages)
     live = on.get("publish", [])
     trial = [p for p in on.get("publish-test", []) if p not in live]
     # the packages the live ones were bumped with (their versions set by the same commit):
@@ -147,11 +137,11 @@ def unfinished_on_index(pipeline: Pipeline) -> None:
         )
 
 
-def _published(pipeline: Pipeline, where: str, packages: list[Package]) -> list[str]:
+def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str]:
     """``name version`` of each of ``packages`` whose current version has files on ``where``."""
-    ws = pipeline.workspace
-    environ = pipeline.runtime.environ
-    patience = Patience.of(network_settings(ws.config), pipeline.runtime.sleep)
+    ws = run.workspace
+    environ = run.runtime.environ
+    patience = Patience.of(network_settings(ws.config), run.runtime.sleep)
     found: list[str] = []
     try:
         repo = resolve(where, ws.config, environ=environ)

@@ -1,12 +1,7 @@
-"""Release tags: create them from version changes, check them, resolve a version.
-
-* :func:`plan_tags` / :func:`apply_tags` -- auto-tag: every package whose
-  version differs between ``since`` (default the previous commit, or the push's
-  ``before`` commit on GitHub) and HEAD gets an annotated tag from ``tag-format``.
-  Planning checks everything (a tag of the same name on another commit is an
-  error); applying only runs git.
-* :func:`check_tag` -- the "git tag vs pyproject.toml" check.
-* :func:`resolve_version` -- the fallback order: tag, explicit input, pyproject.
+"""Release tags: :func:`plan_tags` / :func:`apply_tags` tag every package whose version
+changed since ``since`` (the push's ``before`` commit, else ``HEAD~1``), checking all
+before git runs; :func:`check_tag` compares a tag with the files; :func:`resolve_version`
+falls back from tag to input to pyproject.
 """
 
 from __future__ import annotations
@@ -94,13 +89,9 @@ class TagAction:
 
 @dataclass(frozen=True)
 class TagOptions:
-    """What a person decides about tagging (``relnox tag``'s flags).
-
-    ``since`` (default: the last release commit, or the event's ``before`` in CI) is
-    what versions are compared with; ``missing`` tags every selected version that has
-    no tag yet instead. ``push`` pushes every planned tag (created or already there) to
-    ``remote``. A tag is made only of a clean tree at a commit a branch holds, unless ``allow_dirty`` /
-    ``allow_detached`` say otherwise."""
+    """``relnox tag``'s flags: compare with ``since`` (or tag every untagged version with
+    ``missing``), ``push`` every planned tag to ``remote``; a clean tree on a branch unless
+    ``allow_dirty`` / ``allow_detached``."""
 
     since: str | None = None
     missing: bool = False
@@ -279,11 +270,8 @@ _SHARED_FORMATS = ("v{version}", "{version}", "V{version}", "release-{version}")
 
 
 def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
-    """Every tag without a package's name in it, by the version it names: [(tag, commit)].
-
-    ``v1.2.0`` for a lockstep group, the repository's one convention, or the configured
-    ``tag-format`` when it has no ``{name}``/``{dir}``. One ``for-each-ref`` reads them all.
-    """
+    """Every tag without a package's name in it (``v1.2.0``, or a ``tag-format`` without
+    ``{name}``/``{dir}``), by the version it names: [(tag, commit)]."""
     formats = list(_SHARED_FORMATS)
     configured = [
         workspace.config.tag_format,
@@ -314,11 +302,8 @@ def _shared_for(
     shared: Mapping[Version, list[tuple[str, str]]],
     head: str,
 ) -> tuple[str, str] | None:
-    """The shared tag that releases ``pkg`` at its version (the one on HEAD first), or None.
-
-    A tag another package's own convention claims (``v{version}`` of a package that is
-    tagged that way, while this one is not) is that package's, not shared.
-    """
+    """The shared tag (one another package's format does not claim) that releases ``pkg``
+    at its version, the one on HEAD first; or None."""
     version = maybe_version(pkg.version)
     if version is None:
         return None
@@ -349,11 +334,8 @@ class TagResult:
 
 
 def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
-    """Create the planned tags; with ``push``, push every planned tag (created or skipped).
-
-    Tagging asks nobody; git's own credentials push. A push that fails, or a Ctrl-C or
-    SIGTERM (held off until the step under way ends), removes the tags this run made and
-    did not push: no tag is left that the remote refused."""
+    """Create the planned tags; with ``push``, push every planned one (git's credentials).
+    A failed push, Ctrl-C or SIGTERM removes the tags this run made and did not push."""
     repo, push, remote = plan.workspace.root, plan.options.push, plan.options.remote
     if push and plan.actions and not git.git(repo, "remote", "get-url", remote, check=False):
         raise GitError(f"{repo} has no remote {remote!r}; add it or pass --remote NAME")

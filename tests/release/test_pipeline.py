@@ -263,3 +263,16 @@ def test_release_dry_run_prints_every_stage_plan_and_changes_nothing(tmp_path: P
     assert "== publish\n" in text and "to pypi (asks first)" in text
     assert (_tree_digest(root), _git(root, "rev-parse", "HEAD"), _git(root, "tag")) == before
     assert not (root / "dist").exists() and not (root / ".relnox").exists()
+
+
+def test_the_steps_do_not_import_the_pipeline_that_runs_them() -> None:
+    """A step takes the release in progress (model.ReleaseRun); only pipeline.py loops."""
+    import ast
+
+    import relnox.release
+
+    folder = Path(relnox.release.__file__).parent
+    for name in ("steps.py", "resume.py", "model.py"):
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert "relnox.release.pipeline" not in imported, name
