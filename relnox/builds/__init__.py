@@ -2,8 +2,7 @@
 
 The face: :data:`STAGE` and its types, ``build_all`` (plan and run in one call, the
 library's ``relnox.build_all``), ``refuse_stale``, which publish and verify ask before
-they use a dist directory (and ``ask_stale_ahead``, its git questions asked as they
-start), and ``stale_builds``, what a release rerun asks of its build.
+they use a dist directory, and ``stale_builds``, what a release rerun asks of its build.
 
 Each name is imported from its module on first use (PEP 562): verify and publish ask only
 ``refuse_stale`` (``builds/inputs.py``), and a start of relnox that does not build need not
@@ -19,7 +18,6 @@ from relnox.stage import lazy_face
 if TYPE_CHECKING:
     from relnox.builds.inputs import refuse_stale, stale_builds
     from relnox.builds.plan import BuildOptions, BuildPlan
-    from relnox.builds.questions import ask_stale_ahead
     from relnox.builds.run import BuildResult, PackageOutcome, build_all
     from relnox.stage import Stage
 
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
 
 #: each name of the face -> the module that defines it
 _FACE = {
-    "ask_stale_ahead": "relnox.builds.questions",
     "refuse_stale": "relnox.builds.inputs",
     "stale_builds": "relnox.builds.inputs",
     "BuildOptions": "relnox.builds.plan",
@@ -57,7 +54,6 @@ __all__ = [
     "BuildPlan",
     "BuildResult",
     "PackageOutcome",
-    "ask_stale_ahead",
     "build_all",
     "refuse_stale",
     "stale_builds",

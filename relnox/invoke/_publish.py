@@ -138,15 +138,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
-    from relnox.builds import ask_stale_ahead
-    from relnox.tools.history import ask_ahead
-
-    # git's first answers about the workspace and the stale-build check, while it loads
-    with ask_ahead(flags.root) as ahead:
-        if flags.changed:
-            return _publish_flags(flags, names)
-        ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-        return _publish_flags(flags, names)
+    return _publish_flags(flags, names)
 
 
 def _publish_flags(flags: Any, names: list[str]) -> dict[str, Any]:

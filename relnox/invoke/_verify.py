@@ -102,16 +102,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
             shard = str(shard_spec(flags.shard))  # as parsed, not as typed (' 3/3\n ')
             said = f"shard {shard} has no packages: nothing to verify"
             return nothing_to_do(flags.json, said, {"packages": [], "ok": True, "shard": shard})
-    from pathlib import Path
-
-    from relnox.builds import ask_stale_ahead
-    from relnox.tools.history import ask_ahead
-
-    # git's first answers about the workspace, then the stale-build check's questions,
-    # while the rest loads
-    with ask_ahead(flags.root) as ahead:
-        ask_stale_ahead(ahead, Path(flags.root, flags.dist or "dist"))
-        return _verify(flags, names, seconds)
+    return _verify(flags, names, seconds)
 
 
 def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> dict[str, Any]:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 
 from relnox import _proc as proc
@@ -25,96 +22,15 @@ def on_path() -> bool:
 def run(
     repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
 ) -> proc.Result:
-    """``git args`` in ``repo``, its stdout and stderr apart (or the answer asked
-    :class:`Ahead`); raises only if git is missing."""
-    asked = _asked(repo, args) if input is None and env is None else None
-    result = asked if asked is not None else _ask(repo, args, input, env)
+    """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing."""
+    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False)
     if result.returncode == proc.CANNOT_RUN:
         raise GitError("git is not installed or not on PATH; install git")
     return result
 
 
-def _ask(
-    repo: Path, args: Sequence[str], input: str | None, env: Mapping[str, str] | None
-) -> proc.Result:
-    return proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False)
-
-
 #: ``git rev-parse``'s answer to whether a directory is in a work tree, and its top level
 IS_REPO = ("rev-parse", "--is-inside-work-tree", "--show-toplevel")
-#: questions asked ahead: (directory, arguments) -> the environment they were asked in and
-#: the answer to come, while their :class:`Ahead` is open
-_AHEAD: dict[tuple[str, tuple[str, ...]], tuple[dict[str, str], Future[proc.Result]]] = {}
-_AHEAD_LOCK = threading.Lock()
-
-
-def _asked(repo: Path, args: Sequence[str]) -> proc.Result | None:
-    """The answer asked ahead to this question, directory and environment, taken once."""
-    with _AHEAD_LOCK:
-        if not _AHEAD:
-            return None
-        found = _AHEAD.pop((str(repo), tuple(args)), None)
-    if found is None:
-        return None
-    environ, answer = found
-    if environ != os.environ:  # asked in another environment: ask again
-        return None
-    return answer.result()
-
-
-class Ahead:
-    """Read-only questions to git in ``repo`` asked in threads now; :func:`run` takes the
-    answer to the same question, once, while this is open. Only for a command that
-    changes nothing in git."""
-
-    def __init__(self, repo: Path, questions: Sequence[Sequence[str]]) -> None:
-        self.repo = repo
-        self.keys: list[tuple[str, tuple[str, ...]]] = []
-        self.answers: list[Future[proc.Result]] = []
-        self.ask(questions)
-
-    def ask(self, questions: Sequence[Sequence[str]]) -> None:
-        """Ask these questions too (in ``repo``, in threads, now)."""
-        keys = [(str(self.repo), tuple(q)) for q in questions]
-        answers: list[Future[proc.Result]] = []
-        environ = dict(os.environ)
-        with _AHEAD_LOCK:
-            for key in keys:
-                answer: Future[proc.Result] = Future()
-                _AHEAD[key] = (environ, answer)
-                answers.append(answer)
-        self.keys += keys
-        self.answers += answers
-        for key, answer in zip(keys, answers, strict=True):
-            threading.Thread(
-                target=self._answer,
-                args=(self.repo, key[1], answer),
-                name="relnox-git-ahead",
-                daemon=True,
-            ).start()
-
-    @staticmethod
-    def _answer(repo: Path, args: Sequence[str], answer: Future[proc.Result]) -> None:
-        try:
-            answer.set_result(_ask(repo, args, None, None))
-        except BaseException as exc:  # said where the answer is taken, as the call would
-            answer.set_exception(exc)
-
-    def __enter__(self) -> Ahead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Drop the answers not taken and wait for their children."""
-        with _AHEAD_LOCK:
-            for key, answer in zip(self.keys, self.answers, strict=True):
-                if _AHEAD.get(key, (None, None))[1] is answer:
-                    del _AHEAD[key]
-        for answer in self.answers:
-            with contextlib.suppress(BaseException):
-                answer.exception()
 
 
 def git(

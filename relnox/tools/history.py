@@ -60,19 +60,6 @@ _STATE = (
 _VERSION = 2
 
 
-def ask_ahead(root: str | Path) -> git.Ahead:
-    """The three questions every read of the workspace at ``root`` asks git first, one
-    after the other (whether it is a work tree, then :func:`git_state` and
-    :func:`ref_listing`: ~5 ms of waiting before a package is read), asked now in threads
-    while the command imports what it needs (:class:`relnox.tools.git.Ahead`); ``with`` it
-    around a command that changes nothing in git (verify-install, publish): the read takes
-    git's answers of a few milliseconds earlier, about a repository nothing changes
-    meanwhile. A question asked anywhere else, or not as asked here, asks git. The
-    stale-build check's questions can be added once the dist directory is known
-    (:func:`relnox.builds.questions.ask_stale_ahead`)."""
-    return git.Ahead(Path(root).resolve(), (git.IS_REPO, _STATE, _REFS))
-
-
 def ref_listing(root: Path) -> str:
     """:data:`KEY_REFS` in :data:`REF_FORMAT`, one per line (part of the key, and what
     callers read the tags from)."""

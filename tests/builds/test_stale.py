@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.manifest import manifest_path, read_manifest, state_dir
+from relnox.artifacts.manifest import read_manifest
 from relnox.builds import sources
 from relnox.builds.inputs import stale_builds
 from relnox.builds.run import BuildOptions, build_all
@@ -199,67 +199,3 @@ def test_verify_install_refuses_a_changed_or_deleted_shipped_file_git_ignores(
     same = run_relnox("verify-install", "--offline", cwd=root)
     assert same.returncode == 0, same.stderr
     assert "changed since" not in same.stderr
-
-
-def _asked_ahead() -> set[tuple[str, ...]]:
-    from relnox.tools import git
-
-    with git._AHEAD_LOCK:
-        return {args for _, args in git._AHEAD}
-
-
-def test_the_stale_checks_questions_asked_ahead_are_the_ones_it_asks(tmp_path: Path) -> None:
-    """verify-install and publish ask the stale check's two git questions as the build
-    manifest has them, before the workspace is read: the check takes both answers (the
-    same questions, in the same directory), and judges as it does asking git itself."""
-    from relnox.builds.questions import ask_stale_ahead
-    from relnox.tools.history import ask_ahead
-
-    root = built_then_changed(tmp_path / "ws")
-    with ask_ahead(root) as ahead:
-        ask_stale_ahead(ahead, root / "dist")
-        assert {args[0] for args in _asked_ahead()} >= {"status", "ls-files"}
-        workspace = load_workspace(root)
-        found = stale_builds(workspace, read_manifest(root / "dist").packages, root / "dist")
-        assert not [a for a in _asked_ahead() if a[0] in ("status", "ls-files")]  # taken
-    assert list(found) == ["stale-one"]
-    assert "contents" in found["stale-one"] and "files" in found["stale-one"]
-
-
-def test_questions_asked_for_a_manifest_that_does_not_match_are_not_taken(
-    tmp_path: Path,
-) -> None:
-    """A manifest whose package directories are not the workspace's (moved since): the
-    questions asked ahead are other questions, left untaken; the check asks git."""
-    from relnox.builds.questions import ask_stale_ahead
-    from relnox.tools.history import ask_ahead
-
-    root = built_then_changed(tmp_path / "ws")
-    text = manifest_path(root / "dist").read_text()
-    assert '"packages/stale-two"' in text
-    moved = tmp_path / "moved" / "dist"
-    shutil.copytree(root / "dist", moved)
-    shutil.copytree(state_dir(root / "dist"), state_dir(moved))
-    manifest_path(moved).write_text(text.replace('"packages/stale-two"', '"elsewhere/stale-two"'))
-    with ask_ahead(root) as ahead:
-        ask_stale_ahead(ahead, moved)
-        assert [a for a in _asked_ahead() if a[0] == "status"]
-        found = stale_builds(
-            load_workspace(root), read_manifest(root / "dist").packages, root / "dist"
-        )
-        assert [a for a in _asked_ahead() if a[0] == "status"]  # not this check's question
-    assert list(found) == ["stale-one"]
-
-
-def test_an_unreadable_manifest_asks_nothing_more_ahead(tmp_path: Path) -> None:
-    from relnox.builds.questions import ask_stale_ahead
-    from relnox.tools.history import ask_ahead
-
-    root = tmp_path / "ws"
-    write_workspace(root, [ProjectSpec("bad-manifest")])
-    git_init(root)
-    (root / "dist").mkdir()
-    with ask_ahead(root) as ahead:
-        ask_stale_ahead(ahead, root / "dist")  # no manifest
-        ask_stale_ahead(ahead, root / "nowhere")
-        assert len(ahead.keys) == 3
