@@ -21,7 +21,6 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, VersionError
 from relnox.project.modules import flit_metadata, import_packages, source_roots
-from relnox.project.plain_requirement import NAME
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
@@ -45,7 +44,8 @@ from relnox.toml import table
 from relnox.versioning import maybe_version, same_version, validate_version
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
-VALID_NAME = re.compile(NAME)
+#: a distribution name (PEP 508)
+VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
 def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:

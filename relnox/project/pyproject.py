@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.files import read_bytes
 from relnox.project.modules import flit_metadata
-from relnox.project.plain_requirement import plain_name
 from relnox.project.sources import (
     VersionLocation,
     pattern_location,
@@ -282,18 +282,14 @@ class Requirements:
         for index, text in enumerate(items):
             if not isinstance(text, str):
                 continue
-            name, marker = plain_name(text), None
-            if name is None:  # not of the plainest shape: packaging reads it
-                from packaging.requirements import InvalidRequirement, Requirement
-
-                try:
-                    req = Requirement(text)
-                except InvalidRequirement as exc:
-                    why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
-                    raise ConfigError(
-                        f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
-                    ) from None
-                name, marker = req.name, req.marker
+            try:
+                req = Requirement(text)
+            except InvalidRequirement as exc:
+                why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
+                raise ConfigError(
+                    f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
+                ) from None
+            name, marker = req.name, req.marker
             target = canonicalize_name(name)
             if target in self.names and target != self.own:
                 # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
@@ -345,14 +341,10 @@ class Requirements:
                 continue
             # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
             filled = re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text)
-            name = plain_name(filled)
-            if name is None:
-                from packaging.requirements import InvalidRequirement, Requirement
-
-                try:
-                    name = Requirement(filled).name
-                except InvalidRequirement:
-                    continue
+            try:
+                name = Requirement(filled).name
+            except InvalidRequirement:
+                continue
             target = canonicalize_name(name)
             if target in self.names and target != self.own:
                 self.found.append(

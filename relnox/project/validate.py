@@ -109,13 +109,7 @@ _BACKEND = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\
 @cache
 def _requirement_problem(text: str) -> str | None:
     """Why ``text`` is no PEP 508 requirement (packaging's first line), or None.
-    Remembered per text: most packages of a workspace name the same backend. One of the
-    plainest shape (``hatchling>=1.20``) is read without packaging
-    (:mod:`relnox.project.plain_requirement`)."""
-    from relnox.project.plain_requirement import plain_name
-
-    if plain_name(text) is not None:
-        return None
+    Remembered per text: most packages of a workspace name the same backend."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
