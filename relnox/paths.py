@@ -26,8 +26,7 @@ def written_path(
     the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
     :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
     repository, through a link or a path climbing out of it, and git commits the target,
-    not the unchanged link). ``real_top``: ``top`` resolved, and ``resolve`` (a
-    :class:`Resolver`), by a caller asking for many files at once."""
+    not the unchanged link). ``real_top``: ``top`` resolved, given by a caller asking for many files."""
     real_top = real_top or top.resolve()
     if not path.is_symlink():
         found = resolve(path)
@@ -85,32 +84,3 @@ def own_dist_dir(dist_dir: Path, root: Path, setting: str, packages: Sequence[Pa
             '(e.g. "dist" at the root)'
         )
     return dist_dir
-
-
-class Resolver:
-    """``Path.resolve()`` for many paths below a few directories, each directory asked of
-    the file system once.
-
-    ``resolve()`` looks at every part of a path each time (an ``lstat`` per part); a command
-    over 500 members resolved the same workspace directories thousands of times. Here a
-    path's parent is resolved once and remembered, and the path itself costs one ``lstat``
-    (whether its last part is a link): the answer is ``resolve()``'s. A part ``..`` is left
-    to ``resolve()`` whole, as it undoes a link before it. One resolver serves one reading
-    of the tree (a command's discovery); a link changed while it lives is not seen.
-    """
-
-    def __init__(self) -> None:
-        self._seen: dict[Path, Path] = {}
-
-    def __call__(self, path: Path) -> Path:
-        path = path.absolute()
-        found = self._seen.get(path)
-        if found is not None:
-            return found
-        parent = path.parent
-        if parent == path or path.name == ".." or os.path.islink(path):
-            found = path.resolve()
-        else:
-            found = self(parent) / path.name
-        self._seen[path] = found
-        return found

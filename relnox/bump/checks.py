@@ -15,7 +15,6 @@ from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
-from relnox.paths import Resolver
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -152,7 +151,7 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
     tops: dict[Path, Path] = {}  # each edited folder -> its repository's top, resolved
     repo = plan.repo.resolve()
     looked: dict[Path, bool] = {}  # each directory between: whether a .git lies there
-    resolve = Resolver()  # each directory once, not once an edit
+    resolve = Path.resolve
     for edit in plan.edits:
         folder = edit.path.parent
         if folder not in tops and _no_git_between(folder, repo, looked, resolve):

@@ -21,8 +21,8 @@ from relnox.bump.changelog import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
-from relnox.paths import Resolver, written_path
 from relnox.paths import rel as relative
+from relnox.paths import written_path
 from relnox.project.changes import (
     bump_base,
     dated_spelling,
@@ -295,7 +295,7 @@ class _Files:
         file outside the repository."""
         found: dict[Path, FileEdit] = {}
         real_top = top.resolve()  # once, not once a file
-        resolve = Resolver()  # each directory once, not once a file
+        resolve = Path.resolve
         for path, text in self.text.items():
             after = text.encode("utf-8")
             if after != self.original[path]:

@@ -20,7 +20,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error
-from relnox.paths import Resolver
 from relnox.paths import rel as relpath
 from relnox.project.members import (
     local_references,
@@ -151,7 +150,7 @@ def discover(root: Path | str = ".") -> Workspace:
         from relnox.project.changelog import check_heading  # (a test holds it to that)
 
         check_heading(root_pyproject, config.changelog_heading)
-    resolve = Resolver()  # each directory resolved once, however many members it holds
+    resolve = Path.resolve
     # the root pyproject that says where the packages are; None: the projects below
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     dirs, broken = member_dirs(root, listing, config, resolve)

@@ -35,7 +35,7 @@ def member_dirs(
     resolve: Callable[[Path], Path] = Path.resolve,
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read
-    (``resolve``: :class:`relnox.paths.Resolver`, each directory resolved once)."""
+    (``resolve``: how a path is resolved)."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return _projects_below(root), []
     if config.packages is not None:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
-from relnox.paths import Resolver
 from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
@@ -245,7 +244,7 @@ def push_tags(text: str) -> list[str]:
     return []
 
 
-def _rel(top: Path, path: Path, resolve: Resolver) -> str:
+def _rel(top: Path, path: Path, resolve: Callable[[Path], Path]) -> str:
     """``path`` relative to ``top`` (resolved by the caller, once for every package), as
     :meth:`Path.relative_to` gives it (by text on POSIX: twice a package, no new paths)."""
     full = resolve(path)
@@ -260,9 +259,9 @@ def _rel(top: Path, path: Path, resolve: Resolver) -> str:
         return path.name
 
 
-def _member(pkg: Package, top: Path, root: Path, resolve: Resolver) -> Member:
+def _member(pkg: Package, top: Path, root: Path, resolve: Callable[[Path], Path]) -> Member:
     """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller;
-    ``resolve``: one :class:`~relnox.paths.Resolver` for every package)."""
+    ``resolve``: how a path is resolved)."""
     directory = resolve(pkg.directory)
     rel = _rel(top, directory, resolve)
     parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
@@ -295,7 +294,7 @@ def read_tags(workspace: Workspace) -> Workspace:
 
     if not git.on_path() or not git.is_repo(workspace.root):
         return workspace
-    resolve = Resolver()
+    resolve = Path.resolve
     top = resolve(git.toplevel(workspace.root))
     root = resolve(workspace.root)
     refs, head, shallow = _ask_at_once(workspace.root)
