@@ -609,11 +609,3 @@ def _checker() -> str:
     except OSError:
         return ""
     return f"{code} packaging {packaging.__version__} python {sys.version}"
-
-
-def preload() -> None:
-    """Import what the checks need (run it in a thread while environments are made)."""
-    import email.message  # noqa: F401
-
-    import packaging.metadata  # noqa: F401
-    import readme_renderer.rst  # noqa: F401

@@ -439,21 +439,6 @@ def test_expectation_of_a_workspace_package(tmp_path: Path) -> None:
     )
 
 
-def test_the_build_stage_loads_the_metadata_checkers_only_when_it_checks() -> None:
-    """A build-all that reuses every package checks no file: packaging.metadata and the
-    email package (9 ms of its start) are imported by the checks themselves, or by
-    preload while a cold build makes its environments."""
-    code = (
-        "import sys, relnox.builds, relnox.artifacts.checks as c\n"
-        "before = [m for m in ('packaging.metadata', 'email.message') if m in sys.modules]\n"
-        "c.preload()\n"
-        "after = [m for m in ('packaging.metadata', 'email.message') if m in sys.modules]\n"
-        "print(before, after)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["[]", "['packaging.metadata',", "'email.message']"]
-
-
 def test_a_metadata_file_above_the_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
