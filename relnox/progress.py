@@ -74,7 +74,7 @@ class Status(logging.Filter):
             state.done.add(name)
         line = self.line(stage, state, now)
         if self.live:
-            self.stream.write("\r\x1b[K" + line)
+            self._write("\r\x1b[K" + line)
             self.drawn = True
             if not state.running and len(state.done) >= state.total:
                 self._clear()
@@ -82,9 +82,17 @@ class Status(logging.Filter):
             quarter = 4 * len(state.done) // state.total
             if quarter > state.shown:
                 state.shown = quarter
-                self.stream.write(line + "\n")
-        self.stream.flush()
+                self._write(line + "\n")
         return False
+
+    def _write(self, text: str) -> None:
+        """``text`` on the stream, now; a stream closed or gone says nothing (as logging's
+        own handler, whose errors never stop the work that logs)."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
 
     @staticmethod
     def line(stage: str, state: _Stage, now: float) -> str:
@@ -96,8 +104,7 @@ class Status(logging.Filter):
 
     def _clear(self) -> None:
         if self.drawn:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
+            self._write("\r\x1b[K")
             self.drawn = False
 
 
