@@ -265,7 +265,14 @@ API_ZERO_POLICIES = ("minor", "major")
 TABLE_KNOWN = {
     "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
     "build": ("test-command",),
-    "publish": ("prerelease", "final", "transport", "new-project-limit", "upload-window-days"),
+    "publish": (
+        "prerelease",
+        "final",
+        "transport",
+        "new-project-limit",
+        "pending-publishers",
+        "upload-window-days",
+    ),
     "doctor": ("require-changelog",),
     "audit": ("integrity-url",),
 }

@@ -20,6 +20,8 @@ def _flags() -> type:
         "remote": "the remote to push it to (default: origin)",
         "base": "the branch the pull request merges into (default: the checked-out one)",
         "dry-run": "print the release and the pull request's body; push and change nothing",
+        "repository": "name this index's new projects and the trusted publishers to register "
+        "now in the body (e.g. pypi)",
     },
     flags=_flags,
 )

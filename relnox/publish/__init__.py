@@ -3,7 +3,8 @@
 The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
 ``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
 carries), ``ci_routes`` (where a CI run's tags publish), the index's own answers that
-doctor asks for (``new_project_limit``, ``carries_any``, ``status_problems``).
+doctor asks for (``new_project_limit``, ``first_releases``, ``carries_any``,
+``status_problems``).
 
 Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
 the planner and the uploader, not the ``--verify-installable`` check's environments, nor
@@ -19,7 +20,7 @@ from relnox.stage import lazy_face
 if TYPE_CHECKING:
     from relnox.publish.installable import installable_check
     from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.new_projects import first_releases, new_project_limit
     from relnox.publish.owner import carries_any
     from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
@@ -38,6 +39,7 @@ _FACE = {
     "PublishPlan": "relnox.publish.model",
     "PublishRuntime": "relnox.publish.model",
     "new_project_limit": "relnox.publish.new_projects",
+    "first_releases": "relnox.publish.new_projects",
     "carries_any": "relnox.publish.owner",
     "plan_publish": "relnox.publish.plan",
     "publish": "relnox.publish.plan",
@@ -69,6 +71,7 @@ __all__ = [
     "PublishRuntime",
     "carries_any",
     "ci_routes",
+    "first_releases",
     "installable_check",
     "new_project_limit",
     "publish",

@@ -81,15 +81,21 @@ class PublishPlan:
     options: PublishOptions
     new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
+    #: packages left for a later run: new projects past the first batch of pending
+    #: trusted publishers and what needs them (:class:`relnox.publish.new_projects.FirstReleases`)
+    waiting: tuple[str, ...] = ()
+    waiting_note: str = ""  # why, and which publishers to register before that run
 
     @property
     def to_upload(self) -> tuple[PlannedFile, ...]:
         return tuple(f for f in self.files if f.action == "upload")
 
     def describe(self) -> list[str]:
-        return [f"{f.package} {f.version}: {f.describe()}" for f in self.files] + [
-            f"new project on {self.repository.label}: {name}" for name in self.new_projects
-        ]
+        return (
+            [f"{f.package} {f.version}: {f.describe()}" for f in self.files]
+            + [f"new project on {self.repository.label}: {name}" for name in self.new_projects]
+            + ([self.waiting_note] if self.waiting_note else [])
+        )
 
     def tiers(self) -> list[str]:
         """The upload order as dependency tiers, a line each."""
@@ -107,6 +113,7 @@ class PublishPlan:
                 for f in self.files
             ],
             "new_projects": list(self.new_projects),
+            "waiting": list(self.waiting),
         }
 
     def confirmation(self) -> str:

@@ -1,17 +1,29 @@
 """Projects a publish creates on the index: how many a day the index takes
 (``[tool.relnox.publish] new-project-limit``; PyPI's own limit), which to publish first,
-and the trusted publishers PyPI needs before a first upload."""
+and the trusted publishers PyPI needs before a first upload.
+
+By trusted publishing a new project is created through a pending publisher, one per (owner,
+repository, workflow file, environment), at most three pending per user at a time
+(``[tool.relnox.publish] pending-publishers``); such projects are exempt from the daily limit.
+So each new project gets its own environment (``pypi-<name>``) and the new projects of a
+release go out in batches of three, in release order (dependencies first): a run publishes
+the first batch and what does not need a later one (:class:`FirstReleases`)."""
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
 from relnox.publish.rules import publish_count
 from relnox.tools import git
+from relnox.tools.credentials import Credentials
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository
 
 logger = logging.getLogger("relnox")
@@ -19,6 +31,8 @@ logger = logging.getLogger("relnox")
 
 #: PyPI lets a user (and an IP) create about this many new projects a day
 PYPI_NEW_PROJECTS_A_DAY = 4
+#: PyPI keeps at most this many pending trusted publishers per user (for 30 days)
+PYPI_PENDING_PUBLISHERS = 3
 
 
 def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
@@ -28,43 +42,120 @@ def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
     return publish_count(workspace, repo, "new-project-limit", PYPI_NEW_PROJECTS_A_DAY, 1, unit)
 
 
-def trusted_publisher_lines(
-    workspace: Workspace, repo: Repository, names: Sequence[str]
-) -> list[str]:
-    """What to register as a pending trusted publisher for each new project (GitHub)."""
-    url = (
-        git.git(workspace.root, "remote", "get-url", "origin", check=False)
-        if git.is_repo(workspace.root)
-        else ""
-    )
-    found = re.search(r"github\.com[:/]+([^/]+)/([^/]+?)(?:\.git)?/?$", url)
-    owner, name = (found.group(1), found.group(2)) if found else ("OWNER", "REPOSITORY")
-    environment = TESTPYPI if repo.name == TESTPYPI else PYPI
-    return [
-        f"  {project}: owner {owner}, repository {name}, workflow release.yml, "
-        f"environment {environment}"
-        for project in names
-    ]
+def pending_publishers(
+    workspace: Workspace, repo: Repository, credentials: Credentials | None = None
+) -> int | None:
+    """How many projects one run may create through pending trusted publishers, or None (no
+    trusted publishing: the daily limit applies). ``[tool.relnox.publish] pending-publishers``
+    (0: none); by default PyPI's 3 on PyPI and TestPyPI when the upload is by trusted
+    publishing (``credentials`` None: by ci-init's workflow, which publishes there so)."""
+    unit = "publishers, 0 (no trusted publishing) or more"
+    key = "pending-publishers"
+    count = publish_count(workspace, repo, key, PYPI_PENDING_PUBLISHERS, 0, unit)
+    token = credentials is not None and credentials.method != "trusted-publishing"
+    if token and key not in workspace.config.section("publish"):
+        return None
+    return count or None
+
+
+def first_releases(
+    workspace: Workspace,
+    repo: Repository,
+    new: Sequence[str],
+    order: Sequence[str],
+    credentials: Credentials | None = None,
+) -> FirstReleases | None:
+    """The batches of ``new`` (projects ``repo`` lacks; ``order``: the release's packages,
+    dependencies first), or None without trusted publishing (:func:`pending_publishers`)."""
+    size = pending_publishers(workspace, repo, credentials)
+    if size is None or not new:
+        return None
+    ordered = [n for n in order if n in new]
+    batches = tuple(tuple(ordered[i : i + size]) for i in range(0, len(ordered), size))
+    later = {n for batch in batches[1:] for n in batch}
+    for name in order:  # dependencies first: one pass sees every chain
+        if set(workspace.get(name).internal_deps) & later:
+            later.add(name)
+    return FirstReleases(workspace, repo, batches, tuple(n for n in order if n in later))
+
+
+@dataclass(frozen=True)
+class FirstReleases:
+    """The new projects of a release in batches (release order, so a project's dependencies
+    are in its batch or an earlier one), each with its own GitHub environment so its pending
+    publisher is distinct; ``waiting``: the packages left for a later run, a later batch's
+    and every package of the release that needs one."""
+
+    workspace: Workspace
+    repo: Repository
+    batches: tuple[tuple[str, ...], ...]
+    waiting: tuple[str, ...]
+
+    def summary(self) -> str:
+        """``7 new projects on PyPI ...: batch 1 (register now): a, b, c; batch 2: ...``."""
+        batches = "; ".join(
+            f"batch {n}{' (register now)' if n == 1 else ''}: {', '.join(batch)}"
+            for n, batch in enumerate(self.batches, 1)
+        )
+        return (
+            f"{sum(map(len, self.batches))} new projects on {self.repo.label} by trusted "
+            f"publishing, {len(self.batches[0])} pending publishers a run: {batches}"
+        )
+
+    def publishers(self, batch: int = 0) -> dict[str, str]:
+        """Each project of ``batch`` -> the pending trusted publisher to register (GitHub)."""
+        root = self.workspace.root
+        url = git.git(root, "remote", "get-url", "origin", check=False) if git.is_repo(root) else ""
+        found = re.search(r"github\.com[:/]+([^/]+)/([^/]+?)(?:\.git)?/?$", url)
+        slug = os.environ.get("GITHUB_REPOSITORY", "").partition("/")  # a run's, else a stand-in
+        owner, name = (found.group(1), found.group(2)) if found else (slug[0], slug[2])
+        owner, name = owner or "OWNER", name or "REPOSITORY"
+        kind = TESTPYPI if self.repo.name == TESTPYPI else PYPI
+        return {
+            project: f"owner {owner}, repository {name}, workflow release.yml, "
+            f"environment {kind}-{canonicalize_name(project)}, project name {project}"
+            for project in self.batches[batch]
+        }
+
+    def describe(self, batch: int = 0) -> list[str]:
+        """The batches, then the publishers to register now (``batch``'s)."""
+        return [
+            self.summary(),
+            f"register these pending trusted publishers on {self.repo.label} now:",
+            *(f"  {line}" for line in self.publishers(batch).values()),
+        ]
+
+    def waiting_note(self) -> str:
+        """Why a run stops after the first batch, and what to do before the next run."""
+        return (
+            f"{', '.join(self.waiting)} wait for a later run: {self.repo.label} keeps "
+            f"{len(self.batches[0])} pending trusted publishers at a time. Once this run has "
+            f"created {', '.join(self.batches[0])}, run the release again (it uploads only "
+            "what is missing) after this: " + "\n".join(self.describe(1)[1:])
+        )
 
 
 def check_new_projects(
-    workspace: Workspace, repo: Repository, new: Sequence[str], order: Sequence[str]
-) -> None:
-    """Refuse, before any upload, a publish that would create more projects than the index
-    allows in a day: a half-created set is worse than none. Says which to release first
-    (dependencies first: a prefix of the release order) and what to register."""
+    workspace: Workspace,
+    repo: Repository,
+    new: Sequence[str],
+    order: Sequence[str],
+    credentials: Credentials | None = None,
+) -> FirstReleases | None:
+    """By trusted publishing: the batches (the caller publishes the first and what waits for
+    none of the rest). Else refuse, before any upload, a publish that would create more
+    projects than the index allows in a day: a half-created set is worse than none. Says
+    which to release first (dependencies first: a prefix of the release order)."""
+    first = first_releases(workspace, repo, new, order, credentials)
+    if first is not None:
+        logger.info("%s", "\n".join(first.describe()))
+        return first
     limit = new_project_limit(workspace, repo)
-    if repo.is_pypi:
-        logger.info(
-            "register a pending trusted publisher for each new project on %s first:\n%s",
-            repo.label,
-            "\n".join(trusted_publisher_lines(workspace, repo, new)),
-        )
     if limit is None or len(new) <= limit:
-        return
-    first = advised_first(workspace, new, order, limit)
-    rest = [n for n in new if n not in first]
-    needed = [n for n in first if n not in new]
+        return None
+    chosen = advised_first(workspace, new, order, limit)
+    rest = [n for n in new if n not in chosen]
+    needed = [n for n in chosen if n not in new]
     also = (
         f" ({', '.join(needed)}: new versions of existing projects they need, in this release)"
         if needed
@@ -74,7 +165,7 @@ def check_new_projects(
         f"this publish would create {len(new)} new projects on {repo.label} "
         f"({', '.join(new)}), more than the {limit} a day it allows "
         "([tool.relnox.publish] new-project-limit); nothing was uploaded. Release the first "
-        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in first)}"
+        f"{limit} now, dependencies first: relnox publish {' '.join('-p ' + n for n in chosen)}"
         f"{also}; then, a day later, the rest: {', '.join(rest)}"
     )
 

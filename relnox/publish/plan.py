@@ -111,6 +111,8 @@ def plan_publish(
     _check_artifacts(workspace, records, checked)
     reader = index_reader(repo, credentials, network, sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
+    waiting: tuple[str, ...] = ()
+    note = ""
     if conflicts:
         raise PublishError(
             f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
@@ -127,7 +129,13 @@ def plan_publish(
         logger.info("new on %s (first release): %s", repo.label, named)
         if len(new) >= MANY:
             logger.debug("  %s", ", ".join(new))
-        check_new_projects(workspace, repo, new, [r.name for r in records])
+        first = check_new_projects(workspace, repo, new, [r.name for r in records], credentials)
+        if first and first.waiting:  # the rest waits for its publishers: a later run
+            waiting = first.waiting
+            records = tuple(r for r in records if r.name not in waiting)
+            planned = [f for f in planned if f.package not in waiting]
+            new = [n for n in new if n not in waiting]
+            note = first.waiting_note()
     return PublishPlan(
         repo,
         credentials,
@@ -138,6 +146,8 @@ def plan_publish(
         options,
         tuple(new),
         allowed,
+        waiting,
+        note,
     )
 
 
@@ -329,6 +339,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
         ]
         result.graph = graph_mermaid(names, workspace)
+        result.error = plan.waiting_note or None  # what the first batch's run leaves for later
         return result
     if plan.to_upload and plan.repository.needs_confirmation:
         if confirm is None:
@@ -350,6 +361,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
     with snapshot(plan, attestations) as sent:
         _upload(sent, seams, result, env, network, transport)
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
+    result.error = result.error or plan.waiting_note or None
     for line in result.fix_forward():
         logger.warning("%s", line)
     write_report(result, plan.manifest.dist_dir)

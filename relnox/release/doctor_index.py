@@ -16,7 +16,7 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
-from relnox.publish import carries_any, new_project_limit, status_problems
+from relnox.publish import carries_any, first_releases, new_project_limit, status_problems
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
@@ -63,6 +63,12 @@ def index_checks(
         if not versions:
             new.append(pkg.name)
         rows.append(make_row(name, *_versions_there(ws, pkg, repo.label, versions, wanted)))
+    first = first_releases(ws, repo, new, [p.name for p in packages])
+    if first is not None:  # trusted publishing: batches of pending publishers, no daily limit
+        rows.append(make_row("index first releases", "warn", first.summary()))
+        for project, publisher in first.publishers().items():
+            rows.append(make_row(f"index publisher {project}", "warn", f"register {publisher}"))
+        return rows
     limit = new_project_limit(ws, repo)
     if limit is not None and len(new) > limit:
         rows.append(

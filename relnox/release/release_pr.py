@@ -16,7 +16,7 @@ import base64
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +27,7 @@ from relnox import _proc as proc
 from relnox.atomic import write_all
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
 from relnox.release.intent import Fragment, Intent, Release, release_intent
 from relnox.tools import git
@@ -45,6 +46,8 @@ class PrOptions:
     remote: str = "origin"
     base: str | None = None  # the branch the pull request merges into (default: HEAD's)
     dry_run: bool = False
+    #: the index whose new projects the body names, with the publishers to register now
+    repository: str | None = None
 
 
 @dataclass
@@ -142,7 +145,7 @@ def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
             fragment.path.unlink(missing_ok=True)
 
 
-def pr_body(intent: Intent, day: date, named: bool) -> str:
+def pr_body(intent: Intent, day: date, named: bool, first: Sequence[str] = ()) -> str:
     rows = [f"| {r.name} | {r.old} | {r.new} | {r.why} |" for r in intent.releases]
     lines = ["## Release", "", "| package | old | new | why |", "| --- | --- | --- | --- |", *rows]
     if intent.rewrites:
@@ -154,6 +157,9 @@ def pr_body(intent: Intent, day: date, named: bool) -> str:
         lines += ["", "## Changelog", "", *sections]
     notes = [n for n in intent.notes if n.startswith(("note", "warning"))]
     lines += ["", *notes] if notes else []
+    if first:  # FirstReleases.describe: the batches, a heading, then one line a publisher
+        lines += ["", "## First releases", "", first[0], "", first[1]]
+        lines += [f"- {line.strip()}" for line in first[2:]]
     lines += [
         "",
         "Merging this pull request releases these versions: the release workflow tags each "
@@ -161,6 +167,24 @@ def pr_body(intent: Intent, day: date, named: bool) -> str:
         "push to the base branch.",
     ]
     return "\n".join(lines).strip() + "\n"
+
+
+def first_releases(workspace: Workspace, intent: Intent, repository: str | None) -> list[str]:
+    """The new projects on ``repository`` among the releases, in batches, and the pending
+    trusted publishers to register before merging (none without trusted publishing)."""
+    if not repository or not intent.releases:
+        return []
+    from relnox.publish import first_releases as batches
+    from relnox.tools.network import network_settings
+    from relnox.tools.repositories import resolve
+    from relnox.tools.simple_api import IndexReader, Patience
+
+    repo = resolve(repository, workspace.config)
+    patience = Patience.of(network_settings(workspace.config))
+    reader = IndexReader(repo.simple_url, origins=repo.origins, patience=patience)
+    new = [r.name for r in intent.releases if not reader.page(r.name).files]
+    first = batches(workspace, repo, new, [p.name for p in workspace.packages])
+    return first.describe() if first else []
 
 
 def _auth_env(token: str) -> dict[str, str]:
@@ -220,7 +244,9 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
         workspace = load_workspace(root)
         intent = release_intent(workspace, day)
         named = len(workspace.packages) > 1
-        return PrResult(intent, options.branch, body=pr_body(intent, day, named), action="planned")
+        first = first_releases(workspace, intent, options.repository)
+        body = pr_body(intent, day, named, first)
+        return PrResult(intent, options.branch, body=body, action="planned")
     url = git.git(top, "remote", "get-url", options.remote)
     slug = repository_slug(url, env)
     if slug is None:
@@ -244,7 +270,8 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
             result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
             if len(result.title) > TITLE_MAX:  # GitHub takes 256 characters
                 result.title = f"Release {len(intent.releases)} packages"
-            result.body = pr_body(intent, day, named)
+            first = first_releases(workspace, intent, options.repository)
+            result.body = pr_body(intent, day, named, first)
             git.git(tree, "add", "-A")
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)
