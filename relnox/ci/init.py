@@ -26,6 +26,7 @@ from relnox.ci.requirement import installed_requirement, squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
+    ENVIRONMENTS,
     MODES,
     PR_TOKEN_SECRET,
     TRIGGERS,
@@ -43,7 +44,7 @@ from relnox.tools import git
 
 CI_KEYS = (
     *("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards"),
-    "mode",
+    *("mode", "environments"),
 )
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
@@ -200,6 +201,13 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f'{", ".join(map(repr, MODES))}; write "release-pr" (a pull request holds the '
             'next release, merging it releases) or "tag" (a pushed tag releases)'
         )
+    environments = section.get("environments", "shared")
+    if environments not in ENVIRONMENTS:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] environments {environments!r} is not one of "
+            f'{", ".join(map(repr, ENVIRONMENTS))}; write "per-project" (each package publishes '
+            'from its own environment, pypi-<name>) or "shared" (one environment, pypi)'
+        )
     pythons = _strings(section, "python-versions", where)
     if pythons:
         _checked_list(
@@ -218,6 +226,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         else DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
         mode=mode,
+        environments=environments,
     )
 
 
@@ -347,7 +356,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         )
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
     if trusted:
-        found.append(trusted_publishing_note(workspace, trusted))
+        found.append(trusted_publishing_note(workspace, trusted, settings.environments))
     for target in ("testpypi", "pypi"):
         needed = secrets(builder, target)
         if needed:
@@ -430,22 +439,33 @@ def noxfile_sessions(text: str) -> list[str]:
     return found
 
 
-def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:
+def trusted_publishing_note(
+    workspace: Workspace, targets: list[str], environments: str = "shared"
+) -> str:
     """What the trusted-publishing jobs need before their first upload: a publisher on each
     index for each project (one per project: a monorepo of 100 needs 100), and the
-    environments on GitHub."""
+    environments on GitHub (``per-project``: one a package, ``pypi-<name>``)."""
     names = [pkg.name for pkg in workspace.packages]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    own = environments == "per-project"
     where = " and ".join(
-        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target})" for target in targets
+        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{'-<name>' * own})"
+        for target in targets
+    )
+    created = ", ".join(f"{t}-<name> for each package" if own else t for t in targets)
+    pending = (
+        "a pending publisher for one not there yet, at most 3 pending at a time: relnox doctor "
+        "--repository pypi names the batch to register now"
+        if own
+        else "a pending publisher for one not there yet, one at a time: PyPI takes one pending "
+        'publisher per environment; environments = "per-project" allows 3'
     )
     return (
         f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
         f"trusted publisher naming this repository and the workflow release.yml to "
         f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-        f"({shown}; a pending publisher for one not there yet), and create the "
-        f"environment(s) {', '.join(targets)} on GitHub (Settings > Environments), or the "
-        "first upload is refused its token"
+        f"({shown}; {pending}), and create the environment(s) {created} on GitHub "
+        "(Settings > Environments), or the first upload is refused its token"
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING, Any
 
+from packaging.utils import canonicalize_name
+
 from relnox.ci.actions import PACKAGE_ARGS, READ
 from relnox.ci.yaml import Commented
 from relnox.tools.repositories import Repository, resolve
@@ -38,7 +40,7 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
     permissions: dict[str, str] = {**READ}
     if attest:
         permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
-    return {
+    job: dict[str, Any] = {
         "name": "Publish to PyPI" if final else "Publish to TestPyPI",
         "needs": needs,
         # a wheel job of a package outside this release is skipped, not failed
@@ -48,6 +50,28 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
         "permissions": permissions,
         "steps": steps,
     }
+    if builder.settings.environments == "per-project":
+        # a trusted publisher (and a pending one, which creates a project) a project, each in
+        # its own environment: one job a package, in release order, the first failure stops
+        # the rest (a new project whose publisher is not registered yet)
+        job["name"] += " (${{ matrix.package }})"
+        job["environment"] = {"name": "${{ matrix.environment }}"}
+        job["strategy"] = {
+            "max-parallel": 1,
+            "fail-fast": True,
+            "matrix": {
+                "include": [
+                    {"package": p.name, "environment": f"{target}-{canonicalize_name(p.name)}"}
+                    for p in builder.ws.packages
+                ]
+            },
+        }
+        routed = f"format(' {{0}} ', needs.plan.outputs.{target})"
+        mine = f"contains({routed}, format(' {{0}} ', matrix.package))"
+        for i in range(-2 if attest else -1, 0):  # sign and publish: a package of this run only
+            steps[i] = {"name": steps[i]["name"], "if": mine, **steps[i]}
+        env["PACKAGES"] = "${{ matrix.package }}"
+    return job
 
 
 def repository(builder: WorkflowBuilder, target: str) -> Repository:

@@ -36,6 +36,8 @@ RELNOX_PYTHON = "3.10"
 PR_TOKEN_SECRET = "RELNOX_RELEASE_PR_TOKEN"
 #: ``[tool.relnox.ci] mode``: releases start from a pushed tag, or from a merged release PR
 MODES = ("tag", "release-pr")
+#: ``[tool.relnox.ci] environments``: one ``pypi`` environment, or one a package
+ENVIRONMENTS = ("shared", "per-project")
 #: what starts release.yml: a pushed release tag, or a published GitHub Release
 TRIGGERS = ("tag", "release")
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
@@ -77,6 +79,9 @@ class CiSettings:
     trigger: str = "tag"
     shards: str | None = None  # N or "auto": the build over a matrix (relnox.ci.shards)
     mode: str = "tag"  # "release-pr": a pull request holds the next release (release-pr.yml)
+    #: "per-project": each package publishes from its own environment (pypi-<name>), so
+    #: several new projects can each have a pending trusted publisher at once
+    environments: str = "shared"
 
 
 def _bot(name: str) -> dict[str, str]:

@@ -5,9 +5,10 @@ and the trusted publishers PyPI needs before a first upload.
 By trusted publishing a new project is created through a pending publisher, one per (owner,
 repository, workflow file, environment), at most three pending per user at a time
 (``[tool.relnox.publish] pending-publishers``); such projects are exempt from the daily limit.
-So each new project gets its own environment (``pypi-<name>``) and the new projects of a
-release go out in batches of three, in release order (dependencies first): a run publishes
-the first batch and what does not need a later one (:class:`FirstReleases`)."""
+With ``[tool.relnox.ci] environments = "per-project"`` each project publishes from its own
+environment (``pypi-<name>``) and the new projects of a release go out in batches of three;
+with one shared environment, one a run. In release order (dependencies first): a run
+publishes the first batch and what does not need a later one (:class:`FirstReleases`)."""
 
 from __future__ import annotations
 
@@ -70,26 +71,31 @@ def first_releases(
     size = pending_publishers(workspace, repo, credentials)
     if size is None or not new:
         return None
+    # one pending publisher per (owner, repository, workflow, environment): with one shared
+    # environment (ci-init's default) one new project a run
+    own = workspace.config.section("ci").get("environments") == "per-project"
+    size = size if own else 1
     ordered = [n for n in order if n in new]
     batches = tuple(tuple(ordered[i : i + size]) for i in range(0, len(ordered), size))
     later = {n for batch in batches[1:] for n in batch}
     for name in order:  # dependencies first: one pass sees every chain
         if set(workspace.get(name).internal_deps) & later:
             later.add(name)
-    return FirstReleases(workspace, repo, batches, tuple(n for n in order if n in later))
+    return FirstReleases(workspace, repo, batches, tuple(n for n in order if n in later), own)
 
 
 @dataclass(frozen=True)
 class FirstReleases:
     """The new projects of a release in batches (release order, so a project's dependencies
     are in its batch or an earlier one), each with its own GitHub environment so its pending
-    publisher is distinct; ``waiting``: the packages left for a later run, a later batch's
+    publisher is distinct (else batches of one); ``waiting``: the packages left for a later run, a later batch's
     and every package of the release that needs one."""
 
     workspace: Workspace
     repo: Repository
     batches: tuple[tuple[str, ...], ...]
     waiting: tuple[str, ...]
+    own: bool = True  # each project its own environment ([tool.relnox.ci] environments)
 
     def summary(self) -> str:
         """``7 new projects on PyPI ...: batch 1 (register now): a, b, c; batch 2: ...``."""
@@ -113,7 +119,8 @@ class FirstReleases:
         kind = TESTPYPI if self.repo.name == TESTPYPI else PYPI
         return {
             project: f"owner {owner}, repository {name}, workflow release.yml, "
-            f"environment {kind}-{canonicalize_name(project)}, project name {project}"
+            f"environment {kind}{'-' + canonicalize_name(project) if self.own else ''}, "
+            f"project name {project}"
             for project in self.batches[batch]
         }
 

@@ -58,7 +58,8 @@ def _doctor(root: Path, index: LocalIndex) -> dict[str, dict[str, Any]]:
 def test_seven_new_projects_by_trusted_publishing_go_in_three_batches(
     tmp_path: Path, index: LocalIndex
 ) -> None:
-    root = _seven(tmp_path, "[tool.relnox.publish]\npending-publishers = 3\n")
+    config = "[tool.relnox.publish]\npending-publishers = 3\n"
+    root = _seven(tmp_path, config + '[tool.relnox.ci]\nenvironments = "per-project"\n')
     checks = _doctor(root, index)
     summary = checks["index first releases"]["detail"]
     batches = _batches(summary)
@@ -87,6 +88,15 @@ def test_seven_new_projects_by_trusted_publishing_go_in_three_batches(
     assert batches[1][0] not in body.split("now:", 1)[1]  # the next batch: named, not listed
 
 
+def test_one_shared_environment_takes_one_pending_publisher_a_run(
+    tmp_path: Path, index: LocalIndex
+) -> None:
+    checks = _doctor(_seven(tmp_path, "[tool.relnox.publish]\npending-publishers = 3\n"), index)
+    assert [len(b) for b in _batches(checks["index first releases"]["detail"])] == [1] * 7
+    (publisher,) = [c["detail"] for k, c in checks.items() if k.startswith("index publisher ")]
+    assert publisher.endswith("environment pypi, project name p-zlib")
+
+
 def test_without_trusted_publishing_the_daily_limit_still_applies(
     tmp_path: Path, index: LocalIndex
 ) -> None:
@@ -108,9 +118,9 @@ def test_a_publish_creates_the_first_batch_and_says_which_publishers_come_next(
 
     ws = copy_tree(release, tmp_path / "ws")
     pyproject = ws / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text() + "\n[tool.relnox.publish]\npending-publishers = 2\n"
-    )
+    per_project = '[tool.relnox.ci]\nenvironments = "per-project"\n'
+    config = "[tool.relnox.publish]\npending-publishers = 2\n" + per_project
+    pyproject.write_text(pyproject.read_text() + "\n" + config)
     env = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
     args = ("publish", "--repository", index.url, "--json")
     dry = run_relnox(*args, "--dry-run", cwd=ws, env=env)
