@@ -435,7 +435,7 @@ class WorkflowBuilder:
                         _bot("Configure the committer"),
                         {
                             "name": "Open or update the release pull request",
-                            "run": "nox -s release_pr",
+                            "run": "nox -s release_pr -- --repository pypi",
                             "env": {"GITHUB_TOKEN": token},
                         },
                     ],

@@ -107,6 +107,10 @@ def modes_run(actions: Actions) -> set[str]:
             found.add("publish=private-index")  # the index took only the named secrets
         if "build-shard" in ran:
             found.add("shards")
+        if any(
+            "matrix.environment" in json.dumps(doc["jobs"][j]["environment"]) for j in published
+        ):
+            found.add("environments")  # environments = "per-project": a job a package
         for job in ran:
             for step in doc["jobs"][job]["steps"]:
                 builder = builders.get(str(step.get("uses", "")).split("@")[0])
@@ -478,12 +482,14 @@ def test_workspace_in_a_subdirectory_flow(tmp_path: Path, github: GithubFactory)
 
 
 @pytest.mark.slow
-@flow("trigger=tag", "mode")
+@flow("trigger=tag", "mode", "environments")
 def test_release_pr_flow(
     tmp_path: Path, github: GithubFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """mode = "release-pr": a feat commit on main -> release-pr.yml opens the pull request
-    -> merging it -> auto-tag tags exactly its packages -> release.yml publishes them."""
+    -> merging it -> auto-tag tags exactly its packages -> release.yml publishes them, each
+    package from its own environment (environments = "per-project"), both new projects: the
+    pull request's body names their publishers."""
     from tests.release.test_release_pr import FakeGitHub, serve
 
     root = write_workspace(tmp_path / "rpr", demo_specs()[:2])
@@ -493,7 +499,8 @@ def test_release_pr_flow(
     api = FakeGitHub()
     with serve(api):
         monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{api.server_port}")
-        gh = github(root, root, ci='mode = "release-pr"')
+        per_project = 'environments = "per-project"\n[tool.relnox.publish]\npending-publishers = 3'
+        gh = github(root, root, ci=f'mode = "release-pr"\n{per_project}')
         gh.push("main", "--tags")
         (root / "packages" / "demo-core" / "widget.py").write_text("X = 1\n", encoding="utf-8")
         git_commit_all(root, "feat(core): a widget")
@@ -503,6 +510,8 @@ def test_release_pr_flow(
     (pull,) = api.pulls.values()
     assert pull["head"] == "relnox/release" and "| demo-core | 0.1.0 | 0.2.0 |" in pull["body"]
     assert "| demo-agents | 0.1.0 | 0.1.1 | patch: its pin on demo-core moves |" in pull["body"]
+    assert "batch 1 (register now): demo-core, demo-agents" in pull["body"]
+    assert "environment pypi-demo-agents, project name demo-agents" in pull["body"]
     subprocess.run(
         ["git", "pull", "-q", "--ff-only", str(gh.actions.origin), "relnox/release"],
         cwd=root,
