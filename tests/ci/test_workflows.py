@@ -131,6 +131,14 @@ def _release_pr(tmp: Path) -> Path:
     return root
 
 
+def _per_project(tmp: Path) -> Path:
+    """``environments = "per-project"``: the publish jobs a matrix, a package an environment."""
+    config = '[tool.relnox.ci]\nenvironments = "per-project"\n'
+    root = write_workspace(tmp / "pp", demo_specs(), relnox=config)
+    git_init(root)
+    return root
+
+
 VARIANTS: dict[str, Callable[[Path], Path]] = {
     "single": _single,
     "single-native": _single_native,
@@ -143,6 +151,7 @@ VARIANTS: dict[str, Callable[[Path], Path]] = {
     "workspace-shards": _workspace_shards,
     "workspace-shards-auto": _workspace_shards_auto,
     "release-pr": _release_pr,
+    "per-project": _per_project,
 }
 #: the variants whose publishing jobs go to PyPI and TestPyPI
 PUBLIC = sorted(set(VARIANTS) - {"private-index"})
