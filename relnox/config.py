@@ -266,12 +266,8 @@ TABLE_KNOWN = {
     "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
     "build": ("test-command",),
     "publish": (
-        "prerelease",
-        "final",
-        "transport",
-        "new-project-limit",
+        *("prerelease", "final", "transport", "new-project-limit", "upload-window-days"),
         "pending-publishers",
-        "upload-window-days",
     ),
     "doctor": ("require-changelog",),
     "audit": ("integrity-url",),

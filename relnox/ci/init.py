@@ -447,25 +447,23 @@ def trusted_publishing_note(
     environments on GitHub (``per-project``: one a package, ``pypi-<name>``)."""
     names = [pkg.name for pkg in workspace.packages]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    own = environments == "per-project"
+    own = "-<name>" if environments == "per-project" else ""
     where = " and ".join(
-        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{'-<name>' * own})"
+        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{own})"
         for target in targets
     )
-    created = ", ".join(f"{t}-<name> for each package" if own else t for t in targets)
     pending = (
-        "a pending publisher for one not there yet, at most 3 pending at a time: relnox doctor "
-        "--repository pypi names the batch to register now"
+        "at most 3 at a time, the batch relnox doctor --repository pypi names"
         if own
-        else "a pending publisher for one not there yet, one at a time: PyPI takes one pending "
-        'publisher per environment; environments = "per-project" allows 3'
+        else 'one at a time (one a workflow and environment; environments = "per-project": 3)'
     )
     return (
         f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
         f"trusted publisher naming this repository and the workflow release.yml to "
         f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-        f"({shown}; {pending}), and create the environment(s) {created} on GitHub "
-        "(Settings > Environments), or the first upload is refused its token"
+        f"({shown}; a pending publisher for one not there yet, {pending}), and create the "
+        f"environment(s) {', '.join(t + own for t in targets)} on GitHub (Settings > "
+        "Environments), or the first upload is refused its token"
     )
 
 

@@ -87,9 +87,9 @@ def first_releases(
 @dataclass(frozen=True)
 class FirstReleases:
     """The new projects of a release in batches (release order, so a project's dependencies
-    are in its batch or an earlier one), each with its own GitHub environment so its pending
-    publisher is distinct (else batches of one); ``waiting``: the packages left for a later run, a later batch's
-    and every package of the release that needs one."""
+    are in its batch or an earlier one), each in its own GitHub environment so its pending
+    publisher is distinct (else batches of one); ``waiting``: the packages left for a later
+    run, a later batch's and every package of the release that needs one."""
 
     workspace: Workspace
     repo: Repository
@@ -134,11 +134,12 @@ class FirstReleases:
 
     def waiting_note(self) -> str:
         """Why a run stops after the first batch, and what to do before the next run."""
+        lines = "\n".join(f"  {line}" for line in self.publishers(1).values())
         return (
-            f"{', '.join(self.waiting)} wait for a later run: {self.repo.label} keeps "
-            f"{len(self.batches[0])} pending trusted publishers at a time. Once this run has "
-            f"created {', '.join(self.batches[0])}, run the release again (it uploads only "
-            "what is missing) after this: " + "\n".join(self.describe(1)[1:])
+            f"{', '.join(self.waiting)} wait for a later run: their pending trusted publishers "
+            f"come after this run's ({', '.join(self.batches[0])}). Once it has created those, "
+            f"register these on {self.repo.label} and run the release again (it uploads only "
+            f"what is missing):\n{lines}"
         )
 
 
