@@ -247,6 +247,7 @@ def test_install_step_pins_relnox(tmp_path: Path) -> None:
         ('install = ["nox", "relnox==0.0.1"]', "name the relnox to install in relnox-requirement"),
         ('relnox_requirement = "relnox==1"', "did you mean 'relnox-requirement'"),
         ('trigger = "published"', "trigger 'published' is not one of 'tag', 'release'"),
+        ('environments = "each"', "environments 'each' is not one of 'shared', 'per-project'"),
         # each value goes into the workflow as written: a newline, a quote or ${{ }} would
         # change what it runs, and a pip option or a shell word in install ran as such
         ('python-versions = ["banana"]', "has 'banana', which is not a Python version"),
