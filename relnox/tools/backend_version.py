@@ -159,9 +159,55 @@ def _read_version(metadata: Path) -> str:
     return str(parsed.get("Version", "")).strip()
 
 
-def ask(question: Question, python: str | None = None) -> str:
-    """The version the backend of ``question`` gives its project now (no cache)."""
-    from build import BuildBackendException, BuildException, ProjectBuilder
+def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
+    """Every path below ``directory``, but in ``.git`` and the directories ``skip``."""
+    found: set[Path] = set()
+    for here, dirs, files in os.walk(directory):
+        base = Path(here)
+        dirs[:] = [name for name in dirs if name != ".git" and base / name not in skip]
+        found.update(base / name for name in (*dirs, *files))
+    return found
+
+
+@contextlib.contextmanager
+def _tree_kept(directory: Path, skip: frozenset[Path]) -> Iterator[None]:
+    """The project's tree as it was after a hook ran: what the hook made there that was
+    not there before (setuptools' ``<name>.egg-info``, a ``build/``) is removed again."""
+    before = _paths(directory, skip)
+    try:
+        yield
+    finally:
+        for path in sorted(_paths(directory, skip) - before):  # a folder before its files
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _asked(
+    question: Question, interpreter: Path, python: str, lines: list[str], epoch: dict[str, str]
+) -> str:
+    from build import ProjectBuilder
+
+    label = str(question.directory)
+    builder = ProjectBuilder(
+        question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
+    )
+    extra = sorted(builder.get_requires_for_build("wheel"))
+    if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
+        interpreter = _environment([*question.requires, *extra], python, label)
+        builder = ProjectBuilder(
+            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
+        )
+    with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
+        return _read_version(Path(builder.metadata_path(out)))
+
+
+def ask(question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()) -> str:
+    """The version the backend of ``question`` gives its project now (no cache), the tree
+    left as it was (``skip``: the folders of projects asked meanwhile, left to them)."""
+    from build import BuildBackendException, BuildException
 
     label = str(question.directory)
     python = python or sys.executable
@@ -169,17 +215,8 @@ def ask(question: Question, python: str | None = None) -> str:
     epoch = _epoch(question.directory)
     interpreter = _environment(question.requires, python, label)
     try:
-        builder = ProjectBuilder(
-            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-        )
-        extra = sorted(builder.get_requires_for_build("wheel"))
-        if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
-            interpreter = _environment([*question.requires, *extra], python, label)
-            builder = ProjectBuilder(
-                question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-            )
-        with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
-            version = _read_version(Path(builder.metadata_path(out)))
+        with _tree_kept(question.directory, skip):
+            version = _asked(question, interpreter, python, lines, epoch)
     except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
         tail = " | ".join(line.strip() for line in lines[-4:] if line.strip())
         raise BackendVersionError(
@@ -309,8 +346,10 @@ def backend_versions(
             asking[name] = key
 
     def answer(name: str) -> str | BackendVersionError:
+        here = questions[name].directory
+        others = frozenset(q.directory for q in questions.values() if q.directory != here)
         try:
-            return ask(questions[name], python)
+            return ask(questions[name], python, others)
         except BackendVersionError as exc:
             return exc
 
