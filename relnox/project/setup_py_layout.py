@@ -9,12 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.project.setup_py import setup_call
-
-
-def _called(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+from relnox.project.setup_py import called, setup_call
 
 
 def setup_py_layout(directory: Path) -> dict[str, Any]:
@@ -32,7 +27,7 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
     names = _strings(tree, packages)
     if names:
         found["packages"] = names
-    elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
+    elif isinstance(packages, ast.Call) and called(packages) in _FINDERS:
         where = packages.args[0] if packages.args else None
         where = next((k.value for k in packages.keywords if k.arg == "where"), where)
         exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
