@@ -1,11 +1,6 @@
-"""Python source read as a tree, never run: the one place relnox parses a project's Python.
-
-A hostile file fails :func:`ast.parse` in more ways than a ``SyntaxError``: a NUL byte is
-a ``ValueError``, and nesting past the parser's own stack (a chain of 100,000 unary
-minuses, 5,000 ``+`` in one expression) a ``MemoryError`` or ``RecursionError``. Here each
-of them is a ``SyntaxError``, the one failure every reader already takes as "not a shape
-relnox reads".
-"""
+"""Python source read as a tree, never run. A hostile file fails :func:`ast.parse` with a
+``ValueError`` (a NUL byte), ``MemoryError`` or ``RecursionError`` (deep nesting) too:
+here each is a ``SyntaxError``, what every reader takes as "not a shape relnox reads"."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""What a setup.py project ships, read from its ``setup()`` call (or setup.cfg's
-``[options]``) as the ``[tool.setuptools]`` table would say it: ``packages``,
-``py_modules``, ``package_dir``, ``find_packages(where)``."""
+"""What a setup.py or setup.cfg project ships, as ``[tool.setuptools]`` would say it."""
 
 from __future__ import annotations
 
@@ -13,11 +11,8 @@ from relnox.project.setup_py import called, setup_call
 
 
 def setup_py_layout(directory: Path) -> dict[str, Any]:
-    """What setup.py's ``setup()`` says of the packages it ships, as the
-    ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
-    literals), ``py_modules=["isympy"]``, ``package_dir={"": "lib"}``,
-    ``find_packages("src")`` (its ``where``);
-    empty when it says none of these literally."""
+    """The literal ``packages``, ``find_packages(where)``, ``py_modules`` and
+    ``package_dir={"": ...}`` of setup.py's ``setup()``, as ``[tool.setuptools]`` says them."""
     call = setup_call(directory)
     if call is None:
         return {}
@@ -62,9 +57,8 @@ _FINDERS = ("find_packages", "find_namespace_packages")
 
 
 def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
-    """A list or tuple of string literals, or a name bound once at the top of setup.py to
-    one and never changed (``packages = ['Cython', ..., 'pyximport']`` then
-    ``packages=packages``); ``None`` otherwise."""
+    """A list or tuple of string literals, or a name bound once to one at the top of
+    setup.py and never changed; ``None`` otherwise."""
     if isinstance(node, ast.Name):
         name = node.id
         bound = [
@@ -101,10 +95,8 @@ def _lines(value: str) -> list[str]:
 
 
 def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """What setup.cfg's ``[options]`` says of the packages it ships, as ``[tool.setuptools]``
-    would say it: ``packages = find:`` with ``[options.packages.find]`` (``where``,
-    ``include``, ``exclude``: ``include = ns.pkg``), a list of
-    packages, ``py_modules`` and ``package_dir = =src``; empty when it says none."""
+    """setup.cfg's ``[options]`` ``packages`` (``find:`` with ``[options.packages.find]``,
+    or a list), ``py_modules`` and ``package_dir``, as ``[tool.setuptools]`` says them."""
     options = sections.get("options", {})
     found: dict[str, Any] = {}
     packages = options.get("packages", "").strip()

@@ -1,19 +1,12 @@
 """The version a project's own build backend gives it: PEP 517's
-``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder` (a wheel built
-and read where the backend has no such hook), the way ``build.util.project_wheel_metadata``
-asks, in an isolated environment of the project's build requirements.
-
-Those environments are made through :mod:`relnox.tools.envs` (uv where it runs, else venv
-and pip, as for builds) and kept in the user's cache directory, one per set of build
-requirements and interpreter, so a second command asks at once. The answers are kept there
-too (``relnox/backend/``, one file per git directory), under a key that proves them: what
-:mod:`relnox.tools.history` keys its answers by (HEAD, every tag, shallow and grafted
-history), the package's directory, its build requirements, the interpreter, and the paths
-and bytes of every file git sees changed or untracked in the repository (with the day, as
-setuptools-scm's ``+dYYYYMMDD`` of a dirty tree has it). Outside git nothing is kept.
-
-``RELNOX_ASK_BACKEND=0`` turns the question off (relnox's own reading alone).
-"""
+``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder`, as
+``build.util.project_wheel_metadata`` asks, in a kept isolated environment of the project's
+build requirements (made through :mod:`relnox.tools.envs`), the project's tree left as it
+was. The answers are kept in the user's cache (``relnox/backend/``), under a key that proves
+them: :mod:`relnox.tools.history`'s (HEAD, tags, shallow and grafted history), the
+project's folder, build requirements and interpreter, and the bytes of every changed or
+untracked file (with the day, for a dirty tree's ``+dYYYYMMDD``); outside git nothing is
+kept. ``RELNOX_ASK_BACKEND=0`` turns asking off."""
 
 from __future__ import annotations
 
@@ -88,8 +81,8 @@ _guard = threading.Lock()
 
 
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
-    """The interpreter of a kept environment holding ``requires``: made on first use (in
-    a directory of its own, then moved in place, so a half-made one is never taken)."""
+    """The interpreter of a kept environment holding ``requires``, made on first use (in a
+    folder of its own, then moved in place: a half-made one is never taken)."""
     target = _env_dir(requires, python)
     if target is None:
         raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
@@ -128,9 +121,8 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
 
 
 def _epoch(directory: Path) -> dict[str, str]:
-    """The ``SOURCE_DATE_EPOCH`` the project is asked with: the user's, else the time of
-    the last commit that touched its directory, as ``build-all`` builds it, so that a
-    version a backend takes from the clock (calver's ``%Y.%m.%d.%H``) is the one built."""
+    """The ``SOURCE_DATE_EPOCH`` to ask with: the user's, else the last commit's time in
+    the project's folder, as ``build-all`` builds it (a version from the clock agrees)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return {}
     out = git.run(directory, "log", "-1", "--format=%ct", "HEAD", "--", ".")
@@ -239,8 +231,8 @@ class _Kept:
 
 
 def _kept(root: Path) -> _Kept | None:
-    """The answers kept for the repository at ``root`` while HEAD and the tags are the
-    same (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
+    """The answers kept for the repository at ``root`` under its key
+    (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
     state = history.git_state(root)
     if not state.head or state.paths is None:  # outside git, or no commit: no key
         return None
@@ -259,8 +251,7 @@ def _kept(root: Path) -> _Kept | None:
 
 
 def _changed(root: Path) -> dict[str, str]:
-    """Every path git sees modified or untracked in the repository, with a digest of its
-    bytes (``-`` for one gone)."""
+    """Each path git sees modified or untracked, with a digest of its bytes (``-``: gone)."""
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
     if not out.ok:
         return {}
@@ -301,9 +292,8 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def _warnings_logged() -> Iterator[None]:
-    """The warnings a backend raises while asked (pyproject_hooks raises them again in
-    this process) go to the debug log, not to the user's terminal: a version question
-    is no build, and ``build-all`` shows them where they matter."""
+    """A backend's warnings while asked go to the debug log, not to the terminal
+    (``build-all`` shows them where they matter)."""
     from pyproject_hooks import BuildBackendWarning
 
     shown = warnings.showwarning
@@ -329,8 +319,7 @@ def backend_versions(
 ) -> dict[str, str | BackendVersionError]:
     """What each project's backend says (by the caller's name for it): an answer kept
     under the same key, else asked now and kept; a failure is that project's answer.
-    ``kept_only``: nothing is asked where no answer can be kept (outside git, no cache
-    directory), so a command there does not build metadata on every run."""
+    ``kept_only``: nothing is asked where no answer can be kept (outside git)."""
     python = python or sys.executable
     kept = _kept(root) if questions else None
     if kept is None and kept_only:
