@@ -2,7 +2,7 @@
 ``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder`, as
 ``build.util.project_wheel_metadata`` asks, in a kept isolated environment of the project's
 build requirements (made through :mod:`relnox.tools.envs`), the project's tree left as it
-was. The answers are kept in the user's cache (``relnox/backend/``), under a key that proves
+was. The answers are kept (:func:`relnox.tools.history.remembered`) under a key that proves
 them: :mod:`relnox.tools.history`'s (HEAD, tags, shallow and grafted history), the
 project's folder, build requirements and interpreter, and the bytes of every changed or
 untracked file (with the day, for a dirty tree's ``+dYYYYMMDD``); outside git nothing is
@@ -38,7 +38,6 @@ logger = logging.getLogger("relnox")
 
 #: where the environments and the answers are kept, under the user's cache directory
 ENVS = Path("relnox", "backend-envs")
-ANSWERS = Path("relnox", "backend")
 _VERSION = 2  # 2: asked with the SOURCE_DATE_EPOCH builds use
 #: backends that compile before they can say (meson-python runs meson's setup)
 COMPILING = ("mesonpy",)
@@ -220,36 +219,6 @@ def ask(question: Question, python: str | None = None, skip: frozenset[Path] = f
     return version
 
 
-# -- the answers kept between runs -----------------------------------------------------
-
-
-@dataclass
-class _Kept:
-    path: Path
-    digest: str
-    answers: dict[str, str]
-
-
-def _kept(root: Path) -> _Kept | None:
-    """The answers kept for the repository at ``root`` under its key
-    (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
-    state = history.git_state(root)
-    if not state.head or state.paths is None:  # outside git, or no commit: no key
-        return None
-    key = history.key_of(state.head, history.ref_listing(root), state.paths)
-    if key is None:
-        return None
-    path = key.path.parent.parent / ANSWERS.name / key.path.name
-    kept = _Kept(path, key.digest, {})
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("key") == key.digest:
-            answers = data.get("answers")
-            if isinstance(answers, dict):
-                kept.answers = {str(k): str(v) for k, v in answers.items()}
-    return kept
-
-
 def _changed(root: Path) -> dict[str, str]:
     """Each path git sees modified or untracked, with a digest of its bytes (``-``: gone)."""
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
@@ -318,21 +287,17 @@ def backend_versions(
     kept_only: bool = False,
 ) -> dict[str, str | BackendVersionError]:
     """What each project's backend says (by the caller's name for it): an answer kept
-    under the same key, else asked now and kept; a failure is that project's answer.
-    ``kept_only``: nothing is asked where no answer can be kept (outside git)."""
+    under the same key (:func:`relnox.tools.history.remembered`), else asked now and kept;
+    a failure is that project's answer. ``kept_only``: nothing is asked where no answer can
+    be kept (outside git)."""
     python = python or sys.executable
-    kept = _kept(root) if questions else None
-    if kept is None and kept_only:
+    state = history.git_state(root) if questions else None
+    key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None
+    if key is None and kept_only:
         return {}
-    changed = _changed(root) if kept is not None else {}
-    found: dict[str, str | BackendVersionError] = {}
-    asking: dict[str, str] = {}  # name -> key of the questions not answered yet
-    for name, question in questions.items():
-        key = _name(question, python, changed)
-        if kept is not None and key in kept.answers:
-            found[name] = kept.answers[key]
-        else:
-            asking[name] = key
+    changed = _changed(root) if key is not None else {}
+    named = {_name(question, python, changed): name for name, question in questions.items()}
+    failed: dict[str, str | BackendVersionError] = {}
 
     def answer(name: str) -> str | BackendVersionError:
         here = questions[name].directory
@@ -342,23 +307,13 @@ def backend_versions(
         except BackendVersionError as exc:
             return exc
 
-    # each hook is a process of its own: a few at once (one per core, at most four)
-    with (
-        _warnings_logged(),
-        ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool,
-    ):
-        for name, said in zip(asking, pool.map(answer, asking), strict=True):
-            found[name] = said
-    fresh = False
-    for name, key in asking.items():
-        said = found[name]
-        if kept is not None and isinstance(said, str):
-            kept.answers[key] = said
-            fresh = True
-    if kept is not None and fresh:
-        text = json.dumps({"key": kept.digest, "answers": kept.answers}, sort_keys=True)
-        try:
-            write_atomic(kept.path, text)
-        except OSError as exc:
-            logger.debug("cannot keep the backends' answers in %s: %s", kept.path, exc)
-    return found
+    def compute(keys: list[str]) -> dict[str, str]:
+        # each hook is a process of its own: a few at once (one per core, at most four)
+        workers = max(1, min(4, os.cpu_count() or 1))
+        with _warnings_logged(), ThreadPoolExecutor(max_workers=workers) as pool:
+            said = dict(zip(keys, pool.map(answer, [named[k] for k in keys]), strict=True))
+        failed.update({named[k]: v for k, v in said.items() if not isinstance(v, str)})
+        return {k: v for k, v in said.items() if isinstance(v, str)}
+
+    kept = history.remembered(key, "backend", list(named), compute, lambda v: isinstance(v, str))
+    return {**{named[k]: v for k, v in kept.items()}, **failed}

@@ -161,6 +161,6 @@ def test_asking_setuptools_leaves_the_tree_as_it_was(
         done = _relnox(root, *args)
         assert done.returncode == 0, done.stderr
         assert run_git(root, "status", "--porcelain", "--ignored", "--untracked-files=all") == ""
-    kept = "".join(p.read_text() for p in (tmp_path / "cache").rglob("backend/*.json"))
+    kept = "".join(p.read_text() for p in (tmp_path / "cache").rglob("history/*.json"))
     assert "1.0.1.dev1+g" in kept  # setuptools was asked
     assert (root / "notes.txt").read_text() == "mine\n"
