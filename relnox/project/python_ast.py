@@ -48,6 +48,11 @@ def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
             yield node.targets[0].id, node.value
 
 
+def string(node: ast.AST | None) -> str | None:
+    """The value of ``node`` when it is a string literal."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
 def string_constants(tree: ast.AST) -> Iterator[str]:
     """Every string literal anywhere in ``tree``."""
     for node in ast.walk(tree):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from relnox.errors import VersionError
 from relnox.project.incremental import location as incremental_location
-from relnox.project.python_ast import name_assignments, parse, string_constants
+from relnox.project.python_ast import name_assignments, parse, string, string_constants
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -104,11 +104,7 @@ def setup_py_literal(directory: Path) -> Found | None:
 
 def _constants(tree: ast.Module) -> dict[str, str]:
     """Module-level ``NAME = 'calc'``: names bound to a string, in order."""
-    return {
-        name: value.value
-        for name, value in name_assignments(tree)
-        if isinstance(value, ast.Constant) and isinstance(value.value, str)
-    }
+    return {name: text for name, value in name_assignments(tree) if (text := string(value))}
 
 
 def setup_py_name(directory: Path) -> str | None:
@@ -119,8 +115,8 @@ def setup_py_name(directory: Path) -> str | None:
     if call is None or value is None:
         return None
     tree = call[0]
-    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        return value.value
+    if string(value) is not None:
+        return string(value)
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
     return _meta_name(tree, directory, value)
@@ -129,30 +125,15 @@ def setup_py_name(directory: Path) -> str | None:
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
     """``name=find_meta("title")``, ``name=about["__title__"]`` or ``name=pkg.__title__``:
     the ``__title__ = "..."`` of the one file setup.py names that has it."""
-    if (  # about["__title__"] of a dict a file was exec'd into
-        isinstance(value, ast.Subscript)
-        and isinstance(value.value, ast.Name)
-        and isinstance(value.slice, ast.Constant)
-        and isinstance(value.slice.value, str)
-        and value.slice.value.isidentifier()
-    ):
-        key = value.slice.value
-    elif (
-        isinstance(value, ast.Call)
-        and len(value.args) == 1
-        and not value.keywords
-        and isinstance(value.args[0], ast.Constant)
-        and isinstance(value.args[0].value, str)
-        and value.args[0].value.isidentifier()
-    ):
-        key = f"__{value.args[0].value}__"
-    elif (  # name=pkg.__title__ of the package setup.py imports
-        isinstance(value, ast.Attribute)
-        and isinstance(value.value, ast.Name)
-        and re.fullmatch(r"__\w+__", value.attr)
-    ):
-        key = value.attr
-    else:
+    key: str | None = None
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        key = string(value.slice)
+    elif isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+        title = string(value.args[0]) or "-"
+        key = f"__{title}__" if title.isidentifier() else None
+    elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        key = value.attr if re.fullmatch(r"__\w+__", value.attr) else None
+    if key is None or not key.isidentifier():
         return None
     pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
     found = set()
@@ -190,12 +171,6 @@ def setup_py_text_name(directory: Path) -> str | None:
     return None
 
 
-def _key(subscript: ast.Subscript) -> str | None:
-    """The key of ``d["key"]`` when it is a literal string."""
-    key = subscript.slice
-    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
-
-
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call (or of several written alike), a
     ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
@@ -206,15 +181,14 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         calls = calls[:1]
     if len(calls) != 1:
         return None
-    dicts: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                dicts[target.id] = node.value
+    dicts = dict(name_assignments(tree))
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
         stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
-        later = isinstance(part, ast.Subscript) and _key(part) not in (None, "name", "version")
+        later = isinstance(part, ast.Subscript) and string(part.slice) not in (
+            None,
+            "name",
+            "version",
+        )
         if stored and later and not every:
             continue  # another key filled in later: name and version stand
         if isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault"):
@@ -236,15 +210,9 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             if every and any(k.arg is None for k in spread.keywords):
                 return None
             found.update({k.arg: k.value for k in spread.keywords if k.arg is not None})
-        elif isinstance(spread, ast.Dict) and all(
-            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.keys
-        ):
+        elif isinstance(spread, ast.Dict) and all(string(k) is not None for k in spread.keys):
             found.update(
-                {
-                    str(k.value): v
-                    for k, v in zip(spread.keys, spread.values, strict=True)
-                    if isinstance(k, ast.Constant)
-                }
+                {str(string(k)): v for k, v in zip(spread.keys, spread.values, strict=True)}
             )
         elif every:
             return None
@@ -294,12 +262,10 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        if not (isinstance(head, ast.Constant) and isinstance(head.value, str)):
-            continue
-        match = _REQUIREMENT_NAME.match(head.value)
+        match = _REQUIREMENT_NAME.match(string(head) or "")
         if match:
-            literal = item is head
-            out.append((match.group(1), head.value.strip() if literal else None, optional))
+            text = string(head) if item is head else None
+            out.append((match.group(1), text.strip() if text else None, optional))
     return out
 
 
@@ -315,19 +281,18 @@ def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
             if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
                 added = stmt.value
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            call = stmt.value
-            func = call.func
-            if (
-                isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name)
-                and func.value.id == name
-                and len(call.args) == 1
-            ):
-                if func.attr == "append":
-                    found.append(call.args[0])
-                elif func.attr == "extend":
-                    added = call.args[0]
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(call := stmt.value, ast.Call)
+            and isinstance(func := call.func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and len(call.args) == 1
+        ):
+            if func.attr == "append":
+                found.append(call.args[0])
+            elif func.attr == "extend":
+                added = call.args[0]
         if isinstance(added, ast.List | ast.Tuple):
             found += added.elts
     return found

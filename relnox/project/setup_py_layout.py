@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from relnox.project.python_ast import string
 from relnox.project.setup_py import called, setup_call
 
 
@@ -28,14 +29,10 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
         exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
         if len(packages.args) > 1:
             exclude = packages.args[1]
-        if isinstance(where, ast.Constant) and isinstance(where.value, str):
-            find: dict[str, Any] = {"where": [where.value]}
+        if string(where) is not None:
+            find: dict[str, Any] = {"where": [string(where)]}
             if isinstance(exclude, ast.List | ast.Tuple):
-                find["exclude"] = [
-                    e.value
-                    for e in exclude.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                ]
+                find["exclude"] = [e for e in map(string, exclude.elts) if e is not None]
             found["packages"] = {"find": find}
     modules = _strings(tree, keywords.get("py_modules"))
     if modules:
@@ -43,13 +40,8 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
         for key, value in zip(package_dir.keys, package_dir.values, strict=True):
-            if (
-                isinstance(key, ast.Constant)
-                and key.value == ""
-                and isinstance(value, ast.Constant)
-                and isinstance(value.value, str)
-            ):
-                found["package-dir"] = {"": value.value}
+            if string(key) == "" and string(value) is not None:
+                found["package-dir"] = {"": string(value)}
     return found
 
 
@@ -83,10 +75,8 @@ def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
         node = bound[0]
     if not isinstance(node, ast.List | ast.Tuple) or not node.elts:
         return None
-    names = [e.value for e in node.elts if isinstance(e, ast.Constant)]
-    if len(names) != len(node.elts) or not all(isinstance(n, str) for n in names):
-        return None
-    return [str(n) for n in names]
+    names = [string(e) for e in node.elts]
+    return None if None in names else [str(n) for n in names]
 
 
 def _lines(value: str) -> list[str]:
