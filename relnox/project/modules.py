@@ -221,24 +221,17 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             if len(dotted) > 1 and (base.joinpath(*dotted) / "__init__.py").is_file():
                 found.append(dotted[0])  # a package below its namespace
                 break
-        else:
-            where, exclude = (
-                value if isinstance(value, list) else []
-                for value in (st_find.get("where"), st_find.get("exclude"))
-            )
-            src = directory / "src"
-            if where:  # setuptools finds every package below its where, but its exclude
+        else:  # setuptools finds every package below its where, but its exclude
+            if isinstance(st_find.get("where"), list) and st_find["where"]:
+                found += _find_glob(directory, st_find, "*")
+            elif (directory / "src").is_dir():
+                found += _find_glob(directory, {"where": ["src"]}, "*")
+            elif "setuptools" in backend or not backend:  # a flat layout
                 found += [
-                    p.name
-                    for w in where
-                    if isinstance(w, str)
-                    for p in _packages_in(directory / w)
-                    if not any(fnmatch.fnmatchcase(p.name, str(x)) for x in exclude)
+                    name
+                    for name in _find_glob(directory, {}, "*")
+                    if name not in _NOT_SHIPPED and not name.startswith((".", "_"))
                 ]
-            elif src.is_dir():
-                found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
-            elif "setuptools" in backend or not backend:
-                found += _flat_layout(directory)
     # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not)
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
@@ -246,19 +239,12 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 
-def _packages_in(path: Path) -> list[Path]:
-    """The regular packages directly in ``path``, by name."""
-    try:
-        return sorted(p for p in path.iterdir() if (p / "__init__.py").is_file())
-    except OSError:
-        return []
-
-
 def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
     """The top-level packages in setuptools find's ``where`` folders whose names the glob
     ``first`` matches and no ``exclude`` glob does, as ``find_packages`` matches them."""
     where = find.get("where", ["."])
-    excludes = [e for e in find.get("exclude", []) if isinstance(e, str)]
+    exclude = find.get("exclude", [])
+    excludes = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
     found = []
     for base in where if isinstance(where, list) else []:
         try:
@@ -335,14 +321,3 @@ _NOT_SHIPPED = {
     "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
     "utils", "venv",
 }  # fmt: skip
-
-
-def _flat_layout(directory: Path) -> list[str]:
-    """Top-level packages setuptools would find in a flat layout."""
-    return sorted(
-        p.name
-        for p in directory.iterdir()
-        if (p / "__init__.py").is_file()
-        and p.name not in _NOT_SHIPPED
-        and not p.name.startswith((".", "_"))
-    )
