@@ -120,7 +120,7 @@ def _hatch(
     return (
         "hatch",
         [literal_location(target, f"{label} path", pyproject)],
-        (f"{label} path = {path!r}"),
+        f"{label} path = {path!r}",
     )
 
 
@@ -139,17 +139,14 @@ def _setuptools(
     if not isinstance(version, Mapping):
         return None
     attr = version.get("attr")
+    said = f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"
     if isinstance(attr, str):
         module_name = attr.rpartition(".")[0]
         module = find_module(roots, module_name)
         written = _scm_written(directory, doc, roots, module_name, module)
         if written is not None:
-            return (
-                VCS_SOURCE,
-                [],
-                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which reads "
-                f"{written}, the file [tool.setuptools_scm] writes from git tags as it builds",
-            )
+            why = f"{said}, which reads {written}, the file [tool.setuptools_scm] writes"
+            return VCS_SOURCE, [], f"{why} from git tags as it builds"
         if module is None:
             raise VersionError(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
@@ -157,21 +154,18 @@ def _setuptools(
             )
         found = _attr_found(module, attr)
         if found is None and python_location(module) is None and literal_free(module):
-            return computed_version(f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}")
+            return computed_version(said)
         return (
             "setuptools-attr",
             [found or literal_location(module, "version attr", pyproject)],
-            (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
+            said,
         )
     files = version.get("file")
     if isinstance(files, str):
         files = [files]
     if isinstance(files, list) and files:
-        return (
-            "setuptools-file",
-            [text_location(directory / str(files[0]))],
-            (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
-        )
+        why = f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"
+        return "setuptools-file", [text_location(directory / str(files[0]))], why
     return None
 
 
@@ -244,18 +238,12 @@ def setup_cfg_version(
         module = find_module(roots, attr.rpartition(".")[0])
         if module is None:
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
-        return (
-            "setup.cfg-attr",
-            [_attr_found(module, attr) or literal_location(module, "[metadata] version attr", cfg)],
-            (f"setup.cfg [metadata] version = attr: {attr}"),
-        )
+        loc = _attr_found(module, attr) or literal_location(module, "[metadata] version attr", cfg)
+        return "setup.cfg-attr", [loc], f"setup.cfg [metadata] version = attr: {attr}"
     if value.startswith("file:"):
         name = value[5:].strip().split(",")[0].strip()
-        return (
-            "setup.cfg-file",
-            [text_location(directory / name)],
-            (f"setup.cfg [metadata] version = file: {name}"),
-        )
+        why = f"setup.cfg [metadata] version = file: {name}"
+        return "setup.cfg-file", [text_location(directory / name)], why
     pattern = r"(?m)^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
 
@@ -286,11 +274,8 @@ def dynamic_version(
     if pdm.get("source") == "call" and isinstance(getter, str):
         return computed_version(f"[tool.pdm.version] source = 'call' runs {getter}")
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
-        return (
-            "pdm",
-            [literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)],
-            (f"[tool.pdm.version] path = {pdm['path']!r}"),
-        )
+        loc = literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)
+        return "pdm", [loc], f"[tool.pdm.version] path = {pdm['path']!r}"
     found = _setuptools(directory, pyproject, doc, roots)
     if found is not None:
         return found

@@ -60,11 +60,8 @@ def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path]
                 shown = [
                     Path(os.path.relpath(p, directory)).as_posix() for p in (candidate, manifest)
                 ]
-                return (
-                    "cargo",
-                    [loc],
-                    f"{shown[0]} [workspace.package] version, inherited by {shown[1]} (maturin)",
-                )
+                why = f"{shown[0]} [workspace.package] version, inherited by {shown[1]}"
+                return "cargo", [loc], f"{why} (maturin)"
             break
         raise VersionError(
             f"{manifest}: version.workspace = true but no Cargo workspace above it has "
@@ -127,16 +124,10 @@ def meson_version(directory: Path) -> Found | None:
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
-        return (
-            "meson",
-            [regex_location(build, MESON_VERSION, "meson.build")],
-            ("meson.build project(version: ...) (meson-python)"),
-        )
+        loc = regex_location(build, MESON_VERSION, "meson.build")
+        return "meson", [loc], "meson.build project(version: ...) (meson-python)"
     files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
     if files:
-        return (
-            "meson",
-            [text_location(directory / files.group(1))],
-            (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
-        )
+        why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
+        return "meson", [text_location(directory / files.group(1))], why
     return None
