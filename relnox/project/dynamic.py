@@ -315,9 +315,9 @@ def dynamic_version(
         names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
         found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
         for module_name, module in found_modules:
-            loc = followed(module)
-            if loc is not None:
-                return "flit", [loc], f"flit: __version__ of {module_name}"
+            held = followed(module)
+            if held is not None:
+                return "flit", [held], f"flit: __version__ of {module_name}"
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
     if backend.startswith("sphinx_theme_builder"):
