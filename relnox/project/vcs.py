@@ -6,7 +6,7 @@ with an error, never guessed as 0.0.0."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -123,35 +123,32 @@ PUBLISHES = re.compile(
 )
 
 
+def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
+    """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
+    that have some; ``publishing``: only those that upload to a package index."""
+    for _name, data in workflows(top):
+        try:
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue
+        if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
+            continue
+        globs = push_tags(text)
+        if globs:
+            yield text, globs
+
+
 def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
     """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates only in
     its own workflow); ``publishing``: only the workflows that upload to a package index."""
-    found: list[tuple[str, ...]] = []
-    for _name, data in workflows(top):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
-            continue
-        if publishing and PUBLISHES.search(text) is None:
-            continue
-        # as read_text reads it: universal newlines
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        globs = push_tags(text)
-        if globs:
-            found.append(tuple(globs))
-    return tuple(found)
+    return tuple(tuple(globs) for _text, globs in _tag_workflows(top, publishing))
 
 
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
     """Whether a workflow that publishes on a pushed tag writes the version before it
     builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
     tags release the tagged commit at the tag's version, whatever the files say."""
-    for _name, data in workflows(top):
-        text = data.decode("utf-8", "replace")
-        if "tags" not in text or PUBLISHES.search(text) is None or not push_tags(text):
-            continue
+    for text, _globs in _tag_workflows(top, publishing=True):
         for line in text.splitlines():
             if _VERSION_COMMAND.search(line):
                 return True
