@@ -30,11 +30,7 @@ def _repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
     """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
     nearness of those HEAD contains."""
     state = history.git_state(root)
-    names = [
-        ref[len("refs/tags/") :]
-        for line in refs.splitlines()
-        if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
-    ]
+    names = [name for name in _objects(refs) if name]
     dates = _dates(root) if names else {}
     # a tag of a tree or a blob releases nothing (git describe never takes one)
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
@@ -53,12 +49,10 @@ def _repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
 
 def _objects(refs: str) -> dict[str, str]:
     """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
-    objects: dict[str, str] = {}
-    for line in refs.splitlines():
-        name, _, ref = line.partition(" ")
-        if ref.startswith("refs/tags/"):
-            objects[ref[len("refs/tags/") :]] = name
-    return objects
+    pairs = (line.partition(" ")[::2] for line in refs.splitlines())
+    return {
+        ref.removeprefix("refs/tags/"): name for name, ref in pairs if ref.startswith("refs/tags/")
+    }
 
 
 #: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
