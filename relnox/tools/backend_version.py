@@ -151,11 +151,18 @@ def _read_version(metadata: Path) -> str:
 
 
 def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
-    """Every path below ``directory``, but in ``.git`` and the directories ``skip``."""
+    """Every path below ``directory``, but in ``.git``, a virtual environment and the
+    directories ``skip``."""
     found: set[Path] = set()
     for here, dirs, files in os.walk(directory):
         base = Path(here)
-        dirs[:] = [name for name in dirs if name != ".git" and base / name not in skip]
+        dirs[:] = [
+            name
+            for name in dirs
+            if name != ".git"
+            and base / name not in skip
+            and not (base / name / "pyvenv.cfg").is_file()
+        ]
         found.update(base / name for name in (*dirs, *files))
     return found
 
