@@ -195,7 +195,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])
-        elif isinstance(pattern, str):  # a glob: "kedro_datasets*" takes kedro_datasets_x too
+        elif isinstance(pattern, str):  # a glob: "pkg_plugins*" takes pkg_plugins_x too
             found += _find_glob(directory, st_find, pattern.split(".")[0])
     if backend.startswith("mesonpy"):
         found += [package.name for package in meson_packages(directory)]
@@ -208,7 +208,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     listed = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
     if not found:
         module = name.replace("-", "_").replace(".", "_")
-        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        spellings = dict.fromkeys((module, module.lower()))  # Some-Name ships some_name
         roots = source_roots(directory, doc)
         dotted = name.lower().replace("-", "_").split(".")  # a.b: a/b
         for base, module in itertools.product(roots, spellings):

@@ -165,7 +165,7 @@ def setup_py_text_name(directory: Path) -> str | None:
         before = text[: match.start()].rpartition("(")[0].rstrip()
         if text[: match.start()].endswith(".") or text[match.end() :].lstrip().startswith("+"):
             continue  # an attribute's (e.name = 'pkg.' + e.name): no setup() keyword
-        # Extension(name='pkg._speedups') names a module (read so when the text does not parse)
+        # Extension(name='pkg._ext') names a module (read so when the text does not parse)
         if at not in elsewhere and not before.endswith("Extension"):
             return match.group(2)
     return None
