@@ -1,27 +1,7 @@
-"""Where a build backend reads a dynamic version, read the way the backend reads it.
-
-:func:`dynamic_version` answers for one project with ``dynamic = ["version"]`` (or
-a ``setup.cfg`` / ``setup.py`` project): the *primary* place its backend takes the
-version from, or ``vcs`` when the version comes from git tags, and one sentence of
-evidence saying how that was decided. The backends and plugins it knows:
-
-- hatch ``[tool.hatch.version]``: ``path`` (with or without ``pattern``), ``source =
-  "code"`` with a literal, and any other ``source`` plugin (``vcs``,
-  ``uv-dynamic-versioning``, ``versioningit`` ...) as tag-versioned;
-- setuptools ``[tool.setuptools.dynamic] version`` ``attr`` / ``file``, ``setup.cfg``
-  ``[metadata] version`` (literal, ``attr:``, ``file:``), setuptools-scm and the other
-  version-from-tags plugins named in ``build-system.requires`` or their own tables;
-- pdm ``[tool.pdm.version]`` ``file`` / ``scm``; flit's ``__version__``;
-- maturin: ``Cargo.toml`` ``[package] version``, or ``version.workspace = true``
-  inherited from the Cargo workspace's ``[workspace.package]``;
-- scikit-build-core's regex and setuptools-scm providers; meson-python's
-  ``project(..., version: '1.2.3')`` in ``meson.build``.
-
-The native backends' readers are in :mod:`relnox.project.dynamic_native`, setup.py's in
-:mod:`relnox.project.setup_py`. A version with no literal to rewrite is computed by the
-build (:func:`computed_version`): its backend says it (:mod:`relnox.project.referee`), and
-``[tool.relnox] version-files`` names a file a bump should write instead.
-"""
+"""Where a project with a dynamic version (or a ``setup.cfg`` / ``setup.py`` project) keeps
+it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when the version
+comes from git tags or the build computes it (then its backend says it:
+:mod:`relnox.project.referee`), with one sentence of evidence."""
 
 from __future__ import annotations
 
@@ -81,20 +61,19 @@ def _normal(name: str) -> str:
     return re.split(r"[<>=!~;\[ @]", name.strip().lower().replace("_", "-"), maxsplit=1)[0]
 
 
+#: plugins that version a project only once their table turns them on
+_SWITCHED = {"setuptools-git-versioning": "enabled", "poetry-dynamic-versioning": "enable"}
+
+
 def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | None:
     """The version-from-tags plugin this project builds with, if any."""
     tool = table(doc, "tool")
     required = {_normal(r) for r in build_requires}
     for plugin in VCS_PLUGINS:
-        if plugin == "setuptools-git-versioning":
-            if table(tool, plugin).get("enabled") is True:
+        if plugin in _SWITCHED:
+            if table(tool, plugin).get(_SWITCHED[plugin]) is True:
                 return plugin
-            continue
-        if plugin == "poetry-dynamic-versioning":
-            if table(tool, plugin).get("enable") is True:
-                return plugin
-            continue
-        if plugin in required or plugin in tool or plugin.replace("-", "_") in tool:
+        elif plugin in required or plugin in tool or plugin.replace("-", "_") in tool:
             return plugin
     return None
 
@@ -117,7 +96,6 @@ def _hatch(
         loc = regex_location(target, NODEJS_VERSION, f"{label} source = 'nodejs'")
         return "hatch", [loc], f"{label} source = 'nodejs' ({target.name})"
     if source not in HATCH_STATIC_SOURCES and _reads_its_path(directory, source, path):
-        # a plugin's own source given a path: the file at path holds the version
         loc = literal_location(Path(os.path.normpath(directory / str(path))), label, pyproject)
         return "hatch", [loc], f"{label} source = {source!r} path = {path!r}"
     if source not in HATCH_STATIC_SOURCES:
@@ -135,8 +113,6 @@ def _hatch(
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
     if source == "code" and target.is_file() and python_location(target) is None:
-        # hatch runs the script: a __version__ it takes from a sibling or joins from a
-        # tuple is written there; anything else the build computes
         found = followed(target)
         if found is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
@@ -144,13 +120,12 @@ def _hatch(
     return (
         "hatch",
         [literal_location(target, f"{label} path", pyproject)],
-        (f"{label} path = {path!r}"),
+        f"{label} path = {path!r}",
     )
 
 
 def _reads_its_path(directory: Path, source: object, path: object) -> bool:
-    """A plugin's hatch source, not one known to read tags, given a ``path`` whose file
-    holds a literal version (``__version__ = "15.0.5"``): it reads that file."""
+    """A plugin's hatch source (not a tag reader) given a ``path`` holding a literal."""
     if source in HATCH_TAG_SOURCES or not isinstance(path, str):
         return False
     target = Path(os.path.normpath(directory / path))
@@ -164,39 +139,33 @@ def _setuptools(
     if not isinstance(version, Mapping):
         return None
     attr = version.get("attr")
+    said = f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"
     if isinstance(attr, str):
         module_name = attr.rpartition(".")[0]
         module = find_module(roots, module_name)
         written = _scm_written(directory, doc, roots, module_name, module)
         if written is not None:
-            return (
-                VCS_SOURCE,
-                [],
-                f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}, which reads "
-                f"{written}, the file [tool.setuptools_scm] writes from git tags as it builds",
-            )
+            why = f"{said}, which reads {written}, the file [tool.setuptools_scm] writes"
+            return VCS_SOURCE, [], f"{why} from git tags as it builds"
         if module is None:
             raise VersionError(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        found = attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
+        found = _attr_found(module, attr)
         if found is None and python_location(module) is None and literal_free(module):
-            return computed_version(f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}")
-        return (  # setuptools imports a module whose version is no literal: follow it
+            return computed_version(said)
+        return (
             "setuptools-attr",
             [found or literal_location(module, "version attr", pyproject)],
-            (f"[tool.setuptools.dynamic] version = {{attr = {attr!r}}}"),
+            said,
         )
     files = version.get("file")
     if isinstance(files, str):
         files = [files]
     if isinstance(files, list) and files:
-        return (
-            "setuptools-file",
-            [text_location(directory / str(files[0]))],
-            (f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"),
-        )
+        why = f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"
+        return "setuptools-file", [text_location(directory / str(files[0]))], why
     return None
 
 
@@ -207,10 +176,9 @@ def _scm_written(
     module_name: str,
     module: Path | None,
 ) -> str | None:
-    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
-    attr's module is that file or imports its version from it beside no unindented
-    literal of its own: setuptools-scm writes it from the tags before setuptools imports
-    the attr, so the wheel's version is the tags'. ``None`` otherwise."""
+    """The file ``[tool.setuptools_scm]`` writes from the tags (``version_file``,
+    ``write_to``) when the attr's module is it or imports its version from it, with no
+    unindented literal of its own; ``None`` otherwise."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):
@@ -229,11 +197,9 @@ def _scm_written(
     return target if re.search(pattern, read_text(module)) else None
 
 
-def attr_location(module: Path, attr: str) -> VersionLocation | None:
-    """The literal string setuptools' ``attr`` names when its attribute is not
-    ``__version__`` (``pkg.VERSION_STRING = "1.2.0"`` beside another ``__version__``):
-    that assignment, at the top of the module, or the tuple it binds there (``VERSION = (1, 2, 3)``); ``None`` for
-    ``__version__`` or when the attribute is neither."""
+def _attr_location(module: Path, attr: str) -> VersionLocation | None:
+    """The top-level string or tuple setuptools' ``attr`` names when it is not
+    ``__version__`` (``VERSION_STRING = "1.2.0"``, ``VERSION = (1, 2, 3)``)."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
         return None
@@ -248,22 +214,15 @@ def attr_location(module: Path, attr: str) -> VersionLocation | None:
 
 
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
-    """The tuple ``attr`` names, which setuptools joins with dots (``VERSION = (1, 2, 3)``
-    is ``1.2.3``), when the module binds its attribute to one at its top."""
     from relnox.project.version_tuple import location
 
     return location(module, attr.rpartition(".")[2])
 
 
-def _attr_target(module: Path, attr: str, what: str, source: Path) -> VersionLocation:
+def _attr_found(module: Path, attr: str) -> VersionLocation | None:
     """Where ``attr`` of ``module`` is written: its own literal, else the module's
     ``__version__`` as importing it finds it, else the tuple ``attr`` names."""
-    return (
-        attr_location(module, attr)
-        or followed(module)
-        or _attr_tuple(module, attr)
-        or literal_location(module, what, source)
-    )
+    return _attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
 
 
 def setup_cfg_version(
@@ -279,18 +238,12 @@ def setup_cfg_version(
         module = find_module(roots, attr.rpartition(".")[0])
         if module is None:
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
-        return (
-            "setup.cfg-attr",
-            [_attr_target(module, attr, "[metadata] version attr", cfg)],
-            (f"setup.cfg [metadata] version = attr: {attr}"),
-        )
+        loc = _attr_found(module, attr) or literal_location(module, "[metadata] version attr", cfg)
+        return "setup.cfg-attr", [loc], f"setup.cfg [metadata] version = attr: {attr}"
     if value.startswith("file:"):
         name = value[5:].strip().split(",")[0].strip()
-        return (
-            "setup.cfg-file",
-            [text_location(directory / name)],
-            (f"setup.cfg [metadata] version = file: {name}"),
-        )
+        why = f"setup.cfg [metadata] version = file: {name}"
+        return "setup.cfg-file", [text_location(directory / name)], why
     pattern = r"(?m)^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
 
@@ -319,14 +272,10 @@ def dynamic_version(
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
     getter = pdm.get("getter")
     if pdm.get("source") == "call" and isinstance(getter, str):
-        # pdm calls "scripts.get_version:get_version": a module of the project's directory
         return computed_version(f"[tool.pdm.version] source = 'call' runs {getter}")
     if pdm.get("source") == "file" and isinstance(pdm.get("path"), str):
-        return (
-            "pdm",
-            [literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)],
-            (f"[tool.pdm.version] path = {pdm['path']!r}"),
-        )
+        loc = literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)
+        return "pdm", [loc], f"[tool.pdm.version] path = {pdm['path']!r}"
     found = _setuptools(directory, pyproject, doc, roots)
     if found is not None:
         return found
@@ -361,18 +310,15 @@ def dynamic_version(
     found = setup_cfg_version(directory, metadata, roots)
     if found is not None:
         return found
-    if backend.startswith("flit_core"):
-        # flit's module by its full name first: "ns.pkg" is src/ns/pkg, whose
-        # top-level package (a namespace) holds no version
+    if backend.startswith("flit_core"):  # its module by its full name first (ns.pkg)
         named = table(doc, "tool", "flit", "module").get("name")
         names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
         found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
         for module_name, module in found_modules:
-            loc = followed(module)
-            if loc is not None:
-                return "flit", [loc], f"flit: __version__ of {module_name}"
+            held = followed(module)
+            if held is not None:
+                return "flit", [held], f"flit: __version__ of {module_name}"
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
-            # flit imports it for a __version__ it computes: the error names the module
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
     if backend.startswith("sphinx_theme_builder"):
         # sphinx-theme-builder reads __version__ of src/<name>/__init__.py
@@ -390,8 +336,8 @@ def dynamic_version(
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """versioneer's ``tag_prefix`` when git tags version the project (setup.cfg
-    ``[versioneer]``, ``[tool.versioneer]``, with ``VCS = git``); ``None`` otherwise."""
+    """versioneer's ``tag_prefix`` (setup.cfg ``[versioneer]`` or ``[tool.versioneer]``
+    with ``VCS = git``); ``None`` without versioneer."""
     section = _versioneer_section(directory, doc)
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None
@@ -409,10 +355,8 @@ def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str,
 
 
 def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[[:digit:]]*``
-    (a digit after the prefix, since versioneer 0.19; its version file spells it), so an
-    empty prefix still leaves out ``Name-v0.1.0``. ``None``: every tag (an older
-    versioneer's ``"%s*" % tag_prefix`` with no prefix)."""
+    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[0-9]*`` (as
+    its version file spells it since 0.19); ``None``: every tag (an older one's)."""
     prefix = versioneer_prefix(directory, doc)
     if prefix:
         return f"{prefix}[0-9]*"
@@ -426,8 +370,7 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 
 def computed_version(how: str) -> Found:
-    """A version the build computes, with no literal relnox rewrites: its build backend
-    says it (:mod:`relnox.project.referee`), and its release is a tag the backend proves."""
+    """A version the build computes: its backend says it, and a release is a tag."""
     return (
         VCS_SOURCE,
         [],
@@ -437,8 +380,7 @@ def computed_version(how: str) -> Found:
 
 
 def literal_free(module: Path) -> bool:
-    """Whether ``module`` holds no quoted version-like literal at all (a script that
-    computes the version), as opposed to one relnox cannot place."""
+    """Whether ``module`` holds no quoted version-like literal (it computes the version)."""
     try:
         text = read_text(module)
     except (ConfigError, UnicodeDecodeError):

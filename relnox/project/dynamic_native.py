@@ -1,5 +1,5 @@
 """The versions of native build backends, as each reads it: Cargo.toml (maturin), a regex
-over a file or the dynamic-metadata plugins (scikit-build-core), meson.build (meson-python)."""
+or a provider (scikit-build-core), meson.build (meson-python)."""
 
 from __future__ import annotations
 
@@ -21,9 +21,7 @@ from relnox.project.sources import (
 )
 from relnox.toml import table
 
-#: project()'s own ``version: '1.2.3'``: the arguments before it may hold a call
-#: (``license: files('LICENSE')``), never one around it (``version:
-#: run_command(find_program('python3', version: '>= 3.10'), ...)`` is no version)
+#: project()'s own ``version: '1.2.3'`` (calls may come before it, none around it)
 MESON_VERSION = (
     r"project\s*\(\s*'[^']*'(?:[^'()]|'[^']*'|\((?:[^'()]|'[^']*')*\))*?"
     r"\bversion\s*:\s*'(?P<version>[^']+)'"
@@ -62,11 +60,8 @@ def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path]
                 shown = [
                     Path(os.path.relpath(p, directory)).as_posix() for p in (candidate, manifest)
                 ]
-                return (
-                    "cargo",
-                    [loc],
-                    f"{shown[0]} [workspace.package] version, inherited by {shown[1]} (maturin)",
-                )
+                why = f"{shown[0]} [workspace.package] version, inherited by {shown[1]}"
+                return "cargo", [loc], f"{why} (maturin)"
             break
         raise VersionError(
             f"{manifest}: version.workspace = true but no Cargo workspace above it has "
@@ -79,12 +74,9 @@ _VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning
 
 
 def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
-    """The version provider's settings and where they are written.
-
-    scikit-build-core's ``[tool.scikit-build.metadata.version]``, or the shared
-    dynamic-metadata protocol: ``[[tool.dynamic-metadata]]`` with ``field = "version"``
-    (scikit-build-core 1.0+) or a ``[tool.dynamic-metadata.version]`` table.
-    """
+    """The version provider's settings and where they are written:
+    ``[tool.scikit-build.metadata.version]``, ``[[tool.dynamic-metadata]]`` with ``field =
+    "version"`` or ``[tool.dynamic-metadata.version]``."""
     settings = table(doc, "tool", "scikit-build", "metadata", "version")
     if settings:
         return settings, "[tool.scikit-build.metadata.version]"
@@ -128,21 +120,14 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
 
 
 def meson_version(directory: Path) -> Found | None:
-    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``;
-    ``None`` when project() computes it (its build backend says it then)."""
+    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
-        return (
-            "meson",
-            [regex_location(build, MESON_VERSION, "meson.build")],
-            ("meson.build project(version: ...) (meson-python)"),
-        )
+        loc = regex_location(build, MESON_VERSION, "meson.build")
+        return "meson", [loc], "meson.build project(version: ...) (meson-python)"
     files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
     if files:
-        return (
-            "meson",
-            [text_location(directory / files.group(1))],
-            (f"meson.build project(version: files({files.group(1)!r})) (meson-python)"),
-        )
+        why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
+        return "meson", [text_location(directory / files.group(1))], why
     return None

@@ -1,11 +1,7 @@
-"""incremental's version file: ``__version__ = Version("Twisted", 24, 7, 0, post=0)`` in
-the package's ``_version.py``, read and rewritten as incremental does.
-
-incremental versions a project from that file, never from git tags: its hatch version
-source (``[tool.hatch.version] source = "incremental"``), its setuptools hook (opted in
-by a ``[tool.incremental]`` table) and ``setup(use_incremental=True)`` all take
-``Version(...).public()``: ``major.minor.micro``, then ``rcN``, ``.postN``, ``.devN``.
-"""
+"""incremental's version file, ``__version__ = Version("pkg", 24, 7, 0, post=0)`` in the
+package's ``_version.py``, read and rewritten as incremental does: its hatch source, its
+setuptools hook (``[tool.incremental]``) and ``setup(use_incremental=True)`` all take
+``Version(...).public()``, never git tags."""
 
 from __future__ import annotations
 
@@ -18,6 +14,7 @@ from typing import Any
 from relnox.errors import VersionError
 from relnox.project.python_ast import parse_expression
 from relnox.project.sources import Found, VersionLocation, read_text
+from relnox.project.version_tuple import moved
 from relnox.toml import table
 
 # the assignment incremental writes; the call's arguments are read by ast
@@ -69,7 +66,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
 
     match = CALL.search(text)
     if match is None or public(text) != old:
-        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+        raise moved(path, old)
     try:
         parsed = Version(new)
     except InvalidVersion:
@@ -103,16 +100,15 @@ def location(path: Path) -> VersionLocation | None:
 
 
 def opted_in(doc: Mapping[str, Any], build_requires: Sequence[str]) -> bool:
-    """Whether incremental's setuptools hook versions this project: ``[tool.incremental]``
-    with incremental among the build requirements."""
+    """Whether ``[tool.incremental]`` and the build requirements turn incremental's
+    setuptools hook on."""
     required = any(re.match(r"\s*incremental\b", r, re.I) for r in build_requires)
     return required and "incremental" in table(doc, "tool")
 
 
 def incremental_version(directory: Path, doc: Mapping[str, Any], what: str) -> Found:
-    """incremental's version file of the project at ``directory``, found as incremental
-    finds it: ``[tool.incremental] name`` or ``[project] name``, lower-cased, as a folder
-    under ``src/`` or at the top, holding ``_version.py``."""
+    """``<name>/_version.py`` under ``src/`` or the top, ``name`` being ``[tool.incremental]
+    name`` or ``[project] name`` lower-cased, as incremental finds it."""
     pyproject = directory / "pyproject.toml"
     name = table(doc, "tool", "incremental").get("name") or table(doc, "project").get("name")
     if not isinstance(name, str) or not name:

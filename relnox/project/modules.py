@@ -1,6 +1,4 @@
-"""Which modules a package ships, read as its build backend finds them: the source roots
-its backend is told (or would find), the top-level packages and modules there, a meson
-project's ``install_sources``."""
+"""Which top-level modules a package ships, read as its build backend finds them."""
 
 from __future__ import annotations
 
@@ -59,12 +57,8 @@ _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
 def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
-    """The top-level import packages meson-python installs, read from the meson.build files.
-
-    ``py.install_sources([...], subdir: 'pkg')`` in ``lib/pkg/meson.build`` installs the
-    directory ``lib/pkg`` as ``pkg``; ``install_sources('pkg/__init__.py', ...)`` names
-    ``pkg/`` beside that meson.build. Only directories holding an ``__init__.py`` count.
-    """
+    """The top-level import packages (with an ``__init__.py``) the meson.build files'
+    ``install_sources`` and ``install_subdir`` install."""
     found: list[Path] = []
     for here, dirs, files in os.walk(directory):
         rel_depth = len(Path(here).relative_to(directory).parts)
@@ -90,10 +84,8 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
 
 def _installed_top(base: Path, call: str) -> list[Path]:
     """The top-level packages one ``install_sources(`` call (``call``: its text on) of
-    ``base/meson.build`` installs. With ``subdir: 'acme/fft/tests'`` the files land in
-    that directory: the top package is its first part, the source directory holding that
-    path's tail (``tests/__init__.py`` of ``acme/fft/meson.build``: ``acme``, not
-    ``tests``). Without one, ``pkg/__init__.py`` names ``pkg/`` beside meson.build."""
+    ``base/meson.build`` installs: the first part of its ``subdir``, found as the source
+    folder ending in that path; else each ``pkg/__init__.py`` it names."""
     subdir = _MESON_SUBDIR.search(call)
     if subdir is None:
         return [
@@ -110,10 +102,8 @@ def _installed_top(base: Path, call: str) -> list[Path]:
 
 
 def metadata_only(doc: Mapping[str, Any]) -> bool:
-    """The project declares that its wheel ships no package and no module (a metapackage
-    that only depends on others): hatch's ``bypass-selection = true`` on its wheel target
-    with nothing included, or setuptools' ``packages = []`` with no ``py-modules`` and no
-    ``ext-modules``."""
+    """The project declares a wheel of no module (a metapackage): hatch's
+    ``bypass-selection`` including nothing, or setuptools' ``packages = []`` alone."""
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
     if wheel.get("bypass-selection") is True and not any(
         wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
@@ -141,8 +131,7 @@ _NOT_SETUPTOOLS = (
 
 
 def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    """flit's own metadata table of before ``[project]`` (``[tool.flit.metadata]`` with its
-    ``module``), which flit_core still builds; empty when there is none."""
+    """flit's ``[tool.flit.metadata]`` of before ``[project]``, with its ``module``."""
     found = table(doc, "tool", "flit", "metadata")
     return found if isinstance(found.get("module"), str) and found["module"] else {}
 
@@ -150,6 +139,7 @@ def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
 def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple[str, ...]:
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
+    backend = str(table(doc, "build-system").get("build-backend", ""))
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
     rooted = _hatch_roots(
         wheel.get("sources") or table(doc, "tool", "hatch", "build").get("sources")
@@ -196,10 +186,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     maturin = table(doc, "tool", "maturin").get("module-name")
     if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
         found.append(maturin)
-    # setuptools' tables say nothing where another backend builds (a stale
-    # [tool.setuptools.packages.find] beside flit_core)
-    built_by = str(table(doc, "build-system").get("build-backend", ""))
-    setuptools = not built_by.startswith(_NOT_SETUPTOOLS)
+    # setuptools' tables say nothing where another backend builds
+    setuptools = not backend.startswith(_NOT_SETUPTOOLS)
     st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
@@ -207,9 +195,9 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     for pattern in st_find.get("include", []) if isinstance(st_find.get("include"), list) else []:
         if isinstance(pattern, str) and pattern.split(".")[0].replace("_", "").isalnum():
             found.append(pattern.split(".")[0])
-        elif isinstance(pattern, str):  # a glob: "kedro_datasets*" takes kedro_datasets_x too
+        elif isinstance(pattern, str):  # a glob: "pkg_plugins*" takes pkg_plugins_x too
             found += _find_glob(directory, st_find, pattern.split(".")[0])
-    if str(table(doc, "build-system").get("build-backend", "")).startswith("mesonpy"):
+    if backend.startswith("mesonpy"):
         found += [package.name for package in meson_packages(directory)]
     poetry_packages = table(doc, "tool", "poetry").get("packages")
     if isinstance(poetry_packages, list):
@@ -220,9 +208,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     listed = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
     if not found:
         module = name.replace("-", "_").replace(".", "_")
-        spellings = dict.fromkeys((module, module.lower()))  # Flask-Login ships flask_login
+        spellings = dict.fromkeys((module, module.lower()))  # Some-Name ships some_name
         roots = source_roots(directory, doc)
-        backend = str(table(doc, "build-system").get("build-backend", ""))
         dotted = name.lower().replace("-", "_").split(".")  # a.b: a/b
         for base, module in itertools.product(roots, spellings):
             if (base / module / "__init__.py").is_file() or (base / f"{module}.py").is_file():
@@ -234,47 +221,30 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             if len(dotted) > 1 and (base.joinpath(*dotted) / "__init__.py").is_file():
                 found.append(dotted[0])  # a package below its namespace
                 break
-        else:
-            where, exclude = (
-                value if isinstance(value, list) else []
-                for value in (st_find.get("where"), st_find.get("exclude"))
-            )
-            src = directory / "src"
-            if where:  # setuptools finds every package below its where, but its exclude
+        else:  # setuptools finds every package below its where, but its exclude
+            if isinstance(st_find.get("where"), list) and st_find["where"]:
+                found += _find_glob(directory, st_find, "*")
+            elif (directory / "src").is_dir():
+                found += _find_glob(directory, {"where": ["src"]}, "*")
+            elif "setuptools" in backend or not backend:  # a flat layout
                 found += [
-                    p.name
-                    for w in where
-                    if isinstance(w, str)
-                    for p in _packages_in(directory / w)
-                    if not any(fnmatch.fnmatchcase(p.name, str(x)) for x in exclude)
+                    name
+                    for name in _find_glob(directory, {}, "*")
+                    if name not in _NOT_SHIPPED and not name.startswith((".", "_"))
                 ]
-            elif src.is_dir():
-                found += sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
-            elif "setuptools" in str(table(doc, "build-system").get("build-backend", "setuptools")):
-                found += _flat_layout(directory)
-    # a listed module ships when its file is there: py_modules = ["a"] beside a package
-    # a/ ships nothing (setuptools warns), and the package
-    # named like it is no guess of the project's
+    # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not)
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
     found = [p for p in found if p not in listed or p in shipped] + shipped
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 
-def _packages_in(path: Path) -> list[Path]:
-    """The regular packages directly in ``path``, by name."""
-    try:
-        return sorted(p for p in path.iterdir() if (p / "__init__.py").is_file())
-    except OSError:
-        return []
-
-
 def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
-    """The top-level packages in setuptools find's ``where`` directories (default the
-    project's) whose names the glob ``first`` matches, as ``find_packages`` matches them
-    (fnmatch), less the ones an ``exclude`` glob names."""
+    """The top-level packages in setuptools find's ``where`` folders whose names the glob
+    ``first`` matches and no ``exclude`` glob does, as ``find_packages`` matches them."""
     where = find.get("where", ["."])
-    excludes = [e for e in find.get("exclude", []) if isinstance(e, str)]
+    exclude = find.get("exclude", [])
+    excludes = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
     found = []
     for base in where if isinstance(where, list) else []:
         try:
@@ -293,8 +263,7 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
 
 def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
     """The top-level names hatch's wheel ``include`` paths get under its ``sources``
-    (``"src/acme" = "acme"``, or a root made empty: ``["src"]``); an
-    include no source moves ships under its own path and names nothing here."""
+    (``"src/acme" = "acme"``, or ``["src"]``)."""
     items = wheel.get("include") or build.get("include")
     sources = wheel.get("sources") or build.get("sources")
     if isinstance(sources, list):
@@ -317,8 +286,7 @@ def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[
 
 
 def _hatch_roots(sources: object) -> set[str]:
-    """The directories hatch's ``sources`` makes the wheel's root (``["src"]``, or
-    ``{"src" = ""}``)."""
+    """The folders hatch's ``sources`` makes the wheel's root (``["src"]``, ``{"src" = ""}``)."""
     if isinstance(sources, list):
         return {s.strip("/") for s in sources if isinstance(s, str)}
     if isinstance(sources, Mapping):
@@ -327,8 +295,7 @@ def _hatch_roots(sources: object) -> set[str]:
 
 
 def _shipped_in(path: Path) -> list[str]:
-    """The packages (directories with ``__init__.py``) and modules (``.py``, or the stub of
-    one a build hook writes) directly in ``path``."""
+    """The packages and modules (``.py``, or a build hook's ``.pyi`` stub) in ``path``."""
     try:
         children = sorted(path.iterdir())
     except OSError:
@@ -354,14 +321,3 @@ _NOT_SHIPPED = {
     "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
     "utils", "venv",
 }  # fmt: skip
-
-
-def _flat_layout(directory: Path) -> list[str]:
-    """Top-level packages setuptools would find in a flat layout."""
-    return sorted(
-        p.name
-        for p in directory.iterdir()
-        if (p / "__init__.py").is_file()
-        and p.name not in _NOT_SHIPPED
-        and not p.name.startswith((".", "_"))
-    )

@@ -1,11 +1,6 @@
-"""Python source read as a tree, never run: the one place relnox parses a project's Python.
-
-A hostile file fails :func:`ast.parse` in more ways than a ``SyntaxError``: a NUL byte is
-a ``ValueError``, and nesting past the parser's own stack (a chain of 100,000 unary
-minuses, 5,000 ``+`` in one expression) a ``MemoryError`` or ``RecursionError``. Here each
-of them is a ``SyntaxError``, the one failure every reader already takes as "not a shape
-relnox reads".
-"""
+"""Python source read as a tree, never run. A hostile file fails :func:`ast.parse` with a
+``ValueError`` (a NUL byte), ``MemoryError`` or ``RecursionError`` (deep nesting) too:
+here each is a ``SyntaxError``, what every reader takes as "not a shape relnox reads"."""
 
 from __future__ import annotations
 
@@ -51,6 +46,11 @@ def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
             and isinstance(node.targets[0], ast.Name)
         ):
             yield node.targets[0].id, node.value
+
+
+def string(node: ast.AST | None) -> str | None:
+    """The value of ``node`` when it is a string literal."""
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
 def string_constants(tree: ast.AST) -> Iterator[str]:

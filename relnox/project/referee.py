@@ -1,12 +1,8 @@
-"""The build backend is the referee of a computed version.
-
-Where a package's version is computed (git tags, setup.py, a tuple, code: :func:`computed`),
-its version is what its own build backend says (:mod:`relnox.tools.backend_version`).
-relnox's own reading of the files and tags stays as the fast path and as the way to find
-*where* a bump writes; when the two disagree the backend wins, and the difference is a
-finding on that package naming both. A backend that cannot say without compiling
-(meson-python) is not asked: the reading stands, and ``build-all`` checks it.
-"""
+"""The build backend is the referee of a computed version (:func:`computed`): relnox's
+own reading stays the fast path and says where a bump writes; where the backend
+(:mod:`relnox.tools.backend_version`) says otherwise it wins, and the difference is a
+finding naming both. A backend that must compile to say (meson-python) is not asked:
+the reading stands, and ``build-all`` checks it."""
 
 from __future__ import annotations
 
@@ -15,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import backend_version as asked
+from relnox.versioning import maybe_version
 
 logger = logging.getLogger("relnox")
 
@@ -29,10 +26,9 @@ LITERAL_KINDS = ("toml", "python", "text", "pattern")
 
 def computed(pkg: Package) -> bool:
     """Whether ``pkg``'s version is computed, so that its backend is asked: from git tags,
-    by setup.py (whose ``setup()`` may override any other file), from a tuple or an
-    ``incremental`` Version(), or with no literal at all. A literal in the file the backend's configuration names (``[project] version``, hatch's
-    ``path``, setuptools' ``attr``/``file``, flit's ``__version__``) is read as written, and
-    ``build-all`` proves it: every built file must name that version."""
+    by setup.py (whose ``setup()`` may override any file), a tuple, incremental's
+    ``Version()`` or no literal at all. A literal the backend reads as written is proved
+    by ``build-all`` instead."""
     primary = pkg.primary
     return (
         pkg.vcs_versioned
@@ -58,9 +54,8 @@ def _stripped(version: Version) -> Version:
 
 
 def _next_guess(tag: Version) -> Version:
-    """The least release after ``tag`` a version-from-tags plugin heads to between tags:
-    the tag's own release for a dev-marker tag, the next pre-release, else the last
-    number up by one."""
+    """The least release a version-from-tags plugin heads to after ``tag``: a dev-marker
+    tag's own release, the next pre-release, else the last number up by one."""
     if tag.is_devrelease:
         return _stripped(tag)
     release = ".".join(str(n) for n in tag.release)
@@ -72,16 +67,10 @@ def _next_guess(tag: Version) -> Version:
 
 
 def agrees(pkg: Package, said: str) -> bool:
-    """Whether the backend's ``said`` is what relnox's reading of ``pkg`` gives: the same
-    version, or, for a tag-versioned package between tags, a development version after its
-    last tag heading to no later release than the next one after it."""
-    try:
-        backend = Version(said)
-    except InvalidVersion:
-        return False
-    try:
-        read = Version(pkg.version)
-    except InvalidVersion:
+    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version or,
+    between tags, a development version after the last tag heading to the next one."""
+    backend, read = maybe_version(said), maybe_version(pkg.version)
+    if backend is None or read is None:
         return False
     if backend == read or backend.public == read.public:
         return True
@@ -108,9 +97,8 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 
 def refereed(workspace: Workspace) -> Workspace:
-    """``workspace`` with each computed version as its backend says it (findings where
-    relnox's reading differs); unchanged when asking is turned off, or outside git (no
-    key proves a kept answer there: :func:`backend_says` still asks for a bump's proof)."""
+    """``workspace`` with each computed version as its backend says it (a finding where
+    relnox's reading differs); unchanged when asking is off, or outside git."""
     if not asked.enabled():
         return workspace
     questions = {
@@ -133,23 +121,16 @@ def refereed(workspace: Workspace) -> Workspace:
         elif isinstance(said, asked.BackendVersionError):
             pkg = replace(pkg, referee=f"{said}; relnox's own reading ({pkg.version}) is used")
         elif said is not None and not agrees(pkg, said):
-            public = Version(said).public if _valid(said) else said
+            parsed = maybe_version(said)
+            public = parsed.public if parsed is not None else said
             pkg = replace(pkg, version=public, referee=_finding(pkg, said, workspace.root))
         packages.append(pkg)
     return replace(workspace, packages=tuple(packages))
 
 
-def _valid(text: str) -> bool:
-    try:
-        Version(text)
-    except InvalidVersion:
-        return False
-    return True
-
-
 def backend_says(workspace: Workspace, pkg: Package) -> str:
-    """What ``pkg``'s backend says of the tree as it is now (no kept answer is trusted
-    beyond its key); raises :class:`relnox.tools.backend_version.BackendVersionError`."""
+    """What ``pkg``'s backend says of the tree now; raises
+    :class:`relnox.tools.backend_version.BackendVersionError`."""
     said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
     if isinstance(said, asked.BackendVersionError):
         raise said

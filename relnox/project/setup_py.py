@@ -1,5 +1,5 @@
-"""The version of a setup.py project, where setup.py holds it without running: a literal
-``setup(version=...)``, a TOML file it reads, a module's ``__version__``."""
+"""What setup.py says without running: its ``setup()`` keywords, name, requirements, and
+where it holds the version (a literal, a constant, a file or module it reads)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from relnox.errors import VersionError
 from relnox.project.incremental import location as incremental_location
-from relnox.project.python_ast import parse
+from relnox.project.python_ast import name_assignments, parse, string, string_constants
 from relnox.project.sources import (
     Found,
     VersionLocation,
@@ -25,17 +25,19 @@ from relnox.project.version_tuple import location as joined_location
 from relnox.versioning import maybe_version
 
 
-def followed(module: Path) -> VersionLocation | None:
-    """The literal ``__version__`` of ``module``, or of the sibling module it takes it from:
-    where importing the module finds it."""
-    return python_location(module) or joined_location(module) or _from_sibling(module)
+def followed(module: Path, top_level: bool = False) -> VersionLocation | None:
+    """Where importing ``module`` finds its ``__version__``: in it, or a sibling it imports."""
+    return (
+        python_location(module, top_level=top_level)
+        or joined_location(module)
+        or _from_sibling(module)
+    )
 
 
 def _from_sibling(module: Path) -> VersionLocation | None:
     """The version of the one sibling module ``module`` imports from (``from ._version
-    import __version__``; ``from . import _version``; ``from pkg import _version`` in
-    ``pkg/__init__.py``; ``from pkg._version import version``) that writes it: a literal
-    ``__version__`` at its top, a joined tuple or incremental's ``Version()``."""
+    import __version__``, ``from . import _version``, ``from pkg._version import version``)
+    that writes it: a top-level literal, a joined tuple or incremental's ``Version()``."""
     text = read_text(module)
     try:
         tree = parse(text, str(module)) if "__version__" in text else None
@@ -69,34 +71,20 @@ def _from_sibling(module: Path) -> VersionLocation | None:
 
 
 def setup_py_literal(directory: Path) -> Found | None:
-    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` with ``VERSION = "1.2.3"``
-    at the top of setup.py: a literal in setup.py is its primary source."""
+    """``setup(version="1.2.3")`` (a ``v`` before it kept), or ``setup(version=VERSION)``
+    with ``VERSION = "1.2.3"`` bound once, at the top of setup.py."""
     setup_py = directory / "setup.py"
-    if not setup_py.is_file():
-        return None
-    # a v before it is PEP 440's to drop (version = "v4.0.3" builds 4.0.3): kept
+    tree = setup_py_tree(directory)
+    value = (_setup_keywords(tree, every=False) or {}).get("version") if tree else None
     pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
-    tree = _tree(setup_py)
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
     # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
     # says before it (a placeholder the script rebinds)
-    named = isinstance((keywords or {}).get("version"), ast.Name)
-    if not named and re.search(pattern, read_text(setup_py)) is not None:
-        return (
-            "setup.py",
-            [regex_location(setup_py, pattern, "setup.py")],
-            "setup.py setup(version=...)",
-        )
-    return _setup_py_constant(setup_py)
-
-
-def _setup_py_constant(setup_py: Path) -> Found | None:
-    """``setup(version=VERSION)`` where ``VERSION = "7.0.0.dev0"`` is bound once, at the top
-    of setup.py, to a string."""
-    tree = _tree(setup_py)
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    value = (keywords or {}).get("version")
-    if tree is None or not isinstance(value, ast.Name):
+    if setup_py.is_file() and not isinstance(value, ast.Name):
+        if re.search(pattern, read_text(setup_py)) is None:
+            return None
+        loc = regex_location(setup_py, pattern, "setup.py")
+        return "setup.py", [loc], "setup.py setup(version=...)"
+    if tree is None or not isinstance(value, ast.Name) or value.id not in _constants(tree):
         return None
     bound = [
         node
@@ -107,80 +95,45 @@ def _setup_py_constant(setup_py: Path) -> Found | None:
             for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
         )
     ]
-    if len(bound) != 1 or bound[0] not in tree.body or value.id not in _constants(tree):
-        return None
-    name = re.escape(value.id)
-    pattern = rf"""(?m)^{name}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
-    if re.search(pattern, read_text(setup_py)) is None:
+    pattern = rf"""(?m)^{re.escape(value.id)}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
+    if len(bound) != 1 or bound[0] not in tree.body or not re.search(pattern, read_text(setup_py)):
         return None
     loc = regex_location(setup_py, pattern, "setup.py")
     return "setup.py", [loc], f"setup.py setup(version={value.id}), {value.id} = {loc.value!r}"
 
 
-def _tree(setup_py: Path) -> ast.Module | None:
-    try:
-        return parse(read_text(setup_py), str(setup_py))
-    except (SyntaxError, ValueError):
-        return None
-
-
 def _constants(tree: ast.Module) -> dict[str, str]:
     """Module-level ``NAME = 'calc'``: names bound to a string, in order."""
-    from relnox.project.python_ast import name_assignments
-
-    return {
-        name: value.value
-        for name, value in name_assignments(tree)
-        if isinstance(value, ast.Constant) and isinstance(value.value, str)
-    }
+    return {name: text for name, value in name_assignments(tree) if (text := string(value))}
 
 
 def setup_py_name(directory: Path) -> str | None:
-    """``setup(name=...)``: a literal, ``NAME`` bound to one at the top of setup.py, or the
-    ``name`` of a ``**metadata`` dict (never an ``Extension(name=...)`` before it);
-    ``None`` when setup.py does not say it that way."""
-    tree = _tree(directory / "setup.py")
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if tree is None or keywords is None:
+    """``setup(name=...)``: a literal, a top-level constant, a ``**metadata`` dict's or a
+    title read from a file (:func:`_meta_name`); ``None`` when setup.py computes it."""
+    call = setup_call(directory)
+    value = call[1].get("name") if call is not None else None
+    if call is None or value is None:
         return None
-    value = keywords.get("name")
-    if value is None:
-        return None
-    if isinstance(value, ast.Constant) and isinstance(value.value, str):
-        return value.value
+    tree = call[0]
+    if string(value) is not None:
+        return string(value)
     if isinstance(value, ast.Name):
         return _constants(tree).get(value.id)
     return _meta_name(tree, directory, value)
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
-    """``name=find_meta("title")``: the ``__title__ = "..."`` of the one file setup.py names
-    that has it, ``name=about["__title__"]`` of a dict that file was exec'd into, or
-    ``name=pkg.__title__`` of the package it imports; ``None`` otherwise."""
-    if (  # about["__title__"] of a dict a file was exec'd into
-        isinstance(value, ast.Subscript)
-        and isinstance(value.value, ast.Name)
-        and isinstance(value.slice, ast.Constant)
-        and isinstance(value.slice.value, str)
-        and value.slice.value.isidentifier()
-    ):
-        key = value.slice.value
-    elif (
-        isinstance(value, ast.Call)
-        and len(value.args) == 1
-        and not value.keywords
-        and isinstance(value.args[0], ast.Constant)
-        and isinstance(value.args[0].value, str)
-        and value.args[0].value.isidentifier()
-    ):
-        key = f"__{value.args[0].value}__"
-    elif (  # name=pkg.__title__ of the package setup.py imports
-        isinstance(value, ast.Attribute)
-        and isinstance(value.value, ast.Name)
-        and re.fullmatch(r"__\w+__", value.attr)
-    ):
-        key = value.attr
-    else:
+    """``name=find_meta("title")``, ``name=about["__title__"]`` or ``name=pkg.__title__``:
+    the ``__title__ = "..."`` of the one file setup.py names that has it."""
+    key: str | None = None
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        key = string(value.slice)
+    elif isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+        title = string(value.args[0]) or "-"
+        key = f"__{title}__" if title.isidentifier() else None
+    elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        key = value.attr if re.fullmatch(r"__\w+__", value.attr) else None
+    if key is None or not key.isidentifier():
         return None
     pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
     found = set()
@@ -198,14 +151,13 @@ _NAME_TEXT = re.compile(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""")
 
 
 def setup_py_text_name(directory: Path) -> str | None:
-    """The first ``name='...'`` in setup.py's text that is no other call's keyword: not an
-    ``Extension(name=...)``, nor a helper's (``_load_py_module(name="assistant", ...)``,
-    a module setup.py loads); for the setup.py :func:`setup_py_name` cannot read."""
+    """The first ``name='...'`` in setup.py's text that is no other call's keyword (not an
+    ``Extension``'s nor a helper's), for the setup.py :func:`setup_py_name` cannot read."""
     text = read_text(directory / "setup.py")
-    tree = _tree(directory / "setup.py")
+    tree = setup_py_tree(directory)
     elsewhere: set[tuple[int, int]] = set()  # (line, byte column) of other calls' name=
     for call in ast.walk(tree) if tree is not None else ():
-        if isinstance(call, ast.Call) and _called(call) not in _NAME_CALLS:
+        if isinstance(call, ast.Call) and called(call) not in _NAME_CALLS:
             elsewhere |= {(k.lineno, k.col_offset) for k in call.keywords if k.arg == "name"}
     for match in _NAME_TEXT.finditer(text):
         start = text.rfind("\n", 0, match.start()) + 1
@@ -213,16 +165,10 @@ def setup_py_text_name(directory: Path) -> str | None:
         before = text[: match.start()].rpartition("(")[0].rstrip()
         if text[: match.start()].endswith(".") or text[match.end() :].lstrip().startswith("+"):
             continue  # an attribute's (e.name = 'pkg.' + e.name): no setup() keyword
-        # Extension(name='pkg._speedups') names a module (read so when the text does not parse)
+        # Extension(name='pkg._ext') names a module (read so when the text does not parse)
         if at not in elsewhere and not before.endswith("Extension"):
             return match.group(2)
     return None
-
-
-def _key(subscript: ast.Subscript) -> str | None:
-    """The key of ``d["key"]`` when it is a literal string."""
-    key = subscript.slice
-    return key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else None
 
 
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
@@ -230,20 +176,19 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
     ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
     ``None`` when there is no single call, or (``every``) when a spread of anything else
     hides some."""
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _called(n) == "setup"]
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
     if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
         calls = calls[:1]
     if len(calls) != 1:
         return None
-    dicts: dict[str, ast.expr] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                dicts[target.id] = node.value
+    dicts = dict(name_assignments(tree))
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
         stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
-        later = isinstance(part, ast.Subscript) and _key(part) not in (None, "name", "version")
+        later = isinstance(part, ast.Subscript) and string(part.slice) not in (
+            None,
+            "name",
+            "version",
+        )
         if stored and later and not every:
             continue  # another key filled in later: name and version stand
         if isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault"):
@@ -261,19 +206,13 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
             found[keyword.arg] = keyword.value
             continue
         spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
-        if isinstance(spread, ast.Call) and _called(spread) == "dict" and not spread.args:
+        if isinstance(spread, ast.Call) and called(spread) == "dict" and not spread.args:
             if every and any(k.arg is None for k in spread.keywords):
                 return None
             found.update({k.arg: k.value for k in spread.keywords if k.arg is not None})
-        elif isinstance(spread, ast.Dict) and all(
-            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in spread.keys
-        ):
+        elif isinstance(spread, ast.Dict) and all(string(k) is not None for k in spread.keys):
             found.update(
-                {
-                    str(k.value): v
-                    for k, v in zip(spread.keys, spread.values, strict=True)
-                    if isinstance(k, ast.Constant)
-                }
+                {str(string(k)): v for k, v in zip(spread.keys, spread.values, strict=True)}
             )
         elif every:
             return None
@@ -293,15 +232,13 @@ def _other_keys(call: ast.Call) -> bool:
 
 
 def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:
-    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``: a
-    list (or a module-level name bound to one) of strings, f-strings or ``"pkg" + pin``
-    sums; ``text`` is the requirement when it is a literal string, None when only its name
-    is written (``f"dagster{pin}"``). Empty when setup.py does not say it that way."""
-    tree = _tree(directory / "setup.py")
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    if tree is None or keywords is None:
+    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``:
+    lists (or names bound to them) of strings, f-strings or ``"pkg" + pin``; ``text`` is
+    ``None`` where only the name is literal (``f"core{pin}"``)."""
+    call = setup_call(directory)
+    if call is None:
         return []
-    from relnox.project.python_ast import name_assignments
+    tree, keywords = call
 
     bound = dict(name_assignments(tree))
 
@@ -325,20 +262,16 @@ def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        if not (isinstance(head, ast.Constant) and isinstance(head.value, str)):
-            continue
-        match = _REQUIREMENT_NAME.match(head.value)
+        match = _REQUIREMENT_NAME.match(string(head) or "")
         if match:
-            literal = item is head
-            out.append((match.group(1), head.value.strip() if literal else None, optional))
+            text = string(head) if item is head else None
+            out.append((match.group(1), text.strip() if text else None, optional))
     return out
 
 
 def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
-    """What the module's own statements add to the list bound to ``name``:
-    ``name.append(x)``, ``name.extend([...])`` and ``name += [...]``, also in either
-    branch of an ``if`` (plugins that extend ``install_requires`` with
-    ``f"core>={version}"`` unless another build is made)."""
+    """What ``name.append(x)``, ``name.extend([...])`` and ``name += [...]`` add to the
+    list ``name``, also in either branch of an ``if``."""
     found: list[ast.expr] = []
     for stmt in body:
         if isinstance(stmt, ast.If):
@@ -348,19 +281,18 @@ def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
             if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
                 added = stmt.value
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            call = stmt.value
-            func = call.func
-            if (
-                isinstance(func, ast.Attribute)
-                and isinstance(func.value, ast.Name)
-                and func.value.id == name
-                and len(call.args) == 1
-            ):
-                if func.attr == "append":
-                    found.append(call.args[0])
-                elif func.attr == "extend":
-                    added = call.args[0]
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(call := stmt.value, ast.Call)
+            and isinstance(func := call.func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and len(call.args) == 1
+        ):
+            if func.attr == "append":
+                found.append(call.args[0])
+            elif func.attr == "extend":
+                added = call.args[0]
         if isinstance(added, ast.List | ast.Tuple):
             found += added.elts
     return found
@@ -369,7 +301,8 @@ def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
 _REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
-def _called(call: ast.Call) -> str | None:
+def called(call: ast.Call) -> str | None:
+    """The name of the function ``call`` calls (``setup``, ``setuptools.setup``)."""
     func = call.func
     return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
 
@@ -378,11 +311,8 @@ def _named_files(
     tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
 ) -> list[Path]:
     """The files setup.py names: modules it imports a version from (``from pkg.version
-    import __version__``, ``import pkg`` then ``pkg.__version__``), and each file one of its
-    strings names (``"VERSION"``, ``"src/pkg/_version.py"``, the ``"__init__.py"`` of
-    ``os.path.join(here, NAME, "__init__.py")``) beside setup.py or in one of ``folders``."""
-    from relnox.project.python_ast import string_constants
-
+    import __version__``, ``pkg.__version__``), and each file one of its strings names
+    (``"VERSION"``, ``"src/pkg/_version.py"``) beside setup.py or in one of ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -430,10 +360,10 @@ _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
 def _version_file(path: Path) -> VersionLocation | None:
-    """A Python file's literal ``__version__`` (or one it takes from a sibling), or a file
-    named for the version holding only one (``VERSION``, which setup.py reads and strips)."""
+    """A Python file's ``__version__`` (:func:`followed`), or a file named for the version
+    holding only one (``VERSION``)."""
     if path.suffix == ".py":
-        return python_location(path, top_level=True) or joined_location(path) or _from_sibling(path)
+        return followed(path, top_level=True)
     if "version" not in path.name.lower():
         return None
     try:
@@ -447,13 +377,10 @@ def _version_file(path: Path) -> VersionLocation | None:
 
 
 def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
-    """A setup.py that takes its version from a file of the package: one it imports the
-    version from, or one whose path it spells (``open(os.path.join(here, NAME,
-    "__init__.py"))``, ``exec`` of ``src/pkg/_version.py``, ``(here / "VERSION").read_text()``)
-    and that holds a literal ``__version__`` or only a version. Two such files are two
-    readings: the error names both and the setting."""
+    """The one file of the package setup.py takes its version from (:func:`_named_files`)
+    holding a literal ``__version__`` or only a version; two are an error naming both."""
     setup_py = directory / "setup.py"
-    tree = _tree(setup_py) if setup_py.is_file() else None
+    tree = setup_py_tree(directory)
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
@@ -479,36 +406,34 @@ def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str
     return "setup.py", [loc], f"setup.py reads {held} {names[0]}"
 
 
-def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
-    """setup.py's tree and the keywords of its one ``setup()`` call (a ``**metadata``
-    dict's too); ``None`` without a setup.py, a single call, or when it does not parse."""
-    tree = _tree(directory / "setup.py") if (directory / "setup.py").is_file() else None
-    keywords = _setup_keywords(tree, every=False) if tree is not None else None
-    return None if tree is None or not keywords else (tree, keywords)
-
-
 def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
-    return _tree(path) if path.is_file() else None
+    try:
+        return parse(read_text(path), str(path)) if path.is_file() else None
+    except (SyntaxError, ValueError):
+        return None
+
+
+def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
+    """setup.py's tree and the keywords of its one ``setup()`` call (a ``**metadata``
+    dict's too); ``None`` without a setup.py, a single call, or when it does not parse."""
+    tree = setup_py_tree(directory)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    return None if tree is None or not keywords else (tree, keywords)
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
     """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
     (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
-    tree = _tree(directory / "setup.py")
+    tree = setup_py_tree(directory)
     keywords = _setup_keywords(tree) if tree is not None else None
     return None if keywords is None else frozenset(keywords)
 
 
 def scm_keyword(directory: Path) -> str | None:
-    """The keyword of setup.py's ``setup()`` that has setuptools-scm version it:
-    ``use_scm_version=True`` (or a dict of options, or a function: whatever its build
-    requirements say, ``setup_requires=["setuptools_scm"]`` without a pyproject.toml), or
-    PyScaffold 3's ``use_pyscaffold=True``, which gives setuptools-scm the
-    version, or setuptools-git-versioning's ``setuptools_git_versioning={"enabled": True}``
-    (``version_config=...`` before its 1.8); ``None`` for none (or one set false, or a
-    dict of options saying ``"enabled": False``)."""
+    """The keyword of :data:`SCM_KEYWORDS` setup.py's ``setup()`` turns on (not false, not
+    a dict saying ``"enabled": False``); ``None`` for none."""
     found = setup_call(directory)
     for keyword in SCM_KEYWORDS:
         value = found[1].get(keyword) if found is not None else None
@@ -536,9 +461,8 @@ SCM_KEYWORDS = {
 
 
 def uses_pbr(directory: Path) -> bool:
-    """setup.py's ``setup(pbr=True)`` (with ``setup_requires=["pbr"]`` and no
-    pyproject.toml): pbr takes the version from git tags, unless setup.cfg's ``[metadata]``
-    names one."""
+    """setup.py's ``setup(pbr=True)`` with no ``[metadata] version`` in setup.cfg: pbr
+    takes the version from git tags."""
     found = setup_call(directory)
     value = found[1].get("pbr") if found is not None else None
     if value is None or (isinstance(value, ast.Constant) and not value.value):

@@ -1,6 +1,4 @@
-"""What a setup.py project ships, read from its ``setup()`` call (or setup.cfg's
-``[options]``) as the ``[tool.setuptools]`` table would say it: ``packages``,
-``py_modules``, ``package_dir``, ``find_packages(where)``."""
+"""What a setup.py or setup.cfg project ships, as ``[tool.setuptools]`` would say it."""
 
 from __future__ import annotations
 
@@ -9,20 +7,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.project.setup_py import setup_call
-
-
-def _called(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+from relnox.project.python_ast import string
+from relnox.project.setup_py import called, setup_call
 
 
 def setup_py_layout(directory: Path) -> dict[str, Any]:
-    """What setup.py's ``setup()`` says of the packages it ships, as the
-    ``[tool.setuptools]`` table would say it: ``packages=["yaml", "_yaml"]`` (a list of
-    literals), ``py_modules=["isympy"]``, ``package_dir={"": "lib"}``,
-    ``find_packages("src")`` (its ``where``);
-    empty when it says none of these literally."""
+    """The literal ``packages``, ``find_packages(where)``, ``py_modules`` and
+    ``package_dir={"": ...}`` of setup.py's ``setup()``, as ``[tool.setuptools]`` says them."""
     call = setup_call(directory)
     if call is None:
         return {}
@@ -32,20 +23,16 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
     names = _strings(tree, packages)
     if names:
         found["packages"] = names
-    elif isinstance(packages, ast.Call) and _called(packages) in _FINDERS:
+    elif isinstance(packages, ast.Call) and called(packages) in _FINDERS:
         where = packages.args[0] if packages.args else None
         where = next((k.value for k in packages.keywords if k.arg == "where"), where)
         exclude = next((k.value for k in packages.keywords if k.arg == "exclude"), None)
         if len(packages.args) > 1:
             exclude = packages.args[1]
-        if isinstance(where, ast.Constant) and isinstance(where.value, str):
-            find: dict[str, Any] = {"where": [where.value]}
+        if string(where) is not None:
+            find: dict[str, Any] = {"where": [string(where)]}
             if isinstance(exclude, ast.List | ast.Tuple):
-                find["exclude"] = [
-                    e.value
-                    for e in exclude.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                ]
+                find["exclude"] = [e for e in map(string, exclude.elts) if e is not None]
             found["packages"] = {"find": find}
     modules = _strings(tree, keywords.get("py_modules"))
     if modules:
@@ -53,13 +40,8 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
         for key, value in zip(package_dir.keys, package_dir.values, strict=True):
-            if (
-                isinstance(key, ast.Constant)
-                and key.value == ""
-                and isinstance(value, ast.Constant)
-                and isinstance(value.value, str)
-            ):
-                found["package-dir"] = {"": value.value}
+            if string(key) == "" and string(value) is not None:
+                found["package-dir"] = {"": string(value)}
     return found
 
 
@@ -67,9 +49,8 @@ _FINDERS = ("find_packages", "find_namespace_packages")
 
 
 def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
-    """A list or tuple of string literals, or a name bound once at the top of setup.py to
-    one and never changed (``packages = ['Cython', ..., 'pyximport']`` then
-    ``packages=packages``); ``None`` otherwise."""
+    """A list or tuple of string literals, or a name bound once to one at the top of
+    setup.py and never changed; ``None`` otherwise."""
     if isinstance(node, ast.Name):
         name = node.id
         bound = [
@@ -94,10 +75,8 @@ def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
         node = bound[0]
     if not isinstance(node, ast.List | ast.Tuple) or not node.elts:
         return None
-    names = [e.value for e in node.elts if isinstance(e, ast.Constant)]
-    if len(names) != len(node.elts) or not all(isinstance(n, str) for n in names):
-        return None
-    return [str(n) for n in names]
+    names = [string(e) for e in node.elts]
+    return None if None in names else [str(n) for n in names]
 
 
 def _lines(value: str) -> list[str]:
@@ -106,10 +85,8 @@ def _lines(value: str) -> list[str]:
 
 
 def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """What setup.cfg's ``[options]`` says of the packages it ships, as ``[tool.setuptools]``
-    would say it: ``packages = find:`` with ``[options.packages.find]`` (``where``,
-    ``include``, ``exclude``: ``include = ns.pkg``), a list of
-    packages, ``py_modules`` and ``package_dir = =src``; empty when it says none."""
+    """setup.cfg's ``[options]`` ``packages`` (``find:`` with ``[options.packages.find]``,
+    or a list), ``py_modules`` and ``package_dir``, as ``[tool.setuptools]`` says them."""
     options = sections.get("options", {})
     found: dict[str, Any] = {}
     packages = options.get("packages", "").strip()

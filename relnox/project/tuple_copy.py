@@ -1,25 +1,9 @@
-"""A version's tuple copy beside its literal, in the same module::
-
-    version = (1, 2, 1)                 __version__ = "1.2.1"
-
-The literal is what the backend reads; the tuple says the same for code that compares
-versions, and a release moves both. Only a top-level tuple of one line, named as a
-version (a name holding ``version`` in any case: ``VERSION``, ``__version_info__``),
-whose numbers say the literal's release, is the literal's copy; one that says another
-version is not this version's (a protocol's), and is left alone.
-
-Three spellings are read:
-
-- the release's numbers, maybe padded with zeros, then at most one string: what follows
-  them (``(1, 1, 1, "rc1")`` is ``1.1.1rc1``; ``(1, 2, 0)`` beside ``1.2.0rc1`` says its
-  release only). Rewritten as the release's numbers and, for a pre-release, dev or post
-  version, that string.
-- the release's numbers and ``"final"`` (``(1, 2, 0, "final")``): a final
-  release, rewritten for a final release only.
-- the release's numbers, a release level and its serial, as ``sys.version_info``
-  (``(5, 1, 0, "final", 0)``, ``(5, 2, 0, "alpha", 1)``): rewritten for a final release
-  or a pre-release.
-"""
+"""A version's tuple copy beside its literal in the same module (``VERSION = (1, 2, 1)``
+beside ``__version__ = "1.2.1"``), moved with it by a release: a top-level one-line tuple
+under a name holding ``version``, whose numbers say the literal's release (another
+version's is a protocol's, left alone). Its spellings: the numbers (maybe padded with
+zeros) then at most one string, what follows them (``(1, 1, 1, "rc1")``); the numbers and
+``"final"``; or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
 
 from __future__ import annotations
 
@@ -29,7 +13,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
+from relnox.project.python_ast import literal
 from relnox.project.sources import VersionLocation, read_text
+from relnox.project.version_tuple import moved, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
 _TUPLE = re.compile(
@@ -42,8 +28,6 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
-    from relnox.project.python_ast import literal  # (ast) only for a module with such a tuple
-
     try:
         value = literal(f"({text},)" if text.strip() else "()")
     except (SyntaxError, ValueError):
@@ -120,59 +104,36 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     """``text`` with the tuple copy of ``old`` saying ``new``."""
     found = _find(text, Version(old))
     if found is None:
-        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+        raise moved(path, old)
     match, (numbers, suffix) = found
-    try:
-        parsed = Version(new)
-    except InvalidVersion:
-        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    parts = match["parts"]
     spelled = f"{match['name']} = ({', '.join(map(str, numbers))})"
-    if parsed.epoch or parsed.local:
-        raise VersionError(
-            f"{path}: the tuple {spelled} cannot spell {new} (no epoch or local label); "
-            "choose a version without them with --to"
-        )
-    release = ".".join(map(str, parsed.release))
-    rest = str(parsed)[len(release) :].lstrip(".")
-    from relnox.project.python_ast import literal
-
-    written = literal(f"({match['parts']},)")
+    parsed, rest = tuple_parts(path, new, f"the tuple {spelled}")
+    quote = "'" if "'" in parts and '"' not in parts else '"'
+    items = [str(n) for n in _padded(parsed.release, max(len(numbers), len(parsed.release)))]
+    written = literal(f"({parts},)")
+    fix = "or edit both lines by hand and commit them (then relnox tag)"
     if isinstance(written, tuple) and _levelled(written):
-        level = next(
-            (word for word, letter in LEVELS.items() if letter == (parsed.pre or ("",))[0]), None
-        )
+        letter = (parsed.pre or ("",))[0]
+        level = next((word for word, short in LEVELS.items() if short == letter), None)
         if parsed.dev is not None or parsed.post is not None or level is None:
             raise VersionError(
                 f"{path}: {spelled[:-1]}, ...) says a release level, which has no word for "
-                f"{new}; bump to a final release or a pre-release, or edit both lines by hand "
-                "and commit them (then relnox tag)"
+                f"{new}; bump to a final release or a pre-release, {fix}"
             )
         if level == "candidate" and written[-2] != "candidate":
             level = "rc"  # as written; sys.version_info's "candidate" where written so
-        quote = "'" if "'" in match["parts"] and '"' not in match["parts"] else '"'
-        serial = parsed.pre[1] if parsed.pre else 0
-        size = max(len(numbers), len(parsed.release))
-        items = [str(n) for n in _padded(parsed.release, size)] + [
-            f"{quote}{level}{quote}",
-            str(serial),
-        ]
+        items += [f"{quote}{level}{quote}", str(parsed.pre[1] if parsed.pre else 0)]
     elif suffix == "final":
         if rest:
             raise VersionError(
-                f"{path}: {spelled[:-1]}, {match['parts'].split(',')[-1].strip()}) says a final "
+                f"{path}: {spelled[:-1]}, {parts.split(',')[-1].strip()}) says a final "
                 f"release by its level word, which relnox cannot write for {new}; bump to a "
-                "final release, or edit both lines by hand and commit them (then relnox tag)"
+                f"final release, {fix}"
             )
-        size = max(len(numbers), len(parsed.release))
-        items = [str(n) for n in _padded(parsed.release, size)] + [
-            match["parts"].split(",")[-1].strip()
-        ]
-    else:
-        size = max(len(numbers), len(parsed.release))
-        items = [str(n) for n in _padded(parsed.release, size)]
-        if rest:
-            quote = "'" if "'" in match["parts"] and '"' not in match["parts"] else '"'
-            items.append(f"{quote}{rest}{quote}")
+        items.append(parts.split(",")[-1].strip())
+    elif rest:
+        items.append(f"{quote}{rest}{quote}")
     start, end = match.span("parts")
     return text[:start] + ", ".join(items) + text[end:]
 
@@ -190,9 +151,8 @@ def _named(name: str, value: str) -> str:
 
 
 def named_copies(path: Path, value: str) -> list[VersionLocation]:
-    """Each top-level literal of ``value`` in ``path`` under another name than the one the
-    build reads (``VERSION_STRING = "1.2.3"`` beside ``__version__``): one copy of the
-    version each, rewritten with it."""
+    """Each top-level literal of ``value`` in ``path`` under another name than the build's
+    (``VERSION_STRING = "1.2.3"`` beside ``__version__``): copies moved with it."""
     return [
         VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
         for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))

@@ -1,18 +1,12 @@
-"""What the repository's tags say about each package: its convention and its releases.
-
-:func:`read_tags` reads the tags once, infers each package's tag convention (see
-:mod:`relnox.project.conventions`) and, for packages whose version comes from git tags
-(hatch-vcs, setuptools-scm, pdm scm, uv-dynamic-versioning ...), sets the version
-the backend would see: the highest of the package's tags that HEAD contains. Such
-a package whose tags cannot be found is left out with an error; its version is
-never guessed as 0.0.0 while tags exist.
-"""
+"""What the repository's tags say about each package: :func:`read_tags` infers each
+package's tag convention (:mod:`relnox.project.conventions`) and gives a tag-versioned
+package the highest of its tags HEAD contains; one whose tags cannot be found is left out
+with an error, never guessed as 0.0.0."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,29 +23,23 @@ def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
     if not git.on_path() or not git.is_repo(root):
         return RepoTags(), None
     top = git.toplevel(root)
-    refs, head, shallow = _ask_at_once(root)
-    return _repo_tags(root, refs, head, shallow, release_triggers(top)), top
+    return _repo_tags(root, history.ref_listing(root), release_triggers(top)), top
 
 
-def _repo_tags(
-    root: Path, refs: str, head: str | None, shallow: bool, triggers: tuple[str, ...]
-) -> RepoTags:
+def _repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
     """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
     nearness of those HEAD contains."""
-    names = [
-        ref[len("refs/tags/") :]
-        for line in refs.splitlines()
-        if (ref := line.partition(" ")[2]).startswith("refs/tags/") and ref != "refs/tags/"
-    ]
+    state = history.git_state(root)
+    names = [name for name in _objects(refs) if name]
     dates = _dates(root) if names else {}
     # a tag of a tree or a blob releases nothing (git describe never takes one)
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
     # the tags HEAD contains, nearest first
-    nearness = _walk(root) if head is not None else {}
+    nearness = _walk(root) if state.head is not None else {}
     return RepoTags(
         tuple(names),
         frozenset(nearness),
-        shallow,
+        state.shallow,
         True,
         nearness,
         {name: dates.get(name, 0) for name in names},
@@ -61,12 +49,10 @@ def _repo_tags(
 
 def _objects(refs: str) -> dict[str, str]:
     """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
-    objects: dict[str, str] = {}
-    for line in refs.splitlines():
-        name, _, ref = line.partition(" ")
-        if ref.startswith("refs/tags/"):
-            objects[ref[len("refs/tags/") :]] = name
-    return objects
+    pairs = (line.partition(" ")[::2] for line in refs.splitlines())
+    return {
+        ref.removeprefix("refs/tags/"): name for name, ref in pairs if ref.startswith("refs/tags/")
+    }
 
 
 #: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
@@ -88,14 +74,6 @@ def _dates(root: Path) -> dict[str, int]:
             else:
                 dates[name] = int(when) if when.isdigit() else 0
     return dates
-
-
-def _ask_at_once(root: Path) -> tuple[str, str | None, bool]:
-    """The refs (:func:`history.ref_listing`), HEAD and whether the clone is shallow
-    (:func:`history.git_state`)."""
-    refs = history.ref_listing(root)
-    state = history.git_state(root)
-    return refs, state.head, state.shallow
 
 
 def _walk(root: Path) -> dict[str, int]:
@@ -125,12 +103,8 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
 
 
 def release_triggers(top: Path) -> tuple[str, ...]:
-    """The tag globs of the repository's GitHub workflows (``on: push: tags:``).
-
-    Evidence of the project's current tag convention: a release workflow fires only on
-    the tags it names. Unreadable workflows say nothing. Read by :func:`push_tags`, not a
-    YAML library: relnox's command needs none, and this one key is all it reads.
-    """
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``): a release
+    workflow fires only on the tags it names."""
     found: list[str] = []
     for globs in release_filters(top):
         found += [g for g in globs if g not in found]
@@ -143,39 +117,32 @@ PUBLISHES = re.compile(
 )
 
 
-def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
-    """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates the ones
-    before it in its own workflow only: :func:`~relnox.project.tag_model.fires`);
-    ``publishing``: only the workflows that upload to a package index (not a docker
-    image's, not a docs site's)."""
-    found: list[tuple[str, ...]] = []
+def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
+    """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
+    that have some; ``publishing``: only those that upload to a package index."""
     for _name, data in workflows(top):
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
         except UnicodeDecodeError:
             continue
-        if "tags" not in text:  # push_tags needs a key spelled so: not a trigger of tags
+        if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
             continue
-        if publishing and PUBLISHES.search(text) is None:
-            continue
-        # as read_text reads it: universal newlines
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
         globs = push_tags(text)
         if globs:
-            found.append(tuple(globs))
-    return tuple(found)
+            yield text, globs
+
+
+def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates only in
+    its own workflow); ``publishing``: only the workflows that upload to a package index."""
+    return tuple(tuple(globs) for _text, globs in _tag_workflows(top, publishing))
 
 
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
     """Whether a workflow that publishes on a pushed tag writes the version before it
-    builds: a tool's version command (``poetry version "$TAG"``, ``uv version``) or a line
-    that names ``version`` and one of the files ``names`` (``sed -i "s/version = .../"
-    pyproject.toml``). Its tags then release the tagged commit at the
-    tag's version, whatever the files say there."""
-    for _name, data in workflows(top):
-        text = data.decode("utf-8", "replace")
-        if "tags" not in text or PUBLISHES.search(text) is None or not push_tags(text):
-            continue
+    builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
+    tags release the tagged commit at the tag's version, whatever the files say."""
+    for text, _globs in _tag_workflows(top, publishing=True):
         for line in text.splitlines():
             if _VERSION_COMMAND.search(line):
                 return True
@@ -212,7 +179,8 @@ def _uncomment(line: str) -> str:
 
 
 def push_tags(text: str) -> list[str]:
-    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style."""
+    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style (no
+    YAML library: relnox's command needs none for this one key)."""
     lines = [_uncomment(line) for line in text.splitlines()]
     path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
     for number, line in enumerate(lines):
@@ -244,26 +212,18 @@ def push_tags(text: str) -> list[str]:
     return []
 
 
-def _rel(top: Path, path: Path, resolve: Callable[[Path], Path]) -> str:
-    """``path`` relative to ``top`` (resolved by the caller, once for every package), as
-    :meth:`Path.relative_to` gives it (by text on POSIX: twice a package, no new paths)."""
-    full = resolve(path)
-    if os.name == "posix":
-        text, base = str(full), str(top).rstrip("/")
-        if text == base:
-            return "."
-        return text[len(base) + 1 :] if text.startswith(f"{base}/") else path.name
-    try:  # pragma: no cover - Windows: its paths compare without case
-        return full.relative_to(top).as_posix()
-    except ValueError:  # pragma: no cover
+def _rel(top: Path, path: Path) -> str:
+    """``path`` resolved, relative to ``top`` (its name where it is not below it)."""
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
         return path.name
 
 
-def _member(pkg: Package, top: Path, root: Path, resolve: Callable[[Path], Path]) -> Member:
-    """``pkg`` as the conventions see it (``top`` and ``root`` resolved by the caller;
-    ``resolve``: how a path is resolved)."""
-    directory = resolve(pkg.directory)
-    rel = _rel(top, directory, resolve)
+def _member(pkg: Package, top: Path, root: Path) -> Member:
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved)."""
+    directory = pkg.directory.resolve()
+    rel = _rel(top, directory)
     parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
     version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
     return Member(
@@ -276,7 +236,7 @@ def _member(pkg: Package, top: Path, root: Path, resolve: Callable[[Path], Path]
         configured_where=pkg.tag_format_where,
         match=pkg.tag_match,
         regex=pkg.tag_regex,
-        version_file=_rel(top, version_file, resolve),
+        version_file=_rel(top, version_file),
         home="" if rel == "." else rel,
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),
@@ -294,14 +254,13 @@ def read_tags(workspace: Workspace) -> Workspace:
 
     if not git.on_path() or not git.is_repo(workspace.root):
         return workspace
-    resolve = Path.resolve
-    top = resolve(git.toplevel(workspace.root))
-    root = resolve(workspace.root)
-    refs, head, shallow = _ask_at_once(workspace.root)
-    members = [_member(pkg, top, root, resolve) for pkg in workspace.packages]
-    tags = _repo_tags(workspace.root, refs, head, shallow, release_triggers(top))
-    # each tag's file read from the object the listing names, not by the tag's name (a
-    # bare NAME is .git/NAME or refs/NAME first, if one exists)
+    top = git.toplevel(workspace.root).resolve()
+    root = workspace.root.resolve()
+    refs = history.ref_listing(workspace.root)
+    members = [_member(pkg, top, root) for pkg in workspace.packages]
+    tags = _repo_tags(workspace.root, refs, release_triggers(top))
+    shallow = tags.shallow
+    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
     objects = _objects(refs)
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
         facts = infer_conventions(
@@ -349,9 +308,3 @@ def _tag_version(pkg: Package) -> Package:
         evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
         return replace(pkg, version=str(fact.highest), evidence=evidence)
     return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
-
-
-def last_tagged_version(workspace: Workspace, name: str, dir: str) -> str | None:
-    """The highest released version of package ``name`` (``None``: never tagged)."""
-    pkg = workspace.get(name)
-    return str(pkg.released) if pkg.released is not None else None

@@ -1,10 +1,7 @@
-"""A version kept as a tuple and joined with dots: ``version_info = (1, 2, 0)`` then
-``__version__ = ".".join(map(str, version_info))`` (or ``str(v) for v in ...``).
-
-That tuple is the literal a bump rewrites (a pre-release or dev part as its last, string,
-element: ``(0, 2, 0, "dev0")`` is ``0.2.0.dev0``). A join with a filter, or a function of
-the parts, is the build's to compute: its backend says the version.
-"""
+"""A version kept as a tuple joined with dots (``version_info = (1, 2, 0)`` then
+``__version__ = ".".join(map(str, version_info))``): the tuple is the literal a bump
+rewrites, a pre-release or dev part its last, string, element. A join with a filter is
+the build's to compute: its backend says the version."""
 
 from __future__ import annotations
 
@@ -12,9 +9,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from packaging.version import InvalidVersion, Version
+
 from relnox.errors import VersionError
 from relnox.project.python_ast import literal
 from relnox.project.sources import VersionLocation, read_text
+from relnox.versioning import maybe_version
 
 # __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
 # for x in NAME;
@@ -79,10 +79,8 @@ def _found(
     text: str, name: str | None = None
 ) -> tuple[str, re.Match[str], tuple[int | str, ...]] | None:
     """The tuple's name, its assignment and its parts, when ``text`` joins ``__version__``
-    of one with dots; or, given ``name``, when the module makes nothing of it, the tuple
-    ``name`` binds, which another file joins with dots (setup.py's ``".".join(str(x) for x
-    in __version__)`` of the imported tuple). A join with a filter is the build's to
-    compute: ``None``."""
+    of one with dots (with no filter); given ``name``, the tuple ``name`` binds, which
+    another file joins."""
     join = JOIN.search(text)
     if join is None and name is not None:
         assigned = _bound_re(name).search(text)
@@ -103,29 +101,18 @@ def _value(parts: tuple[int | str, ...]) -> str:
     return ".".join(str(p) for p in parts)
 
 
-def maybe_canonical(text: str) -> str | None:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return str(Version(text))
-    except InvalidVersion:
-        return None
-
-
 def joined(text: str, name: str | None = None) -> str | None:
-    """The ``__version__`` the module ``text`` makes of its tuple, if it does (given
-    ``name``: its tuple ``name`` joined with dots, when it makes nothing of it)."""
+    """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
     return None if found is None else _value(found[2])
 
 
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
-    """The version of ``path`` when it joins a tuple into ``__version__``; given ``name``,
-    the tuple ``name`` it binds, which another file joins with dots (setup.py's
-    ``version=".".join(str(x) for x in __version__)``)."""
+    """The version of ``path`` when it joins a tuple into ``__version__`` (given ``name``:
+    the tuple ``name`` it binds, which another file joins)."""
     found = _found(read_text(path), name) if path.is_file() else None
     value = None if found is None else _value(found[2])
-    if found is None or value is None or (name and maybe_canonical(value) is None):
+    if found is None or value is None or (name and maybe_version(value) is None):
         return None
     return VersionLocation(path, "tuple", value, key=(found[0],))
 
@@ -133,23 +120,11 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, and what
     follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
-    from packaging.version import InvalidVersion, Version
-
     found = _found(text, name)
     if found is None or _value(found[2]) != old:
-        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+        raise moved(path, old)
     assigned = found[1]
-    try:
-        parsed = Version(new)
-    except InvalidVersion:
-        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
-    if parsed.epoch or parsed.local:
-        raise VersionError(
-            f"{path}: the version tuple cannot spell {new} (no epoch or local label); "
-            "choose a version without them with --to"
-        )
-    release = ".".join(str(n) for n in parsed.release)
-    rest = str(parsed)[len(release) :].lstrip(".")
+    parsed, rest = tuple_parts(path, new, "the version tuple")
     # the quote of its string element, else of the join's "."
     join = JOIN.search(text)
     quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
@@ -160,5 +135,23 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     items += [f"{quote}{rest}{quote}"] if rest else []
     body = ", ".join(items)
     start, end = assigned.span("open")[0], assigned.span("close")[1]
-    written = text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
-    return written
+    return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
+
+
+def moved(path: Path, old: str) -> VersionError:
+    return VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+
+
+def tuple_parts(path: Path, new: str, what: str) -> tuple[Version, str]:
+    """``new`` parsed, and what follows its release (``rc1``, ``dev0``), for a tuple
+    (``what``) to spell; a version with an epoch or a local label it cannot."""
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    if parsed.epoch or parsed.local:
+        raise VersionError(
+            f"{path}: {what} cannot spell {new} (no epoch or local label); "
+            "choose a version without them with --to"
+        )
+    return parsed, str(parsed)[len(".".join(map(str, parsed.release))) :].lstrip(".")

@@ -1,19 +1,12 @@
 """The version a project's own build backend gives it: PEP 517's
-``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder` (a wheel built
-and read where the backend has no such hook), the way ``build.util.project_wheel_metadata``
-asks, in an isolated environment of the project's build requirements.
-
-Those environments are made through :mod:`relnox.tools.envs` (uv where it runs, else venv
-and pip, as for builds) and kept in the user's cache directory, one per set of build
-requirements and interpreter, so a second command asks at once. The answers are kept there
-too (``relnox/backend/``, one file per git directory), under a key that proves them: what
-:mod:`relnox.tools.history` keys its answers by (HEAD, every tag, shallow and grafted
-history), the package's directory, its build requirements, the interpreter, and the paths
-and bytes of every file git sees changed or untracked in the repository (with the day, as
-setuptools-scm's ``+dYYYYMMDD`` of a dirty tree has it). Outside git nothing is kept.
-
-``RELNOX_ASK_BACKEND=0`` turns the question off (relnox's own reading alone).
-"""
+``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder`, as
+``build.util.project_wheel_metadata`` asks, in a kept isolated environment of the project's
+build requirements (made through :mod:`relnox.tools.envs`), the project's tree left as it
+was. The answers are kept (:func:`relnox.tools.history.remembered`) under a key that proves
+them: :mod:`relnox.tools.history`'s (HEAD, tags, shallow and grafted history), the
+project's folder, build requirements and interpreter, and the bytes of every changed or
+untracked file (with the day, for a dirty tree's ``+dYYYYMMDD``); outside git nothing is
+kept. ``RELNOX_ASK_BACKEND=0`` turns asking off."""
 
 from __future__ import annotations
 
@@ -45,7 +38,6 @@ logger = logging.getLogger("relnox")
 
 #: where the environments and the answers are kept, under the user's cache directory
 ENVS = Path("relnox", "backend-envs")
-ANSWERS = Path("relnox", "backend")
 _VERSION = 2  # 2: asked with the SOURCE_DATE_EPOCH builds use
 #: backends that compile before they can say (meson-python runs meson's setup)
 COMPILING = ("mesonpy",)
@@ -88,8 +80,8 @@ _guard = threading.Lock()
 
 
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
-    """The interpreter of a kept environment holding ``requires``: made on first use (in
-    a directory of its own, then moved in place, so a half-made one is never taken)."""
+    """The interpreter of a kept environment holding ``requires``, made on first use (in a
+    folder of its own, then moved in place: a half-made one is never taken)."""
     target = _env_dir(requires, python)
     if target is None:
         raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
@@ -128,9 +120,8 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
 
 
 def _epoch(directory: Path) -> dict[str, str]:
-    """The ``SOURCE_DATE_EPOCH`` the project is asked with: the user's, else the time of
-    the last commit that touched its directory, as ``build-all`` builds it, so that a
-    version a backend takes from the clock (calver's ``%Y.%m.%d.%H``) is the one built."""
+    """The ``SOURCE_DATE_EPOCH`` to ask with: the user's, else the last commit's time in
+    the project's folder, as ``build-all`` builds it (a version from the clock agrees)."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return {}
     out = git.run(directory, "log", "-1", "--format=%ct", "HEAD", "--", ".")
@@ -159,9 +150,62 @@ def _read_version(metadata: Path) -> str:
     return str(parsed.get("Version", "")).strip()
 
 
-def ask(question: Question, python: str | None = None) -> str:
-    """The version the backend of ``question`` gives its project now (no cache)."""
-    from build import BuildBackendException, BuildException, ProjectBuilder
+def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
+    """Every path below ``directory``, but in ``.git``, a virtual environment and the
+    directories ``skip``."""
+    found: set[Path] = set()
+    for here, dirs, files in os.walk(directory):
+        base = Path(here)
+        dirs[:] = [
+            name
+            for name in dirs
+            if name != ".git"
+            and base / name not in skip
+            and not (base / name / "pyvenv.cfg").is_file()
+        ]
+        found.update(base / name for name in (*dirs, *files))
+    return found
+
+
+@contextlib.contextmanager
+def _tree_kept(directory: Path, skip: frozenset[Path]) -> Iterator[None]:
+    """The project's tree as it was after a hook ran: what the hook made there that was
+    not there before (setuptools' ``<name>.egg-info``, a ``build/``) is removed again."""
+    before = _paths(directory, skip)
+    try:
+        yield
+    finally:
+        for path in sorted(_paths(directory, skip) - before):  # a folder before its files
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _asked(
+    question: Question, interpreter: Path, python: str, lines: list[str], epoch: dict[str, str]
+) -> str:
+    from build import ProjectBuilder
+
+    label = str(question.directory)
+    builder = ProjectBuilder(
+        question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
+    )
+    extra = sorted(builder.get_requires_for_build("wheel"))
+    if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
+        interpreter = _environment([*question.requires, *extra], python, label)
+        builder = ProjectBuilder(
+            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
+        )
+    with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
+        return _read_version(Path(builder.metadata_path(out)))
+
+
+def ask(question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()) -> str:
+    """The version the backend of ``question`` gives its project now (no cache), the tree
+    left as it was (``skip``: the folders of projects asked meanwhile, left to them)."""
+    from build import BuildBackendException, BuildException
 
     label = str(question.directory)
     python = python or sys.executable
@@ -169,17 +213,8 @@ def ask(question: Question, python: str | None = None) -> str:
     epoch = _epoch(question.directory)
     interpreter = _environment(question.requires, python, label)
     try:
-        builder = ProjectBuilder(
-            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-        )
-        extra = sorted(builder.get_requires_for_build("wheel"))
-        if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
-            interpreter = _environment([*question.requires, *extra], python, label)
-            builder = ProjectBuilder(
-                question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-            )
-        with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
-            version = _read_version(Path(builder.metadata_path(out)))
+        with _tree_kept(question.directory, skip):
+            version = _asked(question, interpreter, python, lines, epoch)
     except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
         tail = " | ".join(line.strip() for line in lines[-4:] if line.strip())
         raise BackendVersionError(
@@ -191,39 +226,8 @@ def ask(question: Question, python: str | None = None) -> str:
     return version
 
 
-# -- the answers kept between runs -----------------------------------------------------
-
-
-@dataclass
-class _Kept:
-    path: Path
-    digest: str
-    answers: dict[str, str]
-
-
-def _kept(root: Path) -> _Kept | None:
-    """The answers kept for the repository at ``root`` while HEAD and the tags are the
-    same (:func:`relnox.tools.history.key_of`); ``None`` outside git or with no cache."""
-    state = history.git_state(root)
-    if not state.head or state.paths is None:  # outside git, or no commit: no key
-        return None
-    key = history.key_of(state.head, history.ref_listing(root), state.paths)
-    if key is None:
-        return None
-    path = key.path.parent.parent / ANSWERS.name / key.path.name
-    kept = _Kept(path, key.digest, {})
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("key") == key.digest:
-            answers = data.get("answers")
-            if isinstance(answers, dict):
-                kept.answers = {str(k): str(v) for k, v in answers.items()}
-    return kept
-
-
 def _changed(root: Path) -> dict[str, str]:
-    """Every path git sees modified or untracked in the repository, with a digest of its
-    bytes (``-`` for one gone)."""
+    """Each path git sees modified or untracked, with a digest of its bytes (``-``: gone)."""
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
     if not out.ok:
         return {}
@@ -264,9 +268,8 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def _warnings_logged() -> Iterator[None]:
-    """The warnings a backend raises while asked (pyproject_hooks raises them again in
-    this process) go to the debug log, not to the user's terminal: a version question
-    is no build, and ``build-all`` shows them where they matter."""
+    """A backend's warnings while asked go to the debug log, not to the terminal
+    (``build-all`` shows them where they matter)."""
     from pyproject_hooks import BuildBackendWarning
 
     shown = warnings.showwarning
@@ -291,46 +294,33 @@ def backend_versions(
     kept_only: bool = False,
 ) -> dict[str, str | BackendVersionError]:
     """What each project's backend says (by the caller's name for it): an answer kept
-    under the same key, else asked now and kept; a failure is that project's answer.
-    ``kept_only``: nothing is asked where no answer can be kept (outside git, no cache
-    directory), so a command there does not build metadata on every run."""
+    under the same key (:func:`relnox.tools.history.remembered`), else asked now and kept;
+    a failure is that project's answer. ``kept_only``: nothing is asked where no answer can
+    be kept (outside git)."""
     python = python or sys.executable
-    kept = _kept(root) if questions else None
-    if kept is None and kept_only:
+    state = history.git_state(root) if questions else None
+    key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None
+    if key is None and kept_only:
         return {}
-    changed = _changed(root) if kept is not None else {}
-    found: dict[str, str | BackendVersionError] = {}
-    asking: dict[str, str] = {}  # name -> key of the questions not answered yet
-    for name, question in questions.items():
-        key = _name(question, python, changed)
-        if kept is not None and key in kept.answers:
-            found[name] = kept.answers[key]
-        else:
-            asking[name] = key
+    changed = _changed(root) if key is not None else {}
+    named = {_name(question, python, changed): name for name, question in questions.items()}
+    failed: dict[str, str | BackendVersionError] = {}
 
     def answer(name: str) -> str | BackendVersionError:
+        here = questions[name].directory
+        others = frozenset(q.directory for q in questions.values() if q.directory != here)
         try:
-            return ask(questions[name], python)
+            return ask(questions[name], python, others)
         except BackendVersionError as exc:
             return exc
 
-    # each hook is a process of its own: a few at once (one per core, at most four)
-    with (
-        _warnings_logged(),
-        ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool,
-    ):
-        for name, said in zip(asking, pool.map(answer, asking), strict=True):
-            found[name] = said
-    fresh = False
-    for name, key in asking.items():
-        said = found[name]
-        if kept is not None and isinstance(said, str):
-            kept.answers[key] = said
-            fresh = True
-    if kept is not None and fresh:
-        text = json.dumps({"key": kept.digest, "answers": kept.answers}, sort_keys=True)
-        try:
-            write_atomic(kept.path, text)
-        except OSError as exc:
-            logger.debug("cannot keep the backends' answers in %s: %s", kept.path, exc)
-    return found
+    def compute(keys: list[str]) -> dict[str, str]:
+        # each hook is a process of its own: a few at once (one per core, at most four)
+        workers = max(1, min(4, os.cpu_count() or 1))
+        with _warnings_logged(), ThreadPoolExecutor(max_workers=workers) as pool:
+            said = dict(zip(keys, pool.map(answer, [named[k] for k in keys]), strict=True))
+        failed.update({named[k]: v for k, v in said.items() if not isinstance(v, str)})
+        return {k: v for k, v in said.items() if isinstance(v, str)}
+
+    kept = history.remembered(key, "backend", list(named), compute, lambda v: isinstance(v, str))
+    return {**{named[k]: v for k, v in kept.items()}, **failed}

@@ -134,7 +134,7 @@ def test_a_tag_the_backend_agrees_with_is_no_finding(tmp_path: Path) -> None:
     _commit(root, "later")
     later = discover(root).get("vcspkg")
     assert (later.version, later.referee) == ("0.3.0", "")
-    kept = list((Path(os.environ["XDG_CACHE_HOME"]) / "relnox" / "backend").glob("*.json"))
+    kept = list((Path(os.environ["XDG_CACHE_HOME"]) / "relnox" / "history").glob("*.json"))
     assert any("0.3.1.dev1+g" in path.read_text() for path in kept)
 
 

@@ -119,3 +119,48 @@ def _relnox(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
+
+
+SETUPTOOLS_SCM = """\
+[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "treepkg"
+dynamic = ["version"]
+
+[tool.setuptools.packages.find]
+where = ["src"]
+
+[tool.setuptools_scm]
+"""
+
+
+def test_asking_setuptools_leaves_the_tree_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """setuptools writes ``src/treepkg.egg-info`` as it is asked for metadata: relnox
+    removes it again, so ``packages`` and ``bump --dry-run`` leave nothing behind, not even
+    an ignored file; what was there before stays."""
+    monkeypatch.setenv("RELNOX_ASK_BACKEND", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = tmp_path / "repo"
+    write_files(
+        root,
+        {"pyproject.toml": SETUPTOOLS_SCM, "src/treepkg/__init__.py": "", "notes.txt": "mine\n"},
+    )
+    run_git(root, "init", "-q")
+    run_git(root, "add", "-A")
+    run_git(root, "commit", "-q", "-m", "init")
+    run_git(root, "tag", "v1.0.0")
+    (root / "later.txt").write_text("later\n")
+    run_git(root, "add", "-A")
+    run_git(root, "commit", "-q", "-m", "later")
+    for args in (("packages",), ("bump", "--part", "patch", "--dry-run")):
+        done = _relnox(root, *args)
+        assert done.returncode == 0, done.stderr
+        assert run_git(root, "status", "--porcelain", "--ignored", "--untracked-files=all") == ""
+    kept = "".join(p.read_text() for p in (tmp_path / "cache").rglob("history/*.json"))
+    assert "1.0.1.dev1+g" in kept  # setuptools was asked
+    assert (root / "notes.txt").read_text() == "mine\n"
