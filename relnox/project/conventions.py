@@ -1,23 +1,11 @@
 """Each package's tag convention, read from the repository's own tags.
 
-A repository already says how it tags releases: ``1.6.0``, ``v1.6.0``,
-``core-v0.1.9``, ``agent-v0.8.4`` for ``libs/python/agent`` (distribution
-``acme-agent``), ``name@1.2.0``, ``name==4.2.0``, or one ``python-v0.7.5`` for every
-package of ``python/``. :func:`infer_conventions` groups the version-shaped tags by
-their prefix and gives each package the prefixes that name it, most specific first:
-
-1. the package's name or directory (``{name}-v``, ``{dir}-v``, ``{name}@``, ...);
-2. a part of its name or directory that no other package shares (``sandbox-v`` for
-   ``acme-sandbox``), confirmed by the tagged commit when two packages could claim it;
-3. a directory above it (one tag for a whole sub-tree);
-4. no prefix at all (``1.6.0`` / ``v1.6.0``) for the only package, or the root one.
-
-A configured ``tag-format`` (root, per package, or ``[tool.relnox.tag-formats]``)
-wins over inference. A version-from-tags backend that narrows the tags itself
-(``--match`` in a describe command, a ``tag_regex``) is honoured the same way.
-When tags exist but none can be tied to a package, nothing is guessed: the package
-gets the default format for new tags, and a tag-versioned package is an error.
-"""
+:func:`infer_conventions` groups the version-shaped tags by their prefix and gives each
+package the prefixes that name it, most specific first: its name or directory, a part of
+its name no other package shares, a directory above it, then no prefix for the only or
+the root package. Where two packages could claim a prefix, the tagged commits' version
+files decide. A configured ``tag-format`` or a backend's own tag rule wins over
+inference; tags that name no package are never guessed to be one's."""
 
 from __future__ import annotations
 
@@ -60,10 +48,8 @@ def infer_conventions(
     show_file: Callable[[str, str], str | None] | None = None,
     shared: bool = False,
 ) -> dict[str, TagFacts]:
-    """Each member's :class:`TagFacts`, keyed by name.
-
-    ``shared``: bare tags (``v1.2.0``) belong to every package (lockstep).
-    """
+    """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
+    package (lockstep)."""
     groups = read_dotless(members, tags.by_prefix(), show_file)
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
@@ -189,9 +175,8 @@ def infer_conventions(
 
 
 def _top_and_own(member: Member) -> list[str]:
-    """Its top directory and its own, as a polyglot repository tags one package:
-    ``python-github-copilot`` for ``python/packages/github_copilot``. Whole only: its words
-    claim nothing by themselves (``python`` is every package's of that directory)."""
+    """Its top directory and its own joined (``python-github-copilot`` for
+    ``python/packages/github_copilot``): a whole name, never its words alone."""
     if not member.parents:
         return []
     joined = f"{member.parents[0]}-{member.dir}".lower()
@@ -208,13 +193,9 @@ def _claim_confirmed_prefix(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> None:
-    """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
-    is its own when its version file names the newest such tag's version at its commit,
-    or the newest final release's (``acme-0.8.0``, after a marker ``acme-0.9.0.dev``
-    made where the file still said 0.8.0.dev0), or
-    the only spelling of the repository's version tags where the file says no version at
-    the newest. Nothing else is guessed: without that, the package is told which
-    tag-format to set."""
+    """The only package, named by no tag: one of the most used prefixes is its own when its
+    version file names the newest (or newest final) tag's version there, or when it is the
+    only spelling and the file names no other version at the newest."""
     if member.configured is not None:
         return
     ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
@@ -242,11 +223,8 @@ def _named_by_newest(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> list[str]:
-    """Of the packages of a directory (``names``, several) that its tags could mark, those
-    whose version file names the newest tag's version at its commit, when some do and
-    others' files say another version there (a directory's tag at its core's version,
-    each other package at one of its own: they were one version once, so not every tag
-    contradicts them). All of them otherwise."""
+    """Of the packages of a directory its tags could mark, those whose file names the newest
+    tag's version, when every other one's names another there; all of them otherwise."""
     version, tag = _newest(group, tags)
     named = [
         m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
@@ -266,11 +244,8 @@ def _released_together(
     group: Sequence[tuple[Version, str]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> list[str]:
-    """The packages of ``names`` (several, each naming the prefix's newest version) whose
-    version files name the version of each of the prefix's newest tags: one ``py-1.43.2``
-    for a package and the runtime wheels beside it. Versions that agree at one tag only
-    may be a coincidence: then the one package whose file names them all owns the prefix
-    (a runtime split off at the newest tag), and with none, or one tag only, nobody does."""
+    """The packages of ``names`` whose version files name the version of each of the prefix's
+    newest :data:`_TOGETHER_READ` tags (two at least): one tag for a line released together."""
     newest = list(reversed(group))[:_TOGETHER_READ]
     if len(newest) < 2:
         return []
@@ -288,15 +263,8 @@ def _drop_roots_never_released(
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> None:
-    """Bare tags are the root's only when its version file ever named their versions.
-
-    A root project that is never released (a workspace's dev project at 0.1.1 beside a
-    member tagged ``v1.2.3``) would otherwise take the member's tags and be told that
-    0.1.1 is not above 1.2.3. When every tagged commit's root file names another
-    version, the claim is dropped and the members whose files name the tag's version
-    take the tags (below). A tag-versioned root, or a file missing at the tags, says
-    nothing, and the root keeps them.
-    """
+    """Drop the root's claim on bare tags when its version file never named their versions (or
+    named another project): a workspace's unreleased dev root; members may take them below."""
     roots = [m for m in members if m.is_root]
     for prefix, scores in list(claims.items()):
         if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
@@ -314,8 +282,7 @@ def _every_tag_names_another(
     group: Sequence[tuple[Version, str]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> bool:
-    """At each of the newest tags of ``group`` (up to :data:`CONTRADICTIONS_READ`) whose
-    pyproject.toml says a name, the member's names another project (:func:`_names_another`)."""
+    """At each of the newest tags whose pyproject.toml says a name, it names another project."""
     newest = list(reversed(group))[:CONTRADICTIONS_READ]
     said = [s for _v, tag in newest if (s := _names_another(member, tag, show_file)) is not None]
     return bool(said) and all(said)
@@ -324,10 +291,8 @@ def _every_tag_names_another(
 def _names_another(
     member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
 ) -> bool | None:
-    """Whether the member's pyproject.toml names another project at ``tag``: that tag
-    released the project that lived there then (a project that moved to ``packages/``
-    from the root, where another took its place). ``None`` when it says no name there
-    (missing, unreadable, or no version file of this kind)."""
+    """Whether the member's pyproject.toml names another project at ``tag``; ``None`` when it
+    says no name there."""
     from packaging.utils import canonicalize_name
 
     from relnox.project.former_names import pyproject_name
@@ -347,9 +312,8 @@ def _share_roots_tags(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> None:
-    """The root's bare tags also release the members whose version file names the
-    newest tag's version at its commit (a ``-api`` package published with the root
-    under one ``v4.41.0``): one tag for both, which makes them a lockstep group."""
+    """The root's bare tags also release the members whose version file names the newest tag's
+    version at its commit: one tag for both (lockstep)."""
     for prefix, scores in claims.items():
         if stem(prefix) or not any(m.is_root and m.name in scores for m in members):
             continue
@@ -370,13 +334,9 @@ def _share_named_tags(
     show_file: Callable[[str, str], str | None] | None,
     tags: RepoTags | None = None,
 ) -> None:
-    """A package no tag names, whose version file names the version of each of the newest
-    tags (two at least) of a prefix that names one other package, shares that prefix: one
-    tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
-    ``testsuite/`` released beside it at the same version), which makes them a lockstep
-    group. A version that agrees at one tag only may be a coincidence. So does a package
-    whose own tags stopped before those (``acme-plugin@1.0.1``, then every release under
-    ``acme-core@1.7.0`` with the core's version): its releases moved to the shared tag."""
+    """A package no tag names (or whose own tags stopped before), whose version file names the
+    version of each of the newest tags (two at least) of a prefix naming one other package,
+    shares that prefix: one tag releases both (lockstep)."""
     held = {m.name: [p for p, scores in claims.items() if m.name in scores] for m in members}
     for prefix, scores in list(claims.items()):
         if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
@@ -416,13 +376,9 @@ def _unless_anothers(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> list[str]:
-    """``[name]``, the package whose name ``prefix`` spells, unless its version file names
-    none of that prefix's versions at their commits while another prefix it may own has its
-    newest tag named there (``acme@7.0.4`` an npm package's tag of the same name, the
-    package's own releases ``v4.0.4``; a file that says no version at an old tag says
-    nothing; its two newest tags must say another). Without such a prefix the tags stay its
-    own (a version set at build time names no tag in the file), and so does one stray tag,
-    which the refusals name."""
+    """``[name]``, the package whose name ``prefix`` spells, unless its version file names none
+    of the prefix's versions, its two newest contradict it, and another prefix it may own
+    has its newest version named there (an npm package's tags of the same name)."""
     member = next(m for m in members if m.name == name)
     newest = list(reversed(groups[prefix]))[:CONTRADICTIONS_READ]
     if any(tag_names_version(member, tag, version, show_file) for version, tag in newest):
@@ -444,8 +400,7 @@ def _unless_anothers(
 
 
 def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:
-    """Tags named after the package (``checkpoint==4.2.0``) exist: a bare tag that its
-    file happens to agree with is not its own."""
+    """Tags named after the package exist: a bare tag its file agrees with is not its own."""
     return any(scores.get(name, 0) >= 3 for scores in claims.values())
 
 
@@ -455,12 +410,8 @@ def _strays(
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> set[str]:
-    """The highest tags of a shared bare prefix that release none of its owners.
-
-    ``v1.16.0`` on the commit that releases the line at ``0.37b0`` (a tag made by mistake
-    with another repository's number): no owner's version file names 1.16.0 there and
-    one names another version, so it is not a release of theirs.
-    """
+    """The highest tags of a shared bare prefix that release none of its owners (no owner's
+    file names the version there, one names another)."""
     found: set[str] = set()
     for prefix, group in groups.items():
         owners = [m for m in members if prefix in owned[m.name]]
@@ -508,11 +459,8 @@ def _continues(
     older: Sequence[tuple[Version, str]],
     tags: RepoTags,
 ) -> bool:
-    """``newer`` took over from ``older``: its newest tag came after the last of ``older``
-    and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
-    releases tagged both ways in between do not matter). Final releases are compared when
-    both have some: ``v4.0.0.dev10`` of a line never released does not outrank
-    ``release-v3.8.15``."""
+    """``newer`` took over from ``older``: its newest tag came later and its top release is
+    higher (final releases compared when both have some)."""
     (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
     return bool(new_last and old_last and new_last > old_last) and (
         top_release(newer) > top_release(older)
@@ -522,9 +470,7 @@ def _continues(
 def _another_projects(
     member: Member, prefix: str, tag: str, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    """Whether ``prefix`` names a directory beside ``member`` that held a project at ``tag``
-    (integrations-extras' ``traefik-1.1.0``, made when ``traefik/`` was a check, now gone):
-    that project's tags, which a version that happens to agree does not make the member's."""
+    """Whether ``prefix`` names a directory beside ``member`` that held a project at ``tag``."""
     name = stem(prefix)
     if not name or show_file is None or name in (member.dir.lower(), member.name):
         return False
@@ -545,15 +491,11 @@ def _follow_new_conventions(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """A package whose tags changed spelling keeps the newest spelling as its current one.
-
-    A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
-    nobody holds is the package's, as strongly as its own prefix ``P``, when ``U``
-    continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
-    file names the version at ``U``'s newest tag, or the release workflow's tag trigger
-    fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
-    Returns why, the doubts, and each package's current prefix.
-    """
+    """A package whose tags changed spelling keeps the newest as its current one: a prefix it
+    holds weakly or nobody holds, which continues its own (:func:`_continues`), when its
+    version file names the version at the newest such tag, the release workflow fires on it
+    and not on the old, or it is the only, tag-versioned package. Returns why, the doubts
+    and each package's current prefix."""
     taken = {prefix for prefixes in owned.values() for prefix in prefixes}
     why: dict[str, str] = {}
     doubts: dict[str, str] = {}

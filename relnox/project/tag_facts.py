@@ -1,7 +1,5 @@
-"""A package's tags read with its convention: which tags are its own (a tag whose commit's
-version file names another version is another project's), its released versions, the
-highest and the last on this branch, and the format new tags get (see
-:mod:`relnox.project.conventions`)."""
+"""A package's tags read with its convention (see :mod:`relnox.project.conventions`): its
+released versions, the highest and the last on this branch, and the format of new tags."""
 
 from __future__ import annotations
 
@@ -48,9 +46,8 @@ _BARE = re.compile(
 
 
 def _said(text: str) -> list[Version | None]:
-    """The versions a version file's ``text`` says: its quoted versions, one written bare
-    after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
-    (a version-info tuple, a tuple joined with dots, incremental's Version())."""
+    """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
+    VERSION file), or in parts (a version tuple, incremental's Version())."""
     from relnox.project.incremental import public
     from relnox.project.version_tuple import joined
 
@@ -69,10 +66,8 @@ def read_dotless(
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, list[tuple[Version, str]]]:
-    """``groups`` with a prefix's tags read as versions written without their dot
-    (``acme-188`` for 1.88, ``acme-163b`` for 1.63b) when most of its
-    tags are such digits and a package's version file says the dotted version at the
-    highest of them; every other prefix as it was."""
+    """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
+    (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
     from relnox.tags import dotless_version
 
     out = dict(groups)
@@ -106,9 +101,8 @@ def read_dotless(
 def tag_contradicts(
     member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    """At ``tag``, the member's version file exists and names another version, never this
-    one: the tag is another project's. A file missing at the tag, or a tag-versioned
-    member, says nothing."""
+    """At ``tag``, the member's version file names other versions, never this one; a missing
+    file, or a tag-versioned member, says nothing."""
     if show_file is None or member.version_file is None or member.vcs:
         return False
     text = show_file(tag, member.version_file)
@@ -126,13 +120,8 @@ def every_tag_contradicts(
     group: Sequence[tuple[Version, str]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> bool:
-    """No tag of the prefix agrees: each tagged commit's version file names another version.
-
-    One agreeing tag is enough: a project that later publishes builds made elsewhere
-    (its file left behind at 0.0.10 while ``acme-v0.1.14`` is released) still owns
-    ``acme-v``, and its file is then below its released version, which is reported.
-    The newest tags are read first, at most ``CONTRADICTIONS_READ`` of them.
-    """
+    """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
+    tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
     return all(
         tag_contradicts(member, tag, version, show_file)
         for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
@@ -149,8 +138,7 @@ def facts_of(
     examples: list[str],
     takeover: tuple[str, str | None] = ("", None),
 ) -> TagFacts:
-    """``takeover``: why a newer spelling is the current one, and that spelling's prefix
-    (:func:`relnox.project.conventions._follow_new_conventions`)."""
+    """``takeover``: why a newer spelling is current, and its prefix."""
     why, current = takeover
     if member.configured is not None:
         convention = TagConvention(
@@ -254,9 +242,8 @@ def _spelled_later(
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
 ) -> str | None:
-    """Two spellings of one package's tags, the one new tags get (the highest final
-    release's) older than another whose tags reach higher (``acme_2_2_0``, then
-    ``acme-2.3.0a1``): which the project spells now is the setting's to say."""
+    """The finding when another spelling's tags came later and reach higher than the one new
+    tags get: the setting decides which is current."""
     if len(chosen) < 2:
         return None
 
@@ -277,9 +264,8 @@ def _spelled_later(
 
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
-    """Whether the package tags its releases ending in .0 without it while its patch
-    releases have three parts: ``v2.10`` (2.10.0) and ``v2.9`` after ``v2.9.1``. The
-    newest such release decides, and only when a three-part release is tagged too."""
+    """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
+    have three parts; the newest such release decides."""
     finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
         return False
@@ -297,9 +283,8 @@ def short_zero_by_file(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> TagFacts:
-    """:func:`_short_zero` read from the version file when no patch release shows it: the
-    newest release of the convention's prefix is a two-part tag (``v0.61``) whose commit's
-    version file writes it with ``.0`` (``0.61.0``)."""
+    """:func:`_short_zero` read from the version file: the newest release is a two-part tag
+    (``v0.61``) whose version file writes ``0.61.0``."""
     convention = facts.convention
     prefix = convention.format.removesuffix("{version}")
     if convention.short_zero or not convention.inferred or "{" in prefix or member.vcs:
@@ -333,11 +318,8 @@ def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
 
 
 def _format_of_rule(member: Member) -> str | None:
-    """The first tag's spelling the backend's own rule asks for, before any tag exists.
-
-    ``--match 'pkgs/core-v[0-9]*'`` or a ``tag_regex`` of ``^pkgs/core-v(?P<version>...)``:
-    the literal text before the version, when the rule spells one; ``None`` otherwise.
-    """
+    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for (its literal text
+    before the version), or ``None``."""
     if member.match is not None:
         first = member.match.split(" ")[0]  # the first glob: the releases' own
         literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
@@ -355,7 +337,7 @@ def _format_of_rule(member: Member) -> str | None:
 
 
 def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
-    """The tags that can match: those starting with a format's literal prefix."""
+    """The tags starting with a format's literal prefix."""
     if convention.match is not None or convention.regex is not None or not convention.accepts:
         return tags.all
     prefixes = []
@@ -429,11 +411,8 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
 
 
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
-    """Whether ``item`` is a release of a calendar scheme the project has left: its version
-    starts with the year it was tagged in (``2012.1`` of 2012, on a branch HEAD never
-    merged), while HEAD's last release, tagged after it, does not
-    (``18.12.0``). Such a tag is above every later release only by its spelling: it does not
-    make HEAD's next release a maintenance one (the version it names stays taken)."""
+    """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
+    not merged) while HEAD's later last release does not start with a year: not a backport."""
     from datetime import datetime, timezone
 
     version, tag = item
@@ -452,10 +431,8 @@ DATED_SLACK = 2 * 86400
 
 
 def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """Whether the newest releases are the days they were tagged (``2026.08.17``,
-    ``25.11.29``, ``20260107``): the
-    spelling of their dates (zero-padded or not, the year's four digits or two, or one
-    number), else ``None``."""
+    """The spelling of dates when the newest releases are the days they were tagged
+    (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
     from datetime import datetime, timezone
 
     from relnox.versioning import DATE_SPELLINGS, date_of
@@ -497,13 +474,9 @@ def _monthly(
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
-    """Whether the newest releases are their year and month and a counter (``2025.9.1``,
-    ``25.9.0``), each month's first tagged in that month (a day's
-    slack before it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit
-    year) or ``short-month`` (two digits), with ``/1`` when the newest month's count starts
-    at 1 (``month/1``), and :data:`KEEPS_MONTH` after it when a later release of a month was
-    tagged after the month (``24.6.1`` in July: its patch releases keep their month), else
-    ``None``. At least two releases must say so: one alone may be a coincidence."""
+    """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
+    when patches keep their month) when at least two of the newest releases are
+    year.month.counter of the month they were tagged in, else ``None``."""
     from datetime import timedelta, timezone
 
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
@@ -559,9 +532,8 @@ def _keeps_month(
     firsts: Mapping[tuple[int, ...], int],
     tagged: Callable[[str], datetime | None],
 ) -> bool:
-    """Whether a month's later release (a patch: ``24.6.1`` after ``24.6.0``) was tagged
-    after its month ended and :data:`MONTH_LATE` days more: the project's patch releases keep
-    their minor's month, so a patch bump is an ordinary patch, not this month's."""
+    """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
+    month ended: patch releases keep their minor's month."""
     from datetime import timedelta, timezone
 
     for version, tag in releases:
@@ -583,11 +555,9 @@ def _keeps_month(
 
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """Whether the newest releases are the year they were tagged in and a count of that
-    year's releases (``25.4.0``, ``25.3``, ``2025.2``): the spelling,
-    ``year`` or ``short-year``, the number of parts and the count's first value as the
-    history starts each year (``short-year/3/1``: ``26.1.0``), else ``None``. At
-    least two releases must say so, and the count must restart with the year."""
+    """``year`` or ``short-year``, the number of parts and the count's first value
+    (``short-year/3/1``) when at least two of the newest releases are the year they were
+    tagged in and a count restarting each year, else ``None``."""
     from datetime import datetime, timedelta, timezone
 
     newest = sorted(finals, reverse=True)[:DATED_READ]
@@ -633,9 +603,8 @@ def with_default_for_new(
     default: str,
     show_file: Callable[[str, str], str | None] | None = None,
 ) -> dict[str, TagFacts]:
-    """A package without tags follows its siblings when they all spell tags one way; one
-    whose version file names another version at their newest nameless tag does not: that
-    tag cannot name its versions too."""
+    """A package without tags follows its siblings when they all spell tags one way, unless
+    its version file names another version at their newest shared tag."""
     shapes = set()
     for member in members:
         fact = facts[member.name]
@@ -688,12 +657,9 @@ def with_carried_releases(
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, TagFacts]:
-    """A package without tags of its own released under its siblings' nameless tags at
-    versions of its own (0.65b0 under ``v1.44.0``). When its version file
-    names one version, not the tag's, at each of the line's newest three final tags (at
-    least two), a higher one at each than at the one before, those are its releases:
-    its last release is the version at the line's last tag, measured from that tag. Its
-    own new tags keep its format; only its reading of what was released changes."""
+    """A package without tags of its own released under its siblings' bare tags at versions of
+    its own: its version file names one rising version, not the tag's, at each of the newest
+    :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
     carriers = {
         f.convention.format: f
         for m in members
@@ -756,18 +722,15 @@ def _beside(
     newest: tuple[Version | None, str | None] | None,
     show_file: Callable[[str, str], str | None] | None,
 ) -> bool:
-    """Whether ``member``'s version file names another version at ``newest`` (the newest
-    nameless tag of its siblings: its version and name)."""
+    """Whether ``member``'s version file names another version at ``newest`` (version, tag)."""
     if newest is None or newest[0] is None or newest[1] is None:
         return False
     return tag_contradicts(member, newest[1], newest[0], show_file)
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags each spell their name without the name every package starts
-    with, its separators dropped, then one separator (``checkpointpostgres==`` for
-    ``acme-checkpoint-postgres``, ``sdk==`` for ``acme-sdk``, bare for ``acme``): a package
-    without tags gets its name spelled so."""
+    """Siblings whose tags spell their name less the name every package starts with, separators
+    dropped, then one separator (``sdk==`` for ``acme-sdk``): a package without tags too."""
     common = _common_word_prefix([m.name for m in members])
     if not common:
         return facts
@@ -802,14 +765,12 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
 
 
 def _short(name: str, common: str) -> str:
-    """``name`` without ``common`` (``acme-``), separators dropped; empty for the
-    package named ``common`` itself."""
+    """``name`` less ``common``, separators dropped; empty for the package ``common`` names."""
     return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
 
 
 def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words every name shares, with the separator after them (``acme-``
-    of ``acme``, ``acme-sdk``: a name that is the prefix itself counts)."""
+    """The leading words all (three or more) names share, with the separator after them."""
     words = [name.split("-") for name in names]
     if len(words) < 3:
         return ""
@@ -834,16 +795,13 @@ def _generalise(fmt: str, member: Member) -> str | None:
 
 
 def _fits(shape: str, member: Member) -> bool:
-    """Whether ``member`` can take ``shape``: one that spells its siblings' directory
-    (``libs/{dir}/v{version}``) fits only a package of that directory."""
+    """Whether ``member`` can take ``shape`` (one spelling a directory fits that directory's)."""
     head = shape.partition("/{dir}")[0]
     return "/{dir}" not in shape or "{" in head or head == "/".join(member.parents)
 
 
 def describe_match(command: object) -> str | None:
-    """The ``--match`` globs of a ``git describe`` command (string or argv list), several
-    joined with a space (``v* dummy-v*``: git takes a tag any of them matches; no tag name
-    holds a space)."""
+    """The ``--match`` globs of a ``git describe`` command (string or argv), space-joined."""
     if isinstance(command, str):
         import shlex
 

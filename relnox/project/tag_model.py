@@ -1,6 +1,6 @@
-"""What tag inference works with: a repository's version-shaped tags, a package as
-inference sees it (:class:`Member`), a tag convention and the facts read with it, and
-how a tag prefix is scored against a package's names (see :mod:`relnox.project.conventions`)."""
+"""The types of tag inference: a repository's version-shaped tags, a package as inference
+sees it (:class:`Member`), a tag convention and the facts read with it, and how a tag
+prefix is scored against a package's names."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ _SEPARATORS = "-_/@=.+"
 
 
 def _filter_regex(glob: str) -> re.Pattern[str]:
-    """GitHub's filter pattern as a regex: ``*`` is any run without ``/``, ``**`` any run,
-    ``?`` and ``+`` make the character before optional or repeated (``v[0-9]+.*``),
-    ``[...]`` a class, ``\\`` escapes."""
+    """GitHub's tag filter pattern as a regex (``*``, ``**``, ``?``/``+`` after a character,
+    ``[...]``, ``\\`` escapes)."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -46,8 +45,7 @@ def _filter_regex(glob: str) -> re.Pattern[str]:
 
 
 def fires(tag: str, globs: Sequence[str]) -> bool:
-    """Whether one workflow's ``on: push: tags:`` filter (``globs`` in order, ``!`` negating
-    the ones before it, as GitHub reads them) fires on ``tag``."""
+    """Whether a workflow's ``on: push: tags:`` filter (``!`` negating) fires on ``tag``."""
     fired = False
     for glob in globs:
         negated = glob.startswith("!")
@@ -160,11 +158,10 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3), its
-    dots written as underscores; ``None`` for a tag without a version. A digit right after
-    a name's letters (``gmpy2_2_2_0``) is the name's when it would make a version of four
-    numbers or more and what follows the next separator is a version of two or three:
-    (``acme2_``, 2.2.0), not (``acme``, 2.2.2.0)."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3); ``None``
+    for a tag without a version. A digit right after a name's letters (``gmpy2_2_2_0``) is
+    the name's when it would make a version of four numbers or more and the text after the
+    next separator is a version of two or three."""
     found = _split_from(tag, 0)
     if found is None:
         return None
@@ -181,8 +178,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 
 def _v_marker(tag: str, index: int) -> bool:
-    """Whether the letter before ``index`` is a ``v`` marking the version (``v2``,
-    ``release-v2``), not the end of a name."""
+    """Whether the letter before ``index`` is a ``v`` marking the version (``release-v2``)."""
     return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
 
 
@@ -235,8 +231,7 @@ def _unsuffixed(tail: str) -> str:
 
 
 def suffix_of(tail: str) -> str:
-    """The release word after a tag's version (``rel`` of ``1.6.5rel``, ``+async`` of
-    ``8.3.0.5+async``), or ``""``."""
+    """The word after a tag's version (``rel`` of ``1.6.5rel``, ``+async``), or ``""``."""
     label = _WORD_LABEL.search(tail)
     if label is not None and maybe_version(tail[: label.start()]) is not None:
         return label.group(0)
@@ -259,9 +254,7 @@ DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
 def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
-    """Whether most of a prefix's tags were read as versions written without their dot
-    (:func:`relnox.project.tag_facts.read_dotless` confirms them by the version file):
-    ``acme-188`` read as 1.88, two release numbers from a tail of digits."""
+    """Whether most of a prefix's tags read as versions written without their dot (``acme-188``)."""
     hits = sum(
         1
         for version, tag in group
@@ -271,12 +264,9 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 
 
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
-    """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
-    written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
-    most of them end in (``v{version}rel``). The spelling of the
-    three highest decides when they agree (a convention that changed), else the spelling
-    most of them use (the newest's on a tie): one stray ``22_07`` above a hundred dotted
-    releases is not how the repository tags."""
+    """The format of a prefix's tags: underscored, dotless or dotted, with the word most end
+    in. The three highest decide when they agree (a convention that changed), else the most
+    used spelling (the newest's on a tie)."""
     tails = [tag[len(prefix) :] for _version, tag in group]
     if dotless(group, prefix):
         return prefix + DOTLESS
@@ -352,9 +342,7 @@ class Member:
 
 
 def member_names(member: Member, several: bool = False) -> set[str]:
-    """The names tags may call ``member`` by. A root's directory is the checkout's name,
-    often a member's (``setuptools-scm/`` holding ``setuptools-scm/``): beside other
-    packages it names none of them."""
+    """The names tags may call ``member`` by; a root's directory names none of several packages."""
     names = {member.name, member.project_name.lower()}
     if not (member.is_root and several):
         names.add(member.dir.lower())
@@ -364,9 +352,7 @@ def member_names(member: Member, several: bool = False) -> set[str]:
 
 
 def _go_module_tag(member: Member, prefix_stem: str) -> bool:
-    """Whether tags with this prefix stem (``sdk`` of ``sdk/v3.1.0``) are those of a Go module
-    in a directory above ``member``: Go reads a module's versions from tags named by its
-    directory, so those tags are spelled that way whatever the Python package does."""
+    """Whether ``prefix_stem`` names a Go module's directory above ``member`` (Go's tags)."""
     paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
     return prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
 
