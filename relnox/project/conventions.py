@@ -57,7 +57,6 @@ def infer_conventions(
     exact: dict[str, list[Member]] = {}
     for member in members:
         # a name or directory as written, or with its separators dropped
-        # (``checkpointpostgres==3.1.2`` for ``libs/checkpoint-postgres``)
         spelled = [*names[member.name], *_top_and_own(member)]
         for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
@@ -73,9 +72,7 @@ def infer_conventions(
                 claims.setdefault(prefix, {})[member.name] = score
     for member in members if len(members) > 1 else ():
         if member.current is not None and member.current.local is not None:
-            # ``0.1+private`` beside packages: no index takes a local version, so no tag
-            # released it; the only package at ``2.4.0+dev`` (its build adds the commit)
-            # is between releases of its own tags
+            # a local version (0.1+private) beside packages: no tag released it
             for scores in claims.values():
                 scores.pop(member.name, None)
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
@@ -86,11 +83,7 @@ def infer_conventions(
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags among several packages, none of them the root: the packages whose
-        # version file names the newest such tag's version at its commit own them (several:
-        # one tag for a line released together, which makes them a lockstep group); when
-        # that tag names none, the next newest asks (the newest may be a maintenance
-        # release of a line whose files are gone)
+        # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
         for version, tag in _newest_few(groups[prefix], tags):
             confirmed = [
                 m.name
@@ -104,8 +97,7 @@ def infer_conventions(
                 break
     if len(members) == 1 and not claims:
         _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
-    # a prefix a tag-format configures for one package is that package's, never inferred
-    # for another (``[tool.relnox.tag-formats] app = "v{version}"``: lib gets no v-tags)
+    # a prefix a tag-format configures for one package is never inferred for another
     configured = {
         m.configured.partition("{version}")[0]: m.name
         for m in members
@@ -207,9 +199,7 @@ def _claim_confirmed_prefix(
         if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
             claims[prefix] = {member.name: 1}
             return
-    # every version tag spelled one way (``rel_1_4_0``) where its version file says nothing
-    # (not there yet, or no version in it): the history's spelling of its releases, as bare
-    # tags are; a file naming another version there says they are another project's
+    # one spelling of every version tag where its file says no other version: its releases
     if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
         version, tag = _newest(groups[ordered[0]], tags)
         if not tag_contradicts(member, tag, version, show_file):
@@ -509,8 +499,7 @@ def _follow_new_conventions(
         for prefix, group in groups.items():
             if prefix in own or (prefix in taken and prefix not in mine):
                 continue
-            # it must take over from the package's current prefix, not from one it left
-            # behind (a lone ``vcs-versioning-1.0.0.dev`` beside ``vcs-versioning-v2.3.1``)
+            # it must take over from the package's current prefix, not one it left behind
             latest = max(own, key=lambda p: _span(tags, groups[p])[1])
             followed = [latest] if _continues(group, groups[latest], tags) else []
             if not followed:
@@ -523,10 +512,7 @@ def _follow_new_conventions(
             triggered = _triggered(tags, tag) and not any(
                 _triggered(tags, groups[p][-1][1]) for p in followed
             )
-            # the only package, tag-versioned: its backend reads every tag git describe
-            # finds (no --match or tag_regex narrows them here), so the newer spelling is
-            # what it builds; beside other packages the newer tags may be theirs, and a named
-            # prefix (helm-chart-1.2.0) may be another thing's release
+            # the only tag-versioned package: its backend's git describe reads the newer tags
             described = member.vcs and len(members) == 1 and not stem(prefix)
             if not (triggered or described or tag_names_version(member, tag, version, show_file)):
                 if not tag_contradicts(member, tag, version, show_file):
@@ -539,9 +525,7 @@ def _follow_new_conventions(
                         "convention"
                     )
                 continue
-            # rank: the workflow fires on it, then the bare spelling (the project's own
-            # name for a release), then the newest; a sibling language's prefix tagged on
-            # the same commits (node-v0.23.1 beside v0.23.1) is never taken with it
+            # rank: the workflow fires on it, then the bare spelling, then the newest
             rank = (triggered, stem(prefix) == "", _span(tags, group)[1])
             if member.name in ranks and ranks[member.name][0] >= rank:
                 continue

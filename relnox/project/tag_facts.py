@@ -181,9 +181,7 @@ def facts_of(
         return facts
     best = max(claims[p][member.name] for p in prefixes)
     chosen = [p for p in prefixes if claims[p][member.name] == best]
-    # the prefix holding the newest release writes new tags; every chosen prefix is read
-    # (a prefix with a final release before one of pre-releases only); of two with the
-    # same newest release, the one with more releases (not a floating ``v1.3``)
+    # the prefix of the newest release writes new tags (of two, the one with more releases)
     chosen.sort(
         key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
         reverse=True,
@@ -192,8 +190,7 @@ def facts_of(
         chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
         chosen.insert(0, current)
     accepts = tuple(spelled(p, groups[p]) for p in chosen)
-    # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
-    # nor the example
+    # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
     fitting = [
         [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
         or groups[p]
@@ -361,8 +358,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         if version is not None:
             found.append((version, tag))
     finals = [item for item in found if not item[0].is_prerelease] or found
-    # of two tags of one version (bump-my-version's 1.3.0 and the action's floating v1.3),
-    # the one spelled as new tags are
+    # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
     fmt = convention.accepts[0] if convention.accepts else None
     own = (
         tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
@@ -378,11 +374,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
     )
-    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
-    # files have reached (a release branch's tags seen from main, a release commit amended
-    # after tagging), or for a tag-versioned package the version its nearest tag gives
-    # (main at 0.68.0dev0 has reached 0.67.0 of its release branch); its highest is the
-    # last release, the base of every comparison
+    # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
@@ -494,8 +486,7 @@ def _monthly(
     def kind_of(version: Version, when: datetime) -> str | None:
         year, month, _counter = version.release
         slack = timedelta(seconds=DATED_SLACK / 2)
-        # a day early, or up to MONTH_LATE days into the next month (2025.12.0 tagged on
-        # 2026-01-06): the month the release was cut in
+        # a day early, or up to MONTH_LATE days into the next month
         around = (when - slack, when, when + slack, when - timedelta(days=MONTH_LATE))
         seen = {(d.year, d.month) for d in around}
         if 2000 <= year < 2100 and (year, month) in seen:
@@ -504,8 +495,7 @@ def _monthly(
             return "short-month"
         return None
 
-    # the newest releases say the scheme; a later release of a month (a patch) tagged after
-    # it says its patches keep their month, and an older release speaks instead
+    # the newest releases say the scheme; a month's later release (a patch) may be older
     counted, kinds = 0, set()
     for version, tag in sorted(dict(everyone).items(), reverse=True):
         when = tagged(tag)
@@ -521,7 +511,6 @@ def _monthly(
     if len(kinds) != 1 or counted < 2:
         return None
     kind = kinds.pop()
-    # the count's first as the newest month starts it: jsonschema-specifications' 2025.9.1
     newest_month = max(v.release[:2] for v, _tag in newest)
     spelling = kind + ("/1" if firsts[newest_month] == 1 else "")  # a count from 0, or from 1
     return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tagged) else "")
@@ -593,7 +582,6 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     starts = {firsts[y] for y in years}
     if not starts <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    # the count's first as the newest year starts it (16.0.0 once, 1 since)
     return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
 
 
@@ -620,8 +608,7 @@ def with_default_for_new(
     if shape == default:
         return facts
     out = dict(facts)
-    # one tag for all (no {name}/{dir}) joins a lockstep line: only a package at the
-    # line's version joins it (1.45.0.dev beside 0.66b0.dev packages does not)
+    # one tag for all joins a lockstep line: only a package at the line's version
     line = (
         {m.current for m in members if facts[m.name].count}
         if "{name}" not in shape and "{dir}" not in shape
@@ -787,7 +774,6 @@ def _generalise(fmt: str, member: Member) -> str | None:
     for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
         if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
             return placeholder + prefix[len(value) :] + "{version}"
-    # its path from the root: libs/ai-endpoints/v1.4.3 is libs/{dir}/v{version}
     path = "/".join((*member.parents, member.dir))
     if member.parents and prefix.lower().startswith(path.lower() + "/"):
         return "/".join(member.parents) + "/{dir}" + prefix[len(path) :] + "{version}"

@@ -170,8 +170,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
     if after_name:
         cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
         later = _split_from(tag, cut + 1) if cut is not None else None
-        # only where the name's digit makes a version longer than any release's
-        # (2.2.2.0): r3.1.0 and rel3_1_0 stay 3.1.0
+        # only where the name's digit makes a version longer than any release's (2.2.2.0)
         if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
             return later
     return found
@@ -276,7 +275,6 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     recent = tails[-_CHANGED_READ:]
     if len(recent) == _CHANGED_READ and len({underscored(t) for t in recent}) == 1:
         # the highest releases all spelled one way: the convention changed to it
-        # (2.9.6 ... 2.9.12 after eighty tags like 2_9_5)
         under, dotted = (1, 0) if newest else (0, 1)
     if under > dotted or (under == dotted and newest):
         return prefix + UNDERSCORED
@@ -284,8 +282,7 @@ def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     suffixed = [s for s in suffixes if s]
     if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
         return prefix + "{version}" + suffixed[-1]
-    # the highest releases all spelled with one word: a fork's own tags (8.3.0.5+async)
-    # above the tags of the project it merges from (8.3.0)
+    # the highest releases all spelled with one word (8.3.0.5+async above 8.3.0)
     top = suffixes[-_SUFFIX_TOP:]
     if len(top) == _SUFFIX_TOP and top[0] and len(set(top)) == 1:
         return prefix + "{version}" + top[0]
@@ -336,8 +333,7 @@ class Member:
     home: str = ""  # its directory, repo-relative ("" at the top)
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
-    # the directories above it (repo-relative) that hold a Go module, whose tags Go
-    # requires to be spelled ``sdk/v3.1.0`` for ``sdk/go.mod``: the module's, not this package's
+    # directories above it holding a Go module (whose tags are the module's)
     go_modules: tuple[str, ...] = ()
 
 
@@ -360,8 +356,7 @@ def _go_module_tag(member: Member, prefix_stem: str) -> bool:
 def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
-        # a tag-versioned member reads the repository's bare tags as its backend does
-        # (git describe sees every tag)
+        # a tag-versioned member reads bare tags as git describe does
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
