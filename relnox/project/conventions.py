@@ -84,7 +84,7 @@ def infer_conventions(
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
         # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
-        for version, tag in _newest_few(groups[prefix], tags):
+        for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
             confirmed = [
                 m.name
                 for m in members
@@ -175,6 +175,7 @@ def _top_and_own(member: Member) -> list[str]:
     return [joined, joined.replace("_", "-")]
 
 
+_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
 
 
@@ -192,16 +193,16 @@ def _claim_confirmed_prefix(
         return
     ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
     for prefix in ordered[:_PREFIXES_CONFIRMED]:
-        asked = [_newest(groups[prefix], tags)]
+        asked = [tags.by_date(groups[prefix])[0]]
         finals = [item for item in groups[prefix] if not item[0].is_prerelease]
-        if finals and _newest(finals, tags) not in asked:
-            asked.append(_newest(finals, tags))
+        if finals and tags.by_date(finals)[0] not in asked:
+            asked.append(tags.by_date(finals)[0])
         if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
             claims[prefix] = {member.name: 1}
             return
     # one spelling of every version tag where its file says no other version: its releases
     if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
-        version, tag = _newest(groups[ordered[0]], tags)
+        version, tag = tags.by_date(groups[ordered[0]])[0]
         if not tag_contradicts(member, tag, version, show_file):
             claims[ordered[0]] = {member.name: 1}
 
@@ -215,7 +216,7 @@ def _named_by_newest(
 ) -> list[str]:
     """Of the packages of a directory its tags could mark, those whose file names the newest
     tag's version, when every other one's names another there; all of them otherwise."""
-    version, tag = _newest(group, tags)
+    version, tag = tags.by_date(group)[0]
     named = [
         m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
     ]
@@ -307,7 +308,7 @@ def _share_roots_tags(
     for prefix, scores in claims.items():
         if stem(prefix) or not any(m.is_root and m.name in scores for m in members):
             continue
-        version, tag = _newest(groups[prefix], tags)
+        version, tag = tags.by_date(groups[prefix])[0]
         for member in members:
             if (
                 member.name not in scores
@@ -322,7 +323,7 @@ def _share_named_tags(
     claims: dict[str, dict[str, int]],
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
-    tags: RepoTags | None = None,
+    tags: RepoTags,
 ) -> None:
     """A package no tag names (or whose own tags stopped before), whose version file names the
     version of each of the newest tags (two at least) of a prefix naming one other package,
@@ -347,11 +348,11 @@ def _share_named_tags(
 def _stopped(
     prefixes: Sequence[str],
     groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags | None,
+    tags: RepoTags,
     after: str,
 ) -> bool:
     """Whether every tag of ``prefixes`` was made before the tag ``after``."""
-    if tags is None or not tags.dates.get(after):
+    if not tags.dates.get(after):
         return False
     made = [tags.dates.get(tag, 0) for prefix in prefixes for _v, tag in groups.get(prefix, [])]
     return bool(made) and all(0 < when < tags.dates[after] for when in made)
@@ -383,7 +384,7 @@ def _unless_anothers(
     for other, scores in claims.items():
         if other == prefix or name not in scores:
             continue
-        version, tag = _newest(groups[other], tags)
+        version, tag = tags.by_date(groups[other])[0]
         if tag_names_version(member, tag, version, show_file):
             return []
     return [name]
@@ -422,20 +423,6 @@ def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
         all=tuple(t for t in tags.all if t not in strays),
         merged=tags.merged - strays,
     )
-
-
-def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
-    """The most recently created tag of a prefix (the highest version when dates tie)."""
-    return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
-
-
-_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
-
-
-def _newest_few(group: Sequence[tuple[Version, str]], tags: RepoTags) -> list[tuple[Version, str]]:
-    """The :data:`_BARE_ASKED` most recently created tags of a prefix, newest first."""
-    ordered = sorted(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]), reverse=True)
-    return ordered[:_BARE_ASKED]
 
 
 def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:

@@ -101,7 +101,7 @@ def former_names(
             ]
             if not later:
                 continue
-            tag = max(groups[prefix], key=lambda item: (tags.dates.get(item[1], 0), item[0]))[1]
+            tag = tags.by_date(groups[prefix])[0][1]
             name = name_at(member, tag, show_file)
             if name is None or canonicalize_name(name) == member.name:
                 continue

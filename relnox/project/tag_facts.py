@@ -29,13 +29,20 @@ from relnox.tags import UNDERSCORED, tag_regex
 from relnox.versioning import maybe_version, spells_pre
 
 
+def _said_at(
+    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> list[Version | None] | None:
+    """What the member's version file says at ``tag``; ``None`` without one there."""
+    if show_file is None or member.version_file is None:
+        return None
+    text = show_file(tag, member.version_file)
+    return _said(text) if text is not None else None
+
+
 def tag_names_version(
     member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    if show_file is None or member.version_file is None:
-        return False
-    text = show_file(tag, member.version_file)
-    return text is not None and version in _said(text)
+    return version in (_said_at(member, tag, show_file) or ())
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -103,13 +110,8 @@ def tag_contradicts(
 ) -> bool:
     """At ``tag``, the member's version file names other versions, never this one; a missing
     file, or a tag-versioned member, says nothing."""
-    if show_file is None or member.version_file is None or member.vcs:
-        return False
-    text = show_file(tag, member.version_file)
-    if text is None:
-        return False
-    quoted = _said(text)
-    return version not in quoted and any(v is not None for v in quoted)
+    said = None if member.vcs else _said_at(member, tag, show_file)
+    return said is not None and version not in said and any(v is not None for v in said)
 
 
 CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
@@ -269,7 +271,7 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     zeros = [(v, t) for v, t in finals if len(v.release) in (2, 3) and not any(v.release[2:])]
     if not zeros:
         return False
-    version, tag = max(zeros, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+    version, tag = tags.by_date(zeros)[0]
     return len(version.release) == 2 and not tag.endswith(f"{version}.0")
 
 
@@ -291,7 +293,7 @@ def short_zero_by_file(
     finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
     if not finals:
         return facts
-    version, tag = max(finals, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+    version, tag = tags.by_date(finals)[0]
     if len(version.release) != 2 or tag != f"{prefix}{version}":
         return facts
     text = show_file(tag, member.version_file) or ""
@@ -615,14 +617,18 @@ def with_default_for_new(
         else None
     )
     newest = max(
-        ((f.highest, f.highest_tag) for f in facts.values() if f.count and f.highest_tag),
+        (
+            (f.highest, f.highest_tag)
+            for f in facts.values()
+            if f.count and f.highest is not None and f.highest_tag is not None
+        ),
         default=None,
     )
     for member in members:
         fact = facts[member.name]
         if line is not None and member.current not in line:
             continue
-        if line is not None and _beside(member, newest, show_file):
+        if line is not None and newest and tag_contradicts(member, newest[1], newest[0], show_file):
             continue  # released beside that line at versions of its own
         if member.match is not None or member.regex is not None or not _fits(shape, member):
             continue  # its backend's rule says how its tags are spelled, or its directory
@@ -678,8 +684,7 @@ def with_carried_releases(
             continue
         said = []
         for version, tag in chain:
-            text = show_file(tag, rules[3])
-            found = {v for v in _said(text) if v is not None} if text is not None else set()
+            found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
             if len(found) != 1 or version in found:
                 break
             said.append((found.pop(), tag))
@@ -702,17 +707,6 @@ def with_carried_releases(
             last_tag=tag,
         )
     return out
-
-
-def _beside(
-    member: Member,
-    newest: tuple[Version | None, str | None] | None,
-    show_file: Callable[[str, str], str | None] | None,
-) -> bool:
-    """Whether ``member``'s version file names another version at ``newest`` (version, tag)."""
-    if newest is None or newest[0] is None or newest[1] is None:
-        return False
-    return tag_contradicts(member, newest[1], newest[0], show_file)
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:

@@ -74,6 +74,10 @@ class RepoTags:
         """The tags that start with ``prefix``, in name order."""
         return sorted(tag for tag in self.all if tag.startswith(prefix))
 
+    def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+        """``group``'s tags, the most recently created first (the highest when dates tie)."""
+        return sorted(group, key=lambda item: (self.dates.get(item[1], 0), item[0]), reverse=True)
+
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
         for tag in self.all:
