@@ -21,7 +21,6 @@ from relnox.project.tag_facts import (
     every_tag_contradicts,
     facts_of,
     read_dotless,
-    short_zero_by_file,
     tag_contradicts,
     tag_names_version,
     top_release,
@@ -149,9 +148,16 @@ def infer_conventions(
     for member in members:
         takeover = (why.get(member.name, ""), current.get(member.name))
         fact = facts_of(
-            member, owned[member.name], claims, groups, tags, default, unclaimed[:3], takeover
+            member,
+            owned[member.name],
+            claims,
+            groups,
+            tags,
+            default,
+            unclaimed[:3],
+            takeover,
+            show_file,
         )
-        fact = short_zero_by_file(member, fact, groups, tags, show_file)
         if member.name in doubts:
             fact = replace(fact, finding=doubts[member.name])
         facts[member.name] = fact

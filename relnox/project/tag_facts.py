@@ -139,6 +139,7 @@ def facts_of(
     default: str,
     examples: list[str],
     takeover: tuple[str, str | None] = ("", None),
+    show_file: Callable[[str, str], str | None] | None = None,
 ) -> TagFacts:
     """``takeover``: why a newer spelling is current, and its prefix."""
     why, current = takeover
@@ -218,7 +219,9 @@ def facts_of(
         if spells_pre(text):
             pre_spelling = text
             evidence += f"; pre-releases spelled {text}"
-    short_zero = _short_zero(group, tags)
+    short_zero = _short_zero(group, tags) or _zero_in_file(
+        member, chosen[0], accepts[0], groups, tags, show_file
+    )
     if short_zero:
         evidence += "; a release ending in .0 is tagged without it"
     convention = TagConvention(
@@ -275,33 +278,25 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     return len(version.release) == 2 and not tag.endswith(f"{version}.0")
 
 
-def short_zero_by_file(
+def _zero_in_file(
     member: Member,
-    facts: TagFacts,
+    prefix: str,
+    fmt: str,
     groups: Mapping[str, Sequence[tuple[Version, str]]],
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
-) -> TagFacts:
+) -> bool:
     """:func:`_short_zero` read from the version file: the newest release is a two-part tag
     (``v0.61``) whose version file writes ``0.61.0``."""
-    convention = facts.convention
-    prefix = convention.format.removesuffix("{version}")
-    if convention.short_zero or not convention.inferred or "{" in prefix or member.vcs:
-        return facts
-    if show_file is None or member.version_file is None or prefix not in groups:
-        return facts
     finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
-    if not finals:
-        return facts
+    if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
+        return False
     version, tag = tags.by_date(finals)[0]
-    if len(version.release) != 2 or tag != f"{prefix}{version}":
-        return facts
-    text = show_file(tag, member.version_file) or ""
-    written = [*_QUOTED.findall(text), *_BARE.findall(text)]
-    if f"{version}.0" not in written or str(version) in written:
-        return facts
-    evidence = f"{convention.evidence}; a release ending in .0 is tagged without it"
-    return replace(facts, convention=replace(convention, short_zero=True, evidence=evidence))
+    if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
+        return False
+    text = show_file(tag, member.version_file) if member.version_file else None
+    written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
+    return f"{version}.0" in written and str(version) not in written
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
@@ -404,17 +399,20 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     )
 
 
+def _utc(when: float) -> datetime:
+    from datetime import timezone
+
+    return datetime.fromtimestamp(when, timezone.utc)
+
+
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
     """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
     not merged) while HEAD's later last release does not start with a year: not a backport."""
-    from datetime import datetime, timezone
-
     version, tag = item
     when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
     if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
         return False
-    year = datetime.fromtimestamp(when, timezone.utc).year
-    return abs(version.release[0] - year) <= 1
+    return abs(version.release[0] - _utc(when).year) <= 1
 
 
 #: the newest final releases that must each be a date to call a package's versions dates
@@ -422,26 +420,38 @@ DATED_READ = 3
 #: how far (seconds) a tag may be made from the day its version names: a time zone, a late
 #: release
 DATED_SLACK = 2 * 86400
+#: how many days into the next month a month's release may be tagged
+MONTH_LATE = 15
+
+
+def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
+    """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
+    year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
+    ``late`` days after), else ``None``."""
+    slack = DATED_SLACK / 2
+    stamps = (when - slack, when, when + slack, when - late * 86400)
+    seen = {(d.year, d.month)[: len(parts)] for d in map(_utc, stamps)}
+    year, *rest = parts
+    if 2000 <= year < 2100 and (year, *rest) in seen:
+        return ""
+    return "short-" if 10 <= year < 100 and (2000 + year, *rest) in seen else None
 
 
 def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """The spelling of dates when the newest releases are the days they were tagged
     (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     from relnox.versioning import DATE_SPELLINGS, date_of
 
     newest = sorted(finals, reverse=True)[:DATED_READ]
     if not newest:
         return None
-    spelling = None  # the newest tag whose month or day is below 10 shows it
     for version, tag in newest:
         day = date_of(version)
         when = tags.dates.get(tag, 0)
-        if day is None or when <= 0:
-            return _monthly(newest, tags, finals) or _yearly(finals, tags)
-        midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
-        if abs(when - midday) > DATED_SLACK:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc) if day else None
+        if noon is None or when <= 0 or abs(when - noon.timestamp()) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
     if len(newest[0][0].release) == 1:
         return "compact"  # one number: 20260107
@@ -452,15 +462,10 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         if day is None or (version.release[0] < 100) != short:
             continue
         written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
-        if len(set(written.values())) > 1:
-            spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
-            if spelling is not None:
-                break
-    return spelling or kinds[0]
-
-
-#: how many days into the next month a month's release may be tagged
-MONTH_LATE = 15
+        spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
+        if len(set(written.values())) > 1 and spelling is not None:
+            return spelling
+    return kinds[0]
 
 
 def _monthly(
@@ -471,8 +476,6 @@ def _monthly(
     """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
     when patches keep their month) when at least two of the newest releases are
     year.month.counter of the month they were tagged in, else ``None``."""
-    from datetime import timedelta, timezone
-
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
@@ -480,28 +483,11 @@ def _monthly(
     for version, _tag in everyone:
         month = version.release[:2]
         firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
-
-    def tagged(tag: str) -> datetime | None:
-        when = tags.dates.get(tag, 0)
-        return datetime.fromtimestamp(when, timezone.utc) if when > 0 else None
-
-    def kind_of(version: Version, when: datetime) -> str | None:
-        year, month, _counter = version.release
-        slack = timedelta(seconds=DATED_SLACK / 2)
-        # a day early, or up to MONTH_LATE days into the next month
-        around = (when - slack, when, when + slack, when - timedelta(days=MONTH_LATE))
-        seen = {(d.year, d.month) for d in around}
-        if 2000 <= year < 2100 and (year, month) in seen:
-            return "month"
-        if 10 <= year < 100 and (2000 + year, month) in seen:
-            return "short-month"
-        return None
-
     # the newest releases say the scheme; a month's later release (a patch) may be older
     counted, kinds = 0, set()
     for version, tag in sorted(dict(everyone).items(), reverse=True):
-        when = tagged(tag)
-        kind = kind_of(version, when) if when is not None else None
+        when = tags.dates.get(tag, 0)
+        kind = _calendar(version.release[:2], when, MONTH_LATE) if when > 0 else None
         if kind is None and version.release[2] > firsts[version.release[:2]]:
             continue
         if kind is None:
@@ -512,35 +498,30 @@ def _monthly(
             break
     if len(kinds) != 1 or counted < 2:
         return None
-    kind = kinds.pop()
     newest_month = max(v.release[:2] for v, _tag in newest)
-    spelling = kind + ("/1" if firsts[newest_month] == 1 else "")  # a count from 0, or from 1
-    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tagged) else "")
+    spelling = kinds.pop() + "month" + ("/1" if firsts[newest_month] == 1 else "")
+    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tags) else "")
 
 
 def _keeps_month(
     releases: Sequence[tuple[Version, str]],
     firsts: Mapping[tuple[int, ...], int],
-    tagged: Callable[[str], datetime | None],
+    tags: RepoTags,
 ) -> bool:
     """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
     month ended: patch releases keep their minor's month."""
     from datetime import timedelta, timezone
 
     for version, tag in releases:
-        when = tagged(tag)
-        if (
-            when is None
-            or len(version.release) != 3
-            or version.release[2] == firsts.get(version.release[:2])
-        ):
+        when = tags.dates.get(tag, 0)
+        if when <= 0 or version.release[2] == firsts.get(version.release[:2]):
             continue
         year, month = version.release[0], version.release[1]
         year += 2000 if year < 100 else 0
         if not 1 <= month <= 12 or not 2000 <= year < 2100:
             continue
         ended = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
-        if when > ended + timedelta(days=MONTH_LATE):
+        if _utc(when) > ended + timedelta(days=MONTH_LATE):
             return True
     return False
 
@@ -549,29 +530,15 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     """``year`` or ``short-year``, the number of parts and the count's first value
     (``short-year/3/1``) when at least two of the newest releases are the year they were
     tagged in and a count restarting each year, else ``None``."""
-    from datetime import datetime, timedelta, timezone
-
     newest = sorted(finals, reverse=True)[:DATED_READ]
-    if len(newest) < 2:
+    lengths = {len(v.release) for v, _tag in newest}
+    if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None
-    kinds, lengths = set(), {len(v.release) for v, _tag in newest}
-    if len(lengths) != 1 or not 2 <= min(lengths) <= 3:
-        return None
-    slack = timedelta(seconds=DATED_SLACK / 2)
+    kinds = set()
     for version, tag in newest:
         when = tags.dates.get(tag, 0)
-        if when <= 0:
-            return None
-        tagged = datetime.fromtimestamp(when, timezone.utc)
-        around = {d.year for d in (tagged - slack, tagged, tagged + slack)}
-        year = version.release[0]
-        if 2000 <= year < 2100 and year in around:
-            kinds.add("year")
-        elif 10 <= year < 100 and 2000 + year in around:
-            kinds.add("short-year")
-        else:
-            return None
-    if len(kinds) != 1:
+        kinds.add(_calendar(version.release[:1], when) if when > 0 else None)
+    if len(kinds) != 1 or None in kinds:
         return None
     firsts: dict[int, int] = {}  # each year's first count, as tagged
     for version, _tag in finals:
@@ -579,12 +546,9 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
             year, count = version.release[:2]
             firsts[year] = min(count, firsts.get(year, count))
     years = sorted(firsts)[1:]  # the project's first year may start anywhere
-    if not years:
-        return None
-    starts = {firsts[y] for y in years}
-    if not starts <= {0, 1}:
+    if not years or not {firsts[y] for y in years} <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
+    return f"{kinds.pop()}year/{min(lengths)}/{firsts[years[-1]]}"
 
 
 def with_default_for_new(
