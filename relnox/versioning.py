@@ -320,18 +320,21 @@ def target_version(
                 "and --to VERSION"
             )
     old = parse_version(current, where)
+    if to is not None and pre is not None:
+        raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
     if to is not None:
-        if pre is not None:
-            raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
-        new = parse_version(to, "--to")
-        check_increase(old, new, f"{where}: --to {to}")
-        text = written(old, new, scheme)
-        return padded_like(text, to) if scheme == "pep440" else text
-    assert part is not None
-    new = _untaken(old, part, pre, taken, first)
-    check_increase(old, new, f"{where}: bumping {current} by {part!r}")
+        new, how = parse_version(to, "--to"), f"--to {to}"
+    else:
+        new, how = _untaken(old, str(part), pre, taken, first), f"bumping {current} by {part!r}"
+    check_increase(old, new, f"{where}: {how}")
     text = written(old, new, scheme)
-    return spelled_like(padded_like(text, current), current) if scheme == "pep440" else text
+    if scheme != "pep440":
+        return text
+    return (
+        padded_like(text, to)
+        if to is not None
+        else spelled_like(padded_like(text, current), current)
+    )
 
 
 _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
