@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox.files import read_bytes
 from relnox.project.tag_model import split_tag, squash, stem
 from relnox.tools import git
 from relnox.versioning import maybe_version
@@ -62,18 +61,16 @@ def plain_version_tag(root: Path) -> str | None:
 
 def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases, or upload to an index."""
-    from relnox.project.vcs import PUBLISHES
+    from relnox.project.vcs import PUBLISHES, workflows
 
-    folder = top / ".github" / "workflows"
     texts = []
-    if folder.is_dir():
-        for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-            try:
-                text = read_bytes(path).decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
-                texts.append(text)
+    for _name, data in workflows(top):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
+            texts.append(text)
     return "\n".join(texts)
 
 
