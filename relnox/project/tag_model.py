@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -267,34 +268,24 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 
 
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
-    """The format of a prefix's tags: underscored, dotless or dotted, with the word most end
-    in. The three highest decide when they agree (a convention that changed), else the most
-    used spelling (the newest's on a tie)."""
-    tails = [tag[len(prefix) :] for _version, tag in group]
+    """The format of a prefix's tags: each tag's version is spelled with dots, underscores
+    (``2_0_52``) or no dot (``188``), maybe followed by a word (``1.6.5rel``). The spelling
+    of the three highest decides when they agree (a convention that changed), else the one
+    most tags use (the newest's on a tie)."""
     if dotless(group, prefix):
         return prefix + DOTLESS
-    under = sum(1 for tail in tails if underscored(tail))
-    dotted = sum(1 for tail in tails if "." in tail)
-    newest = bool(tails) and underscored(tails[-1])
-    recent = tails[-_CHANGED_READ:]
-    if len(recent) == _CHANGED_READ and len({underscored(t) for t in recent}) == 1:
-        # the highest releases all spelled one way: the convention changed to it
-        under, dotted = (1, 0) if newest else (0, 1)
-    if under > dotted or (under == dotted and newest):
-        return prefix + UNDERSCORED
-    suffixes = [suffix_of(tail) for tail in tails]
-    suffixed = [s for s in suffixes if s]
-    if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
-        return prefix + "{version}" + suffixed[-1]
-    # the highest releases all spelled with one word (8.3.0.5+async above 8.3.0)
-    top = suffixes[-_SUFFIX_TOP:]
-    if len(top) == _SUFFIX_TOP and top[0] and len(set(top)) == 1:
-        return prefix + "{version}" + top[0]
-    return prefix + "{version}"
+    tails = [tag[len(prefix) :] for _version, tag in group]
+    kinds = [UNDERSCORED if underscored(t) else "{version}" + suffix_of(t) for t in tails]
+    top = kinds[-_TOP_READ:]
+    if len(top) == _TOP_READ and len(set(top)) == 1:
+        return prefix + top[0]
+    counts = Counter(kinds)
+    most = max(counts.values(), default=0)
+    newest = kinds[-1] if kinds else "{version}"
+    return prefix + (newest if counts[newest] == most else max(counts, key=counts.__getitem__))
 
 
-_SUFFIX_TOP = 3  # the highest tags that, all spelled with one word, make it the convention
-_CHANGED_READ = 3  # the highest tags that, all dotted or all underscored, decide the spelling
+_TOP_READ = 3  # the highest tags that, all spelled one way, make it the convention
 
 
 def stem(prefix: str) -> str:
