@@ -78,30 +78,18 @@ def read_dotless(
     from relnox.tags import dotless_version
 
     out = dict(groups)
-    if show_file is None:
-        return out
-    for prefix, group in groups.items():
-        tails = [tag[len(prefix) :] for _version, tag in group]
-        spelled = [t for t in tails if DOTLESS_TAIL.fullmatch(t)]
-        if not group or len(spelled) * 2 <= len(tails):
+    for prefix, group in groups.items() if show_file is not None else ():
+        digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
+        if len(digits) * 2 <= len(group):
             continue
-        _version, tag = max(
-            ((v, t) for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])),
-            key=lambda item: item[0],
-        )
+        tag = max(digits, key=digits.__getitem__)
         dotted = maybe_version(dotless_version(tag[len(prefix) :]))
-        if dotted is None or not any(
-            member.version_file is not None and tag_names_version(member, tag, dotted, show_file)
-            for member in members
-        ):
+        if dotted is None or not any(tag_names_version(m, tag, dotted, show_file) for m in members):
             continue
-        read = [
-            (maybe_version(dotless_version(t[len(prefix) :])) or v, t)
-            if DOTLESS_TAIL.fullmatch(t[len(prefix) :])
-            else (v, t)
+        out[prefix] = sorted(
+            (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
             for v, t in group
-        ]
-        out[prefix] = sorted(read)
+        )
     return out
 
 
@@ -334,14 +322,11 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
     """The tags starting with a format's literal prefix."""
     if convention.match is not None or convention.regex is not None or not convention.accepts:
         return tags.all
-    prefixes = []
-    for fmt in convention.accepts:
-        concrete = fmt.replace("{name}", member.name).replace("{dir}", member.dir)
-        prefixes.append(concrete.split("{", 1)[0])
-    found: list[str] = []
-    for prefix in dict.fromkeys(prefixes):
-        found += tags.starting_with(prefix)
-    return list(dict.fromkeys(found))
+    formats = (
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
+    return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
 
 
 STRAYS_READ = 3  # highest tags checked against the version file before they count
