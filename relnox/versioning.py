@@ -23,8 +23,7 @@ SCHEMES = ("pep440", "semver")
 PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 _SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
 
-#: The longest version relnox accepts, in characters: every artifact's file name holds the
-#: version, and 255 bytes is the longest file name component a file system stores.
+#: the longest version relnox accepts: every artifact's file name (255 bytes at most) holds it
 MAX_VERSION_LENGTH = 255
 _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
@@ -433,8 +432,7 @@ def maybe_version(text: str) -> Version | None:
         return None
 
 
-#: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17);
-#: ``short-``: the year's last two digits (``25.11.29``, ``24.8.19``)
+#: how a date version is spelled; ``short-``: the year's last two digits
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
@@ -462,8 +460,7 @@ def date_of(v: Version) -> date | None:
         return None
 
 
-#: versions that are their release's year and month and a counter (``2025.9.1``,
-#: ``25.9.0``): ``month`` with the year's four digits, ``short-month`` with two
+#: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
 MONTH_SPELLINGS = ("month", "short-month")
 
 
@@ -493,8 +490,7 @@ def dated_version(
     return DATE_SPELLINGS[spelling].format(today)
 
 
-#: a year.month.counter version written with two-digit month and counter, one with a
-#: leading zero (``26.08.00``, ``2025.10.01``)
+#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
 _PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
 
 

@@ -109,8 +109,7 @@ def _uses_dist(workflows: str, rel: str) -> bool:
     return re.search(rf"(?<![^\s'\"=:])(\./)?{path}(?![^\s/'\"])", workflows) is not None
 
 
-#: a key naming where a workflow builds: a whole key (``module_path`` too), not
-#: ``cache-dependency-path``
+#: a key naming where a workflow builds (a whole key: not ``cache-dependency-path``)
 _BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
 
 
@@ -233,20 +232,17 @@ def _version_source(directory: Path) -> list[VersionLocation]:
     return list(pkg.locations[:1])
 
 
-#: directories whose projects show, test or document the packages: no releases of their own
-#: (not tests/: a test-utilities package may be released under the shared tag)
+#: directories whose projects show or document the packages (not tests/)
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
     | {"snippets"}  # code the documentation shows
     | {"testbed"}  # an app that runs the test suite on each platform
 )
-#: directories of the repository's own developer tools (``dev/archery``, a
-#: ``release/`` automation, ``scripts/`` benchmarks): run from the checkout, not released
+#: directories of the repository's own developer tools: run from the checkout
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
 
 
-#: the first word of a directory that shows the packages: ``sample-app``, ``examples_basic``
-#: (not ``demo``: ``demo-core`` names a package as often as a demonstration)
+#: the first word of a directory that shows the packages (``sample-app``; not ``demo``)
 _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 

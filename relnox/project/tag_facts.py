@@ -402,8 +402,7 @@ def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: Re
 
 #: the newest final releases that must each be a date to call a package's versions dates
 DATED_READ = 3
-#: how far (seconds) a tag may be made from the day its version names: a time zone, a late
-#: release
+#: how far (seconds) a tag may be made from the day its version names
 DATED_SLACK = 2 * 86400
 #: how many days into the next month a month's release may be tagged
 MONTH_LATE = 15
@@ -588,8 +587,7 @@ def with_default_for_new(
     return out
 
 
-#: the newest tags of a nameless line a package's version file must name versions of its
-#: own at, to be read as released under them
+#: the newest tags of a bare line a package's file must name versions of its own at
 CARRIED_READ = 3
 
 

@@ -130,8 +130,7 @@ class TagConvention:
         return None
 
 
-#: the end of :attr:`TagFacts.dated` for a year.month.counter scheme whose patch releases
-#: keep their month (``24.6.1`` tagged in July): a patch bump is an ordinary patch
+#: the end of :attr:`TagFacts.dated` when a month's patch releases keep its month
 KEEPS_MONTH = "/patch"
 
 
@@ -150,10 +149,7 @@ class TagFacts:
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
-    #: the releases are their own dates (2026.08.17 tagged that day): how they are spelled,
-    #: a key of :data:`relnox.versioning.DATE_SPELLINGS`, or a month's or year's count
-    #: (:func:`relnox.versioning.dated_version`), ending in :data:`KEEPS_MONTH` when a
-    #: month's patch releases keep its month
+    #: how releases that are their own dates are spelled (:func:`relnox.versioning.dated_version`)
     dated: str | None = None
 
     @property
@@ -205,9 +201,7 @@ def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
     return None
 
 
-#: a local label of letters alone (``8.3.0.5+async``, beside the ``8.3.0`` of
-#: the project it forks): the tag's spelling, not its version, as no index takes a local
-#: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
+#: a local label of letters alone (``+async``): the tag's spelling, not its version
 _WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
 
 
@@ -218,13 +212,11 @@ def released(version: Version) -> Version:
     return Version(version.public)
 
 
-#: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
-#: release (2025.post3), but a tag so spelled names the month of an announcement
+#: a year and a month (``2025-03``): a month, not the post release 2025.post3
 _MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
-#: a word written after the version of a release tag (``v1.6.5rel``):
-#: the tag's spelling, not part of its version
+#: a word after a release tag's version (``v1.6.5rel``): its spelling, not its version
 _SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
 
