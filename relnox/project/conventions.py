@@ -103,13 +103,10 @@ def infer_conventions(
         for m in members
         if m.configured and "{version}" in m.configured
     }
-    for prefix in list(claims):
-        if prefix in configured:
-            kept = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
-            if kept:
-                claims[prefix] = kept
-            else:
-                del claims[prefix]
+    for prefix in [p for p in claims if p in configured]:
+        claims[prefix] = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
+        if not claims[prefix]:
+            del claims[prefix]
     for prefix, scores in claims.items():
         best = max(scores.values())
         winners = [name for name, score in scores.items() if score == best]
