@@ -9,7 +9,7 @@ inference; tags that name no package are never guessed to be one's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from packaging.version import Version
@@ -18,14 +18,10 @@ from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
+    TagReading,
     every_tag_contradicts,
-    facts_of,
     read_dotless,
-    tag_contradicts,
-    tag_names_version,
     top_release,
-    with_carried_releases,
-    with_default_for_new,
 )
 from relnox.project.tag_model import (
     Member,
@@ -138,28 +134,17 @@ def infer_conventions(
     ]
     strays = r.strays()
     if strays:
-        tags = replace(
+        r.tags = replace(
             tags, all=tuple(t for t in tags.all if t not in strays), merged=tags.merged - strays
         )
     facts: dict[str, TagFacts] = {}
     for member in members:
         takeover = (why.get(member.name, ""), current.get(member.name))
-        fact = facts_of(
-            member,
-            owned[member.name],
-            claims,
-            groups,
-            tags,
-            default,
-            unclaimed[:3],
-            takeover,
-            show_file,
-        )
+        fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
         if member.name in doubts:
             fact = replace(fact, finding=doubts[member.name])
         facts[member.name] = fact
-    facts = with_default_for_new(facts, members, default, show_file)
-    return with_carried_releases(facts, members, groups, show_file)
+    return r.with_carried_releases(r.with_default_for_new(facts, default))
 
 
 def _top_and_own(member: Member) -> list[str]:
@@ -179,14 +164,9 @@ Group = Sequence[tuple[Version, str]]
 
 
 @dataclass
-class _Reading:
-    """The repository's tags grouped by prefix, the packages' claims on each prefix, and
-    the questions asked of their version files at tags."""
+class _Reading(TagReading):
+    """:class:`TagReading` with the packages' claims on each prefix."""
 
-    members: Sequence[Member]
-    groups: Mapping[str, list[tuple[Version, str]]]
-    tags: RepoTags
-    show_file: Callable[[str, str], str | None] | None
     claims: dict[str, dict[str, int]]
     owned: dict[str, list[str]] = field(init=False)  # member -> the prefixes it owns
     by_name: dict[str, Member] = field(init=False)
@@ -194,12 +174,6 @@ class _Reading:
     def __post_init__(self) -> None:
         self.by_name = {m.name: m for m in self.members}
         self.owned = {m.name: [] for m in self.members}
-
-    def names(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_names_version(member, tag, version, self.show_file)
-
-    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_contradicts(member, tag, version, self.show_file)
 
     def newest(self, prefix: str) -> tuple[Version, str]:
         return self.tags.by_date(self.groups[prefix])[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 
@@ -118,141 +118,6 @@ def every_tag_contradicts(
     )
 
 
-def facts_of(
-    member: Member,
-    prefixes: list[str],
-    claims: Mapping[str, Mapping[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    default: str,
-    examples: list[str],
-    takeover: tuple[str, str | None] = ("", None),
-    show_file: Callable[[str, str], str | None] | None = None,
-) -> TagFacts:
-    """``takeover``: why a newer spelling is current, and its prefix."""
-    why, current = takeover
-    if member.configured is not None:
-        convention = TagConvention(
-            member.configured, (member.configured,), f"configured: {member.configured_where}"
-        )
-        return _measure(member, convention, tags)
-    if member.match is not None or member.regex is not None:
-        rule = (
-            " ".join(f"--match {glob}" for glob in member.match.split(" "))
-            if member.match
-            else f"tag_regex {member.regex}"
-        )
-        convention = TagConvention(
-            default, (), f"the build backend's {rule}", False, member.match, member.regex
-        )
-        measured = _measure(member, convention, tags)
-        split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
-        fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
-        if fmt != default:
-            convention = TagConvention(
-                fmt, (), convention.evidence, False, member.match, member.regex
-            )
-            measured = _measure(member, convention, tags)
-        return measured
-    if not prefixes:
-        facts = _measure(
-            member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
-        )
-        if facts.highest is None and examples and (member.vcs or len(claims) == 0):
-            split = split_tag(examples[0])
-            example = spelled(split[0], [(split[1], examples[0])]) if split else default
-            facts = TagFacts(
-                facts.convention,
-                problem=(
-                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
-                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
-                    "its [tool.relnox] if its releases are tagged another way"
-                ),
-            )
-        return facts
-    best = max(claims[p][member.name] for p in prefixes)
-    chosen = [p for p in prefixes if claims[p][member.name] == best]
-    # the prefix of the newest release writes new tags (of two, the one with more releases)
-    chosen.sort(
-        key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
-        reverse=True,
-    )
-    if current in chosen:  # the spelling that took over writes new tags, whatever the old
-        chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
-        chosen.insert(0, current)
-    accepts = tuple(spelled(p, groups[p]) for p in chosen)
-    # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
-    fitting = [
-        [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
-        or groups[p]
-        for p, fmt in zip(chosen, accepts, strict=True)
-    ]
-    count = sum(len(group) for group in fitting)
-    group = fitting[0]
-    example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
-    formats = " and ".join(repr(fmt) for fmt in accepts)
-    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
-    if best == 2:
-        evidence += "; one tag for the whole directory"
-    if why:
-        evidence += f"; {why}"
-    pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
-    newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
-    semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
-    if semver_pre:
-        evidence += "; pre-releases spelled semver style (-beta.N)"
-    pre_spelling = None
-    if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
-        text = newest_pre[1][len(newest_pre[0]) :]
-        if spells_pre(text):
-            pre_spelling = text
-            evidence += f"; pre-releases spelled {text}"
-    short_zero = _short_zero(group, tags) or _zero_in_file(
-        member, chosen[0], accepts[0], groups, tags, show_file
-    )
-    if short_zero:
-        evidence += "; a release ending in .0 is tagged without it"
-    convention = TagConvention(
-        accepts[0],
-        accepts,
-        evidence,
-        inferred=True,
-        semver_pre=semver_pre,
-        pre_spelling=pre_spelling,
-        short_zero=short_zero,
-    )
-    measured = _measure(member, convention, tags)
-    later = _spelled_later(chosen, accepts, groups, tags)
-    return replace(measured, finding=later) if later is not None else measured
-
-
-def _spelled_later(
-    chosen: Sequence[str],
-    accepts: Sequence[str],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-) -> str | None:
-    """The finding when another spelling's tags came later and reach higher than the one new
-    tags get: the setting decides which is current."""
-    if len(chosen) < 2:
-        return None
-
-    def newest(prefix: str) -> tuple[int, str]:
-        return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
-
-    lead_when, lead_tag = newest(chosen[0])
-    lead_top = max(v for v, _t in groups[chosen[0]])
-    for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
-        when, tag = newest(prefix)
-        if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
-            return (
-                f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
-                f"relnox spells new tags {accepts[0]}, as its highest release: set "
-                f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
-            )
-    return None
-
-
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
     have three parts; the newest such release decides."""
@@ -264,27 +129,6 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
         return False
     version, tag = tags.by_date(zeros)[0]
     return len(version.release) == 2 and not tag.endswith(f"{version}.0")
-
-
-def _zero_in_file(
-    member: Member,
-    prefix: str,
-    fmt: str,
-    groups: Mapping[str, Sequence[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> bool:
-    """:func:`_short_zero` read from the version file: the newest release is a two-part tag
-    (``v0.61``) whose version file writes ``0.61.0``."""
-    finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
-    if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
-        return False
-    version, tag = tags.by_date(finals)[0]
-    if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
-        return False
-    text = show_file(tag, member.version_file) if member.version_file else None
-    written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
-    return f"{version}.0" in written and str(version) not in written
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
@@ -535,125 +379,8 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     return f"{kinds.pop()}year/{min(lengths)}/{firsts[years[-1]]}"
 
 
-def with_default_for_new(
-    facts: dict[str, TagFacts],
-    members: Sequence[Member],
-    default: str,
-    show_file: Callable[[str, str], str | None] | None = None,
-) -> dict[str, TagFacts]:
-    """A package without tags follows its siblings when they all spell tags one way, unless
-    its version file names another version at their newest shared tag."""
-    shapes = set()
-    for member in members:
-        fact = facts[member.name]
-        if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
-            continue
-        shape = _generalise(fact.convention.format, member)
-        if shape is None:
-            return _short_names(facts, members)
-        shapes.add(shape)
-    if len(shapes) != 1:
-        return facts
-    (shape,) = shapes
-    if shape == default:
-        return facts
-    out = dict(facts)
-    # one tag for all joins a lockstep line: only a package at the line's version
-    line = (
-        {m.current for m in members if facts[m.name].count}
-        if "{name}" not in shape and "{dir}" not in shape
-        else None
-    )
-    newest = max(
-        (
-            (f.highest, f.highest_tag)
-            for f in facts.values()
-            if f.count and f.highest is not None and f.highest_tag is not None
-        ),
-        default=None,
-    )
-    for member in members:
-        fact = facts[member.name]
-        if line is not None and member.current not in line:
-            continue
-        if line is not None and newest and tag_contradicts(member, newest[1], newest[0], show_file):
-            continue  # released beside that line at versions of its own
-        if member.match is not None or member.regex is not None or not _fits(shape, member):
-            continue  # its backend's rule says how its tags are spelled, or its directory
-        if fact.count == 0 and member.configured is None and fact.problem is None:
-            out[member.name] = TagFacts(
-                TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
-            )
-    return out
-
-
 #: the newest tags of a bare line a package's file must name versions of its own at
 CARRIED_READ = 3
-
-
-def with_carried_releases(
-    facts: dict[str, TagFacts],
-    members: Sequence[Member],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> dict[str, TagFacts]:
-    """A package without tags of its own released under its siblings' bare tags at versions of
-    its own: its version file names one rising version, not the tag's, at each of the newest
-    :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
-    carriers = {
-        f.convention.format: f
-        for m in members
-        if (f := facts[m.name]).count
-        and f.convention.inferred
-        and f.last_tag is not None
-        and f.last is not None
-        and "{" not in f.convention.format.removesuffix("{version}")
-    }
-    if len(carriers) != 1 or show_file is None:
-        return facts
-    ((shape, carrier),) = carriers.items()
-    prefix = shape.removesuffix("{version}")
-    below = [
-        (v, t)
-        for v, t in groups.get(prefix, [])
-        if carrier.last is not None and v < carrier.last and not v.is_prerelease
-    ]
-    chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
-    if len(chain) < 2:
-        return facts
-    out = dict(facts)
-    for member in members:
-        fact = facts[member.name]
-        rules = (member.configured, member.match, member.regex, member.version_file)
-        if fact.count or fact.problem is not None or fact.convention.format == shape:
-            continue
-        if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
-            continue
-        said = []
-        for version, tag in chain:
-            found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
-            if len(found) != 1 or version in found:
-                break
-            said.append((found.pop(), tag))
-        versions = [v for v, _ in said]
-        if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
-            continue  # not a new version at each of the line's releases: not released with it
-        last, tag = said[0]
-        if member.current is not None and member.current < last:
-            continue  # its files went back below what it released: read nothing
-        why = (
-            f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
-            f"{last} at {tag}"
-        )
-        out[member.name] = TagFacts(
-            replace(fact.convention, evidence=why),
-            highest=last,
-            highest_tag=tag,
-            released=frozenset(v for v, _ in said),
-            last=last,
-            last_tag=tag,
-        )
-    return out
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
@@ -747,3 +474,274 @@ def describe_match(command: object) -> str | None:
         elif arg.startswith("--match="):
             globs.append(arg.split("=", 1)[1])
     return " ".join(globs) if globs else None
+
+
+@dataclass
+class TagReading:
+    """The repository's tags grouped by prefix, and the packages whose facts are read."""
+
+    members: Sequence[Member]
+    groups: Mapping[str, list[tuple[Version, str]]]
+    tags: RepoTags
+    show_file: Callable[[str, str], str | None] | None
+
+    def names(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_names_version(member, tag, version, self.show_file)
+
+    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_contradicts(member, tag, version, self.show_file)
+
+    def facts_of(
+        self,
+        member: Member,
+        prefixes: list[str],
+        claims: Mapping[str, Mapping[str, int]],
+        default: str,
+        examples: list[str],
+        takeover: tuple[str, str | None] = ("", None),
+    ) -> TagFacts:
+        """``takeover``: why a newer spelling is current, and its prefix."""
+        groups, tags = self.groups, self.tags
+        why, current = takeover
+        if member.configured is not None:
+            convention = TagConvention(
+                member.configured, (member.configured,), f"configured: {member.configured_where}"
+            )
+            return _measure(member, convention, tags)
+        if member.match is not None or member.regex is not None:
+            rule = (
+                " ".join(f"--match {glob}" for glob in member.match.split(" "))
+                if member.match
+                else f"tag_regex {member.regex}"
+            )
+            convention = TagConvention(
+                default, (), f"the build backend's {rule}", False, member.match, member.regex
+            )
+            measured = _measure(member, convention, tags)
+            split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
+            fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
+            if fmt != default:
+                convention = TagConvention(
+                    fmt, (), convention.evidence, False, member.match, member.regex
+                )
+                measured = _measure(member, convention, tags)
+            return measured
+        if not prefixes:
+            facts = _measure(
+                member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+            )
+            if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+                split = split_tag(examples[0])
+                example = spelled(split[0], [(split[1], examples[0])]) if split else default
+                facts = TagFacts(
+                    facts.convention,
+                    problem=(
+                        f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                        f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                        "its [tool.relnox] if its releases are tagged another way"
+                    ),
+                )
+            return facts
+        best = max(claims[p][member.name] for p in prefixes)
+        chosen = [p for p in prefixes if claims[p][member.name] == best]
+        # the prefix of the newest release writes new tags (of two, the one with more releases)
+        chosen.sort(
+            key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
+            reverse=True,
+        )
+        if current in chosen:  # the spelling that took over writes new tags, whatever the old
+            chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
+            chosen.insert(0, current)
+        accepts = tuple(spelled(p, groups[p]) for p in chosen)
+        # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
+        fitting = [
+            [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
+            or groups[p]
+            for p, fmt in zip(chosen, accepts, strict=True)
+        ]
+        count = sum(len(group) for group in fitting)
+        group = fitting[0]
+        example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
+        formats = " and ".join(repr(fmt) for fmt in accepts)
+        evidence = (
+            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
+        )
+        if best == 2:
+            evidence += "; one tag for the whole directory"
+        if why:
+            evidence += f"; {why}"
+        pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+        newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
+        semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
+        if semver_pre:
+            evidence += "; pre-releases spelled semver style (-beta.N)"
+        pre_spelling = None
+        if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
+            text = newest_pre[1][len(newest_pre[0]) :]
+            if spells_pre(text):
+                pre_spelling = text
+                evidence += f"; pre-releases spelled {text}"
+        short_zero = _short_zero(group, tags) or self._zero_in_file(member, chosen[0], accepts[0])
+        if short_zero:
+            evidence += "; a release ending in .0 is tagged without it"
+        convention = TagConvention(
+            accepts[0],
+            accepts,
+            evidence,
+            inferred=True,
+            semver_pre=semver_pre,
+            pre_spelling=pre_spelling,
+            short_zero=short_zero,
+        )
+        measured = _measure(member, convention, tags)
+        later = self._spelled_later(chosen, accepts)
+        return replace(measured, finding=later) if later is not None else measured
+
+    def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
+        """The finding when another spelling's tags came later and reach higher than the one new
+        tags get: the setting decides which is current."""
+        groups, tags = self.groups, self.tags
+        if len(chosen) < 2:
+            return None
+
+        def newest(prefix: str) -> tuple[int, str]:
+            return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
+
+        lead_when, lead_tag = newest(chosen[0])
+        lead_top = max(v for v, _t in groups[chosen[0]])
+        for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
+            when, tag = newest(prefix)
+            if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
+                return (
+                    f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
+                    f"relnox spells new tags {accepts[0]}, as its highest release: set "
+                    f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
+                )
+        return None
+
+    def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
+        """:func:`_short_zero` read from the version file: the newest release is a two-part tag
+        (``v0.61``) whose version file writes ``0.61.0``."""
+        groups, tags, show_file = self.groups, self.tags, self.show_file
+        finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
+        if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
+            return False
+        version, tag = tags.by_date(finals)[0]
+        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
+            return False
+        text = show_file(tag, member.version_file) if member.version_file else None
+        written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
+        return f"{version}.0" in written and str(version) not in written
+
+    def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
+        """A package without tags follows its siblings when they all spell tags one way, unless
+        its version file names another version at their newest shared tag."""
+        members, show_file = self.members, self.show_file
+        shapes = set()
+        for member in members:
+            fact = facts[member.name]
+            if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
+                continue
+            shape = _generalise(fact.convention.format, member)
+            if shape is None:
+                return _short_names(facts, members)
+            shapes.add(shape)
+        if len(shapes) != 1:
+            return facts
+        (shape,) = shapes
+        if shape == default:
+            return facts
+        out = dict(facts)
+        # one tag for all joins a lockstep line: only a package at the line's version
+        line = (
+            {m.current for m in members if facts[m.name].count}
+            if "{name}" not in shape and "{dir}" not in shape
+            else None
+        )
+        newest = max(
+            (
+                (f.highest, f.highest_tag)
+                for f in facts.values()
+                if f.count and f.highest is not None and f.highest_tag is not None
+            ),
+            default=None,
+        )
+        for member in members:
+            fact = facts[member.name]
+            if line is not None and member.current not in line:
+                continue
+            if (
+                line is not None
+                and newest
+                and tag_contradicts(member, newest[1], newest[0], show_file)
+            ):
+                continue  # released beside that line at versions of its own
+            if member.match is not None or member.regex is not None or not _fits(shape, member):
+                continue  # its backend's rule says how its tags are spelled, or its directory
+            if fact.count == 0 and member.configured is None and fact.problem is None:
+                out[member.name] = TagFacts(
+                    TagConvention(
+                        shape, (shape,), f"no tags yet; {shape} as the other packages' tags"
+                    )
+                )
+        return out
+
+    def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
+        """A package without tags of its own released under its siblings' bare tags at versions of
+        its own: its version file names one rising version, not the tag's, at each of the newest
+        :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
+        members, groups, show_file = self.members, self.groups, self.show_file
+        carriers = {
+            f.convention.format: f
+            for m in members
+            if (f := facts[m.name]).count
+            and f.convention.inferred
+            and f.last_tag is not None
+            and f.last is not None
+            and "{" not in f.convention.format.removesuffix("{version}")
+        }
+        if len(carriers) != 1 or show_file is None:
+            return facts
+        ((shape, carrier),) = carriers.items()
+        prefix = shape.removesuffix("{version}")
+        below = [
+            (v, t)
+            for v, t in groups.get(prefix, [])
+            if carrier.last is not None and v < carrier.last and not v.is_prerelease
+        ]
+        chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
+        if len(chain) < 2:
+            return facts
+        out = dict(facts)
+        for member in members:
+            fact = facts[member.name]
+            rules = (member.configured, member.match, member.regex, member.version_file)
+            if fact.count or fact.problem is not None or fact.convention.format == shape:
+                continue
+            if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
+                continue
+            said = []
+            for version, tag in chain:
+                found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
+                if len(found) != 1 or version in found:
+                    break
+                said.append((found.pop(), tag))
+            versions = [v for v, _ in said]
+            if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
+                continue  # not a new version at each of the line's releases: not released with it
+            last, tag = said[0]
+            if member.current is not None and member.current < last:
+                continue  # its files went back below what it released: read nothing
+            why = (
+                f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
+                f"{last} at {tag}"
+            )
+            out[member.name] = TagFacts(
+                replace(fact.convention, evidence=why),
+                highest=last,
+                highest_tag=tag,
+                released=frozenset(v for v, _ in said),
+                last=last,
+                last_tag=tag,
+            )
+        return out
