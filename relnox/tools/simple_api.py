@@ -168,9 +168,8 @@ def _fetch(
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
             head = timeout + stall if left is None else min(timeout + stall, left)
-            opener = simple_http.opener(frozenset(origins), head)
             request = simple_http.request(url, accept, use_auth)
-            with opener.open(request, timeout=timeout) as resp:
+            with simple_http.open_url(request, origins, timeout=timeout, head=head) as resp:
                 body = _Body(keep, limit)
                 _read(resp, url, body, limit=limit, stall=stall)
                 if keep and body.size >= limit and resp.read(1):
@@ -223,7 +222,7 @@ def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: fl
     """What kept the index from answering (a :class:`PublishError` once ``attempt`` was the
     last of ``retries``)."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
-    if isinstance(reason, simple_http.TooSlow):
+    if isinstance(reason, simple_http.HeadTooSlow):
         pass  # it says its bound
     elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
