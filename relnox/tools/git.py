@@ -305,11 +305,6 @@ def current_branch(repo: Path) -> str | None:
     return out or None
 
 
-def commit_time(repo: Path, rev: str = "HEAD") -> int | None:
-    out = git(repo, "log", "-1", "--format=%ct", rev, check=False)
-    return int(out) if out.isdigit() else None
-
-
 def empty_submodules(directory: Path) -> list[str]:
     """The submodules below ``directory`` (paths relative to it) that are not checked out:
     git's index holds their commit (mode 160000) but their directory is empty, as a clone
@@ -394,10 +389,6 @@ class Blobs:
             return _show(self.repo, rev, path)  # what git show prints for a tree
         # as git show read in text mode: UTF-8 (errors replaced), universal newlines
         return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def add(repo: Path, paths: Sequence[Path]) -> None:
-    git(repo, "add", "--", *[str(p) for p in paths])
 
 
 def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:

@@ -99,18 +99,10 @@ def git_state(root: Path) -> GitState:
     return GitState(paths, lines[3] == "true", lines[4] if len(lines) == 5 else None)
 
 
-def history_key(root: Path, head: str | None, refs: str) -> HistoryKey | None:
-    """The key of the repository at ``root`` whose HEAD is ``head`` and whose
-    :func:`ref_listing` is ``refs``, with the answers kept under it (none when they were
-    kept under another key); ``None`` when no key can be made."""
-    if not head or cache_home() is None:
-        return None
-    return key_of(head, refs, git_state(root).paths)
-
-
 def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:
-    """:func:`history_key` from :class:`GitState`'s ``paths``, for a caller that asked git
-    for them alongside ``head`` and ``refs``."""
+    """The key of the repository whose HEAD is ``head``, whose :func:`ref_listing` is
+    ``refs`` and whose :class:`GitState` has ``paths``, with the answers kept under it
+    (none when they were kept under another key); ``None`` when no key can be made."""
     home = cache_home()
     if not head or home is None or paths is None:
         return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 
@@ -42,9 +42,9 @@ def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
     return [path for path in candidates if path.is_file()]
 
 
-def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
-    """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
-    found = None
+def pip_settings(environ: Mapping[str, str]) -> Iterator[tuple[Path, str, str, str]]:
+    """``(file, section, key, value)`` of pip's configuration files, in pip's order (a file
+    pip cannot read either is left out: pip reports it)."""
     for path in pip_config_files(environ):
         import configparser  # loaded only when pip has a configuration file
 
@@ -52,10 +52,18 @@ def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
         try:
             parser.read(path, encoding="utf-8")
         except (configparser.Error, UnicodeDecodeError):
-            continue  # pip reports its own broken configuration
-        for section in ("global", "install"):
-            if parser.has_option(section, key):
-                found = parser.get(section, key).strip() or found
+            continue
+        for section in parser.sections():
+            for key, value in parser.items(section):
+                yield path, section, key, value
+
+
+def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
+    """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
+    found = None
+    for _path, section, name, value in pip_settings(environ):
+        if name == key and section in ("global", "install"):
+            found = value.strip() or found
     return found
 
 
