@@ -1,18 +1,10 @@
 """The one way relnox runs another program: argv lists (never a shell), an explicit
 environment, a bound on time, output captured or streamed, and a :class:`Result`.
 
-:func:`run` never raises for a program that fails: the caller decides what a
-failure means (:meth:`Result.check` turns it into the caller's relnox error). A
-program that cannot start at all gives exit code 127 and says why; one stopped by
-its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
-
-With a :class:`Watch`, the child and everything it starts run in a process group of
-their own: no output and no bytes read or written (``/proc/<pid>/io``, where readable)
-for ``stall`` seconds stops the whole group; so does ``answer`` seconds, if shorter, once
-it has nothing left to send on its TCP connections (``/proc/<pid>/net/tcp``).
-
-:func:`spawn`, :func:`coprocess` and :func:`fork_server` are the only other places that
-start a process.
+:func:`run` never raises for a program that fails; one that cannot start gives 127, one
+stopped by its ``timeout`` or stall rule 124. With a :class:`Watch` the child runs in a
+process group of its own, stopped after ``stall`` seconds without output or I/O (or
+``answer`` seconds once it has nothing left to send on its TCP connections).
 """
 
 from __future__ import annotations

@@ -1,21 +1,11 @@
 """Secrets never reach output: every registered secret is replaced by ``***``, in any encoding.
 
-Publish and verify register each credential they resolve; adapters install
-:class:`RedactingFilter` on their log handler and pass everything they print, annotate
-or write (``--json``, the publish report) through :func:`redact`. A secret is masked
-
-- as it is, and percent-encoded, JSON-escaped or HTML-escaped, character by character in
-  any mix (``%2F`` or ``%2f``, ``\\u002f`` or ``\\/``, ``&#47;``, ``&#x2f;`` or
-  ``&amp;``): one pattern per secret;
-- inside base64, as in ``Authorization: Basic base64(user:secret)`` that an index echoes
-  in an error body: every base64 run is decoded (at each of the four alignments) and
-  masked whole when the decoded bytes hold a secret, whatever the user name;
-- in the userinfo of any URL (``https://user:TOKEN@host/``), registered or not.
-
-What reaches a terminal also goes through :func:`shown`: a changelog, a file name or an
-index's answer may hold control characters (``ESC ]0;title BEL``, ``ESC [2J``, a lone
-``CR``, a right-to-left override) that would retitle, clear or rewrite the user's
-terminal, or hide what is printed; they are shown as escapes (``\\x1b``) instead.
+Adapters install :class:`RedactingFilter` on their log handler and pass everything they
+print or write through :func:`redact`. A secret is masked as it is, percent-encoded,
+JSON-escaped or HTML-escaped (in any mix, one pattern per secret); inside base64 (an
+index echoing ``Authorization: Basic ...``); and in the userinfo of any URL, registered or
+not. :func:`shown` also writes control characters as escapes (``\\x1b``), so nothing
+printed can retitle, clear or rewrite the user's terminal.
 """
 
 from __future__ import annotations
