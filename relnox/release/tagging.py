@@ -278,15 +278,8 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
         *(workspace.tag_format_of(p) for p in workspace.packages),
     ]
     formats += [f for f in configured if f and "{name}" not in f and "{dir}" not in f]
-    out = git.git(
-        workspace.root,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objectname) %(*objectname)",  # no blank in a tag name
-        "refs/tags",
-    )
     found: dict[Version, list[tuple[str, str]]] = {}
-    for line in out.splitlines():
-        name, obj, peeled = [*line.split(" "), "", ""][:3]
+    for name, (_kind, obj, _peeled_kind, peeled) in git.tag_objects(workspace.root).items():
         for fmt in dict.fromkeys(formats):
             parsed = parse_tag(fmt, name)
             version = maybe_version(parsed.version) if parsed else None

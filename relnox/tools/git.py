@@ -222,18 +222,25 @@ def tag_commit(repo: Path, tag: str) -> str | None:
     return out or None
 
 
+def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
+    """Every tag: its name -> (object type, object, peeled type, peeled object), the
+    peeled ones empty for a tag naming no tag object."""
+    fields = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    found = {}
+    for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
+        name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
+        found[name] = (kind, target, peeled_kind, peeled)
+    return found
+
+
 class _Held:
     """What :func:`held` read of one repository: each tag's commit (``""`` when it names
     no commit, ``"?"`` when a tag of a tag leaves git to say), and its files at
     revisions through one :class:`Blobs`."""
 
     def __init__(self, repo: Path) -> None:
-        fields = (
-            "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
-        )
         self.tags: dict[str, str] = {}
-        for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
-            name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
+        for name, (kind, target, peeled_kind, peeled) in tag_objects(repo).items():
             if kind == "commit":
                 self.tags[name] = target
             elif kind == "tag":
