@@ -214,7 +214,7 @@ def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
 
 #: GitHub's REST API when ``GITHUB_API_URL`` names none (Actions sets it, for GHES too)
 DEFAULT_API_URL = "https://api.github.com"
-#: the longest wait for one API call, seconds
+#: the longest wait for one API call, seconds (its whole answer, however slowly it comes)
 API_TIMEOUT = 30.0
 
 
@@ -239,6 +239,8 @@ class GitHubApi:
         import urllib.error
         import urllib.request
 
+        from relnox.tools.simple_http import within
+
         url = f"{self.base}/repos/{self.repository}{path}"
         request = urllib.request.Request(
             url,
@@ -251,9 +253,13 @@ class GitHubApi:
                 "Content-Type": "application/json",
             },
         )
-        try:
+
+        def ask() -> bytes:
             with urllib.request.urlopen(request, timeout=API_TIMEOUT) as answer:
-                data = answer.read()
+                return bytes(answer.read())
+
+        try:
+            data = within(API_TIMEOUT, ask, lambda: TimeoutError(f"no answer in {API_TIMEOUT:g}s"))
         except urllib.error.HTTPError as exc:
             said = exc.read(2000).decode("utf-8", "replace")
             raise RelnoxError(

@@ -49,25 +49,17 @@ _CHUNK = 64 * 1024
 
 
 class _Body:
-    """Where an answer's body goes: kept (a page) or only hashed (a file)."""
+    """An answer's body: kept (a page) or only hashed (a file)."""
 
-    def __init__(self, keep: bool, limit: int = MAX_FILE) -> None:
-        self.keep = keep
-        self.chunks: list[bytes] = []
-        # a file's sha256 (of at most ``limit`` bytes); a page is kept, not hashed
-        self.hash = None if keep else hashlib.sha256()
-        self.size = 0
+    def __init__(self, keep: bool) -> None:
+        self.keep, self.size, self.data, self.hash = keep, 0, bytearray(), hashlib.sha256()
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.hash is not None:
-            self.hash.update(chunk)
         if self.keep:
-            self.chunks.append(chunk)
-
-    @property
-    def data(self) -> bytes:
-        return b"".join(self.chunks)
+            self.data += chunk
+        else:
+            self.hash.update(chunk)
 
 
 def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None:
@@ -151,7 +143,7 @@ def _fetch(
             head = timeout + stall if left is None else min(timeout + stall, left)
             request = simple_http.request(url, accept, use_auth)
             with simple_http.open_url(request, origins, timeout=timeout, head=head) as resp:
-                body = _Body(keep, limit)
+                body = _Body(keep)
                 _read(resp, url, body, limit=limit, stall=stall)
                 if keep and body.size >= limit and resp.read(1):
                     raise PublishError(
@@ -254,7 +246,7 @@ def project_page(
         origins={origin(simple_url), *origins},
         patience=patience,
     )
-    return page_of(url, status, content_type, body.data)
+    return page_of(url, status, content_type, bytes(body.data))
 
 
 def page_url(simple_url: str, project: str) -> str:
@@ -309,7 +301,6 @@ def file_sha256(
             f"{file.url}: listed by the index but not downloadable (404); "
             "the index is inconsistent, ask its administrator"
         )
-    assert body.hash is not None  # a file's body is hashed (keep=False)
     return body.hash.hexdigest()
 
 

@@ -11,14 +11,15 @@ import queue
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from relnox.tools.repositories import origin
 
 logger = logging.getLogger("relnox")
 
+T = TypeVar("T")
 Origin = tuple[str, str, "int | None"]
 SCHEMES = ("http", "https")
 
@@ -71,29 +72,34 @@ def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.reque
     return urllib.request.Request(url, headers=headers)
 
 
+def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
+    """``work()``'s answer, or ``too_slow()`` raised once ``seconds`` have passed without one.
+
+    urllib bounds each read of a socket only, so a server sending a byte at a time would
+    hold a request forever: ``work`` runs in a daemon thread, given up on at ``seconds``."""
+    answers: queue.Queue[Any] = queue.Queue()
+
+    def run() -> None:
+        try:
+            answers.put((True, work()))
+        except Exception as exc:  # raised again in the caller's thread
+            answers.put((False, exc))
+
+    threading.Thread(target=run, name="relnox-http", daemon=True).start()
+    try:
+        done, answer = answers.get(timeout=seconds)
+    except queue.Empty:
+        raise too_slow() from None
+    if not done:
+        raise answer
+    return answer  # type: ignore[no-any-return]
+
+
 def open_url(
     req: urllib.request.Request, allowed: Collection[Origin], *, timeout: float, head: float
 ) -> Any:
     """``req``'s answer, redirects followed with credentials only to ``allowed``: connect and
     each read within ``timeout``, the status line and headers (of the last redirect too)
-    within ``head`` seconds, or :class:`HeadTooSlow`.
-
-    urllib bounds each read only, so an index sending its headers a byte at a time would hold
-    it forever: the request runs in a daemon thread, given up on at ``head``."""
+    within ``head`` seconds, or :class:`HeadTooSlow`."""
     opener = urllib.request.build_opener(SameOriginAuth(allowed))
-    answers: queue.Queue[Any] = queue.Queue()
-
-    def ask() -> None:
-        try:
-            answers.put(opener.open(req, timeout=timeout))
-        except Exception as exc:  # raised again in the caller's thread
-            answers.put(exc)
-
-    threading.Thread(target=ask, name="relnox-http", daemon=True).start()
-    try:
-        answer = answers.get(timeout=head)
-    except queue.Empty:
-        raise HeadTooSlow(head) from None
-    if isinstance(answer, Exception):
-        raise answer
-    return answer
+    return within(head, lambda: opener.open(req, timeout=timeout), lambda: HeadTooSlow(head))
