@@ -205,6 +205,12 @@ def head(repo: Path) -> str | None:
     return out or None
 
 
+def commit_of(repo: Path, rev: str) -> str | None:
+    """The commit ``rev`` names, or ``None`` when it names none."""
+    out = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return out or None
+
+
 def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
     if held is not None:
@@ -218,8 +224,7 @@ def tag_commit(repo: Path, tag: str) -> str | None:
         return None
     if held is not None and held.tags[tag] != "?":
         return held.tags[tag] or None
-    out = git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False)
-    return out or None
+    return commit_of(repo, f"refs/tags/{tag}")
 
 
 def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
