@@ -78,15 +78,21 @@ def _output_name(key: str) -> str:
     return "".join(c if c.isalnum() or c in "_-" else "_" for c in key)
 
 
+def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """The package names of a task's results (``packages``, else ``versions``' keys), and
+    their versions."""
+    versions = results.get("versions")
+    versions = dict(versions) if isinstance(versions, Mapping) else {}
+    names = results.get("packages")
+    if not isinstance(names, Sequence) or isinstance(names, str):
+        names = list(versions)
+    return [str(n) for n in names], versions
+
+
 def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
     """The step outputs (name -> text) a task's results give."""
     data = dict(results)
-    versions = data.get("versions")
-    versions = dict(versions) if isinstance(versions, Mapping) else {}
-    names = data.get("packages")
-    if not isinstance(names, Sequence) or isinstance(names, str):
-        names = list(versions)
-    names = [str(n) for n in names]
+    names, versions = _packages(data)
     if names:
         data["packages"] = names
     if versions and "is_prerelease" not in data:
@@ -134,11 +140,7 @@ def _md(value: Any) -> str:
 def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
     """A short markdown section: one table row per package, then the other scalar results."""
     lines = [f"### relnox {task_name}", ""]
-    versions = results.get("versions")
-    versions = versions if isinstance(versions, Mapping) else {}
-    names = results.get("packages")
-    if not isinstance(names, Sequence) or isinstance(names, str):
-        names = list(versions)
+    names, versions = _packages(results)
     tags = results.get("tags")
     tags = (
         [str(t) for t in tags] if isinstance(tags, Sequence) and not isinstance(tags, str) else []
