@@ -1,13 +1,10 @@
-"""Dependency cooldowns: an installer told to ignore files uploaded after a date.
+"""Dependency cooldowns: an installer told to ignore files uploaded after a date
+(``UV_EXCLUDE_NEWER``, ``exclude-newer`` in ``uv.toml``, pip's ``uploaded-prior-to``).
 
-Users guard against fresh malicious uploads with ``UV_EXCLUDE_NEWER`` (a date, or a
-span like ``P3D`` / ``3 days``), ``exclude-newer`` in ``uv.toml``, or pip's
-``uploaded-prior-to``. A release that was just uploaded is newer than any such cutoff,
-so installing it from an index would fail for every package. relnox exempts the
-packages under release (uv: ``--exclude-newer-package NAME=false``; pip, which has no
-per-package form, installs them alone with no cutoff and no dependencies) and, when an
-install still fails, :func:`settings` names the setting so the failure is blamed on the
-environment, never on the package.
+A release just uploaded is newer than any cutoff, so the packages under release are
+exempt (uv: ``--exclude-newer-package NAME=false``; pip: installed alone, without the
+cutoff or dependencies), and a failed install names the setting (:func:`settings`),
+never the package.
 """
 
 from __future__ import annotations

@@ -1,13 +1,6 @@
-"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`.
-
-Each upload is watched (:func:`relnox._proc.run` with a ``stall``): a child that shows no
-progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
-transient failure. Argv lists only; the credentials travel in the child's environment
-(:meth:`relnox.tools.credentials.Credentials.child_env`), and everything twine prints is
-passed through :func:`relnox.redact.redact` before relnox keeps or logs it.
-:func:`classify` tells transient failures (connection errors, timeouts, HTTP 5xx
-and 429) from the others; :mod:`relnox.publish.run` decides what to do about them.
-"""
+"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`,
+watched, its credentials in its environment, its output masked; :func:`classify` tells
+transient failures (connection errors, timeouts, HTTP 5xx and 429) from the others."""
 
 from __future__ import annotations
 
