@@ -1,16 +1,9 @@
 """pip's certificate and proxy settings, for uv too (corporate networks).
 
-On a network whose proxy re-signs TLS, pip works (``cert`` in pip.conf, ``PIP_CERT``,
-``REQUESTS_CA_BUNDLE``) while uv, which trusts its own bundled roots, fails with
-``UnknownIssuer``. :func:`trust_environment` gives every uv child the trust and proxy
-pip is given, unless uv has its own already:
-
-- the CA bundle: ``SSL_CERT_FILE`` from ``PIP_CERT``, else ``REQUESTS_CA_BUNDLE``,
-  else ``cert`` of pip's configuration files (``[global]`` or ``[install]``);
-- the proxy: ``HTTPS_PROXY`` / ``HTTP_PROXY`` from ``PIP_PROXY`` or pip.conf ``proxy``.
-
-Set ``UV_NATIVE_TLS=1`` (uv's ``--native-tls``) to make uv use the system's trust
-store instead; relnox passes it through and then sets no ``SSL_CERT_FILE``.
+Behind a proxy that re-signs TLS, pip works and uv, trusting its own bundled roots, fails
+with ``UnknownIssuer``: :func:`trust_environment` gives every uv child pip's CA bundle
+(``SSL_CERT_FILE``) and proxy (``HTTPS_PROXY``) unless it has its own or ``UV_NATIVE_TLS``
+is set (docs/troubleshooting.md has the table).
 """
 
 from __future__ import annotations
