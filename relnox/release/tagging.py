@@ -374,9 +374,7 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-    # at most three tags a push: GitHub starts no tag-triggered workflow for a push
-    # of more, so a release.yml on tags would silently never run for any of them; each
-    # push is atomic, so a refused tag leaves its batch's others unpushed too, not half
+    # at most three a push (git.TAGS_PER_PUSH), each atomic: a refused tag leaves its batch unpushed
     for batch in git.tag_batches(refs):
         _go_on(stopped)
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
