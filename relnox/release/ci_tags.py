@@ -72,10 +72,7 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
     the runs after the first find their tags released already).
     """
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
-    commit = git.git(
-        workspace.root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False
-    )
-    if not commit or rev.startswith("-"):
+    if rev.startswith("-") or git.commit_of(workspace.root, rev) is None:
         raise VersionError(
             f"--at {rev!r} is not a commit of {workspace.root}; pass a commit, branch or tag "
             "(e.g. HEAD), and fetch it first in a shallow clone"

@@ -89,13 +89,7 @@ def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
     """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
     (git keeps tags as files and folders), or the other way round; or one of that very name
     naming a tree or a blob (no commit, so the plan found no tag)."""
-    listed = git.git(
-        repo,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objecttype) %(*objecttype)",
-        "refs/tags",
-    )
-    kinds = {parts[0]: parts[-1] for line in listed.splitlines() if len(parts := line.split()) >= 2}
+    kinds = {name: peeled or kind for name, (kind, _, peeled, _) in git.tag_objects(repo).items()}
     names = set(kinds)
     for action in actions:
         kind = kinds.get(action.tag)

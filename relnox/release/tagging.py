@@ -44,23 +44,18 @@ def is_shallow(repo: Path) -> bool:
     return git.git(repo, "rev-parse", "--is-shallow-repository", check=False) == "true"
 
 
-def _commit_of(repo: Path, rev: str) -> str | None:
-    out = git.git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-    return out or None
-
-
 def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) -> str | None:
     """The push's ``before`` commit on GitHub, else ``HEAD~1``; ``None`` for a first commit."""
     repo = workspace.root
     before = event_before(env)
     if before is not None:
-        if _commit_of(repo, before) is None:
+        if git.commit_of(repo, before) is None:
             raise GitError(
                 f"the push's before commit {before[:12]} is not in the clone at {repo}; "
                 + FETCH_HINT
             )
         return before
-    if _commit_of(repo, "HEAD~1") is not None:
+    if git.commit_of(repo, "HEAD~1") is not None:
         return "HEAD~1"
     if is_shallow(repo):
         raise GitError(f"{repo} is a shallow clone without the previous commit; " + FETCH_HINT)
@@ -247,10 +242,10 @@ def _wanted(
         return None, [(p, "no tag for this version yet") for p in selected], [], {}
     repo, since = workspace.root, options.since
     rev = since or default_since(workspace, env)
-    first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
+    first_commit = since in ("HEAD~1", "HEAD^") and git.commit_of(repo, since) is None
     if first_commit and not is_shallow(repo):
         rev = None  # HEAD has no parent: every version is new, as without --since
-    if rev is not None and _commit_of(repo, rev) is None:
+    if rev is not None and git.commit_of(repo, rev) is None:
         hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
         raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
     wanted: list[tuple[Package, str]] = []
@@ -278,15 +273,8 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
         *(workspace.tag_format_of(p) for p in workspace.packages),
     ]
     formats += [f for f in configured if f and "{name}" not in f and "{dir}" not in f]
-    out = git.git(
-        workspace.root,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objectname) %(*objectname)",  # no blank in a tag name
-        "refs/tags",
-    )
     found: dict[Version, list[tuple[str, str]]] = {}
-    for line in out.splitlines():
-        name, obj, peeled = [*line.split(" "), "", ""][:3]
+    for name, (_kind, obj, _peeled_kind, peeled) in git.tag_objects(workspace.root).items():
         for fmt in dict.fromkeys(formats):
             parsed = parse_tag(fmt, name)
             version = maybe_version(parsed.version) if parsed else None
@@ -386,9 +374,7 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-    # at most three tags a push: GitHub starts no tag-triggered workflow for a push
-    # of more, so a release.yml on tags would silently never run for any of them; each
-    # push is atomic, so a refused tag leaves its batch's others unpushed too, not half
+    # at most three a push (git.TAGS_PER_PUSH), each atomic: a refused tag leaves its batch unpushed
     for batch in git.tag_batches(refs):
         _go_on(stopped)
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
