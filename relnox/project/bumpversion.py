@@ -23,6 +23,7 @@ from typing import Any
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
 from relnox.project.sources import VersionLocation, toml_location
+from relnox.toml import table
 from relnox.versioning import maybe_version
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
@@ -34,31 +35,42 @@ _INI = (
 _KEY = ("tool", "bumpversion", "current_version")
 
 
-def current_version(
+def _config(
     directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
-) -> VersionLocation | None:
-    """Where ``directory``'s bump-my-version configuration writes ``current_version``;
-    ``None`` when it has none (or it cannot be read: then it is not relnox's to judge)."""
+) -> tuple[Path, Mapping[str, Any] | str] | None:
+    """The file holding bump-my-version's configuration, first found, with its TOML
+    document or INI text; ``None`` when there is none or it cannot be read."""
     if _in_table(doc):
-        return toml_location(directory / "pyproject.toml", doc, _KEY)
+        return directory / "pyproject.toml", doc
     toml_file = directory / ".bumpversion.toml"
     if toml_file.is_file():
         try:
-            other = load(toml_file)
+            return toml_file, load(toml_file)
         except (ConfigError, VersionError):
             return None
-        return toml_location(toml_file, other, _KEY) if _in_table(other) else None
     for name in (".bumpversion.cfg", "setup.cfg"):
         path = directory / name
-        if not path.is_file():
-            continue
         try:
-            match = re.search(_INI, read_text(path))
+            text = read_text(path) if path.is_file() else ""
         except (ConfigError, UnicodeDecodeError):
             return None
-        if match is not None:
-            return VersionLocation(path, "pattern", match.group("version"), pattern=_INI)
+        if re.search(_INI, text):
+            return path, text
     return None
+
+
+def current_version(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> VersionLocation | None:
+    """Where ``directory``'s bump-my-version configuration writes ``current_version``."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return None
+    path, config = found
+    if isinstance(config, str):
+        match = re.search(_INI, config)
+        return VersionLocation(path, "pattern", match["version"], pattern=_INI) if match else None
+    return toml_location(path, config, _KEY) if _in_table(config) else None
 
 
 #: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
@@ -69,45 +81,31 @@ _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 def _entries(
     directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
 ) -> list[Mapping[str, Any]]:
-    """The file entries of the configuration :func:`current_version` reads: each a mapping
-    with ``filename`` and what else it sets (``search``, ``replace``, ``regex`` ...)."""
-    if _in_table(doc):
-        return _toml_entries(doc)
-    toml_file = directory / ".bumpversion.toml"
-    if toml_file.is_file():
-        try:
-            return _toml_entries(load(toml_file))
-        except (ConfigError, VersionError):
-            return []
+    """The file entries of the configuration: each a mapping with ``filename`` and what
+    else it sets (``search``, ``replace``, ``regex`` ...)."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return []
+    path, config = found
+    if not isinstance(config, str):
+        files = table(config, "tool", "bumpversion").get("files")
+        return [
+            f
+            for f in (files if isinstance(files, list) else ())
+            if isinstance(f, Mapping) and isinstance(f.get("filename"), str)
+        ]
     import configparser
 
-    for name in (".bumpversion.cfg", "setup.cfg"):
-        path = directory / name
-        if not path.is_file():
-            continue
-        parser = configparser.RawConfigParser(strict=False)
-        try:
-            parser.read_string(read_text(path), str(path))
-        except (ConfigError, UnicodeDecodeError, configparser.Error):
-            return []
-        if not parser.has_section("bumpversion"):
-            continue
-        found: list[Mapping[str, Any]] = []
-        for section in parser.sections():
-            match = _FILE_SECTION.match(section)
-            if match is not None:
-                found.append({**parser[section], "filename": match["name"].strip()})
-        return found
-    return []
-
-
-def _toml_entries(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    tool = doc.get("tool")
-    bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
-    files = bump.get("files") if isinstance(bump, Mapping) else None
-    if not isinstance(files, list):
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(config, str(path))
+    except configparser.Error:
         return []
-    return [f for f in files if isinstance(f, Mapping) and isinstance(f.get("filename"), str)]
+    return [
+        {**parser[section], "filename": match["name"].strip()}
+        for section in parser.sections()
+        if (match := _FILE_SECTION.match(section)) is not None
+    ]
 
 
 def tool_files(
@@ -200,9 +198,7 @@ def _repository_top(directory: Path) -> Path:
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:
-    tool = doc.get("tool")
-    bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
-    return isinstance(bump, Mapping) and isinstance(bump.get("current_version"), str)
+    return isinstance(table(doc, "tool", "bumpversion").get("current_version"), str)
 
 
 #: a version as a search template's ``{current_version}`` stands for it
@@ -233,7 +229,7 @@ def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[
 
 
 def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
-    settings = _tool(doc, "poetry_bumpversion")
+    settings = table(doc, "tool", "poetry_bumpversion")
     entries: list[tuple[str, object]] = []
     files = settings.get("file")
     for name, entry in files.items() if isinstance(files, Mapping) else ():
@@ -243,12 +239,6 @@ def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
         if isinstance(entry, Mapping) and isinstance(entry.get("files"), list):
             entries += [(n, entry.get("search")) for n in entry["files"] if isinstance(n, str)]
     return entries
-
-
-def _tool(doc: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    tool = doc.get("tool")
-    settings = tool.get(name) if isinstance(tool, Mapping) else None
-    return settings if isinstance(settings, Mapping) else {}
 
 
 def _at_version(path: Path, search: object, version: str) -> VersionLocation | None:
