@@ -1,17 +1,5 @@
-"""The actions ci-init writes, each pinned to the full commit SHA of one release tag.
-
-A tag can be moved; a commit SHA cannot, so every ``uses:`` in a generated
-workflow names a SHA, with the tag as a comment for the reader (and for
-Dependabot / Renovate, which update both together)::
-
-    uses: actions/checkout@fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09 # v5.1.0
-
-Refreshing the table (maintainers, needs the network): edit a version in
-:data:`PINS` if a newer release is wanted, then run ``nox -s update_action_pins``
-in relnox's own repository. It asks ``git ls-remote`` for each tag's commit
-(peeling annotated tags) and rewrites the SHAs below; review the diff, run the
-tests (zizmor and actionlint check every generated workflow) and commit.
-"""
+"""The actions ci-init writes, each pinned to the commit SHA of one release tag (the tag as
+a comment). ``nox -s update_action_pins`` re-resolves the SHAs of :data:`PINS`."""
 
 from __future__ import annotations
 

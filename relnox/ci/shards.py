@@ -1,20 +1,6 @@
-"""ci-init's shards mode (``[tool.relnox.ci] shards = N`` or ``"auto"``): the build spread
-over a matrix of machines, relnox planning and checking it.
-
-In place of release.yml's one build job:
-
-``shards``       ``nox -s plan -- --shards N --json`` over the release's packages: the
-                 matrix (``1/N`` ... ``N/N``) as a job output and the plan itself as the
-                 ``shard-plan`` artifact, so every shard splits exactly as this job did
-                 (``--timings shards.json``);
-``build-shard``  one job per shard: ``nox -s build_all -- --shard K/N``, its dist and
-                 shard manifest uploaded as ``shard-<n>``;
-``build``        every shard downloaded, ``nox -s assemble`` (every file's sha256
-                 checked again; duplicates, missing packages, mixed commits or versions
-                 refused), ``nox -s verify_install``, then the assembled dist/ uploaded as
-                 ``dist``: what the verify matrix and the tiered publish of the usual
-                 workflow take, unchanged.
-"""
+"""ci-init's shards mode (``[tool.relnox.ci] shards``): in place of release.yml's build job,
+``shards`` plans the split (``nox -s plan -- --shards``), ``build-shard`` builds each
+shard, and ``build`` assembles and verifies them into the usual ``dist`` artifact."""
 
 from __future__ import annotations
 

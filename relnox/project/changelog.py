@@ -1,33 +1,13 @@
 """Reading the release sections of a changelog: the one reader doctor, bump and notes share.
 
-A release heading is any heading whose title names a version the way Keep-a-Changelog,
-towncrier and hand-written changelogs do::
-
-    ## [Unreleased]                 ## [1.2.0] - 2026-01-01       ## [1.2.0](https://...) - 2026-01-01
-    ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
-    ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
-    ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
-    Changes in Acme Kit 3.8.0                     (``... in development``: its Unreleased)
-    ## [integrations/acme-v10.5.0] - 2026-08-03   (a release tag: its name must be the
-                                                   package's, or its first words)
-    **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
-    .. changelog::                                (Sphinx's changelog extension)
-        :version: 1.19.1
-        :released: August 8, 2026
-
-    1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
-    ==================
-
-    ******************              (reST: over- and underlined, a level above the others)
-     v1.2.0 (2026-01-01)
-    ******************
-
-A section runs to the next heading of the same or a higher level. Headings inside
-fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
-
-A version's section may be written before its release with a status line under the
-heading instead of an Unreleased heading (``Unreleased``, later ``Released 2026-01-01``;
-``Released: Not yet.``, later ``Released: 2026-01-01``): :func:`pending_status` finds it.
+A release heading is any heading (ATX, setext, reST over- and underlined, a bold line, a
+``.. changelog::`` directive, a version line over its entries) whose title names a
+version: ``[1.2.0] - 2026-01-01``, ``Release v2.28.2 (2026-08-18)``, ``acme 1.2.0``,
+``[core 0.2.0, agents 1.1.0]``, a release tag ``[pkg-v10.5.0]``, or Unreleased in one of
+its spellings. A section runs to the next heading of the same or a higher level; headings
+in fenced code are text; versions compare by PEP 440. A version's section written ahead
+may carry a status line instead (``Unreleased``, later ``Released 2026-01-01``):
+:func:`pending_status` finds it.
 """
 
 from __future__ import annotations
@@ -353,37 +333,22 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
-#: headings that say Unreleased in other words, or name the branch the next release is
-#: made from
-_NOT_YET = (
-    ["to", "be", "released"],
-    ["not", "released", "yet"],
-    ["not", "yet", "released"],
-    ["in", "development"],
-    ["under", "development"],
-    ["development", "version"],
-    ["latest", "changes"],
-    ["latest"],
-    ["master"],
-    ["main"],
-    ["trunk"],
-    ["head"],
-)
-
-
 #: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
 _PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
 
-#: the next release, not numbered yet: ``v(next)``, ``vNext``, ``Next release``, ``Next version``
-_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+(?:release|version))?", re.I)
+#: other names for Unreleased: ``Upcoming Release``, ``To be released``, ``vNext``, the
+#: branch the next release is made from (``main``)
+_UPCOMING = re.compile(
+    r"to be released|not (?:released yet|yet released)|(?:in|under) development"
+    r"|development version|latest(?: changes)?|master|main|trunk|head"
+    r"|upcoming(?: release| changes)?|v?\(next\)|vnext|next(?: release| version)?",
+    re.I,
+)
 
 
 def _upcoming(words: list[str]) -> bool:
-    """``Upcoming Release``, ``Upcoming``, ``To be released``: other names for Unreleased."""
-    lowered = [w.strip(_PUNCTUATION).lower() for w in words]
-    if lowered in _NOT_YET or _NEXT.fullmatch(" ".join(words)) is not None:
-        return True
-    return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
+    lowered = " ".join(w.strip(_PUNCTUATION) for w in words)
+    return bool(_UPCOMING.fullmatch(lowered) or _UPCOMING.fullmatch(" ".join(words)))
 
 
 #: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1`` (the product's name may be several
@@ -524,12 +489,8 @@ _ONWARD = re.compile(
 
 
 def _at_or_above(version: str, first: str) -> bool:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(version) >= Version(first)
-    except InvalidVersion:
-        return False
+    found, floor = maybe_version(version), maybe_version(first)
+    return found is not None and floor is not None and found >= floor
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
