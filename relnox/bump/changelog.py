@@ -1,7 +1,6 @@
-"""Turn a changelog's Unreleased section (ATX or setext, as
-:mod:`relnox.project.changelog` finds it) into the new release's section, keeping line
-endings, and move a Keep-a-Changelog ``[Unreleased]: .../compare/<old>...HEAD`` link on
-to the new tag; a changelog without one is dated where it says the release is pending."""
+"""Turn a changelog's Unreleased section into the new release's section (keeping line
+endings and moving ``[Unreleased]`` compare links on), or date the section that says the
+release is pending."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
     READ_ONLY,
+    UNDERLINE,
     UNRELEASED,
     Section,
     dated_status,
@@ -50,14 +50,10 @@ UNRELEASED_LINK_RE = re.compile(
 )
 
 
-#: an Unreleased heading that links its own compare view: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
+#: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
 _INLINE_COMPARE = re.compile(
     r"\[unreleased\]\((?P<base>[^)\s]*/compare/)(?P<old>[^)\s]+?)\.\.\.HEAD\)", re.IGNORECASE
 )
-
-
-def _unreleased(text: str) -> Section | None:
-    return next((s for s in sections(text) if s.label == UNRELEASED), None)
 
 
 def _eol(text: str) -> str:
@@ -72,9 +68,9 @@ def release_changelog(
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
     setext_format: str = "{title} ({date})",
 ) -> str | None:
-    """``text`` with its Unreleased section titled by ``heading_format`` (ATX) or
-    ``setext_format``; ``None`` if none. With ``tag``, :func:`release_links` follows."""
-    unreleased = _unreleased(text)
+    """``text`` with a release heading (``heading_format``, ``setext_format``) for its
+    Unreleased entries; ``None`` if none. With ``tag``, :func:`release_links` follows."""
+    unreleased = find_section(text, UNRELEASED)
     if unreleased is None:
         return None
     eol = _eol(text)
@@ -84,7 +80,6 @@ def release_changelog(
     if unreleased.marker.startswith("#"):
         inline = _INLINE_COMPARE.search(lines[unreleased.line])
         if inline is not None and tag is not None and "[{title}]" in heading_format:
-            # [Unreleased](.../compare/26.1.0...HEAD): the link moves on, the new one compares
             base, old = inline.group("base", "old")
             heading_format = heading_format.replace(
                 "[{title}]", f"[{{title}}]({base}{old}...{tag})"
@@ -113,7 +108,7 @@ def release_changelog(
 
 
 def _newest_above(text: str, unreleased: Section) -> Section | None:
-    """The newest release's section when it stands above the Unreleased one, else None."""
+    """The newest release's section when it stands above the Unreleased one."""
     releases = [
         (version, section)
         for section in sections(text)
@@ -140,21 +135,20 @@ def _where_newest(
 
 
 def _underline(lines: list[str], section: Section, width: int) -> str:
-    """An underline for a title ``width`` long, as short as ``section``'s when that one is."""
+    """An underline for a title ``width`` long, short when ``section``'s is."""
     under = lines[section.end - 1].strip()
     title = lines[section.end - 2].strip()
     return under if len(under) < len(title) else section.marker * width
 
 
 def _release_marker(text: str, marker: str) -> str:
-    """The ``#`` marker of the newest release section, else the Unreleased one's ``marker``."""
+    """The ``#`` marker of the newest release section, else ``marker``."""
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     return newest.marker if newest is not None and newest.marker.startswith("#") else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
-    """``text`` with ``version``'s pending status line dated and its pending heading
-    released; ``None`` if its section has neither."""
+    """``text`` with ``version``'s pending status line and heading released; else None."""
     index, heading = pending_status(text, version), pending_heading(text, version)
     if index is None and heading is None:
         return None
@@ -181,8 +175,8 @@ _STATUS = re.compile(
 
 
 def _status_below(text: str, version: str) -> str | None:
-    """The dated status line of the release below ``version``'s as a template for this
-    one's (``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``), or None."""
+    """The release below ``version``'s dated status line as a template (``_(July 17,
+    2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``)."""
     found = sections(text)
     at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
     below = found[at + 1] if at is not None and at + 1 < len(found) else None
@@ -199,15 +193,14 @@ def _status_below(text: str, version: str) -> str | None:
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
-    """:func:`release_status`; a newest pending (or development) section of a lower version
-    is this release's, renamed; then dated as the release below is."""
+    """:func:`release_status`, a newest pending section of a lower version renamed first;
+    then dated as the release below is."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
-        # or a development version's own section (## 0.9.7.dev0): not out yet either
         dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
         if (
             name is None
@@ -229,7 +222,7 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 
 def pending_other(text: str, title: str) -> str | None:
-    """The version of the newest section when it is pending and not ``title``'s, else None."""
+    """The version of the newest section when it is pending and not ``title``'s."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
@@ -242,17 +235,16 @@ def pending_other(text: str, title: str) -> str | None:
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
-    """``text`` with ``title``'s newest, undated (or placeholder-dated) section dated the way
-    the release below it is; ``None`` when there is no such section or no date below."""
+    """``text`` with ``title``'s newest, undated section dated as the release below is."""
     found = sections(text)
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
     if {newest.marker, below.marker} & READ_ONLY:
-        return None  # a bold line or a directive is read as a heading, never written as one
+        return None
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
-    if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
+    if newest.line + 1 != newest.end and not UNDERLINE.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
@@ -272,21 +264,19 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``, ``2024-xx-yy``,
-#: ``Month XX 2025`` (a date in words), and day first: ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
+#: a date to be filled in: ``2026/XX/XX``, ``YYYY-MM-DD``, ``TBD``, ``Month XX 2025``, ``DD.MM.YYYY``
 _PLACEHOLDER = re.compile(
     r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
     r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b"
     r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
     re.IGNORECASE,
 )
-_UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 
 def release_headless(text: str, title: str, day: date) -> str | None:
-    """``text`` with the list of entries under the document's title, above the newest
-    release, given a heading for ``title`` worded as that release's; else None."""
+    """``text`` with the entries listed above the newest release given a heading for
+    ``title``, worded as that release's."""
     found = sections(text)
     if not found or found[0].label == UNRELEASED:
         return None
@@ -314,7 +304,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
 
 
 def _worded_like(section: Section, title: str, day: date) -> str:
-    """``title`` worded as ``section``'s heading is, else ``title (day)``."""
+    """``title`` worded as ``section``'s heading is."""
     first = section.heading.splitlines()[0].lstrip("#").strip()
     template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
     return template.format(title=title, date=day)
@@ -345,8 +335,8 @@ def changelog_edits(
     files: Texts,
     today: date,
 ) -> list[str]:
-    """Each released package's Unreleased entries become its section: in its own
-    changelog, or the root's (one title for one tag, else routed per package)."""
+    """Each released package's Unreleased entries become its section, in its own changelog
+    or the root's; the notes on what was left."""
     config = workspace.config
     notes, towncrier = _tool_notes(workspace, selected, versions)
 
@@ -449,8 +439,8 @@ def changelog_edits(
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another changelog tool (towncrier, changie, scriv) must collect
-    before the bump, and each towncrier file's note for when it has no Unreleased section."""
+    """Notes on fragments another tool must collect first, and each towncrier file's note
+    for when it has no Unreleased section."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
@@ -497,8 +487,8 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages (two or more, not all, sharing one tag) whose
-    old version titles ``text``'s newest release heading; ``None`` otherwise."""
+    """The new version and tag of the packages (some, sharing one tag) whose old version
+    titles ``text``'s newest release heading."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None
@@ -530,9 +520,8 @@ _DAYS = (
 
 
 def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
-    """The heading format of the newest release (``# Release 0.11.0`` gives ``Release
-    {title}``, its date ``{date...}``), or ``default`` when other digits are left; a heading
-    naming its project is followed only for ``one`` version."""
+    """The heading format of the newest release (``Release 0.11.0 (date)`` gives ``Release
+    {title} ({date...})``), or ``default``; one naming its project only for ``one`` version."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or (released[0].versions[0][0] is not None and not one):
         return default
