@@ -1,16 +1,5 @@
-"""bump-my-version's (and bumpversion's) ``current_version``: the version that tool believes
-the repository is at. A repository that keeps one next to its build backend's version
-(a ``.bumpversion.cfg``) has a copy that a relnox bump must move
-too, or the tool's next run finds none of its files at the version it expects.
-
-Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpversion.toml``,
-``.bumpversion.cfg``, and ``setup.cfg``'s ``[bumpversion]`` section.
-
-The same configuration names the other files that tool rewrites (``[bumpversion:file:
-docs/conf.py]`` with ``search = version = release = '{current_version}'``, or
-``[[tool.bumpversion.files]]``): :func:`tool_files` reads each whose search finds the
-version as copies a bump moves too (a README badge, docs/conf.py).
-"""
+"""bump-my-version's ``current_version`` and the files it rewrites: copies of the version a
+relnox bump moves too, or that tool's next run finds none at the version it expects."""
 
 from __future__ import annotations
 
@@ -114,10 +103,8 @@ def tool_files(
     load: Callable[[Path], Mapping[str, Any]],
     version: str,
 ) -> list[VersionLocation]:
-    """The files bump-my-version's configuration rewrites with the version, each where its
-    ``search`` finds ``version`` today. An entry is left to that tool when relnox could not
-    write it the same way: a glob, a regex, its own parse or serialize, a search with other
-    fields (``{now:%Y}``) or a replace that is not the search with the new version."""
+    """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
+    entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
     searches: list[tuple[str, str]] = []
     for entry in _entries(directory, doc, load):
         if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
@@ -135,12 +122,9 @@ def tool_files(
 def searched_files(
     directory: Path, searches: Sequence[tuple[str, str]], version: str
 ) -> list[VersionLocation]:
-    """The files a version tool's configuration names (``searches``: each a file name
-    relative to ``directory`` and a search template with one ``{current_version}``),
-    each where a search finds ``version`` today, or, where every search of the file has
-    text before the version, another version (a copy out of step, which a bump moves too and
-    check-versions names). A search with other fields, or a file outside the repository,
-    is left to that tool."""
+    """The files ``searches`` name (file name, template with one ``{current_version}``), each
+    where a search finds ``version``, or, where every search has text before the version,
+    another version (a copy out of step, which a bump moves too)."""
     pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
     for name, search in searches:
         before, middle, after = search.partition("{current_version}")
@@ -175,8 +159,7 @@ _VERSION = rf"(?P<version>{VERSION_PATTERN})"
 
 
 def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
-    """One pattern for every search of a file: the version between one search's text
-    before and one's after (a file's searches share one place to read it from)."""
+    """One pattern for every search of a file: the version between their texts."""
     befores = "|".join(f"(?<={re.escape(before)})" for before, _ in pairs if before)
     if any(not before for before, _ in pairs):
         befores = ""  # the bare {current_version}: anywhere
@@ -189,8 +172,7 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
 
 
 def _repository_top(directory: Path) -> Path:
-    """The nearest directory at or above ``directory`` holding a ``.git``; ``directory``
-    itself when there is none (a file a configuration names is read only inside it)."""
+    """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
     for folder in (directory, *directory.parents):
         if os.path.lexists(folder / ".git"):
             return folder
@@ -206,11 +188,8 @@ _ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
 
 
 def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
-    """The files poetry-bumpversion keeps in step with the version, each found by its
-    ``search`` template (``__version__ = "{current_version}"``; a bare
-    ``{current_version}`` when it has none) at the version the primary says:
-    ``[tool.poetry_bumpversion.file."path"]`` and ``replacements``. A file that is missing, or not at that version, is
-    that tool's own business, left alone. (bump-my-version's own list: :func:`tool_files`.)"""
+    """The files poetry-bumpversion keeps in step, each where its ``search`` template finds
+    ``version``."""
     found: list[VersionLocation] = []
     entries = _poetry_entries(doc)
     if not entries:  # most projects: no walk up to the repository's top

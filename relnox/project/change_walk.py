@@ -1,18 +1,7 @@
-"""Every package's changes since its last release read in one walk of the history.
-
-``plan`` asks, per package, how many of HEAD's commits since its base (its last tag, or
-``--since``) touch its pathspec and how many files differ. Asked of git once per
-package, each question walks the history from HEAD to that base: a workspace of hundreds
-of packages, each released on its own, walks it hundreds of times (46 s for 600). Here
-the history from HEAD down to the oldest base is read once (``git log --name-only``),
-each commit's files are given to the packages whose pathspec holds them, and the files
-that differ come from one ``git diff-tree --stdin`` over the distinct bases.
-
-The answer is git's own only where the history is one line: a merge in the walked range
-(where ``rev-list``'s history simplification decides what counts), a base that is not
-on HEAD's line, or a pathspec this reader does not spell as git does gives ``None``,
-and the caller asks git per package, as before.
-"""
+"""Every package's changes since its base read in one walk of the history (``git log
+--name-only`` down to the oldest base, one ``git diff-tree --stdin``), not one walk per
+package (46 s for 600 packages). Only for a history of one line and plain pathspecs;
+else ``None``, and the caller asks git per package."""
 
 from __future__ import annotations
 
@@ -29,9 +18,8 @@ Walked = list[tuple[str, list[str], list[str]]]
 
 
 class _Specs:
-    """The packages' pathspecs as directories relative to the repository's top: a file is
-    a package's when one of its include paths is the file or a directory above it and
-    none of its exclude paths is."""
+    """The packages' pathspecs as paths from the repository's top: a file is a package's
+    when an include path is it or above it and no exclude path is."""
 
     def __init__(self) -> None:
         self.include: dict[str, list[str]] = {}
@@ -60,8 +48,7 @@ class _Specs:
 
 
 def _from_top(entry: str, root: Path, top: Path) -> str | None:
-    """A pathspec entry (relative to ``root``, or absolute) as a path from ``top``;
-    ``None`` when it is not a plain path inside ``top``."""
+    """A pathspec entry as a path from ``top``; ``None`` unless a plain path inside it."""
     if not entry or entry.startswith(":") or any(c in entry for c in "*?[\\"):
         return None
     path = os.path.normpath(os.path.join(root, entry))
@@ -93,8 +80,7 @@ def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
 
 
 def _bottom(root: Path, commits: Sequence[str]) -> str | None:
-    """The newest commit every one of ``commits`` comes from (the oldest of them, on one
-    line)."""
+    """The newest commit every one of ``commits`` comes from."""
     result = git.run(root, "merge-base", "--octopus", *commits)
     lines = result.output.split()
     return lines[0] if result.ok and len(lines) == 1 else None
@@ -125,9 +111,8 @@ def _walk(root: Path, oldest: str) -> Walked | None:
 
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and where each of ``commits`` meets that line (a tag on a release branch: where the
-    branch left it), as the number of HEAD's commits after it. ``None`` when that history
-    is not one line."""
+    and how many of them follow where each of ``commits`` meets that line; ``None`` when
+    that history is not one line."""
     bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
     walked = _walk(root, bottom) if bottom is not None else None
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
@@ -172,10 +157,8 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
-    """``(files, commits)`` of each package of ``bases`` (name -> the tag or revision it is
-    measured from), as :func:`relnox.project.changes._changes` gives them, ``specs`` its
-    pathspec relative to ``root``; ``None`` when the history from the oldest base to HEAD
-    is not one line (a merge), a base is not on it, or a pathspec is not a plain path."""
+    """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
+    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
