@@ -41,16 +41,8 @@ from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
-CI_KEYS = [
-    "python-versions",
-    "branch",
-    "install",
-    "relnox-requirement",
-    "os",
-    "trigger",
-    "shards",
-    "mode",
-]
+CI_KEYS: tuple[str, ...] = ("python-versions", "branch", "install", "relnox-requirement", "os")
+CI_KEYS += ("trigger", "shards", "mode")
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,37 +136,32 @@ def plan(
     if part:
         from relnox.versioning import dated_version, long_as_released, next_version
 
-    found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
-    bases = {
-        pkg.name: base
-        for pkg in workspace.packages
-        if (base := since or last_tag(workspace, pkg)) is not None
-    }
+    tags = {pkg.name: last_tag(workspace, pkg) for pkg in workspace.packages}
+    bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
     walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
-    for pkg in workspace.packages:
-        tag = last_tag(workspace, pkg)
-        base = since or tag
-        if base is None:
-            found.append((pkg, tag, True, None, None))
-        else:
-            count, n_commits = (
-                walked[pkg.name]
-                if walked is not None
-                else _changes(workspace, specs[pkg.name], base)
-            )
-            found.append((pkg, tag, count > 0, n_commits, count))
-    changed_names = {item[0].name for item in found if item[2]}
     rows = []
-    for pkg, tag, changed, commits, files in found:
+    for pkg in workspace.packages:
+        files: int | None = None
+        commits: int | None = None
+        if (base := bases.get(pkg.name)) is not None:
+            found = walked[pkg.name] if walked is not None else None  # None: ask git
+            files, commits = found or _changes(workspace, specs[pkg.name], base)
+        where = rel(pkg.directory, workspace.root)
+        rows.append(
+            PlanRow(pkg.name, pkg.version, where, tags[pkg.name], files != 0, commits, files, None)
+        )
+    changed = {row.name for row in rows if row.changed}
+    for index, pkg in enumerate(workspace.packages):
+        if not any(p.name in changed for p in workspace.group_of(pkg)):
+            continue
         bumped = None
-        moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         spelling = dated_spelling(pkg, part, pre)
-        if spelling is not None and (changed or moves):
+        if spelling is not None:
             bumped = dated_version(
                 date.today(), spelling, pkg.tags.highest if pkg.tags else None, pkg.version
             )
-        elif part and (changed or moves):
+        elif part:
             base = bump_base(workspace, pkg, part)
             bumped = next_version(
                 base,
@@ -183,18 +178,7 @@ def plan(
             except VersionError as exc:  # this package's problem: the others' rows still come
                 logging.getLogger("relnox").warning("warning: %s", exc)
                 bumped = None
-        rows.append(
-            PlanRow(
-                name=pkg.name,
-                version=pkg.version,
-                directory=rel(pkg.directory, workspace.root),
-                last_tag=tag,
-                changed=changed,
-                commits=commits,
-                files=files,
-                next_version=bumped,
-            )
-        )
+        rows[index] = replace(rows[index], next_version=bumped)
     return rows
 
 
