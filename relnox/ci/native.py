@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, UPLOAD, slug
+from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, slug, upload
 from relnox.ci.pins import uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
@@ -155,13 +155,9 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
                     "PYTHON": "${{ steps.python.outputs.python-path }}",
                 },
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
-                    "path": f"{wheelhouse}/*.whl",
-                    "if-no-files-found": "error",
-                },
-            },
+            upload(
+                f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
+                f"{wheelhouse}/*.whl",
+            ),
         ],
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, UPLOAD
+from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, upload
 from relnox.ci.pins import uses
 
 if TYPE_CHECKING:
@@ -37,14 +37,7 @@ def plan_job(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
                 + f'nox -s plan -- --shards "$SHARDS" --json "${{args[@]}}" > {PLAN_FILE}\n',
                 "env": {**ENV, "SHARDS": shards},
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "shard-plan",
-                    "path": builder.prefix + PLAN_FILE,
-                    "if-no-files-found": "error",
-                },
-            },
+            upload("shard-plan", builder.prefix + PLAN_FILE),
         ],
     }
 
@@ -66,15 +59,11 @@ def build_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 f'{PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n',
                 "env": {**ENV, "SHARD": "${{ matrix.shard }}"},
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "shard-${{ strategy.job-index }}",
-                    "path": f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
-                    "include-hidden-files": True,  # the shard manifest is in .relnox/
-                    "if-no-files-found": "error",
-                },
-            },
+            upload(  # the shard manifest is in .relnox/: hidden files too
+                "shard-${{ strategy.job-index }}",
+                f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
+                {"include-hidden-files": True},
+            ),
         ],
     }
 
@@ -102,14 +91,7 @@ def assemble_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 "run": PACKAGE_ARGS + 'nox -s verify_install -- "${args[@]}"\n',
                 "env": ENV,
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "dist",
-                    "path": builder.dist + "/",
-                    "if-no-files-found": "error",
-                },
-            },
+            upload("dist", builder.dist + "/"),
         ],
     }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
-from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, UPLOAD, slug
+from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses
 from relnox.ci.publishing import github_release_job, publish_job
@@ -255,10 +255,7 @@ class WorkflowBuilder:
             "steps": [
                 *self.setup(self.build_python, fetch_all=True, builds=True),
                 {"name": "Build, check and record", "run": "\n".join(script) + "\n", "env": env},
-                {
-                    "uses": uses(UPLOAD),
-                    "with": {"name": "dist", "path": self.dist + "/", "if-no-files-found": "error"},
-                },
+                upload("dist", self.dist + "/"),
             ],
         }
 
