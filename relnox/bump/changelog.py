@@ -4,6 +4,7 @@ release is pending."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -350,15 +351,16 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
-            ahead = pending_other(text, title) if dated is None else None
-            if dated is None and path in towncrier:
+            if dated is not None:
+                files.set(path, dated)
+            elif path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
-            elif ahead is not None:
+            elif (ahead := pending_other(text, title)) is not None:
                 notes.append(
                     f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
-            elif dated is None and (covering := find_section(text, title)) is not None:
+            elif (covering := find_section(text, title)) is not None:
                 first = covering.heading.splitlines()[0].lstrip("#").strip()
                 whose = (  # "2.0.0 and newer" covers every later release
                     f"{title}'s section already"
@@ -366,16 +368,14 @@ def changelog_edits(
                     else f"'{first}', which covers {title}"
                 )
                 notes.append(f"note: {rel} has {whose}; it is left as it is")
-            elif dated is None and (aside := unreleased_aside(path)) is not None:
+            elif (aside := unreleased_aside(path)) is not None:
                 notes.append(
                     f"note: {rel} has no Unreleased section; its Unreleased entries are in "
                     f"{relative(aside, workspace.root)}, which relnox does not move: move them "
                     f"in as {title}'s section (the project's changelog tool) before this bump"
                 )
-            elif dated is None:
-                notes.append(f"note: {rel} has no Unreleased section")
             else:
-                files.set(path, dated)
+                notes.append(f"note: {rel} has no Unreleased section")
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
@@ -390,12 +390,10 @@ def changelog_edits(
                 files.set(path, released)
 
     root_log = changelog_in(workspace.root, config)
-    logs: dict[Path, Path] = {}  # each directory's changelog looked for once
+    logs = functools.cache(lambda directory: changelog_in(directory, config))  # each once
 
     def log_of(pkg: Package) -> Path:
-        if pkg.directory not in logs:
-            logs[pkg.directory] = changelog_in(pkg.directory, config)
-        return logs[pkg.directory]
+        return Path(logs(pkg.directory))
 
     in_root: list[Package] = []
     for pkg in selected:
