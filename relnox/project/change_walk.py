@@ -5,9 +5,10 @@ else ``None``, and the caller asks git per package."""
 
 from __future__ import annotations
 
+import functools
 import os
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from relnox.tools import git
@@ -15,36 +16,6 @@ from relnox.tools import git
 EXCLUDE = ":(exclude)"
 #: HEAD's commits newest first: (commit, its parents, the files it changed)
 Walked = list[tuple[str, list[str], list[str]]]
-
-
-class _Specs:
-    """The packages' pathspecs as paths from the repository's top: a file is a package's
-    when an include path is it or above it and no exclude path is."""
-
-    def __init__(self) -> None:
-        self.include: dict[str, list[str]] = {}
-        self.exclude: dict[str, list[str]] = {}
-        self.known: dict[str, frozenset[str]] = {}
-
-    def add(self, name: str, path: str, *, excluded: bool) -> None:
-        (self.exclude if excluded else self.include).setdefault(path, []).append(name)
-
-    def owners(self, file: str) -> frozenset[str]:
-        """The packages whose pathspec holds ``file`` (a path from the top)."""
-        known = self.known.get(file)
-        if known is None:
-            known = self.known[file] = frozenset(self._owners(file))
-        return known
-
-    def _owners(self, file: str) -> set[str]:
-        inside: set[str] = set(self.include.get("", ()))
-        left: set[str] = set(self.exclude.get("", ()))
-        parts = file.split("/")
-        for end in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:end])
-            inside.update(self.include.get(prefix, ()))
-            left.update(self.exclude.get(prefix, ()))
-        return inside - left
 
 
 def _from_top(entry: str, root: Path, top: Path) -> str | None:
@@ -60,16 +31,27 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
     return relative
 
 
-def _specs(specs: Mapping[str, Sequence[str]], root: Path, top: Path) -> _Specs | None:
-    found = _Specs()
+def _specs(
+    specs: Mapping[str, Sequence[str]], root: Path, top: Path
+) -> Callable[[str], frozenset[str]] | None:
+    """The packages whose pathspec holds a file (a path from the top): an include path is
+    it or above it, no exclude path is; ``None`` when a pathspec is not plain paths."""
+    paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
-            excluded = entry.startswith(EXCLUDE)
-            path = _from_top(entry[len(EXCLUDE) :] if excluded else entry, root, top)
+            path = _from_top(entry.removeprefix(EXCLUDE), root, top)
             if path is None:
                 return None
-            found.add(name, path, excluded=excluded)
-    return found
+            paths[entry.startswith(EXCLUDE)].setdefault(path, []).append(name)
+
+    @functools.cache
+    def owners(file: str) -> frozenset[str]:
+        parts = file.split("/")
+        above = ["", *("/".join(parts[:end]) for end in range(1, len(parts) + 1))]
+        inside, left = ({n for p in above for n in paths[x].get(p, ())} for x in (False, True))
+        return frozenset(inside - left)
+
+    return owners
 
 
 def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
@@ -177,7 +159,7 @@ def changes(
     for index, (_, _, files) in enumerate(walked):
         hit: set[str] = set()
         for file in files:
-            hit |= matcher.owners(file)
+            hit |= matcher(file)
         for name in hit & touched.keys():
             touched[name].append(index)
     counts = {
@@ -193,6 +175,6 @@ def changes(
     differing: dict[str, int] = dict.fromkeys(bases, 0)
     for commit, paths in differ.items():
         for path in paths:
-            for name in matcher.owners(path) & measured[commit]:
+            for name in matcher(path) & measured[commit]:
                 differing[name] += 1
     return {name: (differing[name] if counts[name] else 0, counts[name]) for name in bases}
