@@ -69,8 +69,7 @@ def release_changelog(
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
     setext_format: str = "{title} ({date})",
 ) -> str | None:
-    """``text`` with a release heading (``heading_format``, ``setext_format``) for its
-    Unreleased entries; ``None`` if none. With ``tag``, :func:`release_links` follows."""
+    """``text`` with a release heading for its Unreleased entries, compare links moved."""
     unreleased = find_section(text, UNRELEASED)
     if unreleased is None:
         return None
@@ -167,7 +166,7 @@ def release_status(text: str, version: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a release's status line: its date, maybe after ``Released`` and in emphasis or brackets
+#: a release's status line: its date, maybe after ``Released``
 _STATUS = re.compile(
     r"^(?P<lead>\s*[*_(\[]*(?:released(?:[ \t]+on)?:?[ \t]*)?)(?P<date>.+?)"
     r"(?P<tail>[*_)\].]*\s*)$",
@@ -176,8 +175,7 @@ _STATUS = re.compile(
 
 
 def _status_below(text: str, version: str) -> str | None:
-    """The release below ``version``'s dated status line as a template (``_(July 17,
-    2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``)."""
+    """The release below ``version``'s dated status line as a template."""
     found = sections(text)
     at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
     below = found[at + 1] if at is not None and at + 1 < len(found) else None
@@ -194,8 +192,7 @@ def _status_below(text: str, version: str) -> str | None:
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
-    """:func:`release_status`, a newest pending section of a lower version renamed first;
-    then dated as the release below is."""
+    """:func:`release_status`, a newest pending section of a lower version renamed first."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
@@ -276,8 +273,7 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 
 def release_headless(text: str, title: str, day: date) -> str | None:
-    """``text`` with the entries listed above the newest release given a heading for
-    ``title``, worded as that release's."""
+    """``text`` with a heading for ``title`` over the list above the newest release."""
     found = sections(text)
     if not found or found[0].label == UNRELEASED:
         return None
@@ -296,7 +292,8 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
         return None  # no list, or a list of links to the sections below (contents)
     eol = _eol(text)
-    words = _worded_like(newest, title, day)
+    first = newest.heading.splitlines()[0].lstrip("#").strip()
+    words = heading_like(f"## {first}\n\n- x\n", "{title} ({date})").format(title=title, date=day)
     if newest.marker.startswith("#"):
         heading = f"{newest.marker} {words}"
     else:
@@ -304,16 +301,9 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
 
 
-def _worded_like(section: Section, title: str, day: date) -> str:
-    """``title`` worded as ``section``'s heading is."""
-    first = section.heading.splitlines()[0].lstrip("#").strip()
-    template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
-    return template.format(title=title, date=day)
-
-
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with ``[Unreleased]: <base>compare/<old>...HEAD`` moved on to ``tag`` and
-    ``[title]: <base>compare/<old>...<tag>`` below it, unless ``[title]`` is defined."""
+    """``text`` with ``[Unreleased]: .../compare/<old>...HEAD`` moved on to ``tag``, and
+    ``[title]: .../compare/<old>...<tag>`` below it."""
     match = UNRELEASED_LINK_RE.search(text)
     if match is None or match.group("old") == tag:
         return text
@@ -336,8 +326,7 @@ def changelog_edits(
     files: Texts,
     today: date,
 ) -> list[str]:
-    """Each released package's Unreleased entries become its section, in its own changelog
-    or the root's; the notes on what was left."""
+    """Each released package's Unreleased entries become its section; notes on the rest."""
     config = workspace.config
     notes, towncrier = _tool_notes(workspace, selected, versions)
 
@@ -437,8 +426,7 @@ def changelog_edits(
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, and each towncrier file's note
-    for when it has no Unreleased section."""
+    """Notes on fragments another tool must collect first, and per towncrier file."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
@@ -485,8 +473,7 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages (some, sharing one tag) whose old version
-    titles ``text``'s newest release heading."""
+    """The new version and tag of the packages whose old one titles the newest release."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None

@@ -378,8 +378,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
 
 def workflow_sessions(texts: Iterable[str]) -> list[str]:
-    """The relnox sessions the workflows ``texts`` run (``nox -s build_all``), by their task
-    names (``build-all``), in the order they first appear."""
+    """The relnox sessions the workflows ``texts`` run, as task names (``build-all``)."""
     found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
     return list(dict.fromkeys(found))
 
@@ -416,8 +415,7 @@ def noxfile_sessions(text: str) -> list[str]:
 
 
 def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:
-    """What the trusted-publishing jobs need first: a publisher on each index for each
-    project, and the environments on GitHub."""
+    """What the trusted-publishing jobs need first: publishers, and environments."""
     names = [pkg.name for pkg in workspace.packages]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     where = " and ".join(

@@ -381,8 +381,7 @@ class WorkflowBuilder:
         )
 
     def release_pr(self) -> str:
-        """release-pr.yml: on every push to the branch, the pull request holding the next
-        release is made or updated (``nox -s release_pr``); merging it lets auto-tag tag it."""
+        """release-pr.yml: each push to the branch updates the next release's pull request."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
         return self.document(
             "Release PR",

@@ -25,7 +25,7 @@ from relnox.versioning import maybe_version, same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
-#: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``): no entry
+#: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``)
 _NOTHING_YET = re.compile(
     r"^\s*(?:[-*+]\s+)?[*_`(]*\s*(?:nothing|none|no\s+(?:notable\s+|unreleased\s+)?changes)"
     r"(?:\s+(?:yet|so\s+far))?\s*[.!]?\s*[*_`)]*\s*[.!]?\s*$",
@@ -37,8 +37,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEAD_WORDS = ("release", "version", "releases", "versions")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
-#: a status line saying the section is not released yet: the word alone, maybe emphasised,
-#: or a release line without its date yet (``Released: Not yet.``)
+#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
     r"(?:not[ \t]+yet|tbd|tba))(?P<tail>[*_)\].:]*\s*)$",
@@ -68,8 +67,7 @@ class Section:
 
     @property
     def has_entries(self) -> bool:
-        """Has at least one list item or paragraph (sub-headings alone, or a line saying
-        there is nothing yet, do not count)."""
+        """Has a list item or paragraph (not a sub-heading, nor ``*nothing yet*``)."""
         lines = self.body.splitlines()
         return any(
             line.strip()
@@ -157,8 +155,7 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
         index += 1
 
 
-#: Sphinx's changelog extension: ``.. changelog::`` over ``:version: 1.19.1`` and
-#: ``:released: August 8, 2026``, read as the heading ``1.19.1 (August 8, 2026)``
+#: Sphinx's changelog extension: ``.. changelog::`` over ``:version: 1.19.1``
 DIRECTIVE = ".. changelog::"
 _OPTION = re.compile(r"^[ \t]+:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
 
@@ -182,8 +179,7 @@ def _directive(lines: list[str], index: int) -> Heading | None:
 _DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
 DATED = "date"
 
-#: a release's line over its indented entries: a version alone, or a title led by Version
-#: or Release (``Version 0.9.8 -- 2025-11-28``)
+#: a version alone, or ``Version 0.9.8 -- 2025-11-28``, over its indented entries
 ALONE = "indented"
 _ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
 
@@ -219,8 +215,7 @@ _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \
 
 
 def _bare(lines: list[str], index: int) -> bool:
-    """``lines[index]`` is a version alone (maybe dated) opening a paragraph, over a list
-    (at once or after one blank line)."""
+    """``lines[index]`` is a version alone (maybe dated) opening a paragraph over a list."""
     after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
     line = lines[index]
     return (
@@ -264,8 +259,7 @@ def _is_tail(words: list[str]) -> bool:
 
 
 def _tag(token: str) -> tuple[str | None, str] | None:
-    """A release tag's name and version (``[pkg/acme-v10.5.0]``, ``core@1.2.0``,
-    ``name==1.2.0``); ``Python-3.12`` is no tag."""
+    """A release tag's name and version (``[pkg/acme-v10.5.0]``, ``core@1.2.0``)."""
     from relnox.project.tag_model import split_tag, stem
 
     token = token.strip(_PUNCTUATION)
@@ -284,8 +278,7 @@ _STEP = re.compile(r"\d+[.)]")
 
 
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
-    """``1.2.0 ...``, ``name 1.2.0 [tail]`` (lead words Release / Version skipped) or a
-    release tag ``name-v1.2.0 [tail]``."""
+    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
     if not words:
@@ -311,8 +304,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
 #: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
 _PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
 
-#: other names for Unreleased: ``Upcoming Release``, ``To be released``, ``vNext``, the
-#: branch the next release is made from (``main``)
+#: other names for Unreleased: ``Upcoming Release``, ``vNext``, the branch (``main``)
 _UPCOMING = re.compile(
     r"to be released|not (?:released yet|yet released)|(?:in|under) development"
     r"|development version|latest(?: changes)?|master|main|trunk|head"
@@ -473,8 +465,7 @@ def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
 
 
 def find_section(text: str, version: str, package: str | None = None) -> Section | None:
-    """The section of ``version`` (or ``"unreleased"``); with ``package``, a heading naming
-    several packages must name this one."""
+    """The section of ``version`` (or ``"unreleased"``) of ``package`` (if it names several)."""
     found = sections(text)
     for loose in (False, True):  # a tag naming the package exactly first
         for section in found:
@@ -484,8 +475,7 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
 
 
 def pending_status(text: str, version: str, package: str | None = None) -> int | None:
-    """The line index of ``version``'s status line saying it is not released yet
-    (``*Unreleased*``), its section's first line."""
+    """The line index of ``version``'s first line when it says ``*Unreleased*``."""
     section = find_section(text, version, package)
     if section is None or section.label == UNRELEASED or not section.body:
         return None
@@ -534,8 +524,7 @@ def dated_status(line: str, day: str) -> str:
 
 
 def unreleased_aside(path: Path) -> Path | None:
-    """The file beside the changelog ``path`` that it names as keeping its Unreleased
-    entries (``CHANGELOG.unreleased.md``), when it has some."""
+    """The ``CHANGELOG.unreleased.md`` the changelog names, when it holds entries."""
     aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
     try:
         if not aside.is_file() or aside.name not in read_text(path):

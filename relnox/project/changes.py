@@ -43,8 +43,7 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The newest release tag of HEAD's line (``None`` if never tagged): its last final
-    release, or a (non-development) pre-release HEAD holds above it."""
+    """The newest release tag of HEAD's line, a pre-release HEAD holds above its last too."""
     facts = pkg.tags
     if facts is None:
         return None
@@ -69,8 +68,7 @@ def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
 
 
 def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
-    """The package's directory without the directories of packages nested in it, plus
-    the directories its build reads (:mod:`relnox.project.build_inputs`)."""
+    """The package's directory without nested packages', plus those its build reads."""
     return pathspecs(workspace, [pkg])[pkg.name]
 
 
@@ -98,8 +96,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
 
 
 def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
-    """The files under ``spec`` that differ between ``since`` and HEAD, and HEAD's commits
-    since it touching them (none: nothing changed, whatever the trees differ in)."""
+    """The files under ``spec`` that differ since ``since``, and HEAD's commits touching them."""
     root = workspace.root
     commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
     if not commits:
@@ -330,8 +327,7 @@ def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> st
 
 
 def first_pre(pkg: Package) -> int:
-    """The number a new pre-release label starts at: 1 when every tagged pre-release
-    starts there or above (4.3.0a1), else 0."""
+    """The number a new pre-release label starts at: 1 when every tagged one does, else 0."""
     numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
     return 1 if numbers and min(numbers) >= 1 else 0
 
