@@ -9,6 +9,7 @@ from pathlib import Path
 
 from relnox.errors import RelnoxError
 from relnox.files import read_text
+from relnox.project.towncrier import inside
 
 #: the names changie looks for its configuration under
 CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
@@ -40,14 +41,11 @@ def changes(directory: Path) -> Changes | None:
             text = read_text(config)
         except (RelnoxError, UnicodeDecodeError):
             return None
-        where = (
-            directory
-            / _key(text, "changesDir", ".changes")
-            / _key(text, "unreleasedDir", "unreleased")
+        where = inside(
+            directory,
+            Path(_key(text, "changesDir", ".changes"), _key(text, "unreleasedDir", "unreleased")),
         )
-        try:
-            where.resolve().relative_to(directory.resolve())
-        except (OSError, ValueError):
+        if where is None:
             return None
         found = sorted(
             path

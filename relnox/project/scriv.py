@@ -11,6 +11,7 @@ from typing import Any
 from relnox.errors import RelnoxError
 from relnox.files import read_text
 from relnox.project.pyproject import load_toml
+from relnox.project.towncrier import inside
 from relnox.toml import table
 
 DEFAULT_DIRECTORY = "changelog.d"
@@ -55,11 +56,9 @@ def fragments(directory: Path) -> Fragments | None:
     settings = _settings(directory)
     if settings is None:
         return None
-    where = directory / str(settings.get("fragment_directory") or DEFAULT_DIRECTORY)
+    where = inside(directory, str(settings.get("fragment_directory") or DEFAULT_DIRECTORY))
     suffix = "." + str(settings.get("format") or "rst").strip().lower()
-    try:
-        where.resolve().relative_to(directory.resolve())
-    except (OSError, ValueError):
+    if where is None:
         return None
     found = sorted(
         path

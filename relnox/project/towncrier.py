@@ -74,8 +74,8 @@ def news(directory: Path) -> News | None:
         if not isinstance(package, str) or not isinstance(package_dir, str):
             return None
         where = directory / package_dir / package / "newsfragments"
-    filename = _inside(directory, section.get("filename", "NEWS.rst"))
-    if filename is None or _inside(directory, where) is None:
+    filename = inside(directory, section.get("filename", "NEWS.rst"))
+    if filename is None or inside(directory, where) is None:
         return None
     return News(config, where, filename, _fragments(where, _types(section)))
 
@@ -83,11 +83,11 @@ def news(directory: Path) -> News | None:
 def news_file(directory: Path) -> Path | None:
     """The news file towncrier writes for ``directory``, when it exists."""
     found = _config(directory)
-    path = _inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
+    path = inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
     return path if path is not None and path.is_file() else None
 
 
-def _inside(directory: Path, name: object) -> Path | None:
+def inside(directory: Path, name: object) -> Path | None:
     """``directory / name`` when it stays inside ``directory``."""
     if not isinstance(name, str | Path) or not str(name):
         return None
