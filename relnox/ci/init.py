@@ -41,8 +41,10 @@ from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
-CI_KEYS: tuple[str, ...] = ("python-versions", "branch", "install", "relnox-requirement", "os")
-CI_KEYS += ("trigger", "shards", "mode")
+CI_KEYS = (
+    *("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards"),
+    "mode",
+)
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
 
@@ -415,7 +417,9 @@ def noxfile_sessions(text: str) -> list[str]:
 
 
 def trusted_publishing_note(workspace: Workspace, targets: list[str]) -> str:
-    """What the trusted-publishing jobs need first: publishers, and environments."""
+    """What the trusted-publishing jobs need before their first upload: a publisher on each
+    index for each project (one per project: a monorepo of 100 needs 100), and the
+    environments on GitHub."""
     names = [pkg.name for pkg in workspace.packages]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     where = " and ".join(
