@@ -111,48 +111,42 @@ def _headings(lines: list[str]) -> Iterator[Heading]:
     in_fence = False
     index = 0
     while index < len(lines):
-        line = lines[index]
         if _is_fence(lines, index, in_fence):
             in_fence = not in_fence
-        elif not in_fence:
-            atx = _ATX.match(line)
-            over = UNDERLINE.match(line)
-            if over is not None and _overlined(lines, index, over.group("char")):
-                # reST's over- and underlined title: a level above every underlined one
-                yield Heading(index, index + 3, 0, lines[index + 1].strip(), over.group("char"))
-                index += 3
-                continue
-            if atx is not None:
-                level = len(atx.group("level"))
-                yield Heading(index, index + 1, level, atx.group("title"), "#" * level)
-            elif (
-                index + 1 < len(lines)
-                and line.strip()
-                and not line[0].isspace()
-                and not line.startswith(("-", "*", "+", ">", "|"))
-                and (under := UNDERLINE.match(lines[index + 1])) is not None
-            ):
-                char = under.group("char")
-                yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
-                index += 2
-                continue
-            elif line.rstrip() == DIRECTIVE and (found := _directive(lines, index)) is not None:
-                yield found
-                index = found.end
-                continue
-            elif _entry_title(lines, index):
-                yield Heading(index, index + 1, 2, line.strip(), ALONE)
-            elif (dated := _DATED.match(line)) is not None:
-                title = f"{dated['title']} ({dated['date']})"
-                if isinstance(parse_title(title), tuple):  # a release's, not an author's
-                    yield Heading(index, index + 1, 2, title, DATED)
-            elif (bold := _BOLD.match(line)) is not None:
-                title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-                if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
-                    yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
-            elif _bare(lines, index):
-                yield Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
+        elif not in_fence and (found := _heading_at(lines, index)) is not None:
+            yield found
+            index = found.end
+            continue
         index += 1
+
+
+def _heading_at(lines: list[str], index: int) -> Heading | None:
+    """The heading that starts at ``lines[index]``, if one does."""
+    line = lines[index]
+    over = UNDERLINE.match(line)
+    if over is not None and _overlined(lines, index, over["char"]):  # a level above the rest
+        return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
+    if (atx := _ATX.match(line)) is not None:
+        return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
+    under = UNDERLINE.match(lines[index + 1]) if index + 1 < len(lines) else None
+    if under and line.strip() and not line[0].isspace() and line[0] not in "-*+>|":
+        level = _SETEXT_LEVEL.get(under["char"], 3)
+        return Heading(index, index + 2, level, line.strip(), under["char"])
+    if line.rstrip() == DIRECTIVE:
+        return _directive(lines, index)
+    if _entry_title(lines, index):
+        return Heading(index, index + 1, 2, line.strip(), ALONE)
+    if (dated := _DATED.match(line)) is not None:
+        title = f"{dated['title']} ({dated['date']})"
+        release = isinstance(parse_title(title), tuple)  # a release's, not an author's
+        return Heading(index, index + 1, 2, title, DATED) if release else None
+    if (bold := _BOLD.match(line)) is not None:
+        title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
+        release = isinstance(parse_title(title), tuple)  # a release's, never "**Fixes**"
+        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
+    if _bare(lines, index):
+        return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
+    return None
 
 
 #: Sphinx's changelog extension: ``.. changelog::`` over ``:version: 1.19.1``
