@@ -182,10 +182,8 @@ def _status_below(text: str, version: str) -> str | None:
     if below is None or not below.body:
         return None
     match = _STATUS.match(below.body.splitlines()[0])
-    if match is None:
-        return None
-    spelled = next((form for day, form in _DAYS if day.fullmatch(match.group("date"))), None)
-    if spelled is None:
+    spelled = next((form for day, form in _DAYS if match and day.fullmatch(match["date"])), None)
+    if match is None or spelled is None:
         return None
     lead, tail = (match.group(g).replace("{", "{{").replace("}", "}}") for g in ("lead", "tail"))
     return lead + spelled + tail

@@ -168,9 +168,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     section = workspace.config.section("ci")
     where = workspace.config.source
     check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
-    branch = section.get("branch")
-    if branch is None:
-        branch = default_branch(workspace.root)
+    branch = section["branch"] if "branch" in section else default_branch(workspace.root)
     if not isinstance(branch, str) or not _BRANCH.fullmatch(branch):
         raise ConfigError(
             f"{where}: [tool.relnox.ci] branch {branch!r} is not a branch name the workflow "
