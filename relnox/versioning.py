@@ -231,29 +231,6 @@ def check_increase(old: Version, new: Version, what: str) -> None:
         )
 
 
-def next_version(
-    current: str,
-    part: str,
-    *,
-    pre: str | None = None,
-    scheme: str = "pep440",
-    taken: Callable[[Version], bool] | None = None,
-    first: int = 0,
-) -> str:
-    """The version after ``current`` for ``part`` in ``scheme``, stepping over versions
-    ``taken`` says are released; a new pre-release label starts at ``first``.
-
-    >>> next_version("2.0.0", "pre", pre="alpha", scheme="semver")
-    '2.0.1-alpha.0'
-    >>> next_version("5.6.2", "patch", taken=lambda v: str(v) == "5.6.3")
-    '5.6.4'"""
-    old = parse_version(current, "current version")
-    new = _untaken(old, part, pre, taken, first)
-    check_increase(old, new, f"bumping {current} by {part!r}")
-    text = written(old, new, scheme)
-    return padded_like(text, current) if scheme == "pep440" else text
-
-
 def _untaken(
     old: Version,
     part: str,

@@ -131,7 +131,7 @@ def plan(
     _check_repo(workspace, since)
     workspace.require_history("plan")
     if part:
-        from relnox.versioning import dated_version, long_as_released, next_version
+        from relnox.versioning import dated_version, long_as_released, target_version
 
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     tags = {pkg.name: last_tag(workspace, pkg) for pkg in workspace.packages}
@@ -160,9 +160,9 @@ def plan(
             )
         elif part:
             base = bump_base(workspace, pkg, part)
-            bumped = next_version(
+            bumped = target_version(
                 base,
-                part,
+                part=part,
                 pre=pre,
                 scheme=workspace.config.version_scheme,
                 taken=released_elsewhere(workspace, workspace.group_of(pkg)),
