@@ -133,9 +133,9 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
 
     Errors that make the whole workspace meaningless (a malformed root
     ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
-    the packages in it. ``tags=False``: the repository's tags are read only where they
-    decide a package (a version from tags, projects found by scanning), not for what a
-    command that neither tags nor bumps never shows (each package's tag convention).
+    the packages in it. ``tags=False`` (build-all, verify-install): the repository's tags
+    are read only where they decide a package (a version from tags, projects found by
+    scanning); the packages' tag conventions, and the warnings about them, are left out.
     """
     root = Path(root).resolve()
     check_root(root)
