@@ -128,12 +128,14 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
     return tuple(ordered)
 
 
-def discover(root: Path | str = ".") -> Workspace:
+def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
     Errors that make the whole workspace meaningless (a malformed root
     ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
-    the packages in it.
+    the packages in it. ``tags=False`` (build-all, verify-install): the repository's tags
+    are read only where they decide a package (a version from tags, projects found by
+    scanning); the packages' tag conventions, and the warnings about them, are left out.
     """
     root = Path(root).resolve()
     check_root(root)
@@ -276,8 +278,10 @@ def discover(root: Path | str = ".") -> Workspace:
         notes=notes,
         unreleased=tuple(unreleased),
     )
-    workspace = read_tags(workspace)
-    if listing is None and not explicit:  # found by scanning, declared by no file
+    scanned = listing is None and not explicit  # found by scanning, declared by no file
+    if tags or scanned or any(pkg.vcs_versioned for pkg in workspace.packages):
+        workspace = read_tags(workspace)
+    if scanned:
         workspace = _without_placeholders(workspace)
     from relnox.project.referee import refereed  # the backend's word on computed versions
 
@@ -740,7 +744,9 @@ def raise_broken(workspace: Workspace) -> None:
         raise workspace_error(workspace.root, workspace.errors)
 
 
-def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
+def load_workspace(
+    root: Path | str = ".", packages: Sequence[str] | None = None, *, tags: bool = True
+) -> Workspace:
     """:func:`discover` for a command: every input checked before any work.
 
     A package that cannot be read is never left out silently: when any member is
@@ -750,11 +756,11 @@ def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None
     named ``packages`` only goes on when each is a sound package, with every problem of
     the others logged as a warning: a problem in one package never stops work on
     another the user asked for. ``doctor`` and ``check-versions`` use :func:`discover`,
-    which collects them instead.
+    which collects them instead. ``tags``: as :func:`discover`'s.
     """
     import logging
 
-    workspace = discover(root)
+    workspace = discover(root, tags=tags)
     log = logging.getLogger("relnox")
     for warning in workspace.warnings:
         log.warning("warning: %s", warning)
