@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import (
@@ -23,7 +23,6 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
-from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.artifacts.manifest import (
     BUILT,
     FOUND,

@@ -28,16 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
@@ -205,17 +200,8 @@ class SkewReport:
 
 def _versions_on(reader: IndexReader, name: str) -> list[Version]:
     """The final versions the index has files of, newest first."""
-    found: set[Version] = set()
-    for filename in reader.files(name):
-        try:
-            if filename.endswith(".whl"):
-                version = parse_wheel_filename(filename)[1]
-            else:
-                version = parse_sdist_filename(filename)[1]
-        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-            continue
-        if not version.is_prerelease and not version.is_devrelease:
-            found.add(version)
+    parsed = (name_and_version(filename) for filename in reader.files(name))
+    found = {p[1] for p in parsed if p and not p[1].is_prerelease and not p[1].is_devrelease}
     return sorted(found, reverse=True)
 
 
