@@ -386,8 +386,12 @@ class _CaseRun:
 
     def _fail(self, check: str, detail: str) -> SkewResult:
         self.result.checks.append(Check(check, False, detail))
-        accepted = self.case.key in self.plan.accept
-        self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
+        return self._settled()
+
+    def _settled(self) -> SkewResult:
+        if self.result.failed:
+            accepted = self.case.key in self.plan.accept
+            self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
         return self.result
 
     def run(self) -> SkewResult:
@@ -428,11 +432,7 @@ class _CaseRun:
             self.result.status = SkewStatus.CAPPED
             return self.result
         self._check(env)
-        if self.result.failed:
-            self.result.status = (
-                SkewStatus.ACCEPTED if case.key in self.plan.accept else SkewStatus.FAILED
-            )
-        return self.result
+        return self._settled()
 
     def _installed(self, env: Environment) -> dict[str, str | None] | None:
         """The installed version of each package of the release (None: not installed)."""

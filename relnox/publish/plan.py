@@ -87,7 +87,7 @@ def plan_publish(
     allowed = refuse_stale(
         workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
     )
-    checked = check_files(workspace, manifest, records, route)
+    checked = check_files(manifest, records, route)
     from relnox.publish.rules import local_versions, private_classifiers
 
     local = local_versions([(r.name, r.version) for r in records], repo)
@@ -220,19 +220,16 @@ def check_attestations(plan: PublishPlan) -> None:
     """``--attestations``: every file to upload has one beside it, before anything is sent."""
     from relnox.tools.upload import attestations_of
 
-    missing = [
-        f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
-    ]
+    missing = [f.filename for f in plan.to_upload if not attestations_of(f.path)]
     if missing:
         raise PublishError(
             f"--attestations: no PEP 740 attestation beside {', '.join(missing)} in "
             f"{plan.manifest.dist_dir}; sign them first (python -m pypi_attestations sign "
             "FILE..., in a job with an OIDC identity) or publish without --attestations"
         )
-    for file in plan.files:
-        if file.action == "upload":
-            for attestation in attestations_of(file.path):
-                _check_attestation_file(attestation)
+    for file in plan.to_upload:
+        for attestation in attestations_of(file.path):
+            _check_attestation_file(attestation)
 
 
 #: the most bytes an attestation may have (pypi_attestations writes about 10 kB)
