@@ -118,9 +118,6 @@ class PublishResult:
     def ok(self) -> bool:
         return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
 
-    def package_status(self, name: str) -> str:
-        return _status_of(o for o in self.outcomes if o.file.package == name)
-
     def by_package(self) -> dict[str, list[FileOutcome]]:
         """Each package's outcomes, in one pass (a report of every package reads them all
         once, not once per package)."""
@@ -130,7 +127,7 @@ class PublishResult:
         return mine
 
     def package_statuses(self) -> dict[str, str]:
-        """:meth:`package_status` of every package, in one pass."""
+        """Each package's status (the worst of its files'), in one pass."""
         return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
