@@ -37,7 +37,7 @@ def _flags() -> type:
 
     return options_flags(
         BumpOptions,
-        rename={"packages": "package", "changed_only": "changed"},
+        rename={"changed_only": "changed"},
         skip=("today", "parts"),
         extra=(("commit", True), ("force", False), ("check_api", False)),
     )

@@ -104,7 +104,6 @@ def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
 
     return options_flags(
         PublishOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         only=only,
         skip=("retries", "retry_delay", "verbose", "transport", "network"),
         extra=(("changed", False), *extra),

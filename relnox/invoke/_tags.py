@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _tag_flags() -> type:
     from relnox.release import TagOptions
 
-    return options_flags(TagOptions, rename={"packages": "package"}, extra=(("dry_run", False),))
+    return options_flags(TagOptions, extra=(("dry_run", False),))
 
 
 @relnox_task(
