@@ -303,10 +303,9 @@ def _records(names: list[str]) -> list[str]:
     return [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
 
 
-def _check_record(names: list[str], record: str | None, out: Findings) -> None:
+def _check_record(names: list[str], records: list[str], record: str | None, out: Findings) -> None:
     """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
     exactly one) lists every file of the wheel (itself and its signatures excepted)."""
-    records = _records(names)
     if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
@@ -441,7 +440,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
             "elsewhere: rebuild it with relnox build-all"
         )
-    _check_record(names, record, out)
+    _check_record(names, records, record, out)
     if wrong:
         out.problems.append(
             f"{len(wrong)} file(s) do not match their hash in {records[0]} "

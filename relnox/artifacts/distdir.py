@@ -162,12 +162,6 @@ def _set_problems(
     return problems
 
 
-def _diff(recorded: PackageRecord, present: set[str]) -> list[str]:
-    expected = {f.filename for f in recorded.files}
-    lines = [f"- {n}  (recorded by build-all, missing)" for n in sorted(expected - present)]
-    return lines
-
-
 def _record(
     pkg: Package,
     files: Found,
@@ -189,7 +183,8 @@ def _record(
     names = frozenset(f.filename for f in recorded.files) if recorded else frozenset()
     problems = _set_problems(pkg, version, paths, names)
     if recorded is not None and recorded.origin == BUILT:
-        problems = _diff(recorded, {p.name for p in paths}) + problems
+        gone = {f.filename for f in recorded.files} - {p.name for p in paths}
+        problems = [f"- {n}  (recorded by build-all, missing)" for n in sorted(gone)] + problems
     if problems:
         raise error(
             f"{dist_dir}: the files of {pkg.name} {version} are not the expected set "
