@@ -49,7 +49,6 @@ def _flags() -> type:
 
     return options_flags(
         BuildOptions,
-        rename={"packages": "package"},
         skip=("sdist", "wheel"),
         extra=(
             ("jobs", 0),

@@ -72,7 +72,6 @@ def _flags() -> type:
 
     return options_flags(
         VerifyOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         skip=("write_record", "checked_before"),
         extra=(
             *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
