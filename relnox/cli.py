@@ -165,11 +165,7 @@ class RelnoxProgram(Program):
         while argv and argv[0].startswith("-"):
             token = argv.pop(0)
             if token in ("-h", "--help"):
-                if argv and not argv[0].startswith("-"):
-                    self.print_task_help(self._task_name(argv[0]))
-                else:
-                    self.print_help()
-                raise Exit
+                self._help(argv[0] if argv and not argv[0].startswith("-") else None)
             if token in ("-V", "--version"):
                 self.print_version()
                 raise Exit
@@ -190,12 +186,15 @@ class RelnoxProgram(Program):
             else:
                 raise UnknownOption(token, None, flags)
         if argv[:1] == ["help"]:  # `relnox help [COMMAND]`, as git and pip have it
-            if len(argv) > 1:
-                self.print_task_help(self._task_name(argv[1]))
-            else:
-                self.print_help()
-            raise Exit
+            self._help(argv[1] if len(argv) > 1 else None)
         self.task_argv = argv
+
+    def _help(self, command: str | None) -> None:
+        if command is not None:
+            self.print_task_help(self._task_name(command))
+        else:
+            self.print_help()
+        raise Exit
 
     def parse_tasks(self) -> None:
         """The command and its flags (:func:`relnox.invoke._args.parse`)."""
@@ -234,8 +233,7 @@ class RelnoxProgram(Program):
     def _task_name(self, token: str) -> str:
         if token not in self.commands:
             raise UnknownCommand(token, self.commands)
-        name: str = self.commands[token]
-        return name
+        return str(self.commands[token])
 
     def complete(self, words: list[str]) -> None:
         """Shell completion: the commands, or the flags of the command on the line."""
