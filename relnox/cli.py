@@ -197,7 +197,6 @@ class RelnoxProgram(Program):
         raise Exit
 
     def parse_tasks(self) -> None:
-        """The command and its flags (:func:`relnox.invoke._args.parse`)."""
         argv = list(self.task_argv)
         if not argv:
             return
@@ -227,7 +226,6 @@ class RelnoxProgram(Program):
             self.config.merge()
 
     def execute(self) -> None:
-        """invoke's :class:`~invoke.Executor` runs the command's task."""
         self.executor_class(self.collection, self.config, self.core).execute(*self.calls)
 
     def _task_name(self, token: str) -> str:

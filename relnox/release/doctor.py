@@ -285,8 +285,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     return Check(
         name,
         ERROR,
-        f"tag {facts.highest_tag} is newer than {pkg.version} in "
-        f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}{stray}; "
+        f"tag {facts.highest_tag} is newer than {pkg.version} in {where}{stray}; "
         "bump the version above it",
     )
 

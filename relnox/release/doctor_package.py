@@ -134,17 +134,10 @@ def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = 
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
         metadata.setdefault(ours, metadata.get(theirs, ""))
-    fields = {
-        "name": "name",
-        "version": "version",
-        "description": "description",
-        "readme": "long_description",
-    }
-    missing = [field for field, key in fields.items() if not metadata.get(key, "").strip()]
-    classifiers = metadata.get("classifiers", "")
-    if not (
-        metadata.get("license") or metadata.get("license_files") or "License ::" in classifiers
-    ):
+    missing = [f for f in ("name", "version", "description") if not metadata.get(f, "").strip()]
+    missing += [] if metadata.get("long_description", "").strip() else ["readme"]
+    licensed = metadata.get("license") or metadata.get("license_files")
+    if not (licensed or "License ::" in metadata.get("classifiers", "")):
         missing.append("license")
     if not sections.get("options", {}).get("python_requires"):
         missing.append("requires-python")
