@@ -1,8 +1,6 @@
 """Release tags: :func:`plan_tags` / :func:`apply_tags` tag every package whose version
 changed since ``since`` (the push's ``before`` commit, else ``HEAD~1``), checking all
-before git runs; :func:`check_tag` compares a tag with the files; :func:`resolve_version`
-falls back from tag to input to pyproject.
-"""
+before git runs."""
 
 from __future__ import annotations
 
