@@ -249,8 +249,7 @@ class RelnoxProgram(Program):
         _say(f"relnox {__version__}")
 
     def print_help(self) -> None:
-        _say("Usage: relnox [-v|-q] <command> [options]    relnox help <command>")
-        _say("")
+        _say("Usage: relnox [-v|-q] <command> [options]    relnox help <command>\n")
         _say("Release automation for Python repositories, from one package to a monorepo.")
         self.print_commands()
         _say("Options:")
@@ -267,8 +266,7 @@ class RelnoxProgram(Program):
         groups = {k: list(v) for k, v in GROUPS.items()}
         groups[list(groups)[-1]] += [n for n in tasks if n not in placed]
         for title, members in groups.items():
-            _say("")
-            _say(f"{title}:")
+            _say(f"\n{title}:")
             for name in members:
                 if name in tasks:
                     self._print_command(tasks[name], names(tasks[name]))
