@@ -103,10 +103,8 @@ def check_tag(
             "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
         )
     name = tag.removeprefix("refs/tags/")
-    if (
-        name.startswith("-")
-        or not git.run(workspace.root, "check-ref-format", f"refs/tags/{name}").ok
-    ):
+    valid = git.run(workspace.root, "check-ref-format", f"refs/tags/{name}").ok
+    if name.startswith("-") or not valid:
         raise VersionError(
             f"{name!r} is not a valid git tag name (no spaces or control characters, no '..', "
             "none of ~ ^ : ? * [ \\); pass the release tag as git has it, e.g. "
@@ -243,8 +241,5 @@ def is_latest(workspace: Workspace, package: str, version: str) -> bool:
     ``False`` for a maintenance release (1.2.4 while 2.0.0 is released on another branch):
     the GitHub release must not be marked latest (``gh release create --latest=false``).
     """
-    pkg = workspace.get(package)
-    facts = pkg.tags
-    if facts is None or facts.highest is None:
-        return True
-    return Version(version) >= facts.highest
+    facts = workspace.get(package).tags
+    return facts is None or facts.highest is None or Version(version) >= facts.highest

@@ -71,18 +71,8 @@ def _on_a_branch(repo: Path) -> bool:
     of a pushed commit is detached, and its branch holds it)."""
     if git.current_branch(repo) is not None:
         return True
-    held = git.git(
-        repo,
-        "for-each-ref",
-        "--contains",
-        "HEAD",
-        "--count=1",
-        "--format=%(refname)",
-        "refs/heads",
-        "refs/remotes",
-        check=False,
-    )
-    return bool(held)
+    asked = ("--contains", "HEAD", "--count=1", "--format=%(refname)", "refs/heads", "refs/remotes")
+    return bool(git.git(repo, "for-each-ref", *asked, check=False))
 
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:

@@ -1,8 +1,6 @@
 """Release tags: :func:`plan_tags` / :func:`apply_tags` tag every package whose version
 changed since ``since`` (the push's ``before`` commit, else ``HEAD~1``), checking all
-before git runs; :func:`check_tag` compares a tag with the files; :func:`resolve_version`
-falls back from tag to input to pyproject.
-"""
+before git runs."""
 
 from __future__ import annotations
 
@@ -205,16 +203,12 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
         elif on == head:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", why)
         elif missing:  # tagged before: a release tag never moves, and HEAD gets no second one
-            actions[tag] = TagAction(
-                tag,
-                pkg.name,
-                pkg.version,
-                on,
-                "keep",
+            why = (
                 f"{pkg.name} {pkg.version} was released there and HEAD ({head[:12]}) is "
                 f"another commit; bump {pkg.name} to release HEAD, or delete the tag "
-                f"(git tag -d {tag}) if that release never happened",
+                f"(git tag -d {tag}) if that release never happened"
             )
+            actions[tag] = TagAction(tag, pkg.name, pkg.version, on, "keep", why)
         else:
             raise GitError(
                 f"tag {tag} already exists on commit {on[:12]}, not on HEAD ({head[:12]}), "
@@ -337,16 +331,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
                 _go_on(stopped)
                 made = finished("tag", action.tag, len(plan.to_create))
                 logger.info("tagging %s on %s", action.tag, action.commit[:12], extra=made)
-                git.git(
-                    repo,
-                    "tag",
-                    "-a",
-                    "-m",
-                    f"Release {action.package} {action.version}",
-                    "--",
-                    action.tag,
-                    action.commit,
-                )
+                message = f"Release {action.package} {action.version}"
+                git.git(repo, "tag", "-a", "-m", message, "--", action.tag, action.commit)
                 created.append(action.tag)
             if push and plan.actions:
                 _push_tags(plan, stopped, pushed)
