@@ -647,15 +647,18 @@ class _RoundRun:
             return
         child_env = env.child_env()
 
-        def one(job: tuple[str | None, str, Argv]) -> Result:
-            argv = list(job[2])
+        def one(argv: Argv) -> Result:
             found = shutil.which(argv[0], path=child_env["PATH"])
             return proc.run_contained(
                 [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
             )
 
-        with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
-            for (owner, label, argv), result in zip(jobs, pool.map(one, jobs), strict=True):
+        # a script two packages declare is one file: it runs once, and both hear of it
+        unique = list(dict.fromkeys(tuple(argv) for _, _, argv in jobs))
+        with ThreadPoolExecutor(max_workers=min(4, len(unique))) as pool:
+            ran = dict(zip(unique, pool.map(one, unique), strict=True))
+            for owner, label, argv in jobs:
+                result = ran[tuple(argv)]
                 self._step("scripts", result)
                 needs = [] if result.ok or owner is None else self._needs_extra(owner, result)
                 tried = False

@@ -537,3 +537,26 @@ def test_a_python_that_does_not_answer_as_one_is_refused_before_anything_is_made
     assert str(caught.value).startswith(
         f"--python {fake}: did not say its version as a Python interpreter does"
     )
+
+
+def test_a_script_two_packages_declare_runs_once(tmp_path: Path) -> None:
+    """Two wheels declaring one console script install one file: it runs once, and both
+    packages' results carry its check."""
+    ran = tmp_path / "ran.txt"
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("twin-a"), ProjectSpec("twin-b")])
+    for name in ("twin-a", "twin-b"):
+        module = name.replace("-", "_")
+        _edit(
+            root / "packages" / name / "pyproject.toml",
+            "\n[build-system]",
+            f'\n[project.scripts]\ntwins = "{module}:main"\n\n[build-system]',
+        )
+        with (root / "packages" / name / module / "__init__.py").open("a") as fh:
+            fh.write(
+                f"\n\ndef main() -> int:\n    open({str(ran)!r}, 'a').write('x')\n    return 0\n"
+            )
+    uv_build(root, root / "dist")
+    report = verify_install(load_workspace(root), VerifyOptions(offline=True))
+    assert report.ok, render_report(report)
+    assert ran.read_text(encoding="utf-8") == "x"
+    assert all("script twins" in result.passed for result in report.results)
