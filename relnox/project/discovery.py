@@ -186,7 +186,15 @@ def discover(root: Path | str = ".") -> Workspace:
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped, unreleased))
     if listing is None and docs and not inferred:
-        _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
+        # every project below an example or a developer tool (tools/docs) beside a uv
+        # workspace whose members lie deeper: the error says to run relnox there
+        from relnox.project.released import under_examples
+
+        below = None
+        if all(under_examples(d, root) for d in docs):
+            below = _workspace_below(root, dirs, doc is not None)
+        if below is not None:
+            raise below
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
     names: set[str] = set()
@@ -281,7 +289,10 @@ def discover(root: Path | str = ".") -> Workspace:
         workspace = _without_placeholders(workspace)
     from relnox.project.referee import refereed  # the backend's word on computed versions
 
-    return _with_problems(refereed(workspace))
+    workspace = refereed(workspace)
+    errors = tuple(b.error for b in workspace.broken)
+    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
+    return replace(workspace, errors=errors, problems=problems)
 
 
 def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
@@ -379,9 +390,9 @@ def _member_docs(
             loaded = doc if directory == root and doc is not None else project_doc(directory)
             check_shape(directory / "pyproject.toml", loaded)
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
-                if doc is not None and directory != root and not _virtual(loaded):
+                if doc is not None and directory != root and not not_built(loaded):
                     raise _no_project(root, directory)
-                if directory != root and _virtual(loaded):
+                if directory != root and not_built(loaded):
                     entry = _never_built(root, directory, loaded)
                     unreleased.append(entry)
                     rel = relpath(directory, root)
@@ -469,21 +480,6 @@ def _without_examples(
         listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
         skipped.append(f"{listed}: {why}, so not released; {setting}")
     return docs
-
-
-def _refuse_tools_beside_a_workspace(
-    root: Path, dirs: Sequence[Path], docs: Mapping[Path, Mapping[str, Any]], settings: bool
-) -> None:
-    """No package at ``root``, and every project found below is an example or a developer
-    tool (``tools/docs``) beside a uv workspace whose members lie deeper
-    (``sdk/python`` of ``packages/*``): the tools are not the packages, and the workspace's
-    own settings are read only from its root, so the error says to run relnox there."""
-    from relnox.project.released import under_examples
-
-    if all(under_examples(d, root) for d in docs):
-        below = _workspace_below(root, dirs, settings)
-        if below is not None:
-            raise below
 
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
@@ -597,8 +593,6 @@ def _with_root_copy(
     """The packages, each at the version a development root's ``[project]`` says with that
     version as a copy of its own (the repository's release tooling moves it with every
     release: ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
-    from dataclasses import replace
-
     from relnox.project.sources import toml_location
     from relnox.versioning import same_version
 
@@ -629,30 +623,24 @@ def _never_built(root: Path, directory: Path, doc: Mapping[str, Any]) -> Unrelea
     )
 
 
-def _virtual(doc: Mapping[str, Any]) -> bool:
-    """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
-    tool installs but never builds."""
-    return not_built(doc)
-
-
 def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
     """No package at ``root`` (no pyproject.toml, or one of tools' ``settings`` only) and
     none among the projects below: the error naming a workspace root found there
     (``python/pyproject.toml`` with ``[tool.uv.workspace] members``) and how to run relnox
     on it, or None when there is none."""
+    here = (
+        f"{root / 'pyproject.toml'} holds no package"
+        if settings
+        else f"{root}: no pyproject.toml here"
+    )
     for directory in dirs:
         try:
             found = load_toml(directory / "pyproject.toml")
         except RelnoxError:
             continue
+        rel = directory.relative_to(root).as_posix()
         members = table(found, "tool", "uv", "workspace").get("members")
-        if not members and _virtual(found) and {"project", "build-system"} <= found.keys():
-            rel = directory.relative_to(root).as_posix()
-            here = (
-                f"{root / 'pyproject.toml'} holds no package"
-                if settings
-                else f"{root}: no pyproject.toml here"
-            )
+        if not members and not_built(found) and {"project", "build-system"} <= found.keys():
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml sets [tool.uv] package = false (a project "
                 "uv never builds) with no tag or release workflow naming it: if it is "
@@ -666,12 +654,6 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
             else None
         )
         if setting is not None:
-            rel = directory.relative_to(root).as_posix()
-            here = (
-                f"{root / 'pyproject.toml'} holds no package"
-                if settings
-                else f"{root}: no pyproject.toml here"
-            )
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"
@@ -715,12 +697,6 @@ def _unique(
     return kept, broken
 
 
-def _with_problems(workspace: Workspace) -> Workspace:
-    errors = tuple(b.error for b in workspace.broken)
-    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
-    return replace(workspace, errors=errors, problems=problems)
-
-
 def listing(root: Path | str = ".") -> Workspace:
     """:func:`discover` for a command that shows every package (``packages``, ``plan``):
     it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
@@ -754,10 +730,7 @@ def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None
     """
     import logging
 
-    workspace = discover(root)
-    log = logging.getLogger("relnox")
-    for warning in workspace.warnings:
-        log.warning("warning: %s", warning)
+    workspace = listing(root)
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):
@@ -765,5 +738,5 @@ def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None
                 if not workspace.has(name) and workspace.is_unreleased(name):
                     workspace.get(name)
             raise problem
-        log.warning("warning: left out, not asked for: %s", problem)
+        logging.getLogger("relnox").warning("warning: left out, not asked for: %s", problem)
     return workspace
