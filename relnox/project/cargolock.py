@@ -16,15 +16,7 @@ from typing import Any
 
 from relnox.project.sources import VersionLocation
 from relnox.project.uvlock import update_entries
-from relnox.toml import table, tomllib
-
-
-def _load(path: Path) -> Mapping[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
-        return {}
+from relnox.toml import read_or_empty, table
 
 
 def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
@@ -45,7 +37,7 @@ def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
             member = Path(found)
             if member.resolve() in excluded or not (member / "Cargo.toml").is_file():
                 continue
-            package = table(_load(member / "Cargo.toml"), "package")
+            package = table(read_or_empty(member / "Cargo.toml"), "package")
             version = package.get("version")
             inherits = isinstance(version, Mapping) and version.get("workspace") is True
             if inherits and isinstance(package.get("name"), str):
@@ -57,7 +49,7 @@ def crates_of(location: VersionLocation) -> list[str]:
     """The crates whose version ``location`` (a Cargo.toml version key) sets."""
     if location.path.name != "Cargo.toml" or location.kind != "toml":
         return []
-    doc = _load(location.path)
+    doc = read_or_empty(location.path)
     if location.key == ("package", "version"):
         name = table(doc, "package").get("name")
         return [name] if isinstance(name, str) else []

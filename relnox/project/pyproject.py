@@ -19,7 +19,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
-from relnox.files import read_bytes
 from relnox.project.modules import flit_metadata
 from relnox.project.sources import (
     VersionLocation,
@@ -68,26 +67,9 @@ class InternalRequirement:
 
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix."""
-    try:
-        raw = read_bytes(path)
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found; create it, or fix the setting or link that names it"
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
-    except PermissionError:
-        raise ConfigError(
-            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
-        ) from None
-    except OSError as exc:  # a symlink loop, an I/O error, a FIFO, a device ...
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    text = read_text(path, "TOML file")
+    if text.startswith("\ufeff"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
     try:
         return loads(text)  # a text parsed before in this process: its copy
     except UNREADABLE as exc:

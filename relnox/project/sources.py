@@ -202,19 +202,20 @@ def pep440_to_semver(version: str) -> str:
     return core if len(parsed.release) <= 3 else version
 
 
-def read_text(path: Path) -> str:
-    """A file's text with its line endings untouched."""
+def read_text(path: Path, kind: str = "file") -> str:
+    """A file's text with its line endings untouched; ``kind``: what it should be."""
     try:
         return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: file not found; create it or fix the setting that names it"
+            f"{path}: file not found; create it, or fix the setting or link that names it"
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8") from None
     except IsADirectoryError:
         raise ConfigError(
-            f"{path}: is a directory, not a file; fix the setting that names it"
+            f"{path}: is a directory, not a {kind}; remove or rename it, or fix the setting "
+            "that names it"
         ) from None
     except PermissionError:
         raise ConfigError(
