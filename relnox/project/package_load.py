@@ -62,8 +62,8 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if setup_py.is_file():  # its readers are imported for a project that has one only
         from relnox.project.setup_py import setup_py_name
 
-        # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery")
-        # overrides setup.cfg's, as setuptools applies them
+        # setup()'s own name= (not an Extension(name=...) above it) overrides
+        # setup.cfg's, as setuptools applies them
         found = setup_py_name(directory)
     if found:
         return found
@@ -342,8 +342,7 @@ def _names(directory: Path) -> frozenset[str] | None:
 
 def _regular_packages(path: Path) -> list[Path]:
     """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
-    the regular packages directly inside it: ``src/poetry/core`` of a wheel shipping ``poetry``.
-    """
+    the regular packages directly inside it (``src/acme/core`` of a wheel shipping ``acme``)."""
     if not path.is_dir() or (path / "__init__.py").is_file():
         return [path]
     return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())

@@ -80,8 +80,8 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
             with contextlib.suppress(InvalidVersion):
                 lowers.append(Version(version))
     lower = max(lowers) if lowers else None
-    # beside an == pin, a floor that admits the new version is no range to slide: RAPIDS'
-    # ``librmm==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
+    # beside an == pin, a floor that admits the new version is no range to slide:
+    # ``core==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
     pinned = any(op in ("==", "===") for op, _version in clauses)
     out: list[tuple[str, str]] = []
     for op, version in clauses:

@@ -58,11 +58,7 @@ class InternalRequirement:
 
     @property
     def specifier(self) -> str:
-        if self.style == "poetry":
-            return self.text
-        from packaging.requirements import Requirement
-
-        return str(Requirement(self.text).specifier)
+        return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -98,9 +94,8 @@ HATCH_TOML = "hatch.toml"
 
 def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]``, as hatchling reads them:
-    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there (each
-    of dbt-adapters' packages does), and hatchling updates ``[tool.hatch]`` with its
-    top-level tables. Another backend never reads it."""
+    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there.
+    Another backend never reads it."""
     path = directory / HATCH_TOML
     backend = table(doc, "build-system").get("build-backend")
     if backend != "hatchling.build" or not path.is_file():
@@ -197,10 +192,9 @@ def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
 
 def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
     """A pyproject.toml that configures tools and builds nothing: its ``[project]``, if
-    any, has neither name nor version (ray's root, ``requires-python`` for its linters,
-    beside ``python/setup.py``), and there is no ``[build-system]``, Poetry package,
-    setup.py or setup.cfg name. A ``[project]`` with a version and no name is a package
-    missing its name, and stays one."""
+    any, has neither name nor version (``requires-python`` for its linters), and there is
+    no ``[build-system]``, Poetry package, setup.py or setup.cfg name. A ``[project]`` with
+    a version and no name is a package missing its name, and stays one."""
     project = table(doc, "project")
     if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
         return False
@@ -210,9 +204,8 @@ def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
     """A ``[project]`` whose version is dynamic with nothing to compute it: no
     ``[build-system]`` (a frontend then runs setuptools, without any plugin), no setup.py,
-    no setup.cfg version, no settings of a backend or version plugin. No backend
-    builds it (dbt-core's root: metadata its release script packs binaries with, beside
-    the wheel maturin builds from ``crates/dbt-python``)."""
+    no setup.cfg version, no settings of a backend or version plugin: no backend builds it
+    (metadata a release script packs binaries with)."""
     project = table(doc, "project")
     dynamic = project.get("dynamic")
     if "build-system" in doc or "version" in project:
@@ -295,27 +288,14 @@ class Requirements:
             target = canonicalize_name(dep)
             if target not in self.names or target == self.own:
                 continue
-            if isinstance(value, str):
-                self.found.append(
-                    InternalRequirement(
-                        target, value, self.pyproject, (*key, dep), "poetry", runtime
-                    )
-                )
-            elif isinstance(value, Mapping) and isinstance(value.get("version"), str):
-                self.found.append(
-                    InternalRequirement(
-                        target,
-                        value["version"],
-                        self.pyproject,
-                        (*key, dep, "version"),
-                        "poetry",
-                        runtime,
-                    )
-                )
-            else:  # a path dependency without a version: ordering only
-                self.found.append(
-                    InternalRequirement(target, "*", self.pyproject, (), "poetry", runtime)
-                )
+            text, where = value, (*key, dep)
+            if isinstance(value, Mapping) and isinstance(value.get("version"), str):
+                text, where = value["version"], (*where, "version")
+            if not isinstance(text, str):  # a path dependency without a version: ordering only
+                text, where = "*", ()
+            self.found.append(
+                InternalRequirement(target, text, self.pyproject, where, "poetry", runtime)
+            )
 
     def templated(self, items: Any, optional: bool) -> None:
         for text in items if isinstance(items, list) else []:
@@ -372,7 +352,6 @@ def internal_requirements(
                 doc, "tool", "setuptools", "dynamic"
             ).get("dependencies"):
                 # setuptools fills a dynamic dependencies from setup.cfg or setup.py
-                # (certbot-apache's f"certbot[apache]>={version}")
                 files.setup_cfg_requirements(reqs, pyproject.parent)
                 files.setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
@@ -444,8 +423,8 @@ _CHAINED = re.compile(
 
 def _search_hint(path: Path, name: str) -> str:
     """The ``version-files`` entry that reads ``path``: with a ``search`` made from the line
-    that assigns a version among other names, when the file has one (websockets'
-    ``tag = version = commit = "17.1"``); the template otherwise."""
+    that assigns a version among other names, when the file has one
+    (``tag = version = commit = "17.1"``); the template otherwise."""
     try:
         match = _CHAINED.search(read_text(path))
     except ConfigError:

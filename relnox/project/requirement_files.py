@@ -23,7 +23,7 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
     """Dynamic dependencies read from requirements files: hatch-requirements-txt's
     ``files``/``filename`` and ``optional-dependencies``, setuptools' ``[tool.setuptools.
     dynamic] dependencies = {file = [...]}`` and its optional ones. A line on another
-    package (``gradio_client==2.6.0``) orders the release and a bump rewrites it."""
+    package (``acme_client==2.6.0``) orders the release and a bump rewrites it."""
     hook = table(doc, "tool", "hatch", "metadata", "hooks", "requirements_txt")
     dynamic = table(doc, "tool", "setuptools", "dynamic")
 

@@ -152,7 +152,7 @@ def render_groups(
     version is split by the template (``{field}`` is digits, the rest literal) and each
     group's text replaced. A version the template cannot spell is an error naming both.
     With ``remove``, what it took from the old version's template text is put back before
-    splitting (mamba's ``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
+    splitting (``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
     pre-release part included), and the result must read back as ``new``.
     """
     match = re.search(pattern, text)
