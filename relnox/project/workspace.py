@@ -143,7 +143,6 @@ def changelog_in(directory: Path, config: Config) -> Path:
         written = news_file(directory)
         if written is not None:
             return written
-    if not config.changelog_set:
         found = _listed_changelog(directory, docs=False)
         # a top file with no release heading ("MOVED, see docs/...") points elsewhere
         pointer = found is not None and not _has_releases(found)
@@ -503,34 +502,36 @@ class Workspace:
         its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
         ``v2.11`` for 2.11.0 after ``v2.10``)."""
         text = version or pkg.version
-        if pkg.tags is not None and text == pkg.version and not pkg.tags.convention.short_zero:
-            from relnox.versioning import long_as_released, maybe_version
+        tags = pkg.tags
+        if tags is not None:
+            from relnox.versioning import (
+                long_as_released,
+                maybe_version,
+                padded_like,
+                spelled_like,
+                to_scheme,
+            )
 
-            # the files' version not released yet, spelled short ("2.5" after
-            # v2.4.0, v2.3.0): tagged as long as the releases, v2.5.0
-            parsed = maybe_version(text)
-            if parsed is not None and not parsed.is_devrelease and parsed not in pkg.tags.released:
-                text = long_as_released(text, pkg.tags.released, text)
-        if pkg.tags is not None and pkg.tags.convention.semver_pre:
-            from relnox.versioning import maybe_version, to_scheme
-
-            parsed = maybe_version(text)
-            if parsed is not None and parsed.pre is not None and parsed.dev is None:
-                text = to_scheme(parsed, "semver")
-        elif pkg.tags is not None and pkg.tags.convention.pre_spelling:
-            from relnox.versioning import spelled_like
-
-            text = spelled_like(text, pkg.tags.convention.pre_spelling)
-        model = pkg.tags.last_tag or pkg.tags.highest_tag if pkg.tags is not None else None
-        found = split_tag(model) if model is not None else None
-        if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
-            from relnox.versioning import padded_like
-
-            text = padded_like(text, model[len(found[0]) :])
-        if pkg.tags is not None and pkg.tags.convention.short_zero and text.endswith(".0"):
-            from relnox.versioning import maybe_version
-
-            parsed = maybe_version(text)
+            convention, parsed = tags.convention, maybe_version(text)
+            # the files' version not released yet, spelled short ("2.5" after v2.4.0,
+            # v2.3.0): tagged as long as the releases, v2.5.0
+            if parsed is not None and text == pkg.version and not convention.short_zero:
+                text = (
+                    text
+                    if parsed.is_devrelease or parsed in tags.released
+                    else (long_as_released(text, tags.released, text))
+                )
+            if convention.semver_pre:
+                parsed = maybe_version(text)
+                if parsed is not None and parsed.pre is not None and parsed.dev is None:
+                    text = to_scheme(parsed, "semver")
+            elif convention.pre_spelling:
+                text = spelled_like(text, convention.pre_spelling)
+            model = tags.last_tag or tags.highest_tag
+            found = split_tag(model) if model is not None else None
+            if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
+                text = padded_like(text, model[len(found[0]) :])
+            parsed = maybe_version(text) if convention.short_zero else None
             if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
                 text = text.removesuffix(".0")  # v2.10 for 2.10.0
         return format_tag(
@@ -539,25 +540,17 @@ class Workspace:
 
     def version_of_tag(self, pkg: Package, tag: str) -> str | None:
         """The version ``tag`` releases of ``pkg`` (``None``: not one of its tags)."""
-        tag = tag.removeprefix("refs/tags/")
-        if pkg.tags is not None:
-            found = pkg.tags.convention.version_of(tag, name=pkg.name, dir=pkg.directory.name)
-            return str(found) if found is not None else None
-
         fmt = self.tag_format_of(pkg)
-        found = TagConvention(fmt, (fmt,), "").version_of(
-            tag, name=pkg.name, dir=pkg.directory.name
+        convention = pkg.tags.convention if pkg.tags is not None else TagConvention(fmt, (fmt,), "")
+        found = convention.version_of(
+            tag.removeprefix("refs/tags/"), name=pkg.name, dir=pkg.directory.name
         )
         return str(found) if found is not None else None
 
     def match_tag(self, tag: str) -> list[tuple[Package, str]]:
         """Every package ``tag`` releases, with the version (one tag may mark several)."""
-        found = []
-        for pkg in self.packages:
-            version = self.version_of_tag(pkg, tag)
-            if version is not None:
-                found.append((pkg, version))
-        return found
+        found = [(pkg, self.version_of_tag(pkg, tag)) for pkg in self.packages]
+        return [(pkg, version) for pkg, version in found if version is not None]
 
 
 #: the words of one package's tag problem, and those that say it of several
