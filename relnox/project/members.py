@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -272,16 +272,18 @@ def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
     """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
     setup.py) reads, names a project and describes a package (one that cannot be read is
     no candidate)."""
-    found = []
-    for directory in others:
+    found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others)]
+    return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
+
+
+def _readable(directories: Sequence[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each of ``directories`` whose project reads, with its pyproject (one that cannot be
+    read is that project's problem, said when it is loaded)."""
+    for directory in directories:
         try:
-            doc = project_doc(directory)
+            yield directory, project_doc(directory)
         except RelnoxError:
             continue
-        name = name_of(directory, doc)
-        if name and is_package(doc, directory):
-            found.append((directory, doc, name))
-    return found
 
 
 def released_by_evidence(
@@ -298,7 +300,7 @@ def released_by_evidence(
     from relnox.project.released import released_elsewhere
 
     root_is_member = resolve(root) in {resolve(d) for d in members}
-    required = _required(root, doc, others, members)
+    required = _required(others, members)
 
     candidates: list[tuple[Path, str]] = []
     if (
@@ -331,22 +333,15 @@ def _built_but_virtual(directories: Sequence[Path]) -> list[tuple[Path, str]]:
     """``(directory, name)`` of each of ``directories`` whose pyproject.toml has
     ``[project]`` and a ``[build-system]`` and sets ``[tool.uv] package = false``: a
     project a backend builds, and uv does not."""
-    found = []
-    for directory in directories:
-        try:
-            doc = project_doc(directory)
-        except RelnoxError:
-            continue
-        if {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
-            "package"
-        ) is False:
-            found.append((directory, name_of(directory, doc) or directory.name))
-    return found
+    return [
+        (directory, name_of(directory, doc) or directory.name)
+        for directory, doc in _readable(directories)
+        if {"project", "build-system"} <= doc.keys()
+        and table(doc, "tool", "uv").get("package") is False
+    ]
 
 
-def _required(
-    root: Path, doc: Mapping[str, Any], others: Sequence[Path], members: Sequence[Path]
-) -> dict[Path, str]:
+def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str]:
     """The projects of ``others`` a listed package requires at run time (its dependencies
     or extras), and those they require in turn: a release of the package must find them
     on the index, so they are released too (``acme`` needing ``acme-core``
@@ -359,12 +354,7 @@ def _required(
     if not outside:
         return {}
     names = set(outside)
-    todo: list[tuple[Path, Mapping[str, Any]]] = []
-    for directory in members:
-        try:
-            todo.append((directory, doc if directory == root else project_doc(directory)))
-        except RelnoxError:
-            continue  # that member's problem, said when it is loaded
+    todo: list[tuple[Path, Mapping[str, Any]]] = list(_readable(members))
     found: dict[Path, str] = {}
     while todo:
         directory, data = todo.pop(0)
