@@ -135,27 +135,25 @@ def changelog_in(directory: Path, config: Config) -> Path:
     else CHANGELOG.md, CHANGELOG.rst, CHANGES.md ... (:data:`relnox.config.CHANGELOG_NAMES`)
     are looked for; none existing gives CHANGELOG.md, the name a new one gets.
     """
-    if not config.changelog_set:
-        from relnox.project.towncrier import news_file
+    if config.changelog_set:
+        return directory / config.changelog
+    from relnox.project.towncrier import news_file
 
-        # the file towncrier writes is the live one, even beside a CHANGELOG.rst that only
-        # points to it
-        written = news_file(directory)
-        if written is not None:
-            return written
-        found = _listed_changelog(directory, docs=False)
-        # a top file with no release heading ("MOVED, see docs/...") points elsewhere
-        pointer = found is not None and not _has_releases(found)
-        tops = _entries(directory) if found is None or pointer else None
-        for sub in DOCS_DIRECTORIES if found is None or pointer else ():
-            if tops is not None and sub.split("/")[0] not in tops:
-                continue  # no docs/ (or doc/) here: nothing to list below it
+    # the file towncrier writes is the live one, even beside a CHANGELOG.rst pointing to it
+    written = news_file(directory)
+    if written is not None:
+        return written
+    found = _listed_changelog(directory, docs=False)
+    if found is not None and _has_releases(found):
+        return found
+    # none at the top, or one with no release heading ("MOVED, see docs/..."): the docs'
+    tops = _entries(directory)
+    for sub in DOCS_DIRECTORIES:
+        if tops is None or sub.split("/")[0] in tops:  # no docs/ here: nothing below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
-        if found is not None:
-            return found
-    return directory / config.changelog
+    return found or directory / config.changelog
 
 
 #: where a project's documentation keeps its changelog when its top has none
@@ -218,20 +216,24 @@ _NOTES_FOLDERS = (
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page of a folder named for release notes, when it has a release
-    heading, else its newest series' page (:func:`_newest_series`)."""
+    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page
+    of a folder named for release notes, else its newest series' page (``changelog_21.rst``
+    beside ``changelog_20.rst``, the index only a table of contents), when it has a release
+    heading."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
     except OSError:  # no such folder (most projects): one look
         return None
     for name in names:
-        for page in ("index.md", "index.rst"):
+        try:
+            pages = [m for n in os.listdir(folder / name) if (m := _SERIES_PAGE.match(n))]
+        except OSError:
+            pages = []
+        newest = sorted(pages, key=lambda m: int(m["series"]))[-1:]
+        for page in ("index.md", "index.rst", *(m.string for m in newest)):
             path = folder / name / page
             if path.is_file() and _has_releases(path):
                 return path
-        series = _newest_series(folder / name)
-        if series is not None:
-            return series
     return None
 
 
@@ -239,21 +241,6 @@ def _notes_page(folder: Path) -> Path | None:
 _SERIES_PAGE = re.compile(
     r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
 )
-
-
-def _newest_series(folder: Path) -> Path | None:
-    """The page of the newest release series in ``folder`` (``changelog_21.rst`` beside
-    ``changelog_20.rst``, the index only a table of contents), when it has a release
-    heading."""
-    try:
-        pages = [m for n in os.listdir(folder) if (m := _SERIES_PAGE.match(n)) is not None]
-    except OSError:
-        return None
-    for match in sorted(pages, key=lambda m: int(m["series"]), reverse=True)[:1]:
-        path = folder / match.string
-        if path.is_file() and _has_releases(path):
-            return path
-    return None
 
 
 def _has_releases(path: Path) -> bool:
@@ -320,20 +307,11 @@ class Workspace:
             )
 
     @property
-    def uv_lock(self) -> Path | None:
-        path = self.root / "uv.lock"
-        return path if path.is_file() else None
-
-    @property
     def uv_locks(self) -> tuple[Path, ...]:
         """Every ``uv.lock`` a bump keeps in step: the root's, and the own lock of each
         package that is a uv project by itself below the root (``libs/a/uv.lock``)."""
-        found = [self.uv_lock] if self.uv_lock is not None else []
-        for pkg in self.packages:
-            path = pkg.directory / "uv.lock"
-            if pkg.directory != self.root and path not in found and path.is_file():
-                found.append(path)
-        return tuple(found)
+        folders = dict.fromkeys([self.root, *(p.directory for p in self.packages)])
+        return tuple(d / "uv.lock" for d in folders if (d / "uv.lock").is_file())
 
     @property
     def tag_format(self) -> str:
