@@ -62,7 +62,14 @@ class VersionLocation:
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
-        return pep440_to_semver(new) if self.semver else new
+        if not self.semver:
+            return new
+        from relnox.versioning import to_scheme
+
+        try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
+            return to_scheme(new, "semver")
+        except VersionError:  # no semver spelling (four release numbers): as it is
+            return new
 
     @property
     def label(self) -> str:
@@ -180,26 +187,6 @@ def render_groups(
     for (start, end), value in edits:
         text = text[:start] + value + text[end:]
     return text
-
-
-_PRE_WORDS = {"a": "alpha", "b": "beta", "rc": "rc"}
-
-
-def pep440_to_semver(version: str) -> str:
-    """``1.2.0a1`` -> ``1.2.0-alpha.1`` (how Cargo spells what maturin reads as 1.2.0a1)."""
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
-        return version
-    core = ".".join(str(part) for part in (*parsed.release, 0, 0)[:3])
-    if parsed.pre is not None:
-        label, number = parsed.pre
-        return f"{core}-{_PRE_WORDS[label]}.{number}"
-    if parsed.dev is not None:
-        return f"{core}-dev.{parsed.dev}"
-    return core if len(parsed.release) <= 3 else version
 
 
 def read_text(path: Path, kind: str = "file") -> str:
