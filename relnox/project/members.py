@@ -163,13 +163,6 @@ _NOT_PROJECTS = {
 }
 
 
-def test_directory(name: str) -> bool:
-    """A directory named for tests: its first or last word is ``test`` or ``tests``
-    (``integration_tests``, ``compat-tests``, ``test_suites``)."""
-    words = re.split(r"[-_.]", name.lower())
-    return words[0] in ("test", "tests") or test_suite(name)
-
-
 def test_suite(name: str) -> bool:
     """A directory of a test suite: its last word is ``test`` or ``tests``
     (``acme-integration-tests``; not ``test-utils``, a library for tests that may
@@ -182,7 +175,9 @@ def _not_projects(name: str) -> bool:
     of :data:`_NOT_PROJECTS`, a virtualenv, a private one (``_template``: the project a
     script copies for a new integration, ``_vendor``), or a name that starts or ends with
     ``test`` or ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
-    return name in _NOT_PROJECTS or name.startswith("_") or "venv" in name or test_directory(name)
+    first = re.split(r"[-_.]", name.lower())[0]
+    special = name in _NOT_PROJECTS or name.startswith("_") or "venv" in name
+    return special or first in ("test", "tests") or test_suite(name)
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:

@@ -327,18 +327,15 @@ def internal_requirements(
         reqs.pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
         reqs.pep508(items, ("dependency-groups", group), False)
-    for hook in table(doc, "tool", "hatch", "metadata", "hooks").values():
-        # a metadata hook's templated requirements ("core=={{ version }}"): filled in by
-        # the build from the same version, so never rewritten, but they order the release
+    # hatch metadata hooks' and setuptools-dynamic-dependencies' templated requirements
+    # ("core=={{ version }}", "core == {version}"): filled in by the build from the same
+    # version, so never rewritten, but they order the release
+    hooks = [*table(doc, "tool", "hatch", "metadata", "hooks").values()]
+    for hook in [*hooks, table(doc, "tool", "setuptools_dynamic_dependencies")]:
         if isinstance(hook, Mapping):
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
-    # setuptools-dynamic-dependencies: "core == {version}", filled in by the build
-    plugin = table(doc, "tool", "setuptools_dynamic_dependencies")
-    reqs.templated(plugin.get("dependencies"), False)
-    for items in table(plugin, "optional-dependencies").values():
-        reqs.templated(items, True)
     if not project or "dependencies" in project.get("dynamic", ()):
         from relnox.project import requirement_files as files  # outside [project]: rare
 
