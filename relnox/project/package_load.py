@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,12 @@ def _secondaries(
     a maturin crate's own version (see :func:`_crate_copy`); ``listed``: the files
     ``version-files`` names, read as it says."""
     found: list[VersionLocation] = []
+
+    def add(locations: Iterable[VersionLocation]) -> None:
+        """Each of ``locations`` in a file no copy was read from before."""
+        taken = {k.path for k in [*known, *found]}
+        found.extend(loc for loc in locations if loc.path not in taken)
+
     pyproject = directory / "pyproject.toml"
     tool_poetry = table(doc, "tool", "poetry")
     poetry_key = ("tool", "poetry", "version")
@@ -144,8 +150,7 @@ def _secondaries(
         from relnox.project.bumpversion import poetry_files
 
         for copy in poetry_files(directory, doc, known[0].value):
-            if all(copy.path != k.path for k in [*known, *found]):
-                found.append(copy)
+            add([copy])
     dotted = project_name.lower().replace("-", "_").split(".")  # ns.pkg: ns/pkg
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     flit_module = table(doc, "tool", "flit", "module").get("name")
@@ -166,25 +171,15 @@ def _secondaries(
                 loc = python_location(package / filename, top_level=True)
                 if loc is None and known and (names is not None or (package / filename).is_file()):
                     loc = tuple_location(package / filename, known[0].value)  # VERSION = (1, 2)
-                if loc is None or maybe_version(loc.value) is None:
-                    continue  # none, or a word the build stamps over ("git")
-                if all(loc.path != k.path for k in [*known, *found]):
-                    found.append(loc)
+                if loc is not None and maybe_version(loc.value) is not None:
+                    add([loc])  # not a word the build stamps over ("git")
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
-        taken = {k.path for k in [*known, *found]}
-        found += [
-            loc for loc in files(directory, doc, load_toml, copy.value) if loc.path not in taken
-        ]
+        add(files(directory, doc, load_toml, copy.value))
     if known and maybe_version(known[0].value) is not None:
         # commitizen's version_files, whatever keeps the version (its provider)
         from relnox.project.bump_tools import commitizen_files
 
-        taken = {k.path for k in [*known, *found]}
-        found += [
-            loc
-            for loc in commitizen_files(directory, doc, load_toml, known[0].value)
-            if loc.path not in taken
-        ]
+        add(commitizen_files(directory, doc, load_toml, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])
