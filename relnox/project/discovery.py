@@ -719,15 +719,10 @@ def raise_broken(workspace: Workspace) -> None:
 def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
     """:func:`discover` for a command: every input checked before any work.
 
-    A package that cannot be read is never left out silently: when any member is
-    broken (a malformed pyproject, two members whose names normalise alike, a version
-    that is not PEP 440 ...), every problem is raised together, one line each with its
-    file (:func:`relnox.project.validate.workspace_error`). A command told to act on
-    named ``packages`` only goes on when each is a sound package, with every problem of
-    the others logged as a warning: a problem in one package never stops work on
-    another the user asked for. ``doctor`` and ``check-versions`` use :func:`discover`,
-    which collects them instead.
-    """
+    A broken package is never left out silently: every problem is raised together, one
+    line each. A command told to act on named ``packages`` goes on when each is sound,
+    the others' problems logged as warnings: a problem in one package never stops work
+    on another the user asked for."""
     import logging
 
     workspace = listing(root)

@@ -57,8 +57,7 @@ def member_dirs(
                 f"{config.source}: {where} has the absolute path {pattern!r}; "
                 'write it relative to the workspace\'s root (a glob like "packages/*")'
             )
-    for pattern in excludes:
-        if not pattern.strip():  # a glob of nothing: pathlib refuses it with a traceback
+        if pattern in excludes and not pattern.strip():  # pathlib refuses a glob of nothing
             raise ConfigError(
                 f"{config.source}: [tool.uv.workspace] exclude has an empty entry {pattern!r}; "
                 'remove it, or write the directory to leave out ("packages/old")'

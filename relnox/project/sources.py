@@ -22,15 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
 
-Kind = Literal[
-    "toml",
-    "python",
-    "text",
-    "pattern",
-    "incremental",
-    "tuple",
-    "tuple_copy",
-]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "tuple_copy"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
