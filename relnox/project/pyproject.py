@@ -67,7 +67,7 @@ def load_toml(path: Path) -> dict[str, Any]:
     if text.startswith("\ufeff"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
     try:
-        return loads(text)  # a text parsed before in this process: its copy
+        return loads(text)
     except UNREADABLE as exc:
         raise ConfigError(
             f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
