@@ -38,6 +38,7 @@ from relnox.project.pyproject import (
     project_doc,
     tools_only,
     unbuildable,
+    uv_never_builds,
     with_hatch_toml,
 )
 from relnox.project.validate import (
@@ -539,13 +540,7 @@ def _notes(
             "relnox takes it for the development project and releases the projects it "
             'references; add "." to [tool.relnox] packages if it is released',
         )
-    elif (
-        root not in inferred
-        and doc is not None
-        and not explicit
-        and {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ):
+    elif root not in inferred and doc is not None and not explicit and uv_never_builds(doc):
         notes += (
             f"pyproject.toml ({name_of(root, doc) or 'the root project'}) has a "
             "[build-system] but [tool.uv] package = false, so relnox does not release it; "

@@ -17,10 +17,7 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.project.package_load import VALID_NAME, name_of
-from relnox.project.pyproject import (
-    is_package,
-    project_doc,
-)
+from relnox.project.pyproject import is_package, project_doc, uv_never_builds
 from relnox.project.validate import (
     member_path,
 )
@@ -297,15 +294,12 @@ def released_by_evidence(
     required = _required(others, members)
 
     candidates: list[tuple[Path, str]] = []
-    if (
-        not root_is_member
-        and {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ):
+    if not root_is_member and uv_never_builds(doc):
         candidates.append((root, name_of(root, doc) or root.name))
     if not doc:  # no root project: each project found below that uv never builds (a native
         # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
-        candidates += [(d, name) for d, name in _built_but_virtual(members)]
+        below = _readable(members)
+        candidates += [(d, name_of(d, f) or d.name) for d, f in below if uv_never_builds(f)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
@@ -321,18 +315,6 @@ def released_by_evidence(
         if tag is not None:
             released[root] = f"it is the repository's only project and tags like {tag} release it"
     return released
-
-
-def _built_but_virtual(directories: Sequence[Path]) -> list[tuple[Path, str]]:
-    """``(directory, name)`` of each of ``directories`` whose pyproject.toml has
-    ``[project]`` and a ``[build-system]`` and sets ``[tool.uv] package = false``: a
-    project a backend builds, and uv does not."""
-    return [
-        (directory, name_of(directory, doc) or directory.name)
-        for directory, doc in _readable(directories)
-        if {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ]
 
 
 def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str]:

@@ -145,6 +145,14 @@ def not_built(doc: Mapping[str, Any]) -> bool:
     )
 
 
+def uv_never_builds(doc: Mapping[str, Any]) -> bool:
+    """``[project]`` and ``[build-system]``, and ``[tool.uv] package = false``: a project a
+    backend builds, and uv does not."""
+    return {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
+        "package"
+    ) is False
+
+
 def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
     """A uv workspace root with ``[project]`` but no ``[build-system]`` (nor setup.py or
     setup.cfg): uv installs its dependencies and never builds it (its ``package``
