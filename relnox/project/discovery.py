@@ -391,12 +391,20 @@ def _member_docs(
             loaded = doc if directory == root and doc is not None else project_doc(directory)
             check_shape(directory / "pyproject.toml", loaded)
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
-                if doc is not None and directory != root and not not_built(loaded):
+                virtual = directory != root and not_built(loaded)
+                if doc is not None and directory != root and not virtual:
                     raise _no_project(root, directory)
-                if directory != root and not_built(loaded):
-                    entry = _never_built(root, directory, loaded)
-                    unreleased.append(entry)
+                if virtual:  # a declared member its tool installs and never builds
+                    uv = table(loaded, "tool", "uv").get("package") is False
+                    setting = f"[tool.{'uv] package' if uv else 'poetry] package-mode'} = false"
                     rel = relpath(directory, root)
+                    entry = Unreleased(
+                        directory,
+                        name_of(directory, loaded) or directory.name,
+                        f"its {setting} says its tool installs it and never builds it",
+                        f'add "{rel}" to [tool.relnox] packages if it is released',
+                    )
+                    unreleased.append(entry)
                     skipped.append(
                         f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}"
                     )
@@ -601,21 +609,6 @@ def _with_root_copy(
         else p
         for p in packages
     ]
-
-
-def _never_built(root: Path, directory: Path, doc: Mapping[str, Any]) -> Unreleased:
-    """A declared member its tool installs and never builds, listed as not released."""
-    setting = (
-        "[tool.uv] package = false"
-        if table(doc, "tool", "uv").get("package") is False
-        else "[tool.poetry] package-mode = false"
-    )
-    return Unreleased(
-        directory,
-        name_of(directory, doc) or directory.name,
-        f"its {setting} says its tool installs it and never builds it",
-        f'add "{relpath(directory, root)}" to [tool.relnox] packages if it is released',
-    )
 
 
 def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
