@@ -396,7 +396,8 @@ def _member_docs(
                     raise _no_project(root, directory)
                 if virtual:  # a declared member its tool installs and never builds
                     uv = table(loaded, "tool", "uv").get("package") is False
-                    setting = f"[tool.{'uv] package' if uv else 'poetry] package-mode'} = false"
+                    setting = "[tool.uv] package" if uv else "[tool.poetry] package-mode"
+                    setting += " = false"
                     rel = relpath(directory, root)
                     entry = Unreleased(
                         directory,
