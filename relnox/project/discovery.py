@@ -151,23 +151,20 @@ def discover(root: Path | str = ".") -> Workspace:
         from relnox.project.changelog import check_heading  # (a test holds it to that)
 
         check_heading(root_pyproject, config.changelog_heading)
-    resolve = Path.resolve
     # the root pyproject that says where the packages are; None: the projects below
     listing = None if doc is None or _settings_only(root, doc, config) else doc
-    dirs, broken = member_dirs(root, listing, config, resolve)
+    dirs, broken = member_dirs(root, listing, config)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or listing is None else outside(root, dirs, resolve)
+    others = [] if explicit or listing is None else outside(root, dirs)
     inferred: dict[Path, str] = (
         {}
         if explicit
-        else released_by_evidence(
-            root, listing or {}, [*others, *nested(root, dirs, resolve)], dirs, resolve
-        )
+        else released_by_evidence(root, listing or {}, [*others, *nested(root, dirs)], dirs)
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
@@ -269,8 +266,8 @@ def discover(root: Path | str = ".") -> Workspace:
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = _ordered(packages, broken)
-    released = {resolve(d) for d in inferred}
-    others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
+    released = {d.resolve() for d in inferred}
+    others = [d for d in others if d.resolve() not in released and not _shipped(d, packages)]
     outside_notes, outside_entries = (
         outside_members(root, others) if listing is not None and not explicit else ((), [])
     )

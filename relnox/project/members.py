@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,8 @@ def member_dirs(
     root: Path,
     doc: Mapping[str, Any] | None,
     config: Config,
-    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> tuple[list[Path], list[Broken]]:
-    """The member directories the globs name, and the matches that cannot be read
-    (``resolve``: how a path is resolved)."""
+    """The member directories the globs name, and the matches that cannot be read."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return _projects_below(root), []
     if config.packages is not None:
@@ -62,11 +60,11 @@ def member_dirs(
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
     for pattern in excludes:  # a literal path too: a looping link matches no glob
         for path in [root / pattern, *root.glob(pattern)]:
-            excluded |= {path.absolute(), member_path(path, resolve)[0]}
+            excluded |= {path.absolute(), member_path(path)[0]}
     dirs: list[Path] = []
     broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
-    home = resolve(root)
+    home = root.resolve()
     where = setting or "[tool.uv.workspace] members"
     for pattern in globs:
         try:
@@ -76,7 +74,7 @@ def member_dirs(
         for path in matches:
             if path.absolute() in excluded:
                 continue
-            resolved, error = member_path(path, resolve)
+            resolved, error = member_path(path)
             if resolved is not None and not resolved.is_relative_to(home):
                 error = _outside_root(config.source, path, resolved, pattern, where)
                 resolved = None
@@ -210,27 +208,23 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def outside(
-    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
-) -> list[Path]:
+def outside(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects up to three levels below ``root`` that are no member: one walk of the
     tree and one resolution of each directory, for :func:`released_by_evidence` and
     :func:`outside_members` both."""
-    members = {resolve(d) for d in dirs}
+    members = {d.resolve() for d in dirs}
     return [
         d
         for d in _projects_below(root, depth=3)
-        if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+        if d.resolve() not in members and not _linked_elsewhere(d)
     ]
 
 
-def nested(
-    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
-) -> list[Path]:
+def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
     those), up to three levels below ``root``: ``py-acme/runtime/acme-runtime-32``
     beside ``py-acme``'s own project. Their walk stops at a project, as theirs does."""
-    members = {resolve(d) for d in dirs}
+    members = {d.resolve() for d in dirs}
     found: list[Path] = []
     for directory in dirs:
         try:
@@ -242,19 +236,19 @@ def nested(
         found += (
             d
             for d in _projects_below(directory, depth)
-            if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+            if d.resolve() not in members and not _linked_elsewhere(d)
         )
     return found
 
 
-def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
+def _linked_elsewhere(directory: Path) -> bool:
     """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
     file is another directory's project, seen there, not one of ``directory``'s own."""
     pyproject = directory / "pyproject.toml"
     if not pyproject.is_symlink():
         return False
     try:
-        return pyproject.resolve().parent != resolve(directory)
+        return pyproject.resolve().parent != directory.resolve()
     except OSError:
         return False
 
@@ -282,7 +276,6 @@ def released_by_evidence(
     doc: Mapping[str, Any],
     others: Sequence[Path],
     members: Sequence[Path],
-    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released: by their release history
     (:mod:`relnox.project.released`), or because a released package requires them
@@ -290,7 +283,7 @@ def released_by_evidence(
     are no member (:func:`outside`); ``members``: the listed packages' directories."""
     from relnox.project.released import released_elsewhere
 
-    root_is_member = resolve(root) in {resolve(d) for d in members}
+    root_is_member = root.resolve() in {d.resolve() for d in members}
     required = _required(others, members)
 
     candidates: list[tuple[Path, str]] = []

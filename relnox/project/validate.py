@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -149,14 +149,12 @@ def check_root(root: Path) -> None:
     raise ConfigError(f"{root}: no such directory; pass --root an existing repository root")
 
 
-def member_path(
-    path: Path, resolve: Callable[[Path], Path] = Path.resolve
-) -> tuple[Path | None, RelnoxError | None]:
+def member_path(path: Path) -> tuple[Path | None, RelnoxError | None]:
     """A workspace glob's match: ``(resolved, None)`` when it is a directory to read,
     ``(None, error)`` when it is one that cannot be read, ``(None, None)`` when it is
     nothing to read (a plain file, a directory holding no project)."""
     try:
-        resolved = resolve(path)
+        resolved = path.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
         return None, ConfigError(
             f"{path}: cannot be resolved ({exc}); a symbolic link loops back on itself, "
