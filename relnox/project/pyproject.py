@@ -153,7 +153,7 @@ def uv_never_builds(doc: Mapping[str, Any]) -> bool:
     ) is False
 
 
-def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
+def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
     """A uv workspace root with ``[project]`` but no ``[build-system]`` (nor setup.py or
     setup.cfg): uv installs its dependencies and never builds it (its ``package``
     setting defaults to false without a build system), so it is not released."""
@@ -162,15 +162,12 @@ def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
         "workspace" in uv
         and "build-system" not in doc
         and uv.get("package") is not True
-        and directory is not None
         and not (directory / "setup.py").is_file()
         and not (directory / "setup.cfg").is_file()
     )
 
 
-def is_package(
-    doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False
-) -> bool:
+def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) -> bool:
     """A pyproject describes a releasable package (not a virtual workspace root).
 
     ``[tool.uv] package = false`` (or poetry's ``package-mode = false``) makes a root
@@ -186,19 +183,16 @@ def is_package(
     return _other_project(doc, directory)
 
 
-def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
+def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
     """A project described outside ``[project]``: Poetry's name and version, flit's
-    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py (``directory`` unknown:
-    Poetry's and flit's only)."""
+    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py."""
     poetry = table(doc, "tool", "poetry")
     if ("name" in poetry and "version" in poetry) or flit_metadata(doc):
         return True
-    if directory is None:
-        return False
     return "name" in setup_cfg(directory).get("metadata", {}) or (directory / "setup.py").is_file()
 
 
-def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
+def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
     """A pyproject.toml that configures tools and builds nothing: its ``[project]``, if
     any, has neither name nor version (``requires-python`` for its linters), and there is
     no ``[build-system]``, Poetry package, setup.py or setup.cfg name. A ``[project]`` with
