@@ -418,29 +418,23 @@ def _member_docs(
                 "is left out; write the name as a literal, or in setup.cfg [metadata]"
             )
             continue
-        if name and not VALID_NAME.fullmatch(name):
+        if name and not VALID_NAME.fullmatch(name) and doc is not None:
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
                 "(letters, digits and . _ - only); fix it there"
             )
-            if doc is None:  # found by scanning, not listed: a template, said and left out
-                rel = (directory / "pyproject.toml").relative_to(root).as_posix()
-                skipped.append(
-                    f"{rel}: {name!r} is not a valid project name, so it is left out "
-                    "(a template?); fix the name there if it is a package"
-                )
-                unreleased.append(
-                    Unreleased(
-                        directory,
-                        directory.name,
-                        f"{name!r} is not a valid project name (a template?)",
-                        "fix the name in its pyproject.toml if it is a package",
-                    )
-                )
-            else:
-                broken.append(Broken(directory, None, error))
-            continue
-        docs[directory] = loaded
+            broken.append(Broken(directory, None, error))
+        elif name and not VALID_NAME.fullmatch(name):  # found by scanning: a template
+            why = f"{name!r} is not a valid project name (a template?)"
+            setting = "fix the name in its pyproject.toml if it is a package"
+            rel = (directory / "pyproject.toml").relative_to(root).as_posix()
+            skipped.append(
+                f"{rel}: {name!r} is not a valid project name, so it is left out "
+                "(a template?); fix the name there if it is a package"
+            )
+            unreleased.append(Unreleased(directory, directory.name, why, setting))
+        else:
+            docs[directory] = loaded
     return docs
 
 
