@@ -195,11 +195,7 @@ def discover(root: Path | str = ".") -> Workspace:
             raise below
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
-    names: set[str] = set()
-    for directory, data in docs.items():
-        name = name_of(directory, data)
-        if name:
-            names.add(canonicalize_name(name))
+    names: set[str] = {canonicalize_name(n) for d, data in docs.items() if (n := name_of(d, data))}
     packages: list[Package] = []
     for directory, data in docs.items():
         try:
