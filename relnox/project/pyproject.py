@@ -266,20 +266,14 @@ class Requirements:
                 raise ConfigError(
                     f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
                 ) from None
-            name, marker = req.name, req.marker
-            target = canonicalize_name(name)
+            target = canonicalize_name(req.name)
             if target in self.names and target != self.own:
                 # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
-                extra = marker is not None and _EXTRA.search(str(marker)) is not None
+                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
+                where: tuple[str | int, ...] = (*key, index)
                 self.found.append(
                     InternalRequirement(
-                        target,
-                        text,
-                        self.pyproject,
-                        (*key, index),
-                        "pep508",
-                        runtime,
-                        optional or extra,
+                        target, text, self.pyproject, where, "pep508", runtime, optional or extra
                     )
                 )
 
