@@ -660,16 +660,11 @@ def _unique(
             kept.append(pkg)
             continue
         where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
-        broken.append(
-            Broken(
-                pkg.directory,
-                pkg.name,
-                ConfigError(
-                    f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
-                    "give each package its own name, or leave one out of the workspace"
-                ),
-            )
+        error = ConfigError(
+            f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+            "give each package its own name, or leave one out of the workspace"
         )
+        broken.append(Broken(pkg.directory, pkg.name, error))
     return kept, broken
 
 
