@@ -17,7 +17,7 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.project.package_load import VALID_NAME, name_of
-from relnox.project.pyproject import is_package, project_doc, uv_never_builds
+from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
 from relnox.project.validate import (
     member_path,
 )
@@ -128,10 +128,7 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
             if match is None:
                 continue
             rel = match.group("path")
-            directory = root / rel
-            if ".." not in Path(rel).parts and (
-                (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
-            ):
+            if ".." not in Path(rel).parts and is_project_dir(root / rel):
                 found.setdefault(rel, text)
     return list(found.items())
 
@@ -191,11 +188,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
                 if name.startswith(".") or _not_projects(name):
                     continue
                 child = directory / name
-                text = os.fspath(child)
-                if os.path.isfile(f"{text}/pyproject.toml") or os.path.isfile(f"{text}/setup.py"):
-                    found.append(child)
-                else:
-                    below.append(child)
+                (found if is_project_dir(child) else below).append(child)
         level = below
     return found
 
