@@ -88,8 +88,6 @@ class Package:
 
     @property
     def drift_notes(self) -> tuple[str, ...]:
-        if not self.drift:
-            return ()
         cwd = str(Path.cwd().resolve())
 
         def shown(label: str) -> str:  # relative to where relnox runs, when below it
@@ -315,9 +313,8 @@ class Workspace:
 
     @property
     def tag_format(self) -> str:
-        if self.config.tag_format:
-            return self.config.tag_format
-        return "{name}-v{version}" if self.is_workspace else "v{version}"
+        default = "{name}-v{version}" if self.is_workspace else "v{version}"
+        return self.config.tag_format or default
 
     def has(self, name: str) -> bool:
         """``name`` is a package that could be loaded (by name or directory name)."""
@@ -471,9 +468,7 @@ class Workspace:
 
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
-        if pkg.tags is not None:
-            return pkg.tags.convention.format
-        return pkg.tag_format or self.tag_format
+        return pkg.tags.convention.format if pkg.tags else pkg.tag_format or self.tag_format
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
         """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
