@@ -242,9 +242,7 @@ def rewrite_poetry(constraint: str, new: Version, where: str) -> str | None:
 
 def rewrite_requirement(text: str, style: str, new: Version, where: str) -> str | None:
     """``text`` in ``style`` (``pep508`` or ``poetry``) rewritten to admit ``new``."""
-    if style == "poetry":
-        return rewrite_poetry(text, new, where)
-    return rewrite_pep508(text, new, where)
+    return (rewrite_poetry if style == "poetry" else rewrite_pep508)(text, new, where)
 
 
 def rewrite_cfg_line(text: str, key: tuple[str | int, ...], old: str, new: str, path: str) -> str:
