@@ -6,8 +6,9 @@ python -m pip install nox && nox -s demo      # a full release rehearsal on a sa
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import nox
@@ -75,15 +76,61 @@ def update_action_pins(session: nox.Session) -> None:
     Edit a version in relnox/ci/pins.py first to move to a newer release; then run
     this, review the diff and run the tests (zizmor and actionlint check the output).
     """
-    sys.path.insert(0, str(ROOT))
-    from relnox.ci.pins import refresh
 
     def run(argv: Sequence[str]) -> str:
         output = session.run(*argv, silent=True, external=True)
         return output if isinstance(output, str) else ""
 
-    for action, sha in refresh(run).items() or {"(none)": "every pin is current"}.items():
+    for action, sha in refresh_pins(run).items() or {"(none)": "every pin is current"}.items():
         session.log(f"{action}: {sha}")
+
+
+def parse_ls_remote(output: str, tag: str) -> str:
+    """The commit a tag names in ``git ls-remote`` output (the peeled ``^{}`` line wins)."""
+    from relnox.ci.pins import SHA
+    from relnox.errors import RelnoxError
+
+    refs = {}
+    for line in output.splitlines():
+        sha, _, ref = line.partition("\t")
+        refs[ref.strip()] = sha.strip()
+    sha = refs.get(f"refs/tags/{tag}^{{}}") or refs.get(f"refs/tags/{tag}", "")
+    if not SHA.match(sha):
+        raise RelnoxError(f"git ls-remote shows no tag {tag!r}; check the version in PINS")
+    return sha
+
+
+def rewrite_table(source: str, shas: dict[str, str]) -> str:
+    """``source`` (relnox/ci/pins.py's text) with each action's SHA in its ``PINS`` replaced."""
+    from relnox.errors import RelnoxError
+
+    for action, sha in shas.items():
+        line = re.compile(
+            rf'^(\s*"{re.escape(action)}": Pin\("[^"]+", ")[0-9a-f]{{40}}("\),)$', re.M
+        )
+        source, count = line.subn(rf"\g<1>{sha}\g<2>", source)
+        if count != 1:
+            raise RelnoxError(f"{action} is not in the PINS table of relnox/ci/pins.py")
+    return source
+
+
+def refresh_pins(
+    run: Callable[[Sequence[str]], str], module: Path = ROOT / "relnox" / "ci" / "pins.py"
+) -> dict[str, str]:
+    """Re-resolve every pinned tag with ``run(["git", "ls-remote", ...])``; rewrite ``module``.
+    Returns the actions whose SHA changed (the tag was moved or the version edited)."""
+    from relnox.atomic import write_atomic
+    from relnox.ci.pins import PINS
+
+    shas = {}
+    for action, pin in PINS.items():
+        url = f"https://github.com/{action}"
+        tag = f"refs/tags/{pin.version}"
+        shas[action] = parse_ls_remote(
+            run(["git", "ls-remote", "--tags", url, tag, tag + "^{}"]), pin.version
+        )
+    write_atomic(module, rewrite_table(module.read_text(encoding="utf-8"), shas))
+    return {action: sha for action, sha in shas.items() if sha != PINS[action].sha}
 
 
 # relnox releases itself with its own sessions (nox -s build_all, nox -s publish ...).

@@ -1,18 +1,10 @@
 """The one way relnox runs another program: argv lists (never a shell), an explicit
 environment, a bound on time, output captured or streamed, and a :class:`Result`.
 
-:func:`run` never raises for a program that fails: the caller decides what a
-failure means (:meth:`Result.check` turns it into the caller's relnox error). A
-program that cannot start at all gives exit code 127 and says why; one stopped by
-its ``timeout`` or its ``stall`` rule gives 124 (as coreutils' ``timeout``).
-
-With a :class:`Watch`, the child and everything it starts run in a process group of
-their own: no output and no bytes read or written (``/proc/<pid>/io``, where readable)
-for ``stall`` seconds stops the whole group; so does ``answer`` seconds, if shorter, once
-it has nothing left to send on its TCP connections (``/proc/<pid>/net/tcp``).
-
-:func:`spawn`, :func:`coprocess` and :func:`fork_server` are the only other places that
-start a process.
+:func:`run` never raises for a program that fails; one that cannot start gives 127, one
+stopped by its ``timeout`` or stall rule 124. With a :class:`Watch` the child runs in a
+process group of its own, stopped after ``stall`` seconds without output or I/O (or
+``answer`` seconds once it has nothing left to send on its TCP connections).
 """
 
 from __future__ import annotations
@@ -355,32 +347,29 @@ def _watched(
     answer: float | None = None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
-    started: list[subprocess.Popen[bytes]] = []
+    try:  # in its own session: a stop takes it and anything it started
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        if on_line is not None:
+            on_line(f"cannot run {argv[0]}: {exc}")
+        return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
 
     def kill() -> None:
-        for child in started:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
+    _running[proc.pid] = True  # until reaped (below): stop_children stops its group
     stopped = ""
-    try:  # from the child's start on, Ctrl-C or any error takes it along
-        try:  # in its own session: a stop takes it and anything it started
-            proc = subprocess.Popen(
-                argv,
-                cwd=cwd,
-                env=dict(env) if env is not None else None,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            if on_line is not None:
-                on_line(f"cannot run {argv[0]}: {exc}")
-            return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-        started.append(proc)
-        _running[proc.pid] = True  # until reaped (below): stop_children stops its group
+    try:  # Ctrl-C or any error takes the child along
         assert proc.stdout is not None
         out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
@@ -414,10 +403,9 @@ def _watched(
                 kill()
                 break
     finally:
-        if started and started[0].poll() is None:
+        if proc.poll() is None:
             kill()
-        if started:
-            _running.pop(started[0].pid, None)
+        _running.pop(proc.pid, None)
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()

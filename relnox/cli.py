@@ -165,11 +165,7 @@ class RelnoxProgram(Program):
         while argv and argv[0].startswith("-"):
             token = argv.pop(0)
             if token in ("-h", "--help"):
-                if argv and not argv[0].startswith("-"):
-                    self.print_task_help(self._task_name(argv[0]))
-                else:
-                    self.print_help()
-                raise Exit
+                self._help(argv[0] if argv and not argv[0].startswith("-") else None)
             if token in ("-V", "--version"):
                 self.print_version()
                 raise Exit
@@ -190,15 +186,17 @@ class RelnoxProgram(Program):
             else:
                 raise UnknownOption(token, None, flags)
         if argv[:1] == ["help"]:  # `relnox help [COMMAND]`, as git and pip have it
-            if len(argv) > 1:
-                self.print_task_help(self._task_name(argv[1]))
-            else:
-                self.print_help()
-            raise Exit
+            self._help(argv[1] if len(argv) > 1 else None)
         self.task_argv = argv
 
+    def _help(self, command: str | None) -> None:
+        if command is not None:
+            self.print_task_help(self._task_name(command))
+        else:
+            self.print_help()
+        raise Exit
+
     def parse_tasks(self) -> None:
-        """The command and its flags (:func:`relnox.invoke._args.parse`)."""
         argv = list(self.task_argv)
         if not argv:
             return
@@ -228,14 +226,12 @@ class RelnoxProgram(Program):
             self.config.merge()
 
     def execute(self) -> None:
-        """invoke's :class:`~invoke.Executor` runs the command's task."""
         self.executor_class(self.collection, self.config, self.core).execute(*self.calls)
 
     def _task_name(self, token: str) -> str:
         if token not in self.commands:
             raise UnknownCommand(token, self.commands)
-        name: str = self.commands[token]
-        return name
+        return str(self.commands[token])
 
     def complete(self, words: list[str]) -> None:
         """Shell completion: the commands, or the flags of the command on the line."""
@@ -253,8 +249,7 @@ class RelnoxProgram(Program):
         _say(f"relnox {__version__}")
 
     def print_help(self) -> None:
-        _say("Usage: relnox [-v|-q] <command> [options]    relnox help <command>")
-        _say("")
+        _say("Usage: relnox [-v|-q] <command> [options]    relnox help <command>\n")
         _say("Release automation for Python repositories, from one package to a monorepo.")
         self.print_commands()
         _say("Options:")
@@ -271,8 +266,7 @@ class RelnoxProgram(Program):
         groups = {k: list(v) for k, v in GROUPS.items()}
         groups[list(groups)[-1]] += [n for n in tasks if n not in placed]
         for title, members in groups.items():
-            _say("")
-            _say(f"{title}:")
+            _say(f"\n{title}:")
             for name in members:
                 if name in tasks:
                     self._print_command(tasks[name], names(tasks[name]))

@@ -116,13 +116,16 @@ class Config:
 
     def section(self, name: str) -> Mapping[str, Any]:
         """The sub-table ``[tool.relnox.<name>]`` (empty when absent)."""
-        value = self.raw.get(name, {})
-        if not isinstance(value, Mapping):
-            raise ConfigError(
-                f"{self.source}: [tool.relnox.{name}] must be a table, "
-                f"not {type(value).__name__}; write it as [tool.relnox.{name}]"
-            )
-        return value
+        return _table(self.source, name, self.raw.get(name, {}))
+
+
+def _table(source: Path, name: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"{source}: [tool.relnox.{name}] must be a table, "
+            f"not {type(value).__name__}; write it as [tool.relnox.{name}]"
+        )
+    return value
 
 
 def _expect(source: Path, key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
@@ -248,10 +251,7 @@ def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
     _expect(source, "lockstep", value, (bool, list))
     if all(isinstance(item, str) for item in value):
         return (tuple(value),) if value else ()
-    groups = []
-    for item in value:
-        groups.append(_string_list(source, "lockstep group", item))
-    return tuple(groups)
+    return tuple(_string_list(source, "lockstep group", item) for item in value)
 
 
 #: the keys of ``[tool.relnox]`` that are tables of their own (read by their stage)
@@ -285,13 +285,9 @@ def load_config(source: Path, table: Mapping[str, Any]) -> Config:
     raw = table
     check_keys(source, raw, ROOT_KEYS)
     for key in TABLE_KEYS:  # a table a command reads only sometimes is still checked now
-        if key in raw and not isinstance(raw[key], Mapping):
-            raise ConfigError(
-                f"{source}: [tool.relnox.{key}] must be a table, not {type(raw[key]).__name__}; "
-                f"write it as [tool.relnox.{key}]"
-            )
-        if key in raw and key in TABLE_KNOWN:
-            check_keys(source, raw[key], TABLE_KNOWN[key], name=f"tool.relnox.{key}")
+        sub = _table(source, key, raw.get(key, {}))
+        if key in TABLE_KNOWN:
+            check_keys(source, sub, TABLE_KNOWN[key], name=f"tool.relnox.{key}")
     if raw.get("api-zero-policy", "minor") not in API_ZERO_POLICIES:
         raise ConfigError(
             f"{source}: [tool.relnox] api-zero-policy = {raw['api-zero-policy']!r}; write "

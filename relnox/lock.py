@@ -1,16 +1,9 @@
 """One lock per repository: ``bump``, ``build-all``, ``publish`` and ``tag`` never overlap.
 
-Two of them at once in one repository race each other: two publishes would send every
-file twice (the index refuses the copies, after the bytes went), two bumps would
-write the same files. :func:`repository_lock` holds an exclusive ``flock`` on
-``relnox.lock`` in the repository's git directory (outside git, a file named by the
-directory's path in the user's temporary directory: a lock never shows as an untracked
-file, and a refused command leaves nothing in the project) and writes the holder into it: pid,
-command and start time. A second run waits at most ``RELNOX_LOCK_WAIT`` seconds
-(default :data:`DEFAULT_WAIT`) and then names the process that holds it. The
-operating system drops a lock whose process died; what such a process left in the
-file is taken over with a note. The lock is re-entrant within a process (``release``
-runs bump, build, publish and tag under one lock).
+:func:`repository_lock` holds an exclusive ``flock`` on ``relnox.lock`` in the repository's
+git directory (outside git, in the user's temporary directory), with the holder written in
+it. A second run waits ``RELNOX_LOCK_WAIT`` seconds (default :data:`DEFAULT_WAIT`), then
+names the holder. The lock is re-entrant within a process.
 """
 
 from __future__ import annotations

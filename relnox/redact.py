@@ -1,25 +1,16 @@
 """Secrets never reach output: every registered secret is replaced by ``***``, in any encoding.
 
-Publish and verify register each credential they resolve; adapters install
-:class:`RedactingFilter` on their log handler and pass everything they print, annotate
-or write (``--json``, the publish report) through :func:`redact`. A secret is masked
-
-- as it is, and percent-encoded, JSON-escaped or HTML-escaped, character by character in
-  any mix (``%2F`` or ``%2f``, ``\\u002f`` or ``\\/``, ``&#47;``, ``&#x2f;`` or
-  ``&amp;``): one pattern per secret;
-- inside base64, as in ``Authorization: Basic base64(user:secret)`` that an index echoes
-  in an error body: every base64 run is decoded (at each of the four alignments) and
-  masked whole when the decoded bytes hold a secret, whatever the user name;
-- in the userinfo of any URL (``https://user:TOKEN@host/``), registered or not.
-
-What reaches a terminal also goes through :func:`shown`: a changelog, a file name or an
-index's answer may hold control characters (``ESC ]0;title BEL``, ``ESC [2J``, a lone
-``CR``, a right-to-left override) that would retitle, clear or rewrite the user's
-terminal, or hide what is printed; they are shown as escapes (``\\x1b``) instead.
+Adapters install :class:`RedactingFilter` on their log handler and pass everything they
+print or write through :func:`redact`. A secret is masked as it is, percent-encoded,
+JSON-escaped or HTML-escaped (in any mix, one pattern per secret); inside base64 (an
+index echoing ``Authorization: Basic ...``); and in the userinfo of any URL, registered or
+not. :func:`shown` also writes control characters as escapes (``\\x1b``), so nothing
+printed can retitle, clear or rewrite the user's terminal.
 """
 
 from __future__ import annotations
 
+import base64
 import binascii
 import functools
 import logging
@@ -51,27 +42,10 @@ def register_secret(value: str | None) -> None:
 
 def redact(text: str) -> str:
     if _SECRETS:
-        shortest = min(len(secret) for secret in _SECRETS)
-        text = _BASE64.sub(lambda match: _mask_base64(match, shortest), text)
+        text = _BASE64.sub(_mask_base64, text)
         for secret in sorted(_SECRETS, key=len, reverse=True):
-            if _only_as_is(secret, text):
-                text = text.replace(secret, MASK)
-            else:
-                text = _pattern(secret).sub(MASK, text)
+            text = _pattern(secret).sub(MASK, text)
     return redact_url(text)
-
-
-def _only_as_is(secret: str, text: str) -> bool:
-    """Whether ``text`` can hold ``secret`` only as it is: :func:`_pattern`'s other
-    spellings each need a ``%`` (percent-encoded), a backslash (JSON-escaped), an ``&``
-    (HTML-escaped) or, for a space, a ``+``. Then replacing it is what the pattern does,
-    without compiling it."""
-    return (
-        "%" not in text
-        and "\\" not in text
-        and "&" not in text
-        and not (" " in secret and "+" in text)
-    )
 
 
 #: control characters a terminal acts on (C0 but tab and newline, DEL, C1, a CR that
@@ -135,29 +109,14 @@ def _holds_secret(decoded: str) -> bool:
     return any(secret in decoded for secret in _SECRETS)
 
 
-#: the characters in which the standard and the URL-safe base64 alphabets differ
-_ALPHABET_SPECIFIC = frozenset("+/-_")
-
-
-def _mask_base64(match: re.Match[str], shortest: int = _MIN_LENGTH) -> str:
+def _mask_base64(match: re.Match[str]) -> str:
     run = match.group(0)
     stripped = run.rstrip("=")
-    if len(stripped) * 3 // 4 < shortest:  # decodes to fewer characters than any secret has
-        return run
-    import base64  # only where a run of base64 long enough to hold a secret is seen
-
-    # both alphabets read a run of the characters they share alike (a hex digest, a word):
-    # one decoding says it all
-    decodes = (
-        (base64.b64decode, base64.urlsafe_b64decode)
-        if _ALPHABET_SPECIFIC.intersection(stripped)
-        else (base64.b64decode,)
-    )
     for offset in range(4):
         chunk = stripped[offset:]
         chunk = chunk[: len(chunk) - 1] if len(chunk) % 4 == 1 else chunk
         padded = chunk + "=" * (-len(chunk) % 4)
-        for decode in decodes:
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
             try:
                 raw = decode(padded)
             except (binascii.Error, ValueError):

@@ -230,17 +230,18 @@ def git_env() -> dict[str, str]:
 
 def git_init(root: Path, message: str = "Initial commit") -> None:
     """Make ``root`` a git repository with everything committed on ``main``."""
-    env = git_env()
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["config", "user.name", GIT_ENV["GIT_AUTHOR_NAME"]],
-        ["config", "user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]],
-        ["config", "commit.gpgsign", "false"],
-        ["config", "tag.gpgsign", "false"],
-        ["add", "-A"],
-        ["commit", "-q", "-m", message],
-    ):
-        git.git(root, *args, env=env)
+    git.git(root, "init", "-q", "-b", "main", env=git_env())
+    git_identity(root)
+    git_commit_all(root, message)
+
+
+def git_identity(root: Path, *, keep: bool = False) -> None:
+    """The sample's author in ``root``'s git config (``keep``: unless one is set), no signing."""
+    for key, value in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL")):
+        if not (keep and git.git(root, "config", key, check=False)):
+            git.git(root, "config", key, GIT_ENV[value])
+    git.git(root, "config", "commit.gpgsign", "false")
+    git.git(root, "config", "tag.gpgsign", "false")
 
 
 def git_commit_all(root: Path, message: str) -> None:

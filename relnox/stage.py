@@ -39,11 +39,8 @@ class Status(str, enum.Enum):
     """A status with one spelling: its value, which JSON outputs and tables show (each
     domain has its own: a stage, a build, an upload, a skew case, a scheduled job)."""
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # and so format() and f-strings (Enum.__format__ uses it)
         return str(self.value)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
 
 
 class StageStatus(Status):

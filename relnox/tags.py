@@ -1,6 +1,5 @@
-"""Tag names from ``tag-format`` and back: ``{name}-v{version}``, ``{dir}-v{version}``,
-``v{version}``, ``rel_{version_underscored}`` (``rel_1_2_0``), ``rel-{version_dotless}``
-(``rel-188`` for 1.88: one digit of major version, then the minor)."""
+"""Tag names from ``tag-format`` and back: ``{name}``, ``{dir}``, ``{version}``,
+``{version_underscored}`` (``rel_1_2_0``) and ``{version_dotless}`` (``rel-188`` for 1.88)."""
 
 from __future__ import annotations
 
@@ -32,8 +31,7 @@ def dotless_version(text: str) -> str:
 
 
 def dotless_spelling(version: str) -> str | None:
-    """``1.89`` -> ``189``; ``None`` for a version that spelling cannot say back (a major
-    past 9, or not two release numbers: 1.89.1)."""
+    """``1.89`` -> ``189``; ``None`` for a version that spelling cannot say back."""
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -48,7 +46,7 @@ def dotless_spelling(version: str) -> str | None:
 
 
 def version_in(groups: dict[str, str | None]) -> str:
-    """The version a tag regex's groups give (``2_1_0b3`` read as ``2.1.0b3``)."""
+    """The version a tag regex's groups give."""
     version = groups.get("version")
     if version is not None:
         return version

@@ -1,35 +1,11 @@
 """Version arithmetic: the next version of a package, in PEP 440 or semver form.
 
-Parts and what they do to ``1.2.3`` (and to pre-releases):
-
-Development versions: HEAD at ``X.devN`` names the release it leads to, so ``major``,
-``minor`` and ``patch`` give ``X`` when ``X`` is already that step (its lower parts are
-zero): ``1.3.0.dev2`` -> ``1.3.0`` for ``patch`` or ``minor``, ``0.60b0.dev0`` -> ``0.60b0``
-(the pre-release is kept: only ``release`` drops it). A part that asks for more
-(``major`` on ``1.3.0.dev2`` -> ``2.0.0``) or a ``--pre`` label bumps as usual.
-
-``major`` / ``minor`` / ``patch``
-    ``2.0.0`` / ``1.3.0`` / ``1.2.4``. On a pre-release whose release number is
-    already the target (``2.0.0rc1`` for ``major``, ``1.3.0a2`` for ``minor``, any
-    pre-release for ``patch``) the result is that final release, as npm and poetry
-    do. With ``pre="rc"`` the bumped release gets a fresh pre-release: ``1.3.0rc0``.
-``pre``
-    The counter grows on the same label (``1.2.4a0`` -> ``1.2.4a1``); a new label
-    restarts at 0 (``1.2.4a1`` -> ``1.2.4b0``); a final release moves to the next
-    patch (``2.0.0`` -> ``2.0.1a0``, ``2.0.1-alpha.0`` in semver). A label that
-    would sort lower (``beta`` -> ``alpha``) is refused.
-``release``
-    Drops the pre-release and dev parts: ``1.2.4rc2`` -> ``1.2.4``.
-``post``
-    ``1.2.3`` -> ``1.2.3.post1`` -> ``1.2.3.post2``.
-``dev``
-    ``1.2.3.dev0`` -> ``1.2.3.dev1``; otherwise the next patch (or pre/post
-    counter) as a dev release: ``1.2.3`` -> ``1.2.4.dev0``.
-
-Input may be PEP 440 or semver (``2.0.1-alpha.0``). Output is PEP 440 unless the
-scheme is ``semver``, with a pre-release written as the current version writes one
-(``3.2.0-rc0`` -> ``3.2.0-rc1``); a result that does not increase is a :class:`VersionError`.
-"""
+``major``/``minor``/``patch`` give ``2.0.0``/``1.3.0``/``1.2.4`` after ``1.2.3``; from a
+dev release (``1.3.0.dev2``) or a pre-release already at that step (``2.0.0rc1``) they
+give that release; ``pre`` grows the counter or starts a new label at 0, ``release``
+drops the pre and dev parts, ``post`` and ``dev`` count on. Input may be PEP 440 or
+semver; output is PEP 440 unless the scheme is ``semver``, with a pre-release written as
+the current version writes one; a result that does not increase is a :class:`VersionError`."""
 
 from __future__ import annotations
 
@@ -47,31 +23,26 @@ SCHEMES = ("pep440", "semver")
 PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
 _SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
 
-#: The longest version relnox accepts, in characters: every artifact's file name holds the
-#: version, and 255 bytes is the longest file name component a file system stores.
+#: the longest version relnox accepts: every artifact's file name (255 bytes at most) holds it
 MAX_VERSION_LENGTH = 255
 _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
 
-def _too_long(text: str, where: str) -> VersionError:
-    return VersionError(
-        f"{where}: the version is {len(text)} characters long ({text[:20]!r}...), more than "
-        f"the {MAX_VERSION_LENGTH} relnox accepts (every artifact's file name holds the version, "
-        f"and {MAX_VERSION_LENGTH} bytes is the longest file name a file system stores); "
-        + _EXAMPLES
-    )
-
-
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a PEP 440 :class:`Version` (with ``semver`` also a semver spelling:
-    ``2.0.1-alpha.0`` is ``2.0.1a0``), or a :class:`VersionError` starting with ``where``."""
+    """``value`` as a :class:`Version` (with ``semver`` also ``2.0.1-alpha.0``), or a
+    :class:`VersionError` starting with ``where``."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
             f'quote it: "{value}"'
         )
     if len(value) > MAX_VERSION_LENGTH:
-        raise _too_long(value, where)
+        raise VersionError(
+            f"{where}: the version is {len(value)} characters long ({value[:20]!r}...), more "
+            f"than the {MAX_VERSION_LENGTH} relnox accepts (every artifact's file name holds "
+            f"the version, and {MAX_VERSION_LENGTH} bytes is the longest file name a file "
+            f"system stores); {_EXAMPLES}"
+        )
     try:
         return Version(value)
     except InvalidVersion:
@@ -88,8 +59,7 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
 
 
 def parse_version(text: str, where: str = "version") -> Version:
-    """``text`` (surrounding blanks dropped) as a :class:`Version`; semver forms such as
-    ``2.0.1-alpha.0`` too. ``where`` (a file or setting) starts the error message."""
+    """``text`` (stripped) as a :class:`Version`, semver spellings too."""
     return validate_version(text.strip(), where, semver=True)
 
 
@@ -133,8 +103,6 @@ def to_scheme(version: Version | str, scheme: str) -> str:
 
 
 def _semver_text(v: Version) -> str:
-    import semver
-
     def refuse(why: str) -> VersionError:
         return VersionError(
             f"version {v} {why}, which semver cannot express; use a plain X.Y.Z, "
@@ -155,13 +123,7 @@ def _semver_text(v: Version) -> str:
         text += f"-{_SEMVER_LABELS[v.pre[0]]}.{v.pre[1]}"
     elif v.dev is not None:
         text += f"-dev.{v.dev}"
-    if v.local:
-        text += f"+{v.local}"
-    try:
-        semver.Version.parse(text)
-    except ValueError as exc:  # pragma: no cover - the form above is always valid
-        raise refuse(f"gives {text!r} ({exc})") from None
-    return text
+    return text + (f"+{v.local}" if v.local else "")
 
 
 def _build(
@@ -200,8 +162,8 @@ def _label(pre: str | None) -> str | None:
 
 
 def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
-    """The next :class:`Version` after ``v`` for ``part`` (see the module docstring); a new
-    pre-release label starts at ``first`` (1 where the history's do: 4.3.0a1)."""
+    """The next :class:`Version` after ``v`` for ``part``; a new pre-release label starts at
+    ``first``."""
     if part not in PARTS:
         raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     label = _label(pre)
@@ -257,9 +219,8 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
 
 
 def check_increase(old: Version, new: Version, what: str) -> None:
-    """Refuse ``new`` unless it sorts strictly above ``old``; from a local version
-    (``2.4.0+dev``) its public version may be given; a version with an epoch, a zero
-    release and a local label is a placeholder any release replaces."""
+    """Refuse ``new`` unless it sorts above ``old`` (above a local version's public part when
+    ``new`` has none; a ``1!0+label`` placeholder is above nothing)."""
     if old.epoch and not any(old.release) and old.local is not None:
         return
     public = Version(old.public) if old.local is not None and new.local is None else None
@@ -268,31 +229,6 @@ def check_increase(old: Version, new: Version, what: str) -> None:
             f"{what} gives {new}, which is not higher than {old}; "
             "choose a higher --to version or another --part"
         )
-
-
-def next_version(
-    current: str,
-    part: str,
-    *,
-    pre: str | None = None,
-    scheme: str = "pep440",
-    taken: Callable[[Version], bool] | None = None,
-    first: int = 0,
-) -> str:
-    """The version after ``current`` for ``part``, written in ``scheme``; one ``taken``
-    says is released (by a tag on another branch) is stepped over by the same part; a new
-    pre-release label starts at ``first``.
-
-    >>> next_version("2.0.0", "pre", pre="alpha", scheme="semver")
-    '2.0.1-alpha.0'
-    >>> next_version("5.6.2", "patch", taken=lambda v: str(v) == "5.6.3")
-    '5.6.4'
-    """
-    old = parse_version(current, "current version")
-    new = _untaken(old, part, pre, taken, first)
-    check_increase(old, new, f"bumping {current} by {part!r}")
-    text = written(old, new, scheme)
-    return padded_like(text, current) if scheme == "pep440" else text
 
 
 def _untaken(
@@ -338,8 +274,7 @@ def target_version(
     taken: Callable[[Version], bool] | None = None,
     first: int = 0,
 ) -> str:
-    """``--to`` or ``--part``: the checked new version for ``current``; a ``--part`` one
-    steps over the versions ``taken`` (see :func:`next_version`)."""
+    """``--to`` or ``--part``: the checked new version for ``current``."""
     if (part is None) == (to is None):
         if part is None and pre is not None:
             part = "pre"
@@ -349,28 +284,29 @@ def target_version(
                 "and --to VERSION"
             )
     old = parse_version(current, where)
+    if to is not None and pre is not None:
+        raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
     if to is not None:
-        if pre is not None:
-            raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
-        new = parse_version(to, "--to")
-        check_increase(old, new, f"{where}: --to {to}")
-        text = written(old, new, scheme)
-        return padded_like(text, to) if scheme == "pep440" else text
-    assert part is not None
-    new = _untaken(old, part, pre, taken, first)
-    check_increase(old, new, f"{where}: bumping {current} by {part!r}")
+        new, how = parse_version(to, "--to"), f"--to {to}"
+    else:
+        new, how = _untaken(old, str(part), pre, taken, first), f"bumping {current} by {part!r}"
+    check_increase(old, new, f"{where}: {how}")
     text = written(old, new, scheme)
-    return spelled_like(padded_like(text, current), current) if scheme == "pep440" else text
+    if scheme != "pep440":
+        return text
+    return (
+        padded_like(text, to)
+        if to is not None
+        else spelled_like(padded_like(text, current), current)
+    )
 
 
 _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
 
 
 def padded_like(text: str, like: str) -> str:
-    """``text`` with each release number as wide as the zero-padded one of ``like`` at the
-    same place (calendar versions: ``2026.07.22`` by patch is ``2026.07.23``, not PEP 440's
-    normal ``2026.7.23``; ``--to 2026.08.15`` is written as given). A number ``like``
-    writes without a leading zero, and every other part, stay as ``text`` has them."""
+    """``text`` with each release number as wide as ``like``'s zero-padded one at the same
+    place (``2026.07.22`` by patch is ``2026.07.23``)."""
     model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
     if model is None or found is None:
         return text
@@ -383,12 +319,9 @@ def padded_like(text: str, like: str) -> str:
 
 
 def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
-    """``text`` with zeros added to its release so it is as long as the releases of its
-    shape were spelled (``0.14`` after ``0.13.0`` is ``0.14.0``): the newest final release
-    whose parts past ``text``'s are all zeros, or absent, decides (none longer: ``text``
-    kept). The other way, ``text`` ending in zeros is as short as the two newest releases
-    ending in as many zeros were written (``4.3`` after ``4.1`` and ``4.2``), unless the
-    version ``written`` now is of that shape and long."""
+    """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
+    ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
+    version written now) is of its shape and long."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -418,8 +351,7 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
 
 
 def _same_shape(written: str | None, significant: int, length: int) -> bool:
-    """``written`` (the version the project writes now) is of the new version's shape, as
-    long and with zeros past ``significant`` (``0.3.0`` after tags ``0.1`` and ``0.2``)."""
+    """``written`` is as long as the new version, zeros past ``significant``."""
     found = _RELEASE_TEXT.match(written.strip()) if written else None
     if found is None:
         return False
@@ -436,8 +368,7 @@ _PRE_SPELLED = re.compile(
 
 
 def spells_pre(text: str) -> bool:
-    """Whether ``text`` writes a pre-release with separators (``1.28.0.rc0``,
-    ``3.2.0-rc0``): a spelling :func:`spelled_like` follows, not PEP 440's own."""
+    """Whether ``text`` writes a pre-release with separators (``3.2.0-rc0``)."""
     version = maybe_version(text)
     return (
         _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
@@ -445,10 +376,8 @@ def spells_pre(text: str) -> bool:
 
 
 def spelled_like(new: str, current: str) -> str:
-    """``new`` (PEP 440, normalized) with its pre-release written the way ``current`` writes
-    one: ``3.2.0-rc0`` bumped is ``3.2.0-rc1``, not
-    ``3.2.0rc1``. Unchanged when ``current`` writes no pre-release, or writes it normalized,
-    or ``new`` is no plain release with a pre-release (the build normalizes either way)."""
+    """``new`` with its pre-release written the way ``current`` writes one (``3.2.0-rc0``
+    bumped is ``3.2.0-rc1``); unchanged otherwise."""
     style = _PRE_SPELLED.fullmatch(current)
     version = maybe_version(new)
     if style is None or version is None or version.pre is None or new != str(version):
@@ -471,8 +400,7 @@ def spelled_like(new: str, current: str) -> str:
 
 
 def maybe_version(text: str) -> Version | None:
-    """``text`` as a PEP 440 version, or None when it is not one (or longer than
-    :data:`MAX_VERSION_LENGTH`: a tag of 5,000 digits names no version)."""
+    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
     if len(text) > MAX_VERSION_LENGTH:
         return None
     try:
@@ -481,8 +409,7 @@ def maybe_version(text: str) -> Version | None:
         return None
 
 
-#: how a date version is spelled: zero-padded month and day (2026.08.17) or not (2026.8.17);
-#: ``short-``: the year's last two digits (``25.11.29``, ``24.8.19``)
+#: how a date version is spelled; ``short-``: the year's last two digits
 DATE_SPELLINGS = {
     "padded": "{0.year}.{0.month:02}.{0.day:02}",
     "plain": "{0.year}.{0.month}.{0.day}",
@@ -493,9 +420,7 @@ DATE_SPELLINGS = {
 
 
 def date_of(v: Version) -> date | None:
-    """The day a version names when its release is a date (``2026.8.17``, or ``26.8.17``
-    with the year's last two digits, no more parts; or ``20260107`` in one number), else
-    ``None``."""
+    """The day a version names (``2026.8.17``, ``26.8.17``, ``20260107``), else ``None``."""
     parts = v.release
     if len(parts) == 1 and 20000101 <= parts[0] < 21000101:
         parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
@@ -512,20 +437,16 @@ def date_of(v: Version) -> date | None:
         return None
 
 
-#: versions that are their release's year and month and a counter (``2025.9.1``,
-#: ``25.9.0``): ``month`` with the year's four digits, ``short-month`` with two
+#: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
 MONTH_SPELLINGS = ("month", "short-month")
 
 
 def dated_version(
     today: date, spelling: str, last: Version | None = None, written: str = ""
 ) -> str:
-    """The version of a release made ``today`` by a project whose versions are their
-    release dates, in its spelling (:data:`DATE_SPELLINGS`); for a year.month.counter
-    spelling (:data:`MONTH_SPELLINGS`, ``/1`` after it when the count starts at 1), this
-    month's first (``2026.11.0``, ``2026.11.1``), or the next of
-    this month after ``last`` (``2026.11.1`` after ``2026.11.0``), its month and counter
-    written with two digits when the version written now is (``26.08.00``: ``26.11.00``)."""
+    """The version of a release made ``today`` in a dated ``spelling``: a date
+    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
+    ``written`` is."""
     if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100
@@ -546,14 +467,12 @@ def dated_version(
     return DATE_SPELLINGS[spelling].format(today)
 
 
-#: a year.month.counter version written with two-digit month and counter, one with a
-#: leading zero (``26.08.00``, ``2025.10.01``)
+#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
 _PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
 
 
 def same_version(a: str | None, b: str | None) -> bool:
-    """Whether ``a`` and ``b`` name one version (``1.2`` is ``1.2.0``); not versions at
-    all, they must be equal strings; ``None`` equals only ``None``."""
+    """Whether ``a`` and ``b`` name one version (``1.2`` is ``1.2.0``), else equal strings."""
     if a is None or b is None:
         return a is b
     va, vb = maybe_version(a), maybe_version(b)
@@ -561,9 +480,8 @@ def same_version(a: str | None, b: str | None) -> bool:
 
 
 def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bool:
-    """A floating tag's version (``v10``, ``v10.6``, moved to the commit of ``v10.6.1``):
-    a final release that only begins a longer release among ``others``, so it releases
-    nothing of its own."""
+    """A floating tag's version (``v10.6`` beside ``10.6.1``): a final release that only begins
+    a longer one among ``others``."""
     if version is None or version.pre or version.post is not None or version.dev is not None:
         return False
     short = version.release

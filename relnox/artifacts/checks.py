@@ -19,11 +19,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
-from relnox.artifacts.filenames import InvalidFilename, parse_sdist_filename, parse_wheel_filename
 from relnox.errors import BuildError, one_line
 from relnox.project.workspace import Package
 
@@ -109,12 +114,10 @@ def name_and_version(filename: str) -> tuple[str, Version] | None:
     """(canonical name, version) from an artifact file name, or None if it is not one."""
     try:
         if filename.endswith(".whl"):
-            name, version, _, _ = parse_wheel_filename(filename)
-            return name, version
+            return parse_wheel_filename(filename)[:2]
         if filename.endswith(SDIST_SUFFIXES):
-            name, version = parse_sdist_filename(filename)
-            return name, version
-    except (InvalidFilename, InvalidVersion):
+            return parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
     return None
 
@@ -300,10 +303,9 @@ def _records(names: list[str]) -> list[str]:
     return [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
 
 
-def _check_record(names: list[str], record: str | None, out: Findings) -> None:
+def _check_record(names: list[str], records: list[str], record: str | None, out: Findings) -> None:
     """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
     exactly one) lists every file of the wheel (itself and its signatures excepted)."""
-    records = _records(names)
     if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
@@ -397,7 +399,7 @@ def _check_tags(filename: str, said: str | None, out: Findings) -> None:
     inside = {one for tag in tags if tag.strip() for one in _expanded(tag.strip().lower())}
     try:
         named = {str(tag) for tag in parse_wheel_filename(filename)[3]}
-    except InvalidFilename:
+    except InvalidWheelFilename:
         return  # the file name's own problem
     if inside and inside != named:
         out.problems.append(
@@ -438,7 +440,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
             "elsewhere: rebuild it with relnox build-all"
         )
-    _check_record(names, record, out)
+    _check_record(names, records, record, out)
     if wrong:
         out.problems.append(
             f"{len(wrong)} file(s) do not match their hash in {records[0]} "

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import (
@@ -23,7 +23,6 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
-from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.artifacts.manifest import (
     BUILT,
     FOUND,
@@ -163,12 +162,6 @@ def _set_problems(
     return problems
 
 
-def _diff(recorded: PackageRecord, present: set[str]) -> list[str]:
-    expected = {f.filename for f in recorded.files}
-    lines = [f"- {n}  (recorded by build-all, missing)" for n in sorted(expected - present)]
-    return lines
-
-
 def _record(
     pkg: Package,
     files: Found,
@@ -190,7 +183,8 @@ def _record(
     names = frozenset(f.filename for f in recorded.files) if recorded else frozenset()
     problems = _set_problems(pkg, version, paths, names)
     if recorded is not None and recorded.origin == BUILT:
-        problems = _diff(recorded, {p.name for p in paths}) + problems
+        gone = {f.filename for f in recorded.files} - {p.name for p in paths}
+        problems = [f"- {n}  (recorded by build-all, missing)" for n in sorted(gone)] + problems
     if problems:
         raise error(
             f"{dist_dir}: the files of {pkg.name} {version} are not the expected set "

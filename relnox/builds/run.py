@@ -674,5 +674,5 @@ def _build(
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
     """Load the workspace at ``root``, plan and execute the build."""
     options = options or BuildOptions()
-    workspace = load_workspace(root)
+    workspace = load_workspace(root, tags=False)
     return execute(plan_build(workspace, options))

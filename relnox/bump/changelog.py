@@ -1,10 +1,10 @@
-"""Turn a changelog's Unreleased section (ATX or setext, as
-:mod:`relnox.project.changelog` finds it) into the new release's section, keeping line
-endings, and move a Keep-a-Changelog ``[Unreleased]: .../compare/<old>...HEAD`` link on
-to the new tag; a changelog without one is dated where it says the release is pending."""
+"""Turn a changelog's Unreleased section into the new release's section (keeping line
+endings and moving ``[Unreleased]`` compare links on), or date the section that says the
+release is pending."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -16,6 +16,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
     READ_ONLY,
+    UNDERLINE,
     UNRELEASED,
     Section,
     dated_status,
@@ -50,14 +51,10 @@ UNRELEASED_LINK_RE = re.compile(
 )
 
 
-#: an Unreleased heading that links its own compare view: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
+#: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
 _INLINE_COMPARE = re.compile(
     r"\[unreleased\]\((?P<base>[^)\s]*/compare/)(?P<old>[^)\s]+?)\.\.\.HEAD\)", re.IGNORECASE
 )
-
-
-def _unreleased(text: str) -> Section | None:
-    return next((s for s in sections(text) if s.label == UNRELEASED), None)
 
 
 def _eol(text: str) -> str:
@@ -72,9 +69,8 @@ def release_changelog(
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
     setext_format: str = "{title} ({date})",
 ) -> str | None:
-    """``text`` with its Unreleased section titled by ``heading_format`` (ATX) or
-    ``setext_format``; ``None`` if none. With ``tag``, :func:`release_links` follows."""
-    unreleased = _unreleased(text)
+    """``text`` with a release heading for its Unreleased entries, compare links moved."""
+    unreleased = find_section(text, UNRELEASED)
     if unreleased is None:
         return None
     eol = _eol(text)
@@ -84,7 +80,6 @@ def release_changelog(
     if unreleased.marker.startswith("#"):
         inline = _INLINE_COMPARE.search(lines[unreleased.line])
         if inline is not None and tag is not None and "[{title}]" in heading_format:
-            # [Unreleased](.../compare/26.1.0...HEAD): the link moves on, the new one compares
             base, old = inline.group("base", "old")
             heading_format = heading_format.replace(
                 "[{title}]", f"[{{title}}]({base}{old}...{tag})"
@@ -113,7 +108,7 @@ def release_changelog(
 
 
 def _newest_above(text: str, unreleased: Section) -> Section | None:
-    """The newest release's section when it stands above the Unreleased one, else None."""
+    """The newest release's section when it stands above the Unreleased one."""
     releases = [
         (version, section)
         for section in sections(text)
@@ -140,21 +135,20 @@ def _where_newest(
 
 
 def _underline(lines: list[str], section: Section, width: int) -> str:
-    """An underline for a title ``width`` long, as short as ``section``'s when that one is."""
+    """An underline for a title ``width`` long, short when ``section``'s is."""
     under = lines[section.end - 1].strip()
     title = lines[section.end - 2].strip()
     return under if len(under) < len(title) else section.marker * width
 
 
 def _release_marker(text: str, marker: str) -> str:
-    """The ``#`` marker of the newest release section, else the Unreleased one's ``marker``."""
+    """The ``#`` marker of the newest release section, else ``marker``."""
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     return newest.marker if newest is not None and newest.marker.startswith("#") else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
-    """``text`` with ``version``'s pending status line dated and its pending heading
-    released; ``None`` if its section has neither."""
+    """``text`` with ``version``'s pending status line and heading released; else None."""
     index, heading = pending_status(text, version), pending_heading(text, version)
     if index is None and heading is None:
         return None
@@ -172,7 +166,7 @@ def release_status(text: str, version: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a release's status line: its date, maybe after ``Released`` and in emphasis or brackets
+#: a release's status line: its date, maybe after ``Released``
 _STATUS = re.compile(
     r"^(?P<lead>\s*[*_(\[]*(?:released(?:[ \t]+on)?:?[ \t]*)?)(?P<date>.+?)"
     r"(?P<tail>[*_)\].]*\s*)$",
@@ -181,33 +175,28 @@ _STATUS = re.compile(
 
 
 def _status_below(text: str, version: str) -> str | None:
-    """The dated status line of the release below ``version``'s as a template for this
-    one's (``_(July 17, 2026)_`` gives ``_({date:%B} {date.day}, {date:%Y})_``), or None."""
+    """The release below ``version``'s dated status line as a template."""
     found = sections(text)
     at = next((i for i, s in enumerate(found) if same_version(s.label, version)), None)
     below = found[at + 1] if at is not None and at + 1 < len(found) else None
     if below is None or not below.body:
         return None
     match = _STATUS.match(below.body.splitlines()[0])
-    if match is None:
-        return None
-    spelled = next((form for day, form in _DAYS if day.fullmatch(match.group("date"))), None)
-    if spelled is None:
+    spelled = next((form for day, form in _DAYS if match and day.fullmatch(match["date"])), None)
+    if match is None or spelled is None:
         return None
     lead, tail = (match.group(g).replace("{", "{{").replace("}", "}}") for g in ("lead", "tail"))
     return lead + spelled + tail
 
 
 def release_pending(text: str, title: str, day: date) -> str | None:
-    """:func:`release_status`; a newest pending (or development) section of a lower version
-    is this release's, renamed; then dated as the release below is."""
+    """:func:`release_status`, a newest pending section of a lower version renamed first."""
     status = release_status(text, title, day)
     newest = next(iter(sections(text)), None)
     if status is None and newest is not None and len(newest.versions) == 1:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
-        # or a development version's own section (## 0.9.7.dev0): not out yet either
         dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
         if (
             name is None
@@ -229,7 +218,7 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 
 def pending_other(text: str, title: str) -> str | None:
-    """The version of the newest section when it is pending and not ``title``'s, else None."""
+    """The version of the newest section when it is pending and not ``title``'s."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
@@ -242,17 +231,16 @@ def pending_other(text: str, title: str) -> str | None:
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:
-    """``text`` with ``title``'s newest, undated (or placeholder-dated) section dated the way
-    the release below it is; ``None`` when there is no such section or no date below."""
+    """``text`` with ``title``'s newest, undated section dated as the release below is."""
     found = sections(text)
     if len(found) < 2 or not any(same_version(v, title) for _, v in found[0].versions):
         return None
     newest, below = found[0], found[1]
     if {newest.marker, below.marker} & READ_ONLY:
-        return None  # a bold line or a directive is read as a heading, never written as one
+        return None
     lines = text.splitlines(keepends=True)
     first = lines[newest.line].rstrip("\r\n")
-    if newest.line + 1 != newest.end and not _UNDERLINED.match(lines[newest.line + 1]):
+    if newest.line + 1 != newest.end and not UNDERLINE.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
@@ -272,21 +260,18 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date still to be filled in: ``(2026/XX/XX)``, ``YYYY-MM-DD``, ``TBD``, ``2024-xx-yy``,
-#: ``Month XX 2025`` (a date in words), and day first: ``(xx.xx.xxxx)``, ``DD.MM.YYYY``
+#: a date to be filled in: ``2026/XX/XX``, ``YYYY-MM-DD``, ``TBD``, ``Month XX 2025``, ``DD.MM.YYYY``
 _PLACEHOLDER = re.compile(
     r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
     r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b"
     r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
     re.IGNORECASE,
 )
-_UNDERLINED = re.compile(r"^([=\-~^*+])\1{2,}\s*$")
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 
 def release_headless(text: str, title: str, day: date) -> str | None:
-    """``text`` with the list of entries under the document's title, above the newest
-    release, given a heading for ``title`` worded as that release's; else None."""
+    """``text`` with a heading for ``title`` over the list above the newest release."""
     found = sections(text)
     if not found or found[0].label == UNRELEASED:
         return None
@@ -305,7 +290,8 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
         return None  # no list, or a list of links to the sections below (contents)
     eol = _eol(text)
-    words = _worded_like(newest, title, day)
+    first = newest.heading.splitlines()[0].lstrip("#").strip()
+    words = heading_like(f"## {first}\n\n- x\n", "{title} ({date})").format(title=title, date=day)
     if newest.marker.startswith("#"):
         heading = f"{newest.marker} {words}"
     else:
@@ -313,16 +299,9 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
 
 
-def _worded_like(section: Section, title: str, day: date) -> str:
-    """``title`` worded as ``section``'s heading is, else ``title (day)``."""
-    first = section.heading.splitlines()[0].lstrip("#").strip()
-    template = heading_like(f"## {first}\n\n- x\n", "{title} ({date})")
-    return template.format(title=title, date=day)
-
-
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with ``[Unreleased]: <base>compare/<old>...HEAD`` moved on to ``tag`` and
-    ``[title]: <base>compare/<old>...<tag>`` below it, unless ``[title]`` is defined."""
+    """``text`` with ``[Unreleased]: .../compare/<old>...HEAD`` moved on to ``tag``, and
+    ``[title]: .../compare/<old>...<tag>`` below it."""
     match = UNRELEASED_LINK_RE.search(text)
     if match is None or match.group("old") == tag:
         return text
@@ -345,8 +324,7 @@ def changelog_edits(
     files: Texts,
     today: date,
 ) -> list[str]:
-    """Each released package's Unreleased entries become its section: in its own
-    changelog, or the root's (one title for one tag, else routed per package)."""
+    """Each released package's Unreleased entries become its section; notes on the rest."""
     config = workspace.config
     notes, towncrier = _tool_notes(workspace, selected, versions)
 
@@ -360,15 +338,16 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
-            ahead = pending_other(text, title) if dated is None else None
-            if dated is None and path in towncrier:
+            if dated is not None:
+                files.set(path, dated)
+            elif path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
-            elif ahead is not None:
+            elif (ahead := pending_other(text, title)) is not None:
                 notes.append(
                     f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
-            elif dated is None and (covering := find_section(text, title)) is not None:
+            elif (covering := find_section(text, title)) is not None:
                 first = covering.heading.splitlines()[0].lstrip("#").strip()
                 whose = (  # "2.0.0 and newer" covers every later release
                     f"{title}'s section already"
@@ -376,16 +355,14 @@ def changelog_edits(
                     else f"'{first}', which covers {title}"
                 )
                 notes.append(f"note: {rel} has {whose}; it is left as it is")
-            elif dated is None and (aside := unreleased_aside(path)) is not None:
+            elif (aside := unreleased_aside(path)) is not None:
                 notes.append(
                     f"note: {rel} has no Unreleased section; its Unreleased entries are in "
                     f"{relative(aside, workspace.root)}, which relnox does not move: move them "
                     f"in as {title}'s section (the project's changelog tool) before this bump"
                 )
-            elif dated is None:
-                notes.append(f"note: {rel} has no Unreleased section")
             else:
-                files.set(path, dated)
+                notes.append(f"note: {rel} has no Unreleased section")
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         else:
@@ -400,12 +377,10 @@ def changelog_edits(
                 files.set(path, released)
 
     root_log = changelog_in(workspace.root, config)
-    logs: dict[Path, Path] = {}  # each directory's changelog looked for once
+    logs = functools.cache(lambda directory: changelog_in(directory, config))  # each once
 
     def log_of(pkg: Package) -> Path:
-        if pkg.directory not in logs:
-            logs[pkg.directory] = changelog_in(pkg.directory, config)
-        return logs[pkg.directory]
+        return Path(logs(pkg.directory))
 
     in_root: list[Package] = []
     for pkg in selected:
@@ -449,8 +424,7 @@ def changelog_edits(
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another changelog tool (towncrier, changie, scriv) must collect
-    before the bump, and each towncrier file's note for when it has no Unreleased section."""
+    """Notes on fragments another tool must collect first, and per towncrier file."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
@@ -497,8 +471,7 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages (two or more, not all, sharing one tag) whose
-    old version titles ``text``'s newest release heading; ``None`` otherwise."""
+    """The new version and tag of the packages whose old one titles the newest release."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None
@@ -530,9 +503,8 @@ _DAYS = (
 
 
 def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
-    """The heading format of the newest release (``# Release 0.11.0`` gives ``Release
-    {title}``, its date ``{date...}``), or ``default`` when other digits are left; a heading
-    naming its project is followed only for ``one`` version."""
+    """The heading format of the newest release (``Release 0.11.0 (date)`` gives ``Release
+    {title} ({date...})``), or ``default``; one naming its project only for ``one`` version."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or (released[0].versions[0][0] is not None and not one):
         return default

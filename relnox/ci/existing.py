@@ -1,10 +1,5 @@
-"""Workflows the repository already has that publish to an index.
-
-A release tag would start them beside ``release.yml``: the second upload of a file is
-refused ("File already exists"), and PyPI's trusted publisher names one workflow file
-and environment, so the one it does not name is refused its token. ci-init says which
-files publish, how, and with which environment, before the first run finds out.
-"""
+"""Workflows the repository already has that publish to an index, which a release tag
+would start beside ``release.yml``: ci-init names them before the first run."""
 
 from __future__ import annotations
 
@@ -53,10 +48,8 @@ def _events(code: str) -> set[str]:
 
 
 def publishing_workflows(top: Path, generated: Collection[str], trigger: str = "tag") -> list[str]:
-    """One line for each workflow under ``top`` that publishes, other than ``generated``
-    (paths relative to ``top``) and the files ci-init wrote before. One that publishes on
-    a published GitHub Release, beside a release.yml run by tags, says the setting that
-    keeps releasing that way."""
+    """One line for each workflow under ``top`` that publishes, other than the ones ci-init
+    writes or wrote."""
     found = []
     for name, data in workflows(top):
         rel = f".github/workflows/{name}"

@@ -78,9 +78,8 @@ _BRANCH = re.compile(r"(?!-|/)(?!.*(?:\.\.|//|/$|\.lock$|\.$))[A-Za-z0-9._/+*-]+
 def _checked_list(
     where: Path, key: str, values: tuple[str, ...], form: re.Pattern[str], example: str
 ) -> tuple[str, ...]:
-    """``values`` when each is written as ``form`` and none twice: each one goes into the
-    workflow as written (a newline, a quote or a ``${{ }}`` expression would change what it
-    runs), and a value twice is a matrix actionlint refuses."""
+    """``values`` when each is written as ``form`` (it goes into the workflow as written)
+    and none twice (a matrix actionlint refuses)."""
     for value in values:
         if not form.fullmatch(value):
             raise ConfigError(
@@ -97,8 +96,8 @@ def _checked_list(
 
 
 def _credential_in(requirement: Requirement) -> bool:
-    """The requirement's URL holds a credential (a password, a token as the user of an
-    http(s) URL, a ``?token=``): written into a workflow, it is committed for all to read."""
+    """The requirement's URL holds a credential (a password, a token as an http(s) user,
+    a ``?token=``), which a workflow would commit for all to read."""
     from urllib.parse import urlsplit
 
     if not requirement.url:
@@ -170,9 +169,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     section = workspace.config.section("ci")
     where = workspace.config.source
     check_keys(where, section, CI_KEYS, name="tool.relnox.ci")
-    branch = section.get("branch")
-    if branch is None:
-        branch = default_branch(workspace.root)
+    branch = section["branch"] if "branch" in section else default_branch(workspace.root)
     if not isinstance(branch, str) or not _BRANCH.fullmatch(branch):
         raise ConfigError(
             f"{where}: [tool.relnox.ci] branch {branch!r} is not a branch name the workflow "
@@ -231,10 +228,8 @@ def ci_settings(workspace: Workspace) -> CiSettings:
 
 
 def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where: Path) -> None:
-    """A free-threaded Python before 3.14 (``3.13t``) in the wheel matrix of a cibuildwheel
-    package: the cibuildwheel relnox pins builds free-threaded wheels from 3.14t on (3.13t
-    was experimental, deprecated in 3.4 and removed in 4.0), so that job would select no
-    build ("No build identifiers selected") and fail the first run."""
+    """Refuse a free-threaded Python before 3.14 (``3.13t``) in a cibuildwheel package's
+    matrix: the pinned cibuildwheel builds none, and the job would fail."""
     early = [v for v in pythons if v.endswith("t") and int(v[2:-1]) < 14]
     built = [p.name for p in workspace.packages if native_builder(p) == "cibuildwheel"]
     if early and built:
@@ -246,10 +241,8 @@ def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where:
 
 
 def default_branch(root: Path) -> str:
-    """The branch auto-tag watches when ``branch`` is not set: the one ``origin/HEAD``
-    names (a clone's default branch), else ``main`` or ``master``, whichever alone
-    exists, else the repository's only branch (``trunk``), else ``main``. A ``master``
-    repository given ``main`` never auto-tags."""
+    """The branch auto-tag watches when ``branch`` is not set: ``origin/HEAD``'s, else
+    ``main`` or ``master`` whichever alone exists, else the only branch, else ``main``."""
     if not git.is_repo(root):
         return "main"
     remote = git.git(
@@ -302,10 +295,8 @@ class GeneratedFile:
 
 
 def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
-    """Every path the workflows name (dist-dir, the repository's folder, each package's)
-    goes into them as written: one holding ``${{`` is an expression Actions evaluates
-    wherever it stands (in a ``run:`` script too, an injection), and a line end or control
-    character changes the YAML; such a path is refused, naming where it comes from."""
+    """Refuse a path the workflows name as written (dist-dir, each package's folder) that
+    holds ``${{`` (an expression Actions evaluates: an injection) or a control character."""
     named = [
         (builder.dist, f"[tool.relnox] dist-dir in {workspace.config.source}"),
         *((builder.directory_of(p), f"the directory of {p.name}") for p in workspace.packages),
@@ -369,13 +360,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
 
 
 def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> str | None:
-    """The note for a noxfile of the project's own that never registers relnox's sessions:
-    every job runs ``nox -s <relnox session>`` and would stop at "Sessions not found".
-
-    The lines it names register the sessions the workflows run, by name: a bare
-    ``register()`` adds every relnox session and refuses one named as a session of the
-    project's (a ``release`` session of its own). A session of the project's
-    named as one the workflows run must be renamed first."""
+    """The note for a noxfile of the project's own that never registers relnox's sessions,
+    which every job runs: the lines that register those the workflows run, by name."""
     path = workspace.root / "noxfile.py"
     try:
         text = read_bytes(path).decode("utf-8", "replace")
@@ -401,16 +387,14 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
 
 def workflow_sessions(texts: Iterable[str]) -> list[str]:
-    """The relnox sessions the workflows ``texts`` run (``nox -s build_all``), by their task
-    names (``build-all``), in the order they first appear."""
+    """The relnox sessions the workflows ``texts`` run, as task names (``build-all``)."""
     found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
     return list(dict.fromkeys(found))
 
 
 def noxfile_sessions(text: str) -> list[str]:
-    """The sessions a noxfile defines: each function decorated with ``@nox.session`` (or
-    a bare ``@session``), by its ``name=`` or its function's name; none when it does not
-    parse."""
+    """The sessions a noxfile defines (``@nox.session`` or ``@session``, by ``name=`` or
+    the function's name); none when it does not parse."""
     import ast
 
     from relnox.project.python_ast import parse
@@ -494,8 +478,7 @@ class CiPlan:
 
 
 def _holds(path: Path, text: str) -> bool:
-    """Whether the file at ``path`` holds ``text`` (any line endings); a file that cannot be
-    read (a device, not UTF-8) holds something else."""
+    """Whether the file at ``path`` holds ``text`` (any line endings)."""
     try:
         found = read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -504,8 +487,8 @@ def _holds(path: Path, text: str) -> bool:
 
 
 def _writable(path: Path, top: Path) -> None:
-    """``path`` can be a file: it is none, or a regular file, and each of its parents up to
-    ``top`` is none yet or a directory; a :class:`ConfigError` naming the one in the way."""
+    """Refuse a ``path`` that cannot be a file: a :class:`ConfigError` naming what is in
+    the way (a file where a parent directory goes, a directory where the file goes)."""
     for folder in path.parents:
         if folder == top or not folder.is_relative_to(top):
             break

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, UPLOAD, slug
+from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, slug, upload
 from relnox.ci.pins import uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
@@ -15,8 +15,7 @@ from relnox.toml import table
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder
 
-#: the wheel builder of each native build backend (by the backend's module), and the
-#: action each builder runs in the wheel matrix
+#: the wheel builder of each native build backend, and the action each builder runs
 NATIVE_BACKENDS = {
     "maturin": "maturin",
     "scikit_build_core": "cibuildwheel",
@@ -30,10 +29,8 @@ _COMPILING_HOOKS = ("mypyc", "cython", "scikit-build")
 
 
 def native_builder(pkg: Package) -> str | None:
-    """``maturin`` or ``cibuildwheel`` for a package with a native build backend, and
-    ``cibuildwheel`` for a setuptools, poetry or hatchling package that compiles modules:
-    its wheel built on one Linux runner would be tagged ``linux_x86_64``, which PyPI
-    refuses, and would run on no other platform."""
+    """``maturin`` or ``cibuildwheel`` for a package with a native build backend, or one
+    that compiles modules (its wheel from one Linux runner would run nowhere else)."""
     backend = pkg.backend.lower()
     found = next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
     if found is None and backend.startswith(("setuptools", "poetry", "hatchling")):
@@ -44,8 +41,7 @@ def native_builder(pkg: Package) -> str | None:
 
 
 def _in_tree_cython(pkg: Package) -> bool:
-    """A build backend of the project's own (``backend-path``) over Cython sources in the
-    import packages (a backend wrapping setuptools that cythonizes the ``.pyx`` modules)."""
+    """An in-tree build backend (``backend-path``) over ``.pyx`` sources."""
     if not table(_doc(pkg), "build-system").get("backend-path"):
         return False
     return any(
@@ -57,10 +53,9 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 
 def compiles_extensions(pkg: Package) -> bool:
-    """Whether the package's build compiles extension modules, as its files say: setup.py's
-    ``setup(ext_modules=...)`` (not an empty list) or an ``Extension``/``cythonize`` call,
-    ``[tool.setuptools] ext-modules``, poetry's build script (``[tool.poetry.build] script``,
-    the older ``[tool.poetry] build``), or a hatchling wheel hook that compiles."""
+    """Whether the build compiles extension modules: setup.py's ``ext_modules`` or an
+    ``Extension``/``cythonize`` call, ``[tool.setuptools] ext-modules``, a poetry build
+    script, or a hatchling wheel hook that compiles."""
     import ast
 
     from relnox.project.setup_py import setup_py_tree
@@ -130,12 +125,7 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
             "with": {"package-dir": directory, "output-dir": wheelhouse},
             "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
         }
-    # the full install check of verify-install (imports, __version__, console scripts,
-    # [tool.relnox.verify] commands) on this OS and the matrix Python (by its path);
-    # relnox itself runs on the build Python, set up after the build
-    # a version from git tags (setuptools-scm, hatch-vcs, ...) needs the history and every
-    # tag (flow.setup's default then): a shallow checkout has the run's one tag only, and a
-    # run of several tags built the others' wheels as 0.1.dev versions
+    # verify-install on this OS and the matrix Python (by its path); relnox on its own
     matrix_python = flow.setup("${{ matrix.python.version }}", install=False, builds=True)
     matrix_python[1] = {"id": "python", **matrix_python[1]}
     verify = (
@@ -165,13 +155,9 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
                     "PYTHON": "${{ steps.python.outputs.python-path }}",
                 },
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
-                    "path": f"{wheelhouse}/*.whl",
-                    "if-no-files-found": "error",
-                },
-            },
+            upload(
+                f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
+                f"{wheelhouse}/*.whl",
+            ),
         ],
     }

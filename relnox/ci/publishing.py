@@ -25,8 +25,7 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
     if attest:
         steps.append(sign_step(builder))
     flag = " --attestations" if attest else ""
-    # the packages the plan routed here: on a run of several tags, pre-releases go to
-    # the test index and final versions to PyPI, each by its own version
+    # the packages the plan routed here
     env = {"PACKAGES": f"${{{{ needs.plan.outputs.{target} }}}}"}
     if final:
         env["REPOSITORY"] = "${{ needs.plan.outputs.pypi_repository }}"
@@ -79,9 +78,8 @@ def repository(builder: WorkflowBuilder, target: str) -> Repository:
 
 
 def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
-    """The secrets the ``target`` job needs, by the variable that holds each: none for
-    PyPI/TestPyPI, which use trusted publishing; ``INDEX_USERNAME``/``INDEX_PASSWORD``
-    (``TEST_`` first for testpypi) for a private index in their place."""
+    """The secrets the ``target`` job needs, by variable: none for trusted publishing,
+    ``[TEST_]INDEX_USERNAME``/``[TEST_]INDEX_PASSWORD`` for a private index."""
     if signs(builder, target):
         return {}
     prefix = "TEST_" if target == "testpypi" else ""
@@ -92,20 +90,12 @@ def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
 
 
 def signs(builder: WorkflowBuilder, target: str) -> bool:
-    """Whether ``target`` (pypi, testpypi) is PyPI or TestPyPI, which take attestations.
-
-    A ``[tool.relnox.repositories]`` entry of that name pointing elsewhere (a
-    private index) gets no signing step.
-    """
+    """Whether ``target`` is PyPI or TestPyPI (not a private index), which take attestations."""
     return repository(builder, target).is_pypi
 
 
 def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
-    """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity.
-
-    Each publishing job signs its own download of the files, so PyPI and
-    TestPyPI never see each other's attestations.
-    """
+    """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity."""
     files = " ".join(f"{shlex.quote(builder.dist)}/{pattern}" for pattern in ("*.whl", "*.tar.gz"))
     return {
         "name": "Sign every file (PEP 740 attestations, with this job's OIDC identity)",
@@ -121,9 +111,7 @@ def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
         '"${files[@]}"\n'
     )
     if builder.settings.trigger == "release":
-        # the release that started this run keeps its own notes and gets every file;
-        # a manual run on a tag (or auto-tag's) has no release yet and creates one
-        # its notes, written on GitHub, get the install instructions once
+        # the release that started the run gets every file and, once, the install notes
         create = (
             'if gh release view "$tag" > /dev/null 2>&1; then\n'
             '  gh release upload "$tag" --clobber "${files[@]}"\n'
@@ -141,8 +129,7 @@ def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
             '  echo "$tag: its GitHub release exists already"\n'
             "else\n  " + create + "fi\n"
         )
-    # one release per tag of the run (auto-tag's run has several), each with its own
-    # files, a pre-release where the plan says its version is one
+    # one release per tag of the run, each with its own files
     script = (
         "for tag in $TAGS; do\n"
         "  args=()\n"

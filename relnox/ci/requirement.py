@@ -1,19 +1,6 @@
-"""The relnox a generated workflow installs: the one this relnox was installed from.
-
-A workflow that runs ``pip install relnox==X`` only works when X is on the index
-the runner uses. ci-init therefore reads how this relnox came to be installed
-(``importlib.metadata`` and PEP 610's ``direct_url.json``):
-
-- from an index (no ``direct_url.json``): ``relnox==<version>``;
-- from git (``vcs_info``): ``relnox @ git+<url>@<commit>``, the exact commit;
-- from an archive at an ``http(s)`` address: ``relnox @ <url>`` (with its hash);
-- from a local directory, a local file or an editable install: nothing a CI
-  runner can install, so :class:`~relnox.errors.ConfigError` lists the choices,
-  the first being ``[tool.relnox.ci] relnox-requirement``.
-
-A name-only requirement lets whoever owns that name on the runner's index run
-code in the jobs holding ``id-token: write``; :func:`squatting_warning` says so.
-"""
+"""The relnox a generated workflow installs: the one this relnox was installed from (PEP
+610's ``direct_url.json``): ``relnox==X`` from an index, ``relnox @ git+URL@COMMIT``
+from git, ``relnox @ URL`` from an http(s) archive; from a local path, none."""
 
 from __future__ import annotations
 
@@ -99,12 +86,7 @@ def installed_requirement() -> str:
 
 
 def squatting_warning(requirements: tuple[str, ...]) -> str | None:
-    """A warning for index names installed in jobs that hold ``id-token: write``.
-
-    Such a job can publish as the project; whoever controls a name it installs
-    (the project unclaimed, or claimed by someone else, on the runner's index)
-    runs code with that identity. A commit-pinned URL carries no such risk.
-    """
+    """A warning for index names installed in jobs that hold ``id-token: write``."""
     named = [r for r in requirements if Requirement(r).url is None]  # by name, no URL
     if not named:
         return None

@@ -1,26 +1,12 @@
-"""ci-init's shards mode (``[tool.relnox.ci] shards = N`` or ``"auto"``): the build spread
-over a matrix of machines, relnox planning and checking it.
-
-In place of release.yml's one build job:
-
-``shards``       ``nox -s plan -- --shards N --json`` over the release's packages: the
-                 matrix (``1/N`` ... ``N/N``) as a job output and the plan itself as the
-                 ``shard-plan`` artifact, so every shard splits exactly as this job did
-                 (``--timings shards.json``);
-``build-shard``  one job per shard: ``nox -s build_all -- --shard K/N``, its dist and
-                 shard manifest uploaded as ``shard-<n>``;
-``build``        every shard downloaded, ``nox -s assemble`` (every file's sha256
-                 checked again; duplicates, missing packages, mixed commits or versions
-                 refused), ``nox -s verify_install``, then the assembled dist/ uploaded as
-                 ``dist``: what the verify matrix and the tiered publish of the usual
-                 workflow take, unchanged.
-"""
+"""ci-init's shards mode (``[tool.relnox.ci] shards``): in place of release.yml's build job,
+``shards`` plans the split (``nox -s plan -- --shards``), ``build-shard`` builds each
+shard, and ``build`` assembles and verifies them into the usual ``dist`` artifact."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, UPLOAD
+from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, upload
 from relnox.ci.pins import uses
 
 if TYPE_CHECKING:
@@ -51,14 +37,7 @@ def plan_job(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
                 + f'nox -s plan -- --shards "$SHARDS" --json "${{args[@]}}" > {PLAN_FILE}\n',
                 "env": {**ENV, "SHARDS": shards},
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "shard-plan",
-                    "path": builder.prefix + PLAN_FILE,
-                    "if-no-files-found": "error",
-                },
-            },
+            upload("shard-plan", builder.prefix + PLAN_FILE),
         ],
     }
 
@@ -80,15 +59,11 @@ def build_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 f'{PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n',
                 "env": {**ENV, "SHARD": "${{ matrix.shard }}"},
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "shard-${{ strategy.job-index }}",
-                    "path": f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
-                    "include-hidden-files": True,  # the shard manifest is in .relnox/
-                    "if-no-files-found": "error",
-                },
-            },
+            upload(  # the shard manifest is in .relnox/: hidden files too
+                "shard-${{ strategy.job-index }}",
+                f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
+                {"include-hidden-files": True},
+            ),
         ],
     }
 
@@ -116,21 +91,13 @@ def assemble_job(builder: WorkflowBuilder) -> dict[str, Any]:
                 "run": PACKAGE_ARGS + 'nox -s verify_install -- "${args[@]}"\n',
                 "env": ENV,
             },
-            {
-                "uses": uses(UPLOAD),
-                "with": {
-                    "name": "dist",
-                    "path": builder.dist + "/",
-                    "if-no-files-found": "error",
-                },
-            },
+            upload("dist", builder.dist + "/"),
         ],
     }
 
 
 def shard_jobs(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
-    """The jobs that replace release.yml's ``build`` job; the last is named ``build``, so
-    the verify and publish jobs that need it are unchanged."""
+    """The jobs that replace release.yml's ``build`` job, the last named ``build``."""
     return {
         "shards": plan_job(builder, shards),
         "build-shard": build_job(builder),

@@ -1,13 +1,7 @@
-"""The two GitHub Actions workflows of ci-init, as YAML text (see :mod:`relnox.ci.init`).
-
-:class:`WorkflowBuilder` makes ``release.yml`` (plan -> build -> native wheel
-matrix -> verify -> TestPyPI or PyPI -> GitHub release) and ``auto-tag.yml``
-for one workspace. Every job calls a relnox nox session; the only other
-actions are GitHub's own (checkout, setup-python, artifacts) and maturin-action
-or cibuildwheel for native wheels, each pinned to a commit (:mod:`relnox.ci.pins`).
-The publishing jobs collect the sdists and the matrix wheels into one directory,
-sign every file (PEP 740, ``pypi-attestations``) and publish it with relnox.
-"""
+"""ci-init's workflows as YAML text: :class:`WorkflowBuilder` makes ``release.yml`` (plan
+-> build -> native wheel matrix -> verify -> TestPyPI or PyPI -> GitHub release),
+``auto-tag.yml`` and ``release-pr.yml``; every job calls a relnox nox session, every
+action pinned to a commit (:mod:`relnox.ci.pins`)."""
 
 from __future__ import annotations
 
@@ -16,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
-from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, UPLOAD, slug
+from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import uses
 from relnox.ci.publishing import github_release_job, publish_job
@@ -27,12 +21,10 @@ from relnox.tools import git
 
 DEFAULT_PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 DEFAULT_OS = ("ubuntu-latest", "macos-latest", "windows-latest")
-#: the oldest Python relnox runs on (its own requires-python): the jobs run relnox there or
-#: newer, and check each package on the matrix Python by its path (``--python``)
+#: the oldest Python relnox runs on (its own requires-python)
 RELNOX_PYTHON = "3.10"
-#: the secret release-pr.yml pushes with when set (a GitHub App token or a PAT): a push
-#: made with the workflow's own token starts no workflow, so the pull request's checks
-#: would not run
+#: the secret release-pr.yml pushes with when set: a push with the workflow's own token
+#: starts no workflow
 PR_TOKEN_SECRET = "RELNOX_RELEASE_PR_TOKEN"
 #: ``[tool.relnox.ci] mode``: releases start from a pushed tag, or from a merged release PR
 MODES = ("tag", "release-pr")
@@ -42,8 +34,7 @@ ENVIRONMENTS = ("shared", "per-project")
 TRIGGERS = ("tag", "release")
 #: a run whose tags an earlier run released (tags pushed together) builds nothing
 NOTHING_LEFT = "needs.plan.outputs.packages != ''"
-#: what the plan job decides once for the run (``relnox resolve-version``): the other
-#: jobs' ``if``s and arguments read these, none decides again
+#: what the plan job decides once for the run (``relnox resolve-version``)
 ROUTING = (
     "packages",
     "versions",
@@ -111,8 +102,7 @@ class WorkflowBuilder:
         rel = workspace.root.relative_to(top.resolve()).as_posix()
         self.prefix = "" if rel in ("", ".") else rel + "/"
         self.dist = self.prefix + workspace.config.dist_dir.strip("/")
-        # relnox runs on the newest Python of the matrix; one older than relnox takes
-        # (the matrix of a project still on 3.9) is checked from relnox on the oldest it runs on
+        # relnox runs on the newest Python of the matrix, or the oldest it runs on
         newest = settings.python_versions[-1]
         self.build_python = newest if _minor(newest) >= _minor(RELNOX_PYTHON) else RELNOX_PYTHON
         self.native = [p for p in workspace.packages if native_builder(p)]
@@ -128,9 +118,7 @@ class WorkflowBuilder:
 
     @property
     def history(self) -> bool:
-        """Whether a package's version comes from git tags (setuptools-scm, hatch-vcs, ...):
-        then every job that reads the workspace needs the history and every tag, which a
-        shallow checkout (the run's commit and at most its one tag) has not."""
+        """Whether a version comes from git tags: then every job needs the whole history."""
         return any(pkg.vcs_versioned for pkg in self.ws.packages)
 
     def setup(
@@ -142,9 +130,8 @@ class WorkflowBuilder:
         push: bool = False,
         builds: bool = False,
     ) -> list[Any]:
-        """Checkout (the whole history when ``fetch_all``, by default when a version comes
-        from tags; with the submodules in a job that ``builds``, as a build from the
-        repository's sources needs them), setup-python and, with ``install``, relnox."""
+        """Checkout (the whole history when ``fetch_all``; submodules where it ``builds``),
+        setup-python and, with ``install``, relnox."""
         fetch_all = self.history if fetch_all is None else fetch_all
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
         if builds and self.submodules:
@@ -187,8 +174,7 @@ class WorkflowBuilder:
         if self.ws.is_workspace:
             args += ' --package "$PACKAGE"'
             env["PACKAGE"] = "${{ inputs.package }}"
-        # auto-tag's dispatch names every tag of one push: one run releases them together,
-        # built from the commit they tag and published in dependency tiers
+        # auto-tag's dispatch names every tag of one push: one run releases them together
         check = (
             "for tag in ${TAGS:-$GITHUB_REF_NAME}; do\n"
             '  nox -s check_tag -- "$tag"\n'
@@ -199,8 +185,7 @@ class WorkflowBuilder:
             "  fi\n"
             "done\n"
         )
-        # the run's one routing decision: which packages go to the test index (pre-releases),
-        # which to PyPI, which tags are released (github-release); the jobs only read it
+        # the run's one routing decision (test index, PyPI, tags); the jobs only read it
         resolve = (
             f"args=({args})\n"
             'if [ -n "$TAGS" ]; then\n'
@@ -208,9 +193,8 @@ class WorkflowBuilder:
             'elif [ "$GITHUB_REF_TYPE" = tag ]; then\n'
         )
         if self.settings.trigger == "tag":
-            # tags pushed together start a run each: the first releases every release tag
-            # of the commit, the runs after it (queued: one concurrency group a commit) find
-            # their GitHub releases made and release nothing
+            # tags pushed together start a run each: the first releases every tag of the
+            # commit, the later ones (queued) find nothing left
             resolve += (
                 '  args+=(--tag "$GITHUB_REF_NAME" --at HEAD)\n'
                 "  for tag in $(git tag --points-at HEAD); do\n"
@@ -276,17 +260,13 @@ class WorkflowBuilder:
             "steps": [
                 *self.setup(self.build_python, fetch_all=True, builds=True),
                 {"name": "Build, check and record", "run": "\n".join(script) + "\n", "env": env},
-                {
-                    "uses": uses(UPLOAD),
-                    "with": {"name": "dist", "path": self.dist + "/", "if-no-files-found": "error"},
-                },
+                upload("dist", self.dist + "/"),
             ],
         }
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
         """Every package of the release, native ones from the wheels of their matrix."""
-        # the packages on the matrix Python (by its path), relnox on its own: a matrix
-        # Python relnox does not run on (3.9) is checked too
+        # the packages on the matrix Python (by its path), relnox on its own
         matrix_python = self.setup("${{ matrix.python-version }}", install=False)
         matrix_python[1] = {"id": "python", **matrix_python[1]}
         job: dict[str, Any] = {
@@ -360,29 +340,20 @@ class WorkflowBuilder:
     def document(
         self, name: str, on: dict[str, Any], concurrency: dict[str, Any], jobs: dict[str, Any]
     ) -> str:
-        """One workflow: no permissions of its own (each job names its), its jobs run in
-        the workspace's folder."""
+        """One workflow: no permissions of its own, its jobs run in the workspace's folder."""
         doc = {"name": name, "on": on, "permissions": {}, "concurrency": concurrency}
         if self.prefix:
             doc["defaults"] = {"run": {"working-directory": self.prefix.rstrip("/")}}
         return dump({**doc, "jobs": jobs}, HEADER)
 
     def concurrency(self) -> dict[str, Any]:
-        """Release runs queue, never cancel one in progress (a half-published release).
-
-        On tags: one group per commit, so the runs of tags pushed together (one each)
-        run one after the other; the first releases every tag of the commit, the others
-        find nothing left. GitHub keeps one pending run a group and cancels an older
-        pending one, which is safe here because any run of the commit releases all its
-        tags. A published GitHub release starts a run for its own tag only: one group per
-        tag, or a cancelled pending run would lose a release.
-        """
+        """Release runs queue, never cancel one in progress: one group per commit on tags
+        (any run of it releases all its tags), per tag on published GitHub releases."""
         group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
         return {"group": f"release-{group}", "cancel-in-progress": False}
 
     def auto_tag(self) -> str:
-        # one run for every tag of the push: a package and the new version of a dependency
-        # it needs are built, verified and published together, in dependency tiers
+        # one run for every tag of the push, published together in dependency tiers
         dispatch = 'gh workflow run release.yml --ref "${TAGS%% *}" -f tags="$TAGS"\n'
         return self.document(
             "Auto-tag",
@@ -415,8 +386,7 @@ class WorkflowBuilder:
         )
 
     def release_pr(self) -> str:
-        """release-pr.yml: on every push to the branch, the pull request holding the next
-        release is made or updated (``nox -s release_pr``); merging it lets auto-tag tag it."""
+        """release-pr.yml: each push to the branch updates the next release's pull request."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
         return self.document(
             "Release PR",

@@ -1,9 +1,5 @@
-"""A small YAML writer for the workflows ci-init generates (no YAML library needed).
-
-Mappings keep their order; strings are plain when that is unambiguous, else
-double-quoted (JSON strings are valid YAML); multi-line strings become ``|``
-blocks, so shell scripts read as written.
-"""
+"""A small YAML writer for ci-init's workflows: mappings in order, strings plain when
+unambiguous, else quoted, multi-line strings as ``|`` blocks."""
 
 from __future__ import annotations
 
@@ -12,9 +8,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-# YAML 1.1 (PyYAML) and 1.2 resolve these plain scalars to something other than a string:
-# null/bool spellings, the merge key ``<<`` and the value key ``=`` (PyYAML's
-# ``tag:yaml.org,2002:value``). Numbers and timestamps are caught by their first character.
 class Commented(str):
     """A string written with a trailing ``# comment`` (a pinned action's version)."""
 
@@ -26,17 +19,14 @@ class Commented(str):
         return self
 
 
+#: plain scalars YAML 1.1 or 1.2 read as no string (numbers: by their first character)
 _RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~", "=", "<<"}
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`<=+.0123456789"  # a plain scalar never starts with one
 _FLOW_PLAIN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_. /+-]*$")  # conservative inside [...]
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    """Whether ``text`` reads back as the same string when written without quotes.
-
-    An allow-list, not a parser: anything that might resolve to another type or
-    be read as syntax is quoted, and quoting a harmless string costs nothing.
-    """
+    """Whether ``text`` surely reads back as the same string without quotes."""
     if not text or text != text.strip() or not text.isprintable():
         return False
     if text.lower() in _RESERVED or text[0] in _INDICATORS:

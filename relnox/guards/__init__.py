@@ -1,10 +1,6 @@
 """Release guards: old dependents against the new release (skew), the bump an API change
 demands (api), and an audit of what is live on the index (audit).
 
-The face: :data:`SKEW_STAGE`, :data:`AUDIT_STAGE` and their types, ``check_skew`` and
-``audit`` (plan and run in one call), and the API guard, a check other stages ask rather
-than a stage (``api_changes``, ``check_bump``, ``enabled``, ``doctor_checks``).
-
 Each name is imported from its module on first use (PEP 562): ``relnox plan`` and a bump
 ask only the API guard, which loads neither the skew guard's environments (and with them
 the verify stage) nor the audit's index reader.

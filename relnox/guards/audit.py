@@ -294,35 +294,34 @@ def _audit_package(
     logger.info("audit: %s %s on %s", name, version, where, extra=finished("audit", name, total))
     pages, notes = pages_of(reader, name)
     report.notes += notes
-    for page in pages:
+    for kind, page in pages:
         for artifact in record.files:
             listed = page.files.get(artifact.filename)
-            check = f"listed ({page.kind})"
+            check = f"listed ({kind})"
             if listed is None:
-                found(check, False, artifact.filename, f"not on the {page.kind.upper()} page")
+                found(check, False, artifact.filename, f"not on the {kind.upper()} page")
                 continue
             found(check, True, artifact.filename)
             sha = reader.sha256(listed, artifact.size)
             found(
-                f"sha256 ({page.kind})",
+                f"sha256 ({kind})",
                 sha == artifact.sha256,
                 artifact.filename,
                 ""
                 if sha == artifact.sha256
                 else f"the index has {sha}, the build {artifact.sha256}",
             )
-        status = page.status or ACTIVE
         reason = f" ({page.reason})" if page.reason else ""
         found(
-            f"status ({page.kind})",
-            status == ACTIVE,
+            f"status ({kind})",
+            page.status == ACTIVE,
             "",
             ""
-            if status == ACTIVE
-            else f"the project is {status}{reason}; installers may refuse it",
+            if page.status == ACTIVE
+            else f"the project is {page.status}{reason}; installers may refuse it",
         )
     # completeness: the manifest's file set against what the index has of this version
-    on_index = {f for page in pages for f in page.files if _version_of(f) == version}
+    on_index = {f for _, page in pages for f in page.files if _version_of(f) == version}
     wanted = {a.filename for a in record.files}
     missing = sorted(wanted - on_index)
     extra = sorted(on_index - wanted)

@@ -5,17 +5,15 @@ JSON and PEP 503 HTML) with the project's status (PEP 792), and where the integr
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import quote
 
 from packaging.utils import canonicalize_name
 
-from relnox.errors import RelnoxError
+from relnox.errors import PublishError, RelnoxError
 from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, read_page
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, page_of, page_url, read_page
 from relnox.tools.simple_http import Origin
-from relnox.tools.simple_pages import IndexedFile, index_said, parse_html, parse_json
+from relnox.tools.simple_pages import ProjectPage
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
 
@@ -24,36 +22,11 @@ class AuditError(RelnoxError):
     """A usage error of the audit (no manifest, an unknown package or version)."""
 
 
-class StatusMeta(HTMLParser):
-    """The PEP 792 ``<meta name="pypi:project-status" content="...">`` of an HTML page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.status: str | None = None
-        self.reason: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "meta":
-            return
-        found = dict(attrs)
-        if found.get("name") == "pypi:project-status":
-            self.status = found.get("content")
-        elif found.get("name") == "pypi:project-status-reason":
-            self.reason = found.get("content")
-
-
-@dataclass(frozen=True)
-class Page:
-    kind: str  # "json" or "html"
-    files: dict[str, IndexedFile]
-    status: str | None  # PEP 792; None: not stated (active)
-    reason: str | None = None
-
-
-def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
-    """The project's page in each format the index serves, and notes on the others."""
-    url = f"{reader.simple_url.rstrip('/')}/{canonicalize_name(project)}/"
-    pages: list[Page] = []
+def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, ProjectPage]], list[str]]:
+    """The project's page in each format the index serves (``"json"`` or ``"html"``, the
+    page), and notes on the others."""
+    url = page_url(reader.simple_url, project)
+    pages: list[tuple[str, ProjectPage]] = []
     notes: list[str] = []
     for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
         status, content_type, text = read_page(
@@ -64,33 +37,14 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[Page], list[str]]:
             patience=reader.patience,
         )
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
-        if status == 404:
-            pages.append(Page(kind, {}, None))
-            continue
-        if served != kind:
+        if status != 404 and served != kind:
             notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
             continue
-        if kind == "json":
-            try:
-                data = json.loads(text)
-                state = data.get("project-status") or {}
-                state = state if isinstance(state, dict) else {}
-                files = parse_json(data, url)
-            except (json.JSONDecodeError, AttributeError, TypeError):  # not PEP 691's shape
-                raise AuditError(
-                    f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
-                ) from None
-            pages.append(Page(kind, files, _said(state.get("status")), _said(state.get("reason"))))
-        else:
-            meta = StatusMeta()
-            meta.feed(text)
-            pages.append(Page(kind, parse_html(text, url), _said(meta.status), _said(meta.reason)))
+        try:
+            pages.append((kind, page_of(url, status, content_type, text.encode())))
+        except PublishError as exc:  # not PEP 691's shape
+            raise AuditError(str(exc)) from None
     return pages, notes
-
-
-def _said(value: object) -> str | None:
-    """A status or reason of the page as relnox may show it (one line, bounded), or None."""
-    return index_said(value) or None if value is not None else None
 
 
 def index_origins(reader: IndexReader) -> frozenset[Origin]:

@@ -28,16 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
+from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace
@@ -205,17 +200,8 @@ class SkewReport:
 
 def _versions_on(reader: IndexReader, name: str) -> list[Version]:
     """The final versions the index has files of, newest first."""
-    found: set[Version] = set()
-    for filename in reader.files(name):
-        try:
-            if filename.endswith(".whl"):
-                version = parse_wheel_filename(filename)[1]
-            else:
-                version = parse_sdist_filename(filename)[1]
-        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-            continue
-        if not version.is_prerelease and not version.is_devrelease:
-            found.add(version)
+    parsed = (name_and_version(filename) for filename in reader.files(name))
+    found = {p[1] for p in parsed if p and not p[1].is_prerelease and not p[1].is_devrelease}
     return sorted(found, reverse=True)
 
 
@@ -400,8 +386,12 @@ class _CaseRun:
 
     def _fail(self, check: str, detail: str) -> SkewResult:
         self.result.checks.append(Check(check, False, detail))
-        accepted = self.case.key in self.plan.accept
-        self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
+        return self._settled()
+
+    def _settled(self) -> SkewResult:
+        if self.result.failed:
+            accepted = self.case.key in self.plan.accept
+            self.result.status = SkewStatus.ACCEPTED if accepted else SkewStatus.FAILED
         return self.result
 
     def run(self) -> SkewResult:
@@ -442,11 +432,7 @@ class _CaseRun:
             self.result.status = SkewStatus.CAPPED
             return self.result
         self._check(env)
-        if self.result.failed:
-            self.result.status = (
-                SkewStatus.ACCEPTED if case.key in self.plan.accept else SkewStatus.FAILED
-            )
-        return self.result
+        return self._settled()
 
     def _installed(self, env: Environment) -> dict[str, str | None] | None:
         """The installed version of each package of the release (None: not installed)."""

@@ -49,7 +49,6 @@ def _flags() -> type:
 
     return options_flags(
         BuildOptions,
-        rename={"packages": "package"},
         skip=("sdist", "wheel"),
         extra=(
             ("jobs", 0),
@@ -101,7 +100,7 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
         wheel=not flags.sdist_only,
         source_date_epoch=flags.source_date_epoch or None,  # checked by the stage
     )
-    workspace = load_workspace(flags.root, names)
+    workspace = load_workspace(flags.root, names, tags=False)
     if flags.dry_run:
         plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task
+from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task, show
+from relnox.paths import rel
 
 HELP = {
     "part": "major, minor, patch, pre, release, post or dev",
@@ -36,7 +37,7 @@ def _flags() -> type:
 
     return options_flags(
         BumpOptions,
-        rename={"packages": "package", "changed_only": "changed"},
+        rename={"changed_only": "changed"},
         skip=("today", "parts"),
         extra=(("commit", True), ("force", False), ("check_api", False)),
     )
@@ -57,7 +58,7 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     workspace = load_workspace(flags.root, listed(flags.package))
     plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
     api = _check_api(workspace, plan.versions, flags.check_api)
-    files = [_relative(path, workspace.root) for path in plan.files]
+    files = [rel(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
         "versions": {name: new for name, (_old, new) in plan.versions.items()},
         "previous": {name: old for name, (old, _new) in plan.versions.items()},
@@ -71,10 +72,9 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
         **({"api": api} if api is not None else {}),
     }
     if not plan.versions:
-        if not flags.json:
-            echo("nothing to bump: no selected package changed since its last tag")
-        else:
-            echo_json(result)
+        show(
+            flags.json, result, ["nothing to bump: no selected package changed since its last tag"]
+        )
         return result
     if not flags.dry_run:
         done = STAGE.run(plan)
@@ -110,13 +110,6 @@ def _check_api(
     if not versions or not (asked or enabled(workspace)):
         return None
     return {change.name: change.demands for change in check_bump(workspace, versions)}
-
-
-def _relative(path: Any, root: Any) -> str:
-    try:
-        return str(path.relative_to(root).as_posix())
-    except ValueError:
-        return str(path)
 
 
 def _common(versions: dict[str, tuple[str, str]]) -> str:

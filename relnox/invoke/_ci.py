@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from relnox.invoke._common import (
     echo,
@@ -22,9 +22,6 @@ from relnox.invoke._common import (
 )
 from relnox.invoke._shards import TIMINGS_HELP
 from relnox.log import QUIET_ENV
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
@@ -312,24 +309,20 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
 
 def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[Path]:
     """The wheels and sdists in ``dist`` of ``packages`` at ``version`` (by their names)."""
-    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+    from packaging.utils import canonicalize_name
 
+    from relnox.artifacts.checks import name_and_version
     from relnox.errors import ConfigError
     from relnox.versioning import same_version
 
     wanted = {canonicalize_name(name) for name in packages}
     found = []
     for path in sorted(dist.glob("*")) if dist.is_dir() else []:
-        try:
-            if path.name.endswith(".whl"):
-                name, parsed, *_ = parse_wheel_filename(path.name)
-            elif path.name.endswith(".tar.gz"):
-                name, parsed = parse_sdist_filename(path.name)
-            else:
-                continue
-        except ValueError:  # not a distribution's name: not this release's file
+        parsed = name_and_version(path.name) if not path.name.endswith(".zip") else None
+        if parsed is None:  # not a distribution's name: not this release's file
             continue
-        if name in wanted and same_version(str(parsed), version):
+        name, version_found = parsed
+        if name in wanted and same_version(str(version_found), version):
             if not path.name.isprintable() or any(c.isspace() for c in path.name):
                 # one a line: a line end in a name lists two paths for gh release create
                 raise ConfigError(

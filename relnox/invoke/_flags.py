@@ -111,6 +111,8 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
         ]
 
 
+#: options whose flags are spelled otherwise in every task (``--package NAME``, repeatable)
+RENAMED = {"packages": "package", "dist_dir": "dist"}
 #: the flags every task that acts on a repository takes besides its stage's options
 HOST_FLAGS = (("root", "."), ("json", False), ("verbose", 0))
 
@@ -125,11 +127,11 @@ def options_flags(
 ) -> type:
     """The flags of a task, derived from its stage's ``options`` dataclass, as twine's
     ``Settings`` gives its arguments: a flag per field (``only`` those, but not ``skip``),
-    spelled as ``rename`` has it (``packages`` -> ``package``), then the ``extra`` flags of
+    spelled as :data:`RENAMED` and ``rename`` have it, then the ``extra`` flags of
     the task's own and :data:`HOST_FLAGS` (an option's name: its flag's default). A sequence is a repeatable flag; a field that is
     None until given, text (``--jobs`` read with :func:`number`). The class builds the
     options with ``flags.options(**overrides)``."""
-    names = dict(rename or {})
+    names = {**RENAMED, **(rename or {})}
     wanted = set(only) if only is not None else None
     specs: list[tuple[str, Any, Any]] = []
     sources: dict[str, Any] = {}

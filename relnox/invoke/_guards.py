@@ -51,7 +51,6 @@ def _flags() -> type:
 
     return options_flags(
         AuditOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         extra=(("wait", ""), ("markdown", "")),
     )
 

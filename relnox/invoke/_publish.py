@@ -104,7 +104,6 @@ def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
 
     return options_flags(
         PublishOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         only=only,
         skip=("retries", "retry_delay", "verbose", "transport", "network"),
         extra=(("changed", False), *extra),
@@ -115,8 +114,6 @@ def _named(repository: str | None) -> None:
     """``--repository ''`` (an unset variable in ``-r "$INDEX"``) is a usage error: it would
     otherwise fall back to the default index, PyPI."""
     if repository is not None and not repository.strip():
-        from relnox.invoke._args import UsageError
-
         raise UsageError(
             "--repository is empty; name the index (pypi, testpypi, local, a name from "
             "[tool.relnox.repositories] or ~/.pypirc) or give its URL"
@@ -138,10 +135,6 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
         return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
-    return _publish_flags(flags, names)
-
-
-def _publish_flags(flags: Any, names: list[str]) -> dict[str, Any]:
     options = flags.options(
         packages=names,
         verbose=flags.verbose >= 2,

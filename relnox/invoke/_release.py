@@ -120,7 +120,6 @@ def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
 
     return options_flags(
         ReleaseOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         only=only,
         skip=("resume_command", "resumes"),
         extra=(("no_skew", False), *extra),

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _tag_flags() -> type:
     from relnox.release import TagOptions
 
-    return options_flags(TagOptions, rename={"packages": "package"}, extra=(("dry_run", False),))
+    return options_flags(TagOptions, extra=(("dry_run", False),))
 
 
 @relnox_task(
@@ -209,7 +209,7 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
             for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
         ]
     shared = _shared_tag(workspace, tags[0] if tags else ref_tag()) if not flags.package else ()
-    if shared:  # one tag of a lockstep group (psycopg's 3.2.1): every package it names
+    if shared:  # one tag of a lockstep group (a bare 3.2.1): every package it names
         return [resolve_version(workspace, pkg.name, tag=shared[0]) for pkg in shared[1]]
     elif flags.package or tags or ref_tag() or len(workspace.packages) == 1:
         return [
@@ -231,7 +231,7 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
 
 def _shared_tag(workspace: Any, tag: str | None) -> tuple[str, tuple[Any, ...]] | tuple[()]:
     """``(tag, packages)`` when ``tag`` is the release tag of several packages by their
-    conventions (a bare ``3.2.1`` of ``psycopg`` and ``psycopg-c``), else ``()``."""
+    conventions (a bare ``3.2.1`` of ``demo`` and ``demo-c``), else ``()``."""
     if not tag or len(workspace.packages) < 2:
         return ()
     name = tag.removeprefix("refs/tags/")

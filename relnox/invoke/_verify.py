@@ -72,7 +72,6 @@ def _flags() -> type:
 
     return options_flags(
         VerifyOptions,
-        rename={"packages": "package", "dist_dir": "dist"},
         skip=("write_record", "checked_before"),
         extra=(
             *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
@@ -117,7 +116,7 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
         wait=seconds["wait"],
         write_record=not flags.dry_run,
     )
-    plan = STAGE.plan(load_workspace(flags.root, names), options)
+    plan = STAGE.plan(load_workspace(flags.root, names, tags=False), options)
     skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
     if flags.dry_run:
         echo("Dry run: nothing is installed")

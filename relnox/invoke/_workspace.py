@@ -7,11 +7,7 @@ from typing import Any
 from relnox.invoke._common import echo, echo_json, relnox_task
 
 
-@relnox_task(
-    help={
-        "json": "print JSON for machines",
-    }
-)
+@relnox_task(help={"json": "print JSON for machines"})
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import listing, raise_broken
@@ -33,8 +29,6 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
                 "problems": workspace.problems,
             }
         )
-        raise_broken(workspace)
-        return result
     else:
         echo(
             render_table(
@@ -50,12 +44,7 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
     return result
 
 
-@relnox_task(
-    name="check-versions",
-    help={
-        "json": "print JSON for machines",
-    },
-)
+@relnox_task(name="check-versions", help={"json": "print JSON for machines"})
 def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
     from relnox.errors import VersionError
@@ -80,12 +69,11 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     }
     if json:
         echo_json(result)
-    else:
+    else:  # the sound packages are checked and said, whatever the others' problems
         for problem in problems:
             echo(f"  x {problem}")
         for warning in warnings:
             echo(f"  ! {warning}", always=True)
-    if not json:  # the sound packages are checked and said, whatever the others' problems
         for pkg in workspace.packages:
             echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
     if problems:

@@ -1,19 +1,5 @@
-"""tbump's, bumpver's and commitizen's records of the current version, and the files each rewrites with
-it: like bump-my-version's ``current_version`` (:mod:`relnox.project.bumpversion`), a copy
-a relnox bump must move too, or that tool's next run finds no file at the version it
-expects.
-
-* tbump: ``[version] current`` of ``tbump.toml``, or ``[tool.tbump.version] current`` of
-  ``pyproject.toml``; its ``[[file]]`` entries (``src``, ``search`` with
-  ``{current_version}``, every copy of the version when it has none).
-* bumpver: ``current_version`` of ``[tool.bumpver]`` in ``pyproject.toml``, of
-  ``[bumpver]`` in ``bumpver.toml`` or ``setup.cfg``; its ``file_patterns``, each a line
-  of literal text around ``{version}`` or ``{pep440_version}`` (``^`` and ``$`` anchor it;
-  a pattern with an optional ``[part]`` or none of those fields is left to bumpver).
-* commitizen: ``version`` of ``[tool.commitizen]`` (``pyproject.toml``, ``.cz.toml``,
-  ``cz.toml``) when commitizen keeps the version itself (no other ``version_provider``);
-  its ``version_files``, ``path`` or ``path:regex``.
-"""
+"""tbump's, bumpver's and commitizen's records of the current version and the files each
+rewrites with it: copies a relnox bump moves too, as :mod:`relnox.project.bumpversion`'s."""
 
 from __future__ import annotations
 
@@ -42,29 +28,44 @@ def _toml(path: Path, load: Load) -> Mapping[str, Any] | None:
         return None
 
 
-def _tbump(
-    directory: Path, doc: Mapping[str, Any], load: Load
-) -> tuple[Path, Any, tuple[str, ...]]:
-    """tbump's configuration: its file, its document and the key path of its tables."""
-    if isinstance(table(doc, "tool", "tbump", "version").get("current"), str):
-        return directory / "pyproject.toml", doc, ("tool", "tbump")
-    path = directory / "tbump.toml"
-    other = _toml(path, load)
-    if other is not None and isinstance(table(other, "version").get("current"), str):
-        return path, other, ()
-    return path, None, ()
+Places = tuple[tuple[str, tuple[str, ...]], ...]
+Found = tuple[Path, Mapping[str, Any], tuple[str, ...]]
+
+
+def _config(
+    directory: Path, doc: Mapping[str, Any], load: Load, places: Places, key: str
+) -> Found | None:
+    """The first of ``places`` (a file, the keys of the tool's table in it) whose table
+    holds the string at the dotted ``key`` (without one: any table), its document and keys."""
+    for name, keys in places:
+        path = directory / name
+        config = doc if name == "pyproject.toml" else _toml(path, load)
+        *within, last = (*keys, *key.split(".")) if key else (*keys, "")
+        found = table(config, *within) if config is not None else {}
+        if config is not None and (isinstance(found.get(last), str) if key else found):
+            return path, config, keys
+    return None
+
+
+_TBUMP: Places = (("pyproject.toml", ("tool", "tbump")), ("tbump.toml", ()))
+_BUMPVER: Places = (("pyproject.toml", ("tool", "bumpver")), ("bumpver.toml", ("bumpver",)))
+_COMMITIZEN: Places = tuple(
+    (n, ("tool", "commitizen")) for n in ("pyproject.toml", ".cz.toml", "cz.toml")
+)
 
 
 def tbump_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
-    path, config, keys = _tbump(directory, doc, load)
-    return None if config is None else toml_location(path, config, (*keys, "version", "current"))
+    found = _config(directory, doc, load, _TBUMP, "version.current")
+    if found is None:
+        return None
+    return toml_location(found[0], found[1], (*found[2], "version", "current"))
 
 
 def tbump_files(
     directory: Path, doc: Mapping[str, Any], load: Load, version: str
 ) -> list[VersionLocation]:
-    _path, config, keys = _tbump(directory, doc, load)
-    files = table(config, *keys).get("file") if config is not None else None
+    found = _config(directory, doc, load, _TBUMP, "version.current")
+    files = table(found[1], *found[2]).get("file") if found is not None else None
     searches: list[tuple[str, str]] = []
     for entry in files if isinstance(files, list) else ():
         if not isinstance(entry, Mapping) or "version_template" in entry:
@@ -82,20 +83,8 @@ _INI = (
 )
 
 
-def _bumpver_toml(
-    directory: Path, doc: Mapping[str, Any], load: Load
-) -> tuple[Path, Mapping[str, Any], tuple[str, ...]] | None:
-    if isinstance(table(doc, "tool", "bumpver").get("current_version"), str):
-        return directory / "pyproject.toml", doc, ("tool", "bumpver")
-    path = directory / "bumpver.toml"
-    other = _toml(path, load)
-    if other is not None and isinstance(table(other, "bumpver").get("current_version"), str):
-        return path, other, ("bumpver",)
-    return None
-
-
 def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
-    found = _bumpver_toml(directory, doc, load)
+    found = _config(directory, doc, load, _BUMPVER, "current_version")
     if found is not None:
         path, config, keys = found
         return toml_location(path, config, (*keys, "current_version"))
@@ -111,7 +100,7 @@ def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> Vers
 
 def _bumpver_patterns(directory: Path, doc: Mapping[str, Any], load: Load) -> list[tuple[str, str]]:
     """Each file bumpver rewrites and one of its patterns, as written."""
-    found = _bumpver_toml(directory, doc, load)
+    found = _config(directory, doc, load, _BUMPVER, "current_version")
     if found is not None:
         _path, config, keys = found
         patterns = table(config, *keys, "file_patterns")
@@ -140,8 +129,7 @@ def _bumpver_patterns(directory: Path, doc: Mapping[str, Any], load: Load) -> li
 
 
 def _search(pattern: str) -> str | None:
-    """A bumpver pattern as a search template with ``{current_version}``, or ``None``
-    when it is more than literal text around one version field."""
+    """A bumpver pattern as a search template, if literal text around one version field."""
     text = pattern.removeprefix("^").removesuffix("$")
     if re.search(r"(?<!\\)[\[\]]", text):
         return None  # an optional part: bumpver's own
@@ -163,24 +151,11 @@ def bumpver_files(
     return searched_files(directory, searches, version)
 
 
-def _commitizen(
-    directory: Path, doc: Mapping[str, Any], load: Load
-) -> tuple[Path, Mapping[str, Any]] | None:
-    """commitizen's configuration: ``[tool.commitizen]`` of ``pyproject.toml``, ``.cz.toml``
-    or ``cz.toml``, the first that has one."""
-    for path in (directory / "pyproject.toml", directory / ".cz.toml", directory / "cz.toml"):
-        config = doc if path.name == "pyproject.toml" else _toml(path, load)
-        if config is not None and table(config, "tool", "commitizen"):
-            return path, config
-    return None
-
-
 def commitizen_current(
     directory: Path, doc: Mapping[str, Any], load: Load
 ) -> VersionLocation | None:
-    """commitizen's own ``version``, when it keeps the version itself (its default
-    ``version_provider``, ``commitizen``)."""
-    found = _commitizen(directory, doc, load)
+    """commitizen's own ``version``, when it keeps the version itself."""
+    found = _config(directory, doc, load, _COMMITIZEN, "")
     settings = table(found[1], "tool", "commitizen") if found is not None else {}
     provider = settings.get("version_provider", "commitizen")
     if found is None or provider != "commitizen" or not isinstance(settings.get("version"), str):
@@ -191,9 +166,8 @@ def commitizen_current(
 def commitizen_files(
     directory: Path, doc: Mapping[str, Any], load: Load, version: str
 ) -> list[VersionLocation]:
-    """commitizen's ``version_files``, whatever its version provider: ``path`` (every copy
-    of the version) or ``path:regex`` (the version on each line the regex finds)."""
-    found = _commitizen(directory, doc, load)
+    """commitizen's ``version_files``: ``path`` or ``path:regex``."""
+    found = _config(directory, doc, load, _COMMITIZEN, "")
     entries = table(found[1], "tool", "commitizen").get("version_files") if found else None
     searches: list[tuple[str, str]] = []
     located: list[VersionLocation] = []
@@ -210,8 +184,7 @@ def commitizen_files(
             re.compile(_on_line(regex, _VERSION))
         except (ConfigError, UnicodeDecodeError, re.error):
             continue
-        # the version on a line the regex finds, as commitizen rewrites it; a line that
-        # holds another version is a copy out of step, said and moved as well
+        # the version on a line the regex finds; another version there is out of step
         said = [
             m["version"]
             for m in re.finditer(_on_line(regex, _VERSION), text)
@@ -225,8 +198,7 @@ def commitizen_files(
 
 
 def _on_line(regex: str, version: str) -> str:
-    """A pattern of ``version`` (a pattern) on a line ``regex`` finds (commitizen's
-    ``path:regex``)."""
+    """A pattern of ``version`` on a line ``regex`` finds."""
     return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
 
 

@@ -1,16 +1,5 @@
-"""bump-my-version's (and bumpversion's) ``current_version``: the version that tool believes
-the repository is at. A repository that keeps one next to its build backend's version
-(a ``.bumpversion.cfg``) has a copy that a relnox bump must move
-too, or the tool's next run finds none of its files at the version it expects.
-
-Read from, first found: ``[tool.bumpversion]`` of ``pyproject.toml``, ``.bumpversion.toml``,
-``.bumpversion.cfg``, and ``setup.cfg``'s ``[bumpversion]`` section.
-
-The same configuration names the other files that tool rewrites (``[bumpversion:file:
-docs/conf.py]`` with ``search = version = release = '{current_version}'``, or
-``[[tool.bumpversion.files]]``): :func:`tool_files` reads each whose search finds the
-version as copies a bump moves too (a README badge, docs/conf.py).
-"""
+"""bump-my-version's ``current_version`` and the files it rewrites: copies of the version a
+relnox bump moves too, or that tool's next run finds none at the version it expects."""
 
 from __future__ import annotations
 
@@ -23,6 +12,7 @@ from typing import Any
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
 from relnox.project.sources import VersionLocation, toml_location
+from relnox.toml import table
 from relnox.versioning import maybe_version
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
@@ -34,31 +24,42 @@ _INI = (
 _KEY = ("tool", "bumpversion", "current_version")
 
 
-def current_version(
+def _config(
     directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
-) -> VersionLocation | None:
-    """Where ``directory``'s bump-my-version configuration writes ``current_version``;
-    ``None`` when it has none (or it cannot be read: then it is not relnox's to judge)."""
+) -> tuple[Path, Mapping[str, Any] | str] | None:
+    """The file holding bump-my-version's configuration, first found, with its TOML
+    document or INI text; ``None`` when there is none or it cannot be read."""
     if _in_table(doc):
-        return toml_location(directory / "pyproject.toml", doc, _KEY)
+        return directory / "pyproject.toml", doc
     toml_file = directory / ".bumpversion.toml"
     if toml_file.is_file():
         try:
-            other = load(toml_file)
+            return toml_file, load(toml_file)
         except (ConfigError, VersionError):
             return None
-        return toml_location(toml_file, other, _KEY) if _in_table(other) else None
     for name in (".bumpversion.cfg", "setup.cfg"):
         path = directory / name
-        if not path.is_file():
-            continue
         try:
-            match = re.search(_INI, read_text(path))
+            text = read_text(path) if path.is_file() else ""
         except (ConfigError, UnicodeDecodeError):
             return None
-        if match is not None:
-            return VersionLocation(path, "pattern", match.group("version"), pattern=_INI)
+        if re.search(_INI, text):
+            return path, text
     return None
+
+
+def current_version(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> VersionLocation | None:
+    """Where ``directory``'s bump-my-version configuration writes ``current_version``."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return None
+    path, config = found
+    if isinstance(config, str):
+        match = re.search(_INI, config)
+        return VersionLocation(path, "pattern", match["version"], pattern=_INI) if match else None
+    return toml_location(path, config, _KEY) if _in_table(config) else None
 
 
 #: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
@@ -69,45 +70,31 @@ _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 def _entries(
     directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
 ) -> list[Mapping[str, Any]]:
-    """The file entries of the configuration :func:`current_version` reads: each a mapping
-    with ``filename`` and what else it sets (``search``, ``replace``, ``regex`` ...)."""
-    if _in_table(doc):
-        return _toml_entries(doc)
-    toml_file = directory / ".bumpversion.toml"
-    if toml_file.is_file():
-        try:
-            return _toml_entries(load(toml_file))
-        except (ConfigError, VersionError):
-            return []
+    """The file entries of the configuration: each a mapping with ``filename`` and what
+    else it sets (``search``, ``replace``, ``regex`` ...)."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return []
+    path, config = found
+    if not isinstance(config, str):
+        files = table(config, "tool", "bumpversion").get("files")
+        return [
+            f
+            for f in (files if isinstance(files, list) else ())
+            if isinstance(f, Mapping) and isinstance(f.get("filename"), str)
+        ]
     import configparser
 
-    for name in (".bumpversion.cfg", "setup.cfg"):
-        path = directory / name
-        if not path.is_file():
-            continue
-        parser = configparser.RawConfigParser(strict=False)
-        try:
-            parser.read_string(read_text(path), str(path))
-        except (ConfigError, UnicodeDecodeError, configparser.Error):
-            return []
-        if not parser.has_section("bumpversion"):
-            continue
-        found: list[Mapping[str, Any]] = []
-        for section in parser.sections():
-            match = _FILE_SECTION.match(section)
-            if match is not None:
-                found.append({**parser[section], "filename": match["name"].strip()})
-        return found
-    return []
-
-
-def _toml_entries(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    tool = doc.get("tool")
-    bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
-    files = bump.get("files") if isinstance(bump, Mapping) else None
-    if not isinstance(files, list):
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(config, str(path))
+    except configparser.Error:
         return []
-    return [f for f in files if isinstance(f, Mapping) and isinstance(f.get("filename"), str)]
+    return [
+        {**parser[section], "filename": match["name"].strip()}
+        for section in parser.sections()
+        if (match := _FILE_SECTION.match(section)) is not None
+    ]
 
 
 def tool_files(
@@ -116,10 +103,8 @@ def tool_files(
     load: Callable[[Path], Mapping[str, Any]],
     version: str,
 ) -> list[VersionLocation]:
-    """The files bump-my-version's configuration rewrites with the version, each where its
-    ``search`` finds ``version`` today. An entry is left to that tool when relnox could not
-    write it the same way: a glob, a regex, its own parse or serialize, a search with other
-    fields (``{now:%Y}``) or a replace that is not the search with the new version."""
+    """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
+    entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
     searches: list[tuple[str, str]] = []
     for entry in _entries(directory, doc, load):
         if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
@@ -137,12 +122,9 @@ def tool_files(
 def searched_files(
     directory: Path, searches: Sequence[tuple[str, str]], version: str
 ) -> list[VersionLocation]:
-    """The files a version tool's configuration names (``searches``: each a file name
-    relative to ``directory`` and a search template with one ``{current_version}``),
-    each where a search finds ``version`` today, or, where every search of the file has
-    text before the version, another version (a copy out of step, which a bump moves too and
-    check-versions names). A search with other fields, or a file outside the repository,
-    is left to that tool."""
+    """The files ``searches`` name (file name, template with one ``{current_version}``), each
+    where a search finds ``version``, or, where every search has text before the version,
+    another version (a copy out of step, which a bump moves too)."""
     pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
     for name, search in searches:
         before, middle, after = search.partition("{current_version}")
@@ -177,8 +159,7 @@ _VERSION = rf"(?P<version>{VERSION_PATTERN})"
 
 
 def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
-    """One pattern for every search of a file: the version between one search's text
-    before and one's after (a file's searches share one place to read it from)."""
+    """One pattern for every search of a file: the version between their texts."""
     befores = "|".join(f"(?<={re.escape(before)})" for before, _ in pairs if before)
     if any(not before for before, _ in pairs):
         befores = ""  # the bare {current_version}: anywhere
@@ -191,8 +172,7 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
 
 
 def _repository_top(directory: Path) -> Path:
-    """The nearest directory at or above ``directory`` holding a ``.git``; ``directory``
-    itself when there is none (a file a configuration names is read only inside it)."""
+    """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
     for folder in (directory, *directory.parents):
         if os.path.lexists(folder / ".git"):
             return folder
@@ -200,9 +180,7 @@ def _repository_top(directory: Path) -> Path:
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:
-    tool = doc.get("tool")
-    bump = tool.get("bumpversion") if isinstance(tool, Mapping) else None
-    return isinstance(bump, Mapping) and isinstance(bump.get("current_version"), str)
+    return isinstance(table(doc, "tool", "bumpversion").get("current_version"), str)
 
 
 #: a version as a search template's ``{current_version}`` stands for it
@@ -210,11 +188,8 @@ _ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
 
 
 def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
-    """The files poetry-bumpversion keeps in step with the version, each found by its
-    ``search`` template (``__version__ = "{current_version}"``; a bare
-    ``{current_version}`` when it has none) at the version the primary says:
-    ``[tool.poetry_bumpversion.file."path"]`` and ``replacements``. A file that is missing, or not at that version, is
-    that tool's own business, left alone. (bump-my-version's own list: :func:`tool_files`.)"""
+    """The files poetry-bumpversion keeps in step, each where its ``search`` template finds
+    ``version``."""
     found: list[VersionLocation] = []
     entries = _poetry_entries(doc)
     if not entries:  # most projects: no walk up to the repository's top
@@ -233,7 +208,7 @@ def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[
 
 
 def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
-    settings = _tool(doc, "poetry_bumpversion")
+    settings = table(doc, "tool", "poetry_bumpversion")
     entries: list[tuple[str, object]] = []
     files = settings.get("file")
     for name, entry in files.items() if isinstance(files, Mapping) else ():
@@ -243,12 +218,6 @@ def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
         if isinstance(entry, Mapping) and isinstance(entry.get("files"), list):
             entries += [(n, entry.get("search")) for n in entry["files"] if isinstance(n, str)]
     return entries
-
-
-def _tool(doc: Mapping[str, Any], name: str) -> Mapping[str, Any]:
-    tool = doc.get("tool")
-    settings = tool.get(name) if isinstance(tool, Mapping) else None
-    return settings if isinstance(settings, Mapping) else {}
 
 
 def _at_version(path: Path, search: object, version: str) -> VersionLocation | None:

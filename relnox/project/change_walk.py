@@ -1,24 +1,14 @@
-"""Every package's changes since its last release read in one walk of the history.
-
-``plan`` asks, per package, how many of HEAD's commits since its base (its last tag, or
-``--since``) touch its pathspec and how many files differ. Asked of git once per
-package, each question walks the history from HEAD to that base: a workspace of hundreds
-of packages, each released on its own, walks it hundreds of times (46 s for 600). Here
-the history from HEAD down to the oldest base is read once (``git log --name-only``),
-each commit's files are given to the packages whose pathspec holds them, and the files
-that differ come from one ``git diff-tree --stdin`` over the distinct bases.
-
-The answer is git's own only where the history is one line: a merge in the walked range
-(where ``rev-list``'s history simplification decides what counts), a base that is not
-on HEAD's line, or a pathspec this reader does not spell as git does gives ``None``,
-and the caller asks git per package, as before.
-"""
+"""Every package's changes since its base read in one walk of the history (``git log
+--name-only`` down to the oldest base, one ``git diff-tree --stdin``), not one walk per
+package (46 s for 600 packages). Only for a history of one line and plain pathspecs;
+else ``None``, and the caller asks git per package."""
 
 from __future__ import annotations
 
+import functools
 import os
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from relnox.tools import git
@@ -28,40 +18,8 @@ EXCLUDE = ":(exclude)"
 Walked = list[tuple[str, list[str], list[str]]]
 
 
-class _Specs:
-    """The packages' pathspecs as directories relative to the repository's top: a file is
-    a package's when one of its include paths is the file or a directory above it and
-    none of its exclude paths is."""
-
-    def __init__(self) -> None:
-        self.include: dict[str, list[str]] = {}
-        self.exclude: dict[str, list[str]] = {}
-        self.known: dict[str, frozenset[str]] = {}
-
-    def add(self, name: str, path: str, *, excluded: bool) -> None:
-        (self.exclude if excluded else self.include).setdefault(path, []).append(name)
-
-    def owners(self, file: str) -> frozenset[str]:
-        """The packages whose pathspec holds ``file`` (a path from the top)."""
-        known = self.known.get(file)
-        if known is None:
-            known = self.known[file] = frozenset(self._owners(file))
-        return known
-
-    def _owners(self, file: str) -> set[str]:
-        inside: set[str] = set(self.include.get("", ()))
-        left: set[str] = set(self.exclude.get("", ()))
-        parts = file.split("/")
-        for end in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:end])
-            inside.update(self.include.get(prefix, ()))
-            left.update(self.exclude.get(prefix, ()))
-        return inside - left
-
-
 def _from_top(entry: str, root: Path, top: Path) -> str | None:
-    """A pathspec entry (relative to ``root``, or absolute) as a path from ``top``;
-    ``None`` when it is not a plain path inside ``top``."""
+    """A pathspec entry as a path from ``top``; ``None`` unless a plain path inside it."""
     if not entry or entry.startswith(":") or any(c in entry for c in "*?[\\"):
         return None
     path = os.path.normpath(os.path.join(root, entry))
@@ -73,16 +31,27 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
     return relative
 
 
-def _specs(specs: Mapping[str, Sequence[str]], root: Path, top: Path) -> _Specs | None:
-    found = _Specs()
+def _specs(
+    specs: Mapping[str, Sequence[str]], root: Path, top: Path
+) -> Callable[[str], frozenset[str]] | None:
+    """The packages whose pathspec holds a file (a path from the top): an include path is
+    it or above it, no exclude path is; ``None`` when a pathspec is not plain paths."""
+    paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
-            excluded = entry.startswith(EXCLUDE)
-            path = _from_top(entry[len(EXCLUDE) :] if excluded else entry, root, top)
+            path = _from_top(entry.removeprefix(EXCLUDE), root, top)
             if path is None:
                 return None
-            found.add(name, path, excluded=excluded)
-    return found
+            paths[entry.startswith(EXCLUDE)].setdefault(path, []).append(name)
+
+    @functools.cache
+    def owners(file: str) -> frozenset[str]:
+        parts = file.split("/")
+        above = ["", *("/".join(parts[:end]) for end in range(1, len(parts) + 1))]
+        inside, left = ({n for p in above for n in paths[x].get(p, ())} for x in (False, True))
+        return frozenset(inside - left)
+
+    return owners
 
 
 def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
@@ -93,8 +62,7 @@ def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
 
 
 def _bottom(root: Path, commits: Sequence[str]) -> str | None:
-    """The newest commit every one of ``commits`` comes from (the oldest of them, on one
-    line)."""
+    """The newest commit every one of ``commits`` comes from."""
     result = git.run(root, "merge-base", "--octopus", *commits)
     lines = result.output.split()
     return lines[0] if result.ok and len(lines) == 1 else None
@@ -125,9 +93,8 @@ def _walk(root: Path, oldest: str) -> Walked | None:
 
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and where each of ``commits`` meets that line (a tag on a release branch: where the
-    branch left it), as the number of HEAD's commits after it. ``None`` when that history
-    is not one line."""
+    and how many of them follow where each of ``commits`` meets that line; ``None`` when
+    that history is not one line."""
     bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
     walked = _walk(root, bottom) if bottom is not None else None
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
@@ -172,10 +139,8 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
-    """``(files, commits)`` of each package of ``bases`` (name -> the tag or revision it is
-    measured from), as :func:`relnox.project.changes._changes` gives them, ``specs`` its
-    pathspec relative to ``root``; ``None`` when the history from the oldest base to HEAD
-    is not one line (a merge), a base is not on it, or a pathspec is not a plain path."""
+    """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
+    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
@@ -194,7 +159,7 @@ def changes(
     for index, (_, _, files) in enumerate(walked):
         hit: set[str] = set()
         for file in files:
-            hit |= matcher.owners(file)
+            hit |= matcher(file)
         for name in hit & touched.keys():
             touched[name].append(index)
     counts = {
@@ -210,6 +175,6 @@ def changes(
     differing: dict[str, int] = dict.fromkeys(bases, 0)
     for commit, paths in differ.items():
         for path in paths:
-            for name in matcher.owners(path) & measured[commit]:
+            for name in matcher(path) & measured[commit]:
                 differing[name] += 1
     return {name: (differing[name] if counts[name] else 0, counts[name]) for name in bases}

@@ -1,40 +1,20 @@
 """Reading the release sections of a changelog: the one reader doctor, bump and notes share.
 
-A release heading is any heading whose title names a version the way Keep-a-Changelog,
-towncrier and hand-written changelogs do::
-
-    ## [Unreleased]                 ## [1.2.0] - 2026-01-01       ## [1.2.0](https://...) - 2026-01-01
-    ## 1.2.0 (2026-01-01)           ## v1.2.0                     ### 1.2.0
-    ## Release v2.28.2 (2026-08-18) # relnox 1.2.0 (2026-01-01)   ## Version 1.2.0
-    ## [core 0.2.0, agents 1.1.0] - 2026-05-03   (relnox's section for several packages)
-    Changes in Acme Kit 3.8.0                     (``... in development``: its Unreleased)
-    ## [integrations/acme-v10.5.0] - 2026-08-03   (a release tag: its name must be the
-                                                   package's, or its first words)
-    **Release 5.16.3** - 2026-06-15               (a bold line that names a release)
-    .. changelog::                                (Sphinx's changelog extension)
-        :version: 1.19.1
-        :released: August 8, 2026
-
-    1.2.0 (2026-01-01)              (setext: underlined with = or -, or ~ ^ * + in reST)
-    ==================
-
-    ******************              (reST: over- and underlined, a level above the others)
-     v1.2.0 (2026-01-01)
-    ******************
-
-A section runs to the next heading of the same or a higher level. Headings inside
-fenced code blocks are text. Versions compare by PEP 440 (``1.2`` is ``1.2.0``).
-
-A version's section may be written before its release with a status line under the
-heading instead of an Unreleased heading (``Unreleased``, later ``Released 2026-01-01``;
-``Released: Not yet.``, later ``Released: 2026-01-01``): :func:`pending_status` finds it.
+A release heading is any heading (ATX, setext, reST over- and underlined, a bold line, a
+``.. changelog::`` directive, a version line over its entries) whose title names a
+version: ``[1.2.0] - 2026-01-01``, ``Release v2.28.2 (2026-08-18)``, ``acme 1.2.0``,
+``[core 0.2.0, agents 1.1.0]``, a release tag ``[pkg-v10.5.0]``, or Unreleased in one of
+its spellings. A section runs to the next heading of the same or a higher level; headings
+in fenced code are text; versions compare by PEP 440. A version's section written ahead
+may carry a status line instead (``Unreleased``, later ``Released 2026-01-01``):
+:func:`pending_status` finds it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -44,8 +24,8 @@ from relnox.project.sources import read_text
 from relnox.versioning import maybe_version, same_version
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-_UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
-#: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``): no entry
+UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
+#: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``)
 _NOTHING_YET = re.compile(
     r"^\s*(?:[-*+]\s+)?[*_`(]*\s*(?:nothing|none|no\s+(?:notable\s+|unreleased\s+)?changes)"
     r"(?:\s+(?:yet|so\s+far))?\s*[.!]?\s*[*_`)]*\s*[.!]?\s*$",
@@ -57,8 +37,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEAD_WORDS = ("release", "version", "releases", "versions")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
-#: a status line saying the section is not released yet: the word alone, maybe emphasised,
-#: or a release line without its date yet (``Released: Not yet.``)
+#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
     r"(?:not[ \t]+yet|tbd|tba))(?P<tail>[*_)\].:]*\s*)$",
@@ -88,26 +67,23 @@ class Section:
 
     @property
     def has_entries(self) -> bool:
-        """Has at least one list item or paragraph (sub-headings alone, or a line saying
-        there is nothing yet, do not count)."""
+        """Has a list item or paragraph (not a sub-heading, nor ``*nothing yet*``)."""
         lines = self.body.splitlines()
         return any(
             line.strip()
             and not _NOTHING_YET.match(line)
             and not line.lstrip().startswith("#")
-            and not _UNDERLINE.match(line)
-            and not (i + 1 < len(lines) and _UNDERLINE.match(lines[i + 1]))
+            and not UNDERLINE.match(line)
+            and not (i + 1 < len(lines) and UNDERLINE.match(lines[i + 1]))
             for i, line in enumerate(lines)
         )
 
 
-#: a reST underline of tildes (``Bug Fixes`` over ``~~~~~~~~~``)
 _TILDES = re.compile(r"^\s*~{3,}\s*$")
 
 
 def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
-    """``lines[index]`` opens or closes a fenced code block. A line of tildes alone right
-    under a line of text opens none: it underlines that text, as reST writes a heading."""
+    """``lines[index]`` opens or closes a fenced code block (tildes under text underline it)."""
     line = lines[index]
     if not line.lstrip().startswith(("```", "~~~")):
         return False
@@ -116,91 +92,70 @@ def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
 
 
 def headings(lines: list[str]) -> list[Heading]:
-    """Every ATX (``## x``) and setext (``x`` over ``===``) heading outside code fences.
-
-    Underlined headings take Markdown's levels (``=`` 1, ``-`` 2, reST's other characters
-    3, an overlined title 0) unless the file underlines with a character only reST has
-    (``~ ^ * +``): reST's levels then, each style the level of its first appearance."""
+    """Every heading outside code fences. Underlined ones take Markdown's levels (``=`` 1,
+    ``-`` 2, others 3, overlined 0), or in a file using an underline only reST has
+    (``~ ^ * +``), reST's: each style the level of its first appearance."""
     found = list(_headings(lines))
-    styles: dict[tuple[str, bool], int] = {}
-    for heading in found:
-        if heading.marker in _REST_ONLY:
-            break
-    else:
+    if not any(heading.marker in ("~", "^", "*", "+") for heading in found):
         return found
-    ranked = []
-    for heading in found:
-        if heading.marker.startswith("#") or heading.marker in READ_ONLY:
-            ranked.append(heading)
-            continue
-        style = (heading.marker, heading.end - heading.line == 3)
-        level = styles.setdefault(style, len(styles) + 1)
-        ranked.append(Heading(heading.line, heading.end, level, heading.title, heading.marker))
-    return ranked
-
-
-#: underline characters Markdown has no heading for: a reStructuredText file
-_REST_ONLY = ("~", "^", "*", "+")
+    styles: dict[tuple[str, bool], int] = {}
+    return [
+        h
+        if h.marker.startswith("#") or h.marker in READ_ONLY
+        else replace(h, level=styles.setdefault((h.marker, h.end - h.line == 3), len(styles) + 1))
+        for h in found
+    ]
 
 
 def _headings(lines: list[str]) -> Iterator[Heading]:
     in_fence = False
     index = 0
     while index < len(lines):
-        line = lines[index]
         if _is_fence(lines, index, in_fence):
             in_fence = not in_fence
-        elif not in_fence:
-            atx = _ATX.match(line)
-            over = _UNDERLINE.match(line)
-            if over is not None and _overlined(lines, index, over.group("char")):
-                # reST's over- and underlined title: a level above every underlined one
-                yield Heading(index, index + 3, 0, lines[index + 1].strip(), over.group("char"))
-                index += 3
-                continue
-            if atx is not None:
-                level = len(atx.group("level"))
-                yield Heading(index, index + 1, level, atx.group("title"), "#" * level)
-            elif (
-                index + 1 < len(lines)
-                and line.strip()
-                and not line[0].isspace()
-                and not line.startswith(("-", "*", "+", ">", "|"))
-                and (under := _UNDERLINE.match(lines[index + 1])) is not None
-            ):
-                char = under.group("char")
-                yield Heading(index, index + 2, _SETEXT_LEVEL.get(char, 3), line.strip(), char)
-                index += 2
-                continue
-            elif line.rstrip() == DIRECTIVE and (found := _directive(lines, index)) is not None:
-                yield found
-                index = found.end
-                continue
-            elif _entry_title(lines, index):
-                yield Heading(index, index + 1, 2, line.strip(), ALONE)
-            elif (dated := _DATED.match(line)) is not None:
-                title = f"{dated['title']} ({dated['date']})"
-                if isinstance(parse_title(title), tuple):  # a release's, not an author's
-                    yield Heading(index, index + 1, 2, title, DATED)
-            elif (bold := _BOLD.match(line)) is not None:
-                title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-                if isinstance(parse_title(title), tuple):  # a release's, never "**Fixes**"
-                    yield Heading(index, index + 1, BOLD_LEVEL, title, BOLD)
-            elif _bare(lines, index):
-                yield Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
+        elif not in_fence and (found := _heading_at(lines, index)) is not None:
+            yield found
+            index = found.end
+            continue
         index += 1
 
 
-#: a release as Sphinx's changelog extension writes it: ``.. changelog::`` with an indented
-#: ``:version: 1.19.1`` and, once out, ``:released: August 8, 2026``; read as the heading
-#: ``1.19.1 (August 8, 2026)``
+def _heading_at(lines: list[str], index: int) -> Heading | None:
+    """The heading that starts at ``lines[index]``, if one does."""
+    line = lines[index]
+    over = UNDERLINE.match(line)
+    if over is not None and _overlined(lines, index, over["char"]):  # a level above the rest
+        return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
+    if (atx := _ATX.match(line)) is not None:
+        return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
+    under = UNDERLINE.match(lines[index + 1]) if index + 1 < len(lines) else None
+    if under and line.strip() and not line[0].isspace() and line[0] not in "-*+>|":
+        level = _SETEXT_LEVEL.get(under["char"], 3)
+        return Heading(index, index + 2, level, line.strip(), under["char"])
+    if line.rstrip() == DIRECTIVE:
+        return _directive(lines, index)
+    if _entry_title(lines, index):
+        return Heading(index, index + 1, 2, line.strip(), ALONE)
+    if (dated := _DATED.match(line)) is not None:
+        title = f"{dated['title']} ({dated['date']})"
+        release = isinstance(parse_title(title), tuple)  # a release's, not an author's
+        return Heading(index, index + 1, 2, title, DATED) if release else None
+    if (bold := _BOLD.match(line)) is not None:
+        title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
+        release = isinstance(parse_title(title), tuple)  # a release's, never "**Fixes**"
+        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
+    if _bare(lines, index):
+        return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
+    return None
+
+
+#: Sphinx's changelog extension: ``.. changelog::`` over ``:version: 1.19.1``
 DIRECTIVE = ".. changelog::"
 _OPTION = re.compile(r"^[ \t]+:(?P<name>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
 
 
 def _directive(lines: list[str], index: int) -> Heading | None:
-    """The heading a ``.. changelog::`` directive at ``lines[index]`` stands for, its end
-    after the directive's options; ``None`` when it names no version."""
+    """The heading a ``.. changelog::`` directive at ``lines[index]`` stands for."""
     options: dict[str, str] = {}
     end = index + 1
     while end < len(lines) and (option := _OPTION.match(lines[end])) is not None:
@@ -214,14 +169,11 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     return Heading(index, end, 2, title, DIRECTIVE)
 
 
-#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>acme 1.4.0`` over its indented
-#: items (an author's line, ``2025-04-24  Jane Doe  <jane@...>``, names no release)
+#: a GNU ChangeLog's release entry: ``2025-04-24<TAB>acme 1.4.0`` over its indented items
 _DATED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})[ \t]+(?P<title>\S.*?)\s*$")
 DATED = "date"
 
-#: a release's line over its indented entries: a version alone (``0.32.0``, maybe a blank
-#: line, then ``  Python support 3.8+ only``), or a title led by Version or Release
-#: straight over them (``Version 0.9.8 -- 2025-11-28``)
+#: a version alone, or ``Version 0.9.8 -- 2025-11-28``, over its indented entries
 ALONE = "indented"
 _ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
 
@@ -244,25 +196,20 @@ def _entry_title(lines: list[str], index: int) -> bool:
     )
 
 
-#: a release written as a bold line (``**Release 5.16.3** - 2026-06-15``): a heading
-#: below every other, and only when it names a release
+#: a bold line naming a release (``**Release 5.16.3** - 2026-06-15``): the lowest heading
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
 
 
-#: a release written as a line holding its version alone (maybe with its date), or
-#: ``Changes to 0.4.28:``, its entries' list right under it or after one blank line: read,
-#: never written, like a bold line
+#: a version alone (maybe dated) or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
-#: the heading kinds a bump reads and never writes: a bold line, a directive, a dated
-#: entry, a version alone over indented entries or over its list
+#: the heading kinds a bump reads and never writes
 READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
 _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$")
 
 
 def _bare(lines: list[str], index: int) -> bool:
-    """``lines[index]`` is a version alone (maybe with its date) at the start of a
-    paragraph, and a list item follows it, at once or after one blank line."""
+    """``lines[index]`` is a version alone (maybe dated) opening a paragraph over a list."""
     after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
     line = lines[index]
     return (
@@ -274,18 +221,16 @@ def _bare(lines: list[str], index: int) -> bool:
     )
 
 
-#: a paragraph ``Changes to 0.4.28:`` or ``Version 1.8.1 (January 23rd, 2026):`` over its list
 _CHANGES_LINE = re.compile(
     r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
 )
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
-    """``lines[index]`` is the overline of a reST title (``****`` / `` v1.2.0 (date)`` /
-    ``****``): a title line, then an underline of the same character."""
+    """``lines[index]`` is the overline of a reST title (then a title, then the same underline)."""
     if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
         return False
-    under = _UNDERLINE.match(lines[index + 2])
+    under = UNDERLINE.match(lines[index + 2])
     return under is not None and under.group("char") == char
 
 
@@ -308,9 +253,7 @@ def _is_tail(words: list[str]) -> bool:
 
 
 def _tag(token: str) -> tuple[str | None, str] | None:
-    """A release tag as a heading writes it (``[integrations/acme-v10.5.0]``,
-    ``core@1.2.0``, ``name==1.2.0``): its name and version. Only a name joined to a ``v``
-    by a separator, an ``@`` or ``==`` counts (``Python-3.12`` is no tag)."""
+    """A release tag's name and version (``[pkg/acme-v10.5.0]``, ``core@1.2.0``)."""
     from relnox.project.tag_model import split_tag, stem
 
     token = token.strip(_PUNCTUATION)
@@ -324,13 +267,12 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
 
 
-#: a list number opening a heading: ``1.``, ``2)`` (a step of a how-to-release guide)
+#: a list number opening a heading: a step of a how-to-release guide
 _STEP = re.compile(r"\d+[.)]")
 
 
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
-    """``1.2.0 ...``, ``name 1.2.0 [tail]`` (lead words Release / Version skipped) or a
-    release tag ``name-v1.2.0 [tail]``."""
+    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
     if not words:
@@ -353,42 +295,24 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     return (name, version) if name else None
 
 
-#: headings that say Unreleased in other words, or name the branch the next release is
-#: made from
-_NOT_YET = (
-    ["to", "be", "released"],
-    ["not", "released", "yet"],
-    ["not", "yet", "released"],
-    ["in", "development"],
-    ["under", "development"],
-    ["development", "version"],
-    ["latest", "changes"],
-    ["latest"],
-    ["master"],
-    ["main"],
-    ["trunk"],
-    ["head"],
-)
-
-
 #: a version not numbered yet, its parts letters: ``X.Y.Z``, ``X.YY.Z``, ``vx.x.x``
 _PLACEHOLDER = re.compile(r"[vV]?(?:[xX]+|[yY]+|[zZ]+)(?:\.(?:[xX]+|[yY]+|[zZ]+)){1,3}")
 
-#: the next release, not numbered yet: ``v(next)``, ``vNext``, ``Next release``, ``Next version``
-_NEXT = re.compile(r"v?\(next\)|vnext|next(?:\s+(?:release|version))?", re.I)
+#: other names for Unreleased: ``Upcoming Release``, ``vNext``, the branch (``main``)
+_UPCOMING = re.compile(
+    r"to be released|not (?:released yet|yet released)|(?:in|under) development"
+    r"|development version|latest(?: changes)?|master|main|trunk|head"
+    r"|upcoming(?: release| changes)?|v?\(next\)|vnext|next(?: release| version)?",
+    re.I,
+)
 
 
 def _upcoming(words: list[str]) -> bool:
-    """``Upcoming Release``, ``Upcoming``, ``To be released``: other names for Unreleased."""
-    lowered = [w.strip(_PUNCTUATION).lower() for w in words]
-    if lowered in _NOT_YET or _NEXT.fullmatch(" ".join(words)) is not None:
-        return True
-    return lowered[:1] == ["upcoming"] and lowered[1:] in ([], ["release"], ["changes"])
+    lowered = " ".join(w.strip(_PUNCTUATION) for w in words)
+    return bool(_UPCOMING.fullmatch(lowered) or _UPCOMING.fullmatch(" ".join(words)))
 
 
-#: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1`` (the product's name may be several
-#: words), ``Changes in Acme Kit in development`` (its Unreleased), ``Changes from 2.14.2 to
-#: 2.14.3``
+#: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1``, ``Changes from 2.14.2 to 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(
     r"^(?:changes\s+(?:in|for|to)|what's\s+new\s+(?:in|for))\s+(?P<rest>\S.*)$", re.I
@@ -444,18 +368,16 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
 
 
 def numbered_later(section: Section) -> bool:
-    """An Unreleased section whose heading is its release's, the number to be filled in
-    (``X.YY.Z (UNRELEASED)``): a release retitles it rather than writing one below it."""
+    """An Unreleased section titled ``X.YY.Z (UNRELEASED)``: a release retitles it."""
     if section.label != UNRELEASED:
         return False
-    title = next((t for t in section.heading.splitlines() if not _UNDERLINE.match(t)), "")
+    title = next((t for t in section.heading.splitlines() if not UNDERLINE.match(t)), "")
     words = title.lstrip("#").split()
     return bool(words) and _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) is not None
 
 
 def _body(lines: list[str], marker: str) -> str:
-    """A section's text, stripped; entries indented under their release line dedented, as
-    the notes of a release show them."""
+    """A section's text, stripped; entries indented under their release line dedented."""
     if marker in (ALONE, DATED):
         lines = [line.expandtabs() for line in lines]
         depth = min(
@@ -524,17 +446,12 @@ _ONWARD = re.compile(
 
 
 def _at_or_above(version: str, first: str) -> bool:
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        return Version(version) >= Version(first)
-    except InvalidVersion:
-        return False
+    found, floor = maybe_version(version), maybe_version(first)
+    return found is not None and floor is not None and found >= floor
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
-    """``name`` is ``package``'s; ``loose``: or its first words (a tag names the directory,
-    ``acme``, of the package ``acme-kit``)."""
+    """``name`` is ``package``'s; ``loose``: or its first words (``acme`` of ``acme-kit``)."""
     if name is None or package is None or canonicalize_name(name) == canonicalize_name(package):
         return True
     words, of = canonicalize_name(name).split("-"), canonicalize_name(package).split("-")
@@ -542,11 +459,7 @@ def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
 
 
 def find_section(text: str, version: str, package: str | None = None) -> Section | None:
-    """The section of ``version`` (or ``"unreleased"``), if the changelog has one.
-
-    With ``package``, a heading that names several packages (``[core 0.2.0, agents
-    1.1.0]``) must name this one.
-    """
+    """The section of ``version`` (or ``"unreleased"``) of ``package`` (if it names several)."""
     found = sections(text)
     for loose in (False, True):  # a tag naming the package exactly first
         for section in found:
@@ -556,9 +469,7 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
 
 
 def pending_status(text: str, version: str, package: str | None = None) -> int | None:
-    """The index (in ``text.splitlines()``) of the status line of ``version``'s section
-    that says it is not released yet: the section's first line of text is
-    ``Unreleased`` (``*Unreleased*``, ``(unreleased)``); ``None`` if there is none."""
+    """The line index of ``version``'s first line when it says ``*Unreleased*``."""
     section = find_section(text, version, package)
     if section is None or section.label == UNRELEASED or not section.body:
         return None
@@ -570,8 +481,7 @@ def pending_status(text: str, version: str, package: str | None = None) -> int |
     return index
 
 
-#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``,
-#: ``1.2.0 (unreleased)``, ``v2.0.0 - not released yet``
+#: a heading's note that its version is not out yet: ``Release 0.14 (in development)``
 _PENDING_TAIL = re.compile(
     r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
     r"upcoming|future)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
@@ -581,8 +491,7 @@ _PENDING_TAIL = re.compile(
 
 
 def pending_heading(text: str, version: str, package: str | None = None) -> int | None:
-    """The index (in ``text.splitlines()``) of ``version``'s heading when its title says
-    the version is not released yet (see :data:`_PENDING_TAIL`); ``None`` otherwise."""
+    """The line index of ``version``'s heading when it says it is not released yet."""
     section = find_section(text, version, package)
     if section is None or section.label == UNRELEASED:
         return None
@@ -591,15 +500,12 @@ def pending_heading(text: str, version: str, package: str | None = None) -> int 
 
 
 def released_heading(line: str) -> str:
-    """A :func:`pending_heading` line released: its note of not being out is dropped
-    (``Release 0.14 (in development)`` is ``Release 0.14``; a reST underline stays, long
-    enough for the shorter title)."""
+    """A :func:`pending_heading` line without its note of not being out."""
     return _PENDING_TAIL.sub("", line)
 
 
 def dated_status(line: str, day: str) -> str:
-    """A :func:`pending_status` line released on ``day``: ``Unreleased`` becomes
-    ``Released 2026-01-01`` in the line's own case and emphasis."""
+    """A :func:`pending_status` line released on ``day``, in its own case and emphasis."""
     match = _PENDING.match(line)
     if match is None:
         return line
@@ -612,9 +518,7 @@ def dated_status(line: str, day: str) -> str:
 
 
 def unreleased_aside(path: Path) -> Path | None:
-    """The file beside the changelog ``path`` that keeps its Unreleased entries, when the
-    changelog names it ("Unreleased changes are in [CHANGELOG.unreleased.md]") and it has
-    an Unreleased section with entries; else ``None``."""
+    """The ``CHANGELOG.unreleased.md`` the changelog names, when it holds entries."""
     aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
     try:
         if not aside.is_file() or aside.name not in read_text(path):
@@ -633,8 +537,7 @@ def read_section(path: Path, version: str, package: str | None = None) -> Sectio
 
 
 def check_heading(source: Path, template: str) -> None:
-    """``[tool.relnox] changelog-heading``: the headings it writes are read back as the
-    sections of the versions they name (by :func:`sections`, as doctor and release-notes do)."""
+    """Refuse a ``changelog-heading`` whose headings :func:`sections` would not read back."""
     example = '"{title} - {date}" or "[{title}] - {date}"'
     for title, versions in (
         ("1.2.0", ((None, "1.2.0"),)),

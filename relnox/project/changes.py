@@ -1,11 +1,7 @@
 """The release plan: per package, its last tag, whether it changed since, its next version.
 
-"Changed" means a committed file under the package's directory differs between
-the package's last tag (the last release of HEAD's line: the highest of its tags that
-HEAD contains or that releases a version HEAD's files have reached, see
-:func:`relnox.project.tag_facts._measure`) and HEAD;
-nested package directories do not count for their parent (a workspace root).
-A package that was never tagged counts as changed.
+"Changed": a committed file under the package's directory (nested packages' excluded)
+differs between its last tag and HEAD; a package never tagged counts as changed.
 """
 
 from __future__ import annotations
@@ -13,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,9 +43,7 @@ class PlanRow:
 
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
-    """The newest release tag of HEAD's line (``None`` if never tagged): its last final
-    release, or a pre-release HEAD holds above it (``v2.0.0-beta.2`` after ``v1.9.0``), a
-    release too; a development tag (``0.68.0dev0``) marks work, no release."""
+    """The newest release tag of HEAD's line, a pre-release HEAD holds above its last too."""
     facts = pkg.tags
     if facts is None:
         return None
@@ -58,10 +52,6 @@ def last_tag(workspace: Workspace, pkg: Package) -> str | None:
     if release and (facts.last is None or (ahead is not None and ahead > facts.last)):
         return facts.reachable_tag
     return facts.last_tag
-
-
-def _top(workspace: Workspace) -> Path:
-    return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
 
 
 def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
@@ -78,15 +68,8 @@ def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
 
 
 def pathspec(workspace: Workspace, pkg: Package) -> list[str]:
-    """The package's directory without the directories of packages nested in it, plus
-    the directories its build reads (:mod:`relnox.project.build_inputs`)."""
-    own = pkg.directory.resolve()
-    spec = [rel(own, workspace.root), *_inputs(workspace, pkg, _top(workspace))]
-    for other in workspace.packages:
-        other_dir = other.directory.resolve()
-        if other_dir != own and own in other_dir.parents:
-            spec.append(f":(exclude){rel(other_dir, workspace.root)}")
-    return spec
+    """The package's directory without nested packages', plus those its build reads."""
+    return pathspecs(workspace, [pkg])[pkg.name]
 
 
 def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, list[str]]:
@@ -96,11 +79,12 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
     nested: dict[str, list[str]] = {}
     for path in dirs.values():
         for parent in path.parents:
-            if parent in owner:  # excluded from every enclosing package, as pathspec does
+            if parent in owner:  # excluded from every enclosing package
                 nested.setdefault(owner[parent], []).append(
                     f":(exclude){rel(path, workspace.root)}"
                 )
-    top = _top(workspace)
+    root = workspace.root
+    top = git.toplevel(root) if git.is_repo(root) else root
     return {
         pkg.name: [
             rel(dirs[pkg.name], workspace.root),
@@ -112,9 +96,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
 
 
 def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int, int]:
-    """The files under ``spec`` that differ between ``since`` and HEAD, and HEAD's commits
-    since it. No commit of HEAD's touches the package: nothing changed, whatever the trees
-    differ in (a release tag on a branch ahead of HEAD, whose release commit HEAD lacks)."""
+    """The files under ``spec`` that differ since ``since``, and HEAD's commits touching them."""
     root = workspace.root
     commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
     if not commits:
@@ -149,43 +131,38 @@ def plan(
     _check_repo(workspace, since)
     workspace.require_history("plan")
     if part:
-        from relnox.versioning import dated_version, long_as_released, next_version
+        from relnox.versioning import dated_version, long_as_released, target_version
 
-    found: list[tuple[Package, str | None, bool, int | None, int | None]] = []
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
-    bases = {
-        pkg.name: base
-        for pkg in workspace.packages
-        if (base := since or last_tag(workspace, pkg)) is not None
-    }
+    tags = {pkg.name: last_tag(workspace, pkg) for pkg in workspace.packages}
+    bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
     walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
-    for pkg in workspace.packages:
-        tag = last_tag(workspace, pkg)
-        base = since or tag
-        if base is None:
-            found.append((pkg, tag, True, None, None))
-        else:
-            count, n_commits = (
-                walked[pkg.name]
-                if walked is not None
-                else _changes(workspace, specs[pkg.name], base)
-            )
-            found.append((pkg, tag, count > 0, n_commits, count))
-    changed_names = {item[0].name for item in found if item[2]}
     rows = []
-    for pkg, tag, changed, commits, files in found:
+    for pkg in workspace.packages:
+        files: int | None = None
+        commits: int | None = None
+        if (base := bases.get(pkg.name)) is not None:
+            found = walked[pkg.name] if walked is not None else None  # None: ask git
+            files, commits = found or _changes(workspace, specs[pkg.name], base)
+        where = rel(pkg.directory, workspace.root)
+        rows.append(
+            PlanRow(pkg.name, pkg.version, where, tags[pkg.name], files != 0, commits, files, None)
+        )
+    changed = {row.name for row in rows if row.changed}
+    for index, pkg in enumerate(workspace.packages):
+        if not any(p.name in changed for p in workspace.group_of(pkg)):
+            continue
         bumped = None
-        moves = any(p.name in changed_names for p in workspace.group_of(pkg))
         spelling = dated_spelling(pkg, part, pre)
-        if spelling is not None and (changed or moves):
+        if spelling is not None:
             bumped = dated_version(
                 date.today(), spelling, pkg.tags.highest if pkg.tags else None, pkg.version
             )
-        elif part and (changed or moves):
+        elif part:
             base = bump_base(workspace, pkg, part)
-            bumped = next_version(
+            bumped = target_version(
                 base,
-                part,
+                part=part,
                 pre=pre,
                 scheme=workspace.config.version_scheme,
                 taken=released_elsewhere(workspace, workspace.group_of(pkg)),
@@ -198,25 +175,13 @@ def plan(
             except VersionError as exc:  # this package's problem: the others' rows still come
                 logging.getLogger("relnox").warning("warning: %s", exc)
                 bumped = None
-        rows.append(
-            PlanRow(
-                name=pkg.name,
-                version=pkg.version,
-                directory=rel(pkg.directory, workspace.root),
-                last_tag=tag,
-                changed=changed,
-                commits=commits,
-                files=files,
-                next_version=bumped,
-            )
-        )
+        rows[index] = replace(rows[index], next_version=bumped)
     return rows
 
 
 def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     """Refuse ``version`` for ``pkg`` when a tag already marks it, or when it is not above
-    HEAD's last release (the highest release without one on HEAD's line): what ``bump``
-    refuses, and what ``plan`` never shows as the next version."""
+    HEAD's last release: what ``bump`` refuses and ``plan`` never shows."""
     from relnox.project.sources import stray_tag_hint
     from relnox.versioning import parse_version
 
@@ -253,10 +218,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
-    """The two newest release tags of HEAD's line at whose commits
-    ``pkg``'s version file says the version it says now, below them: a placeholder the
-    release workflow replaces at build time, so the file never named a release. Empty
-    otherwise."""
+    """The two newest release tags of HEAD's line at whose commits ``pkg``'s version file
+    says the version it says now, below them (a placeholder stamped at build time)."""
     from relnox.project.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
@@ -290,11 +253,8 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
 
 
 def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
-    """Refuse ``version`` when it is the release of a development sentinel above every
-    version by its epoch (``1!0+dev``, which a release branch replaces with the real
-    version) that no release of the package lets a bump start from: ``1!0`` would
-    outrank every version the project ever publishes, for good. ``--to`` decides."""
-
+    """Refuse the release of an epoch sentinel (``1!0+dev``) no release lets a bump start
+    from: ``1!0`` would outrank every version ever published."""
     current = maybe_version(pkg.version)
     if current is None or not current.epoch or any(current.release) or not new.epoch:
         return
@@ -311,11 +271,8 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 
 
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
-    """Refuse ``version`` for ``pkg``, which no tag names, when the repository's plain
-    version tags (``v0.86.5``), which no package claims either, reach it: they may be its
-    releases, its files holding a placeholder the release workflow replaces, and then the
-    bump would be a downgrade. The setting
-    that decides is named, either way."""
+    """Refuse ``version`` for ``pkg``, which no tag names, when unclaimed plain version
+    tags (``v0.86.5``) reach it: they may be its releases, and the bump a downgrade."""
     from relnox.project.released import plain_version_tag
     from relnox.project.tag_model import split_tag
 
@@ -336,20 +293,11 @@ PARTS_OF_RELEASE = ("major", "minor", "patch")
 
 
 def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
-    """The version a ``--part`` bump starts from. A local label after a release
-    (``0.34.0+dev`` once ``0.34.0`` is tagged) marks work since it: the bump starts from the
-    release. Before it (``2.4.0+dev``, 2.4.0 not tagged) the label leads to it. A
-    sentinel of development above every release by its epoch (``1!0+dev``, which a release
-    branch replaces) starts from the highest release: its own release would outrank every
-    version the project ever publishes. A development release of a version already tagged
-    (``4.16.0rc2.dev`` once ``4.16.0rc2`` is out) is the same mark of
-    work since it, spelled below it: the bump starts from the release too. A placeholder
-    the release stamps at build time (:func:`stamped_tags`) starts from the last release.
-    A development release of a pre-release numbered 0 (``3.14rc0.dev0``, below every
-    candidate) whose line's last release is final, no such pre-release ever tagged, is the
-    road to that release: a major, minor or patch bump starts from its own
-    development release (``3.14.dev0``), so it gives ``3.14``, not ``3.14rc0``; a line whose
-    releases are pre-releases (``0.59b0``, then ``0.60b0.dev0``) keeps its label."""
+    """The version a ``--part`` bump starts from: the release a label marks work since
+    (``0.34.0+dev``, ``4.16.0rc2.dev`` once tagged), the highest release for an epoch
+    sentinel (``1!0+dev``) or a placeholder stamped at build time (:func:`stamped_tags`),
+    ``3.14.dev0`` for ``3.14rc0.dev0`` when the line's last release is final; else the
+    version itself."""
     from packaging.version import Version
 
     from relnox.versioning import maybe_version
@@ -379,17 +327,14 @@ def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> st
 
 
 def first_pre(pkg: Package) -> int:
-    """The number a new pre-release label starts at: 1 when every pre-release the
-    package's tags mark starts there or above (4.3.0a1, b1, rc1), else PEP 440's and
-    bump-my-version's 0."""
+    """The number a new pre-release label starts at: 1 when every tagged one does, else 0."""
     numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
     return 1 if numbers and min(numbers) >= 1 else 0
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """How ``pkg`` spells a date when its versions are the days of their releases
-    (``2026.08.17``) and ``--part`` asks for a release (major, minor or patch, no ``--pre``):
-    its next version is then today's date, never ``2026.9.0``. ``None`` otherwise."""
+    """How ``pkg`` spells a date when its versions are release days (``2026.08.17``) and
+    ``--part`` asks for a release: its next version is then today's date."""
     if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
         return None
     dated = pkg.tags.dated
@@ -401,10 +346,8 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
-    """Whether a tag of ``group`` (a package, or its lockstep group) released a version on a
-    line HEAD does not hold: a release branch's 5.6.3 seen from main at 5.6.2, which a
-    ``--part`` bump steps over (to 5.6.4). A tag HEAD holds is this line's own release, or
-    a mistake: the bump refuses its version, naming it."""
+    """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
+    release branch's 5.6.3 seen from main), which a ``--part`` bump steps over."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
@@ -417,10 +360,8 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
 
 def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
-    """The tag that released ``version`` of ``pkg``: its own, or a tag of it again with a
-    number after a hyphen (``sdk-2.17.0-1``, made where the version file says
-    2.17.0), which PEP 440 reads as the post-release ``2.17.0.post1`` of that version;
-    ``None`` when no tag of it is known."""
+    """The tag that released ``version`` of ``pkg``: its own, or one with a number after a
+    hyphen (``sdk-2.17.0-1``, PEP 440's ``2.17.0.post1``); ``None`` when none is known."""
     facts = pkg.tags
     if facts is None:
         return None
@@ -457,9 +398,7 @@ def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
     """Notes for the packages whose files already hold the next final version after their
-    last release, which no tag released (``1.53.0`` after the tag of ``1.52.0``): ``--part`` moves past it, and whether that is meant only the
-    user knows. A version further on (tags that stopped being made) says nothing. One note
-    for the packages that share their versions."""
+    last release, untagged (``1.53.0`` after ``1.52.0``), which ``--part`` moves past."""
     if part not in ("major", "minor", "patch"):
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}

@@ -1,12 +1,5 @@
-"""changie's unreleased changes: a release's changelog entries kept as YAML files until
-``changie batch VERSION`` and ``changie merge`` write its section
-(``.changes/unreleased/Features-20260118-111437.yaml``).
-
-A project configured for changie has a ``.changie.yaml`` (or ``.changie.yml``,
-``changie.yaml``) whose top-level ``changesDir`` (``.changes`` by default) and
-``unreleasedDir`` (``unreleased``) say where the entries wait. Until a batch, the changelog
-has no section and no Unreleased heading: the entries are the unreleased ones.
-"""
+"""changie's unreleased changes (``.changes/unreleased/Features-20260118-111437.yaml``): a
+release's changelog entries kept as files until ``changie batch`` and ``changie merge``."""
 
 from __future__ import annotations
 
@@ -16,6 +9,7 @@ from pathlib import Path
 
 from relnox.errors import RelnoxError
 from relnox.files import read_text
+from relnox.project.towncrier import inside
 
 #: the names changie looks for its configuration under
 CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
@@ -38,8 +32,7 @@ def _key(text: str, key: str, default: str) -> str:
 
 
 def changes(directory: Path) -> Changes | None:
-    """The changie set-up configured in ``directory``, with its unreleased entries;
-    ``None`` when it has none (or its directories leave the project)."""
+    """The changie set-up configured in ``directory``, with its unreleased entries."""
     for name in CONFIG_NAMES:
         config = directory / name
         if not config.is_file():
@@ -48,14 +41,11 @@ def changes(directory: Path) -> Changes | None:
             text = read_text(config)
         except (RelnoxError, UnicodeDecodeError):
             return None
-        where = (
-            directory
-            / _key(text, "changesDir", ".changes")
-            / _key(text, "unreleasedDir", "unreleased")
+        where = inside(
+            directory,
+            Path(_key(text, "changesDir", ".changes"), _key(text, "unreleasedDir", "unreleased")),
         )
-        try:
-            where.resolve().relative_to(directory.resolve())
-        except (OSError, ValueError):
+        if where is None:
             return None
         found = sorted(
             path

@@ -1,28 +1,16 @@
 """Each package's tag convention, read from the repository's own tags.
 
-A repository already says how it tags releases: ``1.6.0``, ``v1.6.0``,
-``core-v0.1.9``, ``agent-v0.8.4`` for ``libs/python/agent`` (distribution
-``acme-agent``), ``name@1.2.0``, ``name==4.2.0``, or one ``python-v0.7.5`` for every
-package of ``python/``. :func:`infer_conventions` groups the version-shaped tags by
-their prefix and gives each package the prefixes that name it, most specific first:
-
-1. the package's name or directory (``{name}-v``, ``{dir}-v``, ``{name}@``, ...);
-2. a part of its name or directory that no other package shares (``sandbox-v`` for
-   ``acme-sandbox``), confirmed by the tagged commit when two packages could claim it;
-3. a directory above it (one tag for a whole sub-tree);
-4. no prefix at all (``1.6.0`` / ``v1.6.0``) for the only package, or the root one.
-
-A configured ``tag-format`` (root, per package, or ``[tool.relnox.tag-formats]``)
-wins over inference. A version-from-tags backend that narrows the tags itself
-(``--match`` in a describe command, a ``tag_regex``) is honoured the same way.
-When tags exist but none can be tied to a package, nothing is guessed: the package
-gets the default format for new tags, and a tag-versioned package is an error.
-"""
+:func:`infer_conventions` groups the version-shaped tags by their prefix and gives each
+package the prefixes that name it, most specific first: its name or directory, a part of
+its name no other package shares, a directory above it, then no prefix for the only or
+the root package. Where two packages could claim a prefix, the tagged commits' version
+files decide. A configured ``tag-format`` or a backend's own tag rule wins over
+inference; tags that name no package are never guessed to be one's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from packaging.version import Version
 
@@ -30,15 +18,10 @@ from relnox.project.former_names import former_names
 from relnox.project.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
+    TagReading,
     every_tag_contradicts,
-    facts_of,
     read_dotless,
-    short_zero_by_file,
-    tag_contradicts,
-    tag_names_version,
     top_release,
-    with_carried_releases,
-    with_default_for_new,
 )
 from relnox.project.tag_model import (
     Member,
@@ -60,10 +43,8 @@ def infer_conventions(
     show_file: Callable[[str, str], str | None] | None = None,
     shared: bool = False,
 ) -> dict[str, TagFacts]:
-    """Each member's :class:`TagFacts`, keyed by name.
-
-    ``shared``: bare tags (``v1.2.0``) belong to every package (lockstep).
-    """
+    """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
+    package (lockstep)."""
     groups = read_dotless(members, tags.by_prefix(), show_file)
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
@@ -71,7 +52,6 @@ def infer_conventions(
     exact: dict[str, list[Member]] = {}
     for member in members:
         # a name or directory as written, or with its separators dropped
-        # (``checkpointpostgres==3.1.2`` for ``libs/checkpoint-postgres``)
         spelled = [*names[member.name], *_top_and_own(member)]
         for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
@@ -87,540 +67,369 @@ def infer_conventions(
                 claims.setdefault(prefix, {})[member.name] = score
     for member in members if len(members) > 1 else ():
         if member.current is not None and member.current.local is not None:
-            # ``0.1+private`` beside packages: no index takes a local version, so no tag
-            # released it; the only package at ``2.4.0+dev`` (its build adds the commit)
-            # is between releases of its own tags
+            # a local version (0.1+private) beside packages: no tag released it
             for scores in claims.values():
                 scores.pop(member.name, None)
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
+    r = _Reading(members, groups, tags, show_file, claims)
     if not single:
-        _drop_roots_never_released(members, claims, groups, show_file)
-        _share_roots_tags(members, claims, groups, tags, show_file)
-        _share_named_tags(members, claims, groups, show_file, tags)
+        r.drop_roots_never_released()
+        r.share_roots_tags()
+        r.share_named_tags()
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags among several packages, none of them the root: the packages whose
-        # version file names the newest such tag's version at its commit own them (several:
-        # one tag for a line released together, which makes them a lockstep group); when
-        # that tag names none, the next newest asks (the newest may be a maintenance
-        # release of a line whose files are gone)
-        for version, tag in _newest_few(groups[prefix], tags):
+        # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
+        for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
             confirmed = [
                 m.name
                 for m in members
-                if not _has_own_tags(m.name, claims)
-                and tag_names_version(m, tag, version, show_file)
-                and not _names_another(m, tag, show_file)
+                if not r.has_own_tags(m.name)
+                and r.names(m, tag, version)
+                and not r.names_another(m, tag)
             ]
             if confirmed:
                 claims[prefix] = dict.fromkeys(confirmed, 1)
                 break
     if len(members) == 1 and not claims:
-        _claim_confirmed_prefix(members[0], claims, groups, tags, show_file)
-    # a prefix a tag-format configures for one package is that package's, never inferred
-    # for another (``[tool.relnox.tag-formats] app = "v{version}"``: lib gets no v-tags)
+        r.claim_confirmed_prefix(members[0])
+    # a prefix a tag-format configures for one package is never inferred for another
     configured = {
         m.configured.partition("{version}")[0]: m.name
         for m in members
         if m.configured and "{version}" in m.configured
     }
-    for prefix in list(claims):
-        if prefix in configured:
-            kept = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
-            if kept:
-                claims[prefix] = kept
-            else:
-                del claims[prefix]
-    owned: dict[str, list[str]] = {m.name: [] for m in members}
+    for prefix in [p for p in claims if p in configured]:
+        claims[prefix] = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
+        if not claims[prefix]:
+            del claims[prefix]
     for prefix, scores in claims.items():
         best = max(scores.values())
         winners = [name for name, score in scores.items() if score == best]
         if best == 4 and len(winners) == 1:
-            winners = _unless_anothers(members, winners[0], prefix, claims, groups, tags, show_file)
+            winners = r.unless_anothers(winners[0], prefix)
         if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
             newest_version, newest_tag = groups[prefix][-1]
-            confirmed = [
-                m.name
-                for m in members
-                if m.name in winners and tag_names_version(m, newest_tag, newest_version, show_file)
-            ]
+            confirmed = [n for n in winners if r.names(r.by_name[n], newest_tag, newest_version)]
             if len(confirmed) > 1:  # one tag for a line released together (lockstep)
-                confirmed = _released_together(members, confirmed, groups[prefix], show_file)
+                confirmed = r.released_together(confirmed, groups[prefix])
             winners = confirmed
         elif best in (2, 3):  # a token or a parent directory: the tagged commits may say no
             winners = [
-                m.name
-                for m in members
-                if m.name in winners and not every_tag_contradicts(m, groups[prefix], show_file)
+                n
+                for n in winners
+                if not every_tag_contradicts(r.by_name[n], groups[prefix], show_file)
             ]
             if best == 2 and len(winners) > 1:
-                winners = _named_by_newest(members, winners, groups[prefix], tags, show_file)
+                winners = r.named_by_newest(winners, groups[prefix])
         for name in winners:
-            owned[name].append(prefix)
-    why, doubts, current = _follow_new_conventions(members, claims, owned, groups, tags, show_file)
+            r.owned[name].append(prefix)
+    owned = r.owned
+    why, doubts, current = r.follow_new_conventions()
     for name, said in former_names(members, owned, groups, tags, show_file).items():
         why[name] = f"{why[name]}; {said}" if name in why else said
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
     ]
-    examples = unclaimed[:3]
-    strays = _strays(members, owned, groups, show_file)
+    strays = r.strays()
     if strays:
-        tags = _without(tags, strays)
+        r.tags = replace(
+            tags, all=tuple(t for t in tags.all if t not in strays), merged=tags.merged - strays
+        )
     facts: dict[str, TagFacts] = {}
     for member in members:
-        facts[member.name] = facts_of(
-            member,
-            owned[member.name],
-            claims,
-            groups,
-            tags,
-            default,
-            examples,
-            (why.get(member.name, ""), current.get(member.name)),
-        )
-        facts[member.name] = short_zero_by_file(member, facts[member.name], groups, tags, show_file)
+        takeover = (why.get(member.name, ""), current.get(member.name))
+        fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
         if member.name in doubts:
-            facts[member.name] = replace(facts[member.name], finding=doubts[member.name])
-    facts = with_default_for_new(facts, members, default, show_file)
-    return with_carried_releases(facts, members, groups, show_file)
+            fact = replace(fact, finding=doubts[member.name])
+        facts[member.name] = fact
+    return r.with_carried_releases(r.with_default_for_new(facts, default))
 
 
 def _top_and_own(member: Member) -> list[str]:
-    """Its top directory and its own, as a polyglot repository tags one package:
-    ``python-github-copilot`` for ``python/packages/github_copilot``. Whole only: its words
-    claim nothing by themselves (``python`` is every package's of that directory)."""
+    """Its top directory and its own joined (``python-github-copilot`` for
+    ``python/packages/github_copilot``): a whole name, never its words alone."""
     if not member.parents:
         return []
     joined = f"{member.parents[0]}-{member.dir}".lower()
     return [joined, joined.replace("_", "-")]
 
 
+_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
-
-
-def _claim_confirmed_prefix(
-    member: Member,
-    claims: dict[str, dict[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> None:
-    """The only package, named by no tag: a prefix (``rel_2_1_0b3``, ``release-1.4.0``)
-    is its own when its version file names the newest such tag's version at its commit,
-    or the newest final release's (``acme-0.8.0``, after a marker ``acme-0.9.0.dev``
-    made where the file still said 0.8.0.dev0), or
-    the only spelling of the repository's version tags where the file says no version at
-    the newest. Nothing else is guessed: without that, the package is told which
-    tag-format to set."""
-    if member.configured is not None:
-        return
-    ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
-    for prefix in ordered[:_PREFIXES_CONFIRMED]:
-        asked = [_newest(groups[prefix], tags)]
-        finals = [item for item in groups[prefix] if not item[0].is_prerelease]
-        if finals and _newest(finals, tags) not in asked:
-            asked.append(_newest(finals, tags))
-        if any(tag_names_version(member, tag, version, show_file) for version, tag in asked):
-            claims[prefix] = {member.name: 1}
-            return
-    # every version tag spelled one way (``rel_1_4_0``) where its version file says nothing
-    # (not there yet, or no version in it): the history's spelling of its releases, as bare
-    # tags are; a file naming another version there says they are another project's
-    if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
-        version, tag = _newest(groups[ordered[0]], tags)
-        if not tag_contradicts(member, tag, version, show_file):
-            claims[ordered[0]] = {member.name: 1}
-
-
-def _named_by_newest(
-    members: Sequence[Member],
-    names: Sequence[str],
-    group: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> list[str]:
-    """Of the packages of a directory (``names``, several) that its tags could mark, those
-    whose version file names the newest tag's version at its commit, when some do and
-    others' files say another version there (a directory's tag at its core's version,
-    each other package at one of its own: they were one version once, so not every tag
-    contradicts them). All of them otherwise."""
-    version, tag = _newest(group, tags)
-    named = [
-        m for m in members if m.name in names and tag_names_version(m, tag, version, show_file)
-    ]
-    others = [m for m in members if m.name in names and m not in named]
-    if named and others and all(tag_contradicts(m, tag, version, show_file) for m in others):
-        return [m.name for m in named]
-    return list(names)
-
-
 _TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
 
-
-def _released_together(
-    members: Sequence[Member],
-    names: Sequence[str],
-    group: Sequence[tuple[Version, str]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> list[str]:
-    """The packages of ``names`` (several, each naming the prefix's newest version) whose
-    version files name the version of each of the prefix's newest tags: one ``py-1.43.2``
-    for a package and the runtime wheels beside it. Versions that agree at one tag only
-    may be a coincidence: then the one package whose file names them all owns the prefix
-    (a runtime split off at the newest tag), and with none, or one tag only, nobody does."""
-    newest = list(reversed(group))[:_TOGETHER_READ]
-    if len(newest) < 2:
-        return []
-    return [
-        m.name
-        for m in members
-        if m.name in names
-        and all(tag_names_version(m, tag, version, show_file) for version, tag in newest)
-    ]
+Group = Sequence[tuple[Version, str]]
 
 
-def _drop_roots_never_released(
-    members: Sequence[Member],
-    claims: dict[str, dict[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> None:
-    """Bare tags are the root's only when its version file ever named their versions.
+@dataclass
+class _Reading(TagReading):
+    """:class:`TagReading` with the packages' claims on each prefix."""
 
-    A root project that is never released (a workspace's dev project at 0.1.1 beside a
-    member tagged ``v1.2.3``) would otherwise take the member's tags and be told that
-    0.1.1 is not above 1.2.3. When every tagged commit's root file names another
-    version, the claim is dropped and the members whose files name the tag's version
-    take the tags (below). A tag-versioned root, or a file missing at the tags, says
-    nothing, and the root keeps them.
-    """
-    roots = [m for m in members if m.is_root]
-    for prefix, scores in list(claims.items()):
-        if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
-            continue
-        if all(
-            every_tag_contradicts(root, groups[prefix], show_file)
-            or _every_tag_names_another(root, groups[prefix], show_file)
-            for root in roots
-        ):
-            del claims[prefix]
+    claims: dict[str, dict[str, int]]
+    owned: dict[str, list[str]] = field(init=False)  # member -> the prefixes it owns
+    by_name: dict[str, Member] = field(init=False)
 
+    def __post_init__(self) -> None:
+        self.by_name = {m.name: m for m in self.members}
+        self.owned = {m.name: [] for m in self.members}
 
-def _every_tag_names_another(
-    member: Member,
-    group: Sequence[tuple[Version, str]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> bool:
-    """At each of the newest tags of ``group`` (up to :data:`CONTRADICTIONS_READ`) whose
-    pyproject.toml says a name, the member's names another project (:func:`_names_another`)."""
-    newest = list(reversed(group))[:CONTRADICTIONS_READ]
-    said = [s for _v, tag in newest if (s := _names_another(member, tag, show_file)) is not None]
-    return bool(said) and all(said)
+    def newest(self, prefix: str) -> tuple[Version, str]:
+        return self.tags.by_date(self.groups[prefix])[0]
 
+    def has_own_tags(self, name: str) -> bool:
+        """Tags named after the package exist: a bare tag its file agrees with is not its own."""
+        return any(scores.get(name, 0) >= 3 for scores in self.claims.values())
 
-def _names_another(
-    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
-) -> bool | None:
-    """Whether the member's pyproject.toml names another project at ``tag``: that tag
-    released the project that lived there then (a project that moved to ``packages/``
-    from the root, where another took its place). ``None`` when it says no name there
-    (missing, unreadable, or no version file of this kind)."""
-    from packaging.utils import canonicalize_name
+    def claim_confirmed_prefix(self, member: Member) -> None:
+        """The only package, named by no tag: one of the most used prefixes is its own when its
+        version file names the newest (or newest final) tag's version there, or when it is the
+        only spelling and the file names no other version at the newest."""
+        if member.configured is not None:
+            return
+        groups = self.groups
+        ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
+        for prefix in ordered[:_PREFIXES_CONFIRMED]:
+            asked = [self.newest(prefix)]
+            finals = [item for item in groups[prefix] if not item[0].is_prerelease]
+            if finals and self.tags.by_date(finals)[0] not in asked:
+                asked.append(self.tags.by_date(finals)[0])
+            if any(self.names(member, tag, version) for version, tag in asked):
+                self.claims[prefix] = {member.name: 1}
+                return
+        # one spelling of every version tag where its file says no other version: its releases
+        if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
+            version, tag = self.newest(ordered[0])
+            if not self.contradicts(member, tag, version):
+                self.claims[ordered[0]] = {member.name: 1}
 
-    from relnox.project.former_names import pyproject_name
+    def named_by_newest(self, names: Sequence[str], group: Group) -> list[str]:
+        """Of the packages of a directory its tags could mark, those whose file names the
+        newest tag's version, when every other one's names another there; else all of them."""
+        version, tag = self.tags.by_date(group)[0]
+        named = [n for n in names if self.names(self.by_name[n], tag, version)]
+        others = [self.by_name[n] for n in names if n not in named]
+        if named and others and all(self.contradicts(m, tag, version) for m in others):
+            return named
+        return list(names)
 
-    path = member.version_file
-    if show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
-        return None
-    text = show_file(tag, path)
-    name = pyproject_name(text) if text is not None else None
-    return canonicalize_name(name) != member.name if name is not None else None
-
-
-def _share_roots_tags(
-    members: Sequence[Member],
-    claims: dict[str, dict[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> None:
-    """The root's bare tags also release the members whose version file names the
-    newest tag's version at its commit (a ``-api`` package published with the root
-    under one ``v4.41.0``): one tag for both, which makes them a lockstep group."""
-    for prefix, scores in claims.items():
-        if stem(prefix) or not any(m.is_root and m.name in scores for m in members):
-            continue
-        version, tag = _newest(groups[prefix], tags)
-        for member in members:
-            if (
-                member.name not in scores
-                and not _has_own_tags(member.name, claims)
-                and tag_names_version(member, tag, version, show_file)
-            ):
-                scores[member.name] = 1
-
-
-def _share_named_tags(
-    members: Sequence[Member],
-    claims: dict[str, dict[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
-    tags: RepoTags | None = None,
-) -> None:
-    """A package no tag names, whose version file names the version of each of the newest
-    tags (two at least) of a prefix that names one other package, shares that prefix: one
-    tag releases both (MDAnalysis' ``package-2.7.0`` for ``package/`` and for the
-    ``testsuite/`` released beside it at the same version), which makes them a lockstep
-    group. A version that agrees at one tag only may be a coincidence. So does a package
-    whose own tags stopped before those (``acme-plugin@1.0.1``, then every release under
-    ``acme-core@1.7.0`` with the core's version): its releases moved to the shared tag."""
-    held = {m.name: [p for p, scores in claims.items() if m.name in scores] for m in members}
-    for prefix, scores in list(claims.items()):
-        if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
-            continue
-        newest = [item for item in reversed(groups[prefix]) if not item[0].is_prerelease]
-        newest = newest[:_TOGETHER_READ]
+    def released_together(self, names: Sequence[str], group: Group) -> list[str]:
+        """The packages of ``names`` whose version files name the version of each of the
+        newest :data:`_TOGETHER_READ` tags (two at least): one tag for a line released
+        together."""
+        newest = list(reversed(group))[:_TOGETHER_READ]
         if len(newest) < 2:
-            continue
-        for member in members:
-            if member.name in scores or not (
-                not held[member.name] or _stopped(held[member.name], groups, tags, newest[-1][1])
-            ):
-                continue
-            if all(tag_names_version(member, tag, version, show_file) for version, tag in newest):
-                scores[member.name] = 4
-
-
-def _stopped(
-    prefixes: Sequence[str],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags | None,
-    after: str,
-) -> bool:
-    """Whether every tag of ``prefixes`` was made before the tag ``after``."""
-    if tags is None or not tags.dates.get(after):
-        return False
-    made = [tags.dates.get(tag, 0) for prefix in prefixes for _v, tag in groups.get(prefix, [])]
-    return bool(made) and all(0 < when < tags.dates[after] for when in made)
-
-
-def _unless_anothers(
-    members: Sequence[Member],
-    name: str,
-    prefix: str,
-    claims: Mapping[str, Mapping[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> list[str]:
-    """``[name]``, the package whose name ``prefix`` spells, unless its version file names
-    none of that prefix's versions at their commits while another prefix it may own has its
-    newest tag named there (``acme@7.0.4`` an npm package's tag of the same name, the
-    package's own releases ``v4.0.4``; a file that says no version at an old tag says
-    nothing; its two newest tags must say another). Without such a prefix the tags stay its
-    own (a version set at build time names no tag in the file), and so does one stray tag,
-    which the refusals name."""
-    member = next(m for m in members if m.name == name)
-    newest = list(reversed(groups[prefix]))[:CONTRADICTIONS_READ]
-    if any(tag_names_version(member, tag, version, show_file) for version, tag in newest):
-        return [name]
-    if (
-        len(newest) < 2
-        or not all(  # one stray tag may be a mistake: the user decides
-            tag_contradicts(member, tag, version, show_file) for version, tag in newest[:2]
-        )
-    ):
-        return [name]
-    for other, scores in claims.items():
-        if other == prefix or name not in scores:
-            continue
-        version, tag = _newest(groups[other], tags)
-        if tag_names_version(member, tag, version, show_file):
             return []
-    return [name]
+        return [n for n in names if self.names_each(self.by_name[n], newest)]
 
+    def names_each(self, member: Member, newest: Group) -> bool:
+        return all(self.names(member, tag, version) for version, tag in newest)
 
-def _has_own_tags(name: str, claims: Mapping[str, Mapping[str, int]]) -> bool:
-    """Tags named after the package (``checkpoint==4.2.0``) exist: a bare tag that its
-    file happens to agree with is not its own."""
-    return any(scores.get(name, 0) >= 3 for scores in claims.values())
-
-
-def _strays(
-    members: Sequence[Member],
-    owned: Mapping[str, list[str]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> set[str]:
-    """The highest tags of a shared bare prefix that release none of its owners.
-
-    ``v1.16.0`` on the commit that releases the line at ``0.37b0`` (a tag made by mistake
-    with another repository's number): no owner's version file names 1.16.0 there and
-    one names another version, so it is not a release of theirs.
-    """
-    found: set[str] = set()
-    for prefix, group in groups.items():
-        owners = [m for m in members if prefix in owned[m.name]]
-        if stem(prefix) or len(owners) < 2:
-            continue
-        for version, tag in list(reversed(group))[:STRAYS_READ]:
-            if any(tag_names_version(m, tag, version, show_file) for m in owners):
-                break
-            if not any(tag_contradicts(m, tag, version, show_file) for m in owners):
-                break
-            found.add(tag)
-    return found
-
-
-def _without(tags: RepoTags, strays: set[str]) -> RepoTags:
-    return replace(
-        tags,
-        all=tuple(t for t in tags.all if t not in strays),
-        merged=tags.merged - strays,
-    )
-
-
-def _newest(group: Sequence[tuple[Version, str]], tags: RepoTags) -> tuple[Version, str]:
-    """The most recently created tag of a prefix (the highest version when dates tie)."""
-    return max(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
-
-
-_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
-
-
-def _newest_few(group: Sequence[tuple[Version, str]], tags: RepoTags) -> list[tuple[Version, str]]:
-    """The :data:`_BARE_ASKED` most recently created tags of a prefix, newest first."""
-    ordered = sorted(group, key=lambda item: (tags.dates.get(item[1], 0), item[0]), reverse=True)
-    return ordered[:_BARE_ASKED]
-
-
-def _span(tags: RepoTags, group: Sequence[tuple[Version, str]]) -> tuple[int, int]:
-    """The first and last creation times of a prefix's tags (0, 0 when unknown)."""
-    times = [tags.dates.get(tag, 0) for _v, tag in group]
-    return (min(times), max(times)) if times and all(times) else (0, 0)
-
-
-def _continues(
-    newer: Sequence[tuple[Version, str]],
-    older: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-) -> bool:
-    """``newer`` took over from ``older``: its newest tag came after the last of ``older``
-    and releases a higher version (``python-v0.2.8`` then ``v0.3.0`` onwards; a few
-    releases tagged both ways in between do not matter). Final releases are compared when
-    both have some: ``v4.0.0.dev10`` of a line never released does not outrank
-    ``release-v3.8.15``."""
-    (_, new_last), (_, old_last) = _span(tags, newer), _span(tags, older)
-    return bool(new_last and old_last and new_last > old_last) and (
-        top_release(newer) > top_release(older)
-    )
-
-
-def _another_projects(
-    member: Member, prefix: str, tag: str, show_file: Callable[[str, str], str | None] | None
-) -> bool:
-    """Whether ``prefix`` names a directory beside ``member`` that held a project at ``tag``
-    (integrations-extras' ``traefik-1.1.0``, made when ``traefik/`` was a check, now gone):
-    that project's tags, which a version that happens to agree does not make the member's."""
-    name = stem(prefix)
-    if not name or show_file is None or name in (member.dir.lower(), member.name):
-        return False
-    beside = "/".join((*member.parents, name))
-    return any(show_file(tag, f"{beside}/{f}") is not None for f in ("pyproject.toml", "setup.py"))
-
-
-def _triggered(tags: RepoTags, tag: str) -> bool:
-    """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
-    return any(fires(tag, (glob,)) for glob in tags.triggers if not glob.startswith("!"))
-
-
-def _follow_new_conventions(
-    members: Sequence[Member],
-    claims: dict[str, dict[str, int]],
-    owned: dict[str, list[str]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """A package whose tags changed spelling keeps the newest spelling as its current one.
-
-    A prefix ``U`` the package holds weakly (bare ``v`` beside its own ``python-v``) or
-    nobody holds is the package's, as strongly as its own prefix ``P``, when ``U``
-    continues ``P`` (:func:`_continues`) and the evidence agrees: the package's version
-    file names the version at ``U``'s newest tag, or the release workflow's tag trigger
-    fires on ``U``'s tags and not on ``P``'s. Without that agreement nothing changes.
-    Returns why, the doubts, and each package's current prefix.
-    """
-    taken = {prefix for prefixes in owned.values() for prefix in prefixes}
-    why: dict[str, str] = {}
-    doubts: dict[str, str] = {}
-    ranks: dict[str, tuple[tuple[bool, bool, int], str, int]] = {}
-    for member in members:
-        mine = owned[member.name]
-        if not mine or member.configured or member.match or member.regex:
-            continue
-        best = max(claims[p][member.name] for p in mine)
-        own = [p for p in mine if claims[p][member.name] == best]
-        for prefix, group in groups.items():
-            if prefix in own or (prefix in taken and prefix not in mine):
+    def drop_roots_never_released(self) -> None:
+        """Drop the root's claim on bare tags when its version file never named their versions
+        (or named another project): an unreleased dev root; members may take them below."""
+        roots = [m for m in self.members if m.is_root]
+        for prefix, scores in list(self.claims.items()):
+            if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
                 continue
-            # it must take over from the package's current prefix, not from one it left
-            # behind (a lone ``vcs-versioning-1.0.0.dev`` beside ``vcs-versioning-v2.3.1``)
-            latest = max(own, key=lambda p: _span(tags, groups[p])[1])
-            followed = [latest] if _continues(group, groups[latest], tags) else []
-            if not followed:
+            group = self.groups[prefix]
+            if all(
+                every_tag_contradicts(root, group, self.show_file)
+                or self.every_tag_names_another(root, group)
+                for root in roots
+            ):
+                del self.claims[prefix]
+
+    def every_tag_names_another(self, member: Member, group: Group) -> bool:
+        """At each of the newest tags whose pyproject.toml says a name, it names another."""
+        newest = list(reversed(group))[:CONTRADICTIONS_READ]
+        said = [s for _v, tag in newest if (s := self.names_another(member, tag)) is not None]
+        return bool(said) and all(said)
+
+    def names_another(self, member: Member, tag: str) -> bool | None:
+        """Whether the member's pyproject.toml names another project at ``tag``; ``None`` when
+        it says no name there."""
+        from packaging.utils import canonicalize_name
+
+        from relnox.project.former_names import pyproject_name
+
+        path = member.version_file
+        if self.show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+            return None
+        text = self.show_file(tag, path)
+        name = pyproject_name(text) if text is not None else None
+        return canonicalize_name(name) != member.name if name is not None else None
+
+    def share_roots_tags(self) -> None:
+        """The root's bare tags also release the members whose version file names the newest
+        tag's version at its commit: one tag for both (lockstep)."""
+        for prefix, scores in self.claims.items():
+            if stem(prefix) or not any(m.is_root and m.name in scores for m in self.members):
                 continue
-            version, tag = next(
-                ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
-            )
-            if _another_projects(member, prefix, tag, show_file):
+            version, tag = self.newest(prefix)
+            for member in self.members:
+                if (
+                    member.name not in scores
+                    and not self.has_own_tags(member.name)
+                    and self.names(member, tag, version)
+                ):
+                    scores[member.name] = 1
+
+    def share_named_tags(self) -> None:
+        """A package no tag names (or whose own tags stopped before), whose version file names
+        the version of each of the newest tags (two at least) of a prefix naming one other
+        package, shares that prefix: one tag releases both (lockstep)."""
+        held = {
+            m.name: [p for p, scores in self.claims.items() if m.name in scores]
+            for m in self.members
+        }
+        for prefix, scores in list(self.claims.items()):
+            if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
                 continue
-            triggered = _triggered(tags, tag) and not any(
-                _triggered(tags, groups[p][-1][1]) for p in followed
-            )
-            # the only package, tag-versioned: its backend reads every tag git describe
-            # finds (no --match or tag_regex narrows them here), so the newer spelling is
-            # what it builds; beside other packages the newer tags may be theirs, and a named
-            # prefix (helm-chart-1.2.0) may be another thing's release
-            described = member.vcs and len(members) == 1 and not stem(prefix)
-            if not (triggered or described or tag_names_version(member, tag, version, show_file)):
-                if not tag_contradicts(member, tag, version, show_file):
-                    old = f"{followed[0]}{{version}}"
-                    doubts[member.name] = (
-                        f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
-                        f"tag ({groups[followed[0]][-1][1]}), but nothing says they are "
-                        f"{member.name}'s; relnox keeps {old}: set tag-format = "
-                        f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
-                        "convention"
-                    )
+            newest = [item for item in reversed(self.groups[prefix]) if not item[0].is_prerelease]
+            newest = newest[:_TOGETHER_READ]
+            if len(newest) < 2:
                 continue
-            # rank: the workflow fires on it, then the bare spelling (the project's own
-            # name for a release), then the newest; a sibling language's prefix tagged on
-            # the same commits (node-v0.23.1 beside v0.23.1) is never taken with it
-            rank = (triggered, stem(prefix) == "", _span(tags, group)[1])
-            if member.name in ranks and ranks[member.name][0] >= rank:
+            for member in self.members:
+                mine = held[member.name]
+                if member.name in scores or (mine and not self.stopped(mine, newest[-1][1])):
+                    continue
+                if self.names_each(member, newest):
+                    scores[member.name] = 4
+
+    def stopped(self, prefixes: Sequence[str], after: str) -> bool:
+        """Whether every tag of ``prefixes`` was made before the tag ``after``."""
+        dates = self.tags.dates
+        if not dates.get(after):
+            return False
+        made = [dates.get(tag, 0) for p in prefixes for _v, tag in self.groups.get(p, [])]
+        return bool(made) and all(0 < when < dates[after] for when in made)
+
+    def unless_anothers(self, name: str, prefix: str) -> list[str]:
+        """``[name]``, the package whose name ``prefix`` spells, unless its version file names
+        none of the prefix's versions, its two newest contradict it, and another prefix it may
+        own has its newest version named there (an npm package's tags of the same name)."""
+        member = self.by_name[name]
+        newest = list(reversed(self.groups[prefix]))[:CONTRADICTIONS_READ]
+        if any(self.names(member, tag, version) for version, tag in newest):
+            return [name]
+        # one stray tag may be a mistake: the user decides
+        if len(newest) < 2 or not all(self.contradicts(member, t, v) for v, t in newest[:2]):
+            return [name]
+        others = [p for p, scores in self.claims.items() if p != prefix and name in scores]
+        named = any(self.names(member, tag, version) for version, tag in map(self.newest, others))
+        return [] if named else [name]
+
+    def strays(self) -> set[str]:
+        """The highest tags of a shared bare prefix that release none of its owners (no
+        owner's file names the version there, one names another)."""
+        found: set[str] = set()
+        for prefix, group in self.groups.items():
+            owners = [m for m in self.members if prefix in self.owned[m.name]]
+            if stem(prefix) or len(owners) < 2:
                 continue
-            ranks[member.name] = (rank, prefix, best)
-            evidence = (
-                "the release workflow's tag trigger fires on it"
-                if triggered
-                else "its backend's git describe reads them (versions from git tags)"
-                if described
-                else f"{member.version_file} says {version} at {tag}"
-            )
-            why[member.name] = (
-                f"{prefix}{{version}} is the current convention: its tags came after the last "
-                f"{followed[0]}{{version}} tag ({groups[followed[0]][-1][1]}) and {evidence}"
-            )
-    for member in members:
-        if member.name in ranks:
-            _rank, prefix, best = ranks[member.name]
-            claims.setdefault(prefix, {})[member.name] = best
-            if prefix not in owned[member.name]:
-                owned[member.name].append(prefix)
-    for name in why:
-        doubts.pop(name, None)
-    return why, doubts, {name: rank[1] for name, rank in ranks.items()}
+            for version, tag in list(reversed(group))[:STRAYS_READ]:
+                if any(self.names(m, tag, version) for m in owners):
+                    break
+                if not any(self.contradicts(m, tag, version) for m in owners):
+                    break
+                found.add(tag)
+        return found
+
+    def last_made(self, group: Group) -> int:
+        """When the last of a prefix's tags was made (0 when any date is unknown)."""
+        times = [self.tags.dates.get(tag, 0) for _v, tag in group]
+        return max(times) if times and all(times) else 0
+
+    def continues(self, newer: Group, older: Group) -> bool:
+        """``newer`` took over from ``older``: its newest tag came later and its top release
+        is higher (final releases compared when both have some)."""
+        new_last, old_last = self.last_made(newer), self.last_made(older)
+        return bool(new_last and old_last and new_last > old_last) and (
+            top_release(newer) > top_release(older)
+        )
+
+    def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
+        """Whether ``prefix`` names a directory beside ``member`` that held a project at
+        ``tag``."""
+        name = stem(prefix)
+        if not name or self.show_file is None or name in (member.dir.lower(), member.name):
+            return False
+        beside = "/".join((*member.parents, name))
+        files = ("pyproject.toml", "setup.py")
+        return any(self.show_file(tag, f"{beside}/{f}") is not None for f in files)
+
+    def triggered(self, tag: str) -> bool:
+        """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
+        return any(fires(tag, (g,)) for g in self.tags.triggers if not g.startswith("!"))
+
+    def follow_new_conventions(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """A package whose tags changed spelling keeps the newest as its current one: a prefix
+        it holds weakly or nobody holds, which continues its own (:meth:`continues`), when its
+        version file names the version at the newest such tag, the release workflow fires on
+        it and not on the old, or it is the only, tag-versioned package. Returns why, the
+        doubts and each package's current prefix."""
+        groups, claims, owned = self.groups, self.claims, self.owned
+        taken = {prefix for prefixes in owned.values() for prefix in prefixes}
+        why: dict[str, str] = {}
+        doubts: dict[str, str] = {}
+        ranks: dict[str, tuple[tuple[bool, bool, int], str, int]] = {}
+        for member in self.members:
+            mine = owned[member.name]
+            if not mine or member.configured or member.match or member.regex:
+                continue
+            best = max(claims[p][member.name] for p in mine)
+            own = [p for p in mine if claims[p][member.name] == best]
+            for prefix, group in groups.items():
+                if prefix in own or (prefix in taken and prefix not in mine):
+                    continue
+                # it must take over from the package's current prefix, not one it left behind
+                latest = max(own, key=lambda p: self.last_made(groups[p]))
+                if not self.continues(group, groups[latest]):
+                    continue
+                version, tag = next(
+                    ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
+                )
+                if self.another_projects(member, prefix, tag):
+                    continue
+                old_tag = groups[latest][-1][1]
+                triggered = self.triggered(tag) and not self.triggered(old_tag)
+                # the only tag-versioned package: its backend's git describe reads the newer tags
+                described = member.vcs and len(self.members) == 1 and not stem(prefix)
+                old = f"{latest}{{version}}"
+                if not (triggered or described or self.names(member, tag, version)):
+                    if not self.contradicts(member, tag, version):
+                        doubts[member.name] = (
+                            f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
+                            f"tag ({old_tag}), but nothing says they are "
+                            f"{member.name}'s; relnox keeps {old}: set tag-format = "
+                            f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
+                            "convention"
+                        )
+                    continue
+                # rank: the workflow fires on it, then the bare spelling, then the newest
+                rank = (triggered, stem(prefix) == "", self.last_made(group))
+                if member.name in ranks and ranks[member.name][0] >= rank:
+                    continue
+                ranks[member.name] = (rank, prefix, best)
+                evidence = (
+                    "the release workflow's tag trigger fires on it"
+                    if triggered
+                    else "its backend's git describe reads them (versions from git tags)"
+                    if described
+                    else f"{member.version_file} says {version} at {tag}"
+                )
+                why[member.name] = (
+                    f"{prefix}{{version}} is the current convention: its tags came after the "
+                    f"last {old} tag ({old_tag}) and {evidence}"
+                )
+        for member in self.members:
+            if member.name in ranks:
+                _rank, prefix, best = ranks[member.name]
+                claims.setdefault(prefix, {})[member.name] = best
+                if prefix not in owned[member.name]:
+                    owned[member.name].append(prefix)
+        for name in why:
+            doubts.pop(name, None)
+        return why, doubts, {name: rank[1] for name, rank in ranks.items()}

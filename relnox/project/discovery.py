@@ -129,12 +129,14 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
     return tuple(ordered)
 
 
-def discover(root: Path | str = ".") -> Workspace:
+def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
     Errors that make the whole workspace meaningless (a malformed root
     ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
-    the packages in it.
+    the packages in it. ``tags=False`` (build-all, verify-install): the repository's tags
+    are read only where they decide a package (a version from tags, projects found by
+    scanning); the packages' tag conventions, and the warnings about them, are left out.
     """
     root = Path(root).resolve()
     check_root(root)
@@ -278,8 +280,10 @@ def discover(root: Path | str = ".") -> Workspace:
         notes=notes,
         unreleased=tuple(unreleased),
     )
-    workspace = read_tags(workspace)
-    if listing is None and not explicit:  # found by scanning, declared by no file
+    scanned = listing is None and not explicit  # found by scanning, declared by no file
+    if tags or scanned or any(pkg.vcs_versioned for pkg in workspace.packages):
+        workspace = read_tags(workspace)
+    if scanned:
         workspace = _without_placeholders(workspace)
     from relnox.project.referee import refereed  # the backend's word on computed versions
 
@@ -668,13 +672,13 @@ def _unique(
     return kept, broken
 
 
-def listing(root: Path | str = ".") -> Workspace:
+def listing(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     """:func:`discover` for a command that shows every package (``packages``, ``plan``):
     it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
     is a finding on that package and never hides the others."""
     import logging
 
-    workspace = discover(root)
+    workspace = discover(root, tags=tags)
     for warning in workspace.warnings:
         logging.getLogger("relnox").warning("warning: %s", warning)
     return workspace
@@ -687,16 +691,18 @@ def raise_broken(workspace: Workspace) -> None:
         raise workspace_error(workspace.root, workspace.errors)
 
 
-def load_workspace(root: Path | str = ".", packages: Sequence[str] | None = None) -> Workspace:
+def load_workspace(
+    root: Path | str = ".", packages: Sequence[str] | None = None, *, tags: bool = True
+) -> Workspace:
     """:func:`discover` for a command: every input checked before any work.
 
     A broken package is never left out silently: every problem is raised together, one
     line each. A command told to act on named ``packages`` goes on when each is sound,
     the others' problems logged as warnings: a problem in one package never stops work
-    on another the user asked for."""
+    on another the user asked for. ``tags``: as :func:`discover`'s."""
     import logging
 
-    workspace = listing(root)
+    workspace = listing(root, tags=tags)
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):

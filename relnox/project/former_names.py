@@ -1,8 +1,5 @@
-"""Tags a package made under another name: a project renamed keeps the old project's tags, whose versions may rank
-above the new ones without being the package's releases. The project's name at a tag is
-read from its own files there: ``pyproject.toml`` (``[project]`` or ``[tool.poetry]``
-``name``), ``setup.cfg`` (``[metadata] name``), then setup.py's literal
-``setup(name=...)``."""
+"""Tags a package made under another name: the project's name at a tag, read from its
+pyproject.toml, setup.cfg or setup.py there, says whose release the tag was."""
 
 from __future__ import annotations
 
@@ -69,8 +66,7 @@ _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 
 
 def name_at(member: Member, tag: str, show_file: Callable[[str, str], str | None]) -> str | None:
-    """The distribution name ``member``'s own files give at ``tag``; ``None`` when none
-    says one as a literal (a file missing there, a name computed)."""
+    """The distribution name ``member``'s files give at ``tag`` as a literal, or ``None``."""
     for file, read in _READERS:
         path = f"{member.home}/{file}" if member.home else file
         text = show_file(tag, path)
@@ -87,9 +83,8 @@ def former_names(
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, str]:
-    """Drop from each package's prefixes one whose tags were all made before another of
-    its prefixes' and whose newest tag's files name another project: the project's former
-    name, whose releases are not this package's. Returns what each package was told."""
+    """Drop from each package's prefixes one whose tags all came before another of its
+    prefixes' and whose newest tag's files name another project. Returns what each was told."""
     said: dict[str, str] = {}
     if show_file is None:
         return said
@@ -106,7 +101,7 @@ def former_names(
             ]
             if not later:
                 continue
-            tag = max(groups[prefix], key=lambda item: (tags.dates.get(item[1], 0), item[0]))[1]
+            tag = tags.by_date(groups[prefix])[0][1]
             name = name_at(member, tag, show_file)
             if name is None or canonicalize_name(name) == member.name:
                 continue

@@ -1,12 +1,6 @@
-"""The files release-please rewrites with a package's version: its ``extra-files``.
-
-A monorepo released by release-please lists, per package directory, the other files that
-say the version (``release-please-config.json``: ``"packages": {"packages/acme":
-{"extra-files": ["acme/gapic_version.py", ...]}}``, paths relative to the package; a top-level ``"extra-files"`` for every package).
-Each such Python file whose literal ``__version__`` says the package's version is a copy a
-bump moves along, as bump-my-version's files are; one that says another version, a JSON or
-XML entry (``{"type": "json", "jsonpath": ...}``) and a missing file are left alone.
-"""
+"""The copies of a package's version release-please rewrites: the Python ``extra-files``
+of ``release-please-config.json`` (per package, or top-level for every package) whose
+literal ``__version__`` says the package's version, and its entry in the manifest."""
 
 from __future__ import annotations
 
@@ -26,9 +20,8 @@ MANIFEST = ".release-please-manifest.json"
 
 
 def extra_files(directory: Path, version: str, taken: set[Path]) -> list[VersionLocation]:
-    """The ``extra-files`` of the package in ``directory`` (from the nearest
-    ``release-please-config.json`` in it or above) that say ``version`` as their literal
-    ``__version__``, but those in ``taken``."""
+    """The ``extra-files`` of the package in ``directory`` that say ``version`` as their
+    literal ``__version__``, but those in ``taken``."""
     found = _config_above(directory)
     if found is None:
         return []
@@ -63,38 +56,25 @@ def extra_files(directory: Path, version: str, taken: set[Path]) -> list[Version
 
 
 def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
-    """The nearest ``release-please-config.json`` in ``directory`` or above it, read, with
-    the directory holding it; ``None`` when there is none or it is no JSON object."""
+    """The nearest ``release-please-config.json`` in ``directory`` or above it (not above
+    the repository's top), read, with its directory; ``None`` without one that is JSON."""
     for folder in (directory, *directory.parents):
-        path = folder / CONFIG
-        try:
-            stat = path.stat()
-        except OSError:
+        text = _text(folder / CONFIG)
+        if text is None:
             if (folder / ".git").exists():
-                return None  # the repository's top: release-please's config is no higher
+                return None
             continue
-        config = _read(str(path), stat.st_mtime_ns, stat.st_size)
-        return (folder, config) if config is not None else None
+        try:
+            config = json.loads(text)
+        except ValueError:
+            return None
+        return (folder, config) if isinstance(config, dict) else None
     return None
 
 
-@lru_cache(maxsize=8)
-def _read(path: str, mtime_ns: int, size: int) -> Mapping[str, Any] | None:
-    """The configuration at ``path``, read once for every package of a run: ``mtime_ns``
-    and ``size`` say it is unchanged."""
-    from relnox.files import read_text
-
-    try:
-        data = json.loads(read_text(Path(path)))
-    except (ConfigError, UnicodeDecodeError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
-    """The entry of a package below the repository's top in release-please's manifest
-    beside its configuration (``"packages/acme": "3.30.1"``) when it says ``version``: the version release-please's next release starts
-    from, a copy a bump moves along. The top's own ``"."`` entry is read with the package."""
+    """The entry of a package below the top in release-please's manifest
+    (``"packages/acme": "3.30.1"``) when it says ``version``: a copy a bump moves along."""
     found = _config_above(directory)
     if found is None or found[0] == directory:
         return None
@@ -104,11 +84,7 @@ def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLo
     manifest = top / MANIFEST
     if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
         return None
-    try:
-        stat = manifest.stat()
-    except OSError:
-        return None
-    text = _text(str(manifest), stat.st_mtime_ns, stat.st_size)
+    text = _text(manifest)
     import re
 
     pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
@@ -118,9 +94,17 @@ def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLo
     return VersionLocation(manifest, "pattern", version, pattern=pattern)
 
 
-@lru_cache(maxsize=8)
-def _text(path: str, mtime_ns: int, size: int) -> str | None:
-    """The manifest at ``path``, read once for every package of a run."""
+def _text(path: Path) -> str | None:
+    """The text of ``path``, read once for every package of a run while it is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime_ns: int, size: int) -> str | None:
     from relnox.files import read_text
 
     try:

@@ -1,11 +1,5 @@
-"""scriv's fragments: a release's changelog entries kept as files until ``scriv collect
---version VERSION`` writes its section (``changelog.d/20240105_133254_fix.md``).
-
-A project configured for scriv has a ``[tool.scriv]`` table in its pyproject.toml (or a
-``[scriv]`` section in setup.cfg, tox.ini or ``changelog.d/scriv.ini``) whose
-``fragment_directory`` (``changelog.d`` by default) holds the fragments, each a file in
-its ``format`` (``rst`` by default, or ``md``); a README there is no fragment.
-"""
+"""scriv's fragments (``changelog.d/20240105_133254_fix.md``): a release's changelog
+entries kept as files until ``scriv collect``."""
 
 from __future__ import annotations
 
@@ -17,6 +11,7 @@ from typing import Any
 from relnox.errors import RelnoxError
 from relnox.files import read_text
 from relnox.project.pyproject import load_toml
+from relnox.project.towncrier import inside
 from relnox.toml import table
 
 DEFAULT_DIRECTORY = "changelog.d"
@@ -57,16 +52,13 @@ def _settings(directory: Path) -> Mapping[str, Any] | None:
 
 
 def fragments(directory: Path) -> Fragments | None:
-    """The scriv set-up configured in ``directory``, with its fragments; ``None`` when it
-    has none (or its fragment directory leaves the project)."""
+    """The scriv set-up configured in ``directory``, with its fragments."""
     settings = _settings(directory)
     if settings is None:
         return None
-    where = directory / str(settings.get("fragment_directory") or DEFAULT_DIRECTORY)
+    where = inside(directory, str(settings.get("fragment_directory") or DEFAULT_DIRECTORY))
     suffix = "." + str(settings.get("format") or "rst").strip().lower()
-    try:
-        where.resolve().relative_to(directory.resolve())
-    except (OSError, ValueError):
+    if where is None:
         return None
     found = sorted(
         path

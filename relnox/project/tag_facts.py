@@ -1,14 +1,12 @@
-"""A package's tags read with its convention: which tags are its own (a tag whose commit's
-version file names another version is another project's), its released versions, the
-highest and the last on this branch, and the format new tags get (see
-:mod:`relnox.project.conventions`)."""
+"""A package's tags read with its convention (see :mod:`relnox.project.conventions`): its
+released versions, the highest and the last on this branch, and the format of new tags."""
 
 from __future__ import annotations
 
 import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
 
@@ -31,13 +29,20 @@ from relnox.tags import UNDERSCORED, tag_regex
 from relnox.versioning import maybe_version, spells_pre
 
 
+def _said_at(
+    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> list[Version | None] | None:
+    """What the member's version file says at ``tag``; ``None`` without one there."""
+    if show_file is None or member.version_file is None:
+        return None
+    text = show_file(tag, member.version_file)
+    return _said(text) if text is not None else None
+
+
 def tag_names_version(
     member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    if show_file is None or member.version_file is None:
-        return False
-    text = show_file(tag, member.version_file)
-    return text is not None and version in _said(text)
+    return version in (_said_at(member, tag, show_file) or ())
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -48,9 +53,8 @@ _BARE = re.compile(
 
 
 def _said(text: str) -> list[Version | None]:
-    """The versions a version file's ``text`` says: its quoted versions, one written bare
-    after ``version =`` (setup.cfg's) or alone (a VERSION file), and one spelled in parts
-    (a version-info tuple, a tuple joined with dots, incremental's Version())."""
+    """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
+    VERSION file), or in parts (a version tuple, incremental's Version())."""
     from relnox.project.incremental import public
     from relnox.project.version_tuple import joined
 
@@ -69,53 +73,33 @@ def read_dotless(
     groups: Mapping[str, list[tuple[Version, str]]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> dict[str, list[tuple[Version, str]]]:
-    """``groups`` with a prefix's tags read as versions written without their dot
-    (``acme-188`` for 1.88, ``acme-163b`` for 1.63b) when most of its
-    tags are such digits and a package's version file says the dotted version at the
-    highest of them; every other prefix as it was."""
+    """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
+    (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
     from relnox.tags import dotless_version
 
     out = dict(groups)
-    if show_file is None:
-        return out
-    for prefix, group in groups.items():
-        tails = [tag[len(prefix) :] for _version, tag in group]
-        spelled = [t for t in tails if DOTLESS_TAIL.fullmatch(t)]
-        if not group or len(spelled) * 2 <= len(tails):
+    for prefix, group in groups.items() if show_file is not None else ():
+        digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
+        if len(digits) * 2 <= len(group):
             continue
-        _version, tag = max(
-            ((v, t) for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])),
-            key=lambda item: item[0],
-        )
+        tag = max(digits, key=digits.__getitem__)
         dotted = maybe_version(dotless_version(tag[len(prefix) :]))
-        if dotted is None or not any(
-            member.version_file is not None and tag_names_version(member, tag, dotted, show_file)
-            for member in members
-        ):
+        if dotted is None or not any(tag_names_version(m, tag, dotted, show_file) for m in members):
             continue
-        read = [
-            (maybe_version(dotless_version(t[len(prefix) :])) or v, t)
-            if DOTLESS_TAIL.fullmatch(t[len(prefix) :])
-            else (v, t)
+        out[prefix] = sorted(
+            (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
             for v, t in group
-        ]
-        out[prefix] = sorted(read)
+        )
     return out
 
 
 def tag_contradicts(
     member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
 ) -> bool:
-    """At ``tag``, the member's version file exists and names another version, never this
-    one: the tag is another project's. A file missing at the tag, or a tag-versioned
-    member, says nothing."""
-    if show_file is None or member.version_file is None or member.vcs:
-        return False
-    text = show_file(tag, member.version_file)
-    if text is None:
-        return False
-    quoted = _said(text)
-    return version not in quoted and any(v is not None for v in quoted)
+    """At ``tag``, the member's version file names other versions, never this one; a missing
+    file, or a tag-versioned member, says nothing."""
+    said = None if member.vcs else _said_at(member, tag, show_file)
+    return said is not None and version not in said and any(v is not None for v in said)
 
 
 CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
@@ -126,198 +110,25 @@ def every_tag_contradicts(
     group: Sequence[tuple[Version, str]],
     show_file: Callable[[str, str], str | None] | None,
 ) -> bool:
-    """No tag of the prefix agrees: each tagged commit's version file names another version.
-
-    One agreeing tag is enough: a project that later publishes builds made elsewhere
-    (its file left behind at 0.0.10 while ``acme-v0.1.14`` is released) still owns
-    ``acme-v``, and its file is then below its released version, which is reported.
-    The newest tags are read first, at most ``CONTRADICTIONS_READ`` of them.
-    """
+    """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
+    tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
     return all(
         tag_contradicts(member, tag, version, show_file)
         for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
     )
 
 
-def facts_of(
-    member: Member,
-    prefixes: list[str],
-    claims: Mapping[str, Mapping[str, int]],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-    default: str,
-    examples: list[str],
-    takeover: tuple[str, str | None] = ("", None),
-) -> TagFacts:
-    """``takeover``: why a newer spelling is the current one, and that spelling's prefix
-    (:func:`relnox.project.conventions._follow_new_conventions`)."""
-    why, current = takeover
-    if member.configured is not None:
-        convention = TagConvention(
-            member.configured, (member.configured,), f"configured: {member.configured_where}"
-        )
-        return _measure(member, convention, tags)
-    if member.match is not None or member.regex is not None:
-        rule = (
-            " ".join(f"--match {glob}" for glob in member.match.split(" "))
-            if member.match
-            else f"tag_regex {member.regex}"
-        )
-        convention = TagConvention(
-            default, (), f"the build backend's {rule}", False, member.match, member.regex
-        )
-        measured = _measure(member, convention, tags)
-        split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
-        fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
-        if fmt != default:
-            convention = TagConvention(
-                fmt, (), convention.evidence, False, member.match, member.regex
-            )
-            measured = _measure(member, convention, tags)
-        return measured
-    if not prefixes:
-        facts = _measure(
-            member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
-        )
-        if facts.highest is None and examples and (member.vcs or len(claims) == 0):
-            split = split_tag(examples[0])
-            example = spelled(split[0], [(split[1], examples[0])]) if split else default
-            facts = TagFacts(
-                facts.convention,
-                problem=(
-                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
-                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
-                    "its [tool.relnox] if its releases are tagged another way"
-                ),
-            )
-        return facts
-    best = max(claims[p][member.name] for p in prefixes)
-    chosen = [p for p in prefixes if claims[p][member.name] == best]
-    # the prefix holding the newest release writes new tags; every chosen prefix is read
-    # (a prefix with a final release before one of pre-releases only); of two with the
-    # same newest release, the one with more releases (not a floating ``v1.3``)
-    chosen.sort(
-        key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
-        reverse=True,
-    )
-    if current in chosen:  # the spelling that took over writes new tags, whatever the old
-        chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
-        chosen.insert(0, current)
-    accepts = tuple(spelled(p, groups[p]) for p in chosen)
-    # a tag spelled otherwise than its prefix's tags (a stray 22_07) is neither counted
-    # nor the example
-    fitting = [
-        [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
-        or groups[p]
-        for p, fmt in zip(chosen, accepts, strict=True)
-    ]
-    count = sum(len(group) for group in fitting)
-    group = fitting[0]
-    example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
-    formats = " and ".join(repr(fmt) for fmt in accepts)
-    evidence = f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
-    if best == 2:
-        evidence += "; one tag for the whole directory"
-    if why:
-        evidence += f"; {why}"
-    pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
-    newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
-    semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
-    if semver_pre:
-        evidence += "; pre-releases spelled semver style (-beta.N)"
-    pre_spelling = None
-    if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
-        text = newest_pre[1][len(newest_pre[0]) :]
-        if spells_pre(text):
-            pre_spelling = text
-            evidence += f"; pre-releases spelled {text}"
-    short_zero = _short_zero(group, tags)
-    if short_zero:
-        evidence += "; a release ending in .0 is tagged without it"
-    convention = TagConvention(
-        accepts[0],
-        accepts,
-        evidence,
-        inferred=True,
-        semver_pre=semver_pre,
-        pre_spelling=pre_spelling,
-        short_zero=short_zero,
-    )
-    measured = _measure(member, convention, tags)
-    later = _spelled_later(chosen, accepts, groups, tags)
-    return replace(measured, finding=later) if later is not None else measured
-
-
-def _spelled_later(
-    chosen: Sequence[str],
-    accepts: Sequence[str],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    tags: RepoTags,
-) -> str | None:
-    """Two spellings of one package's tags, the one new tags get (the highest final
-    release's) older than another whose tags reach higher (``acme_2_2_0``, then
-    ``acme-2.3.0a1``): which the project spells now is the setting's to say."""
-    if len(chosen) < 2:
-        return None
-
-    def newest(prefix: str) -> tuple[int, str]:
-        return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
-
-    lead_when, lead_tag = newest(chosen[0])
-    lead_top = max(v for v, _t in groups[chosen[0]])
-    for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
-        when, tag = newest(prefix)
-        if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
-            return (
-                f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
-                f"relnox spells new tags {accepts[0]}, as its highest release: set "
-                f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
-            )
-    return None
-
-
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
-    """Whether the package tags its releases ending in .0 without it while its patch
-    releases have three parts: ``v2.10`` (2.10.0) and ``v2.9`` after ``v2.9.1``. The
-    newest such release decides, and only when a three-part release is tagged too."""
+    """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
+    have three parts; the newest such release decides."""
     finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
         return False
     zeros = [(v, t) for v, t in finals if len(v.release) in (2, 3) and not any(v.release[2:])]
     if not zeros:
         return False
-    version, tag = max(zeros, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
+    version, tag = tags.by_date(zeros)[0]
     return len(version.release) == 2 and not tag.endswith(f"{version}.0")
-
-
-def short_zero_by_file(
-    member: Member,
-    facts: TagFacts,
-    groups: Mapping[str, Sequence[tuple[Version, str]]],
-    tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
-) -> TagFacts:
-    """:func:`_short_zero` read from the version file when no patch release shows it: the
-    newest release of the convention's prefix is a two-part tag (``v0.61``) whose commit's
-    version file writes it with ``.0`` (``0.61.0``)."""
-    convention = facts.convention
-    prefix = convention.format.removesuffix("{version}")
-    if convention.short_zero or not convention.inferred or "{" in prefix or member.vcs:
-        return facts
-    if show_file is None or member.version_file is None or prefix not in groups:
-        return facts
-    finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
-    if not finals:
-        return facts
-    version, tag = max(finals, key=lambda item: (tags.dates.get(item[1], 0), item[0]))
-    if len(version.release) != 2 or tag != f"{prefix}{version}":
-        return facts
-    text = show_file(tag, member.version_file) or ""
-    written = [*_QUOTED.findall(text), *_BARE.findall(text)]
-    if f"{version}.0" not in written or str(version) in written:
-        return facts
-    evidence = f"{convention.evidence}; a release ending in .0 is tagged without it"
-    return replace(facts, convention=replace(convention, short_zero=True, evidence=evidence))
 
 
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
@@ -333,11 +144,8 @@ def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
 
 
 def _format_of_rule(member: Member) -> str | None:
-    """The first tag's spelling the backend's own rule asks for, before any tag exists.
-
-    ``--match 'pkgs/core-v[0-9]*'`` or a ``tag_regex`` of ``^pkgs/core-v(?P<version>...)``:
-    the literal text before the version, when the rule spells one; ``None`` otherwise.
-    """
+    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for (its literal text
+    before the version), or ``None``."""
     if member.match is not None:
         first = member.match.split(" ")[0]  # the first glob: the releases' own
         literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
@@ -355,17 +163,14 @@ def _format_of_rule(member: Member) -> str | None:
 
 
 def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
-    """The tags that can match: those starting with a format's literal prefix."""
+    """The tags starting with a format's literal prefix."""
     if convention.match is not None or convention.regex is not None or not convention.accepts:
         return tags.all
-    prefixes = []
-    for fmt in convention.accepts:
-        concrete = fmt.replace("{name}", member.name).replace("{dir}", member.dir)
-        prefixes.append(concrete.split("{", 1)[0])
-    found: list[str] = []
-    for prefix in dict.fromkeys(prefixes):
-        found += tags.starting_with(prefix)
-    return list(dict.fromkeys(found))
+    formats = (
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
+    return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
 
 
 STRAYS_READ = 3  # highest tags checked against the version file before they count
@@ -379,8 +184,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         if version is not None:
             found.append((version, tag))
     finals = [item for item in found if not item[0].is_prerelease] or found
-    # of two tags of one version (bump-my-version's 1.3.0 and the action's floating v1.3),
-    # the one spelled as new tags are
+    # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
     fmt = convention.accepts[0] if convention.accepts else None
     own = (
         tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
@@ -396,11 +200,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     reachable = max(
         merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
     )
-    # HEAD's line: the tags HEAD contains, and those elsewhere that release a version HEAD's
-    # files have reached (a release branch's tags seen from main, a release commit amended
-    # after tagging), or for a tag-versioned package the version its nearest tag gives
-    # (main at 0.68.0dev0 has reached 0.67.0 of its release branch); its highest is the
-    # last release, the base of every comparison
+    # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
@@ -428,49 +228,58 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     )
 
 
-def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
-    """Whether ``item`` is a release of a calendar scheme the project has left: its version
-    starts with the year it was tagged in (``2012.1`` of 2012, on a branch HEAD never
-    merged), while HEAD's last release, tagged after it, does not
-    (``18.12.0``). Such a tag is above every later release only by its spelling: it does not
-    make HEAD's next release a maintenance one (the version it names stays taken)."""
-    from datetime import datetime, timezone
+def _utc(when: float) -> datetime:
+    from datetime import timezone
 
+    return datetime.fromtimestamp(when, timezone.utc)
+
+
+def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
+    """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
+    not merged) while HEAD's later last release does not start with a year: not a backport."""
     version, tag = item
     when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
     if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
         return False
-    year = datetime.fromtimestamp(when, timezone.utc).year
-    return abs(version.release[0] - year) <= 1
+    return abs(version.release[0] - _utc(when).year) <= 1
 
 
 #: the newest final releases that must each be a date to call a package's versions dates
 DATED_READ = 3
-#: how far (seconds) a tag may be made from the day its version names: a time zone, a late
-#: release
+#: how far (seconds) a tag may be made from the day its version names
 DATED_SLACK = 2 * 86400
+#: how many days into the next month a month's release may be tagged
+MONTH_LATE = 15
+
+
+def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
+    """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
+    year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
+    ``late`` days after), else ``None``."""
+    slack = DATED_SLACK / 2
+    stamps = (when - slack, when, when + slack, when - late * 86400)
+    seen = {(d.year, d.month)[: len(parts)] for d in map(_utc, stamps)}
+    year, *rest = parts
+    if 2000 <= year < 2100 and (year, *rest) in seen:
+        return ""
+    return "short-" if 10 <= year < 100 and (2000 + year, *rest) in seen else None
 
 
 def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """Whether the newest releases are the days they were tagged (``2026.08.17``,
-    ``25.11.29``, ``20260107``): the
-    spelling of their dates (zero-padded or not, the year's four digits or two, or one
-    number), else ``None``."""
-    from datetime import datetime, timezone
+    """The spelling of dates when the newest releases are the days they were tagged
+    (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
+    from datetime import timezone
 
     from relnox.versioning import DATE_SPELLINGS, date_of
 
     newest = sorted(finals, reverse=True)[:DATED_READ]
     if not newest:
         return None
-    spelling = None  # the newest tag whose month or day is below 10 shows it
     for version, tag in newest:
         day = date_of(version)
         when = tags.dates.get(tag, 0)
-        if day is None or when <= 0:
-            return _monthly(newest, tags, finals) or _yearly(finals, tags)
-        midday = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
-        if abs(when - midday) > DATED_SLACK:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc) if day else None
+        if noon is None or when <= 0 or abs(when - noon.timestamp()) > DATED_SLACK:
             return _monthly(newest, tags, finals) or _yearly(finals, tags)
     if len(newest[0][0].release) == 1:
         return "compact"  # one number: 20260107
@@ -481,15 +290,10 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
         if day is None or (version.release[0] < 100) != short:
             continue
         written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
-        if len(set(written.values())) > 1:
-            spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
-            if spelling is not None:
-                break
-    return spelling or kinds[0]
-
-
-#: how many days into the next month a month's release may be tagged
-MONTH_LATE = 15
+        spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
+        if len(set(written.values())) > 1 and spelling is not None:
+            return spelling
+    return kinds[0]
 
 
 def _monthly(
@@ -497,15 +301,9 @@ def _monthly(
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
-    """Whether the newest releases are their year and month and a counter (``2025.9.1``,
-    ``25.9.0``), each month's first tagged in that month (a day's
-    slack before it, :data:`MONTH_LATE` days after it): the spelling, ``month`` (a four-digit
-    year) or ``short-month`` (two digits), with ``/1`` when the newest month's count starts
-    at 1 (``month/1``), and :data:`KEEPS_MONTH` after it when a later release of a month was
-    tagged after the month (``24.6.1`` in July: its patch releases keep their month), else
-    ``None``. At least two releases must say so: one alone may be a coincidence."""
-    from datetime import timedelta, timezone
-
+    """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
+    when patches keep their month) when at least two of the newest releases are
+    year.month.counter of the month they were tagged in, else ``None``."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
@@ -513,30 +311,11 @@ def _monthly(
     for version, _tag in everyone:
         month = version.release[:2]
         firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
-
-    def tagged(tag: str) -> datetime | None:
-        when = tags.dates.get(tag, 0)
-        return datetime.fromtimestamp(when, timezone.utc) if when > 0 else None
-
-    def kind_of(version: Version, when: datetime) -> str | None:
-        year, month, _counter = version.release
-        slack = timedelta(seconds=DATED_SLACK / 2)
-        # a day early, or up to MONTH_LATE days into the next month (2025.12.0 tagged on
-        # 2026-01-06): the month the release was cut in
-        around = (when - slack, when, when + slack, when - timedelta(days=MONTH_LATE))
-        seen = {(d.year, d.month) for d in around}
-        if 2000 <= year < 2100 and (year, month) in seen:
-            return "month"
-        if 10 <= year < 100 and (2000 + year, month) in seen:
-            return "short-month"
-        return None
-
-    # the newest releases say the scheme; a later release of a month (a patch) tagged after
-    # it says its patches keep their month, and an older release speaks instead
+    # the newest releases say the scheme; a month's later release (a patch) may be older
     counted, kinds = 0, set()
     for version, tag in sorted(dict(everyone).items(), reverse=True):
-        when = tagged(tag)
-        kind = kind_of(version, when) if when is not None else None
+        when = tags.dates.get(tag, 0)
+        kind = _calendar(version.release[:2], when, MONTH_LATE) if when > 0 else None
         if kind is None and version.release[2] > firsts[version.release[:2]]:
             continue
         if kind is None:
@@ -547,70 +326,47 @@ def _monthly(
             break
     if len(kinds) != 1 or counted < 2:
         return None
-    kind = kinds.pop()
-    # the count's first as the newest month starts it: jsonschema-specifications' 2025.9.1
     newest_month = max(v.release[:2] for v, _tag in newest)
-    spelling = kind + ("/1" if firsts[newest_month] == 1 else "")  # a count from 0, or from 1
-    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tagged) else "")
+    spelling = kinds.pop() + "month" + ("/1" if firsts[newest_month] == 1 else "")
+    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tags) else "")
 
 
 def _keeps_month(
     releases: Sequence[tuple[Version, str]],
     firsts: Mapping[tuple[int, ...], int],
-    tagged: Callable[[str], datetime | None],
+    tags: RepoTags,
 ) -> bool:
-    """Whether a month's later release (a patch: ``24.6.1`` after ``24.6.0``) was tagged
-    after its month ended and :data:`MONTH_LATE` days more: the project's patch releases keep
-    their minor's month, so a patch bump is an ordinary patch, not this month's."""
+    """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
+    month ended: patch releases keep their minor's month."""
     from datetime import timedelta, timezone
 
     for version, tag in releases:
-        when = tagged(tag)
-        if (
-            when is None
-            or len(version.release) != 3
-            or version.release[2] == firsts.get(version.release[:2])
-        ):
+        when = tags.dates.get(tag, 0)
+        if when <= 0 or version.release[2] == firsts.get(version.release[:2]):
             continue
         year, month = version.release[0], version.release[1]
         year += 2000 if year < 100 else 0
         if not 1 <= month <= 12 or not 2000 <= year < 2100:
             continue
         ended = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
-        if when > ended + timedelta(days=MONTH_LATE):
+        if _utc(when) > ended + timedelta(days=MONTH_LATE):
             return True
     return False
 
 
 def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """Whether the newest releases are the year they were tagged in and a count of that
-    year's releases (``25.4.0``, ``25.3``, ``2025.2``): the spelling,
-    ``year`` or ``short-year``, the number of parts and the count's first value as the
-    history starts each year (``short-year/3/1``: ``26.1.0``), else ``None``. At
-    least two releases must say so, and the count must restart with the year."""
-    from datetime import datetime, timedelta, timezone
-
+    """``year`` or ``short-year``, the number of parts and the count's first value
+    (``short-year/3/1``) when at least two of the newest releases are the year they were
+    tagged in and a count restarting each year, else ``None``."""
     newest = sorted(finals, reverse=True)[:DATED_READ]
-    if len(newest) < 2:
+    lengths = {len(v.release) for v, _tag in newest}
+    if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None
-    kinds, lengths = set(), {len(v.release) for v, _tag in newest}
-    if len(lengths) != 1 or not 2 <= min(lengths) <= 3:
-        return None
-    slack = timedelta(seconds=DATED_SLACK / 2)
+    kinds = set()
     for version, tag in newest:
         when = tags.dates.get(tag, 0)
-        if when <= 0:
-            return None
-        tagged = datetime.fromtimestamp(when, timezone.utc)
-        around = {d.year for d in (tagged - slack, tagged, tagged + slack)}
-        year = version.release[0]
-        if 2000 <= year < 2100 and year in around:
-            kinds.add("year")
-        elif 10 <= year < 100 and 2000 + year in around:
-            kinds.add("short-year")
-        else:
-            return None
-    if len(kinds) != 1:
+        kinds.add(_calendar(version.release[:1], when) if when > 0 else None)
+    if len(kinds) != 1 or None in kinds:
         return None
     firsts: dict[int, int] = {}  # each year's first count, as tagged
     for version, _tag in finals:
@@ -618,156 +374,18 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
             year, count = version.release[:2]
             firsts[year] = min(count, firsts.get(year, count))
     years = sorted(firsts)[1:]  # the project's first year may start anywhere
-    if not years:
-        return None
-    starts = {firsts[y] for y in years}
-    if not starts <= {0, 1}:
+    if not years or not {firsts[y] for y in years} <= {0, 1}:
         return None  # a count that does not restart with the year: no calendar
-    # the count's first as the newest year starts it (16.0.0 once, 1 since)
-    return f"{kinds.pop()}/{min(lengths)}/{firsts[years[-1]]}"
+    return f"{kinds.pop()}year/{min(lengths)}/{firsts[years[-1]]}"
 
 
-def with_default_for_new(
-    facts: dict[str, TagFacts],
-    members: Sequence[Member],
-    default: str,
-    show_file: Callable[[str, str], str | None] | None = None,
-) -> dict[str, TagFacts]:
-    """A package without tags follows its siblings when they all spell tags one way; one
-    whose version file names another version at their newest nameless tag does not: that
-    tag cannot name its versions too."""
-    shapes = set()
-    for member in members:
-        fact = facts[member.name]
-        if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
-            continue
-        shape = _generalise(fact.convention.format, member)
-        if shape is None:
-            return _short_names(facts, members)
-        shapes.add(shape)
-    if len(shapes) != 1:
-        return facts
-    (shape,) = shapes
-    if shape == default:
-        return facts
-    out = dict(facts)
-    # one tag for all (no {name}/{dir}) joins a lockstep line: only a package at the
-    # line's version joins it (1.45.0.dev beside 0.66b0.dev packages does not)
-    line = (
-        {m.current for m in members if facts[m.name].count}
-        if "{name}" not in shape and "{dir}" not in shape
-        else None
-    )
-    newest = max(
-        ((f.highest, f.highest_tag) for f in facts.values() if f.count and f.highest_tag),
-        default=None,
-    )
-    for member in members:
-        fact = facts[member.name]
-        if line is not None and member.current not in line:
-            continue
-        if line is not None and _beside(member, newest, show_file):
-            continue  # released beside that line at versions of its own
-        if member.match is not None or member.regex is not None or not _fits(shape, member):
-            continue  # its backend's rule says how its tags are spelled, or its directory
-        if fact.count == 0 and member.configured is None and fact.problem is None:
-            out[member.name] = TagFacts(
-                TagConvention(shape, (shape,), f"no tags yet; {shape} as the other packages' tags")
-            )
-    return out
-
-
-#: the newest tags of a nameless line a package's version file must name versions of its
-#: own at, to be read as released under them
+#: the newest tags of a bare line a package's file must name versions of its own at
 CARRIED_READ = 3
 
 
-def with_carried_releases(
-    facts: dict[str, TagFacts],
-    members: Sequence[Member],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
-) -> dict[str, TagFacts]:
-    """A package without tags of its own released under its siblings' nameless tags at
-    versions of its own (0.65b0 under ``v1.44.0``). When its version file
-    names one version, not the tag's, at each of the line's newest three final tags (at
-    least two), a higher one at each than at the one before, those are its releases:
-    its last release is the version at the line's last tag, measured from that tag. Its
-    own new tags keep its format; only its reading of what was released changes."""
-    carriers = {
-        f.convention.format: f
-        for m in members
-        if (f := facts[m.name]).count
-        and f.convention.inferred
-        and f.last_tag is not None
-        and f.last is not None
-        and "{" not in f.convention.format.removesuffix("{version}")
-    }
-    if len(carriers) != 1 or show_file is None:
-        return facts
-    ((shape, carrier),) = carriers.items()
-    prefix = shape.removesuffix("{version}")
-    below = [
-        (v, t)
-        for v, t in groups.get(prefix, [])
-        if carrier.last is not None and v < carrier.last and not v.is_prerelease
-    ]
-    chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
-    if len(chain) < 2:
-        return facts
-    out = dict(facts)
-    for member in members:
-        fact = facts[member.name]
-        rules = (member.configured, member.match, member.regex, member.version_file)
-        if fact.count or fact.problem is not None or fact.convention.format == shape:
-            continue
-        if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
-            continue
-        said = []
-        for version, tag in chain:
-            text = show_file(tag, rules[3])
-            found = {v for v in _said(text) if v is not None} if text is not None else set()
-            if len(found) != 1 or version in found:
-                break
-            said.append((found.pop(), tag))
-        versions = [v for v, _ in said]
-        if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
-            continue  # not a new version at each of the line's releases: not released with it
-        last, tag = said[0]
-        if member.current is not None and member.current < last:
-            continue  # its files went back below what it released: read nothing
-        why = (
-            f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
-            f"{last} at {tag}"
-        )
-        out[member.name] = TagFacts(
-            replace(fact.convention, evidence=why),
-            highest=last,
-            highest_tag=tag,
-            released=frozenset(v for v, _ in said),
-            last=last,
-            last_tag=tag,
-        )
-    return out
-
-
-def _beside(
-    member: Member,
-    newest: tuple[Version | None, str | None] | None,
-    show_file: Callable[[str, str], str | None] | None,
-) -> bool:
-    """Whether ``member``'s version file names another version at ``newest`` (the newest
-    nameless tag of its siblings: its version and name)."""
-    if newest is None or newest[0] is None or newest[1] is None:
-        return False
-    return tag_contradicts(member, newest[1], newest[0], show_file)
-
-
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags each spell their name without the name every package starts
-    with, its separators dropped, then one separator (``checkpointpostgres==`` for
-    ``acme-checkpoint-postgres``, ``sdk==`` for ``acme-sdk``, bare for ``acme``): a package
-    without tags gets its name spelled so."""
+    """Siblings whose tags spell their name less the name every package starts with, separators
+    dropped, then one separator (``sdk==`` for ``acme-sdk``): a package without tags too."""
     common = _common_word_prefix([m.name for m in members])
     if not common:
         return facts
@@ -802,14 +420,12 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
 
 
 def _short(name: str, common: str) -> str:
-    """``name`` without ``common`` (``acme-``), separators dropped; empty for the
-    package named ``common`` itself."""
+    """``name`` less ``common``, separators dropped; empty for the package ``common`` names."""
     return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
 
 
 def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words every name shares, with the separator after them (``acme-``
-    of ``acme``, ``acme-sdk``: a name that is the prefix itself counts)."""
+    """The leading words all (three or more) names share, with the separator after them."""
     words = [name.split("-") for name in names]
     if len(words) < 3:
         return ""
@@ -826,7 +442,6 @@ def _generalise(fmt: str, member: Member) -> str | None:
     for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
         if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
             return placeholder + prefix[len(value) :] + "{version}"
-    # its path from the root: libs/ai-endpoints/v1.4.3 is libs/{dir}/v{version}
     path = "/".join((*member.parents, member.dir))
     if member.parents and prefix.lower().startswith(path.lower() + "/"):
         return "/".join(member.parents) + "/{dir}" + prefix[len(path) :] + "{version}"
@@ -834,16 +449,13 @@ def _generalise(fmt: str, member: Member) -> str | None:
 
 
 def _fits(shape: str, member: Member) -> bool:
-    """Whether ``member`` can take ``shape``: one that spells its siblings' directory
-    (``libs/{dir}/v{version}``) fits only a package of that directory."""
+    """Whether ``member`` can take ``shape`` (one spelling a directory fits that directory's)."""
     head = shape.partition("/{dir}")[0]
     return "/{dir}" not in shape or "{" in head or head == "/".join(member.parents)
 
 
 def describe_match(command: object) -> str | None:
-    """The ``--match`` globs of a ``git describe`` command (string or argv list), several
-    joined with a space (``v* dummy-v*``: git takes a tag any of them matches; no tag name
-    holds a space)."""
+    """The ``--match`` globs of a ``git describe`` command (string or argv), space-joined."""
     if isinstance(command, str):
         import shlex
 
@@ -862,3 +474,274 @@ def describe_match(command: object) -> str | None:
         elif arg.startswith("--match="):
             globs.append(arg.split("=", 1)[1])
     return " ".join(globs) if globs else None
+
+
+@dataclass
+class TagReading:
+    """The repository's tags grouped by prefix, and the packages whose facts are read."""
+
+    members: Sequence[Member]
+    groups: Mapping[str, list[tuple[Version, str]]]
+    tags: RepoTags
+    show_file: Callable[[str, str], str | None] | None
+
+    def names(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_names_version(member, tag, version, self.show_file)
+
+    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_contradicts(member, tag, version, self.show_file)
+
+    def facts_of(
+        self,
+        member: Member,
+        prefixes: list[str],
+        claims: Mapping[str, Mapping[str, int]],
+        default: str,
+        examples: list[str],
+        takeover: tuple[str, str | None] = ("", None),
+    ) -> TagFacts:
+        """``takeover``: why a newer spelling is current, and its prefix."""
+        groups, tags = self.groups, self.tags
+        why, current = takeover
+        if member.configured is not None:
+            convention = TagConvention(
+                member.configured, (member.configured,), f"configured: {member.configured_where}"
+            )
+            return _measure(member, convention, tags)
+        if member.match is not None or member.regex is not None:
+            rule = (
+                " ".join(f"--match {glob}" for glob in member.match.split(" "))
+                if member.match
+                else f"tag_regex {member.regex}"
+            )
+            convention = TagConvention(
+                default, (), f"the build backend's {rule}", False, member.match, member.regex
+            )
+            measured = _measure(member, convention, tags)
+            split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
+            fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
+            if fmt != default:
+                convention = TagConvention(
+                    fmt, (), convention.evidence, False, member.match, member.regex
+                )
+                measured = _measure(member, convention, tags)
+            return measured
+        if not prefixes:
+            facts = _measure(
+                member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+            )
+            if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+                split = split_tag(examples[0])
+                example = spelled(split[0], [(split[1], examples[0])]) if split else default
+                facts = TagFacts(
+                    facts.convention,
+                    problem=(
+                        f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                        f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                        "its [tool.relnox] if its releases are tagged another way"
+                    ),
+                )
+            return facts
+        best = max(claims[p][member.name] for p in prefixes)
+        chosen = [p for p in prefixes if claims[p][member.name] == best]
+        # the prefix of the newest release writes new tags (of two, the one with more releases)
+        chosen.sort(
+            key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
+            reverse=True,
+        )
+        if current in chosen:  # the spelling that took over writes new tags, whatever the old
+            chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
+            chosen.insert(0, current)
+        accepts = tuple(spelled(p, groups[p]) for p in chosen)
+        # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
+        fitting = [
+            [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
+            or groups[p]
+            for p, fmt in zip(chosen, accepts, strict=True)
+        ]
+        count = sum(len(group) for group in fitting)
+        group = fitting[0]
+        example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
+        formats = " and ".join(repr(fmt) for fmt in accepts)
+        evidence = (
+            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
+        )
+        if best == 2:
+            evidence += "; one tag for the whole directory"
+        if why:
+            evidence += f"; {why}"
+        pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+        newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
+        semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
+        if semver_pre:
+            evidence += "; pre-releases spelled semver style (-beta.N)"
+        pre_spelling = None
+        if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
+            text = newest_pre[1][len(newest_pre[0]) :]
+            if spells_pre(text):
+                pre_spelling = text
+                evidence += f"; pre-releases spelled {text}"
+        short_zero = _short_zero(group, tags) or self._zero_in_file(member, chosen[0], accepts[0])
+        if short_zero:
+            evidence += "; a release ending in .0 is tagged without it"
+        convention = TagConvention(
+            accepts[0],
+            accepts,
+            evidence,
+            inferred=True,
+            semver_pre=semver_pre,
+            pre_spelling=pre_spelling,
+            short_zero=short_zero,
+        )
+        measured = _measure(member, convention, tags)
+        later = self._spelled_later(chosen, accepts)
+        return replace(measured, finding=later) if later is not None else measured
+
+    def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
+        """The finding when another spelling's tags came later and reach higher than the one new
+        tags get: the setting decides which is current."""
+        groups, tags = self.groups, self.tags
+        if len(chosen) < 2:
+            return None
+
+        def newest(prefix: str) -> tuple[int, str]:
+            return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
+
+        lead_when, lead_tag = newest(chosen[0])
+        lead_top = max(v for v, _t in groups[chosen[0]])
+        for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
+            when, tag = newest(prefix)
+            if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
+                return (
+                    f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
+                    f"relnox spells new tags {accepts[0]}, as its highest release: set "
+                    f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
+                )
+        return None
+
+    def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
+        """:func:`_short_zero` read from the version file: the newest release is a two-part tag
+        (``v0.61``) whose version file writes ``0.61.0``."""
+        groups, tags, show_file = self.groups, self.tags, self.show_file
+        finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
+        if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
+            return False
+        version, tag = tags.by_date(finals)[0]
+        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
+            return False
+        text = show_file(tag, member.version_file) if member.version_file else None
+        written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
+        return f"{version}.0" in written and str(version) not in written
+
+    def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
+        """A package without tags follows its siblings when they all spell tags one way, unless
+        its version file names another version at their newest shared tag."""
+        members, show_file = self.members, self.show_file
+        shapes = set()
+        for member in members:
+            fact = facts[member.name]
+            if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
+                continue
+            shape = _generalise(fact.convention.format, member)
+            if shape is None:
+                return _short_names(facts, members)
+            shapes.add(shape)
+        if len(shapes) != 1:
+            return facts
+        (shape,) = shapes
+        if shape == default:
+            return facts
+        out = dict(facts)
+        # one tag for all joins a lockstep line: only a package at the line's version
+        line = (
+            {m.current for m in members if facts[m.name].count}
+            if "{name}" not in shape and "{dir}" not in shape
+            else None
+        )
+        newest = max(
+            (
+                (f.highest, f.highest_tag)
+                for f in facts.values()
+                if f.count and f.highest is not None and f.highest_tag is not None
+            ),
+            default=None,
+        )
+        for member in members:
+            fact = facts[member.name]
+            if line is not None and member.current not in line:
+                continue
+            if (
+                line is not None
+                and newest
+                and tag_contradicts(member, newest[1], newest[0], show_file)
+            ):
+                continue  # released beside that line at versions of its own
+            if member.match is not None or member.regex is not None or not _fits(shape, member):
+                continue  # its backend's rule says how its tags are spelled, or its directory
+            if fact.count == 0 and member.configured is None and fact.problem is None:
+                out[member.name] = TagFacts(
+                    TagConvention(
+                        shape, (shape,), f"no tags yet; {shape} as the other packages' tags"
+                    )
+                )
+        return out
+
+    def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
+        """A package without tags of its own released under its siblings' bare tags at versions of
+        its own: its version file names one rising version, not the tag's, at each of the newest
+        :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
+        members, groups, show_file = self.members, self.groups, self.show_file
+        carriers = {
+            f.convention.format: f
+            for m in members
+            if (f := facts[m.name]).count
+            and f.convention.inferred
+            and f.last_tag is not None
+            and f.last is not None
+            and "{" not in f.convention.format.removesuffix("{version}")
+        }
+        if len(carriers) != 1 or show_file is None:
+            return facts
+        ((shape, carrier),) = carriers.items()
+        prefix = shape.removesuffix("{version}")
+        below = [
+            (v, t)
+            for v, t in groups.get(prefix, [])
+            if carrier.last is not None and v < carrier.last and not v.is_prerelease
+        ]
+        chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
+        if len(chain) < 2:
+            return facts
+        out = dict(facts)
+        for member in members:
+            fact = facts[member.name]
+            rules = (member.configured, member.match, member.regex, member.version_file)
+            if fact.count or fact.problem is not None or fact.convention.format == shape:
+                continue
+            if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
+                continue
+            said = []
+            for version, tag in chain:
+                found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
+                if len(found) != 1 or version in found:
+                    break
+                said.append((found.pop(), tag))
+            versions = [v for v, _ in said]
+            if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
+                continue  # not a new version at each of the line's releases: not released with it
+            last, tag = said[0]
+            if member.current is not None and member.current < last:
+                continue  # its files went back below what it released: read nothing
+            why = (
+                f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
+                f"{last} at {tag}"
+            )
+            out[member.name] = TagFacts(
+                replace(fact.convention, evidence=why),
+                highest=last,
+                highest_tag=tag,
+                released=frozenset(v for v, _ in said),
+                last=last,
+                last_tag=tag,
+            )
+        return out

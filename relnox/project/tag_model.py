@@ -1,11 +1,12 @@
-"""What tag inference works with: a repository's version-shaped tags, a package as
-inference sees it (:class:`Member`), a tag convention and the facts read with it, and
-how a tag prefix is scored against a package's names (see :mod:`relnox.project.conventions`)."""
+"""The types of tag inference: a repository's version-shaped tags, a package as inference
+sees it (:class:`Member`), a tag convention and the facts read with it, and how a tag
+prefix is scored against a package's names."""
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,9 +19,8 @@ _SEPARATORS = "-_/@=.+"
 
 
 def _filter_regex(glob: str) -> re.Pattern[str]:
-    """GitHub's filter pattern as a regex: ``*`` is any run without ``/``, ``**`` any run,
-    ``?`` and ``+`` make the character before optional or repeated (``v[0-9]+.*``),
-    ``[...]`` a class, ``\\`` escapes."""
+    """GitHub's tag filter pattern as a regex (``*``, ``**``, ``?``/``+`` after a character,
+    ``[...]``, ``\\`` escapes)."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -46,8 +46,7 @@ def _filter_regex(glob: str) -> re.Pattern[str]:
 
 
 def fires(tag: str, globs: Sequence[str]) -> bool:
-    """Whether one workflow's ``on: push: tags:`` filter (``globs`` in order, ``!`` negating
-    the ones before it, as GitHub reads them) fires on ``tag``."""
+    """Whether a workflow's ``on: push: tags:`` filter (``!`` negating) fires on ``tag``."""
     fired = False
     for glob in globs:
         negated = glob.startswith("!")
@@ -75,6 +74,10 @@ class RepoTags:
     def starting_with(self, prefix: str) -> list[str]:
         """The tags that start with ``prefix``, in name order."""
         return sorted(tag for tag in self.all if tag.startswith(prefix))
+
+    def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+        """``group``'s tags, the most recently created first (the highest when dates tie)."""
+        return sorted(group, key=lambda item: (self.dates.get(item[1], 0), item[0]), reverse=True)
 
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
@@ -127,8 +130,7 @@ class TagConvention:
         return None
 
 
-#: the end of :attr:`TagFacts.dated` for a year.month.counter scheme whose patch releases
-#: keep their month (``24.6.1`` tagged in July): a patch bump is an ordinary patch
+#: the end of :attr:`TagFacts.dated` when a month's patch releases keep its month
 KEEPS_MONTH = "/patch"
 
 
@@ -147,10 +149,7 @@ class TagFacts:
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
-    #: the releases are their own dates (2026.08.17 tagged that day): how they are spelled,
-    #: a key of :data:`relnox.versioning.DATE_SPELLINGS`, or a month's or year's count
-    #: (:func:`relnox.versioning.dated_version`), ending in :data:`KEEPS_MONTH` when a
-    #: month's patch releases keep its month
+    #: how releases that are their own dates are spelled (:func:`relnox.versioning.dated_version`)
     dated: str | None = None
 
     @property
@@ -160,11 +159,10 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3), its
-    dots written as underscores; ``None`` for a tag without a version. A digit right after
-    a name's letters (``gmpy2_2_2_0``) is the name's when it would make a version of four
-    numbers or more and what follows the next separator is a version of two or three:
-    (``acme2_``, 2.2.0), not (``acme``, 2.2.2.0)."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3); ``None``
+    for a tag without a version. A digit right after a name's letters (``gmpy2_2_2_0``) is
+    the name's when it would make a version of four numbers or more and the text after the
+    next separator is a version of two or three."""
     found = _split_from(tag, 0)
     if found is None:
         return None
@@ -173,16 +171,14 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
     if after_name:
         cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
         later = _split_from(tag, cut + 1) if cut is not None else None
-        # only where the name's digit makes a version longer than any release's
-        # (2.2.2.0): r3.1.0 and rel3_1_0 stay 3.1.0
+        # only where the name's digit makes a version longer than any release's (2.2.2.0)
         if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
             return later
     return found
 
 
 def _v_marker(tag: str, index: int) -> bool:
-    """Whether the letter before ``index`` is a ``v`` marking the version (``v2``,
-    ``release-v2``), not the end of a name."""
+    """Whether the letter before ``index`` is a ``v`` marking the version (``release-v2``)."""
     return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
 
 
@@ -205,9 +201,7 @@ def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
     return None
 
 
-#: a local label of letters alone (``8.3.0.5+async``, beside the ``8.3.0`` of
-#: the project it forks): the tag's spelling, not its version, as no index takes a local
-#: version; a label with digits (``+g1a2b3c``, ``+cu121``) is a build's
+#: a local label of letters alone (``+async``): the tag's spelling, not its version
 _WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
 
 
@@ -218,13 +212,11 @@ def released(version: Version) -> Version:
     return Version(version.public)
 
 
-#: a year and a month joined by a hyphen (``2025-03``): PEP 440 would read it as a post
-#: release (2025.post3), but a tag so spelled names the month of an announcement
+#: a year and a month (``2025-03``): a month, not the post release 2025.post3
 _MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 
-#: a word written after the version of a release tag (``v1.6.5rel``):
-#: the tag's spelling, not part of its version
+#: a word after a release tag's version (``v1.6.5rel``): its spelling, not its version
 _SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
 
 
@@ -235,8 +227,7 @@ def _unsuffixed(tail: str) -> str:
 
 
 def suffix_of(tail: str) -> str:
-    """The release word after a tag's version (``rel`` of ``1.6.5rel``, ``+async`` of
-    ``8.3.0.5+async``), or ``""``."""
+    """The word after a tag's version (``rel`` of ``1.6.5rel``, ``+async``), or ``""``."""
     label = _WORD_LABEL.search(tail)
     if label is not None and maybe_version(tail[: label.start()]) is not None:
         return label.group(0)
@@ -259,9 +250,7 @@ DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
 def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
-    """Whether most of a prefix's tags were read as versions written without their dot
-    (:func:`relnox.project.tag_facts.read_dotless` confirms them by the version file):
-    ``acme-188`` read as 1.88, two release numbers from a tail of digits."""
+    """Whether most of a prefix's tags read as versions written without their dot (``acme-188``)."""
     hits = sum(
         1
         for version, tag in group
@@ -271,39 +260,24 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 
 
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
-    """The format of a prefix's tags: ``rel_{version_underscored}`` when their versions are
-    written with underscores (``rel_2_0_52``), else ``rel_{version}``, followed by the word
-    most of them end in (``v{version}rel``). The spelling of the
-    three highest decides when they agree (a convention that changed), else the spelling
-    most of them use (the newest's on a tie): one stray ``22_07`` above a hundred dotted
-    releases is not how the repository tags."""
-    tails = [tag[len(prefix) :] for _version, tag in group]
+    """The format of a prefix's tags: each tag's version is spelled with dots, underscores
+    (``2_0_52``) or no dot (``188``), maybe followed by a word (``1.6.5rel``). The spelling
+    of the three highest decides when they agree (a convention that changed), else the one
+    most tags use (the newest's on a tie)."""
     if dotless(group, prefix):
         return prefix + DOTLESS
-    under = sum(1 for tail in tails if underscored(tail))
-    dotted = sum(1 for tail in tails if "." in tail)
-    newest = bool(tails) and underscored(tails[-1])
-    recent = tails[-_CHANGED_READ:]
-    if len(recent) == _CHANGED_READ and len({underscored(t) for t in recent}) == 1:
-        # the highest releases all spelled one way: the convention changed to it
-        # (2.9.6 ... 2.9.12 after eighty tags like 2_9_5)
-        under, dotted = (1, 0) if newest else (0, 1)
-    if under > dotted or (under == dotted and newest):
-        return prefix + UNDERSCORED
-    suffixes = [suffix_of(tail) for tail in tails]
-    suffixed = [s for s in suffixes if s]
-    if len(suffixed) * 2 > len(suffixes):  # the newest suffixed tag's word
-        return prefix + "{version}" + suffixed[-1]
-    # the highest releases all spelled with one word: a fork's own tags (8.3.0.5+async)
-    # above the tags of the project it merges from (8.3.0)
-    top = suffixes[-_SUFFIX_TOP:]
-    if len(top) == _SUFFIX_TOP and top[0] and len(set(top)) == 1:
-        return prefix + "{version}" + top[0]
-    return prefix + "{version}"
+    tails = [tag[len(prefix) :] for _version, tag in group]
+    kinds = [UNDERSCORED if underscored(t) else "{version}" + suffix_of(t) for t in tails]
+    top = kinds[-_TOP_READ:]
+    if len(top) == _TOP_READ and len(set(top)) == 1:
+        return prefix + top[0]
+    counts = Counter(kinds)
+    most = max(counts.values(), default=0)
+    newest = kinds[-1] if kinds else "{version}"
+    return prefix + (newest if counts[newest] == most else max(counts, key=counts.__getitem__))
 
 
-_SUFFIX_TOP = 3  # the highest tags that, all spelled with one word, make it the convention
-_CHANGED_READ = 3  # the highest tags that, all dotted or all underscored, decide the spelling
+_TOP_READ = 3  # the highest tags that, all spelled one way, make it the convention
 
 
 def stem(prefix: str) -> str:
@@ -346,15 +320,12 @@ class Member:
     home: str = ""  # its directory, repo-relative ("" at the top)
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
-    # the directories above it (repo-relative) that hold a Go module, whose tags Go
-    # requires to be spelled ``sdk/v3.1.0`` for ``sdk/go.mod``: the module's, not this package's
+    # directories above it holding a Go module (whose tags are the module's)
     go_modules: tuple[str, ...] = ()
 
 
 def member_names(member: Member, several: bool = False) -> set[str]:
-    """The names tags may call ``member`` by. A root's directory is the checkout's name,
-    often a member's (``setuptools-scm/`` holding ``setuptools-scm/``): beside other
-    packages it names none of them."""
+    """The names tags may call ``member`` by; a root's directory names none of several packages."""
     names = {member.name, member.project_name.lower()}
     if not (member.is_root and several):
         names.add(member.dir.lower())
@@ -364,9 +335,7 @@ def member_names(member: Member, several: bool = False) -> set[str]:
 
 
 def _go_module_tag(member: Member, prefix_stem: str) -> bool:
-    """Whether tags with this prefix stem (``sdk`` of ``sdk/v3.1.0``) are those of a Go module
-    in a directory above ``member``: Go reads a module's versions from tags named by its
-    directory, so those tags are spelled that way whatever the Python package does."""
+    """Whether ``prefix_stem`` names a Go module's directory above ``member`` (Go's tags)."""
     paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
     return prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
 
@@ -374,8 +343,7 @@ def _go_module_tag(member: Member, prefix_stem: str) -> bool:
 def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
-        # a tag-versioned member reads the repository's bare tags as its backend does
-        # (git describe sees every tag)
+        # a tag-versioned member reads bare tags as git describe does
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4

@@ -1,16 +1,5 @@
-"""towncrier's news fragments: a release's changelog entries kept as files until it is built.
-
-A project configured for towncrier (``[tool.towncrier]`` in ``towncrier.toml`` or
-``pyproject.toml``) writes each entry as a file (``CHANGES/123.feature.rst``,
-``newsfragments/+abc.bugfix``) and ``towncrier build --version X`` turns them into X's
-section of its news file. Until then the changelog has no section and no Unreleased
-heading: the fragments are the unreleased entries. :func:`news` finds them the way
-towncrier does: ``directory`` (relative to the configuration's directory), else
-``newsfragments`` inside the ``package`` below ``package_dir`` (in ``package_dir`` itself,
-the top by default, without one); a fragment's name is
-``<issue>.<type>[.<counter>][.<ext>]`` of a configured type (towncrier's five by default),
-and README or template files beside them are not fragments.
-"""
+"""towncrier's news fragments (``newsfragments/123.feature``): a release's changelog entries
+kept as files until ``towncrier build``, found the way towncrier finds them."""
 
 from __future__ import annotations
 
@@ -52,9 +41,7 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _types(section: dict[str, Any]) -> frozenset[str]:
-    """The fragment types: ``[[tool.towncrier.type]]``'s directories, the keys of its
-    mapping form, or of towncrier's newer ``[tool.towncrier.fragment.<type>]`` tables
-    (``fragment.feat.name = "Features"``); towncrier's five when none is named."""
+    """The fragment types ``type`` or ``fragment`` names (a list or a table); else the five."""
     names: list[Any] = []
     for key in ("type", "fragment"):
         declared = section.get(key)
@@ -66,16 +53,14 @@ def _types(section: dict[str, Any]) -> frozenset[str]:
 
 
 def _is_fragment(name: str, types: frozenset[str]) -> bool:
-    """``123.feature``, ``+abc.bugfix.md``, ``123.feature.1.rst``: a type among its parts
-    after the first."""
+    """``123.feature``, ``+abc.bugfix.md``, ``123.feature.1.rst``."""
     if name.startswith(".") or name.lower().startswith(("readme", "template")):
         return False
     return any(part in types for part in name.split(".")[1:3])
 
 
 def news(directory: Path) -> News | None:
-    """The towncrier set-up configured in ``directory``, with its fragments; ``None`` when
-    it has none."""
+    """The towncrier set-up configured in ``directory``, with its fragments."""
     found = _config(directory)
     if found is None:
         return None
@@ -84,30 +69,26 @@ def news(directory: Path) -> News | None:
     if isinstance(fragments_dir, str) and fragments_dir:
         where = directory / fragments_dir
     else:
-        # no package: newsfragments in package_dir, the top by default (a towncrier.toml
-        # holding only title_format)
         package = section.get("package", "")
         package_dir = section.get("package_dir", ".")
         if not isinstance(package, str) or not isinstance(package_dir, str):
             return None
         where = directory / package_dir / package / "newsfragments"
-    filename = _inside(directory, section.get("filename", "NEWS.rst"))
-    if filename is None or _inside(directory, where) is None:
+    filename = inside(directory, section.get("filename", "NEWS.rst"))
+    if filename is None or inside(directory, where) is None:
         return None
     return News(config, where, filename, _fragments(where, _types(section)))
 
 
 def news_file(directory: Path) -> Path | None:
-    """The news file towncrier writes for ``directory`` (``[tool.towncrier] filename``,
-    ``NEWS.rst`` by default) when it exists, its fragments not looked at."""
+    """The news file towncrier writes for ``directory``, when it exists."""
     found = _config(directory)
-    path = _inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
+    path = inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
     return path if path is not None and path.is_file() else None
 
 
-def _inside(directory: Path, name: object) -> Path | None:
-    """``directory / name`` when it stays inside ``directory``: a directory or file outside
-    the project (``directory = "/"``) is none of its news."""
+def inside(directory: Path, name: object) -> Path | None:
+    """``directory / name`` when it stays inside ``directory``."""
     if not isinstance(name, str | Path) or not str(name):
         return None
     path = directory / name
@@ -123,8 +104,7 @@ MAX_FILES = 10_000
 
 
 def _fragments(where: Path, types: frozenset[str]) -> tuple[Path, ...]:
-    """The fragments below ``where`` (its section subdirectories too; links to other
-    directories are not followed)."""
+    """The fragments below ``where`` (links to directories not followed)."""
     found: list[Path] = []
     seen = 0
     for folder, dirs, files in os.walk(where):

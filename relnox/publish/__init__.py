@@ -1,11 +1,5 @@
 """publish: plan and preflight every upload, then send what the index lacks.
 
-The face: :data:`STAGE` and its types, ``publish`` (plan and run in one call),
-``installable_check`` (the ``--verify-installable`` check a :class:`PublishRuntime`
-carries), ``ci_routes`` (where a CI run's tags publish), the index's own answers that
-doctor asks for (``new_project_limit``, ``first_releases``, ``carries_any``,
-``status_problems``).
-
 Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
 the planner and the uploader, not the ``--verify-installable`` check's environments, nor
 doctor's and CI's questions, unless it is asked them.

@@ -4,7 +4,6 @@ login and the release exempt from a dependency cooldown, like verify from an ind
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,20 +17,16 @@ from relnox.tools.credentials import login_help, read_login
 from relnox.tools.envs import (
     Installer,
     InstallOptions,
-    PipInstaller,
     create_environment,
     find_installer,
     install,
+    pip_instead,
     resolve_python,
 )
 from relnox.tools.index_auth import refused_login, split_logins, write_netrc
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin
 
 logger = logging.getLogger("relnox")
-
-#: uv's words when the index refused a method (uv asks ``HEAD`` before a ranged read of
-#: a wheel, and gives up when the index answers 405 or 501 to it)
-_METHOD_REFUSED = re.compile(r"\((?:405 Method Not Allowed|501 Not Implemented)\)")
 
 
 def installable_options(
@@ -71,10 +66,6 @@ def installable_check(workspace: Workspace, extra_index: str | None = None) -> I
         extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
         wanted = [f"{name}=={version}" for name, version in packages]
         made = _install(find_installer(error=PublishError), repo, extra, packages, wanted)
-        if not made.ok and _METHOD_REFUSED.search(made.output):
-            # an index that answers only GET (405/501 to uv's HEAD): pip downloads with GET
-            logger.info("  %s refused a HEAD request of uv's; installing with pip", repo.label)
-            made = _install(PipInstaller(), repo, extra, packages, wanted)
         if refused_login(made.output):  # the index's fault is a login, not the package
             return (
                 f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
@@ -104,7 +95,8 @@ def _install(
     packages: Sequence[tuple[str, str]],
     wanted: Sequence[str],
 ) -> Result:
-    """``wanted`` installed by ``installer`` into a fresh environment, from ``repo``."""
+    """``wanted`` installed by ``installer`` into a fresh environment, from ``repo`` (by pip
+    when uv gives up on an index that refuses ``HEAD``)."""
     with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
         env, made = create_environment(
             installer, Path(tmp) / "venv", resolve_python(None), timeout=300
@@ -112,4 +104,8 @@ def _install(
         if made.ok:
             options = installable_options(repo, extra, installer, packages, Path(tmp))
             made = install(installer, env, wanted, options=options)
+            pip = pip_instead(installer, env, made, repo.label)
+            if pip is not None:
+                options = installable_options(repo, extra, pip, packages, Path(tmp))
+                made = install(pip, env, wanted, options=options)
     return made

@@ -1,18 +1,10 @@
 """Publish the built release: plan and preflight everything, then upload what is missing.
 
-:func:`plan_publish` reads the wheels and sdists of the dist directory, whoever built
-them (:func:`relnox.artifacts.distdir.load_release`: names and versions from the file names,
-the set of files per package, relnox's manifest where there is one), refuses
-artifacts that changed or belong to another version, runs ``twine check --strict`` where
-the manifest does not prove that build-all's same check passed on the same bytes (:func:`relnox.artifacts.checks.proof`),
-refuses a project name another project owns on the index (:mod:`relnox.publish.owner`) and what
-the index's own rules forbid (:mod:`relnox.publish.rules`: an archived or quarantined project,
-a late file for an old release), and asks the index per
-file whether it has it: new -> upload, same sha256 -> skip ("already published"),
-different content -> the whole release is refused (versions are immutable). Only
-then does :func:`publish` upload, package by package in dependency order, wheels
-before sdists, in ``uv publish`` or ``twine upload`` children (:mod:`relnox.publish.run`). A rerun after any failure uploads exactly
-what is still missing. This module never prints; ``confirm`` is the caller's prompt.
+Nothing is sent until every check passed: the files are the release's and unchanged, twine
+check's checks (:mod:`relnox.artifacts.checks`), the name is ours on the index
+(:mod:`relnox.publish.owner`), the index's rules allow it (:mod:`relnox.publish.rules`), and
+no file is on the index with other content (versions are immutable). A rerun after any
+failure uploads exactly what is still missing. This module never prints.
 """
 
 from __future__ import annotations
@@ -53,12 +45,8 @@ Confirm = Callable[[str], bool]
 def plan_publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishPlan:
-    """Everything that can be checked before the first upload (``--dry-run`` stops here).
-
-    In a dry run missing credentials are a warning and the files found are not
-    recorded in the state directory. The index is asked about every file
-    (``runtime``'s environment holds its credentials).
-    """
+    """Everything that can be checked before the first upload (``--dry-run`` stops here;
+    there missing credentials are a warning and nothing is recorded)."""
     seams = PublishRuntime.of(runtime)
     env = dict(os.environ if seams.environ is None else seams.environ)
     network = _network(workspace, options)
@@ -99,7 +87,7 @@ def plan_publish(
     allowed = refuse_stale(
         workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
     )
-    checked = check_files(workspace, manifest, records, route)
+    checked = check_files(manifest, records, route)
     from relnox.publish.rules import local_versions, private_classifiers
 
     local = local_versions([(r.name, r.version) for r in records], repo)
@@ -152,8 +140,7 @@ def plan_publish(
 
 
 def _route(from_tag: str | None, workspace: Workspace, env: dict[str, str]) -> TagRoute | None:
-    """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release
-    (imported only then: a publish to a named repository has no route)."""
+    """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release."""
     from relnox.publish.route import ci_tag, route_for_tag
 
     tag = from_tag or ci_tag(env)
@@ -218,7 +205,6 @@ def choose_transport(
 
 
 def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
-    """``preferred``, else ``[tool.relnox.publish] transport``, else ``auto`` (checked)."""
     from relnox.tools.upload import TRANSPORTS
 
     wanted = preferred or workspace.config.section("publish").get("transport", "auto")
@@ -234,19 +220,16 @@ def check_attestations(plan: PublishPlan) -> None:
     """``--attestations``: every file to upload has one beside it, before anything is sent."""
     from relnox.tools.upload import attestations_of
 
-    missing = [
-        f.filename for f in plan.files if f.action == "upload" and not attestations_of(f.path)
-    ]
+    missing = [f.filename for f in plan.to_upload if not attestations_of(f.path)]
     if missing:
         raise PublishError(
             f"--attestations: no PEP 740 attestation beside {', '.join(missing)} in "
             f"{plan.manifest.dist_dir}; sign them first (python -m pypi_attestations sign "
             "FILE..., in a job with an OIDC identity) or publish without --attestations"
         )
-    for file in plan.files:
-        if file.action == "upload":
-            for attestation in attestations_of(file.path):
-                _check_attestation_file(attestation)
+    for file in plan.to_upload:
+        for attestation in attestations_of(file.path):
+            _check_attestation_file(attestation)
 
 
 #: the most bytes an attestation may have (pypi_attestations writes about 10 kB)
@@ -294,119 +277,83 @@ def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
 def publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishResult:
-    """Plan, confirm (``repository.confirm``: PyPI), upload; returns what happened.
-
-    Preflight failures raise :class:`PublishError` before anything is uploaded. An
-    upload failure does not raise: the result has ``ok == False`` and ``error`` set,
-    and ``dist/publish-report.json`` records it. ``network`` (default: the workspace's
-    ``[tool.relnox.network]``) bounds every wait; ``retries`` and ``retry_delay`` override it.
-    """
+    """:func:`plan_publish`, then :func:`run_publish`. Preflight failures raise
+    :class:`PublishError` before anything is uploaded; an upload failure does not raise:
+    the result has ``ok == False`` and ``error`` set, and its report records it."""
     seams = PublishRuntime.of(runtime)
     return run_publish(plan_publish(workspace, options, seams), seams)
 
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
-    from relnox.publish.report import (
-        SKIPPED,
-        WOULD_UPLOAD,
-        FileOutcome,
-        PublishResult,
-        write_report,
-    )
+    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
+    from relnox.publish.run import JOBS, Waiting, upload_all
     from relnox.publish.snapshot import snapshot
     from relnox.publish.tiers import graph_mermaid
+    from relnox.publish.uploader import PackageUploader
+    from relnox.tools.upload import watched_runner
 
     seams = PublishRuntime.of(runtime)
-    workspace, options = plan.workspace, plan.options
-    env = dict(os.environ if seams.environ is None else seams.environ)
+    workspace, options, repo = plan.workspace, plan.options, plan.repository
     network = _network(workspace, options)
-    confirm = seams.confirm
-    dry_run, attestations = options.dry_run, options.attestations
     result = PublishResult(
-        plan.repository,
+        repo,
         plan.credentials.source,
-        dry_run,
+        options.dry_run,
         [(r.name, r.version) for r in plan.records],
         new_projects=list(plan.new_projects),
         allowed_stale=dict(plan.allowed_stale),
     )
-    if attestations:
+    if options.attestations:
         check_attestations(plan)
     names = [r.name for r in plan.records]
-    if dry_run:
+    if options.dry_run:
         result.outcomes = [
             FileOutcome(f, WOULD_UPLOAD if f.action == "upload" else SKIPPED) for f in plan.files
         ]
         result.graph = graph_mermaid(names, workspace)
         result.error = plan.waiting_note or None  # what the first batch's run leaves for later
         return result
-    if plan.to_upload and plan.repository.needs_confirmation:
-        if confirm is None:
+    if plan.to_upload and repo.needs_confirmation:
+        if seams.confirm is None:
             raise PublishError(
-                f"publishing to {plan.repository.label} asks for confirmation, but there is no "
+                f"publishing to {repo.label} asks for confirmation, but there is no "
                 "terminal to ask on; pass --yes to publish without asking"
             )
-        if not confirm(plan.confirmation()):
-            raise PublishError(
-                f"publishing to {plan.repository.label} cancelled; nothing was uploaded"
-            )
+        if not seams.confirm(plan.confirmation()):
+            raise PublishError(f"publishing to {repo.label} cancelled; nothing was uploaded")
     transport = choose_transport(
-        workspace,
-        plan.credentials,
-        options.transport,
-        attestations=attestations,
+        workspace, plan.credentials, options.transport, attestations=options.attestations
     )
     # the bytes checked are the bytes sent: copied and hashed now
-    with snapshot(plan, attestations) as sent:
-        _upload(sent, seams, result, env, network, transport)
+    with snapshot(plan, options.attestations) as sent:
+        uploader = PackageUploader(
+            sent,
+            dict(os.environ if seams.environ is None else seams.environ),
+            seams.run or watched_runner(network),
+            index_reader(repo, plan.credentials, network, seams.sleep),
+            network,
+            seams.sleep,
+            options.verbose,
+            attestations=options.attestations,
+            transport=transport,
+            serial_creations=new_project_limit(workspace, repo) is not None,
+        )
+        logger.info("uploading with %s", transport.name)
+        upload_all(
+            sent,
+            result,
+            workspace,
+            uploader,
+            keep_going=options.keep_going,
+            jobs=options.jobs or JOBS,
+            waiting=Waiting(options.wait),
+            check_installable=seams.check_installable,
+        )
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
     result.error = result.error or plan.waiting_note or None
     for line in result.fix_forward():
         logger.warning("%s", line)
     write_report(result, plan.manifest.dist_dir)
     return result
-
-
-def _upload(
-    plan: PublishPlan,
-    seams: PublishRuntime,
-    result: PublishResult,
-    env: dict[str, str],
-    network: NetworkSettings,
-    transport: Transport,
-) -> None:
-    """Every file of ``plan`` to its index, tier by tier, by ``transport``; outcomes into
-    ``result``."""
-    from relnox.publish.new_projects import new_project_limit
-    from relnox.publish.run import JOBS, Waiting, upload_all
-    from relnox.publish.uploader import PackageUploader
-    from relnox.tools.upload import watched_runner
-
-    workspace, options = plan.workspace, plan.options
-    run, sleep = seams.run or watched_runner(network), seams.sleep
-    attestations = options.attestations
-    reader = index_reader(plan.repository, plan.credentials, network, sleep)
-    uploader = PackageUploader(
-        plan,
-        env,
-        run,
-        reader,
-        network,
-        sleep,
-        options.verbose,
-        attestations=attestations,
-        transport=transport,
-        serial_creations=new_project_limit(workspace, plan.repository) is not None,
-    )
-    logger.info("uploading with %s", uploader.transport.name)
-    upload_all(
-        plan,
-        result,
-        workspace,
-        uploader,
-        keep_going=options.keep_going,
-        jobs=options.jobs or JOBS,
-        waiting=Waiting(options.wait),
-        check_installable=seams.check_installable,
-    )

@@ -10,10 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError
 from relnox.project.workspace import Workspace
@@ -33,18 +31,16 @@ logger = logging.getLogger("relnox")
 def select_records(
     workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
 ) -> tuple[PackageRecord, ...]:
-    built = {r.name for r in manifest.packages}
-    strangers = [n for n in built if n not in {p.name for p in workspace.packages}]
-    if strangers:
-        raise PublishError(
-            f"{manifest.dist_dir}: builds of {', '.join(sorted(strangers))}, which "
-            f"are not packages of {workspace.root}; rebuild with relnox build-all"
-        )
+    """The records of the release: ``names`` (or the tag's package) and their lockstep
+    groups, else every package built (at the tag's version, with a tag). The manifest
+    comes from :func:`relnox.artifacts.distdir.load_release`, which refused files of
+    strangers, of other versions and of no package's name."""
     wanted = list(names) or ([route.package] if route and route.package else [])
     if wanted:  # --package (or a tag's): the selection's rules, loaded only then
         from relnox.project.selection import select_packages
 
         return tuple(manifest.get(p.name) for p in select_packages(workspace, wanted).packages)
+    built = {r.name for r in manifest.packages}
     records = tuple(manifest.get(p.name) for p in workspace.packages if p.name in built)
     if route is not None:
         records = tuple(r for r in records if Version(r.version) == Version(route.version))
@@ -53,40 +49,18 @@ def select_records(
                 f"tag {route.tag} is for version {route.version}, but no package in "
                 f"{manifest.dist_dir} was built at that version; build the tagged commit"
             )
-    if not records:
-        raise PublishError(f"{manifest.dist_dir} holds no wheels or sdists; run relnox build-all")
     return records
 
 
-def _artifact_version(filename: str) -> tuple[str, Version]:
-    parsed = name_and_version(filename)
-    if parsed is None:
-        raise PublishError(
-            f"{filename}: not a wheel or sdist file name; rebuild with relnox build-all"
-        )
-    return parsed
-
-
 def check_files(
-    workspace: Workspace,
-    manifest: Manifest,
-    records: Sequence[PackageRecord],
-    route: TagRoute | None,
+    manifest: Manifest, records: Sequence[PackageRecord], route: TagRoute | None
 ) -> list[tuple[PackageRecord, Path]]:
-    """Every file exists unchanged and is of the version the package has now."""
+    """Each file of ``records``, wheels first; a package the tag names is of its version.
+
+    A version from git tags is what the backend builds at the commit (1.0.1.dev1 past
+    v1.0.0), not the last tag's, so a run from a tag is held to the tag's version here."""
     checked: list[tuple[PackageRecord, Path]] = []
     for record in records:
-        pkg = workspace.get(record.name)
-        expected = pkg.version
-        # a version from git tags is what the backend builds at the commit (1.0.1.dev1 past
-        # v1.0.0), not the last tag's: the files' own version stands, as in verify-install;
-        # a run from a tag is still held to the tag's version below
-        if not pkg.vcs_versioned and Version(record.version) != Version(expected):
-            raise PublishError(
-                f"{manifest.dist_dir}: {record.name} was built at {record.version} "
-                f"but its pyproject says {expected}; artifacts of other versions are refused: "
-                "rebuild with relnox build-all"
-            )
         # a tag naming one package speaks for that package only: a release of several
         # tags (auto-tag's one run) names the others with --package, each at its own version
         tagged = route is not None and route.package in (None, record.name)
@@ -95,21 +69,8 @@ def check_files(
                 f"tag {route.tag} is for version {route.version} but {record.name} was built at "
                 f"{record.version}; build the tagged commit or publish without --from-tag"
             )
-        if not record.files:
-            raise PublishError(f"{record.name}: the build manifest lists no files; rebuild it")
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            # load_release hashed every file a moment ago (its sha256 is that digest): not
-            # hashed again; the index's listing is checked against it after the upload
-            path = manifest.dist_dir / artifact.filename
-            if not path.is_file():
-                raise PublishError(f"{path}: listed in the build manifest but missing; rebuild it")
-            name, version = _artifact_version(artifact.filename)
-            if name != canonicalize_name(record.name) or version != Version(record.version):
-                raise PublishError(
-                    f"{path}: is {name} {version}, not {record.name} {record.version}; artifacts "
-                    "of other versions are refused: rebuild with relnox build-all"
-                )
-            checked.append((record, path))
+            checked.append((record, manifest.dist_dir / artifact.filename))
     return checked
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,16 +34,7 @@ class UploadStatus(Status):
     NOT_ATTEMPTED = "not-attempted"  # relnox stopped at an earlier failure
 
 
-WOULD_UPLOAD, UPLOADED, SKIPPED = (
-    UploadStatus.WOULD_UPLOAD,
-    UploadStatus.UPLOADED,
-    UploadStatus.SKIPPED,
-)
-FAILED, HELD_BACK, NOT_ATTEMPTED = (
-    UploadStatus.FAILED,
-    UploadStatus.HELD_BACK,
-    UploadStatus.NOT_ATTEMPTED,
-)
+WOULD_UPLOAD, UPLOADED, SKIPPED, FAILED, HELD_BACK, NOT_ATTEMPTED = UploadStatus
 
 
 @dataclass(frozen=True)
@@ -127,9 +118,6 @@ class PublishResult:
     def ok(self) -> bool:
         return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
 
-    def package_status(self, name: str) -> str:
-        return _status_of(o for o in self.outcomes if o.file.package == name)
-
     def by_package(self) -> dict[str, list[FileOutcome]]:
         """Each package's outcomes, in one pass (a report of every package reads them all
         once, not once per package)."""
@@ -139,7 +127,7 @@ class PublishResult:
         return mine
 
     def package_statuses(self) -> dict[str, str]:
-        """:meth:`package_status` of every package, in one pass."""
+        """Each package's status (the worst of its files'), in one pass."""
         return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
@@ -191,7 +179,13 @@ class PublishResult:
             lines += [
                 f"Dry run: nothing is uploaded to {self.repository.where}",
                 f"credentials: {self.credentials}",
-                *(plan_lines([o.file for o in self.outcomes]) or ["  nothing to publish"]),
+                *(
+                    [
+                        f"  {o.file.package} {o.file.version}: {o.file.describe()}"
+                        for o in self.outcomes
+                    ]
+                    or ["  nothing to publish"]
+                ),
             ]
             if self.new_projects:
                 names = ", ".join(self.new_projects)
@@ -312,7 +306,3 @@ def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
         return None
     result.report_path = path
     return path
-
-
-def plan_lines(files: Sequence[PlannedFile]) -> list[str]:
-    return [f"  {f.package} {f.version}: {f.describe()}" for f in files]

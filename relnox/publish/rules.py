@@ -242,22 +242,22 @@ def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repositor
     """Why the files ``(package name, path)`` cannot go to ``repository``: PyPI and TestPyPI
     refuse a distribution with a ``Private ::`` classifier (``Private :: Do Not Upload``),
     and the first such file's 400 would come after other packages were up; ``None``
-    elsewhere, or when none has one. Only the metadata's headers are read."""
+    elsewhere, or when none has one."""
     if not repository.is_pypi:
         return None
+    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
+
     private: dict[str, str] = {}
     for name, path in files:
         if name in private:
             continue
         try:
-            headers = raw_metadata(path).split("\n\n", 1)[0]
+            classifiers = parse_email(raw_metadata(path))[0].get("classifiers", [])
         except (OSError, ValueError):
             continue  # the artifact checks say what is wrong with it
-        for line in headers.splitlines():
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "classifier" and value.strip().startswith("Private ::"):
-                private[name] = value.strip()
-                break
+        marked = [c for c in classifiers if c.startswith("Private ::")]
+        if marked:
+            private[name] = marked[0]
     if not private:
         return None
     shown = ", ".join(private)

@@ -136,16 +136,11 @@ def upload_all(
     waiting: Waiting | None = None,
     check_installable: InstallableCheck | None = None,
 ) -> None:
-    """Every package of ``plan``, tier by tier; outcomes are added to ``result``.
-
-    Within a tier, packages upload in parallel (at most ``jobs`` at a time). A tier's
-    files must then show on the index (``waiting``; and install, with
-    ``check_installable``) before the next tier starts, and the last tier's before the
-    run ends: a file the index does not list with our sha256 was not published, whatever
-    the upload's answer said. A failure holds back exactly
-    the packages that need the failed one, directly or not; the others go on. Without
-    ``keep_going`` no new tier starts after a failure.
-    """
+    """Every package of ``plan``, tier by tier (``jobs`` packages at once in a tier);
+    outcomes are added to ``result``. A tier's files must show on the index (and install,
+    with ``check_installable``) before the next tier starts, and the last tier's before
+    the run ends: a file the index does not list with our sha256 was not published,
+    whatever the upload's answer said."""
     waiting = waiting or Waiting()
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}

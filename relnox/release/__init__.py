@@ -1,15 +1,6 @@
-"""The release pipeline and what surrounds it: doctor, tags, notes, rehearsals.
-
-The face: :data:`TAG_STAGE` and the types of the tag stage and of the release; the
-release itself (``release``, ``plan_release``, ``rehearse``, ``demo``) and ``doctor``
-(the library's); and what a CI run asks of its tags (``check_tag``, ``resolve_version``,
-``release_tags_at``, ``parse_release_tag``, ``packages_of_tag``, ``is_latest``) and of
-its notes (``release_notes``, ``write_notes``, ``NOTES_FILE``); the release pull request
-(``release_intent``, ``Intent``, ``release_pr``, ``PrOptions``).
-
-Each name is imported from its module on first use (PEP 562): ``relnox doctor``, ``tag``
-and ``check-tag`` load neither the pipeline nor, through it, every other stage.
-"""
+"""The release pipeline and what surrounds it: doctor, tags, notes, rehearsals, the release
+pull request. Each name is imported on first use (PEP 562): ``relnox doctor``, ``tag`` and
+``check-tag`` load neither the pipeline nor every other stage (tests/test_cli.py)."""
 
 from __future__ import annotations
 

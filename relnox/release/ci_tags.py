@@ -72,10 +72,7 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
     the runs after the first find their tags released already).
     """
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
-    commit = git.git(
-        workspace.root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False
-    )
-    if not commit or rev.startswith("-"):
+    if rev.startswith("-") or git.commit_of(workspace.root, rev) is None:
         raise VersionError(
             f"--at {rev!r} is not a commit of {workspace.root}; pass a commit, branch or tag "
             "(e.g. HEAD), and fetch it first in a shallow clone"
@@ -106,10 +103,8 @@ def check_tag(
             "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
         )
     name = tag.removeprefix("refs/tags/")
-    if (
-        name.startswith("-")
-        or not git.run(workspace.root, "check-ref-format", f"refs/tags/{name}").ok
-    ):
+    valid = git.run(workspace.root, "check-ref-format", f"refs/tags/{name}").ok
+    if name.startswith("-") or not valid:
         raise VersionError(
             f"{name!r} is not a valid git tag name (no spaces or control characters, no '..', "
             "none of ~ ^ : ? * [ \\); pass the release tag as git has it, e.g. "
@@ -246,8 +241,5 @@ def is_latest(workspace: Workspace, package: str, version: str) -> bool:
     ``False`` for a maintenance release (1.2.4 while 2.0.0 is released on another branch):
     the GitHub release must not be marked latest (``gh release create --latest=false``).
     """
-    pkg = workspace.get(package)
-    facts = pkg.tags
-    if facts is None or facts.highest is None:
-        return True
-    return Version(version) >= facts.highest
+    facts = workspace.get(package).tags
+    return facts is None or facts.highest is None or Version(version) >= facts.highest

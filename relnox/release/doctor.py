@@ -64,11 +64,8 @@ def _working_tree(ws: Workspace) -> Check:
     if not dirty:
         return Check("working tree", OK, "no uncommitted changes to tracked files")
     shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-    return Check(
-        "working tree",
-        ERROR,
-        f"uncommitted changes to tracked files: {shown}; commit or stash them",
-    )
+    why = f"uncommitted changes to tracked files: {shown}; commit or stash them"
+    return Check("working tree", ERROR, why)
 
 
 def _branch(ws: Workspace) -> Check:
@@ -81,11 +78,8 @@ def _branch(ws: Workspace) -> Check:
         ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
     )
     if not upstream:
-        return Check(
-            "branch",
-            WARN,
-            f"{branch} has no upstream; push it with git push -u origin {branch}",
-        )
+        why = f"{branch} has no upstream; push it with git push -u origin {branch}"
+        return Check("branch", WARN, why)
     counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
     behind, ahead = (int(n) for n in counts.split())
     if behind:
@@ -101,12 +95,8 @@ def _history(ws: Workspace) -> Check:
     if is_shallow(ws.root):
         return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
     if not git.tags(ws.root):
-        return Check(
-            "history",
-            WARN,
-            "no tags at all: fine before a first release, else the tags were not "
-            f"fetched; {FETCH_HINT}",
-        )
+        why = "no tags at all: fine before a first release, else the tags were not fetched"
+        return Check("history", WARN, f"{why}; {FETCH_HINT}")
     return Check("history", OK, "full history with tags")
 
 
@@ -191,11 +181,17 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     ``tag`` sets the package's version, the release before it was tagged the same way, and
     no publishing workflow builds the tagged commit, or the one that does writes the tag's
     version first. ``None`` otherwise (a tag made one commit too early)."""
-    facts = pkg.tags
+    from relnox.project.vcs import stamps_version
+
     current = Version(pkg.version)
-    earlier = sorted((v for v in facts.released if v < current), reverse=True) if facts else []
-    if not earlier or (_fired(ws, tag)[0] and not _stamped(ws, pkg)):
+    earlier = (
+        sorted((v for v in pkg.tags.released if v < current), reverse=True) if pkg.tags else []
+    )
+    if not earlier:
         return None
+    names = [loc.path.name for loc in pkg.locations]
+    if _fired(ws, tag)[0] and not stamps_version(git.toplevel(ws.root), names):
+        return None  # the publishing workflow builds the tagged commit, its version unwritten
     previous = ws.tag_for(pkg, str(earlier[0]))
     for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
         after = git.next_on_path(ws.root, marked)
@@ -206,18 +202,8 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     return git.next_on_path(ws.root, tag)
 
 
-def _stamped(ws: Workspace, pkg: Package) -> bool:
-    """Whether the workflow that publishes on the tag writes the version into the package's
-    files first (it builds the tagged commit at the tag's version)."""
-    from relnox.project.vcs import stamps_version
-
-    names = [loc.path.name for loc in pkg.locations]
-    return stamps_version(git.toplevel(ws.root), names)
-
-
 def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
-    """Whether a workflow that publishes runs on ``tag`` (it would build the tagged
-    commit), and the tag filters of those workflows."""
+    """Whether a publishing workflow runs on ``tag``, and those workflows' tag filters."""
     from relnox.project.tag_model import fires
     from relnox.project.vcs import release_filters
 
@@ -299,8 +285,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     return Check(
         name,
         ERROR,
-        f"tag {facts.highest_tag} is newer than {pkg.version} in "
-        f"{rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)}{stray}; "
+        f"tag {facts.highest_tag} is newer than {pkg.version} in {where}{stray}; "
         "bump the version above it",
     )
 
@@ -329,14 +314,6 @@ def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, s
     return None
 
 
-def _uv_locks(pyproject: Path) -> bool:
-    """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
-    try:
-        return pyproject.is_file() and "project" in load_toml(pyproject)
-    except RelnoxError:
-        return True
-
-
 def _uv_members(lock: Path) -> set[Path] | None:
     """The directories uv locks in ``lock``: its project and its ``[tool.uv.workspace]``
     members minus ``exclude``; None when that pyproject.toml cannot be read (all are)."""
@@ -358,10 +335,15 @@ def _uv_members(lock: Path) -> set[Path] | None:
 
 
 def _uv_lock(ws: Workspace) -> list[Check]:
-    """The root ``uv.lock`` and each package's own (:attr:`Workspace.uv_locks`) checked."""
-    if not ws.uv_locks:
-        return [Check("uv.lock", OK, "no uv.lock")]
-    return [_one_lock(ws, lock) for lock in ws.uv_locks]
+    return [_one_lock(ws, lock) for lock in ws.uv_locks] or [Check("uv.lock", OK, "no uv.lock")]
+
+
+def _has_project(pyproject: Path) -> bool:
+    """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
+    try:
+        return pyproject.is_file() and "project" in load_toml(pyproject)
+    except RelnoxError:
+        return True
 
 
 def _one_lock(ws: Workspace, lock: Path) -> Check:
@@ -376,7 +358,7 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
     stale = []
     for pkg in ws.packages:
         entry = local.get(pkg.name)
-        if entry is None and not _uv_locks(pkg.pyproject):
+        if entry is None and not _has_project(pkg.pyproject):
             continue  # a setup.py project beside a pyproject of tool settings: uv locks none
         if entry is None and locked is not None and pkg.directory.resolve() not in locked:
             continue  # released beside the uv workspace (its tags say so), not a member of it

@@ -52,13 +52,8 @@ def index_checks(
         files = page.files
         refused, warnings = status_problems({pkg.name: page}, repo.label)
         if refused or warnings:
-            rows.append(
-                make_row(
-                    f"index {pkg.name} status",
-                    "error" if refused else "warn",
-                    (refused or warnings)[0],
-                )
-            )
+            status = "error" if refused else "warn"
+            rows.append(make_row(f"index {pkg.name} status", status, (refused or warnings)[0]))
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
             new.append(pkg.name)
@@ -71,15 +66,12 @@ def index_checks(
         return rows
     limit = new_project_limit(ws, repo)
     if limit is not None and len(new) > limit:
-        rows.append(
-            make_row(
-                "index new projects",
-                "error",
-                f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
-                f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
-                f"the first {limit} today, dependencies first: {', '.join(new[:limit])}",
-            )
+        detail = (
+            f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
+            f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
+            f"the first {limit} today, dependencies first: {', '.join(new[:limit])}"
         )
+        rows.append(make_row("index new projects", "error", detail))
     return rows
 
 

@@ -134,17 +134,10 @@ def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = 
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
         metadata.setdefault(ours, metadata.get(theirs, ""))
-    fields = {
-        "name": "name",
-        "version": "version",
-        "description": "description",
-        "readme": "long_description",
-    }
-    missing = [field for field, key in fields.items() if not metadata.get(key, "").strip()]
-    classifiers = metadata.get("classifiers", "")
-    if not (
-        metadata.get("license") or metadata.get("license_files") or "License ::" in classifiers
-    ):
+    missing = [f for f in ("name", "version", "description") if not metadata.get(f, "").strip()]
+    missing += [] if metadata.get("long_description", "").strip() else ["readme"]
+    licensed = metadata.get("license") or metadata.get("license_files")
+    if not (licensed or "License ::" in metadata.get("classifiers", "")):
         missing.append("license")
     if not sections.get("options", {}).get("python_requires"):
         missing.append("requires-python")
@@ -292,9 +285,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
 
 
 def _declared_content_type(pkg: Package) -> str | None:
-    """The readme's content type its metadata declares: ``[project] readme``'s table,
-    ``[tool.setuptools.dynamic] readme``'s or
-    setup.cfg's ``long_description_content_type``; ``None`` when none does."""
+    """The readme's content type its metadata declares, if any."""
     doc = _pyproject(pkg)
     for readme in (
         table(doc, "project").get("readme"),
@@ -341,14 +332,14 @@ def direct_references(pkg: Package) -> list[str]:
     extras = project.get("optional-dependencies")
     for values in extras.values() if isinstance(extras, Mapping) else ():
         found += list(values) if isinstance(values, list) else []
-    direct = []
-    for text in found:
-        try:
-            if isinstance(text, str) and Requirement(text).url:
-                direct.append(text)
-        except InvalidRequirement:
-            continue
-    return direct
+    return [text for text in found if isinstance(text, str) and _url_of(text)]
+
+
+def _url_of(text: str) -> str | None:
+    try:
+        return Requirement(text).url
+    except InvalidRequirement:
+        return None
 
 
 def changelog_required(ws: Workspace) -> bool:
@@ -603,13 +594,8 @@ def _pending_entries(
     makes them the release's section; ``None`` when none holds any."""
     fragment = ("fragment", "fragments")
     if towncrier is not None and towncrier.fragments:
-        return (
-            "towncrier",
-            towncrier.directory,
-            len(towncrier.fragments),
-            fragment,
-            "towncrier build",
-        )
+        found = towncrier.fragments
+        return "towncrier", towncrier.directory, len(found), fragment, "towncrier build"
     waiting = changes(pkg.directory)
     if waiting is not None and waiting.entries:
         entry = ("entry", "entries")
@@ -631,9 +617,8 @@ def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
     from relnox.project.pins import poetry_admits
 
     rows = []
-    versions = {p.name: p for p in ws.packages}
     for req in pkg.requirements:
-        target = versions.get(req.target)
+        target = next((p for p in ws.packages if p.name == req.target), None)
         if not req.runtime or not req.key or target is None or target.vcs_versioned:
             continue
         try:
@@ -646,13 +631,10 @@ def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
             continue
         written = req.text if req.style == "pep508" else f"{target.name} {req.text}"
         if not admits:
-            rows.append(
-                Check(
-                    f"pins {pkg.name}",
-                    WARN,
-                    f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
-                    f"{target.name} {target.version} of this repository; a bump of "
-                    f"{target.name} rewrites it, or fix it by hand if the pin is meant",
-                )
+            detail = (
+                f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
+                f"{target.name} {target.version} of this repository; a bump of "
+                f"{target.name} rewrites it, or fix it by hand if the pin is meant"
             )
+            rows.append(Check(f"pins {pkg.name}", WARN, detail))
     return rows

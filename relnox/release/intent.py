@@ -1,15 +1,7 @@
-"""The release that intent gives: each package's part from what its contributors recorded.
-
-In order, for each package: its news fragments (towncrier, scriv, changie), a fragment's
-type giving the part (``[tool.relnox.intent]``, over :data:`DEFAULT_PARTS`; an unknown type
-is a patch); else the conventional commits touching it since its last release (``feat:`` a
-minor, ``fix:`` a patch, ``!`` or ``BREAKING CHANGE`` a major; ``chore:``, ``docs:`` none);
-else, changed since its last release, a patch. In a workspace a fragment belongs to the
-package it names (a dot-separated part of its file name, or a first line ``name: ...``),
-else to the innermost package whose directory holds it. A package whose version no tag
-released yet (a release commit waiting for its tag, a first release), or whose version git
-tags give (no commit can carry it), is left out, said in a note. Dependents whose pins must
-move follow as ``bump --changed`` moves them.
+"""The release that intent gives: each package's part from what its contributors recorded
+(docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie), else
+the conventional commits touching it since its last release, else a patch when it changed.
+A package no tag released yet, or versioned by tags, is left out with a note.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from relnox.release.pipeline import (
     release,
 )
 from relnox.release.tagging import TagOptions
-from relnox.sample import GIT_ENV, create_demo_workspace, git_env
+from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
@@ -66,14 +66,7 @@ def _clone(root: Path, into: Path) -> Path:
             ", ".join(dirty[:5]),
         )
     git.git(top, "clone", "--quiet", "--no-hardlinks", str(top), str(into), env=git_env())
-    for key, value in (
-        ("user.name", GIT_ENV["GIT_AUTHOR_NAME"]),
-        ("user.email", GIT_ENV["GIT_AUTHOR_EMAIL"]),
-    ):
-        if not git.git(into, "config", key, check=False):
-            git.git(into, "config", key, value)
-    git.git(into, "config", "commit.gpgsign", "false")
-    git.git(into, "config", "tag.gpgsign", "false")
+    git_identity(into, keep=True)
     return into / Path(root).resolve().relative_to(top)
 
 
@@ -172,10 +165,11 @@ def _local_environ() -> dict[str, str]:
     """Credentials for the local indexes (they accept anyone); nothing of the user's."""
     import os
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TWINE_")}
-    env.pop("PYPI_TOKEN", None)
-    env.pop("TEST_PYPI_TOKEN", None)
-    return env
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TWINE_") and k not in ("PYPI_TOKEN", "TEST_PYPI_TOKEN")
+    }
 
 
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:

@@ -84,10 +84,6 @@ class PrResult:
         }
 
 
-def _title(release: Release, day: date, named: bool) -> str:
-    return f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
-
-
 def section(
     release: Release, fragments: list[Fragment], day: date, md: bool, named: bool, level: int = 2
 ) -> str:
@@ -95,7 +91,7 @@ def section(
     type, in Markdown (``level`` #s) or reStructuredText."""
     from relnox.release.intent import TITLES
 
-    title = _title(release, day, named)
+    title = f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
     out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
     groups: dict[str, list[str]] = {}
     for fragment in fragments:
@@ -187,6 +183,11 @@ def first_releases(workspace: Workspace, intent: Intent, repository: str | None)
     return first.describe() if first else []
 
 
+def _body(workspace: Workspace, intent: Intent, day: date, options: PrOptions) -> str:
+    first = first_releases(workspace, intent, options.repository)
+    return pr_body(intent, day, len(workspace.packages) > 1, first)
+
+
 def _auth_env(token: str) -> dict[str, str]:
     """The environment for a git command that talks to the remote: the token as an HTTP
     header added through ``GIT_CONFIG_*`` (never argv, never a URL)."""
@@ -243,9 +244,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     if options.dry_run:
         workspace = load_workspace(root)
         intent = release_intent(workspace, day)
-        named = len(workspace.packages) > 1
-        first = first_releases(workspace, intent, options.repository)
-        body = pr_body(intent, day, named, first)
+        body = _body(workspace, intent, day, options)
         return PrResult(intent, options.branch, body=body, action="planned")
     url = git.git(top, "remote", "get-url", options.remote)
     slug = repository_slug(url, env)
@@ -259,19 +258,17 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     with _worktree(top, "HEAD") as tree:
         workspace = load_workspace(tree / rel(root, top))
         intent = release_intent(workspace, day)
-        named = len(workspace.packages) > 1
         result = PrResult(intent, options.branch)
         if intent.releases:
             bump = plan_bump(workspace, BumpOptions(parts=intent.parts, commit=False, today=day))
             bump.actions = [a for a in bump.actions if a.kind != "tag"]  # tags: the merge's
             bump.tags = []
             apply_bump(bump)
-            write_changelogs(intent, day, workspace.root if named else None)
+            write_changelogs(intent, day, workspace.root if len(workspace.packages) > 1 else None)
             result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
             if len(result.title) > TITLE_MAX:  # GitHub takes 256 characters
                 result.title = f"Release {len(intent.releases)} packages"
-            first = first_releases(workspace, intent, options.repository)
-            result.body = pr_body(intent, day, named, first)
+            result.body = _body(workspace, intent, day, options)
             git.git(tree, "add", "-A")
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)

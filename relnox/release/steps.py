@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest
 from relnox.atomic import write_atomic
@@ -19,6 +18,7 @@ from relnox.bump import BumpOptions, BumpPlan
 from relnox.errors import RelnoxError
 from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions, check_bump
 from relnox.guards import enabled as api_enabled
+from relnox.paths import rel
 from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
 from relnox.redact import redact_url
@@ -86,16 +86,15 @@ def _doctor(run: ReleaseRun) -> Outcome:
     if report.errors:
         problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
         raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-    names = run.names
     warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
-    for shared in shared_findings(warnings, names):  # one line for a warning many share
+    for shared in shared_findings(warnings, run.names):  # one line for a warning many share
         text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
         run.result.warnings.append({"warning": text, "packages": list(shared.packages)})
         for line in shared.lines():
             logger.warning("doctor warning: %s%s", line, " (-v for names)" if shared.many else "")
         if shared.many:
             logger.debug("  %s", ", ".join(shared.packages))
-    checks = shared_findings((c.check for c in report.warnings), names)
+    checks = shared_findings((c.check for c in report.warnings), run.names)
     shown = ": " + "; ".join(x for s in checks for x in s.lines()) if checks else ""
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 
@@ -230,12 +229,11 @@ def _tag(run: ReleaseRun) -> Outcome:
     run.result.tags = [a.tag for a in plan.actions]
     # a detached HEAD has no branch to push (it pushed one named HEAD): the tags hold it
     pushed = " (pushed with the branch)" if branch else " (pushed; detached HEAD: no branch)"
-    pushed = pushed if push else ""
     summary = plan.summary()
     made = [a.tag for a in plan.to_create]
     if len(made) >= MANY and len(made) == len(plan.actions):  # many: counted, two named
         summary = f"created {len(made)} tags ({made[0]} ... {made[-1]})"
-    return (DONE if plan.to_create else ALREADY_DONE), summary + pushed
+    return (DONE if plan.to_create else ALREADY_DONE), summary + (pushed if push else "")
 
 
 def _check_built_from_head(run: ReleaseRun) -> None:
@@ -314,10 +312,6 @@ def _versions_text(versions: Mapping[str, str]) -> str:
     return ", ".join(f"{n} {v}" for n, v in versions.items())
 
 
-def _relative(path: Path, root: Path) -> str:
-    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-
-
 # -- what each stage would do (the dry run) -----------------------------------------------
 def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     bump = preview.bump
@@ -326,7 +320,7 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     if bump is None:
         return ["no --part/--to given: releasing the current versions"]
     lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]
-    lines += [f"edit {_relative(path, run.workspace.root)}" for path in bump.files]
+    lines += [f"edit {rel(path, run.workspace.root)}" for path in bump.files]
     return lines + [a.describe() for a in bump.actions] + list(bump.notes)
 
 
@@ -339,16 +333,15 @@ def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
 
 
 def _preview_build(run: ReleaseRun, preview: Preview) -> list[str]:
-    dist = _relative(run.dist_dir, run.workspace.root)
+    dist = rel(run.dist_dir, run.workspace.root)
     packages = [p for p in run.workspace.packages if p.name in preview.after]
     return [f"sdist and wheel of {p.name} {preview.after[p.name]} into {dist}/" for p in packages]
 
 
 def _preview_verify(run: ReleaseRun, preview: Preview) -> list[str]:
     offline = " (offline)" if run.options.offline else ""
-    return [
-        f"install {preview.releases(run)} in a fresh environment; import, version, scripts{offline}"
-    ]
+    where = "in a fresh environment; import, version, scripts"
+    return [f"install {preview.releases(run)} {where}{offline}"]
 
 
 def _preview_publish(run: ReleaseRun, preview: Preview, test: bool) -> list[str]:

@@ -71,31 +71,15 @@ def _on_a_branch(repo: Path) -> bool:
     of a pushed commit is detached, and its branch holds it)."""
     if git.current_branch(repo) is not None:
         return True
-    held = git.git(
-        repo,
-        "for-each-ref",
-        "--contains",
-        "HEAD",
-        "--count=1",
-        "--format=%(refname)",
-        "refs/heads",
-        "refs/remotes",
-        check=False,
-    )
-    return bool(held)
+    asked = ("--contains", "HEAD", "--count=1", "--format=%(refname)", "refs/heads", "refs/remotes")
+    return bool(git.git(repo, "for-each-ref", *asked, check=False))
 
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
     """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
     (git keeps tags as files and folders), or the other way round; or one of that very name
     naming a tree or a blob (no commit, so the plan found no tag)."""
-    listed = git.git(
-        repo,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objecttype) %(*objecttype)",
-        "refs/tags",
-    )
-    kinds = {parts[0]: parts[-1] for line in listed.splitlines() if len(parts := line.split()) >= 2}
+    kinds = {name: peeled or kind for name, (kind, _, peeled, _) in git.tag_objects(repo).items()}
     names = set(kinds)
     for action in actions:
         kind = kinds.get(action.tag)

@@ -1,8 +1,6 @@
 """Release tags: :func:`plan_tags` / :func:`apply_tags` tag every package whose version
 changed since ``since`` (the push's ``before`` commit, else ``HEAD~1``), checking all
-before git runs; :func:`check_tag` compares a tag with the files; :func:`resolve_version`
-falls back from tag to input to pyproject.
-"""
+before git runs."""
 
 from __future__ import annotations
 
@@ -44,23 +42,18 @@ def is_shallow(repo: Path) -> bool:
     return git.git(repo, "rev-parse", "--is-shallow-repository", check=False) == "true"
 
 
-def _commit_of(repo: Path, rev: str) -> str | None:
-    out = git.git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-    return out or None
-
-
 def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) -> str | None:
     """The push's ``before`` commit on GitHub, else ``HEAD~1``; ``None`` for a first commit."""
     repo = workspace.root
     before = event_before(env)
     if before is not None:
-        if _commit_of(repo, before) is None:
+        if git.commit_of(repo, before) is None:
             raise GitError(
                 f"the push's before commit {before[:12]} is not in the clone at {repo}; "
                 + FETCH_HINT
             )
         return before
-    if _commit_of(repo, "HEAD~1") is not None:
+    if git.commit_of(repo, "HEAD~1") is not None:
         return "HEAD~1"
     if is_shallow(repo):
         raise GitError(f"{repo} is a shallow clone without the previous commit; " + FETCH_HINT)
@@ -210,16 +203,12 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
         elif on == head:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "skip", why)
         elif missing:  # tagged before: a release tag never moves, and HEAD gets no second one
-            actions[tag] = TagAction(
-                tag,
-                pkg.name,
-                pkg.version,
-                on,
-                "keep",
+            why = (
                 f"{pkg.name} {pkg.version} was released there and HEAD ({head[:12]}) is "
                 f"another commit; bump {pkg.name} to release HEAD, or delete the tag "
-                f"(git tag -d {tag}) if that release never happened",
+                f"(git tag -d {tag}) if that release never happened"
             )
+            actions[tag] = TagAction(tag, pkg.name, pkg.version, on, "keep", why)
         else:
             raise GitError(
                 f"tag {tag} already exists on commit {on[:12]}, not on HEAD ({head[:12]}), "
@@ -247,10 +236,10 @@ def _wanted(
         return None, [(p, "no tag for this version yet") for p in selected], [], {}
     repo, since = workspace.root, options.since
     rev = since or default_since(workspace, env)
-    first_commit = since in ("HEAD~1", "HEAD^") and _commit_of(repo, since) is None
+    first_commit = since in ("HEAD~1", "HEAD^") and git.commit_of(repo, since) is None
     if first_commit and not is_shallow(repo):
         rev = None  # HEAD has no parent: every version is new, as without --since
-    if rev is not None and _commit_of(repo, rev) is None:
+    if rev is not None and git.commit_of(repo, rev) is None:
         hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
         raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
     wanted: list[tuple[Package, str]] = []
@@ -278,15 +267,8 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
         *(workspace.tag_format_of(p) for p in workspace.packages),
     ]
     formats += [f for f in configured if f and "{name}" not in f and "{dir}" not in f]
-    out = git.git(
-        workspace.root,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objectname) %(*objectname)",  # no blank in a tag name
-        "refs/tags",
-    )
     found: dict[Version, list[tuple[str, str]]] = {}
-    for line in out.splitlines():
-        name, obj, peeled = [*line.split(" "), "", ""][:3]
+    for name, (_kind, obj, _peeled_kind, peeled) in git.tag_objects(workspace.root).items():
         for fmt in dict.fromkeys(formats):
             parsed = parse_tag(fmt, name)
             version = maybe_version(parsed.version) if parsed else None
@@ -349,16 +331,8 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
                 _go_on(stopped)
                 made = finished("tag", action.tag, len(plan.to_create))
                 logger.info("tagging %s on %s", action.tag, action.commit[:12], extra=made)
-                git.git(
-                    repo,
-                    "tag",
-                    "-a",
-                    "-m",
-                    f"Release {action.package} {action.version}",
-                    "--",
-                    action.tag,
-                    action.commit,
-                )
+                message = f"Release {action.package} {action.version}"
+                git.git(repo, "tag", "-a", "-m", message, "--", action.tag, action.commit)
                 created.append(action.tag)
             if push and plan.actions:
                 _push_tags(plan, stopped, pushed)
@@ -386,9 +360,7 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-    # at most three tags a push: GitHub starts no tag-triggered workflow for a push
-    # of more, so a release.yml on tags would silently never run for any of them; each
-    # push is atomic, so a refused tag leaves its batch's others unpushed too, not half
+    # at most three a push (git.TAGS_PER_PUSH), each atomic: a refused tag leaves its batch unpushed
     for batch in git.tag_batches(refs):
         _go_on(stopped)
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]

@@ -5,12 +5,6 @@ build times (:mod:`relnox.shards.plan`, the rule in :mod:`relnox.shards.split`);
 ``build-all --shard K/N`` and ``verify-install --shard K/N`` act on one shard; and
 ``assemble DIR...`` merges the shards' dist directories into one, every file checked
 (:mod:`relnox.shards.assemble`).
-
-The face: :data:`STAGE` (assemble) and its types, ``assemble`` (plan and run in one call),
-and the shard plan a host asks for: ``plan_shards`` (``plan --shards N``, a plan with
-nothing to run), ``shard_packages`` and ``parse_shard`` (``--shard K/N``), ``shard_count`` (``--shards N``, at most
-:data:`MAX_SHARDS`) and
-``record_shard`` (the manifest of one shard's build).
 """
 
 from relnox.shards.assemble import (

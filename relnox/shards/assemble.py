@@ -1,17 +1,9 @@
 """``assemble DIR...``: the shards' outputs merged into this checkout's dist/ and one manifest.
 
-Each DIR is a dist directory as ``build-all --shard K/N --out DIR`` leaves it, its
-manifest in ``.relnox/`` beside it. Everything is checked before a file is written:
-every listed file is read and its sha256 compared with its shard's manifest; a package
-built by two shards, a selected package no shard built, shards built from different
-commits (or another commit than this checkout's, or none recorded), a package that is
-not this checkout's, and a package whose version is not this checkout's are each
-refused with one line naming the shard directory. A listed file must be a regular file
-of the shard directory itself, named as a wheel or an sdist of its package and version
-(never a path, a link or a hidden file), listed once, of the size and sha256 recorded.
-Then the files are written into dist/ (each atomically, from the bytes that were checked)
-and one manifest for them all; a failure while writing puts dist/ and its records back
-as they were.
+Each DIR is a dist directory as ``build-all --shard K/N --out DIR`` leaves it. Everything
+is checked before a file is written (each refusal one line naming the shard directory);
+then the files are written into dist/ from the bytes that were checked, and one manifest
+for them all; a failure while writing puts dist/ and its records back as they were.
 """
 
 from __future__ import annotations

@@ -1,13 +1,10 @@
-"""Dependency cooldowns: an installer told to ignore files uploaded after a date.
+"""Dependency cooldowns: an installer told to ignore files uploaded after a date
+(``UV_EXCLUDE_NEWER``, ``exclude-newer`` in ``uv.toml``, pip's ``uploaded-prior-to``).
 
-Users guard against fresh malicious uploads with ``UV_EXCLUDE_NEWER`` (a date, or a
-span like ``P3D`` / ``3 days``), ``exclude-newer`` in ``uv.toml``, or pip's
-``uploaded-prior-to``. A release that was just uploaded is newer than any such cutoff,
-so installing it from an index would fail for every package. relnox exempts the
-packages under release (uv: ``--exclude-newer-package NAME=false``; pip, which has no
-per-package form, installs them alone with no cutoff and no dependencies) and, when an
-install still fails, :func:`settings` names the setting so the failure is blamed on the
-environment, never on the package.
+A release just uploaded is newer than any cutoff, so the packages under release are
+exempt (uv: ``--exclude-newer-package NAME=false``; pip: installed alone, without the
+cutoff or dependencies), and a failed install names the setting (:func:`settings`),
+never the package.
 """
 
 from __future__ import annotations
@@ -18,6 +15,7 @@ from pathlib import Path
 
 from relnox.files import read_bytes
 from relnox.toml import tomllib
+from relnox.tools.trust import pip_settings
 
 UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
 PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"
@@ -41,18 +39,6 @@ def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
     return [config_home / "uv" / "uv.toml", *system, Path("/etc/uv/uv.toml")]
 
 
-def _pip_configs(environ: Mapping[str, str]) -> list[Path]:
-    if environ.get("PIP_CONFIG_FILE"):
-        return [Path(environ["PIP_CONFIG_FILE"])]
-    config_home = Path(environ.get("XDG_CONFIG_HOME") or _home(environ) / ".config")
-    return [
-        Path("/etc/pip.conf"),
-        Path("/etc/xdg/pip/pip.conf"),
-        _home(environ) / ".pip" / "pip.conf",
-        config_home / "pip" / "pip.conf",
-    ]
-
-
 def _uv_file_setting(path: Path) -> str | None:
     try:
         data = tomllib.loads(read_bytes(path).decode("utf-8"))
@@ -67,21 +53,6 @@ def _uv_file_setting(path: Path) -> str | None:
     return None
 
 
-def _pip_file_setting(path: Path) -> str | None:
-    import configparser  # loaded only when pip has a configuration file
-
-    parser = configparser.RawConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError):
-        return None
-    for section in parser.sections():
-        for key in ("uploaded-prior-to", "uploaded_prior_to"):
-            if parser.has_option(section, key):
-                return f"[{section}] {key} = {parser.get(section, key)} in {path}"
-    return None
-
-
 def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[str]:
     """The cooldown settings ``installer`` (``uv`` or ``pip``) obeys here, each as a
     phrase naming where it is set (``UV_EXCLUDE_NEWER=P3D``)."""
@@ -92,7 +63,11 @@ def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[s
         found += [s for s in map(_uv_file_setting, _uv_configs(env)) if s]
     else:
         found += [f"{PIP_VARIABLE}={env[PIP_VARIABLE]}"] if env.get(PIP_VARIABLE) else []
-        found += [s for s in map(_pip_file_setting, _pip_configs(env)) if s]
+        found += [
+            f"[{section}] {key} = {value} in {path}"
+            for path, section, key, value in pip_settings(env)
+            if key in ("uploaded-prior-to", "uploaded_prior_to")
+        ]
     return found
 
 

@@ -55,8 +55,8 @@ OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKE
 #: the userinfo of URLs in a variable's value
 _USERINFO = re.compile(r"://([^/\s@]+)@")
 
-#: ``(upload_url, username or None) -> username`` when a keyring holds a password
-KeyringLookup = Callable[[str, "str | None"], "str | None"]
+#: ``(url, username or None) -> (username, password)`` from a keyring
+PasswordLookup = Callable[[str, "str | None"], "tuple[str, str] | None"]
 
 
 @dataclass(frozen=True)
@@ -112,12 +112,6 @@ def register_environment_secrets(environ: Mapping[str, str]) -> None:
                 register_secret(password)
 
 
-def keyring_lookup(url: str, username: str | None) -> str | None:
-    """The username a keyring holds a password for at ``url`` (``None``: no keyring, no entry)."""
-    found = keyring_password(url, username)
-    return found[0] if found else None
-
-
 def _same_url(a: str, b: str) -> bool:
     return a.rstrip("/") == b.rstrip("/")
 
@@ -168,11 +162,36 @@ def token_variable(repository: Repository) -> str | None:
     return None
 
 
+def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:
+    """``(username, password)`` a keyring holds for ``url`` (``None``: no keyring, no entry)."""
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        if username:
+            password = keyring.get_password(url, username)
+            found = (username, password) if password else None
+        else:
+            credential = keyring.get_credential(url, None)
+            found = (
+                (credential.username, credential.password)
+                if credential and credential.password
+                else None
+            )
+    except Exception as exc:  # no backend, a locked keyring...: not usable
+        logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
+        return None
+    if found:
+        register_secret(found[1])
+    return found
+
+
 def resolve_credentials(
     repository: Repository,
     environ: Mapping[str, str] | None = None,
     *,
-    keyring: KeyringLookup | None = keyring_lookup,
+    keyring: PasswordLookup | None = keyring_password,
 ) -> Credentials:
     """The first usable credentials for ``repository`` (see the module doc for the order);
     a user name or password no client can send (not UTF-8) is refused, naming its source."""
@@ -206,7 +225,7 @@ def _resolve(
     repository: Repository,
     environ: Mapping[str, str] | None = None,
     *,
-    keyring: KeyringLookup | None = keyring_lookup,
+    keyring: PasswordLookup | None = None,
 ) -> Credentials:
     env = os.environ if environ is None else environ
     register_environment_secrets(env)
@@ -249,8 +268,8 @@ def _resolve(
     if keyring is not None:
         wanted = env.get("TWINE_USERNAME") or section.get("username") or default_user
         found = keyring(repository.upload_url, wanted)
-        if found:
-            return Credentials(f"keyring ({repository.upload_url})", "keyring", found)
+        if found:  # twine asks the keyring for the password itself
+            return Credentials(f"keyring ({repository.upload_url})", "keyring", found[0])
 
     on_actions = env.get("GITHUB_ACTIONS", "").lower() == "true"
     can_mint = bool(
@@ -298,35 +317,6 @@ def pypirc_way(repository: Repository) -> str:
             f"{repository.upload_url}, username and password"
         )
     return f"a [{repository.name}] section with username and password in ~/.pypirc"
-
-
-def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:
-    """``(username, password)`` a keyring holds for ``url`` (``None``: no keyring, no entry)."""
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        if username:
-            password = keyring.get_password(url, username)
-            found = (username, password) if password else None
-        else:
-            credential = keyring.get_credential(url, None)
-            found = (
-                (credential.username, credential.password)
-                if credential and credential.password
-                else None
-            )
-    except Exception as exc:  # no backend, a locked keyring...: not usable
-        logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
-        return None
-    if found:
-        register_secret(found[1])
-    return found
-
-
-#: ``(url, username or None) -> (username, password)`` from a keyring
-PasswordLookup = Callable[[str, "str | None"], "tuple[str, str] | None"]
 
 
 def read_login(

@@ -254,6 +254,26 @@ class PipInstaller:
         return [*argv, "--wheel-dir", str(out_dir), str(sdist)]
 
 
+#: uv's words when an index refused a request method: uv asks ``HEAD`` before a ranged
+#: read of a wheel and gives up when the index answers 405 or 501 to it
+_METHOD_REFUSED = re.compile(r"\((?:405 Method Not Allowed|501 Not Implemented)\)")
+
+
+def pip_instead(
+    installer: Installer, env: Environment, result: proc.Result, index: str
+) -> Installer | None:
+    """pip, put into ``env`` (``ensurepip``), when ``result`` is uv giving up on ``index``
+    because it refused ``HEAD``: pip downloads with ``GET`` only; else ``None``."""
+    if installer.name != "uv" or result.ok or not _METHOD_REFUSED.search(result.output):
+        return None
+    logger.info("  %s refused a HEAD request of uv's; installing with pip", index)
+    seeded = proc.run([str(env.python), "-m", "ensurepip"], env=child_env(env=env), timeout=300)
+    if not seeded.ok:
+        logger.warning("  cannot put pip into %s: %s", env.root, seeded.tail(3))
+        return None
+    return PipInstaller()
+
+
 def uv_binary() -> str | None:
     """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
     try:

@@ -205,6 +205,12 @@ def head(repo: Path) -> str | None:
     return out or None
 
 
+def commit_of(repo: Path, rev: str) -> str | None:
+    """The commit ``rev`` names, or ``None`` when it names none."""
+    out = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return out or None
+
+
 def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
     if held is not None:
@@ -218,8 +224,18 @@ def tag_commit(repo: Path, tag: str) -> str | None:
         return None
     if held is not None and held.tags[tag] != "?":
         return held.tags[tag] or None
-    out = git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False)
-    return out or None
+    return commit_of(repo, f"refs/tags/{tag}")
+
+
+def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
+    """Every tag: its name -> (object type, object, peeled type, peeled object), the
+    peeled ones empty for a tag naming no tag object."""
+    fields = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    found = {}
+    for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
+        name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
+        found[name] = (kind, target, peeled_kind, peeled)
+    return found
 
 
 class _Held:
@@ -228,12 +244,8 @@ class _Held:
     revisions through one :class:`Blobs`."""
 
     def __init__(self, repo: Path) -> None:
-        fields = (
-            "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
-        )
         self.tags: dict[str, str] = {}
-        for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
-            name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
+        for name, (kind, target, peeled_kind, peeled) in tag_objects(repo).items():
             if kind == "commit":
                 self.tags[name] = target
             elif kind == "tag":
@@ -303,11 +315,6 @@ def tag_batches(refs: Sequence[str], size: int = TAGS_PER_PUSH) -> list[list[str
 def current_branch(repo: Path) -> str | None:
     out = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
     return out or None
-
-
-def commit_time(repo: Path, rev: str = "HEAD") -> int | None:
-    out = git(repo, "log", "-1", "--format=%ct", rev, check=False)
-    return int(out) if out.isdigit() else None
 
 
 def empty_submodules(directory: Path) -> list[str]:
@@ -394,10 +401,6 @@ class Blobs:
             return _show(self.repo, rev, path)  # what git show prints for a tree
         # as git show read in text mode: UTF-8 (errors replaced), universal newlines
         return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def add(repo: Path, paths: Sequence[Path]) -> None:
-    git(repo, "add", "--", *[str(p) for p in paths])
 
 
 def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:

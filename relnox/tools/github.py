@@ -78,15 +78,21 @@ def _output_name(key: str) -> str:
     return "".join(c if c.isalnum() or c in "_-" else "_" for c in key)
 
 
+def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """The package names of a task's results (``packages``, else ``versions``' keys), and
+    their versions."""
+    versions = results.get("versions")
+    versions = dict(versions) if isinstance(versions, Mapping) else {}
+    names = results.get("packages")
+    if not isinstance(names, Sequence) or isinstance(names, str):
+        names = list(versions)
+    return [str(n) for n in names], versions
+
+
 def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
     """The step outputs (name -> text) a task's results give."""
     data = dict(results)
-    versions = data.get("versions")
-    versions = dict(versions) if isinstance(versions, Mapping) else {}
-    names = data.get("packages")
-    if not isinstance(names, Sequence) or isinstance(names, str):
-        names = list(versions)
-    names = [str(n) for n in names]
+    names, versions = _packages(data)
     if names:
         data["packages"] = names
     if versions and "is_prerelease" not in data:
@@ -134,11 +140,7 @@ def _md(value: Any) -> str:
 def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
     """A short markdown section: one table row per package, then the other scalar results."""
     lines = [f"### relnox {task_name}", ""]
-    versions = results.get("versions")
-    versions = versions if isinstance(versions, Mapping) else {}
-    names = results.get("packages")
-    if not isinstance(names, Sequence) or isinstance(names, str):
-        names = list(versions)
+    names, versions = _packages(results)
     tags = results.get("tags")
     tags = (
         [str(t) for t in tags] if isinstance(tags, Sequence) and not isinstance(tags, str) else []
@@ -214,7 +216,7 @@ def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
 
 #: GitHub's REST API when ``GITHUB_API_URL`` names none (Actions sets it, for GHES too)
 DEFAULT_API_URL = "https://api.github.com"
-#: the longest wait for one API call, seconds
+#: the longest wait for one API call, seconds (its whole answer, however slowly it comes)
 API_TIMEOUT = 30.0
 
 
@@ -239,6 +241,8 @@ class GitHubApi:
         import urllib.error
         import urllib.request
 
+        from relnox.tools.simple_http import within
+
         url = f"{self.base}/repos/{self.repository}{path}"
         request = urllib.request.Request(
             url,
@@ -251,9 +255,13 @@ class GitHubApi:
                 "Content-Type": "application/json",
             },
         )
-        try:
+
+        def ask() -> bytes:
             with urllib.request.urlopen(request, timeout=API_TIMEOUT) as answer:
-                data = answer.read()
+                return bytes(answer.read())
+
+        try:
+            data = within(API_TIMEOUT, ask, lambda: TimeoutError(f"no answer in {API_TIMEOUT:g}s"))
         except urllib.error.HTTPError as exc:
             said = exc.read(2000).decode("utf-8", "replace")
             raise RelnoxError(

@@ -1,14 +1,9 @@
 """Logins for reading a private index, handed to uv and pip the only safe way: a netrc file.
 
-A password in an installer's argv (``uv pip install --index https://user:PASS@host/``)
-is readable by every user of the machine (``/proc/PID/cmdline``) and lands in logs. So
-the userinfo of every index URL is taken out (:func:`split_logins`), and the logins
-reach the installer through ``NETRC``, a file of mode 0600 in the run's temporary
-directory that both uv and pip (through requests) read (:func:`write_netrc`). The
-user's own ``$NETRC`` or ``~/.netrc`` is merged in, so their other hosts still work.
-
-Where a login comes from for an index known by name is
-:func:`relnox.tools.credentials.read_login`: the same sources as an upload.
+A password in an installer's argv is readable by every user of the machine and lands in
+logs, so the userinfo of every index URL is taken out (:func:`split_logins`) and the
+logins reach the installer through ``NETRC``: a file of mode 0600 in the run's temporary
+directory, the user's own netrc merged in (:func:`write_netrc`).
 """
 
 from __future__ import annotations

@@ -3,14 +3,11 @@
 ::
 
     with LocalIndex(tmp / "packages", password_file=tmp / "htpasswd") as index:
-        index.upload_url   # http://127.0.0.1:PORT/   (twine upload --repository-url)
-        index.simple_url   # http://127.0.0.1:PORT/simple/   (pip/uv --index-url)
+        index.upload_url   # http://127.0.0.1:PORT/
+        index.simple_url   # http://127.0.0.1:PORT/simple/
 
-pypiserver runs as a child process (``python -m pypiserver run``, its listen backlog raised) with uploads
-enabled, no fallback to another index and sha256 hashes on its links. With a
-password file uploads need a user of that htpasswd file; without one anyone may
-upload, which is refused on an interface other than loopback unless
-``allow_anonymous`` says it is intended. :meth:`LocalIndex.stop` leaves no process behind.
+Without a password file anyone may upload, which is refused off loopback unless
+``allow_anonymous`` says so. :meth:`LocalIndex.stop` leaves no process behind.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""How long relnox waits on the network: ``[tool.relnox.network]``, and a child bounded by it.
+"""How long relnox waits on the network: ``[tool.relnox.network]``.
 
 ::
 
@@ -7,16 +7,8 @@
     stall = 120     # seconds an upload may go without any progress before it is stopped
     retries = 2     # how often a transient failure (timeout, stall, 5xx, 429) is retried
 
-Retries wait 1 s, 2 s, 4 s ... in between and say so. With the defaults an upload
-the index stops taking bytes of ends after ``(retries + 1) * stall`` seconds plus the
-backoff (six minutes); one that was sent whole and is never answered after
-``(retries + 1) * timeout`` (a minute and a half).
-
-An upload runs through :func:`relnox._proc.run` with ``stall``: the child (``twine
-upload``) is killed, with everything it started, once it has shown no progress for
-``stall`` seconds: no output and, where ``/proc/<pid>/io`` can be read (Linux), no
-bytes read or written. Elsewhere only output counts, so ``stall`` bounds the whole
-upload of one file.
+Retries back off 1 s, 2 s, 4 s ... An upload child is stopped by :func:`relnox._proc.run`
+once it has shown no progress (output, or bytes read or written) for ``stall`` seconds.
 """
 
 from __future__ import annotations

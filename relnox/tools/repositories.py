@@ -1,21 +1,16 @@
 """Package indexes by name: ``pypi``, ``testpypi``, ``local``, ``[tool.relnox.repositories]``, ~/.pypirc, URLs.
 
-PyPI's and TestPyPI's addresses come from twine's own constants, so relnox never
-spells an index host name. A repository has an upload URL (what twine posts to)
-and a simple URL (PEP 503/691, what pip, uv and relnox's own checks read)::
+PyPI's and TestPyPI's addresses are twine's constants. A repository has an upload URL and
+a simple URL (PEP 503/691)::
 
     [tool.relnox.repositories]
     staging = "https://pkgs.example.invalid/legacy/"               # simple: .../simple/
     corp = { upload = "https://u.example.invalid/", simple = "https://s.example.invalid/simple/",
              confirm = true }                                     # ask before uploading
 
-Named repositories are looked up in this order: ``[tool.relnox.repositories]``,
-the built-in ``pypi`` / ``testpypi`` / ``local`` (``$RELNOX_LOCAL_INDEX``, the URL
-``relnox serve-index`` prints), then the ``repository =`` of a ``~/.pypirc`` section.
-Anything with ``http://`` or ``https://`` is used as a URL. A URL with userinfo
-(``https://user:TOKEN@host/``) is taken as twine takes it: the userinfo becomes the
-repository's credentials (:mod:`relnox.tools.credentials`) and is removed from the URL
-that is used and shown.
+A name is looked up in ``[tool.relnox.repositories]``, then the built-in ones (``local``:
+``$RELNOX_LOCAL_INDEX``), then a ``~/.pypirc`` section's ``repository =``. A URL's
+userinfo becomes the repository's credentials and is removed from the URL.
 """
 
 from __future__ import annotations

@@ -1,29 +1,13 @@
 """What an index already has: the simple API (PEP 691 JSON, or PEP 503 HTML) with sha256 hashes.
 
-``project_files(simple_url, "demo-core")`` asks once per project and returns every
-file the index lists, with the sha256 from the JSON ``hashes`` or the HTML link's
-``#sha256=`` fragment; a file listed without a sha256 is downloaded and hashed.
-A project the index does not know is an empty answer, not an error. Connection
-errors, timeouts, 5xx and 429 are retried with backoff.
-
-Credentials are bound to origins (scheme, host, port): they are sent only after a
-401 from the index's own origin (or another origin of the same repository, passed
-as ``origins``), never to a file host elsewhere, and a redirect to another origin
-drops the ``Authorization`` header (the standard library's handler would copy it;
-requests and pip drop it the same way).
-
-Only ``http`` and ``https`` addresses are read, links and redirects alike (an index
-linking ``file:///dev/zero`` gets an error, not a read of this machine). Every page is
-read by the standard library's client (:mod:`relnox.tools.simple_http`) and every
-answer is bounded: connect and each read by ``timeout``; the status line and headers
-must all have come within ``timeout + stall`` seconds of the request (an index that
-sends a header a byte at a time is given up on); the whole body by size
-(:data:`MAX_PAGE` for a project page; for a file, one byte more than ours: anything
-longer is other content) and by time: it must be complete within ``stall`` seconds
-plus one second per MiB received, so an index that trickles a never-ending page is
-given up on, as a stalled upload is. A reader with a ``deadline``
-(:meth:`IndexReader.until`: the wait for an upload to show) never waits past it,
-whatever the bounds above and the retries would allow.
+A project the index does not know is an empty answer; connection errors, timeouts, 5xx
+and 429 are retried with backoff. Credentials go only to the index's origins (after a
+401 from one), never to a file host elsewhere nor along a redirect to another origin.
+Only ``http`` and ``https`` are read. Every answer is bounded (:mod:`.simple_http`):
+connect and each read by ``timeout``, the status line and headers by ``timeout + stall``,
+the body by size (:data:`MAX_PAGE`; a file one byte more than ours) and by time
+(``stall`` plus 1 s per MiB); a reader with a deadline (:meth:`IndexReader.until`)
+never waits past it.
 """
 
 from __future__ import annotations
@@ -65,25 +49,17 @@ _CHUNK = 64 * 1024
 
 
 class _Body:
-    """Where an answer's body goes: kept (a page) or only hashed (a file)."""
+    """An answer's body: kept (a page) or only hashed (a file)."""
 
-    def __init__(self, keep: bool, limit: int = MAX_FILE) -> None:
-        self.keep = keep
-        self.chunks: list[bytes] = []
-        # a file's sha256 (of at most ``limit`` bytes); a page is kept, not hashed
-        self.hash = None if keep else hashlib.sha256()
-        self.size = 0
+    def __init__(self, keep: bool) -> None:
+        self.keep, self.size, self.data, self.hash = keep, 0, bytearray(), hashlib.sha256()
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.hash is not None:
-            self.hash.update(chunk)
         if self.keep:
-            self.chunks.append(chunk)
-
-    @property
-    def data(self) -> bytes:
-        return b"".join(self.chunks)
+            self.data += chunk
+        else:
+            self.hash.update(chunk)
 
 
 def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None:
@@ -146,11 +122,8 @@ def _fetch(
     limit: int = MAX_PAGE,
     keep: bool = True,
 ) -> tuple[int, str, _Body]:
-    """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``.
-
-    A 401 from one of ``origins`` is retried with ``auth``; ``auth`` goes nowhere else.
-    At most ``limit`` bytes of the body are read (a page longer than that is refused).
-    """
+    """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``. A 401 from
+    one of ``origins`` is retried with ``auth``, which goes nowhere else."""
     retries, retry_delay, sleep = patience.retries, patience.retry_delay, patience.sleep
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
@@ -168,10 +141,9 @@ def _fetch(
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
             head = timeout + stall if left is None else min(timeout + stall, left)
-            opener = simple_http.opener(frozenset(origins), head)
             request = simple_http.request(url, accept, use_auth)
-            with opener.open(request, timeout=timeout) as resp:
-                body = _Body(keep, limit)
+            with simple_http.open_url(request, origins, timeout=timeout, head=head) as resp:
+                body = _Body(keep)
                 _read(resp, url, body, limit=limit, stall=stall)
                 if keep and body.size >= limit and resp.read(1):
                     raise PublishError(
@@ -220,10 +192,9 @@ def _fetch(
 
 
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
-    """What kept the index from answering (a :class:`PublishError` once ``attempt`` was the
-    last of ``retries``)."""
+    """What kept the index from answering; past the last retry, a :class:`PublishError`."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
-    if isinstance(reason, simple_http.TooSlow):
+    if isinstance(reason, simple_http.HeadTooSlow):
         pass  # it says its bound
     elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
@@ -237,7 +208,6 @@ def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: fl
 
 
 def _hint(status: int, url: str, answered_by: str, origins: Collection[Origin], keep: bool) -> str:
-    """What to do about a refusal of ``url`` (answered from ``answered_by``)."""
     if status != 401 or origin(answered_by) in origins:
         return "check the repository URL and that its simple API is readable"
     if answered_by == url and not keep:  # a file link to another host
@@ -267,11 +237,7 @@ def project_page(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
 ) -> ProjectPage:
-    """What the index at ``simple_url`` says of ``project``: every file it lists (by file
-    name), and the project's status.
-
-    ``auth`` is sent only to the origin of ``simple_url`` and to ``origins``.
-    """
+    """What the index at ``simple_url`` says of ``project``: its files and status."""
     url = page_url(simple_url, project)
     status, content_type, body = _fetch(
         url,
@@ -280,7 +246,7 @@ def project_page(
         origins={origin(simple_url), *origins},
         patience=patience,
     )
-    return page_of(url, status, content_type, body.data)
+    return page_of(url, status, content_type, bytes(body.data))
 
 
 def page_url(simple_url: str, project: str) -> str:
@@ -317,12 +283,8 @@ def file_sha256(
     patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
 ) -> str:
-    """The sha256 of an indexed file: the listed one, else of its downloaded content.
-
-    ``auth`` is sent only when the file lives on one of ``origins`` (the index's own):
-    a file on another host is downloaded without credentials. With ``size`` (of the
-    file it is compared with) at most ``size + 1`` bytes are read: a longer file differs.
-    """
+    """The sha256 of an indexed file: the listed one, else of its downloaded content (at
+    most ``size + 1`` bytes: a longer file differs from ours)."""
     if file.sha256:
         return file.sha256
     status, _, body = _fetch(
@@ -339,7 +301,6 @@ def file_sha256(
             f"{file.url}: listed by the index but not downloadable (404); "
             "the index is inconsistent, ask its administrator"
         )
-    assert body.hash is not None  # a file's body is hashed (keep=False)
     return body.hash.hexdigest()
 
 
@@ -386,11 +347,8 @@ def read_page(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
 ) -> tuple[int, str, str]:
-    """``(status, content type, text)`` of one page of an index or its APIs (a project
-    page in one format, PEP 740's integrity API); 404 is ``(404, "", "")``.
-
-    ``auth`` goes only to ``origins`` (the index's own), whatever ``url`` is: an integrity
-    API set elsewhere is read without the index's credentials."""
+    """``(status, content type, text)`` of one page of an index or its APIs (PEP 740's
+    integrity API); 404 is ``(404, "", "")``."""
     status, content_type, body = _fetch(
         url,
         accept=accept,

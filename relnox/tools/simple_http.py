@@ -6,28 +6,32 @@ followed with credentials kept to their origins, and every answer's head bounded
 from __future__ import annotations
 
 import base64
-import functools
-import http.client
-import io
 import logging
-import socket
-import time
+import queue
+import threading
 import urllib.error
 import urllib.request
-from collections.abc import Collection
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from relnox.tools.repositories import origin
 
 logger = logging.getLogger("relnox")
 
+T = TypeVar("T")
 Origin = tuple[str, str, "int | None"]
 SCHEMES = ("http", "https")
 
 
-class TooSlow(TimeoutError):
-    """An answer that did not come within its bound (it says which)."""
+class HeadTooSlow(TimeoutError):
+    """The status line and headers of an answer did not all come within their bound."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"its status line and headers did not all come within {seconds:g}s "
+            "([tool.relnox.network] timeout + stall)"
+        )
 
 
 class SameOriginAuth(urllib.request.HTTPRedirectHandler):
@@ -60,101 +64,6 @@ class SameOriginAuth(urllib.request.HTTPRedirectHandler):
         return new
 
 
-class HeadTooSlow(TooSlow):
-    """The status line and headers of an answer did not all come within their bound."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(
-            f"its status line and headers did not all come within {seconds:g}s "
-            "([tool.relnox.network] timeout + stall)"
-        )
-
-
-class _HeadClock(io.RawIOBase):
-    """A response's socket, read with one deadline for the status line and headers
-    (each read within the socket's own timeout too); :meth:`done` lifts it for the body,
-    whose bound is :func:`_read`'s."""
-
-    def __init__(self, raw: io.RawIOBase, sock: socket.socket, seconds: float) -> None:
-        super().__init__()
-        self.raw, self.sock, self.seconds = raw, sock, seconds
-        self.per_read = sock.gettimeout()
-        self.deadline: float | None = time.monotonic() + seconds
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        if self.deadline is None:
-            return self.raw.readinto(buffer)
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise HeadTooSlow(self.seconds)
-        self.sock.settimeout(left if self.per_read is None else min(left, self.per_read))
-        try:
-            return self.raw.readinto(buffer)
-        except TimeoutError:
-            if time.monotonic() >= self.deadline:
-                raise HeadTooSlow(self.seconds) from None
-            raise
-
-    def done(self) -> None:
-        if self.deadline is not None:
-            self.deadline = None
-            self.sock.settimeout(self.per_read)
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
-
-
-class _BoundedResponse(http.client.HTTPResponse):
-    """An answer whose status line and headers must come within ``head`` seconds."""
-
-    def __init__(self, sock: socket.socket, *args: Any, head: float, **kwargs: Any) -> None:
-        super().__init__(sock, *args, **kwargs)
-        # the socket's reader, taken from the buffer urllib made (which would close it when
-        # dropped) and buffered again behind the clock
-        self._clock = _HeadClock(self.fp.detach(), sock, head)
-        self.fp = io.BufferedReader(self._clock)
-
-    def begin(self) -> None:
-        try:
-            super().begin()
-        finally:
-            self._clock.done()
-
-
-class _HeadBound(urllib.request.AbstractHTTPHandler):
-    """A urllib handler whose answers' heads are bounded (:class:`_BoundedResponse`)."""
-
-    def __init__(self, head: float) -> None:
-        super().__init__()
-        self.head = head
-
-    def do_open(self, http_class: Any, req: Any, **kwargs: Any) -> Any:
-        return super().do_open(_bounded(http_class, self.head), req, **kwargs)
-
-
-class _BoundedHandler(_HeadBound, urllib.request.HTTPHandler):
-    """urllib's ``http`` handler, its answers' heads bounded."""
-
-
-class _BoundedHTTPSHandler(_HeadBound, urllib.request.HTTPSHandler):
-    """urllib's ``https`` handler, its answers' heads bounded."""
-
-
-def _bounded(http_class: Any, head: float) -> Any:
-    """``http_class``'s connections, each answer read as a :class:`_BoundedResponse`."""
-
-    def connection(*args: Any, **kwargs: Any) -> http.client.HTTPConnection:
-        conn = http_class(*args, **kwargs)
-        conn.response_class = functools.partial(_BoundedResponse, head=head)
-        return conn  # type: ignore[no-any-return]
-
-    return connection
-
-
 def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
     headers = {"Accept": accept, "User-Agent": "relnox"}
     if auth is not None:
@@ -163,9 +72,34 @@ def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.reque
     return urllib.request.Request(url, headers=headers)
 
 
-def opener(allowed: frozenset[Origin], head: float) -> urllib.request.OpenerDirector:
-    """An opener whose redirects keep credentials to ``allowed`` and whose answers bring
-    their status line and headers within ``head`` seconds."""
-    return urllib.request.build_opener(
-        SameOriginAuth(allowed), _BoundedHandler(head), _BoundedHTTPSHandler(head)
-    )
+def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
+    """``work()``'s answer, or ``too_slow()`` raised once ``seconds`` have passed without one.
+
+    urllib bounds each read of a socket only, so a server sending a byte at a time would
+    hold a request forever: ``work`` runs in a daemon thread, given up on at ``seconds``."""
+    answers: queue.Queue[Any] = queue.Queue()
+
+    def run() -> None:
+        try:
+            answers.put((True, work()))
+        except Exception as exc:  # raised again in the caller's thread
+            answers.put((False, exc))
+
+    threading.Thread(target=run, name="relnox-http", daemon=True).start()
+    try:
+        done, answer = answers.get(timeout=seconds)
+    except queue.Empty:
+        raise too_slow() from None
+    if not done:
+        raise answer
+    return answer  # type: ignore[no-any-return]
+
+
+def open_url(
+    req: urllib.request.Request, allowed: Collection[Origin], *, timeout: float, head: float
+) -> Any:
+    """``req``'s answer, redirects followed with credentials only to ``allowed``: connect and
+    each read within ``timeout``, the status line and headers (of the last redirect too)
+    within ``head`` seconds, or :class:`HeadTooSlow`."""
+    opener = urllib.request.build_opener(SameOriginAuth(allowed))
+    return within(head, lambda: opener.open(req, timeout=timeout), lambda: HeadTooSlow(head))

@@ -91,21 +91,15 @@ class _Links(HTMLParser):
             self._href = None
 
 
-def _links(text: str) -> _Links:
-    """The links and meta tags of ``text``."""
-    parser = _Links()
-    parser.feed(text)
-    parser.close()
-    return parser
-
-
 def _filename_of(url: str) -> str:
     return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
 
 
 def parse_html_page(text: str, base_url: str) -> ProjectPage:
     """A PEP 503 project page (with PEP 792's ``pypi:project-status`` meta tag)."""
-    parser = _links(text)
+    parser = _Links()
+    parser.feed(text)
+    parser.close()
     files: dict[str, IndexedFile] = {}
     for href, label in parser.links:
         url, _, fragment = urljoin(base_url, href).partition("#")

@@ -1,23 +1,16 @@
 """pip's certificate and proxy settings, for uv too (corporate networks).
 
-On a network whose proxy re-signs TLS, pip works (``cert`` in pip.conf, ``PIP_CERT``,
-``REQUESTS_CA_BUNDLE``) while uv, which trusts its own bundled roots, fails with
-``UnknownIssuer``. :func:`trust_environment` gives every uv child the trust and proxy
-pip is given, unless uv has its own already:
-
-- the CA bundle: ``SSL_CERT_FILE`` from ``PIP_CERT``, else ``REQUESTS_CA_BUNDLE``,
-  else ``cert`` of pip's configuration files (``[global]`` or ``[install]``);
-- the proxy: ``HTTPS_PROXY`` / ``HTTP_PROXY`` from ``PIP_PROXY`` or pip.conf ``proxy``.
-
-Set ``UV_NATIVE_TLS=1`` (uv's ``--native-tls``) to make uv use the system's trust
-store instead; relnox passes it through and then sets no ``SSL_CERT_FILE``.
+Behind a proxy that re-signs TLS, pip works and uv, trusting its own bundled roots, fails
+with ``UnknownIssuer``: :func:`trust_environment` gives every uv child pip's CA bundle
+(``SSL_CERT_FILE``) and proxy (``HTTPS_PROXY``) unless it has its own or ``UV_NATIVE_TLS``
+is set (docs/troubleshooting.md has the table).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 
@@ -42,9 +35,9 @@ def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
     return [path for path in candidates if path.is_file()]
 
 
-def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
-    """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
-    found = None
+def pip_settings(environ: Mapping[str, str]) -> Iterator[tuple[Path, str, str, str]]:
+    """``(file, section, key, value)`` of pip's configuration files, in pip's order (a file
+    pip cannot read either is left out: pip reports it)."""
     for path in pip_config_files(environ):
         import configparser  # loaded only when pip has a configuration file
 
@@ -52,10 +45,18 @@ def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
         try:
             parser.read(path, encoding="utf-8")
         except (configparser.Error, UnicodeDecodeError):
-            continue  # pip reports its own broken configuration
-        for section in ("global", "install"):
-            if parser.has_option(section, key):
-                found = parser.get(section, key).strip() or found
+            continue
+        for section in parser.sections():
+            for key, value in parser.items(section):
+                yield path, section, key, value
+
+
+def pip_setting(key: str, environ: Mapping[str, str]) -> str | None:
+    """``key`` of ``[install]`` or ``[global]`` in pip's configuration files (last wins)."""
+    found = None
+    for _path, section, name, value in pip_settings(environ):
+        if name == key and section in ("global", "install"):
+            found = value.strip() or found
     return found
 
 

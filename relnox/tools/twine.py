@@ -1,26 +1,18 @@
-"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`.
-
-Each upload is watched (:func:`relnox._proc.run` with a ``stall``): a child that shows no
-progress for ``[tool.relnox.network] stall`` seconds is stopped and counts as a
-transient failure. Argv lists only; the credentials travel in the child's environment
-(:meth:`relnox.tools.credentials.Credentials.child_env`), and everything twine prints is
-passed through :func:`relnox.redact.redact` before relnox keeps or logs it.
-:func:`classify` tells transient failures (connection errors, timeouts, HTTP 5xx
-and 429) from the others; :mod:`relnox.publish.run` decides what to do about them.
-"""
+"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`,
+watched, its credentials in its environment, its output masked; :func:`classify` tells
+transient failures (connection errors, timeouts, HTTP 5xx and 429) from the others."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from relnox._proc import Result
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials
 from relnox.tools.repositories import Repository
 from relnox.tools.upload import (
     FAILED,
@@ -30,11 +22,9 @@ from relnox.tools.upload import (
     TRANSIENT,
     TRUSTED,
     Attempt,
-    Runner,
     Upload,
     attestations_of,
     kind_of_status,
-    run_command,
 )
 
 logger = logging.getLogger("relnox")
@@ -124,29 +114,6 @@ def upload_argv(
     return [*argv, *map(str, paths)]
 
 
-def upload_once(
-    paths: Sequence[Path],
-    repository: Repository,
-    credentials: Credentials,
-    *,
-    environ: Mapping[str, str],
-    run: Runner = run_command,
-    verbose: bool = False,
-    attestations: bool = False,
-) -> Attempt:
-    """One ``twine upload`` of ``paths`` (twine keeps their order and stops at the first error)."""
-    result = run(
-        upload_argv(repository, paths, verbose=verbose, attestations=attestations),
-        {**credentials.child_env(environ), **PLAIN_OUTPUT},
-    )
-    kind, status = classify(result)
-    output = tidy(result.output)
-    logger.debug("%s", output)
-    if kind == OK:
-        return Attempt(OK, 1, output=output)
-    return Attempt(kind, 1, status, last_error(result.output), output)
-
-
 @dataclass(frozen=True)
 class Twine:
     """``twine upload``: reads a keyring itself; a Python process per call."""
@@ -155,12 +122,19 @@ class Twine:
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
     def upload(self, request: Upload) -> Attempt:
-        return upload_once(
-            request.paths,
+        """One ``twine upload`` (twine keeps the files' order and stops at the first error)."""
+        argv = upload_argv(
             request.repository,
-            request.credentials,
-            environ=request.environ,
-            run=request.run,
+            request.paths,
             verbose=request.verbose,
             attestations=request.attestations,
         )
+        result = request.run(
+            argv, {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
+        )
+        kind, status = classify(result)
+        output = tidy(result.output)
+        logger.debug("%s", output)
+        if kind == OK:
+            return Attempt(OK, 1, output=output)
+        return Attempt(kind, 1, status, last_error(result.output), output)

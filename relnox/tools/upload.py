@@ -43,26 +43,13 @@ FAILED = "failed"
 Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
 
 
-def run_command(
-    argv: Sequence[str],
-    env: Mapping[str, str],
-    stall: float = NetworkSettings.stall,
-    timeout: float | None = None,
-) -> Result:
-    """The default runner: ``argv`` in a child process, output captured, stopped on a stall.
-
-    With ``timeout``: a child that has sent its whole request and waits for the index's
-    answer is stopped after ``timeout`` seconds without one, as any wait for an answer is
-    (``[tool.relnox.network] timeout``).
-    """
-    return proc.run(argv, env=env, watch=proc.Watch(stall, answer=timeout))
-
-
 def watched_runner(settings: NetworkSettings) -> Runner:
-    """:func:`run_command` with ``settings.stall`` and ``settings.timeout``."""
+    """An uploader's runner: ``argv`` in a child, output captured, stopped after
+    ``settings.stall`` seconds without progress, or ``settings.timeout`` seconds without an
+    answer once it has sent its whole request."""
 
     def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
-        return run_command(argv, env, stall=settings.stall, timeout=settings.timeout)
+        return proc.run(argv, env=env, watch=proc.Watch(settings.stall, answer=settings.timeout))
 
     return run
 

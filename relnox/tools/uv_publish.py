@@ -1,16 +1,10 @@
-"""``uv publish`` as a :class:`relnox.tools.upload.Transport`: one file per call.
+"""``uv publish`` as a :class:`relnox.tools.upload.Transport`: a package's files per call.
 
-relnox decides the credentials (:mod:`relnox.tools.credentials`) and hands them to uv
-in ``UV_PUBLISH_USERNAME`` / ``UV_PUBLISH_PASSWORD``; every other ``UV_PUBLISH_*`` or
-index setting of the caller's environment is dropped, so uv uploads exactly where
-relnox says with exactly those credentials. Trusted publishing is on only when relnox
-chose it (``--trusted-publishing always``), never guessed for another index. uv's own
-retries are off (``UV_HTTP_RETRIES=0``: relnox retries, after asking the index what
-arrived) and its read timeout is ``[tool.relnox.network] stall``: an upload that hears
-nothing for that long is a stall, whether uv or relnox's watchdog notices first. uv traces
-its answers' headers (``RUST_LOG=uv_publish=trace``: the response only, never the request)
-so that a 429's ``Retry-After`` and ``RateLimit`` headers can be read. PEP 740
-attestations beside a file are uploaded with it only with ``--attestations``.
+uv gets the credentials relnox chose in ``UV_PUBLISH_USERNAME`` / ``UV_PUBLISH_PASSWORD``
+and none of the caller's other ``UV_PUBLISH_*`` or index settings; trusted publishing only
+when relnox chose it; no retries of its own (relnox retries, after asking the index what
+arrived); ``[tool.relnox.network] stall`` as its read timeout; its answers' headers traced
+(the response only) so that a 429's rate-limit headers can be read.
 """
 
 from __future__ import annotations

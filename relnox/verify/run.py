@@ -31,11 +31,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from relnox import _proc as proc
 from relnox._proc import Result
-from relnox.artifacts.filenames import parse_wheel_filename
 from relnox.errors import RelnoxError, VerifyError
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
@@ -45,6 +44,7 @@ from relnox.tools.envs import (
     InstallOptions,
     create_environment,
     environment_dir,
+    pip_instead,
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.model import (
@@ -159,6 +159,8 @@ class _RoundRun:
         self.commands: list[Check] = []
         self.steps: dict[str, float] = {}
         self.python = ""
+        #: the plan's installer; pip once uv gave up on an index that refuses HEAD
+        self.installer = plan.installer
         self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
         #: each (package, extras) installed once for the scripts and imports asking for it
         self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
@@ -199,12 +201,19 @@ class _RoundRun:
         Its environment: the round's index logins through ``NETRC`` (never argv), the
         wheels' hashes always checked; ``exempt``: it installs only the release's own
         packages, which no pip cooldown holds back (uv's exemption is in argv:
-        ``--exclude-newer-package``)."""
+        ``--exclude-newer-package``). When uv gives up on an index that refuses ``HEAD``,
+        pip installs instead, from then on."""
         if label is not None:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
             requirements, options = [], replace(options, requirement_files=(file,))
-        argv = self.plan.installer.install_argv(env, requirements, options)
+        argv = self.installer.install_argv(env, requirements, options)
+        result = self._step("install", self._install_argv(argv, env, exempt=exempt))
+        pip = pip_instead(self.installer, env, result, "an index")
+        if pip is None:
+            return result
+        self.installer = pip  # for the rest of the round
+        argv = pip.install_argv(env, requirements, options)
         return self._step("install", self._install_argv(argv, env, exempt=exempt))
 
     def _install_argv(
@@ -215,7 +224,7 @@ class _RoundRun:
         environ.pop("UV_NO_VERIFY_HASHES", None)
         if self.netrc is not None:
             environ[NETRC_ENV] = str(self.netrc)
-        if exempt and self.round.cooldown and self.plan.installer.name == "pip":
+        if exempt and self.round.cooldown and self.installer.name == "pip":
             environ[cooldown.PIP_VARIABLE] = FAR_FUTURE
         return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
 
@@ -224,7 +233,7 @@ class _RoundRun:
         says so; pip only says "no version"): the environment, never the package."""
         output = result.tail(20)
         said = cooldown.mentioned(output)
-        if self.plan.installer.name == "pip":
+        if self.installer.name == "pip":
             said = said or _not_there_yet(output)
         if self.round.cooldown and said:
             output += "\n" + cooldown.explain(list(self.round.cooldown))

@@ -45,7 +45,7 @@ def test_epochs_follow_new_commits_and_are_kept_between_runs(
     git_init(root)
     first = _epochs(root)
     assert set(first.values()) == {1767268800}
-    key = history.history_key(root, git.head(root), history.ref_listing(root))
+    key = history.key_of(git.head(root), history.ref_listing(root), history.git_state(root).paths)
     assert key is not None and key.path.is_file()
     kept = key.path
 

@@ -1,4 +1,5 @@
-"""The table of pinned actions and its refresh (git ls-remote, faked: it needs the network)."""
+"""The table of pinned actions and its refresh, noxfile's update_action_pins (git ls-remote,
+faked: it needs the network)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from noxfile import parse_ls_remote, refresh_pins, rewrite_table
 from relnox.ci import pins as ci_pins
-from relnox.ci.pins import PINS, SHA, parse_ls_remote, refresh, rewrite_table, uses
+from relnox.ci.pins import PINS, SHA, uses
 from relnox.errors import RelnoxError
 
 
@@ -45,7 +47,7 @@ def test_refresh_rewrites_only_the_shas(tmp_path: Path) -> None:
         sha = PEELED if action == "actions/checkout" else PINS[action].sha
         return f"{TAG_OBJECT}\t{argv[4]}\n{sha}\t{argv[5]}\n"
 
-    changed = refresh(run, module)
+    changed = refresh_pins(run, module)
     assert changed == {"actions/checkout": PEELED}
     assert [c[:3] for c in calls] == [["git", "ls-remote", "--tags"]] * len(PINS)
     text = module.read_text(encoding="utf-8")

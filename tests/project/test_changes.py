@@ -373,3 +373,9 @@ def project_text(name: str, version: str) -> str:
     from tests.shapes import project
 
     return project(name, version)
+
+
+def test_plan_spells_a_pre_release_as_bump_writes_it(make_workspace: Callable[..., Path]) -> None:
+    """``3.2.0-rc0`` by pre is ``3.2.0-rc1`` in the plan too, not PEP 440's ``3.2.0rc1``."""
+    ws = load_workspace(make_workspace(demo_specs(version="3.2.0-rc0")))
+    assert {r.next_version for r in plan(ws, part="pre")} == {"3.2.0-rc1"}

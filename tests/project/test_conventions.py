@@ -1438,3 +1438,56 @@ def test_a_plugin_whose_own_tags_stopped_shares_the_core_s_tags_not_a_stray(
         "kit-agents": ("1.4.0", "1.4.1"),
         "kit-plugins-openai": ("1.4.0", "1.4.1"),
     }
+
+
+def test_underscored_tags_of_each_package_of_a_workspace_are_its_releases(tmp_path: Path) -> None:
+    """``foo_1_2_0`` and ``bar_0_3_0``: each package's tags spell its name, then its version
+    with underscores for dots. Each is read as that package's releases, and the real
+    ``relnox bump`` tags the next release of each the same way."""
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": members,
+            "packages/foo/pyproject.toml": project("foo", "1.2.0"),
+            "packages/bar/pyproject.toml": project("bar", "0.3.0"),
+        },
+        tags=["foo_1_1_0", "bar_0_2_0"],
+    )
+    commit(root, {"packages/foo/README": "foo"}, "foo_1_2_0")
+    commit(root, {"packages/bar/README": "bar"}, "bar_0_3_0")
+    packages = {p.name: p for p in load_workspace(root).packages}
+    for name, last in (("foo", "foo_1_2_0"), ("bar", "bar_0_3_0")):
+        facts = packages[name].tags
+        assert facts is not None and facts.problem is None
+        assert (facts.convention.format, facts.last_tag) == (
+            f"{name}_{{version_underscored}}",
+            last,
+        )
+    run_relnox("bump", "--part", "minor", "--tag", cwd=root, check=True)
+    assert set(git(root, "tag", "--points-at", "HEAD").split()) == {"foo_1_3_0", "bar_0_4_0"}
+
+
+def test_packages_that_share_one_bare_tag_per_release_keep_one_tag(tmp_path: Path) -> None:
+    """Four packages of a workspace always released together at one version, each release
+    tagged once (``v1.3.0``, ``v1.4.0``), no package tagged by name: the tag is theirs in
+    common, so a bump, its dry run and ``relnox tag`` make the one tag ``v1.5.0``, never a
+    tag per package."""
+    names = ("alpha", "beta", "gamma", "delta")
+
+    def at(version: str) -> dict[str, str]:
+        return {f"packages/{n}/pyproject.toml": project(n, version) for n in names}
+
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **at("1.3.0")}, tags=["v1.3.0"])
+    commit(root, at("1.4.0"), "v1.4.0")
+    for pkg in load_workspace(root).packages:
+        assert pkg.tags is not None and pkg.tags.last_tag == "v1.4.0"
+    dry = run_relnox("bump", "--part", "minor", "--tag", "--dry-run", cwd=root, check=True)
+    assert dry.stdout.count("git tag ") == 1 and "-- v1.5.0" in dry.stdout
+    run_relnox("bump", "--part", "minor", "--no-commit", cwd=root, check=True)
+    git(root, "commit", "-qam", "Release 1.5.0")
+    shown = run_relnox("tag", "--dry-run", cwd=root, check=True).stdout
+    assert "v1.5.0" in shown and not any(f"{n}-v1.5.0" in shown for n in names)
+    run_relnox("tag", cwd=root, check=True)
+    assert git(root, "tag", "--points-at", "HEAD").split() == ["v1.5.0"]

@@ -36,8 +36,9 @@ from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
 from relnox.publish.report import PublishResult
 from relnox.tools.index_server import LocalIndex, write_htpasswd
+from relnox.tools.network import NetworkSettings
 from relnox.tools.twine import upload_argv
-from relnox.tools.upload import run_command
+from relnox.tools.upload import watched_runner
 from tests.publish_support import USER, FaultyProxy, copy_tree, publish_with, shared_release
 
 TOKEN = "relnox-fake-upload-token-0002"
@@ -183,7 +184,7 @@ class BodyRecorder(FaultyProxy):
 def run(ws: Path, url: str, argvs: list[list[str]], **kwargs: Any) -> PublishResult:
     def recording(argv: Sequence[str], env: Mapping[str, str]) -> Result:
         argvs.append(list(argv))
-        return run_command(argv, env)
+        return watched_runner(NetworkSettings())(argv, env)
 
     environ = {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
     return publish_with(

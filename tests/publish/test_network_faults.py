@@ -36,8 +36,8 @@ from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import from_url
 from relnox.tools.simple_api import JSON_TYPE
-from relnox.tools.twine import upload_once
-from relnox.tools.upload import watched_runner
+from relnox.tools.twine import Twine
+from relnox.tools.upload import Upload, watched_runner
 from tests.fault_server import (
     DROP,
     FLOOD,
@@ -700,8 +700,8 @@ def test_a_slow_but_steady_upload_is_not_a_stall(
     credentials = Credentials("test", "password", USER, TOKEN)
     settings = NetworkSettings(stall=3.5)
     started = time.monotonic()
-    attempt = upload_once(
-        [big], repository, credentials, environ=os.environ, run=watched_runner(settings)
+    attempt = Twine().upload(
+        Upload([big], repository, credentials, os.environ, watched_runner(settings), settings)
     )
     seconds = time.monotonic() - started
     assert attempt.kind == "ok", attempt.output
@@ -712,7 +712,14 @@ def test_a_slow_but_steady_upload_is_not_a_stall(
         upstream=index.url, rule=private(lambda seen: HANG if seen.method == "POST" else None)
     )
     started = time.monotonic()
-    hung = upload_once(
-        [big], from_url(stopped.url), credentials, environ=os.environ, run=watched_runner(settings)
+    hung = Twine().upload(
+        Upload(
+            [big],
+            from_url(stopped.url),
+            credentials,
+            os.environ,
+            watched_runner(settings),
+            settings,
+        )
     )
     assert hung.kind == "stall" and time.monotonic() - started < 4 * settings.stall

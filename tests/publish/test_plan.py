@@ -27,8 +27,9 @@ from relnox.publish.route import route_for_tag
 from relnox.sample import ProjectSpec, git_init, write_project, write_workspace
 from relnox.tools.credentials import Credentials
 from relnox.tools.index_server import LocalIndex, write_htpasswd
+from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.upload import run_command
+from relnox.tools.upload import watched_runner
 from tests.publish.conftest import TOKEN
 from tests.publish_support import (
     USER,
@@ -141,7 +142,7 @@ def test_a_file_with_different_content_on_the_index_refuses_the_whole_release(
 ) -> None:
     (tmp_path / "other").mkdir()
     foreign = _different_wheel(ws / "dist" / CORE_WHEEL, tmp_path / "other" / CORE_WHEEL)
-    upload = run_command(
+    upload = watched_runner(NetworkSettings())(
         [
             sys.executable,
             "-m",
@@ -215,7 +216,7 @@ def test_a_server_dying_midway_then_a_rerun_after_restart(ws: Path, tmp_path: Pa
 
         def dies_after_two(argv: Sequence[str], environ: Mapping[str, str]) -> Result:
             nonlocal uploads
-            result = run_command(argv, environ)
+            result = watched_runner(NetworkSettings())(argv, environ)
             if "upload" in argv:
                 uploads += 1
                 if uploads == 2:  # after demo-core's two twine runs

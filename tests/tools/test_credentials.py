@@ -27,7 +27,7 @@ OIDC = {
 }
 
 
-def no_keyring(url: str, user: str | None) -> str | None:
+def no_keyring(url: str, user: str | None) -> tuple[str, str] | None:
     return None
 
 
@@ -86,9 +86,9 @@ def test_pypirc_then_keyring(hermetic: Path) -> None:
 
     asked: list[tuple[str, str | None]] = []
 
-    def keyring(url: str, user: str | None) -> str | None:
+    def keyring(url: str, user: str | None) -> tuple[str, str] | None:
         asked.append((url, user))
-        return "kr-user"
+        return "kr-user", "kr-password"
 
     found = resolve_credentials(resolve("testpypi"), {"HOME": str(hermetic)}, keyring=keyring)
     assert (found.method, found.username, found.password) == ("keyring", "kr-user", None)

@@ -209,3 +209,25 @@ def test_an_output_file_that_cannot_be_written_is_one_line(
         f"relnox did is done, but later steps do not see its results: point {variable} at "
         "a writable file"
     ]
+
+
+@pytest.mark.parametrize("answer", ["slow-head", "trickle"])
+def test_an_api_call_ends_within_its_bound_however_slowly_the_answer_comes(
+    answer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each byte within the per-read timeout, but the answer never ends: one bound for it all."""
+    import time
+
+    from relnox.errors import RelnoxError
+    from relnox.tools import github
+    from tests.fault_server import SLOW_HEAD, TRICKLE, FaultServer
+
+    monkeypatch.setattr(github, "API_TIMEOUT", 1.5)
+    endless = SLOW_HEAD if answer == "slow-head" else TRICKLE
+    with FaultServer(rule=lambda seen: endless) as server:
+        env = {"GITHUB_TOKEN": "ghs-bound-token-0042", "GITHUB_API_URL": server.url}
+        started = time.monotonic()
+        with pytest.raises(RelnoxError, match=r"no answer in 1\.5s") as failed:
+            github.GitHubApi("owner/name", env).open_pull("relnox/release")
+        assert time.monotonic() - started < 5
+    assert "ghs-bound-token-0042" not in str(failed.value)

@@ -34,7 +34,7 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _key(repo: Path) -> history.HistoryKey | None:
-    return history.history_key(repo, git.head(repo), history.ref_listing(repo))
+    return history.key_of(git.head(repo), history.ref_listing(repo), history.git_state(repo).paths)
 
 
 def _path(repo: Path) -> Path:
@@ -116,12 +116,9 @@ def test_a_graft_file_rewrites_the_walk(repo: Path) -> None:
     assert _nearness(repo) == {}
 
 
-def test_the_key_from_answers_asked_at_once_is_the_key(repo: Path) -> None:
+def test_no_key_when_git_cannot_say_or_there_is_no_commit(repo: Path) -> None:
     head, refs = git.head(repo), history.ref_listing(repo)
-    at_once = history.key_of(head, refs, history.git_state(repo).paths)
-    one_by_one = _key(repo)
-    assert at_once is not None and one_by_one is not None
-    assert (at_once.digest, at_once.path) == (one_by_one.digest, one_by_one.path)
+    assert _key(repo) is not None
     assert history.key_of(head, refs, None) is None  # git could not say: no key
     assert history.key_of(None, refs, history.git_state(repo).paths) is None  # no commit: no key
 
@@ -157,7 +154,7 @@ def test_an_unwritable_place_is_work_done(repo: Path) -> None:
 
 def test_no_commit_no_key(tmp_path: Path) -> None:
     run_git(tmp_path, "init", "-q")
-    assert history.history_key(tmp_path, git.head(tmp_path), "") is None
+    assert history.key_of(git.head(tmp_path), "", history.git_state(tmp_path).paths) is None
     assert repo_tags(tmp_path)[0].nearness == {}
 
 

@@ -222,3 +222,25 @@ def test_a_release_not_there_yet_is_still_waited_for_under_a_cooldown(
                 uploader.upload.join()
     assert uploader.upload.ident is not None, "relnox never waited for the upload"
     assert report.ok, "\n".join(render_report(report))
+
+
+def test_an_index_that_refuses_head_is_installed_from_with_pip(
+    release: Path, index: LocalIndex, tmp_path: Path
+) -> None:
+    """uv asks ``HEAD`` before a ranged read of a wheel and gives up on a 501; the same
+    fallback as ``publish --verify-installable`` installs with pip (GET only), login and all."""
+
+    def refuses_head(seen: Seen) -> Reply | None:
+        return Reply(501) if seen.method == "HEAD" else _needs_login(seen)
+
+    with FaultServer(upstream=index.url, rule=refuses_head) as proxy:
+        simple = _with_login(f"{proxy.url}simple/")
+        args = ["--index", simple, "--extra-index", simple, "-p", APP, "--installer", "uv"]
+        code, output, children, _ = _run(release, tmp_path, *args, "--wait", "0", "-v")
+    assert code == 0, output
+    assert any(seen.method == "HEAD" for seen in proxy.seen)  # uv asked, and was refused
+    assert "refused a HEAD request of uv's; installing with pip" in output
+    pip_installs = [c for c in _installs(children) if c[1:3] == ["-m", "pip"]]
+    assert pip_installs, children
+    assert not [c for c in children if PASSWORD in " ".join(c)]
+    assert PASSWORD not in output

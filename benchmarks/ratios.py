@@ -1,0 +1,119 @@
+"""The two speed figures of a release's checks, each as a ratio to the plain way, in pairs.
+
+    python benchmarks/ratios.py                          # generated workspaces (70 and 7)
+    python benchmarks/ratios.py --build-repo PATH        # a fetched real workspace instead
+    python benchmarks/ratios.py --verify-repo PATH       # (dependencies in uv's cache)
+    python benchmarks/ratios.py --runs 9 --count 70 --only build
+
+1. ``relnox verify-install --offline`` of a workspace's wheels over the bare script doing
+   the same job (``verify_install.py``'s: ``uv venv``, one ``uv pip install`` of the
+   wheels, one ``python -I -c "import a, b, ..."``); target <= 1.1.
+2. ``relnox build-all`` with nothing changed (every package reused) over a cold ``uv
+   build --all-packages`` of the same workspace into a fresh directory; target <= 0.1.
+
+Each workspace is built once first (not timed); then each pair runs A and B in turn, the
+order alternating, ``--runs`` times after a warm-up (``_pairs.py``), and prints both
+sides, the ratio pair by pair (wall and CPU) and the load average. The workspaces are
+:func:`relnox.sample.generated_specs` committed in a fresh repository, or a clone you
+fetched yourself (``--build-repo``, ``--verify-repo``; nothing of it is committed here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _pairs import bytecode_note, load, paired, relnox_command, report
+from build_all import Failed as BuildFailed
+from build_all import uv_way
+from verify_install import Failed, _run, bare_uv
+
+from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.verify.smoke import wheel_facts
+
+
+def _workspace(repo: Path | None, work: Path, count: int, prefix: str) -> Path:
+    if repo is not None:
+        return repo.resolve()
+    root = write_workspace(work / prefix, generated_specs(count, prefix=prefix))
+    git_init(root)
+    return root
+
+
+def _built(root: Path, dist: Path) -> None:
+    start = time.perf_counter()
+    _run([*relnox_command(), "build-all", "--root", str(root), "--out", str(dist)], root)
+    print(f"{root}: built into {dist} in {time.perf_counter() - start:.1f}s (not timed)")
+
+
+def verify_ratio(root: Path, work: Path, runs: int) -> float:
+    """Figure 1: verify-install over the bare script."""
+    dist = work / "verify-dist"
+    _built(root, dist)
+    wheels = sorted(dist.glob("*.whl"))
+    modules = sorted({m for w in wheels for m in wheel_facts(w).imports})
+    verify = [*relnox_command(), "verify-install", "--root", str(root), "--dist", str(dist)]
+    verify.append("--offline")
+    print(f"verify-install of {len(wheels)} wheels against the bare script; {load()}")
+    times = paired(
+        lambda: _run(verify, root),
+        lambda: bare_uv(dist, wheels, modules, work, online=False),
+        runs,
+    )
+    ratio = report("relnox verify-install", "bare uv venv + install + import", times)
+    print(f"target median <= 1.1: {'met' if ratio <= 1.1 else 'MISSED'}\n")
+    return ratio
+
+
+def build_ratio(root: Path, work: Path, runs: int) -> float:
+    """Figure 2: a no-change build-all over a cold uv build --all-packages."""
+    dist = work / "build-dist"
+    _built(root, dist)
+    again = [*relnox_command(), "build-all", "--root", str(root), "--out", str(dist)]
+    fresh = work / "uv-out"
+
+    def cold_uv() -> None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        uv_way(root, fresh)
+
+    print(f"build-all with nothing changed against a cold uv build; {load()}")
+    times = paired(lambda: _run(again, root), cold_uv, runs)
+    ratio = report("relnox build-all, nothing changed", "uv build --all-packages", times)
+    print(f"target median <= 0.1: {'met' if ratio <= 0.1 else 'MISSED'}\n")
+    return ratio
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=7, help="timed pairs (default 7)")
+    parser.add_argument("--count", type=int, default=70, help="verify: generated packages")
+    parser.add_argument("--build-count", type=int, default=7, help="build: generated packages")
+    parser.add_argument("--verify-repo", type=Path, help="verify: a real workspace instead")
+    parser.add_argument("--build-repo", type=Path, help="build: a real workspace instead")
+    parser.add_argument("--only", choices=("verify", "build"), help="one figure only")
+    args = parser.parse_args()
+    print(f"{bytecode_note()}; {load()}")
+    with tempfile.TemporaryDirectory(prefix="relnox-bench-ratios-") as tmp:
+        work = Path(tmp)
+        try:
+            if args.only != "build":
+                root = _workspace(args.verify_repo, work, args.count, "vratio")
+                verify_ratio(root, work, args.runs)
+            if args.only != "verify":
+                root = _workspace(args.build_repo, work, args.build_count, "bratio")
+                build_ratio(root, work, args.runs)
+        except (Failed, BuildFailed) as exc:
+            raise SystemExit(str(exc)) from None
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
