@@ -372,10 +372,8 @@ def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
         readme = readme[0]
     if isinstance(readme, str):
         return directory / readme
-    for candidate in ("README.md", "README.rst", "README.txt", "README"):
-        if (directory / candidate).is_file():
-            return directory / candidate
-    return None
+    found = (directory / name for name in ("README.md", "README.rst", "README.txt", "README"))
+    return next((path for path in found if path.is_file()), None)
 
 
 def version_files(
