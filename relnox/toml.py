@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -13,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["UNREADABLE", "loads", "table", "tomllib", "unreadable_why"]
+__all__ = ["UNREADABLE", "loads", "read_or_empty", "table", "tomllib", "unreadable_why"]
 
 #: what ``tomllib`` raises for a document it cannot read: its syntax errors, a ValueError
 #: for an integer of more digits than Python converts from text (4300), a RecursionError
@@ -41,3 +42,12 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
 def loads(text: str) -> dict[str, Any]:
     """``tomllib.loads(text)``, raising :data:`UNREADABLE` as it does."""
     return tomllib.loads(text)
+
+
+def read_or_empty(path: Path) -> dict[str, Any]:
+    """The TOML document at ``path``, or ``{}`` when it cannot be read (a manifest whose
+    own tool reports its problems)."""
+    try:
+        return loads(path.read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # UNREADABLE, UnicodeDecodeError
+        return {}

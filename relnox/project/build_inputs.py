@@ -19,18 +19,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.toml import loads, table
+from relnox.toml import read_or_empty, table
 
 _DEPENDENCY_TABLES = ("dependencies", "build-dependencies")
-
-
-def _load(path: Path) -> dict[str, Any]:
-    """The TOML document at ``path`` (a parse of the same text earlier in the run reused),
-    or ``{}`` when it cannot be read."""
-    try:
-        return loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
-        return {}
 
 
 def _dependency_specs(doc: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -47,7 +38,7 @@ def _cargo_workspace(manifest: Path, top: Path) -> tuple[Path, dict[str, Any]] |
     for folder in [manifest.parent, *manifest.parent.parents]:
         candidate = folder / "Cargo.toml"
         if candidate.is_file():
-            doc = _load(candidate)
+            doc = read_or_empty(candidate)
             if isinstance(doc.get("workspace"), Mapping):
                 return candidate, doc
         if folder == top:
@@ -64,7 +55,7 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
         if current.parent in found or not current.is_file():
             continue
         found.append(current.parent)
-        doc = _load(current)
+        doc = read_or_empty(current)
         around = _cargo_workspace(current, top)
         shared = table(around[1], "workspace", "dependencies") if around else {}
         for dep, spec in _dependency_specs(doc):
@@ -80,7 +71,7 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
 
 def build_inputs_of(pyproject: Path, top: Path) -> list[Path]:
     """:func:`build_inputs` of the package whose ``pyproject.toml`` is ``pyproject``."""
-    return build_inputs(pyproject.parent, _load(pyproject), top)
+    return build_inputs(pyproject.parent, read_or_empty(pyproject), top)
 
 
 def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Path]:

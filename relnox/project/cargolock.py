@@ -10,23 +10,13 @@ version a bumped manifest sets changes; every other byte stays as cargo wrote it
 from __future__ import annotations
 
 import glob
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from relnox.project.sources import VersionLocation
-from relnox.toml import table, tomllib
-
-_KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"', re.MULTILINE)
-
-
-def _load(path: Path) -> Mapping[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, ValueError, RecursionError):  # relnox.toml.UNREADABLE, UnicodeDecodeError
-        return {}
+from relnox.project.uvlock import update_entries
+from relnox.toml import read_or_empty, table
 
 
 def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
@@ -47,7 +37,7 @@ def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
             member = Path(found)
             if member.resolve() in excluded or not (member / "Cargo.toml").is_file():
                 continue
-            package = table(_load(member / "Cargo.toml"), "package")
+            package = table(read_or_empty(member / "Cargo.toml"), "package")
             version = package.get("version")
             inherits = isinstance(version, Mapping) and version.get("workspace") is True
             if inherits and isinstance(package.get("name"), str):
@@ -59,7 +49,7 @@ def crates_of(location: VersionLocation) -> list[str]:
     """The crates whose version ``location`` (a Cargo.toml version key) sets."""
     if location.path.name != "Cargo.toml" or location.kind != "toml":
         return []
-    doc = _load(location.path)
+    doc = read_or_empty(location.path)
     if location.key == ("package", "version"):
         name = table(doc, "package").get("name")
         return [name] if isinstance(name, str) else []
@@ -80,34 +70,9 @@ def lock_for(manifest: Path, root: Path) -> Path | None:
 
 def update_cargo_lock(text: str, versions: Mapping[str, tuple[str, str]]) -> str:
     """``text`` with each local crate named in ``versions`` moved from old to new."""
-    lines = text.splitlines(keepends=True)
-    out = list(lines)
 
-    def flush(block: Iterable[int]) -> None:
-        name: str | None = None
-        version_at: int | None = None
-        local = True
-        for index in block:
-            match = _KEY_RE.match(lines[index])
-            if match and match.group("key") == "name":
-                name = match.group("value")
-            elif match and match.group("key") == "version":
-                version_at = index
-            elif lines[index].startswith("source"):
-                local = False
-        if name is not None and name in versions and version_at is not None and local:
-            old, new = versions[name]
-            match = _KEY_RE.match(lines[version_at])
-            if match is not None and match.group("value") == old:
-                begin, finish = match.span("value")
-                out[version_at] = lines[version_at][:begin] + new + lines[version_at][finish:]
+    def new_of(name: str, old: str, source: str) -> str | None:
+        moved = versions.get(name)
+        return moved[1] if moved is not None and not source and moved[0] == old else None
 
-    start: int | None = None
-    for index, line in enumerate(lines):
-        if line.startswith("["):
-            if start is not None:
-                flush(range(start, index))
-            start = index if line.strip() == "[[package]]" else None
-    if start is not None:
-        flush(range(start, len(lines)))
-    return "".join(out)
+    return update_entries(text, new_of)

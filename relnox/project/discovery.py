@@ -38,6 +38,7 @@ from relnox.project.pyproject import (
     project_doc,
     tools_only,
     unbuildable,
+    uv_never_builds,
     with_hatch_toml,
 )
 from relnox.project.validate import (
@@ -152,23 +153,20 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
         from relnox.project.changelog import check_heading  # (a test holds it to that)
 
         check_heading(root_pyproject, config.changelog_heading)
-    resolve = Path.resolve
     # the root pyproject that says where the packages are; None: the projects below
     listing = None if doc is None or _settings_only(root, doc, config) else doc
-    dirs, broken = member_dirs(root, listing, config, resolve)
+    dirs, broken = member_dirs(root, listing, config)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or listing is None else outside(root, dirs, resolve)
+    others = [] if explicit or listing is None else outside(root, dirs)
     inferred: dict[Path, str] = (
         {}
         if explicit
-        else released_by_evidence(
-            root, listing or {}, [*others, *nested(root, dirs, resolve)], dirs, resolve
-        )
+        else released_by_evidence(root, listing or {}, [*others, *nested(root, dirs)], dirs)
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
@@ -188,14 +186,18 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped, unreleased))
     if listing is None and docs and not inferred:
-        _refuse_tools_beside_a_workspace(root, dirs, docs, doc is not None)
+        # every project below an example or a developer tool (tools/docs) beside a uv
+        # workspace whose members lie deeper: the error says to run relnox there
+        from relnox.project.released import under_examples
+
+        below = None
+        if all(under_examples(d, root) for d in docs):
+            below = _workspace_below(root, dirs, doc is not None)
+        if below is not None:
+            raise below
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
-    names: set[str] = set()
-    for directory, data in docs.items():
-        name = name_of(directory, data)
-        if name:
-            names.add(canonicalize_name(name))
+    names: set[str] = {canonicalize_name(n) for d, data in docs.items() if (n := name_of(d, data))}
     packages: list[Package] = []
     for directory, data in docs.items():
         try:
@@ -262,8 +264,8 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
     ordered = _ordered(packages, broken)
-    released = {resolve(d) for d in inferred}
-    others = [d for d in others if resolve(d) not in released and not _shipped(d, packages)]
+    released = {d.resolve() for d in inferred}
+    others = [d for d in others if d.resolve() not in released and not _shipped(d, packages)]
     outside_notes, outside_entries = (
         outside_members(root, others) if listing is not None and not explicit else ((), [])
     )
@@ -285,7 +287,10 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
         workspace = _without_placeholders(workspace)
     from relnox.project.referee import refereed  # the backend's word on computed versions
 
-    return _with_problems(refereed(workspace))
+    workspace = refereed(workspace)
+    errors = tuple(b.error for b in workspace.broken)
+    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
+    return replace(workspace, errors=errors, problems=problems)
 
 
 def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
@@ -383,12 +388,21 @@ def _member_docs(
             loaded = doc if directory == root and doc is not None else project_doc(directory)
             check_shape(directory / "pyproject.toml", loaded)
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
-                if doc is not None and directory != root and not _virtual(loaded):
+                virtual = directory != root and not_built(loaded)
+                if doc is not None and directory != root and not virtual:
                     raise _no_project(root, directory)
-                if directory != root and _virtual(loaded):
-                    entry = _never_built(root, directory, loaded)
-                    unreleased.append(entry)
+                if virtual:  # a declared member its tool installs and never builds
+                    uv = table(loaded, "tool", "uv").get("package") is False
+                    setting = "[tool.uv] package" if uv else "[tool.poetry] package-mode"
+                    setting += " = false"
                     rel = relpath(directory, root)
+                    entry = Unreleased(
+                        directory,
+                        name_of(directory, loaded) or directory.name,
+                        f"its {setting} says its tool installs it and never builds it",
+                        f'add "{rel}" to [tool.relnox] packages if it is released',
+                    )
+                    unreleased.append(entry)
                     skipped.append(
                         f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}"
                     )
@@ -404,29 +418,23 @@ def _member_docs(
                 "is left out; write the name as a literal, or in setup.cfg [metadata]"
             )
             continue
-        if name and not VALID_NAME.fullmatch(name):
+        if name and not VALID_NAME.fullmatch(name) and doc is not None:
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
                 "(letters, digits and . _ - only); fix it there"
             )
-            if doc is None:  # found by scanning, not listed: a template, said and left out
-                rel = (directory / "pyproject.toml").relative_to(root).as_posix()
-                skipped.append(
-                    f"{rel}: {name!r} is not a valid project name, so it is left out "
-                    "(a template?); fix the name there if it is a package"
-                )
-                unreleased.append(
-                    Unreleased(
-                        directory,
-                        directory.name,
-                        f"{name!r} is not a valid project name (a template?)",
-                        "fix the name in its pyproject.toml if it is a package",
-                    )
-                )
-            else:
-                broken.append(Broken(directory, None, error))
-            continue
-        docs[directory] = loaded
+            broken.append(Broken(directory, None, error))
+        elif name and not VALID_NAME.fullmatch(name):  # found by scanning: a template
+            why = f"{name!r} is not a valid project name (a template?)"
+            setting = "fix the name in its pyproject.toml if it is a package"
+            rel = (directory / "pyproject.toml").relative_to(root).as_posix()
+            skipped.append(
+                f"{rel}: {name!r} is not a valid project name, so it is left out "
+                "(a template?); fix the name there if it is a package"
+            )
+            unreleased.append(Unreleased(directory, directory.name, why, setting))
+        else:
+            docs[directory] = loaded
     return docs
 
 
@@ -473,21 +481,6 @@ def _without_examples(
         listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
         skipped.append(f"{listed}: {why}, so not released; {setting}")
     return docs
-
-
-def _refuse_tools_beside_a_workspace(
-    root: Path, dirs: Sequence[Path], docs: Mapping[Path, Mapping[str, Any]], settings: bool
-) -> None:
-    """No package at ``root``, and every project found below is an example or a developer
-    tool (``tools/docs``) beside a uv workspace whose members lie deeper
-    (``sdk/python`` of ``packages/*``): the tools are not the packages, and the workspace's
-    own settings are read only from its root, so the error says to run relnox there."""
-    from relnox.project.released import under_examples
-
-    if all(under_examples(d, root) for d in docs):
-        below = _workspace_below(root, dirs, settings)
-        if below is not None:
-            raise below
 
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
@@ -547,13 +540,7 @@ def _notes(
             "relnox takes it for the development project and releases the projects it "
             'references; add "." to [tool.relnox] packages if it is released',
         )
-    elif (
-        root not in inferred
-        and doc is not None
-        and not explicit
-        and {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ):
+    elif root not in inferred and doc is not None and not explicit and uv_never_builds(doc):
         notes += (
             f"pyproject.toml ({name_of(root, doc) or 'the root project'}) has a "
             "[build-system] but [tool.uv] package = false, so relnox does not release it; "
@@ -601,8 +588,6 @@ def _with_root_copy(
     """The packages, each at the version a development root's ``[project]`` says with that
     version as a copy of its own (the repository's release tooling moves it with every
     release: ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
-    from dataclasses import replace
-
     from relnox.project.sources import toml_location
     from relnox.versioning import same_version
 
@@ -618,45 +603,24 @@ def _with_root_copy(
     ]
 
 
-def _never_built(root: Path, directory: Path, doc: Mapping[str, Any]) -> Unreleased:
-    """A declared member its tool installs and never builds, listed as not released."""
-    setting = (
-        "[tool.uv] package = false"
-        if table(doc, "tool", "uv").get("package") is False
-        else "[tool.poetry] package-mode = false"
-    )
-    return Unreleased(
-        directory,
-        name_of(directory, doc) or directory.name,
-        f"its {setting} says its tool installs it and never builds it",
-        f'add "{relpath(directory, root)}" to [tool.relnox] packages if it is released',
-    )
-
-
-def _virtual(doc: Mapping[str, Any]) -> bool:
-    """``[tool.uv] package = false`` (poetry: ``package-mode = false``): a member its
-    tool installs but never builds."""
-    return not_built(doc)
-
-
 def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
     """No package at ``root`` (no pyproject.toml, or one of tools' ``settings`` only) and
     none among the projects below: the error naming a workspace root found there
     (``python/pyproject.toml`` with ``[tool.uv.workspace] members``) and how to run relnox
     on it, or None when there is none."""
+    here = (
+        f"{root / 'pyproject.toml'} holds no package"
+        if settings
+        else f"{root}: no pyproject.toml here"
+    )
     for directory in dirs:
         try:
             found = load_toml(directory / "pyproject.toml")
         except RelnoxError:
             continue
+        rel = directory.relative_to(root).as_posix()
         members = table(found, "tool", "uv", "workspace").get("members")
-        if not members and _virtual(found) and {"project", "build-system"} <= found.keys():
-            rel = directory.relative_to(root).as_posix()
-            here = (
-                f"{root / 'pyproject.toml'} holds no package"
-                if settings
-                else f"{root}: no pyproject.toml here"
-            )
+        if not members and not_built(found) and {"project", "build-system"} <= found.keys():
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml sets [tool.uv] package = false (a project "
                 "uv never builds) with no tag or release workflow naming it: if it is "
@@ -670,12 +634,6 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
             else None
         )
         if setting is not None:
-            rel = directory.relative_to(root).as_posix()
-            here = (
-                f"{root / 'pyproject.toml'} holds no package"
-                if settings
-                else f"{root}: no pyproject.toml here"
-            )
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"
@@ -706,32 +664,21 @@ def _unique(
             kept.append(pkg)
             continue
         where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
-        broken.append(
-            Broken(
-                pkg.directory,
-                pkg.name,
-                ConfigError(
-                    f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
-                    "give each package its own name, or leave one out of the workspace"
-                ),
-            )
+        error = ConfigError(
+            f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+            "give each package its own name, or leave one out of the workspace"
         )
+        broken.append(Broken(pkg.directory, pkg.name, error))
     return kept, broken
 
 
-def _with_problems(workspace: Workspace) -> Workspace:
-    errors = tuple(b.error for b in workspace.broken)
-    problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
-    return replace(workspace, errors=errors, problems=problems)
-
-
-def listing(root: Path | str = ".") -> Workspace:
+def listing(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     """:func:`discover` for a command that shows every package (``packages``, ``plan``):
     it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
     is a finding on that package and never hides the others."""
     import logging
 
-    workspace = discover(root)
+    workspace = discover(root, tags=tags)
     for warning in workspace.warnings:
         logging.getLogger("relnox").warning("warning: %s", warning)
     return workspace
@@ -749,21 +696,13 @@ def load_workspace(
 ) -> Workspace:
     """:func:`discover` for a command: every input checked before any work.
 
-    A package that cannot be read is never left out silently: when any member is
-    broken (a malformed pyproject, two members whose names normalise alike, a version
-    that is not PEP 440 ...), every problem is raised together, one line each with its
-    file (:func:`relnox.project.validate.workspace_error`). A command told to act on
-    named ``packages`` only goes on when each is a sound package, with every problem of
-    the others logged as a warning: a problem in one package never stops work on
-    another the user asked for. ``doctor`` and ``check-versions`` use :func:`discover`,
-    which collects them instead. ``tags``: as :func:`discover`'s.
-    """
+    A broken package is never left out silently: every problem is raised together, one
+    line each. A command told to act on named ``packages`` goes on when each is sound,
+    the others' problems logged as warnings: a problem in one package never stops work
+    on another the user asked for. ``tags``: as :func:`discover`'s."""
     import logging
 
-    workspace = discover(root, tags=tags)
-    log = logging.getLogger("relnox")
-    for warning in workspace.warnings:
-        log.warning("warning: %s", warning)
+    workspace = listing(root, tags=tags)
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):
@@ -771,5 +710,5 @@ def load_workspace(
                 if not workspace.has(name) and workspace.is_unreleased(name):
                     workspace.get(name)
             raise problem
-        log.warning("warning: left out, not asked for: %s", problem)
+        logging.getLogger("relnox").warning("warning: left out, not asked for: %s", problem)
     return workspace

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,7 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.project.package_load import VALID_NAME, name_of
-from relnox.project.pyproject import (
-    is_package,
-    project_doc,
-)
+from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
 from relnox.project.validate import (
     member_path,
 )
@@ -32,10 +29,8 @@ def member_dirs(
     root: Path,
     doc: Mapping[str, Any] | None,
     config: Config,
-    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> tuple[list[Path], list[Broken]]:
-    """The member directories the globs name, and the matches that cannot be read
-    (``resolve``: how a path is resolved)."""
+    """The member directories the globs name, and the matches that cannot be read."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return _projects_below(root), []
     if config.packages is not None:
@@ -57,8 +52,7 @@ def member_dirs(
                 f"{config.source}: {where} has the absolute path {pattern!r}; "
                 'write it relative to the workspace\'s root (a glob like "packages/*")'
             )
-    for pattern in excludes:
-        if not pattern.strip():  # a glob of nothing: pathlib refuses it with a traceback
+        if pattern in excludes and not pattern.strip():  # pathlib refuses a glob of nothing
             raise ConfigError(
                 f"{config.source}: [tool.uv.workspace] exclude has an empty entry {pattern!r}; "
                 'remove it, or write the directory to leave out ("packages/old")'
@@ -66,11 +60,11 @@ def member_dirs(
     excluded: set[Path | None] = set()  # as matched, and resolved when it resolves
     for pattern in excludes:  # a literal path too: a looping link matches no glob
         for path in [root / pattern, *root.glob(pattern)]:
-            excluded |= {path.absolute(), member_path(path, resolve)[0]}
+            excluded |= {path.absolute(), member_path(path)[0]}
     dirs: list[Path] = []
     broken: list[Broken] = []
     seen: set[Path] = set()  # resolved once each: discovery stays linear in the member count
-    home = resolve(root)
+    home = root.resolve()
     where = setting or "[tool.uv.workspace] members"
     for pattern in globs:
         try:
@@ -80,7 +74,7 @@ def member_dirs(
         for path in matches:
             if path.absolute() in excluded:
                 continue
-            resolved, error = member_path(path, resolve)
+            resolved, error = member_path(path)
             if resolved is not None and not resolved.is_relative_to(home):
                 error = _outside_root(config.source, path, resolved, pattern, where)
                 resolved = None
@@ -134,10 +128,7 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
             if match is None:
                 continue
             rel = match.group("path")
-            directory = root / rel
-            if ".." not in Path(rel).parts and (
-                (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
-            ):
+            if ".." not in Path(rel).parts and is_project_dir(root / rel):
                 found.setdefault(rel, text)
     return list(found.items())
 
@@ -163,13 +154,6 @@ _NOT_PROJECTS = {
 }
 
 
-def test_directory(name: str) -> bool:
-    """A directory named for tests: its first or last word is ``test`` or ``tests``
-    (``integration_tests``, ``compat-tests``, ``test_suites``)."""
-    words = re.split(r"[-_.]", name.lower())
-    return words[0] in ("test", "tests") or test_suite(name)
-
-
 def test_suite(name: str) -> bool:
     """A directory of a test suite: its last word is ``test`` or ``tests``
     (``acme-integration-tests``; not ``test-utils``, a library for tests that may
@@ -182,7 +166,9 @@ def _not_projects(name: str) -> bool:
     of :data:`_NOT_PROJECTS`, a virtualenv, a private one (``_template``: the project a
     script copies for a new integration, ``_vendor``), or a name that starts or ends with
     ``test`` or ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
-    return name in _NOT_PROJECTS or name.startswith("_") or "venv" in name or test_directory(name)
+    first = re.split(r"[-_.]", name.lower())[0]
+    special = name in _NOT_PROJECTS or name.startswith("_") or "venv" in name
+    return special or first in ("test", "tests") or test_suite(name)
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
@@ -202,11 +188,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
                 if name.startswith(".") or _not_projects(name):
                     continue
                 child = directory / name
-                text = os.fspath(child)
-                if os.path.isfile(f"{text}/pyproject.toml") or os.path.isfile(f"{text}/setup.py"):
-                    found.append(child)
-                else:
-                    below.append(child)
+                (found if is_project_dir(child) else below).append(child)
         level = below
     return found
 
@@ -219,27 +201,23 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def outside(
-    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
-) -> list[Path]:
+def outside(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects up to three levels below ``root`` that are no member: one walk of the
     tree and one resolution of each directory, for :func:`released_by_evidence` and
     :func:`outside_members` both."""
-    members = {resolve(d) for d in dirs}
+    members = {d.resolve() for d in dirs}
     return [
         d
         for d in _projects_below(root, depth=3)
-        if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+        if d.resolve() not in members and not _linked_elsewhere(d)
     ]
 
 
-def nested(
-    root: Path, dirs: Sequence[Path], resolve: Callable[[Path], Path] = Path.resolve
-) -> list[Path]:
+def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
     those), up to three levels below ``root``: ``py-acme/runtime/acme-runtime-32``
     beside ``py-acme``'s own project. Their walk stops at a project, as theirs does."""
-    members = {resolve(d) for d in dirs}
+    members = {d.resolve() for d in dirs}
     found: list[Path] = []
     for directory in dirs:
         try:
@@ -251,19 +229,19 @@ def nested(
         found += (
             d
             for d in _projects_below(directory, depth)
-            if resolve(d) not in members and not _linked_elsewhere(d, resolve)
+            if d.resolve() not in members and not _linked_elsewhere(d)
         )
     return found
 
 
-def _linked_elsewhere(directory: Path, resolve: Callable[[Path], Path]) -> bool:
+def _linked_elsewhere(directory: Path) -> bool:
     """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
     file is another directory's project, seen there, not one of ``directory``'s own."""
     pyproject = directory / "pyproject.toml"
     if not pyproject.is_symlink():
         return False
     try:
-        return pyproject.resolve().parent != resolve(directory)
+        return pyproject.resolve().parent != directory.resolve()
     except OSError:
         return False
 
@@ -272,16 +250,18 @@ def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
     """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
     setup.py) reads, names a project and describes a package (one that cannot be read is
     no candidate)."""
-    found = []
-    for directory in others:
+    found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others)]
+    return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
+
+
+def _readable(directories: Sequence[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Each of ``directories`` whose project reads, with its pyproject (one that cannot be
+    read is that project's problem, said when it is loaded)."""
+    for directory in directories:
         try:
-            doc = project_doc(directory)
+            yield directory, project_doc(directory)
         except RelnoxError:
             continue
-        name = name_of(directory, doc)
-        if name and is_package(doc, directory):
-            found.append((directory, doc, name))
-    return found
 
 
 def released_by_evidence(
@@ -289,7 +269,6 @@ def released_by_evidence(
     doc: Mapping[str, Any],
     others: Sequence[Path],
     members: Sequence[Path],
-    resolve: Callable[[Path], Path] = Path.resolve,
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released: by their release history
     (:mod:`relnox.project.released`), or because a released package requires them
@@ -297,19 +276,16 @@ def released_by_evidence(
     are no member (:func:`outside`); ``members``: the listed packages' directories."""
     from relnox.project.released import released_elsewhere
 
-    root_is_member = resolve(root) in {resolve(d) for d in members}
-    required = _required(root, doc, others, members)
+    root_is_member = root.resolve() in {d.resolve() for d in members}
+    required = _required(others, members)
 
     candidates: list[tuple[Path, str]] = []
-    if (
-        not root_is_member
-        and {"project", "build-system"} <= doc.keys()
-        and table(doc, "tool", "uv").get("package") is False
-    ):
+    if not root_is_member and uv_never_builds(doc):
         candidates.append((root, name_of(root, doc) or root.name))
     if not doc:  # no root project: each project found below that uv never builds (a native
         # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
-        candidates += [(d, name) for d, name in _built_but_virtual(members)]
+        below = _readable(members)
+        candidates += [(d, name_of(d, f) or d.name) for d, f in below if uv_never_builds(f)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
     for directory, found, name in _packages(others):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
@@ -327,26 +303,7 @@ def released_by_evidence(
     return released
 
 
-def _built_but_virtual(directories: Sequence[Path]) -> list[tuple[Path, str]]:
-    """``(directory, name)`` of each of ``directories`` whose pyproject.toml has
-    ``[project]`` and a ``[build-system]`` and sets ``[tool.uv] package = false``: a
-    project a backend builds, and uv does not."""
-    found = []
-    for directory in directories:
-        try:
-            doc = project_doc(directory)
-        except RelnoxError:
-            continue
-        if {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
-            "package"
-        ) is False:
-            found.append((directory, name_of(directory, doc) or directory.name))
-    return found
-
-
-def _required(
-    root: Path, doc: Mapping[str, Any], others: Sequence[Path], members: Sequence[Path]
-) -> dict[Path, str]:
+def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str]:
     """The projects of ``others`` a listed package requires at run time (its dependencies
     or extras), and those they require in turn: a release of the package must find them
     on the index, so they are released too (``acme`` needing ``acme-core``
@@ -359,12 +316,7 @@ def _required(
     if not outside:
         return {}
     names = set(outside)
-    todo: list[tuple[Path, Mapping[str, Any]]] = []
-    for directory in members:
-        try:
-            todo.append((directory, doc if directory == root else project_doc(directory)))
-        except RelnoxError:
-            continue  # that member's problem, said when it is loaded
+    todo: list[tuple[Path, Mapping[str, Any]]] = list(_readable(members))
     found: dict[Path, str] = {}
     while todo:
         directory, data = todo.pop(0)

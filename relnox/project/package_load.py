@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +62,8 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if setup_py.is_file():  # its readers are imported for a project that has one only
         from relnox.project.setup_py import setup_py_name
 
-        # setup()'s own name= (not an Extension(name=...) above it; NAME = "celery")
-        # overrides setup.cfg's, as setuptools applies them
+        # setup()'s own name= (not an Extension(name=...) above it) overrides
+        # setup.cfg's, as setuptools applies them
         found = setup_py_name(directory)
     if found:
         return found
@@ -126,6 +126,12 @@ def _secondaries(
     a maturin crate's own version (see :func:`_crate_copy`); ``listed``: the files
     ``version-files`` names, read as it says."""
     found: list[VersionLocation] = []
+
+    def add(locations: Iterable[VersionLocation]) -> None:
+        """Each of ``locations`` in a file no copy was read from before."""
+        taken = {k.path for k in [*known, *found]}
+        found.extend(loc for loc in locations if loc.path not in taken)
+
     pyproject = directory / "pyproject.toml"
     tool_poetry = table(doc, "tool", "poetry")
     poetry_key = ("tool", "poetry", "version")
@@ -144,8 +150,7 @@ def _secondaries(
         from relnox.project.bumpversion import poetry_files
 
         for copy in poetry_files(directory, doc, known[0].value):
-            if all(copy.path != k.path for k in [*known, *found]):
-                found.append(copy)
+            add([copy])
     dotted = project_name.lower().replace("-", "_").split(".")  # ns.pkg: ns/pkg
     nested = ["/".join(dotted)] if len(dotted) > 1 and dotted[0] in modules else []
     flit_module = table(doc, "tool", "flit", "module").get("name")
@@ -166,26 +171,15 @@ def _secondaries(
                 loc = python_location(package / filename, top_level=True)
                 if loc is None and known and (names is not None or (package / filename).is_file()):
                     loc = tuple_location(package / filename, known[0].value)  # VERSION = (1, 2)
-                if loc is None or maybe_version(loc.value) is None:
-                    continue  # none, or a word the build stamps over ("git")
-                if all(loc.path != k.path for k in [*known, *found]):
-                    found.append(loc)
+                if loc is not None and maybe_version(loc.value) is not None:
+                    add([loc])  # not a word the build stamps over ("git")
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
-        taken = {k.path for k in [*known, *found]}
-        found += [
-            loc for loc in files(directory, doc, load_toml, copy.value) if loc.path not in taken
-        ]
+        add(files(directory, doc, load_toml, copy.value))
     if known and maybe_version(known[0].value) is not None:
         # commitizen's version_files, whatever keeps the version (its provider)
         from relnox.project.bump_tools import commitizen_files
 
-        taken = {k.path for k in [*known, *found]}
-        found += [
-            loc
-            for loc in commitizen_files(directory, doc, load_toml, known[0].value)
-            if loc.path not in taken
-        ]
-    if known and maybe_version(known[0].value) is not None:
+        add(commitizen_files(directory, doc, load_toml, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])
@@ -222,8 +216,13 @@ def _same_place(copy: VersionLocation, other: VersionLocation) -> bool:
 
 
 #: modules of an import package that may hold the version among other constants
-#: (``consts.py``: ``VERSION = "2.68.0"``): a copy only when it says it exactly
+#: (``consts.py``: ``VERSION = "2.68.0"``); elsewhere only a ``__version__`` is a copy
 CONSTANT_MODULES = ("consts.py", "const.py", "constants.py")
+#: a module's own ``__version__ = "..."`` at its top level
+_DUNDER_VERSION = re.compile(
+    r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
+    r"""[ \t]*(?:#.*)?$"""
+)
 #: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 _SPHINX_RELEASE = r"(?m)^(?:release|version)[ \t]*=[ \t]*(['\"])(?P<version>[^'\"\r\n]+)\1"
@@ -236,96 +235,47 @@ _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 def _equal_copies(
     directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
 ) -> list[VersionLocation]:
-    """Literal copies that say exactly ``version`` in files that hold other values too: a
-    constants module of the import package, release-please's manifest and Sphinx's
-    ``conf.py`` (``VERSION`` in ``pkg/consts.py`` and ``release`` in ``docs/conf.py``,
-    which a release script moves with setup.py's). One that says another version is not this
-    version's (a protocol's, a short ``version = "2.68"``), and is left alone."""
-    from relnox.files import read_text as read_file
-
-    found: list[VersionLocation] = []
-    for module_name in modules:
-        for base in roots:
-            folder = base / module_name
-            names = _names(folder)  # one listing, not a look per file name
-            for filename in CONSTANT_MODULES:
-                if names is not None and filename not in names:
-                    continue
-                path = folder / filename
-                if path in taken or not path.is_file():
-                    continue
-                loc = python_location(path, top_level=True)
-                if loc is not None and loc.value == version:
-                    found.append(loc)
-            found += _dunder_copies(base / module_name, names, version, taken)
-    tops = _names(directory)
-    manifest = directory / RELEASE_PLEASE
-    if (tops is None or RELEASE_PLEASE in tops) and manifest not in taken and manifest.is_file():
-        try:
-            said = re.search(_RELEASE_PLEASE_ROOT, read_file(manifest))
-        except (ConfigError, UnicodeDecodeError):
-            said = None
-        if said is not None and said["version"] == version:
-            found.append(
-                VersionLocation(manifest, "pattern", version, pattern=_RELEASE_PLEASE_ROOT)
-            )
+    """Literal copies that say exactly ``version`` in files that hold other values too: the
+    other top-level modules of the import package (``VERSION`` in ``pkg/consts.py``, the
+    ``__version__`` a client sends in its headers), release-please's manifest and Sphinx's
+    ``conf.py``, which a release script moves with the version the build reads. One that
+    says another version (a protocol's, a short ``version = "2.68"``) is left alone."""
     from relnox.project.release_please import extra_files, manifest_entry
 
+    found: list[VersionLocation] = []
+    for folder in dict.fromkeys(base / name for name in modules for base in roots):
+        for filename in sorted(_names(folder) or ()):  # not listable: nothing looked for
+            path = folder / filename
+            if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
+                continue
+            text = _text(path) if path not in taken else ""
+            if filename in CONSTANT_MODULES or any(  # elsewhere ``VERSION`` is an API's
+                m["version"] == version for m in _DUNDER_VERSION.finditer(text)
+            ):
+                loc = python_location(path, top_level=True) if version in text else None
+                found += [loc] if loc is not None and loc.value == version else []
+    tops = _names(directory)
+    pattern_files = [(RELEASE_PLEASE, _RELEASE_PLEASE_ROOT, False)]
+    pattern_files += [(name, _SPHINX_RELEASE, True) for name in SPHINX_CONF]
+    for name, pattern, every in pattern_files:
+        path = directory / name
+        if (tops is not None and name.split("/")[0] not in tops) or path in taken:
+            continue  # no docs/ (or doc/) folder: nothing to look at in it
+        if any(m["version"] == version for m in re.finditer(pattern, _text(path))):
+            found.append(VersionLocation(path, "pattern", version, pattern=pattern, every=every))
     found += extra_files(directory, version, taken | {f.path for f in found})
     entry = manifest_entry(directory, version, taken | {f.path for f in found})
-    found += [entry] if entry is not None else []
-    for name in SPHINX_CONF:
-        if tops is not None and name.split("/")[0] not in tops:
-            continue  # no docs/ (or doc/) folder: nothing to look at in it
-        path = directory / name
-        if path in taken or not path.is_file():
-            continue
-        try:
-            text = read_file(path)
-        except (ConfigError, UnicodeDecodeError):
-            continue
-        if any(m["version"] == version for m in re.finditer(_SPHINX_RELEASE, text)):
-            found.append(
-                VersionLocation(path, "pattern", version, pattern=_SPHINX_RELEASE, every=True)
-            )
-    return found
+    return found + ([entry] if entry is not None else [])
 
 
-#: a module's own ``__version__ = "..."`` at its top level (not ``VERSION``: an API's)
-_DUNDER_VERSION = re.compile(
-    r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
-    r"""[ \t]*(?:#.*)?$"""
-)
+def _text(path: Path) -> str:
+    """The text of the regular file at ``path``; ``""`` for anything that cannot be read."""
+    from relnox.files import read_text
 
-
-def _dunder_copies(
-    package: Path, names: frozenset[str] | None, version: str, taken: set[Path]
-) -> list[VersionLocation]:
-    """The other top-level modules of ``package`` whose ``__version__`` says exactly
-    ``version`` (a module that sends it in its client headers): copies a
-    release moves along. Each is read only when its text names the version at all."""
-    from relnox.files import read_text as read_file
-
-    if names is None:
-        return []
-    found = []
-    for filename in sorted(names):
-        path = package / filename
-        if not filename.endswith(".py") or filename in (*VERSION_MODULE_FILES, *CONSTANT_MODULES):
-            continue
-        if path in taken or not path.is_file():
-            continue
-        try:
-            text = read_file(path)
-        except (ConfigError, UnicodeDecodeError):
-            continue
-        if "__version__" not in text or version not in text:
-            continue
-        if any(m["version"] == version for m in _DUNDER_VERSION.finditer(text)):
-            loc = python_location(path, top_level=True)
-            if loc is not None and loc.value == version:
-                found.append(loc)
-    return found
+    try:
+        return read_text(path) if path.is_file() else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _crate_copy(
@@ -387,8 +337,7 @@ def _names(directory: Path) -> frozenset[str] | None:
 
 def _regular_packages(path: Path) -> list[Path]:
     """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
-    the regular packages directly inside it: ``src/poetry/core`` of a wheel shipping ``poetry``.
-    """
+    the regular packages directly inside it (``src/acme/core`` of a wheel shipping ``acme``)."""
     if not path.is_dir() or (path / "__init__.py").is_file():
         return [path]
     return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())

@@ -57,7 +57,6 @@ def _upper(new: Version, upper: Version, lower: Version | None) -> str:
         width = max(len(lower.release), length)
         if _release(upper, width) == _caret(lower, width):
             return ".".join(str(n) for n in _caret(new, width)[:length] or [0])
-        width = max(len(lower.release), length)
         low, high = _release(lower, width), _release(upper, width)
         index = next(i for i in range(width) if low[i] != high[i])
         step = high[index] - low[index]
@@ -80,8 +79,8 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
             with contextlib.suppress(InvalidVersion):
                 lowers.append(Version(version))
     lower = max(lowers) if lowers else None
-    # beside an == pin, a floor that admits the new version is no range to slide: RAPIDS'
-    # ``librmm==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
+    # beside an == pin, a floor that admits the new version is no range to slide:
+    # ``core==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
     pinned = any(op in ("==", "===") for op, _version in clauses)
     out: list[tuple[str, str]] = []
     for op, version in clauses:
@@ -145,29 +144,22 @@ def rewrite_pep508(text: str, new: Version, where: str) -> str | None:
         return None
     region, semicolon, marker = rest.partition(";")
     stripped = region.rstrip()
-    trailing = region[len(stripped) :]
-    inner = stripped
-    wrapped = inner.startswith("(") and inner.endswith(")")
-    if wrapped:
-        inner = inner[1:-1]
+    wrapped = stripped.startswith("(") and stripped.endswith(")")
+    inner = stripped[1:-1] if wrapped else stripped
     if not inner.strip():
         return None
     clauses, separator = _split_clauses(inner, where)
     if SpecifierSet(",".join(op + v for op, v in clauses)).contains(new, prereleases=True):
         return None
     rewritten = _join(_clauses(new, clauses), separator, _spaced(inner))
-    _check(rewritten, new, text, where)
-    if wrapped:
-        rewritten = f"({rewritten})"
-    return text[: match.end() if match else 0] + rewritten + trailing + semicolon + marker
-
-
-def _check(specifier: str, new: Version, text: str, where: str) -> None:
-    if not SpecifierSet(specifier).contains(new, prereleases=True):
+    if not SpecifierSet(rewritten).contains(new, prereleases=True):
         raise VersionError(
             f"{where}: cannot rewrite {text!r} so that it admits {new}; "
             "edit that requirement by hand and rerun"
         )
+    rewritten = f"({rewritten})" if wrapped else rewritten
+    trailing = region[len(stripped) :]
+    return text[: match.end() if match else 0] + rewritten + trailing + semicolon + marker
 
 
 # -- poetry constraints --------------------------------------------------------------
@@ -250,9 +242,7 @@ def rewrite_poetry(constraint: str, new: Version, where: str) -> str | None:
 
 def rewrite_requirement(text: str, style: str, new: Version, where: str) -> str | None:
     """``text`` in ``style`` (``pep508`` or ``poetry``) rewritten to admit ``new``."""
-    if style == "poetry":
-        return rewrite_poetry(text, new, where)
-    return rewrite_pep508(text, new, where)
+    return (rewrite_poetry if style == "poetry" else rewrite_pep508)(text, new, where)
 
 
 def rewrite_cfg_line(text: str, key: tuple[str | int, ...], old: str, new: str, path: str) -> str:

@@ -19,7 +19,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
-from relnox.files import read_bytes
 from relnox.project.modules import flit_metadata
 from relnox.project.sources import (
     VersionLocation,
@@ -59,37 +58,16 @@ class InternalRequirement:
 
     @property
     def specifier(self) -> str:
-        if self.style == "poetry":
-            return self.text
-        from packaging.requirements import Requirement
-
-        return str(Requirement(self.text).specifier)
+        return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
 
 
 def load_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML file; a syntax error names the file, line and the fix."""
-    try:
-        raw = read_bytes(path)
-    except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found; create it, or fix the setting or link that names it"
-        ) from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a directory, not a TOML file; remove or rename it") from None
-    except PermissionError:
-        raise ConfigError(
-            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
-        ) from None
-    except OSError as exc:  # a symlink loop, an I/O error, a FIFO, a device ...
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
-    if raw.startswith(b"\xef\xbb\xbf"):
+    text = read_text(path, "TOML file")
+    if text.startswith("\ufeff"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8 TOML") from None
-    try:
-        return loads(text)  # a text parsed before in this process: its copy
+        return loads(text)
     except UNREADABLE as exc:
         raise ConfigError(
             f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
@@ -116,9 +94,8 @@ HATCH_TOML = "hatch.toml"
 
 def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]``, as hatchling reads them:
-    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there (each
-    of dbt-adapters' packages does), and hatchling updates ``[tool.hatch]`` with its
-    top-level tables. Another backend never reads it."""
+    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there.
+    Another backend never reads it."""
     path = directory / HATCH_TOML
     backend = table(doc, "build-system").get("build-backend")
     if backend != "hatchling.build" or not path.is_file():
@@ -168,7 +145,15 @@ def not_built(doc: Mapping[str, Any]) -> bool:
     )
 
 
-def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
+def uv_never_builds(doc: Mapping[str, Any]) -> bool:
+    """``[project]`` and ``[build-system]``, and ``[tool.uv] package = false``: a project a
+    backend builds, and uv does not."""
+    return {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
+        "package"
+    ) is False
+
+
+def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
     """A uv workspace root with ``[project]`` but no ``[build-system]`` (nor setup.py or
     setup.cfg): uv installs its dependencies and never builds it (its ``package``
     setting defaults to false without a build system), so it is not released."""
@@ -177,15 +162,12 @@ def _uv_virtual_root(doc: Mapping[str, Any], directory: Path | None) -> bool:
         "workspace" in uv
         and "build-system" not in doc
         and uv.get("package") is not True
-        and directory is not None
         and not (directory / "setup.py").is_file()
         and not (directory / "setup.cfg").is_file()
     )
 
 
-def is_package(
-    doc: Mapping[str, Any], directory: Path | None = None, explicit: bool = False
-) -> bool:
+def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) -> bool:
     """A pyproject describes a releasable package (not a virtual workspace root).
 
     ``[tool.uv] package = false`` (or poetry's ``package-mode = false``) makes a root
@@ -201,24 +183,20 @@ def is_package(
     return _other_project(doc, directory)
 
 
-def _other_project(doc: Mapping[str, Any], directory: Path | None) -> bool:
+def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
     """A project described outside ``[project]``: Poetry's name and version, flit's
-    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py (``directory`` unknown:
-    Poetry's and flit's only)."""
+    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py."""
     poetry = table(doc, "tool", "poetry")
     if ("name" in poetry and "version" in poetry) or flit_metadata(doc):
         return True
-    if directory is None:
-        return False
     return "name" in setup_cfg(directory).get("metadata", {}) or (directory / "setup.py").is_file()
 
 
-def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
+def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
     """A pyproject.toml that configures tools and builds nothing: its ``[project]``, if
-    any, has neither name nor version (ray's root, ``requires-python`` for its linters,
-    beside ``python/setup.py``), and there is no ``[build-system]``, Poetry package,
-    setup.py or setup.cfg name. A ``[project]`` with a version and no name is a package
-    missing its name, and stays one."""
+    any, has neither name nor version (``requires-python`` for its linters), and there is
+    no ``[build-system]``, Poetry package, setup.py or setup.cfg name. A ``[project]`` with
+    a version and no name is a package missing its name, and stays one."""
     project = table(doc, "project")
     if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
         return False
@@ -228,9 +206,8 @@ def tools_only(doc: Mapping[str, Any], directory: Path | None = None) -> bool:
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
     """A ``[project]`` whose version is dynamic with nothing to compute it: no
     ``[build-system]`` (a frontend then runs setuptools, without any plugin), no setup.py,
-    no setup.cfg version, no settings of a backend or version plugin. No backend
-    builds it (dbt-core's root: metadata its release script packs binaries with, beside
-    the wheel maturin builds from ``crates/dbt-python``)."""
+    no setup.cfg version, no settings of a backend or version plugin: no backend builds it
+    (metadata a release script packs binaries with)."""
     project = table(doc, "project")
     dynamic = project.get("dynamic")
     if "build-system" in doc or "version" in project:
@@ -289,20 +266,14 @@ class Requirements:
                 raise ConfigError(
                     f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
                 ) from None
-            name, marker = req.name, req.marker
-            target = canonicalize_name(name)
+            target = canonicalize_name(req.name)
             if target in self.names and target != self.own:
                 # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
-                extra = marker is not None and _EXTRA.search(str(marker)) is not None
+                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
+                where: tuple[str | int, ...] = (*key, index)
                 self.found.append(
                     InternalRequirement(
-                        target,
-                        text,
-                        self.pyproject,
-                        (*key, index),
-                        "pep508",
-                        runtime,
-                        optional or extra,
+                        target, text, self.pyproject, where, "pep508", runtime, optional or extra
                     )
                 )
 
@@ -313,27 +284,14 @@ class Requirements:
             target = canonicalize_name(dep)
             if target not in self.names or target == self.own:
                 continue
-            if isinstance(value, str):
-                self.found.append(
-                    InternalRequirement(
-                        target, value, self.pyproject, (*key, dep), "poetry", runtime
-                    )
-                )
-            elif isinstance(value, Mapping) and isinstance(value.get("version"), str):
-                self.found.append(
-                    InternalRequirement(
-                        target,
-                        value["version"],
-                        self.pyproject,
-                        (*key, dep, "version"),
-                        "poetry",
-                        runtime,
-                    )
-                )
-            else:  # a path dependency without a version: ordering only
-                self.found.append(
-                    InternalRequirement(target, "*", self.pyproject, (), "poetry", runtime)
-                )
+            text, where = value, (*key, dep)
+            if isinstance(value, Mapping) and isinstance(value.get("version"), str):
+                text, where = value["version"], (*where, "version")
+            if not isinstance(text, str):  # a path dependency without a version: ordering only
+                text, where = "*", ()
+            self.found.append(
+                InternalRequirement(target, text, self.pyproject, where, "poetry", runtime)
+            )
 
     def templated(self, items: Any, optional: bool) -> None:
         for text in items if isinstance(items, list) else []:
@@ -365,18 +323,15 @@ def internal_requirements(
         reqs.pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
         reqs.pep508(items, ("dependency-groups", group), False)
-    for hook in table(doc, "tool", "hatch", "metadata", "hooks").values():
-        # a metadata hook's templated requirements ("core=={{ version }}"): filled in by
-        # the build from the same version, so never rewritten, but they order the release
+    # hatch metadata hooks' and setuptools-dynamic-dependencies' templated requirements
+    # ("core=={{ version }}", "core == {version}"): filled in by the build from the same
+    # version, so never rewritten, but they order the release
+    hooks = [*table(doc, "tool", "hatch", "metadata", "hooks").values()]
+    for hook in [*hooks, table(doc, "tool", "setuptools_dynamic_dependencies")]:
         if isinstance(hook, Mapping):
             reqs.templated(hook.get("dependencies"), False)
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
-    # setuptools-dynamic-dependencies: "core == {version}", filled in by the build
-    plugin = table(doc, "tool", "setuptools_dynamic_dependencies")
-    reqs.templated(plugin.get("dependencies"), False)
-    for items in table(plugin, "optional-dependencies").values():
-        reqs.templated(items, True)
     if not project or "dependencies" in project.get("dynamic", ()):
         from relnox.project import requirement_files as files  # outside [project]: rare
 
@@ -390,7 +345,6 @@ def internal_requirements(
                 doc, "tool", "setuptools", "dynamic"
             ).get("dependencies"):
                 # setuptools fills a dynamic dependencies from setup.cfg or setup.py
-                # (certbot-apache's f"certbot[apache]>={version}")
                 files.setup_cfg_requirements(reqs, pyproject.parent)
                 files.setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
@@ -418,10 +372,8 @@ def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
         readme = readme[0]
     if isinstance(readme, str):
         return directory / readme
-    for candidate in ("README.md", "README.rst", "README.txt", "README"):
-        if (directory / candidate).is_file():
-            return directory / candidate
-    return None
+    found = (directory / name for name in ("README.md", "README.rst", "README.txt", "README"))
+    return next((path for path in found if path.is_file()), None)
 
 
 def version_files(
@@ -462,8 +414,8 @@ _CHAINED = re.compile(
 
 def _search_hint(path: Path, name: str) -> str:
     """The ``version-files`` entry that reads ``path``: with a ``search`` made from the line
-    that assigns a version among other names, when the file has one (websockets'
-    ``tag = version = commit = "17.1"``); the template otherwise."""
+    that assigns a version among other names, when the file has one
+    (``tag = version = commit = "17.1"``); the template otherwise."""
     try:
         match = _CHAINED.search(read_text(path))
     except ConfigError:

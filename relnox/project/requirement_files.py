@@ -23,7 +23,7 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
     """Dynamic dependencies read from requirements files: hatch-requirements-txt's
     ``files``/``filename`` and ``optional-dependencies``, setuptools' ``[tool.setuptools.
     dynamic] dependencies = {file = [...]}`` and its optional ones. A line on another
-    package (``gradio_client==2.6.0``) orders the release and a bump rewrites it."""
+    package (``acme_client==2.6.0``) orders the release and a bump rewrites it."""
     hook = table(doc, "tool", "hatch", "metadata", "hooks", "requirements_txt")
     dynamic = table(doc, "tool", "setuptools", "dynamic")
 
@@ -44,20 +44,7 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
         except (OSError, UnicodeDecodeError, RelnoxError):
             continue  # the build says what is missing
         for index, line in enumerate(lines):
-            text = line.split(" #", 1)[0].strip()
-            if not text or text.startswith(("#", "-")):
-                continue
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            target = canonicalize_name(req.name)
-            if target in reqs.names and target != reqs.own:
-                reqs.found.append(
-                    InternalRequirement(
-                        target, text, path, ("lines", index), "pep508", True, optional
-                    )
-                )
+            _line(reqs, reqs.own, line, path, ("lines", index), optional)
 
 
 def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
@@ -77,18 +64,22 @@ def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
         if value.strip().startswith("file:"):
             continue
         for index, line in enumerate(value.splitlines()):
-            text = line.split(" #", 1)[0].strip()
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                continue
-            target = canonicalize_name(req.name)
-            if target in reqs.names and target != own:
-                where = directory / "setup.cfg"
-                key = (section, option, index)
-                reqs.found.append(
-                    InternalRequirement(target, text, where, key, "pep508", True, optional)
-                )
+            where = directory / "setup.cfg"
+            _line(reqs, own, line, where, (section, option, index), optional)
+
+
+def _line(
+    reqs: Requirements, own: str, line: str, path: Path, key: tuple[str | int, ...], optional: bool
+) -> None:
+    """The requirement one line states (after a `` #`` comment is cut), when it is on
+    another package of the workspace; a line that is none (an option, a comment) is not."""
+    text = line.split(" #", 1)[0].strip()
+    try:
+        target = canonicalize_name(Requirement(text).name)
+    except InvalidRequirement:
+        return
+    if target in reqs.names and target != own:
+        reqs.found.append(InternalRequirement(target, text, path, key, "pep508", True, optional))
 
 
 def setup_py_requirements(reqs: Requirements, directory: Path) -> None:

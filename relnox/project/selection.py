@@ -64,14 +64,11 @@ def select_packages(
     wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
     if bumping:
         wanted |= set(changed_packages(workspace))
-    return Selection(_in_order(workspace, _with_groups(workspace, wanted)))
-
-
-def _with_groups(workspace: Workspace, wanted: set[str]) -> set[str]:
-    """``wanted`` and the rest of each of their lockstep groups."""
-    return wanted | {
+    # and the rest of each of their lockstep groups
+    wanted |= {
         q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
     }
+    return Selection(_in_order(workspace, wanted))
 
 
 def _in_order(workspace: Workspace, wanted: set[str]) -> tuple[Package, ...]:

@@ -22,15 +22,7 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versioning import maybe_version, same_version
 
-Kind = Literal[
-    "toml",
-    "python",
-    "text",
-    "pattern",
-    "incremental",
-    "tuple",
-    "tuple_copy",
-]
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "tuple_copy"]
 
 PY_VERSION_RE = re.compile(
     r"""^(?P<lhs>[ \t]*"""
@@ -62,7 +54,14 @@ class VersionLocation:
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
-        return pep440_to_semver(new) if self.semver else new
+        if not self.semver:
+            return new
+        from relnox.versioning import to_scheme
+
+        try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
+            return to_scheme(new, "semver")
+        except VersionError:  # no semver spelling (four release numbers): as it is
+            return new
 
     @property
     def label(self) -> str:
@@ -152,7 +151,7 @@ def render_groups(
     version is split by the template (``{field}`` is digits, the rest literal) and each
     group's text replaced. A version the template cannot spell is an error naming both.
     With ``remove``, what it took from the old version's template text is put back before
-    splitting (mamba's ``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
+    splitting (``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
     pre-release part included), and the result must read back as ``new``.
     """
     match = re.search(pattern, text)
@@ -182,39 +181,20 @@ def render_groups(
     return text
 
 
-_PRE_WORDS = {"a": "alpha", "b": "beta", "rc": "rc"}
-
-
-def pep440_to_semver(version: str) -> str:
-    """``1.2.0a1`` -> ``1.2.0-alpha.1`` (how Cargo spells what maturin reads as 1.2.0a1)."""
-    from packaging.version import InvalidVersion, Version
-
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
-        return version
-    core = ".".join(str(part) for part in (*parsed.release, 0, 0)[:3])
-    if parsed.pre is not None:
-        label, number = parsed.pre
-        return f"{core}-{_PRE_WORDS[label]}.{number}"
-    if parsed.dev is not None:
-        return f"{core}-dev.{parsed.dev}"
-    return core if len(parsed.release) <= 3 else version
-
-
-def read_text(path: Path) -> str:
-    """A file's text with its line endings untouched."""
+def read_text(path: Path, kind: str = "file") -> str:
+    """A file's text with its line endings untouched; ``kind``: what it should be."""
     try:
         return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(
-            f"{path}: file not found; create it or fix the setting that names it"
+            f"{path}: file not found; create it, or fix the setting or link that names it"
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8") from None
     except IsADirectoryError:
         raise ConfigError(
-            f"{path}: is a directory, not a file; fix the setting that names it"
+            f"{path}: is a directory, not a {kind}; remove or rename it, or fix the setting "
+            "that names it"
         ) from None
     except PermissionError:
         raise ConfigError(

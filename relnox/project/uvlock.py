@@ -2,52 +2,55 @@
 
 Only the ``version = "..."`` line of the ``[[package]]`` entries of workspace
 members (sources ``editable``, ``virtual`` or ``directory``) changes; every other
-byte of the file stays as uv wrote it.
+byte of the file stays as uv wrote it. :func:`update_entries` does the same for
+``Cargo.lock`` (:mod:`relnox.project.cargolock`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-_KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"', re.MULTILINE)
+_KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
+
+
+def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> str:
+    """``text`` with the version of each ``[[package]]`` entry replaced by what
+    ``new_of(name, version, source line)`` says (``""`` without a source; None: kept)."""
+    lines = text.splitlines(keepends=True)
+    start: int | None = None
+    for end, line in enumerate([*lines, "["]):
+        if not line.startswith("["):
+            continue
+        entry: dict[str, int] = {}  # the index of its name, version and source lines
+        for index in range(start, end) if start is not None else ():
+            match = _KEY_RE.match(lines[index])
+            if match is not None:
+                entry[match["key"]] = index
+            elif lines[index].startswith("source"):
+                entry["source"] = index
+        if "name" in entry and "version" in entry:
+            name = _KEY_RE.match(lines[entry["name"]])
+            at = entry["version"]
+            match = _KEY_RE.match(lines[at])
+            assert name is not None and match is not None
+            source = lines[entry["source"]] if "source" in entry else ""
+            new = new_of(name["value"], match["value"], source)
+            if new is not None:
+                lines[at] = (
+                    lines[at][: match.start("value")] + new + lines[at][match.end("value") :]
+                )
+        start = end + 1 if line.strip() == "[[package]]" else None
+    return "".join(lines)
 
 
 def update_uv_lock(text: str, versions: Mapping[str, str]) -> str:
     """``text`` with the version of each member named in ``versions`` replaced."""
     from packaging.utils import canonicalize_name
 
-    lines = text.splitlines(keepends=True)
-    out = list(lines)
-    start: int | None = None
+    def new_of(name: str, _old: str, source: str) -> str | None:
+        local = any(f"{s} =" in source for s in _LOCAL_SOURCES)
+        return versions.get(canonicalize_name(name)) if local else None
 
-    def flush(end: int) -> None:
-        if start is None:
-            return
-        name = version_at = None
-        local = False
-        for index in range(start, end):
-            line = lines[index]
-            if line.startswith("[") and index > start:
-                break
-            match = _KEY_RE.match(line)
-            if match and match.group("key") == "name":
-                name = canonicalize_name(match.group("value"))
-            elif match and match.group("key") == "version":
-                version_at = index
-            elif line.startswith("source") and any(f"{s} =" in line for s in _LOCAL_SOURCES):
-                local = True
-        if name is not None and name in versions and version_at is not None and local:
-            line = lines[version_at]
-            match = _KEY_RE.match(line)
-            assert match is not None
-            begin, finish = match.span("value")
-            out[version_at] = line[:begin] + versions[name] + line[finish:]
-
-    for index, line in enumerate(lines):
-        if line.strip() == "[[package]]":
-            flush(index)
-            start = index
-    flush(len(lines))
-    return "".join(out)
+    return update_entries(text, new_of)

@@ -2,19 +2,8 @@
 
 Discovery (:mod:`relnox.project.discovery`) reads what a pyproject says; this module
 says whether it can be read at all, so a mistake is one line naming the file and the
-fix, never a traceback deep in a later stage:
-
-* :func:`check_shape` -- the tables and keys relnox (and every build backend) reads have
-  the types PEP 621 and PEP 518 give them: ``[project]`` a table, ``name`` a string,
-  ``dependencies`` a list of strings ...
-* :func:`check_build_system` -- ``[build-system]`` requires are PEP 508 requirements and
-  ``build-backend`` a PEP 517 object path, named before any build environment is made.
-* :func:`member_path` -- a member directory from a workspace glob that exists and
-  resolves (a symlink loop is named, not a ``RuntimeError``), and whether its
-  ``pyproject.toml`` is something that should be read (a directory or a dangling link
-  named ``pyproject.toml`` is an error to report, not a directory to skip).
-* :func:`workspace_error` -- the problems of every package of a workspace in one error:
-  a problem in one package never hides the others.
+fix, never a traceback deep in a later stage, and one package's problem never hides
+another's.
 """
 
 from __future__ import annotations
@@ -22,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -91,11 +80,8 @@ def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
                 f"{pyproject}: [{'.'.join(keys[:-1])}] {keys[-1]} must be a list of strings, "
                 f"but holds {_shown(bad)}; quote each item there"
             )
-        if isinstance(value, Mapping) and what == "a table of lists":
-            lists = all(isinstance(v, list) for v in value.values())
-        else:
-            lists = True
-        if not lists:
+        lists = not isinstance(value, Mapping) or all(isinstance(v, list) for v in value.values())
+        if what == "a table of lists" and not lists:
             raise ConfigError(
                 f"{pyproject}: [project.optional-dependencies] must map each extra to a list "
                 "of requirement strings; fix it there"
@@ -163,14 +149,12 @@ def check_root(root: Path) -> None:
     raise ConfigError(f"{root}: no such directory; pass --root an existing repository root")
 
 
-def member_path(
-    path: Path, resolve: Callable[[Path], Path] = Path.resolve
-) -> tuple[Path | None, RelnoxError | None]:
+def member_path(path: Path) -> tuple[Path | None, RelnoxError | None]:
     """A workspace glob's match: ``(resolved, None)`` when it is a directory to read,
     ``(None, error)`` when it is one that cannot be read, ``(None, None)`` when it is
     nothing to read (a plain file, a directory holding no project)."""
     try:
-        resolved = resolve(path)
+        resolved = path.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
         return None, ConfigError(
             f"{path}: cannot be resolved ({exc}); a symbolic link loops back on itself, "

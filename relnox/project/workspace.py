@@ -88,8 +88,6 @@ class Package:
 
     @property
     def drift_notes(self) -> tuple[str, ...]:
-        if not self.drift:
-            return ()
         cwd = str(Path.cwd().resolve())
 
         def shown(label: str) -> str:  # relative to where relnox runs, when below it
@@ -135,28 +133,25 @@ def changelog_in(directory: Path, config: Config) -> Path:
     else CHANGELOG.md, CHANGELOG.rst, CHANGES.md ... (:data:`relnox.config.CHANGELOG_NAMES`)
     are looked for; none existing gives CHANGELOG.md, the name a new one gets.
     """
-    if not config.changelog_set:
-        from relnox.project.towncrier import news_file
+    if config.changelog_set:
+        return directory / config.changelog
+    from relnox.project.towncrier import news_file
 
-        # the file towncrier writes is the live one, even beside a CHANGELOG.rst that only
-        # points to it
-        written = news_file(directory)
-        if written is not None:
-            return written
-    if not config.changelog_set:
-        found = _listed_changelog(directory, docs=False)
-        # a top file with no release heading ("MOVED, see docs/...") points elsewhere
-        pointer = found is not None and not _has_releases(found)
-        tops = _entries(directory) if found is None or pointer else None
-        for sub in DOCS_DIRECTORIES if found is None or pointer else ():
-            if tops is not None and sub.split("/")[0] not in tops:
-                continue  # no docs/ (or doc/) here: nothing to list below it
+    # the file towncrier writes is the live one, even beside a CHANGELOG.rst pointing to it
+    written = news_file(directory)
+    if written is not None:
+        return written
+    found = _listed_changelog(directory, docs=False)
+    if found is not None and _has_releases(found):
+        return found
+    # none at the top, or one with no release heading ("MOVED, see docs/..."): the docs'
+    tops = _entries(directory)
+    for sub in DOCS_DIRECTORIES:
+        if tops is None or sub.split("/")[0] in tops:  # no docs/ here: nothing below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
-        if found is not None:
-            return found
-    return directory / config.changelog
+    return found or directory / config.changelog
 
 
 #: where a project's documentation keeps its changelog when its top has none
@@ -219,20 +214,24 @@ _NOTES_FOLDERS = (
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page of a folder named for release notes, when it has a release
-    heading, else its newest series' page (:func:`_newest_series`)."""
+    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page
+    of a folder named for release notes, else its newest series' page (``changelog_21.rst``
+    beside ``changelog_20.rst``, the index only a table of contents), when it has a release
+    heading."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
     except OSError:  # no such folder (most projects): one look
         return None
     for name in names:
-        for page in ("index.md", "index.rst"):
+        try:
+            pages = [m for n in os.listdir(folder / name) if (m := _SERIES_PAGE.match(n))]
+        except OSError:
+            pages = []
+        newest = sorted(pages, key=lambda m: int(m["series"]))[-1:]
+        for page in ("index.md", "index.rst", *(m.string for m in newest)):
             path = folder / name / page
             if path.is_file() and _has_releases(path):
                 return path
-        series = _newest_series(folder / name)
-        if series is not None:
-            return series
     return None
 
 
@@ -240,21 +239,6 @@ def _notes_page(folder: Path) -> Path | None:
 _SERIES_PAGE = re.compile(
     r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
 )
-
-
-def _newest_series(folder: Path) -> Path | None:
-    """The page of the newest release series in ``folder`` (``changelog_21.rst`` beside
-    ``changelog_20.rst``, the index only a table of contents), when it has a release
-    heading."""
-    try:
-        pages = [m for n in os.listdir(folder) if (m := _SERIES_PAGE.match(n)) is not None]
-    except OSError:
-        return None
-    for match in sorted(pages, key=lambda m: int(m["series"]), reverse=True)[:1]:
-        path = folder / match.string
-        if path.is_file() and _has_releases(path):
-            return path
-    return None
 
 
 def _has_releases(path: Path) -> bool:
@@ -321,26 +305,16 @@ class Workspace:
             )
 
     @property
-    def uv_lock(self) -> Path | None:
-        path = self.root / "uv.lock"
-        return path if path.is_file() else None
-
-    @property
     def uv_locks(self) -> tuple[Path, ...]:
         """Every ``uv.lock`` a bump keeps in step: the root's, and the own lock of each
         package that is a uv project by itself below the root (``libs/a/uv.lock``)."""
-        found = [self.uv_lock] if self.uv_lock is not None else []
-        for pkg in self.packages:
-            path = pkg.directory / "uv.lock"
-            if pkg.directory != self.root and path not in found and path.is_file():
-                found.append(path)
-        return tuple(found)
+        folders = dict.fromkeys([self.root, *(p.directory for p in self.packages)])
+        return tuple(d / "uv.lock" for d in folders if (d / "uv.lock").is_file())
 
     @property
     def tag_format(self) -> str:
-        if self.config.tag_format:
-            return self.config.tag_format
-        return "{name}-v{version}" if self.is_workspace else "v{version}"
+        default = "{name}-v{version}" if self.is_workspace else "v{version}"
+        return self.config.tag_format or default
 
     def has(self, name: str) -> bool:
         """``name`` is a package that could be loaded (by name or directory name)."""
@@ -494,43 +468,43 @@ class Workspace:
 
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
-        if pkg.tags is not None:
-            return pkg.tags.convention.format
-        return pkg.tag_format or self.tag_format
+        return pkg.tags.convention.format if pkg.tags else pkg.tag_format or self.tag_format
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
         """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
         its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
         ``v2.11`` for 2.11.0 after ``v2.10``)."""
         text = version or pkg.version
-        if pkg.tags is not None and text == pkg.version and not pkg.tags.convention.short_zero:
-            from relnox.versioning import long_as_released, maybe_version
+        tags = pkg.tags
+        if tags is not None:
+            from relnox.versioning import (
+                long_as_released,
+                maybe_version,
+                padded_like,
+                spelled_like,
+                to_scheme,
+            )
 
-            # the files' version not released yet, spelled short ("2.5" after
-            # v2.4.0, v2.3.0): tagged as long as the releases, v2.5.0
-            parsed = maybe_version(text)
-            if parsed is not None and not parsed.is_devrelease and parsed not in pkg.tags.released:
-                text = long_as_released(text, pkg.tags.released, text)
-        if pkg.tags is not None and pkg.tags.convention.semver_pre:
-            from relnox.versioning import maybe_version, to_scheme
-
-            parsed = maybe_version(text)
-            if parsed is not None and parsed.pre is not None and parsed.dev is None:
-                text = to_scheme(parsed, "semver")
-        elif pkg.tags is not None and pkg.tags.convention.pre_spelling:
-            from relnox.versioning import spelled_like
-
-            text = spelled_like(text, pkg.tags.convention.pre_spelling)
-        model = pkg.tags.last_tag or pkg.tags.highest_tag if pkg.tags is not None else None
-        found = split_tag(model) if model is not None else None
-        if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
-            from relnox.versioning import padded_like
-
-            text = padded_like(text, model[len(found[0]) :])
-        if pkg.tags is not None and pkg.tags.convention.short_zero and text.endswith(".0"):
-            from relnox.versioning import maybe_version
-
-            parsed = maybe_version(text)
+            convention, parsed = tags.convention, maybe_version(text)
+            # the files' version not released yet, spelled short ("2.5" after v2.4.0,
+            # v2.3.0): tagged as long as the releases, v2.5.0
+            if parsed is not None and text == pkg.version and not convention.short_zero:
+                text = (
+                    text
+                    if parsed.is_devrelease or parsed in tags.released
+                    else (long_as_released(text, tags.released, text))
+                )
+            if convention.semver_pre:
+                parsed = maybe_version(text)
+                if parsed is not None and parsed.pre is not None and parsed.dev is None:
+                    text = to_scheme(parsed, "semver")
+            elif convention.pre_spelling:
+                text = spelled_like(text, convention.pre_spelling)
+            model = tags.last_tag or tags.highest_tag
+            found = split_tag(model) if model is not None else None
+            if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
+                text = padded_like(text, model[len(found[0]) :])
+            parsed = maybe_version(text) if convention.short_zero else None
             if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
                 text = text.removesuffix(".0")  # v2.10 for 2.10.0
         return format_tag(
@@ -539,25 +513,17 @@ class Workspace:
 
     def version_of_tag(self, pkg: Package, tag: str) -> str | None:
         """The version ``tag`` releases of ``pkg`` (``None``: not one of its tags)."""
-        tag = tag.removeprefix("refs/tags/")
-        if pkg.tags is not None:
-            found = pkg.tags.convention.version_of(tag, name=pkg.name, dir=pkg.directory.name)
-            return str(found) if found is not None else None
-
         fmt = self.tag_format_of(pkg)
-        found = TagConvention(fmt, (fmt,), "").version_of(
-            tag, name=pkg.name, dir=pkg.directory.name
+        convention = pkg.tags.convention if pkg.tags is not None else TagConvention(fmt, (fmt,), "")
+        found = convention.version_of(
+            tag.removeprefix("refs/tags/"), name=pkg.name, dir=pkg.directory.name
         )
         return str(found) if found is not None else None
 
     def match_tag(self, tag: str) -> list[tuple[Package, str]]:
         """Every package ``tag`` releases, with the version (one tag may mark several)."""
-        found = []
-        for pkg in self.packages:
-            version = self.version_of_tag(pkg, tag)
-            if version is not None:
-                found.append((pkg, version))
-        return found
+        found = [(pkg, self.version_of_tag(pkg, tag)) for pkg in self.packages]
+        return [(pkg, version) for pkg, version in found if version is not None]
 
 
 #: the words of one package's tag problem, and those that say it of several
