@@ -12,6 +12,7 @@ never waits past it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -157,9 +158,10 @@ def _fetch(
             if not isinstance(exc, HTTPError):
                 patience.left(url)  # an answer cut off by the deadline: the wait ended
                 problem = _unreachable(url, exc, attempt, retries, timeout)
-            elif exc.code == 404:
-                return 404, "", _Body(keep)
             else:
+                _close(exc)
+                if exc.code == 404:
+                    return 404, "", _Body(keep)
                 refused = (exc.code, str(exc.reason), exc.geturl() or url)
         if refused is not None:
             code, reason, answered_by = refused
@@ -189,6 +191,13 @@ def _fetch(
             retries + 1,
         )
         sleep(delay)
+
+
+def _close(answer: Any) -> None:
+    """An error answer's connection, closed now: left to the garbage collector, it may be
+    flushed at exit after its socket went ("Exception ignored ... closed file")."""
+    with contextlib.suppress(OSError, ValueError):
+        answer.close()
 
 
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
