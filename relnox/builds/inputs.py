@@ -64,8 +64,6 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
-from relnox.builds import questions
-from relnox.builds.questions import status_question
 from relnox.builds.sources import (
     Listing,
     list_ignored,
@@ -190,7 +188,7 @@ def _relative(directory: Path, top: Path) -> str:
 def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
     """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
     default all of ``root``), relative to the repository's top."""
-    out = git.run(root, *status_question(places))
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
     fields = iter(out.output.split("\0"))
@@ -281,51 +279,25 @@ def _untracked_digest(paths: Sequence[str], top: Path) -> str:
     return _digest(facts)
 
 
-def untracked_part(
-    workspace: Workspace,
-    pkg: Package,
-    output: Path | None,
-    top: Path | None = None,
-    owners: Mapping[str, str] | None = None,
-) -> str:
-    """``pkg``'s ``untracked`` digest as its directory is now (read again after a build,
-    which may write some); ``top`` and ``owners`` as for :func:`ignored_part`."""
-    top = top or git.toplevel(workspace.root).resolve()
-    owners = owners if owners is not None else package_owners(workspace, top)
+def after_build(
+    workspace: Workspace, pkg: Package, output: Path | None, top: Path, owners: Mapping[str, str]
+) -> tuple[str, str, list[str]]:
+    """``pkg``'s ``untracked`` and ``ignored`` digests as its directory is now (a build
+    writes some), and the ignored paths (relative to its directory). ``top`` is the
+    repository's top, resolved, and ``owners`` :func:`package_owners`: read once for
+    every package a run builds."""
     skip = _skipped(top, output, workspace.root)
-    untracked, _ = _status_paths(workspace.root, [str(pkg.directory.resolve())])
+    spec = str(pkg.directory.resolve())
+    untracked, _ = _status_paths(workspace.root, [spec])
     mine = [
         path
         for path in untracked
         if not any(path.startswith(s) for s in skip)
         and owner_of(path.rstrip("/"), owners) == pkg.name
     ]
-    return _untracked_digest(mine, top)
-
-
-def ignored_part(
-    workspace: Workspace,
-    pkg: Package,
-    output: Path | None,
-    top: Path | None = None,
-    owners: Mapping[str, str] | None = None,
-) -> tuple[str, list[str]]:
-    """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
-    (relative to its directory); read again after a build, which writes some. ``top``
-    (the repository's top, resolved) and ``owners`` (:func:`package_owners`): when the
-    caller knows them (a build of 500 packages resolved every package's directory once
-    per package built without them)."""
-    top = top or git.toplevel(workspace.root).resolve()
-    owners = owners if owners is not None else package_owners(workspace, top)
-    ignored = list_ignored(
-        workspace.root,
-        owners,
-        _skipped(top, output, workspace.root),
-        spec=str(pkg.directory.resolve()),
-    )
-    return _ignored_digest(
-        ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
-    )
+    ignored = list_ignored(workspace.root, owners, skip, spec).get(pkg.name, [])
+    digest, inside = _ignored_digest(ignored, top, _package_dir(pkg, top), emptied_scratch(pkg))
+    return _untracked_digest(mine, top), digest, inside
 
 
 #: directories a backend writes into the package and reads back (setuptools reads the
@@ -386,14 +358,17 @@ def package_inputs(
     from relnox import __version__
 
     root = workspace.root
-    if not (git.on_path() and git.is_repo(root)):
+    found_top = git.top_of(root) if git.on_path() else None
+    if found_top is None:
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
-    top = git.toplevel(root).resolve()
+    top = found_top.resolve()
     owners = package_owners(workspace, top)
     skip = _skipped(top, output, root)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
-    places = questions.places(top, [pkg.directory.resolve() for pkg in packages])
+    dirs = [pkg.directory.resolve() for pkg in packages]
+    inside = all(d != top and d.is_relative_to(top) for d in dirs)
+    places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
         listing = list_sources(root, owners, skip, places, ignored=ignored)
@@ -428,7 +403,7 @@ def package_inputs(
             "outside": _digest(outside_files(pkg.directory, document)),
             "untracked": _untracked_digest(loose.get(pkg.name, []), top),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
-            **_ignored_part(pkg, listing, top, ignored),
+            **(_ignored_part(pkg, listing, top) if ignored else {}),
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
             "python": interpreter,
             "epoch": _digest(epochs.get(pkg.name)),
@@ -441,10 +416,7 @@ def package_inputs(
     return result
 
 
-def _ignored_part(pkg: Package, listing: Listing, top: Path, listed: bool) -> dict[str, str]:
-    """The ``ignored`` part of ``pkg``'s inputs, when the files git ignores were listed."""
-    if not listed:
-        return {}
+def _ignored_part(pkg: Package, listing: Listing, top: Path) -> dict[str, str]:
     found = listing.ignored.get(pkg.name, [])
     return {"ignored": _ignored_digest(found, top, _package_dir(pkg, top), emptied_scratch(pkg))[0]}
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -236,9 +235,10 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
     """``targets`` without those holding a file git tracks: a package's committed
     ``build/`` scripts or ``dist/`` bundle (or a committed egg-info) are the project's,
     not a build's output; ``--clean`` removed them, with any edit not yet committed."""
-    if not targets or not selected or not git.is_repo(selected[0].directory):
+    found = git.top_of(selected[0].directory) if targets and selected else None
+    if found is None:
         return targets
-    top = git.toplevel(selected[0].directory).resolve()
+    top = found.resolve()
     specs = {}
     for path in targets:
         try:
@@ -370,7 +370,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         or not has_manifest(dist_dir)
     )
     # HEAD and the paths of the history key the epochs are kept under: one git process
-    state = history.git_state(root) if shutil.which("git") and git.is_repo(root) else None
+    state = history.git_state(root) if git.on_path() else None
     head = state.head if state is not None else None
     installer = _installer(options.installer) if builds else None
     epochs = _package_epochs(workspace, selected, state) if given is None else {}

@@ -55,7 +55,7 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.builds.earlier import same_sources, set_aside_earlier
-from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
+from relnox.builds.inputs import UNPROVABLE, after_build, package_owners
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
@@ -335,12 +335,9 @@ class _Run:
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
+        assert self.top is not None and self.owners is not None  # set where inputs have parts
         inputs = dict(facts.parts)
-        digest, ignored = ignored_part(
-            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
-        )
-        inputs["ignored"] = digest
-        inputs["untracked"] = untracked_part(
+        inputs["untracked"], inputs["ignored"], ignored = after_build(
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         try:

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox.builds.questions import staged_question
 from relnox.toml import table
 from relnox.tools import git
 
@@ -97,7 +96,9 @@ def list_sources(
             return None
         return owner_of(path, owners)
 
-    staged = staged_question(specs)
+    # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
+    # lower case, skip-worktree as S)
+    staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
     if not ignored:
         _tracked(git.run(root, *staged).output, listing, mine)
         return listing
@@ -133,13 +134,12 @@ def _tracked(output: str, listing: Listing, mine: Callable[[str], str | None]) -
 
 
 def list_ignored(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str
 ) -> dict[str, list[str]]:
     """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three
     (read again after each build, which writes some)."""
-    specs = [spec] if isinstance(spec, str) else list(spec)
     found: dict[str, list[str]] = {}
-    for path in _ignored(root, specs, "--exclude-standard"):
+    for path in _ignored(root, [spec], "--exclude-standard"):
         owner = owner_of(path, owners)
         if owner is not None and not any(path.startswith(prefix) for prefix in skip):
             found.setdefault(owner, []).append(path)
@@ -387,13 +387,6 @@ def taken_in(
             if mapped in members:
                 found.setdefault(path)
     return list(found)
-
-
-def unprovable(artifacts: Sequence[Path], directory: Path, ignored: Iterable[str]) -> str:
-    """Why the bytes of ``artifacts`` (built from ``directory``) cannot be proven unchanged
-    next time: a file in them that git ignores in ``directory`` (paths relative to it), so
-    no git record covers it (:func:`taken_in`). ``""`` when there is none."""
-    return unprovable_reason(taken_in(artifacts, directory, ignored))
 
 
 def unprovable_reason(taken: Sequence[str]) -> str:
