@@ -80,27 +80,16 @@ class BuildEnv:
     python: Path
     requirements: tuple[str, ...]
 
-    @property
-    def scripts(self) -> Path:
-        return self.python.parent
-
-    @property
-    def purelib(self) -> Path | None:
-        found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
-            self.path.glob("Lib/site-packages")
-        )
-        return found[0] if found else None
-
     def installed(self) -> dict[str, str]:
         """Canonical name -> version of what is installed (read from disk, no subprocess)."""
         from importlib import metadata as importlib_metadata  # a build's, not every start's
 
-        purelib = self.purelib
-        if purelib is None:
-            return {}
+        found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
+            self.path.glob("Lib/site-packages")
+        )
         return {
             canonicalize_name(dist.metadata["Name"]): dist.version
-            for dist in importlib_metadata.distributions(path=[str(purelib)])
+            for dist in importlib_metadata.distributions(path=[str(found[0])] if found else [])
             if dist.metadata["Name"]
         }
 

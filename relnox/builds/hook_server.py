@@ -2,13 +2,9 @@
 
 A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
 script, compiled: :func:`relnox.builds.backend._compiled`). Before the backend is
-imported, each such process spent ~7.5 ms starting the interpreter and ~12 ms importing
-what the script imports at its top (json, re, shutil, traceback, glob, importlib,
-warnings). Forked, a hook reaches the same point in 2.8 ms (2.6 ms CPU) instead of
-21.9 ms (18.9 ms CPU). As whole processes, paired (2 cores loaded by other work),
-``relnox build-all`` cold on 30 generated packages (:mod:`relnox.sample`) takes 1.15x
-the wall time and 1.36x the CPU without the servers (hatchling; 1.26x and 1.36x with
-hatchling, setuptools and flit mixed): see docs/architecture.md.
+imported, each such process spent ~20 ms starting the interpreter and importing what the
+script imports at its top; forked, ~3 ms. The whole-job figure (build-all cold 1.15x to
+1.26x slower without the servers) is in docs/architecture.md.
 
 So the first hook run in an environment starts a server there (:mod:`relnox.builds._zygote`,
 standard library only), started as a hook would be: the environment's interpreter, the

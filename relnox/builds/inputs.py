@@ -1,47 +1,11 @@
 """What a package's build depends on: its input fingerprint, and whether a build can be reused.
 
 A package is rebuilt unless every byte that went into the build recorded in the manifest
-(:mod:`relnox.artifacts.manifest`) is proven unchanged. Its inputs (facts from
-:mod:`relnox.builds.sources`):
-
-* ``files``: its git-tracked files (packages nested in it excluded) as git's index names
-  them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
-  resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
-  package is hashed where it lives), each file read, as its git blob id;
-* ``outside``: files outside its directory that its pyproject names (a ``readme`` or
-  license file of the repository, hatch ``force-include`` sources), hashed;
-* ``untracked``: the files in its directory git neither tracks nor ignores, each with its
-  size and time (a backend ships them: a module added, changed or removed since the build
-  makes its files stale); read after the build, as ``ignored`` is;
-* ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
-  what some backends include); ``ignored``: the names of the files git ignores in its
-  directory (a backend may take in a new one; one it took in is ``unprovable``), and the
-  sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
-  after the build, so what the build itself writes there is part of the record; a
-  scratch directory the backend empties before every build (pdm-backend's ``.pdm-build``,
-  which ``uv build`` of the tree leaves behind) is not read; ``taken``: the files git
-  ignores that its artifacts hold, path -> sha256, recorded after the build
-  (:mod:`relnox.builds.taken`), which the stale check hashes again;
-* ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
-  relnox version (which normalises sdists);
-* ``python``: the interpreter's path, the file it resolves to and that file's size and
-  modification time (an upgrade in place changes them);
-* ``epoch``: the ``SOURCE_DATE_EPOCH`` it is built with; ``version``: its version;
-* ``environ``: the environment variables backends read (:data:`BACKEND_ENVIRON`);
-* ``kinds``: sdist and/or wheel (a wheel-only build makes its wheel from the tree).
-
-What cannot be proven forbids reuse, and the reason is printed: untracked, modified or
-staged files in its directory; a file marked ``assume-unchanged`` or ``skip-worktree``;
-a file there ignored only by ``.git/info/exclude`` or the user's ``core.excludesFile``
-(backends do not read those, so they may include it); hatch ``artifacts``; a file git
-ignores found in the artifacts of its last build (``unprovable``, recorded with the
-build); no git repository; a version a backend reads from git tags; and backends that
-run code of the project's own at build time: ``setup.py``, a custom backend
-(``backend-path``), hatch build or metadata hooks, a poetry build script, a pdm build
-hook, setuptools ``cmdclass`` or ``ext-modules``; nor for native backends (maturin,
-scikit-build-core, meson-python), whose compiler and toolchain are not fingerprinted.
-The resolved versions of build requirements are not inputs: after upgrading a backend,
-``--force`` rebuilds everything.
+(:mod:`relnox.artifacts.manifest`) is proven unchanged. The parts of the fingerprint, and
+what forbids reuse (the reason is printed), are listed for users in docs/release-flow.md
+("A package's inputs"); the facts come from :mod:`relnox.builds.sources`. What cannot be
+proven forbids reuse. The resolved versions of build requirements are not inputs: after
+upgrading a backend, ``--force`` rebuilds everything.
 
 The same fingerprint tells verify and publish whether the files in ``dist/`` are still
 what the tree would build (:func:`stale_builds`).

@@ -5,13 +5,7 @@
 for each package the time of the last commit that touched it, so an unrelated commit
 changes none of its bytes), what ``--clean`` removes, and whether native build
 toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
-
-``--test`` installs each package's freshly built wheel (with its test extra or
-test dependency group) into a new environment and runs the command
-``[tool.relnox.builds] test-command`` of the root pyproject there (``{python}`` is that
-environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
-default ``{python} -m pytest -q {tests}``); see :mod:`relnox.builds.testing`. A package
-without such a directory has nothing to test.
+``--test``: :mod:`relnox.builds.testing`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,10 @@
-"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment.
+"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment
+(``[tool.relnox.builds] test-command``: docs/configuration.md).
 
-The wheel is installed with its test extra (``test``, ``tests`` or ``testing`` in
-``[project.optional-dependencies]``) and the plain requirements of a ``test``/``tests``
-dependency group, next to the wheels of the workspace packages it needs (already built:
-dependencies build first). The tests then run there (``[tool.relnox.builds]
-test-command``, default ``{python} -m pytest -q {tests}``) from an empty directory, and
-pytest in its importlib mode (no test or conftest directory put on ``sys.path``;
-``--rootdir`` the package's directory, so its pytest settings apply): a flat layout's
-tests import the installed wheel, never the source tree beside them, so a module the
-wheel does not ship fails its test. A test runner that the environment lacks is an
-error that says where to declare it, never a test failure.
+pytest runs from an empty directory in its importlib mode (no test or conftest directory
+put on ``sys.path``; ``--rootdir`` the package's directory, so its pytest settings apply):
+a flat layout's tests import the installed wheel, never the source tree beside them, so a
+module the wheel does not ship fails its test.
 """
 
 from __future__ import annotations

@@ -1,25 +1,13 @@
 """What verify_install will do, decided and checked before anything is installed.
 
-:func:`plan_verify` reads ``[tool.relnox.verify]``, the wheels and sdists of the dist
-directory whoever built them (:func:`relnox.artifacts.distdir.load_release`; a file relnox
-built whose sha256 changed is refused), each wheel's own RECORD and entry points, and resolves
-an index name. Every usage error is raised here as :class:`VerifyError`; running
-the plan (:mod:`relnox.verify.run`) reports failed checks instead of raising. With
-``--index`` (:func:`index_round`) the release is installed by name and version from an
-index (a just-uploaded version waited for), third-party dependencies from the extra index.
-
-``[tool.relnox.verify]`` (root pyproject; ``commands`` also per package). Commands
-are argv lists (a string is split with :func:`shlex.split`, never given to a shell)
-run in an empty temporary directory with the fresh environment's ``bin`` first on
-``PATH``; the root's run once per environment when the whole release is verified::
-
-    commands = ["demo-runtime --version", ["python", "-c", "import demo_core"]]
-    script-args = "--help"            # or a list, or { name = "--version", other = false }
-    timeout = 600                     # seconds for each install/check command
-    wait = 300                        # --index: seconds a new upload may take to appear
-                                      # (default: the timeout when one is given, else 60)
-    python = "3.11"                   # interpreter of the fresh environment
-    installer = "uv"                  # or "pip" (default: uv, pip when uv cannot run)
+:func:`plan_verify` reads ``[tool.relnox.verify]`` (docs/configuration.md), the wheels and
+sdists of the dist directory whoever built them (:func:`relnox.artifacts.distdir.load_release`;
+a file relnox built whose sha256 changed is refused), each wheel's own RECORD and entry
+points, and resolves an index name. Every usage error is raised here as
+:class:`VerifyError`; running the plan (:mod:`relnox.verify.run`) reports failed checks
+instead of raising. With ``--index`` (:func:`index_round`) the release is installed by name
+and version from an index (a just-uploaded version waited for), third-party dependencies
+from the extra index.
 """
 
 from __future__ import annotations

@@ -129,12 +129,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
 
 
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order: one in this thread, several in parallel (none when every
-    package was skipped)."""
-    if len(runs) <= 1:
-        yield from (run.run() for run in runs)
-        return
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+    """Each round run, in order, side by side (none when every package was skipped)."""
+    with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:
         yield from pool.map(lambda run: run.run(), runs)
 
 
@@ -429,10 +425,7 @@ class _RoundRun:
         rnd = self.round
         if rnd.index_url is None:
             return None
-        host = urlsplit(rnd.index_url).hostname
-        login = next((x for x in rnd.logins if x.host == host), None)
-        auth = (login.username, login.password) if login else None
-        patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
+        auth, patience = self._index_login(), Patience(min(30.0, self.plan.timeout), retries=0)
         found = []
         for target in rnd.targets:
             if not target.published:
@@ -477,19 +470,19 @@ class _RoundRun:
         rnd = self.round
         if rnd.index_url is None:
             return
-        host = urlsplit(rnd.index_url).hostname
-        login = next((x for x in rnd.logins if x.host == host), None)
         try:
-            project_files(
-                rnd.index_url,
-                project,
-                auth=(login.username, login.password) if login else None,
-                patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
-            )
+            patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
+            project_files(rnd.index_url, project, auth=self._index_login(), patience=patience)
         except RelnoxError as exc:
             if re.search(r"HTTP 40[13]\b", str(exc)):
                 raise VerifyError(self._login_message(str(exc))) from None
             logger.debug("index: reading %s: %s", rnd.index_url, exc)
+
+    def _index_login(self) -> tuple[str, str] | None:
+        """The round's login for its index's host (the index's own address only)."""
+        host = urlsplit(self.round.index_url or "").hostname
+        login = next((x for x in self.round.logins if x.host == host), None)
+        return (login.username, login.password) if login else None
 
     def _login_message(self, output: str) -> str:
         rnd = self.round
@@ -561,11 +554,6 @@ class _RoundRun:
             jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
         jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs)
-
-    def _needs_extra(self, owner: str, result: Result) -> list[str]:
-        """The extras of ``owner`` a failed script or import of it says it needs (``pip
-        install 'pkg[cli]'``) that this check did not install; ``[]`` when it names none."""
-        return self._extras_named(owner, f"{result.output}\n{result.stderr}")
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
         """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
@@ -657,7 +645,8 @@ class _RoundRun:
         with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
             for (owner, label, argv), result in zip(jobs, pool.map(one, jobs), strict=True):
                 self._step("scripts", result)
-                needs = [] if result.ok or owner is None else self._needs_extra(owner, result)
+                said = f"{result.output}\n{result.stderr}"
+                needs = [] if result.ok or owner is None else self._extras_named(owner, said)
                 tried = False
                 if needs and owner is not None:  # the script says which extra it needs
                     tried, label, result = self._with_extras(env, cwd, owner, needs, label, result)

@@ -1,13 +1,5 @@
-"""Which environment each package is checked in, and with which extras.
-
-A package is checked with an interpreter its ``requires-python`` allows: the one asked
-for (``--python``, default the one running relnox) when it does, else one ``uv python
-find`` names; packages that need the same interpreter share an environment. A package
-no installed interpreter satisfies is *skipped* (``needs Python >=3.12, none found``),
-not failed, and the others are unaffected.
-
-``--extras`` names extras to install with the packages: ``cli`` (every package that
-declares it) or ``name[cli]`` (that package); several with commas or repeated.
+"""Which environment each package is checked in (an interpreter its ``requires-python``
+allows, else it is skipped: docs/configuration.md), and with which ``--extras``.
 """
 
 from __future__ import annotations
