@@ -376,15 +376,12 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         kinds=kinds,
         output=dist_dir,
     )
-    refuse = (
-        "--force"
-        if options.force
-        else "--clean"
-        if options.clean
-        else "--test runs its tests"
-        if options.test
-        else ""
+    flags = (
+        ("--force", options.force),
+        ("--clean", options.clean),
+        ("--test runs its tests", options.test),
     )
+    refuse = next((flag for flag, on in flags if on), "")
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
     if installer is None and len(reuse) < len(selected):
         installer = _installer(options.installer)

@@ -1,22 +1,13 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can
-first. :func:`execute` then builds packages in parallel (a package starts once
-the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
+Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can first.
+:func:`execute` then builds packages in parallel (:mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builds.backend`); its files are checked
 (:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass, so
-``dist/`` never holds a half-written or unchecked file. The run ends by writing
-the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state directory beside
-``dist/``, never in it) and reporting artifacts in ``dist/``
-of other versions of the selected packages (they are not in the manifest, so
-publish refuses them).
-
-A package whose inputs did not change since the build the manifest records, and whose
-recorded files still have their sha256, is not built again: its files are reused
-("unchanged, reused"); what its inputs are, and when they cannot be established (so it
-is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
-
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
+``dist/`` never holds a half-written or unchecked file. The build manifest
+(:mod:`relnox.artifacts.manifest`) lives in the state directory beside ``dist/``. A
+package whose inputs did not change since its recorded build, and whose recorded files
+still have their sha256, is reused (:mod:`relnox.builds.inputs`); ``--force`` rebuilds.
 """
 
 from __future__ import annotations

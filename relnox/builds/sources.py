@@ -1,23 +1,7 @@
-"""What a backend can read when it builds a package, as bytes on disk, not as git sees it.
-
-:mod:`relnox.builds.inputs` fingerprints a package from these facts:
-
-* :func:`list_sources`: one listing of the workspace from git: the tracked files (with
-  the assume-unchanged and skip-worktree marks of git's index, from the same
-  ``git ls-files -s -v``), the files git ignores,
-  and those ignored only by rules build backends never read (``.git/info/exclude``,
-  the user's ``core.excludesFile``);
-* :func:`content_digest`: the bytes of files as they are on disk, symlinks resolved to
-  their targets (a symlinked directory is every file under it), so a shared file linked
-  into a package, or a file git was told to assume unchanged, is covered by its bytes;
-* :func:`outside_files`: files outside the package directory its ``pyproject.toml``
-  names (``readme = "../../README.md"``, license files, hatch ``force-include``);
-* :func:`unprovable`: whether a built sdist or wheel holds a file git ignores (hatch
-  ``artifacts``, setuptools package data): such bytes cannot be proven unchanged, so the
-  package is rebuilt every time, and the reason is recorded with its build; which files
-  those are (:func:`taken_in`; under another name: :func:`renamed_sources`) is
-  recorded too, with their bytes
-  (:mod:`relnox.builds.taken`), for the stale check of verify and publish.
+"""What a backend can read when it builds a package, as bytes on disk, not as git sees it:
+the facts :mod:`relnox.builds.inputs` fingerprints a package from (git's listing of its
+files, their bytes with symlinks followed, the files outside it its pyproject names), and
+the files git ignores that a build took in (:func:`taken_in`), which no git record covers.
 """
 
 from __future__ import annotations

@@ -330,9 +330,8 @@ def index_round(
                 published=files,
             )
         )
-    wait_for = _first(
-        in_range(wait, "--wait"), number_of(section, "wait", where), timeout, DEFAULT_WAIT
-    )
+    waits = (in_range(wait, "--wait"), number_of(section, "wait", where), timeout, DEFAULT_WAIT)
+    wait_for = next(w for w in waits if w is not None)
     login = read_login(repository)
     names_ = tuple(t.name for t in targets)
     return Round(
@@ -354,10 +353,6 @@ def index_round(
         # files relnox did not build have no sha256 to compare: checked in full
         checked_before=o.checked_before and all(t.published for t in targets),
     )
-
-
-def _first(*values: float | None) -> float:
-    return next(v for v in values if v is not None)
 
 
 def _manifest_records(
