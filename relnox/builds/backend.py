@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("relnox")
 
 Kind = Literal["sdist", "wheel"]
-KIND_LABEL = {"sdist": "the sdist", "wheel": "the wheel"}
 
 
 class BackendError(BuildError):
@@ -204,13 +203,13 @@ class PackageBuilder:
                 builder = self._builder(source, env)
             built = Path(builder.build(kind, outdir))
         except (BuildBackendException, BuildException, subprocess.CalledProcessError) as exc:
-            raise self._failure(KIND_LABEL[kind], exc) from None
+            raise self._failure(f"the {kind}", exc) from None
         problem = _not_built(built, outdir)
         if problem:
             raise BackendError(
                 f"{self.label}: the build backend {self.backend} returned "
                 f"{os.path.relpath(built, os.path.abspath(outdir))!r} as "
-                f"{KIND_LABEL[kind]} it built, but {problem}; a backend writes the file into "
+                f"the {kind} it built, but {problem}; a backend writes the file into "
                 "the directory it is given and returns its name (PEP 517): fix the backend"
             )
         return built

@@ -210,11 +210,6 @@ def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _package_dir(pkg: Package, top: Path) -> str:
-    path = _relative(pkg.directory, top)
-    return path + "/" if path else ""
-
-
 def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
     """Each package's directory relative to the repository's top (resolved) -> its name."""
     return {_relative(p.directory, top): p.name for p in workspace.packages}
@@ -260,7 +255,7 @@ def after_build(
         and owner_of(path.rstrip("/"), owners) == pkg.name
     ]
     ignored = list_ignored(workspace.root, owners, skip, spec).get(pkg.name, [])
-    digest, inside = _ignored_digest(ignored, top, _package_dir(pkg, top), emptied_scratch(pkg))
+    digest, inside = _ignored_digest(pkg, ignored, top)
     return _untracked_digest(mine, top), digest, inside
 
 
@@ -287,13 +282,14 @@ def emptied_scratch(pkg: Package) -> tuple[str, ...]:
     return (".pdm-build",)
 
 
-def _ignored_digest(
-    paths: Sequence[str], top: Path, prefix: str, emptied: Sequence[str] = ()
-) -> tuple[str, list[str]]:
-    """The names of the files git ignores in a package (backends choose files by name: a
-    new one may be taken in, a changed one they left out stays out; one they took in is
-    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories;
-    files under ``emptied`` (:func:`emptied_scratch`) are left out."""
+def _ignored_digest(pkg: Package, paths: Sequence[str], top: Path) -> tuple[str, list[str]]:
+    """The names of the files git ignores in ``pkg`` (``paths``, relative to ``top``), and
+    those names relative to its directory (backends choose files by name: a new one may be
+    taken in, a changed one they left out stays out; one they took in is ``unprovable``),
+    with the sizes and times of those in :data:`SCRATCH` directories; files under the
+    directories its backend empties (:func:`emptied_scratch`) are left out."""
+    prefix = (_relative(pkg.directory, top) + "/").removeprefix("/")
+    emptied = emptied_scratch(pkg)
     inside = [p[len(prefix) :] for p in sorted(paths)]
     inside = [p for p in inside if p.split("/", 1)[0] not in emptied]
     facts = [
@@ -367,7 +363,11 @@ def package_inputs(
             "outside": _digest(outside_files(pkg.directory, document)),
             "untracked": _untracked_digest(loose.get(pkg.name, []), top),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
-            **(_ignored_part(pkg, listing, top) if ignored else {}),
+            **(
+                {"ignored": _ignored_digest(pkg, listing.ignored.get(pkg.name, []), top)[0]}
+                if ignored
+                else {}
+            ),
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
             "python": interpreter,
             "epoch": _digest(epochs.get(pkg.name)),
@@ -378,11 +378,6 @@ def package_inputs(
         unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
         result[pkg.name] = Inputs(parts, unknown)
     return result
-
-
-def _ignored_part(pkg: Package, listing: Listing, top: Path) -> dict[str, str]:
-    found = listing.ignored.get(pkg.name, [])
-    return {"ignored": _ignored_digest(found, top, _package_dir(pkg, top), emptied_scratch(pkg))[0]}
 
 
 def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:

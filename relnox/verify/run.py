@@ -93,11 +93,7 @@ def verify_install(
     workspace: Workspace, options: VerifyOptions, runtime: Runtime | None = None
 ) -> VerifyReport:
     """Install the release in fresh environments and check it (see :class:`VerifyOptions`).
-
-    Each package is checked with an interpreter its requires-python allows (one ``uv
-    python find`` names when ``python`` does not); one that none satisfies is skipped.
-    A verify asks nobody; index logins come from the options' URLs and the environment.
-    """
+    A verify asks nobody; index logins come from the options' URLs and the environment."""
     return run_plan(plan_verify(workspace, options))
 
 
