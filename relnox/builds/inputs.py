@@ -183,10 +183,6 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
 BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
 
 
-def _environ() -> str:
-    return _digest(sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON)))
-
-
 def _interpreter(python: Path) -> str:
     real = Path(os.path.realpath(python))
     try:
@@ -349,7 +345,9 @@ def package_inputs(
             if owner in wanted and owner not in dirty:
                 dirty[owner] = (kind, path)
     interpreter = _interpreter(python)
-    environ = _environ()
+    environ = _digest(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
+    )
     result: dict[str, Inputs] = {}
     for pkg in packages:
         tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])

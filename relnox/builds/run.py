@@ -161,7 +161,6 @@ class BuildResult:
         return rows
 
     def table(self) -> str:
-
         return render_table(
             self.rows(), ["package", "version", "files", "size", "seconds", "status"]
         )
@@ -219,13 +218,6 @@ class BuildResult:
             "\n".join([head + ":", *errors, *others])
             + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
         )
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
@@ -581,7 +573,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     start = time.monotonic()
     for path in plan.clean:
         logger.info("removing %s", rel(path, plan.workspace.root))
-        _remove(path)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
         # nothing to build: no environment, scratch directory or worker is started

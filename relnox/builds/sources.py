@@ -7,6 +7,7 @@ the files git ignores that a build took in (:func:`taken_in`), which no git reco
 from __future__ import annotations
 
 import errno
+import functools
 import glob
 import hashlib
 import os
@@ -46,9 +47,7 @@ def _split(output: str) -> list[str]:
 class Listing:
     """Per package (by name): paths relative to the repository's top."""
 
-    tracked: dict[str, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # (mode blob stage, path)
+    tracked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (meta, path)
     assumed: dict[str, str] = field(default_factory=dict)  # first assume-unchanged path
     ignored: dict[str, list[str]] = field(default_factory=dict)
     private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
@@ -164,10 +163,7 @@ def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, 
     id (every file's under a linked directory), or ``missing``; a link's target as
     :func:`content_digest` gives it. Submodules (mode 160000) are left out."""
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
-
-    def blob_id(path: Path) -> str:
-        return git_blob_id(path, length)
-
+    blob_id = functools.partial(git_blob_id, length=length)
     return {
         path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else _file_digest)
         for meta, path in entries

@@ -59,6 +59,7 @@ from relnox.verify.model import (
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import (
     MISSING_EXTRA,
+    NOT_THERE,
     REFUSED_ARGS,
     PackageResult,
     VerifyReport,
@@ -339,7 +340,6 @@ class _RoundRun:
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
-        (self.work / "sdists").mkdir()
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
                 self._step("build", result)
@@ -706,15 +706,6 @@ def _refused(result: Result) -> bool:
 _NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
-#: what uv and pip say when a version is not (yet) on an index
-_NOT_FOUND = (
-    "no version of",
-    "not found in the package registry",
-    "no matching distribution",
-    "could not find a version",
-)
-
-
 #: pip's cutoff for the release's own packages: none at all
 FAR_FUTURE = "2999-12-31T00:00:00Z"
 
@@ -748,7 +739,7 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
 
 def _not_there_yet(output: str) -> bool:
     text = output.lower()
-    return any(marker in text for marker in _NOT_FOUND)
+    return any(marker in text for marker in NOT_THERE)
 
 
 def _join(argv: Sequence[str]) -> str:

@@ -16,6 +16,7 @@ import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,6 @@ class WheelFacts:
 _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dist")
 
 
-def metadata_fields(text: str) -> dict[str, list[str]]:
-    """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
-    as the email parser reads them."""
-    from email.parser import HeaderParser
-
-    message = HeaderParser().parsestr(text)
-    return {f: [str(v) for v in values] for f in _FIELDS if (values := message.get_all(f))}
-
-
 def wheel_facts(path: Path) -> WheelFacts:
     """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
     try:
@@ -75,7 +67,8 @@ def wheel_facts(path: Path) -> WheelFacts:
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]
-            metadata = metadata_fields(read_zip_member(whl, f"{info}/METADATA").decode("utf-8"))
+            message = HeaderParser().parsestr(read_zip_member(whl, f"{info}/METADATA").decode())
+            metadata = {f: [str(v) for v in got] for f in _FIELDS if (got := message.get_all(f))}
             record_name = f"{info}/RECORD"
             if record_name in names:
                 record = read_zip_member(whl, record_name).decode("utf-8")
