@@ -129,7 +129,7 @@ def list_ignored(
     return found
 
 
-def _file_digest(path: Path, blob: str = "") -> str:
+def file_digest(path: Path, blob: str = "") -> str:
     """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
     id, as ``git hash-object --no-filters`` gives it; an ``OSError`` for a device or pipe
     (which never ends, or never starts), or a file written while it is read."""
@@ -154,7 +154,7 @@ def _file_digest(path: Path, blob: str = "") -> str:
 def git_blob_id(path: Path, length: int = 40) -> str:
     """The git blob id of the bytes at ``path`` (``length`` 40 hex digits: SHA-1, 64:
     SHA-256), as ``git hash-object --no-filters`` gives it."""
-    return _file_digest(path, "sha1" if length == 40 else "sha256")
+    return file_digest(path, "sha1" if length == 40 else "sha256")
 
 
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -165,13 +165,13 @@ def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, 
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
     blob_id = functools.partial(git_blob_id, length=length)
     return {
-        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else _file_digest)
+        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else file_digest)
         for meta, path in entries
         if not meta.startswith(GITLINK)
     }
 
 
-def content_digest(path: Path, file_digest: Callable[[Path], str] = _file_digest) -> Any:
+def content_digest(path: Path, file_digest: Callable[[Path], str] = file_digest) -> Any:
     """The bytes at ``path`` with symlinks followed: a file's ``file_digest`` (default its
     sha256), a directory's files (relative name -> digest, links followed, each real
     directory once), or ``missing``."""

@@ -15,11 +15,10 @@ number (the manifest stays small), and such a build is never proven fresh.
 from __future__ import annotations
 
 import json
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.artifacts.manifest import sha256_of
+from relnox.builds.sources import file_digest
 
 #: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
@@ -33,12 +32,9 @@ _GONE = "missing"
 
 def _sha256(path: Path) -> str:
     """The sha256 of the regular file at ``path`` (links followed), or ``missing``: a
-    FIFO or device a record names is never opened."""
+    FIFO or device a record names is never read."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return _GONE
-        return sha256_of(path)
+        return file_digest(path)
     except OSError:
         return _GONE
 

@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnox.redact import redact_url
-from relnox.tools.envs import (
-    Installer,
-    InstallOptions,
-)
+from relnox.tools.envs import Installer, InstallOptions
 
 if TYPE_CHECKING:
     from relnox.tools.index_auth import IndexLogin
