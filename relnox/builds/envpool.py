@@ -2,17 +2,16 @@
 
 An environment is made once per distinct set of build requirements and run (``uv venv``
 + ``uv pip install``; ``python -m venv`` + pip where uv cannot run: slower, same files),
-and the PEP 517 hooks run in it through :class:`build.ProjectBuilder`, one fresh process
-per hook as PEP 517 asks (forked from the environment's hook server, which has the hook
-script's imports done: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes two
-fresh environments per package and resolves their requirements each time (``python
+and the PEP 517 hooks run in it through :class:`build.ProjectBuilder` (forked by the
+environment's hook server: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes
+two fresh environments per package and resolves their requirements each time (``python
 benchmarks/build_all.py`` compares the two). Bytecode is written by the first hook
 process that imports a module (``PYTHONDONTWRITEBYTECODE`` is lifted for hooks).
 
-Build environments never see workspace sources (``[tool.uv.sources]`` is a uv
-resolver setting, not metadata), use the interpreter relnox runs under or
-``--python``, and never download one (``UV_PYTHON_DOWNLOADS=never``). A project's
-``requires-python`` is not checked, as with ``python -m build``.
+Build environments never see workspace sources (``[tool.uv.sources]`` is a uv resolver
+setting, not metadata), use the interpreter relnox runs under or ``--python``, and never
+download one (``UV_PYTHON_DOWNLOADS=never``). ``requires-python`` is not checked, as with
+``python -m build``.
 """
 
 from __future__ import annotations

@@ -259,10 +259,7 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
 
 
 def _reuse(
-    dist_dir: Path,
-    packages: Sequence[Package],
-    inputs: Mapping[str, Inputs],
-    refuse: str,
+    dist_dir: Path, packages: Sequence[Package], inputs: Mapping[str, Inputs], refuse: str
 ) -> tuple[dict[str, PackageRecord], dict[str, str]]:
     """The recorded builds that can stand (inputs unchanged, files verified), and why the
     others are built."""

@@ -374,12 +374,7 @@ class _Run:
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
             builder = PackageBuilder(
-                label,
-                pkg.backend,
-                self.pool,
-                log,
-                environ,
-                servers=self.servers,
+                label, pkg.backend, self.pool, log, environ, servers=self.servers
             )
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
             if epoch is not None:

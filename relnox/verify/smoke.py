@@ -10,6 +10,7 @@ variables) and only *collects* facts: installed version, each import's outcome,
 
 from __future__ import annotations
 
+import configparser
 import csv
 import io
 import json
@@ -20,6 +21,7 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.bounded import read_zip_member
@@ -101,10 +103,6 @@ def wheel_facts(path: Path) -> WheelFacts:
 
 def _console_scripts(entry_points: str) -> tuple[str, ...]:
     """The console scripts an ``entry_points.txt`` names (its text; ``""``: none)."""
-    if not entry_points.strip():
-        return ()  # no file, or an empty one: configparser (~1 ms to import) reads no section
-    import configparser
-
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(entry_points)
@@ -115,10 +113,6 @@ def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ..
     """(extra, distribution) for each ``Requires-Dist`` whose marker names an extra."""
     found: list[tuple[str, str]] = []
     for text in metadata.get("requires-dist", ()):
-        if "extra" not in text:  # no marker naming one: packaging.requirements not needed
-            continue
-        from packaging.requirements import InvalidRequirement, Requirement
-
         try:
             requirement = Requirement(text)
         except InvalidRequirement:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -36,8 +37,6 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
             if "[" not in item:
                 common.append(_extra(item))
                 continue
-            from packaging.requirements import InvalidRequirement, Requirement
-
             try:
                 req = Requirement(item)
             except InvalidRequirement:
