@@ -39,6 +39,12 @@ def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
     return owners.get("")
 
 
+def _owner(path: str, owners: Mapping[str, str], skip: Sequence[str]) -> str | None:
+    """:func:`owner_of`, but ``None`` for a path under ``skip`` (directories relative to
+    the top, ending in ``/``)."""
+    return None if any(path.startswith(s) for s in skip) else owner_of(path, owners)
+
+
 def _split(output: str) -> list[str]:
     return [p for p in output.split("\0") if p]
 
@@ -73,12 +79,7 @@ def list_sources(
     not three: :attr:`Listing.ignored` and :attr:`Listing.private` stay empty)."""
     specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
-
-    def mine(path: str) -> str | None:
-        if any(path.startswith(prefix) for prefix in skip):
-            return None
-        return owner_of(path, owners)
-
+    mine = functools.partial(_owner, owners=owners, skip=skip)
     # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
     # lower case, skip-worktree as S)
     staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
@@ -123,8 +124,7 @@ def list_ignored(
     (read again after each build, which writes some)."""
     found: dict[str, list[str]] = {}
     for path in _ignored(root, [spec], "--exclude-standard"):
-        owner = owner_of(path, owners)
-        if owner is not None and not any(path.startswith(prefix) for prefix in skip):
+        if (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
 

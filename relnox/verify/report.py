@@ -29,9 +29,7 @@ class PackageResult:
     @property
     def ok(self) -> bool:
         """Not failed: every check passed, or it was skipped."""
-        if self.skipped:
-            return True
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return bool(self.skipped) or (bool(self.checks) and all(c.ok for c in self.checks))
 
     @property
     def passed(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
 wheel installed by ONE installer command with the release's own siblings taken
-from ``dist/`` (so ``agents`` gets the new ``core``), then ONE check process
+from ``dist/`` (so a package gets its new siblings), then ONE check process
 (``python -I`` from an empty directory: nothing of the source tree is importable)
 checks every package; console scripts and ``[tool.relnox.verify] commands`` run
 next, in parallel. ``sdist=True`` adds a second environment built from the sdists;
