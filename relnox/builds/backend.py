@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("relnox")
 
 Kind = Literal["sdist", "wheel"]
-KIND_LABEL = {"sdist": "the sdist", "wheel": "the wheel"}
 
 
 class BackendError(BuildError):
@@ -140,8 +139,7 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
 
 def _known_cause(tail: str) -> str:
     """What a failure whose cause is known needs, said before the backend's lines."""
-    if "No module named 'pkg_resources'" in tail:
-        # mmengine's setup.py: from pkg_resources import ... (gone since setuptools 82)
+    if "No module named 'pkg_resources'" in tail:  # gone since setuptools 82
         return (
             "; the build imports pkg_resources, which setuptools removed in 82: pin "
             '"setuptools<82" in [build-system] requires of its pyproject.toml, or import '
@@ -204,13 +202,13 @@ class PackageBuilder:
                 builder = self._builder(source, env)
             built = Path(builder.build(kind, outdir))
         except (BuildBackendException, BuildException, subprocess.CalledProcessError) as exc:
-            raise self._failure(KIND_LABEL[kind], exc) from None
+            raise self._failure(f"the {kind}", exc) from None
         problem = _not_built(built, outdir)
         if problem:
             raise BackendError(
                 f"{self.label}: the build backend {self.backend} returned "
                 f"{os.path.relpath(built, os.path.abspath(outdir))!r} as "
-                f"{KIND_LABEL[kind]} it built, but {problem}; a backend writes the file into "
+                f"the {kind} it built, but {problem}; a backend writes the file into "
                 "the directory it is given and returns its name (PEP 517): fix the backend"
             )
         return built
@@ -262,14 +260,6 @@ class _Unshown(OutputLog):
         self.lines.append(line.rstrip())
 
 
-def _holds_module(source: Path, top: str) -> bool:
-    """Whether the project at ``source`` has a module or package ``top`` beside its
-    setup.py or in ``src/`` (one the sdist may have left out)."""
-    return any(
-        (base / f"{top}.py").is_file() or (base / top).is_dir() for base in (source, source / "src")
-    )
-
-
 def _not_built(built: Path, outdir: Path) -> str:
     """Why ``built``, the path a backend's hook named, is not a file it built in ``outdir``
     (``""``: it is one): a name leading elsewhere (``../x``, an absolute path), no such
@@ -290,8 +280,7 @@ _NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>
 def _failure_hint(source: Path, *, message: str = "") -> str:
     """What a failed build of ``source`` lacks, where that is established: its submodules'
     files when a clone left them out (a CMake build then stops on a missing dependency), a
-    build requirement when it imports a module the project does not hold (bumpver's
-    setup.py imports lib3to6 for bdist_wheel)."""
+    build requirement when it imports a module the project does not hold."""
     from relnox.tools import git
 
     empty = git.empty_submodules(source)
@@ -303,7 +292,9 @@ def _failure_hint(source: Path, *, message: str = "") -> str:
         )
     missing = _NO_MODULE.search(message)
     top = missing["module"].split(".")[0] if missing is not None else ""
-    if top and top != "pkg_resources" and not _holds_module(source, top):
+    # a module of its own beside its setup.py or in src/ (one the sdist may have left out)
+    holds = any((b / f"{top}.py").is_file() or (b / top).is_dir() for b in (source, source / "src"))
+    if top and top != "pkg_resources" and not holds:
         return (
             f"the build imports {top}, which neither its build environment nor the project "
             "holds: add the distribution that provides it to [build-system] requires in "

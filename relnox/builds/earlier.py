@@ -1,11 +1,6 @@
-"""The files an earlier build left in dist/ beside a new build of the same package and version.
-
-A package build-all builds leaves dist/ holding that build only: a wheel for other tags
-(another commit, or sources changed since) or a second sdist would otherwise be sent with
-it, by publish (which cannot tell it from a file another tool added) and by ``twine upload
-dist/*``. Such files go to the state directory (:data:`EARLIER`), with a warning; a wheel
-recorded for a build of the very same sources (another Python's) stays, recorded with the
-new build.
+"""The files an earlier build left in dist/ beside a new build of the same package and version:
+set aside into the state directory (:data:`EARLIER`), so dist/ holds that build only
+(docs/release-flow.md says why and what stays).
 """
 
 from __future__ import annotations
@@ -33,14 +28,9 @@ def set_aside_earlier(
     same_sources: Mapping[str, str] | None = None,
 ) -> list[ArtifactRecord]:
     """Move out of ``dist_dir`` the files of the package and version of ``made`` (what this
-    build just put there) that it did not make, of the kinds it made: an earlier build's
-    wheel for other tags (another commit, or sources changed since), a second sdist. Left
-    there, publish could not tell them from files another tool added, and ``twine upload
-    dist/*`` would send them with this build. They go to the state directory, not away.
-
-    ``same_sources``: the files (name -> sha256) that build-all recorded for a build of the
-    same sources (another Python's wheel, built before this one): those stay, and are
-    returned to be recorded with this build."""
+    build just put there) that it did not make, of the kinds it made. ``same_sources``: the
+    files (name -> sha256) build-all recorded for a build of the same sources (another
+    Python's wheel): those stay, and are returned to be recorded with this build."""
     if not made:
         return []
     ours = {p.name for p in made}

@@ -2,17 +2,16 @@
 
 An environment is made once per distinct set of build requirements and run (``uv venv``
 + ``uv pip install``; ``python -m venv`` + pip where uv cannot run: slower, same files),
-and the PEP 517 hooks run in it through :class:`build.ProjectBuilder`, one fresh process
-per hook as PEP 517 asks (forked from the environment's hook server, which has the hook
-script's imports done: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes two
-fresh environments per package and resolves their requirements each time (``python
+and the PEP 517 hooks run in it through :class:`build.ProjectBuilder` (forked by the
+environment's hook server: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes
+two fresh environments per package and resolves their requirements each time (``python
 benchmarks/build_all.py`` compares the two). Bytecode is written by the first hook
 process that imports a module (``PYTHONDONTWRITEBYTECODE`` is lifted for hooks).
 
-Build environments never see workspace sources (``[tool.uv.sources]`` is a uv
-resolver setting, not metadata), use the interpreter relnox runs under or
-``--python``, and never download one (``UV_PYTHON_DOWNLOADS=never``). A project's
-``requires-python`` is not checked, as with ``python -m build``.
+Build environments never see workspace sources (``[tool.uv.sources]`` is a uv resolver
+setting, not metadata), use the interpreter relnox runs under or ``--python``, and never
+download one (``UV_PYTHON_DOWNLOADS=never``). ``requires-python`` is not checked, as with
+``python -m build``.
 """
 
 from __future__ import annotations
@@ -80,27 +79,16 @@ class BuildEnv:
     python: Path
     requirements: tuple[str, ...]
 
-    @property
-    def scripts(self) -> Path:
-        return self.python.parent
-
-    @property
-    def purelib(self) -> Path | None:
-        found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
-            self.path.glob("Lib/site-packages")
-        )
-        return found[0] if found else None
-
     def installed(self) -> dict[str, str]:
         """Canonical name -> version of what is installed (read from disk, no subprocess)."""
         from importlib import metadata as importlib_metadata  # a build's, not every start's
 
-        purelib = self.purelib
-        if purelib is None:
-            return {}
+        found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
+            self.path.glob("Lib/site-packages")
+        )
         return {
             canonicalize_name(dist.metadata["Name"]): dist.version
-            for dist in importlib_metadata.distributions(path=[str(purelib)])
+            for dist in importlib_metadata.distributions(path=[str(found[0])] if found else [])
             if dist.metadata["Name"]
         }
 

@@ -2,30 +2,17 @@
 
 A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
 script, compiled: :func:`relnox.builds.backend._compiled`). Before the backend is
-imported, each such process spent ~7.5 ms starting the interpreter and ~12 ms importing
-what the script imports at its top (json, re, shutil, traceback, glob, importlib,
-warnings). Forked, a hook reaches the same point in 2.8 ms (2.6 ms CPU) instead of
-21.9 ms (18.9 ms CPU). As whole processes, paired (2 cores loaded by other work),
-``relnox build-all`` cold on 30 generated packages (:mod:`relnox.sample`) takes 1.15x
-the wall time and 1.36x the CPU without the servers (hatchling; 1.26x and 1.36x with
-hatchling, setuptools and flit mixed): see docs/architecture.md.
+imported, each such process spent ~20 ms starting the interpreter and importing what the
+script imports at its top; forked, ~3 ms. The whole-job figure (build-all cold 1.15x to
+1.26x slower without the servers) is in docs/architecture.md.
 
 So the first hook run in an environment starts a server there (:mod:`relnox.builds._zygote`,
-standard library only), started as a hook would be: the environment's interpreter, the
-same flags, the script's directory as ``sys.path[0]``, the hook's environment without the
-variables that differ per hook (:data:`PER_HOOK`), a session of its own, tracked by
-:func:`relnox._proc.stop_children`. It runs the script's top level (its imports; nothing of
-the backend, whose import could read the working directory or a package's variables) and
-then forks one child per hook, which becomes the hook process: the hook's output pipe as
-its stdout and stderr (streamed into the package's log as before), its working
-directory, exactly its environment, its argv, a fresh ``__main__`` running the script,
-then the interpreter's own exit (``SystemExit`` codes, the traceback of an uncaught
-exception, non-daemon threads joined, ``atexit`` functions, streams flushed). The server
-reaps it and sends its exit code (negative for a signal, as :mod:`subprocess` has it).
+which says how it forks and ends each hook as the interpreter would), started as a hook
+would be: the environment's interpreter, the same flags, the script's directory as
+``sys.path[0]``, the hook's environment without the variables that differ per hook
+(:data:`PER_HOOK`), a session of its own, tracked by :func:`relnox._proc.stop_children`.
 What a forked hook shares with the others of its server, where new processes would differ:
-the string hash seed (without ``PYTHONHASHSEED``, one random seed per server, not per
-hook), its parent (the server) and process group (the server's). Its ``sys.modules``
-holds what a fresh process's does (the server's own modules are taken out).
+the string hash seed (without ``PYTHONHASHSEED``), its parent and process group.
 
 A hook runs as a new process, as before, where any of that cannot hold: not Linux, the
 script not compiled for this interpreter, an environment that differs from the server's

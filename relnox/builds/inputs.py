@@ -1,47 +1,11 @@
 """What a package's build depends on: its input fingerprint, and whether a build can be reused.
 
 A package is rebuilt unless every byte that went into the build recorded in the manifest
-(:mod:`relnox.artifacts.manifest`) is proven unchanged. Its inputs (facts from
-:mod:`relnox.builds.sources`):
-
-* ``files``: its git-tracked files (packages nested in it excluded) as git's index names
-  them (mode, blob, path); ``contents``: the bytes of those files on disk, symlinks
-  resolved to their targets (a shared ``LICENSE`` or schema directory linked into the
-  package is hashed where it lives), each file read, as its git blob id;
-* ``outside``: files outside its directory that its pyproject names (a ``readme`` or
-  license file of the repository, hatch ``force-include`` sources), hashed;
-* ``untracked``: the files in its directory git neither tracks nor ignores, each with its
-  size and time (a backend ships them: a module added, changed or removed since the build
-  makes its files stale); read after the build, as ``ignored`` is;
-* ``ignore``: the ``.gitignore`` files above it up to the repository's top (they decide
-  what some backends include); ``ignored``: the names of the files git ignores in its
-  directory (a backend may take in a new one; one it took in is ``unprovable``), and the
-  sizes and times of those in an ``.egg-info``, which setuptools reads back; recorded
-  after the build, so what the build itself writes there is part of the record; a
-  scratch directory the backend empties before every build (pdm-backend's ``.pdm-build``,
-  which ``uv build`` of the tree leaves behind) is not read; ``taken``: the files git
-  ignores that its artifacts hold, path -> sha256, recorded after the build
-  (:mod:`relnox.builds.taken`), which the stale check hashes again;
-* ``build``: its ``[build-system]`` table (requirements as declared, backend) and the
-  relnox version (which normalises sdists);
-* ``python``: the interpreter's path, the file it resolves to and that file's size and
-  modification time (an upgrade in place changes them);
-* ``epoch``: the ``SOURCE_DATE_EPOCH`` it is built with; ``version``: its version;
-* ``environ``: the environment variables backends read (:data:`BACKEND_ENVIRON`);
-* ``kinds``: sdist and/or wheel (a wheel-only build makes its wheel from the tree).
-
-What cannot be proven forbids reuse, and the reason is printed: untracked, modified or
-staged files in its directory; a file marked ``assume-unchanged`` or ``skip-worktree``;
-a file there ignored only by ``.git/info/exclude`` or the user's ``core.excludesFile``
-(backends do not read those, so they may include it); hatch ``artifacts``; a file git
-ignores found in the artifacts of its last build (``unprovable``, recorded with the
-build); no git repository; a version a backend reads from git tags; and backends that
-run code of the project's own at build time: ``setup.py``, a custom backend
-(``backend-path``), hatch build or metadata hooks, a poetry build script, a pdm build
-hook, setuptools ``cmdclass`` or ``ext-modules``; nor for native backends (maturin,
-scikit-build-core, meson-python), whose compiler and toolchain are not fingerprinted.
-The resolved versions of build requirements are not inputs: after upgrading a backend,
-``--force`` rebuilds everything.
+(:mod:`relnox.artifacts.manifest`) is proven unchanged. The parts of the fingerprint, and
+what forbids reuse (the reason is printed), are listed for users in docs/release-flow.md
+("A package's inputs"); the facts come from :mod:`relnox.builds.sources`. What cannot be
+proven forbids reuse. The resolved versions of build requirements are not inputs: after
+upgrading a backend, ``--force`` rebuilds everything.
 
 The same fingerprint tells verify and publish whether the files in ``dist/`` are still
 what the tree would build (:func:`stale_builds`).
@@ -64,8 +28,6 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
-from relnox.builds import questions
-from relnox.builds.questions import status_question
 from relnox.builds.sources import (
     Listing,
     list_ignored,
@@ -190,7 +152,7 @@ def _relative(directory: Path, top: Path) -> str:
 def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
     """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
     default all of ``root``), relative to the repository's top."""
-    out = git.run(root, *status_question(places))
+    out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
     fields = iter(out.output.split("\0"))
@@ -221,10 +183,6 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
 BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
 
 
-def _environ() -> str:
-    return _digest(sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON)))
-
-
 def _interpreter(python: Path) -> str:
     real = Path(os.path.realpath(python))
     try:
@@ -246,11 +204,6 @@ def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
         _relative(p, top) + "/" for p in places if p.resolve().is_relative_to(top) and p != top
     ]
     return list(dict.fromkeys(found))
-
-
-def _package_dir(pkg: Package, top: Path) -> str:
-    path = _relative(pkg.directory, top)
-    return path + "/" if path else ""
 
 
 def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
@@ -281,51 +234,25 @@ def _untracked_digest(paths: Sequence[str], top: Path) -> str:
     return _digest(facts)
 
 
-def untracked_part(
-    workspace: Workspace,
-    pkg: Package,
-    output: Path | None,
-    top: Path | None = None,
-    owners: Mapping[str, str] | None = None,
-) -> str:
-    """``pkg``'s ``untracked`` digest as its directory is now (read again after a build,
-    which may write some); ``top`` and ``owners`` as for :func:`ignored_part`."""
-    top = top or git.toplevel(workspace.root).resolve()
-    owners = owners if owners is not None else package_owners(workspace, top)
+def after_build(
+    workspace: Workspace, pkg: Package, output: Path | None, top: Path, owners: Mapping[str, str]
+) -> tuple[str, str, list[str]]:
+    """``pkg``'s ``untracked`` and ``ignored`` digests as its directory is now (a build
+    writes some), and the ignored paths (relative to its directory). ``top`` is the
+    repository's top, resolved, and ``owners`` :func:`package_owners`: read once for
+    every package a run builds."""
     skip = _skipped(top, output, workspace.root)
-    untracked, _ = _status_paths(workspace.root, [str(pkg.directory.resolve())])
+    spec = str(pkg.directory.resolve())
+    untracked, _ = _status_paths(workspace.root, [spec])
     mine = [
         path
         for path in untracked
         if not any(path.startswith(s) for s in skip)
         and owner_of(path.rstrip("/"), owners) == pkg.name
     ]
-    return _untracked_digest(mine, top)
-
-
-def ignored_part(
-    workspace: Workspace,
-    pkg: Package,
-    output: Path | None,
-    top: Path | None = None,
-    owners: Mapping[str, str] | None = None,
-) -> tuple[str, list[str]]:
-    """``pkg``'s ``ignored`` digest as its directory is now, and the ignored paths
-    (relative to its directory); read again after a build, which writes some. ``top``
-    (the repository's top, resolved) and ``owners`` (:func:`package_owners`): when the
-    caller knows them (a build of 500 packages resolved every package's directory once
-    per package built without them)."""
-    top = top or git.toplevel(workspace.root).resolve()
-    owners = owners if owners is not None else package_owners(workspace, top)
-    ignored = list_ignored(
-        workspace.root,
-        owners,
-        _skipped(top, output, workspace.root),
-        spec=str(pkg.directory.resolve()),
-    )
-    return _ignored_digest(
-        ignored.get(pkg.name, []), top, _package_dir(pkg, top), emptied_scratch(pkg)
-    )
+    ignored = list_ignored(workspace.root, owners, skip, spec).get(pkg.name, [])
+    digest, inside = _ignored_digest(pkg, ignored, top)
+    return _untracked_digest(mine, top), digest, inside
 
 
 #: directories a backend writes into the package and reads back (setuptools reads the
@@ -351,13 +278,14 @@ def emptied_scratch(pkg: Package) -> tuple[str, ...]:
     return (".pdm-build",)
 
 
-def _ignored_digest(
-    paths: Sequence[str], top: Path, prefix: str, emptied: Sequence[str] = ()
-) -> tuple[str, list[str]]:
-    """The names of the files git ignores in a package (backends choose files by name: a
-    new one may be taken in, a changed one they left out stays out; one they took in is
-    ``unprovable``), with the sizes and times of those in :data:`SCRATCH` directories;
-    files under ``emptied`` (:func:`emptied_scratch`) are left out."""
+def _ignored_digest(pkg: Package, paths: Sequence[str], top: Path) -> tuple[str, list[str]]:
+    """The names of the files git ignores in ``pkg`` (``paths``, relative to ``top``), and
+    those names relative to its directory (backends choose files by name: a new one may be
+    taken in, a changed one they left out stays out; one they took in is ``unprovable``),
+    with the sizes and times of those in :data:`SCRATCH` directories; files under the
+    directories its backend empties (:func:`emptied_scratch`) are left out."""
+    prefix = (_relative(pkg.directory, top) + "/").removeprefix("/")
+    emptied = emptied_scratch(pkg)
     inside = [p[len(prefix) :] for p in sorted(paths)]
     inside = [p for p in inside if p.split("/", 1)[0] not in emptied]
     facts = [
@@ -386,14 +314,17 @@ def package_inputs(
     from relnox import __version__
 
     root = workspace.root
-    if not (git.on_path() and git.is_repo(root)):
+    found_top = git.top_of(root) if git.on_path() else None
+    if found_top is None:
         return {pkg.name: Inputs({}, "no git repository") for pkg in packages}
-    top = git.toplevel(root).resolve()
+    top = found_top.resolve()
     owners = package_owners(workspace, top)
     skip = _skipped(top, output, root)
     # only the packages asked about: a file elsewhere in the repository (another package, a
     # large untracked tree) decides nothing here, and git need not walk it
-    places = questions.places(top, [pkg.directory.resolve() for pkg in packages])
+    dirs = [pkg.directory.resolve() for pkg in packages]
+    inside = all(d != top and d.is_relative_to(top) for d in dirs)
+    places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
     with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
         listing = list_sources(root, owners, skip, places, ignored=ignored)
@@ -414,7 +345,9 @@ def package_inputs(
             if owner in wanted and owner not in dirty:
                 dirty[owner] = (kind, path)
     interpreter = _interpreter(python)
-    environ = _environ()
+    environ = _digest(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
+    )
     result: dict[str, Inputs] = {}
     for pkg in packages:
         tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])
@@ -428,7 +361,11 @@ def package_inputs(
             "outside": _digest(outside_files(pkg.directory, document)),
             "untracked": _untracked_digest(loose.get(pkg.name, []), top),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
-            **_ignored_part(pkg, listing, top, ignored),
+            **(
+                {"ignored": _ignored_digest(pkg, listing.ignored.get(pkg.name, []), top)[0]}
+                if ignored
+                else {}
+            ),
             "build": _digest([pkg.backend, list(pkg.build_requires), __version__]),
             "python": interpreter,
             "epoch": _digest(epochs.get(pkg.name)),
@@ -439,14 +376,6 @@ def package_inputs(
         unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
         result[pkg.name] = Inputs(parts, unknown)
     return result
-
-
-def _ignored_part(pkg: Package, listing: Listing, top: Path, listed: bool) -> dict[str, str]:
-    """The ``ignored`` part of ``pkg``'s inputs, when the files git ignores were listed."""
-    if not listed:
-        return {}
-    found = listing.ignored.get(pkg.name, [])
-    return {"ignored": _ignored_digest(found, top, _package_dir(pkg, top), emptied_scratch(pkg))[0]}
 
 
 def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:

@@ -5,13 +5,7 @@
 for each package the time of the last commit that touched it, so an unrelated commit
 changes none of its bytes), what ``--clean`` removes, and whether native build
 toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
-
-``--test`` installs each package's freshly built wheel (with its test extra or
-test dependency group) into a new environment and runs the command
-``[tool.relnox.builds] test-command`` of the root pyproject there (``{python}`` is that
-environment's interpreter, ``{tests}`` the package's ``tests/`` or ``test/`` directory;
-default ``{python} -m pytest -q {tests}``); see :mod:`relnox.builds.testing`. A package
-without such a directory has nothing to test.
+``--test``: :mod:`relnox.builds.testing`.
 """
 
 from __future__ import annotations
@@ -19,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import sys
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -236,9 +229,10 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
     """``targets`` without those holding a file git tracks: a package's committed
     ``build/`` scripts or ``dist/`` bundle (or a committed egg-info) are the project's,
     not a build's output; ``--clean`` removed them, with any edit not yet committed."""
-    if not targets or not selected or not git.is_repo(selected[0].directory):
+    found = git.top_of(selected[0].directory) if targets and selected else None
+    if found is None:
         return targets
-    top = git.toplevel(selected[0].directory).resolve()
+    top = found.resolve()
     specs = {}
     for path in targets:
         try:
@@ -265,10 +259,7 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
 
 
 def _reuse(
-    dist_dir: Path,
-    packages: Sequence[Package],
-    inputs: Mapping[str, Inputs],
-    refuse: str,
+    dist_dir: Path, packages: Sequence[Package], inputs: Mapping[str, Inputs], refuse: str
 ) -> tuple[dict[str, PackageRecord], dict[str, str]]:
     """The recorded builds that can stand (inputs unchanged, files verified), and why the
     others are built."""
@@ -370,7 +361,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         or not has_manifest(dist_dir)
     )
     # HEAD and the paths of the history key the epochs are kept under: one git process
-    state = history.git_state(root) if shutil.which("git") and git.is_repo(root) else None
+    state = history.git_state(root) if git.on_path() else None
     head = state.head if state is not None else None
     installer = _installer(options.installer) if builds else None
     epochs = _package_epochs(workspace, selected, state) if given is None else {}
@@ -382,15 +373,12 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         kinds=kinds,
         output=dist_dir,
     )
-    refuse = (
-        "--force"
-        if options.force
-        else "--clean"
-        if options.clean
-        else "--test runs its tests"
-        if options.test
-        else ""
+    flags = (
+        ("--force", options.force),
+        ("--clean", options.clean),
+        ("--test runs its tests", options.test),
     )
+    refuse = next((flag for flag, on in flags if on), "")
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
     if installer is None and len(reuse) < len(selected):
         installer = _installer(options.installer)

@@ -1,22 +1,13 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can
-first. :func:`execute` then builds packages in parallel (a package starts once
-the workspace packages it needs are built; :mod:`relnox.schedule`), each into a
+Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can first.
+:func:`execute` then builds packages in parallel (:mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builds.backend`); its files are checked
 (:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass, so
-``dist/`` never holds a half-written or unchecked file. The run ends by writing
-the build manifest (:mod:`relnox.artifacts.manifest`; it lives in the state directory beside
-``dist/``, never in it) and reporting artifacts in ``dist/``
-of other versions of the selected packages (they are not in the manifest, so
-publish refuses them).
-
-A package whose inputs did not change since the build the manifest records, and whose
-recorded files still have their sha256, is not built again: its files are reused
-("unchanged, reused"); what its inputs are, and when they cannot be established (so it
-is always rebuilt), is in :mod:`relnox.builds.inputs`. ``--force`` rebuilds.
-
-How environments are made and why (measurements): :mod:`relnox.builds.envpool`.
+``dist/`` never holds a half-written or unchecked file. The build manifest
+(:mod:`relnox.artifacts.manifest`) lives in the state directory beside ``dist/``. A
+package whose inputs did not change since its recorded build, and whose recorded files
+still have their sha256, is reused (:mod:`relnox.builds.inputs`); ``--force`` rebuilds.
 """
 
 from __future__ import annotations
@@ -55,7 +46,7 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.builds.earlier import same_sources, set_aside_earlier
-from relnox.builds.inputs import UNPROVABLE, ignored_part, package_owners, untracked_part
+from relnox.builds.inputs import UNPROVABLE, after_build, package_owners
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
@@ -170,7 +161,6 @@ class BuildResult:
         return rows
 
     def table(self) -> str:
-
         return render_table(
             self.rows(), ["package", "version", "files", "size", "seconds", "status"]
         )
@@ -228,13 +218,6 @@ class BuildResult:
             "\n".join([head + ":", *errors, *others])
             + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
         )
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
@@ -335,12 +318,9 @@ class _Run:
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
+        assert self.top is not None and self.owners is not None  # set where inputs have parts
         inputs = dict(facts.parts)
-        digest, ignored = ignored_part(
-            self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
-        )
-        inputs["ignored"] = digest
-        inputs["untracked"] = untracked_part(
+        inputs["untracked"], inputs["ignored"], ignored = after_build(
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
         )
         try:
@@ -394,12 +374,7 @@ class _Run:
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
             builder = PackageBuilder(
-                label,
-                pkg.backend,
-                self.pool,
-                log,
-                environ,
-                servers=self.servers,
+                label, pkg.backend, self.pool, log, environ, servers=self.servers
             )
             files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
             if epoch is not None:
@@ -593,7 +568,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     start = time.monotonic()
     for path in plan.clean:
         logger.info("removing %s", rel(path, plan.workspace.root))
-        _remove(path)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
         # nothing to build: no environment, scratch directory or worker is started

@@ -1,28 +1,13 @@
-"""What a backend can read when it builds a package, as bytes on disk, not as git sees it.
-
-:mod:`relnox.builds.inputs` fingerprints a package from these facts:
-
-* :func:`list_sources`: one listing of the workspace from git: the tracked files (with
-  the assume-unchanged and skip-worktree marks of git's index, from the same
-  ``git ls-files -s -v``), the files git ignores,
-  and those ignored only by rules build backends never read (``.git/info/exclude``,
-  the user's ``core.excludesFile``);
-* :func:`content_digest`: the bytes of files as they are on disk, symlinks resolved to
-  their targets (a symlinked directory is every file under it), so a shared file linked
-  into a package, or a file git was told to assume unchanged, is covered by its bytes;
-* :func:`outside_files`: files outside the package directory its ``pyproject.toml``
-  names (``readme = "../../README.md"``, license files, hatch ``force-include``);
-* :func:`unprovable`: whether a built sdist or wheel holds a file git ignores (hatch
-  ``artifacts``, setuptools package data): such bytes cannot be proven unchanged, so the
-  package is rebuilt every time, and the reason is recorded with its build; which files
-  those are (:func:`taken_in`; under another name: :func:`renamed_sources`) is
-  recorded too, with their bytes
-  (:mod:`relnox.builds.taken`), for the stale check of verify and publish.
+"""What a backend can read when it builds a package, as bytes on disk, not as git sees it:
+the facts :mod:`relnox.builds.inputs` fingerprints a package from (git's listing of its
+files, their bytes with symlinks followed, the files outside it its pyproject names), and
+the files git ignores that a build took in (:func:`taken_in`), which no git record covers.
 """
 
 from __future__ import annotations
 
 import errno
+import functools
 import glob
 import hashlib
 import os
@@ -34,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox.builds.questions import staged_question
 from relnox.toml import table
 from relnox.tools import git
 
@@ -55,6 +39,12 @@ def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
     return owners.get("")
 
 
+def _owner(path: str, owners: Mapping[str, str], skip: Sequence[str]) -> str | None:
+    """:func:`owner_of`, but ``None`` for a path under ``skip`` (directories relative to
+    the top, ending in ``/``)."""
+    return None if any(path.startswith(s) for s in skip) else owner_of(path, owners)
+
+
 def _split(output: str) -> list[str]:
     return [p for p in output.split("\0") if p]
 
@@ -63,9 +53,7 @@ def _split(output: str) -> list[str]:
 class Listing:
     """Per package (by name): paths relative to the repository's top."""
 
-    tracked: dict[str, list[tuple[str, str]]] = field(
-        default_factory=dict
-    )  # (mode blob stage, path)
+    tracked: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # (meta, path)
     assumed: dict[str, str] = field(default_factory=dict)  # first assume-unchanged path
     ignored: dict[str, list[str]] = field(default_factory=dict)
     private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
@@ -91,13 +79,10 @@ def list_sources(
     not three: :attr:`Listing.ignored` and :attr:`Listing.private` stay empty)."""
     specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
-
-    def mine(path: str) -> str | None:
-        if any(path.startswith(prefix) for prefix in skip):
-            return None
-        return owner_of(path, owners)
-
-    staged = staged_question(specs)
+    mine = functools.partial(_owner, owners=owners, skip=skip)
+    # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
+    # lower case, skip-worktree as S)
+    staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
     if not ignored:
         _tracked(git.run(root, *staged).output, listing, mine)
         return listing
@@ -133,20 +118,18 @@ def _tracked(output: str, listing: Listing, mine: Callable[[str], str | None]) -
 
 
 def list_ignored(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str | Sequence[str] = "."
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str
 ) -> dict[str, list[str]]:
     """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three
     (read again after each build, which writes some)."""
-    specs = [spec] if isinstance(spec, str) else list(spec)
     found: dict[str, list[str]] = {}
-    for path in _ignored(root, specs, "--exclude-standard"):
-        owner = owner_of(path, owners)
-        if owner is not None and not any(path.startswith(prefix) for prefix in skip):
+    for path in _ignored(root, [spec], "--exclude-standard"):
+        if (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
 
 
-def _file_digest(path: Path, blob: str = "") -> str:
+def file_digest(path: Path, blob: str = "") -> str:
     """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
     id, as ``git hash-object --no-filters`` gives it; an ``OSError`` for a device or pipe
     (which never ends, or never starts), or a file written while it is read."""
@@ -171,7 +154,7 @@ def _file_digest(path: Path, blob: str = "") -> str:
 def git_blob_id(path: Path, length: int = 40) -> str:
     """The git blob id of the bytes at ``path`` (``length`` 40 hex digits: SHA-1, 64:
     SHA-256), as ``git hash-object --no-filters`` gives it."""
-    return _file_digest(path, "sha1" if length == 40 else "sha256")
+    return file_digest(path, "sha1" if length == 40 else "sha256")
 
 
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
@@ -180,18 +163,15 @@ def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, 
     id (every file's under a linked directory), or ``missing``; a link's target as
     :func:`content_digest` gives it. Submodules (mode 160000) are left out."""
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
-
-    def blob_id(path: Path) -> str:
-        return git_blob_id(path, length)
-
+    blob_id = functools.partial(git_blob_id, length=length)
     return {
-        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else _file_digest)
+        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else file_digest)
         for meta, path in entries
         if not meta.startswith(GITLINK)
     }
 
 
-def content_digest(path: Path, file_digest: Callable[[Path], str] = _file_digest) -> Any:
+def content_digest(path: Path, file_digest: Callable[[Path], str] = file_digest) -> Any:
     """The bytes at ``path`` with symlinks followed: a file's ``file_digest`` (default its
     sha256), a directory's files (relative name -> digest, links followed, each real
     directory once), or ``missing``."""
@@ -387,13 +367,6 @@ def taken_in(
             if mapped in members:
                 found.setdefault(path)
     return list(found)
-
-
-def unprovable(artifacts: Sequence[Path], directory: Path, ignored: Iterable[str]) -> str:
-    """Why the bytes of ``artifacts`` (built from ``directory``) cannot be proven unchanged
-    next time: a file in them that git ignores in ``directory`` (paths relative to it), so
-    no git record covers it (:func:`taken_in`). ``""`` when there is none."""
-    return unprovable_reason(taken_in(artifacts, directory, ignored))
 
 
 def unprovable_reason(taken: Sequence[str]) -> str:

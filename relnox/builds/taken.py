@@ -1,25 +1,20 @@
-"""The files git ignores that a package's build took in: recorded with the build, hashed
-again by the stale check of verify and publish.
+"""The files git ignores that a package's build took in (docs/release-flow.md, ``taken``):
+recorded with the build, hashed again by the stale check of verify and publish.
 
-No git record covers the bytes of a file git ignores (a generated data file, a
-``_build_info.json``, a ``static/`` bundle taken in through package data, hatch
-``artifacts`` or ``force-include``), so build-all never reuses a build holding one
+No git record covers their bytes, so build-all never reuses a build holding one
 (``unprovable``). The stale check does not list the files git ignores (that walk is too
-slow for the path to an upload); it hashes again exactly the files the build took in,
-recorded after the build (what the build wrote is part of the record) as the ``taken``
-part of the record's inputs: a JSON object, path relative to the package's directory ->
-sha256. A build that took in more than :data:`MAX_TAKEN` of them records only their
-number (the manifest stays small), and such a build is never proven fresh.
+slow for the path to an upload); it hashes again exactly the files the build took in. A
+build that took in more than :data:`MAX_TAKEN` of them records only their number (the
+manifest stays small), and such a build is never proven fresh.
 """
 
 from __future__ import annotations
 
 import json
-import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.artifacts.manifest import sha256_of
+from relnox.builds.sources import file_digest
 
 #: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
@@ -33,12 +28,9 @@ _GONE = "missing"
 
 def _sha256(path: Path) -> str:
     """The sha256 of the regular file at ``path`` (links followed), or ``missing``: a
-    FIFO or device a record names is never opened."""
+    FIFO or device a record names is never read."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return _GONE
-        return sha256_of(path)
+        return file_digest(path)
     except OSError:
         return _GONE
 

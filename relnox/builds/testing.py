@@ -1,15 +1,10 @@
-"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment.
+"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment
+(``[tool.relnox.builds] test-command``: docs/configuration.md).
 
-The wheel is installed with its test extra (``test``, ``tests`` or ``testing`` in
-``[project.optional-dependencies]``) and the plain requirements of a ``test``/``tests``
-dependency group, next to the wheels of the workspace packages it needs (already built:
-dependencies build first). The tests then run there (``[tool.relnox.builds]
-test-command``, default ``{python} -m pytest -q {tests}``) from an empty directory, and
-pytest in its importlib mode (no test or conftest directory put on ``sys.path``;
-``--rootdir`` the package's directory, so its pytest settings apply): a flat layout's
-tests import the installed wheel, never the source tree beside them, so a module the
-wheel does not ship fails its test. A test runner that the environment lacks is an
-error that says where to declare it, never a test failure.
+pytest runs from an empty directory in its importlib mode (no test or conftest directory
+put on ``sys.path``; ``--rootdir`` the package's directory, so its pytest settings apply):
+a flat layout's tests import the installed wheel, never the source tree beside them, so a
+module the wheel does not ship fails its test.
 """
 
 from __future__ import annotations
@@ -69,7 +64,6 @@ def run_package_tests(
     of its installer and interpreter); ``None`` when there is nothing to test."""
     command, installer, python = plan.test_command or (), plan.installer, plan.python
     assert installer is not None  # --test builds every package: the plan found an installer
-    dist_dir = plan.dist_dir
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
     if tests is None:
         logger.info("%s: no tests/ directory, nothing to test", pkg.name)
@@ -80,19 +74,18 @@ def run_package_tests(
         return None
     extra, group = _test_requirements(pkg)
     env, made = create_environment(installer, workdir / "test-env", str(python), on_line=log.add)
-    env_python = env.python
     target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
     if made.ok:
-        requirements = [target, *_sibling_wheels(pkg, dist_dir), *group]
+        requirements = [target, *_sibling_wheels(pkg, plan.dist_dir), *group]
         made = install(installer, env, requirements, on_line=log.add)
     if not made.ok:
         raise BuildError(
             f"{pkg.name}: its test environment could not be made (installing {wheel.name}"
             f"{f' with [{extra}]' if extra else ''}); the last lines:\n{log.tail()}"
         ) from None
-    argv = [a.format(python=env_python, tests=tests) for a in command]
+    argv = [a.format(python=env.python, tests=tests) for a in command]
     if argv[1:3] == ["-m", "pytest"] and log.run(
-        [str(env_python), "-c", "import pytest"], cwd=workdir, env=environ
+        [str(env.python), "-c", "import pytest"], cwd=workdir, env=environ
     ):
         raise BuildError(
             f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "

@@ -123,6 +123,11 @@ def _why_push_failed(result: proc.Result) -> str:
 
 def is_repo(path: Path) -> bool:
     """Whether ``path`` is inside a git work tree."""
+    return top_of(path) is not None
+
+
+def top_of(path: Path) -> Path | None:
+    """The top of the git work tree holding ``path`` (``None`` outside one): one process."""
     result = run(path, *IS_REPO)
     lines = result.output.strip().splitlines()
     if lines[:1] != ["true"]:
@@ -133,8 +138,8 @@ def is_repo(path: Path) -> bool:
                 "cannot open; fix the gitdir: line of that .git file (git worktree repair), "
                 "or remove it and clone again"
             )
-        return False
-    return True
+        return None
+    return Path(lines[1])
 
 
 def toplevel(path: Path) -> Path:

@@ -30,9 +30,7 @@ if TYPE_CHECKING:  # typing is not imported at run time
 def import_names(paths: Iterable[str]) -> list[str]:
     """What to import to prove the files ``paths`` install work: every regular package
     (a directory with ``__init__``) and module, descending PEP 420 namespace packages
-    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``).
-
-    """
+    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``)."""
     files = set()
     for path in paths:
         parts = tuple(path.replace("\\", "/").split("/"))

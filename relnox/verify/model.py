@@ -10,10 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnox.redact import redact_url
-from relnox.tools.envs import (
-    Installer,
-    InstallOptions,
-)
+from relnox.tools.envs import Installer, InstallOptions
 
 if TYPE_CHECKING:
     from relnox.tools.index_auth import IndexLogin
@@ -150,16 +147,9 @@ class VerifyPlan:
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    """What a person decides about a verify (``relnox verify-install``'s flags).
-
-    ``index`` None verifies the wheels of ``dist_dir`` (default ``[tool.relnox]
-    dist-dir``) listed in its build manifest; otherwise ``name==version`` of each
-    package is installed from that repository (``pypi``, ``testpypi``, ``local``, a
-    configured name or a URL), retrying for up to ``wait`` seconds while a new upload
-    is not visible yet. Third-party dependencies come from ``extra_index`` (default:
-    the installer's configured index). ``timeout`` (default 600) limits each command.
-    ``extras`` (``cli``, ``name[cli]``) are installed with the packages.
-    """
+    """What a person decides about a verify (``relnox verify-install``'s flags, described
+    in docs/tasks.md): ``index`` None verifies the wheels of ``dist_dir`` listed in its
+    build manifest, else ``name==version`` of each package from that repository."""
 
     packages: Sequence[str] = ()
     dist_dir: Path | str | None = None

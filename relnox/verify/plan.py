@@ -1,25 +1,13 @@
 """What verify_install will do, decided and checked before anything is installed.
 
-:func:`plan_verify` reads ``[tool.relnox.verify]``, the wheels and sdists of the dist
-directory whoever built them (:func:`relnox.artifacts.distdir.load_release`; a file relnox
-built whose sha256 changed is refused), each wheel's own RECORD and entry points, and resolves
-an index name. Every usage error is raised here as :class:`VerifyError`; running
-the plan (:mod:`relnox.verify.run`) reports failed checks instead of raising. With
-``--index`` (:func:`index_round`) the release is installed by name and version from an
-index (a just-uploaded version waited for), third-party dependencies from the extra index.
-
-``[tool.relnox.verify]`` (root pyproject; ``commands`` also per package). Commands
-are argv lists (a string is split with :func:`shlex.split`, never given to a shell)
-run in an empty temporary directory with the fresh environment's ``bin`` first on
-``PATH``; the root's run once per environment when the whole release is verified::
-
-    commands = ["demo-runtime --version", ["python", "-c", "import demo_core"]]
-    script-args = "--help"            # or a list, or { name = "--version", other = false }
-    timeout = 600                     # seconds for each install/check command
-    wait = 300                        # --index: seconds a new upload may take to appear
-                                      # (default: the timeout when one is given, else 60)
-    python = "3.11"                   # interpreter of the fresh environment
-    installer = "uv"                  # or "pip" (default: uv, pip when uv cannot run)
+:func:`plan_verify` reads ``[tool.relnox.verify]`` (docs/configuration.md), the wheels and
+sdists of the dist directory whoever built them (:func:`relnox.artifacts.distdir.load_release`;
+a file relnox built whose sha256 changed is refused), each wheel's own RECORD and entry
+points, and resolves an index name. Every usage error is raised here as
+:class:`VerifyError`; running the plan (:mod:`relnox.verify.run`) reports failed checks
+instead of raising. With ``--index`` (:func:`index_round`) the release is installed by name
+and version from an index (a just-uploaded version waited for), third-party dependencies
+from the extra index.
 """
 
 from __future__ import annotations
@@ -210,34 +198,31 @@ def writes_dunder_version(pkg: Package | None) -> bool:
 def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     """Everything verify_install will do; raises :class:`VerifyError` for any usage error."""
     o = options
-    packages, dist_dir, index, extra_index = o.packages, o.dist_dir, o.index, o.extra_index
-    offline, sdist, python, timeout = o.offline, o.sdist, o.python, o.timeout
-    installer, script_args, no_deps, extras = o.installer, o.script_args, o.no_deps, o.extras
     where = f"{workspace.config.source} [tool.relnox.verify]"
     try:
         section = workspace.config.section("verify")
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
-    names = [workspace.get(n).name for n in packages]
+    names = [workspace.get(n).name for n in o.packages]
     # its usage error first
     chosen_installer = find_installer(
-        installer or string_of(section, "installer", where), error=VerifyError
+        o.installer or string_of(section, "installer", where), error=VerifyError
     )
     dist: Path | None = None
     allowed: dict[str, str] = {}
-    interpreter = resolve_python(python or string_of(section, "python", where), error=VerifyError)
+    interpreter = resolve_python(o.python or string_of(section, "python", where), error=VerifyError)
     limit = (
-        in_range(timeout, "--timeout") or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
+        in_range(o.timeout, "--timeout") or number_of(section, "timeout", where) or DEFAULT_TIMEOUT
     )
     args = (
         script_args_of(section.get("script-args"), where)
-        if script_args is None
-        else ScriptArgs(default=args_of(script_args, "--script-args"))
+        if o.script_args is None
+        else ScriptArgs(default=args_of(o.script_args, "--script-args"))
     )
     release_commands = commands_of(section, where)  # a usage error before dist/ is read
-    (extra_index,), logins = split_logins([extra_index], "the --extra-index URL's userinfo")
-    if index is None:
-        dist = dist_path(workspace, dist_dir)
+    (extra_index,), logins = split_logins([o.extra_index], "the --extra-index URL's userinfo")
+    if o.index is None:
+        dist = dist_path(workspace, o.dist_dir)
         try:
             manifest = load_release(
                 workspace,
@@ -252,17 +237,21 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         allowed = refuse_stale(
             workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
         )
-        targets, siblings, available = _dist_targets(workspace, manifest, names, sdist, interpreter)
+        targets, siblings, available = _dist_targets(
+            workspace, manifest, names, o.sdist, interpreter
+        )
     extra = (extra_index,) if extra_index else ()
     cooling = tuple(cooldown.settings(chosen_installer.name))
     rounds: list[Round] = []
-    if index is not None:
+    if o.index is not None:
         rounds.append(
             index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
         )
     else:
         fresh = tuple(sorted(r.name for r in manifest.packages))  # (the order means nothing)
-        install = InstallOptions(extra_indexes=extra, no_deps=no_deps, offline=offline, fresh=fresh)
+        install = InstallOptions(
+            extra_indexes=extra, no_deps=o.no_deps, offline=o.offline, fresh=fresh
+        )
         wheel_round = Round(
             "wheel",
             tuple(targets),
@@ -273,7 +262,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
             cooldown=cooling,
         )
         rounds.append(wheel_round)
-        if sdist:
+        if o.sdist:
             from_sdists = tuple(
                 replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact) for t in targets
             )
@@ -285,7 +274,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         release_commands = ()
     if not any(r.targets for r in rounds):
         raise VerifyError(f"{workspace.root}: nothing to verify; no package was selected")
-    rounds, skipped = by_interpreter(rounds, interpreter, extras)
+    rounds, skipped = by_interpreter(rounds, interpreter, o.extras)
     return VerifyPlan(
         rounds=tuple(rounds),
         skipped=tuple(skipped),
@@ -311,13 +300,12 @@ def index_round(
     """The one round of ``--index``: every selected package by name==version (the version
     of dist/'s manifest when there is one, else the package's)."""
     section, where = setting
-    index, extra_index, wait, timeout = o.index or "", o.extra_index, o.wait, o.timeout
-    offline, sdist, no_deps, dist_dir = o.offline, o.sdist, o.no_deps, o.dist_dir
+    index = o.index or ""
     from relnox.tools.credentials import login_help, read_login
     from relnox.tools.repositories import resolve
 
-    if offline or sdist:
-        flag = "--offline" if offline else "--sdist"
+    if o.offline or o.sdist:
+        flag = "--offline" if o.offline else "--sdist"
         raise VerifyError(
             f"{flag} cannot be combined with --index {index}: an index is online and "
             "holds built wheels; leave --index out to verify dist/"
@@ -327,7 +315,7 @@ def index_round(
         repository = resolve(index, workspace.config)
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
-    built = _manifest_records(workspace, dist_dir)
+    built = _manifest_records(workspace, o.dist_dir)
     targets = []
     for pkg in workspace.select(names):
         version, files = built.get(pkg.name, (pkg.version, ()))
@@ -342,17 +330,16 @@ def index_round(
                 published=files,
             )
         )
-    wait_for = _first(
-        in_range(wait, "--wait"), number_of(section, "wait", where), timeout, DEFAULT_WAIT
-    )
+    waits = (in_range(o.wait, "--wait"), number_of(section, "wait", where), o.timeout, DEFAULT_WAIT)
+    wait_for = next(w for w in waits if w is not None)
     login = read_login(repository)
     names_ = tuple(t.name for t in targets)
     return Round(
         kind="index",
         targets=tuple(targets),
         options=InstallOptions(
-            default_index=extra_index,
-            no_deps=no_deps,
+            default_index=o.extra_index,
+            no_deps=o.no_deps,
             fresh=names_,
             exempt=names_ if cooling and chosen_installer.name == "uv" else (),
         ),
@@ -366,10 +353,6 @@ def index_round(
         # files relnox did not build have no sha256 to compare: checked in full
         checked_before=o.checked_before and all(t.published for t in targets),
     )
-
-
-def _first(*values: float | None) -> float:
-    return next(v for v in values if v is not None)
 
 
 def _manifest_records(

@@ -29,9 +29,7 @@ class PackageResult:
     @property
     def ok(self) -> bool:
         """Not failed: every check passed, or it was skipped."""
-        if self.skipped:
-            return True
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return bool(self.skipped) or (bool(self.checks) and all(c.ok for c in self.checks))
 
     @property
     def passed(self) -> list[str]:
@@ -147,7 +145,22 @@ _INTERPRETER = (
     "not a supported wheel on this platform",
     "is incompatible with",
 )
-_NETWORK = (
+#: an index was asked and answered that it has no such distribution (uv; pip): the names
+_NOT_FOUND = re.compile(
+    r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
+    r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
+    r"|because there is no version of ([a-z0-9][a-z0-9._-]*?)(?:\[[^\]]*\])?(?:[=<>!~])"
+)
+#: what uv and pip say when an index has no such version (verify's --index waits on them)
+NOT_THERE = (
+    "no version of",
+    "not found in the package registry",
+    "no matching distribution",
+    "could not find a version",
+)
+#: the network or the index: a dependency an index lacks is its cause unless no index was
+#: reached, or none was to be asked (--offline): :data:`_NOTHING_ASKED`
+_NOTHING_ASKED = (
     "failed to fetch",
     "could not connect",
     "connection refused",
@@ -159,33 +172,12 @@ _NETWORK = (
     "timed out",
     "ssl",
     "http status",
-    "not found in the package registry",
-    "there is no version of",
     "not found in the provided package locations",
     "index lookups were disabled",
-    "no matching distribution",
-    "could not find a version",
     "because you set --offline",
     "--no-index",
 )
-#: an index was asked and answered that it has no such distribution (uv; pip): the names
-_NOT_FOUND = re.compile(
-    r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
-    r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
-    r"|because there is no version of ([a-z0-9][a-z0-9._-]*?)(?:\[[^\]]*\])?(?:[=<>!~])"
-)
-#: ...unless no index was reached, or none was to be asked (--offline)
-_NOTHING_ASKED = tuple(
-    m
-    for m in _NETWORK
-    if m
-    not in (
-        "not found in the package registry",
-        "there is no version of",
-        "no matching distribution",
-        "could not find a version",
-    )
-)
+_NETWORK = (*_NOTHING_ASKED, *NOT_THERE)
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
 #: an installer that cannot use this machine's disk: its cache, or no space
 _MACHINE = (

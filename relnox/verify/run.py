@@ -2,7 +2,7 @@
 
 One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
 wheel installed by ONE installer command with the release's own siblings taken
-from ``dist/`` (so ``agents`` gets the new ``core``), then ONE check process
+from ``dist/`` (so a package gets its new siblings), then ONE check process
 (``python -I`` from an empty directory: nothing of the source tree is importable)
 checks every package; console scripts and ``[tool.relnox.verify] commands`` run
 next, in parallel. ``sdist=True`` adds a second environment built from the sdists;
@@ -59,6 +59,7 @@ from relnox.verify.model import (
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import (
     MISSING_EXTRA,
+    NOT_THERE,
     REFUSED_ARGS,
     PackageResult,
     VerifyReport,
@@ -93,11 +94,7 @@ def verify_install(
     workspace: Workspace, options: VerifyOptions, runtime: Runtime | None = None
 ) -> VerifyReport:
     """Install the release in fresh environments and check it (see :class:`VerifyOptions`).
-
-    Each package is checked with an interpreter its requires-python allows (one ``uv
-    python find`` names when ``python`` does not); one that none satisfies is skipped.
-    A verify asks nobody; index logins come from the options' URLs and the environment.
-    """
+    A verify asks nobody; index logins come from the options' URLs and the environment."""
     return run_plan(plan_verify(workspace, options))
 
 
@@ -129,12 +126,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
 
 
 def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order: one in this thread, several in parallel (none when every
-    package was skipped)."""
-    if len(runs) <= 1:
-        yield from (run.run() for run in runs)
-        return
-    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+    """Each round run, in order, side by side (none when every package was skipped)."""
+    with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:
         yield from pool.map(lambda run: run.run(), runs)
 
 
@@ -347,7 +340,6 @@ class _RoundRun:
 
         built: dict[str, Path] = {}
         logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
-        (self.work / "sdists").mkdir()
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
                 self._step("build", result)
@@ -429,10 +421,7 @@ class _RoundRun:
         rnd = self.round
         if rnd.index_url is None:
             return None
-        host = urlsplit(rnd.index_url).hostname
-        login = next((x for x in rnd.logins if x.host == host), None)
-        auth = (login.username, login.password) if login else None
-        patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
+        auth, patience = self._index_login(), Patience(min(30.0, self.plan.timeout), retries=0)
         found = []
         for target in rnd.targets:
             if not target.published:
@@ -477,19 +466,19 @@ class _RoundRun:
         rnd = self.round
         if rnd.index_url is None:
             return
-        host = urlsplit(rnd.index_url).hostname
-        login = next((x for x in rnd.logins if x.host == host), None)
         try:
-            project_files(
-                rnd.index_url,
-                project,
-                auth=(login.username, login.password) if login else None,
-                patience=Patience(timeout=min(30.0, self.plan.timeout), retries=0),
-            )
+            patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
+            project_files(rnd.index_url, project, auth=self._index_login(), patience=patience)
         except RelnoxError as exc:
             if re.search(r"HTTP 40[13]\b", str(exc)):
                 raise VerifyError(self._login_message(str(exc))) from None
             logger.debug("index: reading %s: %s", rnd.index_url, exc)
+
+    def _index_login(self) -> tuple[str, str] | None:
+        """The round's login for its index's host (the index's own address only)."""
+        host = urlsplit(self.round.index_url or "").hostname
+        login = next((x for x in self.round.logins if x.host == host), None)
+        return (login.username, login.password) if login else None
 
     def _login_message(self, output: str) -> str:
         rnd = self.round
@@ -561,11 +550,6 @@ class _RoundRun:
             jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
         jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs)
-
-    def _needs_extra(self, owner: str, result: Result) -> list[str]:
-        """The extras of ``owner`` a failed script or import of it says it needs (``pip
-        install 'pkg[cli]'``) that this check did not install; ``[]`` when it names none."""
-        return self._extras_named(owner, f"{result.output}\n{result.stderr}")
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
         """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
@@ -660,7 +644,8 @@ class _RoundRun:
             for owner, label, argv in jobs:
                 result = ran[tuple(argv)]
                 self._step("scripts", result)
-                needs = [] if result.ok or owner is None else self._needs_extra(owner, result)
+                said = f"{result.output}\n{result.stderr}"
+                needs = [] if result.ok or owner is None else self._extras_named(owner, said)
                 tried = False
                 if needs and owner is not None:  # the script says which extra it needs
                     tried, label, result = self._with_extras(env, cwd, owner, needs, label, result)
@@ -724,15 +709,6 @@ def _refused(result: Result) -> bool:
 _NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
-#: what uv and pip say when a version is not (yet) on an index
-_NOT_FOUND = (
-    "no version of",
-    "not found in the package registry",
-    "no matching distribution",
-    "could not find a version",
-)
-
-
 #: pip's cutoff for the release's own packages: none at all
 FAR_FUTURE = "2999-12-31T00:00:00Z"
 
@@ -766,7 +742,7 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
 
 def _not_there_yet(output: str) -> bool:
     text = output.lower()
-    return any(marker in text for marker in _NOT_FOUND)
+    return any(marker in text for marker in NOT_THERE)
 
 
 def _join(argv: Sequence[str]) -> str:

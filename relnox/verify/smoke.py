@@ -10,15 +10,18 @@ variables) and only *collects* facts: installed version, each import's outcome,
 
 from __future__ import annotations
 
+import configparser
 import csv
 import io
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.bounded import read_zip_member
@@ -54,15 +57,6 @@ class WheelFacts:
 _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dist")
 
 
-def metadata_fields(text: str) -> dict[str, list[str]]:
-    """The values of :data:`_FIELDS` in the headers of a METADATA ``text``, each in order,
-    as the email parser reads them."""
-    from email.parser import HeaderParser
-
-    message = HeaderParser().parsestr(text)
-    return {f: [str(v) for v in values] for f in _FIELDS if (values := message.get_all(f))}
-
-
 def wheel_facts(path: Path) -> WheelFacts:
     """Read what ``path`` (a .whl) ships; an unreadable wheel is a :class:`VerifyError`."""
     try:
@@ -75,7 +69,8 @@ def wheel_facts(path: Path) -> WheelFacts:
             if len(dist_info) != 1:
                 raise VerifyError(f"{path}: expected one .dist-info directory, found {dist_info}")
             info = dist_info[0]
-            metadata = metadata_fields(read_zip_member(whl, f"{info}/METADATA").decode("utf-8"))
+            message = HeaderParser().parsestr(read_zip_member(whl, f"{info}/METADATA").decode())
+            metadata = {f: [str(v) for v in got] for f in _FIELDS if (got := message.get_all(f))}
             record_name = f"{info}/RECORD"
             if record_name in names:
                 record = read_zip_member(whl, record_name).decode("utf-8")
@@ -108,10 +103,6 @@ def wheel_facts(path: Path) -> WheelFacts:
 
 def _console_scripts(entry_points: str) -> tuple[str, ...]:
     """The console scripts an ``entry_points.txt`` names (its text; ``""``: none)."""
-    if not entry_points.strip():
-        return ()  # no file, or an empty one: configparser (~1 ms to import) reads no section
-    import configparser
-
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     parser.read_string(entry_points)
@@ -122,10 +113,6 @@ def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ..
     """(extra, distribution) for each ``Requires-Dist`` whose marker names an extra."""
     found: list[tuple[str, str]] = []
     for text in metadata.get("requires-dist", ()):
-        if "extra" not in text:  # no marker naming one: packaging.requirements not needed
-            continue
-        from packaging.requirements import InvalidRequirement, Requirement
-
         try:
             requirement = Requirement(text)
         except InvalidRequirement:

@@ -1,22 +1,15 @@
-"""Which environment each package is checked in, and with which extras.
-
-A package is checked with an interpreter its ``requires-python`` allows: the one asked
-for (``--python``, default the one running relnox) when it does, else one ``uv python
-find`` names; packages that need the same interpreter share an environment. A package
-no installed interpreter satisfies is *skipped* (``needs Python >=3.12, none found``),
-not failed, and the others are unaffected.
-
-``--extras`` names extras to install with the packages: ``cli`` (every package that
-declares it) or ``name[cli]`` (that package); several with commas or repeated.
+"""Which environment each package is checked in (an interpreter its ``requires-python``
+allows, else it is skipped: docs/configuration.md), and with which ``--extras``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
@@ -44,8 +37,6 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
             if "[" not in item:
                 common.append(_extra(item))
                 continue
-            from packaging.requirements import InvalidRequirement, Requirement
-
             try:
                 req = Requirement(item)
             except InvalidRequirement:
@@ -83,40 +74,6 @@ def satisfies(requires_python: str | None, version: str | None) -> bool:
         return SpecifierSet(requires_python).contains(Version(version), prereleases=True)
     except (InvalidSpecifier, InvalidVersion):
         return True
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Each package's interpreter (None: the one asked for), and the skipped packages."""
-
-    python: dict[str, str | None]
-    skipped: dict[str, str]  # name -> reason
-
-
-def place(targets: Sequence[tuple[str, str | None]], python: str, version: str | None) -> Placement:
-    """``targets`` are (name, requires-python); ``python`` at ``version`` is the default."""
-    placed: dict[str, str | None] = {}
-    skipped: dict[str, str] = {}
-    for name, requires in targets:
-        if satisfies(requires, version):
-            placed[name] = None
-            continue
-        assert requires is not None
-        found = find_python(requires)
-        if found is None:
-            skipped[name] = f"needs Python {requires}, none found"
-            logger.warning(
-                "%s: skipped: it needs Python %s and %s is %s; no installed interpreter "
-                "satisfies it (uv python install, or --python)",
-                name,
-                requires,
-                python,
-                version,
-            )
-            continue
-        logger.info("%s: needs Python %s; checking it with %s", name, requires, found)
-        placed[name] = found
-    return Placement(placed, skipped)
 
 
 def check_extras(
@@ -169,17 +126,37 @@ def by_interpreter(
             "failed, or gave no answer within 60s); give the path of an installed Python, "
             "or a version such as 3.11"
         )
-    placement = place([(n, t.requires_python) for n, t in targets.items()], python, version)
+    placed: dict[str, str | None] = {}  # each package's interpreter (None: ``python``)
+    why: dict[str, str] = {}  # the skipped packages
+    for name, target in targets.items():
+        requires = target.requires_python
+        if satisfies(requires, version):
+            placed[name] = None
+            continue
+        found = find_python(requires or "")
+        if found is None:
+            why[name] = f"needs Python {requires}, none found"
+            logger.warning(
+                "%s: skipped: it needs Python %s and %s is %s; no installed interpreter "
+                "satisfies it (uv python install, or --python)",
+                name,
+                requires,
+                python,
+                version,
+            )
+            continue
+        logger.info("%s: needs Python %s; checking it with %s", name, requires, found)
+        placed[name] = found
     split: list[Round] = []
     skipped: list[tuple[str, Target, str]] = []
     for rnd in rounds:
         groups: dict[str | None, list[Target]] = {}
         for target in rnd.targets:
             target = replace(target, extras=chosen.get(target.name, ()))
-            if target.name in placement.skipped:
-                skipped.append((rnd.kind, target, placement.skipped[target.name]))
+            if target.name in why:
+                skipped.append((rnd.kind, target, why[target.name]))
                 continue
-            groups.setdefault(placement.python[target.name], []).append(target)
+            groups.setdefault(placed[target.name], []).append(target)
         for interpreter, members in sorted(groups.items(), key=lambda kv: kv[0] is not None):
             names = {t.name for t in members}
             others = tuple(t.wheel for t in rnd.targets if t.name not in names and t.wheel)

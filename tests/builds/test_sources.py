@@ -16,7 +16,7 @@ from relnox.builds.sources import (
     outside_files,
     renamed_sources,
     taken_in,
-    unprovable,
+    unprovable_reason,
 )
 from relnox.sample import git_init
 from relnox.tools import git
@@ -96,12 +96,11 @@ def _sdist(path: Path, *names: str) -> Path:
 def test_an_ignored_file_in_the_artifacts_is_unprovable(tmp_path: Path) -> None:
     wheel = _wheel(tmp_path / "p-1.0-py3-none-any.whl", "p/__init__.py", "p/data.dat")
     sdist = _sdist(tmp_path / "p-1.0.tar.gz", "src/p/__init__.py", "PKG-INFO")
-    assert unprovable([sdist, wheel], tmp_path, []) == ""
-    assert "src/p/data.dat is in its artifacts but git ignores it" in unprovable(
-        [sdist, wheel], tmp_path, ["src/p/data.dat"]
-    )
+    assert unprovable_reason(taken_in([sdist, wheel], tmp_path, [])) == ""
+    taken = taken_in([sdist, wheel], tmp_path, ["src/p/data.dat"])
+    assert "src/p/data.dat is in its artifacts but git ignores it" in unprovable_reason(taken)
     setuptools = _sdist(tmp_path / "q-1.0.tar.gz", "p.egg-info/PKG-INFO", "PKG-INFO")
-    assert unprovable([setuptools], tmp_path, ["p.egg-info/PKG-INFO"]) == ""
+    assert unprovable_reason(taken_in([setuptools], tmp_path, ["p.egg-info/PKG-INFO"])) == ""
 
 
 def test_every_ignored_file_in_the_artifacts_is_taken_in_each_once(tmp_path: Path) -> None:
