@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,12 +275,18 @@ def pip_instead(
     return PipInstaller()
 
 
+#: the ``uv`` package finds its binary through :mod:`sysconfig`, whose first reading is not
+#: safe from threads on Python 3.11 (a thread may see ``EXE`` as ``None``)
+_UV_LOOKUP = threading.Lock()
+
+
 def uv_binary() -> str | None:
     """The uv binary: the ``uv`` package's, else ``$UV`` or ``uv`` on PATH."""
     try:
         from uv import find_uv_bin
 
-        return str(find_uv_bin())
+        with _UV_LOOKUP:
+            return str(find_uv_bin())
     except (ImportError, FileNotFoundError):
         import shutil
 

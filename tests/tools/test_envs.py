@@ -163,3 +163,20 @@ def test_a_uv_that_cannot_run_is_said_once_and_pip_is_used(
     assert [r.getMessage() for r in caplog.records].count(
         "uv cannot run (uv 0.9.0); falling back to venv + pip"
     ) == 1
+
+
+def test_uv_is_found_from_threads_of_a_new_process() -> None:
+    """A backend's version is asked in a thread per project: the first lookup of uv's binary
+    reads :mod:`sysconfig`, which Python 3.11 does not guard against threads (a new
+    ``relnox packages`` on a real workspace of 19 projects ended in ``TypeError: can only
+    concatenate str (not "NoneType") to str``)."""
+    script = (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from relnox.tools.envs import uv_binary\n"
+        "with ThreadPoolExecutor(4) as pool:\n"
+        "    print(len(set(pool.map(lambda _: uv_binary(), range(4)))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "1"), done.stderr
