@@ -23,6 +23,9 @@ Then, pair by pair (A then B, the order alternating), ``--runs`` times after a w
 the environment and the install, the check process, and the
 teardown, in milliseconds, in the order they happened, with the thread of each.
 
+``--cached`` is ``--online`` for the warm-up, then ``UV_OFFLINE=1`` on both sides for the
+timed pairs: the same resolution from uv's cache, without a network's variance (a real
+workspace's online pairs ranged 0.6-1.7).
 ``--online`` drops ``--offline``/``--no-index`` on both sides (third-party dependencies
 from the installer's configured index), for a real repository whose dependencies are not
 in uv's cache. Prints each side's min/median/max, the ratio A/B pair by pair (min,
@@ -35,12 +38,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -130,9 +136,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7, help="timed pairs (default 7)")
     parser.add_argument("--repo", type=Path, help="a repository snapshot instead of the sample")
     parser.add_argument("--online", action="store_true", help="dependencies from the index")
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="--online, then the timed pairs from uv's cache only (UV_OFFLINE=1 both sides)",
+    )
     parser.add_argument("--seeds", action="store_true", help="also time the seeds' way once")
     parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
     args = parser.parse_args()
+    args.online = args.online or args.cached
     with tempfile.TemporaryDirectory(prefix="relnox-bench-verify-") as tmp:
         work = Path(tmp)
         if args.repo:
@@ -147,8 +159,11 @@ def main() -> int:
             _run([*relnox, "build-all", "--root", str(root), "--out", str(dist)], root)
         except Failed as exc:
             raise SystemExit(str(exc)) from None
-        wheels = sorted(dist.glob("*.whl"))
-        facts = [wheel_facts(w) for w in wheels]
+        # a wheel this interpreter cannot install is skipped by relnox: the bare side drops it
+        here = platform.python_version()
+        facts = [wheel_facts(w) for w in sorted(dist.glob("*.whl"))]
+        facts = [f for f in facts if here in SpecifierSet(f.requires_python or "")]
+        wheels = [dist / f.filename for f in facts]
         modules = [list(f.imports) for f in facts]
         flat = sorted({m for names in modules for m in names})
         print(
@@ -166,7 +181,11 @@ def main() -> int:
             bare_uv(dist, wheels, flat, work, args.online)
 
         try:
-            times = paired(a, b, args.runs)
+            if args.cached:  # the warm-up fills uv's cache; the pairs then never wait on a network
+                a()
+                b()
+                os.environ["UV_OFFLINE"] = "1"
+            times = paired(a, b, args.runs, warmup=0 if args.cached else 1)
         except Failed as exc:
             raise SystemExit(str(exc)) from None
         ratio = report("relnox verify-install", "bare uv venv + install + import", times)

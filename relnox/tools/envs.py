@@ -172,6 +172,12 @@ class Installer(Protocol):
     ) -> list[str]: ...
 
 
+def uv_offline() -> bool:
+    """Whether ``UV_OFFLINE`` tells uv to use its cache only (uv's true spellings)."""
+    value = os.environ.get("UV_OFFLINE", "").strip().lower()
+    return value in ("1", "true", "t", "yes", "y", "on")
+
+
 @dataclass(frozen=True)
 class UvInstaller:
     uv: str
@@ -193,8 +199,10 @@ class UvInstaller:
                 argv += ["--default-index", _no_login(options.default_index)]
             for url in options.extra_indexes:
                 argv += ["--index", _no_login(url)]
-            for name in options.fresh:
-                argv += ["--refresh-package", name]
+            # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
+            # an index's install keeps it: uv's refusal then says the setting is the cause
+            if not (options.default_index is None and uv_offline()):
+                argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
         if options.no_deps:

@@ -186,7 +186,11 @@ _MACHINE = (
     "read-only file system",
     "disk quota exceeded",
 )
+#: the installer refusing its own command line: a setting of the user's conflicts with it
+#: (uv: "the argument `UV_OFFLINE` (environment variable) cannot be used with `--refresh`")
+_SETTING = ("cannot be used with",)
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
+SETTING = "setting"
 #: a dependency the index answered it does not have; one that is a package of the release
 DEPENDENCY, SIBLING = "dependency", "sibling"
 #: verifying from an index: a package of the release the index answered it does not have
@@ -217,6 +221,8 @@ def failure_cause(check: Check) -> str:
     installing = check.name.startswith(("install", "build wheel"))
     if installing and any(m in text for m in _MACHINE):
         return MACHINE
+    if installing and any(m in text for m in _SETTING):
+        return SETTING
     if installing and cooldown.mentioned(text):
         return COOLDOWN
     if installing and refused_login(text):
@@ -298,6 +304,10 @@ def closing_message(report: VerifyReport) -> str:
         "take, or skip them: [tool.relnox.verify] script-args = {{ "
         + ", ".join(f"{script} = false" for script in refused)
         + " }}",
+        SETTING: "an installer setting of this machine, not the packages: the installer refused "
+        "the command installing {names} because a setting of yours conflicts with it (see its "
+        "error above: an environment variable, or a uv.toml or [tool.uv] setting); unset it for "
+        "this run",
         MACHINE: "this machine, not the packages: the installer could not use its cache or the "
         "disk while installing {names} (see its error above); give it space and a writable "
         "cache directory (UV_CACHE_DIR, PIP_CACHE_DIR or XDG_CACHE_HOME), then run again",

@@ -61,8 +61,10 @@ from relnox.verify.report import (
     MISSING_EXTRA,
     NOT_THERE,
     REFUSED_ARGS,
+    SETTING,
     PackageResult,
     VerifyReport,
+    failure_cause,
     render_report,
 )
 from relnox.verify.smoke import (
@@ -314,8 +316,9 @@ class _RoundRun:
         result = install([*own, *wanted.values()], "all")
         if result.ok:
             return True
-        if len(wanted) == 1:
-            self._fail_all("install", self._why(result), sorted(wanted))
+        why = self._why(result)
+        if len(wanted) == 1 or failure_cause(Check("install", False, why)) == SETTING:
+            self._fail_all("install", why, sorted(wanted))  # alone, each would fail the same
             return False
         # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)

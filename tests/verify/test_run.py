@@ -331,6 +331,33 @@ def test_relnox_verify_install_prints_the_failures_and_exits_1(broken: Path) -> 
     assert "vfybad-fine" not in proc.stderr
 
 
+def test_uv_offline_set_by_the_user_installs_from_uv_s_cache(good: Path) -> None:
+    """UV_OFFLINE=1 (a cache-only machine): uv refuses --refresh-package then, and the
+    release's own wheels are local files, so nothing needs refreshing."""
+    proc = run_relnox("verify-install", cwd=good, env={**os.environ, "UV_OFFLINE": "1"})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3/3 package checks passed" in proc.stdout
+
+
+def test_a_setting_the_installer_refuses_with_relnox_s_command_is_named_once(
+    good: Path, tmp_path: Path
+) -> None:
+    """uv's offline = true in a config file refuses --refresh-package: the setting is the
+    cause, said once, and no package is installed alone to find a culprit."""
+    config = tmp_path / "uv.toml"
+    config.write_text("offline = true\n", encoding="utf-8")
+    env = {**os.environ, "UV_CONFIG_FILE": str(config)}
+    proc = run_relnox("verify-install", cwd=good, env=env)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "cannot be used with `--refresh`" in proc.stdout
+    assert "installing each package alone" not in proc.stderr
+    assert proc.stderr.count("relnox: error:") == 1
+    assert "because of an installer setting of this machine, not the packages" in proc.stderr
+    assert "the package itself" not in proc.stderr
+
+
 # -- from an index -----------------------------------------------------------------------
 
 
