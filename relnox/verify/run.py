@@ -25,8 +25,8 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +42,7 @@ from relnox.tools import cooldown
 from relnox.tools.envs import (
     Environment,
     InstallOptions,
+    child_env,
     create_environment,
     environment_dir,
     pip_instead,
@@ -504,7 +505,52 @@ class _RoundRun:
         packages = [(t.name, t.modules) for t in targets]
         logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
         files = write_check(check_dir, packages)
-        went = self._run([str(env.python), "-I", *files], env, cwd)
+        # the console scripts the wheels declare run beside the check process, one at a
+        # time (it keeps a core); each only reads the environment. Their results are
+        # judged after it, where an extra a script asks for may be installed
+        with ThreadPoolExecutor(max_workers=1) as early:
+            started = {
+                argv: early.submit(self._run_script, env, cwd, argv)
+                for argv in self._declared_scripts(env, targets)
+            }
+            try:
+                went = self._run([str(env.python), "-I", *files], env, cwd)
+                self._judge(env, cwd, targets, files, went, started)
+            finally:
+                for future in started.values():
+                    future.cancel()
+
+    def _declared_scripts(self, env: Environment, targets: Sequence[Target]) -> list[Argv]:
+        """The console scripts the wheels of ``targets`` declare and ``env`` has, each with
+        the arguments it is started with (known before the check process runs)."""
+        found: dict[Argv, None] = {}
+        for target in targets:
+            facts = self.facts.get(target.name)
+            for script in facts.scripts if facts else ():
+                args = self.plan.script_args.for_script(script)
+                if args is not None and (env.bin_dir / script).exists():
+                    argv: Argv = (str(env.bin_dir / script), *args)
+                    found[argv] = None
+        return list(found)
+
+    def _run_script(self, env: Environment, cwd: Path, argv: Argv) -> Result:
+        """A console script or a command, found on the environment's PATH first."""
+        environ = child_env(env=env, bytecode=True)
+        found = shutil.which(argv[0], path=environ["PATH"])
+        return proc.run_contained(
+            [found or argv[0], *argv[1:]], env=environ, cwd=cwd, timeout=self.plan.timeout
+        )
+
+    def _judge(
+        self,
+        env: Environment,
+        cwd: Path,
+        targets: list[Target],
+        files: Sequence[str],
+        went: Result,
+        started: Mapping[Argv, Future[Result]],
+    ) -> None:
+        """The check process's findings judged, then the scripts and commands."""
         out = Path(files[-1])
         result = self._step("check", went)
         names = [t.name for t in targets]
@@ -552,7 +598,7 @@ class _RoundRun:
                 jobs.append((target.name, f"script {script}", (str(exe), *args)))
             jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
         jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
-        self._run_jobs(env, cwd, jobs)
+        self._run_jobs(env, cwd, jobs, started)
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
         """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
@@ -628,22 +674,24 @@ class _RoundRun:
         return self._install(env, requirements, options, label=label)
 
     def _run_jobs(
-        self, env: Environment, cwd: Path, jobs: Sequence[tuple[str | None, str, Argv]]
+        self,
+        env: Environment,
+        cwd: Path,
+        jobs: Sequence[tuple[str | None, str, Argv]],
+        started: Mapping[Argv, Future[Result]],
     ) -> None:
         if not jobs:
             return
-        child_env = env.child_env()
-
-        def one(argv: Argv) -> Result:
-            found = shutil.which(argv[0], path=child_env["PATH"])
-            return proc.run_contained(
-                [found or argv[0], *argv[1:]], env=child_env, cwd=cwd, timeout=self.plan.timeout
-            )
-
         # a script two packages declare is one file: it runs once, and both hear of it
         unique = list(dict.fromkeys(tuple(argv) for _, _, argv in jobs))
         with ThreadPoolExecutor(max_workers=min(4, len(unique))) as pool:
-            ran = dict(zip(unique, pool.map(one, unique), strict=True))
+            futures = {}
+            for argv in unique:  # one started beside the check process is kept; one still
+                early = started.get(argv)  # waiting there is taken back, to run 4 at a time
+                if early is None or early.cancel():
+                    early = pool.submit(self._run_script, env, cwd, argv)
+                futures[argv] = early
+            ran = {argv: future.result() for argv, future in futures.items()}
             for owner, label, argv in jobs:
                 result = ran[tuple(argv)]
                 self._step("scripts", result)
