@@ -20,6 +20,7 @@ Failed checks are in the report; only usage errors raise :class:`VerifyError`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -29,6 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -499,23 +501,31 @@ class _RoundRun:
 
     def _check(self, env: Environment) -> None:
         targets = self._alive()
-        check_dir, cwd = self.work / "check", self.work / "cwd"
-        check_dir.mkdir()
+        cwd, check_dir = self.work / "cwd", self.work / "check"
         cwd.mkdir()
-        packages = [(t.name, t.modules) for t in targets]
-        logger.info("%s: checking %d package(s) in one process", self.round.kind, len(targets))
-        files = write_check(check_dir, packages)
-        # the console scripts the wheels declare run beside the check process, one at a
-        # time (it keeps a core); each only reads the environment. Their results are
-        # judged after it, where an extra a script asks for may be installed
-        with ThreadPoolExecutor(max_workers=1) as early:
+        check_dir.mkdir()
+        groups = _groups(targets)
+        logger.info(
+            "%s: checking %d package(s) in %s",
+            self.round.kind,
+            len(targets),
+            "one process" if len(groups) == 1 else f"{len(groups)} processes side by side",
+        )
+
+        def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
+            files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])
+            return group, files, self._run([str(env.python), "-I", *files], env, cwd)
+
+        # the console scripts the wheels declare run beside the check processes, one at a
+        # time; each only reads the environment. Their results are judged after them,
+        # where an extra a script asks for may be installed
+        with ThreadPoolExecutor(max_workers=1) as early, ThreadPoolExecutor(len(groups)) as pool:
             started = {
                 argv: early.submit(self._run_script, env, cwd, argv)
                 for argv in self._declared_scripts(env, targets)
             }
             try:
-                went = self._run([str(env.python), "-I", *files], env, cwd)
-                self._judge(env, cwd, targets, files, went, started)
+                self._judge(env, cwd, list(pool.map(check, range(len(groups)), groups)), started)
             finally:
                 for future in started.values():
                     future.cancel()
@@ -545,28 +555,32 @@ class _RoundRun:
         self,
         env: Environment,
         cwd: Path,
-        targets: list[Target],
-        files: Sequence[str],
-        went: Result,
+        ran: Sequence[tuple[list[Target], list[str], Result]],
         started: Mapping[Argv, Future[Result]],
     ) -> None:
-        """The check process's findings judged, then the scripts and commands."""
-        out = Path(files[-1])
-        result = self._step("check", went)
-        names = [t.name for t in targets]
-        if not result.ok or not out.is_file():
-            said = result.tail(20)
-            if result.ok:  # exit 0, no findings: the packages' code ended it (os._exit)
-                said = f"exited 0 without writing its findings to {out}\n{said}".strip()
-            self._fail_all("check process", said, names)
-            return
-        found = read_findings(out, [(t.name, t.version, t.dunder_version) for t in targets])
-        if isinstance(found, str):
-            self._fail_all("check process", found, names)
-            return
-        self.python, judged = found
+        """The check processes' findings judged, then the scripts and commands (the
+        release's commands only when every check process gave its findings)."""
+        found_all: list[tuple[Target, tuple[dict[str, Any], list[Check]]]] = []
+        for group, files, went in ran:
+            out = Path(files[-1])
+            result = self._step("check", went)
+            names = [t.name for t in group]
+            if not result.ok or not out.is_file():
+                said = result.tail(20)
+                if result.ok:  # exit 0, no findings: the packages' code ended it (os._exit)
+                    said = f"exited 0 without writing its findings to {out}\n{said}".strip()
+                self._fail_all("check process", said, names)
+                continue
+            found = read_findings(out, [(t.name, t.version, t.dunder_version) for t in group])
+            if isinstance(found, str):
+                self._fail_all("check process", found, names)
+                continue
+            self.python, judged = found
+            found_all += zip(group, judged, strict=True)
+        order = {t.name: i for i, t in enumerate(self.round.targets)}
+        found_all.sort(key=lambda pair: order[pair[0].name])
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
-        for target, (seen, checks) in zip(targets, judged, strict=True):
+        for target, (seen, checks) in found_all:
             result_ = self.results[target.name]
             for check in checks:
                 if check.name.startswith("import ") and self._extras_named(
@@ -597,7 +611,8 @@ class _RoundRun:
                     continue
                 jobs.append((target.name, f"script {script}", (str(exe), *args)))
             jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
-        jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
+        if len(found_all) == sum(len(group) for group, _, _ in ran):
+            jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs, started)
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
@@ -742,6 +757,18 @@ class _RoundRun:
         again = proc.run(result.argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
         self._step("scripts", again)
         return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again
+
+
+#: the most check processes one round runs side by side
+MOST_CHECKS = 4
+
+
+def _groups(targets: list[Target]) -> list[list[Target]]:
+    """``targets`` dealt out to one check process per core (at most :data:`MOST_CHECKS`):
+    importing is one core's work, and a workspace's packages import side by side, each
+    process with its share of them (the dependencies they share imported in each)."""
+    count = max(1, min(len(targets), os.cpu_count() or 1, MOST_CHECKS))
+    return [targets[i::count] for i in range(count)]
 
 
 def _refused(result: Result) -> bool:
