@@ -504,7 +504,8 @@ class _RoundRun:
         cwd, check_dir = self.work / "cwd", self.work / "check"
         cwd.mkdir()
         check_dir.mkdir()
-        groups = _groups(targets)
+        scripts = self._declared_scripts(env, targets)
+        groups = _groups(targets, spare=1 if scripts else 0)
         logger.info(
             "%s: checking %d package(s) in %s",
             self.round.kind,
@@ -517,13 +518,10 @@ class _RoundRun:
             return group, files, self._run([str(env.python), "-I", *files], env, cwd)
 
         # the console scripts the wheels declare run beside the check processes, one at a
-        # time; each only reads the environment. Their results are judged after them,
+        # time on the core kept for them; each only reads the environment. Their results are judged after them,
         # where an extra a script asks for may be installed
         with ThreadPoolExecutor(max_workers=1) as early, ThreadPoolExecutor(len(groups)) as pool:
-            started = {
-                argv: early.submit(self._run_script, env, cwd, argv)
-                for argv in self._declared_scripts(env, targets)
-            }
+            started = {argv: early.submit(self._run_script, env, cwd, argv) for argv in scripts}
             try:
                 self._judge(env, cwd, list(pool.map(check, range(len(groups)), groups)), started)
             finally:
@@ -763,11 +761,13 @@ class _RoundRun:
 MOST_CHECKS = 4
 
 
-def _groups(targets: list[Target]) -> list[list[Target]]:
-    """``targets`` dealt out to one check process per core (at most :data:`MOST_CHECKS`):
-    importing is one core's work, and a workspace's packages import side by side, each
-    process with its share of them (the dependencies they share imported in each)."""
-    count = max(1, min(len(targets), os.cpu_count() or 1, MOST_CHECKS))
+def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
+    """``targets`` dealt out to one check process per core but ``spare`` (kept for the
+    console scripts), at most :data:`MOST_CHECKS`: importing is one core's work, and a
+    workspace's packages import side by side, each process with its share of them (the
+    dependencies they share imported in each)."""
+    cores = (os.cpu_count() or 1) - spare
+    count = max(1, min(len(targets), cores, MOST_CHECKS))
     return [targets[i::count] for i in range(count)]
 
 

@@ -641,3 +641,25 @@ def test_a_package_that_spoils_the_check_s_findings_fails_in_one_line(
         assert said.startswith("exited 0 without writing its findings to "), proc.stdout
     else:
         assert said.startswith("its findings in ") and "not what the check writes" in said
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: one check process")
+def test_a_package_that_ends_its_check_process_fails_alone(tmp_path: Path) -> None:
+    """With two cores the imports are dealt out to two check processes: a package whose
+    import ends its process fails its check, and the package checked in the other
+    process still passes (one check process failed them both)."""
+    root = tmp_path / "ws"
+    init = f'import os\n__version__ = "{VERSION}"\nos._exit(0)\n'
+    specs = [
+        ProjectSpec("vfyalone-exits", VERSION, extra_files={"vfyalone_exits/__init__.py": init}),
+        ProjectSpec("vfyalone-fine", VERSION),
+    ]
+    write_workspace(root, specs)
+    build_release(root)
+    proc = run_relnox("verify-install", "--offline", "-v", cwd=root)
+
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "checking 2 package(s) in 2 processes side by side" in proc.stderr
+    assert f"FAIL  vfyalone-exits {VERSION}: check process failed" in proc.stdout
+    assert f"ok    vfyalone-fine {VERSION}: metadata, import vfyalone_fine" in proc.stdout
+    assert "the package itself: vfyalone-exits;" in proc.stderr
