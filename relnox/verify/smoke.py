@@ -1,4 +1,4 @@
-"""What a wheel promises, and the one check process that proves it in an environment.
+"""What a wheel promises, and the check process that proves it in an environment.
 
 :func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
 without installing it. The check process (:mod:`relnox.verify.in_env`) runs inside
