@@ -58,6 +58,7 @@ class VerifyReport:
     results: list[PackageResult]
     commands: list[Check] = field(default_factory=list)
     installer: str = ""
+    fallback: str = ""  # the installer a round switched to (pip, when an index refused HEAD)
     python: str = ""
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # "wheel install" -> seconds
@@ -88,6 +89,7 @@ class VerifyReport:
             "results": [r.to_dict() for r in self.results],
             "commands": [asdict(c) for c in self.commands],
             "installer": self.installer,
+            "fallback": self.fallback or None,
             "python": self.python,
             "seconds": round(self.seconds, 3),
             "allowed_stale": dict(self.allowed_stale),
@@ -123,6 +125,9 @@ def render_report(report: VerifyReport) -> list[str]:
     for name, why in report.allowed_stale.items():
         lines.append(f"stale {name}: {why} since its files were built (--allow-stale)")
     steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.steps.items())
+    installer = report.installer
+    if report.fallback:
+        installer += f", then {report.fallback} (an index refused uv's HEAD requests)"
     checked = [r for r in report.results if not r.skipped]
     good = sum(r.ok for r in checked)
     skipped = len(report.results) - len(checked)
@@ -130,7 +135,7 @@ def render_report(report: VerifyReport) -> list[str]:
         f"{good}/{len(checked)} package checks passed"
         + (f", {skipped} skipped" if skipped else "")
         + f" in {report.seconds:.1f}s"
-        + (f" ({report.installer}, Python {report.python}; {steps})" if report.python else "")
+        + (f" ({installer}, Python {report.python}; {steps})" if report.python else "")
     )
     return lines
 

@@ -122,6 +122,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
                 report.steps[key] = report.steps.get(key, 0.0) + v
             pythons += [run.python] if run.python else []
         report.python = ", ".join(dict.fromkeys(pythons))
+        switched = [r.installer.name for r in runs if r.installer != plan.installer]
+        report.fallback = switched[0] if switched else ""
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)

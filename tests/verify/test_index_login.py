@@ -240,6 +240,7 @@ def test_an_index_that_refuses_head_is_installed_from_with_pip(
     assert code == 0, output
     assert any(seen.method == "HEAD" for seen in proxy.seen)  # uv asked, and was refused
     assert "refused a HEAD request of uv's; installing with pip" in output
+    assert "(uv, then pip (an index refused uv's HEAD requests), Python " in output
     pip_installs = [c for c in _installs(children) if c[1:3] == ["-m", "pip"]]
     assert pip_installs, children
     assert not [c for c in children if PASSWORD in " ".join(c)]
