@@ -5,7 +5,8 @@ wheel installed by ONE installer command with the release's own siblings taken
 from ``dist/`` (so a package gets its new siblings), then one check process per core
 (``python -I`` from an empty directory: nothing of the source tree is importable), each
 checking its share of the packages; the console scripts the wheels declare start beside
-them, on a core kept for them, and the rest with ``[tool.relnox.verify] commands`` next. ``sdist=True`` adds a second environment built from the sdists;
+them, on a core kept for them, the rest and ``[tool.relnox.verify] commands`` next.
+``sdist=True`` adds a second environment built from the sdists;
 ``index=...`` installs ``name==version`` from an index instead of ``dist/``.
 
 ::
@@ -520,8 +521,8 @@ class _RoundRun:
             return group, files, self._run([str(env.python), "-I", *files], env, cwd)
 
         # the console scripts the wheels declare run beside the check processes, one at a
-        # time on the core kept for them; each only reads the environment. Their results are judged after them,
-        # where an extra a script asks for may be installed
+        # time on the core kept for them; each only reads the environment. Their results
+        # are judged after them, where an extra a script asks for may be installed
         with ThreadPoolExecutor(max_workers=1) as early, ThreadPoolExecutor(len(groups)) as pool:
             started = {argv: early.submit(self._run_script, env, cwd, argv) for argv in scripts}
             try:
@@ -754,7 +755,7 @@ class _RoundRun:
         if not installed.ok:
             output = f"{result.output}\n{installed.tail()}"
             return True, label, replace(result, output=output)
-        again = proc.run(result.argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
+        again = self._run_script(env, cwd, result.argv)
         self._step("scripts", again)
         return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again
 
