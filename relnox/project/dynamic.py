@@ -285,7 +285,7 @@ def dynamic_version(
     if found is not None:
         return found
     meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
-    found = meson_version(directory) if meson else None
+    found = meson_version(directory, roots, modules) if meson else None
     if found is not None:
         return found
     if opted_in(doc, build_requires):

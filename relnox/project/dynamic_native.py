@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.project.pyproject import VCS_SOURCE
+from relnox.project.pyproject import VCS_SOURCE, VERSION_MODULE_FILES
 from relnox.project.sources import (
     Found,
+    VersionLocation,
+    find_module,
     groups_location,
+    python_location,
     read_text,
     regex_location,
     text_location,
     toml_location,
 )
 from relnox.toml import table
+from relnox.versioning import maybe_version
 
 #: project()'s own ``version: '1.2.3'`` (calls may come before it, none around it)
 MESON_VERSION = (
@@ -119,8 +123,12 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
     return None
 
 
-def meson_version(directory: Path) -> Found | None:
-    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``."""
+def meson_version(
+    directory: Path, roots: Sequence[Path] = (), modules: Sequence[str] = ()
+) -> Found | None:
+    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``, or the
+    ``__version__`` literal the command of ``version: run_command(...)`` reads (see
+    :func:`_run_command_reads`); ``roots`` and ``modules``: where the package's modules are."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):
@@ -130,4 +138,45 @@ def meson_version(directory: Path) -> Found | None:
     if files:
         why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
         return "meson", [text_location(directory / files.group(1))], why
+    run = _MESON_RUN.search(text)
+    loc = _run_command_reads(directory, run.group(1), roots, modules) if run else None
+    if loc is None:
+        return None
+    where = loc.path.relative_to(directory).as_posix()
+    why = f"meson.build project(version: run_command(...)) reads __version__ of {where}"
+    return "meson", [loc], f"{why} (meson-python)"
+
+
+#: project()'s ``version: run_command(...)``: the arguments of the command meson runs
+_MESON_RUN = re.compile(r"\bversion\s*:\s*run_command\s*\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)")
+
+
+def _run_command_reads(
+    directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
+) -> VersionLocation | None:
+    """The literal ``__version__`` that the command meson runs for project()'s version
+    reads: a script of the repository holding it, or a script (or ``-c`` program) reading
+    ``__version__`` out of a module the package ships, named by its path
+    (``'src/pkg/__init__.py'``) or by its import, else the package's own version module.
+    None: the command reads no such literal (it asks git, or a CI variable)."""
+    texts = re.findall(r"'([^']*)'", arguments)
+    for arg in list(texts):
+        script = directory / arg
+        if arg.endswith(".py") and script.is_file():
+            loc = python_location(script, top_level=True)
+            if loc is not None:
+                return loc
+            texts.append(read_text(script))
+    said = "\n".join(texts)
+    if "__version__" not in said:
+        return None
+    named = [directory / rel for rel in re.findall(r"""['"]([\w./-]+\.py)['"]""", said)]
+    for dotted in re.findall(r"\b(?:from|import)[ \t]+([A-Za-z_][\w.]*)", said):
+        module = find_module(roots, dotted) if dotted.split(".")[0] in modules else None
+        named += [module] if module is not None else []
+    named += [base / m / f for m in modules for base in roots for f in VERSION_MODULE_FILES]
+    for path in named:
+        loc = python_location(path, top_level=True)
+        if loc is not None and maybe_version(loc.value) is not None:
+            return loc
     return None

@@ -225,7 +225,9 @@ _DUNDER_VERSION = re.compile(
 )
 #: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
-_SPHINX_RELEASE = r"(?m)^(?:release|version)[ \t]*=[ \t]*(['\"])(?P<version>[^'\"\r\n]+)\1"
+_SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
+    r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
+)
 #: release-please's record of the version it last released, for the project at ``"."``
 #: its next release starts from it
 RELEASE_PLEASE = ".release-please-manifest.json"
@@ -249,11 +251,13 @@ def _equal_copies(
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
             text = _text(path) if path not in taken else ""
-            if filename in CONSTANT_MODULES or any(  # elsewhere ``VERSION`` is an API's
-                m["version"] == version for m in _DUNDER_VERSION.finditer(text)
-            ):
-                loc = python_location(path, top_level=True) if version in text else None
-                found += [loc] if loc is not None and loc.value == version else []
+            # a ``__version__`` one release from the package's (the last release beside the
+            # next) is a copy left behind: drift; elsewhere ``VERSION`` is an API's
+            dunders = [m["version"] for m in _DUNDER_VERSION.finditer(text)]
+            said = [d for d in dunders if d == version or _one_release_apart(d, version)]
+            if said or (filename in CONSTANT_MODULES and version in text):
+                loc = python_location(path, top_level=True)
+                found += [loc] if loc is not None and loc.value in [version, *said] else []
     tops = _names(directory)
     pattern_files = [(RELEASE_PLEASE, _RELEASE_PLEASE_ROOT, False)]
     pattern_files += [(name, _SPHINX_RELEASE, True) for name in SPHINX_CONF]
@@ -266,6 +270,21 @@ def _equal_copies(
     found += extra_files(directory, version, taken | {f.path for f in found})
     entry = manifest_entry(directory, version, taken | {f.path for f in found})
     return found + ([entry] if entry is not None else [])
+
+
+def _one_release_apart(a: str, b: str) -> bool:
+    """Whether one of the versions ``a`` and ``b`` is the other's next release: the same
+    release spelled with or without a pre-release, or one part raised by one with the
+    parts after it reset (1.6.11 and 1.7.0, 1.7.0rc1 and 1.7.0; not 1.6.11 and 1.16.0)."""
+    va, vb = maybe_version(a), maybe_version(b)
+    if va is None or vb is None or va == vb or len(va.release) != len(vb.release):
+        return False  # "1.1" beside "1.1.1" is a short spelling, not a release behind
+    low, high = sorted([va, vb])
+    lo, hi = low.release, high.release
+    if lo == hi:
+        return True
+    first = next(i for i in range(len(lo)) if lo[i] != hi[i])
+    return hi[first] == lo[first] + 1 and not any(hi[first + 1 :])
 
 
 def _text(path: Path) -> str:
