@@ -265,8 +265,12 @@ def _equal_copies(
         path = directory / name
         if (tops is not None and name.split("/")[0] not in tops) or path in taken:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
-        if any(m["version"] == version for m in re.finditer(pattern, _text(path))):
-            found.append(VersionLocation(path, "pattern", version, pattern=pattern, every=every))
+        said = [m["version"] for m in re.finditer(pattern, _text(path))]
+        # Sphinx's release one from the package's is one a release left behind: drift
+        near = [v for v in said if every and _one_release_apart(v, version)]
+        value = version if version in said else next(iter(near), None)
+        if value is not None:
+            found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=every))
     found += extra_files(directory, version, taken | {f.path for f in found})
     entry = manifest_entry(directory, version, taken | {f.path for f in found})
     return found + ([entry] if entry is not None else [])

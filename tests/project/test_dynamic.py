@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -2101,3 +2102,30 @@ def test_a_version_the_module_computes_is_the_backends_answer(
     assert "the build computes the version" in pkg.evidence
     assert pkg.version == "0.3.1"
     assert "setuptools.build_meta says 0.3.1" in pkg.referee
+
+
+def test_meson_version_from_a_script_reading_the_module_s_literal_is_that_literal(
+    tmp_path: Path,
+) -> None:
+    """``version: run_command(['tools/version.py'])``, a script reading ``__version__`` out
+    of the package's ``__init__.py``: the version is that literal (1.3.0, the next release),
+    not the last tag, and a bump rewrites it there."""
+    script = (
+        "import pathlib, re\n"
+        "init = pathlib.Path(__file__).parent.parent / 'src' / 'acme' / '__init__.py'\n"
+        "print(re.search(r'__version__ = \"(.+)\"', init.read_text()).group(1))\n"
+    )
+    files = {
+        "pyproject.toml": project("acme", None, backend="meson"),
+        "meson.build": "project('acme', 'c',\n  version: run_command(['tools/version.py'], "
+        "check: true).stdout().strip(),\n)\npy = import('python').find_installation()\n"
+        "py.install_sources(['src/acme/__init__.py'], subdir: 'acme')\n",
+        "tools/version.py": script,
+        "src/acme/__init__.py": '__version__ = "1.3.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    listed = run_relnox("packages", "--json", cwd=root, check=True)
+    (row,) = json.loads(listed.stdout)["packages"]
+    assert (row["version"], row["primary"]) == ("1.3.0", "src/acme/__init__.py")
+    bump = run_relnox("bump", "--dry-run", "--part", "minor", cwd=root, check=True)
+    assert "acme: 1.3.0 -> 1.4.0" in bump.stdout and "+++ b/src/acme/__init__.py" in bump.stdout

@@ -11,6 +11,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_toml
 from relnox.project.sources import pattern_location, python_location, text_location, toml_location
 from tests.conftest import run_relnox
+from tests.shapes import project, repo
 
 
 def test_toml_keeps_crlf_comments_and_literal_quotes(tmp_path: Path) -> None:
@@ -230,3 +231,41 @@ def test_a_version_file_that_is_no_file_is_said_so(
         f"{tmp_path / 'pyproject.toml'} [tool.hatch.version] path points at; point it at the "
         'file that holds __version__ = "..."'
     ]
+
+
+def test_two_version_literals_of_one_package_that_disagree_are_drift(tmp_path: Path) -> None:
+    """``__version__`` in ``pkg/__init__.py`` says the next release, the one in another
+    module of the package (``pkg/_meta.py``) still the last: check-versions fails naming
+    both files, and a bump rewrites both."""
+    extra = '[tool.hatch.version]\npath = "src/acme/__init__.py"\n'
+    files = {
+        "pyproject.toml": project("acme", None, extra=extra),
+        "src/acme/__init__.py": '__version__ = "1.1.0"\n',
+        "src/acme/_meta.py": '"""What the client says of itself."""\n__version__ = "1.0.0"\n',
+        "src/acme/_vendored.py": '__version__ = "2.7.1"\n',  # another project's: left alone
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode != 0
+    (problem,) = [line for line in check.stdout.splitlines() if line.startswith("  x ")]
+    assert "src/acme/_meta.py says '1.0.0'" in problem
+    assert "src/acme/__init__.py says '1.1.0'" in problem
+    bump = run_relnox("bump", "--dry-run", "--part", "minor", cwd=root, check=True)
+    assert bump.stdout.count('+__version__ = "1.2.0"') == 2 and "b/src/acme/_meta.py" in bump.stdout
+    assert "_vendored.py" not in bump.stdout
+
+
+def test_sphinx_version_equals_release_is_a_copy(tmp_path: Path) -> None:
+    """A Sphinx ``conf.py`` written ``version = release = "1.1.0rc1"`` says the version: the
+    final release moves it (it stayed at the rc), and check-versions lists it."""
+    files = {
+        "pyproject.toml": project("acme", "1.1.0rc1"),
+        "src/acme/__init__.py": "",
+        "docs/conf.py": 'project = "acme"\nversion = release = "1.1.0rc1"\nextensions = []\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.1.0rc1"])
+    bump = run_relnox("bump", "--dry-run", "--to", "1.1.0", cwd=root, check=True)
+    assert '+version = release = "1.1.0"' in bump.stdout
+    (root / "docs/conf.py").write_text('project = "acme"\nversion = release = "1.0.0"\n')
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode != 0 and "docs/conf.py says '1.0.0'" in check.stdout
