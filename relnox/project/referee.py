@@ -119,7 +119,7 @@ def refereed(workspace: Workspace) -> Workspace:
             )
             pkg = replace(pkg, evidence=evidence)
         elif isinstance(said, asked.BackendVersionError):
-            pkg = replace(pkg, referee=f"{said}; relnox's own reading ({pkg.version}) is used")
+            pkg = replace(pkg, referee=fallback(pkg, said))
         elif said is not None and not agrees(pkg, said):
             parsed = maybe_version(said)
             public = parsed.public if parsed is not None else said
@@ -128,10 +128,22 @@ def refereed(workspace: Workspace) -> Workspace:
     return replace(workspace, packages=tuple(packages))
 
 
-def backend_says(workspace: Workspace, pkg: Package) -> str:
-    """What ``pkg``'s backend says of the tree now; raises
-    :class:`relnox.tools.backend_version.BackendVersionError`."""
+def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:
+    """The one warning of a backend that cannot say ``pkg``'s version (its build needs a
+    file the checkout lacks): relnox's own reading is used, by every command."""
+    return f"{failure}; relnox's own reading ({pkg.version}) is used"
+
+
+def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
+    """What ``pkg``'s backend says of the tree now, where it is asked (a computed version,
+    a backend that does not compile first, asking on). None where it is not asked, or where
+    it cannot answer: then relnox's own reading stands, with the warning of
+    :func:`fallback` (said once: discovery's, when it met the same failure)."""
+    if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
+        return None
     said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
     if isinstance(said, asked.BackendVersionError):
-        raise said
+        if not pkg.referee:
+            logger.warning(fallback(pkg, said))
+        return None
     return said

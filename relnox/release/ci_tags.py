@@ -141,16 +141,13 @@ def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -
     release is built) when it computes it, or VersionError when that is not the tag's: a
     tag on another commit, or one made up, releases nothing the backend builds here.
     ``None`` when the backend is not asked (a version in pyproject.toml, a backend that
-    compiles first, asking turned off)."""
-    from relnox.project.referee import backend_says, computed
-    from relnox.tools.backend_version import BackendVersionError, compiles, enabled
+    compiles first, asking turned off) or cannot answer (relnox's own reading is used,
+    as by every command: :func:`relnox.project.referee.backend_answer`)."""
+    from relnox.project.referee import backend_answer
 
-    if not enabled() or not computed(pkg) or compiles(pkg.backend):
+    said = backend_answer(workspace, pkg)
+    if said is None:  # not asked, or it cannot answer: relnox's own reading stands
         return None
-    try:
-        said = backend_says(workspace, pkg)
-    except BackendVersionError as exc:
-        raise VersionError(f"tag {tag}: {exc}; the tag cannot be checked") from None
     if not same_version(said.split("+", 1)[0], version) or "+" in said:
         where = git.tag_commit(workspace.root, tag) if git.tag_exists(workspace.root, tag) else None
         head = git.head(workspace.root)
