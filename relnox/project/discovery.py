@@ -411,6 +411,18 @@ def _member_docs(
         except RelnoxError as exc:
             broken.append(Broken(directory, None, exc))
             continue
+        marked = _private(loaded) if len(dirs) > 1 and not explicit else None
+        if marked is not None:  # its own metadata says no index takes it
+            rel = relpath(directory, root)
+            entry = Unreleased(
+                directory,
+                name or directory.name,
+                f"its classifier {marked!r} says it is never uploaded",
+                f'add "{rel}" to [tool.relnox] packages if it is released (to a private index)',
+            )
+            unreleased.append(entry)
+            skipped.append(f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}")
+            continue
         if not name and not loaded and doc is None:  # a setup.py found by scanning
             rel = (directory / "setup.py").relative_to(root).as_posix()
             skipped.append(
@@ -436,6 +448,17 @@ def _member_docs(
         else:
             docs[directory] = loaded
     return docs
+
+
+def _private(doc: Mapping[str, Any]) -> str | None:
+    """The ``Private ::`` classifier (``Private :: Do Not Upload``) a project's metadata
+    gives it, which every public index refuses: such a member is no package to release."""
+    for where in (table(doc, "project"), table(doc, "tool", "poetry")):
+        classifiers = where.get("classifiers")
+        for classifier in classifiers if isinstance(classifiers, list) else ():
+            if isinstance(classifier, str) and classifier.startswith("Private ::"):
+                return classifier
+    return None
 
 
 def _without_examples(

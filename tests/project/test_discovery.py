@@ -1,0 +1,36 @@
+"""Which projects of a repository are packages to release, read as ``relnox`` reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_relnox
+from tests.shapes import project, repo
+
+
+def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -> None:
+    """A uv workspace member classified ``Private :: Do Not Upload`` (its internal tools),
+    named in no release setting: shown as not released, with why, and never planned; the
+    setting that makes it a package is said."""
+    hatch = '\n[tool.hatch.build.targets.wheel]\npackages = ["src/{0}"]\n'
+    private = '"Programming Language :: Python :: 3", "Private :: Do Not Upload"'
+    tools = project("acme-tools", "0.1.0", extra=hatch.format("tools"), requires=["acme-core"])
+    files = {
+        "pyproject.toml": '[project]\nname = "ws"\nversion = "0.0.0"\n\n[tool.uv]\n'
+        'package = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/core/pyproject.toml": project("acme-core", "1.0.0", extra=hatch.format("core")),
+        "packages/core/src/core/__init__.py": "",
+        "packages/tools/pyproject.toml": tools.replace(
+            'version = "0.1.0"\n', f'version = "0.1.0"\nclassifiers = [{private}]\n'
+        ),
+        "packages/tools/src/tools/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in listed["packages"]] == ["acme-core"]
+    (entry,) = listed["not_released"]
+    assert entry["name"] == "acme-tools" and "Private :: Do Not Upload" in entry["why"]
+    assert '"packages/tools" to [tool.relnox] packages' in entry["setting"]
+    planned = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in planned["packages"]] == ["acme-core"]
