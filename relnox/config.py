@@ -82,6 +82,7 @@ ROOT_KEYS = (
     "api-zero-policy",
     "audit",  # relnox.guards.audit: integrity-url
     "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
+    "pin-rule",  # relnox.project.pins: how a requirement on a sibling follows its release
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 

@@ -32,7 +32,13 @@ from relnox.project.changes import (
     released_elsewhere,
     stamped_reading,
 )
-from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
+from relnox.project.pins import (
+    pin_rule,
+    raise_floor,
+    rewrite_cfg_line,
+    rewrite_line,
+    rewrite_requirement,
+)
 from relnox.project.selection import Rule, select_packages
 from relnox.project.sources import VersionLocation, read_text
 from relnox.project.uvlock import update_uv_lock
@@ -348,9 +354,14 @@ def _update_cargo_locks(
 
 
 def _rewrite_dependents(
-    workspace: Workspace, versions: Mapping[str, tuple[str, str]], files: _Files
+    workspace: Workspace,
+    versions: Mapping[str, tuple[str, str]],
+    files: _Files,
+    notes: list[str] | None = None,
 ) -> list[tuple[str, str]]:
-    """``(dependent, line)`` for every requirement rewritten to admit the new versions."""
+    """``(dependent, line)`` for every requirement rewritten to follow the new versions, by
+    the rule its history gives (:func:`relnox.project.pins.pin_rule`, said with the line);
+    a requirement kept against today's rule is said in ``notes``."""
 
     lines = []
     for pkg in workspace.packages:
@@ -360,6 +371,15 @@ def _rewrite_dependents(
             new = parse_version(versions[req.target][1])
             where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
             rewritten = rewrite_requirement(req.text, req.style, new, where)
+            rule, why = pin_rule(workspace, req) if req.style == "pep508" else ("admit", "")
+            if rule == "raise":
+                rewritten = raise_floor(req.text, new, where) or rewritten
+            elif rule == "keep" and rewritten is not None:
+                if notes is not None:
+                    notes.append(
+                        f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
+                    )
+                continue
             if rewritten is None:
                 continue
             if req.in_lines:
@@ -376,7 +396,10 @@ def _rewrite_dependents(
             rel = relative(req.path, workspace.root)
             shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
             new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
-            lines.append((pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}"))
+            said = f" (pin rule {rule}: {why})" if rule != "admit" else ""
+            lines.append(
+                (pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}{said}")
+            )
     return lines
 
 
@@ -484,7 +507,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
             elif not _made_already(loc, new, files, by_file, pkg.name):
                 files.set(loc.path, loc.render(files.get(loc.path), new))
-    rewritten = _rewrite_dependents(workspace, versions, files)
+    rewritten = _rewrite_dependents(workspace, versions, files, plan.notes)
     plan.rewrites = [line for _, line in rewritten]
     for dependent in dict.fromkeys(name for name, _ in rewritten if name not in versions):
         plan.notes.append(

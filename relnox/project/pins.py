@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
+
+if TYPE_CHECKING:
+    from relnox.project.pyproject import InternalRequirement
+    from relnox.project.workspace import Workspace
 
 _NAME_RE = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*")
 _OPS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
@@ -277,3 +284,132 @@ def rewrite_line(text: str, index: int, old: str, new: str, path: str) -> str:
         raise VersionError(f"{path}: {old!r} is no longer on line {index + 1}; rerun the bump")
     lines[index] = lines[index].replace(old, new, 1)
     return "".join(lines)
+
+
+# -- what moves with a release, read from the history -----------------------------------
+
+#: ``[tool.relnox] pin-rule``: how a requirement on a sibling follows its release
+PIN_RULES = ("history", "admit", "raise", "keep")
+#: the earlier releases of a sibling whose requirements are read
+_RELEASES_READ = 3
+
+
+def raise_floor(text: str, new: Version, where: str) -> str | None:
+    """``text`` (a PEP 508 requirement) with its floors (``>=``, ``>``) raised to ``new``
+    (``name>=1.6.11rc1`` -> ``name>=1.7.0``), then admitting it; ``None``: nothing moves."""
+    match = _NAME_RE.match(text)
+    rest = text[match.end() :] if match else ""
+    region = rest.partition(";")[0].strip().strip("()")
+    if not region or rest.startswith("@"):
+        return None
+    clauses, separator = _split_clauses(region, where)
+    public = Version(new.public)
+    raised = [
+        (">=", shaped(public, v)) if op in (">=", ">") and Version(v) < public else (op, v)
+        for op, v in clauses
+    ]
+    if raised == clauses:
+        return None
+    moved = text.replace(region, _join(raised, separator, _spaced(region)), 1)
+    return rewrite_pep508(moved, new, where) or moved
+
+
+def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
+    """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
+    to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
+    only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
+    default (``history``) the requirement as it was at the target's last releases decides:
+    raised to each release (two at least) is ``raise``; an exact pin on an older release
+    at the last one (a bot keeps it) is ``keep``; else ``admit``."""
+    setting = workspace.config.raw.get("pin-rule", "history")
+    if setting not in PIN_RULES:
+        from relnox.errors import ConfigError
+
+        raise ConfigError(
+            f"{workspace.config.source}: [tool.relnox] pin-rule = {setting!r} is none of "
+            f"{', '.join(PIN_RULES)}; use one of them"
+        )
+    if setting != "history":
+        return setting, f"[tool.relnox] pin-rule = {setting!r}"
+    target = workspace.get(req.target)
+    released = sorted(target.tags.released, reverse=True) if target.tags else []
+    seen: list[tuple[str, Version, str]] = []  # (what, release, tag), the last release first
+    for version in released[:_RELEASES_READ]:
+        tag = workspace.tag_for(target, str(version))
+        old = _requirement_at(workspace.root, req, tag)
+        if old is not None:
+            seen.append((_moved_with(old, version), version, tag))
+    if seen and seen[0][0] == "kept":
+        return (
+            "keep",
+            f"it stayed {_requirement_at(workspace.root, req, seen[0][2])} at {seen[0][2]}",
+        )
+    if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
+        tags = ", ".join(tag for _, _, tag in reversed(seen))
+        return "raise", f"it was raised to each release at {tags}"
+    return "admit", "the history shows no rule"
+
+
+def _moved_with(old: str, release: Version) -> str:
+    """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
+    that release), ``kept`` (an exact pin on an older one) or ``""``."""
+    try:
+        specifiers = list(SpecifierSet(str(Requirement(old).specifier)))
+    except (InvalidRequirement, InvalidSpecifier):
+        return ""
+    floors = []
+    for spec in specifiers:
+        if spec.version.endswith(".*") or spec.operator not in (">=", "==", "===", "~="):
+            continue
+        with contextlib.suppress(InvalidVersion):
+            floors.append((spec.operator, Version(spec.version)))
+    if any(op in ("==", "===") and v < release for op, v in floors):
+        return "kept"
+    return "raised" if floors and max(v for _, v in floors) == release else ""
+
+
+_AT_TAGS: dict[tuple[str, str, str], str | None] = {}
+
+
+def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | None:
+    """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
+    target); None: not there, or not a pyproject.toml requirement."""
+    if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
+        return None
+    from relnox.paths import rel
+    from relnox.project.pyproject import internal_requirements
+    from relnox.tools import git
+
+    where = rel(req.path, git.toplevel(root))
+    key = (str(root), tag, where)
+    if key not in _AT_TAGS:
+        _AT_TAGS[key] = git.show_file(root, tag, where)
+    text = _AT_TAGS[key]
+    if text is None:
+        return None
+    import tomllib
+
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    then = internal_requirements(req.path, doc, {req.target})
+    same = (r for r in then if r.target == req.target and r.key[:-1] == req.key[:-1])
+    return next((r.text for r in same), None)
+
+
+def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
+    """One line per requirement on a package of ``targets`` that its history (or the
+    setting) makes follow a release otherwise than today's rule: which rule, and why."""
+    from relnox.tools import git
+
+    lines = []
+    with git.held(workspace.root):  # the files at the tags read through one process
+        for pkg in workspace.packages:
+            for req in pkg.requirements:
+                if req.target not in targets or not req.key or req.style != "pep508":
+                    continue
+                rule, why = pin_rule(workspace, req)
+                if rule != "admit":
+                    lines.append(f"{pkg.name} requires {req.text}: pin rule {rule} ({why})")
+    return lines

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,6 +12,8 @@ from packaging.version import Version
 
 from relnox.errors import VersionError
 from relnox.project.pins import poetry_admits, rewrite_cfg_line, rewrite_requirement
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo, write
 
 
 @pytest.mark.parametrize(
@@ -161,3 +165,66 @@ def test_a_floor_beside_a_series_pin_that_admits_the_new_version_is_kept() -> No
     new = Version("26.11.0")
     assert rewrite_pep508("librmm==26.8.*,>=0.0.0a0", new, "here") == "librmm==26.11.*,>=0.0.0a0"
     assert rewrite_pep508("librmm>=26.8,<26.9", new, "here") == "librmm>=26.11,<26.12"
+
+
+def _lockstep(root: Path, ext_pin: str, *tags: str) -> None:
+    """A lockstep pair released under one tag: ``acme-ext`` requires ``ext_pin``."""
+    commit(
+        root,
+        {
+            "core/pyproject.toml": project("acme-core", tags[0][1:] if tags else "1.6.10"),
+            "ext/pyproject.toml": project(
+                "acme-ext", tags[0][1:] if tags else "1.6.10", requires=[ext_pin]
+            ),
+        },
+        *tags,
+        message="release",
+    )
+
+
+def _workspace(tmp_path: Path, settings: str = "") -> Path:
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext"]\n\n'
+        f'[tool.relnox]\nlockstep = true\ntag-format = "v{{version}}"\n{settings}',
+        "core/src/acme_core/__init__.py": "",
+        "ext/src/acme_ext/__init__.py": "",
+    }
+    return repo(tmp_path / "r", files)
+
+
+def test_floors_raised_at_every_earlier_release_are_raised_again(tmp_path: Path) -> None:
+    """At each release of the lockstep group the maintainers raised the members' floor on
+    the group (``acme-core>=1.6.10`` at v1.6.10, ``>=1.6.11rc1`` at v1.6.11rc1): the bump to
+    1.7.0 does the same, and says the rule and why; with ``pin-rule = "admit"`` (today's
+    rule) the floor, which admits 1.7.0, stays."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11rc1", "v1.6.11rc1")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    (line,) = [line for line in bump.stdout.splitlines() if "requires acme-core" in line]
+    assert "acme-ext requires acme-core>=1.7.0 (was acme-core>=1.6.11rc1)" in line
+    assert "pin rule raise: it was raised to each release at v1.6.10, v1.6.11rc1" in line
+    commit(root, {"core/src/acme_core/more.py": ""})
+    plan = run_relnox("plan", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.6.11rc1: pin rule raise (it was raised" in plan.stdout
+    settings = (root / "pyproject.toml").read_text() + 'pin-rule = "admit"\n'
+    write(root, {"pyproject.toml": settings})
+    today = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    assert "requires acme-core" not in today.stdout
+
+
+def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
+    """A bot keeps ``acme-core==1.6.9`` in acme-ext while the group releases 1.6.10 and
+    1.6.11: the bump to 1.7.0 keeps the pin (today's rule rewrote it to ==1.7.0), and says
+    why; no history (a first release) is today's rule."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core==1.6.9", "v1.6.10")
+    _lockstep(root, "acme-core==1.6.9", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    assert "requires acme-core" not in bump.stdout
+    kept = "note: acme-ext keeps acme-core==1.6.9 (pin rule keep: it stayed acme-core==1.6.9 at v1.6.11)"
+    assert kept in bump.stdout
+    fresh = _workspace(tmp_path / "fresh")
+    _lockstep(fresh, "acme-core==1.6.9")
+    first = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=fresh, check=True)
+    assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.9)" in first.stdout
