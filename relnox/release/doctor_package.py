@@ -614,7 +614,7 @@ def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
     """
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    from relnox.project.pins import poetry_admits
+    from relnox.project.pins import pin_rule, poetry_admits
 
     rows = []
     for req in pkg.requirements:
@@ -636,5 +636,8 @@ def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
                 f"{target.name} {target.version} of this repository; a bump of "
                 f"{target.name} rewrites it, or fix it by hand if the pin is meant"
             )
-            rows.append(Check(f"pins {pkg.name}", WARN, detail))
+            rule, why = pin_rule(ws, req) if req.style == "pep508" else ("admit", "")
+            if rule == "keep":  # the maintainers keep it: said, no warning
+                detail = detail.split("; a bump", 1)[0] + f"; kept (pin rule keep: {why})"
+            rows.append(Check(f"pins {pkg.name}", OK if rule == "keep" else WARN, detail))
     return rows
