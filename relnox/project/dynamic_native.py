@@ -139,12 +139,12 @@ def meson_version(
         why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
         return "meson", [text_location(directory / files.group(1))], why
     run = _MESON_RUN.search(text)
-    loc = _run_command_reads(directory, run.group(1), roots, modules) if run else None
-    if loc is None:
+    read = _run_command_reads(directory, run.group(1), roots, modules) if run else None
+    if read is None:
         return None
-    where = loc.path.relative_to(directory).as_posix()
+    where = read.path.relative_to(directory).as_posix()
     why = f"meson.build project(version: run_command(...)) reads __version__ of {where}"
-    return "meson", [loc], f"{why} (meson-python)"
+    return "meson", [read], f"{why} (meson-python)"
 
 
 #: project()'s ``version: run_command(...)``: the arguments of the command meson runs

@@ -387,7 +387,7 @@ def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | Non
     text = _AT_TAGS[key]
     if text is None:
         return None
-    import tomllib
+    from relnox.toml import tomllib
 
     try:
         doc = tomllib.loads(text)
