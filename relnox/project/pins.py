@@ -368,7 +368,9 @@ def _moved_with(old: str, release: Version) -> str:
     return "raised" if floors and max(v for _, v in floors) == release else ""
 
 
+#: files at tags (a tag names one commit) and the repository's top, read once a process
 _AT_TAGS: dict[tuple[str, str, str], str | None] = {}
+_TOPS: dict[str, Path] = {}
 
 
 def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | None:
@@ -380,7 +382,9 @@ def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | Non
     from relnox.project.pyproject import internal_requirements
     from relnox.tools import git
 
-    where = rel(req.path, git.toplevel(root))
+    if str(root) not in _TOPS:
+        _TOPS[str(root)] = git.toplevel(root)
+    where = rel(req.path, _TOPS[str(root)])
     key = (str(root), tag, where)
     if key not in _AT_TAGS:
         _AT_TAGS[key] = git.show_file(root, tag, where)
