@@ -158,7 +158,7 @@ def _run_command_reads(
     reads: a script of the repository holding it, or a script (or ``-c`` program) reading
     ``__version__`` out of a module the package ships, named by its path
     (``'src/pkg/__init__.py'``) or by its import, else the package's own version module.
-    None: the command reads no such literal (it asks git, or a CI variable)."""
+    None: the command reads no such literal, or asks git too (a CI variable, a tag)."""
     texts = re.findall(r"'([^']*)'", arguments)
     for arg in list(texts):
         script = directory / arg
@@ -168,8 +168,8 @@ def _run_command_reads(
                 return loc
             texts.append(read_text(script))
     said = "\n".join(texts)
-    if "__version__" not in said:
-        return None
+    if "__version__" not in said or re.search(r"\bgit\b", said):
+        return None  # a command that asks git is versioned by the tags (or reads none)
     named = [directory / rel for rel in re.findall(r"""['"]([\w./-]+\.py)['"]""", said)]
     for dotted in re.findall(r"\b(?:from|import)[ \t]+([A-Za-z_][\w.]*)", said):
         module = find_module(roots, dotted) if dotted.split(".")[0] in modules else None

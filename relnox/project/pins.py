@@ -319,8 +319,9 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
     only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
     default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; an exact pin on an older release
-    at the last one (a bot keeps it) is ``keep``; else ``admit``."""
+    raised to each release (two at least) is ``raise``; the same exact pin on an older
+    release at the last two, unchanged since (a bot keeps it), is ``keep``; else
+    ``admit``."""
     setting = workspace.config.raw.get("pin-rule", "history")
     if setting not in PIN_RULES:
         from relnox.errors import ConfigError
@@ -333,17 +334,15 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
     target = workspace.get(req.target)
     released = sorted(target.tags.released, reverse=True) if target.tags else []
-    seen: list[tuple[str, Version, str]] = []  # (what, release, tag), the last release first
+    seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
     for version in released[:_RELEASES_READ]:
         tag = workspace.tag_for(target, str(version))
         old = _requirement_at(workspace.root, req, tag)
         if old is not None:
-            seen.append((_moved_with(old, version), version, tag))
-    if seen and seen[0][0] == "kept":
-        return (
-            "keep",
-            f"it stayed {_requirement_at(workspace.root, req, seen[0][2])} at {seen[0][2]}",
-        )
+            seen.append((_moved_with(old, version), old, tag))
+    # the same exact pin on an older release at the last two releases, and still: kept
+    if len(seen) >= 2 and all(what == "kept" and old == req.text for what, old, _ in seen[:2]):
+        return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}"
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
         tags = ", ".join(tag for _, _, tag in reversed(seen))
         return "raise", f"it was raised to each release at {tags}"

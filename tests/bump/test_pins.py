@@ -222,10 +222,10 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     _lockstep(root, "acme-core==1.6.9", "v1.6.11")
     bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
     assert "requires acme-core" not in bump.stdout
-    kept = "note: acme-ext keeps acme-core==1.6.9 (pin rule keep: it stayed acme-core==1.6.9 at v1.6.11)"
+    kept = "note: acme-ext keeps acme-core==1.6.9 (pin rule keep: it stayed acme-core==1.6.9 at v1.6.10 and v1.6.11)"
     assert kept in bump.stdout
     doctor = run_relnox("doctor", cwd=root).stdout
-    assert "kept (pin rule keep: it stayed acme-core==1.6.9 at v1.6.11)" in doctor
+    assert "kept (pin rule keep: it stayed acme-core==1.6.9 at v1.6.10 and v1.6.11)" in doctor
     fresh = _workspace(tmp_path / "fresh")
     _lockstep(fresh, "acme-core==1.6.9")
     first = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=fresh, check=True)
