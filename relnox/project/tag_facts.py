@@ -204,15 +204,22 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     current = member.current
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
+    # a release the files went back from is not the line's (withdrawn, or another line's)
+    left, withdrawn, note = _left_behind(member, found, tags)
     line = [
         item
         for item in found
-        if item[1] in tags.merged or (current is not None and item[0] <= current)
+        if (item[1] in tags.merged or (current is not None and item[0] <= current))
+        and item[1] not in left
     ]
     last = max(
         [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
     )
-    live = [item for item in finals if last is None or not _retired_year(item, last, tags)]
+    live = [
+        item
+        for item in finals
+        if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
+    ]
     highest = max(live or finals, key=newest, default=None)
     return TagFacts(
         convention,
@@ -225,6 +232,40 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
         dated=_dated(finals, tags),
+        finding=note,
+    )
+
+
+def _left_behind(
+    member: Member, found: Sequence[tuple[Version, str]], tags: RepoTags
+) -> tuple[set[str], set[str], str | None]:
+    """The final releases HEAD holds above the line its files are on (``v1.0.0`` when the
+    files went back to 0.7 and 0.7.1 was released), which is never this line's last release.
+    With no tag above the files' line outside HEAD's history they were withdrawn and are not
+    the highest release either; else the branch maintains an older line. Returns the tags
+    left, those withdrawn, and the one line that says so. Their versions stay released."""
+    current = member.current
+    if member.vcs or current is None or not tags.merged:
+        return set(), set(), None
+    merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
+    above = sorted((v, t) for v, t in merged if v.release > current.release)
+    on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
+    if not above or not on_line:
+        return set(), set(), None
+    left = {t for _v, t in above}
+    named = ", ".join(t for _v, t in above[-3:])
+    line_tag = max(on_line)[1]
+    series = ".".join(map(str, current.release[:2]))
+    if any(v.release > current.release and t not in tags.merged for v, t in found):
+        return left, set(), (
+            f"the files are on the {series} line ({line_tag}), below {named}, which this "
+            f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
+            "gives another version)"
+        )
+    return left, left, (
+        f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
+        f"to the {series} line and {line_tag} was released on it, which a bump continues "
+        f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
     )
 
 
@@ -595,7 +636,9 @@ class TagReading:
         )
         measured = _measure(member, convention, tags)
         later = self._spelled_later(chosen, accepts)
-        return replace(measured, finding=later) if later is not None else measured
+        if later is None:
+            return measured
+        return replace(measured, finding="; ".join(filter(None, (later, measured.finding))))
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
         """The finding when another spelling's tags came later and reach higher than the one new
