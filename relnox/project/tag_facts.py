@@ -425,24 +425,22 @@ CARRIED_READ = 3
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags spell their name less the name every package starts with, separators
-    dropped, then one separator (``sdk==`` for ``acme-sdk``): a package without tags too."""
-    common = _common_word_prefix([m.name for m in members])
+    """Siblings whose tags spell their name less the words they all start with, separators
+    dropped, then one separator (``sdk==`` for ``acme-sdk``, ``workflow-v`` for
+    ``acme-ext-workflow``): a package without tags whose name starts so too."""
+    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
+    prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
+    shorts = [m for m in tagged if prefixes[m.name] not in ("", "v")]
+    common = _common_word_prefix([m.name for m in shorts])
     if not common:
         return facts
     seps = set()
-    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
-    for member in tagged:
-        short = _short(member.name, common)
-        prefix = facts[member.name].convention.format.removesuffix("{version}")
-        if not short:
-            if prefix not in ("", "v"):
-                return facts
-            continue
-        if not prefix.lower().startswith(short) or "{" in prefix:
+    for member in shorts:
+        short, prefix = _short(member.name, common), prefixes[member.name]
+        if not short or not prefix.lower().startswith(short) or "{" in prefix:
             return facts
         seps.add(prefix[len(short) :])
-    if len(seps) != 1 or len([m for m in tagged if _short(m.name, common)]) < 2:
+    if len(seps) != 1:
         return facts
     (sep,) = seps
     if not sep or sep[0].isalnum():
@@ -450,7 +448,7 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
     out = dict(facts)
     for member in members:
         fact = facts[member.name]
-        short = _short(member.name, common)
+        short = _short(member.name, common) if member.name.startswith(common) else ""
         untagged = fact.count == 0 and fact.problem is None
         rules = (member.configured, member.match, member.regex)
         if untagged and short and all(rule is None for rule in rules):
@@ -466,9 +464,9 @@ def _short(name: str, common: str) -> str:
 
 
 def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words all (three or more) names share, with the separator after them."""
+    """The leading words all (two or more) names share, with the separator after them."""
     words = [name.split("-") for name in names]
-    if len(words) < 3:
+    if len(words) < 2:
         return ""
     shared: list[str] = []
     for parts in zip(*([*w, ""] for w in words), strict=False):
@@ -585,6 +583,7 @@ class TagReading:
             return facts
         best = max(claims[p][member.name] for p in prefixes)
         chosen = [p for p in prefixes if claims[p][member.name] == best]
+        chosen, unsaid = self._unsaid(member, chosen)
         # the prefix of the newest release writes new tags (of two, the one with more releases)
         chosen.sort(
             key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
@@ -636,9 +635,32 @@ class TagReading:
         )
         measured = _measure(member, convention, tags)
         later = self._spelled_later(chosen, accepts)
-        if later is None:
+        if later is None and unsaid is None:
             return measured
-        return replace(measured, finding="; ".join(filter(None, (later, measured.finding))))
+        found = "; ".join(filter(None, (later, unsaid, measured.finding)))
+        return replace(measured, finding=found)
+
+    def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
+        """``chosen`` without the spellings whose tags the member's version file contradicts
+        at every commit (``name13`` at a commit saying 1.20.1) while another spelling's newest
+        tag it names (``name/1.21.0``): no convention of the package, so never its last
+        release; and the one line that says so, or ``None``."""
+        if len(chosen) < 2 or member.vcs or member.version_file is None:
+            return chosen, None
+        groups, show_file = self.groups, self.show_file
+        named = [p for p in chosen if self.names(member, groups[p][-1][1], groups[p][-1][0])]
+        if not named:
+            return chosen, None
+        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_file)]
+        if not unsaid:
+            return chosen, None
+        shown = ", ".join(groups[p][-1][1] for p in unsaid)
+        agreed = groups[named[0]][-1][1]
+        return [p for p in chosen if p not in unsaid], (
+            f"tags such as {shown} are not its releases: {member.version_file} never says their "
+            f"version at their commit, as it says {agreed}'s; set tag-format in its "
+            "[tool.relnox] if they are"
+        )
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
         """The finding when another spelling's tags came later and reach higher than the one new
