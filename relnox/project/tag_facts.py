@@ -176,7 +176,12 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
+def _measure(
+    member: Member,
+    convention: TagConvention,
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None = None,
+) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version."""
     found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
@@ -205,7 +210,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
     # a release the files went back from is not the line's (withdrawn, or another line's)
-    left, withdrawn, note = _left_behind(member, found, tags)
+    left, withdrawn, note = _left_behind(member, found, tags, show_file)
     line = [
         item
         for item in found
@@ -237,10 +242,14 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
 
 
 def _left_behind(
-    member: Member, found: Sequence[tuple[Version, str]], tags: RepoTags
+    member: Member,
+    found: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
 ) -> tuple[set[str], set[str], str | None]:
-    """The final releases HEAD holds above the line its files are on (``v1.0.0`` when the
-    files went back to 0.7 and 0.7.1 was released), which is never this line's last release.
+    """The final releases HEAD holds above the line its files are on, which the files said at
+    their commits (``v1.0.0``, then the files went back to 0.7 and 0.7.1 was released): never
+    this line's last release.
     With no tag above the files' line outside HEAD's history they were withdrawn and are not
     the highest release either; else the branch maintains an older line. Returns the tags
     left, those withdrawn, and the one line that says so. Their versions stay released."""
@@ -250,8 +259,12 @@ def _left_behind(
     merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
     above = sorted((v, t) for v, t in merged if v.release > current.release)
     on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
-    if not above or not on_line:
+    near = tags.nearness
+    # the files went back to a line released before: one of its tags is older than those above
+    if not above or not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
         return set(), set(), None
+    if not all(tag_names_version(member, t, v, show_file) for v, t in above[-3:]):
+        return set(), set(), None  # the files never said it: not a release they went back from
     left = {t for _v, t in above}
     named = ", ".join(t for _v, t in above[-3:])
     line_tag = max(on_line)[1]
@@ -546,7 +559,7 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags)
+            return _measure(member, convention, tags, self.show_file)
         if member.match is not None or member.regex is not None:
             rule = (
                 " ".join(f"--match {glob}" for glob in member.match.split(" "))
@@ -556,18 +569,21 @@ class TagReading:
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags)
+            measured = _measure(member, convention, tags, self.show_file)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = TagConvention(
                     fmt, (), convention.evidence, False, member.match, member.regex
                 )
-                measured = _measure(member, convention, tags)
+                measured = _measure(member, convention, tags, self.show_file)
             return measured
         if not prefixes:
             facts = _measure(
-                member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+                member,
+                TagConvention(default, (default,), f"no tags yet; default {default}"),
+                tags,
+                self.show_file,
             )
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
@@ -633,7 +649,7 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags)
+        measured = _measure(member, convention, tags, self.show_file)
         later = self._spelled_later(chosen, accepts)
         if later is None and unsaid is None:
             return measured
@@ -642,13 +658,18 @@ class TagReading:
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
         """``chosen`` without the spellings whose tags the member's version file contradicts
-        at every commit (``name13`` at a commit saying 1.20.1) while another spelling's newest
-        tag it names (``name/1.21.0``): no convention of the package, so never its last
+        at every commit (``name13`` at a commit saying 1.20.1) while another spelling's two
+        newest tags it names (``name/1.21.0``, ``name/1.20.0``): no convention of the package, so never its last
         release; and the one line that says so, or ``None``."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
         groups, show_file = self.groups, self.show_file
-        named = [p for p in chosen if self.names(member, groups[p][-1][1], groups[p][-1][0])]
+        named = [  # a spelling whose two newest tags the file said at their commits
+            p
+            for p in chosen
+            if len(groups[p]) >= 2
+            and all(self.names(member, t, v) for v, t in list(reversed(groups[p]))[:2])
+        ]
         if not named:
             return chosen, None
         unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_file)]
