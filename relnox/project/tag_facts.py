@@ -211,10 +211,16 @@ def _measure(
         current = reachable[0]
     # a release the files went back from is not the line's (withdrawn, or another line's)
     left, withdrawn, note = _left_behind(member, found, tags, show_file)
+    # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
+    final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
         item
         for item in found
-        if (item[1] in tags.merged or (current is not None and item[0] <= current))
+        if (
+            item[1] in tags.merged
+            or (current is not None and item[0] <= current)
+            or (final is not None and item[0] == final)
+        )
         and item[1] not in left
     ]
     last = max(
