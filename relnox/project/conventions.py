@@ -142,7 +142,9 @@ def infer_conventions(
         takeover = (why.get(member.name, ""), current.get(member.name))
         fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
         if member.name in doubts:
-            fact = replace(fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding))))
+            fact = replace(
+                fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding)))
+            )
         facts[member.name] = fact
     return r.with_carried_releases(r.with_default_for_new(facts, default))
 

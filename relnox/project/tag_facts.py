@@ -276,15 +276,23 @@ def _left_behind(
     line_tag = max(on_line)[1]
     series = ".".join(map(str, current.release[:2]))
     if any(v.release > current.release and t not in tags.merged for v, t in found):
-        return left, set(), (
-            f"the files are on the {series} line ({line_tag}), below {named}, which this "
-            f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
-            "gives another version)"
+        return (
+            left,
+            set(),
+            (
+                f"the files are on the {series} line ({line_tag}), below {named}, which this "
+                f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
+                "gives another version)"
+            ),
         )
-    return left, left, (
-        f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
-        f"to the {series} line and {line_tag} was released on it, which a bump continues "
-        f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
+    return (
+        left,
+        left,
+        (
+            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
+            f"to the {series} line and {line_tag} was released on it, which a bump continues "
+            f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
+        ),
     )
 
 

@@ -157,9 +157,9 @@ class TagFacts:
         """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above
         it (``v0.38.0-beta.4`` after ``v0.37.1``), which the history made after it."""
         ahead = self.reachable
-        if ahead is not None and ahead.is_prerelease and not ahead.is_devrelease:
-            if self.last is None or ahead > self.last:
-                return ahead, self.reachable_tag
+        pre = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
+        if pre and ahead is not None and (self.last is None or ahead > self.last):
+            return ahead, self.reachable_tag
         return self.last, self.last_tag
 
     @property
