@@ -672,9 +672,10 @@ class TagReading:
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
         """``chosen`` without the spellings whose tags the member's version file contradicts
-        at every commit (``name13`` at a commit saying 1.20.1) while another spelling's two
-        newest tags it names (``name/1.21.0``, ``name/1.20.0``): no convention of the package, so never its last
-        release; and the one line that says so, or ``None``."""
+        at every commit (``name13`` at a commit saying 1.20.1) while it names another
+        spelling's two newest (``name/1.21.0``, ``name/1.20.0``): no convention of the
+        package, so never its last release; and the one line that says so, or ``None``. A
+        tag where the file says nothing (made before it existed) stays: an older release."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
         groups, show_file = self.groups, self.show_file
