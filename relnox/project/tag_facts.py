@@ -254,11 +254,11 @@ def _left_behind(
     show_file: Callable[[str, str], str | None] | None,
 ) -> tuple[set[str], set[str], str | None]:
     """The final releases HEAD holds above the line its files are on, which the files said at
-    their commits (``v1.0.0``, then the files went back to 0.7 and 0.7.1 was released): never
-    this line's last release.
-    With no tag above the files' line outside HEAD's history they were withdrawn and are not
-    the highest release either; else the branch maintains an older line. Returns the tags
-    left, those withdrawn, and the one line that says so. Their versions stay released."""
+    their commits and went back from to a line released before them (``v1.0.0``, then the
+    files back on the 0.7 line and 0.7.1 released): never this line's last release. With no
+    tag above the files' line outside HEAD's history they were withdrawn and are not the
+    highest release either; else the branch maintains an older line. Returns the tags left,
+    those withdrawn, and the one line that says so. Their versions stay released."""
     current = member.current
     if member.vcs or current is None or not tags.merged:
         return set(), set(), None
