@@ -44,8 +44,8 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 "tag_format": workspace.tag_format_of(p),
                 "tag_evidence": tags.convention.evidence if tags else "not a git repository",
                 # HEAD's line, as plan says; the highest anywhere when another branch is above
-                "last_release": str(tags.last) if tags and tags.last else None,
-                "last_tag": tags.last_tag if tags else None,
+                "last_release": str(tags.newest[0]) if tags and tags.newest[0] else None,
+                "last_tag": tags.newest[1] if tags else None,
                 "highest_tag": tags.highest_tag if tags else None,
                 "warnings": [
                     *p.drift_notes,

@@ -44,14 +44,7 @@ class PlanRow:
 
 def last_tag(workspace: Workspace, pkg: Package) -> str | None:
     """The newest release tag of HEAD's line, a pre-release HEAD holds above its last too."""
-    facts = pkg.tags
-    if facts is None:
-        return None
-    ahead = facts.reachable
-    release = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
-    if release and (facts.last is None or (ahead is not None and ahead > facts.last)):
-        return facts.reachable_tag
-    return facts.last_tag
+    return pkg.tags.newest[1] if pkg.tags is not None else None
 
 
 def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:

@@ -142,7 +142,9 @@ def infer_conventions(
         takeover = (why.get(member.name, ""), current.get(member.name))
         fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
         if member.name in doubts:
-            fact = replace(fact, finding=doubts[member.name])
+            fact = replace(
+                fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding)))
+            )
         facts[member.name] = fact
     return r.with_carried_releases(r.with_default_for_new(facts, default))
 
@@ -279,13 +281,14 @@ class _Reading(TagReading):
     def share_named_tags(self) -> None:
         """A package no tag names (or whose own tags stopped before), whose version file names
         the version of each of the newest tags (two at least) of a prefix naming one other
-        package, shares that prefix: one tag releases both (lockstep)."""
+        package, or a directory of others (``py-1.43.2`` for the packages below ``py/``),
+        shares that prefix as they hold it: one tag releases them all (lockstep)."""
         held = {
             m.name: [p for p, scores in self.claims.items() if m.name in scores]
             for m in self.members
         }
         for prefix, scores in list(self.claims.items()):
-            if not stem(prefix) or len(scores) != 1 or max(scores.values()) < 4:
+            if not stem(prefix) or (len(scores) != 1 and max(scores.values()) >= 3):
                 continue
             newest = [item for item in reversed(self.groups[prefix]) if not item[0].is_prerelease]
             newest = newest[:_TOGETHER_READ]
@@ -296,7 +299,7 @@ class _Reading(TagReading):
                 if member.name in scores or (mine and not self.stopped(mine, newest[-1][1])):
                     continue
                 if self.names_each(member, newest):
-                    scores[member.name] = 4
+                    scores[member.name] = max(scores.values())
 
     def stopped(self, prefixes: Sequence[str], after: str) -> bool:
         """Whether every tag of ``prefixes`` was made before the tag ``after``."""

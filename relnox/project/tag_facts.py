@@ -176,7 +176,12 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
+def _measure(
+    member: Member,
+    convention: TagConvention,
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None = None,
+) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version."""
     found: list[tuple[Version, str]] = []
     for tag in _candidates(member, convention, tags):
@@ -204,15 +209,28 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
     current = member.current
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
+    # a release the files went back from is not the line's (withdrawn, or another line's)
+    left, withdrawn, note = _left_behind(member, found, tags, show_file)
+    # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
+    final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
         item
         for item in found
-        if item[1] in tags.merged or (current is not None and item[0] <= current)
+        if (
+            item[1] in tags.merged
+            or (current is not None and item[0] <= current)
+            or (final is not None and item[0] == final)
+        )
+        and item[1] not in left
     ]
     last = max(
         [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
     )
-    live = [item for item in finals if last is None or not _retired_year(item, last, tags)]
+    live = [
+        item
+        for item in finals
+        if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
+    ]
     highest = max(live or finals, key=newest, default=None)
     return TagFacts(
         convention,
@@ -225,6 +243,56 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
         dated=_dated(finals, tags),
+        finding=note,
+    )
+
+
+def _left_behind(
+    member: Member,
+    found: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> tuple[set[str], set[str], str | None]:
+    """The final releases HEAD holds above the line its files are on, which the files said at
+    their commits and went back from to a line released before them (``v1.0.0``, then the
+    files back on the 0.7 line and 0.7.1 released): never this line's last release. With no
+    tag above the files' line outside HEAD's history they were withdrawn and are not the
+    highest release either; else the branch maintains an older line. Returns the tags left,
+    those withdrawn, and the one line that says so. Their versions stay released."""
+    current = member.current
+    if member.vcs or current is None or not tags.merged:
+        return set(), set(), None
+    merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
+    above = sorted((v, t) for v, t in merged if v.release > current.release)
+    on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
+    near = tags.nearness
+    # the files went back to a line released before: one of its tags is older than those above
+    if not above or not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
+        return set(), set(), None
+    if not all(tag_names_version(member, t, v, show_file) for v, t in above[-3:]):
+        return set(), set(), None  # the files never said it: not a release they went back from
+    left = {t for _v, t in above}
+    named = ", ".join(t for _v, t in above[-3:])
+    line_tag = max(on_line)[1]
+    series = ".".join(map(str, current.release[:2]))
+    if any(v.release > current.release and t not in tags.merged for v, t in found):
+        return (
+            left,
+            set(),
+            (
+                f"the files are on the {series} line ({line_tag}), below {named}, which this "
+                f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
+                "gives another version)"
+            ),
+        )
+    return (
+        left,
+        left,
+        (
+            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
+            f"to the {series} line and {line_tag} was released on it, which a bump continues "
+            f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
+        ),
     )
 
 
@@ -384,24 +452,22 @@ CARRIED_READ = 3
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags spell their name less the name every package starts with, separators
-    dropped, then one separator (``sdk==`` for ``acme-sdk``): a package without tags too."""
-    common = _common_word_prefix([m.name for m in members])
+    """Siblings whose tags spell their name less the words they all start with, separators
+    dropped, then one separator (``sdk==`` for ``acme-sdk``, ``workflow-v`` for
+    ``acme-ext-workflow``): a package without tags whose name starts so too."""
+    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
+    prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
+    shorts = [m for m in tagged if prefixes[m.name] not in ("", "v")]
+    common = _common_word_prefix([m.name for m in shorts])
     if not common:
         return facts
     seps = set()
-    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
-    for member in tagged:
-        short = _short(member.name, common)
-        prefix = facts[member.name].convention.format.removesuffix("{version}")
-        if not short:
-            if prefix not in ("", "v"):
-                return facts
-            continue
-        if not prefix.lower().startswith(short) or "{" in prefix:
+    for member in shorts:
+        short, prefix = _short(member.name, common), prefixes[member.name]
+        if not short or not prefix.lower().startswith(short) or "{" in prefix:
             return facts
         seps.add(prefix[len(short) :])
-    if len(seps) != 1 or len([m for m in tagged if _short(m.name, common)]) < 2:
+    if len(seps) != 1:
         return facts
     (sep,) = seps
     if not sep or sep[0].isalnum():
@@ -409,7 +475,7 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
     out = dict(facts)
     for member in members:
         fact = facts[member.name]
-        short = _short(member.name, common)
+        short = _short(member.name, common) if member.name.startswith(common) else ""
         untagged = fact.count == 0 and fact.problem is None
         rules = (member.configured, member.match, member.regex)
         if untagged and short and all(rule is None for rule in rules):
@@ -425,9 +491,9 @@ def _short(name: str, common: str) -> str:
 
 
 def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words all (three or more) names share, with the separator after them."""
+    """The leading words all (two or more) names share, with the separator after them."""
     words = [name.split("-") for name in names]
-    if len(words) < 3:
+    if len(words) < 2:
         return ""
     shared: list[str] = []
     for parts in zip(*([*w, ""] for w in words), strict=False):
@@ -507,7 +573,7 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags)
+            return _measure(member, convention, tags, self.show_file)
         if member.match is not None or member.regex is not None:
             rule = (
                 " ".join(f"--match {glob}" for glob in member.match.split(" "))
@@ -517,18 +583,21 @@ class TagReading:
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags)
+            measured = _measure(member, convention, tags, self.show_file)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = TagConvention(
                     fmt, (), convention.evidence, False, member.match, member.regex
                 )
-                measured = _measure(member, convention, tags)
+                measured = _measure(member, convention, tags, self.show_file)
             return measured
         if not prefixes:
             facts = _measure(
-                member, TagConvention(default, (default,), f"no tags yet; default {default}"), tags
+                member,
+                TagConvention(default, (default,), f"no tags yet; default {default}"),
+                tags,
+                self.show_file,
             )
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
@@ -544,6 +613,7 @@ class TagReading:
             return facts
         best = max(claims[p][member.name] for p in prefixes)
         chosen = [p for p in prefixes if claims[p][member.name] == best]
+        chosen, unsaid = self._unsaid(member, chosen)
         # the prefix of the newest release writes new tags (of two, the one with more releases)
         chosen.sort(
             key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
@@ -593,9 +663,40 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags)
+        measured = _measure(member, convention, tags, self.show_file)
         later = self._spelled_later(chosen, accepts)
-        return replace(measured, finding=later) if later is not None else measured
+        if later is None and unsaid is None:
+            return measured
+        found = "; ".join(filter(None, (later, unsaid, measured.finding)))
+        return replace(measured, finding=found)
+
+    def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
+        """``chosen`` without the spellings whose tags the member's version file contradicts
+        at every commit (``name13`` at a commit saying 1.20.1) while it names another
+        spelling's two newest (``name/1.21.0``, ``name/1.20.0``): no convention of the
+        package, so never its last release; and the one line that says so, or ``None``. A
+        tag where the file says nothing (made before it existed) stays: an older release."""
+        if len(chosen) < 2 or member.vcs or member.version_file is None:
+            return chosen, None
+        groups, show_file = self.groups, self.show_file
+        named = [  # a spelling whose two newest tags the file said at their commits
+            p
+            for p in chosen
+            if len(groups[p]) >= 2
+            and all(self.names(member, t, v) for v, t in list(reversed(groups[p]))[:2])
+        ]
+        if not named:
+            return chosen, None
+        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_file)]
+        if not unsaid:
+            return chosen, None
+        shown = ", ".join(groups[p][-1][1] for p in unsaid)
+        agreed = groups[named[0]][-1][1]
+        return [p for p in chosen if p not in unsaid], (
+            f"tags such as {shown} are not its releases: {member.version_file} never says their "
+            f"version at their commit, as it says {agreed}'s; set tag-format in its "
+            "[tool.relnox] if they are"
+        )
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
         """The finding when another spelling's tags came later and reach higher than the one new

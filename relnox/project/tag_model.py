@@ -153,6 +153,16 @@ class TagFacts:
     dated: str | None = None
 
     @property
+    def newest(self) -> tuple[Version | None, str | None]:
+        """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above
+        it (``v0.38.0-beta.4`` after ``v0.37.1``), which the history made after it."""
+        ahead = self.reachable
+        pre = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
+        if pre and ahead is not None and (self.last is None or ahead > self.last):
+            return ahead, self.reachable_tag
+        return self.last, self.last_tag
+
+    @property
     def backport(self) -> bool:
         """HEAD's line is below a release made on another branch (a maintenance branch)."""
         return self.last is not None and self.highest is not None and self.highest > self.last

@@ -1,0 +1,180 @@
+"""A package's release history read as evidence (issue 53): its releases are the tags in its
+own convention, ordered by the history; a tag its files never said, or a release they went
+back from, is a note, never the last release nor a reason to refuse a bump."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import run_relnox
+from tests.project.test_history import History
+from tests.shapes import git, project
+
+
+def _rows(root: Path, command: str) -> dict[str, dict[str, Any]]:
+    """``relnox <command> --json``'s rows, by package name."""
+    found = json.loads(run_relnox(command, "--json", cwd=root, check=True).stdout)
+    return {row["name"]: row for row in found["packages"]}
+
+
+def _last_tags(root: Path) -> dict[str, tuple[str, str]]:
+    """Each package's last tag as ``packages`` and ``plan`` say it."""
+    packages, planned = _rows(root, "packages"), _rows(root, "plan")
+    return {name: (row["last_tag"], planned[name]["last_tag"]) for name, row in packages.items()}
+
+
+def _dry_run(root: Path, *args: str) -> str:
+    proc = run_relnox("bump", *args, "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_a_tag_of_the_name_glued_to_a_number_is_no_release(tmp_path: Path) -> None:
+    """Releases tagged ``name/1.21.0``; a tag ``name13`` on a commit whose pyproject says
+    1.20.1 is not release 13: not the last release, no refusal ("1.21.1 is not above 13"),
+    a warning naming the setting. The same on a hotfix branch."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("name", "1.20.0")})
+    git(repo.root, "tag", "name/1.20.0")
+    repo.commit({"pyproject.toml": project("name", "1.20.1")}, "name13")
+    repo.commit({"pyproject.toml": project("name", "1.21.0")}, "name/1.21.0")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"name": ("name/1.21.0", "name/1.21.0")}
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "name: 1.21.0 -> 1.21.1" in out
+    assert "name13 are not its releases" in out and "tag-format" in out
+    git(repo.root, "checkout", "-q", "-b", "hotfix/1.21.x", "name/1.21.0")
+    repo.commit({"fix.txt": "1"}, "name14")
+    assert _last_tags(repo.root) == {"name": ("name/1.21.0", "name/1.21.0")}
+    assert "name: 1.21.0 -> 1.21.1" in _dry_run(repo.root, "--part", "patch")
+
+
+def test_a_release_the_files_went_back_from_is_withdrawn(tmp_path: Path) -> None:
+    """``v1.0.0`` tagged, then the files went back to the 0.7 line and 0.7.1 was released:
+    v1.0.0 is named withdrawn and the bump continues 0.7.x; 1.0.0 itself stays taken."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "0.7.0")})
+    git(repo.root, "tag", "v0.7.0")
+    repo.commit({"pyproject.toml": project("lib", "1.0.0")}, "v1.0.0")
+    repo.commit({"pyproject.toml": project("lib", "0.7.0")}, message="Revert 1.0")
+    repo.commit({"pyproject.toml": project("lib", "0.7.1")}, "v0.7.1")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("v0.7.1", "v0.7.1")}
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "lib: 0.7.1 -> 0.7.2" in out and "v1.0.0 is taken as withdrawn" in out
+    assert "maintenance release" not in out  # nothing above 0.7 was released elsewhere
+    refused = run_relnox("bump", "--to", "1.0.0", "--dry-run", cwd=repo.root)
+    assert refused.returncode != 0 and "1.0.0 was already released" in refused.stderr
+
+
+def test_pre_releases_rank_by_the_history(tmp_path: Path) -> None:
+    """``v0.38.0-beta.4`` (semver spelling) after ``v0.37.1`` is the last release, and a
+    final ``v1.8.0`` made on a release branch ranks above its own ``v1.8.0-rc6`` that main
+    (versioned by its tags) holds: packages and plan say the same."""
+    repo = History(tmp_path / "beta", {"pyproject.toml": project("lib", "0.37.0")})
+    git(repo.root, "tag", "v0.37.0")
+    repo.commit({"pyproject.toml": project("lib", "0.37.1")}, "v0.37.1")
+    repo.commit({"pyproject.toml": project("lib", "0.38.0b4")}, "v0.38.0-beta.4")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("v0.38.0-beta.4", "v0.38.0-beta.4")}
+    assert _rows(repo.root, "packages")["lib"]["last_release"] == "0.38.0b4"
+
+    vcs = '[tool.hatch.version]\nsource = "vcs"\n'
+    files = {"pyproject.toml": project("lib", None, backend="hatch-vcs", extra=vcs)}
+    repo = History(tmp_path / "rc", files)
+    git(repo.root, "tag", "v1.7.0")
+    repo.commit({"a.txt": "1"}, "v1.8.0-rc6")
+    git(repo.root, "checkout", "-q", "-b", "release-1.8")
+    repo.commit({"CHANGES.txt": "1.8.0"}, "v1.8.0")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"b.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("v1.8.0", "v1.8.0")}
+    assert _rows(repo.root, "packages")["lib"]["last_release"] == "1.8.0"
+
+
+def test_a_maintenance_line_is_above_its_own_releases(tmp_path: Path) -> None:
+    """A branch cut from main after 1.0.1, its files set back to the 0.12 line (and a
+    plugin's to 0.7), while main releases 1.1.0: --to 0.12.4 is accepted, and --part patch
+    bumps the plugin's version.py on its 0.7 line too."""
+    members = '[tool.uv.workspace]\nmembers = ["plugin"]\n'
+    path = '[tool.hatch.version]\npath = "src/acme_plugin/version.py"\n'
+
+    def files(core: str, plugin: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", core, extra=members),
+            "plugin/pyproject.toml": project("acme-plugin", None, dynamic=True, extra=path),
+            "plugin/src/acme_plugin/version.py": f'__version__ = "{plugin}"\n',
+        }
+
+    repo = History(tmp_path / "r", files("0.12.2", "0.7.0"))
+    git(repo.root, "tag", "v0.12.2")
+    git(repo.root, "tag", "plugin-v0.7.0")
+    repo.commit(files("0.12.3", "0.7.1"), "v0.12.3", "plugin-v0.7.1")
+    repo.commit(files("1.0.0", "1.0.0"), "v1.0.0", "plugin-v1.0.0")
+    repo.commit(files("1.0.1", "1.0.1"), "v1.0.1", "plugin-v1.0.1")
+    git(repo.root, "checkout", "-q", "-b", "maint-0.12")
+    repo.commit(files("0.12.3", "0.7.1"), message="the 0.12 line")
+    repo.commit({"fix.txt": "1"}, message="fix")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({**files("1.1.0", "1.1.0"), "feature.txt": "1"}, "v1.1.0", "plugin-v1.1.0")
+    git(repo.root, "checkout", "-q", "maint-0.12")
+    assert _last_tags(repo.root) == {
+        "acme": ("v0.12.3", "v0.12.3"),
+        "acme-plugin": ("plugin-v0.7.1", "plugin-v0.7.1"),
+    }
+    out = _dry_run(repo.root, "--to", "0.12.4", "--package", "acme")
+    assert "acme: 0.12.3 -> 0.12.4" in out and "is a maintenance release" in out
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "acme-plugin: 0.7.1 -> 0.7.2" in out
+    assert '+__version__ = "0.7.2"' in out
+
+
+def test_packages_released_under_one_tag_share_it_and_short_prefixes_are_conventions(
+    tmp_path: Path,
+) -> None:
+    """Four packages released together by ``py-1.43.2`` (three below ``py/``, one in
+    ``bindings/``) all get that last tag and its convention, never ``{name}-v``; a new
+    extension beside ``workflow-v1.17.5`` for ``acme-ext-workflow`` is spelled so too."""
+
+    def together(version: str) -> dict[str, str]:
+        return {
+            "py/alpha/pyproject.toml": project("acme-alpha", version),
+            "py/beta/pyproject.toml": project("acme-beta", version),
+            "py/gamma/pyproject.toml": project("acme-gamma", version),
+            "bindings/delta/pyproject.toml": project("acme-delta", version),
+        }
+
+    repo = History(tmp_path / "py", together("1.43.0"))
+    git(repo.root, "tag", "py-1.43.0")
+    repo.commit(together("1.43.1"), "py-1.43.1")
+    repo.commit(together("1.43.2"), "py-1.43.2")
+    repo.commit({"work.txt": "1"})
+    rows = _rows(repo.root, "packages")
+    assert {name: row["tag_format"] for name, row in rows.items()} == dict.fromkeys(
+        ("acme-alpha", "acme-beta", "acme-gamma", "acme-delta"), "py-{version}"
+    )
+    assert set(_last_tags(repo.root).values()) == {("py-1.43.2", "py-1.43.2")}
+    out = _dry_run(repo.root, "--part", "patch", "--tag")
+    assert "py-1.43.3" in out and "-v1.43.3" not in out
+
+    members = '[tool.uv.workspace]\nmembers = ["ext/*"]\n'
+
+    def extensions(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version, extra=members),
+            "ext/acme-ext-workflow/pyproject.toml": project("acme-ext-workflow", version),
+            "ext/acme-ext-search/pyproject.toml": project("acme-ext-search", version),
+        }
+
+    repo = History(tmp_path / "ext", extensions("1.17.4"))
+    for tag in ("v1.17.4", "workflow-v1.17.4", "search-v1.17.4"):
+        git(repo.root, "tag", tag)
+    repo.commit(extensions("1.17.5"), "v1.17.5", "workflow-v1.17.5", "search-v1.17.5")
+    repo.commit({"ext/acme-ext-store/pyproject.toml": project("acme-ext-store", "1.17.5")})
+    formats = {name: row["tag_format"] for name, row in _rows(repo.root, "packages").items()}
+    assert formats == {
+        "acme": "v{version}",
+        "acme-ext-workflow": "workflow-v{version}",
+        "acme-ext-search": "search-v{version}",
+        "acme-ext-store": "store-v{version}",
+    }
