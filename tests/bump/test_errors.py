@@ -442,3 +442,24 @@ def test_a_branch_lock_left_behind_is_named_and_the_bump_undone(tmp_path: Path) 
     assert len(lines) == 1 and f"{lock} exists: another git process" in lines[0], lines
     assert f"remove {lock} if no git process runs" in lines[0]
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--pre", "xyz"], "unknown pre-release label 'xyz'"),
+        (["--to", "banana"], "--to: 'banana' is not a valid version"),
+        ([], "nothing to bump to: give --part"),
+    ],
+)
+def test_a_value_none_of_the_choices_is_a_usage_error(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", *args, cwd=root)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and expected in lines[0], proc.stderr
+    assert snapshot(root) == before and git_state(root) == state
