@@ -295,7 +295,7 @@ def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path)
                     f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
                 )
         records.append(record)
-    stale = stale_builds(workspace, records, dist_dir)
+    stale = stale_builds(workspace, records, dist_dir, manifest.git_commit)
     if stale:
         return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
     return None

@@ -235,7 +235,12 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
         allowed = refuse_stale(
-            workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
+            workspace,
+            manifest.packages,
+            dist,
+            allow=o.allow_stale,
+            error=VerifyError,
+            commit=manifest.git_commit,
         )
         targets, siblings, available = _dist_targets(
             workspace, manifest, names, o.sdist, interpreter
