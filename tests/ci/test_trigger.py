@@ -10,8 +10,8 @@ import yaml
 from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
 from relnox.release.ci_tags import release_tags_at
-from tests.ci.harness import filter_matches
 from tests.ci.conftest import PINNED
+from tests.ci.harness import filter_matches
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
