@@ -607,34 +607,17 @@ def _pending_entries(
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here.
-
-    A release of ``pkg`` would then install another build of the package it needs
-    than the one released with it (or none: ``==0.1.6`` of a package at 0.1.2).
-    """
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    from relnox.project.pins import poetry_admits
+    """Requirements on workspace packages that do not admit their version here
+    (:func:`relnox.project.pins.unadmitted`)."""
+    from relnox.project.pins import unadmitted
 
     rows = []
-    for req in pkg.requirements:
-        target = next((p for p in ws.packages if p.name == req.target), None)
-        if not req.runtime or not req.key or target is None or target.vcs_versioned:
-            continue
-        try:
-            version = Version(target.version)
-            if req.style == "poetry":
-                admits = poetry_admits(req.text, version)
-            else:
-                admits = SpecifierSet(req.specifier).contains(version, prereleases=True)
-        except (InvalidSpecifier, InvalidVersion, ValueError):
-            continue
+    for req, target in unadmitted(ws, pkg):
         written = req.text if req.style == "pep508" else f"{target.name} {req.text}"
-        if not admits:
-            detail = (
-                f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
-                f"{target.name} {target.version} of this repository; a bump of "
-                f"{target.name} rewrites it, or fix it by hand if the pin is meant"
-            )
-            rows.append(Check(f"pins {pkg.name}", WARN, detail))
+        detail = (
+            f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
+            f"{target.name} {target.version} of this repository; a bump of "
+            f"{target.name} rewrites it, or fix it by hand if the pin is meant"
+        )
+        rows.append(Check(f"pins {pkg.name}", WARN, detail))
     return rows
