@@ -53,6 +53,7 @@ class Check:
     check: str
     status: str
     detail: str
+    bump_fixes: bool = False  # an error the bump of a release repairs (a stale version copy)
 
     def as_dict(self) -> dict[str, str]:
         return {"check": self.check, "status": self.status, "detail": self.detail}

@@ -29,7 +29,12 @@ RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whateve
 
 
 class ReleaseError(RelnoxError):
-    """A stage failed; the message says which and how to resume."""
+    """A stage failed; the message says which and how to resume. ``details``: what the
+    stage's log keeps besides the message (a verify's whole listing)."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)

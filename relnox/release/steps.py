@@ -83,10 +83,16 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 def _doctor(run: ReleaseRun) -> Outcome:
     report = doctor(run.workspace.root, packages=run.names)
-    if report.errors:
-        problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
-        raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-    warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
+    bumps = bool(run.bumps) and "bump" not in run.options.skip
+    repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
+    errors = [c for c in report.errors if c not in repaired]
+    if errors:
+        problems = "\n".join(f"  {c.check}: {c.detail}" for c in errors)
+        raise ReleaseError(
+            f"doctor found {len(errors)} problem(s) (relnox doctor lists them):\n{problems}"
+        )
+    warnings = [f"{c.check}: {c.detail} (this release's bump repairs it)" for c in repaired]
+    warnings += [f"{c.check}: {c.detail}" for c in report.warnings]
     for shared in shared_findings(warnings, run.names):  # one line for a warning many share
         text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
         run.result.warnings.append({"warning": text, "packages": list(shared.packages)})
@@ -169,8 +175,8 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         checked_before=index is not None and checked_from_dist(run),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
-    if not report.ok:
-        raise ReleaseError("\n".join(report.describe()))
+    if not report.ok:  # the listing goes to the stage's log; the error says why
+        raise ReleaseError(report.closing(), "\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"

@@ -334,8 +334,7 @@ def closing_message(report: VerifyReport) -> str:
         + "; ".join(report.pins[name] for name in causes.get(PIN, ()))
         .replace("{", "{{")
         .replace("}", "}}")
-        + "; fix that requirement (a bump of the package it names rewrites it), rebuild "
-        "(relnox build-all) and verify again",
+        + "; fix it, then relnox build-all",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
         DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "
