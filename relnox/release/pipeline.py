@@ -111,21 +111,17 @@ def _run(run: ReleaseRun) -> ReleaseResult:
     return run.result
 
 
-#: a stage's error as the release shows it: at most this many lines of this many characters;
-#: the whole text goes to the stage's log (:func:`shortened`)
-SHORT_LINES, SHORT_WIDTH = 8, 200
+#: a stage's error as the release shows it: at most this many lines; the whole text goes
+#: to the stage's log (:func:`shortened`)
+SHORT_LINES = 8
 
 
 def shortened(root: Path, name: str, exc: RelnoxError) -> str:
-    """Stage ``name``'s error as the release shows it (:data:`SHORT_LINES` lines of
-    :data:`SHORT_WIDTH` characters at most); when that is not all of it, the whole text and
-    its ``details`` go to the stage's log under ``root``'s ``.relnox/release/``, named last."""
+    """Stage ``name``'s error as the release shows it (its first :data:`SHORT_LINES` lines);
+    when that is not all of it, the whole text and its ``details`` go to the stage's log
+    under ``root``'s ``.relnox/release/``, named last."""
     full = str(exc)
-    lines = full.splitlines() or [full]
-    short = "\n".join(
-        line if len(line) <= SHORT_WIDTH else line[: SHORT_WIDTH - 3] + "..."
-        for line in lines[:SHORT_LINES]
-    )
+    short = "\n".join(full.splitlines()[:SHORT_LINES]) or full
     details = exc.details if isinstance(exc, ReleaseError) else ""
     if short != full or details:
         log = state_dir(root / RELEASE_RECORDS) / f"{name}.log"
