@@ -307,11 +307,12 @@ def _audit(run: ReleaseRun) -> Outcome:
 
 
 def _raise_for_failures(report: Result) -> None:
-    """A guard that failed stops the release with its report and its closing message."""
+    """A guard that failed stops the release with its closing message, then its report
+    (what the stage's log keeps whole)."""
     try:
         report.raise_for_failures()
     except RelnoxError as failed:
-        raise ReleaseError("\n".join([*report.describe(), failed.message])) from None
+        raise ReleaseError("\n".join([failed.message, *report.describe()])) from None
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:
