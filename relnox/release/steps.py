@@ -6,6 +6,7 @@ would do (``preview``, the ``--dry-run`` lines). Each calls its stage's ``plan``
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
+from relnox.release.doctor_package import Check
 from relnox.release.model import (
     Outcome,
     ReleaseError,
@@ -86,13 +88,20 @@ def _doctor(run: ReleaseRun) -> Outcome:
     bumps = bool(run.bumps) and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
     errors = [c for c in report.errors if c not in repaired]
+    top = (
+        f"{run.workspace.root}{os.sep}"  # paths said from the workspace (a rehearsal's clone goes)
+    )
+
+    def said(check: Check) -> str:
+        return f"{check.check}: {check.detail.replace(top, '')}"
+
     if errors:
-        problems = "\n".join(f"  {c.check}: {c.detail}" for c in errors)
+        problems = "\n".join(f"  {said(c)}" for c in errors)
         raise ReleaseError(
             f"doctor found {len(errors)} problem(s) (relnox doctor lists them):\n{problems}"
         )
-    warnings = [f"{c.check}: {c.detail} (this release's bump repairs it)" for c in repaired]
-    warnings += [f"{c.check}: {c.detail}" for c in report.warnings]
+    warnings = [f"{said(c)} (this release's bump repairs it)" for c in repaired]
+    warnings += [said(c) for c in report.warnings]
     for shared in shared_findings(warnings, run.names):  # one line for a warning many share
         text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
         run.result.warnings.append({"warning": text, "packages": list(shared.packages)})
