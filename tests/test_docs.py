@@ -166,6 +166,24 @@ def test_pages_are_linked_and_name_no_index_host() -> None:
         assert host not in readme
 
 
+def test_the_readme_says_the_exit_codes_the_uploaders_and_the_venv_relnox_has() -> None:
+    """Its exit codes are the command's own; every upload goes through uv or twine (no page
+    says relnox posts a file itself); a virtual environment comes before ``pip install``
+    (PEP 668 Pythons refuse it outside one)."""
+    from relnox.cli import INTERRUPTED_EXIT, TERMINATED_EXIT
+    from relnox.invoke._args import USAGE_EXIT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    errors = readme[readme.index("## Errors") : readme.index("## Documentation")]
+    for code in (1, USAGE_EXIT, INTERRUPTED_EXIT, TERMINATED_EXIT):
+        assert f" {code} " in errors, f"README's Errors do not say exit code {code}"
+    for section in ("## Try it", "## Install"):
+        part = readme[readme.index(section) :]
+        assert part.index("python -m venv") < part.index("python -m pip install"), section
+    for page in [ROOT / "README.md", *PAGES]:
+        assert "posts the file itself" not in page.read_text(encoding="utf-8"), page.name
+
+
 _STAGE_LINE = re.compile(
     r"^\[(?:ok|--|XX)\] (?P<stage>[\w-]+) +(?P<status>done|already done|skipped|failed)\b"
 )

@@ -32,6 +32,7 @@ from relnox.builds.sources import (
     Listing,
     list_ignored,
     list_sources,
+    never_read,
     outside_files,
     owner_of,
     stat_of,
@@ -162,6 +163,8 @@ def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str]
         code, path = entry[:2], entry[3:]
         if code[0] in "RC":  # a rename or copy: the next field is its source
             next(fields, None)
+        if code == "??" and never_read(path):
+            continue
         (untracked if code == "??" else modified).append(path)
     return untracked, modified
 
@@ -405,15 +408,36 @@ def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listin
 SOURCE_PARTS = ("files", "contents", "untracked", "outside", "ignore", "build", "version")
 
 
+def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: str | None) -> str:
+    """The files under ``directory`` behind the changed ``parts``, as git names them (at
+    most three): the untracked ones for ``untracked``, else those changed since ``commit``
+    (the build's) or left uncommitted; "" when git names none."""
+    spec = str(directory.resolve())
+    untracked, modified = _status_paths(root, [spec])
+    paths = list(untracked) if "untracked" in parts else []
+    if {"files", "contents"} & set(parts):
+        if commit:
+            diff = git.run(root, "diff", "--name-only", "-z", commit, "--", spec)
+            paths += diff.output.split("\0") if diff.returncode == 0 else []
+        paths += modified
+    found = list(dict.fromkeys(p for p in paths if p))
+    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
+    return ", ".join(found[:3]) + more
+
+
 def stale_builds(
-    workspace: Workspace, records: Sequence[PackageRecord], dist_dir: Path
+    workspace: Workspace,
+    records: Sequence[PackageRecord],
+    dist_dir: Path,
+    commit: str | None = None,
 ) -> dict[str, str]:
     """The packages of ``records`` built by build-all whose sources changed since (name ->
     which parts changed): the :data:`SOURCE_PARTS`, and the files git ignores that the
     build took in (:mod:`relnox.builds.taken`; only those recorded are hashed again).
     Records without inputs (files relnox did not build, or a manifest of an older relnox)
     are not judged; one without a ``taken`` part (nothing git ignores taken in, or an
-    older relnox's) is judged by the other parts."""
+    older relnox's) is judged by the other parts. Each reason names the files that changed
+    (since ``commit``, the build's, when given)."""
     judged = [r for r in records if r.origin == BUILT and r.inputs]
     known = {p.name for p in workspace.packages}
     packages = [workspace.get(r.name) for r in judged if r.name in known]
@@ -439,12 +463,18 @@ def stale_builds(
                 if part in record.inputs and facts.parts.get(part) != record.inputs[part]
             ]
             if changed:
-                where = rel(workspace.get(record.name).directory, workspace.root)
+                directory = workspace.get(record.name).directory
+                where = rel(directory, workspace.root)
                 shown = {
                     "untracked": "untracked files (which git status --untracked-files=all "
                     f"-- {where} lists)"
                 }
-                why.append(", ".join(shown.get(p, p) for p in changed) + " changed")
+                files = _changed_files(workspace.root, directory, changed, commit)
+                why.append(
+                    ", ".join(shown.get(p, p) for p in changed)
+                    + " changed"
+                    + (f" ({files})" if files else "")
+                )
         if TAKEN in record.inputs and record.name in known:
             # only the files the build took in are hashed, not the tree git ignores
             taken = taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN])
@@ -462,6 +492,7 @@ def refuse_stale(
     *,
     allow: Sequence[str] = (),
     error: type[RelnoxError],
+    commit: str | None = None,
 ) -> dict[str, str]:
     """Raise ``error`` naming every package of ``records`` whose sources changed since
     build-all made its files (:func:`stale_builds`), with the command that rebuilds them;
@@ -475,7 +506,7 @@ def refuse_stale(
             f"--allow-stale {strangers[0]}: not a package of {workspace.root}; its packages "
             f"are: {', '.join(p.name for p in workspace.packages)}"
         )
-    stale = stale_builds(workspace, records, dist_dir)
+    stale = stale_builds(workspace, records, dist_dir, commit)
     refused = {n: why for n, why in stale.items() if canonicalize_name(n) not in allowed}
     if refused:
         names = sorted(refused)

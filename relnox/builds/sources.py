@@ -39,6 +39,19 @@ def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
     return owners.get("")
 
 
+#: directories and file endings no build backend reads from a tree it was not given in git:
+#: Python's bytecode caches, which any ``python`` or ``nox -s`` run writes beside a module
+BYTECODE = ("__pycache__",)
+BYTECODE_SUFFIXES = (".pyc", ".pyo")
+
+
+def never_read(path: str) -> bool:
+    """Whether an untracked or ignored ``path`` (``/``-separated) is one no build reads: a
+    bytecode cache (hatchling, flit and setuptools leave them out), so it never makes a
+    build stale nor keeps one from being reused."""
+    return path.endswith(BYTECODE_SUFFIXES) or any(d in BYTECODE for d in path.split("/")[:-1])
+
+
 def _owner(path: str, owners: Mapping[str, str], skip: Sequence[str]) -> str | None:
     """:func:`owner_of`, but ``None`` for a path under ``skip`` (directories relative to
     the top, ending in ``/``)."""
@@ -95,7 +108,7 @@ def list_sources(
     by_gitignore = set(public.result())
     for path in every.result():
         owner = mine(path)
-        if owner is None:
+        if owner is None or never_read(path):
             continue
         listing.ignored.setdefault(owner, []).append(path)
         if path not in by_gitignore:
@@ -124,7 +137,7 @@ def list_ignored(
     (read again after each build, which writes some)."""
     found: dict[str, list[str]] = {}
     for path in _ignored(root, [spec], "--exclude-standard"):
-        if (owner := _owner(path, owners, skip)) is not None:
+        if not never_read(path) and (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
 

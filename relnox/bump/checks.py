@@ -20,6 +20,10 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
 FIRST_COMMIT = "git init && git add -A && git commit -m 'Initial commit'"
+NO_IDENTITY = (
+    "git has no identity to author the bump's commit and tags; set one first: "
+    "git config --global user.name 'Your Name' && git config --global user.email you@example.com"
+)
 
 
 def _summary(
@@ -123,6 +127,8 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     locked = git.index_lock(root) if commit else None
     if locked is not None:  # git add would fail after the files are written
         _refuse(plan, locked, dry_run)
+    if (commit or tag) and not git.has_identity(root):  # git's own message has no fix
+        _refuse(plan, f"{root}: {NO_IDENTITY}", dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
         shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")

@@ -49,6 +49,7 @@ from relnox.tools import git
 from relnox.versioning import (
     MONTH_SPELLINGS,
     PARTS,
+    PRE_LABELS,
     bump_version,
     check_increase,
     dated_version,
@@ -419,18 +420,35 @@ def _with_moved_pins(
         versions.update(_new_versions(workspace, extra, "patch", None, None, date.today()))
 
 
-def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
-    """Compute and check every edit and git action of a bump; nothing is written."""
-    part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
+def _check_request(options: BumpOptions) -> None:
+    """The values asked for on the command line, before anything is planned: a part, a
+    pre-release label or a --to that none of the choices is a usage error (exit 2)."""
+    part, to, pre = options.part, options.to, options.pre
     if part is not None and part not in PARTS:
         raise UnknownChoice(
             f"unknown part {part!r}; {did_you_mean(part, PARTS)}use one of {', '.join(PARTS)}"
         )
     if part is None and to is None and pre is None and not options.parts:
-        raise ConfigError(
+        raise UnknownChoice(
             "nothing to bump to: give --part (major, minor, patch, pre, release, post, dev) "
             "or --to VERSION"
         )
+    if pre is not None and pre.lower() not in PRE_LABELS:
+        raise UnknownChoice(
+            f"unknown pre-release label {pre!r}; {did_you_mean(pre.lower(), PRE_LABELS)}"
+            "use one of alpha, beta, rc"
+        )
+    if to is not None:
+        try:
+            parse_version(to, "--to")
+        except VersionError as exc:
+            raise UnknownChoice(str(exc)) from None
+
+
+def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
+    """Compute and check every edit and git action of a bump; nothing is written."""
+    part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
+    _check_request(options)
     names = list(options.packages)
     if changed_only or options.tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")

@@ -27,19 +27,27 @@ def tag_pattern(tag_format: str, parts: int = 0) -> str:
 
 
 def tag_patterns(workspace: Workspace) -> list[str]:
-    """The tag filters of the release workflow: each package's convention as detected, the
-    packages of one tag folder sharing one glob (``plugins/*-v[0-9]*``)."""
+    """The tag filters of the release workflow: each package's convention as detected (or
+    its default when it has no tag yet) with its own name, so that no other project's tags
+    in the repository (``lume-v1.0``) start a run; the packages of one tag folder share one
+    glob (``plugins/*-v[0-9]*``)."""
     formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
     shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
     commits = _tag_commits(workspace)
     patterns = [
         tag_pattern(
-            common if common and shared.count(common) > 1 else fmt,
+            common if common and shared.count(common) > 1 else _own(fmt, pkg),
             _release_parts(workspace, pkg, commits),
         )
         for (fmt, pkg), common in zip(formats, shared, strict=True)
     ]
     return list(dict.fromkeys(patterns)) or [tag_pattern(workspace.tag_format)]
+
+
+def _own(tag_format: str, pkg: Package) -> str:
+    """``{name}-v{version}`` -> ``core-v{version}``: the format of ``pkg``'s tags alone (as
+    :func:`relnox.tags.format_tag` spells them)."""
+    return tag_format.replace("{name}", pkg.name).replace("{dir}", pkg.directory.name)
 
 
 def _folder_format(tag_format: str, pkg: Package) -> str | None:

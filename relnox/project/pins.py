@@ -23,7 +23,7 @@ from relnox.errors import VersionError
 
 if TYPE_CHECKING:
     from relnox.project.pyproject import InternalRequirement
-    from relnox.project.workspace import Workspace
+    from relnox.project.workspace import Package, Workspace
 
 _NAME_RE = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*")
 _OPS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
@@ -416,3 +416,26 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
                 if rule != "admit":
                     lines.append(f"{pkg.name} requires {req.text}: pin rule {rule} ({why})")
     return lines
+
+
+def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:
+    """``pkg``'s runtime requirements on packages of ``ws`` that do not admit their version
+    here (``x==0.1.6`` of an ``x`` at 0.1.7), each with the package it names: a release of
+    ``pkg`` would install another build of that package than the one released with it, or
+    none. Packages versioned by git tags (no version to compare yet) are left out."""
+    found = []
+    for req in pkg.requirements:
+        target = next((p for p in ws.packages if p.name == req.target), None)
+        if not req.runtime or not req.key or target is None or target.vcs_versioned:
+            continue
+        try:
+            version = Version(target.version)
+            if req.style == "poetry":
+                admits = poetry_admits(req.text, version)
+            else:
+                admits = SpecifierSet(req.specifier).contains(version, prereleases=True)
+        except (InvalidSpecifier, InvalidVersion, ValueError):
+            continue
+        if not admits:
+            found.append((req, target))
+    return found

@@ -85,7 +85,12 @@ def plan_publish(
     )
     records = select_records(workspace, manifest, packages, route)
     allowed = refuse_stale(
-        workspace, records, manifest.dist_dir, allow=allow_stale, error=PublishError
+        workspace,
+        records,
+        manifest.dist_dir,
+        allow=allow_stale,
+        error=PublishError,
+        commit=manifest.git_commit,
     )
     checked = check_files(manifest, records, route)
     from relnox.publish.rules import local_versions, private_classifiers

@@ -411,7 +411,8 @@ def doctor(
     rows += [Check("workspace", WARN, note) for note in ws.notes]
     drift = [note for pkg in chosen for note in pkg.drift_notes]
     if ws.problems or drift:
-        rows += [Check("version sources", ERROR, problem) for problem in [*ws.problems, *drift]]
+        rows += [Check("version sources", ERROR, problem) for problem in ws.problems]
+        rows += [Check("version sources", ERROR, note, bump_fixes=True) for note in drift]
     else:
         rows.append(Check("version sources", OK, "every version source agrees"))
     for pkg in chosen:

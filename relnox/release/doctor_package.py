@@ -53,6 +53,7 @@ class Check:
     check: str
     status: str
     detail: str
+    bump_fixes: bool = False  # an error the bump of a release repairs (a stale version copy)
 
     def as_dict(self) -> dict[str, str]:
         return {"check": self.check, "status": self.status, "detail": self.detail}
@@ -607,37 +608,21 @@ def _pending_entries(
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here.
-
-    A release of ``pkg`` would then install another build of the package it needs
-    than the one released with it (or none: ``==0.1.6`` of a package at 0.1.2).
-    """
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    from relnox.project.pins import pin_rule, poetry_admits
+    """Requirements on workspace packages that do not admit their version here
+    (:func:`relnox.project.pins.unadmitted`); one the history keeps (pin rule keep) is said
+    as kept, not warned about."""
+    from relnox.project.pins import pin_rule, unadmitted
 
     rows = []
-    for req in pkg.requirements:
-        target = next((p for p in ws.packages if p.name == req.target), None)
-        if not req.runtime or not req.key or target is None or target.vcs_versioned:
-            continue
-        try:
-            version = Version(target.version)
-            if req.style == "poetry":
-                admits = poetry_admits(req.text, version)
-            else:
-                admits = SpecifierSet(req.specifier).contains(version, prereleases=True)
-        except (InvalidSpecifier, InvalidVersion, ValueError):
-            continue
+    for req, target in unadmitted(ws, pkg):
         written = req.text if req.style == "pep508" else f"{target.name} {req.text}"
-        if not admits:
-            detail = (
-                f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
-                f"{target.name} {target.version} of this repository; a bump of "
-                f"{target.name} rewrites it, or fix it by hand if the pin is meant"
-            )
-            rule, why = pin_rule(ws, req) if req.style == "pep508" else ("admit", "")
-            if rule == "keep":  # the maintainers keep it: said, no warning
-                detail = detail.split("; a bump", 1)[0] + f"; kept (pin rule keep: {why})"
-            rows.append(Check(f"pins {pkg.name}", OK if rule == "keep" else WARN, detail))
+        detail = (
+            f"{rel(req.path, ws.root)} requires {written!r}, which does not admit "
+            f"{target.name} {target.version} of this repository; a bump of "
+            f"{target.name} rewrites it, or fix it by hand if the pin is meant"
+        )
+        rule, why = pin_rule(ws, req) if req.style == "pep508" else ("admit", "")
+        if rule == "keep":  # the maintainers keep it: said, no warning
+            detail = detail.split("; a bump", 1)[0] + f"; kept (pin rule keep: {why})"
+        rows.append(Check(f"pins {pkg.name}", OK if rule == "keep" else WARN, detail))
     return rows

@@ -29,7 +29,12 @@ RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whateve
 
 
 class ReleaseError(RelnoxError):
-    """A stage failed; the message says which and how to resume."""
+    """A stage failed; the message says which and how to resume. ``details``: what the
+    stage's log keeps besides the message (a verify's whole listing)."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
 
 
 @dataclass(frozen=True)
@@ -295,7 +300,7 @@ def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path)
                     f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
                 )
         records.append(record)
-    stale = stale_builds(workspace, records, dist_dir)
+    stale = stale_builds(workspace, records, dist_dir, manifest.git_commit)
     if stale:
         return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
     return None

@@ -11,9 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NoReturn
 
+from relnox.artifacts.manifest import state_dir
+from relnox.atomic import write_atomic
 from relnox.bump import STAGE as BUMP
 from relnox.errors import RelnoxError
+from relnox.paths import rel
 from relnox.release.model import (
+    RELEASE_RECORDS,
     STATE_FILE,
     Progress,
     ReleaseError,
@@ -40,6 +44,7 @@ __all__ = [
     "StageReport",
     "plan_release",
     "release",
+    "shortened",
 ]
 
 logger = logging.getLogger("relnox")
@@ -106,9 +111,29 @@ def _run(run: ReleaseRun) -> ReleaseResult:
     return run.result
 
 
+#: a stage's error as the release shows it: at most this many lines; the whole text goes
+#: to the stage's log (:func:`shortened`)
+SHORT_LINES = 8
+
+
+def shortened(root: Path, name: str, exc: RelnoxError) -> str:
+    """Stage ``name``'s error as the release shows it (its first :data:`SHORT_LINES` lines);
+    when that is not all of it, the whole text and its ``details`` go to the stage's log
+    under ``root``'s ``.relnox/release/``, named last."""
+    full = str(exc)
+    short = "\n".join(full.splitlines()[:SHORT_LINES]) or full
+    details = exc.details if isinstance(exc, ReleaseError) else ""
+    if short != full or details:
+        log = state_dir(root / RELEASE_RECORDS) / f"{name}.log"
+        write_atomic(log, "\n\n".join(text for text in (full, details) if text) + "\n")
+        short += f"\n(the whole message: {rel(log, root)})"
+    return short
+
+
 def _failed(run: ReleaseRun, name: str, exc: RelnoxError, seconds: float) -> NoReturn:
     o = run.options
-    report = StageReport(name, StageStatus.FAILED, str(exc), seconds)
+    short = shortened(run.workspace.root, name, exc)
+    report = StageReport(name, StageStatus.FAILED, short, seconds)
     run.result.stages.append(report)
     run.progress(report)
     again = (
@@ -116,7 +141,7 @@ def _failed(run: ReleaseRun, name: str, exc: RelnoxError, seconds: float) -> NoR
         if o.resumes
         else f"run again: {o.resume_command} (it starts over on a fresh clone)"
     )
-    raise ReleaseError(f"stage {name} failed: {exc}\nfix that, then {again}") from None
+    raise ReleaseError(f"stage {name} failed: {short}\nfix that, then {again}") from None
 
 
 def release(

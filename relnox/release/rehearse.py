@@ -13,9 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from relnox.artifacts.manifest import state_dir
+from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError
+from relnox.paths import rel
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime
+from relnox.release.model import RELEASE_RECORDS
 from relnox.release.pipeline import (
     Progress,
     ReleaseError,
@@ -23,6 +27,7 @@ from relnox.release.pipeline import (
     ReleaseResult,
     StageReport,
     release,
+    shortened,
 )
 from relnox.release.tagging import TagOptions
 from relnox.sample import create_demo_workspace, git_env, git_identity
@@ -101,8 +106,23 @@ def _final_check(
     )
     result.stages.append(stage)
     progress(stage)
-    if not report.ok:
-        raise ReleaseError("\n".join(report.describe()))
+    if not report.ok:  # the listing goes to the stage's log; the error says why
+        failed = ReleaseError(report.closing(), "\n".join(report.describe()))
+        raise ReleaseError(f"stage {stage.name} failed: {shortened(root, stage.name, failed)}")
+
+
+def _kept(message: str, clone: Path, root: Path) -> str:
+    """A failed rehearsal's ``message`` as the user can follow it after the clone is gone:
+    the stages' logs copied to ``.relnox/rehearse/`` of ``root``, and the clone's paths
+    said as ``root``'s."""
+    logs = state_dir(clone / RELEASE_RECORDS)
+    kept = state_dir(root / "rehearse")
+    for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
+        write_atomic(kept / log.name, log.read_bytes())
+    for before, after in ((logs, kept), (clone, root)):
+        message = message.replace(str(before), str(after))
+        message = message.replace(rel(before, clone), rel(after, root))
+    return message
 
 
 def rehearse(
@@ -131,8 +151,11 @@ def rehearse(
             allow_dirty=False,
             resumes=False,
         )
-        result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
-        _final_check(result, clone, index, progress, options)
+        try:
+            result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
+            _final_check(result, clone, index, progress, options)
+        except ReleaseError as exc:
+            raise ReleaseError(_kept(str(exc), clone, Path(root).resolve())) from None
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
 

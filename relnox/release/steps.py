@@ -6,6 +6,7 @@ would do (``preview``, the ``--dry-run`` lines). Each calls its stage's ``plan``
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
+from relnox.release.doctor_package import Check
 from relnox.release.model import (
     Outcome,
     ReleaseError,
@@ -83,10 +85,23 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 def _doctor(run: ReleaseRun) -> Outcome:
     report = doctor(run.workspace.root, packages=run.names)
-    if report.errors:
-        problems = "; ".join(f"{c.check}: {c.detail}" for c in report.errors)
-        raise ReleaseError(f"doctor found {len(report.errors)} problem(s): {problems}")
-    warnings = [f"{c.check}: {c.detail}" for c in report.warnings]
+    bumps = bool(run.bumps) and "bump" not in run.options.skip
+    repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
+    errors = [c for c in report.errors if c not in repaired]
+    top = (
+        f"{run.workspace.root}{os.sep}"  # paths said from the workspace (a rehearsal's clone goes)
+    )
+
+    def said(check: Check) -> str:
+        return f"{check.check}: {check.detail.replace(top, '')}"
+
+    if errors:
+        problems = "\n".join(f"  {said(c)}" for c in errors)
+        raise ReleaseError(
+            f"doctor found {len(errors)} problem(s) (relnox doctor lists them):\n{problems}"
+        )
+    warnings = [f"{said(c)} (this release's bump repairs it)" for c in repaired]
+    warnings += [said(c) for c in report.warnings]
     for shared in shared_findings(warnings, run.names):  # one line for a warning many share
         text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
         run.result.warnings.append({"warning": text, "packages": list(shared.packages)})
@@ -169,8 +184,8 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         checked_before=index is not None and checked_from_dist(run),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
-    if not report.ok:
-        raise ReleaseError("\n".join(report.describe()))
+    if not report.ok:  # the listing goes to the stage's log; the error says why
+        raise ReleaseError(report.closing(), "\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
@@ -301,11 +316,12 @@ def _audit(run: ReleaseRun) -> Outcome:
 
 
 def _raise_for_failures(report: Result) -> None:
-    """A guard that failed stops the release with its report and its closing message."""
+    """A guard that failed stops the release with its closing message, then its report
+    (what the stage's log keeps whole)."""
     try:
         report.raise_for_failures()
     except RelnoxError as failed:
-        raise ReleaseError("\n".join([*report.describe(), failed.message])) from None
+        raise ReleaseError("\n".join([failed.message, *report.describe()])) from None
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:

@@ -205,6 +205,16 @@ def index_lock(repo: Path) -> str | None:
     return _lock_left(lock)
 
 
+#: the identities a commit (author, committer) and an annotated tag (committer) need
+IDENTS = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
+
+
+def has_identity(repo: Path) -> bool:
+    """Whether git can name the author and committer of a commit or tag in ``repo``
+    (``user.name`` and ``user.email``, or what git works out without them)."""
+    return all(run(repo, "var", ident).returncode == 0 for ident in IDENTS)
+
+
 def head(repo: Path) -> str | None:
     out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
     return out or None

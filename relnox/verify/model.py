@@ -108,6 +108,10 @@ class VerifyPlan:
     dist_dir: Path | None
     skipped: tuple[tuple[str, Target, str], ...] = ()  # (round kind, target, why)
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
+    #: a package whose requirement excludes a sibling's version here -> that requirement;
+    #: a package that needs one of those (directly or not) -> its name
+    pins: Mapping[str, str] = field(default_factory=dict)
+    pinned_below: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
         """The plan in words (``--dry-run``)."""

@@ -30,6 +30,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import cooldown
 from relnox.tools.envs import (
@@ -235,7 +236,12 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         except RelnoxError as exc:
             raise VerifyError(str(exc)) from None
         allowed = refuse_stale(
-            workspace, manifest.packages, dist, allow=o.allow_stale, error=VerifyError
+            workspace,
+            manifest.packages,
+            dist,
+            allow=o.allow_stale,
+            error=VerifyError,
+            commit=manifest.git_commit,
         )
         targets, siblings, available = _dist_targets(
             workspace, manifest, names, o.sdist, interpreter
@@ -285,7 +291,38 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         commands=release_commands,
         dist_dir=dist,
         allowed_stale=allowed,
+        **_pins(workspace),
     )
+
+
+def _pins(workspace: Workspace) -> dict[str, dict[str, str]]:
+    """The packages whose requirement on a sibling excludes its version here (``pins``:
+    name -> that requirement in words), and those that need one of them (``pinned_below``:
+    name -> the one), so a failed install blames the package holding the pin, once."""
+    from relnox.project.pins import unadmitted
+
+    pins = {}
+    for pkg in workspace.packages:
+        found = unadmitted(workspace, pkg)
+        if found:
+            req, target = found[0]
+            written = req.text if req.style == "pep508" else f"{target.name} {req.text}"
+            pins[pkg.name] = (
+                f"{pkg.name} requires {written!r} ({rel(req.path, workspace.root)}), which does "
+                f"not admit {target.name} {target.version} of this release"
+            )
+    below = {}
+    for pkg in workspace.packages:
+        seen, todo = set(), list(pkg.internal_deps)
+        while todo:
+            name = todo.pop()
+            if name in pins and pkg.name not in pins:
+                below[pkg.name] = name
+                break
+            if name not in seen:
+                seen.add(name)
+                todo += [d for p in workspace.packages if p.name == name for d in p.internal_deps]
+    return {"pins": pins, "pinned_below": below}
 
 
 def index_round(

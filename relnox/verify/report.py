@@ -63,6 +63,10 @@ class VerifyReport:
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # "wheel install" -> seconds
     allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
+    #: the plan's pins (a requirement excluding a sibling's version here) and the packages
+    #: that need a package holding one (:class:`relnox.verify.model.VerifyPlan`)
+    pins: dict[str, str] = field(default_factory=dict)
+    pinned_below: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -201,6 +205,8 @@ DEPENDENCY, SIBLING = "dependency", "sibling"
 #: verifying from an index: a package of the release the index answered it does not have
 UNPUBLISHED = "unpublished"
 MACHINE = "machine"
+#: a package whose own requirement excludes the version of a sibling released with it
+PIN = "pin"
 COOLDOWN, LOGIN = "cooldown", "login"
 
 
@@ -263,6 +269,10 @@ def closing_message(report: VerifyReport) -> str:
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
+            if check.name.startswith("install") and result.name in report.pins:
+                cause = PIN  # its own requirement excludes the sibling released with it
+            elif check.name.startswith("install") and result.name in report.pinned_below:
+                cause = SIBLING  # it needs a package whose pin excludes a sibling
             wanting = missing(check) if cause in (DEPENDENCY, NETWORK) else []
             ours = [name for name in wanting if name in released]
             if result.kind == "index" and ours:
@@ -320,6 +330,11 @@ def closing_message(report: VerifyReport) -> str:
         "of this release, so installing {names} from it failed; publish the release there "
         "first (relnox publish -r INDEX), or check --index (an index that lists files later: "
         "--wait; a page that lists none, such as a login page answered with 200)",
+        PIN: "a requirement of a package of this release: "
+        + "; ".join(report.pins[name] for name in causes.get(PIN, ()))
+        .replace("{", "{{")
+        .replace("}", "}}")
+        + "; fix it, then relnox build-all",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
         DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "

@@ -108,7 +108,11 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
     report = VerifyReport(
-        results=[], installer=plan.installer.name, allowed_stale=dict(plan.allowed_stale)
+        results=[],
+        installer=plan.installer.name,
+        allowed_stale=dict(plan.allowed_stale),
+        pins=dict(plan.pins),
+        pinned_below=dict(plan.pinned_below),
     )
     with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
         runs = [

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,10 @@ from relnox.builds import sources
 from relnox.builds.inputs import stale_builds
 from relnox.builds.run import BuildOptions, build_all
 from relnox.project.discovery import load_workspace
-from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit
 from tests.conftest import run_relnox
+from tests.shapes import git
 
 pytestmark = pytest.mark.slow  # builds and makes environments
 
@@ -63,7 +66,7 @@ def test_a_file_git_does_not_track_added_changed_or_removed_since_the_build_is_a
     added.write_text("ADDED = 1\n")
     assert stale() == {
         "loose-one": "untracked files (which git status --untracked-files=all -- "
-        "packages/loose-one lists) changed"
+        "packages/loose-one lists) changed (packages/loose-one/loose_one/added.py)"
     }
     added.unlink()
     assert stale() == {}
@@ -98,6 +101,32 @@ def test_verify_install_refuses_a_stale_dist_and_allow_stale_lets_it_through(
     rebuilt = run_relnox("build-all", cwd=root)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert run_relnox("verify-install", "--offline", cwd=root).returncode == 0
+
+
+def test_a_bytecode_cache_never_makes_a_build_stale_and_a_refusal_names_the_file(
+    tmp_path: Path,
+) -> None:
+    """A repository that does not ignore ``__pycache__/``: running a nox session after
+    build-all writes ``__pycache__/noxfile.cpython-3X.pyc`` beside the noxfile, which no
+    build reads; the build stays usable. A real change is refused by the file's name."""
+    root = tmp_path / "proj"
+    write_project(root, ProjectSpec("cache-pkg"))
+    (root / ".gitignore").write_text("dist/\n")
+    (root / "noxfile.py").write_text("import relnox.nox\n\nrelnox.nox.register()\n")
+    git_init(root)
+    assert run_relnox("build-all", cwd=root).returncode == 0
+    listed = subprocess.run(
+        [sys.executable, "-m", "nox", "-l"], cwd=root, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert list((root / "__pycache__").glob("noxfile.*.pyc"))
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    edit(root / "cache_pkg/__init__.py", "def main", "NEW = 1\n\n\ndef main")
+    git(root, "commit", "-q", "-am", "Change after the build")
+    refused = run_relnox("verify-install", "--offline", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "changed (cache_pkg/__init__.py) since its files" in refused.stderr
 
 
 def test_files_relnox_did_not_build_are_not_judged(tmp_path: Path) -> None:

@@ -442,3 +442,44 @@ def test_a_branch_lock_left_behind_is_named_and_the_bump_undone(tmp_path: Path) 
     assert len(lines) == 1 and f"{lock} exists: another git process" in lines[0], lines
     assert f"remove {lock} if no git process runs" in lines[0]
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--pre", "xyz"], "unknown pre-release label 'xyz'"),
+        (["--to", "banana"], "--to: 'banana' is not a valid version"),
+        ([], "nothing to bump to: give --part"),
+    ],
+)
+def test_a_value_none_of_the_choices_is_a_usage_error(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", *args, cwd=root)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and expected in lines[0], proc.stderr
+    assert snapshot(root) == before and git_state(root) == state
+
+
+def test_a_bump_without_a_git_identity_names_the_fix_before_any_change(tmp_path: Path) -> None:
+    """No user.name/user.email anywhere (git told to guess none): one line with the
+    ``git config`` that fixes it, not git's message after the files were written."""
+    root = _single(tmp_path / "repo")
+    git_init(root)
+    run_git(root, "config", "--unset", "user.name")
+    run_git(root, "config", "--unset", "user.email")
+    (tmp_path / "gitconfig").write_text("[user]\n\tuseConfigOnly = true\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    env.pop("EMAIL", None)
+    env["GIT_CONFIG_GLOBAL"] = str(tmp_path / "gitconfig")
+    before, state = snapshot(root), git_state(root)
+    proc = run_relnox("bump", "--part", "patch", cwd=root, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    lines = error_lines(proc.stderr)
+    assert len(lines) == 1 and "git config --global user.name" in lines[0], proc.stderr
+    assert "user.email" in lines[0] and "Author identity unknown" not in proc.stderr
+    assert snapshot(root) == before and git_state(root) == state

@@ -58,9 +58,9 @@ def uses(job: dict[str, Any]) -> list[str]:
     return [step["uses"].split("@")[0] for step in job["steps"] if "uses" in step]
 
 
-def check_release_shape(release: dict[Any, Any], tag_filter: str) -> None:
+def check_release_shape(release: dict[Any, Any], tag_filter: str | list[str]) -> None:
     on = release[True]  # PyYAML reads the key `on` as a boolean
-    assert on["push"]["tags"] == [tag_filter]
+    assert on["push"]["tags"] == ([tag_filter] if isinstance(tag_filter, str) else tag_filter)
     assert "workflow_dispatch" in on
     jobs = release["jobs"]
     assert "nox -s build_all" in runs(jobs["build"])
@@ -128,7 +128,7 @@ def test_workspace_in_a_subdirectory(tmp_path: Path) -> None:
     write_files(files)
     actionlint(repo)
     release = load(repo, "release.yml")
-    check_release_shape(release, "*-v[0-9]*")
+    check_release_shape(release, [f"{spec.name}-v[0-9]*" for spec in demo_specs()])
     assert release["defaults"]["run"]["working-directory"] == "python"
     assert release["jobs"]["build"]["steps"][-1]["with"]["path"] == "python/dist/"
     assert "package" in release[True]["workflow_dispatch"]["inputs"]
@@ -155,7 +155,8 @@ def test_native_packages_get_a_wheel_matrix(tmp_path: Path) -> None:
     write_files(plan_files(load_workspace(root), CiOptions()))
     actionlint(root)
     release = load(root, "release.yml")
-    check_release_shape(release, "*-v[0-9]*")
+    names = ["fast-core", "fast-cpp", "fast-meson", "fast-rs"]
+    check_release_shape(release, [f"{name}-v[0-9]*" for name in names])
     jobs = release["jobs"]
     rust, cpp, meson = jobs["wheels-fast-rs"], jobs["wheels-fast-cpp"], jobs["wheels-fast-meson"]
     for job in (rust, cpp, meson):

@@ -10,7 +10,9 @@ import yaml
 from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
 from relnox.release.ci_tags import release_tags_at
+from tests.ci.conftest import PINNED
 from tests.ci.harness import filter_matches
+from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
 
@@ -99,3 +101,25 @@ def test_the_run_of_a_release_leaves_the_floating_tags_of_its_commit_out(tmp_pat
     git(root, "tag", "v10.6")
     git(root, "tag", "v10.6.1rc1")  # a pre-release of the same commit is a release of its own
     assert release_tags_at(load_workspace(root)) == ["v10.6.1", "v10.6.1rc1"]
+
+
+def test_a_package_not_tagged_yet_gets_its_own_prefix_not_a_catch_all(tmp_path: Path) -> None:
+    """One package tagged ``core-v*``, one not tagged yet, beside a Swift tool's ``lume-v*``:
+    ``ci-init`` gives the new package its default convention with its own name, so no
+    other project's tag starts the release, and its first tag does."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n' + PINNED,
+        "libs/python/core/pyproject.toml": project("cua-core", "0.1.9"),
+        "libs/python/agent/pyproject.toml": project("cua-agent", "0.1.0"),
+        "libs/lume/Package.swift": "// swift\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v0.1.9", "lume-v0.2.1", "lumier-v0.1.0"])
+    proc = run_relnox("ci-init", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    doc = yaml.safe_load((root / ".github/workflows/release.yml").read_text(encoding="utf-8"))
+    globs = doc[True]["push"]["tags"]
+    workspace = load_workspace(root)
+    first = workspace.tag_for(workspace.get("cua-agent"), "0.1.0")
+    assert _fires(globs, first) and _fires(globs, "core-v0.2.0"), (globs, first)
+    for other in ("lume-v0.2.2", "lumier-v0.2.0", "webapp-v1.0.0"):
+        assert not _fires(globs, other), (globs, other)

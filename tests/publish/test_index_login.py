@@ -69,3 +69,25 @@ def test_verify_installable_says_when_the_index_refuses_to_be_read(
     said = " ".join(proc.stderr.split())
     assert "installing from it was refused (a login is needed or was wrong)" in said, said
     assert "[corp] section" in said
+
+
+def test_verify_installable_falls_back_to_pip_on_a_private_index_that_refuses_head(
+    ws: Path, index: LocalIndex, hermetic: Path
+) -> None:
+    """A login for every read, and 501 to ``HEAD`` (which uv asks before a ranged read of
+    a wheel): the tier installs with pip and the same login, as verify-install --index
+    does, and the second tier is uploaded."""
+
+    def rule(seen: Seen) -> Reply | None:  # the login is asked first, as a private index does
+        refused = _needs_login(seen)
+        return refused or (Reply(501) if seen.method == "HEAD" else None)
+
+    with FaultServer(upstream=index.url, rule=rule) as proxy:
+        _pypirc(hermetic, proxy.url, TOKEN)
+        args = ["publish", "--repository", "corp", *TWO_TIERS, "--verify-installable"]
+        proc = run_relnox(*args, cwd=ws, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert any(seen.method == "HEAD" for seen in proxy.seen)  # uv asked, and was refused
+    assert "refused a HEAD request of uv's; installing with pip" in proc.stderr
+    assert "installable from corp: demo-core 0.1.0" in proc.stderr
+    assert TOKEN not in proc.stdout + proc.stderr

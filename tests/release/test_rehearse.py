@@ -81,3 +81,43 @@ def test_a_rehearsal_refuses_only_a_tag_on_another_commit(tmp_path: Path) -> Non
     git.git(root, "commit", "-q", "--allow-empty", "-m", "later", env=git_env())
     with pytest.raises(ReleaseError, match=re.escape("fresh-pkg 0.1.0 is tagged v0.1.0 on commit")):
         rehearse_module._refuse_tagged_elsewhere(root, ReleaseOptions())
+
+
+@pytest.mark.slow
+def test_a_rehearsal_gets_through_a_version_copy_its_bump_rewrites(tmp_path: Path) -> None:
+    """``__version__`` behind pyproject.toml: doctor's error says relnox bump rewrites it,
+    and a rehearsal that bumps goes on (a warning), instead of stopping before the bump."""
+    root = write_project(tmp_path / "p", ProjectSpec("drift-pkg", "0.1.0"))
+    init = root / "drift_pkg" / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "0.1.0"', '__version__ = "0.0.9"'))
+    git_init(root)
+    assert "relnox bump rewrites it" in run_relnox("doctor", cwd=root).stdout
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    repaired = [line for line in done.stderr.splitlines() if "bump repairs it" in line]
+    assert repaired and "relnox-rehearse-" not in repaired[0]  # the clone goes; said from it
+    assert "drift-pkg                0.1.0 -> 0.1.1" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_failed_verify_stage_is_a_short_error_naming_its_log(tmp_path: Path) -> None:
+    """A verify that fails in a rehearsal: the error says why in a few short lines, with no
+    path of the deleted clone, and names the log that keeps the whole listing."""
+    from relnox.sample import write_workspace
+
+    root = write_workspace(
+        tmp_path / "ws",
+        [
+            ProjectSpec("pin-x", "0.1.7"),
+            ProjectSpec("pin-a", "0.1.7", requires=["pin-x==0.1.6"]),
+            ProjectSpec("pin-c", "0.1.7", requires=["pin-a>=0.1"]),
+        ],
+    )
+    git_init(root)
+    done = run_relnox("rehearse", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    error = done.stderr[done.stderr.index("relnox: error: stage verify failed") :].splitlines()
+    assert len(error) <= 10 and all(len(line) <= 200 for line in error), error
+    assert not any("relnox-rehearse-" in line for line in error), error
+    assert "(the whole message: .relnox/rehearse/verify.log)" in error
+    assert "FAIL  pin-a 0.1.7" in (root / ".relnox/rehearse/verify.log").read_text()

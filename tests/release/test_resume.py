@@ -187,7 +187,10 @@ def test_a_rerun_rebuilds_what_changed_since_the_build_and_says_why(tmp_path: Pa
             )
         build = next(r for r in reports if r.name == "build")
         assert build.status == "done", build.detail
-        assert "rebuilt: demo-core: contents changed since the build" in build.detail
+        assert (
+            "rebuilt: demo-core: contents changed (packages/demo-core/demo_core/__init__.py) "
+            "since the build"
+        ) in build.detail
 
         subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=True)
         wheel = next((root / "dist").glob("demo_agents-*.whl"))

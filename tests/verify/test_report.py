@@ -1,0 +1,40 @@
+"""What verify-install blames when it fails: the package whose metadata is wrong (real
+builds, real fresh environments, the real ``relnox`` command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.sample import ProjectSpec, git_init, write_workspace
+from tests.conftest import run_relnox
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_pin_on_an_old_version_of_a_sibling_blames_the_package_holding_it_once(
+    tmp_path: Path,
+) -> None:
+    """``pin-a`` requires ``pin-x==0.1.6`` while the workspace holds 0.1.7; ``pin-c`` needs
+    ``pin-a``. The closing error names pin-a's requirement, once, and not the network,
+    the index, pin-c or pin-x as the cause."""
+    root = write_workspace(
+        tmp_path / "ws",
+        [
+            ProjectSpec("pin-x", "0.1.7"),
+            ProjectSpec("pin-a", "0.1.7", requires=["pin-x==0.1.6"]),
+            ProjectSpec("pin-b", "0.1.7", requires=["pin-x>=0.1"]),
+            ProjectSpec("pin-c", "0.1.7", requires=["pin-a>=0.1"]),
+        ],
+    )
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    error = proc.stderr[proc.stderr.index("relnox: error:") :]
+    assert "pin-a requires 'pin-x==0.1.6' (packages/pin-a/pyproject.toml)" in error, error
+    assert "does not admit pin-x 0.1.7" in error and error.count("pin-x==0.1.6") == 1
+    assert "network" not in error and "the package itself" not in error, error
+    assert "pin-c need(s) one whose own install failed" in error, error
+    assert "pin-b" not in error and "ok    pin-b" in proc.stdout
