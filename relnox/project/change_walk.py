@@ -136,11 +136,22 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     return found
 
 
+def _above_merges(root: Path) -> set[str]:
+    """HEAD's commits above the newest merge of its first-parent line, and that merge (all
+    of them when there is none): a base among them has one line of commits up to HEAD."""
+    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
+    newest = merge.output.strip() if merge.ok else ""
+    above = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
+    return {*above.output.split(), newest} if above.ok else set()
+
+
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
     """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
-    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot."""
+    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot.
+    Below a merge, only the packages whose base is above HEAD's newest merge are answered:
+    the caller asks git for the others."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
@@ -152,6 +163,11 @@ def changes(
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))
+    if line is None:  # a merge below some bases: those above HEAD's newest merge are one line
+        above = _above_merges(root)
+        bases = {name: base for name, base in bases.items() if commit_of[base] in above}
+        near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
+        line = _line(root, head, near) if near else None
     if line is None:
         return None
     walked, position = line
