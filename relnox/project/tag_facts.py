@@ -4,11 +4,13 @@ released versions, the highest and the last on this branch, and the format of ne
 from __future__ import annotations
 
 import fnmatch
+import heapq
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import pairwise
+from operator import itemgetter
 
 from packaging.version import Version
 
@@ -272,7 +274,7 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
 
     from relnox.versioning import DATE_SPELLINGS, date_of
 
-    newest = sorted(finals, reverse=True)[:DATED_READ]
+    newest = heapq.nlargest(DATED_READ, finals)
     if not newest:
         return None
     for version, tag in newest:
@@ -313,7 +315,7 @@ def _monthly(
         firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
     # the newest releases say the scheme; a month's later release (a patch) may be older
     counted, kinds = 0, set()
-    for version, tag in sorted(dict(everyone).items(), reverse=True):
+    for version, tag in sorted(dict(everyone).items(), key=itemgetter(0), reverse=True):
         when = tags.dates.get(tag, 0)
         kind = _calendar(version.release[:2], when, MONTH_LATE) if when > 0 else None
         if kind is None and version.release[2] > firsts[version.release[:2]]:
@@ -358,7 +360,7 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     """``year`` or ``short-year``, the number of parts and the count's first value
     (``short-year/3/1``) when at least two of the newest releases are the year they were
     tagged in and a count restarting each year, else ``None``."""
-    newest = sorted(finals, reverse=True)[:DATED_READ]
+    newest = heapq.nlargest(DATED_READ, finals)
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None
