@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from invoke.context import Context
 
 from relnox.project.changes import changed_packages, last_tag, pathspec, pathspecs, plan
 from relnox.project.discovery import load_workspace
+from relnox.project.workspace import Workspace
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 
@@ -407,7 +408,12 @@ def test_plan_one_walk_answers_the_packages_released_since_the_newest_merge(
     assert walked == {"pkg00": (1, 1), "pkg02": (0, 0)}  # pkg01's base is below the merge
     asked: list[str] = []
     real = module._changes
-    monkeypatch.setattr(module, "_changes", lambda w, s, b: asked.append(b) or real(w, s, b))
+
+    def counted(workspace: Workspace, spec: Sequence[str], base: str) -> tuple[int, int]:
+        asked.append(base)
+        return real(workspace, spec, base)
+
+    monkeypatch.setattr(module, "_changes", counted)
     rows = {row.name: row for row in plan(ws)}
     tags = {pkg.name: str(last_tag(ws, pkg)) for pkg in ws.packages}
     assert sorted(asked) == sorted(t for n, t in tags.items() if n not in ("pkg00", "pkg02"))
