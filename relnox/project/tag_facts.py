@@ -7,7 +7,7 @@ import fnmatch
 import heapq
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import pairwise
 from operator import itemgetter
@@ -178,14 +178,34 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFacts:
-    """The package's tags: highest final release, the last of HEAD's line, every version."""
-    found: list[tuple[Version, str]] = []
-    for tag in _candidates(member, convention, tags):
-        version = convention.version_of(tag, name=member.name, dir=member.dir)
-        if version is not None:
-            found.append((version, tag))
-    finals = [item for item in found if not item[0].is_prerelease] or found
+#: a convention's tags, by what decides them (its globs, regex and formats for a package):
+#: ``(version, tag)`` of each, and how they spell dates (:func:`_dated`)
+Measured = dict[tuple[object, ...], tuple[list[tuple[Version, str]], str | None]]
+
+
+def _measure(
+    member: Member, convention: TagConvention, tags: RepoTags, seen: Measured | None = None
+) -> TagFacts:
+    """The package's tags: highest final release, the last of HEAD's line, every version.
+    ``seen``: the tags of the conventions measured so far (packages tagged alike read them
+    once)."""
+    formats = tuple(
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    key = (convention.match, convention.regex, formats)
+    if seen is None or key not in seen:
+        found: list[tuple[Version, str]] = []
+        for tag in _candidates(member, convention, tags):
+            version = convention.version_of(tag, name=member.name, dir=member.dir)
+            if version is not None:
+                found.append((version, tag))
+        finals = [item for item in found if not item[0].is_prerelease] or found
+        dated = _dated(finals, tags)
+        if seen is not None:
+            seen[key] = (found, dated)
+    else:
+        found, dated = seen[key]
+        finals = [item for item in found if not item[0].is_prerelease] or found
     # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
     fmt = convention.accepts[0] if convention.accepts else None
     own = (
@@ -226,7 +246,7 @@ def _measure(member: Member, convention: TagConvention, tags: RepoTags) -> TagFa
         released=frozenset(v for v, _tag in found),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
-        dated=_dated(finals, tags),
+        dated=dated,
     )
 
 
@@ -486,6 +506,7 @@ class TagReading:
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
     show_file: Callable[[str, str], str | None] | None
+    measured: Measured = field(default_factory=dict, init=False, repr=False)
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_file)
@@ -509,7 +530,7 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags)
+            return _measure(member, convention, tags, self.measured)
         if member.match is not None or member.regex is not None:
             rule = (
                 " ".join(f"--match {glob}" for glob in member.match.split(" "))
@@ -519,14 +540,14 @@ class TagReading:
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags)
+            measured = _measure(member, convention, tags, self.measured)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = TagConvention(
                     fmt, (), convention.evidence, False, member.match, member.regex
                 )
-                measured = _measure(member, convention, tags)
+                measured = _measure(member, convention, tags, self.measured)
             return measured
         if not prefixes:
             facts = _measure(
@@ -595,7 +616,7 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags)
+        measured = _measure(member, convention, tags, self.measured)
         later = self._spelled_later(chosen, accepts)
         return replace(measured, finding=later) if later is not None else measured
 
