@@ -91,12 +91,20 @@ def _walk(root: Path, oldest: str) -> Walked | None:
     return walked
 
 
+def _merge_since(root: Path, head: str, bottom: str) -> bool:
+    """Whether a merge commit lies between ``bottom`` and ``head``."""
+    found = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
+    return not found.ok or bool(found.output.strip())
+
+
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
     and how many of them follow where each of ``commits`` meets that line; ``None`` when
     that history is not one line."""
     bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
-    walked = _walk(root, bottom) if bottom is not None else None
+    if bottom is None or _merge_since(root, head, bottom):  # asked before a long walk
+        return None
+    walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
         return None
     if (walked[-1][1][0] if walked else head) != bottom:  # the bottom is not on HEAD's line
