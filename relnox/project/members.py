@@ -251,9 +251,7 @@ def _linked_elsewhere(directory: Path) -> bool:
 Read = Callable[[Path], dict[str, Any]]
 
 
-def _packages(
-    others: Sequence[Path], read: Read = project_doc
-) -> list[tuple[Path, dict[str, Any], str]]:
+def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:
     """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
     setup.py) reads, names a project and describes a package (one that cannot be read is
     no candidate)."""
