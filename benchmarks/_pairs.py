@@ -58,7 +58,10 @@ def timed(fn: Callable[[], object], side: str | None = None) -> float:
 def paired(
     a: Callable[[], object], b: Callable[[], object], runs: int, *, warmup: int = 1
 ) -> tuple[list[float], list[float]]:
-    """Seconds of ``runs`` runs of ``a`` and of ``b``, in pairs, after ``warmup`` each."""
+    """Seconds of ``runs`` runs of ``a`` and of ``b``, in pairs, after ``warmup`` each (the
+    CPU seconds of this pairing alone are kept in :data:`CPU`)."""
+    CPU["a"].clear()
+    CPU["b"].clear()
     for _ in range(warmup):
         a()
         b()

@@ -91,12 +91,20 @@ def _walk(root: Path, oldest: str) -> Walked | None:
     return walked
 
 
+def _merge_since(root: Path, head: str, bottom: str) -> bool:
+    """Whether a merge commit lies between ``bottom`` and ``head``."""
+    found = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
+    return not found.ok or bool(found.output.strip())
+
+
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
     and how many of them follow where each of ``commits`` meets that line; ``None`` when
     that history is not one line."""
     bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
-    walked = _walk(root, bottom) if bottom is not None else None
+    if bottom is None or _merge_since(root, head, bottom):  # asked before a long walk
+        return None
+    walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
         return None
     if (walked[-1][1][0] if walked else head) != bottom:  # the bottom is not on HEAD's line
@@ -136,11 +144,22 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     return found
 
 
+def _above_merges(root: Path) -> set[str]:
+    """HEAD's commits above the newest merge of its first-parent line, and that merge (all
+    of them when there is none): a base among them has one line of commits up to HEAD."""
+    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
+    newest = merge.output.strip() if merge.ok else ""
+    above = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
+    return {*above.output.split(), newest} if above.ok else set()
+
+
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
     """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
-    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot."""
+    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot.
+    Below a merge, only the packages whose base is above HEAD's newest merge are answered:
+    the caller asks git for the others."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
@@ -152,6 +171,11 @@ def changes(
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))
+    if line is None:  # a merge below some bases: those above HEAD's newest merge are one line
+        above = _above_merges(root)
+        bases = {name: base for name, base in bases.items() if commit_of[base] in above}
+        near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
+        line = _line(root, head, near) if near else None
     if line is None:
         return None
     walked, position = line

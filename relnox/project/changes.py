@@ -135,7 +135,7 @@ def plan(
         files: int | None = None
         commits: int | None = None
         if (base := bases.get(pkg.name)) is not None:
-            found = walked[pkg.name] if walked is not None else None  # None: ask git
+            found = walked.get(pkg.name) if walked is not None else None  # None: ask git
             files, commits = found or _changes(workspace, specs[pkg.name], base)
         where = rel(pkg.directory, workspace.root)
         rows.append(

@@ -384,11 +384,11 @@ class _Reading(TagReading):
                 continue
             best = max(claims[p][member.name] for p in mine)
             own = [p for p in mine if claims[p][member.name] == best]
+            # a new spelling must take over from the package's current prefix, not one it left
+            latest = max(own, key=lambda p: self.last_made(groups[p]))
             for prefix, group in groups.items():
                 if prefix in own or (prefix in taken and prefix not in mine):
                     continue
-                # it must take over from the package's current prefix, not one it left behind
-                latest = max(own, key=lambda p: self.last_made(groups[p]))
                 if not self.continues(group, groups[latest]):
                     continue
                 version, tag = next(

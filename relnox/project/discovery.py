@@ -10,8 +10,9 @@ package knows its tag convention and its releases. A package that cannot be read
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     """
     root = Path(root).resolve()
     check_root(root)
+    read = functools.cache(project_doc)  # each pyproject read once (none is changed here)
     root_pyproject = root / "pyproject.toml"
     exists = os.path.lexists(root_pyproject)
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None
@@ -166,7 +168,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     inferred: dict[Path, str] = (
         {}
         if explicit
-        else released_by_evidence(root, listing or {}, [*others, *nested(root, dirs)], dirs)
+        else released_by_evidence(root, listing or {}, [*others, *nested(root, dirs)], dirs, read)
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
@@ -184,7 +186,8 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
         skipped.append(f"pyproject.toml ({root_name}) {why.removeprefix('it ')}; {setting}")
         unreleased.append(Unreleased(root, root_name, why, setting))
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
-    docs = _member_docs(root, listing, dirs, explicit, set(inferred), (broken, skipped, unreleased))
+    lists = (broken, skipped, unreleased)
+    docs = _member_docs(root, listing, dirs, explicit, set(inferred), lists, read)
     if listing is None and docs and not inferred:
         # every project below an example or a developer tool (tools/docs) beside a uv
         # workspace whose members lie deeper: the error says to run relnox there
@@ -267,7 +270,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     released = {d.resolve() for d in inferred}
     others = [d for d in others if d.resolve() not in released and not _shipped(d, packages)]
     outside_notes, outside_entries = (
-        outside_members(root, others) if listing is not None and not explicit else ((), [])
+        outside_members(root, others, read) if listing is not None and not explicit else ((), [])
     )
     unreleased += outside_entries
     notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
@@ -377,6 +380,7 @@ def _member_docs(
     explicit: bool,
     inferred: set[Path],
     problems: tuple[list[Broken], list[str], list[Unreleased]],
+    read: Callable[[Path], dict[str, Any]] = project_doc,
 ) -> dict[Path, Mapping[str, Any]]:
     """Each member's pyproject, read and checked; one that cannot be read, or is no
     package, is added to ``problems`` (broken members; templates and projects their tool
@@ -385,7 +389,7 @@ def _member_docs(
     broken, skipped, unreleased = problems
     for directory in dirs:
         try:  # anything unreadable in one member is that member's problem, listed with the rest
-            loaded = doc if directory == root and doc is not None else project_doc(directory)
+            loaded = doc if directory == root and doc is not None else read(directory)
             check_shape(directory / "pyproject.toml", loaded)
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
                 virtual = directory != root and not_built(loaded)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -246,20 +246,25 @@ def _linked_elsewhere(directory: Path) -> bool:
         return False
 
 
-def _packages(others: Sequence[Path]) -> list[tuple[Path, dict[str, Any], str]]:
+#: reads a directory's pyproject (:func:`project_doc`); discovery passes one that reads
+#: each file once
+Read = Callable[[Path], dict[str, Any]]
+
+
+def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:
     """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
     setup.py) reads, names a project and describes a package (one that cannot be read is
     no candidate)."""
-    found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others)]
+    found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others, read)]
     return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
 
 
-def _readable(directories: Sequence[Path]) -> Iterator[tuple[Path, dict[str, Any]]]:
+def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Each of ``directories`` whose project reads, with its pyproject (one that cannot be
     read is that project's problem, said when it is loaded)."""
     for directory in directories:
         try:
-            yield directory, project_doc(directory)
+            yield directory, read(directory)
         except RelnoxError:
             continue
 
@@ -269,25 +274,27 @@ def released_by_evidence(
     doc: Mapping[str, Any],
     others: Sequence[Path],
     members: Sequence[Path],
+    read: Read = project_doc,
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released: by their release history
     (:mod:`relnox.project.released`), or because a released package requires them
     (:func:`_required`). Directory -> the evidence. ``others``: the projects below that
-    are no member (:func:`outside`); ``members``: the listed packages' directories."""
+    are no member (:func:`outside`); ``members``: the listed packages' directories;
+    ``read``: how a pyproject is read."""
     from relnox.project.released import released_elsewhere
 
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    required = _required(others, members)
+    required = _required(others, members, read)
 
     candidates: list[tuple[Path, str]] = []
     if not root_is_member and uv_never_builds(doc):
         candidates.append((root, name_of(root, doc) or root.name))
     if not doc:  # no root project: each project found below that uv never builds (a native
         # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
-        below = _readable(members)
+        below = _readable(members, read)
         candidates += [(d, name_of(d, f) or d.name) for d, f in below if uv_never_builds(f)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
-    for directory, found, name in _packages(others):  # virtual project: a workflow decides
+    for directory, found, name in _packages(others, read):  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
@@ -303,7 +310,7 @@ def released_by_evidence(
     return released
 
 
-def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str]:
+def _required(others: Sequence[Path], members: Sequence[Path], read: Read) -> dict[Path, str]:
     """The projects of ``others`` a listed package requires at run time (its dependencies
     or extras), and those they require in turn: a release of the package must find them
     on the index, so they are released too (``acme`` needing ``acme-core``
@@ -311,12 +318,12 @@ def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str
     from relnox.project.pyproject import internal_requirements
 
     outside: dict[str, tuple[Path, Mapping[str, Any]]] = {
-        canonicalize_name(name): (d, found) for d, found, name in _packages(others)
+        canonicalize_name(name): (d, found) for d, found, name in _packages(others, read)
     }
     if not outside:
         return {}
     names = set(outside)
-    todo: list[tuple[Path, Mapping[str, Any]]] = list(_readable(members))
+    todo: list[tuple[Path, Mapping[str, Any]]] = list(_readable(members, read))
     found: dict[Path, str] = {}
     while todo:
         directory, data = todo.pop(0)
@@ -333,7 +340,9 @@ def _required(others: Sequence[Path], members: Sequence[Path]) -> dict[Path, str
     return found
 
 
-def outside_members(root: Path, others: Sequence[Path]) -> tuple[tuple[str, ...], list[Unreleased]]:
+def outside_members(
+    root: Path, others: Sequence[Path], read: Read = project_doc
+) -> tuple[tuple[str, ...], list[Unreleased]]:
     """Projects next to the workspace that no member list names (a ``backend/`` of its own):
     the notes that say so, and each as not released; ``others``: the projects below that
     are no member (:func:`outside`)."""
@@ -341,7 +350,7 @@ def outside_members(root: Path, others: Sequence[Path]) -> tuple[tuple[str, ...]
     entries = []
     shown: list[str] = []
     globs: dict[str, None] = {}
-    for directory, found, name in _packages(others):
+    for directory, found, name in _packages(others, read):
         if not VALID_NAME.fullmatch(name):  # a template's '<REPLACE ME>': no project to add
             continue
         rel = directory.relative_to(root).as_posix()

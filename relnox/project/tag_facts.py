@@ -4,11 +4,13 @@ released versions, the highest and the last on this branch, and the format of ne
 from __future__ import annotations
 
 import fnmatch
+import heapq
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import pairwise
+from operator import itemgetter
 
 from packaging.version import Version
 
@@ -176,19 +178,38 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
+#: a convention's tags, by what decides them (its globs, regex and formats for a package):
+#: ``(version, tag)`` of each, and how they spell dates (:func:`_dated`)
+Measured = dict[tuple[object, ...], tuple[list[tuple[Version, str]], str | None]]
+
+
 def _measure(
     member: Member,
     convention: TagConvention,
     tags: RepoTags,
     show_file: Callable[[str, str], str | None] | None = None,
+    seen: Measured | None = None,
 ) -> TagFacts:
-    """The package's tags: highest final release, the last of HEAD's line, every version."""
-    found: list[tuple[Version, str]] = []
-    for tag in _candidates(member, convention, tags):
-        version = convention.version_of(tag, name=member.name, dir=member.dir)
-        if version is not None:
-            found.append((version, tag))
-    finals = [item for item in found if not item[0].is_prerelease] or found
+    """The package's tags: highest final release, the last of HEAD's line, every version.
+    ``seen``: the tags of the conventions measured so far (packages tagged alike read them
+    once)."""
+    formats = tuple(
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    key = (convention.match, convention.regex, formats)
+    if seen is None or key not in seen:
+        found: list[tuple[Version, str]] = []
+        for tag in _candidates(member, convention, tags):
+            version = convention.version_of(tag, name=member.name, dir=member.dir)
+            if version is not None:
+                found.append((version, tag))
+        finals = [item for item in found if not item[0].is_prerelease] or found
+        dated = _dated(finals, tags)
+        if seen is not None:
+            seen[key] = (found, dated)
+    else:
+        found, dated = seen[key]
+        finals = [item for item in found if not item[0].is_prerelease] or found
     # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
     fmt = convention.accepts[0] if convention.accepts else None
     own = (
@@ -242,7 +263,7 @@ def _measure(
         released=frozenset(v for v, _tag in found),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
-        dated=_dated(finals, tags),
+        dated=dated,
         finding=note,
     )
 
@@ -340,7 +361,7 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
 
     from relnox.versioning import DATE_SPELLINGS, date_of
 
-    newest = sorted(finals, reverse=True)[:DATED_READ]
+    newest = heapq.nlargest(DATED_READ, finals)
     if not newest:
         return None
     for version, tag in newest:
@@ -381,7 +402,7 @@ def _monthly(
         firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
     # the newest releases say the scheme; a month's later release (a patch) may be older
     counted, kinds = 0, set()
-    for version, tag in sorted(dict(everyone).items(), reverse=True):
+    for version, tag in sorted(dict(everyone).items(), key=itemgetter(0), reverse=True):
         when = tags.dates.get(tag, 0)
         kind = _calendar(version.release[:2], when, MONTH_LATE) if when > 0 else None
         if kind is None and version.release[2] > firsts[version.release[:2]]:
@@ -426,7 +447,7 @@ def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None
     """``year`` or ``short-year``, the number of parts and the count's first value
     (``short-year/3/1``) when at least two of the newest releases are the year they were
     tagged in and a count restarting each year, else ``None``."""
-    newest = sorted(finals, reverse=True)[:DATED_READ]
+    newest = heapq.nlargest(DATED_READ, finals)
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None
@@ -550,6 +571,7 @@ class TagReading:
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
     show_file: Callable[[str, str], str | None] | None
+    measured: Measured = field(default_factory=dict, init=False, repr=False)
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_file)
@@ -573,7 +595,7 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags, self.show_file)
+            return _measure(member, convention, tags, self.show_file, self.measured)
         if member.match is not None or member.regex is not None:
             rule = (
                 " ".join(f"--match {glob}" for glob in member.match.split(" "))
@@ -583,14 +605,14 @@ class TagReading:
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags, self.show_file)
+            measured = _measure(member, convention, tags, self.show_file, self.measured)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = TagConvention(
                     fmt, (), convention.evidence, False, member.match, member.regex
                 )
-                measured = _measure(member, convention, tags, self.show_file)
+                measured = _measure(member, convention, tags, self.show_file, self.measured)
             return measured
         if not prefixes:
             facts = _measure(
@@ -663,7 +685,7 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags, self.show_file)
+        measured = _measure(member, convention, tags, self.show_file, self.measured)
         later = self._spelled_later(chosen, accepts)
         if later is None and unsaid is None:
             return measured

@@ -32,7 +32,6 @@ from relnox import _proc as proc
 from relnox.atomic import write_atomic
 from relnox.errors import RelnoxError, one_line
 from relnox.tools import git, history
-from relnox.tools.envs import Environment, child_env, create_environment, find_installer, install
 
 logger = logging.getLogger("relnox")
 
@@ -98,6 +97,8 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=target.name + "-", dir=target.parent))
     lines: list[str] = []
+    from relnox.tools.envs import create_environment, find_installer, install  # when one is made
+
     try:
         installer = find_installer()
         env, made = create_environment(installer, work, python, on_line=lines.append)
@@ -132,6 +133,8 @@ def _runner(lines: list[str], epoch: Mapping[str, str]) -> Callable[..., None]:
     def run(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
+        from relnox.tools.envs import Environment, child_env  # when the backend is asked
+
         python = Path(cmd[0])
         environ = child_env(None, Environment(python.parent.parent, "build"), bytecode=True)
         environ.update(epoch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from invoke.context import Context
 
 from relnox.project.changes import changed_packages, last_tag, pathspec, pathspecs, plan
 from relnox.project.discovery import load_workspace
+from relnox.project.workspace import Workspace
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import ProjectSpec, demo_specs, git_commit_all
 
@@ -379,3 +380,43 @@ def test_plan_spells_a_pre_release_as_bump_writes_it(make_workspace: Callable[..
     """``3.2.0-rc0`` by pre is ``3.2.0-rc1`` in the plan too, not PEP 440's ``3.2.0rc1``."""
     ws = load_workspace(make_workspace(demo_specs(version="3.2.0-rc0")))
     assert {r.next_version for r in plan(ws, part="pre")} == {"3.2.0-rc1"}
+
+
+def test_plan_one_walk_answers_the_packages_released_since_the_newest_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge below some packages' last tags (a workspace tagged together since, one plugin
+    last released before the merge): the walk answers the packages released above the
+    newest merge, git is asked for the others alone, and every row is git's."""
+    from relnox.project import change_walk
+    from relnox.project import changes as module
+    from tests.shapes import commit
+    from tests.shapes import git as sh
+
+    root = _monorepo(tmp_path / "r", 6)
+    sh(root, "checkout", "-q", "-b", "side", "HEAD~1")
+    commit(root, {"packages/pkg01/pkg01/side.py": "S = 1\n"})
+    sh(root, "checkout", "-q", "main")
+    sh(root, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    later = {f"packages/pkg0{i}/pyproject.toml": project_text(f"pkg0{i}", "1.2.0") for i in (0, 2)}
+    commit(root, later, "pkg00_1.2.0", "pkg02_1.2.0")
+    commit(root, {"packages/pkg00/pkg00/after.py": "A = 1\n"})
+    ws = load_workspace(root)
+    specs = pathspecs(ws, ws.packages)
+    bases = {"pkg00": "pkg00_1.2.0", "pkg02": "pkg02_1.2.0", "pkg01": "pkg01_1.0.0"}
+    walked = change_walk.changes(ws.root, specs, bases)
+    assert walked == {"pkg00": (1, 1), "pkg02": (0, 0)}  # pkg01's base is below the merge
+    asked: list[str] = []
+    real = module._changes
+
+    def counted(workspace: Workspace, spec: Sequence[str], base: str) -> tuple[int, int]:
+        asked.append(base)
+        return real(workspace, spec, base)
+
+    monkeypatch.setattr(module, "_changes", counted)
+    rows = {row.name: row for row in plan(ws)}
+    tags = {pkg.name: str(last_tag(ws, pkg)) for pkg in ws.packages}
+    assert sorted(asked) == sorted(t for n, t in tags.items() if n not in ("pkg00", "pkg02"))
+    for pkg in ws.packages:
+        files_commits = real(ws, specs[pkg.name], tags[pkg.name])
+        assert (rows[pkg.name].files, rows[pkg.name].commits) == files_commits

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from relnox.project.discovery import discover, load_workspace
 from tests.shapes import commit, project, repo
 
@@ -47,3 +49,35 @@ def test_a_version_from_tags_still_reads_them(tmp_path: Path) -> None:
     (pkg,) = load_workspace(root, tags=False).packages
     assert (pkg.version, pkg.vcs_versioned) == ("1.6.0", True)
     assert pkg.tags is not None
+
+
+def test_packages_tagged_alike_read_the_tags_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A core and its plugins released under the core's tags (``core@1.1.0``, configured):
+    each tag is read as a version once for all of them, and each gets the same releases."""
+    from relnox.project.tag_model import TagConvention
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "plugins/*"]\n'
+        '[tool.relnox]\ntag-format = "core@{version}"\n'
+    }
+    names = ["core", *(f"core-plugin-{n}" for n in ("a", "b", "c"))]
+    for name in names:
+        where = "core" if name == "core" else f"plugins/{name}"
+        files[f"{where}/pyproject.toml"] = project(name, "1.1.0")
+    tags = ["core@1.0.0", "core@1.0.1", "core@1.1.0"]
+    root = repo(tmp_path / "r", files, tags=tags)
+    read: list[str] = []
+    real = TagConvention.version_of
+
+    def counted(self: TagConvention, tag: str, *, name: str, dir: str) -> object:
+        read.append(tag)
+        return real(self, tag, name=name, dir=dir)
+
+    monkeypatch.setattr(TagConvention, "version_of", counted)
+    ws = load_workspace(root)
+    formats = {p.tags.convention.format.replace("{name}", p.name) for p in ws.packages if p.tags}
+    assert formats == {"core@{version}"}
+    assert {str(p.tags.highest) for p in ws.packages if p.tags} == {"1.1.0"}
+    assert sorted(read) == tags

@@ -1011,6 +1011,37 @@ def test_projects_a_released_package_requires_are_released_too(tmp_path: Path) -
     assert "integrations/llms/openai/pyproject.toml (index-llms-openai) is not a member" in notes
 
 
+def test_loading_a_workspace_reads_each_pyproject_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workspace whose members are read for what they require of the projects beside
+    them (and those projects for the notes): each pyproject.toml is parsed once."""
+    from collections import Counter
+
+    from relnox.project import pyproject
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/app/pyproject.toml": project("app", "1.0.0", requires=["app-core"]),
+        "packages/cli/pyproject.toml": project("app-cli", "1.0.0", requires=["app"]),
+        "core/pyproject.toml": project("app-core", "1.0.0"),
+        "tools/dev/pyproject.toml": project("app-dev-tools", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    parsed: Counter[Path] = Counter()
+    real = pyproject.load_toml
+
+    def counted(path: Path) -> dict[str, object]:
+        parsed[path] += 1
+        return real(path)
+
+    monkeypatch.setattr(pyproject, "load_toml", counted)
+    ws = load_workspace(root)
+    assert sorted(p.name for p in ws.packages) == ["app", "app-cli", "app-core"]
+    assert set(parsed) >= {root / f / "pyproject.toml" for f in ("packages/app", "core")}
+    assert max(parsed.values()) == 1, parsed
+
+
 def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> None:
     """Hundreds of integrations beside a root package that lists none: one note says how
     many, names a few and the globs that would list them, not one note each."""
