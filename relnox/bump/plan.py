@@ -34,13 +34,12 @@ from relnox.project.changes import (
 )
 from relnox.project.pins import rewrite_cfg_line, rewrite_line, rewrite_requirement
 from relnox.project.selection import Rule, select_packages
-from relnox.project.sources import VersionLocation, read_text
 from relnox.project.uvlock import update_uv_lock
 from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versioning import (
+from relnox.versions.arithmetic import (
     MONTH_SPELLINGS,
     PARTS,
     bump_version,
@@ -50,6 +49,7 @@ from relnox.versioning import (
     parse_version,
     target_version,
 )
+from relnox.versions.sources import VersionLocation, read_text
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -159,7 +159,7 @@ def _new_versions(
 def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
     """The final release above every tag that the backend computes from something other
     than tags (a clock): tagging that is the release."""
-    from relnox.project.referee import computed
+    from relnox.versions.referee import computed
 
     if part not in ("major", "minor", "patch") or pre is not None:
         return None

@@ -9,7 +9,7 @@ from packaging.version import Version
 
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.versioning import abbreviates
+from relnox.versions.arithmetic import abbreviates
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:

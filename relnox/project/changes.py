@@ -18,10 +18,10 @@ from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs_of
-from relnox.project.tag_model import KEEPS_MONTH
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.versioning import bump_version, maybe_version, same_version
+from relnox.versions.arithmetic import bump_version, maybe_version, same_version
+from relnox.versions.tag_model import KEEPS_MONTH
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -131,7 +131,7 @@ def plan(
     _check_repo(workspace, since)
     workspace.require_history("plan")
     if part:
-        from relnox.versioning import dated_version, long_as_released, target_version
+        from relnox.versions.arithmetic import dated_version, long_as_released, target_version
 
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     tags = {pkg.name: last_tag(workspace, pkg) for pkg in workspace.packages}
@@ -182,8 +182,8 @@ def plan(
 def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     """Refuse ``version`` for ``pkg`` when a tag already marks it, or when it is not above
     HEAD's last release: what ``bump`` refuses and ``plan`` never shows."""
-    from relnox.project.sources import stray_tag_hint
-    from relnox.versioning import parse_version
+    from relnox.versions.arithmetic import parse_version
+    from relnox.versions.sources import stray_tag_hint
 
     facts = pkg.tags
     new = parse_version(version, str(pkg.pyproject))
@@ -220,7 +220,7 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
     """The two newest release tags of HEAD's line at whose commits ``pkg``'s version file
     says the version it says now, below them (a placeholder stamped at build time)."""
-    from relnox.project.sources import version_at
+    from relnox.versions.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
     if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
@@ -273,8 +273,8 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
     """Refuse ``version`` for ``pkg``, which no tag names, when unclaimed plain version
     tags (``v0.86.5``) reach it: they may be its releases, and the bump a downgrade."""
-    from relnox.project.released import plain_version_tag
-    from relnox.project.tag_model import split_tag
+    from relnox.versions.released import plain_version_tag
+    from relnox.versions.tag_model import split_tag
 
     tag = plain_version_tag(workspace.root)
     split = split_tag(tag) if tag is not None else None
@@ -300,7 +300,7 @@ def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> st
     version itself."""
     from packaging.version import Version
 
-    from relnox.versioning import maybe_version
+    from relnox.versions.arithmetic import maybe_version
 
     parsed = maybe_version(pkg.version)
     if parsed is None or pkg.tags is None:

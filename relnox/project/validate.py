@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
-from relnox.versioning import MAX_VERSION_LENGTH
+from relnox.versions.arithmetic import MAX_VERSION_LENGTH
 
 __all__ = [
     "check_build_system",
@@ -127,7 +127,7 @@ def check_build_system(pyproject: Path, requires: Sequence[str], backend: str) -
 def check_file_name(where: str, dist_name: str, version: str) -> None:
     """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
 
-    :data:`relnox.versioning.MAX_VERSION_LENGTH` bounds the version alone; with the
+    :data:`relnox.versions.arithmetic.MAX_VERSION_LENGTH` bounds the version alone; with the
     distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
     long name and a long version can still make a name no file system stores.
     """

@@ -1,7 +1,7 @@
 """The workspace model: the packages a repository releases, in release order.
 
 Each :class:`Package` knows its version and every place it is written (see
-:mod:`relnox.project.sources`), its build backend and its requirements on other
+:mod:`relnox.versions.sources`), its build backend and its requirements on other
 packages of the workspace. :attr:`Workspace.packages` is in release order:
 dependencies first. How a repository's packages are found and read is
 :mod:`relnox.project.discovery`.
@@ -30,9 +30,9 @@ from relnox.project.pyproject import (
     VCS_SOURCE,
     InternalRequirement,
 )
-from relnox.project.sources import VersionLocation
-from relnox.project.tag_model import TagConvention, TagFacts, split_tag
 from relnox.tags import format_tag
+from relnox.versions.sources import VersionLocation
+from relnox.versions.tag_model import TagConvention, TagFacts, split_tag
 
 __all__ = [
     "Broken",
@@ -71,7 +71,7 @@ class Package:
     tag_match: str | None = None  # the backend narrows its tags: describe --match glob
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
-    referee: str = ""  # where its build backend says another version (relnox.project.referee)
+    referee: str = ""  # where its build backend says another version (relnox.versions.referee)
 
     @property
     def vcs_versioned(self) -> bool:
@@ -477,7 +477,7 @@ class Workspace:
         text = version or pkg.version
         tags = pkg.tags
         if tags is not None:
-            from relnox.versioning import (
+            from relnox.versions.arithmetic import (
                 long_as_released,
                 maybe_version,
                 padded_like,

@@ -18,7 +18,7 @@ from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools.repositories import PYPI, TESTPYPI
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
-from relnox.versioning import abbreviates, maybe_version, same_version, validate_version
+from relnox.versions.arithmetic import abbreviates, maybe_version, same_version, validate_version
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -
     tag on another commit, or one made up, releases nothing the backend builds here.
     ``None`` when the backend is not asked (a version in pyproject.toml, a backend that
     compiles first, asking turned off)."""
-    from relnox.project.referee import backend_says, computed
     from relnox.tools.backend_version import BackendVersionError, compiles, enabled
+    from relnox.versions.referee import backend_says, computed
 
     if not enabled() or not computed(pkg) or compiles(pkg.backend):
         return None

@@ -37,13 +37,13 @@ from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
-from relnox.project.setup_py import setup_py_keywords, uses_pbr
-from relnox.project.sources import not_a_file
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
-from relnox.versioning import bump_version, long_as_released, maybe_version
+from relnox.versions.arithmetic import bump_version, long_as_released, maybe_version
+from relnox.versions.setup_py import setup_py_keywords, uses_pbr
+from relnox.versions.sources import not_a_file
 
 OK, WARN, ERROR = "ok", "warn", "error"
 

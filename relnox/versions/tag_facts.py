@@ -1,4 +1,4 @@
-"""A package's tags read with its convention (see :mod:`relnox.project.conventions`): its
+"""A package's tags read with its convention (see :mod:`relnox.versions.conventions`): its
 released versions, the highest and the last on this branch, and the format of new tags."""
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from itertools import pairwise
 
 from packaging.version import Version
 
-from relnox.project.tag_model import (
+from relnox.tags import UNDERSCORED, tag_regex
+from relnox.versions.arithmetic import maybe_version, spells_pre
+from relnox.versions.tag_model import (
     DOTLESS_TAIL,
     KEEPS_MONTH,
     Member,
@@ -25,8 +27,6 @@ from relnox.project.tag_model import (
     stem,
     underscored,
 )
-from relnox.tags import UNDERSCORED, tag_regex
-from relnox.versioning import maybe_version, spells_pre
 
 
 def _said_at(
@@ -55,8 +55,8 @@ _BARE = re.compile(
 def _said(text: str) -> list[Version | None]:
     """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
     VERSION file), or in parts (a version tuple, incremental's Version())."""
-    from relnox.project.incremental import public
-    from relnox.project.version_tuple import joined
+    from relnox.versions.incremental import public
+    from relnox.versions.version_tuple import joined
 
     said = [maybe_version(m) for m in _QUOTED.findall(text)]
     said += [maybe_version(m) for m in _BARE.findall(text)]
@@ -270,7 +270,7 @@ def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
     from datetime import timezone
 
-    from relnox.versioning import DATE_SPELLINGS, date_of
+    from relnox.versions.arithmetic import DATE_SPELLINGS, date_of
 
     newest = sorted(finals, reverse=True)[:DATED_READ]
     if not newest:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.project.python_ast import string
-from relnox.project.setup_py import called, setup_call
+from relnox.versions.python_ast import string
+from relnox.versions.setup_py import called, setup_call
 
 
 def setup_py_layout(directory: Path) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """bump-my-version's ``current_version`` beside the build backend's version: a copy a bump
-moves too (relnox/project/bumpversion.py)."""
+moves too (relnox/versions/bumpversion.py)."""
 
 from __future__ import annotations
 

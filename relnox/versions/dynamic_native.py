@@ -11,7 +11,8 @@ from typing import Any
 
 from relnox.errors import VersionError
 from relnox.project.pyproject import VCS_SOURCE
-from relnox.project.sources import (
+from relnox.toml import table
+from relnox.versions.sources import (
     Found,
     groups_location,
     read_text,
@@ -19,7 +20,6 @@ from relnox.project.sources import (
     text_location,
     toml_location,
 )
-from relnox.toml import table
 
 #: project()'s own ``version: '1.2.3'`` (calls may come before it, none around it)
 MESON_VERSION = (

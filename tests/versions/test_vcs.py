@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from relnox.project.tag_model import fires
-from relnox.project.vcs import push_tags, release_filters
+from relnox.versions.tag_model import fires
+from relnox.versions.vcs import push_tags, release_filters
 from tests.bump_support import run_git
 
 SHAPES = {
@@ -39,7 +39,7 @@ def test_push_tags_read_as_a_yaml_parser_reads_them(shape: str) -> None:
 
 
 def test_the_command_reads_triggers_without_pyyaml() -> None:
-    import relnox.project.vcs as vcs
+    import relnox.versions.vcs as vcs
 
     assert "yaml" not in vcs.__dict__
 
@@ -47,7 +47,7 @@ def test_the_command_reads_triggers_without_pyyaml() -> None:
 def test_tag_dates_are_each_tags_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lightweight tag's date is its commit's, an annotated one's its tag object's; a
     moved tag has its new commit's."""
-    import relnox.project.vcs as vcs
+    import relnox.versions.vcs as vcs
 
     repo = tmp_path / "repo"
     repo.mkdir()
@@ -75,7 +75,7 @@ def test_a_tag_of_a_tree_or_a_blob_is_no_release(
     from relnox.bump import BumpOptions
     from relnox.bump.plan import plan_bump
     from relnox.project.discovery import load_workspace
-    from relnox.project.vcs import repo_tags
+    from relnox.versions.vcs import repo_tags
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     repo = tmp_path / "repo"

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.project.python_ast import parse_expression
-from relnox.project.sources import Found, VersionLocation, read_text
-from relnox.project.version_tuple import moved
 from relnox.toml import table
+from relnox.versions.python_ast import parse_expression
+from relnox.versions.sources import Found, VersionLocation, read_text
+from relnox.versions.version_tuple import moved
 
 # the assignment incremental writes; the call's arguments are read by ast
 CALL = re.compile(

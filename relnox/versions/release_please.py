@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError
-from relnox.project.sources import VersionLocation, python_location
+from relnox.versions.sources import VersionLocation, python_location
 
 #: release-please's configuration, at the root of the repository it releases
 CONFIG = "release-please-config.json"

@@ -13,9 +13,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
-from relnox.project.python_ast import literal
-from relnox.project.sources import VersionLocation, read_text
-from relnox.project.version_tuple import moved, tuple_parts
+from relnox.versions.python_ast import literal
+from relnox.versions.sources import VersionLocation, read_text
+from relnox.versions.version_tuple import moved, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
 _TUPLE = re.compile(
@@ -138,7 +138,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     return text[:start] + ", ".join(items) + text[end:]
 
 
-#: the names :data:`relnox.project.sources.PY_VERSION_RE` reads and rewrites itself
+#: the names :data:`relnox.versions.sources.PY_VERSION_RE` reads and rewrites itself
 _OWN_NAMES = ("__version__", "VERSION", "version")
 
 

@@ -1,5 +1,5 @@
 """What the repository's tags say about each package: :func:`read_tags` infers each
-package's tag convention (:mod:`relnox.project.conventions`) and gives a tag-versioned
+package's tag convention (:mod:`relnox.versions.conventions`) and gives a tag-versioned
 package the highest of its tags HEAD contains; one whose tags cannot be found is left out
 with an error, never guessed as 0.0.0."""
 
@@ -12,10 +12,10 @@ from pathlib import Path
 
 from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
-from relnox.project.tag_model import Member, RepoTags
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git, history
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_model import Member, RepoTags
 
 
 def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
@@ -249,8 +249,8 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
 
 
 def read_tags(workspace: Workspace) -> Workspace:
-    """``workspace`` with every package's :class:`~relnox.project.tag_model.TagFacts` attached."""
-    from relnox.project.conventions import infer_conventions
+    """``workspace`` with every package's :class:`~relnox.versions.tag_model.TagFacts` attached."""
+    from relnox.versions.conventions import infer_conventions
 
     if not git.on_path() or not git.is_repo(workspace.root):
         return workspace

@@ -11,7 +11,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_workspace
-from relnox.project.released import evidence, tag_stems
+from relnox.versions.released import evidence, tag_stems
 from tests.shapes import commit, git, project, repo
 
 TAGS = [

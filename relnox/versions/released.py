@@ -13,14 +13,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relnox.project.tag_model import split_tag, squash, stem
 from relnox.tools import git
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_model import split_tag, squash, stem
 
 if TYPE_CHECKING:
     from packaging.version import Version
 
-    from relnox.project.sources import VersionLocation
+    from relnox.versions.sources import VersionLocation
 
 
 def _tags(root: Path, *sort: str) -> list[str]:
@@ -61,7 +61,7 @@ def plain_version_tag(root: Path) -> str | None:
 
 def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases, or upload to an index."""
-    from relnox.project.vcs import PUBLISHES, workflows
+    from relnox.versions.vcs import PUBLISHES, workflows
 
     texts = []
     for _name, data in workflows(top):
@@ -195,8 +195,8 @@ def _released_with(
     each of them (two at least) is that tag's. Never a project of examples or tools."""
     if len(line) < 2 or under_examples(directory, root):
         return None
-    from relnox.project.sources import value_in
     from relnox.toml import UNREADABLE, table, tomllib
+    from relnox.versions.sources import value_in
 
     rel = (directory / "pyproject.toml").relative_to(top).as_posix()
     where: list[VersionLocation] | None = None  # the work tree's version source, asked once

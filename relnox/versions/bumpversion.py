@@ -11,9 +11,9 @@ from typing import Any
 
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
-from relnox.project.sources import VersionLocation, toml_location
 from relnox.toml import table
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.sources import VersionLocation, toml_location
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
 #: as configparser reads it), not crossing into the next section

@@ -1,5 +1,5 @@
 """tbump's and bumpver's current version, and the files each rewrites, beside the build
-backend's version: copies a bump moves too (relnox/project/bump_tools.py)."""
+backend's version: copies a bump moves too (relnox/versions/bump_tools.py)."""
 
 from __future__ import annotations
 

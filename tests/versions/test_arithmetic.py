@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from relnox.errors import VersionError
-from relnox.versioning import (
+from relnox.versions.arithmetic import (
     PARTS,
     long_as_released,
     maybe_version,
@@ -240,7 +240,7 @@ def test_versions_compare_as_pep440() -> None:
     ],
 )
 def test_validate_version_refuses_with_the_limit_named(value: object, expected: str) -> None:
-    from relnox.versioning import validate_version
+    from relnox.versions.arithmetic import validate_version
 
     with pytest.raises(VersionError) as info:
         validate_version(value, "pkg/pyproject.toml")
@@ -250,7 +250,7 @@ def test_validate_version_refuses_with_the_limit_named(value: object, expected: 
 
 
 def test_the_limit_is_the_longest_file_name() -> None:
-    from relnox.versioning import MAX_VERSION_LENGTH, validate_version
+    from relnox.versions.arithmetic import MAX_VERSION_LENGTH, validate_version
 
     longest = "1." + "0" * (MAX_VERSION_LENGTH - 2)
     assert validate_version(longest, "x") == Version(longest)
@@ -263,7 +263,7 @@ def test_the_limit_is_the_longest_file_name() -> None:
 
 
 def test_validation_is_written_once() -> None:
-    """Every module checks a version with relnox.versioning, not a copy of its own."""
+    """Every module checks a version with relnox.versions.arithmetic, not a copy of its own."""
     import inspect
 
     import relnox.project.pyproject
@@ -300,7 +300,7 @@ def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
     ``first`` starts a new label at 1 as falcon's history does (4.3.0a1, b1, rc1)."""
     from packaging.version import Version
 
-    from relnox.versioning import bump_version
+    from relnox.versions.arithmetic import bump_version
 
     assert bump_version(Version("4.4.0.dev1"), "minor", "beta") == Version("4.4.0b0")
     assert bump_version(Version("4.4.0.dev1"), "patch", "rc", first=1) == Version("4.4.0rc1")

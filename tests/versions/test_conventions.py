@@ -13,10 +13,10 @@ from relnox.bump.plan import plan_bump
 from relnox.errors import GitError, VersionError
 from relnox.project.changes import plan
 from relnox.project.discovery import discover, load_workspace
-from relnox.project.tag_model import split_tag, stem
 from relnox.release.ci_tags import check_tag
 from relnox.release.doctor import doctor
 from relnox.release.tagging import TagOptions, plan_tags
+from relnox.versions.tag_model import split_tag, stem
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
@@ -1278,7 +1278,7 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 ) -> None:
     """A setup.py at an old tag nested past the parser's stack (hostile) is no name, not a
     traceback: the former-name reading goes through the one hardened parser."""
-    from relnox.project.former_names import _setup_py_name
+    from relnox.versions.former_names import _setup_py_name
 
     assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
     assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"

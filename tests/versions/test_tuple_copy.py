@@ -1,4 +1,4 @@
-"""A version's tuple copy beside its literal moves with it (relnox.project.tuple_copy)."""
+"""A version's tuple copy beside its literal moves with it (relnox.versions.tuple_copy)."""
 
 from __future__ import annotations
 

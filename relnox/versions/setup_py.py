@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.errors import VersionError
-from relnox.project.incremental import location as incremental_location
-from relnox.project.python_ast import name_assignments, parse, string, string_constants
-from relnox.project.sources import (
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.incremental import location as incremental_location
+from relnox.versions.python_ast import name_assignments, parse, string, string_constants
+from relnox.versions.sources import (
     Found,
     VersionLocation,
     find_module,
@@ -21,8 +22,7 @@ from relnox.project.sources import (
     regex_location,
     text_location,
 )
-from relnox.project.version_tuple import location as joined_location
-from relnox.versioning import maybe_version
+from relnox.versions.version_tuple import location as joined_location
 
 
 def followed(module: Path, top_level: bool = False) -> VersionLocation | None:

@@ -1,5 +1,5 @@
 """tbump's, bumpver's and commitizen's records of the current version and the files each
-rewrites with it: copies a relnox bump moves too, as :mod:`relnox.project.bumpversion`'s."""
+rewrites with it: copies a relnox bump moves too, as :mod:`relnox.versions.bumpversion`'s."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from typing import Any
 
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
-from relnox.project.bumpversion import VERSION_PATTERN as _VERSION
-from relnox.project.bumpversion import searched_files
-from relnox.project.sources import VersionLocation, toml_location
 from relnox.toml import table
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
+from relnox.versions.bumpversion import searched_files
+from relnox.versions.sources import VersionLocation, toml_location
 
 Load = Callable[[Path], Mapping[str, Any]]
 

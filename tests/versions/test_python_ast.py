@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.project.python_ast import literal, parse, parse_expression
+from relnox.versions.python_ast import literal, parse, parse_expression
 from tests.conftest import run_relnox
 from tests.shapes import repo
 

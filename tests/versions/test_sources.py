@@ -9,7 +9,7 @@ import pytest
 
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_toml
-from relnox.project.sources import pattern_location, python_location, text_location, toml_location
+from relnox.versions.sources import pattern_location, python_location, text_location, toml_location
 from tests.conftest import run_relnox
 
 
@@ -160,7 +160,7 @@ def test_a_tag_made_before_the_version_moved_to_project_is_read(tmp_path: Path) 
     project moved to ``[project] version`` (poetry-core 2); the tag's version is still read,
     so doctor does not call the tag one 'whose version is unknown'."""
     from relnox.project.discovery import load_workspace
-    from relnox.project.sources import version_at
+    from relnox.versions.sources import version_at
     from tests.shapes import commit, repo
 
     old = (
@@ -181,7 +181,7 @@ def test_a_tag_made_before_the_version_moved_from_setup_cfg_is_read(tmp_path: Pa
     then the metadata moved to pyproject.toml's ``[project]``; doctor called the tag one
     'whose version is unknown'. A ``version`` of another section is not the version."""
     from relnox.project.discovery import load_workspace
-    from relnox.project.sources import version_at
+    from relnox.versions.sources import version_at
     from tests.shapes import commit, project, repo
 
     cfg = "[metadata]\nname = waitish\nversion = 3.0.2\n\n[options]\npackages = find:\n"

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from packaging.version import Version
 
-from relnox.project.former_names import former_names
-from relnox.project.tag_facts import (
+from relnox.versions.former_names import former_names
+from relnox.versions.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
     TagReading,
@@ -23,7 +23,7 @@ from relnox.project.tag_facts import (
     read_dotless,
     top_release,
 )
-from relnox.project.tag_model import (
+from relnox.versions.tag_model import (
     Member,
     RepoTags,
     TagFacts,
@@ -252,7 +252,7 @@ class _Reading(TagReading):
         it says no name there."""
         from packaging.utils import canonicalize_name
 
-        from relnox.project.former_names import pyproject_name
+        from relnox.versions.former_names import pyproject_name
 
         path = member.version_file
         if self.show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":

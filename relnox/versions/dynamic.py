@@ -1,7 +1,7 @@
 """Where a project with a dynamic version (or a ``setup.cfg`` / ``setup.py`` project) keeps
 it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when the version
 comes from git tags or the build computes it (then its backend says it:
-:mod:`relnox.project.referee`), with one sentence of evidence."""
+:mod:`relnox.versions.referee`), with one sentence of evidence."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
-from relnox.project.dynamic_native import cargo_version, meson_version, scikit_build_version
-from relnox.project.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.project.pyproject import VCS_SOURCE, hatch_label
-from relnox.project.setup_py import (
+from relnox.toml import table
+from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
+from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
+from relnox.versions.setup_py import (
     SCM_KEYWORDS,
     followed,
     scm_keyword,
@@ -24,7 +25,7 @@ from relnox.project.setup_py import (
     setup_py_reads,
     uses_pbr,
 )
-from relnox.project.sources import (
+from relnox.versions.sources import (
     Found,
     VersionLocation,
     find_module,
@@ -33,7 +34,6 @@ from relnox.project.sources import (
     regex_location,
     text_location,
 )
-from relnox.toml import table
 
 # build requirements / tool tables of plugins that take the version from git tags
 VCS_PLUGINS = (
@@ -214,7 +214,7 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
 
 
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
-    from relnox.project.version_tuple import location
+    from relnox.versions.version_tuple import location
 
     return location(module, attr.rpartition(".")[2])
 

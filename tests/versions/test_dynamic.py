@@ -11,7 +11,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
-from relnox.project.setup_py_layout import setup_py_layout
+from relnox.versions.setup_py_layout import setup_py_layout
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo, write
 

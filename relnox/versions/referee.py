@@ -16,7 +16,7 @@ from packaging.version import Version
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import backend_version as asked
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
 
 logger = logging.getLogger("relnox")
 

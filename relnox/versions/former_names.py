@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.project.tag_model import Member, RepoTags
 from relnox.toml import table, tomllib
+from relnox.versions.tag_model import Member, RepoTags
 
 
 def pyproject_name(text: str) -> str | None:
@@ -38,7 +38,7 @@ def _setup_cfg_name(text: str) -> str | None:
 def _setup_py_name(text: str) -> str | None:
     import ast  # only for a project that had a setup.py at a tag
 
-    from relnox.project.python_ast import parse
+    from relnox.versions.python_ast import parse
 
     try:
         tree = parse(text)

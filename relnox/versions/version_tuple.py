@@ -12,9 +12,9 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
-from relnox.project.python_ast import literal
-from relnox.project.sources import VersionLocation, read_text
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.python_ast import literal
+from relnox.versions.sources import VersionLocation, read_text
 
 # __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
 # for x in NAME;

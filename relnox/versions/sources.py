@@ -20,7 +20,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import tomllib
 from relnox.tools import git
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
 
 Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "tuple_copy"]
 
@@ -56,7 +56,7 @@ class VersionLocation:
         """``new`` (PEP 440) as this place writes versions."""
         if not self.semver:
             return new
-        from relnox.versioning import to_scheme
+        from relnox.versions.arithmetic import to_scheme
 
         try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
             return to_scheme(new, "semver")
@@ -84,16 +84,16 @@ class VersionLocation:
             table[self.key[-1]] = tomlkit.string(self.spell(new), literal=literal)
             return tomlkit.dumps(doc)
         if self.kind == "incremental":
-            from relnox.project.incremental import respell
+            from relnox.versions.incremental import respell
 
             return respell(self.path, text, self.value, new)
         if self.kind == "tuple":
-            from relnox.project import version_tuple
+            from relnox.versions import version_tuple
 
             name = self.key[0] if self.key else None
             return version_tuple.respell(self.path, text, self.value, new, name)
         if self.kind == "tuple_copy":
-            from relnox.project.tuple_copy import respell as respell_copy
+            from relnox.versions.tuple_copy import respell as respell_copy
 
             return respell_copy(self.path, text, self.value, new)
         if self.kind == "text":
@@ -364,11 +364,11 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         if loc.kind == "text":
             return text.strip() or None
         if loc.kind == "incremental":
-            from relnox.project.incremental import public
+            from relnox.versions.incremental import public
 
             return public(text)
         if loc.kind == "tuple":
-            from relnox.project.version_tuple import joined
+            from relnox.versions.version_tuple import joined
 
             return joined(text, loc.key[0] if loc.key else None)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
