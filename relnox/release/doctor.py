@@ -20,7 +20,6 @@ from packaging.version import Version
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
-from relnox.project.changes import stamped_reading
 from relnox.project.discovery import discover, load_toml
 from relnox.project.workspace import Package, Workspace
 from relnox.release.doctor_package import (
@@ -36,6 +35,7 @@ from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
 from relnox.toml import table
 from relnox.tools import git
 from relnox.versions.arithmetic import same_version
+from relnox.versions.next_checks import stamped_reading
 from relnox.versions.sources import stray_tag_hint
 from relnox.versions.tag_model import TagFacts
 

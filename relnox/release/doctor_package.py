@@ -30,7 +30,6 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
-from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -42,6 +41,7 @@ from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
 from relnox.versions.arithmetic import bump_version, long_as_released, maybe_version
+from relnox.versions.next import stamped_tags
 from relnox.versions.setup_py import setup_py_keywords, uses_pbr
 from relnox.versions.sources import not_a_file
 
