@@ -153,7 +153,7 @@ def plan(
         bumped = None
         if part:
             try:  # what bump would give, or refuse: then never shown
-                bumped = next_version(workspace, pkg, part, pre)
+                bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
                 refuse_released(workspace, pkg, bumped)
             except VersionError as exc:  # this package's problem: the others' rows still come
                 logging.getLogger("relnox").warning("warning: %s", exc)

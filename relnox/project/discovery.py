@@ -285,9 +285,10 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
         workspace = read_tags(workspace)
     if scanned:
         workspace = _without_placeholders(workspace)
+    from relnox.versions.next import with_stamped
     from relnox.versions.referee import refereed  # the backend's word on computed versions
 
-    workspace = refereed(workspace)
+    workspace = with_stamped(refereed(workspace))
     errors = tuple(b.error for b in workspace.broken)
     problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
     return replace(workspace, errors=errors, problems=problems)

@@ -32,13 +32,15 @@ from relnox.project.pyproject import (
     setup_cfg,
     version_files,
 )
-from relnox.project.validate import (
-    check_build_system,
-    check_file_name,
-)
+from relnox.project.validate import check_build_system
 from relnox.project.workspace import Package
 from relnox.toml import table
-from relnox.versions.arithmetic import maybe_version, same_version, validate_version
+from relnox.versions.arithmetic import (
+    check_file_name,
+    maybe_version,
+    same_version,
+    validate_version,
+)
 from relnox.versions.sources import VersionLocation, python_location, read_text, toml_location
 from relnox.versions.tuple_copy import location as tuple_location
 from relnox.versions.tuple_copy import named_copies

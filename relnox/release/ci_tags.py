@@ -14,10 +14,10 @@ from packaging.version import Version
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
-from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
 from relnox.versions.arithmetic import abbreviates, maybe_version, same_version, validate_version
+from relnox.versions.tags import ParsedTag, parse_tag
 
 
 @dataclass(frozen=True)

@@ -491,3 +491,19 @@ def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bo
         and other.release[: len(short)] == short
         for other in others
     )
+
+
+def check_file_name(where: str, dist_name: str, version: str) -> None:
+    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
+
+    :data:`MAX_VERSION_LENGTH` bounds the version alone; with the
+    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
+    long name and a long version can still make a name no file system stores.
+    """
+    wheel = f"{dist_name}-{version}-py3-none-any.whl"
+    if len(wheel.encode()) > MAX_VERSION_LENGTH:
+        raise VersionError(
+            f"{where}: the wheel of {dist_name} {version[:20]}... would be named with "
+            f"{len(wheel.encode())} characters, more than the {MAX_VERSION_LENGTH} a file name "
+            "may have; shorten the version"
+        )

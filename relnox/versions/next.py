@@ -12,14 +12,15 @@ what is not above this line's last release, is refused (:mod:`relnox.versions.ne
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from relnox.errors import VersionError
-from relnox.project.validate import check_file_name
 from relnox.tools import git
 from relnox.versions.arithmetic import (
     bump_version,
+    check_file_name,
     check_increase,
     dated_version,
     long_as_released,
@@ -29,6 +30,7 @@ from relnox.versions.arithmetic import (
     target_version,
 )
 from relnox.versions.tag_model import KEEPS_MONTH
+from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -57,7 +59,7 @@ def next_versions(
         if pkg.name in versions:
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
-        new = next_version(workspace, pkg, part, pre, to=to, today=today, group=group, notes=notes)
+        new = next_version(workspace, pkg, group, part, pre, to=to, today=today, notes=notes)
         for member in group:
             check_file_name(str(member.pyproject), member.name, new)
             versions[member.name] = (member.version, new)
@@ -67,17 +69,16 @@ def next_versions(
 def next_version(
     workspace: Workspace,
     pkg: Package,
+    group: Sequence[Package],
     part: str | None,
     pre: str | None = None,
     *,
     to: str | None = None,
     today: date | None = None,
-    group: Sequence[Package] | None = None,
     notes: list[str] | None = None,
 ) -> str:
-    """The next version of ``pkg`` and of ``group``, the packages released with it (its
-    lockstep group by default)."""
-    group = workspace.group_of(pkg) if group is None else group
+    """The next version of ``pkg`` and of ``group``, the packages released with it (of its
+    lockstep group, those that move now)."""
     current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
     one = len(set(current.values())) == 1
     built = built_release(pkg, part, pre) if to is None and one else None
@@ -156,7 +157,7 @@ def _stepped(
     if notes is not None and str(plain) != new and taken(plain):
         notes.append(
             f"note: {pkg.name} {plain} was already released (tag "
-            f"{workspace.tag_for(pkg, str(plain))}, on another branch); "
+            f"{tag_for(pkg, str(plain), workspace.tag_format)}, on another branch); "
             f"--part {part} steps over it to {new}"
         )
     return new
@@ -203,7 +204,7 @@ def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> st
     parsed = maybe_version(pkg.version)
     if parsed is None or pkg.tags is None:
         return pkg.version
-    if pkg.tags.last is not None and stamped_tags(workspace, pkg):
+    if pkg.tags.last is not None and pkg.stamped:
         return str(pkg.tags.last)
     if parsed.dev is not None and parsed.local is None:
         ahead = Version(parsed.public.rpartition(".dev")[0])
@@ -264,7 +265,7 @@ def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | N
     if facts is None:
         return None
     if version in facts.released:
-        return workspace.tag_for(pkg, str(version))
+        return tag_for(pkg, str(version), workspace.tag_format)
     if version.post is not None or version.dev is not None or version.local is not None:
         return None
     for post in sorted(facts.released):
@@ -272,10 +273,21 @@ def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | N
             continue
         if post.post is None or post.dev is not None or post.local is not None:
             continue
-        again = f"{workspace.tag_for(pkg, str(version))}-{post.post}"
+        again = f"{tag_for(pkg, str(version), workspace.tag_format)}-{post.post}"
         if git.tag_exists(workspace.root, again):
             return again
     return None
+
+
+def with_stamped(workspace: Workspace) -> Workspace:
+    """``workspace`` with each package's :func:`stamped_tags` (read once, as it loads)."""
+    stamped = {p.name: found for p in workspace.packages if (found := stamped_tags(workspace, p))}
+    if not stamped:
+        return workspace
+    packages = tuple(
+        replace(p, stamped=stamped[p.name]) if p.name in stamped else p for p in workspace.packages
+    )
+    return replace(workspace, packages=packages)
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
@@ -292,7 +304,11 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
     # release (and a v0.3.0 above it is a stray)
     finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
     before = [v for v in finals[-1:] if v > current]
-    tags = [t for t in (facts.last_tag, *(workspace.tag_for(pkg, str(v)) for v in before)) if t]
+    tags = [
+        t
+        for t in (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
+        if t
+    ]
     tags = [t for t in tags if git.tag_exists(workspace.root, t)]
     if len(tags) < 2:  # one tag above the file may as well be another project's
         return ()

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from relnox.errors import VersionError
 from relnox.paths import rel
 from relnox.versions.arithmetic import MONTH_SPELLINGS, bump_version, maybe_version, parse_version
-from relnox.versions.next import dated_spelling, release_tag, stamped_tags
+from relnox.versions.next import dated_spelling, release_tag
+from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -34,7 +35,7 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
     again = None if new in facts.released else release_tag(workspace, pkg, new)
     if new in facts.released or again is not None:
         carried = facts.last_tag if not facts.count and new == facts.last else None
-        tag = again or carried or workspace.tag_for(pkg, version)
+        tag = again or carried or tag_for(pkg, version, workspace.tag_format)
         stray = stray_tag_hint(workspace.root, pkg.locations, tag, version)
         raise VersionError(
             f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "
@@ -92,14 +93,14 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
         return []
     return [
         f"note: {pkg.name} {pkg.version} is written but not released (no tag "
-        f"{workspace.tag_for(pkg)}); --part {part} skips it to {new}. To release "
+        f"{tag_for(pkg, None, workspace.tag_format)}); --part {part} skips it to {new}. To release "
         f"{pkg.version} as written, tag it instead: relnox tag"
     ]
 
 
 def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
     """What :func:`stamped_tags` found, as a sentence for a note or a check; else ``None``."""
-    tags = stamped_tags(workspace, pkg)
+    tags = pkg.stamped
     if not tags or pkg.tags is None or pkg.tags.last is None:
         return None
     where = rel(pkg.locations[0].path, workspace.root)

@@ -12,7 +12,6 @@ from itertools import pairwise
 
 from packaging.version import Version
 
-from relnox.tags import UNDERSCORED, tag_regex
 from relnox.versions.arithmetic import maybe_version, spells_pre
 from relnox.versions.tag_model import (
     DOTLESS_TAIL,
@@ -27,6 +26,7 @@ from relnox.versions.tag_model import (
     stem,
     underscored,
 )
+from relnox.versions.tags import UNDERSCORED, tag_regex
 
 
 def _said_at(
@@ -75,7 +75,7 @@ def read_dotless(
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
     (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
-    from relnox.tags import dotless_version
+    from relnox.versions.tags import dotless_version
 
     out = dict(groups)
     for prefix, group in groups.items() if show_file is not None else ():

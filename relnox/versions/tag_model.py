@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from packaging.version import Version
 
-from relnox.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 
 _SEPARATORS = "-_/@=.+"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from relnox.errors import ConfigError
-from relnox.tags import ParsedTag, format_tag, parse_tag
+from relnox.versions.tags import ParsedTag, format_tag, parse_tag
 
 
 @pytest.mark.parametrize(
