@@ -24,7 +24,6 @@ from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
-    VCS_SOURCE,
     VERSION_MODULE_FILES,
     internal_requirements,
     load_toml,
@@ -41,7 +40,13 @@ from relnox.versions.arithmetic import (
     same_version,
     validate_version,
 )
-from relnox.versions.sources import VersionLocation, python_location, read_text, toml_location
+from relnox.versions.sources import (
+    VCS_SOURCE,
+    VersionLocation,
+    python_location,
+    read_text,
+    toml_location,
+)
 from relnox.versions.tuple_copy import location as tuple_location
 from relnox.versions.tuple_copy import named_copies
 

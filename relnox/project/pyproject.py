@@ -30,7 +30,6 @@ from relnox.versions.sources import (
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
-VCS_SOURCE = "vcs"
 VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
 
 

@@ -27,10 +27,9 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
 from relnox.project.pyproject import (
-    VCS_SOURCE,
     InternalRequirement,
 )
-from relnox.versions.sources import VersionLocation
+from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
 

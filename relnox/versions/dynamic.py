@@ -13,7 +13,7 @@ from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
-from relnox.project.pyproject import VCS_SOURCE, hatch_label
+from relnox.project.pyproject import hatch_label
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
@@ -26,6 +26,7 @@ from relnox.versions.setup_py import (
     uses_pbr,
 )
 from relnox.versions.sources import (
+    VCS_SOURCE,
     Found,
     VersionLocation,
     find_module,

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.project.pyproject import VCS_SOURCE
 from relnox.toml import table
 from relnox.versions.sources import (
+    VCS_SOURCE,
     Found,
     groups_location,
     read_text,

@@ -10,13 +10,16 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
 from relnox.paths import rel
-from relnox.project.workspace import Package, Workspace
 from relnox.tools import backend_version as asked
 from relnox.versions.arithmetic import maybe_version
+
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package, Workspace
 
 logger = logging.getLogger("relnox")
 

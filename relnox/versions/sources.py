@@ -22,6 +22,10 @@ from relnox.toml import tomllib
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
 
+#: the version source of a package whose version is its git tags (``Package.vcs_versioned``:
+#: the one answer to "is this version from tags"; the readers below and the loader give it)
+VCS_SOURCE = "vcs"
+
 Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "tuple_copy"]
 
 PY_VERSION_RE = re.compile(

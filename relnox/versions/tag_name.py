@@ -3,7 +3,8 @@ spelled as its releases were tagged."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
 from relnox.versions.arithmetic import (
     long_as_released,
@@ -12,19 +13,31 @@ from relnox.versions.arithmetic import (
     spelled_like,
     to_scheme,
 )
-from relnox.versions.tag_model import split_tag
+from relnox.versions.tag_model import TagFacts, split_tag
 from relnox.versions.tags import format_tag
 
-if TYPE_CHECKING:
-    from relnox.project.workspace import Package
+
+class TaggedPackage(Protocol):
+    """What naming a tag reads of a package (:class:`relnox.project.workspace.Package`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def directory(self) -> Path: ...
+    @property
+    def tags(self) -> TagFacts | None: ...
+    @property
+    def tag_format(self) -> str | None: ...
 
 
-def tag_format_of(pkg: Package, default: str) -> str:
+def tag_format_of(pkg: TaggedPackage, default: str) -> str:
     """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
     return pkg.tags.convention.format if pkg.tags else pkg.tag_format or default
 
 
-def tag_for(pkg: Package, version: str | None, default: str) -> str:
+def tag_for(pkg: TaggedPackage, version: str | None, default: str) -> str:
     """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
     its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
     ``v2.11`` for 2.11.0 after ``v2.10``)."""
