@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox.paths import rel
-from relnox.project.sources import VersionLocation
 from relnox.project.workspace import Workspace
+from relnox.versions.sources import VersionLocation
 
 
 def _where(workspace: Workspace, loc: VersionLocation) -> str:

@@ -49,7 +49,7 @@ def _py(code: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
 
 def test_import_relnox_imports_neither_nox_nor_invoke() -> None:
     proc = _py(
-        "import sys, relnox, relnox.project.workspace, relnox.project.sources, relnox.artifacts.manifest\n"
+        "import sys, relnox, relnox.project.workspace, relnox.versions.sources, relnox.artifacts.manifest\n"
         "bad = [m for m in ('nox', 'invoke', 'twine', 'build') if m in sys.modules]\n"
         "print(bad)"
     )

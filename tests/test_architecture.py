@@ -26,10 +26,10 @@ HOSTS = {"cli", "nox", "invoke", "__main__"}
 #: folders below the hosts: each release stage (``release`` composes the others)
 STAGES = {"bump", "builds", "verify", "publish", "release", "ci", "guards", "shards", "build"}
 #: the model of the repository, the artifacts, the outside programs
-LOWER = {"project", "artifacts", "tools"}
+LOWER = {"project", "versions", "artifacts", "tools"}
 #: shared modules that reach down (docs/architecture.md names each): what, and why
 SHARED_REACHING_DOWN = {
-    "report": {"paths", "project"},  # tables of packages read the workspace model
+    "report": {"paths", "project", "versions"},  # tables of packages read the workspace model
     "sample": {"tools"},  # sample repositories are committed with tools/git.py
     "build": {"builds"},  # the stage's former import path, re-exported
 }

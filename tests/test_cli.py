@@ -137,7 +137,7 @@ def test_publish_loads_only_the_publish_path(sample: Path, tmp_path: Path) -> No
         "relnox.tools.twine",
         "relnox.tools.cooldown",
         "relnox.project.changelog",
-        "relnox.project.dynamic",
+        "relnox.versions.dynamic",
         "relnox.project.pins",
         "relnox.guards",
         "relnox.release",

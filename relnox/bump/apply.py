@@ -19,7 +19,7 @@ from relnox.paths import rel
 from relnox.project.workspace import Package
 from relnox.tools import git
 from relnox.tools.network import network_settings
-from relnox.versioning import same_version
+from relnox.versions.arithmetic import same_version
 
 logger = logging.getLogger("relnox")
 
@@ -118,7 +118,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
     """Ask each bumped package's backend for its version on the tree as the bump left it
     (``tagged``: once the tags are made); another version stops the bump (then undone)."""
-    from relnox.project.referee import backend_answer
+    from relnox.versions.referee import backend_answer
 
     for name, (_, new) in plan.versions.items():
         pkg = plan.workspace.get(name)

@@ -33,7 +33,7 @@ from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace, changelog_in
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
 
 
 class Texts(Protocol):

@@ -23,15 +23,6 @@ from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAc
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
-from relnox.project.changes import (
-    bump_base,
-    dated_spelling,
-    first_pre,
-    past_unreleased,
-    refuse_released,
-    released_elsewhere,
-    stamped_reading,
-)
 from relnox.project.pins import (
     pin_rule,
     raise_floor,
@@ -40,188 +31,24 @@ from relnox.project.pins import (
     rewrite_requirement,
 )
 from relnox.project.selection import Rule, select_packages
-from relnox.project.sources import VersionLocation, read_text
 from relnox.project.uvlock import update_uv_lock
-from relnox.project.validate import check_file_name
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versioning import (
-    MONTH_SPELLINGS,
-    PARTS,
-    PRE_LABELS,
-    bump_version,
-    check_increase,
-    dated_version,
-    long_as_released,
-    parse_version,
-    target_version,
+from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version
+from relnox.versions.next import next_versions
+from relnox.versions.next_checks import (
+    dated_note,
+    past_unreleased,
+    refuse_downgrades,
+    stamped_reading,
+    unreleased_note,
 )
+from relnox.versions.sources import VersionLocation, read_text
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
 logger = logging.getLogger("relnox")
-
-
-def _by_version(group: Sequence[Package]) -> str:
-    """``1.7.0: a, b and 69 more; 0.3.0: c`` -- every version, a few names each."""
-    by: dict[str, list[str]] = {}
-    for pkg in group:
-        by.setdefault(pkg.version, []).append(pkg.name)
-    parts = []
-    for version, names in by.items():
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        parts.append(f"{version}: {shown}")
-    return "; ".join(parts)
-
-
-def _new_versions(
-    workspace: Workspace,
-    selected: Sequence[Package],
-    part: str | None,
-    to: str | None,
-    pre: str | None,
-    today: date,
-    notes: list[str] | None = None,
-) -> dict[str, tuple[str, str]]:
-    scheme = workspace.config.version_scheme
-    versions: dict[str, tuple[str, str]] = {}
-    chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
-    for pkg in selected:
-        if pkg.name in versions:
-            continue
-        group = [p for p in workspace.group_of(pkg) if p.name in chosen]
-        current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
-        built = _built_release(pkg, part, pre) if to is None else None
-        if built is not None and len(set(current.values())) == 1:
-            if notes is not None:
-                notes.append(
-                    f"note: {pkg.name}'s build backend computes {built} (no tag marks it "
-                    f"yet): that is its release, whatever --part {part} says"
-                )
-            for member in group:
-                versions[member.name] = (member.version, built)
-            continue
-        spelling = dated_spelling(pkg, part, pre) if to is None else None
-        # versions that are release days move the group to today's, whatever each was
-        if len(set(current.values())) > 1 and to is None and spelling is None:
-            highest = max(current.values())
-            everyone = {p.name for p in group} == {p.name for p in workspace.packages}
-            flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
-            raise VersionError(
-                f"lockstep group with diverged versions ({_by_version(group)}); align them "
-                f"first with relnox bump {flags}--to {highest}, or list only the packages "
-                "that move together in [tool.relnox] lockstep"
-            )
-        if spelling is not None:  # versions are release dates: today's, in their spelling
-            new = dated_version(
-                today, spelling, pkg.tags.highest if pkg.tags else None, pkg.version
-            )
-            for member in group:
-                check_increase(
-                    parse_version(member.version),
-                    parse_version(new),
-                    f"{member.pyproject}: today's date",
-                )
-        elif len(set(current.values())) == 1:
-            taken = released_elsewhere(workspace, group)
-            base = pkg.version if to is not None else bump_base(workspace, pkg, part)
-            new = target_version(
-                base,
-                part=part,
-                to=to,
-                pre=pre,
-                scheme=scheme,
-                where=str(pkg.pyproject),
-                taken=taken,
-                first=first_pre(pkg),
-            )
-            if part is not None and scheme == "pep440" and pkg.tags is not None:
-                new = long_as_released(new, pkg.tags.released, base)
-            plain = (
-                None
-                if part is None
-                else bump_version(parse_version(base), part, pre, first_pre(pkg))
-            )
-            if notes is not None and plain is not None and str(plain) != new and taken(plain):
-                notes.append(
-                    f"note: {pkg.name} {plain} was already released (tag "
-                    f"{workspace.tag_for(pkg, str(plain))}, on another branch); "
-                    f"--part {part} steps over it to {new}"
-                )
-        else:  # --to aligns a diverged group: never below its highest member
-            highest = max(current.values())
-            if parse_version(str(to)) < highest:
-                raise VersionError(
-                    f"--to {to} is below {highest}, the highest version of its lockstep group; "
-                    f"use --to {highest} or higher"
-                )
-            new = str(to)
-        for member in group:
-            check_file_name(str(member.pyproject), member.name, new)
-            versions[member.name] = (member.version, new)
-    return versions
-
-
-def _built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """The final release above every tag that the backend computes from something other
-    than tags (a clock): tagging that is the release."""
-    from relnox.project.referee import computed
-
-    if part not in ("major", "minor", "patch") or pre is not None:
-        return None
-    if not (pkg.vcs_versioned and computed(pkg)) or pkg.tags is None or not pkg.referee:
-        return None  # only a version the backend said over relnox's reading of the tags
-    try:
-        version = parse_version(pkg.version)
-    except VersionError:
-        return None
-    if version.is_prerelease or version.is_postrelease or version.local is not None:
-        return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
-    if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
-        return None
-    return pkg.version
-
-
-def _refuse_downgrades(
-    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
-) -> list[str]:
-    """No bump may give a version a tag marks, or one at or below HEAD's line's last
-    release (:attr:`TagFacts.last`); one below the highest elsewhere is a maintenance
-    release, said in a returned note."""
-    notes = []
-    for pkg in selected:
-        facts = pkg.tags
-        if facts is None:
-            continue
-        refuse_released(workspace, pkg, versions[pkg.name][1])
-        new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
-        if facts.highest is not None and new < facts.highest:
-            notes.append(
-                f"note: {pkg.name} {versions[pkg.name][1]} is a maintenance release: above "
-                f"{facts.last_tag}, the last release of this branch, and below "
-                f"{facts.highest_tag} released elsewhere; it is not marked latest"
-            )
-    return notes
-
-
-def _unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
-    """A version file already set past the last release is the release to make: a --part
-    bump skips it, which is said (one step past: :func:`past_unreleased` says it)."""
-    current = parse_version(pkg.version)
-    facts = pkg.tags
-    if facts is None or facts.highest is None or current.is_prerelease or current.local:
-        return []
-    if current <= facts.highest or current in facts.released:
-        return []
-    steps = ("major", "minor", "patch")
-    if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
-        return []
-    return [
-        f"note: {pkg.name} {pkg.version} is written but not released (no tag "
-        f"{workspace.tag_for(pkg)}); --part {part} skips it to {new}. To release "
-        f"{pkg.version} as written, tag it instead: relnox tag"
-    ]
 
 
 def _same_new(loc: VersionLocation, first: tuple[str, str], second: tuple[str, str]) -> None:
@@ -417,7 +244,7 @@ def _with_moved_pins(
         if not added:
             return tuple(p for p in workspace.packages if p.name in versions)
         extra = tuple(p for p in workspace.packages if p.name in added)
-        versions.update(_new_versions(workspace, extra, "patch", None, None, date.today()))
+        versions.update(next_versions(workspace, extra, "patch", None, None, date.today()))
 
 
 def _check_request(options: BumpOptions) -> None:
@@ -463,12 +290,12 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         versions = {}
         for each in dict.fromkeys(options.parts.values()):
             chosen = [p for p in selected if options.parts[p.name] == each]
-            versions.update(_new_versions(workspace, chosen, each, None, pre, today, stepped))
+            versions.update(next_versions(workspace, chosen, each, None, pre, today, stepped))
     else:
-        versions = _new_versions(workspace, selected, part, to, pre, today, stepped)
+        versions = next_versions(workspace, selected, part, to, pre, today, stepped)
     if (changed_only or options.parts) and selected:
         selected = _with_moved_pins(workspace, versions)
-    backports = _refuse_downgrades(workspace, selected, versions)
+    backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
     if not selected:  # --changed and nothing changed: nothing to do
@@ -478,34 +305,15 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     by_file: dict[Path, list[tuple[tuple[object, ...], tuple[str, str]]]] = {}  # the same
     for pkg in selected:
         new = versions[pkg.name][1]
-        if options.to is None and dated_spelling(pkg, part, pre) is not None:
-            facts = pkg.tags
-            assert facts is not None
-            if facts.dated and facts.dated.startswith(("year/", "short-year/")):
-                plan.notes.append(
-                    f"note: {pkg.name}'s versions are the years they were released and a count "
-                    f"({facts.highest_tag} was tagged in its year): --part {part} gives this "
-                    f"year's next, {new}"
-                )
-            elif (facts.dated or "").partition("/")[0] in MONTH_SPELLINGS:
-                plan.notes.append(
-                    f"note: {pkg.name}'s versions are the months they were released and a count "
-                    f"({facts.highest_tag} was tagged in its month): --part {part} gives this "
-                    f"month's, {new}"
-                )
-            else:
-                plan.notes.append(
-                    f"note: {pkg.name}'s versions are the days they were released "
-                    f"({facts.highest_tag} was tagged on its date): --part {part} gives today's, "
-                    f"{new}"
-                )
+        if options.to is None:
+            plan.notes += dated_note(pkg, part, pre, new)
         if pkg.vcs_versioned:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
         elif options.to is None and part in ("major", "minor", "patch"):
-            plan.notes += _unreleased_note(workspace, pkg, part, new)
+            plan.notes += unreleased_note(workspace, pkg, part, new)
             stamped = stamped_reading(workspace, pkg)
             if stamped is not None:
                 plan.notes.append(f"note: {pkg.name}: {stamped}")

@@ -9,7 +9,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from relnox.ci.workflows import HEADER
-from relnox.project.vcs import workflows
+from relnox.versions.vcs import workflows
 
 #: a step that uploads distributions, by the tool it runs
 _PUBLISHES = re.compile(

@@ -397,7 +397,7 @@ def noxfile_sessions(text: str) -> list[str]:
     the function's name); none when it does not parse."""
     import ast
 
-    from relnox.project.python_ast import parse
+    from relnox.versions.python_ast import parse
 
     try:
         tree = parse(text)

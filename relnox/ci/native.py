@@ -58,7 +58,7 @@ def compiles_extensions(pkg: Package) -> bool:
     script, or a hatchling wheel hook that compiles."""
     import ast
 
-    from relnox.project.setup_py import setup_py_tree
+    from relnox.versions.setup_py import setup_py_tree
 
     tool = table(_doc(pkg), "tool")
     setuptools, poetry = table(tool, "setuptools"), table(tool, "poetry")

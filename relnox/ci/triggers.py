@@ -9,7 +9,7 @@ from packaging.version import Version
 
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.versioning import abbreviates
+from relnox.versions.arithmetic import abbreviates
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
@@ -46,7 +46,7 @@ def tag_patterns(workspace: Workspace) -> list[str]:
 
 def _own(tag_format: str, pkg: Package) -> str:
     """``{name}-v{version}`` -> ``core-v{version}``: the format of ``pkg``'s tags alone (as
-    :func:`relnox.tags.format_tag` spells them)."""
+    :func:`relnox.versions.tags.format_tag` spells them)."""
     return tag_format.replace("{name}", pkg.name).replace("{dir}", pkg.directory.name)
 
 

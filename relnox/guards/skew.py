@@ -51,7 +51,7 @@ from relnox.verify import (
     read_findings,
     write_check,
 )
-from relnox.versioning import same_version
+from relnox.versions.arithmetic import same_version
 
 logger = logging.getLogger("relnox")
 

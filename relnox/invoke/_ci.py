@@ -319,7 +319,7 @@ def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[
 
     from relnox.artifacts.checks import name_and_version
     from relnox.errors import ConfigError
-    from relnox.versioning import same_version
+    from relnox.versions.arithmetic import same_version
 
     wanted = {canonicalize_name(name) for name in packages}
     found = []

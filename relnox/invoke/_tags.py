@@ -134,7 +134,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.publish import ci_routes
     from relnox.release import is_latest, release_tags_at
-    from relnox.versioning import maybe_version, same_version
+    from relnox.versions.arithmetic import maybe_version, same_version
 
     workspace = load_workspace(flags.root)
     tags = listed(flags.tag)

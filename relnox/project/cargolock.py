@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.project.sources import VersionLocation
 from relnox.project.uvlock import update_entries
 from relnox.toml import read_or_empty, table
+from relnox.versions.sources import VersionLocation
 
 
 def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:

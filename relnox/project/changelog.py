@@ -20,8 +20,8 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from relnox.errors import ConfigError
-from relnox.project.sources import read_text
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import read_text
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
@@ -254,7 +254,7 @@ def _is_tail(words: list[str]) -> bool:
 
 def _tag(token: str) -> tuple[str | None, str] | None:
     """A release tag's name and version (``[pkg/acme-v10.5.0]``, ``core@1.2.0``)."""
-    from relnox.project.tag_model import split_tag, stem
+    from relnox.versions.tag_model import split_tag, stem
 
     token = token.strip(_PUNCTUATION)
     found = split_tag(token)

@@ -3,7 +3,7 @@
 Discovery starts at the root ``pyproject.toml``: ``[tool.relnox] packages``
 globs if given, otherwise the root project plus ``[tool.uv.workspace]`` members
 (minus ``exclude``); without a root project, the projects in the directories below.
-Then the repository's tags are read (:func:`relnox.project.vcs.read_tags`), so each
+Then the repository's tags are read (:func:`relnox.versions.vcs.read_tags`), so each
 package knows its tag convention and its releases. A package that cannot be read is
 :class:`~relnox.project.workspace.Broken`: left out, never stopping the others.
 """
@@ -47,10 +47,10 @@ from relnox.project.validate import (
     check_shape,
     workspace_error,
 )
-from relnox.project.vcs import read_tags
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
-from relnox.versioning import maybe_version, validate_version
+from relnox.versions.arithmetic import maybe_version, validate_version
+from relnox.versions.vcs import read_tags
 
 __all__ = [
     "discover",
@@ -191,7 +191,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     if listing is None and docs and not inferred:
         # every project below an example or a developer tool (tools/docs) beside a uv
         # workspace whose members lie deeper: the error says to run relnox there
-        from relnox.project.released import under_examples
+        from relnox.versions.released import under_examples
 
         below = None
         if all(under_examples(d, root) for d in docs):
@@ -288,9 +288,10 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
         workspace = read_tags(workspace)
     if scanned:
         workspace = _without_placeholders(workspace)
-    from relnox.project.referee import refereed  # the backend's word on computed versions
+    from relnox.versions.next import with_stamped
+    from relnox.versions.referee import refereed  # the backend's word on computed versions
 
-    workspace = refereed(workspace)
+    workspace = with_stamped(refereed(workspace))
     errors = tuple(b.error for b in workspace.broken)
     problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
     return replace(workspace, errors=errors, problems=problems)
@@ -479,7 +480,7 @@ def _without_examples(
     them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
     a declared member there is a package. Each left out is listed in ``said`` as not
     released, with why. A repository of nothing else keeps them."""
-    from relnox.project.released import required, tagged, under_examples
+    from relnox.versions.released import required, tagged, under_examples
 
     skipped, unreleased = said
     examples = {
@@ -615,8 +616,8 @@ def _with_root_copy(
     """The packages, each at the version a development root's ``[project]`` says with that
     version as a copy of its own (the repository's release tooling moves it with every
     release: ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
-    from relnox.project.sources import toml_location
-    from relnox.versioning import same_version
+    from relnox.versions.arithmetic import same_version
+    from relnox.versions.sources import toml_location
 
     version = table(doc, "project").get("version")
     if not isinstance(version, str) or maybe_version(version) is None:

@@ -277,11 +277,11 @@ def released_by_evidence(
     read: Read = project_doc,
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released: by their release history
-    (:mod:`relnox.project.released`), or because a released package requires them
+    (:mod:`relnox.versions.released`), or because a released package requires them
     (:func:`_required`). Directory -> the evidence. ``others``: the projects below that
     are no member (:func:`outside`); ``members``: the listed packages' directories;
     ``read``: how a pyproject is read."""
-    from relnox.project.released import released_elsewhere
+    from relnox.versions.released import released_elsewhere
 
     root_is_member = root.resolve() in {d.resolve() for d in members}
     required = _required(others, members, read)
@@ -302,7 +302,7 @@ def released_by_evidence(
     if candidates and candidates[0][0] == root and root not in released and not others:
         # the repository's only project: its plain version tags are its releases ([tool.uv]
         # package = false may only keep uv run from building it)
-        from relnox.project.released import plain_version_tag
+        from relnox.versions.released import plain_version_tag
 
         tag = None if members else plain_version_tag(root)
         if tag is not None:

@@ -24,24 +24,31 @@ from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
-    VCS_SOURCE,
-    VERSION_MODULE_FILES,
     internal_requirements,
     load_toml,
     readme_path,
     setup_cfg,
     version_files,
 )
-from relnox.project.sources import VersionLocation, python_location, read_text, toml_location
-from relnox.project.tuple_copy import location as tuple_location
-from relnox.project.tuple_copy import named_copies
-from relnox.project.validate import (
-    check_build_system,
-    check_file_name,
-)
+from relnox.project.validate import check_build_system
 from relnox.project.workspace import Package
 from relnox.toml import table
-from relnox.versioning import maybe_version, same_version, validate_version
+from relnox.versions.arithmetic import (
+    check_file_name,
+    maybe_version,
+    same_version,
+    validate_version,
+)
+from relnox.versions.sources import (
+    VCS_SOURCE,
+    VERSION_MODULE_FILES,
+    VersionLocation,
+    python_location,
+    read_text,
+    toml_location,
+)
+from relnox.versions.tuple_copy import location as tuple_location
+from relnox.versions.tuple_copy import named_copies
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
 #: a distribution name (PEP 508)
@@ -60,7 +67,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     setup_py = directory / "setup.py"
     found = None
     if setup_py.is_file():  # its readers are imported for a project that has one only
-        from relnox.project.setup_py import setup_py_name
+        from relnox.versions.setup_py import setup_py_name
 
         # setup()'s own name= (not an Extension(name=...) above it) overrides
         # setup.cfg's, as setuptools applies them
@@ -71,7 +78,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if name:
         return name.strip()
     if setup_py.is_file():
-        from relnox.project.setup_py import setup_py_text_name
+        from relnox.versions.setup_py import setup_py_text_name
 
         return setup_py_text_name(directory)
     return None
@@ -90,7 +97,7 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     command = raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
     match = None
     if command is not None:
-        from relnox.project.tag_facts import describe_match
+        from relnox.versions.tag_facts import describe_match
 
         match = describe_match(command)
     if match is None and isinstance(pdm.get("tag_filter"), str):
@@ -147,7 +154,7 @@ def _secondaries(
     tool_copies = _tool_copies(directory, doc, known)
     found += [copy for copy, _files in tool_copies]
     if known:
-        from relnox.project.bumpversion import poetry_files
+        from relnox.versions.bumpversion import poetry_files
 
         for copy in poetry_files(directory, doc, known[0].value):
             add([copy])
@@ -177,7 +184,7 @@ def _secondaries(
         add(files(directory, doc, load_toml, copy.value))
     if known and maybe_version(known[0].value) is not None:
         # commitizen's version_files, whatever keeps the version (its provider)
-        from relnox.project.bump_tools import commitizen_files
+        from relnox.versions.bump_tools import commitizen_files
 
         add(commitizen_files(directory, doc, load_toml, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
@@ -187,7 +194,7 @@ def _secondaries(
 
 def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
     """Every other copy of the version in a module that writes it as a literal: the tuple
-    that says it (:mod:`relnox.project.tuple_copy`: ``version = (1, 2, 1)``) and
+    that says it (:mod:`relnox.versions.tuple_copy`: ``version = (1, 2, 1)``) and
     each literal of it under another name (``VERSION_STRING = "1.2.3"``): the program reads
     them, so they move with the one the build reads."""
     found: list[VersionLocation] = []
@@ -242,7 +249,7 @@ def _equal_copies(
     ``__version__`` a client sends in its headers), release-please's manifest and Sphinx's
     ``conf.py``, which a release script moves with the version the build reads. One that
     says another version (a protocol's, a short ``version = "2.68"``) is left alone."""
-    from relnox.project.release_please import extra_files, manifest_entry
+    from relnox.versions.release_please import extra_files, manifest_entry
 
     found: list[VersionLocation] = []
     for folder in dict.fromkeys(base / name for name in modules for base in roots):
@@ -310,7 +317,7 @@ def _crate_copy(
     that differs is the crate's own, left alone."""
     if not backend.startswith("maturin") or not known or known[0].key != ("project", "version"):
         return None
-    from relnox.project.dynamic_native import cargo_version
+    from relnox.versions.dynamic_native import cargo_version
 
     try:
         _source, (crate, *_), _evidence = cargo_version(directory, doc, load_toml)
@@ -327,11 +334,11 @@ def _tool_copies(
     directory: Path, doc: Mapping[str, Any], known: list[VersionLocation]
 ) -> list[tuple[VersionLocation, ToolFiles]]:
     """The current version bump-my-version, tbump or bumpver records
-    (:mod:`relnox.project.bumpversion`, :mod:`relnox.project.bump_tools`), when it says
+    (:mod:`relnox.versions.bumpversion`, :mod:`relnox.versions.bump_tools`), when it says
     what the version source says: a copy a bump moves too, each with the reader of the
     files that tool rewrites. One that differs is that tool's own business, left alone."""
-    from relnox.project.bump_tools import READERS
-    from relnox.project.bumpversion import current_version, tool_files
+    from relnox.versions.bump_tools import READERS
+    from relnox.versions.bumpversion import current_version, tool_files
 
     primary = maybe_version(known[0].value) if known else None
     if primary is None:
@@ -372,11 +379,11 @@ def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[st
     table does not: the packages a setuptools project ships and where they are."""
     layout: Mapping[str, Any] = {}
     if (directory / "setup.py").is_file():
-        from relnox.project.setup_py_layout import setup_py_layout
+        from relnox.versions.setup_py_layout import setup_py_layout
 
         layout = setup_py_layout(directory)
     if (directory / "setup.cfg").is_file():  # setup.cfg's [options], which setup() overrides
-        from relnox.project.setup_py_layout import setup_cfg_layout
+        from relnox.versions.setup_py_layout import setup_cfg_layout
 
         layout = {**setup_cfg_layout(setup_cfg(directory)), **layout}
     if not layout:
@@ -431,9 +438,9 @@ def load_package(
         "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
     ):
         # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-        # generated SDK's); the backends' readers (relnox.project.dynamic): a static
+        # generated SDK's); the backends' readers (relnox.versions.dynamic): a static
         # version loads none
-        from relnox.project.dynamic import vcs_plugin
+        from relnox.versions.dynamic import vcs_plugin
 
         if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
             source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
@@ -441,7 +448,7 @@ def load_package(
             source, evidence = "tool.poetry.version", "[tool.poetry] version"
             locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
     elif "version" in project.get("dynamic", ()) or not project:
-        from relnox.project.dynamic import computed_version, dynamic_version
+        from relnox.versions.dynamic import computed_version, dynamic_version
 
         found = dynamic_version(
             directory,
@@ -479,7 +486,7 @@ def load_package(
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     if evidence.startswith("versioneer"):
-        from relnox.project.dynamic import versioneer_match  # read only for versioneer
+        from relnox.versions.dynamic import versioneer_match  # read only for versioneer
 
         match = versioneer_match(directory, doc)  # git describe --match '<prefix>[0-9]*'
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}

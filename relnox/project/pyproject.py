@@ -20,18 +20,16 @@ from packaging.utils import canonicalize_name
 from relnox.config import load_config
 from relnox.errors import ConfigError, RelnoxError
 from relnox.project.modules import flit_metadata
-from relnox.project.sources import (
+from relnox.toml import UNREADABLE, loads, table, unreadable_why
+from relnox.versions.sources import (
     VersionLocation,
     pattern_location,
     python_location,
     read_text,
 )
-from relnox.toml import UNREADABLE, loads, table, unreadable_why
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
-VCS_SOURCE = "vcs"
-VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
 from relnox.project.pyproject import InternalRequirement, Requirements, setup_cfg
-from relnox.project.sources import read_text
 from relnox.toml import table
+from relnox.versions.sources import read_text
 
 
 def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:
@@ -87,7 +87,7 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
     order the release (never rewritten: setup.py is code, its pins are often computed)."""
     if not (directory / "setup.py").is_file():
         return
-    from relnox.project.setup_py import setup_py_name, setup_py_requirements
+    from relnox.versions.setup_py import setup_py_name, setup_py_requirements
 
     own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
     for name, text, optional in setup_py_requirements(directory):

@@ -16,12 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, RelnoxError, VersionError
-from relnox.versioning import MAX_VERSION_LENGTH
+from relnox.errors import ConfigError, RelnoxError
 
 __all__ = [
     "check_build_system",
-    "check_file_name",
     "check_root",
     "check_shape",
     "member_path",
@@ -121,22 +119,6 @@ def check_build_system(pyproject: Path, requires: Sequence[str], backend: str) -
             f"{pyproject}: [build-system] build-backend {_shown(backend)} is no Python object "
             "path; write it as PEP 517 gives it (like 'hatchling.build' or "
             "'setuptools.build_meta:__legacy__')"
-        )
-
-
-def check_file_name(where: str, dist_name: str, version: str) -> None:
-    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
-
-    :data:`relnox.versioning.MAX_VERSION_LENGTH` bounds the version alone; with the
-    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
-    long name and a long version can still make a name no file system stores.
-    """
-    wheel = f"{dist_name}-{version}-py3-none-any.whl"
-    if len(wheel.encode()) > MAX_VERSION_LENGTH:
-        raise VersionError(
-            f"{where}: the wheel of {dist_name} {version[:20]}... would be named with "
-            f"{len(wheel.encode())} characters, more than the {MAX_VERSION_LENGTH} a file name "
-            "may have; shorten the version"
         )
 
 

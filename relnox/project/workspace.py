@@ -1,7 +1,7 @@
 """The workspace model: the packages a repository releases, in release order.
 
 Each :class:`Package` knows its version and every place it is written (see
-:mod:`relnox.project.sources`), its build backend and its requirements on other
+:mod:`relnox.versions.sources`), its build backend and its requirements on other
 packages of the workspace. :attr:`Workspace.packages` is in release order:
 dependencies first. How a repository's packages are found and read is
 :mod:`relnox.project.discovery`.
@@ -27,12 +27,11 @@ from relnox.config import (
 )
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
 from relnox.project.pyproject import (
-    VCS_SOURCE,
     InternalRequirement,
 )
-from relnox.project.sources import VersionLocation
-from relnox.project.tag_model import TagConvention, TagFacts, split_tag
-from relnox.tags import format_tag
+from relnox.versions.sources import VCS_SOURCE, VersionLocation
+from relnox.versions.tag_model import TagConvention, TagFacts
+from relnox.versions.tag_name import tag_for, tag_format_of
 
 __all__ = [
     "Broken",
@@ -71,7 +70,10 @@ class Package:
     tag_match: str | None = None  # the backend narrows its tags: describe --match glob
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
-    referee: str = ""  # where its build backend says another version (relnox.project.referee)
+    referee: str = ""  # where its build backend says another version (relnox.versions.referee)
+    #: release tags at whose commits its files said the version they say now, below them: a
+    #: placeholder stamped at build time (:func:`relnox.versions.next.stamped_tags`, read at load)
+    stamped: tuple[str, ...] = ()
 
     @property
     def vcs_versioned(self) -> bool:
@@ -468,48 +470,11 @@ class Workspace:
 
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
-        return pkg.tags.convention.format if pkg.tags else pkg.tag_format or self.tag_format
+        return tag_format_of(pkg, self.tag_format)
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
-        """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
-        its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
-        ``v2.11`` for 2.11.0 after ``v2.10``)."""
-        text = version or pkg.version
-        tags = pkg.tags
-        if tags is not None:
-            from relnox.versioning import (
-                long_as_released,
-                maybe_version,
-                padded_like,
-                spelled_like,
-                to_scheme,
-            )
-
-            convention, parsed = tags.convention, maybe_version(text)
-            # the files' version not released yet, spelled short ("2.5" after v2.4.0,
-            # v2.3.0): tagged as long as the releases, v2.5.0
-            if parsed is not None and text == pkg.version and not convention.short_zero:
-                text = (
-                    text
-                    if parsed.is_devrelease or parsed in tags.released
-                    else (long_as_released(text, tags.released, text))
-                )
-            if convention.semver_pre:
-                parsed = maybe_version(text)
-                if parsed is not None and parsed.pre is not None and parsed.dev is None:
-                    text = to_scheme(parsed, "semver")
-            elif convention.pre_spelling:
-                text = spelled_like(text, convention.pre_spelling)
-            model = tags.last_tag or tags.highest_tag
-            found = split_tag(model) if model is not None else None
-            if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
-                text = padded_like(text, model[len(found[0]) :])
-            parsed = maybe_version(text) if convention.short_zero else None
-            if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
-                text = text.removesuffix(".0")  # v2.10 for 2.10.0
-        return format_tag(
-            self.tag_format_of(pkg), name=pkg.name, dir=pkg.directory.name, version=text
-        )
+        """The tag of ``version`` (:func:`relnox.versions.tag_name.tag_for`)."""
+        return tag_for(pkg, version, self.tag_format)
 
     def version_of_tag(self, pkg: Package, tag: str) -> str | None:
         """The version ``tag`` releases of ``pkg`` (``None``: not one of its tags)."""

@@ -65,7 +65,7 @@ def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
 def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
     """Every version a commit of HEAD's history wrote in one of ``pkg``'s version files
     (each commit that changed the file, read as relnox reads it now); empty outside git."""
-    from relnox.project.sources import value_in
+    from relnox.versions.sources import value_in
 
     root = workspace.root
     if not pkg.locations or not git.is_repo(root):

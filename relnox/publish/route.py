@@ -16,9 +16,9 @@ from packaging.version import Version
 
 from relnox.errors import PublishError, VersionError
 from relnox.project.workspace import Workspace
-from relnox.tags import ParsedTag, parse_tag
 from relnox.tools.repositories import PYPI, TESTPYPI
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tags import ParsedTag, parse_tag
 
 
 @dataclass(frozen=True)

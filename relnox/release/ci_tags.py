@@ -14,10 +14,10 @@ from packaging.version import Version
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
-from relnox.tags import ParsedTag, parse_tag
 from relnox.tools import git
 from relnox.tools.github import ref_tag
-from relnox.versioning import abbreviates, maybe_version, same_version, validate_version
+from relnox.versions.arithmetic import abbreviates, maybe_version, same_version, validate_version
+from relnox.versions.tags import ParsedTag, parse_tag
 
 
 @dataclass(frozen=True)
@@ -142,8 +142,8 @@ def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -
     tag on another commit, or one made up, releases nothing the backend builds here.
     ``None`` when the backend is not asked (a version in pyproject.toml, a backend that
     compiles first, asking turned off) or cannot answer (relnox's own reading is used,
-    as by every command: :func:`relnox.project.referee.backend_answer`)."""
-    from relnox.project.referee import backend_answer
+    as by every command: :func:`relnox.versions.referee.backend_answer`)."""
+    from relnox.versions.referee import backend_answer
 
     said = backend_answer(workspace, pkg)
     if said is None:  # not asked, or it cannot answer: relnox's own reading stands

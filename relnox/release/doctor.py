@@ -20,10 +20,7 @@ from packaging.version import Version
 from relnox.errors import RelnoxError
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
-from relnox.project.changes import stamped_reading
 from relnox.project.discovery import discover, load_toml
-from relnox.project.sources import stray_tag_hint
-from relnox.project.tag_model import TagFacts
 from relnox.project.workspace import Package, Workspace
 from relnox.release.doctor_package import (
     ERROR,
@@ -37,7 +34,10 @@ from relnox.release.doctor_package import (
 from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
 from relnox.toml import table
 from relnox.tools import git
-from relnox.versioning import same_version
+from relnox.versions.arithmetic import same_version
+from relnox.versions.next_checks import stamped_reading
+from relnox.versions.sources import stray_tag_hint
+from relnox.versions.tag_model import TagFacts
 
 logger = logging.getLogger("relnox")
 
@@ -181,7 +181,7 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     ``tag`` sets the package's version, the release before it was tagged the same way, and
     no publishing workflow builds the tagged commit, or the one that does writes the tag's
     version first. ``None`` otherwise (a tag made one commit too early)."""
-    from relnox.project.vcs import stamps_version
+    from relnox.versions.vcs import stamps_version
 
     current = Version(pkg.version)
     earlier = (
@@ -204,8 +204,8 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
 
 def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
     """Whether a publishing workflow runs on ``tag``, and those workflows' tag filters."""
-    from relnox.project.tag_model import fires
-    from relnox.project.vcs import release_filters
+    from relnox.versions.tag_model import fires
+    from relnox.versions.vcs import release_filters
 
     filters = list(release_filters(git.toplevel(ws.root), publishing=True))
     return any(fires(tag, globs) for globs in filters), filters

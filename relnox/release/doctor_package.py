@@ -30,20 +30,19 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
-from relnox.project.changes import stamped_tags
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
 from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
-from relnox.project.setup_py import setup_py_keywords, uses_pbr
-from relnox.project.sources import not_a_file
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
-from relnox.versioning import bump_version, long_as_released, maybe_version
+from relnox.versions.arithmetic import bump_version, long_as_released, maybe_version
+from relnox.versions.setup_py import setup_py_keywords, uses_pbr
+from relnox.versions.sources import not_a_file
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -503,7 +502,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
         detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
         return Check(name, OK, detail)
-    if version is None and pkg.tags is not None and pkg.tags.last and stamped_tags(ws, pkg):
+    if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = str(bump_version(pkg.tags.last, "patch"))
         return Check(

@@ -206,7 +206,7 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 def _waiting(pkg: Package) -> bool:
     """Its version is not released by any tag: a release commit waiting for its tag, or a
     first release."""
-    from relnox.versioning import maybe_version
+    from relnox.versions.arithmetic import maybe_version
 
     facts, current = pkg.tags, maybe_version(pkg.version)
     if facts is None or facts.last is None or current is None:

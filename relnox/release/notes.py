@@ -15,7 +15,7 @@ from relnox.project.changelog import read_section
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
 NOTES_FILE = "release-notes.md"

@@ -14,11 +14,11 @@ from packaging.version import Version
 
 from relnox.errors import GitError
 from relnox.paths import rel
-from relnox.project.sources import version_at
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.tools.network import network_settings
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import version_at
 
 if TYPE_CHECKING:
     from relnox.release.tagging import TagAction, TagOptions, TagPlan

@@ -16,15 +16,15 @@ from relnox.atomic import signals_held
 from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.progress import finished
-from relnox.project.sources import version_at as version_at_rev
 from relnox.project.workspace import Package, Workspace
 from relnox.release.tag_checks import check_creatable, check_remote
 from relnox.stage import Runtime
-from relnox.tags import parse_tag
 from relnox.tools import git
 from relnox.tools.github import event_before
 from relnox.tools.network import network_settings
-from relnox.versioning import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import version_at as version_at_rev
+from relnox.versions.tags import parse_tag
 
 logger = logging.getLogger("relnox")
 FETCH_HINT = (

@@ -39,7 +39,7 @@ from relnox.shards.files import checked_files, label
 from relnox.shards.split import ShardSpec
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
 
 SHARD_KEY = "shard"  # the shard manifest's extra field: "K/N"
 

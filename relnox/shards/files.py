@@ -20,7 +20,7 @@ from relnox.artifacts.checks import artifact_kind, name_and_version
 from relnox.artifacts.manifest import ArtifactRecord, PackageRecord
 from relnox.errors import BuildError
 from relnox.project.workspace import Package
-from relnox.versioning import maybe_version
+from relnox.versions.arithmetic import maybe_version
 
 
 def label(text: str) -> str:

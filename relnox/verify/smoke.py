@@ -27,7 +27,7 @@ from packaging.utils import canonicalize_name
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError
 from relnox.verify.in_env import import_names
-from relnox.versioning import same_version
+from relnox.versions.arithmetic import same_version
 
 
 @dataclass(frozen=True)

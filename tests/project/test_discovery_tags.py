@@ -56,7 +56,7 @@ def test_packages_tagged_alike_read_the_tags_once(
 ) -> None:
     """A core and its plugins released under the core's tags (``core@1.1.0``, configured):
     each tag is read as a version once for all of them, and each gets the same releases."""
-    from relnox.project.tag_model import TagConvention
+    from relnox.versions.tag_model import TagConvention
 
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "plugins/*"]\n'

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from relnox.project.vcs import repo_tags
 from relnox.tools import git, history
+from relnox.versions.vcs import repo_tags
 from tests.bump_support import run_git
 
 

@@ -1,0 +1,509 @@
+"""Version arithmetic: the next version of a package, in PEP 440 or semver form.
+
+``major``/``minor``/``patch`` give ``2.0.0``/``1.3.0``/``1.2.4`` after ``1.2.3``; from a
+dev release (``1.3.0.dev2``) or a pre-release already at that step (``2.0.0rc1``) they
+give that release; ``pre`` grows the counter or starts a new label at 0, ``release``
+drops the pre and dev parts, ``post`` and ``dev`` count on. Input may be PEP 440 or
+semver; output is PEP 440 unless the scheme is ``semver``, with a pre-release written as
+the current version writes one; a result that does not increase is a :class:`VersionError`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+
+PARTS = ("major", "minor", "patch", "pre", "release", "post", "dev")
+SCHEMES = ("pep440", "semver")
+#: accepted spellings of a pre-release label -> the PEP 440 letter
+PRE_LABELS = {"alpha": "a", "a": "a", "beta": "b", "b": "b", "rc": "rc", "c": "rc"}
+_SEMVER_LABELS = {"a": "alpha", "b": "beta", "rc": "rc"}
+
+#: the longest version relnox accepts: every artifact's file name (255 bytes at most) holds it
+MAX_VERSION_LENGTH = 255
+_EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
+
+
+def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
+    """``value`` as a :class:`Version` (with ``semver`` also ``2.0.1-alpha.0``), or a
+    :class:`VersionError` starting with ``where``."""
+    if not isinstance(value, str):
+        raise VersionError(
+            f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
+            f'quote it: "{value}"'
+        )
+    if len(value) > MAX_VERSION_LENGTH:
+        raise VersionError(
+            f"{where}: the version is {len(value)} characters long ({value[:20]!r}...), more "
+            f"than the {MAX_VERSION_LENGTH} relnox accepts (every artifact's file name holds "
+            f"the version, and {MAX_VERSION_LENGTH} bytes is the longest file name a file "
+            f"system stores); {_EXAMPLES}"
+        )
+    try:
+        return Version(value)
+    except InvalidVersion:
+        pass
+    converted = _from_semver(value) if semver else None
+    if converted is not None:
+        return converted
+    if semver:
+        raise VersionError(
+            f"{where}: {value!r} is not a valid version; write it like 1.2.3, 1.2.3rc1 "
+            "(PEP 440) or 1.2.3-rc.1 (semver)"
+        )
+    raise VersionError(f"{where}: {value!r} is not a valid PEP 440 version; {_EXAMPLES}")
+
+
+def parse_version(text: str, where: str = "version") -> Version:
+    """``text`` (stripped) as a :class:`Version`, semver spellings too."""
+    return validate_version(text.strip(), where, semver=True)
+
+
+def _from_semver(text: str) -> Version | None:
+    import semver
+
+    try:
+        parsed = semver.Version.parse(text.removeprefix("v"))
+    except (ValueError, TypeError):
+        return None
+    out = f"{parsed.major}.{parsed.minor}.{parsed.patch}"
+    if parsed.prerelease:
+        idents = str(parsed.prerelease).split(".")
+        label = idents[0].lower()
+        numbers = [i for i in idents[1:] if i.isdigit()]
+        if len(numbers) != len(idents) - 1 or len(numbers) > 1:
+            return None
+        count = numbers[0] if numbers else "0"
+        if label in PRE_LABELS:
+            out += f"{PRE_LABELS[label]}{count}"
+        elif label == "dev":
+            out += f".dev{count}"
+        else:
+            return None
+    if parsed.build:
+        out += "+" + str(parsed.build).replace("-", ".")
+    try:
+        return Version(out)
+    except InvalidVersion:
+        return None
+
+
+def to_scheme(version: Version | str, scheme: str) -> str:
+    """``version`` written in ``scheme``: ``pep440`` (normalized) or ``semver``."""
+    if scheme not in SCHEMES:
+        raise VersionError(f"unknown version scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    v = version if isinstance(version, Version) else parse_version(version)
+    if scheme == "pep440":
+        return str(v)
+    return _semver_text(v)
+
+
+def _semver_text(v: Version) -> str:
+    def refuse(why: str) -> VersionError:
+        return VersionError(
+            f"version {v} {why}, which semver cannot express; use a plain X.Y.Z, "
+            'X.Y.Z-alpha.N/-beta.N/-rc.N, or set version-scheme = "pep440"'
+        )
+
+    if v.epoch:
+        raise refuse("has an epoch")
+    if len(v.release) > 3:
+        raise refuse("has more than three release numbers")
+    if v.post is not None:
+        raise refuse("is a post release")
+    if v.pre is not None and v.dev is not None:
+        raise refuse("is a dev release of a pre-release")
+    major, minor, patch = (*v.release, 0, 0)[:3]
+    text = f"{major}.{minor}.{patch}"
+    if v.pre is not None:
+        text += f"-{_SEMVER_LABELS[v.pre[0]]}.{v.pre[1]}"
+    elif v.dev is not None:
+        text += f"-dev.{v.dev}"
+    return text + (f"+{v.local}" if v.local else "")
+
+
+def _build(
+    v: Version,
+    release: list[int] | tuple[int, ...],
+    *,
+    pre: tuple[str, int] | None = None,
+    post: int | None = None,
+    dev: int | None = None,
+) -> Version:
+    text = f"{v.epoch}!" if v.epoch else ""
+    text += ".".join(str(n) for n in release)
+    if pre is not None:
+        text += f"{pre[0]}{pre[1]}"
+    if post is not None:
+        text += f".post{post}"
+    if dev is not None:
+        text += f".dev{dev}"
+    return Version(text)
+
+
+def _bumped_release(v: Version, index: int) -> list[int]:
+    release = list(v.release) + [0] * (index + 1 - len(v.release))
+    return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
+
+
+def _label(pre: str | None) -> str | None:
+    if pre is None:
+        return None
+    try:
+        return PRE_LABELS[pre.lower()]
+    except KeyError:
+        raise VersionError(
+            f"unknown pre-release label {pre!r}; use one of alpha, beta, rc"
+        ) from None
+
+
+def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
+    """The next :class:`Version` after ``v`` for ``part``; a new pre-release label starts at
+    ``first``."""
+    if part not in PARTS:
+        raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
+    label = _label(pre)
+    if label is not None and part not in ("major", "minor", "patch", "pre"):
+        raise VersionError(
+            f"--pre {pre} does not combine with part {part!r}; use it with pre, major, "
+            "minor or patch"
+        )
+    unfinished = v.is_prerelease and v.post is None
+    if part in ("major", "minor", "patch"):
+        index = ("major", "minor", "patch").index(part)
+        tail = list(v.release[index + 1 :])
+        # 2.4.0+dev (work toward or after 2.4.0) is between
+        # releases as 2.4.0.dev0 is; another local label (0.1+private, 2.0+cu118) is not
+        dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
+        between = v.dev is not None or (dev_label and v.pre is None)
+        if label is None and between and v.post is None and not any(tail):
+            return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 2.4.0+dev -> 2.4.0
+        if label is not None and between and v.pre is None and v.post is None and not any(tail):
+            return _build(v, v.release, pre=(label, first))  # 4.4.0.dev1 --pre beta -> 4.4.0b1
+        if label is None and unfinished and not any(tail):
+            return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
+        release = _bumped_release(v, index)
+        return _build(v, release, pre=(label, first) if label else None)
+    if part == "pre":
+        if v.pre is None:
+            if label is None:
+                raise VersionError(
+                    f"{v} is not a pre-release, so --part pre needs a label; "
+                    "add --pre alpha, --pre beta or --pre rc"
+                )
+            release = list(v.release) if unfinished else _bumped_release(v, 2)
+            return _build(v, release, pre=(label, first))
+        current, number = v.pre
+        if label is None or label == current:
+            same = v.dev is not None and v.post is None  # 1.0a1.dev0 -> 1.0a1
+            return _build(v, v.release, pre=(current, number if same else number + 1))
+        return _build(v, v.release, pre=(label, first))
+    if part == "release":
+        return _build(v, v.release, post=v.post if v.pre is None else None)
+    if part == "post":
+        if v.post is not None and v.dev is not None:
+            return _build(v, v.release, pre=v.pre, post=v.post)
+        return _build(v, v.release, pre=v.pre, post=(v.post or 0) + 1)
+    # dev
+    if v.dev is not None:
+        return _build(v, v.release, pre=v.pre, post=v.post, dev=v.dev + 1)
+    if v.post is not None:
+        return _build(v, v.release, pre=v.pre, post=v.post + 1, dev=0)
+    if v.pre is not None:
+        return _build(v, v.release, pre=(v.pre[0], v.pre[1] + 1), dev=0)
+    return _build(v, _bumped_release(v, 2), dev=0)
+
+
+def check_increase(old: Version, new: Version, what: str) -> None:
+    """Refuse ``new`` unless it sorts above ``old`` (above a local version's public part when
+    ``new`` has none; a ``1!0+label`` placeholder is above nothing)."""
+    if old.epoch and not any(old.release) and old.local is not None:
+        return
+    public = Version(old.public) if old.local is not None and new.local is None else None
+    if new < public if public is not None else new <= old:
+        raise VersionError(
+            f"{what} gives {new}, which is not higher than {old}; "
+            "choose a higher --to version or another --part"
+        )
+
+
+def _untaken(
+    old: Version,
+    part: str,
+    pre: str | None,
+    taken: Callable[[Version], bool] | None,
+    first: int = 0,
+) -> Version:
+    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it."""
+    new = bump_version(old, part, pre, first)
+    while taken is not None and part != "release" and taken(new):
+        new = bump_version(new, part, pre, first)
+    return new
+
+
+def written(old: Version, new: Version, scheme: str) -> str:
+    """``new`` in ``scheme``; for semver also checked to sort above ``old`` there."""
+    text = to_scheme(new, scheme)
+    if scheme == "semver" and old.local is None:  # semver ignores +build in its order
+        import semver
+
+        try:
+            before = semver.Version.parse(_semver_text(old))
+        except VersionError:
+            return text
+        if semver.Version.parse(text) <= before:
+            raise VersionError(
+                f"{text} does not sort above {before} in semver (semver orders "
+                "pre-release labels alphabetically); choose another --part or --to"
+            )
+    return text
+
+
+def target_version(
+    current: str,
+    *,
+    part: str | None = None,
+    to: str | None = None,
+    pre: str | None = None,
+    scheme: str = "pep440",
+    where: str = "current version",
+    taken: Callable[[Version], bool] | None = None,
+    first: int = 0,
+) -> str:
+    """``--to`` or ``--part``: the checked new version for ``current``."""
+    if (part is None) == (to is None):
+        if part is None and pre is not None:
+            part = "pre"
+        else:
+            raise VersionError(
+                "give exactly one of --part (major, minor, patch, pre, release, post, dev) "
+                "and --to VERSION"
+            )
+    old = parse_version(current, where)
+    if to is not None and pre is not None:
+        raise VersionError(f"--pre {pre} does not combine with --to; write it into --to")
+    if to is not None:
+        new, how = parse_version(to, "--to"), f"--to {to}"
+    else:
+        new, how = _untaken(old, str(part), pre, taken, first), f"bumping {current} by {part!r}"
+    check_increase(old, new, f"{where}: {how}")
+    text = written(old, new, scheme)
+    if scheme != "pep440":
+        return text
+    return (
+        padded_like(text, to)
+        if to is not None
+        else spelled_like(padded_like(text, current), current)
+    )
+
+
+_RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")
+
+
+def padded_like(text: str, like: str) -> str:
+    """``text`` with each release number as wide as ``like``'s zero-padded one at the same
+    place (``2026.07.22`` by patch is ``2026.07.23``)."""
+    model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
+    if model is None or found is None:
+        return text
+    widths = [
+        len(n) if len(n) > 1 and n.startswith("0") else 0 for n in model["release"].split(".")
+    ]
+    numbers = found["release"].split(".")
+    spelled = [n.zfill(widths[i]) if i < len(widths) else n for i, n in enumerate(numbers)]
+    return found["lead"] + ".".join(spelled) + text[found.end() :]
+
+
+def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
+    """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
+    ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
+    version written now) is of its shape and long."""
+    found = _RELEASE_TEXT.match(text)
+    if found is None:
+        return text
+    released = [v for v in released if not v.is_prerelease]
+    numbers = found["release"].split(".")
+    length = len(numbers)
+    shaped = [v for v in released if not any(v.release[length:])]
+    # the newest of its shape; of two equal (0.13 and 0.13.0), the shorter
+    model = max(shaped, key=lambda v: (v, -len(v.release)), default=None)
+    if model is not None and len(model.release) > length:
+        zeros = ".0" * (len(model.release) - length)
+        return found["lead"] + found["release"] + zeros + text[found.end() :]
+    # as short as they were: minors released as 4.1 and 4.2 make the next minor 4.3, not
+    # 4.3.0; the two newest releases ending in as many zeros decide (one alone is no habit)
+    significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
+    if significant == length or _same_shape(written, significant, length):
+        return text
+    short = sorted(
+        {v.release: v for v in released if not any(v.release[significant:])}.values(),
+        key=lambda v: (v, -len(v.release)),
+    )[-2:]
+    lengths = {len(v.release) for v in short}
+    if len(short) < 2 or len(lengths) != 1 or not significant <= min(lengths) < length:
+        return text
+    kept = ".".join(numbers[: min(lengths)])
+    return found["lead"] + kept + text[found.end() :]
+
+
+def _same_shape(written: str | None, significant: int, length: int) -> bool:
+    """``written`` is as long as the new version, zeros past ``significant``."""
+    found = _RELEASE_TEXT.match(written.strip()) if written else None
+    if found is None:
+        return False
+    numbers = found["release"].split(".")
+    return len(numbers) >= length and not any(int(n) for n in numbers[significant:])
+
+
+#: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)
+_PRE_SPELLED = re.compile(
+    r"(?P<release>\d+(?:\.\d+)*)(?P<sep>[-._]?)(?P<label>alpha|beta|preview|pre|rc|a|b|c)"
+    r"(?P<gap>[-._]?)(?P<number>\d+)",
+    re.IGNORECASE,
+)
+
+
+def spells_pre(text: str) -> bool:
+    """Whether ``text`` writes a pre-release with separators (``3.2.0-rc0``)."""
+    version = maybe_version(text)
+    return (
+        _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
+    )
+
+
+def spelled_like(new: str, current: str) -> str:
+    """``new`` with its pre-release written the way ``current`` writes one (``3.2.0-rc0``
+    bumped is ``3.2.0-rc1``); unchanged otherwise."""
+    style = _PRE_SPELLED.fullmatch(current)
+    version = maybe_version(new)
+    if style is None or version is None or version.pre is None or new != str(version):
+        return new
+    if version.dev is not None or version.post is not None or version.local or version.epoch:
+        return new
+    label = style["label"]
+    long = label.lower() in ("alpha", "beta")
+    letter, number = version.pre
+    spelled = {"a": "alpha" if long else "a", "b": "beta" if long else "b"}.get(letter, "rc")
+    if letter == "rc" and PRE_LABELS.get(label.lower(), "rc") == "rc" and label.lower() != "rc":
+        spelled = label.lower()  # c, pre, preview: the repository's name for a candidate
+    if label.isupper():
+        spelled = spelled.upper()
+    elif label[:1].isupper():
+        spelled = spelled.capitalize()
+    release = ".".join(str(n) for n in version.release)
+    text = f"{release}{style['sep']}{spelled}{style['gap']}{number}"
+    return text if maybe_version(text) == version else new
+
+
+def maybe_version(text: str) -> Version | None:
+    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
+    if len(text) > MAX_VERSION_LENGTH:
+        return None
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+#: how a date version is spelled; ``short-``: the year's last two digits
+DATE_SPELLINGS = {
+    "padded": "{0.year}.{0.month:02}.{0.day:02}",
+    "plain": "{0.year}.{0.month}.{0.day}",
+    "compact": "{0.year}{0.month:02}{0.day:02}",  # 20260107: one number
+    "short-padded": "{0:%y}.{0.month:02}.{0.day:02}",
+    "short-plain": "{0:%y}.{0.month}.{0.day}",
+}
+
+
+def date_of(v: Version) -> date | None:
+    """The day a version names (``2026.8.17``, ``26.8.17``, ``20260107``), else ``None``."""
+    parts = v.release
+    if len(parts) == 1 and 20000101 <= parts[0] < 21000101:
+        parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
+    if len(parts) != 3:
+        return None
+    year = parts[0]
+    if 10 <= year < 100:
+        year += 2000
+    if not 2000 <= year < 2100:
+        return None
+    try:
+        return date(year, *parts[1:])
+    except ValueError:
+        return None
+
+
+#: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
+MONTH_SPELLINGS = ("month", "short-month")
+
+
+def dated_version(
+    today: date, spelling: str, last: Version | None = None, written: str = ""
+) -> str:
+    """The version of a release made ``today`` in a dated ``spelling``: a date
+    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
+    ``written`` is."""
+    if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
+        kind, parts, start = spelling.split("/")
+        year = today.year if kind == "year" else today.year % 100
+        count = int(start)
+        if last is not None and last.release[0] == year and len(last.release) > 1:
+            count = last.release[1] + 1
+        return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
+    kind, *rest = spelling.split("/")
+    start = next((part for part in rest if part.isdigit()), "0")
+    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
+        year = today.year if kind == "month" else today.year % 100
+        counter = int(start or 0)
+        if last is not None and tuple(last.release[:2]) == (year, today.month):
+            counter = (last.release[2] if len(last.release) > 2 else 0) + 1
+        if _PADDED_MONTH.fullmatch(written):
+            return f"{year}.{today.month:02}.{counter:02}"
+        return f"{year}.{today.month}.{counter}"
+    return DATE_SPELLINGS[spelling].format(today)
+
+
+#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
+_PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
+
+
+def same_version(a: str | None, b: str | None) -> bool:
+    """Whether ``a`` and ``b`` name one version (``1.2`` is ``1.2.0``), else equal strings."""
+    if a is None or b is None:
+        return a is b
+    va, vb = maybe_version(a), maybe_version(b)
+    return va == vb if va is not None and vb is not None else a == b
+
+
+def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bool:
+    """A floating tag's version (``v10.6`` beside ``10.6.1``): a final release that only begins
+    a longer one among ``others``."""
+    if version is None or version.pre or version.post is not None or version.dev is not None:
+        return False
+    short = version.release
+    return any(
+        other is not None
+        and len(other.release) > len(short)
+        and other.release[: len(short)] == short
+        for other in others
+    )
+
+
+def check_file_name(where: str, dist_name: str, version: str) -> None:
+    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
+
+    :data:`MAX_VERSION_LENGTH` bounds the version alone; with the
+    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
+    long name and a long version can still make a name no file system stores.
+    """
+    wheel = f"{dist_name}-{version}-py3-none-any.whl"
+    if len(wheel.encode()) > MAX_VERSION_LENGTH:
+        raise VersionError(
+            f"{where}: the wheel of {dist_name} {version[:20]}... would be named with "
+            f"{len(wheel.encode())} characters, more than the {MAX_VERSION_LENGTH} a file name "
+            "may have; shorten the version"
+        )

@@ -1,0 +1,216 @@
+"""tbump's, bumpver's and commitizen's records of the current version and the files each
+rewrites with it: copies a relnox bump moves too, as :mod:`relnox.versions.bumpversion`'s."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError, VersionError
+from relnox.files import read_text
+from relnox.toml import table
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
+from relnox.versions.bumpversion import searched_files
+from relnox.versions.sources import VersionLocation, toml_location
+
+Load = Callable[[Path], Mapping[str, Any]]
+
+
+def _toml(path: Path, load: Load) -> Mapping[str, Any] | None:
+    if not path.is_file():
+        return None
+    try:
+        return load(path)
+    except (ConfigError, VersionError):
+        return None
+
+
+Places = tuple[tuple[str, tuple[str, ...]], ...]
+Found = tuple[Path, Mapping[str, Any], tuple[str, ...]]
+
+
+def _config(
+    directory: Path, doc: Mapping[str, Any], load: Load, places: Places, key: str
+) -> Found | None:
+    """The first of ``places`` (a file, the keys of the tool's table in it) whose table
+    holds the string at the dotted ``key`` (without one: any table), its document and keys."""
+    for name, keys in places:
+        path = directory / name
+        config = doc if name == "pyproject.toml" else _toml(path, load)
+        *within, last = (*keys, *key.split(".")) if key else (*keys, "")
+        found = table(config, *within) if config is not None else {}
+        if config is not None and (isinstance(found.get(last), str) if key else found):
+            return path, config, keys
+    return None
+
+
+_TBUMP: Places = (("pyproject.toml", ("tool", "tbump")), ("tbump.toml", ()))
+_BUMPVER: Places = (("pyproject.toml", ("tool", "bumpver")), ("bumpver.toml", ("bumpver",)))
+_COMMITIZEN: Places = tuple(
+    (n, ("tool", "commitizen")) for n in ("pyproject.toml", ".cz.toml", "cz.toml")
+)
+
+
+def tbump_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
+    found = _config(directory, doc, load, _TBUMP, "version.current")
+    if found is None:
+        return None
+    return toml_location(found[0], found[1], (*found[2], "version", "current"))
+
+
+def tbump_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    found = _config(directory, doc, load, _TBUMP, "version.current")
+    files = table(found[1], *found[2]).get("file") if found is not None else None
+    searches: list[tuple[str, str]] = []
+    for entry in files if isinstance(files, list) else ():
+        if not isinstance(entry, Mapping) or "version_template" in entry:
+            continue  # a version spelled otherwise (tbump's version_template) is tbump's
+        src, search = entry.get("src"), entry.get("search", "{current_version}")
+        if isinstance(src, str) and isinstance(search, str) and not re.search(r"[*?\[]", src):
+            searches.append((src, search))
+    return searched_files(directory, searches, version)
+
+
+#: the ``current_version`` line of an INI file's ``[bumpver]`` section, quoted or not
+_INI = (
+    r"(?ms)^\[bumpver\][ \t]*$(?:(?!^\[).)*?"
+    r"""^current_version[ \t]*[=:][ \t]*(?P<q>["']?)(?P<version>[^\s;#"']+)(?P=q)"""
+)
+
+
+def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
+    found = _config(directory, doc, load, _BUMPVER, "current_version")
+    if found is not None:
+        path, config, keys = found
+        return toml_location(path, config, (*keys, "current_version"))
+    cfg = directory / "setup.cfg"
+    try:
+        match = re.search(_INI, read_text(cfg)) if cfg.is_file() else None
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    return (
+        None if match is None else VersionLocation(cfg, "pattern", match["version"], pattern=_INI)
+    )
+
+
+def _bumpver_patterns(directory: Path, doc: Mapping[str, Any], load: Load) -> list[tuple[str, str]]:
+    """Each file bumpver rewrites and one of its patterns, as written."""
+    found = _config(directory, doc, load, _BUMPVER, "current_version")
+    if found is not None:
+        _path, config, keys = found
+        patterns = table(config, *keys, "file_patterns")
+        return [
+            (name, pattern)
+            for name, value in patterns.items()
+            for pattern in (value if isinstance(value, list) else [value])
+            if isinstance(pattern, str)
+        ]
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(read_text(directory / "setup.cfg"))
+    except (ConfigError, UnicodeDecodeError, configparser.Error, OSError):
+        return []
+    if not parser.has_section("bumpver:file_patterns"):
+        return []
+    return [
+        (name, line.strip())
+        for name, value in parser.items("bumpver:file_patterns")
+        for line in value.splitlines()
+        if line.strip()
+    ]
+
+
+def _search(pattern: str) -> str | None:
+    """A bumpver pattern as a search template, if literal text around one version field."""
+    text = pattern.removeprefix("^").removesuffix("$")
+    if re.search(r"(?<!\\)[\[\]]", text):
+        return None  # an optional part: bumpver's own
+    text = re.sub(r"\\(.)", r"\1", text)
+    fields = re.findall(r"\{[^{}]*\}", text)
+    if len(fields) != 1 or fields[0] not in ("{version}", "{pep440_version}"):
+        return None
+    return text.replace(fields[0], "{current_version}")
+
+
+def bumpver_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    searches = [
+        (name, search)
+        for name, pattern in _bumpver_patterns(directory, doc, load)
+        if (search := _search(pattern)) is not None
+    ]
+    return searched_files(directory, searches, version)
+
+
+def commitizen_current(
+    directory: Path, doc: Mapping[str, Any], load: Load
+) -> VersionLocation | None:
+    """commitizen's own ``version``, when it keeps the version itself."""
+    found = _config(directory, doc, load, _COMMITIZEN, "")
+    settings = table(found[1], "tool", "commitizen") if found is not None else {}
+    provider = settings.get("version_provider", "commitizen")
+    if found is None or provider != "commitizen" or not isinstance(settings.get("version"), str):
+        return None
+    return toml_location(found[0], found[1], ("tool", "commitizen", "version"))
+
+
+def commitizen_files(
+    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+) -> list[VersionLocation]:
+    """commitizen's ``version_files``: ``path`` or ``path:regex``."""
+    found = _config(directory, doc, load, _COMMITIZEN, "")
+    entries = table(found[1], "tool", "commitizen").get("version_files") if found else None
+    searches: list[tuple[str, str]] = []
+    located: list[VersionLocation] = []
+    for entry in entries if isinstance(entries, list) else ():
+        if not isinstance(entry, str) or not entry.strip():
+            continue
+        name, _, regex = entry.partition(":")
+        if not regex:
+            searches.append((name, "{current_version}"))
+            continue
+        path = directory / name
+        try:
+            text = read_text(path) if path.is_file() else ""
+            re.compile(_on_line(regex, _VERSION))
+        except (ConfigError, UnicodeDecodeError, re.error):
+            continue
+        # the version on a line the regex finds; another version there is out of step
+        said = [
+            m["version"]
+            for m in re.finditer(_on_line(regex, _VERSION), text)
+            if maybe_version(m["version"]) is not None
+        ]
+        value = version if version in said else next(iter(said), None)
+        if value is not None:
+            pattern = _on_line(regex, re.escape(value))
+            located.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
+    return searched_files(directory, searches, version) + located
+
+
+def _on_line(regex: str, version: str) -> str:
+    """A pattern of ``version`` on a line ``regex`` finds."""
+    return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
+
+
+#: each tool's current version and the files it rewrites, bump-my-version's first
+READERS: tuple[
+    tuple[
+        Callable[[Path, Mapping[str, Any], Load], VersionLocation | None],
+        Callable[[Path, Mapping[str, Any], Load, str], list[VersionLocation]],
+    ],
+    ...,
+] = (
+    (tbump_current, tbump_files),
+    (bumpver_current, bumpver_files),
+    (commitizen_current, lambda _d, _doc, _load, _v: []),  # its files: commitizen_files
+)

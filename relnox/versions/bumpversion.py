@@ -1,0 +1,237 @@
+"""bump-my-version's ``current_version`` and the files it rewrites: copies of the version a
+relnox bump moves too, or that tool's next run finds none at the version it expects."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError, VersionError
+from relnox.files import read_text
+from relnox.toml import table
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.sources import VersionLocation, toml_location
+
+#: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
+#: as configparser reads it), not crossing into the next section
+_INI = (
+    r"(?ms)^\[bumpversion\][ \t]*$(?:(?!^\[).)*?"
+    r"^current_version[ \t]*[=:][ \t]*(?P<version>[^\s;#]+)"
+)
+_KEY = ("tool", "bumpversion", "current_version")
+
+
+def _config(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> tuple[Path, Mapping[str, Any] | str] | None:
+    """The file holding bump-my-version's configuration, first found, with its TOML
+    document or INI text; ``None`` when there is none or it cannot be read."""
+    if _in_table(doc):
+        return directory / "pyproject.toml", doc
+    toml_file = directory / ".bumpversion.toml"
+    if toml_file.is_file():
+        try:
+            return toml_file, load(toml_file)
+        except (ConfigError, VersionError):
+            return None
+    for name in (".bumpversion.cfg", "setup.cfg"):
+        path = directory / name
+        try:
+            text = read_text(path) if path.is_file() else ""
+        except (ConfigError, UnicodeDecodeError):
+            return None
+        if re.search(_INI, text):
+            return path, text
+    return None
+
+
+def current_version(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> VersionLocation | None:
+    """Where ``directory``'s bump-my-version configuration writes ``current_version``."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return None
+    path, config = found
+    if isinstance(config, str):
+        match = re.search(_INI, config)
+        return VersionLocation(path, "pattern", match["version"], pattern=_INI) if match else None
+    return toml_location(path, config, _KEY) if _in_table(config) else None
+
+
+#: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
+#: README.rst``, ``bumpversion:file (link):README.rst``
+_FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
+
+
+def _entries(
+    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """The file entries of the configuration: each a mapping with ``filename`` and what
+    else it sets (``search``, ``replace``, ``regex`` ...)."""
+    found = _config(directory, doc, load)
+    if found is None:
+        return []
+    path, config = found
+    if not isinstance(config, str):
+        files = table(config, "tool", "bumpversion").get("files")
+        return [
+            f
+            for f in (files if isinstance(files, list) else ())
+            if isinstance(f, Mapping) and isinstance(f.get("filename"), str)
+        ]
+    import configparser
+
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(config, str(path))
+    except configparser.Error:
+        return []
+    return [
+        {**parser[section], "filename": match["name"].strip()}
+        for section in parser.sections()
+        if (match := _FILE_SECTION.match(section)) is not None
+    ]
+
+
+def tool_files(
+    directory: Path,
+    doc: Mapping[str, Any],
+    load: Callable[[Path], Mapping[str, Any]],
+    version: str,
+) -> list[VersionLocation]:
+    """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
+    entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
+    searches: list[tuple[str, str]] = []
+    for entry in _entries(directory, doc, load):
+        if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
+            continue
+        search = entry.get("search", "{current_version}")
+        replace = entry.get("replace", "{new_version}")
+        if not isinstance(search, str) or not isinstance(replace, str):
+            continue
+        if replace != search.replace("{current_version}", "{new_version}"):
+            continue
+        searches.append((entry["filename"], search))
+    return searched_files(directory, searches, version)
+
+
+def searched_files(
+    directory: Path, searches: Sequence[tuple[str, str]], version: str
+) -> list[VersionLocation]:
+    """The files ``searches`` name (file name, template with one ``{current_version}``), each
+    where a search finds ``version``, or, where every search has text before the version,
+    another version (a copy out of step, which a bump moves too)."""
+    pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
+    for name, search in searches:
+        before, middle, after = search.partition("{current_version}")
+        if not middle or "{" in before + after or "}" in before + after:
+            continue
+        path = Path(os.path.normpath(directory / name))
+        try:  # a file of the repository (a crate beside the package: ../impl/Cargo.toml)
+            path.resolve().relative_to(_repository_top(directory).resolve())
+        except (OSError, ValueError):
+            continue
+        pairs_of.setdefault(path, []).append((before, after))
+    found: list[VersionLocation] = []
+    for path, pairs in pairs_of.items():
+        pattern = _searches_pattern(pairs)
+        try:
+            text = read_text(path) if path.is_file() else ""
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        said = [m["version"] for m in re.finditer(pattern, text)]
+        value = version if version in said else None
+        if value is None and all(before for before, _after in pairs):
+            # the place the search names holds another version: a copy out of step
+            value = next((v for v in said if maybe_version(v) is not None), None)
+        if value is not None:
+            found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
+    return found
+
+
+#: a version as a search finds it: ``7.0.0`` in ``/v7.0.0.svg`` or ``v7.0.0...master``
+VERSION_PATTERN = r"[0-9][0-9A-Za-z+!_-]*(?:\.[0-9A-Za-z+!_-]+)*"
+_VERSION = rf"(?P<version>{VERSION_PATTERN})"
+
+
+def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
+    """One pattern for every search of a file: the version between their texts."""
+    befores = "|".join(f"(?<={re.escape(before)})" for before, _ in pairs if before)
+    if any(not before for before, _ in pairs):
+        befores = ""  # the bare {current_version}: anywhere
+    afters = "|".join(re.escape(after) for _, after in pairs if after)
+    if any(not after for _, after in pairs):
+        afters = r"(?![0-9A-Za-z+!_-]|\.[0-9A-Za-z])"  # the version ends there
+    lead = f"(?:{befores})" if befores else ""
+    tail = f"(?={afters})" if afters else ""
+    return lead + _VERSION + tail
+
+
+def _repository_top(directory: Path) -> Path:
+    """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
+    for folder in (directory, *directory.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return directory
+
+
+def _in_table(doc: Mapping[str, Any]) -> bool:
+    return isinstance(table(doc, "tool", "bumpversion").get("current_version"), str)
+
+
+#: a version as a search template's ``{current_version}`` stands for it
+_ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
+
+
+def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
+    """The files poetry-bumpversion keeps in step, each where its ``search`` template finds
+    ``version``."""
+    found: list[VersionLocation] = []
+    entries = _poetry_entries(doc)
+    if not entries:  # most projects: no walk up to the repository's top
+        return found
+    top = _repository_top(directory).resolve()
+    for name, search in entries:
+        path = Path(os.path.normpath(directory / name))
+        try:
+            path.resolve().relative_to(top)
+        except (OSError, ValueError):
+            continue
+        location = _at_version(path, search, version)
+        if location is not None and all(location.path != f.path for f in found):
+            found.append(location)
+    return found
+
+
+def _poetry_entries(doc: Mapping[str, Any]) -> list[tuple[str, object]]:
+    settings = table(doc, "tool", "poetry_bumpversion")
+    entries: list[tuple[str, object]] = []
+    files = settings.get("file")
+    for name, entry in files.items() if isinstance(files, Mapping) else ():
+        entries.append((name, entry.get("search") if isinstance(entry, Mapping) else None))
+    replacements = settings.get("replacements")
+    for entry in replacements if isinstance(replacements, list) else ():
+        if isinstance(entry, Mapping) and isinstance(entry.get("files"), list):
+            entries += [(n, entry.get("search")) for n in entry["files"] if isinstance(n, str)]
+    return entries
+
+
+def _at_version(path: Path, search: object, version: str) -> VersionLocation | None:
+    """The copy of ``version`` in ``path`` that ``search`` finds (``None``: not there)."""
+    template = search if isinstance(search, str) else "{current_version}"
+    if template.count("{current_version}") != 1 or "{" in template.replace("{current_version}", ""):
+        return None
+    before, _, after = template.partition("{current_version}")
+    group = re.escape(version) if not before.strip() and not after.strip() else _ANY_VERSION
+    pattern = f"{re.escape(before)}(?P<version>{group}){re.escape(after)}"
+    try:
+        match = re.search(pattern, read_text(path)) if path.is_file() else None
+    except (ConfigError, UnicodeDecodeError):
+        return None
+    if match is None or match.group("version") != version:
+        return None
+    return VersionLocation(path, "pattern", version, pattern=pattern)

@@ -1,0 +1,438 @@
+"""Each package's tag convention, read from the repository's own tags.
+
+:func:`infer_conventions` groups the version-shaped tags by their prefix and gives each
+package the prefixes that name it, most specific first: its name or directory, a part of
+its name no other package shares, a directory above it, then no prefix for the only or
+the root package. Where two packages could claim a prefix, the tagged commits' version
+files decide. A configured ``tag-format`` or a backend's own tag rule wins over
+inference; tags that name no package are never guessed to be one's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from packaging.version import Version
+
+from relnox.versions.former_names import former_names
+from relnox.versions.tag_facts import (
+    CONTRADICTIONS_READ,
+    STRAYS_READ,
+    TagReading,
+    every_tag_contradicts,
+    read_dotless,
+    top_release,
+)
+from relnox.versions.tag_model import (
+    Member,
+    RepoTags,
+    TagFacts,
+    fires,
+    member_names,
+    prefix_score,
+    squash,
+    stem,
+)
+
+
+def infer_conventions(
+    members: Sequence[Member],
+    tags: RepoTags,
+    *,
+    default: str,
+    show_file: Callable[[str, str], str | None] | None = None,
+    shared: bool = False,
+) -> dict[str, TagFacts]:
+    """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
+    package (lockstep)."""
+    groups = read_dotless(members, tags.by_prefix(), show_file)
+    single = len(members) == 1 or shared
+    claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
+    names = {m.name: member_names(m, several=len(members) > 1) for m in members}
+    exact: dict[str, list[Member]] = {}
+    for member in members:
+        # a name or directory as written, or with its separators dropped
+        spelled = [*names[member.name], *_top_and_own(member)]
+        for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
+            exact.setdefault(name, []).append(member)
+    for prefix in groups:
+        prefix_stem = stem(prefix)
+        key = prefix_stem if prefix_stem in exact else squash(prefix_stem)
+        if prefix_stem and key in exact:  # a name or directory: nothing else competes
+            claims[prefix] = {m.name: 4 for m in dict.fromkeys(exact[key])}
+            continue
+        for member in members:
+            score = prefix_score(member, prefix_stem, single, names[member.name])
+            if score:
+                claims.setdefault(prefix, {})[member.name] = score
+    for member in members if len(members) > 1 else ():
+        if member.current is not None and member.current.local is not None:
+            # a local version (0.1+private) beside packages: no tag released it
+            for scores in claims.values():
+                scores.pop(member.name, None)
+    claims = {prefix: scores for prefix, scores in claims.items() if scores}
+    r = _Reading(members, groups, tags, show_file, claims)
+    if not single:
+        r.drop_roots_never_released()
+        r.share_roots_tags()
+        r.share_named_tags()
+    for prefix in groups:
+        if stem(prefix) or prefix in claims or len(members) < 2:
+            continue
+        # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
+        for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
+            confirmed = [
+                m.name
+                for m in members
+                if not r.has_own_tags(m.name)
+                and r.names(m, tag, version)
+                and not r.names_another(m, tag)
+            ]
+            if confirmed:
+                claims[prefix] = dict.fromkeys(confirmed, 1)
+                break
+    if len(members) == 1 and not claims:
+        r.claim_confirmed_prefix(members[0])
+    # a prefix a tag-format configures for one package is never inferred for another
+    configured = {
+        m.configured.partition("{version}")[0]: m.name
+        for m in members
+        if m.configured and "{version}" in m.configured
+    }
+    for prefix in [p for p in claims if p in configured]:
+        claims[prefix] = {n: s for n, s in claims[prefix].items() if n == configured[prefix]}
+        if not claims[prefix]:
+            del claims[prefix]
+    for prefix, scores in claims.items():
+        best = max(scores.values())
+        winners = [name for name, score in scores.items() if score == best]
+        if best == 4 and len(winners) == 1:
+            winners = r.unless_anothers(winners[0], prefix)
+        if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
+            newest_version, newest_tag = groups[prefix][-1]
+            confirmed = [n for n in winners if r.names(r.by_name[n], newest_tag, newest_version)]
+            if len(confirmed) > 1:  # one tag for a line released together (lockstep)
+                confirmed = r.released_together(confirmed, groups[prefix])
+            winners = confirmed
+        elif best in (2, 3):  # a token or a parent directory: the tagged commits may say no
+            winners = [
+                n
+                for n in winners
+                if not every_tag_contradicts(r.by_name[n], groups[prefix], show_file)
+            ]
+            if best == 2 and len(winners) > 1:
+                winners = r.named_by_newest(winners, groups[prefix])
+        for name in winners:
+            r.owned[name].append(prefix)
+    owned = r.owned
+    why, doubts, current = r.follow_new_conventions()
+    for name, said in former_names(members, owned, groups, tags, show_file).items():
+        why[name] = f"{why[name]}; {said}" if name in why else said
+    owners = {prefix for prefixes in owned.values() for prefix in prefixes}
+    unclaimed = [
+        groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
+    ]
+    strays = r.strays()
+    if strays:
+        r.tags = replace(
+            tags, all=tuple(t for t in tags.all if t not in strays), merged=tags.merged - strays
+        )
+    facts: dict[str, TagFacts] = {}
+    for member in members:
+        takeover = (why.get(member.name, ""), current.get(member.name))
+        fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
+        if member.name in doubts:
+            fact = replace(
+                fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding)))
+            )
+        facts[member.name] = fact
+    return r.with_carried_releases(r.with_default_for_new(facts, default))
+
+
+def _top_and_own(member: Member) -> list[str]:
+    """Its top directory and its own joined (``python-github-copilot`` for
+    ``python/packages/github_copilot``): a whole name, never its words alone."""
+    if not member.parents:
+        return []
+    joined = f"{member.parents[0]}-{member.dir}".lower()
+    return [joined, joined.replace("_", "-")]
+
+
+_BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
+_PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
+_TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
+
+Group = Sequence[tuple[Version, str]]
+
+
+@dataclass
+class _Reading(TagReading):
+    """:class:`TagReading` with the packages' claims on each prefix."""
+
+    claims: dict[str, dict[str, int]]
+    owned: dict[str, list[str]] = field(init=False)  # member -> the prefixes it owns
+    by_name: dict[str, Member] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_name = {m.name: m for m in self.members}
+        self.owned = {m.name: [] for m in self.members}
+
+    def newest(self, prefix: str) -> tuple[Version, str]:
+        return self.tags.by_date(self.groups[prefix])[0]
+
+    def has_own_tags(self, name: str) -> bool:
+        """Tags named after the package exist: a bare tag its file agrees with is not its own."""
+        return any(scores.get(name, 0) >= 3 for scores in self.claims.values())
+
+    def claim_confirmed_prefix(self, member: Member) -> None:
+        """The only package, named by no tag: one of the most used prefixes is its own when its
+        version file names the newest (or newest final) tag's version there, or when it is the
+        only spelling and the file names no other version at the newest."""
+        if member.configured is not None:
+            return
+        groups = self.groups
+        ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
+        for prefix in ordered[:_PREFIXES_CONFIRMED]:
+            asked = [self.newest(prefix)]
+            finals = [item for item in groups[prefix] if not item[0].is_prerelease]
+            if finals and self.tags.by_date(finals)[0] not in asked:
+                asked.append(self.tags.by_date(finals)[0])
+            if any(self.names(member, tag, version) for version, tag in asked):
+                self.claims[prefix] = {member.name: 1}
+                return
+        # one spelling of every version tag where its file says no other version: its releases
+        if len(ordered) == 1 and len(groups[ordered[0]]) >= 2 and not member.vcs:
+            version, tag = self.newest(ordered[0])
+            if not self.contradicts(member, tag, version):
+                self.claims[ordered[0]] = {member.name: 1}
+
+    def named_by_newest(self, names: Sequence[str], group: Group) -> list[str]:
+        """Of the packages of a directory its tags could mark, those whose file names the
+        newest tag's version, when every other one's names another there; else all of them."""
+        version, tag = self.tags.by_date(group)[0]
+        named = [n for n in names if self.names(self.by_name[n], tag, version)]
+        others = [self.by_name[n] for n in names if n not in named]
+        if named and others and all(self.contradicts(m, tag, version) for m in others):
+            return named
+        return list(names)
+
+    def released_together(self, names: Sequence[str], group: Group) -> list[str]:
+        """The packages of ``names`` whose version files name the version of each of the
+        newest :data:`_TOGETHER_READ` tags (two at least): one tag for a line released
+        together."""
+        newest = list(reversed(group))[:_TOGETHER_READ]
+        if len(newest) < 2:
+            return []
+        return [n for n in names if self.names_each(self.by_name[n], newest)]
+
+    def names_each(self, member: Member, newest: Group) -> bool:
+        return all(self.names(member, tag, version) for version, tag in newest)
+
+    def drop_roots_never_released(self) -> None:
+        """Drop the root's claim on bare tags when its version file never named their versions
+        (or named another project): an unreleased dev root; members may take them below."""
+        roots = [m for m in self.members if m.is_root]
+        for prefix, scores in list(self.claims.items()):
+            if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
+                continue
+            group = self.groups[prefix]
+            if all(
+                every_tag_contradicts(root, group, self.show_file)
+                or self.every_tag_names_another(root, group)
+                for root in roots
+            ):
+                del self.claims[prefix]
+
+    def every_tag_names_another(self, member: Member, group: Group) -> bool:
+        """At each of the newest tags whose pyproject.toml says a name, it names another."""
+        newest = list(reversed(group))[:CONTRADICTIONS_READ]
+        said = [s for _v, tag in newest if (s := self.names_another(member, tag)) is not None]
+        return bool(said) and all(said)
+
+    def names_another(self, member: Member, tag: str) -> bool | None:
+        """Whether the member's pyproject.toml names another project at ``tag``; ``None`` when
+        it says no name there."""
+        from packaging.utils import canonicalize_name
+
+        from relnox.versions.former_names import pyproject_name
+
+        path = member.version_file
+        if self.show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+            return None
+        text = self.show_file(tag, path)
+        name = pyproject_name(text) if text is not None else None
+        return canonicalize_name(name) != member.name if name is not None else None
+
+    def share_roots_tags(self) -> None:
+        """The root's bare tags also release the members whose version file names the newest
+        tag's version at its commit: one tag for both (lockstep)."""
+        for prefix, scores in self.claims.items():
+            if stem(prefix) or not any(m.is_root and m.name in scores for m in self.members):
+                continue
+            version, tag = self.newest(prefix)
+            for member in self.members:
+                if (
+                    member.name not in scores
+                    and not self.has_own_tags(member.name)
+                    and self.names(member, tag, version)
+                ):
+                    scores[member.name] = 1
+
+    def share_named_tags(self) -> None:
+        """A package no tag names (or whose own tags stopped before), whose version file names
+        the version of each of the newest tags (two at least) of a prefix naming one other
+        package, or a directory of others (``py-1.43.2`` for the packages below ``py/``),
+        shares that prefix as they hold it: one tag releases them all (lockstep)."""
+        held = {
+            m.name: [p for p, scores in self.claims.items() if m.name in scores]
+            for m in self.members
+        }
+        for prefix, scores in list(self.claims.items()):
+            if not stem(prefix) or (len(scores) != 1 and max(scores.values()) >= 3):
+                continue
+            newest = [item for item in reversed(self.groups[prefix]) if not item[0].is_prerelease]
+            newest = newest[:_TOGETHER_READ]
+            if len(newest) < 2:
+                continue
+            for member in self.members:
+                mine = held[member.name]
+                if member.name in scores or (mine and not self.stopped(mine, newest[-1][1])):
+                    continue
+                if self.names_each(member, newest):
+                    scores[member.name] = max(scores.values())
+
+    def stopped(self, prefixes: Sequence[str], after: str) -> bool:
+        """Whether every tag of ``prefixes`` was made before the tag ``after``."""
+        dates = self.tags.dates
+        if not dates.get(after):
+            return False
+        made = [dates.get(tag, 0) for p in prefixes for _v, tag in self.groups.get(p, [])]
+        return bool(made) and all(0 < when < dates[after] for when in made)
+
+    def unless_anothers(self, name: str, prefix: str) -> list[str]:
+        """``[name]``, the package whose name ``prefix`` spells, unless its version file names
+        none of the prefix's versions, its two newest contradict it, and another prefix it may
+        own has its newest version named there (an npm package's tags of the same name)."""
+        member = self.by_name[name]
+        newest = list(reversed(self.groups[prefix]))[:CONTRADICTIONS_READ]
+        if any(self.names(member, tag, version) for version, tag in newest):
+            return [name]
+        # one stray tag may be a mistake: the user decides
+        if len(newest) < 2 or not all(self.contradicts(member, t, v) for v, t in newest[:2]):
+            return [name]
+        others = [p for p, scores in self.claims.items() if p != prefix and name in scores]
+        named = any(self.names(member, tag, version) for version, tag in map(self.newest, others))
+        return [] if named else [name]
+
+    def strays(self) -> set[str]:
+        """The highest tags of a shared bare prefix that release none of its owners (no
+        owner's file names the version there, one names another)."""
+        found: set[str] = set()
+        for prefix, group in self.groups.items():
+            owners = [m for m in self.members if prefix in self.owned[m.name]]
+            if stem(prefix) or len(owners) < 2:
+                continue
+            for version, tag in list(reversed(group))[:STRAYS_READ]:
+                if any(self.names(m, tag, version) for m in owners):
+                    break
+                if not any(self.contradicts(m, tag, version) for m in owners):
+                    break
+                found.add(tag)
+        return found
+
+    def last_made(self, group: Group) -> int:
+        """When the last of a prefix's tags was made (0 when any date is unknown)."""
+        times = [self.tags.dates.get(tag, 0) for _v, tag in group]
+        return max(times) if times and all(times) else 0
+
+    def continues(self, newer: Group, older: Group) -> bool:
+        """``newer`` took over from ``older``: its newest tag came later and its top release
+        is higher (final releases compared when both have some)."""
+        new_last, old_last = self.last_made(newer), self.last_made(older)
+        return bool(new_last and old_last and new_last > old_last) and (
+            top_release(newer) > top_release(older)
+        )
+
+    def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
+        """Whether ``prefix`` names a directory beside ``member`` that held a project at
+        ``tag``."""
+        name = stem(prefix)
+        if not name or self.show_file is None or name in (member.dir.lower(), member.name):
+            return False
+        beside = "/".join((*member.parents, name))
+        files = ("pyproject.toml", "setup.py")
+        return any(self.show_file(tag, f"{beside}/{f}") is not None for f in files)
+
+    def triggered(self, tag: str) -> bool:
+        """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""
+        return any(fires(tag, (g,)) for g in self.tags.triggers if not g.startswith("!"))
+
+    def follow_new_conventions(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """A package whose tags changed spelling keeps the newest as its current one: a prefix
+        it holds weakly or nobody holds, which continues its own (:meth:`continues`), when its
+        version file names the version at the newest such tag, the release workflow fires on
+        it and not on the old, or it is the only, tag-versioned package. Returns why, the
+        doubts and each package's current prefix."""
+        groups, claims, owned = self.groups, self.claims, self.owned
+        taken = {prefix for prefixes in owned.values() for prefix in prefixes}
+        why: dict[str, str] = {}
+        doubts: dict[str, str] = {}
+        ranks: dict[str, tuple[tuple[bool, bool, int], str, int]] = {}
+        for member in self.members:
+            mine = owned[member.name]
+            if not mine or member.configured or member.match or member.regex:
+                continue
+            best = max(claims[p][member.name] for p in mine)
+            own = [p for p in mine if claims[p][member.name] == best]
+            # a new spelling must take over from the package's current prefix, not one it left
+            latest = max(own, key=lambda p: self.last_made(groups[p]))
+            for prefix, group in groups.items():
+                if prefix in own or (prefix in taken and prefix not in mine):
+                    continue
+                if not self.continues(group, groups[latest]):
+                    continue
+                version, tag = next(
+                    ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
+                )
+                if self.another_projects(member, prefix, tag):
+                    continue
+                old_tag = groups[latest][-1][1]
+                triggered = self.triggered(tag) and not self.triggered(old_tag)
+                # the only tag-versioned package: its backend's git describe reads the newer tags
+                described = member.vcs and len(self.members) == 1 and not stem(prefix)
+                old = f"{latest}{{version}}"
+                if not (triggered or described or self.names(member, tag, version)):
+                    if not self.contradicts(member, tag, version):
+                        doubts[member.name] = (
+                            f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
+                            f"tag ({old_tag}), but nothing says they are "
+                            f"{member.name}'s; relnox keeps {old}: set tag-format = "
+                            f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
+                            "convention"
+                        )
+                    continue
+                # rank: the workflow fires on it, then the bare spelling, then the newest
+                rank = (triggered, stem(prefix) == "", self.last_made(group))
+                if member.name in ranks and ranks[member.name][0] >= rank:
+                    continue
+                ranks[member.name] = (rank, prefix, best)
+                evidence = (
+                    "the release workflow's tag trigger fires on it"
+                    if triggered
+                    else "its backend's git describe reads them (versions from git tags)"
+                    if described
+                    else f"{member.version_file} says {version} at {tag}"
+                )
+                why[member.name] = (
+                    f"{prefix}{{version}} is the current convention: its tags came after the "
+                    f"last {old} tag ({old_tag}) and {evidence}"
+                )
+        for member in self.members:
+            if member.name in ranks:
+                _rank, prefix, best = ranks[member.name]
+                claims.setdefault(prefix, {})[member.name] = best
+                if prefix not in owned[member.name]:
+                    owned[member.name].append(prefix)
+        for name in why:
+            doubts.pop(name, None)
+        return why, doubts, {name: rank[1] for name, rank in ranks.items()}

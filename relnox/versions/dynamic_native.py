@@ -1,0 +1,183 @@
+"""The versions of native build backends, as each reads it: Cargo.toml (maturin), a regex
+or a provider (scikit-build-core), meson.build (meson-python)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import VersionError
+from relnox.toml import table
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.sources import (
+    VCS_SOURCE,
+    VERSION_MODULE_FILES,
+    Found,
+    VersionLocation,
+    find_module,
+    groups_location,
+    python_location,
+    read_text,
+    regex_location,
+    text_location,
+    toml_location,
+)
+
+#: project()'s own ``version: '1.2.3'`` (calls may come before it, none around it)
+MESON_VERSION = (
+    r"project\s*\(\s*'[^']*'(?:[^'()]|'[^']*'|\((?:[^'()]|'[^']*')*\))*?"
+    r"\bversion\s*:\s*'(?P<version>[^']+)'"
+)
+
+
+SKBUILD_DEFAULT_REGEX = (
+    r"""(?im)^(__version__|VERSION)(?: ?\: ?str)? *= *(['"])v?(?P<version>.+?)\2"""
+)
+
+
+def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any]) -> Found:
+    manifest_path = table(doc, "tool", "maturin").get("manifest-path")
+    manifest = directory / (manifest_path if isinstance(manifest_path, str) else "Cargo.toml")
+    if not manifest.is_file():
+        raise VersionError(
+            f"{directory / 'pyproject.toml'}: maturin takes the version from {manifest}, which "
+            "does not exist; set [tool.maturin] manifest-path or add [project] version"
+        )
+    data = load(manifest)
+    version = table(data, "package").get("version")
+    if isinstance(version, str):
+        loc = toml_location(manifest, data, ("package", "version"), semver=True)
+        return "cargo", [loc], f"{manifest.name} [package] version (maturin)"
+    if isinstance(version, Mapping) and version.get("workspace") is True:
+        for parent in manifest.parent.parents:
+            candidate = parent / "Cargo.toml"
+            if not candidate.is_file():
+                continue
+            ws = load(candidate)
+            if "workspace" not in ws:
+                continue
+            if isinstance(table(ws, "workspace", "package").get("version"), str):
+                loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
+                # said from the package's directory, as a crate's own manifest is
+                shown = [
+                    Path(os.path.relpath(p, directory)).as_posix() for p in (candidate, manifest)
+                ]
+                why = f"{shown[0]} [workspace.package] version, inherited by {shown[1]}"
+                return "cargo", [loc], f"{why} (maturin)"
+            break
+        raise VersionError(
+            f"{manifest}: version.workspace = true but no Cargo workspace above it has "
+            "[workspace.package] version; add it there"
+        )
+    raise VersionError(f'{manifest}: [package] has no version; add version = "0.1.0"')
+
+
+_VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning", "dunamai")
+
+
+def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
+    """The version provider's settings and where they are written:
+    ``[tool.scikit-build.metadata.version]``, ``[[tool.dynamic-metadata]]`` with ``field =
+    "version"`` or ``[tool.dynamic-metadata.version]``."""
+    settings = table(doc, "tool", "scikit-build", "metadata", "version")
+    if settings:
+        return settings, "[tool.scikit-build.metadata.version]"
+    shared = table(doc, "tool").get("dynamic-metadata")
+    if isinstance(shared, list):
+        for entry in shared:
+            if isinstance(entry, Mapping) and entry.get("field") == "version":
+                return entry, '[[tool.dynamic-metadata]] field = "version"'
+    if isinstance(shared, Mapping) and isinstance(shared.get("version"), Mapping):
+        return shared["version"], "[tool.dynamic-metadata.version]"
+    return {}, ""
+
+
+def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | None:
+    settings, where = _dynamic_metadata_version(doc)
+    provider = settings.get("provider")
+    if not isinstance(provider, str):
+        return None
+    if any(name in provider for name in _VCS_PROVIDERS):
+        return VCS_SOURCE, [], f"{where} provider = {provider!r} (versions from git tags)"
+    if provider.endswith("regex") and isinstance(settings.get("input"), str):
+        pattern = settings.get("regex")
+        if isinstance(pattern, str):
+            pattern = pattern.replace("(?P<value>", "(?P<version>")
+            pattern = pattern if pattern.startswith("(?") else "(?m)" + pattern
+        else:
+            pattern = SKBUILD_DEFAULT_REGEX
+        result = settings.get("result")
+        if "(?P<version>" not in pattern and isinstance(result, str):
+            remove = settings.get("remove")
+            loc = groups_location(
+                directory / settings["input"],
+                pattern,
+                result,
+                remove if isinstance(remove, str) and remove else None,
+            )
+        else:
+            loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
+        return "scikit-build", [loc], f"{where} input = {settings['input']!r}"
+    return None
+
+
+def meson_version(
+    directory: Path, roots: Sequence[Path] = (), modules: Sequence[str] = ()
+) -> Found | None:
+    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``, or the
+    ``__version__`` literal the command of ``version: run_command(...)`` reads (see
+    :func:`_run_command_reads`); ``roots`` and ``modules``: where the package's modules are."""
+    build = directory / "meson.build"
+    text = read_text(build)
+    if re.search(MESON_VERSION, text):
+        loc = regex_location(build, MESON_VERSION, "meson.build")
+        return "meson", [loc], "meson.build project(version: ...) (meson-python)"
+    files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
+    if files:
+        why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
+        return "meson", [text_location(directory / files.group(1))], why
+    run = _MESON_RUN.search(text)
+    read = _run_command_reads(directory, run.group(1), roots, modules) if run else None
+    if read is None:
+        return None
+    where = read.path.relative_to(directory).as_posix()
+    why = f"meson.build project(version: run_command(...)) reads __version__ of {where}"
+    return "meson", [read], f"{why} (meson-python)"
+
+
+#: project()'s ``version: run_command(...)``: the arguments of the command meson runs
+_MESON_RUN = re.compile(r"\bversion\s*:\s*run_command\s*\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)")
+
+
+def _run_command_reads(
+    directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
+) -> VersionLocation | None:
+    """The literal ``__version__`` that the command meson runs for project()'s version
+    reads: a script of the repository holding it, or a script (or ``-c`` program) reading
+    ``__version__`` out of a module the package ships, named by its path
+    (``'src/pkg/__init__.py'``) or by its import, else the package's own version module.
+    None: the command reads no such literal, or asks git too (a CI variable, a tag)."""
+    texts = re.findall(r"'([^']*)'", arguments)
+    for arg in list(texts):
+        script = directory / arg
+        if arg.endswith(".py") and script.is_file():
+            loc = python_location(script, top_level=True)
+            if loc is not None:
+                return loc
+            texts.append(read_text(script))
+    said = "\n".join(texts)
+    if "__version__" not in said or re.search(r"\bgit\b", said):
+        return None  # a command that asks git is versioned by the tags (or reads none)
+    named = [directory / rel for rel in re.findall(r"""['"]([\w./-]+\.py)['"]""", said)]
+    for dotted in re.findall(r"\b(?:from|import)[ \t]+([A-Za-z_][\w.]*)", said):
+        module = find_module(roots, dotted) if dotted.split(".")[0] in modules else None
+        named += [module] if module is not None else []
+    named += [base / m / f for m in modules for base in roots for f in VERSION_MODULE_FILES]
+    for path in named:
+        loc = python_location(path, top_level=True)
+        if loc is not None and maybe_version(loc.value) is not None:
+            return loc
+    return None

@@ -1,0 +1,113 @@
+"""Tags a package made under another name: the project's name at a tag, read from its
+pyproject.toml, setup.cfg or setup.py there, says whose release the tag was."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from relnox.toml import table, tomllib
+from relnox.versions.tag_model import Member, RepoTags
+
+
+def pyproject_name(text: str) -> str | None:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    for found in (table(doc, "project"), table(doc, "tool", "poetry")):
+        if isinstance(found.get("name"), str):
+            return str(found["name"])
+    return None
+
+
+def _setup_cfg_name(text: str) -> str | None:
+    import configparser  # only for a project that had a setup.cfg at a tag
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    name = parser.get("metadata", "name", fallback="").strip()
+    return name or None
+
+
+def _setup_py_name(text: str) -> str | None:
+    import ast  # only for a project that had a setup.py at a tag
+
+    from relnox.versions.python_ast import parse
+
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        if called != "setup":
+            continue
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg == "name" and isinstance(value, ast.Constant):
+                return value.value if isinstance(value.value, str) else None
+    return None
+
+
+_READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
+    ("pyproject.toml", pyproject_name),
+    ("setup.cfg", _setup_cfg_name),
+    ("setup.py", _setup_py_name),
+)
+
+
+def name_at(member: Member, tag: str, show_file: Callable[[str, str], str | None]) -> str | None:
+    """The distribution name ``member``'s files give at ``tag`` as a literal, or ``None``."""
+    for file, read in _READERS:
+        path = f"{member.home}/{file}" if member.home else file
+        text = show_file(tag, path)
+        name = read(text) if text is not None else None
+        if name:
+            return name
+    return None
+
+
+def former_names(
+    members: Sequence[Member],
+    owned: dict[str, list[str]],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> dict[str, str]:
+    """Drop from each package's prefixes one whose tags all came before another of its
+    prefixes' and whose newest tag's files name another project. Returns what each was told."""
+    said: dict[str, str] = {}
+    if show_file is None:
+        return said
+    for member in members:
+        mine = owned[member.name]
+        if len(mine) < 2 or member.configured or member.match or member.regex:
+            continue
+        for prefix in list(mine):
+            last = max(tags.dates.get(tag, 0) for _v, tag in groups[prefix])
+            later = [
+                p
+                for p in mine
+                if p != prefix and min(tags.dates.get(t, 0) for _v, t in groups[p]) > last > 0
+            ]
+            if not later:
+                continue
+            tag = tags.by_date(groups[prefix])[0][1]
+            name = name_at(member, tag, show_file)
+            if name is None or canonicalize_name(name) == member.name:
+                continue
+            mine.remove(prefix)
+            said[member.name] = (
+                f"{prefix}{{version}} tags (newest {tag}) released {name}, the project's "
+                "former name: not counted"
+            )
+    return said

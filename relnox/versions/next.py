@@ -1,0 +1,316 @@
+"""The next version of a package: the one answer ``bump``, ``plan``, the release pull
+request and the rehearsal use (the last two through bump's plan).
+
+A ``--part`` bump starts from :func:`bump_base` (the release a label marks work since, or
+the last release under a placeholder), steps over versions released on other lines, and is
+spelled as long as the releases were; versions that are release days become today's; a
+version the build backend computes from a clock is its own release; ``--to`` is taken as
+given, never below a lockstep group's highest member. What a tag already released, or
+what is not above this line's last release, is refused (:mod:`relnox.versions.next_checks`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from relnox.errors import VersionError
+from relnox.tools import git
+from relnox.versions.arithmetic import (
+    bump_version,
+    check_file_name,
+    check_increase,
+    dated_version,
+    long_as_released,
+    maybe_version,
+    parse_version,
+    same_version,
+    target_version,
+)
+from relnox.versions.tag_model import KEEPS_MONTH
+from relnox.versions.tag_name import tag_for
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from relnox.project.workspace import Package, Workspace
+
+
+#: the parts whose bump is a final release
+PARTS_OF_RELEASE = ("major", "minor", "patch")
+
+
+def next_versions(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    part: str | None,
+    to: str | None = None,
+    pre: str | None = None,
+    today: date | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, tuple[str, str]]:
+    """Each of ``selected`` (with the members of its lockstep group among them): its
+    version now and its next; ``notes`` gets what was stepped over and why."""
+    versions: dict[str, tuple[str, str]] = {}
+    chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
+    for pkg in selected:
+        if pkg.name in versions:
+            continue
+        group = [p for p in workspace.group_of(pkg) if p.name in chosen]
+        new = next_version(workspace, pkg, group, part, pre, to=to, today=today, notes=notes)
+        for member in group:
+            check_file_name(str(member.pyproject), member.name, new)
+            versions[member.name] = (member.version, new)
+    return versions
+
+
+def next_version(
+    workspace: Workspace,
+    pkg: Package,
+    group: Sequence[Package],
+    part: str | None,
+    pre: str | None = None,
+    *,
+    to: str | None = None,
+    today: date | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """The next version of ``pkg`` and of ``group``, the packages released with it (of its
+    lockstep group, those that move now)."""
+    current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
+    one = len(set(current.values())) == 1
+    built = built_release(pkg, part, pre) if to is None and one else None
+    if built is not None:
+        if notes is not None:
+            notes.append(
+                f"note: {pkg.name}'s build backend computes {built} (no tag marks it "
+                f"yet): that is its release, whatever --part {part} says"
+            )
+        return built
+    spelling = dated_spelling(pkg, part, pre) if to is None else None
+    if spelling is not None:  # versions are release dates: today's, in their spelling
+        highest = pkg.tags.highest if pkg.tags else None
+        new = dated_version(today or date.today(), spelling, highest, pkg.version)
+        for member in group:  # release days move the group to today's, whatever each was
+            check_increase(
+                parse_version(member.version),
+                parse_version(new),
+                f"{member.pyproject}: today's date",
+            )
+        return new
+    if not one:
+        return _aligned(workspace, group, to, current)
+    return _stepped(workspace, pkg, group, part, pre, to, notes)
+
+
+def _aligned(
+    workspace: Workspace, group: Sequence[Package], to: str | None, current: dict[str, Version]
+) -> str:
+    """``--to`` for a lockstep group whose versions diverged: never below its highest."""
+    highest = max(current.values())
+    if to is None:
+        everyone = {p.name for p in group} == {p.name for p in workspace.packages}
+        flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
+        raise VersionError(
+            f"lockstep group with diverged versions ({_by_version(group)}); align them "
+            f"first with relnox bump {flags}--to {highest}, or list only the packages "
+            "that move together in [tool.relnox] lockstep"
+        )
+    if parse_version(to) < highest:
+        raise VersionError(
+            f"--to {to} is below {highest}, the highest version of its lockstep group; "
+            f"use --to {highest} or higher"
+        )
+    return to
+
+
+def _stepped(
+    workspace: Workspace,
+    pkg: Package,
+    group: Sequence[Package],
+    part: str | None,
+    pre: str | None,
+    to: str | None,
+    notes: list[str] | None,
+) -> str:
+    """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
+    scheme = workspace.config.version_scheme
+    taken = released_elsewhere(workspace, group)
+    base = pkg.version if to is not None else bump_base(workspace, pkg, part)
+    new = target_version(
+        base,
+        part=part,
+        to=to,
+        pre=pre,
+        scheme=scheme,
+        where=str(pkg.pyproject),
+        taken=taken,
+        first=first_pre(pkg),
+    )
+    if part is None:
+        return new
+    if scheme == "pep440" and pkg.tags is not None:
+        new = long_as_released(new, pkg.tags.released, base)
+    plain = bump_version(parse_version(base), part, pre, first_pre(pkg))
+    if notes is not None and str(plain) != new and taken(plain):
+        notes.append(
+            f"note: {pkg.name} {plain} was already released (tag "
+            f"{tag_for(pkg, str(plain), workspace.tag_format)}, on another branch); "
+            f"--part {part} steps over it to {new}"
+        )
+    return new
+
+
+def _by_version(group: Sequence[Package]) -> str:
+    """``1.7.0: a, b and 69 more; 0.3.0: c`` -- every version, a few names each."""
+    by: dict[str, list[str]] = {}
+    for pkg in group:
+        by.setdefault(pkg.version, []).append(pkg.name)
+    parts = []
+    for version, names in by.items():
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        parts.append(f"{version}: {shown}")
+    return "; ".join(parts)
+
+
+def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
+    """The final release above every tag that the backend computes from something other
+    than tags (a clock): tagging that is the release."""
+    if part not in PARTS_OF_RELEASE or pre is not None:
+        return None
+    if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
+        return None  # only a version the backend said over relnox's reading of the tags
+    try:
+        version = parse_version(pkg.version)
+    except VersionError:
+        return None
+    if version.is_prerelease or version.is_postrelease or version.local is not None:
+        return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
+    if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
+        return None
+    return pkg.version
+
+
+def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
+    """The version a ``--part`` bump starts from: the release a label marks work since
+    (``0.34.0+dev``, ``4.16.0rc2.dev`` once tagged), the highest release for an epoch
+    sentinel (``1!0+dev``) or a placeholder stamped at build time (:func:`stamped_tags`),
+    ``3.14.dev0`` for ``3.14rc0.dev0`` when the line's last release is final; else the
+    version itself."""
+    from packaging.version import Version
+
+    parsed = maybe_version(pkg.version)
+    if parsed is None or pkg.tags is None:
+        return pkg.version
+    if pkg.tags.last is not None and pkg.stamped:
+        return str(pkg.tags.last)
+    if parsed.dev is not None and parsed.local is None:
+        ahead = Version(parsed.public.rpartition(".dev")[0])
+        if ahead in pkg.tags.released:
+            return str(ahead)
+        last = pkg.tags.last
+        first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
+        road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
+        if road and not any(v.pre == parsed.pre for v in pkg.tags.released):
+            return f"{parsed.base_version}.dev{parsed.dev}"
+        return pkg.version
+    if parsed.local is None:
+        return pkg.version
+    top = max(pkg.tags.released, default=None)
+    if top is not None and not any(parsed.release) and parsed.epoch > top.epoch:
+        return str(top)  # a sentinel of development (1!0+dev): from the release
+    public = Version(parsed.public)
+    return str(public) if public in pkg.tags.released else pkg.version
+
+
+def first_pre(pkg: Package) -> int:
+    """The number a new pre-release label starts at: 1 when every tagged one does, else 0."""
+    numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
+    return 1 if numbers and min(numbers) >= 1 else 0
+
+
+def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
+    """How ``pkg`` spells a date when its versions are release days (``2026.08.17``) and
+    ``--part`` asks for a release: its next version is then today's date."""
+    if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
+        return None
+    dated = pkg.tags.dated
+    if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
+        return None  # a patch of a year's release (25.1.1) is an ordinary patch
+    if part == "patch" and dated is not None and dated.endswith(KEEPS_MONTH):
+        return None  # a patch of a month's release made after it (24.6.1 in July) keeps it
+    return dated
+
+
+def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
+    """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
+    release branch's 5.6.3 seen from main), which a ``--part`` bump steps over."""
+
+    def taken(version: Version) -> bool:
+        for pkg in group:
+            tag = release_tag(workspace, pkg, version)
+            if tag is not None and git.tag_exists(workspace.root, tag):
+                return not git.contains(workspace.root, "HEAD", f"refs/tags/{tag}")
+        return False
+
+    return taken
+
+
+def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
+    """The tag that released ``version`` of ``pkg``: its own, or one with a number after a
+    hyphen (``sdk-2.17.0-1``, PEP 440's ``2.17.0.post1``); ``None`` when none is known."""
+    facts = pkg.tags
+    if facts is None:
+        return None
+    if version in facts.released:
+        return tag_for(pkg, str(version), workspace.tag_format)
+    if version.post is not None or version.dev is not None or version.local is not None:
+        return None
+    for post in sorted(facts.released):
+        if (post.epoch, post.release, post.pre) != (version.epoch, version.release, version.pre):
+            continue
+        if post.post is None or post.dev is not None or post.local is not None:
+            continue
+        again = f"{tag_for(pkg, str(version), workspace.tag_format)}-{post.post}"
+        if git.tag_exists(workspace.root, again):
+            return again
+    return None
+
+
+def with_stamped(workspace: Workspace) -> Workspace:
+    """``workspace`` with each package's :func:`stamped_tags` (read once, as it loads)."""
+    stamped = {p.name: found for p in workspace.packages if (found := stamped_tags(workspace, p))}
+    if not stamped:
+        return workspace
+    packages = tuple(
+        replace(p, stamped=stamped[p.name]) if p.name in stamped else p for p in workspace.packages
+    )
+    return replace(workspace, packages=packages)
+
+
+def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
+    """The two newest release tags of HEAD's line at whose commits ``pkg``'s version file
+    says the version it says now, below them (a placeholder stamped at build time)."""
+    from relnox.versions.sources import version_at
+
+    facts, current = pkg.tags, maybe_version(pkg.version)
+    if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
+        return ()
+    if current >= facts.last or not git.is_repo(workspace.root):
+        return ()
+    # the two newest releases, both above it: a file that said 0.1.0 at v0.1.0 named that
+    # release (and a v0.3.0 above it is a stray)
+    finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
+    before = [v for v in finals[-1:] if v > current]
+    tags = [
+        t
+        for t in (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
+        if t
+    ]
+    tags = [t for t in tags if git.tag_exists(workspace.root, t)]
+    if len(tags) < 2:  # one tag above the file may as well be another project's
+        return ()
+    said = [version_at(workspace.root, pkg.locations, t) for t in tags]
+    return tuple(tags) if all(same_version(s, pkg.version) for s in said) else ()

@@ -1,0 +1,152 @@
+"""The build backend is the referee of a computed version (:func:`computed`): relnox's
+own reading stays the fast path and says where a bump writes; where the backend
+(:mod:`relnox.tools.backend_version`) says otherwise it wins, and the difference is a
+finding naming both. A backend that must compile to say (meson-python) is not asked:
+the reading stands, and ``build-all`` checks it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.version import Version
+
+from relnox.paths import rel
+from relnox.tools import backend_version as asked
+from relnox.versions.arithmetic import maybe_version
+
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package, Workspace
+
+logger = logging.getLogger("relnox")
+
+#: the places whose version relnox reads as the literal the backend itself reads there
+LITERAL_KINDS = ("toml", "python", "text", "pattern")
+
+
+def computed(pkg: Package) -> bool:
+    """Whether ``pkg``'s version is computed, so that its backend is asked: from git tags,
+    by setup.py (whose ``setup()`` may override any file), a tuple, incremental's
+    ``Version()`` or no literal at all. A literal the backend reads as written is proved
+    by ``build-all`` instead."""
+    primary = pkg.primary
+    return (
+        pkg.vcs_versioned
+        or pkg.version_source == "setup.py"
+        or (pkg.directory / "setup.py").is_file()
+        or primary is None
+        or primary.kind not in LITERAL_KINDS
+    )
+
+
+def question(pkg: Package) -> asked.Question:
+    return asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
+
+
+def _stripped(version: Version) -> Version:
+    """``version`` without its dev and local parts: the release it leads to."""
+    text = ".".join(str(n) for n in version.release)
+    if version.pre is not None:
+        text += f"{version.pre[0]}{version.pre[1]}"
+    if version.post is not None:
+        text += f".post{version.post}"
+    return Version(text)
+
+
+def _next_guess(tag: Version) -> Version:
+    """The least release a version-from-tags plugin heads to after ``tag``: a dev-marker
+    tag's own release, the next pre-release, else the last number up by one."""
+    if tag.is_devrelease:
+        return _stripped(tag)
+    release = ".".join(str(n) for n in tag.release)
+    if tag.pre is not None and tag.post is None:
+        return Version(f"{release}{tag.pre[0]}{tag.pre[1] + 1}")
+    if tag.post is not None:
+        return Version(f"{_stripped(tag)}".rsplit(".post", 1)[0] + f".post{tag.post + 1}")
+    return Version(".".join(str(n) for n in (*tag.release[:-1], tag.release[-1] + 1)))
+
+
+def agrees(pkg: Package, said: str) -> bool:
+    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version or,
+    between tags, a development version after the last tag heading to the next one."""
+    backend, read = maybe_version(said), maybe_version(pkg.version)
+    if backend is None or read is None:
+        return False
+    if backend == read or backend.public == read.public:
+        return True
+    if not pkg.vcs_versioned or not (backend.is_devrelease or backend.local):
+        return False
+    if pkg.tags is None or pkg.tags.reachable is None:
+        return True  # no release tag yet: any development version
+    return read < backend and _stripped(backend) <= _next_guess(read)
+
+
+def _finding(pkg: Package, said: str, root: Path) -> str:
+    if pkg.vcs_versioned:
+        read = f"relnox reads {pkg.version} from its tags"
+        if pkg.tags is not None and pkg.tags.reachable_tag:
+            read += f" (last tag {pkg.tags.reachable_tag})"
+    else:
+        where = rel(pkg.primary.path, root) if pkg.primary else str(pkg.pyproject)
+        read = f"relnox reads {pkg.version} in {where}"
+    return (
+        f"{pkg.name}: its build backend {pkg.backend} says {said}, but {read}; the "
+        "backend's version is the one built, so relnox takes it (tell relnox where the "
+        "version is with [tool.relnox] version-files or tag-format if its reading is wrong)"
+    )
+
+
+def refereed(workspace: Workspace) -> Workspace:
+    """``workspace`` with each computed version as its backend says it (a finding where
+    relnox's reading differs); unchanged when asking is off, or outside git."""
+    if not asked.enabled():
+        return workspace
+    questions = {
+        pkg.name: question(pkg)
+        for pkg in workspace.packages
+        if computed(pkg) and not asked.compiles(pkg.backend)
+    }
+    answers: Mapping[str, str | asked.BackendVersionError] = (
+        asked.backend_versions(workspace.root, questions, kept_only=True) if questions else {}
+    )
+    packages = []
+    for pkg in workspace.packages:
+        said = answers.get(pkg.name)
+        if computed(pkg) and asked.compiles(pkg.backend):
+            evidence = (
+                f"{pkg.evidence}; {pkg.backend} cannot say the version without compiling, "
+                "so relnox's reading stands (build-all checks it)"
+            )
+            pkg = replace(pkg, evidence=evidence)
+        elif isinstance(said, asked.BackendVersionError):
+            pkg = replace(pkg, referee=fallback(pkg, said))
+        elif said is not None and not agrees(pkg, said):
+            parsed = maybe_version(said)
+            public = parsed.public if parsed is not None else said
+            pkg = replace(pkg, version=public, referee=_finding(pkg, said, workspace.root))
+        packages.append(pkg)
+    return replace(workspace, packages=tuple(packages))
+
+
+def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:
+    """The one warning of a backend that cannot say ``pkg``'s version (its build needs a
+    file the checkout lacks): relnox's own reading is used, by every command."""
+    return f"{failure}; relnox's own reading ({pkg.version}) is used"
+
+
+def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
+    """What ``pkg``'s backend says of the tree now, where it is asked (a computed version,
+    a backend that does not compile first, asking on). None where it is not asked, or where
+    it cannot answer: then relnox's own reading stands, with the warning of
+    :func:`fallback` (said once: discovery's, when it met the same failure)."""
+    if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
+        return None
+    said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
+    if isinstance(said, asked.BackendVersionError):
+        if not pkg.referee:
+            logger.warning(fallback(pkg, said))
+        return None
+    return said

@@ -1,0 +1,113 @@
+"""The copies of a package's version release-please rewrites: the Python ``extra-files``
+of ``release-please-config.json`` (per package, or top-level for every package) whose
+literal ``__version__`` says the package's version, and its entry in the manifest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import ConfigError
+from relnox.versions.sources import VersionLocation, python_location
+
+#: release-please's configuration, at the root of the repository it releases
+CONFIG = "release-please-config.json"
+#: release-please's record of each package's last release, beside its configuration
+MANIFEST = ".release-please-manifest.json"
+
+
+def extra_files(directory: Path, version: str, taken: set[Path]) -> list[VersionLocation]:
+    """The ``extra-files`` of the package in ``directory`` that say ``version`` as their
+    literal ``__version__``, but those in ``taken``."""
+    found = _config_above(directory)
+    if found is None:
+        return []
+    top, config = found
+    rel = directory.relative_to(top).as_posix() if directory != top else "."
+    packages = config.get("packages")
+    own = packages.get(rel) if isinstance(packages, Mapping) else None
+    if not isinstance(own, Mapping):
+        return []  # release-please does not release this directory
+    shared, listed = config.get("extra-files"), own.get("extra-files")
+    entries = [
+        *(shared if isinstance(shared, list) else ()),
+        *(listed if isinstance(listed, list) else ()),
+    ]
+    locations: list[VersionLocation] = []
+    for entry in entries:
+        path_text = entry if isinstance(entry, str) else None
+        if isinstance(entry, Mapping) and entry.get("type") in (None, "generic"):
+            path_text = entry.get("path") if isinstance(entry.get("path"), str) else None
+        if not path_text or not path_text.endswith(".py") or Path(path_text).is_absolute():
+            continue
+        path = (top if path_text.startswith("/") else directory) / path_text.lstrip("/")
+        if ".." in Path(path_text).parts or path in taken or not path.is_file():
+            continue
+        try:
+            loc = python_location(path, top_level=True)
+        except (ConfigError, UnicodeDecodeError):
+            continue
+        if loc is not None and loc.value == version and all(k.path != path for k in locations):
+            locations.append(loc)
+    return locations
+
+
+def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
+    """The nearest ``release-please-config.json`` in ``directory`` or above it (not above
+    the repository's top), read, with its directory; ``None`` without one that is JSON."""
+    for folder in (directory, *directory.parents):
+        text = _text(folder / CONFIG)
+        if text is None:
+            if (folder / ".git").exists():
+                return None
+            continue
+        try:
+            config = json.loads(text)
+        except ValueError:
+            return None
+        return (folder, config) if isinstance(config, dict) else None
+    return None
+
+
+def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
+    """The entry of a package below the top in release-please's manifest
+    (``"packages/acme": "3.30.1"``) when it says ``version``: a copy a bump moves along."""
+    found = _config_above(directory)
+    if found is None or found[0] == directory:
+        return None
+    top, config = found
+    packages = config.get("packages")
+    rel = directory.relative_to(top).as_posix()
+    manifest = top / MANIFEST
+    if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
+        return None
+    text = _text(manifest)
+    import re
+
+    pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
+    said = re.search(pattern, text or "")
+    if said is None or said["version"] != version:
+        return None
+    return VersionLocation(manifest, "pattern", version, pattern=pattern)
+
+
+def _text(path: Path) -> str | None:
+    """The text of ``path``, read once for every package of a run while it is unchanged."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime_ns: int, size: int) -> str | None:
+    from relnox.files import read_text
+
+    try:
+        return read_text(Path(path))
+    except (ConfigError, UnicodeDecodeError):
+        return None

@@ -1,0 +1,298 @@
+"""Packages the release history says are released, though no workspace file lists them:
+a project below the root with a build backend and tags named after it, one the release
+workflow builds or takes the ``dist`` of, or one whose version file names each of the
+repository's newest bare tags. Projects under test or example directories a workflow
+builds are tested there, not released, unless tags name them. ``[tool.relnox] packages``
+decides otherwise, as always."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relnox.tools import git
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_model import split_tag, squash, stem
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from relnox.versions.sources import VersionLocation
+
+
+def _tags(root: Path, *sort: str) -> list[str]:
+    """The repository's tag names (``sort``: git's ``--sort`` option); none outside git."""
+    if shutil.which("git") is None or not git.is_repo(root):
+        return []
+    fmt = "--format=%(refname:strip=2)"
+    return git.git(root, "for-each-ref", *sort, fmt, "refs/tags").splitlines()
+
+
+def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
+    """The squashed name parts of the repository's version tags (``hatchling-v1.0`` ->
+    ``hatchling``); ``among``: only those of these squashed names (a tag whose squashed
+    text holds none of them is not parsed)."""
+    wanted = None if among is None else tuple(set(among))
+    found = set()
+    for tag in _tags(root):
+        squashed = squash(tag)
+        if wanted is not None and not any(name in squashed for name in wanted):
+            continue
+        split = split_tag(tag)
+        if split is not None and stem(split[0]):
+            found.add(squash(stem(split[0]).rsplit("/", 1)[-1]))
+    return frozenset(found) if wanted is None else frozenset(found).intersection(wanted)
+
+
+def plain_version_tag(root: Path) -> str | None:
+    """The highest tag that is a version alone (``v2.41.5``, ``2.41.5``), or ``None``."""
+    plain = [  # a version as PEP 440 writes it: ``v2024_05`` is no release of anything
+        (split[1], tag)
+        for tag in _tags(root)
+        if (split := split_tag(tag)) is not None
+        and split[0].lower() in ("", "v")
+        and maybe_version(tag[len(split[0]) :]) is not None
+    ]
+    return max(plain)[1] if plain else None
+
+
+def _workflow_dirs(top: Path) -> str:
+    """The text of the workflows that run on tags or releases, or upload to an index."""
+    from relnox.versions.vcs import PUBLISHES, workflows
+
+    texts = []
+    for _name, data in workflows(top):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
+            texts.append(text)
+    return "\n".join(texts)
+
+
+#: a ``tags:`` or ``release:`` key
+TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
+
+
+# directories whose projects a workflow builds to test the tool, not to release them
+_TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples", "samples"}
+
+
+def evidence(
+    directory: Path,
+    name: str,
+    root: Path,
+    stems: frozenset[str],
+    workflows: str,
+) -> str | None:
+    """Why ``directory`` (project ``name``) is released, or ``None``; ``stems`` empty: only
+    a release workflow is evidence."""
+    rel = directory.relative_to(root).as_posix() if directory != root else "."
+    for candidate in (name, directory.name):
+        if squash(candidate) in stems:
+            return f"tags named {candidate} exist"
+    if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
+        if _builds(workflows, rel):
+            return f"the release workflow builds {rel}"
+        if _uses_dist(workflows, rel):
+            return f"the release workflow takes the files of {rel}/dist"
+    return None
+
+
+def _uses_dist(workflows: str, rel: str) -> bool:
+    """Whether the workflows name ``rel``'s own ``dist`` folder as a whole path."""
+    path = re.escape(rel + "/dist")
+    return re.search(rf"(?<![^\s'\"=:])(\./)?{path}(?![^\s/'\"])", workflows) is not None
+
+
+#: a key naming where a workflow builds (a whole key: not ``cache-dependency-path``)
+_BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
+
+
+def _builds(workflows: str, rel: str) -> bool:
+    """Whether the workflows name ``rel`` as where they build (:data:`_BUILT_IN`)."""
+    pattern = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
+    return re.search(pattern, workflows, re.MULTILINE) is not None
+
+
+def released_elsewhere(
+    root: Path,
+    candidates: Iterable[tuple[Path, str]],
+    by_workflow: Iterable[tuple[Path, str]] = (),
+) -> list[tuple[Path, str]]:
+    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
+    ``by_workflow``: candidates only a release workflow can vouch for (a project with no
+    ``[build-system]``: setuptools builds it, but uv would not)."""
+    candidates, by_workflow = list(candidates), list(by_workflow)
+    if not candidates and not by_workflow:
+        return []
+    stems = _stems_of(root, candidates)
+    in_repo = shutil.which("git") is not None and git.is_repo(root)
+    top = git.toplevel(root) if in_repo else root
+    workflows = _workflow_dirs(top)
+    lines = _roots_lines(top) if in_repo else []
+    found = []
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        for (directory, name), tags in [
+            *((c, stems) for c in candidates),
+            *((c, frozenset()) for c in by_workflow),
+        ]:
+            why = evidence(directory, name, root, tags, workflows)
+            if why is None and tags is stems:
+                why = next(
+                    (
+                        w
+                        for ln in lines
+                        if (w := _released_with(directory, root, top, ln, blobs.show))
+                    ),
+                    None,
+                )
+            if why is not None:
+                found.append((directory, why))
+    return found
+
+
+def _stems_of(root: Path, candidates: Iterable[tuple[Path, str]]) -> frozenset[str]:
+    return tag_stems(
+        root, {squash(n) for directory, name in candidates for n in (name, directory.name)}
+    )
+
+
+#: the root's newest tags a project's version file must name, each at its commit
+_LINE_READ = 3
+
+
+def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
+    """The newest :data:`_LINE_READ` final bare tags (``0.12.5``, ``v0.12.5``), newest
+    first; then the newest bare tags of any kind when they differ (a line of betas)."""
+    finals: list[tuple[str, Version]] = []
+    every: list[tuple[str, Version]] = []
+    for tag in _tags(top, "--sort=-creatordate"):
+        split = split_tag(tag)
+        if split is None or split[0] not in ("", "v"):
+            continue
+        if len(every) < _LINE_READ:
+            every.append((tag, split[1]))
+        if not split[1].is_prerelease:
+            finals.append((tag, split[1]))
+            if len(finals) == _LINE_READ:
+                break
+    return [finals] if every == finals else [finals, every]
+
+
+def _released_with(
+    directory: Path,
+    root: Path,
+    top: Path,
+    line: Sequence[tuple[str, Version]],
+    show: Callable[[str, str], str | None],
+) -> str | None:
+    """Why the repository's own tags release ``directory``'s project too: its version at
+    each of them (two at least) is that tag's. Never a project of examples or tools."""
+    if len(line) < 2 or under_examples(directory, root):
+        return None
+    from relnox.toml import UNREADABLE, table, tomllib
+    from relnox.versions.sources import value_in
+
+    rel = (directory / "pyproject.toml").relative_to(top).as_posix()
+    where: list[VersionLocation] | None = None  # the work tree's version source, asked once
+    for tag, version in line:
+        text = show(tag, rel)
+        try:
+            doc = tomllib.loads(text) if text is not None else {}
+        except UNREADABLE:
+            return None
+        said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
+        if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
+            where = _version_source(directory) if where is None else where
+            text = show(tag, where[0].path.relative_to(top).as_posix()) if where else None
+            said = value_in(where[0], text) if where and text is not None else None
+        if not isinstance(said, str) or maybe_version(said) != version:
+            return None
+    return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
+
+
+def _version_source(directory: Path) -> list[VersionLocation]:
+    """The file the project's version is read from in the work tree, as a list of one (none
+    when it has none relnox reads, or its version comes from tags)."""
+    from relnox.config import Config
+    from relnox.errors import RelnoxError
+    from relnox.project.package_load import load_package
+    from relnox.project.pyproject import project_doc
+
+    try:
+        doc = project_doc(directory)
+        pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
+    except RelnoxError:
+        return []
+    return list(pkg.locations[:1])
+
+
+#: directories whose projects show or document the packages (not tests/)
+EXAMPLE_DIRS = frozenset(
+    {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
+    | {"snippets"}  # code the documentation shows
+    | {"testbed"}  # an app that runs the test suite on each platform
+)
+#: directories of the repository's own developer tools: run from the checkout
+TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
+
+
+#: the first word of a directory that shows the packages (``sample-app``; not ``demo``)
+_EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
+
+
+def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
+    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (with ``tools``, also a
+    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (``sample-app``)."""
+    parts = {part.lower() for part in directory.relative_to(root).parts}
+    words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
+    dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS
+    return bool(dirs & parts or _EXAMPLE_WORDS & words)
+
+
+def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
+    """The directories of the candidates ``(directory, name)`` that tags name."""
+    candidates = list(candidates)
+    if not candidates:
+        return set()
+    stems = _stems_of(root, candidates)
+    return {
+        directory
+        for directory, name in candidates
+        if squash(name) in stems or squash(directory.name) in stems
+    }
+
+
+def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, str]) -> set[Path]:
+    """The directories of the candidates ``{directory: name}`` the other projects of ``docs``
+    require at run time (a dependency or an extra), and those these require in turn: a
+    released package cannot need an unreleased one."""
+    from packaging.utils import canonicalize_name
+
+    from relnox.errors import RelnoxError
+    from relnox.project.pyproject import internal_requirements
+
+    by_name: dict[str, Path] = {
+        canonicalize_name(name): directory for directory, name in candidates.items()
+    }
+    kept: set[Path] = set()
+    todo = [d for d in docs if d not in candidates]
+    while todo:
+        directory = todo.pop()
+        try:
+            reqs = internal_requirements(
+                directory / "pyproject.toml", docs[directory], set(by_name)
+            )
+        except RelnoxError:
+            continue
+        for req in reqs:
+            target = by_name[req.target]
+            if req.runtime and target not in kept:
+                kept.add(target)
+                todo.append(target)
+    return kept

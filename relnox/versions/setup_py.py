@@ -1,0 +1,472 @@
+"""What setup.py says without running: its ``setup()`` keywords, name, requirements, and
+where it holds the version (a literal, a constant, a file or module it reads)."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from relnox.errors import VersionError
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.incremental import location as incremental_location
+from relnox.versions.python_ast import name_assignments, parse, string, string_constants
+from relnox.versions.sources import (
+    Found,
+    VersionLocation,
+    find_module,
+    python_location,
+    read_text,
+    regex_location,
+    text_location,
+)
+from relnox.versions.version_tuple import location as joined_location
+
+
+def followed(module: Path, top_level: bool = False) -> VersionLocation | None:
+    """Where importing ``module`` finds its ``__version__``: in it, or a sibling it imports."""
+    return (
+        python_location(module, top_level=top_level)
+        or joined_location(module)
+        or _from_sibling(module)
+    )
+
+
+def _from_sibling(module: Path) -> VersionLocation | None:
+    """The version of the one sibling module ``module`` imports from (``from ._version
+    import __version__``, ``from . import _version``, ``from pkg._version import version``)
+    that writes it: a top-level literal, a joined tuple or incremental's ``Version()``."""
+    text = read_text(module)
+    try:
+        tree = parse(text, str(module)) if "__version__" in text else None
+    except (SyntaxError, ValueError):
+        tree = None
+    own = module.parent.name
+    names: list[str] = []
+    for node in tree.body if tree is not None else ():
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        dotted = (node.module or "").split(".")
+        if node.level == 1 and node.module:  # from ._version import __version__
+            names.append(dotted[0])
+        elif (node.level == 1 and not node.module) or (node.level == 0 and dotted[-1] == own):
+            names += [alias.name for alias in node.names]  # from . import _version
+        elif node.level == 0 and len(dotted) > 1 and dotted[-2] == own:
+            names.append(dotted[-1])  # from pkg._version import version
+    found = [
+        loc
+        for name in dict.fromkeys(names)
+        if (sibling := module.parent / f"{name}.py") != module
+        and (
+            loc := python_location(sibling, top_level=True)
+            or joined_location(sibling)
+            or incremental_location(sibling)
+        )
+        is not None
+        and maybe_version(loc.value) is not None
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def setup_py_literal(directory: Path) -> Found | None:
+    """``setup(version="1.2.3")`` (a ``v`` before it kept), or ``setup(version=VERSION)``
+    with ``VERSION = "1.2.3"`` bound once, at the top of setup.py."""
+    setup_py = directory / "setup.py"
+    tree = setup_py_tree(directory)
+    value = (_setup_keywords(tree, every=False) or {}).get("version") if tree else None
+    pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
+    # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
+    # says before it (a placeholder the script rebinds)
+    if setup_py.is_file() and not isinstance(value, ast.Name):
+        if re.search(pattern, read_text(setup_py)) is None:
+            return None
+        loc = regex_location(setup_py, pattern, "setup.py")
+        return "setup.py", [loc], "setup.py setup(version=...)"
+    if tree is None or not isinstance(value, ast.Name) or value.id not in _constants(tree):
+        return None
+    bound = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign)
+        and any(
+            isinstance(t, ast.Name) and t.id == value.id
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        )
+    ]
+    pattern = rf"""(?m)^{re.escape(value.id)}[ \t]*=[ \t]*(['"])(?P<version>[0-9][^'"\r\n]*)\1"""
+    if len(bound) != 1 or bound[0] not in tree.body or not re.search(pattern, read_text(setup_py)):
+        return None
+    loc = regex_location(setup_py, pattern, "setup.py")
+    return "setup.py", [loc], f"setup.py setup(version={value.id}), {value.id} = {loc.value!r}"
+
+
+def _constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = 'calc'``: names bound to a string, in order."""
+    return {name: text for name, value in name_assignments(tree) if (text := string(value))}
+
+
+def setup_py_name(directory: Path) -> str | None:
+    """``setup(name=...)``: a literal, a top-level constant, a ``**metadata`` dict's or a
+    title read from a file (:func:`_meta_name`); ``None`` when setup.py computes it."""
+    call = setup_call(directory)
+    value = call[1].get("name") if call is not None else None
+    if call is None or value is None:
+        return None
+    tree = call[0]
+    if string(value) is not None:
+        return string(value)
+    if isinstance(value, ast.Name):
+        return _constants(tree).get(value.id)
+    return _meta_name(tree, directory, value)
+
+
+def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
+    """``name=find_meta("title")``, ``name=about["__title__"]`` or ``name=pkg.__title__``:
+    the ``__title__ = "..."`` of the one file setup.py names that has it."""
+    key: str | None = None
+    if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
+        key = string(value.slice)
+    elif isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords:
+        title = string(value.args[0]) or "-"
+        key = f"__{title}__" if title.isidentifier() else None
+    elif isinstance(value, ast.Attribute) and isinstance(value.value, ast.Name):
+        key = value.attr if re.fullmatch(r"__\w+__", value.attr) else None
+    if key is None or not key.isidentifier():
+        return None
+    pattern = re.compile(rf"""^{re.escape(key)}\s*=\s*(['"])(?P<value>[A-Za-z0-9._-]+)\1""", re.M)
+    found = set()
+    roots = [directory, directory / "src"]
+    folders = [p for root in roots for p in _folders_in(root)]
+    for path in _named_files(tree, directory, roots, folders):
+        if path.suffix == ".py" and path.is_file():
+            found |= {m["value"] for m in pattern.finditer(read_text(path))}
+    return found.pop() if len(found) == 1 else None
+
+
+#: the calls whose ``name=`` may be the project's: setup() and a dict spread into it
+_NAME_CALLS = {"setup", "dict"}
+_NAME_TEXT = re.compile(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""")
+
+
+def setup_py_text_name(directory: Path) -> str | None:
+    """The first ``name='...'`` in setup.py's text that is no other call's keyword (not an
+    ``Extension``'s nor a helper's), for the setup.py :func:`setup_py_name` cannot read."""
+    text = read_text(directory / "setup.py")
+    tree = setup_py_tree(directory)
+    elsewhere: set[tuple[int, int]] = set()  # (line, byte column) of other calls' name=
+    for call in ast.walk(tree) if tree is not None else ():
+        if isinstance(call, ast.Call) and called(call) not in _NAME_CALLS:
+            elsewhere |= {(k.lineno, k.col_offset) for k in call.keywords if k.arg == "name"}
+    for match in _NAME_TEXT.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        at = (text.count("\n", 0, match.start()) + 1, len(text[start : match.start()].encode()))
+        before = text[: match.start()].rpartition("(")[0].rstrip()
+        if text[: match.start()].endswith(".") or text[match.end() :].lstrip().startswith("+"):
+            continue  # an attribute's (e.name = 'pkg.' + e.name): no setup() keyword
+        # Extension(name='pkg._ext') names a module (read so when the text does not parse)
+        if at not in elsewhere and not before.endswith("Extension"):
+            return match.group(2)
+    return None
+
+
+def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
+    """The keywords of the one ``setup()`` call (or of several written alike), a
+    ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
+    ``None`` when there is no single call, or (``every``) when a spread of anything else
+    hides some."""
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
+    if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
+        calls = calls[:1]
+    if len(calls) != 1:
+        return None
+    dicts = dict(name_assignments(tree))
+    for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
+        stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
+        later = isinstance(part, ast.Subscript) and string(part.slice) not in (
+            None,
+            "name",
+            "version",
+        )
+        if stored and later and not every:
+            continue  # another key filled in later: name and version stand
+        if isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault"):
+            call = next(
+                (c for c in ast.walk(tree) if isinstance(c, ast.Call) and c.func is part), None
+            )
+            if not every and call is not None and _other_keys(call):
+                continue  # EXTRAS.update({"cmdclass": ...}): keys other than name and version
+            stored = True
+        if stored:
+            dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
+    found: dict[str, ast.expr] = {}
+    for keyword in calls[0].keywords:
+        if keyword.arg is not None:
+            found[keyword.arg] = keyword.value
+            continue
+        spread = dicts.get(keyword.value.id) if isinstance(keyword.value, ast.Name) else None
+        if isinstance(spread, ast.Call) and called(spread) == "dict" and not spread.args:
+            if every and any(k.arg is None for k in spread.keywords):
+                return None
+            found.update({k.arg: k.value for k in spread.keywords if k.arg is not None})
+        elif isinstance(spread, ast.Dict) and all(string(k) is not None for k in spread.keys):
+            found.update(
+                {str(string(k)): v for k, v in zip(spread.keys, spread.values, strict=True)}
+            )
+        elif every:
+            return None
+    return found
+
+
+def _other_keys(call: ast.Call) -> bool:
+    """``d.update({...})`` of literal keys, none of them ``name`` or ``version``."""
+    return (
+        len(call.args) == 1
+        and isinstance(call.args[0], ast.Dict)
+        and all(
+            isinstance(k, ast.Constant) and k.value not in ("name", "version")
+            for k in call.args[0].keys
+        )
+    )
+
+
+def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:
+    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``:
+    lists (or names bound to them) of strings, f-strings or ``"pkg" + pin``; ``text`` is
+    ``None`` where only the name is literal (``f"core{pin}"``)."""
+    call = setup_call(directory)
+    if call is None:
+        return []
+    tree, keywords = call
+
+    bound = dict(name_assignments(tree))
+
+    def listed(node: ast.expr | None) -> list[ast.expr]:
+        more: list[ast.expr] = []
+        if isinstance(node, ast.Name):
+            more = _grown(tree.body, node.id)
+            node = bound.get(node.id)
+        return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
+
+    found = [(item, False) for item in listed(keywords.get("install_requires"))]
+    extras = keywords.get("extras_require")
+    if isinstance(extras, ast.Name):
+        extras = bound.get(extras.id)
+    if isinstance(extras, ast.Dict):
+        found += [(item, True) for value in extras.values for item in listed(value)]
+    out = []
+    for item, optional in found:
+        head = item
+        while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+            head = head.left
+        if isinstance(head, ast.JoinedStr) and head.values:
+            head = head.values[0]
+        match = _REQUIREMENT_NAME.match(string(head) or "")
+        if match:
+            text = string(head) if item is head else None
+            out.append((match.group(1), text.strip() if text else None, optional))
+    return out
+
+
+def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
+    """What ``name.append(x)``, ``name.extend([...])`` and ``name += [...]`` add to the
+    list ``name``, also in either branch of an ``if``."""
+    found: list[ast.expr] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            found += _grown(stmt.body, name) + _grown(stmt.orelse, name)
+            continue
+        added: ast.expr | None = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                added = stmt.value
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(call := stmt.value, ast.Call)
+            and isinstance(func := call.func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and len(call.args) == 1
+        ):
+            if func.attr == "append":
+                found.append(call.args[0])
+            elif func.attr == "extend":
+                added = call.args[0]
+        if isinstance(added, ast.List | ast.Tuple):
+            found += added.elts
+    return found
+
+
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+
+
+def called(call: ast.Call) -> str | None:
+    """The name of the function ``call`` calls (``setup``, ``setuptools.setup``)."""
+    func = call.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+
+
+def _named_files(
+    tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
+) -> list[Path]:
+    """The files setup.py names: modules it imports a version from (``from pkg.version
+    import __version__``, ``pkg.__version__``), and each file one of its strings names
+    (``"VERSION"``, ``"src/pkg/_version.py"``) beside setup.py or in one of ``folders``."""
+    found: list[Path] = []
+    imported: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            for alias in node.names:
+                if alias.name not in _VERSION_NAMES:
+                    continue
+                # ``from pkg import version`` then ``version.__version__``: the submodule
+                # pkg/version.py when there is one, else the name of pkg/__init__.py
+                sub = find_module(roots, f"{node.module}.{alias.name}")
+                module = sub or find_module(roots, node.module)
+                if module is not None:
+                    found.append(module)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imported[alias.asname or alias.name] = alias.name
+        elif (
+            isinstance(node, ast.Attribute)
+            and node.attr in _VERSION_NAMES
+            and isinstance(node.value, ast.Name)
+            and node.value.id in imported
+        ):
+            module = find_module(roots, imported[node.value.id])
+            if module is not None:
+                found.append(module)
+    for text in dict.fromkeys(string_constants(tree)):
+        name = text.strip().removeprefix("./").strip("/")
+        if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
+            continue
+        if not name or any(c.isspace() or c in "*?{}%" for c in name):
+            continue
+        found.append(directory / name)
+        found += [folder / name for folder in folders if "/" not in name]
+    return found
+
+
+def _folders_in(root: Path) -> list[Path]:
+    try:
+        return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    except OSError:
+        return []
+
+
+_VERSION_NAMES = {"__version__", "version", "VERSION"}
+
+
+def _version_file(path: Path) -> VersionLocation | None:
+    """A Python file's ``__version__`` (:func:`followed`), or a file named for the version
+    holding only one (``VERSION``)."""
+    if path.suffix == ".py":
+        return followed(path, top_level=True)
+    if "version" not in path.name.lower():
+        return None
+    try:
+        small = path.is_file() and path.stat().st_size <= 100
+    except OSError:
+        return None
+    text = read_text(path).strip() if small else ""
+    if small and "\n" not in text and maybe_version(text) is not None:
+        return text_location(path)
+    return python_location(path, top_level=True)  # __version__ = "2.4.0" in version.txt
+
+
+def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
+    """The one file of the package setup.py takes its version from (:func:`_named_files`)
+    holding a literal ``__version__`` or only a version; two are an error naming both."""
+    setup_py = directory / "setup.py"
+    tree = setup_py_tree(directory)
+    if tree is None:
+        return None
+    holding: dict[Path, VersionLocation] = {}
+    # the folders of the import packages the wheel ships (src/pkg with or without its
+    # __init__.py), where a bare name (``"_version.py"``) is looked for
+    folders = [root / m for root in roots for m in modules if (root / m).is_dir()]
+    for path in _named_files(tree, directory, [directory, *roots], folders):
+        path = Path(os.path.normpath(path))
+        loc = _version_file(path) if path.is_file() and path != setup_py else None
+        if loc is not None and maybe_version(loc.value) is not None:
+            holding.setdefault(loc.path.resolve(), loc)
+    if not holding:
+        return None
+    names = [Path(os.path.relpath(loc.path, directory)).as_posix() for loc in holding.values()]
+    if len(holding) > 1:
+        raise VersionError(
+            f"{setup_py}: setup.py reads a __version__ of {' and of '.join(names)}; "
+            f'set [tool.relnox] version-files = ["{names[0]}"] (the one the release '
+            f"writes) in {directory / 'pyproject.toml'}"
+        )
+    (loc,) = holding.values()
+    held = {"text": "the version file", "python": "__version__ of"}.get(loc.kind, "the version in")
+    return "setup.py", [loc], f"setup.py reads {held} {names[0]}"
+
+
+def setup_py_tree(directory: Path) -> ast.Module | None:
+    """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
+    path = directory / "setup.py"
+    try:
+        return parse(read_text(path), str(path)) if path.is_file() else None
+    except (SyntaxError, ValueError):
+        return None
+
+
+def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
+    """setup.py's tree and the keywords of its one ``setup()`` call (a ``**metadata``
+    dict's too); ``None`` without a setup.py, a single call, or when it does not parse."""
+    tree = setup_py_tree(directory)
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    return None if tree is None or not keywords else (tree, keywords)
+
+
+def setup_py_keywords(directory: Path) -> frozenset[str] | None:
+    """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
+    (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
+    tree = setup_py_tree(directory)
+    keywords = _setup_keywords(tree) if tree is not None else None
+    return None if keywords is None else frozenset(keywords)
+
+
+def scm_keyword(directory: Path) -> str | None:
+    """The keyword of :data:`SCM_KEYWORDS` setup.py's ``setup()`` turns on (not false, not
+    a dict saying ``"enabled": False``); ``None`` for none."""
+    found = setup_call(directory)
+    for keyword in SCM_KEYWORDS:
+        value = found[1].get(keyword) if found is not None else None
+        if value is None or (isinstance(value, ast.Constant) and not value.value):
+            continue
+        if isinstance(value, ast.Dict) and any(
+            isinstance(k, ast.Constant)
+            and k.value == "enabled"
+            and isinstance(v, ast.Constant)
+            and not v.value
+            for k, v in zip(value.keys, value.values, strict=True)
+        ):
+            continue
+        return keyword
+    return None
+
+
+#: setup()'s keywords of plugins that version the project from git tags, and the plugin
+SCM_KEYWORDS = {
+    "use_scm_version": "setuptools-scm",
+    "use_pyscaffold": "setuptools-scm",
+    "setuptools_git_versioning": "setuptools-git-versioning",
+    "version_config": "setuptools-git-versioning",
+}
+
+
+def uses_pbr(directory: Path) -> bool:
+    """setup.py's ``setup(pbr=True)`` with no ``[metadata] version`` in setup.cfg: pbr
+    takes the version from git tags."""
+    found = setup_call(directory)
+    value = found[1].get("pbr") if found is not None else None
+    if value is None or (isinstance(value, ast.Constant) and not value.value):
+        return False
+    from relnox.project.pyproject import setup_cfg
+
+    return not setup_cfg(directory).get("metadata", {}).get("version")

@@ -1,0 +1,442 @@
+"""Where a package's version is written, and how to read and rewrite each place.
+
+A :class:`VersionLocation` is one place: a TOML key, a ``__version__ = "..."``
+line of a Python file, a plain ``VERSION`` file, or a configured search pattern.
+Rewriting keeps everything else of the file byte for byte (comments, quoting,
+line endings).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from relnox.errors import ConfigError, VersionError
+from relnox.files import read_bytes
+from relnox.paths import rel
+from relnox.toml import tomllib
+from relnox.tools import git
+from relnox.versions.arithmetic import maybe_version, same_version
+
+#: the version source of a package whose version is its git tags (``Package.vcs_versioned``:
+#: the one answer to "is this version from tags"; the readers below and the loader give it)
+VCS_SOURCE = "vcs"
+#: the files of a package's top module that may hold its ``__version__``
+VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
+
+Kind = Literal["toml", "python", "text", "pattern", "incremental", "tuple", "tuple_copy"]
+
+PY_VERSION_RE = re.compile(
+    r"""^(?P<lhs>[ \t]*"""
+    # a chain of version names bound at once: __version__ = version = "1.13.0"
+    r"""(?:(?:__version__|VERSION|version)[ \t]*=[ \t]*)*"""
+    r"""(?:__version__|VERSION|version)[ \t]*"""
+    # `: str`, `: Final`, `: Final[str]`, or quoted: `: 'Final[str]'`
+    r"""(?::[ \t]*(?:[\w.]+(?:\[[\w.]+\])?|(?P<aq>['"])[\w.]+(?:\[[\w.]+\])?(?P=aq))[ \t]*)?"""
+    r"""=[ \t]*)"""
+    r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
+    r"""(?=[ \t]*(?:[#;\r\n]|$))""",  # the whole value: not '.' of '.'.join(parts)
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class VersionLocation:
+    """One place a version is written."""
+
+    path: Path
+    kind: Kind
+    value: str
+    key: tuple[str, ...] = ()
+    pattern: str | None = None
+    semver: bool = False  # Cargo.toml: written as 1.2.0-alpha.1, read as PEP 440 1.2.0a1
+    result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
+    every: bool = False  # a pattern whose every match of this version is rewritten
+    remove: str | None = None  # scikit-build-core's regex removed from the result (".$")
+
+    def spell(self, new: str) -> str:
+        """``new`` (PEP 440) as this place writes versions."""
+        if not self.semver:
+            return new
+        from relnox.versions.arithmetic import to_scheme
+
+        try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
+            return to_scheme(new, "semver")
+        except VersionError:  # no semver spelling (four release numbers): as it is
+            return new
+
+    @property
+    def label(self) -> str:
+        if self.kind == "toml":
+            return f"{self.path} [{'.'.join(self.key[:-1])}].{self.key[-1]}"
+        return str(self.path)
+
+    def render(self, text: str, new: str) -> str:
+        """``text`` (the file's current content) with this version replaced by ``new``."""
+        if self.kind == "toml":
+            import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
+            from tomlkit.items import String, StringType
+
+            doc = tomlkit.parse(text)
+            table: Any = doc
+            for part in self.key[:-1]:
+                table = table[part]
+            old = table[self.key[-1]]
+            literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+            table[self.key[-1]] = tomlkit.string(self.spell(new), literal=literal)
+            return tomlkit.dumps(doc)
+        if self.kind == "incremental":
+            from relnox.versions.incremental import respell
+
+            return respell(self.path, text, self.value, new)
+        if self.kind == "tuple":
+            from relnox.versions import version_tuple
+
+            name = self.key[0] if self.key else None
+            return version_tuple.respell(self.path, text, self.value, new, name)
+        if self.kind == "tuple_copy":
+            from relnox.versions.tuple_copy import respell as respell_copy
+
+            return respell_copy(self.path, text, self.value, new)
+        if self.kind == "text":
+            stripped = text.strip()
+            if stripped != self.value:
+                raise VersionError(f"{self.path}: expected {self.value!r}, found {stripped!r}")
+            return text.replace(stripped, new, 1)
+        if self.result is not None and self.pattern is not None:
+            return render_groups(
+                self.path, self.pattern, self.result, self.value, text, new, self.remove
+            )
+        regex = re.compile(self.pattern) if self.pattern else PY_VERSION_RE
+        match = regex.search(text)
+        if self.every:  # bump-my-version's searches: each place that says this version
+            match = next((m for m in regex.finditer(text) if m["version"] == self.value), None)
+        if match is None or match.group("version") != self.value:
+            raise VersionError(
+                f"{self.path}: the version {self.value!r} is no longer where it was read; "
+                "rerun the command"
+            )
+        if self.kind == "python" or self.every:  # every assignment of this version too
+            return regex.sub(
+                lambda m: (
+                    m.group(0)
+                    if m.group("version") != self.value
+                    else m.group(0)[: m.start("version") - m.start()]
+                    + self.spell(new)
+                    + m.group(0)[m.end("version") - m.start() :]
+                ),
+                text,
+            )
+        start, end = match.span("version")
+        return text[:start] + self.spell(new) + text[end:]
+
+
+def compose(result: str, groups: dict[str, str | None], remove: str | None = None) -> str:
+    """scikit-build-core's ``result``: the template filled with the regex's groups, then
+    its ``remove`` regex taken out (``".$"``: the dot before an empty pre-release part)."""
+    text = result.format(**{k: v or "" for k, v in groups.items()})
+    return re.sub(remove, "", text) if remove else text
+
+
+def render_groups(
+    path: Path,
+    pattern: str,
+    result: str,
+    old: str,
+    text: str,
+    new: str,
+    remove: str | None = None,
+) -> str:
+    """``text`` with each named group rewritten so that ``result`` gives ``new``.
+
+    ``#define VERSION_MAJOR 3`` ... with ``result = "{major}.{minor}.{patch}"``: the new
+    version is split by the template (``{field}`` is digits, the rest literal) and each
+    group's text replaced. A version the template cannot spell is an error naming both.
+    With ``remove``, what it took from the old version's template text is put back before
+    splitting (``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
+    pre-release part included), and the result must read back as ``new``.
+    """
+    match = re.search(pattern, text)
+    if match is None or compose(result, match.groupdict(), remove) != old:
+        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    whole = compose(result, match.groupdict())
+    spelled = new + whole[len(old) :] if remove and whole.startswith(old) else new
+    digits = r"\d*" if remove else r"\d+"
+    shape = ""
+    for literal, field, _spec, _conv in string.Formatter().parse(result):
+        shape += re.escape(literal)
+        if field is not None:
+            shape += rf"(?P<{field}>{digits})" if f"(?P<{field}>" in pattern else ""
+    parts = re.fullmatch(shape, spelled)
+    if parts is not None and remove and compose(result, parts.groupdict(), remove) != new:
+        parts = None
+    if parts is None:
+        raise VersionError(
+            f"{path}: {new} cannot be written there: the file spells the version as "
+            f"{result!r}, with no place for that part; choose a version of that shape with --to"
+        )
+    edits = sorted(
+        ((match.span(name), value) for name, value in parts.groupdict().items()), reverse=True
+    )
+    for (start, end), value in edits:
+        text = text[:start] + value + text[end:]
+    return text
+
+
+def read_text(path: Path, kind: str = "file") -> str:
+    """A file's text with its line endings untouched; ``kind``: what it should be."""
+    try:
+        return read_bytes(path).decode("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: file not found; create it, or fix the setting or link that names it"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"{path}: is a directory, not a {kind}; remove or rename it, or fix the setting "
+            "that names it"
+        ) from None
+    except PermissionError:
+        raise ConfigError(
+            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
+        ) from None
+    except OSError as exc:  # a device, a pipe, a file too long, a symlink loop
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
+
+
+def not_a_file(path: Path) -> str:
+    """Why ``path`` is no file to read a version from (no such file, a directory, a link
+    to nothing, a pipe or a device), or ``""`` for a regular file (a link is followed)."""
+    if path.is_file():
+        return ""
+    if path.is_symlink() and not path.exists():
+        return "a link to nothing"
+    if path.is_dir():
+        return "a directory"
+    return "not a regular file (a pipe or a device)" if path.exists() else "no such file"
+
+
+def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
+    """The literal ``__version__`` assignment of a Python file, if it has one.
+
+    ``top_level``: only an unindented one. A file found by looking (not configured)
+    whose only assignment is indented holds a stub or a fallback (``VERSION = '0.0.0'``
+    in an ``except ImportError:`` block), not the package's version.
+    """
+    if not path.is_file():
+        return None
+    matches = PY_VERSION_RE.finditer(read_text(path))
+    match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
+    if match is None:
+        return None
+    return VersionLocation(path, "python", match.group("version"))
+
+
+def pattern_location(path: Path, search: str) -> VersionLocation:
+    """A ``version-files`` entry with a ``search`` template containing ``{version}``."""
+    before, _, after = search.partition("{version}")
+    pattern = re.escape(before) + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + re.escape(after)
+    if not after:
+        pattern = re.escape(before) + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
+    match = re.search(pattern, read_text(path))
+    if match is None:
+        raise ConfigError(
+            f"{path}: no text matches version-files search {search!r}; "
+            "fix the search template or the file"
+        )
+    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+
+
+def text_location(path: Path) -> VersionLocation:
+    value = read_text(path).strip()
+    if not value or "\n" in value:
+        raise VersionError(f"{path}: expected a file holding only a version, found {value[:40]!r}")
+    return VersionLocation(path, "text", value)
+
+
+def toml_location(
+    path: Path, doc: Mapping[str, Any], key: tuple[str, ...], *, semver: bool = False
+) -> VersionLocation:
+    value: Any = doc
+    for part in key:
+        value = value[part]
+    if not isinstance(value, str):
+        raise VersionError(
+            f"{path}: [{'.'.join(key[:-1])}].{key[-1]} must be a string, not {value!r}; "
+            'quote it, e.g. version = "1.0.0"'
+        )
+    return VersionLocation(path, "toml", str(value), key=key, semver=semver)
+
+
+Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidence
+
+
+def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
+    if "(?P<version>" not in pattern:
+        raise VersionError(f"{path}: the {what} pattern {pattern!r} has no (?P<version>...) group")
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None:
+        raise VersionError(f"{path}: the {what} pattern {pattern!r} matches nothing; fix it")
+    return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
+
+
+def groups_location(
+    path: Path, pattern: str, result: str, remove: str | None = None
+) -> VersionLocation:
+    """A version made of several named groups (scikit-build-core's ``result`` template,
+    and the ``remove`` regex taken out of it)."""
+    match = re.search(pattern, read_text(path), re.MULTILINE)
+    if match is None:
+        raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
+    try:
+        value = compose(result, match.groupdict(), remove)
+    except (KeyError, IndexError, ValueError):
+        raise VersionError(
+            f"{path}: the scikit-build result {result!r} names a group the regex does not "
+            "have; make every {field} a (?P<field>...) group"
+        ) from None
+    return VersionLocation(path, "pattern", value, pattern=pattern, result=result, remove=remove)
+
+
+def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
+    missing = not_a_file(path)
+    if missing:
+        raise VersionError(
+            f"{path}: {missing}, which {pyproject} {what} points at; point it at the file "
+            'that holds __version__ = "..."'
+        )
+    loc = python_location(path)
+    if loc is None:
+        text = read_text(path)
+        alone = text.strip()
+        if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
+            raise VersionError(
+                f"{path}: it holds only the version {alone}, which hatch's default pattern "
+                '(__version__ = "...") does not find, so the build fails too; add '
+                'pattern = "(?P<version>.+)" to [tool.hatch.version] in '
+                f"{pyproject}"
+            )
+        if _ASKS_METADATA.search(text) and _METADATA_MODULE.search(text):
+            raise VersionError(
+                f"{path}: __version__ is asked of the installed package's metadata "
+                f"(importlib.metadata), which the build makes from {pyproject} {what}, so "
+                "there is no version to read or bump there (the build cannot read one either); "
+                f'write __version__ = "<version>" in {path.name}, or write it as [project] '
+                'version (out of "dynamic") and keep the metadata call'
+            )
+        raise VersionError(
+            f'{path}: no literal __version__ = "..." line, which {pyproject} {what} points at; '
+            'add one, or set [tool.relnox] version-files = ["<file with the version>"]'
+        )
+    return loc
+
+
+#: ``__version__`` taken from the installed distribution's metadata at import:
+#: ``importlib.metadata.version("pkg")`` (or ``version(__name__)`` imported from it),
+#: importlib_metadata's, pkg_resources' ``get_distribution(...).version``
+_ASKS_METADATA = re.compile(
+    r"(?m)^__version__[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?"
+    r"(?:version\(|get_distribution\(.*\)\.version\b)"
+)
+_METADATA_MODULE = re.compile(r"\b(?:importlib\.metadata|importlib_metadata|pkg_resources)\b")
+
+
+def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
+    parts = dotted.split(".")
+    for base in roots:
+        pkg_dir = base.joinpath(*parts)
+        if (pkg_dir / "__init__.py").is_file():
+            return pkg_dir / "__init__.py"
+        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
+        if module.is_file():
+            return module
+    return None
+
+
+def value_in(loc: VersionLocation, text: str) -> str | None:
+    """The version ``loc`` reads out of ``text`` (a version of its file), if any."""
+    try:
+        if loc.kind == "toml":
+            value: Any = tomllib.loads(text)
+            for part in loc.key:
+                value = value[part]
+            return value if isinstance(value, str) else None
+        if loc.kind == "text":
+            return text.strip() or None
+        if loc.kind == "incremental":
+            from relnox.versions.incremental import public
+
+            return public(text)
+        if loc.kind == "tuple":
+            from relnox.versions.version_tuple import joined
+
+            return joined(text, loc.key[0] if loc.key else None)
+        regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
+        match = regex.search(text)
+        if match is not None and loc.result is not None:
+            return compose(loc.result, match.groupdict(), loc.remove)
+        return match.group("version") if match else None
+    except (KeyError, TypeError, IndexError, ValueError, RecursionError):  # UNREADABLE too
+        return None
+
+
+def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> str | None:
+    """The version the first of ``locations`` (a package's main version source) says at
+    ``rev`` of the repository at ``root``, or ``None``."""
+    if not locations:
+        return None
+    loc = locations[0]
+    where = rel(loc.path, root)
+    text = git.show_file(root, rev, "./" + where)
+    parts = where.split("/")
+    if text is None and "src" in parts[:-1]:
+        # the project moved into a src layout since: the
+        # same module where it was, one folder up
+        parts.remove("src")
+        text = git.show_file(root, rev, "./" + "/".join(parts))
+    if text is None:
+        return None
+    found = value_in(loc, text)
+    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+        # the project moved its version between poetry's table and [project] (poetry-core 2)
+        others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
+        found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+        # the version moved from setup.cfg's [metadata] to pyproject.toml
+        cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
+        match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
+        found = match["version"] if match and maybe_version(match["version"]) else None
+    return found
+
+
+#: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
+_SETUP_CFG_VERSION = re.compile(
+    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
+)
+
+
+#: where a pyproject.toml states a static version: PEP 621's key and poetry's own
+PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
+
+
+def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
+    """A clause for a refusal that names release tag ``tag`` (of version ``named``): when the
+    package's own version file says another version at the tag's commit, the tag may be a
+    mistake or another project's, and the clause says which setting or command decides;
+    else ``""``."""
+    found = version_at(root, locations, tag)
+    if found is None or same_version(found, named):
+        return ""
+    where = rel(locations[0].path, root)
+    return (
+        f", but {where} says {found} at its commit: a release whose version was set at build "
+        "time, another project's tag (then set tag-format in the package's [tool.relnox]) or a "
+        f"mistake (then delete it: git tag -d {tag}, and git push origin :refs/tags/{tag} if it "
+        "was pushed)"
+    )

@@ -1,0 +1,870 @@
+"""A package's tags read with its convention (see :mod:`relnox.versions.conventions`): its
+released versions, the highest and the last on this branch, and the format of new tags."""
+
+from __future__ import annotations
+
+import fnmatch
+import heapq
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from itertools import pairwise
+from operator import itemgetter
+
+from packaging.version import Version
+
+from relnox.versions.arithmetic import maybe_version, spells_pre
+from relnox.versions.tag_model import (
+    DOTLESS_TAIL,
+    KEEPS_MONTH,
+    Member,
+    RepoTags,
+    TagConvention,
+    TagFacts,
+    spelled,
+    split_tag,
+    squash,
+    stem,
+    underscored,
+)
+from relnox.versions.tags import UNDERSCORED, tag_regex
+
+
+def _said_at(
+    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
+) -> list[Version | None] | None:
+    """What the member's version file says at ``tag``; ``None`` without one there."""
+    if show_file is None or member.version_file is None:
+        return None
+    text = show_file(tag, member.version_file)
+    return _said(text) if text is not None else None
+
+
+def tag_names_version(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    return version in (_said_at(member, tag, show_file) or ())
+
+
+_QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+#: a version written bare: setup.cfg's ``version = 3.3.3``, bumpversion's ``current_version``
+_BARE = re.compile(
+    r"""^[ \t]*(?:version|current_version)[ \t]*[=:][ \t]*(\d[^'"\s#;]*)[ \t]*$""", re.M
+)
+
+
+def _said(text: str) -> list[Version | None]:
+    """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
+    VERSION file), or in parts (a version tuple, incremental's Version())."""
+    from relnox.versions.incremental import public
+    from relnox.versions.version_tuple import joined
+
+    said = [maybe_version(m) for m in _QUOTED.findall(text)]
+    said += [maybe_version(m) for m in _BARE.findall(text)]
+    if "\n" not in text.strip() and text.strip()[:1].isdigit():
+        said.append(maybe_version(text.strip()))
+    if "__version__" in text:
+        found = (joined(text), public(text))
+        said += [maybe_version(v) for v in found if v]
+    return said
+
+
+def read_dotless(
+    members: Sequence[Member],
+    groups: Mapping[str, list[tuple[Version, str]]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> dict[str, list[tuple[Version, str]]]:
+    """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
+    (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
+    from relnox.versions.tags import dotless_version
+
+    out = dict(groups)
+    for prefix, group in groups.items() if show_file is not None else ():
+        digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
+        if len(digits) * 2 <= len(group):
+            continue
+        tag = max(digits, key=digits.__getitem__)
+        dotted = maybe_version(dotless_version(tag[len(prefix) :]))
+        if dotted is None or not any(tag_names_version(m, tag, dotted, show_file) for m in members):
+            continue
+        out[prefix] = sorted(
+            (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
+            for v, t in group
+        )
+    return out
+
+
+def tag_contradicts(
+    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+) -> bool:
+    """At ``tag``, the member's version file names other versions, never this one; a missing
+    file, or a tag-versioned member, says nothing."""
+    said = None if member.vcs else _said_at(member, tag, show_file)
+    return said is not None and version not in said and any(v is not None for v in said)
+
+
+CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
+
+
+def every_tag_contradicts(
+    member: Member,
+    group: Sequence[tuple[Version, str]],
+    show_file: Callable[[str, str], str | None] | None,
+) -> bool:
+    """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
+    tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
+    return all(
+        tag_contradicts(member, tag, version, show_file)
+        for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
+    )
+
+
+def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
+    """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
+    have three parts; the newest such release decides."""
+    finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
+    if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
+        return False
+    zeros = [(v, t) for v, t in finals if len(v.release) in (2, 3) and not any(v.release[2:])]
+    if not zeros:
+        return False
+    version, tag = tags.by_date(zeros)[0]
+    return len(version.release) == 2 and not tag.endswith(f"{version}.0")
+
+
+_SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
+
+
+def _has_final(group: Sequence[tuple[Version, str]]) -> bool:
+    return any(not version.is_prerelease for version, _tag in group)
+
+
+def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
+    """The highest final release of a prefix's tags (the highest tag when none is final)."""
+    return max([item for item in group if not item[0].is_prerelease] or group)
+
+
+def _format_of_rule(member: Member) -> str | None:
+    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for (its literal text
+    before the version), or ``None``."""
+    if member.match is not None:
+        first = member.match.split(" ")[0]  # the first glob: the releases' own
+        literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
+        candidate = literal + "{version}"
+        if literal and fnmatch.fnmatchcase(candidate.replace("{version}", "1.0.0"), first):
+            return candidate
+    if member.regex is not None:
+        head = re.split(r"\(\?P<version>", member.regex, maxsplit=1)[0].removeprefix("^")
+        literal = re.sub(r"\\(.)", r"\1", head)
+        if head and not re.search(r"[\\.*+?()\[\]{}|^$]", re.sub(r"\\.", "", head)):
+            found = re.search(member.regex, literal + "1.0.0")
+            if found is not None and found.groupdict().get("version") == "1.0.0":
+                return literal + "{version}"
+    return None
+
+
+def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
+    """The tags starting with a format's literal prefix."""
+    if convention.match is not None or convention.regex is not None or not convention.accepts:
+        return tags.all
+    formats = (
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
+    return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
+
+
+STRAYS_READ = 3  # highest tags checked against the version file before they count
+
+
+#: a convention's tags, by what decides them (its globs, regex and formats for a package):
+#: ``(version, tag)`` of each, and how they spell dates (:func:`_dated`)
+Measured = dict[tuple[object, ...], tuple[list[tuple[Version, str]], str | None]]
+
+
+def _measure(
+    member: Member,
+    convention: TagConvention,
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None = None,
+    seen: Measured | None = None,
+) -> TagFacts:
+    """The package's tags: highest final release, the last of HEAD's line, every version.
+    ``seen``: the tags of the conventions measured so far (packages tagged alike read them
+    once)."""
+    formats = tuple(
+        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
+    )
+    key = (convention.match, convention.regex, formats)
+    if seen is None or key not in seen:
+        found: list[tuple[Version, str]] = []
+        for tag in _candidates(member, convention, tags):
+            version = convention.version_of(tag, name=member.name, dir=member.dir)
+            if version is not None:
+                found.append((version, tag))
+        finals = [item for item in found if not item[0].is_prerelease] or found
+        dated = _dated(finals, tags)
+        if seen is not None:
+            seen[key] = (found, dated)
+    else:
+        found, dated = seen[key]
+        finals = [item for item in found if not item[0].is_prerelease] or found
+    # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
+    fmt = convention.accepts[0] if convention.accepts else None
+    own = (
+        tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
+        if fmt is not None and "{version" in fmt
+        else None
+    )
+
+    def newest(item: tuple[Version, str]) -> tuple[Version, bool, str]:
+        return item[0], own is not None and own.match(item[1]) is not None, item[1]
+
+    merged = [item for item in found if item[1] in tags.merged]
+    # git describe finds the nearest tag HEAD contains; on one commit, the higher version
+    reachable = max(
+        merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
+    )
+    # HEAD's line: tags HEAD contains, and those of versions its files have reached
+    current = member.current
+    if current is None and member.vcs and reachable is not None:
+        current = reachable[0]
+    # a release the files went back from is not the line's (withdrawn, or another line's)
+    left, withdrawn, note = _left_behind(member, found, tags, show_file)
+    # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
+    final = Version(current.base_version) if current and current.pre and not current.dev else None
+    line = [
+        item
+        for item in found
+        if (
+            item[1] in tags.merged
+            or (current is not None and item[0] <= current)
+            or (final is not None and item[0] == final)
+        )
+        and item[1] not in left
+    ]
+    last = max(
+        [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
+    )
+    live = [
+        item
+        for item in finals
+        if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
+    ]
+    highest = max(live or finals, key=newest, default=None)
+    return TagFacts(
+        convention,
+        highest[0] if highest else None,
+        highest[1] if highest else None,
+        reachable[0] if reachable else None,
+        reachable[1] if reachable else None,
+        len(found),
+        released=frozenset(v for v, _tag in found),
+        last=last[0] if last else None,
+        last_tag=last[1] if last else None,
+        dated=dated,
+        finding=note,
+    )
+
+
+def _left_behind(
+    member: Member,
+    found: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_file: Callable[[str, str], str | None] | None,
+) -> tuple[set[str], set[str], str | None]:
+    """The final releases HEAD holds above the line its files are on, which the files said at
+    their commits and went back from to a line released before them (``v1.0.0``, then the
+    files back on the 0.7 line and 0.7.1 released): never this line's last release. With no
+    tag above the files' line outside HEAD's history they were withdrawn and are not the
+    highest release either; else the branch maintains an older line. Returns the tags left,
+    those withdrawn, and the one line that says so. Their versions stay released."""
+    current = member.current
+    if member.vcs or current is None or not tags.merged:
+        return set(), set(), None
+    merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
+    above = sorted((v, t) for v, t in merged if v.release > current.release)
+    on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
+    near = tags.nearness
+    # the files went back to a line released before: one of its tags is older than those above
+    if not above or not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
+        return set(), set(), None
+    if not all(tag_names_version(member, t, v, show_file) for v, t in above[-3:]):
+        return set(), set(), None  # the files never said it: not a release they went back from
+    left = {t for _v, t in above}
+    named = ", ".join(t for _v, t in above[-3:])
+    line_tag = max(on_line)[1]
+    series = ".".join(map(str, current.release[:2]))
+    if any(v.release > current.release and t not in tags.merged for v, t in found):
+        return (
+            left,
+            set(),
+            (
+                f"the files are on the {series} line ({line_tag}), below {named}, which this "
+                f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
+                "gives another version)"
+            ),
+        )
+    return (
+        left,
+        left,
+        (
+            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
+            f"to the {series} line and {line_tag} was released on it, which a bump continues "
+            f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
+        ),
+    )
+
+
+def _utc(when: float) -> datetime:
+    from datetime import timezone
+
+    return datetime.fromtimestamp(when, timezone.utc)
+
+
+def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
+    """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
+    not merged) while HEAD's later last release does not start with a year: not a backport."""
+    version, tag = item
+    when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
+    if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
+        return False
+    return abs(version.release[0] - _utc(when).year) <= 1
+
+
+#: the newest final releases that must each be a date to call a package's versions dates
+DATED_READ = 3
+#: how far (seconds) a tag may be made from the day its version names
+DATED_SLACK = 2 * 86400
+#: how many days into the next month a month's release may be tagged
+MONTH_LATE = 15
+
+
+def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
+    """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
+    year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
+    ``late`` days after), else ``None``."""
+    slack = DATED_SLACK / 2
+    stamps = (when - slack, when, when + slack, when - late * 86400)
+    seen = {(d.year, d.month)[: len(parts)] for d in map(_utc, stamps)}
+    year, *rest = parts
+    if 2000 <= year < 2100 and (year, *rest) in seen:
+        return ""
+    return "short-" if 10 <= year < 100 and (2000 + year, *rest) in seen else None
+
+
+def _dated(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+    """The spelling of dates when the newest releases are the days they were tagged
+    (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
+    from datetime import timezone
+
+    from relnox.versions.arithmetic import DATE_SPELLINGS, date_of
+
+    newest = heapq.nlargest(DATED_READ, finals)
+    if not newest:
+        return None
+    for version, tag in newest:
+        day = date_of(version)
+        when = tags.dates.get(tag, 0)
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc) if day else None
+        if noon is None or when <= 0 or abs(when - noon.timestamp()) > DATED_SLACK:
+            return _monthly(newest, tags, finals) or _yearly(finals, tags)
+    if len(newest[0][0].release) == 1:
+        return "compact"  # one number: 20260107
+    short = newest[0][0].release[0] < 100  # 25.11.29
+    kinds = [n for n in DATE_SPELLINGS if n != "compact" and n.startswith("short-") == short]
+    for version, tag in sorted(finals, reverse=True):  # the newest whose month or day < 10
+        day = date_of(version)
+        if day is None or (version.release[0] < 100) != short:
+            continue
+        written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
+        spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
+        if len(set(written.values())) > 1 and spelling is not None:
+            return spelling
+    return kinds[0]
+
+
+def _monthly(
+    newest: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    finals: Sequence[tuple[Version, str]] = (),
+) -> str | None:
+    """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
+    when patches keep their month) when at least two of the newest releases are
+    year.month.counter of the month they were tagged in, else ``None``."""
+    everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
+    if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
+        return None
+    firsts: dict[tuple[int, ...], int] = {}  # each month's first count, as released
+    for version, _tag in everyone:
+        month = version.release[:2]
+        firsts[month] = min(version.release[2], firsts.get(month, version.release[2]))
+    # the newest releases say the scheme; a month's later release (a patch) may be older
+    counted, kinds = 0, set()
+    for version, tag in sorted(dict(everyone).items(), key=itemgetter(0), reverse=True):
+        when = tags.dates.get(tag, 0)
+        kind = _calendar(version.release[:2], when, MONTH_LATE) if when > 0 else None
+        if kind is None and version.release[2] > firsts[version.release[:2]]:
+            continue
+        if kind is None:
+            return None
+        kinds.add(kind)
+        counted += 1
+        if counted == len(newest):
+            break
+    if len(kinds) != 1 or counted < 2:
+        return None
+    newest_month = max(v.release[:2] for v, _tag in newest)
+    spelling = kinds.pop() + "month" + ("/1" if firsts[newest_month] == 1 else "")
+    return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tags) else "")
+
+
+def _keeps_month(
+    releases: Sequence[tuple[Version, str]],
+    firsts: Mapping[tuple[int, ...], int],
+    tags: RepoTags,
+) -> bool:
+    """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
+    month ended: patch releases keep their minor's month."""
+    from datetime import timedelta, timezone
+
+    for version, tag in releases:
+        when = tags.dates.get(tag, 0)
+        if when <= 0 or version.release[2] == firsts.get(version.release[:2]):
+            continue
+        year, month = version.release[0], version.release[1]
+        year += 2000 if year < 100 else 0
+        if not 1 <= month <= 12 or not 2000 <= year < 2100:
+            continue
+        ended = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
+        if _utc(when) > ended + timedelta(days=MONTH_LATE):
+            return True
+    return False
+
+
+def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+    """``year`` or ``short-year``, the number of parts and the count's first value
+    (``short-year/3/1``) when at least two of the newest releases are the year they were
+    tagged in and a count restarting each year, else ``None``."""
+    newest = heapq.nlargest(DATED_READ, finals)
+    lengths = {len(v.release) for v, _tag in newest}
+    if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
+        return None
+    kinds = set()
+    for version, tag in newest:
+        when = tags.dates.get(tag, 0)
+        kinds.add(_calendar(version.release[:1], when) if when > 0 else None)
+    if len(kinds) != 1 or None in kinds:
+        return None
+    firsts: dict[int, int] = {}  # each year's first count, as tagged
+    for version, _tag in finals:
+        if len(version.release) >= 2:
+            year, count = version.release[:2]
+            firsts[year] = min(count, firsts.get(year, count))
+    years = sorted(firsts)[1:]  # the project's first year may start anywhere
+    if not years or not {firsts[y] for y in years} <= {0, 1}:
+        return None  # a count that does not restart with the year: no calendar
+    return f"{kinds.pop()}year/{min(lengths)}/{firsts[years[-1]]}"
+
+
+#: the newest tags of a bare line a package's file must name versions of its own at
+CARRIED_READ = 3
+
+
+def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
+    """Siblings whose tags spell their name less the words they all start with, separators
+    dropped, then one separator (``sdk==`` for ``acme-sdk``, ``workflow-v`` for
+    ``acme-ext-workflow``): a package without tags whose name starts so too."""
+    tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
+    prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
+    shorts = [m for m in tagged if prefixes[m.name] not in ("", "v")]
+    common = _common_word_prefix([m.name for m in shorts])
+    if not common:
+        return facts
+    seps = set()
+    for member in shorts:
+        short, prefix = _short(member.name, common), prefixes[member.name]
+        if not short or not prefix.lower().startswith(short) or "{" in prefix:
+            return facts
+        seps.add(prefix[len(short) :])
+    if len(seps) != 1:
+        return facts
+    (sep,) = seps
+    if not sep or sep[0].isalnum():
+        return facts
+    out = dict(facts)
+    for member in members:
+        fact = facts[member.name]
+        short = _short(member.name, common) if member.name.startswith(common) else ""
+        untagged = fact.count == 0 and fact.problem is None
+        rules = (member.configured, member.match, member.regex)
+        if untagged and short and all(rule is None for rule in rules):
+            fmt = f"{short}{sep}{{version}}"
+            why = f"no tags yet; {fmt} as the other packages' tags spell their names"
+            out[member.name] = TagFacts(TagConvention(fmt, (fmt,), why))
+    return out
+
+
+def _short(name: str, common: str) -> str:
+    """``name`` less ``common``, separators dropped; empty for the package ``common`` names."""
+    return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
+
+
+def _common_word_prefix(names: Sequence[str]) -> str:
+    """The leading words all (two or more) names share, with the separator after them."""
+    words = [name.split("-") for name in names]
+    if len(words) < 2:
+        return ""
+    shared: list[str] = []
+    for parts in zip(*([*w, ""] for w in words), strict=False):
+        if len(set(parts)) != 1 or not parts[0]:
+            break
+        shared.append(parts[0])
+    return "-".join(shared) + "-" if shared else ""
+
+
+def _generalise(fmt: str, member: Member) -> str | None:
+    prefix = fmt.removesuffix("{version}")
+    for placeholder, value in (("{name}", member.name), ("{dir}", member.dir)):
+        if prefix.lower().startswith(value.lower()) and len(prefix) > len(value):
+            return placeholder + prefix[len(value) :] + "{version}"
+    path = "/".join((*member.parents, member.dir))
+    if member.parents and prefix.lower().startswith(path.lower() + "/"):
+        return "/".join(member.parents) + "/{dir}" + prefix[len(path) :] + "{version}"
+    return fmt if "{" in prefix or stem(prefix) == "" else None
+
+
+def _fits(shape: str, member: Member) -> bool:
+    """Whether ``member`` can take ``shape`` (one spelling a directory fits that directory's)."""
+    head = shape.partition("/{dir}")[0]
+    return "/{dir}" not in shape or "{" in head or head == "/".join(member.parents)
+
+
+def describe_match(command: object) -> str | None:
+    """The ``--match`` globs of a ``git describe`` command (string or argv), space-joined."""
+    if isinstance(command, str):
+        import shlex
+
+        try:
+            argv = shlex.split(command)
+        except ValueError:
+            return None
+    elif isinstance(command, list) and all(isinstance(a, str) for a in command):
+        argv = list(command)
+    else:
+        return None
+    globs = []
+    for index, arg in enumerate(argv):
+        if arg == "--match" and index + 1 < len(argv):
+            globs.append(argv[index + 1])
+        elif arg.startswith("--match="):
+            globs.append(arg.split("=", 1)[1])
+    return " ".join(globs) if globs else None
+
+
+@dataclass
+class TagReading:
+    """The repository's tags grouped by prefix, and the packages whose facts are read."""
+
+    members: Sequence[Member]
+    groups: Mapping[str, list[tuple[Version, str]]]
+    tags: RepoTags
+    show_file: Callable[[str, str], str | None] | None
+    measured: Measured = field(default_factory=dict, init=False, repr=False)
+
+    def names(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_names_version(member, tag, version, self.show_file)
+
+    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
+        return tag_contradicts(member, tag, version, self.show_file)
+
+    def facts_of(
+        self,
+        member: Member,
+        prefixes: list[str],
+        claims: Mapping[str, Mapping[str, int]],
+        default: str,
+        examples: list[str],
+        takeover: tuple[str, str | None] = ("", None),
+    ) -> TagFacts:
+        """``takeover``: why a newer spelling is current, and its prefix."""
+        groups, tags = self.groups, self.tags
+        why, current = takeover
+        if member.configured is not None:
+            convention = TagConvention(
+                member.configured, (member.configured,), f"configured: {member.configured_where}"
+            )
+            return _measure(member, convention, tags, self.show_file, self.measured)
+        if member.match is not None or member.regex is not None:
+            rule = (
+                " ".join(f"--match {glob}" for glob in member.match.split(" "))
+                if member.match
+                else f"tag_regex {member.regex}"
+            )
+            convention = TagConvention(
+                default, (), f"the build backend's {rule}", False, member.match, member.regex
+            )
+            measured = _measure(member, convention, tags, self.show_file, self.measured)
+            split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
+            fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
+            if fmt != default:
+                convention = TagConvention(
+                    fmt, (), convention.evidence, False, member.match, member.regex
+                )
+                measured = _measure(member, convention, tags, self.show_file, self.measured)
+            return measured
+        if not prefixes:
+            facts = _measure(
+                member,
+                TagConvention(default, (default,), f"no tags yet; default {default}"),
+                tags,
+                self.show_file,
+            )
+            if facts.highest is None and examples and (member.vcs or len(claims) == 0):
+                split = split_tag(examples[0])
+                example = spelled(split[0], [(split[1], examples[0])]) if split else default
+                facts = TagFacts(
+                    facts.convention,
+                    problem=(
+                        f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                        f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                        "its [tool.relnox] if its releases are tagged another way"
+                    ),
+                )
+            return facts
+        best = max(claims[p][member.name] for p in prefixes)
+        chosen = [p for p in prefixes if claims[p][member.name] == best]
+        chosen, unsaid = self._unsaid(member, chosen)
+        # the prefix of the newest release writes new tags (of two, the one with more releases)
+        chosen.sort(
+            key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
+            reverse=True,
+        )
+        if current in chosen:  # the spelling that took over writes new tags, whatever the old
+            chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
+            chosen.insert(0, current)
+        accepts = tuple(spelled(p, groups[p]) for p in chosen)
+        # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
+        fitting = [
+            [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
+            or groups[p]
+            for p, fmt in zip(chosen, accepts, strict=True)
+        ]
+        count = sum(len(group) for group in fitting)
+        group = fitting[0]
+        example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
+        formats = " and ".join(repr(fmt) for fmt in accepts)
+        evidence = (
+            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
+        )
+        if best == 2:
+            evidence += "; one tag for the whole directory"
+        if why:
+            evidence += f"; {why}"
+        pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+        newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
+        semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
+        if semver_pre:
+            evidence += "; pre-releases spelled semver style (-beta.N)"
+        pre_spelling = None
+        if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
+            text = newest_pre[1][len(newest_pre[0]) :]
+            if spells_pre(text):
+                pre_spelling = text
+                evidence += f"; pre-releases spelled {text}"
+        short_zero = _short_zero(group, tags) or self._zero_in_file(member, chosen[0], accepts[0])
+        if short_zero:
+            evidence += "; a release ending in .0 is tagged without it"
+        convention = TagConvention(
+            accepts[0],
+            accepts,
+            evidence,
+            inferred=True,
+            semver_pre=semver_pre,
+            pre_spelling=pre_spelling,
+            short_zero=short_zero,
+        )
+        measured = _measure(member, convention, tags, self.show_file, self.measured)
+        later = self._spelled_later(chosen, accepts)
+        if later is None and unsaid is None:
+            return measured
+        found = "; ".join(filter(None, (later, unsaid, measured.finding)))
+        return replace(measured, finding=found)
+
+    def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
+        """``chosen`` without the spellings whose tags the member's version file contradicts
+        at every commit (``name13`` at a commit saying 1.20.1) while it names another
+        spelling's two newest (``name/1.21.0``, ``name/1.20.0``): no convention of the
+        package, so never its last release; and the one line that says so, or ``None``. A
+        tag where the file says nothing (made before it existed) stays: an older release."""
+        if len(chosen) < 2 or member.vcs or member.version_file is None:
+            return chosen, None
+        groups, show_file = self.groups, self.show_file
+        named = [  # a spelling whose two newest tags the file said at their commits
+            p
+            for p in chosen
+            if len(groups[p]) >= 2
+            and all(self.names(member, t, v) for v, t in list(reversed(groups[p]))[:2])
+        ]
+        if not named:
+            return chosen, None
+        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_file)]
+        if not unsaid:
+            return chosen, None
+        shown = ", ".join(groups[p][-1][1] for p in unsaid)
+        agreed = groups[named[0]][-1][1]
+        return [p for p in chosen if p not in unsaid], (
+            f"tags such as {shown} are not its releases: {member.version_file} never says their "
+            f"version at their commit, as it says {agreed}'s; set tag-format in its "
+            "[tool.relnox] if they are"
+        )
+
+    def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
+        """The finding when another spelling's tags came later and reach higher than the one new
+        tags get: the setting decides which is current."""
+        groups, tags = self.groups, self.tags
+        if len(chosen) < 2:
+            return None
+
+        def newest(prefix: str) -> tuple[int, str]:
+            return max((tags.dates.get(t, 0), t) for _v, t in groups[prefix])
+
+        lead_when, lead_tag = newest(chosen[0])
+        lead_top = max(v for v, _t in groups[chosen[0]])
+        for prefix, fmt in zip(chosen[1:], accepts[1:], strict=True):
+            when, tag = newest(prefix)
+            if lead_when and when > lead_when and max(v for v, _t in groups[prefix]) > lead_top:
+                return (
+                    f"tags {fmt} (newest {tag}) came after the last {accepts[0]} tag ({lead_tag}); "
+                    f"relnox spells new tags {accepts[0]}, as its highest release: set "
+                    f'tag-format = "{fmt}" in its [tool.relnox] if that is the current convention'
+                )
+        return None
+
+    def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
+        """:func:`_short_zero` read from the version file: the newest release is a two-part tag
+        (``v0.61``) whose version file writes ``0.61.0``."""
+        groups, tags, show_file = self.groups, self.tags, self.show_file
+        finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
+        if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
+            return False
+        version, tag = tags.by_date(finals)[0]
+        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
+            return False
+        text = show_file(tag, member.version_file) if member.version_file else None
+        written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
+        return f"{version}.0" in written and str(version) not in written
+
+    def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
+        """A package without tags follows its siblings when they all spell tags one way, unless
+        its version file names another version at their newest shared tag."""
+        members, show_file = self.members, self.show_file
+        shapes = set()
+        for member in members:
+            fact = facts[member.name]
+            if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
+                continue
+            shape = _generalise(fact.convention.format, member)
+            if shape is None:
+                return _short_names(facts, members)
+            shapes.add(shape)
+        if len(shapes) != 1:
+            return facts
+        (shape,) = shapes
+        if shape == default:
+            return facts
+        out = dict(facts)
+        # one tag for all joins a lockstep line: only a package at the line's version
+        line = (
+            {m.current for m in members if facts[m.name].count}
+            if "{name}" not in shape and "{dir}" not in shape
+            else None
+        )
+        newest = max(
+            (
+                (f.highest, f.highest_tag)
+                for f in facts.values()
+                if f.count and f.highest is not None and f.highest_tag is not None
+            ),
+            default=None,
+        )
+        for member in members:
+            fact = facts[member.name]
+            if line is not None and member.current not in line:
+                continue
+            if (
+                line is not None
+                and newest
+                and tag_contradicts(member, newest[1], newest[0], show_file)
+            ):
+                continue  # released beside that line at versions of its own
+            if member.match is not None or member.regex is not None or not _fits(shape, member):
+                continue  # its backend's rule says how its tags are spelled, or its directory
+            if fact.count == 0 and member.configured is None and fact.problem is None:
+                out[member.name] = TagFacts(
+                    TagConvention(
+                        shape, (shape,), f"no tags yet; {shape} as the other packages' tags"
+                    )
+                )
+        return out
+
+    def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
+        """A package without tags of its own released under its siblings' bare tags at versions of
+        its own: its version file names one rising version, not the tag's, at each of the newest
+        :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
+        members, groups, show_file = self.members, self.groups, self.show_file
+        carriers = {
+            f.convention.format: f
+            for m in members
+            if (f := facts[m.name]).count
+            and f.convention.inferred
+            and f.last_tag is not None
+            and f.last is not None
+            and "{" not in f.convention.format.removesuffix("{version}")
+        }
+        if len(carriers) != 1 or show_file is None:
+            return facts
+        ((shape, carrier),) = carriers.items()
+        prefix = shape.removesuffix("{version}")
+        below = [
+            (v, t)
+            for v, t in groups.get(prefix, [])
+            if carrier.last is not None and v < carrier.last and not v.is_prerelease
+        ]
+        chain = [(carrier.last, str(carrier.last_tag)), *sorted(below)[::-1][: CARRIED_READ - 1]]
+        if len(chain) < 2:
+            return facts
+        out = dict(facts)
+        for member in members:
+            fact = facts[member.name]
+            rules = (member.configured, member.match, member.regex, member.version_file)
+            if fact.count or fact.problem is not None or fact.convention.format == shape:
+                continue
+            if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
+                continue
+            said = []
+            for version, tag in chain:
+                found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
+                if len(found) != 1 or version in found:
+                    break
+                said.append((found.pop(), tag))
+            versions = [v for v, _ in said]
+            if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
+                continue  # not a new version at each of the line's releases: not released with it
+            last, tag = said[0]
+            if member.current is not None and member.current < last:
+                continue  # its files went back below what it released: read nothing
+            why = (
+                f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
+                f"{last} at {tag}"
+            )
+            out[member.name] = TagFacts(
+                replace(fact.convention, evidence=why),
+                highest=last,
+                highest_tag=tag,
+                released=frozenset(v for v, _ in said),
+                last=last,
+                last_tag=tag,
+            )
+        return out

@@ -1,0 +1,366 @@
+"""The types of tag inference: a repository's version-shaped tags, a package as inference
+sees it (:class:`Member`), a tag convention and the facts read with it, and how a tag
+prefix is scored against a package's names."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from packaging.version import Version
+
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
+
+_SEPARATORS = "-_/@=.+"
+
+
+def _filter_regex(glob: str) -> re.Pattern[str]:
+    """GitHub's tag filter pattern as a regex (``*``, ``**``, ``?``/``+`` after a character,
+    ``[...]``, ``\\`` escapes)."""
+    out: list[str] = []
+    i = 0
+    while i < len(glob):
+        char = glob[i]
+        if char == "*":
+            double = glob.startswith("**", i)
+            out.append(".*" if double else "[^/]*")
+            i += 2 if double else 1
+            continue
+        if char in "?+" and out and out[-1][-1:] not in "*?+":
+            out.append(char)
+        elif char == "[" and "]" in glob[i + 1 :]:
+            end = glob.index("]", i + 1)
+            out.append("[" + glob[i + 1 : end].replace("\\", "\\\\") + "]")
+            i = end
+        elif char == "\\" and i + 1 < len(glob):
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out))
+
+
+def fires(tag: str, globs: Sequence[str]) -> bool:
+    """Whether a workflow's ``on: push: tags:`` filter (``!`` negating) fires on ``tag``."""
+    fired = False
+    for glob in globs:
+        negated = glob.startswith("!")
+        try:
+            pattern = _filter_regex(glob[1:] if negated else glob)
+        except re.error:
+            continue  # a pattern GitHub would refuse says nothing
+        if pattern.fullmatch(tag):
+            fired = not negated
+    return fired
+
+
+@dataclass(frozen=True)
+class RepoTags:
+    """The version-shaped tags of a repository, read once."""
+
+    all: tuple[str, ...] = ()
+    merged: frozenset[str] = frozenset()  # tags HEAD contains
+    shallow: bool = False
+    is_repo: bool = False
+    nearness: Mapping[str, int] = field(default_factory=dict)  # merged tag -> rank, nearest 0
+    dates: Mapping[str, int] = field(default_factory=dict)  # tag -> creation time (unix)
+    triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """The tags that start with ``prefix``, in name order."""
+        return sorted(tag for tag in self.all if tag.startswith(prefix))
+
+    def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+        """``group``'s tags, the most recently created first (the highest when dates tie)."""
+        return sorted(group, key=lambda item: (self.dates.get(item[1], 0), item[0]), reverse=True)
+
+    def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
+        groups: dict[str, list[tuple[Version, str]]] = {}
+        for tag in self.all:
+            split = split_tag(tag)
+            if split is not None:
+                groups.setdefault(split[0], []).append((split[1], tag))
+        for items in groups.values():
+            items.sort()
+        return groups
+
+
+@dataclass(frozen=True)
+class TagConvention:
+    """How one package's release tags are spelled, and why relnox thinks so."""
+
+    format: str  # for new tags; may hold {name}, {dir}, {version}
+    accepts: tuple[str, ...]  # formats whose tags are this package's (format first)
+    evidence: str
+    inferred: bool = False
+    match: str | None = None  # globs from the backend's describe command, space-separated
+    regex: str | None = None  # the backend's tag_regex
+    semver_pre: bool = False  # pre-releases are tagged semver style: v1.2.0-beta.4
+    pre_spelling: str | None = None  # the newest pre-release tag's version, spelled so: 1.28.0.rc0
+    #: a release ending in .0 is tagged without it (v2.10 for 2.10.0, beside v2.9.1)
+    short_zero: bool = False
+
+    def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
+        """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
+        if self.match is not None and not any(
+            fnmatch.fnmatchcase(tag, glob) for glob in self.match.split(" ")
+        ):
+            return None
+        if self.regex is not None:
+            found = re.search(self.regex, tag)
+            if found is None:
+                return None
+            groups = found.groupdict()
+            text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
+            return maybe_version(text.removeprefix("v").removeprefix("V"))
+        if not self.accepts:  # the backend's --match alone decides: any version-shaped tag
+            split = split_tag(tag)
+            return split[1] if split else None
+        for fmt in self.accepts:
+            concrete = fmt.replace("{name}", name).replace("{dir}", dir)
+            hit = tag_regex(concrete).match(tag)
+            if hit is not None:
+                version = maybe_version(version_in(hit.groupdict()))
+                return None if version is None else released(version)
+        return None
+
+
+#: the end of :attr:`TagFacts.dated` when a month's patch releases keep its month
+KEEPS_MONTH = "/patch"
+
+
+@dataclass(frozen=True)
+class TagFacts:
+    """A package's convention and what its tags say about its released versions."""
+
+    convention: TagConvention
+    highest: Version | None = None  # the highest final release anywhere (pre-releases if none)
+    highest_tag: str | None = None
+    reachable: Version | None = None  # the newest tag HEAD contains (what git describe sees)
+    reachable_tag: str | None = None
+    count: int = 0
+    problem: str | None = None  # tags exist but none is this package's
+    released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
+    last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
+    last_tag: str | None = None
+    #: how releases that are their own dates are spelled (:func:`relnox.versions.arithmetic.dated_version`)
+    dated: str | None = None
+
+    @property
+    def newest(self) -> tuple[Version | None, str | None]:
+        """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above
+        it (``v0.38.0-beta.4`` after ``v0.37.1``), which the history made after it."""
+        ahead = self.reachable
+        pre = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
+        if pre and ahead is not None and (self.last is None or ahead > self.last):
+            return ahead, self.reachable_tag
+        return self.last, self.last_tag
+
+    @property
+    def backport(self) -> bool:
+        """HEAD's line is below a release made on another branch (a maintenance branch)."""
+        return self.last is not None and self.highest is not None and self.highest > self.last
+
+
+def split_tag(tag: str) -> tuple[str, Version] | None:
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3); ``None``
+    for a tag without a version. A digit right after a name's letters (``gmpy2_2_2_0``) is
+    the name's when it would make a version of four numbers or more and the text after the
+    next separator is a version of two or three."""
+    found = _split_from(tag, 0)
+    if found is None:
+        return None
+    index = len(found[0])
+    after_name = index > 0 and tag[index - 1].isalpha() and not _v_marker(tag, index)
+    if after_name:
+        cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
+        later = _split_from(tag, cut + 1) if cut is not None else None
+        # only where the name's digit makes a version longer than any release's (2.2.2.0)
+        if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
+            return later
+    return found
+
+
+def _v_marker(tag: str, index: int) -> bool:
+    """Whether the letter before ``index`` is a ``v`` marking the version (``release-v2``)."""
+    return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
+
+
+def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
+    """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
+    for index, char in enumerate(tag):
+        if index < start:
+            continue
+        if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
+            continue
+        if _UNDERSCORED.fullmatch(tag, index):
+            version = maybe_version(tag[index:].replace("_", "."))
+            if version is not None:
+                return tag[:index], version
+        if _MONTH.fullmatch(tag, index):
+            return None  # 2025-03: a month, never 2025.post3
+        version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
+        if version is not None:
+            return tag[:index], released(version)
+    return None
+
+
+#: a local label of letters alone (``+async``): the tag's spelling, not its version
+_WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
+
+
+def released(version: Version) -> Version:
+    """``version`` without a local label of letters alone (see :data:`_WORD_LABEL`)."""
+    if version.local is None or not _WORD_LABEL.search(f"+{version.local}"):
+        return version
+    return Version(version.public)
+
+
+#: a year and a month (``2025-03``): a month, not the post release 2025.post3
+_MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
+
+
+#: a word after a release tag's version (``v1.6.5rel``): its spelling, not its version
+_SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
+
+
+def _unsuffixed(tail: str) -> str:
+    """``1.6.5rel`` -> ``1.6.5``; any other tail as it is."""
+    found = _SUFFIX.search(tail)
+    return tail[: found.start()] if found is not None and found.start() else tail
+
+
+def suffix_of(tail: str) -> str:
+    """The word after a tag's version (``rel`` of ``1.6.5rel``, ``+async``), or ``""``."""
+    label = _WORD_LABEL.search(tail)
+    if label is not None and maybe_version(tail[: label.start()]) is not None:
+        return label.group(0)
+    found = _SUFFIX.search(tail)
+    if found is None or not found.start() or maybe_version(tail) is not None:
+        return ""
+    return found.group(0) if maybe_version(tail[: found.start()]) is not None else ""
+
+
+_UNDERSCORED = re.compile(r"[0-9]+(?:_[0-9]+)+(?:[A-Za-z]+[0-9]*)?")
+
+
+def underscored(tail: str) -> bool:
+    """Whether a tag's version part is written with underscores (``2_0_52``)."""
+    return _UNDERSCORED.fullmatch(tail) is not None
+
+
+#: a tag's version written with its dot dropped: ``188`` (1.88), ``163b`` (1.63b0)
+DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
+
+
+def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
+    """Whether most of a prefix's tags read as versions written without their dot (``acme-188``)."""
+    hits = sum(
+        1
+        for version, tag in group
+        if len(version.release) == 2 and DOTLESS_TAIL.fullmatch(tag[len(prefix) :])
+    )
+    return hits * 2 > len(group)
+
+
+def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
+    """The format of a prefix's tags: each tag's version is spelled with dots, underscores
+    (``2_0_52``) or no dot (``188``), maybe followed by a word (``1.6.5rel``). The spelling
+    of the three highest decides when they agree (a convention that changed), else the one
+    most tags use (the newest's on a tie)."""
+    if dotless(group, prefix):
+        return prefix + DOTLESS
+    tails = [tag[len(prefix) :] for _version, tag in group]
+    kinds = [UNDERSCORED if underscored(t) else "{version}" + suffix_of(t) for t in tails]
+    top = kinds[-_TOP_READ:]
+    if len(top) == _TOP_READ and len(set(top)) == 1:
+        return prefix + top[0]
+    counts = Counter(kinds)
+    most = max(counts.values(), default=0)
+    newest = kinds[-1] if kinds else "{version}"
+    return prefix + (newest if counts[newest] == most else max(counts, key=counts.__getitem__))
+
+
+_TOP_READ = 3  # the highest tags that, all spelled one way, make it the convention
+
+
+def stem(prefix: str) -> str:
+    """``agent-v`` -> ``agent``; ``name==`` -> ``name``; ``v`` -> ``""``."""
+    text = prefix.rstrip(_SEPARATORS)
+    if text.endswith(("v", "V")) and (len(text) == 1 or text[-2] in _SEPARATORS):
+        text = text[:-1]
+    return text.rstrip(_SEPARATORS).lower()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[-_.]+", "", text.lower())
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[-_.]+", text.lower()) if t]
+
+
+def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
+    n = len(part)
+    return 0 < n < len(whole) and any(
+        list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)
+    )
+
+
+@dataclass(frozen=True)
+class Member:
+    """What inference needs to know of a package."""
+
+    name: str  # canonical
+    project_name: str
+    dir: str  # directory name
+    parents: tuple[str, ...]  # directory names between the root and the package
+    is_root: bool
+    configured: str | None = None  # a tag-format set for this package
+    configured_where: str = ""
+    match: str | None = None
+    regex: str | None = None
+    version_file: str | None = None  # repo-relative path whose content names the version
+    home: str = ""  # its directory, repo-relative ("" at the top)
+    vcs: bool = False  # its version comes from its tags
+    current: Version | None = None  # the version HEAD's files give it (None: from its tags)
+    # directories above it holding a Go module (whose tags are the module's)
+    go_modules: tuple[str, ...] = ()
+
+
+def member_names(member: Member, several: bool = False) -> set[str]:
+    """The names tags may call ``member`` by; a root's directory names none of several packages."""
+    names = {member.name, member.project_name.lower()}
+    if not (member.is_root and several):
+        names.add(member.dir.lower())
+    if member.parents:  # its path from the root: libs/genai/v4.3.5 for libs/genai
+        names.add("/".join((*member.parents, member.dir)).lower())
+    return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
+
+
+def _go_module_tag(member: Member, prefix_stem: str) -> bool:
+    """Whether ``prefix_stem`` names a Go module's directory above ``member`` (Go's tags)."""
+    paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
+    return prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
+
+
+def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
+    """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
+    if prefix_stem == "":
+        # a tag-versioned member reads bare tags as git describe does
+        return 1 if (single or member.is_root or member.vcs) else 0
+    if prefix_stem in names:
+        return 4
+    stem_tokens = _tokens(prefix_stem)
+    if any(_contains(_tokens(n), stem_tokens) for n in names):
+        return 3
+    if prefix_stem in {p.lower() for p in member.parents}:
+        # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``
+        return 0 if _go_module_tag(member, prefix_stem) else 2
+    return 0

@@ -1,0 +1,71 @@
+"""The name of a package's tag: the format of its new tags and the tag of a version,
+spelled as its releases were tagged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from relnox.versions.arithmetic import (
+    long_as_released,
+    maybe_version,
+    padded_like,
+    spelled_like,
+    to_scheme,
+)
+from relnox.versions.tag_model import TagFacts, split_tag
+from relnox.versions.tags import format_tag
+
+
+class TaggedPackage(Protocol):
+    """What naming a tag reads of a package (:class:`relnox.project.workspace.Package`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def directory(self) -> Path: ...
+    @property
+    def tags(self) -> TagFacts | None: ...
+    @property
+    def tag_format(self) -> str | None: ...
+
+
+def tag_format_of(pkg: TaggedPackage, default: str) -> str:
+    """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
+    return pkg.tags.convention.format if pkg.tags else pkg.tag_format or default
+
+
+def tag_for(pkg: TaggedPackage, version: str | None, default: str) -> str:
+    """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
+    its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
+    ``v2.11`` for 2.11.0 after ``v2.10``)."""
+    text = version or pkg.version
+    tags = pkg.tags
+    if tags is not None:
+        convention, parsed = tags.convention, maybe_version(text)
+        # the files' version not released yet, spelled short ("2.5" after v2.4.0,
+        # v2.3.0): tagged as long as the releases, v2.5.0
+        if parsed is not None and text == pkg.version and not convention.short_zero:
+            text = (
+                text
+                if parsed.is_devrelease or parsed in tags.released
+                else (long_as_released(text, tags.released, text))
+            )
+        if convention.semver_pre:
+            parsed = maybe_version(text)
+            if parsed is not None and parsed.pre is not None and parsed.dev is None:
+                text = to_scheme(parsed, "semver")
+        elif convention.pre_spelling:
+            text = spelled_like(text, convention.pre_spelling)
+        model = tags.last_tag or tags.highest_tag
+        found = split_tag(model) if model is not None else None
+        if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
+            text = padded_like(text, model[len(found[0]) :])
+        parsed = maybe_version(text) if convention.short_zero else None
+        if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
+            text = text.removesuffix(".0")  # v2.10 for 2.10.0
+    return format_tag(
+        tag_format_of(pkg, default), name=pkg.name, dir=pkg.directory.name, version=text
+    )

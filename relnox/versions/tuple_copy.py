@@ -1,0 +1,160 @@
+"""A version's tuple copy beside its literal in the same module (``VERSION = (1, 2, 1)``
+beside ``__version__ = "1.2.1"``), moved with it by a release: a top-level one-line tuple
+under a name holding ``version``, whose numbers say the literal's release (another
+version's is a protocol's, left alone). Its spellings: the numbers (maybe padded with
+zeros) then at most one string, what follows them (``(1, 1, 1, "rc1")``); the numbers and
+``"final"``; or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+from relnox.versions.python_ast import literal
+from relnox.versions.sources import VersionLocation, read_text
+from relnox.versions.version_tuple import moved, tuple_parts
+
+#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
+_TUPLE = re.compile(
+    r"""^(?P<name>\w*(?i:version)\w*)[ \t]*=[ \t]*"""
+    r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+Parts = tuple[tuple[int, ...], str | None]
+
+
+def _parts(text: str) -> Parts | None:
+    """The numbers and the one string after them, or None for anything else."""
+    try:
+        value = literal(f"({text},)" if text.strip() else "()")
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(value, tuple):
+        return None
+    numbers = [p for p in value if type(p) is int]
+    rest = value[len(numbers) :]
+    if _levelled(value):  # (5, 1, 0, "final", 0), (5, 2, 0, "alpha", 1)
+        level, serial = LEVELS[value[-2]], value[-1]
+        return tuple(value[:-2]), "final" if level == "" else f"{level}{serial}"
+    if len(numbers) < 2 or tuple(numbers) != value[: len(numbers)] or len(rest) > 1:
+        return None
+    if rest and not isinstance(rest[0], str):
+        return None
+    return tuple(numbers), rest[0] if rest else None
+
+
+#: ``sys.version_info``'s release levels (and ``rc``), as PEP 440 writes them
+LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
+
+
+def _levelled(value: tuple[object, ...]) -> bool:
+    """Numbers, then a release level and its serial: ``(5, 1, 0, "final", 0)``."""
+    *numbers, level, serial = value if len(value) >= 4 else (None, None)
+    return (
+        all(type(n) is int for n in numbers)
+        and isinstance(level, str)
+        and level in LEVELS
+        and type(serial) is int
+        and (level != "final" or serial == 0)
+    )
+
+
+def _padded(release: tuple[int, ...], size: int) -> tuple[int, ...]:
+    return (release + (0,) * size)[:size] if len(release) <= size else release
+
+
+def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
+    """Whether the numbers (and string) say ``version``, or its release alone."""
+    if len(version.release) > len(numbers) or numbers != _padded(version.release, len(numbers)):
+        return False
+    if suffix is None:
+        return True
+    if suffix == "final":  # (1, 2, 0, "final"): sys.version_info's level word
+        return not (version.is_prerelease or version.is_postrelease)
+    try:
+        return Version(".".join(map(str, numbers)) + suffix) == version
+    except InvalidVersion:
+        return False
+
+
+def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
+    for match in _TUPLE.finditer(text):
+        parts = _parts(match["parts"])
+        if parts is not None and _says(*parts, version):
+            return match, parts
+    return None
+
+
+def location(path: Path, value: str) -> VersionLocation | None:
+    """The tuple copy of ``value`` in ``path`` (which writes ``value`` as a literal)."""
+    try:
+        version = Version(value)
+    except InvalidVersion:
+        return None
+    found = _find(read_text(path), version)
+    if found is None:
+        return None
+    return VersionLocation(path, "tuple_copy", value, key=(found[0]["name"],))
+
+
+def respell(path: Path, text: str, old: str, new: str) -> str:
+    """``text`` with the tuple copy of ``old`` saying ``new``."""
+    found = _find(text, Version(old))
+    if found is None:
+        raise moved(path, old)
+    match, (numbers, suffix) = found
+    parts = match["parts"]
+    spelled = f"{match['name']} = ({', '.join(map(str, numbers))})"
+    parsed, rest = tuple_parts(path, new, f"the tuple {spelled}")
+    quote = "'" if "'" in parts and '"' not in parts else '"'
+    items = [str(n) for n in _padded(parsed.release, max(len(numbers), len(parsed.release)))]
+    written = literal(f"({parts},)")
+    fix = "or edit both lines by hand and commit them (then relnox tag)"
+    if isinstance(written, tuple) and _levelled(written):
+        letter = (parsed.pre or ("",))[0]
+        level = next((word for word, short in LEVELS.items() if short == letter), None)
+        if parsed.dev is not None or parsed.post is not None or level is None:
+            raise VersionError(
+                f"{path}: {spelled[:-1]}, ...) says a release level, which has no word for "
+                f"{new}; bump to a final release or a pre-release, {fix}"
+            )
+        if level == "candidate" and written[-2] != "candidate":
+            level = "rc"  # as written; sys.version_info's "candidate" where written so
+        items += [f"{quote}{level}{quote}", str(parsed.pre[1] if parsed.pre else 0)]
+    elif suffix == "final":
+        if rest:
+            raise VersionError(
+                f"{path}: {spelled[:-1]}, {parts.split(',')[-1].strip()}) says a final "
+                f"release by its level word, which relnox cannot write for {new}; bump to a "
+                f"final release, {fix}"
+            )
+        items.append(parts.split(",")[-1].strip())
+    elif rest:
+        items.append(f"{quote}{rest}{quote}")
+    start, end = match.span("parts")
+    return text[:start] + ", ".join(items) + text[end:]
+
+
+#: the names :data:`relnox.versions.sources.PY_VERSION_RE` reads and rewrites itself
+_OWN_NAMES = ("__version__", "VERSION", "version")
+
+
+def _named(name: str, value: str) -> str:
+    """A top-level ``name = "value"`` (maybe annotated), the whole value a string literal."""
+    return (
+        rf"(?m)^(?P<name>{name})[ \t]*(?::[^=\r\n]*)?=[ \t]*(?P<q>['\"])"
+        rf"(?P<version>{re.escape(value)})(?P=q)[ \t]*(?:#.*)?$"
+    )
+
+
+def named_copies(path: Path, value: str) -> list[VersionLocation]:
+    """Each top-level literal of ``value`` in ``path`` under another name than the build's
+    (``VERSION_STRING = "1.2.3"`` beside ``__version__``): copies moved with it."""
+    return [
+        VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
+        for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
+        if (name := match["name"]) not in _OWN_NAMES
+    ]

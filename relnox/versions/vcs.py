@@ -1,0 +1,310 @@
+"""What the repository's tags say about each package: :func:`read_tags` infers each
+package's tag convention (:mod:`relnox.versions.conventions`) and gives a tag-versioned
+package the highest of its tags HEAD contains; one whose tags cannot be found is left out
+with an error, never guessed as 0.0.0."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.files import read_bytes
+from relnox.project.workspace import Broken, Package, Workspace
+from relnox.tools import git, history
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_model import Member, RepoTags
+
+
+def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
+    """The repository's tags (and its top level); empty outside a git repository."""
+    if not git.on_path() or not git.is_repo(root):
+        return RepoTags(), None
+    top = git.toplevel(root)
+    return _repo_tags(root, history.ref_listing(root), release_triggers(top)), top
+
+
+def _repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
+    """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
+    nearness of those HEAD contains."""
+    state = history.git_state(root)
+    names = [name for name in _objects(refs) if name]
+    dates = _dates(root) if names else {}
+    # a tag of a tree or a blob releases nothing (git describe never takes one)
+    names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
+    # the tags HEAD contains, nearest first
+    nearness = _walk(root) if state.head is not None else {}
+    return RepoTags(
+        tuple(names),
+        frozenset(nearness),
+        state.shallow,
+        True,
+        nearness,
+        {name: dates.get(name, 0) for name in names},
+        triggers,
+    )
+
+
+def _objects(refs: str) -> dict[str, str]:
+    """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
+    pairs = (line.partition(" ")[::2] for line in refs.splitlines())
+    return {
+        ref.removeprefix("refs/tags/"): name for name, ref in pairs if ref.startswith("refs/tags/")
+    }
+
+
+#: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
+NOT_A_COMMIT = -1
+
+
+def _dates(root: Path) -> dict[str, int]:
+    """Each tag's creation time (unix seconds; 0 when git gives none), or
+    :data:`NOT_A_COMMIT` for a tag of a tree or a blob (itself, or its tag object's)."""
+    fields = "%(refname) %(objecttype) %(*objecttype) %(creatordate:unix)"  # a name has no space
+    out = git.git(root, "for-each-ref", f"--format={fields}", "refs/tags")
+    dates: dict[str, int] = {}
+    for line in out.splitlines():
+        ref, kind, peeled, when = [*line.split(" ", 3), "", "", ""][:4]
+        if ref.startswith("refs/tags/"):
+            name = ref[len("refs/tags/") :]
+            if {kind, peeled} & {"tree", "blob"}:
+                dates[name] = NOT_A_COMMIT
+            else:
+                dates[name] = int(when) if when.isdigit() else 0
+    return dates
+
+
+def _walk(root: Path) -> dict[str, int]:
+    """The tags HEAD contains and their nearness (git describe's order; tags on one commit
+    share a rank): one walk of history."""
+    walk = git.git(root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD")
+    nearness: dict[str, int] = {}
+    for rank, line in enumerate(filter(None, walk.splitlines())):
+        for ref in line.split(", "):
+            if ref.startswith("tag: "):
+                nearness.setdefault(ref[5:], rank)
+    return nearness
+
+
+def workflows(top: Path) -> list[tuple[str, bytes]]:
+    """The repository's GitHub workflows (``.github/workflows/*.yml`` and ``*.yaml``): each
+    file's name and bytes, in name order; an unreadable one is left out."""
+    folder = top / ".github" / "workflows"
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    found = []
+    for path in files:
+        try:
+            found.append((path.name, read_bytes(path)))
+        except OSError:
+            continue
+    return found
+
+
+def release_triggers(top: Path) -> tuple[str, ...]:
+    """The tag globs of the repository's GitHub workflows (``on: push: tags:``): a release
+    workflow fires only on the tags it names."""
+    found: list[str] = []
+    for globs in release_filters(top):
+        found += [g for g in globs if g not in found]
+    return tuple(found)
+
+
+#: a workflow step that uploads to a package index
+PUBLISHES = re.compile(
+    r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
+)
+
+
+def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
+    """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
+    that have some; ``publishing``: only those that upload to a package index."""
+    for _name, data in workflows(top):
+        try:
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue
+        if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
+            continue
+        globs = push_tags(text)
+        if globs:
+            yield text, globs
+
+
+def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Each workflow's ``on: push: tags:`` globs, in order (a ``!`` glob negates only in
+    its own workflow); ``publishing``: only the workflows that upload to a package index."""
+    return tuple(tuple(globs) for _text, globs in _tag_workflows(top, publishing))
+
+
+def stamps_version(top: Path, names: Sequence[str]) -> bool:
+    """Whether a workflow that publishes on a pushed tag writes the version before it
+    builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
+    tags release the tagged commit at the tag's version, whatever the files say."""
+    for text, _globs in _tag_workflows(top, publishing=True):
+        for line in text.splitlines():
+            if _VERSION_COMMAND.search(line):
+                return True
+            if "version" in line.lower() and any(n in line for n in names) and "sed " in line:
+                return True
+    return False
+
+
+#: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
+_VERSION_COMMAND = re.compile(r"\b(?:poetry|uv|hatch|pdm) +version +[\"'$\w]")
+
+
+_KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+(?P<value>.*))?$""")
+
+
+def _scalar(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _uncomment(line: str) -> str:
+    """The line without a trailing ``# comment`` (a ``#`` inside quotes stays)."""
+    if "#" not in line:
+        return line.rstrip()
+    quote = ""
+    for i, char in enumerate(line):
+        if char in "'\"" and (not quote or quote == char):
+            quote = "" if quote else char
+        elif char == "#" and not quote and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip()
+    return line.rstrip()
+
+
+def push_tags(text: str) -> list[str]:
+    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style (no
+    YAML library: relnox's command needs none for this one key)."""
+    lines = [_uncomment(line) for line in text.splitlines()]
+    path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
+    for number, line in enumerate(lines):
+        match = _KEY.match(line)
+        if match is None or line.lstrip().startswith("-"):
+            continue
+        indent, key = len(match["indent"]), match["key"]
+        while path and path[-1][0] >= indent:
+            path.pop()
+        path.append((indent, key))
+        if [k for _, k in path] != ["on", "push", "tags"]:
+            continue
+        value = (match["value"] or "").strip()
+        if value.startswith("["):
+            return [_scalar(v) for v in value.strip("[]").split(",") if _scalar(v)]
+        if value:
+            return [_scalar(value)]
+        globs = []
+        for item in lines[number + 1 :]:
+            stripped = item.strip()
+            if not stripped:
+                continue
+            if len(item) - len(item.lstrip()) <= indent and not stripped.startswith("-"):
+                break
+            if not stripped.startswith("-"):
+                break
+            globs.append(_scalar(stripped[1:]))
+        return [g for g in globs if g]
+    return []
+
+
+def _rel(top: Path, path: Path) -> str:
+    """``path`` resolved, relative to ``top`` (its name where it is not below it)."""
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _member(pkg: Package, top: Path, root: Path) -> Member:
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved)."""
+    directory = pkg.directory.resolve()
+    rel = _rel(top, directory)
+    parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
+    version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
+    return Member(
+        name=pkg.name,
+        project_name=pkg.project_name,
+        dir=pkg.directory.name,
+        parents=parts,
+        is_root=directory == root,
+        configured=pkg.tag_format,
+        configured_where=pkg.tag_format_where,
+        match=pkg.tag_match,
+        regex=pkg.tag_regex,
+        version_file=_rel(top, version_file),
+        home="" if rel == "." else rel,
+        vcs=pkg.vcs_versioned,
+        current=None if pkg.vcs_versioned else maybe_version(pkg.version),
+        go_modules=tuple(
+            "/".join(parts[: i + 1])
+            for i in range(len(parts))
+            if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
+        ),
+    )
+
+
+def read_tags(workspace: Workspace) -> Workspace:
+    """``workspace`` with every package's :class:`~relnox.versions.tag_model.TagFacts` attached."""
+    from relnox.versions.conventions import infer_conventions
+
+    if not git.on_path() or not git.is_repo(workspace.root):
+        return workspace
+    top = git.toplevel(workspace.root).resolve()
+    root = workspace.root.resolve()
+    refs = history.ref_listing(workspace.root)
+    members = [_member(pkg, top, root) for pkg in workspace.packages]
+    tags = _repo_tags(workspace.root, refs, release_triggers(top))
+    shallow = tags.shallow
+    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
+    objects = _objects(refs)
+    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+        facts = infer_conventions(
+            members,
+            tags,
+            default=workspace.tag_format,
+            show_file=lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path),
+            shared=workspace.config.lockstep,
+        )
+    packages: list[Package] = []
+    broken = list(workspace.broken)
+    for pkg in workspace.packages:
+        fact = facts[pkg.name]
+        pkg = replace(pkg, tags=fact)
+        if not pkg.vcs_versioned:
+            packages.append(pkg)
+            continue
+        error: RelnoxError
+        if fact.problem is not None:
+            error = VersionError(
+                f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        if shallow and fact.count == 0:
+            error = GitError(
+                f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
+                "none of them; run git fetch --unshallow --tags"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        packages.append(_tag_version(pkg))
+    return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
+
+
+def _tag_version(pkg: Package) -> Package:
+    fact = pkg.tags
+    assert fact is not None
+    if fact.reachable is not None:
+        evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
+        if fact.highest is not None and fact.highest > fact.reachable:
+            evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
+        return replace(pkg, version=str(fact.reachable), evidence=evidence)
+    if fact.highest is not None:
+        evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
+        return replace(pkg, version=str(fact.highest), evidence=evidence)
+    return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")

@@ -1,0 +1,157 @@
+"""A version kept as a tuple joined with dots (``version_info = (1, 2, 0)`` then
+``__version__ = ".".join(map(str, version_info))``): the tuple is the literal a bump
+rewrites, a pre-release or dev part its last, string, element. A join with a filter is
+the build's to compute: its backend says the version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.errors import VersionError
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.python_ast import literal
+from relnox.versions.sources import VersionLocation, read_text
+
+# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
+# for x in NAME;
+# the whole value (nothing added after it), also behind another name (VERSION = __version__ = )
+JOIN = re.compile(
+    r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
+    r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
+    r"""|\[?[ \t]*(?:str|(?P<fq>['"])\{0?\}(?P=fq)\.format)\((?P<var>\w+)\)"""
+    r"""[ \t]+for[ \t]+(?P=var)[ \t]+in[ \t]+(?P<looped>\w+)"""
+    r"""(?:[ \t]+if[ \t]+(?P<cond>[^\[\]()\r\n#]+?))?[ \t]*\]?)"""
+    r"""[ \t]*\)[ \t]*(?:#.*)?$""",
+    re.M,
+)
+
+
+def _tuple_re(name: str) -> re.Pattern[str]:
+    """``NAME = (1, 2, 0)`` or ``NAME = 1, 2, 0`` at the top of a module, on one line."""
+    return re.compile(
+        rf"""^{re.escape(name)}[ \t]*=[ \t]*(?P<open>\(?)(?P<parts>[^()\r\n#]*?)(?P<close>\)?)"""
+        r"""[ \t]*(?:#.*)?$""",
+        re.M,
+    )
+
+
+def _parts(text: str) -> tuple[int | str, ...] | None:
+    try:
+        value = literal(f"({text},)" if text.strip() else "()")
+    except (SyntaxError, ValueError):
+        return None
+    if not isinstance(value, tuple) or len(value) < 2:
+        return None
+    numbers = list(_numbers(value))
+    # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1")
+    strings = value[len(numbers) :]
+    if len(numbers) < 2 or len(strings) > 1:
+        return None
+    if strings and not isinstance(strings[0], str):
+        return None
+    return value
+
+
+def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
+    """The leading numbers of ``value``: ints, or strings of digits (``"2"``)."""
+    for part in value:
+        if (type(part) is int) or (isinstance(part, str) and part.isdecimal() and part.isascii()):
+            yield part
+        else:
+            return
+
+
+def _bound_re(name: str) -> re.Pattern[str]:
+    """``NAME = (6, 1, 0)`` at the top of a module, on one line, maybe among other names
+    bound at once (``__version__ = VERSION = (6, 1, 0)``)."""
+    return re.compile(
+        rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
+        r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
+        re.M,
+    )
+
+
+def _found(
+    text: str, name: str | None = None
+) -> tuple[str, re.Match[str], tuple[int | str, ...]] | None:
+    """The tuple's name, its assignment and its parts, when ``text`` joins ``__version__``
+    of one with dots (with no filter); given ``name``, the tuple ``name`` binds, which
+    another file joins."""
+    join = JOIN.search(text)
+    if join is None and name is not None:
+        assigned = _bound_re(name).search(text)
+        parts = _parts(assigned.group("parts")) if assigned is not None else None
+        return None if parts is None or assigned is None else (name, assigned, parts)
+    if join is None or join.group("cond") is not None:
+        return None
+    name = join.group("mapped") or join.group("looped")
+    assigned = _tuple_re(name).search(text)
+    if assigned is None or assigned.start() > join.start():
+        return None
+    parts = _parts(assigned.group("parts"))
+    return None if parts is None else (name, assigned, parts)
+
+
+def _value(parts: tuple[int | str, ...]) -> str:
+    """What ``".".join`` makes of ``parts``."""
+    return ".".join(str(p) for p in parts)
+
+
+def joined(text: str, name: str | None = None) -> str | None:
+    """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
+    found = _found(text, name)
+    return None if found is None else _value(found[2])
+
+
+def location(path: Path, name: str | None = None) -> VersionLocation | None:
+    """The version of ``path`` when it joins a tuple into ``__version__`` (given ``name``:
+    the tuple ``name`` it binds, which another file joins)."""
+    found = _found(read_text(path), name) if path.is_file() else None
+    value = None if found is None else _value(found[2])
+    if found is None or value is None or (name and maybe_version(value) is None):
+        return None
+    return VersionLocation(path, "tuple", value, key=(found[0],))
+
+
+def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
+    """``text`` with its version tuple saying ``new``: the release's numbers, and what
+    follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
+    found = _found(text, name)
+    if found is None or _value(found[2]) != old:
+        raise moved(path, old)
+    assigned = found[1]
+    parsed, rest = tuple_parts(path, new, "the version tuple")
+    # the quote of its string element, else of the join's "."
+    join = JOIN.search(text)
+    quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
+    quote = quote or (join.group(1) if join else '"')
+    # numbers as the tuple writes them: ints, or strings of digits
+    spelled = isinstance(found[2][0], str)
+    items = [f"{quote}{n}{quote}" if spelled else str(n) for n in parsed.release]
+    items += [f"{quote}{rest}{quote}"] if rest else []
+    body = ", ".join(items)
+    start, end = assigned.span("open")[0], assigned.span("close")[1]
+    return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
+
+
+def moved(path: Path, old: str) -> VersionError:
+    return VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+
+
+def tuple_parts(path: Path, new: str, what: str) -> tuple[Version, str]:
+    """``new`` parsed, and what follows its release (``rc1``, ``dev0``), for a tuple
+    (``what``) to spell; a version with an epoch or a local label it cannot."""
+    try:
+        parsed = Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    if parsed.epoch or parsed.local:
+        raise VersionError(
+            f"{path}: {what} cannot spell {new} (no epoch or local label); "
+            "choose a version without them with --to"
+        )
+    return parsed, str(parsed)[len(".".join(map(str, parsed.release))) :].lstrip(".")

@@ -1,0 +1,170 @@
+"""tbump's and bumpver's current version, and the files each rewrites, beside the build
+backend's version: copies a bump moves too (relnox/versions/bump_tools.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo, write
+
+TBUMP = (
+    '[version]\ncurrent = "6.11.0"\nregex = "(?P<major>\\\\d+)\\\\.(?P<minor>\\\\d+)\\\\.'
+    '(?P<patch>\\\\d+)"\n\n[git]\ntag_template = "v{new_version}"\n\n'
+    '[[file]]\nsrc = "pyproject.toml"\nsearch = \'version = "{current_version}"\'\n\n'
+    '[[file]]\nsrc = "bumpy/cli.py"\n\n'
+    '[[file]]\nsrc = "docs/*.rst"\n'
+)
+CLI = 'BUMPY_VERSION = "6.11.0"\nOTHER = "6.11.01"\n'
+
+
+@pytest.mark.parametrize("where", ["tbump.toml", "pyproject.toml"])
+def test_tbumps_current_version_and_files_move_with_the_version(tmp_path: Path, where: str) -> None:
+    """tbump's own shape (``tbump.toml``) and pytest-postgresql's (``[tool.tbump]``): its
+    ``[version] current`` and the files its ``[[file]]`` entries name move with a bump;
+    a glob is tbump's own."""
+    config = TBUMP
+    if where == "pyproject.toml":
+        config = config.replace("[version]", "[tool.tbump.version]").replace(
+            "[[file]]", "[[tool.tbump.file]]"
+        )
+        config = config.replace("[git]", "[tool.tbump.git]")
+    files = {
+        "pyproject.toml": project("bumpy", "6.11.0"),
+        "bumpy/__init__.py": "",
+        "bumpy/cli.py": CLI,
+        "docs/index.rst": "bumpy 6.11.0\n",
+    }
+    if where == "tbump.toml":
+        files["tbump.toml"] = config
+    else:
+        files["pyproject.toml"] += "\n" + config
+    root = repo(tmp_path / "r", files, tags=["v6.11.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    paths = [loc.path for loc in pkg.locations]
+    assert root / "bumpy/cli.py" in paths and root / "docs/index.rst" not in paths
+    assert root / where in paths
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "bumpy/cli.py").read_text() == CLI.replace('"6.11.0"', '"6.12.0"')
+    assert 'current = "6.12.0"' in (root / where).read_text()
+    assert (root / "docs/index.rst").read_text() == "bumpy 6.11.0\n"
+
+
+BUMPVER_CFG = (
+    "[metadata]\nname = calish\n\n"
+    '[bumpver]\ncurrent_version = "2026.1132"\nversion_pattern = "YYYY.BUILD[-TAG]"\n\n'
+    "[bumpver:file_patterns]\n"
+    'setup.cfg =\n    current_version = "{version}"\n'
+    'install.sh =\n    PACKAGE_VERSION="{version}"\n'
+    "README.md =\n    \\[CalVer {version}\\]\n    Copyright (c) 2018-YYYY\n"
+    "notes.txt =\n    release {version}[-TAG]\n"
+)
+
+
+@pytest.mark.parametrize("where", ["setup.cfg", "pyproject.toml"])
+def test_bumpvers_current_version_and_file_patterns_move_with_the_version(
+    tmp_path: Path, where: str
+) -> None:
+    """bumpver's own shape: ``[bumpver] current_version = "2026.1132"`` in setup.cfg and
+    its ``file_patterns``; a pattern of literal text around ``{version}`` is a copy (an
+    escaped ``\\[`` is a bracket), one with bumpver's own parts or an optional part is not."""
+    files = {
+        "pyproject.toml": project("calish", "2026.1132"),
+        "calish/__init__.py": "",
+        "install.sh": 'PACKAGE_VERSION="2026.1132"\n',
+        "README.md": "[CalVer 2026.1132]\nCopyright (c) 2018-2026\n",
+        "notes.txt": "release 2026.1132\n",
+    }
+    if where == "setup.cfg":
+        files["setup.cfg"] = BUMPVER_CFG
+    else:
+        files["pyproject.toml"] += (
+            '\n[tool.bumpver]\ncurrent_version = "2026.1132"\n\n[tool.bumpver.file_patterns]\n'
+            '"install.sh" = [\'PACKAGE_VERSION="{version}"\']\n'
+            '"README.md" = ["\\\\[CalVer {version}\\\\]", "Copyright (c) 2018-YYYY"]\n'
+            '"notes.txt" = ["release {version}[-TAG]"]\n'
+        )
+    root = repo(tmp_path / "r", files, tags=["2026.1132"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    paths = [loc.path for loc in pkg.locations]
+    assert {root / where, root / "install.sh", root / "README.md"} <= set(paths)
+    assert root / "notes.txt" not in paths
+    apply_bump(plan_bump(ws, BumpOptions(to="2026.1133")))
+    assert 'current_version = "2026.1133"' in (root / where).read_text()
+    assert (root / "install.sh").read_text() == 'PACKAGE_VERSION="2026.1133"\n'
+    assert (root / "README.md").read_text() == "[CalVer 2026.1133]\nCopyright (c) 2018-2026\n"
+    assert (root / "notes.txt").read_text() == "release 2026.1132\n"
+
+
+def test_a_tool_record_at_another_version_is_left_alone(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": project("bumpy", "6.11.0"),
+        "bumpy/__init__.py": "",
+        "tbump.toml": TBUMP.replace('current = "6.11.0"', 'current = "5.0.0"'),
+        "bumpy/cli.py": CLI,
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.11.0"])
+    (pkg,) = load_workspace(root).packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+    write(root, {"tbump.toml": "not [ toml"})
+    (pkg,) = load_workspace(root).packages
+    assert [loc.path for loc in pkg.locations] == [root / "pyproject.toml"]
+
+
+@pytest.mark.parametrize("where", ["pyproject.toml", ".cz.toml"])
+def test_commitizens_version_and_version_files_move_with_the_version(
+    tmp_path: Path, where: str
+) -> None:
+    """commitizen's ``[tool.commitizen] version`` (its own provider) and its
+    ``version_files``: a path (every copy of the version) and ``path:regex`` (the version on
+    the lines the regex finds: commitizen's own ``.pre-commit-config.yaml:rev:.+Commitizen``
+    with ``rev: v4.17.0``); a line the regex does not find keeps its version."""
+    config = (
+        '[tool.commitizen]\nversion = "4.17.0"\ntag_format = "v$version"\nversion_files = [\n'
+        '    "cz_ish/__about__.py",\n    ".pre-commit-config.yaml:rev:.+Commitizen",\n]\n'
+    )
+    hooks = "repos:\n  - rev: v4.17.0 # updated by Commitizen\n  - rev: v4.17.0\n"
+    files = {
+        "pyproject.toml": project("cz-ish", "4.17.0"),
+        "cz_ish/__init__.py": "",
+        "cz_ish/__about__.py": 'VERSION = "4.17.0"\n',
+        ".pre-commit-config.yaml": hooks,
+    }
+    if where == "pyproject.toml":
+        files["pyproject.toml"] += "\n" + config
+    else:
+        files[where] = config
+    root = repo(tmp_path / "r", files, tags=["v4.17.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    paths = [loc.path for loc in pkg.locations]
+    assert {root / "cz_ish/__about__.py", root / ".pre-commit-config.yaml"} <= set(paths)
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert 'version = "4.18.0"' in (root / where).read_text()
+    assert (root / "cz_ish/__about__.py").read_text() == 'VERSION = "4.18.0"\n'
+    assert (root / ".pre-commit-config.yaml").read_text() == hooks.replace("v4.17.0 #", "v4.18.0 #")
+
+
+def test_commitizens_version_files_follow_another_provider(tmp_path: Path) -> None:
+    """commitizen's own shape: ``version_provider = "uv"`` (no version of its own) still
+    rewrites its ``version_files``."""
+    config = (
+        '\n[tool.commitizen]\nversion_provider = "uv"\nversion_files = ["cz_ish/__about__.py"]\n'
+    )
+    files = {
+        "pyproject.toml": project("cz-ish", "4.17.0") + config,
+        "cz_ish/__init__.py": "",
+        "cz_ish/__about__.py": 'VERSION = "4.17.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.17.0"])
+    ws = load_workspace(root)
+    assert [loc.path for loc in ws.packages[0].locations] == [
+        root / "pyproject.toml",
+        root / "cz_ish/__about__.py",
+    ]

@@ -1,0 +1,90 @@
+"""A version's tuple copy beside its literal moves with it (relnox.versions.tuple_copy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relnox.bump import BumpOptions
+from relnox.bump.plan import apply_bump, plan_bump
+from relnox.errors import VersionError
+from relnox.project.discovery import load_workspace
+from tests.shapes import project, repo
+
+ATTR = '\n[tool.setuptools.dynamic]\nversion = {attr = "pack.__version__"}\n'
+
+
+def _root(tmp_path: Path, module: str, tag: str, attr: str = "__version__") -> Path:
+    extra = ATTR.replace("__version__", attr)
+    return repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("pack", None, backend="setuptools", extra=extra),
+            "pack/__init__.py": module,
+        },
+        tags=[tag],
+    )
+
+
+@pytest.mark.parametrize(
+    ("to", "spelled"),
+    [("1.3.0", "(1, 3, 0)"), ("1.3.0rc1", '(1, 3, 0, "rc1")'), ("1.3.0.dev2", '(1, 3, 0, "dev2")')],
+)
+def test_a_tuple_beside_the_literal_moves_with_it(tmp_path: Path, to: str, spelled: str) -> None:
+    """msgpack's shape: ``version = (1, 2, 1)`` above ``__version__ = "1.2.1"``, which
+    setuptools' attr reads; a bump moved the literal and left the tuple at 1.2.1. A tuple
+    that says another version (a protocol's) is no copy and stays."""
+    module = 'PROTOCOL_VERSION = (2, 0)\nversion = (1, 2, 1)\n__version__ = "1.2.1"\n'
+    root = _root(tmp_path, module, "v1.2.1")
+    ws = load_workspace(root)
+    kinds = [(loc.path.name, loc.kind) for loc in ws.packages[0].locations]
+    assert kinds == [("__init__.py", "python"), ("__init__.py", "tuple_copy")]
+    apply_bump(plan_bump(ws, BumpOptions(to=to)))
+    expected = module.replace("(1, 2, 1)", spelled).replace('"1.2.1"', f'"{to}"')
+    assert (root / "pack/__init__.py").read_text() == expected
+
+
+def test_a_tuple_of_the_release_alone_beside_a_pre_release_is_its_copy(tmp_path: Path) -> None:
+    """msgpack wrote ``(1, 2, 0)`` beside ``1.2.0rc1``: the tuple says the release."""
+    module = 'version = (1, 2, 0)\n__version__ = "1.2.0rc1"\n'
+    root = _root(tmp_path, module, "v1.1.0")
+    ws = load_workspace(root)
+    apply_bump(plan_bump(ws, BumpOptions(to="1.3.0")))
+    assert (root / "pack/__init__.py").read_text() == (
+        'version = (1, 3, 0)\n__version__ = "1.3.0"\n'
+    )
+
+
+@pytest.mark.parametrize(("cfg", "extra"), [(False, ATTR), (True, "")])
+def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
+    tmp_path: Path, cfg: bool, extra: str
+) -> None:
+    """PyMySQL's shape: ``attr = "pymysql.VERSION_STRING"`` beside ``__version__ =
+    "2.2.8"`` kept for Django, and ``VERSION = (1, 2, 0, "final")``. relnox read the
+    ``__version__`` (2.2.8, no release of it); it reads the attribute named, and a bump
+    moves it and its tuple copy (the word ``final`` kept), never the other version."""
+    module = (
+        'VERSION = (1, 2, 0, "final")\nVERSION_STRING = "1.2.0"\n\n'
+        'version_info = (2, 2, 8, "final", 1)\n__version__ = "2.2.8"\n'
+    )
+    files = {
+        "pyproject.toml": project(
+            "pack", None, backend="setuptools", extra=extra.replace("__version__", "VERSION_STRING")
+        ),
+        "pack/__init__.py": module,
+    }
+    if cfg:
+        files["pyproject.toml"] = (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        )
+        files["setup.cfg"] = "[metadata]\nname = pack\nversion = attr: pack.VERSION_STRING\n"
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.2.0"
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="minor")))
+    assert (root / "pack/__init__.py").read_text() == module.replace(
+        "(1, 2, 0", "(1, 3, 0"
+    ).replace('"1.2.0"', '"1.3.0"')
+    with pytest.raises(VersionError, match=r"level word, which relnox cannot write for 1\.4\.0rc0"):
+        plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc"))
