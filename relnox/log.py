@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 
-from relnox.progress import attach
+from relnox.progress import Status, attach
 from relnox.redact import RedactingFilter
 
 logger = logging.getLogger("relnox")
@@ -48,3 +48,10 @@ def setup_logging(verbose: int = 0) -> None:
     logger.propagate = False
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(logging.NOTSET if verbose >= 2 else logging.WARNING)
+
+
+def settle() -> None:
+    """The live status line cleared (before a result is printed on the same terminal)."""
+    for handler in logger.handlers:
+        for status in [f for f in handler.filters if isinstance(f, Status)]:
+            status.clear()

@@ -147,6 +147,11 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 def version_moves(moves: Mapping[str, tuple[str, str]]) -> str:
     """``72 packages 1.7.0 -> 1.7.1`` for a lockstep group, each other package by name."""
+    return ", ".join(move_lines(moves, ""))
+
+
+def move_lines(moves: Mapping[str, tuple[str, str]], colon: str = ":") -> list[str]:
+    """:func:`version_moves` one a line: ``acme-x: 1.0 -> 1.1`` (``colon`` after a name)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for name, move in moves.items():
         groups.setdefault(move, []).append(name)
@@ -156,8 +161,8 @@ def version_moves(moves: Mapping[str, tuple[str, str]]) -> str:
         if len(members) >= MANY:
             parts.append(f"{len(members)} packages {change}")
         else:
-            parts += [f"{name} {change}" for name in members]
-    return ", ".join(parts)
+            parts += [f"{name}{colon} {change}" for name in members]
+    return parts
 
 
 def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> list[str]:

@@ -6,7 +6,6 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,7 +192,9 @@ def doctor_digest(report: Any, verbose: int = 0) -> tuple[list[str], list[str]]:
 
     from relnox.report import grouped, package_free, wrapped
 
-    kinds = Counter(package_free(c.check, report.packages) for c in report.checks if c.status == "ok")
+    kinds = Counter(
+        package_free(c.check, report.packages) for c in report.checks if c.status == "ok"
+    )
     told = [f"{kind} x{n}" if n > 1 else kind for kind, n in kinds.items()]
     lines = wrapped(told, indent="")
     if lines:

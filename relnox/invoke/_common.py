@@ -24,7 +24,7 @@ from relnox.invoke._flags import RelnoxTask, _from_flags
 from relnox.invoke._flags import listed as listed
 from relnox.invoke._flags import number as number
 from relnox.invoke._flags import options_flags as options_flags
-from relnox.log import QUIET_ENV, setup_logging
+from relnox.log import QUIET_ENV, settle, setup_logging
 from relnox.redact import shown
 
 if TYPE_CHECKING:
@@ -276,6 +276,7 @@ def echo_result(lines: list[str]) -> None:
 
 def _write(text: str) -> None:
     """Write to stdout (secrets masked); a closed pipe ends quietly."""
+    settle()
     try:
         sys.stdout.write(shown(text) + "\n")
         sys.stdout.flush()
