@@ -20,6 +20,8 @@ from relnox.project.workspace import Package, Workspace
 from relnox.report import MANY
 from relnox.tools import git
 
+#: the longest list of packages a commit's subject names
+SUBJECT = 72
 FIRST_COMMIT = "git init && git add -A && git commit -m 'Initial commit'"
 
 
@@ -31,16 +33,15 @@ def _summary(
         summary = f"{selected[0].name} {news[0]}"
     elif len(set(news)) == 1:
         summary = news[0]
-    elif len(selected) >= MANY:  # a short subject: the body names them (_body)
-        summary = f"{len(selected)} packages"
-    else:
+    else:  # a subject of a line: past SUBJECT characters the body names them (_body)
         summary = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+        summary = summary if len(summary) <= SUBJECT else f"{len(selected)} packages"
     return {"summary": summary, "version": news[0] if len(set(news)) == 1 else summary}
 
 
 def _body(selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
     """The body of a large release's commit message: one line per package."""
-    if len(selected) < MANY:
+    if len(selected) < MANY and len(_summary(selected, versions)["summary"]) <= SUBJECT:
         return ""
     return "\n\n" + "\n".join(f"{p.name} {versions[p.name][1]}" for p in selected)
 
