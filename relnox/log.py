@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
 from relnox.progress import Status, attach
-from relnox.redact import RedactingFilter
+from relnox.redact import RedactingFilter, shown
 
 logger = logging.getLogger("relnox")
 #: set (to 1) by ``relnox -q``: results and errors only, no progress
@@ -40,6 +41,8 @@ def setup_logging(verbose: int = 0) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler._relnox = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(message)s"))
+    if not verbose:  # a warning repeated for many packages: once, then counted
+        handler.addFilter(Repeats())  # first: it reads the message before it is masked
     handler.addFilter(RedactingFilter())
     attach(handler, verbose)  # build and upload progress: a status line, not a line each
     logger.addHandler(handler)
@@ -50,8 +53,52 @@ def setup_logging(verbose: int = 0) -> None:
         logging.getLogger(name).setLevel(logging.NOTSET if verbose >= 2 else logging.WARNING)
 
 
+#: a %-placeholder of a log message
+_PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
+
+
+class Repeats(logging.Filter):
+    """A warning whose words another warning already said about another subject (the same
+    message with another first argument: ``%s: an artifact of another version...``) is
+    held back and counted; :meth:`tally` says them in one line each. ``-v`` shows every
+    one (this filter is not attached)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        words = _PLACEHOLDER.sub("", str(record.msg)).strip(" :;,.\n")
+        if record.levelno != logging.WARNING or not args or not words or " " in str(args[0]):
+            return True  # counted only when the first argument is a subject: a name, a path
+        key = (str(record.msg), tuple(str(a) for a in args[1:]))
+        subjects = self.seen.setdefault(key, [])
+        subjects.append(str(args[0]))
+        return len(subjects) == 1
+
+    def tally(self) -> list[str]:
+        """One line for each warning held back, with how often and for what (the first few)."""
+        lines = []
+        for subjects in self.seen.values():
+            more = subjects[1:]
+            if more:
+                named = ", ".join(more[:3]) + (", ..." if len(more) > 3 else "")
+                lines.append(f"(the same warning for {len(more)} more: {named}; -v shows each)")
+        self.seen.clear()
+        return lines
+
+
 def settle() -> None:
-    """The live status line cleared (before a result is printed on the same terminal)."""
+    """The live status line cleared and the repeated warnings counted (before a result is
+    printed on the same terminal, and when a command ends)."""
     for handler in logger.handlers:
         for status in [f for f in handler.filters if isinstance(f, Status)]:
             status.clear()
+        for repeats in [f for f in handler.filters if isinstance(f, Repeats)]:
+            for line in repeats.tally():
+                try:
+                    handler.stream.write(shown(line) + "\n")
+                    handler.stream.flush()
+                except (OSError, ValueError):
+                    pass

@@ -178,6 +178,8 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
 
             annotate_error(str(exc))
         raise Exit(shown(f"relnox: error: {exc}"), code=exit_code(exc)) from None
+    finally:
+        settle()  # the repeated warnings counted, the status line cleared
     return result
 
 
@@ -265,11 +267,18 @@ def echo(text: str = "", *, always: bool = False) -> None:
     _write(text)
 
 
+#: how a line that ``-q`` keeps starts: a failure, an error or a warning
+KEPT = ("FAIL", "error", "warning", "not reproducible")
+
+
 def echo_result(lines: list[str]) -> None:
     """A stage's :meth:`describe` lines, whose last is its closing summary (kept by ``-q``
-    when it is one line)."""
+    when it is one line), as are each failure, error and warning (a line starting with
+    one of :data:`KEPT`) with the indented lines below it."""
+    keeping = False
     for line in lines[:-1]:
-        echo(line)
+        keeping = line.startswith(KEPT) or (keeping and line.startswith(" "))
+        echo(line, always=keeping)
     if lines:
         echo(lines[-1], always="\n" not in lines[-1])
 

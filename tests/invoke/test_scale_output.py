@@ -150,3 +150,33 @@ def test_verify_install_shows_live_progress_on_a_terminal(tmp_path: Path) -> Non
     result = text.index("ok    5 package checks (-v lists them)")
     assert status < result  # the status came before the results, which are counted
     assert "ok    gen-pkg0" not in text
+
+
+@pytest.mark.slow
+def test_q_verify_install_keeps_the_failures_its_error_points_at(tmp_path: Path) -> None:
+    specs = generated_specs(5)
+    specs[4].extra_files = {"gen_pkg4/__init__.py": 'raise RuntimeError("broken on import")\n'}
+    root = write_workspace(tmp_path / "ws", specs)
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    proc = run_relnox("-q", "verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1
+    out = proc.stdout.splitlines()
+    [fail] = [line for line in out if line.startswith("FAIL")]  # hidden by -q before
+    assert "gen-pkg4" in fail
+    assert any("broken on import" in line for line in out)
+    assert not any(line.startswith("ok ") for line in out)
+
+
+@pytest.mark.slow
+def test_build_all_after_a_bump_says_a_repeated_warning_once(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", generated_specs(5))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    proc = run_relnox("build-all", cwd=root, check=True)
+    said = [line for line in proc.stderr.splitlines() if "artifact of another version" in line]
+    assert len(said) == 1, proc.stderr  # 10 before: each old sdist and wheel
+    assert "(the same warning for 9 more: " in proc.stderr
+    verbose = run_relnox("-v", "build-all", "--force", cwd=root, check=True).stderr
+    assert verbose.count("artifact of another version") == 10
