@@ -354,14 +354,13 @@ class _Run:
             return _reused(self.plan, pkg, number, self.epoch)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
-        if why:
-            logger.info("%s: rebuilt: %s", label, why)
-        logger.info(
-            "[%d/%d] %s: building (%s)",
+        logger.info(  # a line of its own with -v only: the status line counts it
+            "[%d/%d] %s: building (%s)%s",
             number,
             total,
             label,
             pkg.backend,
+            f"; rebuilt: {why}" if why else "",
             extra=started("build", name, total),
         )
         start = time.monotonic()

@@ -6,6 +6,7 @@ and a job summary (see :mod:`relnox.tools.github`).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from relnox.invoke._common import (
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
+from relnox.log import QUIET_ENV
 
 
 @dataclass(frozen=True)
@@ -166,10 +168,14 @@ def doctor(
     }
     if json:
         echo_json(result)
-    elif verbose:
-        echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
     else:
+        from relnox.report import MANY
+
         done, findings = doctor_digest(report)
+        if verbose or len(report.packages) < MANY:  # every check, a row each
+            echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+            done = []
+            findings = findings if os.environ.get(QUIET_ENV, "") not in ("", "0") else []
         for line in done:
             echo(line)
         for line in findings:  # -q keeps every error and warning
