@@ -58,33 +58,48 @@ _PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
 
 
 class Repeats(logging.Filter):
-    """A warning whose words another warning already said about another subject (the same
-    message with another first argument: ``%s: an artifact of another version...``) is
-    held back and counted; :meth:`tally` says them in one line each. ``-v`` shows every
-    one (this filter is not attached)."""
+    """A warning logged again about another subject: the first
+    :data:`~relnox.report.MANY` - 1 pass, the others are held back and counted, and
+    :meth:`tally` says them in one line. The same warning: the same message, with
+    another first argument (``%s: an artifact of another version...``), or any
+    arguments when the message says something in words of its own (three or more).
+    ``-v`` shows every one (this filter is not attached)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.seen: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        self.seen: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args if isinstance(record.args, tuple) else ()
-        words = _PLACEHOLDER.sub("", str(record.msg)).strip(" :;,.\n")
-        if record.levelno != logging.WARNING or not args or not words or " " in str(args[0]):
-            return True  # counted only when the first argument is a subject: a name, a path
-        key = (str(record.msg), tuple(str(a) for a in args[1:]))
-        subjects = self.seen.setdefault(key, [])
-        subjects.append(str(args[0]))
-        return len(subjects) == 1
+        from relnox.report import MANY
+
+        args = tuple(str(a) for a in record.args) if isinstance(record.args, tuple) else ()
+        words = _PLACEHOLDER.sub("", str(record.msg)).split()
+        if record.levelno != logging.WARNING or not args:
+            return True
+        if len(words) >= 3:
+            key: tuple[str, tuple[str, ...]] = (str(record.msg), ())
+        elif words and " " not in args[0]:  # "%s: %s": its subject, then what is said
+            key = (str(record.msg), args[1:])
+        else:
+            return True
+        said = self.seen.setdefault(key, [])
+        said.append(args)
+        return len(said) < MANY
 
     def tally(self) -> list[str]:
-        """One line for each warning held back, with how often and for what (the first few)."""
+        """One line for each warning held back: how often, and for what (the first few
+        of the argument that differs)."""
+        from relnox.report import MANY
+
         lines = []
-        for subjects in self.seen.values():
-            more = subjects[1:]
-            if more:
-                named = ", ".join(more[:3]) + (", ..." if len(more) > 3 else "")
-                lines.append(f"(the same warning for {len(more)} more: {named}; -v shows each)")
+        for said in self.seen.values():
+            held = said[MANY - 1 :]
+            if not held:
+                continue
+            where = next((i for i in range(len(said[0])) if len({a[i] for a in said}) > 1), 0)
+            names = [a[where] for a in held]
+            named = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            lines.append(f"(the same warning for {len(held)} more: {named}; -v shows each)")
         self.seen.clear()
         return lines
 
