@@ -95,6 +95,15 @@ def test_bump_dry_run_summarises_the_diffs(sound: Path) -> None:
     assert verbose.stdout.count("+++ b/packages/") == 2 * SIZE
 
 
+def test_release_dry_run_is_one_screen(sound: Path) -> None:
+    proc = run_relnox("release", "--part", "patch", "--dry-run", cwd=sound, check=True)
+    out = _lines(proc.stdout)
+    assert len(out) <= 30, proc.stdout  # 301 before
+    assert all(len(line) <= 200 for line in out)
+    assert "   create 70 tags (gen-pkg0-v0.1.1 ... gen-pkg8-v0.1.1)" in out
+    assert "   sdist and wheel of <package> 0.1.1 into dist/ (70 packages; -v names them)" in out
+
+
 def test_a_large_release_commit_has_a_short_subject(tmp_path: Path) -> None:
     specs = generated_specs(8)
     for i, spec in enumerate(specs):
