@@ -108,6 +108,8 @@ def settle() -> None:
     """The live status line cleared and the repeated warnings counted (before a result is
     printed on the same terminal, and when a command ends)."""
     for handler in logger.handlers:
+        if not isinstance(handler, logging.StreamHandler):
+            continue
         for status in [f for f in handler.filters if isinstance(f, Status)]:
             status.clear()
         for repeats in [f for f in handler.filters if isinstance(f, Repeats)]:

@@ -67,7 +67,7 @@ class Status(logging.Filter):
             return True
         stage, name, total, what = item
         if what == "detail" or (what == "doing" and not self.live):
-            return what == "doing"  # in a log, what runs now is a line of its own
+            return bool(what == "doing")  # in a log, what runs now is a line of its own
         now = time.monotonic()
         state = self.stages.setdefault(stage, _Stage())
         complete = state.total and len(state.done) >= state.total and not state.running

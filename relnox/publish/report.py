@@ -273,7 +273,9 @@ class PublishResult:
 def _fine(row: Mapping[str, Any], fine: Iterable[str]) -> str | None:
     """The kind of a publish row that needs no attention (uploaded, skipped)."""
     status = str(row["status"])
-    return {SKIPPED: "already published"}.get(status, status) if status in fine else None
+    if status not in fine:
+        return None
+    return "already published" if status == SKIPPED else status
 
 
 def _status_of(outcomes: Iterable[FileOutcome]) -> str:

@@ -104,16 +104,16 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
 
     lines: list[str] = []
     kinds = {r.kind for r in report.results}
-    passed = [r for r in report.results if r.ok and not r.skipped]
-    if passed and not verbose and len(passed) >= MANY:
-        lines.append(f"ok    {len(passed)} package checks (-v lists them)")
+    fine = [r for r in report.results if r.ok and not r.skipped]
+    if fine and not verbose and len(fine) >= MANY:
+        lines.append(f"ok    {len(fine)} package checks (-v lists them)")
     for r in report.results:
         where = f" [{r.kind}]" if len(kinds) > 1 else ""
         if r.skipped:
             lines.append(f"skip  {r.name} {r.version}{where}: skipped, {r.skipped}")
             continue
         if r.ok:
-            if verbose or len(passed) < MANY:
+            if verbose or len(fine) < MANY:
                 lines.append(
                     f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
                 )
