@@ -71,8 +71,14 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             echo(f"  x {problem}")
         for warning in warnings:
             echo(f"  ! {warning}", always=True)
-        for pkg in workspace.packages:
-            echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+        from relnox.report import MANY
+
+        sound = workspace.packages
+        if verbose or len(sound) < MANY:
+            for pkg in sound:
+                echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+        else:  # at scale the problems above, the others counted
+            echo(f"  ok {len(sound)} packages (-v lists them)")
     if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "
