@@ -7,7 +7,7 @@ import os
 import re
 import sys
 
-from relnox.progress import Status, attach
+from relnox.progress import MANY, Status, attach
 from relnox.redact import RedactingFilter, shown
 
 logger = logging.getLogger("relnox")
@@ -59,7 +59,7 @@ _PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
 
 class Repeats(logging.Filter):
     """A warning logged again about another subject: the first
-    :data:`~relnox.report.MANY` - 1 pass, the others are held back and counted, and
+    :data:`~relnox.progress.MANY` - 1 pass, the others are held back and counted, and
     :meth:`tally` says them in one line. The same warning: the same message, with
     another first argument (``%s: an artifact of another version...``), or any
     arguments when the message says something in words of its own (three or more).
@@ -70,8 +70,6 @@ class Repeats(logging.Filter):
         self.seen: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from relnox.report import MANY
-
         args = tuple(str(a) for a in record.args) if isinstance(record.args, tuple) else ()
         words = _PLACEHOLDER.sub("", str(record.msg)).split()
         if record.levelno != logging.WARNING or not args:
@@ -89,8 +87,6 @@ class Repeats(logging.Filter):
     def tally(self) -> list[str]:
         """One line for each warning held back: how often, and for what (the first few
         of the argument that differs)."""
-        from relnox.report import MANY
-
         lines = []
         for said in self.seen.values():
             held = said[MANY - 1 :]

@@ -16,6 +16,10 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+#: a finding, a warning, a row or a version move shared by this many packages or more is
+#: said once with its count (relnox.report, relnox.log.Repeats)
+MANY = 4
+
 #: the attribute a marked record carries: (stage, item, total or None, "start"/"done")
 ITEM = "relnox_item"
 

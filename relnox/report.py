@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox.paths import rel
+from relnox.progress import MANY as MANY  # the one threshold, the log's too
 from relnox.project.sources import VersionLocation
 from relnox.project.workspace import Workspace
 
@@ -89,8 +90,6 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
 
 
 # -- a release of many packages, read as a summary ------------------------------------
-#: a finding or a version move shared by this many packages or more is one line
-MANY = 4
 
 
 @dataclass(frozen=True)
