@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 
-from relnox.progress import attach
-from relnox.redact import RedactingFilter
+from relnox.progress import MANY, Status, attach
+from relnox.redact import RedactingFilter, shown
 
 logger = logging.getLogger("relnox")
 #: set (to 1) by ``relnox -q``: results and errors only, no progress
@@ -40,6 +41,8 @@ def setup_logging(verbose: int = 0) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler._relnox = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(message)s"))
+    if not verbose:  # a warning repeated for many packages: once, then counted
+        handler.addFilter(Repeats())  # first: it reads the message before it is masked
     handler.addFilter(RedactingFilter())
     attach(handler, verbose)  # build and upload progress: a status line, not a line each
     logger.addHandler(handler)
@@ -48,3 +51,67 @@ def setup_logging(verbose: int = 0) -> None:
     logger.propagate = False
     for name in THIRD_PARTY:
         logging.getLogger(name).setLevel(logging.NOTSET if verbose >= 2 else logging.WARNING)
+
+
+#: a %-placeholder of a log message
+_PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
+
+
+class Repeats(logging.Filter):
+    """A warning logged again about another subject: the first
+    :data:`~relnox.progress.MANY` - 1 pass, the others are held back and counted, and
+    :meth:`tally` says them in one line. The same warning: the same message, with
+    another first argument (``%s: an artifact of another version...``), or any
+    arguments when the message says something in words of its own (three or more).
+    ``-v`` shows every one (this filter is not attached)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = tuple(str(a) for a in record.args) if isinstance(record.args, tuple) else ()
+        words = _PLACEHOLDER.sub("", str(record.msg)).split()
+        if record.levelno != logging.WARNING or not args:
+            return True
+        if len(words) >= 3:
+            key: tuple[str, tuple[str, ...]] = (str(record.msg), ())
+        elif words and " " not in args[0]:  # "%s: %s": its subject, then what is said
+            key = (str(record.msg), args[1:])
+        else:
+            return True
+        said = self.seen.setdefault(key, [])
+        said.append(args)
+        return len(said) < MANY
+
+    def tally(self) -> list[str]:
+        """One line for each warning held back: how often, and for what (the first few
+        of the argument that differs)."""
+        lines = []
+        for said in self.seen.values():
+            held = said[MANY - 1 :]
+            if not held:
+                continue
+            where = next((i for i in range(len(said[0])) if len({a[i] for a in said}) > 1), 0)
+            names = [a[where] for a in held]
+            named = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            lines.append(f"(the same warning for {len(held)} more: {named}; -v shows each)")
+        self.seen.clear()
+        return lines
+
+
+def settle() -> None:
+    """The live status line cleared and the repeated warnings counted (before a result is
+    printed on the same terminal, and when a command ends)."""
+    for handler in logger.handlers:
+        if not isinstance(handler, logging.StreamHandler):
+            continue
+        for status in [f for f in handler.filters if isinstance(f, Status)]:
+            status.clear()
+        for repeats in [f for f in handler.filters if isinstance(f, Repeats)]:
+            for line in repeats.tally():
+                try:
+                    handler.stream.write(shown(line) + "\n")
+                    handler.stream.flush()
+                except (OSError, ValueError):
+                    pass

@@ -16,6 +16,10 @@ import time
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+#: a finding, a warning, a row or a version move shared by this many packages or more is
+#: said once with its count (relnox.report, relnox.log.Repeats)
+MANY = 4
+
 #: the attribute a marked record carries: (stage, item, total or None, "start"/"done")
 ITEM = "relnox_item"
 
@@ -30,6 +34,12 @@ def finished(stage: str, name: str, total: int | None = None) -> dict[str, Any]:
     return {ITEM: (stage, name, total, "done")}
 
 
+def doing(stage: str, total: int) -> dict[str, Any]:
+    """``extra`` of a record saying what ``stage`` (of ``total`` items) does now: on a
+    terminal the status line's "now: ...", in a log a line of its own."""
+    return {ITEM: (stage, "", total, "doing")}
+
+
 def detail(stage: str) -> dict[str, Any]:
     """``extra`` of a record shown only with ``-v`` (a long list a summary line counts)."""
     return {ITEM: (stage, "", None, "detail")}
@@ -41,6 +51,7 @@ class _Stage:
     running: dict[str, float] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
     shown: int = 0  # quarters printed (plain lines)
+    doing: tuple[str, float] | None = None  # what runs now, since when (a "doing" record)
 
 
 class Status(logging.Filter):
@@ -56,18 +67,20 @@ class Status(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         item = getattr(record, ITEM, None)
         if item is None:
-            self._clear()
+            self.clear()
             return True
         stage, name, total, what = item
-        if what == "detail":
-            return False
+        if what == "detail" or (what == "doing" and not self.live):
+            return bool(what == "doing")  # in a log, what runs now is a line of its own
         now = time.monotonic()
         state = self.stages.setdefault(stage, _Stage())
         complete = state.total and len(state.done) >= state.total and not state.running
         if (what == "start" and name in state.done) or (complete and name not in state.done):
             self.stages[stage] = state = _Stage()  # the stage again (the next index, a rerun)
         state.total = max(state.total, total or 0)
-        if what == "start":
+        if what == "doing":
+            state.doing = (record.getMessage(), now)
+        elif what == "start":
             state.running[name] = now
         else:
             state.running.pop(name, None)
@@ -76,8 +89,8 @@ class Status(logging.Filter):
         if self.live:
             self._write("\r\x1b[K" + line)
             self.drawn = True
-            if not state.running and len(state.done) >= state.total:
-                self._clear()
+            if not state.running and state.total and len(state.done) >= state.total:
+                self.clear()
         elif what == "done" and state.total:
             quarter = 4 * len(state.done) // state.total
             if quarter > state.shown:
@@ -100,9 +113,11 @@ class Status(logging.Filter):
         if state.running:
             slowest = min(state.running, key=lambda n: state.running[n])
             text += f"; slowest running: {slowest} ({now - state.running[slowest]:.0f}s)"
+        elif state.doing:
+            text += f"; now: {state.doing[0]}"
         return text
 
-    def _clear(self) -> None:
+    def clear(self) -> None:
         if self.drawn:
             self._write("\r\x1b[K")
             self.drawn = False

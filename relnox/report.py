@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from relnox.paths import rel
+from relnox.progress import MANY as MANY  # the one threshold, the log's too
 from relnox.project.workspace import Workspace
 from relnox.versions.sources import VersionLocation
 
@@ -88,8 +90,6 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
 
 
 # -- a release of many packages, read as a summary ------------------------------------
-#: a finding or a version move shared by this many packages or more is one line
-MANY = 4
 
 
 @dataclass(frozen=True)
@@ -120,11 +120,20 @@ def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Share
         if pattern is None or found is None:
             groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
             continue
+        if len(set(pattern.findall(finding))) > 1:  # names another package too: its own
+            groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
+            continue
         escaped = [part.replace("{", "{{").replace("}", "}}") for part in pattern.split(finding)]
         # the split keeps the names it matched at the odd places: each becomes {package}
         text = "".join("{package}" if i % 2 else part for i, part in enumerate(escaped))
         groups.setdefault(text, []).append(found.group(0))
     return [Shared(text, tuple(dict.fromkeys(p))) for text, p in groups.items()]
+
+
+def package_free(text: str, names: Iterable[str]) -> str:
+    """``text`` without the package names in it: ``metadata acme-x`` is ``metadata``."""
+    pattern = _names_pattern(names)
+    return " ".join((pattern.sub("", text) if pattern else text).split())
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -137,6 +146,11 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 def version_moves(moves: Mapping[str, tuple[str, str]]) -> str:
     """``72 packages 1.7.0 -> 1.7.1`` for a lockstep group, each other package by name."""
+    return ", ".join(move_lines(moves, ""))
+
+
+def move_lines(moves: Mapping[str, tuple[str, str]], colon: str = ":") -> list[str]:
+    """:func:`version_moves` one a line: ``acme-x: 1.0 -> 1.1`` (``colon`` after a name)."""
     groups: dict[tuple[str, str], list[str]] = {}
     for name, move in moves.items():
         groups.setdefault(move, []).append(name)
@@ -146,5 +160,53 @@ def version_moves(moves: Mapping[str, tuple[str, str]]) -> str:
         if len(members) >= MANY:
             parts.append(f"{len(members)} packages {change}")
         else:
-            parts += [f"{name} {change}" for name in members]
-    return ", ".join(parts)
+            parts += [f"{name}{colon} {change}" for name in members]
+    return parts
+
+
+def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> list[str]:
+    """``names`` comma-separated on lines of about ``width`` characters."""
+    lines: list[str] = []
+    line = ""
+    for name in names:
+        if line and len(line) + len(name) + 2 > width:
+            lines.append(f"{indent}{line},")
+            line = ""
+        line = f"{line}, {name}" if line else name
+    return [*lines, f"{indent}{line}"] if line else lines
+
+
+# -- the one shape of every command's output ------------------------------------------
+def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> list[str]:
+    """Each finding once: those that differ only in the package they name are one line
+    with their count when :data:`MANY` share it (the names with ``verbose``)."""
+    lines = []
+    for shared in shared_findings(findings, names):
+        if not shared.many:
+            lines += shared.lines()
+        elif verbose:
+            lines += [f"{shared.lines()[0]}:", *wrapped(shared.packages)]
+        else:
+            lines.append(f"{shared.lines()[0][:-1]}; -v names them)")
+    return lines
+
+
+def attention(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    fine: Callable[[Mapping[str, Any]], str | None],
+    verbose: int = 0,
+) -> list[str]:
+    """The rows of a per-package result at any scale: a table of those that need
+    attention, and the others as one count per kind (``fine(row)``: the kind of a row that
+    needs none, ``None`` for one that does), ``68 built, 2 reused (-v lists them)``.
+    Every row with ``verbose`` or when fewer than :data:`MANY` are fine."""
+    kinds = [fine(row) for row in rows]
+    quiet = [k for k in kinds if k is not None]
+    if verbose or len(quiet) < MANY:
+        return [render_table(rows, columns)] if rows else []
+    shown = [row for row, kind in zip(rows, kinds, strict=True) if kind is None]
+    counts = Counter(quiet)
+    lines = [render_table(shown, columns)] if shown else []
+    told = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    return [*lines, f"{told} (-v lists them)"]

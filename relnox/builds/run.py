@@ -56,7 +56,7 @@ from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
-from relnox.report import render_table
+from relnox.report import attention, render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
@@ -112,6 +112,12 @@ DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
 REUSED_STATUS = "unchanged, reused"
 
 
+def _fine(row: Mapping[str, Any]) -> str | None:
+    """The kind of a row that needs no attention: built or reused."""
+    status = str(row["status"])
+    return "reused" if status == REUSED_STATUS else "built" if status.startswith("built") else None
+
+
 @dataclass(frozen=True)
 class BuildResult:
     plan: BuildPlan
@@ -165,9 +171,11 @@ class BuildResult:
             self.rows(), ["package", "version", "files", "size", "seconds", "status"]
         )
 
-    def describe(self) -> list[str]:
-        """The table, what did not build reproducibly, and a closing line."""
-        lines = [self.table()]
+    def describe(self, verbose: int = 0) -> list[str]:
+        """The packages that need attention (every one with ``verbose``), what did not
+        build reproducibly, and a closing line."""
+        columns = ["package", "version", "files", "size", "seconds", "status"]
+        lines = attention(self.rows(), columns, _fine, verbose)
         lines += [
             f"not reproducible: {o.package.name} ({o.not_reproducible})"
             for o in self.built
@@ -346,14 +354,13 @@ class _Run:
             return _reused(self.plan, pkg, number, self.epoch)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
-        if why:
-            logger.info("%s: rebuilt: %s", label, why)
-        logger.info(
-            "[%d/%d] %s: building (%s)",
+        logger.info(  # a line of its own with -v only: the status line counts it
+            "[%d/%d] %s: building (%s)%s",
             number,
             total,
             label,
             pkg.backend,
+            f"; rebuilt: {why}" if why else "",
             extra=started("build", name, total),
         )
         start = time.monotonic()

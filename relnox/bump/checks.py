@@ -17,8 +17,11 @@ from relnox.bump.model import BumpOptions, BumpPlan, GitAction
 from relnox.errors import ConfigError, GitError
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
+from relnox.report import MANY
 from relnox.tools import git
 
+#: the longest list of packages a commit's subject names
+SUBJECT = 72
 FIRST_COMMIT = "git init && git add -A && git commit -m 'Initial commit'"
 NO_IDENTITY = (
     "git has no identity to author the bump's commit and tags; set one first: "
@@ -34,9 +37,17 @@ def _summary(
         summary = f"{selected[0].name} {news[0]}"
     elif len(set(news)) == 1:
         summary = news[0]
-    else:
+    else:  # a subject of a line: past SUBJECT characters the body names them (_body)
         summary = ", ".join(f"{p.name} {versions[p.name][1]}" for p in selected)
+        summary = summary if len(summary) <= SUBJECT else f"{len(selected)} packages"
     return {"summary": summary, "version": news[0] if len(set(news)) == 1 else summary}
+
+
+def _body(selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
+    """The body of a large release's commit message: one line per package."""
+    if len(selected) < MANY and len(_summary(selected, versions)["summary"]) <= SUBJECT:
+        return ""
+    return "\n\n" + "\n".join(f"{p.name} {versions[p.name][1]}" for p in selected)
 
 
 def _message(workspace: Workspace, template: str, fields: Mapping[str, str]) -> str:
@@ -232,6 +243,7 @@ def _git_actions(
     workspace, sign = plan.workspace, options.sign
     fields = _summary(selected, plan.versions)
     text = _message(workspace, options.message or workspace.config.commit_message, fields)
+    text += "" if options.message else _body(selected, plan.versions)
     if options.commit and plan.edits and plan.repo is not None:
         paths = [relative(edit.path, plan.repo) for edit in plan.edits]
         plan.actions.append(GitAction("add", ("add", "--", *paths)))

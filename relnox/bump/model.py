@@ -55,6 +55,11 @@ class FileEdit:
         return "\n".join(line.rstrip("\r") for line in lines)
 
 
+def _short(line: str, most: int = 200) -> str:
+    """A diff's line cut to ``most`` characters, saying how long it was."""
+    return line if len(line) <= most else f"{line[: most - 30]}... ({len(line)} characters)"
+
+
 @dataclass(frozen=True)
 class GitAction:
     """One git command of the bump: ``kind`` is add, commit, tag or push."""
@@ -64,12 +69,21 @@ class GitAction:
     tag: str | None = None
 
     def describe(self) -> str:
+        """The command as it runs; a long list of files (or a commit message of many lines)
+        said in words after it, not as an argument no one could run."""
         args = list(self.args)
-        # a long list of edited files
+        told = []
+        if "-m" in args and "\n" in args[args.index("-m") + 1]:
+            at = args.index("-m") + 1
+            subject, *body = args[at].splitlines()
+            args[at] = subject
+            told.append(f"the message's body: {len(body)} more line(s)")
         if self.kind in ("add", "commit") and "--" in args and len(args) - args.index("--") > 5:
             cut = args.index("--") + 1
-            args[cut:] = [f"<the {len(args) - cut} edited files>"]
-        return "git " + " ".join(a if " " not in a and a else repr(a) for a in args)
+            told.insert(0, f"the {len(args) - cut} edited files")
+            args[cut - 1 :] = []
+        shown = "git " + " ".join(a if " " not in a and a else repr(a) for a in args)
+        return f"{shown}: {'; '.join(told)}" if told else shown
 
 
 @dataclass
@@ -89,11 +103,22 @@ class BumpPlan:
     def files(self) -> list[Path]:
         return [edit.path for edit in self.edits]
 
-    def describe(self) -> list[str]:
-        """Unified diffs of every file, then every git action, then the notes."""
-        lines = [
-            line for edit in self.edits for line in edit.diff(self.workspace.root).splitlines()
-        ]
+    def describe(self, verbose: int = 0) -> list[str]:
+        """The diff of each file (with ``verbose``), else of each kind of change once, the
+        files that repeat it counted; then every git action, then the notes."""
+        from relnox.report import package_free
+
+        root, names = self.workspace.root, list(self.versions)
+        diffs = [edit.diff(root).splitlines() for edit in self.edits]
+        kinds: dict[tuple[str, ...], list[list[str]]] = {}
+        for diff in diffs:
+            changed = [ln for ln in diff[2:] if ln[:1] in "+-"]
+            kinds.setdefault(tuple(package_free(ln, names) for ln in changed), []).append(diff)
+        lines: list[str] = []
+        for same in [[d] for d in diffs] if verbose else kinds.values():
+            lines += [_short(line) for line in same[0]]
+            if len(same) > 1:
+                lines.append(f"# the same change in {len(same) - 1} more file(s) (-v shows each)")
         return lines + [action.describe() for action in self.actions] + self.notes
 
     def to_json(self) -> dict[str, Any]:

@@ -112,6 +112,6 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
         from relnox.shards import parse_shard, record_shard
 
         record_shard(plan.dist_dir, parse_shard(flags.shard), names)
-    echo_json(result.to_json()) if flags.json else echo_result(result.describe())
+    echo_json(result.to_json()) if flags.json else echo_result(result.describe(flags.verbose))
     result.raise_for_failures()
     return result.to_json()

@@ -83,16 +83,21 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json(result)
         return result
-    for name, (old, new) in plan.versions.items():
-        echo(f"{name}: {old} -> {new}", always=True)
+    from relnox.report import MANY, move_lines
+
+    moves = move_lines(plan.versions) if not flags.verbose else []  # "70 packages 0.1.0 -> 0.1.1"
+    for line in moves or [f"{n}: {old} -> {new}" for n, (old, new) in plan.versions.items()]:
+        echo(line, always=True)
     for line in plan.rewrites:
         echo(f"  {line}")
     if flags.dry_run:
-        echo("\n".join(plan.describe()))
+        echo("\n".join(plan.describe(flags.verbose)))
         echo("dry run: nothing was changed")
         return result
-    for path in files:
+    for path in files if flags.verbose or len(files) < MANY else ():
         echo(f"  wrote {path}")
+    if files and not flags.verbose and len(files) >= MANY:
+        echo(f"  wrote {len(files)} files (-v lists them)")
     for action in plan.actions:
         echo(f"  {action.describe()}")
     for note in plan.notes:

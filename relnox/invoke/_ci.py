@@ -95,7 +95,8 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         ]
         columns = ["name", "version", "last_tag", "changed", "commits", "files"]
         columns += ["next"] if flags.part else []
-        echo(render_table(table, [*columns, "api"] if demands is not None else columns))
+        shown = [*columns, "api"] if demands is not None else columns
+        echo(render_table(table, shown), always=True)  # a listing: the result -q keeps
         for line in rules:
             echo(f"  {line}")
     raise_broken(workspace)
@@ -174,19 +175,48 @@ def doctor(
     if json:
         echo_json(result)
     else:
-        echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
-        if os.environ.get(QUIET_ENV, "") not in ("", "0"):  # -q: the table's warnings only
-            for check in report.warnings:
-                echo(f"warning: {check.check}: {check.detail}", always=True)
+        from relnox.report import MANY
+
+        done, findings = doctor_digest(report)
+        if verbose or len(report.packages) < MANY:  # every check, a row each
+            echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+            done = []
+            findings = findings if os.environ.get(QUIET_ENV, "") not in ("", "0") else []
+        for line in done:
+            echo(line)
+        for line in findings:  # -q keeps every error and warning
+            echo(line, always=True)
     if errors:
         first = report.errors[0]
         raise RelnoxError(
-            f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root}; "
-            f"first: {first.check}: {first.detail}"
+            f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root} "
+            f"(each said above); first: {first.check}: {first.detail}"
         )
     if not json:
         echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)", always=True)
     return result
+
+
+def doctor_digest(report: Any, verbose: int = 0) -> tuple[list[str], list[str]]:
+    """doctor's checks at any scale: the ok ones counted by kind, then every error and
+    warning, those many packages share once (:func:`relnox.report.grouped`)."""
+    from collections import Counter
+
+    from relnox.report import grouped, package_free, wrapped
+
+    kinds = Counter(
+        package_free(c.check, report.packages) for c in report.checks if c.status == "ok"
+    )
+    told = [f"{kind} x{n}" if n > 1 else kind for kind, n in kinds.items()]
+    lines = wrapped(told, indent="")
+    if lines:
+        lines[0] = f"ok: {sum(kinds.values())} checks: {lines[0]}"
+        lines[1:] = [f"    {line}" for line in lines[1:]]
+    findings = []
+    for status, label in (("error", "error"), ("warn", "warning")):
+        found = [f"{c.check}: {c.detail}" for c in report.checks if c.status == status]
+        findings += [f"{label}: {line}" for line in grouped(found, report.packages, verbose)]
+    return lines, findings
 
 
 @relnox_task(

@@ -24,7 +24,7 @@ from relnox.invoke._flags import RelnoxTask, _from_flags
 from relnox.invoke._flags import listed as listed
 from relnox.invoke._flags import number as number
 from relnox.invoke._flags import options_flags as options_flags
-from relnox.log import QUIET_ENV, setup_logging
+from relnox.log import QUIET_ENV, settle, setup_logging
 from relnox.redact import shown
 
 if TYPE_CHECKING:
@@ -178,6 +178,8 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
 
             annotate_error(str(exc))
         raise Exit(shown(f"relnox: error: {exc}"), code=exit_code(exc)) from None
+    finally:
+        settle()  # the repeated warnings counted, the status line cleared
     return result
 
 
@@ -265,17 +267,25 @@ def echo(text: str = "", *, always: bool = False) -> None:
     _write(text)
 
 
+#: how a line that ``-q`` keeps starts: a failure, an error or a warning
+KEPT = ("FAIL", "error", "warning", "not reproducible")
+
+
 def echo_result(lines: list[str]) -> None:
     """A stage's :meth:`describe` lines, whose last is its closing summary (kept by ``-q``
-    when it is one line)."""
+    when it is one line), as are each failure, error and warning (a line starting with
+    one of :data:`KEPT`) with the indented lines below it."""
+    keeping = False
     for line in lines[:-1]:
-        echo(line)
+        keeping = line.startswith(KEPT) or (keeping and line.startswith(" "))
+        echo(line, always=keeping)
     if lines:
         echo(lines[-1], always="\n" not in lines[-1])
 
 
 def _write(text: str) -> None:
     """Write to stdout (secrets masked); a closed pipe ends quietly."""
+    settle()
     try:
         sys.stdout.write(shown(text) + "\n")
         sys.stdout.flush()

@@ -77,6 +77,7 @@ def _publish(
     as_json: bool,
     verify_installable: bool = False,
     extra_index: str | None = None,
+    verbose: int = 0,
 ) -> PublishResult:
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
@@ -94,7 +95,7 @@ def _publish(
     result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
         echo("\n".join(plan.tiers()))
-    echo_json(result.to_json()) if as_json else echo_result(result.describe())
+    echo_json(result.to_json()) if as_json else echo_result(result.describe(verbose))
     result.raise_for_failures()
     return result
 
@@ -147,6 +148,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         yes=flags.yes,
         as_json=flags.json,
         verify_installable=flags.verify_installable,
+        verbose=flags.verbose,
     )
     return result.summary()
 
@@ -191,7 +193,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     if names is None:
         return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
     options = flags.options(packages=names, verbose=flags.verbose >= 2)
-    result = _publish(flags.root, options, yes=False, as_json=flags.json)
+    result = _publish(flags.root, options, yes=False, as_json=flags.json, verbose=flags.verbose)
     summary = result.summary()
     if flags.dry_run:
         return summary

@@ -140,7 +140,7 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
     options = _options(flags, _rerun_command())
     if flags.dry_run:
         plan = plan_release(flags.root, options)
-        show(flags.json, plan.to_json(), plan.describe())
+        show(flags.json, plan.to_json(), plan.describe(flags.verbose))
         return plan.to_json()
     result = run_release(
         flags.root,

@@ -132,7 +132,7 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
     if flags.json:
         echo_json(result)
     else:
-        echo_result(report.describe())
+        echo_result(report.describe(flags.verbose))
         if skew_report is not None:
             echo_result(skew_report.describe())
     report.raise_for_failures()

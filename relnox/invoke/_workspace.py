@@ -30,16 +30,13 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
             }
         )
     else:
-        echo(
-            render_table(
-                rows,
-                ["name", "version", "primary", "tag_format", "backend", "depends_on", "directory"],
-            )
-        )
-        for row in rows:
+        columns = ["name", "version", "primary", "tag_format", "backend", "depends_on"]
+        # a listing: one row per package, the result -q keeps; the evidence with -v
+        echo(render_table(rows, [*columns, "directory"]), always=True)
+        for row in rows if verbose else ():
             echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
         for note in workspace.notes:
-            echo(f"  note: {note}")
+            echo(f"  note: {note}", always=True)
     raise_broken(workspace)
     return result
 
@@ -74,8 +71,14 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             echo(f"  x {problem}")
         for warning in warnings:
             echo(f"  ! {warning}", always=True)
-        for pkg in workspace.packages:
-            echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+        from relnox.report import MANY
+
+        sound = workspace.packages
+        if verbose or len(sound) < MANY:
+            for pkg in sound:
+                echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
+        else:  # at scale the problems above, the others counted
+            echo(f"  ok {len(sound)} packages (-v lists them)")
     if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "

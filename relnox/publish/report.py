@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -170,9 +170,10 @@ class PublishResult:
             )
         return lines
 
-    def describe(self) -> list[str]:
-        """What was (or, dry, would be) uploaded: the files of a dry run, then the table."""
-        from relnox.report import render_table
+    def describe(self, verbose: int = 0) -> list[str]:
+        """What was (or, dry, would be) uploaded: the files of a dry run, then the packages
+        that need attention (every one with ``verbose``)."""
+        from relnox.report import attention
 
         lines = []
         if self.dry_run:
@@ -191,7 +192,8 @@ class PublishResult:
                 names = ", ".join(self.new_projects)
                 lines.append(f"new projects on {self.repository.label}: {names}")
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
-        lines.append(render_table(self.rows(), columns))
+        fine = (UPLOADED, WOULD_UPLOAD, SKIPPED)
+        lines += attention(self.rows(), columns, lambda r: _fine(r, fine), verbose)
         if self.report_path:
             lines.append(f"report: {self.report_path}")
         return lines
@@ -266,6 +268,14 @@ class PublishResult:
             "report": str(self.report_path) if self.report_path else None,
             **({"graph": self.graph} if self.graph else {}),
         }
+
+
+def _fine(row: Mapping[str, Any], fine: Iterable[str]) -> str | None:
+    """The kind of a publish row that needs no attention (uploaded, skipped)."""
+    status = str(row["status"])
+    if status not in fine:
+        return None
+    return "already published" if status == SKIPPED else status
 
 
 def _status_of(outcomes: Iterable[FileOutcome]) -> str:

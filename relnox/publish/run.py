@@ -168,12 +168,19 @@ def upload_all(
     for number, tier in enumerate(grouped):
         go: list[tuple[str, list[FileOutcome]]] = []
         done: list[PlannedFile] = []  # files of this tier the index should now list
+        present = 0  # files of this tier already on the index
         for name in tier:
             outcomes = [FileOutcome(f, SKIPPED) for f in planned.get(name, [])]
             result.outcomes += outcomes
             for outcome in outcomes:
                 if outcome.file.action == "skip":
-                    logger.info("  %s: %s already published", name, outcome.file.filename)
+                    present += 1
+                    logger.info(  # -v: the result counts them
+                        "  %s: %s already published",
+                        name,
+                        outcome.file.filename,
+                        extra=detail("upload"),
+                    )
             todo = [o for o in outcomes if o.file.action == "upload"]
             blocker = next((d for d in _all_needs(name, workspace) if d in failed), None)
             if todo and (stopped or blocker is not None):
@@ -187,6 +194,8 @@ def upload_all(
                 go.append((name, todo))
             else:
                 done += [o.file for o in outcomes]
+        if present:
+            logger.info("%d file(s) already published (-v names each)", present)
         if go:
             logger.info(
                 "tier %d: %s",

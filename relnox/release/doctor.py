@@ -46,6 +46,7 @@ logger = logging.getLogger("relnox")
 class DoctorReport:
     root: Path
     checks: tuple[Check, ...]
+    packages: tuple[str, ...] = ()  # the packages checked (their names in the checks)
 
     @property
     def errors(self) -> tuple[Check, ...]:
@@ -444,4 +445,4 @@ def doctor(
         from relnox.release.doctor_index import index_checks
 
         _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
-    return DoctorReport(root, tuple(rows))
+    return DoctorReport(root, tuple(rows), tuple(p.name for p in chosen))

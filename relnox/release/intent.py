@@ -33,6 +33,7 @@ TITLES = {
     "removal": "Deprecations and Removals",
     "misc": "Misc",
 }
+NOTHING_ASKS = "no fragment, conventional commit or change asks for one"
 _CONVENTIONAL = re.compile(r"(?P<type>[A-Za-z]+)(?:\([^)]*\))?(?P<bang>!)?: \S")
 
 
@@ -65,8 +66,9 @@ class Intent:
     parts: dict[str, str] = field(default_factory=dict)  # what bump is given (BumpOptions.parts)
 
     def describe(self) -> list[str]:
-        if not self.releases:
-            return ["no release: no fragment, conventional commit or change asks for one"]
+        if not self.releases:  # the reason in words: the notes say why each was left out
+            why = "every package that changed is left out" if self.notes else NOTHING_ASKS
+            return [f"no release: {why}", *self.notes]
         lines = [f"{r.name}: {r.old} -> {r.new} ({r.why})" for r in self.releases]
         return lines + [f"  {line}" for line in self.rewrites] + self.notes
 
@@ -203,6 +205,23 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
     return found
 
 
+def _left_out(pkg: Package) -> str:
+    """Why ``pkg``, whose version no tag released, is left out, and the way on: a
+    development version is bumped to a release first, never tagged as one."""
+    from relnox.versioning import maybe_version
+
+    current = maybe_version(pkg.version)
+    if current is not None and current.is_devrelease:
+        return (
+            f"note: {pkg.name} {pkg.version} is a development version no tag released: it is "
+            f"left out (release it: relnox bump --package {pkg.name} --part release)"
+        )
+    return (
+        f"note: {pkg.name} {pkg.version} is not released by any tag yet: it is left out "
+        "(tag it: relnox tag --missing)"
+    )
+
+
 def _waiting(pkg: Package) -> bool:
     """Its version is not released by any tag: a release commit waiting for its tag, or a
     first release."""
@@ -251,10 +270,7 @@ def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
         pkg = workspace.get(row.name)
         if _waiting(pkg):
             if row.changed or found.get(pkg.name):
-                notes.append(
-                    f"note: {pkg.name} {pkg.version} is not released by any tag yet: it is "
-                    "left out (tag it: relnox tag --missing)"
-                )
+                notes.append(_left_out(pkg))
             continue
         why = _why(workspace, pkg, row, found.get(pkg.name, []))
         if why is not None and pkg.vcs_versioned:  # its bump is a tag: no commit carries it

@@ -123,12 +123,17 @@ class ReleasePlan:
     stages: list[StagePlan]
     versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
 
-    def describe(self) -> list[str]:
+    def describe(self, verbose: int = 0) -> list[str]:
+        """Each stage's lines; those that differ only in the package they name once, with
+        their count (:func:`relnox.report.grouped`; each with ``verbose``)."""
+        from relnox.report import grouped
+
         lines = []
         for stage in self.stages:
             state = " (skipped)" if stage.skipped else ""
             lines.append(f"== {stage.name}{state}")
-            lines += [f"   {line}" for line in stage.lines] if not stage.skipped else []
+            said = grouped(stage.lines, self.versions, verbose)
+            lines += [f"   {line}" for line in said] if not stage.skipped else []
         return lines
 
     def to_json(self) -> dict[str, Any]:

@@ -69,7 +69,8 @@ class PrResult:
                 f"branch {self.branch} at {self.commit[:12]}"
                 + (" (pushed)" if self.pushed else " (as it was)")
             )
-        lines.append(f"pull request: {self.action}" + (f" #{self.pull}" if self.pull else ""))
+        if self.intent.releases or self.action not in ("none", "planned"):  # none to plan
+            lines.append(f"pull request: {self.action}" + (f" #{self.pull}" if self.pull else ""))
         return lines
 
     def to_json(self) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from relnox.release.model import (
 )
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-from relnox.report import MANY, shared_findings, version_moves
+from relnox.report import MANY, move_lines, shared_findings, version_moves
 from relnox.stage import Result, StageStatus
 from relnox.tools import git
 from relnox.tools.network import network_settings
@@ -59,7 +59,7 @@ class Preview:
 
     def releases(self, run: ReleaseRun) -> str:
         packages = [p for p in run.workspace.packages if p.name in self.after]
-        return ", ".join(f"{p.name} {self.after[p.name]}" for p in packages)
+        return _versions_text({p.name: self.after[p.name] for p in packages})
 
 
 @dataclass(frozen=True)
@@ -325,7 +325,8 @@ def _raise_for_failures(report: Result) -> None:
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:
-    return ", ".join(f"{n} {v}" for n, v in versions.items())
+    """``acme-x 1.1, acme-y 2.0``; many packages of one version: ``70 packages 0.1.1``."""
+    return version_moves({n: (v, v) for n, v in versions.items()})
 
 
 # -- what each stage would do (the dry run) -----------------------------------------------
@@ -335,8 +336,12 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
         return [f"already done: {preview.bumped}"]
     if bump is None:
         return ["no --part/--to given: releasing the current versions"]
-    lines = [f"{n}: {old} -> {new}" for n, (old, new) in bump.versions.items()]
-    lines += [f"edit {rel(path, run.workspace.root)}" for path in bump.files]
+    lines = move_lines(bump.versions)  # a lockstep group is one "72 packages ..." line
+    files = [rel(path, run.workspace.root) for path in bump.files]
+    if len(files) >= MANY:  # relnox bump --dry-run shows each
+        lines.append(f"edit {len(files)} files ({files[0]}, ...; relnox bump --dry-run shows each)")
+    else:
+        lines += [f"edit {path}" for path in files]
     return lines + [a.describe() for a in bump.actions] + list(bump.notes)
 
 
@@ -344,7 +349,8 @@ def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
     ws = run.workspace
     packages = [p for p in ws.packages if p.name in preview.after and not p.vcs_versioned]
     tags = [ws.tag_for(p, preview.after[p.name]) for p in packages]
-    lines = [f"create {', '.join(tags)}" if tags else "no tags (versions from git tags)"]
+    made = ", ".join(tags) if len(tags) < MANY else f"{len(tags)} tags ({tags[0]} ... {tags[-1]})"
+    lines = [f"create {made}" if tags else "no tags (versions from git tags)"]
     return lines + (["push the branch and the tags to origin"] if run.options.push else [])
 
 

@@ -72,9 +72,9 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and all(c.ok for c in self.commands)
 
-    def describe(self) -> list[str]:
+    def describe(self, verbose: int = 0) -> list[str]:
         """The report as a person reads it (:func:`render_report`)."""
-        return render_report(self)
+        return render_report(self, verbose)
 
     def closing(self) -> str:
         """Why verify-install failed, each cause with its fix (:func:`closing_message`)."""
@@ -100,19 +100,27 @@ class VerifyReport:
         }
 
 
-def render_report(report: VerifyReport) -> list[str]:
-    """Human lines: one per package and command, failures with the end of their output."""
+def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
+    """Human lines: a package that passed counted (one line each with ``verbose`` or when
+    few passed), one for each other package and command, failures with the end of their
+    output."""
+    from relnox.report import MANY
+
     lines: list[str] = []
     kinds = {r.kind for r in report.results}
+    fine = [r for r in report.results if r.ok and not r.skipped]
+    if fine and not verbose and len(fine) >= MANY:
+        lines.append(f"ok    {len(fine)} package checks (-v lists them)")
     for r in report.results:
         where = f" [{r.kind}]" if len(kinds) > 1 else ""
         if r.skipped:
             lines.append(f"skip  {r.name} {r.version}{where}: skipped, {r.skipped}")
             continue
         if r.ok:
-            lines.append(
-                f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
-            )
+            if verbose or len(fine) < MANY:
+                lines.append(
+                    f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
+                )
             continue
         failed = ", ".join(c.name for c in r.failed)
         passed = f"; passed {', '.join(r.passed)}" if r.passed else ""

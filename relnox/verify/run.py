@@ -39,6 +39,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from relnox import _proc as proc
 from relnox._proc import Result
 from relnox.errors import RelnoxError, VerifyError
+from relnox.progress import doing, finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools import cooldown
@@ -171,6 +172,10 @@ class _RoundRun:
         self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
 
     # -- helpers -------------------------------------------------------------------
+    def _doing(self) -> dict[str, Any]:
+        """``extra`` of a record saying what the verify does now (relnox.progress)."""
+        return doing("verify", sum(len(r.targets) for r in self.plan.rounds))
+
     def _step(self, name: str, result: Result) -> Result:
         self.steps[name] = self.steps.get(name, 0.0) + result.seconds
         return result
@@ -250,7 +255,10 @@ class _RoundRun:
         if self.round.logins:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
         logger.info(
-            "%s: creating a fresh %s environment", self.round.kind, self.plan.installer.name
+            "%s: creating a fresh %s environment",
+            self.round.kind,
+            self.plan.installer.name,
+            extra=self._doing(),
         )
         python = self.round.python or self.plan.python
         env, created = create_environment(
@@ -318,7 +326,12 @@ class _RoundRun:
     ) -> bool:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
         package alone with the siblings, so one package does not fail the others."""
-        logger.info("%s: installing %d wheel(s) with one command", self.round.kind, len(wanted))
+        logger.info(
+            "%s: installing %d wheel(s) with one command",
+            self.round.kind,
+            len(wanted),
+            extra=self._doing(),
+        )
 
         def install(requirements: list[str], label: str) -> Result:
             return self._install(env, requirements, options, label=label if hashed else None)
@@ -352,7 +365,9 @@ class _RoundRun:
             return target, self._install_argv(argv, env), out
 
         built: dict[str, Path] = {}
-        logger.info("sdist: building %d sdist(s) into wheels", len(self.round.targets))
+        logger.info(
+            "sdist: building %d sdist(s) into wheels", len(self.round.targets), extra=self._doing()
+        )
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
                 self._step("build", result)
@@ -518,11 +533,17 @@ class _RoundRun:
             self.round.kind,
             len(targets),
             "one process" if len(groups) == 1 else f"{len(groups)} processes side by side",
+            extra=self._doing(),
         )
 
         def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
             files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])
-            return group, files, self._run([str(env.python), "-I", *files], env, cwd)
+            went = self._run([str(env.python), "-I", *files], env, cwd)
+            total = sum(len(r.targets) for r in self.plan.rounds)
+            for t in group:  # the counter of the status line (relnox.progress)
+                mark = finished("verify", f"{t.name} [{self.round.kind}]", total)
+                logger.info("%s: %s checked", self.round.kind, t.name, extra=mark)
+            return group, files, went
 
         # the console scripts the wheels declare run beside the check processes, one at a
         # time on the core kept for them; each only reads the environment. Their results

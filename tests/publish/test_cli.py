@@ -66,16 +66,9 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
 
     done = run_relnox("publish", "--repository", index.url, cwd=ws, env=env())
     assert done.returncode == 0, done.stderr
-    header, _rule, *rows, report = done.stdout.strip().splitlines()
-    assert header.split() == ["package", "version", "uploaded", "skipped", "status", "page"]
-    assert rows[0].split() == [
-        "demo-core",
-        "0.1.0",
-        "2",
-        "0",
-        "uploaded",
-        f"{index.simple_url}demo-core/",
-    ]
+    # 4 packages uploaded: counted (report.attention), the table a row each with -v
+    counted, report = done.stdout.strip().splitlines()
+    assert counted == "4 uploaded (-v lists them)"
     assert report == f"report: {ws / '.relnox' / 'dist' / 'publish-report.json'}"
     assert "upload: 4/4 done" in done.stderr  # progress (relnox.progress): each line with -v
     assert "uploading demo_core-0.1.0" not in done.stderr

@@ -1,0 +1,192 @@
+"""One shape of output at any scale: the commands run as a user runs them on a generated
+workspace of 70 packages, their lines counted; the live status line on a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relnox.report import MANY
+from relnox.sample import generated_specs, git_init, write_workspace
+from tests.conftest import run_relnox
+
+SIZE = 70
+
+
+@pytest.fixture(scope="module")
+def seventy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """70 packages, no changelog (70 identical warnings), 10 packages whose __init__.py
+    says another version than their pyproject.toml (10 errors)."""
+    root = write_workspace(tmp_path_factory.mktemp("scale") / "ws", generated_specs(SIZE))
+    (root / "CHANGELOG.md").unlink()
+    for i in range(20, 30):
+        init = root / "packages" / f"gen-pkg{i}" / f"gen_pkg{i}" / "__init__.py"
+        init.write_text(init.read_text().replace('"0.1.0"', '"0.0.9"'))
+    git_init(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def sound(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """70 packages with nothing wrong but the missing changelog."""
+    root = write_workspace(tmp_path_factory.mktemp("scale") / "ws", generated_specs(SIZE))
+    (root / "CHANGELOG.md").unlink()
+    git_init(root)
+    return root
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines()
+
+
+def test_doctor_groups_identical_warnings_and_keeps_every_error(seventy: Path) -> None:
+    proc = run_relnox("doctor", cwd=seventy)
+    assert proc.returncode == 1
+    out = _lines(proc.stdout)
+    assert len(out) <= 40, proc.stdout  # 378 lines before
+    [changelog] = [line for line in out if "no CHANGELOG.md" in line]
+    assert "changelog <package>" in changelog and "(70 packages; -v names them)" in changelog
+    errors = [line for line in out if line.startswith("error: version sources: ")]
+    assert len(errors) == 10
+    assert all(len(line) <= 200 or "/" in line for line in out)  # but a path's
+    # -q: every error and warning still, without the ok checks
+    quiet = _lines(run_relnox("-q", "doctor", cwd=seventy).stdout)
+    assert len([line for line in quiet if line.startswith("error: ")]) == 10  # was 0
+    assert changelog in quiet and not any(line.startswith("ok: ") for line in quiet)
+    # -v names them
+    verbose = run_relnox("-v", "doctor", cwd=seventy).stdout
+    assert verbose.count("no CHANGELOG.md") == SIZE
+
+
+def test_packages_is_a_listing_that_q_keeps(sound: Path) -> None:
+    out = _lines(run_relnox("packages", cwd=sound, check=True).stdout)
+    assert len(out) == SIZE + 2  # a header, its rule, a row per package (142 lines before)
+    assert _lines(run_relnox("-q", "packages", cwd=sound, check=True).stdout) == out
+    verbose = run_relnox("-v", "packages", cwd=sound, check=True).stdout
+    assert verbose.count(": version from ") == SIZE  # the evidence with -v
+
+
+def test_plan_is_a_listing(sound: Path) -> None:
+    out = _lines(run_relnox("plan", cwd=sound, check=True).stdout)
+    assert len(out) == SIZE + 2
+    assert _lines(run_relnox("-q", "plan", cwd=sound, check=True).stdout) == out
+
+
+def test_bump_dry_run_summarises_the_diffs(sound: Path) -> None:
+    proc = run_relnox("bump", "--part", "patch", "--dry-run", cwd=sound, check=True)
+    out = _lines(proc.stdout)
+    assert len(out) <= 40, proc.stdout  # 1554 before
+    assert out[0] == f"{SIZE} packages 0.1.0 -> 0.1.1"
+    assert sum("the same change in 69 more file(s)" in line for line in out) == 2
+    assert all(len(line) <= 200 for line in out)
+    git = [line for line in out if line.startswith("git ")]
+    assert git == [
+        "git add: the 140 edited files",
+        "git commit -m 'Release 0.1.1': the 140 edited files; the message's body: 71 more line(s)",
+    ]
+    assert not any("<the" in line for line in out)
+    verbose = run_relnox("-v", "bump", "--part", "patch", "--dry-run", cwd=sound, check=True)
+    assert verbose.stdout.count("+++ b/packages/") == 2 * SIZE
+
+
+def test_release_dry_run_is_one_screen(sound: Path) -> None:
+    proc = run_relnox("release", "--part", "patch", "--dry-run", cwd=sound, check=True)
+    out = _lines(proc.stdout)
+    assert len(out) <= 30, proc.stdout  # 301 before
+    assert all(len(line) <= 200 for line in out)
+    assert "   create 70 tags (gen-pkg0-v0.1.1 ... gen-pkg8-v0.1.1)" in out
+    assert "   sdist and wheel of <package> 0.1.1 into dist/ (70 packages; -v names them)" in out
+
+
+def test_a_large_release_commit_has_a_short_subject(tmp_path: Path) -> None:
+    specs = generated_specs(8)
+    for i, spec in enumerate(specs):
+        spec.version = f"0.{i + 1}.0"
+        spec.requires = []
+    root = write_workspace(tmp_path / "ws", specs)
+    git_init(root)
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    subject, blank, *body = (
+        subprocess.run(
+            ["git", "log", "-1", "--format=%B"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
+    assert subject == "Release 8 packages" and blank == ""
+    assert body == [f"gen-pkg{i} 0.{i + 1}.1" for i in range(8)]
+
+
+def _on_a_terminal(argv: list[str], cwd: Path) -> list[bytes]:
+    """``argv`` run on a pseudo-terminal: the chunks it wrote, in order."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, its output on the terminal
+        os.chdir(cwd)
+        os.environ.pop("CI", None)
+        os.execv(argv[0], argv)
+    chunks = []
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], 60)
+            data = os.read(fd, 65536) if ready else b""
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    return chunks
+
+
+@pytest.mark.slow
+def test_verify_install_shows_live_progress_on_a_terminal(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", generated_specs(5))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    chunks = _on_a_terminal([sys.executable, "-m", "relnox", "verify-install", "--offline"], root)
+    text = b"".join(chunks).decode()
+    status = text.index("\r\x1b[Kverify: 0/5 done; now: wheel: ")
+    assert "verify: 5/5 done" in text
+    result = text.index("ok    5 package checks (-v lists them)")
+    assert status < result  # the status came before the results, which are counted
+    assert "ok    gen-pkg0" not in text
+
+
+@pytest.mark.slow
+def test_q_verify_install_keeps_the_failures_its_error_points_at(tmp_path: Path) -> None:
+    specs = generated_specs(5)
+    specs[4].extra_files = {"gen_pkg4/__init__.py": 'raise RuntimeError("broken on import")\n'}
+    root = write_workspace(tmp_path / "ws", specs)
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    proc = run_relnox("-q", "verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1
+    out = proc.stdout.splitlines()
+    [fail] = [line for line in out if line.startswith("FAIL")]  # hidden by -q before
+    assert "gen-pkg4" in fail
+    assert any("broken on import" in line for line in out)
+    assert not any(line.startswith("ok ") for line in out)
+
+
+@pytest.mark.slow
+def test_build_all_after_a_bump_says_a_repeated_warning_once(tmp_path: Path) -> None:
+    root = write_workspace(tmp_path / "ws", generated_specs(5))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    proc = run_relnox("build-all", cwd=root, check=True)
+    said = [line for line in proc.stderr.splitlines() if "artifact of another version" in line]
+    assert len(said) == MANY - 1, proc.stderr  # 10 before: each old sdist and wheel
+    assert f"(the same warning for {10 - MANY + 1} more: " in proc.stderr
+    verbose = run_relnox("-v", "build-all", "--force", cwd=root, check=True).stderr
+    assert verbose.count("artifact of another version") == 10
