@@ -208,7 +208,7 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 def _left_out(pkg: Package) -> str:
     """Why ``pkg``, whose version no tag released, is left out, and the way on: a
     development version is bumped to a release first, never tagged as one."""
-    from relnox.versioning import maybe_version
+    from relnox.versions.arithmetic import maybe_version
 
     current = maybe_version(pkg.version)
     if current is not None and current.is_devrelease:
