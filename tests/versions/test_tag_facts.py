@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import run_relnox
-from tests.project.test_history import History
+from tests.versions.test_history import History
 from tests.shapes import git, project
 
 
