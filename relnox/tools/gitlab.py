@@ -1,0 +1,94 @@
+"""GitLab CI/CD: a task's results as a dotenv report, the ID token of an index, the remote.
+
+The generated pipeline (:mod:`relnox.ci.gitlab`) passes the plan job's routing to the
+later jobs the way GitLab does: a ``dotenv`` report. When ``GITLAB_CI`` is ``true`` and
+``RELNOX_DOTENV`` names a file, the task adapter hands a task's results to
+:func:`publish_results`, which appends each single-line output of
+:func:`relnox.tools.github.outputs_for` as ``RELNOX_<NAME>=value`` (``RELNOX_PACKAGES``,
+``RELNOX_TESTPYPI``, ``RELNOX_PYPI_REPOSITORY``, ...). Off GitLab nothing happens.
+
+Trusted publishing: a GitLab job gets its OIDC token from ``id_tokens:`` as a variable,
+``<AUDIENCE>_ID_TOKEN``, the audience being the index's (``pypi``, ``testpypi``); uv
+publish finds it there (``--trusted-publishing always``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from relnox.tools.repositories import Repository
+
+#: the file a job's dotenv report is written to (set by the generated pipeline)
+DOTENV = "RELNOX_DOTENV"
+#: a dotenv variable GitLab takes: letters, digits and ``_``
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def in_gitlab(env: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if env is None else env
+    return env.get("GITLAB_CI", "").lower() == "true"
+
+
+def dotenv_lines(results: Mapping[str, Any]) -> str:
+    """``RELNOX_<NAME>=value`` lines of ``results``' outputs (multi-line ones left out:
+    a dotenv report holds one line a variable)."""
+    from relnox.tools.github import outputs_for
+
+    lines = []
+    for name, value in outputs_for(results).items():
+        key = "RELNOX_" + name.upper().replace("-", "_")
+        if _NAME.fullmatch(key) and "\n" not in value and "\r" not in value:
+            lines.append(f"{key}={value}")
+    return "".join(line + "\n" for line in lines)
+
+
+def publish_results(
+    task_name: str, results: Mapping[str, Any], env: Mapping[str, str] | None = None
+) -> None:
+    """Append ``results`` to ``$RELNOX_DOTENV`` (on GitLab CI only, when it is set)."""
+    from relnox.tools.github import append_to
+
+    env = os.environ if env is None else env
+    if in_gitlab(env) and env.get(DOTENV):
+        append_to(Path(env[DOTENV]), dotenv_lines(results), DOTENV)
+
+
+def audience(repository: Repository) -> str | None:
+    """The OIDC audience of PyPI (``pypi``) or TestPyPI (``testpypi``); None for another
+    index, which takes no trusted publishing."""
+    if not repository.is_pypi:
+        return None
+    return "pypi" if repository.is_production_pypi else "testpypi"
+
+
+def id_token_variable(repository: Repository) -> str | None:
+    """The variable of the job's ``id_tokens:`` that uv reads for ``repository``."""
+    found = audience(repository)
+    return f"{found.upper()}_ID_TOKEN" if found else None
+
+
+def remote_host(url: str) -> str:
+    """The host of a git remote URL (``https://host/path``, ``ssh://git@host/path``,
+    ``git@host:path``); empty for a local path."""
+    found = re.match(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:]+)", url)
+    if found:
+        return found.group(1).lower()
+    scp = re.match(r"^(?:[^@/]+@)?([^/:]+):(?!/)", url)
+    return scp.group(1).lower() if scp and len(scp.group(1)) > 1 else ""
+
+
+def remote_path(url: str) -> str:
+    """The project path of a git remote URL (``group/sub/project``), empty when none."""
+    found = re.match(r"^[a-z][a-z0-9+.-]*://[^/]+/(.+)$", url) or re.match(
+        r"^(?:[^@/]+@)?[^/:]+:(?!/)(.+)$", url
+    )
+    return found.group(1).removesuffix(".git").strip("/") if found else ""
+
+
+def is_gitlab_host(host: str) -> bool:
+    """A host GitLab serves by its name (``gitlab.com``, ``gitlab.example.org``)."""
+    return any(part == "gitlab" for part in host.split("."))
