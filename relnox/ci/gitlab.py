@@ -315,7 +315,7 @@ class PipelineBuilder:
             "rules": [
                 {
                     "if": f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
-                    '$CI_PIPELINE_SOURCE == "push"'
+                    '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
                 }
             ],
             "script": [

@@ -1,8 +1,8 @@
 """GitLab CI/CD: a task's results as a dotenv report, the ID token of an index, the remote.
 
 The generated pipeline (:mod:`relnox.ci.gitlab`) passes the plan job's routing to the
-later jobs the way GitLab does: a ``dotenv`` report. When ``GITLAB_CI`` is ``true`` and
-``RELNOX_DOTENV`` names a file, the task adapter hands a task's results to
+later jobs the way GitLab does: a ``dotenv`` report. When ``RELNOX_DOTENV`` (set by that
+pipeline's plan job) names a file, the task adapter hands a task's results to
 :func:`publish_results`, which appends each single-line output of
 :func:`relnox.tools.github.outputs_for` as ``RELNOX_<NAME>=value`` (``RELNOX_PACKAGES``,
 ``RELNOX_TESTPYPI``, ``RELNOX_PYPI_REPOSITORY``, ...). Off GitLab nothing happens.
@@ -49,11 +49,11 @@ def dotenv_lines(results: Mapping[str, Any]) -> str:
 def publish_results(
     task_name: str, results: Mapping[str, Any], env: Mapping[str, str] | None = None
 ) -> None:
-    """Append ``results`` to ``$RELNOX_DOTENV`` (on GitLab CI only, when it is set)."""
+    """Append ``results`` to ``$RELNOX_DOTENV`` when it is set."""
     from relnox.tools.github import append_to
 
     env = os.environ if env is None else env
-    if in_gitlab(env) and env.get(DOTENV):
+    if env.get(DOTENV):
         append_to(Path(env[DOTENV]), dotenv_lines(results), DOTENV)
 
 
