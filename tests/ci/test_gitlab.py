@@ -1,0 +1,232 @@
+"""ci-init's GitLab pipeline (relnox/ci/gitlab.py): written by the real ``relnox ci-init``,
+valid for GitLab's CI schema (the one check-jsonschema ships), its tag rule the workflows'
+rule, ID tokens in the publish jobs only; and run, job by job, by ``gitlab-ci-local`` in
+shell mode against pypiservers on 127.0.0.1 (skipped where gitlab-ci-local or rsync is
+missing, failed when ``CI`` is set: .ci/run installs them)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from relnox.ci.gitlab import PIPELINE, TOP
+from relnox.ci.init import generate
+from relnox.project.discovery import load_workspace
+from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from relnox.tools.index_server import LocalIndex
+from tests.ci.conftest import PINNED
+from tests.conftest import run_relnox
+from tests.shapes import project, repo
+
+GITLAB = '\n[tool.relnox.ci]\nforge = "gitlab"\n'
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def validate(*paths: Path) -> None:
+    """GitLab's CI schema, as vendored by check-jsonschema, accepts every file."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.gitlab-ci"]
+        + [str(p) for p in paths],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def init(root: Path, ci: str = "") -> dict[str, Any]:
+    """``relnox ci-init`` on ``root`` (GitLab), its files schema-checked; the pipeline."""
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + PINNED + 'forge = "gitlab"\n' + ci)
+    run_relnox("ci-init", cwd=root, check=True)
+    validate(root / PIPELINE, root / TOP)
+    assert (root / TOP).read_text(encoding="utf-8") == f"include:\n  - local: {PIPELINE}\n"
+    doc: dict[str, Any] = yaml.safe_load((root / PIPELINE).read_text(encoding="utf-8"))
+    return doc
+
+
+def jobs(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: job for name, job in doc.items() if not name.startswith(".")}
+
+
+def test_a_single_package_pipeline_is_valid_and_only_publish_jobs_hold_an_id_token(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "single", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    doc = init(root)
+    tokens = {name: job.get("id_tokens") for name, job in jobs(doc).items()}
+    assert tokens.pop("relnox-pypi") == {"PYPI_ID_TOKEN": {"aud": "pypi"}}
+    assert tokens.pop("relnox-testpypi") == {"TESTPYPI_ID_TOKEN": {"aud": "testpypi"}}
+    assert set(tokens.values()) == {None}
+    assert doc["relnox-pypi"]["environment"]["name"] == "pypi"
+    every_script = yaml.safe_dump(doc)
+    assert "ID_TOKEN" not in every_script.replace("_ID_TOKEN:", "")  # never read by a script
+    for job in jobs(doc).values():
+        assert "nox -s " in "\n".join(job["script"])
+    tag_rule = doc["relnox-plan"]["rules"][0]["if"]
+    assert tag_rule == "$CI_COMMIT_TAG =~ /^(?:v[0-9][^\\/]*)$/"
+
+
+def test_a_workspace_with_per_package_tags_a_lockstep_group_and_per_project_environments(
+    tmp_path: Path,
+) -> None:
+    specs = [ProjectSpec("alpha", "1.0.0"), ProjectSpec("beta", "1.0.0")]
+    root = write_workspace(tmp_path / "ws", specs)
+    git_init(root)
+    doc = init(root, 'environments = "per-project"\n')
+    matrix = doc["relnox-pypi"]["parallel"]["matrix"]
+    assert [m["ENVIRONMENT"] for m in matrix] == ["pypi-alpha", "pypi-beta"]
+    assert doc["relnox-pypi"]["environment"]["name"] == "$ENVIRONMENT"
+    lockstep = write_workspace(tmp_path / "lock", specs)
+    with (lockstep / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n')
+    git_init(lockstep)
+    assert init(lockstep)["relnox-plan"]["rules"][0]["if"].startswith("$CI_COMMIT_TAG =~ /^(?:v")
+
+
+def test_a_maturin_package_gets_a_wheel_job_a_python(tmp_path: Path) -> None:
+    root = repo(tmp_path / "native", {"pyproject.toml": project("fastcore", backend="maturin")})
+    doc = init(root, 'python-versions = ["3.12", "3.13"]\n')
+    wheels = doc["relnox-wheels-fastcore"]
+    assert wheels["parallel"]["matrix"] == [{"PYTHON": ["3.12", "3.13"]}]
+    assert any("maturin build" in line for line in wheels["script"])
+    assert "relnox-wheels-fastcore" in doc["relnox-pypi"]["needs"]
+
+
+def test_the_release_merge_request_mode_is_refused_for_gitlab_until_written(
+    tmp_path: Path,
+) -> None:
+    root = write_project(tmp_path / "mr", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + PINNED + 'forge = "gitlab"\nmode = "release-pr"\n')
+    proc = run_relnox("ci-init", cwd=root)
+    assert proc.returncode != 0 and "not written for GitLab yet" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (root / PIPELINE).exists()
+
+
+def test_the_users_gitlab_ci_file_is_never_overwritten(tmp_path: Path) -> None:
+    """A ``.gitlab-ci.yml`` of the user's makes the repository a GitLab one; it stays."""
+    own = "test:\n  script: [pytest]\n"
+    root = repo(tmp_path / "r", {"pyproject.toml": project("web", "1.0.0"), TOP: own})
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + PINNED)
+    proc = run_relnox("ci-init", cwd=root, check=True)
+    assert (root / TOP).read_text(encoding="utf-8") == own
+    assert f"local: {PIPELINE}" in proc.stdout and not (root / ".github").exists()
+    validate(root / PIPELINE)
+
+
+def test_the_pipeline_never_fires_on_another_projects_tags(tmp_path: Path) -> None:
+    """Python tags ``core-v*`` beside a Swift tool's ``lume/v*`` and a web app's
+    ``web@*``: the rule is the workflows' tag filter, as a regular expression."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["libs/python/*"]\n',
+        "libs/python/core/pyproject.toml": project("cua-core", "0.1.9"),
+        "libs/lume/Package.swift": "// swift\n",
+        TOP: "include: []\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v0.1.9", "lume/v0.2.1", "web@1.0.0"])
+    rule = yaml.safe_load(generate(load_workspace(root))[PIPELINE])["relnox-plan"]["rules"][0]
+    found = re.fullmatch(r"\$CI_COMMIT_TAG =~ /(.*)/", rule["if"])
+    assert found
+    expression = re.compile(found.group(1).replace("\\/", "/"))
+    assert expression.match("core-v0.2.0")
+    assert not any(expression.match(t) for t in ("lume/v0.2.2", "web@1.0.1", "v1.0", "core"))
+
+
+# ---- the jobs, run by gitlab-ci-local -------------------------------------------------
+
+
+def gitlab_ci_local() -> str:
+    """gitlab-ci-local and rsync, or a skip (a failure in CI, which installs them)."""
+    program = shutil.which("gitlab-ci-local")
+    missing = [n for n, p in (("gitlab-ci-local", program), ("rsync", shutil.which("rsync"))) if not p]
+    if missing:
+        why = f"running the GitLab pipeline needs {', '.join(missing)} (npm install -g gitlab-ci-local@4.55; apt-get install rsync)"
+        if os.environ.get("CI"):
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
+    assert program
+    return program
+
+
+def run_jobs(root: Path, runner: Path, *args: str) -> str:
+    """gitlab-ci-local on ``root``: each job in its own copy (shell isolation), the runner's
+    Python first on PATH; the whole log, after it passed."""
+    proc = subprocess.run(
+        [gitlab_ci_local(), "--shell-isolation", "--state-dir", "../gitlab-ci-local", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{runner}{os.pathsep}{os.environ['PATH']}"},
+        timeout=900,
+    )
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-6000:]
+    return log
+
+
+@pytest.mark.slow
+def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(tmp_path: Path) -> None:
+    gitlab_ci_local()
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheel_dir)],
+        check=True,
+        capture_output=True,
+    )
+    [wheel] = wheel_dir.glob("relnox-*.whl")
+    runner = tmp_path / "runner"
+    subprocess.run([sys.executable, "-m", "venv", str(runner)], check=True, capture_output=True)
+    pypi, testpypi = LocalIndex(tmp_path / "pypi"), LocalIndex(tmp_path / "testpypi")
+    for index in (pypi, testpypi):
+        index.start()
+    try:
+        root = write_project(tmp_path / "single", ProjectSpec("failextract", "1.0.0"))
+        python = f"{sys.version_info.major}.{sys.version_info.minor}"
+        with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+            fh.write(
+                f'{GITLAB}python-versions = ["{python}"]\n'
+                f'relnox-requirement = "relnox @ {wheel.as_uri()}"\n'
+                "[tool.relnox.repositories]\n"
+                f'pypi = {{ upload = "{pypi.url}", simple = "{pypi.simple_url}" }}\n'
+                f'testpypi = {{ upload = "{testpypi.url}", simple = "{testpypi.simple_url}" }}\n'
+            )
+        git_init(root)
+        run_relnox("ci-init", cwd=root, check=True)
+        validate(root / PIPELINE)
+        git_commit_all(root, "CI from relnox ci-init")
+        origin = tmp_path / "origin.git"
+        subprocess.run(["git", "clone", "-q", "--bare", str(root), str(origin)], check=True)
+        subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=root, check=True)
+        # a push to main: auto-tag tags the version and pushes the tag, with the token
+        # only in git's environment
+        secret = "glpat-harness-push-token-0123456789"
+        log = run_jobs(root, runner / "bin", "--variable", f"RELNOX_PUSH_TOKEN={secret}", "relnox-auto-tag")
+        assert secret not in log
+        tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
+        assert tags.split() == ["v1.0.0"], log[-3000:]
+        subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
+        # the tag pipeline: plan, build, verify, publish (routed by version), release
+        log = run_jobs(root, runner / "bin", "--variable", "CI_COMMIT_TAG=v1.0.0")
+        for job in ("relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release"):
+            assert re.search(rf"PASS\s+{job}", log), log[-3000:]
+        assert "relnox-auto-tag" not in log.split("PASS", 1)[1]
+        assert sorted(p.name for p in pypi.data_dir.iterdir()) == [
+            "failextract-1.0.0-py3-none-any.whl",
+            "failextract-1.0.0.tar.gz",
+        ]
+        assert list(testpypi.data_dir.iterdir()) == []
+        assert secret not in log
+    finally:
+        for index in (pypi, testpypi):
+            index.stop()
