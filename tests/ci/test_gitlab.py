@@ -191,7 +191,7 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(tmp_path: P
     for index in (pypi, testpypi):
         index.start()
     try:
-        root = write_project(tmp_path / "single", ProjectSpec("failextract", "1.0.0"))
+        root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
         python = f"{sys.version_info.major}.{sys.version_info.minor}"
         with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
             fh.write(
@@ -208,6 +208,7 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(tmp_path: P
         origin = tmp_path / "origin.git"
         subprocess.run(["git", "clone", "-q", "--bare", str(root), str(origin)], check=True)
         subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=root, check=True)
+        run_relnox("bump", "--to", "1.0.0", cwd=root, check=True)  # the release commit
         # a push to main: auto-tag tags the version and pushes the tag, with the token
         # only in git's environment
         secret = "glpat-harness-push-token-0123456789"
