@@ -96,11 +96,11 @@ class PipelineBuilder:
         if settings.shards:
             raise ConfigError(
                 f"{workspace.config.source}: [tool.relnox.ci] shards are not written for "
-                "GitLab yet; remove shards, or set forge = \"github\""
+                'GitLab yet; remove shards, or set forge = "github"'
             )
         if settings.mode == "release-pr":
             raise ConfigError(
-                f"{workspace.config.source}: [tool.relnox.ci] mode = \"release-pr\" is not "
+                f'{workspace.config.source}: [tool.relnox.ci] mode = "release-pr" is not '
                 'written for GitLab yet (the release merge request); write mode = "tag"'
             )
         self.flow = WorkflowBuilder(workspace, settings)
@@ -180,7 +180,7 @@ class PipelineBuilder:
         else:
             build = [
                 "python -m pip install cibuildwheel",
-                f"CIBW_BUILD=\"cp${{PYTHON//./}}-*\" cibuildwheel {shlex.quote(directory)} "
+                f'CIBW_BUILD="cp${{PYTHON//./}}-*" cibuildwheel {shlex.quote(directory)} '
                 f"--output-dir {shlex.quote(wheelhouse)}",
             ]
         routed = (
@@ -196,7 +196,7 @@ class PipelineBuilder:
             "script": [
                 routed,
                 *build,
-                f'nox -s verify_install -- --package {shlex.quote(pkg.name)} --dist '
+                f"nox -s verify_install -- --package {shlex.quote(pkg.name)} --dist "
                 f'"$CI_PROJECT_DIR"/{shlex.quote(wheelhouse)} --python "python$PYTHON"',
             ],
             "artifacts": {"paths": [f"{wheelhouse}/*.whl"]},
@@ -206,7 +206,7 @@ class PipelineBuilder:
         collect = [
             f"mkdir -p {shlex.quote(self.flow.dist)}",
             *(
-                f"cp \"$CI_PROJECT_DIR\"/{shlex.quote(self.wheelhouse(p))}/*.whl "
+                f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.wheelhouse(p))}/*.whl '
                 f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
                 for p in self.flow.native
             ),
@@ -272,7 +272,7 @@ class PipelineBuilder:
 
     def _collect_wheels(self) -> str:
         return "\n".join(
-            f"cp \"$CI_PROJECT_DIR\"/{shlex.quote(self.wheelhouse(p))}/*.whl "
+            f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.wheelhouse(p))}/*.whl '
             f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
             for p in self.flow.native
         )
@@ -306,7 +306,7 @@ class PipelineBuilder:
             '(a project access token with write_repository) to push tags"; exit 1; fi\n'
             "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader\n"
             f'GIT_CONFIG_VALUE_0="Authorization: Basic $(printf \'oauth2:%s\' "${PUSH_TOKEN}" '
-            '| base64 | tr -d \'\\n\')"\n'
+            "| base64 | tr -d '\\n')\"\n"
             "export GIT_CONFIG_VALUE_0\n"
         )
         return {

@@ -149,7 +149,9 @@ def test_the_pipeline_never_fires_on_another_projects_tags(tmp_path: Path) -> No
 def gitlab_ci_local() -> str:
     """gitlab-ci-local and rsync, or a skip (a failure in CI, which installs them)."""
     program = shutil.which("gitlab-ci-local")
-    missing = [n for n, p in (("gitlab-ci-local", program), ("rsync", shutil.which("rsync"))) if not p]
+    missing = [
+        n for n, p in (("gitlab-ci-local", program), ("rsync", shutil.which("rsync"))) if not p
+    ]
     if missing:
         why = f"running the GitLab pipeline needs {', '.join(missing)} (npm install -g gitlab-ci-local@4.55; apt-get install rsync)"
         if os.environ.get("CI"):
@@ -212,14 +214,22 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(tmp_path: P
         # a push to main: auto-tag tags the version and pushes the tag, with the token
         # only in git's environment
         secret = "glpat-harness-push-token-0123456789"
-        log = run_jobs(root, runner / "bin", "--variable", f"RELNOX_PUSH_TOKEN={secret}", "relnox-auto-tag")
+        log = run_jobs(
+            root, runner / "bin", "--variable", f"RELNOX_PUSH_TOKEN={secret}", "relnox-auto-tag"
+        )
         assert secret not in log
         tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
         assert tags.split() == ["v1.0.0"], log[-3000:]
         subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
         # the tag pipeline: plan, build, verify, publish (routed by version), release
         log = run_jobs(root, runner / "bin", "--variable", "CI_COMMIT_TAG=v1.0.0")
-        for job in ("relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release"):
+        for job in (
+            "relnox-plan",
+            "relnox-build",
+            "relnox-verify",
+            "relnox-pypi",
+            "relnox-release",
+        ):
             assert re.search(rf"PASS\s+{job}", log), log[-3000:]
         assert "relnox-auto-tag" not in log.split("PASS", 1)[1]
         assert sorted(p.name for p in pypi.data_dir.iterdir()) == [
