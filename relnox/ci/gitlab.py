@@ -93,10 +93,11 @@ class PipelineBuilder:
     """The GitLab pipeline of one workspace, from the same settings as the workflows."""
 
     def __init__(self, workspace: Workspace, settings: CiSettings) -> None:
-        if settings.shards:
+        if settings.shards == "auto":  # parallel: takes a number when the pipeline starts
             raise ConfigError(
-                f"{workspace.config.source}: [tool.relnox.ci] shards are not written for "
-                'GitLab yet; remove shards, or set forge = "github"'
+                f'{workspace.config.source}: [tool.relnox.ci] shards = "auto" cannot be '
+                "written for GitLab, whose parallel jobs are counted when the pipeline "
+                "starts; write a number, like shards = 4"
             )
         if settings.mode == "release-pr":
             raise ConfigError(
@@ -165,6 +166,49 @@ class PipelineBuilder:
             "needs": [{"job": "relnox-plan", "optional": True}],
             "script": [script],
             "artifacts": {"paths": [self.dist()]},
+        }
+
+    def shard_jobs(self, shards: str) -> dict[str, Any]:
+        """In place of the build job: split (``plan --shards``), build each shard in one
+        of ``shards`` parallel jobs, assemble them (``relnox-build``, checked again)."""
+        from relnox.ci.shards import PLAN_FILE, SHARD_OUT, SHARDS_DIR
+
+        packages = 'PACKAGES="$RELNOX_PACKAGES"\n' + PACKAGE_ARGS
+        mine = f'{SHARDS_DIR}/shard-"$CI_NODE_INDEX"'
+        build = (
+            packages + 'nox -s build_all -- --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL" '
+            f'--timings {PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n'
+            f"mkdir -p {mine}/.relnox\ncp -R {SHARD_OUT} {mine}/\n"
+            f"cp -R .relnox/{SHARD_OUT} {mine}/.relnox/\n"
+        )
+        common = {"extends": ".relnox", "stage": "build", "rules": self.rules(merge_requests=True)}
+        return {
+            "relnox-shards": {
+                **common,
+                "needs": [{"job": "relnox-plan", "optional": True}],
+                "script": [
+                    packages + f'nox -s plan -- --shards {shards} --json "${{args[@]}}" '
+                    f"> {PLAN_FILE}\n"
+                ],
+                "artifacts": {"paths": [self.flow.prefix + PLAN_FILE]},
+            },
+            "relnox-build-shard": {
+                **common,
+                "needs": [{"job": "relnox-plan", "optional": True}, "relnox-shards"],
+                "parallel": int(shards),
+                "script": [build],
+                "artifacts": {"paths": [self.flow.prefix + SHARDS_DIR + "/"]},
+            },
+            "relnox-build": {
+                **common,
+                "needs": [{"job": "relnox-plan", "optional": True}, "relnox-build-shard"],
+                "script": [
+                    packages + f'nox -s assemble -- "${{args[@]}}" '
+                    f"{SHARDS_DIR}/shard-*/{SHARD_OUT}\n"
+                    'nox -s verify_install -- "${args[@]}"\n'
+                ],
+                "artifacts": {"paths": [self.dist()]},
+            },
         }
 
     def wheels(self, pkg: Package) -> dict[str, Any]:
@@ -329,7 +373,10 @@ class PipelineBuilder:
 
     def pipeline(self) -> str:
         jobs: dict[str, Any] = {".relnox": self.template(), "relnox-plan": self.plan()}
-        jobs["relnox-build"] = self.build()
+        if self.settings.shards:
+            jobs.update(self.shard_jobs(self.settings.shards))
+        else:
+            jobs["relnox-build"] = self.build()
         wheel_jobs = []
         for pkg in self.flow.native:
             name = f"relnox-wheels-{slug(pkg.name)}"

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,67 +178,103 @@ def run_jobs(root: Path, runner: Path, *args: str) -> str:
     return log
 
 
-@pytest.mark.slow
-def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def runner(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A wheel of this checkout (the relnox the jobs install) and the runner's Python."""
     gitlab_ci_local()
-    wheel_dir = tmp_path / "wheel"
+    where = tmp_path_factory.mktemp("gitlab-runner")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(wheel_dir)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(where)],
         check=True,
         capture_output=True,
     )
-    [wheel] = wheel_dir.glob("relnox-*.whl")
-    runner = tmp_path / "runner"
-    subprocess.run([sys.executable, "-m", "venv", str(runner)], check=True, capture_output=True)
+    [wheel] = where.glob("relnox-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(where / "venv")], check=True)
+    return wheel, where / "venv" / "bin"
+
+
+@pytest.fixture
+def indexes(tmp_path: Path) -> Iterator[tuple[LocalIndex, LocalIndex]]:
+    """PyPI and TestPyPI: two pypiservers on 127.0.0.1."""
     pypi, testpypi = LocalIndex(tmp_path / "pypi"), LocalIndex(tmp_path / "testpypi")
     for index in (pypi, testpypi):
         index.start()
-    try:
-        root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
-        python = f"{sys.version_info.major}.{sys.version_info.minor}"
-        with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
-            fh.write(
-                f'{GITLAB}python-versions = ["{python}"]\n'
-                f'relnox-requirement = "relnox @ {wheel.as_uri()}"\n'
-                "[tool.relnox.repositories]\n"
-                f'pypi = {{ upload = "{pypi.url}", simple = "{pypi.simple_url}" }}\n'
-                f'testpypi = {{ upload = "{testpypi.url}", simple = "{testpypi.simple_url}" }}\n'
-            )
-        git_init(root)
-        run_relnox("ci-init", cwd=root, check=True)
-        validate(root / PIPELINE)
-        git_commit_all(root, "CI from relnox ci-init")
-        origin = tmp_path / "origin.git"
-        subprocess.run(["git", "clone", "-q", "--bare", str(root), str(origin)], check=True)
-        subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=root, check=True)
-        run_relnox("bump", "--to", "1.0.0", cwd=root, check=True)  # the release commit
-        # a push to main: auto-tag tags the version and pushes the tag, with the token
-        # only in git's environment
-        secret = "glpat-harness-push-token-0123456789"
-        log = run_jobs(
-            root, runner / "bin", "--variable", f"RELNOX_PUSH_TOKEN={secret}", "relnox-auto-tag"
+    yield pypi, testpypi
+    for index in (pypi, testpypi):
+        index.stop()
+
+
+def on_gitlab(
+    root: Path, wheel: Path, indexes: tuple[LocalIndex, LocalIndex], ci: str = ""
+) -> Path:
+    """ci-init's pipeline for ``root`` (the indexes, this relnox), committed; ``origin``
+    a bare clone."""
+    pypi, testpypi = indexes
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            f'{GITLAB}python-versions = ["{python}"]\n{ci}'
+            f'relnox-requirement = "relnox @ {wheel.as_uri()}"\n'
+            "[tool.relnox.repositories]\n"
+            f'pypi = {{ upload = "{pypi.url}", simple = "{pypi.simple_url}" }}\n'
+            f'testpypi = {{ upload = "{testpypi.url}", simple = "{testpypi.simple_url}" }}\n'
         )
-        assert secret not in log
-        tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
-        assert tags.split() == ["v1.0.0"], log[-3000:]
-        subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
-        # the tag pipeline: plan, build, verify, publish (routed by version), release
-        log = run_jobs(root, runner / "bin", "--variable", "CI_COMMIT_TAG=v1.0.0")
-        for job in (
-            "relnox-plan",
-            "relnox-build",
-            "relnox-verify",
-            "relnox-pypi",
-            "relnox-release",
-        ):
-            assert re.search(rf"PASS\s+{job}", log), log[-3000:]
-        assert "relnox-auto-tag" not in log.split("PASS", 1)[1]
-        assert sorted(p.name for p in pypi.data_dir.iterdir()) == [
-            "failextract-1.0.0-py3-none-any.whl",
-            "failextract-1.0.0.tar.gz",
-        ]
-        assert list(testpypi.data_dir.iterdir()) == []
-        assert secret not in log
-    finally:
-        for index in (pypi, testpypi):
-            index.stop()
+    git_init(root)
+    run_relnox("ci-init", cwd=root, check=True)
+    validate(root / PIPELINE)
+    git_commit_all(root, "CI from relnox ci-init")
+    origin = root.parent / "origin.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(root), str(origin)], check=True)
+    subprocess.run(["git", "remote", "add", "origin", str(origin)], cwd=root, check=True)
+    return origin
+
+
+def files(index: LocalIndex) -> list[str]:
+    return sorted(p.name for p in index.data_dir.iterdir())
+
+
+def passed(log: str, *names: str) -> None:
+    for job in names:
+        assert re.search(rf"PASS\s+{re.escape(job)}", log), log[-3000:]
+
+
+@pytest.mark.slow
+def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
+    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
+) -> None:
+    wheel, python = runner
+    root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
+    origin = on_gitlab(root, wheel, indexes)
+    run_relnox("bump", "--to", "1.0.0", cwd=root, check=True)  # the release commit
+    # a push to main: auto-tag tags the version and pushes the tag, the token only in
+    # git's environment
+    secret = "glpat-harness-push-token-0123456789"
+    log = run_jobs(root, python, "--variable", f"RELNOX_PUSH_TOKEN={secret}", "relnox-auto-tag")
+    assert secret not in log
+    tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
+    assert tags.split() == ["v1.0.0"], log[-3000:]
+    subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
+    # the tag pipeline: plan, build, verify, publish (routed by version), release
+    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=v1.0.0")
+    passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
+    assert not re.search(r"(PASS|FAIL)\s+relnox-auto-tag", log)
+    pypi, testpypi = indexes
+    assert files(pypi) == ["failextract-1.0.0-py3-none-any.whl", "failextract-1.0.0.tar.gz"]
+    assert files(testpypi) == []
+
+
+@pytest.mark.slow
+def test_a_workspace_tag_pipeline_builds_in_shards_and_releases_its_package_only(
+    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
+) -> None:
+    wheel, python = runner
+    specs = [ProjectSpec(name, "1.0.0") for name in ("alpha", "beta", "gamma")]
+    root = write_workspace(tmp_path / "ws", specs)
+    on_gitlab(root, wheel, indexes, "shards = 2\n")
+    for name in ("alpha", "beta"):
+        subprocess.run(["git", "tag", f"{name}-v1.0.0"], cwd=root, check=True)
+    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=alpha-v1.0.0")
+    passed(log, "relnox-shards", "relnox-build-shard: [1/2]", "relnox-build-shard: [2/2]")
+    passed(log, "relnox-build", "relnox-pypi", "relnox-release")
+    pypi, _ = indexes
+    assert files(pypi) == ["alpha-1.0.0-py3-none-any.whl", "alpha-1.0.0.tar.gz"]
