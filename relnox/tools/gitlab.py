@@ -92,3 +92,85 @@ def remote_path(url: str) -> str:
 def is_gitlab_host(host: str) -> bool:
     """A host GitLab serves by its name (``gitlab.com``, ``gitlab.example.org``)."""
     return any(part == "gitlab" for part in host.split("."))
+
+
+class GitLabApi:
+    """The merge-request calls of a release merge request, behind the seam of
+    :class:`relnox.tools.github.GitHubApi` (``open_pull``, ``create_pull``, ``update_pull``,
+    each answering ``number``, ``title``, ``body``). The token is read from
+    ``GITLAB_TOKEN`` (a project access token with the api scope) and sent only in a header;
+    the API is ``CI_API_V4_URL`` (GitLab CI sets it), else the remote's host; the project
+    ``CI_PROJECT_ID``, else the remote's path."""
+
+    #: the user name a project access token goes to git with (HTTP basic)
+    git_user = "oauth2"
+
+    def __init__(self, remote: str, env: Mapping[str, str] | None = None) -> None:
+        from urllib.parse import quote
+
+        from relnox.errors import RelnoxError
+        from relnox.redact import register_secret
+
+        env = os.environ if env is None else env
+        self.token = env.get("GITLAB_TOKEN", "")
+        if not self.token:
+            raise RelnoxError(
+                "GITLAB_TOKEN is not set: the release merge request is made through GitLab's "
+                "API; set it (a project access token with the api and write_repository "
+                "scopes, as a masked CI/CD variable) in the environment"
+            )
+        register_secret(self.token)  # masked in every line relnox prints from now on
+        host = remote_host(remote)
+        self.base = (env.get("CI_API_V4_URL") or f"https://{host}/api/v4").rstrip("/")
+        project = env.get("CI_PROJECT_ID") or remote_path(remote)
+        if not project or (not env.get("CI_API_V4_URL") and not host):
+            raise RelnoxError(
+                f"the remote {remote!r} names no GitLab project; set CI_API_V4_URL and "
+                "CI_PROJECT_ID (GitLab CI sets both)"
+            )
+        self.project = quote(project, safe="")
+
+    def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
+        from relnox.tools.github import json_call
+
+        url = f"{self.base}/projects/{self.project}{path}"
+        headers = {"PRIVATE-TOKEN": self.token, "Accept": "application/json"}
+        return json_call("GitLab", method, url, headers, body, "CI_API_V4_URL")
+
+    @staticmethod
+    def _pull(found: Mapping[str, Any]) -> dict[str, Any]:
+        """A merge request as the seam's pull request: ``number`` (its iid) and ``body``."""
+        return {**found, "number": found["iid"], "body": found.get("description") or ""}
+
+    def open_pull(self, branch: str) -> dict[str, Any] | None:
+        """The open merge request from ``branch``, if there is one."""
+        from urllib.parse import quote
+
+        found = self.call("GET", f"/merge_requests?state=opened&source_branch={quote(branch)}")
+        return self._pull(found[0]) if isinstance(found, list) and found else None
+
+    def create_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
+        fields = {
+            "source_branch": branch,
+            "target_branch": base,
+            "title": title,
+            "description": body,
+            "remove_source_branch": True,
+        }
+        return self._pull(self.call("POST", "/merge_requests", fields))
+
+    def update_pull(self, number: int, **fields: str) -> dict[str, Any]:
+        changes: dict[str, str] = {}
+        for key, value in fields.items():
+            if key == "state":
+                changes["state_event"] = "close" if value == "closed" else "reopen"
+            else:
+                changes["description" if key == "body" else key] = value
+        return self._pull(self.call("PUT", f"/merge_requests/{number}", changes))
+
+
+def on_gitlab(remote: str, env: Mapping[str, str] | None = None) -> bool:
+    """Whether the release merge request goes to GitLab: a GitLab CI job (``CI_API_V4_URL``)
+    or a remote on a GitLab host."""
+    env = os.environ if env is None else env
+    return bool(env.get("CI_API_V4_URL")) or is_gitlab_host(remote_host(remote))
