@@ -99,11 +99,6 @@ class PipelineBuilder:
                 "written for GitLab, whose parallel jobs are counted when the pipeline "
                 "starts; write a number, like shards = 4"
             )
-        if settings.mode == "release-pr":
-            raise ConfigError(
-                f'{workspace.config.source}: [tool.relnox.ci] mode = "release-pr" is not '
-                'written for GitLab yet (the release merge request); write mode = "tag"'
-            )
         self.flow = WorkflowBuilder(workspace, settings)
         self.ws = workspace
         self.settings = settings
@@ -345,29 +340,54 @@ class PipelineBuilder:
 
     def auto_tag(self) -> dict[str, Any]:
         """A push to the branch tags changed versions; the pushed tags start their pipelines."""
-        auth = (
+        return {
+            "extends": ".relnox",
+            "stage": "deploy",
+            "rules": self.on_branch(),
+            "script": [
+                self._token("write_repository"),
+                'git config user.name "relnox auto-tag"\n'
+                'git config user.email "relnox-auto-tag@users.noreply.invalid"\n'
+                'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
+                "nox -s tag -- --push",
+            ],
+        }
+
+    def _token(self, purpose: str) -> str:
+        """The shell lines giving git :data:`PUSH_TOKEN` in its environment (a header
+        through ``GIT_CONFIG_*``: never argv, never a URL, never printed)."""
+        return (
             f'if [ -z "${PUSH_TOKEN}" ]; then echo "set the CI/CD variable {PUSH_TOKEN} '
-            '(a project access token with write_repository) to push tags"; exit 1; fi\n'
+            f'(a project access token with {purpose}) to push"; exit 1; fi\n'
             "export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=http.extraHeader\n"
             f'GIT_CONFIG_VALUE_0="Authorization: Basic $(printf \'oauth2:%s\' "${PUSH_TOKEN}" '
             "| base64 | tr -d '\\n')\"\n"
             "export GIT_CONFIG_VALUE_0\n"
         )
+
+    def on_branch(self) -> list[dict[str, str]]:
+        return [
+            {
+                "if": f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
+                '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
+            }
+        ]
+
+    def release_mr(self) -> dict[str, Any]:
+        """``mode = "release-pr"``: each push to the branch keeps one merge request holding
+        the next release (``nox -s release_pr``); merging it lets auto-tag tag it."""
         return {
             "extends": ".relnox",
             "stage": "deploy",
-            "rules": [
-                {
-                    "if": f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
-                    '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
-                }
-            ],
+            "rules": self.on_branch(),
+            "resource_group": "relnox-release-mr",
             "script": [
-                auth,
-                'git config user.name "relnox auto-tag"\n'
-                'git config user.email "relnox-auto-tag@users.noreply.invalid"\n'
+                self._token("the api and write_repository scopes")
+                + f'GITLAB_TOKEN="${PUSH_TOKEN}"\nexport GITLAB_TOKEN\n',
+                'git config user.name "relnox release-mr"\n'
+                'git config user.email "relnox-release-mr@users.noreply.invalid"\n'
                 'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
-                "nox -s tag -- --push",
+                "nox -s release_pr -- --repository pypi",
             ],
         }
 
@@ -387,6 +407,8 @@ class PipelineBuilder:
         jobs["relnox-pypi"] = self.publish("pypi", wheel_jobs)
         jobs["relnox-release"] = self.release()
         jobs["relnox-auto-tag"] = self.auto_tag()
+        if self.settings.mode == "release-pr":
+            jobs["relnox-release-mr"] = self.release_mr()
         return dump(jobs, HEADER)
 
 
@@ -425,6 +447,12 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
                 "the CI/CD variables TWINE_USERNAME and TWINE_PASSWORD (masked, protected, "
                 f"in the environment {target}{own})"
             )
+    if flow.settings.mode == "release-pr":
+        found.append(
+            "the relnox-release-mr job keeps the release merge request on every push to "
+            f"{flow.settings.branch}: give {PUSH_TOKEN} the api scope too, so that it opens "
+            "and edits the merge request (see docs/gitlab.md)"
+        )
     found.append(
         f"the relnox-auto-tag job pushes the tags of changed versions: create the CI/CD "
         f"variable {PUSH_TOKEN} (masked, protected: a project access token with "

@@ -102,16 +102,17 @@ def test_a_maturin_package_gets_a_wheel_job_a_python(tmp_path: Path) -> None:
     assert "relnox-wheels-fastcore" in doc["relnox-pypi"]["needs"]
 
 
-def test_the_release_merge_request_mode_is_refused_for_gitlab_until_written(
-    tmp_path: Path,
-) -> None:
+def test_the_release_merge_request_mode_adds_its_job_on_the_branch(tmp_path: Path) -> None:
     root = write_project(tmp_path / "mr", ProjectSpec("failextract", "1.0.0"))
     git_init(root)
-    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
-        fh.write("\n" + PINNED + 'forge = "gitlab"\nmode = "release-pr"\n')
-    proc = run_relnox("ci-init", cwd=root)
-    assert proc.returncode != 0 and "not written for GitLab yet" in proc.stderr
-    assert "Traceback" not in proc.stderr and not (root / PIPELINE).exists()
+    doc = init(root, 'mode = "release-pr"\n')
+    job = doc["relnox-release-mr"]
+    assert job["rules"] == doc["relnox-auto-tag"]["rules"]
+    assert "CI_COMMIT_TAG == null" in job["rules"][0]["if"]
+    assert job["script"][-1] == "nox -s release_pr -- --repository pypi"
+    assert "id_tokens" not in job
+    script = "\n".join(job["script"])
+    assert "$RELNOX_PUSH_TOKEN" in script and "git push" not in script
 
 
 def test_the_users_gitlab_ci_file_is_never_overwritten(tmp_path: Path) -> None:
