@@ -13,7 +13,9 @@ the later jobs as a dotenv report (:mod:`relnox.tools.gitlab`).
 
 from __future__ import annotations
 
+import re
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -458,4 +460,53 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
         f"variable {PUSH_TOKEN} (masked, protected: a project access token with "
         "write_repository), as tags pushed with the job's own token start no pipeline"
     )
+    return found
+
+
+def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
+    """What doctor finds wrong in the pipeline ci-init wrote (None: there is none): a next
+    release tag of ``packages`` that its tag rule does not match, a publish job to PyPI or
+    TestPyPI without the ID token of that index's audience, another job with an ID token."""
+    path = top(workspace) / PIPELINE
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    blocks = dict(re.findall(r"^([\w.'-]+):[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text, re.M))
+    fix = "; regenerate it with relnox ci-init --force"
+    rule = re.search(r"\$CI_COMMIT_TAG =~ /(.*)/[ \t]*$", text, re.M)
+    if rule is None:
+        return [f"{PIPELINE} has no release tag rule ($CI_COMMIT_TAG =~ /.../){fix}"]
+    try:
+        expression = re.compile(rule.group(1).replace("\\/", "/"))
+    except re.error:
+        return [f"{PIPELINE}: its tag rule /{rule.group(1)}/ is no regular expression{fix}"]
+    found = []
+    missed = [workspace.tag_for(p) for p in packages if not expression.match(workspace.tag_for(p))]
+    if missed:
+        found.append(
+            f"{PIPELINE}: its tag rule /{rule.group(1)}/ does not match {', '.join(missed)}, "
+            f"so those tags would release nothing{fix}"
+        )
+    flow = WorkflowBuilder(workspace, CiSettings(python_versions=("3.12",)))
+    wanted = {}
+    for target in ("testpypi", "pypi"):
+        index = repository(flow, target)
+        variable, aud = id_token_variable(index), audience(index)
+        if variable and aud:
+            wanted[f"relnox-{target}"] = (variable, aud)
+    for job, (variable, aud) in wanted.items():
+        block = blocks.get(job, "")
+        if not re.search(rf"id_tokens:\s*\n\s*{variable}:\s*\n\s*aud: '?{aud}'?\s*$", block, re.M):
+            found.append(
+                f"{PIPELINE}: the job {job} has no ID token {variable} with aud: {aud}, so "
+                f"trusted publishing to {repository(flow, job.removeprefix('relnox-')).label} "
+                f"gets no token{fix}"
+            )
+    others = sorted(job for job, block in blocks.items() if "id_tokens:" in block)
+    extra = [job for job in others if job not in wanted]
+    if extra:
+        found.append(
+            f"{PIPELINE}: {', '.join(extra)} hold(s) an ID token, which only the publish jobs "
+            "need; remove id_tokens: there"
+        )
     return found

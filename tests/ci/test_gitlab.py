@@ -279,3 +279,25 @@ def test_a_workspace_tag_pipeline_builds_in_shards_and_releases_its_package_only
     passed(log, "relnox-build", "relnox-pypi", "relnox-release")
     pypi, _ = indexes
     assert files(pypi) == ["alpha-1.0.0-py3-none-any.whl", "alpha-1.0.0.tar.gz"]
+
+
+def test_doctor_checks_the_pipelines_tag_rule_and_id_tokens(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "doc", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    init(root)
+    git_commit_all(root, "CI")
+    shown = run_relnox("doctor", cwd=root).stdout
+    assert re.search(r"gitlab pipeline.*tag rule fits the tags", shown), shown
+    pipeline = root / PIPELINE
+    text = pipeline.read_text(encoding="utf-8")
+    text = text.replace("/^(?:v[0-9]", "/^(?:release-[0-9]")  # a rule missing v1.0.0
+    text = text.replace("  id_tokens:\n    PYPI_ID_TOKEN:\n      aud: pypi\n", "")
+    verify = "relnox-verify:\n"
+    text = text.replace(verify, verify + "  id_tokens:\n    X_ID_TOKEN:\n      aud: x\n")
+    pipeline.write_text(text, encoding="utf-8")
+    git_commit_all(root, "CI edited by hand")
+    done = run_relnox("doctor", cwd=root)
+    assert done.returncode != 0
+    assert "does not match v1.0.0" in done.stdout
+    assert "relnox-pypi has no ID token PYPI_ID_TOKEN with aud: pypi" in done.stdout
+    assert "relnox-verify hold(s) an ID token" in done.stdout
