@@ -4,7 +4,7 @@ The face: :data:`STAGE` and its types; :func:`pipeline_problems`, doctor's quest
 about the GitLab pipeline it wrote.
 """
 
-from relnox.ci.gitlab import pipeline_problems
+from relnox.ci.forge import pipeline_problems
 from relnox.ci.init import STAGE, CiOptions, CiPlan, CiResult
 
 __all__ = ["STAGE", "CiOptions", "CiPlan", "CiResult", "pipeline_problems"]

@@ -312,12 +312,12 @@ def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
 
 def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
     """Path (relative to the git top level) -> text of every generated file."""
-    from relnox.ci import gitlab
+    from relnox.ci import forge, gitlab
 
     builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
     _paths_as_written(workspace, builder)
     files = {}
-    chosen = gitlab.forges(workspace)
+    chosen = forge.forges(workspace)
     if "github" in chosen:
         files[".github/workflows/release.yml"] = builder.release()
         files[".github/workflows/auto-tag.yml"] = builder.auto_tag()
@@ -325,7 +325,7 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
             files[".github/workflows/release-pr.yml"] = builder.release_pr()
     if "gitlab" in chosen:
         files[gitlab.PIPELINE] = gitlab.PipelineBuilder(workspace, builder.settings).pipeline()
-        if not (gitlab.top(workspace) / gitlab.TOP).exists():  # the user's file is theirs
+        if not (forge.top(workspace) / gitlab.TOP).exists():  # the user's file is theirs
             files[gitlab.TOP] = gitlab.INCLUDE
     if not (workspace.root / "noxfile.py").exists():
         files[builder.prefix + "noxfile.py"] = NOXFILE
@@ -335,10 +335,10 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
 def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]:
     """What the user must know before the first run: secrets to create, risks taken."""
     settings = settings or ci_settings(workspace)
-    from relnox.ci import gitlab
+    from relnox.ci import forge
 
     builder = WorkflowBuilder(workspace, settings)
-    chosen = gitlab.forges(workspace)
+    chosen = forge.forges(workspace)
     found = []
     if any(signs(builder, target) for target in ("testpypi", "pypi")):
         warning = squatting_warning(builder.requirements)
@@ -355,7 +355,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
             "fine-grained token with contents and pull-requests write), or start the checks "
             "by hand (workflow_dispatch) before merging; see docs/release-pr.md"
         )
-    found += gitlab.notes(workspace, builder) if "gitlab" in chosen else []
+    found += forge.notes(workspace, builder) if "gitlab" in chosen else []
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
     if trusted and "github" in chosen:
         found.append(trusted_publishing_note(workspace, trusted, settings.environments))
