@@ -24,6 +24,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.ci.conftest import PINNED
+from tests.ci.native_projects import RUST_ENV, write_bin_crate
 from tests.conftest import run_relnox
 from tests.shapes import project, repo
 
@@ -163,15 +164,16 @@ def gitlab_ci_local() -> str:
     return program
 
 
-def run_jobs(root: Path, runner: Path, *args: str) -> str:
+def run_jobs(root: Path, runner: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """gitlab-ci-local on ``root``: each job in its own copy (shell isolation), the runner's
     Python first on PATH; the whole log, after it passed."""
+    base = {**os.environ, **(env or {})}
     proc = subprocess.run(
         [gitlab_ci_local(), "--shell-isolation", "--state-dir", "../gitlab-ci-local", *args],
         cwd=root,
         capture_output=True,
         text=True,
-        env={**os.environ, "PATH": f"{runner}{os.pathsep}{os.environ['PATH']}"},
+        env={**base, "PATH": f"{runner}{os.pathsep}{base['PATH']}"},
         timeout=900,
     )
     log = proc.stdout + proc.stderr
@@ -301,3 +303,20 @@ def test_doctor_checks_the_pipelines_tag_rule_and_id_tokens(tmp_path: Path) -> N
     assert "does not match v1.0.0" in done.stdout
     assert "relnox-pypi has no ID token PYPI_ID_TOKEN with aud: pypi" in done.stdout
     assert "relnox-verify hold(s) an ID token" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_maturin_packages_tag_pipeline_builds_its_wheel_in_the_wheel_job(
+    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
+) -> None:
+    """A maturin binary crate: the build job makes the sdist, the wheel job (one a Python
+    of the matrix) the wheel with maturin, checked by verify-install; PyPI gets both."""
+    wheel, python = runner
+    root = write_bin_crate(tmp_path / "rs", "fast-rs", "1.0.0")
+    on_gitlab(root, wheel, indexes)
+    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
+    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=v1.0.0", env=RUST_ENV)
+    passed(log, "relnox-build", "relnox-wheels-fast-rs", "relnox-verify", "relnox-pypi")
+    names = files(indexes[0])
+    assert len(names) == 2 and names[1] == "fast_rs-1.0.0.tar.gz", names
+    assert re.fullmatch(r"fast_rs-1\.0\.0-py3-none-.*linux.*\.whl", names[0]), names
