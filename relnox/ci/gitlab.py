@@ -5,7 +5,7 @@ Merge requests build and verify; a release tag (``rules:`` on ``$CI_COMMIT_TAG``
 filters of :func:`relnox.ci.triggers.tag_regex`, the GitHub side's rule) plans, builds,
 verifies, publishes to TestPyPI or PyPI (each in its own environment, the only jobs with
 an ID token, of that index's audience) and makes the GitLab release of the tag (the
-``release:`` keyword, its notes from ``nox -s release_notes``). A push to the branch tags
+releases API with the job's token, its notes from ``nox -s release_notes``). A push to the branch tags
 changed versions (``nox -s tag -- --push``, with a project access token in
 :data:`PUSH_TOKEN`), whose tag pipelines release them. The plan job hands its routing to
 the later jobs as a dotenv report (:mod:`relnox.tools.gitlab`).
@@ -276,7 +276,8 @@ class PipelineBuilder:
         )
 
     def release(self) -> dict[str, Any]:
-        """The GitLab release of the tag, its notes those of the GitHub release."""
+        """The GitLab release of the tag (the releases API with the job's own token), its
+        notes those of the GitHub release."""
         return {
             "extends": ".relnox",
             "stage": "deploy",
@@ -287,14 +288,9 @@ class PipelineBuilder:
                 {"job": "relnox-pypi", "artifacts": False},
             ],
             "script": [
-                f'nox -s release_notes -- "$CI_COMMIT_TAG" --output '
-                f'"$CI_PROJECT_DIR/{"release-notes.md"}"'
+                'nox -s release_notes -- "$CI_COMMIT_TAG" --output release-notes.md '
+                "--gitlab-release"
             ],
-            "release": {
-                "tag_name": "$CI_COMMIT_TAG",
-                "name": "$CI_COMMIT_TAG",
-                "description": "./release-notes.md",
-            },
         }
 
     def auto_tag(self) -> dict[str, Any]:

@@ -227,10 +227,12 @@ def json_call(
     headers: Mapping[str, str],
     body: Mapping[str, Any] | None,
     variable: str,
+    accept: tuple[int, ...] = (),
 ) -> Any:
     """One REST call of ``forge``'s API (``variable`` names its URL), its whole answer within
-    :data:`API_TIMEOUT`: the JSON it answered, or a :class:`RelnoxError` naming the call
-    (the token, only ever in ``headers``, never in a message)."""
+    :data:`API_TIMEOUT`: the JSON it answered (None for a status in ``accept``), or a
+    :class:`RelnoxError` naming the call (the token, only ever in ``headers``, never in a
+    message)."""
     import urllib.error
     import urllib.request
 
@@ -250,6 +252,8 @@ def json_call(
     try:
         data = within(API_TIMEOUT, ask, lambda: TimeoutError(f"no answer in {API_TIMEOUT:g}s"))
     except urllib.error.HTTPError as exc:
+        if exc.code in accept:  # an answer the caller expects (409: it exists already)
+            return None
         said = exc.read(2000).decode("utf-8", "replace")
         raise RelnoxError(
             f"{forge} API {method} {url} answered {exc.code}: {redact(said).strip()}; check "

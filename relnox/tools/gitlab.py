@@ -174,3 +174,29 @@ def on_gitlab(remote: str, env: Mapping[str, str] | None = None) -> bool:
     or a remote on a GitLab host."""
     env = os.environ if env is None else env
     return bool(env.get("CI_API_V4_URL")) or is_gitlab_host(remote_host(remote))
+
+
+def create_release(tag: str, notes: str, env: Mapping[str, str] | None = None) -> bool:
+    """The GitLab release of ``tag`` with ``notes`` (the releases API, with the job's own
+    ``CI_JOB_TOKEN`` in a header); False when it exists already (a rerun leaves it)."""
+    from urllib.parse import quote
+
+    from relnox.errors import RelnoxError
+    from relnox.redact import register_secret
+    from relnox.tools.github import json_call
+
+    env = os.environ if env is None else env
+    token, api, project = (
+        env.get(k, "") for k in ("CI_JOB_TOKEN", "CI_API_V4_URL", "CI_PROJECT_ID")
+    )
+    if not (token and api and project):
+        raise RelnoxError(
+            "CI_JOB_TOKEN, CI_API_V4_URL and CI_PROJECT_ID are not all set: the GitLab release "
+            "is made from a GitLab CI job, which sets them; run it there, or leave out "
+            "--gitlab-release"
+        )
+    register_secret(token)
+    url = f"{api.rstrip('/')}/projects/{quote(project, safe='')}/releases"
+    body = {"tag_name": tag, "name": tag, "description": notes}
+    made = json_call("GitLab", "POST", url, {"JOB-TOKEN": token}, body, "CI_API_V4_URL", (409,))
+    return made is not None

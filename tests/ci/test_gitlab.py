@@ -26,7 +26,9 @@ from relnox.tools.index_server import LocalIndex
 from tests.ci.conftest import PINNED
 from tests.ci.native_projects import RUST_ENV, write_bin_crate
 from tests.conftest import run_relnox
+from tests.release.test_release_pr import serve
 from tests.shapes import project, repo
+from tests.tools.test_gitlab import FakeGitLab
 
 GITLAB = '\n[tool.relnox.ci]\nforge = "gitlab"\n'
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,8 +259,15 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
     tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
     assert tags.split() == ["v1.0.0"], log[-3000:]
     subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
-    # the tag pipeline: plan, build, verify, publish (routed by version), release
-    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=v1.0.0")
+    # the tag pipeline: plan, build, verify, publish (routed by version), release (on a
+    # stand-in of GitLab's releases API, with the job's token)
+    job_token = "glcbt-harness-job-token-0123456789"
+    with serve(FakeGitLab()) as gitlab:
+        api = f"CI_API_V4_URL=http://127.0.0.1:{gitlab.server_port}/api/v4"
+        variables = [api, "CI_PROJECT_ID=7", f"CI_JOB_TOKEN={job_token}", "CI_COMMIT_TAG=v1.0.0"]
+        log = run_jobs(root, python, *(a for v in variables for a in ("--variable", v)))
+    assert gitlab.tokens == {job_token} and job_token not in log
+    assert "failextract" in gitlab.releases["v1.0.0"]["description"]
     passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
     assert not re.search(r"(PASS|FAIL)\s+relnox-auto-tag", log)
     pypi, testpypi = indexes

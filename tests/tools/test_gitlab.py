@@ -15,9 +15,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from relnox.errors import PublishError
+from relnox.errors import PublishError, RelnoxError
 from relnox.tools.credentials import resolve_credentials
-from relnox.tools.gitlab import dotenv_lines, is_gitlab_host, remote_host, remote_path
+from relnox.tools.gitlab import (
+    create_release,
+    dotenv_lines,
+    is_gitlab_host,
+    remote_host,
+    remote_path,
+)
 from relnox.tools.repositories import builtin
 from tests.conftest import run_relnox
 from tests.release.test_release_pr import _five, serve
@@ -35,6 +41,7 @@ class FakeGitLab(ThreadingHTTPServer):
         self.writes: list[str] = []
         self.tokens: set[str] = set()
         self.paths: list[str] = []
+        self.releases: dict[str, dict[str, Any]] = {}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -67,6 +74,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, found)
 
     def do_POST(self) -> None:
+        if self.path.endswith("/releases"):  # the job token's call: a release a tag
+            self.server.tokens.add(self.headers.get("JOB-TOKEN", ""))
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            exists = body["tag_name"] in self.server.releases
+            self.server.releases.setdefault(body["tag_name"], body)
+            self._answer(409 if exists else 201, {"message": "Release already exists"})
+            return
         iid = len(self.server.requests) + 1
         self.server.requests[iid] = {**self._body(), "iid": iid, "state": "opened"}
         self.server.writes.append(f"create {iid}")
@@ -172,3 +186,18 @@ def test_remote_urls() -> None:
         assert remote_host(url) == "gitlab.example.org" and is_gitlab_host(remote_host(url))
         assert remote_path(url) == "g/sub/p"
     assert remote_host("/srv/git/p.git") == "" and not is_gitlab_host("example.org")
+
+
+def test_a_gitlab_release_is_made_once_with_the_job_token(gitlab: FakeGitLab) -> None:
+    job_token = "glcbt-standin-0123456789"
+    env = {
+        "CI_JOB_TOKEN": job_token,
+        "CI_API_V4_URL": f"http://127.0.0.1:{gitlab.server_port}/api/v4",
+        "CI_PROJECT_ID": "group/p",
+    }
+    assert create_release("v1.0.0", "## 1.0.0\n\n- First.\n", env)
+    assert not create_release("v1.0.0", "other", env)  # a rerun leaves the release
+    assert gitlab.releases["v1.0.0"]["description"] == "## 1.0.0\n\n- First.\n"
+    assert gitlab.tokens == {job_token}
+    with pytest.raises(RelnoxError, match="CI_JOB_TOKEN, CI_API_V4_URL and CI_PROJECT_ID"):
+        create_release("v1.0.0", "", {})
