@@ -243,6 +243,22 @@ def passed(log: str, *names: str) -> None:
         assert re.search(rf"PASS\s+{re.escape(job)}", log), log[-3000:]
 
 
+JOB_TOKEN = "glcbt-harness-job-token-0123456789"
+
+
+def tag_pipeline(
+    root: Path, python: Path, tag: str, env: dict[str, str] | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The pipeline of a pushed ``tag``, its GitLab release made on a stand-in of GitLab's
+    releases API with the job's token (never in the log): the log, the releases made."""
+    with serve(FakeGitLab()) as gitlab:
+        api = f"CI_API_V4_URL=http://127.0.0.1:{gitlab.server_port}/api/v4"
+        variables = [api, "CI_PROJECT_ID=7", f"CI_JOB_TOKEN={JOB_TOKEN}", f"CI_COMMIT_TAG={tag}"]
+        log = run_jobs(root, python, *(a for v in variables for a in ("--variable", v)), env=env)
+    assert gitlab.tokens == {JOB_TOKEN} and JOB_TOKEN not in log
+    return log, gitlab.releases
+
+
 @pytest.mark.slow
 def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
     tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
@@ -259,15 +275,9 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
     tags = subprocess.run(["git", "tag"], cwd=origin, capture_output=True, text=True).stdout
     assert tags.split() == ["v1.0.0"], log[-3000:]
     subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
-    # the tag pipeline: plan, build, verify, publish (routed by version), release (on a
-    # stand-in of GitLab's releases API, with the job's token)
-    job_token = "glcbt-harness-job-token-0123456789"
-    with serve(FakeGitLab()) as gitlab:
-        api = f"CI_API_V4_URL=http://127.0.0.1:{gitlab.server_port}/api/v4"
-        variables = [api, "CI_PROJECT_ID=7", f"CI_JOB_TOKEN={job_token}", "CI_COMMIT_TAG=v1.0.0"]
-        log = run_jobs(root, python, *(a for v in variables for a in ("--variable", v)))
-    assert gitlab.tokens == {job_token} and job_token not in log
-    assert "failextract" in gitlab.releases["v1.0.0"]["description"]
+    # the tag pipeline: plan, build, verify, publish (routed by version), release
+    log, releases = tag_pipeline(root, python, "v1.0.0")
+    assert "failextract" in releases["v1.0.0"]["description"]
     passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
     assert not re.search(r"(PASS|FAIL)\s+relnox-auto-tag", log)
     pypi, testpypi = indexes
@@ -285,7 +295,8 @@ def test_a_workspace_tag_pipeline_builds_in_shards_and_releases_its_package_only
     on_gitlab(root, wheel, indexes, "shards = 2\n")
     for name in ("alpha", "beta"):
         subprocess.run(["git", "tag", f"{name}-v1.0.0"], cwd=root, check=True)
-    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=alpha-v1.0.0")
+    log, releases = tag_pipeline(root, python, "alpha-v1.0.0")
+    assert list(releases) == ["alpha-v1.0.0"]
     passed(log, "relnox-shards", "relnox-build-shard: [1/2]", "relnox-build-shard: [2/2]")
     passed(log, "relnox-build", "relnox-pypi", "relnox-release")
     pypi, _ = indexes
@@ -324,7 +335,7 @@ def test_a_maturin_packages_tag_pipeline_builds_its_wheel_in_the_wheel_job(
     root = write_bin_crate(tmp_path / "rs", "fast-rs", "1.0.0")
     on_gitlab(root, wheel, indexes)
     subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
-    log = run_jobs(root, python, "--variable", "CI_COMMIT_TAG=v1.0.0", env=RUST_ENV)
+    log, _ = tag_pipeline(root, python, "v1.0.0", RUST_ENV)
     passed(log, "relnox-build", "relnox-wheels-fast-rs", "relnox-verify", "relnox-pypi")
     names = files(indexes[0])
     assert len(names) == 2 and names[1] == "fast_rs-1.0.0.tar.gz", names
