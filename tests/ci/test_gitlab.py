@@ -27,7 +27,7 @@ from tests.ci.conftest import PINNED
 from tests.ci.native_projects import RUST_ENV, write_bin_crate
 from tests.conftest import run_relnox
 from tests.release.test_release_pr import serve
-from tests.shapes import project, repo
+from tests.shapes import git, project, repo
 from tests.tools.test_gitlab import FakeGitLab
 
 GITLAB = '\n[tool.relnox.ci]\nforge = "gitlab"\n'
@@ -340,3 +340,29 @@ def test_a_maturin_packages_tag_pipeline_builds_its_wheel_in_the_wheel_job(
     names = files(indexes[0])
     assert len(names) == 2 and names[1] == "fast_rs-1.0.0.tar.gz", names
     assert re.fullmatch(r"fast_rs-1\.0\.0-py3-none-.*linux.*\.whl", names[0]), names
+
+
+def test_a_gitlab_origin_gets_the_pipeline_and_the_pending_publisher_advice(
+    tmp_path: Path,
+) -> None:
+    """No setting: the origin remote on a GitLab host picks GitLab; the advice names the
+    project path, the top-level pipeline file and the environments."""
+    root = write_project(tmp_path / "remote", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    git(root, "remote", "add", "origin", "git@gitlab.example.org:group/sub/failextract.git")
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n" + PINNED)
+    said = " ".join(run_relnox("ci-init", cwd=root, check=True).stdout.split())
+    assert (root / PIPELINE).is_file() and not (root / ".github").exists()
+    assert "add a GitLab trusted publisher" in said
+    assert "project group/sub/failextract, the top-level pipeline file .gitlab-ci.yml" in said
+    assert "protect the environments testpypi, pypi" in said
+    scripts = "\n".join(
+        line
+        for job in yaml.safe_load((root / PIPELINE).read_text("utf-8")).values()
+        for line in job.get("script", [])
+    )
+    # no script reads a token into a command line: ID tokens reach uv by the environment,
+    # the job token relnox's own request header, the push token git's GIT_CONFIG_*
+    assert "CI_JOB_TOKEN" not in scripts and "ID_TOKEN" not in scripts
+    assert scripts.count("$RELNOX_PUSH_TOKEN") == 2  # the check it is set, and printf
