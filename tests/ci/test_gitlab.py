@@ -366,3 +366,36 @@ def test_a_gitlab_origin_gets_the_pipeline_and_the_pending_publisher_advice(
     # the job token relnox's own request header, the push token git's GIT_CONFIG_*
     assert "CI_JOB_TOKEN" not in scripts and "ID_TOKEN" not in scripts
     assert scripts.count("$RELNOX_PUSH_TOKEN") == 2  # the check it is set, and printf
+
+
+@pytest.mark.slow
+def test_the_release_merge_request_job_opens_the_merge_request(
+    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
+) -> None:
+    """``mode = "release-pr"``: a push to main with a feature commit; the job pushes the
+    release branch (1.0.0 -> 1.1.0) and opens its merge request on a stand-in of GitLab's
+    API with the push token, which never shows in the log."""
+    wheel, python = runner
+    root = write_project(tmp_path / "mr", ProjectSpec("failextract", "1.0.0"))
+    origin = on_gitlab(root, wheel, indexes, 'mode = "release-pr"\n')
+    git(root, "tag", "v1.0.0")
+    (root / "failextract" / "widget.py").parent.mkdir(exist_ok=True)
+    (root / "failextract" / "widget.py").write_text("X = 1\n", encoding="utf-8")
+    git_commit_all(root, "feat: the widget")
+    git(root, "push", "-q", "origin", "main", "--tags")
+    secret = "glpat-harness-mr-token-0123456789"
+    with serve(FakeGitLab()) as gitlab:
+        variables = [
+            f"CI_API_V4_URL=http://127.0.0.1:{gitlab.server_port}/api/v4",
+            "CI_PROJECT_ID=7",
+            f"RELNOX_PUSH_TOKEN={secret}",
+        ]
+        log = run_jobs(
+            root, python, *(a for v in variables for a in ("--variable", v)), "relnox-release-mr"
+        )
+    assert secret not in log and gitlab.tokens == {secret}
+    [made] = gitlab.requests.values()
+    assert (made["source_branch"], made["target_branch"]) == ("relnox/release", "main")
+    assert made["title"] == "Release failextract 1.1.0", made
+    pyproject = git(origin, "show", "relnox/release:pyproject.toml")
+    assert 'version = "1.1.0"' in pyproject
