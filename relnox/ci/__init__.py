@@ -1,8 +1,10 @@
 """ci-init: hardened GitHub Actions workflows that call relnox.
 
-The face: :data:`STAGE` and its types.
+The face: :data:`STAGE` and its types; :func:`pipeline_problems`, doctor's questions
+about the GitLab pipeline it wrote.
 """
 
+from relnox.ci.forge import pipeline_problems
 from relnox.ci.init import STAGE, CiOptions, CiPlan, CiResult
 
-__all__ = ["STAGE", "CiOptions", "CiPlan", "CiResult"]
+__all__ = ["STAGE", "CiOptions", "CiPlan", "CiResult", "pipeline_problems"]

@@ -44,7 +44,7 @@ from relnox.tools import git
 
 CI_KEYS = (
     *("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards"),
-    *("mode", "environments"),
+    *("mode", "environments", "forge"),
 )
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""
@@ -312,14 +312,21 @@ def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
 
 def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
     """Path (relative to the git top level) -> text of every generated file."""
+    from relnox.ci import forge, gitlab
+
     builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
     _paths_as_written(workspace, builder)
-    files = {
-        ".github/workflows/release.yml": builder.release(),
-        ".github/workflows/auto-tag.yml": builder.auto_tag(),
-    }
-    if builder.settings.mode == "release-pr":
-        files[".github/workflows/release-pr.yml"] = builder.release_pr()
+    files = {}
+    chosen = forge.forges(workspace)
+    if "github" in chosen:
+        files[".github/workflows/release.yml"] = builder.release()
+        files[".github/workflows/auto-tag.yml"] = builder.auto_tag()
+        if builder.settings.mode == "release-pr":
+            files[".github/workflows/release-pr.yml"] = builder.release_pr()
+    if "gitlab" in chosen:
+        files[gitlab.PIPELINE] = gitlab.PipelineBuilder(workspace, builder.settings).pipeline()
+        if not (forge.top(workspace) / gitlab.TOP).exists():  # the user's file is theirs
+            files[gitlab.TOP] = gitlab.INCLUDE
     if not (workspace.root / "noxfile.py").exists():
         files[builder.prefix + "noxfile.py"] = NOXFILE
     return files
@@ -328,7 +335,10 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
 def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]:
     """What the user must know before the first run: secrets to create, risks taken."""
     settings = settings or ci_settings(workspace)
+    from relnox.ci import forge
+
     builder = WorkflowBuilder(workspace, settings)
+    chosen = forge.forges(workspace)
     found = []
     if any(signs(builder, target) for target in ("testpypi", "pypi")):
         warning = squatting_warning(builder.requirements)
@@ -337,7 +347,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     unregistered = _noxfile_without_relnox(workspace, builder)
     if unregistered:
         found.append(unregistered)
-    if settings.mode == "release-pr":
+    if settings.mode == "release-pr" and "github" in chosen:
         found.append(
             "release-pr.yml pushes the release branch with the workflow's token, and GitHub "
             "starts no workflow for such a push, so the pull request's own checks do not run: "
@@ -345,10 +355,11 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
             "fine-grained token with contents and pull-requests write), or start the checks "
             "by hand (workflow_dispatch) before merging; see docs/release-pr.md"
         )
+    found += forge.notes(workspace, builder) if "gitlab" in chosen else []
     trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
-    if trusted:
+    if trusted and "github" in chosen:
         found.append(trusted_publishing_note(workspace, trusted, settings.environments))
-    for target in ("testpypi", "pypi"):
+    for target in ("testpypi", "pypi") if "github" in chosen else ():
         needed = secrets(builder, target)
         if needed:
             found.append(

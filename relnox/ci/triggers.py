@@ -91,3 +91,28 @@ def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) 
             versions.setdefault(commit, []).append(Version(text))
     floating = [v for group in versions.values() for v in group if abbreviates(v, group)]
     return max((len(v.release) + 1 for v in floating), default=0)
+
+
+def glob_regex(pattern: str) -> str:
+    """A tag filter of :func:`tag_pattern` as a regular expression GitLab's RE2 reads
+    (``*`` any run but ``/``, ``[...]`` a class, ``+`` / ``?`` repeating what is before
+    them, every other character itself)."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "[":
+            end = pattern.index("]", i)
+            out.append(pattern[i : end + 1])
+            i = end + 1
+            continue
+        out.append("[^/]*" if char == "*" else char if char in "+?" else re.escape(char))
+        i += 1
+    return "".join(out)
+
+
+def tag_regex(workspace: Workspace) -> str:
+    """The release tags of :func:`tag_patterns` (the one rule both forges use) as one
+    anchored expression for GitLab's ``$CI_COMMIT_TAG =~ /.../``."""
+    alternatives = "|".join(glob_regex(p) for p in tag_patterns(workspace))
+    return f"^(?:{alternatives})$".replace("/", "\\/")

@@ -108,7 +108,8 @@ def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
         lines.append(head)
         _emit(value, indent + 2, lines)
     elif isinstance(value, Sequence) and not isinstance(value, str) and value:
-        if all(not isinstance(v, (Mapping, list, tuple)) for v in value) and len(value) <= 6:
+        flat = all(not isinstance(v, (Mapping, list, tuple)) and "\n" not in str(v) for v in value)
+        if flat and len(value) <= 6:  # a script's lines each on their own (a | block each)
             lines.append(f"{head} [{', '.join(scalar(v, flow=True) for v in value)}]")
         else:
             lines.append(head)

@@ -270,6 +270,7 @@ class ReleaseNotesFlags:
     root: str = "."
     install_only: bool = False
     files: str = ""
+    gitlab_release: bool = False
     json: bool = False
     verbose: int = 0
 
@@ -287,6 +288,8 @@ class ReleaseNotesFlags:
         "install_only": "only the installation section (to append to notes written on GitHub)",
         "files": "also write the paths of this release's files in dist/ (its packages at "
         "VERSION) to this file, one a line: what gh release create attaches",
+        "gitlab_release": "also make the GitLab release of the tag VERSION with these notes "
+        "(in a GitLab CI job: its CI_JOB_TOKEN; a release already there is left)",
     },
     flags=ReleaseNotesFlags,
 )
@@ -334,6 +337,13 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
                 path.unlink(missing_ok=True)
             raise
         result["files"] = [f.name for f in found]
+    if flags.gitlab_release:
+        from relnox.tools.gitlab import create_release
+
+        made = create_release(flags.version, notes.text)
+        result["gitlab_release"] = "created" if made else "exists"
+        if not flags.json:
+            echo(f"{flags.version}: GitLab release {'created' if made else 'exists already'}")
     if flags.output == "-" and not flags.json:
         echo(notes.text.rstrip("\n"))
     elif path is not None and not flags.json:

@@ -166,6 +166,10 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
             from relnox.tools.github import publish_results
 
             publish_results(name, result)
+        if isinstance(result, Mapping) and os.environ.get("RELNOX_DOTENV"):  # GitLab dotenv
+            from relnox.tools import gitlab
+
+            gitlab.publish_results(name, result)
     except (RelnoxError, OSError) as exc:
         if isinstance(exc, OSError):
             if exc.errno != errno.ENAMETOOLONG:

@@ -379,6 +379,21 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
     return Check(label, OK, "current: workspace versions match")
 
 
+def _gitlab_pipeline(ws: Workspace, chosen: Sequence[Package]) -> list[Check]:
+    """The GitLab pipeline ci-init wrote, if any: its tag rule fits the next tags, the
+    publish jobs (and they alone) hold their index's ID token."""
+    from relnox.ci import pipeline_problems
+
+    found = pipeline_problems(ws, chosen)
+    if found is None:
+        return []
+    if not found:
+        return [
+            Check("gitlab pipeline", OK, "tag rule fits the tags; ID tokens in the publish jobs")
+        ]
+    return [Check("gitlab pipeline", ERROR, problem) for problem in found]
+
+
 def _guarded(
     rows: list[Check], name: str, fn: Callable[..., Check | list[Check]], *args: Any
 ) -> None:
@@ -440,6 +455,7 @@ def doctor(
             _guarded(rows, f"pins {pkg.name}", pin_checks, ws, pkg)
             _guarded(rows, f"changelog {pkg.name}", changelog_checks, ws, pkg, version)
     _guarded(rows, "uv.lock", _uv_lock, ws)
+    _guarded(rows, "gitlab pipeline", _gitlab_pipeline, ws, chosen)
     _guarded(rows, "api", api_checks, ws, chosen, Check)  # [tool.relnox] check-api = true
     if repository:  # the index's questions (and its network clients) only when one is named
         from relnox.release.doctor_index import index_checks

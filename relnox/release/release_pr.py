@@ -189,14 +189,31 @@ def _body(workspace: Workspace, intent: Intent, day: date, options: PrOptions) -
     return pr_body(intent, day, len(workspace.packages) > 1, first)
 
 
-def _auth_env(token: str) -> dict[str, str]:
+def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
+    """The forge's API behind one seam: GitLab's merge requests on GitLab (a GitLab CI
+    job, a GitLab remote), else GitHub's pull requests."""
+    from relnox.tools.github import GitHubApi, repository_slug
+    from relnox.tools.gitlab import GitLabApi, on_gitlab
+
+    if on_gitlab(url, env):
+        return GitLabApi(url, env)
+    slug = repository_slug(url, env)
+    if slug is None:
+        raise GitError(
+            f"the remote {remote} ({redact_url(url)}) names no GitHub repository; "
+            "set GITHUB_REPOSITORY=owner/name"
+        )
+    return GitHubApi(slug, env)
+
+
+def _auth_env(token: str, user: str = "x-access-token") -> dict[str, str]:
     """The environment for a git command that talks to the remote: the token as an HTTP
     header added through ``GIT_CONFIG_*`` (never argv, never a URL)."""
     env = dict(os.environ)
     if not token:
         return env
     n = int(env.get("GIT_CONFIG_COUNT") or 0)
-    basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+    basic = base64.b64encode(f"{user}:{token}".encode()).decode()
     env.update(
         {
             "GIT_CONFIG_COUNT": str(n + 1),
@@ -230,7 +247,6 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     """Make the release pull request match the intent on the base branch (see the module)."""
     from relnox.bump import BumpOptions, apply_bump, plan_bump
     from relnox.project.discovery import load_workspace
-    from relnox.tools.github import GitHubApi, repository_slug
 
     env = os.environ if env is None else env
     root = Path(options.root).resolve()
@@ -248,14 +264,8 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
         body = _body(workspace, intent, day, options)
         return PrResult(intent, options.branch, body=body, action="planned")
     url = git.git(top, "remote", "get-url", options.remote)
-    slug = repository_slug(url, env)
-    if slug is None:
-        raise GitError(
-            f"the remote {options.remote} ({redact_url(url)}) names no GitHub repository; "
-            "set GITHUB_REPOSITORY=owner/name"
-        )
-    api = GitHubApi(slug, env)
-    auth = _auth_env(api.token)
+    api = _api(url, options.remote, env)
+    auth = _auth_env(api.token, api.git_user)
     with _worktree(top, "HEAD") as tree:
         workspace = load_workspace(tree / rel(root, top))
         intent = release_intent(workspace, day)

@@ -51,7 +51,11 @@ SECRET_VARIABLES = (
     "UV_PUBLISH_PASSWORD",
     "UV_PUBLISH_TOKEN",
 )
-OIDC_VARIABLES = ("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+#: GitHub's OIDC endpoint, and GitLab's ID tokens of PyPI's and TestPyPI's audiences
+OIDC_VARIABLES = (
+    *("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+    *("PYPI_ID_TOKEN", "TESTPYPI_ID_TOKEN"),
+)
 #: the userinfo of URLs in a variable's value
 _USERINFO = re.compile(r"://([^/\s@]+)@")
 
@@ -278,6 +282,16 @@ def _resolve(
     if repository.is_pypi and can_mint:
         return Credentials(
             "trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME
+        )
+
+    from relnox.tools.gitlab import id_token_variable, in_gitlab
+
+    id_token = id_token_variable(repository)
+    if id_token and in_gitlab(env) and env.get(id_token):
+        return Credentials(
+            f"trusted publishing (GitLab CI/CD ID token {id_token})",
+            "trusted-publishing",
+            TOKEN_USERNAME,
         )
 
     if _on_this_machine(repository.upload_url):

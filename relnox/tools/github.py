@@ -220,6 +220,53 @@ DEFAULT_API_URL = "https://api.github.com"
 API_TIMEOUT = 30.0
 
 
+def json_call(
+    forge: str,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: Mapping[str, Any] | None,
+    variable: str,
+    accept: tuple[int, ...] = (),
+) -> Any:
+    """One REST call of ``forge``'s API (``variable`` names its URL), its whole answer within
+    :data:`API_TIMEOUT`: the JSON it answered (None for a status in ``accept``), or a
+    :class:`RelnoxError` naming the call (the token, only ever in ``headers``, never in a
+    message)."""
+    import urllib.error
+    import urllib.request
+
+    from relnox.tools.simple_http import within
+
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode("utf-8"),
+        method=method,
+        headers={**headers, "Content-Type": "application/json"},
+    )
+
+    def ask() -> bytes:
+        with urllib.request.urlopen(request, timeout=API_TIMEOUT) as answer:
+            return bytes(answer.read())
+
+    try:
+        data = within(API_TIMEOUT, ask, lambda: TimeoutError(f"no answer in {API_TIMEOUT:g}s"))
+    except urllib.error.HTTPError as exc:
+        if exc.code in accept:  # an answer the caller expects (409: it exists already)
+            return None
+        said = exc.read(2000).decode("utf-8", "replace")
+        raise RelnoxError(
+            f"{forge} API {method} {url} answered {exc.code}: {redact(said).strip()}; check "
+            "that the token may write the repository and its pull (merge) requests"
+        ) from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise RelnoxError(
+            f"{forge} API {method} {url} failed ({getattr(exc, 'reason', exc)}); check "
+            f"{variable} and the network, then run again"
+        ) from None
+    return json.loads(data) if data else None
+
+
 class GitHubApi:
     """The few REST calls a release pull request needs, through urllib. The token is read
     from ``GITHUB_TOKEN`` and sent only in a header; no message names it."""
@@ -237,43 +284,17 @@ class GitHubApi:
         self.base = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self.repository = repository
 
+    #: the user name the token goes to git with (HTTP basic)
+    git_user = "x-access-token"
+
     def call(self, method: str, path: str, body: Mapping[str, Any] | None = None) -> Any:
-        import urllib.error
-        import urllib.request
-
-        from relnox.tools.simple_http import within
-
+        headers = {
+            "Accept": "application/vnd.github+json",
+            "Authorization": f"Bearer {self.token}",
+            "X-GitHub-Api-Version": "2022-11-28",
+        }
         url = f"{self.base}/repos/{self.repository}{path}"
-        request = urllib.request.Request(
-            url,
-            data=None if body is None else json.dumps(body).encode("utf-8"),
-            method=method,
-            headers={
-                "Accept": "application/vnd.github+json",
-                "Authorization": f"Bearer {self.token}",
-                "X-GitHub-Api-Version": "2022-11-28",
-                "Content-Type": "application/json",
-            },
-        )
-
-        def ask() -> bytes:
-            with urllib.request.urlopen(request, timeout=API_TIMEOUT) as answer:
-                return bytes(answer.read())
-
-        try:
-            data = within(API_TIMEOUT, ask, lambda: TimeoutError(f"no answer in {API_TIMEOUT:g}s"))
-        except urllib.error.HTTPError as exc:
-            said = exc.read(2000).decode("utf-8", "replace")
-            raise RelnoxError(
-                f"GitHub API {method} {url} answered {exc.code}: {redact(said).strip()}; check "
-                "that the token may write contents and pull requests of the repository"
-            ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise RelnoxError(
-                f"GitHub API {method} {url} failed ({getattr(exc, 'reason', exc)}); check "
-                "GITHUB_API_URL and the network, then run again"
-            ) from None
-        return json.loads(data) if data else None
+        return json_call("GitHub", method, url, headers, body, "GITHUB_API_URL")
 
     def open_pull(self, branch: str) -> dict[str, Any] | None:
         """The open pull request from ``branch`` of this repository, if there is one."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -77,8 +77,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, self.server.pulls[number])
 
 
+Server = TypeVar("Server", bound=ThreadingHTTPServer)
+
+
 @contextmanager
-def serve(server: FakeGitHub) -> Iterator[FakeGitHub]:
+def serve(server: Server) -> Iterator[Server]:
     """``server`` answering in a thread until the block ends, however it ends."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -1,0 +1,155 @@
+"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected), and
+for GitLab what ci-init tells the user to set up and what doctor checks in the pipeline it
+wrote (:mod:`relnox.ci.gitlab`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from relnox.ci.gitlab import PIPELINE, PUSH_TOKEN, TOP
+from relnox.ci.publishing import repository, signs
+from relnox.ci.workflows import CiSettings, WorkflowBuilder
+from relnox.errors import ConfigError
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+from relnox.tools.gitlab import audience, id_token_variable, is_gitlab_host, remote_host
+
+#: ``[tool.relnox.ci] forge``: where the repository's CI runs (default: detected)
+FORGES = ("github", "gitlab", "both")
+
+
+def forges(workspace: Workspace) -> tuple[str, ...]:
+    """``("github",)``, ``("gitlab",)`` or both: ``[tool.relnox.ci] forge`` when set, else
+    GitLab when the repository has a ``.gitlab-ci.yml`` or its ``origin`` is a GitLab host."""
+    section = workspace.config.section("ci")
+    value = section.get("forge")
+    if value is not None:
+        if value not in FORGES:
+            raise ConfigError(
+                f"{workspace.config.source}: [tool.relnox.ci] forge {value!r} is not one of "
+                f'{", ".join(map(repr, FORGES))}; write "gitlab" (a GitLab pipeline), "github" '
+                '(GitHub Actions workflows) or "both"'
+            )
+        return ("github", "gitlab") if value == "both" else (str(value),)
+    where = top(workspace)
+    origin = (
+        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
+    )
+    if (where / TOP).exists() or is_gitlab_host(remote_host(origin.strip())):
+        return ("gitlab",)
+    return ("github",)
+
+
+def top(workspace: Workspace) -> Path:
+    return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+
+
+def project_path(workspace: Workspace) -> str:
+    """The GitLab project path (``namespace/project``) of ``origin``, else a placeholder."""
+    from relnox.tools.gitlab import remote_path
+
+    where = top(workspace)
+    origin = (
+        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
+    )
+    return remote_path(origin.strip()) or "<namespace>/<project>"
+
+
+def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
+    """What the user must do on GitLab before the first release: the include line, the
+    trusted publishers (or the index's variables), the push token, protected tags."""
+    found = []
+    existing = top(workspace) / TOP
+    if existing.exists() and PIPELINE not in existing.read_text("utf-8", errors="replace"):
+        found.append(
+            f"{TOP} is yours and stays as it is: add the line `include: {{ local: {PIPELINE} }}` "
+            "to it (or the entry `- local: " + PIPELINE + "` to its include: list), and keep "
+            "the stages build, test and deploy if it sets stages:"
+        )
+    own = "-<name>" if flow.settings.environments == "per-project" else ""
+    trusted = [t for t in ("testpypi", "pypi") if signs(flow, t)]
+    if trusted:
+        names = [pkg.name for pkg in workspace.packages]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        where = " and ".join(
+            f"{'PyPI' if t == 'pypi' else 'TestPyPI'} (environment {t}{own})" for t in trusted
+        )
+        found.append(
+            f"the {' and '.join(trusted)} jobs publish by trusted publishing with GitLab's ID "
+            f"token: on {where}, add a GitLab trusted publisher (a pending one for a project "
+            f"not there yet) to {'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
+            f"({shown}) naming the namespace and project {project_path(workspace)}, the "
+            f"top-level pipeline file {TOP} and the environment; protect the environments "
+            f"{', '.join(t + own for t in trusted)} and the release tags (Settings > "
+            "Repository > Protected tags), or the first upload is refused its token"
+        )
+    for target in ("testpypi", "pypi"):
+        if not signs(flow, target):
+            found.append(
+                f"the relnox-{target} job uploads to {repository(flow, target).label}: create "
+                "the CI/CD variables TWINE_USERNAME and TWINE_PASSWORD (masked, protected, "
+                f"in the environment {target}{own})"
+            )
+    if flow.settings.mode == "release-pr":
+        found.append(
+            "the relnox-release-mr job keeps the release merge request on every push to "
+            f"{flow.settings.branch}: give {PUSH_TOKEN} the api scope too, so that it opens "
+            "and edits the merge request (see docs/gitlab.md)"
+        )
+    found.append(
+        f"the relnox-auto-tag job pushes the tags of changed versions: create the CI/CD "
+        f"variable {PUSH_TOKEN} (masked, protected: a project access token with "
+        "write_repository), as tags pushed with the job's own token start no pipeline"
+    )
+    return found
+
+
+def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
+    """What doctor finds wrong in the pipeline ci-init wrote (None: there is none): a next
+    release tag of ``packages`` that its tag rule does not match, a publish job to PyPI or
+    TestPyPI without the ID token of that index's audience, another job with an ID token."""
+    path = top(workspace) / PIPELINE
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8", errors="replace")
+    blocks = dict(re.findall(r"^([\w.'-]+):[ \t]*\n((?:[ \t]+.*\n|[ \t]*\n)*)", text, re.M))
+    fix = "; regenerate it with relnox ci-init --force"
+    rule = re.search(r"\$CI_COMMIT_TAG =~ /(.*)/[ \t]*$", text, re.M)
+    if rule is None:
+        return [f"{PIPELINE} has no release tag rule ($CI_COMMIT_TAG =~ /.../){fix}"]
+    try:
+        expression = re.compile(rule.group(1).replace("\\/", "/"))
+    except re.error:
+        return [f"{PIPELINE}: its tag rule /{rule.group(1)}/ is no regular expression{fix}"]
+    found = []
+    missed = [workspace.tag_for(p) for p in packages if not expression.match(workspace.tag_for(p))]
+    if missed:
+        found.append(
+            f"{PIPELINE}: its tag rule /{rule.group(1)}/ does not match {', '.join(missed)}, "
+            f"so those tags would release nothing{fix}"
+        )
+    flow = WorkflowBuilder(workspace, CiSettings(python_versions=("3.12",)))
+    wanted = {}
+    for target in ("testpypi", "pypi"):
+        index = repository(flow, target)
+        variable, aud = id_token_variable(index), audience(index)
+        if variable and aud:
+            wanted[f"relnox-{target}"] = (variable, aud)
+    for job, (variable, aud) in wanted.items():
+        block = blocks.get(job, "")
+        if not re.search(rf"id_tokens:\s*\n\s*{variable}:\s*\n\s*aud: '?{aud}'?\s*$", block, re.M):
+            found.append(
+                f"{PIPELINE}: the job {job} has no ID token {variable} with aud: {aud}, so "
+                f"trusted publishing to {repository(flow, job.removeprefix('relnox-')).label} "
+                f"gets no token{fix}"
+            )
+    others = sorted(job for job, block in blocks.items() if "id_tokens:" in block)
+    extra = [job for job in others if job not in wanted]
+    if extra:
+        found.append(
+            f"{PIPELINE}: {', '.join(extra)} hold(s) an ID token, which only the publish jobs "
+            "need; remove id_tokens: there"
+        )
+    return found
