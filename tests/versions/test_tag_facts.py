@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import run_relnox
-from tests.versions.test_history import History
 from tests.shapes import git, project
+from tests.versions.test_history import History
 
 
 def _rows(root: Path, command: str) -> dict[str, dict[str, Any]]:
