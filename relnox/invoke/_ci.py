@@ -188,10 +188,12 @@ def doctor(
             echo(line, always=True)
     if errors:
         first = report.errors[0]
-        raise RelnoxError(
-            f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root} "
-            f"(each said above); first: {first.check}: {first.detail}"
-        )
+        said = f"doctor found {errors} error(s) and {warnings} warning(s) in {report.root}"
+        first_line = f"; first: {first.check}: {first.detail}"
+        # one error is the message; of several, the first again when the line stays short
+        short = len(said) - len(str(report.root)) + len(first_line) <= 200
+        shown = first_line if errors == 1 or short else ""
+        raise RelnoxError(f"{said} (each said above){shown}")
     if not json:
         echo(f"doctor: {len(report.checks)} checks, no errors, {warnings} warning(s)", always=True)
     return result

@@ -55,6 +55,8 @@ def test_doctor_groups_identical_warnings_and_keeps_every_error(seventy: Path) -
     errors = [line for line in out if line.startswith("error: version sources: ")]
     assert len(errors) == 10
     assert all(len(line) <= 200 or "/" in line for line in out)  # but a path's
+    # the closing error line too: the root path aside, at most 200 characters (302 before)
+    assert all(len(line.replace(str(seventy), "")) <= 200 for line in _lines(proc.stderr))
     # -q: every error and warning still, without the ok checks
     quiet = _lines(run_relnox("-q", "doctor", cwd=seventy).stdout)
     assert len([line for line in quiet if line.startswith("error: ")]) == 10  # was 0
