@@ -401,9 +401,10 @@ def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | Non
     return next((r.text for r in same), None)
 
 
-def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
-    """One line per requirement on a package of ``targets`` that its history (or the
-    setting) makes follow a release otherwise than today's rule: which rule, and why."""
+def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
+    """Each requirement on a package of ``targets`` that its history (or the setting) makes
+    follow a release otherwise than today's rule, as ``("x requires y>=1", "raise (why)")``:
+    which rule, and why (:func:`said_once` puts them in lines)."""
     from relnox.tools import git
 
     lines = []
@@ -414,8 +415,27 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
                     continue
                 rule, why = pin_rule(workspace, req)
                 if rule != "admit":
-                    lines.append(f"{pkg.name} requires {req.text}: pin rule {rule} ({why})")
+                    lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
     return lines
+
+
+def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
+    """The lines of :func:`pin_rules`: one per requirement, or (``every`` off, for a
+    listing) requirements under the same rule and reason once when more than 3 share them,
+    the first with the count of the others (a lockstep group's 70 floors on its core are one
+    line, not 70); ``--json`` and ``-v`` name each."""
+    if every:
+        return [f"{req}: pin rule {ruled}" for req, ruled in rules]
+    shared: dict[str, list[str]] = {}
+    for req, ruled in rules:
+        shared.setdefault(ruled, []).append(req)
+    said = []
+    for ruled, reqs in shared.items():
+        if len(reqs) > 3:
+            said.append(f"{reqs[0]} and {len(reqs) - 1} more: pin rule {ruled}")
+        else:
+            said += [f"{req}: pin rule {ruled}" for req in reqs]
+    return said
 
 
 def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:
