@@ -77,12 +77,12 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         wanted = {workspace.get(name).name for name in flags.package}
         rows = [r for r in rows if r.name in wanted]
     demands = _api_demands(workspace, flags.api)
-    from relnox.project.pins import pin_rules  # requirements the history moves otherwise
+    from relnox.project.pins import pin_rules, said_once  # what the history moves otherwise
 
     rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
         found = [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]
-        echo_json({"packages": found, **({"pin_rules": rules} if rules else {})})
+        echo_json({"packages": found, **({"pin_rules": said_once(rules)} if rules else {})})
     else:
         table = [
             {
@@ -97,7 +97,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         columns += ["next"] if flags.part else []
         shown = [*columns, "api"] if demands is not None else columns
         echo(render_table(table, shown), always=True)  # a listing: the result -q keeps
-        for line in rules:
+        for line in said_once(rules, every=bool(flags.verbose)):  # shared reasons said once
             echo(f"  {line}")
     raise_broken(workspace)
     changed = [r for r in rows if r.changed]

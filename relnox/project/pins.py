@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
@@ -337,7 +337,7 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
     for version in released[:_RELEASES_READ]:
         tag = workspace.tag_for(target, str(version))
-        old = _requirement_at(workspace.root, req, tag)
+        old = _requirement_at(workspace, req, tag)
         if old is not None:
             seen.append((_moved_with(old, version), old, tag))
     # the same exact pin on an older release at the last two releases, and still: kept
@@ -367,12 +367,13 @@ def _moved_with(old: str, release: Version) -> str:
     return "raised" if floors and max(v for _, v in floors) == release else ""
 
 
-#: files at tags (a tag names one commit) and the repository's top, read once a process
-_AT_TAGS: dict[tuple[str, str, str], str | None] = {}
+#: the requirements of files at tags (a tag names one commit) on any package of the
+#: workspace, and the repository's top, read once a process
+_AT_TAGS: dict[tuple[str, str, str], tuple[InternalRequirement, ...]] = {}
 _TOPS: dict[str, Path] = {}
 
 
-def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | None:
+def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
     target); None: not there, or not a pyproject.toml requirement."""
     if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
@@ -381,29 +382,33 @@ def _requirement_at(root: Path, req: InternalRequirement, tag: str) -> str | Non
     from relnox.project.pyproject import internal_requirements
     from relnox.tools import git
 
+    root = workspace.root
     if str(root) not in _TOPS:
         _TOPS[str(root)] = git.toplevel(root)
     where = rel(req.path, _TOPS[str(root)])
     key = (str(root), tag, where)
-    if key not in _AT_TAGS:
-        _AT_TAGS[key] = git.show_file(root, tag, where)
-    text = _AT_TAGS[key]
-    if text is None:
-        return None
-    from relnox.toml import tomllib
-
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-    then = internal_requirements(req.path, doc, {req.target})
-    same = (r for r in then if r.target == req.target and r.key[:-1] == req.key[:-1])
+    if key not in _AT_TAGS:  # parsed once for every target: a core's 70 extras read once
+        doc = _parsed(git.show_file(root, tag, where))
+        names = {pkg.name for pkg in workspace.packages}
+        _AT_TAGS[key] = internal_requirements(req.path, doc, names) if doc is not None else ()
+    same = (r for r in _AT_TAGS[key] if r.target == req.target and r.key[:-1] == req.key[:-1])
     return next((r.text for r in same), None)
 
 
-def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
-    """One line per requirement on a package of ``targets`` that its history (or the
-    setting) makes follow a release otherwise than today's rule: which rule, and why."""
+def _parsed(text: str | None) -> dict[str, Any] | None:
+    """A ``pyproject.toml`` text as a table; None: no file, or not TOML."""
+    from relnox.toml import tomllib
+
+    try:
+        return tomllib.loads(text) if text is not None else None
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
+    """Each requirement on a package of ``targets`` that its history (or the setting) makes
+    follow a release otherwise than today's rule, as ``("x requires y>=1", "raise (why)")``:
+    which rule, and why (:func:`said_once` puts them in lines)."""
     from relnox.tools import git
 
     lines = []
@@ -414,8 +419,27 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[str]:
                     continue
                 rule, why = pin_rule(workspace, req)
                 if rule != "admit":
-                    lines.append(f"{pkg.name} requires {req.text}: pin rule {rule} ({why})")
+                    lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
     return lines
+
+
+def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
+    """The lines of :func:`pin_rules`: one per requirement, or (``every`` off, for a
+    listing) requirements under the same rule and reason once when more than 3 share them,
+    the first with the count of the others (a lockstep group's 70 floors on its core are one
+    line, not 70); ``--json`` and ``-v`` name each."""
+    if every:
+        return [f"{req}: pin rule {ruled}" for req, ruled in rules]
+    shared: dict[str, list[str]] = {}
+    for req, ruled in rules:
+        shared.setdefault(ruled, []).append(req)
+    said = []
+    for ruled, reqs in shared.items():
+        if len(reqs) > 3:
+            said.append(f"{reqs[0]} and {len(reqs) - 1} more: pin rule {ruled}")
+        else:
+            said += [f"{req}: pin rule {ruled}" for req in reqs]
+    return said
 
 
 def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:

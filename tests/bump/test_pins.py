@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,37 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     _lockstep(behind, "acme-core==1.6.10", "v1.6.11")
     follows = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=behind, check=True)
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
+
+
+def test_plan_says_a_rule_many_requirements_share_once(tmp_path: Path) -> None:
+    """A lockstep group whose four extensions' floors on the core were raised at each
+    release: plan's listing says the shared rule and reason once, with the first requirement
+    and the count of the others (a 73-package group printed 75 such lines under its table);
+    ``-v`` and ``--json`` name each requirement."""
+    names = ["ext1", "ext2", "ext3", "ext4"]
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext*"]\n\n'
+        '[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n',
+        "core/src/acme_core/__init__.py": "",
+        **{f"{n}/src/acme_{n}/__init__.py": "" for n in names},
+    }
+    root = repo(tmp_path / "r", files)
+    for version in ("1.6.10", "1.6.11"):
+        members = {
+            f"{n}/pyproject.toml": project(f"acme-{n}", version, requires=[f"acme-core>={version}"])
+            for n in names
+        }
+        commit(
+            root, {"core/pyproject.toml": project("acme-core", version), **members}, f"v{version}"
+        )
+    commit(root, {"core/src/acme_core/more.py": ""})
+    said = "pin rule raise (it was raised to each release at v1.6.10, v1.6.11)"
+    plan = run_relnox("plan", cwd=root, check=True)
+    rules = [line.strip() for line in plan.stdout.splitlines() if "pin rule" in line]
+    assert rules == [f"acme-ext1 requires acme-core>=1.6.11 and 3 more: {said}"]
+    every = run_relnox("-v", "plan", cwd=root, check=True)
+    assert [line for line in every.stdout.splitlines() if "pin rule" in line] == [
+        f"  acme-{n} requires acme-core>=1.6.11: {said}" for n in names
+    ]
+    listed = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
+    assert listed["pin_rules"] == [f"acme-{n} requires acme-core>=1.6.11: {said}" for n in names]
