@@ -20,12 +20,11 @@ import shutil
 import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
@@ -60,6 +59,7 @@ from relnox.report import attention, render_table
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
+from relnox.tools.backend_version import backend_warnings
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool, OutputLog
@@ -268,31 +268,12 @@ def _run_tests(
 _current = threading.local()  # the OutputLog of the package a worker thread builds
 
 
-@contextlib.contextmanager
-def _backend_warnings() -> Iterator[None]:
-    """Warnings backends raise (re-raised here by pyproject_hooks) go to their package's log."""
-    from pyproject_hooks import BuildBackendWarning
-
-    original = warnings.showwarning
-
-    def show(
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: TextIO | None = None,
-        line: str | None = None,
-    ) -> None:
-        log = getattr(_current, "log", None)
-        if issubclass(category, BuildBackendWarning) and log is not None:
-            log.warn(str(message))
-        else:
-            original(message, category, filename, lineno, file, line)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("always", BuildBackendWarning)
-        warnings.showwarning = show
-        yield
+def _to_package_log(message: str) -> bool:
+    """A backend's warning goes to the log of the package the thread builds, if any."""
+    log = getattr(_current, "log", None)
+    if log is not None:
+        log.warn(message)
+    return log is not None
 
 
 @dataclass
@@ -631,7 +612,7 @@ def _build(
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     with (
         tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
-        _backend_warnings(),
+        backend_warnings(_to_package_log),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
         servers = HookServers() if hook_servers_enabled() else None

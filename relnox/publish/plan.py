@@ -146,9 +146,10 @@ def plan_publish(
 
 def _route(from_tag: str | None, workspace: Workspace, env: dict[str, str]) -> TagRoute | None:
     """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release."""
-    from relnox.publish.route import ci_tag, route_for_tag
+    from relnox.publish.route import route_for_tag
+    from relnox.tools.github import ref_tag
 
-    tag = from_tag or ci_tag(env)
+    tag = from_tag or ref_tag(env)
     return route_for_tag(tag, workspace) if tag else None
 
 

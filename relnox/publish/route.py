@@ -67,12 +67,6 @@ def configured_target(workspace: Workspace, prerelease: bool) -> str:
     return target
 
 
-def ci_tag(environ: Mapping[str, str]) -> str | None:
-    """The tag a CI run was started for (GitHub Actions' ``GITHUB_REF``)."""
-    ref = environ.get("GITHUB_REF", "")
-    return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
-
-
 @dataclass(frozen=True)
 class CiRoutes:
     """The one routing decision of a CI release run: which publish job takes which package.

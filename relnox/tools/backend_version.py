@@ -270,23 +270,28 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 
 @contextlib.contextmanager
-def _warnings_logged() -> Iterator[None]:
-    """A backend's warnings while asked go to the debug log, not to the terminal
-    (``build-all`` shows them where they matter)."""
+def backend_warnings(take: Callable[[str], bool]) -> Iterator[None]:
+    """The warnings build backends raise (re-raised by pyproject_hooks) given to ``take``;
+    one it does not take (it answers False) is shown as any other warning."""
     from pyproject_hooks import BuildBackendWarning
 
     shown = warnings.showwarning
 
     def show(message: Warning | str, category: type[Warning], *args: Any, **kw: Any) -> None:
-        if issubclass(category, BuildBackendWarning):
-            logger.debug("the build backend warns: %s", message)
-        else:
+        if not (issubclass(category, BuildBackendWarning) and take(str(message))):
             shown(message, category, *args, **kw)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", BuildBackendWarning)
         warnings.showwarning = show
         yield
+
+
+def _debug(message: str) -> bool:
+    """A backend's warning while asked goes to the debug log, not to the terminal
+    (``build-all`` shows them where they matter)."""
+    logger.debug("the build backend warns: %s", message)
+    return True
 
 
 def backend_versions(
@@ -320,7 +325,7 @@ def backend_versions(
     def compute(keys: list[str]) -> dict[str, str]:
         # each hook is a process of its own: a few at once (one per core, at most four)
         workers = max(1, min(4, os.cpu_count() or 1))
-        with _warnings_logged(), ThreadPoolExecutor(max_workers=workers) as pool:
+        with backend_warnings(_debug), ThreadPoolExecutor(max_workers=workers) as pool:
             said = dict(zip(keys, pool.map(answer, [named[k] for k in keys]), strict=True))
         failed.update({named[k]: v for k, v in said.items() if not isinstance(v, str)})
         return {k: v for k, v in said.items() if isinstance(v, str)}

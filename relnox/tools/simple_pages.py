@@ -139,8 +139,3 @@ def parse_json_page(data: dict[str, Any], base_url: str) -> ProjectPage:
         status = index_said(project_status.get("status") or "active").lower()
         reason = index_said(project_status.get("reason") or "")
     return ProjectPage(files, status, reason)
-
-
-def parse_json(data: dict[str, Any], base_url: str) -> dict[str, IndexedFile]:
-    """The files of a PEP 691 project page."""
-    return parse_json_page(data, base_url).files

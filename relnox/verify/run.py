@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import time
@@ -636,9 +637,9 @@ class _RoundRun:
                     )
                     continue
                 jobs.append((target.name, f"script {script}", (str(exe), *args)))
-            jobs += [(target.name, f"command {_join(c)}", c) for c in target.commands]
+            jobs += [(target.name, f"command {shlex.join(c)}", c) for c in target.commands]
         if len(found_all) == sum(len(group) for group, _, _ in ran):
-            jobs += [(None, f"command {_join(c)}", c) for c in self.plan.commands]
+            jobs += [(None, f"command {shlex.join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs, started)
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
@@ -741,7 +742,7 @@ class _RoundRun:
                 tried = False
                 if needs and owner is not None:  # the script says which extra it needs
                     tried, label, result = self._with_extras(env, cwd, owner, needs, label, result)
-                detail = f"{_join(argv)} exited {result.returncode}:\n{result.tail()}"
+                detail = f"{shlex.join(argv)} exited {result.returncode}:\n{result.tail()}"
                 check = Check(label, result.ok, "" if result.ok else detail)
                 if needs and not result.ok:  # the extra could not be installed: not a fault
                     spelled = f"{owner}[{','.join(needs)}]"
@@ -755,7 +756,7 @@ class _RoundRun:
                     if (extra := self._module_extra(owner, result)) is not None:
                         check = Check(label, False, f"{extra}\n{detail}")
                     elif label.startswith("script ") and _refused(result):
-                        said = f"{REFUSED_ARGS} {_join(argv[1:]) or '(none)'}"
+                        said = f"{REFUSED_ARGS} {shlex.join(argv[1:]) or '(none)'}"
                         check = Check(label, False, f"{said}\n{detail}")
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
@@ -849,9 +850,3 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
 def _not_there_yet(output: str) -> bool:
     text = output.lower()
     return any(marker in text for marker in NOT_THERE)
-
-
-def _join(argv: Sequence[str]) -> str:
-    import shlex
-
-    return shlex.join(argv)

@@ -777,3 +777,34 @@ def test_a_metapackage_builds_a_metadata_only_wheel_and_an_undeclared_empty_one_
     failed = run_relnox("build-all", "--wheel-only", "--package", "meta-st", cwd=root)
     assert failed.returncode != 0
     assert "the wheel is empty" in failed.stderr + failed.stdout
+
+
+#: an in-tree backend: hatchling's hooks, warning as they build (as setuptools warns of a
+#: deprecated license table)
+WARNING_BACKEND = """\
+import warnings
+
+from hatchling import build as _hatchling
+from hatchling.build import *  # noqa: F403
+
+
+def build_wheel(*args, **kwargs):
+    warnings.warn("the license table is deprecated", UserWarning, stacklevel=1)
+    return _hatchling.build_wheel(*args, **kwargs)
+"""
+
+
+def test_a_backends_warning_goes_to_its_packages_log_once(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "warner", ProjectSpec("warner", backend="hatchling"))
+    edit(
+        root / "pyproject.toml",
+        'build-backend = "hatchling.build"',
+        'build-backend = "inbackend"\nbackend-path = ["."]',
+    )
+    (root / "inbackend.py").write_text(WARNING_BACKEND, encoding="utf-8")
+    git_init(root)
+    proc = run_relnox("build-all", "--wheel-only", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    said = proc.stdout + proc.stderr
+    assert said.count("the build backend warns: the license table is deprecated") == 1, said
+    assert "UserWarning" not in said and "BuildBackendWarning" not in said
