@@ -192,3 +192,14 @@ def test_build_all_after_a_bump_says_a_repeated_warning_once(tmp_path: Path) -> 
     assert f"(the same warning for {10 - MANY + 1} more: " in proc.stderr
     verbose = run_relnox("-v", "build-all", "--force", cwd=root, check=True).stderr
     assert verbose.count("artifact of another version") == 10
+
+
+def test_q_check_versions_keeps_every_problem(seventy: Path) -> None:
+    """Its error says "fix the files listed above": -q listed none (1 line, 12 without)."""
+    proc = run_relnox("check-versions", cwd=seventy)
+    problems = [line for line in _lines(proc.stdout) if line.startswith("  x ")]
+    assert proc.returncode == 1 and len(problems) == 10
+    assert all(len(line) <= 200 for line in problems)
+    quiet = run_relnox("-q", "check-versions", cwd=seventy)
+    assert quiet.returncode == 1
+    assert [line for line in _lines(quiet.stdout) if line.startswith("  x ")] == problems
