@@ -476,7 +476,7 @@ def test_a_malformed_requirement_and_cycles_never_hide_a_good_package(tmp_path: 
     run-time requirements, a cycle through an extra, another through a dev group, a
     lockstep group holding a cycle member, and good packages that need a cycle member or
     a broken one: ``plan`` and ``check-versions`` name every good package."""
-    members = {
+    members: dict[str, dict[str, Any]] = {
         "bad-deps": {"dependencies": ["good-base", "foo >>= 1"]},
         "bad-extra": {"optional-dependencies": {"x": ["foo >>= 1"]}},
         "bad-group": {"dependency-groups": {"lint": ["foo >>= 1"]}},
