@@ -5,7 +5,7 @@ The core marks the log records of a long stage's items with :func:`started` and
 :func:`finished` (``logger.info(..., extra=finished("build", name))``) and never prints;
 :func:`attach` puts a :class:`Status` filter on the adapter's handler, which turns those
 records into ``build: 12/72 done; slowest running: acme-core (4s)``, redrawn in place on
-a terminal (stderr a tty and no ``CI`` variable) and printed at each quarter in a log.
+a terminal (stderr a tty and no ``CI`` variable) and printed once at the half in a log (the stage closes with its own line).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class _Stage:
     total: int = 0
     running: dict[str, float] = field(default_factory=dict)
     done: set[str] = field(default_factory=set)
-    shown: int = 0  # quarters printed (plain lines)
+    shown: int = 0  # halves printed (plain lines)
     doing: tuple[str, float] | None = None  # what runs now, since when (a "doing" record)
 
 
@@ -91,10 +91,11 @@ class Status(logging.Filter):
             self.drawn = True
             if not state.running and state.total and len(state.done) >= state.total:
                 self.clear()
-        elif what == "done" and state.total:
-            quarter = 4 * len(state.done) // state.total
-            if quarter > state.shown:
-                state.shown = quarter
+        elif what == "done" and state.total and len(state.done) < state.total:
+            # at the half: a sign of life; the end is the stage's own closing line
+            half = 2 * len(state.done) // state.total
+            if half > state.shown:
+                state.shown = half
                 self._write(line + "\n")
         return False
 

@@ -403,7 +403,7 @@ def changelog_edits(
         return notes
     users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
     if len(in_root) == len(users):  # all that use it at once: one section for all
-        release(root_log, ", ".join(f"{p.name} {versions[p.name][1]}" for p in in_root), None)
+        release(root_log, _title_of_all(in_root, versions), None)
         return notes
     routed = route_changelog(
         files.get(root_log),
@@ -419,6 +419,18 @@ def changelog_edits(
     files.set(root_log, routed.text)
     notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
+
+
+def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
+    """The title of one section for ``released``: each package and its version, or, for
+    many packages at one version, that version alone (the heading of a single release; a
+    list of 70 names is no heading)."""
+    from relnox.progress import MANY
+
+    new = {versions[p.name][1] for p in released}
+    if len(released) >= MANY and len(new) == 1:
+        return new.pop()
+    return ", ".join(f"{p.name} {versions[p.name][1]}" for p in released)
 
 
 def _tool_notes(

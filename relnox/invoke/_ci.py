@@ -17,7 +17,6 @@ from relnox.invoke._common import (
     listed,
     output_file,
     relnox_task,
-    show,
     write_output,
 )
 from relnox.invoke._shards import TIMINGS_HELP
@@ -115,7 +114,10 @@ def _intent(flags: PlanFlags) -> dict[str, Any]:
     from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
-    show(flags.json, found.to_json(), found.describe())
+    if flags.json:
+        echo_json(found.to_json())
+    else:  # the result and its reasons: what -q keeps
+        echo("\n".join(found.describe(flags.verbose)), always=True)
     return {**found.to_json(), "changed": bool(found.releases)}
 
 

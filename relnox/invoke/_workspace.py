@@ -67,8 +67,8 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     if json:
         echo_json(result)
     else:  # the sound packages are checked and said, whatever the others' problems
-        for problem in problems:
-            echo(f"  x {problem}")
+        for problem in problems:  # the error below points at them: -q keeps them
+            echo(f"  x {problem}", always=True)
         for warning in warnings:
             echo(f"  ! {warning}", always=True)
         from relnox.report import MANY

@@ -22,6 +22,7 @@ from relnox.artifacts.distdir import load_release
 from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
+from relnox.progress import detail
 from relnox.project.workspace import Workspace
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
 from relnox.publish.preflight import against_index, check_files, index_reader, select_records
@@ -178,6 +179,7 @@ def _check_artifacts(
         len(checked),
         proven,
         time.monotonic() - started,
+        extra=detail("publish"),  # -v: a sound check is the upload's closing line's part
     )
 
 

@@ -107,7 +107,14 @@ def wait_visible(
         elapsed = waiting.clock() - start
         logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
-            logger.info("  all %d file(s) show on %s (%.1fs)", len(files), label, elapsed)
+            # each tier's: the upload's counter and closing line say it; -v says each
+            logger.info(
+                "  all %d file(s) show on %s (%.1fs)",
+                len(files),
+                label,
+                elapsed,
+                extra=detail("upload"),
+            )
             return [], "", True
         if elapsed >= waiting.seconds:
             return sorted(pending), not_shown, True

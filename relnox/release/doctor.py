@@ -96,7 +96,7 @@ def _history(ws: Workspace) -> Check:
     if is_shallow(ws.root):
         return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
     if not git.tags(ws.root):
-        why = "no tags at all: fine before a first release, else the tags were not fetched"
+        why = "no tags: fine before a first release, else they were not fetched"
         return Check("history", WARN, f"{why}; {FETCH_HINT}")
     return Check("history", OK, "full history with tags")
 

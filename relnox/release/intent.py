@@ -64,13 +64,17 @@ class Intent:
     notes: list[str] = field(default_factory=list)
     rewrites: list[str] = field(default_factory=list)
     parts: dict[str, str] = field(default_factory=dict)  # what bump is given (BumpOptions.parts)
+    names: tuple[str, ...] = ()  # the workspace's packages: a note many share is said once
 
-    def describe(self) -> list[str]:
+    def describe(self, verbose: int = 0) -> list[str]:
+        from relnox.report import grouped
+
+        notes = grouped(self.notes, self.names, verbose)
         if not self.releases:  # the reason in words: the notes say why each was left out
             why = "every package that changed is left out" if self.notes else NOTHING_ASKS
-            return [f"no release: {why}", *self.notes]
+            return [f"no release: {why}", *notes]
         lines = [f"{r.name}: {r.old} -> {r.new} ({r.why})" for r in self.releases]
-        return lines + [f"  {line}" for line in self.rewrites] + self.notes
+        return lines + [f"  {line}" for line in self.rewrites] + notes
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -285,7 +289,7 @@ def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
         group = [p.name for p in workspace.group_of(workspace.get(name))]
         strongest = _strongest([parts.get(n, "none") for n in group])
         parts.update({n: strongest for n in group})
-    intent = Intent(notes=notes, parts=parts)
+    intent = Intent(notes=notes, parts=parts, names=tuple(p.name for p in workspace.packages))
     if not parts:
         return intent
     bumped = plan_bump(workspace, BumpOptions(parts=parts, commit=False, dry_run=True, today=today))

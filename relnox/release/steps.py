@@ -312,7 +312,8 @@ def _audit(run: ReleaseRun) -> Outcome:
     write_atomic(record, report.markdown(), through_link=False)
     _raise_for_failures(report)
     checks = f"{len(report.findings)} checks on {report.repository.label} passed"
-    return DONE, f"{checks}; record: {record}"
+    # relative: a rehearsal's clone, where it lies, is gone when the line is read
+    return DONE, f"{checks}; record: {rel(record, run.workspace.root)}"
 
 
 def _raise_for_failures(report: Result) -> None:

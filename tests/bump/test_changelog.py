@@ -860,3 +860,19 @@ def test_the_heading_suggested_for_a_release_is_a_released_one(tmp_path: Path) -
     text = "# Change Log\n\n## (0.41.0) UNRELEASED\n### Added\n- New.\n\n## [0.40.2] 2023-09-22\n- Old.\n"
     (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG.md", "0.43.0") == "'## [0.43.0] YYYY-MM-DD'"
+
+
+def test_a_release_of_many_packages_at_one_version_has_a_short_heading(tmp_path: Path) -> None:
+    """Eight packages, each with its own tag, released at once from the root changelog:
+    one section titled by their one version, in the changelog's own heading shape (the
+    heading listed every package and version: 1,197 characters on 70 packages)."""
+    from relnox.sample import generated_specs, git_init, write_workspace
+    from tests.conftest import run_relnox
+
+    root = write_workspace(tmp_path / "ws", generated_specs(8))
+    git_init(root)
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    log = (root / "CHANGELOG.md").read_text()
+    [heading] = [line for line in log.splitlines() if line.startswith("## [0.1.1]")]
+    assert heading.startswith("## [0.1.1] - ") and len(heading) == len("## [0.1.1] - 2026-01-01")
+    assert "gen-pkg" not in log

@@ -192,3 +192,30 @@ def test_build_all_after_a_bump_says_a_repeated_warning_once(tmp_path: Path) -> 
     assert f"(the same warning for {10 - MANY + 1} more: " in proc.stderr
     verbose = run_relnox("-v", "build-all", "--force", cwd=root, check=True).stderr
     assert verbose.count("artifact of another version") == 10
+
+
+def test_q_check_versions_keeps_every_problem(seventy: Path) -> None:
+    """Its error says "fix the files listed above": -q listed none (1 line, 12 without)."""
+    proc = run_relnox("check-versions", cwd=seventy)
+    problems = [line for line in _lines(proc.stdout) if line.startswith("  x ")]
+    assert proc.returncode == 1 and len(problems) == 10
+    assert all(len(line) <= 200 for line in problems)
+    quiet = run_relnox("-q", "check-versions", cwd=seventy)
+    assert quiet.returncode == 1
+    assert [line for line in _lines(quiet.stdout) if line.startswith("  x ")] == problems
+
+
+def test_plan_intent_says_a_note_many_share_once_and_q_keeps_it(sound: Path) -> None:
+    """70 untagged packages: "no release" and one note with its count (71 lines before, one
+    note per package); -q kept nothing of the result before."""
+    out = _lines(run_relnox("plan", "--intent", cwd=sound, check=True).stdout)
+    assert out == [
+        "no release: every package that changed is left out",
+        "note: <package> 0.1.0 is not released by any tag yet: it is left out "
+        f"(tag it: relnox tag --missing) ({SIZE} packages; -v names them)",
+    ]
+    assert _lines(run_relnox("-q", "plan", "--intent", cwd=sound, check=True).stdout) == out
+    quiet_pr = run_relnox("-q", "release-pr", "--dry-run", cwd=sound, check=True).stdout
+    assert _lines(quiet_pr) == out
+    verbose = run_relnox("-v", "plan", "--intent", cwd=sound, check=True).stdout
+    assert all(f"gen-pkg{i}" in verbose for i in range(SIZE))

@@ -468,3 +468,54 @@ def test_a_dependency_cycle_is_a_finding_on_its_packages_only(tmp_path: Path) ->
         "bump", "--dry-run", "--part", "patch", "--package", "c", "--root", str(root)
     )
     assert code == 0 and "Release c 1.0.1" in out, err
+
+
+def test_a_malformed_requirement_and_cycles_never_hide_a_good_package(tmp_path: Path) -> None:
+    """The shapes of a real repository at once: a malformed requirement (in one member's
+    dependencies, another's optional dependencies, a third's dependency group), a cycle of
+    run-time requirements, a cycle through an extra, another through a dev group, a
+    lockstep group holding a cycle member, and good packages that need a cycle member or
+    a broken one: ``plan`` and ``check-versions`` name every good package."""
+    members: dict[str, dict[str, Any]] = {
+        "bad-deps": {"dependencies": ["good-base", "foo >>= 1"]},
+        "bad-extra": {"optional-dependencies": {"x": ["foo >>= 1"]}},
+        "bad-group": {"dependency-groups": {"lint": ["foo >>= 1"]}},
+        "cyc-a": {"dependencies": ["cyc-b"]},
+        "cyc-b": {"dependencies": ["cyc-a"]},
+        "opt-a": {"dependencies": ["opt-b"]},
+        "opt-b": {"optional-dependencies": {"all": ["opt-a"]}},
+        "dev-a": {"dependencies": ["dev-b"]},
+        "dev-b": {"dependency-groups": {"dev": ["dev-a"]}},
+        "good-base": {},
+        "good-on-cycle": {"dependencies": ["cyc-a", "good-base"]},
+        "good-on-broken": {"dependencies": ["bad-deps", "bad-extra"]},
+        "good-on-extra-cycle": {"dependencies": ["opt-b"]},
+        "good-in-group": {"dependencies": ["good-base"]},
+    }
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n\n'
+        '[tool.relnox]\nlockstep = [["cyc-a", "good-in-group"]]\n'
+    }
+    for name, tables in members.items():
+        text = f'[project]\nname = "{name}"\nversion = "1.0.0"\n'
+        text += f"dependencies = {json.dumps(tables.get('dependencies', []))}\n"
+        for key in ("optional-dependencies", "dependency-groups"):
+            pairs = tables.get(key, {})
+            assert isinstance(pairs, dict)
+            if pairs:
+                prefix = "project." if key.startswith("optional") else ""
+                text += f"\n[{prefix}{key}]\n"
+                text += "".join(f"{k} = {json.dumps(v)}\n" for k, v in pairs.items())
+        files[f"pkgs/{name}/pyproject.toml"] = text + BACKENDS["hatchling"]
+    root = repo(tmp_path / "r", files)
+    good = {n for n in members if n.startswith(("good-", "opt-", "dev-"))}
+    code, out, err = run("plan", "--part", "patch", "--root", str(root))
+    listed = {line.split()[0] for line in out.splitlines() if line.strip()}
+    assert code == 1 and good <= listed, (out, err)
+    assert not listed & {"bad-deps", "bad-extra", "bad-group", "cyc-a", "cyc-b"}, out
+    code, out, err = run("check-versions", "--json", "--root", str(root))
+    result = json.loads(out)
+    assert code == 1 and good <= set(result["packages"]), (out, err)
+    errors = "\n".join(result["problems"])
+    assert "cyc-a -> cyc-b -> cyc-a" in errors or "cyc-b -> cyc-a -> cyc-b" in errors
+    assert all(f"pkgs/{name}/pyproject.toml" in errors for name in ("bad-deps", "bad-extra"))

@@ -70,7 +70,8 @@ def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
     counted, report = done.stdout.strip().splitlines()
     assert counted == "4 uploaded (-v lists them)"
     assert report == f"report: {ws / '.relnox' / 'dist' / 'publish-report.json'}"
-    assert "upload: 4/4 done" in done.stderr  # progress (relnox.progress): each line with -v
+    assert "upload: 2/4 done" in done.stderr  # progress (relnox.progress): at the half
+    assert "upload: 4/4 done" not in done.stderr  # the closing line says it
     assert "uploading demo_core-0.1.0" not in done.stderr
     assert len(on_index(index)) == 8
 
@@ -327,3 +328,13 @@ def test_a_distribution_name_holding_a_line_end_is_refused_before_any_upload(
         [line] = [ln for ln in proc.stderr.splitlines() if ln.startswith("relnox: error")]
         assert repr(name) in line and "remove it from dist/" in line, line
     assert on_index(index) == []
+
+
+def test_publish_test_of_many_packages_says_them_counted(release: Path, tmp_path: Path) -> None:
+    """Its closing line listed every package: one line of 787 characters on 70."""
+    ws = copy_tree(release, tmp_path / "many-ws")
+    with LocalIndex(tmp_path / "test-data") as test_index:
+        env = {**os.environ, "RELNOX_LOCAL_INDEX": test_index.url}
+        done = run_relnox("publish-test", "--repository", "local", cwd=ws, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "verified: the 4 packages install from there" in done.stdout.splitlines()

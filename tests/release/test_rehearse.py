@@ -121,3 +121,23 @@ def test_a_failed_verify_stage_is_a_short_error_naming_its_log(tmp_path: Path) -
     assert not any("relnox-rehearse-" in line for line in error), error
     assert "(the whole message: .relnox/rehearse/verify.log)" in error
     assert "FAIL  pin-a 0.1.7" in (root / ".relnox/rehearse/verify.log").read_text()
+
+
+@pytest.mark.slow
+def test_a_rehearsal_of_many_packages_fits_on_one_screen(tmp_path: Path) -> None:
+    """Eight generated packages (MANY or more: a stage says as many lines for 70, its
+    repeated lines counted): one screen, no line over 200 characters, no path into the
+    rehearsal's clone, gone when the line is read (61 lines on 8 packages and 74 on 70
+    before; the audit's record was named in the deleted clone, doctor's history warning
+    was 215 characters)."""
+    from relnox.sample import generated_specs, write_workspace
+
+    root = write_workspace(tmp_path / "ws", generated_specs(8))
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    lines = [*done.stdout.splitlines(), *done.stderr.splitlines()]
+    assert len(lines) <= 47, "\n".join(lines)  # 61 on integ
+    assert all(len(line) <= 200 for line in lines)
+    assert "relnox-rehearse-" not in done.stdout + done.stderr
+    assert not any(line.endswith(": 8/8 done") for line in lines)  # the closing line says it

@@ -71,7 +71,7 @@ def _status(live: bool) -> tuple[logging.Logger, io.StringIO]:
     return log, stream
 
 
-def test_progress_in_a_log_is_a_line_a_quarter() -> None:
+def test_progress_in_a_log_is_a_line_at_the_half() -> None:
     log, stream = _status(live=False)
     for i in range(8):
         log.info("[%d/8] p%d: building", i + 1, i, extra=started("build", f"p{i}", 8))
@@ -80,10 +80,7 @@ def test_progress_in_a_log_is_a_line_a_quarter() -> None:
     log.info("a line of its own")
 
     assert stream.getvalue().splitlines() == [
-        "build: 2/8 done; slowest running: p2 (0s)",
         "build: 4/8 done; slowest running: p4 (0s)",
-        "build: 6/8 done; slowest running: p6 (0s)",
-        "build: 8/8 done",
         "a line of its own",
     ]
 
@@ -105,4 +102,4 @@ def test_a_stage_run_again_counts_from_zero() -> None:
     for run in ("seed", "release"):
         for i in range(3):
             log.info("tagged", extra=finished("tag", f"{run}-p{i}", 3))
-    assert stream.getvalue().splitlines() == [f"tag: {n}/3 done" for n in (1, 2, 3, 1, 2, 3)]
+    assert stream.getvalue().splitlines() == ["tag: 2/3 done", "tag: 2/3 done"]  # each at its half
