@@ -1,0 +1,167 @@
+"""Replay a repository's real releases: would relnox have made the same bump?
+
+Run: ``python benchmarks/replay.py REPO [-n N] [--under DIR] [-p PACKAGE]``.
+
+A release commit is one whose diff turns a version literal (``version =``,
+``__version__ =``, ``VERSION =`` in a ``.toml``/``.py``/``.cfg``/version file)
+from X into Y. For each of the last N, the commit before it is checked out in a
+temporary worktree and ``relnox bump --to Y --dry-run --json`` is run (and
+``--part P`` too where X -> Y is a plain major/minor/patch step). Compared: the
+version relnox proposes against Y, and the files it would edit against the files
+the real commit changed from X to Y. A repository with no version literal (its
+version comes from tags) is replayed from its tags: the commit before each tag.
+One line per release, then the share that matched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+LITERAL = re.compile(
+    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
+)
+VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
+TIMEOUT = 300
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=TIMEOUT
+    ).stdout
+
+
+def parse(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, str, set[str]]]:
+    """(commit, old, new, files changed from old to new) for the last ``count`` releases."""
+    pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
+    candidates = git(
+        repo, "log", "--format=%H", "-n", "400", "-i", "-G", "version",
+        "--", *pathspecs,
+    ).split()
+    found: list[tuple[str, str, str, set[str]]] = []
+    for commit in candidates:
+        olds: dict[str, set[str]] = {}
+        news: dict[str, set[str]] = {}
+        current = ""
+        for line in git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs).splitlines():
+            if line.startswith("+++ b/"):
+                current = line[6:]
+            match = LITERAL.match(line)
+            if match and parse(match[2]) is not None:
+                (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
+        pairs = [(o, n) for o in olds for n in news if parse(n) > parse(o)]  # type: ignore[operator]
+        if len(pairs) != 1:
+            continue
+        old, new = pairs[0]
+        changed = set()
+        for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
+            if line.startswith("--- "):
+                current = line[6:]
+            elif line.startswith("-") and old in line:
+                changed.add(current)
+        found.append((commit, old, new, changed))
+        if len(found) == count:
+            break
+    if found:
+        return found
+    for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
+        version = parse(tag.rsplit("-", 1)[-1].lstrip("v"))
+        if version is not None:
+            found.append((git(repo, "rev-list", "-n", "1", tag).strip(), "", str(version), set()))
+        if len(found) == count:
+            break
+    return found
+
+
+def plain_part(old: str, new: str) -> str | None:
+    a, b = parse(old), parse(new)
+    if a is None or b is None or a.is_prerelease or b.is_prerelease or a.is_postrelease or b.is_postrelease:
+        return None
+    x, y = (a.release + (0, 0, 0))[:3], (b.release + (0, 0, 0))[:3]
+    steps = {"major": (x[0] + 1, 0, 0), "minor": (x[0], x[1] + 1, 0), "patch": (x[0], x[1], x[2] + 1)}
+    return next((part for part, step in steps.items() if step == y), None)
+
+
+def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
+    done = subprocess.run(
+        [sys.executable, "-m", "relnox", "bump", "--dry-run", "--json", *args],
+        cwd=tree, capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1][:200]
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def replay(repo: Path, commit: str, old: str, new: str, real: set[str], args: argparse.Namespace) -> str:
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(repo), str(tree)], check=True, timeout=TIMEOUT)
+        git(tree, "checkout", "-q", "--detach", f"{commit}^")
+        # Only the tags that existed then: made before the release commit, not on it or after it.
+        when = int(git(repo, "show", "-s", "--format=%ct", commit))
+        later = [
+            name
+            for name, date in (line.split() for line in git(tree, "tag", "--format=%(refname:short) %(creatordate:unix)").splitlines())
+            if int(date) >= when
+        ]
+        later = sorted(set(later + git(tree, "tag", "--contains", commit).split()))
+        for start in range(0, len(later), 200):
+            git(tree, "tag", "-d", *later[start : start + 200])
+        if True:
+            where = tree / args.under
+            extra = [arg for name in args.package for arg in ("-p", name)]
+            runs = [["--to", new, *extra]]
+            part = plain_part(old, new)
+            if part:
+                runs.append(["--part", part, *extra])
+            misses: list[str] = []
+            for run in runs:
+                result = relnox(where, run)
+                label = " ".join(run[:2])
+                if isinstance(result, str):
+                    misses.append(f"{label}: refused: {result}")
+                    continue
+                versions = result["versions"]
+                assert isinstance(versions, dict)
+                if new not in versions.values():
+                    misses.append(f"{label}: proposes {sorted(set(versions.values()))}")
+                files = {args.under + str(path) for path in result["files"]}  # type: ignore[attr-defined]
+                if real and files != real:
+                    missed, extra_files = sorted(real - files), sorted(files - real)
+                    misses.append(f"{label}: missed {missed} extra {extra_files}")
+            return "ok" if not misses else "mismatch " + "; ".join(dict.fromkeys(misses))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("-n", type=int, default=10)
+    parser.add_argument("--under", default="", help="the package's folder in the repository (ending in /)")
+    parser.add_argument("-p", "--package", action="append", default=[])
+    args = parser.parse_args()
+    releases = release_commits(args.repo, args.under, args.n)
+    ok = 0
+    for commit, old, new, real in releases:
+        verdict = replay(args.repo, commit, old, new, real, args)
+        ok += verdict == "ok"
+        print(f"{commit[:10]} {old or '(tag)'} -> {new}: {verdict}", flush=True)
+    share = 100 * ok / len(releases) if releases else 0.0
+    print(f"{args.repo.name}: {ok}/{len(releases)} ok ({share:.0f}%)")
+
+
+if __name__ == "__main__":
+    main()
