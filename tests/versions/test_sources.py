@@ -269,3 +269,15 @@ def test_sphinx_version_equals_release_is_a_copy(tmp_path: Path) -> None:
     (root / "docs/conf.py").write_text('project = "acme"\nversion = release = "1.0.0"\n')
     check = run_relnox("check-versions", cwd=root)
     assert check.returncode != 0 and "docs/conf.py says '1.0.0'" in check.stdout
+
+
+def test_a_to_version_with_its_number_left_implicit_is_written_as_given(tmp_path: Path) -> None:
+    """Maintainers who write the next cycle as ``3.1.8.dev`` (the 0 left implicit, valid
+    PEP 440) get ``3.1.8.dev`` in the file from ``--to 3.1.8.dev``, not ``3.1.8.dev0``."""
+    files = {
+        "pyproject.toml": project("acme", "3.1.7"),
+        "src/acme/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.7"])
+    bump = run_relnox("bump", "--dry-run", "--to", "3.1.8.dev", cwd=root, check=True)
+    assert '+version = "3.1.8.dev"' in bump.stdout
