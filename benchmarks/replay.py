@@ -21,9 +21,9 @@ import re
 import subprocess
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
+import tomllib
 from packaging.version import InvalidVersion, Version
 
 LITERAL = re.compile(
@@ -56,7 +56,9 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         except subprocess.CalledProcessError:
             text = ""
         data = tomllib.loads(text) if text else {}
-        name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get("name")
+        name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
+            "name"
+        )
         if name:
             return str(name)
         if not parts:
@@ -68,8 +70,16 @@ def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, 
     """(commit, old, new, files changed from old to new) for the last ``count`` releases."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
-        repo, "log", "--format=%H", "-n", "400", "-i", "-G", "version",
-        "--", *pathspecs,
+        repo,
+        "log",
+        "--format=%H",
+        "-n",
+        "400",
+        "-i",
+        "-G",
+        "version",
+        "--",
+        *pathspecs,
     ).split()
     found: list[tuple[str, str, str, set[str]]] = []
     for commit in candidates:
@@ -108,33 +118,58 @@ def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, 
 
 def plain_part(old: str, new: str) -> str | None:
     a, b = parse(old), parse(new)
-    if a is None or b is None or a.is_prerelease or b.is_prerelease or a.is_postrelease or b.is_postrelease:
+    if (
+        a is None
+        or b is None
+        or a.is_prerelease
+        or b.is_prerelease
+        or a.is_postrelease
+        or b.is_postrelease
+    ):
         return None
-    x, y = (a.release + (0, 0, 0))[:3], (b.release + (0, 0, 0))[:3]
-    steps = {"major": (x[0] + 1, 0, 0), "minor": (x[0], x[1] + 1, 0), "patch": (x[0], x[1], x[2] + 1)}
+    x, y = ((*a.release, 0, 0, 0))[:3], ((*b.release, 0, 0, 0))[:3]
+    steps = {
+        "major": (x[0] + 1, 0, 0),
+        "minor": (x[0], x[1] + 1, 0),
+        "patch": (x[0], x[1], x[2] + 1),
+    }
     return next((part for part, step in steps.items() if step == y), None)
 
 
 def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     done = subprocess.run(
         [sys.executable, "-m", "relnox", "bump", "--dry-run", "--json", *args],
-        cwd=tree, capture_output=True, text=True, timeout=TIMEOUT,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     if done.returncode != 0:
-        return (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1][:200]
+        return (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:200]
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def replay(repo: Path, commit: str, old: str, new: str, real: set[str], args: argparse.Namespace) -> str:
+def replay(
+    repo: Path, commit: str, old: str, new: str, real: set[str], args: argparse.Namespace
+) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
-        subprocess.run(["git", "clone", "-q", "--shared", "--no-checkout", str(repo), str(tree)], check=True, timeout=TIMEOUT)
+        subprocess.run(
+            ["git", "clone", "-q", "--shared", "--no-checkout", str(repo), str(tree)],
+            check=True,
+            timeout=TIMEOUT,
+        )
         git(tree, "checkout", "-q", "--detach", f"{commit}^")
         # Only the tags that existed then: made before the release commit, not on it or after it.
         when = int(git(repo, "show", "-s", "--format=%ct", commit))
         later = [
             name
-            for name, date in (line.split() for line in git(tree, "tag", "--format=%(refname:short) %(creatordate:unix)").splitlines())
+            for name, date in (
+                line.split()
+                for line in git(
+                    tree, "tag", "--format=%(refname:short) %(creatordate:unix)"
+                ).splitlines()
+            )
             if int(date) >= when or parse(name.rsplit("-", 1)[-1].lstrip("v")) == parse(new)
         ]
         later = sorted(set(later + git(tree, "tag", "--contains", commit).split()))
@@ -174,7 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repo", type=Path)
     parser.add_argument("-n", type=int, default=10)
-    parser.add_argument("--under", default="", help="the package's folder in the repository (ending in /)")
+    parser.add_argument(
+        "--under", default="", help="the package's folder in the repository (ending in /)"
+    )
     parser.add_argument("-p", "--package", action="append", default=[])
     args = parser.parse_args()
     releases = release_commits(args.repo, args.under, args.n)
