@@ -66,8 +66,12 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         parts.pop()
 
 
-def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, str, set[str]]]:
-    """(commit, old, new, files changed from old to new) for the last ``count`` releases."""
+Release = tuple[str, str, str, set[str], set[str]]
+
+
+def release_commits(repo: Path, under: str, count: int) -> list[Release]:
+    """(commit, old, new, files changed from old to new, packages) for the last ``count``
+    releases."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -81,7 +85,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, 
         "--",
         *pathspecs,
     ).split()
-    found: list[tuple[str, str, str, set[str]]] = []
+    found: list[Release] = []
     for commit in candidates:
         olds: dict[str, set[str]] = {}
         news: dict[str, set[str]] = {}
@@ -102,15 +106,20 @@ def release_commits(repo: Path, under: str, count: int) -> list[tuple[str, str, 
                 current = line[6:]
             elif line.startswith("-") and old in line:
                 changed.add(current)
-        found.append((commit, old, new, changed))
+        names = {str(owner(repo, commit, path)) for path in changed if owner(repo, commit, path)}
+        found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
     if found:
         return found
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
-        version = parse(tag.rsplit("-", 1)[-1].lstrip("v"))
+        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1]
+        version = parse(text.lstrip("v"))
         if version is not None:
-            found.append((git(repo, "rev-list", "-n", "1", tag).strip(), "", str(version), set()))
+            prefix = tag[: -len(text)].rstrip("-/_")
+            names = {prefix} if prefix else set()
+            commit = git(repo, "rev-list", "-n", "1", tag).strip()
+            found.append((commit, "", str(version), set(), names))
         if len(found) == count:
             break
     return found
@@ -149,9 +158,8 @@ def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
-def replay(
-    repo: Path, commit: str, old: str, new: str, real: set[str], args: argparse.Namespace
-) -> str:
+def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
+    commit, old, new, real, names = release
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(
@@ -183,7 +191,6 @@ def replay(
             if part:
                 runs.append(["--part", part, *extra])
             touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
-            names = {owner(repo, commit, path) for path in real} - {None}
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
                 runs = [[*run[:2], *extra] for run in runs]
@@ -194,8 +201,10 @@ def replay(
                 if isinstance(result, str):
                     misses.append(f"{label}: refused: {result}")
                     continue
-                versions = result["versions"]
-                assert isinstance(versions, dict)
+                versions, previous = result["versions"], result["previous"]
+                assert isinstance(versions, dict) and isinstance(previous, dict)
+                if old and parse(old) not in {parse(str(v)) for v in previous.values()}:
+                    return f"skip: {old} is no package's version (relnox reads {previous})"
                 if parse(new) not in {parse(str(v)) for v in versions.values()}:
                     misses.append(f"{label}: proposes {sorted(set(versions.values()))}")
                 files = {args.under + str(path) for path in result["files"]}  # type: ignore[attr-defined]
@@ -216,12 +225,15 @@ def main() -> None:
     args = parser.parse_args()
     releases = release_commits(args.repo, args.under, args.n)
     ok = 0
-    for commit, old, new, real in releases:
-        verdict = replay(args.repo, commit, old, new, real, args)
+    skipped = 0
+    for release in releases:
+        verdict = replay(args.repo, release, args)
         ok += verdict == "ok"
-        print(f"{commit[:10]} {old or '(tag)'} -> {new}: {verdict}", flush=True)
-    share = 100 * ok / len(releases) if releases else 0.0
-    print(f"{args.repo.name}: {ok}/{len(releases)} ok ({share:.0f}%)")
+        skipped += verdict.startswith("skip")
+        print(f"{release[0][:10]} {release[1] or '(tag)'} -> {release[2]}: {verdict}", flush=True)
+    replayed = len(releases) - skipped
+    share = 100 * ok / replayed if replayed else 0.0
+    print(f"{args.repo.name}: {ok}/{replayed} ok ({share:.0f}%), {skipped} skipped")
 
 
 if __name__ == "__main__":
