@@ -96,17 +96,23 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             match = LITERAL.match(line)
             if match and parse(match[2]) is not None:
                 (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
-        pairs = [(o, n) for o in olds for n in news if parse(n) > parse(o)]  # type: ignore[operator]
-        if len(pairs) != 1:
+        pairs = [
+            (len(olds[o] & news[n]), o, n)
+            for o in olds
+            for n in news
+            if olds[o] & news[n] and parse(n) > parse(o)  # type: ignore[operator]
+        ]
+        if not pairs:
             continue
-        old, new = pairs[0]
+        _, old, new = max(pairs)  # several lines moved at once: the one in most files
         changed: set[str] = set()
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
             elif line.startswith("-") and old in line:
                 changed.add(current)
-        names = {str(owner(repo, commit, path)) for path in changed if owner(repo, commit, path)}
+        owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
+        names = {str(name) for name in owners if name}
         found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
