@@ -439,3 +439,16 @@ def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, P
         if not admits:
             found.append((req, target))
     return found
+
+
+def move_named_pin(text: str, target: str, old: str, new: str) -> str:
+    """``text``, a dependent's version module, with each top-level constant that names
+    ``target`` and a version and holds its exact release ``old``
+    (``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'``, which a check keeps in step with the
+    requirement) set to ``new``; any other constant is left alone."""
+    stem = re.sub(r"[-_.]+", "_", target).upper()
+    constant = rf"[A-Z0-9_]*{re.escape(stem)}_[A-Z0-9_]*VERSION[A-Z0-9_]*"
+    pattern = re.compile(
+        rf"""(?m)^(?P<lead>{constant}[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>['"])){re.escape(old)}(?=(?P=q))"""
+    )
+    return pattern.sub(lambda match: match["lead"] + new, text)

@@ -236,3 +236,32 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     _lockstep(behind, "acme-core==1.6.10", "v1.6.11")
     follows = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=behind, check=True)
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
+
+
+def test_a_constant_kept_in_step_with_an_exact_pin_moves_with_it(tmp_path: Path) -> None:
+    """The app pins ``acme-core==2.43.0`` and its version module says
+    ``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'`` (a check keeps the two in step): releasing
+    acme-core 2.44.0 moves both; a constant naming another version is left alone."""
+    module = (
+        "VERSION = '1.2.0'\n_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'\nPROTOCOL_VERSION = '2.43.0'\n"
+    )
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "app"]\n',
+        "core/pyproject.toml": project("acme-core", "2.43.0"),
+        "core/src/acme_core/__init__.py": "",
+        "app/pyproject.toml": project(
+            "acme-app",
+            None,
+            requires=["acme-core==2.43.0"],
+            extra='[tool.hatch.version]\npath = "src/acme_app/version.py"\n',
+        ),
+        "app/src/acme_app/__init__.py": "",
+        "app/src/acme_app/version.py": module,
+    }
+    root = repo(tmp_path / "r", files)
+    bump = run_relnox(
+        "bump", "--dry-run", "-p", "acme-core", "--to", "2.44.0", cwd=root, check=True
+    )
+    assert "+_COMPATIBLE_ACME_CORE_VERSION = '2.44.0'" in bump.stdout
+    assert '+    "acme-core==2.44.0"' in bump.stdout or "acme-core==2.44.0" in bump.stdout
+    assert "PROTOCOL_VERSION = '2.44.0'" not in bump.stdout and "+VERSION" not in bump.stdout
