@@ -59,7 +59,7 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
             "name"
         )
-        if name:
+        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
             return str(name)
         if not parts:
             return None
