@@ -265,3 +265,26 @@ def test_a_constant_kept_in_step_with_an_exact_pin_moves_with_it(tmp_path: Path)
     assert "+_COMPATIBLE_ACME_CORE_VERSION = '2.44.0'" in bump.stdout
     assert '+    "acme-core==2.44.0"' in bump.stdout or "acme-core==2.44.0" in bump.stdout
     assert "PROTOCOL_VERSION = '2.44.0'" not in bump.stdout and "+VERSION" not in bump.stdout
+
+
+def test_a_requirement_newer_than_the_releases_follows_its_siblings_raised_floors(
+    tmp_path: Path,
+) -> None:
+    """A member added after the group's last releases (its floor on the core raised once,
+    at most) follows the rule its siblings' history shows: their floors were raised at
+    each release, so its floor is raised too, and the line says whose history decided."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11", "v1.6.11")
+    members = '[tool.uv.workspace]\nmembers = ["core", "ext", "new"]\n\n'
+    settings = (root / "pyproject.toml").read_text().split("\n\n", 1)[1]
+    added = {
+        "pyproject.toml": members + settings,
+        "new/pyproject.toml": project("acme-new", "1.6.11", requires=["acme-core>=1.6.11"]),
+        "new/src/acme_new/__init__.py": "",
+    }
+    commit(root, added)
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.12", cwd=root, check=True)
+    (line,) = [line for line in bump.stdout.splitlines() if "acme-new requires" in line]
+    assert "acme-new requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in line
+    assert "acme-ext's requirement was raised to each release at v1.6.10, v1.6.11" in line
