@@ -59,7 +59,8 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
             "name"
         )
-        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
+        private = "Private :: Do Not Upload" in text
+        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)) and not private:
             return str(name)
         if not parts:
             return None
@@ -119,8 +120,8 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
     if found:
         return found
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
-        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1]
-        version = parse(text.lstrip("v"))
+        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
+        version = tag_version(tag)
         if version is not None:
             prefix = tag[: -len(text)].rstrip("-/_")
             names = {prefix} if prefix else set()
@@ -129,6 +130,12 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         if len(found) == count:
             break
     return found
+
+
+def tag_version(tag: str) -> Version | None:
+    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
+    found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
+    return parse(found[1]) if found else None
 
 
 def plain_part(old: str, new: str) -> str | None:
@@ -184,7 +191,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     tree, "tag", "--format=%(refname:short) %(creatordate:unix)"
                 ).splitlines()
             )
-            if int(date) >= when or parse(name.rsplit("-", 1)[-1].lstrip("v")) == parse(new)
+            if int(date) >= when or tag_version(name) == parse(new)
         ]
         later = sorted(set(later + git(tree, "tag", "--contains", commit).split()))
         for start in range(0, len(later), 200):
