@@ -60,8 +60,8 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             "name"
         )
         private = "Private :: Do Not Upload" in text
-        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)) and not private:
-            return str(name)
+        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
+            return None if private else str(name)
         if not parts:
             return None
         parts.pop()
