@@ -298,3 +298,19 @@ def test_the_citation_file_version_is_a_copy(tmp_path: Path) -> None:
     commit(root, {"CITATION.cff": cff.replace("v2.12.0", "v1.0")})
     bump = run_relnox("bump", "--dry-run", "--to", "2.13.0", cwd=root, check=True)
     assert "CITATION.cff" not in bump.stdout
+
+
+def test_a_package_version_constant_in_a_module_is_a_copy(tmp_path: Path) -> None:
+    """``PKG_VERSION = "1.43.1"`` in a module of the package (what a native loader checks
+    the extension against) moves with the release; a ``PROTOCOL_VERSION`` saying the
+    same number is another thing's, left alone."""
+    module = 'import sys\n\nPKG_VERSION = "1.43.1"\nPROTOCOL_VERSION = "1.43.1"\n'
+    files = {
+        "pyproject.toml": project("acme", "1.43.1"),
+        "src/acme/__init__.py": "",
+        "src/acme/_loader.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.43.1"])
+    bump = run_relnox("bump", "--dry-run", "--part", "patch", cwd=root, check=True)
+    assert '+PKG_VERSION = "1.43.2"' in bump.stdout
+    assert "+PROTOCOL_VERSION" not in bump.stdout
