@@ -31,6 +31,7 @@ LITERAL = re.compile(
 )
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
+UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
 def git(repo: Path, *args: str) -> str:
@@ -210,8 +211,10 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             misses: list[str] = []
             for run in runs:
                 result = relnox(where, run)
-                if isinstance(result, str) and "unknown package" in result:
-                    result = relnox(where, run[:2])  # a file of no package: all of them
+                while isinstance(result, str) and (unknown := UNKNOWN.search(result)):
+                    at = run.index(unknown[1])  # a file of no package relnox knows: drop it
+                    run = run[: at - 1] + run[at + 1 :]
+                    result = relnox(where, run)
                 label = " ".join(run[:2])
                 if isinstance(result, str):
                     misses.append(f"{label}: refused: {result}")
