@@ -211,7 +211,11 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             misses: list[str] = []
             for run in runs:
                 result = relnox(where, run)
-                while isinstance(result, str) and (unknown := UNKNOWN.search(result)):
+                while (
+                    isinstance(result, str)
+                    and (unknown := UNKNOWN.search(result))
+                    and unknown[1] in run
+                ):
                     at = run.index(unknown[1])  # a file of no package relnox knows: drop it
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
