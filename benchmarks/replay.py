@@ -23,8 +23,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-import tomllib
 from packaging.version import InvalidVersion, Version
+
+from relnox.toml import tomllib
 
 LITERAL = re.compile(
     r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
