@@ -69,6 +69,7 @@ ROOT_KEYS = (
     "tag-formats",
     "changelog",
     "changelog-heading",
+    "changelog-pre-releases",  # relnox.bump.changelog: whether a pre-release gets a section
     "doctor",
     "commit-message",
     "dist-dir",

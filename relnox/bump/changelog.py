@@ -13,6 +13,7 @@ from typing import Protocol
 
 from relnox.bump.changelog_route import Release, route_changelog, unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
+from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changelog import (
     READ_ONLY,
@@ -317,6 +318,37 @@ def release_links(text: str, title: str, tag: str) -> str:
     return text[: match.start()] + links + text[match.end() :]
 
 
+def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None:
+    """Why pre-release ``title`` leaves the Unreleased section open, or ``None`` when it
+    gets its section: ``[tool.relnox] changelog-pre-releases`` decides; unset, a changelog
+    whose release sections are all final releases keeps its entries for the final one."""
+    version = maybe_version(title)
+    if version is None or not version.is_prerelease:
+        return None
+    setting = workspace.config.raw.get("changelog-pre-releases")
+    if setting is not None and not isinstance(setting, bool):
+        raise ConfigError(
+            f"{workspace.config.source}: [tool.relnox] changelog-pre-releases = {setting!r} "
+            "must be true or false"
+        )
+    if setting is True:
+        return None
+    if setting is None:
+        said = [maybe_version(v) for s in sections(text) for _name, v in s.versions]
+        released = [v for v in said if v is not None]
+        if not released or any(v.is_prerelease for v in released):
+            return None
+    why = (
+        "[tool.relnox] changelog-pre-releases = false"
+        if setting is False
+        else "its sections are all final releases'"
+    )
+    return (
+        f"the Unreleased entries stay for the final release, not {title}'s section ({why}; "
+        "[tool.relnox] changelog-pre-releases = true writes one for each pre-release)"
+    )
+
+
 def changelog_edits(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -365,6 +397,8 @@ def changelog_edits(
                 notes.append(f"note: {rel} has no Unreleased section")
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
+        elif (kept := _pre_release_kept(workspace, text, title)) is not None:
+            notes.append(f"note: {rel}: {kept}")
         else:
             heading = config.changelog_heading
             setext = "{title} ({date})"

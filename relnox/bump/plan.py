@@ -25,6 +25,7 @@ from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.pins import (
+    move_named_pin,
     pin_rule,
     raise_floor,
     rewrite_cfg_line,
@@ -229,6 +230,19 @@ def _rewrite_dependents(
                     files.set(req.path, text)
                 else:
                     files.set_toml(req.path, req.key, rewritten, req.text)
+                old, moved = versions[req.target][0], versions[req.target][1]
+                modules = dict.fromkeys(loc.path for loc in pkg.locations if loc.kind == "python")
+                for module in modules:
+                    text = files.get(module)
+                    if (kept := move_named_pin(text, req.target, old, moved)) != text:
+                        files.set(module, kept)
+                        lines.append(
+                            (
+                                pkg.name,
+                                f"{pkg.name} says {req.target} {moved} (was {old}) "
+                                f"in {relative(module, workspace.root)}",
+                            )
+                        )
                 rel = relative(req.path, workspace.root)
                 shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
                 new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten

@@ -230,11 +230,19 @@ _DUNDER_VERSION = re.compile(
     r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
     r"""[ \t]*(?:#.*)?$"""
 )
+#: a module's constant naming the package's version (``PKG_VERSION = "2.68.0"``)
+_PACKAGE_VERSION = (
+    r"(?m)^_*(?:PKG|PACKAGE)_VERSION[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
+    r"(['\"])(?P<version>[^'\"\r\n]+)\1"
+)
 #: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
     r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
+#: the Citation File Format's ``version: v2.68.0`` (quoted or not, ``v`` or not)
+CITATION = "CITATION.cff"
+_CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
 #: release-please's record of the version it last released, for the project at ``"."``
 #: its next release starts from it
 RELEASE_PLEASE = ".release-please-manifest.json"
@@ -246,8 +254,8 @@ def _equal_copies(
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: the
     other top-level modules of the import package (``VERSION`` in ``pkg/consts.py``, the
-    ``__version__`` a client sends in its headers), release-please's manifest and Sphinx's
-    ``conf.py``, which a release script moves with the version the build reads. One that
+    ``__version__`` a client sends in its headers, a ``PKG_VERSION``), release-please's manifest, the
+    ``CITATION.cff`` that tells how to cite this release and Sphinx's ``conf.py``, which a release script moves with the version the build reads. One that
     says another version (a protocol's, a short ``version = "2.68"``) is left alone."""
     from relnox.versions.release_please import extra_files, manifest_entry
 
@@ -265,8 +273,11 @@ def _equal_copies(
             if said or (filename in CONSTANT_MODULES and version in text):
                 loc = python_location(path, top_level=True)
                 found += [loc] if loc is not None and loc.value in [version, *said] else []
+            elif version in [m["version"] for m in re.finditer(_PACKAGE_VERSION, text)]:
+                found.append(VersionLocation(path, "pattern", version, pattern=_PACKAGE_VERSION))
     tops = _names(directory)
     pattern_files = [(RELEASE_PLEASE, _RELEASE_PLEASE_ROOT, False)]
+    pattern_files += [(CITATION, _CITATION_VERSION, False)]
     pattern_files += [(name, _SPHINX_RELEASE, True) for name in SPHINX_CONF]
     for name, pattern, every in pattern_files:
         path = directory / name

@@ -332,6 +332,27 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
         )
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
+    rule, why, seen = _history_rule(workspace, req)
+    if seen or rule != "raise":
+        return rule, why
+    # a requirement newer than the target's last releases: its siblings' history decides
+    for pkg in workspace.packages:
+        for other in pkg.requirements:
+            if other.target != req.target or other.path == req.path or not other.key:
+                continue
+            rule, why, seen = _history_rule(workspace, other)
+            if seen and rule == "raise":
+                return (
+                    rule,
+                    f"new since the last releases; {pkg.name}'s requirement {why.removeprefix('it ')}",
+                )
+            if seen:
+                return "admit", why
+    return "admit", why
+
+
+def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
+    """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
     target = workspace.get(req.target)
     released = sorted(target.tags.released, reverse=True) if target.tags else []
     seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
@@ -342,11 +363,14 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
             seen.append((_moved_with(old, version), old, tag))
     # the same exact pin on an older release at the last two releases, and still: kept
     if len(seen) >= 2 and all(what == "kept" and old == req.text for what, old, _ in seen[:2]):
-        return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}"
+        return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
         tags = ", ".join(tag for _, _, tag in reversed(seen))
-        return "raise", f"it was raised to each release at {tags}"
-    return "admit", "the history shows no rule"
+        return "raise", f"it was raised to each release at {tags}", True
+    if any(what != "raised" for what, _, _ in seen):
+        return "admit", "the history shows no rule", True
+    # too new to have a history (raised at most once): its siblings' may decide
+    return "raise", "the history shows no rule", False
 
 
 def _moved_with(old: str, release: Version) -> str:
@@ -463,3 +487,16 @@ def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, P
         if not admits:
             found.append((req, target))
     return found
+
+
+def move_named_pin(text: str, target: str, old: str, new: str) -> str:
+    """``text``, a dependent's version module, with each top-level constant that names
+    ``target`` and a version and holds its exact release ``old``
+    (``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'``, which a check keeps in step with the
+    requirement) set to ``new``; any other constant is left alone."""
+    stem = re.sub(r"[-_.]+", "_", target).upper()
+    constant = rf"[A-Z0-9_]*{re.escape(stem)}_[A-Z0-9_]*VERSION[A-Z0-9_]*"
+    pattern = re.compile(
+        rf"""(?m)^(?P<lead>{constant}[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(?P<q>['"])){re.escape(old)}(?=(?P=q))"""
+    )
+    return pattern.sub(lambda match: match["lead"] + new, text)

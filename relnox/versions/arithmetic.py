@@ -294,11 +294,11 @@ def target_version(
     text = written(old, new, scheme)
     if scheme != "pep440":
         return text
-    return (
-        padded_like(text, to)
-        if to is not None
-        else spelled_like(padded_like(text, current), current)
-    )
+    if to is not None:
+        given = to.strip()
+        # ``3.1.8.dev`` / ``2.0rc``: the number left implicit is the maintainers' spelling
+        return given if text == given + "0" else padded_like(text, to)
+    return spelled_like(padded_like(text, current), current)
 
 
 _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")

@@ -20,6 +20,7 @@ from relnox.project.changelog import (
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.doctor_package import heading_like
+from tests.conftest import run_relnox
 from tests.shapes import project, repo
 
 DAY = date(2026, 5, 3)
@@ -876,3 +877,38 @@ def test_a_release_of_many_packages_at_one_version_has_a_short_heading(tmp_path:
     [heading] = [line for line in log.splitlines() if line.startswith("## [0.1.1]")]
     assert heading.startswith("## [0.1.1] - ") and len(heading) == len("## [0.1.1] - 2026-01-01")
     assert "gen-pkg" not in log
+
+
+@pytest.mark.parametrize(
+    ("earlier", "setting", "written"),
+    [
+        ("# [v3.2.0] - 2024-10-22\n\n## Features\n\n* first\n", "", False),
+        ("# [v3.2.0rc1] - 2024-10-20\n\n## Features\n\n* first\n", "", True),
+        (
+            "# [v3.2.0] - 2024-10-22\n\n## Features\n\n* first\n",
+            "changelog-pre-releases = true\n",
+            True,
+        ),
+        ("# [v3.2.0rc1] - 2024-10-20\n\n* first\n", "changelog-pre-releases = false\n", False),
+    ],
+)
+def test_a_pre_release_leaves_a_changelog_of_final_releases_open(
+    tmp_path: Path, earlier: str, setting: str, written: bool
+) -> None:
+    """A changelog whose release sections are all final releases keeps its Unreleased entries
+    for the final release: ``bump --to 3.2.1a1`` leaves it and says so, naming the setting;
+    one that has a pre-release's section (or ``changelog-pre-releases = true``) gets one."""
+    log = f"# Unreleased\n\n## Bug Fixes\n\n* a fix\n\n{earlier}"
+    extra = f"[tool.relnox]\n{setting}" if setting else ""
+    files = {
+        "pyproject.toml": project("acme", "3.2.1a0", extra=extra),
+        "src/acme/__init__.py": "",
+        "CHANGELOG.md": log,
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.2.1a0"])
+    bump = run_relnox("bump", "--dry-run", "--to", "3.2.1a1", cwd=root, check=True)
+    assert ("b/CHANGELOG.md" in bump.stdout) is written
+    if not written:
+        assert "changelog-pre-releases = true" in bump.stdout + bump.stderr
+    final = run_relnox("bump", "--dry-run", "--to", "3.2.1", cwd=root, check=True)
+    assert "+# [v3.2.1] - " in final.stdout

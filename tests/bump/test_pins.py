@@ -271,3 +271,55 @@ def test_plan_says_a_rule_many_requirements_share_once(tmp_path: Path) -> None:
     ]
     listed = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
     assert listed["pin_rules"] == [f"acme-{n} requires acme-core>=1.6.11: {said}" for n in names]
+
+
+def test_a_constant_kept_in_step_with_an_exact_pin_moves_with_it(tmp_path: Path) -> None:
+    """The app pins ``acme-core==2.43.0`` and its version module says
+    ``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'`` (a check keeps the two in step): releasing
+    acme-core 2.44.0 moves both; a constant naming another version is left alone."""
+    module = (
+        "VERSION = '1.2.0'\n_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'\nPROTOCOL_VERSION = '2.43.0'\n"
+    )
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "app"]\n',
+        "core/pyproject.toml": project("acme-core", "2.43.0"),
+        "core/src/acme_core/__init__.py": "",
+        "app/pyproject.toml": project(
+            "acme-app",
+            None,
+            requires=["acme-core==2.43.0"],
+            extra='[tool.hatch.version]\npath = "src/acme_app/version.py"\n',
+        ),
+        "app/src/acme_app/__init__.py": "",
+        "app/src/acme_app/version.py": module,
+    }
+    root = repo(tmp_path / "r", files)
+    bump = run_relnox(
+        "bump", "--dry-run", "-p", "acme-core", "--to", "2.44.0", cwd=root, check=True
+    )
+    assert "+_COMPATIBLE_ACME_CORE_VERSION = '2.44.0'" in bump.stdout
+    assert '+    "acme-core==2.44.0"' in bump.stdout or "acme-core==2.44.0" in bump.stdout
+    assert "PROTOCOL_VERSION = '2.44.0'" not in bump.stdout and "+VERSION" not in bump.stdout
+
+
+def test_a_requirement_newer_than_the_releases_follows_its_siblings_raised_floors(
+    tmp_path: Path,
+) -> None:
+    """A member added after the group's last releases (its floor on the core raised once,
+    at most) follows the rule its siblings' history shows: their floors were raised at
+    each release, so its floor is raised too, and the line says whose history decided."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11", "v1.6.11")
+    members = '[tool.uv.workspace]\nmembers = ["core", "ext", "new"]\n\n'
+    settings = (root / "pyproject.toml").read_text().split("\n\n", 1)[1]
+    added = {
+        "pyproject.toml": members + settings,
+        "new/pyproject.toml": project("acme-new", "1.6.11", requires=["acme-core>=1.6.11"]),
+        "new/src/acme_new/__init__.py": "",
+    }
+    commit(root, added)
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.12", cwd=root, check=True)
+    (line,) = [line for line in bump.stdout.splitlines() if "acme-new requires" in line]
+    assert "acme-new requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in line
+    assert "acme-ext's requirement was raised to each release at v1.6.10, v1.6.11" in line

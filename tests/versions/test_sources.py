@@ -11,7 +11,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_toml
 from relnox.versions.sources import pattern_location, python_location, text_location, toml_location
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 
 def test_toml_keeps_crlf_comments_and_literal_quotes(tmp_path: Path) -> None:
@@ -269,3 +269,48 @@ def test_sphinx_version_equals_release_is_a_copy(tmp_path: Path) -> None:
     (root / "docs/conf.py").write_text('project = "acme"\nversion = release = "1.0.0"\n')
     check = run_relnox("check-versions", cwd=root)
     assert check.returncode != 0 and "docs/conf.py says '1.0.0'" in check.stdout
+
+
+def test_a_to_version_with_its_number_left_implicit_is_written_as_given(tmp_path: Path) -> None:
+    """Maintainers who write the next cycle as ``3.1.8.dev`` (the 0 left implicit, valid
+    PEP 440) get ``3.1.8.dev`` in the file from ``--to 3.1.8.dev``, not ``3.1.8.dev0``."""
+    files = {
+        "pyproject.toml": project("acme", "3.1.7"),
+        "src/acme/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["3.1.7"])
+    bump = run_relnox("bump", "--dry-run", "--to", "3.1.8.dev", cwd=root, check=True)
+    assert '+version = "3.1.8.dev"' in bump.stdout
+
+
+def test_the_citation_file_version_is_a_copy(tmp_path: Path) -> None:
+    """``CITATION.cff`` saying ``version: v2.12.0`` beside the package's 2.12.0 moves with a
+    release (spelled with its ``v``); one that says another version is left alone."""
+    cff = "cff-version: 1.2.0\ntitle: acme\nlicense: MIT\nversion: v2.12.0\ndate-released: 2025-10-07\n"
+    files = {
+        "pyproject.toml": project("acme", "2.12.0"),
+        "src/acme/__init__.py": "",
+        "CITATION.cff": cff,
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.12.0"])
+    bump = run_relnox("bump", "--dry-run", "--to", "2.13.0", cwd=root, check=True)
+    assert "+version: v2.13.0\n" in bump.stdout and "b/CITATION.cff" in bump.stdout
+    commit(root, {"CITATION.cff": cff.replace("v2.12.0", "v1.0")})
+    bump = run_relnox("bump", "--dry-run", "--to", "2.13.0", cwd=root, check=True)
+    assert "CITATION.cff" not in bump.stdout
+
+
+def test_a_package_version_constant_in_a_module_is_a_copy(tmp_path: Path) -> None:
+    """``PKG_VERSION = "1.43.1"`` in a module of the package (what a native loader checks
+    the extension against) moves with the release; a ``PROTOCOL_VERSION`` saying the
+    same number is another thing's, left alone."""
+    module = 'import sys\n\nPKG_VERSION = "1.43.1"\nPROTOCOL_VERSION = "1.43.1"\n'
+    files = {
+        "pyproject.toml": project("acme", "1.43.1"),
+        "src/acme/__init__.py": "",
+        "src/acme/_loader.py": module,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.43.1"])
+    bump = run_relnox("bump", "--dry-run", "--part", "patch", cwd=root, check=True)
+    assert '+PKG_VERSION = "1.43.2"' in bump.stdout
+    assert "+PROTOCOL_VERSION" not in bump.stdout

@@ -1,0 +1,263 @@
+"""Replay a repository's real releases: would relnox have made the same bump?
+
+Run: ``python benchmarks/replay.py REPO [-n N] [--under DIR] [-p PACKAGE]``.
+
+A release commit is one whose diff turns a version literal (``version =``,
+``__version__ =``, ``VERSION =`` in a ``.toml``/``.py``/``.cfg``/version file)
+from X into Y. For each of the last N, the commit before it is checked out in a
+temporary worktree and ``relnox bump --to Y --dry-run --json`` is run (and
+``--part P`` too where X -> Y is a plain major/minor/patch step). Compared: the
+version relnox proposes against Y, and the files it would edit against the files
+the real commit changed from X to Y. A repository with no version literal (its
+version comes from tags) is replayed from its tags: the commit before each tag.
+One line per release, then the share that matched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from relnox.toml import tomllib
+
+LITERAL = re.compile(
+    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
+)
+VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
+TIMEOUT = 300
+UNKNOWN = re.compile(r"unknown package '([^']+)'")
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=TIMEOUT
+    ).stdout
+
+
+def parse(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def owner(repo: Path, commit: str, path: str) -> str | None:
+    """The ``[project] name`` of the nearest pyproject.toml above ``path`` at ``commit``."""
+    parts = path.split("/")[:-1]
+    while True:
+        where = "/".join([*parts, "pyproject.toml"])
+        try:
+            text = git(repo, "show", f"{commit}:{where}")
+        except subprocess.CalledProcessError:
+            text = ""
+        data = tomllib.loads(text) if text else {}
+        name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
+            "name"
+        )
+        private = "Private :: Do Not Upload" in text
+        if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
+            return None if private else str(name)
+        if not parts:
+            return None
+        parts.pop()
+
+
+Release = tuple[str, str, str, set[str], set[str]]
+
+
+def release_commits(repo: Path, under: str, count: int) -> list[Release]:
+    """(commit, old, new, files changed from old to new, packages) for the last ``count``
+    releases."""
+    pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
+    candidates = git(
+        repo,
+        "log",
+        "--format=%H",
+        "-n",
+        "400",
+        "-i",
+        "-G",
+        "version",
+        "--",
+        *pathspecs,
+    ).split()
+    found: list[Release] = []
+    for commit in candidates:
+        olds: dict[str, set[str]] = {}
+        news: dict[str, set[str]] = {}
+        current = ""
+        for line in git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs).splitlines():
+            if line.startswith("+++ b/"):
+                current = line[6:]
+            match = LITERAL.match(line)
+            if match and parse(match[2]) is not None:
+                (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
+        pairs = [
+            (len(olds[o] & news[n]), o, n)
+            for o in olds
+            for n in news
+            if olds[o] & news[n] and parse(n) > parse(o)  # type: ignore[operator]
+        ]
+        if not pairs:
+            continue
+        _, old, new = max(pairs)  # several lines moved at once: the one in most files
+        changed: set[str] = set()
+        for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
+            if line.startswith("--- "):
+                current = line[6:]
+            elif line.startswith("-") and old in line:
+                changed.add(current)
+        owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
+        names = {str(name) for name in owners if name}
+        found.append((commit, old, new, changed, names))
+        if len(found) == count:
+            break
+    if found:
+        return found
+    for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
+        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
+        version = tag_version(tag)
+        if version is not None:
+            prefix = tag[: -len(text)].rstrip("-/_")
+            names = {prefix} if prefix else set()
+            commit = git(repo, "rev-list", "-n", "1", tag).strip()
+            found.append((commit, "", str(version), set(), names))
+        if len(found) == count:
+            break
+    return found
+
+
+def tag_version(tag: str) -> Version | None:
+    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
+    found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
+    return parse(found[1]) if found else None
+
+
+def plain_part(old: str, new: str) -> str | None:
+    a, b = parse(old), parse(new)
+    if (
+        a is None
+        or b is None
+        or a.is_prerelease
+        or b.is_prerelease
+        or a.is_postrelease
+        or b.is_postrelease
+    ):
+        return None
+    x, y = ((*a.release, 0, 0, 0))[:3], ((*b.release, 0, 0, 0))[:3]
+    steps = {
+        "major": (x[0] + 1, 0, 0),
+        "minor": (x[0], x[1] + 1, 0),
+        "patch": (x[0], x[1], x[2] + 1),
+    }
+    return next((part for part, step in steps.items() if step == y), None)
+
+
+def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
+    done = subprocess.run(
+        [sys.executable, "-m", "relnox", "bump", "--dry-run", "--json", *args],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:200]
+    return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
+    commit, old, new, real, names = release
+    with tempfile.TemporaryDirectory() as scratch:
+        tree = Path(scratch) / "tree"
+        subprocess.run(
+            ["git", "clone", "-q", "--shared", "--no-checkout", str(repo), str(tree)],
+            check=True,
+            timeout=TIMEOUT,
+        )
+        git(tree, "checkout", "-q", "--detach", f"{commit}^")
+        # Only the tags that existed then: made before the release commit, not on it or after it.
+        when = int(git(repo, "show", "-s", "--format=%ct", commit))
+        later = [
+            name
+            for name, date in (
+                line.split()
+                for line in git(
+                    tree, "tag", "--format=%(refname:short) %(creatordate:unix)"
+                ).splitlines()
+            )
+            if int(date) >= when or tag_version(name) == parse(new)
+        ]
+        later = sorted(set(later + git(tree, "tag", "--contains", commit).split()))
+        for start in range(0, len(later), 200):
+            git(tree, "tag", "-d", *later[start : start + 200])
+        if True:
+            where = tree / args.under
+            extra = [arg for name in args.package for arg in ("-p", name)]
+            runs = [["--to", new, *extra]]
+            part = plain_part(old, new)
+            if part:
+                runs.append(["--part", part, *extra])
+            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
+            if not args.package and names:
+                extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
+                runs = [[*run[:2], *extra] for run in runs]
+            misses: list[str] = []
+            for run in runs:
+                result = relnox(where, run)
+                while (
+                    isinstance(result, str)
+                    and (unknown := UNKNOWN.search(result))
+                    and unknown[1] in run
+                ):
+                    at = run.index(unknown[1])  # a file of no package relnox knows: drop it
+                    run = run[: at - 1] + run[at + 1 :]
+                    result = relnox(where, run)
+                label = " ".join(run[:2])
+                if isinstance(result, str):
+                    misses.append(f"{label}: refused: {result}")
+                    continue
+                versions, previous = result["versions"], result["previous"]
+                assert isinstance(versions, dict) and isinstance(previous, dict)
+                if old and parse(old) not in {parse(str(v)) for v in previous.values()}:
+                    return f"skip: {old} is no package's version (relnox reads {previous})"
+                if parse(new) not in {parse(str(v)) for v in versions.values()}:
+                    misses.append(f"{label}: proposes {sorted(set(versions.values()))}")
+                files = {args.under + str(path) for path in result["files"]}  # type: ignore[attr-defined]
+                if real and not real <= files <= touched:
+                    missed, extra_files = sorted(real - files), sorted(files - touched)
+                    misses.append(f"{label}: missed {missed} extra {extra_files}")
+            return "ok" if not misses else "mismatch " + "; ".join(dict.fromkeys(misses))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("-n", type=int, default=10)
+    parser.add_argument(
+        "--under", default="", help="the package's folder in the repository (ending in /)"
+    )
+    parser.add_argument("-p", "--package", action="append", default=[])
+    args = parser.parse_args()
+    releases = release_commits(args.repo, args.under, args.n)
+    ok = 0
+    skipped = 0
+    for release in releases:
+        verdict = replay(args.repo, release, args)
+        ok += verdict == "ok"
+        skipped += verdict.startswith("skip")
+        print(f"{release[0][:10]} {release[1] or '(tag)'} -> {release[2]}: {verdict}", flush=True)
+    replayed = len(releases) - skipped
+    share = 100 * ok / replayed if replayed else 0.0
+    print(f"{args.repo.name}: {ok}/{replayed} ok ({share:.0f}%), {skipped} skipped")
+
+
+if __name__ == "__main__":
+    main()
