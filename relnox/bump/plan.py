@@ -9,6 +9,7 @@ bumped by their next tag.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -192,42 +193,46 @@ def _rewrite_dependents(
     a requirement kept against today's rule is said in ``notes``."""
 
     lines = []
-    for pkg in workspace.packages:
-        for req in pkg.requirements:
-            if req.target not in versions or not req.key:
-                continue
-            new = parse_version(versions[req.target][1])
-            where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
-            rewritten = rewrite_requirement(req.text, req.style, new, where)
-            rule, why = pin_rule(workspace, req) if req.style == "pep508" else ("admit", "")
-            if rule == "raise":
-                rewritten = raise_floor(req.text, new, where) or rewritten
-            elif rule == "keep" and rewritten is not None:
-                if notes is not None:
-                    notes.append(
-                        f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
+    # the files at the tags the pin rules read come through one git process
+    with git.held(workspace.root) if git.on_path() else contextlib.nullcontext():
+        for pkg in workspace.packages:
+            for req in pkg.requirements:
+                if req.target not in versions or not req.key:
+                    continue
+                new = parse_version(versions[req.target][1])
+                where = f"{req.path} [{'.'.join(str(k) for k in req.key[:-1])}]"
+                rewritten = rewrite_requirement(req.text, req.style, new, where)
+                rule, why = pin_rule(workspace, req) if req.style == "pep508" else ("admit", "")
+                if rule == "raise":
+                    rewritten = raise_floor(req.text, new, where) or rewritten
+                elif rule == "keep" and rewritten is not None:
+                    if notes is not None:
+                        notes.append(
+                            f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
+                        )
+                    continue
+                if rewritten is None:
+                    continue
+                if req.in_lines:
+                    index = int(req.key[1])
+                    text = rewrite_line(
+                        files.get(req.path), index, req.text, rewritten, str(req.path)
                     )
-                continue
-            if rewritten is None:
-                continue
-            if req.in_lines:
-                index = int(req.key[1])
-                text = rewrite_line(files.get(req.path), index, req.text, rewritten, str(req.path))
-                files.set(req.path, text)
-            elif req.in_setup_cfg:
-                text = rewrite_cfg_line(
-                    files.get(req.path), req.key, req.text, rewritten, str(req.path)
+                    files.set(req.path, text)
+                elif req.in_setup_cfg:
+                    text = rewrite_cfg_line(
+                        files.get(req.path), req.key, req.text, rewritten, str(req.path)
+                    )
+                    files.set(req.path, text)
+                else:
+                    files.set_toml(req.path, req.key, rewritten, req.text)
+                rel = relative(req.path, workspace.root)
+                shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
+                new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
+                said = f" (pin rule {rule}: {why})" if rule != "admit" else ""
+                lines.append(
+                    (pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}{said}")
                 )
-                files.set(req.path, text)
-            else:
-                files.set_toml(req.path, req.key, rewritten, req.text)
-            rel = relative(req.path, workspace.root)
-            shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
-            new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
-            said = f" (pin rule {rule}: {why})" if rule != "admit" else ""
-            lines.append(
-                (pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}{said}")
-            )
     return lines
 
 
