@@ -51,18 +51,17 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
     return None
 
 
-def _members(data: bytes) -> list[tarfile.TarInfo]:
+def _read(data: bytes) -> tuple[list[tarfile.TarInfo], dict[str, bytes | None]]:
+    """A ``.tar.gz``'s members, and each regular file's bytes by name, in one pass over
+    its bytes (each pass decompresses the whole archive)."""
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        return archive.getmembers()
-
-
-def _contents(data: bytes) -> dict[str, bytes | None]:
-    """Each regular file's bytes of a ``.tar.gz``'s bytes, by name."""
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        return {
-            m.name: archive.extractfile(m).read() if m.isfile() else None  # type: ignore[union-attr]
-            for m in archive
-        }
+        members: list[tarfile.TarInfo] = []
+        contents: dict[str, bytes | None] = {}
+        for member in archive:
+            members.append(member)
+            body = archive.extractfile(member) if member.isfile() else None
+            contents[member.name] = body.read() if body is not None else None
+        return members, contents
 
 
 def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
@@ -80,7 +79,7 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
     if not path.name.endswith(".tar.gz"):
         return False
     data = path.read_bytes()
-    members = _members(data)
+    members, contents = _read(data)
     names = [m.name for m in members]
     if (
         int.from_bytes(data[4:8], "little") == epoch
@@ -88,7 +87,6 @@ def normalize_sdist(path: Path, epoch: int) -> bool:
         and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 for m in members)
     ):
         return False
-    contents = _contents(data)
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
         for member in sorted(members, key=lambda m: m.name):
@@ -131,10 +129,9 @@ def resolve_outside_links(path: Path, source: Path) -> list[str]:
     if not path.name.endswith(".tar.gz"):
         return []
     data = path.read_bytes()
-    members = _members(data)
+    members, contents = _read(data)
     if not any(_escapes(m) for m in members):
         return []
-    contents = _contents(data)
     replaced: list[str] = []
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:

@@ -69,16 +69,24 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
     from relnox.project.changes import plan as make_plan
     from relnox.project.discovery import listing, raise_broken
     from relnox.report import render_table
+    from relnox.tools import git
 
-    workspace = listing(flags.root)  # the sound packages planned, the others' problems raised
-    rows = make_plan(workspace, flags.part or None, flags.pre or None, since=flags.since or None)
-    if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
-        wanted = {workspace.get(name).name for name in flags.package}
-        rows = [r for r in rows if r.name in wanted]
-    demands = _api_demands(workspace, flags.api)
-    from relnox.project.pins import pin_rules, said_once  # what the history moves otherwise
+    root = Path(flags.root).resolve()
+    with git.held(root):  # a read: the top, HEAD, the tags and their files read once
+        workspace = listing(root)  # the sound packages planned, the others' problems raised
+        rows = make_plan(
+            workspace, flags.part or None, flags.pre or None, since=flags.since or None
+        )
+        if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
+            wanted = {workspace.get(name).name for name in flags.package}
+            rows = [r for r in rows if r.name in wanted]
+        demands = _api_demands(workspace, flags.api)
+        from relnox.project.pins import (  # requirements the history moves otherwise
+            pin_rules,
+            said_once,
+        )
 
-    rules = pin_rules(workspace, {r.name for r in rows if r.changed})
+        rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
         found = [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]
         echo_json({"packages": found, **({"pin_rules": said_once(rules)} if rules else {})})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task
@@ -12,8 +13,10 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import listing, raise_broken
     from relnox.report import packages_rows, render_table, unreleased_rows
+    from relnox.tools import git
 
-    workspace = listing(root)  # the sound packages listed, then the others' problems raised
+    with git.held(Path(root).resolve()):  # a read: the top, HEAD and tags read once
+        workspace = listing(root)  # the sound packages listed, the others' problems raised
     rows = packages_rows(workspace)
     result = {
         "packages": [row["name"] for row in rows],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import subprocess
 from collections.abc import Iterator, Mapping, Sequence
@@ -127,7 +128,11 @@ def is_repo(path: Path) -> bool:
 
 
 def top_of(path: Path) -> Path | None:
-    """The top of the git work tree holding ``path`` (``None`` outside one): one process."""
+    """The top of the git work tree holding ``path`` (``None`` outside one): one process,
+    none for a repository :func:`held` holds."""
+    held_here = _HELD.get(str(path))
+    if held_here is not None:
+        return held_here.top
     result = run(path, *IS_REPO)
     lines = result.output.strip().splitlines()
     if lines[:1] != ["true"]:
@@ -143,6 +148,9 @@ def top_of(path: Path) -> Path | None:
 
 
 def toplevel(path: Path) -> Path:
+    held_here = _HELD.get(str(path))
+    if held_here is not None:
+        return held_here.top
     return Path(git(path, "rev-parse", "--show-toplevel"))
 
 
@@ -216,6 +224,9 @@ def has_identity(repo: Path) -> bool:
 
 
 def head(repo: Path) -> str | None:
+    held_here = _HELD.get(str(repo))
+    if held_here is not None:
+        return held_here.head
     out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
     return out or None
 
@@ -254,22 +265,32 @@ def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
 
 
 class _Held:
-    """What :func:`held` read of one repository: each tag's commit (``""`` when it names
-    no commit, ``"?"`` when a tag of a tag leaves git to say), and its files at
-    revisions through one :class:`Blobs`."""
+    """What :func:`held` read of one repository: its top level, HEAD's commit, each tag's
+    commit (``""`` when it names no commit, ``"?"`` when a tag of a tag leaves git to say),
+    each read when first asked, and its files at revisions through one :class:`Blobs`."""
 
-    def __init__(self, repo: Path) -> None:
-        self.tags: dict[str, str] = {}
-        for name, (kind, target, peeled_kind, peeled) in tag_objects(repo).items():
+    def __init__(self, repo: Path, top: Path) -> None:
+        self.repo, self.top = repo, top
+        self.blobs = Blobs(repo)
+
+    @functools.cached_property
+    def head(self) -> str | None:
+        out = git(self.repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return out or None
+
+    @functools.cached_property
+    def tags(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items():
             if kind == "commit":
-                self.tags[name] = target
+                found[name] = target
             elif kind == "tag":
-                self.tags[name] = (
+                found[name] = (
                     peeled if peeled_kind == "commit" else "?" if peeled_kind == "tag" else ""
                 )
             else:
-                self.tags[name] = ""
-        self.blobs = Blobs(repo)
+                found[name] = ""
+        return found
 
 
 #: repositories whose tags and files a read-only command holds (:func:`held`)
@@ -278,14 +299,20 @@ _HELD: dict[str, _Held] = {}
 
 @contextlib.contextmanager
 def held(repo: Path) -> Iterator[None]:
-    """While open, :func:`tag_exists` and :func:`tag_commit` answer from one
+    """While open, :func:`top_of`, :func:`toplevel` and :func:`head` answer from one
+    ``rev-parse`` each, :func:`tag_exists` and :func:`tag_commit` from one
     ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` from one ``cat-file
-    --batch``: for a command that changes no ref (docs/architecture.md has its figure)."""
+    --batch``: for a command that changes no ref (docs/architecture.md has its figure).
+    Outside a git repository it holds nothing."""
     key = str(repo)
     if key in _HELD:
         yield
         return
-    _HELD[key] = found = _Held(repo)
+    top = top_of(repo)
+    if top is None:
+        yield
+        return
+    _HELD[key] = found = _Held(repo, top)
     try:
         yield
     finally:

@@ -172,10 +172,12 @@ class _Reading(TagReading):
     claims: dict[str, dict[str, int]]
     owned: dict[str, list[str]] = field(init=False)  # member -> the prefixes it owns
     by_name: dict[str, Member] = field(init=False)
+    made: dict[str, int] = field(init=False)  # prefix -> :meth:`last_made` of its tags
 
     def __post_init__(self) -> None:
         self.by_name = {m.name: m for m in self.members}
         self.owned = {m.name: [] for m in self.members}
+        self.made = {prefix: self.last_made(group) for prefix, group in self.groups.items()}
 
     def newest(self, prefix: str) -> tuple[Version, str]:
         return self.tags.by_date(self.groups[prefix])[0]
@@ -345,12 +347,12 @@ class _Reading(TagReading):
         times = [self.tags.dates.get(tag, 0) for _v, tag in group]
         return max(times) if times and all(times) else 0
 
-    def continues(self, newer: Group, older: Group) -> bool:
-        """``newer`` took over from ``older``: its newest tag came later and its top release
-        is higher (final releases compared when both have some)."""
-        new_last, old_last = self.last_made(newer), self.last_made(older)
+    def continues(self, newer: str, older: str) -> bool:
+        """Prefix ``newer`` took over from ``older``: its newest tag came later and its top
+        release is higher (final releases compared when both have some)."""
+        new_last, old_last = self.made[newer], self.made[older]
         return bool(new_last and old_last and new_last > old_last) and (
-            top_release(newer) > top_release(older)
+            top_release(self.groups[newer]) > top_release(self.groups[older])
         )
 
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
@@ -385,11 +387,11 @@ class _Reading(TagReading):
             best = max(claims[p][member.name] for p in mine)
             own = [p for p in mine if claims[p][member.name] == best]
             # a new spelling must take over from the package's current prefix, not one it left
-            latest = max(own, key=lambda p: self.last_made(groups[p]))
+            latest = max(own, key=self.made.__getitem__)
             for prefix, group in groups.items():
                 if prefix in own or (prefix in taken and prefix not in mine):
                     continue
-                if not self.continues(group, groups[latest]):
+                if not self.continues(prefix, latest):
                     continue
                 version, tag = next(
                     ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
@@ -412,7 +414,7 @@ class _Reading(TagReading):
                         )
                     continue
                 # rank: the workflow fires on it, then the bare spelling, then the newest
-                rank = (triggered, stem(prefix) == "", self.last_made(group))
+                rank = (triggered, stem(prefix) == "", self.made[prefix])
                 if member.name in ranks and ranks[member.name][0] >= rank:
                     continue
                 ranks[member.name] = (rank, prefix, best)

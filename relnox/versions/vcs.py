@@ -262,12 +262,14 @@ def read_tags(workspace: Workspace) -> Workspace:
     shallow = tags.shallow
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
     objects = _objects(refs)
-    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+    with git.held(workspace.root):  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,
             tags,
             default=workspace.tag_format,
-            show_file=lambda tag, path: blobs.show(objects.get(tag, f"refs/tags/{tag}"), path),
+            show_file=lambda tag, path: git.show_file(
+                workspace.root, objects.get(tag, f"refs/tags/{tag}"), path
+            ),
             shared=workspace.config.lockstep,
         )
     packages: list[Package] = []

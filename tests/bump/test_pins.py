@@ -323,3 +323,24 @@ def test_a_requirement_newer_than_the_releases_follows_its_siblings_raised_floor
     (line,) = [line for line in bump.stdout.splitlines() if "acme-new requires" in line]
     assert "acme-new requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in line
     assert "acme-ext's requirement was raised to each release at v1.6.10, v1.6.11" in line
+
+
+def test_the_pin_rules_of_a_bump_read_the_files_at_tags_through_one_process(
+    tmp_path: Path,
+) -> None:
+    """A bump reads each dependent's pyproject.toml at the target's last releases (its pin
+    rule): through one ``git cat-file --batch`` (git.held), not one ``git show`` a file."""
+    import os
+
+    root = _workspace(tmp_path)
+    for tag in ("v1.6.9", "v1.6.10", "v1.6.11"):
+        _lockstep(root, f"acme-core>={tag[1:]}", tag)
+    trace = tmp_path / "trace.log"
+    env = {**os.environ, "GIT_TRACE": str(trace)}
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True, env=env)
+    assert "pin rule raise: it was raised to each release at v1.6.9, v1.6.10, v1.6.11" in (
+        bump.stdout
+    )
+    started = [line for line in trace.read_text().splitlines() if "built-in: git " in line]
+    assert not [line for line in started if "built-in: git show " in line], started
+    assert sum("built-in: git cat-file --batch" in line for line in started) == 1, started

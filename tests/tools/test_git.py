@@ -150,3 +150,25 @@ def test_empty_submodules_are_the_gitlinks_whose_directory_is_empty(tmp_path: Pa
     (root / "pkg/ext/dep/x.h").write_text("")
     assert git.empty_submodules(root / "pkg") == []
     assert git.empty_submodules(tmp_path) == []  # not a repository
+
+
+@pytest.mark.parametrize("command", [["packages"], ["plan"]])
+def test_a_listing_asks_git_for_the_top_head_and_files_once(
+    tmp_path: Path, counted: Path, command: list[str]
+) -> None:
+    """``packages`` and ``plan`` only read: the repository's top level and HEAD are asked
+    once, and every file at a tag comes through one ``cat-file`` (git.held), however many
+    stages ask (tags, conventions, changes, pin rules)."""
+    from relnox.sample import generated_specs, git_init, write_workspace
+    from tests.conftest import run_relnox
+
+    root = write_workspace(tmp_path / "ws", generated_specs(4))
+    git_init(root)
+    subprocess.run(["git", "tag", "v0.1.0"], cwd=root, check=True)
+    counted.write_text("")
+    run_relnox(*command, cwd=root, check=True)
+    calls = counted.read_text().splitlines()
+    assert sum(c.startswith("rev-parse --is-inside-work-tree") for c in calls) == 1, calls
+    assert not [c for c in calls if c == "rev-parse --show-toplevel"], calls
+    assert sum(c == "rev-parse --verify --quiet HEAD" for c in calls) <= 1, calls
+    assert sum(c == "cat-file --batch" for c in calls) <= 1, calls
