@@ -303,6 +303,29 @@ def test_a_workspace_tag_pipeline_builds_in_shards_and_releases_its_package_only
     assert files(pypi) == ["alpha-1.0.0-py3-none-any.whl", "alpha-1.0.0.tar.gz"]
 
 
+@pytest.mark.slow
+def test_a_lockstep_groups_tag_pipeline_publishes_every_member(
+    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
+) -> None:
+    wheel, python = runner
+    specs = [ProjectSpec(name, "1.0.0") for name in ("core", "plugin-a", "plugin-b")]
+    root = write_workspace(tmp_path / "lock", specs)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n')
+    on_gitlab(root, wheel, indexes)
+    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
+    log, releases = tag_pipeline(root, python, "v1.0.0")
+    assert list(releases) == ["v1.0.0"]
+    passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
+    pypi, testpypi = indexes
+    assert files(pypi) == sorted(
+        f"{stem}-1.0.0{suffix}"
+        for stem in ("core", "plugin_a", "plugin_b")
+        for suffix in ("-py3-none-any.whl", ".tar.gz")
+    )
+    assert files(testpypi) == []
+
+
 def test_doctor_checks_the_pipelines_tag_rule_and_id_tokens(tmp_path: Path) -> None:
     root = write_project(tmp_path / "doc", ProjectSpec("failextract", "1.0.0"))
     git_init(root)
