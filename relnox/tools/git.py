@@ -305,7 +305,7 @@ def held(repo: Path) -> Iterator[None]:
     --batch``: for a command that changes no ref (docs/architecture.md has its figure).
     Outside a git repository it holds nothing."""
     key = str(repo)
-    if key in _HELD:
+    if key in _HELD or not repo.is_dir():  # no directory: the command says so itself
         yield
         return
     top = top_of(repo)
