@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("relnox")
 
 INSTALLERS = ("uv", "pip")
+_TRUE = ("1", "true", "t", "yes", "y", "on")
+
 #: variables that would make the source tree or another environment importable
 _LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "PYTHONEXECUTABLE")
 
@@ -58,8 +60,7 @@ def is_credential_variable(name: str) -> bool:
 
 
 def holds_secret(name: str) -> bool:
-    """Whether the variable ``name`` holds a secret value (a token, a password), not a
-    user name, URL or path that only goes with one."""
+    """Whether ``name`` holds a secret (a token, a password), not a user name or URL."""
     return bool(_SECRET_NAME.search(name))
 
 
@@ -75,7 +76,7 @@ def without_credentials(
         if is_credential_variable(key) and not (keep_index_logins and index_login):
             continue
         if not keep_index_logins and key.upper().startswith(("PIP_", "UV_")):
-            value = _URL_LOGIN.sub(r"\1", value)
+            value = _no_login(value)
         out[key] = value
     if not keep_index_logins:
         out.pop("NETRC", None)
@@ -172,12 +173,6 @@ class Installer(Protocol):
     ) -> list[str]: ...
 
 
-def uv_offline() -> bool:
-    """Whether ``UV_OFFLINE`` tells uv to use its cache only (uv's true spellings)."""
-    value = os.environ.get("UV_OFFLINE", "").strip().lower()
-    return value in ("1", "true", "t", "yes", "y", "on")
-
-
 @dataclass(frozen=True)
 class UvInstaller:
     uv: str
@@ -201,7 +196,8 @@ class UvInstaller:
                 argv += ["--index", _no_login(url)]
             # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
             # an index's install keeps it: uv's refusal then says the setting is the cause
-            if not (options.default_index is None and uv_offline()):
+            uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
+            if not (options.default_index is None and uv_offline in _TRUE):
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
@@ -368,14 +364,14 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
     return str(Path(found).absolute())
 
 
-def interpreter_version(python: str, *, timeout: float = 60.0) -> str | None:
+def interpreter_version(python: str) -> str | None:
     """The version of the interpreter ``python`` (``3.11.7``), or None when it cannot run."""
     if os.path.realpath(python) == os.path.realpath(sys.executable):
         import platform
 
         return platform.python_version()
     probe = "import platform; print(platform.python_version())"
-    result = proc.run([python, "-c", probe], timeout=timeout)
+    result = proc.run([python, "-c", probe], timeout=60)
     lines = result.output.strip().splitlines()
     return lines[-1].strip() if result.ok and lines else None
 
@@ -388,10 +384,9 @@ TAGS_PROBE = (
 
 
 @functools.lru_cache(maxsize=16)
-def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] | None:
+def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
     """The wheel tags ``python`` installs, most specific first (``packaging.tags.sys_tags``
-    run by that interpreter from a copy of relnox's ``packaging``), or None when it cannot
-    tell."""
+    run by that interpreter from a copy of relnox's ``packaging``), or None."""
     from packaging.tags import parse_tag, sys_tags  # only when a wheel is picked by tag
 
     if os.path.realpath(python) == os.path.realpath(sys.executable):
@@ -407,7 +402,7 @@ def interpreter_tags(python: str, *, timeout: float = 60.0) -> tuple[Tag, ...] |
             Path(where) / "packaging",
             ignore=shutil.ignore_patterns("__pycache__"),
         )
-        result = proc.run([python, "-I", "-c", TAGS_PROBE, where], timeout=timeout, merge=False)
+        result = proc.run([python, "-I", "-c", TAGS_PROBE, where], timeout=60, merge=False)
     lines = result.output.split()
     if not result.ok or not lines:
         logger.debug("no wheel tags from %s: %s", python, result.tail(2))
@@ -458,18 +453,12 @@ def create_environment(
     root: Path,
     python: str,
     *,
-    cwd: Path | None = None,
     timeout: float | None = None,
     on_line: proc.LineSink | None = None,
 ) -> tuple[Environment, proc.Result]:
     """Make a fresh environment in ``root``; the result says whether it worked."""
-    result = proc.run(
-        installer.create_argv(root, python),
-        env=child_env(),
-        cwd=cwd,
-        timeout=timeout,
-        on_line=on_line,
-    )
+    argv = installer.create_argv(root, python)
+    result = proc.run(argv, env=child_env(), timeout=timeout, on_line=on_line)
     return Environment(root, installer.name), result
 
 
