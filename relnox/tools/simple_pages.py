@@ -113,11 +113,6 @@ def parse_html_page(text: str, base_url: str) -> ProjectPage:
     return ProjectPage(files, index_said(status).lower() or "active", reason)
 
 
-def parse_html(text: str, base_url: str) -> dict[str, IndexedFile]:
-    """The files of a PEP 503 project page."""
-    return parse_html_page(text, base_url).files
-
-
 def parse_json_page(data: dict[str, Any], base_url: str) -> ProjectPage:
     """A PEP 691 project page: files (with PEP 700 upload times) and PEP 792 status."""
     files: dict[str, IndexedFile] = {}

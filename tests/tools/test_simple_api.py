@@ -20,7 +20,7 @@ from relnox.tools.simple_api import (
     file_sha256,
     project_files,
 )
-from relnox.tools.simple_pages import IndexedFile, parse_html
+from relnox.tools.simple_pages import IndexedFile, parse_html_page
 from tests.fault_server import HANG, FaultServer
 
 CONTENT = b"wheel bytes"
@@ -139,10 +139,10 @@ def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
 
 
 def test_html_parser_uses_the_link_path_for_the_name() -> None:
-    files = parse_html(
+    files = parse_html_page(
         '<a href="https://f.invalid/x/demo-1.0.tar.gz#sha256=AB">label</a>',
         "https://i.invalid/simple/demo/",
-    )
+    ).files
     assert files == {
         "demo-1.0.tar.gz": IndexedFile(
             "demo-1.0.tar.gz", "https://f.invalid/x/demo-1.0.tar.gz", "ab"
