@@ -18,7 +18,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -149,38 +149,28 @@ def _plain(
     except OSError as exc:
         return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
     kill = functools.partial(os.killpg if session else os.kill, popen.pid, signal.SIGKILL)
-    with popen, _tracked(popen, session=session):
+    _running[popen.pid] = session  # until reaped: stop_children stops it
+    with popen:
         try:
             out, err = popen.communicate(input, timeout=timeout)
         except subprocess.TimeoutExpired as exc:
             with contextlib.suppress(OSError):
                 kill()
             popen.wait()
-            text = _text(exc.output)
-            message = (
-                f"{text}\ntimed out after {timeout:g}s" if text else f"timed out after {timeout:g}s"
-            )
+            message = "\n".join(filter(None, [_text(exc.output), f"timed out after {timeout:g}s"]))
             return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
         except BaseException:  # Ctrl-C: the child goes too (as subprocess.run has it)
             with contextlib.suppress(OSError):
                 kill()
             popen.wait()
             raise
+        finally:
+            _running.pop(popen.pid, None)
     return Result(tuple(argv), popen.returncode, out, err or "", _since(start))
 
 
 #: the children running now (their ids), and whether each is in a session of its own
 _running: dict[int, bool] = {}
-
-
-@contextlib.contextmanager
-def _tracked(popen: subprocess.Popen[Any], *, session: bool) -> Iterator[None]:
-    """``popen`` is among the children :func:`stop_children` stops, until it is reaped."""
-    _running[popen.pid] = session
-    try:
-        yield
-    finally:
-        _running.pop(popen.pid, None)
 
 
 def stop_children() -> None:
@@ -409,14 +399,6 @@ def _watched(
     reader.join(timeout=5)
     if proc.stdout is not None:
         proc.stdout.close()
-    output = b"".join(out.chunks).decode("utf-8", "replace")
-    if stopped:
-        return Result(
-            tuple(argv),
-            TIMED_OUT,
-            f"{output}\n{stopped}\n",
-            "",
-            _since(start),
-            stalled=stopped.startswith(STALLED),
-        )
-    return Result(tuple(argv), proc.returncode, output, "", _since(start))
+    output = b"".join(out.chunks).decode("utf-8", "replace") + (f"\n{stopped}\n" if stopped else "")
+    code = TIMED_OUT if stopped else proc.returncode
+    return Result(tuple(argv), code, output, "", _since(start), stalled=stopped.startswith(STALLED))
