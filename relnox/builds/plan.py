@@ -153,22 +153,22 @@ class BuildPlan:
 MOST_EPOCH = 2**32 - 1
 
 
-def _epoch(value: int | str | None, root: Path) -> int | None:
+def _epoch(value: int | str | None) -> int | None:
     value = value if value not in (None, "") else os.environ.get("SOURCE_DATE_EPOCH") or None
-    if value is not None:
-        try:
-            epoch = int(value)
-        except ValueError:
-            epoch = -1
-        # below 0 or past 2106 every backend's sdist fails in gzip's header (struct.error)
-        if not 0 <= epoch <= MOST_EPOCH:
-            raise BuildError(
-                f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds from 0 to "
-                f"{MOST_EPOCH} (what an sdist's gzip header holds); pass one like 1700000000 "
-                "(or leave it unset to use each package's last commit time)"
-            ) from None
-        return epoch
-    return None
+    if value is None:
+        return None
+    try:
+        epoch = int(value)
+    except ValueError:
+        epoch = -1
+    # below 0 or past 2106 every backend's sdist fails in gzip's header (struct.error)
+    if not 0 <= epoch <= MOST_EPOCH:
+        raise BuildError(
+            f"SOURCE_DATE_EPOCH {value!r} is not a whole number of seconds from 0 to "
+            f"{MOST_EPOCH} (what an sdist's gzip header holds); pass one like 1700000000 "
+            "(or leave it unset to use each package's last commit time)"
+        ) from None
+    return epoch
 
 
 def _package_epochs(
@@ -179,7 +179,7 @@ def _package_epochs(
     from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
     root = workspace.root
     head = state.head if state is not None else None
-    if state is None or head is None:
+    if state is None or head is None:  # no git, or no commit yet
         return {}
     specs = pathspecs(workspace, packages)
     key = history.key_of(head, history.ref_listing(root), state.paths)
@@ -307,24 +307,6 @@ def _test_command(workspace: Workspace) -> tuple[str, ...]:
     return tuple(command)
 
 
-def _python(given: str | None) -> Path:
-    """The interpreter builds use: ``--python`` resolved (:func:`relnox.tools.envs.resolve_python`),
-    else the one running relnox, which is that function's own answer for none (a plan that
-    builds nothing need not load the installers to learn it)."""
-    if not given:
-        return Path(sys.executable)
-    from relnox.tools.envs import resolve_python
-
-    return Path(resolve_python(given, error=BuildError))
-
-
-def _installer(name: str) -> Installer:
-    """:func:`relnox.tools.envs.find_installer` of ``--installer name``."""
-    from relnox.tools.envs import find_installer
-
-    return find_installer(name, error=BuildError)
-
-
 def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     """Check everything that can be checked; what :func:`execute` will do."""
     if not options.sdist and not options.wheel:
@@ -348,8 +330,14 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
-    python = _python(options.python)
-    given = _epoch(options.source_date_epoch, root)
+    # no --python: the interpreter running relnox, resolve_python's own answer for none (a
+    # plan that builds nothing need not load the installers to learn it)
+    python = Path(sys.executable)
+    if options.python:
+        from relnox.tools.envs import resolve_python
+
+        python = Path(resolve_python(options.python, error=BuildError))
+    given = _epoch(options.source_date_epoch)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
     # with --installer auto and a recorded build, uv is asked (uv --version) only once a
     # package is to be built: a rerun that reuses every build makes no environment
@@ -362,8 +350,6 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     )
     # HEAD and the paths of the history key the epochs are kept under: one git process
     state = history.git_state(root) if git.on_path() else None
-    head = state.head if state is not None else None
-    installer = _installer(options.installer) if builds else None
     epochs = _package_epochs(workspace, selected, state) if given is None else {}
     inputs = package_inputs(
         workspace,
@@ -380,13 +366,14 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     )
     refuse = next((flag for flag, on in flags if on), "")
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
-    if installer is None and len(reuse) < len(selected):
-        installer = _installer(options.installer)
-    fallback = None
-    if installer is not None and options.installer == "auto" and installer.name == "uv":
-        from relnox.tools.envs import PipInstaller
+    installer: Installer | None = None
+    fallback: Installer | None = None
+    if builds or len(reuse) < len(selected):
+        from relnox.tools.envs import PipInstaller, find_installer
 
-        fallback = PipInstaller()
+        installer = find_installer(options.installer, error=BuildError)
+        if options.installer == "auto" and installer.name == "uv":
+            fallback = PipInstaller()
     return BuildPlan(
         workspace=workspace,
         packages=selected,
@@ -400,7 +387,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         keep_going=options.keep_going,
         source_date_epoch=given,
         epochs=epochs,
-        git_commit=head,
+        git_commit=state.head if state is not None else None,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,
         strict=options.strict,
