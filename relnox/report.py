@@ -117,10 +117,8 @@ def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Share
     groups: dict[str, list[str]] = {}
     for finding in findings:
         found = pattern.search(finding) if pattern else None
-        if pattern is None or found is None:
-            groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
-            continue
-        if len(set(pattern.findall(finding))) > 1:  # names another package too: its own
+        # no package named, or another package too: a line of its own
+        if pattern is None or found is None or len(set(pattern.findall(finding))) > 1:
             groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
             continue
         escaped = [part.replace("{", "{{").replace("}", "}}") for part in pattern.split(finding)]
@@ -206,7 +204,7 @@ def attention(
     if verbose or len(quiet) < MANY:
         return [render_table(rows, columns)] if rows else []
     shown = [row for row, kind in zip(rows, kinds, strict=True) if kind is None]
-    counts = Counter(quiet)
     lines = [render_table(shown, columns)] if shown else []
-    told = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    told = ", ".join(f"{n} {kind}" for kind, n in Counter(quiet).items())
+
     return [*lines, f"{told} (-v lists them)"]
