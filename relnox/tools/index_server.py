@@ -22,7 +22,6 @@ import time
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import IO
 
 from relnox import _proc as proc
@@ -248,12 +247,12 @@ class LocalIndex:
             time.sleep(0.05)
         return False
 
-    def _log_tail(self, lines: int = 5) -> str:
+    def _log_tail(self) -> str:
         if self._log is None:
             return ""
         self._log.seek(0)
         text = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        return " | ".join(text[-lines:])
+        return " | ".join(text[-5:])
 
     def stop(self) -> None:
         """Terminate the server and wait for it; safe to call twice."""
@@ -273,12 +272,7 @@ class LocalIndex:
     def __enter__(self) -> LocalIndex:
         return self.start()
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:
