@@ -219,8 +219,7 @@ def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository |
 def from_url(url: str, *, name: str | None = None, confirm: bool = False) -> Repository:
     """A repository from one URL: an upload URL, or a ``.../simple/`` URL (userinfo: credentials)."""
     url, username, password = split_userinfo(_with_slash(url.strip()))
-    path = urlsplit(url).path
-    if path.endswith("/simple/"):
+    if urlsplit(url).path.endswith("/simple/"):
         upload = url[: -len("simple/")]
         return Repository(name or url, upload, url, confirm, username, password)
     return Repository(name or url, url, simple_url_for(url), confirm, username, password)
@@ -231,15 +230,13 @@ def _configured(name: str, value: Any, source: Path) -> Repository:
         return from_url(value, name=name)
     if isinstance(value, Mapping) and isinstance(value.get("upload"), str):
         upload, username, password = split_userinfo(_with_slash(value["upload"]))
-        simple = value.get("simple")
-        confirm = value.get("confirm", False)
-        if simple is not None and not isinstance(simple, str):
-            simple = None
-        if isinstance(simple, str) and isinstance(confirm, bool):
-            simple = split_userinfo(_with_slash(simple))[0]
+        simple, confirm = value.get("simple"), value.get("confirm", False)
+        if isinstance(confirm, bool):
+            if isinstance(simple, str):
+                simple = split_userinfo(_with_slash(simple))[0]
+            else:  # none given (or not a string): the simple API beside the upload URL
+                simple = simple_url_for(upload)
             return Repository(name, upload, simple, confirm, username, password)
-        if simple is None and isinstance(confirm, bool):
-            return Repository(name, upload, simple_url_for(upload), confirm, username, password)
     raise ConfigError(
         f"{source}: [tool.relnox.repositories] {name} = {value!r} is not a repository; "
         f'write {name} = "https://host/legacy/" or '
