@@ -83,10 +83,14 @@ def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
     their versions."""
     versions = results.get("versions")
     versions = dict(versions) if isinstance(versions, Mapping) else {}
-    names = results.get("packages")
-    if not isinstance(names, Sequence) or isinstance(names, str):
-        names = list(versions)
-    return [str(n) for n in names], versions
+    names = _listed(results.get("packages"))
+    return names if names is not None else [str(n) for n in versions], versions
+
+
+def _listed(value: Any) -> list[str] | None:
+    """``value`` as a list of strings when it is a list (not a string), else ``None``."""
+    is_list = isinstance(value, Sequence) and not isinstance(value, str)
+    return [str(v) for v in value] if is_list else None
 
 
 def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
@@ -114,9 +118,9 @@ def outputs_for(results: Mapping[str, Any]) -> dict[str, str]:
         data.setdefault("package", names[0])
         if names[0] in versions:
             data.setdefault("version", str(versions[names[0]]))
-    tags = data.get("tags")
-    if isinstance(tags, Sequence) and not isinstance(tags, str) and len(tags) == 1:
-        data.setdefault("tag", str(tags[0]))
+    tags = _listed(data.get("tags")) or []
+    if len(tags) == 1:
+        data.setdefault("tag", tags[0])
     data.pop("graph", None)  # a picture for the summary, not an output
     return {_output_name(k): redact(_as_text(v)) for k, v in data.items() if v is not None}
 
@@ -141,10 +145,8 @@ def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
     """A short markdown section: one table row per package, then the other scalar results."""
     lines = [f"### relnox {task_name}", ""]
     names, versions = _packages(results)
-    tags = results.get("tags")
-    tags = (
-        [str(t) for t in tags] if isinstance(tags, Sequence) and not isinstance(tags, str) else []
-    )
+    tags = _listed(results.get("tags")) or []
+
     if names:
         lines += ["| package | version |", "| --- | --- |"]
         lines += [f"| {_md(n)} | {_md(versions.get(n, '-'))} |" for n in names]
@@ -207,11 +209,8 @@ def event_before(env: Mapping[str, str] | None = None) -> str | None:
 
 def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
     """The tag the workflow runs for (``GITHUB_REF=refs/tags/...``), if any."""
-    env = os.environ if env is None else env
-    ref = env.get("GITHUB_REF", "")
-    if ref.startswith("refs/tags/"):
-        return ref.removeprefix("refs/tags/")
-    return None
+    ref = (os.environ if env is None else env).get("GITHUB_REF", "")
+    return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
 
 
 #: GitHub's REST API when ``GITHUB_API_URL`` names none (Actions sets it, for GHES too)
