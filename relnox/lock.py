@@ -153,11 +153,10 @@ def repository_lock(
     """Hold the lock of the repository at ``root`` while running ``command``."""
     path = lock_path(root)
     with _guard:
-        if path in _held:
+        reentered = path in _held
+        if reentered:
             _held[path] += 1
-            reentered = True
-        else:
-            reentered = False
+
     if reentered:
         try:
             yield path
