@@ -155,7 +155,6 @@ def write_workspace(
     *,
     members_dir: str = "packages",
     relnox: str = "",
-    changelog_version: str | None = None,
 ) -> Path:
     """A uv workspace whose members are ``specs``, with a root CHANGELOG.md."""
     root.mkdir(parents=True, exist_ok=True)
@@ -176,7 +175,7 @@ def write_workspace(
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
     for spec in specs:
         write_project(root / members_dir / (spec.dir or spec.name), spec)
-    version = changelog_version or (specs[0].version if specs else "0.1.0")
+    version = specs[0].version if specs else "0.1.0"
     (root / "CHANGELOG.md").write_text(CHANGELOG.format(version=version), encoding="utf-8")
     (root / ".gitignore").write_text(
         "dist/\nbuild/\n*.egg-info/\n__pycache__/\n.venv/\n", encoding="utf-8"
@@ -253,7 +252,8 @@ def git_commit_all(root: Path, message: str) -> None:
 def create_demo_workspace(root: Path, prefix: str = "demo") -> Path:
     """The demo's workspace: three packages, a changelog and a git history of two commits."""
     write_workspace(root, demo_specs(prefix))
-    git_init(root, "Initial commit")
+    git_init(root)
+
     notes = root / "CHANGELOG.md"
     notes.write_text(
         notes.read_text(encoding="utf-8").replace(
