@@ -164,19 +164,15 @@ def file_digest(path: Path, blob: str = "") -> str:
     return digest.hexdigest()
 
 
-def git_blob_id(path: Path, length: int = 40) -> str:
-    """The git blob id of the bytes at ``path`` (``length`` 40 hex digits: SHA-1, 64:
-    SHA-256), as ``git hash-object --no-filters`` gives it."""
-    return file_digest(path, "sha1" if length == 40 else "sha256")
-
-
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
     """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``, relative
     to ``top``) -> the fingerprint of its bytes on disk, every file read: a file's git blob
     id (every file's under a linked directory), or ``missing``; a link's target as
     :func:`content_digest` gives it. Submodules (mode 160000) are left out."""
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
-    blob_id = functools.partial(git_blob_id, length=length)
+    # a blob id of 40 hex digits is SHA-1's, of 64 SHA-256's (a repository in that format)
+    blob_id = functools.partial(file_digest, blob="sha1" if length == 40 else "sha256")
+
     return {
         path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else file_digest)
         for meta, path in entries

@@ -19,7 +19,7 @@ from relnox.builds.inputs import _status_paths
 from relnox.builds.sources import (
     MISSING,
     content_digest,
-    git_blob_id,
+    file_digest,
     list_sources,
     tracked_digests,
 )
@@ -223,7 +223,7 @@ def test_a_read_file_is_its_blob_id_whatever_its_size(tmp_path: Path, size: int)
     root = _repo(tmp_path, {"p/big.bin": bytes(i % 251 for i in range(size))})
     found = _fingerprints(root)
     assert found["p/big.bin"] == _on_disk(root, "p/big.bin")
-    assert git_blob_id(root / "p/big.bin") == found["p/big.bin"]
+    assert file_digest(root / "p/big.bin", "sha1") == found["p/big.bin"]
 
 
 def test_a_tracked_file_now_a_directory_or_gone_is_what_is_there(tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_a_tracked_file_now_a_directory_or_gone_is_what_is_there(tmp_path: Path)
     (root / "p/b.txt/inner.txt").write_bytes(b"inner\n")
     (root / "p/a.py").unlink()
     with pytest.raises(OSError):
-        git_blob_id(root / "p/b.txt")
+        file_digest(root / "p/b.txt", "sha1")
     found = tracked_digests(root, entries)
     assert found["p/b.txt"] == {"inner.txt": _on_disk(root, "p/b.txt/inner.txt")}
     assert found["p/a.py"] == MISSING
