@@ -105,10 +105,6 @@ def _pattern(secret: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _holds_secret(decoded: str) -> bool:
-    return any(secret in decoded for secret in _SECRETS)
-
-
 def _mask_base64(match: re.Match[str]) -> str:
     run = match.group(0)
     stripped = run.rstrip("=")
@@ -121,8 +117,10 @@ def _mask_base64(match: re.Match[str]) -> str:
                 raw = decode(padded)
             except (binascii.Error, ValueError):
                 continue
-            if _holds_secret(raw.decode("utf-8", "ignore")):
+            decoded = raw.decode("utf-8", "ignore")
+            if any(secret in decoded for secret in _SECRETS):
                 return MASK
+
     return run
 
 
