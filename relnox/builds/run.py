@@ -110,6 +110,7 @@ class PackageOutcome:
 
 DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
 REUSED_STATUS = "unchanged, reused"
+COLUMNS = ("package", "version", "files", "size", "seconds", "status")
 
 
 def _fine(row: Mapping[str, Any]) -> str | None:
@@ -167,15 +168,12 @@ class BuildResult:
         return rows
 
     def table(self) -> str:
-        return render_table(
-            self.rows(), ["package", "version", "files", "size", "seconds", "status"]
-        )
+        return render_table(self.rows(), COLUMNS)
 
     def describe(self, verbose: int = 0) -> list[str]:
         """The packages that need attention (every one with ``verbose``), what did not
         build reproducibly, and a closing line."""
-        columns = ["package", "version", "files", "size", "seconds", "status"]
-        lines = attention(self.rows(), columns, _fine, verbose)
+        lines = attention(self.rows(), COLUMNS, _fine, verbose)
         lines += [
             f"not reproducible: {o.package.name} ({o.not_reproducible})"
             for o in self.built
