@@ -1,23 +1,14 @@
-"""relnox's sessions for a project's ``noxfile.py``.
+"""relnox's sessions for a project's ``noxfile.py``: ``import relnox.nox`` then
+``relnox.nox.register()``.
 
-::
-
-    import relnox.nox
-    relnox.nox.register()
-
-adds relnox's sessions, one per task, each under one name (:data:`SESSIONS`): the
-``_`` spelling of the task's name as a Python function has it (``build_all``,
-``verify_install``, ``check_tag`` ...), ``version_bump`` for ``bump`` and
-``publish-test``, the names the README and the generated CI workflows use. ``nox -l``
-lists each once (nox has no hidden sessions, so there are no aliases). Each is
-``default=False`` (a bare ``nox`` never releases) and tagged ``release``. Arguments
-follow ``--``::
-
-    nox -s version_bump -- --part minor
-
-A session parses its arguments with the flags of the invoke task of the same job
-(one definition for both hosts) and runs in nox's own interpreter: relnox drives
-its own fresh environments with uv, so no session virtualenv is needed.
+One session per task, under one name (:data:`SESSIONS`): the task's name spelled as a
+Python function (``build_all``, ``verify_install``, ``check_tag`` ...), ``version_bump``
+for ``bump`` and ``publish-test``, the names the README and the generated CI workflows
+use; nox has no hidden sessions, so there are no aliases. Each is ``default=False`` (a
+bare ``nox`` never releases) and tagged ``release``; arguments follow ``--``
+(``nox -s version_bump -- --part minor``) and are parsed with the flags of the invoke
+task of the same job (one definition for both hosts). Sessions run in nox's own
+interpreter: relnox makes its own fresh environments with uv, so no session virtualenv.
 """
 
 from __future__ import annotations

@@ -1,26 +1,19 @@
 """The one contract every stage keeps: options, plan, describe, run.
 
-A stage (``relnox.bump``, ``relnox.builds``, ``relnox.verify``, ``relnox.publish``,
-``relnox.release.tagging`` through ``relnox.release``, ``relnox.guards``,
-``relnox.shards``, ``relnox.ci``) exposes, in its ``__init__``:
-
-- ``Options``: a frozen dataclass of everything a person decides (the hosts build it
-  once from their flags);
-- ``plan(workspace, options) -> Plan``: reads, decides and checks; changes nothing;
-- ``Plan.describe() -> list[str]`` and ``Plan.to_json() -> dict``: the plan as a person
-  and a machine read it (every ``--dry-run`` prints these);
-- ``run(plan, runtime) -> Result``: does what the plan says, with what only a run has
-  (a person to ask, the environment's secrets, a progress callback);
-- ``Result.describe() -> list[str]`` and ``Result.to_json() -> dict``: what was done, as a
-  person and a machine read it; ``Result.raise_for_failures()`` raises the stage's error,
-  each cause with its fix, when something failed.
+A stage (``relnox.bump``, ``builds``, ``verify``, ``publish``, ``release.tagging``,
+``guards``, ``shards``, ``ci``) exposes in its ``__init__``: ``Options``, a frozen
+dataclass of everything a person decides (the hosts build it once from their flags);
+``plan(workspace, options)``, which reads, decides and checks but changes nothing; and
+``run(plan, runtime)``, which does what the plan says with what only a run has (a person
+to ask, the environment's secrets, a progress callback). A :class:`Plan` and a
+:class:`Result` say themselves to a person (``describe()``: what ``--dry-run`` prints)
+and to a machine (``to_json()``); ``Result.raise_for_failures()`` raises the stage's
+error, each cause with its fix.
 
 Everything else in a stage folder is private: hosts and other stages import a stage's
-package (``relnox.verify``), never its modules, and use only the names of its ``__all__``
-(tests/test_architecture.py holds both rules).
-
-:class:`StageStatus` is how a stage of the release ended; the release pipeline
-(:mod:`relnox.release.pipeline`) is a loop over the stages that reports one per stage.
+package, never its modules, and use only its ``__all__`` (tests/test_architecture.py
+holds both rules). :class:`StageStatus` is how a stage of the release ended, one per
+stage of :mod:`relnox.release.pipeline`.
 """
 
 from __future__ import annotations

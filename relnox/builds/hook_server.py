@@ -1,26 +1,22 @@
 """Build hooks forked from a server per build environment, not started as new processes.
 
 A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
-script, compiled: :func:`relnox.builds.backend._compiled`). Before the backend is
-imported, each such process spent ~20 ms starting the interpreter and importing what the
-script imports at its top; forked, ~3 ms. The whole-job figure (build-all cold 1.15x to
-1.26x slower without the servers) is in docs/architecture.md.
+script, compiled by :func:`relnox.builds.backend._compiled`): started anew, it spent
+~20 ms on the interpreter and the script's imports before the backend; forked, ~3 ms
+(the whole-job figure is in docs/architecture.md). So the first hook run in an
+environment starts a server there (:mod:`relnox.builds._zygote`), started as a hook would
+be: the environment's interpreter and flags, the script's directory as ``sys.path[0]``,
+the hook's environment without :data:`PER_HOOK`, a session of its own that
+:func:`relnox._proc.stop_children` tracks. A forked hook shares with its server's others
+what new processes would not: the string hash seed (without ``PYTHONHASHSEED``), its
+parent and process group.
 
-So the first hook run in an environment starts a server there (:mod:`relnox.builds._zygote`,
-which says how it forks and ends each hook as the interpreter would), started as a hook
-would be: the environment's interpreter, the same flags, the script's directory as
-``sys.path[0]``, the hook's environment without the variables that differ per hook
-(:data:`PER_HOOK`), a session of its own, tracked by :func:`relnox._proc.stop_children`.
-What a forked hook shares with the others of its server, where new processes would differ:
-the string hash seed (without ``PYTHONHASHSEED``), its parent and process group.
-
-A hook runs as a new process, as before, where any of that cannot hold: not Linux, the
-script not compiled for this interpreter, an environment that differs from the server's
-in anything but :data:`PER_HOOK` (a variable the interpreter reads when it starts), a
-server that cannot start or answer (said at DEBUG). ``RELNOX_HOOK_SERVER=0`` turns the
-servers off (:func:`enabled`). The servers end with the run (:meth:`HookServers.close`);
-one killed by a stop (Ctrl-C, SIGTERM: its whole group, forked hooks included) fails the
-hooks it ran, as a killed hook process does.
+A hook runs as a new process where any of that cannot hold: not Linux, the script not
+compiled for this interpreter, an environment that differs from the server's beyond
+:data:`PER_HOOK`, a server that cannot start or answer (said at DEBUG), or
+``RELNOX_HOOK_SERVER=0`` (:func:`enabled`). The servers end with the run
+(:meth:`HookServers.close`); one killed by a stop (its whole group, forked hooks
+included) fails the hooks it ran, as a killed hook process does.
 """
 
 from __future__ import annotations

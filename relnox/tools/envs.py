@@ -173,6 +173,24 @@ class Installer(Protocol):
     ) -> list[str]: ...
 
 
+def _sources(options: InstallOptions, offline: list[str], default: str, extra: str) -> list[str]:
+    """Where an installer looks, in its spelling: find-links, then no index or the indexes."""
+    argv = [arg for link in options.find_links for arg in ("--find-links", str(link))]
+    if options.offline:
+        return argv + offline
+    if options.default_index:
+        argv += [default, _no_login(options.default_index)]
+    return argv + [arg for url in options.extra_indexes for arg in (extra, _no_login(url))]
+
+
+def _requirements(options: InstallOptions, constraint: str, requirement: str) -> list[str]:
+    """No dependencies, the constraints and the requirements files, in an installer's spelling."""
+    argv = ["--no-deps"] if options.no_deps else []
+    if options.constraints:
+        argv += [constraint, str(options.constraints)]
+    return argv + [arg for file in options.requirement_files for arg in (requirement, str(file))]
+
+
 @dataclass(frozen=True)
 class UvInstaller:
     uv: str
@@ -185,15 +203,8 @@ class UvInstaller:
         self, env: Environment, requirements: Sequence[str], options: InstallOptions
     ) -> list[str]:
         argv = [self.uv, "pip", "install", "--python", str(env.python), "--no-progress"]
-        for link in options.find_links:
-            argv += ["--find-links", str(link)]
-        if options.offline:  # uv refuses --refresh with --offline: nothing is fetched anyway
-            argv += ["--offline", "--no-index"]
-        else:
-            if options.default_index:
-                argv += ["--default-index", _no_login(options.default_index)]
-            for url in options.extra_indexes:
-                argv += ["--index", _no_login(url)]
+        argv += _sources(options, ["--offline", "--no-index"], "--default-index", "--index")
+        if not options.offline:  # uv refuses --refresh with --offline: nothing is fetched anyway
             # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
             # an index's install keeps it: uv's refusal then says the setting is the cause
             uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
@@ -201,12 +212,7 @@ class UvInstaller:
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
-        if options.no_deps:
-            argv.append("--no-deps")
-        if options.constraints:
-            argv += ["--constraints", str(options.constraints)]
-        for file in options.requirement_files:
-            argv += ["--requirements", str(file)]
+        argv += _requirements(options, "--constraints", "--requirements")
         if options.requirement_files:
             argv.append("--verify-hashes")  # over a user's verify-hashes = false
         return [*argv, *requirements]
@@ -233,21 +239,8 @@ class PipInstaller:
     ) -> list[str]:
         argv = [str(env.python), "-m", "pip", "install", "--no-input"]
         argv += ["--disable-pip-version-check", "--no-cache-dir", "--quiet"]
-        for link in options.find_links:
-            argv += ["--find-links", str(link)]
-        if options.offline:
-            argv.append("--no-index")
-        else:
-            if options.default_index:
-                argv += ["--index-url", _no_login(options.default_index)]
-            for url in options.extra_indexes:
-                argv += ["--extra-index-url", _no_login(url)]
-        if options.no_deps:
-            argv.append("--no-deps")
-        if options.constraints:
-            argv += ["--constraint", str(options.constraints)]
-        for file in options.requirement_files:
-            argv += ["--requirement", str(file)]
+        argv += _sources(options, ["--no-index"], "--index-url", "--extra-index-url")
+        argv += _requirements(options, "--constraint", "--requirement")
         return [*argv, *requirements]
 
     def wheel_argv(
