@@ -446,12 +446,13 @@ def create_environment(
     root: Path,
     python: str,
     *,
+    cwd: Path | None = None,
     timeout: float | None = None,
     on_line: proc.LineSink | None = None,
 ) -> tuple[Environment, proc.Result]:
     """Make a fresh environment in ``root``; the result says whether it worked."""
     argv = installer.create_argv(root, python)
-    result = proc.run(argv, env=child_env(), timeout=timeout, on_line=on_line)
+    result = proc.run(argv, cwd=cwd, env=child_env(), timeout=timeout, on_line=on_line)
     return Environment(root, installer.name), result
 
 
