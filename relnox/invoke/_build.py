@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._common import (
-    CHANGED_HELP,
     NOTHING_CHANGED,
     chosen,
     echo_json,
@@ -20,7 +19,6 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
-    "changed": CHANGED_HELP,
     "jobs": "build-backend (and --test) processes run at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",

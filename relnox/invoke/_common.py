@@ -318,10 +318,6 @@ def show(as_json: bool, document: Mapping[str, Any], lines: Iterable[str]) -> No
     echo_json(document) if as_json else echo("\n".join(lines))
 
 
-CHANGED_HELP = (
-    "act only on the packages whose version is not released yet (bumped since their "
-    "last tag), the named ones and their lockstep groups"
-)
 NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"
 
 

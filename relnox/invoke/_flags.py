@@ -18,7 +18,17 @@ from relnox.invoke._args import UsageError
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
 ROOT_HELP = "repository root (default: found upward from the current directory)"
 #: the help of the flags most tasks share, unless a task words its own
-COMMON_HELP = {"root": ROOT_HELP, "json": "print the result as JSON", "verbose": VERBOSE_HELP}
+COMMON_HELP = {
+    "root": ROOT_HELP,
+    "json": "print the result as JSON",
+    "verbose": VERBOSE_HELP,
+    "changed": "act only on the packages whose version is not released yet (bumped since "
+    "their last tag), the named ones and their lockstep groups",
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] "
+    "dist-dir)",
+    "allow_stale": "use the files of this package although its sources changed since they "
+    "were built (repeatable; recorded in the report)",
+}
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {

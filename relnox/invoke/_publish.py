@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
-    CHANGED_HELP,
     NOTHING_CHANGED,
     chosen,
     echo,
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
-    "changed": CHANGED_HELP,
-    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
@@ -47,8 +44,6 @@ PUBLISH_HELP = {
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
     "attestations": "upload each file with its PEP 740 attestations (FILE.*.attestation beside "
     "it, from python -m pypi_attestations sign; PyPI and TestPyPI only)",
-    "allow_stale": "use the files of this package although its sources changed since they were "
-    "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
@@ -76,7 +71,6 @@ def _publish(
     yes: bool,
     as_json: bool,
     verify_installable: bool = False,
-    extra_index: str | None = None,
     verbose: int = 0,
 ) -> PublishResult:
     from relnox.project.discovery import load_workspace
@@ -89,7 +83,7 @@ def _publish(
     if verify_installable:  # its environments' machinery is loaded only when asked for
         from relnox.publish import installable_check
 
-        check = installable_check(workspace, extra_index)
+        check = installable_check(workspace)
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)

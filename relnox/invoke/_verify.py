@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._common import (
-    CHANGED_HELP,
     NOTHING_CHANGED,
     chosen,
     echo,
@@ -20,8 +19,6 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
-    "changed": CHANGED_HELP,
-    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
     "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "extra_index": "index for third-party dependencies (default: the installer's configured index)",
@@ -43,8 +40,6 @@ VERIFY_HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry_run": "print what would be installed and checked, do nothing",
-    "allow_stale": "use the files of this package although its sources changed since they were "
-    "built (repeatable; recorded in the report)",
     "verbose": "more detail (-v: every command relnox runs)",
 }
 
@@ -106,6 +101,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
 
 def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> dict[str, Any]:
     """Plan, run and print the verify."""
+    from relnox.guards import SKEW_STAGE
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
     from relnox.verify import STAGE
@@ -125,7 +121,7 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
     report = STAGE.run(plan, Runtime())
-    skew_report = _run_skew(skew) if skew is not None and report.ok else None
+    skew_report = SKEW_STAGE.run(skew) if skew is not None and report.ok else None
     result = report.to_json()
     if skew_report is not None:
         result["skew"] = skew_report.to_json()
@@ -165,9 +161,3 @@ def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> A
         timeout=verify.timeout,
     )
     return SKEW_STAGE.plan(load_workspace(root), options)
-
-
-def _run_skew(plan: Any) -> Any:
-    from relnox.guards import SKEW_STAGE
-
-    return SKEW_STAGE.run(plan)
