@@ -33,7 +33,6 @@ from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
 
 if TYPE_CHECKING:
-    from relnox.publish.route import TagRoute
     from relnox.tools.upload import Transport
 
 __all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
@@ -55,7 +54,13 @@ def plan_publish(
     repository, packages, dist_dir = options.repository, options.packages, options.dist_dir
     from_tag, allow_stale = options.from_tag, options.allow_stale
     require_credentials = write_record = not options.dry_run
-    route = _route(from_tag, workspace, env) if from_tag or repository is None else None
+    route = None
+    if from_tag or repository is None:  # --from-tag, else (without --repository) CI's tag
+        from relnox.publish.route import route_for_tag
+        from relnox.tools.github import ref_tag
+
+        tag = from_tag or ref_tag(env)
+        route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
     repo = (
         target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
@@ -145,15 +150,6 @@ def plan_publish(
     )
 
 
-def _route(from_tag: str | None, workspace: Workspace, env: dict[str, str]) -> TagRoute | None:
-    """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release."""
-    from relnox.publish.route import route_for_tag
-    from relnox.tools.github import ref_tag
-
-    tag = from_tag or ref_tag(env)
-    return route_for_tag(tag, workspace) if tag else None
-
-
 def _check_artifacts(
     workspace: Workspace,
     records: Sequence[PackageRecord],
@@ -195,10 +191,15 @@ def choose_transport(
     attestations (uv does not send them to every index). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
-    from relnox.tools.upload import twine
+    from relnox.tools.upload import TRANSPORTS, twine
 
-    wanted = _wanted_transport(workspace, preferred)
+    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
+    if wanted not in ("auto", *TRANSPORTS):
+        raise PublishError(
+            f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv "
+            "publish where uv runs, else twine)"
+        )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
         return twine()
     uv = uv_binary()
@@ -210,18 +211,6 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return twine()
-
-
-def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
-    from relnox.tools.upload import TRANSPORTS
-
-    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
-    if wanted not in ("auto", *TRANSPORTS):
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] transport is {wanted!r}; use one "
-            f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
-        )
-    return str(wanted)
 
 
 def check_attestations(plan: PublishPlan) -> None:
