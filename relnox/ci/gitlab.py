@@ -169,7 +169,7 @@ class PipelineBuilder:
 
     def wheels(self, pkg: Package) -> dict[str, Any]:
         """A native package's wheels, one job a Python of the matrix (maturin or cibuildwheel)."""
-        directory, wheelhouse = self.flow.directory_of(pkg), self.wheelhouse(pkg)
+        directory, wheelhouse = self.flow.directory_of(pkg), self.flow.wheelhouse(pkg)
         if native_builder(pkg) == "maturin":
             build = [
                 "python -m pip install 'maturin>=1.5,<2'",
@@ -212,10 +212,6 @@ class PipelineBuilder:
                 'nox -s verify_install -- --python "$PYTHON"',
             ],
         )
-
-    def wheelhouse(self, pkg: Package) -> str:
-        directory = self.flow.directory_of(pkg)
-        return "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
 
     def publish(self, target: str, wheel_jobs: list[str]) -> dict[str, Any]:
         """One job an index environment; the ID token of its audience for PyPI and TestPyPI."""
@@ -262,7 +258,7 @@ class PipelineBuilder:
     def _wheel_copies(self) -> list[str]:
         """The lines copying every native package's wheels of its job into the dist folder."""
         return [
-            f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.wheelhouse(p))}/*.whl '
+            f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.flow.wheelhouse(p))}/*.whl '
             f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
             for p in self.flow.native
         ]
