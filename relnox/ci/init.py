@@ -62,6 +62,24 @@ _RUNNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: a branch name or a branch filter's glob: what git takes (git check-ref-format) that a
 #: YAML scalar and an Actions filter hold as written (no space, quote, ``$``, ``{``)
 _BRANCH = re.compile(r"(?!-|/)(?!.*(?:\.\.|//|/$|\.lock$|\.$))[A-Za-z0-9._/+*-]+")
+#: the settings that take one of a few words: the words (the first the default), what to write
+_CHOICES = {
+    "trigger": (
+        TRIGGERS,
+        '"tag" (a pushed release tag starts the release) or "release" (a published GitHub '
+        "Release starts it)",
+    ),
+    "mode": (
+        MODES,
+        '"release-pr" (a pull request holds the next release, merging it releases) or "tag" '
+        "(a pushed tag releases)",
+    ),
+    "environments": (
+        ENVIRONMENTS,
+        '"per-project" (each package publishes from its own environment, pypi-<name>) or '
+        '"shared" (one environment, pypi)',
+    ),
+}
 
 
 def _strings(
@@ -80,8 +98,8 @@ def _strings(
         raise ConfigError(
             f'{where}: [tool.relnox.ci] {key} must be a non-empty list of strings, like ["3.12"]'
         )
-    for item in value if form else ():
-        if not form.fullmatch(item):
+    for item in value:
+        if form and not form.fullmatch(item):
             raise ConfigError(
                 f"{where}: [tool.relnox.ci] {key} has {item!r}, which is not {example}; "
                 "write it that way"
@@ -93,19 +111,6 @@ def _strings(
             "write each once"
         )
     return tuple(value)
-
-
-def _choice(
-    section: Mapping[str, Any], key: str, choices: tuple[str, ...], where: Path, hint: str
-) -> str:
-    """``key``'s value, one of ``choices`` (the first by default); ``hint`` says each."""
-    value = section.get(key, choices[0])
-    if value not in choices:
-        raise ConfigError(
-            f"{where}: [tool.relnox.ci] {key} {value!r} is not one of "
-            f"{', '.join(map(repr, choices))}; write {hint}"
-        )
-    return str(value)
 
 
 def _credential_in(requirement: Requirement) -> bool:
@@ -197,36 +202,18 @@ def ci_settings(workspace: Workspace) -> CiSettings:
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
                 "in relnox-requirement instead (default: the relnox that wrote the workflow)"
             )
-    trigger = _choice(
-        section,
-        "trigger",
-        TRIGGERS,
-        where,
-        '"tag" (a pushed release tag starts the release) or "release" (a published GitHub '
-        "Release starts it)",
-    )
-    mode = _choice(
-        section,
-        "mode",
-        MODES,
-        where,
-        '"release-pr" (a pull request holds the next release, merging it releases) or "tag" '
-        "(a pushed tag releases)",
-    )
-    environments = _choice(
-        section,
-        "environments",
-        ENVIRONMENTS,
-        where,
-        '"per-project" (each package publishes from its own environment, pypi-<name>) or '
-        '"shared" (one environment, pypi)',
-    )
+    chosen = {key: section.get(key, choices[0]) for key, (choices, _) in _CHOICES.items()}
+    for key, (choices, hint) in _CHOICES.items():
+        if chosen[key] not in choices:
+            raise ConfigError(
+                f"{where}: [tool.relnox.ci] {key} {chosen[key]!r} is not one of "
+                f"{', '.join(map(repr, choices))}; write {hint}"
+            )
     example = 'a Python version like "3.12" or "3.14t"'
     pythons = _strings(section, "python-versions", where, _PYTHON, example)
     if pythons:
         _free_threaded_wheels(workspace, pythons, where)
     return CiSettings(
-        trigger=trigger,
         python_versions=pythons or default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one
@@ -235,8 +222,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         os=_strings(section, "os", where, _RUNNER, 'a runner label like "ubuntu-latest"')
         or DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
-        mode=mode,
-        environments=environments,
+        **chosen,
     )
 
 
