@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._common import (
-    NOTHING_CHANGED,
     chosen,
     echo_json,
     echo_result,
@@ -73,7 +72,7 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
     jobs = number(flags.jobs, "jobs")  # --jobs -3 was taken as the default (the CPUs)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "files": []})
+        return nothing_to_do(flags.json, {"packages": [], "files": []})
     if flags.shard:
         from relnox.invoke._shards import empty_shard, shard_names, shard_spec
 

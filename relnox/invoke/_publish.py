@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
-    NOTHING_CHANGED,
     chosen,
     echo,
     echo_json,
@@ -129,7 +128,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     _named(flags.repository)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
+        return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(
         packages=names,
         verbose=flags.verbose >= 2,
@@ -185,7 +184,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
+        return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(packages=names, verbose=flags.verbose >= 2)
     result = _publish(flags.root, options, yes=False, as_json=flags.json, verbose=flags.verbose)
     summary = result.summary()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._common import (
-    NOTHING_CHANGED,
     chosen,
     echo,
     echo_json,
@@ -87,7 +86,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "ok": True})
+        return nothing_to_do(flags.json, {"packages": [], "ok": True})
     if flags.shard:
         from relnox.invoke._shards import shard_names, shard_spec
 
@@ -95,7 +94,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
         if not names:
             shard = str(shard_spec(flags.shard))  # as parsed, not as typed (' 3/3\n ')
             said = f"shard {shard} has no packages: nothing to verify"
-            return nothing_to_do(flags.json, said, {"packages": [], "ok": True, "shard": shard})
+            return nothing_to_do(flags.json, {"packages": [], "ok": True, "shard": shard}, said)
     return _verify(flags, names, seconds)
 
 
