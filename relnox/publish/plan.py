@@ -49,17 +49,13 @@ def plan_publish(
     there missing credentials are a warning and nothing is recorded)."""
     seams = PublishRuntime.of(runtime)
     env = dict(os.environ if seams.environ is None else seams.environ)
-    network = _network(workspace, options)
-    sleep = seams.sleep
-    repository, packages, dist_dir = options.repository, options.packages, options.dist_dir
-    from_tag, allow_stale = options.from_tag, options.allow_stale
-    require_credentials = write_record = not options.dry_run
-    route = None
-    if from_tag or repository is None:  # --from-tag, else (without --repository) CI's tag
+    network = _network(workspace, options)  # a bad [tool.relnox.network] is said first
+    repository, route = options.repository, None
+    if options.from_tag or repository is None:  # --from-tag, else (no --repository) CI's tag
         from relnox.publish.route import route_for_tag
         from relnox.tools.github import ref_tag
 
-        tag = from_tag or ref_tag(env)
+        tag = options.from_tag or ref_tag(env)
         route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
     repo = (
@@ -75,26 +71,26 @@ def plan_publish(
     try:
         credentials = resolve_credentials(repo, env)
     except PublishError as exc:
-        if require_credentials:
+        if not options.dry_run:
             raise
         logger.warning("%s", exc)
         credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
-    wanted = list(packages) or ([route.package] if route and route.package else [])
+    wanted = list(options.packages) or ([route.package] if route and route.package else [])
     manifest = load_release(
         workspace,
-        dist_dir or workspace.root / workspace.config.dist_dir,
+        options.dist_dir or workspace.root / workspace.config.dist_dir,
         wanted,
         error=PublishError,
-        write_record=write_record,
+        write_record=not options.dry_run,
         prove=False,  # _check_artifacts proves or checks them
     )
-    records = select_records(workspace, manifest, packages, route)
+    records = select_records(workspace, manifest, options.packages, route)
     allowed = refuse_stale(
         workspace,
         records,
         manifest.dist_dir,
-        allow=allow_stale,
+        allow=options.allow_stale,
         error=PublishError,
         commit=manifest.git_commit,
     )
@@ -108,7 +104,7 @@ def plan_publish(
     if private is not None:
         raise PublishError(private)
     _check_artifacts(workspace, records, checked)
-    reader = index_reader(repo, credentials, network, sleep)
+    reader = index_reader(repo, credentials, network, seams.sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
     waiting: tuple[str, ...] = ()
     note = ""
