@@ -94,7 +94,17 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
 
     def argspec(self, body: Callable[..., Any]) -> inspect.Signature:
         flags_of = getattr(body, "flags_of", None)
-        return _signature(flags_of()) if flags_of else super().argspec(body)
+        if flags_of is None:
+            return super().argspec(body)
+        kind, empty = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty
+        return inspect.Signature(
+            [
+                inspect.Parameter(
+                    f.name, kind, default=empty if f.default is MISSING else f.default
+                )
+                for f in fields(flags_of())
+            ]
+        )
 
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
         flags_of = getattr(self.body, "flags_of", None)
@@ -215,17 +225,6 @@ def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any
     body.__module__ = fn.__module__
     body.flags_of = flags_of  # type: ignore[attr-defined]
     return body
-
-
-def _signature(flags: type) -> inspect.Signature:
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    empty = inspect.Parameter.empty
-    return inspect.Signature(
-        [
-            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
-            for f in fields(flags)
-        ]
-    )
 
 
 def listed(values: Any) -> list[str]:
