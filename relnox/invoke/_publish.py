@@ -23,6 +23,7 @@ from relnox.invoke._common import (
     options_flags,
     relnox_task,
 )
+from relnox.invoke._flags import RENAMED
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -47,6 +48,13 @@ PUBLISH_HELP = {
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
 }
+
+
+#: the options of a publish that publish-test takes
+TEST_OPTIONS = (
+    *("repository", "packages", "dist_dir", "dry_run", "keep_going", "attestations"),
+    "allow_stale",
+)
 
 
 def ask(message: str) -> bool:
@@ -154,8 +162,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         **{
             k: v
             for k, v in PUBLISH_HELP.items()
-            if k
-            not in ("yes", "from_tag", "skip_existing", "jobs", "no_wait", "verify_installable")
+            if k in {"changed", "verbose", *(RENAMED.get(o, o) for o in TEST_OPTIONS)}
         },
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
@@ -166,15 +173,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     },
     iterable=["extras"],
     flags=lambda: _flags(
-        (
-            "repository",
-            "packages",
-            "dist_dir",
-            "dry_run",
-            "keep_going",
-            "attestations",
-            "allow_stale",
-        ),
+        TEST_OPTIONS,
         *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
     ),
 )
