@@ -97,13 +97,11 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
         wheel=not flags.sdist_only,
         source_date_epoch=flags.source_date_epoch or None,  # checked by the stage
     )
-    workspace = load_workspace(flags.root, names, tags=False)
+    plan = STAGE.plan(load_workspace(flags.root, names, tags=False), options)
     if flags.dry_run:
-        plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}
         show(flags.json, planned, plan.describe())
         return {"packages": planned["packages"], "dry_run": True}
-    plan = STAGE.plan(workspace, options)
     result = STAGE.run(plan, Runtime())
     if flags.shard:
         from relnox.shards import parse_shard, record_shard
