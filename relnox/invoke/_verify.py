@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
     chosen,
     echo,
@@ -11,6 +12,7 @@ from relnox.invoke._common import (
     echo_result,
     listed,
     nothing_to_do,
+    number,
     options_flags,
     relnox_task,
 )
@@ -45,7 +47,6 @@ VERIFY_HELP = {
 
 def _seconds(value: str, flag: str) -> float | None:
     from relnox._proc import MOST_SECONDS
-    from relnox.invoke._args import UsageError
 
     if not value:
         return None
@@ -138,9 +139,6 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:
     """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
-    from relnox.invoke._args import UsageError
-    from relnox.invoke._common import number
-
     if not index:
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
