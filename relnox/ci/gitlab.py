@@ -69,6 +69,10 @@ class PipelineBuilder:
             found.insert(0, {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'})
         return found
 
+    def job(self, stage: str, rules: list[dict[str, str]], **more: Any) -> dict[str, Any]:
+        """A job on the shared template (:meth:`template`, ``.relnox``)."""
+        return {"extends": ".relnox", "stage": stage, "rules": rules, **more}
+
     def template(self) -> dict[str, Any]:
         """What every job shares: the whole history (versions from tags), relnox installed."""
         before = []
@@ -84,17 +88,16 @@ class PipelineBuilder:
         return self.flow.dist + "/"
 
     def plan(self) -> dict[str, Any]:
-        return {
-            "extends": ".relnox",
-            "stage": "build",
-            "rules": self.rules(merge_requests=False),
-            "variables": {"RELNOX_DOTENV": f"$CI_PROJECT_DIR/{DOTENV_FILE}"},
-            "script": [
+        return self.job(
+            "build",
+            self.rules(merge_requests=False),
+            variables={"RELNOX_DOTENV": f"$CI_PROJECT_DIR/{DOTENV_FILE}"},
+            script=[
                 'nox -s check_tag -- "$CI_COMMIT_TAG"',
                 'nox -s resolve_version -- --check --tag "$CI_COMMIT_TAG"',
             ],
-            "artifacts": {"reports": {"dotenv": DOTENV_FILE}},
-        }
+            artifacts={"reports": {"dotenv": DOTENV_FILE}},
+        )
 
     def build(self) -> dict[str, Any]:
         native = " ".join(p.name for p in self.flow.native)
@@ -113,14 +116,13 @@ class PipelineBuilder:
             )
         else:
             script += 'nox -s build_all -- "${args[@]}"\n'
-        return {
-            "extends": ".relnox",
-            "stage": "build",
-            "rules": self.rules(merge_requests=True),
-            "needs": [{"job": "relnox-plan", "optional": True}],
-            "script": [script],
-            "artifacts": {"paths": [self.dist()]},
-        }
+        return self.job(
+            "build",
+            self.rules(merge_requests=True),
+            needs=[{"job": "relnox-plan", "optional": True}],
+            script=[script],
+            artifacts={"paths": [self.dist()]},
+        )
 
     def shard_jobs(self, shards: str) -> dict[str, Any]:
         """In place of the build job: split (``plan --shards``), build each shard in one
@@ -167,8 +169,7 @@ class PipelineBuilder:
 
     def wheels(self, pkg: Package) -> dict[str, Any]:
         """A native package's wheels, one job a Python of the matrix (maturin or cibuildwheel)."""
-        directory = self.flow.directory_of(pkg)
-        wheelhouse = "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
+        directory, wheelhouse = self.flow.directory_of(pkg), self.flow.wheelhouse(pkg)
         if native_builder(pkg) == "maturin":
             build = [
                 "python -m pip install 'maturin>=1.5,<2'",
@@ -185,45 +186,32 @@ class PipelineBuilder:
             f'case " $RELNOX_PACKAGES " in "  "|*" {pkg.name} "*) ;; '
             f'*) echo "{pkg.name} is not released by this tag"; exit 0 ;; esac'
         )
-        return {
-            "extends": ".relnox",
-            "stage": "build",
-            "rules": self.rules(merge_requests=True),
-            "needs": [{"job": "relnox-plan", "optional": True}],
-            "parallel": {"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
-            "script": [
+        return self.job(
+            "build",
+            self.rules(merge_requests=True),
+            needs=[{"job": "relnox-plan", "optional": True}],
+            parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
+            script=[
                 routed,
                 *build,
                 f"nox -s verify_install -- --package {shlex.quote(pkg.name)} --dist "
                 f'"$CI_PROJECT_DIR"/{shlex.quote(wheelhouse)} --python "python$PYTHON"',
             ],
-            "artifacts": {"paths": [f"{wheelhouse}/*.whl"]},
-        }
+            artifacts={"paths": [f"{wheelhouse}/*.whl"]},
+        )
 
     def verify(self, wheel_jobs: list[str]) -> dict[str, Any]:
-        collect = [
-            f"mkdir -p {shlex.quote(self.flow.dist)}",
-            *(
-                f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.wheelhouse(p))}/*.whl '
-                f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
-                for p in self.flow.native
-            ),
-        ]
-        return {
-            "extends": ".relnox",
-            "stage": "test",
-            "rules": self.rules(merge_requests=True),
-            "needs": ["relnox-build", *wheel_jobs],
-            "parallel": {"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
-            "script": [
+        collect = [f"mkdir -p {shlex.quote(self.flow.dist)}", *self._wheel_copies()]
+        return self.job(
+            "test",
+            self.rules(merge_requests=True),
+            needs=["relnox-build", *wheel_jobs],
+            parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
+            script=[
                 *(collect if self.flow.native else []),
                 'nox -s verify_install -- --python "$PYTHON"',
             ],
-        }
-
-    def wheelhouse(self, pkg: Package) -> str:
-        directory = self.flow.directory_of(pkg)
-        return "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
+        )
 
     def publish(self, target: str, wheel_jobs: list[str]) -> dict[str, Any]:
         """One job an index environment; the ID token of its audience for PyPI and TestPyPI."""
@@ -241,14 +229,13 @@ class PipelineBuilder:
             + command
             + "\n"
         )
-        job: dict[str, Any] = {
-            "extends": ".relnox",
-            "stage": "deploy",
-            "rules": self.rules(merge_requests=False),
-            "needs": ["relnox-plan", "relnox-build", "relnox-verify", *wheel_jobs],
-            "environment": {"name": target, "deployment_tier": "production"},
-            "script": [self._collect_wheels(), script] if self.flow.native else [script],
-        }
+        job: dict[str, Any] = self.job(
+            "deploy",
+            self.rules(merge_requests=False),
+            needs=["relnox-plan", "relnox-build", "relnox-verify", *wheel_jobs],
+            environment={"name": target, "deployment_tier": "production"},
+            script=["\n".join(self._wheel_copies()), script] if self.flow.native else [script],
+        )
         variable = id_token_variable(repository(self.flow, target))
         found = audience(repository(self.flow, target))
         if signs(self.flow, target) and variable and found:
@@ -268,45 +255,44 @@ class PipelineBuilder:
             ]
         return job
 
-    def _collect_wheels(self) -> str:
-        return "\n".join(
-            f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.wheelhouse(p))}/*.whl '
+    def _wheel_copies(self) -> list[str]:
+        """The lines copying every native package's wheels of its job into the dist folder."""
+        return [
+            f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.flow.wheelhouse(p))}/*.whl '
             f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
             for p in self.flow.native
-        )
+        ]
 
     def release(self) -> dict[str, Any]:
         """The GitLab release of the tag (the releases API with the job's own token), its
         notes those of the GitHub release."""
-        return {
-            "extends": ".relnox",
-            "stage": "deploy",
-            "rules": self.rules(merge_requests=False),
-            "needs": [
+        return self.job(
+            "deploy",
+            self.rules(merge_requests=False),
+            needs=[
                 "relnox-plan",
                 {"job": "relnox-testpypi", "artifacts": False},
                 {"job": "relnox-pypi", "artifacts": False},
             ],
-            "script": [
+            script=[
                 'nox -s release_notes -- "$CI_COMMIT_TAG" --output release-notes.md '
                 "--gitlab-release"
             ],
-        }
+        )
 
     def auto_tag(self) -> dict[str, Any]:
         """A push to the branch tags changed versions; the pushed tags start their pipelines."""
-        return {
-            "extends": ".relnox",
-            "stage": "deploy",
-            "rules": self.on_branch(),
-            "script": [
+        return self.job(
+            "deploy",
+            self.on_branch(),
+            script=[
                 self._token("write_repository"),
                 'git config user.name "relnox auto-tag"\n'
                 'git config user.email "relnox-auto-tag@users.noreply.invalid"\n'
                 'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
                 "nox -s tag -- --push",
             ],
-        }
+        )
 
     def _token(self, purpose: str) -> str:
         """The shell lines giving git :data:`PUSH_TOKEN` in its environment (a header
@@ -331,12 +317,11 @@ class PipelineBuilder:
     def release_mr(self) -> dict[str, Any]:
         """``mode = "release-pr"``: each push to the branch keeps one merge request holding
         the next release (``nox -s release_pr``); merging it lets auto-tag tag it."""
-        return {
-            "extends": ".relnox",
-            "stage": "deploy",
-            "rules": self.on_branch(),
-            "resource_group": "relnox-release-mr",
-            "script": [
+        return self.job(
+            "deploy",
+            self.on_branch(),
+            resource_group="relnox-release-mr",
+            script=[
                 self._token("the api and write_repository scopes")
                 + f'GITLAB_TOKEN="${PUSH_TOKEN}"\nexport GITLAB_TOKEN\n',
                 'git config user.name "relnox release-mr"\n'
@@ -344,7 +329,7 @@ class PipelineBuilder:
                 'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
                 "nox -s release_pr -- --repository pypi",
             ],
-        }
+        )
 
     def pipeline(self) -> str:
         jobs: dict[str, Any] = {".relnox": self.template(), "relnox-plan": self.plan()}

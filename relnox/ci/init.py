@@ -55,17 +55,6 @@ relnox.nox.register()
 '''
 
 
-def _strings(section: Mapping[str, Any], key: str, where: Path) -> tuple[str, ...] | None:
-    value = section.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise ConfigError(
-            f'{where}: [tool.relnox.ci] {key} must be a non-empty list of strings, like ["3.12"]'
-        )
-    return tuple(value)
-
-
 #: a Python of setup-python and cibuildwheel's matrix (``cp`` + the digits): 3.12, 3.13t
 _PYTHON = re.compile(r"3\.\d{1,2}t?")
 #: a runner label (ubuntu-24.04, macos-latest, self-hosted-arm64)
@@ -73,26 +62,55 @@ _RUNNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 #: a branch name or a branch filter's glob: what git takes (git check-ref-format) that a
 #: YAML scalar and an Actions filter hold as written (no space, quote, ``$``, ``{``)
 _BRANCH = re.compile(r"(?!-|/)(?!.*(?:\.\.|//|/$|\.lock$|\.$))[A-Za-z0-9._/+*-]+")
+#: the settings that take one of a few words: the words (the first the default), what to write
+_CHOICES = {
+    "trigger": (
+        TRIGGERS,
+        '"tag" (a pushed release tag starts the release) or "release" (a published GitHub '
+        "Release starts it)",
+    ),
+    "mode": (
+        MODES,
+        '"release-pr" (a pull request holds the next release, merging it releases) or "tag" '
+        "(a pushed tag releases)",
+    ),
+    "environments": (
+        ENVIRONMENTS,
+        '"per-project" (each package publishes from its own environment, pypi-<name>) or '
+        '"shared" (one environment, pypi)',
+    ),
+}
 
 
-def _checked_list(
-    where: Path, key: str, values: tuple[str, ...], form: re.Pattern[str], example: str
-) -> tuple[str, ...]:
-    """``values`` when each is written as ``form`` (it goes into the workflow as written)
-    and none twice (a matrix actionlint refuses)."""
-    for value in values:
-        if not form.fullmatch(value):
+def _strings(
+    section: Mapping[str, Any],
+    key: str,
+    where: Path,
+    form: re.Pattern[str] | None = None,
+    example: str = "",
+) -> tuple[str, ...] | None:
+    """``key``'s list of strings, or None when unset; with ``form``, each written as ``form``
+    (it goes into the workflow as written) and none twice (a matrix actionlint refuses)."""
+    value = section.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f'{where}: [tool.relnox.ci] {key} must be a non-empty list of strings, like ["3.12"]'
+        )
+    for item in value:
+        if form and not form.fullmatch(item):
             raise ConfigError(
-                f"{where}: [tool.relnox.ci] {key} has {value!r}, which is not {example}; "
+                f"{where}: [tool.relnox.ci] {key} has {item!r}, which is not {example}; "
                 "write it that way"
             )
-    twice = sorted({v for v in values if values.count(v) > 1})
+    twice = sorted({v for v in value if value.count(v) > 1}) if form else []
     if twice:
         raise ConfigError(
             f"{where}: [tool.relnox.ci] {key} names {', '.join(map(repr, twice))} twice; "
             "write each once"
         )
-    return values
+    return tuple(value)
 
 
 def _credential_in(requirement: Requirement) -> bool:
@@ -184,46 +202,27 @@ def ci_settings(workspace: Workspace) -> CiSettings:
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
                 "in relnox-requirement instead (default: the relnox that wrote the workflow)"
             )
-    trigger = section.get("trigger", "tag")
-    if trigger not in TRIGGERS:
-        raise ConfigError(
-            f"{where}: [tool.relnox.ci] trigger {trigger!r} is not one of "
-            f'{", ".join(map(repr, TRIGGERS))}; write "tag" (a pushed release tag starts '
-            'the release) or "release" (a published GitHub Release starts it)'
-        )
-    mode = section.get("mode", "tag")
-    if mode not in MODES:
-        raise ConfigError(
-            f"{where}: [tool.relnox.ci] mode {mode!r} is not one of "
-            f'{", ".join(map(repr, MODES))}; write "release-pr" (a pull request holds the '
-            'next release, merging it releases) or "tag" (a pushed tag releases)'
-        )
-    environments = section.get("environments", "shared")
-    if environments not in ENVIRONMENTS:
-        raise ConfigError(
-            f"{where}: [tool.relnox.ci] environments {environments!r} is not one of "
-            f'{", ".join(map(repr, ENVIRONMENTS))}; write "per-project" (each package publishes '
-            'from its own environment, pypi-<name>) or "shared" (one environment, pypi)'
-        )
-    pythons = _strings(section, "python-versions", where)
+    chosen = {key: section.get(key, choices[0]) for key, (choices, _) in _CHOICES.items()}
+    for key, (choices, hint) in _CHOICES.items():
+        if chosen[key] not in choices:
+            raise ConfigError(
+                f"{where}: [tool.relnox.ci] {key} {chosen[key]!r} is not one of "
+                f"{', '.join(map(repr, choices))}; write {hint}"
+            )
+    example = 'a Python version like "3.12" or "3.14t"'
+    pythons = _strings(section, "python-versions", where, _PYTHON, example)
     if pythons:
-        _checked_list(
-            where, "python-versions", pythons, _PYTHON, 'a Python version like "3.12" or "3.14t"'
-        )
         _free_threaded_wheels(workspace, pythons, where)
     return CiSettings(
-        trigger=trigger,
         python_versions=pythons or default_pythons(workspace),
         branch=branch,
         # a bare "relnox" (the old default) means the pinned one
         install=tuple(entry for entry in install if entry.strip() != "relnox"),
         relnox_requirement=relnox_requirement(section, where),
-        os=_checked_list(where, "os", labels, _RUNNER, 'a runner label like "ubuntu-latest"')
-        if (labels := _strings(section, "os", where))
-        else DEFAULT_OS,
+        os=_strings(section, "os", where, _RUNNER, 'a runner label like "ubuntu-latest"')
+        or DEFAULT_OS,
         shards=ci_shards(workspace, section.get("shards"), where),
-        mode=mode,
-        environments=environments,
+        **chosen,
     )
 
 

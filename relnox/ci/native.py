@@ -100,8 +100,7 @@ def _doc(pkg: Package) -> dict[str, Any]:
 
 
 def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
-    directory = flow.directory_of(pkg)
-    wheelhouse = "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
+    directory, wheelhouse = flow.directory_of(pkg), flow.wheelhouse(pkg)
     pythons = [
         {"version": v, "cp": "cp" + v.replace(".", "")} for v in flow.settings.python_versions
     ]

@@ -111,6 +111,11 @@ class WorkflowBuilder:
         rel = pkg.directory.relative_to(self.ws.root).as_posix()
         return (self.prefix + rel).rstrip("/.") or "."
 
+    def wheelhouse(self, pkg: Package) -> str:
+        """Where a native package's wheel job puts its wheels."""
+        directory = self.directory_of(pkg)
+        return "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
+
     @property
     def requirements(self) -> tuple[str, ...]:
         """What the install step installs: the configured tools and this exact relnox."""

@@ -5,9 +5,9 @@ task's public ``get_arguments()`` indexed by invoke's ``ParserContext`` (its fla
 ``--no-`` inverses, its casts): ``--flag value`` and ``--flag=value``, ``--no-flag`` for
 a flag that is on by default, repeatable list flags, ``-vv``, combined short flags
 (``-nv``) and positional arguments, ``DIR...`` too (which invoke's own parser lacks). Every
-mistake is raised as a :class:`UsageError` subclass that carries what it is about (the
-token, the task, the flags it could have meant), so the hosts word it without reading a
-parser's English.
+mistake is raised as a :class:`UsageError`; one a host words itself is a subclass that
+carries what it is about (the token, the task, the flags it could have meant), so the hosts
+need not read a parser's English.
 """
 
 from __future__ import annotations
@@ -46,24 +46,9 @@ class UnknownCommand(UsageError):
         self.token = token
 
 
-class NeedsValue(UsageError):
-    def __init__(self, flag: str) -> None:
-        super().__init__(f"{flag} needs a value")
-
-
-class TakesNoValue(UsageError):
-    def __init__(self, flag: str) -> None:
-        super().__init__(f"{flag} takes no value")
-
-
 class MissingPositional(UsageError):
     def __init__(self, task: str, names: Sequence[str]) -> None:
         super().__init__(f"{task} needs {', '.join(n.upper() for n in names)}")
-
-
-class UnexpectedArgument(UsageError):
-    def __init__(self, task: str, token: str) -> None:
-        super().__init__(f"{task} takes no argument {token!r}")
 
 
 def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str, Any]:
@@ -83,7 +68,7 @@ def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str,
         nonlocal i
         if inline is None:
             if i + 1 >= len(tokens):
-                raise NeedsValue(flag)
+                raise UsageError(f"{flag} needs a value")
             i += 1
             inline = tokens[i]
         try:
@@ -102,7 +87,7 @@ def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str,
             elif context.flags[name].takes_value:
                 take_value(context.flags[name], name, inline if eq else None)
             elif eq:
-                raise TakesNoValue(name)
+                raise UsageError(f"{name} takes no value")
             else:
                 context.flags[name].set_value(True)
         elif token.startswith("-") and len(token) > 1 and not _is_number(token):
@@ -121,7 +106,7 @@ def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str,
         elif positional:
             positional.pop(0).set_value(token)
         else:
-            raise UnexpectedArgument(task, token)
+            raise UsageError(f"{task} takes no argument {token!r}")
         i += 1
     missing = [str(a.name) for a in positional if not a.value]
     if missing:

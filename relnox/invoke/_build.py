@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._common import (
-    CHANGED_HELP,
-    NOTHING_CHANGED,
     chosen,
     echo_json,
     echo_result,
@@ -20,7 +18,6 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 HELP = {
     "package": "build only this package (repeatable; default: all, in dependency order)",
-    "changed": CHANGED_HELP,
     "jobs": "build-backend (and --test) processes run at once (default: the number of CPUs)",
     "wheel-only": "build only wheels (from the source tree)",
     "sdist-only": "build only sdists",
@@ -75,7 +72,7 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
     jobs = number(flags.jobs, "jobs")  # --jobs -3 was taken as the default (the CPUs)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "files": []})
+        return nothing_to_do(flags.json, {"packages": [], "files": []})
     if flags.shard:
         from relnox.invoke._shards import empty_shard, shard_names, shard_spec
 
@@ -100,13 +97,11 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
         wheel=not flags.sdist_only,
         source_date_epoch=flags.source_date_epoch or None,  # checked by the stage
     )
-    workspace = load_workspace(flags.root, names, tags=False)
+    plan = STAGE.plan(load_workspace(flags.root, names, tags=False), options)
     if flags.dry_run:
-        plan = STAGE.plan(workspace, options)
         planned = {**plan.to_json(), "dry_run": True}
         show(flags.json, planned, plan.describe())
         return {"packages": planned["packages"], "dry_run": True}
-    plan = STAGE.plan(workspace, options)
     result = STAGE.run(plan, Runtime())
     if flags.shard:
         from relnox.shards import parse_shard, record_shard

@@ -81,11 +81,9 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
             wanted = {workspace.get(name).name for name in flags.package}
             rows = [r for r in rows if r.name in wanted]
         demands = _api_demands(workspace, flags.api)
-        from relnox.project.pins import (  # requirements the history moves otherwise
-            pin_rules,
-            said_once,
-        )
+        from relnox.project.pins import pin_rules, said_once
 
+        # requirements the history moves otherwise
         rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
         found = [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]

@@ -318,14 +318,12 @@ def show(as_json: bool, document: Mapping[str, Any], lines: Iterable[str]) -> No
     echo_json(document) if as_json else echo("\n".join(lines))
 
 
-CHANGED_HELP = (
-    "act only on the packages whose version is not released yet (bumped since their "
-    "last tag), the named ones and their lockstep groups"
-)
 NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"
 
 
-def nothing_to_do(as_json: bool, text: str, result: Mapping[str, Any]) -> dict[str, Any]:
+def nothing_to_do(
+    as_json: bool, result: Mapping[str, Any], text: str = NOTHING_CHANGED
+) -> dict[str, Any]:
     """A task that has nothing to do says so: ``text``, or with ``--json`` the ``result``
     (it printed ``text`` there, which no JSON reader takes); the result is returned."""
     if as_json:

@@ -18,7 +18,17 @@ from relnox.invoke._args import UsageError
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
 ROOT_HELP = "repository root (default: found upward from the current directory)"
 #: the help of the flags most tasks share, unless a task words its own
-COMMON_HELP = {"root": ROOT_HELP, "json": "print the result as JSON", "verbose": VERBOSE_HELP}
+COMMON_HELP = {
+    "root": ROOT_HELP,
+    "json": "print the result as JSON",
+    "verbose": VERBOSE_HELP,
+    "changed": "act only on the packages whose version is not released yet (bumped since "
+    "their last tag), the named ones and their lockstep groups",
+    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] "
+    "dist-dir)",
+    "allow_stale": "use the files of this package although its sources changed since they "
+    "were built (repeatable; recorded in the report)",
+}
 
 #: the only short flags, each with one meaning in every task (and none made up by invoke)
 SHORT_FLAGS = {
@@ -84,7 +94,17 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
 
     def argspec(self, body: Callable[..., Any]) -> inspect.Signature:
         flags_of = getattr(body, "flags_of", None)
-        return _signature(flags_of()) if flags_of else super().argspec(body)
+        if flags_of is None:
+            return super().argspec(body)
+        kind, empty = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty
+        return inspect.Signature(
+            [
+                inspect.Parameter(
+                    f.name, kind, default=empty if f.default is MISSING else f.default
+                )
+                for f in fields(flags_of())
+            ]
+        )
 
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
         flags_of = getattr(self.body, "flags_of", None)
@@ -205,17 +225,6 @@ def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any
     body.__module__ = fn.__module__
     body.flags_of = flags_of  # type: ignore[attr-defined]
     return body
-
-
-def _signature(flags: type) -> inspect.Signature:
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    empty = inspect.Parameter.empty
-    return inspect.Signature(
-        [
-            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
-            for f in fields(flags)
-        ]
-    )
 
 
 def listed(values: Any) -> list[str]:

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
-    CHANGED_HELP,
-    NOTHING_CHANGED,
     chosen,
     echo,
     echo_json,
@@ -25,6 +23,7 @@ from relnox.invoke._common import (
     options_flags,
     relnox_task,
 )
+from relnox.invoke._flags import RENAMED
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -32,8 +31,6 @@ if TYPE_CHECKING:
 PUBLISH_HELP = {
     "repository": "pypi, testpypi, local, a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "package": "publish only this package (repeatable; default: every package with files in the dist directory)",
-    "changed": CHANGED_HELP,
-    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "dry_run": "do the whole preflight, print what would be uploaded and skipped, upload nothing",
     "yes": "do not ask before uploading to PyPI (needed without a terminal)",
     "keep_going": "after a failed package, go on with the packages that do not need it "
@@ -47,12 +44,17 @@ PUBLISH_HELP = {
     "from_tag": "route by this tag: pre-releases to TestPyPI, final versions to PyPI (default: CI's tag)",
     "attestations": "upload each file with its PEP 740 attestations (FILE.*.attestation beside "
     "it, from python -m pypi_attestations sign; PyPI and TestPyPI only)",
-    "allow_stale": "use the files of this package although its sources changed since they were "
-    "built (repeatable; recorded in the report)",
     "skip_existing": "accepted for twine users: files already on the index are always skipped",
     "verbose": "more detail (-v: relnox's steps and the uploader's output, uv publish or twine; "
     "-vv: its --verbose)",
 }
+
+
+#: the options of a publish that publish-test takes
+TEST_OPTIONS = (
+    *("repository", "packages", "dist_dir", "dry_run", "keep_going", "attestations"),
+    "allow_stale",
+)
 
 
 def ask(message: str) -> bool:
@@ -76,7 +78,6 @@ def _publish(
     yes: bool,
     as_json: bool,
     verify_installable: bool = False,
-    extra_index: str | None = None,
     verbose: int = 0,
 ) -> PublishResult:
     from relnox.project.discovery import load_workspace
@@ -89,7 +90,7 @@ def _publish(
     if verify_installable:  # its environments' machinery is loaded only when asked for
         from relnox.publish import installable_check
 
-        check = installable_check(workspace, extra_index)
+        check = installable_check(workspace)
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)
@@ -135,7 +136,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     _named(flags.repository)
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
+        return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(
         packages=names,
         verbose=flags.verbose >= 2,
@@ -161,8 +162,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         **{
             k: v
             for k, v in PUBLISH_HELP.items()
-            if k
-            not in ("yes", "from_tag", "skip_existing", "jobs", "no_wait", "verify_installable")
+            if k in {"changed", "verbose", *(RENAMED.get(o, o) for o in TEST_OPTIONS)}
         },
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
@@ -173,15 +173,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     },
     iterable=["extras"],
     flags=lambda: _flags(
-        (
-            "repository",
-            "packages",
-            "dist_dir",
-            "dry_run",
-            "keep_going",
-            "attestations",
-            "allow_stale",
-        ),
+        TEST_OPTIONS,
         *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
     ),
 )
@@ -191,7 +183,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     wait = number(flags.wait, "wait", float)  # checked before anything is published
     names = chosen(flags.root, flags.package, flags.changed)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "uploaded": 0})
+        return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(packages=names, verbose=flags.verbose >= 2)
     result = _publish(flags.root, options, yes=False, as_json=flags.json, verbose=flags.verbose)
     summary = result.summary()

@@ -6,6 +6,7 @@ import sys
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, listed, number, options_flags, relnox_task, show
+from relnox.invoke._flags import RENAMED
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
@@ -155,44 +156,19 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
     return result.to_json()
 
 
+#: the options of a release a rehearsal takes (it publishes to its own local indexes)
+REHEARSE_OPTIONS = (
+    *("part", "to", "pre", "packages", "skip", "extra_index", "offline", "wait", "jobs"),
+    *("extras", "skew_depth", "accept_skew"),
+)
 REHEARSE_HELP = {
     k: v
     for k, v in RELEASE_HELP.items()
-    if k
-    not in (
-        "test_repository",
-        "repository",
-        "yes",
-        "push",
-        "allow_dirty",
-        "allow_detached",
-        "dist",
-        "dry_run",
-        "changed",
-        "integrity_url",
-    )
+    if k in {"no_skew", *(RENAMED.get(o, o) for o in REHEARSE_OPTIONS)}
 }
 
 
-@relnox_task(
-    help=REHEARSE_HELP,
-    flags=lambda: _flags(
-        (
-            "part",
-            "to",
-            "pre",
-            "packages",
-            "skip",
-            "extra_index",
-            "offline",
-            "wait",
-            "jobs",
-            "extras",
-            "skew_depth",
-            "accept_skew",
-        )
-    ),
-)
+@relnox_task(help=REHEARSE_HELP, flags=lambda: _flags(REHEARSE_OPTIONS))
 def rehearse(c: Any, flags: Any) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
     from relnox.release import rehearse as run_rehearsal

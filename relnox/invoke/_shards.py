@@ -65,7 +65,7 @@ def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[
     head = git.head(workspace.root) if git.is_repo(workspace.root) else None
     write_manifest(Manifest(dist, (), git_commit=head, extra={"shard": shard}))
     said = f"shard {shard} has no packages: nothing to build"
-    return nothing_to_do(as_json, said, {"packages": [], "files": [], "shard": shard})
+    return nothing_to_do(as_json, {"packages": [], "files": [], "shard": shard}, said)
 
 
 def plan_shards_task(

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from relnox.invoke._args import UsageError
 from relnox.invoke._common import (
-    CHANGED_HELP,
-    NOTHING_CHANGED,
     chosen,
     echo,
     echo_json,
     echo_result,
     listed,
     nothing_to_do,
+    number,
     options_flags,
     relnox_task,
 )
@@ -20,8 +20,6 @@ from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
-    "changed": CHANGED_HELP,
-    "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] dist-dir)",
     "index": "install name==version from this index instead of dist/: testpypi, pypi, local, "
     "a name from [tool.relnox.repositories] or ~/.pypirc, or a URL",
     "extra_index": "index for third-party dependencies (default: the installer's configured index)",
@@ -43,15 +41,12 @@ VERIFY_HELP = {
     "shard": SHARD_HELP,
     "timings": TIMINGS_HELP,
     "dry_run": "print what would be installed and checked, do nothing",
-    "allow_stale": "use the files of this package although its sources changed since they were "
-    "built (repeatable; recorded in the report)",
     "verbose": "more detail (-v: every command relnox runs)",
 }
 
 
 def _seconds(value: str, flag: str) -> float | None:
     from relnox._proc import MOST_SECONDS
-    from relnox.invoke._args import UsageError
 
     if not value:
         return None
@@ -92,7 +87,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
-        return nothing_to_do(flags.json, NOTHING_CHANGED, {"packages": [], "ok": True})
+        return nothing_to_do(flags.json, {"packages": [], "ok": True})
     if flags.shard:
         from relnox.invoke._shards import shard_names, shard_spec
 
@@ -100,12 +95,13 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
         if not names:
             shard = str(shard_spec(flags.shard))  # as parsed, not as typed (' 3/3\n ')
             said = f"shard {shard} has no packages: nothing to verify"
-            return nothing_to_do(flags.json, said, {"packages": [], "ok": True, "shard": shard})
+            return nothing_to_do(flags.json, {"packages": [], "ok": True, "shard": shard}, said)
     return _verify(flags, names, seconds)
 
 
 def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> dict[str, Any]:
     """Plan, run and print the verify."""
+    from relnox.guards import SKEW_STAGE
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
     from relnox.verify import STAGE
@@ -125,7 +121,7 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
     report = STAGE.run(plan, Runtime())
-    skew_report = _run_skew(skew) if skew is not None and report.ok else None
+    skew_report = SKEW_STAGE.run(skew) if skew is not None and report.ok else None
     result = report.to_json()
     if skew_report is not None:
         result["skew"] = skew_report.to_json()
@@ -143,9 +139,6 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
 
 def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> Any:
     """``--skew-from``: the skew guard's plan (usage errors come before anything runs)."""
-    from relnox.invoke._args import UsageError
-    from relnox.invoke._common import number
-
     if not index:
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
@@ -165,9 +158,3 @@ def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> A
         timeout=verify.timeout,
     )
     return SKEW_STAGE.plan(load_workspace(root), options)
-
-
-def _run_skew(plan: Any) -> Any:
-    from relnox.guards import SKEW_STAGE
-
-    return SKEW_STAGE.run(plan)

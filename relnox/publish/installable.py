@@ -53,34 +53,30 @@ def installable_options(
     )
 
 
-def installable_check(workspace: Workspace, extra_index: str | None = None) -> InstallableCheck:
+def installable_check(workspace: Workspace) -> InstallableCheck:
     """``--verify-installable``: a tier that shows on the index must also install from it.
 
     Each check makes a fresh environment and installs ``name==version`` of the tier's
-    packages from the repository's simple index (``extra_index`` for third-party
-    requirements, the default for TestPyPI being PyPI), never from a cache.
+    packages from the repository's simple index (third-party requirements from PyPI for
+    TestPyPI), never from a cache.
     """
     pypi = builtin(PYPI)
 
     def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
-        extra = extra_index or (pypi.simple_url if pypi and repo.name == TESTPYPI else None)
+        extra = pypi.simple_url if pypi and repo.name == TESTPYPI else None
         wanted = [f"{name}=={version}" for name, version in packages]
         made = _install(find_installer(error=PublishError), repo, extra, packages, wanted)
+        shown = ", ".join(f"{n} {v}" for n, v in packages)
         if refused_login(made.output):  # the index's fault is a login, not the package
             return (
-                f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label}, but "
-                f"installing from it was refused (a login is needed or was wrong): "
-                f"{login_help(repo)}; the next tier waits"
+                f"{shown} show on {repo.label}, but installing from it was refused (a login "
+                f"is needed or was wrong): {login_help(repo)}; the next tier waits"
             )
         if made.ok:
-            logger.info(
-                "  installable from %s: %s",
-                repo.label,
-                ", ".join(f"{n} {v}" for n, v in packages),
-            )
+            logger.info("  installable from %s: %s", repo.label, shown)
             return None
         return (
-            f"{', '.join(f'{n} {v}' for n, v in packages)} show on {repo.label} but do not "
+            f"{shown} show on {repo.label} but do not "
             f"install from it ({made.last_line()}); the next tier waits: fix it and run the "
             "same command again"
         )

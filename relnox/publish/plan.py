@@ -33,7 +33,6 @@ from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
 
 if TYPE_CHECKING:
-    from relnox.publish.route import TagRoute
     from relnox.tools.upload import Transport
 
 __all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
@@ -50,12 +49,14 @@ def plan_publish(
     there missing credentials are a warning and nothing is recorded)."""
     seams = PublishRuntime.of(runtime)
     env = dict(os.environ if seams.environ is None else seams.environ)
-    network = _network(workspace, options)
-    sleep = seams.sleep
-    repository, packages, dist_dir = options.repository, options.packages, options.dist_dir
-    from_tag, allow_stale = options.from_tag, options.allow_stale
-    require_credentials = write_record = not options.dry_run
-    route = _route(from_tag, workspace, env) if from_tag or repository is None else None
+    network = _network(workspace, options)  # a bad [tool.relnox.network] is said first
+    repository, route = options.repository, None
+    if options.from_tag or repository is None:  # --from-tag, else (no --repository) CI's tag
+        from relnox.publish.route import route_for_tag
+        from relnox.tools.github import ref_tag
+
+        tag = options.from_tag or ref_tag(env)
+        route = route_for_tag(tag, workspace) if tag else None
     target = repository if repository is not None else (route.repository if route else PYPI)
     repo = (
         target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
@@ -70,26 +71,26 @@ def plan_publish(
     try:
         credentials = resolve_credentials(repo, env)
     except PublishError as exc:
-        if require_credentials:
+        if not options.dry_run:
             raise
         logger.warning("%s", exc)
         credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
-    wanted = list(packages) or ([route.package] if route and route.package else [])
+    wanted = list(options.packages) or ([route.package] if route and route.package else [])
     manifest = load_release(
         workspace,
-        dist_dir or workspace.root / workspace.config.dist_dir,
+        options.dist_dir or workspace.root / workspace.config.dist_dir,
         wanted,
         error=PublishError,
-        write_record=write_record,
+        write_record=not options.dry_run,
         prove=False,  # _check_artifacts proves or checks them
     )
-    records = select_records(workspace, manifest, packages, route)
+    records = select_records(workspace, manifest, options.packages, route)
     allowed = refuse_stale(
         workspace,
         records,
         manifest.dist_dir,
-        allow=allow_stale,
+        allow=options.allow_stale,
         error=PublishError,
         commit=manifest.git_commit,
     )
@@ -103,7 +104,7 @@ def plan_publish(
     if private is not None:
         raise PublishError(private)
     _check_artifacts(workspace, records, checked)
-    reader = index_reader(repo, credentials, network, sleep)
+    reader = index_reader(repo, credentials, network, seams.sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
     waiting: tuple[str, ...] = ()
     note = ""
@@ -143,15 +144,6 @@ def plan_publish(
         waiting,
         note,
     )
-
-
-def _route(from_tag: str | None, workspace: Workspace, env: dict[str, str]) -> TagRoute | None:
-    """Where ``--from-tag`` (else, without ``--repository``, CI's tag) routes the release."""
-    from relnox.publish.route import route_for_tag
-    from relnox.tools.github import ref_tag
-
-    tag = from_tag or ref_tag(env)
-    return route_for_tag(tag, workspace) if tag else None
 
 
 def _check_artifacts(
@@ -195,10 +187,15 @@ def choose_transport(
     attestations (uv does not send them to every index). ``preferred`` (or
     ``[tool.relnox.publish] transport``) asks for one."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
-    from relnox.tools.upload import twine
+    from relnox.tools.upload import TRANSPORTS, twine
 
-    wanted = _wanted_transport(workspace, preferred)
+    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
+    if wanted not in ("auto", *TRANSPORTS):
+        raise PublishError(
+            f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv "
+            "publish where uv runs, else twine)"
+        )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
         return twine()
     uv = uv_binary()
@@ -210,18 +207,6 @@ def choose_transport(
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
     return twine()
-
-
-def _wanted_transport(workspace: Workspace, preferred: str | None) -> str:
-    from relnox.tools.upload import TRANSPORTS
-
-    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
-    if wanted not in ("auto", *TRANSPORTS):
-        raise PublishError(
-            f"{workspace.config.source}: [tool.relnox.publish] transport is {wanted!r}; use one "
-            f"of auto, {', '.join(TRANSPORTS)} (auto: uv publish where uv runs, else twine)"
-        )
-    return str(wanted)
 
 
 def check_attestations(plan: PublishPlan) -> None:

@@ -157,7 +157,9 @@ def upload_all(
     uploading = {f.package for f in plan.to_upload}
     sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}
 
-    def progress(name: str, todo: Sequence[FileOutcome]) -> None:
+    def one(job: tuple[str, list[FileOutcome]]) -> str | None:
+        """One package's upload, its progress line first."""
+        name, todo = job
         logger.info(
             "[%d/%d] %s %s: uploading %s",
             sending[name] + 1,
@@ -167,6 +169,7 @@ def upload_all(
             ", ".join(o.file.filename for o in todo),
             extra=started("upload", name, len(sending)),
         )
+        return uploader.upload(todo)
 
     grouped = tiers(names, workspace)
     planned: dict[str, list[PlannedFile]] = {}  # each package's files, in the plan's order
@@ -210,11 +213,6 @@ def upload_all(
                 ", ".join(f"{name} {records[name].version}" for name, _ in go),
                 extra=detail("upload"),
             )
-
-        def one(job: tuple[str, list[FileOutcome]]) -> str | None:
-            name, todo = job
-            progress(name, todo)
-            return uploader.upload(todo)
 
         with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):

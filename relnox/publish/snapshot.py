@@ -12,6 +12,8 @@ file go with it when they are uploaded too.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -47,8 +49,8 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
                 files.append(file)
                 continue
             try:
-                if private is None:
-                    private = _private()
+                # a directory only this user reads (mkdtemp: 0700), made for the first copy
+                private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
                 copy = private / file.filename
                 sha256 = _copy_hashed(file.path, copy)
                 kept = replace(file, path=copy)
@@ -59,13 +61,8 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
                 ) from None
             if sha256 != file.sha256:
                 changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
-            if attestations:
-                if private is None:
-                    private = _private()
-                for attestation in attestations_of(file.path):
-                    import shutil
-
-                    shutil.copyfile(attestation, private / attestation.name)
+            for attestation in attestations_of(file.path) if attestations else ():
+                shutil.copyfile(attestation, private / attestation.name)
             files.append(kept)
         if changed:
             raise PublishError(
@@ -76,13 +73,4 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
         yield replace(plan, files=tuple(files))
     finally:
         if private is not None:
-            import shutil
-
             shutil.rmtree(private, ignore_errors=True)
-
-
-def _private() -> Path:
-    """A directory only this user reads (0700), for the copies."""
-    import tempfile
-
-    return Path(tempfile.mkdtemp(prefix="relnox-publish-"))
