@@ -27,7 +27,6 @@ from relnox.project.pyproject import (
     internal_requirements,
     load_toml,
     readme_path,
-    setup_cfg,
     version_files,
 )
 from relnox.project.validate import check_build_system
@@ -45,6 +44,7 @@ from relnox.versions.sources import (
     VersionLocation,
     python_location,
     read_text,
+    setup_cfg,
     toml_location,
 )
 from relnox.versions.tuple_copy import location as tuple_location
@@ -439,55 +439,28 @@ def load_package(
     cfg = setup_cfg(directory) if not project else {}
     metadata = cfg.get("metadata", {})
 
-    locations: list[VersionLocation] = []
-    if override == VCS_SOURCE:
-        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
-    elif "version" in project:
-        source, evidence = "project.version", "[project] version"
-        locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in tool_poetry and (
-        "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
-    ):
-        # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-        # generated SDK's); the backends' readers (relnox.versions.dynamic): a static
-        # version loads none
-        from relnox.versions.dynamic import vcs_plugin
+    from relnox.versions.dynamic import version_source
 
-        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
-            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
-        else:
-            source, evidence = "tool.poetry.version", "[tool.poetry] version"
-            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
-    elif "version" in project.get("dynamic", ()) or not project:
-        from relnox.versions.dynamic import computed_version, dynamic_version
+    def listed() -> list[VersionLocation]:
+        return version_files(settings, directory, config.source if is_root else pyproject)
 
-        found = dynamic_version(
-            directory,
-            doc,
-            str(backend),
-            [str(r) for r in requires],
-            roots=source_roots(directory, shipped),
-            modules=modules,
-            metadata=metadata,
-            load=load_toml,
-        )
-        if found is None:
-            listed = version_files(settings, directory, config.source if is_root else pyproject)
-            found = (
-                ("version-files", listed, "[tool.relnox] version-files (first entry)")
-                if listed
-                else computed_version("setup.py" if not project else "dynamic version")
-            )
-        source, locations, evidence = found[0], list(found[1]), found[2]
-    else:
-        raise VersionError(
-            f'{pyproject}: no version; add version = "0.1.0" to [project] '
-            'or declare dynamic = ["version"] with its source'
-        )
+    source, found, evidence = version_source(
+        directory,
+        doc,
+        str(backend),
+        [str(r) for r in requires],
+        override=override,
+        listed=listed,
+        roots=lambda: source_roots(directory, shipped),
+        modules=modules,
+        metadata=metadata,
+        load=load_toml,
+    )
+    locations = list(found)
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
-        extra = version_files(settings, directory, config.source if is_root else pyproject)
+        extra = listed()
         named = frozenset(loc.path for loc in extra)
         locations += _secondaries(
             directory, shipped, project_name, modules, locations, backend, named

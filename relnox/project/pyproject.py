@@ -18,7 +18,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError
 from relnox.project.modules import flit_metadata
 from relnox.toml import UNREADABLE, loads, table, unreadable_why
 from relnox.versions.sources import (
@@ -26,6 +26,7 @@ from relnox.versions.sources import (
     pattern_location,
     python_location,
     read_text,
+    setup_cfg,
 )
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
@@ -104,34 +105,6 @@ def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     tool = dict(table(doc, "tool"))
     tool["hatch"] = {**table(tool, "hatch"), **settings}
     return {**doc, "tool": tool}
-
-
-def hatch_label(directory: Path, key: str) -> str:
-    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
-    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
-    path = directory / HATCH_TOML
-    try:
-        if path.is_file() and key in load_toml(path):
-            return f"{HATCH_TOML} [{key}]"
-    except RelnoxError:
-        pass
-    return f"[tool.hatch.{key}]"
-
-
-def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
-    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
-    import configparser
-
-    path = directory / "setup.cfg"
-    if not path.is_file():
-        return {}
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(read_text(path), source=str(path))
-    except configparser.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
-    return {name: dict(parser[name]) for name in parser.sections()}
 
 
 def not_built(doc: Mapping[str, Any]) -> bool:

@@ -14,9 +14,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import InternalRequirement, Requirements, setup_cfg
+from relnox.project.pyproject import InternalRequirement, Requirements
 from relnox.toml import table
-from relnox.versions.sources import read_text
+from relnox.versions.sources import read_text, setup_cfg
 
 
 def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:

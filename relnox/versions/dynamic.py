@@ -13,7 +13,6 @@ from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
-from relnox.project.pyproject import hatch_label
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
@@ -33,7 +32,9 @@ from relnox.versions.sources import (
     literal_location,
     python_location,
     regex_location,
+    setup_cfg,
     text_location,
+    toml_location,
 )
 
 # build requirements / tool tables of plugins that take the version from git tags
@@ -249,6 +250,72 @@ def setup_cfg_version(
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
 
 
+def version_source(
+    directory: Path,
+    doc: Mapping[str, Any],
+    backend: str,
+    build_requires: Sequence[str],
+    *,
+    override: str | None,
+    listed: Callable[[], list[VersionLocation]],
+    roots: Callable[[], Sequence[Path]],
+    modules: Sequence[str],
+    metadata: Mapping[str, str],
+    load: Callable[[Path], Any],
+) -> Found:
+    """Where the package's version is read from, and whether it is from tags
+    (:data:`VCS_SOURCE`): the one decision at load time, with its evidence. ``override``
+    is ``[tool.relnox] version-source``; ``listed`` gives ``[tool.relnox] version-files``."""
+    pyproject = directory / "pyproject.toml"
+    project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
+    if override == VCS_SOURCE:
+        return VCS_SOURCE, [], "[tool.relnox] version-source = 'vcs'"
+    if "version" in project:
+        return (
+            "project.version",
+            [toml_location(pyproject, doc, ("project", "version"))],
+            ("[project] version"),
+        )
+    dynamic = "version" in project.get("dynamic", ())
+    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
+    # generated SDK's); a static version loads none of the backends' readers below
+    if "version" in poetry and (not dynamic or backend.startswith("poetry")):
+        if vcs_plugin(doc, build_requires) == "poetry-dynamic-versioning":
+            return VCS_SOURCE, [], "poetry-dynamic-versioning (versions from git tags)"
+        location = toml_location(pyproject, doc, ("tool", "poetry", "version"))
+        return "tool.poetry.version", [location], "[tool.poetry] version"
+    if not dynamic and project:
+        raise VersionError(
+            f'{pyproject}: no version; add version = "0.1.0" to [project] '
+            'or declare dynamic = ["version"] with its source'
+        )
+    found = dynamic_version(
+        directory,
+        doc,
+        backend,
+        build_requires,
+        roots=roots(),
+        modules=modules,
+        metadata=metadata,
+        load=load,
+    )
+    if found is not None:
+        return found
+    files = listed()
+    if files:
+        return "version-files", files, "[tool.relnox] version-files (first entry)"
+    return computed_version("setup.py" if not project else "dynamic version")
+
+
+def hatch_label(directory: Path, key: str) -> str:
+    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
+    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
+    from relnox.toml import read_or_empty
+
+    found = (directory / "hatch.toml").is_file() and key in read_or_empty(directory / "hatch.toml")
+    return f"hatch.toml [{key}]" if found else f"[tool.hatch.{key}]"
+
+
 def dynamic_version(
     directory: Path,
     doc: Mapping[str, Any],
@@ -347,8 +414,6 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 
 def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    from relnox.project.pyproject import setup_cfg
-
     found = table(doc, "tool", "versioneer")
     return {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
         "versioneer", {}

@@ -20,6 +20,7 @@ from relnox.versions.sources import (
     python_location,
     read_text,
     regex_location,
+    setup_cfg,
     text_location,
 )
 from relnox.versions.version_tuple import location as joined_location
@@ -467,6 +468,4 @@ def uses_pbr(directory: Path) -> bool:
     value = found[1].get("pbr") if found is not None else None
     if value is None or (isinstance(value, ast.Constant) and not value.value):
         return False
-    from relnox.project.pyproject import setup_cfg
-
     return not setup_cfg(directory).get("metadata", {}).get("version")

@@ -440,3 +440,19 @@ def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, n
         f"mistake (then delete it: git tag -d {tag}, and git push origin :refs/tags/{tag} if it "
         "was pushed)"
     )
+
+
+def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
+    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
+    import configparser
+
+    path = directory / "setup.cfg"
+    if not path.is_file():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_text(path), source=str(path))
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
+    return {name: dict(parser[name]) for name in parser.sections()}
