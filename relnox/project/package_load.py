@@ -25,7 +25,6 @@ from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
     internal_requirements,
-    load_toml,
     readme_path,
     version_files,
 )
@@ -181,12 +180,12 @@ def _secondaries(
                 if loc is not None and maybe_version(loc.value) is not None:
                     add([loc])  # not a word the build stamps over ("git")
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
-        add(files(directory, doc, load_toml, copy.value))
+        add(files(directory, doc, copy.value))
     if known and maybe_version(known[0].value) is not None:
         # commitizen's version_files, whatever keeps the version (its provider)
         from relnox.versions.bump_tools import commitizen_files
 
-        add(commitizen_files(directory, doc, load_toml, known[0].value))
+        add(commitizen_files(directory, doc, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])
@@ -331,14 +330,14 @@ def _crate_copy(
     from relnox.versions.dynamic_native import cargo_version
 
     try:
-        _source, (crate, *_), _evidence = cargo_version(directory, doc, load_toml)
+        _source, (crate, *_), _evidence = cargo_version(directory, doc)
     except (ConfigError, VersionError, ValueError):
         return None
     primary = maybe_version(known[0].value)
     return crate if primary is not None and maybe_version(crate.value) == primary else None
 
 
-ToolFiles = Callable[[Path, Mapping[str, Any], Callable[[Path], Any], str], list[VersionLocation]]
+ToolFiles = Callable[[Path, Mapping[str, Any], str], list[VersionLocation]]
 
 
 def _tool_copies(
@@ -356,7 +355,7 @@ def _tool_copies(
         return []
     found: list[tuple[VersionLocation, ToolFiles]] = []
     for current, files in ((current_version, tool_files), *READERS):
-        copy = current(directory, doc, load_toml)
+        copy = current(directory, doc)
         if copy is None or maybe_version(copy.value) != primary:
             continue
         place = (copy.path, copy.key, copy.pattern)
@@ -437,7 +436,6 @@ def load_package(
         check_version_source(pyproject, settings.get("version-source")) or config.version_source
     )
     cfg = setup_cfg(directory) if not project else {}
-    metadata = cfg.get("metadata", {})
 
     from relnox.versions.dynamic import version_source
 
@@ -453,8 +451,6 @@ def load_package(
         listed=listed,
         roots=lambda: source_roots(directory, shipped),
         modules=modules,
-        metadata=metadata,
-        load=load_toml,
     )
     locations = list(found)
     drift: list[VersionLocation] = []

@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from relnox.config import load_config
 from relnox.errors import ConfigError
 from relnox.project.modules import flit_metadata
-from relnox.toml import UNREADABLE, loads, table, unreadable_why
+from relnox.toml import table
 from relnox.versions.sources import (
     VersionLocation,
     pattern_location,
@@ -28,6 +28,7 @@ from relnox.versions.sources import (
     read_text,
     setup_cfg,
 )
+from relnox.versions.sources import load_toml as load_toml  # its old home
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -58,19 +59,6 @@ class InternalRequirement:
     @property
     def specifier(self) -> str:
         return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
-
-
-def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and the fix."""
-    text = read_text(path, "TOML file")
-    if text.startswith("\ufeff"):
-        raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
-    try:
-        return loads(text)
-    except UNREADABLE as exc:
-        raise ConfigError(
-            f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
-        ) from None
 
 
 def is_project_dir(directory: Path) -> bool:

@@ -260,8 +260,6 @@ def version_source(
     listed: Callable[[], list[VersionLocation]],
     roots: Callable[[], Sequence[Path]],
     modules: Sequence[str],
-    metadata: Mapping[str, str],
-    load: Callable[[Path], Any],
 ) -> Found:
     """Where the package's version is read from, and whether it is from tags
     (:data:`VCS_SOURCE`): the one decision at load time, with its evidence. ``override``
@@ -296,8 +294,7 @@ def version_source(
         build_requires,
         roots=roots(),
         modules=modules,
-        metadata=metadata,
-        load=load,
+        metadata=setup_cfg(directory).get("metadata", {}) if not project else {},
     )
     if found is not None:
         return found
@@ -325,7 +322,6 @@ def dynamic_version(
     roots: Sequence[Path],
     modules: Sequence[str],
     metadata: Mapping[str, str],
-    load: Callable[[Path], Any],
 ) -> Found | None:
     """The primary version source of a dynamic-version project; ``None`` if not known."""
     pyproject = directory / "pyproject.toml"
@@ -348,7 +344,7 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("maturin"):
-        return cargo_version(directory, doc, load)
+        return cargo_version(directory, doc)
     found = scikit_build_version(directory, doc)
     if found is not None:
         return found
