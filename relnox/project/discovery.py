@@ -23,12 +23,14 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    Targets,
     local_references,
     member_dirs,
     nested,
     outside,
     outside_members,
     released_by_evidence,
+    required_by,
     test_suite,
 )
 from relnox.project.package_load import VALID_NAME, load_package, name_of
@@ -480,7 +482,7 @@ def _without_examples(
     them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
     a declared member there is a package. Each left out is listed in ``said`` as not
     released, with why. A repository of nothing else keeps them."""
-    from relnox.versions.released import required, tagged, under_examples
+    from relnox.versions.released import tagged, under_examples
 
     skipped, unreleased = said
     examples = {
@@ -492,7 +494,9 @@ def _without_examples(
     }
     if not examples or len(examples) == len(docs):
         return docs
-    released = tagged(root, examples.items()) | required(docs, examples)
+    requirers = [(d, data) for d, data in docs.items() if d not in examples]
+    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in examples.items()}
+    released = tagged(root, examples.items()) | set(required_by(requirers, targets))
     left = {d: name for d, name in examples.items() if d not in released}
     for directory in left:
         del docs[directory]
