@@ -3,7 +3,7 @@
 Discovery starts at the root ``pyproject.toml``: ``[tool.relnox] packages``
 globs if given, otherwise the root project plus ``[tool.uv.workspace]`` members
 (minus ``exclude``); without a root project, the projects in the directories below.
-Then the repository's tags are read (:func:`relnox.versions.vcs.read_tags`), so each
+Then the repository's tags are read (:func:`relnox.project.package_tags.read_tags`), so each
 package knows its tag convention and its releases. A package that cannot be read is
 :class:`~relnox.project.workspace.Broken`: left out, never stopping the others.
 """
@@ -34,6 +34,7 @@ from relnox.project.members import (
     test_suite,
 )
 from relnox.project.package_load import VALID_NAME, load_package, name_of
+from relnox.project.package_tags import read_tags
 from relnox.project.pyproject import (
     is_package,
     load_toml,
@@ -52,7 +53,6 @@ from relnox.project.validate import (
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version, validate_version
-from relnox.versions.vcs import read_tags
 
 __all__ = [
     "discover",
