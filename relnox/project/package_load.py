@@ -50,7 +50,6 @@ from relnox.versions.tuple_copy import location as tuple_location
 from relnox.versions.tuple_copy import named_copies
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
-#: a distribution name (PEP 508)
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
