@@ -436,7 +436,7 @@ def load_package(
     )
     cfg = setup_cfg(directory) if not project else {}
 
-    from relnox.versions.dynamic import version_source
+    from relnox.versions.version_source import version_source
 
     def listed() -> list[VersionLocation]:
         return version_files(settings, directory, config.source if is_root else pyproject)
