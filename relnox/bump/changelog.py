@@ -4,17 +4,11 @@ release is pending."""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Protocol
 
-from relnox.bump.changelog_route import Release, route_changelog, unreleased_lines
+from relnox.bump.changelog_route import unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
-from relnox.errors import ConfigError
-from relnox.paths import rel as relative
 from relnox.project.changelog import (
     READ_ONLY,
     UNDERLINE,
@@ -28,22 +22,8 @@ from relnox.project.changelog import (
     pending_status,
     released_heading,
     sections,
-    unreleased_aside,
 )
-from relnox.project.changie import changes
-from relnox.project.scriv import fragments as scriv_fragments
-from relnox.project.towncrier import news
-from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.versions.arithmetic import maybe_version, same_version
-
-
-class Texts(Protocol):
-    """The files a bump edits, as it will leave them (nothing is written until it applies)."""
-
-    def get(self, path: Path) -> str: ...
-
-    def set(self, path: Path, text: str) -> None: ...
-
 
 UNRELEASED_LINK_RE = re.compile(
     r"^(?P<label>\[unreleased\]:)(?P<gap>[ \t]*)(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.HEAD"
@@ -316,218 +296,6 @@ def release_links(text: str, title: str, tag: str) -> str:
         f"[{title}]:{gap}{base}{match.group('old')}...{tag}{match.group('eol')}"
     )
     return text[: match.start()] + links + text[match.end() :]
-
-
-def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None:
-    """Why pre-release ``title`` leaves the Unreleased section open, or ``None`` when it
-    gets its section: ``[tool.relnox] changelog-pre-releases`` decides; unset, a changelog
-    whose release sections are all final releases keeps its entries for the final one."""
-    version = maybe_version(title)
-    if version is None or not version.is_prerelease:
-        return None
-    setting = workspace.config.raw.get("changelog-pre-releases")
-    if setting is not None and not isinstance(setting, bool):
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] changelog-pre-releases = {setting!r} "
-            "must be true or false"
-        )
-    if setting is True:
-        return None
-    if setting is None:
-        said = [maybe_version(v) for s in sections(text) for _name, v in s.versions]
-        released = [v for v in said if v is not None]
-        if not released or any(v.is_prerelease for v in released):
-            return None
-    why = (
-        "[tool.relnox] changelog-pre-releases = false"
-        if setting is False
-        else "its sections are all final releases'"
-    )
-    return (
-        f"the Unreleased entries stay for the final release, not {title}'s section ({why}; "
-        "[tool.relnox] changelog-pre-releases = true writes one for each pre-release)"
-    )
-
-
-def changelog_edits(
-    workspace: Workspace,
-    selected: Sequence[Package],
-    versions: Mapping[str, tuple[str, str]],
-    files: Texts,
-    today: date,
-) -> list[str]:
-    """Each released package's Unreleased entries become its section; notes on the rest."""
-    config = workspace.config
-    notes, towncrier = _tool_notes(workspace, selected, versions)
-
-    def release(path: Path, title: str, tag: str | None) -> None:
-        text = files.get(path)
-        section = find_section(text, UNRELEASED)
-        rel = relative(path, workspace.root)
-        if section is None:
-            dated = (
-                release_pending(text, title, today)
-                or release_ahead(text, title, today)
-                or release_headless(text, title, today)
-            )
-            if dated is not None:
-                files.set(path, dated)
-            elif path in towncrier:
-                notes.extend(n for n in (towncrier[path],) if n and n not in notes)
-            elif (ahead := pending_other(text, title)) is not None:
-                notes.append(
-                    f"note: {rel}'s unreleased section is {ahead}'s, not {title}'s; it is left "
-                    f"as it is: bump --to {ahead}, or retitle it {title}"
-                )
-            elif (covering := find_section(text, title)) is not None:
-                first = covering.heading.splitlines()[0].lstrip("#").strip()
-                whose = (  # "2.0.0 and newer" covers every later release
-                    f"{title}'s section already"
-                    if same_version(covering.label, title)
-                    else f"'{first}', which covers {title}"
-                )
-                notes.append(f"note: {rel} has {whose}; it is left as it is")
-            elif (aside := unreleased_aside(path)) is not None:
-                notes.append(
-                    f"note: {rel} has no Unreleased section; its Unreleased entries are in "
-                    f"{relative(aside, workspace.root)}, which relnox does not move: move them "
-                    f"in as {title}'s section (the project's changelog tool) before this bump"
-                )
-            else:
-                notes.append(f"note: {rel} has no Unreleased section")
-        elif not section.has_entries:
-            notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
-        elif (kept := _pre_release_kept(workspace, text, title)) is not None:
-            notes.append(f"note: {rel}: {kept}")
-        else:
-            heading = config.changelog_heading
-            setext = "{title} ({date})"
-            if "changelog-heading" not in config.raw:
-                one = " " not in title  # one version: a heading naming its project is followed
-                heading = heading_like(text, heading, one=one)
-                setext = heading_like(text, setext, setext=True, one=one)
-            released = release_changelog(text, title, today, tag, heading, setext)
-            if released is not None:
-                files.set(path, released)
-
-    root_log = changelog_in(workspace.root, config)
-    logs = functools.cache(lambda directory: changelog_in(directory, config))  # each once
-
-    def log_of(pkg: Package) -> Path:
-        return Path(logs(pkg.directory))
-
-    in_root: list[Package] = []
-    for pkg in selected:
-        own = log_of(pkg)
-        if own != root_log and own.is_file():
-            new = versions[pkg.name][1]
-            release(own, new, workspace.tag_for(pkg, new))
-        else:
-            in_root.append(pkg)
-    if not root_log.is_file() or not in_root:
-        return notes
-    tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
-    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
-        new = versions[in_root[0].name][1]
-        release(root_log, new, tags.pop())
-        return notes
-    line = _main_line(files.get(root_log), in_root, versions, workspace)
-    if line is not None:  # the changelog is titled by one tag's versions: so is this release
-        release(root_log, *line)
-        return notes
-    users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
-    if len(in_root) == len(users):  # all that use it at once: one section for all
-        release(root_log, _title_of_all(in_root, versions), None)
-        return notes
-    routed = route_changelog(
-        files.get(root_log),
-        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
-        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
-        today,
-        config.changelog_heading,
-    )
-    rel = relative(root_log, workspace.root)
-    if routed is None:
-        notes.append(f"note: {rel} has no Unreleased section")
-        return notes
-    files.set(root_log, routed.text)
-    notes += [f"note: {rel}: {note}" for note in routed.notes]
-    return notes
-
-
-def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
-    """The title of one section for ``released``: each package and its version, or, for
-    many packages at one version, that version alone (the heading of a single release; a
-    list of 70 names is no heading)."""
-    from relnox.progress import MANY
-
-    new = {versions[p.name][1] for p in released}
-    if len(released) >= MANY and len(new) == 1:
-        return new.pop()
-    return ", ".join(f"{p.name} {versions[p.name][1]}" for p in released)
-
-
-def _tool_notes(
-    workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
-) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, and per towncrier file."""
-    notes: list[str] = []
-    towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
-    first: dict[Path, str] = {}  # each directory -> the new version of its first package
-    for pkg in selected:
-        first.setdefault(pkg.directory, versions[pkg.name][1])
-    for directory, new in first.items():
-        found = news(directory)
-        if found is not None:
-            where = relative(found.directory, workspace.root)
-            if found.fragments:
-                notes.append(
-                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
-                    f"does not run towncrier: run towncrier build --yes --version {new} before "
-                    "this bump"
-                )
-                towncrier[found.filename] = ""  # that note says it all
-            else:
-                towncrier[found.filename] = (
-                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
-                    f"and {where} holds no fragment: {new} gets no changelog section"
-                )
-        waiting = changes(directory)
-        if waiting is not None and waiting.entries:
-            where = relative(waiting.directory, workspace.root)
-            notes.append(
-                f"note: {where} holds {len(waiting.entries)} changie entr"
-                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
-                " before this bump"
-            )
-        collected = scriv_fragments(directory)
-        if collected is not None and collected.files:
-            notes.append(
-                f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
-                f"scriv collect --version {new} before this bump"
-            )
-    return notes, towncrier
-
-
-def _main_line(
-    text: str,
-    released: Sequence[Package],
-    versions: Mapping[str, tuple[str, str]],
-    workspace: Workspace,
-) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose old one titles the newest release."""
-    newest = next((s for s in sections(text) if s.versions), None)
-    if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
-        return None
-    old = newest.versions[0][1]
-    line = [p for p in released if same_version(versions[p.name][0], old)]
-    new = {versions[p.name][1] for p in line}
-    tags = {workspace.tag_for(p, versions[p.name][1]) for p in line}
-    if len(line) < 2 or len(new) != 1 or len(tags) != 1 or len(line) == len(released):
-        return None  # one package, or all of them: the rules above decide
-    return new.pop(), tags.pop()
 
 
 #: a release day as changelogs write it, and the format that writes it again

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.bump.apply import apply
-from relnox.bump.changelog import changelog_edits
+from relnox.bump.changelog_plan import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean

@@ -3,7 +3,7 @@
 Discovery starts at the root ``pyproject.toml``: ``[tool.relnox] packages``
 globs if given, otherwise the root project plus ``[tool.uv.workspace]`` members
 (minus ``exclude``); without a root project, the projects in the directories below.
-Then the repository's tags are read (:func:`relnox.versions.vcs.read_tags`), so each
+Then the repository's tags are read (:func:`relnox.project.package_tags.read_tags`), so each
 package knows its tag convention and its releases. A package that cannot be read is
 :class:`~relnox.project.workspace.Broken`: left out, never stopping the others.
 """
@@ -23,15 +23,19 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    Targets,
     local_references,
     member_dirs,
     nested,
     outside,
     outside_members,
     released_by_evidence,
+    required_by,
     test_suite,
 )
+from relnox.project.order import ordered, release_order
 from relnox.project.package_load import VALID_NAME, load_package, name_of
+from relnox.project.package_tags import read_tags
 from relnox.project.pyproject import (
     is_package,
     load_toml,
@@ -50,7 +54,6 @@ from relnox.project.validate import (
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version, validate_version
-from relnox.versions.vcs import read_tags
 
 __all__ = [
     "discover",
@@ -60,74 +63,6 @@ __all__ = [
     "release_order",
     "validate_version",
 ]
-
-
-def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
-    """Mark the extras' requirements that would close a cycle as :attr:`Package.deferred`."""
-    edges: dict[str, set[str]] = {
-        p.name: {r.target for r in p.requirements if r.runtime and not r.optional} for p in packages
-    }
-
-    def reaches(start: str, goal: str) -> bool:
-        seen, todo = set(), [start]
-        while todo:
-            name = todo.pop()
-            if name == goal:
-                return True
-            if name not in seen:
-                seen.add(name)
-                todo += edges.get(name, ())
-        return False
-
-    out = []
-    for pkg in packages:
-        deferred = []
-        for req in pkg.requirements:
-            if not (req.runtime and req.optional) or req.target in edges[pkg.name]:
-                continue
-            if reaches(req.target, pkg.name):
-                deferred.append(req.target)
-            else:
-                edges[pkg.name].add(req.target)
-        out.append(replace(pkg, deferred=tuple(dict.fromkeys(deferred))) if deferred else pkg)
-    return out
-
-
-class CycleError(ConfigError):
-    """A dependency cycle between workspace packages; ``names``: the packages in it."""
-
-    def __init__(self, message: str, names: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.names = tuple(names)
-
-
-def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
-    """Dependencies before dependents; ties keep discovery order. A cycle is an error
-    (:class:`CycleError`)."""
-    by_name = {p.name: p for p in packages}
-    state: dict[str, int] = {}  # 1 = visiting, 2 = done
-    ordered: list[Package] = []
-
-    def visit(pkg: Package, stack: list[str]) -> None:
-        if state.get(pkg.name) == 2:
-            return
-        if state.get(pkg.name) == 1:
-            cycle = [*stack[stack.index(pkg.name) :], pkg.name]
-            raise CycleError(
-                f"dependency cycle between workspace packages: {' -> '.join(cycle)}; "
-                "remove one of these requirements",
-                cycle,
-            )
-        state[pkg.name] = 1
-        for dep in pkg.internal_deps:
-            if dep in by_name and dep != pkg.name:
-                visit(by_name[dep], [*stack, pkg.name])
-        state[pkg.name] = 2
-        ordered.append(pkg)
-
-    for pkg in packages:
-        visit(pkg, [])
-    return tuple(ordered)
 
 
 def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
@@ -266,7 +201,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    ordered = _ordered(packages, broken)
+    in_order = ordered(packages, broken)
     released = {d.resolve() for d in inferred}
     others = [d for d in others if d.resolve() not in released and not _shipped(d, packages)]
     outside_notes, outside_entries = (
@@ -277,7 +212,7 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     workspace = Workspace(
         root=root,
         config=config,
-        packages=ordered,
+        packages=in_order,
         is_workspace=len(dirs) > 1 or listing is None or not is_package(listing, root, explicit),
         broken=tuple(broken),
         notes=notes,
@@ -295,17 +230,6 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     errors = tuple(b.error for b in workspace.broken)
     problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
     return replace(workspace, errors=errors, problems=problems)
-
-
-def _ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
-    """The packages in release order; those in a dependency cycle are each a finding in
-    ``broken`` (the cycle named), and the others still go on."""
-    while True:
-        try:
-            return release_order(_defer_optional_cycles(packages))
-        except CycleError as exc:
-            broken += [Broken(p.directory, p.name, exc) for p in packages if p.name in exc.names]
-            packages = [p for p in packages if p.name not in exc.names]
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
@@ -480,7 +404,7 @@ def _without_examples(
     them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
     a declared member there is a package. Each left out is listed in ``said`` as not
     released, with why. A repository of nothing else keeps them."""
-    from relnox.versions.released import required, tagged, under_examples
+    from relnox.versions.released import tagged, under_examples
 
     skipped, unreleased = said
     examples = {
@@ -492,7 +416,9 @@ def _without_examples(
     }
     if not examples or len(examples) == len(docs):
         return docs
-    released = tagged(root, examples.items()) | required(docs, examples)
+    requirers = [(d, data) for d, data in docs.items() if d not in examples]
+    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in examples.items()}
+    released = tagged(root, examples.items()) | set(required_by(requirers, targets))
     left = {d: name for d, name in examples.items() if d not in released}
     for directory in left:
         del docs[directory]

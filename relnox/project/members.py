@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from relnox.project.validate import (
 )
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import table
+from relnox.versions.sources import VersionLocation
 
 
 def member_dirs(
@@ -298,7 +299,8 @@ def released_by_evidence(
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
-    released = {**required, **dict(released_elsewhere(root, candidates, by_workflow=unbuilt))}
+    elsewhere = released_elsewhere(root, candidates, unbuilt, _version_file)
+    released = {**required, **dict(elsewhere)}
     if candidates and candidates[0][0] == root and root not in released and not others:
         # the repository's only project: its plain version tags are its releases ([tool.uv]
         # package = false may only keep uv run from building it)
@@ -310,34 +312,55 @@ def released_by_evidence(
     return released
 
 
+#: canonical name -> the project's directory and pyproject document
+Targets = Mapping[str, tuple[Path, Mapping[str, Any]]]
+
+
 def _required(others: Sequence[Path], members: Sequence[Path], read: Read) -> dict[Path, str]:
-    """The projects of ``others`` a listed package requires at run time (its dependencies
-    or extras), and those they require in turn: a release of the package must find them
-    on the index, so they are released too (``acme`` needing ``acme-core``
-    of ``acme-core/``). Directory -> "<package> requires it"."""
+    """The projects of ``others`` a listed package requires (:func:`required_by`)."""
+    outside: Targets = {canonicalize_name(n): (d, found) for d, found, n in _packages(others, read)}
+    return required_by(_readable(members, read), outside) if outside else {}
+
+
+def required_by(
+    requirers: Iterable[tuple[Path, Mapping[str, Any]]],
+    targets: Targets,
+) -> dict[Path, str]:
+    """The projects of ``targets`` (canonical name -> directory, document) the
+    ``requirers`` require at run time (a dependency or an extra), and those these require
+    in turn: a release of a package must find them on the index, so they are released too
+    (``acme`` needing ``acme-core`` of ``acme-core/``). Directory -> "<package> requires it"."""
     from relnox.project.pyproject import internal_requirements
 
-    outside: dict[str, tuple[Path, Mapping[str, Any]]] = {
-        canonicalize_name(name): (d, found) for d, found, name in _packages(others, read)
-    }
-    if not outside:
-        return {}
-    names = set(outside)
-    todo: list[tuple[Path, Mapping[str, Any]]] = list(_readable(members, read))
+    names = set(targets)
+    todo = list(requirers)
     found: dict[Path, str] = {}
     while todo:
         directory, data = todo.pop(0)
-        requirer = name_of(directory, data) or directory.name
         try:
             reqs = internal_requirements(directory / "pyproject.toml", data, names)
         except RelnoxError:
             continue
         for req in reqs:
-            target, target_doc = outside[req.target]
+            target, target_doc = targets[req.target]
             if req.runtime and target not in found:
-                found[target] = f"{requirer} requires it"
+                found[target] = f"{name_of(directory, data) or directory.name} requires it"
                 todo.append((target, target_doc))
     return found
+
+
+def _version_file(directory: Path) -> list[VersionLocation]:
+    """The file the project's version is read from in the work tree, as a list of one (none
+    when it has none relnox reads, or its version comes from tags)."""
+    from relnox.config import Config
+    from relnox.project.package_load import load_package
+
+    try:
+        doc = project_doc(directory)
+        pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
+    except RelnoxError:
+        return []
+    return list(pkg.locations[:1])
 
 
 def outside_members(

@@ -25,9 +25,7 @@ from relnox.project.pyproject import (
     DEFAULT_BACKEND,
     DEFAULT_BUILD_REQUIRES,
     internal_requirements,
-    load_toml,
     readme_path,
-    setup_cfg,
     version_files,
 )
 from relnox.project.validate import check_build_system
@@ -45,13 +43,13 @@ from relnox.versions.sources import (
     VersionLocation,
     python_location,
     read_text,
+    setup_cfg,
     toml_location,
 )
 from relnox.versions.tuple_copy import location as tuple_location
 from relnox.versions.tuple_copy import named_copies
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
-#: a distribution name (PEP 508)
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 
@@ -181,12 +179,12 @@ def _secondaries(
                 if loc is not None and maybe_version(loc.value) is not None:
                     add([loc])  # not a word the build stamps over ("git")
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
-        add(files(directory, doc, load_toml, copy.value))
+        add(files(directory, doc, copy.value))
     if known and maybe_version(known[0].value) is not None:
         # commitizen's version_files, whatever keeps the version (its provider)
         from relnox.versions.bump_tools import commitizen_files
 
-        add(commitizen_files(directory, doc, load_toml, known[0].value))
+        add(commitizen_files(directory, doc, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])
@@ -331,14 +329,14 @@ def _crate_copy(
     from relnox.versions.dynamic_native import cargo_version
 
     try:
-        _source, (crate, *_), _evidence = cargo_version(directory, doc, load_toml)
+        _source, (crate, *_), _evidence = cargo_version(directory, doc)
     except (ConfigError, VersionError, ValueError):
         return None
     primary = maybe_version(known[0].value)
     return crate if primary is not None and maybe_version(crate.value) == primary else None
 
 
-ToolFiles = Callable[[Path, Mapping[str, Any], Callable[[Path], Any], str], list[VersionLocation]]
+ToolFiles = Callable[[Path, Mapping[str, Any], str], list[VersionLocation]]
 
 
 def _tool_copies(
@@ -356,7 +354,7 @@ def _tool_copies(
         return []
     found: list[tuple[VersionLocation, ToolFiles]] = []
     for current, files in ((current_version, tool_files), *READERS):
-        copy = current(directory, doc, load_toml)
+        copy = current(directory, doc)
         if copy is None or maybe_version(copy.value) != primary:
             continue
         place = (copy.path, copy.key, copy.pattern)
@@ -437,57 +435,27 @@ def load_package(
         check_version_source(pyproject, settings.get("version-source")) or config.version_source
     )
     cfg = setup_cfg(directory) if not project else {}
-    metadata = cfg.get("metadata", {})
 
-    locations: list[VersionLocation] = []
-    if override == VCS_SOURCE:
-        source, evidence = VCS_SOURCE, "[tool.relnox] version-source = 'vcs'"
-    elif "version" in project:
-        source, evidence = "project.version", "[project] version"
-        locations.append(toml_location(pyproject, doc, ("project", "version")))
-    elif "version" in tool_poetry and (
-        "version" not in project.get("dynamic", ()) or str(backend).startswith("poetry")
-    ):
-        # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-        # generated SDK's); the backends' readers (relnox.versions.dynamic): a static
-        # version loads none
-        from relnox.versions.dynamic import vcs_plugin
+    from relnox.versions.version_source import version_source
 
-        if vcs_plugin(doc, requires) == "poetry-dynamic-versioning":
-            source, evidence = VCS_SOURCE, "poetry-dynamic-versioning (versions from git tags)"
-        else:
-            source, evidence = "tool.poetry.version", "[tool.poetry] version"
-            locations.append(toml_location(pyproject, doc, ("tool", "poetry", "version")))
-    elif "version" in project.get("dynamic", ()) or not project:
-        from relnox.versions.dynamic import computed_version, dynamic_version
+    def listed() -> list[VersionLocation]:
+        return version_files(settings, directory, config.source if is_root else pyproject)
 
-        found = dynamic_version(
-            directory,
-            doc,
-            str(backend),
-            [str(r) for r in requires],
-            roots=source_roots(directory, shipped),
-            modules=modules,
-            metadata=metadata,
-            load=load_toml,
-        )
-        if found is None:
-            listed = version_files(settings, directory, config.source if is_root else pyproject)
-            found = (
-                ("version-files", listed, "[tool.relnox] version-files (first entry)")
-                if listed
-                else computed_version("setup.py" if not project else "dynamic version")
-            )
-        source, locations, evidence = found[0], list(found[1]), found[2]
-    else:
-        raise VersionError(
-            f'{pyproject}: no version; add version = "0.1.0" to [project] '
-            'or declare dynamic = ["version"] with its source'
-        )
+    source, found, evidence = version_source(
+        directory,
+        doc,
+        str(backend),
+        [str(r) for r in requires],
+        override=override,
+        listed=listed,
+        roots=lambda: source_roots(directory, shipped),
+        modules=modules,
+    )
+    locations = list(found)
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
     if source != VCS_SOURCE:
-        extra = version_files(settings, directory, config.source if is_root else pyproject)
+        extra = listed()
         named = frozenset(loc.path for loc in extra)
         locations += _secondaries(
             directory, shipped, project_name, modules, locations, backend, named

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
 
 _NAME_RE = re.compile(r"\s*[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\s*(?:\[[^\]]*\])?\s*")
-_OPS = ("===", "~=", "==", "!=", "<=", ">=", "<", ">")
 
 
 def _release(v: Version, length: int) -> list[int]:

@@ -18,15 +18,17 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError
 from relnox.project.modules import flit_metadata
-from relnox.toml import UNREADABLE, loads, table, unreadable_why
+from relnox.toml import table
 from relnox.versions.sources import (
     VersionLocation,
     pattern_location,
     python_location,
     read_text,
+    setup_cfg,
 )
+from relnox.versions.sources import load_toml as load_toml  # its old home
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -57,19 +59,6 @@ class InternalRequirement:
     @property
     def specifier(self) -> str:
         return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
-
-
-def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; a syntax error names the file, line and the fix."""
-    text = read_text(path, "TOML file")
-    if text.startswith("\ufeff"):
-        raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
-    try:
-        return loads(text)
-    except UNREADABLE as exc:
-        raise ConfigError(
-            f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
-        ) from None
 
 
 def is_project_dir(directory: Path) -> bool:
@@ -104,34 +93,6 @@ def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     tool = dict(table(doc, "tool"))
     tool["hatch"] = {**table(tool, "hatch"), **settings}
     return {**doc, "tool": tool}
-
-
-def hatch_label(directory: Path, key: str) -> str:
-    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
-    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
-    path = directory / HATCH_TOML
-    try:
-        if path.is_file() and key in load_toml(path):
-            return f"{HATCH_TOML} [{key}]"
-    except RelnoxError:
-        pass
-    return f"[tool.hatch.{key}]"
-
-
-def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
-    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
-    import configparser
-
-    path = directory / "setup.cfg"
-    if not path.is_file():
-        return {}
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(read_text(path), source=str(path))
-    except configparser.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
-    return {name: dict(parser[name]) for name in parser.sections()}
 
 
 def not_built(doc: Mapping[str, Any]) -> bool:

@@ -6,6 +6,8 @@ files a backend reads as dynamic dependencies (hatch-requirements-txt, setuptool
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import InternalRequirement, Requirements, setup_cfg
+from relnox.project.pyproject import InternalRequirement, Requirements
 from relnox.toml import table
-from relnox.versions.sources import read_text
+from relnox.versions.sources import read_text, setup_cfg
 
 
 def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:
@@ -87,10 +89,10 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
     order the release (never rewritten: setup.py is code, its pins are often computed)."""
     if not (directory / "setup.py").is_file():
         return
-    from relnox.versions.setup_py import setup_py_name, setup_py_requirements
+    from relnox.versions.setup_py import setup_py_name
 
     own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
-    for name, text, optional in setup_py_requirements(directory):
+    for name, text, optional in _setup_py_items(directory):
         target = canonicalize_name(name)
         if target not in reqs.names or target == own:
             continue
@@ -104,3 +106,76 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
             if usable and text is not None
             else InternalRequirement(target, "*", where, (), "poetry", True, optional)
         )
+
+
+def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
+    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``:
+    lists (or names bound to them) of strings, f-strings or ``"pkg" + pin``; ``text`` is
+    ``None`` where only the name is literal (``f"core{pin}"``)."""
+    from relnox.versions.python_ast import name_assignments, string
+    from relnox.versions.setup_py import setup_call
+
+    call = setup_call(directory)
+    if call is None:
+        return []
+    tree, keywords = call
+
+    bound = dict(name_assignments(tree))
+
+    def listed(node: ast.expr | None) -> list[ast.expr]:
+        more: list[ast.expr] = []
+        if isinstance(node, ast.Name):
+            more = _grown(tree.body, node.id)
+            node = bound.get(node.id)
+        return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
+
+    found = [(item, False) for item in listed(keywords.get("install_requires"))]
+    extras = keywords.get("extras_require")
+    if isinstance(extras, ast.Name):
+        extras = bound.get(extras.id)
+    if isinstance(extras, ast.Dict):
+        found += [(item, True) for value in extras.values for item in listed(value)]
+    out = []
+    for item, optional in found:
+        head = item
+        while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
+            head = head.left
+        if isinstance(head, ast.JoinedStr) and head.values:
+            head = head.values[0]
+        match = _REQUIREMENT_NAME.match(string(head) or "")
+        if match:
+            text = string(head) if item is head else None
+            out.append((match.group(1), text.strip() if text else None, optional))
+    return out
+
+
+def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
+    """What ``name.append(x)``, ``name.extend([...])`` and ``name += [...]`` add to the
+    list ``name``, also in either branch of an ``if``."""
+    found: list[ast.expr] = []
+    for stmt in body:
+        if isinstance(stmt, ast.If):
+            found += _grown(stmt.body, name) + _grown(stmt.orelse, name)
+            continue
+        added: ast.expr | None = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+                added = stmt.value
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(call := stmt.value, ast.Call)
+            and isinstance(func := call.func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and len(call.args) == 1
+        ):
+            if func.attr == "append":
+                found.append(call.args[0])
+            elif func.attr == "extend":
+                added = call.args[0]
+        if isinstance(added, ast.List | ast.Tuple):
+            found += added.elts
+    return found
+
+
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")

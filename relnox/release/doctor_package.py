@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import (
@@ -34,15 +34,15 @@ from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
-from relnox.project.pyproject import setup_cfg
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import News, news
 from relnox.project.workspace import Package, Workspace, changelog_in
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
-from relnox.versions.arithmetic import bump_version, long_as_released, maybe_version
+from relnox.versions.arithmetic import bump_version, maybe_version
+from relnox.versions.next import next_version
 from relnox.versions.setup_py import setup_py_keywords, uses_pbr
-from relnox.versions.sources import not_a_file
+from relnox.versions.sources import not_a_file, setup_cfg
 
 OK, WARN, ERROR = "ok", "warn", "error"
 
@@ -475,8 +475,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
             return Check(name, OK, detail)
-        # the version a bump gives: 1.6.dev0 is released as 1.6.0 when releases are so tagged
-        wanted = long_as_released(coming, pkg.tags.released) if pkg.tags else coming
+        wanted = _bumped_release(ws, pkg, wanted, coming)
     final = final_of(wanted)
     if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
         detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
@@ -532,7 +531,7 @@ def _notes_page_checks(
     ``wanted``, or of the release it leads to."""
     name = f"changelog {pkg.name}"
     folder, by_version = pages
-    page, version = _release_page(pkg, wanted, lambda v: by_version.get(Version(v)))
+    page, version = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
     if page is not None:
         return Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")
     page = folder / f"{version}-notes{next(iter(by_version.values())).suffix}"
@@ -540,7 +539,7 @@ def _notes_page_checks(
 
 
 def _release_page(
-    pkg: Package, wanted: str, find: Callable[[str], Path | None]
+    ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
     """The page of ``wanted``, or of the release it leads to, and the version it is of
     (``find`` gives a version's page, if there is one); else ``None`` and the version
@@ -550,8 +549,17 @@ def _release_page(
         page = find(version)
         if page is not None:
             return page, version
-    target = long_as_released(coming, pkg.tags.released) if coming and pkg.tags else coming
-    return None, target or wanted
+    return None, _bumped_release(ws, pkg, wanted, coming) if coming else wanted
+
+
+def _bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str:
+    """The release the bump gives development version ``wanted`` (1.6.dev0 is released as
+    1.6.0 when releases are so tagged): :func:`next_version`'s answer, else ``coming``."""
+    at = replace(pkg, version=wanted)
+    try:
+        return next_version(ws, at, [at], "patch")
+    except VersionError:
+        return coming
 
 
 def _page_per_release(
@@ -565,7 +573,9 @@ def _page_per_release(
     def page_of(version: str) -> Path:
         return Path(str(towncrier.filename).replace("{version}", version))
 
-    found, target = _release_page(pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None)
+    found, target = _release_page(
+        ws, pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None
+    )
     if found is not None:
         return Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")
     if towncrier.fragments:

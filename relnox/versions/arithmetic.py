@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
 
 from packaging.version import InvalidVersion, Version
 
@@ -407,68 +406,6 @@ def maybe_version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
-
-
-#: how a date version is spelled; ``short-``: the year's last two digits
-DATE_SPELLINGS = {
-    "padded": "{0.year}.{0.month:02}.{0.day:02}",
-    "plain": "{0.year}.{0.month}.{0.day}",
-    "compact": "{0.year}{0.month:02}{0.day:02}",  # 20260107: one number
-    "short-padded": "{0:%y}.{0.month:02}.{0.day:02}",
-    "short-plain": "{0:%y}.{0.month}.{0.day}",
-}
-
-
-def date_of(v: Version) -> date | None:
-    """The day a version names (``2026.8.17``, ``26.8.17``, ``20260107``), else ``None``."""
-    parts = v.release
-    if len(parts) == 1 and 20000101 <= parts[0] < 21000101:
-        parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
-    if len(parts) != 3:
-        return None
-    year = parts[0]
-    if 10 <= year < 100:
-        year += 2000
-    if not 2000 <= year < 2100:
-        return None
-    try:
-        return date(year, *parts[1:])
-    except ValueError:
-        return None
-
-
-#: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
-MONTH_SPELLINGS = ("month", "short-month")
-
-
-def dated_version(
-    today: date, spelling: str, last: Version | None = None, written: str = ""
-) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``: a date
-    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
-    ``written`` is."""
-    if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
-        kind, parts, start = spelling.split("/")
-        year = today.year if kind == "year" else today.year % 100
-        count = int(start)
-        if last is not None and last.release[0] == year and len(last.release) > 1:
-            count = last.release[1] + 1
-        return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
-    kind, *rest = spelling.split("/")
-    start = next((part for part in rest if part.isdigit()), "0")
-    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
-        year = today.year if kind == "month" else today.year % 100
-        counter = int(start or 0)
-        if last is not None and tuple(last.release[:2]) == (year, today.month):
-            counter = (last.release[2] if len(last.release) > 2 else 0) + 1
-        if _PADDED_MONTH.fullmatch(written):
-            return f"{year}.{today.month:02}.{counter:02}"
-        return f"{year}.{today.month}.{counter}"
-    return DATE_SPELLINGS[spelling].format(today)
-
-
-#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
-_PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
 
 
 def same_version(a: str | None, b: str | None) -> bool:

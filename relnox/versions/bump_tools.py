@@ -14,16 +14,14 @@ from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
 from relnox.versions.bumpversion import searched_files
-from relnox.versions.sources import VersionLocation, toml_location
-
-Load = Callable[[Path], Mapping[str, Any]]
+from relnox.versions.sources import VersionLocation, load_toml, toml_location
 
 
-def _toml(path: Path, load: Load) -> Mapping[str, Any] | None:
+def _toml(path: Path) -> Mapping[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        return load(path)
+        return load_toml(path)
     except (ConfigError, VersionError):
         return None
 
@@ -32,14 +30,12 @@ Places = tuple[tuple[str, tuple[str, ...]], ...]
 Found = tuple[Path, Mapping[str, Any], tuple[str, ...]]
 
 
-def _config(
-    directory: Path, doc: Mapping[str, Any], load: Load, places: Places, key: str
-) -> Found | None:
+def _config(directory: Path, doc: Mapping[str, Any], places: Places, key: str) -> Found | None:
     """The first of ``places`` (a file, the keys of the tool's table in it) whose table
     holds the string at the dotted ``key`` (without one: any table), its document and keys."""
     for name, keys in places:
         path = directory / name
-        config = doc if name == "pyproject.toml" else _toml(path, load)
+        config = doc if name == "pyproject.toml" else _toml(path)
         *within, last = (*keys, *key.split(".")) if key else (*keys, "")
         found = table(config, *within) if config is not None else {}
         if config is not None and (isinstance(found.get(last), str) if key else found):
@@ -54,17 +50,15 @@ _COMMITIZEN: Places = tuple(
 )
 
 
-def tbump_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
-    found = _config(directory, doc, load, _TBUMP, "version.current")
+def tbump_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
+    found = _config(directory, doc, _TBUMP, "version.current")
     if found is None:
         return None
     return toml_location(found[0], found[1], (*found[2], "version", "current"))
 
 
-def tbump_files(
-    directory: Path, doc: Mapping[str, Any], load: Load, version: str
-) -> list[VersionLocation]:
-    found = _config(directory, doc, load, _TBUMP, "version.current")
+def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
+    found = _config(directory, doc, _TBUMP, "version.current")
     files = table(found[1], *found[2]).get("file") if found is not None else None
     searches: list[tuple[str, str]] = []
     for entry in files if isinstance(files, list) else ():
@@ -83,8 +77,8 @@ _INI = (
 )
 
 
-def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> VersionLocation | None:
-    found = _config(directory, doc, load, _BUMPVER, "current_version")
+def bumpver_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
+    found = _config(directory, doc, _BUMPVER, "current_version")
     if found is not None:
         path, config, keys = found
         return toml_location(path, config, (*keys, "current_version"))
@@ -98,9 +92,9 @@ def bumpver_current(directory: Path, doc: Mapping[str, Any], load: Load) -> Vers
     )
 
 
-def _bumpver_patterns(directory: Path, doc: Mapping[str, Any], load: Load) -> list[tuple[str, str]]:
+def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Each file bumpver rewrites and one of its patterns, as written."""
-    found = _config(directory, doc, load, _BUMPVER, "current_version")
+    found = _config(directory, doc, _BUMPVER, "current_version")
     if found is not None:
         _path, config, keys = found
         patterns = table(config, *keys, "file_patterns")
@@ -140,22 +134,18 @@ def _search(pattern: str) -> str | None:
     return text.replace(fields[0], "{current_version}")
 
 
-def bumpver_files(
-    directory: Path, doc: Mapping[str, Any], load: Load, version: str
-) -> list[VersionLocation]:
+def bumpver_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
     searches = [
         (name, search)
-        for name, pattern in _bumpver_patterns(directory, doc, load)
+        for name, pattern in _bumpver_patterns(directory, doc)
         if (search := _search(pattern)) is not None
     ]
     return searched_files(directory, searches, version)
 
 
-def commitizen_current(
-    directory: Path, doc: Mapping[str, Any], load: Load
-) -> VersionLocation | None:
+def commitizen_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
     """commitizen's own ``version``, when it keeps the version itself."""
-    found = _config(directory, doc, load, _COMMITIZEN, "")
+    found = _config(directory, doc, _COMMITIZEN, "")
     settings = table(found[1], "tool", "commitizen") if found is not None else {}
     provider = settings.get("version_provider", "commitizen")
     if found is None or provider != "commitizen" or not isinstance(settings.get("version"), str):
@@ -164,10 +154,10 @@ def commitizen_current(
 
 
 def commitizen_files(
-    directory: Path, doc: Mapping[str, Any], load: Load, version: str
+    directory: Path, doc: Mapping[str, Any], version: str
 ) -> list[VersionLocation]:
     """commitizen's ``version_files``: ``path`` or ``path:regex``."""
-    found = _config(directory, doc, load, _COMMITIZEN, "")
+    found = _config(directory, doc, _COMMITIZEN, "")
     entries = table(found[1], "tool", "commitizen").get("version_files") if found else None
     searches: list[tuple[str, str]] = []
     located: list[VersionLocation] = []
@@ -205,12 +195,12 @@ def _on_line(regex: str, version: str) -> str:
 #: each tool's current version and the files it rewrites, bump-my-version's first
 READERS: tuple[
     tuple[
-        Callable[[Path, Mapping[str, Any], Load], VersionLocation | None],
-        Callable[[Path, Mapping[str, Any], Load, str], list[VersionLocation]],
+        Callable[[Path, Mapping[str, Any]], VersionLocation | None],
+        Callable[[Path, Mapping[str, Any], str], list[VersionLocation]],
     ],
     ...,
 ] = (
     (tbump_current, tbump_files),
     (bumpver_current, bumpver_files),
-    (commitizen_current, lambda _d, _doc, _load, _v: []),  # its files: commitizen_files
+    (commitizen_current, lambda _d, _doc, _v: []),  # its files: commitizen_files
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ from relnox.errors import ConfigError, VersionError
 from relnox.files import read_text
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.sources import VersionLocation, toml_location
+from relnox.versions.sources import VersionLocation, load_toml, toml_location
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
 #: as configparser reads it), not crossing into the next section
@@ -24,9 +24,7 @@ _INI = (
 _KEY = ("tool", "bumpversion", "current_version")
 
 
-def _config(
-    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
-) -> tuple[Path, Mapping[str, Any] | str] | None:
+def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str, Any] | str] | None:
     """The file holding bump-my-version's configuration, first found, with its TOML
     document or INI text; ``None`` when there is none or it cannot be read."""
     if _in_table(doc):
@@ -34,7 +32,7 @@ def _config(
     toml_file = directory / ".bumpversion.toml"
     if toml_file.is_file():
         try:
-            return toml_file, load(toml_file)
+            return toml_file, load_toml(toml_file)
         except (ConfigError, VersionError):
             return None
     for name in (".bumpversion.cfg", "setup.cfg"):
@@ -48,11 +46,9 @@ def _config(
     return None
 
 
-def current_version(
-    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
-) -> VersionLocation | None:
+def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
     """Where ``directory``'s bump-my-version configuration writes ``current_version``."""
-    found = _config(directory, doc, load)
+    found = _config(directory, doc)
     if found is None:
         return None
     path, config = found
@@ -67,12 +63,10 @@ def current_version(
 _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 
 
-def _entries(
-    directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Mapping[str, Any]]
-) -> list[Mapping[str, Any]]:
+def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The file entries of the configuration: each a mapping with ``filename`` and what
     else it sets (``search``, ``replace``, ``regex`` ...)."""
-    found = _config(directory, doc, load)
+    found = _config(directory, doc)
     if found is None:
         return []
     path, config = found
@@ -100,13 +94,12 @@ def _entries(
 def tool_files(
     directory: Path,
     doc: Mapping[str, Any],
-    load: Callable[[Path], Mapping[str, Any]],
     version: str,
 ) -> list[VersionLocation]:
     """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
     entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
     searches: list[tuple[str, str]] = []
-    for entry in _entries(directory, doc, load):
+    for entry in _entries(directory, doc):
         if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
             continue
         search = entry.get("search", "{current_version}")

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError, VersionError
 from relnox.files import read_text
-from relnox.project.pyproject import hatch_label
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
@@ -33,6 +32,7 @@ from relnox.versions.sources import (
     literal_location,
     python_location,
     regex_location,
+    setup_cfg,
     text_location,
 )
 
@@ -249,6 +249,15 @@ def setup_cfg_version(
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
 
 
+def hatch_label(directory: Path, key: str) -> str:
+    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
+    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
+    from relnox.toml import read_or_empty
+
+    found = (directory / "hatch.toml").is_file() and key in read_or_empty(directory / "hatch.toml")
+    return f"hatch.toml [{key}]" if found else f"[tool.hatch.{key}]"
+
+
 def dynamic_version(
     directory: Path,
     doc: Mapping[str, Any],
@@ -258,7 +267,6 @@ def dynamic_version(
     roots: Sequence[Path],
     modules: Sequence[str],
     metadata: Mapping[str, str],
-    load: Callable[[Path], Any],
 ) -> Found | None:
     """The primary version source of a dynamic-version project; ``None`` if not known."""
     pyproject = directory / "pyproject.toml"
@@ -281,7 +289,7 @@ def dynamic_version(
     if found is not None:
         return found
     if backend.startswith("maturin"):
-        return cargo_version(directory, doc, load)
+        return cargo_version(directory, doc)
     found = scikit_build_version(directory, doc)
     if found is not None:
         return found
@@ -347,8 +355,6 @@ def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 
 def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    from relnox.project.pyproject import setup_cfg
-
     found = table(doc, "tool", "versioneer")
     return {str(k).lower(): v for k, v in found.items()} or setup_cfg(directory).get(
         "versioneer", {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from relnox.versions.sources import (
     VersionLocation,
     find_module,
     groups_location,
+    load_toml,
     python_location,
     read_text,
     regex_location,
@@ -38,7 +39,7 @@ SKBUILD_DEFAULT_REGEX = (
 )
 
 
-def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path], Any]) -> Found:
+def cargo_version(directory: Path, doc: Mapping[str, Any]) -> Found:
     manifest_path = table(doc, "tool", "maturin").get("manifest-path")
     manifest = directory / (manifest_path if isinstance(manifest_path, str) else "Cargo.toml")
     if not manifest.is_file():
@@ -46,7 +47,7 @@ def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path]
             f"{directory / 'pyproject.toml'}: maturin takes the version from {manifest}, which "
             "does not exist; set [tool.maturin] manifest-path or add [project] version"
         )
-    data = load(manifest)
+    data = load_toml(manifest)
     version = table(data, "package").get("version")
     if isinstance(version, str):
         loc = toml_location(manifest, data, ("package", "version"), semver=True)
@@ -56,7 +57,7 @@ def cargo_version(directory: Path, doc: Mapping[str, Any], load: Callable[[Path]
             candidate = parent / "Cargo.toml"
             if not candidate.is_file():
                 continue
-            ws = load(candidate)
+            ws = load_toml(candidate)
             if "workspace" not in ws:
                 continue
             if isinstance(table(ws, "workspace", "package").get("version"), str):

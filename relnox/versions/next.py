@@ -22,13 +22,13 @@ from relnox.versions.arithmetic import (
     bump_version,
     check_file_name,
     check_increase,
-    dated_version,
     long_as_released,
     maybe_version,
     parse_version,
     same_version,
     target_version,
 )
+from relnox.versions.dated import dated_version
 from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from relnox.errors import VersionError
 from relnox.paths import rel
-from relnox.versions.arithmetic import MONTH_SPELLINGS, bump_version, maybe_version, parse_version
+from relnox.versions.arithmetic import bump_version, maybe_version, parse_version
+from relnox.versions.dated import MONTH_SPELLINGS
 from relnox.versions.next import dated_spelling, release_tag
 from relnox.versions.tag_name import tag_for
 

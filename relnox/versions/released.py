@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
@@ -122,11 +122,13 @@ def _builds(workflows: str, rel: str) -> bool:
 def released_elsewhere(
     root: Path,
     candidates: Iterable[tuple[Path, str]],
-    by_workflow: Iterable[tuple[Path, str]] = (),
+    by_workflow: Iterable[tuple[Path, str]],
+    version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
     """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
     ``by_workflow``: candidates only a release workflow can vouch for (a project with no
-    ``[build-system]``: setuptools builds it, but uv would not)."""
+    ``[build-system]``: setuptools builds it, but uv would not); ``version_file``: where a
+    project's version is read in the work tree (as a list of one, or none)."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []
@@ -147,7 +149,7 @@ def released_elsewhere(
                     (
                         w
                         for ln in lines
-                        if (w := _released_with(directory, root, top, ln, blobs.show))
+                        if (w := _released_with(directory, root, top, ln, blobs.show, version_file))
                     ),
                     None,
                 )
@@ -190,6 +192,7 @@ def _released_with(
     top: Path,
     line: Sequence[tuple[str, Version]],
     show: Callable[[str, str], str | None],
+    version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
     """Why the repository's own tags release ``directory``'s project too: its version at
     each of them (two at least) is that tag's. Never a project of examples or tools."""
@@ -208,28 +211,12 @@ def _released_with(
             return None
         said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
         if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
-            where = _version_source(directory) if where is None else where
+            where = version_file(directory) if where is None else where
             text = show(tag, where[0].path.relative_to(top).as_posix()) if where else None
             said = value_in(where[0], text) if where and text is not None else None
         if not isinstance(said, str) or maybe_version(said) != version:
             return None
     return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
-
-
-def _version_source(directory: Path) -> list[VersionLocation]:
-    """The file the project's version is read from in the work tree, as a list of one (none
-    when it has none relnox reads, or its version comes from tags)."""
-    from relnox.config import Config
-    from relnox.errors import RelnoxError
-    from relnox.project.package_load import load_package
-    from relnox.project.pyproject import project_doc
-
-    try:
-        doc = project_doc(directory)
-        pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
-    except RelnoxError:
-        return []
-    return list(pkg.locations[:1])
 
 
 #: directories whose projects show or document the packages (not tests/)
@@ -266,33 +253,3 @@ def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
         for directory, name in candidates
         if squash(name) in stems or squash(directory.name) in stems
     }
-
-
-def required(docs: Mapping[Path, Mapping[str, Any]], candidates: Mapping[Path, str]) -> set[Path]:
-    """The directories of the candidates ``{directory: name}`` the other projects of ``docs``
-    require at run time (a dependency or an extra), and those these require in turn: a
-    released package cannot need an unreleased one."""
-    from packaging.utils import canonicalize_name
-
-    from relnox.errors import RelnoxError
-    from relnox.project.pyproject import internal_requirements
-
-    by_name: dict[str, Path] = {
-        canonicalize_name(name): directory for directory, name in candidates.items()
-    }
-    kept: set[Path] = set()
-    todo = [d for d in docs if d not in candidates]
-    while todo:
-        directory = todo.pop()
-        try:
-            reqs = internal_requirements(
-                directory / "pyproject.toml", docs[directory], set(by_name)
-            )
-        except RelnoxError:
-            continue
-        for req in reqs:
-            target = by_name[req.target]
-            if req.runtime and target not in kept:
-                kept.add(target)
-                todo.append(target)
-    return kept

@@ -20,6 +20,7 @@ from relnox.versions.sources import (
     python_location,
     read_text,
     regex_location,
+    setup_cfg,
     text_location,
 )
 from relnox.versions.version_tuple import location as joined_location
@@ -231,76 +232,6 @@ def _other_keys(call: ast.Call) -> bool:
     )
 
 
-def setup_py_requirements(directory: Path) -> list[tuple[str, str | None, bool]]:
-    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``:
-    lists (or names bound to them) of strings, f-strings or ``"pkg" + pin``; ``text`` is
-    ``None`` where only the name is literal (``f"core{pin}"``)."""
-    call = setup_call(directory)
-    if call is None:
-        return []
-    tree, keywords = call
-
-    bound = dict(name_assignments(tree))
-
-    def listed(node: ast.expr | None) -> list[ast.expr]:
-        more: list[ast.expr] = []
-        if isinstance(node, ast.Name):
-            more = _grown(tree.body, node.id)
-            node = bound.get(node.id)
-        return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
-
-    found = [(item, False) for item in listed(keywords.get("install_requires"))]
-    extras = keywords.get("extras_require")
-    if isinstance(extras, ast.Name):
-        extras = bound.get(extras.id)
-    if isinstance(extras, ast.Dict):
-        found += [(item, True) for value in extras.values for item in listed(value)]
-    out = []
-    for item, optional in found:
-        head = item
-        while isinstance(head, ast.BinOp) and isinstance(head.op, ast.Add):
-            head = head.left
-        if isinstance(head, ast.JoinedStr) and head.values:
-            head = head.values[0]
-        match = _REQUIREMENT_NAME.match(string(head) or "")
-        if match:
-            text = string(head) if item is head else None
-            out.append((match.group(1), text.strip() if text else None, optional))
-    return out
-
-
-def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
-    """What ``name.append(x)``, ``name.extend([...])`` and ``name += [...]`` add to the
-    list ``name``, also in either branch of an ``if``."""
-    found: list[ast.expr] = []
-    for stmt in body:
-        if isinstance(stmt, ast.If):
-            found += _grown(stmt.body, name) + _grown(stmt.orelse, name)
-            continue
-        added: ast.expr | None = None
-        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
-            if isinstance(stmt.target, ast.Name) and stmt.target.id == name:
-                added = stmt.value
-        elif (
-            isinstance(stmt, ast.Expr)
-            and isinstance(call := stmt.value, ast.Call)
-            and isinstance(func := call.func, ast.Attribute)
-            and isinstance(func.value, ast.Name)
-            and func.value.id == name
-            and len(call.args) == 1
-        ):
-            if func.attr == "append":
-                found.append(call.args[0])
-            elif func.attr == "extend":
-                added = call.args[0]
-        if isinstance(added, ast.List | ast.Tuple):
-            found += added.elts
-    return found
-
-
-_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
-
-
 def called(call: ast.Call) -> str | None:
     """The name of the function ``call`` calls (``setup``, ``setuptools.setup``)."""
     func = call.func
@@ -467,6 +398,4 @@ def uses_pbr(directory: Path) -> bool:
     value = found[1].get("pbr") if found is not None else None
     if value is None or (isinstance(value, ast.Constant) and not value.value):
         return False
-    from relnox.project.pyproject import setup_cfg
-
     return not setup_cfg(directory).get("metadata", {}).get("version")

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.toml import tomllib
+from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
 
@@ -440,3 +440,32 @@ def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, n
         f"mistake (then delete it: git tag -d {tag}, and git push origin :refs/tags/{tag} if it "
         "was pushed)"
     )
+
+
+def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
+    """``setup.cfg`` as sections of raw strings (empty when there is none)."""
+    import configparser
+
+    path = directory / "setup.cfg"
+    if not path.is_file():
+        return {}
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(read_text(path), source=str(path))
+    except configparser.Error as exc:
+        first = str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error names the file, line and the fix."""
+    text = read_text(path, "TOML file")
+    if text.startswith("\ufeff"):
+        raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
+    try:
+        return loads(text)
+    except UNREADABLE as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
+        ) from None

@@ -786,6 +786,24 @@ def test_a_development_version_is_covered_by_its_release_s_section(
         assert row.detail.startswith("CHANGELOG.md has no section for 7.0.0 and no Unreleased")
 
 
+def test_a_development_version_s_section_is_named_as_the_bump_spells_its_release(
+    tmp_path: Path,
+) -> None:
+    """6.1.dev0 after v6.0.0 is released as 6.1.0 (the releases are three numbers long): the
+    section doctor asks for is the version the bump gives, from the one next-version rule."""
+    files = {
+        "pyproject.toml": '[project]\nname = "devpkg"\nversion = "6.1.dev0"\n'
+        'description = "d"\n\n[build-system]\nrequires = ["hatchling"]\n'
+        'build-backend = "hatchling.build"\n',
+        "devpkg/__init__.py": "",
+        "CHANGELOG.md": "# Changelog\n\n## 6.0.0\n\n- work\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v6.0.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "changelog devpkg"]
+    assert row.status == WARN, row
+    assert row.detail.startswith("CHANGELOG.md has no section for 6.1.0 and no Unreleased"), row
+
+
 def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
     """setup.py's ``long_description=make_long_description()`` fills in README.rst's
     ``.. include::`` (gevent's shape): README.rst alone does not render, but it is not what

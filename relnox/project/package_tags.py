@@ -1,0 +1,100 @@
+"""Each package of a workspace with what the repository's tags say of it
+(:func:`relnox.versions.vcs.tag_facts`); a package whose version is from tags takes its
+last release's, or is broken when its tags cannot say it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.project.workspace import Broken, Package, Workspace
+from relnox.tools import git
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_model import Member
+from relnox.versions.vcs import tag_facts
+
+
+def _rel(top: Path, path: Path) -> str:
+    """``path`` resolved, relative to ``top`` (its name where it is not below it)."""
+    try:
+        return path.resolve().relative_to(top).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _member(pkg: Package, top: Path, root: Path) -> Member:
+    """``pkg`` as the conventions see it (``top`` and ``root`` resolved)."""
+    directory = pkg.directory.resolve()
+    rel = _rel(top, directory)
+    parts = tuple(part for part in rel.split("/")[:-1] if part and part != ".")
+    version_file = pkg.primary.path if pkg.primary is not None else pkg.pyproject
+    return Member(
+        name=pkg.name,
+        project_name=pkg.project_name,
+        dir=pkg.directory.name,
+        parents=parts,
+        is_root=directory == root,
+        configured=pkg.tag_format,
+        configured_where=pkg.tag_format_where,
+        match=pkg.tag_match,
+        regex=pkg.tag_regex,
+        version_file=_rel(top, version_file),
+        home="" if rel == "." else rel,
+        vcs=pkg.vcs_versioned,
+        current=None if pkg.vcs_versioned else maybe_version(pkg.version),
+        go_modules=tuple(
+            "/".join(parts[: i + 1])
+            for i in range(len(parts))
+            if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
+        ),
+    )
+
+
+def read_tags(workspace: Workspace) -> Workspace:
+    """``workspace`` with every package's :class:`~relnox.versions.tag_model.TagFacts` attached."""
+    if not git.on_path() or not git.is_repo(workspace.root):
+        return workspace
+    top = git.toplevel(workspace.root).resolve()
+    root = workspace.root.resolve()
+    members = [_member(pkg, top, root) for pkg in workspace.packages]
+    config = workspace.config
+    facts, shallow = tag_facts(workspace.root, top, members, workspace.tag_format, config.lockstep)
+    packages: list[Package] = []
+    broken = list(workspace.broken)
+    for pkg in workspace.packages:
+        fact = facts[pkg.name]
+        pkg = replace(pkg, tags=fact)
+        if not pkg.vcs_versioned:
+            packages.append(pkg)
+            continue
+        error: RelnoxError
+        if fact.problem is not None:
+            error = VersionError(
+                f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        if shallow and fact.count == 0:
+            error = GitError(
+                f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
+                "none of them; run git fetch --unshallow --tags"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+            continue
+        packages.append(_tag_version(pkg))
+    return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
+
+
+def _tag_version(pkg: Package) -> Package:
+    fact = pkg.tags
+    assert fact is not None
+    if fact.reachable is not None:
+        evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
+        if fact.highest is not None and fact.highest > fact.reachable:
+            evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
+        return replace(pkg, version=str(fact.reachable), evidence=evidence)
+    if fact.highest is not None:
+        evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
+        return replace(pkg, version=str(fact.highest), evidence=evidence)
+    return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")

@@ -1,0 +1,71 @@
+"""Where a package's version is read from, or that it is from tags: the one decision at
+load time. The backends' readers (:mod:`relnox.versions.dynamic`) are imported only for a
+version that is not written in pyproject.toml."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from relnox.errors import VersionError
+from relnox.toml import table
+from relnox.versions.sources import VCS_SOURCE, Found, VersionLocation, setup_cfg, toml_location
+
+
+def version_source(
+    directory: Path,
+    doc: Mapping[str, Any],
+    backend: str,
+    build_requires: Sequence[str],
+    *,
+    override: str | None,
+    listed: Callable[[], list[VersionLocation]],
+    roots: Callable[[], Sequence[Path]],
+    modules: Sequence[str],
+) -> Found:
+    """Where the package's version is read from, and whether it is from tags
+    (:data:`VCS_SOURCE`): the one decision at load time, with its evidence. ``override``
+    is ``[tool.relnox] version-source``; ``listed`` gives ``[tool.relnox] version-files``."""
+    pyproject = directory / "pyproject.toml"
+    project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
+    if override == VCS_SOURCE:
+        return VCS_SOURCE, [], "[tool.relnox] version-source = 'vcs'"
+    if "version" in project:
+        return (
+            "project.version",
+            [toml_location(pyproject, doc, ("project", "version"))],
+            ("[project] version"),
+        )
+    dynamic = "version" in project.get("dynamic", ())
+    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
+    # generated SDK's); a static version loads none of the backends' readers below
+    if "version" in poetry and (not dynamic or backend.startswith("poetry")):
+        from relnox.versions.dynamic import vcs_plugin
+
+        if vcs_plugin(doc, build_requires) == "poetry-dynamic-versioning":
+            return VCS_SOURCE, [], "poetry-dynamic-versioning (versions from git tags)"
+        location = toml_location(pyproject, doc, ("tool", "poetry", "version"))
+        return "tool.poetry.version", [location], "[tool.poetry] version"
+    if not dynamic and project:
+        raise VersionError(
+            f'{pyproject}: no version; add version = "0.1.0" to [project] '
+            'or declare dynamic = ["version"] with its source'
+        )
+    from relnox.versions.dynamic import computed_version, dynamic_version
+
+    found = dynamic_version(
+        directory,
+        doc,
+        backend,
+        build_requires,
+        roots=roots(),
+        modules=modules,
+        metadata=setup_cfg(directory).get("metadata", {}) if not project else {},
+    )
+    if found is not None:
+        return found
+    files = listed()
+    if files:
+        return "version-files", files, "[tool.relnox] version-files (first entry)"
+    return computed_version("setup.py" if not project else "dynamic version")
