@@ -107,6 +107,11 @@ class Run:
         )
 
 
+def _spaced(text: str) -> str:
+    """``text`` with each run of spaces one space."""
+    return re.sub(r" +", " ", text)
+
+
 def _stand_in(value: str, number: int) -> str:
     return hashlib.sha256(f"relnox-sample-{number}".encode()).hexdigest()[: len(value)]
 
@@ -387,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in sorted(set(found.values())):
         text = path.read_text(encoding="utf-8")
         new = fill(text, outputs)
-        if new == text:
+        # a slow machine's duration (12.3s) widens its column: spacing is no staleness
+        if new == text or (args.check and _spaced(new) == _spaced(text)):
             continue
         if args.check:
             stale += 1
