@@ -39,7 +39,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
-from relnox.project.workspace import Package, Workspace
+from relnox.project.workspace import Package, Workspace, needs
 
 logger = logging.getLogger("relnox")
 
@@ -78,19 +78,6 @@ def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
             continue
         found.setdefault(parsed[0], []).append((path, parsed[1]))
     return found
-
-
-def _closure(workspace: Workspace, names: Sequence[str], present: set[str]) -> list[Package]:
-    """``names`` and the workspace packages they need that have files in the directory."""
-    wanted: list[str] = []
-    todo = list(names)
-    while todo:
-        name = canonicalize_name(todo.pop(0))
-        if name in wanted:
-            continue
-        wanted.append(name)
-        todo += [d for d in workspace.get(name).internal_deps if canonicalize_name(d) in present]
-    return [p for p in workspace.packages if p.name in wanted]
 
 
 def _version(
@@ -291,9 +278,16 @@ def load_release(
             f"(relnox build-all --package {missing[0]})"
         )
     recorded = {r.name: r for r in old.packages} if old is not None else {}
+    present = set(found) if dependencies else set()
+    wanted = needs(
+        workspace,
+        names,
+        lambda n: [d for d in workspace.get(n).internal_deps if canonicalize_name(d) in present],
+    )
     records = tuple(
         _record(pkg, found[pkg.name], recorded.get(pkg.name), workspace, dist_dir, error, prove)
-        for pkg in _closure(workspace, names, set(found) if dependencies else set())
+        for pkg in workspace.packages
+        if pkg.name in wanted
     )
     manifest = Manifest(
         dist_dir=dist_dir,
