@@ -35,7 +35,7 @@ from relnox import _proc as proc
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
-from relnox.project.workspace import Workspace
+from relnox.project.workspace import Workspace, needs
 from relnox.stage import Runtime, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
@@ -112,9 +112,8 @@ class SkewPlan:
             f"{self.repository.where}, with the new release"
         ]
         for case in self.cases:
-            new = ", ".join(f"{n} {v}" for n, v in case.new)
             accepted = " (accepted: --accept-skew)" if case.key in self.accept else ""
-            lines.append(f"  {case.dependent} {case.version} with {new}{accepted}")
+            lines.append(f"  {case.dependent} {case.version} with {_new_text(case)}{accepted}")
         lines += [f"  {note}" for note in self.notes]
         return lines
 
@@ -174,12 +173,32 @@ class SkewReport:
         return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
     def describe(self) -> list[str]:
-        """The report in words (:func:`render_skew`)."""
-        return render_skew(self)
+        """The report in words; each failure with the old and new versions, the error and the
+        ways out."""
+        lines = [f"Skew guard against {self.plan.repository.where}: {self.summary()}"]
+        for result in self.results:
+            case = result.case
+            head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
+            if result.status is SkewStatus.CAPPED:
+                head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
+            lines.append(head)
+            for check in result.failed:
+                detail = check.detail.strip().splitlines()
+                lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
+            if result.status is SkewStatus.FAILED:
+                lines += [f"           - {way}" for way in ways_out(result)]
+        lines += [f"  {note}" for note in self.plan.notes]
+        return lines
 
     def raise_for_failures(self) -> None:
-        if not self.ok:
-            raise SkewError(closing_message(self))
+        broken = [r for r in self.results if r.status is SkewStatus.FAILED]
+        if broken:
+            named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
+            raise SkewError(
+                f"the new release breaks {len(broken)} published dependent version(s): {named}; "
+                "make the release compatible, publish capped post releases of them, or accept "
+                "with --accept-skew NAME==VERSION"
+            )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -279,13 +298,10 @@ def plan_skew(
         )
         reader = IndexReader(repository.simple_url, auth, repository.origins)
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
-    needs: dict[str, list[str]] = {}  # dependent -> released packages it needs
-    for name in released:
-        for dependent in workspace.dependents(name):
-            needs.setdefault(dependent.name, []).append(name)
+    needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
     cases: list[SkewCase] = []
-    dependents = [str(p.name) for p in workspace.packages if p.name in needs]
+    dependents = [str(p.name) for p in workspace.packages if p.name in needing]
     verify = VERIFY.plan(
         workspace,
         VerifyOptions(
@@ -313,7 +329,7 @@ def plan_skew(
         if dep not in targets:
             notes.append(f"{dep}: skipped by verify (requires-python); not checked")
             continue
-        closure = _closure(workspace, dep)
+        closure = set(needs(workspace, [dep])) - {dep}
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
         for version in published[:depth]:
@@ -327,22 +343,6 @@ def plan_skew(
         verify=verify,
         extra_index=extra_index,
     )
-
-
-def _closure(workspace: Workspace, name: str) -> set[str]:
-    """Every workspace package ``name`` needs at run time, directly or through others."""
-    found: set[str] = set()
-    todo = list(workspace.get(name).internal_deps)
-    while todo:
-        dep = canonicalize_name(todo.pop())
-        if dep in found:
-            continue
-        found.add(dep)
-        try:
-            todo += workspace.get(dep).internal_deps
-        except RelnoxError:
-            continue
-    return found
 
 
 def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
@@ -487,31 +487,3 @@ def ways_out(result: SkewResult) -> list[str]:
         f"{case.dependent} {case.version}.post1 capped at {first[0]}<{first[1]}, or",
         f"accept it knowingly: --accept-skew {case.key} (recorded in the report)",
     ]
-
-
-def render_skew(report: SkewReport) -> list[str]:
-    """The report in words; each failure with the old and new versions, the error and the ways out."""
-    lines = [f"Skew guard against {report.plan.repository.where}: {report.summary()}"]
-    for result in report.results:
-        case = result.case
-        head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
-        if result.status is SkewStatus.CAPPED:
-            head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
-        lines.append(head)
-        for check in result.failed:
-            detail = check.detail.strip().splitlines()
-            lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
-        if result.status is SkewStatus.FAILED:
-            lines += [f"           - {way}" for way in ways_out(result)]
-    lines += [f"  {note}" for note in report.plan.notes]
-    return lines
-
-
-def closing_message(report: SkewReport) -> str:
-    broken = [r for r in report.results if r.status is SkewStatus.FAILED]
-    named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
-    return (
-        f"the new release breaks {len(broken)} published dependent version(s): {named}; "
-        "make the release compatible, publish capped post releases of them, or accept "
-        "with --accept-skew NAME==VERSION"
-    )
