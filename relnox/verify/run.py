@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -121,13 +121,14 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
-        for run in _each(runs):
-            report.results += run.results.values()
-            report.commands += run.commands
-            for k, v in run.steps.items():
-                key = f"{run.round.kind} {k}"
-                report.steps[key] = report.steps.get(key, 0.0) + v
-            pythons += [run.python] if run.python else []
+        with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:  # rounds side by side
+            for run in pool.map(lambda run: run.run(), runs):
+                report.results += run.results.values()
+                report.commands += run.commands
+                for k, v in run.steps.items():
+                    key = f"{run.round.kind} {k}"
+                    report.steps[key] = report.steps.get(key, 0.0) + v
+                pythons += [run.python] if run.python else []
         report.python = ", ".join(dict.fromkeys(pythons))
         switched = [r.installer.name for r in runs if r.installer != plan.installer]
         report.fallback = switched[0] if switched else ""
@@ -137,12 +138,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order, side by side (none when every package was skipped)."""
-    with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:
-        yield from pool.map(lambda run: run.run(), runs)
 
 
 #: the prefix of every verify's scratch directory
@@ -302,8 +297,7 @@ class _RoundRun:
         if not alive:
             return False
         options = replace(self.round.options, find_links=find_links)
-        own = [str(p) for p in siblings]
-        return self._install_each(env, own, wanted, options)
+        return self._install_each(env, [str(p) for p in siblings], wanted, options)
 
     def _install_hashed(self, env: Environment) -> bool:
         """The wheels of dist/ installed where they are, each with the sha256 of the build
