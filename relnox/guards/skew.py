@@ -173,32 +173,12 @@ class SkewReport:
         return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
     def describe(self) -> list[str]:
-        """The report in words; each failure with the old and new versions, the error and the
-        ways out."""
-        lines = [f"Skew guard against {self.plan.repository.where}: {self.summary()}"]
-        for result in self.results:
-            case = result.case
-            head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
-            if result.status is SkewStatus.CAPPED:
-                head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
-            lines.append(head)
-            for check in result.failed:
-                detail = check.detail.strip().splitlines()
-                lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
-            if result.status is SkewStatus.FAILED:
-                lines += [f"           - {way}" for way in ways_out(result)]
-        lines += [f"  {note}" for note in self.plan.notes]
-        return lines
+        """The report in words (:func:`render_skew`)."""
+        return render_skew(self)
 
     def raise_for_failures(self) -> None:
-        broken = [r for r in self.results if r.status is SkewStatus.FAILED]
-        if broken:
-            named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
-            raise SkewError(
-                f"the new release breaks {len(broken)} published dependent version(s): {named}; "
-                "make the release compatible, publish capped post releases of them, or accept "
-                "with --accept-skew NAME==VERSION"
-            )
+        if not self.ok:
+            raise SkewError(closing_message(self))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -487,3 +467,31 @@ def ways_out(result: SkewResult) -> list[str]:
         f"{case.dependent} {case.version}.post1 capped at {first[0]}<{first[1]}, or",
         f"accept it knowingly: --accept-skew {case.key} (recorded in the report)",
     ]
+
+
+def render_skew(report: SkewReport) -> list[str]:
+    """The report in words; each failure with the old and new versions, the error and the ways out."""
+    lines = [f"Skew guard against {report.plan.repository.where}: {report.summary()}"]
+    for result in report.results:
+        case = result.case
+        head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
+        if result.status is SkewStatus.CAPPED:
+            head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
+        lines.append(head)
+        for check in result.failed:
+            detail = check.detail.strip().splitlines()
+            lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
+        if result.status is SkewStatus.FAILED:
+            lines += [f"           - {way}" for way in ways_out(result)]
+    lines += [f"  {note}" for note in report.plan.notes]
+    return lines
+
+
+def closing_message(report: SkewReport) -> str:
+    broken = [r for r in report.results if r.status is SkewStatus.FAILED]
+    named = ", ".join(f"{r.case.key} with {_new_text(r.case)}" for r in broken)
+    return (
+        f"the new release breaks {len(broken)} published dependent version(s): {named}; "
+        "make the release compatible, publish capped post releases of them, or accept "
+        "with --accept-skew NAME==VERSION"
+    )
