@@ -198,11 +198,11 @@ def _record(
         records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
     as_built = Expectation.for_package(pkg)  # what build-all's proof and publish's hold
     expected = replace(as_built, version=str(version))
-    if prove and recorded is not None and not unchecked and len(records) == len(recorded.files):
+    if recorded is not None and not unchecked and len(records) == len(recorded.files):
         # the record's hashes vouch for the bytes only with the proof of build-all's
         # check on them: else each file must at least be what its name says
         pairs = [(r.filename, r.sha256) for r in records]
-        if not recorded.checked or recorded.checked != proof(as_built, pairs):
+        if prove and (not recorded.checked or recorded.checked != proof(as_built, pairs)):
             check_identity(paths, expected)
         return recorded
     if unchecked:
@@ -218,8 +218,6 @@ def _record(
             logger.warning("%s: %s", pkg.name, note)
         if provable and len(unchecked) == len(records):  # publish need not check them again
             checked = proof(expected, [(r.filename, r.sha256) for r in records])
-    if recorded is not None and not unchecked and len(records) == len(recorded.files):
-        return recorded
     return PackageRecord(
         name=pkg.name,
         version=str(version) if recorded is None else recorded.version,
@@ -289,13 +287,8 @@ def load_release(
         for pkg in workspace.packages
         if pkg.name in wanted
     )
-    manifest = Manifest(
-        dist_dir=dist_dir,
-        packages=records,
-        git_commit=old.git_commit if old else None,
-        source_date_epoch=old.source_date_epoch if old else None,
-        created=old.created if old else "",
-        extra=old.extra if old else {},
+    manifest = (
+        replace(old, dist_dir=dist_dir, packages=records) if old else Manifest(dist_dir, records)
     )
     changed = [r for r in records if recorded.get(r.name) != r]
     if changed and write_record:
