@@ -255,28 +255,22 @@ def plan_skew(
     """Which published dependent versions to install with the release of ``dist_dir``
     (``reader``: the index's simple API, by default from the options' index)."""
     o = options
-    index, packages, dist_dir, depth, accept = o.index, o.packages, o.dist_dir, o.depth, o.accept
-    extra_index, installer, python, timeout = o.extra_index, o.installer, o.python, o.timeout
-    if depth < 1:
-        raise SkewError(f"--skew-depth {depth}: must be 1 or more (the versions to check)")
+    if o.depth < 1:
+        raise SkewError(f"--skew-depth {o.depth}: must be 1 or more (the versions to check)")
     try:
-        repository = resolve(index, workspace.config)
+        repo = resolve(o.index, workspace.config)
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+    dist = Path(o.dist_dir) if o.dist_dir is not None else Path(workspace.config.dist_dir)
     dist = dist if dist.is_absolute() else workspace.root / dist
     try:
         manifest = read_manifest(dist)
-        records = {str(canonicalize_name(r.name)): r for r in manifest.select(packages)}
+        records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
     if reader is None:
-        auth = (
-            (repository.username or "__token__", repository.password)
-            if repository.password
-            else None
-        )
-        reader = IndexReader(repository.simple_url, auth, repository.origins)
+        auth = (repo.username or "__token__", repo.password) if repo.password else None
+        reader = IndexReader(repo.simple_url, auth, repo.origins)
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
     needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
@@ -286,11 +280,11 @@ def plan_skew(
         workspace,
         VerifyOptions(
             packages=dependents or list(released)[:1],
-            index=index,
-            extra_index=extra_index,
-            installer=installer,
-            python=python,
-            timeout=timeout,
+            index=o.index,
+            extra_index=o.extra_index,
+            installer=o.installer,
+            python=o.python,
+            timeout=o.timeout,
             script_args=None,
             write_record=False,
         ),
@@ -304,7 +298,7 @@ def plan_skew(
         if dep in released:  # being released now: its new version is verified as usual
             published = [v for v in published if str(v) != released[dep]]
         if not published:
-            notes.append(f"{dep}: no published version on {repository.label}; nothing to check")
+            notes.append(f"{dep}: no published version on {repo.label}; nothing to check")
             continue
         if dep not in targets:
             notes.append(f"{dep}: skipped by verify (requires-python); not checked")
@@ -312,16 +306,16 @@ def plan_skew(
         closure = set(needs(workspace, [dep])) - {dep}
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
-        for version in published[:depth]:
+        for version in published[: o.depth]:
             cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
     return SkewPlan(
-        repository=repository,
-        depth=depth,
+        repository=repo,
+        depth=o.depth,
         cases=tuple(cases),
         notes=tuple(notes),
-        accept=parse_accept(accept),
+        accept=parse_accept(o.accept),
         verify=verify,
-        extra_index=extra_index,
+        extra_index=o.extra_index,
     )
 
 
