@@ -54,7 +54,6 @@ from relnox.tools.envs import (
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.model import (
-    DEFAULT_TIMEOUT,
     Argv,
     Artifact,
     Round,
@@ -85,11 +84,7 @@ from relnox.verify.smoke import (
 logger = logging.getLogger("relnox")
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "Check",
     "PackageResult",
-    "VerifyError",
-    "VerifyPlan",
     "VerifyReport",
     "plan_verify",
     "render_report",
