@@ -33,6 +33,7 @@ from relnox.artifacts.manifest import (
     PackageRecord,
     has_manifest,
     manifest_path,
+    merge,
     read_manifest,
     sha256_of,
     write_manifest,
@@ -292,11 +293,9 @@ def load_release(
     )
     changed = [r for r in records if recorded.get(r.name) != r]
     if changed and write_record:
-        kept = tuple(
-            r for r in (old.packages if old else ()) if r.name not in {n.name for n in records}
-        )
-        try:
-            path = write_manifest(replace(manifest, packages=(*kept, *records)))
+        try:  # the other packages' records kept
+            whole = merge(old, records, dist_dir=dist_dir)
+            path = write_manifest(replace(manifest, packages=whole.packages))
         except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:
