@@ -274,9 +274,17 @@ class _RoundRun:
         return self
 
     def _install_files(self, env: Environment) -> bool:
-        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            return self._install_hashed(env)
         links = self.work / "links"
+        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
+            # the wheels of dist/ installed where they are, each with the sha256 of the build
+            # manifest (--hash; uv checks it, also against what its cache holds): the bytes
+            # installed are the bytes built, with no copy into a new folder each run, so uv's
+            # cache of an unchanged wheel is reused. Only wheels the resolver may take
+            # (another package's, for an extra) are still copied and checked
+            for artifact in self.round.available:
+                copy_checked(artifact, links)
+            own, wanted, options = _hashed_requirements(self.round, self.work)
+            return self._install_each(env, own, wanted, options, hashed=True)
         links.mkdir()
         siblings = [copy_checked(a, links) for a in self.round.siblings]
         for artifact in self.round.available:  # found by the resolver, not installed as such
@@ -293,17 +301,6 @@ class _RoundRun:
             return False
         options = replace(self.round.options, find_links=find_links)
         return self._install_each(env, [str(p) for p in siblings], wanted, options)
-
-    def _install_hashed(self, env: Environment) -> bool:
-        """The wheels of dist/ installed where they are, each with the sha256 of the build
-        manifest (``--hash``; uv checks it, also against what its cache holds): the bytes
-        installed are the bytes built, with no copy into a new folder each run, so uv's
-        cache of an unchanged wheel is reused. Only wheels the resolver may take (another
-        package's, for an extra) are still copied and checked."""
-        for artifact in self.round.available:
-            copy_checked(artifact, self.work / "links")
-        own, wanted, options = _hashed_requirements(self.round, self.work)
-        return self._install_each(env, own, wanted, options, hashed=True)
 
     def _install_each(
         self,
