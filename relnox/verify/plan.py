@@ -307,16 +307,10 @@ def _pins(workspace: Workspace) -> dict[str, dict[str, str]]:
                 f"not admit {target.name} {target.version} of this release"
             )
     below = {}
-    for pkg in workspace.packages:
-        seen, todo = set(), list(pkg.internal_deps)
-        while todo:
-            name = todo.pop()
-            if name in pins and pkg.name not in pins:
-                below[pkg.name] = name
-                break
-            if name not in seen:
-                seen.add(name)
-                todo += [d for p in workspace.packages if p.name == name for d in p.internal_deps]
+    for pkg in (p for p in workspace.packages if p.name not in pins):
+        held = next((n for n in needs(workspace, pkg.internal_deps) if n in pins), None)
+        if held is not None:
+            below[pkg.name] = held
     return {"pins": pins, "pinned_below": below}
 
 
