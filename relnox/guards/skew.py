@@ -22,6 +22,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -190,9 +191,7 @@ class SkewReport:
         }
 
     def summary(self) -> str:
-        counts: dict[str, int] = {}
-        for r in self.results:
-            counts[r.status.value] = counts.get(r.status.value, 0) + 1
+        counts = Counter(r.status.value for r in self.results)
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to check"
         return f"{len(self.results)} published dependent version(s) checked: {shown}"
 
