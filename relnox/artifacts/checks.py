@@ -298,9 +298,16 @@ def _escapes(name: str) -> bool:
     return name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts
 
 
-def _records(names: list[str]) -> list[str]:
-    """The ``<dist-info>/RECORD`` files among a wheel's ``names`` (PEP 427: exactly one)."""
-    return [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/RECORD")]
+def _dist_info(
+    archive: zipfile.ZipFile, names: list[str], file: str
+) -> tuple[list[str], str | None]:
+    """The ``<dist-info>/{file}`` members among a wheel's ``names``, and the text of the one
+    when there is exactly one (PEP 427), else ``None``."""
+    found = [n for n in names if n.count("/") == 1 and n.endswith(f".dist-info/{file}")]
+    text = (
+        read_zip_member(archive, found[0]).decode("utf-8", "replace") if len(found) == 1 else None
+    )
+    return found, text
 
 
 def _check_record(names: list[str], records: list[str], record: str | None, out: Findings) -> None:
@@ -416,19 +423,9 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
     try:
         with zipfile.ZipFile(path) as archive:  # the names and the RECORD in one opening
             names = archive.namelist()
-            records = _records(names)
-            record = (
-                read_zip_member(archive, records[0]).decode("utf-8", "replace")
-                if len(records) == 1
-                else None
-            )
+            records, record = _dist_info(archive, names, "RECORD")
             wrong = _record_mismatches(archive, record, records[0]) if record else []
-            wheel_files = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
-            said = (
-                read_zip_member(archive, wheel_files[0]).decode("utf-8", "replace")
-                if len(wheel_files) == 1
-                else None
-            )
+            said = _dist_info(archive, names, "WHEEL")[1]
     except _unreadable(TooLarge) as exc:
         out.problems.append(f"not a readable wheel ({one_line(exc) or type(exc).__name__})")
         return

@@ -33,13 +33,14 @@ from relnox.artifacts.manifest import (
     PackageRecord,
     has_manifest,
     manifest_path,
+    merge,
     read_manifest,
     sha256_of,
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
-from relnox.project.workspace import Package, Workspace
+from relnox.project.workspace import Package, Workspace, needs
 
 logger = logging.getLogger("relnox")
 
@@ -78,19 +79,6 @@ def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
             continue
         found.setdefault(parsed[0], []).append((path, parsed[1]))
     return found
-
-
-def _closure(workspace: Workspace, names: Sequence[str], present: set[str]) -> list[Package]:
-    """``names`` and the workspace packages they need that have files in the directory."""
-    wanted: list[str] = []
-    todo = list(names)
-    while todo:
-        name = canonicalize_name(todo.pop(0))
-        if name in wanted:
-            continue
-        wanted.append(name)
-        todo += [d for d in workspace.get(name).internal_deps if canonicalize_name(d) in present]
-    return [p for p in workspace.packages if p.name in wanted]
 
 
 def _version(
@@ -211,11 +199,11 @@ def _record(
         records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
     as_built = Expectation.for_package(pkg)  # what build-all's proof and publish's hold
     expected = replace(as_built, version=str(version))
-    if prove and recorded is not None and not unchecked and len(records) == len(recorded.files):
+    if recorded is not None and not unchecked and len(records) == len(recorded.files):
         # the record's hashes vouch for the bytes only with the proof of build-all's
         # check on them: else each file must at least be what its name says
         pairs = [(r.filename, r.sha256) for r in records]
-        if not recorded.checked or recorded.checked != proof(as_built, pairs):
+        if prove and (not recorded.checked or recorded.checked != proof(as_built, pairs)):
             check_identity(paths, expected)
         return recorded
     if unchecked:
@@ -231,8 +219,6 @@ def _record(
             logger.warning("%s: %s", pkg.name, note)
         if provable and len(unchecked) == len(records):  # publish need not check them again
             checked = proof(expected, [(r.filename, r.sha256) for r in records])
-    if recorded is not None and not unchecked and len(records) == len(recorded.files):
-        return recorded
     return PackageRecord(
         name=pkg.name,
         version=str(version) if recorded is None else recorded.version,
@@ -291,25 +277,25 @@ def load_release(
             f"(relnox build-all --package {missing[0]})"
         )
     recorded = {r.name: r for r in old.packages} if old is not None else {}
+    present = set(found) if dependencies else set()
+    wanted = needs(
+        workspace,
+        names,
+        lambda n: [d for d in workspace.get(n).internal_deps if canonicalize_name(d) in present],
+    )
     records = tuple(
         _record(pkg, found[pkg.name], recorded.get(pkg.name), workspace, dist_dir, error, prove)
-        for pkg in _closure(workspace, names, set(found) if dependencies else set())
+        for pkg in workspace.packages
+        if pkg.name in wanted
     )
-    manifest = Manifest(
-        dist_dir=dist_dir,
-        packages=records,
-        git_commit=old.git_commit if old else None,
-        source_date_epoch=old.source_date_epoch if old else None,
-        created=old.created if old else "",
-        extra=old.extra if old else {},
+    manifest = (
+        replace(old, dist_dir=dist_dir, packages=records) if old else Manifest(dist_dir, records)
     )
     changed = [r for r in records if recorded.get(r.name) != r]
     if changed and write_record:
-        kept = tuple(
-            r for r in (old.packages if old else ()) if r.name not in {n.name for n in records}
-        )
-        try:
-            path = write_manifest(replace(manifest, packages=(*kept, *records)))
+        try:  # the other packages' records kept
+            whole = merge(old, records, dist_dir=dist_dir)
+            path = write_manifest(replace(manifest, packages=whole.packages))
         except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:

@@ -18,7 +18,7 @@ that fits. ``[tool.relnox] check-api = true`` makes it a doctor finding too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,11 +95,10 @@ def enabled(workspace: Workspace) -> bool:
     return value
 
 
-def _search_path(root: Path, modules: Iterable[str]) -> Path:
-    """Where ``modules`` are importable from below ``root``: ``src/`` or ``root`` itself."""
-    tops = [m.split(".")[0] for m in modules]
+def _search_path(root: Path, module: str) -> Path:
+    """Where the top-level ``module`` is importable from below ``root``: ``src/`` or ``root``."""
     for candidate in (root / "src", root):
-        if any((candidate / t).exists() or (candidate / f"{t}.py").exists() for t in tops):
+        if (candidate / module).exists() or (candidate / f"{module}.py").exists():
             return candidate
     return root
 
@@ -161,22 +160,17 @@ def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
     with tempfile.TemporaryDirectory(prefix="relnox-api-") as tmp:
         old_root = _archive(workspace, pkg, tag, Path(tmp))
         for module in modules:
-            new = _load(griffe, module, _search_path(pkg.directory, [module]))
-            old = _load(griffe, module, _search_path(old_root, [module]))
+            new = _load(griffe, module, _search_path(pkg.directory, module))
+            old = _load(griffe, module, _search_path(old_root, module))
             if old is None or new is None:
                 if old is not None:
                     change.breakages.append(f"{module}: the module is gone")
                 continue
             for breakage in griffe.find_breaking_changes(old, new):
-                change.breakages.append(_explain(breakage))
+                change.breakages.append(" ".join(str(breakage.explain()).split()))
             change.added += sorted(f"{module}.{n}" for n in _public(new) - _public(old))
     change.demands = demanded(change, str(released), zero_policy(workspace))
     return change
-
-
-def _explain(breakage: Any) -> str:
-    text = str(breakage.explain()).strip()
-    return " ".join(text.split())
 
 
 def demanded(change: ApiChange, released: str, policy: str) -> str:

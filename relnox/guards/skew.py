@@ -22,6 +22,7 @@ import json
 import logging
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ from relnox import _proc as proc
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
-from relnox.project.workspace import Workspace
+from relnox.project.workspace import Workspace, needs
 from relnox.stage import Runtime, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
@@ -112,9 +113,8 @@ class SkewPlan:
             f"{self.repository.where}, with the new release"
         ]
         for case in self.cases:
-            new = ", ".join(f"{n} {v}" for n, v in case.new)
             accepted = " (accepted: --accept-skew)" if case.key in self.accept else ""
-            lines.append(f"  {case.dependent} {case.version} with {new}{accepted}")
+            lines.append(f"  {case.dependent} {case.version} with {_new_text(case)}{accepted}")
         lines += [f"  {note}" for note in self.notes]
         return lines
 
@@ -191,9 +191,7 @@ class SkewReport:
         }
 
     def summary(self) -> str:
-        counts: dict[str, int] = {}
-        for r in self.results:
-            counts[r.status.value] = counts.get(r.status.value, 0) + 1
+        counts = Counter(r.status.value for r in self.results)
         shown = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "nothing to check"
         return f"{len(self.results)} published dependent version(s) checked: {shown}"
 
@@ -256,45 +254,36 @@ def plan_skew(
     """Which published dependent versions to install with the release of ``dist_dir``
     (``reader``: the index's simple API, by default from the options' index)."""
     o = options
-    index, packages, dist_dir, depth, accept = o.index, o.packages, o.dist_dir, o.depth, o.accept
-    extra_index, installer, python, timeout = o.extra_index, o.installer, o.python, o.timeout
-    if depth < 1:
-        raise SkewError(f"--skew-depth {depth}: must be 1 or more (the versions to check)")
+    if o.depth < 1:
+        raise SkewError(f"--skew-depth {o.depth}: must be 1 or more (the versions to check)")
     try:
-        repository = resolve(index, workspace.config)
+        repo = resolve(o.index, workspace.config)
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
+    dist = Path(o.dist_dir) if o.dist_dir is not None else Path(workspace.config.dist_dir)
     dist = dist if dist.is_absolute() else workspace.root / dist
     try:
         manifest = read_manifest(dist)
-        records = {str(canonicalize_name(r.name)): r for r in manifest.select(packages)}
+        records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
     if reader is None:
-        auth = (
-            (repository.username or "__token__", repository.password)
-            if repository.password
-            else None
-        )
-        reader = IndexReader(repository.simple_url, auth, repository.origins)
+        auth = (repo.username or "__token__", repo.password) if repo.password else None
+        reader = IndexReader(repo.simple_url, auth, repo.origins)
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
-    needs: dict[str, list[str]] = {}  # dependent -> released packages it needs
-    for name in released:
-        for dependent in workspace.dependents(name):
-            needs.setdefault(dependent.name, []).append(name)
+    needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
     cases: list[SkewCase] = []
-    dependents = [str(p.name) for p in workspace.packages if p.name in needs]
+    dependents = [str(p.name) for p in workspace.packages if p.name in needing]
     verify = VERIFY.plan(
         workspace,
         VerifyOptions(
             packages=dependents or list(released)[:1],
-            index=index,
-            extra_index=extra_index,
-            installer=installer,
-            python=python,
-            timeout=timeout,
+            index=o.index,
+            extra_index=o.extra_index,
+            installer=o.installer,
+            python=o.python,
+            timeout=o.timeout,
             script_args=None,
             write_record=False,
         ),
@@ -308,41 +297,25 @@ def plan_skew(
         if dep in released:  # being released now: its new version is verified as usual
             published = [v for v in published if str(v) != released[dep]]
         if not published:
-            notes.append(f"{dep}: no published version on {repository.label}; nothing to check")
+            notes.append(f"{dep}: no published version on {repo.label}; nothing to check")
             continue
         if dep not in targets:
             notes.append(f"{dep}: skipped by verify (requires-python); not checked")
             continue
-        closure = _closure(workspace, dep)
+        closure = set(needs(workspace, [dep])) - {dep}
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
-        for version in published[:depth]:
+        for version in published[: o.depth]:
             cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
     return SkewPlan(
-        repository=repository,
-        depth=depth,
+        repository=repo,
+        depth=o.depth,
         cases=tuple(cases),
         notes=tuple(notes),
-        accept=parse_accept(accept),
+        accept=parse_accept(o.accept),
         verify=verify,
-        extra_index=extra_index,
+        extra_index=o.extra_index,
     )
-
-
-def _closure(workspace: Workspace, name: str) -> set[str]:
-    """Every workspace package ``name`` needs at run time, directly or through others."""
-    found: set[str] = set()
-    todo = list(workspace.get(name).internal_deps)
-    while todo:
-        dep = canonicalize_name(todo.pop())
-        if dep in found:
-            continue
-        found.add(dep)
-        try:
-            todo += workspace.get(dep).internal_deps
-        except RelnoxError:
-            continue
-    return found
 
 
 def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:

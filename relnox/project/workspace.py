@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -387,3 +387,28 @@ def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         found.append(f"{shown}: {several}")
     return found
+
+
+def needs(
+    workspace: Workspace, names: Iterable[str], deps: Callable[[str], Iterable[str]] | None = None
+) -> list[str]:
+    """``names`` and every workspace package they need, directly or through others (canonical
+    names, in the order found). ``deps`` says what one package needs; by default its
+    :attr:`Package.internal_deps`, and nothing for a member the workspace could not load
+    (a broken one is reported where the workspace is loaded)."""
+    found: dict[str, None] = {}
+    todo = [canonicalize_name(n) for n in names]
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found[name] = None
+        if deps is not None:
+            more = deps(name)
+        else:
+            try:
+                more = workspace.get(name).internal_deps
+            except RelnoxError:
+                more = ()
+        todo += (canonicalize_name(d) for d in more)
+    return list(found)

@@ -31,12 +31,12 @@ from relnox.release.doctor_package import (
     metadata_checks,
     pin_checks,
 )
-from relnox.release.tagging import FETCH_HINT, is_shallow, version_at
+from relnox.release.tagging import FETCH_HINT, is_shallow
 from relnox.toml import table
 from relnox.tools import git
 from relnox.versions.arithmetic import same_version
 from relnox.versions.next_checks import stamped_reading
-from relnox.versions.sources import stray_tag_hint
+from relnox.versions.sources import stray_tag_hint, version_at
 from relnox.versions.tag_model import TagFacts
 
 logger = logging.getLogger("relnox")
@@ -131,7 +131,7 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
             f"delete it (git tag -d {tag})",
         )
     if git.tag_exists(ws.root, tag):
-        at_tag = version_at(ws, pkg, tag)
+        at_tag = version_at(ws.root, pkg.locations, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
         if after is not None:
             return Check(
@@ -196,9 +196,9 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     previous = ws.tag_for(pkg, str(earlier[0]))
     for version, marked in ((pkg.version, tag), (str(earlier[0]), previous)):
         after = git.next_on_path(ws.root, marked)
-        if after is None or not same_version(version_at(ws, pkg, after), version):
+        if after is None or not same_version(version_at(ws.root, pkg.locations, after), version):
             return None
-        if same_version(version_at(ws, pkg, marked), version):
+        if same_version(version_at(ws.root, pkg.locations, marked), version):
             return None
     return git.next_on_path(ws.root, tag)
 
@@ -266,7 +266,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     stamped = stamped_reading(ws, pkg)
     if stamped is not None:
         return Check(name, WARN, stamped)
-    if facts.highest_tag and version_at(ws, pkg, facts.highest_tag) is None:
+    if facts.highest_tag and version_at(ws.root, pkg.locations, facts.highest_tag) is None:
         # two readings: a release of this package from before its file moved, or a
         # tag of another project that shares the prefix
         fmt = facts.convention.format
@@ -308,7 +308,7 @@ def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, s
             continue
         other_tag = ws.tag_for(other)
         if git.tag_exists(ws.root, other_tag) and same_version(
-            version_at(ws, pkg, other_tag), pkg.version
+            version_at(ws.root, pkg.locations, other_tag), pkg.version
         ):
             return other, other_tag
         return None

@@ -79,8 +79,8 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
             "requires-python": flit.get("requires-python"),
         }
 
-    def has(key: str, poetry_key: str | None = None) -> bool:
-        return bool(project.get(key)) or key in dynamic or bool(poetry.get(poetry_key or key))
+    def has(key: str) -> bool:
+        return bool(project.get(key)) or key in dynamic or bool(poetry.get(key))
 
     missing = [k for k in ("name", "version", "description", "readme") if not has(k)]
     classifiers = [*project.get("classifiers", ()), *poetry.get("classifiers", ())]

@@ -23,7 +23,7 @@ from relnox.tools import git
 from relnox.tools.github import event_before
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import maybe_version, same_version
-from relnox.versions.sources import version_at as version_at_rev
+from relnox.versions.sources import version_at
 from relnox.versions.tags import parse_tag
 
 logger = logging.getLogger("relnox")
@@ -31,11 +31,6 @@ FETCH_HINT = (
     "fetch the full history and the tags (actions/checkout with fetch-depth: 0, "
     "or git fetch --unshallow --tags)"
 )
-
-
-def version_at(workspace: Workspace, pkg: Package, rev: str) -> str | None:
-    """The package's version at ``rev`` (read from its main version source), or ``None``."""
-    return version_at_rev(workspace.root, pkg.locations, rev)
 
 
 def is_shallow(repo: Path) -> bool:
@@ -246,7 +241,7 @@ def _wanted(
     unchanged: list[str] = []
     befores: dict[str, str | None] = {}
     for pkg in selected:
-        before = befores[pkg.name] = version_at(workspace, pkg, rev) if rev else None
+        before = befores[pkg.name] = version_at(workspace.root, pkg.locations, rev) if rev else None
         if same_version(before, pkg.version):
             unchanged.append(pkg.name)
         else:

@@ -10,7 +10,6 @@ bytes that were checked, so what :mod:`relnox.shards.assemble` writes is what wa
 from __future__ import annotations
 
 import hashlib
-import os
 import stat
 from pathlib import Path
 
@@ -33,13 +32,7 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
     """Why ``artifact`` cannot be a file of ``record``'s build, or None: a bare file name of
     a wheel or an sdist of that package (and version), of the kind its manifest says."""
     name = artifact.filename
-    if (
-        name in ("", ".", "..")
-        or name.startswith(".")
-        or not name.isprintable()
-        or any(c in name for c in "/\\")
-        or os.path.isabs(name)
-    ):
+    if name.startswith("."):  # a path or an unprintable name: read_manifest refused it
         return "is not the name of a file in the shard directory (a path, or a hidden file)"
     kind, parsed = artifact_kind(name), name_and_version(name)
     if kind is None or parsed is None:

@@ -31,7 +31,7 @@ from relnox.artifacts.manifest import (
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
 from relnox.paths import rel
-from relnox.project.workspace import Package, Workspace
+from relnox.project.workspace import Package, Workspace, needs
 from relnox.tools import cooldown
 from relnox.tools.envs import (
     Installer,
@@ -103,21 +103,16 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
     """``names`` and every workspace package they need, in manifest order; a package only
     an extra needs is not one of them (a user installing the package does not get it)."""
     known = {r.name: r for r in manifest.packages}
-    wanted: set[str] = set()
-    todo = list(names)
-    while todo:
-        name = todo.pop()
-        if name in wanted:
-            continue
-        wanted.add(name)
+
+    def deps(name: str) -> Sequence[str]:
         try:
-            pkg = workspace.get(name)
-            deps: Sequence[str] = [
-                r.target for r in pkg.requirements if r.runtime and not r.optional
+            return [
+                r.target for r in workspace.get(name).requirements if r.runtime and not r.optional
             ]
         except RelnoxError:
-            deps = known[name].depends_on if name in known else ()
-        todo += [canonicalize_name(d) for d in deps]
+            return known[name].depends_on if name in known else ()
+
+    wanted = needs(workspace, names, deps)
     return [r.name for r in manifest.packages if r.name in wanted]
 
 
@@ -312,16 +307,10 @@ def _pins(workspace: Workspace) -> dict[str, dict[str, str]]:
                 f"not admit {target.name} {target.version} of this release"
             )
     below = {}
-    for pkg in workspace.packages:
-        seen, todo = set(), list(pkg.internal_deps)
-        while todo:
-            name = todo.pop()
-            if name in pins and pkg.name not in pins:
-                below[pkg.name] = name
-                break
-            if name not in seen:
-                seen.add(name)
-                todo += [d for p in workspace.packages if p.name == name for d in p.internal_deps]
+    for pkg in (p for p in workspace.packages if p.name not in pins):
+        held = next((n for n in needs(workspace, pkg.internal_deps) if n in pins), None)
+        if held is not None:
+            below[pkg.name] = held
     return {"pins": pins, "pinned_below": below}
 
 

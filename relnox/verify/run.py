@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -54,7 +54,6 @@ from relnox.tools.envs import (
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.verify.model import (
-    DEFAULT_TIMEOUT,
     Argv,
     Artifact,
     Round,
@@ -85,11 +84,7 @@ from relnox.verify.smoke import (
 logger = logging.getLogger("relnox")
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "Check",
     "PackageResult",
-    "VerifyError",
-    "VerifyPlan",
     "VerifyReport",
     "plan_verify",
     "render_report",
@@ -121,13 +116,14 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
         pythons: list[str] = []
-        for run in _each(runs):
-            report.results += run.results.values()
-            report.commands += run.commands
-            for k, v in run.steps.items():
-                key = f"{run.round.kind} {k}"
-                report.steps[key] = report.steps.get(key, 0.0) + v
-            pythons += [run.python] if run.python else []
+        with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:  # rounds side by side
+            for run in pool.map(lambda run: run.run(), runs):
+                report.results += run.results.values()
+                report.commands += run.commands
+                for k, v in run.steps.items():
+                    key = f"{run.round.kind} {k}"
+                    report.steps[key] = report.steps.get(key, 0.0) + v
+                pythons += [run.python] if run.python else []
         report.python = ", ".join(dict.fromkeys(pythons))
         switched = [r.installer.name for r in runs if r.installer != plan.installer]
         report.fallback = switched[0] if switched else ""
@@ -137,12 +133,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         )
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _each(runs: list[_RoundRun]) -> Iterator[_RoundRun]:
-    """Each round run, in order, side by side (none when every package was skipped)."""
-    with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:
-        yield from pool.map(lambda run: run.run(), runs)
 
 
 #: the prefix of every verify's scratch directory
@@ -284,9 +274,17 @@ class _RoundRun:
         return self
 
     def _install_files(self, env: Environment) -> bool:
-        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            return self._install_hashed(env)
         links = self.work / "links"
+        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
+            # the wheels of dist/ installed where they are, each with the sha256 of the build
+            # manifest (--hash; uv checks it, also against what its cache holds): the bytes
+            # installed are the bytes built, with no copy into a new folder each run, so uv's
+            # cache of an unchanged wheel is reused. Only wheels the resolver may take
+            # (another package's, for an extra) are still copied and checked
+            for artifact in self.round.available:
+                copy_checked(artifact, links)
+            own, wanted, options = _hashed_requirements(self.round, self.work)
+            return self._install_each(env, own, wanted, options, hashed=True)
         links.mkdir()
         siblings = [copy_checked(a, links) for a in self.round.siblings]
         for artifact in self.round.available:  # found by the resolver, not installed as such
@@ -302,19 +300,7 @@ class _RoundRun:
         if not alive:
             return False
         options = replace(self.round.options, find_links=find_links)
-        own = [str(p) for p in siblings]
-        return self._install_each(env, own, wanted, options)
-
-    def _install_hashed(self, env: Environment) -> bool:
-        """The wheels of dist/ installed where they are, each with the sha256 of the build
-        manifest (``--hash``; uv checks it, also against what its cache holds): the bytes
-        installed are the bytes built, with no copy into a new folder each run, so uv's
-        cache of an unchanged wheel is reused. Only wheels the resolver may take (another
-        package's, for an extra) are still copied and checked."""
-        for artifact in self.round.available:
-            copy_checked(artifact, self.work / "links")
-        own, wanted, options = _hashed_requirements(self.round, self.work)
-        return self._install_each(env, own, wanted, options, hashed=True)
+        return self._install_each(env, [str(p) for p in siblings], wanted, options)
 
     def _install_each(
         self,
