@@ -1,10 +1,9 @@
 """Versions that are the days, months or years of their releases: how such a version is
-spelled, read from when the tags were made, and the version of a release made today."""
+spelled, read from when the tags were made (today's release: ``next.dated_version``)."""
 
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from operator import itemgetter
@@ -43,36 +42,6 @@ def date_of(v: Version) -> date | None:
 
 #: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
 MONTH_SPELLINGS = ("month", "short-month")
-
-
-def dated_version(
-    today: date, spelling: str, last: Version | None = None, written: str = ""
-) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``: a date
-    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
-    ``written`` is."""
-    if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
-        kind, parts, start = spelling.split("/")
-        year = today.year if kind == "year" else today.year % 100
-        count = int(start)
-        if last is not None and last.release[0] == year and len(last.release) > 1:
-            count = last.release[1] + 1
-        return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
-    kind, *rest = spelling.split("/")
-    start = next((part for part in rest if part.isdigit()), "0")
-    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
-        year = today.year if kind == "month" else today.year % 100
-        counter = int(start or 0)
-        if last is not None and tuple(last.release[:2]) == (year, today.month):
-            counter = (last.release[2] if len(last.release) > 2 else 0) + 1
-        if _PADDED_MONTH.fullmatch(written):
-            return f"{year}.{today.month:02}.{counter:02}"
-        return f"{year}.{today.month}.{counter}"
-    return DATE_SPELLINGS[spelling].format(today)
-
-
-#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
-_PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")
 
 
 def utc(when: float) -> datetime:

@@ -11,6 +11,7 @@ what is not above this line's last release, is refused (:mod:`relnox.versions.ne
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -28,7 +29,7 @@ from relnox.versions.arithmetic import (
     same_version,
     target_version,
 )
-from relnox.versions.dated import dated_version
+from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS
 from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
@@ -314,3 +315,33 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
         return ()
     said = [version_at(workspace.root, pkg.locations, t) for t in tags]
     return tuple(tags) if all(same_version(s, pkg.version) for s in said) else ()
+
+
+def dated_version(
+    today: date, spelling: str, last: Version | None = None, written: str = ""
+) -> str:
+    """The version of a release made ``today`` in a dated ``spelling``: a date
+    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
+    ``written`` is."""
+    if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
+        kind, parts, start = spelling.split("/")
+        year = today.year if kind == "year" else today.year % 100
+        count = int(start)
+        if last is not None and last.release[0] == year and len(last.release) > 1:
+            count = last.release[1] + 1
+        return ".".join(str(n) for n in (year, count, *[0] * (int(parts) - 2)))
+    kind, *rest = spelling.split("/")
+    start = next((part for part in rest if part.isdigit()), "0")
+    if kind in MONTH_SPELLINGS:  # month/1: a count that starts at 1
+        year = today.year if kind == "month" else today.year % 100
+        counter = int(start or 0)
+        if last is not None and tuple(last.release[:2]) == (year, today.month):
+            counter = (last.release[2] if len(last.release) > 2 else 0) + 1
+        if _PADDED_MONTH.fullmatch(written):
+            return f"{year}.{today.month:02}.{counter:02}"
+        return f"{year}.{today.month}.{counter}"
+    return DATE_SPELLINGS[spelling].format(today)
+
+
+#: a year.month.counter version written with two-digit month and counter (``26.08.00``)
+_PADDED_MONTH = re.compile(r"\d+\.(?=\d\d\.\d\d\Z)(?:0\d\.\d\d|\d\d\.0\d)")

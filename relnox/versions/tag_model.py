@@ -149,7 +149,7 @@ class TagFacts:
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
-    #: how releases that are their own dates are spelled (:func:`relnox.versions.dated.dated_version`)
+    #: how releases that are their own dates are spelled (:func:`relnox.versions.next.dated_version`)
     dated: str | None = None
 
     @property
