@@ -25,6 +25,9 @@ from relnox.files import read_bytes
 #: on a 1 MB sdist for a file 1.5% smaller)
 GZIP_LEVEL = 6
 
+#: an archive's members, each with its bytes (``None``: not a regular file)
+Entries = list[tuple[tarfile.TarInfo, bytes | None]]
+
 #: backends whose wheels hold compiled code (by the start of the backend's module name)
 COMPILED = {
     "maturin": "Rust compiled by cargo",
@@ -76,28 +79,58 @@ def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
 
 def normalize_sdist(path: Path, epoch: int) -> bool:
     """Rewrite the ``.tar.gz`` at ``path`` reproducibly; ``False`` when it already was."""
-    if not path.name.endswith(".tar.gz"):
-        return False
-    data = path.read_bytes()
-    members, contents = _read(data)
+    return finish_sdist(path, None, epoch)[1]
+
+
+def _normal(header: int, members: Sequence[tarfile.TarInfo], epoch: int) -> bool:
+    """Whether an sdist of ``members`` whose gzip header is dated ``header`` is already
+    what :func:`normalize_sdist` makes."""
     names = [m.name for m in members]
-    if (
-        int.from_bytes(data[4:8], "little") == epoch
+    return (
+        header == epoch
         and names == sorted(names)
         and all(m.mtime <= epoch and m.uid == 0 and m.gid == 0 for m in members)
-    ):
-        return False
+    )
+
+
+def _normalized(entries: Entries, epoch: int) -> Entries:
+    """``entries`` sorted by name, their times clamped to ``epoch`` and owners zeroed."""
+    for member, _body in entries:
+        member.mtime = min(int(member.mtime), epoch)
+        member.uid = member.gid = 0
+        member.uname = member.gname = ""
+        member.pax_headers = {}
+    return sorted(entries, key=lambda entry: entry[0].name)
+
+
+def _tar(entries: Entries) -> bytes:
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
-        for member in sorted(members, key=lambda m: m.name):
-            member.mtime = min(int(member.mtime), epoch)
-            member.uid = member.gid = 0
-            member.uname = member.gname = ""
-            member.pax_headers = {}
-            body = contents[member.name]
+        for member, body in entries:
             out.addfile(member, io.BytesIO(body) if body is not None else None)
-    _write(path, raw.getvalue(), epoch, GZIP_LEVEL)
-    return True
+    return raw.getvalue()
+
+
+def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[list[str], bool]:
+    """An sdist as relnox ships it, read once and written at most once: its links that lead
+    outside it replaced by the files of ``source`` they lead to (:func:`resolve_outside_links`;
+    ``None``: left as they are), then, with ``epoch``, rewritten reproducibly
+    (:func:`normalize_sdist`). The members replaced, and whether it was normalised."""
+    if not path.name.endswith(".tar.gz"):
+        return [], False
+    data = path.read_bytes()
+    members, contents = _read(data)
+    entries: Entries = [(m, contents[m.name]) for m in members]
+    replaced: list[str] = []
+    if source is not None and any(_escapes(m) for m in members):
+        entries, replaced = _resolved(path, source, entries)
+    header = int.from_bytes(data[4:8], "little")
+    normalize = epoch is not None and not _normal(header, [m for m, _ in entries], epoch)
+    if epoch is not None and normalize:
+        _write(path, _tar(_normalized(entries, epoch)), epoch, GZIP_LEVEL)
+    elif replaced:
+        _write(path, _tar(entries), header)
+    return replaced, normalize
 
 
 def _escapes(member: tarfile.TarInfo) -> bool:
@@ -126,41 +159,38 @@ def resolve_outside_links(path: Path, source: Path) -> list[str]:
 
     A link to a directory becomes the files under it. Raises :class:`BuildError` when
     the target cannot be read."""
-    if not path.name.endswith(".tar.gz"):
-        return []
-    data = path.read_bytes()
-    members, contents = _read(data)
-    if not any(_escapes(m) for m in members):
-        return []
+    return finish_sdist(path, source, None)[0]
+
+
+def _resolved(path: Path, source: Path, entries: Entries) -> tuple[Entries, list[str]]:
+    """``entries`` with each link that leaves the sdist replaced by the files it leads to
+    (:func:`resolve_outside_links`), and the names of the links replaced."""
     replaced: list[str] = []
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as out:
-        for member in members:
-            if not _escapes(member):
-                body = contents[member.name]
-                out.addfile(member, io.BytesIO(body) if body is not None else None)
-                continue
-            origin = source / member.name.partition("/")[2]
-            real = Path(os.path.realpath(origin))
-            if not real.is_relative_to(_repository_of(source)):  # a link to / or /dev/zero
+    out: Entries = []
+    for member, body in entries:
+        if not _escapes(member):
+            out.append((member, body))
+            continue
+        origin = source / member.name.partition("/")[2]
+        real = Path(os.path.realpath(origin))
+        if not real.is_relative_to(_repository_of(source)):  # a link to / or /dev/zero
+            raise BuildError(
+                f"{path.name}: {member.name} is a link to {member.linkname}, outside the "
+                "repository; replace the link by a copy of the file"
+            )
+        files = sorted(p for p in real.rglob("*") if p.is_file()) if real.is_dir() else [real]
+        for file in files:
+            name = member.name if file == real else f"{member.name}/{file.relative_to(real)}"
+            try:
+                content = read_bytes(file)
+            except OSError as exc:
                 raise BuildError(
-                    f"{path.name}: {member.name} is a link to {member.linkname}, outside the "
-                    "repository; replace the link by a copy of the file"
-                )
-            files = sorted(p for p in real.rglob("*") if p.is_file()) if real.is_dir() else [real]
-            for file in files:
-                name = member.name if file == real else f"{member.name}/{file.relative_to(real)}"
-                try:
-                    body = read_bytes(file)
-                except OSError as exc:
-                    raise BuildError(
-                        f"{path.name}: {member.name} is a link to {member.linkname}, outside "
-                        f"the sdist, and {file} cannot be read ({exc.strerror}); replace the "
-                        "link by a copy of the file"
-                    ) from None
-                info = tarfile.TarInfo(name)
-                info.size, info.mode, info.mtime = len(body), 0o644, member.mtime
-                out.addfile(info, io.BytesIO(body))
-            replaced.append(member.name)
-    _write(path, raw.getvalue(), int.from_bytes(data[4:8], "little"))
-    return replaced
+                    f"{path.name}: {member.name} is a link to {member.linkname}, outside "
+                    f"the sdist, and {file} cannot be read ({exc.strerror}); replace the "
+                    "link by a copy of the file"
+                ) from None
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(content), 0o644, member.mtime
+            out.append((info, content))
+        replaced.append(member.name)
+    return out, replaced

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from relnox.artifacts.reproducible import resolve_outside_links
+from relnox.artifacts.reproducible import finish_sdist
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.errors import BuildError, one_line
 from relnox.project.pyproject import is_project_dir
@@ -214,17 +214,27 @@ class PackageBuilder:
         return built
 
     def build(
-        self, source: Path, workdir: Path, *, sdist: bool = True, wheel: bool = True
+        self,
+        source: Path,
+        workdir: Path,
+        *,
+        sdist: bool = True,
+        wheel: bool = True,
+        epoch: int | None = None,
     ) -> list[Path]:
-        """The sdist and/or wheel of ``source``, built under ``workdir`` (wheel from the sdist)."""
+        """The sdist and/or wheel of ``source``, built under ``workdir`` (wheel from the sdist,
+        made reproducible for ``epoch`` first: :func:`finish_sdist`)."""
         outdir = workdir / "out"
         files: list[Path] = []
         wheel_source = source
         try:
             if sdist:
                 built = self.build_one(source, "sdist", outdir)
-                for name in resolve_outside_links(built, source):
+                replaced, normalized = finish_sdist(built, source, epoch)
+                for name in replaced:
                     self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
+                if normalized:
+                    self.log.add(f"{built.name}: archive times, owners and order made reproducible")
                 files.append(built)
                 wheel_source = unpack_sdist(built, workdir / "unpacked")
             if wheel:

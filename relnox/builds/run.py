@@ -321,7 +321,7 @@ class _Run:
         return inputs
 
     def _build(self, name: str) -> PackageOutcome:
-        from relnox.artifacts.reproducible import normalize_sdist, not_reproducible
+        from relnox.artifacts.reproducible import not_reproducible
         from relnox.builds.backend import PackageBuilder
         from relnox.builds.envpool import OutputLog
 
@@ -362,11 +362,9 @@ class _Run:
             builder = PackageBuilder(
                 label, pkg.backend, self.pool, log, environ, servers=self.servers
             )
-            files = builder.build(pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel)
-            if epoch is not None:
-                for path in files:
-                    if normalize_sdist(path, epoch):
-                        log.add(f"{path.name}: archive times, owners and order made reproducible")
+            files = builder.build(
+                pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel, epoch=epoch
+            )
             expected = Expectation.for_package(pkg)
             notes, provable = check_for_record(files, expected)
             tests = (

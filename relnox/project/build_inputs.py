@@ -69,9 +69,11 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
     return found
 
 
-def build_inputs_of(pyproject: Path, top: Path) -> list[Path]:
-    """:func:`build_inputs` of the package whose ``pyproject.toml`` is ``pyproject``."""
-    return build_inputs(pyproject.parent, read_or_empty(pyproject), top)
+def build_tables(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a pyproject's ``doc`` that :func:`build_inputs` reads."""
+    tool = table(doc, "tool")
+    kept = {key: tool[key] for key in ("maturin", "scikit-build") if key in tool}
+    return {"build-system": table(doc, "build-system"), "tool": kept}
 
 
 def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Path]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project import change_walk
-from relnox.project.build_inputs import build_inputs_of
+from relnox.project.build_inputs import build_inputs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
@@ -49,7 +49,7 @@ def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
     at ``../rust``, a CMake source dir), as paths relative to the workspace root."""
     root = workspace.root.resolve()
     found = []
-    for path in build_inputs_of(pkg.pyproject, top):
+    for path in build_inputs(pkg.directory, pkg.build_tables, top):
         try:
             found.append(path.relative_to(root).as_posix())
         except ValueError:  # above the workspace root: git takes ../ paths from its cwd

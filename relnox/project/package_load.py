@@ -20,6 +20,7 @@ from relnox.config import (
     check_version_source,
 )
 from relnox.errors import ConfigError, VersionError
+from relnox.project.build_inputs import build_tables
 from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
     DEFAULT_BACKEND,
@@ -495,6 +496,7 @@ def load_package(
         tag_format_where=tag_where if tag_format else "",
         tag_match=match,
         tag_regex=regex,
+        build_tables=build_tables(doc),
     )
 
 

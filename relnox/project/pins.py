@@ -11,6 +11,7 @@ requirement and the number of version segments written are kept.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -353,9 +354,9 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
     target = workspace.get(req.target)
-    released = sorted(target.tags.released, reverse=True) if target.tags else []
+    released = heapq.nlargest(_RELEASES_READ, target.tags.released) if target.tags else []
     seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
-    for version in released[:_RELEASES_READ]:
+    for version in released:
         tag = workspace.tag_for(target, str(version))
         old = _requirement_at(workspace, req, tag)
         if old is not None:

@@ -70,6 +70,9 @@ class Package:
     #: release tags at whose commits its files said the version they say now, below them: a
     #: placeholder stamped at build time (:func:`relnox.versions.next.stamped_tags`, read at load)
     stamped: tuple[str, ...] = ()
+    #: the pyproject tables that say what its build reads outside its directory
+    #: (:func:`relnox.project.build_inputs.build_tables`), kept so they are not read again
+    build_tables: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def vcs_versioned(self) -> bool:

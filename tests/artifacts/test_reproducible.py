@@ -14,6 +14,7 @@ import pytest
 
 from relnox.artifacts.reproducible import (
     GZIP_LEVEL,
+    finish_sdist,
     normalize_sdist,
     not_reproducible,
     resolve_outside_links,
@@ -120,6 +121,26 @@ def test_the_same_files_in_another_order_normalise_to_the_same_bytes(tmp_path: P
     # the deflate stream is zlib's at GZIP_LEVEL (a change of level changes every sdist)
     packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
     assert packer.compress(raw) + packer.flush() in data
+
+
+def test_links_and_normalising_in_one_pass_give_the_bytes_of_the_two_steps(
+    tmp_path: Path,
+) -> None:
+    """The build reads its sdist once to put in the files its links lead to and to make it
+    reproducible: the same bytes as each step on its own, one after the other."""
+    (tmp_path / "LICENSE").write_text("MIT")
+    source = tmp_path / "packages" / "p"
+    source.mkdir(parents=True)
+    (source / "LICENSE").symlink_to("../../LICENSE")
+    epoch = 1_700_000_000
+    one = _sdist(tmp_path / "one.tar.gz", {"LICENSE": "../../LICENSE"})
+    two = tmp_path / "two.tar.gz"
+    two.write_bytes(one.read_bytes())
+    assert resolve_outside_links(one, source) == ["p-1.0/LICENSE"]
+    assert normalize_sdist(one, epoch)
+    assert finish_sdist(two, source, epoch) == (["p-1.0/LICENSE"], True)
+    assert two.read_bytes() == one.read_bytes()
+    assert finish_sdist(two, source, epoch) == ([], False)  # done: left as it is
 
 
 def test_a_pure_wheel_of_a_native_backend_is_reproducible() -> None:
