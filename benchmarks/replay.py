@@ -32,6 +32,9 @@ LITERAL = re.compile(
 )
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
+# Where a repository records other projects' versions, not its own: a vendored copy of a
+# dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
+VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -46,6 +49,12 @@ def parse(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+def foreign(path: str) -> bool:
+    """A file holding another project's version: under a vendoring folder, or a lock file."""
+    *folders, name = path.split("/")
+    return bool(VENDORED & set(folders)) or "lock" in name.lower()
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
@@ -97,7 +106,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             if line.startswith("+++ b/"):
                 current = line[6:]
             match = LITERAL.match(line)
-            if match and parse(match[2]) is not None:
+            if match and parse(match[2]) is not None and not foreign(current):
                 (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
         pairs = [
             (len(olds[o] & news[n]), o, n)
