@@ -320,6 +320,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
+    plan.notes += dict.fromkeys(f"note: {n}" for name, n in workspace.moved if name in versions)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()

@@ -286,6 +286,8 @@ class Workspace:
     shallow: bool = False  # a shallow clone: tags and history may be missing
     notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
     unreleased: tuple[Unreleased, ...] = ()  # projects found and not released, with why
+    #: (package, note): a project not released whose version moves with the package's
+    moved: tuple[tuple[str, str], ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
