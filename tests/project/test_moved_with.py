@@ -62,3 +62,45 @@ def test_unreleased_versions_keep_leaves_it(tmp_path: Path) -> None:
     root = _workspace(tmp_path, '\n[tool.relnox]\nunreleased-versions = "keep"\n')
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "packages/tools/src/tools/__init__.py" not in json.loads(done.stdout)["files"]
+
+
+def _templated(tmp_path: Path, settings: str = "") -> Path:
+    """A package whose repository moves a manifest template's version (read by no build)
+    from each release to the next, at v1.0.0, v1.1.0 and v1.2.0."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version) + settings,
+            "src/acme/__init__.py": "",
+            "template/Cargo.template.toml": '[package]\nname = "acme-{{SUFFIX}}"\n'
+            f'version = "{version}"\n\n[dependencies]\nserde = {{ version = "1.0" }}\n',
+        }
+
+    root = repo(tmp_path / "t", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    return root
+
+
+def test_a_file_the_history_moved_from_each_release_to_the_next_moves_with_the_bump(
+    tmp_path: Path,
+) -> None:
+    root = _templated(tmp_path)
+    done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert "template/Cargo.template.toml" in json.loads(done.stdout)["files"]
+    said = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    (line,) = [
+        line
+        for line in (said.stdout + said.stderr).splitlines()
+        if "template/Cargo.template.toml moved from each release" in line
+    ]
+    assert "v1.0.0, v1.1.0, v1.2.0" in line and 'unreleased-versions = "keep"' in line
+    run_relnox("bump", "--part", "patch", "--allow-dirty", cwd=root, check=True)
+    manifest = (root / "template/Cargo.template.toml").read_text(encoding="utf-8")
+    assert 'version = "1.2.1"' in manifest and 'serde = { version = "1.0" }' in manifest
+
+
+def test_unreleased_versions_keep_leaves_a_moved_file(tmp_path: Path) -> None:
+    root = _templated(tmp_path, '\n[tool.relnox]\nunreleased-versions = "keep"\n')
+    done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert "template/Cargo.template.toml" not in json.loads(done.stdout)["files"]
