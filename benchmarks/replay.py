@@ -198,6 +198,20 @@ def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
 
+def versions_read(tree: Path) -> list[str]:
+    """The versions ``relnox packages`` reads in ``tree`` (none if it cannot)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "relnox", "packages", "--json"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return []
+    return [str(row["version"]) for row in json.loads(done.stdout)["packages"]]
+
+
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names = release
     with tempfile.TemporaryDirectory() as scratch:
@@ -246,6 +260,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
                 label = " ".join(run[:2])
+                read = versions_read(where) if isinstance(result, str) and old else []
+                if read and parse(old) not in {parse(v) for v in read}:  # as below
+                    return f"skip: {old} is no package's version (relnox reads {read})"
                 if isinstance(result, str):
                     misses.append(f"{label}: refused: {result}")
                     continue
