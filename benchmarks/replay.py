@@ -8,7 +8,9 @@ from X into Y. For each of the last N, the commit before it is checked out in a
 temporary worktree and ``relnox bump --to Y --dry-run --json`` is run (and
 ``--part P`` too where X -> Y is a plain major/minor/patch step). Compared: the
 version relnox proposes against Y, and the files it would edit against the files
-the real commit changed from X to Y. A repository with no version literal (its
+the real commit changed from X to Y (or that a later commit moved from X to Y: a copy
+the maintainers forgot at the release). Vendored copies and lock files hold other
+projects' versions and make no release. A repository with no version literal (its
 version comes from tags) is replayed from its tags: the commit before each tag.
 One line per release, then the share that matched.
 """
@@ -32,6 +34,9 @@ LITERAL = re.compile(
 )
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
+# Where a repository records other projects' versions, not its own: a vendored copy of a
+# dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
+VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -46,6 +51,12 @@ def parse(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+def foreign(path: str) -> bool:
+    """A file holding another project's version: under a vendoring folder, or a lock file."""
+    *folders, name = path.split("/")
+    return bool(VENDORED & set(folders)) or "lock" in name.lower()
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
@@ -97,7 +108,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             if line.startswith("+++ b/"):
                 current = line[6:]
             match = LITERAL.match(line)
-            if match and parse(match[2]) is not None:
+            if match and parse(match[2]) is not None and not foreign(current):
                 (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
         pairs = [
             (len(olds[o] & news[n]), o, n)
@@ -112,7 +123,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
-            elif line.startswith("-") and old in line:
+            elif line.startswith("-") and old in line and not foreign(current):
                 changed.add(current)
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
@@ -138,6 +149,20 @@ def tag_version(tag: str) -> Version | None:
     """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
     found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
     return parse(found[1]) if found else None
+
+
+def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> set[str]:
+    """The ``paths`` a later commit turned from ``old`` to ``new``: copies of the version the
+    maintainers forgot at the release and moved afterwards, so moving them was right."""
+    found: set[str] = set()
+    for path in sorted(paths):
+        for later in git(repo, "log", "--format=%H", f"{commit}..HEAD", "--", path).split():
+            diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
+            minus = any(line.startswith("-") and old in line for line in diff)
+            if minus and any(line.startswith("+") and new in line for line in diff):
+                found.add(path)
+                break
+    return found
 
 
 def plain_part(old: str, new: str) -> str | None:
@@ -171,6 +196,20 @@ def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     if done.returncode != 0:
         return (done.stderr.strip().splitlines() or [f"exit {done.returncode}"])[-1][:200]
     return json.loads(done.stdout)  # type: ignore[no-any-return]
+
+
+def versions_read(tree: Path) -> list[str]:
+    """The versions ``relnox packages`` reads in ``tree`` (none if it cannot)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "relnox", "packages", "--json"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return []
+    return [str(row["version"]) for row in json.loads(done.stdout)["packages"]]
 
 
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
@@ -221,6 +260,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
                 label = " ".join(run[:2])
+                read = versions_read(where) if isinstance(result, str) and old else []
+                if read and parse(old) not in {parse(v) for v in read}:  # as below
+                    return f"skip: {old} is no package's version (relnox reads {read})"
                 if isinstance(result, str):
                     misses.append(f"{label}: refused: {result}")
                     continue
@@ -231,6 +273,8 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 if parse(new) not in {parse(str(v)) for v in versions.values()}:
                     misses.append(f"{label}: proposes {sorted(set(versions.values()))}")
                 files = {args.under + str(path) for path in result["files"]}  # type: ignore[attr-defined]
+                if old:
+                    touched |= caught_up(repo, commit, old, new, files - touched)
                 if real and not real <= files <= touched:
                     missed, extra_files = sorted(real - files), sorted(files - touched)
                     misses.append(f"{label}: missed {missed} extra {extra_files}")

@@ -84,6 +84,7 @@ ROOT_KEYS = (
     "audit",  # relnox.guards.audit: integrity-url
     "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
     "pin-rule",  # relnox.project.pins: how a requirement on a sibling follows its release
+    "unreleased-versions",  # relnox.project.moved_with: a project not released moves or keeps
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 

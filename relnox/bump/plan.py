@@ -24,6 +24,7 @@ from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAc
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
+from relnox.project.moved_with import copies_moved
 from relnox.project.pins import (
     move_named_pin,
     pin_rule,
@@ -320,6 +321,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
+    plan.notes += dict.fromkeys(f"note: {n}" for name, n in workspace.moved if name in versions)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
     files = _Files()
@@ -344,7 +346,9 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
-        for loc in pkg.locations:
+        copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
+        plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
+        for loc in (*pkg.locations, *copies):
             place = (Path(os.path.normpath(loc.path)), loc.kind, loc.key, loc.pattern)
             if place in shared:  # a file two packages read (a sibling's version.py)
                 _same_new(loc, shared[place], (pkg.name, new))

@@ -33,6 +33,7 @@ from relnox.project.members import (
     required_by,
     test_suite,
 )
+from relnox.project.moved_with import with_moved_copies
 from relnox.project.order import ordered, release_order
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.package_tags import read_tags
@@ -227,6 +228,8 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     from relnox.versions.referee import refereed  # the backend's word on computed versions
 
     workspace = with_stamped(refereed(workspace))
+    if tags:  # a project not released whose version the history moves with a package's
+        workspace = with_moved_copies(workspace, read)
     errors = tuple(b.error for b in workspace.broken)
     problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
     return replace(workspace, errors=errors, problems=problems)

@@ -81,6 +81,15 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
     notes = []
     for pkg in selected:
         group = workspace.group_of(pkg)
+        sharers = [q for q in workspace.tag_sharers(pkg) if q.name not in wanted]
+        if sharers:
+            both = ", ".join(f'"{q.name}"' for q in (pkg, *sharers))
+            notes.append(
+                f"note: {pkg.name} ({pkg.version}) moves on its own though "
+                f"{', '.join(f'{q.name} ({q.version})' for q in sharers)} share its tag "
+                f"{workspace.tag_format_of(pkg)}: their versions differ; [tool.relnox] "
+                f"lockstep = [[{both}]] moves them together"
+            )
         missing = [p.name for p in group if p.name not in wanted]
         if missing and workspace.shares_a_tag(group):
             wanted.update(missing)

@@ -25,6 +25,7 @@ from relnox.project.changelog_file import changelog_in
 from relnox.project.pyproject import (
     InternalRequirement,
 )
+from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
@@ -160,6 +161,8 @@ class Workspace:
     shallow: bool = False  # a shallow clone: tags and history may be missing
     notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
     unreleased: tuple[Unreleased, ...] = ()  # projects found and not released, with why
+    #: (package, note): a project not released whose version moves with the package's
+    moved: tuple[tuple[str, str], ...] = ()
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -298,13 +301,15 @@ class Workspace:
         return tuple(groups)
 
     def _shared_tag_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose new tags are one and the same (``v{version}`` for all): one tag
-        names one version, so they move together."""
-        by_format: dict[str, list[Package]] = {}
+        """Packages whose new tags are one and the same (``v{version}`` for all) at one
+        version: one tag names one version, so they move together (at two versions, two
+        lines that share the tags' names: :meth:`tag_sharers` says so)."""
+        by_format: dict[tuple[str, str], list[Package]] = {}
         for pkg in self.packages:
             fmt = self.tag_format_of(pkg)
             if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
-                by_format.setdefault(fmt, []).append(pkg)
+                key = (fmt, str(maybe_version(pkg.version) or pkg.version))
+                by_format.setdefault(key, []).append(pkg)
         return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
 
     def _shared_file_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
@@ -320,6 +325,15 @@ class Workspace:
         """The one version file every package of ``group`` reads, if they read one."""
         files = {Path(os.path.normpath(p.primary.path)) for p in group if p.primary is not None}
         return files.pop() if len(group) > 1 and len(files) == 1 else None
+
+    def tag_sharers(self, pkg: Package) -> tuple[Package, ...]:
+        """The packages outside ``pkg``'s group whose new tags have its tags' names (all
+        ``v{version}``), at other versions: no lockstep group unless configured."""
+        fmt = self.tag_format_of(pkg)
+        if "{name}" in fmt or "{dir}" in fmt:
+            return ()
+        group = self.group_of(pkg)
+        return tuple(q for q in self.packages if q not in group and self.tag_format_of(q) == fmt)
 
     def shares_a_tag(self, group: Sequence[Package]) -> bool:
         """The group moves together because its packages share one tag, not by configuration."""

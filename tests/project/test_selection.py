@@ -97,3 +97,31 @@ def test_members_reading_one_version_file_move_together(tmp_path: Path) -> None:
         "version file to decide otherwise",
     )
     assert _names(select_packages(ws, ["a"])) == ["a"]
+
+
+def test_two_lines_that_share_the_tags_names_at_two_versions_move_apart(tmp_path: Path) -> None:
+    """A package tagged ``v2.x`` and one whose ``v{version}`` tags it shares at another
+    version (a core at 2.46.0 beside the library at 2.14.0a0): no lockstep group, so a
+    bump of one is not refused as a group with diverged versions; one line says both
+    readings and the setting that moves them together."""
+    import json
+
+    from tests.conftest import run_relnox
+
+    files = {
+        "pyproject.toml": '[project]\nname = "lib"\nversion = "2.14.0a0"\n\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["lib"]\n\n'
+        '[tool.uv.workspace]\nmembers = ["core"]\n\n[tool.relnox]\ntag-format = "v{version}"\n',
+        "lib/__init__.py": "",
+        "core/pyproject.toml": project("lib-core", "2.46.0"),
+        "core/lib_core/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.13.0"])
+    done = run_relnox("bump", "-p", "lib-core", "--part", "minor", "--dry-run", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"] == {"lib-core": "2.47.0"}
+    said = run_relnox("bump", "-p", "lib-core", "--part", "minor", "--dry-run", cwd=root)
+    (line,) = [line for line in said.stdout.splitlines() if "moves on its own" in line]
+    assert "lib (2.14.0a0) share its tag v{version}" in line
+    assert '[tool.relnox] lockstep = [["lib-core", "lib"]]' in line

@@ -1,0 +1,180 @@
+"""A project that is not released but whose version the history moves with a package's
+releases (a private tool of the repository at every release's version): a copy of that
+package's version, so a bump keeps it in step, with the one line that says so."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from packaging.version import Version
+
+from relnox.errors import ConfigError, RelnoxError
+from relnox.paths import rel
+from relnox.project.package_load import load_package
+from relnox.project.workspace import Package, Unreleased, Workspace
+from relnox.tools import git
+from relnox.versions.arithmetic import same_version
+from relnox.versions.sources import VersionLocation, pattern_location, version_at
+from relnox.versions.tag_name import tag_for
+
+#: ``[tool.relnox] unreleased-versions``: ``history`` (moved where the history moved it)
+#: or ``keep`` (a project not released keeps its version)
+RULES = ("history", "keep")
+#: the newest releases read: the project said each one's version at its tag
+_READ = 3
+
+
+def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
+    """``workspace`` with the version of each project it does not release added as a copy
+    to every package whose last releases (two at least, up to three) it said at their tags,
+    and a note naming the tags and the setting that leaves it."""
+    if _rule(workspace) == "keep" or not workspace.unreleased or not git.is_repo(workspace.root):
+        return workspace
+    held = {loc.path for pkg in workspace.packages for loc in pkg.locations}
+    packages, notes = list(workspace.packages), list(workspace.notes)
+    said: list[tuple[str, str]] = []
+    for entry in workspace.unreleased:
+        member = _loaded(workspace, entry, read)
+        if member is None or member.primary is None or member.primary.path in held:
+            continue
+        moved = [
+            (i, tags)
+            for i, pkg in enumerate(packages)
+            if (tags := _moved_at(workspace, pkg, member))
+        ]
+        for i, _ in moved:
+            packages[i] = replace(
+                packages[i], locations=(*packages[i].locations, *member.locations)
+            )
+        if moved:
+            held.update(loc.path for loc in member.locations)
+            tags = moved[0][1]
+            note = (
+                f"{rel(member.primary.path, workspace.root)} ({entry.name}) is not released "
+                f"but said each release's version at {', '.join(reversed(tags))}, so a bump "
+                f"moves it with {', '.join(packages[i].name for i, _ in moved)}; "
+                '[tool.relnox] unreleased-versions = "keep" leaves it'
+            )
+            notes.append(note)
+            said += [(packages[i].name, note) for i, _ in moved]
+    return replace(workspace, packages=tuple(packages), notes=tuple(notes), moved=tuple(said))
+
+
+def _rule(workspace: Workspace) -> str:
+    rule = workspace.config.raw.get("unreleased-versions", "history")
+    if rule not in RULES:
+        raise ConfigError(
+            f"{workspace.config.source}: [tool.relnox] unreleased-versions = {rule!r} is none "
+            f"of {', '.join(RULES)}; use one of them"
+        )
+    return str(rule)
+
+
+def _loaded(
+    workspace: Workspace, entry: Unreleased, read: Callable[[Path], Mapping[str, Any]]
+) -> Package | None:
+    """``entry`` read as a package (its version and where it is written), or None."""
+    if not (entry.directory / "pyproject.toml").is_file() or entry.directory == workspace.root:
+        return None
+    try:
+        return load_package(entry.directory, read(entry.directory), set(), workspace.config, False)
+    except (RelnoxError, OSError):
+        return None
+
+
+def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
+    """The tags of ``pkg``'s last releases, newest first, at each of which ``member``'s
+    files said that release's version (two at least), or nothing."""
+    facts = pkg.tags
+    if pkg.primary is None or facts is None or not same_version(pkg.version, member.version):
+        return []
+    finals = sorted((v for v in facts.released if not v.is_prerelease), reverse=True)[:_READ]
+    tags = [tag_for(pkg, str(v), workspace.tag_format) for v in finals]
+    if len(tags) < 2:
+        return []
+    for tag, version in zip(tags, finals, strict=True):  # a tag not there says nothing
+        if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
+            return []
+    return tags
+
+
+def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
+    """The files below the workspace no version source reads whose version line the
+    repository turned from each release of ``pkg`` to the next at its last two (a manifest's
+    template, a constant in another language), each as a place a bump writes, and the note
+    that says so; nothing when ``[tool.relnox] unreleased-versions = "keep"``."""
+    facts = pkg.tags
+    if pkg.primary is None or facts is None or _rule(workspace) == "keep":
+        return [], ""
+    finals = sorted((v for v in facts.released if not v.is_prerelease), reverse=True)[:_READ]
+    if len(finals) < _READ or not same_version(str(finals[0]), pkg.version):
+        return [], ""
+    tags = [tag_for(pkg, str(v), workspace.tag_format) for v in finals]
+    top = git.toplevel(workspace.root)
+    found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
+    for i in range(len(finals) - 1):
+        moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])
+        found = moved if found is None else {p: t for p, t in found.items() if moved.get(p) == t}
+        if not found:
+            return [], ""
+    places = []
+    written = _written(workspace)
+    for path, line in sorted((found or {}).items()):
+        where = Path(os.path.normpath(top / path))
+        if str(where) in written or "lock" in where.name.lower() or not where.is_file():
+            continue
+        if any(where == each.changelog(workspace.config) for each in workspace.packages):
+            continue  # a changelog: bump's changelog edit writes it
+        try:
+            place = pattern_location(where, line)
+        except ConfigError:
+            continue
+        if same_version(place.value, pkg.version):
+            places.append(place)
+    if not places:
+        return [], ""
+    names = ", ".join(rel(place.path, workspace.root) for place in places)
+    note = (
+        f"{names} moved from each release to the next at "
+        f"{', '.join(reversed(tags))}, so a bump moves it too; "
+        '[tool.relnox] unreleased-versions = "keep" leaves it'
+    )
+    return places, note
+
+
+def _written(workspace: Workspace) -> set[str]:
+    """The files a bump writes already: version sources, ``pyproject.toml`` files and
+    files of requirements on siblings (the pins' own writer)."""
+    files = {str(loc.path) for each in workspace.packages for loc in each.locations}
+    files |= {str(req.path) for each in workspace.packages for req in each.requirements}
+    files |= {str(each.pyproject) for each in workspace.packages}
+    return {os.path.normpath(f) for f in files}
+
+
+@functools.cache  # packages released under one tag read one diff
+def _moved_lines(
+    top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
+) -> dict[str, str]:
+    """The files below ``root`` whose line said ``old`` at ``old_tag`` and says ``new`` at
+    ``new_tag`` (its template, ``{version}`` for the version), from one diff of the two."""
+    below = rel(root, top) if root.resolve() != top.resolve() else "."
+    result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
+    if not result.ok:
+        return {}
+    minus: dict[str, set[str]] = {}
+    plus: dict[str, set[str]] = {}
+    path = ""
+    for line in result.output.splitlines():
+        if line.startswith(("--- ", "+++ ")):
+            path = line[6:] if line[4:6] in ("a/", "b/") else ""
+        elif path and line[:1] == "-" and str(old) in line:
+            minus.setdefault(path, set()).add(line[1:].replace(str(old), "{version}"))
+        elif path and line[:1] == "+" and str(new) in line:
+            plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
+    both = {p: sorted(minus[p] & plus.get(p, set())) for p in minus}
+    return {p: lines[0] for p, lines in both.items() if len(lines) == 1}
