@@ -7,7 +7,8 @@ the commit of ``GITHUB_REF``), its own ``GITHUB_OUTPUT``, ``GITHUB_ENV``,
 ``GITHUB_EVENT_PATH``, and ``${{ ... }}`` expressions (``github``, ``inputs``,
 ``needs``, ``matrix``, ``steps``, ``env``, ``secrets``, ``runner``) substituted.
 ``run:`` steps run with ``bash --noprofile --norc -eo pipefail``, GitHub's own
-shell (what each printed is kept: :meth:`Actions.output`); the ``uses:`` steps are
+shell (what each printed is kept: :meth:`Actions.output`), except a ``pip install``
+that already ran in the run's interpreter (:data:`PIP_INSTALL`); the ``uses:`` steps are
 stood in for:
 
 - ``actions/checkout``: the clone above, as the action fetches: the run's commit alone
@@ -113,6 +114,12 @@ case "$1 $2" in
 esac
 """
 
+
+#: a step that only installs with pip; the runner's interpreter lives for the whole test
+#: session, so the same install a second time is pip's "Requirement already satisfied"
+#: and is not run again (INSTALLED: each interpreter's installs that ran and passed)
+PIP_INSTALL = re.compile(r"python -m pip install [^\n;&|`$()]+")
+INSTALLED: set[tuple[str, str]] = set()
 
 #: the inputs each native stand-in honours, and those it knows and ignores
 MATURIN_INPUTS = frozenset({"working-directory", "command", "args"})
@@ -534,6 +541,11 @@ class Actions:
                     ctx.data["steps"][step["id"]] = {"outputs": outputs}
                 continue
             files["output"].write_text("", encoding="utf-8")
+            script = ctx.substitute(step["run"])
+            installs = (str(self.python_bin), script.strip())
+            if installs in INSTALLED and PIP_INSTALL.fullmatch(installs[1]):
+                self.log.append(f"  {label}: exit 0 (installed by an earlier job)")
+                continue
             cwd = workspace / (step.get("working-directory") or job_dir_default or base_dir or ".")
             proc = subprocess.run(
                 [
@@ -543,7 +555,7 @@ class Actions:
                     "-eo",
                     "pipefail",
                     "-c",
-                    ctx.substitute(step["run"]),
+                    script,
                 ],
                 cwd=cwd,
                 env=env,
@@ -557,6 +569,7 @@ class Actions:
                 raise WorkflowFailed(
                     f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
                 )
+            INSTALLED.add(installs)
             if "id" in step:
                 ctx.data["steps"][step["id"]] = {"outputs": parse_outputs(files["output"])}
             added.update(parse_outputs(files["env"]))
