@@ -27,7 +27,7 @@ def tests(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
-    args = session.posargs or ["-n", "auto", "--durations=20"]
+    args = session.posargs or ["-n", "auto", "--dist", "worksteal", "--durations=20"]
     session.run("pytest", *args)
 
 
