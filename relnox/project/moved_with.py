@@ -5,6 +5,7 @@ package's version, so a bump keeps it in step, with the one line that says so.""
 from __future__ import annotations
 
 import functools
+import heapq
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -90,17 +91,22 @@ def _loaded(
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     """The tags of ``pkg``'s last releases, newest first, at each of which ``member``'s
     files said that release's version (two at least), or nothing."""
-    facts = pkg.tags
-    if pkg.primary is None or facts is None or not same_version(pkg.version, member.version):
+    if pkg.primary is None or not same_version(pkg.version, member.version):
         return []
-    finals = sorted((v for v in facts.released if not v.is_prerelease), reverse=True)[:_READ]
-    tags = [tag_for(pkg, str(v), workspace.tag_format) for v in finals]
-    if len(tags) < 2:
+    finals = _last_releases(workspace, pkg)
+    if len(finals) < 2:
         return []
-    for tag, version in zip(tags, finals, strict=True):  # a tag not there says nothing
+    for version, tag in finals:  # a tag not there says nothing
         if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
             return []
-    return tags
+    return [tag for _, tag in finals]
+
+
+def _last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
+    """``pkg``'s newest final releases (up to :data:`_READ`), newest first, with their tags."""
+    released = pkg.tags.released if pkg.tags else ()
+    finals = heapq.nlargest(_READ, (v for v in released if not v.is_prerelease))
+    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in finals]
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
@@ -108,13 +114,12 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
     repository turned from each release of ``pkg`` to the next at its last two (a manifest's
     template, a constant in another language), each as a place a bump writes, and the note
     that says so; nothing when ``[tool.relnox] unreleased-versions = "keep"``."""
-    facts = pkg.tags
-    if pkg.primary is None or facts is None or _rule(workspace) == "keep":
+    if pkg.primary is None or _rule(workspace) == "keep":
         return [], ""
-    finals = sorted((v for v in facts.released if not v.is_prerelease), reverse=True)[:_READ]
-    if len(finals) < _READ or not same_version(str(finals[0]), pkg.version):
+    last = _last_releases(workspace, pkg)
+    if len(last) < _READ or not same_version(str(last[0][0]), pkg.version):
         return [], ""
-    tags = [tag_for(pkg, str(v), workspace.tag_format) for v in finals]
+    finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
     for i in range(len(finals) - 1):
