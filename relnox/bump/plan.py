@@ -368,11 +368,18 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         )
     files.flush_toml()
     _update_cargo_locks(workspace, selected, versions, files)
-    pep440 = {name: str(parse_version(v[1])) for name, v in versions.items()}
+    pep440 = {name: (old, str(parse_version(new))) for name, (old, new) in versions.items()}
     for lock in workspace.uv_locks if versions else ():
-        updated = update_uv_lock(files.get(lock), pep440)
+        behind: list[str] = []
+        updated = update_uv_lock(files.get(lock), pep440, behind)
         if updated != files.get(lock):
             files.set(lock, updated)
+        if behind:
+            plan.notes.append(
+                f"note: {relative(lock, workspace.root)} holds {', '.join(behind)}, behind the "
+                "package: the lock is not kept in step at releases here, so it is left as it "
+                "is (uv lock refreshes it)"
+            )
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     plan.edits = files.edits(top)

@@ -45,12 +45,25 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
     return "".join(lines)
 
 
-def update_uv_lock(text: str, versions: Mapping[str, str]) -> str:
-    """``text`` with the version of each member named in ``versions`` replaced."""
+def update_uv_lock(
+    text: str, versions: Mapping[str, tuple[str, str]], behind: list[str] | None = None
+) -> str:
+    """``text`` with each member named in ``versions`` (``(old, new)``, new in PEP 440) moved
+    from old to new. An entry that does not hold the old version was not kept in step by
+    the repository: it is left as it is and its ``name version`` added to ``behind``."""
     from packaging.utils import canonicalize_name
+    from packaging.version import InvalidVersion, Version
 
-    def new_of(name: str, _old: str, source: str) -> str | None:
-        local = any(f"{s} =" in source for s in _LOCAL_SOURCES)
-        return versions.get(canonicalize_name(name)) if local else None
+    def new_of(name: str, old: str, source: str) -> str | None:
+        moved = versions.get(canonicalize_name(name))
+        if moved is None or not any(f"{s} =" in source for s in _LOCAL_SOURCES):
+            return None
+        try:
+            in_step = Version(old) == Version(moved[0])
+        except InvalidVersion:
+            in_step = False
+        if not in_step and behind is not None:
+            behind.append(f"{name} {old}")
+        return moved[1] if in_step else None
 
     return update_entries(text, new_of)

@@ -83,7 +83,14 @@ source = { registry = "https://example.invalid/simple" }
 
 
 def test_uv_lock_members_versions_only() -> None:
-    new = update_uv_lock(LOCK, {"demo-core": "0.2.0", "packaging": "99.0", "demo-agents": "1.0"})
+    new = update_uv_lock(
+        LOCK,
+        {
+            "demo-core": ("0.1", "0.2.0"),
+            "packaging": ("24.2", "99.0"),
+            "demo-agents": ("0.1.0", "1.0"),
+        },
+    )
     expected = LOCK.replace(
         'name = "demo-core"\nversion = "0.1.0"', 'name = "demo-core"\nversion = "0.2.0"'
     ).replace('name = "demo-agents"\nversion = "0.1.0"', 'name = "demo-agents"\nversion = "1.0"')
@@ -94,7 +101,7 @@ def test_uv_lock_members_versions_only() -> None:
 
 def test_uv_lock_keeps_crlf() -> None:
     lock = LOCK.replace("\n", "\r\n")
-    new = update_uv_lock(lock, {"demo-core": "0.2.0"})
+    new = update_uv_lock(lock, {"demo-core": ("0.1.0", "0.2.0")})
     assert new == lock.replace(
         'name = "demo-core"\r\nversion = "0.1.0"', 'name = "demo-core"\r\nversion = "0.2.0"'
     )

@@ -1538,6 +1538,28 @@ def test_each_packages_own_uv_lock_follows_a_bump_and_doctor_checks_it(tmp_path:
     )
 
 
+def test_a_lock_entry_left_behind_its_package_stays_behind_and_is_said(tmp_path: Path) -> None:
+    """A repository whose ``uv.lock`` still says 2.48.0 for its own package at 2.52.0
+    does not keep the lock in step at releases: the bump leaves that entry as it is,
+    and says so, while an entry in step moves."""
+    files = {
+        "pyproject.toml": project("lagged", "2.52.0"),
+        "lagged/__init__.py": "",
+        "uv.lock": _lock(("lagged", "2.48.0", '{ editable = "." }')),
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.52.0"])
+    done = run_relnox("bump", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert (root / "uv.lock").read_text() == files["uv.lock"]
+    assert "uv.lock holds lagged 2.48.0, behind the package" in done.stdout + done.stderr
+    assert 'version = "2.52.1"' in (root / "pyproject.toml").read_text()
+    write_files(root, {"uv.lock": _lock(("lagged", "2.52.1", '{ editable = "." }'))})
+    git_commit_all(root, "lock in step")
+    done = run_relnox("bump", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert 'name = "lagged"\nversion = "2.52.2"' in (root / "uv.lock").read_text()
+
+
 def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: Path) -> None:
     """falcon's and uvloop's shape: every pre-release tag is numbered from 1 (4.3.0a1,
     4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0. A history with a 0 keeps 0."""
