@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
-from relnox.errors import ConfigError, GitError
+from relnox.errors import ConfigError, GitError, shortlist
 from relnox.paths import rel as relative
 from relnox.project.workspace import Package, Workspace
 from relnox.report import MANY
@@ -142,10 +142,9 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
         _refuse(plan, f"{root}: {NO_IDENTITY}", dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
-        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
         _refuse(
             plan,
-            f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
+            f"{root}: tracked files have uncommitted changes ({shortlist(dirty)}); commit or stash "
             "them, or pass --allow-dirty",
             dry_run,
         )

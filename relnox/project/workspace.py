@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.config import Config
-from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
+from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
 from relnox.project.pyproject import (
     InternalRequirement,
@@ -401,8 +401,7 @@ def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
         if len(names) == 1 or "{name}" in several:
             found += [f"{name}: {text.replace('{name}', name)}" for name in names]
             continue
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        found.append(f"{shown}: {several}")
+        found.append(f"{shortlist(names)}: {several}")
     return found
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from relnox.errors import PublishError
+from relnox.errors import PublishError, shortlist
 from relnox.progress import detail, started
 from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck, PublishPlan
@@ -126,7 +126,7 @@ def wait_visible(
                 label,
                 elapsed,
                 waiting.seconds,
-                ", ".join(sorted(pending)[:3]) + (" ..." if len(pending) > 3 else ""),
+                shortlist(sorted(pending)),
             )
         sleep(min(pause, max(0.05, waiting.seconds - elapsed)))
         pause = min(pause * 2, 5.0)

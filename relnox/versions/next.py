@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from relnox.errors import VersionError
+from relnox.errors import VersionError, shortlist
 from relnox.tools import git
 from relnox.versions.arithmetic import (
     bump_version,
@@ -169,11 +169,7 @@ def _by_version(group: Sequence[Package]) -> str:
     by: dict[str, list[str]] = {}
     for pkg in group:
         by.setdefault(pkg.version, []).append(pkg.name)
-    parts = []
-    for version, names in by.items():
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        parts.append(f"{version}: {shown}")
-    return "; ".join(parts)
+    return "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
 
 
 def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
