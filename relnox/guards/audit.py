@@ -46,6 +46,7 @@ from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.repositories import Repository, resolve
+from relnox.tools.network import upload_wait
 from relnox.tools.simple_api import IndexReader, Patience, read_page
 from relnox.tools.upload import attestations_of
 
@@ -263,7 +264,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
         if not missing or time.monotonic() >= deadline:
             break
         attempt += 1
-        pause = min(2.0**attempt, 15.0, max(deadline - time.monotonic(), 0.0))
+        pause = upload_wait(attempt, deadline)
         logger.info("audit: files not listed yet on %s; reading again in %.0fs", repo.label, pause)
         sleep(pause)
     report.seconds = time.perf_counter() - start
