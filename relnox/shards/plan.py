@@ -18,6 +18,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import BUILT, MOST_SECONDS, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import rel
@@ -176,7 +177,7 @@ def recorded_times(
     if timings:
         path = Path(timings)
         return _times_from(path), str(path)
-    dist_dir = workspace.root / workspace.config.dist_dir
+    dist_dir = dist_path(workspace)
     where = rel(manifest_path(dist_dir), workspace.root)
     try:
         manifest = read_manifest(dist_dir)
