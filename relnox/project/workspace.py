@@ -109,6 +109,19 @@ class Package:
         return self.tags.highest if self.tags else None
 
     @property
+    def build_names(self) -> tuple[str, ...]:
+        """The canonical names its ``[build-system] requires`` names (those that parse)."""
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        names = []
+        for text in self.build_requires:
+            try:
+                names.append(canonicalize_name(Requirement(text).name))
+            except InvalidRequirement:
+                continue
+        return tuple(names)
+
+    @property
     def internal_deps(self) -> tuple[str, ...]:
         """Workspace packages this one needs at run time, without duplicates.
 

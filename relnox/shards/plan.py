@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.distdir import dist_path
@@ -116,15 +115,7 @@ class ShardPlan:
 
 def build_deps(pkg: Package, names: Mapping[str, str]) -> tuple[str, ...]:
     """The workspace packages (their names) that ``pkg``'s build-system requires."""
-    found = []
-    for text in pkg.build_requires:
-        try:
-            name = canonicalize_name(Requirement(text).name)
-        except InvalidRequirement:
-            continue
-        if name in names and names[name] != pkg.name:
-            found.append(names[name])
-    return tuple(found)
+    return tuple(names[n] for n in pkg.build_names if n in names and names[n] != pkg.name)
 
 
 def _seconds(value: object) -> bool:
