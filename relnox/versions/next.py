@@ -139,7 +139,7 @@ def _stepped(
     """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
-    base = pkg.version if to is not None else bump_base(workspace, pkg, part)
+    base = pkg.version if to is not None else bump_base(pkg, part)
     new = target_version(
         base,
         part=part,
@@ -190,7 +190,7 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     return pkg.version
 
 
-def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
+def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from: the release a label marks work since
     (``0.34.0+dev``, ``4.16.0rc2.dev`` once tagged), the highest release for an epoch
     sentinel (``1!0+dev``) or a placeholder stamped at build time (:func:`stamped_tags`),
