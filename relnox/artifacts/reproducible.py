@@ -2,8 +2,8 @@
 
 :func:`finish_sdist` replaces a link that leads out of the sdist by the bytes it pointed
 to, and rewrites an sdist whose gzip header, member order, times or owners vary (members
-sorted, times clamped to the epoch, owners zeroed, the header dated at the epoch); :func:`not_reproducible` says why a compiled wheel cannot be made
-bit-identical here.
+sorted, times clamped to the epoch, owners zeroed, the header dated at the epoch);
+:func:`not_reproducible` says why a compiled wheel cannot be made bit-identical here.
 """
 
 from __future__ import annotations

@@ -144,8 +144,8 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     if dirty:
         _refuse(
             plan,
-            f"{root}: tracked files have uncommitted changes ({shortlist(dirty)}); commit or stash "
-            "them, or pass --allow-dirty",
+            f"{root}: tracked files have uncommitted changes ({shortlist(dirty)}); commit or "
+            "stash them, or pass --allow-dirty",
             dry_run,
         )
     if (commit or tag) and not options.allow_detached and git.current_branch(root) is None:

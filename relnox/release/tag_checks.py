@@ -49,8 +49,8 @@ def check_creatable(
             )
     if dirty and not options.allow_dirty:
         raise GitError(
-            f"{repo}: tracked files have uncommitted changes ({shortlist(dirty)}), so the tags would not "
-            "name the tree as it is; commit or stash them, or pass --allow-dirty"
+            f"{repo}: tracked files have uncommitted changes ({shortlist(dirty)}), so the tags "
+            "would not name the tree as it is; commit or stash them, or pass --allow-dirty"
         )
     if not options.allow_detached and not _on_a_branch(repo):
         raise GitError(
