@@ -7,7 +7,7 @@ Adapters (nox, invoke, the ``relnox`` command) print it as one line and exit 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 class RelnoxError(Exception):
@@ -53,6 +53,13 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
     return f"did you mean {close[0]}? " if close else ""
+
+
+def shortlist(items: Sequence[object], shown: int = 3, sep: str = ", ") -> str:
+    """``a, b, c and 4 more``: the first ``shown`` of ``items`` and how many are left, the
+    one way a message names a long list."""
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return sep.join(str(item) for item in items[:shown]) + more
 
 
 def path_error(source: object | None, exc: OSError) -> ConfigError:

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 
+from relnox.errors import shortlist
 from relnox.progress import MANY, Status, attach
 from relnox.redact import RedactingFilter, shown
 
@@ -94,7 +95,7 @@ class Repeats(logging.Filter):
                 continue
             where = next((i for i in range(len(said[0])) if len({a[i] for a in said}) > 1), 0)
             names = [a[where] for a in held]
-            named = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            named = shortlist(names)
             lines.append(f"(the same warning for {len(held)} more: {named}; -v shows each)")
         self.seen.clear()
         return lines

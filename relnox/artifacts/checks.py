@@ -29,7 +29,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.bounded import TooLarge, read_tar_member, read_zip_member
-from relnox.errors import BuildError, one_line
+from relnox.errors import BuildError, one_line, shortlist
 from relnox.project.workspace import Package
 
 if TYPE_CHECKING:  # opened only when an artifact is read
@@ -441,7 +441,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
     if wrong:
         out.problems.append(
             f"{len(wrong)} file(s) do not match their hash in {records[0]} "
-            f"({', '.join(wrong[:3])}): changed after the build; rebuild it with relnox build-all"
+            f"({shortlist(wrong)}): changed after the build; rebuild it with relnox build-all"
         )
     if identity:
         return
@@ -500,7 +500,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: boo
     if unsafe:
         out.problems.append(
             f"holds {len(unsafe)} file(s) or link(s) that lead outside its directory "
-            f"({', '.join(unsafe[:3])}); unpacking it would write or read elsewhere: "
+            f"({shortlist(unsafe)}); unpacking it would write or read elsewhere: "
             "rebuild it with relnox build-all"
         )
         return

@@ -39,10 +39,27 @@ from relnox.artifacts.manifest import (
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
-from relnox.paths import rel
+from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Package, Workspace, needs
 
 logger = logging.getLogger("relnox")
+
+
+def dist_path(workspace: Workspace, given: Path | str | None = None) -> Path:
+    """The dist directory: ``given`` (a ``--dist``, relative to the repository's root) or
+    ``[tool.relnox] dist-dir``."""
+    dist = Path(given or workspace.config.dist_dir)
+    return dist if dist.is_absolute() else workspace.root / dist
+
+
+def out_dir(workspace: Workspace, out: Path | str | None) -> Path:
+    """Where build-all and assemble write: ``out`` (``--out``, relative to the working
+    directory) or ``[tool.relnox] dist-dir``, a directory of its own (:func:`own_dist_dir`)."""
+    dist = Path(out).absolute() if out else dist_path(workspace)
+    setting = "--out" if out else f"{workspace.config.source}: [tool.relnox] dist-dir"
+    packages = [pkg.directory for pkg in workspace.packages]
+    return own_dist_dir(dist, workspace.root, setting, packages)
+
 
 __all__ = ["load_release"]
 

@@ -1,10 +1,9 @@
 """Reproducible sdists: the same sources and SOURCE_DATE_EPOCH give the same bytes.
 
-:func:`normalize_sdist` rewrites an sdist whose gzip header, member order, times or owners
-vary (members sorted, times clamped to the epoch, owners zeroed, the header dated at the
-epoch); :func:`resolve_outside_links` replaces a link that leads out of the sdist by the
-bytes it pointed to; :func:`not_reproducible` says why a compiled wheel cannot be made
-bit-identical here.
+:func:`finish_sdist` replaces a link that leads out of the sdist by the bytes it pointed
+to, and rewrites an sdist whose gzip header, member order, times or owners vary (members
+sorted, times clamped to the epoch, owners zeroed, the header dated at the epoch);
+:func:`not_reproducible` says why a compiled wheel cannot be made bit-identical here.
 """
 
 from __future__ import annotations
@@ -77,14 +76,9 @@ def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
     write_atomic(path, packed.getvalue())
 
 
-def normalize_sdist(path: Path, epoch: int) -> bool:
-    """Rewrite the ``.tar.gz`` at ``path`` reproducibly; ``False`` when it already was."""
-    return finish_sdist(path, None, epoch)[1]
-
-
 def _normal(header: int, members: Sequence[tarfile.TarInfo], epoch: int) -> bool:
     """Whether an sdist of ``members`` whose gzip header is dated ``header`` is already
-    what :func:`normalize_sdist` makes."""
+    what :func:`finish_sdist` makes of it."""
     names = [m.name for m in members]
     return (
         header == epoch
@@ -113,9 +107,10 @@ def _tar(entries: Entries) -> bytes:
 
 def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[list[str], bool]:
     """An sdist as relnox ships it, read once and written at most once: its links that lead
-    outside it replaced by the files of ``source`` they lead to (:func:`resolve_outside_links`;
-    ``None``: left as they are), then, with ``epoch``, rewritten reproducibly
-    (:func:`normalize_sdist`). The members replaced, and whether it was normalised."""
+    outside it replaced by the files of ``source`` they lead to (a link to a directory becomes
+    the files under it; ``None``: left as they are; a :class:`BuildError` when a target
+    cannot be read), then, with ``epoch``, rewritten reproducibly. The members replaced,
+    and whether it was normalised."""
     if not path.name.endswith(".tar.gz"):
         return [], False
     data = path.read_bytes()
@@ -153,18 +148,9 @@ def _repository_of(source: Path) -> Path:
     return next((d for d in (real, *real.parents) if (d / ".git").exists()), Path(real.anchor))
 
 
-def resolve_outside_links(path: Path, source: Path) -> list[str]:
-    """Replace the links of the sdist at ``path`` that point outside it by the files they
-    lead to in ``source`` (the directory it was built from); the members replaced.
-
-    A link to a directory becomes the files under it. Raises :class:`BuildError` when
-    the target cannot be read."""
-    return finish_sdist(path, source, None)[0]
-
-
 def _resolved(path: Path, source: Path, entries: Entries) -> tuple[Entries, list[str]]:
     """``entries`` with each link that leaves the sdist replaced by the files it leads to
-    (:func:`resolve_outside_links`), and the names of the links replaced."""
+    (:func:`finish_sdist`), and the names of the links replaced."""
     replaced: list[str] = []
     out: Entries = []
     for member, body in entries:

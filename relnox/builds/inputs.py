@@ -39,7 +39,7 @@ from relnox.builds.sources import (
     tracked_digests,
 )
 from relnox.builds.taken import TAKEN, taken_changed
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.pyproject import load_toml, project_doc
 from relnox.project.workspace import Package, Workspace
@@ -421,8 +421,7 @@ def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: st
             paths += diff.output.split("\0") if diff.returncode == 0 else []
         paths += modified
     found = list(dict.fromkeys(p for p in paths if p))
-    more = f" and {len(found) - 3} more" if len(found) > 3 else ""
-    return ", ".join(found[:3]) + more
+    return shortlist(found)
 
 
 def stale_builds(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.distdir import out_dir
 from relnox.artifacts.manifest import (
     BUILT,
     MANIFEST_JSON,
@@ -33,7 +34,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.builds.inputs import UNPROVABLE, Inputs, missing_toolchain, package_inputs
 from relnox.errors import BuildError, RelnoxError
-from relnox.paths import own_dist_dir, rel
+from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git, history
@@ -324,9 +325,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
             + "; install it, or leave the package out with --package"
         )
     root = workspace.root
-    dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
-    setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
-    own_dist_dir(dist_dir, root, setting, [pkg.directory for pkg in workspace.packages])
+    dist_dir = out_dir(workspace, options.out)
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1

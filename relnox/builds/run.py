@@ -441,18 +441,8 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
     package's sources, so that package must be on the index first."""
     if "could not install the build requirements" not in message:
         return ""
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
     names = {p.name for p in packages if p.name != pkg.name}
-    siblings = []
-    for text in pkg.build_requires:
-        try:
-            wanted = canonicalize_name(Requirement(text).name)
-        except InvalidRequirement:
-            continue
-        if wanted in names:
-            siblings.append(wanted)
+    siblings = [name for name in pkg.build_names if name in names]
     if not siblings:
         return ""
     listed = ", ".join(sorted(siblings))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.builds.sources import file_digest
+from relnox.errors import shortlist
 
 #: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
@@ -65,6 +66,4 @@ def taken_changed(directory: Path, recorded: str) -> str:
             changed.append(f"{path} (deleted)" if now == _GONE else path)
     if not changed:
         return ""
-    shown = ", ".join(changed[:_SHOWN])
-    more = f" and {len(changed) - _SHOWN} more" if len(changed) > _SHOWN else ""
-    return f"files git ignores that its build took in changed: {shown}{more}"
+    return f"files git ignores that its build took in changed: {shortlist(changed, _SHOWN)}"

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from relnox.bump.model import BumpOptions, BumpPlan, GitAction
-from relnox.errors import ConfigError, GitError
+from relnox.errors import ConfigError, GitError, shortlist
 from relnox.paths import rel as relative
-from relnox.project.workspace import Package, Workspace
+from relnox.project.workspace import Package
 from relnox.report import MANY
 from relnox.tools import git
 
@@ -50,7 +50,7 @@ def _body(selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]) 
     return "\n\n" + "\n".join(f"{p.name} {versions[p.name][1]}" for p in selected)
 
 
-def _message(workspace: Workspace, template: str, fields: Mapping[str, str]) -> str:
+def _message(template: str, fields: Mapping[str, str]) -> str:
     try:
         return template.format(**fields)
     except (KeyError, IndexError, ValueError) as exc:
@@ -142,11 +142,10 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
         _refuse(plan, f"{root}: {NO_IDENTITY}", dry_run)
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
-        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
         _refuse(
             plan,
-            f"{root}: tracked files have uncommitted changes ({shown}); commit or stash "
-            "them, or pass --allow-dirty",
+            f"{root}: tracked files have uncommitted changes ({shortlist(dirty)}); commit or "
+            "stash them, or pass --allow-dirty",
             dry_run,
         )
     if (commit or tag) and not options.allow_detached and git.current_branch(root) is None:
@@ -242,7 +241,7 @@ def _git_actions(
     """add and commit the edits, make the tags, push: in that order."""
     workspace, sign = plan.workspace, options.sign
     fields = _summary(selected, plan.versions)
-    text = _message(workspace, options.message or workspace.config.commit_message, fields)
+    text = _message(options.message or workspace.config.commit_message, fields)
     text += "" if options.message else _body(selected, plan.versions)
     if options.commit and plan.edits and plan.repo is not None:
         paths = [relative(edit.path, plan.repo) for edit in plan.edits]

@@ -11,7 +11,7 @@ from pathlib import Path
 from relnox.ci.gitlab import PIPELINE, PUSH_TOKEN, TOP
 from relnox.ci.publishing import repository, signs
 from relnox.ci.workflows import CiSettings, WorkflowBuilder
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, shortlist
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.tools.gitlab import audience, id_token_variable, is_gitlab_host, remote_host
@@ -72,7 +72,7 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
     trusted = [t for t in ("testpypi", "pypi") if signs(flow, t)]
     if trusted:
         names = [pkg.name for pkg in workspace.packages]
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        shown = shortlist(names, 5)
         where = " and ".join(
             f"{'PyPI' if t == 'pypi' else 'TestPyPI'} (environment {t}{own})" for t in trusted
         )

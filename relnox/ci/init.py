@@ -34,7 +34,7 @@ from relnox.ci.workflows import (
     WorkflowBuilder,
 )
 from relnox.config import check_keys
-from relnox.errors import ConfigError, one_line
+from relnox.errors import ConfigError, one_line, shortlist
 from relnox.files import read_bytes
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
@@ -440,7 +440,7 @@ def trusted_publishing_note(
     index for each project (one per project: a monorepo of 100 needs 100), and the
     environments on GitHub (``per-project``: one a package, ``pypi-<name>``)."""
     names = [pkg.name for pkg in workspace.packages]
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    shown = shortlist(names, 5)
     own = "-<name>" if environments == "per-project" else ""
     where = " and ".join(
         f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{own})"

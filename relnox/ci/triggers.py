@@ -10,6 +10,7 @@ from packaging.version import Version
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import abbreviates
+from relnox.versions.tag_model import glob_regex
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
@@ -91,24 +92,6 @@ def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) 
             versions.setdefault(commit, []).append(Version(text))
     floating = [v for group in versions.values() for v in group if abbreviates(v, group)]
     return max((len(v.release) + 1 for v in floating), default=0)
-
-
-def glob_regex(pattern: str) -> str:
-    """A tag filter of :func:`tag_pattern` as a regular expression GitLab's RE2 reads
-    (``*`` any run but ``/``, ``[...]`` a class, ``+`` / ``?`` repeating what is before
-    them, every other character itself)."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "[":
-            end = pattern.index("]", i)
-            out.append(pattern[i : end + 1])
-            i = end + 1
-            continue
-        out.append("[^/]*" if char == "*" else char if char in "+?" else re.escape(char))
-        i += 1
-    return "".join(out)
 
 
 def tag_regex(workspace: Workspace) -> str:

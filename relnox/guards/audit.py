@@ -32,6 +32,7 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
@@ -45,6 +46,7 @@ from relnox.guards.audit_pages import (
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
+from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader, Patience, read_page
 from relnox.tools.upload import attestations_of
@@ -237,8 +239,7 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     """The release the build manifest of ``dist_dir`` describes, on ``repository``."""
     try:
         repo = resolve(options.repository, workspace.config)
-        dist = Path(options.dist_dir or workspace.config.dist_dir)
-        manifest = read_manifest(dist if dist.is_absolute() else workspace.root / dist)
+        manifest = read_manifest(dist_path(workspace, options.dist_dir))
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
@@ -263,7 +264,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
         if not missing or time.monotonic() >= deadline:
             break
         attempt += 1
-        pause = min(2.0**attempt, 15.0, max(deadline - time.monotonic(), 0.0))
+        pause = upload_wait(attempt, deadline)
         logger.info("audit: files not listed yet on %s; reading again in %.0fs", repo.label, pause)
         sleep(pause)
     report.seconds = time.perf_counter() - start

@@ -34,6 +34,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
 from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Workspace, needs
@@ -260,8 +261,7 @@ def plan_skew(
         repo = resolve(o.index, workspace.config)
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    dist = Path(o.dist_dir) if o.dist_dir is not None else Path(workspace.config.dist_dir)
-    dist = dist if dist.is_absolute() else workspace.root / dist
+    dist = dist_path(workspace, o.dist_dir)
     try:
         manifest = read_manifest(dist)
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}

@@ -305,6 +305,7 @@ class ReleaseNotesFlags:
 )
 def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
+    from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import ensure_state_dir
     from relnox.atomic import write_atomic
     from relnox.errors import RelnoxError
@@ -319,7 +320,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         flags.repository or None,
         install_only=flags.install_only,
     )
-    dist = workspace.root / workspace.config.dist_dir  # dist/ holds only distributions
+    dist = dist_path(workspace)  # dist/ holds only distributions
     if flags.output and flags.output != "-":
         output_file(Path(flags.output), dist, "--output")
     if flags.files:

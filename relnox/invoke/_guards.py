@@ -60,12 +60,13 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from pathlib import Path
 
+    from relnox.artifacts.distdir import dist_path
     from relnox.guards import AUDIT_STAGE
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root)
     if flags.markdown:  # before the audit: a path that cannot take the report
-        dist = workspace.root / (flags.dist or workspace.config.dist_dir)
+        dist = dist_path(workspace, flags.dist)
         output_file(Path(flags.markdown), dist, "--markdown")
     options = flags.options(
         integrity_url=integrity_setting(workspace, flags.integrity_url or None),

@@ -90,7 +90,7 @@ def _publish(
     if verify_installable:  # its environments' machinery is loaded only when asked for
         from relnox.publish import installable_check
 
-        check = installable_check(workspace)
+        check = installable_check()
     runtime = PublishRuntime(confirm=confirmation(yes), check_installable=check)
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)

@@ -54,13 +54,14 @@ def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[
     ``assemble`` is given every shard's directory all the same."""
     from pathlib import Path
 
+    from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import Manifest, write_manifest
     from relnox.project.discovery import load_workspace
     from relnox.tools import git
 
     shard = str(shard_spec(shard))  # as parsed: ' 3/3\n ' echoed its spaces and line end
     workspace = load_workspace(root)
-    dist = Path(out).absolute() if out else workspace.root / workspace.config.dist_dir
+    dist = Path(out).absolute() if out else dist_path(workspace)
     dist.mkdir(parents=True, exist_ok=True)
     head = git.head(workspace.root) if git.is_repo(workspace.root) else None
     write_manifest(Manifest(dist, (), git_commit=head, extra={"shard": shard}))

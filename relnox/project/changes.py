@@ -39,7 +39,7 @@ class PlanRow:
         return asdict(self)
 
 
-def last_tag(workspace: Workspace, pkg: Package) -> str | None:
+def last_tag(pkg: Package) -> str | None:
     """The newest release tag of HEAD's line, a pre-release HEAD holds above its last too."""
     return pkg.tags.newest[1] if pkg.tags is not None else None
 
@@ -125,7 +125,7 @@ def plan(
         from relnox.versions.next_checks import refuse_released
 
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
-    tags = {pkg.name: last_tag(workspace, pkg) for pkg in workspace.packages}
+    tags = {pkg.name: last_tag(pkg) for pkg in workspace.packages}
     bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
     walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
     rows = []

@@ -20,7 +20,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
-from relnox.errors import ConfigError, RelnoxError, path_error
+from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
 from relnox.project.members import (
     Targets,
@@ -435,8 +435,7 @@ def _without_examples(
         setting = "list those to release in [tool.relnox] packages"
         unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
         shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
-        listed = ", ".join(shown[:3]) + (f" and {len(shown) - 3} more" if len(shown) > 3 else "")
-        skipped.append(f"{listed}: {why}, so not released; {setting}")
+        skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
     return docs
 
 
@@ -465,10 +464,10 @@ def _notes(
     though no workspace file lists them, a root uv does not build."""
     notes = outside_notes + tuple(skipped)
     if len(inferred) > _RELEASED_SHOWN:  # many: one note
-        shown = "; ".join(f"{relpath(d, root)}: {why}" for d, why in list(inferred.items())[:3])
+        shown = shortlist([f"{relpath(d, root)}: {why}" for d, why in inferred.items()], sep="; ")
         notes += (
             f"{len(inferred)} projects below are released, though no workspace file lists "
-            f"them ({shown}; and {len(inferred) - 3} more); [tool.relnox] packages decides "
+            f"them ({shown}); [tool.relnox] packages decides "
             "otherwise",
         )
     else:

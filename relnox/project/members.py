@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 from relnox.config import (
     Config,
 )
-from relnox.errors import ConfigError, RelnoxError, path_error
+from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
 from relnox.project.validate import (
@@ -387,8 +387,8 @@ def outside_members(
         return tuple(notes), entries
     listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
     return (
-        f"{len(notes)} projects below are not members of this workspace ({', '.join(shown[:3])} "
-        f"and {len(notes) - 3} more); add their directories to [tool.relnox] packages (globs "
+        f"{len(notes)} projects below are not members of this workspace ({shortlist(shown)}); "
+        "add their directories to [tool.relnox] packages (globs "
         f"such as {listed}) to release them with relnox",
     ), entries
 

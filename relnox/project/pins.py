@@ -20,7 +20,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from relnox.errors import VersionError
+from relnox.errors import VersionError, shortlist
 
 if TYPE_CHECKING:
     from relnox.project.pyproject import InternalRequirement
@@ -460,7 +460,7 @@ def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
     said = []
     for ruled, reqs in shared.items():
         if len(reqs) > 3:
-            said.append(f"{reqs[0]} and {len(reqs) - 1} more: pin rule {ruled}")
+            said.append(f"{shortlist(reqs, 1)}: pin rule {ruled}")
         else:
             said += [f"{req}: pin rule {ruled}" for req in reqs]
     return said

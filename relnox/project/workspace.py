@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.config import Config
-from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean
+from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
 from relnox.project.pyproject import (
     InternalRequirement,
@@ -107,6 +107,19 @@ class Package:
     def released(self) -> Version | None:
         """The highest version released under its tags, on any branch."""
         return self.tags.highest if self.tags else None
+
+    @property
+    def build_names(self) -> tuple[str, ...]:
+        """The canonical names its ``[build-system] requires`` names (those that parse)."""
+        from packaging.requirements import InvalidRequirement, Requirement
+
+        names = []
+        for text in self.build_requires:
+            try:
+                names.append(canonicalize_name(Requirement(text).name))
+            except InvalidRequirement:
+                continue
+        return tuple(names)
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
@@ -401,8 +414,7 @@ def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
         if len(names) == 1 or "{name}" in several:
             found += [f"{name}: {text.replace('{name}', name)}" for name in names]
             continue
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        found.append(f"{shown}: {several}")
+        found.append(f"{shortlist(names)}: {several}")
     return found
 
 

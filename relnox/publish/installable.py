@@ -10,7 +10,6 @@ from pathlib import Path
 
 from relnox._proc import Result
 from relnox.errors import PublishError
-from relnox.project.workspace import Workspace
 from relnox.publish.model import InstallableCheck
 from relnox.tools import cooldown
 from relnox.tools.credentials import login_help, read_login
@@ -53,7 +52,7 @@ def installable_options(
     )
 
 
-def installable_check(workspace: Workspace) -> InstallableCheck:
+def installable_check() -> InstallableCheck:
     """``--verify-installable``: a tier that shows on the index must also install from it.
 
     Each check makes a fresh environment and installs ``name==version`` of the tier's

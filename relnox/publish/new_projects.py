@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
-from relnox.project.workspace import Workspace
+from relnox.project.workspace import Workspace, needs
 from relnox.publish.rules import publish_count
 from relnox.tools import git
 from relnox.tools.credentials import Credentials
@@ -187,18 +187,12 @@ def advised_first(
     new projects are in the set."""
     in_release, wanted = set(order), set(new)
 
-    def needs(name: str) -> set[str]:
-        found, stack = {name}, [name]
-        while stack:
-            for dep in workspace.get(stack.pop()).internal_deps:
-                if dep in in_release and dep not in found:
-                    found.add(dep)
-                    stack.append(dep)
-        return found
+    def in_it(name: str) -> list[str]:
+        return [d for d in workspace.get(name).internal_deps if d in in_release]
 
     chosen: set[str] = set()
     for name in (n for n in order if n in wanted):
-        grown = chosen | needs(name)
+        grown = chosen | set(needs(workspace, [name], in_it))
         if len(grown & wanted) <= limit:
             chosen = grown
     return [n for n in order if n in chosen]

@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import name_and_version
-from relnox.errors import PublishError
+from relnox.errors import PublishError, shortlist
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
@@ -141,12 +141,10 @@ def check_owner(
         return  # released, or carried by the history (a trial upload): the name is ours
     if any(sha256(indexed[n]) == sha for n, sha in ours.items() if n in indexed):
         return  # our very files are there: we published this version before
-    others = sorted(on_index, reverse=True)
-    shown = ", ".join(str(v) for v in others[:SHOWN])
-    more = f" and {len(others) - SHOWN} more" if len(others) > SHOWN else ""
+    shown = shortlist(sorted(on_index, reverse=True), SHOWN)
     raise PublishError(
-        f"the name {pkg.name} on {repo.label} belongs to another project (versions {shown}"
-        f"{more}, which this repository never carried: no tag, changelog section, commit of "
+        f"the name {pkg.name} on {repo.label} belongs to another project (versions {shown}, "
+        "which this repository never carried: no tag, changelog section, commit of "
         "its version files or earlier upload from here names them); rename the package or "
         "claim the name (if those versions are yours, tag them so relnox knows them); "
         "nothing was uploaded"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
-from relnox.artifacts.distdir import load_release
+from relnox.artifacts.distdir import dist_path, load_release
 from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
 from relnox.errors import PublishError
@@ -79,7 +79,7 @@ def plan_publish(
     wanted = list(options.packages) or ([route.package] if route and route.package else [])
     manifest = load_release(
         workspace,
-        options.dist_dir or workspace.root / workspace.config.dist_dir,
+        dist_path(workspace, options.dist_dir),
         wanted,
         error=PublishError,
         write_record=not options.dry_run,

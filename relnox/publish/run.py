@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from relnox.errors import PublishError
+from relnox.errors import PublishError, shortlist
 from relnox.progress import detail, started
-from relnox.project.workspace import Workspace
+from relnox.project.workspace import Workspace, needs
 from relnox.publish.model import InstallableCheck, PublishPlan
 from relnox.publish.report import (
     HELD_BACK,
@@ -126,7 +126,7 @@ def wait_visible(
                 label,
                 elapsed,
                 waiting.seconds,
-                ", ".join(sorted(pending)[:3]) + (" ..." if len(pending) > 3 else ""),
+                shortlist(sorted(pending)),
             )
         sleep(min(pause, max(0.05, waiting.seconds - elapsed)))
         pause = min(pause * 2, 5.0)
@@ -192,7 +192,7 @@ def upload_all(
                         extra=detail("upload"),
                     )
             todo = [o for o in outcomes if o.file.action == "upload"]
-            blocker = next((d for d in _all_needs(name, workspace) if d in failed), None)
+            blocker = next((d for d in needs(workspace, [name])[1:] if d in failed), None)
             if todo and (stopped or blocker is not None):
                 if blocker:
                     held.add(name)
@@ -256,15 +256,3 @@ def upload_all(
             "held back because a dependency failed: %s",
             ", ".join(n for n in names if n in held),
         )
-
-
-def _all_needs(name: str, workspace: Workspace) -> list[str]:
-    """Every workspace package ``name`` requires, directly or not (in the order found)."""
-    seen: dict[str, None] = {}
-    stack = list(workspace.get(name).internal_deps)
-    while stack:
-        dep = stack.pop()
-        if dep not in seen:
-            seen[dep] = None
-            stack += workspace.get(dep).internal_deps
-    return list(seen)

@@ -17,7 +17,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover, load_toml
@@ -64,8 +64,7 @@ def _working_tree(ws: Workspace) -> Check:
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
         return Check("working tree", OK, "no uncommitted changes to tracked files")
-    shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-    why = f"uncommitted changes to tracked files: {shown}; commit or stash them"
+    why = f"uncommitted changes to tracked files: {shortlist(dirty, 5)}; commit or stash them"
     return Check("working tree", ERROR, why)
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest, state_dir
 from relnox.atomic import write_atomic
 from relnox.builds import stale_builds
@@ -225,7 +226,7 @@ class ReleaseRun:
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
         self.names: tuple[str, ...] = self._selection()
-        self.dist_dir = self.workspace.root / (options.dist_dir or self.workspace.config.dist_dir)
+        self.dist_dir = dist_path(self.workspace, options.dist_dir)
         self.state = State(self.dist_dir, self.versions(), self.workspace.root)
         self.result.previous = self.versions()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from relnox.artifacts.manifest import state_dir
 from relnox.atomic import write_atomic
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime
@@ -68,7 +68,7 @@ def _clone(root: Path, into: Path) -> Path:
         logger.warning(
             "rehearsing the committed HEAD; %d uncommitted change(s) are not included: %s",
             len(dirty),
-            ", ".join(dirty[:5]),
+            shortlist(dirty, 5),
         )
     git.git(top, "clone", "--quiet", "--no-hardlinks", str(top), str(into), env=git_env())
     git_identity(into, keep=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from relnox.errors import GitError
+from relnox.errors import GitError, shortlist
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -48,10 +48,9 @@ def check_creatable(
                 "another version; commit it first"
             )
     if dirty and not options.allow_dirty:
-        shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
         raise GitError(
-            f"{repo}: tracked files have uncommitted changes ({shown}), so the tags would not "
-            "name the tree as it is; commit or stash them, or pass --allow-dirty"
+            f"{repo}: tracked files have uncommitted changes ({shortlist(dirty)}), so the tags "
+            "would not name the tree as it is; commit or stash them, or pass --allow-dirty"
         )
     if not options.allow_detached and not _on_a_branch(repo):
         raise GitError(

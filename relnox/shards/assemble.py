@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.distdir import out_dir
 from relnox.artifacts.manifest import (
     MANIFEST_TXT,
     Manifest,
@@ -33,7 +34,7 @@ from relnox.artifacts.manifest import (
 )
 from relnox.atomic import missing_dirs, put_back, signals_held, snapshot, write_atomic
 from relnox.errors import BuildError, RelnoxError, one_line
-from relnox.paths import own_dist_dir, rel
+from relnox.paths import rel
 from relnox.project.workspace import Workspace
 from relnox.shards.files import checked_files, label
 from relnox.shards.split import ShardSpec
@@ -223,9 +224,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     root = workspace.root
     selected = {pkg.name for pkg in workspace.select(options.packages)}
     known = {pkg.name for pkg in workspace.packages} | {b.name for b in workspace.broken}
-    dist_dir = Path(options.out).absolute() if options.out else root / workspace.config.dist_dir
-    setting = "--out" if options.out else f"{workspace.config.source}: [tool.relnox] dist-dir"
-    own_dist_dir(dist_dir, root, setting, [pkg.directory for pkg in workspace.packages])
+    dist_dir = out_dir(workspace, options.out)
     head = git.head(root) if shutil.which("git") and git.is_repo(root) else None
     shards = tuple(dict.fromkeys(Path(os.path.abspath(d)) for d in options.dirs))
     manifests = [(shard, _read(shard)) for shard in shards]

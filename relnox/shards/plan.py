@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import BUILT, MOST_SECONDS, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import rel
@@ -115,15 +115,7 @@ class ShardPlan:
 
 def build_deps(pkg: Package, names: Mapping[str, str]) -> tuple[str, ...]:
     """The workspace packages (their names) that ``pkg``'s build-system requires."""
-    found = []
-    for text in pkg.build_requires:
-        try:
-            name = canonicalize_name(Requirement(text).name)
-        except InvalidRequirement:
-            continue
-        if name in names and names[name] != pkg.name:
-            found.append(names[name])
-    return tuple(found)
+    return tuple(names[n] for n in pkg.build_names if n in names and names[n] != pkg.name)
 
 
 def _seconds(value: object) -> bool:
@@ -176,7 +168,7 @@ def recorded_times(
     if timings:
         path = Path(timings)
         return _times_from(path), str(path)
-    dist_dir = workspace.root / workspace.config.dist_dir
+    dist_dir = dist_path(workspace)
     where = rel(manifest_path(dist_dir), workspace.root)
     try:
         manifest = read_manifest(dist_dir)

@@ -14,6 +14,7 @@ once it has shown no progress (output, or bytes read or written) for ``stall`` s
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ class NetworkSettings:
 def backoff_delay(first: float, attempt: int) -> float:
     """The wait before retry ``attempt``: ``first``, doubled with each retry."""
     return first * 2.0 ** (attempt - 1)
+
+
+def upload_wait(attempt: int, deadline: float) -> float:
+    """The pause before looking again (``attempt`` 1, 2, ...) for an upload the index does
+    not show yet: 1 s, 2 s, 4 s ..., at most 15 s, never past ``deadline`` (a
+    :func:`time.monotonic` time); what verify-install and audit both wait by."""
+    return min(backoff_delay(1.0, attempt), 15.0, max(deadline - time.monotonic(), 0.0))
 
 
 #: the most a setting may say: a day of seconds, a hundred retries (``inf``, ``nan`` or

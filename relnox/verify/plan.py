@@ -20,7 +20,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.artifacts.distdir import load_release
+from relnox.artifacts.distdir import dist_path, load_release
 from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
@@ -54,7 +54,6 @@ from relnox.verify.model import (
 from relnox.verify.settings import (
     args_of,
     commands_of,
-    dist_path,
     in_range,
     number_of,
     package_commands,

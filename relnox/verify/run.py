@@ -53,6 +53,7 @@ from relnox.tools.envs import (
     pip_instead,
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
+from relnox.tools.network import upload_wait
 from relnox.verify.model import (
     Argv,
     Artifact,
@@ -397,8 +398,8 @@ class _RoundRun:
             held_back = cooldown.mentioned(result.output)  # not "not there yet": never will be
             if result.ok or remaining <= 0 or held_back or not _not_there_yet(result.output):
                 break
-            pause = min(2.0**attempt, 15.0, remaining)
             attempt += 1
+            pause = upload_wait(attempt, deadline)
             logger.info(
                 "index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)",
                 ", ".join(requirements),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from relnox._proc import MOST_SECONDS
@@ -98,8 +97,3 @@ def package_commands(workspace: Workspace, pkg: Package | None) -> tuple[Argv, .
     if not isinstance(section, Mapping):
         raise VerifyError(f"{pkg.pyproject}: [tool.relnox.verify] must be a table")
     return commands_of(section, f"{pkg.pyproject} [tool.relnox.verify]")
-
-
-def dist_path(workspace: Workspace, dist_dir: Path | str | None) -> Path:
-    dist = Path(dist_dir) if dist_dir is not None else Path(workspace.config.dist_dir)
-    return dist if dist.is_absolute() else workspace.root / dist

@@ -25,7 +25,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.bounded import read_zip_member
-from relnox.errors import VerifyError
+from relnox.errors import VerifyError, shortlist
 from relnox.verify.in_env import import_names
 from relnox.versions.arithmetic import same_version
 
@@ -210,9 +210,9 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
         return Check("same files as wheel", True)
     parts = []
     if missing:
-        parts.append(f"missing from the sdist build: {', '.join(missing[:10])}")
+        parts.append(f"missing from the sdist build: {shortlist(missing, 10)}")
     if extra:
-        parts.append(f"only in the sdist build: {', '.join(extra[:10])}")
+        parts.append(f"only in the sdist build: {shortlist(extra, 10)}")
     return Check(
         "same files as wheel", False, f"{'; '.join(parts)} (compared with {wheel.filename})"
     )

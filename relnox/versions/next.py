@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from relnox.errors import VersionError
+from relnox.errors import VersionError, shortlist
 from relnox.tools import git
 from relnox.versions.arithmetic import (
     bump_version,
@@ -139,7 +139,7 @@ def _stepped(
     """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
-    base = pkg.version if to is not None else bump_base(workspace, pkg, part)
+    base = pkg.version if to is not None else bump_base(pkg, part)
     new = target_version(
         base,
         part=part,
@@ -169,11 +169,7 @@ def _by_version(group: Sequence[Package]) -> str:
     by: dict[str, list[str]] = {}
     for pkg in group:
         by.setdefault(pkg.version, []).append(pkg.name)
-    parts = []
-    for version, names in by.items():
-        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        parts.append(f"{version}: {shown}")
-    return "; ".join(parts)
+    return "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
 
 
 def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
@@ -194,7 +190,7 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     return pkg.version
 
 
-def bump_base(workspace: Workspace, pkg: Package, part: str | None = None) -> str:
+def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from: the release a label marks work since
     (``0.34.0+dev``, ``4.16.0rc2.dev`` once tagged), the highest release for an epoch
     sentinel (``1!0+dev``) or a placeholder stamped at build time (:func:`stamped_tags`),

@@ -18,9 +18,10 @@ from relnox.versions.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
 _SEPARATORS = "-_/@=.+"
 
 
-def _filter_regex(glob: str) -> re.Pattern[str]:
-    """GitHub's tag filter pattern as a regex (``*``, ``**``, ``?``/``+`` after a character,
-    ``[...]``, ``\\`` escapes)."""
+def glob_regex(glob: str) -> str:
+    """GitHub's tag filter pattern as a regular expression that Python and GitLab's RE2 both
+    read (``*`` any run but ``/``, ``**`` any run, ``?``/``+`` after a character, ``[...]``,
+    ``\\`` escapes, every other character itself)."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -42,7 +43,7 @@ def _filter_regex(glob: str) -> re.Pattern[str]:
         else:
             out.append(re.escape(char))
         i += 1
-    return re.compile("".join(out))
+    return "".join(out)
 
 
 def fires(tag: str, globs: Sequence[str]) -> bool:
@@ -51,7 +52,7 @@ def fires(tag: str, globs: Sequence[str]) -> bool:
     for glob in globs:
         negated = glob.startswith("!")
         try:
-            pattern = _filter_regex(glob[1:] if negated else glob)
+            pattern = re.compile(glob_regex(glob[1:] if negated else glob))
         except re.error:
             continue  # a pattern GitHub would refuse says nothing
         if pattern.fullmatch(tag):

@@ -13,15 +13,7 @@ from relnox.tools import git, history
 from relnox.versions.tag_model import Member, RepoTags, TagFacts
 
 
-def repo_tags(root: Path) -> tuple[RepoTags, Path | None]:
-    """The repository's tags (and its top level); empty outside a git repository."""
-    if not git.on_path() or not git.is_repo(root):
-        return RepoTags(), None
-    top = git.toplevel(root)
-    return _repo_tags(root, history.ref_listing(root), release_triggers(top)), top
-
-
-def _repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
+def repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
     """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
     nearness of those HEAD contains."""
     state = history.git_state(root)
@@ -216,7 +208,7 @@ def tag_facts(
     from relnox.versions.conventions import infer_conventions
 
     refs = history.ref_listing(root)
-    tags = _repo_tags(root, refs, release_triggers(top))
+    tags = repo_tags(root, refs, release_triggers(top))
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
     objects = _objects(refs)
     with git.held(root):  # one git process for every file asked at a tag

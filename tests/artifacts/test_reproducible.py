@@ -1,6 +1,6 @@
 """Sdists that unpack anywhere: links leading outside an sdist become the files they
-pointed to (:func:`relnox.artifacts.reproducible.resolve_outside_links`); sdists that are
-the same bytes on every build (:func:`relnox.artifacts.reproducible.normalize_sdist`)."""
+pointed to (:func:`relnox.artifacts.reproducible.finish_sdist`); sdists that are
+the same bytes on every build (the same function)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,7 @@ import pytest
 from relnox.artifacts.reproducible import (
     GZIP_LEVEL,
     finish_sdist,
-    normalize_sdist,
     not_reproducible,
-    resolve_outside_links,
 )
 from relnox.errors import BuildError
 
@@ -54,12 +52,12 @@ def test_links_leading_outside_become_their_files(tmp_path: Path) -> None:
     )
     (source / "LICENSE").symlink_to("../../LICENSE")
     (source / "schemas").symlink_to("../../shared")
-    assert resolve_outside_links(sdist, source) == ["p-1.0/LICENSE", "p-1.0/schemas"]
+    assert finish_sdist(sdist, source, None)[0] == ["p-1.0/LICENSE", "p-1.0/schemas"]
     members = _members(sdist)
     assert members["p-1.0/LICENSE"] == b"MIT"
     assert members["p-1.0/schemas/a.json"] == b"{}"
     assert members["p-1.0/inner"] is None  # a link inside the sdist stays a link
-    assert resolve_outside_links(sdist, source) == []  # nothing left to do
+    assert finish_sdist(sdist, source, None)[0] == []  # nothing left to do
     with tarfile.open(sdist) as archive:
         archive.extractall(tmp_path / "out", filter="data")
 
@@ -75,7 +73,7 @@ def test_a_link_outside_the_repository_is_refused(tmp_path: Path) -> None:
     with pytest.raises(
         BuildError, match=r"p-1\.0/data\.bin is a link to /dev/zero, outside the rep"
     ):
-        resolve_outside_links(sdist, source)
+        finish_sdist(sdist, source, None)[0]
 
 
 def test_a_link_to_nothing_is_named(tmp_path: Path) -> None:
@@ -83,7 +81,7 @@ def test_a_link_to_nothing_is_named(tmp_path: Path) -> None:
     source.mkdir()
     sdist = _sdist(tmp_path / "p-1.0.tar.gz", {"LICENSE": "../../nowhere"})
     with pytest.raises(BuildError, match=r"p-1.0/LICENSE is a link to \.\./\.\./nowhere"):
-        resolve_outside_links(sdist, source)
+        finish_sdist(sdist, source, None)[0]
 
 
 def _packed(path: Path, files: dict[str, bytes], mtime: int) -> Path:
@@ -107,9 +105,9 @@ def test_the_same_files_in_another_order_normalise_to_the_same_bytes(tmp_path: P
     one = _packed(tmp_path / "one.tar.gz", files, epoch + 100)
     other = _packed(tmp_path / "other.tar.gz", dict(reversed(files.items())), epoch + 50)
     assert one.read_bytes() != other.read_bytes()
-    assert normalize_sdist(one, epoch) and normalize_sdist(other, epoch)
+    assert finish_sdist(one, None, epoch)[1] and finish_sdist(other, None, epoch)[1]
     assert one.read_bytes() == other.read_bytes()
-    assert not normalize_sdist(one, epoch)  # already normal: left as it is
+    assert not finish_sdist(one, None, epoch)[1]  # already normal: left as it is
     data = one.read_bytes()
     assert int.from_bytes(data[4:8], "little") == epoch
     raw = gzip.decompress(data)
@@ -136,8 +134,8 @@ def test_links_and_normalising_in_one_pass_give_the_bytes_of_the_two_steps(
     one = _sdist(tmp_path / "one.tar.gz", {"LICENSE": "../../LICENSE"})
     two = tmp_path / "two.tar.gz"
     two.write_bytes(one.read_bytes())
-    assert resolve_outside_links(one, source) == ["p-1.0/LICENSE"]
-    assert normalize_sdist(one, epoch)
+    assert finish_sdist(one, source, None)[0] == ["p-1.0/LICENSE"]
+    assert finish_sdist(one, None, epoch)[1]
     assert finish_sdist(two, source, epoch) == (["p-1.0/LICENSE"], True)
     assert two.read_bytes() == one.read_bytes()
     assert finish_sdist(two, source, epoch) == ([], False)  # done: left as it is

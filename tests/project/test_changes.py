@@ -71,7 +71,7 @@ def test_last_tag_is_the_highest_version_reachable(history: Path) -> None:
     git(history, "tag", "demo-core-v9.0.0")  # on another branch: not reachable from main
     git(history, "checkout", "-q", "main")
     ws = load_workspace(history)  # tags are read when the workspace is loaded
-    assert last_tag(ws, ws.get("demo-core")) == "demo-core-v0.10.0"
+    assert last_tag(ws.get("demo-core")) == "demo-core-v0.10.0"
     assert str(ws.get("demo-core").released) == "9.0.0"  # the highest anywhere bounds bumps
 
 
@@ -333,7 +333,7 @@ def test_plan_walks_the_history_once_for_every_package(
         per_size.append(len(calls))
         specs = pathspecs(ws, ws.packages)
         for pkg in ws.packages:
-            tag = last_tag(ws, pkg)
+            tag = last_tag(pkg)
             assert tag is not None
             files, commits = changes._changes(ws, specs[pkg.name], tag)
             assert (rows[pkg.name].files, rows[pkg.name].commits) == (files, commits)
@@ -415,7 +415,7 @@ def test_plan_one_walk_answers_the_packages_released_since_the_newest_merge(
 
     monkeypatch.setattr(module, "_changes", counted)
     rows = {row.name: row for row in plan(ws)}
-    tags = {pkg.name: str(last_tag(ws, pkg)) for pkg in ws.packages}
+    tags = {pkg.name: str(last_tag(pkg)) for pkg in ws.packages}
     assert sorted(asked) == sorted(t for n, t in tags.items() if n not in ("pkg00", "pkg02"))
     for pkg in ws.packages:
         files_commits = real(ws, specs[pkg.name], tags[pkg.name])

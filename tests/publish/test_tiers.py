@@ -282,7 +282,7 @@ def test_verify_installable_installs_each_tier_from_the_index_before_the_next(
 ) -> None:
     from relnox.publish.installable import installable_check
 
-    check = installable_check(load_workspace(ws))
+    check = installable_check()
     # demo-core is not published: agents shows, but cannot install, so runtime waits
     held = run(ws, index.url, packages=["demo-agents", "demo-runtime"], check_installable=check)
     assert sorted(held.uploaded) == sorted(AGENTS) and held.held_back == ["demo-runtime"]

@@ -236,7 +236,7 @@ def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: 
     assert released == [
         "12 projects below are released, though no workspace file lists them "
         "(packages/acme-p00: acme requires it; packages/acme-p01: acme requires it; "
-        "packages/acme-p02: acme requires it; and 9 more); [tool.relnox] packages decides "
+        "packages/acme-p02: acme requires it and 9 more); [tool.relnox] packages decides "
         "otherwise"
     ]
 
