@@ -10,6 +10,7 @@ from pathlib import Path
 
 from relnox.errors import ConfigError
 from relnox.paths import rel
+from relnox.project.changelog_file import changelog_in
 from relnox.project.moved_with import last_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -25,8 +26,8 @@ def changelog_kept(
     """Why the bump leaves ``path`` as it is (one line saying both readings and the setting
     that decides), or ``None`` when it edits it: ``[tool.relnox] changelog-edit`` decides;
     by default (``history``) the changelog is left when the release commits of the last
-    three releases of the first of ``released`` it is the changelog of left it while other
-    commits between those releases edited it."""
+    three releases of the first of ``released`` it is the changelog of (released three
+    times) left it while other commits between those releases edited it."""
     rule = workspace.config.raw.get("changelog-edit", "history")
     if rule not in RULES:
         raise ConfigError(
@@ -37,14 +38,13 @@ def changelog_kept(
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
-    for pkg in released:
-        if pkg.changelog(workspace.config) != path:
-            continue
+    at_root = changelog_in(workspace.root, workspace.config)
+    of_path = (p for p in released if (p.changelog(workspace.config) or at_root) == path)
+    for pkg in of_path:
         tags = [tag for _, tag in last_releases(workspace, pkg)]
-        kept = _left_at_releases(workspace.root, pkg, path, tags)
-        if kept is None:
-            continue  # this package's history says nothing: the next one's may
-        if not kept:
+        if len(tags) < 3:
+            continue  # the first package released three times decides
+        if not _left_at_releases(workspace.root, pkg, path, tags):
             return None
         return (
             f"left as it is: the release commits of {', '.join(reversed(tags))} did not edit "
@@ -54,13 +54,11 @@ def changelog_kept(
     return None
 
 
-def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool | None:
+def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
     """Whether the release commit of each of ``tags`` (newest first: the last commit up to
     the tag that wrote the version file, else the tagged one) left ``path`` while commits
-    since the release before edited it; ``None`` when the history says nothing (fewer than
-    three releases, a tag or a file missing, no edit between two releases)."""
-    if len(tags) < 3:
-        return None
+    since the release before edited it; not when the history says otherwise or nothing (a
+    tag or a file missing, no edit between two releases)."""
     top = git.toplevel(root).resolve()
     changelog = rel(path.resolve(), top)
     version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
@@ -79,17 +77,15 @@ def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> 
             *([f":/{version_file}"] if version_file else []),
         )
         if not log.ok:
-            return None
+            return False
         chunks = (chunk.split() for chunk in log.output.split(">"))
         commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
         if not any(changelog in files for files in commits.values()):
-            return None  # not edited between them: nothing learnt
+            return False  # not edited between them: nothing learnt
         if version_file is None:
             release = git.commit_of(root, newer)
         else:
             release = next((c for c, files in commits.items() if version_file in files), None)
-        if release is None:
-            return None
-        if changelog in commits.get(release, []):
+        if release is None or changelog in commits.get(release, []):
             return False
     return True
