@@ -14,6 +14,10 @@ from tests.shapes import commit, project, repo
 RELEASES = ("1.0.0", "1.1.0", "1.2.0")
 
 
+def _single(version: str, settings: str) -> dict[str, str]:
+    return {"pyproject.toml": project("acme", version) + settings, "src/acme/__init__.py": ""}
+
+
 def _history(
     tmp_path: Path,
     log: Callable[[int], str],
@@ -21,22 +25,22 @@ def _history(
     settings: str = "",
     *,
     edited: bool = False,
+    files: Callable[[str, str], dict[str, str]] = _single,
+    tag: str = "v{}",
 ) -> Path:
-    """``acme`` released at :data:`RELEASES`, each by a commit that moves its version (and,
-    with ``edited``, writes ``log(i)`` too); without ``edited`` a commit before each release
-    writes the changelog as ``log(i)``, the next release's shape; ``log(3)`` is the tree's."""
-
-    def pyproject(version: str) -> dict[str, str]:
-        return {"pyproject.toml": project("acme", version) + settings}
-
-    root = repo(tmp_path / "r", {**pyproject("0.9.0"), "src/acme/__init__.py": "", name: log(0)})
+    """A package (``files`` of its version) released at :data:`RELEASES`, each by a commit
+    that moves its version (and, with ``edited``, writes ``log(i)`` too); without ``edited``
+    a commit before each release writes the changelog as ``log(i)``; ``log(3)`` is the
+    tree's."""
+    root = repo(tmp_path / "r", {**files("0.9.0", settings), name: log(0)})
     for i, version in enumerate(RELEASES):
+        moved = files(version, settings)
         if not edited:
             commit(root, {name: log(i)}, message="Update changelog")
-            commit(root, pyproject(version), f"v{version}", message=f"Bump to {version}")
+            commit(root, moved, tag.format(version), message=f"Bump to {version}")
         else:
-            commit(root, {**pyproject(version), name: log(i)}, f"v{version}", message="Release")
-        commit(root, {"src/acme/__init__.py": f"# after {version}\n"}, message="Work")
+            commit(root, {**moved, name: log(i)}, tag.format(version), message="Release")
+        commit(root, {"notes.txt": f"after {version}\n"}, message="Work")
     commit(root, {name: log(len(RELEASES))}, message="Update changelog")
     return root
 
@@ -120,3 +124,29 @@ def test_changelog_edit_keep_leaves_it_and_a_wrong_value_is_named(tmp_path: Path
     done = run_relnox("bump", "--to", "1.3.0", "--dry-run", cwd=root)
     assert done.returncode != 0
     assert "changelog-edit = 'never' is none of history, edit, keep" in done.stderr
+
+
+def _workspace(version: str, settings: str) -> dict[str, str]:
+    """``acme-core`` (at ``version``) and ``acme-cli`` (at 0.1.0), one changelog at the top."""
+    members = {"core": version, "cli": "0.1.0"}
+    return {
+        "pyproject.toml": '[project]\nname = "ws"\nversion = "0.0.0"\n\n[tool.uv]\n'
+        'package = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n' + settings,
+        **{
+            f"packages/{m}/pyproject.toml": project(f"acme-{m}", v)
+            + f'\n[tool.hatch.build.targets.wheel]\npackages = ["src/{m}"]\n'
+            for m, v in members.items()
+        },
+        **{f"packages/{m}/src/{m}/__init__.py": "" for m in members},
+    }
+
+
+def test_a_workspace_changelog_its_release_commits_never_edited_is_left(tmp_path: Path) -> None:
+    root = _history(tmp_path, _rebuilt, "CHANGELOG.md", files=_workspace, tag="acme-core-v{}")
+    done = run_relnox(
+        "bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True
+    )
+    assert "CHANGELOG.md" not in json.loads(done.stdout)["files"]
+    done = run_relnox("bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", cwd=root)
+    line = _kept_line(done.stdout + done.stderr, "CHANGELOG.md")
+    assert "acme-core-v1.0.0, acme-core-v1.1.0, acme-core-v1.2.0 did not edit it" in line
