@@ -39,7 +39,12 @@ def changelog_kept(
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
     at_root = changelog_in(workspace.root, workspace.config)
-    of_path = (p for p in released if (p.changelog(workspace.config) or at_root) == path)
+    of_path = (  # a package's own changelog is in its folder: the others are not looked up
+        p
+        for p in released
+        if (path == at_root or p.directory in path.parents)
+        and (p.changelog(workspace.config) or at_root) == path
+    )
     for pkg in of_path:
         tags = [tag for _, tag in last_releases(workspace, pkg)]
         if len(tags) < 3:
