@@ -8,6 +8,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo
 
@@ -141,12 +143,16 @@ def _workspace(version: str, settings: str) -> dict[str, str]:
     }
 
 
-def test_a_workspace_changelog_its_release_commits_never_edited_is_left(tmp_path: Path) -> None:
-    root = _history(tmp_path, _rebuilt, "CHANGELOG.md", files=_workspace, tag="acme-core-v{}")
+@pytest.mark.parametrize("name", ["CHANGELOG.md", "packages/core/CHANGELOG.md"])
+def test_a_workspace_changelog_its_release_commits_never_edited_is_left(
+    tmp_path: Path, name: str
+) -> None:
+    """The top changelog of every member, or a member's own."""
+    root = _history(tmp_path, _rebuilt, name, files=_workspace, tag="acme-core-v{}")
     done = run_relnox(
         "bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True
     )
-    assert "CHANGELOG.md" not in json.loads(done.stdout)["files"]
+    assert name not in json.loads(done.stdout)["files"]
     done = run_relnox("bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", cwd=root)
-    line = _kept_line(done.stdout + done.stderr, "CHANGELOG.md")
+    line = _kept_line(done.stdout + done.stderr, name)
     assert "acme-core-v1.0.0, acme-core-v1.1.0, acme-core-v1.2.0 did not edit it" in line
