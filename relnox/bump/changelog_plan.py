@@ -18,6 +18,7 @@ from relnox.bump.changelog import (
     release_pending,
 )
 from relnox.bump.changelog_route import Release, route_changelog
+from relnox.bump.changelog_rule import changelog_kept
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
@@ -79,9 +80,12 @@ def changelog_edits(
     notes, towncrier = _tool_notes(workspace, selected, versions)
 
     def release(path: Path, title: str, tag: str | None) -> None:
+        rel = relative(path, workspace.root)
+        if (kept := changelog_kept(workspace, path, title, selected)) is not None:
+            notes.append(f"note: {rel} is {kept}")
+            return
         text = files.get(path)
         section = find_section(text, UNRELEASED)
-        rel = relative(path, workspace.root)
         if section is None:
             dated = (
                 release_pending(text, title, today)
@@ -156,6 +160,10 @@ def changelog_edits(
     users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
     if len(in_root) == len(users):  # all that use it at once: one section for all
         release(root_log, _title_of_all(in_root, versions), None)
+        return notes
+    kept = changelog_kept(workspace, root_log, _title_of_all(in_root, versions), in_root)
+    if kept is not None:
+        notes.append(f"note: {relative(root_log, workspace.root)} is {kept}")
         return notes
     routed = route_changelog(
         files.get(root_log),

@@ -93,7 +93,7 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     files said that release's version (two at least), or nothing."""
     if pkg.primary is None or not same_version(pkg.version, member.version):
         return []
-    finals = _last_releases(workspace, pkg)
+    finals = last_releases(workspace, pkg)
     if len(finals) < 2:
         return []
     for version, tag in finals:  # a tag not there says nothing
@@ -102,7 +102,7 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     return [tag for _, tag in finals]
 
 
-def _last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
+def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
     """``pkg``'s newest final releases (up to :data:`_READ`), newest first, with their tags."""
     released = pkg.tags.released if pkg.tags else ()
     finals = heapq.nlargest(_READ, (v for v in released if not v.is_prerelease))
@@ -116,7 +116,7 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
     that says so; nothing when ``[tool.relnox] unreleased-versions = "keep"``."""
     if pkg.primary is None or _rule(workspace) == "keep":
         return [], ""
-    last = _last_releases(workspace, pkg)
+    last = last_releases(workspace, pkg)
     if len(last) < _READ or not same_version(str(last[0][0]), pkg.version):
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]

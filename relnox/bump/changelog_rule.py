@@ -1,0 +1,96 @@
+"""Whether a bump edits a changelog, read from the history: a repository whose release
+commits never edited it, while other commits between the releases did (its section is
+written ahead by hand, or a job regenerates it after the release), keeps it that way."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from pathlib import Path
+
+from relnox.errors import ConfigError
+from relnox.paths import rel
+from relnox.project.changelog_file import changelog_in
+from relnox.project.moved_with import last_releases
+from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
+
+#: ``[tool.relnox] changelog-edit``: ``history`` (what the last releases did), ``edit`` (the
+#: bump writes the release's section) or ``keep`` (the changelog is left as it is)
+RULES = ("history", "edit", "keep")
+
+
+def changelog_kept(
+    workspace: Workspace, path: Path, title: str, released: Sequence[Package]
+) -> str | None:
+    """Why the bump leaves ``path`` as it is (one line saying both readings and the setting
+    that decides), or ``None`` when it edits it: ``[tool.relnox] changelog-edit`` decides;
+    by default (``history``) the changelog is left when the release commits of the last
+    three releases of the first of ``released`` it is the changelog of (released three
+    times) left it while other commits between those releases edited it."""
+    rule = workspace.config.raw.get("changelog-edit", "history")
+    if rule not in RULES:
+        raise ConfigError(
+            f"{workspace.config.source}: [tool.relnox] changelog-edit = {rule!r} is none of "
+            f"{', '.join(RULES)}; use one of them"
+        )
+    if rule == "keep":
+        return 'left as it is ([tool.relnox] changelog-edit = "keep")'
+    if rule == "edit" or not git.is_repo(workspace.root):
+        return None
+    at_root = changelog_in(workspace.root, workspace.config)
+    of_path = (  # a package's own changelog is in its folder: the others are not looked up
+        p
+        for p in released
+        if (path == at_root or p.directory in path.parents)
+        and (p.changelog(workspace.config) or at_root) == path
+    )
+    for pkg in of_path:
+        tags = [tag for _, tag in last_releases(workspace, pkg)]
+        if len(tags) < 3:
+            continue  # the first package released three times decides
+        if not _left_at_releases(workspace.root, pkg, path, tags):
+            return None
+        return (
+            f"left as it is: the release commits of {', '.join(reversed(tags))} did not edit "
+            "it while other commits between them did (written before or after each release); "
+            f'[tool.relnox] changelog-edit = "edit" writes {title}\'s section in this bump'
+        )
+    return None
+
+
+def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
+    """Whether the release commit of each of ``tags`` (newest first: the last commit up to
+    the tag that wrote the version file, else the tagged one) left ``path`` while commits
+    since the release before edited it; not when the history says otherwise or nothing (a
+    tag or a file missing, no edit between two releases)."""
+    top = git.toplevel(root).resolve()
+    changelog = rel(path.resolve(), top)
+    version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
+    for newer, older in itertools.pairwise(tags):
+        # the first-parent commits between the two releases that wrote the log or the version
+        log = git.run(
+            root,
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--name-only",
+            "--format=>%H",
+            f"{older}..{newer}",
+            "--",
+            f":/{changelog}",
+            *([f":/{version_file}"] if version_file else []),
+        )
+        if not log.ok:
+            return False
+        chunks = (chunk.split() for chunk in log.output.split(">"))
+        commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
+        if not any(changelog in files for files in commits.values()):
+            return False  # not edited between them: nothing learnt
+        if version_file is None:
+            release = git.commit_of(root, newer)
+        else:
+            release = next((c for c, files in commits.items() if version_file in files), None)
+        if release is None or changelog in commits.get(release, []):
+            return False
+    return True

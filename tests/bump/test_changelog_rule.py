@@ -1,0 +1,158 @@
+"""Whether a bump edits the changelog, read from the history: release commits that never
+edited it (its section written ahead by hand, or rebuilt by a job after each release) keep
+it that way, said in one line naming the setting that decides."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo
+
+RELEASES = ("1.0.0", "1.1.0", "1.2.0")
+
+
+def _single(version: str, settings: str) -> dict[str, str]:
+    return {"pyproject.toml": project("acme", version) + settings, "src/acme/__init__.py": ""}
+
+
+def _history(
+    tmp_path: Path,
+    log: Callable[[int], str],
+    name: str,
+    settings: str = "",
+    *,
+    edited: bool = False,
+    files: Callable[[str, str], dict[str, str]] = _single,
+    tag: str = "v{}",
+) -> Path:
+    """A package (``files`` of its version) released at :data:`RELEASES`, each by a commit
+    that moves its version (and, with ``edited``, writes ``log(i)`` too); without ``edited``
+    a commit before each release writes the changelog as ``log(i)``; ``log(3)`` is the
+    tree's."""
+    root = repo(tmp_path / "r", {**files("0.9.0", settings), name: log(0)})
+    for i, version in enumerate(RELEASES):
+        moved = files(version, settings)
+        if not edited:
+            commit(root, {name: log(i)}, message="Update changelog")
+            commit(root, moved, tag.format(version), message=f"Bump to {version}")
+        else:
+            commit(root, {**moved, name: log(i)}, tag.format(version), message="Release")
+        commit(root, {"notes.txt": f"after {version}\n"}, message="Work")
+    commit(root, {name: log(len(RELEASES))}, message="Update changelog")
+    return root
+
+
+def _ahead(i: int) -> str:
+    """Each release's section written and dated before its release commit; the next one's
+    (1.3.0) written but not dated yet."""
+    titles = [f"{v} (2026-0{n + 1}-01)" for n, v in enumerate(RELEASES[: i + 1])]
+    if i == len(RELEASES):
+        titles.append("1.3.0")
+    body = "".join(f"{t}\n{'-' * len(t)}\n\n* Change.\n\n" for t in reversed(titles))
+    return f"Changelog\n=========\n\n{body}"
+
+
+def _rebuilt(i: int) -> str:
+    """A changelog a job rebuilds after each release: the entries stay under Unreleased
+    until the release is tagged, then get its section."""
+    done = "".join(f"## v{v}\n\n* Change.\n\n" for v in reversed(RELEASES[:i]))
+    return f"# Changelog\n\n## Unreleased\n\n* Next.\n\n{done}"
+
+
+def _bump(root: Path) -> tuple[dict[str, object], str]:
+    """The bump's dry-run plan (``--json``) and what its dry run prints."""
+    done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
+    text = run_relnox("bump", "--to", "1.3.0", "--dry-run", cwd=root, check=True)
+    return json.loads(done.stdout), text.stdout + text.stderr
+
+
+def _kept_line(output: str, name: str) -> str:
+    (line,) = [line for line in output.splitlines() if f"{name} is left as it is" in line]
+    return line
+
+
+def test_a_changelog_the_release_commits_never_edited_is_left_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    for name, log in (("Changelog.rst", _ahead), ("CHANGELOG.md", _rebuilt)):
+        root = _history(tmp_path / name, log, name)
+        plan, output = _bump(root)
+        assert plan["versions"] == {"acme": "1.3.0"}
+        assert name not in plan["files"]  # type: ignore[operator]
+        line = _kept_line(output, name)
+        assert "the release commits of v1.0.0, v1.1.0, v1.2.0 did not edit it" in line
+        assert '[tool.relnox] changelog-edit = "edit" writes 1.3.0\'s section' in line
+
+
+def test_changelog_edit_edit_writes_the_section_whatever_the_history(tmp_path: Path) -> None:
+    settings = '\n[tool.relnox]\nchangelog-edit = "edit"\n'
+    for name, log in (("Changelog.rst", _ahead), ("CHANGELOG.md", _rebuilt)):
+        root = _history(tmp_path / name, log, name, settings)
+        plan, output = _bump(root)
+        assert name in plan["files"]  # type: ignore[operator]
+        assert "left as it is" not in output
+
+
+def test_release_commits_that_edited_the_changelog_keep_the_bump_editing_it(
+    tmp_path: Path,
+) -> None:
+    root = _history(tmp_path, _rebuilt, "CHANGELOG.md", edited=True)
+    plan, output = _bump(root)
+    assert "CHANGELOG.md" in plan["files"]  # type: ignore[operator]
+    assert "left as it is" not in output
+
+
+def test_changelog_edit_keep_leaves_it_and_a_wrong_value_is_named(tmp_path: Path) -> None:
+    root = _history(
+        tmp_path / "k",
+        _rebuilt,
+        "CHANGELOG.md",
+        '\n[tool.relnox]\nchangelog-edit = "keep"\n',
+        edited=True,
+    )
+    plan, output = _bump(root)
+    assert "CHANGELOG.md" not in plan["files"]  # type: ignore[operator]
+    assert 'left as it is ([tool.relnox] changelog-edit = "keep")' in _kept_line(
+        output, "CHANGELOG.md"
+    )
+    root = _history(
+        tmp_path / "w", _rebuilt, "CHANGELOG.md", '\n[tool.relnox]\nchangelog-edit = "never"\n'
+    )
+    done = run_relnox("bump", "--to", "1.3.0", "--dry-run", cwd=root)
+    assert done.returncode != 0
+    assert "changelog-edit = 'never' is none of history, edit, keep" in done.stderr
+
+
+def _workspace(version: str, settings: str) -> dict[str, str]:
+    """``acme-core`` (at ``version``) and ``acme-cli`` (at 0.1.0), one changelog at the top."""
+    members = {"core": version, "cli": "0.1.0"}
+    return {
+        "pyproject.toml": '[project]\nname = "ws"\nversion = "0.0.0"\n\n[tool.uv]\n'
+        'package = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n' + settings,
+        **{
+            f"packages/{m}/pyproject.toml": project(f"acme-{m}", v)
+            + f'\n[tool.hatch.build.targets.wheel]\npackages = ["src/{m}"]\n'
+            for m, v in members.items()
+        },
+        **{f"packages/{m}/src/{m}/__init__.py": "" for m in members},
+    }
+
+
+@pytest.mark.parametrize("name", ["CHANGELOG.md", "packages/core/CHANGELOG.md"])
+def test_a_workspace_changelog_its_release_commits_never_edited_is_left(
+    tmp_path: Path, name: str
+) -> None:
+    """The top changelog of every member, or a member's own."""
+    root = _history(tmp_path, _rebuilt, name, files=_workspace, tag="acme-core-v{}")
+    done = run_relnox(
+        "bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True
+    )
+    assert name not in json.loads(done.stdout)["files"]
+    done = run_relnox("bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", cwd=root)
+    line = _kept_line(done.stdout + done.stderr, name)
+    assert "acme-core-v1.0.0, acme-core-v1.1.0, acme-core-v1.2.0 did not edit it" in line
