@@ -70,7 +70,7 @@ ROOT_KEYS = (
     "changelog",
     "changelog-heading",
     "changelog-pre-releases",  # relnox.bump.changelog: whether a pre-release gets a section
-    "changelog-edit",  # relnox.bump.changelog_rule: whether a bump edits the changelog
+    "changelog-edit",  # relnox.project.changelog_rule: whether a bump edits the changelog
     "doctor",
     "commit-message",
     "dist-dir",

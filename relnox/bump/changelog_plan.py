@@ -18,10 +18,10 @@ from relnox.bump.changelog import (
     release_pending,
 )
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.bump.changelog_rule import changelog_kept
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
+from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news

@@ -30,6 +30,7 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
+from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
 from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
@@ -486,6 +487,9 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         # a version its tag released already: the entries are the next release's
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
+        kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])
+        if kept is not None:  # the same answer the bump gives
+            return Check(name, OK, f"{rel(path, ws.root)} is {kept}")
         detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
         return Check(name, OK, detail)
     aside = unreleased_aside(path)

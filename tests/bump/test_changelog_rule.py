@@ -87,6 +87,11 @@ def test_a_changelog_the_release_commits_never_edited_is_left_with_its_reason(
         line = _kept_line(output, name)
         assert "the release commits of v1.0.0, v1.1.0, v1.2.0 did not edit it" in line
         assert '[tool.relnox] changelog-edit = "edit" writes 1.3.0\'s section' in line
+    # doctor gives the bump's answer, not "Unreleased entries become 1.3.0's section"
+    commit(root, _single("1.3.0", ""), message="Set the next version")
+    doctor = run_relnox("doctor", "-v", cwd=root)
+    said = _kept_line(doctor.stdout + doctor.stderr, "CHANGELOG.md")
+    assert "the release commits of v1.0.0, v1.1.0, v1.2.0 did not edit it" in said
 
 
 def test_changelog_edit_edit_writes_the_section_whatever_the_history(tmp_path: Path) -> None:
