@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import heapq
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +20,8 @@ from relnox.paths import rel
 from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
-from relnox.versions.arithmetic import same_version
-from relnox.versions.sources import VersionLocation, pattern_location, version_at
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import VersionLocation, pattern_location, read_text, version_at
 from relnox.versions.tag_name import tag_for
 
 #: ``[tool.relnox] unreleased-versions``: ``history`` (moved where the history moved it)
@@ -103,10 +104,22 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 
 def _last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
-    """``pkg``'s newest final releases (up to :data:`_READ`), newest first, with their tags."""
-    released = pkg.tags.released if pkg.tags else ()
-    finals = heapq.nlargest(_READ, (v for v in released if not v.is_prerelease))
-    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in finals]
+    """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
+    final releases, or its pre-releases where it has made no final one (a package released
+    only as ``0.NbM`` betas: those are its releases)."""
+    released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
+    finals = [v for v in released if not v.is_prerelease]
+    last = heapq.nlargest(_READ, finals or released)
+    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]
+
+
+def _at_last(version: str, last: Version) -> bool:
+    """Whether ``version`` is the ``last`` release or the development toward it (``0.65b0.dev``
+    beside ``0.65b0``: a main line whose release was made from a branch)."""
+    parsed = maybe_version(version)
+    if parsed is None or parsed.dev is None:
+        return same_version(version, str(last))
+    return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
@@ -117,7 +130,7 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
     if pkg.primary is None or _rule(workspace) == "keep":
         return [], ""
     last = _last_releases(workspace, pkg)
-    if len(last) < _READ or not same_version(str(last[0][0]), pkg.version):
+    if len(last) < _READ or not _at_last(pkg.version, last[0][0]):
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
@@ -135,11 +148,8 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
             continue
         if any(where == each.changelog(workspace.config) for each in workspace.packages):
             continue  # a changelog: bump's changelog edit writes it
-        try:
-            place = pattern_location(where, line)
-        except ConfigError:
-            continue
-        if same_version(place.value, pkg.version):
+        place = _saying(where, line, pkg.version)
+        if place is not None:
             places.append(place)
     if not places:
         return [], ""
@@ -150,6 +160,20 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
         '[tool.relnox] unreleased-versions = "keep" leaves it'
     )
     return places, note
+
+
+def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
+    """Where ``path`` says ``version`` on a line of template ``line``: of two lines it fits
+    (each section's ``version={version}``), the one saying it; else None."""
+    try:
+        place = pattern_location(path, line)
+    except ConfigError:
+        return None
+    if same_version(place.value, version):
+        return place
+    pattern = place.pattern or ""
+    said = [m["version"] for m in re.finditer(pattern, read_text(path)) if m["version"] == version]
+    return replace(place, value=version, every=True) if said else None
 
 
 def _written(workspace: Workspace) -> set[str]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 HATCH = '\n[tool.hatch.build.targets.wheel]\npackages = ["src/{0}"]\n'
 PRIVATE = 'classifiers = ["Private :: Do Not Upload"]\n'
@@ -104,3 +104,40 @@ def test_unreleased_versions_keep_leaves_a_moved_file(tmp_path: Path) -> None:
     root = _templated(tmp_path, '\n[tool.relnox]\nunreleased-versions = "keep"\n')
     done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
     assert "template/Cargo.template.toml" not in json.loads(done.stdout)["files"]
+
+
+def _betas(tmp_path: Path) -> Path:
+    """A package released only as betas, each from a release branch (``v0.1b0`` .. ``v0.3b0``,
+    none on main), while main says the next one's dev version; its repository moves a
+    template's version and the pre-release section of a settings file (beside a stable
+    section of another version line) at every release."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme-beta", version),
+            "src/acme_beta/__init__.py": "",
+            "template/version.py": f'__version__ = "{version}"\n',
+            "dists.ini": f"[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion={version}\n",
+        }
+
+    root = repo(tmp_path / "b", files("0.1b0.dev"))
+    for n in (1, 2, 3):
+        git(root, "checkout", "-q", "-b", f"release/0.{n}")
+        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
+        git(root, "checkout", "-q", "main")
+        if n < 3:
+            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
+    return root
+
+
+def test_the_history_of_a_package_released_as_betas_moves_its_copies_on_main(
+    tmp_path: Path,
+) -> None:
+    root = _betas(tmp_path)
+    done = run_relnox("bump", "--to", "0.4b0.dev", "--dry-run", "--json", cwd=root, check=True)
+    assert {"template/version.py", "dists.ini"} <= set(json.loads(done.stdout)["files"])
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    assert (root / "dists.ini").read_text() == (
+        "[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion=0.4b0.dev\n"
+    )
+    assert (root / "template/version.py").read_text() == '__version__ = "0.4b0.dev"\n'
