@@ -29,6 +29,10 @@ from relnox.versions.tag_name import tag_for
 RULES = ("history", "keep")
 #: the newest releases read: the project said each one's version at its tag
 _READ = 3
+#: the template of a file whose every line saying a release said the next one at its tag
+#: (a generated list of pins on the siblings): each place it says the version
+EVERY = "{version}"
+_TOKEN = re.compile(r"[0-9][0-9A-Za-z.+!_-]*")  # a version as a template's {version} reads it
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -164,16 +168,18 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
 
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     """Where ``path`` says ``version`` on a line of template ``line``: of two lines it fits
-    (each section's ``version={version}``), the one saying it; else None."""
+    (each section's ``version={version}``), the one saying it; for :data:`EVERY`, each
+    place that says it; else None."""
     try:
         place = pattern_location(path, line)
     except ConfigError:
         return None
-    if same_version(place.value, version):
+    if line != EVERY and same_version(place.value, version):
         return place
-    pattern = place.pattern or ""
-    said = [m["version"] for m in re.finditer(pattern, read_text(path)) if m["version"] == version]
-    return replace(place, value=version, every=True) if said else None
+    said = re.finditer(place.pattern or "", read_text(path))
+    if not any(m["version"] == version for m in said):
+        return None
+    return replace(place, value=version, every=True)
 
 
 def _written(workspace: Workspace) -> set[str]:
@@ -190,7 +196,8 @@ def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
 ) -> dict[str, str]:
     """The files below ``root`` whose line said ``old`` at ``old_tag`` and says ``new`` at
-    ``new_tag`` (its template, ``{version}`` for the version), from one diff of the two."""
+    ``new_tag`` (its template, ``{version}`` for the version; :data:`EVERY` where several
+    lines did and the file says ``old`` no more), from one diff of the two."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
     if not result.ok:
@@ -205,5 +212,15 @@ def _moved_lines(
             minus.setdefault(path, set()).add(line[1:].replace(str(old), "{version}"))
         elif path and line[:1] == "+" and str(new) in line:
             plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
-    both = {p: sorted(minus[p] & plus.get(p, set())) for p in minus}
-    return {p: lines[0] for p, lines in both.items() if len(lines) == 1}
+    both = {p: minus[p] & plus.get(p, set()) for p in minus}
+    found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
+    for p, lines in both.items():
+        if len(lines) > 1 and not _says(top, new_tag, p, str(old)):
+            found[p] = EVERY
+    return found
+
+
+def _says(top: Path, rev: str, path: str, version: str) -> bool:
+    """Whether ``path`` at ``rev`` says ``version`` anywhere (unreadable: as if it did)."""
+    shown = git.run(top, "show", f"{rev}:{path}")
+    return not shown.ok or version in _TOKEN.findall(shown.output)

@@ -109,8 +109,8 @@ def test_unreleased_versions_keep_leaves_a_moved_file(tmp_path: Path) -> None:
 def _betas(tmp_path: Path) -> Path:
     """A package released only as betas, each from a release branch (``v0.1b0`` .. ``v0.3b0``,
     none on main), while main says the next one's dev version; its repository moves a
-    template's version and the pre-release section of a settings file (beside a stable
-    section of another version line) at every release."""
+    template's version, the pre-release section of a settings file (beside a stable
+    section of another version line) and a generated list of pins at every release."""
 
     def files(version: str) -> dict[str, str]:
         return {
@@ -118,6 +118,8 @@ def _betas(tmp_path: Path) -> Path:
             "src/acme_beta/__init__.py": "",
             "template/version.py": f'__version__ = "{version}"\n',
             "dists.ini": f"[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion={version}\n",
+            "src/acme_beta/pins.py": f'PINS = [\n    "acme-beta-http=={version}",\n'
+            f'    "acme-beta-sql=={version}",\n]\nLIBRARIES = ["sqlalchemy >= 1.4"]\n',
         }
 
     root = repo(tmp_path / "b", files("0.1b0.dev"))
@@ -141,3 +143,14 @@ def test_the_history_of_a_package_released_as_betas_moves_its_copies_on_main(
         "[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion=0.4b0.dev\n"
     )
     assert (root / "template/version.py").read_text() == '__version__ = "0.4b0.dev"\n'
+
+
+def test_a_file_whose_every_copy_of_the_release_moved_moves_whole(tmp_path: Path) -> None:
+    """A generated list of pins on the siblings says the release on several lines, each its
+    own: the history moved all of them at every release, so the bump moves each."""
+    root = _betas(tmp_path)
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    assert (root / "src/acme_beta/pins.py").read_text() == (
+        'PINS = [\n    "acme-beta-http==0.4b0.dev",\n    "acme-beta-sql==0.4b0.dev",\n]\n'
+        'LIBRARIES = ["sqlalchemy >= 1.4"]\n'
+    )
