@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from relnox.project.changelog import UNRELEASED
+from packaging.version import Version
+
+from relnox.project.changelog import UNRELEASED, sections
 from relnox.versions.arithmetic import maybe_version
 
 #: ``[label]: url``, one a line, at the start of the line
@@ -25,7 +27,8 @@ def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with its ``[Unreleased]`` compare link moved on to ``tag`` and a ``[title]``
     definition in the style of the newest release's (a compare view from the last release,
     or the tag's own page); ``text`` itself when ``title`` is defined already or the file
-    links no release."""
+    links no release. A definition is a release's when a heading names its version as the
+    label writes it (a footnote ``[1]: ...`` is not 1.0.0's)."""
     found = list(_DEFINITION.finditer(text))
     if any(m["label"].lower() == title.lower() for m in found):
         return text
@@ -33,7 +36,9 @@ def release_links(text: str, title: str, tag: str) -> str:
     compare = _COMPARE.match(unreleased["url"]) if unreleased is not None else None
     if compare is not None and compare["old"] == tag:
         return text  # released already
-    url = _new_url(found, compare, title, tag)
+    headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
+    linked = [m for m in found if m["label"].lstrip("vV") in headed and maybe_version(m["label"])]
+    url = _new_url(linked, compare, title, tag)
     if unreleased is not None and compare is not None:
         base, head = compare.group("base", "head")
         moved = f"[{unreleased['label']}]:{unreleased['gap']}{base}{tag}...{head}"
@@ -41,11 +46,11 @@ def release_links(text: str, title: str, tag: str) -> str:
         added = f"{eol}[{title}]:{unreleased['gap']}{url}" if url else ""
         line = f"{moved}{unreleased['trail']}{added}{unreleased['eol']}"
         return text[: unreleased.start()] + line + text[unreleased.end() :]
-    newest = _newest(found)
+    newest = _newest(linked)
     if url is None or newest is None:
         return text
     line = f"[{title}]:{newest['gap']}{url}{newest['eol'] or line_end(text)}"
-    if _newest_first(found, newest):
+    if linked[0] is newest:  # newest first: the new one above it
         return text[: newest.start()] + line + text[newest.start() :]
     if not newest["eol"]:  # the last line of the file: the new one goes below it
         line = line_end(text) + line.rstrip("\r\n")
@@ -57,26 +62,18 @@ def line_end(text: str) -> str:
     return "\r\n" if "\r\n" in text else "\n"
 
 
-def _newest(found: Sequence[re.Match[str]]) -> re.Match[str] | None:
-    """The definition of the highest version the file links."""
-    linked = [(v, m) for m in found if (v := maybe_version(m["label"])) is not None]
-    return max(linked, key=lambda pair: pair[0])[1] if linked else None
-
-
-def _newest_first(found: Sequence[re.Match[str]], newest: re.Match[str]) -> bool:
-    """Whether the release definitions run newest first (``newest`` is the first of them)."""
-    first = next(m for m in found if maybe_version(m["label"]) is not None)
-    return first is newest
+def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
+    """The definition of the highest version of ``linked``."""
+    return max(linked, key=lambda m: maybe_version(m["label"]) or Version("0")) if linked else None
 
 
 def _new_url(
-    found: Sequence[re.Match[str]], compare: re.Match[str] | None, title: str, tag: str
+    linked: Sequence[re.Match[str]], compare: re.Match[str] | None, title: str, tag: str
 ) -> str | None:
-    """The url of ``[title]`` in the style of the newest release's definition; a file whose
-    only release link is its first release's (nothing to compare with yet) follows its
-    ``[Unreleased]`` compare link."""
-    newest = _newest(found)
-    linked = [m for m in found if maybe_version(m["label"]) is not None]
+    """The url of ``[title]`` in the style of the newest release's definition (``linked``:
+    the definitions of the file's release headings); a file whose only one is its first
+    release's (nothing to compare with yet) follows its ``[Unreleased]`` compare link."""
+    newest = _newest(linked)
     since = _COMPARE.match(newest["url"]) if newest is not None else None
     if newest is None or (since is None and len(linked) == 1 and compare is not None):
         return f"{compare['base']}{compare['old']}...{tag}" if compare is not None else None

@@ -78,6 +78,9 @@ def test_a_changelog_written_by_hand_has_its_links_moved_on_at_a_release(tmp_pat
             id="oldest-first",
         ),
         pytest.param("", [], id="no-links"),
+        pytest.param(  # a footnote is no release's link
+            f"[1]: {HOST}/pull/1\n", [f"[1]: {HOST}/pull/1"], id="footnote"
+        ),
     ],
 )
 def test_a_release_section_gets_its_link_in_the_style_of_the_file(
