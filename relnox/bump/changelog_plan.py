@@ -105,9 +105,12 @@ def changelog_edits(
             linked = _links_moved(workspace, dated or text, title, tag)
             if linked is not None and dated is None:
                 files.set(path, linked)
+                written = find_section(text, title) is not None  # by hand, before the bump
                 notes.append(
-                    f"note: {rel} has no Unreleased section: its links are moved on to {title}; "
-                    f"write {title}'s section by hand"
+                    f"note: {rel}: its links are moved on to {title}"
+                    if written
+                    else f"note: {rel} has no Unreleased section: its links are moved on to "
+                    f"{title}; write {title}'s section by hand"
                 )
             elif dated is not None:
                 files.set(path, linked or dated)

@@ -45,6 +45,19 @@ def test_a_changelog_written_by_hand_has_its_links_moved_on_at_a_release(tmp_pat
     assert "its links are moved on to 2.4.1; write 2.4.1's section by hand" in done.stdout
 
 
+def test_a_section_written_by_hand_before_the_bump_gets_its_link(tmp_path: Path) -> None:
+    log = (
+        "# Change Log\n\n## [2.4.1] - 2026-05-09\n\n- Fixed.\n\n## [2.4.0] - 2026-05-03\n\n"
+        f"- New.\n\n## [2.3.0] - 2026-01-01\n\n- Old.\n\n\n[Unreleased]: {HOST}/compare/2.4.0...main\n"
+        f"[2.4.0]: {HOST}/releases/tag/2.4.0\n[2.3.0]: {HOST}/releases/tag/2.3.0\n"
+    )
+    files = {"pyproject.toml": project("ahead", "2.4.0"), "CHANGELOG.md": log}
+    root = repo(tmp_path / "ahead", files, tags=["2.4.0"])
+    dry = run_relnox("bump", "--to", "2.4.1", "--dry-run", cwd=root, check=True)
+    assert f"+[2.4.1]: {HOST}/releases/tag/2.4.1" in dry.stdout.splitlines()
+    assert "note: CHANGELOG.md: its links are moved on to 2.4.1" in dry.stdout.splitlines()
+
+
 @pytest.mark.parametrize(
     ("links", "expected"),
     [
