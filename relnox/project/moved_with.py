@@ -32,7 +32,6 @@ _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 #: (a generated list of pins on the siblings): each place it says the version
 EVERY = "{version}"
-_TOKEN = re.compile(r"[0-9][0-9A-Za-z.+!_-]*")  # a version as a template's {version} reads it
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -214,13 +213,14 @@ def _moved_lines(
             plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
     both = {p: minus[p] & plus.get(p, set()) for p in minus}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
-    for p, lines in both.items():
-        if len(lines) > 1 and not _says(top, new_tag, p, str(old)):
-            found[p] = EVERY
-    return found
+    many = [p for p, lines in both.items() if len(lines) > 1]
+    still = _saying_at(top, new_tag, many, str(old)) if many else set()
+    return found | {p: EVERY for p in many if p not in still}
 
 
-def _says(top: Path, rev: str, path: str, version: str) -> bool:
-    """Whether ``path`` at ``rev`` says ``version`` anywhere (unreadable: as if it did)."""
-    shown = git.run(top, "show", f"{rev}:{path}")
-    return not shown.ok or version in _TOKEN.findall(shown.output)
+def _saying_at(top: Path, rev: str, paths: list[str], version: str) -> set[str]:
+    """The ``paths`` that say ``version`` at ``rev`` (one ``git grep``; unreadable: all)."""
+    result = git.run(top, "grep", "-l", "-F", "-w", "-e", version, rev, "--", *paths)
+    if result.returncode not in (0, 1):  # 1: none says it
+        return set(paths)
+    return {line.removeprefix(f"{rev}:") for line in result.output.splitlines()}

@@ -120,6 +120,8 @@ def _betas(tmp_path: Path) -> Path:
             "dists.ini": f"[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion={version}\n",
             "src/acme_beta/pins.py": f'PINS = [\n    "acme-beta-http=={version}",\n'
             f'    "acme-beta-sql=={version}",\n]\nLIBRARIES = ["sqlalchemy >= 1.4"]\n',
+            "src/acme_beta/since.py": f'NOW = [\n    "a=={version}",\n    "b=={version}",\n]\n'
+            'FIRST = "0.1b0"\n',
         }
 
     root = repo(tmp_path / "b", files("0.1b0.dev"))
@@ -147,8 +149,11 @@ def test_the_history_of_a_package_released_as_betas_moves_its_copies_on_main(
 
 def test_a_file_whose_every_copy_of_the_release_moved_moves_whole(tmp_path: Path) -> None:
     """A generated list of pins on the siblings says the release on several lines, each its
-    own: the history moved all of them at every release, so the bump moves each."""
+    own: the history moved all of them at every release, so the bump moves each. A file
+    that kept saying an old release beside them (``FIRST``) is no copy."""
     root = _betas(tmp_path)
+    done = run_relnox("bump", "--to", "0.4b0.dev", "--dry-run", "--json", cwd=root, check=True)
+    assert "src/acme_beta/since.py" not in json.loads(done.stdout)["files"]
     run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
     assert (root / "src/acme_beta/pins.py").read_text() == (
         'PINS = [\n    "acme-beta-http==0.4b0.dev",\n    "acme-beta-sql==0.4b0.dev",\n]\n'
