@@ -1,12 +1,13 @@
 """Turn a changelog's Unreleased section into the new release's section (keeping line
-endings and moving ``[Unreleased]`` compare links on), or date the section that says the
-release is pending."""
+endings and moving its link definitions on: :mod:`relnox.bump.changelog_links`), or date
+the section that says the release is pending."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
+from relnox.bump.changelog_links import line_end, release_links
 from relnox.bump.changelog_route import unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import (
@@ -25,21 +26,10 @@ from relnox.project.changelog import (
 )
 from relnox.versions.arithmetic import maybe_version, same_version
 
-UNRELEASED_LINK_RE = re.compile(
-    r"^(?P<label>\[unreleased\]:)(?P<gap>[ \t]*)(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.HEAD"
-    r"(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
 #: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
 _INLINE_COMPARE = re.compile(
     r"\[unreleased\]\((?P<base>[^)\s]*/compare/)(?P<old>[^)\s]+?)\.\.\.HEAD\)", re.IGNORECASE
 )
-
-
-def _eol(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
 
 
 def release_changelog(
@@ -54,7 +44,7 @@ def release_changelog(
     unreleased = find_section(text, UNRELEASED)
     if unreleased is None:
         return None
-    eol = _eol(text)
+    eol = line_end(text)
     lines = text.splitlines(keepends=True)
     heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
@@ -229,7 +219,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
-    eol = _eol(text)
+    eol = line_end(text)
     if not setext:
         lines[newest.line] = f"{newest.marker} {words}" + lines[newest.line][len(first) :]
         return "".join(lines)
@@ -270,7 +260,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     start = next((i for i in range(above[-1].end, newest.line) if lines[i].strip()), None)
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
         return None  # no list, or a list of links to the sections below (contents)
-    eol = _eol(text)
+    eol = line_end(text)
     first = newest.heading.splitlines()[0].lstrip("#").strip()
     words = heading_like(f"## {first}\n\n- x\n", "{title} ({date})").format(title=title, date=day)
     if newest.marker.startswith("#"):
@@ -278,24 +268,6 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     else:
         heading = f"{words}{eol}{newest.marker * len(words)}"
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
-
-
-def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with ``[Unreleased]: .../compare/<old>...HEAD`` moved on to ``tag``, and
-    ``[title]: .../compare/<old>...<tag>`` below it."""
-    match = UNRELEASED_LINK_RE.search(text)
-    if match is None or match.group("old") == tag:
-        return text
-    defined = re.compile(rf"^\[{re.escape(title)}\]:", re.IGNORECASE | re.MULTILINE)
-    if defined.search(text):
-        return text
-    label, gap, base = match.group("label", "gap", "base")
-    eol = match.group("eol") or _eol(text)
-    links = (
-        f"{label}{gap}{base}{tag}...HEAD{match.group('trail')}{eol}"
-        f"[{title}]:{gap}{base}{match.group('old')}...{tag}{match.group('eol')}"
-    )
-    return text[: match.start()] + links + text[match.end() :]
 
 
 #: a release day as changelogs write it, and the format that writes it again

@@ -17,6 +17,7 @@ from relnox.bump.changelog import (
     release_headless,
     release_pending,
 )
+from relnox.bump.changelog_links import release_links
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
@@ -68,6 +69,19 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
     )
 
 
+def _links_moved(workspace: Workspace, text: str, title: str, tag: str | None) -> str | None:
+    """``text`` with its link definitions moved on to release ``title`` (see
+    :func:`release_links`), or ``None``: no tag, nothing to move, or ``title`` no release
+    (a dev version; a pre-release whose entries stay for the final one)."""
+    version = maybe_version(title)
+    if tag is None or version is None or version.is_devrelease:
+        return None
+    if _pre_release_kept(workspace, text, title) is not None:
+        return None
+    linked = release_links(text, title, tag)
+    return linked if linked != text else None
+
+
 def changelog_edits(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -92,8 +106,18 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
-            if dated is not None:
-                files.set(path, dated)
+            linked = _links_moved(workspace, dated or text, title, tag)
+            if linked is not None and dated is None:
+                files.set(path, linked)
+                written = find_section(text, title) is not None  # by hand, before the bump
+                notes.append(
+                    f"note: {rel}: its links are moved on to {title}"
+                    if written
+                    else f"note: {rel} has no Unreleased section: its links are moved on to "
+                    f"{title}; write {title}'s section by hand"
+                )
+            elif dated is not None:
+                files.set(path, linked or dated)
             elif path in towncrier:
                 notes.extend(n for n in (towncrier[path],) if n and n not in notes)
             elif (ahead := pending_other(text, title)) is not None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from relnox.bump.changelog_links import line_end
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import UNRELEASED, headings, sections
 
@@ -71,7 +72,7 @@ def route_changelog(
     unreleased = next((s for s in sections(text) if s.label == UNRELEASED), None)
     if unreleased is None:
         return None
-    eol = "\r\n" if "\r\n" in text else "\n"
+    eol = line_end(text)
     lines = text.splitlines(keepends=True)
     start = unreleased.end
     stop = start + len(unreleased_lines(lines, start, unreleased.marker))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import heapq
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -19,8 +20,8 @@ from relnox.paths import rel
 from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
-from relnox.versions.arithmetic import same_version
-from relnox.versions.sources import VersionLocation, pattern_location, version_at
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import VersionLocation, pattern_location, read_text, version_at
 from relnox.versions.tag_name import tag_for
 
 #: ``[tool.relnox] unreleased-versions``: ``history`` (moved where the history moved it)
@@ -28,6 +29,9 @@ from relnox.versions.tag_name import tag_for
 RULES = ("history", "keep")
 #: the newest releases read: the project said each one's version at its tag
 _READ = 3
+#: the template of a file whose every line saying a release said the next one at its tag
+#: (a generated list of pins on the siblings): each place it says the version
+EVERY = "{version}"
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -103,10 +107,22 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 
 def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
-    """``pkg``'s newest final releases (up to :data:`_READ`), newest first, with their tags."""
-    released = pkg.tags.released if pkg.tags else ()
-    finals = heapq.nlargest(_READ, (v for v in released if not v.is_prerelease))
-    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in finals]
+    """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
+    final releases, or its pre-releases where it has made no final one (a package released
+    only as ``0.NbM`` betas: those are its releases)."""
+    released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
+    finals = [v for v in released if not v.is_prerelease]
+    last = heapq.nlargest(_READ, finals or released)
+    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]
+
+
+def _at_last(version: str, last: Version) -> bool:
+    """Whether ``version`` is the ``last`` release or the development toward it (``0.65b0.dev``
+    beside ``0.65b0``: a main line whose release was made from a branch)."""
+    parsed = maybe_version(version)
+    if parsed is None or parsed.dev is None:
+        return same_version(version, str(last))
+    return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
@@ -117,7 +133,7 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
     if pkg.primary is None or _rule(workspace) == "keep":
         return [], ""
     last = last_releases(workspace, pkg)
-    if len(last) < _READ or not same_version(str(last[0][0]), pkg.version):
+    if len(last) < _READ or not _at_last(pkg.version, last[0][0]):
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
@@ -135,11 +151,8 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
             continue
         if any(where == each.changelog(workspace.config) for each in workspace.packages):
             continue  # a changelog: bump's changelog edit writes it
-        try:
-            place = pattern_location(where, line)
-        except ConfigError:
-            continue
-        if same_version(place.value, pkg.version):
+        place = _saying(where, line, pkg.version)
+        if place is not None:
             places.append(place)
     if not places:
         return [], ""
@@ -150,6 +163,22 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
         '[tool.relnox] unreleased-versions = "keep" leaves it'
     )
     return places, note
+
+
+def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
+    """Where ``path`` says ``version`` on a line of template ``line``: of two lines it fits
+    (each section's ``version={version}``), the one saying it; for :data:`EVERY`, each
+    place that says it; else None."""
+    try:
+        place = pattern_location(path, line)
+    except ConfigError:
+        return None
+    if line != EVERY and same_version(place.value, version):
+        return place
+    said = re.finditer(place.pattern or "", read_text(path))
+    if not any(m["version"] == version for m in said):
+        return None
+    return replace(place, value=version, every=True)
 
 
 def _written(workspace: Workspace) -> set[str]:
@@ -166,7 +195,8 @@ def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
 ) -> dict[str, str]:
     """The files below ``root`` whose line said ``old`` at ``old_tag`` and says ``new`` at
-    ``new_tag`` (its template, ``{version}`` for the version), from one diff of the two."""
+    ``new_tag`` (its template, ``{version}`` for the version; :data:`EVERY` where several
+    lines did and the file says ``old`` no more), from one diff of the two."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
     if not result.ok:
@@ -181,5 +211,16 @@ def _moved_lines(
             minus.setdefault(path, set()).add(line[1:].replace(str(old), "{version}"))
         elif path and line[:1] == "+" and str(new) in line:
             plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
-    both = {p: sorted(minus[p] & plus.get(p, set())) for p in minus}
-    return {p: lines[0] for p, lines in both.items() if len(lines) == 1}
+    both = {p: minus[p] & plus.get(p, set()) for p in minus}
+    found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
+    many = [p for p, lines in both.items() if len(lines) > 1]
+    still = _saying_at(top, new_tag, many, str(old)) if many else set()
+    return found | {p: EVERY for p in many if p not in still}
+
+
+def _saying_at(top: Path, rev: str, paths: list[str], version: str) -> set[str]:
+    """The ``paths`` that say ``version`` at ``rev`` (one ``git grep``; unreadable: all)."""
+    result = git.run(top, "grep", "-l", "-F", "-w", "-e", version, rev, "--", *paths)
+    if result.returncode not in (0, 1):  # 1: none says it
+        return set(paths)
+    return {line.removeprefix(f"{rev}:") for line in result.output.splitlines()}

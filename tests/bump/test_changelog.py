@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from relnox.bump import BumpOptions
-from relnox.bump.changelog import release_changelog, release_links, release_status
+from relnox.bump.changelog import release_changelog, release_status
+from relnox.bump.changelog_links import release_links
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.changelog import (
     UNRELEASED,
@@ -71,7 +72,6 @@ def test_compare_links_keep_crlf_spacing_and_a_missing_final_newline() -> None:
     [
         "",  # no link definitions at all
         "[Unreleased]: https://github.com/o/r/commits/main\n",  # not a compare link
-        "[Unreleased]: https://github.com/o/r/compare/v1.0.0...main\n",  # not ...HEAD
         "See [Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n",  # not a definition
         # already released: the Unreleased link starts at the tag, or [1.1.0] is defined
         "[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n",

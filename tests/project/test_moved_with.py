@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 HATCH = '\n[tool.hatch.build.targets.wheel]\npackages = ["src/{0}"]\n'
 PRIVATE = 'classifiers = ["Private :: Do Not Upload"]\n'
@@ -104,3 +104,58 @@ def test_unreleased_versions_keep_leaves_a_moved_file(tmp_path: Path) -> None:
     root = _templated(tmp_path, '\n[tool.relnox]\nunreleased-versions = "keep"\n')
     done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
     assert "template/Cargo.template.toml" not in json.loads(done.stdout)["files"]
+
+
+def _betas(tmp_path: Path) -> Path:
+    """A package released only as betas, each from a release branch (``v0.1b0`` .. ``v0.3b0``,
+    none on main), while main says the next one's dev version; its repository moves a
+    template's version, the pre-release section of a settings file (beside a stable
+    section of another version line) and a generated list of pins at every release."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme-beta", version),
+            "src/acme_beta/__init__.py": "",
+            "template/version.py": f'__version__ = "{version}"\n',
+            "dists.ini": f"[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion={version}\n",
+            "src/acme_beta/pins.py": f'PINS = [\n    "acme-beta-http=={version}",\n'
+            f'    "acme-beta-sql=={version}",\n]\nLIBRARIES = ["sqlalchemy >= 1.4"]\n',
+            "src/acme_beta/since.py": f'NOW = [\n    "a=={version}",\n    "b=={version}",\n]\n'
+            'FIRST = "0.1b0"\n',
+        }
+
+    root = repo(tmp_path / "b", files("0.1b0.dev"))
+    for n in (1, 2, 3):
+        git(root, "checkout", "-q", "-b", f"release/0.{n}")
+        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
+        git(root, "checkout", "-q", "main")
+        if n < 3:
+            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
+    return root
+
+
+def test_the_history_of_a_package_released_as_betas_moves_its_copies_on_main(
+    tmp_path: Path,
+) -> None:
+    root = _betas(tmp_path)
+    done = run_relnox("bump", "--to", "0.4b0.dev", "--dry-run", "--json", cwd=root, check=True)
+    assert {"template/version.py", "dists.ini"} <= set(json.loads(done.stdout)["files"])
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    assert (root / "dists.ini").read_text() == (
+        "[stable]\nversion=1.3.0.dev\n\n[prerelease]\nversion=0.4b0.dev\n"
+    )
+    assert (root / "template/version.py").read_text() == '__version__ = "0.4b0.dev"\n'
+
+
+def test_a_file_whose_every_copy_of_the_release_moved_moves_whole(tmp_path: Path) -> None:
+    """A generated list of pins on the siblings says the release on several lines, each its
+    own: the history moved all of them at every release, so the bump moves each. A file
+    that kept saying an old release beside them (``FIRST``) is no copy."""
+    root = _betas(tmp_path)
+    done = run_relnox("bump", "--to", "0.4b0.dev", "--dry-run", "--json", cwd=root, check=True)
+    assert "src/acme_beta/since.py" not in json.loads(done.stdout)["files"]
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    assert (root / "src/acme_beta/pins.py").read_text() == (
+        'PINS = [\n    "acme-beta-http==0.4b0.dev",\n    "acme-beta-sql==0.4b0.dev",\n]\n'
+        'LIBRARIES = ["sqlalchemy >= 1.4"]\n'
+    )

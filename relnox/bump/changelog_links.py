@@ -1,0 +1,90 @@
+"""A changelog's link reference definitions at a release, in the style the file uses.
+
+``[Unreleased]: <base>/compare/OLD...HEAD`` (or ``...main``) moves on to the new tag, and
+the new version gets a definition like the newest release's: ``<base>/compare/OLD...NEW``
+or ``<base>/releases/tag/NEW``. A file without link definitions gets none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from packaging.version import Version
+
+from relnox.project.changelog import UNRELEASED, sections
+from relnox.versions.arithmetic import maybe_version
+
+#: ``[label]: url``, one a line, at the start of the line
+_DEFINITION = re.compile(
+    r"^\[(?P<label>[^\]\r\n]+)\]:(?P<gap>[ \t]*)(?P<url>\S+)(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
+    re.MULTILINE,
+)
+#: ``<base>/compare/OLD...HEAD``: what changed since OLD (GitHub, GitLab's ``/-/compare/``)
+_COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$")
+
+
+def release_links(text: str, title: str, tag: str) -> str:
+    """``text`` with its ``[Unreleased]`` compare link moved on to ``tag`` and a ``[title]``
+    definition in the style of the newest release's (a compare view from the last release,
+    or the tag's own page); ``text`` itself when ``title`` is defined already or the file
+    links no release. A definition is a release's when a heading names its version as the
+    label writes it (a footnote ``[1]: ...`` is not 1.0.0's)."""
+    found = list(_DEFINITION.finditer(text))
+    if any(m["label"].lower() == title.lower() for m in found):
+        return text
+    unreleased = next((m for m in found if m["label"].lower() == UNRELEASED), None)
+    compare = _COMPARE.match(unreleased["url"]) if unreleased is not None else None
+    if compare is not None and compare["old"] == tag:
+        return text  # released already
+    headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
+    linked = [m for m in found if m["label"].lstrip("vV") in headed and maybe_version(m["label"])]
+    url = _new_url(linked, compare, title, tag)
+    if unreleased is not None and compare is not None:
+        base, head = compare.group("base", "head")
+        moved = f"[{unreleased['label']}]:{unreleased['gap']}{base}{tag}...{head}"
+        eol = unreleased["eol"] or line_end(text)
+        added = f"{eol}[{title}]:{unreleased['gap']}{url}" if url else ""
+        line = f"{moved}{unreleased['trail']}{added}{unreleased['eol']}"
+        return text[: unreleased.start()] + line + text[unreleased.end() :]
+    newest = _newest(linked)
+    if url is None or newest is None:
+        return text
+    line = f"[{title}]:{newest['gap']}{url}{newest['eol'] or line_end(text)}"
+    if linked[0] is newest:  # newest first: the new one above it
+        return text[: newest.start()] + line + text[newest.start() :]
+    if not newest["eol"]:  # the last line of the file: the new one goes below it
+        line = line_end(text) + line.rstrip("\r\n")
+    return text[: newest.end()] + line + text[newest.end() :]
+
+
+def line_end(text: str) -> str:
+    """The line ending ``text`` uses: CRLF where it has one."""
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
+    """The definition of the highest version of ``linked``."""
+    return max(linked, key=lambda m: maybe_version(m["label"]) or Version("0")) if linked else None
+
+
+def _new_url(
+    linked: Sequence[re.Match[str]], compare: re.Match[str] | None, title: str, tag: str
+) -> str | None:
+    """The url of ``[title]`` in the style of the newest release's definition (``linked``:
+    the definitions of the file's release headings); a file whose only one is its first
+    release's (nothing to compare with yet) follows its ``[Unreleased]`` compare link."""
+    newest = _newest(linked)
+    since = _COMPARE.match(newest["url"]) if newest is not None else None
+    if newest is None or (since is None and len(linked) == 1 and compare is not None):
+        return f"{compare['base']}{compare['old']}...{tag}" if compare is not None else None
+    if since is not None:
+        old = compare["old"] if compare is not None else since["head"]
+        return f"{since['base']}{old}...{tag}"
+    # the tag's own page: the last segment names the newest version; name the new one there
+    url = newest["url"]
+    cut = url.rstrip("/").rfind("/") + 1
+    segment = url[cut:]
+    version = newest["label"].removeprefix("v").removeprefix("V")
+    if segment.rstrip("/").count(version) != 1:
+        return None
+    return url[:cut] + segment.replace(version, title.removeprefix("v"))
