@@ -428,6 +428,21 @@ class TagReading:
     tags: RepoTags
     show_file: Callable[[str, str], str | None] | None
     measured: Measured = field(default_factory=dict, init=False, repr=False)
+    #: each prefix's spelling (:func:`spelled`), its tags spelled so (a stray ``22_07`` is
+    #: neither counted nor shown) and its rank as the one that writes new tags (the newest
+    #: release's, of two the one with more): read once for every package that may own it
+    spellings: dict[str, tuple[str, list[tuple[Version, str]], tuple[bool, Version, int]]] = field(
+        init=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        self.spellings = {}
+        for prefix, group in self.groups.items():
+            fmt = spelled(prefix, group)
+            under = fmt.endswith(UNDERSCORED)
+            fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under]
+            rank = (_has_final(group), top_release(group)[0], len(group))
+            self.spellings[prefix] = (fmt, fitting or group, rank)
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_file)
@@ -493,20 +508,12 @@ class TagReading:
         chosen = [p for p in prefixes if claims[p][member.name] == best]
         chosen, unsaid = self._unsaid(member, chosen)
         # the prefix of the newest release writes new tags (of two, the one with more releases)
-        chosen.sort(
-            key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
-            reverse=True,
-        )
+        chosen.sort(key=lambda p: self.spellings[p][2], reverse=True)
         if current in chosen:  # the spelling that took over writes new tags, whatever the old
             chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
             chosen.insert(0, current)
-        accepts = tuple(spelled(p, groups[p]) for p in chosen)
-        # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
-        fitting = [
-            [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
-            or groups[p]
-            for p, fmt in zip(chosen, accepts, strict=True)
-        ]
+        accepts = tuple(self.spellings[p][0] for p in chosen)
+        fitting = [self.spellings[p][1] for p in chosen]
         count = sum(len(group) for group in fitting)
         group = fitting[0]
         example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
