@@ -176,8 +176,12 @@ STRAYS_READ = 3  # highest tags checked against the version file before they cou
 
 
 #: a convention's tags, by what decides them (its globs, regex and formats for a package):
-#: ``(version, tag)`` of each, and how they spell dates (:func:`relnox.versions.dated.spelling_of`)
-Measured = dict[tuple[object, ...], tuple[list[tuple[Version, str]], str | None]]
+#: ``(version, tag)`` of each, how they spell dates (:func:`relnox.versions.dated.spelling_of`)
+#: and the same tags lowest first (of one version, the one spelled as new tags higher)
+Measured = dict[
+    tuple[object, ...],
+    tuple[list[tuple[Version, str]], str | None, list[tuple[Version, str]]],
+]
 
 
 def _measure(
@@ -200,29 +204,20 @@ def _measure(
             version = convention.version_of(tag, name=member.name, dir=member.dir)
             if version is not None:
                 found.append((version, tag))
-        finals = [item for item in found if not item[0].is_prerelease] or found
-        dated = spelling_of(finals, tags)
+        dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
+        # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
+        # (the formats decide it, so the key does): each "highest" below is the last that fits
+        own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
+        ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
         if seen is not None:
-            seen[key] = (found, dated)
+            seen[key] = (found, dated, ranked)
     else:
-        found, dated = seen[key]
-        finals = [item for item in found if not item[0].is_prerelease] or found
-    # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
-    fmt = convention.accepts[0] if convention.accepts else None
-    own = (
-        tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
-        if fmt is not None and "{version" in fmt
-        else None
-    )
-
-    def newest(item: tuple[Version, str]) -> tuple[Version, bool, str]:
-        return item[0], own is not None and own.match(item[1]) is not None, item[1]
-
-    merged = [item for item in found if item[1] in tags.merged]
+        found, dated, ranked = seen[key]
+    finals = [item for item in ranked if not item[0].is_prerelease] or ranked
+    merged = [item for item in ranked if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
-    reachable = max(
-        merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
-    )
+    near = min((tags.nearness.get(tag, 0) for _v, tag in merged), default=0)
+    reachable = next((i for i in reversed(merged) if tags.nearness.get(i[1], 0) == near), None)
     # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
     if current is None and member.vcs and reachable is not None:
@@ -233,7 +228,7 @@ def _measure(
     final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
         item
-        for item in found
+        for item in ranked
         if (
             item[1] in tags.merged
             or (current is not None and item[0] <= current)
@@ -241,15 +236,15 @@ def _measure(
         )
         and item[1] not in left
     ]
-    last = max(
-        [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
+    last = next((i for i in reversed(line) if not i[0].is_prerelease), line[-1] if line else None)
+    highest = next(
+        (
+            item
+            for item in reversed(finals)
+            if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
+        ),
+        finals[-1] if finals else None,
     )
-    live = [
-        item
-        for item in finals
-        if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
-    ]
-    highest = max(live or finals, key=newest, default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,
