@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 from packaging.version import Version
 
@@ -414,6 +415,17 @@ def describe_match(command: object) -> str | None:
     return " ".join(globs) if globs else None
 
 
+class Spelling(NamedTuple):
+    """How a prefix's tags are spelled."""
+
+    format: str  # :func:`spelled`
+    #: its tags spelled so (a stray 22_07 is neither counted nor shown)
+    fitting: list[tuple[Version, str]]
+    #: as the prefix that writes new tags: the newest release's, of two the one with more
+    rank: tuple[bool, Version, int]
+    short_zero: bool  # a release's .0 left out of its tags (:func:`_short_zero`)
+
+
 @dataclass
 class TagReading:
     """The repository's tags grouped by prefix, and the packages whose facts are read."""
@@ -423,21 +435,17 @@ class TagReading:
     tags: RepoTags
     show_file: Callable[[str, str], str | None] | None
     measured: Measured = field(default_factory=dict, init=False, repr=False)
-    #: each prefix's spelling (:func:`spelled`), its tags spelled so (a stray ``22_07`` is
-    #: neither counted nor shown) and its rank as the one that writes new tags (the newest
-    #: release's, of two the one with more): read once for every package that may own it
-    spellings: dict[str, tuple[str, list[tuple[Version, str]], tuple[bool, Version, int]]] = field(
-        init=False, repr=False
-    )
+    #: each prefix's :class:`Spelling`, read once for every package that may own it
+    spellings: dict[str, Spelling] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.spellings = {}
         for prefix, group in self.groups.items():
             fmt = spelled(prefix, group)
             under = fmt.endswith(UNDERSCORED)
-            fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under]
+            fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under] or group
             rank = (_has_final(group), top_release(group)[0], len(group))
-            self.spellings[prefix] = (fmt, fitting or group, rank)
+            self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_file)
@@ -503,12 +511,12 @@ class TagReading:
         chosen = [p for p in prefixes if claims[p][member.name] == best]
         chosen, unsaid = self._unsaid(member, chosen)
         # the prefix of the newest release writes new tags (of two, the one with more releases)
-        chosen.sort(key=lambda p: self.spellings[p][2], reverse=True)
+        chosen.sort(key=lambda p: self.spellings[p].rank, reverse=True)
         if current in chosen:  # the spelling that took over writes new tags, whatever the old
             chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
             chosen.insert(0, current)
-        accepts = tuple(self.spellings[p][0] for p in chosen)
-        fitting = [self.spellings[p][1] for p in chosen]
+        accepts = tuple(self.spellings[p].format for p in chosen)
+        fitting = [self.spellings[p].fitting for p in chosen]
         count = sum(len(group) for group in fitting)
         group = fitting[0]
         example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
@@ -531,7 +539,9 @@ class TagReading:
             if spells_pre(text):
                 pre_spelling = text
                 evidence += f"; pre-releases spelled {text}"
-        short_zero = _short_zero(group, tags) or self._zero_in_file(member, chosen[0], accepts[0])
+        short_zero = self.spellings[chosen[0]].short_zero or self._zero_in_file(
+            member, chosen[0], accepts[0]
+        )
         if short_zero:
             evidence += "; a release ending in .0 is tagged without it"
         convention = TagConvention(
