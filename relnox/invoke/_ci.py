@@ -73,7 +73,9 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
     root = Path(flags.root).resolve()
     with git.held(root):  # a read: the top, HEAD, the tags and their files read once
-        workspace = listing(root)  # the sound packages planned, the others' problems raised
+        # the sound packages planned, the others' problems raised; no copy of a project not
+        # released is shown or bumped here, so none is looked for at the tags
+        workspace = listing(root, moved=False)
         rows = make_plan(
             workspace, flags.part or None, flags.pre or None, since=flags.since or None
         )

@@ -50,7 +50,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     from relnox.errors import VersionError
     from relnox.project.discovery import discover
 
-    workspace = discover(root)
+    workspace = discover(root, moved=False)  # it shows no copy of a project not released
     problems = [
         *workspace.problems,
         *(note for pkg in workspace.packages for note in pkg.drift_notes),

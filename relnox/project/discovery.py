@@ -33,7 +33,7 @@ from relnox.project.members import (
     required_by,
     test_suite,
 )
-from relnox.project.moved_with import with_moved_copies
+from relnox.project.moved_with import unreleased_rule, with_moved_copies
 from relnox.project.order import ordered, release_order
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.package_tags import read_tags
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 
-def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
+def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:
     """Load every package; problems with single packages are collected, not raised.
 
     Errors that make the whole workspace meaningless (a malformed root
@@ -74,6 +74,9 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     the packages in it. ``tags=False`` (build-all, verify-install): the repository's tags
     are read only where they decide a package (a version from tags, projects found by
     scanning); the packages' tag conventions, and the warnings about them, are left out.
+    ``moved=False`` (a command that neither shows nor bumps them: ``plan``,
+    ``check-versions``): the projects not released are not read at the packages' tags, so
+    no copy of their versions is added (:func:`with_moved_copies`).
     """
     root = Path(root).resolve()
     check_root(root)
@@ -228,8 +231,10 @@ def discover(root: Path | str = ".", *, tags: bool = True) -> Workspace:
     from relnox.versions.referee import refereed  # the backend's word on computed versions
 
     workspace = with_stamped(refereed(workspace))
-    if tags:  # a project not released whose version the history moves with a package's
-        workspace = with_moved_copies(workspace, read)
+    if tags and moved:  # a project not released whose version the history moves with a
+        workspace = with_moved_copies(workspace, read)  # package's
+    elif tags:
+        unreleased_rule(workspace)  # the setting checked all the same
     errors = tuple(b.error for b in workspace.broken)
     problems = tuple(dict.fromkeys(str(e) for e in errors))  # a cycle's: said once
     return replace(workspace, errors=errors, problems=problems)
@@ -628,13 +633,14 @@ def _unique(
     return kept, broken
 
 
-def listing(root: Path | str = ".", *, tags: bool = True) -> Workspace:
+def listing(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:
     """:func:`discover` for a command that shows every package (``packages``, ``plan``):
     it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
-    is a finding on that package and never hides the others."""
+    is a finding on that package and never hides the others; ``tags``, ``moved``: as
+    :func:`discover`'s."""
     import logging
 
-    workspace = discover(root, tags=tags)
+    workspace = discover(root, tags=tags, moved=moved)
     for warning in workspace.warnings:
         logging.getLogger("relnox").warning("warning: %s", warning)
     return workspace

@@ -285,7 +285,8 @@ def released_by_evidence(
     from relnox.versions.released import released_elsewhere
 
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    required = _required(others, members, read)
+    projects = _packages(others, read)  # each read and named once, for both rules
+    required = _required(projects, members, read)
 
     candidates: list[tuple[Path, str]] = []
     if not root_is_member and uv_never_builds(doc):
@@ -295,7 +296,7 @@ def released_by_evidence(
         below = _readable(members, read)
         candidates += [(d, name_of(d, f) or d.name) for d, f in below if uv_never_builds(f)]
     unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
-    for directory, found, name in _packages(others, read):  # virtual project: a workflow decides
+    for directory, found, name in projects:  # virtual project: a workflow decides
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
@@ -316,9 +317,11 @@ def released_by_evidence(
 Targets = Mapping[str, tuple[Path, Mapping[str, Any]]]
 
 
-def _required(others: Sequence[Path], members: Sequence[Path], read: Read) -> dict[Path, str]:
-    """The projects of ``others`` a listed package requires (:func:`required_by`)."""
-    outside: Targets = {canonicalize_name(n): (d, found) for d, found, n in _packages(others, read)}
+def _required(
+    projects: Sequence[tuple[Path, dict[str, Any], str]], members: Sequence[Path], read: Read
+) -> dict[Path, str]:
+    """The ``projects`` (:func:`_packages`) a listed package requires (:func:`required_by`)."""
+    outside: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
     return required_by(_readable(members, read), outside) if outside else {}
 
 

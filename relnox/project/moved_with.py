@@ -38,7 +38,11 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
     """``workspace`` with the version of each project it does not release added as a copy
     to every package whose last releases (two at least, up to three) it said at their tags,
     and a note naming the tags and the setting that leaves it."""
-    if _rule(workspace) == "keep" or not workspace.unreleased or not git.is_repo(workspace.root):
+    if (
+        unreleased_rule(workspace) == "keep"
+        or not workspace.unreleased
+        or not git.is_repo(workspace.root)
+    ):
         return workspace
     held = {loc.path for pkg in workspace.packages for loc in pkg.locations}
     packages, notes = list(workspace.packages), list(workspace.notes)
@@ -70,7 +74,8 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
     return replace(workspace, packages=tuple(packages), notes=tuple(notes), moved=tuple(said))
 
 
-def _rule(workspace: Workspace) -> str:
+def unreleased_rule(workspace: Workspace) -> str:
+    """``[tool.relnox] unreleased-versions``, one of :data:`RULES`, else a ConfigError."""
     rule = workspace.config.raw.get("unreleased-versions", "history")
     if rule not in RULES:
         raise ConfigError(
@@ -130,7 +135,7 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
     repository turned from each release of ``pkg`` to the next at its last two (a manifest's
     template, a constant in another language), each as a place a bump writes, and the note
     that says so; nothing when ``[tool.relnox] unreleased-versions = "keep"``."""
-    if pkg.primary is None or _rule(workspace) == "keep":
+    if pkg.primary is None or unreleased_rule(workspace) == "keep":
         return [], ""
     last = last_releases(workspace, pkg)
     if len(last) < _READ or not _at_last(pkg.version, last[0][0]):

@@ -175,6 +175,7 @@ class _Reading(TagReading):
     made: dict[str, int] = field(init=False)  # prefix -> :meth:`last_made` of its tags
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         self.by_name = {m.name: m for m in self.members}
         self.owned = {m.name: [] for m in self.members}
         self.made = {prefix: self.last_made(group) for prefix, group in self.groups.items()}

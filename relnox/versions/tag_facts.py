@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 from packaging.version import Version
 
@@ -176,8 +177,12 @@ STRAYS_READ = 3  # highest tags checked against the version file before they cou
 
 
 #: a convention's tags, by what decides them (its globs, regex and formats for a package):
-#: ``(version, tag)`` of each, and how they spell dates (:func:`relnox.versions.dated.spelling_of`)
-Measured = dict[tuple[object, ...], tuple[list[tuple[Version, str]], str | None]]
+#: ``(version, tag)`` of each, how they spell dates (:func:`relnox.versions.dated.spelling_of`)
+#: and the same tags lowest first (of one version, the one spelled as new tags higher)
+Measured = dict[
+    tuple[object, ...],
+    tuple[list[tuple[Version, str]], str | None, list[tuple[Version, str]]],
+]
 
 
 def _measure(
@@ -200,29 +205,20 @@ def _measure(
             version = convention.version_of(tag, name=member.name, dir=member.dir)
             if version is not None:
                 found.append((version, tag))
-        finals = [item for item in found if not item[0].is_prerelease] or found
-        dated = spelling_of(finals, tags)
+        dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
+        # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
+        # (the formats decide it, so the key does): each "highest" below is the last that fits
+        own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
+        ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
         if seen is not None:
-            seen[key] = (found, dated)
+            seen[key] = (found, dated, ranked)
     else:
-        found, dated = seen[key]
-        finals = [item for item in found if not item[0].is_prerelease] or found
-    # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
-    fmt = convention.accepts[0] if convention.accepts else None
-    own = (
-        tag_regex(fmt.replace("{name}", member.name).replace("{dir}", member.dir))
-        if fmt is not None and "{version" in fmt
-        else None
-    )
-
-    def newest(item: tuple[Version, str]) -> tuple[Version, bool, str]:
-        return item[0], own is not None and own.match(item[1]) is not None, item[1]
-
-    merged = [item for item in found if item[1] in tags.merged]
+        found, dated, ranked = seen[key]
+    finals = [item for item in ranked if not item[0].is_prerelease] or ranked
+    merged = [item for item in ranked if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
-    reachable = max(
-        merged, key=lambda item: (-tags.nearness.get(item[1], 0), *newest(item)), default=None
-    )
+    near = min((tags.nearness.get(tag, 0) for _v, tag in merged), default=0)
+    reachable = next((i for i in reversed(merged) if tags.nearness.get(i[1], 0) == near), None)
     # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
     if current is None and member.vcs and reachable is not None:
@@ -233,7 +229,7 @@ def _measure(
     final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
         item
-        for item in found
+        for item in ranked
         if (
             item[1] in tags.merged
             or (current is not None and item[0] <= current)
@@ -241,15 +237,15 @@ def _measure(
         )
         and item[1] not in left
     ]
-    last = max(
-        [item for item in line if not item[0].is_prerelease] or line, key=newest, default=None
+    last = next((i for i in reversed(line) if not i[0].is_prerelease), line[-1] if line else None)
+    highest = next(
+        (
+            item
+            for item in reversed(finals)
+            if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
+        ),
+        finals[-1] if finals else None,
     )
-    live = [
-        item
-        for item in finals
-        if (last is None or not _retired_year(item, last, tags)) and item[1] not in withdrawn
-    ]
-    highest = max(live or finals, key=newest, default=None)
     return TagFacts(
         convention,
         highest[0] if highest else None,
@@ -419,6 +415,17 @@ def describe_match(command: object) -> str | None:
     return " ".join(globs) if globs else None
 
 
+class Spelling(NamedTuple):
+    """How a prefix's tags are spelled."""
+
+    format: str  # :func:`spelled`
+    #: its tags spelled so (a stray 22_07 is neither counted nor shown)
+    fitting: list[tuple[Version, str]]
+    #: as the prefix that writes new tags: the newest release's, of two the one with more
+    rank: tuple[bool, Version, int]
+    short_zero: bool  # a release's .0 left out of its tags (:func:`_short_zero`)
+
+
 @dataclass
 class TagReading:
     """The repository's tags grouped by prefix, and the packages whose facts are read."""
@@ -428,6 +435,17 @@ class TagReading:
     tags: RepoTags
     show_file: Callable[[str, str], str | None] | None
     measured: Measured = field(default_factory=dict, init=False, repr=False)
+    #: each prefix's :class:`Spelling`, read once for every package that may own it
+    spellings: dict[str, Spelling] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.spellings = {}
+        for prefix, group in self.groups.items():
+            fmt = spelled(prefix, group)
+            under = fmt.endswith(UNDERSCORED)
+            fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under] or group
+            rank = (_has_final(group), top_release(group)[0], len(group))
+            self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_file)
@@ -493,20 +511,12 @@ class TagReading:
         chosen = [p for p in prefixes if claims[p][member.name] == best]
         chosen, unsaid = self._unsaid(member, chosen)
         # the prefix of the newest release writes new tags (of two, the one with more releases)
-        chosen.sort(
-            key=lambda p: (_has_final(groups[p]), top_release(groups[p])[0], len(groups[p])),
-            reverse=True,
-        )
+        chosen.sort(key=lambda p: self.spellings[p].rank, reverse=True)
         if current in chosen:  # the spelling that took over writes new tags, whatever the old
             chosen.remove(current)  # one's highest (release-23.11.0 after a bare 99.99.99)
             chosen.insert(0, current)
-        accepts = tuple(spelled(p, groups[p]) for p in chosen)
-        # a tag spelled otherwise than its prefix's (a stray 22_07) is neither counted nor shown
-        fitting = [
-            [(v, t) for v, t in groups[p] if underscored(t[len(p) :]) == fmt.endswith(UNDERSCORED)]
-            or groups[p]
-            for p, fmt in zip(chosen, accepts, strict=True)
-        ]
+        accepts = tuple(self.spellings[p].format for p in chosen)
+        fitting = [self.spellings[p].fitting for p in chosen]
         count = sum(len(group) for group in fitting)
         group = fitting[0]
         example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
@@ -529,7 +539,9 @@ class TagReading:
             if spells_pre(text):
                 pre_spelling = text
                 evidence += f"; pre-releases spelled {text}"
-        short_zero = _short_zero(group, tags) or self._zero_in_file(member, chosen[0], accepts[0])
+        short_zero = self.spellings[chosen[0]].short_zero or self._zero_in_file(
+            member, chosen[0], accepts[0]
+        )
         if short_zero:
             evidence += "; a release ending in .0 is tagged without it"
         convention = TagConvention(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from relnox.project.discovery import discover
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
@@ -159,3 +160,24 @@ def test_a_file_whose_every_copy_of_the_release_moved_moves_whole(tmp_path: Path
         'PINS = [\n    "acme-beta-http==0.4b0.dev",\n    "acme-beta-sql==0.4b0.dev",\n]\n'
         'LIBRARIES = ["sqlalchemy >= 1.4"]\n'
     )
+
+
+def test_plan_and_check_versions_do_not_look_for_the_copies_and_say_the_same(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path)
+    assert discover(root, moved=False).moved == ()
+    (said,) = {note for _name, note in discover(root).moved}
+    assert "acme-tools" in said
+    for command in (["plan"], ["plan", "--part", "minor"], ["check-versions"]):
+        done = run_relnox(*command, cwd=root, check=True)
+        assert "acme-tools" not in done.stdout + done.stderr
+        assert "acme-core" in done.stdout
+
+
+def test_an_unknown_unreleased_versions_rule_is_refused_by_plan_too(tmp_path: Path) -> None:
+    root = _workspace(tmp_path, '\n[tool.relnox]\nunreleased-versions = "always"\n')
+    for command in (["packages"], ["plan"], ["check-versions"]):
+        done = run_relnox(*command, cwd=root)
+        assert done.returncode != 0
+        assert "unreleased-versions = 'always' is none of history, keep" in done.stderr
