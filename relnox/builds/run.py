@@ -3,8 +3,8 @@
 Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can first.
 :func:`execute` then builds packages in parallel (:mod:`relnox.schedule`), each into a
 temporary directory (:mod:`relnox.builds.backend`); its files are checked
-(:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass, so
-``dist/`` never holds a half-written or unchecked file. The build manifest
+(:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass and
+the packages it needs are there, so ``dist/`` never holds a half-written or unchecked file. The build manifest
 (:mod:`relnox.artifacts.manifest`) lives in the state directory beside ``dist/``. A
 package whose inputs did not change since its recorded build, and whose recorded files
 still have their sha256, is reused (:mod:`relnox.builds.inputs`); ``--force`` rebuilds.
