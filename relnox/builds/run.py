@@ -654,8 +654,9 @@ def _build(
         try:
             # with --test a package's tests install the wheels of those it needs: it starts
             # after them; else it starts at once and its files follow theirs into dist/
-            # (cold, a real 5-member workspace whose chain is 4 long: 0.88x the wall time,
-            # 0.97x the cpu of starting after them; median of 5 paired whole processes)
+            # (cold, a real 5-member workspace whose chain is 4 long: 0.80x the wall time,
+            # 0.98x the cpu of starting after them; median of 5 paired whole processes,
+            # benchmarks/ratios.py --baseline-relnox, load 2-5 on 2 cores)
             ordered = plan.test_command is not None
             work: Callable[[str], _Made | PackageOutcome] = run.build if ordered else run.make
             outcomes = run_graph(
