@@ -5,6 +5,7 @@
     python benchmarks/ratios.py --verify-repo PATH       # (dependencies in uv's cache)
     python benchmarks/ratios.py --listing-repo PATH      # packages/plan on a real workspace
     python benchmarks/ratios.py --baseline-relnox OTHER/bin/relnox --only listing
+    python benchmarks/ratios.py --baseline-relnox OTHER/bin/relnox --only build --build-repo PATH
     python benchmarks/ratios.py --runs 9 --count 70 --only build
 
 1. ``relnox verify-install --offline`` of a workspace's wheels over the bare script doing
@@ -13,7 +14,7 @@
 2. ``relnox build-all`` with nothing changed (every package reused) over a cold ``uv
    build --all-packages`` of the same workspace into a fresh directory; target <= 0.1;
    then a cold ``relnox build-all`` (a fresh output directory) over the same cold uv
-   build; target <= 1.0.
+   build; target <= 1.0; with ``--baseline-relnox``, over that relnox's cold build-all.
 3. ``relnox --version``, ``relnox packages`` and ``relnox plan`` (a read of the workspace
    and its tags, warm) over ``--baseline-relnox`` (another install of relnox: the figures
    before a change), else over ``python -c "import invoke"`` (the floor: relnox's
@@ -83,8 +84,9 @@ def verify_ratio(root: Path, work: Path, runs: int) -> float:
     return ratio
 
 
-def build_ratio(root: Path, work: Path, runs: int) -> float:
-    """Figure 2: a no-change build-all over a cold uv build --all-packages."""
+def build_ratio(root: Path, work: Path, runs: int, baseline: Path | None = None) -> float:
+    """Figure 2: a no-change build-all over a cold uv build --all-packages (and a cold
+    build-all over ``baseline``'s)."""
     dist = work / "build-dist"
     _built(root, dist)
     again = [*relnox_command(), "build-all", "--root", str(root), "--out", str(dist)]
@@ -109,6 +111,18 @@ def build_ratio(root: Path, work: Path, runs: int) -> float:
     times = paired(cold_relnox, cold_uv, runs)
     cold_ratio = report("relnox build-all, cold", "uv build --all-packages", times)
     print(f"target median <= 1.0: {'met' if cold_ratio <= 1.0 else 'MISSED'}\n")
+    if baseline is not None:
+        other_out = work / "baseline-out"
+        other = [str(baseline), "build-all", "--root", str(root), "--out", str(other_out)]
+
+        def cold_baseline() -> None:
+            shutil.rmtree(other_out, ignore_errors=True)
+            _run(other, root)
+
+        print(f"cold build-all against a cold build-all of {baseline}; {load()}")
+        times = paired(cold_relnox, cold_baseline, runs)
+        report("relnox build-all, cold", f"{baseline} build-all, cold", times)
+        print()
     return ratio
 
 
@@ -150,7 +164,9 @@ def main() -> int:
     parser.add_argument("--build-repo", type=Path, help="build: a real workspace instead")
     parser.add_argument("--listing-repo", type=Path, help="listing: a real workspace instead")
     parser.add_argument(
-        "--baseline-relnox", type=Path, help="listing: another relnox to pair with (before)"
+        "--baseline-relnox",
+        type=Path,
+        help="listing and cold build: another relnox to pair with (before)",
     )
     parser.add_argument("--only", choices=("verify", "build", "listing"), help="one figure only")
     args = parser.parse_args()
@@ -163,7 +179,7 @@ def main() -> int:
                 verify_ratio(root, work, args.runs)
             if args.only in (None, "build"):
                 root = _workspace(args.build_repo, work, args.build_count, "bratio")
-                build_ratio(root, work, args.runs)
+                build_ratio(root, work, args.runs, args.baseline_relnox)
             if args.only in (None, "listing"):
                 root = _workspace(args.listing_repo, work, args.count, "lratio")
                 listing_ratios(root, args.runs, args.baseline_relnox)

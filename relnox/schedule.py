@@ -6,6 +6,13 @@ dependents are skipped. Without ``keep_going`` the first failure
 stops new jobs from starting (running ones finish); with it, every job that can
 run does. Failures are :class:`RelnoxError`; any other exception is a bug and
 propagates.
+
+With ``finish``, a job starts without waiting for its dependencies (its work must not
+need theirs) and ``finish(name, value)``, called in the calling thread, makes its outcome
+once each of them has finished: a build-all without ``--test`` builds every package at
+once (a build environment never sees workspace sources) and puts a package's files into
+``dist/`` after those of the packages it needs; a job whose dependency did not finish is
+skipped, its value dropped.
 """
 
 from __future__ import annotations
@@ -48,6 +55,7 @@ def run_graph(
     *,
     jobs: int,
     keep_going: bool = False,
+    finish: Callable[[str, T], T] | None = None,
 ) -> dict[str, Outcome[T]]:
     """Run ``work(name)`` for every name of ``order`` (dependencies first); the outcomes."""
     inside = set(order)
@@ -55,39 +63,71 @@ def run_graph(
     height = _heights(order, needs)
     index = {name: i for i, name in enumerate(order)}
     pending = sorted(order, key=lambda n: (-height[n], index[n]))  # longest chain first
+    waits = needs if finish is None else dict.fromkeys(order, ())  # before it starts
     done: dict[str, Outcome[T]] = {}
+    held: dict[str, T] = {}  # worked, waiting to finish after its dependencies (``finish``)
     running: dict[Future[T], str] = {}
     stop = False
+
+    def failed(name: str, exc: RelnoxError) -> None:
+        nonlocal stop
+        done[name] = Outcome(FAILED, error=exc, reason=str(exc).splitlines()[0])
+        stop = stop or not keep_going
+
+    def skipped(name: str) -> bool:
+        bad = [d for d in needs[name] if d in done and done[d].status != OK]
+        if bad:
+            why = "failed" if done[bad[0]].status == FAILED else f"was {done[bad[0]].status}"
+            done[name] = Outcome(SKIPPED, reason=f"needs {bad[0]}, which {why}")
+        return bool(bad)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="relnox-build") as pool:
         while pending or running:
             for name in list(pending):
-                bad = [d for d in needs[name] if d in done and done[d].status != OK]
-                if bad:
-                    why = (
-                        "failed" if done[bad[0]].status == FAILED else f"was {done[bad[0]].status}"
-                    )
-                    done[name] = Outcome(SKIPPED, reason=f"needs {bad[0]}, which {why}")
+                if skipped(name):
                     pending.remove(name)
                 elif stop:
                     done[name] = Outcome(NOT_RUN, reason="stopped after a failure")
                     pending.remove(name)
-                elif len(running) < jobs and all(d in done for d in needs[name]):
+                elif len(running) < jobs and all(d in done for d in waits[name]):
                     pending.remove(name)
                     running[pool.submit(work, name)] = name
-            if not running:
+            if running:
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = running.pop(future)
+                    try:
+                        value = future.result()
+                    except RelnoxError as exc:
+                        failed(name, exc)
+                        continue
+                    if finish is None:
+                        done[name] = Outcome(OK, value=value)
+                    else:
+                        held[name] = value
+            elif not held:
                 for name in pending:  # only a dependency cycle gets here
                     done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
                 pending.clear()
-                continue
-            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for future in finished:
-                name = running.pop(future)
-                try:
-                    done[name] = Outcome(OK, value=future.result())
-                except RelnoxError as exc:
-                    done[name] = Outcome(FAILED, error=exc, reason=str(exc).splitlines()[0])
-                    stop = stop or not keep_going
+            while finish is not None and (ready := _ready(held, needs, done)):
+                for name in ready:
+                    if skipped(name):
+                        del held[name]
+                        continue
+                    try:
+                        done[name] = Outcome(OK, value=finish(name, held.pop(name)))
+                    except RelnoxError as exc:
+                        failed(name, exc)
+    for name in held:  # its dependencies form a cycle
+        done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
     return {name: done[name] for name in order}
+
+
+def _ready(
+    held: Mapping[str, object], needs: Mapping[str, Sequence[str]], done: Mapping[str, object]
+) -> list[str]:
+    """The held jobs whose dependencies have all ended (finished or not)."""
+    return [name for name in held if all(d in done for d in needs[name])]
 
 
 def _heights(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> dict[str, int]:

@@ -87,3 +87,42 @@ def test_a_bug_is_not_swallowed() -> None:
 def test_dependencies_outside_the_selection_are_ignored() -> None:
     outcomes = run_graph(["c"], DEPS, Recorder(), jobs=4)
     assert outcomes["c"].status == OK
+
+
+def test_with_finish_a_job_starts_at_once_and_finishes_after_its_dependencies() -> None:
+    b_started = threading.Event()
+    work = Recorder(delay=0)
+    finished: list[str] = []
+
+    def started_at_once(name: str) -> str:
+        if name == "b":
+            b_started.set()
+        if name == "a":  # b needs a, and starts while a is still running
+            assert b_started.wait(timeout=30)
+        return work(name)
+
+    def finish(name: str, value: str) -> str:
+        finished.append(name)
+        return value + "!"
+
+    outcomes = run_graph(ORDER, DEPS, started_at_once, jobs=2, finish=finish)
+    assert {n: o.value for n, o in outcomes.items()} == {n: n.upper() + "!" for n in ORDER}
+    for name, deps in DEPS.items():
+        for dep in deps:
+            assert finished.index(dep) < finished.index(name)
+
+
+def test_with_finish_a_job_whose_dependency_failed_is_skipped_unfinished() -> None:
+    finished: list[str] = []
+
+    def finish(name: str, value: str) -> str:
+        finished.append(name)
+        return value
+
+    outcomes = run_graph(
+        ORDER, DEPS, Recorder(fail=frozenset({"a"})), jobs=2, keep_going=True, finish=finish
+    )
+    status = {n: o.status for n, o in outcomes.items()}
+    assert status == {"a": FAILED, "b": SKIPPED, "c": SKIPPED, "d": OK, "e": OK, "f": OK}
+    assert outcomes["b"].reason == "needs a, which failed"
+    assert sorted(finished) == ["d", "e", "f"]

@@ -185,7 +185,7 @@ def test_a_package_scratch_goes_when_its_build_ends(
     made: list[Path] = []
     left_at_end: dict[str, list[str]] = {}
     real_mkdtemp = tempfile.mkdtemp
-    real_build = run_module._Run.build
+    real_place = run_module._Run.place  # the end of a package's build, its files in dist/
 
     def mkdtemp(*args: Any, **kwargs: Any) -> str:
         path = str(real_mkdtemp(*args, **kwargs))
@@ -193,13 +193,13 @@ def test_a_package_scratch_goes_when_its_build_ends(
             made.append(Path(path))
         return path
 
-    def build(run: Any, name: str) -> Any:
-        outcome = real_build(run, name)
+    def place(run: Any, name: str, built: Any) -> Any:
+        outcome = real_place(run, name, built)
         left_at_end[name] = sorted(p.name for p in made if p.exists())
         return outcome
 
     monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
-    monkeypatch.setattr(run_module._Run, "build", build)
+    monkeypatch.setattr(run_module._Run, "place", place)
     result = build_all(root, BuildOptions(jobs=1))
     assert len(result.built) == 2 and len(made) == 2
     for name in ("sc-one", "sc-two"):
