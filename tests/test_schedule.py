@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -16,9 +15,15 @@ DEPS = {"b": ["a"], "c": ["b", "a"], "f": ["e"]}
 
 
 class Recorder:
-    def __init__(self, fail: frozenset[str] = frozenset(), delay: float = 0.02) -> None:
+    """Records what started and finished; the jobs named in ``meet`` wait for each other
+    (a barrier), so they pass only when the scheduler runs them at the same time."""
+
+    def __init__(
+        self, fail: frozenset[str] = frozenset(), meet: frozenset[str] = frozenset()
+    ) -> None:
         self.fail = fail
-        self.delay = delay
+        self.meet = meet
+        self.barrier = threading.Barrier(max(len(meet), 1), timeout=30)
         self.lock = threading.Lock()
         self.started: list[str] = []
         self.finished: list[str] = []
@@ -30,7 +35,8 @@ class Recorder:
             self.started.append(name)
             self.running += 1
             self.most = max(self.most, self.running)
-        time.sleep(self.delay)
+        if name in self.meet:
+            self.barrier.wait()
         with self.lock:
             self.running -= 1
             self.finished.append(name)
@@ -40,7 +46,7 @@ class Recorder:
 
 
 def test_every_job_runs_after_its_dependencies_in_parallel() -> None:
-    work = Recorder()
+    work = Recorder(meet=frozenset({"a", "e"}))  # the heads of the two longest chains
     outcomes = run_graph(ORDER, DEPS, work, jobs=2)
     assert {n: o.status for n, o in outcomes.items()} == dict.fromkeys(ORDER, OK)
     assert outcomes["c"].value == "C"
@@ -91,7 +97,7 @@ def test_dependencies_outside_the_selection_are_ignored() -> None:
 
 def test_with_finish_a_job_starts_at_once_and_finishes_after_its_dependencies() -> None:
     b_started = threading.Event()
-    work = Recorder(delay=0)
+    work = Recorder()
     finished: list[str] = []
 
     def started_at_once(name: str) -> str:
