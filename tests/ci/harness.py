@@ -24,8 +24,10 @@ stood in for:
   ``-i`` value mapped to the run's interpreter; ``manylinux`` (a build inside a
   manylinux container) is ignored: the build runs on this machine, so a wheel gets the
   platform tag of this machine's glibc;
-- ``pypa/cibuildwheel``: a real PEP 517 build (``pip wheel --no-deps``) of
-  ``package-dir`` into ``output-dir`` by the run's interpreter, the one build
+- ``pypa/cibuildwheel``: a real PEP 517 build of ``package-dir`` in an isolated
+  environment of the run's interpreter (``uv build --wheel --no-sources``, the build
+  requirements from the index as cibuildwheel's frontends take them), the wheel moved
+  from a scratch directory into ``output-dir`` as cibuildwheel moves it, the one build
   identifier of this machine (``cpXY-manylinux_<arch>``) selected by ``CIBW_BUILD`` and
   ``CIBW_SKIP`` as cibuildwheel selects: a selector that picks no build fails as
   cibuildwheel's "No build identifiers selected" does. There is no auditwheel repair
@@ -65,6 +67,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from uv import find_uv_bin
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
 TOKEN = re.compile(
@@ -672,7 +675,7 @@ class Actions:
     def _cibuildwheel(
         self, with_: Mapping[str, Any], env: Mapping[str, str], workspace: Path, label: str
     ) -> None:
-        """cibuildwheel: this machine's one build identifier, if selected, built by pip."""
+        """cibuildwheel: this machine's one build identifier, if selected, built here."""
         unknown = set(with_) - CIBUILDWHEEL_INPUTS
         unknown |= {k for k in env if k.startswith("CIBW_")} - CIBUILDWHEEL_ENV
         if unknown:
@@ -689,9 +692,14 @@ class Actions:
             )
         package = workspace / (_text(with_.get("package-dir")) or ".")
         output = workspace / (_text(with_.get("output-dir")) or "wheelhouse")
+        scratch = Path(env["RUNNER_TEMP"]) / "cibuildwheel"
+        argv = [find_uv_bin(), "build", "-q", "--wheel", "--no-sources", "--python"]
+        self._tool(
+            label, [*argv, str(self.python), "-o", str(scratch), str(package)], workspace, env
+        )
         output.mkdir(parents=True, exist_ok=True)
-        argv = [str(self.python), "-m", "pip", "wheel", "-q", "--no-deps", str(package)]
-        self._tool(label, [*argv, "--wheel-dir", str(output)], workspace, env)
+        for wheel in scratch.glob("*.whl"):
+            shutil.move(wheel, output / wheel.name)
 
     def _tool(self, label: str, argv: list[str], cwd: Path, env: Mapping[str, str]) -> None:
         proc = subprocess.run(

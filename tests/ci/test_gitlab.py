@@ -31,7 +31,6 @@ from tests.shapes import git, project, repo
 from tests.tools.test_gitlab import FakeGitLab
 
 GITLAB = '\n[tool.relnox.ci]\nforge = "gitlab"\n'
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def validate(*paths: Path) -> None:
@@ -183,19 +182,12 @@ def run_jobs(root: Path, runner: Path, *args: str, env: dict[str, str] | None = 
     return log
 
 
-@pytest.fixture(scope="module")
-def runner(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A wheel of this checkout (the relnox the jobs install) and the runner's Python."""
+@pytest.fixture
+def runner(relnox_wheel: Path, runner_python: Path) -> tuple[Path, Path]:
+    """A wheel of this checkout (the relnox the jobs install) and the runner's Python
+    (tests/ci/conftest.py: shared with the GitHub workflow harness)."""
     gitlab_ci_local()
-    where = tmp_path_factory.mktemp("gitlab-runner")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(where)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = where.glob("relnox-*.whl")
-    subprocess.run([sys.executable, "-m", "venv", str(where / "venv")], check=True)
-    return wheel, where / "venv" / "bin"
+    return relnox_wheel, runner_python
 
 
 @pytest.fixture

@@ -61,8 +61,6 @@ from tests.ci.native_projects import (
 )
 from tests.conftest import run_relnox
 
-ROOT = Path(__file__).resolve().parents[2]
-
 #: the CiSettings fields that only fill values into the files; every other field is a
 #: mode of ci-init that a flow below must run
 VALUE_SETTINGS = frozenset({"python_versions", "branch", "install", "relnox_requirement", "os"})
@@ -241,27 +239,6 @@ def test_native_stand_ins_refuse_what_they_cannot_do_as_the_action_would(
     with pytest.raises(WorkflowFailed, match=error):
         actions._uses(action, with_, full_env, tmp_path, "", tmp_path, "step")
     assert not (tmp_path / "wheelhouse").exists()
-
-
-@pytest.fixture(scope="session")
-def relnox_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A wheel of this checkout, built once per session: the relnox the workflows install."""
-    out = tmp_path_factory.mktemp("relnox-wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w", str(out)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = out.glob("relnox-*.whl")
-    return wheel
-
-
-@pytest.fixture(scope="session")
-def runner_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """setup-python's interpreter: a venv of this one, empty until a job installs into it."""
-    venv = tmp_path_factory.mktemp("runner") / "python"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    return venv / "bin"
 
 
 @dataclass
