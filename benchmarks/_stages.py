@@ -24,7 +24,7 @@ STAGES = (
     ("hook requires", "hook processes: get_requires_for_build_*"),
     ("hook build", "hook processes: build_sdist / build_wheel"),
     ("unpack", "unpack the sdist for the wheel"),
-    ("normalise", "sdist normalisation (SOURCE_DATE_EPOCH)"),
+    ("normalise", "sdist links resolved and normalised (SOURCE_DATE_EPOCH)"),
     ("checks", "checks of every file (twine's and more)"),
     ("fingerprint", "inputs read again after the build"),
     ("manifest", "write the manifest"),
@@ -80,7 +80,6 @@ def _forked(servers: Any, env: Any, argv: Sequence[str], *args: Any, **kwargs: A
 
 @contextlib.contextmanager
 def _timers(clock: _Clock) -> Iterator[None]:
-    import relnox.artifacts.reproducible as reproducible
     import relnox.builds.backend as backend
     import relnox.builds.envpool as envpool
     import relnox.builds.hook_server as hook_server
@@ -94,7 +93,7 @@ def _timers(clock: _Clock) -> Iterator[None]:
         clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
         clock.wrap(hook_server.HookServers, "run", _forked),  # or the hooks forked for them
         clock.wrap(backend, "unpack_sdist", "unpack"),
-        clock.wrap(reproducible, "normalize_sdist", "normalise"),  # run imports it when used
+        clock.wrap(backend, "finish_sdist", "normalise"),  # links resolved, bytes normalised
         clock.wrap(run, "check_for_record", "checks"),
         clock.wrap(run._Run, "_inputs", "fingerprint"),
         clock.wrap(run, "_write_manifest", "manifest"),
