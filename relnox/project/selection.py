@@ -24,7 +24,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, shortlist
 from relnox.paths import rel as relative
 from relnox.project.changes import changed_packages, unreleased
 from relnox.project.workspace import Package, Workspace
@@ -86,7 +86,7 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
             both = ", ".join(f'"{q.name}"' for q in (pkg, *sharers))
             notes.append(
                 f"note: {pkg.name} ({pkg.version}) moves on its own though "
-                f"{', '.join(f'{q.name} ({q.version})' for q in sharers)} share its tag "
+                f"{shortlist([f'{q.name} ({q.version})' for q in sharers])} share its tag "
                 f"{workspace.tag_format_of(pkg)}: their versions differ; [tool.relnox] "
                 f"lockstep = [[{both}]] moves them together"
             )
@@ -105,7 +105,7 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
                 "[tool.relnox] lockstep or give each its own tag-format to decide otherwise"
             )
             notes.append(
-                f"note: {', '.join(missing)} move{'s' if len(missing) == 1 else ''} with "
+                f"note: {shortlist(missing)} move{'s' if len(missing) == 1 else ''} with "
                 f"{pkg.name}: {why}"
             )
         elif missing:

@@ -9,6 +9,7 @@ import pytest
 from relnox.errors import ConfigError
 from relnox.project.discovery import load_workspace
 from relnox.project.selection import Rule, select_packages
+from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
 MEMBERS = '[tool.uv.workspace]\nmembers = ["libs/*"]\n'
@@ -75,6 +76,19 @@ def test_a_bump_moves_a_shared_tag_group_and_says_so(tmp_path: Path) -> None:
     selection = select_packages(ws, ["a"], rule=Rule.BUMP)
     assert _names(selection) == ["a", "b"]
     assert any("b moves with a" in note for note in selection.notes), selection.notes
+
+
+def test_a_large_shared_tag_group_is_named_in_a_short_line(tmp_path: Path) -> None:
+    """Seventy packages on one tag: the note that they move together names three and
+    counts the rest, through the command a maintainer runs."""
+    files = {"pyproject.toml": MEMBERS + '[tool.relnox]\ntag-format = "v{version}"\n'}
+    for n in range(8):
+        files[f"libs/p{n}/pyproject.toml"] = project(f"pkg{n}", "1.0.0")
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    done = run_relnox("bump", "--part", "minor", "--package", "pkg0", "--dry-run", cwd=root)
+    assert done.returncode == 0, done.stderr
+    (note,) = [line for line in (done.stdout + done.stderr).splitlines() if "move with" in line]
+    assert note.startswith("note: pkg1, pkg2, pkg3 and 4 more move with pkg0: they share the tag")
 
 
 def test_members_reading_one_version_file_move_together(tmp_path: Path) -> None:
