@@ -24,27 +24,6 @@ from relnox.versions.arithmetic import same_version
 logger = logging.getLogger("relnox")
 
 
-def _run_git(repo: Path, kind: str, args: tuple[str, ...], stall: float) -> None:
-    if kind == "push":  # the one action that waits on the network: bounded
-        git.push(repo, *args[1:], stall=stall)
-    else:
-        git.git(repo, *args, what=kind)
-
-
-def _index_entries(repo: Path, paths: list[str]) -> str:
-    return (
-        git.run(repo, "ls-files", "--stage", "--", *paths)
-        .check(GitError, "git ls-files", repo)
-        .output
-    )
-
-
-def _restore_index(repo: Path, paths: list[str], entries: str) -> None:
-    git.git(repo, "rm", "--cached", "-f", "-q", "--ignore-unmatch", "--", *paths)
-    if entries:
-        git.git(repo, "update-index", "--index-info", input=entries)
-
-
 def apply(plan: BumpPlan) -> BumpResult:
     """Write and commit ``plan``; on any failure, or a stop asked for, undo everything
     and raise."""
@@ -65,7 +44,10 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
             raise VersionError(f"{edit.path}: changed since the bump was planned; rerun the bump")
     repo = plan.repo
     paths = [str(edit.path) for edit in plan.edits]
-    index = _index_entries(repo, paths) if repo is not None and plan.actions and paths else None
+    index = None
+    if repo is not None and plan.actions and paths:
+        listed = git.run(repo, "ls-files", "--stage", "--", *paths)
+        index = listed.check(GitError, "git ls-files", repo).output
     old_head = git.head(repo) if repo is not None else None
     stall = network_settings(plan.workspace.config).stall
     written: list[Path] = []
@@ -90,7 +72,10 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
                 prove(plan, tagged=True)
                 proven = True
             logger.debug("bump: %s", action.describe())
-            _run_git(repo, action.kind, action.args, stall)
+            if action.kind == "push":  # the one action that waits on the network: bounded
+                git.push(repo, *action.args[1:], stall=stall)
+            else:
+                git.git(repo, *action.args, what=action.kind)
             committed = committed or action.kind == "commit"
             pushed = pushed or action.kind == "push"
             if action.tag is not None:
@@ -124,7 +109,7 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
         pkg = plan.workspace.get(name)
         if pkg.vcs_versioned != tagged:
             continue
-        if tagged and not any(name_in_tag(plan, pkg, tag) for tag in plan.tags):
+        if tagged and plan.workspace.tag_for(pkg, new) not in plan.tags:
             continue  # no tag of its made: nothing gives it the new version yet
         said = backend_answer(plan.workspace, pkg)  # None: relnox's reading, as written
         if said is not None and not same_version(said.split("+", 1)[0], new):
@@ -141,11 +126,6 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
                     else "fix where relnox writes the version ([tool.relnox] version-files)"
                 )
             )
-
-
-def name_in_tag(plan: BumpPlan, pkg: Package, tag: str) -> bool:
-    """Whether ``tag`` is the one the bump makes for ``pkg``."""
-    return tag == plan.workspace.tag_for(pkg, plan.versions[pkg.name][1])
 
 
 def _written(plan: BumpPlan, pkg: Package) -> str:
@@ -183,7 +163,9 @@ def _rollback(
                 else:
                     git.git(repo, "reset", "-q", "--soft", old_head)
             if index is not None:
-                _restore_index(repo, paths, index)
+                git.git(repo, "rm", "--cached", "-f", "-q", "--ignore-unmatch", "--", *paths)
+                if index:
+                    git.git(repo, "update-index", "--index-info", input=index)
         except RelnoxError as exc:
             problems.append(f"restoring the git index failed ({exc})")
     originals = {edit.path: edit.before for edit in plan.edits}

@@ -15,7 +15,6 @@ import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from relnox.bump.apply import apply
 from relnox.bump.changelog_plan import changelog_edits
@@ -47,7 +46,7 @@ from relnox.versions.next_checks import (
     stamped_reading,
     unreleased_note,
 )
-from relnox.versions.sources import VersionLocation, read_text
+from relnox.versions.sources import VersionLocation, read_text, set_string
 
 __all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
@@ -117,7 +116,7 @@ class _Files:
         for path, changes in self.toml.items():
             doc = tomlkit.parse(self.get(path))
             for key, value, old in changes:
-                found = _set_toml(doc, key, value)
+                found = set_string(doc, key, value)
                 if found != old:
                     raise ConfigError(
                         f"{path}: {old!r} is no longer at {'.'.join(map(str, key))} "
@@ -146,20 +145,6 @@ class _Files:
                     )
                 found[target] = FileEdit(target, self.original[path], after)
         return list(found.values())
-
-
-def _set_toml(doc: Any, key: Sequence[str | int], value: str) -> str:
-    """Replace the string at ``key`` keeping its quoting; the old value."""
-    import tomlkit
-    from tomlkit.items import String, StringType
-
-    table = doc
-    for part in key[:-1]:
-        table = table[part]
-    old = table[key[-1]]
-    literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
-    table[key[-1]] = tomlkit.string(value, literal=literal)
-    return str(old)
 
 
 def _update_cargo_locks(
@@ -193,9 +178,6 @@ def _rewrite_dependents(
     """``(dependent, line)`` for every requirement rewritten to follow the new versions, by
     the rule its history gives (:func:`relnox.project.pins.pin_rule`, said with the line);
     a requirement kept against today's rule is said in ``notes``."""
-
-    from relnox.tools import git
-
     lines = []
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)
@@ -218,32 +200,23 @@ def _rewrite_dependents(
                     continue
                 if rewritten is None:
                     continue
+                path, text = str(req.path), files.get(req.path)
                 if req.in_lines:
-                    index = int(req.key[1])
-                    text = rewrite_line(
-                        files.get(req.path), index, req.text, rewritten, str(req.path)
+                    files.set(
+                        req.path, rewrite_line(text, int(req.key[1]), req.text, rewritten, path)
                     )
-                    files.set(req.path, text)
                 elif req.in_setup_cfg:
-                    text = rewrite_cfg_line(
-                        files.get(req.path), req.key, req.text, rewritten, str(req.path)
-                    )
-                    files.set(req.path, text)
+                    files.set(req.path, rewrite_cfg_line(text, req.key, req.text, rewritten, path))
                 else:
                     files.set_toml(req.path, req.key, rewritten, req.text)
-                old, moved = versions[req.target][0], versions[req.target][1]
+                old, moved = versions[req.target]
                 modules = dict.fromkeys(loc.path for loc in pkg.locations if loc.kind == "python")
                 for module in modules:
                     text = files.get(module)
                     if (kept := move_named_pin(text, req.target, old, moved)) != text:
                         files.set(module, kept)
-                        lines.append(
-                            (
-                                pkg.name,
-                                f"{pkg.name} says {req.target} {moved} (was {old}) "
-                                f"in {relative(module, workspace.root)}",
-                            )
-                        )
+                        said = f"{moved} (was {old}) in {relative(module, workspace.root)}"
+                        lines.append((pkg.name, f"{pkg.name} says {req.target} {said}"))
                 rel = relative(req.path, workspace.root)
                 shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
                 new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten

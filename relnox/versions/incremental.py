@@ -13,7 +13,7 @@ from typing import Any
 
 from relnox.errors import VersionError
 from relnox.toml import table
-from relnox.versions.python_ast import parse_expression
+from relnox.versions.python_ast import parse
 from relnox.versions.sources import Found, VersionLocation, read_text
 from relnox.versions.version_tuple import moved
 
@@ -27,9 +27,10 @@ _POSITIONAL = ("package", "major", "minor", "micro", "release_candidate", "prere
 def _arguments(args: str) -> dict[str, Any] | None:
     """The call's arguments by incremental's parameter names, or ``None`` if not literals."""
     try:
-        call = parse_expression(f"f({args})").body
-    except SyntaxError:
+        (statement,) = parse(f"f({args})").body
+    except (SyntaxError, ValueError):
         return None
+    call = statement.value if isinstance(statement, ast.Expr) else None
     if not isinstance(call, ast.Call) or len(call.args) > len(_POSITIONAL) + 1:
         return None
     named = [*_POSITIONAL, "dev"]

@@ -20,14 +20,6 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
         raise SyntaxError(f"{filename}: nested too deeply to parse") from None
 
 
-def parse_expression(source: str) -> ast.Expression:
-    """``source`` as one expression's tree; :class:`SyntaxError` as :func:`parse`."""
-    try:
-        return ast.parse(source, mode="eval")
-    except _TOO_DEEP:
-        raise SyntaxError("an expression nested too deeply to parse") from None
-
-
 def literal(source: str) -> Any:
     """:func:`ast.literal_eval` of ``source``; :class:`SyntaxError` as :func:`parse`,
     ``ValueError`` for what is no literal."""

@@ -79,15 +79,9 @@ class VersionLocation:
         """``text`` (the file's current content) with this version replaced by ``new``."""
         if self.kind == "toml":
             import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
-            from tomlkit.items import String, StringType
 
             doc = tomlkit.parse(text)
-            table: Any = doc
-            for part in self.key[:-1]:
-                table = table[part]
-            old = table[self.key[-1]]
-            literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
-            table[self.key[-1]] = tomlkit.string(self.spell(new), literal=literal)
+            set_string(doc, self.key, self.spell(new))
             return tomlkit.dumps(doc)
         if self.kind == "incremental":
             from relnox.versions.incremental import respell
@@ -133,6 +127,20 @@ class VersionLocation:
             )
         start, end = match.span("version")
         return text[:start] + self.spell(new) + text[end:]
+
+
+def set_string(doc: Any, key: Sequence[str | int], value: str) -> str:
+    """Set the string at ``key`` of a tomlkit document, quoted as it was; the old value."""
+    import tomlkit
+    from tomlkit.items import String, StringType
+
+    table = doc
+    for part in key[:-1]:
+        table = table[part]
+    old = table[key[-1]]
+    literal = isinstance(old, String) and old.type in (StringType.SLL, StringType.MLL)
+    table[key[-1]] = tomlkit.string(value, literal=literal)
+    return str(old)
 
 
 def compose(result: str, groups: dict[str, str | None], remove: str | None = None) -> str:
