@@ -1,9 +1,5 @@
-"""Carry out a :class:`relnox.bump.plan.BumpPlan`: all of it, or none of it.
-
-Files are written atomically (their mode kept), then the git actions run in order. A
-failure, Ctrl-C or SIGTERM (held off while it runs) undoes it all: tags deleted, the
-commit reset, index entries and every file's bytes put back.
-"""
+"""Carry out a :class:`relnox.bump.plan.BumpPlan`, all or nothing: files written atomically,
+then the git actions; a failure, Ctrl-C or SIGTERM undoes it all."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""A changelog's link reference definitions at a release, in the style the file uses.
-
-``[Unreleased]: <base>/compare/OLD...HEAD`` (or ``...main``) moves on to the new tag, and
-the new version gets a definition like the newest release's: ``<base>/compare/OLD...NEW``
-or ``<base>/releases/tag/NEW``. A file without link definitions gets none."""
+"""A changelog's link definitions at a release, in the file's style: ``[Unreleased]``'s
+compare link moves on to the new tag, and the new version gets a definition like the
+newest release's."""
 
 from __future__ import annotations
 
@@ -24,11 +22,9 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with its ``[Unreleased]`` compare link moved on to ``tag`` and a ``[title]``
-    definition in the style of the newest release's (a compare view from the last release,
-    or the tag's own page); ``text`` itself when ``title`` is defined already or the file
-    links no release. A definition is a release's when a heading names its version as the
-    label writes it (a footnote ``[1]: ...`` is not 1.0.0's)."""
+    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
+    newest release's (a definition is a release's when a heading names its label: a footnote
+    ``[1]: ...`` is not 1.0.0's); unchanged when ``title`` is defined or no release is."""
     found = list(_DEFINITION.finditer(text))
     if any(m["label"].lower() == title.lower() for m in found):
         return text

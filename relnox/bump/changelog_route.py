@@ -1,9 +1,6 @@
-"""A workspace's shared changelog: Unreleased entries go to the package they belong to,
-by a sub-heading naming it (``### acme-core``) or a scope (``- core: fix``, ``- **core**:
-fix``, ``- [core] fix``; dropped when released, ambiguous scopes name no package). Each
-bumped package's entries move to ``## [acme-core 0.4.0] - <day>`` with their category
-sub-headings; other entries stay under Unreleased.
-"""
+"""A workspace's shared changelog: each bumped package's Unreleased entries (by a sub-heading
+naming it or a scope: ``- core: fix``, ``- **core**:``, ``- [core]``) move to its own
+section; other entries stay under Unreleased."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""The git side of a bump: checks made before anything changes, and the actions.
-
-Refused before any file is written: ``--commit``/``--tag``/``--push`` outside a
-repository or in one without a commit, an operation in progress, a dirty tree (unless
-``allow_dirty``), a detached HEAD (unless ``allow_detached``), tag names git refuses or
-that exist, ``--push`` without ``origin``. The commit names only the bump's files; tags
-are annotated (``-s`` with ``sign``); the push is one ``git push --atomic``.
-"""
+"""The git side of a bump: every precondition checked before a file changes (a repository
+with a commit, no operation in progress, a clean tree, a branch, new tag names, ``origin``
+for ``--push``), then the actions: add, commit, annotated tags, one atomic push."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""The objects of a bump plan: file edits, git actions, the plan and its result.
-
-Each side effect is an object that can describe itself; :mod:`relnox.bump.apply`
-carries them out. Kept apart from :mod:`relnox.bump.plan` so the planner, the git
-checks and the executor share them without importing each other.
-"""
+"""The objects of a bump plan: file edits, git actions, the plan and its result, each able
+to describe itself (:mod:`relnox.bump.apply` carries them out)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""Plan every edit and git action of a bump, check it, then apply it.
-
-:func:`plan_bump` computes the new versions, every file's new content (version sources,
-dependents' requirements, ``uv.lock``, changelogs) and the git actions, and checks all
-it can before a byte is written; :meth:`BumpPlan.describe` is ``--dry-run``'s output;
-:mod:`relnox.bump.apply` writes it all or nothing. Packages versioned by git tags are
-bumped by their next tag.
-"""
+"""Plan every edit and git action of a bump and check it before a byte is written
+(versions, dependents' requirements, locks, changelogs); :meth:`BumpPlan.describe` is
+``--dry-run``; :mod:`relnox.bump.apply` writes it."""
 
 from __future__ import annotations
 

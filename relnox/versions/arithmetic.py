@@ -1,11 +1,5 @@
-"""Version arithmetic: the next version of a package, in PEP 440 or semver form.
-
-``major``/``minor``/``patch`` give ``2.0.0``/``1.3.0``/``1.2.4`` after ``1.2.3``; from a
-dev release (``1.3.0.dev2``) or a pre-release already at that step (``2.0.0rc1``) they
-give that release; ``pre`` grows the counter or starts a new label at 0, ``release``
-drops the pre and dev parts, ``post`` and ``dev`` count on. Input may be PEP 440 or
-semver; output is PEP 440 unless the scheme is ``semver``, with a pre-release written as
-the current version writes one; a result that does not increase is a :class:`VersionError`."""
+"""Version arithmetic: parse, compare, bump (``--part``, ``--pre``, ``--to``) and respell a
+version, PEP 440 or semver; a result that does not increase is a :class:`VersionError`."""
 
 from __future__ import annotations
 
@@ -431,12 +425,8 @@ def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bo
 
 
 def check_file_name(where: str, dist_name: str, version: str) -> None:
-    """The shortest wheel name of ``dist_name`` at ``version`` fits in one file name.
-
-    :data:`MAX_VERSION_LENGTH` bounds the version alone; with the
-    distribution name and the tags (``-py3-none-any.whl``, the shortest a wheel has) a
-    long name and a long version can still make a name no file system stores.
-    """
+    """The shortest wheel name of ``dist_name`` at ``version`` (``-py3-none-any.whl``) fits
+    in one file name, which :data:`MAX_VERSION_LENGTH` alone does not promise."""
     wheel = f"{dist_name}-{version}-py3-none-any.whl"
     if len(wheel.encode()) > MAX_VERSION_LENGTH:
         raise VersionError(

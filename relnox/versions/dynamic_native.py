@@ -156,11 +156,9 @@ _MESON_RUN = re.compile(r"\bversion\s*:\s*run_command\s*\(((?:[^()]|\((?:[^()]|\
 def _run_command_reads(
     directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
 ) -> VersionLocation | None:
-    """The literal ``__version__`` that the command meson runs for project()'s version
-    reads: a script of the repository holding it, or a script (or ``-c`` program) reading
-    ``__version__`` out of a module the package ships, named by its path
-    (``'src/pkg/__init__.py'``) or by its import, else the package's own version module.
-    None: the command reads no such literal, or asks git too (a CI variable, a tag)."""
+    """The literal ``__version__`` the command meson runs for project()'s version reads (a
+    script holding it, or a module named by path or import, else the package's version
+    module); ``None`` when it reads none or asks git too."""
     texts = re.findall(r"'([^']*)'", arguments)
     for arg in list(texts):
         script = directory / arg

@@ -1,13 +1,6 @@
 """The next version of a package: the one answer ``bump``, ``plan``, the release pull
-request and the rehearsal use (the last two through bump's plan).
-
-A ``--part`` bump starts from :func:`bump_base` (the release a label marks work since, or
-the last release under a placeholder), steps over versions released on other lines, and is
-spelled as long as the releases were; versions that are release days become today's; a
-version the build backend computes from a clock is its own release; ``--to`` is taken as
-given, never below a lockstep group's highest member. What a tag already released, or
-what is not above this line's last release, is refused (:mod:`relnox.versions.next_checks`).
-"""
+request and the rehearsal use (docs/architecture.md, ``versions/``); what it must not be:
+:mod:`relnox.versions.next_checks`."""
 
 from __future__ import annotations
 
@@ -192,10 +185,8 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
 
 def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from: the release a label marks work since
-    (``0.34.0+dev``, ``4.16.0rc2.dev`` once tagged), the highest release for an epoch
-    sentinel (``1!0+dev``) or a placeholder stamped at build time (:func:`stamped_tags`),
-    ``3.14.dev0`` for ``3.14rc0.dev0`` when the line's last release is final; else the
-    version itself."""
+    (``0.34.0+dev``), the highest release for an epoch sentinel (``1!0+dev``) or a stamped
+    placeholder, ``3.14.dev0`` for ``3.14rc0.dev0`` after a final release; else itself."""
     from packaging.version import Version
 
     parsed = maybe_version(pkg.version)
@@ -231,7 +222,7 @@ def first_pre(pkg: Package) -> int:
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
     """How ``pkg`` spells a date when its versions are release days (``2026.08.17``) and
     ``--part`` asks for a release: its next version is then today's date."""
-    if part not in ("major", "minor", "patch") or pre is not None or pkg.tags is None:
+    if part not in PARTS_OF_RELEASE or pre is not None or pkg.tags is None:
         return None
     dated = pkg.tags.dated
     if part == "patch" and dated is not None and dated.startswith(("year/", "short-year/")):
@@ -266,9 +257,8 @@ def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | N
     if version.post is not None or version.dev is not None or version.local is not None:
         return None
     for post in sorted(facts.released):
-        if (post.epoch, post.release, post.pre) != (version.epoch, version.release, version.pre):
-            continue
-        if post.post is None or post.dev is not None or post.local is not None:
+        same = (post.epoch, post.release, post.pre) == (version.epoch, version.release, version.pre)
+        if not same or post.post is None or post.dev is not None or post.local is not None:
             continue
         again = f"{tag_for(pkg, str(version), workspace.tag_format)}-{post.post}"
         if git.tag_exists(workspace.root, again):
@@ -301,12 +291,8 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
     # release (and a v0.3.0 above it is a stray)
     finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
     before = [v for v in finals[-1:] if v > current]
-    tags = [
-        t
-        for t in (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
-        if t
-    ]
-    tags = [t for t in tags if git.tag_exists(workspace.root, t)]
+    named = (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
+    tags = [t for t in named if t and git.tag_exists(workspace.root, t)]
     if len(tags) < 2:  # one tag above the file may as well be another project's
         return ()
     said = [version_at(workspace.root, pkg.locations, t) for t in tags]

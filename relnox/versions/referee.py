@@ -1,8 +1,6 @@
-"""The build backend is the referee of a computed version (:func:`computed`): relnox's
-own reading stays the fast path and says where a bump writes; where the backend
-(:mod:`relnox.tools.backend_version`) says otherwise it wins, and the difference is a
-finding naming both. A backend that must compile to say (meson-python) is not asked:
-the reading stands, and ``build-all`` checks it."""
+"""The build backend is the referee of a computed version: relnox's reading is the fast
+path, and where the backend (:mod:`relnox.tools.backend_version`) says otherwise it wins,
+with a finding. A backend that must compile to say (meson-python) is not asked."""
 
 from __future__ import annotations
 
@@ -28,10 +26,8 @@ LITERAL_KINDS = ("toml", "python", "text", "pattern")
 
 
 def computed(pkg: Package) -> bool:
-    """Whether ``pkg``'s version is computed, so that its backend is asked: from git tags,
-    by setup.py (whose ``setup()`` may override any file), a tuple, incremental's
-    ``Version()`` or no literal at all. A literal the backend reads as written is proved
-    by ``build-all`` instead."""
+    """Whether ``pkg``'s version is computed, so its backend is asked: from tags, by setup.py
+    (which may override any file), a tuple, ``Version()`` or no literal at all."""
     primary = pkg.primary
     return (
         pkg.vcs_versioned
@@ -138,10 +134,8 @@ def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:
 
 
 def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
-    """What ``pkg``'s backend says of the tree now, where it is asked (a computed version,
-    a backend that does not compile first, asking on). None where it is not asked, or where
-    it cannot answer: then relnox's own reading stands, with the warning of
-    :func:`fallback` (said once: discovery's, when it met the same failure)."""
+    """What ``pkg``'s backend says of the tree now, where it is asked; ``None`` where it is
+    not, or cannot answer (relnox's reading stands, :func:`fallback` warned once)."""
     if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
         return None
     said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]

@@ -1,9 +1,6 @@
-"""Packages the release history says are released, though no workspace file lists them:
-a project below the root with a build backend and tags named after it, one the release
-workflow builds or takes the ``dist`` of, or one whose version file names each of the
-repository's newest bare tags. Projects under test or example directories a workflow
-builds are tested there, not released, unless tags name them. ``[tool.relnox] packages``
-decides otherwise, as always."""
+"""Packages the release history says are released though no workspace file lists them:
+tags named after them, a release workflow that builds them, or a version file naming the
+newest bare tags (``[tool.relnox] packages`` decides otherwise)."""
 
 from __future__ import annotations
 
@@ -126,9 +123,7 @@ def released_elsewhere(
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
     """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
-    ``by_workflow``: candidates only a release workflow can vouch for (a project with no
-    ``[build-system]``: setuptools builds it, but uv would not); ``version_file``: where a
-    project's version is read in the work tree (as a list of one, or none)."""
+    ``by_workflow``: those only a release workflow can vouch for (no ``[build-system]``)."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []

@@ -1,10 +1,6 @@
-"""Where a package's version is written, and how to read and rewrite each place.
-
-A :class:`VersionLocation` is one place: a TOML key, a ``__version__ = "..."``
-line of a Python file, a plain ``VERSION`` file, or a configured search pattern.
-Rewriting keeps everything else of the file byte for byte (comments, quoting,
-line endings).
-"""
+"""Where a package's version is written (:class:`VersionLocation`: a TOML key, a
+``__version__`` line, a ``VERSION`` file, a search pattern), read and rewritten keeping the
+rest of the file byte for byte."""
 
 from __future__ import annotations
 
@@ -159,15 +155,9 @@ def render_groups(
     new: str,
     remove: str | None = None,
 ) -> str:
-    """``text`` with each named group rewritten so that ``result`` gives ``new``.
-
-    ``#define VERSION_MAJOR 3`` ... with ``result = "{major}.{minor}.{patch}"``: the new
-    version is split by the template (``{field}`` is digits, the rest literal) and each
-    group's text replaced. A version the template cannot spell is an error naming both.
-    With ``remove``, what it took from the old version's template text is put back before
-    splitting (``2.8.1.`` read as 2.8.1: 2.9.0 is split as ``2.9.0.``, its empty
-    pre-release part included), and the result must read back as ``new``.
-    """
+    """``text`` with each named group rewritten so that ``result`` gives ``new``, split by
+    the template (``{field}`` digits, the rest literal); with ``remove``, what it removed
+    from the old version is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
     match = re.search(pattern, text)
     if match is None or compose(result, match.groupdict(), remove) != old:
         raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
@@ -231,12 +221,8 @@ def not_a_file(path: Path) -> str:
 
 
 def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
-    """The literal ``__version__`` assignment of a Python file, if it has one.
-
-    ``top_level``: only an unindented one. A file found by looking (not configured)
-    whose only assignment is indented holds a stub or a fallback (``VERSION = '0.0.0'``
-    in an ``except ImportError:`` block), not the package's version.
-    """
+    """The literal ``__version__`` assignment of a Python file, if it has one; ``top_level``:
+    only an unindented one (an indented one is a fallback in an ``except`` block)."""
     if not path.is_file():
         return None
     matches = PY_VERSION_RE.finditer(read_text(path))
@@ -434,10 +420,8 @@ PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
-    """A clause for a refusal that names release tag ``tag`` (of version ``named``): when the
-    package's own version file says another version at the tag's commit, the tag may be a
-    mistake or another project's, and the clause says which setting or command decides;
-    else ``""``."""
+    """A refusal's clause for release tag ``tag`` (of ``named``) when the package's version
+    file says another version at its commit (a mistake or another project's tag); else ``""``."""
     found = version_at(root, locations, tag)
     if found is None or same_version(found, named):
         return ""

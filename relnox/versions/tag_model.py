@@ -170,10 +170,8 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``rel_2_1_0b3`` -> (``rel_``, 2.1.0b3); ``None``
-    for a tag without a version. A digit right after a name's letters (``gmpy2_2_2_0``) is
-    the name's when it would make a version of four numbers or more and the text after the
-    next separator is a version of two or three."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version. A digit after a
+    name's letters (``gmpy2_2_2_0``) is the name's when the text after it is a version."""
     found = _split_from(tag, 0)
     if found is None:
         return None

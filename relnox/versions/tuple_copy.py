@@ -1,9 +1,6 @@
-"""A version's tuple copy beside its literal in the same module (``VERSION = (1, 2, 1)``
-beside ``__version__ = "1.2.1"``), moved with it by a release: a top-level one-line tuple
-under a name holding ``version``, whose numbers say the literal's release (another
-version's is a protocol's, left alone). Its spellings: the numbers (maybe padded with
-zeros) then at most one string, what follows them (``(1, 1, 1, "rc1")``); the numbers and
-``"final"``; or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
+"""A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)`` beside
+``__version__ = "1.2.1"``), moved with it by a release; its spellings: numbers then at most
+one string, ``"final"``, or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
 
 from __future__ import annotations
 
