@@ -90,9 +90,7 @@ def to_scheme(version: Version | str, scheme: str) -> str:
     if scheme not in SCHEMES:
         raise VersionError(f"unknown version scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     v = version if isinstance(version, Version) else parse_version(version)
-    if scheme == "pep440":
-        return str(v)
-    return _semver_text(v)
+    return str(v) if scheme == "pep440" else _semver_text(v)
 
 
 def _semver_text(v: Version) -> str:
@@ -143,23 +141,14 @@ def _bumped_release(v: Version, index: int) -> list[int]:
     return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
 
 
-def _label(pre: str | None) -> str | None:
-    if pre is None:
-        return None
-    try:
-        return PRE_LABELS[pre.lower()]
-    except KeyError:
-        raise VersionError(
-            f"unknown pre-release label {pre!r}; use one of alpha, beta, rc"
-        ) from None
-
-
 def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
     """The next :class:`Version` after ``v`` for ``part``; a new pre-release label starts at
     ``first``."""
     if part not in PARTS:
         raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
-    label = _label(pre)
+    label = None if pre is None else PRE_LABELS.get(pre.lower())
+    if pre is not None and label is None:
+        raise VersionError(f"unknown pre-release label {pre!r}; use one of alpha, beta, rc")
     if label is not None and part not in ("major", "minor", "patch", "pre"):
         raise VersionError(
             f"--pre {pre} does not combine with part {part!r}; use it with pre, major, "
@@ -224,38 +213,6 @@ def check_increase(old: Version, new: Version, what: str) -> None:
         )
 
 
-def _untaken(
-    old: Version,
-    part: str,
-    pre: str | None,
-    taken: Callable[[Version], bool] | None,
-    first: int = 0,
-) -> Version:
-    """``part``'s bump of ``old``, bumped again while ``taken`` says a tag released it."""
-    new = bump_version(old, part, pre, first)
-    while taken is not None and part != "release" and taken(new):
-        new = bump_version(new, part, pre, first)
-    return new
-
-
-def written(old: Version, new: Version, scheme: str) -> str:
-    """``new`` in ``scheme``; for semver also checked to sort above ``old`` there."""
-    text = to_scheme(new, scheme)
-    if scheme == "semver" and old.local is None:  # semver ignores +build in its order
-        import semver
-
-        try:
-            before = semver.Version.parse(_semver_text(old))
-        except VersionError:
-            return text
-        if semver.Version.parse(text) <= before:
-            raise VersionError(
-                f"{text} does not sort above {before} in semver (semver orders "
-                "pre-release labels alphabetically); choose another --part or --to"
-            )
-    return text
-
-
 def target_version(
     current: str,
     *,
@@ -282,16 +239,35 @@ def target_version(
     if to is not None:
         new, how = parse_version(to, "--to"), f"--to {to}"
     else:
-        new, how = _untaken(old, str(part), pre, taken, first), f"bumping {current} by {part!r}"
+        how = f"bumping {current} by {part!r}"
+        new = bump_version(old, str(part), pre, first)
+        while taken is not None and part != "release" and taken(new):  # a tag released it
+            new = bump_version(new, str(part), pre, first)
     check_increase(old, new, f"{where}: {how}")
-    text = written(old, new, scheme)
+    text = to_scheme(new, scheme)
     if scheme != "pep440":
+        _semver_above(old, text)
         return text
     if to is not None:
         given = to.strip()
         # ``3.1.8.dev`` / ``2.0rc``: the number left implicit is the maintainers' spelling
         return given if text == given + "0" else padded_like(text, to)
     return spelled_like(padded_like(text, current), current)
+
+
+def _semver_above(old: Version, text: str) -> None:
+    """Refuse semver ``text`` unless it sorts above ``old`` there (semver ignores +build)."""
+    import semver
+
+    try:
+        before = semver.Version.parse(_semver_text(old)) if old.local is None else None
+    except VersionError:
+        return
+    if before is not None and semver.Version.parse(text) <= before:
+        raise VersionError(
+            f"{text} does not sort above {before} in semver (semver orders "
+            "pre-release labels alphabetically); choose another --part or --to"
+        )
 
 
 _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)")

@@ -82,9 +82,15 @@ def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | N
 def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
-    source = hatch.get("source", "regex")
-    label = hatch_label(directory, "version")
-    path = hatch.get("path")
+    from relnox.toml import read_or_empty
+
+    source, path = hatch.get("source", "regex"), hatch.get("path")
+    # hatch.toml's [version] when it holds one (hatchling takes it from there)
+    hatch_toml = directory / "hatch.toml"
+    own = hatch_toml.is_file() and "version" in read_or_empty(hatch_toml)
+    label = "hatch.toml [version]" if own else "[tool.hatch.version]"
+    # ../VERSION: the file, as shown
+    target = Path(os.path.normpath(directory / path)) if isinstance(path, str) else None
     if source == "incremental":
         return incremental_version(directory, doc, f"{label} source = 'incremental'")
     if source == "nodejs":  # hatch-nodejs-version: the "version" of package.json
@@ -96,20 +102,20 @@ def _hatch(
             )
         loc = regex_location(target, NODEJS_VERSION, f"{label} source = 'nodejs'")
         return "hatch", [loc], f"{label} source = 'nodejs' ({target.name})"
-    if source not in HATCH_STATIC_SOURCES and _reads_its_path(directory, source, path):
-        loc = literal_location(Path(os.path.normpath(directory / str(path))), label, pyproject)
-        return "hatch", [loc], f"{label} source = {source!r} path = {path!r}"
     if source not in HATCH_STATIC_SOURCES:
-        return VCS_SOURCE, [], f"{label} source = {source!r} (versions from git tags)"
+        # a plugin's source (not a tag reader) given a path holding a literal
+        if source in HATCH_TAG_SOURCES or not target or not python_location(target, top_level=True):
+            return VCS_SOURCE, [], f"{label} source = {source!r} (versions from git tags)"
+        loc = literal_location(target, label, pyproject)
+        return "hatch", [loc], f"{label} source = {source!r} path = {path!r}"
     if source == "env":
         variable = hatch.get("variable", "HATCH_BUILD_VERSION")
         raise VersionError(
             f"{pyproject}: {label} takes the version from ${variable}, which "
             'relnox cannot read; set [tool.relnox] version-files = ["<file>"] or version-source = "vcs"'
         )
-    if not isinstance(path, str):
+    if target is None:
         return None
-    target = Path(os.path.normpath(directory / path))  # ../VERSION: the file, as shown
     if isinstance(hatch.get("pattern"), str):
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
@@ -123,14 +129,6 @@ def _hatch(
         [literal_location(target, f"{label} path", pyproject)],
         f"{label} path = {path!r}",
     )
-
-
-def _reads_its_path(directory: Path, source: object, path: object) -> bool:
-    """A plugin's hatch source (not a tag reader) given a ``path`` holding a literal."""
-    if source in HATCH_TAG_SOURCES or not isinstance(path, str):
-        return False
-    target = Path(os.path.normpath(directory / path))
-    return python_location(target, top_level=True) is not None
 
 
 def _setuptools(
@@ -247,15 +245,6 @@ def setup_cfg_version(
         return "setup.cfg-file", [text_location(directory / name)], why
     pattern = r"(?m)^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
     return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
-
-
-def hatch_label(directory: Path, key: str) -> str:
-    """How a message names hatch's table ``key`` (``version``): ``hatch.toml [version]``
-    when hatch.toml holds it (hatchling takes it from there), else ``[tool.hatch.version]``."""
-    from relnox.toml import read_or_empty
-
-    found = (directory / "hatch.toml").is_file() and key in read_or_empty(directory / "hatch.toml")
-    return f"hatch.toml [{key}]" if found else f"[tool.hatch.{key}]"
 
 
 def dynamic_version(

@@ -113,12 +113,8 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
         result = settings.get("result")
         if "(?P<version>" not in pattern and isinstance(result, str):
             remove = settings.get("remove")
-            loc = groups_location(
-                directory / settings["input"],
-                pattern,
-                result,
-                remove if isinstance(remove, str) and remove else None,
-            )
+            remove = remove if isinstance(remove, str) and remove else None
+            loc = groups_location(directory / settings["input"], pattern, result, remove)
         else:
             loc = regex_location(directory / settings["input"], pattern, "scikit-build regex")
         return "scikit-build", [loc], f"{where} input = {settings['input']!r}"

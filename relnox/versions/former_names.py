@@ -38,23 +38,18 @@ def _setup_cfg_name(text: str) -> str | None:
 def _setup_py_name(text: str) -> str | None:
     import ast  # only for a project that had a setup.py at a tag
 
-    from relnox.versions.python_ast import parse
+    from relnox.versions.python_ast import parse, string
+    from relnox.versions.setup_py import called
 
     try:
         tree = parse(text)
     except (SyntaxError, ValueError):
         return None
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-        if called != "setup":
-            continue
-        for keyword in node.keywords:
-            value = keyword.value
-            if keyword.arg == "name" and isinstance(value, ast.Constant):
-                return value.value if isinstance(value.value, str) else None
+        if isinstance(node, ast.Call) and called(node) == "setup":
+            for keyword in node.keywords:
+                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+                    return string(keyword.value)
     return None
 
 

@@ -12,7 +12,7 @@ from relnox.errors import VersionError
 from relnox.paths import rel
 from relnox.versions.arithmetic import bump_version, maybe_version, parse_version
 from relnox.versions.dated import MONTH_SPELLINGS
-from relnox.versions.next import dated_spelling, release_tag
+from relnox.versions.next import PARTS_OF_RELEASE, dated_spelling, release_tag
 from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
         return []
     if current <= facts.highest or current in facts.released:
         return []
-    steps = ("major", "minor", "patch")
+    steps = PARTS_OF_RELEASE
     if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
         return []
     return [
@@ -153,7 +153,7 @@ def past_unreleased(
 ) -> list[str]:
     """Notes for the packages whose files already hold the next final version after their
     last release, untagged (``1.53.0`` after ``1.52.0``), which ``--part`` moves past."""
-    if part not in ("major", "minor", "patch"):
+    if part not in PARTS_OF_RELEASE:
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}
     for pkg in selected:
@@ -162,7 +162,7 @@ def past_unreleased(
             continue
         if current.is_prerelease or current.is_postrelease or current.local is not None:
             continue
-        steps = {bump_version(facts.last, step) for step in ("major", "minor", "patch")}
+        steps = {bump_version(facts.last, step) for step in PARTS_OF_RELEASE}
         if current in steps and current not in facts.released and pkg.name in versions:
             key = (pkg.version, str(facts.last_tag), versions[pkg.name][1])
             ahead.setdefault(key, []).append(pkg.name)

@@ -93,27 +93,17 @@ def evidence(
         if squash(candidate) in stems:
             return f"tags named {candidate} exist"
     if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
-        if _builds(workflows, rel):
+        built = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
+        if re.search(built, workflows, re.MULTILINE):
             return f"the release workflow builds {rel}"
-        if _uses_dist(workflows, rel):
+        dist = re.escape(rel + "/dist")  # its own dist folder, as a whole path
+        if re.search(rf"(?<![^\s'\"=:])(\./)?{dist}(?![^\s/'\"])", workflows):
             return f"the release workflow takes the files of {rel}/dist"
     return None
 
 
-def _uses_dist(workflows: str, rel: str) -> bool:
-    """Whether the workflows name ``rel``'s own ``dist`` folder as a whole path."""
-    path = re.escape(rel + "/dist")
-    return re.search(rf"(?<![^\s'\"=:])(\./)?{path}(?![^\s/'\"])", workflows) is not None
-
-
 #: a key naming where a workflow builds (a whole key: not ``cache-dependency-path``)
 _BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
-
-
-def _builds(workflows: str, rel: str) -> bool:
-    """Whether the workflows name ``rel`` as where they build (:data:`_BUILT_IN`)."""
-    pattern = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
-    return re.search(pattern, workflows, re.MULTILINE) is not None
 
 
 def released_elsewhere(

@@ -176,19 +176,15 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
     if found is None:
         return None
     index = len(found[0])
-    after_name = index > 0 and tag[index - 1].isalpha() and not _v_marker(tag, index)
-    if after_name:
+    # not a v marking the version (release-v2)
+    v_marker = tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
+    if index > 0 and tag[index - 1].isalpha() and not v_marker:
         cut = next((i for i in range(index, len(tag)) if tag[i] in _SEPARATORS), None)
         later = _split_from(tag, cut + 1) if cut is not None else None
         # only where the name's digit makes a version longer than any release's (2.2.2.0)
         if len(found[1].release) > 3 and later is not None and 2 <= len(later[1].release) <= 3:
             return later
     return found
-
-
-def _v_marker(tag: str, index: int) -> bool:
-    """Whether the letter before ``index`` is a ``v`` marking the version (``release-v2``)."""
-    return tag[index - 1] in "vV" and (index == 1 or tag[index - 2] in _SEPARATORS)
 
 
 def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
@@ -204,7 +200,9 @@ def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
                 return tag[:index], version
         if _MONTH.fullmatch(tag, index):
             return None  # 2025-03: a month, never 2025.post3
-        version = maybe_version(tag[index:]) or maybe_version(_unsuffixed(tag[index:]))
+        tail = tag[index:]
+        cut = found.start() if (found := _SUFFIX.search(tail)) else 0  # v1.6.5rel: 1.6.5
+        version = maybe_version(tail) or (maybe_version(tail[:cut]) if cut else None)
         if version is not None:
             return tag[:index], released(version)
     return None
@@ -227,12 +225,6 @@ _MONTH = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])")
 
 #: a word after a release tag's version (``v1.6.5rel``): its spelling, not its version
 _SUFFIX = re.compile(r"(?<=\d)[-_.]?(?:rel|release)\Z", re.IGNORECASE)
-
-
-def _unsuffixed(tail: str) -> str:
-    """``1.6.5rel`` -> ``1.6.5``; any other tail as it is."""
-    found = _SUFFIX.search(tail)
-    return tail[: found.start()] if found is not None and found.start() else tail
 
 
 def suffix_of(tail: str) -> str:
@@ -343,12 +335,6 @@ def member_names(member: Member, several: bool = False) -> set[str]:
     return names | {n.replace("-", "_") for n in names} | {n.replace("_", "-") for n in names}
 
 
-def _go_module_tag(member: Member, prefix_stem: str) -> bool:
-    """Whether ``prefix_stem`` names a Go module's directory above ``member`` (Go's tags)."""
-    paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
-    return prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
-
-
 def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]) -> int:
     """How surely tags with this prefix stem are ``member``'s: 0 (not) to 4 (its name)."""
     if prefix_stem == "":
@@ -361,5 +347,7 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
         # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``
-        return 0 if _go_module_tag(member, prefix_stem) else 2
+        paths = {"/".join(member.parents[: i + 1]).lower() for i in range(len(member.parents))}
+        go = prefix_stem in paths and prefix_stem in {m.lower() for m in member.go_modules}
+        return 0 if go else 2
     return 0

@@ -47,12 +47,9 @@ def tag_for(pkg: TaggedPackage, version: str | None, default: str) -> str:
         convention, parsed = tags.convention, maybe_version(text)
         # the files' version not released yet, spelled short ("2.5" after v2.4.0,
         # v2.3.0): tagged as long as the releases, v2.5.0
-        if parsed is not None and text == pkg.version and not convention.short_zero:
-            text = (
-                text
-                if parsed.is_devrelease or parsed in tags.released
-                else (long_as_released(text, tags.released, text))
-            )
+        fresh = parsed is not None and not parsed.is_devrelease and parsed not in tags.released
+        if fresh and text == pkg.version and not convention.short_zero:
+            text = long_as_released(text, tags.released, text)
         if convention.semver_pre:
             parsed = maybe_version(text)
             if parsed is not None and parsed.pre is not None and parsed.dev is None:

@@ -55,11 +55,8 @@ def _dates(root: Path) -> dict[str, int]:
     for line in out.splitlines():
         ref, kind, peeled, when = [*line.split(" ", 3), "", "", ""][:4]
         if ref.startswith("refs/tags/"):
-            name = ref[len("refs/tags/") :]
-            if {kind, peeled} & {"tree", "blob"}:
-                dates[name] = NOT_A_COMMIT
-            else:
-                dates[name] = int(when) if when.isdigit() else 0
+            date = int(when) if when.isdigit() else 0
+            dates[ref[10:]] = NOT_A_COMMIT if {kind, peeled} & {"tree", "blob"} else date
     return dates
 
 
@@ -92,10 +89,7 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
 def release_triggers(top: Path) -> tuple[str, ...]:
     """The tag globs of the repository's GitHub workflows (``on: push: tags:``): a release
     workflow fires only on the tags it names."""
-    found: list[str] = []
-    for globs in release_filters(top):
-        found += [g for g in globs if g not in found]
-    return tuple(found)
+    return tuple(dict.fromkeys(glob for globs in release_filters(top) for glob in globs))
 
 
 #: a workflow step that uploads to a package index
@@ -190,8 +184,6 @@ def push_tags(text: str) -> list[str]:
             stripped = item.strip()
             if not stripped:
                 continue
-            if len(item) - len(item.lstrip()) <= indent and not stripped.startswith("-"):
-                break
             if not stripped.startswith("-"):
                 break
             globs.append(_scalar(stripped[1:]))

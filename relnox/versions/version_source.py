@@ -32,11 +32,8 @@ def version_source(
     if override == VCS_SOURCE:
         return VCS_SOURCE, [], "[tool.relnox] version-source = 'vcs'"
     if "version" in project:
-        return (
-            "project.version",
-            [toml_location(pyproject, doc, ("project", "version"))],
-            ("[project] version"),
-        )
+        location = toml_location(pyproject, doc, ("project", "version"))
+        return "project.version", [location], "[project] version"
     dynamic = "version" in project.get("dynamic", ())
     # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
     # generated SDK's); a static version loads none of the backends' readers below
