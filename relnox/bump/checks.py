@@ -183,10 +183,7 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
 
 
 def _no_git_between(
-    folder: Path,
-    repo: Path,
-    looked: dict[Path, bool] | None = None,
-    resolve: Callable[[Path], Path] = Path.resolve,
+    folder: Path, repo: Path, looked: dict[Path, bool], resolve: Callable[[Path], Path]
 ) -> bool:
     """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` in it or between,
     so git needs no asking; ``looked``: the directories this caller looked at already."""
@@ -194,7 +191,6 @@ def _no_git_between(
         parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):
         return False
-    looked = {} if looked is None else looked
     here = repo
     for part in parts:
         here = here / part
@@ -244,12 +240,9 @@ def _git_actions(
         plan.actions.append(
             GitAction("commit", ("commit", *(["-S"] if sign else []), "-m", text, "--", *paths))
         )
+    flag = "-s" if sign else "-a"
     for name, annotation in annotations.items():
-        plan.actions.append(
-            GitAction(
-                "tag", ("tag", "-s" if sign else "-a", "-m", annotation, "--", name), tag=name
-            )
-        )
+        plan.actions.append(GitAction("tag", ("tag", flag, "-m", annotation, "--", name), tag=name))
     if options.push:
         # the branch with the first tags in one atomic push, the rest at most three a push:
         # GitHub starts no tag-triggered workflow for a push of more than three tags

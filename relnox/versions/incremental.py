@@ -14,8 +14,8 @@ from typing import Any
 from relnox.errors import VersionError
 from relnox.toml import table
 from relnox.versions.python_ast import parse
-from relnox.versions.sources import Found, VersionLocation, read_text
-from relnox.versions.version_tuple import moved
+from relnox.versions.sources import Found, VersionLocation, moved, read_text
+from relnox.versions.version_tuple import pep440
 
 # the assignment incremental writes; the call's arguments are read by ast
 CALL = re.compile(
@@ -63,15 +63,10 @@ def public(text: str) -> str | None:
 def respell(path: Path, text: str, old: str, new: str) -> str:
     """``text`` with its ``Version(...)`` call saying ``new``, as incremental writes it
     (the package argument and the call's spelling kept)."""
-    from packaging.version import InvalidVersion, Version
-
     match = CALL.search(text)
     if match is None or public(text) != old:
         raise moved(path, old)
-    try:
-        parsed = Version(new)
-    except InvalidVersion:
-        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    parsed = pep440(path, new)
     other_pre = parsed.pre is not None and parsed.pre[0] != "rc"
     if parsed.epoch or parsed.local or len(parsed.release) > 3 or other_pre:
         raise VersionError(

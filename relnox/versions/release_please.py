@@ -31,11 +31,8 @@ def extra_files(directory: Path, version: str, taken: set[Path]) -> list[Version
     own = packages.get(rel) if isinstance(packages, Mapping) else None
     if not isinstance(own, Mapping):
         return []  # release-please does not release this directory
-    shared, listed = config.get("extra-files"), own.get("extra-files")
-    entries = [
-        *(shared if isinstance(shared, list) else ()),
-        *(listed if isinstance(listed, list) else ()),
-    ]
+    lists = (config.get("extra-files"), own.get("extra-files"))  # for every package, its own
+    entries = [entry for found in lists if isinstance(found, list) for entry in found]
     locations: list[VersionLocation] = []
     for entry in entries:
         path_text = entry if isinstance(entry, str) else None

@@ -160,7 +160,7 @@ def render_groups(
     from the old version is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
     match = re.search(pattern, text)
     if match is None or compose(result, match.groupdict(), remove) != old:
-        raise VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+        raise moved(path, old)
     whole = compose(result, match.groupdict())
     spelled = new + whole[len(old) :] if remove and whole.startswith(old) else new
     digits = r"\d*" if remove else r"\d+"
@@ -183,6 +183,10 @@ def render_groups(
     for (start, end), value in edits:
         text = text[:start] + value + text[end:]
     return text
+
+
+def moved(path: Path, old: str) -> VersionError:
+    return VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
 
 
 def read_text(path: Path, kind: str = "file") -> str:

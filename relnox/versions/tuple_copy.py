@@ -11,8 +11,8 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
 from relnox.versions.python_ast import literal
-from relnox.versions.sources import VersionLocation, read_text
-from relnox.versions.version_tuple import moved, tuple_parts
+from relnox.versions.sources import VersionLocation, moved, read_text
+from relnox.versions.version_tuple import literal_tuple, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
 _TUPLE = re.compile(
@@ -25,11 +25,8 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
-    try:
-        value = literal(f"({text},)" if text.strip() else "()")
-    except (SyntaxError, ValueError):
-        return None
-    if not isinstance(value, tuple):
+    value = literal_tuple(text)
+    if value is None:
         return None
     numbers = [p for p in value if type(p) is int]
     rest = value[len(numbers) :]

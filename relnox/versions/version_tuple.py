@@ -8,13 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
-from relnox.versions.sources import VersionLocation, read_text
+from relnox.versions.sources import VersionLocation, moved, read_text
 
 # __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
 # for x in NAME;
@@ -39,12 +40,18 @@ def _tuple_re(name: str) -> re.Pattern[str]:
     )
 
 
-def _parts(text: str) -> tuple[int | str, ...] | None:
+def literal_tuple(text: str) -> tuple[Any, ...] | None:
+    """The tuple the parts ``text`` of a one-line tuple make, if they are literals."""
     try:
         value = literal(f"({text},)" if text.strip() else "()")
     except (SyntaxError, ValueError):
         return None
-    if not isinstance(value, tuple) or len(value) < 2:
+    return value if isinstance(value, tuple) else None
+
+
+def _parts(text: str) -> tuple[int | str, ...] | None:
+    value = literal_tuple(text)
+    if value is None or len(value) < 2:
         return None
     numbers = list(_numbers(value))
     # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1")
@@ -138,17 +145,17 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
 
 
-def moved(path: Path, old: str) -> VersionError:
-    return VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+def pep440(path: Path, new: str) -> Version:
+    try:
+        return Version(new)
+    except InvalidVersion:
+        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
 
 
 def tuple_parts(path: Path, new: str, what: str) -> tuple[Version, str]:
     """``new`` parsed, and what follows its release (``rc1``, ``dev0``), for a tuple
     (``what``) to spell; a version with an epoch or a local label it cannot."""
-    try:
-        parsed = Version(new)
-    except InvalidVersion:
-        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
+    parsed = pep440(path, new)
     if parsed.epoch or parsed.local:
         raise VersionError(
             f"{path}: {what} cannot spell {new} (no epoch or local label); "
