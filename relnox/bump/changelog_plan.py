@@ -207,8 +207,7 @@ def changelog_edits(
 
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
     """The title of one section for ``released``: each package and its version, or, for
-    many packages at one version, that version alone (the heading of a single release; a
-    list of 70 names is no heading)."""
+    many packages at one version, that version alone (70 names are no heading)."""
     from relnox.progress import MANY
 
     new = {versions[p.name][1] for p in released}

@@ -64,8 +64,7 @@ def route_changelog(
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
 ) -> Routed | None:
     """``text`` with each release's entries moved to its own section; ``None`` without an
-    Unreleased section. ``everyone``: every package of the workspace (scopes of packages
-    not released now stay put); ``heading_format``: ``[tool.relnox] changelog-heading``."""
+    Unreleased section (``everyone``: the workspace's packages, whose scopes stay put)."""
     unreleased = next((s for s in sections(text) if s.label == UNRELEASED), None)
     if unreleased is None:
         return None

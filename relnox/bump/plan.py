@@ -121,9 +121,8 @@ class _Files:
         self.toml.clear()
 
     def edits(self, top: Path) -> list[FileEdit]:
-        """The files to write. A symbolic link is written as its target (git commits the
-        target, not the unchanged link), which must be inside ``top``: a bump writes no
-        file outside the repository."""
+        """The files to write; a symbolic link as its target (what git commits), which must
+        be inside ``top``."""
         found: dict[Path, FileEdit] = {}
         real_top = top.resolve()  # once, not once a file
         resolve = Path.resolve
@@ -358,8 +357,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
 
 
 def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
-    """Write every file and run every git action of ``plan``; all or nothing.
-
-    A bump asks nobody and reads no secret: ``runtime`` is there for the stage contract."""
+    """Write every file and run every git action of ``plan``, all or nothing (``runtime``:
+    the stage contract's; a bump asks nobody)."""
 
     return apply(plan)

@@ -192,14 +192,10 @@ def _on_line(regex: str, version: str) -> str:
     return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
 
 
+Current = Callable[[Path, Mapping[str, Any]], VersionLocation | None]
+Files = Callable[[Path, Mapping[str, Any], str], list[VersionLocation]]
 #: each tool's current version and the files it rewrites, bump-my-version's first
-READERS: tuple[
-    tuple[
-        Callable[[Path, Mapping[str, Any]], VersionLocation | None],
-        Callable[[Path, Mapping[str, Any], str], list[VersionLocation]],
-    ],
-    ...,
-] = (
+READERS: tuple[tuple[Current, Files], ...] = (
     (tbump_current, tbump_files),
     (bumpver_current, bumpver_files),
     (commitizen_current, lambda _d, _doc, _v: []),  # its files: commitizen_files

@@ -80,9 +80,7 @@ _VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning
 
 
 def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
-    """The version provider's settings and where they are written:
-    ``[tool.scikit-build.metadata.version]``, ``[[tool.dynamic-metadata]]`` with ``field =
-    "version"`` or ``[tool.dynamic-metadata.version]``."""
+    """The version provider's settings (scikit-build's or dynamic-metadata's) and where."""
     settings = table(doc, "tool", "scikit-build", "metadata", "version")
     if settings:
         return settings, "[tool.scikit-build.metadata.version]"
@@ -124,9 +122,8 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
 def meson_version(
     directory: Path, roots: Sequence[Path] = (), modules: Sequence[str] = ()
 ) -> Found | None:
-    """meson.build's ``project(version: '1.2.3')`` or ``version: files('VERSION')``, or the
-    ``__version__`` literal the command of ``version: run_command(...)`` reads (see
-    :func:`_run_command_reads`); ``roots`` and ``modules``: where the package's modules are."""
+    """meson.build's ``project(version: '1.2.3')``, ``version: files('VERSION')``, or the
+    literal ``version: run_command(...)`` reads (:func:`_run_command_reads`)."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):

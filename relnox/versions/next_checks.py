@@ -61,9 +61,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 def refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> list[str]:
-    """No bump may give a version a tag marks, or one at or below HEAD's line's last
-    release (:attr:`TagFacts.last`); one below the highest elsewhere is a maintenance
-    release, said in a returned note."""
+    """:func:`refuse_released` for each package; notes for maintenance releases (below the
+    highest release made elsewhere)."""
     notes = []
     for pkg in selected:
         facts = pkg.tags

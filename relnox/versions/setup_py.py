@@ -184,13 +184,10 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         return None
     dicts = dict(name_assignments(tree))
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
-        stored = isinstance(part, ast.Subscript) and isinstance(part.ctx, ast.Store)
-        later = isinstance(part, ast.Subscript) and string(part.slice) not in (
-            None,
-            "name",
-            "version",
-        )
-        if stored and later and not every:
+        subscript = part if isinstance(part, ast.Subscript) else None
+        stored = subscript is not None and isinstance(subscript.ctx, ast.Store)
+        key = string(subscript.slice) if subscript is not None else None
+        if stored and key not in (None, "name", "version") and not every:
             continue  # another key filled in later: name and version stand
         if isinstance(part, ast.Attribute) and part.attr in ("update", "setdefault"):
             call = next(
@@ -371,10 +368,7 @@ def scm_keyword(directory: Path) -> str | None:
         if value is None or (isinstance(value, ast.Constant) and not value.value):
             continue
         if isinstance(value, ast.Dict) and any(
-            isinstance(k, ast.Constant)
-            and k.value == "enabled"
-            and isinstance(v, ast.Constant)
-            and not v.value
+            string(k) == "enabled" and isinstance(v, ast.Constant) and not v.value
             for k, v in zip(value.keys, value.values, strict=True)
         ):
             continue

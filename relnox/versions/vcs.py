@@ -194,9 +194,8 @@ def push_tags(text: str) -> list[str]:
 def tag_facts(
     root: Path, top: Path, members: Sequence[Member], default: str, shared: bool
 ) -> tuple[dict[str, TagFacts], bool]:
-    """Each member's :class:`TagFacts` as the repository's tags say them (``top``: its top
-    level; ``default``, ``shared``: as :func:`infer_conventions` takes them), and whether
-    the clone is shallow."""
+    """Each member's :class:`TagFacts` as the repository's tags say them, and whether the
+    clone is shallow."""
     from relnox.versions.conventions import infer_conventions
 
     refs = history.ref_listing(root)

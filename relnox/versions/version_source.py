@@ -24,9 +24,8 @@ def version_source(
     roots: Callable[[], Sequence[Path]],
     modules: Sequence[str],
 ) -> Found:
-    """Where the package's version is read from, and whether it is from tags
-    (:data:`VCS_SOURCE`): the one decision at load time, with its evidence. ``override``
-    is ``[tool.relnox] version-source``; ``listed`` gives ``[tool.relnox] version-files``."""
+    """Where the package's version is read from, or that it is from tags (:data:`VCS_SOURCE`),
+    with its evidence; ``override``: version-source, ``listed``: version-files."""
     pyproject = directory / "pyproject.toml"
     project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
     if override == VCS_SOURCE:
