@@ -29,8 +29,7 @@ def apply(plan: BumpPlan) -> BumpResult:
 
 def _go_on(stopped: Callable[[], str | None]) -> None:
     """Before each step: a Ctrl-C or SIGTERM received ends the bump here (then undone)."""
-    signal_name = stopped()
-    if signal_name is not None:
+    if (signal_name := stopped()) is not None:
         raise GitError(f"the bump was stopped ({signal_name}) before it was complete")
 
 
@@ -48,8 +47,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
     stall = network_settings(plan.workspace.config).stall
     written: list[Path] = []
     tags: list[str] = []
-    committed = False
-    pushed = False
+    committed = pushed = False
     try:
         for edit in plan.edits:
             _go_on(stopped)
@@ -86,14 +84,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
             undone = "undoing it failed too: " + "; ".join(problems)
         raise GitError(f"{reason}; the bump was undone: {undone}") from None
     commit = git.head(repo) if committed and repo is not None else None
-    return BumpResult(
-        versions=dict(plan.versions),
-        tags=tags,
-        files=list(plan.files),
-        rewrites=list(plan.rewrites),
-        commit=commit,
-        pushed=pushed,
-    )
+    return BumpResult(dict(plan.versions), tags, plan.files, list(plan.rewrites), commit, pushed)
 
 
 def prove(plan: BumpPlan, *, tagged: bool) -> None:

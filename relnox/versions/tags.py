@@ -32,17 +32,12 @@ def dotless_version(text: str) -> str:
 
 def dotless_spelling(version: str) -> str | None:
     """``1.89`` -> ``189``; ``None`` for a version that spelling cannot say back."""
-    from packaging.version import InvalidVersion, Version
+    from relnox.versions.arithmetic import maybe_version
 
-    try:
-        parsed = Version(version)
-        spelled = version.replace(".", "")
-        again = Version(dotless_version(spelled))
-    except InvalidVersion:
+    parsed, spelled = maybe_version(version), version.replace(".", "")
+    if parsed is None or len(parsed.release) != 2 or not 0 <= parsed.release[0] <= 9:
         return None
-    if len(parsed.release) != 2 or not 0 <= parsed.release[0] <= 9:
-        return None
-    return spelled if again == parsed else None
+    return spelled if maybe_version(dotless_version(spelled)) == parsed else None
 
 
 def version_in(groups: dict[str, str | None]) -> str:
@@ -65,7 +60,6 @@ class ParsedTag:
 
 
 def format_tag(tag_format: str, *, name: str, dir: str, version: str) -> str:
-    underscored = version.replace(".", "_")
     dotless = dotless_spelling(version) if DOTLESS in tag_format else ""
     if dotless is None:
         raise ConfigError(
@@ -77,7 +71,7 @@ def format_tag(tag_format: str, *, name: str, dir: str, version: str) -> str:
         name=name,
         dir=dir,
         version=version,
-        version_underscored=underscored,
+        version_underscored=version.replace(".", "_"),
         version_dotless=dotless,
     )
 
