@@ -21,8 +21,7 @@ logger = logging.getLogger("relnox")
 
 
 def apply(plan: BumpPlan) -> BumpResult:
-    """Write and commit ``plan``; on any failure, or a stop asked for, undo everything
-    and raise."""
+    """Write and commit ``plan``; on any failure or stop, undo everything and raise."""
     with signals_held() as stopped:
         return _apply(plan, stopped)
 

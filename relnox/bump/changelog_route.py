@@ -27,8 +27,7 @@ class Release:
     version: str
 
     def owns(self, scope: str) -> bool:
-        """``scope`` is the package's name, its directory, or the end of its name
-        (``cli`` for ``mr-cli``)."""
+        """``scope`` is the package's name, directory, or name's end (``cli`` of ``mr-cli``)."""
         wanted = scope.lower().replace("_", "-")
         name = self.name.lower()
         return wanted in (name, self.dir.lower().replace("_", "-")) or name.endswith("-" + wanted)

@@ -121,8 +121,7 @@ class _Files:
         self.toml.clear()
 
     def edits(self, top: Path) -> list[FileEdit]:
-        """The files to write; a symbolic link as its target (what git commits), which must
-        be inside ``top``."""
+        """The files to write; a link as its target (what git commits), inside ``top``."""
         found: dict[Path, FileEdit] = {}
         real_top = top.resolve()  # once, not once a file
         resolve = Path.resolve
@@ -357,7 +356,6 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
 
 
 def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
-    """Write every file and run every git action of ``plan``, all or nothing (``runtime``:
-    the stage contract's; a bump asks nobody)."""
+    """Write every file and run every git action of ``plan``, all or nothing."""
 
     return apply(plan)

@@ -142,8 +142,7 @@ def _bumped_release(v: Version, index: int) -> list[int]:
 
 
 def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
-    """The next :class:`Version` after ``v`` for ``part``; a new pre-release label starts at
-    ``first``."""
+    """The next version after ``v`` for ``part``; a new pre-release label starts at ``first``."""
     if part not in PARTS:
         raise VersionError(f"unknown part {part!r}; use one of {', '.join(PARTS)}")
     label = None if pre is None else PRE_LABELS.get(pre.lower())

@@ -64,8 +64,7 @@ _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 
 
 def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The file entries of the configuration: each a mapping with ``filename`` and what
-    else it sets (``search``, ``replace``, ``regex`` ...)."""
+    """The configuration's file entries: each with ``filename`` and what else it sets."""
     found = _config(directory, doc)
     if found is None:
         return []
@@ -181,8 +180,7 @@ _ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
 
 
 def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
-    """The files poetry-bumpversion keeps in step, each where its ``search`` template finds
-    ``version``."""
+    """The files poetry-bumpversion keeps in step, where its ``search`` finds ``version``."""
     found: list[VersionLocation] = []
     entries = _poetry_entries(doc)
     if not entries:  # most projects: no walk up to the repository's top

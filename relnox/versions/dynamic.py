@@ -334,8 +334,7 @@ def dynamic_version(
 
 
 def versioneer_prefix(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """versioneer's ``tag_prefix`` (setup.cfg ``[versioneer]`` or ``[tool.versioneer]``
-    with ``VCS = git``); ``None`` without versioneer."""
+    """versioneer's ``tag_prefix`` (with ``VCS = git``); ``None`` without versioneer."""
     section = _versioneer_section(directory, doc)
     if not section or str(section.get("vcs", "")).strip().lower() != "git":
         return None

@@ -122,8 +122,7 @@ def scikit_build_version(directory: Path, doc: Mapping[str, Any]) -> Found | Non
 def meson_version(
     directory: Path, roots: Sequence[Path] = (), modules: Sequence[str] = ()
 ) -> Found | None:
-    """meson.build's ``project(version: '1.2.3')``, ``version: files('VERSION')``, or the
-    literal ``version: run_command(...)`` reads (:func:`_run_command_reads`)."""
+    """meson.build's ``project(version: ...)``: a literal, ``files(...)`` or ``run_command``."""
     build = directory / "meson.build"
     text = read_text(build)
     if re.search(MESON_VERSION, text):

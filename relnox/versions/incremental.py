@@ -61,8 +61,7 @@ def public(text: str) -> str | None:
 
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
-    """``text`` with its ``Version(...)`` call saying ``new``, as incremental writes it
-    (the package argument and the call's spelling kept)."""
+    """``text`` with its ``Version(...)`` call saying ``new``, its package and spelling kept."""
     match = CALL.search(text)
     if match is None or public(text) != old:
         raise moved(path, old)
@@ -96,8 +95,7 @@ def location(path: Path) -> VersionLocation | None:
 
 
 def opted_in(doc: Mapping[str, Any], build_requires: Sequence[str]) -> bool:
-    """Whether ``[tool.incremental]`` and the build requirements turn incremental's
-    setuptools hook on."""
+    """Whether ``[tool.incremental]`` and the build requirements turn incremental's hook on."""
     required = any(re.match(r"\s*incremental\b", r, re.I) for r in build_requires)
     return required and "incremental" in table(doc, "tool")
 

@@ -71,8 +71,7 @@ def next_version(
     today: date | None = None,
     notes: list[str] | None = None,
 ) -> str:
-    """The next version of ``pkg`` and of ``group``, the packages released with it (of its
-    lockstep group, those that move now)."""
+    """The next version of ``pkg`` and of ``group``, those of its lockstep group moving now."""
     current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
     one = len(set(current.values())) == 1
     built = built_release(pkg, part, pre) if to is None and one else None

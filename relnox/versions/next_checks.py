@@ -174,8 +174,7 @@ def past_unreleased(
 
 
 def dated_note(pkg: Package, part: str | None, pre: str | None, new: str) -> list[str]:
-    """What ``--part`` gives a package whose versions are the days (months, years) they
-    were released: today's."""
+    """What ``--part`` gives a package whose versions are release days (months, years)."""
     facts = pkg.tags
     if facts is None or dated_spelling(pkg, part, pre) is None:
         return []

@@ -21,8 +21,7 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
 
 
 def literal(source: str) -> Any:
-    """:func:`ast.literal_eval` of ``source``; :class:`SyntaxError` as :func:`parse`,
-    ``ValueError`` for what is no literal."""
+    """:func:`ast.literal_eval` of ``source``; :class:`SyntaxError` as :func:`parse`."""
     try:
         return ast.literal_eval(source)
     except _TOO_DEEP:

@@ -96,8 +96,7 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 
 def refereed(workspace: Workspace) -> Workspace:
-    """``workspace`` with each computed version as its backend says it (a finding where
-    relnox's reading differs); unchanged when asking is off, or outside git."""
+    """``workspace`` with each computed version as its backend says it, with a finding."""
     if not asked.enabled():
         return workspace
     questions = {

@@ -20,8 +20,7 @@ MANIFEST = ".release-please-manifest.json"
 
 
 def extra_files(directory: Path, version: str, taken: set[Path]) -> list[VersionLocation]:
-    """The ``extra-files`` of the package in ``directory`` that say ``version`` as their
-    literal ``__version__``, but those in ``taken``."""
+    """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``."""
     found = _config_above(directory)
     if found is None:
         return []

@@ -86,8 +86,7 @@ def evidence(
     stems: frozenset[str],
     workflows: str,
 ) -> str | None:
-    """Why ``directory`` (project ``name``) is released, or ``None``; ``stems`` empty: only
-    a release workflow is evidence."""
+    """Why ``directory`` (project ``name``) is released, or ``None``."""
     rel = directory.relative_to(root).as_posix() if directory != root else "."
     for candidate in (name, directory.name):
         if squash(candidate) in stems:

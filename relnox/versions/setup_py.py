@@ -344,8 +344,7 @@ def setup_py_tree(directory: Path) -> ast.Module | None:
 
 
 def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
-    """setup.py's tree and the keywords of its one ``setup()`` call (a ``**metadata``
-    dict's too); ``None`` without a setup.py, a single call, or when it does not parse."""
+    """setup.py's tree and its one ``setup()`` call's keywords; ``None`` if none is read."""
     tree = setup_py_tree(directory)
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     return None if tree is None or not keywords else (tree, keywords)
@@ -386,8 +385,7 @@ SCM_KEYWORDS = {
 
 
 def uses_pbr(directory: Path) -> bool:
-    """setup.py's ``setup(pbr=True)`` with no ``[metadata] version`` in setup.cfg: pbr
-    takes the version from git tags."""
+    """setup.py's ``setup(pbr=True)`` with no setup.cfg version: pbr reads the tags."""
     found = setup_call(directory)
     value = found[1].get("pbr") if found is not None else None
     if value is None or (isinstance(value, ast.Constant) and not value.value):

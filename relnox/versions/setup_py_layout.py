@@ -49,8 +49,7 @@ _FINDERS = ("find_packages", "find_namespace_packages")
 
 
 def _strings(tree: ast.Module, node: ast.expr | None) -> list[str] | None:
-    """A list or tuple of string literals, or a name bound once to one at the top of
-    setup.py and never changed; ``None`` otherwise."""
+    """A list or tuple of strings, or a name bound once to one and never changed."""
     if isinstance(node, ast.Name):
         name = node.id
         bound = [

@@ -287,8 +287,7 @@ def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
 def groups_location(
     path: Path, pattern: str, result: str, remove: str | None = None
 ) -> VersionLocation:
-    """A version made of several named groups (scikit-build-core's ``result`` template,
-    and the ``remove`` regex taken out of it)."""
+    """A version made of named groups (scikit-build-core's ``result`` and ``remove``)."""
     match = re.search(pattern, read_text(path), re.MULTILINE)
     if match is None:
         raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
@@ -385,8 +384,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
 
 
 def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> str | None:
-    """The version the first of ``locations`` (a package's main version source) says at
-    ``rev`` of the repository at ``root``, or ``None``."""
+    """What the first of ``locations`` (the main version source) says at ``rev``, or ``None``."""
     if not locations:
         return None
     loc = locations[0]

@@ -155,8 +155,7 @@ class TagFacts:
 
     @property
     def newest(self) -> tuple[Version | None, str | None]:
-        """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above
-        it (``v0.38.0-beta.4`` after ``v0.37.1``), which the history made after it."""
+        """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above it."""
         ahead = self.reachable
         pre = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
         if pre and ahead is not None and (self.last is None or ahead > self.last):

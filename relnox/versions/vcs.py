@@ -14,8 +14,7 @@ from relnox.versions.tag_model import Member, RepoTags, TagFacts
 
 
 def repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
-    """The tags named in ``refs`` (:func:`history.ref_listing`) with their dates and the
-    nearness of those HEAD contains."""
+    """The tags of ``refs`` with their dates and the nearness of those HEAD contains."""
     state = history.git_state(root)
     names = [name for name in _objects(refs) if name]
     dates = _dates(root) if names else {}
@@ -61,8 +60,7 @@ def _dates(root: Path) -> dict[str, int]:
 
 
 def _walk(root: Path) -> dict[str, int]:
-    """The tags HEAD contains and their nearness (git describe's order; tags on one commit
-    share a rank): one walk of history."""
+    """The tags HEAD contains and their nearness (git describe's order): one walk of history."""
     walk = git.git(root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD")
     nearness: dict[str, int] = {}
     for rank, line in enumerate(filter(None, walk.splitlines())):
@@ -87,8 +85,7 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
 
 
 def release_triggers(top: Path) -> tuple[str, ...]:
-    """The tag globs of the repository's GitHub workflows (``on: push: tags:``): a release
-    workflow fires only on the tags it names."""
+    """The tag globs (``on: push: tags:``) of the repository's GitHub workflows."""
     return tuple(dict.fromkeys(glob for globs in release_filters(top) for glob in globs))
 
 
@@ -194,8 +191,7 @@ def push_tags(text: str) -> list[str]:
 def tag_facts(
     root: Path, top: Path, members: Sequence[Member], default: str, shared: bool
 ) -> tuple[dict[str, TagFacts], bool]:
-    """Each member's :class:`TagFacts` as the repository's tags say them, and whether the
-    clone is shallow."""
+    """Each member's :class:`TagFacts` as the tags say them, and whether the clone is shallow."""
     from relnox.versions.conventions import infer_conventions
 
     refs = history.ref_listing(root)

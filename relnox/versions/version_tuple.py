@@ -115,8 +115,7 @@ def joined(text: str, name: str | None = None) -> str | None:
 
 
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
-    """The version of ``path`` when it joins a tuple into ``__version__`` (given ``name``:
-    the tuple ``name`` it binds, which another file joins)."""
+    """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds)."""
     found = _found(read_text(path), name) if path.is_file() else None
     value = None if found is None else _value(found[2])
     if found is None or value is None or (name and maybe_version(value) is None):
