@@ -73,13 +73,8 @@ def route_changelog(
     stop = start + len(unreleased_lines(lines, start, unreleased.marker))
     body = lines[start:stop]
     entries, kept_heads = _entries(body, releases, everyone)
-    routed: dict[str, list[_Entry]] = {r.name: [] for r in releases}
-    staying: list[_Entry] = []
-    for entry in entries:
-        if entry.owner in routed:
-            routed[entry.owner].append(entry)
-        else:
-            staying.append(entry)
+    routed = {r.name: [e for e in entries if e.owner == r.name] for r in releases}
+    staying = [e for e in entries if e.owner not in routed]
     notes = []
     new_sections: list[str] = []
     level = unreleased.marker if unreleased.marker.startswith("#") else "##"
@@ -95,9 +90,9 @@ def route_changelog(
         title = heading_format.format(
             title=f"{release.name} {release.version}", date=day.isoformat()
         )
-        section = [f"{level} {title}{eol}", eol]
-        section += _render(mine, eol, released=True)
-        new_sections.append("".join(section))
+        new_sections.append(
+            "".join([f"{level} {title}{eol}", eol, *_render(mine, eol, released=True)])
+        )
     unscoped = [e for e in staying if e.owner is None]
     if unscoped and releases:
         notes.append(
