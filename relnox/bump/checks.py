@@ -4,6 +4,7 @@ for ``--push``), then the actions: add, commit, annotated tags, one atomic push.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -102,15 +103,14 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     clean tree and a branch. False when it is no repository and nothing needs one."""
     commit, tag, push, dry_run = options.commit, options.tag, options.push, options.dry_run
     root = plan.workspace.root
+    refuse = functools.partial(_refuse, plan, dry_run=dry_run)
     wants = [flag for flag, on in (("--commit", commit), ("--tag", tag), ("--push", push)) if on]
     if not git.is_repo(root):
         if wants:
-            _refuse(
-                plan,
+            refuse(
                 f"{root} is not a git repository, so {'/'.join(wants)} cannot run (bump "
                 f"commits its edits by default); make it one first ({FIRST_COMMIT}), or pass "
                 "--no-commit to only edit the files",
-                dry_run,
             )
         if vcs:
             raise GitError(
@@ -120,37 +120,31 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
         return False
     plan.repo = git.toplevel(root)
     if git.head(root) is None and (wants or vcs):
-        _refuse(
-            plan,
+        refuse(
             f"{root}: the repository has no commit yet, so bump would make a first commit "
             "holding only its version files; commit your project first: "
             f"{FIRST_COMMIT.removeprefix('git init && ')}",
-            dry_run,
         )
     busy = git.in_progress(root) if wants else None
     if busy is not None:  # --allow-dirty/--allow-detached cannot make such a commit right
-        _refuse(plan, f"{root}: {busy}; then bump", dry_run)
+        refuse(f"{root}: {busy}; then bump")
     locked = git.index_lock(root) if commit else None
     if locked is not None:  # git add would fail after the files are written
-        _refuse(plan, locked, dry_run)
+        refuse(locked)
     if (commit or tag) and not git.has_identity(root):  # git's own message has no fix
-        _refuse(plan, f"{root}: {NO_IDENTITY}", dry_run)
+        refuse(f"{root}: {NO_IDENTITY}")
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
-        _refuse(
-            plan,
+        refuse(
             f"{root}: tracked files have uncommitted changes ({shortlist(dirty)}); commit or "
             "stash them, or pass --allow-dirty",
-            dry_run,
         )
     if (commit or tag) and not options.allow_detached and git.current_branch(root) is None:
         flags = "/".join(flag for flag in wants if flag != "--push")
-        _refuse(
-            plan,
+        refuse(
             f"{root}: HEAD is detached (no branch is checked out), so {flags} would make a "
             "commit or tag no branch holds; check out a branch (git switch -c NAME), or pass "
             "--allow-detached if this is intended",
-            dry_run,
         )
     return True
 
