@@ -113,14 +113,11 @@ def setup_py_name(directory: Path) -> str | None:
     title read from a file (:func:`_meta_name`); ``None`` when setup.py computes it."""
     call = setup_call(directory)
     value = call[1].get("name") if call is not None else None
-    if call is None or value is None:
-        return None
-    tree = call[0]
-    if string(value) is not None:
+    if call is None or value is None or string(value) is not None:
         return string(value)
     if isinstance(value, ast.Name):
-        return _constants(tree).get(value.id)
-    return _meta_name(tree, directory, value)
+        return _constants(call[0]).get(value.id)
+    return _meta_name(call[0], directory, value)
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:

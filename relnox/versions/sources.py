@@ -79,19 +79,15 @@ class VersionLocation:
             doc = tomlkit.parse(text)
             set_string(doc, self.key, self.spell(new))
             return tomlkit.dumps(doc)
-        if self.kind == "incremental":
-            from relnox.versions.incremental import respell
+        if self.kind in ("incremental", "tuple", "tuple_copy"):
+            from relnox.versions import incremental, tuple_copy, version_tuple
 
-            return respell(self.path, text, self.value, new)
-        if self.kind == "tuple":
-            from relnox.versions import version_tuple
-
-            name = self.key[0] if self.key else None
-            return version_tuple.respell(self.path, text, self.value, new, name)
-        if self.kind == "tuple_copy":
-            from relnox.versions.tuple_copy import respell as respell_copy
-
-            return respell_copy(self.path, text, self.value, new)
+            if self.kind == "tuple":
+                name = self.key[0] if self.key else None
+                return version_tuple.respell(self.path, text, self.value, new, name)
+            if self.kind == "incremental":
+                return incremental.respell(self.path, text, self.value, new)
+            return tuple_copy.respell(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
             if stripped != self.value:
