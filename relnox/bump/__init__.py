@@ -1,8 +1,5 @@
-"""version_bump: plan every edit and git action, check them, then apply all or none.
-
-The face: :data:`STAGE` and its types; ``plan_bump`` and ``apply_bump`` are also the
-library's (``relnox.plan_bump``).
-"""
+"""version_bump: plan every edit and git action, check them, then apply all or none. The
+face: :data:`STAGE` and its types; ``plan_bump`` and ``apply_bump`` are the library's too."""
 
 from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
 from relnox.bump.plan import apply_bump, plan_bump

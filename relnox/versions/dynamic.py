@@ -151,17 +151,11 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        found = _attr_found(module, attr)
-        if found is None and python_location(module) is None and literal_free(module):
+        loc = _attr_found(module, attr)
+        if loc is None and python_location(module) is None and literal_free(module):
             return computed_version(said)
-        return (
-            "setuptools-attr",
-            [found or literal_location(module, "version attr", pyproject)],
-            said,
-        )
-    files = version.get("file")
-    if isinstance(files, str):
-        files = [files]
+        return "setuptools-attr", [loc or literal_location(module, "version attr", pyproject)], said
+    files = [version["file"]] if isinstance(version.get("file"), str) else version.get("file")
     if isinstance(files, list) and files:
         why = f"[tool.setuptools.dynamic] version = {{file = {files[0]!r}}}"
         return "setuptools-file", [text_location(directory / str(files[0]))], why
