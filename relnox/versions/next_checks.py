@@ -47,10 +47,8 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
         floor, floor_tag = facts.highest, facts.highest_tag
     if floor is not None and new <= floor:
         stray = (
-            stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
-            if floor_tag
-            else ""
-        )
+            floor_tag and stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
+        ) or ""
         raise VersionError(
             f"{pkg.name}: {version} is not above {floor}, which tag "
             f"{floor_tag} already released{stray}; bump to a higher version "
