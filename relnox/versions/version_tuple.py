@@ -117,10 +117,9 @@ def joined(text: str, name: str | None = None) -> str | None:
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
     """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds)."""
     found = _found(read_text(path), name) if path.is_file() else None
-    value = None if found is None else _value(found[2])
-    if found is None or value is None or (name and maybe_version(value) is None):
+    if found is None or (name and maybe_version(_value(found[2])) is None):
         return None
-    return VersionLocation(path, "tuple", value, key=(found[0],))
+    return VersionLocation(path, "tuple", _value(found[2]), key=(found[0],))
 
 
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
