@@ -36,13 +36,9 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
             f"the version, and {MAX_VERSION_LENGTH} bytes is the longest file name a file "
             f"system stores); {_EXAMPLES}"
         )
-    try:
-        return Version(value)
-    except InvalidVersion:
-        pass
-    converted = _from_semver(value) if semver else None
-    if converted is not None:
-        return converted
+    parsed = maybe_version(value) or (_from_semver(value) if semver else None)
+    if parsed is not None:
+        return parsed
     if semver:
         raise VersionError(
             f"{where}: {value!r} is not a valid version; write it like 1.2.3, 1.2.3rc1 "
