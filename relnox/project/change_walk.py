@@ -71,14 +71,7 @@ def _bottom(root: Path, commits: Sequence[str]) -> str | None:
 def _walk(root: Path, oldest: str) -> Walked | None:
     """HEAD's commits since ``oldest``, newest first: (commit, parents, files)."""
     result = git.run(
-        root,
-        "log",
-        "-z",
-        "--no-renames",
-        "--name-only",
-        "--format=%x01%H %P",
-        "HEAD",
-        f"^{oldest}",
+        root, "log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}"
     )
     if not result.ok:
         return None

@@ -47,11 +47,7 @@ from relnox.project.pyproject import (
     uv_never_builds,
     with_hatch_toml,
 )
-from relnox.project.validate import (
-    check_root,
-    check_shape,
-    workspace_error,
-)
+from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version, validate_version

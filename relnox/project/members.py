@@ -12,24 +12,18 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import (
-    Config,
-)
+from relnox.config import Config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.project.package_load import VALID_NAME, name_of
 from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
-from relnox.project.validate import (
-    member_path,
-)
+from relnox.project.validate import member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import table
 from relnox.versions.sources import VersionLocation
 
 
 def member_dirs(
-    root: Path,
-    doc: Mapping[str, Any] | None,
-    config: Config,
+    root: Path, doc: Mapping[str, Any] | None, config: Config
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read."""
     if doc is None:  # no root pyproject.toml: every project below the root
@@ -326,8 +320,7 @@ def _required(
 
 
 def required_by(
-    requirers: Iterable[tuple[Path, Mapping[str, Any]]],
-    targets: Targets,
+    requirers: Iterable[tuple[Path, Mapping[str, Any]]], targets: Targets
 ) -> dict[Path, str]:
     """The projects of ``targets`` (canonical name -> directory, document) the
     ``requirers`` require at run time (a dependency or an extra), and those these require

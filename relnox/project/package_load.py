@@ -12,13 +12,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import (
-    MEMBER_KEYS,
-    Config,
-    check_keys,
-    check_tag_format,
-    check_version_source,
-)
+from relnox.config import MEMBER_KEYS, Config, check_keys, check_tag_format, check_version_source
 from relnox.errors import ConfigError, VersionError
 from relnox.project.build_inputs import build_tables
 from relnox.project.modules import flit_metadata, import_packages, source_roots

@@ -18,13 +18,7 @@ from typing import Any
 
 from relnox.errors import ConfigError, RelnoxError
 
-__all__ = [
-    "check_build_system",
-    "check_root",
-    "check_shape",
-    "member_path",
-    "workspace_error",
-]
+__all__ = ["check_build_system", "check_root", "check_shape", "member_path", "workspace_error"]
 
 #: (key path, what it must be, the types that are that)
 _SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (

@@ -22,22 +22,13 @@ from packaging.version import Version
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
-from relnox.project.pyproject import (
-    InternalRequirement,
-)
+from relnox.project.pyproject import InternalRequirement
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
 
-__all__ = [
-    "Broken",
-    "InternalRequirement",
-    "Package",
-    "Unreleased",
-    "Workspace",
-    "changelog_in",
-]
+__all__ = ["Broken", "InternalRequirement", "Package", "Unreleased", "Workspace", "changelog_in"]
 
 
 @dataclass(frozen=True)
