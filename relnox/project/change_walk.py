@@ -1,7 +1,5 @@
-"""Every package's changes since its base read in one walk of the history (``git log
---name-only`` down to the oldest base, one ``git diff-tree --stdin``), not one walk per
-package (46 s for 600 packages). Only for a history of one line and plain pathspecs;
-else ``None``, and the caller asks git per package."""
+"""Every package's changes since its base read in one walk of the history, not one walk
+per package; only for a history of one line and plain pathspecs, else ``None``."""
 
 from __future__ import annotations
 
@@ -34,8 +32,8 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
 def _specs(
     specs: Mapping[str, Sequence[str]], root: Path, top: Path
 ) -> Callable[[str], frozenset[str]] | None:
-    """The packages whose pathspec holds a file (a path from the top): an include path is
-    it or above it, no exclude path is; ``None`` when a pathspec is not plain paths."""
+    """The packages whose pathspec holds a file (a path from the top); ``None`` when a
+    pathspec is not plain paths."""
     paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
@@ -92,22 +90,21 @@ def _merge_since(root: Path, head: str, bottom: str) -> bool:
 
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and how many of them follow where each of ``commits`` meets that line; ``None`` when
-    that history is not one line."""
-    bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
-    if bottom is None or _merge_since(root, head, bottom):  # asked before a long walk
+    and the position where each of ``commits`` meets that line; ``None`` if not one line."""
+    bottom = _bottom(root, [head, *commits])
+    if bottom is None or _merge_since(root, head, bottom):
         return None
     walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
         return None
-    if (walked[-1][1][0] if walked else head) != bottom:  # the bottom is not on HEAD's line
+    if (walked[-1][1][0] if walked else head) != bottom:
         return None
     position = {commit: index for index, (commit, _, _) in enumerate(walked)}
     position[str(bottom)] = len(walked)
     found = {}
     for commit in commits:
         point = commit
-        if commit not in position:  # off HEAD's line: where its branch left it (git's tag..HEAD)
+        if commit not in position:  # off HEAD's line: where its branch left it
             fork = git.run(root, "merge-base", head, commit)
             point = fork.output.strip() if fork.ok else ""
         if point not in position:
@@ -138,8 +135,7 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
 
 
 def _above_merges(root: Path) -> set[str]:
-    """HEAD's commits above the newest merge of its first-parent line, and that merge (all
-    of them when there is none): a base among them has one line of commits up to HEAD."""
+    """HEAD's commits above the newest merge of its first-parent line, and that merge."""
     merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
     newest = merge.output.strip() if merge.ok else ""
     above = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
@@ -150,9 +146,8 @@ def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
     """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
-    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot.
-    Below a merge, only the packages whose base is above HEAD's newest merge are answered:
-    the caller asks git for the others."""
+    :func:`relnox.project.changes._changes` gives them; below a merge, only those whose base
+    is above HEAD's newest merge; ``None`` where this walk cannot."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
@@ -164,7 +159,7 @@ def changes(
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))
-    if line is None:  # a merge below some bases: those above HEAD's newest merge are one line
+    if line is None:
         above = _above_merges(root)
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))

@@ -1,14 +1,8 @@
 """Reading the release sections of a changelog: the one reader doctor, bump and notes share.
 
-A release heading is any heading (ATX, setext, reST over- and underlined, a bold line, a
-``.. changelog::`` directive, a version line over its entries) whose title names a
-version: ``[1.2.0] - 2026-01-01``, ``Release v2.28.2 (2026-08-18)``, ``acme 1.2.0``,
-``[core 0.2.0, agents 1.1.0]``, a release tag ``[pkg-v10.5.0]``, or Unreleased in one of
-its spellings. A section runs to the next heading of the same or a higher level; headings
-in fenced code are text; versions compare by PEP 440. A version's section written ahead
-may carry a status line instead (``Unreleased``, later ``Released 2026-01-01``):
-:func:`pending_status` finds it.
-"""
+A release heading is any heading (Markdown, reST, a bold line, a ``.. changelog::``
+directive, a version line over its entries) whose title names a version or Unreleased; its
+section runs to the next heading of the same or a higher level, outside fenced code."""
 
 from __future__ import annotations
 
@@ -92,9 +86,8 @@ def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
 
 
 def headings(lines: list[str]) -> list[Heading]:
-    """Every heading outside code fences. Underlined ones take Markdown's levels (``=`` 1,
-    ``-`` 2, others 3, overlined 0), or in a file using an underline only reST has
-    (``~ ^ * +``), reST's: each style the level of its first appearance."""
+    """Every heading outside code fences, at Markdown's levels, or in a file using an
+    underline only reST has, reST's (each style the level of its first appearance)."""
     found = list(_headings(lines))
     if not any(heading.marker in ("~", "^", "*", "+") for heading in found):
         return found
@@ -124,7 +117,7 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
     """The heading that starts at ``lines[index]``, if one does."""
     line = lines[index]
     over = UNDERLINE.match(line)
-    if over is not None and _overlined(lines, index, over["char"]):  # a level above the rest
+    if over is not None and _overlined(lines, index, over["char"]):
         return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
     if (atx := _ATX.match(line)) is not None:
         return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
@@ -138,11 +131,11 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
         title = f"{dated['title']} ({dated['date']})"
-        release = isinstance(parse_title(title), tuple)  # a release's, not an author's
+        release = isinstance(parse_title(title), tuple)
         return Heading(index, index + 1, 2, title, DATED) if release else None
     if (bold := _BOLD.match(line)) is not None:
         title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-        release = isinstance(parse_title(title), tuple)  # a release's, never "**Fixes**"
+        release = isinstance(parse_title(title), tuple)
         return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
     if _bare(lines, index):
         return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
@@ -227,7 +220,7 @@ _CHANGES_LINE = re.compile(
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
-    """``lines[index]`` is the overline of a reST title (then a title, then the same underline)."""
+    """``lines[index]`` is the overline of a reST title."""
     if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
         return False
     under = UNDERLINE.match(lines[index + 2])
@@ -278,7 +271,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     if not words:
         return None
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
-        return None  # a numbered step of a guide (``### 1. Update the dev version``)
+        return None  # a numbered step of a guide
     version = _version(words[0])
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
@@ -327,7 +320,7 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     for index, word in enumerate(rest):
         version = _version(word)
         if version is not None and _is_tail(rest[index + 1 :]):
-            name = rest[:index]  # "Changes in Version 4.17.0": no name
+            name = rest[:index]
             while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
                 name = name[:-1]
             return ((" ".join(name) or None, version),)
@@ -341,7 +334,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     if not words:
         return None
     between = _CHANGES_FROM.match(title)
-    if between is not None:  # "Changes from 2.14.2 to 2.14.3": the second's
+    if between is not None:
         version = _version(between["new"])
         return ((None, version),) if version is not None else None
     changes = _CHANGES_IN.match(title)
@@ -351,11 +344,10 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
         return UNRELEASED
     if _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) and _is_tail(words[1:]):
         return UNRELEASED  # ``X.YY.Z (UNRELEASED)``, ``x.y.z``
-    core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
-    if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
+    core = title.split("(", 1)[0] or title
+    if title.startswith("[") and "]" in title:
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
-    # ``Releases 5.3.1, 6.0.1 and 7.0.1``: one section for several
     for part in re.split(r",|\s(?:and|&)\s", core):
         words = part.split()
         pair = _pair(words, first=not pairs)
@@ -363,7 +355,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
             break
         pairs.append(pair)
         if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
-            break  # a tail follows the version: its comma is the date's (``- July 29, 2026``)
+            break  # a tail follows the version: its comma is the date's
     return tuple(pairs) or None
 
 
@@ -404,7 +396,7 @@ def sections(text: str) -> list[Section]:
         if label == UNRELEASED and any(
             level < heading.level and heading.line < stop for level, stop in releases
         ):
-            continue  # a sub-heading of a release (0.1.5 > "Head"): not Unreleased
+            continue  # a sub-heading of a release: not Unreleased
         if not isinstance(label, str):
             releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
@@ -425,9 +417,9 @@ def sections(text: str) -> list[Section]:
 def _matches(section: Section, version: str, package: str | None, loose: bool = False) -> bool:
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
-    several = len(section.versions) > 1  # one name before a version is free text (towncrier)
+    several = len(section.versions) > 1  # one name before a version is free text ...
     tagged = False
-    if not several:  # ... but a tag's name (``core-v1.2.0``) is the package's
+    if not several:  # ... but a tag's name is the package's
         title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
         tagged = any(_tag(word) is not None for word in title.split()[:3])
     if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
@@ -439,7 +431,6 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     )
 
 
-#: a section for every release from its version on: ``## 2.0.0 and newer``
 _ONWARD = re.compile(
     r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
 )

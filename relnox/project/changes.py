@@ -1,8 +1,5 @@
-"""The release plan: per package, its last tag, whether it changed since, its next version.
-
-"Changed": a committed file under the package's directory (nested packages' excluded)
-differs between its last tag and HEAD; a package never tagged counts as changed.
-"""
+"""The release plan: per package, its last tag, whether a file of it changed since (a
+package never tagged has), its next version."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
@@ -19,9 +16,6 @@ from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
@@ -45,14 +39,13 @@ def last_tag(pkg: Package) -> str | None:
 
 
 def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
-    """The directories outside the package's own that its build reads (a Rust crate
-    at ``../rust``, a CMake source dir), as paths relative to the workspace root."""
+    """The directories outside the package's own that its build reads, from the root."""
     root = workspace.root.resolve()
     found = []
     for path in build_inputs(pkg.directory, pkg.build_tables, top):
         try:
             found.append(path.relative_to(root).as_posix())
-        except ValueError:  # above the workspace root: git takes ../ paths from its cwd
+        except ValueError:  # above the workspace root
             found.append(os.path.relpath(path, root).replace(os.sep, "/"))
     return found
 
@@ -124,10 +117,10 @@ def plan(
         from relnox.versions.next import next_version
         from relnox.versions.next_checks import refuse_released
 
-    specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
+    specs = pathspecs(workspace, workspace.packages)
     tags = {pkg.name: last_tag(pkg) for pkg in workspace.packages}
     bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
-    walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
+    walked = change_walk.changes(workspace.root, specs, bases)
     rows = []
     for pkg in workspace.packages:
         files: int | None = None
@@ -148,7 +141,7 @@ def plan(
             try:  # what bump would give, or refuse: then never shown
                 bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
                 refuse_released(workspace, pkg, bumped)
-            except VersionError as exc:  # this package's problem: the others' rows still come
+            except VersionError as exc:  # this package's problem only
                 logging.getLogger("relnox").warning("warning: %s", exc)
                 bumped = None
         rows[index] = replace(rows[index], next_version=bumped)

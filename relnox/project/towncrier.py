@@ -1,5 +1,4 @@
-"""towncrier's news fragments (``newsfragments/123.feature``): a release's changelog entries
-kept as files until ``towncrier build``, found the way towncrier finds them."""
+"""towncrier's news fragments (``newsfragments/123.feature``), found as towncrier finds them."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.toml import table
 
-#: towncrier's fragment types when the configuration names none
 DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
@@ -34,7 +32,7 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
         try:
             section = table(load_toml(path), "tool", "towncrier")
         except RelnoxError:
-            return None  # a broken file is the reader's of that file to report
+            return None  # the reader of that file reports it
         if section:
             return path, dict(section)
     return None
@@ -47,7 +45,7 @@ def _types(section: dict[str, Any]) -> frozenset[str]:
         declared = section.get(key)
         if isinstance(declared, list):
             names += [t.get("directory") for t in declared if isinstance(t, dict)]
-        elif isinstance(declared, dict):  # the mapping form: [tool.towncrier.type.feature]
+        elif isinstance(declared, dict):
             names += list(declared)
     return frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
 
@@ -99,7 +97,7 @@ def inside(directory: Path, name: object) -> Path | None:
     return path
 
 
-#: the most files looked at below a fragments directory (a news directory holds dozens)
+#: the most files looked at below a fragments directory
 MAX_FILES = 10_000
 
 
