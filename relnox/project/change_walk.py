@@ -52,20 +52,6 @@ def _specs(
     return owners
 
 
-def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
-    """The commit each of ``refs`` names, in order; ``None`` if one names none."""
-    result = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
-    lines = result.output.split()
-    return lines if result.ok and len(lines) == len(refs) else None
-
-
-def _bottom(root: Path, commits: Sequence[str]) -> str | None:
-    """The newest commit every one of ``commits`` comes from."""
-    result = git.run(root, "merge-base", "--octopus", *commits)
-    lines = result.output.split()
-    return lines[0] if result.ok and len(lines) == 1 else None
-
-
 def _walk(root: Path, oldest: str) -> Walked | None:
     """HEAD's commits since ``oldest``, newest first: (commit, parents, files)."""
     result = git.run(
@@ -82,17 +68,15 @@ def _walk(root: Path, oldest: str) -> Walked | None:
     return walked
 
 
-def _merge_since(root: Path, head: str, bottom: str) -> bool:
-    """Whether a merge commit lies between ``bottom`` and ``head``."""
-    found = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
-    return not found.ok or bool(found.output.strip())
-
-
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
     and the position where each of ``commits`` meets that line; ``None`` if not one line."""
-    bottom = _bottom(root, [head, *commits])
-    if bottom is None or _merge_since(root, head, bottom):
+    base = git.run(root, "merge-base", "--octopus", head, *commits)
+    if not base.ok or len(base.output.split()) != 1:
+        return None
+    bottom = base.output.split()[0]
+    merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
+    if not merge.ok or merge.output.strip():  # a merge between: asked before a long walk
         return None
     walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
@@ -100,7 +84,7 @@ def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[s
     if (walked[-1][1][0] if walked else head) != bottom:
         return None
     position = {commit: index for index, (commit, _, _) in enumerate(walked)}
-    position[str(bottom)] = len(walked)
+    position[bottom] = len(walked)
     found = {}
     for commit in commits:
         point = commit
@@ -153,9 +137,12 @@ def changes(
     top = git.toplevel(root).resolve()
     matcher = _specs({name: specs[name] for name in bases}, root.resolve(), top)
     head = git.head(root)
+    if matcher is None or head is None:
+        return None
     refs = list(dict.fromkeys(bases.values()))
-    resolved = _commits(root, refs) if matcher is not None and head is not None else None
-    if matcher is None or head is None or resolved is None:
+    parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
+    resolved = parsed.output.split()
+    if not parsed.ok or len(resolved) != len(refs):
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))

@@ -7,10 +7,9 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.errors import ConfigError
 from relnox.paths import rel
 from relnox.project.changelog_file import changelog_in
-from relnox.project.moved_with import last_releases
+from relnox.project.moved_with import history_rule, last_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
@@ -24,12 +23,7 @@ def changelog_kept(
     """Why the bump leaves ``path`` as it is, or ``None`` when it edits it: by default, left
     when the release commits of the last three releases of the first of ``released`` whose
     changelog it is left it while other commits between them edited it."""
-    rule = workspace.config.raw.get("changelog-edit", "history")
-    if rule not in RULES:
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] changelog-edit = {rule!r} is none of "
-            f"{', '.join(RULES)}; use one of them"
-        )
+    rule = history_rule(workspace, "changelog-edit", RULES)
     if rule == "keep":
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):

@@ -48,7 +48,8 @@ from relnox.project.pyproject import (
 from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
-from relnox.versions.arithmetic import maybe_version
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import toml_location
 
 __all__ = ["discover", "is_package", "load_toml", "load_workspace"]
 
@@ -204,7 +205,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if scanned:
         workspace = _without_placeholders(workspace)
     from relnox.versions.next import with_stamped
-    from relnox.versions.referee import refereed  # the backend's word on computed versions
+    from relnox.versions.referee import refereed
 
     workspace = with_stamped(refereed(workspace))
     if tags and moved:  # a project not released whose version the history moves with a
@@ -496,9 +497,6 @@ def _with_root_copy(
 ) -> list[Package]:
     """The packages at the version a development root's ``[project]`` says, with it as a
     copy of their own, so a bump keeps it in step."""
-    from relnox.versions.arithmetic import same_version
-    from relnox.versions.sources import toml_location
-
     version = table(doc, "project").get("version")
     if not isinstance(version, str) or maybe_version(version) is None:
         return packages
@@ -554,19 +552,15 @@ def _unique(
     by_name: dict[str, list[Package]] = {}
     for pkg in packages:
         by_name.setdefault(pkg.name, []).append(pkg)
-    kept = []
     for pkg in packages:
-        twins = by_name[pkg.name]
-        if len(twins) == 1:
-            kept.append(pkg)
-            continue
-        where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
-        error = ConfigError(
-            f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
-            "give each package its own name, or leave one out of the workspace"
-        )
-        broken.append(Broken(pkg.directory, pkg.name, error))
-    return kept, broken
+        if len(twins := by_name[pkg.name]) > 1:
+            where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
+            error = ConfigError(
+                f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+                "give each package its own name, or leave one out of the workspace"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+    return [pkg for pkg in packages if len(by_name[pkg.name]) == 1], broken
 
 
 def listing(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:

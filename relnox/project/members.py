@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import Config
@@ -107,8 +108,6 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
         for text in items if isinstance(items, list) else []:
             if not isinstance(text, str) or "@" not in text:
                 continue  # no direct reference (PEP 508 writes one after an @)
-            from packaging.requirements import InvalidRequirement, Requirement
-
             try:
                 url = Requirement(text).url
             except InvalidRequirement:

@@ -72,11 +72,16 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
 
 def unreleased_rule(workspace: Workspace) -> str:
     """``[tool.relnox] unreleased-versions``, one of :data:`RULES`."""
-    rule = workspace.config.raw.get("unreleased-versions", "history")
-    if rule not in RULES:
+    return history_rule(workspace, "unreleased-versions", RULES)
+
+
+def history_rule(workspace: Workspace, key: str, rules: tuple[str, ...]) -> str:
+    """``[tool.relnox] <key>``: one of ``rules``, ``history`` (read from the history) unless set."""
+    rule = workspace.config.raw.get(key, "history")
+    if rule not in rules:
         raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] unreleased-versions = {rule!r} is none "
-            f"of {', '.join(RULES)}; use one of them"
+            f"{workspace.config.source}: [tool.relnox] {key} = {rule!r} is none of "
+            f"{', '.join(rules)}; use one of them"
         )
     return str(rule)
 

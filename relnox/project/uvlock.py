@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
 
@@ -45,8 +48,6 @@ def update_uv_lock(
 ) -> str:
     """``text`` with each member named in ``versions`` moved from old to new; one not at the
     old version is left, its ``name version`` added to ``behind``."""
-    from packaging.utils import canonicalize_name
-    from packaging.version import InvalidVersion, Version
 
     def new_of(name: str, old: str, source: str) -> str | None:
         moved = versions.get(canonicalize_name(name))

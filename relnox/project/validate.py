@@ -11,6 +11,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
+
 from relnox.errors import ConfigError, RelnoxError
 
 __all__ = ["check_build_system", "check_root", "check_shape", "member_path", "workspace_error"]
@@ -78,8 +80,6 @@ _BACKEND = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\
 @cache
 def _requirement_problem(text: str) -> str | None:
     """Why ``text`` is no PEP 508 requirement (packaging's first line), or None."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     try:
         Requirement(text)
     except InvalidRequirement as exc:

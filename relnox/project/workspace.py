@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
@@ -94,8 +95,6 @@ class Package:
     @property
     def build_names(self) -> tuple[str, ...]:
         """The canonical names its ``[build-system] requires`` names (those that parse)."""
-        from packaging.requirements import InvalidRequirement, Requirement
-
         names = []
         for text in self.build_requires:
             try:
