@@ -80,10 +80,6 @@ def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Pat
     source = table(skbuild, "cmake").get("source-dir", skbuild.get("cmake.source-dir"))
     if isinstance(source, str):
         found.append((own / source).resolve())
-    inside = []
-    for path in dict.fromkeys(found):
-        if path == own or own in path.parents:
-            continue
-        if top in path.parents:
-            inside.append(path)
-    return inside
+    return [
+        p for p in dict.fromkeys(found) if p != own and own not in p.parents and top in p.parents
+    ]

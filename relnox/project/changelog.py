@@ -230,11 +230,9 @@ def _overlined(lines: list[str], index: int, char: str) -> bool:
 def _version(token: str) -> str | None:
     """``token`` as a version (without a leading v), if it is one; dates are not."""
     token = token.strip(_PUNCTUATION).rstrip(".")
-    if token[:1] in ("v", "V"):
-        token = token[1:]
-    if not token[:1].isdigit() or _DATE.match(token):
-        return None
-    return token if maybe_version(token) is not None else None
+    token = token[1:] if token[:1] in ("v", "V") else token
+    usable = token[:1].isdigit() and not _DATE.match(token) and maybe_version(token) is not None
+    return token if usable else None
 
 
 def _is_tail(words: list[str]) -> bool:

@@ -134,16 +134,14 @@ def plan(
         )
     changed = {row.name for row in rows if row.changed}
     for index, pkg in enumerate(workspace.packages):
-        if not any(p.name in changed for p in workspace.group_of(pkg)):
+        if not part or not any(p.name in changed for p in workspace.group_of(pkg)):
             continue
-        bumped = None
-        if part:
-            try:  # what bump would give, or refuse: then never shown
-                bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
-                refuse_released(workspace, pkg, bumped)
-            except VersionError as exc:  # this package's problem only
-                logging.getLogger("relnox").warning("warning: %s", exc)
-                bumped = None
+        try:  # what bump would give, or refuse: then never shown
+            bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
+            refuse_released(workspace, pkg, bumped)
+        except VersionError as exc:  # this package's problem only
+            logging.getLogger("relnox").warning("warning: %s", exc)
+            continue
         rows[index] = replace(rows[index], next_version=bumped)
     return rows
 

@@ -186,32 +186,27 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 def outside(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects up to three levels below ``root`` that are no member."""
-    members = {d.resolve() for d in dirs}
-    return [
-        d
-        for d in _projects_below(root, depth=3)
-        if d.resolve() not in members and not _linked_elsewhere(d)
-    ]
+    return _no_members(_projects_below(root, depth=3), dirs)
 
 
 def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
     """The projects inside the packages of ``dirs`` but the root's, up to three levels below
     ``root``."""
-    members = {d.resolve() for d in dirs}
     found: list[Path] = []
     for directory in dirs:
         try:
             depth = 3 - len(directory.relative_to(root).parts)
         except ValueError:
             continue
-        if directory == root or depth < 1:
-            continue
-        found += (
-            d
-            for d in _projects_below(directory, depth)
-            if d.resolve() not in members and not _linked_elsewhere(d)
-        )
-    return found
+        if directory != root and depth >= 1:
+            found += _projects_below(directory, depth)
+    return _no_members(found, dirs)
+
+
+def _no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
+    """Those of ``found`` that are no member, nor a link to another directory's project."""
+    members = {d.resolve() for d in dirs}
+    return [d for d in found if d.resolve() not in members and not _linked_elsewhere(d)]
 
 
 def _linked_elsewhere(directory: Path) -> bool:

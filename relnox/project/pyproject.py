@@ -278,13 +278,9 @@ def internal_requirements(
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
-    for group, group_table in table(tool_poetry, "group").items():
-        if isinstance(group_table, Mapping):
-            reqs.poetry(
-                group_table.get("dependencies"),
-                ("tool", "poetry", "group", group, "dependencies"),
-                False,
-            )
+    for group in table(tool_poetry, "group"):
+        key = ("tool", "poetry", "group", group, "dependencies")
+        reqs.poetry(table(tool_poetry, "group", group).get("dependencies"), key, False)
     return tuple(reqs.found)
 
 

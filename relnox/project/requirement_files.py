@@ -60,8 +60,7 @@ def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
         if value.strip().startswith("file:"):
             continue
         for index, line in enumerate(value.splitlines()):
-            where = directory / "setup.cfg"
-            _line(reqs, own, line, where, (section, option, index), optional)
+            _line(reqs, own, line, directory / "setup.cfg", (section, option, index), optional)
 
 
 def _line(
