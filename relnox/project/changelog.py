@@ -7,7 +7,6 @@ section runs to the next heading of the same or a higher level, outside fenced c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -88,7 +87,17 @@ def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
 def headings(lines: list[str]) -> list[Heading]:
     """Every heading outside code fences, at Markdown's levels, or in a file using an
     underline only reST has, reST's (each style the level of its first appearance)."""
-    found = list(_headings(lines))
+    found: list[Heading] = []
+    in_fence = False
+    index = 0
+    while index < len(lines):
+        if _is_fence(lines, index, in_fence):
+            in_fence = not in_fence
+        elif not in_fence and (heading := _heading_at(lines, index)) is not None:
+            found.append(heading)
+            index = heading.end
+            continue
+        index += 1
     if not any(heading.marker in ("~", "^", "*", "+") for heading in found):
         return found
     styles: dict[tuple[str, bool], int] = {}
@@ -98,19 +107,6 @@ def headings(lines: list[str]) -> list[Heading]:
         else replace(h, level=styles.setdefault((h.marker, h.end - h.line == 3), len(styles) + 1))
         for h in found
     ]
-
-
-def _headings(lines: list[str]) -> Iterator[Heading]:
-    in_fence = False
-    index = 0
-    while index < len(lines):
-        if _is_fence(lines, index, in_fence):
-            in_fence = not in_fence
-        elif not in_fence and (found := _heading_at(lines, index)) is not None:
-            yield found
-            index = found.end
-            continue
-        index += 1
 
 
 def _heading_at(lines: list[str], index: int) -> Heading | None:
@@ -298,11 +294,6 @@ _UPCOMING = re.compile(
 )
 
 
-def _upcoming(words: list[str]) -> bool:
-    lowered = " ".join(w.strip(_PUNCTUATION) for w in words)
-    return bool(_UPCOMING.fullmatch(lowered) or _UPCOMING.fullmatch(" ".join(words)))
-
-
 #: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1``, ``Changes from 2.14.2 to 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(
@@ -338,7 +329,9 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     changes = _CHANGES_IN.match(title)
     if changes is not None:
         return _changes_in(changes.group("rest").split())
-    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
+    stripped = " ".join(w.strip(_PUNCTUATION) for w in words)
+    upcoming = _UPCOMING.fullmatch(stripped) or _UPCOMING.fullmatch(" ".join(words))
+    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or upcoming:
         return UNRELEASED
     if _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) and _is_tail(words[1:]):
         return UNRELEASED  # ``X.YY.Z (UNRELEASED)``, ``x.y.z``
@@ -421,7 +414,8 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
         title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
         tagged = any(_tag(word) is not None for word in title.split()[:3])
     if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
-        return _at_or_above(version.removeprefix("v"), section.label)
+        found, floor = maybe_version(version.removeprefix("v")), maybe_version(section.label)
+        return found is not None and floor is not None and found >= floor
     return any(
         same_version(found, version.removeprefix("v"))
         and (not (several or tagged) or _named(name, package, loose=tagged and loose))
@@ -432,11 +426,6 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
 _ONWARD = re.compile(
     r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
 )
-
-
-def _at_or_above(version: str, first: str) -> bool:
-    found, floor = maybe_version(version), maybe_version(first)
-    return found is not None and floor is not None and found >= floor
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:

@@ -145,7 +145,10 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
         if not found:
             return [], ""
     places = []
-    written = _written(workspace)
+    written = {str(loc.path) for each in workspace.packages for loc in each.locations}
+    written |= {str(req.path) for each in workspace.packages for req in each.requirements}
+    written |= {str(each.pyproject) for each in workspace.packages}  # what a bump writes already
+    written = {os.path.normpath(f) for f in written}
     for path, line in sorted((found or {}).items()):
         where = Path(os.path.normpath(top / path))
         if str(where) in written or "lock" in where.name.lower() or not where.is_file():
@@ -179,14 +182,6 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     if not any(m["version"] == version for m in said):
         return None
     return replace(place, value=version, every=True)
-
-
-def _written(workspace: Workspace) -> set[str]:
-    """The files a bump writes already: version sources, pyproject.toml and pins' files."""
-    files = {str(loc.path) for each in workspace.packages for loc in each.locations}
-    files |= {str(req.path) for each in workspace.packages for req in each.requirements}
-    files |= {str(each.pyproject) for each in workspace.packages}
-    return {os.path.normpath(f) for f in files}
 
 
 @functools.cache  # packages released under one tag read one diff

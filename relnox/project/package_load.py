@@ -421,7 +421,10 @@ def load_package(
             directory, shipped, project_name, modules, locations, backend, named
         )
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
-        version, drift = _version_and_drift(project_name, locations)
+        primary = validate_version(locations[0].value, locations[0].label)
+        drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
+        version = str(primary) if locations[0].semver else locations[0].value
+        check_file_name(locations[0].label, canonicalize_name(project_name), version)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     if evidence.startswith("versioneer"):
@@ -474,17 +477,6 @@ def _tag_format(
     if tag_format is not None:
         check_tag_format(pyproject, tag_format)
     return tag_format, tag_where
-
-
-def _version_and_drift(
-    project_name: str, locations: Sequence[VersionLocation]
-) -> tuple[str, list[VersionLocation]]:
-    """The version the primary location gives, and the other locations that disagree."""
-    primary = validate_version(locations[0].value, locations[0].label)
-    drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
-    version = str(primary) if locations[0].semver else locations[0].value
-    check_file_name(locations[0].label, canonicalize_name(project_name), version)
-    return version, drift
 
 
 def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
