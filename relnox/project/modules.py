@@ -138,12 +138,11 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
     backend = str(table(doc, "build-system").get("build-backend", ""))
-    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
-    rooted = _hatch_roots(
-        wheel.get("sources") or table(doc, "tool", "hatch", "build").get("sources")
-    )
+    build = table(doc, "tool", "hatch", "build")
+    wheel = table(build, "targets", "wheel")
+    rooted = _hatch_roots(wheel.get("sources") or build.get("sources"))
     for key in ("packages", "only-include"):
-        items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
+        items = wheel.get(key) or build.get(key)
         for item in items if isinstance(items, list) else ():
             if not isinstance(item, str):
                 continue
@@ -155,7 +154,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             else:
                 found.append(Path(item.rstrip("/")).name)
     if not found:
-        found += _hatch_included(wheel, table(doc, "tool", "hatch", "build"))
+        found += _hatch_included(wheel, build)
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
     package_dir = pdm_build.get("package-dir")
@@ -175,14 +174,10 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     if isinstance(sk_packages, list):
         found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
     flit = table(doc, "tool", "flit", "module").get("name") or flit_metadata(doc).get("module")
-    if isinstance(flit, str):
-        found.append(flit)
     flit_legacy = table(doc, "tool", "flit", "metadata").get("module")  # flit < 3.2's table
-    if isinstance(flit_legacy, str) and not table(doc, "project"):
-        found.append(flit_legacy)
-    maturin = table(doc, "tool", "maturin").get("module-name")
-    if isinstance(maturin, str):
-        found.append(maturin)
+    legacy = flit_legacy if not table(doc, "project") else None
+    named = [flit, legacy, table(doc, "tool", "maturin").get("module-name")]
+    found += [module for module in named if isinstance(module, str)]
     # setuptools' tables say nothing where another backend builds
     setuptools = not backend.startswith(_NOT_SETUPTOOLS)
     st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None

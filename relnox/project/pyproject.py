@@ -183,6 +183,15 @@ class Requirements:
         self.pyproject, self.names, self.own = pyproject, names, own
         self.found: list[InternalRequirement] = []
 
+    def add(
+        self, dep: str, text: str, key: tuple[str | int, ...], style: str, *flags: bool
+    ) -> None:
+        """A requirement on ``dep`` (``flags``: runtime, optional), kept if it is a sibling's."""
+        target = canonicalize_name(dep)
+        if target in self.names and target != self.own:
+            found = InternalRequirement(target, text, self.pyproject, key, style, *flags)
+            self.found.append(found)
+
     def pep508(
         self, items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False
     ) -> None:
@@ -198,31 +207,19 @@ class Requirements:
                 raise ConfigError(
                     f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
                 ) from None
-            target = canonicalize_name(req.name)
-            if target in self.names and target != self.own:
-                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
-                where: tuple[str | int, ...] = (*key, index)
-                self.found.append(
-                    InternalRequirement(
-                        target, text, self.pyproject, where, "pep508", runtime, optional or extra
-                    )
-                )
+            extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
+            self.add(req.name, text, (*key, index), "pep508", runtime, optional or extra)
 
     def poetry(self, deps: Any, key: tuple[str, ...], runtime: bool) -> None:
         if not isinstance(deps, Mapping):
             return
         for dep, value in deps.items():
-            target = canonicalize_name(dep)
-            if target not in self.names or target == self.own:
-                continue
             text, where = value, (*key, dep)
             if isinstance(value, Mapping) and isinstance(value.get("version"), str):
                 text, where = value["version"], (*where, "version")
             if not isinstance(text, str):  # a path dependency without a version: ordering only
                 text, where = "*", ()
-            self.found.append(
-                InternalRequirement(target, text, self.pyproject, where, "poetry", runtime)
-            )
+            self.add(dep, text, where, "poetry", runtime)
 
     def templated(self, items: Any, optional: bool) -> None:
         for text in items if isinstance(items, list) else []:
@@ -234,11 +231,7 @@ class Requirements:
                 name = Requirement(filled).name
             except InvalidRequirement:
                 continue
-            target = canonicalize_name(name)
-            if target in self.names and target != self.own:
-                self.found.append(
-                    InternalRequirement(target, "*", self.pyproject, (), "poetry", True, optional)
-                )
+            self.add(name, "*", (), "poetry", True, optional)
 
 
 def internal_requirements(
