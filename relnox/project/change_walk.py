@@ -118,14 +118,6 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     return found
 
 
-def _above_merges(root: Path) -> set[str]:
-    """HEAD's commits above the newest merge of its first-parent line, and that merge."""
-    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
-    newest = merge.output.strip() if merge.ok else ""
-    above = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
-    return {*above.output.split(), newest} if above.ok else set()
-
-
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
@@ -146,8 +138,11 @@ def changes(
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))
-    if line is None:
-        above = _above_merges(root)
+    if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
+        merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
+        newest = merge.output.strip() if merge.ok else ""
+        listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
+        above = {*listed.output.split(), newest} if listed.ok else set()
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
         line = _line(root, head, near) if near else None

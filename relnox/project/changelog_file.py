@@ -23,7 +23,10 @@ def changelog_in(directory: Path, config: Config) -> Path:
     found = _listed_changelog(directory, docs=False)
     if found is not None and _has_releases(found):
         return found
-    tops = _entries(directory)
+    try:  # in lower case: a file system may ignore it
+        tops: frozenset[str] | None = frozenset(name.lower() for name in os.listdir(directory))
+    except OSError:
+        tops = None
     for sub in DOCS_DIRECTORIES:
         if tops is None or sub.split("/")[0] in tops:  # no docs/ here: nothing below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
@@ -45,14 +48,6 @@ DOCS_DIRECTORIES = (
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)
-
-
-def _entries(folder: Path) -> frozenset[str] | None:
-    """The names in ``folder`` in lower case; ``None`` when it cannot be listed."""
-    try:
-        return frozenset(name.lower() for name in os.listdir(folder))
-    except OSError:
-        return None
 
 
 def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:

@@ -55,19 +55,10 @@ def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> 
     top = git.toplevel(root).resolve()
     changelog = rel(path.resolve(), top)
     version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
+    paths = [f":/{changelog}", *([f":/{version_file}"] if version_file else [])]
+    log_args = ["log", "--first-parent", "--diff-merges=first-parent", "--name-only"]
     for newer, older in itertools.pairwise(tags):
-        log = git.run(
-            root,
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--name-only",
-            "--format=>%H",
-            f"{older}..{newer}",
-            "--",
-            f":/{changelog}",
-            *([f":/{version_file}"] if version_file else []),
-        )
+        log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *paths)
         if not log.ok:
             return False
         chunks = (chunk.split() for chunk in log.output.split(">"))

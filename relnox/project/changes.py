@@ -90,19 +90,6 @@ def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int
     return len([f for f in files if f]), commits
 
 
-def _check_repo(workspace: Workspace, since: str | None) -> None:
-    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
-        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
-    if since is not None:
-        ok = git.git(
-            workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
-        )
-        if not ok:
-            raise GitError(
-                f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
-            )
-
-
 def plan(
     workspace: Workspace,
     part: str | None = None,
@@ -111,7 +98,14 @@ def plan(
     since: str | None = None,
 ) -> list[PlanRow]:
     """One row per package in release order; ``part`` adds the versions that bump would give."""
-    _check_repo(workspace, since)
+    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
+        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
+    if since is not None and not git.git(
+        workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
+    ):
+        raise GitError(
+            f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
+        )
     workspace.require_history("plan")
     if part:
         from relnox.versions.next import next_version

@@ -428,7 +428,10 @@ def _notes(
             f"them ({shown}); [tool.relnox] packages decides otherwise",
         )
     else:
-        excluded = _uv_excluded(root, doc or {})
+        excludes = table(doc or {}, "tool", "uv", "workspace").get("exclude")
+        globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
+        globs = [g for g in globs if g.strip() and not Path(g).is_absolute()]
+        excluded = {path.absolute() for pattern in globs for path in root.glob(pattern)}
         notes += tuple(
             (
                 f"{relpath(d, root)} is released ({why}), though "
@@ -460,18 +463,6 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
-
-
-def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
-    """The directories ``[tool.uv.workspace] exclude`` names."""
-    excludes = table(doc, "tool", "uv", "workspace").get("exclude")
-    globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
-    return {
-        path.absolute()
-        for pattern in globs
-        if pattern.strip() and not Path(pattern).is_absolute()
-        for path in root.glob(pattern)
-    }
 
 
 _RELEASED_SHOWN = 8

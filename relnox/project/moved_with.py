@@ -207,13 +207,11 @@ def _moved_lines(
     both = {p: minus[p] & plus.get(p, set()) for p in minus}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = [p for p, lines in both.items() if len(lines) > 1]
-    still = _saying_at(top, new_tag, many, str(old)) if many else set()
+    if not many:
+        return found
+    # the files that still say ``old`` at ``new_tag`` (1: none; unreadable: all)
+    grep = git.run(top, "grep", "-l", "-F", "-w", "-e", str(old), new_tag, "--", *many)
+    if grep.returncode not in (0, 1):
+        return found
+    still = {line.removeprefix(f"{new_tag}:") for line in grep.output.splitlines()}
     return found | {p: EVERY for p in many if p not in still}
-
-
-def _saying_at(top: Path, rev: str, paths: list[str], version: str) -> set[str]:
-    """The ``paths`` that say ``version`` at ``rev`` (one ``git grep``; unreadable: all)."""
-    result = git.run(top, "grep", "-l", "-F", "-w", "-e", version, rev, "--", *paths)
-    if result.returncode not in (0, 1):  # 1: none says it
-        return set(paths)
-    return {line.removeprefix(f"{rev}:") for line in result.output.splitlines()}

@@ -50,13 +50,6 @@ def _types(section: dict[str, Any]) -> frozenset[str]:
     return frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
 
 
-def _is_fragment(name: str, types: frozenset[str]) -> bool:
-    """``123.feature``, ``+abc.bugfix.md``, ``123.feature.1.rst``."""
-    if name.startswith(".") or name.lower().startswith(("readme", "template")):
-        return False
-    return any(part in types for part in name.split(".")[1:3])
-
-
 def news(directory: Path) -> News | None:
     """The towncrier set-up configured in ``directory``, with its fragments."""
     found = _config(directory)
@@ -107,9 +100,11 @@ def _fragments(where: Path, types: frozenset[str]) -> tuple[Path, ...]:
     seen = 0
     for folder, dirs, files in os.walk(where):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
+        for name in files:  # 123.feature, +abc.bugfix.md, 123.feature.1.rst
             seen += 1
-            if _is_fragment(name, types) and (Path(folder, name)).is_file():
+            if name.startswith(".") or name.lower().startswith(("readme", "template")):
+                continue
+            if any(part in types for part in name.split(".")[1:3]) and Path(folder, name).is_file():
                 found.append(Path(folder, name))
         if seen > MAX_FILES:
             break

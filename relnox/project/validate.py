@@ -14,6 +14,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from relnox.errors import ConfigError, RelnoxError
+from relnox.toml import table
 
 __all__ = ["check_build_system", "check_root", "check_shape", "member_path", "workspace_error"]
 
@@ -45,12 +46,7 @@ def _shown(value: Any) -> str:
 def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
     """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong."""
     for keys, what, types in _SHAPES:
-        value: Any = doc
-        for key in keys:
-            if not isinstance(value, Mapping) or key not in value:
-                value = None
-                break
-            value = value[key]
+        value = table(doc, *keys[:-1]).get(keys[-1])
         if value is None:
             continue
         if not isinstance(value, types):

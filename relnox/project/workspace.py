@@ -112,7 +112,7 @@ class Package:
 
     @property
     def dist_name(self) -> str:
-        """The name as it appears in artifact file names (``cua_core``)."""
+        """The name as it appears in artifact file names (``acme_core``)."""
         return self.name.replace("-", "_")
 
     def changelog(self, config: Config) -> Path | None:
