@@ -521,14 +521,8 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
                 "uv never builds) with no tag or release workflow naming it: if it is "
                 f"released, run relnox in {rel}, or pass --root {rel}"
             )
-        setting = (
-            "[tool.uv.workspace] members"
-            if members
-            else "[tool.relnox] packages"
-            if table(found, "tool", "relnox").get("packages")
-            else None
-        )
-        if setting is not None:
+        if members or table(found, "tool", "relnox").get("packages"):
+            setting = "[tool.uv.workspace] members" if members else "[tool.relnox] packages"
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"

@@ -33,8 +33,5 @@ def stated_license(directories: tuple[Path, ...]) -> tuple[str, Path] | None:
                 text = read_bytes(path)[:8192].decode("utf-8", "replace")
             except OSError:
                 return None
-            for spdx, words in _TEXTS:
-                if re.search(words, text):
-                    return spdx, path
-            return None
+            return next(((spdx, path) for spdx, words in _TEXTS if re.search(words, text)), None)
     return None

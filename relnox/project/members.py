@@ -113,10 +113,8 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
             except InvalidRequirement:
                 continue
             match = _LOCAL_URL.match(url or "")
-            if match is None:
-                continue
-            rel = match.group("path")
-            if ".." not in Path(rel).parts and is_project_dir(root / rel):
+            rel = match.group("path") if match is not None else None
+            if rel is not None and ".." not in Path(rel).parts and is_project_dir(root / rel):
                 found.setdefault(rel, text)
     return list(found.items())
 
