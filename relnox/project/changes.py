@@ -149,6 +149,5 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
     """``pkg``'s current version is not out yet: no tag for it, or its tag is on HEAD."""
     if not git.is_repo(workspace.root):
         return True
-    tag = workspace.tag_for(pkg)
-    on = git.tag_commit(workspace.root, tag)
+    on = git.tag_commit(workspace.root, workspace.tag_for(pkg))
     return on is None or on == git.head(workspace.root)

@@ -73,8 +73,7 @@ def project_doc(directory: Path) -> dict[str, Any]:
 def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]`` for a hatchling project."""
     path = directory / "hatch.toml"
-    backend = table(doc, "build-system").get("build-backend")
-    if backend != "hatchling.build" or not path.is_file():
+    if table(doc, "build-system").get("build-backend") != "hatchling.build" or not path.is_file():
         return doc
     settings = load_toml(path)
     if not settings:
@@ -133,8 +132,7 @@ def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
 def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
     """A pyproject.toml that configures tools and builds nothing: no ``[project]`` name,
     version or dynamic, no ``[build-system]`` and no other project description."""
-    project = table(doc, "project")
-    if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
+    if {"name", "version", "dynamic"} & table(doc, "project").keys() or "build-system" in doc:
         return False
     return not _other_project(doc, directory)
 
