@@ -111,10 +111,10 @@ def plan(
         from relnox.versions.next import next_version
         from relnox.versions.next_checks import refuse_released
 
-    specs = pathspecs(workspace, workspace.packages)
+    specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     tags = {pkg.name: last_tag(pkg) for pkg in workspace.packages}
     bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
-    walked = change_walk.changes(workspace.root, specs, bases)
+    walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
     rows = []
     for pkg in workspace.packages:
         files: int | None = None

@@ -61,7 +61,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     ``moved=False``: no copies of unreleased projects' versions (plan, check-versions)."""
     root = Path(root).resolve()
     check_root(root)
-    read = functools.cache(project_doc)
+    read = functools.cache(project_doc)  # each pyproject read once (none is changed here)
     root_pyproject = root / "pyproject.toml"
     exists = os.path.lexists(root_pyproject)
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None

@@ -157,7 +157,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py."""
     found: list[Path] = []
     level = [root]
-    for _ in range(depth):
+    for _ in range(depth):  # one listing per directory (its entries say which are folders)
         below: list[Path] = []
         for directory in level:
             try:

@@ -207,7 +207,7 @@ class Workspace:
         wanted = canonicalize_name(name)
         found = next((p for p in self.packages if p.name == wanted), None) or next(
             (p for p in self.packages if p.directory.name == name), None
-        )
+        )  # one pass each, no sort: called once per package
         if found is not None:
             return found
         for broken in self.broken:
