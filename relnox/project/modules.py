@@ -178,8 +178,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     legacy = flit_legacy if not table(doc, "project") else None
     named = [flit, legacy, table(doc, "tool", "maturin").get("module-name")]
     found += [module for module in named if isinstance(module, str)]
-    # setuptools' tables say nothing where another backend builds
-    setuptools = not backend.startswith(_NOT_SETUPTOOLS)
+    setuptools = not backend.startswith(_NOT_SETUPTOOLS)  # else its tables say nothing
     st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]

@@ -60,8 +60,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     if setup_py:
         from relnox.versions.setup_py import setup_py_name, setup_py_text_name
 
-        # setup()'s own name= overrides setup.cfg's, as setuptools applies them
-        if found := setup_py_name(directory):
+        if found := setup_py_name(directory):  # setup()'s name= overrides setup.cfg's
             return found
     name = setup_cfg(directory).get("metadata", {}).get("name")
     if name:
@@ -76,8 +75,7 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command
-    scm_git = table(scm, "scm", "git").get("describe_command")
+    scm_git = table(scm, "scm", "git").get("describe_command")  # setuptools-scm 8's
     command = raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
     match = None
     if command is not None:

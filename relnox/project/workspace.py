@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,9 +253,20 @@ class Workspace:
         if cached is None:
             configured = self._configured_groups()
             grouped = {p.name for group in configured for p in group}
-            by_tag = self._shared_tag_groups(grouped)
-            grouped |= {p.name for group in by_tag for p in group}
-            cached = configured + by_tag + self._shared_file_groups(grouped)
+            by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
+            for pkg in self.packages:
+                fmt = self.tag_format_of(pkg)
+                if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
+                    key = (fmt, str(maybe_version(pkg.version) or pkg.version))
+                    by_tag.setdefault(key, []).append(pkg)
+            shared = [tuple(group) for group in by_tag.values() if len(group) > 1]
+            grouped |= {p.name for group in shared for p in group}
+            by_file: dict[Path, list[Package]] = {}  # a bump of one writes the other's version
+            for pkg in self.packages:
+                if pkg.name not in grouped and pkg.primary is not None:
+                    by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
+            shared += [tuple(group) for group in by_file.values() if len(group) > 1]
+            cached = configured + tuple(shared)
             object.__setattr__(self, "_groups", cached)
         return cached
 
@@ -284,24 +295,6 @@ class Workspace:
             if members:
                 groups.append(members)
         return tuple(groups)
-
-    def _shared_tag_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose new tags are one and the same at one version."""
-        by_format: dict[tuple[str, str], list[Package]] = {}
-        for pkg in self.packages:
-            fmt = self.tag_format_of(pkg)
-            if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
-                key = (fmt, str(maybe_version(pkg.version) or pkg.version))
-                by_format.setdefault(key, []).append(pkg)
-        return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
-
-    def _shared_file_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose version is read from one file: a bump of one writes the other's."""
-        by_file: dict[Path, list[Package]] = {}
-        for pkg in self.packages:
-            if pkg.name not in grouped and pkg.primary is not None:
-                by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
-        return tuple(tuple(group) for group in by_file.values() if len(group) > 1)
 
     def shared_file(self, group: Sequence[Package]) -> Path | None:
         """The one version file every package of ``group`` reads, if they read one."""
