@@ -378,11 +378,8 @@ def load_package(
         raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     build_system = table(doc, "build-system")
     backend = build_system.get("build-backend") or DEFAULT_BACKEND
-    requires = tuple(
-        build_system.get(
-            "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
-        )
-    )
+    default = DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
+    requires = tuple(build_system.get("requires", default))
     check_build_system(pyproject, requires, backend)
     shipped = _with_setup_py_layout(directory, doc)
     modules = import_packages(directory, project_name, shipped)
