@@ -1,17 +1,6 @@
-"""What a package's build reads besides its own directory.
-
-A wheel compiled from a Rust crate elsewhere in the repository (``manifest-path =
-"../rust/Cargo.toml"``, or a crate of its own with ``path = "../../core"`` dependencies)
-or from a CMake project above it changes when those files change. :func:`build_inputs`
-lists those directories so ``plan`` and ``--changed`` count their commits:
-
-- maturin: the directory of ``[tool.maturin] manifest-path`` (else the package's own
-  ``Cargo.toml``), and every crate it reaches through ``path`` dependencies, also through
-  ``{ workspace = true }`` entries of the Cargo workspace around it;
-- scikit-build-core: ``[tool.scikit-build] cmake.source-dir``.
-
-Only directories inside the repository count; nothing is read from the network.
-"""
+"""What a package's build reads besides its own directory, inside the repository: maturin's
+crates (reached by ``path`` dependencies) and scikit-build-core's CMake source directory,
+so ``plan`` and ``--changed`` count their commits."""
 
 from __future__ import annotations
 
@@ -91,10 +80,6 @@ def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Pat
     source = table(skbuild, "cmake").get("source-dir", skbuild.get("cmake.source-dir"))
     if isinstance(source, str):
         found.append((own / source).resolve())
-    inside = []
-    for path in dict.fromkeys(found):
-        if path == own or own in path.parents:
-            continue  # already the package's own directory
-        if top in path.parents:  # the whole repository would say nothing
-            inside.append(path)
-    return inside
+    return [
+        p for p in dict.fromkeys(found) if p != own and own not in p.parents and top in p.parents
+    ]

@@ -1,11 +1,5 @@
-"""Keep ``Cargo.lock`` in step when a bump edits a Cargo manifest's version.
-
-maturin reads a native package's version from ``Cargo.toml``; the crate's own
-entry in ``Cargo.lock`` repeats it. Left behind, ``cargo build --locked`` refuses
-the tree and an unlocked build rewrites the lock after the release commit. Only
-the ``version = "..."`` line of local crates (entries without ``source``) whose
-version a bumped manifest sets changes; every other byte stays as cargo wrote it.
-"""
+"""Keep ``Cargo.lock`` in step when a bump edits a Cargo manifest's version: only the
+``version`` line of the local crates it sets changes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""Every package's changes since its base read in one walk of the history (``git log
---name-only`` down to the oldest base, one ``git diff-tree --stdin``), not one walk per
-package (46 s for 600 packages). Only for a history of one line and plain pathspecs;
-else ``None``, and the caller asks git per package."""
+"""Every package's changes since its base read in one walk of the history, not one walk
+per package; only for a history of one line and plain pathspecs, else ``None``."""
 
 from __future__ import annotations
 
@@ -34,8 +32,8 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
 def _specs(
     specs: Mapping[str, Sequence[str]], root: Path, top: Path
 ) -> Callable[[str], frozenset[str]] | None:
-    """The packages whose pathspec holds a file (a path from the top): an include path is
-    it or above it, no exclude path is; ``None`` when a pathspec is not plain paths."""
+    """The packages whose pathspec holds a file (a path from the top); ``None`` when a
+    pathspec is not plain paths."""
     paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
@@ -54,31 +52,10 @@ def _specs(
     return owners
 
 
-def _commits(root: Path, refs: Sequence[str]) -> list[str] | None:
-    """The commit each of ``refs`` names, in order; ``None`` if one names none."""
-    result = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
-    lines = result.output.split()
-    return lines if result.ok and len(lines) == len(refs) else None
-
-
-def _bottom(root: Path, commits: Sequence[str]) -> str | None:
-    """The newest commit every one of ``commits`` comes from."""
-    result = git.run(root, "merge-base", "--octopus", *commits)
-    lines = result.output.split()
-    return lines[0] if result.ok and len(lines) == 1 else None
-
-
 def _walk(root: Path, oldest: str) -> Walked | None:
     """HEAD's commits since ``oldest``, newest first: (commit, parents, files)."""
     result = git.run(
-        root,
-        "log",
-        "-z",
-        "--no-renames",
-        "--name-only",
-        "--format=%x01%H %P",
-        "HEAD",
-        f"^{oldest}",
+        root, "log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}"
     )
     if not result.ok:
         return None
@@ -91,30 +68,27 @@ def _walk(root: Path, oldest: str) -> Walked | None:
     return walked
 
 
-def _merge_since(root: Path, head: str, bottom: str) -> bool:
-    """Whether a merge commit lies between ``bottom`` and ``head``."""
-    found = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
-    return not found.ok or bool(found.output.strip())
-
-
 def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and how many of them follow where each of ``commits`` meets that line; ``None`` when
-    that history is not one line."""
-    bottom = _bottom(root, [head, *commits])  # on HEAD's line, below every fork point
-    if bottom is None or _merge_since(root, head, bottom):  # asked before a long walk
+    and the position where each of ``commits`` meets that line; ``None`` if not one line."""
+    base = git.run(root, "merge-base", "--octopus", head, *commits)
+    if not base.ok or len(base.output.split()) != 1:
+        return None
+    bottom = base.output.split()[0]
+    merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
+    if not merge.ok or merge.output.strip():  # a merge between: asked before a long walk
         return None
     walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
         return None
-    if (walked[-1][1][0] if walked else head) != bottom:  # the bottom is not on HEAD's line
+    if (walked[-1][1][0] if walked else head) != bottom:
         return None
     position = {commit: index for index, (commit, _, _) in enumerate(walked)}
-    position[str(bottom)] = len(walked)
+    position[bottom] = len(walked)
     found = {}
     for commit in commits:
         point = commit
-        if commit not in position:  # off HEAD's line: where its branch left it (git's tag..HEAD)
+        if commit not in position:  # off HEAD's line: where its branch left it
             fork = git.run(root, "merge-base", head, commit)
             point = fork.output.strip() if fork.ok else ""
         if point not in position:
@@ -144,35 +118,31 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     return found
 
 
-def _above_merges(root: Path) -> set[str]:
-    """HEAD's commits above the newest merge of its first-parent line, and that merge (all
-    of them when there is none): a base among them has one line of commits up to HEAD."""
-    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
-    newest = merge.output.strip() if merge.ok else ""
-    above = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
-    return {*above.output.split(), newest} if above.ok else set()
-
-
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
     """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
-    :func:`relnox.project.changes._changes` gives them; ``None`` where this walk cannot.
-    Below a merge, only the packages whose base is above HEAD's newest merge are answered:
-    the caller asks git for the others."""
+    :func:`relnox.project.changes._changes` gives them; below a merge, only those whose base
+    is above HEAD's newest merge; ``None`` where this walk cannot."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
     matcher = _specs({name: specs[name] for name in bases}, root.resolve(), top)
     head = git.head(root)
+    if matcher is None or head is None:
+        return None
     refs = list(dict.fromkeys(bases.values()))
-    resolved = _commits(root, refs) if matcher is not None and head is not None else None
-    if matcher is None or head is None or resolved is None:
+    parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
+    resolved = parsed.output.split()
+    if not parsed.ok or len(resolved) != len(refs):
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     line = _line(root, head, list(dict.fromkeys(resolved)))
-    if line is None:  # a merge below some bases: those above HEAD's newest merge are one line
-        above = _above_merges(root)
+    if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
+        merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
+        newest = merge.output.strip() if merge.ok else ""
+        listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
+        above = {*listed.output.split(), newest} if listed.ok else set()
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
         line = _line(root, head, near) if near else None

@@ -1,19 +1,12 @@
 """Reading the release sections of a changelog: the one reader doctor, bump and notes share.
 
-A release heading is any heading (ATX, setext, reST over- and underlined, a bold line, a
-``.. changelog::`` directive, a version line over its entries) whose title names a
-version: ``[1.2.0] - 2026-01-01``, ``Release v2.28.2 (2026-08-18)``, ``acme 1.2.0``,
-``[core 0.2.0, agents 1.1.0]``, a release tag ``[pkg-v10.5.0]``, or Unreleased in one of
-its spellings. A section runs to the next heading of the same or a higher level; headings
-in fenced code are text; versions compare by PEP 440. A version's section written ahead
-may carry a status line instead (``Unreleased``, later ``Released 2026-01-01``):
-:func:`pending_status` finds it.
-"""
+A release heading is any heading (Markdown, reST, a bold line, a ``.. changelog::``
+directive, a version line over its entries) whose title names a version or Unreleased; its
+section runs to the next heading of the same or a higher level, outside fenced code."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -92,10 +85,19 @@ def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
 
 
 def headings(lines: list[str]) -> list[Heading]:
-    """Every heading outside code fences. Underlined ones take Markdown's levels (``=`` 1,
-    ``-`` 2, others 3, overlined 0), or in a file using an underline only reST has
-    (``~ ^ * +``), reST's: each style the level of its first appearance."""
-    found = list(_headings(lines))
+    """Every heading outside code fences, at Markdown's levels, or in a file using an
+    underline only reST has, reST's (each style the level of its first appearance)."""
+    found: list[Heading] = []
+    in_fence = False
+    index = 0
+    while index < len(lines):
+        if _is_fence(lines, index, in_fence):
+            in_fence = not in_fence
+        elif not in_fence and (heading := _heading_at(lines, index)) is not None:
+            found.append(heading)
+            index = heading.end
+            continue
+        index += 1
     if not any(heading.marker in ("~", "^", "*", "+") for heading in found):
         return found
     styles: dict[tuple[str, bool], int] = {}
@@ -107,24 +109,11 @@ def headings(lines: list[str]) -> list[Heading]:
     ]
 
 
-def _headings(lines: list[str]) -> Iterator[Heading]:
-    in_fence = False
-    index = 0
-    while index < len(lines):
-        if _is_fence(lines, index, in_fence):
-            in_fence = not in_fence
-        elif not in_fence and (found := _heading_at(lines, index)) is not None:
-            yield found
-            index = found.end
-            continue
-        index += 1
-
-
 def _heading_at(lines: list[str], index: int) -> Heading | None:
     """The heading that starts at ``lines[index]``, if one does."""
     line = lines[index]
     over = UNDERLINE.match(line)
-    if over is not None and _overlined(lines, index, over["char"]):  # a level above the rest
+    if over is not None and _overlined(lines, index, over["char"]):
         return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
     if (atx := _ATX.match(line)) is not None:
         return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
@@ -138,11 +127,11 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
         title = f"{dated['title']} ({dated['date']})"
-        release = isinstance(parse_title(title), tuple)  # a release's, not an author's
+        release = isinstance(parse_title(title), tuple)
         return Heading(index, index + 1, 2, title, DATED) if release else None
     if (bold := _BOLD.match(line)) is not None:
         title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-        release = isinstance(parse_title(title), tuple)  # a release's, never "**Fixes**"
+        release = isinstance(parse_title(title), tuple)
         return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
     if _bare(lines, index):
         return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
@@ -227,7 +216,7 @@ _CHANGES_LINE = re.compile(
 
 
 def _overlined(lines: list[str], index: int, char: str) -> bool:
-    """``lines[index]`` is the overline of a reST title (then a title, then the same underline)."""
+    """``lines[index]`` is the overline of a reST title."""
     if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
         return False
     under = UNDERLINE.match(lines[index + 2])
@@ -237,11 +226,9 @@ def _overlined(lines: list[str], index: int, char: str) -> bool:
 def _version(token: str) -> str | None:
     """``token`` as a version (without a leading v), if it is one; dates are not."""
     token = token.strip(_PUNCTUATION).rstrip(".")
-    if token[:1] in ("v", "V"):
-        token = token[1:]
-    if not token[:1].isdigit() or _DATE.match(token):
-        return None
-    return token if maybe_version(token) is not None else None
+    token = token[1:] if token[:1] in ("v", "V") else token
+    usable = token[:1].isdigit() and not _DATE.match(token) and maybe_version(token) is not None
+    return token if usable else None
 
 
 def _is_tail(words: list[str]) -> bool:
@@ -278,7 +265,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     if not words:
         return None
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
-        return None  # a numbered step of a guide (``### 1. Update the dev version``)
+        return None  # a numbered step of a guide
     version = _version(words[0])
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
@@ -307,11 +294,6 @@ _UPCOMING = re.compile(
 )
 
 
-def _upcoming(words: list[str]) -> bool:
-    lowered = " ".join(w.strip(_PUNCTUATION) for w in words)
-    return bool(_UPCOMING.fullmatch(lowered) or _UPCOMING.fullmatch(" ".join(words)))
-
-
 #: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1``, ``Changes from 2.14.2 to 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(
@@ -327,7 +309,7 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     for index, word in enumerate(rest):
         version = _version(word)
         if version is not None and _is_tail(rest[index + 1 :]):
-            name = rest[:index]  # "Changes in Version 4.17.0": no name
+            name = rest[:index]
             while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
                 name = name[:-1]
             return ((" ".join(name) or None, version),)
@@ -341,21 +323,22 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     if not words:
         return None
     between = _CHANGES_FROM.match(title)
-    if between is not None:  # "Changes from 2.14.2 to 2.14.3": the second's
+    if between is not None:
         version = _version(between["new"])
         return ((None, version),) if version is not None else None
     changes = _CHANGES_IN.match(title)
     if changes is not None:
         return _changes_in(changes.group("rest").split())
-    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or _upcoming(words):
+    stripped = " ".join(w.strip(_PUNCTUATION) for w in words)
+    upcoming = _UPCOMING.fullmatch(stripped) or _UPCOMING.fullmatch(" ".join(words))
+    if words[0].strip(_PUNCTUATION).lower() == UNRELEASED or upcoming:
         return UNRELEASED
     if _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) and _is_tail(words[1:]):
         return UNRELEASED  # ``X.YY.Z (UNRELEASED)``, ``x.y.z``
-    core = title.split("(", 1)[0] or title  # a parenthesis after: "2.13.1 (July 29, 2026)"
-    if title.startswith("[") and "]" in title:  # [1.2.0] - date, [a 0.2.0, b 1.1.0] - date
+    core = title.split("(", 1)[0] or title
+    if title.startswith("[") and "]" in title:
         core = title[1 : title.index("]")]
     pairs: list[tuple[str | None, str]] = []
-    # ``Releases 5.3.1, 6.0.1 and 7.0.1``: one section for several
     for part in re.split(r",|\s(?:and|&)\s", core):
         words = part.split()
         pair = _pair(words, first=not pairs)
@@ -363,7 +346,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
             break
         pairs.append(pair)
         if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
-            break  # a tail follows the version: its comma is the date's (``- July 29, 2026``)
+            break  # a tail follows the version: its comma is the date's
     return tuple(pairs) or None
 
 
@@ -404,7 +387,7 @@ def sections(text: str) -> list[Section]:
         if label == UNRELEASED and any(
             level < heading.level and heading.line < stop for level, stop in releases
         ):
-            continue  # a sub-heading of a release (0.1.5 > "Head"): not Unreleased
+            continue  # a sub-heading of a release: not Unreleased
         if not isinstance(label, str):
             releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
@@ -425,13 +408,14 @@ def sections(text: str) -> list[Section]:
 def _matches(section: Section, version: str, package: str | None, loose: bool = False) -> bool:
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
-    several = len(section.versions) > 1  # one name before a version is free text (towncrier)
+    several = len(section.versions) > 1  # one name before a version is free text ...
     tagged = False
-    if not several:  # ... but a tag's name (``core-v1.2.0``) is the package's
+    if not several:  # ... but a tag's name is the package's
         title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
         tagged = any(_tag(word) is not None for word in title.split()[:3])
     if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
-        return _at_or_above(version.removeprefix("v"), section.label)
+        found, floor = maybe_version(version.removeprefix("v")), maybe_version(section.label)
+        return found is not None and floor is not None and found >= floor
     return any(
         same_version(found, version.removeprefix("v"))
         and (not (several or tagged) or _named(name, package, loose=tagged and loose))
@@ -439,15 +423,9 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     )
 
 
-#: a section for every release from its version on: ``## 2.0.0 and newer``
 _ONWARD = re.compile(
     r"\d\S*\s+(?:and|or)\s+(?:newer|later|above)\b|\d\S*\s+onwards?\b", re.IGNORECASE
 )
-
-
-def _at_or_above(version: str, first: str) -> bool:
-    found, floor = maybe_version(version), maybe_version(first)
-    return found is not None and floor is not None and found >= floor
 
 
 def _named(name: str | None, package: str | None, loose: bool = False) -> bool:

@@ -11,25 +11,22 @@ from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
 
 
 def changelog_in(directory: Path, config: Config) -> Path:
-    """The changelog of ``directory``: the configured name, else the first that exists.
-
-    Without ``changelog`` in [tool.relnox], the news file towncrier writes when it exists,
-    else CHANGELOG.md, CHANGELOG.rst, CHANGES.md ... (:data:`relnox.config.CHANGELOG_NAMES`)
-    are looked for; none existing gives CHANGELOG.md, the name a new one gets.
-    """
+    """The changelog of ``directory``: the configured name, else the first that exists, else
+    the configured default (the name a new one gets)."""
     if config.changelog_set:
         return directory / config.changelog
     from relnox.project.towncrier import news_file
 
-    # the file towncrier writes is the live one, even beside a CHANGELOG.rst pointing to it
     written = news_file(directory)
     if written is not None:
         return written
     found = _listed_changelog(directory, docs=False)
     if found is not None and _has_releases(found):
         return found
-    # none at the top, or one with no release heading ("MOVED, see docs/..."): the docs'
-    tops = _entries(directory)
+    try:  # in lower case: a file system may ignore it
+        tops: frozenset[str] | None = frozenset(name.lower() for name in os.listdir(directory))
+    except OSError:
+        tops = None
     for sub in DOCS_DIRECTORIES:
         if tops is None or sub.split("/")[0] in tops:  # no docs/ here: nothing below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
@@ -39,7 +36,6 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 #: where a project's documentation keeps its changelog when its top has none
-#: (``docs/en/docs``: mkdocs' one folder per language; ``docs/build``: Sphinx sources)
 DOCS_DIRECTORIES = (
     "docs",
     "doc",
@@ -54,27 +50,14 @@ _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_N
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)
 
 
-def _entries(folder: Path) -> frozenset[str] | None:
-    """The names in ``folder`` in lower case (a file system may ignore case); ``None`` when
-    it cannot be listed (each is then looked at)."""
-    try:
-        return frozenset(name.lower() for name in os.listdir(folder))
-    except OSError:
-        return None
-
-
 def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
-    """The first of :data:`CHANGELOG_NAMES` there, in any case (``Changelog.rst``),
-    then of the release-notes names when it has a release heading (``RELEASE.md``;
-    a ``RELEASE.md`` saying how to release is no changelog). With ``docs`` (a folder of
-    :data:`DOCS_DIRECTORIES`: ``docs/changelog.rst``) every name needs a release
-    heading (a page that only includes the top's changelog has none). One listing, not a
-    look for each name, in most members."""
+    """The first of :data:`CHANGELOG_NAMES` there in any case, then of the release-notes
+    names when it has a release heading; with ``docs``, every name needs one."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _ORDER]
     except FileNotFoundError:
         return None
-    except OSError:  # cannot be listed but may be read: each name as written
+    except OSError:  # cannot be listed but may be read
         names = [] if docs else [n for n in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES)]
     for name in sorted(names, key=lambda n: (_ORDER[n.lower()], n not in CHANGELOG_NAMES)):
         path = folder / name
@@ -86,7 +69,6 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
     return None
 
 
-#: a docs folder that is the changelog, its page ``index``: docs/release-notes/
 _NOTES_FOLDERS = (
     "release-notes",
     "release_notes",
@@ -98,13 +80,11 @@ _NOTES_FOLDERS = (
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """``docs/release-notes/index.md`` (a CHANGELOG.md may only link there): the index page
-    of a folder named for release notes, else its newest series' page (``changelog_21.rst``
-    beside ``changelog_20.rst``, the index only a table of contents), when it has a release
-    heading."""
+    """The index page of a docs folder named for release notes, else its newest series' page
+    (``changelog_21.rst``), when it has a release heading."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
-    except OSError:  # no such folder (most projects): one look
+    except OSError:
         return None
     for name in names:
         try:
@@ -119,14 +99,13 @@ def _notes_page(folder: Path) -> Path | None:
     return None
 
 
-#: one page per release series in a changelog folder: changelog_21.rst, version10.md
 _SERIES_PAGE = re.compile(
     r"^(?:(?:changelog|changes)[_-]|version|v)(?P<series>\d+)\.(?:rst|md)$", re.I
 )
 
 
 def _has_releases(path: Path) -> bool:
-    """Whether ``path`` has a release or Unreleased heading (a changelog, not a guide)."""
+    """Whether ``path`` has a release or Unreleased heading."""
     from relnox.project.changelog import sections
 
     try:

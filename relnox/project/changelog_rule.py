@@ -1,6 +1,5 @@
 """Whether a bump edits a changelog, read from the history: a repository whose release
-commits never edited it, while other commits between the releases did (its section is
-written ahead by hand, or a job regenerates it after the release), keeps it that way."""
+commits never edited it, while other commits between the releases did, keeps it that way."""
 
 from __future__ import annotations
 
@@ -8,38 +7,29 @@ import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.errors import ConfigError
 from relnox.paths import rel
 from relnox.project.changelog_file import changelog_in
-from relnox.project.moved_with import last_releases
+from relnox.project.moved_with import history_rule, last_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
-#: ``[tool.relnox] changelog-edit``: ``history`` (what the last releases did), ``edit`` (the
-#: bump writes the release's section) or ``keep`` (the changelog is left as it is)
+#: ``[tool.relnox] changelog-edit``
 RULES = ("history", "edit", "keep")
 
 
 def changelog_kept(
     workspace: Workspace, path: Path, title: str, released: Sequence[Package]
 ) -> str | None:
-    """Why the bump leaves ``path`` as it is (one line saying both readings and the setting
-    that decides), or ``None`` when it edits it: ``[tool.relnox] changelog-edit`` decides;
-    by default (``history``) the changelog is left when the release commits of the last
-    three releases of the first of ``released`` it is the changelog of (released three
-    times) left it while other commits between those releases edited it."""
-    rule = workspace.config.raw.get("changelog-edit", "history")
-    if rule not in RULES:
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] changelog-edit = {rule!r} is none of "
-            f"{', '.join(RULES)}; use one of them"
-        )
+    """Why the bump leaves ``path`` as it is, or ``None`` when it edits it: by default, left
+    when the release commits of the last three releases of the first of ``released`` whose
+    changelog it is left it while other commits between them edited it."""
+    rule = history_rule(workspace, "changelog-edit", RULES)
     if rule == "keep":
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
     at_root = changelog_in(workspace.root, workspace.config)
-    of_path = (  # a package's own changelog is in its folder: the others are not looked up
+    of_path = (
         p
         for p in released
         if (path == at_root or p.directory in path.parents)
@@ -48,7 +38,7 @@ def changelog_kept(
     for pkg in of_path:
         tags = [tag for _, tag in last_releases(workspace, pkg)]
         if len(tags) < 3:
-            continue  # the first package released three times decides
+            continue
         if not _left_at_releases(workspace.root, pkg, path, tags):
             return None
         return (
@@ -60,27 +50,15 @@ def changelog_kept(
 
 
 def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
-    """Whether the release commit of each of ``tags`` (newest first: the last commit up to
-    the tag that wrote the version file, else the tagged one) left ``path`` while commits
-    since the release before edited it; not when the history says otherwise or nothing (a
-    tag or a file missing, no edit between two releases)."""
+    """Whether the release commit of each of ``tags`` (the last that wrote the version file,
+    else the tagged one) left ``path`` while commits since the release before edited it."""
     top = git.toplevel(root).resolve()
     changelog = rel(path.resolve(), top)
     version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
+    paths = [f":/{changelog}", *([f":/{version_file}"] if version_file else [])]
+    log_args = ["log", "--first-parent", "--diff-merges=first-parent", "--name-only"]
     for newer, older in itertools.pairwise(tags):
-        # the first-parent commits between the two releases that wrote the log or the version
-        log = git.run(
-            root,
-            "log",
-            "--first-parent",
-            "--diff-merges=first-parent",
-            "--name-only",
-            "--format=>%H",
-            f"{older}..{newer}",
-            "--",
-            f":/{changelog}",
-            *([f":/{version_file}"] if version_file else []),
-        )
+        log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *paths)
         if not log.ok:
             return False
         chunks = (chunk.split() for chunk in log.output.split(">"))

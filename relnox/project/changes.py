@@ -1,8 +1,5 @@
-"""The release plan: per package, its last tag, whether it changed since, its next version.
-
-"Changed": a committed file under the package's directory (nested packages' excluded)
-differs between its last tag and HEAD; a package never tagged counts as changed.
-"""
+"""The release plan: per package, its last tag, whether a file of it changed since (a
+package never tagged has), its next version."""
 
 from __future__ import annotations
 
@@ -11,7 +8,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from relnox.errors import GitError, VersionError
 from relnox.paths import rel
@@ -19,9 +16,6 @@ from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
@@ -45,14 +39,13 @@ def last_tag(pkg: Package) -> str | None:
 
 
 def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
-    """The directories outside the package's own that its build reads (a Rust crate
-    at ``../rust``, a CMake source dir), as paths relative to the workspace root."""
+    """The directories outside the package's own that its build reads, from the root."""
     root = workspace.root.resolve()
     found = []
     for path in build_inputs(pkg.directory, pkg.build_tables, top):
         try:
             found.append(path.relative_to(root).as_posix())
-        except ValueError:  # above the workspace root: git takes ../ paths from its cwd
+        except ValueError:  # above the workspace root
             found.append(os.path.relpath(path, root).replace(os.sep, "/"))
     return found
 
@@ -97,19 +90,6 @@ def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int
     return len([f for f in files if f]), commits
 
 
-def _check_repo(workspace: Workspace, since: str | None) -> None:
-    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
-        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
-    if since is not None:
-        ok = git.git(
-            workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
-        )
-        if not ok:
-            raise GitError(
-                f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
-            )
-
-
 def plan(
     workspace: Workspace,
     part: str | None = None,
@@ -118,7 +98,14 @@ def plan(
     since: str | None = None,
 ) -> list[PlanRow]:
     """One row per package in release order; ``part`` adds the versions that bump would give."""
-    _check_repo(workspace, since)
+    if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
+        raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
+    if since is not None and not git.git(
+        workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
+    ):
+        raise GitError(
+            f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
+        )
     workspace.require_history("plan")
     if part:
         from relnox.versions.next import next_version
@@ -141,16 +128,14 @@ def plan(
         )
     changed = {row.name for row in rows if row.changed}
     for index, pkg in enumerate(workspace.packages):
-        if not any(p.name in changed for p in workspace.group_of(pkg)):
+        if not part or not any(p.name in changed for p in workspace.group_of(pkg)):
             continue
-        bumped = None
-        if part:
-            try:  # what bump would give, or refuse: then never shown
-                bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
-                refuse_released(workspace, pkg, bumped)
-            except VersionError as exc:  # this package's problem: the others' rows still come
-                logging.getLogger("relnox").warning("warning: %s", exc)
-                bumped = None
+        try:  # what bump would give, or refuse: then never shown
+            bumped = next_version(workspace, pkg, workspace.group_of(pkg), part, pre)
+            refuse_released(workspace, pkg, bumped)
+        except VersionError as exc:  # this package's problem only
+            logging.getLogger("relnox").warning("warning: %s", exc)
+            continue
         rows[index] = replace(rows[index], next_version=bumped)
     return rows
 
@@ -164,6 +149,5 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
     """``pkg``'s current version is not out yet: no tag for it, or its tag is on HEAD."""
     if not git.is_repo(workspace.root):
         return True
-    tag = workspace.tag_for(pkg)
-    on = git.tag_commit(workspace.root, tag)
+    on = git.tag_commit(workspace.root, workspace.tag_for(pkg))
     return on is None or on == git.head(workspace.root)

@@ -1,5 +1,4 @@
-"""changie's unreleased changes (``.changes/unreleased/Features-20260118-111437.yaml``): a
-release's changelog entries kept as files until ``changie batch`` and ``changie merge``."""
+"""changie's unreleased changes (``.changes/unreleased/Features-20260118-111437.yaml``)."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from relnox.errors import RelnoxError
 from relnox.files import read_text
 from relnox.project.towncrier import inside
 
-#: the names changie looks for its configuration under
 CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
 
 

@@ -1,16 +1,14 @@
 """Finding a repository's packages and reading each one: the workspace of a command.
 
-Discovery starts at the root ``pyproject.toml``: ``[tool.relnox] packages``
-globs if given, otherwise the root project plus ``[tool.uv.workspace]`` members
-(minus ``exclude``); without a root project, the projects in the directories below.
-Then the repository's tags are read (:func:`relnox.project.package_tags.read_tags`), so each
-package knows its tag convention and its releases. A package that cannot be read is
-:class:`~relnox.project.workspace.Broken`: left out, never stopping the others.
-"""
+The packages are ``[tool.relnox] packages`` globs, else the root project plus
+``[tool.uv.workspace]`` members, else the projects below; then their tags are read. A
+package that cannot be read is :class:`~relnox.project.workspace.Broken`, never stopping
+the others."""
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -34,7 +32,7 @@ from relnox.project.members import (
     test_suite,
 )
 from relnox.project.moved_with import unreleased_rule, with_moved_copies
-from relnox.project.order import ordered, release_order
+from relnox.project.order import ordered
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.package_tags import read_tags
 from relnox.project.pyproject import (
@@ -47,37 +45,20 @@ from relnox.project.pyproject import (
     uv_never_builds,
     with_hatch_toml,
 )
-from relnox.project.validate import (
-    check_root,
-    check_shape,
-    workspace_error,
-)
+from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
-from relnox.versions.arithmetic import maybe_version, validate_version
+from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import toml_location
 
-__all__ = [
-    "discover",
-    "is_package",
-    "load_toml",
-    "load_workspace",
-    "release_order",
-    "validate_version",
-]
+__all__ = ["discover", "is_package", "load_toml", "load_workspace"]
 
 
 def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:
-    """Load every package; problems with single packages are collected, not raised.
+    """Load every package; one package's problem is collected, a whole workspace's raised.
 
-    Errors that make the whole workspace meaningless (a malformed root
-    ``[tool.relnox]``, no package at all) are raised; a dependency cycle is a problem of
-    the packages in it. ``tags=False`` (build-all, verify-install): the repository's tags
-    are read only where they decide a package (a version from tags, projects found by
-    scanning); the packages' tag conventions, and the warnings about them, are left out.
-    ``moved=False`` (a command that neither shows nor bumps them: ``plan``,
-    ``check-versions``): the projects not released are not read at the packages' tags, so
-    no copy of their versions is added (:func:`with_moved_copies`).
-    """
+    ``tags=False``: tags read only where they decide a version (build-all, verify-install);
+    ``moved=False``: no copies of unreleased projects' versions (plan, check-versions)."""
     root = Path(root).resolve()
     check_root(root)
     read = functools.cache(project_doc)  # each pyproject read once (none is changed here)
@@ -90,11 +71,10 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
-    if config.changelog_heading != DEFAULT_CHANGELOG_HEADING:  # the default reads back
-        from relnox.project.changelog import check_heading  # (a test holds it to that)
+    if config.changelog_heading != DEFAULT_CHANGELOG_HEADING:
+        from relnox.project.changelog import check_heading
 
         check_heading(root_pyproject, config.changelog_heading)
-    # the root pyproject that says where the packages are; None: the projects below
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     dirs, broken = member_dirs(root, listing, config)
     if doc is None and not dirs and not broken:
@@ -111,7 +91,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
-    development = None  # a root project only for the settings of the packages below
+    development = None
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
         dirs = [d for d in dirs if d != root]
@@ -127,16 +107,13 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     dirs = [*dirs, *(d for d in inferred if d not in dirs)]
     lists = (broken, skipped, unreleased)
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), lists, read)
-    if listing is None and docs and not inferred:
-        # every project below an example or a developer tool (tools/docs) beside a uv
-        # workspace whose members lie deeper: the error says to run relnox there
+    if listing is None and docs and not inferred:  # only examples, beside a deeper workspace
         from relnox.versions.released import under_examples
 
-        below = None
         if all(under_examples(d, root) for d in docs):
             below = _workspace_below(root, dirs, doc is not None)
-        if below is not None:
-            raise below
+            if below is not None:
+                raise below
     if not explicit:
         docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
     names: set[str] = {canonicalize_name(n) for d, data in docs.items() if (n := name_of(d, data))}
@@ -228,7 +205,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if scanned:
         workspace = _without_placeholders(workspace)
     from relnox.versions.next import with_stamped
-    from relnox.versions.referee import refereed  # the backend's word on computed versions
+    from relnox.versions.referee import refereed
 
     workspace = with_stamped(refereed(workspace))
     if tags and moved:  # a project not released whose version the history moves with a
@@ -241,14 +218,10 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
 
 
 def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects found by scanning (no file declares them) at a version of zeros (``0.0.0``,
-    ``0``) that no tag released: a repository's own helpers (``tooling/setup.py``, "we
-    don't ship this"), listed as not released, unless every project found is one (a
-    repository before its first release) or another requires it to run. A declared member
-    is never one: the declaration says it is a package."""
+    """Projects found by scanning at a version of zeros no tag released (a repository's own
+    helpers) listed as not released, unless every project is one or another requires it."""
 
     def placeholder(pkg: Package) -> bool:
-        # ``1!0+dev``: a sentinel of development, between releases
         version = maybe_version(pkg.version)
         return (
             version is not None
@@ -263,9 +236,9 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
         return workspace
     needed = {r.target for p in kept for r in p.requirements if r.runtime}
     kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
-    if len(kept) == len(workspace.packages):
-        return workspace
     gone = [p for p in workspace.packages if p not in kept]
+    if not gone:
+        return workspace
     entries = tuple(
         Unreleased(
             p.directory,
@@ -279,9 +252,8 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
         f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
-        f'and not released; add "{relpath(p.directory, workspace.root)}" to [tool.relnox] '
-        "packages (with the others) to release it"
-        for p in gone
+        f"and not released; {entry.setting}"
+        for p, entry in zip(gone, entries, strict=True)
     )
     return replace(
         workspace,
@@ -292,17 +264,12 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
-    """A root ``pyproject.toml`` holding only tools' settings (pytest, mypy, ruff ...): no
-    ``[project]`` (or one without name and version), no setup.py or setup.cfg project, no
-    uv workspace and no ``[tool.relnox] packages``. It lists no package, so the packages are the projects below, as when there
-    is no root pyproject.toml (a monorepo whose packages sit side by side)."""
+    """A root ``pyproject.toml`` of tools' settings only, or one no backend can build: it
+    lists no package, so the packages are the projects below."""
     if config.packages is not None or table(doc, "tool", "uv", "workspace"):
         return False
-    # a [project] with neither name nor version, for linters' requires-python, builds
-    # nothing either
     if ("project" not in doc and not is_package(doc, root)) or tools_only(doc, root):
         return True
-    # a root no backend can build, unless the settings say where its version is
     return not (config.version_files or config.version_source) and unbuildable(doc, root)
 
 
@@ -316,32 +283,36 @@ def _member_docs(
     read: Callable[[Path], dict[str, Any]] = project_doc,
 ) -> dict[Path, Mapping[str, Any]]:
     """Each member's pyproject, read and checked; one that cannot be read, or is no
-    package, is added to ``problems`` (broken members; templates and projects their tool
-    never builds, listed as not released) instead."""
+    package, is added to ``problems`` instead."""
     docs: dict[Path, Mapping[str, Any]] = {}
     broken, skipped, unreleased = problems
+
+    def leave(directory: Path, name: str, why: str, setting: str) -> None:
+        unreleased.append(Unreleased(directory, name, why, setting))
+        skipped.append(f"{relpath(directory, root)} ({name}): {why}, so not released; {setting}")
+
     for directory in dirs:
-        try:  # anything unreadable in one member is that member's problem, listed with the rest
+        rel = relpath(directory, root)
+        try:
             loaded = doc if directory == root and doc is not None else read(directory)
             check_shape(directory / "pyproject.toml", loaded)
             if not is_package(loaded, directory, explicit=explicit or directory in inferred):
                 virtual = directory != root and not_built(loaded)
                 if doc is not None and directory != root and not virtual:
-                    raise _no_project(root, directory)
+                    raise ConfigError(
+                        f"{directory / 'pyproject.toml'}: a workspace member without a [project] "
+                        "table (nor [tool.poetry] name and version, setup.cfg or setup.py); add "
+                        f'[project] with name and version, or leave "{rel}" out of the members '
+                        f"in {root / 'pyproject.toml'}"
+                    )
                 if virtual:  # a declared member its tool installs and never builds
                     uv = table(loaded, "tool", "uv").get("package") is False
                     setting = "[tool.uv] package" if uv else "[tool.poetry] package-mode"
-                    setting += " = false"
-                    rel = relpath(directory, root)
-                    entry = Unreleased(
+                    leave(
                         directory,
                         name_of(directory, loaded) or directory.name,
-                        f"its {setting} says its tool installs it and never builds it",
+                        f"its {setting} = false says its tool installs it and never builds it",
                         f'add "{rel}" to [tool.relnox] packages if it is released',
-                    )
-                    unreleased.append(entry)
-                    skipped.append(
-                        f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}"
                     )
                 continue
             name = name_of(directory, loaded)
@@ -350,37 +321,30 @@ def _member_docs(
             continue
         marked = _private(loaded) if len(dirs) > 1 and not explicit else None
         if marked is not None:  # its own metadata says no index takes it
-            rel = relpath(directory, root)
-            entry = Unreleased(
+            leave(
                 directory,
                 name or directory.name,
                 f"its classifier {marked!r} says it is never uploaded",
                 f'add "{rel}" to [tool.relnox] packages if it is released (to a private index)',
             )
-            unreleased.append(entry)
-            skipped.append(f"{rel} ({entry.name}): {entry.why}, so not released; {entry.setting}")
-            continue
-        if not name and not loaded and doc is None:  # a setup.py found by scanning
-            rel = (directory / "setup.py").relative_to(root).as_posix()
+        elif not name and not loaded and doc is None:  # a setup.py found by scanning
             skipped.append(
-                f"{rel}: no project name relnox can read (setup(name=...) is computed), so it "
-                "is left out; write the name as a literal, or in setup.cfg [metadata]"
+                f"{rel}/setup.py: no project name relnox can read (setup(name=...) is computed), "
+                "so it is left out; write the name as a literal, or in setup.cfg [metadata]"
             )
-            continue
-        if name and not VALID_NAME.fullmatch(name) and doc is not None:
+        elif name and not VALID_NAME.fullmatch(name) and doc is not None:
             error = ConfigError(
                 f"{directory / 'pyproject.toml'}: {name!r} is not a valid project name "
                 "(letters, digits and . _ - only); fix it there"
             )
             broken.append(Broken(directory, None, error))
         elif name and not VALID_NAME.fullmatch(name):  # found by scanning: a template
+            skipped.append(
+                f"{rel}/pyproject.toml: {name!r} is not a valid project name, so it is left "
+                "out (a template?); fix the name there if it is a package"
+            )
             why = f"{name!r} is not a valid project name (a template?)"
             setting = "fix the name in its pyproject.toml if it is a package"
-            rel = (directory / "pyproject.toml").relative_to(root).as_posix()
-            skipped.append(
-                f"{rel}: {name!r} is not a valid project name, so it is left out "
-                "(a template?); fix the name there if it is a package"
-            )
             unreleased.append(Unreleased(directory, directory.name, why, setting))
         else:
             docs[directory] = loaded
@@ -388,8 +352,7 @@ def _member_docs(
 
 
 def _private(doc: Mapping[str, Any]) -> str | None:
-    """The ``Private ::`` classifier (``Private :: Do Not Upload``) a project's metadata
-    gives it, which every public index refuses: such a member is no package to release."""
+    """The ``Private ::`` classifier of a project, which every public index refuses."""
     for where in (table(doc, "project"), table(doc, "tool", "poetry")):
         classifiers = where.get("classifiers")
         for classifier in classifiers if isinstance(classifiers, list) else ():
@@ -405,13 +368,9 @@ def _without_examples(
     said: tuple[list[str], list[Unreleased]],
     scanned: bool,
 ) -> dict[Path, Mapping[str, Any]]:
-    """The members without those in an examples (samples, docs...) directory or of a test
-    suite that no tag names and no other member requires to run: a uv workspace lists its
-    example servers to lock them with the library (``examples/servers/*``), and
-    they are shown, not released. Projects found by scanning (``scanned``: no file declares
-    them) in a developer tools directory (``tools/``, ``scripts/``) are not released either;
-    a declared member there is a package. Each left out is listed in ``said`` as not
-    released, with why. A repository of nothing else keeps them."""
+    """The members without those of examples, docs or tests (and, when ``scanned``,
+    developer tools) that no tag names and no other member requires, each listed in
+    ``said`` as not released; a repository of nothing else keeps them."""
     from relnox.versions.released import tagged, under_examples
 
     skipped, unreleased = said
@@ -431,12 +390,8 @@ def _without_examples(
     for directory in left:
         del docs[directory]
     if left:
-        where = (
-            "an examples, tests, docs or developer tools"
-            if scanned
-            else "an examples, tests or docs"
-        )
-        why = f"in {where} directory, named by no tag and required by no released package"
+        where = "examples, tests, docs or developer tools" if scanned else "examples, tests or docs"
+        why = f"in an {where} directory, named by no tag and required by no released package"
         setting = "list those to release in [tool.relnox] packages"
         unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
         shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
@@ -445,8 +400,7 @@ def _without_examples(
 
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
-    """Whether ``directory`` is inside an import package a package ships (a sample app's
-    ``setup.py`` in its wheel): data of that package, no project to add to the workspace."""
+    """Whether ``directory`` is inside an import package a package ships: its data."""
     for pkg in packages:
         for name in pkg.import_packages:
             top = name.split(".")[0]
@@ -464,19 +418,20 @@ def _notes(
     inferred: Mapping[Path, str],
     skipped: Sequence[str],
 ) -> tuple[str, ...]:
-    """What the workspace says about how it was read: projects outside it
-    (``outside_notes``: no member and not released), templates left out, projects released
-    though no workspace file lists them, a root uv does not build."""
+    """What the workspace says about how it was read: projects outside it or left out,
+    projects released though no workspace file lists them, a root uv does not build."""
     notes = outside_notes + tuple(skipped)
     if len(inferred) > _RELEASED_SHOWN:  # many: one note
         shown = shortlist([f"{relpath(d, root)}: {why}" for d, why in inferred.items()], sep="; ")
         notes += (
             f"{len(inferred)} projects below are released, though no workspace file lists "
-            f"them ({shown}); [tool.relnox] packages decides "
-            "otherwise",
+            f"them ({shown}); [tool.relnox] packages decides otherwise",
         )
     else:
-        excluded = _uv_excluded(root, doc or {})
+        excludes = table(doc or {}, "tool", "uv", "workspace").get("exclude")
+        globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
+        globs = [g for g in globs if g.strip() and not Path(g).is_absolute()]
+        excluded = {path.absolute() for pattern in globs for path in root.glob(pattern)}
         notes += tuple(
             (
                 f"{relpath(d, root)} is released ({why}), though "
@@ -485,7 +440,7 @@ def _notes(
                     if d.absolute() in excluded
                     else "no workspace file lists it"
                 )
-                if d != root  # the root is itself the workspace file: uv's setting says no
+                if d != root
                 else f"pyproject.toml ({name_of(root, doc or {}) or 'the root project'}) is "
                 f"released ({why}), though its [tool.uv] package = false keeps uv from "
                 "building it; relnox releases it"
@@ -510,27 +465,12 @@ def _notes(
     return notes
 
 
-def _uv_excluded(root: Path, doc: Mapping[str, Any]) -> set[Path]:
-    """The directories ``[tool.uv.workspace] exclude`` names (left out of the lock, maybe
-    still released with every tag)."""
-    excludes = table(doc, "tool", "uv", "workspace").get("exclude")
-    globs = [g for g in excludes if isinstance(g, str)] if isinstance(excludes, list) else []
-    return {
-        path.absolute()
-        for pattern in globs
-        if pattern.strip() and not Path(pattern).is_absolute()
-        for path in root.glob(pattern)
-    }
-
-
-#: past this many projects released without a workspace file, one note says it of all
 _RELEASED_SHOWN = 8
 
 
 def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
-    """A root ``[project]`` that builds nothing and installs nothing: no
-    ``[build-system]``, setup.py or setup.cfg, no dependencies, extras or scripts (a
-    name and version for the repository's dependency groups and release tooling)."""
+    """A root ``[project]`` that builds and installs nothing (no build system, setup.py,
+    setup.cfg, dependencies, extras or scripts)."""
     project = table(doc, "project")
     installs = {"dependencies", "optional-dependencies", "scripts", "gui-scripts", "entry-points"}
     return (
@@ -546,12 +486,8 @@ def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
 def _with_root_copy(
     pyproject: Path, doc: Mapping[str, Any], packages: list[Package]
 ) -> list[Package]:
-    """The packages, each at the version a development root's ``[project]`` says with that
-    version as a copy of its own (the repository's release tooling moves it with every
-    release: ``0.8.1`` at its tag ``v0.8.1``), so a bump keeps it in step."""
-    from relnox.versions.arithmetic import same_version
-    from relnox.versions.sources import toml_location
-
+    """The packages at the version a development root's ``[project]`` says, with it as a
+    copy of their own, so a bump keeps it in step."""
     version = table(doc, "project").get("version")
     if not isinstance(version, str) or maybe_version(version) is None:
         return packages
@@ -565,10 +501,8 @@ def _with_root_copy(
 
 
 def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> ConfigError | None:
-    """No package at ``root`` (no pyproject.toml, or one of tools' ``settings`` only) and
-    none among the projects below: the error naming a workspace root found there
-    (``python/pyproject.toml`` with ``[tool.uv.workspace] members``) and how to run relnox
-    on it, or None when there is none."""
+    """The error naming a workspace root found among ``dirs`` and how to run relnox on it,
+    when ``root`` has no package; None when there is none."""
     here = (
         f"{root / 'pyproject.toml'} holds no package"
         if settings
@@ -587,28 +521,13 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
                 "uv never builds) with no tag or release workflow naming it: if it is "
                 f"released, run relnox in {rel}, or pass --root {rel}"
             )
-        setting = (
-            "[tool.uv.workspace] members"
-            if members
-            else "[tool.relnox] packages"
-            if table(found, "tool", "relnox").get("packages")
-            else None
-        )
-        if setting is not None:
+        if members or table(found, "tool", "relnox").get("packages"):
+            setting = "[tool.uv.workspace] members" if members else "[tool.relnox] packages"
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"
             )
     return None
-
-
-def _no_project(root: Path, directory: Path) -> ConfigError:
-    rel = directory.relative_to(root).as_posix() if directory.is_relative_to(root) else directory
-    return ConfigError(
-        f"{directory / 'pyproject.toml'}: a workspace member without a [project] table (nor "
-        f"[tool.poetry] name and version, setup.cfg or setup.py); add [project] with name and "
-        f'version, or leave "{rel}" out of the members in {root / "pyproject.toml"}'
-    )
 
 
 def _unique(
@@ -618,28 +537,20 @@ def _unique(
     by_name: dict[str, list[Package]] = {}
     for pkg in packages:
         by_name.setdefault(pkg.name, []).append(pkg)
-    kept = []
     for pkg in packages:
-        twins = by_name[pkg.name]
-        if len(twins) == 1:
-            kept.append(pkg)
-            continue
-        where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
-        error = ConfigError(
-            f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
-            "give each package its own name, or leave one out of the workspace"
-        )
-        broken.append(Broken(pkg.directory, pkg.name, error))
-    return kept, broken
+        if len(twins := by_name[pkg.name]) > 1:
+            where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
+            error = ConfigError(
+                f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
+                "give each package its own name, or leave one out of the workspace"
+            )
+            broken.append(Broken(pkg.directory, pkg.name, error))
+    return [pkg for pkg in packages if len(by_name[pkg.name]) == 1], broken
 
 
 def listing(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:
-    """:func:`discover` for a command that shows every package (``packages``, ``plan``):
-    it shows the sound ones, then ends with :func:`raise_broken`, so one package's problem
-    is a finding on that package and never hides the others; ``tags``, ``moved``: as
-    :func:`discover`'s."""
-    import logging
-
+    """:func:`discover` for a command that shows every package, then ends with
+    :func:`raise_broken`: one package's problem never hides the others."""
     workspace = discover(root, tags=tags, moved=moved)
     for warning in workspace.warnings:
         logging.getLogger("relnox").warning("warning: %s", warning)
@@ -647,8 +558,7 @@ def listing(root: Path | str = ".", *, tags: bool = True, moved: bool = True) ->
 
 
 def raise_broken(workspace: Workspace) -> None:
-    """Raise every problem of the packages that could not be read, together (one line
-    each, naming its file and the fix); nothing when every package is sound."""
+    """Raise every problem of the packages that could not be read, together."""
     if workspace.errors:
         raise workspace_error(workspace.root, workspace.errors)
 
@@ -656,14 +566,8 @@ def raise_broken(workspace: Workspace) -> None:
 def load_workspace(
     root: Path | str = ".", packages: Sequence[str] | None = None, *, tags: bool = True
 ) -> Workspace:
-    """:func:`discover` for a command: every input checked before any work.
-
-    A broken package is never left out silently: every problem is raised together, one
-    line each. A command told to act on named ``packages`` goes on when each is sound,
-    the others' problems logged as warnings: a problem in one package never stops work
-    on another the user asked for. ``tags``: as :func:`discover`'s."""
-    import logging
-
+    """:func:`discover` for a command: every problem raised together, unless the named
+    ``packages`` are each sound (the others' problems are then warnings)."""
     workspace = listing(root, tags=tags)
     if workspace.errors:
         problem = workspace_error(workspace.root, workspace.errors)

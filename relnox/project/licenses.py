@@ -1,6 +1,4 @@
-"""The license a project's license file states, as an SPDX identifier: what doctor suggests
-for a ``[project] license`` that is missing, instead of a placeholder that may be wrong
-(smolagents' LICENSE is the Apache License 2.0)."""
+"""The license a project's license file states, as an SPDX identifier, for doctor's hint."""
 
 from __future__ import annotations
 
@@ -24,9 +22,8 @@ _TEXTS = (
 
 
 def stated_license(directories: tuple[Path, ...]) -> tuple[str, Path] | None:
-    """The SPDX identifier of the first license file in ``directories`` (the package's,
-    then the repository's) and that file; ``None`` when there is none, or its text is none
-    of :data:`_TEXTS` (a GPL, which says "only" or "or later" elsewhere, is not guessed)."""
+    """The SPDX identifier of the first license file in ``directories`` and that file;
+    ``None`` when its text is none of :data:`_TEXTS` (a GPL's version is not guessed)."""
     for directory in directories:
         for name in LICENSE_FILES:
             path = directory / name
@@ -36,8 +33,5 @@ def stated_license(directories: tuple[Path, ...]) -> tuple[str, Path] | None:
                 text = read_bytes(path)[:8192].decode("utf-8", "replace")
             except OSError:
                 return None
-            for spdx, words in _TEXTS:
-                if re.search(words, text):
-                    return spdx, path
-            return None
+            return next(((spdx, path) for spdx, words in _TEXTS if re.search(words, text)), None)
     return None

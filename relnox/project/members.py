@@ -1,6 +1,5 @@
 """Where a workspace's packages are: ``[tool.relnox] packages`` globs or uv's workspace
-members, the projects below a root without one, and the projects that left the workspace
-but still have releases."""
+members, the projects below a root without one, and projects outside them still released."""
 
 from __future__ import annotations
 
@@ -10,26 +9,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from relnox.config import (
-    Config,
-)
+from relnox.config import Config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
-from relnox.project.package_load import VALID_NAME, name_of
+from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
-from relnox.project.validate import (
-    member_path,
-)
+from relnox.project.validate import member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import table
 from relnox.versions.sources import VersionLocation
 
 
 def member_dirs(
-    root: Path,
-    doc: Mapping[str, Any] | None,
-    config: Config,
+    root: Path, doc: Mapping[str, Any] | None, config: Config
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read."""
     if doc is None:  # no root pyproject.toml: every project below the root
@@ -91,8 +85,7 @@ def member_dirs(
 def _outside_root(
     source: Path, path: Path, resolved: Path, pattern: str, where: str
 ) -> ConfigError:
-    """A member that is not below the workspace's root (``../x``, or a link out of it):
-    a bump would write files that the release commit cannot hold, and uv refuses it too."""
+    """A member not below the workspace's root: the release commit could not hold its files."""
     shown = Path(os.path.normpath(path.absolute()))
     link = f" (a symbolic link to {resolved})" if resolved != shown else ""
     return ConfigError(
@@ -101,17 +94,13 @@ def _outside_root(
     )
 
 
-#: a direct reference to a directory of the repository: hatch's ``{root:uri}/projects/x``
-#: (``{root:parent:uri}`` is outside it), or a relative ``file:`` URL
+#: a direct reference to a directory of the repository: ``{root:uri}/x`` or a relative ``file:``
 _LOCAL_URL = re.compile(r"^(?:\{root:uri\}/|file:(?:\./)?(?!/))(?P<path>[^;\s]+?)/?$")
 
 
 def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(directory, requirement)`` of each requirement of the root ``[project]`` (its
-    dependencies and extras) on a directory of the repository holding a project
-    (``acme-ext @ {root:uri}/projects/acme-ext``). Such a project is a
-    development meta-project: no index takes direct references, so it is never released;
-    the projects it references are."""
+    """``(directory, requirement)`` of each requirement of the root ``[project]`` on a project
+    of the repository by direct reference: a development project no index takes."""
     project = table(doc, "project")
     lists = [project.get("dependencies"), *table(project, "optional-dependencies").values()]
     found: dict[str, str] = {}
@@ -119,17 +108,13 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
         for text in items if isinstance(items, list) else []:
             if not isinstance(text, str) or "@" not in text:
                 continue  # no direct reference (PEP 508 writes one after an @)
-            from packaging.requirements import InvalidRequirement, Requirement
-
             try:
                 url = Requirement(text).url
             except InvalidRequirement:
                 continue
             match = _LOCAL_URL.match(url or "")
-            if match is None:
-                continue
-            rel = match.group("path")
-            if ".." not in Path(rel).parts and is_project_dir(root / rel):
+            rel = match.group("path") if match is not None else None
+            if rel is not None and ".." not in Path(rel).parts and is_project_dir(root / rel):
                 found.setdefault(rel, text)
     return list(found.items())
 
@@ -156,25 +141,20 @@ _NOT_PROJECTS = {
 
 
 def test_suite(name: str) -> bool:
-    """A directory of a test suite: its last word is ``test`` or ``tests``
-    (``acme-integration-tests``; not ``test-utils``, a library for tests that may
-    well be released)."""
+    """A directory of a test suite: its last word is ``test`` or ``tests`` (not ``test-utils``)."""
     return re.split(r"[-_.]", name.lower())[-1] in ("test", "tests")
 
 
 def _not_projects(name: str) -> bool:
-    """A directory of tests, docs, examples, builds or environments, not of packages: one
-    of :data:`_NOT_PROJECTS`, a virtualenv, a private one (``_template``: the project a
-    script copies for a new integration, ``_vendor``), or a name that starts or ends with
-    ``test`` or ``tests`` (``integration_tests``, ``compat-tests``, ``test_suites``)."""
+    """A directory of tests, docs, examples, builds or environments, not of packages: one of
+    :data:`_NOT_PROJECTS`, a virtualenv, a private one, or one named for tests."""
     first = re.split(r"[-_.]", name.lower())[0]
     special = name in _NOT_PROJECTS or name.startswith("_") or "venv" in name
     return special or first in ("test", "tests") or test_suite(name)
 
 
 def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or a
-    setup.py (a project setuptools builds without one)."""
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py."""
     found: list[Path] = []
     level = [root]
     for _ in range(depth):  # one listing per directory (its entries say which are folders)
@@ -195,7 +175,7 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A directory, or a link to one (as :meth:`Path.is_dir`), an unreadable entry not."""
+    """A directory or a link to one; an unreadable entry not."""
     try:
         return entry.is_dir()
     except OSError:
@@ -203,41 +183,32 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def outside(root: Path, dirs: Sequence[Path]) -> list[Path]:
-    """The projects up to three levels below ``root`` that are no member: one walk of the
-    tree and one resolution of each directory, for :func:`released_by_evidence` and
-    :func:`outside_members` both."""
-    members = {d.resolve() for d in dirs}
-    return [
-        d
-        for d in _projects_below(root, depth=3)
-        if d.resolve() not in members and not _linked_elsewhere(d)
-    ]
+    """The projects up to three levels below ``root`` that are no member."""
+    return _no_members(_projects_below(root, depth=3), dirs)
 
 
 def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
-    """The projects inside the packages of ``dirs`` (not the root's: :func:`outside` walks
-    those), up to three levels below ``root``: ``py-acme/runtime/acme-runtime-32``
-    beside ``py-acme``'s own project. Their walk stops at a project, as theirs does."""
-    members = {d.resolve() for d in dirs}
+    """The projects inside the packages of ``dirs`` but the root's, up to three levels below
+    ``root``."""
     found: list[Path] = []
     for directory in dirs:
         try:
             depth = 3 - len(directory.relative_to(root).parts)
         except ValueError:
             continue
-        if directory == root or depth < 1:
-            continue
-        found += (
-            d
-            for d in _projects_below(directory, depth)
-            if d.resolve() not in members and not _linked_elsewhere(d)
-        )
-    return found
+        if directory != root and depth >= 1:
+            found += _projects_below(directory, depth)
+    return _no_members(found, dirs)
+
+
+def _no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
+    """Those of ``found`` that are no member, nor a link to another directory's project."""
+    members = {d.resolve() for d in dirs}
+    return [d for d in found if d.resolve() not in members and not _linked_elsewhere(d)]
 
 
 def _linked_elsewhere(directory: Path) -> bool:
-    """``requirements/pyproject.toml -> ../pyproject.toml`` (kept for a dependency bot): the
-    file is another directory's project, seen there, not one of ``directory``'s own."""
+    """Whether ``directory``'s pyproject.toml is a link to another directory's."""
     pyproject = directory / "pyproject.toml"
     if not pyproject.is_symlink():
         return False
@@ -247,22 +218,17 @@ def _linked_elsewhere(directory: Path) -> bool:
         return False
 
 
-#: reads a directory's pyproject (:func:`project_doc`); discovery passes one that reads
-#: each file once
 Read = Callable[[Path], dict[str, Any]]
 
 
 def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:
-    """``(directory, pyproject, name)`` of each of ``others`` whose pyproject.toml (or
-    setup.py) reads, names a project and describes a package (one that cannot be read is
-    no candidate)."""
+    """``(directory, pyproject, name)`` of each of ``others`` that reads and is a package."""
     found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others, read)]
     return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
 
 
 def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Each of ``directories`` whose project reads, with its pyproject (one that cannot be
-    read is that project's problem, said when it is loaded)."""
+    """Each of ``directories`` whose project reads, with its pyproject."""
     for directory in directories:
         try:
             yield directory, read(directory)
@@ -277,34 +243,30 @@ def released_by_evidence(
     members: Sequence[Path],
     read: Read = project_doc,
 ) -> dict[Path, str]:
-    """Projects no workspace file lists that are released: by their release history
-    (:mod:`relnox.versions.released`), or because a released package requires them
-    (:func:`_required`). Directory -> the evidence. ``others``: the projects below that
-    are no member (:func:`outside`); ``members``: the listed packages' directories;
-    ``read``: how a pyproject is read."""
+    """Projects no workspace file lists that are released, by their release history or
+    because a listed package requires them: directory -> the evidence."""
     from relnox.versions.released import released_elsewhere
 
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    projects = _packages(others, read)  # each read and named once, for both rules
-    required = _required(projects, members, read)
+    projects = _packages(others, read)
+    targets: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
+    required = required_by(_readable(members, read), targets) if targets else {}
 
     candidates: list[tuple[Path, str]] = []
     if not root_is_member and uv_never_builds(doc):
         candidates.append((root, name_of(root, doc) or root.name))
-    if not doc:  # no root project: each project found below that uv never builds (a native
-        # binding's ``bindings/python`` sets it only so ``uv run`` does not rebuild)
+    if not doc:  # no root project: each project found below that uv never builds
         below = _readable(members, read)
         candidates += [(d, name_of(d, f) or d.name) for d, f in below if uv_never_builds(f)]
-    unbuilt: list[tuple[Path, str]] = []  # no [build-system]: setuptools' default, or uv's
-    for directory, found, name in projects:  # virtual project: a workflow decides
+    unbuilt: list[tuple[Path, str]] = []  # no [build-system]: a workflow decides
+    for directory, found, name in projects:
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
     elsewhere = released_elsewhere(root, candidates, unbuilt, _version_file)
     released = {**required, **dict(elsewhere)}
     if candidates and candidates[0][0] == root and root not in released and not others:
-        # the repository's only project: its plain version tags are its releases ([tool.uv]
-        # package = false may only keep uv run from building it)
+        # the repository's only project: its plain version tags are its releases
         from relnox.versions.released import plain_version_tag
 
         tag = None if members else plain_version_tag(root)
@@ -317,22 +279,11 @@ def released_by_evidence(
 Targets = Mapping[str, tuple[Path, Mapping[str, Any]]]
 
 
-def _required(
-    projects: Sequence[tuple[Path, dict[str, Any], str]], members: Sequence[Path], read: Read
-) -> dict[Path, str]:
-    """The ``projects`` (:func:`_packages`) a listed package requires (:func:`required_by`)."""
-    outside: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
-    return required_by(_readable(members, read), outside) if outside else {}
-
-
 def required_by(
-    requirers: Iterable[tuple[Path, Mapping[str, Any]]],
-    targets: Targets,
+    requirers: Iterable[tuple[Path, Mapping[str, Any]]], targets: Targets
 ) -> dict[Path, str]:
-    """The projects of ``targets`` (canonical name -> directory, document) the
-    ``requirers`` require at run time (a dependency or an extra), and those these require
-    in turn: a release of a package must find them on the index, so they are released too
-    (``acme`` needing ``acme-core`` of ``acme-core/``). Directory -> "<package> requires it"."""
+    """The projects of ``targets`` the ``requirers`` require at run time, and those these
+    require in turn: released too, as the index must have them."""
     from relnox.project.pyproject import internal_requirements
 
     names = set(targets)
@@ -353,11 +304,7 @@ def required_by(
 
 
 def _version_file(directory: Path) -> list[VersionLocation]:
-    """The file the project's version is read from in the work tree, as a list of one (none
-    when it has none relnox reads, or its version comes from tags)."""
-    from relnox.config import Config
-    from relnox.project.package_load import load_package
-
+    """The file the project's version is read from, as a list of one (or none)."""
     try:
         doc = project_doc(directory)
         pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
@@ -369,15 +316,14 @@ def _version_file(directory: Path) -> list[VersionLocation]:
 def outside_members(
     root: Path, others: Sequence[Path], read: Read = project_doc
 ) -> tuple[tuple[str, ...], list[Unreleased]]:
-    """Projects next to the workspace that no member list names (a ``backend/`` of its own):
-    the notes that say so, and each as not released; ``others``: the projects below that
-    are no member (:func:`outside`)."""
+    """Projects beside the workspace that no member list names: the notes that say so, and
+    each as not released."""
     notes = []
     entries = []
     shown: list[str] = []
     globs: dict[str, None] = {}
     for directory, found, name in _packages(others, read):
-        if not VALID_NAME.fullmatch(name):  # a template's '<REPLACE ME>': no project to add
+        if not VALID_NAME.fullmatch(name):  # a template's
             continue
         rel = directory.relative_to(root).as_posix()
         file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
@@ -396,5 +342,4 @@ def outside_members(
     ), entries
 
 
-#: past this many projects outside the workspace, one note says how many and a few
 _NOTES_SHOWN = 8

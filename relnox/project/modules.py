@@ -83,9 +83,8 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
 
 
 def _installed_top(base: Path, call: str) -> list[Path]:
-    """The top-level packages one ``install_sources(`` call (``call``: its text on) of
-    ``base/meson.build`` installs: the first part of its ``subdir``, found as the source
-    folder ending in that path; else each ``pkg/__init__.py`` it names."""
+    """The top-level packages one ``install_sources(`` call (its text on) of
+    ``base/meson.build`` installs: the first part of its ``subdir``, else each it names."""
     subdir = _MESON_SUBDIR.search(call)
     if subdir is None:
         return [
@@ -102,8 +101,7 @@ def _installed_top(base: Path, call: str) -> list[Path]:
 
 
 def metadata_only(doc: Mapping[str, Any]) -> bool:
-    """The project declares a wheel of no module (a metapackage): hatch's
-    ``bypass-selection`` including nothing, or setuptools' ``packages = []`` alone."""
+    """The project declares a wheel of no module (a metapackage)."""
     wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
     if wheel.get("bypass-selection") is True and not any(
         wheel.get(key) for key in ("packages", "only-include", "include", "force-include")
@@ -140,24 +138,23 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     """The top-level import packages a build of this project ships (best effort)."""
     found: list[str] = []
     backend = str(table(doc, "build-system").get("build-backend", ""))
-    wheel = table(doc, "tool", "hatch", "build", "targets", "wheel")
-    rooted = _hatch_roots(
-        wheel.get("sources") or table(doc, "tool", "hatch", "build").get("sources")
-    )
+    build = table(doc, "tool", "hatch", "build")
+    wheel = table(build, "targets", "wheel")
+    rooted = _hatch_roots(wheel.get("sources") or build.get("sources"))
     for key in ("packages", "only-include"):
-        items = wheel.get(key) or table(doc, "tool", "hatch", "build").get(key)
+        items = wheel.get(key) or build.get(key)
         for item in items if isinstance(items, list) else ():
             if not isinstance(item, str):
                 continue
             below = [r for r in rooted if item.strip("/").startswith(r + "/")]
-            if item.strip("/") in rooted:  # only-include = ["src"], sources = ["src"]
+            if item.strip("/") in rooted:
                 found += _shipped_in(directory / item.strip("/"))
             elif below:  # packages = ["src/a/b"], sources = ["src"]: ships a/b
                 found.append(Path(item.strip("/")).relative_to(min(below)).parts[0])
             else:
                 found.append(Path(item.rstrip("/")).name)
-    if not found:  # include = ["src/acme"] with sources {"src/acme" = "acme"}
-        found += _hatch_included(wheel, table(doc, "tool", "hatch", "build"))
+    if not found:
+        found += _hatch_included(wheel, build)
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
     package_dir = pdm_build.get("package-dir")
@@ -166,7 +163,6 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             if isinstance(item, str) and "*" not in item:
                 path = directory / item.rstrip("/")
                 if isinstance(package_dir, str) and path == directory / package_dir.rstrip("/"):
-                    # includes = ["src"] with package-dir = "src": what src holds is shipped
                     found += sorted(
                         child.stem if child.suffix == ".py" else child.name
                         for child in (path.iterdir() if path.is_dir() else ())
@@ -175,19 +171,14 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                 elif (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
                     found.append(path.stem if path.suffix == ".py" else path.name)
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
-    if isinstance(sk_packages, list):  # "src/pkg" or "pkg": the directory is the package
+    if isinstance(sk_packages, list):
         found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
     flit = table(doc, "tool", "flit", "module").get("name") or flit_metadata(doc).get("module")
-    if isinstance(flit, str):
-        found.append(flit)
     flit_legacy = table(doc, "tool", "flit", "metadata").get("module")  # flit < 3.2's table
-    if isinstance(flit_legacy, str) and not table(doc, "project"):
-        found.append(flit_legacy)
-    maturin = table(doc, "tool", "maturin").get("module-name")
-    if isinstance(maturin, str):  # "pkg._core": the import package is "pkg"
-        found.append(maturin)
-    # setuptools' tables say nothing where another backend builds
-    setuptools = not backend.startswith(_NOT_SETUPTOOLS)
+    legacy = flit_legacy if not table(doc, "project") else None
+    named = [flit, legacy, table(doc, "tool", "maturin").get("module-name")]
+    found += [module for module in named if isinstance(module, str)]
+    setuptools = not backend.startswith(_NOT_SETUPTOOLS)  # else its tables say nothing
     st_packages = table(doc, "tool", "setuptools").get("packages") if setuptools else None
     if isinstance(st_packages, list):
         found += [p.split(".")[0] for p in st_packages if isinstance(p, str)]
@@ -208,7 +199,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     listed = [m for m in modules if isinstance(m, str)] if isinstance(modules, list) else []
     if not found:
         module = name.replace("-", "_").replace(".", "_")
-        spellings = dict.fromkeys((module, module.lower()))  # Some-Name ships some_name
+        spellings = dict.fromkeys((module, module.lower()))
         roots = source_roots(directory, doc)
         dotted = name.lower().replace("-", "_").split(".")  # a.b: a/b
         for base, module in itertools.product(roots, spellings):
@@ -240,8 +231,8 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
 
 
 def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
-    """The top-level packages in setuptools find's ``where`` folders whose names the glob
-    ``first`` matches and no ``exclude`` glob does, as ``find_packages`` matches them."""
+    """The top-level packages in setuptools find's ``where`` folders that ``first`` matches
+    and no ``exclude`` glob does."""
     where = find.get("where", ["."])
     exclude = find.get("exclude", [])
     excludes = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
@@ -262,8 +253,7 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
 
 
 def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
-    """The top-level names hatch's wheel ``include`` paths get under its ``sources``
-    (``"src/acme" = "acme"``, or ``["src"]``)."""
+    """The top-level names hatch's wheel ``include`` paths get under its ``sources``."""
     items = wheel.get("include") or build.get("include")
     sources = wheel.get("sources") or build.get("sources")
     if isinstance(sources, list):
@@ -286,7 +276,7 @@ def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[
 
 
 def _hatch_roots(sources: object) -> set[str]:
-    """The folders hatch's ``sources`` makes the wheel's root (``["src"]``, ``{"src" = ""}``)."""
+    """The folders hatch's ``sources`` makes the wheel's root."""
     if isinstance(sources, list):
         return {s.strip("/") for s in sources if isinstance(s, str)}
     if isinstance(sources, Mapping):

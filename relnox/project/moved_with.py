@@ -1,6 +1,5 @@
-"""A project that is not released but whose version the history moves with a package's
-releases (a private tool of the repository at every release's version): a copy of that
-package's version, so a bump keeps it in step, with the one line that says so."""
+"""A project not released whose version the history moves with a package's releases: a
+copy of that package's version, so a bump keeps it in step."""
 
 from __future__ import annotations
 
@@ -24,20 +23,17 @@ from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import VersionLocation, pattern_location, read_text, version_at
 from relnox.versions.tag_name import tag_for
 
-#: ``[tool.relnox] unreleased-versions``: ``history`` (moved where the history moved it)
-#: or ``keep`` (a project not released keeps its version)
+#: ``[tool.relnox] unreleased-versions``
 RULES = ("history", "keep")
 #: the newest releases read: the project said each one's version at its tag
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
-#: (a generated list of pins on the siblings): each place it says the version
 EVERY = "{version}"
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
     """``workspace`` with the version of each project it does not release added as a copy
-    to every package whose last releases (two at least, up to three) it said at their tags,
-    and a note naming the tags and the setting that leaves it."""
+    to every package whose last releases (two at least) it said at their tags, with a note."""
     if (
         unreleased_rule(workspace) == "keep"
         or not workspace.unreleased
@@ -75,12 +71,17 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
 
 
 def unreleased_rule(workspace: Workspace) -> str:
-    """``[tool.relnox] unreleased-versions``, one of :data:`RULES`, else a ConfigError."""
-    rule = workspace.config.raw.get("unreleased-versions", "history")
-    if rule not in RULES:
+    """``[tool.relnox] unreleased-versions``, one of :data:`RULES`."""
+    return history_rule(workspace, "unreleased-versions", RULES)
+
+
+def history_rule(workspace: Workspace, key: str, rules: tuple[str, ...]) -> str:
+    """``[tool.relnox] <key>``: one of ``rules``, ``history`` (read from the history) unless set."""
+    rule = workspace.config.raw.get(key, "history")
+    if rule not in rules:
         raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] unreleased-versions = {rule!r} is none "
-            f"of {', '.join(RULES)}; use one of them"
+            f"{workspace.config.source}: [tool.relnox] {key} = {rule!r} is none of "
+            f"{', '.join(rules)}; use one of them"
         )
     return str(rule)
 
@@ -98,14 +99,13 @@ def _loaded(
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
-    """The tags of ``pkg``'s last releases, newest first, at each of which ``member``'s
-    files said that release's version (two at least), or nothing."""
+    """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
     if pkg.primary is None or not same_version(pkg.version, member.version):
         return []
     finals = last_releases(workspace, pkg)
     if len(finals) < 2:
         return []
-    for version, tag in finals:  # a tag not there says nothing
+    for version, tag in finals:
         if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
             return []
     return [tag for _, tag in finals]
@@ -113,8 +113,7 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
-    final releases, or its pre-releases where it has made no final one (a package released
-    only as ``0.NbM`` betas: those are its releases)."""
+    final releases, or its pre-releases where it made no final one."""
     released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
     finals = [v for v in released if not v.is_prerelease]
     last = heapq.nlargest(_READ, finals or released)
@@ -122,8 +121,7 @@ def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release or the development toward it (``0.65b0.dev``
-    beside ``0.65b0``: a main line whose release was made from a branch)."""
+    """Whether ``version`` is the ``last`` release or the development toward it."""
     parsed = maybe_version(version)
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
@@ -131,10 +129,8 @@ def _at_last(version: str, last: Version) -> bool:
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
-    """The files below the workspace no version source reads whose version line the
-    repository turned from each release of ``pkg`` to the next at its last two (a manifest's
-    template, a constant in another language), each as a place a bump writes, and the note
-    that says so; nothing when ``[tool.relnox] unreleased-versions = "keep"``."""
+    """The files no version source reads whose version line the repository moved from each
+    of ``pkg``'s last releases to the next, each as a place a bump writes, and the note."""
     if pkg.primary is None or unreleased_rule(workspace) == "keep":
         return [], ""
     last = last_releases(workspace, pkg)
@@ -149,13 +145,16 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
         if not found:
             return [], ""
     places = []
-    written = _written(workspace)
+    written = {str(loc.path) for each in workspace.packages for loc in each.locations}
+    written |= {str(req.path) for each in workspace.packages for req in each.requirements}
+    written |= {str(each.pyproject) for each in workspace.packages}  # what a bump writes already
+    written = {os.path.normpath(f) for f in written}
     for path, line in sorted((found or {}).items()):
         where = Path(os.path.normpath(top / path))
         if str(where) in written or "lock" in where.name.lower() or not where.is_file():
             continue
         if any(where == each.changelog(workspace.config) for each in workspace.packages):
-            continue  # a changelog: bump's changelog edit writes it
+            continue
         place = _saying(where, line, pkg.version)
         if place is not None:
             places.append(place)
@@ -171,9 +170,8 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
 
 
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
-    """Where ``path`` says ``version`` on a line of template ``line``: of two lines it fits
-    (each section's ``version={version}``), the one saying it; for :data:`EVERY`, each
-    place that says it; else None."""
+    """Where ``path`` says ``version`` on a line of template ``line`` (for :data:`EVERY`,
+    each place), or None."""
     try:
         place = pattern_location(path, line)
     except ConfigError:
@@ -186,22 +184,12 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     return replace(place, value=version, every=True)
 
 
-def _written(workspace: Workspace) -> set[str]:
-    """The files a bump writes already: version sources, ``pyproject.toml`` files and
-    files of requirements on siblings (the pins' own writer)."""
-    files = {str(loc.path) for each in workspace.packages for loc in each.locations}
-    files |= {str(req.path) for each in workspace.packages for req in each.requirements}
-    files |= {str(each.pyproject) for each in workspace.packages}
-    return {os.path.normpath(f) for f in files}
-
-
 @functools.cache  # packages released under one tag read one diff
 def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
 ) -> dict[str, str]:
     """The files below ``root`` whose line said ``old`` at ``old_tag`` and says ``new`` at
-    ``new_tag`` (its template, ``{version}`` for the version; :data:`EVERY` where several
-    lines did and the file says ``old`` no more), from one diff of the two."""
+    ``new_tag``, with its template (:data:`EVERY` where several did), from one diff."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
     if not result.ok:
@@ -219,13 +207,11 @@ def _moved_lines(
     both = {p: minus[p] & plus.get(p, set()) for p in minus}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = [p for p, lines in both.items() if len(lines) > 1]
-    still = _saying_at(top, new_tag, many, str(old)) if many else set()
+    if not many:
+        return found
+    # the files that still say ``old`` at ``new_tag`` (1: none; unreadable: all)
+    grep = git.run(top, "grep", "-l", "-F", "-w", "-e", str(old), new_tag, "--", *many)
+    if grep.returncode not in (0, 1):
+        return found
+    still = {line.removeprefix(f"{new_tag}:") for line in grep.output.splitlines()}
     return found | {p: EVERY for p in many if p not in still}
-
-
-def _saying_at(top: Path, rev: str, paths: list[str], version: str) -> set[str]:
-    """The ``paths`` that say ``version`` at ``rev`` (one ``git grep``; unreadable: all)."""
-    result = git.run(top, "grep", "-l", "-F", "-w", "-e", version, rev, "--", *paths)
-    if result.returncode not in (0, 1):  # 1: none says it
-        return set(paths)
-    return {line.removeprefix(f"{rev}:") for line in result.output.splitlines()}

@@ -50,8 +50,7 @@ class CycleError(ConfigError):
 
 
 def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
-    """Dependencies before dependents; ties keep discovery order. A cycle is an error
-    (:class:`CycleError`)."""
+    """Dependencies before dependents; ties keep discovery order; a cycle is a CycleError."""
     by_name = {p.name: p for p in packages}
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
     ordered: list[Package] = []
@@ -79,8 +78,7 @@ def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
 
 
 def ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
-    """The packages in release order; those in a dependency cycle are each a finding in
-    ``broken`` (the cycle named), and the others still go on."""
+    """The packages in release order; those in a dependency cycle go to ``broken``."""
     while True:
         try:
             return release_order(_defer_optional_cycles(packages))

@@ -1,6 +1,5 @@
 """One package read from its ``pyproject.toml`` (or ``setup.cfg``): its name, version and
-where the version is written, its tag rules, its requirements on siblings; or the reason
-it cannot be read (:class:`~relnox.project.workspace.Broken`)."""
+every place the version is written, its tag rules and its requirements on siblings."""
 
 from __future__ import annotations
 
@@ -12,13 +11,7 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.config import (
-    MEMBER_KEYS,
-    Config,
-    check_keys,
-    check_tag_format,
-    check_version_source,
-)
+from relnox.config import MEMBER_KEYS, Config, check_keys, check_tag_format, check_version_source
 from relnox.errors import ConfigError, VersionError
 from relnox.project.build_inputs import build_tables
 from relnox.project.modules import flit_metadata, import_packages, source_roots
@@ -63,36 +56,26 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     flit = flit_metadata(doc)
     if flit:
         return str(flit.get("dist-name") or flit["module"])
-    setup_py = directory / "setup.py"
-    found = None
-    if setup_py.is_file():  # its readers are imported for a project that has one only
-        from relnox.versions.setup_py import setup_py_name
+    setup_py = (directory / "setup.py").is_file()
+    if setup_py:
+        from relnox.versions.setup_py import setup_py_name, setup_py_text_name
 
-        # setup()'s own name= (not an Extension(name=...) above it) overrides
-        # setup.cfg's, as setuptools applies them
-        found = setup_py_name(directory)
-    if found:
-        return found
+        if found := setup_py_name(directory):  # setup()'s name= overrides setup.cfg's
+            return found
     name = setup_cfg(directory).get("metadata", {}).get("name")
     if name:
         return name.strip()
-    if setup_py.is_file():
-        from relnox.versions.setup_py import setup_py_text_name
-
-        return setup_py_text_name(directory)
-    return None
+    return setup_py_text_name(directory) if setup_py else None
 
 
 def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """How a version-from-tags backend narrows its tags: (describe --match glob, tag regex)."""
-
     tool = table(doc, "tool")
     hatch = table(tool, "hatch", "version")
     raw = table(hatch, "raw-options")
     scm = table(tool, "setuptools_scm") or table(tool, "setuptools-scm")
     pdm = table(tool, "pdm", "version")
-    # setuptools-scm 8 reads [tool.setuptools_scm.scm.git] describe_command
-    scm_git = table(scm, "scm", "git").get("describe_command")
+    scm_git = table(scm, "scm", "git").get("describe_command")  # setuptools-scm 8's
     command = raw.get("git_describe_command") or scm.get("git_describe_command") or scm_git
     match = None
     if command is not None:
@@ -113,8 +96,7 @@ def _tag_rules(doc: Mapping[str, Any]) -> tuple[str | None, str | None]:
         if isinstance(pattern, str) and "(?P<base>" in pattern:
             regex = pattern.replace("(?P<base>", "(?P<version>")
         elif isinstance(prefix, str) and prefix and pattern in (None, "default"):
-            # dunamai puts the prefix before its default pattern's ``v`` ("pkg-core-":
-            # tags pkg-core-v0.9.8)
+            # dunamai puts the prefix before its default pattern's ``v``
             regex = rf"^{prefix}v(?P<version>\d+(?:\.\d+)*\S*)$"
     return match, regex if isinstance(regex, str) else None
 
@@ -129,12 +111,10 @@ def _secondaries(
     listed: frozenset[Path] = frozenset(),
 ) -> list[VersionLocation]:
     """Literal copies of the version: ``__version__`` in the packages it ships, poetry's key,
-    a maturin crate's own version (see :func:`_crate_copy`); ``listed``: the files
-    ``version-files`` names, read as it says."""
+    a maturin crate's own version; ``listed``: the files ``version-files`` names."""
     found: list[VersionLocation] = []
 
-    def add(locations: Iterable[VersionLocation]) -> None:
-        """Each of ``locations`` in a file no copy was read from before."""
+    def add(locations: Iterable[VersionLocation]) -> None:  # each in a file not read before
         taken = {k.path for k in [*known, *found]}
         found.extend(loc for loc in locations if loc.path not in taken)
 
@@ -143,8 +123,7 @@ def _secondaries(
     poetry_key = ("tool", "poetry", "version")
     if isinstance(tool_poetry.get("version"), str) and all(k.key != poetry_key for k in known):
         copy = toml_location(pyproject, doc, poetry_key)
-        # another backend never reads it: poetry's key for its development environment
-        # ("0.1" beside hatch's version.py) is a copy only when it agrees
+        # another backend never reads it: a copy only when it agrees
         if backend.startswith("poetry") or (known and same_version(copy.value, known[0].value)):
             found.append(copy)
     crate = _crate_copy(directory, doc, backend, known)
@@ -163,8 +142,7 @@ def _secondaries(
     if isinstance(flit_module, str) and "." in flit_module:  # in namespaces, however deep:
         nested.append(flit_module.replace(".", "/"))  # "ns.sub.pkg"
     roots = source_roots(directory, doc)
-    for module_name in [*modules, *nested]:
-        # each package directory looked at once (its names listed), not once per file name
+    for module_name in [*modules, *nested]:  # each package directory listed once
         packages = [
             (package, _names(package))
             for base in roots
@@ -182,7 +160,6 @@ def _secondaries(
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
         add(files(directory, doc, copy.value))
     if known and maybe_version(known[0].value) is not None:
-        # commitizen's version_files, whatever keeps the version (its provider)
         from relnox.versions.bump_tools import commitizen_files
 
         add(commitizen_files(directory, doc, known[0].value))
@@ -193,9 +170,7 @@ def _secondaries(
 
 def _tuple_copies(locations: Sequence[VersionLocation]) -> list[VersionLocation]:
     """Every other copy of the version in a module that writes it as a literal: the tuple
-    that says it (:mod:`relnox.versions.tuple_copy`: ``version = (1, 2, 1)``) and
-    each literal of it under another name (``VERSION_STRING = "1.2.3"``): the program reads
-    them, so they move with the one the build reads."""
+    that says it (``version = (1, 2, 1)``) and each literal of it under another name."""
     found: list[VersionLocation] = []
     for loc in locations:
         if loc.kind == "python" and maybe_version(loc.value) is not None:
@@ -221,29 +196,22 @@ def _same_place(copy: VersionLocation, other: VersionLocation) -> bool:
     )
 
 
-#: modules of an import package that may hold the version among other constants
-#: (``consts.py``: ``VERSION = "2.68.0"``); elsewhere only a ``__version__`` is a copy
+#: modules that may hold the version among other constants; elsewhere only a ``__version__``
 CONSTANT_MODULES = ("consts.py", "const.py", "constants.py")
-#: a module's own ``__version__ = "..."`` at its top level
 _DUNDER_VERSION = re.compile(
     r"""(?m)^__version__[ \t]*(?::[ \t]*[\w.]+[ \t]*)?=[ \t]*(['"])(?P<version>[^'"\r\n]+)\1"""
     r"""[ \t]*(?:#.*)?$"""
 )
-#: a module's constant naming the package's version (``PKG_VERSION = "2.68.0"``)
 _PACKAGE_VERSION = (
     r"(?m)^_*(?:PKG|PACKAGE)_VERSION[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
     r"(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
-#: Sphinx's configuration: ``release = "2.68.0"`` written as a literal
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
     r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
-#: the Citation File Format's ``version: v2.68.0`` (quoted or not, ``v`` or not)
 CITATION = "CITATION.cff"
 _CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
-#: release-please's record of the version it last released, for the project at ``"."``
-#: its next release starts from it
 RELEASE_PLEASE = ".release-please-manifest.json"
 _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 
@@ -252,10 +220,8 @@ def _equal_copies(
     directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: the
-    other top-level modules of the import package (``VERSION`` in ``pkg/consts.py``, the
-    ``__version__`` a client sends in its headers, a ``PKG_VERSION``), release-please's manifest, the
-    ``CITATION.cff`` that tells how to cite this release and Sphinx's ``conf.py``, which a release script moves with the version the build reads. One that
-    says another version (a protocol's, a short ``version = "2.68"``) is left alone."""
+    import package's other modules, release-please's manifest, ``CITATION.cff`` and Sphinx's
+    ``conf.py``. One that says another version (a protocol's) is left alone."""
     from relnox.versions.release_please import extra_files, manifest_entry
 
     found: list[VersionLocation] = []
@@ -265,8 +231,7 @@ def _equal_copies(
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
             text = _text(path) if path not in taken else ""
-            # a ``__version__`` one release from the package's (the last release beside the
-            # next) is a copy left behind: drift; elsewhere ``VERSION`` is an API's
+            # a ``__version__`` one release from the package's is a copy left behind: drift
             dunders = [m["version"] for m in _DUNDER_VERSION.finditer(text)]
             said = [d for d in dunders if d == version or _one_release_apart(d, version)]
             if said or (filename in CONSTANT_MODULES and version in text):
@@ -294,9 +259,8 @@ def _equal_copies(
 
 
 def _one_release_apart(a: str, b: str) -> bool:
-    """Whether one of the versions ``a`` and ``b`` is the other's next release: the same
-    release spelled with or without a pre-release, or one part raised by one with the
-    parts after it reset (1.6.11 and 1.7.0, 1.7.0rc1 and 1.7.0; not 1.6.11 and 1.16.0)."""
+    """Whether one of ``a`` and ``b`` is the other's next release (1.6.11 and 1.7.0,
+    1.7.0rc1 and 1.7.0; not 1.6.11 and 1.16.0)."""
     va, vb = maybe_version(a), maybe_version(b)
     if va is None or vb is None or va == vb or len(va.release) != len(vb.release):
         return False  # "1.1" beside "1.1.1" is a short spelling, not a release behind
@@ -321,10 +285,8 @@ def _text(path: Path) -> str:
 def _crate_copy(
     directory: Path, doc: Mapping[str, Any], backend: str, known: list[VersionLocation]
 ) -> VersionLocation | None:
-    """A maturin package with a static ``[project] version`` builds that one; its crate's
-    ``Cargo.toml`` version (what the extension reports as ``CARGO_PKG_VERSION``), when it
-    says the same, is a copy a release bumps too, with ``Cargo.lock``. A crate version
-    that differs is the crate's own, left alone."""
+    """A maturin package's crate version when it says its static ``[project] version``: a
+    copy a release bumps too (one that differs is the crate's own)."""
     if not backend.startswith("maturin") or not known or known[0].key != ("project", "version"):
         return None
     from relnox.versions.dynamic_native import cargo_version
@@ -343,10 +305,8 @@ ToolFiles = Callable[[Path, Mapping[str, Any], str], list[VersionLocation]]
 def _tool_copies(
     directory: Path, doc: Mapping[str, Any], known: list[VersionLocation]
 ) -> list[tuple[VersionLocation, ToolFiles]]:
-    """The current version bump-my-version, tbump or bumpver records
-    (:mod:`relnox.versions.bumpversion`, :mod:`relnox.versions.bump_tools`), when it says
-    what the version source says: a copy a bump moves too, each with the reader of the
-    files that tool rewrites. One that differs is that tool's own business, left alone."""
+    """The current version bump-my-version, tbump or bumpver records, when it says what the
+    version source says, each with the reader of the files that tool rewrites."""
     from relnox.versions.bump_tools import READERS
     from relnox.versions.bumpversion import current_version, tool_files
 
@@ -365,8 +325,7 @@ def _tool_copies(
 
 
 def _names(directory: Path) -> frozenset[str] | None:
-    """The names in ``directory``: none when it is none; None (ask for each file) when it
-    cannot be listed though it may be read (a directory without read permission)."""
+    """The names in ``directory`` (none when it is none); None when it cannot be listed."""
     try:
         return frozenset(os.listdir(directory))
     except (FileNotFoundError, NotADirectoryError):
@@ -376,17 +335,15 @@ def _names(directory: Path) -> frozenset[str] | None:
 
 
 def _regular_packages(path: Path) -> list[Path]:
-    """``path`` itself, or for a namespace package (a directory without ``__init__.py``)
-    the regular packages directly inside it (``src/acme/core`` of a wheel shipping ``acme``)."""
+    """``path`` itself, or for a namespace package the regular packages directly inside it."""
     if not path.is_dir() or (path / "__init__.py").is_file():
         return [path]
     return sorted(child for child in path.iterdir() if (child / "__init__.py").is_file())
 
 
 def _with_setup_py_layout(directory: Path, doc: Mapping[str, Any]) -> Mapping[str, Any]:
-    """``doc`` with what setup.py's ``setup()`` (and setup.cfg's ``[options]``) says of its
-    packages (``packages=``, ``package_dir=``) as ``[tool.setuptools]`` says it, where that
-    table does not: the packages a setuptools project ships and where they are."""
+    """``doc`` with the packages setup.py's ``setup()`` and setup.cfg's ``[options]`` ship
+    written into ``[tool.setuptools]``, where that table does not say them."""
     layout: Mapping[str, Any] = {}
     if (directory / "setup.py").is_file():
         from relnox.versions.setup_py_layout import setup_py_layout
@@ -421,11 +378,8 @@ def load_package(
         raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     build_system = table(doc, "build-system")
     backend = build_system.get("build-backend") or DEFAULT_BACKEND
-    requires = tuple(
-        build_system.get(
-            "requires", DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
-        )
-    )
+    default = DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
+    requires = tuple(build_system.get("requires", default))
     check_build_system(pyproject, requires, backend)
     shipped = _with_setup_py_layout(directory, doc)
     modules = import_packages(directory, project_name, shipped)
@@ -454,7 +408,7 @@ def load_package(
     )
     locations = list(found)
     drift: list[VersionLocation] = []
-    version = "0.0.0"  # a tag-versioned package's: replaced by its last tag in discover
+    version = "0.0.0"  # a tag-versioned package's: its last tag's, read in discover
     if source != VCS_SOURCE:
         extra = listed()
         named = frozenset(loc.path for loc in extra)
@@ -462,13 +416,16 @@ def load_package(
             directory, shipped, project_name, modules, locations, backend, named
         )
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
-        version, drift = _version_and_drift(project_name, locations)
+        primary = validate_version(locations[0].value, locations[0].label)
+        drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
+        version = str(primary) if locations[0].semver else locations[0].value
+        check_file_name(locations[0].label, canonicalize_name(project_name), version)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)
     match, regex = _tag_rules(doc) if source == VCS_SOURCE else (None, None)
     if evidence.startswith("versioneer"):
-        from relnox.versions.dynamic import versioneer_match  # read only for versioneer
+        from relnox.versions.dynamic import versioneer_match
 
-        match = versioneer_match(directory, doc)  # git describe --match '<prefix>[0-9]*'
+        match = versioneer_match(directory, doc)
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
     return Package(
         name=canonicalize_name(project_name),
@@ -503,8 +460,7 @@ def load_package(
 def _tag_format(
     pyproject: Path, project_name: str, settings: Mapping[str, Any], config: Config, is_root: bool
 ) -> tuple[str | None, str]:
-    """The package's configured tag-format and where it is set: ``[tool.relnox.tag-formats]``
-    by name or directory, its own ``[tool.relnox]``, then the root's; None: none is set."""
+    """The package's configured tag-format and where it is set; None: none is set."""
     tag_format = settings.get("tag-format") if not is_root else None
     tag_where = f"{pyproject} [tool.relnox] tag-format"
     for key in (canonicalize_name(project_name), project_name, pyproject.parent.name):
@@ -518,23 +474,11 @@ def _tag_format(
     return tag_format, tag_where
 
 
-def _version_and_drift(
-    project_name: str, locations: Sequence[VersionLocation]
-) -> tuple[str, list[VersionLocation]]:
-    """The version the primary location gives (in the project's spelling when it is not
-    PEP 440's), and the other locations that disagree with it."""
-    primary = validate_version(locations[0].value, locations[0].label)
-    drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
-    version = str(primary) if locations[0].semver else locations[0].value
-    check_file_name(locations[0].label, canonicalize_name(project_name), version)
-    return version, drift
-
-
 def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
     """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
     python = table(tool_poetry, "dependencies").get("python")
     if not isinstance(python, str):
         return None
-    from relnox.project.pins import poetry_specifier  # a Poetry project's only
+    from relnox.project.pins import poetry_specifier
 
     return poetry_specifier(python)

@@ -1,9 +1,5 @@
-"""Reading one pyproject.toml: where its version is written, what it ships, what it needs.
-
-The pieces of :func:`relnox.project.discovery.discover` that look inside one project:
-version sources (static, dynamic per backend, VCS), import packages, internal
-requirements and the readme.
-"""
+"""Reading one pyproject.toml: whether it is a package, what it needs of its siblings,
+its readme and the version files its settings name."""
 
 from __future__ import annotations
 
@@ -67,25 +63,17 @@ def is_project_dir(directory: Path) -> bool:
 
 
 def project_doc(directory: Path) -> dict[str, Any]:
-    """The directory's pyproject.toml, with hatch.toml's settings for a hatchling project
-    (:func:`with_hatch_toml`); empty for a setup.py project without one."""
+    """The directory's pyproject.toml with hatch.toml's settings; empty for a bare setup.py."""
     path = directory / "pyproject.toml"
     if not path.exists() and (directory / "setup.py").is_file():
         return {}
     return with_hatch_toml(directory, load_toml(path))
 
 
-#: hatch's own configuration file beside pyproject.toml
-HATCH_TOML = "hatch.toml"
-
-
 def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
-    """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]``, as hatchling reads them:
-    a hatchling project may keep its ``[version]`` and ``[build.targets.wheel]`` there.
-    Another backend never reads it."""
-    path = directory / HATCH_TOML
-    backend = table(doc, "build-system").get("build-backend")
-    if backend != "hatchling.build" or not path.is_file():
+    """``doc`` with ``hatch.toml``'s tables under ``[tool.hatch]`` for a hatchling project."""
+    path = directory / "hatch.toml"
+    if table(doc, "build-system").get("build-backend") != "hatchling.build" or not path.is_file():
         return doc
     settings = load_toml(path)
     if not settings:
@@ -96,8 +84,7 @@ def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def not_built(doc: Mapping[str, Any]) -> bool:
-    """``[tool.uv] package = false`` or ``[tool.poetry] package-mode = false``: a project
-    its tool installs (dependencies only) but never builds."""
+    """``[tool.uv] package = false`` or ``[tool.poetry] package-mode = false``: never built."""
     return (
         table(doc, "tool", "uv").get("package") is False
         or table(doc, "tool", "poetry").get("package-mode") is False
@@ -105,17 +92,15 @@ def not_built(doc: Mapping[str, Any]) -> bool:
 
 
 def uv_never_builds(doc: Mapping[str, Any]) -> bool:
-    """``[project]`` and ``[build-system]``, and ``[tool.uv] package = false``: a project a
-    backend builds, and uv does not."""
+    """``[project]``, ``[build-system]`` and ``[tool.uv] package = false``: uv never builds it."""
     return {"project", "build-system"} <= doc.keys() and table(doc, "tool", "uv").get(
         "package"
     ) is False
 
 
 def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A uv workspace root with ``[project]`` but no ``[build-system]`` (nor setup.py or
-    setup.cfg): uv installs its dependencies and never builds it (its ``package``
-    setting defaults to false without a build system), so it is not released."""
+    """A uv workspace root without ``[build-system]``, setup.py or setup.cfg: uv never
+    builds it."""
     uv = table(doc, "tool", "uv")
     return (
         "workspace" in uv
@@ -127,14 +112,8 @@ def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) -> bool:
-    """A pyproject describes a releasable package (not a virtual workspace root).
-
-    ``[tool.uv] package = false`` (or poetry's ``package-mode = false``) makes a root
-    virtual unless [tool.relnox] packages names it (``explicit``): native projects set
-    it only so ``uv run`` does not rebuild.
-    A directory without ``[project]`` is a package when ``setup.cfg`` names one or a
-    ``setup.py`` builds one (with or without a pyproject.toml).
-    """
+    """A pyproject describes a releasable package, not a root its tool never builds
+    (unless [tool.relnox] packages names it: ``explicit``)."""
     if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
     if "project" in doc and not tools_only(doc, directory):
@@ -143,8 +122,7 @@ def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) 
 
 
 def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A project described outside ``[project]``: Poetry's name and version, flit's
-    ``[tool.flit.metadata]``, setup.cfg's name, or a setup.py."""
+    """A project described outside ``[project]``: Poetry, flit, setup.cfg or setup.py."""
     poetry = table(doc, "tool", "poetry")
     if ("name" in poetry and "version" in poetry) or flit_metadata(doc):
         return True
@@ -152,21 +130,16 @@ def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A pyproject.toml that configures tools and builds nothing: its ``[project]``, if
-    any, has neither name nor version (``requires-python`` for its linters), and there is
-    no ``[build-system]``, Poetry package, setup.py or setup.cfg name. A ``[project]`` with
-    a version and no name is a package missing its name, and stays one."""
-    project = table(doc, "project")
-    if {"name", "version", "dynamic"} & project.keys() or "build-system" in doc:
+    """A pyproject.toml that configures tools and builds nothing: no ``[project]`` name,
+    version or dynamic, no ``[build-system]`` and no other project description."""
+    if {"name", "version", "dynamic"} & table(doc, "project").keys() or "build-system" in doc:
         return False
     return not _other_project(doc, directory)
 
 
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A ``[project]`` whose version is dynamic with nothing to compute it: no
-    ``[build-system]`` (a frontend then runs setuptools, without any plugin), no setup.py,
-    no setup.cfg version, no settings of a backend or version plugin: no backend builds it
-    (metadata a release script packs binaries with)."""
+    """A ``[project]`` whose version is dynamic with nothing to compute it: no build system,
+    setup.py, setup.cfg version or settings of a backend or version plugin."""
     project = table(doc, "project")
     dynamic = project.get("dynamic")
     if "build-system" in doc or "version" in project:
@@ -174,13 +147,12 @@ def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
     if not isinstance(dynamic, list) or "version" not in dynamic:
         return False
     if any(str(key).lower().startswith(_VERSION_TOOLS) for key in table(doc, "tool")):
-        return False  # a tool that may compute it (pdm's file source, hatch's path ...)
+        return False
     if (directory / "setup.py").is_file():
         return False
     return "version" not in setup_cfg(directory).get("metadata", {})
 
 
-#: the ``[tool]`` tables of backends and version plugins: with one, a tool may build it
 _VERSION_TOOLS = (
     "setuptools",
     "pdm",
@@ -199,7 +171,6 @@ _VERSION_TOOLS = (
 )
 
 
-#: a marker that asks for an extra (``extra == "cli"``): the requirement is that extra's
 _EXTRA = re.compile(r"\bextra\b")
 
 
@@ -209,6 +180,15 @@ class Requirements:
     def __init__(self, pyproject: Path, names: set[str], own: str) -> None:
         self.pyproject, self.names, self.own = pyproject, names, own
         self.found: list[InternalRequirement] = []
+
+    def add(
+        self, dep: str, text: str, key: tuple[str | int, ...], style: str, *flags: bool
+    ) -> None:
+        """A requirement on ``dep`` (``flags``: runtime, optional), kept if it is a sibling's."""
+        target = canonicalize_name(dep)
+        if target in self.names and target != self.own:
+            found = InternalRequirement(target, text, self.pyproject, key, style, *flags)
+            self.found.append(found)
 
     def pep508(
         self, items: Any, key: tuple[str, ...], runtime: bool, optional: bool = False
@@ -225,32 +205,19 @@ class Requirements:
                 raise ConfigError(
                     f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"
                 ) from None
-            target = canonicalize_name(req.name)
-            if target in self.names and target != self.own:
-                # ``"cli; extra == 'cli'"`` in the dependencies is an extra's, as optional
-                extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
-                where: tuple[str | int, ...] = (*key, index)
-                self.found.append(
-                    InternalRequirement(
-                        target, text, self.pyproject, where, "pep508", runtime, optional or extra
-                    )
-                )
+            extra = req.marker is not None and _EXTRA.search(str(req.marker)) is not None
+            self.add(req.name, text, (*key, index), "pep508", runtime, optional or extra)
 
     def poetry(self, deps: Any, key: tuple[str, ...], runtime: bool) -> None:
         if not isinstance(deps, Mapping):
             return
         for dep, value in deps.items():
-            target = canonicalize_name(dep)
-            if target not in self.names or target == self.own:
-                continue
             text, where = value, (*key, dep)
             if isinstance(value, Mapping) and isinstance(value.get("version"), str):
                 text, where = value["version"], (*where, "version")
             if not isinstance(text, str):  # a path dependency without a version: ordering only
                 text, where = "*", ()
-            self.found.append(
-                InternalRequirement(target, text, self.pyproject, where, "poetry", runtime)
-            )
+            self.add(dep, text, where, "poetry", runtime)
 
     def templated(self, items: Any, optional: bool) -> None:
         for text in items if isinstance(items, list) else []:
@@ -262,11 +229,7 @@ class Requirements:
                 name = Requirement(filled).name
             except InvalidRequirement:
                 continue
-            target = canonicalize_name(name)
-            if target in self.names and target != self.own:
-                self.found.append(
-                    InternalRequirement(target, "*", self.pyproject, (), "poetry", True, optional)
-                )
+            self.add(name, "*", (), "poetry", True, optional)
 
 
 def internal_requirements(
@@ -282,9 +245,7 @@ def internal_requirements(
         reqs.pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
     for group, items in table(doc, "dependency-groups").items():
         reqs.pep508(items, ("dependency-groups", group), False)
-    # hatch metadata hooks' and setuptools-dynamic-dependencies' templated requirements
-    # ("core=={{ version }}", "core == {version}"): filled in by the build from the same
-    # version, so never rewritten, but they order the release
+    # templated requirements ("core=={{ version }}"): never rewritten, but they order the release
     hooks = [*table(doc, "tool", "hatch", "metadata", "hooks").values()]
     for hook in [*hooks, table(doc, "tool", "setuptools_dynamic_dependencies")]:
         if isinstance(hook, Mapping):
@@ -292,7 +253,7 @@ def internal_requirements(
             for items in table(hook, "optional-dependencies").values():
                 reqs.templated(items, True)
     if not project or "dependencies" in project.get("dynamic", ()):
-        from relnox.project import requirement_files as files  # outside [project]: rare
+        from relnox.project import requirement_files as files
 
         if not project:
             files.setup_cfg_requirements(reqs, pyproject.parent)
@@ -303,19 +264,14 @@ def internal_requirements(
             if backend.startswith("setuptools") and not table(
                 doc, "tool", "setuptools", "dynamic"
             ).get("dependencies"):
-                # setuptools fills a dynamic dependencies from setup.cfg or setup.py
                 files.setup_cfg_requirements(reqs, pyproject.parent)
                 files.setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
     reqs.poetry(tool_poetry.get("dependencies"), ("tool", "poetry", "dependencies"), True)
     reqs.poetry(tool_poetry.get("dev-dependencies"), ("tool", "poetry", "dev-dependencies"), False)
-    for group, group_table in table(tool_poetry, "group").items():
-        if isinstance(group_table, Mapping):
-            reqs.poetry(
-                group_table.get("dependencies"),
-                ("tool", "poetry", "group", group, "dependencies"),
-                False,
-            )
+    for group in table(tool_poetry, "group"):
+        key = ("tool", "poetry", "group", group, "dependencies")
+        reqs.poetry(table(tool_poetry, "group", group).get("dependencies"), key, False)
     return tuple(reqs.found)
 
 
@@ -363,7 +319,6 @@ def version_files(
     return found
 
 
-#: an assignment naming a version among other names (``tag = version = commit = "17.1"``)
 _CHAINED = re.compile(
     r"""(?m)^[ \t]*(?P<line>(?:\w+[ \t]*=[ \t]*)*\w*version\w*[ \t]*=[ \t]*"""
     r"""(?:\w+[ \t]*=[ \t]*)*(?P<q>['"])(?P<version>\d[^'"\r\n]*)(?P=q))""",
@@ -372,9 +327,8 @@ _CHAINED = re.compile(
 
 
 def _search_hint(path: Path, name: str) -> str:
-    """The ``version-files`` entry that reads ``path``: with a ``search`` made from the line
-    that assigns a version among other names, when the file has one
-    (``tag = version = commit = "17.1"``); the template otherwise."""
+    """The ``version-files`` entry that reads ``path``: a ``search`` made from a line that
+    assigns a version among other names (``tag = version = "17.1"``), else the template."""
     try:
         match = _CHAINED.search(read_text(path))
     except ConfigError:

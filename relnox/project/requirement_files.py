@@ -1,8 +1,5 @@
-"""Requirements on other packages written outside ``[project]``: a setup.cfg's
-``install_requires``/``extras_require`` lines, a setup.py's keywords, and requirements
-files a backend reads as dynamic dependencies (hatch-requirements-txt, setuptools'
-``[tool.setuptools.dynamic]``). Each found one is added to a
-:class:`relnox.project.pyproject.Requirements`."""
+"""Requirements on other packages written outside ``[project]``: setup.cfg's, setup.py's
+and requirements files a backend reads as dynamic dependencies."""
 
 from __future__ import annotations
 
@@ -22,10 +19,8 @@ from relnox.versions.sources import read_text, setup_cfg
 
 
 def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:
-    """Dynamic dependencies read from requirements files: hatch-requirements-txt's
-    ``files``/``filename`` and ``optional-dependencies``, setuptools' ``[tool.setuptools.
-    dynamic] dependencies = {file = [...]}`` and its optional ones. A line on another
-    package (``acme_client==2.6.0``) orders the release and a bump rewrites it."""
+    """Dynamic dependencies read from requirements files (hatch-requirements-txt's,
+    ``[tool.setuptools.dynamic]``'s): a line on another package is rewritten by a bump."""
     hook = table(doc, "tool", "hatch", "metadata", "hooks", "requirements_txt")
     dynamic = table(doc, "tool", "setuptools", "dynamic")
 
@@ -50,9 +45,8 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
 
 
 def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
-    """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``
-    (one requirement a line; a ``file:`` list or a line that is no requirement is left to
-    setuptools). ``key``: section, option and the line's index among the value's lines."""
+    """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``,
+    one a line; ``key``: section, option and the line's index."""
     cfg = setup_cfg(directory)
     if not cfg:
         return
@@ -66,15 +60,13 @@ def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
         if value.strip().startswith("file:"):
             continue
         for index, line in enumerate(value.splitlines()):
-            where = directory / "setup.cfg"
-            _line(reqs, own, line, where, (section, option, index), optional)
+            _line(reqs, own, line, directory / "setup.cfg", (section, option, index), optional)
 
 
 def _line(
     reqs: Requirements, own: str, line: str, path: Path, key: tuple[str | int, ...], optional: bool
 ) -> None:
-    """The requirement one line states (after a `` #`` comment is cut), when it is on
-    another package of the workspace; a line that is none (an option, a comment) is not."""
+    """The requirement one line states (a `` #`` comment cut), when it is on a sibling."""
     text = line.split(" #", 1)[0].strip()
     try:
         target = canonicalize_name(Requirement(text).name)
@@ -86,7 +78,7 @@ def _line(
 
 def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
     """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
-    order the release (never rewritten: setup.py is code, its pins are often computed)."""
+    order the release and are never rewritten."""
     if not (directory / "setup.py").is_file():
         return
     from relnox.versions.setup_py import setup_py_name
@@ -109,9 +101,8 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
 
 
 def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
-    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``:
-    lists (or names bound to them) of strings, f-strings or ``"pkg" + pin``; ``text`` is
-    ``None`` where only the name is literal (``f"core{pin}"``)."""
+    """``setup(install_requires=..., extras_require=...)`` as ``(name, text, optional)``;
+    ``text`` is ``None`` where only the name is literal (``f"core{pin}"``)."""
     from relnox.versions.python_ast import name_assignments, string
     from relnox.versions.setup_py import setup_call
 
@@ -119,7 +110,6 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
     if call is None:
         return []
     tree, keywords = call
-
     bound = dict(name_assignments(tree))
 
     def listed(node: ast.expr | None) -> list[ast.expr]:
@@ -150,8 +140,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
 
 
 def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
-    """What ``name.append(x)``, ``name.extend([...])`` and ``name += [...]`` add to the
-    list ``name``, also in either branch of an ``if``."""
+    """What ``append``, ``extend`` and ``+=`` add to the list ``name``, also under an ``if``."""
     found: list[ast.expr] = []
     for stmt in body:
         if isinstance(stmt, ast.If):

@@ -1,5 +1,4 @@
-"""scriv's fragments (``changelog.d/20240105_133254_fix.md``): a release's changelog
-entries kept as files until ``scriv collect``."""
+"""scriv's fragments (``changelog.d/20240105_133254_fix.md``)."""
 
 from __future__ import annotations
 
@@ -35,7 +34,7 @@ def _settings(directory: Path) -> Mapping[str, Any] | None:
             found = {}
         if found:
             return found
-    import configparser  # only for a project without [tool.scriv]
+    import configparser
 
     for name in ("setup.cfg", "tox.ini", f"{DEFAULT_DIRECTORY}/scriv.ini"):
         path = directory / name

@@ -1,22 +1,11 @@
-"""Which packages a command acts on: the one rule every stage and host calls.
+"""Which packages a command acts on, in release order: the one rule every stage and host calls.
 
-:func:`select_packages` answers for ``bump``, ``build-all``, ``verify-install``,
-``publish``, ``release`` and the hosts' ``--package``/``--changed`` flags:
-
-- by name: the named packages, all when none is named (a broken package among "all"
-  stops the command: it never acts on a silently smaller set);
-- ``changed`` (after a bump: ``build-all``/``verify``/``publish --changed``): the named
-  packages, every package whose version is not released yet, and the rest of their
-  lockstep groups;
-- ``changed`` with ``bumping`` (``release --changed --part ...``): the same, and every
-  package changed since its last tag (the bump will move it), with its group;
-- ``bump`` (:attr:`Rule.BUMP`): the named packages (all when none), each with the rest
-  of a group that shares one tag (said in a note); a configured lockstep group named in
-  part is an error (the configuration is the user's word). With ``changed`` only those
-  whose group changed since its last tag.
-
-Everything comes back in release order (dependencies first).
-"""
+- by name: the named packages, all when none is named (a broken one among all stops it);
+- ``changed``: the named, those whose version is not released yet, and their groups;
+  with ``bumping`` also those changed since their last tag;
+- :attr:`Rule.BUMP`: the named (all when none), each with the rest of a group sharing one
+  tag; a configured lockstep group named in part is an error; with ``changed`` only the
+  groups changed since their last tag."""
 
 from __future__ import annotations
 
@@ -31,8 +20,8 @@ from relnox.project.workspace import Package, Workspace
 
 
 class Rule(enum.Enum):
-    RELEASE = "release"  # build, verify, publish, release: what ships
-    BUMP = "bump"  # what a version bump moves
+    RELEASE = "release"
+    BUMP = "bump"
 
 
 @dataclass(frozen=True)
@@ -64,7 +53,6 @@ def select_packages(
     wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
     if bumping:
         wanted |= set(changed_packages(workspace))
-    # and the rest of each of their lockstep groups
     wanted |= {
         q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
     }

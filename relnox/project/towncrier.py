@@ -1,5 +1,4 @@
-"""towncrier's news fragments (``newsfragments/123.feature``): a release's changelog entries
-kept as files until ``towncrier build``, found the way towncrier finds them."""
+"""towncrier's news fragments (``newsfragments/123.feature``), found as towncrier finds them."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from relnox.errors import RelnoxError
 from relnox.project.pyproject import load_toml
 from relnox.toml import table
 
-#: towncrier's fragment types when the configuration names none
 DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 
 
@@ -34,7 +32,7 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
         try:
             section = table(load_toml(path), "tool", "towncrier")
         except RelnoxError:
-            return None  # a broken file is the reader's of that file to report
+            return None  # the reader of that file reports it
         if section:
             return path, dict(section)
     return None
@@ -47,16 +45,9 @@ def _types(section: dict[str, Any]) -> frozenset[str]:
         declared = section.get(key)
         if isinstance(declared, list):
             names += [t.get("directory") for t in declared if isinstance(t, dict)]
-        elif isinstance(declared, dict):  # the mapping form: [tool.towncrier.type.feature]
+        elif isinstance(declared, dict):
             names += list(declared)
     return frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
-
-
-def _is_fragment(name: str, types: frozenset[str]) -> bool:
-    """``123.feature``, ``+abc.bugfix.md``, ``123.feature.1.rst``."""
-    if name.startswith(".") or name.lower().startswith(("readme", "template")):
-        return False
-    return any(part in types for part in name.split(".")[1:3])
 
 
 def news(directory: Path) -> News | None:
@@ -99,7 +90,7 @@ def inside(directory: Path, name: object) -> Path | None:
     return path
 
 
-#: the most files looked at below a fragments directory (a news directory holds dozens)
+#: the most files looked at below a fragments directory
 MAX_FILES = 10_000
 
 
@@ -109,9 +100,11 @@ def _fragments(where: Path, types: frozenset[str]) -> tuple[Path, ...]:
     seen = 0
     for folder, dirs, files in os.walk(where):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
+        for name in files:  # 123.feature, +abc.bugfix.md, 123.feature.1.rst
             seen += 1
-            if _is_fragment(name, types) and (Path(folder, name)).is_file():
+            if name.startswith(".") or name.lower().startswith(("readme", "template")):
+                continue
+            if any(part in types for part in name.split(".")[1:3]) and Path(folder, name).is_file():
                 found.append(Path(folder, name))
         if seen > MAX_FILES:
             break

@@ -1,15 +1,13 @@
-"""Keep ``uv.lock`` in step with a bump, without network and without running uv.
-
-Only the ``version = "..."`` line of the ``[[package]]`` entries of workspace
-members (sources ``editable``, ``virtual`` or ``directory``) changes; every other
-byte of the file stays as uv wrote it. :func:`update_entries` does the same for
-``Cargo.lock`` (:mod:`relnox.project.cargolock`).
-"""
+"""Keep ``uv.lock`` in step with a bump without running uv: only the ``version`` line of the
+workspace members' entries changes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
@@ -48,11 +46,8 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
 def update_uv_lock(
     text: str, versions: Mapping[str, tuple[str, str]], behind: list[str] | None = None
 ) -> str:
-    """``text`` with each member named in ``versions`` (``(old, new)``, new in PEP 440) moved
-    from old to new. An entry that does not hold the old version was not kept in step by
-    the repository: it is left as it is and its ``name version`` added to ``behind``."""
-    from packaging.utils import canonicalize_name
-    from packaging.version import InvalidVersion, Version
+    """``text`` with each member named in ``versions`` moved from old to new; one not at the
+    old version is left, its ``name version`` added to ``behind``."""
 
     def new_of(name: str, old: str, source: str) -> str | None:
         moved = versions.get(canonicalize_name(name))

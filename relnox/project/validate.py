@@ -1,10 +1,5 @@
-"""Every input checked before work: the shape of a pyproject, a member path, all problems at once.
-
-Discovery (:mod:`relnox.project.discovery`) reads what a pyproject says; this module
-says whether it can be read at all, so a mistake is one line naming the file and the
-fix, never a traceback deep in a later stage, and one package's problem never hides
-another's.
-"""
+"""Every input checked before work: the shape of a pyproject, a member path, all problems
+at once, each one line naming the file and the fix."""
 
 from __future__ import annotations
 
@@ -16,15 +11,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, RelnoxError
+from packaging.requirements import InvalidRequirement, Requirement
 
-__all__ = [
-    "check_build_system",
-    "check_root",
-    "check_shape",
-    "member_path",
-    "workspace_error",
-]
+from relnox.errors import ConfigError, RelnoxError
+from relnox.toml import table
+
+__all__ = ["check_build_system", "check_root", "check_shape", "member_path", "workspace_error"]
 
 #: (key path, what it must be, the types that are that)
 _SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (
@@ -52,18 +44,9 @@ def _shown(value: Any) -> str:
 
 
 def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
-    """Raise :class:`ConfigError` for the first key of ``doc`` whose type is wrong.
-
-    Only keys that are present are checked (a missing one is another message's
-    business); the message names the file, the key, what it must be and what it is.
-    """
+    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong."""
     for keys, what, types in _SHAPES:
-        value: Any = doc
-        for key in keys:
-            if not isinstance(value, Mapping) or key not in value:
-                value = None
-                break
-            value = value[key]
+        value = table(doc, *keys[:-1]).get(keys[-1])
         if value is None:
             continue
         if not isinstance(value, types):
@@ -92,10 +75,7 @@ _BACKEND = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(:[A-Za-z_]\w*(\.[A-Za-z_]\
 
 @cache
 def _requirement_problem(text: str) -> str | None:
-    """Why ``text`` is no PEP 508 requirement (packaging's first line), or None.
-    Remembered per text: most packages of a workspace name the same backend."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
+    """Why ``text`` is no PEP 508 requirement (packaging's first line), or None."""
     try:
         Requirement(text)
     except InvalidRequirement as exc:
@@ -104,9 +84,7 @@ def _requirement_problem(text: str) -> str | None:
 
 
 def check_build_system(pyproject: Path, requires: Sequence[str], backend: str) -> None:
-    """``[build-system]`` names installable requirements and an importable backend
-    object, as PEP 518 and PEP 517 give them: a mistake there is named before any
-    build, not found by the installer of the first build environment."""
+    """``[build-system]`` names valid requirements and a backend object path (PEP 518, 517)."""
     for text in requires:
         why = _requirement_problem(text)
         if why is not None:
@@ -132,9 +110,8 @@ def check_root(root: Path) -> None:
 
 
 def member_path(path: Path) -> tuple[Path | None, RelnoxError | None]:
-    """A workspace glob's match: ``(resolved, None)`` when it is a directory to read,
-    ``(None, error)`` when it is one that cannot be read, ``(None, None)`` when it is
-    nothing to read (a plain file, a directory holding no project)."""
+    """A workspace glob's match: ``(resolved, None)`` to read, ``(None, error)`` when it
+    cannot be read, ``(None, None)`` when it holds no project."""
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
@@ -166,13 +143,8 @@ def _not_a_file(pyproject: Path) -> ConfigError:
 
 
 def workspace_error(root: Path, errors: Sequence[RelnoxError]) -> RelnoxError:
-    """One error holding every package's problem, one line each (each names its file).
-
-    One problem is that error itself; several are listed below a line that counts them.
-    The class is the problems' own when they share one (a :class:`VersionError` for bad
-    versions), else :class:`ConfigError`. One problem of several packages (a dependency
-    cycle) is said once.
-    """
+    """One error holding every package's problem once, one line each, of the problems' class
+    when they share one (else :class:`ConfigError`)."""
     errors = list({str(e): e for e in errors}.values())
     if len(errors) == 1:
         return type(errors[0])(str(errors[0]))

@@ -1,43 +1,30 @@
-"""The workspace model: the packages a repository releases, in release order.
-
-Each :class:`Package` knows its version and every place it is written (see
-:mod:`relnox.versions.sources`), its build backend and its requirements on other
-packages of the workspace. :attr:`Workspace.packages` is in release order:
-dependencies first. How a repository's packages are found and read is
-:mod:`relnox.project.discovery`.
-"""
+"""The workspace model: the packages a repository releases, in release order (dependencies
+first), each with its version, every place it is written and its requirements on the
+others. :mod:`relnox.project.discovery` reads them."""
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
-from relnox.project.pyproject import (
-    InternalRequirement,
-)
+from relnox.project.pyproject import InternalRequirement
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
 
-__all__ = [
-    "Broken",
-    "InternalRequirement",
-    "Package",
-    "Unreleased",
-    "Workspace",
-    "changelog_in",
-]
+__all__ = ["Broken", "InternalRequirement", "Package", "Unreleased", "Workspace", "changelog_in"]
 
 
 @dataclass(frozen=True)
@@ -68,11 +55,9 @@ class Package:
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
     referee: str = ""  # where its build backend says another version (relnox.versions.referee)
-    #: release tags at whose commits its files said the version they say now, below them: a
-    #: placeholder stamped at build time (:func:`relnox.versions.next.stamped_tags`, read at load)
+    #: release tags at whose commits its files said the version they say now: a placeholder
     stamped: tuple[str, ...] = ()
     #: the pyproject tables that say what its build reads outside its directory
-    #: (:func:`relnox.project.build_inputs.build_tables`), kept so they are not read again
     build_tables: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -92,14 +77,13 @@ class Package:
     def drift_notes(self) -> tuple[str, ...]:
         cwd = str(Path.cwd().resolve())
 
-        def shown(label: str) -> str:  # relative to where relnox runs, when below it
+        def shown(label: str) -> str:
             return label[len(cwd) + 1 :] if label.startswith(cwd + os.sep) else label
 
         primary = shown(self.primary.label) if self.primary else "its tags"
         return tuple(
             f"{shown(loc.label)} says {loc.value!r} but {primary} says {self.version!r} for "
-            f"{self.name}; "
-            "relnox bump rewrites it (or fix it by hand)"
+            f"{self.name}; relnox bump rewrites it (or fix it by hand)"
             for loc in self.drift
         )
 
@@ -111,8 +95,6 @@ class Package:
     @property
     def build_names(self) -> tuple[str, ...]:
         """The canonical names its ``[build-system] requires`` names (those that parse)."""
-        from packaging.requirements import InvalidRequirement, Requirement
-
         names = []
         for text in self.build_requires:
             try:
@@ -123,17 +105,14 @@ class Package:
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
-        """Workspace packages this one needs at run time, without duplicates.
-
-        An extra's package that itself needs this one (``a[b]`` and ``b`` needing ``a``) is
-        left out, so the order has no cycle.
-        """
+        """Workspace packages this one needs at run time, without duplicates or those of
+        :attr:`deferred`."""
         targets = (r.target for r in self.requirements if r.runtime)
         return tuple(t for t in dict.fromkeys(targets) if t not in self.deferred)
 
     @property
     def dist_name(self) -> str:
-        """The name as it appears in artifact file names (``cua_core``)."""
+        """The name as it appears in artifact file names (``acme_core``)."""
         return self.name.replace("-", "_")
 
     def changelog(self, config: Config) -> Path | None:
@@ -152,9 +131,8 @@ class Broken:
 
 @dataclass(frozen=True)
 class Unreleased:
-    """A project relnox found and takes for one that is not released (an example, a
-    sample, a project no workspace file declares): listed, never dropped in silence.
-    ``why``: the evidence; ``setting``: what makes it a package."""
+    """A project found and taken for one not released: ``why`` (the evidence) and
+    ``setting`` (what makes it a package)."""
 
     directory: Path
     name: str
@@ -198,8 +176,7 @@ class Workspace:
 
     @property
     def uv_locks(self) -> tuple[Path, ...]:
-        """Every ``uv.lock`` a bump keeps in step: the root's, and the own lock of each
-        package that is a uv project by itself below the root (``libs/a/uv.lock``)."""
+        """Every ``uv.lock`` a bump keeps in step: the root's and the packages' own."""
         folders = dict.fromkeys([self.root, *(p.directory for p in self.packages)])
         return tuple(d / "uv.lock" for d in folders if (d / "uv.lock").is_file())
 
@@ -226,12 +203,11 @@ class Workspace:
         )
 
     def get(self, name: str) -> Package:
-        """A package by its name, its name as written, or its directory name (a name
-        first: the checkout ``kit/`` holding package ``kit`` in ``kit/kit``)."""
+        """A package by its name, its name as written, or its directory name (a name first)."""
         wanted = canonicalize_name(name)
         found = next((p for p in self.packages if p.name == wanted), None) or next(
             (p for p in self.packages if p.directory.name == name), None
-        )  # one pass each, no sort: called once per package, so no n^2 log n on 500
+        )  # one pass each, no sort: called once per package
         if found is not None:
             return found
         for broken in self.broken:
@@ -248,11 +224,8 @@ class Workspace:
         )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
-        """The named packages (all when ``names`` is empty), in release order.
-
-        "All" includes the packages that could not be loaded: their first problem is
-        raised, so a command never acts on a silently smaller set.
-        """
+        """The named packages (all when none is named, raising the first broken one's
+        problem), in release order."""
         wanted = {self.get(n).name for n in names or ()}
         if not wanted:
             if self.broken:
@@ -274,16 +247,26 @@ class Workspace:
         return tuple(p for p in self.packages if p.name in found)
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
-        """The lockstep groups: packages that always share one version (configured, or
-        sharing one tag). Worked out once per workspace (it is frozen, its packages and
-        configuration too): :meth:`group_of` asks for every package."""
+        """The lockstep groups: packages that always share one version (configured, sharing
+        one tag or one version file); worked out once per workspace."""
         cached: tuple[tuple[Package, ...], ...] | None = self.__dict__.get("_groups")
         if cached is None:
             configured = self._configured_groups()
             grouped = {p.name for group in configured for p in group}
-            by_tag = self._shared_tag_groups(grouped)
-            grouped |= {p.name for group in by_tag for p in group}
-            cached = configured + by_tag + self._shared_file_groups(grouped)
+            by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
+            for pkg in self.packages:
+                fmt = self.tag_format_of(pkg)
+                if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
+                    key = (fmt, str(maybe_version(pkg.version) or pkg.version))
+                    by_tag.setdefault(key, []).append(pkg)
+            shared = [tuple(group) for group in by_tag.values() if len(group) > 1]
+            grouped |= {p.name for group in shared for p in group}
+            by_file: dict[Path, list[Package]] = {}  # a bump of one writes the other's version
+            for pkg in self.packages:
+                if pkg.name not in grouped and pkg.primary is not None:
+                    by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
+            shared += [tuple(group) for group in by_file.values() if len(group) > 1]
+            cached = configured + tuple(shared)
             object.__setattr__(self, "_groups", cached)
         return cached
 
@@ -313,35 +296,13 @@ class Workspace:
                 groups.append(members)
         return tuple(groups)
 
-    def _shared_tag_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose new tags are one and the same (``v{version}`` for all) at one
-        version: one tag names one version, so they move together (at two versions, two
-        lines that share the tags' names: :meth:`tag_sharers` says so)."""
-        by_format: dict[tuple[str, str], list[Package]] = {}
-        for pkg in self.packages:
-            fmt = self.tag_format_of(pkg)
-            if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
-                key = (fmt, str(maybe_version(pkg.version) or pkg.version))
-                by_format.setdefault(key, []).append(pkg)
-        return tuple(tuple(group) for group in by_format.values() if len(group) > 1)
-
-    def _shared_file_groups(self, grouped: Set[str]) -> tuple[tuple[Package, ...], ...]:
-        """Packages whose version is read from one file (a stubs package's setup.py reading
-        its parent's ``version.py``): a bump of one writes the other's version too."""
-        by_file: dict[Path, list[Package]] = {}
-        for pkg in self.packages:
-            if pkg.name not in grouped and pkg.primary is not None:
-                by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
-        return tuple(tuple(group) for group in by_file.values() if len(group) > 1)
-
     def shared_file(self, group: Sequence[Package]) -> Path | None:
         """The one version file every package of ``group`` reads, if they read one."""
         files = {Path(os.path.normpath(p.primary.path)) for p in group if p.primary is not None}
         return files.pop() if len(group) > 1 and len(files) == 1 else None
 
     def tag_sharers(self, pkg: Package) -> tuple[Package, ...]:
-        """The packages outside ``pkg``'s group whose new tags have its tags' names (all
-        ``v{version}``), at other versions: no lockstep group unless configured."""
+        """The packages outside ``pkg``'s group whose new tags have its tags' names."""
         fmt = self.tag_format_of(pkg)
         if "{name}" in fmt or "{dir}" in fmt:
             return ()
@@ -362,12 +323,6 @@ class Workspace:
                     index.setdefault(p.name, group)
             object.__setattr__(self, "_group_of", index)
         return index.get(pkg.name, (pkg,))
-
-    @property
-    def tag_formats(self) -> tuple[str, ...]:
-        """Every distinct format the packages' new tags use (for tag-push triggers)."""
-        found = [self.tag_format_of(p) for p in self.packages]
-        return tuple(dict.fromkeys(found or [self.tag_format]))
 
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
@@ -392,7 +347,6 @@ class Workspace:
         return [(pkg, version) for pkg, version in found if version is not None]
 
 
-#: the words of one package's tag problem, and those that say it of several
 _FOR_SEVERAL = (
     ("none names {name}", "none names them"),
     ("in its [tool.relnox]", "in each one's [tool.relnox]"),
@@ -401,8 +355,7 @@ _FOR_SEVERAL = (
 
 
 def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
-    """``name: problem`` for each, but one line for the packages whose problem differs
-    only by their name (tags that name none of the packages)."""
+    """``name: problem`` for each, but one line for those whose problem differs only by name."""
     groups: dict[str, list[str]] = {}
     for name, problem in problems:
         groups.setdefault(problem.replace(name, "{name}"), []).append(name)
@@ -421,10 +374,8 @@ def _shared(problems: Sequence[tuple[str, str]]) -> list[str]:
 def needs(
     workspace: Workspace, names: Iterable[str], deps: Callable[[str], Iterable[str]] | None = None
 ) -> list[str]:
-    """``names`` and every workspace package they need, directly or through others (canonical
-    names, in the order found). ``deps`` says what one package needs; by default its
-    :attr:`Package.internal_deps`, and nothing for a member the workspace could not load
-    (a broken one is reported where the workspace is loaded)."""
+    """``names`` and every workspace package they need, directly or through others, in the
+    order found; ``deps``: what one needs, by default its :attr:`Package.internal_deps`."""
     found: dict[str, None] = {}
     todo = [canonicalize_name(n) for n in names]
     while todo:
