@@ -1,18 +1,11 @@
-"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done.
+"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done,
+the one heading the longest chain of dependents first. A failed job's dependents are
+skipped; without ``keep_going`` the first failure stops new jobs from starting. Failures
+are :class:`RelnoxError`; any other exception is a bug and propagates.
 
-Of the jobs ready to start, the one heading the longest chain of dependents
-starts first, so the critical path is never left waiting. A failed job's
-dependents are skipped. Without ``keep_going`` the first failure
-stops new jobs from starting (running ones finish); with it, every job that can
-run does. Failures are :class:`RelnoxError`; any other exception is a bug and
-propagates.
-
-With ``finish``, a job starts without waiting for its dependencies (its work must not
-need theirs) and ``finish(name, value)``, called in the calling thread, makes its outcome
-once each of them has finished: a build-all without ``--test`` builds every package at
-once (a build environment never sees workspace sources) and puts a package's files into
-``dist/`` after those of the packages it needs; a job whose dependency did not finish is
-skipped, its value dropped.
+With ``finish``, a job starts without waiting for its dependencies and ``finish(name,
+value)``, in the calling thread, makes its outcome once they have finished (build-all
+without ``--test`` builds every package at once, and fills ``dist/`` in order).
 """
 
 from __future__ import annotations
