@@ -57,7 +57,12 @@ class Result:
     def tail(self, lines: int = 12) -> str:
         """Its last ``lines`` lines of output, each cut at :data:`LINE` characters."""
         text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
-        return "\n".join(_cut(line) for line in text.splitlines()[-lines:])
+        # masked before the cut, which would leave a secret's first characters
+        masked = [redact(line) for line in text.splitlines()[-lines:]]
+        return "\n".join(
+            s if len(s) <= LINE else f"{s[:LINE]}... ({len(s) - LINE} more characters)"
+            for s in masked
+        )
 
     def last_line(self) -> str:
         """Its last line of stderr (else stdout), or its exit code."""
@@ -221,29 +226,17 @@ def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subproce
 LINE = 500
 
 
-def _cut(line: str) -> str:
-    line = redact(line)  # before the cut, which would leave a secret's first characters
-    if len(line) <= LINE:
-        return line
-    return f"{line[:LINE]}... ({len(line) - LINE} more characters)"
-
-
 def _text(data: str | bytes | None) -> str:
-    if data is None:
-        return ""
-    return data if isinstance(data, str) else data.decode("utf-8", "replace")
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
 
 
 def _io_counters(pid: int) -> tuple[int, int] | None:
     """Bytes a process has read and written so far (``None``: not readable here)."""
     try:
         text = Path(f"/proc/{pid}/io").read_text()
-    except OSError:
-        return None
-    values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-    try:
+        values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
         return int(values["rchar"]), int(values["wchar"])
-    except (KeyError, ValueError):
+    except (OSError, KeyError, ValueError):
         return None
 
 

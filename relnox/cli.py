@@ -133,8 +133,10 @@ class RelnoxProgram(Program):
             task = self.calls[0][0] if self.calls else getattr(exc, "task", None)
             text = message(exc, f"relnox {task} --help" if task else "relnox --help")
             if "--json" in given[: given.index("--") if "--" in given else None]:
-                # --json asked for one document: this failure's
-                _say(json.dumps(_usage_document(text), indent=2))
+                error = text.removeprefix("relnox: error: ")  # --json's one document (docs/json.md)
+                document = {"schema": JSON_SCHEMA, "ok": False, "error": error}
+                document.update(exit_code=USAGE_EXIT, problems=[error])
+                _say(json.dumps(document, indent=2))
             _exit(text, USAGE_EXIT)
         except Exit as exc:  # the help, the version; a task's RelnoxError, one clean line
             _exit(str(exc.message or ""), exc.code)
@@ -287,18 +289,6 @@ def task_help(task: Any, usage: str, also: Sequence[str] = ()) -> list[str]:
         lines.append(f"  {flags:30}  {wrapped[0]}")
         lines += [f"{'':34}{line}" for line in wrapped[1:]]
     return lines
-
-
-def _usage_document(text: str) -> dict[str, Any]:
-    """A usage error as ``--json``'s one document (docs/json.md)."""
-    error = text.removeprefix("relnox: error: ")
-    return {
-        "schema": JSON_SCHEMA,
-        "ok": False,
-        "error": error,
-        "exit_code": USAGE_EXIT,
-        "problems": [error],
-    }
 
 
 def _exit(text: str, code: int | None) -> None:
