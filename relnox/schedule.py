@@ -102,7 +102,10 @@ def run_graph(
                 for name in pending:  # only a dependency cycle gets here
                     done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
                 pending.clear()
-            while finish is not None and (ready := _ready(held, needs, done)):
+            # the held jobs whose dependencies have all ended (finished or not)
+            while finish is not None and (
+                ready := [n for n in held if all(d in done for d in needs[n])]
+            ):
                 for name in ready:
                     if skipped(name):
                         del held[name]
@@ -114,13 +117,6 @@ def run_graph(
     for name in held:  # its dependencies form a cycle
         done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
     return {name: done[name] for name in order}
-
-
-def _ready(
-    held: Mapping[str, object], needs: Mapping[str, Sequence[str]], done: Mapping[str, object]
-) -> list[str]:
-    """The held jobs whose dependencies have all ended (finished or not)."""
-    return [name for name in held if all(d in done for d in needs[name])]
 
 
 def _heights(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> dict[str, int]:

@@ -38,12 +38,8 @@ class Plan(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
-class Result(Protocol):
+class Result(Plan, Protocol):
     """What a stage did."""
-
-    def describe(self) -> list[str]: ...
-
-    def to_json(self) -> dict[str, Any]: ...
 
     def raise_for_failures(self) -> None: ...
 

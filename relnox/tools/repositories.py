@@ -179,11 +179,9 @@ def builtin_upload_url(name: str) -> str | None:
 
 def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository | None:
     """``pypi``, ``testpypi`` or ``local``; ``None`` for any other name."""
-    pypi, test = _twine_urls()
-    if name == PYPI:
-        return Repository(PYPI, pypi, simple_url_for(pypi), confirm=True)
-    if name == TESTPYPI:
-        return Repository(TESTPYPI, test, simple_url_for(test))
+    upload = builtin_upload_url(name)
+    if upload is not None:
+        return Repository(name, upload, simple_url_for(upload), confirm=name == PYPI)
     if name == LOCAL:
         from relnox.tools.index_server import LOCAL_INDEX_ENV  # urllib.request, ssl: ~6 ms
 
