@@ -233,7 +233,6 @@ class RelnoxProgram(Program):
         elif not named:
             _say(*sorted(t.name for t in TASKS), sep="\n")
 
-    # -- help ---------------------------------------------------------------------
     def print_version(self) -> None:
         _say(f"relnox {__version__}")
 

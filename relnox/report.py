@@ -87,9 +87,6 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     return "\n".join(lines)
 
 
-# -- a release of many packages, read as a summary ------------------------------------
-
-
 @dataclass(frozen=True)
 class Shared:
     """One finding and the packages it holds for (``()``: it names no package)."""
@@ -172,7 +169,6 @@ def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> lis
     return [*lines, f"{indent}{line}"] if line else lines
 
 
-# -- the one shape of every command's output ------------------------------------------
 def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> list[str]:
     """Each finding once: those that differ only in the package they name are one line
     with their count when :data:`MANY` share it (the names with ``verbose``)."""

@@ -52,9 +52,7 @@ def is_prerelease(version: str) -> bool:
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (str, int, float)):
         return str(value)
     if isinstance(value, Sequence) and all(
         isinstance(v, str) and v and not any(c.isspace() for c in v) for v in value
@@ -189,9 +187,7 @@ def event_before(env: Mapping[str, str] | None = None) -> str | None:
     except (OSError, ValueError):
         return None
     before = payload.get("before") if isinstance(payload, Mapping) else None
-    if not isinstance(before, str) or not before or before == ZERO_SHA:
-        return None
-    return before
+    return before if isinstance(before, str) and before not in ("", ZERO_SHA) else None
 
 
 def ref_tag(env: Mapping[str, str] | None = None) -> str | None:

@@ -1,14 +1,6 @@
-"""An embedded local package index: pypiserver on 127.0.0.1, for tests, the demo and dry runs.
-
-::
-
-    with LocalIndex(tmp / "packages", password_file=tmp / "htpasswd") as index:
-        index.upload_url   # http://127.0.0.1:PORT/
-        index.simple_url   # http://127.0.0.1:PORT/simple/
-
-Without a password file anyone may upload, which is refused off loopback unless
-``allow_anonymous`` says so. :meth:`LocalIndex.stop` leaves no process behind.
-"""
+"""An embedded local package index: pypiserver on 127.0.0.1, for tests, the demo and dry runs
+(``with LocalIndex(directory) as index: index.upload_url``). Without a password file anyone
+may upload: refused off loopback unless ``allow_anonymous``."""
 
 from __future__ import annotations
 
@@ -59,7 +51,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
-    """An htpasswd file (bcrypt-free ``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
+    """An htpasswd file (``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
     try:
         with warnings.catch_warnings():  # passlib imports the deprecated crypt module
             warnings.simplefilter("ignore", DeprecationWarning)
