@@ -142,13 +142,6 @@ def _runner(lines: list[str], epoch: Mapping[str, str]) -> Callable[..., None]:
     return run
 
 
-def _read_version(metadata: Path) -> str:
-    from email.parser import BytesHeaderParser
-
-    parsed = BytesHeaderParser().parsebytes((metadata / "METADATA").read_bytes())
-    return str(parsed.get("Version", "")).strip()
-
-
 def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
     """Every path below ``directory``, but in ``.git``, a virtual environment and ``skip``."""
     found: set[Path] = set()
@@ -191,8 +184,11 @@ def _asked(
     if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
         interpreter = _environment([*question.requires, *extra], python, label)
         builder = ProjectBuilder(question.directory, str(interpreter), _runner(lines, epoch))
+    from email.parser import BytesHeaderParser
+
     with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
-        return _read_version(Path(builder.metadata_path(out)))
+        metadata = (Path(builder.metadata_path(out)) / "METADATA").read_bytes()
+    return str(BytesHeaderParser().parsebytes(metadata).get("Version", "")).strip()
 
 
 def ask(question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()) -> str:

@@ -18,16 +18,13 @@ PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"
 MARKERS = ("exclude-newer", "exclude_newer", "uploaded-prior-to", "uploaded prior to")
 
 
-def _home(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("HOME") or Path.home())
-
-
 def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
     if environ.get("UV_NO_CONFIG"):
         return []
     if environ.get("UV_CONFIG_FILE"):
         return [Path(environ["UV_CONFIG_FILE"])]
-    config_home = Path(environ.get("XDG_CONFIG_HOME") or _home(environ) / ".config")
+    home = Path(environ.get("HOME") or Path.home())
+    config_home = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
     system = [
         Path(d) / "uv" / "uv.toml" for d in environ.get("XDG_CONFIG_DIRS", "/etc/xdg").split(":")
     ]
