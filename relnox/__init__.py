@@ -1,9 +1,8 @@
 """relnox: release automation for Python repositories, as nox sessions and invoke tasks.
 
-The public API: the hosts (:mod:`relnox.nox`, :mod:`relnox.invoke`, the ``relnox``
-command) and the core functions below, each importable from here or from its stage
-(``relnox.builds.build_all``; ``relnox.publish.publish`` and ``relnox.release.release``). They are imported on first use, so ``import
-relnox`` stays cheap and never loads nox or invoke.
+The public API: the hosts (:mod:`relnox.nox`, :mod:`relnox.invoke`, the ``relnox`` command)
+and the core functions below, imported on first use (``import relnox`` loads no nox or
+invoke); ``publish`` and ``release`` are their stages' (``relnox.publish.publish``).
 """
 
 from __future__ import annotations
@@ -25,9 +24,6 @@ _API = {
     "doctor": "relnox.release",
     "rehearse": "relnox.release",
 }
-# publish() and release() share their names with their stages: relnox.publish.publish,
-# relnox.release.release
-
 __all__ = ["RelnoxError", "__version__", *_API]
 
 

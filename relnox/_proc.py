@@ -1,10 +1,8 @@
 """The one way relnox runs another program: argv lists (never a shell), an explicit
 environment, a bound on time, output captured or streamed, and a :class:`Result`.
 
-:func:`run` never raises for a program that fails; one that cannot start gives 127, one
-stopped by its ``timeout`` or stall rule 124. With a :class:`Watch` the child runs in a
-process group of its own, stopped after ``stall`` seconds without output or I/O (or
-``answer`` seconds once it has nothing left to send on its TCP connections).
+:func:`run` never raises for a program that fails: one that cannot start gives 127, one
+stopped by its ``timeout`` or :class:`Watch` 124.
 """
 
 from __future__ import annotations
@@ -59,7 +57,12 @@ class Result:
     def tail(self, lines: int = 12) -> str:
         """Its last ``lines`` lines of output, each cut at :data:`LINE` characters."""
         text = "\n".join(part for part in (self.output.strip(), self.stderr.strip()) if part)
-        return "\n".join(_cut(line) for line in text.splitlines()[-lines:])
+        # masked before the cut, which would leave a secret's first characters
+        masked = [redact(line) for line in text.splitlines()[-lines:]]
+        return "\n".join(
+            s if len(s) <= LINE else f"{s[:LINE]}... ({len(s) - LINE} more characters)"
+            for s in masked
+        )
 
     def last_line(self) -> str:
         """Its last line of stderr (else stdout), or its exit code."""
@@ -76,7 +79,9 @@ class Result:
 
 @dataclass(frozen=True)
 class Watch:
-    """The stall rule of the module doc."""
+    """The child in a process group of its own, stopped after ``stall`` seconds without
+    output or I/O (or ``answer`` seconds once it has nothing left to send on its TCP
+    connections)."""
 
     stall: float
     answer: float | None = None
@@ -93,18 +98,12 @@ def run(
     on_line: LineSink | None = None,
     watch: Watch | None = None,
 ) -> Result:
-    """Run ``argv`` to its end; never raises for a failing program.
-
-    ``merge`` puts stderr into :attr:`Result.output`; ``on_line`` receives each line
-    of the merged output as it comes; ``watch``: see the module's docstring.
-    """
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s", shlex.join(argv))
-    start = time.perf_counter()
+    """Run ``argv`` to its end. ``merge`` puts stderr into :attr:`Result.output`;
+    ``on_line`` receives each line of the merged output as it comes."""
+    argv = _logged(argv)
     if on_line is not None or watch is not None:
-        stall, answer = (watch.stall, watch.answer) if watch else (None, None)
-        return _watched(argv, cwd, env, timeout, on_line, stall, start, answer)
-    return _plain(argv, cwd, env, input, timeout, merge, False, start)
+        return _watched(argv, cwd, env, timeout, on_line, watch)
+    return _plain(argv, cwd, env, input, timeout, merge, False)
 
 
 def run_contained(
@@ -116,9 +115,13 @@ def run_contained(
 ) -> Result:
     """:func:`run` for a child that runs a package's code: in a session of its own, so
     that a timeout or a stop kills it with all it started."""
+    return _plain(_logged(argv), cwd, env, None, timeout, True, True)
+
+
+def _logged(argv: Sequence[str], note: str = "") -> list[str]:
     argv = [str(arg) for arg in argv]
-    logger.debug("$ %s", shlex.join(argv))
-    return _plain(argv, cwd, env, None, timeout, True, True, time.perf_counter())
+    logger.debug("$ %s%s", shlex.join(argv), note)
+    return argv
 
 
 def _plain(
@@ -129,10 +132,9 @@ def _plain(
     timeout: float | None,
     merge: bool,
     session: bool,
-    start: float,
 ) -> Result:
-    """:func:`run` without a watch: the output captured whole, ``session`` as
-    :func:`run_contained` has it."""
+    """:func:`run` without a watch; ``session`` as :func:`run_contained` has it."""
+    start = time.perf_counter()
     try:
         popen = subprocess.Popen(
             argv,
@@ -153,20 +155,18 @@ def _plain(
     with popen:
         try:
             out, err = popen.communicate(input, timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
+        except BaseException as exc:  # a timeout, or Ctrl-C: the child goes too
             with contextlib.suppress(OSError):
                 kill()
             popen.wait()
+            if not isinstance(exc, subprocess.TimeoutExpired):
+                raise
             message = "\n".join(filter(None, [_text(exc.output), f"timed out after {timeout:g}s"]))
-            return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), _since(start))
-        except BaseException:  # Ctrl-C: the child goes too (as subprocess.run has it)
-            with contextlib.suppress(OSError):
-                kill()
-            popen.wait()
-            raise
+            seconds = time.perf_counter() - start
+            return Result(tuple(argv), TIMED_OUT, message, _text(exc.stderr), seconds)
         finally:
             _running.pop(popen.pid, None)
-    return Result(tuple(argv), popen.returncode, out, err or "", _since(start))
+    return Result(tuple(argv), popen.returncode, out, err or "", time.perf_counter() - start)
 
 
 #: the children running now (their ids), and whether each is in a session of its own
@@ -176,22 +176,14 @@ _running: dict[int, bool] = {}
 def stop_children() -> None:
     """Kill every child running now, each in a session of its own with all it started: the
     command is being stopped (called from a signal's handler)."""
-    while True:
-        try:
-            running = list(_running.items())
-            break
-        except RuntimeError:  # another thread started or reaped one meanwhile
-            continue
-    for pid, session in running:
+    for pid, session in _running.copy().items():  # atomic: other threads start and reap
         with contextlib.suppress(OSError):
             (os.killpg if session else os.kill)(pid, signal.SIGKILL)
 
 
 def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.Popen[bytes]:
     """Start a long-running ``argv`` (a server) writing to ``log``; the caller stops it."""
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s &", shlex.join(argv))
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, **kwargs)
+    return subprocess.Popen(_logged(argv, " &"), stdout=log, stderr=subprocess.STDOUT, **kwargs)
 
 
 def fork_server(
@@ -200,10 +192,8 @@ def fork_server(
     """Start ``argv``, a server that forks children which may run a package's code, in a
     session of its own, keeping ``pass_fds``; its output a pipe the caller reads. Until
     :func:`reaped`, :func:`stop_children` kills its group. Raises ``OSError``."""
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s &  (forks the hooks of this run)", shlex.join(argv))
     popen = subprocess.Popen(
-        argv,
+        _logged(argv, " &  (forks the hooks of this run)"),
         env=dict(env),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -223,10 +213,8 @@ def reaped(popen: subprocess.Popen[Any]) -> None:
 def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subprocess.Popen[bytes]:
     """Start ``argv`` with pipes to its stdin and from its stdout (stderr discarded): one
     request written, one answer read, many times; the caller closes its stdin and waits."""
-    argv = [str(arg) for arg in argv]
-    logger.debug("$ %s (requests on stdin)", shlex.join(argv))
     return subprocess.Popen(
-        argv,
+        _logged(argv, " (requests on stdin)"),
         cwd=cwd,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -238,33 +226,17 @@ def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subproce
 LINE = 500
 
 
-def _cut(line: str) -> str:
-    line = redact(line)  # before the cut, which would leave a secret's first characters
-    if len(line) <= LINE:
-        return line
-    return f"{line[:LINE]}... ({len(line) - LINE} more characters)"
-
-
-def _since(start: float) -> float:
-    return time.perf_counter() - start
-
-
 def _text(data: str | bytes | None) -> str:
-    if data is None:
-        return ""
-    return data if isinstance(data, str) else data.decode("utf-8", "replace")
+    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data or ""
 
 
 def _io_counters(pid: int) -> tuple[int, int] | None:
     """Bytes a process has read and written so far (``None``: not readable here)."""
     try:
         text = Path(f"/proc/{pid}/io").read_text()
-    except OSError:
-        return None
-    values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-    try:
+        values = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
         return int(values["rchar"]), int(values["wchar"])
-    except (KeyError, ValueError):
+    except (OSError, KeyError, ValueError):
         return None
 
 
@@ -332,11 +304,11 @@ def _watched(
     env: Mapping[str, str] | None,
     timeout: float | None,
     on_line: LineSink | None,
-    stall: float | None,
-    start: float,
-    answer: float | None = None,
+    watch: Watch | None,
 ) -> Result:
     """A child in its own process group, its merged output read as it comes."""
+    start = time.perf_counter()
+    stall, answer = (watch.stall, watch.answer) if watch else (None, None)
     try:  # in its own session: a stop takes it and anything it started
         proc = subprocess.Popen(
             argv,
@@ -400,5 +372,5 @@ def _watched(
     if proc.stdout is not None:
         proc.stdout.close()
     output = b"".join(out.chunks).decode("utf-8", "replace") + (f"\n{stopped}\n" if stopped else "")
-    code = TIMED_OUT if stopped else proc.returncode
-    return Result(tuple(argv), code, output, "", _since(start), stalled=stopped.startswith(STALLED))
+    code, seconds = TIMED_OUT if stopped else proc.returncode, time.perf_counter() - start
+    return Result(tuple(argv), code, output, "", seconds, stalled=stopped.startswith(STALLED))

@@ -1,20 +1,14 @@
-"""Writing a file all at once: a temporary file next to it, then a rename.
+"""Writing a file all at once: a temporary file next to it, then a rename. An existing file
+keeps its mode, a new one gets ``0666`` less the umask, never a temporary file's ``0600``.
 
-Every file relnox writes (version files, the build manifest, the publish report,
-release notes) goes through :func:`write_atomic`, so a reader never sees half a file
-and records get the same permissions as the artifacts next to them: an existing
-file keeps its mode, a new one gets ``0666`` less the umask (``0644`` usually),
-never the ``0600`` of a bare temporary file.
-
-A change made of several steps (a bump's files, commit and tags) runs under
-:func:`signals_held`: Ctrl-C and SIGTERM are noted, not acted on, so the step under
-way (a ``git commit`` included) ends and the caller undoes or finishes the change
-whole instead of dying half-way through it.
+A change of several steps (a bump's files, commit and tags) runs under
+:func:`signals_held`, so the caller undoes or finishes it whole instead of dying half-way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import stat
@@ -36,13 +30,8 @@ def umask() -> int:
 
 def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) -> Path:
     """Replace ``path`` by ``data`` (text is UTF-8, ``\\n`` kept as is); parents are created.
-
-    A symlink is written through: its target changes, the link stays a link (a version
-    file the project keeps as a link). With ``through_link=False`` (relnox's own records
-    and what it writes into a dist directory) the link itself is replaced by the file and
-    its target left as it is: a record name committed as a link to ``~/.bashrc`` must not
-    make relnox write that file.
-    """
+    A symlink is written through, or with ``through_link=False`` (relnox's own records: a
+    name committed as a link to ``~/.bashrc``) replaced by the file."""
     link = path.is_symlink()
     if link and through_link:
         path, link = path.resolve(), False
@@ -67,8 +56,7 @@ def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) ->
 
 
 def snapshot(path: Path) -> bytes | None:
-    """What ``path`` holds now (None: nothing), to put back if a change of several files
-    fails half-way."""
+    """What ``path`` holds now (None: nothing), to put back if a change fails half-way."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -77,12 +65,7 @@ def snapshot(path: Path) -> bytes | None:
 
 def missing_dirs(path: Path) -> list[Path]:
     """``path`` and the parents of it that do not exist yet, deepest first."""
-    missing = []
-    for folder in (path, *path.parents):
-        if folder.exists():
-            break
-        missing.append(folder)
-    return missing
+    return list(itertools.takewhile(lambda folder: not folder.exists(), (path, *path.parents)))
 
 
 def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
@@ -101,9 +84,8 @@ def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
 
 
 def write_all(files: Mapping[Path, bytes | str]) -> None:
-    """Write every file of ``files`` (each with :func:`write_atomic`) or none: when one
-    cannot be written, those written before it are put back as they were and the
-    directories made for them removed, then the error is raised."""
+    """Write every file of ``files`` (each with :func:`write_atomic`) or none: a failure puts
+    back those written and removes the directories made, then is raised."""
     made = sorted(
         {folder for path in files for folder in missing_dirs(path.parent)},
         key=lambda p: len(p.parts),
@@ -121,9 +103,8 @@ def write_all(files: Mapping[Path, bytes | str]) -> None:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[Callable[[], str | None]]:
-    """Within it, SIGINT and SIGTERM are noted, not acted on; it gives a function naming
-    the first one received (``"SIGTERM"``) or ``None``. Outside the main thread (where no
-    handler can be set) and for a signal the process ignores, nothing changes."""
+    """Within it, SIGINT and SIGTERM are noted, not acted on; it gives a function naming the
+    first one received or ``None``. Outside the main thread, nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None
         return

@@ -1,15 +1,8 @@
-"""The ``relnox`` command: the invoke tasks of :mod:`relnox.invoke` as a program.
-
-For CI steps that have neither a noxfile nor a tasks.py: ``relnox bump --part minor``.
-
-The program is invoke's :class:`~invoke.Program` with relnox's collection as its bundled
-namespace: invoke's config, ``Executor`` and ``Context`` run the task. The command line
-is relnox's own: :mod:`relnox.invoke._args` parses a task's flags from its public
-``get_arguments()`` (the parser the nox sessions use too), and a mistake is a typed
-:class:`UsageError`, one ``relnox: error:`` line with a "did you mean" when a name is
-close, and exit code 2. ``relnox --help`` lists the commands and the options that apply
-(``--help``, ``--version``, ``-v``, ``-q``), not a task runner's shell-command machinery
-(``--pty``, ``--echo`` ...); ``relnox help CMD`` is ``relnox CMD --help``.
+"""The ``relnox`` command: the invoke tasks of :mod:`relnox.invoke` as invoke's
+:class:`~invoke.Program`, with relnox's own command line (:mod:`relnox.invoke._args`: a
+mistake is one ``relnox: error:`` line and exit 2) and help (the commands and the options
+that apply, not a task runner's ``--pty``, ``--echo`` ...); ``relnox help CMD`` is
+``relnox CMD --help``.
 """
 
 from __future__ import annotations
@@ -82,31 +75,25 @@ TERMINATED_EXIT = 143
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM received by the ``relnox`` command: raised in the main thread as a Ctrl-C
-    is, so whatever a Ctrl-C stops and removes (children, scratch directories, a bump
-    undone) is stopped and removed for it too; the command then ends by that signal."""
+    """SIGTERM, raised in the main thread as a Ctrl-C is (what a Ctrl-C stops and undoes,
+    it stops and undoes too); the command then ends by that signal."""
 
     #: a SIGTERM came (the command's own process ends by it)
     received = False
 
 
-def _on_term(signum: int, frame: object) -> None:
-    Terminated.received = True
-    _stop_children()
-    raise Terminated
+def _on_signal(signum: int, frame: object) -> None:
+    """SIGINT or SIGTERM: the children running now are killed (a thread waiting for one
+    ends at once, the main thread's clean-up does not wait for them), then Ctrl-C's path."""
+    import signal
 
-
-def _on_int(signum: int, frame: object) -> None:
-    _stop_children()
-    raise KeyboardInterrupt
-
-
-def _stop_children() -> None:
-    """The children running now are killed (:func:`relnox._proc.stop_children`): a thread
-    waiting for one ends at once, and the main thread's clean-up does not wait for them."""
     proc = sys.modules.get("relnox._proc")  # none started: not imported
     if proc is not None:
         proc.stop_children()
+    if signum == signal.SIGTERM:
+        Terminated.received = True
+        raise Terminated
+    raise KeyboardInterrupt
 
 
 class RelnoxProgram(Program):
@@ -146,8 +133,10 @@ class RelnoxProgram(Program):
             task = self.calls[0][0] if self.calls else getattr(exc, "task", None)
             text = message(exc, f"relnox {task} --help" if task else "relnox --help")
             if "--json" in given[: given.index("--") if "--" in given else None]:
-                # --json asked for one document: this failure's
-                _say(json.dumps(_usage_document(text), indent=2))
+                error = text.removeprefix("relnox: error: ")  # --json's one document (docs/json.md)
+                document = {"schema": JSON_SCHEMA, "ok": False, "error": error}
+                document.update(exit_code=USAGE_EXIT, problems=[error])
+                _say(json.dumps(document, indent=2))
             _exit(text, USAGE_EXIT)
         except Exit as exc:  # the help, the version; a task's RelnoxError, one clean line
             _exit(str(exc.message or ""), exc.code)
@@ -244,7 +233,6 @@ class RelnoxProgram(Program):
         elif not named:
             _say(*sorted(t.name for t in TASKS), sep="\n")
 
-    # -- help ---------------------------------------------------------------------
     def print_version(self) -> None:
         _say(f"relnox {__version__}")
 
@@ -267,19 +255,13 @@ class RelnoxProgram(Program):
         groups[list(groups)[-1]] += [n for n in tasks if n not in placed]
         for title, members in groups.items():
             _say(f"\n{title}:")
-            for name in members:
-                if name in tasks:
-                    self._print_command(tasks[name], names(tasks[name]))
+            for task in [tasks[name] for name in members if name in tasks]:
+                summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else ""
+                aliases = [a for a in task.aliases if a in names(task)]
+                label = task.name + (f" ({', '.join(aliases)})" if aliases else "")
+                lines = textwrap.wrap(summary, WIDTH - 28) or [""]
+                _say(f"  {label:24}  {lines[0]}", *(" " * 28 + s for s in lines[1:]), sep="\n")
         _say("")
-
-    def _print_command(self, task: Any, spellings: tuple[str, ...]) -> None:
-        summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else ""
-        aliases = [a for a in task.aliases if a in spellings]
-        label = task.name + (f" ({', '.join(aliases)})" if aliases else "")
-        lines = textwrap.wrap(summary, WIDTH - 28) or [""]
-        _say(f"  {label:24}  {lines[0]}")
-        for line in lines[1:]:
-            _say(f"{'':28}{line}")
 
     def print_task_help(self, name: str) -> None:
         task = self.collection[name]
@@ -308,18 +290,6 @@ def task_help(task: Any, usage: str, also: Sequence[str] = ()) -> list[str]:
     return lines
 
 
-def _usage_document(text: str) -> dict[str, Any]:
-    """A usage error as ``--json``'s one document (docs/json.md)."""
-    error = text.removeprefix("relnox: error: ")
-    return {
-        "schema": JSON_SCHEMA,
-        "ok": False,
-        "error": error,
-        "exit_code": USAGE_EXIT,
-        "problems": [error],
-    }
-
-
 def _exit(text: str, code: int | None) -> None:
     if text:
         print(text, file=sys.stderr)
@@ -327,8 +297,7 @@ def _exit(text: str, code: int | None) -> None:
 
 
 def _say(*values: object, sep: str = " ") -> None:
-    """``print`` to standard output; a failed write (a full disk) is :class:`OutputLost`,
-    a reader that left (``relnox --help | head``) stays the pipe's to handle."""
+    """``print`` to standard output; a failed write (a full disk) is :class:`OutputLost`."""
     try:
         print(*values, sep=sep)
         if sys.stdout is not None:  # None: started with it closed (`relnox --help >&-`)
@@ -349,17 +318,16 @@ def program() -> RelnoxProgram:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """The ``relnox`` command. Run as a process (``argv`` unset: the console script,
-    ``python -m relnox``), SIGTERM stops it as a Ctrl-C does."""
+    """The ``relnox`` command; run as a process (``argv`` unset), SIGTERM stops it as Ctrl-C."""
     if argv is None:
         import atexit
         import signal
 
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
-            signal.signal(signal.SIGTERM, _on_term)
+            signal.signal(signal.SIGTERM, _on_signal)
             atexit.register(_end_by_sigterm)  # the first registered: it runs last
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            signal.signal(signal.SIGINT, _on_int)
+            signal.signal(signal.SIGINT, _on_signal)
     try:
         program().run(argv)
     except BrokenPipeError:  # `relnox --help | head`: the reader left
@@ -368,8 +336,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _end_by_sigterm() -> None:
-    """After every other exit handler (temporary directories removed): a process stopped
-    by SIGTERM ends by that signal, as its parent expects."""
+    """Last of the exit handlers: a process stopped by SIGTERM ends by that signal."""
     if not Terminated.received:
         return
     import contextlib

@@ -1,13 +1,10 @@
-"""``[tool.relnox]``: the settings of a repository, with their defaults.
-
-Feature modules read their own sub-tables through :meth:`Config.section`, so the
-reference of every key lives next to the code that uses it; the keys every task
-shares are typed attributes here.
-"""
+"""``[tool.relnox]``: the keys every task shares, typed and checked; a stage reads its own
+sub-table through :meth:`Config.section` (every table's keys are checked here too)."""
 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,8 +165,6 @@ def template_fields(
     """The fields of the ``str.format`` template ``value`` (``[tool.relnox] key``), each
     one of ``known`` and written bare, else a :class:`ConfigError` naming the key, the
     value and ``example``."""
-    import string
-
     braced = [f"{{{name}}}" for name in known]
     shown = " and ".join([", ".join(braced[:-1]), braced[-1]] if len(braced) > 1 else braced)
     try:
@@ -216,8 +211,6 @@ def check_tag_format(source: Path, tag_format: Any, key: str = "tag-format") -> 
     _expect(source, key, tag_format, str)
     example = '"v{version}" or "{name}-v{version}"'
     fields = template_fields(source, key, tag_format, TAG_FIELDS, example)
-    import string
-
     literal = "".join(text for text, *_ in string.Formatter().parse(tag_format))
     bad = _NOT_IN_A_TAG.search(literal)
     ends = tag_format.startswith(("-", "/", ".")) or tag_format.endswith((".", "/", ".lock"))
@@ -284,9 +277,8 @@ def _commit_message(source: Path, value: Any) -> str:
     return str(value)
 
 
-def load_config(source: Path, table: Mapping[str, Any]) -> Config:
+def load_config(source: Path, raw: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
-    raw = table
     check_keys(source, raw, ROOT_KEYS)
     for key in TABLE_KEYS:  # a table a command reads only sometimes is still checked now
         sub = _table(source, key, raw.get(key, {}))

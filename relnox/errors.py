@@ -1,9 +1,5 @@
-"""The one exception root of relnox.
-
-Every expected failure is a :class:`RelnoxError` whose message is one sentence a
-user can act on: it names the file or value, what is wrong, and the next step.
-Adapters (nox, invoke, the ``relnox`` command) print it as one line and exit 1.
-"""
+"""The one exception root of relnox: every expected failure is a :class:`RelnoxError` whose
+message is one sentence naming the file or value, what is wrong, and the next step."""
 
 from __future__ import annotations
 
@@ -63,9 +59,8 @@ def shortlist(items: Sequence[object], shown: int = 3, sep: str = ", ") -> str:
 
 
 def path_error(source: object | None, exc: OSError) -> ConfigError:
-    """An ``OSError`` looking up a path a setting in ``source`` names (a name too long for
-    the system: ENAMETOOLONG, which ``Path.is_file()`` raises before Python 3.13), as one
-    line naming ``source`` (or, unknown, "a setting or argument") and the path, cut short."""
+    """An ``OSError`` looking up a path a setting in ``source`` names (ENAMETOOLONG, which
+    ``Path.is_file()`` raises before Python 3.13), as one line naming both, cut short."""
     name = str(exc.filename or "")
     shown = name if len(name) <= 120 else f"{name[:100]}... ({len(name)} characters)"
     why = f"({exc.strerror or exc}: {shown})"
@@ -79,19 +74,17 @@ def path_error(source: object | None, exc: OSError) -> ConfigError:
 
 
 def one_line(exc: BaseException) -> str:
-    """A library exception's text on one line, to quote inside a relnox message
-    (tarfile lists one line per method it tried; whitespace runs become one space)."""
+    """A library exception's text on one line, to quote inside a relnox message."""
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
 class OutputLost(RelnoxError):
-    """Standard output could not be written (a full disk, an I/O error): what the command
-    printed is lost, though what it did is done."""
+    """Standard output could not be written (a full disk, an I/O error)."""
 
 
 def output_lost(exc: OSError) -> OutputLost:
     """``exc``, raised writing standard output, as one line; standard output is pointed at
-    the null device first, so that nothing tries the same write again at exit."""
+    the null device, so that nothing tries the same write again at exit."""
     import contextlib
     import os
     import sys

@@ -1,12 +1,6 @@
-"""Reading the repository's own files (a pyproject, a version file, a workflow, a changelog):
-only regular files, and only so much of them.
-
-A name may be a link to a device or a pipe (``.github/workflows/ci.yml -> /dev/zero``, a
-FIFO called ``pyproject.toml``): read as a file, the first fills memory and the second
-waits forever. :func:`read_bytes` opens without waiting, refuses anything but a regular
-file, and reads at most :data:`MAX_BYTES`; each refusal is an :class:`OSError` (the
-callers' own handling of an unreadable file names it), never a hang.
-"""
+"""Reading the repository's own files: only regular files, and only so much of them. A name
+may be a link to ``/dev/zero`` or a FIFO: each refusal is an :class:`OSError` (the callers'
+handling of an unreadable file names it), never a hang or a full memory."""
 
 from __future__ import annotations
 
@@ -20,12 +14,9 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of the regular file at ``path`` (a link is followed).
-
-    Raises :class:`FileNotFoundError`, :class:`PermissionError` and
-    :class:`IsADirectoryError` as ``Path.read_bytes`` does, and an :class:`OSError` whose
-    ``strerror`` says why for a device, socket or pipe, or a file longer than ``limit``.
-    """
+    """The bytes of the regular file at ``path`` (a link is followed); the errors of
+    ``Path.read_bytes``, and an :class:`OSError` for a device, socket or pipe, or a file
+    longer than ``limit``."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
     try:
         mode = os.fstat(fd).st_mode

@@ -1,9 +1,8 @@
 """One lock per repository: ``bump``, ``build-all``, ``publish`` and ``tag`` never overlap.
 
-:func:`repository_lock` holds an exclusive ``flock`` on ``relnox.lock`` in the repository's
-git directory (outside git, in the user's temporary directory), with the holder written in
-it. A second run waits ``RELNOX_LOCK_WAIT`` seconds (default :data:`DEFAULT_WAIT`), then
-names the holder. The lock is re-entrant within a process.
+:func:`repository_lock` holds an exclusive ``flock`` on ``relnox.lock`` in git's directory
+(outside git, in the temporary directory), the holder written in it; a second run waits
+``RELNOX_LOCK_WAIT`` seconds, then names the holder. Re-entrant within a process.
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ logger = logging.getLogger("relnox")
 #: seconds a second run waits for the lock by default
 DEFAULT_WAIT = 15.0
 WAIT_ENV = "RELNOX_LOCK_WAIT"
-#: the longest wait it may ask: a day, the bound of every wait of relnox's (a shared module
-#: does not import _proc, whose MOST_SECONDS this is)
+#: the longest wait it may ask: a day, as :data:`relnox._proc.MOST_SECONDS` (not imported)
 MOST_SECONDS = 86400.0
 _POLL = 0.1
 
@@ -113,11 +111,8 @@ def describe(holder: Mapping[str, Any]) -> str:
     if isinstance(started, (int, float)) and not isinstance(started, bool):
         from datetime import datetime, timezone
 
-        try:  # the holder wrote it; a file edited by hand may hold any number
+        with contextlib.suppress(ValueError, OverflowError, OSError):  # a file edited by hand
             stamp = datetime.fromtimestamp(started, timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            stamp = None
-        if stamp is not None:
             ago = max(0, time.time() - started)
             when = f", started {stamp:%Y-%m-%d %H:%M:%S} UTC, {ago:.0f}s ago"
     return f"`{holder.get('command') or 'relnox'}` (pid {holder.get('pid', '?')}{when})"

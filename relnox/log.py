@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -15,9 +16,8 @@ logger = logging.getLogger("relnox")
 #: set (to 1) by ``relnox -q``: results and errors only, no progress
 QUIET_ENV = "RELNOX_QUIET"
 
-#: libraries relnox drives in its own process. A host that logs everything (nox puts a
-#: DEBUG handler on the root logger) would show their chatter ("keyring.backend >
-#: Loading KWallet" six times per publish); they speak only at WARNING unless ``-vv``.
+#: libraries relnox drives in its own process: only their warnings unless ``-vv`` (nox puts
+#: a DEBUG handler on the root logger, which would show "Loading KWallet" six times)
 THIRD_PARTY = (
     "keyring",
     "urllib3",
@@ -32,10 +32,7 @@ THIRD_PARTY = (
 
 
 def setup_logging(verbose: int = 0) -> None:
-    """One handler on the ``relnox`` logger: INFO by default, DEBUG with ``-v``.
-
-    Other libraries' loggers (:data:`THIRD_PARTY`) pass only warnings unless ``-vv``.
-    """
+    """One handler on the ``relnox`` logger: INFO by default, DEBUG with ``-v``."""
     for handler in list(logger.handlers):
         if getattr(handler, "_relnox", False):
             logger.removeHandler(handler)
@@ -59,12 +56,9 @@ _PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
 
 
 class Repeats(logging.Filter):
-    """A warning logged again about another subject: the first
-    :data:`~relnox.progress.MANY` - 1 pass, the others are held back and counted, and
-    :meth:`tally` says them in one line. The same warning: the same message, with
-    another first argument (``%s: an artifact of another version...``), or any
-    arguments when the message says something in words of its own (three or more).
-    ``-v`` shows every one (this filter is not attached)."""
+    """A warning logged again about another subject: the first :data:`MANY` - 1 pass, the
+    others are counted for :meth:`tally`. The same warning: the same message with another
+    first argument, or any arguments when it has three words or more of its own."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -86,24 +80,22 @@ class Repeats(logging.Filter):
         return len(said) < MANY
 
     def tally(self) -> list[str]:
-        """One line for each warning held back: how often, and for what (the first few
-        of the argument that differs)."""
+        """One line for each warning held back: how often, and the first few subjects."""
         lines = []
         for said in self.seen.values():
             held = said[MANY - 1 :]
             if not held:
                 continue
             where = next((i for i in range(len(said[0])) if len({a[i] for a in said}) > 1), 0)
-            names = [a[where] for a in held]
-            named = shortlist(names)
+            named = shortlist([a[where] for a in held])
             lines.append(f"(the same warning for {len(held)} more: {named}; -v shows each)")
         self.seen.clear()
         return lines
 
 
 def settle() -> None:
-    """The live status line cleared and the repeated warnings counted (before a result is
-    printed on the same terminal, and when a command ends)."""
+    """The live status line cleared and the repeated warnings counted (before a result, and
+    when a command ends)."""
     for handler in logger.handlers:
         if not isinstance(handler, logging.StreamHandler):
             continue
@@ -111,8 +103,6 @@ def settle() -> None:
             status.clear()
         for repeats in [f for f in handler.filters if isinstance(f, Repeats)]:
             for line in repeats.tally():
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     handler.stream.write(shown(line) + "\n")
                     handler.stream.flush()
-                except (OSError, ValueError):
-                    pass

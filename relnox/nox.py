@@ -1,14 +1,9 @@
 """relnox's sessions for a project's ``noxfile.py``: ``import relnox.nox`` then
 ``relnox.nox.register()``.
 
-One session per task, under one name (:data:`SESSIONS`): the task's name spelled as a
-Python function (``build_all``, ``verify_install``, ``check_tag`` ...), ``version_bump``
-for ``bump`` and ``publish-test``, the names the README and the generated CI workflows
-use; nox has no hidden sessions, so there are no aliases. Each is ``default=False`` (a
-bare ``nox`` never releases) and tagged ``release``; arguments follow ``--``
-(``nox -s version_bump -- --part minor``) and are parsed with the flags of the invoke
-task of the same job (one definition for both hosts). Sessions run in nox's own
-interpreter: relnox makes its own fresh environments with uv, so no session virtualenv.
+One session per task (:data:`SESSIONS`: ``build_all``, ``version_bump`` for ``bump`` ...),
+``default=False`` (a bare ``nox`` never releases), tagged ``release``, run in nox's own
+interpreter; arguments follow ``--`` and are parsed with the invoke task's flags.
 """
 
 from __future__ import annotations
@@ -32,7 +27,7 @@ from relnox.invoke._args import UsageError, message, parse
 NOT_SESSIONS = ("demo",)
 #: the session names that are not the ``_`` spelling of their task's name
 NAMED = {"bump": "version_bump", "publish-test": "publish-test"}
-_TASK = {task.name: task for task in _tasks.TASKS}
+_TASK: dict[str, Task[Any]] = {task.name: task for task in _tasks.TASKS}
 #: nox session name -> the name of its task, one session per task
 SESSIONS: dict[str, str] = {
     NAMED.get(task.name, task.name.replace("-", "_")): task.name
@@ -55,8 +50,7 @@ def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
 
 def task_for(session_name: str) -> Task[Any]:
     """The invoke task that the session ``session_name`` (any spelling) runs."""
-    task: Task[Any] = _TASK[SESSIONS[_SESSION_OF[session_name]]]
-    return task
+    return _TASK[SESSIONS[_SESSION_OF[session_name]]]
 
 
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:
@@ -84,19 +78,16 @@ def _make_session(session_name: str, task: Task[Any]) -> Callable[[Any], None]:
         run_task(task, session.posargs, session.error, session_name)
 
     session_body.__name__ = session_name.replace("-", "_")
-    summary = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None
-    session_body.__doc__ = summary
+    session_body.__doc__ = (task.__doc__ or "").strip().splitlines()[0] if task.__doc__ else None
     return session_body
 
 
 def register(
     names: Iterable[str] | None = None, *, overwrite: bool = False, tags: Sequence[str] = ()
 ) -> list[str]:
-    """Add relnox's sessions (all of them, or those of ``names``: any name of their tasks)
-    to the calling noxfile, each once, tagged ``release`` (and ``tags``). A session name
-    that is already registered is an error unless ``overwrite``. Returns the names
-    registered.
-    """
+    """Add relnox's sessions (all, or those of ``names``: any name of their tasks) to the
+    calling noxfile, tagged ``release`` (and ``tags``); one already registered is an error
+    unless ``overwrite``. Returns the names registered."""
     wanted = list(names) if names is not None else list(SESSIONS)
     unknown = [n for n in wanted if n not in _SESSION_OF]
     if unknown:

@@ -6,6 +6,8 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from relnox.errors import ConfigError
+
 
 def rel(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` (``.`` for ``root`` itself) in POSIX form; as it is
@@ -22,17 +24,14 @@ def written_path(
     real_top: Path | None = None,
     resolve: Callable[[Path], Path] = Path.resolve,
 ) -> Path:
-    """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or
-    the file a symbolic link ``path`` leads to, which must be inside ``top`` (a
-    :class:`~relnox.errors.ConfigError` otherwise: relnox writes no file outside the
-    repository, through a link or a path climbing out of it, and git commits the target,
-    not the unchanged link). ``real_top``: ``top`` resolved, given by a caller asking for many files."""
+    """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or the
+    file a symbolic link ``path`` leads to, which must be inside ``top`` (else a
+    :class:`~relnox.errors.ConfigError`). ``real_top``: ``top`` resolved, given by a caller
+    asking for many files."""
     real_top = real_top or top.resolve()
     if not path.is_symlink():
         found = resolve(path)
         if not found.is_relative_to(real_top):  # "../x", "/elsewhere/x"
-            from relnox.errors import ConfigError
-
             raise ConfigError(
                 f"{path}: outside the repository {top} (a [tool.relnox] version-files or "
                 "changelog path leads there); relnox writes no file outside it: name a file "
@@ -47,8 +46,6 @@ def written_path(
         return path
     target = path.resolve()
     if not target.is_relative_to(real_top):
-        from relnox.errors import ConfigError
-
         raise ConfigError(
             f"{path}: a symbolic link to {target}, outside the repository {top}; relnox writes "
             "no file outside it: make it a file of the repository"
@@ -57,13 +54,9 @@ def written_path(
 
 
 def own_dist_dir(dist_dir: Path, root: Path, setting: str, packages: Sequence[Path] = ()) -> Path:
-    """``dist_dir`` when it is a directory of its own: never the repository's root or a
-    directory above it, where built files would lie among the sources (and be taken into
-    the next sdist) and relnox's records beside it would land outside the repository; nor
-    in git's own directory (``.git``) or in the directory of a package other than the
-    root's (``packages``), whose next sdist would take them in; a
-    :class:`~relnox.errors.ConfigError` naming ``setting`` otherwise."""
-    from relnox.errors import ConfigError
+    """``dist_dir`` when it is a directory of its own: not the repository's root or above
+    it, not in ``.git`` or in the directory of a package other than the root's (whose next
+    sdist would take them in); a :class:`~relnox.errors.ConfigError` naming ``setting``."""
 
     resolved, top = dist_dir.resolve(), root.resolve()
     if top.is_relative_to(resolved):

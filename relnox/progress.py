@@ -1,15 +1,14 @@
-"""Progress of the long stages (build, upload): one live status line on a terminal, a few
-plain lines in a CI log, every line with ``-v``.
+"""Progress of the long stages (build, upload): one live status line on a terminal, a line
+at the half in a CI log, every line with ``-v``.
 
-The core marks the log records of a long stage's items with :func:`started` and
-:func:`finished` (``logger.info(..., extra=finished("build", name))``) and never prints;
-:func:`attach` puts a :class:`Status` filter on the adapter's handler, which turns those
-records into ``build: 12/72 done; slowest running: acme-core (4s)``, redrawn in place on
-a terminal (stderr a tty and no ``CI`` variable) and printed once at the half in a log (the stage closes with its own line).
+The core marks a long stage's log records (``logger.info(..., extra=finished("build",
+name))``); :func:`attach` puts a :class:`Status` filter on the adapter's handler, which turns
+them into ``build: 12/72 done; slowest running: acme-core (4s)``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -35,8 +34,7 @@ def finished(stage: str, name: str, total: int | None = None) -> dict[str, Any]:
 
 
 def doing(stage: str, total: int) -> dict[str, Any]:
-    """``extra`` of a record saying what ``stage`` (of ``total`` items) does now: on a
-    terminal the status line's "now: ...", in a log a line of its own."""
+    """``extra`` of a record saying what ``stage`` (of ``total`` items) does now."""
     return {ITEM: (stage, "", total, "doing")}
 
 
@@ -100,13 +98,10 @@ class Status(logging.Filter):
         return False
 
     def _write(self, text: str) -> None:
-        """``text`` on the stream, now; a stream closed or gone says nothing (as logging's
-        own handler, whose errors never stop the work that logs)."""
-        try:
+        """``text`` on the stream, now; a stream closed or gone says nothing (as logging's)."""
+        with contextlib.suppress(OSError, ValueError):
             self.stream.write(text)
             self.stream.flush()
-        except (OSError, ValueError):
-            pass
 
     @staticmethod
     def line(stage: str, state: _Stage, now: float) -> str:

@@ -15,8 +15,7 @@ from relnox.versions.sources import VersionLocation
 
 
 def _where(workspace: Workspace, loc: VersionLocation) -> str:
-    label = loc.label
-    return label.replace(str(loc.path), rel(loc.path, workspace.root), 1)
+    return loc.label.replace(str(loc.path), rel(loc.path, workspace.root), 1)
 
 
 def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
@@ -60,8 +59,7 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
 
 
 def unreleased_rows(workspace: Workspace) -> list[dict[str, str]]:
-    """The projects found and taken for not released: each with why, and the setting
-    that makes it a package."""
+    """The projects taken for not released: each with why, and the setting that releases it."""
     return [
         {
             "name": u.name,
@@ -89,9 +87,6 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     return "\n".join(lines)
 
 
-# -- a release of many packages, read as a summary ------------------------------------
-
-
 @dataclass(frozen=True)
 class Shared:
     """One finding and the packages it holds for (``()``: it names no package)."""
@@ -111,8 +106,8 @@ class Shared:
 
 
 def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Shared]:
-    """``findings`` grouped by their text with the package each names taken out, in the
-    order first seen: 75 "changelog acme-x: no CHANGELOG.md" are one :class:`Shared`."""
+    """``findings`` grouped by their text with the package each names taken out, in order:
+    75 "changelog acme-x: no CHANGELOG.md" are one :class:`Shared`."""
     pattern = _names_pattern(names)
     groups: dict[str, list[str]] = {}
     for finding in findings:
@@ -174,7 +169,6 @@ def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> lis
     return [*lines, f"{indent}{line}"] if line else lines
 
 
-# -- the one shape of every command's output ------------------------------------------
 def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> list[str]:
     """Each finding once: those that differ only in the package they name are one line
     with their count when :data:`MANY` share it (the names with ``verbose``)."""
@@ -195,10 +189,9 @@ def attention(
     fine: Callable[[Mapping[str, Any]], str | None],
     verbose: int = 0,
 ) -> list[str]:
-    """The rows of a per-package result at any scale: a table of those that need
-    attention, and the others as one count per kind (``fine(row)``: the kind of a row that
-    needs none, ``None`` for one that does), ``68 built, 2 reused (-v lists them)``.
-    Every row with ``verbose`` or when fewer than :data:`MANY` are fine."""
+    """The rows of a per-package result: a table of those that need attention (``fine(row)``
+    is None), the others counted by kind (``68 built, 2 reused (-v lists them)``); every
+    row with ``verbose`` or when fewer than :data:`MANY` are fine."""
     kinds = [fine(row) for row in rows]
     quiet = [k for k in kinds if k is not None]
     if verbose or len(quiet) < MANY:
@@ -206,5 +199,4 @@ def attention(
     shown = [row for row, kind in zip(rows, kinds, strict=True) if kind is None]
     lines = [render_table(shown, columns)] if shown else []
     told = ", ".join(f"{n} {kind}" for kind, n in Counter(quiet).items())
-
     return [*lines, f"{told} (-v lists them)"]

@@ -1,10 +1,6 @@
-"""Small, real sample projects and workspaces: for the demo, benchmarks and tests.
-
-Every project is a real PEP 517 project (hatchling, setuptools, flit-core,
-poetry-core, pdm-backend, or no ``[build-system]`` at all) with an import package,
-a ``__version__``, a README and optionally a console script and internal
-requirements, so it builds, installs and imports for real.
-"""
+"""Small, real sample projects and workspaces for the demo, benchmarks and tests: each a real
+PEP 517 project (:data:`BACKENDS`) with a package, a ``__version__``, a README and optionally
+a console script and internal requirements, so it builds, installs and imports for real."""
 
 from __future__ import annotations
 
@@ -93,12 +89,8 @@ def _pyproject(spec: ProjectSpec) -> str:
             lines += ["", "[project.scripts]", f'{spec.name} = "{spec.module}:main"']
     backend = BACKENDS[spec.backend]
     if backend is not None:
-        lines += [
-            "",
-            "[build-system]",
-            f'requires = ["{backend[0]}"]',
-            f'build-backend = "{backend[1]}"',
-        ]
+        lines += ["", "[build-system]", f'requires = ["{backend[0]}"]']
+        lines.append(f'build-backend = "{backend[1]}"')
     return "\n".join(lines) + "\n"
 
 
@@ -107,26 +99,26 @@ def _module(spec: ProjectSpec) -> str:
         f"import {r.split('>')[0].split('=')[0].split('<')[0].strip().replace('-', '_')}  # noqa: F401\n"
         for r in spec.requires
     )
-    doc = f'"""{spec.description or "The " + spec.name + " sample package."}"""\n\n'
-    return (
-        doc
-        + imports
-        + f'\n__version__ = "{spec.version}"\n\n\n'
-        + "def main() -> int:\n"
-        + "    import sys\n\n"
-        + f'    print("{spec.name}", __version__)\n'
-        + "    return 0 if sys.argv[1:] in ([], ['--help']) else 2\n"
-    )
+    return f'''"""{spec.description or f"The {spec.name} sample package."}"""
+
+{imports}
+__version__ = "{spec.version}"
+
+
+def main() -> int:
+    import sys
+
+    print("{spec.name}", __version__)
+    return 0 if sys.argv[1:] in ([], ['--help']) else 2
+'''
 
 
 def write_project(directory: Path, spec: ProjectSpec) -> Path:
     """Write one project into ``directory`` (created); returns it."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "pyproject.toml").write_text(_pyproject(spec), encoding="utf-8")
-    (directory / "README.md").write_text(
-        f"# {spec.name}\n\n{spec.description or 'A sample package made by relnox.'}\n",
-        encoding="utf-8",
-    )
+    readme = f"# {spec.name}\n\n{spec.description or 'A sample package made by relnox.'}\n"
+    (directory / "README.md").write_text(readme, encoding="utf-8")
     package = directory / spec.module
     package.mkdir(exist_ok=True)
     (package / "__init__.py").write_text(_module(spec), encoding="utf-8")
@@ -177,9 +169,8 @@ def write_workspace(
         write_project(root / members_dir / (spec.dir or spec.name), spec)
     version = specs[0].version if specs else "0.1.0"
     (root / "CHANGELOG.md").write_text(CHANGELOG.format(version=version), encoding="utf-8")
-    (root / ".gitignore").write_text(
-        "dist/\nbuild/\n*.egg-info/\n__pycache__/\n.venv/\n", encoding="utf-8"
-    )
+    ignored = "dist/\nbuild/\n*.egg-info/\n__pycache__/\n.venv/\n"
+    (root / ".gitignore").write_text(ignored, encoding="utf-8")
     return root
 
 
@@ -255,11 +246,10 @@ def create_demo_workspace(root: Path, prefix: str = "demo") -> Path:
     git_init(root)
 
     notes = root / "CHANGELOG.md"
+    text = notes.read_text(encoding="utf-8")
+    new = "- A faster core and a runtime command."
     notes.write_text(
-        notes.read_text(encoding="utf-8").replace(
-            "- Everything new since the last release.", "- A faster core and a runtime command."
-        ),
-        encoding="utf-8",
+        text.replace("- Everything new since the last release.", new), encoding="utf-8"
     )
     git_commit_all(root, "Describe the coming release")
     return root

@@ -1,18 +1,11 @@
-"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done.
+"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done,
+the one heading the longest chain of dependents first. A failed job's dependents are
+skipped; without ``keep_going`` the first failure stops new jobs from starting. Failures
+are :class:`RelnoxError`; any other exception is a bug and propagates.
 
-Of the jobs ready to start, the one heading the longest chain of dependents
-starts first, so the critical path is never left waiting. A failed job's
-dependents are skipped. Without ``keep_going`` the first failure
-stops new jobs from starting (running ones finish); with it, every job that can
-run does. Failures are :class:`RelnoxError`; any other exception is a bug and
-propagates.
-
-With ``finish``, a job starts without waiting for its dependencies (its work must not
-need theirs) and ``finish(name, value)``, called in the calling thread, makes its outcome
-once each of them has finished: a build-all without ``--test`` builds every package at
-once (a build environment never sees workspace sources) and puts a package's files into
-``dist/`` after those of the packages it needs; a job whose dependency did not finish is
-skipped, its value dropped.
+With ``finish``, a job starts without waiting for its dependencies and ``finish(name,
+value)``, in the calling thread, makes its outcome once they have finished (build-all
+without ``--test`` builds every package at once, and fills ``dist/`` in order).
 """
 
 from __future__ import annotations
@@ -109,7 +102,10 @@ def run_graph(
                 for name in pending:  # only a dependency cycle gets here
                     done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
                 pending.clear()
-            while finish is not None and (ready := _ready(held, needs, done)):
+            # the held jobs whose dependencies have all ended (finished or not)
+            while finish is not None and (
+                ready := [n for n in held if all(d in done for d in needs[n])]
+            ):
                 for name in ready:
                     if skipped(name):
                         del held[name]
@@ -121,13 +117,6 @@ def run_graph(
     for name in held:  # its dependencies form a cycle
         done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
     return {name: done[name] for name in order}
-
-
-def _ready(
-    held: Mapping[str, object], needs: Mapping[str, Sequence[str]], done: Mapping[str, object]
-) -> list[str]:
-    """The held jobs whose dependencies have all ended (finished or not)."""
-    return [name for name in held if all(d in done for d in needs[name])]
 
 
 def _heights(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> dict[str, int]:

@@ -1,20 +1,5 @@
-"""The one contract every stage keeps: options, plan, describe, run.
-
-A stage (``relnox.bump``, ``builds``, ``verify``, ``publish``, ``release.tagging``,
-``guards``, ``shards``, ``ci``) exposes in its ``__init__``: ``Options``, a frozen
-dataclass of everything a person decides (the hosts build it once from their flags);
-``plan(workspace, options)``, which reads, decides and checks but changes nothing; and
-``run(plan, runtime)``, which does what the plan says with what only a run has (a person
-to ask, the environment's secrets, a progress callback). A :class:`Plan` and a
-:class:`Result` say themselves to a person (``describe()``: what ``--dry-run`` prints)
-and to a machine (``to_json()``); ``Result.raise_for_failures()`` raises the stage's
-error, each cause with its fix.
-
-Everything else in a stage folder is private: hosts and other stages import a stage's
-package, never its modules, and use only its ``__all__`` (tests/test_architecture.py
-holds both rules). :class:`StageStatus` is how a stage of the release ended, one per
-stage of :mod:`relnox.release.pipeline`.
-"""
+"""The one contract every stage keeps: options, plan, describe, run (docs/architecture.md,
+"One contract for every stage"), and the lazy face a stage's ``__init__`` is."""
 
 from __future__ import annotations
 
@@ -53,12 +38,8 @@ class Plan(Protocol):
     def to_json(self) -> dict[str, Any]: ...
 
 
-class Result(Protocol):
+class Result(Plan, Protocol):
     """What a stage did."""
-
-    def describe(self) -> list[str]: ...
-
-    def to_json(self) -> dict[str, Any]: ...
 
     def raise_for_failures(self) -> None: ...
 
@@ -68,12 +49,8 @@ Confirm = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Runtime:
-    """What only a run has: who answers a question, the environment secrets come from,
-    and the clock every bounded wait sleeps on.
-
-    ``confirm`` is None where nobody can answer (CI): a stage that must ask refuses
-    instead. ``environ`` is None for this process's own environment.
-    """
+    """What only a run has: who answers a question (None in CI: a stage that must ask
+    refuses), the environment secrets come from (None: this process's), the clock."""
 
     confirm: Confirm | None = None
     environ: Mapping[str, str] | None = None
@@ -83,8 +60,6 @@ class Runtime:
 OptionsT = TypeVar("OptionsT")
 PlanT = TypeVar("PlanT", bound=Plan)
 ResultT = TypeVar("ResultT", bound=Result)
-
-
 PlanIn = TypeVar("PlanIn", bound=Plan, contravariant=True)
 ResultOut = TypeVar("ResultOut", bound=Result, covariant=True)
 
@@ -97,11 +72,8 @@ class Run(Protocol[PlanIn, ResultOut]):
 
 @dataclass(frozen=True)
 class Stage(Generic[OptionsT, PlanT, ResultT]):
-    """One stage's public face: its name, its options type, ``plan`` and ``run``.
-
-    ``plan(workspace, options)`` may take the runtime as a third argument when its checks
-    read the environment (publish asks the index with the run's credentials).
-    """
+    """One stage's public face: its name, its options type, ``plan`` and ``run`` (``plan``
+    may take the runtime as a third argument: publish asks the index with its credentials)."""
 
     name: str
     options: type[OptionsT]
@@ -110,11 +82,8 @@ class Stage(Generic[OptionsT, PlanT, ResultT]):
 
 
 class _Face(types.ModuleType):
-    """A lazy face whose names may be its submodules' names too (``relnox.guards.audit``,
-    the function, and ``relnox/guards/audit.py``). The import system binds a submodule to
-    its package's attribute when the submodule is first loaded, which would hide the
-    face's name behind the module; the face keeps its own name there, as an eager
-    ``from relnox.guards.audit import audit`` in the ``__init__`` did."""
+    """A lazy face whose names may be its submodules' names too (``relnox.guards.audit``):
+    a submodule loaded later does not hide the face's name, which it keeps."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if (
@@ -129,11 +98,8 @@ class _Face(types.ModuleType):
 def lazy_face(
     module: str, names: Mapping[str, str], made: Mapping[str, Callable[[], Any]]
 ) -> Callable[[str], Any]:
-    """A stage face's PEP 562 ``__getattr__``: each of ``names`` (name -> the module that
-    defines it) imported on first use, each of ``made`` (name -> what makes it) made on
-    first use, and kept in ``module``'s globals, so every later use is the same object
-    without a second call. A name that is also a submodule's stays the face's name
-    (:class:`_Face`)."""
+    """A stage face's PEP 562 ``__getattr__``: each of ``names`` (name -> its module) imported,
+    each of ``made`` (name -> what makes it) made, on first use and kept in ``module``."""
     face = sys.modules.get(module)
     if face is not None and type(face) is types.ModuleType:
         face.__class__ = _Face

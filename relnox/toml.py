@@ -16,9 +16,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 __all__ = ["UNREADABLE", "loads", "read_or_empty", "table", "tomllib", "unreadable_why"]
 
-#: what ``tomllib`` raises for a document it cannot read: its syntax errors, a ValueError
-#: for an integer of more digits than Python converts from text (4300), a RecursionError
-#: for arrays or inline tables nested past the interpreter's recursion limit
+#: what ``tomllib`` raises for a document it cannot read (see :func:`unreadable_why`)
 UNREADABLE: tuple[type[Exception], ...] = (tomllib.TOMLDecodeError, ValueError, RecursionError)
 
 
@@ -45,8 +43,7 @@ def loads(text: str) -> dict[str, Any]:
 
 
 def read_or_empty(path: Path) -> dict[str, Any]:
-    """The TOML document at ``path``, or ``{}`` when it cannot be read (a manifest whose
-    own tool reports its problems)."""
+    """The TOML document at ``path``, or ``{}`` when it cannot be read."""
     try:
         return loads(path.read_bytes().decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # UNREADABLE, UnicodeDecodeError

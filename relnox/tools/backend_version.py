@@ -1,12 +1,8 @@
-"""The version a project's own build backend gives it: PEP 517's
-``prepare_metadata_for_build_wheel`` through :class:`build.ProjectBuilder`, as
-``build.util.project_wheel_metadata`` asks, in a kept isolated environment of the project's
-build requirements (made through :mod:`relnox.tools.envs`), the project's tree left as it
-was. The answers are kept (:func:`relnox.tools.history.remembered`) under a key that proves
-them: :mod:`relnox.tools.history`'s (HEAD, tags, shallow and grafted history), the
-project's folder, build requirements and interpreter, and the bytes of every changed or
-untracked file (with the day, for a dirty tree's ``+dYYYYMMDD``); outside git nothing is
-kept. ``RELNOX_ASK_BACKEND=0`` turns asking off."""
+"""The version a project's own build backend gives it: ``prepare_metadata_for_build_wheel``
+through :class:`build.ProjectBuilder`, in a kept environment of the project's build
+requirements, the project's tree left as it was. Answers are kept under
+:mod:`relnox.tools.history`'s key plus the project's folder, requirements, interpreter and
+every changed or untracked file's bytes (and the day, for a dirty tree's ``+dYYYYMMDD``)."""
 
 from __future__ import annotations
 
@@ -79,8 +75,8 @@ _guard = threading.Lock()
 
 
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
-    """The interpreter of a kept environment holding ``requires``, made on first use (in a
-    folder of its own, then moved in place: a half-made one is never taken)."""
+    """The interpreter of a kept environment holding ``requires``, made on first use (then
+    moved in place: a half-made one is never taken)."""
     target = _env_dir(requires, python)
     if target is None:
         raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
@@ -121,8 +117,8 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
 
 
 def _epoch(directory: Path) -> dict[str, str]:
-    """The ``SOURCE_DATE_EPOCH`` to ask with: the user's, else the last commit's time in
-    the project's folder, as ``build-all`` builds it (a version from the clock agrees)."""
+    """The ``SOURCE_DATE_EPOCH`` to ask with, as ``build-all`` builds: the user's, else the
+    last commit's time in the project's folder."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return {}
     out = git.run(directory, "log", "-1", "--format=%ct", "HEAD", "--", ".")
@@ -146,16 +142,8 @@ def _runner(lines: list[str], epoch: Mapping[str, str]) -> Callable[..., None]:
     return run
 
 
-def _read_version(metadata: Path) -> str:
-    from email.parser import BytesHeaderParser
-
-    parsed = BytesHeaderParser().parsebytes((metadata / "METADATA").read_bytes())
-    return str(parsed.get("Version", "")).strip()
-
-
 def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
-    """Every path below ``directory``, but in ``.git``, a virtual environment and the
-    directories ``skip``."""
+    """Every path below ``directory``, but in ``.git``, a virtual environment and ``skip``."""
     found: set[Path] = set()
     for here, dirs, files in os.walk(directory):
         base = Path(here)
@@ -172,8 +160,7 @@ def _paths(directory: Path, skip: frozenset[Path]) -> set[Path]:
 
 @contextlib.contextmanager
 def _tree_kept(directory: Path, skip: frozenset[Path]) -> Iterator[None]:
-    """The project's tree as it was after a hook ran: what the hook made there that was
-    not there before (setuptools' ``<name>.egg-info``, a ``build/``) is removed again."""
+    """What a hook made in the project's tree (an ``egg-info``, a ``build/``) removed again."""
     before = _paths(directory, skip)
     try:
         yield
@@ -192,17 +179,16 @@ def _asked(
     from build import ProjectBuilder
 
     label = str(question.directory)
-    builder = ProjectBuilder(
-        question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-    )
+    builder = ProjectBuilder(question.directory, str(interpreter), _runner(lines, epoch))
     extra = sorted(builder.get_requires_for_build("wheel"))
     if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
         interpreter = _environment([*question.requires, *extra], python, label)
-        builder = ProjectBuilder(
-            question.directory, python_executable=str(interpreter), runner=_runner(lines, epoch)
-        )
+        builder = ProjectBuilder(question.directory, str(interpreter), _runner(lines, epoch))
+    from email.parser import BytesHeaderParser
+
     with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
-        return _read_version(Path(builder.metadata_path(out)))
+        metadata = (Path(builder.metadata_path(out)) / "METADATA").read_bytes()
+    return str(BytesHeaderParser().parsebytes(metadata).get("Version", "")).strip()
 
 
 def ask(question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()) -> str:
@@ -271,8 +257,8 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def backend_warnings(take: Callable[[str], bool]) -> Iterator[None]:
-    """The warnings build backends raise (re-raised by pyproject_hooks) given to ``take``;
-    one it does not take (it answers False) is shown as any other warning."""
+    """The warnings build backends raise given to ``take``; one it does not take (False)
+    is shown as any other warning."""
     from pyproject_hooks import BuildBackendWarning
 
     shown = warnings.showwarning
@@ -288,8 +274,7 @@ def backend_warnings(take: Callable[[str], bool]) -> Iterator[None]:
 
 
 def _debug(message: str) -> bool:
-    """A backend's warning while asked goes to the debug log, not to the terminal
-    (``build-all`` shows them where they matter)."""
+    """A backend's warning while asked goes to the debug log (``build-all`` shows them)."""
     logger.debug("the build backend warns: %s", message)
     return True
 
@@ -301,10 +286,8 @@ def backend_versions(
     *,
     kept_only: bool = False,
 ) -> dict[str, str | BackendVersionError]:
-    """What each project's backend says (by the caller's name for it): an answer kept
-    under the same key (:func:`relnox.tools.history.remembered`), else asked now and kept;
-    a failure is that project's answer. ``kept_only``: nothing is asked where no answer can
-    be kept (outside git)."""
+    """What each project's backend says (by the caller's name for it), kept or asked now;
+    a failure is that project's answer. ``kept_only``: nothing is asked outside git."""
     python = python or sys.executable
     state = history.git_state(root) if questions else None
     key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None

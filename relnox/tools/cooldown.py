@@ -1,11 +1,6 @@
-"""Dependency cooldowns: an installer told to ignore files uploaded after a date
-(``UV_EXCLUDE_NEWER``, ``exclude-newer`` in ``uv.toml``, pip's ``uploaded-prior-to``).
-
-A release just uploaded is newer than any cutoff, so the packages under release are
-exempt (uv: ``--exclude-newer-package NAME=false``; pip: installed alone, without the
-cutoff or dependencies), and a failed install names the setting (:func:`settings`),
-never the package.
-"""
+"""Dependency cooldowns: an installer told to ignore files uploaded after a date (uv's
+``exclude-newer``, pip's ``uploaded-prior-to``). The packages under release are exempt; a
+failed install names the setting (:func:`settings`), never the package."""
 
 from __future__ import annotations
 
@@ -23,16 +18,13 @@ PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"
 MARKERS = ("exclude-newer", "exclude_newer", "uploaded-prior-to", "uploaded prior to")
 
 
-def _home(environ: Mapping[str, str]) -> Path:
-    return Path(environ.get("HOME") or Path.home())
-
-
 def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
     if environ.get("UV_NO_CONFIG"):
         return []
     if environ.get("UV_CONFIG_FILE"):
         return [Path(environ["UV_CONFIG_FILE"])]
-    config_home = Path(environ.get("XDG_CONFIG_HOME") or _home(environ) / ".config")
+    home = Path(environ.get("HOME") or Path.home())
+    config_home = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
     system = [
         Path(d) / "uv" / "uv.toml" for d in environ.get("XDG_CONFIG_DIRS", "/etc/xdg").split(":")
     ]
@@ -54,8 +46,8 @@ def _uv_file_setting(path: Path) -> str | None:
 
 
 def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[str]:
-    """The cooldown settings ``installer`` (``uv`` or ``pip``) obeys here, each as a
-    phrase naming where it is set (``UV_EXCLUDE_NEWER=P3D``)."""
+    """The cooldown settings ``installer`` (``uv`` or ``pip``) obeys here, each naming where
+    it is set (``UV_EXCLUDE_NEWER=P3D``)."""
     env = os.environ if environ is None else environ
     found: list[str] = []
     if installer == "uv":

@@ -90,9 +90,8 @@ class Credentials:
 
 
 def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, str]:
-    """An upload child's environment: ``base`` without any credential variable
-    (:func:`relnox.tools.envs.is_credential_variable`) but twine's own settings
-    (``TWINE_CERT``...) and, for trusted publishing, GitHub's OIDC variables."""
+    """An upload child's environment: ``base`` without credential variables but twine's own
+    settings (``TWINE_CERT``...) and, for trusted publishing, the OIDC variables."""
     keep = set(OIDC_VARIABLES) if keep_oidc else set()
     return {
         k: v
@@ -116,10 +115,6 @@ def register_environment_secrets(environ: Mapping[str, str]) -> None:
                 register_secret(password)
 
 
-def _same_url(a: str, b: str) -> bool:
-    return a.rstrip("/") == b.rstrip("/")
-
-
 def _pypirc_section(
     repository: Repository, environ: Mapping[str, str]
 ) -> tuple[str, dict[str, str]]:
@@ -130,16 +125,14 @@ def _pypirc_section(
     if named is not None and _section_goes_to(repository, named):
         return repository.name, named
     for name, section in sections.items():
-        if section.get("repository") and _same_url(section["repository"], repository.upload_url):
+        if section.get("repository", "").rstrip("/") == repository.upload_url.rstrip("/"):
             return name, section
     return "", {}
 
 
 def _section_goes_to(repository: Repository, section: Mapping[str, str]) -> bool:
-    """Whether a ``~/.pypirc`` section found by ``repository``'s name is for its index: the
-    section's ``repository =`` (twine's default for ``[pypi]`` and ``[testpypi]``) has the
-    same origin. A repository named ``pypi`` that points elsewhere (a
-    ``[tool.relnox.repositories] pypi = ...`` in the project) never gets PyPI's password."""
+    """Whether a ``~/.pypirc`` section found by ``repository``'s name is for its index (the
+    same origin): a project's ``pypi`` pointing elsewhere never gets PyPI's password."""
     where = section.get("repository") or builtin_upload_url(repository.name or "")
     if where is None or _stand_in(repository):
         return True
@@ -156,9 +149,8 @@ def _on_this_machine(url: str) -> bool:
 
 
 def token_variable(repository: Repository) -> str | None:
-    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index, by its address:
-    a project's ``pypi = "https://elsewhere/"`` gets neither (only a stand-in on this
-    machine, as a rehearsal's, gets its name's variable)."""
+    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index by its address
+    (or a stand-in on this machine, as a rehearsal's, by its name)."""
     if repository.is_production_pypi or (_stand_in(repository) and repository.name == PYPI):
         return "PYPI_TOKEN"
     if repository.is_pypi or _stand_in(repository):
@@ -203,10 +195,8 @@ def resolve_credentials(
 
 
 def _sendable(credentials: Credentials) -> Credentials:
-    """``credentials``, unless its user name or password holds what no request can carry:
-    bytes that are not UTF-8 (an environment variable read from a file of another
-    encoding, which Python keeps as lone surrogates): every client failed on it, relnox's
-    own upload with a traceback."""
+    """``credentials``, unless its user name or password holds what no request can carry
+    (bytes that are not UTF-8, kept by Python as lone surrogates; a ':' in the user name)."""
     for what, value in (("user name", credentials.username), ("password", credentials.password)):
         try:
             (value or "").encode("utf-8")
@@ -311,11 +301,9 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
         options.append(
             "on GitHub Actions, trusted publishing: give the job `permissions: id-token: write`"
         )
-    why = ""
-    if on_actions and not can_mint and repository.is_pypi:
-        why = (
-            " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
-        )
+    why = " (this GitHub Actions job has no OIDC token: it lacks `permissions: id-token: write`)"
+    if not (on_actions and not can_mint and repository.is_pypi):
+        why = ""
     return (
         f"no credentials for uploading to {repository.where}{why}; "
         f"give one of: {'; '.join(options)}"
@@ -339,10 +327,9 @@ def read_login(
     *,
     keyring: PasswordLookup | None = keyring_password,
 ) -> IndexLogin | None:
-    """The login to read ``repository``'s simple API with, from the sources of an upload
-    (URL userinfo, ``TWINE_USERNAME``/``TWINE_PASSWORD``, ``~/.pypirc``, a keyring);
-    ``None`` for PyPI/TestPyPI (reading needs no login: an upload token is never sent
-    to be read with) and where there is none."""
+    """The login to read ``repository``'s simple API with, from the sources of an upload;
+    ``None`` for PyPI/TestPyPI (an upload token is never sent to be read with) and where
+    there is none."""
     if repository.is_pypi:
         return None
     host = urlsplit(repository.simple_url).hostname or ""

@@ -1,22 +1,11 @@
-"""GitHub Actions: step outputs, the job summary and ``::error::`` annotations.
+"""GitHub Actions: a task's results as step outputs (``$GITHUB_OUTPUT``), the job summary
+(``$GITHUB_STEP_SUMMARY``), ``::error::`` annotations, and the REST calls of a release
+pull request. Off Actions nothing is written.
 
-Every relnox task returns a mapping of its results. When ``GITHUB_ACTIONS`` is
-set, the task adapter hands it to :func:`publish_results`, which appends it to
-``$GITHUB_OUTPUT`` (so later steps read ``steps.<id>.outputs.versions``) and a
-short markdown table to ``$GITHUB_STEP_SUMMARY``. Off Actions nothing happens.
-
-The result keys with a fixed meaning (other keys are written too):
-
-``packages``       list of package names -> ``packages=core agents`` (space separated)
-``versions``       name -> version        -> JSON object
-``tags``           list of tag names      -> space separated
-``directories``    name -> directory      -> used for ``matrix``
-``is_prerelease``  bool                   -> ``true``/``false`` (derived from
-                                             ``versions`` when absent)
-``matrix``         derived when absent:   ``{"include": [{"package", "directory", "version"}]}``
-``graph``          a Mermaid block        -> drawn in the job summary (not an output)
-
-A single package also gets ``package``, ``version`` and (with one tag) ``tag``.
+Results with a fixed meaning: ``packages`` and ``tags`` (space separated), ``versions``
+(JSON), ``directories`` (for ``matrix``), ``is_prerelease`` and ``matrix`` (derived when
+absent), ``graph`` (a Mermaid block for the summary only); one package also gets
+``package``, ``version`` and (with one tag) ``tag``.
 """
 
 from __future__ import annotations
@@ -43,7 +32,7 @@ def in_actions(env: Mapping[str, str] | None = None) -> bool:
 
 
 def escape_data(text: str) -> str:
-    """Escape a workflow-command message (``%``, ``\\r``, ``\\n``) the way the runner expects."""
+    """A workflow command's message escaped (``%``, ``\\r``, ``\\n``) as the runner expects."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -63,9 +52,7 @@ def is_prerelease(version: str) -> bool:
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
+    if isinstance(value, (str, int, float)):
         return str(value)
     if isinstance(value, Sequence) and all(
         isinstance(v, str) and v and not any(c.isspace() for c in v) for v in value
@@ -79,8 +66,7 @@ def _output_name(key: str) -> str:
 
 
 def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    """The package names of a task's results (``packages``, else ``versions``' keys), and
-    their versions."""
+    """The package names (``packages``, else ``versions``' keys), and their versions."""
     versions = results.get("versions")
     versions = dict(versions) if isinstance(versions, Mapping) else {}
     names = _listed(results.get("packages"))
@@ -165,8 +151,7 @@ def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
 
 
 def append_to(path: Path, text: str, name: str) -> None:
-    """``text`` appended to the file ``$name`` names; one line when it cannot be (a
-    directory, a full disk): what the command did is done, the later steps lack its outputs."""
+    """``text`` appended to the file ``$name`` names; one line when it cannot be."""
     try:
         with path.open("a", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -202,9 +187,7 @@ def event_before(env: Mapping[str, str] | None = None) -> str | None:
     except (OSError, ValueError):
         return None
     before = payload.get("before") if isinstance(payload, Mapping) else None
-    if not isinstance(before, str) or not before or before == ZERO_SHA:
-        return None
-    return before
+    return before if isinstance(before, str) and before not in ("", ZERO_SHA) else None
 
 
 def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
@@ -228,10 +211,9 @@ def json_call(
     variable: str,
     accept: tuple[int, ...] = (),
 ) -> Any:
-    """One REST call of ``forge``'s API (``variable`` names its URL), its whole answer within
-    :data:`API_TIMEOUT`: the JSON it answered (None for a status in ``accept``), or a
-    :class:`RelnoxError` naming the call (the token, only ever in ``headers``, never in a
-    message)."""
+    """One REST call of ``forge``'s API (``variable`` names its URL) within :data:`API_TIMEOUT`:
+    its JSON (None for a status in ``accept``), or a :class:`RelnoxError` naming the call
+    (the token, only ever in ``headers``, never in a message)."""
     import urllib.error
     import urllib.request
 
@@ -267,8 +249,7 @@ def json_call(
 
 
 class GitHubApi:
-    """The few REST calls a release pull request needs, through urllib. The token is read
-    from ``GITHUB_TOKEN`` and sent only in a header; no message names it."""
+    """The REST calls of a release pull request; ``GITHUB_TOKEN`` only ever in a header."""
 
     def __init__(self, repository: str, env: Mapping[str, str] | None = None) -> None:
         env = os.environ if env is None else env

@@ -1,15 +1,10 @@
-"""GitLab CI/CD: a task's results as a dotenv report, the ID token of an index, the remote.
+"""GitLab CI/CD: a task's results as a dotenv report, the ID token of an index, the remote,
+and the REST calls of a release merge request.
 
-The generated pipeline (:mod:`relnox.ci.gitlab`) passes the plan job's routing to the
-later jobs the way GitLab does: a ``dotenv`` report. When ``RELNOX_DOTENV`` (set by that
-pipeline's plan job) names a file, the task adapter hands a task's results to
-:func:`publish_results`, which appends each single-line output of
-:func:`relnox.tools.github.outputs_for` as ``RELNOX_<NAME>=value`` (``RELNOX_PACKAGES``,
-``RELNOX_TESTPYPI``, ``RELNOX_PYPI_REPOSITORY``, ...). Off GitLab nothing happens.
-
-Trusted publishing: a GitLab job gets its OIDC token from ``id_tokens:`` as a variable,
-``<AUDIENCE>_ID_TOKEN``, the audience being the index's (``pypi``, ``testpypi``); uv
-publish finds it there (``--trusted-publishing always``).
+When ``RELNOX_DOTENV`` (set by the plan job of :mod:`relnox.ci.gitlab`'s pipeline) names a
+file, each single-line output of :func:`relnox.tools.github.outputs_for` is appended to it
+as ``RELNOX_<NAME>=value``: how GitLab passes the plan's routing to later jobs. A job's
+OIDC token for an index is the ``id_tokens:`` variable ``<AUDIENCE>_ID_TOKEN``.
 """
 
 from __future__ import annotations
@@ -19,7 +14,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from relnox.errors import RelnoxError
+from relnox.redact import register_secret
 from relnox.tools.repositories import Repository
 
 #: the file a job's dotenv report is written to (set by the generated pipeline)
@@ -34,8 +32,7 @@ def in_gitlab(env: Mapping[str, str] | None = None) -> bool:
 
 
 def dotenv_lines(results: Mapping[str, Any]) -> str:
-    """``RELNOX_<NAME>=value`` lines of ``results``' outputs (multi-line ones left out:
-    a dotenv report holds one line a variable)."""
+    """``RELNOX_<NAME>=value`` lines of ``results``' outputs but the multi-line ones."""
     from relnox.tools.github import outputs_for
 
     lines = []
@@ -58,8 +55,7 @@ def publish_results(
 
 
 def audience(repository: Repository) -> str | None:
-    """The OIDC audience of PyPI (``pypi``) or TestPyPI (``testpypi``); None for another
-    index, which takes no trusted publishing."""
+    """The OIDC audience of PyPI (``pypi``) or TestPyPI (``testpypi``); None for another."""
     if not repository.is_pypi:
         return None
     return "pypi" if repository.is_production_pypi else "testpypi"
@@ -95,22 +91,14 @@ def is_gitlab_host(host: str) -> bool:
 
 
 class GitLabApi:
-    """The merge-request calls of a release merge request, behind the seam of
-    :class:`relnox.tools.github.GitHubApi` (``open_pull``, ``create_pull``, ``update_pull``,
-    each answering ``number``, ``title``, ``body``). The token is read from
-    ``GITLAB_TOKEN`` (a project access token with the api scope) and sent only in a header;
-    the API is ``CI_API_V4_URL`` (GitLab CI sets it), else the remote's host; the project
-    ``CI_PROJECT_ID``, else the remote's path."""
+    """:class:`relnox.tools.github.GitHubApi`'s calls for a merge request; ``GITLAB_TOKEN``
+    only ever in a header. The API is ``CI_API_V4_URL``, else the remote's host; the
+    project ``CI_PROJECT_ID``, else the remote's path."""
 
     #: the user name a project access token goes to git with (HTTP basic)
     git_user = "oauth2"
 
     def __init__(self, remote: str, env: Mapping[str, str] | None = None) -> None:
-        from urllib.parse import quote
-
-        from relnox.errors import RelnoxError
-        from relnox.redact import register_secret
-
         env = os.environ if env is None else env
         self.token = env.get("GITLAB_TOKEN", "")
         if not self.token:
@@ -144,8 +132,6 @@ class GitLabApi:
 
     def open_pull(self, branch: str) -> dict[str, Any] | None:
         """The open merge request from ``branch``, if there is one."""
-        from urllib.parse import quote
-
         found = self.call("GET", f"/merge_requests?state=opened&source_branch={quote(branch)}")
         return self._pull(found[0]) if isinstance(found, list) and found else None
 
@@ -179,10 +165,6 @@ def on_gitlab(remote: str, env: Mapping[str, str] | None = None) -> bool:
 def create_release(tag: str, notes: str, env: Mapping[str, str] | None = None) -> bool:
     """The GitLab release of ``tag`` with ``notes`` (the releases API, with the job's own
     ``CI_JOB_TOKEN`` in a header); False when it exists already (a rerun leaves it)."""
-    from urllib.parse import quote
-
-    from relnox.errors import RelnoxError
-    from relnox.redact import register_secret
     from relnox.tools.github import json_call
 
     env = os.environ if env is None else env

@@ -1,11 +1,7 @@
 """Answers about HEAD's history, remembered between runs while they are provably current
-(a no-change ``build-all`` of 70 packages takes 1.29x the wall time without them).
-
-They are kept in the user's cache directory (``~/.cache/relnox/history/``, one file per git
-directory) under a :class:`HistoryKey` of everything that can change them: HEAD's commit,
-every ref under ``refs/tags`` and ``refs/replace``, the ``shallow`` and ``info/grafts``
-files, the ``GIT_*`` variables and ``core.useReplaceRefs``. Without a key nothing is
-remembered; a file that cannot be read or written is ignored.
+(docs/architecture.md has the figure): kept in ``~/.cache/relnox/history/`` under a
+:class:`HistoryKey` of everything that can change them (HEAD, the refs of :data:`KEY_REFS`,
+the ``shallow`` and ``info/grafts`` files, the ``GIT_*`` variables, ``core.useReplaceRefs``).
 """
 
 from __future__ import annotations
@@ -28,13 +24,10 @@ logger = logging.getLogger("relnox")
 CACHE = Path("relnox", "history")
 #: the refs whose objects are part of the key (``git for-each-ref`` patterns)
 KEY_REFS = ("refs/tags", "refs/replace")
-#: the format of :data:`KEY_REFS` listings: object, full ref name. No date: an object's
-#: name proves its dates (a tag's or commit's bytes hold them), and git lists names
-#: without reading an object (on 778 tags, a third of the time a listing with dates takes)
+#: the format of :data:`KEY_REFS` listings: object, full ref name. No date: an object's name
+#: proves its dates, and is listed without reading an object (778 tags: a third of the time)
 REF_FORMAT = "%(objectname) %(refname)"
 _REFS = ("for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
-#: git's directory, its ``shallow`` and ``info/grafts`` files, whether the clone is shallow
-#: and HEAD (:func:`git_state`)
 _STATE = (
     "rev-parse",
     "--absolute-git-dir",
@@ -51,8 +44,7 @@ _VERSION = 2
 
 
 def ref_listing(root: Path) -> str:
-    """:data:`KEY_REFS` in :data:`REF_FORMAT`, one per line (part of the key, and what
-    callers read the tags from)."""
+    """:data:`KEY_REFS` in :data:`REF_FORMAT`, one per line (the key's, and the callers' tags)."""
     return git.git(root, *_REFS)
 
 
@@ -67,9 +59,9 @@ class HistoryKey:
 
 @dataclass(frozen=True)
 class GitState:
-    """What one ``git rev-parse`` tells of a repository: git's directory and its ``shallow``
-    and ``info/grafts`` files (part of the key; ``None`` when git cannot say), whether the
-    clone is shallow and the commit HEAD names (``None``: no commit yet)."""
+    """What one ``git rev-parse`` tells: git's directory and its ``shallow`` and
+    ``info/grafts`` files (``None`` when git cannot say), whether the clone is shallow, and
+    HEAD's commit (``None``: no commit yet)."""
 
     paths: tuple[Path, ...] | None
     shallow: bool
@@ -80,19 +72,16 @@ def git_state(root: Path) -> GitState:
     """:class:`GitState` of the repository at ``root``, from one git process."""
     out = git.run(root, *_STATE)
     lines = out.output.splitlines()
-    # no commit yet: the first four, and git exits 1 (as ``git rev-parse --verify --quiet
-    # HEAD`` does)
+    # no commit yet: the first four lines, and git exits 1
     if len(lines) not in (4, 5) or (out.returncode, len(lines)) not in ((0, 5), (1, 4)):
         return GitState(None, False, None)
-    # relative paths are relative to root
-    paths = tuple(Path(root, p) for p in lines[:3])
+    paths = tuple(Path(root, p) for p in lines[:3])  # relative to root
     return GitState(paths, lines[3] == "true", lines[4] if len(lines) == 5 else None)
 
 
 def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:
-    """The key of the repository whose HEAD is ``head``, whose :func:`ref_listing` is
-    ``refs`` and whose :class:`GitState` has ``paths``, with the answers kept under it
-    (none when they were kept under another key); ``None`` when no key can be made."""
+    """The key of a repository's ``head``, :func:`ref_listing` and :class:`GitState` paths,
+    with the answers kept under it; ``None`` when no key can be made."""
     home = cache_home()
     if not head or home is None or paths is None:
         return None
@@ -141,10 +130,8 @@ def remembered(
     compute: Callable[[list[str]], Mapping[str, Any]],
     valid: Callable[[Any], bool] = lambda _answer: True,
 ) -> dict[str, Any]:
-    """The answers of ``kind`` for ``names``: those kept under ``key``, the others from
-    ``compute`` (called with the names not kept, if any) and kept for the next run. A
-    name ``compute`` gives no answer for is asked again next time, and so is one whose
-    kept answer is not ``valid`` (a file edited or written by something else)."""
+    """The answers of ``kind`` for ``names``: those kept under ``key`` (and ``valid``), the
+    others from ``compute`` (with the names not kept) and kept for the next run."""
     if key is None:
         return dict(compute(names))
     known = key.answers.setdefault(kind, {})
@@ -152,15 +139,10 @@ def remembered(
         del known[name]
     missing = [name for name in names if name not in known]
     if missing:
-        found = dict(compute(missing))
-        known.update(found)
-        _save(key)
+        known.update(compute(missing))
+        text = json.dumps({"key": key.digest, "answers": key.answers}, sort_keys=True)
+        try:
+            write_atomic(key.path, text)
+        except OSError as exc:  # a read-only repository: the answers are computed next time
+            logger.debug("cannot keep the history answers in %s: %s", key.path, exc)
     return {name: known[name] for name in names if name in known}
-
-
-def _save(key: HistoryKey) -> None:
-    text = json.dumps({"key": key.digest, "answers": key.answers}, sort_keys=True)
-    try:
-        write_atomic(key.path, text)
-    except OSError as exc:  # a read-only repository: the answers are computed next time
-        logger.debug("cannot keep the history answers in %s: %s", key.path, exc)

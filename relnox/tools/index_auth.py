@@ -1,9 +1,8 @@
 """Logins for reading a private index, handed to uv and pip the only safe way: a netrc file.
 
-A password in an installer's argv is readable by every user of the machine and lands in
-logs, so the userinfo of every index URL is taken out (:func:`split_logins`) and the
-logins reach the installer through ``NETRC``: a file of mode 0600 in the run's temporary
-directory, the user's own netrc merged in (:func:`write_netrc`).
+A password in argv is readable by every user of the machine, so the userinfo of every index
+URL is taken out (:func:`split_logins`) and the logins reach the installer through ``NETRC``:
+a file of mode 0600 in the run's temporary directory, the user's own netrc merged in.
 """
 
 from __future__ import annotations
@@ -86,25 +85,18 @@ def _existing(environ: Mapping[str, str]) -> dict[str, tuple[str, str, str]]:
     import netrc  # only when an environment gets a login
 
     try:
-        parsed = netrc.netrc(path)
-    except netrc.NetrcParseError as exc:
-        # its message quotes the token it stumbled on: often a password (one written
-        # without the ``password`` keyword), so only the line is named
-        logger.warning(
-            "%s cannot be read (it does not parse at line %s); its logins are not used here",
-            path,
-            exc.lineno,
-        )
-        return {}
+        hosts = netrc.netrc(path).hosts
     except OSError as exc:
-        logger.warning(
-            "%s cannot be read (%s); its logins are not used here", path, exc.strerror or exc
-        )
-        return {}
-    return {
-        host: (login or "", account or "", password or "")
-        for host, (login, account, password) in parsed.hosts.items()
-    }
+        why = str(exc.strerror or exc)
+    except netrc.NetrcParseError as exc:  # its message quotes a token: often a password
+        why = f"it does not parse at line {exc.lineno}"
+    else:
+        return {
+            host: (user or "", account or "", word or "")
+            for host, (user, account, word) in hosts.items()
+        }
+    logger.warning("%s cannot be read (%s); its logins are not used here", path, why)
+    return {}
 
 
 def write_netrc(

@@ -1,14 +1,6 @@
-"""An embedded local package index: pypiserver on 127.0.0.1, for tests, the demo and dry runs.
-
-::
-
-    with LocalIndex(tmp / "packages", password_file=tmp / "htpasswd") as index:
-        index.upload_url   # http://127.0.0.1:PORT/
-        index.simple_url   # http://127.0.0.1:PORT/simple/
-
-Without a password file anyone may upload, which is refused off loopback unless
-``allow_anonymous`` says so. :meth:`LocalIndex.stop` leaves no process behind.
-"""
+"""An embedded local package index: pypiserver on 127.0.0.1, for tests, the demo and dry runs
+(``with LocalIndex(directory) as index: index.upload_url``). Without a password file anyone
+may upload: refused off loopback unless ``allow_anonymous``."""
 
 from __future__ import annotations
 
@@ -59,7 +51,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
-    """An htpasswd file (bcrypt-free ``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
+    """An htpasswd file (``apr_md5_crypt`` hashes) for ``users``; needs passlib."""
     try:
         with warnings.catch_warnings():  # passlib imports the deprecated crypt module
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -94,10 +86,8 @@ def cached_backend() -> bool:
 class LocalIndex:
     """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0).
 
-    ``backend``: pypiserver's ``simple-dir`` (the default: every request lists the directory,
-    so a file put there by hand is seen at once, whatever is installed) or ``cached-dir``
-    (the listing and the hashes kept between requests, dropped on an upload or, through
-    watchdog, on a change to the directory; needs watchdog: :func:`cached_backend`).
+    ``backend``: ``simple-dir`` (every request lists the directory) or ``cached-dir`` (the
+    listing and hashes kept until an upload or a change; needs watchdog).
     """
 
     def __init__(
@@ -120,7 +110,6 @@ class LocalIndex:
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
-    # -- addresses ---------------------------------------------------------------
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
@@ -137,7 +126,6 @@ class LocalIndex:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    # -- life cycle ----------------------------------------------------------------
     def command(self) -> list[str]:
         """The argv that runs the server (after a port was chosen)."""
         auth = (
@@ -145,25 +133,9 @@ class LocalIndex:
             if self.password_file
             else ["-a", ".", "-P", "."]
         )
-        return [
-            sys.executable,
-            "-c",
-            _SERVE,
-            "run",
-            "--port",
-            str(self.port),
-            "--host",
-            self.host,
-            "--disable-fallback",
-            "--hash-algo",
-            "sha256",
-            "--health-endpoint",
-            "/health",
-            "--backend",
-            self.backend,
-            *auth,
-            str(self.data_dir),
-        ]
+        argv = [sys.executable, "-c", _SERVE, "run", "--port", str(self.port), "--host", self.host]
+        argv += ["--disable-fallback", "--hash-algo", "sha256", "--health-endpoint", "/health"]
+        return [*argv, "--backend", self.backend, *auth, str(self.data_dir)]
 
     def start(self) -> LocalIndex:
         if self.running:

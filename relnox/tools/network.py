@@ -1,20 +1,11 @@
-"""How long relnox waits on the network: ``[tool.relnox.network]``.
-
-::
-
-    [tool.relnox.network]
-    timeout = 30    # seconds to connect to an index, and to wait for each of its answers
-    stall = 120     # seconds an upload may go without any progress before it is stopped
-    retries = 2     # how often a transient failure (timeout, stall, 5xx, 429) is retried
-
-Retries back off 1 s, 2 s, 4 s ... An upload child is stopped by :func:`relnox._proc.run`
-once it has shown no progress (output, or bytes read or written) for ``stall`` seconds.
-"""
+"""How long relnox waits on the network: ``[tool.relnox.network]`` (docs/configuration.md)
+``timeout``, ``stall`` and ``retries``; retries back off 1 s, 2 s, 4 s ..."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,17 +35,17 @@ def backoff_delay(first: float, attempt: int) -> float:
 
 def upload_wait(attempt: int, deadline: float) -> float:
     """The pause before looking again (``attempt`` 1, 2, ...) for an upload the index does
-    not show yet: 1 s, 2 s, 4 s ..., at most 15 s, never past ``deadline`` (a
-    :func:`time.monotonic` time); what verify-install and audit both wait by."""
+    not show yet: 1 s, 2 s, 4 s ..., at most 15 s, never past ``deadline`` (monotonic)."""
     return min(backoff_delay(1.0, attempt), 15.0, max(deadline - time.monotonic(), 0.0))
 
 
-#: the most a setting may say: a day of seconds, a hundred retries (``inf``, ``nan`` or
-#: 10**11 would make a wait without a bound, or a backoff past any clock)
+#: the most a setting may say (``inf``, ``nan`` or 10**11: a wait without a bound)
 _MOST = {"timeout": 86400.0, "stall": 86400.0, "retries": 100}
 
 
-def _positive(source: Path, key: str, value: Any, *, whole: bool = False) -> Any:
+def _positive(source: Path, key: str, table: Mapping[str, Any]) -> Any:
+    """``table[key]`` (else its default), a number within :data:`_MOST` (retries: whole)."""
+    value, whole = table.get(key, getattr(NetworkSettings, key)), key == "retries"
     kinds = (int,) if whole else (int, float)
     if (
         isinstance(value, bool)
@@ -81,14 +72,8 @@ def network_settings(config: Config | None) -> NetworkSettings:
                 f"{config.source}: [tool.relnox.network] has an unknown key {key!r}; "
                 f"known keys: {', '.join(KEYS)}"
             )
-    defaults = NetworkSettings()
-    return NetworkSettings(
-        timeout=float(_positive(config.source, "timeout", table.get("timeout", defaults.timeout))),
-        stall=float(_positive(config.source, "stall", table.get("stall", defaults.stall))),
-        retries=int(
-            _positive(config.source, "retries", table.get("retries", defaults.retries), whole=True)
-        ),
-    )
+    timeout, stall, retries = (_positive(config.source, key, table) for key in KEYS)
+    return NetworkSettings(float(timeout), float(stall), int(retries))
 
 
 def is_loopback(host: str) -> bool:

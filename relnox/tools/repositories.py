@@ -1,16 +1,9 @@
-"""Package indexes by name: ``pypi``, ``testpypi``, ``local``, ``[tool.relnox.repositories]``, ~/.pypirc, URLs.
+"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691).
 
-PyPI's and TestPyPI's addresses are twine's constants. A repository has an upload URL and
-a simple URL (PEP 503/691)::
-
-    [tool.relnox.repositories]
-    staging = "https://pkgs.example.invalid/legacy/"               # simple: .../simple/
-    corp = { upload = "https://u.example.invalid/", simple = "https://s.example.invalid/simple/",
-             confirm = true }                                     # ask before uploading
-
-A name is looked up in ``[tool.relnox.repositories]``, then the built-in ones (``local``:
-``$RELNOX_LOCAL_INDEX``), then a ``~/.pypirc`` section's ``repository =``. A URL's
-userinfo becomes the repository's credentials and is removed from the URL.
+A name is looked up in ``[tool.relnox.repositories]`` (docs/configuration.md), then the
+built-in ones (``pypi`` and ``testpypi``: twine's constants; ``local``:
+``$RELNOX_LOCAL_INDEX``), then a ``~/.pypirc`` section's ``repository =``. A URL's userinfo
+becomes the repository's credentials and is removed from the URL.
 """
 
 from __future__ import annotations
@@ -44,12 +37,8 @@ def _twine_urls() -> tuple[str, str]:
 
 
 def simple_url_for(upload_url: str) -> str:
-    """The simple API next to an upload URL.
-
-    A warehouse-style ``https://upload.HOST/legacy/`` becomes ``https://HOST/simple/``;
-    any other ``.../legacy/`` becomes ``.../simple/``; otherwise ``simple/`` is appended
-    (pypiserver takes uploads on ``/`` and serves ``/simple/``).
-    """
+    """The simple API next to an upload URL: ``https://upload.HOST/legacy/`` is
+    ``https://HOST/simple/``; else ``simple/`` in place of a ``legacy/`` or appended."""
     parts = urlsplit(upload_url)
     host = parts.netloc.removeprefix("upload.")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
@@ -68,9 +57,7 @@ def is_url(value: str) -> bool:
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
     """``(url without userinfo, username, password)``; the password is registered as a secret.
-
-    A URL no client could connect to (a port that is not a number or past 65535, a broken
-    ``[IPv6]`` host, no host) is a :class:`ConfigError` naming it (its userinfo masked)."""
+    A URL no client could connect to is a :class:`ConfigError` naming it (userinfo masked)."""
     from relnox.redact import redact_url
 
     try:
@@ -158,12 +145,9 @@ class Repository:
     @property
     def label(self) -> str:
         """How messages name it: ``PyPI``, ``TestPyPI``, or its name."""
-        pypi, test = _twine_urls()
-        if self.upload_url.startswith(pypi):
+        if self.is_production_pypi:
             return "PyPI"
-        if self.upload_url.startswith(test):
-            return "TestPyPI"
-        return self.name
+        return "TestPyPI" if self.is_pypi else self.name
 
     @property
     def where(self) -> str:
@@ -195,15 +179,11 @@ def builtin_upload_url(name: str) -> str | None:
 
 def builtin(name: str, environ: Mapping[str, str] | None = None) -> Repository | None:
     """``pypi``, ``testpypi`` or ``local``; ``None`` for any other name."""
-    pypi, test = _twine_urls()
-    if name == PYPI:
-        return Repository(PYPI, pypi, simple_url_for(pypi), confirm=True)
-    if name == TESTPYPI:
-        return Repository(TESTPYPI, test, simple_url_for(test))
+    upload = builtin_upload_url(name)
+    if upload is not None:
+        return Repository(name, upload, simple_url_for(upload), confirm=name == PYPI)
     if name == LOCAL:
-        # imported here: the index server's module loads urllib.request, ssl and http
-        # (~6 ms), which a command that never serves an index should not pay for
-        from relnox.tools.index_server import LOCAL_INDEX_ENV
+        from relnox.tools.index_server import LOCAL_INDEX_ENV  # urllib.request, ssl: ~6 ms
 
         env = os.environ if environ is None else environ
         url = env.get(LOCAL_INDEX_ENV, "").strip()
@@ -251,11 +231,8 @@ def pypirc_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
-    """The sections of a ``~/.pypirc`` (empty when there is none).
-
-    A name that is there but cannot be read as a file (a directory, a link to nowhere, a
-    device, no permission) or is not UTF-8 is an error naming it, not "no credentials";
-    the error never quotes the file's lines (they may hold a password). A file with a
+    """The sections of a ``~/.pypirc`` (empty when there is none). One that cannot be read
+    is an error that never quotes its lines (they may hold a password); one with a
     password that other users may read gets a warning (once)."""
     if not os.path.lexists(path):
         return {}  # as configparser reads a missing file, without loading it

@@ -2,12 +2,9 @@
 
 A project the index does not know is an empty answer; connection errors, timeouts, 5xx
 and 429 are retried with backoff. Credentials go only to the index's origins (after a
-401 from one), never to a file host elsewhere nor along a redirect to another origin.
-Only ``http`` and ``https`` are read. Every answer is bounded (:mod:`.simple_http`):
-connect and each read by ``timeout``, the status line and headers by ``timeout + stall``,
-the body by size (:data:`MAX_PAGE`; a file one byte more than ours) and by time
-(``stall`` plus 1 s per MiB); a reader with a deadline (:meth:`IndexReader.until`)
-never waits past it.
+401 from one). Every answer is bounded: the head by ``timeout + stall``
+(:mod:`.simple_http`), the body by size (:data:`MAX_PAGE`; a file one byte more than
+ours) and by time (``stall`` plus 1 s per MiB), all by a reader's deadline.
 """
 
 from __future__ import annotations
@@ -64,8 +61,7 @@ class _Body:
 
 
 def _read(resp: Any, url: str, body: _Body, *, limit: int, stall: float) -> None:
-    """``resp``'s body into ``body``: at most ``limit`` bytes (more are left unread), within
-    ``stall`` s plus 1 s per MiB received."""
+    """``resp``'s body into ``body``: at most ``limit`` bytes, within ``stall`` s plus 1 s per MiB."""
     started = time.monotonic()
     while body.size < limit:
         chunk = resp.read1(min(_CHUNK, limit - body.size))  # what has arrived, no more
@@ -87,9 +83,8 @@ class WaitEnded(PublishError):
 
 @dataclass(frozen=True)
 class Patience:
-    """How long to wait for an index: each request (``timeout``), a body that stops
-    coming (``stall``), and how often to retry, backing off from ``retry_delay``; with
-    ``deadline`` (a :func:`time.monotonic` time), never past it."""
+    """How long to wait for an index: each request, a body that stops coming, the retries;
+    with ``deadline`` (a :func:`time.monotonic` time), never past it."""
 
     timeout: float = 30.0
     retries: int = 3
@@ -194,8 +189,7 @@ def _fetch(
 
 
 def _close(answer: Any) -> None:
-    """An error answer's connection, closed now: left to the garbage collector, it may be
-    flushed at exit after its socket went ("Exception ignored ... closed file")."""
+    """An error answer's connection, closed now (at exit it would say "Exception ignored")."""
     with contextlib.suppress(OSError, ValueError):
         answer.close()
 
@@ -292,8 +286,8 @@ def file_sha256(
     patience: Patience = Patience(timeout=60.0),
     size: int | None = None,
 ) -> str:
-    """The sha256 of an indexed file: the listed one, else of its downloaded content (at
-    most ``size + 1`` bytes: a longer file differs from ours)."""
+    """The sha256 of an indexed file: the listed one, else of its content (at most ``size + 1``
+    bytes: a longer file differs from ours)."""
     if file.sha256:
         return file.sha256
     status, _, body = _fetch(
@@ -356,8 +350,7 @@ def read_page(
     origins: Collection[Origin] = (),
     patience: Patience = Patience(),
 ) -> tuple[int, str, str]:
-    """``(status, content type, text)`` of one page of an index or its APIs (PEP 740's
-    integrity API); 404 is ``(404, "", "")``."""
+    """``(status, content type, text)`` of one page of an index or its APIs; 404 is ``(404, "", "")``."""
     status, content_type, body = _fetch(
         url,
         accept=accept,

@@ -1,7 +1,5 @@
-"""The standard library's client for an index's simple API (``urllib.request``): redirects
-followed with credentials kept to their origins, and every answer's head bounded in time.
-:mod:`relnox.tools.simple_api` reads every page and file through it.
-"""
+"""urllib's client for an index: redirects followed with credentials kept to their origins
+(never to a scheme but http and https), every answer's head bounded in time."""
 
 from __future__ import annotations
 
@@ -56,10 +54,9 @@ class SameOriginAuth(urllib.request.HTTPRedirectHandler):
             )
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None and origin(newurl) not in self.allowed:
-            for key in [k for k in new.headers if k.lower() == "authorization"]:
-                del new.headers[key]
-            for key in [k for k in new.unredirected_hdrs if k.lower() == "authorization"]:
-                del new.unredirected_hdrs[key]
+            for table in (new.headers, new.unredirected_hdrs):
+                for key in [k for k in table if k.lower() == "authorization"]:
+                    del table[key]
             logger.debug("  redirected to another origin: %s, without credentials", newurl)
         return new
 
@@ -73,10 +70,8 @@ def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.reque
 
 
 def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
-    """``work()``'s answer, or ``too_slow()`` raised once ``seconds`` have passed without one.
-
-    urllib bounds each read of a socket only, so a server sending a byte at a time would
-    hold a request forever: ``work`` runs in a daemon thread, given up on at ``seconds``."""
+    """``work()``'s answer, or ``too_slow()`` raised after ``seconds`` (urllib bounds each read
+    only: a server sending a byte at a time would hold a request forever)."""
     answers: queue.Queue[Any] = queue.Queue()
 
     def run() -> None:
@@ -98,8 +93,7 @@ def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Excepti
 def open_url(
     req: urllib.request.Request, allowed: Collection[Origin], *, timeout: float, head: float
 ) -> Any:
-    """``req``'s answer, redirects followed with credentials only to ``allowed``: connect and
-    each read within ``timeout``, the status line and headers (of the last redirect too)
-    within ``head`` seconds, or :class:`HeadTooSlow`."""
+    """``req``'s answer, credentials only to ``allowed``: connect and each read within
+    ``timeout``, the status line and headers within ``head`` (or :class:`HeadTooSlow`)."""
     opener = urllib.request.build_opener(SameOriginAuth(allowed))
     return within(head, lambda: opener.open(req, timeout=timeout), lambda: HeadTooSlow(head))

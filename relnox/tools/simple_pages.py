@@ -35,9 +35,8 @@ SAID_MAX = 200
 
 
 def index_said(value: object) -> str:
-    """Free text of the index's (a status, its reason) as relnox may quote it: one line,
-    whitespace runs one space, at most :data:`SAID_MAX` characters, cut after secrets are
-    masked; a page's lines never become lines of relnox's own output."""
+    """The index's free text (a status, its reason) as relnox may quote it: one line, at most
+    :data:`SAID_MAX` characters, cut after secrets are masked."""
     text = " ".join(redact(str(value)).split())
     return text if len(text) <= SAID_MAX else text[: SAID_MAX - 3].rstrip() + "..."
 

@@ -1,10 +1,5 @@
-"""pip's certificate and proxy settings, for uv too (corporate networks).
-
-Behind a proxy that re-signs TLS, pip works and uv, trusting its own bundled roots, fails
-with ``UnknownIssuer``: :func:`trust_environment` gives every uv child pip's CA bundle
-(``SSL_CERT_FILE``) and proxy (``HTTPS_PROXY``) unless it has its own or ``UV_NATIVE_TLS``
-is set (docs/troubleshooting.md has the table).
-"""
+"""pip's certificate and proxy settings, for uv too: behind a proxy that re-signs TLS, uv
+trusting its own roots fails with ``UnknownIssuer`` (docs/troubleshooting.md)."""
 
 from __future__ import annotations
 
@@ -36,8 +31,7 @@ def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
 
 
 def pip_settings(environ: Mapping[str, str]) -> Iterator[tuple[Path, str, str, str]]:
-    """``(file, section, key, value)`` of pip's configuration files, in pip's order (a file
-    pip cannot read either is left out: pip reports it)."""
+    """``(file, section, key, value)`` of pip's configuration files, in pip's order."""
     for path in pip_config_files(environ):
         import configparser  # loaded only when pip has a configuration file
 

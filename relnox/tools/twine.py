@@ -1,5 +1,4 @@
-"""twine as a child process: ``twine upload`` as a :class:`relnox.tools.upload.Transport`,
-watched, its credentials in its environment, its output masked; :func:`classify` tells
+"""``twine upload`` as a :class:`relnox.tools.upload.Transport`; :func:`classify` tells
 transient failures (connection errors, timeouts, HTTP 5xx and 429) from the others."""
 
 from __future__ import annotations
@@ -44,10 +43,6 @@ _TRANSIENT_WORDS = (
 )
 
 
-def twine_argv(*args: str) -> list[str]:
-    return [sys.executable, "-m", "twine", *args]
-
-
 #: an encoding error names the character and its place: of a password (twine sends the
 #: credentials as latin-1), that is part of the secret
 _UNENCODABLE = re.compile(r"can't encode characters? (?:'[^']*' )?in position [0-9-]+")
@@ -57,7 +52,7 @@ UNENCODABLE = "can't encode a character (not shown: it may be part of the passwo
 
 def tidy(output: str) -> str:
     """twine's output without padding, colour codes or empty lines, secrets masked (and the
-    character an encoding error names, with its place)."""
+    character an encoding error names)."""
     text = _UNENCODABLE.sub(UNENCODABLE, re.sub(r"\x1b\[[0-9;]*m", "", output))
     return redact("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
 
@@ -99,13 +94,8 @@ def upload_argv(
     attestations: bool = False,
 ) -> list[str]:
     """``twine upload`` of ``paths``; with ``attestations``, each file's attestations too."""
-    argv = twine_argv(
-        "upload",
-        "--repository-url",
-        repository.upload_url,
-        "--non-interactive",
-        "--disable-progress-bar",
-    )
+    argv = [sys.executable, "-m", "twine", "upload", "--repository-url", repository.upload_url]
+    argv += ["--non-interactive", "--disable-progress-bar"]
     if verbose:
         argv.append("--verbose")
     if attestations:  # twine attaches a file's attestations only when they are listed too

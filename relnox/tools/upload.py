@@ -1,14 +1,11 @@
-"""Uploading one file to an index: the words every uploader shares, and the choice of uploader.
+"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol.
 
-Two transports carry a file to an index, each a child process behind one protocol
-(:class:`Transport`): ``uv publish`` (:mod:`relnox.tools.uv_publish`), the default where
-uv runs, and ``twine upload`` (:mod:`relnox.tools.twine`), used where uv cannot run,
-for credentials only twine can read (a keyring), or when ``[tool.relnox.publish]
-transport = "twine"`` says so. Measured on 40 files of 20 packages to a local index
-(``benchmarks/publish.py``), a child takes 0.1-0.2 s for ``uv publish`` and 0.6-0.9 s
-for ``twine upload``, almost all of it start-up. Both get the credentials only in
-their environment, are watched by :func:`relnox._proc.run`'s ``stall`` rule, and have
-their output masked (:func:`relnox.redact.redact`) before relnox keeps it.
+``uv publish`` (:mod:`relnox.tools.uv_publish`) is the default where uv runs; ``twine
+upload`` (:mod:`relnox.tools.twine`) where uv cannot, for a keyring, or when ``[tool.relnox.
+publish] transport = "twine"``: a child takes 0.1-0.2 s for uv and 0.6-0.9 s for twine, almost
+all start-up (40 files of 20 packages to a local index, ``benchmarks/publish.py``). Both get
+the credentials only in their environment, are watched by the ``stall`` rule, and have their
+output masked.
 """
 
 from __future__ import annotations
@@ -44,9 +41,8 @@ Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:
-    """An uploader's runner: ``argv`` in a child, output captured, stopped after
-    ``settings.stall`` seconds without progress, or ``settings.timeout`` seconds without an
-    answer once it has sent its whole request."""
+    """An uploader's runner: ``argv`` in a child, stopped after ``settings.stall`` seconds
+    without progress, or ``settings.timeout`` without an answer once all is sent."""
 
     def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
         return proc.run(argv, env=env, watch=proc.Watch(settings.stall, answer=settings.timeout))
@@ -78,9 +74,7 @@ def attestations_of(path: Path) -> list[Path]:
 def answer_reason(body: str) -> str:
     """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
     ``<title>`` (PyPI), else its text without tags; at most 300 characters, cut after
-    secrets are masked (a token the page echoes at the cut would leave its first
-    characters). An answer that is not text (NUL bytes, or bytes that are not UTF-8 in
-    place of words) is said as such, not shown."""
+    secrets are masked. An answer that is not text is said as such, not shown."""
     if "\x00" in body or body.count("\ufffd") * 20 > len(body):
         return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
@@ -134,16 +128,15 @@ class Transport(Protocol):
 
 
 def twine() -> Transport:
-    """``twine upload`` as a transport, its module imported on first use: where uv runs,
-    a publish never loads it."""
+    """``twine upload`` as a transport, its module imported only where it is used."""
     from relnox.tools.twine import Twine
 
     return Twine()
 
 
 def _pasted(credentials: Credentials) -> str:
-    """A hint when the refused password begins or ends with whitespace or holds a control
-    character (a token copied with its line end), never the password itself."""
+    """A hint when the refused password has whitespace around it or a control character
+    (a token copied with its line end), never the password itself."""
     password = credentials.password or ""
     if password != password.strip() or any(ord(c) < 32 or ord(c) == 127 for c in password):
         return (

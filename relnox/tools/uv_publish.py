@@ -1,11 +1,6 @@
-"""``uv publish`` as a :class:`relnox.tools.upload.Transport`: a package's files per call.
-
-uv gets the credentials relnox chose in ``UV_PUBLISH_USERNAME`` / ``UV_PUBLISH_PASSWORD``
-and none of the caller's other ``UV_PUBLISH_*`` or index settings; trusted publishing only
-when relnox chose it; no retries of its own (relnox retries, after asking the index what
-arrived); ``[tool.relnox.network] stall`` as its read timeout; its answers' headers traced
-(the response only) so that a 429's rate-limit headers can be read.
-"""
+"""``uv publish`` as a :class:`relnox.tools.upload.Transport`: a package's files per call,
+with the credentials relnox chose and none of the caller's ``UV_PUBLISH_*`` or index
+settings, no retries of its own (relnox retries after asking the index what arrived)."""
 
 from __future__ import annotations
 
@@ -64,13 +59,10 @@ def child_env(
     if password:
         env["UV_PUBLISH_PASSWORD"] = password
     env.update(trust_environment(env))  # pip's CA bundle and proxy (relnox.tools.trust)
-    env["UV_HTTP_RETRIES"] = "0"
-    # uv's read timeout is the stall rule: no byte for that long is no progress
-    env["UV_HTTP_TIMEOUT"] = str(max(1, round(network.stall)))
-    # uv shows an answer's headers only at trace level: relnox reads the rate-limit ones
-    env["RUST_LOG"] = "uv_publish=trace"
-    env["NO_COLOR"] = "1"
-    env["COLUMNS"] = "4000"  # one line per message: a wrapped line could split a secret
+    # uv's read timeout is the stall rule; an answer's headers (the rate-limit ones) are
+    # shown only at trace level; one line per message: a wrapped line could split a secret
+    env.update(UV_HTTP_RETRIES="0", UV_HTTP_TIMEOUT=str(max(1, round(network.stall))))
+    env.update(RUST_LOG="uv_publish=trace", NO_COLOR="1", COLUMNS="4000")
     return env
 
 
@@ -166,12 +158,5 @@ class UvPublish:
         logger.debug("%s", output)
         if kind == OK:
             return Attempt(OK, 1, output=output, tool=self.name)
-        return Attempt(
-            kind,
-            1,
-            status,
-            last_error(result.output),
-            output,
-            tool=self.name,
-            headers=rate_headers(result.output),
-        )
+        error, headers = last_error(result.output), rate_headers(result.output)
+        return Attempt(kind, 1, status, error, output, tool=self.name, headers=headers)
