@@ -9,8 +9,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
@@ -20,6 +18,7 @@ from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader, Patience
+from relnox.versions.arithmetic import maybe_version
 
 logger = logging.getLogger("relnox")
 
@@ -148,7 +147,9 @@ def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str
         auth = resolve_credentials(repo, environ).basic_auth()
         reader = IndexReader(repo.simple_url, auth, repo.origins, replace(patience, retries=1))
         for pkg in packages:
-            if any(_is_version(f, pkg.version) for f in reader.files(pkg.name)):
+            wanted = maybe_version(pkg.version)
+            files = [name_and_version(f) for f in reader.files(pkg.name)]
+            if wanted is not None and any(p is not None and p[1] == wanted for p in files):
                 found.append(f"{pkg.name} {pkg.version}")
     except RelnoxError as exc:
         logger.warning(
@@ -168,11 +169,3 @@ def _set_by(root: Path, pkg: Package) -> str | None:
         root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
     )
     return out or None
-
-
-def _is_version(filename: str, version: str) -> bool:
-    parsed = name_and_version(filename)
-    try:
-        return parsed is not None and parsed[1] == Version(version)
-    except InvalidVersion:
-        return False

@@ -198,9 +198,7 @@ def _check_output(
             )
     for name in names:
         target = dist_dir / name
-        if (target.exists() or target.is_symlink()) and not (
-            target.is_file() and not target.is_symlink()
-        ):
+        if target.is_symlink() or (target.exists() and not target.is_file()):
             raise BuildError(
                 f"{target}: not a regular file, so assemble cannot write {name} there; remove it"
             )
