@@ -390,13 +390,11 @@ class _CaseRun:
         for wheel in case.wheels:
             copy_checked(wheel, links)
         index_url = self.plan.repository.simple_url
-        extra = (self.plan.extra_index,) if self.plan.extra_index else ()
-        fresh = (case.dependent, *(n for n, _ in case.new))
         options = InstallOptions(
             find_links=(links,) if case.wheels else (),
             default_index=index_url,
-            extra_indexes=extra,
-            fresh=fresh,
+            extra_indexes=(self.plan.extra_index,) if self.plan.extra_index else (),
+            fresh=(case.dependent, *(n for n, _ in case.new)),
         )
         argv = verify.installer.install_argv(env, [case.key], options)
         installed = self._run(argv, env)

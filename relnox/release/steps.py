@@ -205,8 +205,7 @@ def _verify_settings(
 
 def _publish(run: ReleaseRun, repository: str, stage: str) -> Outcome:
     options = PublishOptions(repository=repository, packages=run.names, dist_dir=run.dist_dir)
-    plan = PUBLISH.plan(run.workspace, options, run.runtime)
-    published = PUBLISH.run(plan, run.runtime)
+    published = PUBLISH.run(PUBLISH.plan(run.workspace, options, run.runtime), run.runtime)
     if published.error or published.failed:
         raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
     run.result.uploads[stage] = list(published.uploaded)
