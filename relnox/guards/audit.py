@@ -23,17 +23,17 @@ from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
     AuditError,
     has_bundles,
-    index_origins,
     integrity_base,
     pages_of,
     provenance_url,
+    read_from,
 )
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import IndexReader, Patience, read_page
+from relnox.tools.simple_api import IndexReader, Patience
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -296,13 +296,8 @@ def _audit_package(
         if not attestations_of(manifest.dist_dir / artifact.filename):
             continue
         url = provenance_url(base, name, version, artifact.filename)
-        code, _, text = read_page(
-            url,
-            accept="application/vnd.pypi.integrity.v1+json, application/json",
-            auth=reader.auth,
-            origins=index_origins(reader),
-            patience=reader.patience,
-        )
+        accept = "application/vnd.pypi.integrity.v1+json, application/json"
+        code, _, text = read_from(reader, url, accept)
         ok = code == 200 and has_bundles(text)
         why = "" if ok else f"attestations were made but {url} has none (HTTP {code})"
         found("provenance", ok, artifact.filename, why)

@@ -313,8 +313,7 @@ def plan_skew(
         closure = set(needs(workspace, [dep])) - {dep}
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
-        for version in published[: o.depth]:
-            cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
+        cases += [SkewCase(dep, str(v), new, wheels, targets[dep]) for v in published[: o.depth]]
     return SkewPlan(
         repository=repo,
         depth=o.depth,

@@ -95,12 +95,9 @@ def unfinished_on_index(run: ReleaseRun) -> None:
     ]
     if not packages:
         return
-    on: dict[str, list[str]] = {}  # stage -> "name version" published there
-    for stage, where in (("publish", o.repository), ("publish-test", o.test_repository)):
-        if stage not in o.skip:
-            on[stage] = _published(run, where, packages)
-    live = on.get("publish", [])
-    trial = [p for p in on.get("publish-test", []) if p not in live]
+    live = _published(run, o.repository, packages) if "publish" not in o.skip else []
+    tested = _published(run, o.test_repository, packages) if "publish-test" not in o.skip else []
+    trial = [p for p in tested if p not in live]
     # the packages the live ones were bumped with (their versions set by the same commit):
     # a package versioned on its own (a new one, say) is not part of that release
     with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
