@@ -1,25 +1,12 @@
-"""The API check: the bump a package's public API change demands, with griffe.
-
-:func:`api_changes` loads each package's public API at its last release tag (``git
-archive`` of the tag into a temporary directory: the working tree is never touched) and
-in the working tree, and asks griffe (``relnox[api]``) for the breakages between them:
-a public object removed, a parameter removed or made required, a kind changed... An
-object added is a feature. The part the change demands:
-
-- a breakage: ``major``; under ``0.x`` the project's declared policy,
-  ``[tool.relnox] api-zero-policy``: ``"minor"`` (the default: at 0.x a minor bump may
-  break, as Cargo and npm read semver) or ``"major"`` (breaking at 0.x needs 1.0);
-- an addition: ``minor``; otherwise ``patch``.
-
-:func:`check_bump` refuses a bump smaller than that, with the breakages and the part
-that fits. ``[tool.relnox] check-api = true`` makes it a doctor finding too.
-"""
+"""The API check: the bump a package's public API change since its last release tag
+demands, with griffe (docs/guards.md, "The API check", has the rules and the 0.x policy).
+The tag is read through ``git archive``: the working tree is never touched."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +20,6 @@ from relnox.tools import git
 logger = logging.getLogger("relnox")
 
 PARTS = ("patch", "minor", "major")
-POLICIES = ("minor", "major")
-DEFAULT_ZERO_POLICY = "minor"
 
 
 class ApiError(RelnoxError):
@@ -48,21 +33,13 @@ class ApiChange:
     name: str
     released: str | None  # the version of the last release tag (None: never released)
     tag: str | None
+    demands: str = "patch"
     breakages: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
-    demands: str = "patch"
     note: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "released": self.released,
-            "tag": self.tag,
-            "demands": self.demands,
-            "breakages": self.breakages,
-            "added": self.added,
-            "note": self.note,
-        }
+        return asdict(self)
 
 
 def _griffe() -> Any:
@@ -73,16 +50,6 @@ def _griffe() -> Any:
             "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
         ) from None
     return griffe
-
-
-def zero_policy(workspace: Workspace) -> str:
-    value = workspace.config.raw.get("api-zero-policy", DEFAULT_ZERO_POLICY)
-    if value not in POLICIES:
-        raise ApiError(
-            f"{workspace.config.source}: [tool.relnox] api-zero-policy = {value!r}; write "
-            '"minor" (a minor bump at 0.x may break) or "major"'
-        )
-    return str(value)
 
 
 def enabled(workspace: Workspace) -> bool:
@@ -169,7 +136,8 @@ def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
             for breakage in griffe.find_breaking_changes(old, new):
                 change.breakages.append(" ".join(str(breakage.explain()).split()))
             change.added += sorted(f"{module}.{n}" for n in _public(new) - _public(old))
-    change.demands = demanded(change, str(released), zero_policy(workspace))
+    policy = str(workspace.config.raw.get("api-zero-policy", "minor"))  # checked as it loads
+    change.demands = demanded(change, str(released), policy)
     return change
 
 
@@ -198,15 +166,12 @@ def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiC
 
 
 def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) -> list[ApiChange]:
-    """Refuse ``versions`` (name -> (old, new)) where a package's API change demands more.
-
-    The comparison is with each package's last release tag; a package never released
-    passes."""
+    """Refuse ``versions`` (name -> (old, new)) where a package's API change since its
+    last release tag demands more; a package never released passes."""
     changes = []
     refused = []
     for name, (_old, new) in versions.items():
-        pkg = workspace.get(name)
-        change = api_change(workspace, pkg)
+        change = api_change(workspace, workspace.get(name))
         changes.append(change)
         if change.released is None:
             continue
@@ -226,9 +191,8 @@ def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) ->
 def doctor_checks(
     workspace: Workspace, packages: Sequence[Package], make: Callable[[str, str, str], Any]
 ) -> list[Any]:
-    """``[tool.relnox] check-api = true``: one doctor row per package (``make(check,
-    status, detail)`` builds it): an error when its version is a smaller bump than its API
-    change since the last release tag demands."""
+    """One doctor row per package with ``check-api`` (``make(check, status, detail)``):
+    an error when its version is a smaller bump than its API change demands."""
     if not enabled(workspace):
         return []
     rows = []

@@ -1,22 +1,7 @@
-"""The audit: is what the build manifest lists live on the index, whole and intact?
-
-For every file the build manifest lists (each package of ``--package``, at the version of
-``--version`` when given), :func:`audit` reads the project's page of the simple API in
-both formats (PEP 691 JSON and PEP 503 HTML; an index serving only one is noted, not
-failed) and checks that
-
-- the file is listed, with the sha256 of the manifest (a file listed without a hash is
-  downloaded and hashed);
-- the release is complete: every wheel (tag) the manifest expects and the sdist;
-- its provenance is on the integrity API (PEP 740, ``/integrity/<project>/<version>/
-  <file>/provenance``) when attestations were uploaded (``FILE.*.attestation`` beside it
-  in ``dist/``);
-- the project's status (PEP 792: JSON ``project-status``, HTML ``pypi:project-status``
-  meta) is ``active`` (no status is active).
-
-The report renders as text, JSON and a markdown table (a job summary, or a release record
-to attach to the GitHub release). Problems are findings in the report; only usage errors
-raise :class:`AuditError`.
+"""The audit: is every file the build manifest lists live on the index, whole and intact?
+Listed on both simple pages with the manifest's sha256, the release complete, provenance
+where attested, the project active (docs/guards.md, "The audit"). Problems are findings
+in the report; only usage errors raise :class:`AuditError`.
 """
 
 from __future__ import annotations
@@ -24,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +23,17 @@ from relnox.errors import RelnoxError
 from relnox.guards.audit_pages import (
     AuditError,
     has_bundles,
-    index_origins,
     integrity_base,
     pages_of,
     provenance_url,
+    read_from,
 )
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import IndexReader, Patience, read_page
+from relnox.tools.simple_api import IndexReader, Patience
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -64,18 +49,8 @@ class Finding:
     version: str
     check: str  # "listed (json)", "sha256 (html)", "complete", "provenance", "status"
     ok: bool
-    subject: str = ""  # the file, or "" for the project
+    file: str = ""  # "" for the project
     detail: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "package": self.package,
-            "version": self.version,
-            "check": self.check,
-            "ok": self.ok,
-            "file": self.subject,
-            "detail": self.detail,
-        }
 
 
 @dataclass
@@ -108,7 +83,7 @@ class AuditReport:
                 f"{len(mine)} checks passed"
             )
             for f in bad:
-                subject = f" {f.subject}" if f.subject else ""
+                subject = f" {f.file}" if f.file else ""
                 lines.append(f"       {f.check}{subject}: {f.detail}")
         lines += [f"  note: {n}" for n in self.notes]
         return lines
@@ -123,9 +98,7 @@ class AuditReport:
         ]
         for f in self.findings:
             result = "ok" if f.ok else f"**{f.detail or 'failed'}**".replace("|", "\\|")
-            lines.append(
-                f"| {f.package} | {f.version} | {f.check} | {f.subject or '-'} | {result} |"
-            )
+            lines.append(f"| {f.package} | {f.version} | {f.check} | {f.file or '-'} | {result} |")
         lines += ["", *[f"- {n}" for n in self.notes]]
         return "\n".join(lines).rstrip() + "\n\n"
 
@@ -135,7 +108,7 @@ class AuditReport:
 
     def closing_message(self) -> str:
         named = "; ".join(
-            f"{f.package} {f.version} {f.check}{' ' + f.subject if f.subject else ''}: {f.detail}"
+            f"{f.package} {f.version} {f.check}{' ' + f.file if f.file else ''}: {f.detail}"
             for f in self.problems[:5]
         )
         return (
@@ -151,22 +124,10 @@ class AuditReport:
             "packages": list(self.packages),
             "versions": self.packages,
             "problems": len(self.problems),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [asdict(f) for f in self.findings],
             "notes": self.notes,
             "seconds": round(self.seconds, 2),
         }
-
-
-def _expected_tags(record: PackageRecord) -> list[str]:
-    tags = []
-    for wheel in record.wheels:
-        tags += sorted({str(t) for t in parse_wheel_filename(wheel.filename)[3]})[:1]
-    return tags
-
-
-def _version_of(filename: str) -> str | None:
-    parsed = name_and_version(filename)
-    return None if parsed is None else str(parsed[1])
 
 
 def _select(
@@ -193,19 +154,14 @@ def _select(
 
 @dataclass(frozen=True)
 class AuditOptions:
-    """What a person decides about the audit (``relnox audit``'s flags).
-
-    ``wait`` seconds: read again while a file is missing (an index or CDN that is slow to
-    show a new upload); ``integrity_url`` is the integrity API's base (default: beside the
-    simple API, as PyPI has it).
-    """
+    """What a person decides about the audit (``relnox audit``'s flags)."""
 
     repository: str = "pypi"
     packages: Sequence[str] = ()
     version: str | None = None  # the release's version when it is not the manifest's
     dist_dir: Path | str | None = None
-    integrity_url: str | None = None
-    wait: float = 0.0
+    integrity_url: str | None = None  # the integrity API's base (default: beside the simple API)
+    wait: float = 0.0  # seconds to read again while a file is missing (a slow index or CDN)
 
 
 @dataclass(frozen=True)
@@ -304,25 +260,20 @@ def _audit_package(
                 continue
             found(check, True, artifact.filename)
             sha = reader.sha256(listed, artifact.size)
-            found(
-                f"sha256 ({kind})",
-                sha == artifact.sha256,
-                artifact.filename,
-                ""
-                if sha == artifact.sha256
-                else f"the index has {sha}, the build {artifact.sha256}",
-            )
+            same = sha == artifact.sha256
+            wrong = "" if same else f"the index has {sha}, the build {artifact.sha256}"
+            found(f"sha256 ({kind})", same, artifact.filename, wrong)
+        active = page.status == ACTIVE
         reason = f" ({page.reason})" if page.reason else ""
-        found(
-            f"status ({kind})",
-            page.status == ACTIVE,
-            "",
-            ""
-            if page.status == ACTIVE
-            else f"the project is {page.status}{reason}; installers may refuse it",
-        )
+        why = "" if active else f"the project is {page.status}{reason}; installers may refuse it"
+        found(f"status ({kind})", active, "", why)
     # completeness: the manifest's file set against what the index has of this version
-    on_index = {f for _, page in pages for f in page.files if _version_of(f) == version}
+    on_index = {
+        f
+        for _, page in pages
+        for f in page.files
+        if (parsed := name_and_version(f)) and str(parsed[1]) == version
+    }
     wanted = {a.filename for a in record.files}
     missing = sorted(wanted - on_index)
     extra = sorted(on_index - wanted)
@@ -331,9 +282,9 @@ def _audit_package(
         problems.append(f"missing {', '.join(missing)}")
     if not record.sdists:
         problems.append("the build made no sdist")
+    tags = [sorted(str(t) for t in parse_wheel_filename(w.filename)[3])[0] for w in record.wheels]
     detail = "; ".join(problems) or (
-        f"{len(record.wheels)} wheel(s) ({', '.join(_expected_tags(record))}) and "
-        f"{len(record.sdists)} sdist"
+        f"{len(record.wheels)} wheel(s) ({', '.join(tags)}) and {len(record.sdists)} sdist"
     )
     found("complete", not problems, "", detail)
     if extra:  # the index's names: one quoted when it holds a line end (no line of ours)
@@ -345,17 +296,8 @@ def _audit_package(
         if not attestations_of(manifest.dist_dir / artifact.filename):
             continue
         url = provenance_url(base, name, version, artifact.filename)
-        code, _, text = read_page(
-            url,
-            accept="application/vnd.pypi.integrity.v1+json, application/json",
-            auth=reader.auth,
-            origins=index_origins(reader),
-            patience=reader.patience,
-        )
+        accept = "application/vnd.pypi.integrity.v1+json, application/json"
+        code, _, text = read_from(reader, url, accept)
         ok = code == 200 and has_bundles(text)
-        found(
-            "provenance",
-            ok,
-            artifact.filename,
-            "" if ok else f"attestations were made but {url} has none (HTTP {code})",
-        )
+        why = "" if ok else f"attestations were made but {url} has none (HTTP {code})"
+        found("provenance", ok, artifact.filename, why)

@@ -12,7 +12,6 @@ from packaging.utils import canonicalize_name
 from relnox.errors import PublishError, RelnoxError
 from relnox.tools.repositories import Repository, origin
 from relnox.tools.simple_api import JSON_TYPE, IndexReader, page_of, page_url, read_page
-from relnox.tools.simple_http import Origin
 from relnox.tools.simple_pages import ProjectPage
 
 HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
@@ -29,13 +28,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
     pages: list[tuple[str, ProjectPage]] = []
     notes: list[str] = []
     for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
-        status, content_type, text = read_page(
-            url,
-            accept=accept,
-            auth=reader.auth,
-            origins=index_origins(reader),
-            patience=reader.patience,
-        )
+        status, content_type, text = read_from(reader, url, accept)
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
         if status != 404 and served != kind:
             notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
@@ -47,10 +40,13 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
     return pages, notes
 
 
-def index_origins(reader: IndexReader) -> frozenset[Origin]:
-    """Where the index's credentials may go: its simple API's and upload's origins only (an
-    integrity API on another host is read without them)."""
-    return frozenset({origin(reader.simple_url), *reader.origins})
+def read_from(reader: IndexReader, url: str, accept: str) -> tuple[int, str, str]:
+    """``url`` read as ``reader`` reads: its credentials go to its index's simple API's and
+    upload's origins only (an integrity API on another host is read without them)."""
+    origins = frozenset({origin(reader.simple_url), *reader.origins})
+    return read_page(
+        url, accept=accept, auth=reader.auth, origins=origins, patience=reader.patience
+    )
 
 
 def integrity_base(repository: Repository) -> str:

@@ -1,19 +1,7 @@
-"""The skew guard: the versions of dependents already on an index, against the new release.
-
-Dependents pin their siblings with ``>=`` floors, so every version of a dependent already
-published installs the *new* release of its dependencies the day it ships. For each
-package of the release, :func:`plan_skew` takes the last ``depth`` published versions of
-each of its workspace dependents from the index; :func:`run_skew` installs each one
-(``dependent==old`` from the index) together with the new wheels of ``dist/`` in a fresh
-environment and runs verify's own smoke checks on it (metadata, every import,
-``__version__``, console scripts and ``[tool.relnox.verify] commands``).
-
-The new wheels are candidates for the resolver, not orders: it takes each one the old
-version's requirements allow, as it will for a user the day the release ships. An old
-version that gets none of them (a cap, ``core<2``) is not at risk: its users keep the old
-dependency. A failure names the old dependent, the new
-dependency and the error, and the ways out; ``accept=("name==version",)`` accepts one
-knowingly and the report records it.
+"""The skew guard: the last ``depth`` published versions of each workspace dependent,
+installed from the index with the release's new wheels (candidates the resolver may take,
+as it will the day the release ships) and given verify's smoke checks (docs/guards.md,
+"The skew guard"). ``accept=("name==version",)`` accepts a failure knowingly.
 """
 
 from __future__ import annotations
@@ -175,8 +163,28 @@ class SkewReport:
         return [r for r in self.results if r.status is SkewStatus.ACCEPTED]
 
     def describe(self) -> list[str]:
-        """The report in words (:func:`render_skew`)."""
-        return render_skew(self)
+        """Each failure with the old and new versions, the error and the ways out."""
+        lines = [f"Skew guard against {self.plan.repository.where}: {self.summary()}"]
+        for result in self.results:
+            case = result.case
+            new = _new_text(case)
+            head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {new}"
+            if result.status is SkewStatus.CAPPED:
+                head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
+            lines.append(head)
+            for check in result.failed:
+                detail = check.detail.strip().splitlines()
+                lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
+            if result.status is SkewStatus.FAILED:
+                name, version = (case.new or ((case.dependent, case.version),))[0]
+                ways = [
+                    f"make {new} compatible with {case.key} again (keep what it uses), or",
+                    f"raise {case.dependent}'s floor to {name}>={version} and publish "
+                    f"{case.dependent} {case.version}.post1 capped at {name}<{version}, or",
+                    f"accept it knowingly: --accept-skew {case.key} (recorded in the report)",
+                ]
+                lines += [f"           - {way}" for way in ways]
+        return lines + [f"  {note}" for note in self.plan.notes]
 
     def raise_for_failures(self) -> None:
         if not self.ok:
@@ -305,8 +313,7 @@ def plan_skew(
         closure = set(needs(workspace, [dep])) - {dep}
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
-        for version in published[: o.depth]:
-            cases.append(SkewCase(dep, str(version), new, wheels, targets[dep]))
+        cases += [SkewCase(dep, str(v), new, wheels, targets[dep]) for v in published[: o.depth]]
     return SkewPlan(
         repository=repo,
         depth=o.depth,
@@ -382,13 +389,11 @@ class _CaseRun:
         for wheel in case.wheels:
             copy_checked(wheel, links)
         index_url = self.plan.repository.simple_url
-        extra = (self.plan.extra_index,) if self.plan.extra_index else ()
-        fresh = (case.dependent, *(n for n, _ in case.new))
         options = InstallOptions(
             find_links=(links,) if case.wheels else (),
             default_index=index_url,
-            extra_indexes=extra,
-            fresh=fresh,
+            extra_indexes=(self.plan.extra_index,) if self.plan.extra_index else (),
+            fresh=(case.dependent, *(n for n, _ in case.new)),
         )
         argv = verify.installer.install_argv(env, [case.key], options)
         installed = self._run(argv, env)
@@ -447,37 +452,6 @@ class _CaseRun:
 
 def _new_text(case: SkewCase) -> str:
     return ", ".join(f"{n} {v}" for n, v in case.new)
-
-
-def ways_out(result: SkewResult) -> list[str]:
-    """What to do about one broken old dependent."""
-    case = result.case
-    new = _new_text(case)
-    first = case.new[0] if case.new else (case.dependent, case.version)
-    return [
-        f"make {new} compatible with {case.key} again (keep what it uses), or",
-        f"raise {case.dependent}'s floor to {first[0]}>={first[1]} and publish "
-        f"{case.dependent} {case.version}.post1 capped at {first[0]}<{first[1]}, or",
-        f"accept it knowingly: --accept-skew {case.key} (recorded in the report)",
-    ]
-
-
-def render_skew(report: SkewReport) -> list[str]:
-    """The report in words; each failure with the old and new versions, the error and the ways out."""
-    lines = [f"Skew guard against {report.plan.repository.where}: {report.summary()}"]
-    for result in report.results:
-        case = result.case
-        head = f"  {result.status:<8} {case.dependent} {case.version} (published) with {_new_text(case)}"
-        if result.status is SkewStatus.CAPPED:
-            head += ": " + "; ".join(result.capped) + " (its requirements cap it)"
-        lines.append(head)
-        for check in result.failed:
-            detail = check.detail.strip().splitlines()
-            lines.append(f"           {check.name}: {detail[-1] if detail else 'failed'}")
-        if result.status is SkewStatus.FAILED:
-            lines += [f"           - {way}" for way in ways_out(result)]
-    lines += [f"  {note}" for note in report.plan.notes]
-    return lines
 
 
 def closing_message(report: SkewReport) -> str:

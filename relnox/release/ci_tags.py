@@ -24,7 +24,6 @@ from relnox.versions.tags import ParsedTag, parse_tag
 class TagCheck:
     tag: str
     package: str
-    tag_version: str
     version: str
     file: str
 
@@ -66,11 +65,8 @@ def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
 
 
 def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
-    """The release tags of this workspace pointing at ``rev``; other tags there are left out.
-
-    A run started by one of them releases them all (GitHub starts one run per pushed tag:
-    the runs after the first find their tags released already).
-    """
+    """The release tags of this workspace pointing at ``rev`` (a run started by one of them
+    releases them all; the runs of the others find them released already)."""
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
     if rev.startswith("-") or git.commit_of(workspace.root, rev) is None:
         raise VersionError(
@@ -111,12 +107,11 @@ def check_tag(
             f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
         )
     parsed = parse_release_tag(workspace, tag)
-    if git.tag_exists(workspace.root, name) and git.tag_commit(workspace.root, name) is None:
-        kind = git.git(workspace.root, "cat-file", "-t", f"refs/tags/{name}^{{}}", check=False)
+    nothing = releases_nothing(workspace.root, name)
+    if nothing is not None:
         raise VersionError(
-            f"tag {name} names a {kind or 'object'}, not a commit, so it releases nothing; "
-            f"delete it (git tag -d {name}, git push --delete origin {name}) and tag the "
-            "release commit"
+            f"{nothing}; delete it (git tag -d {name}, git push --delete origin {name}) and "
+            "tag the release commit"
         )
     checks = []
     for pkg in packages_of_tag(workspace, parsed):
@@ -132,21 +127,26 @@ def check_tag(
                 f"for {pkg.name} in {file}; {_mismatch_fix(workspace, pkg, parsed)}"
             )
         said = _backend_check(workspace, pkg, parsed.tag, parsed.version)
-        checks.append(TagCheck(parsed.tag, pkg.name, parsed.version, said or pkg.version, file))
+        checks.append(TagCheck(parsed.tag, pkg.name, said or pkg.version, file))
     return checks
 
 
+def releases_nothing(root: Path, tag: str) -> str | None:
+    """Why ``tag`` releases nothing when it names no commit (a tree, a blob), else None."""
+    if not git.tag_exists(root, tag) or git.tag_commit(root, tag) is not None:
+        return None
+    kind = git.git(root, "cat-file", "-t", f"refs/tags/{tag}^{{}}", check=False)
+    return f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing"
+
+
 def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -> str | None:
-    """The version ``pkg``'s build backend gives the commit checked out (HEAD, where the
-    release is built) when it computes it, or VersionError when that is not the tag's: a
-    tag on another commit, or one made up, releases nothing the backend builds here.
-    ``None`` when the backend is not asked (a version in pyproject.toml, a backend that
-    compiles first, asking turned off) or cannot answer (relnox's own reading is used,
-    as by every command: :func:`relnox.versions.referee.backend_answer`)."""
+    """The version ``pkg``'s build backend gives HEAD, or VersionError when that is not
+    the tag's; ``None`` when the backend is not asked or cannot answer (relnox's own
+    reading stands, as in every command: :func:`relnox.versions.referee.backend_answer`)."""
     from relnox.versions.referee import backend_answer
 
     said = backend_answer(workspace, pkg)
-    if said is None:  # not asked, or it cannot answer: relnox's own reading stands
+    if said is None:
         return None
     if not same_version(said.split("+", 1)[0], version) or "+" in said:
         where = git.tag_commit(workspace.root, tag) if git.tag_exists(workspace.root, tag) else None
@@ -233,10 +233,7 @@ def resolve_version(
 
 
 def is_latest(workspace: Workspace, package: str, version: str) -> bool:
-    """Whether releasing ``package`` at ``version`` may be called the latest release.
-
-    ``False`` for a maintenance release (1.2.4 while 2.0.0 is released on another branch):
-    the GitHub release must not be marked latest (``gh release create --latest=false``).
-    """
+    """Whether releasing ``package`` at ``version`` may be called the latest release: not
+    a maintenance release (1.2.4 while 2.0.0 is released), ``gh release --latest=false``."""
     facts = workspace.get(package).tags
     return facts is None or facts.highest is None or Version(version) >= facts.highest

@@ -1,9 +1,6 @@
-"""``doctor``: one read-only look at a repository before a release.
-
-Each check gives rows of (check, status, detail) with status ``ok``, ``warn`` or
-``error``; a check that cannot run becomes an ``error`` row instead of stopping the
-others. Nothing is written, fetched or locked.
-"""
+"""``doctor``: one read-only look at a repository before a release: rows of (check,
+status, detail); a check that cannot run is an ``error`` row, the others still run.
+Nothing is written, fetched or locked."""
 
 from __future__ import annotations
 
@@ -22,6 +19,7 @@ from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover, load_toml
 from relnox.project.workspace import Package, Workspace
+from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
     ERROR,
     OK,
@@ -121,14 +119,9 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
     if facts is not None and facts.highest is not None and facts.highest > current:
         return _newer_tag(ws, pkg, facts, name)
     tag = ws.tag_for(pkg)
-    if git.tag_exists(ws.root, tag) and git.tag_commit(ws.root, tag) is None:
-        kind = git.git(ws.root, "cat-file", "-t", f"refs/tags/{tag}^{{}}", check=False)
-        return Check(
-            name,
-            ERROR,
-            f"tag {tag} names a {kind or 'object'}, not a commit, so it releases nothing; "
-            f"delete it (git tag -d {tag})",
-        )
+    nothing = releases_nothing(ws.root, tag)
+    if nothing is not None:
+        return Check(name, ERROR, f"{nothing}; delete it (git tag -d {tag})")
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws.root, pkg.locations, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
@@ -177,10 +170,8 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     """The release commit right after ``tag`` when the history tags each release on the
-    commit before the one that sets its version (a release bot's order): the commit after
-    ``tag`` sets the package's version, the release before it was tagged the same way, and
-    no publishing workflow builds the tagged commit, or the one that does writes the tag's
-    version first. ``None`` otherwise (a tag made one commit too early)."""
+    commit before the one that sets its version (a release bot's order: this release and
+    the one before; no publishing workflow builds the tagged commit unwritten), else None."""
     from relnox.versions.vcs import stamps_version
 
     current = Version(pkg.version)
@@ -291,12 +282,8 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
 
 
 def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, str] | None:
-    """Another package's tag of this version, on a commit where this one had it too.
-
-    One tag for several packages released together, named after one of them
-    (``core@1.7.0`` for every plugin at 1.7.0): not this package's convention, so
-    relnox does not guess; doctor names the settings that decide.
-    """
+    """Another package's tag of this version, on a commit where this one had it too
+    (``core@1.7.0`` for every plugin at 1.7.0): relnox does not guess, it names the settings."""
     if pkg.tags is None or pkg.tags.convention.evidence.startswith("configured"):
         return None
     version = Version(pkg.version)
@@ -410,11 +397,8 @@ def doctor(
     packages: Sequence[str] = (),
     repository: str | None = None,
 ) -> DoctorReport:
-    """Run every check on the repository at ``root``; never raises for a failed check.
-
-    ``packages``: check only these packages (and the repository-wide checks).
-    ``repository``: also ask that index about each package (:mod:`relnox.release.doctor_index`).
-    """
+    """Run every check on the repository at ``root`` (only ``packages``' own, with the
+    repository-wide ones; ``repository``: ask that index too); never raises for a check."""
     root = Path(root).resolve()
     rows: list[Check] = []
     try:
@@ -459,5 +443,5 @@ def doctor(
     if repository:  # the index's questions (and its network clients) only when one is named
         from relnox.release.doctor_index import index_checks
 
-        _guarded(rows, "index", index_checks, ws, chosen, repository, version, Check)
+        _guarded(rows, "index", index_checks, ws, chosen, repository, version)
     return DoctorReport(root, tuple(rows), tuple(p.name for p in chosen))

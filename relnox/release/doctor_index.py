@@ -1,15 +1,10 @@
-"""``doctor --repository NAME``: what the target index says before a release.
-
-For each package: the index answers (within ``[tool.relnox.network]``'s bounds), the
-project exists there or a first upload will create it, and the version about to be
-released is not there yet. The only check of doctor that reads the network, so it runs
-only when asked.
-"""
+"""``doctor --repository NAME``: what the target index says before a release (it answers,
+the project exists there or a first upload creates it, the version is not there yet). The
+only check of doctor that reads the network, so it runs only when asked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from packaging.version import Version
 
@@ -17,29 +12,23 @@ from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
 from relnox.publish import carries_any, first_releases, new_project_limit, status_problems
+from relnox.release.doctor_package import Check
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader, Patience
 
-R = TypeVar("R")
-
 
 def index_checks(
-    ws: Workspace,
-    packages: Sequence[Package],
-    repository: str,
-    version: str | None,
-    make_row: Callable[[str, str, str], R],
-) -> list[R]:
+    ws: Workspace, packages: Sequence[Package], repository: str, version: str | None
+) -> list[Check]:
     """One row per package (or one error row when the index cannot be read at all)."""
     repo = resolve(repository, ws.config)
-    network = network_settings(ws.config)
-    credentials = resolve_credentials(repo)
+    patience = Patience.of(network_settings(ws.config))
     reader = IndexReader(
-        repo.simple_url, credentials.basic_auth(), repo.origins, Patience.of(network)
+        repo.simple_url, resolve_credentials(repo).basic_auth(), repo.origins, patience
     )
-    rows: list[R] = []
+    rows: list[Check] = []
     new: list[str] = []
     for pkg in packages:
         name = f"index {pkg.name}"
@@ -47,22 +36,22 @@ def index_checks(
         try:
             page = reader.page(pkg.name)
         except RelnoxError as exc:  # unreachable or refusing: asking again only waits longer
-            rows.append(make_row("index", "error", f"{repo.where}: {exc}"))
+            rows.append(Check("index", "error", f"{repo.where}: {exc}"))
             break
         files = page.files
         refused, warnings = status_problems({pkg.name: page}, repo.label)
         if refused or warnings:
             status = "error" if refused else "warn"
-            rows.append(make_row(f"index {pkg.name} status", status, (refused or warnings)[0]))
+            rows.append(Check(f"index {pkg.name} status", status, (refused or warnings)[0]))
         versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
             new.append(pkg.name)
-        rows.append(make_row(name, *_versions_there(ws, pkg, repo.label, versions, wanted)))
+        rows.append(Check(name, *_versions_there(ws, pkg, repo.label, versions, wanted)))
     first = first_releases(ws, repo, new, [p.name for p in packages])
     if first is not None:  # trusted publishing: batches of pending publishers, no daily limit
-        rows.append(make_row("index first releases", "warn", first.summary()))
+        rows.append(Check("index first releases", "warn", first.summary()))
         for project, publisher in first.publishers().items():
-            rows.append(make_row(f"index publisher {project}", "warn", f"register {publisher}"))
+            rows.append(Check(f"index publisher {project}", "warn", f"register {publisher}"))
         return rows
     limit = new_project_limit(ws, repo)
     if limit is not None and len(new) > limit:
@@ -71,7 +60,7 @@ def index_checks(
             f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
             f"the first {limit} today, dependencies first: {', '.join(new[:limit])}"
         )
-        rows.append(make_row("index new projects", "error", detail))
+        rows.append(Check("index new projects", "error", detail))
     return rows
 
 

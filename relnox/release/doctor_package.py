@@ -127,9 +127,8 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` ``[metadata]`` section lacks, its
-    keys read as setuptools reads them (``home-page`` is ``home_page``, ``summary`` the
-    description); with ``pbr`` (``setup(pbr=True)``) ``description_file`` is the readme too."""
+    """The required core metadata fields a ``setup.cfg`` lacks, read as setuptools reads it
+    (its aliases; with ``pbr``, ``description_file`` is the readme too)."""
     metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
     # setuptools' own aliases, and pbr's readme
     aliases = [("summary", "description"), ("classifier", "classifiers")]
@@ -157,10 +156,8 @@ _SETUP_KEYWORDS = {
 
 
 def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
-    """The missing fields, the file that declares the metadata and the table to add them to.
-
-    ``None`` for the fields when only ``setup.py`` declares them (code relnox does not run).
-    """
+    """The missing fields (``None``: setup.py declares them, code relnox does not run), the
+    file that declares the metadata and the table to add them to."""
     doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):
         return missing_metadata(doc), pkg.pyproject, "[project]"
@@ -182,9 +179,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
 
 def _flit_4_refuses(pkg: Package) -> str | None:
-    """Why flit_core would not build ``pkg``: its metadata is in ``[tool.flit.metadata]``,
-    which flit_core 4 refuses, and its build requirement lets flit_core 4 in (a bare
-    ``flit_core``); ``None`` when it builds."""
+    """Why flit_core would not build ``pkg``: ``[tool.flit.metadata]``, which flit_core 4
+    refuses, and a build requirement that lets flit_core 4 in; ``None`` when it builds."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
     doc = _pyproject(pkg)
@@ -212,12 +208,13 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     def row(check: str, status: str, detail: str) -> None:
         rows.append(Check(f"{check} {pkg.name}", status, detail))
 
-    missing, where, table = _declared(pkg)
-    if missing is not None and pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
-        missing = [field for field in missing if field != "version"]
+    missing, path, table = _declared(pkg)
+    where = rel(path, ws.root)
     if missing is None:
         detail = "declares the metadata in code; build-all's twine check checks it once built"
-        return [Check(f"metadata {pkg.name}", WARN, f"{rel(where, ws.root)} {detail}")]
+        return [Check(f"metadata {pkg.name}", WARN, f"{where} {detail}")]
+    if pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
+        missing = [field for field in missing if field != "version"]
     old_flit = _flit_4_refuses(pkg)
     if old_flit is not None:
         row("metadata", ERROR, old_flit)
@@ -225,25 +222,17 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     # an index accepts a project without these; users and search miss them
     wanted = [f for f in missing if f in ("description", "readme", "requires-python")]
     if required:
-        row(
-            "metadata",
-            ERROR,
-            f"{rel(where, ws.root)} lacks {', '.join(required)}; add them to {table}",
-        )
+        row("metadata", ERROR, f"{where} lacks {', '.join(required)}; add them to {table}")
     elif wanted:
         row(
             "metadata",
             WARN,
-            f"{rel(where, ws.root)} lacks {', '.join(wanted)}; an index accepts that, but the "
-            f"project page (and pip, for requires-python) use them: add them to {table}",
+            f"{where} lacks {', '.join(wanted)}; an index accepts that, but the project page "
+            f"(and pip, for requires-python) use them: add them to {table}",
         )
     else:
-        row(
-            "metadata",
-            OK,
-            "name, version, description, readme, requires-python"
-            + ("" if "license" in missing else ", license"),
-        )
+        licensed = "" if "license" in missing else ", license"
+        row("metadata", OK, f"name, version, description, readme, requires-python{licensed}")
     if "license" in missing:
         stated = stated_license((pkg.directory, ws.root))
         hint = (
@@ -254,8 +243,8 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
         row(
             "license",
             WARN,
-            f"{rel(where, ws.root)} has no license; an index accepts that but users cannot "
-            f"tell the terms: add {hint} to {table}",
+            f"{where} has no license; an index accepts that but users cannot tell the terms: "
+            f"add {hint} to {table}",
         )
     direct = direct_references(pkg)
     if direct:
@@ -299,13 +288,9 @@ def _declared_content_type(pkg: Package) -> str | None:
 
 
 def _long_description(pkg: Package) -> str | None:
-    """Where the long description comes from when it is not the readme found by its name,
-    uploaded as it is: ``""`` when nothing uploads that readme (no ``[project] readme``,
-    static or dynamic, no poetry ``readme``, no setup.cfg ``long_description``, and a
-    setup.py passing no ``long_description=``), else what builds it: setup.py's
-    ``long_description=``, or a metadata hook of the backend when ``[project] dynamic``
-    lists ``readme`` (setuptools' ``[tool.setuptools.dynamic] readme`` uploads its files as
-    they are). ``None``: the readme, as it is."""
+    """What builds the long description when it is not the readme as it is (``None``):
+    setup.py's ``long_description=`` or a backend's metadata hook (``[project] dynamic``
+    lists readme, no setuptools ``dynamic`` readme); ``""`` when nothing uploads the readme."""
     setup_py = (pkg.directory / "setup.py").is_file()
     doc = _pyproject(pkg)
     project = table(doc, "project")
@@ -442,6 +427,7 @@ def final_of(version: str) -> str | None:
 
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     name = f"changelog {pkg.name}"
+    wanted = version or pkg.version
     required = changelog_required(ws)
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
@@ -450,10 +436,17 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
     if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
-        return _page_per_release(ws, pkg, towncrier, version or pkg.version, missing, opt_in)
+        return _page_per_release(ws, pkg, towncrier, wanted, missing, opt_in)
     pages = release_pages(pkg.directory) if not path.is_file() else None
-    if pages is not None:
-        return _notes_page_checks(ws, pkg, pages, version or pkg.version, missing, opt_in)
+    if pages is not None:  # a page of notes per release, of ``wanted`` or the release it leads to
+        folder, by_version = pages
+        page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
+        if page is not None:
+            return Check(name, OK, f"{rel(page, ws.root)} is the page of {target}")
+        page = folder / f"{target}-notes{next(iter(by_version.values())).suffix}"
+        return Check(
+            name, missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
+        )
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
         return Check(
             name,
@@ -468,7 +461,6 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
             missing,
             f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
         )
-    wanted = version or pkg.version
     if read_section(path, wanted, pkg.name):
         return Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")
     coming = release_of(wanted)
@@ -521,25 +513,6 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
         f"add {heading_like(path, wanted)}{opt_in}",
     )
-
-
-def _notes_page_checks(
-    ws: Workspace,
-    pkg: Package,
-    pages: tuple[Path, dict[Version, Path]],
-    wanted: str,
-    missing: str,
-    opt_in: str,
-) -> Check:
-    """The changelog check of a project writing a page of notes per release: the page of
-    ``wanted``, or of the release it leads to."""
-    name = f"changelog {pkg.name}"
-    folder, by_version = pages
-    page, version = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
-    if page is not None:
-        return Check(name, OK, f"{rel(page, ws.root)} is the page of {version}")
-    page = folder / f"{version}-notes{next(iter(by_version.values())).suffix}"
-    return Check(name, missing, f"no {rel(page, ws.root)}; write {version}'s notes there{opt_in}")
 
 
 def _release_page(
@@ -602,10 +575,8 @@ def _page_per_release(
 def _pending_entries(
     pkg: Package, towncrier: News | None
 ) -> tuple[str, Path, int, tuple[str, str], str] | None:
-    """The first news tool of ``pkg`` holding entries for the next release (towncrier's
-    fragments, changie's unreleased entries, scriv's fragments, asked in that order): the
-    tool, where they are, how many, its word for one and for several, and the step that
-    makes them the release's section; ``None`` when none holds any."""
+    """The first news tool of ``pkg`` holding entries for the next release (towncrier,
+    changie, scriv): the tool, where, how many, its nouns and the step that writes them."""
     fragment = ("fragment", "fragments")
     if towncrier is not None and towncrier.fragments:
         found = towncrier.fragments

@@ -16,6 +16,7 @@ from relnox.errors import ConfigError
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versions.arithmetic import maybe_version
 
 #: a fragment's or commit's type -> the part it asks for; "none" releases nothing
 DEFAULT_PARTS = {
@@ -114,8 +115,7 @@ def _towncrier(directory: Path) -> list[Fragment]:
         pieces = path.name.split(".")
         kind = next((p for p in pieces[1:3] if not p.isdigit()), pieces[-1])
         text = path.read_text(encoding="utf-8", errors="replace").strip()
-        issue = pieces[0]
-        text += f" (#{issue})" if issue.isdigit() else ""
+        text += f" (#{pieces[0]})" if pieces[0].isdigit() else ""
         made.append(Fragment(path, "towncrier", found.filename, ((kind, text),)))
     return made
 
@@ -124,10 +124,8 @@ def _scriv(directory: Path) -> list[Fragment]:
     from relnox.project.scriv import fragments
 
     found = fragments(directory)
-    if found is None:
-        return []
     made = []
-    for path in found.files:
+    for path in found.files if found is not None else ():
         entries: list[tuple[str, list[str]]] = []
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         for i, line in enumerate(lines):
@@ -147,10 +145,8 @@ def _changie(directory: Path) -> list[Fragment]:
     from relnox.project.changie import changes
 
     found = changes(directory)
-    if found is None:
-        return []
     made = []
-    for path in found.entries:
+    for path in found.entries if found is not None else ():
         text = path.read_text(encoding="utf-8", errors="replace")
         kind = re.search(r"(?m)^kind:\s*['\"]?([^'\"\n]*)", text)
         body = re.search(r"(?m)^body:\s*['\"]?([^'\"\n]*)", text)
@@ -212,8 +208,6 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 def _left_out(pkg: Package) -> str:
     """Why ``pkg``, whose version no tag released, is left out, and the way on: a
     development version is bumped to a release first, never tagged as one."""
-    from relnox.versions.arithmetic import maybe_version
-
     current = maybe_version(pkg.version)
     if current is not None and current.is_devrelease:
         return (
@@ -229,8 +223,6 @@ def _left_out(pkg: Package) -> str:
 def _waiting(pkg: Package) -> bool:
     """Its version is not released by any tag: a release commit waiting for its tag, or a
     first release."""
-    from relnox.versions.arithmetic import maybe_version
-
     facts, current = pkg.tags, maybe_version(pkg.version)
     if facts is None or facts.last is None or current is None:
         return True

@@ -131,10 +131,9 @@ class ReleasePlan:
 
         lines = []
         for stage in self.stages:
-            state = " (skipped)" if stage.skipped else ""
-            lines.append(f"== {stage.name}{state}")
-            said = grouped(stage.lines, self.versions, verbose)
-            lines += [f"   {line}" for line in said] if not stage.skipped else []
+            lines.append(f"== {stage.name}{' (skipped)' if stage.skipped else ''}")
+            if not stage.skipped:
+                lines += [f"   {line}" for line in grouped(stage.lines, self.versions, verbose)]
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -249,9 +248,6 @@ class ReleaseRun:
     def versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}
 
-    def reload(self) -> None:
-        self.workspace = load_workspace(self.root)
-
 
 def _bump_record(value: object) -> dict[str, Any] | None:
     """A bump record of the shape relnox writes, else None (an edited one is no record)."""
@@ -273,9 +269,9 @@ def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: objec
     path = manifest_path(dist_dir)
     print_ = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     print_ += redact_url(index) if index else ""
-    if not settings:
-        return print_
-    return print_ + "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
+    return print_ + (
+        "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16] if settings else ""
+    )
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:

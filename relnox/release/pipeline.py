@@ -72,14 +72,10 @@ def _check_tag_names(run: ReleaseRun) -> None:
 def _plan(run: ReleaseRun) -> ReleasePlan:
     """Every stage's plan, from the bump's (which is computed, not applied) onward."""
     now = run.versions()
-    bumped = None
-    if run.bumps and "bump" not in run.options.skip:
-        bumped = bumped_before(run)  # the rerun of an unfinished release: no new bump
-    planned = run.bumps and bumped is None
-    bump = BUMP.plan(run.workspace, bump_options(run)) if planned else None
-    after = dict(now)
-    if bump is not None:
-        after.update({n: new for n, (_, new) in bump.versions.items()})
+    # the rerun of an unfinished release: no new bump
+    bumped = bumped_before(run) if run.bumps and "bump" not in run.options.skip else None
+    bump = BUMP.plan(run.workspace, bump_options(run)) if run.bumps and bumped is None else None
+    after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
     skip = run.options.skip
     return ReleasePlan(

@@ -1,12 +1,8 @@
-"""``release-pr``: one pull request that holds the next release, kept up to date.
+"""``release-pr``: one pull request that holds the next release (docs/release-pr.md).
 
-The release :mod:`relnox.release.intent` gives is applied in a scratch worktree of HEAD (the
-base branch's): the bump (versions, dependents' pins, ``uv.lock``, changelogs), a changelog
-section written from each released package's fragments, the fragments removed (as
-``towncrier build`` does). It is committed with the base commit's date, so the same base
-gives the same commit: the branch is pushed only when it differs from the remote's, and the
-pull request is created, or edited only when its title or body differ. No release to make
-closes the open one. The token (``GITHUB_TOKEN``) reaches git as an HTTP header through
+The intent's release is applied in a scratch worktree of HEAD and committed with the base
+commit's date, so the same base gives the same commit: the branch is pushed, and the pull
+request edited, only when they differ. The token reaches git as an HTTP header through
 ``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output.
 """
 
@@ -124,8 +120,7 @@ def _insert(text: str, new: str, md: bool) -> str:
 
 def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
     """Each released package's section into its tool's changelog (titled with its name in
-    the changelog of ``top``, the workspace's when it has several packages); its fragments
-    removed."""
+    ``top``'s, the workspace's when it has several packages); its fragments removed."""
     texts: dict[Path, str] = {}
     for release in intent.releases:
         by_log: dict[Path, list[Fragment]] = {}

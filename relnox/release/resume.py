@@ -9,8 +9,6 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
@@ -20,6 +18,7 @@ from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader, Patience
+from relnox.versions.arithmetic import maybe_version
 
 logger = logging.getLogger("relnox")
 
@@ -96,12 +95,9 @@ def unfinished_on_index(run: ReleaseRun) -> None:
     ]
     if not packages:
         return
-    on: dict[str, list[str]] = {}  # stage -> "name version" published there
-    for stage, where in (("publish", o.repository), ("publish-test", o.test_repository)):
-        if stage not in o.skip:
-            on[stage] = _published(run, where, packages)
-    live = on.get("publish", [])
-    trial = [p for p in on.get("publish-test", []) if p not in live]
+    live = _published(run, o.repository, packages) if "publish" not in o.skip else []
+    tested = _published(run, o.test_repository, packages) if "publish-test" not in o.skip else []
+    trial = [p for p in tested if p not in live]
     # the packages the live ones were bumped with (their versions set by the same commit):
     # a package versioned on its own (a new one, say) is not part of that release
     with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
@@ -148,7 +144,9 @@ def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str
         auth = resolve_credentials(repo, environ).basic_auth()
         reader = IndexReader(repo.simple_url, auth, repo.origins, replace(patience, retries=1))
         for pkg in packages:
-            if any(_is_version(f, pkg.version) for f in reader.files(pkg.name)):
+            wanted = maybe_version(pkg.version)
+            files = [name_and_version(f) for f in reader.files(pkg.name)]
+            if wanted is not None and any(p is not None and p[1] == wanted for p in files):
                 found.append(f"{pkg.name} {pkg.version}")
     except RelnoxError as exc:
         logger.warning(
@@ -168,11 +166,3 @@ def _set_by(root: Path, pkg: Package) -> str | None:
         root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
     )
     return out or None
-
-
-def _is_version(filename: str, version: str) -> bool:
-    parsed = name_and_version(filename)
-    try:
-        return parsed is not None and parsed[1] == Version(version)
-    except InvalidVersion:
-        return False

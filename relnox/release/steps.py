@@ -20,6 +20,7 @@ from relnox.errors import RelnoxError
 from relnox.guards import AUDIT_STAGE, SKEW_STAGE, AuditOptions, SkewOptions, check_bump
 from relnox.guards import enabled as api_enabled
 from relnox.paths import rel
+from relnox.project.discovery import load_workspace
 from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions
 from relnox.redact import redact_url
@@ -135,7 +136,7 @@ def _bump(run: ReleaseRun) -> Outcome:
     }
     run.state.record_bump(record)
     applied = BUMP.run(plan, run.runtime)
-    run.reload()
+    run.workspace = load_workspace(run.root)
     if run.options.changed:  # a dependent whose pin moved is released with them
         moved = set(run.names) | set(applied.versions)
         run.names = tuple(p.name for p in run.workspace.packages if p.name in moved)
@@ -173,6 +174,8 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     settings = extras, offline, extra, _ = _verify_settings(run, index)
     if run.state.done(stage, stage_fingerprint(run.dist_dir, index, *settings)):
         return ALREADY_DONE, "verified before for this build"
+    # checked from dist/ before: a round from an index proves only what it adds
+    from_dist = stage_fingerprint(run.dist_dir, None, *_verify_settings(run, None))
     options = VerifyOptions(
         packages=run.names,
         dist_dir=run.dist_dir,
@@ -181,7 +184,7 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         offline=offline,
         wait=run.options.wait,
         extras=extras,
-        checked_before=index is not None and checked_from_dist(run),
+        checked_before=index is not None and run.state.done("verify", from_dist),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why
@@ -196,25 +199,13 @@ def _verify_settings(
 ) -> tuple[tuple[str, ...], bool, str | None, list[str]]:
     """What decides what a verify checks, besides the build and the index."""
     o = run.options
-    return (
-        o.extras,
-        o.offline and index is None,
-        redact_url(o.extra_index) if index and o.extra_index else None,
-        sorted(run.names),
-    )
-
-
-def checked_from_dist(run: ReleaseRun) -> bool:
-    """Whether the verify stage checked this very build from dist/: then a round from an
-    index proves only what it adds (the same bytes, installed with its dependencies)."""
-    settings = _verify_settings(run, None)
-    return run.state.done("verify", stage_fingerprint(run.dist_dir, None, *settings))
+    extra = redact_url(o.extra_index) if index and o.extra_index else None
+    return o.extras, o.offline and index is None, extra, sorted(run.names)
 
 
 def _publish(run: ReleaseRun, repository: str, stage: str) -> Outcome:
     options = PublishOptions(repository=repository, packages=run.names, dist_dir=run.dist_dir)
-    plan = PUBLISH.plan(run.workspace, options, run.runtime)
-    published = PUBLISH.run(plan, run.runtime)
+    published = PUBLISH.run(PUBLISH.plan(run.workspace, options, run.runtime), run.runtime)
     if published.error or published.failed:
         raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
     run.result.uploads[stage] = list(published.uploaded)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,12 +77,10 @@ class TagAction:
 
 @dataclass(frozen=True)
 class TagOptions:
-    """``relnox tag``'s flags: compare with ``since`` (or tag every untagged version with
-    ``missing``), ``push`` every planned tag to ``remote``; a clean tree on a branch unless
-    ``allow_dirty`` / ``allow_detached``."""
+    """``relnox tag``'s flags."""
 
-    since: str | None = None
-    missing: bool = False
+    since: str | None = None  # the commit compared with
+    missing: bool = False  # tag every untagged version instead
     packages: Sequence[str] | None = None
     push: bool = False
     remote: str = "origin"
@@ -100,8 +98,7 @@ class TagPlan:
     head: str
     since: str | None
     actions: tuple[TagAction, ...]
-    unchanged: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()
 
     @property
     def to_create(self) -> tuple[TagAction, ...]:
@@ -152,9 +149,8 @@ class TagPlan:
 
 
 def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None = None) -> TagPlan:
-    """Which tags to create on HEAD; raises when a wanted tag sits on another commit.
-
-    ``runtime``'s environment is the CI event's (the push's ``before`` commit)."""
+    """Which tags to create on HEAD; raises when a wanted tag sits on another commit
+    (``runtime``'s environment is the CI event's: the push's ``before`` commit)."""
     missing, packages = options.missing, options.packages
     env = runtime.environ if runtime else None
     repo = workspace.root
@@ -173,7 +169,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     selected = workspace.select(packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
-    rev, wanted, unchanged, befores = _wanted(workspace, selected, options, env)
+    rev, wanted, befores = _wanted(workspace, selected, options, env)
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
@@ -210,9 +206,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
                 f"but {pkg.name} changed to {pkg.version} since {rev}; bump {pkg.name} to a new "
                 f"version, or delete the stale tag (git tag -d {tag}) if it was never released"
             )
-    plan = TagPlan(
-        workspace, options, head, rev, tuple(actions.values()), tuple(unchanged), tuple(notes)
-    )
+    plan = TagPlan(workspace, options, head, rev, tuple(actions.values()), tuple(notes))
     if plan.to_create:
         check_creatable(workspace, options, plan.to_create, rev, befores)
     return plan
@@ -223,12 +217,11 @@ def _wanted(
     selected: Sequence[Package],
     options: TagOptions,
     env: Mapping[str, str] | None,
-) -> tuple[str | None, list[tuple[Package, str]], list[str], dict[str, str | None]]:
-    """The commit compared with (None: none), the packages to tag with why, those whose
-    version did not change since it, and each one's version there (``--missing``: every
-    package, no commit)."""
+) -> tuple[str | None, list[tuple[Package, str]], dict[str, str | None]]:
+    """The commit compared with (None: none), the packages whose version changed since it
+    with why, and each one's version there (``--missing``: every package, no commit)."""
     if options.missing:
-        return None, [(p, "no tag for this version yet") for p in selected], [], {}
+        return None, [(p, "no tag for this version yet") for p in selected], {}
     repo, since = workspace.root, options.since
     rev = since or default_since(workspace, env)
     first_commit = since in ("HEAD~1", "HEAD^") and git.commit_of(repo, since) is None
@@ -238,15 +231,12 @@ def _wanted(
         hint = FETCH_HINT if is_shallow(repo) else "pass a commit, branch or tag of it"
         raise GitError(f"--since {rev!r} is not a commit of {repo}; {hint}")
     wanted: list[tuple[Package, str]] = []
-    unchanged: list[str] = []
     befores: dict[str, str | None] = {}
     for pkg in selected:
         before = befores[pkg.name] = version_at(workspace.root, pkg.locations, rev) if rev else None
-        if same_version(before, pkg.version):
-            unchanged.append(pkg.name)
-        else:
+        if not same_version(before, pkg.version):
             wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
-    return rev, wanted, unchanged, befores
+    return rev, wanted, befores
 
 
 #: tags that name a version and no package: the repository's single convention
@@ -284,13 +274,12 @@ def _shared_for(
     version = maybe_version(pkg.version)
     if version is None:
         return None
-    candidates = []
-    for name, commit in shared.get(version, ()):
-        owners = [p.name for p, _v in workspace.match_tag(name)]
-        if not owners or pkg.name in owners:
-            candidates.append((name, commit))
-    candidates.sort(key=lambda item: item[1] != head)
-    return candidates[0] if candidates else None
+    candidates = [
+        (name, commit)
+        for name, commit in shared.get(version, ())
+        if not (owners := [p.name for p, _v in workspace.match_tag(name)]) or pkg.name in owners
+    ]
+    return min(candidates, key=lambda item: item[1] != head, default=None)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,5 @@
-"""Shards: a release's builds split over machines, then put back together.
-
-``plan --shards N`` splits the selected packages into N shards balanced by their last
-build times (:mod:`relnox.shards.plan`, the rule in :mod:`relnox.shards.split`);
-``build-all --shard K/N`` and ``verify-install --shard K/N`` act on one shard; and
-``assemble DIR...`` merges the shards' dist directories into one, every file checked
-(:mod:`relnox.shards.assemble`).
-"""
+"""Shards: a release's builds split over machines (``plan --shards N``, ``--shard K/N``),
+then merged back into one dist directory (``assemble DIR...``)."""
 
 from relnox.shards.assemble import (
     AssembleOptions,

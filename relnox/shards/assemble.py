@@ -1,10 +1,6 @@
-"""``assemble DIR...``: the shards' outputs merged into this checkout's dist/ and one manifest.
-
-Each DIR is a dist directory as ``build-all --shard K/N --out DIR`` leaves it. Everything
-is checked before a file is written (each refusal one line naming the shard directory);
-then the files are written into dist/ from the bytes that were checked, and one manifest
-for them all; a failure while writing puts dist/ and its records back as they were.
-"""
+"""``assemble DIR...``: the shards' dist directories (``build-all --shard K/N --out DIR``)
+merged into this checkout's dist/ and one manifest; everything checked before a file is
+written, and a failure while writing puts dist/ and its records back as they were."""
 
 from __future__ import annotations
 
@@ -202,9 +198,7 @@ def _check_output(
             )
     for name in names:
         target = dist_dir / name
-        if (target.exists() or target.is_symlink()) and not (
-            target.is_file() and not target.is_symlink()
-        ):
+        if target.is_symlink() or (target.exists() and not target.is_file()):
             raise BuildError(
                 f"{target}: not a regular file, so assemble cannot write {name} there; remove it"
             )
@@ -232,10 +226,8 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
     owner: dict[str, Path] = {}
     pieces: dict[str, Piece] = {}
     seen: dict[str, tuple[Path, str]] = {}
-    epochs: list[int] = []
+    epochs = [m.source_date_epoch for _, m in manifests if m.source_date_epoch is not None]
     for shard, manifest in manifests:
-        if manifest.source_date_epoch is not None:
-            epochs.append(manifest.source_date_epoch)
         for record in manifest.packages:
             if record.name not in known:
                 raise BuildError(
@@ -262,9 +254,7 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
                     f"{pkg.version}; mixed versions cannot be one release, rebuild that shard"
                 )
             pieces[record.name] = Piece(shard, record, checked_files(shard, record, pkg, seen))
-    missing = [
-        name for pkg in workspace.packages if (name := pkg.name) in selected and name not in pieces
-    ]
+    missing = [p.name for p in workspace.packages if p.name in selected and p.name not in pieces]
     if missing:
         raise BuildError(
             f"{', '.join(map(str, shards))}: no shard built {', '.join(missing)}; build every "

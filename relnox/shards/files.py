@@ -1,11 +1,7 @@
-"""The files a shard's manifest lists, each proven the file its build wrote.
-
-A listed name must be a bare file name of the shard directory (never a path out of it, a
-hidden file or a link), the name of a wheel or an sdist of its package and version, of
-the kind recorded, listed once among all the shards; the file must be a regular file
-(a pipe is never waited on) of the size and sha256 recorded. What is returned is the
-bytes that were checked, so what :mod:`relnox.shards.assemble` writes is what was proven.
-"""
+"""The files a shard's manifest lists, each proven the file its build wrote: a bare file
+name of the shard directory, a wheel or sdist of its package, version and kind, listed
+once, a regular file of the recorded size and sha256. The bytes checked are returned, so
+assemble writes what was proven."""
 
 from __future__ import annotations
 
@@ -96,11 +92,8 @@ def checked_files(
             )
         if artifact.filename in seen:
             where, owner = seen[artifact.filename]
-            again = (
-                "in the same manifest"
-                if (where, owner) == (shard, record.name)
-                else (f"by {where} for {owner}")
-            )
+            same = (where, owner) == (shard, record.name)
+            again = "in the same manifest" if same else f"by {where} for {owner}"
             raise BuildError(
                 f"{what} is listed twice ({again}); one file has one build, rebuild that shard"
             )

@@ -1,11 +1,6 @@
-"""``plan --shards N``: the selected packages split into N shards balanced by build time.
-
-Each package's time is its last build's ``seconds`` in the build manifest of the
-workspace's dist directory (``.relnox/dist/build-manifest.json``), or of ``--timings
-FILE``: a build manifest, or the JSON this plan prints (so a CI job that got the plan
-as an artifact splits exactly as the job that made it). How the split works and which
-packages stay together: :mod:`relnox.shards.split`.
-"""
+"""``plan --shards N``: the selected packages split into N shards balanced by each one's
+last build time, read from the build manifest or ``--timings FILE`` (a build manifest, or
+the JSON this plan prints, so a CI job that got the plan splits exactly as it did)."""
 
 from __future__ import annotations
 
@@ -204,5 +199,4 @@ def shard_packages(
 ) -> tuple[str, ...]:
     """The packages ``build-all``/``verify-install --shard K/N`` act on: shard K of the same
     split ``plan --shards N`` makes for the same selection and times."""
-    plan = plan_shards(workspace, ShardOptions(spec.count, packages, timings))
-    return plan.shard(spec)
+    return plan_shards(workspace, ShardOptions(spec.count, packages, timings)).shard(spec)

@@ -1,20 +1,10 @@
 """Splitting packages into shards: a pure function of the names, their times and their ties.
 
-The rule for build order. relnox builds every package from its own source tree in an
-isolated environment of its own, so a package that needs a sibling only at run time
-(``dependencies``) needs no sibling wheel to build: such packages are split freely,
-and within a shard they keep release order. A package whose ``[build-system] requires``
-names a workspace package needs that sibling built first, so the two (and everything
-tied to them that way) form one group that always lands in one shard.
-
-Balancing is longest-processing-time first: groups from the slowest (ties: release
-order), each to the least loaded shard (ties: the lowest shard number). Every input
-is ordered, so the same names, times and shard count always give the same split,
-on any machine; that is what lets ``build-all --shard K/N`` in a CI matrix job agree
-with the ``plan --shards N`` of another job.
-
-A package never built has no recorded time: it counts as the median of the recorded
-times, or :data:`DEFAULT_ESTIMATE` seconds when none is recorded.
+Packages tied by a build-time dependency (``[build-system] requires`` naming a workspace
+package) form one group that lands in one shard; runtime dependencies need no sibling
+wheel to build and are split freely. Groups go longest first (ties: release order) to the
+least loaded shard (ties: the lowest number), so the same inputs give the same split on
+any machine: ``build-all --shard K/N`` in one CI job agrees with ``plan --shards N`` of another.
 """
 
 from __future__ import annotations

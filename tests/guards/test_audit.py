@@ -55,7 +55,7 @@ def live(built: Path, tmp_path: Path) -> Iterator[tuple[Path, Manifest, LocalInd
 
 
 def _problems(report: object) -> list[tuple[str, str, str]]:
-    return [(f.package, f.check, f.subject) for f in report.problems]  # type: ignore[attr-defined]
+    return [(f.package, f.check, f.file) for f in report.problems]  # type: ignore[attr-defined]
 
 
 @pytest.mark.slow
@@ -67,7 +67,7 @@ def test_a_complete_release_passes(live: tuple[Path, Manifest, LocalIndex]) -> N
     assert ("adtrlx-core", "sha256 (html)") in checks
     assert ("adtrlx-app", "complete") in checks
     assert any("serves no JSON" in n for n in report.notes)  # pypiserver: HTML only
-    files = {f.subject for f in report.findings if f.check == "sha256 (html)"}
+    files = {f.file for f in report.findings if f.check == "sha256 (html)"}
     assert files == {a.filename for r in manifest.packages for a in r.files}
 
 
@@ -129,7 +129,7 @@ def test_a_missing_attestation_is_found(
         )
         assert again.ok, again.describe()
         assert ("adtrlx-core", "provenance", wheel) in {
-            (f.package, f.check, f.subject) for f in again.findings
+            (f.package, f.check, f.file) for f in again.findings
         }
 
 

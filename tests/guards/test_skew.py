@@ -17,7 +17,6 @@ from relnox.guards.skew import (
     closing_message,
     parse_accept,
     plan_skew,
-    render_skew,
 )
 from relnox.project.discovery import load_workspace
 from relnox.tools.envs import interpreter_tags
@@ -54,7 +53,7 @@ def test_old_dependent_broken_by_new_dependency_is_named(tmp_path: Path) -> None
         [failed] = result.failed
         assert failed.name == "import skwbrk_agents"
         assert "helper" in failed.detail
-        text = "\n".join(render_skew(report))
+        text = "\n".join(report.describe())
         assert "skwbrk-agents 1.0.0 (published) with skwbrk-core 2.0.0" in text
         assert "--accept-skew skwbrk-agents==1.0.0" in text
         assert "post1" in text
@@ -81,7 +80,7 @@ def test_compatible_new_dependency_passes(tmp_path: Path) -> None:
             load_workspace(tmp_path / "ws"),
             SkewOptions(index=index.simple_url, packages=["skwok-core"]),
         )
-    assert report.ok, render_skew(report)
+    assert report.ok, report.describe()
     [result] = report.results
     assert result.status == "ok"
     names = [c.name for c in result.checks]

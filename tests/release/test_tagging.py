@@ -59,7 +59,6 @@ def test_auto_tag_after_version_change_in_two_of_three(demo: Path, remote: Path)
         ("demo-core-v0.2.0", "create"),
         ("demo-agents-v0.1.1", "create"),
     ]
-    assert plan.unchanged == ("demo-runtime",)
     apply_tags(plan)
     head = git(demo, "rev-parse", "HEAD")
     for tag in ("demo-core-v0.2.0", "demo-agents-v0.1.1"):
