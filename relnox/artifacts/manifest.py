@@ -169,11 +169,7 @@ class Manifest:
                 f"{path}: listed in {MANIFEST_JSON} but missing; rebuild with relnox build-all"
             )
         if sha256_of(path) != record.sha256:
-            raise BuildError(
-                f"{path}: sha256 differs from {manifest_path(self.dist_dir)} (the file changed "
-                "after the build); rebuild with relnox build-all, or delete that manifest to "
-                "take the files as they are"
-            )
+            raise changed_file(path, self.dist_dir)
         return path
 
     def to_json(self) -> dict[str, Any]:
@@ -185,6 +181,15 @@ class Manifest:
             "packages": [asdict(p) for p in self.packages],
             **self.extra,
         }
+
+
+def changed_file(path: Path, dist_dir: Path) -> BuildError:
+    """The error for a file of ``dist_dir`` whose bytes are not those its manifest records."""
+    return BuildError(
+        f"{path}: sha256 differs from {manifest_path(dist_dir)} (the file changed after the "
+        "build); rebuild with relnox build-all, or delete that manifest to take the files as "
+        "they are"
+    )
 
 
 def render_text(manifest: Manifest) -> str:
