@@ -1,22 +1,11 @@
 """Build hooks forked from a server per build environment, not started as new processes.
 
-A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
-script, compiled by :func:`relnox.builds.backend._compiled`): started anew, it spent
-~20 ms on the interpreter and the script's imports before the backend; forked, ~3 ms
-(the whole-job figure is in docs/architecture.md). So the first hook run in an
-environment starts a server there (:mod:`relnox.builds._zygote`), started as a hook would
-be: the environment's interpreter and flags, the script's directory as ``sys.path[0]``,
-the hook's environment without :data:`PER_HOOK`, a session of its own that
-:func:`relnox._proc.stop_children` tracks. A forked hook shares with its server's others
-what new processes would not: the string hash seed (without ``PYTHONHASHSEED``), its
-parent and process group.
-
-A hook runs as a new process where any of that cannot hold: not Linux, the script not
-compiled for this interpreter, an environment that differs from the server's beyond
-:data:`PER_HOOK`, a server that cannot start or answer (said at DEBUG), or
-``RELNOX_HOOK_SERVER=0`` (:func:`enabled`). The servers end with the run
-(:meth:`HookServers.close`); one killed by a stop (its whole group, forked hooks
-included) fails the hooks it ran, as a killed hook process does.
+A hook started anew spends ~20 ms on the interpreter and pyproject-hooks' imports; forked,
+~3 ms. The first hook run in an environment starts its server (:mod:`relnox.builds._zygote`)
+as a hook would be started, with the hook's environment without :data:`PER_HOOK`. A hook
+runs as a new process where that cannot hold: not Linux, the script not compiled for this
+interpreter, an environment that differs beyond :data:`PER_HOOK`, a server that cannot
+start or answer, or ``RELNOX_HOOK_SERVER=0``. A server killed by a stop fails its hooks.
 """
 
 from __future__ import annotations
@@ -41,12 +30,9 @@ from relnox.builds.envpool import BuildEnv
 
 logger = logging.getLogger("relnox")
 
-#: the switch (``0``: every hook a new process); read in :func:`enabled` only
-SWITCH = "RELNOX_HOOK_SERVER"
-#: what may differ between a hook's environment and its server's: pyproject-hooks' two,
-#: the package's date and its scratch for temporary files (relnox.builds.run); the
-#: interpreter reads none of them at start, and a forked hook's :mod:`tempfile` reads its
-#: own (relnox.builds._zygote)
+SWITCH = "RELNOX_HOOK_SERVER"  # 0: every hook a new process
+#: what may differ between a hook's environment and its server's (the interpreter reads
+#: none of them at start, and a forked hook's tempfile reads its own)
 PER_HOOK = frozenset(
     {
         "_PYPROJECT_HOOKS_BUILD_BACKEND",
@@ -64,7 +50,6 @@ WAIT = 5.0  # seconds a server is given to end, and a hook's output to close aft
 
 
 def enabled() -> bool:
-    """Whether hooks may be forked from a server here (``RELNOX_HOOK_SERVER=0``: never)."""
     return (
         os.environ.get(SWITCH, "1").strip() != "0"
         and sys.platform.startswith("linux")
@@ -74,7 +59,6 @@ def enabled() -> bool:
 
 
 def _startup(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` without what may differ per hook: what a server must have been given."""
     return {key: value for key, value in environ.items() if key not in PER_HOOK}
 
 
@@ -90,8 +74,6 @@ def _replies(sock: socket.socket) -> Iterator[tuple[str, str]]:
 
 
 class _Server:
-    """One environment's server, and what became of it."""
-
     def __init__(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> None:
         self.env = env
         self.startup = _startup(environ)
@@ -173,8 +155,7 @@ class _Server:
         return code
 
     def _lost(self, why: str, pid: int | None) -> int | None:
-        """The server ended (or cannot be reached): the code of the hook it had (``pid``)
-        or ``None`` (run it as a new process)."""
+        """The server ended: the code of the hook it had (``pid``), or ``None``."""
         try:
             ended = self.popen.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
@@ -191,11 +172,9 @@ class _Server:
         return -signal.SIGKILL
 
     def end(self) -> None:
-        """Tell the server to end (it exits when its socket closes)."""
-        self.control.close()
+        self.control.close()  # it exits when its socket closes
 
     def close(self) -> None:
-        """End the server and reap it."""
         self.end()
         try:
             self.popen.wait(timeout=WAIT)
@@ -210,8 +189,7 @@ class _Server:
 
 
 class HookServers:
-    """The hook servers of one run, one per build environment, started by its first hook;
-    :meth:`close` ends them all (before the environments' directory goes)."""
+    """The hook servers of one run, one per build environment, started by its first hook."""
 
     def __init__(self) -> None:
         self._servers: dict[Path, _Server | None] = {}  # None: it could not start
@@ -227,9 +205,8 @@ class HookServers:
         environ: Mapping[str, str],
         on_line: proc.LineSink,
     ) -> int | None:
-        """Run a hook command (``argv``, as :func:`relnox.builds.backend._compiled` gives it)
-        by ``env``'s server: its exit code, or ``None`` where it cannot (the caller runs it
-        as a new process)."""
+        """Run a hook command by ``env``'s server: its exit code, or ``None`` where it cannot
+        (the caller runs it as a new process)."""
         script = Path(argv[1]) if len(argv) == 4 else None
         if script is None or script != env.path / "relnox-hooks" / HOOK_SCRIPT:
             return None
@@ -237,11 +214,7 @@ class HookServers:
         if server is None:
             return None
         if server.startup != _startup(environ):
-            differ = sorted(
-                key
-                for key in {*server.startup, *_startup(environ)}
-                if server.startup.get(key) != environ.get(key)
-            )
+            differ = sorted({key for key, _ in server.startup.items() ^ _startup(environ).items()})
             logger.debug("a hook runs as a new process: its %s differ", ", ".join(differ))
             return None
         return server.run(argv, cwd, environ, on_line)
@@ -267,7 +240,7 @@ class HookServers:
             return None
 
     def close(self) -> None:
-        """End every server (each reaped); hooks after this run as new processes."""
+        """End every server; hooks after this run as new processes."""
         with self._guard:
             self._closed = True
             servers = [s for s in self._servers.values() if s is not None]

@@ -514,7 +514,11 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     # the installer that made the environments; none made (every build reused): the one
     # the manifest names, which made the files it records
     installer = (
-        plan.installer.name if plan.installer is not None else old.extra.get("installer") if old else None
+        plan.installer.name
+        if plan.installer is not None
+        else old.extra.get("installer")
+        if old
+        else None
     )
     if isinstance(installer, str):
         extra["installer"] = installer
