@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # opened only when an artifact is read
     import zipfile
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
 
 
 def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
@@ -99,9 +98,7 @@ class Findings:
 def artifact_kind(filename: str) -> str | None:
     if filename.endswith(".whl"):
         return "wheel"
-    if filename.endswith(SDIST_SUFFIXES):
-        return "sdist"
-    return None
+    return "sdist" if filename.endswith(SDIST_SUFFIXES) else None
 
 
 def name_and_version(filename: str) -> tuple[str, Version] | None:
@@ -109,20 +106,17 @@ def name_and_version(filename: str) -> tuple[str, Version] | None:
     try:
         if filename.endswith(".whl"):
             return parse_wheel_filename(filename)[:2]
-        if filename.endswith(SDIST_SUFFIXES):
-            return parse_sdist_filename(filename)
+        return parse_sdist_filename(filename) if filename.endswith(SDIST_SUFFIXES) else None
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
-    return None
 
 
 def _version_matches(found: str, expected: Expectation, what: str, out: Findings) -> None:
     try:
-        same = Version(found) == Version(expected.version)
+        if Version(found) == Version(expected.version):
+            return
     except InvalidVersion:
         out.problems.append(f"{what} {found!r} is not a valid version")
-        return
-    if same:
         return
     message = f"{what} is {found}, but {expected.name} is at {expected.version}"
     if expected.exact_version:
@@ -140,12 +134,11 @@ def _check_filename(path: Path, kind: str, expected: Expectation, out: Findings)
     if name != expected.name:
         out.problems.append(f"the file name is for project {name!r}, not {expected.name!r}")
     _version_matches(str(version), expected, "the version in the file name", out)
-    if kind == "sdist" and path.name.endswith(".tar.gz"):
-        normal = f"{re.sub(r'[-_.]+', '_', expected.name)}-{version}.tar.gz"
-        if path.name != normal:
-            out.warnings.append(
-                f"the sdist name is not normalized (PEP 625 wants {normal}); upgrade the backend"
-            )
+    normal = f"{re.sub(r'[-_.]+', '_', expected.name)}-{version}.tar.gz"
+    if kind == "sdist" and path.name.endswith(".tar.gz") and path.name != normal:
+        out.warnings.append(
+            f"the sdist name is not normalized (PEP 625 wants {normal}); upgrade the backend"
+        )
 
 
 def _content_type(value: str) -> tuple[str, dict[str, str]]:
@@ -242,8 +235,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
         )
         content_type = "text/x-rst"
     out.rendered = _content_type(content_type)[0] not in ("text/plain", "text/markdown")
-    problem = readme_problem(description, content_type)
-    if problem is not None:
+    if (problem := readme_problem(description, content_type)) is not None:
         out.problems.append(
             f"twine check: the long description has reStructuredText errors and would not "
             f"render on PyPI ({problem}); fix the readme"
@@ -255,15 +247,13 @@ def _wheel_modules(names: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for name in names:
         parts = name.split("/")
-        if parts[0].endswith(".dist-info"):
-            continue
-        if parts[0].endswith(".data"):
-            if len(parts) < 3 or parts[1] not in ("purelib", "platlib"):
-                continue
+        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
             parts = parts[2:]
+        elif parts[0].endswith((".dist-info", ".data")):
+            continue
         if len(parts) > 1:
             found.add(parts[0])
-        elif parts[0].endswith(CODE_SUFFIXES):
+        elif parts[0].endswith((".py", ".pyi", ".so", ".pyd", ".pth")):
             found.add(parts[0].split(".")[0])
     return found
 
@@ -285,7 +275,7 @@ def _dist_info(
     archive: zipfile.ZipFile, names: list[str], file: str
 ) -> tuple[list[str], str | None]:
     """The ``<dist-info>/{file}`` members among a wheel's ``names``, and the text of the one
-    when there is exactly one (PEP 427), else ``None``."""
+    when there is exactly one, else ``None``."""
     found = [n for n in names if n.count("/") == 1 and n.endswith(f".dist-info/{file}")]
     text = (
         read_zip_member(archive, found[0]).decode("utf-8", "replace") if len(found) == 1 else None
@@ -293,9 +283,11 @@ def _dist_info(
     return found, text
 
 
-def _check_record(names: list[str], records: list[str], record: str | None, out: Findings) -> None:
-    """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
-    exactly one) lists every file of the wheel (itself and its signatures excepted)."""
+def _check_record(
+    names: list[str], records: list[str], record: str | None, wrong: list[str], out: Findings
+) -> None:
+    """PEP 427: the wheel's one RECORD (its text ``record``) lists every file of the wheel
+    (itself and its signatures excepted)."""
     if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
@@ -313,11 +305,15 @@ def _check_record(names: list[str], records: list[str], record: str | None, out:
             f"({', '.join(repr(n) for n in missing[:3])}); PEP 427 wants every file there: "
             "rebuild it with relnox build-all"
         )
+    if wrong:
+        out.problems.append(
+            f"{len(wrong)} file(s) do not match their hash in {records[0]} "
+            f"({shortlist(wrong)}): changed after the build; rebuild it with relnox build-all"
+        )
 
 
 def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[str]:
-    """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks
-    (PEP 427)."""
+    """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks."""
     import base64
     import csv
 
@@ -330,8 +326,6 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
         if name not in present:
             wrong.append(f"{name!r} (listed, not in the wheel)")
             continue
-        import hashlib  # any algorithm a RECORD names
-
         if algorithm not in hashlib.algorithms_guaranteed or algorithm in ("md5", "sha1"):
             wrong.append(f"{name!r} (hash {algorithm!r}, which PEP 427 refuses)")
             continue
@@ -377,8 +371,8 @@ def _expanded(tag: str) -> set[str]:
 
 
 def _check_tags(filename: str, said: str | None, out: Findings) -> None:
-    """PEP 427: the wheel has one ``<dist-info>/WHEEL`` (its text ``said``; ``None`` when
-    not exactly one), whose ``Tag:`` lines are the tags its file name spells."""
+    """PEP 427: the wheel's one WHEEL file (its text ``said``) has the ``Tag:`` lines its
+    file name spells."""
     if said is None:
         out.problems.append(
             "it has not exactly one .dist-info/WHEEL file, which PEP 427 requires and "
@@ -422,12 +416,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
             "elsewhere: rebuild it with relnox build-all"
         )
-    _check_record(names, records, record, out)
-    if wrong:
-        out.problems.append(
-            f"{len(wrong)} file(s) do not match their hash in {records[0]} "
-            f"({shortlist(wrong)}): changed after the build; rebuild it with relnox build-all"
-        )
+    _check_record(names, records, record, wrong, out)
     if identity:
         return
     modules = _wheel_modules(names)
@@ -450,8 +439,7 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
 
 
 def _archive_names(path: Path) -> tuple[list[str], list[str]]:
-    """The member names, and the links among them whose target leaves the archive's
-    top directory (``name -> target``)."""
+    """The member names, and the links among them that leave the top directory."""
     import tarfile
     import zipfile
 
@@ -506,8 +494,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: boo
 
 def check_artifact(path: Path, expected: Expectation, *, identity: bool = False) -> Findings:
     """Every check of one file; its problems and warnings. With ``identity``, only that the
-    file is what its name says: a readable archive with nothing outside its directory, a
-    wheel's RECORD, and the metadata's Name and Version those of the name."""
+    file is what its name says (a readable archive, a wheel's RECORD, Name and Version)."""
     out = Findings()
     kind = artifact_kind(path.name)
     if kind is None:
@@ -522,7 +509,7 @@ def check_artifact(path: Path, expected: Expectation, *, identity: bool = False)
 
 def check_identity(paths: Sequence[Path], expected: Expectation) -> None:
     """:func:`check_artifact` with ``identity`` over ``paths``; raise :class:`ArtifactError`
-    on any problem (what a record's sha256 stands for when it holds no :func:`proof`)."""
+    on any problem."""
     problems = [
         f"{path.name}: {p}"
         for path in paths

@@ -69,19 +69,6 @@ def _scan(dist_dir: Path, error: type) -> dict[str, Found]:
         if path.name.startswith(".") or not path.is_file():
             continue
         parsed = name_and_version(path.name)
-        if parsed is not None and (
-            not path.name.isprintable() or any(c.isspace() for c in path.name)
-        ):
-            raise error(
-                f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
-                "space, which no build makes and no index takes; remove it from dist/"
-            )
-        if parsed is not None and path.is_symlink() and path.resolve().name != path.name:
-            # an installer reads the name of the file the link leads to, not the link's
-            raise error(
-                f"{path}: a link to {path.resolve()}, whose name is not the distribution's, "
-                "so installers refuse it or take it for another; copy the file there instead"
-            )
         if parsed is None:
             # an older relnox's manifest, or a PEP 740 attestation (publish --attestations)
             if path.name not in (MANIFEST_JSON, MANIFEST_TXT) and path.suffix != ".attestation":
@@ -90,6 +77,17 @@ def _scan(dist_dir: Path, error: type) -> dict[str, Found]:
                     path,
                 )
             continue
+        if not path.name.isprintable() or any(c.isspace() for c in path.name):
+            raise error(
+                f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
+                "space, which no build makes and no index takes; remove it from dist/"
+            )
+        if path.is_symlink() and path.resolve().name != path.name:
+            # an installer reads the name of the file the link leads to, not the link's
+            raise error(
+                f"{path}: a link to {path.resolve()}, whose name is not the distribution's, "
+                "so installers refuse it or take it for another; copy the file there instead"
+            )
         found.setdefault(parsed[0], []).append((path, parsed[1]))
     return found
 
@@ -190,7 +188,6 @@ def _record(
             + "\n".join(f"  {line}" for line in problems)
             + "\nrebuild them, or remove the extra files"
         )
-    checked = ""  # the proof of a clean check of every file here, made now
     records: list[ArtifactRecord] = []
     unchecked: list[Path] = []
     for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
@@ -211,6 +208,7 @@ def _record(
         if prove and (not recorded.checked or recorded.checked != proof(as_built, pairs)):
             check_identity(paths, expected)
         return recorded
+    checked = ""  # the proof of a clean check of every file here, made now
     if unchecked:
         logger.info(
             "%s %s: checking %d file(s) relnox did not build: %s",

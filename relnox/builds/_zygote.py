@@ -35,19 +35,6 @@ def _preload(code: types.CodeType) -> None:
     exec(code, module.__dict__)
 
 
-def _fds(ancillary: list[tuple[int, int, bytes]], rights: tuple[int, int]) -> list[int]:
-    """The descriptors a message carried (``rights``: SOL_SOCKET, SCM_RIGHTS)."""
-    fds = []
-    for level, kind, data in ancillary:
-        if (level, kind) == rights:
-            size = 4  # an int per descriptor
-            usable = len(data) - len(data) % size
-            fds += [
-                int.from_bytes(data[i : i + size], sys.byteorder) for i in range(0, usable, size)
-            ]
-    return fds
-
-
 def _write(fd: int, text: str) -> None:
     try:  # noqa: SIM105 - contextlib is not the server's to import
         os.write(fd, text.encode())
@@ -135,7 +122,7 @@ def _child(
     argv: list[str],
     cwd: str,
     environ: dict[str, str],
-    fds: tuple[int, int],
+    fds: list[int],
     inherited: list[int],
     extra: set[str],
 ) -> None:
@@ -173,6 +160,7 @@ def serve() -> None:
     _preload(code)
     before = set(sys.modules)
     import _socket  # not socket: fewer modules to take out of the children's sys.modules
+    import array
     import json
     import select
 
@@ -206,7 +194,12 @@ def serve() -> None:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(0)  # nothing of an interpreter's end is needed: the run waits
-            fds = _fds(ancillary, (_socket.SOL_SOCKET, _socket.SCM_RIGHTS))
+            fds = [  # the descriptors the message carried
+                fd
+                for level, kind, body in ancillary
+                if (level, kind) == (_socket.SOL_SOCKET, _socket.SCM_RIGHTS)
+                for fd in array.array("i", body[: len(body) - len(body) % 4])
+            ]
             if len(fds) != FDS or flags & (_socket.MSG_TRUNC | _socket.MSG_CTRUNC):
                 if len(fds) == FDS:
                     _write(fds[1], "E request truncated\n")
@@ -227,15 +220,7 @@ def serve() -> None:
             pid = os.fork()
             if pid == 0:
                 try:
-                    _child(
-                        code,
-                        argv,
-                        request["cwd"],
-                        request["environ"],
-                        (out, status),
-                        inherited,
-                        extra,
-                    )
+                    _child(code, argv, request["cwd"], request["environ"], fds, inherited, extra)
                 finally:  # never back into this loop, whatever escaped
                     os._exit(70)
             os.close(out)

@@ -50,8 +50,6 @@ def set_aside_earlier(
         and same_sources.get(path.name) == sha256_of(path)
     ]
     earlier = [path for path in earlier if path.name not in {k.filename for k in kept}]
-    if not earlier:
-        return kept
     aside = state_dir(dist_dir) / EARLIER
     for path in earlier:
         try:

@@ -25,8 +25,6 @@ from relnox.tools.envs import Environment, Installer, child_env, create_environm
 
 logger = logging.getLogger("relnox")
 
-TAIL_LINES = 25
-
 
 class OutputLog:
     """What one package's subprocesses printed: streamed at DEBUG, the tail kept for errors."""
@@ -50,7 +48,7 @@ class OutputLog:
             self.warned.add(first)
             logger.info("%s: the build backend warns: %s", self.label, first)
 
-    def tail(self, count: int = TAIL_LINES) -> str:
+    def tail(self, count: int = 25) -> str:
         lines = [line for line in self.lines if line.strip()][-count:]
         return "\n".join(f"    {line}" for line in lines)
 
@@ -116,18 +114,14 @@ class EnvPool:
         projects is reused when it satisfies them too; one with more projects never stands
         in for fewer (a plugin such as setuptools-scm changes what a backend does)."""
         key = tuple(sorted({_normal(r) for r in requirements if r.strip()}))
-        names = _names(key) or frozenset(key)
+        names = _names(key)
         with self._guard:
             lock = self._locks.setdefault(names, threading.Lock())
         with lock:  # environments for the same projects are made one after the other
             if key in self._failed:
                 raise self._failed[key]
             if key not in self._envs:
-                same = [
-                    env
-                    for env in self._envs.values()
-                    if (_names(env.requirements) or frozenset(env.requirements)) == names
-                ]
+                same = (env for env in self._envs.values() if _names(env.requirements) == names)
                 reusable = next((env for env in same if not env.missing(key)), None)
                 try:
                     self._envs[key] = reusable or self._create(key)
@@ -167,11 +161,12 @@ class EnvPool:
         return BuildEnv(path, env.python, key)
 
 
-def _names(requirements: Iterable[str]) -> frozenset[str] | None:
+def _names(requirements: tuple[str, ...]) -> frozenset[str]:
+    """The projects ``requirements`` name (the requirements themselves if one is invalid)."""
     try:
         return frozenset(canonicalize_name(Requirement(r).name) for r in requirements)
     except InvalidRequirement:
-        return None
+        return frozenset(requirements)
 
 
 def _normal(requirement: str) -> str:

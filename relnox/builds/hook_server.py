@@ -22,7 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from relnox import _proc as proc
@@ -60,17 +60,6 @@ def enabled() -> bool:
 
 def _startup(environ: Mapping[str, str]) -> dict[str, str]:
     return {key: value for key, value in environ.items() if key not in PER_HOOK}
-
-
-def _replies(sock: socket.socket) -> Iterator[tuple[str, str]]:
-    """The server's lines about one hook: ``P pid``, ``S code`` or ``E why``, to its end."""
-    pending = b""
-    while chunk := sock.recv(4096):
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            kind, _, value = line.decode("utf-8", "replace").partition(" ")
-            yield kind, value
 
 
 class _Server:
@@ -129,8 +118,11 @@ class _Server:
         code: int | None = None
         refused = ""
         try:
-            with mine:
-                for kind, value in _replies(mine):
+            with mine, mine.makefile("rb") as replies:
+                for line in replies:  # P pid, S code or E why; a line cut short ends them
+                    if not line.endswith(b"\n"):
+                        break
+                    kind, _, value = line.decode("utf-8", "replace").rstrip("\n").partition(" ")
                     if kind == "P":
                         pid = int(value)
                     elif kind == "S":
@@ -194,7 +186,6 @@ class HookServers:
     def __init__(self) -> None:
         self._servers: dict[Path, _Server | None] = {}  # None: it could not start
         self._guard = threading.Lock()
-        self._starting: dict[Path, threading.Lock] = {}
         self._closed = False
 
     def run(
@@ -220,24 +211,16 @@ class HookServers:
         return server.run(argv, cwd, environ, on_line)
 
     def _server(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> _Server | None:
-        with self._guard:  # one environment's server starts while another's hooks go on
-            lock = self._starting.setdefault(env.path, threading.Lock())
-        with lock:
-            with self._guard:
-                if self._closed or env.path in self._servers:
-                    return None if self._closed else self._servers[env.path]
-            server: _Server | None = None
-            try:
-                server = _Server(env, script, environ)
-            except (OSError, py_compile.PyCompileError) as exc:
-                logger.debug("no hook server in %s: %s", env.path.name, exc)
-            with self._guard:
-                if not self._closed:
-                    self._servers[env.path] = server
-                    return server
-            if server is not None:  # the run ended meanwhile
-                server.close()
-            return None
+        with self._guard:  # a server is started, not waited for: held for a few ms
+            if self._closed:
+                return None
+            if env.path not in self._servers:
+                try:
+                    self._servers[env.path] = _Server(env, script, environ)
+                except (OSError, py_compile.PyCompileError) as exc:
+                    logger.debug("no hook server in %s: %s", env.path.name, exc)
+                    self._servers[env.path] = None
+            return self._servers[env.path]
 
     def close(self) -> None:
         """End every server; hooks after this run as new processes."""

@@ -205,23 +205,18 @@ def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
 _HASHED = 1024 * 1024
 
 
-def _untracked_digest(paths: Sequence[str], top: Path) -> str:
-    """The ``untracked`` part: each path with the sha256 of its bytes (a regular file up
-    to :data:`_HASHED` bytes), else its size and time."""
+def _untracked_fact(path: str, top: Path) -> list[Any]:
+    """An untracked path with the sha256 of its bytes (a regular file up to
+    :data:`_HASHED` bytes), else its size and time."""
     import stat
 
-    facts: list[list[Any]] = []
-    for path in sorted(paths):
-        try:
-            info = os.lstat(top / path)
-            if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
-                facts.append([path, hashlib.sha256((top / path).read_bytes()).hexdigest()])
-                continue
-        except OSError:
-            facts.append([path])
-            continue
-        facts.append([path, info.st_size, info.st_mtime_ns])
-    return _digest(facts)
+    try:
+        info = os.lstat(top / path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
+            return [path, hashlib.sha256((top / path).read_bytes()).hexdigest()]
+    except OSError:
+        return [path]
+    return [path, info.st_size, info.st_mtime_ns]
 
 
 def after_build(
@@ -238,9 +233,9 @@ def after_build(
         if not any(path.startswith(s) for s in skip)
         and owner_of(path.rstrip("/"), owners) == pkg.name
     ]
-    ignored = list_ignored(workspace.root, owners, skip, spec).get(pkg.name, [])
+    ignored = list_ignored(workspace.root, owners, skip, [spec]).get(pkg.name, [])
     digest, inside = _ignored_digest(pkg, ignored, top)
-    return _untracked_digest(mine, top), digest, inside
+    return _digest([_untracked_fact(p, top) for p in sorted(mine)]), digest, inside
 
 
 #: directories a backend writes into the package and reads back (setuptools reads the
@@ -334,7 +329,9 @@ def package_inputs(
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
             "outside": _digest(outside_files(pkg.directory, document)),
-            "untracked": _untracked_digest(loose.get(pkg.name, []), top),
+            "untracked": _digest(
+                [_untracked_fact(p, top) for p in sorted(loose.get(pkg.name, []))]
+            ),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
             **(
                 {"ignored": _ignored_digest(pkg, listing.ignored.get(pkg.name, []), top)[0]}
@@ -427,16 +424,12 @@ def stale_builds(
             if changed:
                 directory = workspace.get(record.name).directory
                 where = rel(directory, workspace.root)
-                shown = {
-                    "untracked": "untracked files (which git status --untracked-files=all "
-                    f"-- {where} lists)"
-                }
-                files = _changed_files(workspace.root, directory, changed, commit)
-                why.append(
-                    ", ".join(shown.get(p, p) for p in changed)
-                    + " changed"
-                    + (f" ({files})" if files else "")
+                untracked = (
+                    f"untracked files (which git status --untracked-files=all -- {where} lists)"
                 )
+                named = [untracked if p == "untracked" else p for p in changed]
+                files = _changed_files(workspace.root, directory, changed, commit)
+                why.append(f"{', '.join(named)} changed" + (f" ({files})" if files else ""))
         if TAKEN in record.inputs and record.name in known:
             why.append(taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN]))
         why = [w for w in why if w]

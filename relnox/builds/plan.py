@@ -108,22 +108,16 @@ class BuildPlan:
     def describe(self) -> list[str]:
         """What ``--dry-run`` prints."""
         root = self.workspace.root
-        how = (
-            f"{self.installer.name} environments, {self.jobs} job(s)"
-            if self.installer is not None
-            else "no environment: every package is reused"
-        )
+        how = "no environment: every package is reused"
+        if self.installer is not None:
+            how = f"{self.installer.name} environments, {self.jobs} job(s)"
+        epoch = "each package's last commit" if self.epochs else "(unset)"
+        if self.source_date_epoch is not None:
+            epoch = str(self.source_date_epoch)
         lines = [
             f"build {self.kinds} of {len(self.packages)} package(s) into {rel(self.dist_dir, root)}"
             f" with {self.python} ({how})",
-            "SOURCE_DATE_EPOCH="
-            + (
-                str(self.source_date_epoch)
-                if self.source_date_epoch is not None
-                else "each package's last commit"
-                if self.epochs
-                else "(unset)"
-            ),
+            f"SOURCE_DATE_EPOCH={epoch}",
         ]
         lines += [f"remove {rel(path, root)}" for path in self.clean]
         for pkg in self.packages:
@@ -221,12 +215,11 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
     if found is None:
         return targets
     top = found.resolve()
-    specs = {}
-    for path in targets:
-        try:
-            specs[path] = ":(literal)" + path.resolve().relative_to(top).as_posix()
-        except ValueError:  # outside the repository (a dist-dir elsewhere): git tracks none
-            continue
+    specs = {  # outside the repository (a dist-dir elsewhere), git tracks none
+        path: ":(literal)" + path.resolve().relative_to(top).as_posix()
+        for path in targets
+        if path.resolve().is_relative_to(top)
+    }
     if not specs:
         return targets
     listed = git.run(top, "ls-files", "-z", "--", *specs.values())
@@ -323,14 +316,6 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    # with --installer auto and a recorded build, uv is asked only once a package is built
-    builds = (
-        options.installer != "auto"
-        or options.force
-        or options.clean
-        or options.test
-        or not has_manifest(dist_dir)
-    )
     state = history.git_state(root) if git.on_path() else None
     epochs = _package_epochs(workspace, selected, state) if given is None else {}
     inputs = package_inputs(
@@ -350,7 +335,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
     installer: Installer | None = None
     fallback: Installer | None = None
-    if builds or len(reuse) < len(selected):
+    # with --installer auto and a recorded build, uv is asked only once a package is built
+    if refuse or options.installer != "auto" or len(reuse) < len(selected):
         from relnox.tools.envs import PipInstaller, find_installer
 
         installer = find_installer(options.installer, error=BuildError)

@@ -97,14 +97,21 @@ class PackageOutcome:
     tests: str | None = None
     warnings: tuple[str, ...] = ()
     not_reproducible: str = ""  # which backend and why its bytes may differ between builds
-    started: float = 0.0  # seconds since the run started
-    finished: float = 0.0
     why: str = ""  # why it was built rather than reused ("" for a first build)
 
 
 DONE = (BuildStatus.BUILT, BuildStatus.REUSED)
 REUSED_STATUS = "unchanged, reused"
 COLUMNS = ("package", "version", "files", "size", "seconds", "status")
+
+
+def _status(o: PackageOutcome) -> str:
+    if o.status is BuildStatus.REUSED:
+        return REUSED_STATUS
+    if o.status is not BuildStatus.BUILT:
+        return f"{o.status}: {o.reason}"[:70]
+    built = f"built ({o.why})" if o.why else "built"
+    return built + (f" (tests {o.tests})" if o.tests else "")
 
 
 def _fine(row: Mapping[str, Any]) -> str | None:
@@ -139,14 +146,6 @@ class BuildResult:
         rows = []
         for o in self.outcomes:
             files = o.record.files if o.record else ()
-            if o.status is BuildStatus.REUSED:
-                status = REUSED_STATUS
-            elif o.status is BuildStatus.BUILT:
-                status = f"built ({o.why})" if o.why else "built"
-            else:
-                status = f"{o.status}: {o.reason}"[:70]
-            if o.tests and o.status is BuildStatus.BUILT:
-                status += f" (tests {o.tests})"
             rows.append(
                 {
                     "package": o.package.name,
@@ -154,7 +153,7 @@ class BuildResult:
                     "files": [f.filename for f in files],
                     "size": _size(sum(f.size for f in files)) if files else "-",
                     "seconds": f"{o.seconds:.1f}",
-                    "status": status,
+                    "status": _status(o),
                 }
             )
         return rows
@@ -257,7 +256,6 @@ class _Made:
 
     package: Package
     why: str
-    start: float
     seconds: float
     work: Path
     files: list[Path]
@@ -284,8 +282,7 @@ class _Run:
     workdir: Path
     environ: dict[str, str]
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    epoch: float = field(default_factory=time.monotonic)
-    times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
+    seconds: dict[str, float] = field(default_factory=dict)  # of each failed build
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
     servers: HookServers | None = None
@@ -333,7 +330,7 @@ class _Run:
         number = next(self.counter)
         total = len(self.plan.packages)
         if name in self.plan.reuse:
-            return _reused(self.plan, pkg, number, self.epoch)
+            return _reused(self.plan, pkg, number)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
         logger.info(  # a line of its own with -v only: the status line counts it
@@ -352,11 +349,10 @@ class _Run:
         # build ends, while the others still build: not all at once at the end of the run
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
-            environ = dict(self.environ)
             # the backend's temporary files go in this package's scratch, removed with it
             temporary = work / "tmp"
             temporary.mkdir()
-            environ.update(dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary)))
+            environ = self.environ | dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary))
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -375,16 +371,15 @@ class _Run:
             )
         except RelnoxError as exc:
             first = str(exc).splitlines()[0].removeprefix(f"{label}: ")  # named once
-            seconds = time.monotonic() - start
-            self.times[name] = (start - self.epoch, seconds)
-            logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
+            self.seconds[name] = time.monotonic() - start
+            logger.info("%s: FAILED after %.1fs: %s", label, self.seconds[name], first)
             shutil.rmtree(work, ignore_errors=True)
             hint = _sibling_requirement_hint(self.plan.workspace.packages, pkg, str(exc))
             if hint:
                 raise type(exc)(f"{exc.message}\n  ({hint})") from None
             raise
-        built = time.monotonic()
-        return _Made(pkg, why, start, built - start, work, files, notes, expected, provable, tests)
+        seconds = time.monotonic() - start
+        return _Made(pkg, why, seconds, work, files, notes, expected, provable, tests)
 
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible
@@ -437,8 +432,6 @@ class _Run:
             tests=made.tests,
             warnings=tuple(made.notes),
             not_reproducible=not_reproducible(pkg.backend, wheels) or "",
-            started=made.start - self.epoch,
-            finished=time.monotonic() - self.epoch,
             why=made.why,
         )
 
@@ -460,31 +453,20 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
     )
 
 
-def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:
+def _reused(plan: BuildPlan, pkg: Package, number: int) -> PackageOutcome:
     label = f"{pkg.name} {pkg.version}"
     done = finished("build", pkg.name, len(plan.packages))
     logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
-    now = time.monotonic() - epoch
-    return PackageOutcome(
-        pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
-    )
+    return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name])
 
 
 def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) -> PackageOutcome:
     if outcome.status == OK and isinstance(outcome.value, PackageOutcome):
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
-    error, reason = outcome.error, outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
-    started, seconds = run.times.get(pkg.name, (0.0, 0.0))
-    return PackageOutcome(
-        pkg,
-        status,
-        seconds,
-        error=error,
-        reason=reason,
-        started=started,
-        finished=started + seconds,
-    )
+    reason = outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
+    seconds = run.seconds.get(pkg.name, 0.0)
+    return PackageOutcome(pkg, status, seconds, error=outcome.error, reason=reason)
 
 
 def _stale(plan: BuildPlan) -> list[Path]:
@@ -513,13 +495,9 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     extra = {"python": str(plan.python)}
     # the installer that made the environments; none made (every build reused): the one
     # the manifest names, which made the files it records
-    installer = (
-        plan.installer.name
-        if plan.installer is not None
-        else old.extra.get("installer")
-        if old
-        else None
-    )
+    installer = old.extra.get("installer") if old else None
+    if plan.installer is not None:
+        installer = plan.installer.name
     if isinstance(installer, str):
         extra["installer"] = installer
     manifest = merge(
@@ -548,10 +526,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
         # nothing to build: no environment, scratch directory or worker is started
-        epoch = time.monotonic()
-        results = tuple(
-            _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
-        )
+        results = tuple(_reused(plan, pkg, number) for number, pkg in enumerate(plan.packages, 1))
         environments = 0
     else:
         finished: list[PackageOutcome] = []
@@ -583,8 +558,7 @@ def _build(
     """Every package's outcome, in release order, and how many build environments were
     made; ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
-    from relnox.builds.hook_server import HookServers
-    from relnox.builds.hook_server import enabled as hook_servers_enabled
+    from relnox.builds.hook_server import HookServers, enabled
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None
@@ -596,7 +570,7 @@ def _build(
         backend_warnings(_to_package_log),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        servers = HookServers() if hook_servers_enabled() else None
+        servers = HookServers() if enabled() else None
         run = _Run(plan, pool, Path(tmp), environ, servers=servers, finished=finished)
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
             run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}

@@ -88,17 +88,14 @@ def list_sources(
     # the three listings are independent git processes: run at once, read in order
     with ThreadPoolExecutor(max_workers=3) as pool:
         tracked = pool.submit(git.run, root, *staged)
-        every = pool.submit(_ignored, root, specs, "--exclude-standard")
+        every = pool.submit(list_ignored, root, owners, skip, specs)
         public = pool.submit(_ignored, root, specs, "--exclude-per-directory=.gitignore")
     _tracked(tracked.result().output, listing, mine)
+    listing.ignored = every.result()
     by_gitignore = set(public.result())
-    for path in every.result():
-        owner = mine(path)
-        if owner is None or never_read(path):
-            continue
-        listing.ignored.setdefault(owner, []).append(path)
-        if path not in by_gitignore:
-            listing.private.setdefault(owner, path)
+    for owner, paths in listing.ignored.items():
+        if private := next((p for p in paths if p not in by_gitignore), None):
+            listing.private[owner] = private
     return listing
 
 
@@ -116,11 +113,11 @@ def _tracked(output: str, listing: Listing, mine: Callable[[str], str | None]) -
 
 
 def list_ignored(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], specs: Sequence[str]
 ) -> dict[str, list[str]]:
     """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three."""
     found: dict[str, list[str]] = {}
-    for path in _ignored(root, [spec], "--exclude-standard"):
+    for path in _ignored(root, specs, "--exclude-standard"):
         if not never_read(path) and (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
@@ -269,10 +266,8 @@ def artifact_members(path: Path) -> list[str]:
         import tarfile  # only for an sdist (~2 ms of every command that reads sources)
 
         with tarfile.open(path) as archive:
-            for member in archive.getmembers():
-                rest = member.name.partition("/")[2]
-                if rest and not member.isdir():
-                    names.append(rest)
+            members = archive.getmembers()
+        names = [rest for m in members if not m.isdir() and (rest := m.name.partition("/")[2])]
     return names
 
 
