@@ -48,7 +48,7 @@ from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
-from relnox.report import attention, render_table
+from relnox.report import attention
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
@@ -97,6 +97,8 @@ class PackageOutcome:
     tests: str | None = None
     warnings: tuple[str, ...] = ()
     not_reproducible: str = ""  # which backend and why its bytes may differ between builds
+    started: float = 0.0  # seconds since the run started
+    finished: float = 0.0
     why: str = ""  # why it was built rather than reused ("" for a first build)
 
 
@@ -157,9 +159,6 @@ class BuildResult:
                 }
             )
         return rows
-
-    def table(self) -> str:
-        return render_table(self.rows(), COLUMNS)
 
     def describe(self, verbose: int = 0) -> list[str]:
         lines = attention(self.rows(), COLUMNS, _fine, verbose)
@@ -256,6 +255,7 @@ class _Made:
 
     package: Package
     why: str
+    start: float
     seconds: float
     work: Path
     files: list[Path]
@@ -282,7 +282,8 @@ class _Run:
     workdir: Path
     environ: dict[str, str]
     counter: Iterator[int] = field(default_factory=lambda: itertools.count(1))
-    seconds: dict[str, float] = field(default_factory=dict)  # of each failed build
+    epoch: float = field(default_factory=time.monotonic)
+    times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
     servers: HookServers | None = None
@@ -330,7 +331,7 @@ class _Run:
         number = next(self.counter)
         total = len(self.plan.packages)
         if name in self.plan.reuse:
-            return _reused(self.plan, pkg, number)
+            return _reused(self.plan, pkg, number, self.epoch)
         why = self.plan.why.get(name, "")
         why = "" if why == FIRST_BUILD else why
         logger.info(  # a line of its own with -v only: the status line counts it
@@ -345,8 +346,7 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
-        # this package's scratch (an unpacked sdist, a test environment) goes as soon as its
-        # build ends, while the others still build: not all at once at the end of the run
+        # this package's scratch (an unpacked sdist, a test environment) goes when it ends
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
             # the backend's temporary files go in this package's scratch, removed with it
@@ -371,15 +371,16 @@ class _Run:
             )
         except RelnoxError as exc:
             first = str(exc).splitlines()[0].removeprefix(f"{label}: ")  # named once
-            self.seconds[name] = time.monotonic() - start
-            logger.info("%s: FAILED after %.1fs: %s", label, self.seconds[name], first)
+            seconds = time.monotonic() - start
+            self.times[name] = (start - self.epoch, seconds)
+            logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
             shutil.rmtree(work, ignore_errors=True)
             hint = _sibling_requirement_hint(self.plan.workspace.packages, pkg, str(exc))
             if hint:
                 raise type(exc)(f"{exc.message}\n  ({hint})") from None
             raise
-        seconds = time.monotonic() - start
-        return _Made(pkg, why, seconds, work, files, notes, expected, provable, tests)
+        built = time.monotonic()
+        return _Made(pkg, why, start, built - start, work, files, notes, expected, provable, tests)
 
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible
@@ -432,6 +433,8 @@ class _Run:
             tests=made.tests,
             warnings=tuple(made.notes),
             not_reproducible=not_reproducible(pkg.backend, wheels) or "",
+            started=made.start - self.epoch,
+            finished=time.monotonic() - self.epoch,
             why=made.why,
         )
 
@@ -453,11 +456,14 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
     )
 
 
-def _reused(plan: BuildPlan, pkg: Package, number: int) -> PackageOutcome:
+def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:
     label = f"{pkg.name} {pkg.version}"
     done = finished("build", pkg.name, len(plan.packages))
     logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
-    return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name])
+    now = time.monotonic() - epoch
+    return PackageOutcome(
+        pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
+    )
 
 
 def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) -> PackageOutcome:
@@ -465,8 +471,16 @@ def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) 
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
     reason = outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
-    seconds = run.seconds.get(pkg.name, 0.0)
-    return PackageOutcome(pkg, status, seconds, error=outcome.error, reason=reason)
+    started, seconds = run.times.get(pkg.name, (0.0, 0.0))
+    return PackageOutcome(
+        pkg,
+        status,
+        seconds,
+        error=outcome.error,
+        reason=reason,
+        started=started,
+        finished=started + seconds,
+    )
 
 
 def _stale(plan: BuildPlan) -> list[Path]:
@@ -493,8 +507,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         old = replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
-    # the installer that made the environments; none made (every build reused): the one
-    # the manifest names, which made the files it records
+    # the installer that made the environments, else the one that made the files recorded
     installer = old.extra.get("installer") if old else None
     if plan.installer is not None:
         installer = plan.installer.name
@@ -526,7 +539,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
         # nothing to build: no environment, scratch directory or worker is started
-        results = tuple(_reused(plan, pkg, number) for number, pkg in enumerate(plan.packages, 1))
+        epoch = time.monotonic()
+        results = tuple(
+            _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
+        )
         environments = 0
     else:
         finished: list[PackageOutcome] = []
@@ -579,8 +595,7 @@ def _build(
             run.owners = package_owners(plan.workspace, run.top)
         try:
             # with --test a package's tests install the wheels of those it needs: it starts
-            # after them; else at once, its files following theirs into dist/ (0.80x the
-            # wall time: docs/architecture.md)
+            # after them; else at once, its files following theirs into dist/
             ordered = plan.test_command is not None
             work: Callable[[str], _Made | PackageOutcome] = run.build if ordered else run.make
             outcomes = run_graph(
