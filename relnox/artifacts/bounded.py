@@ -1,5 +1,4 @@
-"""Reading one metadata file out of a wheel or an sdist, never more than a real one holds:
-a member whose stated size is above :data:`MEMBER_LIMIT` is a :class:`TooLarge` error
+"""Reading one metadata file out of a wheel or an sdist, never more than a real one holds
 (a small zip can hold gigabytes of one repeated byte).
 """
 
@@ -19,25 +18,23 @@ class TooLarge(ValueError):
     """A member states a size above :data:`MEMBER_LIMIT`."""
 
 
-def too_large(name: str, size: int) -> TooLarge:
-    """The error for member ``name`` of ``size`` bytes, above :data:`MEMBER_LIMIT`."""
-    return TooLarge(
-        f"{name} is {size:,} bytes uncompressed, more than relnox reads of a metadata file "
-        f"({MEMBER_LIMIT:,} bytes); no build writes such a file"
-    )
+def _refuse_above_limit(name: str, size: int) -> None:
+    if size > MEMBER_LIMIT:
+        raise TooLarge(
+            f"{name} is {size:,} bytes uncompressed, more than relnox reads of a metadata file "
+            f"({MEMBER_LIMIT:,} bytes); no build writes such a file"
+        )
 
 
 def read_zip_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """The bytes of ``name`` in ``archive`` (:class:`KeyError` when it is missing)."""
     info = archive.getinfo(name)
-    if info.file_size > MEMBER_LIMIT:
-        raise too_large(name, info.file_size)
+    _refuse_above_limit(name, info.file_size)
     return archive.read(info)
 
 
 def read_tar_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes | None:
     """The bytes of ``member`` in ``archive`` (``None`` when it is not a regular file)."""
-    if member.size > MEMBER_LIMIT:
-        raise too_large(member.name, member.size)
+    _refuse_above_limit(member.name, member.size)
     data = archive.extractfile(member)
     return None if data is None else data.read()

@@ -1,8 +1,6 @@
-"""Checks of every built artifact, before it is allowed into ``dist/`` and before it is
-uploaded: ``twine check``'s (:mod:`packaging.metadata`, readme_renderer), the file name and
-the metadata naming the package and its version, a wheel's RECORD, WHEEL tags and import
-packages, an sdist's required files. A clean check leaves a :func:`proof` in the build
-manifest, so publish need not check the same bytes again.
+"""Checks of every built artifact, before it goes into ``dist/`` and before it is
+uploaded; a clean check leaves a :func:`proof` in the build manifest, so publish need
+not check the same bytes again.
 """
 
 from __future__ import annotations
@@ -36,7 +34,6 @@ if TYPE_CHECKING:  # opened only when an artifact is read
     import zipfile
 
 SDIST_SUFFIXES = (".tar.gz", ".zip")
-CODE_SUFFIXES = (".py", ".pyi", ".so", ".pyd", ".pth")
 
 
 def _unreadable(*more: type[Exception]) -> tuple[type[Exception], ...]:
@@ -54,8 +51,6 @@ class ArtifactError(BuildError):
 
 @dataclass(frozen=True)
 class Expectation:
-    """What the artifacts of one package must be."""
-
     name: str  # canonical project name
     version: str
     import_packages: tuple[str, ...] = ()
@@ -97,17 +92,13 @@ def _metadata_only(pyproject: Path) -> bool:
 class Findings:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    #: the readme went through readme_renderer: its answer depends on its version and
-    #: docutils', which no record holds
-    rendered: bool = False
+    rendered: bool = False  # by readme_renderer, whose answer no proof holds
 
 
 def artifact_kind(filename: str) -> str | None:
     if filename.endswith(".whl"):
         return "wheel"
-    if filename.endswith(SDIST_SUFFIXES):
-        return "sdist"
-    return None
+    return "sdist" if filename.endswith(SDIST_SUFFIXES) else None
 
 
 def name_and_version(filename: str) -> tuple[str, Version] | None:
@@ -115,20 +106,17 @@ def name_and_version(filename: str) -> tuple[str, Version] | None:
     try:
         if filename.endswith(".whl"):
             return parse_wheel_filename(filename)[:2]
-        if filename.endswith(SDIST_SUFFIXES):
-            return parse_sdist_filename(filename)
+        return parse_sdist_filename(filename) if filename.endswith(SDIST_SUFFIXES) else None
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
-    return None
 
 
 def _version_matches(found: str, expected: Expectation, what: str, out: Findings) -> None:
     try:
-        same = Version(found) == Version(expected.version)
+        if Version(found) == Version(expected.version):
+            return
     except InvalidVersion:
         out.problems.append(f"{what} {found!r} is not a valid version")
-        return
-    if same:
         return
     message = f"{what} is {found}, but {expected.name} is at {expected.version}"
     if expected.exact_version:
@@ -146,12 +134,11 @@ def _check_filename(path: Path, kind: str, expected: Expectation, out: Findings)
     if name != expected.name:
         out.problems.append(f"the file name is for project {name!r}, not {expected.name!r}")
     _version_matches(str(version), expected, "the version in the file name", out)
-    if kind == "sdist" and path.name.endswith(".tar.gz"):
-        normal = f"{re.sub(r'[-_.]+', '_', expected.name)}-{version}.tar.gz"
-        if path.name != normal:
-            out.warnings.append(
-                f"the sdist name is not normalized (PEP 625 wants {normal}); upgrade the backend"
-            )
+    normal = f"{re.sub(r'[-_.]+', '_', expected.name)}-{version}.tar.gz"
+    if kind == "sdist" and path.name.endswith(".tar.gz") and path.name != normal:
+        out.warnings.append(
+            f"the sdist name is not normalized (PEP 625 wants {normal}); upgrade the backend"
+        )
 
 
 def _content_type(value: str) -> tuple[str, dict[str, str]]:
@@ -162,15 +149,12 @@ def _content_type(value: str) -> tuple[str, dict[str, str]]:
     return msg.get_content_type(), dict(msg["content-type"].params)
 
 
-def raw_metadata(path: Path, data: bytes | None = None) -> str:
-    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``) at
-    ``path``, or in ``data``, its bytes read already (an upload's: the metadata sent is
-    that of the bytes sent, whatever the file holds by then)."""
-    source = path if data is None else io.BytesIO(data)
-    if path.name.endswith(".whl") or path.name.endswith(".zip"):
+def raw_metadata(path: Path) -> str:
+    """The core metadata file of a wheel (``METADATA``) or an sdist (``PKG-INFO``)."""
+    if path.name.endswith((".whl", ".zip")):
         import zipfile
 
-        with zipfile.ZipFile(source) as archive:
+        with zipfile.ZipFile(path) as archive:
             names = archive.namelist()
             wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
             if not wanted:
@@ -180,7 +164,7 @@ def raw_metadata(path: Path, data: bytes | None = None) -> str:
             return read_zip_member(archive, wanted[0]).decode("utf-8")
     import tarfile
 
-    with tarfile.open(path) if data is None else tarfile.open(fileobj=io.BytesIO(data)) as tar:
+    with tarfile.open(path) as tar:
         member = next(  # the first in the archive's order, read no further than it
             (m for m in tar if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO")),
             None,
@@ -192,8 +176,7 @@ def raw_metadata(path: Path, data: bytes | None = None) -> str:
 
 
 def readme_problem(text: str, content_type: str) -> str | None:
-    """Why ``text`` would not render on an index as ``content_type`` (None: it renders);
-    reStructuredText through readme_renderer, as twine check and PyPI do."""
+    """Why ``text`` would not render on an index as ``content_type`` (None: it renders)."""
     kind, params = _content_type(content_type)
     if kind in ("text/plain", "text/markdown"):
         return None
@@ -211,7 +194,7 @@ _REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$
 
 def first_report(output: str) -> str:
     """docutils' first report as one short line, ``line 29: Unknown directive type
-    "testcode"``, without the block of source it quotes after it."""
+    "testcode"``."""
     found = _REPORT.search(output)
     if found is not None:
         return f"line {found['line']}: {found['what'].rstrip('.')}"
@@ -228,19 +211,14 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     except _unreadable(ValueError, UnicodeDecodeError) as exc:
         out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
         return
-
     try:
         meta = Metadata.from_email(raw, validate=True)
     except (MetadataErrors, InvalidMetadata, ValueError) as exc:
-        causes = getattr(exc, "exceptions", [exc])
-        detail = "; ".join(str(c) for c in causes)
+        detail = "; ".join(str(c) for c in getattr(exc, "exceptions", [exc]))
         out.problems.append(f"twine check: Invalid distribution metadata: {detail}")
         return
-    if canonicalize_name(meta.name) != expected.name:
-        out.problems.append(f"the metadata Name is {meta.name!r}, not {expected.name!r}")
-    _version_matches(str(meta.version), expected, "the metadata Version", out)
-    description = meta.description
-    content_type = meta.description_content_type
+    _check_identity(meta.name, str(meta.version), expected, out)
+    description, content_type = meta.description, meta.description_content_type
     # twine check --strict refuses the two below; PyPI accepts them (a page without a
     # description, a description rendered as reStructuredText), so they are warnings
     if not description or description.rstrip() == "UNKNOWN":
@@ -257,8 +235,7 @@ def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
         )
         content_type = "text/x-rst"
     out.rendered = _content_type(content_type)[0] not in ("text/plain", "text/markdown")
-    problem = readme_problem(description, content_type)
-    if problem is not None:
+    if (problem := readme_problem(description, content_type)) is not None:
         out.problems.append(
             f"twine check: the long description has reStructuredText errors and would not "
             f"render on PyPI ({problem}); fix the readme"
@@ -270,21 +247,18 @@ def _wheel_modules(names: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for name in names:
         parts = name.split("/")
-        if parts[0].endswith(".dist-info"):
-            continue
-        if parts[0].endswith(".data"):
-            if len(parts) < 3 or parts[1] not in ("purelib", "platlib"):
-                continue
+        if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
             parts = parts[2:]
+        elif parts[0].endswith((".dist-info", ".data")):
+            continue
         if len(parts) > 1:
             found.add(parts[0])
-        elif parts[0].endswith(CODE_SUFFIXES):
+        elif parts[0].endswith((".py", ".pyi", ".so", ".pyd", ".pth")):
             found.add(parts[0].split(".")[0])
     return found
 
 
 def _is_data_script(name: str) -> bool:
-    """``<dist>.data/scripts/<file>``: installed into the environment's bin/Scripts."""
     parts = name.split("/")
     return (
         len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2] != ""
@@ -292,8 +266,7 @@ def _is_data_script(name: str) -> bool:
 
 
 def _escapes(name: str) -> bool:
-    """An archive member that an extractor would write outside its directory: an
-    absolute path, a drive, or a ``..`` part."""
+    """An archive member an extractor would write outside its directory."""
     parts = name.replace("\\", "/").split("/")
     return name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts
 
@@ -302,7 +275,7 @@ def _dist_info(
     archive: zipfile.ZipFile, names: list[str], file: str
 ) -> tuple[list[str], str | None]:
     """The ``<dist-info>/{file}`` members among a wheel's ``names``, and the text of the one
-    when there is exactly one (PEP 427), else ``None``."""
+    when there is exactly one, else ``None``."""
     found = [n for n in names if n.count("/") == 1 and n.endswith(f".dist-info/{file}")]
     text = (
         read_zip_member(archive, found[0]).decode("utf-8", "replace") if len(found) == 1 else None
@@ -310,9 +283,11 @@ def _dist_info(
     return found, text
 
 
-def _check_record(names: list[str], records: list[str], record: str | None, out: Findings) -> None:
-    """PEP 427: ``<dist-info>/RECORD`` (its text ``record``; ``None`` when the wheel has not
-    exactly one) lists every file of the wheel (itself and its signatures excepted)."""
+def _check_record(
+    names: list[str], records: list[str], record: str | None, wrong: list[str], out: Findings
+) -> None:
+    """PEP 427: the wheel's one RECORD (its text ``record``) lists every file of the wheel
+    (itself and its signatures excepted)."""
     if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
@@ -330,11 +305,15 @@ def _check_record(names: list[str], records: list[str], record: str | None, out:
             f"({', '.join(repr(n) for n in missing[:3])}); PEP 427 wants every file there: "
             "rebuild it with relnox build-all"
         )
+    if wrong:
+        out.problems.append(
+            f"{len(wrong)} file(s) do not match their hash in {records[0]} "
+            f"({shortlist(wrong)}): changed after the build; rebuild it with relnox build-all"
+        )
 
 
 def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[str]:
-    """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks
-    (PEP 427)."""
+    """The files RECORD gives a hash that their bytes do not have, or that the wheel lacks."""
     import base64
     import csv
 
@@ -347,8 +326,6 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
         if name not in present:
             wrong.append(f"{name!r} (listed, not in the wheel)")
             continue
-        import hashlib  # any algorithm a RECORD names
-
         if algorithm not in hashlib.algorithms_guaranteed or algorithm in ("md5", "sha1"):
             wrong.append(f"{name!r} (hash {algorithm!r}, which PEP 427 refuses)")
             continue
@@ -363,7 +340,6 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
 
 def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
     """The metadata's Name and Version only (what an installer holds the file name to)."""
-
     from packaging.metadata import parse_email
 
     try:
@@ -375,14 +351,17 @@ def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -
     if not name or not version:
         out.problems.append("the metadata has no Name or no Version")
         return
+    _check_identity(name, version, expected, out)
+
+
+def _check_identity(name: str, version: str, expected: Expectation, out: Findings) -> None:
     if canonicalize_name(name) != expected.name:
         out.problems.append(f"the metadata Name is {name!r}, not {expected.name!r}")
     _version_matches(version, expected, "the metadata Version", out)
 
 
 def _expanded(tag: str) -> set[str]:
-    """The tags a compressed tag set stands for (``py2.py3-none-any``: two), as a file
-    name's are read."""
+    """The tags a compressed tag set stands for (``py2.py3-none-any``: two)."""
     from packaging.tags import parse_tag
 
     try:
@@ -392,8 +371,8 @@ def _expanded(tag: str) -> set[str]:
 
 
 def _check_tags(filename: str, said: str | None, out: Findings) -> None:
-    """PEP 427: the wheel has one ``<dist-info>/WHEEL`` (its text ``said``; ``None`` when
-    not exactly one), whose ``Tag:`` lines are the tags its file name spells."""
+    """PEP 427: the wheel's one WHEEL file (its text ``said``) has the ``Tag:`` lines its
+    file name spells."""
     if said is None:
         out.problems.append(
             "it has not exactly one .dist-info/WHEEL file, which PEP 427 requires and "
@@ -437,19 +416,13 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             f"({', '.join(repr(n) for n in unsafe[:3])}); an installer would write them "
             "elsewhere: rebuild it with relnox build-all"
         )
-    _check_record(names, records, record, out)
-    if wrong:
-        out.problems.append(
-            f"{len(wrong)} file(s) do not match their hash in {records[0]} "
-            f"({shortlist(wrong)}): changed after the build; rebuild it with relnox build-all"
-        )
+    _check_record(names, records, record, wrong, out)
     if identity:
         return
     modules = _wheel_modules(names)
-    if not modules and any(_is_data_script(name) for name in names):
-        return  # binary-only: verify-install runs the binary
-    if not modules and expected.metadata_only:
-        return  # a metapackage: its dependencies are what it ships
+    # binary-only (verify-install runs the binary), or a metapackage
+    if not modules and (any(_is_data_script(n) for n in names) or expected.metadata_only):
+        return
     if not modules:
         out.problems.append(
             "the wheel is empty: it holds only its .dist-info metadata, no Python package; "
@@ -457,17 +430,16 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
             "project, or is the wheel target's packages setting right?)"
         )
         return
-    for module in expected.import_packages:
-        if module not in modules:
-            out.problems.append(
-                f"the wheel lacks the import package {module!r} (it holds "
-                f"{', '.join(sorted(modules))}); check the wheel target's packages setting"
-            )
+    out.problems += [
+        f"the wheel lacks the import package {module!r} (it holds "
+        f"{', '.join(sorted(modules))}); check the wheel target's packages setting"
+        for module in expected.import_packages
+        if module not in modules
+    ]
 
 
 def _archive_names(path: Path) -> tuple[list[str], list[str]]:
-    """The member names, and the links among them whose target leaves the archive's
-    top directory (``name -> target``)."""
+    """The member names, and the links among them that leave the top directory."""
     import tarfile
     import zipfile
 
@@ -490,7 +462,6 @@ def _archive_names(path: Path) -> tuple[list[str], list[str]]:
 
 
 def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: bool = False) -> None:
-
     try:
         names, links = _archive_names(path)
     except _unreadable() as exc:
@@ -513,51 +484,45 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: boo
     top = tops.pop()
     present = {name[len(top) + 1 :].rstrip("/") for name in names}
     wanted = ["PKG-INFO"] if "setup.py" in present else ["pyproject.toml", "PKG-INFO"]
-    if expected.readme:
-        wanted.append(expected.readme)
-    for rel in wanted:
-        if rel not in present:
-            out.problems.append(
-                f"the sdist lacks {rel}; include it in the sdist target "
-                "(hatch: [tool.hatch.build.targets.sdist], setuptools: MANIFEST.in)"
-            )
+    out.problems += [
+        f"the sdist lacks {rel}; include it in the sdist target "
+        "(hatch: [tool.hatch.build.targets.sdist], setuptools: MANIFEST.in)"
+        for rel in [*wanted, *([expected.readme] if expected.readme else [])]
+        if rel not in present
+    ]
 
 
 def check_artifact(path: Path, expected: Expectation, *, identity: bool = False) -> Findings:
     """Every check of one file; its problems and warnings. With ``identity``, only that the
-    file is what its name says: a readable archive with nothing outside its directory, a
-    wheel's RECORD, and the metadata's Name and Version those of the name."""
+    file is what its name says (a readable archive, a wheel's RECORD, Name and Version)."""
     out = Findings()
     kind = artifact_kind(path.name)
     if kind is None:
         out.problems.append("not a wheel or an sdist")
         return out
     _check_filename(path, kind, expected, out)
-    if kind == "wheel":
-        _check_wheel(path, expected, out, identity)
-    else:
-        _check_sdist(path, expected, out, identity)
-    if any("not a readable" in p for p in out.problems):
-        return out
-    if identity:
-        _check_identity_metadata(path, expected, out)
-    else:
-        _check_metadata(path, expected, out)
+    (_check_wheel if kind == "wheel" else _check_sdist)(path, expected, out, identity)
+    if not any("not a readable" in p for p in out.problems):
+        (_check_identity_metadata if identity else _check_metadata)(path, expected, out)
     return out
 
 
 def check_identity(paths: Sequence[Path], expected: Expectation) -> None:
     """:func:`check_artifact` with ``identity`` over ``paths``; raise :class:`ArtifactError`
-    on any problem (what a record's sha256 stands for when it holds no :func:`proof`)."""
+    on any problem."""
     problems = [
         f"{path.name}: {p}"
         for path in paths
         for p in check_artifact(path, expected, identity=True).problems
     ]
+    what = "the files the build manifest vouches for (rebuild them with relnox build-all)"
+    _refuse(expected, problems, what)
+
+
+def _refuse(expected: Expectation, problems: Sequence[str], what: str) -> None:
     if problems:
         raise ArtifactError(
-            f"{expected.name} {expected.version}: {len(problems)} problem(s) in the files "
-            "the build manifest vouches for (rebuild them with relnox build-all):\n"
+            f"{expected.name} {expected.version}: {len(problems)} problem(s) in {what}:\n"
             + "\n".join(f"  - {p}" for p in problems)
         )
 
@@ -569,8 +534,7 @@ def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
 
 def check_for_record(paths: Sequence[Path], expected: Expectation) -> tuple[list[str], bool]:
     """:func:`check_artifacts`, and whether its outcome may be recorded as a :func:`proof`:
-    no warnings (they are said again when the files are checked again), and no readme
-    rendered by readme_renderer (whose answer hangs on versions the proof does not hold)."""
+    no warnings (said again when checked again), no readme rendered by readme_renderer."""
     problems: list[str] = []
     warnings: list[str] = []
     rendered = False
@@ -579,18 +543,13 @@ def check_for_record(paths: Sequence[Path], expected: Expectation) -> tuple[list
         problems += [f"{path.name}: {p}" for p in found.problems]
         warnings += [f"{path.name}: {w}" for w in found.warnings]
         rendered = rendered or found.rendered
-    if problems:
-        raise ArtifactError(
-            f"{expected.name} {expected.version}: {len(problems)} problem(s) in the built "
-            "files:\n" + "\n".join(f"  - {p}" for p in problems)
-        )
+    _refuse(expected, problems, "the built files")
     return warnings, not warnings and not rendered and bool(paths)
 
 
 def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
-    """The record of a clean check of ``files`` (each a file name and its sha256) against
-    ``expected``: one digest of them, of ``expected`` and of the checker; ``""`` (proving
-    nothing) when this module's code cannot be read."""
+    """One digest of a clean check of ``files`` (name, sha256) against ``expected``, and of
+    the checker; ``""`` (proving nothing) when this module's code cannot be read."""
     checker = _checker()
     if not checker:
         return ""

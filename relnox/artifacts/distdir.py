@@ -1,8 +1,6 @@
 """The distributions of a directory, whoever built them: :func:`load_release` maps each
-file onto a workspace package by its name, keeps the files of the package's version,
-checks the set (what the manifest recorded is there, one sdist, no two wheels for the
-same tags) and every file the manifest does not vouch for (:mod:`relnox.artifacts.checks`),
-and records what it found in the state directory.
+file onto a workspace package, checks the set and every file the manifest does not vouch
+for, and records what it found.
 """
 
 from __future__ import annotations
@@ -31,8 +29,8 @@ from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
     PackageRecord,
+    changed_file,
     has_manifest,
-    manifest_path,
     merge,
     read_manifest,
     sha256_of,
@@ -46,15 +44,13 @@ logger = logging.getLogger("relnox")
 
 
 def dist_path(workspace: Workspace, given: Path | str | None = None) -> Path:
-    """The dist directory: ``given`` (a ``--dist``, relative to the repository's root) or
-    ``[tool.relnox] dist-dir``."""
+    """The dist directory: ``given`` (``--dist``) or ``[tool.relnox] dist-dir``."""
     dist = Path(given or workspace.config.dist_dir)
     return dist if dist.is_absolute() else workspace.root / dist
 
 
 def out_dir(workspace: Workspace, out: Path | str | None) -> Path:
-    """Where build-all and assemble write: ``out`` (``--out``, relative to the working
-    directory) or ``[tool.relnox] dist-dir``, a directory of its own (:func:`own_dist_dir`)."""
+    """Where build-all and assemble write: ``out`` (``--out``) or ``[tool.relnox] dist-dir``."""
     dist = Path(out).absolute() if out else dist_path(workspace)
     setting = "--out" if out else f"{workspace.config.source}: [tool.relnox] dist-dir"
     packages = [pkg.directory for pkg in workspace.packages]
@@ -66,26 +62,13 @@ __all__ = ["load_release"]
 Found = list[tuple[Path, Version]]
 
 
-def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
+def _scan(dist_dir: Path, error: type) -> dict[str, Found]:
     """Every distribution in ``dist_dir`` by canonical project name."""
     found: dict[str, Found] = {}
     for path in sorted(dist_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
         parsed = name_and_version(path.name)
-        if parsed is not None and (
-            not path.name.isprintable() or any(c.isspace() for c in path.name)
-        ):
-            raise error(
-                f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
-                "space, which no build makes and no index takes; remove it from dist/"
-            )
-        if parsed is not None and path.is_symlink() and path.resolve().name != path.name:
-            # an installer reads the name of the file the link leads to, not the link's
-            raise error(
-                f"{path}: a link to {path.resolve()}, whose name is not the distribution's, "
-                "so installers refuse it or take it for another; copy the file there instead"
-            )
         if parsed is None:
             # an older relnox's manifest, or a PEP 740 attestation (publish --attestations)
             if path.name not in (MANIFEST_JSON, MANIFEST_TXT) and path.suffix != ".attestation":
@@ -94,6 +77,17 @@ def _scan(dist_dir: Path, error: type = BuildError) -> dict[str, Found]:
                     path,
                 )
             continue
+        if not path.name.isprintable() or any(c.isspace() for c in path.name):
+            raise error(
+                f"{path.parent}/{path.name!r}: a distribution's name holding a line end, tab or "
+                "space, which no build makes and no index takes; remove it from dist/"
+            )
+        if path.is_symlink() and path.resolve().name != path.name:
+            # an installer reads the name of the file the link leads to, not the link's
+            raise error(
+                f"{path}: a link to {path.resolve()}, whose name is not the distribution's, "
+                "so installers refuse it or take it for another; copy the file there instead"
+            )
         found.setdefault(parsed[0], []).append((path, parsed[1]))
     return found
 
@@ -130,8 +124,7 @@ def _set_problems(
     pkg: Package, version: Version, paths: Sequence[Path], recorded: frozenset[str] = frozenset()
 ) -> list[str]:
     """What is wrong with the set of files of one version of one package. Of two files where
-    one belongs, the one kept is the one relnox recorded (``recorded``), else the one named
-    in the normalized spelling; the other is named."""
+    one belongs, the one named is not recorded, or not normalized."""
     spelled = canonicalize_name(pkg.name).replace("-", "_") + "-"
 
     def rank(name: str) -> tuple[bool, bool]:
@@ -144,11 +137,9 @@ def _set_problems(
         (p.name for p in paths if artifact_kind(p.name) == "wheel"),
         key=lambda name: (*rank(name), bool(parse_wheel_filename(name)[2]), name),
     )
-    problems = []
-    if len(sdists) > 1:
-        problems += [
-            f"+ {name}  (a second sdist; an index takes one per version)" for name in sdists[1:]
-        ]
+    problems = [
+        f"+ {name}  (a second sdist; an index takes one per version)" for name in sdists[1:]
+    ]
     seen: dict[object, str] = {}  # each tag -> the wheel kept for it
     for name in wheels:
         tags = parse_wheel_filename(name)[3]
@@ -185,10 +176,10 @@ def _record(
         )
     if recorded is not None and Version(recorded.version) != version:
         recorded = None  # a record of another version vouches for nothing here
-    names = frozenset(f.filename for f in recorded.files) if recorded else frozenset()
-    problems = _set_problems(pkg, version, paths, names)
+    vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
+    problems = _set_problems(pkg, version, paths, frozenset(vouched))
     if recorded is not None and recorded.origin == BUILT:
-        gone = {f.filename for f in recorded.files} - {p.name for p in paths}
+        gone = set(vouched) - {p.name for p in paths}
         problems = [f"- {n}  (recorded by build-all, missing)" for n in sorted(gone)] + problems
     if problems:
         raise error(
@@ -197,19 +188,13 @@ def _record(
             + "\n".join(f"  {line}" for line in problems)
             + "\nrebuild them, or remove the extra files"
         )
-    vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
-    checked = ""  # the proof of a clean check of every file here, made now
     records: list[ArtifactRecord] = []
     unchecked: list[Path] = []
     for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
         known = vouched.get(path.name)
         digest = sha256_of(path)
         if known is not None and known.sha256 != digest and recorded and recorded.origin == BUILT:
-            raise BuildError(
-                f"{path}: sha256 differs from {manifest_path(dist_dir)} (the file changed after "
-                "the build); rebuild with relnox build-all, or delete that manifest to take the "
-                "files as they are"
-            )
+            raise changed_file(path, dist_dir)
         if known is None or known.sha256 != digest:
             unchecked.append(path)
         kind = artifact_kind(path.name) or ""
@@ -223,6 +208,7 @@ def _record(
         if prove and (not recorded.checked or recorded.checked != proof(as_built, pairs)):
             check_identity(paths, expected)
         return recorded
+    checked = ""  # the proof of a clean check of every file here, made now
     if unchecked:
         logger.info(
             "%s %s: checking %d file(s) relnox did not build: %s",
@@ -261,11 +247,9 @@ def load_release(
 ) -> Manifest:
     """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
     with files there), checked and recorded; with ``dependencies`` also those of the
-    workspace packages they need. Without ``write_record`` (a dry run) nothing is written.
-    With ``prove``, files a record vouches for must still be what their names say unless
-    the record holds the proof of build-all's check on them (publish passes False and
-    proves them itself). Problems raise ``error`` with the directory, the files and the fix.
-    """
+    workspace packages they need. With ``prove``, files a record vouches for without a
+    proof of build-all's check must still be what their names say (publish proves them
+    itself)."""
     dist_dir = dist_dir if dist_dir.is_absolute() else workspace.root / dist_dir
     if not dist_dir.is_dir():
         raise error(

@@ -1,12 +1,8 @@
 """The build manifest: what build_all made, read by verify_install and publish.
 
-``dist/`` holds only distributions, so the manifest lives in the state directory beside
-it, ``<parent>/.relnox/<dist name>/`` (a ``.gitignore`` of ``*`` keeps it out of git):
-``build-manifest.json`` for machines, ``BUILD_MANIFEST.txt`` for people. Manifests an
-older relnox left inside ``dist/`` are still read, and moved out on the next write.
-``schema`` is the format's major version; unknown fields and ``inputs`` parts are
-ignored, so a newer relnox may add some. A manifest that cannot be read raises
-:class:`ManifestError`, one line naming the file.
+It lives in the state directory beside ``dist/``, ``<parent>/.relnox/<dist name>/``;
+manifests an older relnox left inside ``dist/`` are still read, and moved out on the
+next write. Unknown fields and ``inputs`` parts are ignored.
 """
 
 from __future__ import annotations
@@ -24,7 +20,7 @@ from relnox.errors import BuildError
 
 
 class ManifestError(BuildError):
-    """The build manifest cannot be read (malformed, foreign, or from a newer relnox)."""
+    """The build manifest cannot be read."""
 
 
 MANIFEST_JSON = "build-manifest.json"
@@ -48,10 +44,7 @@ def manifest_path(dist_dir: Path) -> Path:
 
 
 def ensure_state_dir(dist_dir: Path) -> Path:
-    """:func:`state_dir`, made, with a ``.gitignore`` of ``*`` that keeps it out of git.
-
-    A state directory that cannot be made or written (a file in its place, no permission)
-    raises a :class:`BuildError` naming it."""
+    """:func:`state_dir`, made, with a ``.gitignore`` of ``*`` that keeps it out of git."""
     path = state_dir(dist_dir)
     _refuse_link(path)
     try:
@@ -69,7 +62,6 @@ def ensure_state_dir(dist_dir: Path) -> Path:
 
 
 def state_error(path: Path, exc: OSError) -> BuildError:
-    """The one-line error for a state directory relnox cannot make or write."""
     blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     what = f"{blocker} is a file, not a directory" if blocker else (exc.strerror or str(exc))
     return BuildError(
@@ -90,7 +82,7 @@ def _refuse_link(path: Path) -> None:
 
 
 def check_state_dir(dist_dir: Path) -> None:
-    """Raise the :func:`state_error` now (before any build) when the state directory of
+    """Raise the :func:`state_error` before any build when the state directory of
     ``dist_dir`` cannot be made or written, or is a link."""
     path = state_dir(dist_dir)
     _refuse_link(path)
@@ -110,7 +102,6 @@ def check_state_dir(dist_dir: Path) -> None:
 
 
 def sha256_of(path: Path) -> str:
-    """The sha256 of the file at ``path``, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(1 << 20):
@@ -178,11 +169,7 @@ class Manifest:
                 f"{path}: listed in {MANIFEST_JSON} but missing; rebuild with relnox build-all"
             )
         if sha256_of(path) != record.sha256:
-            raise BuildError(
-                f"{path}: sha256 differs from {manifest_path(self.dist_dir)} (the file changed "
-                "after the build); rebuild with relnox build-all, or delete that manifest to "
-                "take the files as they are"
-            )
+            raise changed_file(path, self.dist_dir)
         return path
 
     def to_json(self) -> dict[str, Any]:
@@ -194,6 +181,15 @@ class Manifest:
             "packages": [asdict(p) for p in self.packages],
             **self.extra,
         }
+
+
+def changed_file(path: Path, dist_dir: Path) -> BuildError:
+    """The error for a file of ``dist_dir`` whose bytes are not those its manifest records."""
+    return BuildError(
+        f"{path}: sha256 differs from {manifest_path(dist_dir)} (the file changed after the "
+        "build); rebuild with relnox build-all, or delete that manifest to take the files as "
+        "they are"
+    )
 
 
 def render_text(manifest: Manifest) -> str:
@@ -212,8 +208,8 @@ def render_text(manifest: Manifest) -> str:
 
 
 def write_manifest(manifest: Manifest) -> Path:
-    """Write both manifest files atomically into the state directory; the JSON path is
-    returned. A manifest an older relnox left inside the dist directory is removed."""
+    """Write both manifest files atomically into the state directory (a manifest an older
+    relnox left in the dist directory goes); the JSON path."""
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
     try:
@@ -240,9 +236,7 @@ MOST_SECONDS = 365 * 86400.0
 
 def _major(value: Any) -> int | None:
     """The major version of a ``schema`` field (``1``, ``"1"``, ``"1.2"``), or ``None``."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and value.split(".")[0].isdigit():
         return int(value.split(".")[0])
@@ -310,8 +304,8 @@ def _package(data: Any, where: str) -> PackageRecord:
 
 
 def read_manifest(dist_dir: Path) -> Manifest:
-    """The manifest of ``dist_dir``; :class:`ManifestError` (one line, naming the file and
-    the fix) when there is none or it cannot be read."""
+    """The manifest of ``dist_dir``; :class:`ManifestError` when there is none or it
+    cannot be read."""
     path = manifest_path(dist_dir)
     if not path.is_file() and (dist_dir / MANIFEST_JSON).is_file():
         path = dist_dir / MANIFEST_JSON  # written by an older relnox

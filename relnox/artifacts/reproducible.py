@@ -1,8 +1,4 @@
-"""Reproducible sdists: the same sources and SOURCE_DATE_EPOCH give the same bytes.
-
-:func:`finish_sdist` replaces a link that leads out of the sdist by the bytes it pointed
-to, and rewrites an sdist whose gzip header, member order, times or owners vary (members
-sorted, times clamped to the epoch, owners zeroed, the header dated at the epoch);
+"""Reproducible sdists: the same sources and SOURCE_DATE_EPOCH give the same bytes;
 :func:`not_reproducible` says why a compiled wheel cannot be made bit-identical here.
 """
 
@@ -20,8 +16,7 @@ from relnox.atomic import write_atomic
 from relnox.errors import BuildError
 from relnox.files import read_bytes
 
-#: the gzip level of a normalised sdist (zlib's default: level 9 took 3.5 times as long
-#: on a 1 MB sdist for a file 1.5% smaller)
+#: zlib's default: level 9 took 3.5 times as long on a 1 MB sdist for a file 1.5% smaller
 GZIP_LEVEL = 6
 
 #: an archive's members, each with its bytes (``None``: not a regular file)
@@ -36,11 +31,8 @@ COMPILED = {
 
 
 def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
-    """Why a backend's artifacts cannot be made bit-identical by relnox, or ``None``.
-
-    ``wheels`` are the wheels' file names: a pure one (``-none-any.whl``) holds no compiled
-    code, whichever backend made it (meson-python's own wheel, a scikit-build-core project
-    that installs only Python files and headers)."""
+    """Why a backend's wheels (their file names; a pure one holds no compiled code) cannot
+    be made bit-identical by relnox, or ``None``."""
     if all(name.endswith("-none-any.whl") for name in wheels):
         return None
     for prefix, what in COMPILED.items():
@@ -54,8 +46,7 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
 
 
 def _read(data: bytes) -> tuple[list[tarfile.TarInfo], dict[str, bytes | None]]:
-    """A ``.tar.gz``'s members, and each regular file's bytes by name, in one pass over
-    its bytes (each pass decompresses the whole archive)."""
+    """A ``.tar.gz``'s members, and each regular file's bytes by name, in one pass."""
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         members: list[tarfile.TarInfo] = []
         contents: dict[str, bytes | None] = {}
@@ -67,7 +58,6 @@ def _read(data: bytes) -> tuple[list[tarfile.TarInfo], dict[str, bytes | None]]:
 
 
 def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
-    """``tar`` gzipped (the header dated ``mtime``) over ``path``, atomically."""
     packed = io.BytesIO()
     with gzip.GzipFile(
         filename="", mode="wb", fileobj=packed, mtime=mtime, compresslevel=level
@@ -77,8 +67,7 @@ def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
 
 
 def _normal(header: int, members: Sequence[tarfile.TarInfo], epoch: int) -> bool:
-    """Whether an sdist of ``members`` whose gzip header is dated ``header`` is already
-    what :func:`finish_sdist` makes of it."""
+    """Whether an sdist is already what :func:`finish_sdist` makes of it."""
     names = [m.name for m in members]
     return (
         header == epoch
@@ -106,11 +95,10 @@ def _tar(entries: Entries) -> bytes:
 
 
 def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[list[str], bool]:
-    """An sdist as relnox ships it, read once and written at most once: its links that lead
-    outside it replaced by the files of ``source`` they lead to (a link to a directory becomes
-    the files under it; ``None``: left as they are; a :class:`BuildError` when a target
-    cannot be read), then, with ``epoch``, rewritten reproducibly. The members replaced,
-    and whether it was normalised."""
+    """An sdist as relnox ships it, written at most once: its links that lead outside it
+    replaced by the files of ``source`` they lead to, then, with ``epoch``, rewritten
+    reproducibly (sorted, times clamped, owners zeroed). The members replaced, and whether
+    it was normalised."""
     if not path.name.endswith(".tar.gz"):
         return [], False
     data = path.read_bytes()
@@ -132,25 +120,21 @@ def _escapes(member: tarfile.TarInfo) -> bool:
     """Whether a link member points outside the archive's top directory."""
     if not (member.issym() or member.islnk()):
         return False
-    if member.islnk():
-        target = member.linkname
-    else:
-        target = posixpath.join(posixpath.dirname(member.name), member.linkname)
-    normal = posixpath.normpath(target)
+    base = posixpath.dirname(member.name) if member.issym() else ""
+    normal = posixpath.normpath(posixpath.join(base, member.linkname))
     top = member.name.split("/")[0]
     return member.linkname.startswith("/") or not (normal == top or normal.startswith(top + "/"))
 
 
 def _repository_of(source: Path) -> Path:
-    """The work tree ``source`` lies in (its nearest directory holding ``.git``; outside
-    git, the file system's root): where an sdist's links may lead."""
+    """The work tree ``source`` lies in (outside git, the file system's root)."""
     real = Path(os.path.realpath(source))
     return next((d for d in (real, *real.parents) if (d / ".git").exists()), Path(real.anchor))
 
 
 def _resolved(path: Path, source: Path, entries: Entries) -> tuple[Entries, list[str]]:
-    """``entries`` with each link that leaves the sdist replaced by the files it leads to
-    (:func:`finish_sdist`), and the names of the links replaced."""
+    """``entries`` with each link that leaves the sdist replaced by the files it leads to,
+    and the names of the links replaced."""
     replaced: list[str] = []
     out: Entries = []
     for member, body in entries:

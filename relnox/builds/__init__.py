@@ -1,12 +1,7 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-The face: :data:`STAGE` and its types, ``build_all`` (plan and run in one call, the
-library's ``relnox.build_all``), ``refuse_stale``, which publish and verify ask before
-they use a dist directory, and ``stale_builds``, what a release rerun asks of its build.
-
-Each name is imported from its module on first use (PEP 562): verify and publish ask only
-``refuse_stale`` (``builds/inputs.py``), and a start of relnox that does not build need not
-load the planner, the runner and the build environments.
+Each name of the face is imported from its module on first use (PEP 562): a start of
+relnox that does not build need not load the planner, the runner and the environments.
 """
 
 from __future__ import annotations
@@ -23,7 +18,6 @@ if TYPE_CHECKING:
 
     STAGE: Stage[BuildOptions, BuildPlan, BuildResult]
 
-#: each name of the face -> the module that defines it
 _FACE = {
     "refuse_stale": "relnox.builds.inputs",
     "stale_builds": "relnox.builds.inputs",

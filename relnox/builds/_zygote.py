@@ -1,16 +1,11 @@
 """The hook server of one build environment: run as ``python _zygote.pyc SCRIPT FD`` by
 :mod:`relnox.builds.hook_server`, never imported by relnox. Standard library only.
 
-It runs pyproject-hooks' script (``SCRIPT``, compiled) in a module that is not
-``__main__``: the script's imports and definitions are done, nothing of a backend is
-imported. It then reads requests (argv, cwd, environ, and two descriptors: the hook's
-output and a socket for its status) from the socket ``FD`` and forks one child per
-request, which becomes the hook process: output on its fds 1 and 2, its cwd, exactly its
-environ, its argv, a fresh ``__main__`` running the script, then the interpreter's exit
-(see :func:`_exit_as_python`). The server writes ``P <pid>`` on the status socket when the
-child is forked and ``S <exit code>`` when it is reaped (a pidfd says when), or
-``E <why>`` when it refuses a request. It changes no signal disposition; it exits when
-the socket ``FD`` is closed (the run ended, or relnox died), killing children left.
+It runs pyproject-hooks' script (``SCRIPT``) in a module that is not ``__main__`` (its
+imports done), then forks one child per request read from the socket ``FD`` (argv, cwd,
+environ, the hook's output and status descriptors), which becomes the hook process. On
+the status socket: ``P <pid>`` when forked, ``S <exit code>`` when reaped, ``E <why>``
+when refused. It exits when ``FD`` is closed, killing children left.
 """
 
 import marshal
@@ -25,7 +20,6 @@ FDS = 2  # the hook's output, its status socket
 
 
 def _code(path: str) -> types.CodeType:
-    """The script's code object (from its bytecode, or its source)."""
     with open(path, "rb") as fh:
         data = fh.read()
     if path.endswith(".pyc"):
@@ -41,19 +35,6 @@ def _preload(code: types.CodeType) -> None:
     exec(code, module.__dict__)
 
 
-def _fds(ancillary: list[tuple[int, int, bytes]], rights: tuple[int, int]) -> list[int]:
-    """The descriptors a message carried (``rights``: SOL_SOCKET, SCM_RIGHTS)."""
-    fds = []
-    for level, kind, data in ancillary:
-        if (level, kind) == rights:
-            size = 4  # an int per descriptor
-            usable = len(data) - len(data) % size
-            fds += [
-                int.from_bytes(data[i : i + size], sys.byteorder) for i in range(0, usable, size)
-            ]
-    return fds
-
-
 def _write(fd: int, text: str) -> None:
     try:  # noqa: SIM105 - contextlib is not the server's to import
         os.write(fd, text.encode())
@@ -61,11 +42,19 @@ def _write(fd: int, text: str) -> None:
         pass
 
 
+def _flushed(stream: object) -> bool:
+    """Whether ``stream`` (``sys.stdout``, ``sys.stderr``) flushed; errors ignored."""
+    try:
+        if stream is not None:
+            stream.flush()  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    return True
+
+
 def _exit_as_python(code: types.CodeType) -> None:
-    """Run ``code`` as ``__main__`` and end as the interpreter does: the exit code of a
-    ``SystemExit`` (or its message and 1), an uncaught exception's traceback and 1 (a
-    ``KeyboardInterrupt`` re-raised as SIGINT), non-daemon threads joined, ``atexit``
-    functions run, the standard streams flushed."""
+    """Run ``code`` as ``__main__`` and end as the interpreter does (exit code, traceback,
+    SIGINT for a ``KeyboardInterrupt``, threads joined, ``atexit``, streams flushed)."""
     main = type(sys)("__main__")
     main.__dict__.update(
         __file__=SCRIPT,
@@ -84,8 +73,9 @@ def _exit_as_python(code: types.CodeType) -> None:
     try:
         try:
             exec(code, main.__dict__)
-        finally:  # a script's streams are flushed before its exit is handled, as the
-            _flush_io()  # interpreter does for a file it runs (its flush_io())
+        finally:  # as CPython's flush_io() after a script file, before its exit is handled
+            _flushed(sys.stderr)
+            _flushed(sys.stdout)
     except SystemExit as exc:
         status = _system_exit(exc)
     except BaseException as exc:
@@ -103,30 +93,15 @@ def _exit_as_python(code: types.CodeType) -> None:
     atexit = sys.modules.get("atexit")
     if atexit is not None:
         atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Exception:
-            status = 120 if stream is sys.stdout and status == 0 else status
+    if not _flushed(sys.stdout) and status == 0:
+        status = 120
+    _flushed(sys.stderr)
     if interrupted:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGINT)
     os._exit(status)
-
-
-def _flush_io() -> None:
-    """``sys.stderr`` then ``sys.stdout`` flushed, errors ignored: what CPython does right
-    after it has run a script file, before it prints the script's ``SystemExit`` message or
-    traceback (so a line the script printed comes before them, unlike ``python -c``)."""
-    for stream in (sys.stderr, sys.stdout):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Exception:
-            pass
 
 
 def _system_exit(exc: SystemExit) -> int:
@@ -147,7 +122,7 @@ def _child(
     argv: list[str],
     cwd: str,
     environ: dict[str, str],
-    fds: tuple[int, int],
+    fds: list[int],
     inherited: list[int],
     extra: set[str],
 ) -> None:
@@ -185,6 +160,7 @@ def serve() -> None:
     _preload(code)
     before = set(sys.modules)
     import _socket  # not socket: fewer modules to take out of the children's sys.modules
+    import array
     import json
     import select
 
@@ -218,7 +194,12 @@ def serve() -> None:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(0)  # nothing of an interpreter's end is needed: the run waits
-            fds = _fds(ancillary, (_socket.SOL_SOCKET, _socket.SCM_RIGHTS))
+            fds = [  # the descriptors the message carried
+                fd
+                for level, kind, body in ancillary
+                if (level, kind) == (_socket.SOL_SOCKET, _socket.SCM_RIGHTS)
+                for fd in array.array("i", body[: len(body) - len(body) % 4])
+            ]
             if len(fds) != FDS or flags & (_socket.MSG_TRUNC | _socket.MSG_CTRUNC):
                 if len(fds) == FDS:
                     _write(fds[1], "E request truncated\n")
@@ -239,15 +220,7 @@ def serve() -> None:
             pid = os.fork()
             if pid == 0:
                 try:
-                    _child(
-                        code,
-                        argv,
-                        request["cwd"],
-                        request["environ"],
-                        (out, status),
-                        inherited,
-                        extra,
-                    )
+                    _child(code, argv, request["cwd"], request["environ"], fds, inherited, extra)
                 finally:  # never back into this loop, whatever escaped
                     os._exit(70)
             os.close(out)

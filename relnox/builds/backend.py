@@ -1,12 +1,6 @@
-"""One package's PEP 517 builds: the sdist, then the wheel from the unpacked sdist.
-
-Building the wheel from the sdist (as ``python -m build`` and ``uv build`` do by
-default) proves the sdist holds everything the wheel needs. The hooks run through
-:class:`build.ProjectBuilder` in an environment of the run's :class:`EnvPool` (each a
-process forked by the environment's hook server where it can be:
-:mod:`relnox.builds.hook_server`);
-requirements a backend adds at build time (``get_requires_for_build_*``) get an
-environment of their own when the shared one lacks them.
+"""One package's PEP 517 builds: the sdist, then the wheel from the unpacked sdist (which
+proves the sdist holds everything the wheel needs), through :class:`build.ProjectBuilder`
+in an environment of the run's :class:`EnvPool`.
 """
 
 from __future__ import annotations
@@ -44,17 +38,14 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
-#: pyproject-hooks' script, which its hook caller runs as ``python SCRIPT HOOK DIRECTORY``
+#: pyproject-hooks' script, run as ``python SCRIPT HOOK DIRECTORY``
 IN_PROCESS = "_in_process.py"
 _compiling = threading.Lock()
 
 
 def _compiled(cmd: list[str], env: BuildEnv) -> list[str]:
     """``cmd`` with pyproject-hooks' script replaced by its bytecode, compiled once per
-    environment: run as a script, the source was compiled anew in every hook process
-    (3 ms of its 25 for pdm-backend's ``get_requires_for_build_sdist``). Only where the
-    environment's interpreter is this one (its bytecode is valid there); the script
-    removes its own directory from ``sys.path`` either way. Else ``cmd`` as it is."""
+    environment whose interpreter is this one (3 ms of a hook's 25 compiling it anew)."""
     if len(cmd) != 4 or Path(cmd[1]).name != IN_PROCESS:
         return cmd
     if os.path.realpath(env.python) != os.path.realpath(sys.executable):
@@ -79,10 +70,8 @@ def _runner(
     def run(
         cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None
     ) -> None:
-        full = env.environ(environ)
-        full.update(extra_environ or {})
+        full = env.environ(environ) | dict(extra_environ or {})
         argv = _compiled(list(cmd), env)
-        # forked by the environment's hook server where it can be, else a new process
         code = servers.run(env, argv, cwd, full, log.add) if servers is not None else None
         if code is None:
             code = log.run(argv, cwd=cwd, env=full)
@@ -131,8 +120,7 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
     if len(tops) != 1 or not is_project_dir(tops[0]):
         raise BuildError(
             f"{sdist.name}: the sdist does not unpack to one directory holding pyproject.toml "
-            "or setup.py; "
-            "the wheel cannot be built from it"
+            "or setup.py; the wheel cannot be built from it"
         )
     return tops[0]
 
@@ -150,14 +138,12 @@ def _known_cause(tail: str) -> str:
 
 @dataclass
 class PackageBuilder:
-    """Builds one package's distributions, with its own output log."""
-
     label: str  # "name version", for messages
     backend: str
     pool: EnvPool
     log: OutputLog
     environ: Mapping[str, str]
-    servers: HookServers | None = None  # fork the hooks (relnox.builds.hook_server)
+    servers: HookServers | None = None
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -222,8 +208,7 @@ class PackageBuilder:
         wheel: bool = True,
         epoch: int | None = None,
     ) -> list[Path]:
-        """The sdist and/or wheel of ``source``, built under ``workdir`` (wheel from the sdist,
-        made reproducible for ``epoch`` first: :func:`finish_sdist`)."""
+        """The sdist and/or wheel of ``source``, built under ``workdir``."""
         outdir = workdir / "out"
         files: list[Path] = []
         wheel_source = source
@@ -249,9 +234,7 @@ class PackageBuilder:
         return files
 
     def _sdist_hint(self, source: Path, workdir: Path) -> str:
-        """The hint for a wheel that failed from the sdist, once the cause is established:
-        the wheel builds from the source tree itself, so the sdist left out what it needs
-        (else the project's own problem, which the backend's message says)."""
+        """The hint for a wheel that failed from the sdist but builds from the source tree."""
         logger.info("%s: the wheel from the sdist failed; building it from the source", self.label)
         try:  # its output is not streamed: the same traceback again, under -v, says nothing
             replace(self, log=_Unshown(self.label)).build_one(source, "wheel", workdir / "src")
@@ -264,7 +247,7 @@ class PackageBuilder:
 
 
 class _Unshown(OutputLog):
-    """A build's output kept for its own use and not streamed under ``-v``."""
+    """A build's output kept, not streamed under ``-v``."""
 
     def add(self, line: str) -> None:
         self.lines.append(line.rstrip())
@@ -272,8 +255,7 @@ class _Unshown(OutputLog):
 
 def _not_built(built: Path, outdir: Path) -> str:
     """Why ``built``, the path a backend's hook named, is not a file it built in ``outdir``
-    (``""``: it is one): a name leading elsewhere (``../x``, an absolute path), no such
-    file, or no regular file (a link, a directory). relnox moves that file into dist/."""
+    (``""``: it is one)."""
     if Path(os.path.normpath(built)).parent != Path(os.path.abspath(outdir)):
         return "that name leads out of the directory it was given"
     if not os.path.lexists(built):
@@ -289,8 +271,7 @@ _NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>
 
 def _failure_hint(source: Path, *, message: str = "") -> str:
     """What a failed build of ``source`` lacks, where that is established: its submodules'
-    files when a clone left them out (a CMake build then stops on a missing dependency), a
-    build requirement when it imports a module the project does not hold."""
+    files, or a build requirement for a module it imports that the project does not hold."""
     from relnox.tools import git
 
     empty = git.empty_submodules(source)

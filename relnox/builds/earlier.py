@@ -1,6 +1,5 @@
-"""The files an earlier build left in dist/ beside a new build of the same package and version:
-set aside into the state directory (:data:`EARLIER`), so dist/ holds that build only
-(docs/release-flow.md says why and what stays).
+"""The files an earlier build left in dist/ beside a new build of the same package and
+version, set aside into the state directory (docs/release-flow.md).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from relnox.errors import BuildError
 
 logger = logging.getLogger("relnox")
 
-#: where a build puts the files of an earlier build it replaces (in the state directory)
 EARLIER = "earlier"
 
 
@@ -27,10 +25,9 @@ def set_aside_earlier(
     dist_dir: Path,
     same_sources: Mapping[str, str] | None = None,
 ) -> list[ArtifactRecord]:
-    """Move out of ``dist_dir`` the files of the package and version of ``made`` (what this
-    build just put there) that it did not make, of the kinds it made. ``same_sources``: the
-    files (name -> sha256) build-all recorded for a build of the same sources (another
-    Python's wheel): those stay, and are returned to be recorded with this build."""
+    """Move out of ``dist_dir`` the files of the package and version of ``made`` that this
+    build did not make, of the kinds it made; but the wheels of ``same_sources`` (name ->
+    sha256: another Python's wheel of the same sources) stay, and are returned."""
     if not made:
         return []
     ours = {p.name for p in made}
@@ -44,20 +41,15 @@ def set_aside_earlier(
         and artifact_kind(path.name) in kinds
         and (path.is_file() or path.is_symlink())
     ]
-    kept: list[ArtifactRecord] = []
-    if same_sources:
-        for path in list(earlier):
-            if (
-                artifact_kind(path.name) == "wheel"
-                and not path.is_symlink()
-                and same_sources.get(path.name) == sha256_of(path)
-            ):
-                earlier.remove(path)
-                kept.append(
-                    ArtifactRecord(path.name, "wheel", same_sources[path.name], path.stat().st_size)
-                )
-    if not earlier:
-        return kept
+    kept = [
+        ArtifactRecord(path.name, "wheel", same_sources[path.name], path.stat().st_size)
+        for path in earlier
+        if same_sources
+        and artifact_kind(path.name) == "wheel"
+        and not path.is_symlink()
+        and same_sources.get(path.name) == sha256_of(path)
+    ]
+    earlier = [path for path in earlier if path.name not in {k.filename for k in kept}]
     aside = state_dir(dist_dir) / EARLIER
     for path in earlier:
         try:
@@ -84,8 +76,7 @@ def same_sources(
     earlier: PackageRecord | None, version: str, inputs: Mapping[str, str]
 ) -> dict[str, str]:
     """The wheels (name -> sha256) build-all recorded for ``earlier``, when it is a build of
-    the same version from the same sources as the one recorded with ``inputs`` (every source
-    part there on both sides, and equal): another Python's wheel of this very code."""
+    the same version from the same sources as the one recorded with ``inputs``."""
     if earlier is None or earlier.origin != BUILT or earlier.version != version or not inputs:
         return {}
     if any(part not in inputs or earlier.inputs.get(part) != inputs[part] for part in SOURCE_PARTS):

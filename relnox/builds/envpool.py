@@ -1,17 +1,7 @@
-"""Isolated build environments, shared by every package that needs the same ones.
-
-An environment is made once per distinct set of build requirements and run (``uv venv``
-+ ``uv pip install``; ``python -m venv`` + pip where uv cannot run: slower, same files),
-and the PEP 517 hooks run in it through :class:`build.ProjectBuilder` (forked by the
-environment's hook server: :mod:`relnox.builds.hook_server`). ``uv build`` instead makes
-two fresh environments per package and resolves their requirements each time (``python
-benchmarks/build_all.py`` compares the two). Bytecode is written by the first hook
-process that imports a module (``PYTHONDONTWRITEBYTECODE`` is lifted for hooks).
-
-Build environments never see workspace sources (``[tool.uv.sources]`` is a uv resolver
-setting, not metadata), use the interpreter relnox runs under or ``--python``, and never
-download one (``UV_PYTHON_DOWNLOADS=never``). ``requires-python`` is not checked, as with
-``python -m build``.
+"""Isolated build environments, one per distinct set of build requirements in a run,
+shared by every package that needs it (``uv build`` makes two per package:
+``benchmarks/build_all.py`` compares them). They never see workspace sources and never
+download an interpreter; hooks write bytecode.
 """
 
 from __future__ import annotations
@@ -34,8 +24,6 @@ from relnox.errors import BuildError
 from relnox.tools.envs import Environment, Installer, child_env, create_environment, install
 
 logger = logging.getLogger("relnox")
-
-TAIL_LINES = 25
 
 
 class OutputLog:
@@ -60,21 +48,18 @@ class OutputLog:
             self.warned.add(first)
             logger.info("%s: the build backend warns: %s", self.label, first)
 
-    def tail(self, count: int = TAIL_LINES) -> str:
+    def tail(self, count: int = 25) -> str:
         lines = [line for line in self.lines if line.strip()][-count:]
         return "\n".join(f"    {line}" for line in lines)
 
     def run(
         self, argv: list[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None
     ) -> int:
-        """Run ``argv``, its output streamed into this log; its exit code."""
         return proc.run(argv, cwd=cwd, env=env, on_line=self.add).returncode
 
 
 @dataclass(frozen=True)
 class BuildEnv:
-    """One isolated environment holding a set of build requirements."""
-
     path: Path
     python: Path
     requirements: tuple[str, ...]
@@ -95,30 +80,26 @@ class BuildEnv:
     def missing(self, requirements: Iterable[str]) -> list[str]:
         """The requirements this environment does not satisfy."""
         installed = self.installed()
-        missing: list[str] = []
-        for text in requirements:
-            try:
-                req = Requirement(text)
-            except InvalidRequirement:
-                missing.append(text)
-                continue
-            if req.marker is not None and not req.marker.evaluate():
-                continue
-            version = installed.get(canonicalize_name(req.name))
-            if req.url or version is None or not req.specifier.contains(version, prereleases=True):
-                missing.append(text)
-        return missing
+        return [text for text in requirements if not _satisfied(text, installed)]
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:
-        """``base`` for a hook: this environment's scripts first on PATH, no PYTHONPATH,
-        and bytecode written (see the module's docstring)."""
+        """``base`` for a hook: this environment's scripts first on PATH, bytecode written."""
         return child_env(base, Environment(self.path, "build"), bytecode=True)
+
+
+def _satisfied(text: str, installed: Mapping[str, str]) -> bool:
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return False
+    if req.marker is not None and not req.marker.evaluate():
+        return True
+    version = installed.get(canonicalize_name(req.name))
+    return not req.url and version is not None and req.specifier.contains(version, prereleases=True)
 
 
 @dataclass
 class EnvPool:
-    """Build environments of one run, one per distinct requirement set, made once."""
-
     installer: Installer
     python: Path
     directory: Path
@@ -129,26 +110,18 @@ class EnvPool:
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
-        """The environment for ``requirements``: made on first use, then shared.
-
-        One made for the same projects is reused when it satisfies them too
-        (``setuptools>=61`` and ``setuptools>=40.8.0`` share one); one with more
-        projects never stands in for fewer (a plugin such as setuptools-scm changes
-        what a backend does).
-        """
+        """The environment for ``requirements``, made on first use. One made for the same
+        projects is reused when it satisfies them too; one with more projects never stands
+        in for fewer (a plugin such as setuptools-scm changes what a backend does)."""
         key = tuple(sorted({_normal(r) for r in requirements if r.strip()}))
-        names = _names(key) or frozenset(key)
+        names = _names(key)
         with self._guard:
             lock = self._locks.setdefault(names, threading.Lock())
         with lock:  # environments for the same projects are made one after the other
             if key in self._failed:
                 raise self._failed[key]
             if key not in self._envs:
-                same = [
-                    env
-                    for env in self._envs.values()
-                    if (_names(env.requirements) or frozenset(env.requirements)) == names
-                ]
+                same = (env for env in self._envs.values() if _names(env.requirements) == names)
                 reusable = next((env for env in same if not env.missing(key)), None)
                 try:
                     self._envs[key] = reusable or self._create(key)
@@ -162,7 +135,6 @@ class EnvPool:
         return len({id(env) for env in self._envs.values()})
 
     def _create(self, key: tuple[str, ...]) -> BuildEnv:
-        # named by the requirements and the interpreter's file
         named = "\n".join((*key, os.path.realpath(self.python)))
         digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         path = self.directory / f"env-{digest}"
@@ -189,11 +161,12 @@ class EnvPool:
         return BuildEnv(path, env.python, key)
 
 
-def _names(requirements: Iterable[str]) -> frozenset[str] | None:
+def _names(requirements: tuple[str, ...]) -> frozenset[str]:
+    """The projects ``requirements`` name (the requirements themselves if one is invalid)."""
     try:
         return frozenset(canonicalize_name(Requirement(r).name) for r in requirements)
     except InvalidRequirement:
-        return None
+        return frozenset(requirements)
 
 
 def _normal(requirement: str) -> str:

@@ -1,22 +1,11 @@
 """Build hooks forked from a server per build environment, not started as new processes.
 
-A PEP 517 hook runs as ``python _in_process.pyc HOOK CONTROL_DIR`` (pyproject-hooks'
-script, compiled by :func:`relnox.builds.backend._compiled`): started anew, it spent
-~20 ms on the interpreter and the script's imports before the backend; forked, ~3 ms
-(the whole-job figure is in docs/architecture.md). So the first hook run in an
-environment starts a server there (:mod:`relnox.builds._zygote`), started as a hook would
-be: the environment's interpreter and flags, the script's directory as ``sys.path[0]``,
-the hook's environment without :data:`PER_HOOK`, a session of its own that
-:func:`relnox._proc.stop_children` tracks. A forked hook shares with its server's others
-what new processes would not: the string hash seed (without ``PYTHONHASHSEED``), its
-parent and process group.
-
-A hook runs as a new process where any of that cannot hold: not Linux, the script not
-compiled for this interpreter, an environment that differs from the server's beyond
-:data:`PER_HOOK`, a server that cannot start or answer (said at DEBUG), or
-``RELNOX_HOOK_SERVER=0`` (:func:`enabled`). The servers end with the run
-(:meth:`HookServers.close`); one killed by a stop (its whole group, forked hooks
-included) fails the hooks it ran, as a killed hook process does.
+A hook started anew spends ~20 ms on the interpreter and pyproject-hooks' imports; forked,
+~3 ms. The first hook run in an environment starts its server (:mod:`relnox.builds._zygote`)
+as a hook would be started, with the hook's environment without :data:`PER_HOOK`. A hook
+runs as a new process where that cannot hold: not Linux, the script not compiled for this
+interpreter, an environment that differs beyond :data:`PER_HOOK`, a server that cannot
+start or answer, or ``RELNOX_HOOK_SERVER=0``. A server killed by a stop fails its hooks.
 """
 
 from __future__ import annotations
@@ -33,7 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from relnox import _proc as proc
@@ -41,12 +30,9 @@ from relnox.builds.envpool import BuildEnv
 
 logger = logging.getLogger("relnox")
 
-#: the switch (``0``: every hook a new process); read in :func:`enabled` only
-SWITCH = "RELNOX_HOOK_SERVER"
-#: what may differ between a hook's environment and its server's: pyproject-hooks' two,
-#: the package's date and its scratch for temporary files (relnox.builds.run); the
-#: interpreter reads none of them at start, and a forked hook's :mod:`tempfile` reads its
-#: own (relnox.builds._zygote)
+SWITCH = "RELNOX_HOOK_SERVER"  # 0: every hook a new process
+#: what may differ between a hook's environment and its server's (the interpreter reads
+#: none of them at start, and a forked hook's tempfile reads its own)
 PER_HOOK = frozenset(
     {
         "_PYPROJECT_HOOKS_BUILD_BACKEND",
@@ -64,7 +50,6 @@ WAIT = 5.0  # seconds a server is given to end, and a hook's output to close aft
 
 
 def enabled() -> bool:
-    """Whether hooks may be forked from a server here (``RELNOX_HOOK_SERVER=0``: never)."""
     return (
         os.environ.get(SWITCH, "1").strip() != "0"
         and sys.platform.startswith("linux")
@@ -74,24 +59,10 @@ def enabled() -> bool:
 
 
 def _startup(environ: Mapping[str, str]) -> dict[str, str]:
-    """``environ`` without what may differ per hook: what a server must have been given."""
     return {key: value for key, value in environ.items() if key not in PER_HOOK}
 
 
-def _replies(sock: socket.socket) -> Iterator[tuple[str, str]]:
-    """The server's lines about one hook: ``P pid``, ``S code`` or ``E why``, to its end."""
-    pending = b""
-    while chunk := sock.recv(4096):
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        for line in lines:
-            kind, _, value = line.decode("utf-8", "replace").partition(" ")
-            yield kind, value
-
-
 class _Server:
-    """One environment's server, and what became of it."""
-
     def __init__(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> None:
         self.env = env
         self.startup = _startup(environ)
@@ -147,8 +118,11 @@ class _Server:
         code: int | None = None
         refused = ""
         try:
-            with mine:
-                for kind, value in _replies(mine):
+            with mine, mine.makefile("rb") as replies:
+                for line in replies:  # P pid, S code or E why; a line cut short ends them
+                    if not line.endswith(b"\n"):
+                        break
+                    kind, _, value = line.decode("utf-8", "replace").rstrip("\n").partition(" ")
                     if kind == "P":
                         pid = int(value)
                     elif kind == "S":
@@ -173,8 +147,7 @@ class _Server:
         return code
 
     def _lost(self, why: str, pid: int | None) -> int | None:
-        """The server ended (or cannot be reached): the code of the hook it had (``pid``)
-        or ``None`` (run it as a new process)."""
+        """The server ended: the code of the hook it had (``pid``), or ``None``."""
         try:
             ended = self.popen.wait(timeout=WAIT)
         except subprocess.TimeoutExpired:
@@ -191,11 +164,9 @@ class _Server:
         return -signal.SIGKILL
 
     def end(self) -> None:
-        """Tell the server to end (it exits when its socket closes)."""
-        self.control.close()
+        self.control.close()  # it exits when its socket closes
 
     def close(self) -> None:
-        """End the server and reap it."""
         self.end()
         try:
             self.popen.wait(timeout=WAIT)
@@ -210,13 +181,11 @@ class _Server:
 
 
 class HookServers:
-    """The hook servers of one run, one per build environment, started by its first hook;
-    :meth:`close` ends them all (before the environments' directory goes)."""
+    """The hook servers of one run, one per build environment, started by its first hook."""
 
     def __init__(self) -> None:
         self._servers: dict[Path, _Server | None] = {}  # None: it could not start
         self._guard = threading.Lock()
-        self._starting: dict[Path, threading.Lock] = {}
         self._closed = False
 
     def run(
@@ -227,9 +196,8 @@ class HookServers:
         environ: Mapping[str, str],
         on_line: proc.LineSink,
     ) -> int | None:
-        """Run a hook command (``argv``, as :func:`relnox.builds.backend._compiled` gives it)
-        by ``env``'s server: its exit code, or ``None`` where it cannot (the caller runs it
-        as a new process)."""
+        """Run a hook command by ``env``'s server: its exit code, or ``None`` where it cannot
+        (the caller runs it as a new process)."""
         script = Path(argv[1]) if len(argv) == 4 else None
         if script is None or script != env.path / "relnox-hooks" / HOOK_SCRIPT:
             return None
@@ -237,37 +205,25 @@ class HookServers:
         if server is None:
             return None
         if server.startup != _startup(environ):
-            differ = sorted(
-                key
-                for key in {*server.startup, *_startup(environ)}
-                if server.startup.get(key) != environ.get(key)
-            )
+            differ = sorted({key for key, _ in server.startup.items() ^ _startup(environ).items()})
             logger.debug("a hook runs as a new process: its %s differ", ", ".join(differ))
             return None
         return server.run(argv, cwd, environ, on_line)
 
     def _server(self, env: BuildEnv, script: str, environ: Mapping[str, str]) -> _Server | None:
-        with self._guard:  # one environment's server starts while another's hooks go on
-            lock = self._starting.setdefault(env.path, threading.Lock())
-        with lock:
-            with self._guard:
-                if self._closed or env.path in self._servers:
-                    return None if self._closed else self._servers[env.path]
-            server: _Server | None = None
-            try:
-                server = _Server(env, script, environ)
-            except (OSError, py_compile.PyCompileError) as exc:
-                logger.debug("no hook server in %s: %s", env.path.name, exc)
-            with self._guard:
-                if not self._closed:
-                    self._servers[env.path] = server
-                    return server
-            if server is not None:  # the run ended meanwhile
-                server.close()
-            return None
+        with self._guard:  # a server is started, not waited for: held for a few ms
+            if self._closed:
+                return None
+            if env.path not in self._servers:
+                try:
+                    self._servers[env.path] = _Server(env, script, environ)
+                except (OSError, py_compile.PyCompileError) as exc:
+                    logger.debug("no hook server in %s: %s", env.path.name, exc)
+                    self._servers[env.path] = None
+            return self._servers[env.path]
 
     def close(self) -> None:
-        """End every server (each reaped); hooks after this run as new processes."""
+        """End every server; hooks after this run as new processes."""
         with self._guard:
             self._closed = True
             servers = [s for s in self._servers.values() if s is not None]

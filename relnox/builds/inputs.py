@@ -1,14 +1,8 @@
 """What a package's build depends on: its input fingerprint, and whether a build can be reused.
 
-A package is rebuilt unless every byte that went into the build recorded in the manifest
-(:mod:`relnox.artifacts.manifest`) is proven unchanged. The parts of the fingerprint, and
-what forbids reuse (the reason is printed), are listed for users in docs/release-flow.md
-("A package's inputs"); the facts come from :mod:`relnox.builds.sources`. What cannot be
-proven forbids reuse. The resolved versions of build requirements are not inputs: after
-upgrading a backend, ``--force`` rebuilds everything.
-
-The same fingerprint tells verify and publish whether the files in ``dist/`` are still
-what the tree would build (:func:`stale_builds`).
+A package is rebuilt unless every byte that went into its recorded build is proven
+unchanged (docs/release-flow.md, "A package's inputs"). The same fingerprint tells verify
+and publish whether the files in ``dist/`` are still what the tree would build.
 """
 
 from __future__ import annotations
@@ -54,10 +48,8 @@ UNPROVABLE = "unprovable"
 
 @dataclass(frozen=True)
 class Inputs:
-    """A package's input fingerprint, or why it cannot be established."""
-
-    parts: Mapping[str, str]  # component -> digest (empty when ``unknown`` is set)
-    unknown: str = ""  # why the inputs cannot be established ("untracked changes: ...")
+    parts: Mapping[str, str]  # component -> digest
+    unknown: str = ""  # why reuse cannot be proven ("untracked changes: ...")
 
     def changed(self, recorded: Mapping[str, str]) -> list[str]:
         """The components that differ from ``recorded`` (all of them when it is empty)."""
@@ -82,9 +74,7 @@ C_COMPILERS = ("cc", "gcc", "clang")
 
 
 def missing_toolchain(backend: str) -> list[str]:
-    """The programs a native backend needs on PATH (cargo for maturin, CMake, ninja, a C
-    compiler) that are not there, checked before a build starts (empty for pure-Python
-    backends)."""
+    """The programs a native backend needs on PATH that are not there."""
     module = backend.split(":")[0].split(".")[0]
     missing: list[str] = []
     if module in NATIVE_TOOLCHAINS:
@@ -106,8 +96,7 @@ NEVER_RUN_SETUP_PY = ("hatchling", "flit_core", "poetry", "pdm", "uv_build")
 
 
 def dynamic_steps(pkg: Package) -> str:
-    """Why the backend runs project code or a toolchain at build time that no fingerprint
-    covers ("" if it does not)."""
+    """Why the backend runs code or a toolchain at build time that no fingerprint covers."""
     directory = pkg.directory
     module = pkg.backend.split(":")[0].split(".")[0]
     if (directory / "setup.py").is_file() and module not in NEVER_RUN_SETUP_PY:
@@ -151,8 +140,7 @@ def _relative(directory: Path, top: Path) -> str:
 
 
 def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str], list[str]]:
-    """(untracked, modified) paths under ``places`` (paths relative to ``root`` or absolute;
-    default all of ``root``), relative to the repository's top."""
+    """(untracked, modified) paths under ``places``, relative to the repository's top."""
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
@@ -170,8 +158,8 @@ def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str]
 
 
 def _ignore_rules(directory: Path, top: Path) -> list[str]:
-    """The ``.gitignore`` files above ``directory`` up to the repository's top: backends
-    that follow them (hatchling, poetry) leave out tracked files they come to match."""
+    """The ``.gitignore`` files above ``directory`` up to the repository's top, hashed:
+    backends that follow them leave out tracked files they come to match."""
     rules = []
     for parent in directory.resolve().parents:
         if parent != top and top not in parent.parents:
@@ -198,8 +186,7 @@ def _interpreter(python: Path) -> str:
 
 def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
     """Directories (relative to the top, ending in ``/``) whose files are never inputs:
-    the dist directory, relnox's state directory beside it, and the one at the
-    workspace's ``root`` (the release's state, whatever the dist directory)."""
+    the dist directory and the state directories beside it and at the workspace's root."""
     places = [state_dir(root / "dist").parent]
     if output is not None:
         places += [output, state_dir(output).parent]
@@ -218,32 +205,25 @@ def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
 _HASHED = 1024 * 1024
 
 
-def _untracked_digest(paths: Sequence[str], top: Path) -> str:
-    """The ``untracked`` part: each path (relative to ``top``) with the sha256 of its bytes
-    (a regular file up to :data:`_HASHED` bytes), else its size and time."""
+def _untracked_fact(path: str, top: Path) -> list[Any]:
+    """An untracked path with the sha256 of its bytes (a regular file up to
+    :data:`_HASHED` bytes), else its size and time."""
     import stat
 
-    facts: list[list[Any]] = []
-    for path in sorted(paths):
-        try:
-            info = os.lstat(top / path)
-            if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
-                facts.append([path, hashlib.sha256((top / path).read_bytes()).hexdigest()])
-                continue
-        except OSError:
-            facts.append([path])
-            continue
-        facts.append([path, info.st_size, info.st_mtime_ns])
-    return _digest(facts)
+    try:
+        info = os.lstat(top / path)
+        if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED:
+            return [path, hashlib.sha256((top / path).read_bytes()).hexdigest()]
+    except OSError:
+        return [path]
+    return [path, info.st_size, info.st_mtime_ns]
 
 
 def after_build(
     workspace: Workspace, pkg: Package, output: Path | None, top: Path, owners: Mapping[str, str]
 ) -> tuple[str, str, list[str]]:
     """``pkg``'s ``untracked`` and ``ignored`` digests as its directory is now (a build
-    writes some), and the ignored paths (relative to its directory). ``top`` is the
-    repository's top, resolved, and ``owners`` :func:`package_owners`: read once for
-    every package a run builds."""
+    writes some), and the ignored paths (relative to its directory)."""
     skip = _skipped(top, output, workspace.root)
     spec = str(pkg.directory.resolve())
     untracked, _ = _status_paths(workspace.root, [spec])
@@ -253,9 +233,9 @@ def after_build(
         if not any(path.startswith(s) for s in skip)
         and owner_of(path.rstrip("/"), owners) == pkg.name
     ]
-    ignored = list_ignored(workspace.root, owners, skip, spec).get(pkg.name, [])
+    ignored = list_ignored(workspace.root, owners, skip, [spec]).get(pkg.name, [])
     digest, inside = _ignored_digest(pkg, ignored, top)
-    return _untracked_digest(mine, top), digest, inside
+    return _digest([_untracked_fact(p, top) for p in sorted(mine)]), digest, inside
 
 
 #: directories a backend writes into the package and reads back (setuptools reads the
@@ -268,25 +248,16 @@ _PDM_CLEANS = ("0", "false", "no")
 
 def emptied_scratch(pkg: Package) -> tuple[str, ...]:
     """The scratch directories at the top of ``pkg`` its backend empties before every build
-    and never takes files from the tree: what another frontend's in-place build left there
-    (``uv build`` or ``pip wheel .`` of a pdm-backend project writes ``.pdm-build/``) is
-    no input. pdm-backend removes ``.pdm-build`` first unless the ``no-clean-build``
-    config setting (relnox passes none) or ``PDM_BUILD_NO_CLEAN`` says otherwise, and
-    excludes it from the files it collects; with that variable set to keep it, it stays
-    an input (its files' sizes and times)."""
-    if pkg.backend.split(":")[0].strip() != "pdm.backend":
-        return ()
-    if os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() not in _PDM_CLEANS:
-        return ()
-    return (".pdm-build",)
+    (pdm-backend's ``.pdm-build`` unless ``PDM_BUILD_NO_CLEAN`` keeps it): no input."""
+    pdm = pkg.backend.split(":")[0].strip() == "pdm.backend"
+    cleans = os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() in _PDM_CLEANS
+    return (".pdm-build",) if pdm and cleans else ()
 
 
 def _ignored_digest(pkg: Package, paths: Sequence[str], top: Path) -> tuple[str, list[str]]:
-    """The names of the files git ignores in ``pkg`` (``paths``, relative to ``top``), and
-    those names relative to its directory (backends choose files by name: a new one may be
-    taken in, a changed one they left out stays out; one they took in is ``unprovable``),
-    with the sizes and times of those in :data:`SCRATCH` directories; files under the
-    directories its backend empties (:func:`emptied_scratch`) are left out."""
+    """The digest of the names of the files git ignores in ``pkg`` (``paths``, relative to
+    ``top``; with the sizes and times of those in :data:`SCRATCH` directories), and those
+    names relative to its directory; backends choose such files by name."""
     prefix = (_relative(pkg.directory, top) + "/").removeprefix("/")
     emptied = emptied_scratch(pkg)
     inside = [p[len(prefix) :] for p in sorted(paths)]
@@ -308,12 +279,10 @@ def package_inputs(
     output: Path | None = None,
     ignored: bool = True,
 ) -> dict[str, Inputs]:
-    """Each package's :class:`Inputs`: a few git commands for the whole workspace. Files
-    under ``output`` (the dist directory, when git does not ignore it) are not inputs.
-    The parts are computed even where reuse is refused (``unknown``), so verify and
-    publish can compare them with a recorded build. Without ``ignored`` the files git
-    ignores are not listed (two git processes fewer): there is no ``ignored`` part, and
-    no build is reused on such inputs (``unknown`` says so)."""
+    """Each package's :class:`Inputs`: a few git commands for the whole workspace. The parts
+    are computed even where reuse is refused (``unknown``), for verify and publish to
+    compare. Without ``ignored`` the files git ignores are not listed (no ``ignored``
+    part, and no reuse)."""
     from relnox import __version__
 
     root = workspace.root
@@ -337,16 +306,14 @@ def package_inputs(
     found = tracked_digests(top, entries)
     untracked = [p for p in untracked if not any(p.startswith(s) for s in skip)]
     loose: dict[str, list[str]] = {}  # each package's untracked files
-    for path in untracked:
-        owner = owner_of(path.rstrip("/"), owners)
-        if owner in wanted:
-            loose.setdefault(owner, []).append(path)
     dirty: dict[str, tuple[str, str]] = {}
     for kind, paths in (("modified files", modified), ("untracked changes", untracked)):
         for path in paths:
             owner = owner_of(path.rstrip("/"), owners)
-            if owner in wanted and owner not in dirty:
-                dirty[owner] = (kind, path)
+            if owner in wanted:
+                dirty.setdefault(owner, (kind, path))
+                if kind == "untracked changes":
+                    loose.setdefault(owner, []).append(path)
     interpreter = _interpreter(python)
     environ = _digest(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
@@ -362,7 +329,9 @@ def package_inputs(
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
             "outside": _digest(outside_files(pkg.directory, document)),
-            "untracked": _untracked_digest(loose.get(pkg.name, []), top),
+            "untracked": _digest(
+                [_untracked_fact(p, top) for p in sorted(loose.get(pkg.name, []))]
+            ),
             "ignore": _digest(_ignore_rules(pkg.directory, top)),
             **(
                 {"ignored": _ignored_digest(pkg, listing.ignored.get(pkg.name, []), top)[0]}
@@ -384,17 +353,14 @@ def package_inputs(
 def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:
     """Why ``pkg``'s inputs cannot be proven ("" when they can)."""
     if pkg.name in dirty:
-        kind, path = dirty[pkg.name]
-        return f"{kind}: {path}"
-    if pkg.name in listing.assumed:
-        path = listing.assumed[pkg.name]
+        return ": ".join(dirty[pkg.name])
+    if path := listing.assumed.get(pkg.name):
         return (
             f"{path} is marked assume-unchanged or skip-worktree in git's index, so git "
             f"cannot tell whether it changed (git update-index --no-assume-unchanged "
             "--no-skip-worktree clears it)"
         )
-    if pkg.name in listing.private:
-        path = listing.private[pkg.name]
+    if path := listing.private.get(pkg.name):
         return (
             f"{path} is ignored only by .git/info/exclude or core.excludesFile, which build "
             "backends do not read (they may include it)"
@@ -409,9 +375,8 @@ SOURCE_PARTS = ("files", "contents", "untracked", "outside", "ignore", "build", 
 
 
 def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: str | None) -> str:
-    """The files under ``directory`` behind the changed ``parts``, as git names them (at
-    most three): the untracked ones for ``untracked``, else those changed since ``commit``
-    (the build's) or left uncommitted; "" when git names none."""
+    """The files under ``directory`` behind the changed ``parts``, as git names them: the
+    untracked ones, and those changed since ``commit`` or left uncommitted."""
     spec = str(directory.resolve())
     untracked, modified = _status_paths(root, [spec])
     paths = list(untracked) if "untracked" in parts else []
@@ -420,8 +385,7 @@ def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: st
             diff = git.run(root, "diff", "--name-only", "-z", commit, "--", spec)
             paths += diff.output.split("\0") if diff.returncode == 0 else []
         paths += modified
-    found = list(dict.fromkeys(p for p in paths if p))
-    return shortlist(found)
+    return shortlist(list(dict.fromkeys(p for p in paths if p)))
 
 
 def stale_builds(
@@ -431,12 +395,8 @@ def stale_builds(
     commit: str | None = None,
 ) -> dict[str, str]:
     """The packages of ``records`` built by build-all whose sources changed since (name ->
-    which parts changed): the :data:`SOURCE_PARTS`, and the files git ignores that the
-    build took in (:mod:`relnox.builds.taken`; only those recorded are hashed again).
-    Records without inputs (files relnox did not build, or a manifest of an older relnox)
-    are not judged; one without a ``taken`` part (nothing git ignores taken in, or an
-    older relnox's) is judged by the other parts. Each reason names the files that changed
-    (since ``commit``, the build's, when given)."""
+    what changed): the :data:`SOURCE_PARTS` and the files git ignores that the build took
+    in. Records without inputs (files relnox did not build) are not judged."""
     judged = [r for r in records if r.origin == BUILT and r.inputs]
     known = {p.name for p in workspace.packages}
     packages = [workspace.get(r.name) for r in judged if r.name in known]
@@ -464,21 +424,15 @@ def stale_builds(
             if changed:
                 directory = workspace.get(record.name).directory
                 where = rel(directory, workspace.root)
-                shown = {
-                    "untracked": "untracked files (which git status --untracked-files=all "
-                    f"-- {where} lists)"
-                }
-                files = _changed_files(workspace.root, directory, changed, commit)
-                why.append(
-                    ", ".join(shown.get(p, p) for p in changed)
-                    + " changed"
-                    + (f" ({files})" if files else "")
+                untracked = (
+                    f"untracked files (which git status --untracked-files=all -- {where} lists)"
                 )
+                named = [untracked if p == "untracked" else p for p in changed]
+                files = _changed_files(workspace.root, directory, changed, commit)
+                why.append(f"{', '.join(named)} changed" + (f" ({files})" if files else ""))
         if TAKEN in record.inputs and record.name in known:
-            # only the files the build took in are hashed, not the tree git ignores
-            taken = taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN])
-            if taken:
-                why.append(taken)
+            why.append(taken_changed(workspace.get(record.name).directory, record.inputs[TAKEN]))
+        why = [w for w in why if w]
         if why:
             stale[record.name] = "; ".join(why)
     return stale
@@ -494,9 +448,8 @@ def refuse_stale(
     commit: str | None = None,
 ) -> dict[str, str]:
     """Raise ``error`` naming every package of ``records`` whose sources changed since
-    build-all made its files (:func:`stale_builds`), with the command that rebuilds them;
-    the packages named in ``allow`` (``--allow-stale``) pass, and are returned (name ->
-    what changed) for the report. Files relnox did not build are not judged."""
+    build-all made its files, with the command that rebuilds them; those in ``allow``
+    (``--allow-stale``) pass, and are returned (name -> what changed)."""
     allowed = {canonicalize_name(n) for n in allow}
     known = {canonicalize_name(p.name) for p in workspace.packages}
     strangers = [n for n in allow if canonicalize_name(n) not in known]

@@ -1,11 +1,7 @@
 """The plan of a build: what build_all will do, checked before anything is touched.
 
-:func:`plan_build` resolves the selection, the interpreter and the installer,
-``SOURCE_DATE_EPOCH`` (``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else
-for each package the time of the last commit that touched it, so an unrelated commit
-changes none of its bytes), what ``--clean`` removes, and whether native build
-toolchains are present; :meth:`BuildPlan.describe` is what ``--dry-run`` prints.
-``--test``: :mod:`relnox.builds.testing`.
+``SOURCE_DATE_EPOCH`` is ``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else for
+each package the time of the last commit that touched it.
 """
 
 from __future__ import annotations
@@ -50,8 +46,6 @@ TEST_DIRS = ("tests", "test")
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What the user asked for (the task's flags)."""
-
     packages: Sequence[str] = ()
     jobs: int | None = None
     sdist: bool = True
@@ -73,15 +67,11 @@ FIRST_BUILD = "no earlier build recorded"
 
 @dataclass(frozen=True)
 class BuildPlan:
-    """Everything a build will do, checked before anything is touched."""
-
     workspace: Workspace
     packages: tuple[Package, ...]
     dist_dir: Path
     python: Path
-    # None: --installer auto and every package reused, so no environment is made (and uv is
-    # not asked whether it runs)
-    installer: Installer | None
+    installer: Installer | None  # None: --installer auto and every package reused
     fallback: Installer | None  # pip, where uv cannot make an environment (--installer auto)
     jobs: int
     sdist: bool
@@ -99,9 +89,8 @@ class BuildPlan:
 
     def epoch_of(self, pkg: Package) -> int | None:
         """The SOURCE_DATE_EPOCH ``pkg`` is built with."""
-        if self.source_date_epoch is not None:
-            return self.source_date_epoch
-        return self.epochs.get(pkg.name)
+        given = self.source_date_epoch
+        return given if given is not None else self.epochs.get(pkg.name)
 
     @property
     def kinds(self) -> str:
@@ -117,24 +106,18 @@ class BuildPlan:
         }
 
     def describe(self) -> list[str]:
-        """The plan, one line per step (what ``--dry-run`` prints)."""
+        """What ``--dry-run`` prints."""
         root = self.workspace.root
-        how = (
-            f"{self.installer.name} environments, {self.jobs} job(s)"
-            if self.installer is not None
-            else "no environment: every package is reused"
-        )
+        how = "no environment: every package is reused"
+        if self.installer is not None:
+            how = f"{self.installer.name} environments, {self.jobs} job(s)"
+        epoch = "each package's last commit" if self.epochs else "(unset)"
+        if self.source_date_epoch is not None:
+            epoch = str(self.source_date_epoch)
         lines = [
             f"build {self.kinds} of {len(self.packages)} package(s) into {rel(self.dist_dir, root)}"
             f" with {self.python} ({how})",
-            "SOURCE_DATE_EPOCH="
-            + (
-                str(self.source_date_epoch)
-                if self.source_date_epoch is not None
-                else "each package's last commit"
-                if self.epochs
-                else "(unset)"
-            ),
+            f"SOURCE_DATE_EPOCH={epoch}",
         ]
         lines += [f"remove {rel(path, root)}" for path in self.clean]
         for pkg in self.packages:
@@ -175,9 +158,8 @@ def _epoch(value: int | str | None) -> int | None:
 def _package_epochs(
     workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at HEAD (``state``'s; its own files; nested packages
-    excluded): one ``git log`` per package, a few at a time, for those not remembered
-    from an earlier run with the same HEAD and refs (:mod:`relnox.tools.history`)."""
+    """Each package's last commit time at HEAD (its own files; nested packages excluded):
+    one ``git log`` per package not remembered from a run with the same HEAD and refs."""
     root = workspace.root
     head = state.head if state is not None else None
     if state is None or head is None:  # no git, or no commit yet
@@ -227,19 +209,17 @@ def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool
 
 
 def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
-    """``targets`` without those holding a file git tracks: a package's committed
-    ``build/`` scripts or ``dist/`` bundle (or a committed egg-info) are the project's,
-    not a build's output; ``--clean`` removed them, with any edit not yet committed."""
+    """``targets`` without those holding a file git tracks: a committed ``build/`` or
+    ``dist/`` is the project's, not a build's output."""
     found = git.top_of(selected[0].directory) if targets and selected else None
     if found is None:
         return targets
     top = found.resolve()
-    specs = {}
-    for path in targets:
-        try:
-            specs[path] = ":(literal)" + path.resolve().relative_to(top).as_posix()
-        except ValueError:  # outside the repository (a dist-dir elsewhere): git tracks none
-            continue
+    specs = {  # outside the repository (a dist-dir elsewhere), git tracks none
+        path: ":(literal)" + path.resolve().relative_to(top).as_posix()
+        for path in targets
+        if path.resolve().is_relative_to(top)
+    }
     if not specs:
         return targets
     listed = git.run(top, "ls-files", "-z", "--", *specs.values())
@@ -262,8 +242,7 @@ def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
 def _reuse(
     dist_dir: Path, packages: Sequence[Package], inputs: Mapping[str, Inputs], refuse: str
 ) -> tuple[dict[str, PackageRecord], dict[str, str]]:
-    """The recorded builds that can stand (inputs unchanged, files verified), and why the
-    others are built."""
+    """The recorded builds that can stand, and why the others are built."""
     reuse: dict[str, PackageRecord] = {}
     why: dict[str, str] = {}
     recorded: dict[str, PackageRecord] = {}
@@ -309,7 +288,7 @@ def _test_command(workspace: Workspace) -> tuple[str, ...]:
 
 
 def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
-    """Check everything that can be checked; what :func:`execute` will do."""
+    """Check everything that can be checked; what ``execute`` will do."""
     if not options.sdist and not options.wheel:
         raise BuildError("--wheel-only and --sdist-only exclude each other; pass one of them")
     selected = workspace.select(options.packages)
@@ -329,8 +308,7 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     check_state_dir(dist_dir)
     everything = len(selected) == len(workspace.packages)
     jobs = options.jobs if options.jobs and options.jobs > 0 else os.cpu_count() or 1
-    # no --python: the interpreter running relnox, resolve_python's own answer for none (a
-    # plan that builds nothing need not load the installers to learn it)
+    # no --python: the interpreter running relnox (resolve_python's answer, not loaded)
     python = Path(sys.executable)
     if options.python:
         from relnox.tools.envs import resolve_python
@@ -338,16 +316,6 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    # with --installer auto and a recorded build, uv is asked (uv --version) only once a
-    # package is to be built: a rerun that reuses every build makes no environment
-    builds = (
-        options.installer != "auto"
-        or options.force
-        or options.clean
-        or options.test
-        or not has_manifest(dist_dir)
-    )
-    # HEAD and the paths of the history key the epochs are kept under: one git process
     state = history.git_state(root) if git.on_path() else None
     epochs = _package_epochs(workspace, selected, state) if given is None else {}
     inputs = package_inputs(
@@ -367,7 +335,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     reuse, why = _reuse(dist_dir, selected, inputs, refuse)
     installer: Installer | None = None
     fallback: Installer | None = None
-    if builds or len(reuse) < len(selected):
+    # with --installer auto and a recorded build, uv is asked only once a package is built
+    if refuse or options.installer != "auto" or len(reuse) < len(selected):
         from relnox.tools.envs import PipInstaller, find_installer
 
         installer = find_installer(options.installer, error=BuildError)

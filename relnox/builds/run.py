@@ -1,13 +1,8 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
 
-Plan, then act: :func:`relnox.builds.plan.plan_build` checks everything it can first.
-:func:`execute` then builds packages in parallel (:mod:`relnox.schedule`), each into a
-temporary directory (:mod:`relnox.builds.backend`); its files are checked
-(:mod:`relnox.artifacts.checks`) and moved into ``dist/`` only when all of them pass and
-the packages it needs are there, so ``dist/`` never holds a half-written or unchecked file. The build manifest
-(:mod:`relnox.artifacts.manifest`) lives in the state directory beside ``dist/``. A
-package whose inputs did not change since its recorded build, and whose recorded files
-still have their sha256, is reused (:mod:`relnox.builds.inputs`); ``--force`` rebuilds.
+:func:`execute` builds packages in parallel, each into a scratch directory; its files
+are checked and moved into ``dist/`` only when all pass and the packages it needs are
+there, so ``dist/`` never holds a half-written or unchecked file.
 """
 
 from __future__ import annotations
@@ -25,8 +20,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import (
     Expectation,
@@ -55,11 +48,12 @@ from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
-from relnox.report import attention, render_table
+from relnox.report import attention
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
 from relnox.tools.backend_version import backend_warnings
+from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool, OutputLog
@@ -113,6 +107,15 @@ REUSED_STATUS = "unchanged, reused"
 COLUMNS = ("package", "version", "files", "size", "seconds", "status")
 
 
+def _status(o: PackageOutcome) -> str:
+    if o.status is BuildStatus.REUSED:
+        return REUSED_STATUS
+    if o.status is not BuildStatus.BUILT:
+        return f"{o.status}: {o.reason}"[:70]
+    built = f"built ({o.why})" if o.why else "built"
+    return built + (f" (tests {o.tests})" if o.tests else "")
+
+
 def _fine(row: Mapping[str, Any]) -> str | None:
     """The kind of a row that needs no attention: built or reused."""
     status = str(row["status"])
@@ -135,26 +138,16 @@ class BuildResult:
 
     @property
     def reused(self) -> tuple[PackageOutcome, ...]:
-        """Unchanged since the recorded build: its verified files stand."""
         return tuple(o for o in self.outcomes if o.status is BuildStatus.REUSED)
 
     @property
     def not_built(self) -> tuple[PackageOutcome, ...]:
-        """Failed, skipped (a dependency failed) and not run (stopped after a failure)."""
         return tuple(o for o in self.outcomes if o.status not in DONE)
 
     def rows(self) -> list[dict[str, Any]]:
         rows = []
         for o in self.outcomes:
             files = o.record.files if o.record else ()
-            if o.status is BuildStatus.REUSED:
-                status = REUSED_STATUS
-            elif o.status is BuildStatus.BUILT:
-                status = f"built ({o.why})" if o.why else "built"
-            else:
-                status = f"{o.status}: {o.reason}"[:70]
-            if o.tests and o.status is BuildStatus.BUILT:
-                status += f" (tests {o.tests})"
             rows.append(
                 {
                     "package": o.package.name,
@@ -162,17 +155,12 @@ class BuildResult:
                     "files": [f.filename for f in files],
                     "size": _size(sum(f.size for f in files)) if files else "-",
                     "seconds": f"{o.seconds:.1f}",
-                    "status": status,
+                    "status": _status(o),
                 }
             )
         return rows
 
-    def table(self) -> str:
-        return render_table(self.rows(), COLUMNS)
-
     def describe(self, verbose: int = 0) -> list[str]:
-        """The packages that need attention (every one with ``verbose``), what did not
-        build reproducibly, and a closing line."""
         lines = attention(self.rows(), COLUMNS, _fine, verbose)
         lines += [
             f"not reproducible: {o.package.name} ({o.not_reproducible})"
@@ -212,7 +200,6 @@ class BuildResult:
         }
 
     def raise_for_failures(self) -> None:
-        """A :class:`BuildError` naming every package not built (and why), if any."""
         if not self.not_built:
             return
         errors = [str(o.error) for o in self.outcomes if o.error is not None]
@@ -227,7 +214,7 @@ class BuildResult:
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
-    """Move ``path`` into ``dist_dir`` atomically (never a half-written file there)."""
+    """Move ``path`` into ``dist_dir`` atomically."""
     target = dist_dir / path.name
     try:
         os.replace(path, target)
@@ -246,8 +233,7 @@ def _run_tests(
     files: Sequence[Path],
     workdir: Path,
 ) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``; see :mod:`relnox.builds.testing`."""
-
+    """``passed``, ``failed`` (only without --strict) or ``none``."""
     from relnox.builds.testing import run_package_tests
 
     assert plan.test_command is not None
@@ -283,7 +269,6 @@ _current = threading.local()  # the OutputLog of the package a worker thread bui
 
 
 def _to_package_log(message: str) -> bool:
-    """A backend's warning goes to the log of the package the thread builds, if any."""
     log = getattr(_current, "log", None)
     if log is not None:
         log.warn(message)
@@ -301,33 +286,27 @@ class _Run:
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
-    servers: HookServers | None = None  # the hooks' fork servers (relnox.builds.hook_server)
-    #: what the manifest recorded of each package before this run (kept: relnox.builds.run)
-    earlier: Mapping[str, PackageRecord] = field(default_factory=dict)
-    #: the packages whose files are in dist/, as they finish (what a stopped run records)
-    finished: list[PackageOutcome] = field(default_factory=list)
+    servers: HookServers | None = None
+    earlier: Mapping[str, PackageRecord] = field(default_factory=dict)  # recorded before
+    finished: list[PackageOutcome] = field(default_factory=list)  # what a stopped run records
 
     def build(self, name: str) -> PackageOutcome:
-        """Build ``name`` and put its files into dist/ (after the packages it needs)."""
         return self.place(name, self.make(name))
 
     def place(self, name: str, made: _Made | PackageOutcome) -> PackageOutcome:
-        """Put the files ``make`` built for ``name`` into dist/ and record them (run once the
-        packages it needs are there: :func:`relnox.schedule.run_graph`'s ``finish``)."""
+        """Put ``name``'s files into dist/ and record them, once those it needs are there."""
         outcome = made if isinstance(made, PackageOutcome) else self._place(made)
         if outcome.record is not None:
             self.finished.append(outcome)
         return outcome
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
-        """What the build of ``pkg`` is recorded as made from: the plan's inputs, with the
-        files git ignores read again (the build writes some) and, when its artifacts hold
-        some of those, why it can never be reused (:mod:`relnox.builds.sources`) and
-        their bytes now, which the stale check compares (:mod:`relnox.builds.taken`)."""
+        """The plan's inputs of ``pkg``, with the files git ignores read again (the build
+        writes some) and those its artifacts took in (:mod:`relnox.builds.taken`)."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
-        assert self.top is not None and self.owners is not None  # set where inputs have parts
+        assert self.top is not None and self.owners is not None
         inputs = dict(facts.parts)
         inputs["untracked"], inputs["ignored"], ignored = after_build(
             self.plan.workspace, pkg, self.plan.dist_dir, self.top, self.owners
@@ -343,8 +322,7 @@ class _Run:
         return inputs
 
     def make(self, name: str) -> _Made | PackageOutcome:
-        """Build and check ``name``'s files in its scratch directory (the outcome of a
-        package the plan reuses)."""
+        """Build and check ``name``'s files in its scratch directory."""
         from relnox.builds.backend import PackageBuilder
         from relnox.builds.envpool import OutputLog
 
@@ -368,17 +346,13 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
-        # this package's scratch (an unpacked sdist, a test environment) goes as soon as its
-        # build ends, while the others still build: not all at once at the end of the run
+        # this package's scratch (an unpacked sdist, a test environment) goes when it ends
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         try:
-            environ = dict(self.environ)
-            # the backend's temporary files (hatchling's wheel before it is moved, a
-            # failed build's leftovers) go in this package's scratch, removed with it:
-            # a failed build leaves nothing in the machine's temporary directory
+            # the backend's temporary files go in this package's scratch, removed with it
             temporary = work / "tmp"
             temporary.mkdir()
-            environ.update(dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary)))
+            environ = self.environ | dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary))
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
@@ -411,7 +385,7 @@ class _Run:
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible
 
-        pkg, files, provable = made.package, made.files, made.provable
+        pkg, files, provable, seconds = made.package, made.files, made.provable, made.seconds
         label = f"{pkg.name} {pkg.version}"
         for note in made.notes:
             logger.warning("%s: %s", label, note)
@@ -430,7 +404,6 @@ class _Run:
             )
             provable = provable and earlier is not None and bool(earlier.checked)
         shutil.rmtree(made.work, ignore_errors=True)
-        seconds = made.seconds
         artifacts = tuple(
             ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
             for p in moved
@@ -448,11 +421,10 @@ class _Run:
             if provable
             else "",
         )
-        built = ", ".join(p.name for p in moved)
-        logger.info(
-            "%s: built in %.1fs: %s", label, seconds, built, extra=finished("build", pkg.name)
-        )
-        wheels = [p.name for p in moved if artifact_kind(p.name) == "wheel"]
+        names = [p.name for p in moved]
+        done = finished("build", pkg.name)
+        logger.info("%s: built in %.1fs: %s", label, seconds, ", ".join(names), extra=done)
+        wheels = [n for n in names if artifact_kind(n) == "wheel"]
         return PackageOutcome(
             pkg,
             BuildStatus.BUILT,
@@ -468,10 +440,8 @@ class _Run:
 
 
 def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message: str) -> str:
-    """What a build whose requirements could not be installed needs when one of its
-    ``[build-system] requires`` is a package of this workspace (an in-repository build
-    plugin): a build environment holds requirements from the index only, never a
-    package's sources, so that package must be on the index first."""
+    """What a build needs whose ``[build-system] requires`` names a package of this
+    workspace that could not be installed: a build environment takes it from the index only."""
     if "could not install the build requirements" not in message:
         return ""
     names = {p.name for p in packages if p.name != pkg.name}
@@ -487,8 +457,6 @@ def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message
 
 
 def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> PackageOutcome:
-    """The outcome of ``pkg``, whose recorded build the plan reuses (the ``number``-th
-    package the run takes up, ``epoch`` its start)."""
     label = f"{pkg.name} {pkg.version}"
     done = finished("build", pkg.name, len(plan.packages))
     logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
@@ -502,13 +470,13 @@ def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) 
     if outcome.status == OK and isinstance(outcome.value, PackageOutcome):
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
-    error, reason = outcome.error, outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
+    reason = outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
         pkg,
         status,
         seconds,
-        error=error,
+        error=outcome.error,
         reason=reason,
         started=started,
         finished=started + seconds,
@@ -517,18 +485,10 @@ def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) 
 
 def _stale(plan: BuildPlan) -> list[Path]:
     """Artifacts in dist/ of another version of a selected package."""
-    wanted: dict[str, Version | None] = {}
-    for pkg in plan.packages:
-        try:
-            wanted[pkg.name] = Version(pkg.version)
-        except InvalidVersion:
-            wanted[pkg.name] = None
-    found = []
-    for path in sorted(plan.dist_dir.iterdir()) if plan.dist_dir.is_dir() else ():
-        parsed = name_and_version(path.name)
-        if parsed and parsed[0] in wanted and parsed[1] != wanted[parsed[0]]:
-            found.append(path)
-    return found
+    wanted = {pkg.name: maybe_version(pkg.version) for pkg in plan.packages}
+    paths = sorted(plan.dist_dir.iterdir()) if plan.dist_dir.is_dir() else []
+    parsed = [(path, name_and_version(path.name)) for path in paths]
+    return [p for p, nv in parsed if nv and nv[0] in wanted and nv[1] != wanted[nv[0]]]
 
 
 def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path:
@@ -547,12 +507,11 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         old = replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
-    # the installer that made the environments; none made (every build reused): the one
-    # the manifest names, which made the files it records
-    installer = plan.installer.name if plan.installer is not None else None
-    if installer is None and old is not None and isinstance(old.extra.get("installer"), str):
-        installer = old.extra["installer"]
-    if installer is not None:
+    # the installer that made the environments, else the one that made the files recorded
+    installer = old.extra.get("installer") if old else None
+    if plan.installer is not None:
+        installer = plan.installer.name
+    if isinstance(installer, str):
         extra["installer"] = installer
     manifest = merge(
         old,
@@ -569,9 +528,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
 
 
 def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
-    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``).
-
-    A build asks nobody and reads its backends' settings from this process's environment."""
+    """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
     start = time.monotonic()
     for path in plan.clean:
         logger.info("removing %s", rel(path, plan.workspace.root))
@@ -592,10 +549,8 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         try:
             results, environments = _build(plan, finished)
         except BaseException:
-            # stopped (Ctrl-C, SIGTERM) or failed past the packages: the files already
-            # moved into dist/ are recorded as this build's, with their commit and inputs,
-            # not left for publish to take as another tool's (no stale check) and for the
-            # next build-all to build again
+            # stopped or failed past the packages: the files already in dist/ are
+            # recorded as this build's, not left for publish to take as another tool's
             if finished:
                 with contextlib.suppress(Exception):
                     _write_manifest(plan, finished)
@@ -616,16 +571,13 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
 def _build(
     plan: BuildPlan, finished: list[PackageOutcome]
 ) -> tuple[tuple[PackageOutcome, ...], int]:
-    """Build the packages of ``plan`` it does not reuse (and take up those it reuses), in
-    dependency order: every package's outcome, in release order, and how many build
-    environments were made. ``finished`` gets each package whose files are in dist/ as
-    it finishes."""
+    """Every package's outcome, in release order, and how many build environments were
+    made; ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
-    from relnox.builds.hook_server import HookServers
-    from relnox.builds.hook_server import enabled as hook_servers_enabled
+    from relnox.builds.hook_server import HookServers, enabled
     from relnox.tools.envs import without_credentials
 
-    assert plan.installer is not None  # a package to build: the plan found an installer
+    assert plan.installer is not None
     environ = without_credentials(os.environ)  # hooks and tests never see a token
     if plan.source_date_epoch is not None:
         environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
@@ -634,7 +586,7 @@ def _build(
         backend_warnings(_to_package_log),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        servers = HookServers() if hook_servers_enabled() else None
+        servers = HookServers() if enabled() else None
         run = _Run(plan, pool, Path(tmp), environ, servers=servers, finished=finished)
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
             run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
@@ -643,10 +595,7 @@ def _build(
             run.owners = package_owners(plan.workspace, run.top)
         try:
             # with --test a package's tests install the wheels of those it needs: it starts
-            # after them; else it starts at once and its files follow theirs into dist/
-            # (cold, a real 5-member workspace whose chain is 4 long: 0.80x the wall time,
-            # 0.98x the cpu of starting after them; median of 5 paired whole processes,
-            # benchmarks/ratios.py --baseline-relnox, load 2-5 on 2 cores)
+            # after them; else at once, its files following theirs into dist/
             ordered = plan.test_command is not None
             work: Callable[[str], _Made | PackageOutcome] = run.build if ordered else run.make
             outcomes = run_graph(

@@ -1,7 +1,6 @@
 """What a backend can read when it builds a package, as bytes on disk, not as git sees it:
-the facts :mod:`relnox.builds.inputs` fingerprints a package from (git's listing of its
-files, their bytes with symlinks followed, the files outside it its pyproject names), and
-the files git ignores that a build took in (:func:`taken_in`), which no git record covers.
+the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a
+build took in (:func:`taken_in`).
 """
 
 from __future__ import annotations
@@ -23,10 +22,8 @@ from relnox.toml import table
 from relnox.tools import git
 
 MISSING = "missing"
-#: git index modes that are not files on disk (a submodule is a commit)
-GITLINK = "160000"
-#: index modes of plain files (a link is 120000)
-PLAIN = ("100644", "100755")
+GITLINK = "160000"  # a submodule: a commit, not a file on disk
+PLAIN = ("100644", "100755")  # index modes of plain files (a link is 120000)
 
 
 def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
@@ -39,22 +36,13 @@ def owner_of(path: str, owners: Mapping[str, str]) -> str | None:
     return owners.get("")
 
 
-#: directories and file endings no build backend reads from a tree it was not given in git:
-#: Python's bytecode caches, which any ``python`` or ``nox -s`` run writes beside a module
-BYTECODE = ("__pycache__",)
-BYTECODE_SUFFIXES = (".pyc", ".pyo")
-
-
 def never_read(path: str) -> bool:
-    """Whether an untracked or ignored ``path`` (``/``-separated) is one no build reads: a
-    bytecode cache (hatchling, flit and setuptools leave them out), so it never makes a
-    build stale nor keeps one from being reused."""
-    return path.endswith(BYTECODE_SUFFIXES) or any(d in BYTECODE for d in path.split("/")[:-1])
+    """Whether an untracked or ignored ``path`` is one no build reads: a bytecode cache."""
+    return path.endswith((".pyc", ".pyo")) or "__pycache__" in path.split("/")[:-1]
 
 
 def _owner(path: str, owners: Mapping[str, str], skip: Sequence[str]) -> str | None:
-    """:func:`owner_of`, but ``None`` for a path under ``skip`` (directories relative to
-    the top, ending in ``/``)."""
+    """:func:`owner_of`, but ``None`` for a path under ``skip``."""
     return None if any(path.startswith(s) for s in skip) else owner_of(path, owners)
 
 
@@ -70,7 +58,6 @@ class Listing:
     assumed: dict[str, str] = field(default_factory=dict)  # first assume-unchanged path
     ignored: dict[str, list[str]] = field(default_factory=dict)
     private: dict[str, str] = field(default_factory=dict)  # first path ignored by private rules
-    marked: set[str] = field(default_factory=set)  # every assume-unchanged or skip-worktree path
 
 
 def _ignored(root: Path, specs: Sequence[str], *rules: str) -> list[str]:
@@ -86,10 +73,9 @@ def list_sources(
     *,
     ignored: bool = True,
 ) -> Listing:
-    """The files of every package under ``spec`` (one path or several, relative to
-    ``root``); paths under ``skip`` (directories relative to the top, ending in ``/``) are
-    left out. Without ``ignored``, the files git ignores are not listed (one git process,
-    not three: :attr:`Listing.ignored` and :attr:`Listing.private` stay empty)."""
+    """The files of every package under ``spec`` (relative to ``root``), but those under
+    ``skip`` (directories relative to the top, ending in ``/``). Without ``ignored``, the
+    files git ignores are not listed (one git process, not three)."""
     specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
     mine = functools.partial(_owner, owners=owners, skip=skip)
@@ -102,17 +88,14 @@ def list_sources(
     # the three listings are independent git processes: run at once, read in order
     with ThreadPoolExecutor(max_workers=3) as pool:
         tracked = pool.submit(git.run, root, *staged)
-        every = pool.submit(_ignored, root, specs, "--exclude-standard")
+        every = pool.submit(list_ignored, root, owners, skip, specs)
         public = pool.submit(_ignored, root, specs, "--exclude-per-directory=.gitignore")
     _tracked(tracked.result().output, listing, mine)
+    listing.ignored = every.result()
     by_gitignore = set(public.result())
-    for path in every.result():
-        owner = mine(path)
-        if owner is None or never_read(path):
-            continue
-        listing.ignored.setdefault(owner, []).append(path)
-        if path not in by_gitignore:
-            listing.private.setdefault(owner, path)
+    for owner, paths in listing.ignored.items():
+        if private := next((p for p in paths if p not in by_gitignore), None):
+            listing.private[owner] = private
     return listing
 
 
@@ -127,16 +110,14 @@ def _tracked(output: str, listing: Listing, mine: Callable[[str], str | None]) -
         listing.tracked.setdefault(owner, []).append((meta, path))
         if tag.islower() or tag == "S":
             listing.assumed.setdefault(owner, path)
-            listing.marked.add(path)
 
 
 def list_ignored(
-    root: Path, owners: Mapping[str, str], skip: Sequence[str], spec: str
+    root: Path, owners: Mapping[str, str], skip: Sequence[str], specs: Sequence[str]
 ) -> dict[str, list[str]]:
-    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three
-    (read again after each build, which writes some)."""
+    """:attr:`Listing.ignored` of :func:`list_sources` alone: one git process, not three."""
     found: dict[str, list[str]] = {}
-    for path in _ignored(root, [spec], "--exclude-standard"):
+    for path in _ignored(root, specs, "--exclude-standard"):
         if not never_read(path) and (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
@@ -144,8 +125,7 @@ def list_ignored(
 
 def file_digest(path: Path, blob: str = "") -> str:
     """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
-    id, as ``git hash-object --no-filters`` gives it; an ``OSError`` for a device or pipe
-    (which never ends, or never starts), or a file written while it is read."""
+    id; an ``OSError`` for a device or pipe, or a file written while it is read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
         info = os.fstat(fd)
@@ -165,14 +145,11 @@ def file_digest(path: Path, blob: str = "") -> str:
 
 
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``, relative
-    to ``top``) -> the fingerprint of its bytes on disk, every file read: a file's git blob
-    id (every file's under a linked directory), or ``missing``; a link's target as
-    :func:`content_digest` gives it. Submodules (mode 160000) are left out."""
+    """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``) -> the
+    fingerprint of its bytes on disk (:func:`content_digest`); submodules left out."""
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
-    # a blob id of 40 hex digits is SHA-1's, of 64 SHA-256's (a repository in that format)
+    # a blob id of 40 hex digits is SHA-1's, of 64 SHA-256's
     blob_id = functools.partial(file_digest, blob="sha1" if length == 40 else "sha256")
-
     return {
         path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else file_digest)
         for meta, path in entries
@@ -181,9 +158,8 @@ def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, 
 
 
 def content_digest(path: Path, file_digest: Callable[[Path], str] = file_digest) -> Any:
-    """The bytes at ``path`` with symlinks followed: a file's ``file_digest`` (default its
-    sha256), a directory's files (relative name -> digest, links followed, each real
-    directory once), or ``missing``."""
+    """The bytes at ``path`` with symlinks followed: a file's ``file_digest``, a directory's
+    files (relative name -> digest, each real directory once), or ``missing``."""
     try:
         if not path.is_dir():
             return file_digest(path)
@@ -205,7 +181,6 @@ def content_digest(path: Path, file_digest: Callable[[Path], str] = file_digest)
 
 
 def stat_of(path: Path) -> list[Any]:
-    """What changes when a file git ignores changes: its size and modification time."""
     try:
         info = path.stat()
     except OSError:
@@ -237,8 +212,8 @@ NOT_READ_BY_BACKENDS = (
 
 
 def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
-    """Every string in a TOML document, table keys included (hatch force-include maps
-    source paths as keys), but for the tables of :data:`NOT_READ_BY_BACKENDS`."""
+    """Every string in a TOML document, table keys included, but for the tables of
+    :data:`NOT_READ_BY_BACKENDS`."""
     if where in NOT_READ_BY_BACKENDS:
         return
     if isinstance(value, str):
@@ -253,9 +228,8 @@ def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
 
 
 def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any]:
-    """The files outside ``directory`` its pyproject names (relative paths with ``..``,
-    absolute paths that exist; globs expanded), each with :func:`content_digest`
-    (``missing`` when absent)."""
+    """The files outside ``directory`` its pyproject names (globs expanded), each with
+    :func:`content_digest`."""
     top = directory.resolve()
     found: dict[str, Any] = {}
     for text in _strings(document):
@@ -277,8 +251,7 @@ def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any
 
 
 def artifact_members(path: Path) -> list[str]:
-    """The files of an sdist (its top directory stripped) or a wheel (``.dist-info``
-    left out; ``.data/<kind>/`` stripped), as paths relative to what they were built from."""
+    """The files of an sdist or a wheel, as paths relative to what they were built from."""
     names: list[str] = []
     if path.name.endswith(".whl"):
         with zipfile.ZipFile(path) as archive:
@@ -293,21 +266,15 @@ def artifact_members(path: Path) -> list[str]:
         import tarfile  # only for an sdist (~2 ms of every command that reads sources)
 
         with tarfile.open(path) as archive:
-            for member in archive.getmembers():
-                rest = member.name.partition("/")[2]
-                if rest and not member.isdir():
-                    names.append(rest)
+            members = archive.getmembers()
+        names = [rest for m in members if not m.isdir() and (rest := m.name.partition("/")[2])]
     return names
 
 
 def renamed_sources(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(source, path in the artifact) of what a pyproject maps into an artifact under
-    another name, relative to the package's directory: hatch ``force-include``,
-    ``shared-data`` and ``shared-scripts`` (of the build and of every target; a source
-    directory maps the files under it), setuptools ``data-files`` (a file into a
-    directory; globs are not expanded). A file git ignores taken in this way is found by
-    neither its path nor its name's tail (a wheel-only build of the tree, or an sdist's own
-    ``force-include``)."""
+    another name: hatch ``force-include``, ``shared-data`` and ``shared-scripts``,
+    setuptools ``data-files`` (globs not expanded)."""
     build = table(document, "tool", "hatch", "build")
     targets = table(build, "targets")
     found: list[tuple[str, str]] = []
@@ -338,13 +305,10 @@ def taken_in(
     renamed: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
     """The files git ignores in ``directory`` (``ignored``: paths relative to it) that
-    ``artifacts`` (built from it) hold, each once, in the order found. An sdist's member is
-    the file at its path; a wheel may move a file (``src/``), so a wheel's member with no
-    file at its own path is every ignored file whose path ends with it (a copy under
-    ``build/``, which a setuptools build of the tree leaves, only when there is no other);
-    a file ``renamed`` (:func:`renamed_sources`) is the member it is mapped to. Files in an
-    ``.egg-info`` are left out: setuptools writes them during the build (the ``ignored``
-    part covers them)."""
+    ``artifacts`` hold, each once, in the order found. A wheel may move a file (``src/``):
+    its member with no file at its own path is every ignored file whose path ends with it
+    (one under ``build/`` only when there is no other). Files in an ``.egg-info`` are left
+    out: setuptools writes them during the build."""
     ignored = [p for p in ignored if not any(d.endswith(".egg-info") for d in p.split("/")[:-1])]
     if not ignored:
         return []

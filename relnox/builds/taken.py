@@ -1,11 +1,6 @@
 """The files git ignores that a package's build took in (docs/release-flow.md, ``taken``):
-recorded with the build, hashed again by the stale check of verify and publish.
-
-No git record covers their bytes, so build-all never reuses a build holding one
-(``unprovable``). The stale check does not list the files git ignores (that walk is too
-slow for the path to an upload); it hashes again exactly the files the build took in. A
-build that took in more than :data:`MAX_TAKEN` of them records only their number (the
-manifest stays small), and such a build is never proven fresh.
+recorded with the build, hashed again by the stale check of verify and publish (which
+does not list the files git ignores: too slow on the path to an upload).
 """
 
 from __future__ import annotations
@@ -17,19 +12,15 @@ from pathlib import Path
 from relnox.builds.sources import file_digest
 from relnox.errors import shortlist
 
-#: the part of a record's inputs holding the files git ignores that the build took in
 TAKEN = "taken"
 #: the most such files a record lists (path -> sha256); more are recorded as their number
 MAX_TAKEN = 5000
-#: the most paths a stale package's reason names
-_SHOWN = 5
-#: what a recorded file that is gone (or no longer a regular file) is hashed as
+_SHOWN = 5  # the most paths a stale package's reason names
 _GONE = "missing"
 
 
 def _sha256(path: Path) -> str:
-    """The sha256 of the regular file at ``path`` (links followed), or ``missing``: a
-    FIFO or device a record names is never read."""
+    """The sha256 of the regular file at ``path``, or ``missing`` (a FIFO is never read)."""
     try:
         return file_digest(path)
     except OSError:
@@ -45,9 +36,7 @@ def record_taken(directory: Path, paths: Sequence[str]) -> str:
 
 
 def taken_changed(directory: Path, recorded: str) -> str:
-    """Why the files of a ``taken`` part (:func:`record_taken`) are not the ones the build
-    took in (changed, deleted, too many recorded to prove, or the record unreadable), or
-    ``""`` when each holds the bytes it held then."""
+    """Why the files of a ``taken`` part are not the ones the build took in, or ``""``."""
     try:
         files = json.loads(recorded)
     except ValueError:
@@ -59,11 +48,8 @@ def taken_changed(directory: Path, recorded: str) -> str:
         )
     if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
         return "its record of the files git ignores that its build took in cannot be read"
-    changed = []
-    for path, digest in sorted(files.items()):
-        now = _sha256(directory / path)
-        if now != digest:
-            changed.append(f"{path} (deleted)" if now == _GONE else path)
+    now = {path: _sha256(directory / path) for path in sorted(files)}
+    changed = [f"{p} (deleted)" if now[p] == _GONE else p for p in now if now[p] != files[p]]
     if not changed:
         return ""
     return f"files git ignores that its build took in changed: {shortlist(changed, _SHOWN)}"

@@ -1,10 +1,7 @@
-"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment
-(``[tool.relnox.builds] test-command``: docs/configuration.md).
+"""``build-all --test``: a package's tests against the wheel just built, in a fresh environment.
 
-pytest runs from an empty directory in its importlib mode (no test or conftest directory
-put on ``sys.path``; ``--rootdir`` the package's directory, so its pytest settings apply):
-a flat layout's tests import the installed wheel, never the source tree beside them, so a
-module the wheel does not ship fails its test.
+pytest runs from an empty directory in its importlib mode, ``--rootdir`` the package's
+directory: a flat layout's tests import the installed wheel, never the source tree.
 """
 
 from __future__ import annotations
@@ -14,8 +11,9 @@ import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.utils import canonicalize_name
 
+from relnox.artifacts.checks import name_and_version
 from relnox.builds.envpool import OutputLog
 from relnox.builds.plan import TEST_DIRS, BuildPlan
 from relnox.errors import BuildError
@@ -41,15 +39,8 @@ def _test_requirements(pkg: Package) -> tuple[str | None, list[str]]:
 
 def _sibling_wheels(pkg: Package, dist_dir: Path) -> list[str]:
     wanted = {canonicalize_name(name) for name in pkg.internal_deps}
-    found = []
-    for path in sorted(dist_dir.glob("*.whl")):
-        try:
-            name = parse_wheel_filename(path.name)[0]
-        except ValueError:
-            continue
-        if name in wanted:
-            found.append(str(path))
-    return found
+    wheels = sorted(dist_dir.glob("*.whl"))
+    return [str(p) for p in wheels if (nv := name_and_version(p.name)) and nv[0] in wanted]
 
 
 def run_package_tests(
@@ -60,10 +51,9 @@ def run_package_tests(
     log: OutputLog,
     environ: Mapping[str, str],
 ) -> int | None:
-    """The test command's exit code (the plan's ``--test`` command, in a fresh environment
-    of its installer and interpreter); ``None`` when there is nothing to test."""
+    """The test command's exit code; ``None`` when there is nothing to test."""
     command, installer, python = plan.test_command or (), plan.installer, plan.python
-    assert installer is not None  # --test builds every package: the plan found an installer
+    assert installer is not None
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
     if tests is None:
         logger.info("%s: no tests/ directory, nothing to test", pkg.name)

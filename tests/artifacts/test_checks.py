@@ -20,7 +20,6 @@ from relnox.artifacts.checks import (
     check_for_record,
     name_and_version,
     proof,
-    raw_metadata,
 )
 from relnox.artifacts.manifest import sha256_of
 from relnox.project.discovery import load_workspace
@@ -82,15 +81,6 @@ def make_sdist(
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     return path
-
-
-def test_the_metadata_of_bytes_held_is_read_from_those_bytes(tmp_path: Path) -> None:
-    """raw_metadata(path, data): the metadata of ``data`` (an upload's bytes), whatever the
-    file at ``path`` holds by then."""
-    for path in (make_wheel(tmp_path), make_sdist(tmp_path)):
-        held = path.read_bytes()
-        path.write_bytes(b"not an archive any more")
-        assert raw_metadata(path, held) == _metadata()
 
 
 def test_good_wheel_and_sdist_pass(tmp_path: Path) -> None:
