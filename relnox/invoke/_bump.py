@@ -108,8 +108,8 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
 def _check_api(
     workspace: Any, versions: dict[str, tuple[str, str]], asked: bool
 ) -> dict[str, str] | None:
-    """``--check-api`` (or ``[tool.relnox] check-api = true``): the part each package's API
-    change demands; a bump smaller than that is refused before any file is written."""
+    """``--check-api``: the part each package's API change demands (a smaller bump is
+    refused before any file is written)."""
     from relnox.guards import check_bump, enabled
 
     if not versions or not (asked or enabled(workspace)):

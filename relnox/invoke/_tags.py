@@ -1,8 +1,4 @@
-"""The tag tasks of CI and of people: tag (auto-tag), check-tag, resolve-version.
-
-Each returns a dict of its results; on GitHub Actions those become step outputs
-and a job summary (see :mod:`relnox.tools.github`).
-"""
+"""The tag tasks: ``tag`` (auto-tag), ``check-tag`` and ``resolve-version`` (CI's plan)."""
 
 from __future__ import annotations
 
@@ -95,8 +91,6 @@ def check_tag(
 
 @dataclass(frozen=True)
 class ResolveVersionFlags:
-    """The flags of ``resolve-version``, one field each (see its task)."""
-
     package: str = ""
     tag: Any = None
     version: str = ""
@@ -186,8 +180,8 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
 
 
 def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> list[ResolvedVersion]:
-    """The packages of the run and their versions: every package of each tag of several,
-    else one package (by tag, --package or the only one), else every package."""
+    """The run's packages and versions: every package of each tag of several, else one
+    (by tag, --package or the only one), else every package."""
     from relnox.errors import VersionError
     from relnox.release import (
         ResolvedVersion,
@@ -245,8 +239,7 @@ def _routed(
     directories: dict[str, str],
     routes: CiRoutes,
 ) -> dict[str, Any]:
-    """resolve-version's results: the release and its one routing decision (the jobs'
-    ``if``s read ``testpypi``/``pypi``, the GitHub release ``prerelease_tags``)."""
+    """resolve-version's results: the release and its one routing decision."""
     from relnox.tools.github import is_prerelease
 
     return {

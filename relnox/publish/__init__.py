@@ -1,9 +1,5 @@
-"""publish: plan and preflight every upload, then send what the index lacks.
-
-Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
-the planner and the uploader, not the ``--verify-installable`` check's environments, nor
-doctor's and CI's questions, unless it is asked them.
-"""
+"""publish: plan and preflight every upload, then send what the index lacks. Each name is
+imported from its module on first use (PEP 562)."""
 
 from __future__ import annotations
 

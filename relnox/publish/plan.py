@@ -1,11 +1,6 @@
-"""Publish the built release: plan and preflight everything, then upload what is missing.
-
-Nothing is sent until every check passed: the files are the release's and unchanged, twine
-check's checks (:mod:`relnox.artifacts.checks`), the name is ours on the index
-(:mod:`relnox.publish.owner`), the index's rules allow it (:mod:`relnox.publish.rules`), and
-no file is on the index with other content (versions are immutable). A rerun after any
-failure uploads exactly what is still missing. This module never prints.
-"""
+"""Publish the built release: plan and preflight everything (:mod:`.preflight`, the name is
+ours: :mod:`.owner`, the index's rules: :mod:`.rules`), then upload what is missing; a rerun
+after any failure uploads exactly what is still missing."""
 
 from __future__ import annotations
 
@@ -151,9 +146,8 @@ def _check_artifacts(
     records: Sequence[PackageRecord],
     checked: Sequence[tuple[PackageRecord, Path]],
 ) -> None:
-    """twine check --strict's checks, in process, as build-all ran them; not again where the
-    record proves that check passed on these bytes (load_release hashed each file a moment
-    ago), expected as they are now, by the same checker (:func:`relnox.artifacts.checks.proof`)."""
+    """twine check --strict's checks, in process; not again where the record proves the same
+    check passed on these bytes (:func:`relnox.artifacts.checks.proof`)."""
     started = time.monotonic()
     proven = 0
     for record in records:
@@ -182,10 +176,8 @@ def choose_transport(
     *,
     attestations: bool = False,
 ) -> Transport:
-    """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
-    twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
-    attestations (uv does not send them to every index). ``preferred`` (or
-    ``[tool.relnox.publish] transport``) asks for one."""
+    """``uv publish`` where uv runs (the faster), else twine; twine for keyring credentials
+    and PEP 740 attestations. ``preferred`` (or ``[tool.relnox.publish] transport``) asks."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
     from relnox.tools.upload import TRANSPORTS, twine
 
@@ -210,7 +202,6 @@ def choose_transport(
 
 
 def check_attestations(plan: PublishPlan) -> None:
-    """``--attestations``: every file to upload has one beside it, before anything is sent."""
     from relnox.tools.upload import attestations_of
 
     missing = [f.filename for f in plan.to_upload if not attestations_of(f.path)]
@@ -230,10 +221,8 @@ _ATTESTATION_MAX = 1 << 20
 
 
 def _check_attestation_file(path: Path) -> None:
-    """An attestation is a regular file of its own name, of an attestation's size: a pipe
-    there was a SpecialFileError traceback as the files were copied to be sent, a link to
-    /dev/zero filled the disk, and a link to a file of another name (~/.ssh/id_ed25519)
-    had that file copied and handed to the uploader."""
+    """An attestation is a regular file of its own name and an attestation's size (not a
+    pipe, /dev/zero, or a link to ~/.ssh/id_ed25519 that would be copied and sent)."""
     import stat
 
     try:
@@ -270,15 +259,14 @@ def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
 def publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishResult:
-    """:func:`plan_publish`, then :func:`run_publish`. Preflight failures raise
-    :class:`PublishError` before anything is uploaded; an upload failure does not raise:
-    the result has ``ok == False`` and ``error`` set, and its report records it."""
+    """:func:`plan_publish`, then :func:`run_publish`: a preflight failure raises, an upload
+    failure is the result's ``error``."""
     seams = PublishRuntime.of(runtime)
     return run_publish(plan_publish(workspace, options, seams), seams)
 
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
-    """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
+    """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
     from relnox.publish.new_projects import new_project_limit
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
     from relnox.publish.run import JOBS, Waiting, upload_all
