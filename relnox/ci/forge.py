@@ -1,6 +1,5 @@
-"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected), and
-for GitLab what ci-init tells the user to set up and what doctor checks in the pipeline it
-wrote (:mod:`relnox.ci.gitlab`)."""
+"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected); for
+GitLab what to set up, and what doctor checks in the pipeline ci-init wrote."""
 
 from __future__ import annotations
 
@@ -21,8 +20,8 @@ FORGES = ("github", "gitlab", "both")
 
 
 def forges(workspace: Workspace) -> tuple[str, ...]:
-    """``("github",)``, ``("gitlab",)`` or both: ``[tool.relnox.ci] forge`` when set, else
-    GitLab when the repository has a ``.gitlab-ci.yml`` or its ``origin`` is a GitLab host."""
+    """``[tool.relnox.ci] forge``, else GitLab when there is a ``.gitlab-ci.yml`` or
+    ``origin`` is a GitLab host, else GitHub."""
     section = workspace.config.section("ci")
     value = section.get("forge")
     if value is not None:
@@ -47,7 +46,6 @@ def top(workspace: Workspace) -> Path:
 
 
 def project_path(workspace: Workspace) -> str:
-    """The GitLab project path (``namespace/project``) of ``origin``, else a placeholder."""
     from relnox.tools.gitlab import remote_path
 
     where = top(workspace)
@@ -58,8 +56,7 @@ def project_path(workspace: Workspace) -> str:
 
 
 def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
-    """What the user must do on GitLab before the first release: the include line, the
-    trusted publishers (or the index's variables), the push token, protected tags."""
+    """What the user must do on GitLab before the first release."""
     found = []
     existing = top(workspace) / TOP
     if existing.exists() and PIPELINE not in existing.read_text("utf-8", errors="replace"):
@@ -107,9 +104,8 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
 
 
 def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
-    """What doctor finds wrong in the pipeline ci-init wrote (None: there is none): a next
-    release tag of ``packages`` that its tag rule does not match, a publish job to PyPI or
-    TestPyPI without the ID token of that index's audience, another job with an ID token."""
+    """What doctor finds wrong in the pipeline ci-init wrote (None: none there): a tag of
+    ``packages`` its rule misses, a publish job without its ID token, another job with one."""
     path = top(workspace) / PIPELINE
     if not path.is_file():
         return None

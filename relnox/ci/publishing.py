@@ -78,8 +78,7 @@ def repository(builder: WorkflowBuilder, target: str) -> Repository:
 
 
 def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
-    """The secrets the ``target`` job needs, by variable: none for trusted publishing,
-    ``[TEST_]INDEX_USERNAME``/``[TEST_]INDEX_PASSWORD`` for a private index."""
+    """The secrets the ``target`` job needs, by variable (none for trusted publishing)."""
     if signs(builder, target):
         return {}
     prefix = "TEST_" if target == "testpypi" else ""
@@ -90,12 +89,11 @@ def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
 
 
 def signs(builder: WorkflowBuilder, target: str) -> bool:
-    """Whether ``target`` is PyPI or TestPyPI (not a private index), which take attestations."""
+    """Whether ``target`` is PyPI or TestPyPI, which take attestations."""
     return repository(builder, target).is_pypi
 
 
 def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
-    """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity."""
     files = " ".join(f"{shlex.quote(builder.dist)}/{pattern}" for pattern in ("*.whl", "*.tar.gz"))
     return {
         "name": "Sign every file (PEP 740 attestations, with this job's OIDC identity)",

@@ -1,7 +1,5 @@
-"""ci-init's workflows as YAML text: :class:`WorkflowBuilder` makes ``release.yml`` (plan
--> build -> native wheel matrix -> verify -> TestPyPI or PyPI -> GitHub release),
-``auto-tag.yml`` and ``release-pr.yml``; every job calls a relnox nox session, every
-action pinned to a commit (:mod:`relnox.ci.pins`)."""
+"""ci-init's workflows: ``release.yml`` (plan -> build -> native wheels -> verify -> TestPyPI
+or PyPI -> GitHub release), ``auto-tag.yml`` and ``release-pr.yml``, every job a nox session."""
 
 from __future__ import annotations
 
@@ -76,7 +74,6 @@ class CiSettings:
 
 
 def _bot(name: str) -> dict[str, str]:
-    """The step that makes the GitHub Actions bot the author of a job's commits and tags."""
     return {
         "name": name,
         "run": 'git config user.name "github-actions[bot]"\n'
@@ -85,14 +82,11 @@ def _bot(name: str) -> dict[str, str]:
 
 
 def _minor(version: str) -> tuple[int, int]:
-    """``3.13t`` -> (3, 13)."""
     major, minor = version.rstrip("t").split(".")[:2]
     return int(major), int(minor)
 
 
 class WorkflowBuilder:
-    """Builds the two workflow documents for one workspace."""
-
     def __init__(self, workspace: Workspace, settings: CiSettings) -> None:
         self.ws = workspace
         self.settings = settings
@@ -112,18 +106,16 @@ class WorkflowBuilder:
         return (self.prefix + rel).rstrip("/.") or "."
 
     def wheelhouse(self, pkg: Package) -> str:
-        """Where a native package's wheel job puts its wheels."""
         directory = self.directory_of(pkg)
         return "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
 
     @property
     def requirements(self) -> tuple[str, ...]:
-        """What the install step installs: the configured tools and this exact relnox."""
         return (*self.settings.install, self.settings.relnox_requirement)
 
     @property
     def history(self) -> bool:
-        """Whether a version comes from git tags: then every job needs the whole history."""
+        """A version from git tags: every job needs the whole history."""
         return any(pkg.vcs_versioned for pkg in self.ws.packages)
 
     def setup(
@@ -135,8 +127,7 @@ class WorkflowBuilder:
         push: bool = False,
         builds: bool = False,
     ) -> list[Any]:
-        """Checkout (the whole history when ``fetch_all``; submodules where it ``builds``),
-        setup-python and, with ``install``, relnox."""
+        """Checkout (submodules where it ``builds``), setup-python and, with ``install``, relnox."""
         fetch_all = self.history if fetch_all is None else fetch_all
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
         if builds and self.submodules:
@@ -157,7 +148,6 @@ class WorkflowBuilder:
         return steps
 
     def download_dist(self) -> list[dict[str, Any]]:
-        """The dist artifact, and every native wheel of the matrix, into one directory."""
         steps = [{"uses": uses(DOWNLOAD), "with": {"name": "dist", "path": self.dist + "/"}}]
         if self.native:
             steps.append(
@@ -270,7 +260,6 @@ class WorkflowBuilder:
         }
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
-        """Every package of the release, native ones from the wheels of their matrix."""
         # the packages on the matrix Python (by its path), relnox on its own
         matrix_python = self.setup("${{ matrix.python-version }}", install=False)
         matrix_python[1] = {"id": "python", **matrix_python[1]}
@@ -345,15 +334,14 @@ class WorkflowBuilder:
     def document(
         self, name: str, on: dict[str, Any], concurrency: dict[str, Any], jobs: dict[str, Any]
     ) -> str:
-        """One workflow: no permissions of its own, its jobs run in the workspace's folder."""
         doc = {"name": name, "on": on, "permissions": {}, "concurrency": concurrency}
         if self.prefix:
             doc["defaults"] = {"run": {"working-directory": self.prefix.rstrip("/")}}
         return dump({**doc, "jobs": jobs}, HEADER)
 
     def concurrency(self) -> dict[str, Any]:
-        """Release runs queue, never cancel one in progress: one group per commit on tags
-        (any run of it releases all its tags), per tag on published GitHub releases."""
+        """Release runs queue: one group per commit on tags (any run releases all its tags),
+        per tag on published GitHub releases."""
         group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
         return {"group": f"release-{group}", "cancel-in-progress": False}
 
@@ -391,7 +379,6 @@ class WorkflowBuilder:
         )
 
     def release_pr(self) -> str:
-        """release-pr.yml: each push to the branch updates the next release's pull request."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
         return self.document(
             "Release PR",

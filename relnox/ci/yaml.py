@@ -89,7 +89,7 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
 
 
 def _block_ok(text: str) -> bool:
-    """Whether ``text`` reads back unchanged from a ``|`` block (a script ending in one newline)."""
+    """Whether ``text`` (ending in one newline) reads back unchanged from a ``|`` block."""
     body = text[:-1]
     return (
         text.endswith("\n")

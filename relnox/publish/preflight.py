@@ -95,23 +95,19 @@ def against_index(
     from relnox.publish.report import PlannedFile
     from relnox.publish.rules import late_files, status_problems, upload_window_days
 
-    planned: list[PlannedFile] = []
-    conflicts: list[str] = []
-    new: list[str] = []
-    pages = [reader.page(r.name) for r in records]
-    refused, warnings = status_problems(
-        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
-    )
+    pages = {r.name: reader.page(r.name) for r in records}
+    refused, warnings = status_problems(pages, repo.label)
     for warning in warnings:
         logger.warning("%s", warning)
     if refused:
         raise PublishError("; ".join(refused) + "; nothing was uploaded")
     window = upload_window_days(workspace, repo)
+    planned: list[PlannedFile] = []
+    conflicts: list[str] = []
     late: list[str] = []
-    for record, page in zip(records, pages, strict=True):
+    for record in records:
+        page = pages[record.name]
         indexed = page.files
-        if not indexed:
-            new.append(record.name)
         check_owner(
             workspace.get(record.name),
             workspace,
@@ -123,7 +119,6 @@ def against_index(
             manifest.dist_dir,
         )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            path = manifest.dist_dir / artifact.filename
             on_index = indexed.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
@@ -140,7 +135,7 @@ def against_index(
                     record.version,
                     artifact.filename,
                     artifact.kind,
-                    path,
+                    manifest.dist_dir / artifact.filename,
                     artifact.sha256,
                     action,
                     reason,
@@ -154,4 +149,5 @@ def against_index(
             problem = late_files(record.name, record.version, page, sending, window, repo.label)
             if problem:
                 late.append(problem)
+    new = [r.name for r in records if not pages[r.name].files]
     return planned, conflicts, new, late
