@@ -13,7 +13,13 @@ from relnox.ci.workflows import CiSettings, WorkflowBuilder
 from relnox.errors import ConfigError, shortlist
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.gitlab import audience, id_token_variable, is_gitlab_host, remote_host
+from relnox.tools.gitlab import (
+    audience,
+    id_token_variable,
+    is_gitlab_host,
+    remote_host,
+    remote_path,
+)
 
 #: ``[tool.relnox.ci] forge``: where the repository's CI runs (default: detected)
 FORGES = ("github", "gitlab", "both")
@@ -32,11 +38,7 @@ def forges(workspace: Workspace) -> tuple[str, ...]:
                 '(GitHub Actions workflows) or "both"'
             )
         return ("github", "gitlab") if value == "both" else (str(value),)
-    where = top(workspace)
-    origin = (
-        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
-    )
-    if (where / TOP).exists() or is_gitlab_host(remote_host(origin.strip())):
+    if (top(workspace) / TOP).exists() or is_gitlab_host(remote_host(_origin(workspace))):
         return ("gitlab",)
     return ("github",)
 
@@ -45,14 +47,13 @@ def top(workspace: Workspace) -> Path:
     return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
 
 
-def project_path(workspace: Workspace) -> str:
-    from relnox.tools.gitlab import remote_path
-
+def _origin(workspace: Workspace) -> str:
     where = top(workspace)
-    origin = (
-        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
+    return (
+        git.git(where, "remote", "get-url", "origin", check=False).strip()
+        if git.is_repo(where)
+        else ""
     )
-    return remote_path(origin.strip()) or "<namespace>/<project>"
 
 
 def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
@@ -77,7 +78,8 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
             f"the {' and '.join(trusted)} jobs publish by trusted publishing with GitLab's ID "
             f"token: on {where}, add a GitLab trusted publisher (a pending one for a project "
             f"not there yet) to {'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-            f"({shown}) naming the namespace and project {project_path(workspace)}, the "
+            f"({shown}) naming the namespace and project "
+            f"{remote_path(_origin(workspace)) or '<namespace>/<project>'}, the "
             f"top-level pipeline file {TOP} and the environment; protect the environments "
             f"{', '.join(t + own for t in trusted)} and the release tags (Settings > "
             "Repository > Protected tags), or the first upload is refused its token"

@@ -141,7 +141,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
             echo(f"{name}: released already (its GitHub release exists), left out")
         if not left:  # every tag of the run was released by an earlier run: nothing to do
             echo(f"nothing to release: {', '.join(tags)} released already")
-            return _routed([], {}, {}, ci_routes(workspace, {}, {}))
+            return _routed(workspace, [], ci_routes(workspace, {}, {}))
         tags = left
     resolved = _resolved(workspace, tags, flags)
     for item in resolved:
@@ -169,10 +169,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
         for r in resolved:
             where = "testpypi" if r.package in routes.testpypi else routes.repository
             echo(f"{r.package} {r.version} (from {r.source}) -> {where}")
-    directories = {
-        r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
-    }
-    result = _routed(resolved, versions, directories, routes)
+    result = _routed(workspace, resolved, routes)
     result["source"] = resolved[0].source if len(resolved) == 1 else "pyproject"
     # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest
     result["is_latest"] = all(is_latest(workspace, r.package, r.version) for r in resolved)
@@ -202,9 +199,11 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
             for name in dict.fromkeys(tags)
             for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
         ]
-    shared = _shared_tag(workspace, tags[0] if tags else ref_tag()) if not flags.package else ()
-    if shared:  # one tag of a lockstep group (a bare 3.2.1): every package it names
-        return [resolve_version(workspace, pkg.name, tag=shared[0]) for pkg in shared[1]]
+    tag = (tags[0] if tags else ref_tag() or "").removeprefix("refs/tags/")
+    several = not flags.package and len(workspace.packages) > 1
+    shared = [pkg.name for pkg, _version in workspace.match_tag(tag)] if tag and several else []
+    if len(shared) > 1:  # one tag of a lockstep group (a bare 3.2.1): every package it names
+        return [resolve_version(workspace, name, tag=tag) for name in shared]
     elif flags.package or tags or ref_tag() or len(workspace.packages) == 1:
         return [
             resolve_version(
@@ -223,29 +222,17 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
         return [ResolvedVersion(p.name, p.version, "pyproject") for p in workspace.packages]
 
 
-def _shared_tag(workspace: Any, tag: str | None) -> tuple[str, tuple[Any, ...]] | tuple[()]:
-    """``(tag, packages)`` when ``tag`` is the release tag of several packages by their
-    conventions (a bare ``3.2.1`` of ``demo`` and ``demo-c``), else ``()``."""
-    if not tag or len(workspace.packages) < 2:
-        return ()
-    name = tag.removeprefix("refs/tags/")
-    named = {pkg.name: pkg for pkg, _version in workspace.match_tag(name)}
-    return (name, tuple(named.values())) if len(named) > 1 else ()
-
-
-def _routed(
-    resolved: list[ResolvedVersion],
-    versions: dict[str, str],
-    directories: dict[str, str],
-    routes: CiRoutes,
-) -> dict[str, Any]:
+def _routed(workspace: Any, resolved: list[ResolvedVersion], routes: CiRoutes) -> dict[str, Any]:
     """resolve-version's results: the release and its one routing decision."""
     from relnox.tools.github import is_prerelease
 
+    versions = {r.package: r.version for r in resolved}
     return {
         "packages": [r.package for r in resolved],
         "versions": versions,
-        "directories": directories,
+        "directories": {
+            r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
+        },
         "tags": list(dict.fromkeys(r.tag for r in resolved if r.tag)),
         "testpypi": list(routes.testpypi),
         "pypi": list(routes.pypi),

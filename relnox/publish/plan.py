@@ -92,12 +92,11 @@ def plan_publish(
     checked = check_files(manifest, records, route)
     from relnox.publish.rules import local_versions, private_classifiers
 
-    local = local_versions([(r.name, r.version) for r in records], repo)
-    if local is not None:
-        raise PublishError(local)
-    private = private_classifiers([(r.name, path) for r, path in checked], repo)
-    if private is not None:
-        raise PublishError(private)
+    refused = local_versions([(r.name, r.version) for r in records], repo) or private_classifiers(
+        [(r.name, path) for r, path in checked], repo
+    )
+    if refused is not None:
+        raise PublishError(refused)
     _check_artifacts(workspace, records, checked)
     reader = index_reader(repo, credentials, network, seams.sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
@@ -248,12 +247,9 @@ def _check_attestation_file(path: Path) -> None:
 
 
 def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
+    given = {"retries": options.retries, "retry_delay": options.retry_delay}
     network = options.network or network_settings(workspace.config)
-    if options.retries is not None:
-        network = replace(network, retries=options.retries)
-    if options.retry_delay is not None:
-        network = replace(network, retry_delay=options.retry_delay)
-    return network
+    return replace(network, **{key: value for key, value in given.items() if value is not None})
 
 
 def publish(
