@@ -188,10 +188,11 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f"{where}: [tool.relnox.ci] branch {branch!r} is not a branch name the workflow "
             'can hold (letters, digits and . _ / + - *); write one like "main"'
         )
-    install = _strings(section, "install", where) or ("nox",)
+    # a bare "relnox" (the old default) means the pinned one
+    install = tuple(
+        e for e in _strings(section, "install", where) or ("nox",) if e.strip() != "relnox"
+    )
     for entry in install:
-        if entry.strip() == "relnox":
-            continue
         if canonicalize_name(_requirement(where, "install", entry).name) == "relnox":
             raise ConfigError(
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
@@ -211,8 +212,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     return CiSettings(
         python_versions=pythons or default_pythons(workspace),
         branch=branch,
-        # a bare "relnox" (the old default) means the pinned one
-        install=tuple(entry for entry in install if entry.strip() != "relnox"),
+        install=install,
         relnox_requirement=relnox_requirement(section, where),
         os=_strings(section, "os", where, _RUNNER, 'a runner label like "ubuntu-latest"')
         or DEFAULT_OS,
@@ -506,9 +506,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     settings = ci_settings(workspace)
-    noxfile = workspace.root / "noxfile.py"
-    if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
-        _writable(noxfile, top)
+    _writable(workspace.root / "noxfile.py", top)  # every job runs nox: it must be a file
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace, settings).items()

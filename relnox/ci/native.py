@@ -73,9 +73,7 @@ def compiles_extensions(pkg: Package) -> bool:
     for node in ast.walk(tree) if tree is not None else ():
         if not isinstance(node, ast.Call):
             continue
-        func = node.func
-        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if called in _EXTENSION_CALLS:
+        if getattr(node.func, "id", getattr(node.func, "attr", None)) in _EXTENSION_CALLS:
             return True
         for keyword in node.keywords:
             value = keyword.value

@@ -82,7 +82,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         # requirements the history moves otherwise
         rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
-        found = [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]
+        found = [{**r.as_dict(), **_api_cell(demands, r.name, True)} for r in rows]
         echo_json({"packages": found, **({"pin_rules": said_once(rules)} if rules else {})})
     else:
         table = [
@@ -90,7 +90,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
                 **r.as_dict(),
                 "changed": "yes" if r.changed else "no",
                 "next": r.next_version,
-                **_api_cell(demands, r.name, str),
+                **_api_cell(demands, r.name, False),
             }
             for r in rows
         ]
@@ -130,13 +130,11 @@ def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
     return {change.name: change for change in api_changes(workspace)}
 
 
-def _api_cell(demands: dict[str, Any] | None, name: str, kind: type) -> dict[str, Any]:
-    if demands is None or name not in demands:
+def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[str, Any]:
+    change = (demands or {}).get(name)
+    if change is None:
         return {}
-    change = demands[name]
-    if kind is dict:
-        return {"api": change.to_dict()}
-    return {"api": change.demands if change.released else "-"}
+    return {"api": change.to_dict() if as_json else change.demands if change.released else "-"}
 
 
 @relnox_task(

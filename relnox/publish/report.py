@@ -177,8 +177,9 @@ class PublishResult:
                 ),
             ]
             if self.new_projects:
-                names = ", ".join(self.new_projects)
-                lines.append(f"new projects on {self.repository.label}: {names}")
+                lines.append(
+                    f"new projects on {self.repository.label}: {', '.join(self.new_projects)}"
+                )
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
         fine = (UPLOADED, WOULD_UPLOAD, SKIPPED)
         lines += attention(self.rows(), columns, lambda r: _fine(r, fine), verbose)

@@ -60,9 +60,8 @@ def wait_visible(
     while True:
         if time.monotonic() >= deadline:  # the last pause ended the wait
             return sorted(pending), not_shown, True
-        packages = sorted({f.package for f in pending.values()})
         try:
-            pages = {package: reader.files(package) for package in packages}
+            pages = {p: reader.files(p) for p in sorted({f.package for f in pending.values()})}
             other: list[str] = []
             for name, file in list(pending.items()):
                 entry = pages[file.package].get(name)
@@ -136,7 +135,7 @@ def upload_all(
     held: set[str] = set()  # packages held back because something they need failed
     stopped = False
     uploading = {f.package for f in plan.to_upload}
-    sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}
+    sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}  # the counter
 
     def one(job: tuple[str, list[FileOutcome]]) -> str | None:
         name, todo = job
@@ -173,13 +172,14 @@ def upload_all(
                     )
             todo = [o for o in outcomes if o.file.action == "upload"]
             blocker = next((d for d in needs(workspace, [name])[1:] if d in failed), None)
-            if todo and (stopped or blocker is not None):
-                if blocker:
-                    held.add(name)
+            if todo and blocker:
+                held.add(name)
                 for outcome in todo:
-                    outcome.status = HELD_BACK if blocker else NOT_ATTEMPTED
-                    if blocker:
-                        outcome.error = f"held back: it needs {blocker}, whose upload failed"
+                    outcome.status = HELD_BACK
+                    outcome.error = f"held back: it needs {blocker}, whose upload failed"
+            elif todo and stopped:
+                for outcome in todo:
+                    outcome.status = NOT_ATTEMPTED
             elif todo:
                 go.append((name, todo))
             else:

@@ -42,9 +42,7 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             try:
                 # a directory only this user reads (mkdtemp: 0700), made for the first copy
                 private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
-                copy = private / file.filename
-                sha256 = _copy_hashed(file.path, copy)
-                kept = replace(file, path=copy)
+                sha256 = _copy_hashed(file.path, private / file.filename)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
@@ -54,7 +52,7 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
                 changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
             for attestation in attestations_of(file.path) if attestations else ():
                 shutil.copyfile(attestation, private / attestation.name)
-            files.append(kept)
+            files.append(replace(file, path=private / file.filename))
         if changed:
             raise PublishError(
                 f"changed since publish checked them: {'; '.join(changed)}; the files in "

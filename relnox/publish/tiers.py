@@ -26,20 +26,14 @@ def needs(names: Sequence[str], workspace: Workspace) -> dict[str, list[str]]:
     return {n: [d for d in workspace.get(n).internal_deps if d in chosen] for n in names}
 
 
-def graph_text(
-    names: Sequence[str], workspace: Workspace, states: Mapping[str, str] | None = None
-) -> list[str]:
-    """The tiers as lines: ``tier 1: agents (uploaded) <- core``."""
+def graph_text(names: Sequence[str], workspace: Workspace) -> list[str]:
+    """The tiers as lines: ``tier 1: agents <- core``."""
     wanted = needs(names, workspace)
-    lines = []
-    for number, tier in enumerate(tiers(names, workspace)):
-        parts = []
-        for name in tier:
-            state = f" ({states[name]})" if states and name in states else ""
-            after = f" <- {', '.join(wanted[name])}" if wanted[name] else ""
-            parts.append(f"{name}{state}{after}")
-        lines.append(f"tier {number}: " + "; ".join(parts))
-    return lines
+    return [
+        f"tier {number}: "
+        + "; ".join(f"{n} <- {', '.join(wanted[n])}" if wanted[n] else n for n in tier)
+        for number, tier in enumerate(tiers(names, workspace))
+    ]
 
 
 _STYLE = {
