@@ -5,7 +5,7 @@ two-line ``noxfile.py`` when there is none, and what the user must set up; its s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -374,7 +374,9 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    run = workflow_sessions(generate(workspace, builder.settings).values())
+    texts = generate(workspace, builder.settings).values()  # the sessions the workflows run
+    found = [n.replace("_", "-") for t in texts for n in re.findall(r"\bnox -s ([\w-]+)", t)]
+    run = list(dict.fromkeys(found))
     listed = ", ".join(f'"{name}"' for name in run)
     taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
     rename = (
@@ -389,12 +391,6 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         "(the sessions the workflows run; a bare register() adds all of relnox's and refuses "
         'one named as yours) to it, or the first run stops at "Sessions not found"'
     )
-
-
-def workflow_sessions(texts: Iterable[str]) -> list[str]:
-    """The relnox sessions the workflows ``texts`` run, as task names (``build-all``)."""
-    found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
-    return list(dict.fromkeys(found))
 
 
 def noxfile_sessions(text: str) -> list[str]:

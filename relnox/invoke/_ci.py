@@ -76,7 +76,10 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
             wanted = {workspace.get(name).name for name in flags.package}
             rows = [r for r in rows if r.name in wanted]
-        demands = _api_demands(workspace, flags.api)
+        from relnox.guards import api_changes, enabled
+
+        asked = flags.api or enabled(workspace)  # the API change of each package
+        demands = {change.name: change for change in api_changes(workspace)} if asked else None
         from relnox.project.pins import pin_rules, said_once
 
         # requirements the history moves otherwise
@@ -120,14 +123,6 @@ def _intent(flags: PlanFlags) -> dict[str, Any]:
     else:  # the result and its reasons: what -q keeps
         echo("\n".join(found.describe(flags.verbose)), always=True)
     return {**found.to_json(), "changed": bool(found.releases)}
-
-
-def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
-    from relnox.guards import api_changes, enabled
-
-    if not (asked or enabled(workspace)):
-        return None
-    return {change.name: change for change in api_changes(workspace)}
 
 
 def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[str, Any]:

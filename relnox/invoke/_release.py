@@ -45,14 +45,11 @@ RELEASE_HELP = {
 }
 
 
-def _skip(values: Any) -> frozenset[str]:
-    return frozenset(s.strip() for v in listed(values) for s in str(v).split(",") if s.strip())
-
-
 def _options(flags: Any, resume_command: str) -> Any:
     """The pipeline's options from the flags of ``release`` or ``rehearse``."""
+    skip = [s.strip() for v in listed(flags.skip) for s in str(v).split(",")]
     return flags.options(
-        skip=_skip(flags.skip) | ({"skew"} if flags.no_skew else set()),
+        skip=frozenset(s for s in skip if s) | ({"skew"} if flags.no_skew else set()),
         resume_command=resume_command,
         skew_depth=number(flags.skew_depth, "skew-depth") or 1,
     )

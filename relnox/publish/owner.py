@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -104,10 +104,6 @@ def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set
         return set()  # no record (or not one relnox wrote): nothing is known from it
 
 
-def _versions_of(files: Iterable[str]) -> set[Version]:
-    return {parsed[1] for name in files if (parsed := name_and_version(name)) is not None}
-
-
 def check_owner(
     pkg: Package,
     workspace: Workspace,
@@ -120,7 +116,8 @@ def check_owner(
 ) -> None:
     """Raise :class:`PublishError` when ``pkg``'s name on ``repo`` (files ``indexed``) is
     another project's; ``ours``: the sha256 of each file to publish."""
-    on_index = _versions_of(indexed) - {Version(version)}
+    on_index = {found[1] for n in indexed if (found := name_and_version(n)) is not None}
+    on_index -= {Version(version)}
     if not on_index:
         return  # a new name, or only this version: the immutable-version check speaks
     if on_index & recorded_versions(pkg.name, repo, dist_dir):

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import dist_path, load_release
@@ -247,7 +247,7 @@ def _check_attestation_file(path: Path) -> None:
 
 
 def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
-    given = {"retries": options.retries, "retry_delay": options.retry_delay}
+    given: dict[str, Any] = {"retries": options.retries, "retry_delay": options.retry_delay}
     network = options.network or network_settings(workspace.config)
     return replace(network, **{key: value for key, value in given.items() if value is not None})
 
