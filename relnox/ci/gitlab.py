@@ -314,11 +314,9 @@ class PipelineBuilder:
             jobs.update(self.shard_jobs(self.settings.shards))
         else:
             jobs["relnox-build"] = self.build()
-        wheel_jobs = []
-        for pkg in self.flow.native:
-            name = f"relnox-wheels-{slug(pkg.name)}"
-            jobs[name] = self.wheels(pkg)
-            wheel_jobs.append(name)
+        wheels = {f"relnox-wheels-{slug(pkg.name)}": self.wheels(pkg) for pkg in self.flow.native}
+        jobs.update(wheels)
+        wheel_jobs = list(wheels)
         jobs["relnox-verify"] = self.verify(wheel_jobs)
         jobs["relnox-testpypi"] = self.publish("testpypi", wheel_jobs)
         jobs["relnox-pypi"] = self.publish("pypi", wheel_jobs)

@@ -94,6 +94,7 @@ def signs(builder: WorkflowBuilder, target: str) -> bool:
 
 
 def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
+    """PEP 740: ``<file>.publish.attestation`` beside every file, from this job's identity."""
     files = " ".join(f"{shlex.quote(builder.dist)}/{pattern}" for pattern in ("*.whl", "*.tar.gz"))
     return {
         "name": "Sign every file (PEP 740 attestations, with this job's OIDC identity)",
@@ -104,29 +105,24 @@ def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
 
 
 def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
-    create = (
-        'gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
-        '"${files[@]}"\n'
+    # trigger release: the release that started the run gets every file and, once, the
+    # install notes; tag: a release made by an earlier run of the same tags is left as it is
+    exists = (
+        '  gh release upload "$tag" --clobber "${files[@]}"\n'
+        '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
+        "  if ! grep -qx '## Installation' release-notes.md; then\n"
+        '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
+        "    { echo; cat install.md; } >> release-notes.md\n"
+        '    gh release edit "$tag" --notes-file release-notes.md\n'
+        "  fi\n"
+        if builder.settings.trigger == "release"
+        else '  echo "$tag: its GitHub release exists already"\n'
     )
-    if builder.settings.trigger == "release":
-        # the release that started the run gets every file and, once, the install notes
-        create = (
-            'if gh release view "$tag" > /dev/null 2>&1; then\n'
-            '  gh release upload "$tag" --clobber "${files[@]}"\n'
-            '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
-            "  if ! grep -qx '## Installation' release-notes.md; then\n"
-            '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
-            "    { echo; cat install.md; } >> release-notes.md\n"
-            '    gh release edit "$tag" --notes-file release-notes.md\n'
-            "  fi\n"
-            "else\n  " + create + "fi\n"
-        )
-    else:  # a release made by an earlier run of the same tags is left as it is
-        create = (
-            'if gh release view "$tag" > /dev/null 2>&1; then\n'
-            '  echo "$tag: its GitHub release exists already"\n'
-            "else\n  " + create + "fi\n"
-        )
+    create = (
+        f'if gh release view "$tag" > /dev/null 2>&1; then\n{exists}else\n'
+        '  gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
+        '"${files[@]}"\nfi\n'
+    )
     # one release per tag of the run, each with its own files
     script = (
         "for tag in $TAGS; do\n"

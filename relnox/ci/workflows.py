@@ -314,11 +314,9 @@ class WorkflowBuilder:
             jobs.update(shard_jobs(self, self.settings.shards))
         else:
             jobs["build"] = self.build_job()
-        wheel_jobs = []
-        for pkg in self.native:
-            name = f"wheels-{slug(pkg.name)}"
-            jobs[name] = wheels_job(self, pkg)
-            wheel_jobs.append(name)
+        wheels = {f"wheels-{slug(pkg.name)}": wheels_job(self, pkg) for pkg in self.native}
+        jobs.update(wheels)
+        wheel_jobs = list(wheels)
         jobs["verify"] = self.verify_job(wheel_jobs)
         jobs["testpypi"] = publish_job(self, "testpypi", ["plan", "verify", *wheel_jobs])
         jobs["pypi"] = publish_job(self, "pypi", ["plan", "verify", *wheel_jobs])
