@@ -50,9 +50,8 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
         "steps": steps,
     }
     if builder.settings.environments == "per-project":
-        # a trusted publisher (and a pending one, which creates a project) a project, each in
-        # its own environment: one job a package, in release order, the first failure stops
-        # the rest (a new project whose publisher is not registered yet)
+        # a (pending) trusted publisher a project, each in its own environment: a job a
+        # package, in release order; the first failure (a publisher not there yet) stops all
         job["name"] += " (${{ matrix.package }})"
         job["environment"] = {"name": "${{ matrix.environment }}"}
         job["strategy"] = {

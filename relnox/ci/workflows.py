@@ -188,8 +188,7 @@ class WorkflowBuilder:
             'elif [ "$GITHUB_REF_TYPE" = tag ]; then\n'
         )
         if self.settings.trigger == "tag":
-            # tags pushed together start a run each: the first releases every tag of the
-            # commit, the later ones (queued) find nothing left
+            # tags pushed together start a run each: the first releases all, the others none
             resolve += (
                 '  args+=(--tag "$GITHUB_REF_NAME" --at HEAD)\n'
                 "  for tag in $(git tag --points-at HEAD); do\n"

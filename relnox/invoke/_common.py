@@ -158,8 +158,7 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
         if isinstance(exc, OSError):
             if exc.errno != errno.ENAMETOOLONG:
                 raise
-            # a path a setting or flag names, too long to look up (Path.is_file()
-            # raises it before Python 3.13): one line, wherever it was looked up
+            # a path too long to look up (Path.is_file() raises it before Python 3.13)
             exc = path_error(None, exc)
         if on_actions:  # an ::error:: annotation on the run's page
             from relnox.tools.github import annotate_error

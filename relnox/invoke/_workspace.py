@@ -55,8 +55,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
         *workspace.problems,
         *(note for pkg in workspace.packages for note in pkg.drift_notes),
     ]
-    # a package with a version of its own whose tags relnox cannot tell: its version
-    # sources are fine, so this is said (doctor warns too) but does not fail the check
+    # tags relnox cannot tell: said (doctor warns too), not a problem of the version sources
     warnings = [
         f"{p.name}: {p.tags.problem}" for p in workspace.packages if p.tags and p.tags.problem
     ]

@@ -58,8 +58,7 @@ def first_releases(
     size = pending_publishers(workspace, repo, credentials)
     if size is None or not new:
         return None
-    # one pending publisher per (owner, repository, workflow, environment): with one shared
-    # environment (ci-init's default) one new project a run
+    # one pending publisher per environment: with one shared (the default), one project a run
     own = workspace.config.section("ci").get("environments") == "per-project"
     size = size if own else 1
     ordered = [n for n in order if n in new]

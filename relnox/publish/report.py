@@ -142,8 +142,7 @@ class PublishResult:
             "to finish: fix the cause and run the same command again (only what is missing "
             "is sent)",
         ]
-        # a refused file never took its name; a package with files live and others failed
-        # is half there: a rebuild would differ from the files live
+        # a refused file never took its name; a package half live cannot take rebuilt files
         outcomes = self.by_package()
         split = [
             n
@@ -181,8 +180,7 @@ class PublishResult:
                     f"new projects on {self.repository.label}: {', '.join(self.new_projects)}"
                 )
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
-        fine = (UPLOADED, WOULD_UPLOAD, SKIPPED)
-        lines += attention(self.rows(), columns, lambda r: _fine(r, fine), verbose)
+        lines += attention(self.rows(), columns, _fine, verbose)
         if self.report_path:
             lines.append(f"report: {self.report_path}")
         return lines
@@ -254,9 +252,9 @@ class PublishResult:
         }
 
 
-def _fine(row: Mapping[str, Any], fine: Iterable[str]) -> str | None:
+def _fine(row: Mapping[str, Any]) -> str | None:
     status = str(row["status"])
-    if status not in fine:
+    if status not in (UPLOADED, WOULD_UPLOAD, SKIPPED):
         return None
     return "already published" if status == SKIPPED else status
 

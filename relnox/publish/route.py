@@ -39,9 +39,8 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
             f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
             "pass a release tag such as v1.2.0 or 1.2.0rc1"
         )
-    package = None
-    if parsed and (parsed.name or parsed.dir):
-        package = workspace.get(parsed.name or parsed.dir or "").name
+    named = parsed and (parsed.name or parsed.dir)
+    package = workspace.get(named).name if named else None
     target = configured_target(workspace, version.is_prerelease)
     return TagRoute(name, str(version), package, version.is_prerelease, target)
 

@@ -91,9 +91,7 @@ class PackageUploader:
     def upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
         """Upload one package's files in order; the error that stopped it."""
         if outcomes and self._would_create(outcomes[0].file.package):
-            # after a refusal (429) no other creation is attempted: each refused attempt
-            # counts against the index's limit too; where the index limits creations, they
-            # go one at a time, so none is sent after the first refusal
+            # each refused creation (429) counts too: one at a time where limited, none after one
             with self._creating if self.serial_creations else contextlib.nullcontext():
                 if self.creation_refused:
                     for outcome in outcomes:
@@ -189,8 +187,7 @@ class PackageUploader:
             if attempt.kind == EXISTS and found == ABSENT:
                 found = self.look_again(file)
             if found == SAME:
-                # an earlier try of this run may have stored it with the answer lost (twine
-                # itself posts again after a 5xx); otherwise the index had it already
+                # an earlier try may have stored it, its answer lost; else the index had it
                 ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
                 outcome.status = UPLOADED if ours else SKIPPED
                 logger.info(
