@@ -113,11 +113,6 @@ class WorkflowBuilder:
     def requirements(self) -> tuple[str, ...]:
         return (*self.settings.install, self.settings.relnox_requirement)
 
-    @property
-    def history(self) -> bool:
-        """A version from git tags: every job needs the whole history."""
-        return any(pkg.vcs_versioned for pkg in self.ws.packages)
-
     def setup(
         self,
         python: str,
@@ -128,7 +123,8 @@ class WorkflowBuilder:
         builds: bool = False,
     ) -> list[Any]:
         """Checkout (submodules where it ``builds``), setup-python and, with ``install``, relnox."""
-        fetch_all = self.history if fetch_all is None else fetch_all
+        if fetch_all is None:  # a version from git tags: every job needs the whole history
+            fetch_all = any(pkg.vcs_versioned for pkg in self.ws.packages)
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
         if builds and self.submodules:
             checkout["submodules"] = "recursive"
@@ -203,12 +199,11 @@ class WorkflowBuilder:
         env["TARGET"] = "${{ inputs.target }}"
         if self.settings.trigger == "tag":
             env["GH_TOKEN"] = "${{ github.token }}"
-        outputs = ROUTING
         return {
             "name": "Plan the release",
             "runs-on": "ubuntu-latest",
             "permissions": READ,
-            "outputs": {o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in outputs},
+            "outputs": {o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in ROUTING},
             "steps": [
                 *self.setup(self.build_python, fetch_all=True),
                 {
