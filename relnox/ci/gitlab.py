@@ -51,10 +51,10 @@ class PipelineBuilder:
         self.tag_rule = f"$CI_COMMIT_TAG =~ /{tag_regex(workspace)}/"
 
     def rules(self, *, merge_requests: bool) -> list[dict[str, str]]:
-        found = [{"if": self.tag_rule}]
-        if merge_requests:
-            found.insert(0, {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'})
-        return found
+        requests = (
+            [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}] if merge_requests else []
+        )
+        return [*requests, {"if": self.tag_rule}]
 
     def job(self, stage: str, rules: list[dict[str, str]], **more: Any) -> dict[str, Any]:
         return {"extends": ".relnox", "stage": stage, "rules": rules, **more}
@@ -69,9 +69,6 @@ class PipelineBuilder:
         if self.flow.submodules:
             variables["GIT_SUBMODULE_STRATEGY"] = "recursive"
         return {"variables": variables, "before_script": before}
-
-    def dist(self) -> str:
-        return self.flow.dist + "/"
 
     def plan(self) -> dict[str, Any]:
         return self.job(
@@ -107,7 +104,7 @@ class PipelineBuilder:
             self.rules(merge_requests=True),
             needs=[{"job": "relnox-plan", "optional": True}],
             script=[script],
-            artifacts={"paths": [self.dist()]},
+            artifacts={"paths": [self.flow.dist + "/"]},
         )
 
     def shard_jobs(self, shards: str) -> dict[str, Any]:
@@ -148,7 +145,7 @@ class PipelineBuilder:
                     f"{SHARDS_DIR}/shard-*/{SHARD_OUT}\n"
                     'nox -s verify_install -- "${args[@]}"\n'
                 ],
-                "artifacts": {"paths": [self.dist()]},
+                "artifacts": {"paths": [self.flow.dist + "/"]},
             },
         }
 

@@ -123,15 +123,9 @@ class PackageUploader:
             stop = len(outcomes)
         else:
             failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
-            stopped_at = attempt.stopped_at or (failed.group(1) if failed else "")
-            stop = next(
-                (
-                    i
-                    for i, o in enumerate(outcomes)
-                    if stopped_at and Path(stopped_at).name == o.file.filename
-                ),
-                0,
-            )
+            stopped = Path(attempt.stopped_at or (failed.group(1) if failed else "")).name
+            names = [o.file.filename for o in outcomes]
+            stop = names.index(stopped) if stopped in names else 0
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
             self.created.add(outcome.file.package)
@@ -234,9 +228,8 @@ class PackageUploader:
     def _creation_limited(self, package: str, attempt: Attempt) -> bool:
         """Whether a 429 for ``package`` refused to create its project (an index that limits
         creations, or says so)."""
-        if not self._would_create(package):
-            return False
-        return self.serial_creations or bool(_CREATION.search(attempt.detail + attempt.output))
+        said = bool(_CREATION.search(attempt.detail + attempt.output))
+        return self._would_create(package) and (self.serial_creations or said)
 
     def _would_create(self, package: str) -> bool:
         return package in self.plan.new_projects and package not in self.created
