@@ -191,10 +191,10 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.verify import STAGE as VERIFY
     from relnox.verify import VerifyOptions
 
-    label = result.repository.label
+    label, names = result.repository.label, [name for name, _ in result.packages]
     echo(f"verifying the release from {label}")  # its URL was logged
     checks = VerifyOptions(
-        packages=[name for name, _ in result.packages],
+        packages=names,
         dist_dir=Path(flags.dist) if flags.dist else None,
         index=flags.repository,
         extra_index=flags.extra_index or None,
@@ -213,7 +213,6 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
         )
     from relnox.report import MANY
 
-    names = [name for name, _ in result.packages]  # the check's lines above named them
     said = ", ".join(names) if len(names) < MANY else f"the {len(names)} packages"
     echo(always=True, text=f"verified: {said} install from there")
     return summary

@@ -135,8 +135,7 @@ def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datet
     now = now or datetime.now(timezone.utc)
     lower = {k.lower(): v.strip() for k, v in headers.items()}
     seconds: float | None = None
-    ratelimit = lower.get("ratelimit", "")
-    found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit)
+    found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", lower.get("ratelimit", ""))
     if found:
         seconds = _seconds(found.group(1))
     elif "ratelimit-reset" in lower:
