@@ -31,7 +31,9 @@ def tag_patterns(workspace: Workspace) -> list[str]:
     a run; the packages of one tag folder share one glob (``plugins/*-v[0-9]*``)."""
     formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
     shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
-    commits = _tag_commits(workspace)
+    # every tag -> the commit it marks (a tag object: the one it peels to)
+    tags = git.tag_objects(workspace.root) if git.is_repo(workspace.root) else {}
+    commits = {name: peeled or own for name, (_, own, _, peeled) in tags.items()}
     patterns = [
         tag_pattern(
             common if common and shared.count(common) > 1 else _own(fmt, pkg),
@@ -56,24 +58,6 @@ def _folder_format(tag_format: str, pkg: Package) -> str | None:
         if spelled and last.startswith(spelled) and "{version" in last[len(spelled) :]:
             return f"{folder}/{{dir}}{last[len(spelled) :]}"
     return None
-
-
-def _tag_commits(workspace: Workspace) -> dict[str, str]:
-    if not git.is_repo(workspace.root):
-        return {}
-    listing = git.git(
-        workspace.root,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objectname) %(*objectname)",
-        "refs/tags",
-        check=False,
-    )
-    found = {}
-    for line in listing.splitlines():
-        name, _, objects = line.partition(" ")
-        own, _, peeled = objects.partition(" ")
-        found[name] = peeled.strip() or own
-    return found
 
 
 def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) -> int:
