@@ -1,8 +1,5 @@
-"""ci-init: hardened GitHub Actions workflows that call relnox.
-
-The face: :data:`STAGE` and its types; :func:`pipeline_problems`, doctor's questions
-about the GitLab pipeline it wrote.
-"""
+"""ci-init: hardened CI workflows that call relnox; :func:`pipeline_problems`, doctor's
+questions about the GitLab pipeline it wrote."""
 
 from relnox.ci.forge import pipeline_problems
 from relnox.ci.init import STAGE, CiOptions, CiPlan, CiResult

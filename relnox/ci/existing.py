@@ -1,5 +1,5 @@
-"""Workflows the repository already has that publish to an index, which a release tag
-would start beside ``release.yml``: ci-init names them before the first run."""
+"""Workflows of the repository's own that publish, which a release tag would start beside
+``release.yml``: ci-init names them."""
 
 from __future__ import annotations
 
@@ -21,13 +21,11 @@ _ENVIRONMENT = re.compile(r"^[ \t]*environment:\s*(?:name:\s*)?['\"]?(?P<name>[\
 
 
 def _code(text: str) -> str:
-    """The workflow without its comment lines (a comment naming twine publishes nothing)."""
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def _events(code: str) -> set[str]:
-    """The events of a workflow's ``on:`` (``on: release``, ``on: [push, release]`` or a
-    block of keys), read without a YAML parser."""
+    """The events of a workflow's ``on:``, read without a YAML parser."""
     lines = code.splitlines()
     for i, line in enumerate(lines):
         found = re.match(r"""^(?:on|"on"|'on'):(.*)$""", line)
@@ -48,8 +46,7 @@ def _events(code: str) -> set[str]:
 
 
 def publishing_workflows(top: Path, generated: Collection[str], trigger: str = "tag") -> list[str]:
-    """One line for each workflow under ``top`` that publishes, other than the ones ci-init
-    writes or wrote."""
+    """A line for each workflow under ``top`` that publishes, but those ci-init writes."""
     found = []
     for name, data in workflows(top):
         rel = f".github/workflows/{name}"
@@ -82,7 +79,6 @@ def publishing_workflows(top: Path, generated: Collection[str], trigger: str = "
 
 
 def _replaced(rel: str, tools: list[str], where: str, environments: list[str]) -> str:
-    """The note for a publishing workflow that the generated file of the same name replaces."""
     name = rel.rpartition("/")[2]
     others = [env for env in environments if env not in ("pypi", "testpypi")]
     publisher = (

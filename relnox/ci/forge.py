@@ -1,6 +1,5 @@
-"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected), and
-for GitLab what ci-init tells the user to set up and what doctor checks in the pipeline it
-wrote (:mod:`relnox.ci.gitlab`)."""
+"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected); for
+GitLab what to set up, and what doctor checks in the pipeline ci-init wrote."""
 
 from __future__ import annotations
 
@@ -14,15 +13,21 @@ from relnox.ci.workflows import CiSettings, WorkflowBuilder
 from relnox.errors import ConfigError, shortlist
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.gitlab import audience, id_token_variable, is_gitlab_host, remote_host
+from relnox.tools.gitlab import (
+    audience,
+    id_token_variable,
+    is_gitlab_host,
+    remote_host,
+    remote_path,
+)
 
 #: ``[tool.relnox.ci] forge``: where the repository's CI runs (default: detected)
 FORGES = ("github", "gitlab", "both")
 
 
 def forges(workspace: Workspace) -> tuple[str, ...]:
-    """``("github",)``, ``("gitlab",)`` or both: ``[tool.relnox.ci] forge`` when set, else
-    GitLab when the repository has a ``.gitlab-ci.yml`` or its ``origin`` is a GitLab host."""
+    """``[tool.relnox.ci] forge``, else GitLab when there is a ``.gitlab-ci.yml`` or
+    ``origin`` is a GitLab host, else GitHub."""
     section = workspace.config.section("ci")
     value = section.get("forge")
     if value is not None:
@@ -33,11 +38,7 @@ def forges(workspace: Workspace) -> tuple[str, ...]:
                 '(GitHub Actions workflows) or "both"'
             )
         return ("github", "gitlab") if value == "both" else (str(value),)
-    where = top(workspace)
-    origin = (
-        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
-    )
-    if (where / TOP).exists() or is_gitlab_host(remote_host(origin.strip())):
+    if (top(workspace) / TOP).exists() or is_gitlab_host(remote_host(_origin(workspace))):
         return ("gitlab",)
     return ("github",)
 
@@ -46,20 +47,17 @@ def top(workspace: Workspace) -> Path:
     return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
 
 
-def project_path(workspace: Workspace) -> str:
-    """The GitLab project path (``namespace/project``) of ``origin``, else a placeholder."""
-    from relnox.tools.gitlab import remote_path
-
+def _origin(workspace: Workspace) -> str:
     where = top(workspace)
-    origin = (
-        git.git(where, "remote", "get-url", "origin", check=False) if git.is_repo(where) else ""
+    return (
+        git.git(where, "remote", "get-url", "origin", check=False).strip()
+        if git.is_repo(where)
+        else ""
     )
-    return remote_path(origin.strip()) or "<namespace>/<project>"
 
 
 def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
-    """What the user must do on GitLab before the first release: the include line, the
-    trusted publishers (or the index's variables), the push token, protected tags."""
+    """What the user must do on GitLab before the first release."""
     found = []
     existing = top(workspace) / TOP
     if existing.exists() and PIPELINE not in existing.read_text("utf-8", errors="replace"):
@@ -80,7 +78,8 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
             f"the {' and '.join(trusted)} jobs publish by trusted publishing with GitLab's ID "
             f"token: on {where}, add a GitLab trusted publisher (a pending one for a project "
             f"not there yet) to {'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-            f"({shown}) naming the namespace and project {project_path(workspace)}, the "
+            f"({shown}) naming the namespace and project "
+            f"{remote_path(_origin(workspace)) or '<namespace>/<project>'}, the "
             f"top-level pipeline file {TOP} and the environment; protect the environments "
             f"{', '.join(t + own for t in trusted)} and the release tags (Settings > "
             "Repository > Protected tags), or the first upload is refused its token"
@@ -107,9 +106,8 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
 
 
 def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
-    """What doctor finds wrong in the pipeline ci-init wrote (None: there is none): a next
-    release tag of ``packages`` that its tag rule does not match, a publish job to PyPI or
-    TestPyPI without the ID token of that index's audience, another job with an ID token."""
+    """What doctor finds wrong in the pipeline ci-init wrote (None: none there): a tag of
+    ``packages`` its rule misses, a publish job without its ID token, another job with one."""
     path = top(workspace) / PIPELINE
     if not path.is_file():
         return None

@@ -1,15 +1,11 @@
-"""``ci-init``: GitHub Actions workflows that call relnox's nox sessions.
-
-``release.yml`` (plan -> build -> verify -> TestPyPI or PyPI -> GitHub release, see
-:mod:`relnox.ci.workflows`), ``auto-tag.yml`` (``nox -s tag -- --push`` on the branch),
-``release-pr.yml`` in ``mode = "release-pr"``, and a two-line ``noxfile.py`` when the
-repository has none. The settings, ``[tool.relnox.ci]``, are in docs/configuration.md.
-"""
+"""``ci-init``: the workflows of :mod:`relnox.ci.workflows` (and the GitLab pipeline), a
+two-line ``noxfile.py`` when there is none, and what the user must set up; its settings,
+``[tool.relnox.ci]``, are in docs/configuration.md."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,8 +85,8 @@ def _strings(
     form: re.Pattern[str] | None = None,
     example: str = "",
 ) -> tuple[str, ...] | None:
-    """``key``'s list of strings, or None when unset; with ``form``, each written as ``form``
-    (it goes into the workflow as written) and none twice (a matrix actionlint refuses)."""
+    """``key``'s list of strings, or None when unset; with ``form``, each matching it (it
+    goes into the workflow as written) and none twice (a matrix actionlint refuses)."""
     value = section.get(key)
     if value is None:
         return None
@@ -114,8 +110,7 @@ def _strings(
 
 
 def _credential_in(requirement: Requirement) -> bool:
-    """The requirement's URL holds a credential (a password, a token as an http(s) user,
-    a ``?token=``), which a workflow would commit for all to read."""
+    """The requirement's URL holds a password, a token as an http(s) user, or a ``?token=``."""
     from urllib.parse import urlsplit
 
     if not requirement.url:
@@ -164,7 +159,7 @@ def default_pythons(workspace: Workspace) -> tuple[str, ...]:
 
 
 def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
-    """``relnox-requirement`` (a relnox requirement) as set, or where this relnox came from."""
+    """``relnox-requirement`` as set, or where this relnox came from."""
     value = section.get("relnox-requirement")
     if value is None:
         return installed_requirement()
@@ -193,10 +188,11 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             f"{where}: [tool.relnox.ci] branch {branch!r} is not a branch name the workflow "
             'can hold (letters, digits and . _ / + - *); write one like "main"'
         )
-    install = _strings(section, "install", where) or ("nox",)
+    # a bare "relnox" (the old default) means the pinned one
+    install = tuple(
+        e for e in _strings(section, "install", where) or ("nox",) if e.strip() != "relnox"
+    )
     for entry in install:
-        if entry.strip() == "relnox":
-            continue
         if canonicalize_name(_requirement(where, "install", entry).name) == "relnox":
             raise ConfigError(
                 f"{where}: [tool.relnox.ci] install has {entry!r}; name the relnox to install "
@@ -216,8 +212,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
     return CiSettings(
         python_versions=pythons or default_pythons(workspace),
         branch=branch,
-        # a bare "relnox" (the old default) means the pinned one
-        install=tuple(entry for entry in install if entry.strip() != "relnox"),
+        install=install,
         relnox_requirement=relnox_requirement(section, where),
         os=_strings(section, "os", where, _RUNNER, 'a runner label like "ubuntu-latest"')
         or DEFAULT_OS,
@@ -227,8 +222,8 @@ def ci_settings(workspace: Workspace) -> CiSettings:
 
 
 def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where: Path) -> None:
-    """Refuse a free-threaded Python before 3.14 (``3.13t``) in a cibuildwheel package's
-    matrix: the pinned cibuildwheel builds none, and the job would fail."""
+    """Refuse a free-threaded Python before 3.14 (``3.13t``), which the pinned cibuildwheel
+    does not build, in a cibuildwheel package's matrix."""
     early = [v for v in pythons if v.endswith("t") and int(v[2:-1]) < 14]
     built = [p.name for p in workspace.packages if native_builder(p) == "cibuildwheel"]
     if early and built:
@@ -240,8 +235,8 @@ def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where:
 
 
 def default_branch(root: Path) -> str:
-    """The branch auto-tag watches when ``branch`` is not set: ``origin/HEAD``'s, else
-    ``main`` or ``master`` whichever alone exists, else the only branch, else ``main``."""
+    """The branch auto-tag watches by default: ``origin/HEAD``'s, else ``main`` or ``master``
+    whichever alone exists, else the only branch, else ``main``."""
     if not git.is_repo(root):
         return "main"
     remote = git.git(
@@ -259,7 +254,7 @@ def default_branch(root: Path) -> str:
 
 
 def ci_shards(workspace: Workspace, value: Any, where: Path) -> str | None:
-    """``shards = N`` (a whole number >= 1) or ``"auto"``, as the text ``plan --shards`` takes."""
+    """``shards = N`` or ``"auto"``, as the text ``plan --shards`` takes."""
     if value is None:
         return None
     from relnox.shards import MAX_SHARDS
@@ -294,8 +289,8 @@ class GeneratedFile:
 
 
 def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
-    """Refuse a path the workflows name as written (dist-dir, each package's folder) that
-    holds ``${{`` (an expression Actions evaluates: an injection) or a control character."""
+    """Refuse a path the workflows name (dist-dir, each package's folder) holding ``${{``
+    (an expression Actions evaluates) or a control character."""
     named = [
         (builder.dist, f"[tool.relnox] dist-dir in {workspace.config.source}"),
         *((builder.directory_of(p), f"the directory of {p.name}") for p in workspace.packages),
@@ -370,8 +365,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
 
 
 def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> str | None:
-    """The note for a noxfile of the project's own that never registers relnox's sessions,
-    which every job runs: the lines that register those the workflows run, by name."""
+    """The note for a noxfile of the project's own that registers none of relnox's sessions,
+    which every job runs: the lines that register those, by name."""
     path = workspace.root / "noxfile.py"
     try:
         text = read_bytes(path).decode("utf-8", "replace")
@@ -379,7 +374,9 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         return None
     if re.search(r"\brelnox\b", text):
         return None
-    run = workflow_sessions(generate(workspace, builder.settings).values())
+    texts = generate(workspace, builder.settings).values()  # the sessions the workflows run
+    found = [n.replace("_", "-") for t in texts for n in re.findall(r"\bnox -s ([\w-]+)", t)]
+    run = list(dict.fromkeys(found))
     listed = ", ".join(f'"{name}"' for name in run)
     taken = sorted(name for name in noxfile_sessions(text) if name.replace("_", "-") in run)
     rename = (
@@ -394,12 +391,6 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
         "(the sessions the workflows run; a bare register() adds all of relnox's and refuses "
         'one named as yours) to it, or the first run stops at "Sessions not found"'
     )
-
-
-def workflow_sessions(texts: Iterable[str]) -> list[str]:
-    """The relnox sessions the workflows ``texts`` run, as task names (``build-all``)."""
-    found = [n.replace("_", "-") for text in texts for n in re.findall(r"\bnox -s ([\w-]+)", text)]
-    return list(dict.fromkeys(found))
 
 
 def noxfile_sessions(text: str) -> list[str]:
@@ -420,16 +411,14 @@ def noxfile_sessions(text: str) -> list[str]:
         for decorator in node.decorator_list:
             call = decorator if isinstance(decorator, ast.Call) else None
             target = call.func if call is not None else decorator
-            named = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-            if named != "session":
-                continue
-            given = [k.value for k in call.keywords if k.arg == "name"] if call else []
-            value = given[0] if given else None
-            found.append(
-                value.value
-                if isinstance(value, ast.Constant) and isinstance(value.value, str)
-                else node.name
-            )
+            if getattr(target, "attr", getattr(target, "id", "")) == "session":
+                keywords = call.keywords if call is not None else []
+                name = next((k.value for k in keywords if k.arg == "name"), None)
+                found.append(
+                    name.value
+                    if isinstance(name, ast.Constant) and isinstance(name.value, str)
+                    else node.name
+                )
     return found
 
 
@@ -437,8 +426,7 @@ def trusted_publishing_note(
     workspace: Workspace, targets: list[str], environments: str = "shared"
 ) -> str:
     """What the trusted-publishing jobs need before their first upload: a publisher on each
-    index for each project (one per project: a monorepo of 100 needs 100), and the
-    environments on GitHub (``per-project``: one a package, ``pypi-<name>``)."""
+    index for each project, and the environments on GitHub."""
     names = [pkg.name for pkg in workspace.packages]
     shown = shortlist(names, 5)
     own = "-<name>" if environments == "per-project" else ""
@@ -470,8 +458,6 @@ class CiOptions:
 
 @dataclass(frozen=True)
 class CiPlan:
-    """The workflow files to write (under the git top level) and what the user must know."""
-
     top: Path
     files: tuple[GeneratedFile, ...]
     notes: tuple[str, ...]
@@ -488,7 +474,6 @@ class CiPlan:
 
 
 def _holds(path: Path, text: str) -> bool:
-    """Whether the file at ``path`` holds ``text`` (any line endings)."""
     try:
         found = read_bytes(path).decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -497,8 +482,7 @@ def _holds(path: Path, text: str) -> bool:
 
 
 def _writable(path: Path, top: Path) -> None:
-    """Refuse a ``path`` that cannot be a file: a :class:`ConfigError` naming what is in
-    the way (a file where a parent directory goes, a directory where the file goes)."""
+    """Refuse a ``path`` that cannot be a file, naming what is in the way."""
     for folder in path.parents:
         if folder == top or not folder.is_relative_to(top):
             break
@@ -518,9 +502,7 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
     top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
     settings = ci_settings(workspace)
-    noxfile = workspace.root / "noxfile.py"
-    if noxfile.exists() and not noxfile.is_file():  # every job runs nox: it must be a file
-        _writable(noxfile, top)
+    _writable(workspace.root / "noxfile.py", top)  # every job runs nox: it must be a file
     planned = tuple(
         GeneratedFile(written_path(top / rel, top), text, (top / rel).exists())
         for rel, text in generate(workspace, settings).items()
@@ -541,8 +523,6 @@ def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
 
 @dataclass(frozen=True)
 class CiResult:
-    """The files ci-init wrote."""
-
     files: tuple[Path, ...]
 
     def describe(self) -> list[str]:
@@ -552,11 +532,11 @@ class CiResult:
         return {"files": [str(path) for path in self.files]}
 
     def raise_for_failures(self) -> None:
-        """A file that cannot be written raises as it happens; none is left half-written."""
+        """A file that cannot be written raised as it happened."""
 
 
 def write_files(plan: CiPlan, runtime: Runtime | None = None) -> CiResult:
-    """Write every planned file, all or none (each whole)."""
+    """Write every planned file, all or none."""
     try:
         write_all({item.path: item.text for item in plan.files})
     except OSError as exc:

@@ -1,5 +1,4 @@
-"""Native wheels in release.yml: the wheel matrix of a package with a native build backend,
-or of a setuptools or poetry package that compiles extension modules, built by
+"""Native wheels in release.yml: the wheel matrix of a package that compiles, built by
 maturin-action or cibuildwheel, each wheel verified on its OS and Python."""
 
 from __future__ import annotations
@@ -29,8 +28,8 @@ _COMPILING_HOOKS = ("mypyc", "cython", "scikit-build")
 
 
 def native_builder(pkg: Package) -> str | None:
-    """``maturin`` or ``cibuildwheel`` for a package with a native build backend, or one
-    that compiles modules (its wheel from one Linux runner would run nowhere else)."""
+    """``maturin`` or ``cibuildwheel`` for a package that compiles (its wheel from one Linux
+    runner would run nowhere else), else None."""
     backend = pkg.backend.lower()
     found = next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
     if found is None and backend.startswith(("setuptools", "poetry", "hatchling")):
@@ -41,7 +40,6 @@ def native_builder(pkg: Package) -> str | None:
 
 
 def _in_tree_cython(pkg: Package) -> bool:
-    """An in-tree build backend (``backend-path``) over ``.pyx`` sources."""
     if not table(_doc(pkg), "build-system").get("backend-path"):
         return False
     return any(
@@ -53,9 +51,8 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 
 def compiles_extensions(pkg: Package) -> bool:
-    """Whether the build compiles extension modules: setup.py's ``ext_modules`` or an
-    ``Extension``/``cythonize`` call, ``[tool.setuptools] ext-modules``, a poetry build
-    script, or a hatchling wheel hook that compiles."""
+    """Whether the build compiles extension modules (setup.py, ``[tool.setuptools]``, a
+    poetry build script, a hatchling wheel hook)."""
     import ast
 
     from relnox.versions.setup_py import setup_py_tree
@@ -76,9 +73,7 @@ def compiles_extensions(pkg: Package) -> bool:
     for node in ast.walk(tree) if tree is not None else ():
         if not isinstance(node, ast.Call):
             continue
-        func = node.func
-        called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-        if called in _EXTENSION_CALLS:
+        if getattr(node.func, "id", getattr(node.func, "attr", None)) in _EXTENSION_CALLS:
             return True
         for keyword in node.keywords:
             value = keyword.value
@@ -90,7 +85,6 @@ def compiles_extensions(pkg: Package) -> bool:
 
 
 def _doc(pkg: Package) -> dict[str, Any]:
-    """The package's pyproject.toml, or nothing when it cannot be read."""
     from relnox.errors import ConfigError
 
     try:

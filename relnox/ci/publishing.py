@@ -50,9 +50,8 @@ def publish_job(builder: WorkflowBuilder, target: str, needs: list[str]) -> dict
         "steps": steps,
     }
     if builder.settings.environments == "per-project":
-        # a trusted publisher (and a pending one, which creates a project) a project, each in
-        # its own environment: one job a package, in release order, the first failure stops
-        # the rest (a new project whose publisher is not registered yet)
+        # a (pending) trusted publisher a project, each in its own environment: a job a
+        # package, in release order; the first failure (a publisher not there yet) stops all
         job["name"] += " (${{ matrix.package }})"
         job["environment"] = {"name": "${{ matrix.environment }}"}
         job["strategy"] = {
@@ -78,8 +77,7 @@ def repository(builder: WorkflowBuilder, target: str) -> Repository:
 
 
 def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
-    """The secrets the ``target`` job needs, by variable: none for trusted publishing,
-    ``[TEST_]INDEX_USERNAME``/``[TEST_]INDEX_PASSWORD`` for a private index."""
+    """The secrets the ``target`` job needs, by variable (none for trusted publishing)."""
     if signs(builder, target):
         return {}
     prefix = "TEST_" if target == "testpypi" else ""
@@ -90,7 +88,7 @@ def secrets(builder: WorkflowBuilder, target: str) -> dict[str, str]:
 
 
 def signs(builder: WorkflowBuilder, target: str) -> bool:
-    """Whether ``target`` is PyPI or TestPyPI (not a private index), which take attestations."""
+    """Whether ``target`` is PyPI or TestPyPI, which take attestations."""
     return repository(builder, target).is_pypi
 
 
@@ -106,29 +104,24 @@ def sign_step(builder: WorkflowBuilder) -> dict[str, Any]:
 
 
 def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
-    create = (
-        'gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
-        '"${files[@]}"\n'
+    # trigger release: the release that started the run gets every file and, once, the
+    # install notes; tag: a release made by an earlier run of the same tags is left as it is
+    exists = (
+        '  gh release upload "$tag" --clobber "${files[@]}"\n'
+        '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
+        "  if ! grep -qx '## Installation' release-notes.md; then\n"
+        '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
+        "    { echo; cat install.md; } >> release-notes.md\n"
+        '    gh release edit "$tag" --notes-file release-notes.md\n'
+        "  fi\n"
+        if builder.settings.trigger == "release"
+        else '  echo "$tag: its GitHub release exists already"\n'
     )
-    if builder.settings.trigger == "release":
-        # the release that started the run gets every file and, once, the install notes
-        create = (
-            'if gh release view "$tag" > /dev/null 2>&1; then\n'
-            '  gh release upload "$tag" --clobber "${files[@]}"\n'
-            '  gh release view "$tag" --json body --jq .body > release-notes.md\n'
-            "  if ! grep -qx '## Installation' release-notes.md; then\n"
-            '    nox -s release_notes -- "$tag" --install-only --output install.md\n'
-            "    { echo; cat install.md; } >> release-notes.md\n"
-            '    gh release edit "$tag" --notes-file release-notes.md\n'
-            "  fi\n"
-            "else\n  " + create + "fi\n"
-        )
-    else:  # a release made by an earlier run of the same tags is left as it is
-        create = (
-            'if gh release view "$tag" > /dev/null 2>&1; then\n'
-            '  echo "$tag: its GitHub release exists already"\n'
-            "else\n  " + create + "fi\n"
-        )
+    create = (
+        f'if gh release view "$tag" > /dev/null 2>&1; then\n{exists}else\n'
+        '  gh release create "$tag" --title "$tag" --notes-file release-notes.md "${args[@]}" '
+        '"${files[@]}"\nfi\n'
+    )
     # one release per tag of the run, each with its own files
     script = (
         "for tag in $TAGS; do\n"

@@ -21,7 +21,6 @@ CHOICES = (
 
 
 def installed_distribution() -> Distribution | None:
-    """The installed relnox's metadata, or None when relnox runs uninstalled."""
     try:
         return distribution("relnox")
     except PackageNotFoundError:
@@ -45,7 +44,7 @@ def _direct_url(dist: Distribution) -> dict[str, Any] | None:
 
 
 def requirement_from(dist: Distribution | None) -> str:
-    """The requirement that installs ``dist`` again on a CI runner (see the module doc)."""
+    """The requirement that installs ``dist`` again on a CI runner."""
     if dist is None:
         raise ConfigError(f"relnox is not installed (it runs from a source tree); {CHOICES}")
     version = dist.version
@@ -81,7 +80,6 @@ def requirement_from(dist: Distribution | None) -> str:
 
 
 def installed_requirement() -> str:
-    """The requirement of the relnox running now."""
     return requirement_from(installed_distribution())
 
 

@@ -97,7 +97,6 @@ def assemble_job(builder: WorkflowBuilder) -> dict[str, Any]:
 
 
 def shard_jobs(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
-    """The jobs that replace release.yml's ``build`` job, the last named ``build``."""
     return {
         "shards": plan_job(builder, shards),
         "build-shard": build_job(builder),

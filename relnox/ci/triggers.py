@@ -14,9 +14,8 @@ from relnox.versions.tag_model import glob_regex
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
-    """The ``on.push.tags`` filter matching tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``);
-    with ``parts``, versions of at least that many release numbers only (``v[0-9]+.[0-9]+.[0-9]+*``
-    for 3: not ``v10`` nor ``v10.6``)."""
+    """The filter of tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``); with ``parts``, of
+    versions of at least that many numbers only (3: not ``v10`` nor ``v10.6``)."""
     dotted = ".".join(["[0-9]+"] * parts) + "*" if parts else "[0-9]*"
     underscored = "_".join(["[0-9]+"] * parts) + "*" if parts else "[0-9]*"
     return (
@@ -28,13 +27,13 @@ def tag_pattern(tag_format: str, parts: int = 0) -> str:
 
 
 def tag_patterns(workspace: Workspace) -> list[str]:
-    """The tag filters of the release workflow: each package's convention as detected (or
-    its default when it has no tag yet) with its own name, so that no other project's tags
-    in the repository (``lume-v1.0``) start a run; the packages of one tag folder share one
-    glob (``plugins/*-v[0-9]*``)."""
+    """Each package's tag convention with its own name, so that no other project's tags start
+    a run; the packages of one tag folder share one glob (``plugins/*-v[0-9]*``)."""
     formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
     shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
-    commits = _tag_commits(workspace)
+    # every tag -> the commit it marks (a tag object: the one it peels to)
+    tags = git.tag_objects(workspace.root) if git.is_repo(workspace.root) else {}
+    commits = {name: peeled or own for name, (_, own, _, peeled) in tags.items()}
     patterns = [
         tag_pattern(
             common if common and shared.count(common) > 1 else _own(fmt, pkg),
@@ -46,14 +45,12 @@ def tag_patterns(workspace: Workspace) -> list[str]:
 
 
 def _own(tag_format: str, pkg: Package) -> str:
-    """``{name}-v{version}`` -> ``core-v{version}``: the format of ``pkg``'s tags alone (as
-    :func:`relnox.versions.tags.format_tag` spells them)."""
+    """``{name}-v{version}`` -> ``core-v{version}``: the format of ``pkg``'s tags alone."""
     return tag_format.replace("{name}", pkg.name).replace("{dir}", pkg.directory.name)
 
 
 def _folder_format(tag_format: str, pkg: Package) -> str | None:
-    """``plugins/one-v{version}`` -> ``plugins/{dir}-v{version}``: a format any package of
-    that tag folder shares."""
+    """``plugins/one-v{version}`` -> ``plugins/{dir}-v{version}``, shared by that folder."""
     folder, slash, last = tag_format.rpartition("/")
     if not slash or not folder or "{" in folder:
         return None
@@ -63,28 +60,9 @@ def _folder_format(tag_format: str, pkg: Package) -> str | None:
     return None
 
 
-def _tag_commits(workspace: Workspace) -> dict[str, str]:
-    """Every tag of the repository -> the commit it marks (none outside git)."""
-    if not git.is_repo(workspace.root):
-        return {}
-    listing = git.git(
-        workspace.root,
-        "for-each-ref",
-        "--format=%(refname:strip=2) %(objectname) %(*objectname)",
-        "refs/tags",
-        check=False,
-    )
-    found = {}
-    for line in listing.splitlines():
-        name, _, objects = line.partition(" ")
-        own, _, peeled = objects.partition(" ")
-        found[name] = peeled.strip() or own
-    return found
-
-
 def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) -> int:
     """How many release numbers a tag of ``pkg`` needs so that no floating tag (``v10.6``
-    at the commit of ``v10.6.1``) fires: 0 when it has none."""
+    at ``v10.6.1``'s commit) fires."""
     versions: dict[str, list[Version]] = {}
     for tag, commit in commits.items():
         text = workspace.version_of_tag(pkg, tag)
@@ -95,7 +73,6 @@ def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) 
 
 
 def tag_regex(workspace: Workspace) -> str:
-    """The release tags of :func:`tag_patterns` (the one rule both forges use) as one
-    anchored expression for GitLab's ``$CI_COMMIT_TAG =~ /.../``."""
+    """:func:`tag_patterns` as one expression for GitLab's ``$CI_COMMIT_TAG =~ /.../``."""
     alternatives = "|".join(glob_regex(p) for p in tag_patterns(workspace))
     return f"^(?:{alternatives})$".replace("/", "\\/")

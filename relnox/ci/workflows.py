@@ -1,7 +1,5 @@
-"""ci-init's workflows as YAML text: :class:`WorkflowBuilder` makes ``release.yml`` (plan
--> build -> native wheel matrix -> verify -> TestPyPI or PyPI -> GitHub release),
-``auto-tag.yml`` and ``release-pr.yml``; every job calls a relnox nox session, every
-action pinned to a commit (:mod:`relnox.ci.pins`)."""
+"""ci-init's workflows: ``release.yml`` (plan -> build -> native wheels -> verify -> TestPyPI
+or PyPI -> GitHub release), ``auto-tag.yml`` and ``release-pr.yml``, every job a nox session."""
 
 from __future__ import annotations
 
@@ -76,7 +74,6 @@ class CiSettings:
 
 
 def _bot(name: str) -> dict[str, str]:
-    """The step that makes the GitHub Actions bot the author of a job's commits and tags."""
     return {
         "name": name,
         "run": 'git config user.name "github-actions[bot]"\n'
@@ -85,14 +82,11 @@ def _bot(name: str) -> dict[str, str]:
 
 
 def _minor(version: str) -> tuple[int, int]:
-    """``3.13t`` -> (3, 13)."""
     major, minor = version.rstrip("t").split(".")[:2]
     return int(major), int(minor)
 
 
 class WorkflowBuilder:
-    """Builds the two workflow documents for one workspace."""
-
     def __init__(self, workspace: Workspace, settings: CiSettings) -> None:
         self.ws = workspace
         self.settings = settings
@@ -112,19 +106,12 @@ class WorkflowBuilder:
         return (self.prefix + rel).rstrip("/.") or "."
 
     def wheelhouse(self, pkg: Package) -> str:
-        """Where a native package's wheel job puts its wheels."""
         directory = self.directory_of(pkg)
         return "wheelhouse" if directory == "." else f"{directory}/wheelhouse"
 
     @property
     def requirements(self) -> tuple[str, ...]:
-        """What the install step installs: the configured tools and this exact relnox."""
         return (*self.settings.install, self.settings.relnox_requirement)
-
-    @property
-    def history(self) -> bool:
-        """Whether a version comes from git tags: then every job needs the whole history."""
-        return any(pkg.vcs_versioned for pkg in self.ws.packages)
 
     def setup(
         self,
@@ -135,9 +122,9 @@ class WorkflowBuilder:
         push: bool = False,
         builds: bool = False,
     ) -> list[Any]:
-        """Checkout (the whole history when ``fetch_all``; submodules where it ``builds``),
-        setup-python and, with ``install``, relnox."""
-        fetch_all = self.history if fetch_all is None else fetch_all
+        """Checkout (submodules where it ``builds``), setup-python and, with ``install``, relnox."""
+        if fetch_all is None:  # a version from git tags: every job needs the whole history
+            fetch_all = any(pkg.vcs_versioned for pkg in self.ws.packages)
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
         if builds and self.submodules:
             checkout["submodules"] = "recursive"
@@ -157,7 +144,6 @@ class WorkflowBuilder:
         return steps
 
     def download_dist(self) -> list[dict[str, Any]]:
-        """The dist artifact, and every native wheel of the matrix, into one directory."""
         steps = [{"uses": uses(DOWNLOAD), "with": {"name": "dist", "path": self.dist + "/"}}]
         if self.native:
             steps.append(
@@ -198,8 +184,7 @@ class WorkflowBuilder:
             'elif [ "$GITHUB_REF_TYPE" = tag ]; then\n'
         )
         if self.settings.trigger == "tag":
-            # tags pushed together start a run each: the first releases every tag of the
-            # commit, the later ones (queued) find nothing left
+            # tags pushed together start a run each: the first releases all, the others none
             resolve += (
                 '  args+=(--tag "$GITHUB_REF_NAME" --at HEAD)\n'
                 "  for tag in $(git tag --points-at HEAD); do\n"
@@ -214,12 +199,11 @@ class WorkflowBuilder:
         env["TARGET"] = "${{ inputs.target }}"
         if self.settings.trigger == "tag":
             env["GH_TOKEN"] = "${{ github.token }}"
-        outputs = ROUTING
         return {
             "name": "Plan the release",
             "runs-on": "ubuntu-latest",
             "permissions": READ,
-            "outputs": {o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in outputs},
+            "outputs": {o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in ROUTING},
             "steps": [
                 *self.setup(self.build_python, fetch_all=True),
                 {
@@ -270,7 +254,6 @@ class WorkflowBuilder:
         }
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
-        """Every package of the release, native ones from the wheels of their matrix."""
         # the packages on the matrix Python (by its path), relnox on its own
         matrix_python = self.setup("${{ matrix.python-version }}", install=False)
         matrix_python[1] = {"id": "python", **matrix_python[1]}
@@ -325,11 +308,9 @@ class WorkflowBuilder:
             jobs.update(shard_jobs(self, self.settings.shards))
         else:
             jobs["build"] = self.build_job()
-        wheel_jobs = []
-        for pkg in self.native:
-            name = f"wheels-{slug(pkg.name)}"
-            jobs[name] = wheels_job(self, pkg)
-            wheel_jobs.append(name)
+        wheels = {f"wheels-{slug(pkg.name)}": wheels_job(self, pkg) for pkg in self.native}
+        jobs.update(wheels)
+        wheel_jobs = list(wheels)
         jobs["verify"] = self.verify_job(wheel_jobs)
         jobs["testpypi"] = publish_job(self, "testpypi", ["plan", "verify", *wheel_jobs])
         jobs["pypi"] = publish_job(self, "pypi", ["plan", "verify", *wheel_jobs])
@@ -345,15 +326,14 @@ class WorkflowBuilder:
     def document(
         self, name: str, on: dict[str, Any], concurrency: dict[str, Any], jobs: dict[str, Any]
     ) -> str:
-        """One workflow: no permissions of its own, its jobs run in the workspace's folder."""
         doc = {"name": name, "on": on, "permissions": {}, "concurrency": concurrency}
         if self.prefix:
             doc["defaults"] = {"run": {"working-directory": self.prefix.rstrip("/")}}
         return dump({**doc, "jobs": jobs}, HEADER)
 
     def concurrency(self) -> dict[str, Any]:
-        """Release runs queue, never cancel one in progress: one group per commit on tags
-        (any run of it releases all its tags), per tag on published GitHub releases."""
+        """Release runs queue: one group per commit on tags (any run releases all its tags),
+        per tag on published GitHub releases."""
         group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
         return {"group": f"release-{group}", "cancel-in-progress": False}
 
@@ -391,7 +371,6 @@ class WorkflowBuilder:
         )
 
     def release_pr(self) -> str:
-        """release-pr.yml: each push to the branch updates the next release's pull request."""
         token = f"${{{{ secrets.{PR_TOKEN_SECRET} || github.token }}}}"
         return self.document(
             "Release PR",

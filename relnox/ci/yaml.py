@@ -77,11 +77,9 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
     elif isinstance(value, Sequence) and not isinstance(value, str):
         for item in value:
             if isinstance(item, Mapping) and item:
-                first = True
-                for key, sub in item.items():
-                    prefix = f"{pad}- " if first else f"{pad}  "
+                for i, (key, sub) in enumerate(item.items()):
+                    prefix = f"{pad}- " if i == 0 else f"{pad}  "
                     _entry(f"{prefix}{_key(key)}:", sub, indent + 2, lines)
-                    first = False
             else:
                 _entry(f"{pad}-", item, indent, lines)
     else:
@@ -89,7 +87,7 @@ def _emit(value: Any, indent: int, lines: list[str]) -> None:
 
 
 def _block_ok(text: str) -> bool:
-    """Whether ``text`` reads back unchanged from a ``|`` block (a script ending in one newline)."""
+    """Whether ``text`` (ending in one newline) reads back unchanged from a ``|`` block."""
     body = text[:-1]
     return (
         text.endswith("\n")

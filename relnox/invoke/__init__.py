@@ -1,24 +1,6 @@
-"""relnox's tasks as importable invoke ``Task`` objects.
-
-In a ``tasks.py``::
-
-    from relnox.invoke import bump, build_all, publish   # invoke bump --part minor
-
-or, for a namespace::
-
-    from relnox.invoke import collection
-    ns = collection()          # invoke bump ...; or add it as a sub-collection
-
-Only the tasks, :func:`collection` and :func:`names` are exported, so
-``from relnox.invoke import *`` cannot replace the root namespace of the importing
-``tasks.py``.
-
-Each task has one name, the same in every host (``relnox build-all``, ``invoke
-build-all``), and answers to its aliases (``version_bump`` for ``bump``, ``testpypi``
-for ``publish-test``) and to the other spelling of each (``build_all``): :func:`names`.
-The ``relnox`` command takes every spelling; invoke turns every ``_`` of a name into
-``-`` (``invoke version-bump``). Each task module imports its stage in the task's body.
-"""
+"""relnox's tasks as invoke ``Task`` objects: ``from relnox.invoke import bump`` in a
+``tasks.py``, or ``ns = collection()``. ``__all__`` holds only the tasks, :func:`collection`
+and :func:`names`, so ``import *`` cannot replace the root namespace of a ``tasks.py``."""
 
 from __future__ import annotations
 
@@ -96,21 +78,14 @@ __all__ = [
 def names(task: Any) -> tuple[str, ...]:
     """Every name ``task`` answers to: its own first, then its aliases, each also spelled
     with ``_`` for ``-`` and ``-`` for ``_``."""
-    found: list[str] = []
-    for name in (task.name, *task.aliases):
-        for spelling in (name, name.replace("-", "_"), name.replace("_", "-")):
-            if spelling not in found:
-                found.append(spelling)
-    return tuple(found)
+    spellings = [(n, n.replace("-", "_"), n.replace("_", "-")) for n in (task.name, *task.aliases)]
+    return tuple(dict.fromkeys(s for each in spellings for s in each))
 
 
 class RelnoxCollection(Collection):
-    """A Collection whose tasks answer to every one of their :func:`names`.
-
-    The parser learns the extra spellings from :attr:`task_names`; they are not
-    aliases in ``tasks``, where invoke's own loader would dash ``build_all`` into
-    ``build-all``, an alias of itself.
-    """
+    """A Collection whose tasks answer to all their :func:`names`, told to the parser by
+    :attr:`task_names`, not as aliases (invoke's loader would dash ``build_all`` into an
+    alias of ``build-all`` itself)."""
 
     @property
     def task_names(self) -> dict[str, list[str]]:
@@ -123,7 +98,4 @@ class RelnoxCollection(Collection):
 
 def collection(name: str | None = None) -> Collection:
     """A fresh :class:`invoke.Collection` holding every relnox task under all its names."""
-    ns = RelnoxCollection(name) if name else RelnoxCollection()
-    for each in TASKS:
-        ns.add_task(each)
-    return ns
+    return RelnoxCollection(*([name] if name else []), *TASKS)

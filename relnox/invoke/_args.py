@@ -1,14 +1,6 @@
-"""relnox's own command-line parser over the invoke tasks' definitions.
-
-The ``relnox`` command and the nox sessions parse a task's flags here, from the
-task's public ``get_arguments()`` indexed by invoke's ``ParserContext`` (its flags, its
-``--no-`` inverses, its casts): ``--flag value`` and ``--flag=value``, ``--no-flag`` for
-a flag that is on by default, repeatable list flags, ``-vv``, combined short flags
-(``-nv``) and positional arguments, ``DIR...`` too (which invoke's own parser lacks). Every
-mistake is raised as a :class:`UsageError`; one a host words itself is a subclass that
-carries what it is about (the token, the task, the flags it could have meant), so the hosts
-need not read a parser's English.
-"""
+"""The parser of the ``relnox`` command and the nox sessions over a task's
+``get_arguments()`` (invoke's ``ParserContext``): ``--flag=value``, ``--no-flag``, ``-nv``,
+``DIR...`` (which invoke's parser lacks). Every mistake is a :class:`UsageError`."""
 
 from __future__ import annotations
 
@@ -52,9 +44,8 @@ class MissingPositional(UsageError):
 
 
 def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str, Any]:
-    """The keyword arguments ``argv`` gives the task ``task`` whose arguments are
-    ``arguments`` (its ``get_arguments()``, which invoke's ``ParserContext`` indexes by
-    flag and whose values it casts); a mistake raises a :class:`UsageError`."""
+    """The keyword arguments ``argv`` gives ``task``, whose ``get_arguments()`` are
+    ``arguments``; a mistake raises a :class:`UsageError`."""
     from invoke.exceptions import ParseError
     from invoke.parser.context import ParserContext
 
@@ -123,5 +114,4 @@ def _is_number(token: str) -> bool:
 
 
 def message(exc: UsageError, help_hint: str) -> str:
-    """A usage error as the one line a host prints."""
     return f"relnox: error: {exc} (see {help_hint})"

@@ -87,9 +87,9 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
                 f"--shard {spec} needs --out DIR: each shard builds into a directory of its "
                 "own (dist/ is where relnox assemble DIR... puts them together)"
             )
-        names = shard_names(flags.root, flags.shard, names, flags.timings)
+        names = shard_names(flags.root, spec, names, flags.timings)
         if not names:
-            return empty_shard(flags.root, flags.shard, flags.out, flags.json)
+            return empty_shard(flags.root, spec, flags.out, flags.json)
     options = flags.options(
         packages=names,
         jobs=jobs or None,

@@ -57,7 +57,11 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
 
     workspace = load_workspace(flags.root, listed(flags.package))
     plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
-    api = _check_api(workspace, plan.versions, flags.check_api)
+    from relnox.guards import check_bump, enabled
+
+    # --check-api: the part each API change demands (a smaller bump is refused here)
+    asked = plan.versions and (flags.check_api or enabled(workspace))
+    api = {c.name: c.demands for c in check_bump(workspace, plan.versions)} if asked else None
     files = [rel(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
         "versions": {name: new for name, (_old, new) in plan.versions.items()},
@@ -103,18 +107,6 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     for note in plan.notes:
         echo(note)
     return result
-
-
-def _check_api(
-    workspace: Any, versions: dict[str, tuple[str, str]], asked: bool
-) -> dict[str, str] | None:
-    """``--check-api`` (or ``[tool.relnox] check-api = true``): the part each package's API
-    change demands; a bump smaller than that is refused before any file is written."""
-    from relnox.guards import check_bump, enabled
-
-    if not versions or not (asked or enabled(workspace)):
-        return None
-    return {change.name: change.demands for change in check_bump(workspace, versions)}
 
 
 def _common(versions: dict[str, tuple[str, str]]) -> str:

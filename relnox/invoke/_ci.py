@@ -1,8 +1,5 @@
-"""CI glue tasks: plan, doctor, ci-init, release-notes (the tag tasks: :mod:`relnox.invoke._tags`).
-
-Each returns a dict of its results; on GitHub Actions those become step outputs
-and a job summary (see :mod:`relnox.tools.github`).
-"""
+"""Tasks ``plan``, ``doctor``, ``ci-init`` and ``release-notes``; each returns a dict of its
+results, on GitHub Actions step outputs and a job summary (:mod:`relnox.tools.github`)."""
 
 from __future__ import annotations
 
@@ -25,8 +22,6 @@ from relnox.log import QUIET_ENV
 
 @dataclass(frozen=True)
 class PlanFlags:
-    """The flags of ``plan``, one field each (see its task)."""
-
     part: str = ""
     pre: str = ""
     since: str = ""
@@ -73,8 +68,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
     root = Path(flags.root).resolve()
     with git.held(root):  # a read: the top, HEAD, the tags and their files read once
-        # the sound packages planned, the others' problems raised; no copy of a project not
-        # released is shown or bumped here, so none is looked for at the tags
+        # the sound packages planned, the others' problems raised (no copy looked for at tags)
         workspace = listing(root, moved=False)
         rows = make_plan(
             workspace, flags.part or None, flags.pre or None, since=flags.since or None
@@ -82,13 +76,16 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
             wanted = {workspace.get(name).name for name in flags.package}
             rows = [r for r in rows if r.name in wanted]
-        demands = _api_demands(workspace, flags.api)
+        from relnox.guards import api_changes, enabled
+
+        asked = flags.api or enabled(workspace)  # the API change of each package
+        demands = {change.name: change for change in api_changes(workspace)} if asked else None
         from relnox.project.pins import pin_rules, said_once
 
         # requirements the history moves otherwise
         rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
-        found = [{**r.as_dict(), **_api_cell(demands, r.name, dict)} for r in rows]
+        found = [{**r.as_dict(), **_api_cell(demands, r.name, True)} for r in rows]
         echo_json({"packages": found, **({"pin_rules": said_once(rules)} if rules else {})})
     else:
         table = [
@@ -96,7 +93,7 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
                 **r.as_dict(),
                 "changed": "yes" if r.changed else "no",
                 "next": r.next_version,
-                **_api_cell(demands, r.name, str),
+                **_api_cell(demands, r.name, False),
             }
             for r in rows
         ]
@@ -117,7 +114,6 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
 
 
 def _intent(flags: PlanFlags) -> dict[str, Any]:
-    """``plan --intent``: the release the recorded intent gives, with each reason."""
     from relnox.project.discovery import load_workspace
     from relnox.release import release_intent
 
@@ -129,22 +125,11 @@ def _intent(flags: PlanFlags) -> dict[str, Any]:
     return {**found.to_json(), "changed": bool(found.releases)}
 
 
-def _api_demands(workspace: Any, asked: bool) -> dict[str, Any] | None:
-    """The API change of each package since its last release tag (``plan --api``)."""
-    from relnox.guards import api_changes, enabled
-
-    if not (asked or enabled(workspace)):
-        return None
-    return {change.name: change for change in api_changes(workspace)}
-
-
-def _api_cell(demands: dict[str, Any] | None, name: str, kind: type) -> dict[str, Any]:
-    if demands is None or name not in demands:
+def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[str, Any]:
+    change = (demands or {}).get(name)
+    if change is None:
         return {}
-    change = demands[name]
-    if kind is dict:
-        return {"api": change.to_dict()}
-    return {"api": change.demands if change.released else "-"}
+    return {"api": change.to_dict() if as_json else change.demands if change.released else "-"}
 
 
 @relnox_task(
@@ -175,13 +160,9 @@ def doctor(
         root, version=version or None, packages=listed(package), repository=repository or None
     )
     errors, warnings = len(report.errors), len(report.warnings)
-    result = {
-        "schema": 1,
-        "root": str(report.root),
-        "checks": [c.as_dict() for c in report.checks],
-        "errors": errors,
-        "warnings": warnings,
-    }
+    checks = [c.as_dict() for c in report.checks]
+    result = {"schema": 1, "root": str(report.root), "checks": checks}
+    result.update(errors=errors, warnings=warnings)
     if json:
         echo_json(result)
     else:
@@ -189,7 +170,7 @@ def doctor(
 
         done, findings = doctor_digest(report)
         if verbose or len(report.packages) < MANY:  # every check, a row each
-            echo(render_table([c.as_dict() for c in report.checks], ["check", "status", "detail"]))
+            echo(render_table(checks, ["check", "status", "detail"]))
             done = []
             findings = findings if os.environ.get(QUIET_ENV, "") not in ("", "0") else []
         for line in done:
@@ -209,9 +190,9 @@ def doctor(
     return result
 
 
-def doctor_digest(report: Any, verbose: int = 0) -> tuple[list[str], list[str]]:
-    """doctor's checks at any scale: the ok ones counted by kind, then every error and
-    warning, those many packages share once (:func:`relnox.report.grouped`)."""
+def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
+    """doctor's checks at scale: the ok ones counted by kind; every error and warning,
+    those many packages share once (:func:`relnox.report.grouped`)."""
     from collections import Counter
 
     from relnox.report import grouped, package_free, wrapped
@@ -227,7 +208,7 @@ def doctor_digest(report: Any, verbose: int = 0) -> tuple[list[str], list[str]]:
     findings = []
     for status, label in (("error", "error"), ("warn", "warning")):
         found = [f"{c.check}: {c.detail}" for c in report.checks if c.status == status]
-        findings += [f"{label}: {line}" for line in grouped(found, report.packages, verbose)]
+        findings += [f"{label}: {line}" for line in grouped(found, report.packages)]
     return lines, findings
 
 
@@ -252,29 +233,23 @@ def ci_init(
     from relnox.project.discovery import load_workspace
 
     plan = STAGE.plan(load_workspace(root), CiOptions(force=force or dry_run))
-    files, found, top, names = plan.files, list(plan.notes), plan.top, plan.names
+    result = {"files": plan.names, "dry_run": dry_run, "notes": list(plan.notes)}
+    texts = {n: f.text for n, f in zip(plan.names, plan.files, strict=True)}
     if not dry_run:
         STAGE.run(plan)
     if json:
-        texts = {"texts": {n: f.text for n, f in zip(names, files, strict=True)}} if dry_run else {}
-        echo_json({"files": names, "dry_run": dry_run, "notes": found, **texts})
+        echo_json({**result, **({"texts": texts} if dry_run else {})})
     elif dry_run:
-        for name, item in zip(names, files, strict=True):
+        for name, text in texts.items():
             echo(f"# --- {name}")
-            echo(item.text.rstrip("\n"))
-    else:
-        for item in files:
-            echo(item.describe(top))
-    if not json:
-        for note in found:
-            echo(note)
-    return {"files": names, "dry_run": dry_run, "notes": found}
+            echo(text.rstrip("\n"))
+    for line in [] if json else plan.notes if dry_run else plan.describe():
+        echo(line)
+    return result
 
 
 @dataclass(frozen=True)
 class ReleaseNotesFlags:
-    """The flags of ``release-notes``, one field each (see its task)."""
-
     version: str
     package: str = ""
     output: str = ""

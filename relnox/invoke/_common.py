@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from invoke.exceptions import Exit
@@ -36,28 +35,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
-def repository_root(start: Path | None = None) -> str:
-    """The repository root for a task run in ``start`` (the current directory) without
-    ``--root``, found upward as git and uv find theirs: ``"."`` when ``start`` holds a
-    project file (:data:`PROJECT_FILES`) or none is found; else the topmost directory
-    holding one up to the git top-level (the workspace root, not a member's directory), or
-    without git the nearest one. ``-v`` says which it used."""
+def repository_root() -> str:
+    """The root of a task run without ``--root``, found upward as git and uv find theirs:
+    ``"."`` when the current directory holds a project file or none is found; else the
+    topmost one up to the git top-level (the workspace root), or without git the nearest."""
     import logging
     from pathlib import Path
 
-    here = (start or Path.cwd()).absolute()
-
-    def project(directory: Path) -> bool:
-        return any((directory / name).is_file() for name in PROJECT_FILES)
-
-    if project(here):
-        return "."
+    here = Path.cwd().absolute()
     above = [here, *here.parents]
     top = next((i for i, d in enumerate(above) if (d / ".git").exists()), None)
-    found = [d for d in (above[: top + 1] if top is not None else above) if project(d)]
-    if not found:
+    found = [
+        d
+        for d in (above if top is None else above[: top + 1])
+        if any((d / name).is_file() for name in PROJECT_FILES)
+    ]
+    if not found or found[0] == here:
         return "."
-    root = found[-1] if top is not None else found[0]
+    root = found[0] if top is None else found[-1]
     logging.getLogger("relnox").debug(
         "repository root: %s (found upward from %s; --root picks another)", root, here
     )
@@ -65,10 +60,9 @@ def repository_root(start: Path | None = None) -> str:
 
 
 def output_file(path: Path, dist: Path, flag: str) -> Path:
-    """``path``, the file ``flag`` names, when it can be written: not a directory, not a
-    device, pipe or socket (the write replaces what the name holds), not below a file, and
-    not in dist/, which holds only distributions (``twine upload dist/*`` takes
-    all); a :class:`~relnox.errors.BuildError` naming it otherwise, before anything is done."""
+    """``path``, the file ``flag`` names, when it can be written: a regular file or none,
+    not below a file, not in dist/ (``twine upload dist/*`` takes all); else a
+    :class:`~relnox.errors.BuildError`, before anything is done."""
     from relnox.errors import BuildError
 
     try:
@@ -97,9 +91,7 @@ def output_file(path: Path, dist: Path, flag: str) -> Path:
 
 
 def write_output(path: Path, data: str, *, through_link: bool = True) -> Path:
-    """``data`` written to ``path`` atomically (``through_link``: as
-    :func:`relnox.atomic.write_atomic`); a failure (a full disk, no permission) is one
-    line naming it."""
+    """``data`` written to ``path`` atomically; a failure is one line naming it."""
     from relnox.atomic import write_atomic
     from relnox.errors import BuildError
 
@@ -112,26 +104,19 @@ def write_output(path: Path, data: str, *, through_link: bool = True) -> Path:
 
 
 def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
-    """``@invoke.task`` whose :class:`RelnoxError` becomes one clean line and exit 1.
-
-    A :class:`UsageError` exits 2, like an unknown flag. A bug (any other exception)
-    still shows its traceback. With ``--json``, standard output carries exactly one JSON
-    document (the result, or the error: :func:`error_document`); everything else written
-    there meanwhile (result lines, a child's output) goes to standard error.
-    """
+    """``@invoke.task`` whose :class:`RelnoxError` becomes one line and exit 1 (a
+    :class:`UsageError` 2; a bug keeps its traceback). With ``--json``, standard output
+    carries one JSON document; everything else written there goes to standard error."""
     kwargs["auto_shortflags"] = False  # short flags come from SHORT_FLAGS only
     locked = kwargs.pop("locked", False)  # holds the repository's lock (relnox.lock)
     # a dataclass (or a function making one: options_flags): a field per flag, the body takes one
     flags = kwargs.pop("flags", None)
 
     def decorate(fn: F) -> Any:
-        if flags is not None:
-            if not isinstance(flags, type) or "verbose" in {f.name for f in fields(flags)}:
-                kwargs.setdefault("incrementable", ["verbose"])
+        if flags is not None:  # every flags class has --verbose
+            kwargs.setdefault("positional", [])
             fn = _from_flags(fn, flags)
-            if not isinstance(flags, type):  # made when its flags are asked for
-                kwargs.setdefault("positional", [])
-        if "verbose" in inspect.signature(fn).parameters:
+        if flags is not None or "verbose" in inspect.signature(fn).parameters:
             kwargs.setdefault("incrementable", ["verbose"])
         name = kwargs.get("name") or fn.__name__.replace("_", "-")
 
@@ -150,7 +135,6 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
 
 
 def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw: Any) -> Any:
-    """The task's body; a :class:`RelnoxError` as invoke's ``Exit`` (one line, its code)."""
     on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
     try:
         if locked and not kw.get("dry_run"):
@@ -174,8 +158,7 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
         if isinstance(exc, OSError):
             if exc.errno != errno.ENAMETOOLONG:
                 raise
-            # a path a setting or flag names, too long to look up (Path.is_file()
-            # raises it before Python 3.13): one line, wherever it was looked up
+            # a path too long to look up (Path.is_file() raises it before Python 3.13)
             exc = path_error(None, exc)
         if on_actions:  # an ::error:: annotation on the run's page
             from relnox.tools.github import annotate_error
@@ -188,8 +171,7 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
 
 
 def exit_code(exc: RelnoxError) -> int:
-    """2 for a mistake on the command line (a usage error, a value that is not one of the
-    choices), 1 for every other failure."""
+    """2 for a mistake on the command line, 1 for every other failure."""
     return USAGE_EXIT if isinstance(exc, (UsageError, UnknownChoice)) else 1
 
 
@@ -198,7 +180,6 @@ _documents: list[dict[str, Any]] | None = None
 
 
 def _run_json(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw: Any) -> Any:
-    """:func:`_run` with standard output reserved for the one JSON document."""
     global _documents
     _documents = []
     failure: Exit | None = None
@@ -220,9 +201,8 @@ def _run_json(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, 
 
 
 def error_document(exit: Exit, partial: Mapping[str, Any]) -> dict[str, Any]:
-    """A failed ``--json`` task's document: what the task had reported (``partial``), then
-    ``ok: false``, ``error`` (the message), ``exit_code`` and ``problems`` (the task's own
-    list of problems, else the message)."""
+    """A failed ``--json`` task's document: what it had reported (``partial``), ``ok``,
+    ``error``, ``exit_code`` and ``problems`` (the task's own, else the message)."""
     message = str(exit.message or "").removeprefix("relnox: error: ")
     problems = partial.get("problems")
     return {
@@ -239,8 +219,7 @@ def error_document(exit: Exit, partial: Mapping[str, Any]) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _stdout_to_stderr() -> Iterator[None]:
-    """Everything written to standard output meanwhile, by Python code or by a child
-    process, goes to standard error."""
+    """Everything written to standard output meanwhile (a child's too) goes to stderr."""
     out, err = sys.stdout, sys.stderr
     try:
         fd, err_fd = out.fileno(), err.fileno()
@@ -264,8 +243,7 @@ def _stdout_to_stderr() -> Iterator[None]:
 
 
 def echo(text: str = "", *, always: bool = False) -> None:
-    """Print a result line to stdout (secrets masked), unless ``-q``/``RELNOX_QUIET``;
-    ``always``: a warning or the closing summary, which ``-q`` keeps."""
+    """A result line on stdout, unless ``-q``; ``always``: one ``-q`` keeps."""
     if not always and os.environ.get(QUIET_ENV, "") not in ("", "0"):
         return
     _write(text)
@@ -276,9 +254,8 @@ KEPT = ("FAIL", "error", "warning", "not reproducible")
 
 
 def echo_result(lines: list[str]) -> None:
-    """A stage's :meth:`describe` lines, whose last is its closing summary (kept by ``-q``
-    when it is one line), as are each failure, error and warning (a line starting with
-    one of :data:`KEPT`) with the indented lines below it."""
+    """A stage's :meth:`describe` lines: ``-q`` keeps the closing summary (the last, when it
+    is one line) and each line starting with one of :data:`KEPT` with those indented below."""
     keeping = False
     for line in lines[:-1]:
         keeping = line.startswith(KEPT) or (keeping and line.startswith(" "))
@@ -288,7 +265,6 @@ def echo_result(lines: list[str]) -> None:
 
 
 def _write(text: str) -> None:
-    """Write to stdout (secrets masked); a closed pipe ends quietly."""
     settle()
     try:
         sys.stdout.write(shown(text) + "\n")
@@ -304,8 +280,7 @@ JSON_SCHEMA = 1  # the version of every task's --json object (docs/json.md)
 
 
 def echo_json(data: Mapping[str, Any]) -> None:
-    """A task's ``--json`` result: one object, ``schema`` first (docs/json.md), printed
-    when the task ends (a failure after it prints the error's document instead)."""
+    """A task's ``--json`` result, ``schema`` first, printed when the task ends."""
     document = {"schema": JSON_SCHEMA, **data}
     if _documents is None:  # the body called without its task's wrapper
         _write(json.dumps(document, indent=2, default=str))
@@ -324,18 +299,13 @@ NOTHING_CHANGED = "nothing to do: every selected package's version is already re
 def nothing_to_do(
     as_json: bool, result: Mapping[str, Any], text: str = NOTHING_CHANGED
 ) -> dict[str, Any]:
-    """A task that has nothing to do says so: ``text``, or with ``--json`` the ``result``
-    (it printed ``text`` there, which no JSON reader takes); the result is returned."""
-    if as_json:
-        echo_json({**result, "note": text})
-    else:
-        echo(text)
+    """A task with nothing to do says ``text`` (with ``--json`` as the result's note)."""
+    show(as_json, {**result, "note": text}, [text])
     return dict(result)
 
 
 def chosen(root: str, package: Any, changed: bool) -> list[str] | None:
-    """The packages a task acts on: those named, or with ``--changed`` the release set
-    (:func:`relnox.project.selection.select_packages`); ``None`` when ``--changed`` leaves none."""
+    """The packages named, or with ``--changed`` the release set (``None``: none left)."""
     names = listed(package)
     if not changed:
         return names

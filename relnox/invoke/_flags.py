@@ -1,4 +1,4 @@
-"""A task's flags: derived from its stage's options dataclass (twine's ``Settings``), and
+"""A task's flags, derived from its stage's options dataclass (twine's ``Settings``), and
 invoke's ``Task`` with relnox's short flags and help texts."""
 
 from __future__ import annotations
@@ -61,12 +61,10 @@ def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
 
 
 class CheckedArgument(Argument):
-    """An Argument whose malformed number is a usage error naming the flag, not a traceback
-    (in invoke's own ``invoke`` program; relnox's command and sessions parse in ``_args``)."""
+    """An Argument whose malformed number is a usage error naming the flag (in the
+    ``invoke`` program), and whose repr is the flag as typed, for invoke's parse errors."""
 
     def __repr__(self) -> str:
-        """The flag as typed: invoke's own parse errors show it ("Flag --part needed value
-        and was not given one!", not "Flag <CheckedArgument: part> needed value ...")."""
         return f"--{self.names[0]}" if self.names else super().__repr__()
 
     def set_value(self, value: Any, cast: bool = True) -> None:
@@ -78,12 +76,8 @@ class CheckedArgument(Argument):
 
 
 class RelnoxTask(Task):  # type: ignore[type-arg]
-    """A Task with relnox's short flags whose help texts survive ``get_arguments()``.
-
-    invoke pops the help texts on first use, and makes up a short flag from each
-    parameter's first free letter, so ``-p`` would be --package in one task and --part
-    in the next; relnox gives short flags only from :data:`SHORT_FLAGS`.
-    """
+    """A Task whose short flags are :data:`SHORT_FLAGS` only (invoke's own would make
+    ``-p`` --package here, --part there) and whose help survives ``get_arguments()``."""
 
     def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
         opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
@@ -145,12 +139,10 @@ def options_flags(
     skip: Iterable[str] = (),
     extra: Iterable[tuple[str, Any]] = (),
 ) -> type:
-    """The flags of a task, derived from its stage's ``options`` dataclass, as twine's
-    ``Settings`` gives its arguments: a flag per field (``only`` those, but not ``skip``),
-    spelled as :data:`RENAMED` and ``rename`` have it, then the ``extra`` flags of
-    the task's own and :data:`HOST_FLAGS` (an option's name: its flag's default). A sequence is a repeatable flag; a field that is
-    None until given, text (``--jobs`` read with :func:`number`). The class builds the
-    options with ``flags.options(**overrides)``."""
+    """A task's flags, a field per field of its stage's ``options`` dataclass (``only``
+    those, not ``skip``; spelled as :data:`RENAMED` and ``rename`` say), then ``extra`` and
+    :data:`HOST_FLAGS`; a sequence is a repeatable flag. ``flags.options(**overrides)``
+    builds the options."""
     names = {**RENAMED, **(rename or {})}
     wanted = set(only) if only is not None else None
     specs: list[tuple[str, Any, Any]] = []
@@ -159,9 +151,7 @@ def options_flags(
         if f.name in skip or (wanted is not None and f.name not in wanted):
             continue
         flag = names.get(f.name, f.name)
-        default = f.default if f.default is not MISSING else None
-        if _repeatable(f):
-            default = None  # None until given
+        default = None if f.default is MISSING or _repeatable(f) else f.default  # None: not given
         specs.append((flag, Any, field(default=default)))
         sources[flag] = f
     for name, default in (*extra, *HOST_FLAGS):  # a field's name: its flag's default
@@ -183,23 +173,22 @@ def options_flags(
 
 
 def _repeatable(spec: Any) -> bool:
-    """A field holding several values: a repeatable flag."""
     collection = isinstance(spec.default, (tuple, frozenset, list))
     return collection or str(spec.type) in ("Sequence[str]", "Sequence[str] | None")
 
 
 def _option_value(spec: Any, flag: str, value: Any) -> Any:
     """A flag's value as its option's type (a number checked: :func:`number`)."""
-    kind = str(spec.type)
+    kinds = str(spec.type).split(" | ")
     if _repeatable(spec):
         return (type(spec.default) if spec.default is not None else tuple)(listed(value))
     if isinstance(value, bool):
         return value
-    if "int" in kind.split(" | "):  # 0 of an option that may be unset: its default
+    if "int" in kinds:  # 0 of an option that may be unset: its default
         return number(value, flag.replace("_", "-")) or spec.default
-    if "float" in kind.split(" | "):
+    if "float" in kinds:
         return number(value, flag.replace("_", "-"), float)
-    if "Path" in kind.split(" | ") and isinstance(value, str):
+    if "Path" in kinds and isinstance(value, str):
         from pathlib import Path
 
         return Path(value)
@@ -207,14 +196,9 @@ def _option_value(spec: Any, flag: str, value: Any) -> Any:
 
 
 def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any:
-    """``fn(c, flags)`` as invoke sees a task: one parameter per field of the ``flags``
-    dataclass (its default gives the flag's kind), the object built once from them.
-    ``flags`` may be a function making the class (:func:`options_flags` of a stage that is
-    imported only when the task's flags are asked for)."""
-    made = flags if isinstance(flags, type) else functools.cache(flags)
-
-    def flags_of() -> type:
-        return made if isinstance(made, type) else made()
+    """``fn(c, flags)`` as invoke sees a task: a parameter per field of the ``flags``
+    dataclass, or of the one a function makes when first asked (its stage imported then)."""
+    flags_of = functools.cache(flags if not isinstance(flags, type) else lambda: flags)
 
     def body(c: Any, *args: Any, **kw: Any) -> Any:
         cls = flags_of()
@@ -228,5 +212,4 @@ def _from_flags(fn: Callable[..., Any], flags: type | Callable[[], type]) -> Any
 
 
 def listed(values: Any) -> list[str]:
-    """An invoke ``iterable`` flag's value (None or a list) as a list."""
     return list(values or [])

@@ -34,10 +34,7 @@ def integrity_setting(workspace: Any, given: str | None) -> str | None:
     """``--integrity-url``, else ``[tool.relnox.audit] integrity-url``."""
     from relnox.guards import AuditError
 
-    if given:
-        return given
-    section = workspace.config.section("audit")
-    value = section.get("integrity-url")
+    value = given or workspace.config.section("audit").get("integrity-url")
     if value is not None and not isinstance(value, str):
         raise AuditError(
             f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {value!r} must "

@@ -58,14 +58,12 @@ TEST_OPTIONS = (
 
 
 def ask(message: str) -> bool:
-    """The PyPI confirmation on the terminal: only ``yes`` (or ``y``) continues."""
     sys.stdout.write(message + " ")
     sys.stdout.flush()
     return sys.stdin.readline().strip().lower() in ("yes", "y")
 
 
 def confirmation(yes: bool) -> Callable[[str], bool] | None:
-    """``--yes`` answers for the user; without a terminal there is nobody to ask."""
     if yes:
         return lambda message: True
     return ask if sys.stdin.isatty() else None
@@ -113,8 +111,7 @@ def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
 
 
 def _named(repository: str | None) -> None:
-    """``--repository ''`` (an unset variable in ``-r "$INDEX"``) is a usage error: it would
-    otherwise fall back to the default index, PyPI."""
+    """``--repository ''`` (an unset ``-r "$INDEX"``) would be PyPI: a usage error."""
     if repository is not None and not repository.strip():
         raise UsageError(
             "--repository is empty; name the index (pypi, testpypi, local, a name from "
@@ -194,10 +191,10 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.verify import STAGE as VERIFY
     from relnox.verify import VerifyOptions
 
-    label = result.repository.label
+    label, names = result.repository.label, [name for name, _ in result.packages]
     echo(f"verifying the release from {label}")  # its URL was logged
     checks = VerifyOptions(
-        packages=[name for name, _ in result.packages],
+        packages=names,
         dist_dir=Path(flags.dist) if flags.dist else None,
         index=flags.repository,
         extra_index=flags.extra_index or None,
@@ -216,15 +213,13 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
         )
     from relnox.report import MANY
 
-    names = [name for name, _ in result.packages]  # the check's lines above named them
     said = ", ".join(names) if len(names) < MANY else f"the {len(names)} packages"
     echo(always=True, text=f"verified: {said} install from there")
     return summary
 
 
 def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Where ``serve-index`` keeps its packages by default: the user's cache, not the
-    repository (a data directory inside it would be an untracked change to git)."""
+    """``serve-index``'s default: the user's cache, not the repository (an untracked change)."""
     env = os.environ if environ is None else environ
     if sys.platform == "win32" and env.get("LOCALAPPDATA"):
         cache = Path(env["LOCALAPPDATA"])
@@ -274,15 +269,12 @@ def serve_index(
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         index.start()
-        echo(f"local index serving {Path(data).resolve()}")
-        echo(f"  upload URL: {index.upload_url}")
-        echo(f"  simple URL: {index.simple_url}")
-        echo(f"  export {LOCAL_INDEX_ENV}={index.url}")
+        uploads = f"need a user of {password_file}" if password_file else "are open to anyone"
         echo(
-            "uploads "
-            + ("need a user of " + password_file if password_file else "are open to anyone")
+            f"local index serving {Path(data).resolve()}\n  upload URL: {index.upload_url}\n"
+            f"  simple URL: {index.simple_url}\n  export {LOCAL_INDEX_ENV}={index.url}\n"
+            f"uploads {uploads}\nPress Ctrl-C to stop."
         )
-        echo("Press Ctrl-C to stop.")
         while index.running:
             time.sleep(0.2)
         raise IndexServerError(

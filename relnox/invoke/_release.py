@@ -45,27 +45,19 @@ RELEASE_HELP = {
 }
 
 
-def _skip(values: Any) -> frozenset[str]:
-    return frozenset(s.strip() for v in listed(values) for s in str(v).split(",") if s.strip())
-
-
 def _options(flags: Any, resume_command: str) -> Any:
-    """The pipeline's options, built once from the flags of ``release`` or ``rehearse``
-    (a flag the task does not have keeps the pipeline's default)."""
+    """The pipeline's options from the flags of ``release`` or ``rehearse``."""
+    skip = [s.strip() for v in listed(flags.skip) for s in str(v).split(",")]
     return flags.options(
-        skip=_skip(flags.skip) | ({"skew"} if flags.no_skew else set()),
+        skip=frozenset(s for s in skip if s) | ({"skew"} if flags.no_skew else set()),
         resume_command=resume_command,
         skew_depth=number(flags.skew_depth, "skew-depth") or 1,
     )
 
 
 def _rerun_command(default: str = "relnox release", argv: list[str] | None = None) -> str:
-    """The command line that started this run, with every option given, to run it again.
-
-    Named by the host that ran it: ``nox -s rehearse -- --part minor`` under nox (whose
-    venv may be the only place relnox is installed), ``invoke ...``, or ``relnox ...``;
-    ``default`` when the command line is not known.
-    """
+    """The command line that started this run, to run it again, named by its host (``nox
+    -s rehearse -- --part minor``: nox's venv may be the only relnox), else ``default``."""
     import shlex
     from pathlib import Path
 
@@ -95,7 +87,6 @@ def _show_stage(report: Any) -> None:
 
 
 def _summary(result: Any, title: str) -> None:
-    """The closing summary (kept by ``-q``)."""
     echo("")
     echo(title, always=True)
     from relnox.report import MANY, version_moves
@@ -187,14 +178,13 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """Release a sample workspace of three packages end to end against two local indexes."""
     from relnox.release import demo as run_demo
 
-    echo("relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)")
     echo(
-        "stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the test index,"
+        "relnox demo: core <- agents <- runtime (hatchling, setuptools, flit-core)\n"
+        "stages: doctor, bump minor, build_all, verify_install, publish-test, verify from the "
+        "test index,\n        skew guard (0.1.0 of the dependents, already on the PyPI "
+        "stand-in, with the\n        new release), publish, tag and push, audit of the PyPI "
+        "stand-in, install\n        everything from it\n"
     )
-    echo("        skew guard (0.1.0 of the dependents, already on the PyPI stand-in, with the")
-    echo("        new release), publish, tag and push, audit of the PyPI stand-in, install")
-    echo("        everything from it")
-    echo("")
     rehearsal = run_demo(
         progress=None if json else _show_stage, resume_command=_rerun_command("relnox demo")
     )

@@ -40,18 +40,17 @@ def shard_spec(shard: str) -> ShardSpec:
         raise UsageError(exc.message) from None
 
 
-def shard_names(root: str, shard: str, names: list[str], timings: str) -> list[str]:
+def shard_names(root: str, spec: ShardSpec, names: list[str], timings: str) -> list[str]:
     """The packages of ``--shard K/N`` among ``names`` (all packages when none)."""
     from relnox.project.discovery import load_workspace
     from relnox.shards import shard_packages
 
-    spec = shard_spec(shard)
     return list(shard_packages(load_workspace(root), spec, names, timings or None))
 
 
-def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[str, Any]:
-    """A shard with no packages (fewer packages than shards): an empty shard manifest, so
-    ``assemble`` is given every shard's directory all the same."""
+def empty_shard(root: str, spec: ShardSpec, out: str, as_json: bool) -> dict[str, Any]:
+    """A shard with no packages: an empty shard manifest, so ``assemble`` is given every
+    shard's directory all the same."""
     from pathlib import Path
 
     from relnox.artifacts.distdir import dist_path
@@ -59,7 +58,7 @@ def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[
     from relnox.project.discovery import load_workspace
     from relnox.tools import git
 
-    shard = str(shard_spec(shard))  # as parsed: ' 3/3\n ' echoed its spaces and line end
+    shard = str(spec)  # as parsed: ' 3/3\n ' echoed its spaces and line end
     workspace = load_workspace(root)
     dist = Path(out).absolute() if out else dist_path(workspace)
     dist.mkdir(parents=True, exist_ok=True)
@@ -72,7 +71,6 @@ def empty_shard(root: str, shard: str, out: str, as_json: bool = False) -> dict[
 def plan_shards_task(
     root: str, shards: str, package: Any, timings: str, json: bool
 ) -> dict[str, Any]:
-    """``relnox plan --shards N``."""
     from relnox.errors import BuildError
     from relnox.project.discovery import load_workspace
     from relnox.shards import ShardOptions, plan_shards, shard_count

@@ -1,8 +1,4 @@
-"""The tag tasks of CI and of people: tag (auto-tag), check-tag, resolve-version.
-
-Each returns a dict of its results; on GitHub Actions those become step outputs
-and a job summary (see :mod:`relnox.tools.github`).
-"""
+"""The tag tasks: ``tag`` (auto-tag), ``check-tag`` and ``resolve-version`` (CI's plan)."""
 
 from __future__ import annotations
 
@@ -95,8 +91,6 @@ def check_tag(
 
 @dataclass(frozen=True)
 class ResolveVersionFlags:
-    """The flags of ``resolve-version``, one field each (see its task)."""
-
     package: str = ""
     tag: Any = None
     version: str = ""
@@ -147,7 +141,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
             echo(f"{name}: released already (its GitHub release exists), left out")
         if not left:  # every tag of the run was released by an earlier run: nothing to do
             echo(f"nothing to release: {', '.join(tags)} released already")
-            return _routed([], {}, {}, ci_routes(workspace, {}, {}))
+            return _routed(workspace, [], ci_routes(workspace, {}, {}))
         tags = left
     resolved = _resolved(workspace, tags, flags)
     for item in resolved:
@@ -175,10 +169,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
         for r in resolved:
             where = "testpypi" if r.package in routes.testpypi else routes.repository
             echo(f"{r.package} {r.version} (from {r.source}) -> {where}")
-    directories = {
-        r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
-    }
-    result = _routed(resolved, versions, directories, routes)
+    result = _routed(workspace, resolved, routes)
     result["source"] = resolved[0].source if len(resolved) == 1 else "pyproject"
     # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest
     result["is_latest"] = all(is_latest(workspace, r.package, r.version) for r in resolved)
@@ -186,8 +177,8 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
 
 
 def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> list[ResolvedVersion]:
-    """The packages of the run and their versions: every package of each tag of several,
-    else one package (by tag, --package or the only one), else every package."""
+    """The run's packages and versions: every package of each tag of several, else one
+    (by tag, --package or the only one), else every package."""
     from relnox.errors import VersionError
     from relnox.release import (
         ResolvedVersion,
@@ -208,9 +199,11 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
             for name in dict.fromkeys(tags)
             for pkg in packages_of_tag(workspace, parse_release_tag(workspace, name))
         ]
-    shared = _shared_tag(workspace, tags[0] if tags else ref_tag()) if not flags.package else ()
-    if shared:  # one tag of a lockstep group (a bare 3.2.1): every package it names
-        return [resolve_version(workspace, pkg.name, tag=shared[0]) for pkg in shared[1]]
+    tag = (tags[0] if tags else ref_tag() or "").removeprefix("refs/tags/")
+    several = not flags.package and len(workspace.packages) > 1
+    shared = [pkg.name for pkg, _version in workspace.match_tag(tag)] if tag and several else []
+    if len(shared) > 1:  # one tag of a lockstep group (a bare 3.2.1): every package it names
+        return [resolve_version(workspace, name, tag=tag) for name in shared]
     elif flags.package or tags or ref_tag() or len(workspace.packages) == 1:
         return [
             resolve_version(
@@ -229,30 +222,17 @@ def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> li
         return [ResolvedVersion(p.name, p.version, "pyproject") for p in workspace.packages]
 
 
-def _shared_tag(workspace: Any, tag: str | None) -> tuple[str, tuple[Any, ...]] | tuple[()]:
-    """``(tag, packages)`` when ``tag`` is the release tag of several packages by their
-    conventions (a bare ``3.2.1`` of ``demo`` and ``demo-c``), else ``()``."""
-    if not tag or len(workspace.packages) < 2:
-        return ()
-    name = tag.removeprefix("refs/tags/")
-    named = {pkg.name: pkg for pkg, _version in workspace.match_tag(name)}
-    return (name, tuple(named.values())) if len(named) > 1 else ()
-
-
-def _routed(
-    resolved: list[ResolvedVersion],
-    versions: dict[str, str],
-    directories: dict[str, str],
-    routes: CiRoutes,
-) -> dict[str, Any]:
-    """resolve-version's results: the release and its one routing decision (the jobs'
-    ``if``s read ``testpypi``/``pypi``, the GitHub release ``prerelease_tags``)."""
+def _routed(workspace: Any, resolved: list[ResolvedVersion], routes: CiRoutes) -> dict[str, Any]:
+    """resolve-version's results: the release and its one routing decision."""
     from relnox.tools.github import is_prerelease
 
+    versions = {r.package: r.version for r in resolved}
     return {
         "packages": [r.package for r in resolved],
         "versions": versions,
-        "directories": directories,
+        "directories": {
+            r.package: rel(workspace.get(r.package).directory, workspace.root) for r in resolved
+        },
         "tags": list(dict.fromkeys(r.tag for r in resolved if r.tag)),
         "testpypi": list(routes.testpypi),
         "pypi": list(routes.pypi),

@@ -91,16 +91,15 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     if flags.shard:
         from relnox.invoke._shards import shard_names, shard_spec
 
-        names = shard_names(flags.root, flags.shard, names, flags.timings)
-        if not names:
-            shard = str(shard_spec(flags.shard))  # as parsed, not as typed (' 3/3\n ')
-            said = f"shard {shard} has no packages: nothing to verify"
-            return nothing_to_do(flags.json, {"packages": [], "ok": True, "shard": shard}, said)
+        spec = shard_spec(flags.shard)
+        names = shard_names(flags.root, spec, names, flags.timings)
+        if not names:  # the shard as parsed, not as typed (' 3/3\n ')
+            said = f"shard {spec} has no packages: nothing to verify"
+            return nothing_to_do(flags.json, {"packages": [], "ok": True, "shard": str(spec)}, said)
     return _verify(flags, names, seconds)
 
 
 def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> dict[str, Any]:
-    """Plan, run and print the verify."""
     from relnox.project.discovery import load_workspace
     from relnox.stage import Runtime
     from relnox.verify import STAGE

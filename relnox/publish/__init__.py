@@ -1,9 +1,5 @@
-"""publish: plan and preflight every upload, then send what the index lacks.
-
-Each name is imported from its module on first use (PEP 562): ``relnox publish`` loads
-the planner and the uploader, not the ``--verify-installable`` check's environments, nor
-doctor's and CI's questions, unless it is asked them.
-"""
+"""publish: plan and preflight every upload, then send what the index lacks. Each name is
+imported from its module on first use (PEP 562)."""
 
 from __future__ import annotations
 
@@ -26,23 +22,18 @@ if TYPE_CHECKING:
 
     STAGE: Stage[PublishOptions, PublishPlan, PublishResult]
 
-#: each name of the face -> the module that defines it
-_FACE = {
-    "installable_check": "relnox.publish.installable",
-    "PublishOptions": "relnox.publish.model",
-    "PublishPlan": "relnox.publish.model",
-    "PublishRuntime": "relnox.publish.model",
-    "new_project_limit": "relnox.publish.new_projects",
-    "first_releases": "relnox.publish.new_projects",
-    "carries_any": "relnox.publish.owner",
-    "plan_publish": "relnox.publish.plan",
-    "publish": "relnox.publish.plan",
-    "run_publish": "relnox.publish.plan",
-    "PublishResult": "relnox.publish.report",
-    "CiRoutes": "relnox.publish.route",
-    "ci_routes": "relnox.publish.route",
-    "status_problems": "relnox.publish.rules",
+#: each module of the face -> the names it defines
+_MODULES = {
+    "installable": ("installable_check",),
+    "model": ("PublishOptions", "PublishPlan", "PublishRuntime"),
+    "new_projects": ("new_project_limit", "first_releases"),
+    "owner": ("carries_any",),
+    "plan": ("plan_publish", "publish", "run_publish"),
+    "report": ("PublishResult",),
+    "route": ("CiRoutes", "ci_routes"),
+    "rules": ("status_problems",),
 }
+_FACE = {name: f"relnox.publish.{module}" for module, names in _MODULES.items() for name in names}
 
 
 def _stage() -> Any:

@@ -35,9 +35,7 @@ def installable_options(
     packages: Sequence[tuple[str, str]],
     tmp: Path,
 ) -> InstallOptions:
-    """How ``--verify-installable`` installs: the index's login (the sources of an upload)
-    and the extra index's userinfo in a netrc, never argv; the release exempt from a
-    dependency cooldown."""
+    """The index's login and the extra index's userinfo in a netrc, never argv."""
     (extra,), logins = split_logins([extra], "the --extra-index URL's userinfo")
     login = read_login(repo)
     logins += [login] if login else []
@@ -53,12 +51,8 @@ def installable_options(
 
 
 def installable_check() -> InstallableCheck:
-    """``--verify-installable``: a tier that shows on the index must also install from it.
-
-    Each check makes a fresh environment and installs ``name==version`` of the tier's
-    packages from the repository's simple index (third-party requirements from PyPI for
-    TestPyPI), never from a cache.
-    """
+    """``--verify-installable``: a tier that shows must install ``name==version`` from the
+    index into a fresh environment, never from a cache (third parties from PyPI for TestPyPI)."""
     pypi = builtin(PYPI)
 
     def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
@@ -90,8 +84,8 @@ def _install(
     packages: Sequence[tuple[str, str]],
     wanted: Sequence[str],
 ) -> Result:
-    """``wanted`` installed by ``installer`` into a fresh environment, from ``repo`` (by pip
-    when uv gives up on an index that refuses ``HEAD``)."""
+    """``wanted`` installed into a fresh environment from ``repo`` (by pip when uv gives up on
+    an index that refuses ``HEAD``)."""
     with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
         env, made = create_environment(
             installer, Path(tmp) / "venv", resolve_python(None), timeout=300

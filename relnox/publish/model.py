@@ -1,8 +1,5 @@
-"""The plan of a publish: where, with which credentials, which files in which order.
-
-Made by :func:`relnox.publish.plan.plan_publish`, carried out by
-:func:`relnox.publish.run.upload_all`.
-"""
+"""The options, runtime and plan of a publish: where, with which credentials, which files
+in which order."""
 
 from __future__ import annotations
 
@@ -28,13 +25,9 @@ InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None
 
 @dataclass(frozen=True)
 class PublishOptions:
-    """What a person decides about a publish (``relnox publish``'s flags).
-
-    ``repository`` None routes by the CI tag (a pre-release to the test index), else
-    PyPI. ``network`` (default: the workspace's ``[tool.relnox.network]``) bounds every
-    wait; ``retries`` and ``retry_delay`` override it. ``wait`` bounds the wait for a
-    tier to become installable before the next is uploaded.
-    """
+    """What a person decides about a publish (``relnox publish``'s flags): ``repository``
+    None routes by the CI tag, else PyPI; ``retries`` and ``retry_delay`` override
+    ``network`` (default: ``[tool.relnox.network]``); ``wait`` bounds a tier's wait."""
 
     repository: str | Repository | None = None
     packages: Sequence[str] = ()
@@ -56,8 +49,8 @@ class PublishOptions:
 
 @dataclass(frozen=True)
 class PublishRuntime(Runtime):
-    """A run's :class:`~relnox.stage.Runtime` and the seams of an upload: the process
-    runner and the installability check (tests replace them)."""
+    """A :class:`~relnox.stage.Runtime` with an upload's seams: the runner, the
+    installability check."""
 
     run: Runner | None = None
     check_installable: InstallableCheck | None = None
@@ -81,8 +74,7 @@ class PublishPlan:
     options: PublishOptions
     new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
-    #: packages left for a later run: new projects past the first batch of pending
-    #: trusted publishers and what needs them (:class:`relnox.publish.new_projects.FirstReleases`)
+    #: packages left for a later run (:class:`relnox.publish.new_projects.FirstReleases`)
     waiting: tuple[str, ...] = ()
     waiting_note: str = ""  # why, and which publishers to register before that run
 
@@ -98,7 +90,6 @@ class PublishPlan:
         )
 
     def tiers(self) -> list[str]:
-        """The upload order as dependency tiers, a line each."""
         from relnox.publish.tiers import graph_text
 
         return graph_text([r.name for r in self.records], self.workspace)

@@ -1,14 +1,6 @@
-"""Projects a publish creates on the index: how many a day the index takes
-(``[tool.relnox.publish] new-project-limit``; PyPI's own limit), which to publish first,
-and the trusted publishers PyPI needs before a first upload.
-
-By trusted publishing a new project is created through a pending publisher, one per (owner,
-repository, workflow file, environment), at most three pending per user at a time
-(``[tool.relnox.publish] pending-publishers``); such projects are exempt from the daily limit.
-With ``[tool.relnox.ci] environments = "per-project"`` each project publishes from its own
-environment (``pypi-<name>``) and the new projects of a release go out in batches of three;
-with one shared environment, one a run. In release order (dependencies first): a run
-publishes the first batch and what does not need a later one (:class:`FirstReleases`)."""
+"""Projects a publish creates on the index: how many a day it takes, which go first, and the
+pending trusted publishers (one per owner, repository, workflow and environment; at most
+three a user) to register before a first upload (docs/configuration.md)."""
 
 from __future__ import annotations
 
@@ -37,8 +29,6 @@ PYPI_PENDING_PUBLISHERS = 3
 
 
 def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
-    """``[tool.relnox.publish] new-project-limit``; by default PyPI's daily limit on PyPI and
-    TestPyPI, none elsewhere."""
     unit = "projects, 1 or more"
     return publish_count(workspace, repo, "new-project-limit", PYPI_NEW_PROJECTS_A_DAY, 1, unit)
 
@@ -47,9 +37,7 @@ def pending_publishers(
     workspace: Workspace, repo: Repository, credentials: Credentials | None = None
 ) -> int | None:
     """How many projects one run may create through pending trusted publishers, or None (no
-    trusted publishing: the daily limit applies). ``[tool.relnox.publish] pending-publishers``
-    (0: none); by default PyPI's 3 on PyPI and TestPyPI when the upload is by trusted
-    publishing (``credentials`` None: by ci-init's workflow, which publishes there so)."""
+    trusted publishing; ``credentials`` None: ci-init's workflow, which publishes so)."""
     unit = "publishers, 0 (no trusted publishing) or more"
     key = "pending-publishers"
     count = publish_count(workspace, repo, key, PYPI_PENDING_PUBLISHERS, 0, unit)
@@ -66,13 +54,11 @@ def first_releases(
     order: Sequence[str],
     credentials: Credentials | None = None,
 ) -> FirstReleases | None:
-    """The batches of ``new`` (projects ``repo`` lacks; ``order``: the release's packages,
-    dependencies first), or None without trusted publishing (:func:`pending_publishers`)."""
+    """The batches of ``new`` in release ``order``, or None without trusted publishing."""
     size = pending_publishers(workspace, repo, credentials)
     if size is None or not new:
         return None
-    # one pending publisher per (owner, repository, workflow, environment): with one shared
-    # environment (ci-init's default) one new project a run
+    # one pending publisher per environment: with one shared (the default), one project a run
     own = workspace.config.section("ci").get("environments") == "per-project"
     size = size if own else 1
     ordered = [n for n in order if n in new]
@@ -86,10 +72,8 @@ def first_releases(
 
 @dataclass(frozen=True)
 class FirstReleases:
-    """The new projects of a release in batches (release order, so a project's dependencies
-    are in its batch or an earlier one), each in its own GitHub environment so its pending
-    publisher is distinct (else batches of one); ``waiting``: the packages left for a later
-    run, a later batch's and every package of the release that needs one."""
+    """The new projects of a release in batches (release order), each project in its own
+    environment (else batches of one); ``waiting``: what a later batch holds or needs."""
 
     workspace: Workspace
     repo: Repository
@@ -98,7 +82,6 @@ class FirstReleases:
     own: bool = True  # each project its own environment ([tool.relnox.ci] environments)
 
     def summary(self) -> str:
-        """``7 new projects on PyPI ...: batch 1 (register now): a, b, c; batch 2: ...``."""
         batches = "; ".join(
             f"batch {n}{' (register now)' if n == 1 else ''}: {', '.join(batch)}"
             for n, batch in enumerate(self.batches, 1)
@@ -109,7 +92,6 @@ class FirstReleases:
         )
 
     def publishers(self, batch: int = 0) -> dict[str, str]:
-        """Each project of ``batch`` -> the pending trusted publisher to register (GitHub)."""
         root = self.workspace.root
         url = git.git(root, "remote", "get-url", "origin", check=False) if git.is_repo(root) else ""
         found = re.search(r"github\.com[:/]+([^/]+)/([^/]+?)(?:\.git)?/?$", url)
@@ -125,7 +107,6 @@ class FirstReleases:
         }
 
     def describe(self, batch: int = 0) -> list[str]:
-        """The batches, then the publishers to register now (``batch``'s)."""
         return [
             self.summary(),
             f"register these pending trusted publishers on {self.repo.label} now:",
@@ -133,7 +114,6 @@ class FirstReleases:
         ]
 
     def waiting_note(self) -> str:
-        """Why a run stops after the first batch, and what to do before the next run."""
         lines = "\n".join(f"  {line}" for line in self.publishers(1).values())
         return (
             f"{', '.join(self.waiting)} wait for a later run: their pending trusted publishers "
@@ -150,10 +130,8 @@ def check_new_projects(
     order: Sequence[str],
     credentials: Credentials | None = None,
 ) -> FirstReleases | None:
-    """By trusted publishing: the batches (the caller publishes the first and what waits for
-    none of the rest). Else refuse, before any upload, a publish that would create more
-    projects than the index allows in a day: a half-created set is worse than none. Says
-    which to release first (dependencies first: a prefix of the release order)."""
+    """By trusted publishing: the batches. Else refuse, before any upload, a publish that
+    would create more projects than the index allows a day, naming which to release first."""
     first = first_releases(workspace, repo, new, order, credentials)
     if first is not None:
         logger.info("%s", "\n".join(first.describe()))
@@ -181,10 +159,8 @@ def check_new_projects(
 def advised_first(
     workspace: Workspace, new: Sequence[str], order: Sequence[str], limit: int
 ) -> list[str]:
-    """The packages to publish today: new projects in release order, each with everything
-    of this release it needs (closed under "what it needs from this release": a new version
-    of an existing project is added, it counts against no limit), while at most ``limit``
-    new projects are in the set."""
+    """The packages to publish today: new projects in release order, each with what of this
+    release it needs, while at most ``limit`` new projects are in the set."""
     in_release, wanted = set(order), set(new)
 
     def in_it(name: str) -> list[str]:

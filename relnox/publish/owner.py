@@ -1,20 +1,12 @@
-"""Whether a project name on an index is this repository's: asked before any upload.
-
-An index's project page lists the files of every version under that name. A version this
-repository carried is its own: a tag of the package, a section of its changelog, a version
-any commit of HEAD's history wrote in one of the package's version files, or one relnox's
-record of an earlier upload from here (``publish-report.json``) lists. When the index has
-versions and none of them is ours, and the version to publish is not there as our own
-file, the name belongs to another project: the upload would be refused (or, worse, land
-in someone else's project), and bumping the version cannot help. The fix is to rename
-the package or to claim the name.
-"""
+"""Whether a project name on an index is this repository's, asked before any upload: when
+the index has versions and none is ours (a tag, a changelog section, a version file in
+HEAD's history, an earlier upload from here), the name is another project's."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -42,7 +34,7 @@ def _version(value: object) -> Version | None:
 
 
 def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
-    """Every version this repository released of ``pkg``: its tags and its changelog sections."""
+    """The versions of ``pkg``'s tags and changelog sections."""
     versions: set[Version] = set(pkg.tags.released) if pkg.tags is not None else set()
     changelog = pkg.changelog(workspace.config)
     if changelog is not None:
@@ -63,8 +55,7 @@ def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
 
 
 def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
-    """Every version a commit of HEAD's history wrote in one of ``pkg``'s version files
-    (each commit that changed the file, read as relnox reads it now); empty outside git."""
+    """Every version a commit of HEAD's history wrote in one of ``pkg``'s version files."""
     from relnox.versions.sources import value_in
 
     root = workspace.root
@@ -83,16 +74,15 @@ def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
 
 
 def carries_any(pkg: Package, workspace: Workspace, versions: Set[Version]) -> bool:
-    """Whether one of ``versions`` is this repository's: released (:func:`our_versions`)
-    or carried by its history (:func:`carried_versions`, read only when needed)."""
+    """Whether one of ``versions`` is this repository's (its history read only when needed)."""
     return bool(versions & our_versions(pkg, workspace)) or bool(
         versions & carried_versions(pkg, workspace)
     )
 
 
 def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set[Version]:
-    """The versions of ``name`` that relnox's record of the last publish from ``dist_dir``
-    to ``repo`` (``publish-report.json``) lists as uploaded or already there."""
+    """The versions of ``name`` the last ``publish-report.json`` from ``dist_dir`` to ``repo``
+    lists as uploaded or already there."""
     if dist_dir is None:
         return set()
     from relnox.artifacts.manifest import state_dir
@@ -114,10 +104,6 @@ def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set
         return set()  # no record (or not one relnox wrote): nothing is known from it
 
 
-def _versions_of(files: Iterable[str]) -> set[Version]:
-    return {parsed[1] for name in files if (parsed := name_and_version(name)) is not None}
-
-
 def check_owner(
     pkg: Package,
     workspace: Workspace,
@@ -128,11 +114,10 @@ def check_owner(
     sha256: Callable[[IndexedFile], str],
     dist_dir: Path | None = None,
 ) -> None:
-    """Raise :class:`PublishError` when the name ``pkg`` has on the index ``repo`` (its
-    files ``indexed``) belongs to another project. ``ours`` maps the file names to
-    publish onto their sha256; ``sha256`` gives an indexed file's (downloading it when
-    the index lists none); ``dist_dir`` holds relnox's record of an earlier publish."""
-    on_index = _versions_of(indexed) - {Version(version)}
+    """Raise :class:`PublishError` when ``pkg``'s name on ``repo`` (files ``indexed``) is
+    another project's; ``ours``: the sha256 of each file to publish."""
+    on_index = {found[1] for n in indexed if (found := name_and_version(n)) is not None}
+    on_index -= {Version(version)}
     if not on_index:
         return  # a new name, or only this version: the immutable-version check speaks
     if on_index & recorded_versions(pkg.name, repo, dist_dir):

@@ -1,11 +1,6 @@
-"""Publish the built release: plan and preflight everything, then upload what is missing.
-
-Nothing is sent until every check passed: the files are the release's and unchanged, twine
-check's checks (:mod:`relnox.artifacts.checks`), the name is ours on the index
-(:mod:`relnox.publish.owner`), the index's rules allow it (:mod:`relnox.publish.rules`), and
-no file is on the index with other content (versions are immutable). A rerun after any
-failure uploads exactly what is still missing. This module never prints.
-"""
+"""Publish the built release: plan and preflight everything (:mod:`.preflight`, the name is
+ours: :mod:`.owner`, the index's rules: :mod:`.rules`), then upload what is missing; a rerun
+after any failure uploads exactly what is still missing."""
 
 from __future__ import annotations
 
@@ -15,7 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import dist_path, load_release
@@ -97,12 +92,11 @@ def plan_publish(
     checked = check_files(manifest, records, route)
     from relnox.publish.rules import local_versions, private_classifiers
 
-    local = local_versions([(r.name, r.version) for r in records], repo)
-    if local is not None:
-        raise PublishError(local)
-    private = private_classifiers([(r.name, path) for r, path in checked], repo)
-    if private is not None:
-        raise PublishError(private)
+    refused = local_versions([(r.name, r.version) for r in records], repo) or private_classifiers(
+        [(r.name, path) for r, path in checked], repo
+    )
+    if refused is not None:
+        raise PublishError(refused)
     _check_artifacts(workspace, records, checked)
     reader = index_reader(repo, credentials, network, seams.sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
@@ -151,9 +145,8 @@ def _check_artifacts(
     records: Sequence[PackageRecord],
     checked: Sequence[tuple[PackageRecord, Path]],
 ) -> None:
-    """twine check --strict's checks, in process, as build-all ran them; not again where the
-    record proves that check passed on these bytes (load_release hashed each file a moment
-    ago), expected as they are now, by the same checker (:func:`relnox.artifacts.checks.proof`)."""
+    """twine check --strict's checks, in process; not again where the record proves the same
+    check passed on these bytes (:func:`relnox.artifacts.checks.proof`)."""
     started = time.monotonic()
     proven = 0
     for record in records:
@@ -182,10 +175,8 @@ def choose_transport(
     *,
     attestations: bool = False,
 ) -> Transport:
-    """``uv publish`` where uv runs (the faster, see :mod:`relnox.tools.upload`), else
-    twine; twine for keyring credentials (it reads the keyring itself) and for PEP 740
-    attestations (uv does not send them to every index). ``preferred`` (or
-    ``[tool.relnox.publish] transport``) asks for one."""
+    """``uv publish`` where uv runs (the faster), else twine; twine for keyring credentials
+    and PEP 740 attestations. ``preferred`` (or ``[tool.relnox.publish] transport``) asks."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
     from relnox.tools.upload import TRANSPORTS, twine
 
@@ -210,7 +201,6 @@ def choose_transport(
 
 
 def check_attestations(plan: PublishPlan) -> None:
-    """``--attestations``: every file to upload has one beside it, before anything is sent."""
     from relnox.tools.upload import attestations_of
 
     missing = [f.filename for f in plan.to_upload if not attestations_of(f.path)]
@@ -230,10 +220,8 @@ _ATTESTATION_MAX = 1 << 20
 
 
 def _check_attestation_file(path: Path) -> None:
-    """An attestation is a regular file of its own name, of an attestation's size: a pipe
-    there was a SpecialFileError traceback as the files were copied to be sent, a link to
-    /dev/zero filled the disk, and a link to a file of another name (~/.ssh/id_ed25519)
-    had that file copied and handed to the uploader."""
+    """An attestation is a regular file of its own name and an attestation's size (not a
+    pipe, /dev/zero, or a link to ~/.ssh/id_ed25519 that would be copied and sent)."""
     import stat
 
     try:
@@ -259,26 +247,22 @@ def _check_attestation_file(path: Path) -> None:
 
 
 def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
+    given: dict[str, Any] = {"retries": options.retries, "retry_delay": options.retry_delay}
     network = options.network or network_settings(workspace.config)
-    if options.retries is not None:
-        network = replace(network, retries=options.retries)
-    if options.retry_delay is not None:
-        network = replace(network, retry_delay=options.retry_delay)
-    return network
+    return replace(network, **{key: value for key, value in given.items() if value is not None})
 
 
 def publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishResult:
-    """:func:`plan_publish`, then :func:`run_publish`. Preflight failures raise
-    :class:`PublishError` before anything is uploaded; an upload failure does not raise:
-    the result has ``ok == False`` and ``error`` set, and its report records it."""
+    """:func:`plan_publish`, then :func:`run_publish`: a preflight failure raises, an upload
+    failure is the result's ``error``."""
     seams = PublishRuntime.of(runtime)
     return run_publish(plan_publish(workspace, options, seams), seams)
 
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
-    """Confirm (``repository.confirm``: PyPI) and upload what ``plan`` says, tier by tier."""
+    """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
     from relnox.publish.new_projects import new_project_limit
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
     from relnox.publish.run import JOBS, Waiting, upload_all

@@ -1,6 +1,5 @@
-"""What a publish checks before the first upload: which built files are the release's, that
-they are intact and what the tag routes, and what the index says about each (on it with
-our sha256: skipped; with other content, or past the index's upload window: refused)."""
+"""What a publish checks before the first upload: which built files are the release's, and
+what the index says of each (with our sha256: skipped; other content, or too late: refused)."""
 
 from __future__ import annotations
 
@@ -32,9 +31,7 @@ def select_records(
     workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
 ) -> tuple[PackageRecord, ...]:
     """The records of the release: ``names`` (or the tag's package) and their lockstep
-    groups, else every package built (at the tag's version, with a tag). The manifest
-    comes from :func:`relnox.artifacts.distdir.load_release`, which refused files of
-    strangers, of other versions and of no package's name."""
+    groups, else every package built (at the tag's version, with a tag)."""
     wanted = list(names) or ([route.package] if route and route.package else [])
     if wanted:  # --package (or a tag's): the selection's rules, loaded only then
         from relnox.project.selection import select_packages
@@ -55,14 +52,11 @@ def select_records(
 def check_files(
     manifest: Manifest, records: Sequence[PackageRecord], route: TagRoute | None
 ) -> list[tuple[PackageRecord, Path]]:
-    """Each file of ``records``, wheels first; a package the tag names is of its version.
-
-    A version from git tags is what the backend builds at the commit (1.0.1.dev1 past
-    v1.0.0), not the last tag's, so a run from a tag is held to the tag's version here."""
+    """Each file of ``records``, wheels first; a package the tag names is of its version
+    (one from git tags is what the backend builds at the commit: 1.0.1.dev1 past v1.0.0)."""
     checked: list[tuple[PackageRecord, Path]] = []
     for record in records:
-        # a tag naming one package speaks for that package only: a release of several
-        # tags (auto-tag's one run) names the others with --package, each at its own version
+        # a tag naming one package speaks for it only (auto-tag's run names the others)
         tagged = route is not None and route.package in (None, record.name)
         if route is not None and tagged and Version(record.version) != Version(route.version):
             raise PublishError(
@@ -80,7 +74,6 @@ def index_reader(
     network: NetworkSettings,
     sleep: Callable[[float], None] = time.sleep,
 ) -> IndexReader:
-    """How publish reads ``repository``: credentials only to its own origins, bounded waits."""
     return IndexReader(
         repository.simple_url,
         credentials.basic_auth(),
@@ -96,30 +89,25 @@ def against_index(
     repo: Repository,
     reader: IndexReader,
 ) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
-    """Each file to upload or skip (on the index with our sha256), and what stops the
-    publish: files the index has with other content, and files past its upload window;
-    with the projects this publish creates. Refused project statuses raise."""
+    """Each file to upload or skip, the files the index has with other content, the new
+    projects, and the files past the upload window; refused project statuses raise."""
     from relnox.publish.owner import check_owner
     from relnox.publish.report import PlannedFile
     from relnox.publish.rules import late_files, status_problems, upload_window_days
 
-    planned: list[PlannedFile] = []
-    conflicts: list[str] = []
-    new: list[str] = []
-    pages = [reader.page(r.name) for r in records]
-    refused, warnings = status_problems(
-        {r.name: page for r, page in zip(records, pages, strict=True)}, repo.label
-    )
+    pages = {r.name: reader.page(r.name) for r in records}
+    refused, warnings = status_problems(pages, repo.label)
     for warning in warnings:
         logger.warning("%s", warning)
     if refused:
         raise PublishError("; ".join(refused) + "; nothing was uploaded")
     window = upload_window_days(workspace, repo)
+    planned: list[PlannedFile] = []
+    conflicts: list[str] = []
     late: list[str] = []
-    for record, page in zip(records, pages, strict=True):
+    for record in records:
+        page = pages[record.name]
         indexed = page.files
-        if not indexed:
-            new.append(record.name)
         check_owner(
             workspace.get(record.name),
             workspace,
@@ -131,7 +119,6 @@ def against_index(
             manifest.dist_dir,
         )
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            path = manifest.dist_dir / artifact.filename
             on_index = indexed.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
@@ -148,7 +135,7 @@ def against_index(
                     record.version,
                     artifact.filename,
                     artifact.kind,
-                    path,
+                    manifest.dist_dir / artifact.filename,
                     artifact.sha256,
                     action,
                     reason,
@@ -162,4 +149,5 @@ def against_index(
             problem = late_files(record.name, record.version, page, sending, window, repo.label)
             if problem:
                 late.append(problem)
+    new = [r.name for r in records if not pages[r.name].files]
     return planned, conflicts, new, late

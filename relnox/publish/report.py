@@ -1,5 +1,4 @@
-"""What a publish did: per file outcomes, ``publish-report.json`` (in the dist directory's
-state directory, :func:`relnox.artifacts.manifest.state_dir`) and the closing table."""
+"""What a publish did: per file outcomes, ``publish-report.json`` and the closing table."""
 
 from __future__ import annotations
 
@@ -24,8 +23,6 @@ REPORT_JSON = "publish-report.json"
 
 
 class UploadStatus(Status):
-    """What happened to one file of a publish."""
-
     WOULD_UPLOAD = "would-upload"  # dry run
     UPLOADED = "uploaded"
     SKIPPED = "skipped"  # already on the index with the same sha256
@@ -50,7 +47,6 @@ class PlannedFile:
 
     @property
     def size(self) -> int:
-        """Its size in bytes: of the bytes to send."""
         return self.path.stat().st_size
 
     def describe(self) -> str:
@@ -119,24 +115,18 @@ class PublishResult:
         return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
 
     def by_package(self) -> dict[str, list[FileOutcome]]:
-        """Each package's outcomes, in one pass (a report of every package reads them all
-        once, not once per package)."""
+        """Each package's outcomes, in one pass (not once per package)."""
         mine: dict[str, list[FileOutcome]] = {name: [] for name, _ in self.packages}
         for outcome in self.outcomes:
             mine.setdefault(outcome.file.package, []).append(outcome)
         return mine
 
     def package_statuses(self) -> dict[str, str]:
-        """Each package's status (the worst of its files'), in one pass."""
         return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
-        """After a partial publish: what is live, what is not, and how to finish.
-
-        A release cannot be taken back through an API, so the way out is forward: run
-        again once the cause is fixed (only what is missing is sent). A file the index
-        refused never took its name; a package half live may need a new version.
-        """
+        """After a partial publish: what is live, what is not, and how to finish (forward:
+        run again, only what is missing is sent; a package half live may need a new version)."""
         if self.ok or self.dry_run:
             return []
         status = self.package_statuses()
@@ -152,9 +142,7 @@ class PublishResult:
             "to finish: fix the cause and run the same command again (only what is missing "
             "is sent)",
         ]
-        # a refused file never took its name: the same version can be sent again. Only a
-        # package with files live and others failed is half there: a rebuild (if the fix
-        # needs one) would differ from the files live, and a new version supersedes them
+        # a refused file never took its name; a package half live cannot take rebuilt files
         outcomes = self.by_package()
         split = [
             n
@@ -171,8 +159,7 @@ class PublishResult:
         return lines
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """What was (or, dry, would be) uploaded: the files of a dry run, then the packages
-        that need attention (every one with ``verbose``)."""
+        """The files of a dry run, then the packages that need attention (all with ``verbose``)."""
         from relnox.report import attention
 
         lines = []
@@ -189,38 +176,34 @@ class PublishResult:
                 ),
             ]
             if self.new_projects:
-                names = ", ".join(self.new_projects)
-                lines.append(f"new projects on {self.repository.label}: {names}")
+                lines.append(
+                    f"new projects on {self.repository.label}: {', '.join(self.new_projects)}"
+                )
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
-        fine = (UPLOADED, WOULD_UPLOAD, SKIPPED)
-        lines += attention(self.rows(), columns, lambda r: _fine(r, fine), verbose)
+        lines += attention(self.rows(), columns, _fine, verbose)
         if self.report_path:
             lines.append(f"report: {self.report_path}")
         return lines
 
     def raise_for_failures(self) -> None:
-        """A publish that did not upload everything it should raises, naming its report."""
         if not self.ok:
             more = f"; see {self.report_path}" if self.report_path else ""
             raise PublishError(f"{self.error or 'some files were not uploaded'}{more}")
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per package for :func:`relnox.report.render_table`."""
-        rows = []
         outcomes = self.by_package()
-        for name, version in self.packages:
-            mine = outcomes[name]
-            rows.append(
-                {
-                    "package": name,
-                    "version": version,
-                    "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in mine),
-                    "skipped": sum(o.status == SKIPPED for o in mine),
-                    "status": _status_of(mine),
-                    "page": self.repository.project_page(name),
-                }
-            )
-        return rows
+        return [
+            {
+                "package": name,
+                "version": version,
+                "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in outcomes[name]),
+                "skipped": sum(o.status == SKIPPED for o in outcomes[name]),
+                "status": _status_of(outcomes[name]),
+                "page": self.repository.project_page(name),
+            }
+            for name, version in self.packages
+        ]
 
     def to_json(self) -> dict[str, Any]:
         outcomes = self.by_package()
@@ -253,7 +236,6 @@ class PublishResult:
         }
 
     def summary(self) -> dict[str, Any]:
-        """What the task returns (and CI step outputs carry)."""
         return {
             "repository": self.repository.name,
             "packages": [name for name, _ in self.packages],
@@ -270,21 +252,18 @@ class PublishResult:
         }
 
 
-def _fine(row: Mapping[str, Any], fine: Iterable[str]) -> str | None:
-    """The kind of a publish row that needs no attention (uploaded, skipped)."""
+def _fine(row: Mapping[str, Any]) -> str | None:
     status = str(row["status"])
-    if status not in fine:
+    if status not in (UPLOADED, WOULD_UPLOAD, SKIPPED):
         return None
     return "already published" if status == SKIPPED else status
 
 
 def _status_of(outcomes: Iterable[FileOutcome]) -> str:
-    """A package's status from its files' outcomes: the worst of them."""
+    """A package's status: the worst of its files'."""
     statuses = {o.status for o in outcomes}
-    for status in (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED):
-        if status in statuses:
-            return status
-    return SKIPPED
+    worst = (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED)
+    return next((status for status in worst if status in statuses), SKIPPED)
 
 
 def _now() -> str:
@@ -292,12 +271,8 @@ def _now() -> str:
 
 
 def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
-    """``publish-report.json`` beside the manifest, written atomically; secrets masked.
-
-    It is written after the uploads, which are done whatever happens to it: a report that
-    cannot be written (its place taken by a directory, a full disk) is a warning naming
-    it, and the result stands (``None``), never an error that would say the publish failed.
-    """
+    """``publish-report.json`` beside the manifest, secrets masked; one that cannot be
+    written is a warning (``None``), never an error: the uploads are done."""
     result.finished = _now()
     path = state_dir(dist_dir) / REPORT_JSON
     try:

@@ -1,11 +1,5 @@
-"""Where a tag's release goes: pre-releases to TestPyPI, final versions to PyPI (configurable).
-
-::
-
-    [tool.relnox.publish]
-    prerelease = "testpypi"   # a/b/rc/dev versions
-    final = "pypi"
-"""
+"""Where a tag's release goes: ``[tool.relnox.publish] prerelease`` (TestPyPI) and
+``final`` (PyPI)."""
 
 from __future__ import annotations
 
@@ -23,8 +17,6 @@ from relnox.versions.tags import ParsedTag, parse_tag
 
 @dataclass(frozen=True)
 class TagRoute:
-    """Where ``--from-tag`` sends a release: pre-releases one way, final versions the other."""
-
     tag: str
     version: str
     package: str | None  # the package the tag names, if its format has {name} or {dir}
@@ -33,7 +25,6 @@ class TagRoute:
 
 
 def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
-    """``[tool.relnox.publish] prerelease = "testpypi"`` / ``final = "pypi"`` applied to ``tag``."""
     name = tag.removeprefix("refs/tags/")
     matches = workspace.match_tag(name)
     parsed = (
@@ -48,15 +39,13 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
             f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
             "pass a release tag such as v1.2.0 or 1.2.0rc1"
         )
-    package = None
-    if parsed and (parsed.name or parsed.dir):
-        package = workspace.get(parsed.name or parsed.dir or "").name
+    named = parsed and (parsed.name or parsed.dir)
+    package = workspace.get(named).name if named else None
     target = configured_target(workspace, version.is_prerelease)
     return TagRoute(name, str(version), package, version.is_prerelease, target)
 
 
 def configured_target(workspace: Workspace, prerelease: bool) -> str:
-    """``[tool.relnox.publish] prerelease`` (default testpypi) or ``final`` (default pypi)."""
     key = "prerelease" if prerelease else "final"
     target = workspace.config.section("publish").get(key, TESTPYPI if prerelease else PYPI)
     if not isinstance(target, str):
@@ -69,13 +58,8 @@ def configured_target(workspace: Workspace, prerelease: bool) -> str:
 
 @dataclass(frozen=True)
 class CiRoutes:
-    """The one routing decision of a CI release run: which publish job takes which package.
-
-    The generated release.yml has two publish jobs: ``testpypi`` (``publish-test``:
-    upload, then install from there) and ``pypi`` (``publish`` to ``repository``). A run
-    of several tags routes each package by its own version, so ``core 1.3.0rc1`` and
-    ``agents 2.0.0`` go out together, the first to the test index only.
-    """
+    """The routing of a CI release run: which of release.yml's publish jobs (``testpypi``,
+    ``pypi``) takes each package, by its own version."""
 
     testpypi: tuple[str, ...]  # packages for the test-index job
     pypi: tuple[str, ...]  # packages for the PyPI job
@@ -89,13 +73,8 @@ def ci_routes(
     tags: Mapping[str, str | None],
     target: str | None = None,
 ) -> CiRoutes:
-    """Route each package of ``versions`` (name -> version, tag of each in ``tags``).
-
-    ``target`` (``testpypi`` or ``pypi``: a run from a branch, the user's choice) sends
-    every package there. Otherwise a pre-release goes where ``[tool.relnox.publish]
-    prerelease`` says (default TestPyPI) and a final version where ``final`` says (PyPI):
-    to the test job when that is ``testpypi``, else to the PyPI job.
-    """
+    """Route each package of ``versions``: all to ``target`` (a run from a branch), else
+    each where :func:`configured_target` says for its version."""
     if target is not None and target not in (TESTPYPI, PYPI):
         raise PublishError(
             f"--target {target!r}: the release workflow publishes to {TESTPYPI} or {PYPI}; "
@@ -129,10 +108,8 @@ def ci_routes(
 def _refuse_finals_needing_test_only(
     workspace: Workspace, versions: Mapping[str, str], final: Mapping[str, str], test: set[str]
 ) -> None:
-    """A final version routed to PyPI whose requirement on a package of this run only that
-    package's pre-release satisfies (``agents 2.0.0`` needing ``core>=1.3.0rc1``) could not
-    be installed from PyPI: the pre-release goes to the test index only. Refused before
-    anything is built, naming both ways out."""
+    """Refuse a final version for PyPI that needs a pre-release of this run, which goes to
+    the test index only (``agents 2.0.0`` needing ``core>=1.3.0rc1``)."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     for name, where in final.items():

@@ -1,26 +1,7 @@
-"""The index's own rules, known before an upload or read from its answer.
-
-- A project can be archived, quarantined or deprecated (PEP 792 ``project-status`` in
-  the simple API): archived and quarantined projects take no uploads, so a publish
-  refuses them before sending anything; deprecated is a warning.
-- PyPI takes new files for a release only within 14 days of its first file (PEP 700
-  ``upload-time`` tells when that was): a resume or a late wheel after that must be a
-  new version (a post release), and relnox says so before uploading.
-  ``[tool.relnox.publish] upload-window-days`` sets the window for another index
-  (by default 14 on PyPI and TestPyPI, none elsewhere; ``0`` turns it off).
-- PyPI and TestPyPI refuse a version with a local part (``1.3.0+local``, PEP 440): a
-  publish there refuses it before sending anything (:func:`local_versions`), since the
-  first file's 400 would come after the rest of the release was already up.
-- PyPI and TestPyPI refuse a distribution classified ``Private :: ...`` (the classifier
-  that marks a package never to be uploaded there): a publish there refuses it before sending anything
-  (:func:`private_classifiers`).
-- PyPI limits how many projects a user (and an IP) may create a day, and a refused
-  attempt counts: a 429 for a project's first file (on an index with a
-  ``new-project-limit``, or whose answer speaks of new projects) is never retried, and
-  no other project is created in that run (:mod:`relnox.publish.run`); its
-  ``Retry-After`` and ``RateLimit`` / ``RateLimit-Policy`` headers say when the limit
-  resets.
-"""
+"""The index's own rules, said before an upload or read from its answer: PEP 792 project
+statuses, the upload window of a release (PEP 700 ``upload-time``), PyPI's refusal of local
+versions and ``Private ::`` classifiers (its first 400 would come with the rest already up),
+and its daily limit on new projects (docs/configuration.md, ``[tool.relnox.publish]``)."""
 
 from __future__ import annotations
 
@@ -73,9 +54,8 @@ def status_problems(pages: Mapping[str, ProjectPage], label: str) -> tuple[list[
 def publish_count(
     workspace: Workspace, repo: Repository, key: str, on_pypi: int, least: int, unit: str
 ) -> int | None:
-    """A whole-number ``[tool.relnox.publish]`` setting of at least ``least``; by default
-    ``on_pypi`` (PyPI's own limit) on PyPI and TestPyPI, none elsewhere. ``unit`` says what
-    it counts, for the error (``"days, 0 (no window) or more"``)."""
+    """A whole-number ``[tool.relnox.publish]`` setting of at least ``least`` (``unit``);
+    by default ``on_pypi`` on PyPI and TestPyPI, none elsewhere."""
     value = workspace.config.section("publish").get(key)
     if value is None:
         return on_pypi if repo.is_pypi else None
@@ -88,15 +68,12 @@ def publish_count(
 
 
 def upload_window_days(workspace: Workspace, repo: Repository) -> int | None:
-    """``[tool.relnox.publish] upload-window-days``; by default PyPI's 14 on PyPI and
-    TestPyPI, none elsewhere (``0``: no window)."""
     unit = "days, 0 (no window) or more"
     days = publish_count(workspace, repo, "upload-window-days", PYPI_UPLOAD_WINDOW_DAYS, 0, unit)
-    return days or None
+    return days or None  # 0: no window
 
 
 def post_version(version: str) -> str:
-    """The next post release of ``version`` (``1.2.0`` -> ``1.2.0.post1``)."""
     parsed = Version(version)
     pre = f"{parsed.pre[0]}{parsed.pre[1]}" if parsed.pre else ""
     base = parsed.base_version + pre
@@ -112,11 +89,8 @@ def late_files(
     label: str,
     now: datetime | None = None,
 ) -> str | None:
-    """Why ``to_upload`` (files of ``package`` ``version``) can no longer be added, or ``None``.
-
-    The release's age is that of its oldest file on the index (PEP 700 ``upload-time``);
-    an index that gives no times is not judged.
-    """
+    """Why ``to_upload`` can no longer be added to ``package`` ``version``, or ``None``: its
+    age is its oldest file's on the index (an index that gives no times is not judged)."""
     if not to_upload:
         return None
     times = [
@@ -161,8 +135,7 @@ def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datet
     now = now or datetime.now(timezone.utc)
     lower = {k.lower(): v.strip() for k, v in headers.items()}
     seconds: float | None = None
-    ratelimit = lower.get("ratelimit", "")
-    found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", ratelimit)
+    found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", lower.get("ratelimit", ""))
     if found:
         seconds = _seconds(found.group(1))
     elif "ratelimit-reset" in lower:
@@ -202,7 +175,6 @@ def creation_limited(
     detail: str,
     now: datetime | None = None,
 ) -> str:
-    """The error for a 429 on a project's first file: when to try again, and what waits."""
     when = reset_time(headers, now)
     rule = policy(headers)
     reset = (
@@ -220,8 +192,7 @@ def creation_limited(
 
 
 def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) -> str | None:
-    """Why ``versions`` ((name, version) each) cannot go to ``repository``: PyPI and TestPyPI
-    take no version with a local part (``+...``); ``None`` elsewhere, or when none has one."""
+    """Why ``versions`` cannot go to PyPI or TestPyPI (a local part, ``+...``), or ``None``."""
     if not repository.is_pypi:
         return None
     local = [(name, Version(version)) for name, version in versions if Version(version).local]
@@ -239,10 +210,8 @@ def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) 
 
 
 def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
-    """Why the files ``(package name, path)`` cannot go to ``repository``: PyPI and TestPyPI
-    refuse a distribution with a ``Private ::`` classifier (``Private :: Do Not Upload``),
-    and the first such file's 400 would come after other packages were up; ``None``
-    elsewhere, or when none has one."""
+    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a ``Private ::``
+    classifier), or ``None``."""
     if not repository.is_pypi:
         return None
     from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none

@@ -1,15 +1,6 @@
-"""Carrying out a publish plan: ``uv publish`` or ``twine upload`` children, resumable, with backoff.
-
-Packages go in dependency order, a package's wheels before its sdist; a failed
-file stops its package. After any failure the index is asked about *that* file:
-listed with our sha256, it arrived (or, after a 400/409 "already exists", was there
-already: skipped), so a retry or a rerun never sends a file twice; listed with other
-content, it is refused by name. Transient failures (connection errors, timeouts,
-stalls, 5xx, 429) are retried ``[tool.relnox.network] retries`` times with
-exponential backoff; anything else stops the package. Without
-``keep_going`` the first failed package stops the run; with it, only the
-packages that depend on the failed one are held back.
-"""
+"""Carrying out a publish plan tier by tier (:mod:`relnox.publish.tiers`), each package by
+:class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the first failed
+package stops the run; with it, only the packages that need the failed one are held back."""
 
 from __future__ import annotations
 
@@ -43,8 +34,6 @@ JOBS = 4
 
 @dataclass(frozen=True)
 class Waiting:
-    """How long a tier may take to show on the index (``None``: do not wait)."""
-
     seconds: float | None = 300.0
     poll: float = 0.5  # the first pause between looks; doubles up to 5 s
     clock: Callable[[], float] = time.monotonic
@@ -57,15 +46,9 @@ def wait_visible(
     waiting: Waiting,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[str], str, bool]:
-    """Wait until the index lists every one of ``files`` with our sha256.
-
-    Returns the file names still not listed (empty: all shown), why, and whether waiting
-    longer could help (``False`` for other content): the time ran out
-    (``waiting.seconds``), the index could not be read (after the reader's retries), or it
-    lists one of them with another sha256 than ours (said at once, not after the wait:
-    an index never changes a file it has). No read of the index outlasts the wait: an
-    index that does not answer ends it on time.
-    """
+    """Wait until the index lists each of ``files`` with our sha256: the names still not
+    listed, why, and whether waiting longer could help (not for other content, said at
+    once). No read of the index outlasts the wait."""
     pending = {f.filename: f for f in files}
     if waiting.seconds is None or not pending:
         return [], "", True
@@ -77,9 +60,8 @@ def wait_visible(
     while True:
         if time.monotonic() >= deadline:  # the last pause ended the wait
             return sorted(pending), not_shown, True
-        packages = sorted({f.package for f in pending.values()})
         try:
-            pages = {package: reader.files(package) for package in packages}
+            pages = {p: reader.files(p) for p in sorted({f.package for f in pending.values()})}
             other: list[str] = []
             for name, file in list(pending.items()):
                 entry = pages[file.package].get(name)
@@ -143,11 +125,9 @@ def upload_all(
     waiting: Waiting | None = None,
     check_installable: InstallableCheck | None = None,
 ) -> None:
-    """Every package of ``plan``, tier by tier (``jobs`` packages at once in a tier);
-    outcomes are added to ``result``. A tier's files must show on the index (and install,
-    with ``check_installable``) before the next tier starts, and the last tier's before
-    the run ends: a file the index does not list with our sha256 was not published,
-    whatever the upload's answer said."""
+    """Every package of ``plan``, tier by tier (``jobs`` packages at once), outcomes added to
+    ``result``. A tier's files must show on the index (and install, with
+    ``check_installable``) before the next starts, the last before the run ends."""
     waiting = waiting or Waiting()
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}
@@ -155,10 +135,9 @@ def upload_all(
     held: set[str] = set()  # packages held back because something they need failed
     stopped = False
     uploading = {f.package for f in plan.to_upload}
-    sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}
+    sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}  # the counter
 
     def one(job: tuple[str, list[FileOutcome]]) -> str | None:
-        """One package's upload, its progress line first."""
         name, todo = job
         logger.info(
             "[%d/%d] %s %s: uploading %s",
@@ -193,13 +172,14 @@ def upload_all(
                     )
             todo = [o for o in outcomes if o.file.action == "upload"]
             blocker = next((d for d in needs(workspace, [name])[1:] if d in failed), None)
-            if todo and (stopped or blocker is not None):
-                if blocker:
-                    held.add(name)
+            if todo and blocker:
+                held.add(name)
                 for outcome in todo:
-                    outcome.status = HELD_BACK if blocker else NOT_ATTEMPTED
-                    if blocker:
-                        outcome.error = f"held back: it needs {blocker}, whose upload failed"
+                    outcome.status = HELD_BACK
+                    outcome.error = f"held back: it needs {blocker}, whose upload failed"
+            elif todo and stopped:
+                for outcome in todo:
+                    outcome.status = NOT_ATTEMPTED
             elif todo:
                 go.append((name, todo))
             else:

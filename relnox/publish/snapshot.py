@@ -1,13 +1,6 @@
 """The bytes a publish sends are the bytes it checked: each file to upload is copied into a
-private directory, hashed as it is copied, just before the first upload.
-
-The plan hashed every file against the build manifest, but the uploader reads each file
-later, one after another: a file changed in ``dist/`` meanwhile (while an earlier file
-uploads, or while the user answers the confirmation) would be sent as it is then. The
-copy is what goes out, so a change after it cannot reach the index; a change before it
-is caught here, by its sha256, before anything is sent. PEP 740 attestations beside a
-file go with it when they are uploaded too.
-"""
+private directory (with its PEP 740 attestations), hashed as it is copied, before the
+first upload; a file changed in ``dist/`` after the plan hashed it is refused."""
 
 from __future__ import annotations
 
@@ -27,7 +20,6 @@ _CHUNK = 1024 * 1024
 
 
 def _copy_hashed(source: Path, target: Path) -> str:
-    """Copy ``source`` to ``target`` (a new file); the sha256 of the bytes copied."""
     with source.open("rb") as src, target.open("xb") as dst:
         digest = hashlib.sha256()
         for chunk in iter(lambda: src.read(_CHUNK), b""):
@@ -38,8 +30,7 @@ def _copy_hashed(source: Path, target: Path) -> str:
 
 @contextmanager
 def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
-    """``plan`` with every file to upload read from a private copy (removed afterwards);
-    a file whose bytes are no longer those the plan checked is refused before any upload."""
+    """``plan`` with every file to upload read from a private copy (removed afterwards)."""
     private: Path | None = None
     try:
         files = []
@@ -51,9 +42,7 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             try:
                 # a directory only this user reads (mkdtemp: 0700), made for the first copy
                 private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
-                copy = private / file.filename
-                sha256 = _copy_hashed(file.path, copy)
-                kept = replace(file, path=copy)
+                sha256 = _copy_hashed(file.path, private / file.filename)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
@@ -63,7 +52,7 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
                 changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
             for attestation in attestations_of(file.path) if attestations else ():
                 shutil.copyfile(attestation, private / attestation.name)
-            files.append(kept)
+            files.append(replace(file, path=private / file.filename))
         if changed:
             raise PublishError(
                 f"changed since publish checked them: {'; '.join(changed)}; the files in "

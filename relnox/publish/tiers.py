@@ -1,13 +1,6 @@
-"""The tiers of a publish: packages grouped by dependency depth, and how they look.
-
-Tier 0 holds the packages that need no other package of this publish; tier k those
-whose deepest dependency among them is in tier k-1. A tier is uploaded (in parallel,
-wheels before sdists in each package) and made visible on the index before the next
-one starts, so no package is ever installable from the index before what it needs.
-
-:func:`graph_text` draws the tiers for a terminal, :func:`graph_mermaid` for a GitHub
-job summary; both show each package's state when outcomes are known.
-"""
+"""The tiers of a publish, packages by dependency depth (tier k: the deepest dependency
+among them in tier k-1), drawn for a terminal or a job summary (Mermaid). A tier shows on
+the index before the next starts: nothing installs from there before what it needs."""
 
 from __future__ import annotations
 
@@ -17,7 +10,6 @@ from relnox.project.workspace import Workspace
 
 
 def tiers(names: Sequence[str], workspace: Workspace) -> list[list[str]]:
-    """``names`` (in release order, dependencies first) grouped by dependency depth."""
     chosen = set(names)
     depth: dict[str, int] = {}
     for name in names:
@@ -30,25 +22,18 @@ def tiers(names: Sequence[str], workspace: Workspace) -> list[list[str]]:
 
 
 def needs(names: Sequence[str], workspace: Workspace) -> dict[str, list[str]]:
-    """Each of ``names`` -> the packages among ``names`` it requires directly."""
     chosen = set(names)
     return {n: [d for d in workspace.get(n).internal_deps if d in chosen] for n in names}
 
 
-def graph_text(
-    names: Sequence[str], workspace: Workspace, states: Mapping[str, str] | None = None
-) -> list[str]:
-    """The tiers as lines: ``tier 1: agents (uploaded) <- core``."""
+def graph_text(names: Sequence[str], workspace: Workspace) -> list[str]:
+    """The tiers as lines: ``tier 1: agents <- core``."""
     wanted = needs(names, workspace)
-    lines = []
-    for number, tier in enumerate(tiers(names, workspace)):
-        parts = []
-        for name in tier:
-            state = f" ({states[name]})" if states and name in states else ""
-            after = f" <- {', '.join(wanted[name])}" if wanted[name] else ""
-            parts.append(f"{name}{state}{after}")
-        lines.append(f"tier {number}: " + "; ".join(parts))
-    return lines
+    return [
+        f"tier {number}: "
+        + "; ".join(f"{n} <- {', '.join(wanted[n])}" if wanted[n] else n for n in tier)
+        for number, tier in enumerate(tiers(names, workspace))
+    ]
 
 
 _STYLE = {

@@ -1,6 +1,7 @@
-"""One package's files sent to the index, each once: a file the index lists with our sha256
-arrived (or was there already), one listed with other content is refused by name, and a
-transient failure is sent again with backoff (see :mod:`relnox.publish.run`)."""
+"""One package's files sent to the index, each once, wheels first. After a failure the index
+is asked about that file: listed with our sha256, it arrived (after a 400/409 "already
+exists": skipped); with other content, refused by name. Transient failures (connection
+errors, timeouts, stalls, 5xx, 429) are retried with backoff; anything else stops the package."""
 
 from __future__ import annotations
 
@@ -73,10 +74,7 @@ class PackageUploader:
     _creating: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def on_index(self, file: PlannedFile) -> str | None:
-        """Whether the index lists ``file``: ``SAME`` (our sha256), ``OTHER`` or ``ABSENT``.
-
-        ``None`` when the index cannot be asked right now.
-        """
+        """``SAME`` (listed with our sha256), ``OTHER``, ``ABSENT``, or ``None``: not asked."""
         try:
             entry = self.reader.files(file.package).get(file.filename)
             if entry is None:
@@ -91,16 +89,9 @@ class PackageUploader:
         return SAME
 
     def upload(self, outcomes: Sequence[FileOutcome]) -> str | None:
-        """Upload one package's files in order; the error that stopped it.
-
-        A transport that stops at the first failed file (``uv publish``) sends them all in
-        one child (see :meth:`batch`); the failed file and those after it go on one at a
-        time.
-        """
+        """Upload one package's files in order; the error that stopped it."""
         if outcomes and self._would_create(outcomes[0].file.package):
-            # after a refusal (429) no other creation is attempted: each refused attempt
-            # counts against the index's limit too; where the index limits creations, they
-            # go one at a time, so none is sent after the first refusal
+            # each refused creation (429) counts too: one at a time where limited, none after one
             with self._creating if self.serial_creations else contextlib.nullcontext():
                 if self.creation_refused:
                     for outcome in outcomes:
@@ -125,22 +116,16 @@ class PackageUploader:
         return None
 
     def batch(self, outcomes: Sequence[FileOutcome]) -> tuple[Attempt | None, int]:
-        """``outcomes`` in one child: ``(None, n)`` when all arrived, else how it ended and
-        the position of the file it stopped at (those before it arrived)."""
+        """``outcomes`` in one child (a transport that stops at the first failure): ``(None,
+        n)`` when all arrived, else how it ended and the position of the file it stopped at."""
         attempt = self.send([o.file for o in outcomes])
         if attempt.kind == OK:
             stop = len(outcomes)
         else:
             failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
-            stopped_at = attempt.stopped_at or (failed.group(1) if failed else "")
-            stop = next(
-                (
-                    i
-                    for i, o in enumerate(outcomes)
-                    if stopped_at and Path(stopped_at).name == o.file.filename
-                ),
-                0,
-            )
+            stopped = Path(attempt.stopped_at or (failed.group(1) if failed else "")).name
+            names = [o.file.filename for o in outcomes]
+            stop = names.index(stopped) if stopped in names else 0
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
             self.created.add(outcome.file.package)
@@ -152,7 +137,6 @@ class PackageUploader:
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
     def send(self, files: Sequence[PlannedFile]) -> Attempt:
-        """One child of the transport for ``files``."""
         return self.transport.upload(
             Upload(
                 [f.path for f in files],
@@ -168,9 +152,7 @@ class PackageUploader:
 
     def upload_file(self, outcome: FileOutcome, first: Attempt | None = None) -> str | None:
         """One file, retried on transient failures; ``None`` once the index has it.
-
-        ``first``: how the file's first attempt already ended (sent with others).
-        """
+        ``first``: how its first attempt ended (sent with others)."""
         file = outcome.file
         label = self.plan.repository.label
         failures = 0
@@ -199,8 +181,7 @@ class PackageUploader:
             if attempt.kind == EXISTS and found == ABSENT:
                 found = self.look_again(file)
             if found == SAME:
-                # an earlier try of this run may have stored it with the answer lost (twine
-                # itself posts again after a 5xx); otherwise the index had it already
+                # an earlier try may have stored it, its answer lost; else the index had it
                 ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
                 outcome.status = UPLOADED if ours else SKIPPED
                 logger.info(
@@ -245,14 +226,12 @@ class PackageUploader:
             return self._fail(outcome, message)
 
     def _creation_limited(self, package: str, attempt: Attempt) -> bool:
-        """Whether a 429 for a file of ``package`` refused the creation of its project: on an
-        index that limits creations (``serial_creations``), or one that says so."""
-        if not self._would_create(package):
-            return False
-        return self.serial_creations or bool(_CREATION.search(attempt.detail + attempt.output))
+        """Whether a 429 for ``package`` refused to create its project (an index that limits
+        creations, or says so)."""
+        said = bool(_CREATION.search(attempt.detail + attempt.output))
+        return self._would_create(package) and (self.serial_creations or said)
 
     def _would_create(self, package: str) -> bool:
-        """Whether uploading a file of ``package`` now creates its project on the index."""
         return package in self.plan.new_projects and package not in self.created
 
     def look_again(self, file: PlannedFile) -> str | None:
@@ -284,11 +263,8 @@ _REUSED = re.compile(r"(already|previously) (been )?used|file-?name-?reuse|re-?u
 
 
 def refused_unlisted(label: str, filename: str, status: int | None, detail: str) -> str:
-    """A 400/409 for a file the index does not list: the server's reason, and what to do.
-
-    PyPI answers 400 with "This filename has already been used" for a file uploaded
-    once and deleted since: no index takes a filename twice, so only a new version helps.
-    """
+    """A 400/409 for a file the index does not list: the server's reason, and what to do
+    (a file name deleted once is never taken again: only a new version helps)."""
     reason = re.sub(
         r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:"
         r"|HTTP \d{3}( [A-Za-z ]+)?:)\s*",

@@ -113,8 +113,8 @@ def test_tiers_group_packages_by_dependency_depth(release: Path) -> None:
         ["demo-runtime"],
     ]
     assert tiers(["demo-agents", "demo-runtime"], workspace) == [["demo-agents"], ["demo-runtime"]]
-    lines = graph_text(names, workspace, {"demo-core": UPLOADED})
-    assert lines[0] == "tier 0: demo-core (uploaded); demo-extra"
+    lines = graph_text(names, workspace)
+    assert lines[0] == "tier 0: demo-core; demo-extra"
     assert lines[2] == "tier 2: demo-runtime <- demo-core, demo-agents"
     mermaid = graph_mermaid(names, workspace, {"demo-agents": "failed"})
     assert mermaid.startswith("```mermaid\nflowchart LR") and mermaid.endswith("```")
