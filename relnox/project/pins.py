@@ -470,7 +470,7 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
     ]
     with git.held(workspace.root):  # the files at the tags read through one process
         # every file a rule reads, at its target's last releases, asked at once
-        tags = {req.target: _release_tags(workspace, req.target) for _pkg, req in asked}
+        tags = {t: _release_tags(workspace, t) for t in {req.target for _pkg, req in asked}}
         _read_at_tags(
             workspace, [(req, tag) for _pkg, req in asked for _v, tag in tags[req.target]]
         )
