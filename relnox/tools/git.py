@@ -303,8 +303,9 @@ _HELD: dict[str, _Held] = {}
 def held(repo: Path) -> Iterator[None]:
     """While open, :func:`top_of`, :func:`toplevel` and :func:`head` answer from one
     ``rev-parse`` each, :func:`tag_exists` and :func:`tag_commit` from one
-    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` from one ``cat-file
-    --batch``: for a command that changes no ref (docs/architecture.md has its figure).
+    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` and :func:`show_files`
+    from one ``cat-file --batch``: for a command that changes no ref (docs/architecture.md
+    has its figure).
     Outside a git repository it holds nothing."""
     key = str(repo)
     if key in _HELD or not repo.is_dir():  # no directory: the command says so itself
