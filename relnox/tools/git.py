@@ -458,6 +458,9 @@ class Blobs:
             writer.start()
             try:
                 answers = [_answer(child.stdout) for _ in asked]
+            except BaseException:
+                child.kill()  # the writer may wait on a full pipe: it ends with the process
+                raise
             finally:
                 writer.join()
         except OSError:
