@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -353,11 +354,8 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
-    target = workspace.get(req.target)
-    released = heapq.nlargest(_RELEASES_READ, target.tags.released) if target.tags else []
     seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
-    for version in released:
-        tag = workspace.tag_for(target, str(version))
+    for version, tag in _release_tags(workspace, req.target):
         old = _requirement_at(workspace, req, tag)
         if old is not None:
             seen.append((_moved_with(old, version), old, tag))
@@ -397,11 +395,29 @@ _AT_TAGS: dict[tuple[str, str, str], tuple[InternalRequirement, ...]] = {}
 _TOPS: dict[str, Path] = {}
 
 
+def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]]:
+    """The tags of ``target``'s last :data:`_RELEASES_READ` releases, the last first."""
+    pkg = workspace.get(target)
+    released = heapq.nlargest(_RELEASES_READ, pkg.tags.released) if pkg.tags else []
+    return [(version, workspace.tag_for(pkg, str(version))) for version in released]
+
+
 def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
     target); None: not there, or not a pyproject.toml requirement."""
-    if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
+    key = _read_at_tags(workspace, [(req, tag)])[0]
+    if key is None:
         return None
+    same = (r for r in _AT_TAGS[key] if r.target == req.target and r.key[:-1] == req.key[:-1])
+    return next((r.text for r in same), None)
+
+
+def _read_at_tags(
+    workspace: Workspace, asked: Sequence[tuple[InternalRequirement, str]]
+) -> list[tuple[str, str, str] | None]:
+    """Each requirement's ``pyproject.toml`` at each tag parsed into :data:`_AT_TAGS` (the
+    files not read yet read in one go); its key there, None for no pyproject.toml
+    requirement."""
     from relnox.paths import rel
     from relnox.project.pyproject import internal_requirements
     from relnox.tools import git
@@ -409,14 +425,24 @@ def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) ->
     root = workspace.root
     if str(root) not in _TOPS:
         _TOPS[str(root)] = git.toplevel(root)
-    where = rel(req.path, _TOPS[str(root)])
-    key = (str(root), tag, where)
-    if key not in _AT_TAGS:  # parsed once for every target: a core's 70 extras read once
-        doc = _parsed(git.show_file(root, tag, where))
-        names = {pkg.name for pkg in workspace.packages}
-        _AT_TAGS[key] = internal_requirements(req.path, doc, names) if doc is not None else ()
-    same = (r for r in _AT_TAGS[key] if r.target == req.target and r.key[:-1] == req.key[:-1])
-    return next((r.text for r in same), None)
+    keys = [
+        (str(root), tag, rel(req.path, _TOPS[str(root)]))
+        if req.style == "pep508" and req.path.name == "pyproject.toml" and not req.in_lines
+        else None
+        for req, tag in asked
+    ]
+    # parsed once for every target: a core's 70 extras read once
+    new = {
+        key: req.path
+        for key, (req, _tag) in zip(keys, asked, strict=True)
+        if key and key not in _AT_TAGS
+    }
+    texts = git.show_files(root, [(tag, where) for _root, tag, where in new])
+    names = {pkg.name for pkg in workspace.packages}
+    for (key, path), text in zip(new.items(), texts, strict=True):
+        doc = _parsed(text)
+        _AT_TAGS[key] = internal_requirements(path, doc, names) if doc is not None else ()
+    return keys
 
 
 def _parsed(text: str | None) -> dict[str, Any] | None:
@@ -436,14 +462,22 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
     from relnox.tools import git
 
     lines = []
+    asked = [
+        (pkg, req)
+        for pkg in workspace.packages
+        for req in pkg.requirements
+        if req.target in targets and req.key and req.style == "pep508"
+    ]
     with git.held(workspace.root):  # the files at the tags read through one process
-        for pkg in workspace.packages:
-            for req in pkg.requirements:
-                if req.target not in targets or not req.key or req.style != "pep508":
-                    continue
-                rule, why = pin_rule(workspace, req)
-                if rule != "admit":
-                    lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
+        # every file a rule reads, at its target's last releases, asked at once
+        tags = {t: _release_tags(workspace, t) for t in {req.target for _pkg, req in asked}}
+        _read_at_tags(
+            workspace, [(req, tag) for _pkg, req in asked for _v, tag in tags[req.target]]
+        )
+        for pkg, req in asked:
+            rule, why = pin_rule(workspace, req)
+            if rule != "admit":
+                lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
     return lines
 
 

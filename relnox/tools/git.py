@@ -6,8 +6,10 @@ import contextlib
 import functools
 import re
 import subprocess
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 from relnox import _proc as proc
 from relnox.errors import GitError
@@ -301,8 +303,9 @@ _HELD: dict[str, _Held] = {}
 def held(repo: Path) -> Iterator[None]:
     """While open, :func:`top_of`, :func:`toplevel` and :func:`head` answer from one
     ``rev-parse`` each, :func:`tag_exists` and :func:`tag_commit` from one
-    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` from one ``cat-file
-    --batch``: for a command that changes no ref (docs/architecture.md has its figure).
+    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` and :func:`show_files`
+    from one ``cat-file --batch``: for a command that changes no ref (docs/architecture.md
+    has its figure).
     Outside a git repository it holds nothing."""
     key = str(repo)
     if key in _HELD or not repo.is_dir():  # no directory: the command says so itself
@@ -378,10 +381,16 @@ def empty_submodules(directory: Path) -> list[str]:
 
 def show_file(repo: Path, rev: str, path: str) -> str | None:
     """A file's content at ``rev`` (``None`` if it did not exist there)."""
+    return show_files(repo, [(rev, path)])[0]
+
+
+def show_files(repo: Path, asked: Sequence[tuple[str, str]]) -> list[str | None]:
+    """Each ``(rev, path)``'s content as :func:`show_file` gives it; while :func:`held`, all
+    asked of its one process at once."""
     held = _HELD.get(str(repo))
     if held is not None:
-        return held.blobs.show(rev, path)
-    return _show(repo, rev, path)
+        return held.blobs.show_many(asked)
+    return [_show(repo, rev, path) for rev, path in asked]
 
 
 def _show(repo: Path, rev: str, path: str) -> str | None:
@@ -391,12 +400,14 @@ def _show(repo: Path, rev: str, path: str) -> str | None:
 
 class Blobs:
     """Files at revisions, as :func:`show_file` gives them, from one ``git cat-file
-    --batch`` process; what it cannot answer as a plain file goes to ``git show``."""
+    --batch`` process; what it cannot answer as a plain file goes to ``git show``. Each is
+    read once: the revisions are taken not to move while it is open."""
 
     def __init__(self, repo: Path) -> None:
         self.repo = repo
         self._child: subprocess.Popen[bytes] | None = None
         self._broken = False
+        self._said: dict[tuple[str, str], str | None] = {}  # (rev, path) -> its text
 
     def __enter__(self) -> Blobs:
         return self
@@ -420,29 +431,64 @@ class Blobs:
 
     def show(self, rev: str, path: str) -> str | None:
         """``path``'s text at ``rev`` (``None`` if it did not exist there)."""
-        if self._broken or "\n" in rev or "\n" in path:
-            return _show(self.repo, rev, path)
+        return self.show_many([(rev, path)])[0]
+
+    def show_many(self, asked: Sequence[tuple[str, str]]) -> list[str | None]:
+        """Each ``(rev, path)``'s text: each read once, those not read yet asked all at once
+        (every request written before the first answer is read)."""
+        said = self._said
+        new = [item for item in dict.fromkeys(asked) if item not in said]
+        said.update(self._answers([item for item in new if "\n" not in "".join(item)]))
+        said.update((item, _show(self.repo, *item)) for item in new if item not in said)
+        return [said[item] for item in asked]
+
+    def _answers(self, asked: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str | None]:
+        """``git cat-file --batch``'s answers: each file's text, ``None`` where there is none;
+        what is no plain file (a tree) left out, and all when the process cannot answer."""
+        if self._broken or not asked:
+            return {}
+        requests = "".join(f"{rev}:{path}\n" for rev, path in asked).encode()
         try:
             if self._child is None:
                 self._child = proc.coprocess(["git", "cat-file", "--batch"], cwd=self.repo)
             child = self._child
             assert child.stdin is not None and child.stdout is not None
-            child.stdin.write(f"{rev}:{path}\n".encode())
-            child.stdin.flush()
-            header = child.stdout.readline().split()
-            if header[-1:] in ([b"missing"], [b"ambiguous"]):
-                return None
-            if len(header) != 3 or not header[2].isdigit():
-                raise OSError(f"git cat-file answered {header!r}")
-            data = child.stdout.read(int(header[2]) + 1)[:-1]  # the content, then a newline
+            # written beside the reading: git stops reading requests while its answers wait
+            writer = threading.Thread(target=_send, args=(child.stdin, requests))
+            writer.start()
+            try:
+                answers = [_answer(child.stdout) for _ in asked]
+            except BaseException:
+                child.kill()  # the writer may wait on a full pipe: it ends with the process
+                raise
+            finally:
+                writer.join()
         except OSError:
             self._broken = True
             self.close()
-            return _show(self.repo, rev, path)
-        if header[1] != b"blob":
-            return _show(self.repo, rev, path)  # what git show prints for a tree
-        # as git show read in text mode: UTF-8 (errors replaced), universal newlines
-        return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+            return {}
+        return {item: text for item, (plain, text) in zip(asked, answers, strict=True) if plain}
+
+
+def _send(stdin: IO[bytes], requests: bytes) -> None:
+    with contextlib.suppress(OSError):  # the process is gone: reading its answers says so
+        stdin.write(requests)
+        stdin.flush()
+
+
+def _answer(stdout: IO[bytes]) -> tuple[bool, str | None]:
+    """One answer of ``git cat-file --batch``: whether it is a plain file or none, and the
+    file's text."""
+    header = stdout.readline().split()
+    if header[-1:] in ([b"missing"], [b"ambiguous"]):
+        return True, None
+    if len(header) != 3 or not header[2].isdigit():
+        raise OSError(f"git cat-file answered {header!r}")
+    data = stdout.read(int(header[2]) + 1)[:-1]  # the content, then a newline
+    if header[1] != b"blob":
+        return False, None  # what git show prints for a tree
+    # as git show read in text mode: UTF-8 (errors replaced), universal newlines
+    return True, data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:

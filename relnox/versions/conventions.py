@@ -9,7 +9,7 @@ inference; tags that name no package are never guessed to be one's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from packaging.version import Version
@@ -18,6 +18,7 @@ from relnox.versions.former_names import former_names
 from relnox.versions.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
+    ShowFiles,
     TagReading,
     every_tag_contradicts,
     read_dotless,
@@ -40,12 +41,12 @@ def infer_conventions(
     tags: RepoTags,
     *,
     default: str,
-    show_file: Callable[[str, str], str | None] | None = None,
+    show_files: ShowFiles | None = None,
     shared: bool = False,
 ) -> dict[str, TagFacts]:
     """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
     package (lockstep)."""
-    groups = read_dotless(members, tags.by_prefix(), show_file)
+    groups = read_dotless(members, tags.by_prefix(), show_files)
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
     names = {m.name: member_names(m, several=len(members) > 1) for m in members}
@@ -71,7 +72,7 @@ def infer_conventions(
             for scores in claims.values():
                 scores.pop(member.name, None)
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
-    r = _Reading(members, groups, tags, show_file, claims)
+    r = _Reading(members, groups, tags, show_files, claims)
     if not single:
         r.drop_roots_never_released()
         r.share_roots_tags()
@@ -81,13 +82,9 @@ def infer_conventions(
             continue
         # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
         for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
-            confirmed = [
-                m.name
-                for m in members
-                if not r.has_own_tags(m.name)
-                and r.names(m, tag, version)
-                and not r.names_another(m, tag)
-            ]
+            unowned = [m for m in members if not r.has_own_tags(m.name)]
+            named = r.naming_each(unowned, [(version, tag)])
+            confirmed = [m.name for m in named if not r.names_another(m, tag)]
             if confirmed:
                 claims[prefix] = dict.fromkeys(confirmed, 1)
                 break
@@ -109,8 +106,8 @@ def infer_conventions(
         if best == 4 and len(winners) == 1:
             winners = r.unless_anothers(winners[0], prefix)
         if best >= 3 and len(winners) > 1:  # two packages could own it: ask the tagged commit
-            newest_version, newest_tag = groups[prefix][-1]
-            confirmed = [n for n in winners if r.names(r.by_name[n], newest_tag, newest_version)]
+            named = r.naming_each([r.by_name[n] for n in winners], groups[prefix][-1:])
+            confirmed = [m.name for m in named]
             if len(confirmed) > 1:  # one tag for a line released together (lockstep)
                 confirmed = r.released_together(confirmed, groups[prefix])
             winners = confirmed
@@ -118,7 +115,7 @@ def infer_conventions(
             winners = [
                 n
                 for n in winners
-                if not every_tag_contradicts(r.by_name[n], groups[prefix], show_file)
+                if not every_tag_contradicts(r.by_name[n], groups[prefix], show_files)
             ]
             if best == 2 and len(winners) > 1:
                 winners = r.named_by_newest(winners, groups[prefix])
@@ -126,7 +123,7 @@ def infer_conventions(
             r.owned[name].append(prefix)
     owned = r.owned
     why, doubts, current = r.follow_new_conventions()
-    for name, said in former_names(members, owned, groups, tags, show_file).items():
+    for name, said in former_names(members, owned, groups, tags, show_files).items():
         why[name] = f"{why[name]}; {said}" if name in why else said
     owners = {prefix for prefixes in owned.values() for prefix in prefixes}
     unclaimed = [
@@ -226,10 +223,7 @@ class _Reading(TagReading):
         newest = list(reversed(group))[:_TOGETHER_READ]
         if len(newest) < 2:
             return []
-        return [n for n in names if self.names_each(self.by_name[n], newest)]
-
-    def names_each(self, member: Member, newest: Group) -> bool:
-        return all(self.names(member, tag, version) for version, tag in newest)
+        return [m.name for m in self.naming_each([self.by_name[n] for n in names], newest)]
 
     def drop_roots_never_released(self) -> None:
         """Drop the root's claim on bare tags when its version file never named their versions
@@ -240,7 +234,7 @@ class _Reading(TagReading):
                 continue
             group = self.groups[prefix]
             if all(
-                every_tag_contradicts(root, group, self.show_file)
+                every_tag_contradicts(root, group, self.show_files)
                 or self.every_tag_names_another(root, group)
                 for root in roots
             ):
@@ -260,9 +254,9 @@ class _Reading(TagReading):
         from relnox.versions.former_names import pyproject_name
 
         path = member.version_file
-        if self.show_file is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+        if self.show_files is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
             return None
-        text = self.show_file(tag, path)
+        text = self.show_files([(tag, path)])[0]
         name = pyproject_name(text) if text is not None else None
         return canonicalize_name(name) != member.name if name is not None else None
 
@@ -297,12 +291,14 @@ class _Reading(TagReading):
             newest = newest[:_TOGETHER_READ]
             if len(newest) < 2:
                 continue
-            for member in self.members:
-                mine = held[member.name]
-                if member.name in scores or (mine and not self.stopped(mine, newest[-1][1])):
-                    continue
-                if self.names_each(member, newest):
-                    scores[member.name] = max(scores.values())
+            free = [
+                m
+                for m in self.members
+                if m.name not in scores
+                and not (held[m.name] and not self.stopped(held[m.name], newest[-1][1]))
+            ]
+            for member in self.naming_each(free, newest):
+                scores[member.name] = max(scores.values())
 
     def stopped(self, prefixes: Sequence[str], after: str) -> bool:
         """Whether every tag of ``prefixes`` was made before the tag ``after``."""
@@ -360,11 +356,11 @@ class _Reading(TagReading):
         """Whether ``prefix`` names a directory beside ``member`` that held a project at
         ``tag``."""
         name = stem(prefix)
-        if not name or self.show_file is None or name in (member.dir.lower(), member.name):
+        if not name or self.show_files is None or name in (member.dir.lower(), member.name):
             return False
         beside = "/".join((*member.parents, name))
         files = ("pyproject.toml", "setup.py")
-        return any(self.show_file(tag, f"{beside}/{f}") is not None for f in files)
+        return any(self.show_files([(tag, f"{beside}/{f}")])[0] is not None for f in files)
 
     def triggered(self, tag: str) -> bool:
         """The release workflow's ``on: push: tags:`` filter fires on ``tag``."""

@@ -4,12 +4,16 @@ pyproject.toml, setup.cfg or setup.py there, says whose release the tag was."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.toml import table, tomllib
 from relnox.versions.tag_model import Member, RepoTags
+
+if TYPE_CHECKING:
+    from relnox.versions.tag_facts import ShowFiles
 
 
 def pyproject_name(text: str) -> str | None:
@@ -60,11 +64,11 @@ _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
-def name_at(member: Member, tag: str, show_file: Callable[[str, str], str | None]) -> str | None:
+def name_at(member: Member, tag: str, show_files: ShowFiles) -> str | None:
     """The distribution name ``member``'s files give at ``tag`` as a literal, or ``None``."""
     for file, read in _READERS:
         path = f"{member.home}/{file}" if member.home else file
-        text = show_file(tag, path)
+        text = show_files([(tag, path)])[0]
         name = read(text) if text is not None else None
         if name:
             return name
@@ -76,12 +80,12 @@ def former_names(
     owned: dict[str, list[str]],
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
+    show_files: ShowFiles | None,
 ) -> dict[str, str]:
     """Drop from each package's prefixes one whose tags all came before another of its
     prefixes' and whose newest tag's files name another project. Returns what each was told."""
     said: dict[str, str] = {}
-    if show_file is None:
+    if show_files is None:
         return said
     for member in members:
         mine = owned[member.name]
@@ -97,7 +101,7 @@ def former_names(
             if not later:
                 continue
             tag = tags.by_date(groups[prefix])[0][1]
-            name = name_at(member, tag, show_file)
+            name = name_at(member, tag, show_files)
             if name is None or canonicalize_name(name) == member.name:
                 continue
             mine.remove(prefix)

@@ -28,21 +28,34 @@ from relnox.versions.tag_model import (
 )
 from relnox.versions.tags import UNDERSCORED, tag_regex
 
+#: the files at tags, read many at once: ``[(tag, path), ...]`` -> each one's text, ``None``
+#: where there is none
+ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
-def _said_at(
-    member: Member, tag: str, show_file: Callable[[str, str], str | None] | None
-) -> list[Version | None] | None:
+
+def _said_at(member: Member, tag: str, show_files: ShowFiles | None) -> list[Version | None] | None:
     """What the member's version file says at ``tag``; ``None`` without one there."""
-    if show_file is None or member.version_file is None:
-        return None
-    text = show_file(tag, member.version_file)
-    return _said(text) if text is not None else None
+    return said_at([member], tag, show_files)[0]
+
+
+def said_at(
+    members: Sequence[Member], tag: str, show_files: ShowFiles | None
+) -> list[list[Version | None] | None]:
+    """What each member's version file says at ``tag`` (``None`` without one there), read in
+    one go."""
+    paths = [m.version_file for m in members]
+    asked = [(tag, path) for path in paths if path is not None]
+    texts = iter(show_files(asked) if show_files is not None and asked else ())
+    return [
+        None if path is None or show_files is None or (text := next(texts)) is None else _said(text)
+        for path in paths
+    ]
 
 
 def tag_names_version(
-    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+    member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
-    return version in (_said_at(member, tag, show_file) or ())
+    return version in (_said_at(member, tag, show_files) or ())
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -71,20 +84,22 @@ def _said(text: str) -> list[Version | None]:
 def read_dotless(
     members: Sequence[Member],
     groups: Mapping[str, list[tuple[Version, str]]],
-    show_file: Callable[[str, str], str | None] | None,
+    show_files: ShowFiles | None,
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
     (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
     from relnox.versions.tags import dotless_version
 
     out = dict(groups)
-    for prefix, group in groups.items() if show_file is not None else ():
+    for prefix, group in groups.items() if show_files is not None else ():
         digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
         if len(digits) * 2 <= len(group):
             continue
         tag = max(digits, key=digits.__getitem__)
         dotted = maybe_version(dotless_version(tag[len(prefix) :]))
-        if dotted is None or not any(tag_names_version(m, tag, dotted, show_file) for m in members):
+        if dotted is None or not any(
+            tag_names_version(m, tag, dotted, show_files) for m in members
+        ):
             continue
         out[prefix] = sorted(
             (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
@@ -94,11 +109,11 @@ def read_dotless(
 
 
 def tag_contradicts(
-    member: Member, tag: str, version: Version, show_file: Callable[[str, str], str | None] | None
+    member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
     """At ``tag``, the member's version file names other versions, never this one; a missing
     file, or a tag-versioned member, says nothing."""
-    said = None if member.vcs else _said_at(member, tag, show_file)
+    said = None if member.vcs else _said_at(member, tag, show_files)
     return said is not None and version not in said and any(v is not None for v in said)
 
 
@@ -108,12 +123,12 @@ CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another p
 def every_tag_contradicts(
     member: Member,
     group: Sequence[tuple[Version, str]],
-    show_file: Callable[[str, str], str | None] | None,
+    show_files: ShowFiles | None,
 ) -> bool:
     """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
     tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
     return all(
-        tag_contradicts(member, tag, version, show_file)
+        tag_contradicts(member, tag, version, show_files)
         for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
     )
 
@@ -189,7 +204,7 @@ def _measure(
     member: Member,
     convention: TagConvention,
     tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None = None,
+    show_files: ShowFiles | None = None,
     seen: Measured | None = None,
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
@@ -224,7 +239,7 @@ def _measure(
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
     # a release the files went back from is not the line's (withdrawn, or another line's)
-    left, withdrawn, note = _left_behind(member, found, tags, show_file)
+    left, withdrawn, note = _left_behind(member, found, tags, show_files)
     # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
     final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
@@ -265,7 +280,7 @@ def _left_behind(
     member: Member,
     found: Sequence[tuple[Version, str]],
     tags: RepoTags,
-    show_file: Callable[[str, str], str | None] | None,
+    show_files: ShowFiles | None,
 ) -> tuple[set[str], set[str], str | None]:
     """The final releases HEAD holds above the line its files are on, which the files said at
     their commits and went back from to a line released before them (``v1.0.0``, then the
@@ -283,7 +298,7 @@ def _left_behind(
     # the files went back to a line released before: one of its tags is older than those above
     if not above or not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
         return set(), set(), None
-    if not all(tag_names_version(member, t, v, show_file) for v, t in above[-3:]):
+    if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
         return set(), set(), None  # the files never said it: not a release they went back from
     left = {t for _v, t in above}
     named = ", ".join(t for _v, t in above[-3:])
@@ -433,7 +448,7 @@ class TagReading:
     members: Sequence[Member]
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
-    show_file: Callable[[str, str], str | None] | None
+    show_files: ShowFiles | None
     measured: Measured = field(default_factory=dict, init=False, repr=False)
     #: each prefix's :class:`Spelling`, read once for every package that may own it
     spellings: dict[str, Spelling] = field(init=False, repr=False)
@@ -448,10 +463,21 @@ class TagReading:
             self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_names_version(member, tag, version, self.show_file)
+        return tag_names_version(member, tag, version, self.show_files)
+
+    def naming_each(
+        self, members: Sequence[Member], newest: Sequence[tuple[Version, str]]
+    ) -> list[Member]:
+        """Those of ``members`` whose version file names the version of each of ``newest`` at
+        its tag: the files at a tag read in one go, each read only while the member's
+        earlier tags were named."""
+        for version, tag in newest:
+            said = said_at(members, tag, self.show_files)
+            members = [m for m, at in zip(members, said, strict=True) if version in (at or ())]
+        return list(members)
 
     def contradicts(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_contradicts(member, tag, version, self.show_file)
+        return tag_contradicts(member, tag, version, self.show_files)
 
     def facts_of(
         self,
@@ -469,7 +495,7 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags, self.show_file, self.measured)
+            return _measure(member, convention, tags, self.show_files, self.measured)
         if member.match is not None or member.regex is not None:
             rule = (
                 " ".join(f"--match {glob}" for glob in member.match.split(" "))
@@ -479,21 +505,21 @@ class TagReading:
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags, self.show_file, self.measured)
+            measured = _measure(member, convention, tags, self.show_files, self.measured)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = TagConvention(
                     fmt, (), convention.evidence, False, member.match, member.regex
                 )
-                measured = _measure(member, convention, tags, self.show_file, self.measured)
+                measured = _measure(member, convention, tags, self.show_files, self.measured)
             return measured
         if not prefixes:
             facts = _measure(
                 member,
                 TagConvention(default, (default,), f"no tags yet; default {default}"),
                 tags,
-                self.show_file,
+                self.show_files,
             )
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
@@ -553,7 +579,7 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags, self.show_file, self.measured)
+        measured = _measure(member, convention, tags, self.show_files, self.measured)
         later = self._spelled_later(chosen, accepts)
         if later is None and unsaid is None:
             return measured
@@ -568,7 +594,7 @@ class TagReading:
         tag where the file says nothing (made before it existed) stays: an older release."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
-        groups, show_file = self.groups, self.show_file
+        groups, show_files = self.groups, self.show_files
         named = [  # a spelling whose two newest tags the file said at their commits
             p
             for p in chosen
@@ -577,7 +603,7 @@ class TagReading:
         ]
         if not named:
             return chosen, None
-        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_file)]
+        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_files)]
         if not unsaid:
             return chosen, None
         shown = ", ".join(groups[p][-1][1] for p in unsaid)
@@ -613,21 +639,21 @@ class TagReading:
     def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
         """:func:`_short_zero` read from the version file: the newest release is a two-part tag
         (``v0.61``) whose version file writes ``0.61.0``."""
-        groups, tags, show_file = self.groups, self.tags, self.show_file
+        groups, tags, show_files = self.groups, self.tags, self.show_files
         finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
         if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
             return False
         version, tag = tags.by_date(finals)[0]
-        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_file is None:
+        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_files is None:
             return False
-        text = show_file(tag, member.version_file) if member.version_file else None
+        text = show_files([(tag, member.version_file)])[0] if member.version_file else None
         written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
         return f"{version}.0" in written and str(version) not in written
 
     def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
         """A package without tags follows its siblings when they all spell tags one way, unless
         its version file names another version at their newest shared tag."""
-        members, show_file = self.members, self.show_file
+        members, show_files = self.members, self.show_files
         shapes = set()
         for member in members:
             fact = facts[member.name]
@@ -664,7 +690,7 @@ class TagReading:
             if (
                 line is not None
                 and newest
-                and tag_contradicts(member, newest[1], newest[0], show_file)
+                and tag_contradicts(member, newest[1], newest[0], show_files)
             ):
                 continue  # released beside that line at versions of its own
             if member.match is not None or member.regex is not None or not _fits(shape, member):
@@ -681,7 +707,7 @@ class TagReading:
         """A package without tags of its own released under its siblings' bare tags at versions of
         its own: its version file names one rising version, not the tag's, at each of the newest
         :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
-        members, groups, show_file = self.members, self.groups, self.show_file
+        members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f
             for m in members
@@ -691,7 +717,7 @@ class TagReading:
             and f.last is not None
             and "{" not in f.convention.format.removesuffix("{version}")
         }
-        if len(carriers) != 1 or show_file is None:
+        if len(carriers) != 1 or show_files is None:
             return facts
         ((shape, carrier),) = carriers.items()
         prefix = shape.removesuffix("{version}")
@@ -713,7 +739,7 @@ class TagReading:
                 continue
             said = []
             for version, tag in chain:
-                found = {v for v in _said_at(member, tag, show_file) or () if v is not None}
+                found = {v for v in _said_at(member, tag, show_files) or () if v is not None}
                 if len(found) != 1 or version in found:
                     break
                 said.append((found.pop(), tag))

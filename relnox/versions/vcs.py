@@ -203,8 +203,8 @@ def tag_facts(
             members,
             tags,
             default=default,
-            show_file=lambda tag, path: git.show_file(
-                root, objects.get(tag, f"refs/tags/{tag}"), path
+            show_files=lambda asked: git.show_files(
+                root, [(objects.get(tag, f"refs/tags/{tag}"), path) for tag, path in asked]
             ),
             shared=shared,
         )

@@ -344,3 +344,48 @@ def test_the_pin_rules_of_a_bump_read_the_files_at_tags_through_one_process(
     started = [line for line in trace.read_text().splitlines() if "built-in: git " in line]
     assert not [line for line in started if "built-in: git show " in line], started
     assert sum("built-in: git cat-file --batch" in line for line in started) == 1, started
+
+
+def test_plan_s_pin_rules_ask_every_file_at_the_tags_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Four extensions whose floors on the core were raised at each of two releases: the
+    pin rules read each extension's pyproject.toml at both tags, all eight asked of git in
+    one request (a 73-package workspace made 222 round trips to ``git cat-file``), and the
+    rules are what they were."""
+    from relnox.project.discovery import load_workspace
+    from relnox.project.pins import pin_rules
+    from relnox.tools import git
+
+    names = ["ext1", "ext2", "ext3", "ext4"]
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext*"]\n\n'
+        '[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n',
+        "core/src/acme_core/__init__.py": "",
+        **{f"{n}/src/acme_{n}/__init__.py": "" for n in names},
+    }
+    root = repo(tmp_path / "r", files)
+    for version in ("1.6.10", "1.6.11"):
+        members = {
+            f"{n}/pyproject.toml": project(f"acme-{n}", version, requires=[f"acme-core>={version}"])
+            for n in names
+        }
+        commit(
+            root, {"core/pyproject.toml": project("acme-core", version), **members}, f"v{version}"
+        )
+    workspace = load_workspace(root)
+    asked: list[list[tuple[str, str]]] = []
+    real = git.show_files
+
+    def counted(repo: Path, files: list[tuple[str, str]]) -> list[str | None]:
+        asked.append(list(files))
+        return real(repo, files)
+
+    monkeypatch.setattr(git, "show_files", counted)
+    rules = pin_rules(workspace, {"acme-core"})
+    said = "raise (it was raised to each release at v1.6.10, v1.6.11)"
+    assert rules == [(f"acme-{n} requires acme-core>=1.6.11", said) for n in names]
+    assert sorted(asked[0]) == sorted(
+        (f"v{v}", f"{n}/pyproject.toml") for n in names for v in ("1.6.10", "1.6.11")
+    )
+    assert not [batch for batch in asked[1:] if batch], asked  # nothing read one by one

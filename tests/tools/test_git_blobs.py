@@ -99,3 +99,27 @@ def test_held_answers_every_tag_question_as_git_does(repo: Path) -> None:
         assert [git.show_file(repo, t, "pyproject.toml") for t in names] == files
     assert alone[1][0] and alone[2][1] == alone[1][1] and alone[3] == (True, None)
     assert alone[4] == (False, None)
+
+
+def test_blobs_answer_many_at_once_as_git_show_does(repo: Path) -> None:
+    """``show_many`` writes every request before it reads the first answer; the answers are
+    git show's, each asked of git once (a file asked twice is read once)."""
+    asked = [*ASKED, *ASKED[:3]]
+    with git.Blobs(repo) as blobs:
+        assert blobs.show_many(asked) == [git.show_file(repo, rev, path) for rev, path in asked]
+
+
+def test_a_batch_larger_than_a_pipe_is_answered(tmp_path: Path) -> None:
+    """More requests than a pipe holds, each answer larger than its request: git stops
+    reading requests while its answers wait to be read, so the requests are written beside
+    the reading, never before it (else both processes wait on each other for ever)."""
+    run_git(tmp_path, "init", "-q")
+    names = [f"{'deep/' * 20}file-{index:04d}.txt" for index in range(2000)]  # 125 bytes a request
+    for index, name in enumerate(names):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"{index}\n" * 40)
+    run_git(tmp_path, "add", "-A")
+    run_git(tmp_path, "commit", "-q", "-m", "many")
+    with git.Blobs(tmp_path) as blobs:
+        said = blobs.show_many([("HEAD", name) for name in names])
+    assert said == [f"{index}\n" * 40 for index in range(len(names))]
