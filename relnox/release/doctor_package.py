@@ -499,7 +499,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         return Check(name, OK, detail)
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
-        after = str(bump_version(pkg.tags.last, "patch"))
+        after = _bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))
         return Check(
             name,
             missing,

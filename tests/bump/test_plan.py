@@ -1732,3 +1732,20 @@ def test_a_file_one_package_reads_and_another_s_bumpversion_lists_is_edited_once
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     for path in ("core/version.py", "sub/plugin/version.py"):
         assert (root / path).read_text() == version.replace("2.4.0.dev14", "2.4.0")
+
+
+def test_doctor_names_the_release_after_a_placeholder_as_the_bump_would(tmp_path: Path) -> None:
+    """The placeholder shape, with 6.0.3 already released from another branch: the bump steps
+    over it to 6.0.4, and doctor's example heading is the same release (one next version)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("corsish", "0.0.1")}, ["6.0.1"])
+    commit(root, {"README.md": "fix\n"}, "6.0.2")
+    git(root, "checkout", "-q", "-b", "maint")
+    commit(root, {"README.md": "hotfix\n"}, "6.0.3")
+    git(root, "checkout", "-q", "-")
+    commit(root, {"CHANGELOG.md": "# Changes\n\n## 6.0.2\n\n- fix\n"})
+    assert plan_bump(load_workspace(root), BumpOptions(part="patch")).versions["corsish"] == (
+        "0.0.1",
+        "6.0.4",
+    )
+    checks = {c.check: c for c in doctor(root).checks}
+    assert "like '## 6.0.4'" in checks["changelog corsish"].detail
