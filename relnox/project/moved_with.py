@@ -12,9 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.errors import ConfigError, RelnoxError
+from relnox.errors import ConfigError, RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
@@ -29,6 +30,8 @@ RULES = ("history", "keep")
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
+#: an exact pin in a dependency list: ``"name == 1.2b0",``
+_EXACT_PIN = re.compile(r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*(?P<version>[^",;\s]+)"')
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -138,6 +141,54 @@ def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocati
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
+    pinned = _outside_pins(workspace, pkg, top, last)
+    if pinned:
+        pins = [pin for _, pin in pinned]
+        note = (
+            f"{rel(pkg.pyproject, workspace.root)} pinned "
+            f"{shortlist([name for name, _ in pinned])} at {pkg.name}'s version at "
+            f"{', '.join(reversed(tags))}, so a bump moves the pin too; "
+            '[tool.relnox] unreleased-versions = "keep" leaves it'
+        )
+        places, more = _copies_moved(workspace, pkg, top, finals, tags)
+        return [*pins, *places], f"{note}; {more}" if more else note
+    return _copies_moved(workspace, pkg, top, finals, tags)
+
+
+def _outside_pins(
+    workspace: Workspace, pkg: Package, top: Path, last: list[tuple[Version, str]]
+) -> list[tuple[str, VersionLocation]]:
+    """The exact pins in ``pkg``'s ``pyproject.toml`` on a project outside the workspace
+    at ``pkg``'s own version that said each of its last releases at its tag (a family of
+    projects released in step from two repositories)."""
+    try:
+        text = read_text(pkg.pyproject)
+    except ConfigError:
+        return []
+    ours = {p.name for p in workspace.packages}
+    lines = {}
+    for found in _EXACT_PIN.finditer(text):
+        if found["version"] == pkg.version and canonicalize_name(found["name"]) not in ours:
+            lines[found[0].replace(found["version"], "{version}")] = found["name"]
+    if not lines:
+        return []
+    path = rel(pkg.pyproject, top)
+    said = git.show_files(top, [(tag, path) for _, tag in last])
+    pins = []
+    for line, name in lines.items():
+        if all(
+            old is not None and line.replace("{version}", str(version)) in old
+            for old, (version, _) in zip(said, last, strict=True)
+        ):
+            place = _saying(pkg.pyproject, line, pkg.version)
+            if place is not None:
+                pins.append((name, place))
+    return pins
+
+
+def _copies_moved(
+    workspace: Workspace, pkg: Package, top: Path, finals: list[Version], tags: list[str]
+) -> tuple[list[VersionLocation], str]:
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
     for i in range(len(finals) - 1):
         moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])

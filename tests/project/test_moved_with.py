@@ -181,3 +181,57 @@ def test_an_unknown_unreleased_versions_rule_is_refused_by_plan_too(tmp_path: Pa
         done = run_relnox(*command, cwd=root)
         assert done.returncode != 0
         assert "unreleased-versions = 'always' is none of history, keep" in done.stderr
+
+
+def _family(tmp_path: Path, kept: str = "") -> Path:
+    """``acme-beta`` released as betas from branches, pinning ``acme-conventions`` (a project
+    of another repository released in step) at its own version at every release; ``kept``:
+    a pin that said the same version only now."""
+
+    def files(version: str, now: bool = False) -> dict[str, str]:
+        pins = [f"acme-conventions == {version}", "requests == 2.31.0"]
+        pins += [f"{kept} == {version}"] if kept and now else [f"{kept} == 0.0.9"] if kept else []
+        return {
+            "pyproject.toml": project("acme-beta", version, requires=pins),
+            "src/acme_beta/__init__.py": "",
+        }
+
+    root = repo(tmp_path / "f", files("0.1b0.dev"))
+    for n in (1, 2, 3):
+        git(root, "checkout", "-q", "-b", f"release/0.{n}")
+        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
+        git(root, "checkout", "-q", "main")
+        if n < 3:
+            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
+    commit(root, files("0.3b0.dev", now=True))
+    return root
+
+
+def test_an_exact_pin_on_another_repositorys_project_that_moved_at_each_release_moves(
+    tmp_path: Path,
+) -> None:
+    """The history pinned ``acme-conventions`` at the package's version at v0.1b0, v0.2b0
+    and v0.3b0: the bump moves the pin with the version and says why; a pin that said the
+    version only now (``acme-extra``) and a pin on another version stay."""
+    root = _family(tmp_path, kept="acme-extra")
+    said = run_relnox("bump", "--to", "0.4b0.dev", "--dry-run", cwd=root, check=True)
+    (line,) = [
+        line
+        for line in (said.stdout + said.stderr).splitlines()
+        if "pinned acme-conventions" in line
+    ]
+    assert "v0.1b0, v0.2b0, v0.3b0" in line and 'unreleased-versions = "keep"' in line
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"acme-conventions == 0.4b0.dev"' in text and 'version = "0.4b0.dev"' in text
+    assert '"acme-extra == 0.3b0.dev"' in text and '"requests == 2.31.0"' in text
+
+
+def test_unreleased_versions_keep_leaves_an_outside_pin(tmp_path: Path) -> None:
+    root = _family(tmp_path)
+    (root / "pyproject.toml").write_text(
+        (root / "pyproject.toml").read_text() + '\n[tool.relnox]\nunreleased-versions = "keep"\n'
+    )
+    commit(root, {}, message="keep")
+    run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
+    assert '"acme-conventions == 0.3b0.dev"' in (root / "pyproject.toml").read_text()
