@@ -3,9 +3,10 @@
 One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
 wheel installed by ONE installer command with the release's own siblings taken
 from ``dist/`` (so a package gets its new siblings), then one check process per core
-(``python -I`` from an empty directory: nothing of the source tree is importable), each
-checking its share of the packages; the console scripts the wheels declare start beside
-them, on a core kept for them, the rest and ``[tool.relnox.verify] commands`` next.
+(``python -I -B`` from an empty directory: nothing of the source tree is importable, no
+bytecode written), each checking its share of the packages; the console scripts the
+wheels declare start beside them, on a core kept for them, the rest and
+``[tool.relnox.verify] commands`` next.
 ``sdist=True`` adds a second environment built from the sdists;
 ``index=...`` installs ``name==version`` from an index instead of ``dist/``.
 
