@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -92,6 +93,8 @@ class _Timers(importlib.abc.MetaPathFinder):
 def main() -> None:
     out, args = sys.argv[1], sys.argv[2:]
     sys.meta_path.insert(0, _Timers())
+    # the scratch directories (the environments, thousands of files each) deleted
+    _wrap(tempfile.TemporaryDirectory, "cleanup", "delete scratch directory")
     run_relnox(out, args, MARKS, mark, STARTED_AT)
 
 

@@ -13,8 +13,9 @@ a clone of a real workspace (not committed here: fetch it yourself), rehearsed a
 and the uv build in a child process each, the order alternating from round to round, the
 uv build into a fresh directory. Printed per round: each stage's seconds (the rehearsal's
 own stage lines), the three install checks (verify, verify-test, install-from-index)
-together, the whole rehearsal, the uv build and the ratio of the two; with the load
-average before and after, since the machine may be shared.
+together, the whole rehearsal, the uv build and the ratio of the two, each in wall and CPU
+seconds (user + system of the child and all it waited for); with the load average before
+and after, since the machine may be shared.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,14 +51,20 @@ def _env(relnox_path: str | None) -> dict[str, str]:
     return env
 
 
+def cpu() -> float:
+    """User + system seconds of this process's finished children so far."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def rehearse(
     root: Path, relnox_path: str | None, extra: list[str]
-) -> tuple[float, dict[str, float]]:
-    """Seconds of the whole rehearsal and of each of its stages."""
+) -> tuple[float, float, dict[str, float]]:
+    """Seconds (wall, then CPU) of the whole rehearsal, and of each of its stages."""
     argv = [sys.executable, "-m", "relnox", "rehearse", "--part", "patch", *extra]
-    start = time.perf_counter()
+    start, used = time.perf_counter(), cpu()
     proc = subprocess.run(argv, cwd=root, env=_env(relnox_path), capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, used = time.perf_counter() - start, cpu() - used
     if proc.returncode != 0:
         raise SystemExit(
             f"rehearse failed in {root}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -66,23 +74,24 @@ def rehearse(
         found = STAGE.match(line)
         if found:
             stages[found.group(1)] = float(found.group(2))
-    return seconds, stages
+    return seconds, used, stages
 
 
-def uv_build(root: Path, tmp: Path) -> float:
+def uv_build(root: Path, tmp: Path) -> tuple[float, float]:
+    """Seconds (wall, then CPU) of ``uv build --all-packages`` into a fresh directory."""
     uv = uv_binary()
     if uv is None:
         raise SystemExit("uv is needed for the baseline: pip install uv")
     out = Path(tempfile.mkdtemp(prefix="uv-dist-", dir=tmp))
     argv = [uv, "build", "--all-packages", "--no-sources", "--quiet"]
     argv += ["--python", sys.executable, "--out-dir", str(out)]
-    start = time.perf_counter()
+    start, used = time.perf_counter(), cpu()
     proc = subprocess.run(argv, cwd=root, env=_env(None), capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, used = time.perf_counter() - start, cpu() - used
     shutil.rmtree(out, ignore_errors=True)
     if proc.returncode != 0:
         raise SystemExit(f"uv build failed in {root}:\n{proc.stderr[-3000:]}")
-    return seconds
+    return seconds, used
 
 
 def generated(base: Path, count: int) -> Path:
@@ -97,11 +106,11 @@ def measure(label: str, root: Path, args: argparse.Namespace, tmp: Path) -> None
     for round_ in range(args.rounds):
         before = load()
         if round_ % 2:
-            uv = uv_build(root, tmp)
-            whole, stages = rehearse(root, args.relnox_path, extra)
+            uv, uv_cpu = uv_build(root, tmp)
+            whole, whole_cpu, stages = rehearse(root, args.relnox_path, extra)
         else:
-            whole, stages = rehearse(root, args.relnox_path, extra)
-            uv = uv_build(root, tmp)
+            whole, whole_cpu, stages = rehearse(root, args.relnox_path, extra)
+            uv, uv_cpu = uv_build(root, tmp)
         checks = sum(stages.get(name, 0.0) for name in CHECKS)
         print(f"round {round_ + 1}  (load before: {before}; after: {load()})")
         for name, seconds in stages.items():
@@ -109,11 +118,11 @@ def measure(label: str, root: Path, args: argparse.Namespace, tmp: Path) -> None
         print(
             f"  {'three install checks':20} {checks:7.1f}s ({checks / whole:.0%} of the rehearsal)"
         )
-        print(f"  {'rehearse (whole)':20} {whole:7.1f}s")
-        print(f"  {'uv build --all':20} {uv:7.1f}s")
+        print(f"  {'rehearse (whole)':20} {whole:7.1f}s  (cpu {whole_cpu:.1f}s)")
+        print(f"  {'uv build --all':20} {uv:7.1f}s  (cpu {uv_cpu:.1f}s)")
         print(
-            f"  rehearse / uv build: {whole / uv:.2f}; build / uv build: "
-            f"{stages.get('build', 0.0) / uv:.2f}",
+            f"  rehearse / uv build: {whole / uv:.2f} (cpu {whole_cpu / uv_cpu:.2f}); "
+            f"build / uv build: {stages.get('build', 0.0) / uv:.2f}",
             flush=True,
         )
 

@@ -1,6 +1,6 @@
 """The check process: run inside the fresh environment, it only *collects* facts.
 
-``python -I check.py spec.json result.json``, where ``check.py`` is this very file
+``python -I -B check.py spec.json result.json``, where ``check.py`` is this very file
 (:func:`relnox.verify.smoke.write_check`) and ``spec.json`` the packages to check: for
 each, the installed version, files and console scripts (importlib.metadata), each
 import's outcome, its ``__version__`` and where the module came from; judging is the

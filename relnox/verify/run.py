@@ -3,9 +3,10 @@
 One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
 wheel installed by ONE installer command with the release's own siblings taken
 from ``dist/`` (so a package gets its new siblings), then one check process per core
-(``python -I`` from an empty directory: nothing of the source tree is importable), each
-checking its share of the packages; the console scripts the wheels declare start beside
-them, on a core kept for them, the rest and ``[tool.relnox.verify] commands`` next.
+(``python -I -B`` from an empty directory: nothing of the source tree is importable, no
+bytecode written), each checking its share of the packages; the console scripts the
+wheels declare start beside them, on a core kept for them, the rest and
+``[tool.relnox.verify] commands`` next.
 ``sdist=True`` adds a second environment built from the sdists;
 ``index=...`` installs ``name==version`` from an index instead of ``dist/``.
 
@@ -526,7 +527,9 @@ class _RoundRun:
 
         def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
             files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])
-            went = self._run([str(env.python), "-I", *files], env, cwd)
+            # -B: -I ignores PYTHONDONTWRITEBYTECODE; the environment is thrown away, so the
+            # bytecode of thousands of imported modules is not written (nor deleted after)
+            went = self._run([str(env.python), "-I", "-B", *files], env, cwd)
             total = sum(len(r.targets) for r in self.plan.rounds)
             for t in group:  # the counter of the status line (relnox.progress)
                 mark = finished("verify", f"{t.name} [{self.round.kind}]", total)

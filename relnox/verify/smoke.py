@@ -141,7 +141,7 @@ def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
 
 def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """Write the check process's script and its spec (:func:`check_spec`) into
-    ``check_dir`` (made if need be); the process's arguments after ``python -I``: the
+    ``check_dir`` (made if need be); the process's arguments after ``python -I -B``: the
     script, the spec, and the JSON file the script writes its findings to."""
     check_dir.mkdir(exist_ok=True)
     files = [check_dir / "check.py", check_dir / "spec.json", check_dir / "result.json"]

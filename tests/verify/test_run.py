@@ -663,3 +663,24 @@ def test_a_package_that_ends_its_check_process_fails_alone(tmp_path: Path) -> No
     assert f"FAIL  vfyalone-exits {VERSION}: check process failed" in proc.stdout
     assert f"ok    vfyalone-fine {VERSION}: metadata, import vfyalone_fine" in proc.stdout
     assert "the package itself: vfyalone-exits;" in proc.stderr
+
+
+def test_the_check_process_writes_no_bytecode_into_the_throwaway_environment(
+    tmp_path: Path,
+) -> None:
+    """``python -I`` ignores ``PYTHONDONTWRITEBYTECODE``: the check process says so itself
+    (``-B``), so the thousands of modules a large release imports are not compiled to files
+    in an environment that is deleted right after. The package tells what it saw."""
+    root, seen = tmp_path / "ws", tmp_path / "seen.txt"
+    init = (
+        f'import sys\n__version__ = "{VERSION}"\n'
+        f"open({str(seen)!r}, 'w').write(str(sys.dont_write_bytecode))\n"
+    )
+    write_workspace(
+        root, [ProjectSpec("vfybc-pkg", VERSION, extra_files={"vfybc_pkg/__init__.py": init})]
+    )
+    build_release(root)
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert seen.read_text() == "True"
