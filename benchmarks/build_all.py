@@ -49,8 +49,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _pairs import load, relnox_command, spread
 
-from relnox.project.discovery import load_toml, load_workspace
+from relnox.project.discovery import load_workspace
 from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.versions.sources import load_toml
 
 
 class Failed(Exception):

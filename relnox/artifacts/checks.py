@@ -79,8 +79,8 @@ class Expectation:
 
 def _metadata_only(pyproject: Path) -> bool:
     from relnox.errors import RelnoxError
-    from relnox.project.discovery import load_toml
     from relnox.project.modules import metadata_only
+    from relnox.versions.sources import load_toml
 
     try:
         return pyproject.is_file() and metadata_only(load_toml(pyproject))

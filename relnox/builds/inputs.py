@@ -35,10 +35,11 @@ from relnox.builds.sources import (
 from relnox.builds.taken import TAKEN, taken_changed
 from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
-from relnox.project.pyproject import load_toml, project_doc
+from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package, Workspace
 from relnox.toml import table
 from relnox.tools import git
+from relnox.versions.sources import load_toml
 
 logger = logging.getLogger("relnox")
 

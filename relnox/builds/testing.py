@@ -17,10 +17,10 @@ from relnox.artifacts.checks import name_and_version
 from relnox.builds.envpool import OutputLog
 from relnox.builds.plan import TEST_DIRS, BuildPlan
 from relnox.errors import BuildError
-from relnox.project.discovery import load_toml
 from relnox.project.workspace import Package
 from relnox.toml import table
 from relnox.tools.envs import create_environment, install
+from relnox.versions.sources import load_toml
 
 logger = logging.getLogger("relnox")
 

@@ -22,11 +22,12 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
+from relnox.project.changelog_file import changelog_in
 from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
-from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.project.workspace import Package, Workspace
 from relnox.versions.arithmetic import maybe_version, same_version
 
 

@@ -37,7 +37,6 @@ from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.package_tags import read_tags
 from relnox.project.pyproject import (
     is_package,
-    load_toml,
     not_built,
     project_doc,
     tools_only,
@@ -49,9 +48,9 @@ from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version, same_version
-from relnox.versions.sources import toml_location
+from relnox.versions.sources import load_toml, toml_location
 
-__all__ = ["discover", "is_package", "load_toml", "load_workspace"]
+__all__ = ["discover", "is_package", "load_workspace"]
 
 
 def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -> Workspace:

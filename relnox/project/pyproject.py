@@ -19,12 +19,12 @@ from relnox.project.modules import flit_metadata
 from relnox.toml import table
 from relnox.versions.sources import (
     VersionLocation,
+    load_toml,
     pattern_location,
     python_location,
     read_text,
     setup_cfg,
 )
-from relnox.versions.sources import load_toml as load_toml  # its old home
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)

@@ -9,9 +9,9 @@ from typing import Any
 
 from relnox.errors import RelnoxError
 from relnox.files import read_text
-from relnox.project.pyproject import load_toml
 from relnox.project.towncrier import inside
 from relnox.toml import table
+from relnox.versions.sources import load_toml
 
 DEFAULT_DIRECTORY = "changelog.d"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import load_toml
 from relnox.toml import table
+from relnox.versions.sources import load_toml
 
 DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 

@@ -24,7 +24,7 @@ from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
 
-__all__ = ["Broken", "InternalRequirement", "Package", "Unreleased", "Workspace", "changelog_in"]
+__all__ = ["Broken", "InternalRequirement", "Package", "Unreleased", "Workspace"]
 
 
 @dataclass(frozen=True)

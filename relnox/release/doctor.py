@@ -17,7 +17,7 @@ from packaging.version import Version
 from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
-from relnox.project.discovery import discover, load_toml
+from relnox.project.discovery import discover
 from relnox.project.workspace import Package, Workspace
 from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
@@ -34,7 +34,7 @@ from relnox.toml import table
 from relnox.tools import git
 from relnox.versions.arithmetic import same_version
 from relnox.versions.next_checks import stamped_reading
-from relnox.versions.sources import stray_tag_hint, version_at
+from relnox.versions.sources import load_toml, stray_tag_hint, version_at
 from relnox.versions.tag_model import TagFacts
 
 logger = logging.getLogger("relnox")

@@ -30,20 +30,20 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
+from relnox.project.changelog_file import changelog_in
 from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
-from relnox.project.discovery import load_toml
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import News, news
-from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.project.workspace import Package, Workspace
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
 from relnox.versions.arithmetic import bump_version, maybe_version
 from relnox.versions.next import next_version
 from relnox.versions.setup_py import setup_py_keywords, uses_pbr
-from relnox.versions.sources import not_a_file, setup_cfg
+from relnox.versions.sources import load_toml, not_a_file, setup_cfg
 
 OK, WARN, ERROR = "ok", "warn", "error"
 

@@ -12,7 +12,8 @@ from packaging.version import Version
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
-from relnox.project.workspace import Package, Workspace, changelog_in
+from relnox.project.changelog_file import changelog_in
+from relnox.project.workspace import Package, Workspace
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
 from relnox.versions.arithmetic import maybe_version, same_version

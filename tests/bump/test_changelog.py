@@ -390,7 +390,7 @@ def test_a_sphinx_changelog_directive_is_a_section_read_never_written(tmp_path: 
     changelog::`` directives (``:version: 1.19.2`` written ahead, ``:released: August 8,
     2026`` once out); relnox read CHANGES and asked for an underlined heading. Doctor finds
     the version's directive; a bump writes no directive of its own."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
     from relnox.release.doctor import doctor
 
     log = (

@@ -527,7 +527,7 @@ def test_a_matrix_python_relnox_does_not_run_on_is_checked_from_relnox_s_own(
 
 def test_relnox_s_oldest_python_is_its_requires_python() -> None:
     from relnox.ci.workflows import RELNOX_PYTHON
-    from relnox.project.pyproject import load_toml
+    from relnox.versions.sources import load_toml
 
     doc = load_toml(Path(__file__).parents[2] / "pyproject.toml")
     assert doc["project"]["requires-python"] == f">={RELNOX_PYTHON}"

@@ -364,7 +364,7 @@ def test_each_read_of_a_toml_file_is_the_callers_own_document(tmp_path: Path) ->
     """A parse is kept for the next read of the same text, and every read gets a document
     of its own: changing one (a table, an array, a nested table in an array) changes
     neither the kept parse nor another read, and the leaves (dates too) are equal."""
-    from relnox.project.pyproject import load_toml
+    from relnox.versions.sources import load_toml
 
     path = tmp_path / "pyproject.toml"
     path.write_text(

@@ -1019,6 +1019,7 @@ def test_loading_a_workspace_reads_each_pyproject_once(
     from collections import Counter
 
     from relnox.project import pyproject
+    from relnox.versions.sources import load_toml as real
 
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
@@ -1029,7 +1030,6 @@ def test_loading_a_workspace_reads_each_pyproject_once(
     }
     root = repo(tmp_path / "r", files, tags=["v1.0.0"])
     parsed: Counter[Path] = Counter()
-    real = pyproject.load_toml
 
     def counted(path: Path) -> dict[str, object]:
         parsed[path] += 1
@@ -1247,7 +1247,7 @@ def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path:
     """bottle's shape: docs/changelog.rst holds the release notes and the top holds no
     changelog (doctor warned "no CHANGELOG.md"); a docs page of that name with no release
     heading (one that includes the top's) is not a changelog."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     write(
         tmp_path,
@@ -1266,7 +1266,7 @@ def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path:
 def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
     """kombu's shape: ``Changelog.rst`` at the top; on a case-sensitive file system it was
     not CHANGELOG.rst, and doctor said there was no changelog."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     write(tmp_path, {"pyproject.toml": project("calc", "1.1.0"), "Changelog.rst": "1.1.0\n=====\n"})
     config = load_workspace(tmp_path).config
@@ -1279,7 +1279,7 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
     """alembic's shape: the top's CHANGES says "MOVED, please see docs/..." and has no
     release heading; a changelog in docs/ that has one is the changelog (a top file with
     releases still wins)."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     write(
         tmp_path,
@@ -1302,7 +1302,7 @@ def test_a_changelog_folder_of_one_page_per_series_gives_the_newest_series(
     is only a table of contents and ``changelog_20.rst``, ``changelog_21.rst`` (Sphinx's
     changelog directives); the newest series' page is the changelog (relnox read the
     pointer)."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     def page(version: str) -> str:
         return f"Changelog\n=========\n\n.. changelog::\n    :version: {version}\n"
@@ -1331,7 +1331,7 @@ def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
     release, as the project does."""
     from relnox.bump import BumpOptions
     from relnox.bump.plan import plan_bump
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     notes = (
         "# Release Notes\n\n## Latest Changes\n\n### Fixes\n\n* A fix.\n\n"
@@ -1431,7 +1431,7 @@ def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> 
     """elasticsearch-py's shape: CHANGELOG.md says "See: <the docs>", and
     docs/release-notes/index.md holds ``## 9.4.1 (2026-05-26)``; doctor read the pointer
     ("no section for 9.4.1")."""
-    from relnox.project.workspace import changelog_in
+    from relnox.project.changelog_file import changelog_in
 
     write(
         tmp_path,

@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import ConfigError, VersionError
-from relnox.project.discovery import load_toml
-from relnox.versions.sources import pattern_location, python_location, text_location, toml_location
+from relnox.versions.sources import (
+    load_toml,
+    pattern_location,
+    python_location,
+    text_location,
+    toml_location,
+)
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo
 
