@@ -347,7 +347,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 "is (uv lock refreshes it)"
             )
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
-    top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    top = git.top_of(workspace.root) or workspace.root
     plan.edits = files.edits(top)
     git_plan(plan, selected, options)
     for name, (old, new) in versions.items():

@@ -44,7 +44,7 @@ def forges(workspace: Workspace) -> tuple[str, ...]:
 
 
 def top(workspace: Workspace) -> Path:
-    return git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    return git.top_of(workspace.root) or workspace.root
 
 
 def _origin(workspace: Workspace) -> str:

@@ -500,7 +500,7 @@ def _writable(path: Path, top: Path) -> None:
 
 def plan_files(workspace: Workspace, options: CiOptions) -> CiPlan:
     """The files to write; existing workflow files are refused unless ``force``."""
-    top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+    top = git.top_of(workspace.root) or workspace.root
     settings = ci_settings(workspace)
     _writable(workspace.root / "noxfile.py", top)  # every job runs nox: it must be a file
     planned = tuple(

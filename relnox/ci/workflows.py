@@ -90,7 +90,7 @@ class WorkflowBuilder:
     def __init__(self, workspace: Workspace, settings: CiSettings) -> None:
         self.ws = workspace
         self.settings = settings
-        top = git.toplevel(workspace.root) if git.is_repo(workspace.root) else workspace.root
+        top = git.top_of(workspace.root) or workspace.root
         #: the repository has git submodules (vendored C sources)
         self.submodules = (top / ".gitmodules").is_file()
         rel = workspace.root.relative_to(top.resolve()).as_posix()

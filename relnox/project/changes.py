@@ -67,7 +67,7 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
                     f":(exclude){rel(path, workspace.root)}"
                 )
     root = workspace.root
-    top = git.toplevel(root) if git.is_repo(root) else root
+    top = git.top_of(root) or root
     return {
         pkg.name: [
             rel(dirs[pkg.name], workspace.root),
