@@ -31,6 +31,7 @@ from relnox.guards.audit_pages import (
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
+from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader, Patience
@@ -208,7 +209,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     sleep = (runtime or Runtime()).sleep
     start = time.perf_counter()
     repo = plan.repository
-    auth = (repo.username or "__token__", repo.password) if repo.password else None
+    auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
     reader = IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
     deadline = time.monotonic() + plan.wait
     attempt = 0
