@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from relnox._proc import MOST_SECONDS
 from relnox.config import Config
 from relnox.errors import ConfigError
 
@@ -40,7 +41,7 @@ def upload_wait(attempt: int, deadline: float) -> float:
 
 
 #: the most a setting may say (``inf``, ``nan`` or 10**11: a wait without a bound)
-_MOST = {"timeout": 86400.0, "stall": 86400.0, "retries": 100}
+_MOST = {"timeout": MOST_SECONDS, "stall": MOST_SECONDS, "retries": 100}
 
 
 def _positive(source: Path, key: str, table: Mapping[str, Any]) -> Any:
