@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import PublishError, shortlist
@@ -20,6 +20,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.tools.repositories import Repository
 from relnox.tools.simple_pages import IndexedFile
+from relnox.versions.arithmetic import maybe_version
 
 logger = logging.getLogger("relnox")
 
@@ -27,10 +28,7 @@ SHOWN = 5  # versions named in the message
 
 
 def _version(value: object) -> Version | None:
-    try:
-        return Version(value) if isinstance(value, str) else None
-    except InvalidVersion:
-        return None
+    return maybe_version(value) if isinstance(value, str) else None
 
 
 def our_versions(pkg: Package, workspace: Workspace) -> set[Version]:
