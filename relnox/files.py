@@ -44,3 +44,12 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """:func:`read_bytes` as UTF-8, its line endings untouched (``UnicodeDecodeError`` when
     it is not UTF-8)."""
     return read_bytes(path, limit).decode("utf-8")
+
+
+def text_or_none(path: Path) -> str | None:
+    """:func:`read_text`, or ``None`` for a file that is missing, no regular file, too long
+    or not UTF-8 (a probe skips what it cannot read)."""
+    try:
+        return read_text(path)
+    except (OSError, ValueError):  # ValueError: UnicodeDecodeError, a NUL in a configured name
+        return None
