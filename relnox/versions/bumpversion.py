@@ -160,10 +160,8 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
 
 def _repository_top(directory: Path) -> Path:
     """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
-    for folder in (directory, *directory.parents):
-        if os.path.lexists(folder / ".git"):
-            return folder
-    return directory
+    above = (directory, *directory.parents)
+    return next((f for f in above if os.path.lexists(f / ".git")), directory)
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:
