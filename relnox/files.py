@@ -5,6 +5,7 @@ handling of an unreadable file names it), never a hang or a full memory."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -44,3 +45,33 @@ def read_text(path: Path, limit: int = MAX_BYTES) -> str:
     """:func:`read_bytes` as UTF-8, its line endings untouched (``UnicodeDecodeError`` when
     it is not UTF-8)."""
     return read_bytes(path, limit).decode("utf-8")
+
+
+def text_or_none(path: Path) -> str | None:
+    """:func:`read_text`, or ``None`` for a file that is missing, no regular file, too long
+    or not UTF-8 (a probe skips what it cannot read)."""
+    try:
+        return read_text(path)
+    except (OSError, ValueError):  # ValueError: UnicodeDecodeError, a NUL in a configured name
+        return None
+
+
+def file_digest(path: Path, blob: str = "") -> str:
+    """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
+    id; an ``OSError`` for a device or pipe, or a file written while it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        digest = hashlib.new(blob, b"blob %d\0" % info.st_size) if blob else hashlib.sha256()
+        read = 0
+        while block := os.read(fd, 1 << 20):
+            digest.update(block)
+            read += len(block)
+    finally:
+        os.close(fd)
+    if blob and read != info.st_size:
+        raise OSError(errno.EAGAIN, "written while read", str(path))
+    return digest.hexdigest()

@@ -21,13 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from uv import find_uv_bin
 
-from relnox.artifacts.manifest import (
-    ArtifactRecord,
-    Manifest,
-    PackageRecord,
-    sha256_of,
-    write_manifest,
-)
+from relnox.artifacts.manifest import ArtifactRecord, Manifest, PackageRecord, write_manifest
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.project.workspace import Workspace
 from relnox.publish import PublishOptions, PublishRuntime, publish
@@ -100,7 +95,7 @@ def build_release(root: Path, dist: str = "dist") -> Manifest:
         made = sorted(p for p in out.iterdir() if p.name.startswith(f"{pkg.dist_name}-"))
         files = tuple(
             ArtifactRecord(
-                p.name, "wheel" if p.suffix == ".whl" else "sdist", sha256_of(p), p.stat().st_size
+                p.name, "wheel" if p.suffix == ".whl" else "sdist", file_digest(p), p.stat().st_size
             )
             for p in made
             if p.suffix == ".whl" or p.name.endswith(".tar.gz")

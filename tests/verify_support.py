@@ -14,13 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from relnox.artifacts.manifest import (
-    ArtifactRecord,
-    Manifest,
-    PackageRecord,
-    sha256_of,
-    write_manifest,
-)
+from relnox.artifacts.manifest import ArtifactRecord, Manifest, PackageRecord, write_manifest
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.tools.envs import uv_binary
 
@@ -83,7 +78,7 @@ def build_release(root: Path, dist: Path | None = None) -> Manifest:
                     ArtifactRecord(
                         filename=p.name,
                         kind="wheel" if p.suffix == ".whl" else "sdist",
-                        sha256=sha256_of(p),
+                        sha256=file_digest(p),
                         size=p.stat().st_size,
                     )
                     for p in files

@@ -33,10 +33,10 @@ from relnox.artifacts.manifest import (
     has_manifest,
     merge,
     read_manifest,
-    sha256_of,
     write_manifest,
 )
 from relnox.errors import BuildError, RelnoxError
+from relnox.files import file_digest
 from relnox.paths import own_dist_dir, rel
 from relnox.project.workspace import Package, Workspace, needs
 
@@ -192,7 +192,7 @@ def _record(
     unchecked: list[Path] = []
     for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
         known = vouched.get(path.name)
-        digest = sha256_of(path)
+        digest = file_digest(path)
         if known is not None and known.sha256 != digest and recorded and recorded.origin == BUILT:
             raise changed_file(path, dist_dir)
         if known is None or known.sha256 != digest:

@@ -7,7 +7,6 @@ next write. Unknown fields and ``inputs`` parts are ignored.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 from relnox.atomic import write_atomic
 from relnox.errors import BuildError
+from relnox.files import file_digest
 
 
 class ManifestError(BuildError):
@@ -101,14 +101,6 @@ def check_state_dir(dist_dir: Path) -> None:
             )
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @dataclass(frozen=True)
 class ArtifactRecord:
     filename: str
@@ -168,7 +160,7 @@ class Manifest:
             raise BuildError(
                 f"{path}: listed in {MANIFEST_JSON} but missing; rebuild with relnox build-all"
             )
-        if sha256_of(path) != record.sha256:
+        if file_digest(path) != record.sha256:
             raise changed_file(path, self.dist_dir)
         return path
 

@@ -10,9 +10,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from relnox.artifacts.checks import artifact_kind, name_and_version
-from relnox.artifacts.manifest import BUILT, ArtifactRecord, PackageRecord, sha256_of, state_dir
+from relnox.artifacts.manifest import BUILT, ArtifactRecord, PackageRecord, state_dir
 from relnox.builds.inputs import SOURCE_PARTS
 from relnox.errors import BuildError
+from relnox.files import file_digest
 
 logger = logging.getLogger("relnox")
 
@@ -47,7 +48,7 @@ def set_aside_earlier(
         if same_sources
         and artifact_kind(path.name) == "wheel"
         and not path.is_symlink()
-        and same_sources.get(path.name) == sha256_of(path)
+        and same_sources.get(path.name) == file_digest(path)
     ]
     earlier = [path for path in earlier if path.name not in {k.filename for k in kept}]
     aside = state_dir(dist_dir) / EARLIER

@@ -34,7 +34,6 @@ from relnox.artifacts.manifest import (
     PackageRecord,
     merge,
     read_manifest,
-    sha256_of,
     write_manifest,
 )
 from relnox.builds.earlier import same_sources, set_aside_earlier
@@ -43,6 +42,7 @@ from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
 from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
 from relnox.builds.taken import TAKEN, record_taken
 from relnox.errors import BuildError, RelnoxError
+from relnox.files import file_digest
 from relnox.paths import rel
 from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
@@ -405,7 +405,7 @@ class _Run:
             provable = provable and earlier is not None and bool(earlier.checked)
         shutil.rmtree(made.work, ignore_errors=True)
         artifacts = tuple(
-            ArtifactRecord(p.name, artifact_kind(p.name) or "", sha256_of(p), p.stat().st_size)
+            ArtifactRecord(p.name, artifact_kind(p.name) or "", file_digest(p), p.stat().st_size)
             for p in moved
         ) + tuple(kept)
         record = PackageRecord(

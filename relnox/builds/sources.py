@@ -5,12 +5,9 @@ build took in (:func:`taken_in`).
 
 from __future__ import annotations
 
-import errno
 import functools
 import glob
-import hashlib
 import os
-import stat
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relnox.files import file_digest
 from relnox.toml import table
 from relnox.tools import git
 
@@ -121,27 +119,6 @@ def list_ignored(
         if not never_read(path) and (owner := _owner(path, owners, skip)) is not None:
             found.setdefault(owner, []).append(path)
     return found
-
-
-def file_digest(path: Path, blob: str = "") -> str:
-    """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
-    id; an ``OSError`` for a device or pipe, or a file written while it is read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        os.set_blocking(fd, True)
-        digest = hashlib.new(blob, b"blob %d\0" % info.st_size) if blob else hashlib.sha256()
-        read = 0
-        while block := os.read(fd, 1 << 20):
-            digest.update(block)
-            read += len(block)
-    finally:
-        os.close(fd)
-    if blob and read != info.st_size:
-        raise OSError(errno.EAGAIN, "written while read", str(path))
-    return digest.hexdigest()
 
 
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:

@@ -9,8 +9,8 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from relnox.builds.sources import file_digest
 from relnox.errors import shortlist
+from relnox.files import file_digest
 
 TAKEN = "taken"
 #: the most such files a record lists (path -> sha256); more are recorded as their number

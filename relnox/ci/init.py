@@ -31,7 +31,7 @@ from relnox.ci.workflows import (
 )
 from relnox.config import check_keys
 from relnox.errors import ConfigError, one_line, shortlist
-from relnox.files import read_bytes
+from relnox.files import read_bytes, text_or_none
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
@@ -474,11 +474,8 @@ class CiPlan:
 
 
 def _holds(path: Path, text: str) -> bool:
-    try:
-        found = read_bytes(path).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return found.replace("\r\n", "\n").replace("\r", "\n") == text
+    found = text_or_none(path)
+    return found is not None and found.replace("\r\n", "\n").replace("\r", "\n") == text
 
 
 def _writable(path: Path, top: Path) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.files import read_bytes
+from relnox.files import text_or_none
 from relnox.toml import table
 
 
@@ -70,9 +70,8 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
         if "meson.build" not in files:
             continue
         base = Path(here)
-        try:
-            text = read_bytes(base / "meson.build").decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = text_or_none(base / "meson.build")
+        if text is None:
             continue
         for call in text.split("install_sources(")[1:]:
             found += _installed_top(base, call)

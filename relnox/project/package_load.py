@@ -13,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import MEMBER_KEYS, Config, check_keys, check_tag_format, check_version_source
 from relnox.errors import ConfigError, VersionError
+from relnox.files import text_or_none
 from relnox.project.build_inputs import build_tables
 from relnox.project.modules import flit_metadata, import_packages, source_roots
 from relnox.project.pyproject import (
@@ -230,7 +231,7 @@ def _equal_copies(
             path = folder / filename
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
-            text = _text(path) if path not in taken else ""
+            text = "" if path in taken else text_or_none(path) or ""
             # a ``__version__`` one release from the package's is a copy left behind: drift
             dunders = [m["version"] for m in _DUNDER_VERSION.finditer(text)]
             said = [d for d in dunders if d == version or _one_release_apart(d, version)]
@@ -247,7 +248,7 @@ def _equal_copies(
         path = directory / name
         if (tops is not None and name.split("/")[0] not in tops) or path in taken:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
-        said = [m["version"] for m in re.finditer(pattern, _text(path))]
+        said = [m["version"] for m in re.finditer(pattern, text_or_none(path) or "")]
         # Sphinx's release one from the package's is one a release left behind: drift
         near = [v for v in said if every and _one_release_apart(v, version)]
         value = version if version in said else next(iter(near), None)
@@ -270,16 +271,6 @@ def _one_release_apart(a: str, b: str) -> bool:
         return True
     first = next(i for i in range(len(lo)) if lo[i] != hi[i])
     return hi[first] == lo[first] + 1 and not any(hi[first + 1 :])
-
-
-def _text(path: Path) -> str:
-    """The text of the regular file at ``path``; ``""`` for anything that cannot be read."""
-    from relnox.files import read_text
-
-    try:
-        return read_text(path) if path.is_file() else ""
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _crate_copy(

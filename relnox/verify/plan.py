@@ -21,15 +21,10 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.distdir import dist_path, load_release
-from relnox.artifacts.manifest import (
-    ArtifactRecord,
-    Manifest,
-    PackageRecord,
-    read_manifest,
-    sha256_of,
-)
+from relnox.artifacts.manifest import ArtifactRecord, Manifest, PackageRecord, read_manifest
 from relnox.builds import refuse_stale
 from relnox.errors import RelnoxError, VerifyError
+from relnox.files import file_digest
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace, needs
 from relnox.tools import cooldown
@@ -402,7 +397,7 @@ def copy_checked(artifact: Artifact, directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / artifact.filename
     shutil.copyfile(artifact.path, target)
-    if sha256_of(target) != artifact.sha256:
+    if file_digest(target) != artifact.sha256:
         raise VerifyError(
             f"{artifact.path}: sha256 changed while verifying (it differs from the build "
             "manifest); rebuild with relnox build-all"

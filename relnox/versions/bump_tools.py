@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError, VersionError
-from relnox.files import read_text
+from relnox.files import text_or_none
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
@@ -83,10 +83,7 @@ def bumpver_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation 
         path, config, keys = found
         return toml_location(path, config, (*keys, "current_version"))
     cfg = directory / "setup.cfg"
-    try:
-        match = re.search(_INI, read_text(cfg)) if cfg.is_file() else None
-    except (ConfigError, UnicodeDecodeError):
-        return None
+    match = re.search(_INI, text_or_none(cfg) or "")
     return (
         None if match is None else VersionLocation(cfg, "pattern", match["version"], pattern=_INI)
     )
@@ -109,8 +106,8 @@ def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str
     parser = configparser.RawConfigParser(strict=False)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
-        parser.read_string(read_text(directory / "setup.cfg"))
-    except (ConfigError, UnicodeDecodeError, configparser.Error, OSError):
+        parser.read_string(text_or_none(directory / "setup.cfg") or "")
+    except configparser.Error:
         return []
     if not parser.has_section("bumpver:file_patterns"):
         return []
@@ -170,14 +167,13 @@ def commitizen_files(
             continue
         path = directory / name
         try:
-            text = read_text(path) if path.is_file() else ""
             re.compile(_on_line(regex, _VERSION))
-        except (ConfigError, UnicodeDecodeError, re.error):
+        except re.error:
             continue
         # the version on a line the regex finds; another version there is out of step
         said = [
             m["version"]
-            for m in re.finditer(_on_line(regex, _VERSION), text)
+            for m in re.finditer(_on_line(regex, _VERSION), text_or_none(path) or "")
             if maybe_version(m["version"]) is not None
         ]
         value = version if version in said else next(iter(said), None)

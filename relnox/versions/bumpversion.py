@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError, VersionError
-from relnox.files import read_text
+from relnox.files import text_or_none
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VersionLocation, load_toml, toml_location
@@ -37,9 +37,8 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
             return None
     for name in (".bumpversion.cfg", "setup.cfg"):
         path = directory / name
-        try:
-            text = read_text(path) if path.is_file() else ""
-        except (ConfigError, UnicodeDecodeError):
+        text = text_or_none(path) if path.is_file() else ""
+        if text is None:
             return None
         if re.search(_INI, text):
             return path, text
@@ -131,11 +130,7 @@ def searched_files(
     found: list[VersionLocation] = []
     for path, pairs in pairs_of.items():
         pattern = _searches_pattern(pairs)
-        try:
-            text = read_text(path) if path.is_file() else ""
-        except (ConfigError, UnicodeDecodeError):
-            continue
-        said = [m["version"] for m in re.finditer(pattern, text)]
+        said = [m["version"] for m in re.finditer(pattern, text_or_none(path) or "")]
         value = version if version in said else None
         if value is None and all(before for before, _after in pairs):
             # the place the search names holds another version: a copy out of step
@@ -165,10 +160,8 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
 
 def _repository_top(directory: Path) -> Path:
     """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
-    for folder in (directory, *directory.parents):
-        if os.path.lexists(folder / ".git"):
-            return folder
-    return directory
+    above = (directory, *directory.parents)
+    return next((f for f in above if os.path.lexists(f / ".git")), directory)
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:
@@ -219,10 +212,7 @@ def _at_version(path: Path, search: object, version: str) -> VersionLocation | N
     before, _, after = template.partition("{current_version}")
     group = re.escape(version) if not before.strip() and not after.strip() else _ANY_VERSION
     pattern = f"{re.escape(before)}(?P<version>{group}){re.escape(after)}"
-    try:
-        match = re.search(pattern, read_text(path)) if path.is_file() else None
-    except (ConfigError, UnicodeDecodeError):
-        return None
+    match = re.search(pattern, text_or_none(path) or "")
     if match is None or match.group("version") != version:
         return None
     return VersionLocation(path, "pattern", version, pattern=pattern)

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, RelnoxError, VersionError
-from relnox.files import read_text
+from relnox.errors import RelnoxError, VersionError
+from relnox.files import read_text, text_or_none
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
@@ -370,8 +370,4 @@ def computed_version(how: str) -> Found:
 
 def literal_free(module: Path) -> bool:
     """Whether ``module`` holds no quoted version-like literal (it computes the version)."""
-    try:
-        text = read_text(module)
-    except (ConfigError, UnicodeDecodeError):
-        return True
-    return re.search(r"""['"]\d+(?:\.\d+)+""", text) is None
+    return re.search(r"""['"]\d+(?:\.\d+)+""", text_or_none(module) or "") is None

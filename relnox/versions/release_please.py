@@ -101,9 +101,6 @@ def _text(path: Path) -> str | None:
 
 @lru_cache(maxsize=16)
 def _read(path: str, mtime_ns: int, size: int) -> str | None:
-    from relnox.files import read_text
+    from relnox.files import text_or_none
 
-    try:
-        return read_text(Path(path))
-    except (ConfigError, UnicodeDecodeError):
-        return None
+    return text_or_none(Path(path))

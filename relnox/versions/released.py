@@ -58,17 +58,10 @@ def plain_version_tag(root: Path) -> str | None:
 
 def _workflow_dirs(top: Path) -> str:
     """The text of the workflows that run on tags or releases, or upload to an index."""
-    from relnox.versions.vcs import PUBLISHES, workflows
+    from relnox.versions.vcs import PUBLISHES, workflow_texts
 
-    texts = []
-    for _name, data in workflows(top):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if TRIGGER_KEY.search(text) or PUBLISHES.search(text):
-            texts.append(text)
-    return "\n".join(texts)
+    texts = workflow_texts(top)
+    return "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
 
 
 #: a ``tags:`` or ``release:`` key

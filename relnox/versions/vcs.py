@@ -84,6 +84,17 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     return found
 
 
+def workflow_texts(top: Path) -> list[str]:
+    """The text of each of :func:`workflows` that is UTF-8, its line endings untouched."""
+    texts = []
+    for _name, data in workflows(top):
+        try:
+            texts.append(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            continue
+    return texts
+
+
 def release_triggers(top: Path) -> tuple[str, ...]:
     """The tag globs (``on: push: tags:``) of the repository's GitHub workflows."""
     return tuple(dict.fromkeys(glob for globs in release_filters(top) for glob in globs))
@@ -98,11 +109,8 @@ PUBLISHES = re.compile(
 def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
     """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
     that have some; ``publishing``: only those that upload to a package index."""
-    for _name, data in workflows(top):
-        try:
-            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            continue
+    for text in workflow_texts(top):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
             continue
         globs = push_tags(text)

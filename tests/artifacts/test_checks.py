@@ -21,7 +21,7 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
-from relnox.artifacts.manifest import sha256_of
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_project
 
@@ -256,7 +256,7 @@ def test_a_clean_check_leaves_a_proof_bound_to_the_bytes_the_expectation_and_the
 ) -> None:
     files = [make_wheel(tmp_path), make_sdist(tmp_path)]
     assert check_for_record(files, EXPECTED) == ([], True)
-    shas = [(f.name, sha256_of(f)) for f in files]
+    shas = [(f.name, file_digest(f)) for f in files]
     record = proof(EXPECTED, shas)
     assert len(record) == 64 and record == proof(EXPECTED, list(reversed(shas)))
     other_bytes = [(shas[0][0], "0" * 64), shas[1]]

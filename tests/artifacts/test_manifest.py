@@ -19,10 +19,10 @@ from relnox.artifacts.manifest import (
     check_state_dir,
     merge,
     read_manifest,
-    sha256_of,
     write_manifest,
 )
 from relnox.errors import BuildError
+from relnox.files import file_digest
 
 
 def _release(dist: Path) -> Manifest:
@@ -31,7 +31,7 @@ def _release(dist: Path) -> Manifest:
     for name, kind in (("core-1.0.0-py3-none-any.whl", "wheel"), ("core-1.0.0.tar.gz", "sdist")):
         path = dist / name
         path.write_bytes(name.encode() * 10)
-        files.append(ArtifactRecord(name, kind, sha256_of(path), path.stat().st_size))
+        files.append(ArtifactRecord(name, kind, file_digest(path), path.stat().st_size))
     record = PackageRecord("core", "1.0.0", "libs/core", "hatchling.build", 1.5, tuple(files))
     return Manifest(dist, (record,), git_commit="abc", source_date_epoch=1700000000, created="now")
 

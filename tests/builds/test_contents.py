@@ -16,13 +16,8 @@ from typing import Any
 import pytest
 
 from relnox.builds.inputs import _status_paths
-from relnox.builds.sources import (
-    MISSING,
-    content_digest,
-    file_digest,
-    list_sources,
-    tracked_digests,
-)
+from relnox.builds.sources import MISSING, content_digest, list_sources, tracked_digests
+from relnox.files import file_digest
 from relnox.sample import git_commit_all, git_init
 from relnox.tools import git
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.manifest import read_manifest, sha256_of
+from relnox.artifacts.manifest import read_manifest
 from relnox.builds.inputs import SOURCE_PARTS, Inputs, package_inputs
 from relnox.builds.run import BuildOptions, BuildResult, build_all
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, generated_specs, git_commit_all, git_init, write_workspace
 from tests.build_support import edit, isolated
@@ -67,11 +68,11 @@ def test_nothing_changed_reuses_every_package_and_keeps_the_record(ws: Path) -> 
 
 def test_a_tampered_artifact_is_rebuilt(ws: Path) -> None:
     wheel = ws / "dist/inc_pkg1-0.1.0-py3-none-any.whl"
-    good = sha256_of(wheel)
+    good = file_digest(wheel)
     wheel.write_bytes(b"not the wheel that was built")
     result = build_all(ws, BuildOptions(jobs=2))
     assert rebuilt(result) == {"inc-pkg1": "its recorded files are missing or changed"}
-    assert sha256_of(wheel) == good  # reproducible: the same bytes again
+    assert file_digest(wheel) == good  # reproducible: the same bytes again
 
 
 def test_a_changed_tracked_file_rebuilds_only_its_package(ws: Path) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest, sha256_of
+from relnox.artifacts.manifest import MANIFEST_TXT, read_manifest
 from relnox.builds.run import BuildOptions, build_all, execute, plan_build
 from relnox.errors import BuildError
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.tools import git
@@ -109,7 +110,7 @@ def test_the_manifest_records_every_file(backends: tuple[Path, dict[str, Any]]) 
         assert [f.kind for f in record.files] == ["sdist", "wheel"]
         for artifact in record.files:
             path = manifest.checked_path(artifact)
-            assert artifact.sha256 == sha256_of(path) and artifact.size == path.stat().st_size
+            assert artifact.sha256 == file_digest(path) and artifact.size == path.stat().st_size
     text = (root / ".relnox" / "dist" / MANIFEST_TXT).read_text()
     assert "bk-poetry 0.1.0 (poetry.core.masonry.api" in text and "sha256:" in text
 
@@ -379,7 +380,7 @@ def test_another_pythons_wheel_of_the_same_sources_stays_and_is_recorded(lib: Pa
     path = lib / ".relnox/dist/build-manifest.json"
     data = json.loads(path.read_text())
     data["packages"][0]["files"].append(
-        {"filename": other.name, "kind": "wheel", "sha256": sha256_of(other), "size": 1}
+        {"filename": other.name, "kind": "wheel", "sha256": file_digest(other), "size": 1}
     )
     path.write_text(json.dumps(data))
     again = run_relnox("build-all", "--force", cwd=lib)

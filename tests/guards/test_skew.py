@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.manifest import ArtifactRecord, sha256_of, write_manifest
+from relnox.artifacts.manifest import ArtifactRecord, write_manifest
+from relnox.files import file_digest
 from relnox.guards import SkewOptions
 from relnox.guards.skew import (
     SkewError,
@@ -156,7 +157,7 @@ def test_the_new_wheel_is_the_one_the_checked_interpreter_installs(tmp_path: Pat
     matrix = []
     for tag in tags.values():
         made = retag(new.dist_dir / pure.filename, str(tag), new.dist_dir)
-        matrix.append(ArtifactRecord(made.name, "wheel", sha256_of(made), made.stat().st_size))
+        matrix.append(ArtifactRecord(made.name, "wheel", file_digest(made), made.stat().st_size))
     (new.dist_dir / pure.filename).unlink()
     files = (*core.sdists, *matrix)
     write_manifest(

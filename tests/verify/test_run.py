@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.manifest import sha256_of
 from relnox.errors import RelnoxError, VerifyError
+from relnox.files import file_digest
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
@@ -204,7 +204,7 @@ def test_a_wheel_whose_metadata_lies_is_refused_though_the_manifest_vouches_for_
     data = json.loads(manifest.read_text())
     for record in (f for p in data["packages"] for f in p["files"]):
         if record["filename"] == wheel.name:
-            record.update(sha256=sha256_of(wheel), size=wheel.stat().st_size)
+            record.update(sha256=file_digest(wheel), size=wheel.stat().st_size)
     manifest.write_text(json.dumps(data))
 
     with pytest.raises(VerifyError, match=r"metadata Name is 'someone-else', not 'vfyrlx-core'"):

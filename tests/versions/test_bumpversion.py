@@ -10,6 +10,7 @@ import pytest
 from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.discovery import load_workspace
+from tests.conftest import run_relnox
 from tests.shapes import project, repo, write
 
 #: a later section with a key of the same name: not bump-my-version's current version
@@ -246,3 +247,14 @@ def test_bump_my_versions_files_move_with_the_version(
     assert (root / "py/src/ol/client/constants.py").read_text() == '__version__ = "1.54.0"\n'
     cargo = (root / "impl/Cargo.toml").read_text()
     assert 'version = "1.54.0"' in cargo and 'version = "0.3"' in cargo
+
+
+def test_a_bumpversion_cfg_too_long_to_read_is_no_configuration(tmp_path: Path) -> None:
+    """A probe skips a file it cannot read: a ``.bumpversion.cfg`` longer than relnox reads
+    (65 MiB) leaves the package its version, not broken for a path it cannot look up."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("bigcfg", "1.0.0"), "bigcfg.py": ""})
+    (root / ".bumpversion.cfg").write_bytes(b"#" * (65 << 20))
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "bigcfg" in proc.stdout and "1.0.0" in proc.stdout
+    assert "longer than" not in proc.stdout + proc.stderr
