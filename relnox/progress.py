@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -61,8 +62,13 @@ class Status(logging.Filter):
         self.stream, self.live = stream, live
         self.stages: dict[str, _Stage] = {}
         self.drawn = False
+        self.lock = threading.Lock()  # logging calls a handler's filters before its lock
 
     def filter(self, record: logging.LogRecord) -> bool:
+        with self.lock:  # the stages' builds and uploads log from threads of their own
+            return self._filter(record)
+
+    def _filter(self, record: logging.LogRecord) -> bool:
         item = getattr(record, ITEM, None)
         if item is None:
             self.clear()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
+import threading
 from pathlib import Path
 
 from relnox.progress import Status, finished, started
@@ -94,6 +96,34 @@ def test_progress_on_a_terminal_is_one_line_redrawn_and_cleared() -> None:
     assert stream.getvalue() == (
         "\r\x1b[Kupload: 0/1 done; slowest running: p0 (0s)\r\x1b[Kupload: 1/1 done\r\x1b[Knext\n"
     )
+
+
+def test_builds_finishing_in_threads_of_their_own_keep_the_status_line_whole() -> None:
+    """build-all starts every build at once and each logs from its own thread; logging calls
+    a handler's filters outside its lock, so the status counts them one at a time."""
+    log, stream = _status(live=True)
+    errors: list[BaseException] = []
+
+    def build(k: int) -> None:
+        try:
+            for i in range(2000):
+                log.info("building", extra=started("build", f"p{k}-{i}", 12000))
+                log.info("built", extra=finished("build", f"p{k}-{i}"))
+        except Exception as exc:  # what a build's thread would die of
+            errors.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch between any two steps
+    try:
+        threads = [threading.Thread(target=build, args=(k,)) for k in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert stream.getvalue().endswith("\r\x1b[K")  # 12000/12000 done: the line cleared
 
 
 def test_a_stage_run_again_counts_from_zero() -> None:
