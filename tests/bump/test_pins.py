@@ -239,27 +239,37 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
 
 
-def test_plan_says_a_rule_many_requirements_share_once(tmp_path: Path) -> None:
-    """A lockstep group whose four extensions' floors on the core were raised at each
-    release: plan's listing says the shared rule and reason once, with the first requirement
-    and the count of the others (a 73-package group printed 75 such lines under its table);
-    ``-v`` and ``--json`` name each requirement."""
-    names = ["ext1", "ext2", "ext3", "ext4"]
+EXTENSIONS = ["ext1", "ext2", "ext3", "ext4"]
+
+
+def _raised_floors(tmp_path: Path) -> Path:
+    """A lockstep group whose four extensions' floors on the core were raised to each
+    release (v1.6.10, v1.6.11)."""
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext*"]\n\n'
         '[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n',
         "core/src/acme_core/__init__.py": "",
-        **{f"{n}/src/acme_{n}/__init__.py": "" for n in names},
+        **{f"{n}/src/acme_{n}/__init__.py": "" for n in EXTENSIONS},
     }
     root = repo(tmp_path / "r", files)
     for version in ("1.6.10", "1.6.11"):
         members = {
             f"{n}/pyproject.toml": project(f"acme-{n}", version, requires=[f"acme-core>={version}"])
-            for n in names
+            for n in EXTENSIONS
         }
         commit(
             root, {"core/pyproject.toml": project("acme-core", version), **members}, f"v{version}"
         )
+    return root
+
+
+def test_plan_says_a_rule_many_requirements_share_once(tmp_path: Path) -> None:
+    """A lockstep group whose four extensions' floors on the core were raised at each
+    release: plan's listing says the shared rule and reason once, with the first requirement
+    and the count of the others (a 73-package group printed 75 such lines under its table);
+    ``-v`` and ``--json`` name each requirement."""
+    names = EXTENSIONS
+    root = _raised_floors(tmp_path)
     commit(root, {"core/src/acme_core/more.py": ""})
     said = "pin rule raise (it was raised to each release at v1.6.10, v1.6.11)"
     plan = run_relnox("plan", cwd=root, check=True)
@@ -357,22 +367,8 @@ def test_plan_s_pin_rules_ask_every_file_at_the_tags_at_once(
     from relnox.project.pins import pin_rules
     from relnox.tools import git
 
-    names = ["ext1", "ext2", "ext3", "ext4"]
-    files = {
-        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext*"]\n\n'
-        '[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n',
-        "core/src/acme_core/__init__.py": "",
-        **{f"{n}/src/acme_{n}/__init__.py": "" for n in names},
-    }
-    root = repo(tmp_path / "r", files)
-    for version in ("1.6.10", "1.6.11"):
-        members = {
-            f"{n}/pyproject.toml": project(f"acme-{n}", version, requires=[f"acme-core>={version}"])
-            for n in names
-        }
-        commit(
-            root, {"core/pyproject.toml": project("acme-core", version), **members}, f"v{version}"
-        )
+    names = EXTENSIONS
+    root = _raised_floors(tmp_path)
     workspace = load_workspace(root)
     asked: list[list[tuple[str, str]]] = []
     real = git.show_files

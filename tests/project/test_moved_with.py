@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from relnox.project.discovery import discover
@@ -107,6 +108,19 @@ def test_unreleased_versions_keep_leaves_a_moved_file(tmp_path: Path) -> None:
     assert "template/Cargo.template.toml" not in json.loads(done.stdout)["files"]
 
 
+def _released_from_branches(root: Path, files: Callable[[str], dict[str, str]]) -> Path:
+    """v0.1b0 .. v0.3b0, each released from a branch of its own while main said the next
+    one's dev version; main at 0.3b0.dev."""
+    root = repo(root, files("0.1b0.dev"))
+    for n in (1, 2, 3):
+        git(root, "checkout", "-q", "-b", f"release/0.{n}")
+        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
+        git(root, "checkout", "-q", "main")
+        if n < 3:
+            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
+    return root
+
+
 def _betas(tmp_path: Path) -> Path:
     """A package released only as betas, each from a release branch (``v0.1b0`` .. ``v0.3b0``,
     none on main), while main says the next one's dev version; its repository moves a
@@ -125,14 +139,7 @@ def _betas(tmp_path: Path) -> Path:
             'FIRST = "0.1b0"\n',
         }
 
-    root = repo(tmp_path / "b", files("0.1b0.dev"))
-    for n in (1, 2, 3):
-        git(root, "checkout", "-q", "-b", f"release/0.{n}")
-        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
-        git(root, "checkout", "-q", "main")
-        if n < 3:
-            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
-    return root
+    return _released_from_branches(tmp_path / "b", files)
 
 
 def test_the_history_of_a_package_released_as_betas_moves_its_copies_on_main(
@@ -196,13 +203,7 @@ def _family(tmp_path: Path, kept: str = "") -> Path:
             "src/acme_beta/__init__.py": "",
         }
 
-    root = repo(tmp_path / "f", files("0.1b0.dev"))
-    for n in (1, 2, 3):
-        git(root, "checkout", "-q", "-b", f"release/0.{n}")
-        commit(root, files(f"0.{n}b0"), f"v0.{n}b0", message=f"Release 0.{n}b0")
-        git(root, "checkout", "-q", "main")
-        if n < 3:
-            commit(root, files(f"0.{n + 1}b0.dev"), message=f"Start 0.{n + 1}b0")
+    root = _released_from_branches(tmp_path / "f", files)
     commit(root, files("0.3b0.dev", now=True))
     return root
 
