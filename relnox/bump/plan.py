@@ -23,6 +23,7 @@ from relnox.project.pins import (
     move_named_pin,
     pin_rule,
     raise_floor,
+    read_histories,
     rewrite_cfg_line,
     rewrite_line,
     rewrite_requirement,
@@ -175,6 +176,8 @@ def _rewrite_dependents(
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)
     with git.held(workspace.root) if tagged else contextlib.nullcontext():
+        followed = [req for pkg in workspace.packages for req in pkg.requirements]
+        read_histories(workspace, [r for r in followed if r.target in versions and r.key])
         for pkg in workspace.packages:
             for req in pkg.requirements:
                 if req.target not in versions or not req.key:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -232,6 +232,19 @@ class Requirements:
             self.add(name, "*", (), "poetry", True, optional)
 
 
+def pep508_arrays(
+    doc: Mapping[str, Any],
+) -> Iterator[tuple[tuple[str, ...], Any, bool, bool]]:
+    """The tables of ``doc`` that hold PEP 508 requirements: ``(key, items, runtime,
+    optional)`` for its dependencies, each extra and each dependency group."""
+    project = table(doc, "project")
+    yield ("project", "dependencies"), project.get("dependencies"), True, False
+    for extra, items in table(project, "optional-dependencies").items():
+        yield ("project", "optional-dependencies", extra), items, True, True
+    for group, items in table(doc, "dependency-groups").items():
+        yield ("dependency-groups", group), items, False, False
+
+
 def internal_requirements(
     pyproject: Path, doc: Mapping[str, Any], names: set[str]
 ) -> tuple[InternalRequirement, ...]:
@@ -240,11 +253,8 @@ def internal_requirements(
     project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     reqs = Requirements(pyproject, names, canonicalize_name(str(project_name or "")))
     project = table(doc, "project")
-    reqs.pep508(project.get("dependencies"), ("project", "dependencies"), True)
-    for extra, items in table(project, "optional-dependencies").items():
-        reqs.pep508(items, ("project", "optional-dependencies", extra), True, optional=True)
-    for group, items in table(doc, "dependency-groups").items():
-        reqs.pep508(items, ("dependency-groups", group), False)
+    for key, items, runtime, optional in pep508_arrays(doc):
+        reqs.pep508(items, key, runtime, optional)
     # templated requirements ("core=={{ version }}"): never rewritten, but they order the release
     hooks = [*table(doc, "tool", "hatch", "metadata", "hooks").values()]
     for hook in [*hooks, table(doc, "tool", "setuptools_dynamic_dependencies")]:

@@ -385,3 +385,58 @@ def test_plan_s_pin_rules_ask_every_file_at_the_tags_at_once(
         (f"v{v}", f"{n}/pyproject.toml") for n in names for v in ("1.6.10", "1.6.11")
     )
     assert not [batch for batch in asked[1:] if batch], asked  # nothing read one by one
+
+
+def test_a_requirement_that_was_invalid_at_a_release_leaves_the_rule_to_the_others(
+    tmp_path: Path,
+) -> None:
+    """At v1.6.9 acme-ext's pyproject.toml also held ``other =>2`` (not PEP 508, fixed
+    since): the pin rule reads only acme-ext's requirement on the core at each release, so
+    plan and bump say the rule the three releases give instead of failing on a file as it
+    was at a tag."""
+    root = _workspace(tmp_path)
+    commit(
+        root,
+        {
+            "core/pyproject.toml": project("acme-core", "1.6.9"),
+            "ext/pyproject.toml": project(
+                "acme-ext", "1.6.9", requires=["acme-core>=1.6.9", "other =>2"]
+            ),
+        },
+        "v1.6.9",
+    )
+    _lockstep(root, "acme-core>=1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11", "v1.6.11")
+    commit(root, {"core/src/acme_core/more.py": ""})
+    said = "pin rule raise (it was raised to each release at v1.6.9, v1.6.10, v1.6.11)"
+    plan = run_relnox("plan", cwd=root, check=True)
+    assert f"acme-ext requires acme-core>=1.6.11: {said}" in plan.stdout
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.7.0 (was acme-core>=1.6.11)" in bump.stdout
+
+
+def test_a_bump_s_pin_rules_ask_every_file_at_the_tags_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bump of the group whose four extensions' floors were raised at each release
+    reads each extension's pyproject.toml at both tags in one request, as plan does (a
+    bump of a 73-package workspace made 400 round trips, one a file), and raises them."""
+    from relnox.bump import BumpOptions, plan_bump
+    from relnox.project.discovery import load_workspace
+    from relnox.tools import git
+
+    root = _raised_floors(tmp_path)
+    asked: list[list[tuple[str, str]]] = []
+    real = git.show_files
+
+    def counted(repo: Path, files: list[tuple[str, str]]) -> list[str | None]:
+        asked.append(list(files))
+        return real(repo, files)
+
+    monkeypatch.setattr(git, "show_files", counted)
+    bump = plan_bump(load_workspace(root), BumpOptions(to="1.7.0", dry_run=True))
+    wanted = {(f"v{v}", f"{n}/pyproject.toml") for n in EXTENSIONS for v in ("1.6.10", "1.6.11")}
+    reading = [batch for batch in asked if wanted & set(batch)]
+    assert len(reading) == 1 and wanted <= set(reading[0]), reading
+    edits = "".join(edit.after.decode() for edit in bump.edits)
+    assert edits.count('"acme-core>=1.7.0"') == len(EXTENSIONS)
