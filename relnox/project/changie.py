@@ -6,8 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from relnox.errors import RelnoxError
-from relnox.files import read_text
+from relnox.files import text_or_none
 from relnox.project.towncrier import inside
 
 CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
@@ -35,9 +34,8 @@ def changes(directory: Path) -> Changes | None:
         config = directory / name
         if not config.is_file():
             continue
-        try:
-            text = read_text(config)
-        except (RelnoxError, UnicodeDecodeError):
+        text = text_or_none(config)
+        if text is None:  # unreadable or not UTF-8: no set-up to follow
             return None
         where = inside(
             directory,

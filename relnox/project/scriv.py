@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import RelnoxError
-from relnox.files import read_text
+from relnox.files import text_or_none
 from relnox.project.towncrier import inside
 from relnox.toml import table
 from relnox.versions.sources import load_toml
@@ -41,9 +41,10 @@ def _settings(directory: Path) -> Mapping[str, Any] | None:
         if not path.is_file():
             continue
         parser = configparser.ConfigParser(interpolation=None)
+        text = text_or_none(path)  # unreadable or not UTF-8: not scriv's
         try:
-            parser.read_string(read_text(path))
-        except (RelnoxError, UnicodeDecodeError, configparser.Error):
+            parser.read_string(text or "")
+        except configparser.Error:
             continue
         if parser.has_section("scriv"):
             return dict(parser["scriv"])

@@ -48,3 +48,26 @@ def test_changie_entries_are_the_unreleased_changelog(tmp_path: Path) -> None:
         "changie: run changie batch 1.11.0 and changie merge in dbt-postgres before this bump"
     ) in plan.notes
     assert changes(root) is None
+
+
+def test_an_unreadable_changie_config_is_no_set_up(tmp_path: Path) -> None:
+    """A ``.changie.yaml`` relnox cannot read (here longer than it reads of any file): no
+    changie set-up to follow, so doctor and a bump go on without it instead of dying of
+    the OSError."""
+    from relnox.files import MAX_BYTES
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["dbt-postgres"]\n',
+        "dbt-postgres/pyproject.toml": project("dbt-postgres", "1.10.0"),
+        "dbt-postgres/dbt_postgres/__init__.py": "",
+        "dbt-postgres/.changes/unreleased/Fixes-20260728-114754.yaml": ENTRY,
+        "dbt-postgres/CHANGELOG.md": "# Changelog\n\n## dbt-postgres 1.10.0 - May 01, 2026\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["dbt-postgres-v1.10.0"])
+    with (root / "dbt-postgres" / ".changie.yaml").open("wb") as huge:  # sparse
+        huge.truncate(MAX_BYTES + 1)
+    assert changes(root / "dbt-postgres") is None
+    row = {c.check: c for c in doctor(root, version="1.11.0").checks}["changelog dbt-postgres"]
+    assert "changie" not in row.detail
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert not [note for note in plan.notes if "changie" in note]

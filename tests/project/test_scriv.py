@@ -63,3 +63,23 @@ def test_scriv_fragments_are_the_unreleased_changelog(
 def test_a_project_without_scriv_has_no_fragments(tmp_path: Path) -> None:
     root = repo(tmp_path / "r", {"pyproject.toml": project("p"), "changelog.d/1.md": "x\n"})
     assert fragments(root) is None
+
+
+def test_an_unreadable_scriv_setting_file_is_passed_over(tmp_path: Path) -> None:
+    """A ``tox.ini`` relnox cannot read (here longer than it reads of any file) is passed
+    over for scriv's next setting file, ``changelog.d/scriv.ini``: doctor counts the
+    fragments instead of dying of the OSError."""
+    from relnox.files import MAX_BYTES
+
+    files = {
+        "pyproject.toml": project("scm", "8.1.0"),
+        "scm/__init__.py": "",
+        "CHANGELOG.md": "# v8.1.0\n\n- Old.\n",
+        "changelog.d/20240105_133254_ronny_timeout.md": FRAGMENT,
+        "changelog.d/scriv.ini": "[scriv]\nformat = md\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v8.1.0"])
+    with (root / "tox.ini").open("wb") as huge:  # sparse: no disk written
+        huge.truncate(MAX_BYTES + 1)
+    row = {r.check: r for r in doctor(root, version="8.2.0").checks}["changelog scm"]
+    assert row.detail == "changelog.d: 1 scriv fragment becomes 8.2.0's section on scriv collect"
