@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import RelnoxError, VersionError
+from relnox.errors import VersionError
 from relnox.files import read_text, text_or_none
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
@@ -351,10 +351,8 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
         return f"{prefix}[0-9]*"
     script = _versioneer_section(directory, doc).get("versionfile_source")
     path = directory / str(script).strip() if isinstance(script, str) and script.strip() else None
-    try:
-        digit = path is not None and path.is_file() and "[[:digit:]]" in read_text(path)
-    except RelnoxError:
-        digit = False
+    # unreadable or not UTF-8: not known to match digits only, so every tag (an older one's)
+    digit = path is not None and "[[:digit:]]" in (text_or_none(path) or "")
     return "[0-9]*" if digit else None
 
 

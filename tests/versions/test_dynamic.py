@@ -1048,6 +1048,31 @@ def test_versioneer_with_no_prefix_takes_tags_starting_with_a_digit(tmp_path: Pa
     assert (pkg.version, ws.tag_for(pkg, "0.38.0")) == ("0.37.0", "0.38.0")
 
 
+def test_a_versioneer_version_file_that_is_not_utf8_is_read_as_an_older_one(
+    tmp_path: Path,
+) -> None:
+    """``versionfile_source`` names a file that is not UTF-8 (a Latin-1 comment): relnox
+    cannot see which tags its ``git describe`` matches, so it takes every tag, as for an
+    older versioneer's file, instead of dying of a UnicodeDecodeError."""
+    cfg = (
+        "[versioneer]\nVCS = git\nstyle = pep440\nversionfile_source = modinish/_version.py\n"
+        "tag_prefix =\nparentdir_prefix = modinish-\n"
+    )
+    files = {
+        "setup.py": "from setuptools import setup\nimport versioneer\n"
+        "setup(name='Modinish', version=versioneer.get_version())\n",
+        "setup.cfg": cfg,
+        "versioneer.py": "def get_version():\n    return '0+unknown'\n",
+        "modinish/__init__.py": "from ._version import get_versions\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["0.37.0"])
+    (root / "modinish" / "_version.py").write_bytes(b"# caf\xe9\ndef get_versions():\n    pass\n")
+    listed = run_relnox("packages", "--json", cwd=root)
+    assert listed.returncode == 0, listed.stderr
+    (pkg,) = json.loads(listed.stdout)["packages"]
+    assert pkg["version"] == "0.37.0"
+
+
 def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Path) -> None:
     """tfx's shape: setup.py does ``from tfx import version`` and passes
     ``version.__version__``; the package's __init__.py re-exports it with an absolute
