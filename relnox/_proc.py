@@ -28,8 +28,6 @@ logger = logging.getLogger("relnox")
 
 #: the exit code of a child stopped for a timeout or a stall
 TIMED_OUT = 124
-#: the longest timeout a setting or flag may give a child: a day
-MOST_SECONDS = 86400.0
 #: the exit code of a program that could not be started
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+#: the longest wait or timeout a setting, flag or environment variable may ask: a day (each
+#: one's error names it; a larger number, inf or nan is a value no clock ends)
+MOST_SECONDS = 86400.0
+
 
 class RelnoxError(Exception):
     """An expected failure with a message the user can act on."""

@@ -18,15 +18,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from relnox.errors import RelnoxError
+from relnox.errors import MOST_SECONDS, RelnoxError
 
 logger = logging.getLogger("relnox")
 
 #: seconds a second run waits for the lock by default
 DEFAULT_WAIT = 15.0
 WAIT_ENV = "RELNOX_LOCK_WAIT"
-#: the longest wait it may ask: a day, as :data:`relnox._proc.MOST_SECONDS` (not imported)
-MOST_SECONDS = 86400.0
 _POLL = 0.1
 
 _held: dict[Path, int] = {}  # lock files this process holds -> depth

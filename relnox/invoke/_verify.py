@@ -46,7 +46,7 @@ VERIFY_HELP = {
 
 
 def _seconds(value: str, flag: str) -> float | None:
-    from relnox._proc import MOST_SECONDS
+    from relnox.errors import MOST_SECONDS
 
     if not value:
         return None

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox._proc import MOST_SECONDS
 from relnox.config import Config
-from relnox.errors import ConfigError
+from relnox.errors import MOST_SECONDS, ConfigError
 
 KEYS = ("timeout", "stall", "retries")
 

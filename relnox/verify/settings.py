@@ -7,8 +7,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from relnox._proc import MOST_SECONDS
-from relnox.errors import VerifyError
+from relnox.errors import MOST_SECONDS, VerifyError
 from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
 
