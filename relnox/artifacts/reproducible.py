@@ -45,16 +45,15 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
     return None
 
 
-def _read(data: bytes) -> tuple[list[tarfile.TarInfo], dict[str, bytes | None]]:
-    """A ``.tar.gz``'s members, and each regular file's bytes by name, in one pass."""
+def _read(data: bytes) -> Entries:
+    """A ``.tar.gz``'s members, each with its own bytes, in one pass (a name may be in a
+    tar twice: each member keeps its own body)."""
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
-        members: list[tarfile.TarInfo] = []
-        contents: dict[str, bytes | None] = {}
+        entries: Entries = []
         for member in archive:
-            members.append(member)
             body = archive.extractfile(member) if member.isfile() else None
-            contents[member.name] = body.read() if body is not None else None
-        return members, contents
+            entries.append((member, body.read() if body is not None else None))
+        return entries
 
 
 def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
@@ -102,10 +101,9 @@ def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[li
     if not path.name.endswith(".tar.gz"):
         return [], False
     data = path.read_bytes()
-    members, contents = _read(data)
-    entries: Entries = [(m, contents[m.name]) for m in members]
+    entries = _read(data)
     replaced: list[str] = []
-    if source is not None and any(_escapes(m) for m in members):
+    if source is not None and any(_escapes(m) for m, _body in entries):
         entries, replaced = _resolved(path, source, entries)
     header = int.from_bytes(data[4:8], "little")
     normalize = epoch is not None and not _normal(header, [m for m, _ in entries], epoch)

@@ -148,3 +148,21 @@ def test_a_pure_wheel_of_a_native_backend_is_reproducible() -> None:
     assert not_reproducible("mesonpy", []) is None  # no wheel built
     why = not_reproducible("mesonpy", ["ext-1.0-cp311-cp311-linux_x86_64.whl"])
     assert why is not None and why.startswith("mesonpy: its wheel holds code compiled")
+
+
+def test_a_name_twice_in_an_sdist_keeps_each_member_s_own_bytes(tmp_path: Path) -> None:
+    """A tar may hold one name twice (a file added again; extracting it, the last wins):
+    normalising keeps each member with its own bytes, in the order written, instead of
+    giving both the last one's (a shorter last body made the rewrite fail)."""
+    epoch = 1_700_000_000
+    sdist = tmp_path / "p-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as archive:
+        for body in (b"the first, longer text\n", b"second\n"):
+            info = tarfile.TarInfo("p-1.0/p/data.txt")
+            info.size, info.mtime = len(body), epoch + 10
+            archive.addfile(info, io.BytesIO(body))
+    assert finish_sdist(sdist, None, epoch) == ([], True)
+    with tarfile.open(sdist) as archive:
+        bodies = [archive.extractfile(m).read() for m in archive.getmembers()]  # type: ignore[union-attr]
+    assert bodies == [b"the first, longer text\n", b"second\n"]
+    assert _members(sdist) == {"p-1.0/p/data.txt": b"second\n"}
