@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import VersionError
-from relnox.files import read_text, text_or_none
+from relnox.files import text_or_none
 from relnox.toml import table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
@@ -31,6 +31,7 @@ from relnox.versions.sources import (
     find_module,
     literal_location,
     python_location,
+    read_text,
     regex_location,
     setup_cfg,
     text_location,
@@ -187,7 +188,7 @@ def _scm_written(
     pattern = (
         rf"(?m)^[ \t]*(?:from[ \t]+(?:\.|[\w.]+\.){stem}[ \t]+import|import[ \t]+[\w.]+\.{stem}\b)"
     )
-    return target if re.search(pattern, read_text(module)) else None
+    return target if re.search(pattern, read_text(module, "version module")) else None
 
 
 def _attr_location(module: Path, attr: str) -> VersionLocation | None:
@@ -200,7 +201,7 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
         rf"(?m)^(?P<lhs>{re.escape(name)}[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
         r"""(?P<q>['"])(?P<version>[^'"\r\n]+)(?P=q)"""
     )
-    found = re.search(pattern, read_text(module))
+    found = re.search(pattern, read_text(module, "version module"))
     if found is None:  # or the tuple it names, which setuptools joins with dots
         return _attr_tuple(module, attr)
     return VersionLocation(module, "python", found["version"], pattern=pattern)

@@ -1073,6 +1073,24 @@ def test_a_versioneer_version_file_that_is_not_utf8_is_read_as_an_older_one(
     assert pkg["version"] == "0.37.0"
 
 
+def test_a_setuptools_attr_module_that_is_not_utf8_is_one_line_naming_it(
+    tmp_path: Path,
+) -> None:
+    """``[tool.setuptools.dynamic] version = {attr = "pkg.VERSION_STRING"}`` names a module
+    that is not UTF-8 (a Latin-1 comment): relnox cannot read the literal a bump rewrites,
+    and says so in one line naming the file and the fix, not a UnicodeDecodeError
+    traceback."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "pkg.VERSION_STRING"}\n'
+    files = {"pyproject.toml": project("pkg", None, backend="setuptools", extra=extra)}
+    root = repo(tmp_path / "r", files)
+    (root / "pkg").mkdir()
+    module = root / "pkg" / "__init__.py"
+    module.write_bytes(b"# caf\xe9\nVERSION_STRING = '1.2.0'\n")
+    listed = run_relnox("packages", cwd=root)
+    assert listed.returncode == 1 and "Traceback" not in listed.stderr, listed.stderr
+    assert f"{module}: not UTF-8 text (binary data?); save it as UTF-8" in listed.stderr
+
+
 def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Path) -> None:
     """tfx's shape: setup.py does ``from tfx import version`` and passes
     ``version.__version__``; the package's __init__.py re-exports it with an absolute
