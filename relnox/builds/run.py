@@ -39,8 +39,13 @@ from relnox.artifacts.manifest import (
 from relnox.builds.earlier import same_sources, set_aside_earlier
 from relnox.builds.inputs import UNPROVABLE, after_build, package_owners
 from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
-from relnox.builds.taken import TAKEN, record_taken
+from relnox.builds.sources import (
+    TAKEN,
+    record_taken,
+    renamed_sources,
+    taken_in,
+    unprovable_reason,
+)
 from relnox.errors import BuildError, RelnoxError
 from relnox.files import file_digest
 from relnox.paths import rel
