@@ -61,7 +61,7 @@ from relnox.tools.backend_version import backend_warnings
 from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
-    from relnox.builds.envpool import EnvPool, OutputLog
+    from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers
 
 logger = logging.getLogger("relnox")
@@ -230,30 +230,6 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
     return target
 
 
-def _run_tests(
-    pkg: Package,
-    plan: BuildPlan,
-    log: OutputLog,
-    environ: Mapping[str, str],
-    files: Sequence[Path],
-    workdir: Path,
-) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``."""
-    from relnox.builds.testing import run_package_tests
-
-    assert plan.test_command is not None
-    code = run_package_tests(pkg, plan, files, workdir, log, environ)
-    if code is None or code == 5:  # 5: pytest collected no tests
-        return "none"
-    if code == 0:
-        return "passed"
-    message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
-    if plan.strict:
-        raise BuildError(message + "\n(--strict makes failing tests fail the build)")
-    logger.warning("%s\n(building anyway; --strict would stop here)", message)
-    return "failed"
-
-
 @dataclass(frozen=True)
 class _Made:
     """A package's files built and checked in its scratch directory, not yet in dist/."""
@@ -330,6 +306,7 @@ class _Run:
         """Build and check ``name``'s files in its scratch directory."""
         from relnox.builds.backend import PackageBuilder
         from relnox.builds.envpool import OutputLog
+        from relnox.builds.testing import run_package_tests
 
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
@@ -370,7 +347,7 @@ class _Run:
             expected = Expectation.for_package(pkg)
             notes, provable = check_for_record(files, expected)
             tests = (
-                _run_tests(pkg, self.plan, log, environ, files, work)
+                run_package_tests(pkg, self.plan, files, work, log, environ)
                 if self.plan.test_command
                 else None
             )

@@ -50,18 +50,18 @@ def run_package_tests(
     workdir: Path,
     log: OutputLog,
     environ: Mapping[str, str],
-) -> int | None:
-    """The test command's exit code; ``None`` when there is nothing to test."""
+) -> str:
+    """``passed``, ``failed`` (only without --strict) or ``none``."""
     command, installer, python = plan.test_command or (), plan.installer, plan.python
     assert installer is not None
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
     if tests is None:
         logger.info("%s: no tests/ directory, nothing to test", pkg.name)
-        return None
+        return "none"
     wheel = next((f for f in files if f.name.endswith(".whl")), None)
     if wheel is None:
         logger.info("%s: no wheel built (--sdist-only), its tests need one", pkg.name)
-        return None
+        return "none"
     extra, group = _test_requirements(pkg)
     env, made = create_environment(installer, workdir / "test-env", str(python), on_line=log.add)
     target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
@@ -92,4 +92,13 @@ def run_package_tests(
     away = workdir / "test-run"  # python -m puts the working directory first on sys.path
     away.mkdir(parents=True, exist_ok=True)
     logger.info("%s: running its tests against %s: %s", pkg.name, wheel.name, shlex.join(argv))
-    return log.run(argv, cwd=away, env=environ)
+    code = log.run(argv, cwd=away, env=environ)
+    if code == 5:  # pytest collected no tests
+        return "none"
+    if code == 0:
+        return "passed"
+    message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
+    if plan.strict:
+        raise BuildError(message + "\n(--strict makes failing tests fail the build)")
+    logger.warning("%s\n(building anyway; --strict would stop here)", message)
+    return "failed"
