@@ -35,9 +35,9 @@ from relnox.artifacts.manifest import (
     read_manifest,
     write_manifest,
 )
-from relnox.errors import BuildError, RelnoxError
+from relnox.errors import BuildError, ConfigError, RelnoxError
 from relnox.files import file_digest
-from relnox.paths import own_dist_dir, rel
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace, needs
 
 logger = logging.getLogger("relnox")
@@ -50,11 +50,32 @@ def dist_path(workspace: Workspace, given: Path | str | None = None) -> Path:
 
 
 def out_dir(workspace: Workspace, out: Path | str | None) -> Path:
-    """Where build-all and assemble write: ``out`` (``--out``) or ``[tool.relnox] dist-dir``."""
-    dist = Path(out).absolute() if out else dist_path(workspace)
+    """Where build-all and assemble write: ``out`` (``--out``) or ``[tool.relnox] dist-dir``,
+    a directory of its own: not the repository's root or above it, not in ``.git`` or in
+    the directory of a package other than the root's (whose next sdist would take them in)."""
+    dist_dir = Path(out).absolute() if out else dist_path(workspace)
     setting = "--out" if out else f"{workspace.config.source}: [tool.relnox] dist-dir"
+    root = workspace.root
+    resolved, top = dist_dir.resolve(), root.resolve()
+    if top.is_relative_to(resolved):
+        raise ConfigError(
+            f"{setting} {dist_dir} is the repository's root {root} or above it; built files "
+            'would lie among the sources: give them a directory of their own (e.g. "dist")'
+        )
     packages = [pkg.directory for pkg in workspace.packages]
-    return own_dist_dir(dist, workspace.root, setting, packages)
+    inside = next(
+        (d for d in packages if d.resolve() != top and resolved.is_relative_to(d.resolve())),
+        None,
+    )
+    if resolved.is_relative_to(top) and ".git" in resolved.relative_to(top).parts:
+        inside = top / ".git"
+    if inside is not None:
+        raise ConfigError(
+            f"{setting} {dist_dir} lies in {inside}, where built files would be taken for "
+            "its own (the next sdist, git's records): give them a directory of their own "
+            '(e.g. "dist" at the root)'
+        )
+    return dist_dir
 
 
 __all__ = ["load_release"]
