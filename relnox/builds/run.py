@@ -219,7 +219,6 @@ class BuildResult:
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
-    """Move ``path`` into ``dist_dir`` atomically."""
     target = dist_dir / path.name
     try:
         os.replace(path, target)
@@ -596,7 +595,6 @@ def _build(
 
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
-    """Load the workspace at ``root``, plan and execute the build."""
     options = options or BuildOptions()
     workspace = load_workspace(root, tags=False)
     return execute(plan_build(workspace, options))

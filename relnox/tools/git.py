@@ -16,7 +16,6 @@ from relnox.errors import GitError
 
 
 def on_path() -> bool:
-    """Whether a ``git`` command is on ``PATH``."""
     import shutil
 
     return shutil.which("git") is not None
@@ -84,7 +83,6 @@ def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
 
 
 def push(repo: Path, *args: str, stall: float) -> None:
-    """``git push args``, bounded by :func:`_bounded`."""
     result = _bounded(repo, ["push", *args], stall)
     if not result.ok:
         raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")

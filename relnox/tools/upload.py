@@ -132,7 +132,6 @@ class Transport(Protocol):
 
 
 def twine() -> Transport:
-    """``twine upload`` as a transport."""
     return Twine()
 
 
