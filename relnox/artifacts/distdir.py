@@ -1,12 +1,14 @@
 """The distributions of a directory, whoever built them: :func:`load_release` maps each
 file onto a workspace package, checks the set and every file the manifest does not vouch
-for, and records what it found.
+for, and records what it found; :func:`set_aside_earlier` moves an earlier build's files
+out of the way of a new one (docs/release-flow.md).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from relnox.artifacts.manifest import (
     has_manifest,
     merge,
     read_manifest,
+    state_dir,
     write_manifest,
 )
 from relnox.errors import BuildError, ConfigError, RelnoxError
@@ -325,3 +328,56 @@ def load_release(
                 "recorded %s in %s", ", ".join(f"{r.name} {r.version}" for r in changed), path
             )
     return manifest
+
+
+def set_aside_earlier(
+    label: str,
+    made: Sequence[Path],
+    dist_dir: Path,
+    same_sources: Mapping[str, str] | None = None,
+) -> list[ArtifactRecord]:
+    """Move out of ``dist_dir`` the files of the package and version of ``made`` that this
+    build did not make, of the kinds it made; but the wheels of ``same_sources`` (name ->
+    sha256: another Python's wheel of the same sources) stay, and are returned."""
+    if not made:
+        return []
+    ours = {p.name for p in made}
+    versions = {name_and_version(p.name) for p in made}
+    kinds = {artifact_kind(p.name) for p in made}
+    earlier = [
+        path
+        for path in sorted(dist_dir.iterdir())
+        if path.name not in ours
+        and name_and_version(path.name) in versions
+        and artifact_kind(path.name) in kinds
+        and (path.is_file() or path.is_symlink())
+    ]
+    kept = [
+        ArtifactRecord(path.name, "wheel", same_sources[path.name], path.stat().st_size)
+        for path in earlier
+        if same_sources
+        and artifact_kind(path.name) == "wheel"
+        and not path.is_symlink()
+        and same_sources.get(path.name) == file_digest(path)
+    ]
+    earlier = [path for path in earlier if path.name not in {k.filename for k in kept}]
+    aside = state_dir(dist_dir) / "earlier"
+    for path in earlier:
+        try:
+            aside.mkdir(parents=True, exist_ok=True)
+            os.replace(path, aside / path.name)
+        except OSError as exc:
+            raise BuildError(
+                f"{path}: a file of {label} this build did not make (left by an earlier build), and "
+                f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
+                "dist/ holds this build only"
+            ) from None
+        logger.warning(
+            "%s: a file of %s this build did not make (left by an earlier build, or put there "
+            "during it); moved to %s, so that neither publish nor twine upload dist/* sends "
+            "it with this build",
+            path,
+            label,
+            aside,
+        )
+    return kept

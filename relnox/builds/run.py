@@ -28,6 +28,7 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
+from relnox.artifacts.distdir import set_aside_earlier
 from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
@@ -36,9 +37,8 @@ from relnox.artifacts.manifest import (
     read_manifest,
     write_manifest,
 )
-from relnox.builds.earlier import same_sources, set_aside_earlier
 from relnox.builds.inputs import UNPROVABLE, after_build, package_owners
-from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
+from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, same_sources
 from relnox.builds.sources import (
     TAKEN,
     record_taken,
