@@ -560,8 +560,6 @@ def _build(
 
     assert plan.installer is not None
     environ = without_credentials(os.environ)  # hooks and tests never see a token
-    if plan.source_date_epoch is not None:
-        environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     with (
         tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
         backend_warnings(_to_package_log),
