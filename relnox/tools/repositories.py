@@ -1,6 +1,6 @@
-"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691);
-the order names are looked up in is docs/configuration.md's (`[tool.relnox.repositories]`). A URL's
-userinfo becomes the repository's credentials and is removed from the URL.
+"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691),
+names looked up in the order of docs/configuration.md (``[tool.relnox.repositories]``).
+A URL's userinfo becomes the repository's credentials and is removed from the URL.
 """
 
 from __future__ import annotations
