@@ -303,9 +303,8 @@ class _Run:
 
     def make(self, name: str) -> _Made | PackageOutcome:
         """Build and check ``name``'s files in its scratch directory."""
-        from relnox.builds.backend import PackageBuilder
+        from relnox.builds.backend import PackageBuilder, run_package_tests
         from relnox.builds.envpool import OutputLog
-        from relnox.builds.testing import run_package_tests
 
         pkg = self.plan.workspace.get(name)
         label = f"{pkg.name} {pkg.version}"
