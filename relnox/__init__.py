@@ -7,10 +7,8 @@ invoke); ``publish`` and ``release`` are their stages' (``relnox.publish.publish
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from relnox.errors import RelnoxError
+from relnox.stage import lazy_face
 
 __version__ = "0.1.0"
 
@@ -26,8 +24,4 @@ _API = {
 }
 __all__ = ["RelnoxError", "__version__", *_API]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _API:
-        return getattr(importlib.import_module(_API[name]), name)
-    raise AttributeError(f"module 'relnox' has no attribute {name!r}")
+__getattr__ = lazy_face(__name__, _API, {})

@@ -126,9 +126,11 @@ class RelnoxProgram(Program):
             self.parse_core(list(given))
             self.parse_collection()
             self.parse_tasks()
-            self.parse_cleanup()
-            self.update_config()
-            self.execute()
+            if not self.calls:
+                self.print_help()
+                raise Exit
+            self.config.merge()  # relnox has no flags that override invoke's configuration
+            self.executor_class(self.collection, self.config, self.core).execute(*self.calls)
         except UsageError as exc:
             task = self.calls[0][0] if self.calls else getattr(exc, "task", None)
             text = message(exc, f"relnox {task} --help" if task else "relnox --help")
@@ -156,7 +158,7 @@ class RelnoxProgram(Program):
             if token in ("-h", "--help"):
                 self._help(argv[0] if argv and not argv[0].startswith("-") else None)
             if token in ("-V", "--version"):
-                self.print_version()
+                _say(f"relnox {__version__}")
                 raise Exit
             if token == "--list":
                 self.print_commands()
@@ -204,19 +206,6 @@ class RelnoxProgram(Program):
             kwargs["verbose"] = int(kwargs["verbose"] or 0) + self.verbose  # -v before it
         self.calls = [(name, kwargs)]
 
-    def parse_cleanup(self) -> None:
-        if not self.calls:
-            self.print_help()
-            raise Exit
-
-    def update_config(self, merge: bool = True) -> None:
-        """relnox has no flags that override invoke's configuration."""
-        if merge:
-            self.config.merge()
-
-    def execute(self) -> None:
-        self.executor_class(self.collection, self.config, self.core).execute(*self.calls)
-
     def _task_name(self, token: str) -> str:
         if token not in self.commands:
             raise UnknownCommand(token, self.commands)
@@ -232,9 +221,6 @@ class RelnoxProgram(Program):
                 _say(*(("-" if len(n) == 1 else "--") + n for n in argument.names), sep="\n")
         elif not named:
             _say(*sorted(t.name for t in TASKS), sep="\n")
-
-    def print_version(self) -> None:
-        _say(f"relnox {__version__}")
 
     def print_help(self) -> None:
         _say("Usage: relnox [-v|-q] <command> [options]    relnox help <command>\n")

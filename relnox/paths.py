@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 from relnox.errors import ConfigError
@@ -51,29 +51,3 @@ def written_path(
             "no file outside it: make it a file of the repository"
         )
     return target
-
-
-def own_dist_dir(dist_dir: Path, root: Path, setting: str, packages: Sequence[Path] = ()) -> Path:
-    """``dist_dir`` when it is a directory of its own: not the repository's root or above
-    it, not in ``.git`` or in the directory of a package other than the root's (whose next
-    sdist would take them in); a :class:`~relnox.errors.ConfigError` naming ``setting``."""
-
-    resolved, top = dist_dir.resolve(), root.resolve()
-    if top.is_relative_to(resolved):
-        raise ConfigError(
-            f"{setting} {dist_dir} is the repository's root {root} or above it; built files "
-            'would lie among the sources: give them a directory of their own (e.g. "dist")'
-        )
-    inside = next(
-        (d for d in packages if d.resolve() != top and resolved.is_relative_to(d.resolve())),
-        None,
-    )
-    if resolved.is_relative_to(top) and ".git" in resolved.relative_to(top).parts:
-        inside = top / ".git"
-    if inside is not None:
-        raise ConfigError(
-            f"{setting} {dist_dir} lies in {inside}, where built files would be taken for "
-            "its own (the next sdist, git's records): give them a directory of their own "
-            '(e.g. "dist" at the root)'
-        )
-    return dist_dir

@@ -134,7 +134,6 @@ def test_publish_loads_only_the_publish_path(sample: Path, tmp_path: Path) -> No
         "netrc",
         "relnox.publish.installable",
         "relnox.publish.route",
-        "relnox.tools.twine",
         "relnox.tools.cooldown",
         "relnox.project.changelog",
         "relnox.versions.dynamic",

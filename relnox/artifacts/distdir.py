@@ -1,12 +1,14 @@
 """The distributions of a directory, whoever built them: :func:`load_release` maps each
 file onto a workspace package, checks the set and every file the manifest does not vouch
-for, and records what it found.
+for, and records what it found; :func:`set_aside_earlier` moves an earlier build's files
+out of the way of a new one (docs/release-flow.md).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,11 +35,12 @@ from relnox.artifacts.manifest import (
     has_manifest,
     merge,
     read_manifest,
+    state_dir,
     write_manifest,
 )
-from relnox.errors import BuildError, RelnoxError
+from relnox.errors import BuildError, ConfigError, RelnoxError
 from relnox.files import file_digest
-from relnox.paths import own_dist_dir, rel
+from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace, needs
 
 logger = logging.getLogger("relnox")
@@ -50,11 +53,32 @@ def dist_path(workspace: Workspace, given: Path | str | None = None) -> Path:
 
 
 def out_dir(workspace: Workspace, out: Path | str | None) -> Path:
-    """Where build-all and assemble write: ``out`` (``--out``) or ``[tool.relnox] dist-dir``."""
-    dist = Path(out).absolute() if out else dist_path(workspace)
+    """Where build-all and assemble write: ``out`` (``--out``) or ``[tool.relnox] dist-dir``,
+    a directory of its own: not the repository's root or above it, not in ``.git`` or in
+    the directory of a package other than the root's (whose next sdist would take them in)."""
+    dist_dir = Path(out).absolute() if out else dist_path(workspace)
     setting = "--out" if out else f"{workspace.config.source}: [tool.relnox] dist-dir"
+    root = workspace.root
+    resolved, top = dist_dir.resolve(), root.resolve()
+    if top.is_relative_to(resolved):
+        raise ConfigError(
+            f"{setting} {dist_dir} is the repository's root {root} or above it; built files "
+            'would lie among the sources: give them a directory of their own (e.g. "dist")'
+        )
     packages = [pkg.directory for pkg in workspace.packages]
-    return own_dist_dir(dist, workspace.root, setting, packages)
+    inside = next(
+        (d for d in packages if d.resolve() != top and resolved.is_relative_to(d.resolve())),
+        None,
+    )
+    if resolved.is_relative_to(top) and ".git" in resolved.relative_to(top).parts:
+        inside = top / ".git"
+    if inside is not None:
+        raise ConfigError(
+            f"{setting} {dist_dir} lies in {inside}, where built files would be taken for "
+            "its own (the next sdist, git's records): give them a directory of their own "
+            '(e.g. "dist" at the root)'
+        )
+    return dist_dir
 
 
 __all__ = ["load_release"]
@@ -304,3 +328,56 @@ def load_release(
                 "recorded %s in %s", ", ".join(f"{r.name} {r.version}" for r in changed), path
             )
     return manifest
+
+
+def set_aside_earlier(
+    label: str,
+    made: Sequence[Path],
+    dist_dir: Path,
+    same_sources: Mapping[str, str] | None = None,
+) -> list[ArtifactRecord]:
+    """Move out of ``dist_dir`` the files of the package and version of ``made`` that this
+    build did not make, of the kinds it made; but the wheels of ``same_sources`` (name ->
+    sha256: another Python's wheel of the same sources) stay, and are returned."""
+    if not made:
+        return []
+    ours = {p.name for p in made}
+    versions = {name_and_version(p.name) for p in made}
+    kinds = {artifact_kind(p.name) for p in made}
+    earlier = [
+        path
+        for path in sorted(dist_dir.iterdir())
+        if path.name not in ours
+        and name_and_version(path.name) in versions
+        and artifact_kind(path.name) in kinds
+        and (path.is_file() or path.is_symlink())
+    ]
+    kept = [
+        ArtifactRecord(path.name, "wheel", same_sources[path.name], path.stat().st_size)
+        for path in earlier
+        if same_sources
+        and artifact_kind(path.name) == "wheel"
+        and not path.is_symlink()
+        and same_sources.get(path.name) == file_digest(path)
+    ]
+    earlier = [path for path in earlier if path.name not in {k.filename for k in kept}]
+    aside = state_dir(dist_dir) / "earlier"
+    for path in earlier:
+        try:
+            aside.mkdir(parents=True, exist_ok=True)
+            os.replace(path, aside / path.name)
+        except OSError as exc:
+            raise BuildError(
+                f"{path}: a file of {label} this build did not make (left by an earlier build), and "
+                f"it cannot be moved to {aside} ({exc.strerror or exc}); remove it, so that "
+                "dist/ holds this build only"
+            ) from None
+        logger.warning(
+            "%s: a file of %s this build did not make (left by an earlier build, or put there "
+            "during it); moved to %s, so that neither publish nor twine upload dist/* sends "
+            "it with this build",
+            path,
+            label,
+            aside,
+        )
+    return kept

@@ -78,7 +78,6 @@ class BuildEnv:
         }
 
     def missing(self, requirements: Iterable[str]) -> list[str]:
-        """The requirements this environment does not satisfy."""
         installed = self.installed()
         return [text for text in requirements if not _satisfied(text, installed)]
 

@@ -23,6 +23,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.artifacts.manifest import BUILT, PackageRecord, state_dir
 from relnox.builds.sources import (
+    TAKEN,
     Listing,
     list_ignored,
     list_sources,
@@ -30,9 +31,9 @@ from relnox.builds.sources import (
     outside_files,
     owner_of,
     stat_of,
+    taken_changed,
     tracked_digests,
 )
-from relnox.builds.taken import TAKEN, taken_changed
 from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.pyproject import project_doc

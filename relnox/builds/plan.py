@@ -28,7 +28,13 @@ from relnox.artifacts.manifest import (
     manifest_path,
     read_manifest,
 )
-from relnox.builds.inputs import UNPROVABLE, Inputs, missing_toolchain, package_inputs
+from relnox.builds.inputs import (
+    SOURCE_PARTS,
+    UNPROVABLE,
+    Inputs,
+    missing_toolchain,
+    package_inputs,
+)
 from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
@@ -275,6 +281,18 @@ def _reuse(
             else:
                 reuse[pkg.name] = record
     return reuse, why
+
+
+def same_sources(
+    earlier: PackageRecord | None, version: str, inputs: Mapping[str, str]
+) -> dict[str, str]:
+    """The wheels (name -> sha256) build-all recorded for ``earlier``, when it is a build of
+    the same version from the same sources as the one recorded with ``inputs``."""
+    if earlier is None or earlier.origin != BUILT or earlier.version != version or not inputs:
+        return {}
+    if any(part not in inputs or earlier.inputs.get(part) != inputs[part] for part in SOURCE_PARTS):
+        return {}
+    return {f.filename: f.sha256 for f in earlier.files if f.kind == "wheel"}
 
 
 def _test_command(workspace: Workspace) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from relnox.artifacts.checks import (
     name_and_version,
     proof,
 )
+from relnox.artifacts.distdir import set_aside_earlier
 from relnox.artifacts.manifest import (
     ArtifactRecord,
     Manifest,
@@ -36,11 +37,15 @@ from relnox.artifacts.manifest import (
     read_manifest,
     write_manifest,
 )
-from relnox.builds.earlier import same_sources, set_aside_earlier
 from relnox.builds.inputs import UNPROVABLE, after_build, package_owners
-from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build
-from relnox.builds.sources import renamed_sources, taken_in, unprovable_reason
-from relnox.builds.taken import TAKEN, record_taken
+from relnox.builds.plan import FIRST_BUILD, BuildOptions, BuildPlan, plan_build, same_sources
+from relnox.builds.sources import (
+    TAKEN,
+    record_taken,
+    renamed_sources,
+    taken_in,
+    unprovable_reason,
+)
 from relnox.errors import BuildError, RelnoxError
 from relnox.files import file_digest
 from relnox.paths import rel
@@ -56,7 +61,7 @@ from relnox.tools.backend_version import backend_warnings
 from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
-    from relnox.builds.envpool import EnvPool, OutputLog
+    from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers
 
 logger = logging.getLogger("relnox")
@@ -214,7 +219,6 @@ class BuildResult:
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
-    """Move ``path`` into ``dist_dir`` atomically."""
     target = dist_dir / path.name
     try:
         os.replace(path, target)
@@ -223,30 +227,6 @@ def _move_into(path: Path, dist_dir: Path) -> Path:
         shutil.copyfile(path, part)
         os.replace(part, target)
     return target
-
-
-def _run_tests(
-    pkg: Package,
-    plan: BuildPlan,
-    log: OutputLog,
-    environ: Mapping[str, str],
-    files: Sequence[Path],
-    workdir: Path,
-) -> str:
-    """``passed``, ``failed`` (only without --strict) or ``none``."""
-    from relnox.builds.testing import run_package_tests
-
-    assert plan.test_command is not None
-    code = run_package_tests(pkg, plan, files, workdir, log, environ)
-    if code is None or code == 5:  # 5: pytest collected no tests
-        return "none"
-    if code == 0:
-        return "passed"
-    message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
-    if plan.strict:
-        raise BuildError(message + "\n(--strict makes failing tests fail the build)")
-    logger.warning("%s\n(building anyway; --strict would stop here)", message)
-    return "failed"
 
 
 @dataclass(frozen=True)
@@ -323,7 +303,7 @@ class _Run:
 
     def make(self, name: str) -> _Made | PackageOutcome:
         """Build and check ``name``'s files in its scratch directory."""
-        from relnox.builds.backend import PackageBuilder
+        from relnox.builds.backend import PackageBuilder, run_package_tests
         from relnox.builds.envpool import OutputLog
 
         pkg = self.plan.workspace.get(name)
@@ -365,7 +345,7 @@ class _Run:
             expected = Expectation.for_package(pkg)
             notes, provable = check_for_record(files, expected)
             tests = (
-                _run_tests(pkg, self.plan, log, environ, files, work)
+                run_package_tests(pkg, self.plan, files, work, log, environ)
                 if self.plan.test_command
                 else None
             )
@@ -579,8 +559,6 @@ def _build(
 
     assert plan.installer is not None
     environ = without_credentials(os.environ)  # hooks and tests never see a token
-    if plan.source_date_epoch is not None:
-        environ["SOURCE_DATE_EPOCH"] = str(plan.source_date_epoch)
     with (
         tempfile.TemporaryDirectory(prefix="relnox-build-", ignore_cleanup_errors=True) as tmp,
         backend_warnings(_to_package_log),
@@ -614,7 +592,6 @@ def _build(
 
 
 def build_all(root: Path | str = ".", options: BuildOptions | None = None) -> BuildResult:
-    """Load the workspace at ``root``, plan and execute the build."""
     options = options or BuildOptions()
     workspace = load_workspace(root, tags=False)
     return execute(plan_build(workspace, options))

@@ -1,12 +1,15 @@
 """What a backend can read when it builds a package, as bytes on disk, not as git sees it:
 the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a
-build took in (:func:`taken_in`).
+build took in (:func:`taken_in`): recorded with the build (``taken``), hashed again by the
+stale check of verify and publish (which does not list the files git ignores: too slow on
+the path to an upload).
 """
 
 from __future__ import annotations
 
 import functools
 import glob
+import json
 import os
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from relnox.errors import shortlist
 from relnox.files import file_digest
 from relnox.toml import table
 from relnox.tools import git
@@ -322,3 +326,45 @@ def taken_in(
 def unprovable_reason(taken: Sequence[str]) -> str:
     """Why a build whose artifacts hold ``taken`` (:func:`taken_in`) cannot be reused."""
     return f"{taken[0]} is in its artifacts but git ignores it" if taken else ""
+
+
+TAKEN = "taken"
+#: the most such files a record lists (path -> sha256); more are recorded as their number
+MAX_TAKEN = 5000
+_SHOWN = 5  # the most paths a stale package's reason names
+
+
+def _sha256(path: Path) -> str:
+    """The sha256 of the regular file at ``path``, or ``missing`` (a FIFO is never read)."""
+    try:
+        return file_digest(path)
+    except OSError:
+        return MISSING
+
+
+def record_taken(directory: Path, paths: Sequence[str]) -> str:
+    """The ``taken`` part for ``paths`` (relative to ``directory``) as they are now."""
+    if len(paths) > MAX_TAKEN:
+        return json.dumps(len(paths))
+    found = {p: _sha256(directory / p) for p in sorted(paths)}
+    return json.dumps(found, sort_keys=True, separators=(",", ":"))
+
+
+def taken_changed(directory: Path, recorded: str) -> str:
+    """Why the files of a ``taken`` part are not the ones the build took in, or ``""``."""
+    try:
+        files = json.loads(recorded)
+    except ValueError:
+        files = None
+    if isinstance(files, int) and not isinstance(files, bool):
+        return (
+            f"its build took in {files} files git ignores, more than relnox records "
+            f"({MAX_TAKEN}), so they cannot be proven unchanged"
+        )
+    if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+        return "its record of the files git ignores that its build took in cannot be read"
+    now = {path: _sha256(directory / path) for path in sorted(files)}
+    changed = [f"{p} (deleted)" if now[p] == MISSING else p for p in now if now[p] != files[p]]
+    if not changed:
+        return ""
+    return f"files git ignores that its build took in changed: {shortlist(changed, _SHOWN)}"

@@ -280,15 +280,11 @@ def _debug(message: str) -> bool:
 
 
 def backend_versions(
-    root: Path,
-    questions: Mapping[str, Question],
-    python: str | None = None,
-    *,
-    kept_only: bool = False,
+    root: Path, questions: Mapping[str, Question], *, kept_only: bool = False
 ) -> dict[str, str | BackendVersionError]:
     """What each project's backend says (by the caller's name for it), kept or asked now;
     a failure is that project's answer. ``kept_only``: nothing is asked outside git."""
-    python = python or sys.executable
+    python = sys.executable
     state = history.git_state(root) if questions else None
     key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None
     if key is None and kept_only:

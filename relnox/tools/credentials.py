@@ -1,18 +1,7 @@
-"""Which credentials an upload uses, and how they reach twine: only the child's environment.
-
-In order, the first that applies wins:
-
-1. ``TWINE_USERNAME`` / ``TWINE_PASSWORD`` (username ``__token__`` on PyPI/TestPyPI when unset);
-2. the userinfo of the repository URL (``https://user:TOKEN@host/``), as twine takes it;
-3. ``PYPI_TOKEN`` for the ``pypi`` repository, ``TEST_PYPI_TOKEN`` for ``testpypi``, as ``__token__``;
-4. the repository's section of ``~/.pypirc`` (by name, or by its ``repository`` URL);
-5. a keyring entry for the upload URL (twine reads it itself);
-6. on GitHub Actions with ``id-token: write`` (``ACTIONS_ID_TOKEN_REQUEST_URL`` set),
-   uploads to PyPI/TestPyPI use trusted publishing: twine mints a short-lived token;
-7. an index on this machine (127.0.0.1/localhost) without authentication needs none.
-
-Every secret seen here is registered with :func:`relnox.redact.register_secret`, so
-it is masked in anything relnox prints.
+"""Which credentials an upload uses, and how they reach the uploader: only the child's
+environment. The first source that applies wins, in the order of docs/troubleshooting.md
+("Credentials"). Every secret seen here is registered with
+:func:`relnox.redact.register_secret`, so it is masked in anything relnox prints.
 """
 
 from __future__ import annotations
@@ -189,7 +178,7 @@ def resolve_credentials(
     *,
     keyring: PasswordLookup | None = keyring_password,
 ) -> Credentials:
-    """The first usable credentials for ``repository`` (see the module doc for the order);
+    """The first usable credentials for ``repository`` (docs/troubleshooting.md has the order);
     a user name or password no client can send (not UTF-8) is refused, naming its source."""
     return _sendable(_resolve(repository, environ, keyring=keyring))
 

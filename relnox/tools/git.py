@@ -16,7 +16,6 @@ from relnox.errors import GitError
 
 
 def on_path() -> bool:
-    """Whether a ``git`` command is on ``PATH``."""
     import shutil
 
     return shutil.which("git") is not None
@@ -84,7 +83,6 @@ def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
 
 
 def push(repo: Path, *args: str, stall: float) -> None:
-    """``git push args``, bounded by :func:`_bounded`."""
     result = _bounded(repo, ["push", *args], stall)
     if not result.ok:
         raise GitError(f"git push failed in {repo}: {_why_push_failed(result)}")
@@ -156,11 +154,9 @@ def toplevel(path: Path) -> Path:
     return Path(git(path, "rev-parse", "--show-toplevel"))
 
 
-def dirty_files(repo: Path, *, untracked: bool = False) -> list[str]:
-    """Tracked paths with uncommitted changes, staged or not; ``untracked=True`` lists
-    untracked files too."""
-    mode = "normal" if untracked else "no"
-    out = git(repo, "status", "--porcelain", f"--untracked-files={mode}")
+def dirty_files(repo: Path) -> list[str]:
+    """Tracked paths with uncommitted changes, staged or not."""
+    out = git(repo, "status", "--porcelain", "--untracked-files=no")
     # git() strips the output, so the first line may have lost its leading status blank
     return [line.split(maxsplit=1)[1] for line in out.splitlines() if line.strip()]
 
@@ -323,10 +319,10 @@ def held(repo: Path) -> Iterator[None]:
         found.blobs.close()
 
 
-def next_on_path(repo: Path, rev: str, head: str = "HEAD") -> str | None:
-    """The commit right after ``rev`` on the way to ``head`` (the first of ``rev..head``
-    that descends from it), or ``None`` when ``head`` is ``rev`` or not below it."""
-    out = git(repo, "rev-list", "--ancestry-path", "--reverse", f"{rev}..{head}", check=False)
+def next_on_path(repo: Path, rev: str) -> str | None:
+    """The commit right after ``rev`` on the way to HEAD (the first of ``rev..HEAD`` that
+    descends from it), or ``None`` when HEAD is ``rev`` or not below it."""
+    out = git(repo, "rev-list", "--ancestry-path", "--reverse", f"{rev}..HEAD", check=False)
     return out.split("\n", 1)[0] or None
 
 
@@ -335,11 +331,8 @@ def contains(repo: Path, rev: str, ancestor: str) -> bool:
     return run(repo, "merge-base", "--is-ancestor", ancestor, rev).returncode == 0
 
 
-def tags(repo: Path, pattern: str | None = None) -> list[str]:
-    args = ["tag", "--list"]
-    if pattern:
-        args.append(pattern)
-    return git(repo, *args).splitlines()
+def tags(repo: Path) -> list[str]:
+    return git(repo, "tag", "--list").splitlines()
 
 
 def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:

@@ -1,9 +1,6 @@
-"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691).
-
-A name is looked up in ``[tool.relnox.repositories]`` (docs/configuration.md), then the
-built-in ones (``pypi`` and ``testpypi``: twine's constants; ``local``:
-``$RELNOX_LOCAL_INDEX``), then a ``~/.pypirc`` section's ``repository =``. A URL's userinfo
-becomes the repository's credentials and is removed from the URL.
+"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691),
+names looked up in the order of docs/configuration.md (``[tool.relnox.repositories]``).
+A URL's userinfo becomes the repository's credentials and is removed from the URL.
 """
 
 from __future__ import annotations
@@ -290,7 +287,7 @@ def resolve(
     *,
     environ: Mapping[str, str] | None = None,
 ) -> Repository:
-    """The repository ``name_or_url`` names (see the module doc for the order)."""
+    """The repository ``name_or_url`` names."""
     value = name_or_url.strip()
     if is_url(value):
         return from_url(value)

@@ -1,7 +1,7 @@
 """Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol.
 
 ``uv publish`` (:mod:`relnox.tools.uv_publish`) is the default where uv runs; ``twine
-upload`` (:mod:`relnox.tools.twine`) where uv cannot, for a keyring, or when ``[tool.relnox.
+upload`` (:class:`Twine`, below) where uv cannot, for a keyring, or when ``[tool.relnox.
 publish] transport = "twine"``: a child takes 0.1-0.2 s for uv and 0.6-0.9 s for twine, almost
 all start-up (40 files of 20 packages to a local index, ``benchmarks/publish.py``). Both get
 the credentials only in their environment, are watched by the ``stall`` rule, and have their
@@ -11,7 +11,9 @@ output masked.
 from __future__ import annotations
 
 import glob
+import logging
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,8 @@ from relnox.redact import redact
 from relnox.tools.credentials import Credentials, no_credentials_message, pypirc_way
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
+
+logger = logging.getLogger("relnox")
 
 TRANSPORTS = ("uv", "twine")
 
@@ -128,9 +132,6 @@ class Transport(Protocol):
 
 
 def twine() -> Transport:
-    """``twine upload`` as a transport, its module imported only where it is used."""
-    from relnox.tools.twine import Twine
-
     return Twine()
 
 
@@ -225,3 +226,107 @@ def failure_message(
         f"{attempt.tool} could not upload {filename} to {label} ({attempt.detail}); fix that and run "
         "the same command again, files already uploaded are skipped"
     )
+
+
+#: what makes twine's output plain, unwrapped text (a wrapped line could split a secret)
+PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8"}
+_HTTP = re.compile(r"HTTPError: (\d{3})\b")
+_TRANSIENT_WORDS = (
+    "ConnectionError",
+    "Connection refused",
+    "Connection aborted",
+    "Max retries exceeded",
+    "RemoteDisconnected",
+    "ConnectionResetError",
+    "timed out",
+    "Timeout",
+)
+
+
+#: an encoding error names the character and its place: of a password (twine sends the
+#: credentials as latin-1), that is part of the secret
+_UNENCODABLE = re.compile(r"can't encode characters? (?:'[^']*' )?in position [0-9-]+")
+#: what :func:`_tidy` says in its place
+UNENCODABLE = "can't encode a character (not shown: it may be part of the password)"
+
+
+def _tidy(output: str) -> str:
+    """twine's output without padding, colour codes or empty lines, secrets masked (and the
+    character an encoding error names)."""
+    text = _UNENCODABLE.sub(UNENCODABLE, re.sub(r"\x1b\[[0-9;]*m", "", output))
+    return redact("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
+
+
+def _twine_error(output: str) -> str:
+    """The sentence twine ended with (its ERROR line, or a traceback's last line)."""
+    lines = _tidy(output).splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("ERROR"):
+            rest = [ln.strip() for ln in lines[i + 1 : i + 3] if ln.startswith(" ")]
+            return " ".join([line.removeprefix("ERROR").strip(), *rest])
+    return lines[-1].strip() if lines else "no output"
+
+
+def twine_classify(result: Result) -> tuple[str, int | None]:
+    """What a ``twine upload`` ended with: transient failures (connection errors, timeouts,
+    HTTP 5xx and 429) told from the others."""
+    if result.returncode == 0:
+        return OK, None
+    text = result.output
+    if result.stalled:
+        return STALL, None
+    match = _HTTP.search(text)
+    status = int(match.group(1)) if match else None
+    if "TrustedPublishingFailure" in text:
+        return TRUSTED, status
+    if "NonInteractive" in text or "Credential not found" in text:
+        return NO_CREDENTIALS, status
+    if status is not None:
+        return kind_of_status(status), status
+    if any(word in text for word in _TRANSIENT_WORDS):
+        return TRANSIENT, None
+    return FAILED, None
+
+
+def twine_argv(
+    repository: Repository,
+    paths: Sequence[Path],
+    *,
+    verbose: bool = False,
+    attestations: bool = False,
+) -> list[str]:
+    """``twine upload`` of ``paths``; with ``attestations``, each file's attestations too."""
+    argv = [sys.executable, "-m", "twine", "upload", "--repository-url", repository.upload_url]
+    argv += ["--non-interactive", "--disable-progress-bar"]
+    if verbose:
+        argv.append("--verbose")
+    if attestations:  # twine attaches a file's attestations only when they are listed too
+        argv.append("--attestations")
+        paths = [*paths, *(a for path in paths for a in attestations_of(path))]
+    return [*argv, *map(str, paths)]
+
+
+@dataclass(frozen=True)
+class Twine:
+    """``twine upload``: reads a keyring itself; a Python process per call."""
+
+    name: str = "twine"
+    batch: bool = False  # one file a child: what twine says after a 5xx is about that file
+
+    def upload(self, request: Upload) -> Attempt:
+        """One ``twine upload`` (twine keeps the files' order and stops at the first error)."""
+        argv = twine_argv(
+            request.repository,
+            request.paths,
+            verbose=request.verbose,
+            attestations=request.attestations,
+        )
+        result = request.run(
+            argv, {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
+        )
+        kind, status = twine_classify(result)
+        output = _tidy(result.output)
+        logger.debug("%s", output)
+        if kind == OK:
+            return Attempt(OK, 1, output=output)
+        return Attempt(kind, 1, status, _twine_error(result.output), output)

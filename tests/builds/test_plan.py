@@ -124,7 +124,6 @@ def test_planning_and_reusing_load_no_build_machinery() -> None:
     for module in (
         "relnox.builds.envpool",
         "relnox.builds.backend",
-        "relnox.builds.testing",
         "relnox.artifacts.reproducible",
         "relnox.tools.envs",
         "pyproject_hooks",

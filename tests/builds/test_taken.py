@@ -1,6 +1,6 @@
 """The files git ignores that a build took in: recorded as path -> sha256, hashed again
 by the stale check; a changed, deleted or unrecordable file is named
-(:mod:`relnox.builds.taken`)."""
+(:mod:`relnox.builds.sources`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import os
 from pathlib import Path
 
-from relnox.builds.taken import MAX_TAKEN, record_taken, taken_changed
+from relnox.builds.sources import MAX_TAKEN, record_taken, taken_changed
 
 
 def _files(directory: Path, **texts: str) -> list[str]:

@@ -37,8 +37,7 @@ from relnox.project.discovery import load_workspace
 from relnox.publish.report import PublishResult
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.tools.network import NetworkSettings
-from relnox.tools.twine import upload_argv
-from relnox.tools.upload import watched_runner
+from relnox.tools.upload import twine_argv, watched_runner
 from tests.publish_support import USER, FaultyProxy, copy_tree, publish_with, shared_release
 
 TOKEN = "relnox-fake-upload-token-0002"
@@ -274,9 +273,9 @@ def test_upload_argv_without_attestations_is_unchanged(tmp_path: Path) -> None:
     wheel = tmp_path / "a-1.0-py3-none-any.whl"
     Path(f"{wheel}.publish.attestation").write_text("{}")
     repo = from_url("http://127.0.0.1:1/")
-    assert "--attestations" not in upload_argv(repo, [wheel])
-    assert upload_argv(repo, [wheel])[-1] == str(wheel)
-    assert upload_argv(repo, [wheel], attestations=True)[-2:] == [
+    assert "--attestations" not in twine_argv(repo, [wheel])
+    assert twine_argv(repo, [wheel])[-1] == str(wheel)
+    assert twine_argv(repo, [wheel], attestations=True)[-2:] == [
         str(wheel),
         f"{wheel}.publish.attestation",
     ]

@@ -36,8 +36,7 @@ from relnox.tools.index_server import LocalIndex, free_port, write_htpasswd
 from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import from_url
 from relnox.tools.simple_api import JSON_TYPE
-from relnox.tools.twine import Twine
-from relnox.tools.upload import Upload, watched_runner
+from relnox.tools.upload import Twine, Upload, watched_runner
 from tests.fault_server import (
     DROP,
     FLOOD,

@@ -12,8 +12,7 @@ from relnox.redact import redact
 from relnox.sample import ProjectSpec, write_project
 from relnox.tools.credentials import Credentials, clean_env, resolve_credentials
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.twine import classify
-from relnox.tools.upload import AUTH, TRUSTED, Attempt, failure_message
+from relnox.tools.upload import AUTH, TRUSTED, Attempt, failure_message, twine_classify
 from tests.conftest import run_relnox
 
 PRIVATE = Repository(
@@ -134,7 +133,7 @@ def test_trusted_publishing_refusal_is_actionable() -> None:
         "ERROR    TrustedPublishingFailure: The token request failed; the index server gave the "
         "following reasons:\n\n* `invalid-publisher`: valid token, but no corresponding publisher"
     )
-    kind, _ = classify(Result((), 1, output))
+    kind, _ = twine_classify(Result((), 1, output))
     assert kind == TRUSTED
     creds_ = creds(resolve("pypi"), OIDC)
     message = failure_message(
@@ -146,7 +145,7 @@ def test_trusted_publishing_refusal_is_actionable() -> None:
 
 def test_403_names_the_variable_used() -> None:
     found = creds(resolve("testpypi"), {"TEST_PYPI_TOKEN": "test-secret-4"})
-    kind, status = classify(
+    kind, status = twine_classify(
         Result((), 1, "ERROR    HTTPError: 403 Forbidden from https://x.invalid/\n Forbidden")
     )
     assert (kind, status) == (AUTH, 403)
@@ -278,8 +277,7 @@ def test_a_password_twine_cannot_encode_is_said_without_its_character() -> None:
     from collections.abc import Mapping, Sequence
 
     from relnox.tools.network import NetworkSettings
-    from relnox.tools.twine import Twine
-    from relnox.tools.upload import Upload
+    from relnox.tools.upload import Twine, Upload
 
     found = creds(PRIVATE, {"TWINE_USERNAME": "me", "TWINE_PASSWORD": "tok\u20acpart-7"})
     said = (

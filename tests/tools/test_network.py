@@ -15,8 +15,7 @@ from relnox import _proc as proc
 from relnox.config import load_config
 from relnox.errors import ConfigError
 from relnox.tools.network import NetworkSettings, network_settings
-from relnox.tools.twine import classify
-from relnox.tools.upload import STALL
+from relnox.tools.upload import STALL, twine_classify
 
 
 def test_defaults_end_a_hung_upload_in_minutes() -> None:
@@ -58,7 +57,7 @@ def test_a_silent_child_is_stopped_after_the_stall_and_a_busy_one_is_not() -> No
     assert result.stalled and result.returncode == proc.TIMED_OUT
     assert result.output.startswith("hello")
     assert time.monotonic() - started < 30
-    assert classify(result) == (STALL, None)
+    assert twine_classify(result) == (STALL, None)
 
     talker = "import time\nfor i in range(6):\n    print(i, flush=True); time.sleep(0.2)"
     result = proc.run([sys.executable, "-c", talker], env={}, watch=proc.Watch(3))
