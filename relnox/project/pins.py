@@ -320,8 +320,8 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
     only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
     default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; the same exact pin on an older
-    release at the last two, unchanged since (a bot keeps it), is ``keep``; else
+    raised to each release (two at least) is ``raise``; the same requirement admitting only
+    older releases at the last two, unchanged since (a bot keeps it), is ``keep``; else
     ``admit``."""
     setting = workspace.config.raw.get("pin-rule", "history")
     if setting not in PIN_RULES:
@@ -373,9 +373,10 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
 
 def _moved_with(old: str, release: Version) -> str:
     """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
-    that release), ``kept`` (an exact pin on an older one) or ``""``."""
+    that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
+    ``""``."""
     try:
-        specifiers = list(SpecifierSet(str(Requirement(old).specifier)))
+        specifiers = SpecifierSet(str(Requirement(old).specifier))
     except (InvalidRequirement, InvalidSpecifier):
         return ""
     floors = []
@@ -384,8 +385,8 @@ def _moved_with(old: str, release: Version) -> str:
             continue
         with contextlib.suppress(InvalidVersion):
             floors.append((spec.operator, Version(spec.version)))
-    if any(op in ("==", "===") and v < release for op, v in floors):
-        return "kept"
+    if floors and not specifiers.contains(release, prereleases=True):
+        return "kept" if all(v < release for _, v in floors) else ""
     return "raised" if floors and max(v for _, v in floors) == release else ""
 
 

@@ -239,6 +239,18 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
 
 
+def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:
+    """acme-ext keeps ``acme-core>=1.5.0,<1.6`` (an older line, which neither release since
+    admits) while the group releases 1.6.10 and 1.6.11: the bump to 1.7.0 keeps it, as it
+    keeps an exact pin on an older release (it was rewritten to ``>=1.7.0,<1.8``)."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.10")
+    _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.7.0" not in bump.stdout
+    assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
+
+
 EXTENSIONS = ["ext1", "ext2", "ext3", "ext4"]
 
 
