@@ -336,8 +336,10 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     rule, why, seen = _history_rule(workspace, req)
     if seen or rule != "raise":
         return rule, why
-    # a requirement newer than the target's last releases: its siblings' history decides
-    for pkg in workspace.packages:
+    # a requirement newer than the target's last releases: the history of its siblings
+    # (the requirements of the packages released with its own) decides
+    owner = next((p for p in workspace.packages if req in p.requirements), None)
+    for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
             if other.target != req.target or other.path == req.path or not other.key:
                 continue
