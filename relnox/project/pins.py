@@ -320,8 +320,10 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
     only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
     default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; the same requirement admitting only
-    older releases at the last two, unchanged since (a bot keeps it), is ``keep``; else
+    raised to each release (two at least) is ``raise``; the same requirement at the last
+    two, admitting only older releases at the last, not raised to the one before, unchanged
+    since (a bot keeps it, or the maintainers leave a dependent on an older line), is
+    ``keep``; else
     ``admit``."""
     setting = workspace.config.raw.get("pin-rule", "history")
     if setting not in PIN_RULES:
@@ -361,8 +363,14 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
         old = _requirement_at(workspace, req, tag)
         if old is not None:
             seen.append((_moved_with(old, version), old, tag))
-    # the same exact pin on an older release at the last two releases, and still: kept
-    if len(seen) >= 2 and all(what == "kept" and old == req.text for what, old, _ in seen[:2]):
+    # as now at the last two releases, admitting only older ones at the last (and not
+    # raised to the one before): kept
+    if (
+        len(seen) >= 2
+        and seen[0][0] == "kept"
+        and seen[1][0] != "raised"
+        and seen[0][1] == seen[1][1] == req.text
+    ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
         tags = ", ".join(tag for _, _, tag in reversed(seen))

@@ -242,12 +242,20 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
 def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:
     """acme-ext keeps ``acme-core>=1.5.0,<1.6`` (an older line, which neither release since
     admits) while the group releases 1.6.10 and 1.6.11: the bump to 1.7.0 keeps it, as it
-    keeps an exact pin on an older release (it was rewritten to ``>=1.7.0,<1.8``)."""
+    keeps an exact pin on an older release (it was rewritten to ``>=1.7.0,<1.8``); so does
+    one release past the range, the range left as it was at the release before."""
     root = _workspace(tmp_path)
     _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.10")
     _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.11")
     bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
     assert "acme-ext requires acme-core>=1.7.0" not in bump.stdout
+    assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
+    # the same range admitted 1.5.3 and was left as it was at 1.6.0, the first release past
+    # its cap: kept at 1.6.1 too (it was rewritten to >=1.6.1,<1.7)
+    past = _workspace(tmp_path / "past")
+    _lockstep(past, "acme-core>=1.5.0,<1.6", "v1.5.3")
+    _lockstep(past, "acme-core>=1.5.0,<1.6", "v1.6.0")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.1", cwd=past, check=True)
     assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
 
 
