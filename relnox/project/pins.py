@@ -358,18 +358,18 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
-    seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
+    seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     for version, tag in _release_tags(workspace, req.target):
         old = _requirement_at(workspace, req, tag)
         if old is not None:
-            seen.append((_moved_with(old, version), old, tag))
-    # as now at the last two releases, admitting only older ones at the last (and not
-    # raised to the one before): kept
+            seen.append((_moved_with(old, version), _constraint(old), tag))
+    # the constraint as now (extras aside) at the last two releases, admitting only older
+    # ones at the last (and not raised to the one before): kept
     if (
         len(seen) >= 2
         and seen[0][0] == "kept"
         and seen[1][0] != "raised"
-        and seen[0][1] == seen[1][1] == req.text
+        and seen[0][1] == seen[1][1] == _constraint(req.text)
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
@@ -379,6 +379,14 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
         return "admit", "the history shows no rule", True
     # too new to have a history (raised at most once): its siblings' may decide
     return "raise", "the history shows no rule", False
+
+
+def _constraint(text: str) -> str:
+    """The version constraint of a requirement (its extras and marker aside)."""
+    try:
+        return str(Requirement(text).specifier)
+    except InvalidRequirement:
+        return text
 
 
 def _moved_with(old: str, release: Version) -> str:

@@ -251,12 +251,12 @@ def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:
     assert "acme-ext requires acme-core>=1.7.0" not in bump.stdout
     assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
     # the same range admitted 1.5.3 and was left as it was at 1.6.0, the first release past
-    # its cap: kept at 1.6.1 too (it was rewritten to >=1.6.1,<1.7)
+    # its cap (an extra added between): kept at 1.6.1 too (it was rewritten to >=1.6.1,<1.7)
     past = _workspace(tmp_path / "past")
     _lockstep(past, "acme-core>=1.5.0,<1.6", "v1.5.3")
-    _lockstep(past, "acme-core>=1.5.0,<1.6", "v1.6.0")
+    _lockstep(past, "acme-core[cli]>=1.5.0,<1.6", "v1.6.0")
     bump = run_relnox("bump", "--dry-run", "--to", "1.6.1", cwd=past, check=True)
-    assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
+    assert "keeps acme-core[cli]>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
 
 
 EXTENSIONS = ["ext1", "ext2", "ext3", "ext4"]
