@@ -175,8 +175,8 @@ def checkout(tree: Path, commit: str) -> None:
         capture_output=True,
         text=True,
         check=True,
-    ).stdout.split()
-    missing = {sha for sha, word in zip(check, check[1:]) if word == "missing"}
+    ).stdout.splitlines()
+    missing = {line.split()[0] for line in check if line.endswith(" missing")}
     if missing:
         git(tree, "config", "core.sparseCheckout", "true")
         lines = ["/*", *(f"!/{path}" for sha, path in blobs if sha in missing)]
