@@ -100,6 +100,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         *pathspecs,
     ).split()
     found: list[Release] = []
+    holders: set[str] = set()  # the files of the last release's literal
     for commit in candidates:
         olds: dict[str, set[str]] = {}
         news: dict[str, set[str]] = {}
@@ -127,11 +128,13 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
                 changed.add(current)
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
+        holders = holders or olds[old] & news[new]
         found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
-    if found:
+    if found and still_literal(repo, holders):
         return found
+    found = []  # the files hold no literal now: the version moved to tags, its releases since
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
         text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
         version = tag_version(tag)
@@ -145,10 +148,41 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
     return found
 
 
+def still_literal(repo: Path, paths: set[str]) -> bool:
+    """Whether one of ``paths`` still writes a version literal at HEAD."""
+    for path in paths:
+        try:
+            text = git(repo, "show", f"HEAD:{path}")
+        except subprocess.CalledProcessError:
+            continue
+        if any(LITERAL.match(f"+{line}") for line in text.splitlines()):
+            return True
+    return False
+
+
 def tag_version(tag: str) -> Version | None:
     """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
     found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
     return parse(found[1]) if found else None
+
+
+def checkout(tree: Path, commit: str) -> None:
+    """Check ``commit`` out; a mirror that lacks its largest files leaves those out."""
+    blobs = [line.split(None, 3)[2:] for line in git(tree, "ls-tree", "-r", commit).splitlines()]
+    check = subprocess.run(
+        ["git", "-C", str(tree), "cat-file", "--batch-check"],
+        input="\n".join(sha for sha, _ in blobs),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    missing = {line.split()[0] for line in check if line.endswith(" missing")}
+    if missing:
+        git(tree, "config", "core.sparseCheckout", "true")
+        lines = ["/*", *(f"!/{path}" for sha, path in blobs if sha in missing)]
+        (tree / ".git" / "info").mkdir(exist_ok=True)
+        (tree / ".git" / "info" / "sparse-checkout").write_text("\n".join(lines) + "\n")
+    git(tree, "checkout", "-q", "--detach", commit)
 
 
 def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> set[str]:
@@ -221,7 +255,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             check=True,
             timeout=TIMEOUT,
         )
-        git(tree, "checkout", "-q", "--detach", f"{commit}^")
+        checkout(tree, f"{commit}^")
         # Only the tags that existed then: made before the release commit, not on it or after it.
         when = int(git(repo, "show", "-s", "--format=%ct", commit))
         later = [

@@ -93,8 +93,8 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
 
     for name, (_, new) in plan.versions.items():
         pkg = plan.workspace.get(name)
-        if pkg.vcs_versioned != tagged:
-            continue
+        if pkg.vcs_versioned != tagged or pkg.stamped:
+            continue  # a placeholder stamped at build time says the new version nowhere
         if tagged and plan.workspace.tag_for(pkg, new) not in plan.tags:
             continue  # no tag of its made: nothing gives it the new version yet
         said = backend_answer(plan.workspace, pkg)  # None: relnox's reading, as written

@@ -58,7 +58,7 @@ def _message(template: str, fields: Mapping[str, str]) -> str:
 
 def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) -> None:
     """The bump's git actions (add, commit, tags, push), after every git precondition."""
-    vcs = [p for p in selected if p.vcs_versioned]
+    vcs = [p for p in selected if p.bumped_by_tag]
     if not _repository_ready(plan, vcs, options):
         return
     commit, tag, push = options.commit, options.tag, options.push

@@ -300,16 +300,16 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         new = versions[pkg.name][1]
         if options.to is None:
             plan.notes += dated_note(pkg, part, pre, new)
-        if pkg.vcs_versioned:
+        if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}, no file of it is edited"
             )
         elif options.to is None and part in ("major", "minor", "patch"):
             plan.notes += unreleased_note(workspace, pkg, part, new)
-            stamped = stamped_reading(workspace, pkg)
-            if stamped is not None:
-                plan.notes.append(f"note: {pkg.name}: {stamped}")
+        stamped = stamped_reading(workspace, pkg) if options.to is None else None
+        if stamped is not None:
+            plan.notes.append(f"note: {pkg.name}: {stamped}")
         for loc in pkg.drift:
             plan.notes.append(
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
@@ -317,7 +317,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
             )
         copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
-        for loc in (*pkg.locations, *copies):
+        for loc in (*pkg.locations, *copies) if not pkg.stamped else ():
             place = (Path(os.path.normpath(loc.path)), loc.kind, loc.key, loc.pattern)
             if place in shared:  # a file two packages read (a sibling's version.py)
                 _same_new(loc, shared[place], (pkg.name, new))

@@ -1,5 +1,5 @@
 """Whether a bump edits a changelog, read from the history: a repository whose release
-commits never edited it, while other commits between the releases did, keeps it that way."""
+commits never edited it (other commits did, or none) keeps it that way."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def changelog_kept(
 ) -> str | None:
     """Why the bump leaves ``path`` as it is, or ``None`` when it edits it: by default, left
     when the release commits of the last three releases of the first of ``released`` whose
-    changelog it is left it while other commits between them edited it."""
+    changelog it is left it, there at each."""
     rule = history_rule(workspace, "changelog-edit", RULES)
     if rule == "keep":
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
@@ -43,15 +43,16 @@ def changelog_kept(
             return None
         return (
             f"left as it is: the release commits of {', '.join(reversed(tags))} did not edit "
-            "it while other commits between them did (written before or after each release); "
+            "it (other commits wrote it before or after each release, or none did); "
             f'[tool.relnox] changelog-edit = "edit" writes {title}\'s section in this bump'
         )
     return None
 
 
 def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
-    """Whether the release commit of each of ``tags`` (the last that wrote the version file,
-    else the tagged one) left ``path`` while commits since the release before edited it."""
+    """Whether the release commit of each of ``tags`` but the oldest (the last that wrote
+    the version file, else the tagged one) left ``path``, there at the release (other
+    commits wrote it, or none did)."""
     top = git.toplevel(root).resolve()
     changelog = rel(path.resolve(), top)
     version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
@@ -63,8 +64,8 @@ def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> 
             return False
         chunks = (chunk.split() for chunk in log.output.split(">"))
         commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
-        if not any(changelog in files for files in commits.values()):
-            return False  # not edited between them: nothing learnt
+        if not git.run(root, "cat-file", "-e", f"{newer}:{changelog}").ok:
+            return False  # not there at the release: nothing learnt
         if version_file is None:
             release = git.commit_of(root, newer)
         else:

@@ -22,6 +22,7 @@ from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
 from relnox.project.members import (
     Targets,
+    listed_below,
     local_references,
     member_dirs,
     nested,
@@ -437,6 +438,9 @@ def _notes(
                 + (
                     "[tool.uv.workspace] exclude leaves it out"
                     if d.absolute() in excluded
+                    else f"only {below}/pyproject.toml, a workspace below the root, lists it: run "
+                    f"relnox in {below} to read it"
+                    if (below := listed_below(root, d))
                     else "no workspace file lists it"
                 )
                 if d != root

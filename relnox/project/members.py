@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +235,23 @@ def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, d
             yield directory, read(directory)
         except RelnoxError:
             continue
+
+
+def listed_below(root: Path, directory: Path) -> str | None:
+    """The folder between ``root`` and ``directory`` whose ``pyproject.toml`` lists it among
+    its ``[tool.uv.workspace] members`` (a workspace below the root), as a relative path."""
+    for folder in directory.parents:
+        if folder == root or root not in folder.parents:
+            return None
+        try:
+            doc = project_doc(folder) if (folder / "pyproject.toml").is_file() else {}
+        except RelnoxError:
+            continue
+        members = table(doc, "tool", "uv", "workspace").get("members")
+        inside = directory.relative_to(folder).as_posix()
+        if isinstance(members, list) and any(fnmatchcase(inside, str(m)) for m in members):
+            return folder.relative_to(root).as_posix()
+    return None
 
 
 def released_by_evidence(

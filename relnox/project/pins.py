@@ -322,8 +322,10 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
     only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
     default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; the same exact pin on an older
-    release at the last two, unchanged since (a bot keeps it), is ``keep``; else
+    raised to each release (two at least) is ``raise``; the same requirement at the last
+    two, admitting only older releases at the last, not raised to the one before, unchanged
+    since (a bot keeps it, or the maintainers leave a dependent on an older line), is
+    ``keep``; else
     ``admit``."""
     setting = workspace.config.raw.get("pin-rule", "history")
     if setting not in PIN_RULES:
@@ -338,8 +340,10 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     rule, why, seen = _history_rule(workspace, req)
     if seen or rule != "raise":
         return rule, why
-    # a requirement newer than the target's last releases: its siblings' history decides
-    for pkg in workspace.packages:
+    # a requirement newer than the target's last releases: the history of its siblings
+    # (the requirements of the packages released with its own) decides
+    owner = next((p for p in workspace.packages if req in p.requirements), None)
+    for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
             if other.target != req.target or other.path == req.path or not other.key:
                 continue
@@ -356,13 +360,19 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
-    seen: list[tuple[str, str, str]] = []  # (what, as written, tag), the last release first
+    seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     for version, tag in _release_tags(workspace, req.target):
         old = _requirement_at(workspace, req, tag)
         if old is not None:
-            seen.append((_moved_with(old, version), old, tag))
-    # the same exact pin on an older release at the last two releases, and still: kept
-    if len(seen) >= 2 and all(what == "kept" and old == req.text for what, old, _ in seen[:2]):
+            seen.append((_moved_with(old, version), _constraint(old), tag))
+    # the constraint as now (extras aside) at the last two releases, admitting only older
+    # ones at the last (and not raised to the one before): kept
+    if (
+        len(seen) >= 2
+        and seen[0][0] == "kept"
+        and seen[1][0] != "raised"
+        and seen[0][1] == seen[1][1] == _constraint(req.text)
+    ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
         tags = ", ".join(tag for _, _, tag in reversed(seen))
@@ -373,11 +383,20 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
     return "raise", "the history shows no rule", False
 
 
+def _constraint(text: str) -> str:
+    """The version constraint of a requirement (its extras and marker aside)."""
+    try:
+        return str(Requirement(text).specifier)
+    except InvalidRequirement:
+        return text
+
+
 def _moved_with(old: str, release: Version) -> str:
     """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
-    that release), ``kept`` (an exact pin on an older one) or ``""``."""
+    that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
+    ``""``."""
     try:
-        specifiers = list(SpecifierSet(str(Requirement(old).specifier)))
+        specifiers = SpecifierSet(str(Requirement(old).specifier))
     except (InvalidRequirement, InvalidSpecifier):
         return ""
     floors = []
@@ -386,8 +405,8 @@ def _moved_with(old: str, release: Version) -> str:
             continue
         with contextlib.suppress(InvalidVersion):
             floors.append((spec.operator, Version(spec.version)))
-    if any(op in ("==", "===") and v < release for op, v in floors):
-        return "kept"
+    if floors and not specifiers.contains(release, prereleases=True):
+        return "kept" if all(v < release for _, v in floors) else ""
     return "raised" if floors and max(v for _, v in floors) == release else ""
 
 

@@ -65,6 +65,12 @@ class Package:
         return self.version_source == VCS_SOURCE
 
     @property
+    def bumped_by_tag(self) -> bool:
+        """Its bump is a tag, no file edited: versioned by git tags, or a placeholder the
+        release stamps at build time."""
+        return self.vcs_versioned or bool(self.stamped)
+
+    @property
     def primary(self) -> VersionLocation | None:
         """The place the build backend reads the version from (``None``: git tags)."""
         return self.locations[0] if self.locations and not self.vcs_versioned else None

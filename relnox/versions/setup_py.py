@@ -104,8 +104,31 @@ def setup_py_literal(directory: Path) -> Found | None:
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``NAME = 'calc'``: names bound to a string, in order."""
-    return {name: text for name, value in name_assignments(tree) if (text := string(value))}
+    """Module-level ``NAME = 'calc'`` (or an f-string or ``+`` of the constants above it):
+    names bound to a string, in order."""
+    found: dict[str, str] = {}
+    for name, value in name_assignments(tree):
+        if text := _composed(value, found):
+            found[name] = text
+    return found
+
+
+def _composed(node: ast.expr, constants: dict[str, str]) -> str | None:
+    """``node``'s string: a literal, a name of ``constants``, an f-string or ``+`` of them."""
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        parts = [_composed(node.left, constants), _composed(node.right, constants)]
+    elif isinstance(node, ast.JoinedStr):
+        parts = [
+            _composed(v.value, constants)
+            if isinstance(v, ast.FormattedValue) and v.conversion == -1 and not v.format_spec
+            else string(v)
+            for v in node.values
+        ]
+    else:
+        return string(node)
+    return None if None in parts else "".join(p for p in parts if p is not None)
 
 
 def setup_py_name(directory: Path) -> str | None:
@@ -115,9 +138,7 @@ def setup_py_name(directory: Path) -> str | None:
     value = call[1].get("name") if call is not None else None
     if call is None or value is None or string(value) is not None:
         return string(value)
-    if isinstance(value, ast.Name):
-        return _constants(call[0]).get(value.id)
-    return _meta_name(call[0], directory, value)
+    return _composed(value, _constants(call[0])) or _meta_name(call[0], directory, value)
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:

@@ -94,6 +94,20 @@ def test_a_changelog_the_release_commits_never_edited_is_left_with_its_reason(
     assert "the release commits of v1.0.0, v1.1.0, v1.2.0 did not edit it" in said
 
 
+def test_a_changelog_no_commit_edited_across_three_releases_is_left(tmp_path: Path) -> None:
+    """A package's CHANGELOG.md with an Unreleased section, written once and edited by no
+    commit since, not even at the three releases after it: the bump leaves it as the
+    maintainers did (it moved its entries into a 1.3.0 section)."""
+    log = "# Changelog\n\n## Unreleased\n\n* Next.\n"
+    root = repo(tmp_path / "r", {**_single("0.9.0", ""), "CHANGELOG.md": log})
+    for version in RELEASES:
+        commit(root, _single(version, ""), f"v{version}", message=f"Bump to {version}")
+        commit(root, {"notes.txt": f"after {version}\n"}, message="Work")
+    plan, output = _bump(root)
+    assert "CHANGELOG.md" not in plan["files"]  # type: ignore[operator]
+    assert "the release commits of v1.0.0, v1.1.0, v1.2.0 did not edit it" in output
+
+
 def test_changelog_edit_edit_writes_the_section_whatever_the_history(tmp_path: Path) -> None:
     settings = '\n[tool.relnox]\nchangelog-edit = "edit"\n'
     for name, log in (("Changelog.rst", _ahead), ("CHANGELOG.md", _rebuilt)):

@@ -239,6 +239,26 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
 
 
+def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:
+    """acme-ext keeps ``acme-core>=1.5.0,<1.6`` (an older line, which neither release since
+    admits) while the group releases 1.6.10 and 1.6.11: the bump to 1.7.0 keeps it, as it
+    keeps an exact pin on an older release (it was rewritten to ``>=1.7.0,<1.8``); so does
+    one release past the range, the range left as it was at the release before."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.10")
+    _lockstep(root, "acme-core>=1.5.0,<1.6", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.7.0" not in bump.stdout
+    assert "keeps acme-core>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
+    # the same range admitted 1.5.3 and was left as it was at 1.6.0, the first release past
+    # its cap (an extra added between): kept at 1.6.1 too (it was rewritten to >=1.6.1,<1.7)
+    past = _workspace(tmp_path / "past")
+    _lockstep(past, "acme-core>=1.5.0,<1.6", "v1.5.3")
+    _lockstep(past, "acme-core[cli]>=1.5.0,<1.6", "v1.6.0")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.1", cwd=past, check=True)
+    assert "keeps acme-core[cli]>=1.5.0,<1.6 (pin rule keep: it stayed" in bump.stdout
+
+
 EXTENSIONS = ["ext1", "ext2", "ext3", "ext4"]
 
 
@@ -333,6 +353,33 @@ def test_a_requirement_newer_than_the_releases_follows_its_siblings_raised_floor
     (line,) = [line for line in bump.stdout.splitlines() if "acme-new requires" in line]
     assert "acme-new requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in line
     assert "acme-ext's requirement was raised to each release at v1.6.10, v1.6.11" in line
+
+
+def test_a_package_outside_the_group_does_not_follow_the_group_s_raised_pins(
+    tmp_path: Path,
+) -> None:
+    """acme-core and acme-ext share the tag ``v{version}`` and ext's pin on the core was
+    raised at each release; acme-proxy, released on its own (``acme-proxy-v0.10.0``), was
+    added since with a floor ``acme-core>=1.6.11``. The group's release 1.7.0 leaves the
+    proxy's floor, which admits it: the group's history says how the group's pins move,
+    not how a package released apart does (it was raised to >=1.7.0)."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "ext", "proxy"]\n',
+        "core/src/acme_core/__init__.py": "",
+        "ext/src/acme_ext/__init__.py": "",
+        "proxy/src/acme_proxy/__init__.py": "",
+        "proxy/pyproject.toml": project("acme-proxy", "0.9.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    _lockstep(root, "acme-core==1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core==1.6.11", "v1.6.11")
+    proxy = {
+        "proxy/pyproject.toml": project("acme-proxy", "0.10.0", requires=["acme-core>=1.6.11"])
+    }
+    commit(root, proxy, "acme-proxy-v0.10.0")
+    bump = run_relnox("bump", "--dry-run", "-p", "acme-core", "--to", "1.7.0", cwd=root, check=True)
+    assert "acme-ext requires acme-core==1.7.0" in bump.stdout
+    assert "acme-proxy requires acme-core>=1.7.0" not in bump.stdout
 
 
 def test_the_pin_rules_of_a_bump_read_the_files_at_tags_through_one_process(

@@ -1688,6 +1688,25 @@ def test_a_placeholder_the_release_stamps_at_build_time_bumps_from_the_last_rele
     assert "like '## 6.0.3'" in checks["changelog corsish"].detail
 
 
+def test_a_placeholder_the_release_stamps_is_left_as_it_is_and_the_bump_is_the_tag(
+    tmp_path: Path,
+) -> None:
+    """The file says the placeholder ``0.0.0+develop`` at the releases 6.0.1 and 6.0.2 (the
+    release workflow stamps the tag's version at build time): a bump leaves the file as
+    the maintainers do and makes the tag, as for a version from tags (it wrote 6.0.3 into
+    the placeholder)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("corsish", "0.0.0+develop")}, ["6.0.1"])
+    commit(root, {"README.md": "fix\n"}, "6.0.2")
+    commit(root, {"README.md": "fix 2\n"})
+    bump = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert "corsish: 0.0.0+develop -> 6.0.3" in bump or "-> 6.0.3" in bump
+    assert '+version = "6.0.3"' not in bump and "git commit" not in bump
+    assert "git tag -a -m 'Release 6.0.3' -- 6.0.3" in bump
+    run_relnox("bump", "--part", "patch", "--commit", "--tag", cwd=root, check=True)
+    assert git(root, "tag", "--points-at", "HEAD").split() == ["6.0.3"]
+    assert 'version = "0.0.0+develop"' in (root / "pyproject.toml").read_text()
+
+
 def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
     """A file that said 6.0.1 at its tag and now says less is a mistake, not a placeholder:
     the bump is refused as before."""

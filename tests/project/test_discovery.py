@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 
 def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -> None:
@@ -34,3 +35,29 @@ def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -
     assert '"packages/tools" to [tool.relnox] packages' in entry["setting"]
     planned = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
     assert [row["name"] for row in planned["packages"]] == ["acme-core"]
+
+
+def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
+    tmp_path: Path,
+) -> None:
+    """No pyproject.toml at the root; ``python/pyproject.toml`` is a uv workspace whose
+    members ``packages/*`` hold a package released by its tags. Read from the root, the
+    note said "no workspace file lists it"; it names the workspace that does and where to
+    run relnox to read it."""
+    files = {
+        "python/pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "python/packages/core/pyproject.toml": project("acme-core", "1.0.0"),
+        "python/packages/core/src/acme_core/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    for version in ("1.1.0", "1.2.0"):
+        commit(
+            root,
+            {"python/packages/core/pyproject.toml": project("acme-core", version)},
+            f"v{version}",
+        )
+    (note,) = load_workspace(root).notes
+    assert note.startswith("python/packages/core is released (")
+    assert "no workspace file lists it" not in note
+    assert "though only python/pyproject.toml, a workspace below the root, lists it" in note
+    assert "run relnox in python to read it" in note

@@ -1810,6 +1810,23 @@ def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: P
     assert pkg.primary is not None and pkg.primary.path == root / "cachish/__init__.py"
 
 
+def test_a_setup_py_name_composed_of_the_file_s_constants(tmp_path: Path) -> None:
+    """A plugin's setup.py: ``PLUGIN = "athena"``, ``lib = f"acmeplugins-{PLUGIN}"`` and
+    ``setup(name=lib)`` (or ``name="acme-" + PLUGIN``). relnox said setup() was given no
+    literal name and stopped every command; the f-string of the file's constants is the
+    name."""
+    setup_py = (
+        "from setuptools import setup\n\nPLUGIN = 'athena'\nlib = f'acmeplugins-{PLUGIN}'\n"
+        "__version__ = '1.2.0'\n\nsetup(name=lib, version=__version__, packages=['a'])\n"
+    )
+    root = repo(tmp_path / "r", {"setup.py": setup_py, "a/__init__.py": ""})
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.name, pkg.version) == ("acmeplugins-athena", "1.2.0")
+    plus = setup_py.replace("name=lib", "name='acme-' + PLUGIN")
+    write(root, {"setup.py": plus})
+    assert load_workspace(root).packages[0].name == "acme-athena"
+
+
 def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_project(
     tmp_path: Path,
 ) -> None:
