@@ -13,8 +13,7 @@ from relnox.invoke._bump import bump
 from relnox.invoke._ci import ci_init, doctor, plan, release_notes
 from relnox.invoke._guards import audit
 from relnox.invoke._publish import publish, serve_index, testpypi
-from relnox.invoke._release import demo, rehearse, release
-from relnox.invoke._release_pr import release_pr
+from relnox.invoke._release import demo, rehearse, release, release_pr
 from relnox.invoke._shards import assemble
 from relnox.invoke._tags import check_tag, resolve_version, tag
 from relnox.invoke._verify import verify_install
