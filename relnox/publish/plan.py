@@ -265,8 +265,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
     """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
     from relnox.publish.new_projects import new_project_limit
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
-    from relnox.publish.run import JOBS, Waiting, upload_all
-    from relnox.publish.snapshot import snapshot
+    from relnox.publish.run import JOBS, Waiting, snapshot, upload_all
     from relnox.publish.tiers import graph_mermaid
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
