@@ -140,10 +140,7 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
         confirm=confirmation(flags.yes),
         progress=None if flags.json else _show_stage,
     )
-    if flags.json:
-        echo_json(result.to_json())
-    else:
-        _summary(result, "Release finished:")
+    echo_json(result.to_json()) if flags.json else _summary(result, "Release finished:")
     return result.to_json()
 
 
