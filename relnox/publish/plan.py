@@ -263,10 +263,10 @@ def publish(
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
+    from relnox.publish.model import graph_mermaid
     from relnox.publish.new_projects import new_project_limit
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
     from relnox.publish.run import JOBS, Waiting, snapshot, upload_all
-    from relnox.publish.tiers import graph_mermaid
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
 

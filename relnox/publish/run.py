@@ -1,8 +1,8 @@
-"""Carrying out a publish plan tier by tier (:mod:`relnox.publish.tiers`), each package by
-:class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the first failed
-package stops the run; with it, only the packages that need the failed one are held back.
-The bytes sent are the bytes checked: :func:`snapshot` copies each file to upload into a
-private directory, hashing it as it copies, before the first upload."""
+"""Carrying out a publish plan tier by tier (:func:`relnox.publish.model.tiers`), each
+package by :class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the
+first failed package stops the run; with it, only the packages that need the failed one
+are held back. The bytes sent are the bytes checked: :func:`snapshot` copies each file to
+upload into a private directory, hashing it as it copies, before the first upload."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from relnox.errors import PublishError, shortlist
 from relnox.progress import detail, started
 from relnox.project.workspace import Workspace, needs
-from relnox.publish.model import InstallableCheck, PublishPlan
+from relnox.publish.model import InstallableCheck, PublishPlan, tiers
 from relnox.publish.report import (
     HELD_BACK,
     NOT_ATTEMPTED,
@@ -29,7 +29,6 @@ from relnox.publish.report import (
     PlannedFile,
     PublishResult,
 )
-from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.simple_api import IndexReader, WaitEnded
 from relnox.tools.upload import attestations_of

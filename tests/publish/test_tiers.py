@@ -17,8 +17,8 @@ import pytest
 
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
+from relnox.publish.model import graph_mermaid, graph_text, tiers
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
-from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
 from tests.fault_server import FaultServer
 from tests.publish.conftest import TOKEN
