@@ -11,10 +11,10 @@ if TYPE_CHECKING:
     from relnox.publish.installable import installable_check
     from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
     from relnox.publish.new_projects import first_releases, new_project_limit
-    from relnox.publish.owner import carries_any
     from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
     from relnox.publish.plan import run_publish as run_publish
+    from relnox.publish.preflight import carries_any
     from relnox.publish.report import PublishResult
     from relnox.publish.route import CiRoutes, ci_routes
     from relnox.publish.rules import status_problems

@@ -1,6 +1,6 @@
-"""Publish the built release: plan and preflight everything (:mod:`.preflight`, the name is
-ours: :mod:`.owner`, the index's rules: :mod:`.rules`), then upload what is missing; a rerun
-after any failure uploads exactly what is still missing."""
+"""Publish the built release: plan and preflight everything (:mod:`.preflight`, with
+whether the name is ours; the index's rules: :mod:`.rules`), then upload what is missing; a
+rerun after any failure uploads exactly what is still missing."""
 
 from __future__ import annotations
 
