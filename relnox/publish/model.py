@@ -75,7 +75,7 @@ class PublishPlan:
     options: PublishOptions
     new_projects: tuple[str, ...] = ()  # packages whose project the index does not have yet
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
-    #: packages left for a later run (:class:`relnox.publish.new_projects.FirstReleases`)
+    #: packages left for a later run (:class:`relnox.publish.rules.FirstReleases`)
     waiting: tuple[str, ...] = ()
     waiting_note: str = ""  # why, and which publishers to register before that run
 

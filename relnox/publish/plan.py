@@ -111,7 +111,7 @@ def plan_publish(
     if late:
         raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
-        from relnox.publish.new_projects import check_new_projects
+        from relnox.publish.rules import check_new_projects
         from relnox.report import MANY
 
         named = ", ".join(new) if len(new) < MANY else f"{len(new)} projects (-v for names)"
@@ -264,8 +264,8 @@ def publish(
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
     from relnox.publish.model import graph_mermaid
-    from relnox.publish.new_projects import new_project_limit
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
+    from relnox.publish.rules import new_project_limit
     from relnox.publish.run import JOBS, Waiting, snapshot, upload_all
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
