@@ -9,8 +9,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.ci.actions import PACKAGE_ARGS, slug
 from relnox.ci.native import native_builder
+from relnox.ci.pins import PACKAGE_ARGS, slug
 from relnox.ci.publishing import repository, signs
 from relnox.ci.triggers import tag_regex
 from relnox.ci.workflows import CiSettings, WorkflowBuilder

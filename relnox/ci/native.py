@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import CIBUILDWHEEL, MATURIN, READ, slug, upload
-from relnox.ci.pins import uses
+from relnox.ci.pins import CIBUILDWHEEL, MATURIN, READ, slug, upload, uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 from relnox.toml import table

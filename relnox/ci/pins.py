@@ -1,15 +1,23 @@
 """The actions ci-init writes, each pinned to the commit SHA of one release tag (the tag as
-a comment). ``nox -s update_action_pins`` re-resolves the SHAs of :data:`PINS`."""
+a comment), the permission every generated job names, and the job names' slugs.
+``nox -s update_action_pins`` re-resolves the SHAs of :data:`PINS`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from relnox.ci.yaml import Commented
 
 SHA = re.compile(r"^[0-9a-f]{40}$")
+CHECKOUT = "actions/checkout"
+SETUP_PYTHON = "actions/setup-python"
+UPLOAD = "actions/upload-artifact"
+DOWNLOAD = "actions/download-artifact"
+MATURIN = "PyO3/maturin-action"
+CIBUILDWHEEL = "pypa/cibuildwheel"
 
 
 @dataclass(frozen=True)
@@ -33,3 +41,19 @@ def uses(action: str) -> Commented:
     """``owner/repo@<sha>`` with ``# <version>`` as its comment, for a ``uses:`` key."""
     pin = PINS[action]
     return Commented(f"{action}@{pin.sha}", pin.version)
+
+
+#: the shell lines turning ``$PACKAGES`` (a job output) into ``--package`` arguments
+PACKAGE_ARGS = 'args=()\nfor package in $PACKAGES; do args+=(--package "$package"); done\n'
+READ: dict[str, str] = {"contents": Commented("read", "check out the repository")}
+
+
+def upload(name: str, path: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The step uploading ``path`` as the artifact ``name``; finding no file fails it."""
+    found = {"name": name, "path": path, **(extra or {}), "if-no-files-found": "error"}
+    return {"uses": uses(UPLOAD), "with": found}
+
+
+def slug(name: str) -> str:
+    """A package name as a job or artifact name takes it: ``My_Pkg.x`` -> ``my-pkg-x``."""
+    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")

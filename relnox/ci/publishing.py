@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.ci.actions import PACKAGE_ARGS, READ
+from relnox.ci.pins import PACKAGE_ARGS, READ
 from relnox.ci.yaml import Commented
 from relnox.tools.repositories import Repository, resolve
 

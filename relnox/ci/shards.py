@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.actions import DOWNLOAD, PACKAGE_ARGS, READ, upload
-from relnox.ci.pins import uses
+from relnox.ci.pins import DOWNLOAD, PACKAGE_ARGS, READ, upload, uses
 
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from relnox import __version__
-from relnox.ci.actions import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload
 from relnox.ci.native import native_builder, wheels_job
-from relnox.ci.pins import uses
+from relnox.ci.pins import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload, uses
 from relnox.ci.publishing import github_release_job, publish_job
 from relnox.ci.triggers import tag_patterns
 from relnox.ci.yaml import Commented, dump

@@ -21,10 +21,9 @@ if TYPE_CHECKING:
         doctor_checks,
         enabled,
     )
-    from relnox.guards.audit import AuditOptions, AuditPlan, AuditReport, audit
+    from relnox.guards.audit import AuditError, AuditOptions, AuditPlan, AuditReport, audit
     from relnox.guards.audit import plan_audit as plan_audit
     from relnox.guards.audit import run_audit as run_audit
-    from relnox.guards.audit_pages import AuditError
     from relnox.guards.skew import SkewError, SkewOptions, SkewPlan, SkewReport, check_skew
     from relnox.guards.skew import plan_skew as plan_skew
     from relnox.guards.skew import run_skew as run_skew
@@ -40,10 +39,10 @@ _FACE = {
         "relnox.guards.api",
     ),
     **dict.fromkeys(
-        ("AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit", "run_audit"),
+        ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
         "relnox.guards.audit",
     ),
-    "AuditError": "relnox.guards.audit_pages",
+    "run_audit": "relnox.guards.audit",
     **dict.fromkeys(
         (
             "SkewError",

@@ -6,12 +6,14 @@ in the report; only usage errors raise :class:`AuditError`.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
@@ -19,22 +21,15 @@ from packaging.version import InvalidVersion, Version
 from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
-from relnox.errors import RelnoxError
-from relnox.guards.audit_pages import (
-    AuditError,
-    has_bundles,
-    integrity_base,
-    pages_of,
-    provenance_url,
-    read_from,
-)
+from relnox.errors import PublishError, RelnoxError
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.network import upload_wait
-from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.repositories import Repository, origin, resolve
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, Patience, page_of, page_url, read_page
+from relnox.tools.simple_pages import ProjectPage
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -302,3 +297,56 @@ def _audit_package(
         ok = code == 200 and has_bundles(text)
         why = "" if ok else f"attestations were made but {url} has none (HTTP {code})"
         found("provenance", ok, artifact.filename, why)
+
+
+HTML_ACCEPT = "application/vnd.pypi.simple.v1+html, text/html;q=0.5"
+
+
+class AuditError(RelnoxError):
+    """A usage error of the audit (no manifest, an unknown package or version)."""
+
+
+def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, ProjectPage]], list[str]]:
+    """The project's page in each format the index serves (``"json"`` or ``"html"``, the
+    page), and notes on the others."""
+    url = page_url(reader.simple_url, project)
+    pages: list[tuple[str, ProjectPage]] = []
+    notes: list[str] = []
+    for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
+        status, content_type, text = read_from(reader, url, accept)
+        served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
+        if status != 404 and served != kind:
+            notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
+            continue
+        try:
+            pages.append((kind, page_of(url, status, content_type, text.encode())))
+        except PublishError as exc:  # not PEP 691's shape
+            raise AuditError(str(exc)) from None
+    return pages, notes
+
+
+def read_from(reader: IndexReader, url: str, accept: str) -> tuple[int, str, str]:
+    """``url`` read as ``reader`` reads: its credentials go to its index's simple API's and
+    upload's origins only (an integrity API on another host is read without them)."""
+    origins = frozenset({origin(reader.simple_url), *reader.origins})
+    return read_page(
+        url, accept=accept, auth=reader.auth, origins=origins, patience=reader.patience
+    )
+
+
+def integrity_base(repository: Repository) -> str:
+    """Where the index's integrity API is: beside its simple API (``.../integrity/``)."""
+    return repository.simple_url.removesuffix("simple/") + "integrity/"
+
+
+def provenance_url(base: str, project: str, version: str, filename: str) -> str:
+    name = canonicalize_name(project)
+    return f"{base.rstrip('/')}/{name}/{quote(version)}/{quote(filename)}/provenance"
+
+
+def has_bundles(text: str) -> bool:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and bool(data.get("attestation_bundles"))

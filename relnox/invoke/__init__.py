@@ -8,17 +8,13 @@ from typing import Any
 
 from invoke.collection import Collection
 
-from relnox.invoke._build import build_all
-from relnox.invoke._bump import bump
+from relnox.invoke._build import assemble, build_all
+from relnox.invoke._bump import bump, check_versions, packages
 from relnox.invoke._ci import ci_init, doctor, plan, release_notes
-from relnox.invoke._guards import audit
-from relnox.invoke._publish import publish, serve_index, testpypi
-from relnox.invoke._release import demo, rehearse, release
-from relnox.invoke._release_pr import release_pr
-from relnox.invoke._shards import assemble
+from relnox.invoke._publish import audit, publish, serve_index, testpypi
+from relnox.invoke._release import demo, rehearse, release, release_pr
 from relnox.invoke._tags import check_tag, resolve_version, tag
 from relnox.invoke._verify import verify_install
-from relnox.invoke._workspace import check_versions, packages
 
 publish_test = testpypi  # the task's own name is publish-test; testpypi is its alias
 

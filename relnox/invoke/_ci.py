@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from relnox.invoke._build import TIMINGS_HELP
 from relnox.invoke._common import (
     echo,
     echo_json,
@@ -16,7 +17,6 @@ from relnox.invoke._common import (
     relnox_task,
     write_output,
 )
-from relnox.invoke._shards import TIMINGS_HELP
 from relnox.log import QUIET_ENV
 
 
@@ -56,7 +56,7 @@ class PlanFlags:
 def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
     if flags.shards:
-        from relnox.invoke._shards import plan_shards_task
+        from relnox.invoke._build import plan_shards_task
 
         return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
     if flags.intent:

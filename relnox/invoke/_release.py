@@ -1,4 +1,4 @@
-"""The release pipeline tasks: ``release``, ``rehearse`` and ``demo``."""
+"""The release pipeline tasks: ``release``, ``rehearse``, ``demo`` and ``release-pr``."""
 
 from __future__ import annotations
 
@@ -140,10 +140,7 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
         confirm=confirmation(flags.yes),
         progress=None if flags.json else _show_stage,
     )
-    if flags.json:
-        echo_json(result.to_json())
-    else:
-        _summary(result, "Release finished:")
+    echo_json(result.to_json()) if flags.json else _summary(result, "Release finished:")
     return result.to_json()
 
 
@@ -196,3 +193,36 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
         echo(f"  test index: {rehearsal.test_index}   PyPI stand-in: {rehearsal.index}")
         echo("  both index servers are stopped and the temporary workspace is removed.")
     return result.to_json()
+
+
+def _pr_flags() -> type:
+    from relnox.release import PrOptions
+
+    return options_flags(PrOptions)
+
+
+@relnox_task(
+    name="release-pr",
+    help={
+        "branch": "the branch that holds the release (default: relnox/release)",
+        "remote": "the remote to push it to (default: origin)",
+        "base": "the branch the pull request merges into (default: the checked-out one)",
+        "dry-run": "print the release and the pull request's body; push and change nothing",
+        "repository": "name this index's new projects and the trusted publishers to register "
+        "now in the body (e.g. pypi)",
+    },
+    flags=_pr_flags,
+)
+def release_pr(c: Any, flags: Any) -> dict[str, Any]:
+    """Open or update the pull request holding the next release (GITHUB_TOKEN)."""
+    from relnox.release import release_pr as run
+
+    result = run(flags.options())
+    found = result.to_json()
+    if flags.json:
+        echo_json(found)
+    else:
+        echo("\n".join(result.describe()), always=True)  # the result: what -q keeps
+        if flags.dry_run and result.intent.releases:
+            echo("\n" + result.body)
+    return found

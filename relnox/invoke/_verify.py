@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from relnox.invoke._args import UsageError
+from relnox.invoke._build import SHARD_HELP, TIMINGS_HELP
 from relnox.invoke._common import (
     chosen,
     echo,
@@ -16,7 +17,6 @@ from relnox.invoke._common import (
     options_flags,
     relnox_task,
 )
-from relnox.invoke._shards import SHARD_HELP, TIMINGS_HELP
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
@@ -89,7 +89,7 @@ def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     if names is None:
         return nothing_to_do(flags.json, {"packages": [], "ok": True})
     if flags.shard:
-        from relnox.invoke._shards import shard_names, shard_spec
+        from relnox.invoke._build import shard_names, shard_spec
 
         spec = shard_spec(flags.shard)
         names = shard_names(flags.root, spec, names, flags.timings)

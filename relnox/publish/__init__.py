@@ -10,14 +10,13 @@ from relnox.stage import lazy_face
 if TYPE_CHECKING:
     from relnox.publish.installable import installable_check
     from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-    from relnox.publish.new_projects import first_releases, new_project_limit
-    from relnox.publish.owner import carries_any
     from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
     from relnox.publish.plan import run_publish as run_publish
+    from relnox.publish.preflight import carries_any
     from relnox.publish.report import PublishResult
     from relnox.publish.route import CiRoutes, ci_routes
-    from relnox.publish.rules import status_problems
+    from relnox.publish.rules import first_releases, new_project_limit, status_problems
     from relnox.stage import Stage
 
     STAGE: Stage[PublishOptions, PublishPlan, PublishResult]
@@ -26,12 +25,11 @@ if TYPE_CHECKING:
 _MODULES = {
     "installable": ("installable_check",),
     "model": ("PublishOptions", "PublishPlan", "PublishRuntime"),
-    "new_projects": ("new_project_limit", "first_releases"),
-    "owner": ("carries_any",),
     "plan": ("plan_publish", "publish", "run_publish"),
+    "preflight": ("carries_any",),
     "report": ("PublishResult",),
     "route": ("CiRoutes", "ci_routes"),
-    "rules": ("status_problems",),
+    "rules": ("status_problems", "new_project_limit", "first_releases"),
 }
 _FACE = {name: f"relnox.publish.{module}" for module, names in _MODULES.items() for name in names}
 

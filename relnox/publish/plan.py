@@ -1,6 +1,6 @@
-"""Publish the built release: plan and preflight everything (:mod:`.preflight`, the name is
-ours: :mod:`.owner`, the index's rules: :mod:`.rules`), then upload what is missing; a rerun
-after any failure uploads exactly what is still missing."""
+"""Publish the built release: plan and preflight everything (:mod:`.preflight`, with
+whether the name is ours; the index's rules: :mod:`.rules`), then upload what is missing; a
+rerun after any failure uploads exactly what is still missing."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def plan_publish(
     if late:
         raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
-        from relnox.publish.new_projects import check_new_projects
+        from relnox.publish.rules import check_new_projects
         from relnox.report import MANY
 
         named = ", ".join(new) if len(new) < MANY else f"{len(new)} projects (-v for names)"
@@ -263,11 +263,10 @@ def publish(
 
 def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishResult:
     """Confirm (on PyPI) and upload what ``plan`` says, tier by tier."""
-    from relnox.publish.new_projects import new_project_limit
+    from relnox.publish.model import graph_mermaid
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
-    from relnox.publish.run import JOBS, Waiting, upload_all
-    from relnox.publish.snapshot import snapshot
-    from relnox.publish.tiers import graph_mermaid
+    from relnox.publish.rules import new_project_limit
+    from relnox.publish.run import JOBS, Waiting, snapshot, upload_all
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
 

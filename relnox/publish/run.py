@@ -1,19 +1,26 @@
-"""Carrying out a publish plan tier by tier (:mod:`relnox.publish.tiers`), each package by
-:class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the first failed
-package stops the run; with it, only the packages that need the failed one are held back."""
+"""Carrying out a publish plan tier by tier (:func:`relnox.publish.model.tiers`), each
+package by :class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the
+first failed package stops the run; with it, only the packages that need the failed one
+are held back. The bytes sent are the bytes checked: :func:`snapshot` copies each file to
+upload into a private directory, hashing it as it copies, before the first upload."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import shutil
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from relnox.errors import PublishError, shortlist
 from relnox.progress import detail, started
 from relnox.project.workspace import Workspace, needs
-from relnox.publish.model import InstallableCheck, PublishPlan
+from relnox.publish.model import InstallableCheck, PublishPlan, tiers
 from relnox.publish.report import (
     HELD_BACK,
     NOT_ATTEMPTED,
@@ -22,9 +29,9 @@ from relnox.publish.report import (
     PlannedFile,
     PublishResult,
 )
-from relnox.publish.tiers import tiers
 from relnox.publish.uploader import PackageUploader
 from relnox.tools.simple_api import IndexReader, WaitEnded
+from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
 
@@ -236,3 +243,52 @@ def upload_all(
             "held back because a dependency failed: %s",
             ", ".join(n for n in names if n in held),
         )
+
+
+_CHUNK = 1024 * 1024
+
+
+def _copy_hashed(source: Path, target: Path) -> str:
+    with source.open("rb") as src, target.open("xb") as dst:
+        digest = hashlib.sha256()
+        for chunk in iter(lambda: src.read(_CHUNK), b""):
+            digest.update(chunk)
+            dst.write(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
+    """``plan`` with every file to upload read from a private copy (removed afterwards)."""
+    private: Path | None = None
+    try:
+        files = []
+        changed = []
+        for file in plan.files:
+            if file.action != "upload":
+                files.append(file)
+                continue
+            try:
+                # a directory only this user reads (mkdtemp: 0700), made for the first copy
+                private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
+                sha256 = _copy_hashed(file.path, private / file.filename)
+            except OSError as exc:
+                raise PublishError(
+                    f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
+                    "relnox build-all; nothing was uploaded"
+                ) from None
+            if sha256 != file.sha256:
+                changed.append(f"{file.path} (sha256 {sha256}, checked {file.sha256})")
+            for attestation in attestations_of(file.path) if attestations else ():
+                shutil.copyfile(attestation, private / attestation.name)
+            files.append(replace(file, path=private / file.filename))
+        if changed:
+            raise PublishError(
+                f"changed since publish checked them: {'; '.join(changed)}; the files in "
+                f"{plan.manifest.dist_dir} must stay as built until the upload ends: rebuild "
+                "with relnox build-all and publish again; nothing was uploaded"
+            )
+        yield replace(plan, files=tuple(files))
+    finally:
+        if private is not None:
+            shutil.rmtree(private, ignore_errors=True)

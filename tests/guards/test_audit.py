@@ -14,8 +14,7 @@ import pytest
 from relnox.artifacts.manifest import Manifest, read_manifest, write_manifest
 from relnox.errors import RelnoxError
 from relnox.guards import AuditOptions
-from relnox.guards.audit import audit
-from relnox.guards.audit_pages import AuditError
+from relnox.guards.audit import AuditError, audit
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_workspace
 from relnox.tools.index_server import LocalIndex
@@ -27,7 +26,7 @@ from tests.verify_support import build_release
 
 
 def test_provenance_address() -> None:
-    from relnox.guards.audit_pages import integrity_base, provenance_url
+    from relnox.guards.audit import integrity_base, provenance_url
     from relnox.tools.repositories import from_url
 
     base = integrity_base(from_url("http://127.0.0.1:8080/simple/"))

@@ -183,7 +183,7 @@ def test_the_versions_a_history_carried_are_read_from_each_commit(tmp_path: Path
     relnox reads it now; doctor --repository asks the same (carries_any)."""
     from packaging.version import Version
 
-    from relnox.publish.owner import carried_versions, carries_any
+    from relnox.publish.preflight import carried_versions, carries_any
 
     root = write_project(tmp_path / "hist", ProjectSpec("hist-pkg", "0.1.0"))
     git_init(root)

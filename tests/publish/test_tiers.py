@@ -17,8 +17,8 @@ import pytest
 
 from relnox.errors import PublishError
 from relnox.project.discovery import load_workspace
+from relnox.publish.model import graph_mermaid, graph_text, tiers
 from relnox.publish.report import HELD_BACK, SKIPPED, UPLOADED, PublishResult
-from relnox.publish.tiers import graph_mermaid, graph_text, tiers
 from relnox.tools.index_server import LocalIndex
 from tests.fault_server import FaultServer
 from tests.publish.conftest import TOKEN
@@ -295,7 +295,7 @@ def test_verify_installable_installs_each_tier_from_the_index_before_the_next(
 def test_the_advised_first_set_brings_what_it_needs_from_this_release(tmp_path: Path) -> None:
     """core exists on the index and is released anew; agents (new) needs that new core."""
     from relnox.project.discovery import load_workspace
-    from relnox.publish.new_projects import advised_first
+    from relnox.publish.rules import advised_first
     from relnox.sample import demo_specs, write_workspace
 
     workspace = load_workspace(write_workspace(tmp_path / "ws", demo_specs()))
