@@ -174,6 +174,8 @@ def plain_part(old: str, new: str) -> str | None:
         or b.is_prerelease
         or a.is_postrelease
         or b.is_postrelease
+        or a.local  # 2.3.0+dev -> 2.4.0+dev opens a development line: no --part names it
+        or b.local
     ):
         return None
     x, y = ((*a.release, 0, 0, 0))[:3], ((*b.release, 0, 0, 0))[:3]
