@@ -114,7 +114,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             (len(olds[o] & news[n]), o, n)
             for o in olds
             for n in news
-            if olds[o] & news[n] and parse(n) > parse(o)  # type: ignore[operator]
+            if olds[o] & news[n] and later(o, n)
         ]
         if not pairs:
             continue
@@ -143,6 +143,17 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         if len(found) == count:
             break
     return found
+
+
+def later(old: str, new: str) -> bool:
+    """Whether ``new`` comes after ``old``: above it, or its release (2.0.0 after 2.0.0+dev,
+    which PEP 440 ranks above 2.0.0: a local development marker dropped at the release)."""
+    a, b = parse(old), parse(new)
+    return (
+        a is not None
+        and b is not None
+        and (b > a or (a.local is not None and b == Version(a.public)))
+    )
 
 
 def tag_version(tag: str) -> Version | None:
