@@ -11,7 +11,8 @@ version relnox proposes against Y, and the files it would edit against the files
 the real commit changed from X to Y (or that a later commit moved from X to Y: a copy
 the maintainers forgot at the release). Vendored copies and lock files hold other
 projects' versions and make no release. A repository with no version literal (its
-version comes from tags) is replayed from its tags: the commit before each tag.
+version comes from tags), or none any more where its last literal release wrote one, is
+replayed from its tags: the commit before each tag.
 One line per release, then the share that matched.
 """
 
@@ -130,8 +131,9 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
-    if found:
+    if found and any(literal_at_head(repo, path) for path in found[0][3]):
         return found
+    found = []  # no version literal, or none any more (now from tags): the tags' releases
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
         text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
         version = tag_version(tag)
@@ -143,6 +145,16 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         if len(found) == count:
             break
     return found
+
+
+def literal_at_head(repo: Path, path: str) -> bool:
+    """Whether ``path`` still holds a version literal at HEAD (a repository whose version
+    moved to its tags since its last literal release holds none)."""
+    try:
+        text = git(repo, "show", f"HEAD:{path}")
+    except subprocess.CalledProcessError:
+        return False
+    return any(LITERAL.match(f"+{line}") for line in text.splitlines())
 
 
 def later(old: str, new: str) -> bool:
