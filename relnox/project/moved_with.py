@@ -134,7 +134,7 @@ def _at_last(version: str, last: Version) -> bool:
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
     """The files no version source reads whose version line the repository moved from each
     of ``pkg``'s last releases to the next, each as a place a bump writes, and the note."""
-    if pkg.primary is None or unreleased_rule(workspace) == "keep":
+    if (pkg.primary is None and not pkg.vcs_versioned) or unreleased_rule(workspace) == "keep":
         return [], ""
     last = last_releases(workspace, pkg)
     if len(last) < _READ or not _at_last(pkg.version, last[0][0]):
