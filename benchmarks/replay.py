@@ -12,7 +12,8 @@ the real commit changed from X to Y (or that a later commit moved from X to Y: a
 the maintainers forgot at the release). Vendored copies and lock files hold other
 projects' versions and make no release. A repository with no version literal (its
 version comes from tags), or none any more where its last literal release wrote one, is
-replayed from its tags: the commit before each tag.
+replayed from its tags: the commit before each tag, its files those whose line moved
+from the tag before to it.
 One line per release, then the share that matched.
 """
 
@@ -134,17 +135,34 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
     if found and any(literal_at_head(repo, path) for path in found[0][3]):
         return found
     found = []  # no version literal, or none any more (now from tags): the tags' releases
-    for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
-        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
-        version = tag_version(tag)
-        if version is not None:
-            prefix = tag[: -len(text)].rstrip("-/_")
-            names = {prefix} if prefix else set()
-            commit = git(repo, "rev-list", "-n", "1", tag).strip()
-            found.append((commit, "", str(version), set(), names))
-        if len(found) == count:
-            break
+    tags = [
+        (tag, tag[: -len(tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1])], version)
+        for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split()
+        if (version := tag_version(tag)) is not None
+    ]
+    for i, (tag, prefix, version) in enumerate(tags[:count]):
+        names = {prefix.rstrip("-/_")} - {""}
+        older = next(((t, v) for t, p, v in tags[i + 1 :] if p == prefix), None)
+        real = moved(repo, older[0], tag, str(older[1]), str(version)) if older else set()
+        commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        found.append((commit, "", str(version), real, names))
     return found
+
+
+def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
+    """The files whose line said ``old`` at tag ``older`` and says ``new``, the same line
+    otherwise, at ``tag``: the copies of the version a tag's release moved."""
+    files: set[str] = set()
+    minus: set[str] = set()
+    path = ""
+    for line in git(repo, "diff", "-U0", older, tag).splitlines():
+        if line.startswith(("--- ", "+++ ")):
+            path, minus = line[6:], set() if line.startswith("---") else minus
+        elif line[:1] == "-" and old in line:
+            minus.add(line[1:].replace(old, "{}"))
+        elif line[:1] == "+" and line[1:].replace(new, "{}") in minus and not foreign(path):
+            files.add(path)
+    return files
 
 
 def literal_at_head(repo: Path, path: str) -> bool:
@@ -270,6 +288,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             if part:
                 runs.append(["--part", part, *extra])
             touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
+            touched |= real  # a tag's release moved them between the tags
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
                 runs = [[*run[:2], *extra] for run in runs]
