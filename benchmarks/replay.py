@@ -143,8 +143,11 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
     for i, (tag, prefix, version) in enumerate(tags[:count]):
         names = {prefix.rstrip("-/_")} - {""}
         older = next(((t, v) for t, p, v in tags[i + 1 :] if p == prefix), None)
-        real = moved(repo, older[0], tag, str(older[1]), str(version)) if older else set()
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        real = set()
+        if older:  # moved by the tagged commit, not before it (a release prepared earlier)
+            real = moved(repo, older[0], tag, str(older[1]), str(version))
+            real -= moved(repo, older[0], f"{commit}^", str(older[1]), str(version))
         found.append((commit, "", str(version), real, names))
     return found
 
