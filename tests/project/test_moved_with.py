@@ -257,11 +257,14 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     files = {"pyproject.toml": pyproject, "src/acme/__init__.py": "", **docs("26.1.0")}
     root = repo(tmp_path / "r", files, tags=["26.1.0"])
     for version in ("26.3.0", "26.3.1", "26.5.0"):
-        commit(root, {"src/acme/__init__.py": f"# {version} work\n"}, message="work")
-        commit(root, docs(version), version, message=f"Prepare release {version}")
+        # a guide added at 26.3.1 saying it and moved at 26.5.0: a copy too
+        guide = {"docs/guide.md": f"  rev: {version}\n"} if version != "26.3.0" else {}
+        commit(root, {**docs(version), **guide}, version, message=f"Prepare release {version}")
     done = run_relnox("bump", "--to", "26.5.1", "--dry-run", "--json", cwd=root, check=True)
-    assert {"docs/integrations.md", "docs/usage.md"} <= set(json.loads(done.stdout)["files"])
+    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md"}
+    assert moved <= set(json.loads(done.stdout)["files"])
     run_relnox("bump", "--to", "26.5.1", cwd=root, check=True)
     assert (root / "docs/integrations.md").read_text() == docs("26.5.1")["docs/integrations.md"]
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
+    assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
