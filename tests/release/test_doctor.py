@@ -1295,3 +1295,14 @@ def test_doctor_asks_git_as_often_for_many_packages_as_for_few(
         assert [c.status for c in report.checks if c.check.startswith("tags ")] == ["ok"] * count
         per_size.append(sum(1 for c in calls if c[:1] in (("rev-parse",), ("show",))))
     assert per_size[0] == per_size[1]
+
+
+def test_the_tag_a_development_version_waits_for_is_its_release_s(tmp_path: Path) -> None:
+    """A branch saying the next release plus ``+dev`` (or ``.dev0``) waits for the release's
+    tag (``v2.4.0``); doctor named ``v2.4.0+dev``, a tag nobody makes."""
+    files = {"pyproject.toml": project("devline", "2.4.0+dev"), "devline/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v2.3.1"])
+    [row] = [c for c in doctor(root).checks if c.check == "tags devline"]
+    assert row.status == OK and row.detail.startswith(
+        "v2.4.0 (the release of 2.4.0+dev) not created yet"
+    ), row
