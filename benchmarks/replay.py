@@ -11,7 +11,9 @@ version relnox proposes against Y, and the files it would edit against the files
 the real commit changed from X to Y (or that a later commit moved from X to Y: a copy
 the maintainers forgot at the release). Vendored copies and lock files hold other
 projects' versions and make no release. A repository with no version literal (its
-version comes from tags) is replayed from its tags: the commit before each tag.
+version comes from tags), or none any more where its last literal release wrote one, is
+replayed from its tags: the commit before each tag, its files those whose line moved
+from the tag before to it.
 One line per release, then the share that matched.
 """
 
@@ -115,7 +117,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             (len(olds[o] & news[n]), o, n)
             for o in olds
             for n in news
-            if olds[o] & news[n] and parse(n) > parse(o)  # type: ignore[operator]
+            if olds[o] & news[n] and later(o, n)
         ]
         if not pairs:
             continue
@@ -132,32 +134,61 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
-    if found and still_literal(repo, holders):
+    if found and any(literal_at_head(repo, path) for path in holders):
         return found
-    found = []  # the files hold no literal now: the version moved to tags, its releases since
-    for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
-        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
-        version = tag_version(tag)
-        if version is not None:
-            prefix = tag[: -len(text)].rstrip("-/_")
-            names = {prefix} if prefix else set()
-            commit = git(repo, "rev-list", "-n", "1", tag).strip()
-            found.append((commit, "", str(version), set(), names))
-        if len(found) == count:
-            break
+    found = []  # no version literal, or none any more (now from tags): the tags' releases
+    tags = [
+        (tag, tag[: -len(tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1])], version)
+        for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split()
+        if (version := tag_version(tag)) is not None
+    ]
+    for i, (tag, prefix, version) in enumerate(tags[:count]):
+        names = {prefix.rstrip("-/_")} - {""}
+        older = next(((t, v) for t, p, v in tags[i + 1 :] if p == prefix), None)
+        commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        real = set()
+        if older:  # moved by the tagged commit, not before it (a release prepared earlier)
+            real = moved(repo, older[0], tag, str(older[1]), str(version))
+            real -= moved(repo, older[0], f"{commit}^", str(older[1]), str(version))
+        found.append((commit, "", str(version), real, names))
     return found
 
 
-def still_literal(repo: Path, paths: set[str]) -> bool:
-    """Whether one of ``paths`` still writes a version literal at HEAD."""
-    for path in paths:
-        try:
-            text = git(repo, "show", f"HEAD:{path}")
-        except subprocess.CalledProcessError:
-            continue
-        if any(LITERAL.match(f"+{line}") for line in text.splitlines()):
-            return True
-    return False
+def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
+    """The files whose line said ``old`` at tag ``older`` and says ``new``, the same line
+    otherwise, at ``tag``: the copies of the version a tag's release moved."""
+    files: set[str] = set()
+    minus: set[str] = set()
+    path = ""
+    for line in git(repo, "diff", "-U0", older, tag).splitlines():
+        if line.startswith(("--- ", "+++ ")):
+            path, minus = line[6:], set() if line.startswith("---") else minus
+        elif line[:1] == "-" and old in line:
+            minus.add(line[1:].replace(old, "{}"))
+        elif line[:1] == "+" and line[1:].replace(new, "{}") in minus and not foreign(path):
+            files.add(path)
+    return files
+
+
+def literal_at_head(repo: Path, path: str) -> bool:
+    """Whether ``path`` still holds a version literal at HEAD (a repository whose version
+    moved to its tags since its last literal release holds none)."""
+    try:
+        text = git(repo, "show", f"HEAD:{path}")
+    except subprocess.CalledProcessError:
+        return False
+    return any(LITERAL.match(f"+{line}") for line in text.splitlines())
+
+
+def later(old: str, new: str) -> bool:
+    """Whether ``new`` comes after ``old``: above it, or its release (2.0.0 after 2.0.0+dev,
+    which PEP 440 ranks above 2.0.0: a local development marker dropped at the release)."""
+    a, b = parse(old), parse(new)
+    return (
+        a is not None
+        and b is not None
+        and (b > a or (a.local is not None and b == Version(a.public)))
+    )
 
 
 def tag_version(tag: str) -> Version | None:
@@ -208,6 +239,8 @@ def plain_part(old: str, new: str) -> str | None:
         or b.is_prerelease
         or a.is_postrelease
         or b.is_postrelease
+        or a.local  # 2.3.0+dev -> 2.4.0+dev opens a development line: no --part names it
+        or b.local
     ):
         return None
     x, y = ((*a.release, 0, 0, 0))[:3], ((*b.release, 0, 0, 0))[:3]
@@ -279,6 +312,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             if part:
                 runs.append(["--part", part, *extra])
             touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
+            touched |= real  # a tag's release moved them between the tags
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
                 runs = [[*run[:2], *extra] for run in runs]

@@ -44,6 +44,11 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
     gets its section: ``[tool.relnox] changelog-pre-releases`` decides; unset, a changelog
     whose release sections are all final releases keeps its entries for the final one."""
     version = maybe_version(title)
+    if version is not None and version.local:
+        return (
+            f"the Unreleased entries stay for the release, not {title}'s section (a local "
+            "version marks development; no index takes it as a release)"
+        )
     if version is None or not version.is_prerelease:
         return None
     setting = workspace.config.raw.get("changelog-pre-releases")

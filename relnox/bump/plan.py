@@ -300,10 +300,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         new = versions[pkg.name][1]
         if options.to is None:
             plan.notes += dated_note(pkg, part, pre, new)
+        copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
         if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
-                f"{workspace.tag_for(pkg, new)}, no file of it is edited"
+                f"{workspace.tag_for(pkg, new)}" + ("" if copies else ", no file of it is edited")
             )
         elif options.to is None and part in ("major", "minor", "patch"):
             plan.notes += unreleased_note(workspace, pkg, part, new)
@@ -315,9 +316,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
-        copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
-        for loc in (*pkg.locations, *copies) if not pkg.stamped else ():
+        for loc in (*(() if pkg.stamped else pkg.locations), *copies):
             place = (Path(os.path.normpath(loc.path)), loc.kind, loc.key, loc.pattern)
             if place in shared:  # a file two packages read (a sibling's version.py)
                 _same_new(loc, shared[place], (pkg.name, new))

@@ -134,7 +134,7 @@ def _at_last(version: str, last: Version) -> bool:
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
     """The files no version source reads whose version line the repository moved from each
     of ``pkg``'s last releases to the next, each as a place a bump writes, and the note."""
-    if pkg.primary is None or unreleased_rule(workspace) == "keep":
+    if (pkg.primary is None and not pkg.vcs_versioned) or unreleased_rule(workspace) == "keep":
         return [], ""
     last = last_releases(workspace, pkg)
     if len(last) < _READ or not _at_last(pkg.version, last[0][0]):
@@ -239,23 +239,29 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
 def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
 ) -> dict[str, str]:
-    """The files below ``root`` whose line said ``old`` at ``old_tag`` and says ``new`` at
-    ``new_tag``, with its template (:data:`EVERY` where several did), from one diff."""
+    """The files below ``root`` whose line said ``old`` at ``old_tag`` (or that did not exist
+    then) and says ``new`` at ``new_tag``, with its template (:data:`EVERY` where several
+    did), from one diff."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}
     minus: dict[str, set[str]] = {}
     plus: dict[str, set[str]] = {}
-    path = ""
+    added: set[str] = set()  # made at ``new_tag``, saying ``new``: as good as a move
+    path, made = "", False
     for line in result.output.splitlines():
         if line.startswith(("--- ", "+++ ")):
+            made = line == "--- /dev/null" or (made and line[:1] == "+")
             path = line[6:] if line[4:6] in ("a/", "b/") else ""
+            added |= {path} if made and path else set()
         elif path and line[:1] == "-" and str(old) in line:
             minus.setdefault(path, set()).add(line[1:].replace(str(old), "{version}"))
         elif path and line[:1] == "+" and str(new) in line:
             plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
-    both = {p: minus[p] & plus.get(p, set()) for p in minus}
+    both = {p: minus[p] & plus.get(p, set()) for p in minus} | {
+        p: plus[p] for p in added & set(plus)
+    }
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = [p for p, lines in both.items() if len(lines) > 1]
     if not many:

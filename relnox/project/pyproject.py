@@ -292,6 +292,8 @@ def readme_path(directory: Path, doc: Mapping[str, Any]) -> Path | None:
         or flit_metadata(doc).get("description-file")
     )
     if isinstance(readme, Mapping):
+        if "text" in readme and "file" not in readme:
+            return None  # the readme is written in the table: no file is the project page
         readme = readme.get("file")
     if isinstance(readme, list) and readme:
         readme = readme[0]

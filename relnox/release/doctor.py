@@ -28,6 +28,7 @@ from relnox.release.doctor_package import (
     changelog_checks,
     metadata_checks,
     pin_checks,
+    release_of,
 )
 from relnox.release.tagging import FETCH_HINT, is_shallow
 from relnox.toml import table
@@ -165,6 +166,9 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
             f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
             "in [tool.relnox]",
         )
+    coming = release_of(pkg.version)  # 2.4.0+dev is released as 2.4.0, tagged v2.4.0
+    if coming is not None and not git.tag_exists(ws.root, ws.tag_for(pkg, coming)):
+        tag = f"{ws.tag_for(pkg, coming)} (the release of {pkg.version})"
     return Check(name, OK, f"{tag} not created yet; {convention}")
 
 

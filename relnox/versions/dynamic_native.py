@@ -136,7 +136,7 @@ def meson_version(
     read = _run_command_reads(directory, run.group(1), roots, modules) if run else None
     if read is None:
         return None
-    where = read.path.relative_to(directory).as_posix()
+    where = Path(os.path.relpath(read.path, directory)).as_posix()
     why = f"meson.build project(version: run_command(...)) reads __version__ of {where}"
     return "meson", [read], f"{why} (meson-python)"
 
@@ -149,9 +149,11 @@ def _run_command_reads(
     directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
 ) -> VersionLocation | None:
     """The literal ``__version__`` the command meson runs for project()'s version reads (a
-    script holding it, or a module named by path or import, else the package's version
-    module); ``None`` when it reads none or asks git too."""
+    script holding it, or a module named by path, from the project or the script's folder,
+    or by import, else the package's version module); ``None`` when it reads none, or names
+    none and asks git (git then makes the version; named, git only marks a development build)."""
     texts = re.findall(r"'([^']*)'", arguments)
+    bases = [directory]
     for arg in list(texts):
         script = directory / arg
         if arg.endswith(".py") and script.is_file():
@@ -159,14 +161,17 @@ def _run_command_reads(
             if loc is not None:
                 return loc
             texts.append(read_text(script))
+            bases.append(script.parent)
     said = "\n".join(texts)
-    if "__version__" not in said or re.search(r"\bgit\b", said):
-        return None  # a command that asks git is versioned by the tags (or reads none)
-    named = [directory / rel for rel in re.findall(r"""['"]([\w./-]+\.py)['"]""", said)]
+    if "__version__" not in said:
+        return None
+    paths = re.findall(r"""['"]([\w./-]+\.py)['"]""", said)
+    named = [Path(os.path.normpath(base / rel)) for rel in paths for base in bases]
     for dotted in re.findall(r"\b(?:from|import)[ \t]+([A-Za-z_][\w.]*)", said):
         module = find_module(roots, dotted) if dotted.split(".")[0] in modules else None
         named += [module] if module is not None else []
-    named += [base / m / f for m in modules for base in roots for f in VERSION_MODULE_FILES]
+    if not re.search(r"\bgit\b", said):
+        named += [base / m / f for m in modules for base in roots for f in VERSION_MODULE_FILES]
     for path in named:
         loc = python_location(path, top_level=True)
         if loc is not None and maybe_version(loc.value) is not None:

@@ -912,3 +912,22 @@ def test_a_pre_release_leaves_a_changelog_of_final_releases_open(
         assert "changelog-pre-releases = true" in bump.stdout + bump.stderr
     final = run_relnox("bump", "--dry-run", "--to", "3.2.1", cwd=root, check=True)
     assert "+# [v3.2.1] - " in final.stdout
+
+
+def test_a_bump_to_a_local_development_version_leaves_the_unreleased_entries(
+    tmp_path: Path,
+) -> None:
+    """Main says the next release plus a local ``+dev`` marker (``2.0.0+dev``) and moves to
+    ``2.1.0+dev`` when the release branch is cut: no release is made, so the changelog's
+    Unreleased entries stay; the release (``2.1.0``) gets their section."""
+    files = {
+        "pyproject.toml": project("acme", "2.0.0+dev"),
+        "src/acme/__init__.py": "",
+        "CHANGELOG.md": "# Release notes\n\n## Next Release\n\n- a fix\n\n## Acme 1.0\n\n- old\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    bump = run_relnox("bump", "--dry-run", "--to", "2.1.0+dev", cwd=root, check=True)
+    assert "b/CHANGELOG.md" not in bump.stdout
+    assert "stay for the release, not 2.1.0+dev's section" in bump.stdout + bump.stderr
+    final = run_relnox("bump", "--dry-run", "--to", "2.1.0", cwd=root, check=True)
+    assert "b/CHANGELOG.md" in final.stdout

@@ -236,3 +236,35 @@ def test_unreleased_versions_keep_leaves_an_outside_pin(tmp_path: Path) -> None:
     commit(root, {}, message="keep")
     run_relnox("bump", "--to", "0.4b0.dev", cwd=root, check=True)
     assert '"acme-conventions == 0.3b0.dev"' in (root / "pyproject.toml").read_text()
+
+
+def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_moves(
+    tmp_path: Path,
+) -> None:
+    """A package versioned by its git tags (hatch-vcs) whose docs show the release in a
+    pre-commit example (``rev: 26.3.1``) and a version output: the release commit before each
+    of the last three tags moved both, so the bump's release commit moves them before its
+    tag; "no file of it is edited" was said and the docs stayed at the last release."""
+    pyproject = project("acme", None, backend="hatch-vcs", extra=HATCH.format("acme"))
+    pyproject += '\n[tool.hatch.version]\nsource = "vcs"\n'
+
+    def docs(version: str) -> dict[str, str]:
+        return {
+            "docs/integrations.md": f"```yaml\n- repo: acme\n  rev: {version}\n```\n",
+            "docs/usage.md": f"$ acme --version\nacme, {version}\n$ acme --need {version}\n",
+        }
+
+    files = {"pyproject.toml": pyproject, "src/acme/__init__.py": "", **docs("26.1.0")}
+    root = repo(tmp_path / "r", files, tags=["26.1.0"])
+    for version in ("26.3.0", "26.3.1", "26.5.0"):
+        # a guide added at 26.3.1 saying it and moved at 26.5.0: a copy too
+        guide = {"docs/guide.md": f"  rev: {version}\n"} if version != "26.3.0" else {}
+        commit(root, {**docs(version), **guide}, version, message=f"Prepare release {version}")
+    done = run_relnox("bump", "--to", "26.5.1", "--dry-run", "--json", cwd=root, check=True)
+    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md"}
+    assert moved <= set(json.loads(done.stdout)["files"])
+    run_relnox("bump", "--to", "26.5.1", cwd=root, check=True)
+    assert (root / "docs/integrations.md").read_text() == docs("26.5.1")["docs/integrations.md"]
+    assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
+    assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
+    assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"

@@ -879,6 +879,23 @@ def test_a_readme_nothing_uploads_is_not_checked_for_rendering(tmp_path: Path) -
     assert row.status in (WARN, ERROR) and "does not render" in row.detail, row
 
 
+def test_a_readme_written_in_pyproject_is_the_project_page_not_the_readme_file(
+    tmp_path: Path,
+) -> None:
+    """``readme = {text = "...", content-type = "text/x-rst"}``: the project page is the text
+    in the table, and README.md beside it (markdown that is no valid reStructuredText) is
+    the repository's page; doctor read README.md as reStructuredText and called it an error."""
+    readme = '\nreadme = {text = """\nInline\n======\n\nText.\n""", content-type = "text/x-rst"}\n'
+    pyproject = project("inline", "1.0").replace('version = "1.0"', f'version = "1.0"{readme}')
+    files = {
+        "pyproject.toml": pyproject,
+        "README.md": "Title\n-----\n\n- item:\n  continued\n    indented more\n",
+        "inline/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    assert not [c for c in doctor(root).checks if c.check == "readme inline"]
+
+
 def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
     tmp_path: Path,
 ) -> None:
@@ -1278,3 +1295,14 @@ def test_doctor_asks_git_as_often_for_many_packages_as_for_few(
         assert [c.status for c in report.checks if c.check.startswith("tags ")] == ["ok"] * count
         per_size.append(sum(1 for c in calls if c[:1] in (("rev-parse",), ("show",))))
     assert per_size[0] == per_size[1]
+
+
+def test_the_tag_a_development_version_waits_for_is_its_release_s(tmp_path: Path) -> None:
+    """A branch saying the next release plus ``+dev`` (or ``.dev0``) waits for the release's
+    tag (``v2.4.0``); doctor named ``v2.4.0+dev``, a tag nobody makes."""
+    files = {"pyproject.toml": project("devline", "2.4.0+dev"), "devline/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v2.3.1"])
+    [row] = [c for c in doctor(root).checks if c.check == "tags devline"]
+    assert row.status == OK and row.detail.startswith(
+        "v2.4.0 (the release of 2.4.0+dev) not created yet"
+    ), row

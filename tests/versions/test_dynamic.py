@@ -2189,3 +2189,37 @@ def test_meson_version_from_a_script_reading_the_module_s_literal_is_that_litera
     assert (row["version"], row["primary"]) == ("1.3.0", "src/acme/__init__.py")
     bump = run_relnox("bump", "--dry-run", "--part", "minor", cwd=root, check=True)
     assert "acme: 1.3.0 -> 1.4.0" in bump.stdout and "+++ b/src/acme/__init__.py" in bump.stdout
+
+
+def test_meson_version_from_a_script_reading_a_module_and_marking_dev_builds_with_git(
+    tmp_path: Path,
+) -> None:
+    """``version: run_command('src/acme/_build/version.py')``, a script reading the
+    ``__version__`` line of ``../../acme/__init__.py`` (a path from its own folder) and, for
+    a development version only, appending ``+git<date>.<hash>`` that it asks git for: the
+    version is the module's literal, not the last tag (git only marks development builds)."""
+    script = (
+        "import subprocess\nfrom pathlib import Path\n\n"
+        "init = Path(__file__).parent / '../../acme/__init__.py'\n"
+        "line = next(l for l in init.read_text().splitlines() if l.startswith('__version__ ='))\n"
+        "version = line.split(' = ')[1].strip(\"'\")\n"
+        "if 'dev' in version:\n"
+        "    out = subprocess.run(['git', 'log', '-1', '--format=%h'], capture_output=True)\n"
+        "    version += '+git' + out.stdout.decode().strip()\n"
+        "print(version)\n"
+    )
+    files = {
+        "pyproject.toml": project("acme", None, backend="meson"),
+        "meson.build": "project('acme', 'c',\n  version: run_command("
+        "'src/acme/_build/version.py', check: true).stdout().strip(),\n)\n",
+        "src/acme/_build/version.py": script,
+        "src/acme/__init__.py": "__version__ = '0.26.1rc0.dev0'\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.26.0"])
+    listed = run_relnox("packages", "--json", cwd=root, check=True)
+    (row,) = json.loads(listed.stdout)["packages"]
+    assert (row["version"], row["primary"]) == ("0.26.1rc0.dev0", "src/acme/__init__.py")
+    bump = run_relnox("bump", "--dry-run", "--to", "0.27.0rc0", cwd=root, check=True)
+    assert (
+        "+++ b/src/acme/__init__.py" in bump.stdout and "+__version__ = '0.27.0rc0'" in bump.stdout
+    )
