@@ -28,7 +28,7 @@ from relnox.project.pins import (
     rewrite_requirement,
 )
 from relnox.project.selection import Rule, select_packages
-from relnox.project.uvlock import update_uv_lock
+from relnox.project.uvlock import left_at_releases, update_uv_lock
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
@@ -338,14 +338,16 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     for lock in workspace.uv_locks if versions else ():
         behind: list[str] = []
         updated = update_uv_lock(files.get(lock), pep440, behind)
-        if updated != files.get(lock):
+        left = left_at_releases(workspace, lock, selected) if updated != files.get(lock) else None
+        if left is None and updated != files.get(lock):
             files.set(lock, updated)
         if behind:
-            plan.notes.append(
-                f"note: {relative(lock, workspace.root)} holds {', '.join(behind)}, behind the "
-                "package: the lock is not kept in step at releases here, so it is left as it "
-                "is (uv lock refreshes it)"
+            left = (
+                f"holds {', '.join(behind)}, behind the package: the lock is not kept in step "
+                "at releases here, so it is left as it is (uv lock refreshes it)"
             )
+        if left is not None:
+            plan.notes.append(f"note: {relative(lock, workspace.root)} {left}")
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.top_of(workspace.root) or workspace.root
     plan.edits = files.edits(top)

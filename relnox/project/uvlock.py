@@ -4,10 +4,15 @@ workspace members' entries changes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package, Workspace
 
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
@@ -62,3 +67,44 @@ def update_uv_lock(
         return moved[1] if in_step else None
 
     return update_entries(text, new_of)
+
+
+def locked_versions(text: str) -> dict[str, str]:
+    """The version the lock ``text`` holds of each of its local projects."""
+    found: dict[str, str] = {}
+
+    def note(name: str, version: str, source: str) -> None:
+        if any(f"{s} =" in source for s in _LOCAL_SOURCES):
+            found[canonicalize_name(name)] = version
+
+    update_entries(text, note)
+    return found
+
+
+def left_at_releases(workspace: Workspace, lock: Path, packages: Sequence[Package]) -> str | None:
+    """Why a bump leaves ``lock`` as it is, or ``None`` when it moves it: at the tags of the
+    last releases (two at least) of one of ``packages``, the lock held another version than
+    the package's own files said there (a lock no release commit keeps in step)."""
+    from relnox.project.moved_with import last_releases
+    from relnox.tools import git
+    from relnox.versions.arithmetic import same_version
+    from relnox.versions.sources import version_at
+
+    if not git.is_repo(workspace.root):
+        return None
+    top = git.toplevel(workspace.root).resolve()
+    where = "./" + lock.resolve().relative_to(top).as_posix()
+    for pkg in packages:
+        tags = [tag for _, tag in last_releases(workspace, pkg)]
+        if len(tags) < 2 or pkg.vcs_versioned:
+            continue
+        texts = git.show_files(top, [(tag, where) for tag in tags])
+        held = [locked_versions(text).get(pkg.name) if text else None for text in texts]
+        said = [version_at(workspace.root, pkg.locations, tag) for tag in tags]
+        if all(h and s and not same_version(h, s) for h, s in zip(held, said, strict=True)):
+            shown = ", ".join(f"{h} at {t}" for h, t in zip(held, tags, strict=True))
+            return (
+                f"held {pkg.name} {shown}, behind each release: the lock is not kept in step "
+                "at releases here, so it is left as it is (uv lock refreshes it)"
+            )
+    return None
