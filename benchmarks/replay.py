@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -119,12 +120,16 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         if not pairs:
             continue
         _, old, new = max(pairs)  # several lines moved at once: the one in most files
-        changed: set[str] = set()
+        # a file whose lines saying ``old`` the commit took out, not put back as they were (a
+        # changelog's section inserted above the last one's is a diff's shuffle, not a move)
+        lines: dict[str, Counter[str]] = {}
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
-            elif line.startswith("-") and old in line and not foreign(current):
-                changed.add(current)
+            elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
+                step = 0 if foreign(current) else 1 if line[0] == "-" else -1
+                lines.setdefault(current, Counter())[line[1:]] += step
+        changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         found.append((commit, old, new, changed, names))
