@@ -132,6 +132,16 @@ def _stepped(
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
     base = pkg.version if to is not None else bump_base(pkg, part)
+    facts, ahead = pkg.tags, maybe_version(pkg.version)
+    wanted = maybe_version(to) if to is not None else None
+    last = facts.last if facts is not None else None
+    if facts and last and ahead and wanted and ahead.is_devrelease and last < wanted < ahead:
+        base = str(last)  # a development version no tag released: --to need only pass the last
+        if notes is not None:
+            notes.append(
+                f"note: {pkg.name} {to} is below {pkg.version}, the development version it is "
+                f"at: a release of the line of {facts.last_tag}"
+            )
     new = target_version(
         base,
         part=part,
