@@ -11,7 +11,8 @@ version relnox proposes against Y, and the files it would edit against the files
 the real commit changed from X to Y (or that a later commit moved from X to Y: a copy
 the maintainers forgot at the release). Vendored copies and lock files hold other
 projects' versions and make no release. A repository with no version literal (its
-version comes from tags) is replayed from its tags: the commit before each tag.
+version comes from tags) is replayed from its tags (``--tags``: any repository): the commit
+before each tag, its ``--part`` from the highest earlier tag of its convention.
 One line per release, then the share that matched.
 """
 
@@ -84,9 +85,9 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
 Release = tuple[str, str, str, set[str], set[str]]
 
 
-def release_commits(repo: Path, under: str, count: int) -> list[Release]:
+def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> list[Release]:
     """(commit, old, new, files changed from old to new, packages) for the last ``count``
-    releases."""
+    releases: of the version literals, else (or with ``tags``) of the tags."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -100,6 +101,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         "--",
         *pathspecs,
     ).split()
+    candidates = [] if tags else candidates
     found: list[Release] = []
     for commit in candidates:
         olds: dict[str, set[str]] = {}
@@ -115,7 +117,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             (len(olds[o] & news[n]), o, n)
             for o in olds
             for n in news
-            if olds[o] & news[n] and parse(n) > parse(o)  # type: ignore[operator]
+            if olds[o] & news[n] and released(parse(o), parse(n))  # type: ignore[arg-type]
         ]
         if not pairs:
             continue
@@ -144,10 +146,25 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
             prefix = tag[: -len(text)].rstrip("-/_")
             names = {prefix} if prefix else set()
             commit = git(repo, "rev-list", "-n", "1", tag).strip()
-            found.append((commit, "", str(version), set(), names))
+            # the release before: the highest of its convention's tags the commit before holds
+            before = git(repo, "tag", "--merged", f"{commit}^").split()
+            earlier = [
+                v
+                for t in before
+                if t.startswith(tag[: -len(text)]) and (v := tag_version(t)) and v < version
+            ]
+            old = str(max(earlier)) if earlier else ""
+            found.append((commit, old, str(version), set(), names))
         if len(found) == count:
             break
     return found
+
+
+def released(old: Version, new: Version) -> bool:
+    """Whether moving the version literal from ``old`` to ``new`` makes a release: up, or
+    from a development version down to a final one (a patch of the last line made after the
+    files moved on to the next one's ``.dev0``)."""
+    return new > old or (old.is_devrelease and not new.is_prerelease and not new.is_devrelease)
 
 
 def tag_version(tag: str) -> Version | None:
@@ -294,8 +311,11 @@ def main() -> None:
         "--under", default="", help="the package's folder in the repository (ending in /)"
     )
     parser.add_argument("-p", "--package", action="append", default=[])
+    parser.add_argument(
+        "--tags", action="store_true", help="replay the tags even where version literals moved"
+    )
     args = parser.parse_args()
-    releases = release_commits(args.repo, args.under, args.n)
+    releases = release_commits(args.repo, args.under, args.n, args.tags)
     ok = 0
     skipped = 0
     for release in releases:
