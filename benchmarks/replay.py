@@ -164,7 +164,7 @@ def released(old: Version, new: Version) -> bool:
     """Whether moving the version literal from ``old`` to ``new`` makes a release: up, or
     from a development version down to a final one (a patch of the last line made after the
     files moved on to the next one's ``.dev0``)."""
-    return new > old or (old.is_devrelease and not new.is_prerelease and not new.is_devrelease)
+    return new > old or (old.is_devrelease and not new.is_devrelease)
 
 
 def tag_version(tag: str) -> Version | None:
