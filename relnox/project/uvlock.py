@@ -81,19 +81,22 @@ def locked_versions(text: str) -> dict[str, str]:
     return found
 
 
-def left_at_releases(workspace: Workspace, lock: Path, packages: Sequence[Package]) -> str | None:
-    """Why a bump leaves ``lock`` as it is, or ``None`` when it moves it: at the tags of the
-    last releases (two at least) of one of ``packages``, the lock held another version than
-    the package's own files said there (a lock no release commit keeps in step)."""
+def left_at_releases(
+    workspace: Workspace, lock: Path, packages: Sequence[Package]
+) -> dict[str, str]:
+    """Each of ``packages`` whose entry in ``lock`` no release moved, with what it held: at
+    the tags of its last releases (two at least) the lock held another version than its own
+    files said there (a lock refreshed between releases, never by them)."""
     from relnox.project.moved_with import last_releases
     from relnox.tools import git
     from relnox.versions.arithmetic import same_version
     from relnox.versions.sources import version_at
 
     if not git.is_repo(workspace.root):
-        return None
+        return {}
     top = git.toplevel(workspace.root).resolve()
     where = "./" + lock.resolve().relative_to(top).as_posix()
+    left: dict[str, str] = {}
     for pkg in packages:
         tags = [tag for _, tag in last_releases(workspace, pkg)]
         if len(tags) < 2 or pkg.vcs_versioned:
@@ -103,8 +106,11 @@ def left_at_releases(workspace: Workspace, lock: Path, packages: Sequence[Packag
         said = [version_at(workspace.root, pkg.locations, tag) for tag in tags]
         if all(h and s and not same_version(h, s) for h, s in zip(held, said, strict=True)):
             shown = ", ".join(f"{h} at {t}" for h, t in zip(held, tags, strict=True))
-            return (
-                f"held {pkg.name} {shown}, behind each release: the lock is not kept in step "
-                "at releases here, so it is left as it is (uv lock refreshes it)"
-            )
-    return None
+            left[pkg.name] = f"{pkg.name} {shown}"
+    return left
+
+
+#: what a note says of a lock entry a bump leaves behind
+NOT_IN_STEP = (
+    "the lock is not kept in step at releases here, so it is left as it is (uv lock refreshes it)"
+)

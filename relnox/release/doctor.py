@@ -18,7 +18,7 @@ from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover
-from relnox.project.uvlock import left_at_releases
+from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
@@ -359,9 +359,10 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
         ):
             stale.append(f"{pkg.name} {entry['version']} != {pkg.version}")
             behind.append(pkg)
-    left = left_at_releases(ws, lock, behind) if len(behind) == len(stale) > 0 else None
-    if left is not None:
-        return Check(label, WARN, f"out of date ({'; '.join(stale)}): {left}")
+    left = left_at_releases(ws, lock, behind) if len(behind) == len(stale) > 0 else {}
+    if len(left) == len(stale) > 0:
+        held = f"held {', '.join(left.values())}, behind each release: {NOT_IN_STEP}"
+        return Check(label, WARN, f"out of date ({'; '.join(stale)}): {held}")
     if stale:
         where = "" if lock.parent == ws.root else f" in {rel(lock.parent, ws.root)}"
         return Check(
