@@ -19,6 +19,7 @@ from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.release_please import breaking_is_minor
 
 #: a fragment's or commit's type -> the part it asks for; "none" releases nothing
 DEFAULT_PARTS = {
@@ -265,12 +266,17 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
     from relnox.project.changes import pathspec
 
     conventional = []
+    current = maybe_version(pkg.version)
+    # below 1.0 a breaking change is a minor release where release-please is told so
+    major = (
+        "minor" if current and current.major < 1 and breaking_is_minor(pkg.directory) else "major"
+    )
     for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
         match = _CONVENTIONAL.match(subject)
         if match is None:
             continue
         breaking = match.group("bang") or "BREAKING CHANGE" in body
-        part = "major" if breaking else parts.get(match.group("type").lower(), "none")
+        part = major if breaking else parts.get(match.group("type").lower(), "none")
         conventional.append((part, sha, subject))
     if conventional:
         part, sha, subject = max(conventional, key=lambda c: PARTS.index(c[0]))

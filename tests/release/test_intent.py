@@ -45,3 +45,25 @@ def test_a_release_file_naming_its_type_gives_the_part_and_the_notes(
     body = run_relnox("release-pr", "--dry-run", cwd=root, check=True).stdout
     assert f"### {new} (" in body
     assert NOTES.strip() in body  # as written: no bullet, no heading of its type
+
+
+@pytest.mark.parametrize(("pre_major", "new"), [(True, "0.6.0"), (False, "1.0.0")])
+def test_a_breaking_commit_below_one_is_minor_where_release_please_says_so(
+    tmp_path: Path, pre_major: bool, new: str
+) -> None:
+    """release-please's ``bump-minor-pre-major``: below 1.0 a ``feat!:`` commit makes a
+    minor release (0.5.0 -> 0.6.0); without it, a major one."""
+    config = {"packages": {".": {}}, "bump-minor-pre-major": pre_major}
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("acme", "0.5.0"),
+            "acme/__init__.py": "",
+            "release-please-config.json": json.dumps(config),
+            ".release-please-manifest.json": '{".": "0.5.0"}\n',
+        },
+        tags=["v0.5.0"],
+    )
+    commit(root, {"acme/api.py": ""}, message="feat!: drop the old API")
+    planned = json.loads(run_relnox("plan", "--intent", "--json", cwd=root, check=True).stdout)
+    assert planned["versions"] == {"acme": new}
