@@ -30,3 +30,23 @@ def test_a_release_below_the_development_version_of_the_next_line(tmp_path: Path
     released = run_relnox("bump", "--to", "1.0.0", "--dry-run", cwd=root)
     assert released.returncode != 0
     assert "1.0.0" in released.stderr
+
+
+def test_a_pre_release_number_the_line_released_is_stepped_over(tmp_path: Path) -> None:
+    """Each pre-release is made from the release's development version (the files go back
+    to 2.0.0.dev0 after each): --pre rc continues after the highest rc tagged (2.0.0rc2,
+    not rc0 again); a beta after the line's rcs is still refused."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    for version in ("2.0.0b0", "2.0.0rc0", "2.0.0rc1"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+        commit(root, {"pyproject.toml": project("acme", "2.0.0.dev0")}, message="Back to dev")
+    done = run_relnox("bump", "--pre", "rc", "--dry-run", cwd=root, check=True)
+    assert done.stdout.startswith("acme: 2.0.0.dev0 -> 2.0.0rc2\n")
+    assert "note: acme 2.0.0rc1 was released already; the next rc is 2.0.0rc2" in done.stdout
+    beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root)
+    assert beta.returncode != 0
+    assert "2.0.0b0 was already released" in beta.stderr
