@@ -207,6 +207,19 @@ def plain_part(old: str, new: str) -> str | None:
     return next((part for part, step in steps.items() if step == y), None)
 
 
+def pre_ask(old: str, new: str) -> list[str]:
+    """The ``--pre`` bump that makes the pre-release ``new`` from ``old`` (with the part its
+    release steps by), if one does: ``2.0.0rc7`` or ``2.0.0.dev0`` -> ``2.0.0rc8``."""
+    a, b = parse(old), parse(new)
+    if a is None or b is None or b.pre is None or b.dev is not None or b.post is not None:
+        return []
+    label = ["--pre", {"a": "alpha", "b": "beta", "rc": "rc"}[b.pre[0]]]
+    if (*a.release, 0, 0)[:3] == (*b.release, 0, 0)[:3]:
+        return label
+    part = plain_part(a.base_version, b.base_version)
+    return ["--part", part, *label] if part else []
+
+
 def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     done = subprocess.run(
         [sys.executable, "-m", "relnox", "bump", "--dry-run", "--json", *args],
@@ -262,14 +275,12 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
         if True:
             where = tree / args.under
             extra = [arg for name in args.package for arg in ("-p", name)]
-            runs = [["--to", new, *extra]]
-            part = plain_part(old, new)
-            if part:
-                runs.append(["--part", part, *extra])
-            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
-                runs = [[*run[:2], *extra] for run in runs]
+            part = plain_part(old, new)
+            asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
+            runs = [[*ask, *extra] for ask in asks if ask]
+            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
             misses: list[str] = []
             for run in runs:
                 result = relnox(where, run)
@@ -281,7 +292,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     at = run.index(unknown[1])  # a file of no package relnox knows: drop it
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
-                label = " ".join(run[:2])
+                label = " ".join(run[: run.index("-p")] if "-p" in run else run)
                 read = versions_read(where) if isinstance(result, str) and old else []
                 if read and parse(old) not in {parse(v) for v in read}:  # as below
                     return f"skip: {old} is no package's version (relnox reads {read})"
