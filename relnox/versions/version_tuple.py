@@ -138,7 +138,8 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, and what
-    follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
+    follows them (``rc1``, ``dev0``, ``post1``) as one last string element (a tuple joined
+    in two: its label and number, ``".dev", "0"``, or ``"", ""`` for a final release)."""
     found = _found(text, name)
     if found is None or _value(*found[2:]) != old:
         raise moved(path, old)
