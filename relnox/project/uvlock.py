@@ -101,12 +101,16 @@ def left_at_releases(
         tags = [tag for _, tag in last_releases(workspace, pkg)]
         if len(tags) < 2 or pkg.vcs_versioned:
             continue
-        texts = git.show_files(top, [(tag, where) for tag in tags])
-        held = [locked_versions(text).get(pkg.name) if text else None for text in texts]
-        said = [version_at(workspace.root, pkg.locations, tag) for tag in tags]
-        if all(h and s and not same_version(h, s) for h, s in zip(held, said, strict=True)):
-            shown = ", ".join(f"{h} at {t}" for h, t in zip(held, tags, strict=True))
-            left[pkg.name] = f"{pkg.name} {shown}"
+        held: list[str] = []
+        for tag in tags:  # newest first: a lock in step at its last release is read once
+            text = git.show_file(top, tag, where)
+            version = locked_versions(text).get(pkg.name) if text else None
+            said = version_at(workspace.root, pkg.locations, tag)
+            if not version or not said or same_version(version, said):
+                break
+            held.append(f"{version} at {tag}")
+        else:
+            left[pkg.name] = f"{pkg.name} {', '.join(held)}"
     return left
 
 
