@@ -12,8 +12,9 @@ the real commit changed from X to Y (or that a later commit moved from X to Y: a
 the maintainers forgot at the release). Vendored copies and lock files hold other
 projects' versions and make no release. A repository with no version literal (its
 version comes from tags), or none any more where its last literal release wrote one, is
-replayed from its tags: the commit before each tag, its files those whose line moved
-from the tag before to it.
+replayed from its tags (``--tags``: any repository): the commit before each tag, its
+``--part`` from the highest earlier tag of its convention, its files those whose line moved
+from that tag to it.
 One line per release, then the share that matched.
 """
 
@@ -25,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
@@ -85,9 +87,9 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
 Release = tuple[str, str, str, set[str], set[str]]
 
 
-def release_commits(repo: Path, under: str, count: int) -> list[Release]:
+def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> list[Release]:
     """(commit, old, new, files changed from old to new, packages) for the last ``count``
-    releases."""
+    releases: of the version literals, else (or with ``tags``) of the tags."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -101,6 +103,7 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         "--",
         *pathspecs,
     ).split()
+    candidates = [] if tags else candidates
     found: list[Release] = []
     holders: set[str] = set()  # the files of the last release's literal
     for commit in candidates:
@@ -122,12 +125,16 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
         if not pairs:
             continue
         _, old, new = max(pairs)  # several lines moved at once: the one in most files
-        changed: set[str] = set()
+        # a file whose lines saying ``old`` the commit took out, not put back as they were (a
+        # changelog's section inserted above the last one's is a diff's shuffle, not a move)
+        lines: dict[str, Counter[str]] = {}
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
-            elif line.startswith("-") and old in line and not foreign(current):
-                changed.add(current)
+            elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
+                step = 0 if foreign(current) else 1 if line[0] == "-" else -1
+                lines.setdefault(current, Counter())[line[1:]] += step
+        changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
@@ -137,20 +144,28 @@ def release_commits(repo: Path, under: str, count: int) -> list[Release]:
     if found and any(literal_at_head(repo, path) for path in holders):
         return found
     found = []  # no version literal, or none any more (now from tags): the tags' releases
-    tags = [
-        (tag, tag[: -len(tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1])], version)
-        for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split()
-        if (version := tag_version(tag)) is not None
-    ]
-    for i, (tag, prefix, version) in enumerate(tags[:count]):
+    for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
+        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
+        version = tag_version(tag)
+        if version is None:
+            continue
+        prefix = tag[: -len(text)]
         names = {prefix.rstrip("-/_")} - {""}
-        older = next(((t, v) for t, p, v in tags[i + 1 :] if p == prefix), None)
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
-        real = set()
-        if older:  # moved by the tagged commit, not before it (a release prepared earlier)
-            real = moved(repo, older[0], tag, str(older[1]), str(version))
-            real -= moved(repo, older[0], f"{commit}^", str(older[1]), str(version))
-        found.append((commit, "", str(version), real, names))
+        # the release before: the highest of its convention's tags the commit before holds
+        earlier: dict[Version, str] = {}
+        for other in git(repo, "tag", "--merged", f"{commit}^").split():
+            if other.startswith(prefix) and (v := tag_version(other)) and v < version:
+                earlier[v] = other
+        old, real = "", set()
+        if earlier:
+            old = str(max(earlier))
+            # moved by the tagged commit, not before it (a release prepared earlier)
+            real = moved(repo, earlier[max(earlier)], tag, old, str(version))
+            real -= moved(repo, earlier[max(earlier)], f"{commit}^", old, str(version))
+        found.append((commit, old, str(version), real, names))
+        if len(found) == count:
+            break
     return found
 
 
@@ -181,13 +196,17 @@ def literal_at_head(repo: Path, path: str) -> bool:
 
 
 def later(old: str, new: str) -> bool:
-    """Whether ``new`` comes after ``old``: above it, or its release (2.0.0 after 2.0.0+dev,
-    which PEP 440 ranks above 2.0.0: a local development marker dropped at the release)."""
+    """Whether moving the version literal from ``old`` to ``new`` makes a release: up; the
+    release of a local development version (2.0.0 after 2.0.0+dev, which PEP 440 ranks above
+    it); or from a development version down to a final one (a patch of the last line made
+    after the files moved on to the next one's ``.dev0``)."""
     a, b = parse(old), parse(new)
+    if a is None or b is None:
+        return False
     return (
-        a is not None
-        and b is not None
-        and (b > a or (a.local is not None and b == Version(a.public)))
+        b > a
+        or (a.local is not None and b == Version(a.public))
+        or (a.is_devrelease and not b.is_devrelease)
     )
 
 
@@ -252,6 +271,19 @@ def plain_part(old: str, new: str) -> str | None:
     return next((part for part, step in steps.items() if step == y), None)
 
 
+def pre_ask(old: str, new: str) -> list[str]:
+    """The ``--pre`` bump that makes the pre-release ``new`` from ``old`` (with the part its
+    release steps by), if one does: ``2.0.0rc7`` or ``2.0.0.dev0`` -> ``2.0.0rc8``."""
+    a, b = parse(old), parse(new)
+    if a is None or b is None or b.pre is None or b.dev is not None or b.post is not None:
+        return []
+    label = ["--pre", {"a": "alpha", "b": "beta", "rc": "rc"}[b.pre[0]]]
+    if (*a.release, 0, 0)[:3] == (*b.release, 0, 0)[:3]:
+        return label
+    part = plain_part(a.base_version, b.base_version)
+    return ["--part", part, *label] if part else []
+
+
 def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
     done = subprocess.run(
         [sys.executable, "-m", "relnox", "bump", "--dry-run", "--json", *args],
@@ -307,15 +339,13 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
         if True:
             where = tree / args.under
             extra = [arg for name in args.package for arg in ("-p", name)]
-            runs = [["--to", new, *extra]]
-            part = plain_part(old, new)
-            if part:
-                runs.append(["--part", part, *extra])
-            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
-            touched |= real  # a tag's release moved them between the tags
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
-                runs = [[*run[:2], *extra] for run in runs]
+            part = plain_part(old, new)
+            asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
+            runs = [[*ask, *extra] for ask in asks if ask]
+            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
+            touched |= real  # a tag's release moved them between the tags
             misses: list[str] = []
             for run in runs:
                 result = relnox(where, run)
@@ -327,7 +357,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     at = run.index(unknown[1])  # a file of no package relnox knows: drop it
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
-                label = " ".join(run[:2])
+                label = " ".join(run[: run.index("-p")] if "-p" in run else run)
                 read = versions_read(where) if isinstance(result, str) and old else []
                 if read and parse(old) not in {parse(v) for v in read}:  # as below
                     return f"skip: {old} is no package's version (relnox reads {read})"
@@ -357,8 +387,11 @@ def main() -> None:
         "--under", default="", help="the package's folder in the repository (ending in /)"
     )
     parser.add_argument("-p", "--package", action="append", default=[])
+    parser.add_argument(
+        "--tags", action="store_true", help="replay the tags even where version literals moved"
+    )
     args = parser.parse_args()
-    releases = release_commits(args.repo, args.under, args.n)
+    releases = release_commits(args.repo, args.under, args.n, args.tags)
     ok = 0
     skipped = 0
     for release in releases:

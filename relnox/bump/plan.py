@@ -29,11 +29,11 @@ from relnox.project.pins import (
     rewrite_requirement,
 )
 from relnox.project.selection import Rule, select_packages
-from relnox.project.uvlock import update_uv_lock
+from relnox.project.uvlock import NOT_IN_STEP, left_at_releases, locked_versions, update_uv_lock
 from relnox.project.workspace import Package, Workspace
 from relnox.stage import Runtime
 from relnox.tools import git
-from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version
+from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version, same_version
 from relnox.versions.next import next_versions
 from relnox.versions.next_checks import (
     dated_note,
@@ -339,15 +339,24 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     _update_cargo_locks(workspace, selected, versions, files)
     pep440 = {name: (old, str(parse_version(new))) for name, (old, new) in versions.items()}
     for lock in workspace.uv_locks if versions else ():
+        text = files.get(lock)
         behind: list[str] = []
-        updated = update_uv_lock(files.get(lock), pep440, behind)
-        if updated != files.get(lock):
+        held = locked_versions(text)
+        in_step = [
+            p
+            for p in selected
+            if p.name in versions and same_version(held.get(p.name), versions[p.name][0])
+        ]
+        left = left_at_releases(workspace, lock, in_step)
+        moving = {name: step for name, step in pep440.items() if name not in left}
+        updated = update_uv_lock(text, moving, behind)
+        if updated != text:
             files.set(lock, updated)
-        if behind:
+        said = [f"holds {', '.join(behind)}, behind the package"] if behind else []
+        said += [f"held {', '.join(left.values())}, behind each release"] if left else []
+        if said:
             plan.notes.append(
-                f"note: {relative(lock, workspace.root)} holds {', '.join(behind)}, behind the "
-                "package: the lock is not kept in step at releases here, so it is left as it "
-                "is (uv lock refreshes it)"
+                f"note: {relative(lock, workspace.root)} {'; '.join(said)}: {NOT_IN_STEP}"
             )
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
     top = git.top_of(workspace.root) or workspace.root

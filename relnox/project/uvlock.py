@@ -4,10 +4,15 @@ workspace members' entries changes."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package, Workspace
 
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
@@ -62,3 +67,54 @@ def update_uv_lock(
         return moved[1] if in_step else None
 
     return update_entries(text, new_of)
+
+
+def locked_versions(text: str) -> dict[str, str]:
+    """The version the lock ``text`` holds of each of its local projects."""
+    found: dict[str, str] = {}
+
+    def note(name: str, version: str, source: str) -> None:
+        if any(f"{s} =" in source for s in _LOCAL_SOURCES):
+            found[canonicalize_name(name)] = version
+
+    update_entries(text, note)
+    return found
+
+
+def left_at_releases(
+    workspace: Workspace, lock: Path, packages: Sequence[Package]
+) -> dict[str, str]:
+    """Each of ``packages`` whose entry in ``lock`` no release moved, with what it held: at
+    the tags of its last releases (two at least) the lock held another version than its own
+    files said there (a lock refreshed between releases, never by them)."""
+    from relnox.project.moved_with import last_releases
+    from relnox.tools import git
+    from relnox.versions.arithmetic import same_version
+    from relnox.versions.sources import version_at
+
+    if not git.is_repo(workspace.root):
+        return {}
+    top = git.toplevel(workspace.root).resolve()
+    where = "./" + lock.resolve().relative_to(top).as_posix()
+    left: dict[str, str] = {}
+    for pkg in packages:
+        tags = [tag for _, tag in last_releases(workspace, pkg)]
+        if len(tags) < 2 or pkg.vcs_versioned:
+            continue
+        held: list[str] = []
+        for tag in tags:  # newest first: a lock in step at its last release is read once
+            text = git.show_file(top, tag, where)
+            version = locked_versions(text).get(pkg.name) if text else None
+            said = version_at(workspace.root, pkg.locations, tag)
+            if not version or not said or same_version(version, said):
+                break
+            held.append(f"{version} at {tag}")
+        else:
+            left[pkg.name] = f"{pkg.name} {', '.join(held)}"
+    return left
+
+
+#: what a note says of a lock entry a bump leaves behind
+NOT_IN_STEP = (
+    "the lock is not kept in step at releases here, so it is left as it is (uv lock refreshes it)"
+)

@@ -18,6 +18,7 @@ from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover
+from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
@@ -346,7 +347,7 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
         source = entry.get("source", {}) if isinstance(entry, Mapping) else {}
         if isinstance(source, Mapping) and ({"editable", "virtual", "directory"} & set(source)):
             local[canonicalize_name(str(entry.get("name", "")))] = entry
-    stale = []
+    stale, behind = [], []
     for pkg in ws.packages:
         entry = local.get(pkg.name)
         if entry is None and not _has_project(pkg.pyproject):
@@ -361,6 +362,11 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
             and not same_version(str(entry["version"]), pkg.version)
         ):
             stale.append(f"{pkg.name} {entry['version']} != {pkg.version}")
+            behind.append(pkg)
+    left = left_at_releases(ws, lock, behind) if len(behind) == len(stale) > 0 else {}
+    if len(left) == len(stale) > 0:
+        held = f"held {', '.join(left.values())}, behind each release: {NOT_IN_STEP}"
+        return Check(label, WARN, f"out of date ({'; '.join(stale)}): {held}")
     if stale:
         where = "" if lock.parent == ws.root else f" in {rel(lock.parent, ws.root)}"
         return Check(

@@ -1,5 +1,6 @@
 """The release that intent gives: each package's part from what its contributors recorded
-(docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie), else
+(docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie, a
+``RELEASE.md`` naming its release type), else
 the conventional commits touching it since its last release, else a patch when it changed.
 A package no tag released yet, or versioned by tags, is left out with a note.
 """
@@ -13,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError
+from relnox.files import text_or_none
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.release_please import breaking_is_minor
 
 #: a fragment's or commit's type -> the part it asks for; "none" releases nothing
 DEFAULT_PARTS = {
@@ -43,7 +46,7 @@ class Fragment:
     """One news fragment: where it is, its tool, and its entries as (type, text)."""
 
     path: Path
-    tool: str  # towncrier, scriv, changie
+    tool: str  # towncrier, scriv, changie, release file
     changelog: Path  # the file its tool writes the section into
     entries: tuple[tuple[str, str], ...]
 
@@ -155,13 +158,32 @@ def _changie(directory: Path) -> list[Fragment]:
     return made
 
 
+#: a release file's line naming its part: ``Release type: minor``, ``RELEASE_TYPE: patch``
+_RELEASE_TYPE = re.compile(r"(?im)^release[ _]type:[ \t]*(major|minor|patch)[ \t]*$")
+
+
+def _release_file(directory: Path) -> list[Fragment]:
+    """``RELEASE.md`` (or ``.rst``) naming the next release's part on a line of its own (in
+    its front matter or on top), the rest its notes: one fragment of that part."""
+    made = []
+    for name in ("RELEASE.md", "RELEASE.rst"):
+        text = text_or_none(directory / name) or ""
+        found = _RELEASE_TYPE.search(text)
+        if found is not None:
+            body = text[found.end() :].partition("\n---\n")[2] if text.startswith("---") else ""
+            entry = (found[1].lower(), (body or text[found.end() :]).strip())
+            log = directory / ("CHANGELOG.md" if name.endswith(".md") else "CHANGELOG.rst")
+            made.append(Fragment(directory / name, "release file", log, (entry,)))
+    return made
+
+
 def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str]]:
     """Every fragment of the workspace by the package it belongs to, and a note for each
     that belongs to none."""
     directories = dict.fromkeys([workspace.root, *(p.directory for p in workspace.packages)])
     seen: dict[Path, Fragment] = {}
     for directory in directories:
-        for reader in (_towncrier, _scriv, _changie):
+        for reader in (_towncrier, _scriv, _changie, _release_file):
             for fragment in reader(directory):
                 seen.setdefault(fragment.path.resolve(), fragment)
     found: dict[str, list[Fragment]] = {}
@@ -236,18 +258,25 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
         kinds = [kind for f in mine for kind, _ in f.entries] or ["misc"]
         part = _strongest([parts.get(k, "patch") for k in kinds])
         shown = ", ".join(sorted(set(kinds)))
+        if len(mine) == 1 and mine[0].tool == "release file":
+            return f"{part}: {mine[0].path.name} says release type: {shown}"
         return f"{part}: {len(mine)} fragment{'s' if len(mine) > 1 else ''} ({shown})"
     if not row.changed:
         return None
     from relnox.project.changes import pathspec
 
     conventional = []
+    current = maybe_version(pkg.version)
+    # below 1.0 a breaking change is a minor release where release-please is told so
+    major = (
+        "minor" if current and current.major < 1 and breaking_is_minor(pkg.directory) else "major"
+    )
     for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
         match = _CONVENTIONAL.match(subject)
         if match is None:
             continue
         breaking = match.group("bang") or "BREAKING CHANGE" in body
-        part = "major" if breaking else parts.get(match.group("type").lower(), "none")
+        part = major if breaking else parts.get(match.group("type").lower(), "none")
         conventional.append((part, sha, subject))
     if conventional:
         part, sha, subject = max(conventional, key=lambda c: PARTS.index(c[0]))

@@ -92,6 +92,9 @@ def section(
     out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
     groups: dict[str, list[str]] = {}
     for fragment in fragments:
+        if fragment.tool == "release file":  # the release's notes, as written
+            out += [text for _, text in fragment.entries] + [""]
+            continue
         for kind, text in fragment.entries:
             bullet = text if text.startswith(("-", "*")) else "- " + text.replace("\n", "\n  ")
             groups.setdefault(kind, []).append(bullet)

@@ -59,15 +59,35 @@ def tbump_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | 
 
 def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
     found = _config(directory, doc, _TBUMP, "version.current")
-    files = table(found[1], *found[2]).get("file") if found is not None else None
+    config = table(found[1], *found[2]) if found is not None else {}
+    files = config.get("file")
     searches: list[tuple[str, str]] = []
     for entry in files if isinstance(files, list) else ():
-        if not isinstance(entry, Mapping) or "version_template" in entry:
+        if not isinstance(entry, Mapping) or not _as_written(config, entry, version):
             continue  # a version spelled otherwise (tbump's version_template) is tbump's
         src, search = entry.get("src"), entry.get("search", "{current_version}")
         if isinstance(src, str) and isinstance(search, str) and not re.search(r"[*?\[]", src):
             searches.append((src, search))
     return searched_files(directory, searches, version)
+
+
+def _as_written(config: Mapping[str, Any], entry: Mapping[str, Any], version: str) -> bool:
+    """Whether tbump writes ``version`` itself in the file of ``entry``: it has no
+    ``version_template``, or one that spells the version's parts (its ``regex`` groups,
+    tbump's defaults "") back into ``version`` (``{major}.{minor}.{patch}{channel}{release}``)."""
+    template = entry.get("version_template")
+    if template is None:
+        return True
+    regex = table(config, "version").get("regex")
+    try:
+        parts = re.fullmatch(str(regex).strip(), version, re.VERBOSE) if regex else None
+        return (
+            parts is not None
+            and str(template).format(**{k: v or "" for k, v in parts.groupdict().items()})
+            == version
+        )
+    except (re.error, KeyError, IndexError, ValueError):
+        return False
 
 
 #: the ``current_version`` line of an INI file's ``[bumpver]`` section, quoted or not

@@ -132,6 +132,16 @@ def _stepped(
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
     base = pkg.version if to is not None else bump_base(pkg, part)
+    facts, ahead = pkg.tags, maybe_version(pkg.version)
+    wanted = maybe_version(to) if to is not None else None
+    last = facts.last if facts is not None else None
+    if facts and last and ahead and wanted and ahead.is_devrelease and last < wanted < ahead:
+        base = str(last)  # a development version no tag released: --to need only pass the last
+        if notes is not None:
+            notes.append(
+                f"note: {pkg.name} {to} is below {pkg.version}, the development version it is "
+                f"at: a release of the line of {facts.last_tag}"
+            )
     new = target_version(
         base,
         part=part,
@@ -142,6 +152,8 @@ def _stepped(
         taken=taken,
         first=first_pre(pkg),
     )
+    if to is None and scheme == "pep440":
+        new = _past_released_pre(pkg, new, notes)
     if part is None:
         return new
     if scheme == "pep440" and pkg.tags is not None:
@@ -154,6 +166,30 @@ def _stepped(
             f"--part {part} steps over it to {new}"
         )
     return new
+
+
+def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
+    """``new``, a pre-release whose number its line released already (rc0 where rc0 to rc7
+    are tagged, the files back at the release's .dev0), as the one after the highest (rc8)."""
+    wanted = maybe_version(new)
+    if wanted is None or wanted.pre is None or pkg.tags is None:
+        return new
+    label, number = wanted.pre
+    line = [
+        v
+        for v in pkg.tags.released
+        if v.pre and (v.epoch, v.release) == (wanted.epoch, wanted.release)
+    ]
+    numbers = [v.pre[1] for v in line if v.pre and v.pre[0] == label]
+    stepped = f"{wanted.base_version}{label}{max(numbers, default=0) + 1}"
+    if not numbers or max(numbers) < number or max(line) > parse_version(stepped):
+        return new  # none to step over, or a label this line is past (a beta after its rcs)
+    if notes is not None:
+        notes.append(
+            f"note: {pkg.name} {wanted.base_version}{label}{max(numbers)} was released already; "
+            f"the next {label} is {stepped}"
+        )
+    return stepped
 
 
 def _by_version(group: Sequence[Package]) -> str:

@@ -51,6 +51,20 @@ def extra_files(directory: Path, version: str, taken: set[Path]) -> list[Version
     return locations
 
 
+def breaking_is_minor(directory: Path) -> bool:
+    """Whether release-please's ``bump-minor-pre-major`` (the package's own, else the
+    config's) makes a breaking change a minor release while the version is below 1.0."""
+    found = _config_above(directory)
+    if found is None:
+        return False
+    top, config = found
+    packages = config.get("packages")
+    rel = directory.relative_to(top).as_posix() if directory != top else "."
+    own = packages.get(rel) if isinstance(packages, Mapping) else None
+    setting = "bump-minor-pre-major"
+    return (own if isinstance(own, Mapping) and setting in own else config).get(setting) is True
+
+
 def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
     """The nearest ``release-please-config.json`` in ``directory`` or above it (not above
     the repository's top), read, with its directory; ``None`` without one that is JSON."""

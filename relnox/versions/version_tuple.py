@@ -29,6 +29,15 @@ JOIN = re.compile(
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,
 )
+#: __version__ = ".".join(map(str, NAME[:3])) + "".join(NAME[3:]): the release's numbers
+#: joined with dots, then the strings after them as written (``(1, 2, 0, ".dev", "0")``)
+SPLIT = re.compile(
+    r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*map\("""
+    r"""[ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\[[ \t]*:[ \t]*(?P<cut>\d)[ \t]*\][ \t]*\)[ \t]*\)"""
+    r"""[ \t]*\+[ \t]*(['"])\4[ \t]*\.join\([ \t]*(?P=mapped)[ \t]*\[[ \t]*(?P=cut)[ \t]*:[ \t]*\]"""
+    r"""[ \t]*\)[ \t]*(?:#.*)?$""",
+    re.M,
+)
 
 
 def _tuple_re(name: str) -> re.Pattern[str]:
@@ -49,13 +58,16 @@ def literal_tuple(text: str) -> tuple[Any, ...] | None:
     return value if isinstance(value, tuple) else None
 
 
-def _parts(text: str) -> tuple[int | str, ...] | None:
+def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
     value = literal_tuple(text)
     if value is None or len(value) < 2:
         return None
     numbers = list(_numbers(value))
-    # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1")
+    # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1");
+    # split at ``cut``: that many numbers, then strings (1, 2, 0, ".dev", "0")
     strings = value[len(numbers) :]
+    if cut is not None:
+        return value if len(numbers) == cut and all(isinstance(p, str) for p in strings) else None
     if len(numbers) < 2 or len(strings) > 1:
         return None
     if strings and not isinstance(strings[0], str):
@@ -82,62 +94,76 @@ def _bound_re(name: str) -> re.Pattern[str]:
     )
 
 
-def _found(
-    text: str, name: str | None = None
-) -> tuple[str, re.Match[str], tuple[int | str, ...]] | None:
-    """The tuple's name, its assignment and its parts, when ``text`` joins ``__version__``
-    of one with dots (with no filter); given ``name``, the tuple ``name`` binds, which
-    another file joins."""
-    join = JOIN.search(text)
+Parts = tuple[int | str, ...]
+
+
+def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Parts, int] | None:
+    """The tuple's name, its assignment, its parts and how many of them the dots join,
+    when ``text`` joins ``__version__`` of one with dots (with no filter); given ``name``,
+    the tuple ``name`` binds, which another file joins."""
+    join = JOIN.search(text) or SPLIT.search(text)
     if join is None and name is not None:
         assigned = _bound_re(name).search(text)
         parts = _parts(assigned.group("parts")) if assigned is not None else None
-        return None if parts is None or assigned is None else (name, assigned, parts)
-    if join is None or join.group("cond") is not None:
+        return None if parts is None or assigned is None else (name, assigned, parts, len(parts))
+    if join is None or join.groupdict().get("cond") is not None:
         return None
     name = join.group("mapped") or join.group("looped")
+    cut = int(join["cut"]) if join.re is SPLIT else None
     assigned = _tuple_re(name).search(text)
     if assigned is None or assigned.start() > join.start():
         return None
-    parts = _parts(assigned.group("parts"))
-    return None if parts is None else (name, assigned, parts)
+    parts = _parts(assigned.group("parts"), cut)
+    return None if parts is None else (name, assigned, parts, cut or len(parts))
 
 
-def _value(parts: tuple[int | str, ...]) -> str:
-    """What ``".".join`` makes of ``parts``."""
-    return ".".join(str(p) for p in parts)
+def _value(parts: Parts, cut: int) -> str:
+    """What ``".".join`` makes of the first ``cut`` of ``parts``, the rest added as they are."""
+    return ".".join(str(p) for p in parts[:cut]) + "".join(str(p) for p in parts[cut:])
 
 
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
-    return None if found is None else _value(found[2])
+    return None if found is None else _value(*found[2:])
 
 
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
     """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds)."""
     found = _found(read_text(path), name) if path.is_file() else None
-    if found is None or (name and maybe_version(_value(found[2])) is None):
+    if found is None or (name and maybe_version(_value(*found[2:])) is None):
         return None
-    return VersionLocation(path, "tuple", _value(found[2]), key=(found[0],))
+    return VersionLocation(path, "tuple", _value(*found[2:]), key=(found[0],))
 
 
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, and what
-    follows them (``rc1``, ``dev0``, ``post1``) as one last string element."""
+    follows them (``rc1``, ``dev0``, ``post1``) as one last string element (a tuple joined
+    in two: its label and number, ``".dev", "0"``, or ``"", ""`` for a final release)."""
     found = _found(text, name)
-    if found is None or _value(found[2]) != old:
+    if found is None or _value(*found[2:]) != old:
         raise moved(path, old)
-    assigned = found[1]
+    _, assigned, parts, cut = found
     parsed, rest = tuple_parts(path, new, "the version tuple")
     # the quote of its string element, else of the join's "."
-    join = JOIN.search(text)
+    join = JOIN.search(text) or SPLIT.search(text)
     quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
     quote = quote or (join.group(1) if join else '"')
     # numbers as the tuple writes them: ints, or strings of digits
-    spelled = isinstance(found[2][0], str)
-    items = [f"{quote}{n}{quote}" if spelled else str(n) for n in parsed.release]
-    items += [f"{quote}{rest}{quote}"] if rest else []
+    spelled = isinstance(parts[0], str)
+    release = list(parsed.release)
+    strings = [rest] if rest else []
+    if cut < len(parts):  # split: that many numbers, then its strings (the label, its number)
+        release += [0] * (cut - len(release))
+        tail = str(parsed)[len(".".join(map(str, parsed.release))) :]  # ".dev0", "rc1", ""
+        label = re.fullmatch(r"(\D*)(\d*)", tail)
+        strings = [tail] if len(parts) - cut == 1 else list(label.groups()) if label else []
+        if len(release) != cut or len(strings) != len(parts) - cut:
+            raise VersionError(
+                f"{path}: the version tuple cannot spell {new}; choose another with --to"
+            )
+    items = [f"{quote}{n}{quote}" if spelled else str(n) for n in release]
+    items += [f"{quote}{s}{quote}" for s in strings]
     body = ", ".join(items)
     start, end = assigned.span("open")[0], assigned.span("close")[1]
     return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]

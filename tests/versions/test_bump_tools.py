@@ -3,6 +3,7 @@ backend's version: copies a bump moves too (relnox/versions/bump_tools.py)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.project.discovery import load_workspace
+from tests.conftest import run_relnox
 from tests.shapes import project, repo, write
 
 TBUMP = (
@@ -168,3 +170,26 @@ def test_commitizens_version_files_follow_another_provider(tmp_path: Path) -> No
         root / "pyproject.toml",
         root / "cz_ish/__about__.py",
     ]
+
+
+def test_a_tbump_template_spelling_the_version_itself_is_a_copy(tmp_path: Path) -> None:
+    """A ``[[tool.tbump.file]]`` whose ``version_template`` puts the regex's parts back
+    together as the version (``{major}.{minor}.{patch}{channel}{release}``, an optional
+    part empty) moves with a bump; one spelling it otherwise (a tuple) stays tbump's."""
+    tbump = (
+        "\n[tool.tbump.version]\ncurrent = \"1.2.0\"\nregex = '''\n"
+        "  (?P<major>\\d+)\\.(?P<minor>\\d+)\\.(?P<patch>\\d+)\n"
+        "  ((?P<channel>a|b|rc|.dev)(?P<release>\\d+))?\n'''\n\n"
+        '[[tool.tbump.file]]\nsrc = "docs/conf.py"\n'
+        'version_template = "{major}.{minor}.{patch}{channel}{release}"\n\n'
+        '[[tool.tbump.file]]\nsrc = "acme/info.py"\nversion_template = "({major}, {minor})"\n'
+    )
+    files = {
+        "pyproject.toml": project("acme", "1.2.0") + tbump,
+        "acme/__init__.py": "",
+        "acme/info.py": "VERSION_INFO = (1, 2)\n",
+        "docs/conf.py": '__version__ = "1.2.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    done = run_relnox("bump", "--to", "1.3.0rc1", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["docs/conf.py", "pyproject.toml"]

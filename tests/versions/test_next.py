@@ -1,0 +1,52 @@
+"""The next version (relnox/versions/next.py): what ``--to`` must be above."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo
+
+
+def test_a_release_below_the_development_version_of_the_next_line(tmp_path: Path) -> None:
+    """After each release the files move to the next minor's development version
+    (1.1.0.dev0); a patch of the released line (1.0.1) is made from there, below it. It is
+    above the last release, so it is a release, said in a note; a released one is not."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    commit(root, {"pyproject.toml": project("acme", "1.1.0.dev0")}, message="Bump to 1.1.0.dev0")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    done = run_relnox("bump", "--to", "1.0.1", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["versions"] == {"acme": "1.0.1"}
+    text = run_relnox("bump", "--to", "1.0.1", "--dry-run", cwd=root, check=True).stdout
+    assert (
+        "note: acme 1.0.1 is below 1.1.0.dev0, the development version it is at: a release "
+        "of the line of v1.0.0"
+    ) in text
+    released = run_relnox("bump", "--to", "1.0.0", "--dry-run", cwd=root)
+    assert released.returncode != 0
+    assert "1.0.0" in released.stderr
+
+
+def test_a_pre_release_number_the_line_released_is_stepped_over(tmp_path: Path) -> None:
+    """Each pre-release is made from the release's development version (the files go back
+    to 2.0.0.dev0 after each): --pre rc continues after the highest rc tagged (2.0.0rc2,
+    not rc0 again); a beta after the line's rcs is still refused."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    for version in ("2.0.0b0", "2.0.0rc0", "2.0.0rc1"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+        commit(root, {"pyproject.toml": project("acme", "2.0.0.dev0")}, message="Back to dev")
+    done = run_relnox("bump", "--pre", "rc", "--dry-run", cwd=root, check=True)
+    assert done.stdout.startswith("acme: 2.0.0.dev0 -> 2.0.0rc2\n")
+    assert "note: acme 2.0.0rc1 was released already; the next rc is 2.0.0rc2" in done.stdout
+    beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root)
+    assert beta.returncode != 0
+    assert "2.0.0b0 was already released" in beta.stderr

@@ -1,0 +1,34 @@
+"""A version kept as a tuple joined into ``__version__`` (relnox/versions/version_tuple.py):
+read where the build reads it, rewritten in the tuple's own shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_relnox
+from tests.shapes import repo
+
+SPLIT = '__version__ = ".".join(map(str, version_info[:3])) + "".join(version_info[3:])\n'
+
+
+def test_a_tuple_of_numbers_then_strings_joined_in_two_keeps_its_shape(tmp_path: Path) -> None:
+    """setup.cfg's ``attr: acme.__version__``, which ``acme/__init__.py`` imports from
+    ``_version.py``, where the numbers are joined with dots and the strings after them as
+    they are (``(1, 25, 0, ".dev", "0")`` is 1.25.0.dev0): each bump writes the tuple with
+    as many numbers and strings (``""`` for a final release)."""
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        ),
+        "setup.cfg": "[metadata]\nname = acme\nversion = attr: acme.__version__\n",
+        "acme/__init__.py": "from ._version import __version__, version_info  # noqa\n",
+        "acme/_version.py": f'version_info = (1, 25, 0, ".dev", "0")\n{SPLIT}',
+    }
+    root = repo(tmp_path / "r", files)
+    listed = run_relnox("packages", "--json", cwd=root, check=True)
+    assert [p["version"] for p in json.loads(listed.stdout)["packages"]] == ["1.25.0.dev0"]
+    for new, tuple_ in [("1.25.0", '1, 25, 0, "", ""'), ("1.26.0rc1", '1, 26, 0, "rc", "1"')]:
+        run_relnox("bump", "--to", new, cwd=root, check=True)
+        assert (root / "acme/_version.py").read_text() == f"version_info = ({tuple_})\n{SPLIT}"
+    run_relnox("check-versions", cwd=root, check=True)
