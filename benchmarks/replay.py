@@ -26,6 +26,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -342,6 +343,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
             part = plain_part(old, new)
+            year, made = time.gmtime(when).tm_year, parse(new)
+            if made is not None and made.release[0] in (year, year % 100):
+                part = None  # a dated version: its --part names the day it runs, not the day made
             asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
             runs = [[*ask, *extra] for ask in asks if ask]
             touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
