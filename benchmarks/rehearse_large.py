@@ -15,7 +15,9 @@ uv build into a fresh directory. Printed per round: each stage's seconds (the re
 own stage lines), the three install checks (verify, verify-test, install-from-index)
 together, the whole rehearsal, the uv build and the ratio of the two, each in wall and CPU
 seconds (user + system of the child and all it waited for); with the load average before
-and after, since the machine may be shared.
+and after, since the machine may be shared. ``--stages`` then rehearses once more with
+each stage's CPU time and its costliest children (``_rehearse_stages.py``): where the
+time goes, which the untraced figures above do not say.
 """
 
 from __future__ import annotations
@@ -94,6 +96,22 @@ def uv_build(root: Path, tmp: Path) -> tuple[float, float]:
     return seconds, used
 
 
+def traced(root: Path, relnox_path: str | None, extra: list[str], tmp: Path) -> None:
+    """One traced rehearsal: each stage's wall and CPU time, and its costliest children."""
+    here = Path(__file__).resolve().parent
+    out = tmp / "stages.json"
+    argv = [sys.executable, str(here / "_rehearse_stages.py"), str(out)]
+    argv += ["rehearse", "--part", "patch", *extra]
+    proc = subprocess.run(argv, cwd=root, env=_env(relnox_path), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"traced rehearse failed in {root}:\n{proc.stdout[-3000:]}")
+    sys.path.insert(0, str(here))
+    from _rehearse_stages import report
+
+    print("by stage (one traced rehearsal; cpu = relnox + the children it waited for):")
+    print("\n".join(report(str(out))), flush=True)
+
+
 def generated(base: Path, count: int) -> Path:
     root = write_workspace(base / f"generated-{count}", generated_specs(count, prefix="large"))
     git_init(root)
@@ -125,6 +143,8 @@ def measure(label: str, root: Path, args: argparse.Namespace, tmp: Path) -> None
             f"build / uv build: {stages.get('build', 0.0) / uv:.2f}",
             flush=True,
         )
+    if args.stages:
+        traced(root, args.relnox_path, extra, tmp)
 
 
 def main() -> int:
@@ -135,6 +155,7 @@ def main() -> int:
     parser.add_argument("--extra-index", help="where a real workspace's dependencies come from")
     parser.add_argument("--relnox-path", help="run the relnox of this checkout (PYTHONPATH)")
     parser.add_argument("--no-generated", action="store_true", help="only --real")
+    parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load {load()}; relnox from {args.relnox_path or 'this env'}")
     with tempfile.TemporaryDirectory(prefix="rehearse-large-") as tmp:

@@ -1,0 +1,131 @@
+"""``relnox rehearse`` in this process with each stage's CPU time and its children
+(``rehearse_large.py --stages``).
+
+    python benchmarks/_rehearse_stages.py OUT.json relnox-arguments...
+
+Runs the command as ``python -m relnox`` would, with two things added: each release stage
+(and the rehearsal's install-from-index) is timed, wall and CPU (user + system of this
+process, and of the children it waited for meanwhile), and every child is reaped with
+``os.wait4``, so its own CPU time (with all it waited for) is known: which programs each
+stage ran, how many and what they cost. Written to ``OUT.json`` when the process ends.
+The local indexes run the whole rehearsal and are reaped in the last stage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from _trace import run_relnox
+
+STAGES: list[dict[str, Any]] = []
+CHILDREN: list[dict[str, Any]] = []
+_now = ["(start)"]  # the stage running now
+_started: dict[int, tuple[float, list[str]]] = {}
+_lock = threading.Lock()
+
+
+def _cpu() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _timed(name: str, act: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        _now[0] = name
+        (own, children), wall = _cpu(), time.perf_counter()
+        try:
+            return act(*args, **kwargs)
+        finally:
+            own_after, children_after = _cpu()
+            STAGES.append(
+                {
+                    "stage": name,
+                    "wall": time.perf_counter() - wall,
+                    "cpu self": own_after - own,
+                    "cpu children": children_after - children,
+                }
+            )
+
+    return run
+
+
+def _watch_children() -> None:
+    execute = subprocess.Popen._execute_child  # type: ignore[attr-defined]
+
+    def started(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> None:
+        execute(self, args, *rest, **kwargs)
+        argv = [str(a) for a in (args if isinstance(args, list | tuple) else [args])]
+        _started[self.pid] = (time.perf_counter(), argv)
+
+    def waitpid(pid: int, flags: int) -> tuple[int, int]:
+        found, status, used = os.wait4(pid, flags)
+        if found:
+            at, argv = _started.pop(found, (time.perf_counter(), [str(found)]))
+            with _lock:
+                CHILDREN.append(
+                    {
+                        "stage": _now[0],
+                        "argv": argv[:8],
+                        "wall": time.perf_counter() - at,
+                        "cpu": used.ru_utime + used.ru_stime,
+                    }
+                )
+        return found, status
+
+    subprocess.Popen._execute_child = started  # type: ignore[attr-defined]
+    os.waitpid = waitpid
+
+
+def main() -> None:
+    out, args = sys.argv[1], sys.argv[2:]
+    import relnox.release.pipeline as pipeline
+    import relnox.release.rehearse  # noqa: F401  (the module, which the function shadows)
+    from relnox.release.steps import STEPS
+
+    rehearse = sys.modules["relnox.release.rehearse"]
+    timed = tuple(replace(s, act=_timed(s.name, s.act)) for s in STEPS)
+    setattr(pipeline, "STEPS", timed)  # what the pipeline's loop reads  # noqa: B010
+    rehearse._final_check = _timed("install-from-index", rehearse._final_check)  # type: ignore[attr-defined]
+    _watch_children()
+    started = time.time()
+
+    def dump_too(*_: Any) -> None:
+        with open(out + ".children", "w", encoding="utf-8") as fh:
+            json.dump({"stages": STAGES, "children": CHILDREN}, fh)
+
+    import atexit
+
+    atexit.register(dump_too)
+    run_relnox(out, args, [], lambda _what: None, started)
+
+
+def report(path: str, top: int = 3) -> list[str]:
+    """The lines ``rehearse_large.py --stages`` prints from the file :func:`main` wrote."""
+    with open(path + ".children", encoding="utf-8") as fh:
+        data = json.load(fh)
+    lines = []
+    for stage in data["stages"]:
+        own, children = stage["cpu self"], stage["cpu children"]
+        mine = [c for c in data["children"] if c["stage"] == stage["stage"]]
+        lines.append(
+            f"  {stage['stage']:20} {stage['wall']:6.1f}s wall  cpu {own + children:5.1f}s "
+            f"(relnox {own:4.1f}s, {len(mine)} children {children:5.1f}s)"
+        )
+        for child in sorted(mine, key=lambda c: -c["cpu"])[:top]:
+            argv = " ".join(a.rsplit("/", 1)[-1] for a in child["argv"])
+            lines.append(f"      {child['cpu']:5.1f}s cpu {child['wall']:5.1f}s wall  {argv[:90]}")
+    return lines
+
+
+if __name__ == "__main__":
+    main()
