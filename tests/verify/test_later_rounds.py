@@ -67,6 +67,24 @@ def test_a_file_swapped_on_the_index_after_the_upload_is_caught(
     assert wheel in failed.detail and "other bytes than the release" in failed.detail
 
 
+def test_the_one_file_swapped_among_many_pages_is_named(
+    good: Path,
+    local_index: LocalIndex,
+) -> None:
+    """Every package's page is read: the one wheel swapped among
+    the release's is named, the others' files are not, and their dependencies installed."""
+    wheel = _serve_swapped(good, local_index)
+    others = [f for f in sorted((good / "dist").glob("vfyrlx*")) if "core" not in f.name]
+    upload(local_index, others)
+    report = verify_install(load_workspace(good), _later(local_index.simple_url, *_all(good)))
+
+    assert not report.ok
+    details = {c.detail for r in report.results for c in r.failed}
+    [detail] = details
+    assert wheel in detail and "other bytes than the release" in detail
+    assert not any(f.name in detail for f in others)
+
+
 def test_a_built_file_missing_from_the_index_is_caught(
     good: Path,
     local_index: LocalIndex,
