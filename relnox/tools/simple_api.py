@@ -273,11 +273,6 @@ def page_of(url: str, status: int, content_type: str, data: bytes) -> ProjectPag
     return parse_html_page(text, url)
 
 
-def project_files(simple_url: str, project: str, **kwargs: Any) -> dict[str, IndexedFile]:
-    """Every file the index at ``simple_url`` lists for ``project`` (by file name)."""
-    return project_page(simple_url, project, **kwargs).files
-
-
 def file_sha256(
     file: IndexedFile,
     *,

@@ -211,7 +211,12 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
     )
     release_commands = commands_of(section, where)  # a usage error before dist/ is read
     (extra_index,), logins = split_logins([o.extra_index], "the --extra-index URL's userinfo")
-    if o.index is None:
+    cooling = tuple(cooldown.settings(chosen_installer.name))
+    if o.index is not None:
+        rounds = [
+            index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
+        ]
+    else:
         dist = dist_path(workspace, o.dist_dir)
         try:
             manifest = load_release(
@@ -235,14 +240,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         targets, siblings, available = _dist_targets(
             workspace, manifest, names, o.sdist, interpreter
         )
-    extra = (extra_index,) if extra_index else ()
-    cooling = tuple(cooldown.settings(chosen_installer.name))
-    rounds: list[Round] = []
-    if o.index is not None:
-        rounds.append(
-            index_round(workspace, o, (section, where), names, cooling, chosen_installer, logins)
-        )
-    else:
+        extra = (extra_index,) if extra_index else ()
         fresh = tuple(sorted(r.name for r in manifest.packages))  # (the order means nothing)
         install = InstallOptions(
             extra_indexes=extra, no_deps=o.no_deps, offline=o.offline, fresh=fresh
@@ -256,7 +254,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
             logins=tuple(logins),
             cooldown=cooling,
         )
-        rounds.append(wheel_round)
+        rounds = [wheel_round]
         if o.sdist:
             from_sdists = tuple(
                 replace(t, artifact=str(t.sdist.path) if t.sdist else t.artifact) for t in targets

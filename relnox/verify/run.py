@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name, parse_wheel_filename
@@ -83,6 +83,9 @@ from relnox.verify.smoke import (
     write_check,
 )
 
+if TYPE_CHECKING:
+    from relnox.tools.simple_api import IndexReader
+
 logger = logging.getLogger("relnox")
 
 __all__ = [
@@ -117,7 +120,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         runs = [
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
-        pythons: list[str] = []
         with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:  # rounds side by side
             for run in pool.map(lambda run: run.run(), runs):
                 report.results += run.results.values()
@@ -125,10 +127,10 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
                 for k, v in run.steps.items():
                     key = f"{run.round.kind} {k}"
                     report.steps[key] = report.steps.get(key, 0.0) + v
-                pythons += [run.python] if run.python else []
-        report.python = ", ".join(dict.fromkeys(pythons))
-        switched = [r.installer.name for r in runs if r.installer != plan.installer]
-        report.fallback = switched[0] if switched else ""
+        report.python = ", ".join(dict.fromkeys(r.python for r in runs if r.python))
+        report.fallback = next(
+            (r.installer.name for r in runs if r.installer != plan.installer), ""
+        )
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)
@@ -432,19 +434,15 @@ class _RoundRun:
         index's login only to the index's own address). ``None`` when every such file is
         listed with our bytes, or when its page or file cannot be read (the install itself
         read them)."""
-        from relnox.tools.repositories import origin
-        from relnox.tools.simple_api import Patience, file_sha256, project_files
-
-        rnd = self.round
-        if rnd.index_url is None:
+        rnd, reader = self.round, self._reader()
+        if reader is None:
             return None
-        auth, patience = self._index_login(), Patience(min(30.0, self.plan.timeout), retries=0)
         found = []
         for target in rnd.targets:
             if not target.published:
                 continue
             try:
-                listed = project_files(rnd.index_url, target.name, auth=auth, patience=patience)
+                listed = reader.files(target.name)
             except RelnoxError as exc:
                 logger.debug("index: reading %s for %s: %s", rnd.index_url, target.name, exc)
                 if rnd.checked_before:  # nothing else compares its bytes: not read, not proven
@@ -459,9 +457,7 @@ class _RoundRun:
                 served = entry.sha256
                 if not served:  # no hash on the page: the bytes it serves, hashed here
                     try:
-                        served = file_sha256(
-                            entry, auth=auth, origins={origin(rnd.index_url)}, patience=patience
-                        )
+                        served = reader.sha256(entry)
                     except RelnoxError as exc:
                         logger.debug("index: downloading %s: %s", entry.url, exc)
                         continue
@@ -478,24 +474,28 @@ class _RoundRun:
     def _ask_index(self, project: str) -> None:
         """Read the index's page of ``project`` as the installer would (its login, if any):
         an index that refuses it is an authentication error now, not "not there yet"."""
-        from relnox.tools.simple_api import Patience, project_files
-
-        rnd = self.round
-        if rnd.index_url is None:
+        reader = self._reader()
+        if reader is None:
             return
         try:
-            patience = Patience(timeout=min(30.0, self.plan.timeout), retries=0)
-            project_files(rnd.index_url, project, auth=self._index_login(), patience=patience)
+            reader.page(project)
         except RelnoxError as exc:
             if re.search(r"HTTP 40[13]\b", str(exc)):
                 raise VerifyError(self._login_message(str(exc))) from None
-            logger.debug("index: reading %s: %s", rnd.index_url, exc)
+            logger.debug("index: reading %s: %s", reader.simple_url, exc)
 
-    def _index_login(self) -> tuple[str, str] | None:
-        """The round's login for its index's host (the index's own address only)."""
-        host = urlsplit(self.round.index_url or "").hostname
+    def _reader(self) -> IndexReader | None:
+        """The round's index, read once per request with the round's login for its host
+        (sent to the index's own address only)."""
+        from relnox.tools.simple_api import IndexReader, Patience
+
+        url = self.round.index_url
+        if url is None:
+            return None
+        host = urlsplit(url).hostname
         login = next((x for x in self.round.logins if x.host == host), None)
-        return (login.username, login.password) if login else None
+        auth = (login.username, login.password) if login else None
+        return IndexReader(url, auth, patience=Patience(min(30.0, self.plan.timeout), retries=0))
 
     def _login_message(self, output: str) -> str:
         rnd = self.round
@@ -682,14 +682,14 @@ class _RoundRun:
         in an index round the same release from the index, its dependencies from where the
         round takes them); ``None`` in an sdist round."""
         target = next((t for t in self.round.targets if t.name == owner), None)
-        if self.round.kind == "index" and target is not None:  # the same release, from there
-            wider = replace(target, extras=(*target.extras, *extras))
-            logger.info("index: installing %s, which its script asks for", wider.requirement)
-            deps = replace(self.round.options, fresh=())
-            return self._install(env, [wider.requirement], deps)
-        if self.round.kind != "wheel" or target is None or target.wheel is None:
+        if target is None or self.round.kind == "sdist":
             return None
         wider = replace(target, extras=(*target.extras, *extras))
+        if self.round.kind == "index":  # the same release, from there
+            logger.info("index: installing %s, which its script asks for", wider.requirement)
+            return self._install(env, [wider.requirement], replace(self.round.options, fresh=()))
+        if target.wheel is None:
+            return None
         if self.plan.installer.name == "uv":
             rnd = replace(self.round, targets=(wider,))
             own, wanted, options = _hashed_requirements(rnd, self.work)
@@ -810,9 +810,8 @@ _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 FAR_FUTURE = "2999-12-31T00:00:00Z"
 
 
-def _hashed(name: str, extras: str, artifact: Artifact | None) -> str:
+def _hashed(name: str, extras: str, artifact: Artifact) -> str:
     """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
-    assert artifact is not None
     return f"{name}{extras} @ {artifact.path.resolve().as_uri()} --hash=sha256:{artifact.sha256}"
 
 

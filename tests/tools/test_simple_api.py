@@ -18,7 +18,7 @@ from relnox.tools.simple_api import (
     IndexReader,
     Patience,
     file_sha256,
-    project_files,
+    project_page,
 )
 from relnox.tools.simple_pages import IndexedFile, parse_html_page
 from tests.fault_server import HANG, FaultServer
@@ -85,7 +85,7 @@ def test_pep691_json_is_asked_for_and_read(index: Index) -> None:
         ],
     }
     index.pages["/simple/demo-core/"] = [(200, JSON_TYPE, json.dumps(body).encode())]
-    files = project_files(index.url, "Demo_Core")
+    files = project_page(index.url, "Demo_Core").files
     assert index.seen[0][0] == "/simple/demo-core/" and index.seen[0][1].startswith(JSON_TYPE)
     wheel = files["demo_core-1.0-py3-none-any.whl"]
     assert wheel.sha256 == SHA and wheel.url.endswith("/files/demo_core-1.0-py3-none-any.whl")
@@ -99,10 +99,10 @@ def test_pep503_html_fallback_and_unknown_project(index: Index) -> None:
         '<a href="../../packages/demo_core-1.0.tar.gz#md5=abc">demo_core-1.0.tar.gz</a></body></html>'
     )
     index.pages["/simple/demo-core/"] = [(200, "text/html; charset=utf-8", html.encode())]
-    files = project_files(index.url, "demo-core")
+    files = project_page(index.url, "demo-core").files
     assert files["demo_core-1.0-py3-none-any.whl"].sha256 == SHA
     assert files["demo_core-1.0.tar.gz"].sha256 is None
-    assert project_files(index.url, "not-there") == {}
+    assert project_page(index.url, "not-there").files == {}
 
 
 def test_a_file_without_hash_is_downloaded_and_hashed(index: Index) -> None:
@@ -116,26 +116,26 @@ def test_transient_errors_are_retried_then_reported(index: Index) -> None:
     ok = (200, "text/html", b"<a href='/p/demo_core-1.0.tar.gz#sha256=" + SHA.encode() + b"'>x</a>")
     index.pages["/simple/demo-core/"] = [(503, "text/plain", b""), (429, "text/plain", b""), ok]
     delays: list[float] = []
-    files = project_files(
+    files = project_page(
         index.url, "demo-core", patience=Patience(retry_delay=0.5, sleep=delays.append)
-    )
+    ).files
     assert list(files) == ["demo_core-1.0.tar.gz"] and delays == [0.5, 1.0]
     index.pages["/simple/down/"] = [(502, "text/plain", b"")]
     with pytest.raises(PublishError, match=r"HTTP 502.*check the repository URL"):
-        project_files(index.url, "down", patience=Patience(retries=1, sleep=delays.append))
+        project_page(index.url, "down", patience=Patience(retries=1, sleep=delays.append))
     with pytest.raises(PublishError, match="cannot be reached"):
-        project_files("http://127.0.0.1:9/simple/", "demo-core", patience=Patience(retries=0))
+        project_page("http://127.0.0.1:9/simple/", "demo-core", patience=Patience(retries=0))
 
 
 def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
     index.pages["/simple/private/"] = [(401, "text/plain", b"")]
     index.pages["/simple/private/#auth"] = [(200, "text/html", b"")]
-    assert project_files(index.url, "private", auth=("me", "pw-secret")) == {}
+    assert project_page(index.url, "private", auth=("me", "pw-secret")).files == {}
     first, second = index.seen
     assert first[2] is None
     assert second[2] == "Basic " + base64.b64encode(b"me:pw-secret").decode()
     with pytest.raises(PublishError, match="HTTP 401"):
-        project_files(index.url, "private")
+        project_page(index.url, "private")
 
 
 def test_html_parser_uses_the_link_path_for_the_name() -> None:
@@ -171,12 +171,12 @@ def test_credentials_stay_with_the_index_origin() -> None:
 
         with FaultServer(rule=private) as index:
             auth = ("me", "pw-secret")
-            listed = project_files(f"{index.url}simple/", "demo-core", auth=auth)
+            listed = project_page(f"{index.url}simple/", "demo-core", auth=auth).files
             entry = listed["demo_core-1.0.tar.gz"]
             assert entry.sha256 is None and entry.url.startswith(other.url)
             assert file_sha256(entry, auth=auth, origins=[("http", "127.0.0.1", 1)]) == SHA
             with pytest.raises(PublishError, match=r"HTTP 401.*redirected to .*no credentials"):
-                project_files(
+                project_page(
                     f"{index.url}simple/", "moved", auth=auth, patience=Patience(retries=0)
                 )
             assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
@@ -200,7 +200,7 @@ def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, ind
 
     redirect = Reply(302, (("Location", target),))
     with FaultServer(rule=lambda seen: redirect) as moved, pytest.raises(PublishError) as caught:
-        project_files(f"{moved.url}simple/", "demo", patience=Patience(retries=0))
+        project_page(f"{moved.url}simple/", "demo", patience=Patience(retries=0))
     assert "HTTP 302" in str(caught.value) and target in str(caught.value)
 
 
