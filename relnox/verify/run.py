@@ -165,12 +165,13 @@ class _RoundRun:
         self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
         #: each (package, extras) installed once for the scripts and imports asking for it
         self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
+        #: the extras installed with the packages from the start (--extras)
+        self.extras = {canonicalize_name(e) for t in rnd.targets for e in t.extras}
+        #: the packages of all rounds; ``extra`` of a record saying what verify does now
+        self.total = sum(len(r.targets) for r in plan.rounds)
+        self.doing = doing("verify", self.total)
 
     # -- helpers -------------------------------------------------------------------
-    def _doing(self) -> dict[str, Any]:
-        """``extra`` of a record saying what the verify does now (relnox.progress)."""
-        return doing("verify", sum(len(r.targets) for r in self.plan.rounds))
-
     def _step(self, name: str, result: Result) -> Result:
         self.steps[name] = self.steps.get(name, 0.0) + result.seconds
         return result
@@ -253,7 +254,7 @@ class _RoundRun:
             "%s: creating a fresh %s environment",
             self.round.kind,
             self.plan.installer.name,
-            extra=self._doing(),
+            extra=self.doing,
         )
         python = self.round.python or self.plan.python
         env, created = create_environment(
@@ -321,7 +322,7 @@ class _RoundRun:
             "%s: installing %d wheel(s) with one command",
             self.round.kind,
             len(wanted),
-            extra=self._doing(),
+            extra=self.doing,
         )
 
         def install(requirements: list[str], label: str) -> Result:
@@ -357,7 +358,7 @@ class _RoundRun:
 
         built: dict[str, Path] = {}
         logger.info(
-            "sdist: building %d sdist(s) into wheels", len(self.round.targets), extra=self._doing()
+            "sdist: building %d sdist(s) into wheels", len(self.round.targets), extra=self.doing
         )
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
@@ -522,7 +523,7 @@ class _RoundRun:
             self.round.kind,
             len(targets),
             "one process" if len(groups) == 1 else f"{len(groups)} processes side by side",
-            extra=self._doing(),
+            extra=self.doing,
         )
 
         def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
@@ -530,9 +531,8 @@ class _RoundRun:
             # -B: -I ignores PYTHONDONTWRITEBYTECODE; the environment is thrown away, so the
             # bytecode of thousands of imported modules is not written (nor deleted after)
             went = self._run([str(env.python), "-I", "-B", *files], env, cwd)
-            total = sum(len(r.targets) for r in self.plan.rounds)
             for t in group:  # the counter of the status line (relnox.progress)
-                mark = finished("verify", f"{t.name} [{self.round.kind}]", total)
+                mark = finished("verify", f"{t.name} [{self.round.kind}]", self.total)
                 logger.info("%s: %s checked", self.round.kind, t.name, extra=mark)
             return group, files, went
 
@@ -642,7 +642,6 @@ class _RoundRun:
             return []
         else:
             declared = {canonicalize_name(e): e for e in facts.extras}
-        installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
         for name, extras in _EXTRA_RE.findall(text):
             if canonicalize_name(name) != owner:
                 continue
@@ -652,7 +651,7 @@ class _RoundRun:
                 for x in named
                 if declared is None or x in declared
             ]
-            if wanted and not {canonicalize_name(w) for w in wanted} <= installed:
+            if wanted and not {canonicalize_name(w) for w in wanted} <= self.extras:
                 return wanted
         return []
 
@@ -664,11 +663,10 @@ class _RoundRun:
         facts = self.facts.get(owner)
         if facts is None or not facts.extras:
             return None
-        installed = {canonicalize_name(e) for t in self.round.targets for e in t.extras}
         missing = _NO_MODULE.findall(f"{result.output}\n{result.stderr}")
         for module in dict.fromkeys(canonicalize_name(m.split(".")[0]) for m in missing):
             bringing = [e for e, dist in facts.extra_requires if dist == module]
-            if bringing and not {canonicalize_name(e) for e in bringing} & installed:
+            if bringing and not {canonicalize_name(e) for e in bringing} & self.extras:
                 sizes = Counter(e for e, _dist in facts.extra_requires)
                 spelled = f"{owner}[{min(bringing, key=lambda e: sizes[e])}]"  # the smallest
                 return (
