@@ -120,7 +120,6 @@ def _fetch(
 ) -> tuple[int, str, _Body]:
     """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``. A 401 from
     one of ``origins`` is retried with ``auth``, which goes nowhere else."""
-    retries, retry_delay, sleep = patience.retries, patience.retry_delay, patience.sleep
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
             f"{url}: the index links a file at an address relnox does not read (only http "
@@ -152,7 +151,7 @@ def _fetch(
 
             if not isinstance(exc, HTTPError):
                 patience.left(url)  # an answer cut off by the deadline: the wait ended
-                problem = _unreachable(url, exc, attempt, retries, timeout)
+                problem = _unreachable(url, exc, attempt, patience.retries, timeout)
             else:
                 _close(exc)
                 if exc.code == 404:
@@ -170,11 +169,11 @@ def _fetch(
                 use_auth = auth
                 attempt -= 1
                 continue
-            if code not in TRANSIENT_STATUS or attempt > retries:
+            if code not in TRANSIENT_STATUS or attempt > patience.retries:
                 hint = _hint(code, url, answered_by, origins, keep)
                 raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
             problem = f"HTTP {code}"
-        delay = backoff_delay(retry_delay, attempt)
+        delay = backoff_delay(patience.retry_delay, attempt)
         left = patience.left(url)
         delay = delay if left is None else min(delay, left)
         logger.warning(
@@ -183,9 +182,9 @@ def _fetch(
             problem,
             delay,
             attempt + 1,
-            retries + 1,
+            patience.retries + 1,
         )
-        sleep(delay)
+        patience.sleep(delay)
 
 
 def _close(answer: Any) -> None:

@@ -819,9 +819,7 @@ def _hashed_requirements(
     """A wheel round's requirements for uv: the siblings' lines, each target's line, and
     the options (the wheels the resolver may take are in ``work/links``, copied there by
     the run)."""
-    options = rnd.options
-    if rnd.available:
-        options = replace(options, find_links=(work / "links",))
+    options = replace(rnd.options, find_links=(work / "links",)) if rnd.available else rnd.options
     own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
     return own, wanted, options
@@ -835,5 +833,4 @@ def _wheel_requirement(target: Target, wheel: Path) -> str:
 
 
 def _not_there_yet(output: str) -> bool:
-    text = output.lower()
-    return any(marker in text for marker in NOT_THERE)
+    return any(marker in output.lower() for marker in NOT_THERE)
