@@ -132,11 +132,9 @@ class Environment:
     def python(self) -> Path:
         return self.bin_dir / ("python.exe" if os.name == "nt" else "python")
 
-    def child_env(
-        self, base: Mapping[str, str] | None = None, *, index_logins: bool = False
-    ) -> dict[str, str]:
-        """:func:`child_env` with this environment active."""
-        return child_env(base, self, index_logins=index_logins)
+    def child_env(self, *, index_logins: bool = False) -> dict[str, str]:
+        """:func:`child_env` of ``os.environ`` with this environment active."""
+        return child_env(None, self, index_logins=index_logins)
 
 
 @dataclass(frozen=True)
