@@ -142,7 +142,7 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         found.append((commit, old, new, changed, names))
         if len(found) == count:
             break
-    if found and any(literal_at_head(repo, path) for path in holders):
+    if found and literal_at_head(repo, under, holders, Version(found[0][2])):
         return found
     found = []  # no version literal, or none any more (now from tags): the tags' releases
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
@@ -186,14 +186,28 @@ def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     return files
 
 
-def literal_at_head(repo: Path, path: str) -> bool:
-    """Whether ``path`` still holds a version literal at HEAD (a repository whose version
-    moved to its tags since its last literal release holds none)."""
-    try:
-        text = git(repo, "show", f"HEAD:{path}")
-    except subprocess.CalledProcessError:
-        return False
-    return any(LITERAL.match(f"+{line}") for line in text.splitlines())
+def literal_at_head(repo: Path, under: str, holders: set[str], last: Version) -> bool:
+    """Whether HEAD still writes the version in a literal: in a file of the last literal
+    release (``last``), or in another one at ``last`` or above in its major line (the
+    literal moved, from ``__init__.py`` to ``pyproject.toml``; a vendored module's own
+    ``__version__`` is of another line). A repository whose version moved to its tags
+    since its last literal release holds none."""
+    pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
+    pattern = r"^(__version__|version|VERSION)\b"
+    found = subprocess.run(
+        ["git", "-C", str(repo), "grep", "-I", "-E", pattern, "HEAD", "--", *pathspecs],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    ).stdout
+    for line in found.splitlines():
+        _, path, text = line.split(":", 2)
+        match = LITERAL.match(f"+{text}")
+        if match and not foreign(path):
+            version = parse(match[2])
+            if path in holders or (version and last <= version < Version(f"{last.major + 1}")):
+                return True
+    return False
 
 
 def later(old: str, new: str) -> bool:
