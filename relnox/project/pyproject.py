@@ -172,7 +172,6 @@ _VERSION_TOOLS = (
 
 
 _EXTRA = re.compile(r"\bextra\b")
-REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
 class Requirements:
@@ -202,11 +201,6 @@ class Requirements:
             try:
                 req = Requirement(text)
             except InvalidRequirement as exc:
-                # one on an outside project is its builder's and installer's to judge (an old
-                # packaging read ``!=~5.0``); one on a sibling holds a pin a bump must move
-                named = REQUIREMENT_NAME.match(text)
-                if not named or canonicalize_name(named[1]) not in self.names - {self.own}:
-                    continue
                 why = str(exc).splitlines()[0]  # packaging adds the text and a caret below
                 raise ConfigError(
                     f"{self.pyproject}: invalid requirement {text!r} in {'.'.join(key)} ({why}); fix it"

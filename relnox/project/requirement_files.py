@@ -4,6 +4,7 @@ and requirements files a backend reads as dynamic dependencies."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import REQUIREMENT_NAME, InternalRequirement, Requirements
+from relnox.project.pyproject import InternalRequirement, Requirements
 from relnox.toml import table
 from relnox.versions.sources import read_text, setup_cfg
 
@@ -131,7 +132,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        match = REQUIREMENT_NAME.match(string(head) or "")
+        match = _REQUIREMENT_NAME.match(string(head) or "")
         if match:
             text = string(head) if item is head else None
             out.append((match.group(1), text.strip() if text else None, optional))
@@ -164,3 +165,6 @@ def _grown(body: list[ast.stmt], name: str) -> list[ast.expr]:
         if isinstance(added, ast.List | ast.Tuple):
             found += added.elts
     return found
+
+
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")

@@ -255,14 +255,6 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
             "version before the release",
         )
-    invalid = [text for text in _dependencies(pkg) if _requirement(text) is None]
-    if invalid:
-        row(
-            "dependencies",
-            ERROR,
-            f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, invalid))}, which "
-            "today's packaging, and so the build backend, refuses: fix it before the release",
-        )
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
     if problem and (pkg.readme is None or builder == ""):
@@ -317,29 +309,21 @@ def _long_description(pkg: Package) -> str | None:
     return None
 
 
-def _dependencies(pkg: Package) -> list[str]:
-    """The ``[project]`` dependencies, optional ones too: what the wheel's metadata carries."""
-    project = table(_pyproject(pkg), "project")
+def direct_references(pkg: Package) -> list[str]:
+    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
+    wheel's metadata carries them, and PyPI refuses such a file."""
+    doc = _pyproject(pkg)
+    project = table(doc, "project")
     found: list[Any] = list(project.get("dependencies") or [])
     extras = project.get("optional-dependencies")
     for values in extras.values() if isinstance(extras, Mapping) else ():
         found += list(values) if isinstance(values, list) else []
-    return [text for text in found if isinstance(text, str)]
-
-
-def direct_references(pkg: Package) -> list[str]:
-    """The dependencies written as ``name @ URL``: PyPI refuses a file that has one."""
-    return [text for text in _dependencies(pkg) if _url_of(text)]
+    return [text for text in found if isinstance(text, str) and _url_of(text)]
 
 
 def _url_of(text: str) -> str | None:
-    requirement = _requirement(text)
-    return requirement.url if requirement else None
-
-
-def _requirement(text: str) -> Requirement | None:
     try:
-        return Requirement(text)
+        return Requirement(text).url
     except InvalidRequirement:
         return None
 

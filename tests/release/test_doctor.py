@@ -1107,24 +1107,6 @@ def test_a_direct_reference_among_the_dependencies_is_a_warning(tmp_path: Path) 
     assert "tool @" not in row.detail and "PyPI and TestPyPI refuse" in row.detail
 
 
-def test_a_requirement_today_s_packaging_refuses_is_an_error(tmp_path: Path) -> None:
-    """A dependency an old packaging read (``core>=4.12,!=~5.0``): the bump goes on (it is
-    no sibling's), but the build backend will refuse it, so doctor says so, naming it."""
-    from tests.shapes import project
-
-    files = {
-        "pyproject.toml": project("client", "8.0.0a4", requires=["core>=4.12,!=~5.0", "ok>=1"]),
-        "client/__init__.py": "",
-    }
-    root = repo(tmp_path / "r", files, tags=["v8.0.0a3"])
-    row = {r.check: r for r in doctor(root).checks}["dependencies client"]
-    assert row.status == ERROR, row
-    assert row.detail == (
-        "pyproject.toml requires 'core>=4.12,!=~5.0', which today's packaging, and so the "
-        "build backend, refuses: fix it before the release"
-    )
-
-
 def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: Path) -> None:
     """tox's shape: ``[tool.towncrier] filename = "docs/changelog.rst"`` (no CHANGELOG.md
     at the root), whose releases are reST titles over- and underlined with ``*``, each with
