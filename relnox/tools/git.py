@@ -262,6 +262,28 @@ def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
     return found
 
 
+#: what a read of the tags asks of each, in one ``for-each-ref``: its object, full name,
+#: object type, peeled type and date (unix seconds; a ref name has no space)
+TAG_FIELDS = "%(objectname) %(refname) %(objecttype) %(*objecttype) %(creatordate:unix)"
+
+
+def tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
+    """Every tag of ``repo`` in :data:`TAG_FIELDS` (git's order: by name), split; read once
+    while :func:`held` holds ``repo`` or the work tree it is the top of."""
+    held_here = _HELD.get(str(repo)) or next((h for h in _HELD.values() if h.top == repo), None)
+    if held_here is not None:
+        return held_here.tag_refs
+    return _tag_refs(repo)
+
+
+def _tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
+    found = []
+    for line in git(repo, "for-each-ref", f"--format={TAG_FIELDS}", "refs/tags").splitlines():
+        name, ref, kind, peeled, when = (*line.split(" ", 4), "", "", "", "")[:5]
+        found.append((name, ref, kind, peeled, when))
+    return found
+
+
 class _Held:
     """What :func:`held` read of one repository: its top level, HEAD's commit, each tag's
     commit (``""`` when it names no commit, ``"?"`` when a tag of a tag leaves git to say),
@@ -275,6 +297,10 @@ class _Held:
     def head(self) -> str | None:
         out = git(self.repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
         return out or None
+
+    @functools.cached_property
+    def tag_refs(self) -> list[tuple[str, str, str, str, str]]:
+        return _tag_refs(self.repo)
 
     @functools.cached_property
     def tags(self) -> dict[str, str]:

@@ -20,12 +20,15 @@ if TYPE_CHECKING:
     from relnox.versions.sources import VersionLocation
 
 
-def _tags(root: Path, *sort: str) -> list[str]:
-    """The repository's tag names (``sort``: git's ``--sort`` option); none outside git."""
+def _tags(root: Path, newest_first: bool = False) -> list[str]:
+    """The repository's tag names, by name or (``newest_first``) as git's
+    ``--sort=-creatordate`` orders them; none outside git."""
     if shutil.which("git") is None or not git.is_repo(root):
         return []
-    fmt = "--format=%(refname:strip=2)"
-    return git.git(root, "for-each-ref", *sort, fmt, "refs/tags").splitlines()
+    refs = [(ref[10:], when) for _o, ref, _k, _p, when in git.tag_refs(root)]
+    if newest_first:  # git's order: the newest first, then by name
+        refs.sort(key=lambda named: (-int(named[1]) if named[1].isdigit() else 0, named[0]))
+    return [name for name, _when in refs]
 
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
@@ -150,7 +153,7 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
     first; then the newest bare tags of any kind when they differ (a line of betas)."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
-    for tag in _tags(top, "--sort=-creatordate"):
+    for tag in _tags(top, newest_first=True):
         split = split_tag(tag)
         if split is None or split[0] not in ("", "v"):
             continue

@@ -13,11 +13,12 @@ from relnox.tools import git, history
 from relnox.versions.tag_model import Member, RepoTags, TagFacts
 
 
-def repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
-    """The tags of ``refs`` with their dates and the nearness of those HEAD contains."""
+def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
+    """The tags of ``root`` with their dates and the nearness of those HEAD contains."""
     state = history.git_state(root)
+    refs = git.tag_refs(root)
     names = [name for name in _objects(refs) if name]
-    dates = _dates(root) if names else {}
+    dates = _dates(refs) if names else {}
     # a tag of a tree or a blob releases nothing (git describe never takes one)
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
     # the tags HEAD contains, nearest first
@@ -33,11 +34,12 @@ def repo_tags(root: Path, refs: str, triggers: tuple[str, ...]) -> RepoTags:
     )
 
 
-def _objects(refs: str) -> dict[str, str]:
-    """Each tag of ``refs`` (:func:`history.ref_listing`) -> the object it names."""
-    pairs = (line.partition(" ")[::2] for line in refs.splitlines())
+def _objects(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, str]:
+    """Each tag of ``refs`` (:func:`git.tag_refs`) -> the object it names."""
     return {
-        ref.removeprefix("refs/tags/"): name for name, ref in pairs if ref.startswith("refs/tags/")
+        ref.removeprefix("refs/tags/"): name
+        for name, ref, *_ in refs
+        if ref.startswith("refs/tags/")
     }
 
 
@@ -45,14 +47,11 @@ def _objects(refs: str) -> dict[str, str]:
 NOT_A_COMMIT = -1
 
 
-def _dates(root: Path) -> dict[str, int]:
+def _dates(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, int]:
     """Each tag's creation time (unix seconds; 0 when git gives none), or
     :data:`NOT_A_COMMIT` for a tag of a tree or a blob (itself, or its tag object's)."""
-    fields = "%(refname) %(objecttype) %(*objecttype) %(creatordate:unix)"  # a name has no space
-    out = git.git(root, "for-each-ref", f"--format={fields}", "refs/tags")
     dates: dict[str, int] = {}
-    for line in out.splitlines():
-        ref, kind, peeled, when = [*line.split(" ", 3), "", "", ""][:4]
+    for _name, ref, kind, peeled, when in refs:
         if ref.startswith("refs/tags/"):
             date = int(when) if when.isdigit() else 0
             dates[ref[10:]] = NOT_A_COMMIT if {kind, peeled} & {"tree", "blob"} else date
@@ -202,10 +201,9 @@ def tag_facts(
     """Each member's :class:`TagFacts` as the tags say them, and whether the clone is shallow."""
     from relnox.versions.conventions import infer_conventions
 
-    refs = history.ref_listing(root)
-    tags = repo_tags(root, refs, release_triggers(top))
+    tags = repo_tags(root, release_triggers(top))
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
-    objects = _objects(refs)
+    objects = _objects(git.tag_refs(root))
     with git.held(root):  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,

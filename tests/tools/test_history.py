@@ -44,7 +44,7 @@ def _path(repo: Path) -> Path:
 
 
 def _nearness(repo: Path) -> dict[str, int]:
-    return dict(repo_tags(repo, history.ref_listing(repo), ()).nearness)
+    return dict(repo_tags(repo, ()).nearness)
 
 
 def test_kept_answers_are_used_while_the_key_holds(repo: Path) -> None:
@@ -155,7 +155,7 @@ def test_an_unwritable_place_is_work_done(repo: Path) -> None:
 def test_no_commit_no_key(tmp_path: Path) -> None:
     run_git(tmp_path, "init", "-q")
     assert history.key_of(git.head(tmp_path), "", history.git_state(tmp_path).paths) is None
-    assert repo_tags(tmp_path, history.ref_listing(tmp_path), ()).nearness == {}
+    assert repo_tags(tmp_path, ()).nearness == {}
 
 
 def test_kept_answers_that_are_not_valid_are_computed_again(repo: Path) -> None:

@@ -60,10 +60,10 @@ def test_tag_dates_are_each_tags_own(tmp_path: Path, monkeypatch: pytest.MonkeyP
         run_git(repo, "commit", "-q", "-m", name)
     run_git(repo, "tag", "light", "HEAD~1")
     run_git(repo, "tag", "-a", "-m", "annotated", "anno", "HEAD")
-    first = vcs.repo_tags(repo, history.ref_listing(repo), ())
+    first = vcs.repo_tags(repo, ())
     assert first.dates == {"anno": 1704153600, "light": 1704067200}
     run_git(repo, "tag", "-f", "light", "HEAD")
-    moved = vcs.repo_tags(repo, history.ref_listing(repo), ())
+    moved = vcs.repo_tags(repo, ())
     assert moved.dates == {"anno": 1704153600, "light": 1704153600}
 
 
@@ -92,7 +92,7 @@ def test_a_tag_of_a_tree_or_a_blob_is_no_release(
     run_git(repo, "tag", "v2.0", "HEAD^{tree}")
     run_git(repo, "tag", "v3.0", "HEAD:pyproject.toml")
     run_git(repo, "tag", "-a", "-m", "blob", "v4.0", "HEAD:pyproject.toml")
-    tags = repo_tags(repo, history.ref_listing(repo), ())
+    tags = repo_tags(repo, ())
     assert tags.all == ("v1.0", "v1.0.0")
     plan = plan_bump(load_workspace(repo), BumpOptions(part="minor"))
     assert plan.versions == {"a": ("1.0", "1.1")}
