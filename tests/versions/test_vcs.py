@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from relnox.tools import history
 from relnox.versions.tag_model import fires
 from relnox.versions.vcs import push_tags, release_filters
 from tests.bump_support import run_git
