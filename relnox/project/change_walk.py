@@ -68,16 +68,23 @@ def _walk(root: Path, oldest: str) -> Walked | None:
     return walked
 
 
-def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[str, int]] | None:
+def _line(
+    root: Path, head: str, commits: Sequence[str], above: set[str] | None
+) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and the position where each of ``commits`` meets that line; ``None`` if not one line."""
+    and the position where each of ``commits`` meets that line; ``None`` if not one line.
+    ``above``: :func:`_above_merge`'s commits, when HEAD's first-parent line has a merge."""
     base = git.run(root, "merge-base", "--octopus", head, *commits)
     if not base.ok or len(base.output.split()) != 1:
         return None
     bottom = base.output.split()[0]
-    merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
-    if not merge.ok or merge.output.strip():  # a merge between: asked before a long walk
-        return None
+    if above is not None:  # no merge between HEAD and a commit above its newest merge
+        if bottom not in above:
+            return None
+    else:  # a merge between: asked before a long walk
+        merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
+        if not merge.ok or merge.output.strip():
+            return None
     walked = _walk(root, bottom)
     if walked is None or any(len(parents) != 1 for _, parents, _ in walked):
         return None
@@ -95,6 +102,21 @@ def _line(root: Path, head: str, commits: Sequence[str]) -> tuple[Walked, dict[s
             return None
         found[commit] = position[point]
     return walked, found
+
+
+def _newest_merge(root: Path) -> str:
+    """The newest merge of HEAD's first-parent line; ``""`` for none."""
+    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
+    return merge.output.strip() if merge.ok else ""
+
+
+def _above_merge(root: Path, newest: str) -> set[str] | None:
+    """HEAD's commits above ``newest`` (:func:`_newest_merge`) and it: one line of commits of
+    one parent each, so a commit of HEAD's history is in it exactly when no merge lies
+    between it and HEAD; every commit of HEAD's history when ``newest`` is ``""``; ``None``
+    when git cannot say."""
+    listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
+    return {*listed.output.split(), newest} if listed.ok else None
 
 
 def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]] | None:
@@ -137,15 +159,15 @@ def changes(
     if not parsed.ok or len(resolved) != len(refs):
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
-    line = _line(root, head, list(dict.fromkeys(resolved)))
+    every = list(dict.fromkeys(resolved))
+    newest = _newest_merge(root)
+    above = _above_merge(root, newest) if newest else None
+    line = _line(root, head, every, above)
     if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
-        merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
-        newest = merge.output.strip() if merge.ok else ""
-        listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
-        above = {*listed.output.split(), newest} if listed.ok else set()
+        above = (above if above is not None else _above_merge(root, newest)) or set()
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
-        line = _line(root, head, near) if near else None
+        line = _line(root, head, near, above) if near and near != every else None
     if line is None:
         return None
     walked, position = line

@@ -420,3 +420,44 @@ def test_plan_one_walk_answers_the_packages_released_since_the_newest_merge(
     for pkg in ws.packages:
         files_commits = real(ws, specs[pkg.name], tags[pkg.name])
         assert (rows[pkg.name].files, rows[pkg.name].commits) == files_commits
+
+
+def test_plan_below_a_merge_asks_git_once_where_the_merge_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge on HEAD's line below some packages' last tags: the newest merge of the
+    first-parent line, and the commits above it, say for every walk whether a merge lies
+    between HEAD and its bottom (no ``rev-list --min-parents`` per walk, which a failed
+    first walk paid on a real 73-package workspace); the rows stay git's."""
+    from relnox.project import changes as module
+    from relnox.tools import git as git_tool
+    from tests.shapes import commit
+    from tests.shapes import git as sh
+
+    root = _monorepo(tmp_path / "r", 6)
+    sh(root, "checkout", "-q", "-b", "side", "HEAD~1")
+    commit(root, {"packages/pkg01/pkg01/side.py": "S = 1\n"})
+    sh(root, "checkout", "-q", "main")
+    sh(root, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    later = {f"packages/pkg0{i}/pyproject.toml": project_text(f"pkg0{i}", "1.2.0") for i in (0, 2)}
+    commit(root, later, "pkg00_1.2.0", "pkg02_1.2.0")
+    commit(root, {"packages/pkg00/pkg00/after.py": "A = 1\n"})
+    ws = load_workspace(root)
+    calls: list[tuple[str, ...]] = []
+    asked = git_tool.run
+
+    def counted(repo: Path, *args: str, **kwargs: object) -> object:
+        calls.append(args)
+        return asked(repo, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(git_tool, "run", counted)
+    rows = {row.name: row for row in plan(ws)}
+    monkeypatch.setattr(git_tool, "run", asked)
+    merges = [c for c in calls if c[0] == "rev-list" and "--min-parents=2" in c]
+    assert merges == [("rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")]
+    specs = pathspecs(ws, ws.packages)
+    for pkg in ws.packages:
+        tag = last_tag(pkg)
+        assert tag is not None
+        files, commits = module._changes(ws, specs[pkg.name], tag)
+        assert (rows[pkg.name].files, rows[pkg.name].commits) == (files, commits)

@@ -4,6 +4,7 @@ needs none), agrees with a YAML parser on the shapes workflows are written in.""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -127,3 +128,45 @@ def test_only_the_workflows_that_publish_give_release_filters(tmp_path: Path) ->
     )
     assert release_filters(tmp_path) == (("v*",), ("v*", "!v*-rc0"))
     assert release_filters(tmp_path, publishing=True) == (("v*", "!v*-rc0"),)
+
+
+def test_a_read_of_the_workspace_lists_the_tags_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a listing asks of the tags (their names, newest first, their objects and dates,
+    for the projects released though no member list names them and for each package's
+    convention) is one ``for-each-ref`` while the repository is held, not four."""
+    from relnox.project.discovery import listing
+    from relnox.tools import git
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    repo = tmp_path / "repo"
+    files = {
+        "pyproject.toml": '[project]\nname = "root"\nversion = "1.0"\n'
+        '[tool.uv.workspace]\nmembers = ["packages/a"]\n',
+        "packages/a/pyproject.toml": '[project]\nname = "a"\nversion = "1.0"\n',
+        "packages/b/pyproject.toml": '[project]\nname = "b"\nversion = "1.0"\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    }
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text, encoding="utf-8")
+    run_git(repo, "init", "-q")
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "-q", "-m", "one")
+    for tag in ("v1.0", "a-v1.0", "b-v1.0"):
+        run_git(repo, "tag", tag)
+    calls: list[tuple[str, ...]] = []
+    asked = git.run
+
+    def counted(path: Path, *args: str, **kwargs: Any) -> Any:
+        calls.append(args)
+        return asked(path, *args, **kwargs)
+
+    monkeypatch.setattr(git, "run", counted)
+    with git.held(repo):
+        workspace = listing(repo)
+    assert {p.name for p in workspace.packages} == {"a", "b"}  # b: tags name it
+    assert [c for c in calls if c[0] == "for-each-ref"] == [
+        ("for-each-ref", f"--format={git.TAG_FIELDS}", "refs/tags")
+    ]
