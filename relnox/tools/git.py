@@ -472,21 +472,32 @@ class Blobs:
                 self._child = proc.coprocess(["git", "cat-file", "--batch"], cwd=self.repo)
             child = self._child
             assert child.stdin is not None and child.stdout is not None
-            # written beside the reading: git stops reading requests while its answers wait
-            writer = threading.Thread(target=_send, args=(child.stdin, requests))
-            writer.start()
+            # written beside the reading: git stops reading requests while its answers wait;
+            # a few fit the empty pipe at once (POSIX's least atomic write) and need no thread
+            writer = None
+            if len(requests) <= _FITS_A_PIPE:
+                _send(child.stdin, requests)
+            else:
+                writer = threading.Thread(target=_send, args=(child.stdin, requests))
+                writer.start()
             try:
                 answers = [_answer(child.stdout) for _ in asked]
             except BaseException:
                 child.kill()  # the writer may wait on a full pipe: it ends with the process
                 raise
             finally:
-                writer.join()
+                if writer is not None:
+                    writer.join()
         except OSError:
             self._broken = True
             self.close()
             return {}
         return {item: text for item, (plain, text) in zip(asked, answers, strict=True) if plain}
+
+
+#: bytes of requests written without a thread: POSIX's least ``PIPE_BUF``, which a write
+#: to an empty pipe takes whole (every answer read, git has read every request before)
+_FITS_A_PIPE = 512
 
 
 def _send(stdin: IO[bytes], requests: bytes) -> None:

@@ -123,3 +123,31 @@ def test_a_batch_larger_than_a_pipe_is_answered(tmp_path: Path) -> None:
     with git.Blobs(tmp_path) as blobs:
         said = blobs.show_many([("HEAD", name) for name in names])
     assert said == [f"{index}\n" * 40 for index in range(len(names))]
+
+
+def test_a_few_files_are_asked_without_a_thread(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read of the tags asks one file at a time, a hundred times on a real workspace: a
+    few requests fit the empty pipe and are written before the answers are read, with no
+    thread started for them; many are written beside the reading, as before."""
+    import threading
+
+    started: list[object] = []
+
+    class Counted(threading.Thread):
+        def start(self) -> None:
+            started.append(self)
+            super().start()
+
+    monkeypatch.setattr(threading, "Thread", Counted)
+    with git.Blobs(repo) as blobs:
+        assert blobs.show("v1.0.0", "pyproject.toml") == '[project]\nversion = "1.0.0"\n'
+        assert blobs.show_many([("HEAD", "pyproject.toml"), ("v1.0.0", "nothing")]) == [
+            '[project]\nversion = "2.0.0"\n',
+            None,
+        ]
+        assert started == []
+        many = [("HEAD", f"missing-{i:03d}.txt") for i in range(100)]
+        assert blobs.show_many([*many, ("v1.0.0", "latin.txt")]) == [*[None] * 100, "caf\ufffd\n"]
+        assert len(started) == 1
