@@ -58,6 +58,11 @@ DATED_SLACK = 2 * 86400
 MONTH_LATE = 15
 
 
+def _year_like(number: int) -> bool:
+    """Whether a version's first number can be a year :func:`_calendar` takes."""
+    return 2000 <= number < 2100 or 10 <= number < 100
+
+
 def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
     """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
     year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
@@ -84,7 +89,7 @@ def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | 
         when = tags.dates.get(tag, 0)
         noon = datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc) if day else None
         if noon is None or when <= 0 or abs(when - noon.timestamp()) > DATED_SLACK:
-            return _monthly(newest, tags, finals) or _yearly(finals, tags)
+            return _monthly(newest, tags, finals) or _yearly(finals, tags, newest)
     if len(newest[0][0].release) == 1:
         return "compact"  # one number: 20260107
     short = newest[0][0].release[0] < 100  # 25.11.29
@@ -111,6 +116,8 @@ def _monthly(
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
+    if not any(_year_like(v.release[0]) for v, _tag in everyone):
+        return None  # no year to be the one a tag was made in: none is a month's
     firsts: dict[tuple[int, ...], int] = {}  # each month's first count, as released
     for version, _tag in everyone:
         month = version.release[:2]
@@ -158,11 +165,15 @@ def _keeps_month(
     return False
 
 
-def _yearly(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
+def _yearly(
+    finals: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    newest: Sequence[tuple[Version, str]],
+) -> str | None:
     """``year`` or ``short-year``, the number of parts and the count's first value
-    (``short-year/3/1``) when at least two of the newest releases are the year they were
-    tagged in and a count restarting each year, else ``None``."""
-    newest = heapq.nlargest(DATED_READ, finals)
+    (``short-year/3/1``) when at least two of the ``newest`` releases (the
+    :data:`DATED_READ` highest of ``finals``) are the year they were tagged in and a count
+    restarting each year, else ``None``."""
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None
