@@ -162,7 +162,10 @@ def changes(
     every = list(dict.fromkeys(resolved))
     newest = _newest_merge(root)
     above = _above_merge(root, newest) if newest else None
-    line = _line(root, head, every, above)
+    # a base below the newest merge: no one line holds them all (or, off HEAD's history,
+    # git measures it alike), so the walk takes those above it at once
+    whole = above is None or all(commit in above for commit in every)
+    line = _line(root, head, every, above) if whole else None
     if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
         above = (above if above is not None else _above_merge(root, newest)) or set()
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}

@@ -461,3 +461,32 @@ def test_plan_below_a_merge_asks_git_once_where_the_merge_is(
         assert tag is not None
         files, commits = module._changes(ws, specs[pkg.name], tag)
         assert (rows[pkg.name].files, rows[pkg.name].commits) == (files, commits)
+
+
+def test_plan_off_the_line_and_below_a_merge_is_git_s(tmp_path: Path) -> None:
+    """A tag on a release branch HEAD never merged, and a merge on main after it: the walk
+    takes the packages above the merge at once (no walk tried first for them all), git
+    measures the others, and every row is what git says package by package."""
+    from relnox.project import change_walk
+    from relnox.project import changes as module
+    from tests.shapes import commit
+    from tests.shapes import git as sh
+
+    root = _monorepo(tmp_path / "r", 6)
+    sh(root, "checkout", "-q", "-b", "side", "HEAD~1")
+    commit(root, {"packages/pkg03/pkg03/side.py": "S = 1\n"})
+    sh(root, "checkout", "-q", "main")
+    sh(root, "merge", "-q", "--no-ff", "-m", "merge side", "side")
+    later = {f"packages/pkg0{i}/pyproject.toml": project_text(f"pkg0{i}", "1.2.0") for i in (0, 2)}
+    commit(root, later, "pkg00_1.2.0", "pkg02_1.2.0")
+    sh(root, "checkout", "-q", "-b", "release")  # above the merge, never merged back
+    commit(root, {"packages/pkg01/pyproject.toml": project_text("pkg01", "1.0.1")}, "pkg01_1.0.1")
+    sh(root, "checkout", "-q", "main")
+    commit(root, {"packages/pkg01/pkg01/after.py": "A = 1\n", "packages/pkg00/pkg00/a.py": ""})
+    ws = load_workspace(root)
+    specs = pathspecs(ws, ws.packages)
+    bases = {"pkg01": "pkg01_1.0.1", "pkg02": "pkg02_1.2.0", "pkg00": "pkg00_1.2.0"}
+    walked = change_walk.changes(ws.root, specs, bases)
+    assert walked == {"pkg00": (1, 1), "pkg02": (0, 0)}  # pkg01: git asked for it alone
+    assert walked == {n: module._changes(ws, specs[n], b) for n, b in bases.items() if n in walked}
+    assert module._changes(ws, specs["pkg01"], "pkg01_1.0.1") == (2, 1)
