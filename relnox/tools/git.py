@@ -229,6 +229,14 @@ def head(repo: Path) -> str | None:
     return out or None
 
 
+def held_head(repo: Path, commit: str | None) -> None:
+    """Tell a :func:`held` ``repo`` HEAD's commit another question's ``rev-parse`` read,
+    so :func:`head` asks no process of its own."""
+    held_here = _HELD.get(str(repo))
+    if held_here is not None:
+        vars(held_here).setdefault("head", commit)  # the cached_property's own slot
+
+
 def commit_of(repo: Path, rev: str) -> str | None:
     """The commit ``rev`` names, or ``None`` when it names none."""
     out = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)

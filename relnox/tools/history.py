@@ -76,7 +76,9 @@ def git_state(root: Path) -> GitState:
     if len(lines) not in (4, 5) or (out.returncode, len(lines)) not in ((0, 5), (1, 4)):
         return GitState(None, False, None)
     paths = tuple(Path(root, p) for p in lines[:3])  # relative to root
-    return GitState(paths, lines[3] == "true", lines[4] if len(lines) == 5 else None)
+    head = lines[4] if len(lines) == 5 else None
+    git.held_head(root, head)  # the same rev-parse's answer: not asked again
+    return GitState(paths, lines[3] == "true", head)
 
 
 def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:

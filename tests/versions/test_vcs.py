@@ -166,7 +166,10 @@ def test_a_read_of_the_workspace_lists_the_tags_once(
     monkeypatch.setattr(git, "run", counted)
     with git.held(repo):
         workspace = listing(repo)
+        head = git.head(repo)  # the rev-parse that read the clone's state said it
     assert {p.name for p in workspace.packages} == {"a", "b"}  # b: tags name it
     assert [c for c in calls if c[0] == "for-each-ref"] == [
         ("for-each-ref", f"--format={git.TAG_FIELDS}", "refs/tags")
     ]
+    assert head == run_git(repo, "rev-parse", "HEAD").strip()
+    assert ("rev-parse", "--verify", "--quiet", "HEAD") not in calls
