@@ -47,7 +47,12 @@ UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=TIMEOUT
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        errors="replace",  # a commit's diff of a file in another encoding
+        check=True,
+        timeout=TIMEOUT,
     ).stdout
 
 
