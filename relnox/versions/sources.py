@@ -118,7 +118,25 @@ class VersionLocation:
                 text,
             )
         start, end = match.span("version")
-        return text[:start] + self.spell(new) + text[end:]
+        return text[:start] + self.spell(new) + _capped(text[:start], text[end:], self.value, new)
+
+
+#: an exclusive cap written after a requirement's floor: ``,<1.3.0`` of ``>=1.2.0,<1.3.0``
+_CAP = re.compile(r"[ \t]*,[ \t]*<[ \t]*(?P<cap>\d+(?:\.\d+)*)(?![\w.])")
+
+
+def _capped(before: str, rest: str, old: str, new: str) -> str:
+    """``rest``, what follows a version written as a requirement's floor (``>=1.2.0``), with
+    the range's cap (``,<1.3.0``) that ``new`` reaches kept as far above it as it was above
+    ``old`` (pins' rule), so the range admits the release."""
+    found = _CAP.match(rest)
+    low, high = maybe_version(old), maybe_version(new)
+    cap = maybe_version(found["cap"]) if found else None
+    if not before.endswith(">=") or found is None or not (low and high and cap and high >= cap):
+        return rest
+    from relnox.project.pins import upper_bound
+
+    return rest[: found.start("cap")] + upper_bound(high, cap, low) + rest[found.end() :]
 
 
 def set_string(doc: Any, key: Sequence[str | int], value: str) -> str:

@@ -268,3 +268,25 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
     assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
+
+
+def test_a_moved_floor_whose_cap_the_release_reaches_keeps_a_range_that_admits_it(
+    tmp_path: Path,
+) -> None:
+    """A requirement on a project of another repository released in step, its floor moved
+    to each release and capped at the next minor (``engine>=1.0.1,<1.1.0``): a minor
+    release moves the cap too (``>=1.1.0,<1.2.0``), never ``>=1.1.0,<1.1.0``."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "requirements/runtime.txt": f"acme-engine>={version},<1.1.0\nother>=2\n",
+        }
+
+    root = repo(tmp_path / "c", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.0.1"), "v1.0.1", message="Release 1.0.1")
+    commit(root, files("1.0.2"), "v1.0.2", message="Release 1.0.2")
+    run_relnox("bump", "--part", "minor", "--allow-dirty", cwd=root, check=True)
+    said = (root / "requirements/runtime.txt").read_text(encoding="utf-8")
+    assert said == "acme-engine>=1.1.0,<1.2.0\nother>=2\n"
