@@ -182,7 +182,9 @@ def render_groups(
     for literal, field, _spec, _conv in string.Formatter().parse(result):
         shape += re.escape(literal)
         if field is not None:
-            shape += rf"(?P<{field}>{digits})" if f"(?P<{field}>" in pattern else ""
+            text_field = not remove and not (match[field] or "").isdecimal()  # ".dev", ""
+            part = ".*" if text_field else digits
+            shape += rf"(?P<{field}>{part})" if f"(?P<{field}>" in pattern else ""
     parts = re.fullmatch(shape, spelled)
     if parts is not None and remove and compose(result, parts.groupdict(), remove) != new:
         parts = None
