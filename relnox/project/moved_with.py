@@ -116,10 +116,13 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
-    final releases, or its pre-releases where it made no final one."""
+    final releases, or its pre-releases too where it made no final one or its version is a
+    pre-release (the candidates of its next release)."""
     released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
     finals = [v for v in released if not v.is_prerelease]
-    last = heapq.nlargest(_READ, finals or released)
+    current = maybe_version(pkg.version)
+    candidate = current is not None and current.pre is not None
+    last = heapq.nlargest(_READ, released if candidate else finals or released)
     return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]
 
 

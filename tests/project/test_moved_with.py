@@ -290,3 +290,23 @@ def test_a_moved_floor_whose_cap_the_release_reaches_keeps_a_range_that_admits_i
     run_relnox("bump", "--part", "minor", "--allow-dirty", cwd=root, check=True)
     said = (root / "requirements/runtime.txt").read_text(encoding="utf-8")
     assert said == "acme-engine>=1.1.0,<1.2.0\nother>=2\n"
+
+
+def test_a_file_moved_at_each_release_candidate_moves_with_the_next_one(tmp_path: Path) -> None:
+    """A package released as 2.0.0, then as candidates of 2.1.0 (rc1, rc2, rc3), each of
+    which moved a workflow's version line: the next candidate, and the final release,
+    move it too (its last releases are its candidates, not its finals before them)."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": f"env:\n  release_version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "rc", files("2.0.0"), tags=["v2.0.0"])
+    for n in (1, 2, 3):
+        commit(root, files(f"2.1.0rc{n}"), f"v2.1.0rc{n}", message=f"Release 2.1.0rc{n}")
+    for ask in (["--pre", "rc"], ["--to", "2.1.0"]):
+        done = run_relnox("bump", *ask, "--dry-run", "--json", cwd=root, check=True)
+        assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
