@@ -90,12 +90,12 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         parts.pop()
 
 
-Release = tuple[str, str, str, set[str], set[str]]
+Release = tuple[str, str, str, set[str], set[str], bool]
 
 
 def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> list[Release]:
-    """(commit, old, new, files changed from old to new, packages) for the last ``count``
-    releases: of the version literals, else (or with ``tags``) of the tags."""
+    """(commit, old, new, files changed from old to new, packages, from tags) for the last
+    ``count`` releases: of the version literals, else (or with ``tags``) of the tags."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -144,7 +144,7 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
-        found.append((commit, old, new, changed, names))
+        found.append((commit, old, new, changed, names, False))
         if len(found) == count:
             break
     if found and literal_at_head(repo, under, holders, Version(found[0][2])):
@@ -169,7 +169,7 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
             # moved by the tagged commit, not before it (a release prepared earlier)
             real = moved(repo, earlier[max(earlier)], tag, old, str(version))
             real -= moved(repo, earlier[max(earlier)], f"{commit}^", old, str(version))
-        found.append((commit, old, str(version), real, names))
+        found.append((commit, old, str(version), real, names, True))
         if len(found) == count:
             break
     return found
@@ -332,7 +332,7 @@ def versions_read(tree: Path) -> list[str]:
 
 
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
-    commit, old, new, real, names = release
+    commit, old, new, real, names, from_tags = release
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(
@@ -358,6 +358,11 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             git(tree, "tag", "-d", *later[start : start + 200])
         if True:
             where = tree / args.under
+            read = versions_read(where) if from_tags and old else []
+            if len(read) == 1 and parse(old) != (files := parse(read[0])) and files:
+                # the files said the next line's development version since the last tag
+                # (9.17.0.dev after 9.16.0, in named parts no literal line shows): from it
+                old = read[0] if files.is_prerelease else old
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
