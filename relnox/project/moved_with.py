@@ -246,7 +246,8 @@ def _moved_lines(
     then) and says ``new`` at ``new_tag``, with its template (:data:`EVERY` where several
     did), from one diff."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
-    result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
+    # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
+    result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}
     minus: dict[str, set[str]] = {}

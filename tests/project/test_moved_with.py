@@ -310,3 +310,26 @@ def test_a_file_moved_at_each_release_candidate_moves_with_the_next_one(tmp_path
     for ask in (["--pre", "rc"], ["--to", "2.1.0"]):
         done = run_relnox("bump", *ask, "--dry-run", "--json", cwd=root, check=True)
         assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_a_line_moved_from_a_candidate_to_its_final_release_is_seen_beside_the_final(
+    tmp_path: Path,
+) -> None:
+    """A workflow saying both the release it makes and the final one it leads to
+    (``release_version: '1.1.0rc1'`` beside ``final_release_version: '1.1.0'``): the move
+    from 1.1.0rc1 to 1.1.0 leaves as many "1.1.0" in the file, and is a move all the same."""
+
+    def files(version: str, final: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": (
+                f"env:\n  release_version: '{version}'\n  final_release_version: '{final}'\n"
+            ),
+        }
+
+    root = repo(tmp_path / "rf", files("1.1.0rc1", "1.1.0"), tags=["v1.1.0rc1"])
+    commit(root, files("1.1.0", "1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0rc1", "1.2.0"), "v1.2.0rc1", message="Release 1.2.0rc1")
+    done = run_relnox("bump", "--pre", "rc", "--dry-run", "--json", cwd=root, check=True)
+    assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
