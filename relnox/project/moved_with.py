@@ -117,10 +117,17 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
     final releases, or its pre-releases too where it made no final one or its version is a
-    pre-release (the candidates of its next release)."""
-    released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
-    finals = [v for v in released if not v.is_prerelease]
+    pre-release (the candidates of its next release); none above its version or the release
+    of its development version (a patch released from a backport branch says nothing of
+    this line's copies)."""
     current = maybe_version(pkg.version)
+    top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
+    released = [
+        v
+        for v in (pkg.tags.released if pkg.tags else ())
+        if not v.is_devrelease and (top is None or v <= top)
+    ]
+    finals = [v for v in released if not v.is_prerelease]
     candidate = current is not None and current.pre is not None
     last = heapq.nlargest(_READ, released if candidate else finals or released)
     return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]

@@ -333,3 +333,27 @@ def test_a_line_moved_from_a_candidate_to_its_final_release_is_seen_beside_the_f
     commit(root, files("1.2.0rc1", "1.2.0"), "v1.2.0rc1", message="Release 1.2.0rc1")
     done = run_relnox("bump", "--pre", "rc", "--dry-run", "--json", cwd=root, check=True)
     assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_a_patch_released_from_a_backport_branch_leaves_the_copies_of_main_s_line(
+    tmp_path: Path,
+) -> None:
+    """v1.0.0 .. v1.2.0 released on main, each moving a manifest's version line; v1.2.1
+    released from a backport branch that main does not hold: on main the last releases
+    are main's (the backport's line says nothing of main's copies), so the manifest moves."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "conda/meta.yaml": f"package:\n  version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "bp", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    git(root, "checkout", "-q", "-b", "backport-1.2.1")
+    commit(root, files("1.2.1"), "v1.2.1", message="Release 1.2.1")
+    git(root, "checkout", "-q", "main")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "conda/meta.yaml" in json.loads(done.stdout)["files"]
