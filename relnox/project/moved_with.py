@@ -18,6 +18,7 @@ from packaging.version import Version
 from relnox.errors import ConfigError, RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.package_load import load_package
+from relnox.project.pins import upper_bound
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -30,8 +31,12 @@ RULES = ("history", "keep")
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
-#: an exact pin in a dependency list: ``"name == 1.2b0",``
-_EXACT_PIN = re.compile(r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*(?P<version>[^",;\s]+)"')
+#: an exact pin in a dependency list, ``"name == 1.2b0",``, or a floor and its cap,
+#: ``"name >= 1.2.0,<1.2.1"``
+_EXACT_PIN = re.compile(
+    r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|(?P<floor>>=))\s*(?P<version>[^",;<\s]+)'
+    r'(?(floor)\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*)|)"'
+)
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -179,21 +184,31 @@ def _outside_pins(
     lines = {}
     for found in _EXACT_PIN.finditer(text):
         if found["version"] == pkg.version and canonicalize_name(found["name"]) not in ours:
-            lines[found[0].replace(found["version"], "{version}")] = found["name"]
+            start, end = (i - found.start() for i in found.span("version"))
+            lines[found[0][:start] + "{version}" + found[0][end:]] = found
     if not lines:
         return []
     path = rel(pkg.pyproject, top)
     said = git.show_files(top, [(tag, path) for _, tag in last])
     pins = []
-    for line, name in lines.items():
+    for line, found in lines.items():
+        name = found["name"]
         if all(
-            old is not None and line.replace("{version}", str(version)) in old
+            old is not None and _pin_at(line, found, version) in old
             for old, (version, _) in zip(said, last, strict=True)
         ):
             place = _saying(pkg.pyproject, line, pkg.version)
             if place is not None:
                 pins.append((name, place))
     return pins
+
+
+def _pin_at(line: str, found: re.Match[str], version: Version) -> str:
+    """The pin ``line`` as it said release ``version``: its cap as far above it as now."""
+    if found["cap"] is None:
+        return line.replace("{version}", str(version))
+    cap = upper_bound(version, Version(found["cap"]), Version(found["version"]))
+    return line.replace(f"<{found['cap']}", f"<{cap}").replace("{version}", str(version))
 
 
 def _copies_moved(

@@ -132,7 +132,11 @@ def _capped(before: str, rest: str, old: str, new: str) -> str:
     found = _CAP.match(rest)
     low, high = maybe_version(old), maybe_version(new)
     cap = maybe_version(found["cap"]) if found else None
-    if not before.endswith(">=") or found is None or not (low and high and cap and high >= cap):
+    if (
+        not before.rstrip().endswith(">=")
+        or found is None
+        or not (low and high and cap and high >= cap)
+    ):
         return rest
     from relnox.project.pins import upper_bound
 

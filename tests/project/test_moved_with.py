@@ -357,3 +357,25 @@ def test_a_patch_released_from_a_backport_branch_leaves_the_copies_of_main_s_lin
     git(root, "checkout", "-q", "main")
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "conda/meta.yaml" in json.loads(done.stdout)["files"]
+
+
+def test_a_capped_floor_on_another_repositorys_project_moved_at_each_release_moves(
+    tmp_path: Path,
+) -> None:
+    """The dependencies of a tag-versioned package require a project of another repository
+    released with it, floored at each release and capped at the next patch
+    (``acme-engine >= 1.0.2,<1.0.3`` at v1.0.2): the bump moves the floor and the cap."""
+
+    def files(version: str, cap: str) -> dict[str, str]:
+        pin = f"acme-engine >= {version},<{cap}"
+        return {
+            "pyproject.toml": project("acme", None, backend="hatch-vcs", requires=[pin])
+            + '\n[tool.hatch.version]\nsource = "vcs"\n',
+            "src/acme/__init__.py": "",
+        }
+
+    root = repo(tmp_path / "cp", files("1.0.0", "1.0.1"), tags=["v1.0.0"])
+    commit(root, files("1.0.1", "1.0.2"), "v1.0.1", message="Release 1.0.1")
+    commit(root, files("1.0.2", "1.0.3"), "v1.0.2", message="Release 1.0.2")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert '+dependencies = ["acme-engine >= 1.0.3,<1.0.4"]' in done.stdout.splitlines()
