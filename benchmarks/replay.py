@@ -181,7 +181,8 @@ def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     files: set[str] = set()
     minus: set[str] = set()
     path = ""
-    for line in git(repo, "diff", "-U0", older, tag).splitlines():
+    absent = [f":(exclude){path}" for at in (older, tag) for path in missing(repo, at)]
+    for line in git(repo, "diff", "-U0", older, tag, "--", ".", *absent).splitlines():
         if line.startswith(("--- ", "+++ ")):
             path, minus = line[6:], set() if line.startswith("---") else minus
         elif line[:1] == "-" and old in line:
@@ -236,20 +237,26 @@ def tag_version(tag: str) -> Version | None:
     return parse(found[1]) if found else None
 
 
-def checkout(tree: Path, commit: str) -> None:
-    """Check ``commit`` out; a mirror that lacks its largest files leaves those out."""
-    blobs = [line.split(None, 3)[2:] for line in git(tree, "ls-tree", "-r", commit).splitlines()]
+def missing(repo: Path, commit: str) -> list[str]:
+    """The files of ``commit`` whose contents a mirror that lacks its largest files lacks."""
+    blobs = [line.split(None, 3)[2:] for line in git(repo, "ls-tree", "-r", commit).splitlines()]
     check = subprocess.run(
-        ["git", "-C", str(tree), "cat-file", "--batch-check"],
+        ["git", "-C", str(repo), "cat-file", "--batch-check"],
         input="\n".join(sha for sha, _ in blobs),
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
-    missing = {line.split()[0] for line in check if line.endswith(" missing")}
-    if missing:
+    absent = {line.split()[0] for line in check if line.endswith(" missing")}
+    return [path for sha, path in blobs if sha in absent]
+
+
+def checkout(tree: Path, commit: str) -> None:
+    """Check ``commit`` out; a mirror that lacks its largest files leaves those out."""
+    absent = missing(tree, commit)
+    if absent:
         git(tree, "config", "core.sparseCheckout", "true")
-        lines = ["/*", *(f"!/{path}" for sha, path in blobs if sha in missing)]
+        lines = ["/*", *(f"!/{path}" for path in absent)]
         (tree / ".git" / "info").mkdir(exist_ok=True)
         (tree / ".git" / "info" / "sparse-checkout").write_text("\n".join(lines) + "\n")
     git(tree, "checkout", "-q", "--detach", commit)
