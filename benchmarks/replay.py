@@ -366,10 +366,11 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
         if True:
             where = tree / args.under
             read = versions_read(where) if from_tags and old else []
-            if len(read) == 1 and parse(old) != (files := parse(read[0])) and files:
+            said = parse(read[0]) if len(read) == 1 else None
+            if said is not None and said.is_prerelease and said != parse(old):
                 # the files said the next line's development version since the last tag
                 # (9.17.0.dev after 9.16.0, in named parts no literal line shows): from it
-                old = read[0] if files.is_prerelease else old
+                old = read[0]
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
