@@ -139,8 +139,11 @@ def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release or the development toward it."""
+    """Whether ``version`` is the ``last`` release, the development toward it, or a
+    candidate above it no tag released yet (the files went on to 1.3.0rc1)."""
     parsed = maybe_version(version)
+    if parsed is not None and parsed.pre is not None and parsed.dev is None and parsed > last:
+        return True
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
     return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last

@@ -379,3 +379,24 @@ def test_a_capped_floor_on_another_repositorys_project_moved_at_each_release_mov
     commit(root, files("1.0.2", "1.0.3"), "v1.0.2", message="Release 1.0.2")
     done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert '+dependencies = ["acme-engine >= 1.0.3,<1.0.4"]' in done.stdout.splitlines()
+
+
+def test_a_candidate_no_tag_released_yet_moves_the_copies_of_its_final_release(
+    tmp_path: Path,
+) -> None:
+    """v1.0.0 .. v1.2.0 each moved a workflow's version line; the files then went to
+    1.3.0rc1, which no tag released yet: the final 1.3.0 moves the workflow too."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": f"env:\n  release_version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "un", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    commit(root, files("1.3.0rc1"), message="Release 1.3.0rc1")
+    done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
+    assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
