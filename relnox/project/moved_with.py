@@ -240,10 +240,10 @@ def _copies_moved(
     if not places:
         return [], ""
     names = ", ".join(rel(place.path, workspace.root) for place in places)
+    them = "them" if len(places) > 1 else "it"
     note = (
-        f"{names} moved from each release to the next at "
-        f"{', '.join(reversed(tags))}, so a bump moves it too; "
-        '[tool.relnox] unreleased-versions = "keep" leaves it'
+        f"{names} moved from each release to the next at {', '.join(reversed(tags))}, so a "
+        f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
     )
     return places, note
 

@@ -400,3 +400,20 @@ def test_a_candidate_no_tag_released_yet_moves_the_copies_of_its_final_release(
     commit(root, files("1.3.0rc1"), message="Release 1.3.0rc1")
     done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
     assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_the_note_on_several_moved_files_speaks_of_them(tmp_path: Path) -> None:
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "setup.cfg": f"[metadata]\nrequires_dist =\n    acme-engine>={version}\n",
+            "conda/meta.yaml": f"package:\n  version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "two", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    said = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "conda/meta.yaml, setup.cfg moved from each release to the next" in said.stdout
+    assert "so a bump moves them too" in said.stdout and "leaves them" in said.stdout
