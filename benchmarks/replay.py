@@ -47,7 +47,12 @@ UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 def git(repo: Path, *args: str) -> str:
     return subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=TIMEOUT
+        ["git", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        errors="replace",  # a commit's diff of a file in another encoding
+        check=True,
+        timeout=TIMEOUT,
     ).stdout
 
 
@@ -85,12 +90,12 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         parts.pop()
 
 
-Release = tuple[str, str, str, set[str], set[str]]
+Release = tuple[str, str, str, set[str], set[str], bool]
 
 
 def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> list[Release]:
-    """(commit, old, new, files changed from old to new, packages) for the last ``count``
-    releases: of the version literals, else (or with ``tags``) of the tags."""
+    """(commit, old, new, files changed from old to new, packages, from tags) for the last
+    ``count`` releases: of the version literals, else (or with ``tags``) of the tags."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -139,7 +144,7 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
-        found.append((commit, old, new, changed, names))
+        found.append((commit, old, new, changed, names, False))
         if len(found) == count:
             break
     if found and literal_at_head(repo, under, holders, Version(found[0][2])):
@@ -164,7 +169,7 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
             # moved by the tagged commit, not before it (a release prepared earlier)
             real = moved(repo, earlier[max(earlier)], tag, old, str(version))
             real -= moved(repo, earlier[max(earlier)], f"{commit}^", old, str(version))
-        found.append((commit, old, str(version), real, names))
+        found.append((commit, old, str(version), real, names, True))
         if len(found) == count:
             break
     return found
@@ -176,7 +181,8 @@ def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     files: set[str] = set()
     minus: set[str] = set()
     path = ""
-    for line in git(repo, "diff", "-U0", older, tag).splitlines():
+    absent = [f":(exclude){path}" for at in (older, tag) for path in missing(repo, at)]
+    for line in git(repo, "diff", "-U0", older, tag, "--", ".", *absent).splitlines():
         if line.startswith(("--- ", "+++ ")):
             path, minus = line[6:], set() if line.startswith("---") else minus
         elif line[:1] == "-" and old in line:
@@ -231,20 +237,26 @@ def tag_version(tag: str) -> Version | None:
     return parse(found[1]) if found else None
 
 
-def checkout(tree: Path, commit: str) -> None:
-    """Check ``commit`` out; a mirror that lacks its largest files leaves those out."""
-    blobs = [line.split(None, 3)[2:] for line in git(tree, "ls-tree", "-r", commit).splitlines()]
+def missing(repo: Path, commit: str) -> list[str]:
+    """The files of ``commit`` whose contents a mirror that lacks its largest files lacks."""
+    blobs = [line.split(None, 3)[2:] for line in git(repo, "ls-tree", "-r", commit).splitlines()]
     check = subprocess.run(
-        ["git", "-C", str(tree), "cat-file", "--batch-check"],
+        ["git", "-C", str(repo), "cat-file", "--batch-check"],
         input="\n".join(sha for sha, _ in blobs),
         capture_output=True,
         text=True,
         check=True,
     ).stdout.splitlines()
-    missing = {line.split()[0] for line in check if line.endswith(" missing")}
-    if missing:
+    absent = {line.split()[0] for line in check if line.endswith(" missing")}
+    return [path for sha, path in blobs if sha in absent]
+
+
+def checkout(tree: Path, commit: str) -> None:
+    """Check ``commit`` out; a mirror that lacks its largest files leaves those out."""
+    absent = missing(tree, commit)
+    if absent:
         git(tree, "config", "core.sparseCheckout", "true")
-        lines = ["/*", *(f"!/{path}" for sha, path in blobs if sha in missing)]
+        lines = ["/*", *(f"!/{path}" for path in absent)]
         (tree / ".git" / "info").mkdir(exist_ok=True)
         (tree / ".git" / "info" / "sparse-checkout").write_text("\n".join(lines) + "\n")
     git(tree, "checkout", "-q", "--detach", commit)
@@ -327,7 +339,7 @@ def versions_read(tree: Path) -> list[str]:
 
 
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
-    commit, old, new, real, names = release
+    commit, old, new, real, names, from_tags = release
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(
@@ -353,6 +365,12 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             git(tree, "tag", "-d", *later[start : start + 200])
         if True:
             where = tree / args.under
+            read = versions_read(where) if from_tags and old else []
+            said = parse(read[0]) if len(read) == 1 else None
+            if said is not None and said.is_prerelease and said != parse(old):
+                # the files said the next line's development version since the last tag
+                # (9.17.0.dev after 9.16.0, in named parts no literal line shows): from it
+                old = read[0]
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]

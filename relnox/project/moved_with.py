@@ -18,6 +18,7 @@ from packaging.version import Version
 from relnox.errors import ConfigError, RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.package_load import load_package
+from relnox.project.pins import upper_bound
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -30,8 +31,12 @@ RULES = ("history", "keep")
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
-#: an exact pin in a dependency list: ``"name == 1.2b0",``
-_EXACT_PIN = re.compile(r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*(?P<version>[^",;\s]+)"')
+#: an exact pin in a dependency list, ``"name == 1.2b0",``, or a floor and its cap,
+#: ``"name >= 1.2.0,<1.2.1"``
+_EXACT_PIN = re.compile(
+    r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|(?P<floor>>=))\s*(?P<version>[^",;<\s]+)'
+    r'(?(floor)\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*)|)"'
+)
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
@@ -116,16 +121,29 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
-    final releases, or its pre-releases where it made no final one."""
-    released = [v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_devrelease]
+    final releases, or its pre-releases too where it made no final one or its version is a
+    pre-release (the candidates of its next release); none above its version or the release
+    of its development version (a patch released from a backport branch says nothing of
+    this line's copies)."""
+    current = maybe_version(pkg.version)
+    top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
+    released = [
+        v
+        for v in (pkg.tags.released if pkg.tags else ())
+        if not v.is_devrelease and (top is None or v <= top)
+    ]
     finals = [v for v in released if not v.is_prerelease]
-    last = heapq.nlargest(_READ, finals or released)
+    candidate = current is not None and current.pre is not None
+    last = heapq.nlargest(_READ, released if candidate else finals or released)
     return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release or the development toward it."""
+    """Whether ``version`` is the ``last`` release, the development toward it, or a
+    candidate above it no tag released yet (the files went on to 1.3.0rc1)."""
     parsed = maybe_version(version)
+    if parsed is not None and parsed.pre is not None and parsed.dev is None and parsed > last:
+        return True
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
     return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last
@@ -169,21 +187,31 @@ def _outside_pins(
     lines = {}
     for found in _EXACT_PIN.finditer(text):
         if found["version"] == pkg.version and canonicalize_name(found["name"]) not in ours:
-            lines[found[0].replace(found["version"], "{version}")] = found["name"]
+            start, end = (i - found.start() for i in found.span("version"))
+            lines[found[0][:start] + "{version}" + found[0][end:]] = found
     if not lines:
         return []
     path = rel(pkg.pyproject, top)
     said = git.show_files(top, [(tag, path) for _, tag in last])
     pins = []
-    for line, name in lines.items():
+    for line, found in lines.items():
+        name = found["name"]
         if all(
-            old is not None and line.replace("{version}", str(version)) in old
+            old is not None and _pin_at(line, found, version) in old
             for old, (version, _) in zip(said, last, strict=True)
         ):
             place = _saying(pkg.pyproject, line, pkg.version)
             if place is not None:
                 pins.append((name, place))
     return pins
+
+
+def _pin_at(line: str, found: re.Match[str], version: Version) -> str:
+    """The pin ``line`` as it said release ``version``: its cap as far above it as now."""
+    if found["cap"] is None:
+        return line.replace("{version}", str(version))
+    cap = upper_bound(version, Version(found["cap"]), Version(found["version"]))
+    return line.replace(f"<{found['cap']}", f"<{cap}").replace("{version}", str(version))
 
 
 def _copies_moved(
@@ -212,10 +240,10 @@ def _copies_moved(
     if not places:
         return [], ""
     names = ", ".join(rel(place.path, workspace.root) for place in places)
+    them = "them" if len(places) > 1 else "it"
     note = (
-        f"{names} moved from each release to the next at "
-        f"{', '.join(reversed(tags))}, so a bump moves it too; "
-        '[tool.relnox] unreleased-versions = "keep" leaves it'
+        f"{names} moved from each release to the next at {', '.join(reversed(tags))}, so a "
+        f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
     )
     return places, note
 
@@ -243,7 +271,8 @@ def _moved_lines(
     then) and says ``new`` at ``new_tag``, with its template (:data:`EVERY` where several
     did), from one diff."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
-    result = git.run(top, "diff", "-U0", f"-S{new}", old_tag, new_tag, "--", below)
+    # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
+    result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}
     minus: dict[str, set[str]] = {}

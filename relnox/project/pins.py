@@ -56,7 +56,7 @@ def _caret(version: Version, length: int) -> list[int]:
     return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
 
 
-def _upper(new: Version, upper: Version, lower: Version | None) -> str:
+def upper_bound(new: Version, upper: Version, lower: Version | None) -> str:
     """A new exclusive upper bound: same distance from the new lower bound as before.
 
     A cap at the next major of the old lower bound (``>=0.3,<0.4``, ``>=1.2,<2``) stays
@@ -101,7 +101,7 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
         elif Specifier(f"{op}{version}").contains(new, prereleases=True):
             out.append((op, version))
         elif op == "<":
-            out.append(("<", _upper(new, Version(version), lower)))
+            out.append(("<", upper_bound(new, Version(version), lower)))
         elif op == "<=":
             out.append(("<=", str(public)))
         elif op == "==" and version.endswith(".*"):

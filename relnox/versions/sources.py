@@ -118,7 +118,29 @@ class VersionLocation:
                 text,
             )
         start, end = match.span("version")
-        return text[:start] + self.spell(new) + text[end:]
+        return text[:start] + self.spell(new) + _capped(text[:start], text[end:], self.value, new)
+
+
+#: an exclusive cap written after a requirement's floor: ``,<1.3.0`` of ``>=1.2.0,<1.3.0``
+_CAP = re.compile(r"[ \t]*,[ \t]*<[ \t]*(?P<cap>\d+(?:\.\d+)*)(?![\w.])")
+
+
+def _capped(before: str, rest: str, old: str, new: str) -> str:
+    """``rest``, what follows a version written as a requirement's floor (``>=1.2.0``), with
+    the range's cap (``,<1.3.0``) that ``new`` reaches kept as far above it as it was above
+    ``old`` (pins' rule), so the range admits the release."""
+    found = _CAP.match(rest)
+    low, high = maybe_version(old), maybe_version(new)
+    cap = maybe_version(found["cap"]) if found else None
+    if (
+        not before.rstrip().endswith(">=")
+        or found is None
+        or not (low and high and cap and high >= cap)
+    ):
+        return rest
+    from relnox.project.pins import upper_bound
+
+    return rest[: found.start("cap")] + upper_bound(high, cap, low) + rest[found.end() :]
 
 
 def set_string(doc: Any, key: Sequence[str | int], value: str) -> str:
@@ -164,7 +186,9 @@ def render_groups(
     for literal, field, _spec, _conv in string.Formatter().parse(result):
         shape += re.escape(literal)
         if field is not None:
-            shape += rf"(?P<{field}>{digits})" if f"(?P<{field}>" in pattern else ""
+            text_field = not remove and not (match[field] or "").isdecimal()  # ".dev", ""
+            part = ".*" if text_field else digits
+            shape += rf"(?P<{field}>{part})" if f"(?P<{field}>" in pattern else ""
     parts = re.fullmatch(shape, spelled)
     if parts is not None and remove and compose(result, parts.groupdict(), remove) != new:
         parts = None

@@ -15,7 +15,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
-from relnox.versions.sources import VersionLocation, moved, read_text
+from relnox.versions.sources import VersionLocation, compose, moved, read_text
 
 # __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
 # for x in NAME;
@@ -128,9 +128,33 @@ def joined(text: str, name: str | None = None) -> str | None:
     return None if found is None else _value(*found[2:])
 
 
+def _named(part: str, group: str) -> str:
+    """``NAME = 17`` at the top of a module, ``NAME`` holding ``part``."""
+    return rf"^\w*{part}\w*[ \t]*=[ \t]*(?P<{group}>\d+)[ \t]*(?:#.*)?$"
+
+
+#: the release's numbers each under its own name (``_version_minor = 17``), then maybe a
+#: string added after them (``_version_extra = ".dev"``: its last assignment, the one that
+#: counts), in a module that goes on to make ``__version__`` of them
+NAMED = (
+    rf"(?msi){_named('major', 'major')}.*?{_named('minor', 'minor')}.*?"
+    rf"{_named('(?:patch|micro)', 'patch')}"
+    r"""(?:.*?^(?P<label>\w*(?:extra|suffix)\w*)[ \t]*=[ \t]*(?P<q>['"])(?P<extra>[^'"\r\n]*)"""
+    r"(?P=q)(?![\s\S]*^(?P=label)[ \t]*=))?(?=.*^__version__[ \t]*=)"
+)
+
+
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
-    """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds)."""
-    found = _found(read_text(path), name) if path.is_file() else None
+    """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds), or
+    from its named parts when it joins ``__version__`` from them."""
+    text = read_text(path) if path.is_file() else ""
+    found = _found(text, name) if text else None
+    parts = re.search(NAMED, text) if found is None and name in (None, "__version__") else None
+    if parts is not None:
+        result = "{major}.{minor}.{patch}" + ("{extra}" if parts["extra"] is not None else "")
+        value = compose(result, parts.groupdict())
+        if maybe_version(value) is not None:
+            return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
     if found is None or (name and maybe_version(_value(*found[2:])) is None):
         return None
     return VersionLocation(path, "tuple", _value(*found[2:]), key=(found[0],))

@@ -268,3 +268,152 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
     assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
+
+
+def test_a_moved_floor_whose_cap_the_release_reaches_keeps_a_range_that_admits_it(
+    tmp_path: Path,
+) -> None:
+    """A requirement on a project of another repository released in step, its floor moved
+    to each release and capped at the next minor (``engine>=1.0.1,<1.1.0``): a minor
+    release moves the cap too (``>=1.1.0,<1.2.0``), never ``>=1.1.0,<1.1.0``."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "requirements/runtime.txt": f"acme-engine>={version},<1.1.0\nother>=2\n",
+        }
+
+    root = repo(tmp_path / "c", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.0.1"), "v1.0.1", message="Release 1.0.1")
+    commit(root, files("1.0.2"), "v1.0.2", message="Release 1.0.2")
+    run_relnox("bump", "--part", "minor", "--allow-dirty", cwd=root, check=True)
+    said = (root / "requirements/runtime.txt").read_text(encoding="utf-8")
+    assert said == "acme-engine>=1.1.0,<1.2.0\nother>=2\n"
+
+
+def test_a_file_moved_at_each_release_candidate_moves_with_the_next_one(tmp_path: Path) -> None:
+    """A package released as 2.0.0, then as candidates of 2.1.0 (rc1, rc2, rc3), each of
+    which moved a workflow's version line: the next candidate, and the final release,
+    move it too (its last releases are its candidates, not its finals before them)."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": f"env:\n  release_version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "rc", files("2.0.0"), tags=["v2.0.0"])
+    for n in (1, 2, 3):
+        commit(root, files(f"2.1.0rc{n}"), f"v2.1.0rc{n}", message=f"Release 2.1.0rc{n}")
+    for ask in (["--pre", "rc"], ["--to", "2.1.0"]):
+        done = run_relnox("bump", *ask, "--dry-run", "--json", cwd=root, check=True)
+        assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_a_line_moved_from_a_candidate_to_its_final_release_is_seen_beside_the_final(
+    tmp_path: Path,
+) -> None:
+    """A workflow saying both the release it makes and the final one it leads to
+    (``release_version: '1.1.0rc1'`` beside ``final_release_version: '1.1.0'``): the move
+    from 1.1.0rc1 to 1.1.0 leaves as many "1.1.0" in the file, and is a move all the same."""
+
+    def files(version: str, final: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": (
+                f"env:\n  release_version: '{version}'\n  final_release_version: '{final}'\n"
+            ),
+        }
+
+    root = repo(tmp_path / "rf", files("1.1.0rc1", "1.1.0"), tags=["v1.1.0rc1"])
+    commit(root, files("1.1.0", "1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0rc1", "1.2.0"), "v1.2.0rc1", message="Release 1.2.0rc1")
+    done = run_relnox("bump", "--pre", "rc", "--dry-run", "--json", cwd=root, check=True)
+    assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_a_patch_released_from_a_backport_branch_leaves_the_copies_of_main_s_line(
+    tmp_path: Path,
+) -> None:
+    """v1.0.0 .. v1.2.0 released on main, each moving a manifest's version line; v1.2.1
+    released from a backport branch that main does not hold: on main the last releases
+    are main's (the backport's line says nothing of main's copies), so the manifest moves."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "conda/meta.yaml": f"package:\n  version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "bp", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    git(root, "checkout", "-q", "-b", "backport-1.2.1")
+    commit(root, files("1.2.1"), "v1.2.1", message="Release 1.2.1")
+    git(root, "checkout", "-q", "main")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "conda/meta.yaml" in json.loads(done.stdout)["files"]
+
+
+def test_a_capped_floor_on_another_repositorys_project_moved_at_each_release_moves(
+    tmp_path: Path,
+) -> None:
+    """The dependencies of a tag-versioned package require a project of another repository
+    released with it, floored at each release and capped at the next patch
+    (``acme-engine >= 1.0.2,<1.0.3`` at v1.0.2): the bump moves the floor and the cap."""
+
+    def files(version: str, cap: str) -> dict[str, str]:
+        pin = f"acme-engine >= {version},<{cap}"
+        return {
+            "pyproject.toml": project("acme", None, backend="hatch-vcs", requires=[pin])
+            + '\n[tool.hatch.version]\nsource = "vcs"\n',
+            "src/acme/__init__.py": "",
+        }
+
+    root = repo(tmp_path / "cp", files("1.0.0", "1.0.1"), tags=["v1.0.0"])
+    commit(root, files("1.0.1", "1.0.2"), "v1.0.1", message="Release 1.0.1")
+    commit(root, files("1.0.2", "1.0.3"), "v1.0.2", message="Release 1.0.2")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert '+dependencies = ["acme-engine >= 1.0.3,<1.0.4"]' in done.stdout.splitlines()
+
+
+def test_a_candidate_no_tag_released_yet_moves_the_copies_of_its_final_release(
+    tmp_path: Path,
+) -> None:
+    """v1.0.0 .. v1.2.0 each moved a workflow's version line; the files then went to
+    1.3.0rc1, which no tag released yet: the final 1.3.0 moves the workflow too."""
+
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            ".github/workflows/release.yml": f"env:\n  release_version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "un", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    commit(root, files("1.3.0rc1"), message="Release 1.3.0rc1")
+    done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
+    assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+
+
+def test_the_note_on_several_moved_files_speaks_of_them(tmp_path: Path) -> None:
+    def files(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "setup.cfg": f"[metadata]\nrequires_dist =\n    acme-engine>={version}\n",
+            "conda/meta.yaml": f"package:\n  version: '{version}'\n",
+        }
+
+    root = repo(tmp_path / "two", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    said = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "conda/meta.yaml, setup.cfg moved from each release to the next" in said.stdout
+    assert "so a bump moves them too" in said.stdout and "leaves them" in said.stdout

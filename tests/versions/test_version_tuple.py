@@ -32,3 +32,43 @@ def test_a_tuple_of_numbers_then_strings_joined_in_two_keeps_its_shape(tmp_path:
         run_relnox("bump", "--to", new, cwd=root, check=True)
         assert (root / "acme/_version.py").read_text() == f"version_info = ({tuple_})\n{SPLIT}"
     run_relnox("check-versions", cwd=root, check=True)
+
+
+PARTS = """# An empty _version_extra is a release.
+_version_major = 9
+_version_minor = 17
+_version_patch = 0
+_version_extra = ".dev"
+# _version_extra = ""  # uncomment for a release
+
+_ver = [_version_major, _version_minor, _version_patch]
+__version__ = ".".join(map(str, _ver))
+if _version_extra:
+    __version__ = __version__ + _version_extra
+"""
+
+
+def test_a_version_kept_in_named_parts_is_read_and_bumped_in_its_parts(tmp_path: Path) -> None:
+    """``[tool.setuptools.dynamic] version = {attr = ...}`` naming a ``__version__`` the
+    module joins from its named numbers and adds a string to (``_version_minor = 17``,
+    ``_version_extra = ".dev"``): a bump writes the parts, the way a build reads them
+    (a tag alone would leave the build at the development version)."""
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+            '\n[project]\nname = "acme"\ndynamic = ["version"]\n'
+            '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.release.__version__"}\n'
+        ),
+        "acme/__init__.py": "",
+        "acme/release.py": PARTS,
+    }
+    root = repo(tmp_path / "r", files, tags=["9.16.0"])
+    listed = run_relnox("packages", "--json", cwd=root, check=True)
+    assert [p["version"] for p in json.loads(listed.stdout)["packages"]] == ["9.17.0.dev"]
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    said = (root / "acme/release.py").read_text()
+    assert said == PARTS.replace('_version_extra = ".dev"', '_version_extra = ""')
+    run_relnox("bump", "--to", "9.18.0rc1", cwd=root, check=True)
+    said = (root / "acme/release.py").read_text()
+    assert "_version_minor = 18\n" in said and '_version_extra = "rc1"\n' in said
+    run_relnox("check-versions", cwd=root, check=True)
