@@ -160,9 +160,11 @@ def _stepped(
         new = long_as_released(new, pkg.tags.released, base)
     plain = bump_version(parse_version(base), part, pre, first_pre(pkg))
     if notes is not None and str(plain) != new and taken(plain):
+        tag = tag_for(pkg, str(plain), workspace.tag_format)
+        how = "withdrawn" if facts and plain in facts.withdrawn else "already released"
+        where = "" if how == "withdrawn" else ", on another branch"
         notes.append(
-            f"note: {pkg.name} {plain} was already released (tag "
-            f"{tag_for(pkg, str(plain), workspace.tag_format)}, on another branch); "
+            f"note: {pkg.name} {plain} was {how} (tag {tag}{where}); "
             f"--part {part} steps over it to {new}"
         )
     return new
@@ -269,10 +271,13 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
     """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
-    release branch's 5.6.3 seen from main), which a ``--part`` bump steps over."""
+    release branch's 5.6.3 seen from main) or withdrew (the files went back below it),
+    which a ``--part`` bump steps over: an index keeps what it published."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
+            if pkg.tags is not None and version in pkg.tags.withdrawn:
+                return True
             tag = release_tag(workspace, pkg, version)
             if tag is not None and git.tag_exists(workspace.root, tag):
                 return not git.contains(workspace.root, "HEAD", f"refs/tags/{tag}")

@@ -50,3 +50,22 @@ def test_a_pre_release_number_the_line_released_is_stepped_over(tmp_path: Path) 
     beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root)
     assert beta.returncode != 0
     assert "2.0.0b0 was already released" in beta.stderr
+
+
+def test_a_patch_steps_over_a_withdrawn_release_of_its_own_line(tmp_path: Path) -> None:
+    """1.5.1 was tagged and published, then rolled back: the files went back to 1.5.0 to
+    re-cut it under another version. --part patch cannot make 1.5.1 again (an index keeps
+    it): it steps over the withdrawn release to 1.5.2, said in a note; minor is 1.6.0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.5.0"), "acme/__init__.py": ""},
+        tags=["1.5.0"],
+    )
+    commit(root, {"pyproject.toml": project("acme", "1.5.1")}, "1.5.1")
+    commit(root, {"pyproject.toml": project("acme", "1.5.0")}, message="Roll back 1.5.1")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    patch = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert patch.startswith("acme: 1.5.0 -> 1.5.2\n")
+    assert "note: acme 1.5.1 was withdrawn (tag 1.5.1); --part patch steps over it" in patch
+    minor = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert minor.startswith("acme: 1.5.0 -> 1.6.0\n")
