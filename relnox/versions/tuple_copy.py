@@ -1,6 +1,7 @@
 """A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)`` beside
 ``__version__ = "1.2.1"``), moved with it by a release; its spellings: numbers then at most
-one string, ``"final"``, or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
+one string, ``"final"``, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or a number
+writing the release's numbers two digits each (``__build__ = 0x023402`` for 2.34.2)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ _TUPLE = re.compile(
     r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
     re.M,
 )
+#: ``NAME = 0x023402``: the release's numbers two digits each (its suffix :data:`HEX`)
+_HEX = re.compile(r"^(?P<name>\w+)[ \t]*=[ \t]*0[xX](?P<parts>(?:\d\d){2,})[ \t]*(?:#.*)?$", re.M)
+HEX = "0x"
 Parts = tuple[tuple[int, ...], str | None]
 
 
@@ -79,6 +83,11 @@ def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
         parts = _parts(match["parts"])
         if parts is not None and _says(*parts, version):
             return match, parts
+    for match in _HEX.finditer(text):
+        digits = match["parts"]
+        numbers = tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
+        if _says(numbers, None, Version(version.base_version)):
+            return match, (numbers, HEX)
     return None
 
 
@@ -101,6 +110,15 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
         raise moved(path, old)
     match, (numbers, suffix) = found
     parts = match["parts"]
+    if suffix == HEX:
+        release = _padded(Version(new).release, len(numbers))
+        if len(release) > len(numbers) or max(release) > 99:
+            raise VersionError(
+                f"{path}: {match['name']} = 0x{parts} writes each number of the release in two "
+                f"digits, which {new} does not fit; edit both lines by hand and commit them"
+            )
+        start, end = match.span("parts")
+        return text[:start] + "".join(f"{n:02}" for n in release) + text[end:]
     spelled = f"{match['name']} = ({', '.join(map(str, numbers))})"
     parsed, rest = tuple_parts(path, new, f"the tuple {spelled}")
     quote = "'" if "'" in parts and '"' not in parts else '"'
