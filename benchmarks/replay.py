@@ -132,10 +132,13 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
+            elif line == "+++ /dev/null":  # a file deleted (a news fragment consumed) moved none
+                current = "/dev/null"
             elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
                 step = 0 if foreign(current) else 1 if line[0] == "-" else -1
                 lines.setdefault(current, Counter())[line[1:]] += step
         changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
+        changed.discard("/dev/null")
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
