@@ -42,6 +42,8 @@ TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
 # dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
 VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
+# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module)
+TESTS = {"test", "tests", "testing"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -59,9 +61,10 @@ def parse(text: str) -> Version | None:
 
 
 def foreign(path: str) -> bool:
-    """A file holding another project's version: under a vendoring folder, or a lock file."""
+    """A file holding another project's version: under a vendoring or test folder, or a
+    lock file."""
     *folders, name = path.split("/")
-    return bool(VENDORED & set(folders)) or "lock" in name.lower()
+    return bool((VENDORED | TESTS) & set(folders)) or "lock" in name.lower()
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
