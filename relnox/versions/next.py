@@ -251,8 +251,13 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 
 
 def first_pre(pkg: Package) -> int:
-    """The number a new pre-release label starts at: 1 when every tagged one does, else 0."""
-    numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
+    """The number a new pre-release label starts at: 1 when the newest release line with
+    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0."""
+    from packaging.version import Version
+
+    pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
+    newest = max((Version(v.base_version) for v in pres), default=None)
+    numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0
 
 

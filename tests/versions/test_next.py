@@ -69,3 +69,20 @@ def test_a_patch_steps_over_a_withdrawn_release_of_its_own_line(tmp_path: Path) 
     assert "note: acme 1.5.1 was withdrawn (tag 1.5.1); --part patch steps over it" in patch
     minor = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
     assert minor.startswith("acme: 1.5.0 -> 1.6.0\n")
+
+
+def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
+    tmp_path: Path,
+) -> None:
+    """Pre-releases of long ago were tagged with no number (``v0.4.2a``: a0); every line
+    since starts at 1 (2.0.0b1): --pre beta after 2.0.0 gives 2.1.0b1, not b0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "0.4.2a0"), "acme/__init__.py": ""},
+        tags=["v0.4.2a"],
+    )
+    for version in ("0.4.2", "2.0.0b1", "2.0.0b2", "2.0.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    beta = run_relnox("bump", "--part", "minor", "--pre", "beta", "--dry-run", cwd=root, check=True)
+    assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
