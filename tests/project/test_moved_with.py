@@ -268,3 +268,24 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
     assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
+
+
+def test_a_line_moved_at_each_release_is_a_copy_whatever_its_indentation(
+    tmp_path: Path,
+) -> None:
+    """A native module's ``m.add("__version_ex__", "1.0.0")?;`` moved with each release;
+    between two releases a refactoring indented it deeper: still the same copy, moved."""
+    rust = 'fn init(m) {{\n{}m.add("__version_ex__", "{}")?;\n}}\n'
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "src/lib.rs": rust.format("    ", "1.0.0")},
+        tags=["v1.0.0"],
+    )
+    for version, indent in (("1.1.0", "        "), ("1.2.0", "        ")):
+        files = {
+            "pyproject.toml": project("acme", version),
+            "src/lib.rs": rust.format(indent, version),
+        }
+        commit(root, files, f"v{version}")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert '+        m.add("__version_ex__", "1.2.1")?;' in done
