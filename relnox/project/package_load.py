@@ -41,8 +41,8 @@ from relnox.versions.sources import (
     setup_cfg,
     toml_location,
 )
+from relnox.versions.tuple_copy import commented_copies, named_copies
 from relnox.versions.tuple_copy import location as tuple_location
-from relnox.versions.tuple_copy import named_copies
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -130,6 +130,8 @@ def _secondaries(
     crate = _crate_copy(directory, doc, backend, known)
     if crate is not None:
         found.append(crate)
+    if known and maybe_version(known[0].value) is not None:  # a file its comment names
+        add(commented_copies(known[0], directory))
     tool_copies = _tool_copies(directory, doc, known)
     found += [copy for copy, _files in tool_copies]
     if known:

@@ -12,7 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
 from relnox.versions.python_ast import literal
-from relnox.versions.sources import VersionLocation, moved, read_text
+from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import literal_tuple, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
@@ -170,3 +170,35 @@ def named_copies(path: Path, value: str) -> list[VersionLocation]:
         for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
         if (name := match["name"]) not in _OWN_NAMES
     ]
+
+
+#: a file a comment names (``lib.rs``, ``docs/news.rst``): words, then a dot and an extension
+_FILE_NAMED = re.compile(r"(?<![\w./-])[\w./-]*\w\.[A-Za-z]{1,5}\b")
+_SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
+
+
+def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
+    """The copies of ``loc``'s version in files its comment names (``# When updating this,
+    also update lib.rs`` over ``version = "4.1.0"``): in each file named once below
+    ``directory``, the one line saying the version, moved with it."""
+    lines = read_text(loc.path).splitlines()
+    at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
+    if at is None:
+        return []
+    above = at
+    while above > 0 and lines[above - 1].lstrip().startswith(("#", "//")):
+        above -= 1
+    comment = " ".join([*lines[above:at], lines[at].partition("#")[2]])
+    found = []
+    for name in dict.fromkeys(_FILE_NAMED.findall(comment)):
+        named = [directory / name] if (directory / name).is_file() else []
+        if not named and "/" not in name:
+            named = [p for p in directory.rglob(name) if not _SKIPPED & set(p.parts)][:2]
+        if len(named) != 1 or named[0] == loc.path:
+            continue
+        saying = [s for s in read_text(named[0]).splitlines() if loc.value in s]
+        if len(saying) == 1 and re.search(rf"(?<![\w.]){re.escape(loc.value)}(?![\w.])", saying[0]):
+            found.append(
+                pattern_location(named[0], saying[0].strip().replace(loc.value, "{version}"))
+            )
+    return found

@@ -105,3 +105,27 @@ def test_a_number_writing_the_release_two_digits_each_moves_with_the_literal(
         assert f"\n+__build__ = {spelled}\n" in shown.stdout and "-PROTOCOL" not in shown.stdout
     refused = run_relnox("bump", "--to", "2.100.0", "--dry-run", cwd=root)
     assert refused.returncode != 0 and "two digits" in refused.stderr
+
+
+def test_a_file_the_comment_over_the_version_names_holds_a_copy(tmp_path: Path) -> None:
+    """``# When updating this, also update lib.rs`` over ``version = "4.1.0"``: the one line
+    of ``src/ext/src/lib.rs`` saying 4.1.0 moves with it (no release history needed); a
+    named file not saying the version, or named by no comment, is left."""
+    pyproject = project("ext", "4.1.0", backend="maturin").replace(
+        'version = "4.1.0"',
+        '# When updating this, also update lib.rs and README.md\nversion = "4.1.0"',
+    )
+    rust = 'fn init(m) {\n    m.add("__version_ex__", "4.1.0")?;\n}\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": pyproject,
+            "src/ext/src/lib.rs": rust,
+            "README.md": "The extension.\n",
+            "src/ext/src/other.rs": 'const V: &str = "4.1.0";\n',
+        },
+        tags=["4.0.0"],
+    )
+    shown = run_relnox("bump", "--to", "4.1.1", "--dry-run", cwd=root, check=True).stdout
+    assert '+    m.add("__version_ex__", "4.1.1")?;' in shown
+    assert "+++ b/README.md" not in shown and "other.rs" not in shown
