@@ -258,10 +258,11 @@ def checkout(tree: Path, commit: str) -> None:
 
 def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> set[str]:
     """The ``paths`` a later commit turned from ``old`` to ``new``: copies of the version the
-    maintainers forgot at the release and moved afterwards, so moving them was right."""
+    maintainers forgot at the release and moved afterwards, so moving them was right; on any
+    branch (a literal written ahead, whose release was made on a release branch)."""
     found: set[str] = set()
     for path in sorted(paths):
-        for later in git(repo, "log", "--format=%H", f"{commit}..HEAD", "--", path).split():
+        for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
             minus = any(line.startswith("-") and old in line for line in diff)
             if minus and any(line.startswith("+") and new in line for line in diff):
