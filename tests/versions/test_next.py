@@ -86,3 +86,22 @@ def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
     commit(root, {"acme/fix.py": ""}, message="Fix")
     beta = run_relnox("bump", "--part", "minor", "--pre", "beta", "--dry-run", cwd=root, check=True)
     assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
+
+
+def test_a_pre_release_written_ahead_is_said_before_a_part_moves_past_it(tmp_path: Path) -> None:
+    """Once 2.1.0b3 is tagged the file says 2.1.0b4, the release to make: --part patch
+    gives 2.1.0 and says it moves past the untagged 2.1.0b4, and how to release it."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "2.1.0b3"), "acme/__init__.py": ""},
+        tags=["rel_2_1_0b2", "rel_2_1_0b3"],
+    )
+    commit(
+        root, {"pyproject.toml": project("acme", "2.1.0b4")}, message="Version 2.1.0b4 placeholder"
+    )
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert done.startswith("acme: 2.1.0b4 -> 2.1.0\n")
+    assert (
+        "note: acme is at 2.1.0b4, which no tag released (the last release is rel_2_1_0b3): "
+        "--part patch gives 2.1.0, past it"
+    ) in done
