@@ -256,6 +256,8 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
 
 
+#: what a version heads when it titles a series' document, not a release
+_TITLES = frozenset({"changelog", "change log", "changes", "release notes", "history", "news"})
 #: a list number opening a heading: a step of a how-to-release guide
 _STEP = re.compile(r"\d+[.)]")
 
@@ -269,6 +271,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
         return None  # a numbered step of a guide
     version = _version(words[0])
+    if version is not None and " ".join(words[1:]).strip(_PUNCTUATION).lower() in _TITLES:
+        return None  # ``2.1 Changelog``: the title over a series' releases
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
     tagged = _tag(words[0])

@@ -215,7 +215,15 @@ def test_one_heading_for_several_releases_is_a_section_of_each(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "heading",
-    ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],
+    [
+        "## Python 3.12 support",
+        "## 2026-01-01",
+        "## Changelog",
+        "### Added",
+        "## Notes for 1.2",
+        "# 2.1 Changelog",  # the title of a series' file over its releases' directives
+        "# 1.x Release Notes",
+    ],
 )
 def test_other_headings_are_not_releases(heading: str) -> None:
     assert parse_title(heading.lstrip("# ")) is None
