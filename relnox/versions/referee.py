@@ -104,7 +104,9 @@ def without_tag_build(directory: Path, said: str) -> str:
     from relnox.toml import table
     from relnox.versions.sources import load_toml
 
-    options = table(load_toml(directory / "pyproject.toml"), "tool", "distutils", "egg_info")
+    pyproject = directory / "pyproject.toml"
+    doc = load_toml(pyproject) if pyproject.is_file() else {}
+    options = table(doc, "tool", "distutils", "egg_info")
     suffix = options.get("tag-build", options.get("tag_build"))
     if suffix is None and (directory / "setup.cfg").is_file():
         parser = configparser.ConfigParser(interpolation=None)
