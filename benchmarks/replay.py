@@ -42,6 +42,8 @@ TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
 # dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
 VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
+# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module)
+TESTS = {"test", "tests", "testing"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -64,9 +66,10 @@ def parse(text: str) -> Version | None:
 
 
 def foreign(path: str) -> bool:
-    """A file holding another project's version: under a vendoring folder, or a lock file."""
+    """A file holding another project's version: under a vendoring or test folder, or a
+    lock file."""
     *folders, name = path.split("/")
-    return bool(VENDORED & set(folders)) or "lock" in name.lower()
+    return bool((VENDORED | TESTS) & set(folders)) or "lock" in name.lower()
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
@@ -137,10 +140,13 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
             if line.startswith("--- "):
                 current = line[6:]
+            elif line == "+++ /dev/null":  # a file deleted (a news fragment consumed) moved none
+                current = "/dev/null"
             elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
                 step = 0 if foreign(current) else 1 if line[0] == "-" else -1
                 lines.setdefault(current, Counter())[line[1:]] += step
         changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
+        changed.discard("/dev/null")
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
@@ -264,10 +270,11 @@ def checkout(tree: Path, commit: str) -> None:
 
 def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> set[str]:
     """The ``paths`` a later commit turned from ``old`` to ``new``: copies of the version the
-    maintainers forgot at the release and moved afterwards, so moving them was right."""
+    maintainers forgot at the release and moved afterwards, so moving them was right; on any
+    branch (a literal written ahead, whose release was made on a release branch)."""
     found: set[str] = set()
     for path in sorted(paths):
-        for later in git(repo, "log", "--format=%H", f"{commit}..HEAD", "--", path).split():
+        for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
             minus = any(line.startswith("-") and old in line for line in diff)
             if minus and any(line.startswith("+") and new in line for line in diff):

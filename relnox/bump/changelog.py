@@ -39,8 +39,10 @@ def release_changelog(
     tag: str | None = None,
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
     setext_format: str = "{title} ({date})",
+    retitle: bool = False,
 ) -> str | None:
-    """``text`` with a release heading for its Unreleased entries, compare links moved."""
+    """``text`` with a release heading for its Unreleased entries (``retitle``: in place of
+    the Unreleased heading), compare links moved."""
     unreleased = find_section(text, UNRELEASED)
     if unreleased is None:
         return None
@@ -64,7 +66,7 @@ def release_changelog(
     else:  # setext: underline the new title with the same character
         words = setext_format.format(title=title, date=day)
         heading = f"{words}{eol}{_underline(lines, unreleased, len(words))}"
-    if numbered_later(unreleased):  # X.YY.Z (UNRELEASED) is the release's heading, numbered
+    if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
         heading = f"{unreleased.marker * len(words)}{eol}{heading}" if over else heading

@@ -23,7 +23,7 @@ from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in
-from relnox.project.changelog_rule import changelog_kept
+from relnox.project.changelog_rule import changelog_kept, retitled
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
@@ -158,9 +158,15 @@ def changelog_edits(
                 one = " " not in title  # one version: a heading naming its project is followed
                 heading = heading_like(text, heading, one=one)
                 setext = heading_like(text, setext, setext=True, one=one)
-            released = release_changelog(text, title, today, tag, heading, setext)
+            last = retitled(workspace, path, selected)
+            released = release_changelog(text, title, today, tag, heading, setext, bool(last))
             if released is not None:
                 files.set(path, released)
+            if released is not None and last is not None:
+                notes.append(
+                    f"note: {rel}: its Unreleased heading becomes {title}'s, as at {last} "
+                    '(changelog-edit = "edit" writes it under Unreleased)'
+                )
 
     root_log = changelog_in(workspace.root, config)
     logs = functools.cache(lambda directory: changelog_in(directory, config))  # each once

@@ -24,6 +24,8 @@ _NOTHING_YET = re.compile(
     r"(?:\s+(?:yet|so\s+far))?\s*[.!]?\s*[*_`)]*\s*[.!]?\s*$",
     re.I,
 )
+#: a line an underline cannot make a title: a list item, a quote (``*emphasis*`` can be one)
+_NO_TITLE = re.compile(r"[>|]|[-*+](?:\s|$)")
 _SETEXT_LEVEL = {"=": 1, "-": 2}  # reST's other underline characters: level 3
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")  # [1.2.0](https://...) -> [1.2.0]
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -118,7 +120,7 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
     if (atx := _ATX.match(line)) is not None:
         return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
     under = UNDERLINE.match(lines[index + 1]) if index + 1 < len(lines) else None
-    if under and line.strip() and not line[0].isspace() and line[0] not in "-*+>|":
+    if under and line.strip() and not line[0].isspace() and not _NO_TITLE.match(line):
         level = _SETEXT_LEVEL.get(under["char"], 3)
         return Heading(index, index + 2, level, line.strip(), under["char"])
     if line.rstrip() == DIRECTIVE:
@@ -254,6 +256,8 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     return (stem(prefix).rsplit("/", 1)[-1], version) if version is not None else None
 
 
+#: what a version heads when it titles a series' document, not a release
+_TITLES = frozenset({"changelog", "change log", "changes", "release notes", "history", "news"})
 #: a list number opening a heading: a step of a how-to-release guide
 _STEP = re.compile(r"\d+[.)]")
 
@@ -267,6 +271,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
         return None  # a numbered step of a guide
     version = _version(words[0])
+    if version is not None and " ".join(words[1:]).strip(_PUNCTUATION).lower() in _TITLES:
+        return None  # ``2.1 Changelog``: the title over a series' releases
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
     tagged = _tag(words[0])

@@ -73,3 +73,22 @@ def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> 
         if release is None or changelog in commits.get(release, []):
             return False
     return True
+
+
+def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
+    """The last release tag at which ``path`` held that release's section and no Unreleased
+    one: its release retitled the Unreleased heading (``*unreleased*`` became ``26.3 -
+    2026-08-03``), and so does the bump; ``None`` to write the release's heading under it.
+    ``[tool.relnox] changelog-edit = "edit"`` writes it under Unreleased whatever the tag."""
+    from relnox.project.changelog import UNRELEASED, find_section
+
+    if history_rule(workspace, "changelog-edit", RULES) != "history":
+        return None
+    pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)
+    if pkg is None or pkg.tags is None or pkg.tags.last_tag is None:
+        return None
+    top = git.toplevel(workspace.root).resolve()
+    text = git.show_file(workspace.root, pkg.tags.last_tag, rel(path.resolve(), top))
+    if text is None or find_section(text, UNRELEASED) is not None:
+        return None
+    return pkg.tags.last_tag if find_section(text, str(pkg.tags.last)) is not None else None

@@ -268,8 +268,8 @@ def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
 ) -> dict[str, str]:
     """The files below ``root`` whose line said ``old`` at ``old_tag`` (or that did not exist
-    then) and says ``new`` at ``new_tag``, with its template (:data:`EVERY` where several
-    did), from one diff."""
+    then) and says ``new`` at ``new_tag``, with its template, whatever its indentation
+    (:data:`EVERY` where several did), from one diff."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
     result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
@@ -285,9 +285,9 @@ def _moved_lines(
             path = line[6:] if line[4:6] in ("a/", "b/") else ""
             added |= {path} if made and path else set()
         elif path and line[:1] == "-" and str(old) in line:
-            minus.setdefault(path, set()).add(line[1:].replace(str(old), "{version}"))
+            minus.setdefault(path, set()).add(line[1:].strip().replace(str(old), "{version}"))
         elif path and line[:1] == "+" and str(new) in line:
-            plus.setdefault(path, set()).add(line[1:].replace(str(new), "{version}"))
+            plus.setdefault(path, set()).add(line[1:].strip().replace(str(new), "{version}"))
     both = {p: minus[p] & plus.get(p, set()) for p in minus} | {
         p: plus[p] for p in added & set(plus)
     }

@@ -41,8 +41,8 @@ from relnox.versions.sources import (
     setup_cfg,
     toml_location,
 )
+from relnox.versions.tuple_copy import commented_copies, named_copies
 from relnox.versions.tuple_copy import location as tuple_location
-from relnox.versions.tuple_copy import named_copies
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -130,6 +130,8 @@ def _secondaries(
     crate = _crate_copy(directory, doc, backend, known)
     if crate is not None:
         found.append(crate)
+    if known and maybe_version(known[0].value) is not None:  # a file its comment names
+        add(commented_copies(known[0], directory))
     tool_copies = _tool_copies(directory, doc, known)
     found += [copy for copy, _files in tool_copies]
     if known:
@@ -276,14 +278,21 @@ def _one_release_apart(a: str, b: str) -> bool:
 def _crate_copy(
     directory: Path, doc: Mapping[str, Any], backend: str, known: list[VersionLocation]
 ) -> VersionLocation | None:
-    """A maturin package's crate version when it says its static ``[project] version``: a
-    copy a release bumps too (one that differs is the crate's own)."""
-    if not backend.startswith("maturin") or not known or known[0].key != ("project", "version"):
+    """A maturin package's crate version, or a meson-python package's ``project(version:
+    ...)`` in meson.build, when it says its static ``[project] version``: a copy a release
+    bumps too (one that differs is the crate's own)."""
+    if not known or known[0].key != ("project", "version"):
         return None
-    from relnox.versions.dynamic_native import cargo_version
+    from relnox.versions.dynamic_native import cargo_version, meson_version
 
+    meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
     try:
-        _source, (crate, *_), _evidence = cargo_version(directory, doc)
+        if backend.startswith("maturin"):
+            _source, (crate, *_), _evidence = cargo_version(directory, doc)
+        elif meson and (found := meson_version(directory)) is not None:
+            _source, (crate, *_), _evidence = found
+        else:
+            return None
     except (ConfigError, VersionError, ValueError):
         return None
     primary = maybe_version(known[0].value)

@@ -160,9 +160,11 @@ def _stepped(
         new = long_as_released(new, pkg.tags.released, base)
     plain = bump_version(parse_version(base), part, pre, first_pre(pkg))
     if notes is not None and str(plain) != new and taken(plain):
+        tag = tag_for(pkg, str(plain), workspace.tag_format)
+        how = "withdrawn" if facts and plain in facts.withdrawn else "already released"
+        where = "" if how == "withdrawn" else ", on another branch"
         notes.append(
-            f"note: {pkg.name} {plain} was already released (tag "
-            f"{tag_for(pkg, str(plain), workspace.tag_format)}, on another branch); "
+            f"note: {pkg.name} {plain} was {how} (tag {tag}{where}); "
             f"--part {part} steps over it to {new}"
         )
     return new
@@ -249,8 +251,13 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 
 
 def first_pre(pkg: Package) -> int:
-    """The number a new pre-release label starts at: 1 when every tagged one does, else 0."""
-    numbers = [v.pre[1] for v in pkg.tags.released if v.pre] if pkg.tags else []
+    """The number a new pre-release label starts at: 1 when the newest release line with
+    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0."""
+    from packaging.version import Version
+
+    pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
+    newest = max((Version(v.base_version) for v in pres), default=None)
+    numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0
 
 
@@ -269,10 +276,13 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
     """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
-    release branch's 5.6.3 seen from main), which a ``--part`` bump steps over."""
+    release branch's 5.6.3 seen from main) or withdrew (the files went back below it),
+    which a ``--part`` bump steps over: an index keeps what it published."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
+            if pkg.tags is not None and version in pkg.tags.withdrawn:
+                return True
             tag = release_tag(workspace, pkg, version)
             if tag is not None and git.tag_exists(workspace.root, tag):
                 return not git.contains(workspace.root, "HEAD", f"refs/tags/{tag}")

@@ -148,20 +148,23 @@ def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, ne
 def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
-    """Notes for the packages whose files already hold the next final version after their
-    last release, untagged (``1.53.0`` after ``1.52.0``), which ``--part`` moves past."""
+    """Notes for the packages whose files already hold the next version after their last
+    release, untagged (``1.53.0`` after ``1.52.0``, ``2.1.0b4`` after ``2.1.0b3``), which
+    ``--part`` moves past."""
     if part not in PARTS_OF_RELEASE:
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}
     for pkg in selected:
         facts, current = pkg.tags, maybe_version(pkg.version)
-        if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
+        last, last_tag = facts.newest if facts is not None else (None, None)
+        if pkg.vcs_versioned or facts is None or last is None or current is None:
             continue
-        if current.is_prerelease or current.is_postrelease or current.local is not None:
+        if current.is_devrelease or current.is_postrelease or current.local is not None:
             continue
-        steps = {bump_version(facts.last, step) for step in PARTS_OF_RELEASE}
+        pre = ("pre",) if last.pre is not None and not last.is_devrelease else ()
+        steps = {bump_version(last, step) for step in (*PARTS_OF_RELEASE, *pre)}
         if current in steps and current not in facts.released and pkg.name in versions:
-            key = (pkg.version, str(facts.last_tag), versions[pkg.name][1])
+            key = (pkg.version, str(last_tag), versions[pkg.name][1])
             ahead.setdefault(key, []).append(pkg.name)
     return [
         f"note: {', '.join(names)} {'is' if len(names) == 1 else 'are'} at {version}, which no "

@@ -95,6 +95,33 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
     )
 
 
+def without_tag_build(directory: Path, said: str) -> str:
+    """``said`` without setuptools' ``tag-build`` suffix (``[tool.distutils.egg_info]`` of
+    pyproject.toml, ``[egg_info]`` of setup.cfg: ``"dev"``), which every build from the tree
+    adds to the literal and a release build drops: ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
+    import configparser
+
+    from relnox.toml import table
+    from relnox.versions.sources import load_toml
+
+    pyproject = directory / "pyproject.toml"
+    doc = load_toml(pyproject) if pyproject.is_file() else {}
+    options = table(doc, "tool", "distutils", "egg_info")
+    suffix = options.get("tag-build", options.get("tag_build"))
+    if suffix is None and (directory / "setup.cfg").is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(directory / "setup.cfg", encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            return said
+        suffix = parser.get("egg_info", "tag_build", fallback=None)
+    version = maybe_version(said)
+    if not isinstance(suffix, str) or not suffix.strip() or version is None:
+        return said
+    base = _stripped(version)
+    return str(base) if maybe_version(f"{base}{suffix.strip()}") == version else said
+
+
 def refereed(workspace: Workspace) -> Workspace:
     """``workspace`` with each computed version as its backend says it, with a finding."""
     if not asked.enabled():
@@ -110,6 +137,8 @@ def refereed(workspace: Workspace) -> Workspace:
     packages = []
     for pkg in workspace.packages:
         said = answers.get(pkg.name)
+        if isinstance(said, str):
+            said = without_tag_build(pkg.directory, said)
         if computed(pkg) and asked.compiles(pkg.backend):
             evidence = (
                 f"{pkg.evidence}; {pkg.backend} cannot say the version without compiling, "
@@ -142,4 +171,4 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
         if not pkg.referee:
             logger.warning(fallback(pkg, said))
         return None
-    return said
+    return without_tag_build(pkg.directory, said)

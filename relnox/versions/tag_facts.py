@@ -269,6 +269,7 @@ def _measure(
         reachable[1] if reachable else None,
         len(found),
         released=frozenset(v for v, _tag in found),
+        withdrawn=frozenset(v for v, tag in found if tag in withdrawn),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
         dated=dated,

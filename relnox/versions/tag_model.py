@@ -147,6 +147,7 @@ class TagFacts:
     count: int = 0
     problem: str | None = None  # tags exist but none is this package's
     released: frozenset[Version] = frozenset()  # every version a tag of it marks
+    withdrawn: frozenset[Version] = frozenset()  # released, then the files went back below
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None

@@ -1,6 +1,7 @@
 """A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)`` beside
 ``__version__ = "1.2.1"``), moved with it by a release; its spellings: numbers then at most
-one string, ``"final"``, or ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``."""
+one string, ``"final"``, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or a number
+writing the release's numbers two digits each (``__build__ = 0x023402`` for 2.34.2)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError
 from relnox.versions.python_ast import literal
-from relnox.versions.sources import VersionLocation, moved, read_text
+from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import literal_tuple, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
@@ -20,6 +21,9 @@ _TUPLE = re.compile(
     r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
     re.M,
 )
+#: ``NAME = 0x023402``: the release's numbers two digits each (its suffix :data:`HEX`)
+_HEX = re.compile(r"^(?P<name>\w+)[ \t]*=[ \t]*0[xX](?P<parts>(?:\d\d){2,})[ \t]*(?:#.*)?$", re.M)
+HEX = "0x"
 Parts = tuple[tuple[int, ...], str | None]
 
 
@@ -79,6 +83,11 @@ def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
         parts = _parts(match["parts"])
         if parts is not None and _says(*parts, version):
             return match, parts
+    for match in _HEX.finditer(text):
+        digits = match["parts"]
+        numbers = tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
+        if _says(numbers, None, Version(version.base_version)):
+            return match, (numbers, HEX)
     return None
 
 
@@ -101,6 +110,15 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
         raise moved(path, old)
     match, (numbers, suffix) = found
     parts = match["parts"]
+    if suffix == HEX:
+        release = _padded(Version(new).release, len(numbers))
+        if len(release) > len(numbers) or max(release) > 99:
+            raise VersionError(
+                f"{path}: {match['name']} = 0x{parts} writes each number of the release in two "
+                f"digits, which {new} does not fit; edit both lines by hand and commit them"
+            )
+        start, end = match.span("parts")
+        return text[:start] + "".join(f"{n:02}" for n in release) + text[end:]
     spelled = f"{match['name']} = ({', '.join(map(str, numbers))})"
     parsed, rest = tuple_parts(path, new, f"the tuple {spelled}")
     quote = "'" if "'" in parts and '"' not in parts else '"'
@@ -152,3 +170,35 @@ def named_copies(path: Path, value: str) -> list[VersionLocation]:
         for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
         if (name := match["name"]) not in _OWN_NAMES
     ]
+
+
+#: a file a comment names (``lib.rs``, ``docs/news.rst``): words, then a dot and an extension
+_FILE_NAMED = re.compile(r"(?<![\w./-])[\w./-]*\w\.[A-Za-z]{1,5}\b")
+_SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
+
+
+def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
+    """The copies of ``loc``'s version in files its comment names (``# When updating this,
+    also update lib.rs`` over ``version = "4.1.0"``): in each file named once below
+    ``directory``, the one line saying the version, moved with it."""
+    lines = read_text(loc.path).splitlines()
+    at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
+    if at is None:
+        return []
+    above = at
+    while above > 0 and lines[above - 1].lstrip().startswith(("#", "//")):
+        above -= 1
+    comment = " ".join([*lines[above:at], lines[at].partition("#")[2]])
+    found = []
+    for name in dict.fromkeys(_FILE_NAMED.findall(comment)):
+        named = [directory / name] if (directory / name).is_file() else []
+        if not named and "/" not in name:
+            named = [p for p in directory.rglob(name) if not _SKIPPED & set(p.parts)][:2]
+        if len(named) != 1 or named[0] == loc.path:
+            continue
+        saying = [s for s in read_text(named[0]).splitlines() if loc.value in s]
+        if len(saying) == 1 and re.search(rf"(?<![\w.]){re.escape(loc.value)}(?![\w.])", saying[0]):
+            found.append(
+                pattern_location(named[0], saying[0].strip().replace(loc.value, "{version}"))
+            )
+    return found

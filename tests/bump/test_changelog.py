@@ -215,7 +215,15 @@ def test_one_heading_for_several_releases_is_a_section_of_each(tmp_path: Path) -
 
 @pytest.mark.parametrize(
     "heading",
-    ["## Python 3.12 support", "## 2026-01-01", "## Changelog", "### Added", "## Notes for 1.2"],
+    [
+        "## Python 3.12 support",
+        "## 2026-01-01",
+        "## Changelog",
+        "### Added",
+        "## Notes for 1.2",
+        "# 2.1 Changelog",  # the title of a series' file over its releases' directives
+        "# 1.x Release Notes",
+    ],
 )
 def test_other_headings_are_not_releases(heading: str) -> None:
     assert parse_title(heading.lstrip("# ")) is None
@@ -931,3 +939,22 @@ def test_a_bump_to_a_local_development_version_leaves_the_unreleased_entries(
     assert "stay for the release, not 2.1.0+dev's section" in bump.stdout + bump.stderr
     final = run_relnox("bump", "--dry-run", "--to", "2.1.0", cwd=root, check=True)
     assert "b/CHANGELOG.md" in final.stdout
+
+
+def test_an_emphasised_unreleased_title_over_a_rest_underline_is_a_heading(
+    tmp_path: Path,
+) -> None:
+    """A reST changelog titling its open section ``*unreleased*`` over ``~~~~``: a heading
+    (emphasis, not a list item), whose entries the bump releases; ``* item`` stays a list."""
+    text = (
+        "Changelog\n---------\n\n*unreleased*\n~~~~~~~~~~~~\n\n* New.\n\n"
+        "1.0 - 2026-01-02\n~~~~~~~~~~~~~~~~\n\n* Old.\n"
+    )
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0"), "CHANGELOG.rst": text},
+        tags=["1.0"],
+    )
+    out = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert "+1.1 - " in out and "no Unreleased section" not in out
+    assert find_section("Changes\n=======\n\n* New\n-----\n", UNRELEASED) is None

@@ -14,6 +14,7 @@ from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo
 
 RELEASES = ("1.0.0", "1.1.0", "1.2.0")
+EDIT = '\n[tool.relnox]\nchangelog-edit = "edit"\n'
 
 
 def _single(version: str, settings: str) -> dict[str, str]:
@@ -175,3 +176,23 @@ def test_a_workspace_changelog_its_release_commits_never_edited_is_left(
     done = run_relnox("bump", "-p", "acme-core", "--to", "1.3.0", "--dry-run", cwd=root)
     line = _kept_line(done.stdout + done.stderr, name)
     assert "acme-core-v1.0.0, acme-core-v1.1.0, acme-core-v1.2.0 did not edit it" in line
+
+
+def test_an_unreleased_heading_the_last_release_retitled_is_retitled(tmp_path: Path) -> None:
+    """At each release the maintainers retitle ``*unreleased*`` as the release (the tag's
+    changelog has ``1.0 - 2026-01-02`` and no Unreleased) and open a new one after: the
+    bump retitles it too, said in a note; ``changelog-edit = "edit"`` writes under it."""
+    released = "Changelog\n---------\n\n1.0 - 2026-01-02\n~~~~~~~~~~~~~~~~\n\n* Old.\n"
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0"), "CHANGELOG.rst": released},
+        tags=["1.0"],
+    )
+    opened = released.replace("\n\n1.0", "\n\n*unreleased*\n~~~~~~~~~~~~\n\n* New.\n\n1.0", 1)
+    commit(root, {"pyproject.toml": project("acme", "1.1.dev0"), "CHANGELOG.rst": opened})
+    out = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert "-*unreleased*\n-~~~~~~~~~~~~\n+1.1 - " in out
+    assert "note: CHANGELOG.rst: its Unreleased heading becomes 1.1's, as at 1.0" in out
+    commit(root, {"pyproject.toml": project("acme", "1.1.dev0", extra=EDIT)})
+    edit = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert "-*unreleased*" not in edit and "+1.1 - " in edit

@@ -1562,7 +1562,8 @@ def test_a_lock_entry_left_behind_its_package_stays_behind_and_is_said(tmp_path:
 
 def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: Path) -> None:
     """falcon's and uvloop's shape: every pre-release tag is numbered from 1 (4.3.0a1,
-    4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0. A history with a 0 keeps 0."""
+    4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0, whatever an older line did
+    (4.2.0rc0). A newest line with a 0 keeps 0."""
     root = repo(
         tmp_path / "fal",
         {"pyproject.toml": project("fal", "4.3.0"), "fal/__init__.py": ""},
@@ -1572,6 +1573,9 @@ def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: 
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
     assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b1")
     git(root, "tag", "4.2.0rc0", "HEAD~1")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b1")
+    git(root, "tag", "4.4.0a0", "HEAD")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
     assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b0")
 

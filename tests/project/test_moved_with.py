@@ -417,3 +417,24 @@ def test_the_note_on_several_moved_files_speaks_of_them(tmp_path: Path) -> None:
     said = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert "conda/meta.yaml, setup.cfg moved from each release to the next" in said.stdout
     assert "so a bump moves them too" in said.stdout and "leaves them" in said.stdout
+
+
+def test_a_line_moved_at_each_release_is_a_copy_whatever_its_indentation(
+    tmp_path: Path,
+) -> None:
+    """A native module's ``m.add("__version_ex__", "1.0.0")?;`` moved with each release;
+    between two releases a refactoring indented it deeper: still the same copy, moved."""
+    rust = 'fn init(m) {{\n{}m.add("__version_ex__", "{}")?;\n}}\n'
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "src/lib.rs": rust.format("    ", "1.0.0")},
+        tags=["v1.0.0"],
+    )
+    for version, indent in (("1.1.0", "        "), ("1.2.0", "        ")):
+        files = {
+            "pyproject.toml": project("acme", version),
+            "src/lib.rs": rust.format(indent, version),
+        }
+        commit(root, files, f"v{version}")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert '+        m.add("__version_ex__", "1.2.1")?;' in done

@@ -2223,3 +2223,21 @@ def test_meson_version_from_a_script_reading_a_module_and_marking_dev_builds_wit
     assert (
         "+++ b/src/acme/__init__.py" in bump.stdout and "+__version__ = '0.27.0rc0'" in bump.stdout
     )
+
+
+def test_a_meson_build_saying_the_static_project_version_is_a_copy(tmp_path: Path) -> None:
+    """meson-python builds the static ``[project] version``; meson.build's ``project(version:
+    ...)`` saying the same is a copy every release moves too. One at a version of its own
+    is meson's, left."""
+    meson = "project(\n  'Wave',\n  'c',\n  version: '{}',\n  license: 'MIT',\n)\n"
+    files = {
+        "same/pyproject.toml": project("wave", "1.10.0.dev0", backend="meson"),
+        "same/meson.build": meson.format("1.10.0.dev0"),
+        "own/pyproject.toml": project("tide", "2.0.0", backend="meson"),
+        "own/meson.build": meson.format("0.1"),
+    }
+    root = repo(tmp_path / "r", files)
+    out = run_relnox("bump", "--to", "1.10.0", "--dry-run", cwd=root / "same", check=True).stdout
+    assert "-  version: '1.10.0.dev0',\n+  version: '1.10.0',\n" in out
+    own = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root / "own", check=True).stdout
+    assert "meson.build" not in own

@@ -50,3 +50,58 @@ def test_a_pre_release_number_the_line_released_is_stepped_over(tmp_path: Path) 
     beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root)
     assert beta.returncode != 0
     assert "2.0.0b0 was already released" in beta.stderr
+
+
+def test_a_patch_steps_over_a_withdrawn_release_of_its_own_line(tmp_path: Path) -> None:
+    """1.5.1 was tagged and published, then rolled back: the files went back to 1.5.0 to
+    re-cut it under another version. --part patch cannot make 1.5.1 again (an index keeps
+    it): it steps over the withdrawn release to 1.5.2, said in a note; minor is 1.6.0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.5.0"), "acme/__init__.py": ""},
+        tags=["1.5.0"],
+    )
+    commit(root, {"pyproject.toml": project("acme", "1.5.1")}, "1.5.1")
+    commit(root, {"pyproject.toml": project("acme", "1.5.0")}, message="Roll back 1.5.1")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    patch = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert patch.startswith("acme: 1.5.0 -> 1.5.2\n")
+    assert "note: acme 1.5.1 was withdrawn (tag 1.5.1); --part patch steps over it" in patch
+    minor = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert minor.startswith("acme: 1.5.0 -> 1.6.0\n")
+
+
+def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
+    tmp_path: Path,
+) -> None:
+    """Pre-releases of long ago were tagged with no number (``v0.4.2a``: a0); every line
+    since starts at 1 (2.0.0b1): --pre beta after 2.0.0 gives 2.1.0b1, not b0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "0.4.2a0"), "acme/__init__.py": ""},
+        tags=["v0.4.2a"],
+    )
+    for version in ("0.4.2", "2.0.0b1", "2.0.0b2", "2.0.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    beta = run_relnox("bump", "--part", "minor", "--pre", "beta", "--dry-run", cwd=root, check=True)
+    assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
+
+
+def test_a_pre_release_written_ahead_is_said_before_a_part_moves_past_it(tmp_path: Path) -> None:
+    """Once 2.1.0b3 is tagged the file says 2.1.0b4, the release to make: --part patch
+    gives 2.1.0 and says it moves past the untagged 2.1.0b4, and how to release it."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "2.1.0b3"), "acme/__init__.py": ""},
+        tags=["rel_2_1_0b2", "rel_2_1_0b3"],
+    )
+    commit(
+        root, {"pyproject.toml": project("acme", "2.1.0b4")}, message="Version 2.1.0b4 placeholder"
+    )
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert done.startswith("acme: 2.1.0b4 -> 2.1.0\n")
+    assert (
+        "note: acme is at 2.1.0b4, which no tag released (the last release is rel_2_1_0b3): "
+        "--part patch gives 2.1.0, past it"
+    ) in done

@@ -208,3 +208,38 @@ def test_a_backend_that_cannot_answer_gives_every_command_the_same_fallback(
     (said,) = [line for line in listed.stderr.splitlines() if warning in line]
     assert [line for line in checked.stderr.splitlines() if warning in line] == [said]
     assert "ok v1.8.0: vcspkg 1.8.0" in checked.stdout
+
+
+@pytest.mark.parametrize(
+    ("where", "text"),
+    [
+        ("pyproject.toml", '\n[tool.distutils.egg_info]\ntag-build = "dev"\n'),
+        ("setup.cfg", "[egg_info]\ntag_build = dev\n"),
+    ],
+)
+def test_setuptools_tag_build_is_the_trees_builds_not_the_release(
+    tmp_path: Path, where: str, text: str
+) -> None:
+    """setuptools' tag-build ``dev`` makes every build from the tree 1.4.0.dev0 of the
+    literal 1.4.0, which a release build drops: the version is 1.4.0 with no finding, and a
+    bump the backend proves (1.4.1.dev0 after it) is committed."""
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
+        '\n[project]\nname = "devpkg"\ndynamic = ["version"]\n\n[tool.setuptools.dynamic]\n'
+        'version = {attr = "devpkg.__version__"}\n'
+    )
+    files = {
+        "pyproject.toml": pyproject + (text if where == "pyproject.toml" else ""),
+        "setup.py": "from setuptools import setup\nsetup()\n",
+        "devpkg/__init__.py": '__version__ = "1.4.0"\n',
+    }
+    root = _repo(tmp_path / "repo", {**files, **({where: text} if where == "setup.cfg" else {})})
+    _git(root, "tag", "v1.4.0")
+    _commit(root, "fix")
+    shown = _relnox(root, "packages", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["packages"][0]["version"] == "1.4.0"
+    assert "says" not in shown.stderr
+    bump = _relnox(root, "bump", "--part", "patch")
+    assert bump.returncode == 0, bump.stderr
+    assert '__version__ = "1.4.1"' in (root / "devpkg/__init__.py").read_text()

@@ -10,6 +10,7 @@ from relnox.bump import BumpOptions
 from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import VersionError
 from relnox.project.discovery import load_workspace
+from tests.conftest import run_relnox
 from tests.shapes import project, repo
 
 ATTR = '\n[tool.setuptools.dynamic]\nversion = {attr = "pack.__version__"}\n'
@@ -88,3 +89,43 @@ def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
     ).replace('"1.2.0"', '"1.3.0"')
     with pytest.raises(VersionError, match=r"level word, which relnox cannot write for 1\.4\.0rc0"):
         plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc"))
+
+
+def test_a_number_writing_the_release_two_digits_each_moves_with_the_literal(
+    tmp_path: Path,
+) -> None:
+    """``__build__ = 0x023402`` under ``__version__ = "2.34.2"``: the release's numbers two
+    digits each, moved by every release (a pre-release writes its release, 0x023500); a
+    number saying another release (a protocol's) is no copy and stays."""
+    module = 'PROTOCOL = 0x0102\n__version__ = "2.34.2"\n__build__ = 0x023402\n'
+    root = _root(tmp_path, module, "v2.34.2")
+    for to, spelled in (("2.34.3", "0x023403"), ("2.35.0a1", "0x023500")):
+        shown = run_relnox("bump", "--to", to, "--dry-run", cwd=root, check=True)
+        assert "\n-__build__ = 0x023402\n" in shown.stdout
+        assert f"\n+__build__ = {spelled}\n" in shown.stdout and "-PROTOCOL" not in shown.stdout
+    refused = run_relnox("bump", "--to", "2.100.0", "--dry-run", cwd=root)
+    assert refused.returncode != 0 and "two digits" in refused.stderr
+
+
+def test_a_file_the_comment_over_the_version_names_holds_a_copy(tmp_path: Path) -> None:
+    """``# When updating this, also update lib.rs`` over ``version = "4.1.0"``: the one line
+    of ``src/ext/src/lib.rs`` saying 4.1.0 moves with it (no release history needed); a
+    named file not saying the version, or named by no comment, is left."""
+    pyproject = project("ext", "4.1.0", backend="maturin").replace(
+        'version = "4.1.0"',
+        '# When updating this, also update lib.rs and README.md\nversion = "4.1.0"',
+    )
+    rust = 'fn init(m) {\n    m.add("__version_ex__", "4.1.0")?;\n}\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": pyproject,
+            "src/ext/src/lib.rs": rust,
+            "README.md": "The extension.\n",
+            "src/ext/src/other.rs": 'const V: &str = "4.1.0";\n',
+        },
+        tags=["4.0.0"],
+    )
+    shown = run_relnox("bump", "--to", "4.1.1", "--dry-run", cwd=root, check=True).stdout
+    assert '+    m.add("__version_ex__", "4.1.1")?;' in shown
+    assert "+++ b/README.md" not in shown and "other.rs" not in shown
