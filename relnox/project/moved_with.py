@@ -124,11 +124,13 @@ def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release or the development toward it."""
+    """Whether ``version`` is the ``last`` release, the development toward it (``0.65b0.dev``
+    beside ``0.65b0`` cut from a branch) or toward a later one (``1.2.1.dev1`` after
+    ``1.2.0``): not a maintenance line below it."""
     parsed = maybe_version(version)
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
-    return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last
+    return (maybe_version(parsed.public.rsplit(".dev", 1)[0]) or parsed) >= last
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:

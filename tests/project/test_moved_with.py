@@ -268,3 +268,22 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
     assert (root / "docs/guide.md").read_text() == "  rev: 26.5.1\n"
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
+
+
+def test_an_outside_pin_moves_from_the_next_releases_dev_version(tmp_path: Path) -> None:
+    """Releases 1.0.0 .. 1.2.0 each pinned ``acme-binary`` (built from the same sources by
+    another name) at the release, and the files then moved on to the next ``.dev1`` with the
+    pin: at ``1.2.1.dev1`` the bump moves the pin too, as it did at the release."""
+
+    def files(version: str) -> dict[str, str]:
+        pins = [f"acme-binary == {version}", "requests == 2.31.0"]
+        return {"pyproject.toml": project("acme", version, requires=pins), "src/acme/a.py": ""}
+
+    root = repo(tmp_path / "r", files("1.0.0"), tags=["1.0.0"])
+    for minor in (1, 2):
+        commit(root, files(f"1.{minor}.0.dev1"))
+        commit(root, files(f"1.{minor}.0"), f"1.{minor}.0")
+    commit(root, files("1.2.1.dev1"))
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"acme-binary == 1.2.1"' in text and '"requests == 2.31.0"' in text
