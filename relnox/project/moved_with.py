@@ -30,8 +30,11 @@ RULES = ("history", "keep")
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
-#: an exact pin in a dependency list: ``"name == 1.2b0",``
-_EXACT_PIN = re.compile(r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*(?P<version>[^",;\s]+)"')
+#: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
+#: ``"name == 1.2b0; implementation_name != 'pypy'"``
+_EXACT_PIN = re.compile(
+    r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*===?\s*(?P<version>[^",;\s]+)\s*[";]'
+)
 
 
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
