@@ -247,13 +247,15 @@ def _tool_notes(
                     f"note: {relative(found.filename, workspace.root)} is written by towncrier "
                     f"and {where} holds no fragment: {new} gets no changelog section"
                 )
-        waiting = changes(directory)
+        waiting = changes(directory, workspace.root)
         if waiting is not None and waiting.entries:
             where = relative(waiting.directory, workspace.root)
+            top = waiting.config.parent
             notes.append(
                 f"note: {where} holds {len(waiting.entries)} changie entr"
                 f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                f"run changie batch {new} and changie merge"
+                f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
         collected = scriv_fragments(directory)

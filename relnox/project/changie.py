@@ -28,8 +28,14 @@ def _key(text: str, key: str, default: str) -> str:
     return value or default
 
 
-def changes(directory: Path) -> Changes | None:
-    """The changie set-up configured in ``directory``, with its unreleased entries."""
+def changes(directory: Path, top: Path | None = None) -> Changes | None:
+    """The changie set-up configured in ``directory``, else at the repository's ``top`` (one
+    set-up for a package below it), with its unreleased entries."""
+    found = _configured(directory)
+    return found if found is not None or top is None or top == directory else _configured(top)
+
+
+def _configured(directory: Path) -> Changes | None:
     for name in CONFIG_NAMES:
         config = directory / name
         if not config.is_file():

@@ -71,3 +71,38 @@ def test_an_unreadable_changie_config_is_no_set_up(tmp_path: Path) -> None:
     assert "changie" not in row.detail
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
     assert not [note for note in plan.notes if "changie" in note]
+
+
+HEADER = "# Changelog\n\n- This file lists every change.\n- Do not edit it: changie writes it.\n\n"
+
+
+def _root_set_up(tmp_path: Path, entries: bool) -> Path:
+    """One package in ``core/``, changie configured at the repository's top, its changelog
+    the header's list over the last release's section."""
+    files = {
+        "core/pyproject.toml": project("acme-core", "1.10.0"),
+        "core/acme_core/__init__.py": "",
+        ".changie.yaml": CONFIG,
+        ".changes/unreleased/.gitkeep": "",
+        ".changes/1.10.0.md": "## acme-core 1.10.0\n",
+        "CHANGELOG.md": HEADER + "## acme-core 1.10.0 - May 01, 2026\n\n- Old.\n",
+    }
+    if entries:
+        files[".changes/unreleased/Fixes-20260728-114754.yaml"] = ENTRY
+    return repo(tmp_path / "r", files, tags=["v1.10.0"])
+
+
+def test_a_changie_set_up_at_the_top_serves_a_package_below_it(tmp_path: Path) -> None:
+    """The package sits in ``core/`` and changie is configured at the top: doctor counts
+    the entries and a bump says to batch them, as for a set-up beside the package."""
+    root = _root_set_up(tmp_path, entries=True)
+    row = {c.check: c for c in doctor(root, version="1.11.0").checks}["changelog acme-core"]
+    assert (
+        row.detail
+        == ".changes/unreleased: 1 changie entry becomes 1.11.0's section on changie batch"
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor"))
+    assert (
+        "note: .changes/unreleased holds 1 changie entry; relnox does not run "
+        "changie: run changie batch 1.11.0 and changie merge before this bump"
+    ) in plan.notes
