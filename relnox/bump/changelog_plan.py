@@ -97,10 +97,13 @@ def changelog_edits(
 ) -> list[str]:
     """Each released package's Unreleased entries become its section; notes on the rest."""
     config = workspace.config
-    notes, towncrier = _tool_notes(workspace, selected, versions)
+    notes, towncrier, changie = _tool_notes(workspace, selected, versions)
 
     def release(path: Path, title: str, tag: str | None) -> None:
         rel = relative(path, workspace.root)
+        if (said := changie.get(path.resolve())) is not None:  # changie merge writes it
+            notes.extend(n for n in (said,) if n and n not in notes)
+            return
         if (kept := changelog_kept(workspace, path, title, selected)) is not None:
             notes.append(f"note: {rel} is {kept}")
             return
@@ -224,10 +227,12 @@ def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str,
 
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
-) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, and per towncrier file."""
+) -> tuple[list[str], dict[Path, str], dict[Path, str]]:
+    """Notes on fragments another tool must collect first, per towncrier file, and per
+    changelog changie writes (resolved; a bump leaves it to changie)."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
+    changie: dict[Path, str] = {}  # changie's changelog -> the note for it
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
     for pkg in selected:
         first.setdefault(pkg.directory, versions[pkg.name][1])
@@ -248,6 +253,14 @@ def _tool_notes(
                     f"and {where} holds no fragment: {new} gets no changelog section"
                 )
         waiting = changes(directory, workspace.root)
+        if waiting is not None and waiting.changelog is not None:
+            changie[waiting.changelog.resolve()] = (
+                ""  # the note on its entries says it all
+                if waiting.entries
+                else f"note: {relative(waiting.changelog, workspace.root)} is written by changie "
+                f"and {relative(waiting.directory, workspace.root)} holds no entry: {new} gets "
+                "no changelog section"
+            )
         if waiting is not None and waiting.entries:
             where = relative(waiting.directory, workspace.root)
             top = waiting.config.parent
@@ -265,7 +278,7 @@ def _tool_notes(
                 f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
                 f"scriv collect --version {new} before this bump"
             )
-    return notes, towncrier
+    return notes, towncrier, changie
 
 
 def _main_line(

@@ -19,6 +19,7 @@ class Changes:
     config: Path
     directory: Path  # the unreleased entries' directory
     entries: tuple[Path, ...]
+    changelog: Path | None  # the file changie merge writes (changelogPath)
 
 
 def _key(text: str, key: str, default: str) -> str:
@@ -55,5 +56,6 @@ def _configured(directory: Path) -> Changes | None:
             for path in (where.glob(pattern) if where.is_dir() else ())
             if path.is_file()
         )
-        return Changes(config, where, tuple(found))
+        changelog = inside(directory, Path(_key(text, "changelogPath", "CHANGELOG.md")))
+        return Changes(config, where, tuple(found), changelog)
     return None

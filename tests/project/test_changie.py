@@ -10,6 +10,7 @@ from relnox.bump.plan import plan_bump
 from relnox.project.changie import changes
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
+from tests.conftest import run_relnox
 from tests.shapes import project, repo
 
 CONFIG = (
@@ -106,3 +107,22 @@ def test_a_changie_set_up_at_the_top_serves_a_package_below_it(tmp_path: Path) -
         "note: .changes/unreleased holds 1 changie entry; relnox does not run "
         "changie: run changie batch 1.11.0 and changie merge before this bump"
     ) in plan.notes
+
+
+def test_the_changelog_changie_writes_is_left_to_changie(tmp_path: Path) -> None:
+    """changie merge writes CHANGELOG.md from its header and the batched versions: the bump
+    writes no heading over the header's list, with entries waiting or none, and says so."""
+    for entries in (True, False):
+        root = _root_set_up(tmp_path / str(entries), entries=entries)
+        before = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+        done = run_relnox("bump", "--part", "minor", cwd=root, check=True)
+        assert (root / "CHANGELOG.md").read_text(encoding="utf-8") == before
+        assert "1.11.0" in (root / "core/pyproject.toml").read_text(encoding="utf-8")
+        said = done.stdout + done.stderr
+        if entries:
+            assert "run changie batch 1.11.0 and changie merge before this bump" in said
+        else:
+            assert (
+                "note: CHANGELOG.md is written by changie and .changes/unreleased holds no "
+                "entry: 1.11.0 gets no changelog section"
+            ) in said
