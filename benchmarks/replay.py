@@ -226,8 +226,9 @@ def later(old: str, new: str) -> bool:
 
 
 def tag_version(tag: str) -> Version | None:
-    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
-    found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
+    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``,
+    ``v2.0.0-beta.2`` (a semver pre-release)."""
+    found = re.search(r"[vV]?(\d[\w.+!]*(?:-[A-Za-z]+\.?\d*)?)$", tag)
     return parse(found[1]) if found else None
 
 
