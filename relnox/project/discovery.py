@@ -91,6 +91,15 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
+    if listing is None and doc is not None and unbuildable(doc, root) and name_of(root, doc):
+        why = (  # taken for settings (_settings_only): said, with what makes it a package
+            "its [project] has a dynamic version and no backend builds it (no [build-system], "
+            "setup.py or setuptools setting)"
+        )
+        setting = "[tool.relnox] version-files naming the file that holds its version releases it"
+        left = str(name_of(root, doc))
+        skipped.append(f"pyproject.toml ({left}): {why}, so not released; {setting}")
+        unreleased.append(Unreleased(root, left, why, setting))
     development = None
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing

@@ -61,3 +61,22 @@ def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
     assert "no workspace file lists it" not in note
     assert "though only python/pyproject.toml, a workspace below the root, lists it" in note
     assert "run relnox in python to read it" in note
+
+
+def test_a_root_project_no_backend_builds_is_said_left_out(tmp_path: Path) -> None:
+    """The root's ``[project]`` has a dynamic version and no ``[build-system]`` (its wheels
+    are made by a tool of the repository's own) beside a released project below: the
+    projects below are listed, and the root is said left out, with the setting that makes
+    it a package."""
+    files = {
+        "pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n',
+        "Cargo.toml": '[workspace.package]\nversion = "2.0.0"\n',
+        "py/pyproject.toml": project("acme-binding", "0.1.0"),
+        "py/acme_binding/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in listed["packages"]] == ["acme-binding"]
+    (entry,) = listed["not_released"]
+    assert entry["name"] == "acme" and "no [build-system]" in entry["why"]
+    assert "[tool.relnox] version-files" in entry["setting"]
