@@ -24,6 +24,7 @@ from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in
 from relnox.project.changelog_rule import changelog_kept
+from relnox.project.changesets import changesets
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
@@ -271,6 +272,15 @@ def _tool_notes(
                 f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
+        pending = changesets(directory, workspace.root)
+        if pending is not None and pending.entries:
+            said = (
+                f"note: {relative(pending.directory, workspace.root)} holds "
+                f"{len(pending.entries)} changeset{'s' if len(pending.entries) > 1 else ''}; "
+                "relnox does not run changesets: its changeset version writes the changelogs "
+                "(and package.json versions) from them"
+            )
+            notes += [said] if said not in notes else []
         collected = scriv_fragments(directory)
         if collected is not None and collected.files:
             notes.append(
