@@ -40,6 +40,7 @@ from relnox.project.pyproject import (
     is_package,
     not_built,
     project_doc,
+    source_repository,
     tools_only,
     unbuildable,
     uv_never_builds,
@@ -124,7 +125,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             if below is not None:
                 raise below
     if not explicit:
-        docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
+        home = source_repository(doc) if doc is not None else None
+        said = (skipped, unreleased)
+        docs = _without_examples(root, docs, set(inferred), said, listing is None, home)
     names: set[str] = {canonicalize_name(n) for d, data in docs.items() if (n := name_of(d, data))}
     packages: list[Package] = []
     for directory, data in docs.items():
@@ -376,10 +379,12 @@ def _without_examples(
     inferred: set[Path],
     said: tuple[list[str], list[Unreleased]],
     scanned: bool,
+    home: str | None = None,
 ) -> dict[Path, Mapping[str, Any]]:
     """The members without those of examples, docs or tests (and, when ``scanned``,
-    developer tools) that no tag names and no other member requires, each listed in
-    ``said`` as not released; a repository of nothing else keeps them."""
+    developer tools) and copies of projects whose ``[project.urls]`` name another repository
+    than ``home`` (the root's), that no tag names and no other member requires, each listed
+    in ``said`` as not released; a repository of nothing else keeps them."""
     from relnox.versions.released import tagged, under_examples
 
     skipped, unreleased = said
@@ -390,21 +395,35 @@ def _without_examples(
         and directory not in inferred
         and (under_examples(directory, root, tools=scanned) or test_suite(directory.name))
     }
-    if not examples or len(examples) == len(docs):
+    elsewhere = {
+        directory: theirs
+        for directory, data in docs.items()
+        if home is not None
+        and directory != root
+        and directory not in inferred
+        and directory not in examples
+        and (theirs := source_repository(data)) not in (None, home)
+    }
+    aside = {**examples, **{d: name_of(d, docs[d]) or d.name for d in elsewhere}}
+    if not aside or len(aside) == len(docs):
         return docs
-    requirers = [(d, data) for d, data in docs.items() if d not in examples]
-    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in examples.items()}
-    released = tagged(root, examples.items()) | set(required_by(requirers, targets))
-    left = {d: name for d, name in examples.items() if d not in released}
+    requirers = [(d, data) for d, data in docs.items() if d not in aside]
+    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in aside.items()}
+    released = tagged(root, aside.items()) | set(required_by(requirers, targets))
+    left = {d: name for d, name in aside.items() if d not in released}
     for directory in left:
         del docs[directory]
-    if left:
-        where = "examples, tests, docs or developer tools" if scanned else "examples, tests or docs"
-        why = f"in an {where} directory, named by no tag and required by no released package"
-        setting = "list those to release in [tool.relnox] packages"
-        unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
-        shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
-        skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
+    where = "examples, tests, docs or developer tools" if scanned else "examples, tests or docs"
+    setting = "list those to release in [tool.relnox] packages"
+    for why, group in (
+        (f"in an {where} directory", [d for d in left if d not in elsewhere]),
+        *((f"a copy of {elsewhere[d]} (its [project.urls])", [d]) for d in left if d in elsewhere),
+    ):
+        if group:
+            why += ", named by no tag and required by no released package"
+            unreleased += [Unreleased(d, left[d], why, setting) for d in group]
+            shown = [f"{relpath(d, root)} ({left[d]})" for d in group]
+            skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
     return docs
 
 

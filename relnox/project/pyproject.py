@@ -137,6 +137,22 @@ def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
     return not _other_project(doc, directory)
 
 
+#: ``[project.urls]`` keys naming the source repository, lower case without separators
+_SOURCE_KEYS = frozenset({"repository", "source", "sourcecode", "code", "github"})
+
+
+def source_repository(doc: Mapping[str, Any]) -> str | None:
+    """The source repository ``[project.urls]`` names, ``host/owner/name`` in lower case."""
+    for key, url in table(doc, "project", "urls").items():
+        if re.sub(r"[-_ ]", "", str(key).lower()) in _SOURCE_KEYS and isinstance(url, str):
+            found = re.match(
+                r"(?:[a-z+]+://)?(?:www\.)?([^/\s]+)/([^/\s]+)/([^/\s#?]+)", url.lower()
+            )
+            if found is not None:
+                return f"{found[1]}/{found[2]}/{found[3].removesuffix('.git')}"
+    return None
+
+
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
     """A ``[project]`` whose version is dynamic with nothing to compute it: no build system,
     setup.py, setup.cfg version or settings of a backend or version plugin."""
