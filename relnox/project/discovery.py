@@ -140,6 +140,12 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
                 exc = path_error(names_it if names_it.is_file() else directory, exc)
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
+    if (
+        unreleased
+        and unreleased[0].directory == root
+        and canonicalize_name(unreleased[0].name) in names
+    ):
+        del unreleased[0], skipped[0]  # a root holding the metadata of a package below it
     if development is not None:
         packages = _with_root_copy(root_pyproject, development, packages)
     if not packages and not broken:

@@ -80,6 +80,11 @@ def test_a_root_project_no_backend_builds_is_said_left_out(tmp_path: Path) -> No
     (entry,) = listed["not_released"]
     assert entry["name"] == "acme" and "no [build-system]" in entry["why"]
     assert "[tool.relnox] version-files" in entry["setting"]
+    # the binding below takes the root's name (the root holds its metadata): nothing is said
+    commit(root, {"py/pyproject.toml": project("acme", "0.1.0")})
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in listed["packages"]] == ["acme"]
+    assert listed["not_released"] == []
 
 
 def test_a_copy_of_another_repositorys_project_is_not_released(tmp_path: Path) -> None:
