@@ -156,7 +156,7 @@ def release_commits(
         if version is None:
             continue
         prefix = tag[: -len(text)]
-        names = {prefix.rstrip("-/_")} - {""}
+        names = {prefix.rstrip("-/_@")} - {""}
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
