@@ -19,7 +19,7 @@ from relnox.bump.changelog import (
 )
 from relnox.bump.changelog_links import release_links
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in
@@ -29,7 +29,7 @@ from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
-from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
 
 class Texts(Protocol):
@@ -268,7 +268,7 @@ def _tool_notes(
             notes.append(
                 f"note: {where} holds {len(waiting.entries)} changie entr"
                 f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge"
+                f"run changie batch {_semver(new)} and changie merge"
                 f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
@@ -289,6 +289,14 @@ def _tool_notes(
                 f"scriv collect --version {new} before this bump"
             )
     return notes, towncrier, changie
+
+
+def _semver(version: str) -> str:
+    """``version`` as changie takes it: a semantic version (``1.2.0-beta.2``) where one says it."""
+    try:
+        return to_scheme(version, "semver")
+    except VersionError:
+        return version
 
 
 def _main_line(

@@ -126,3 +126,11 @@ def test_the_changelog_changie_writes_is_left_to_changie(tmp_path: Path) -> None
                 "note: CHANGELOG.md is written by changie and .changes/unreleased holds no "
                 "entry: 1.11.0 gets no changelog section"
             ) in said
+
+
+def test_changie_batch_is_given_the_release_spelled_as_semver(tmp_path: Path) -> None:
+    """changie takes semantic versions only: the note on a pre-release names
+    ``changie batch 1.11.0-beta.2``, not PEP 440's ``1.11.0b2`` it would refuse."""
+    root = _root_set_up(tmp_path, entries=True)
+    plan = plan_bump(load_workspace(root), BumpOptions(to="1.11.0b2"))
+    assert any("run changie batch 1.11.0-beta.2 and changie merge" in note for note in plan.notes)
