@@ -181,7 +181,16 @@ def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     files: set[str] = set()
     minus: set[str] = set()
     path = ""
-    for line in git(repo, "diff", "-U0", older, tag).splitlines():
+    try:
+        diff = git(repo, "diff", "-U0", older, tag)
+    except subprocess.CalledProcessError:  # a mirror lacking its largest files: file by file
+        diff = ""
+        for name in git(repo, "diff", "--no-renames", "--name-only", older, tag).splitlines():
+            try:
+                diff += git(repo, "diff", "--no-renames", "-U0", older, tag, "--", name)
+            except subprocess.CalledProcessError:
+                continue
+    for line in diff.splitlines():
         if line.startswith(("--- ", "+++ ")):
             path, minus = line[6:], set() if line.startswith("---") else minus
         elif line[:1] == "-" and old in line:
