@@ -1,6 +1,6 @@
 """Replay a repository's real releases: would relnox have made the same bump?
 
-Run: ``python benchmarks/replay.py REPO [-n N] [--under DIR] [-p PACKAGE]``.
+Run: ``python benchmarks/replay.py REPO [-n N] [--under DIR] [-p PACKAGE] [--tags [--prefix P]]``.
 
 A release commit is one whose diff turns a version literal (``version =``,
 ``__version__ =``, ``VERSION =`` in a ``.toml``/``.py``/``.cfg``/version file)
@@ -96,9 +96,12 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
 Release = tuple[str, str, str, set[str], set[str], bool]
 
 
-def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> list[Release]:
+def release_commits(
+    repo: Path, under: str, count: int, tags: bool = False, prefix: str = ""
+) -> list[Release]:
     """(commit, old, new, files changed from old to new, packages, from tags) for the last
-    ``count`` releases: of the version literals, else (or with ``tags``) of the tags."""
+    ``count`` releases: of the version literals, else (or with ``tags``) of the tags (those
+    starting with ``prefix``: one package's of a repository tagging each its own way)."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
     candidates = git(
         repo,
@@ -157,12 +160,14 @@ def release_commits(repo: Path, under: str, count: int, tags: bool = False) -> l
         return found
     found = []  # no version literal, or none any more (now from tags): the tags' releases
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
+        if not tag.startswith(prefix):
+            continue
         text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
         version = tag_version(tag)
         if version is None:
             continue
         prefix = tag[: -len(text)]
-        names = {prefix.rstrip("-/_")} - {""}
+        names = {prefix.rstrip("-/_@")} - {""}
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
@@ -238,8 +243,9 @@ def later(old: str, new: str) -> bool:
 
 
 def tag_version(tag: str) -> Version | None:
-    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``."""
-    found = re.search(r"[vV]?(\d[\w.+!]*)$", tag)
+    """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``,
+    ``v2.0.0-beta.2`` (a semver pre-release)."""
+    found = re.search(r"[vV]?(\d[\w.+!]*(?:-[A-Za-z]+\.?\d*)?)$", tag)
     return parse(found[1]) if found else None
 
 
@@ -433,8 +439,9 @@ def main() -> None:
     parser.add_argument(
         "--tags", action="store_true", help="replay the tags even where version literals moved"
     )
+    parser.add_argument("--prefix", default="", help="with --tags: only the tags starting so")
     args = parser.parse_args()
-    releases = release_commits(args.repo, args.under, args.n, args.tags)
+    releases = release_commits(args.repo, args.under, args.n, args.tags, args.prefix)
     ok = 0
     skipped = 0
     for release in releases:

@@ -19,16 +19,17 @@ from relnox.bump.changelog import (
 )
 from relnox.bump.changelog_links import release_links
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in
 from relnox.project.changelog_rule import changelog_kept, retitled
+from relnox.project.changesets import changesets
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
-from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
 
 class Texts(Protocol):
@@ -97,10 +98,13 @@ def changelog_edits(
 ) -> list[str]:
     """Each released package's Unreleased entries become its section; notes on the rest."""
     config = workspace.config
-    notes, towncrier = _tool_notes(workspace, selected, versions)
+    notes, towncrier, changie = _tool_notes(workspace, selected, versions)
 
     def release(path: Path, title: str, tag: str | None) -> None:
         rel = relative(path, workspace.root)
+        if (said := changie.get(path.resolve())) is not None:  # changie merge writes it
+            notes.extend(n for n in (said,) if n and n not in notes)
+            return
         if (kept := changelog_kept(workspace, path, title, selected)) is not None:
             notes.append(f"note: {rel} is {kept}")
             return
@@ -230,10 +234,12 @@ def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str,
 
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
-) -> tuple[list[str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, and per towncrier file."""
+) -> tuple[list[str], dict[Path, str], dict[Path, str]]:
+    """Notes on fragments another tool must collect first, per towncrier file, and per
+    changelog changie writes (resolved; a bump leaves it to changie)."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
+    changie: dict[Path, str] = {}  # changie's changelog -> the note for it
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
     for pkg in selected:
         first.setdefault(pkg.directory, versions[pkg.name][1])
@@ -253,15 +259,34 @@ def _tool_notes(
                     f"note: {relative(found.filename, workspace.root)} is written by towncrier "
                     f"and {where} holds no fragment: {new} gets no changelog section"
                 )
-        waiting = changes(directory)
+        waiting = changes(directory, workspace.root)
+        if waiting is not None and waiting.changelog is not None:
+            changie[waiting.changelog.resolve()] = (
+                ""  # the note on its entries says it all
+                if waiting.entries
+                else f"note: {relative(waiting.changelog, workspace.root)} is written by changie "
+                f"and {relative(waiting.directory, workspace.root)} holds no entry: {new} gets "
+                "no changelog section"
+            )
         if waiting is not None and waiting.entries:
             where = relative(waiting.directory, workspace.root)
+            top = waiting.config.parent
             notes.append(
                 f"note: {where} holds {len(waiting.entries)} changie entr"
                 f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {new} and changie merge in {relative(directory, workspace.root)}"
+                f"run changie batch {_semver(new)} and changie merge"
+                f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
+        pending = changesets(directory, workspace.root)
+        if pending is not None and pending.entries:
+            said = (
+                f"note: {relative(pending.directory, workspace.root)} holds "
+                f"{len(pending.entries)} changeset{'s' if len(pending.entries) > 1 else ''}; "
+                "relnox does not run changesets: its changeset version writes the changelogs "
+                "(and package.json versions) from them"
+            )
+            notes += [said] if said not in notes else []
         collected = scriv_fragments(directory)
         if collected is not None and collected.files:
             notes.append(
@@ -269,7 +294,15 @@ def _tool_notes(
                 f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
                 f"scriv collect --version {new} before this bump"
             )
-    return notes, towncrier
+    return notes, towncrier, changie
+
+
+def _semver(version: str) -> str:
+    """``version`` as changie takes it: a semantic version (``1.2.0-beta.2``) where one says it."""
+    try:
+        return to_scheme(version, "semver")
+    except VersionError:
+        return version
 
 
 def _main_line(

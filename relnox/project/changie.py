@@ -19,6 +19,7 @@ class Changes:
     config: Path
     directory: Path  # the unreleased entries' directory
     entries: tuple[Path, ...]
+    changelog: Path | None  # the file changie merge writes (changelogPath)
 
 
 def _key(text: str, key: str, default: str) -> str:
@@ -28,8 +29,14 @@ def _key(text: str, key: str, default: str) -> str:
     return value or default
 
 
-def changes(directory: Path) -> Changes | None:
-    """The changie set-up configured in ``directory``, with its unreleased entries."""
+def changes(directory: Path, top: Path | None = None) -> Changes | None:
+    """The changie set-up configured in ``directory``, else at the repository's ``top`` (one
+    set-up for a package below it), with its unreleased entries."""
+    found = _configured(directory)
+    return found if found is not None or top is None or top == directory else _configured(top)
+
+
+def _configured(directory: Path) -> Changes | None:
     for name in CONFIG_NAMES:
         config = directory / name
         if not config.is_file():
@@ -49,5 +56,6 @@ def changes(directory: Path) -> Changes | None:
             for path in (where.glob(pattern) if where.is_dir() else ())
             if path.is_file()
         )
-        return Changes(config, where, tuple(found))
+        changelog = inside(directory, Path(_key(text, "changelogPath", "CHANGELOG.md")))
+        return Changes(config, where, tuple(found), changelog)
     return None

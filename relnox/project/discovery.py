@@ -40,6 +40,7 @@ from relnox.project.pyproject import (
     is_package,
     not_built,
     project_doc,
+    source_repository,
     tools_only,
     unbuildable,
     uv_never_builds,
@@ -91,6 +92,15 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []
+    if listing is None and doc is not None and unbuildable(doc, root) and name_of(root, doc):
+        why = (  # taken for settings (_settings_only): said, with what makes it a package
+            "its [project] has a dynamic version and no backend builds it (no [build-system], "
+            "setup.py or setuptools setting)"
+        )
+        setting = "[tool.relnox] version-files naming the file that holds its version releases it"
+        left = str(name_of(root, doc))
+        skipped.append(f"pyproject.toml ({left}): {why}, so not released; {setting}")
+        unreleased.append(Unreleased(root, left, why, setting))
     development = None
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
@@ -115,7 +125,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             if below is not None:
                 raise below
     if not explicit:
-        docs = _without_examples(root, docs, set(inferred), (skipped, unreleased), listing is None)
+        home = source_repository(doc) if doc is not None else None
+        said = (skipped, unreleased)
+        docs = _without_examples(root, docs, set(inferred), said, listing is None, home)
     names: set[str] = {canonicalize_name(n) for d, data in docs.items() if (n := name_of(d, data))}
     packages: list[Package] = []
     for directory, data in docs.items():
@@ -128,6 +140,12 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
                 exc = path_error(names_it if names_it.is_file() else directory, exc)
             broken.append(Broken(directory, canonicalize_name(name) if name else None, exc))
     packages, broken = _unique(root, packages, broken)
+    if (
+        unreleased
+        and unreleased[0].directory == root
+        and canonicalize_name(unreleased[0].name) in names
+    ):
+        del unreleased[0], skipped[0]  # a root holding the metadata of a package below it
     if development is not None:
         packages = _with_root_copy(root_pyproject, development, packages)
     if not packages and not broken:
@@ -367,10 +385,12 @@ def _without_examples(
     inferred: set[Path],
     said: tuple[list[str], list[Unreleased]],
     scanned: bool,
+    home: str | None = None,
 ) -> dict[Path, Mapping[str, Any]]:
     """The members without those of examples, docs or tests (and, when ``scanned``,
-    developer tools) that no tag names and no other member requires, each listed in
-    ``said`` as not released; a repository of nothing else keeps them."""
+    developer tools) and copies of projects whose ``[project.urls]`` name another repository
+    than ``home`` (the root's), that no tag names and no other member requires, each listed
+    in ``said`` as not released; a repository of nothing else keeps them."""
     from relnox.versions.released import tagged, under_examples
 
     skipped, unreleased = said
@@ -381,21 +401,35 @@ def _without_examples(
         and directory not in inferred
         and (under_examples(directory, root, tools=scanned) or test_suite(directory.name))
     }
-    if not examples or len(examples) == len(docs):
+    elsewhere = {
+        directory: theirs
+        for directory, data in docs.items()
+        if home is not None
+        and directory != root
+        and directory not in inferred
+        and directory not in examples
+        and (theirs := source_repository(data)) not in (None, home)
+    }
+    aside = {**examples, **{d: name_of(d, docs[d]) or d.name for d in elsewhere}}
+    if not aside or len(aside) == len(docs):
         return docs
-    requirers = [(d, data) for d, data in docs.items() if d not in examples]
-    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in examples.items()}
-    released = tagged(root, examples.items()) | set(required_by(requirers, targets))
-    left = {d: name for d, name in examples.items() if d not in released}
+    requirers = [(d, data) for d, data in docs.items() if d not in aside]
+    targets: Targets = {canonicalize_name(n): (d, docs[d]) for d, n in aside.items()}
+    released = tagged(root, aside.items()) | set(required_by(requirers, targets))
+    left = {d: name for d, name in aside.items() if d not in released}
     for directory in left:
         del docs[directory]
-    if left:
-        where = "examples, tests, docs or developer tools" if scanned else "examples, tests or docs"
-        why = f"in an {where} directory, named by no tag and required by no released package"
-        setting = "list those to release in [tool.relnox] packages"
-        unreleased += [Unreleased(d, name, why, setting) for d, name in left.items()]
-        shown = [f"{relpath(d, root)} ({name})" for d, name in left.items()]
-        skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
+    where = "examples, tests, docs or developer tools" if scanned else "examples, tests or docs"
+    setting = "list those to release in [tool.relnox] packages"
+    for why, group in (
+        (f"in an {where} directory", [d for d in left if d not in elsewhere]),
+        *((f"a copy of {elsewhere[d]} (its [project.urls])", [d]) for d in left if d in elsewhere),
+    ):
+        if group:
+            why += ", named by no tag and required by no released package"
+            unreleased += [Unreleased(d, left[d], why, setting) for d in group]
+            shown = [f"{relpath(d, root)} ({left[d]})" for d in group]
+            skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
     return docs
 
 

@@ -31,11 +31,12 @@ RULES = ("history", "keep")
 _READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
-#: an exact pin in a dependency list, ``"name == 1.2b0",``, or a floor and its cap,
+#: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
+#: ``"name == 1.2b0; implementation_name != 'pypy'"``, or a floor and its cap,
 #: ``"name >= 1.2.0,<1.2.1"``
 _EXACT_PIN = re.compile(
     r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|(?P<floor>>=))\s*(?P<version>[^",;<\s]+)'
-    r'(?(floor)\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*)|)"'
+    r'(?(floor)\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*)|)\s*[";]'
 )
 
 
@@ -139,14 +140,16 @@ def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release, the development toward it, or a
-    candidate above it no tag released yet (the files went on to 1.3.0rc1)."""
+    """Whether ``version`` is the ``last`` release, the development toward it (``0.65b0.dev``
+    beside ``0.65b0`` cut from a branch) or toward a later one (``1.2.1.dev1`` after
+    ``1.2.0``), or a candidate above it no tag released yet (the files went on to 1.3.0rc1):
+    not a maintenance line below it."""
     parsed = maybe_version(version)
     if parsed is not None and parsed.pre is not None and parsed.dev is None and parsed > last:
         return True
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
-    return maybe_version(parsed.public.rsplit(".dev", 1)[0]) == last
+    return (maybe_version(parsed.public.rsplit(".dev", 1)[0]) or parsed) >= last
 
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:

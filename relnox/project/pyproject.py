@@ -14,9 +14,10 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, VersionError
 from relnox.project.modules import flit_metadata
 from relnox.toml import table
+from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import (
     VersionLocation,
     load_toml,
@@ -24,6 +25,7 @@ from relnox.versions.sources import (
     python_location,
     read_text,
     setup_cfg,
+    text_location,
 )
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
@@ -135,6 +137,22 @@ def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
     if {"name", "version", "dynamic"} & table(doc, "project").keys() or "build-system" in doc:
         return False
     return not _other_project(doc, directory)
+
+
+#: ``[project.urls]`` keys naming the source repository, lower case without separators
+_SOURCE_KEYS = frozenset({"repository", "source", "sourcecode", "code", "github"})
+
+
+def source_repository(doc: Mapping[str, Any]) -> str | None:
+    """The source repository ``[project.urls]`` names, ``host/owner/name`` in lower case."""
+    for key, url in table(doc, "project", "urls").items():
+        if re.sub(r"[-_ ]", "", str(key).lower()) in _SOURCE_KEYS and isinstance(url, str):
+            found = re.match(
+                r"(?:[a-z+]+://)?(?:www\.)?([^/\s]+)/([^/\s]+)/([^/\s#?]+)", url.lower()
+            )
+            if found is not None:
+                return f"{found[1]}/{found[2]}/{found[3].removesuffix('.git')}"
+    return None
 
 
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
@@ -321,7 +339,7 @@ def version_files(
         if item.search:
             found.append(pattern_location(path, item.search))
         else:
-            loc = python_location(path)
+            loc = python_location(path) or _version_alone(path)
             if loc is None:
                 raise ConfigError(
                     f'{path}: listed in version-files but has no version = "..." line; '
@@ -329,6 +347,15 @@ def version_files(
                 )
             found.append(loc)
     return found
+
+
+def _version_alone(path: Path) -> VersionLocation | None:
+    """``path`` as a file holding its version alone (``VERSION``, ``version.info``), or None."""
+    try:
+        loc = text_location(path)
+    except VersionError:
+        return None
+    return loc if maybe_version(loc.value) is not None else None
 
 
 _CHAINED = re.compile(

@@ -491,7 +491,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
         return Check(name, OK, detail)
-    pending = _pending_entries(pkg, towncrier)
+    pending = _pending_entries(ws, pkg, towncrier)
     if pending is not None:
         tool, where, count, nouns, step = pending
         noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
@@ -573,7 +573,7 @@ def _page_per_release(
 
 
 def _pending_entries(
-    pkg: Package, towncrier: News | None
+    ws: Workspace, pkg: Package, towncrier: News | None
 ) -> tuple[str, Path, int, tuple[str, str], str] | None:
     """The first news tool of ``pkg`` holding entries for the next release (towncrier,
     changie, scriv): the tool, where, how many, its nouns and the step that writes them."""
@@ -581,7 +581,7 @@ def _pending_entries(
     if towncrier is not None and towncrier.fragments:
         found = towncrier.fragments
         return "towncrier", towncrier.directory, len(found), fragment, "towncrier build"
-    waiting = changes(pkg.directory)
+    waiting = changes(pkg.directory, ws.root)
     if waiting is not None and waiting.entries:
         entry = ("entry", "entries")
         return "changie", waiting.directory, len(waiting.entries), entry, "changie batch"

@@ -253,6 +253,8 @@ def _measure(
         and item[1] not in left
     ]
     last = next((i for i in reversed(line) if not i[0].is_prerelease), line[-1] if line else None)
+    pre = next((i for i in reversed(line) if i[0].is_prerelease and not i[0].is_devrelease), None)
+    ahead = pre if pre is not None and (last is None or pre[0] > last[0]) else None
     highest = next(
         (
             item
@@ -272,6 +274,7 @@ def _measure(
         withdrawn=frozenset(v for v, tag in found if tag in withdrawn),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
+        ahead=ahead,
         dated=dated,
         finding=note,
     )

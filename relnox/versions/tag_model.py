@@ -151,17 +151,16 @@ class TagFacts:
     finding: str | None = None  # ambiguous evidence: the choices and the setting that decides
     last: Version | None = None  # the last release of HEAD's line (see :func:`_measure`)
     last_tag: str | None = None
+    #: a pre-release of HEAD's line above :attr:`last`: HEAD holds it, or its files are at it
+    #: or past it (a beta tagged on a release branch, its version mirrored on main)
+    ahead: tuple[Version, str] | None = None
     #: how releases that are their own dates are spelled (:func:`relnox.versions.next.dated_version`)
     dated: str | None = None
 
     @property
     def newest(self) -> tuple[Version | None, str | None]:
-        """The newest release of HEAD's line: :attr:`last`, or a pre-release HEAD holds above it."""
-        ahead = self.reachable
-        pre = ahead is not None and ahead.is_prerelease and not ahead.is_devrelease
-        if pre and ahead is not None and (self.last is None or ahead > self.last):
-            return ahead, self.reachable_tag
-        return self.last, self.last_tag
+        """The newest release of HEAD's line: :attr:`ahead`, else :attr:`last`."""
+        return self.ahead or (self.last, self.last_tag)
 
     @property
     def backport(self) -> bool:

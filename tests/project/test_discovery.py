@@ -61,3 +61,55 @@ def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
     assert "no workspace file lists it" not in note
     assert "though only python/pyproject.toml, a workspace below the root, lists it" in note
     assert "run relnox in python to read it" in note
+
+
+def test_a_root_project_no_backend_builds_is_said_left_out(tmp_path: Path) -> None:
+    """The root's ``[project]`` has a dynamic version and no ``[build-system]`` (its wheels
+    are made by a tool of the repository's own) beside a released project below: the
+    projects below are listed, and the root is said left out, with the setting that makes
+    it a package."""
+    files = {
+        "pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n',
+        "Cargo.toml": '[workspace.package]\nversion = "2.0.0"\n',
+        "py/pyproject.toml": project("acme-binding", "0.1.0"),
+        "py/acme_binding/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files)
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in listed["packages"]] == ["acme-binding"]
+    (entry,) = listed["not_released"]
+    assert entry["name"] == "acme" and "no [build-system]" in entry["why"]
+    assert "[tool.relnox] version-files" in entry["setting"]
+    # the binding below takes the root's name (the root holds its metadata): nothing is said
+    commit(root, {"py/pyproject.toml": project("acme", "0.1.0")})
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in listed["packages"]] == ["acme"]
+    assert listed["not_released"] == []
+
+
+def test_a_copy_of_another_repositorys_project_is_not_released(tmp_path: Path) -> None:
+    """Projects found below a root that builds nothing; one's ``[project.urls]`` name
+    another repository than the root's (a copy of a dependency kept in the tree), named by
+    no tag and required by no package: said not released, with the setting that releases
+    it; a project naming the root's repository (a folder of it) is released."""
+    urls = '\n[project.urls]\nRepository = "https://github.com/{0}"\n'
+    files = {
+        "pyproject.toml": '[project]\nname = "acme"\ndynamic = ["version"]\n'
+        + urls.format("acme/acme"),
+        "py/pyproject.toml": project("acme-py", "2.0.0"),
+        "py/acme_py/__init__.py": "",
+        "third/widget-py/pyproject.toml": project(
+            "widget", "2.5.0", extra=urls.format("someone/widget.git")
+        ),
+        "third/widget-py/widget/__init__.py": "",
+        "plugins/one/pyproject.toml": project(
+            "acme-one", "0.1.0", extra=urls.format("acme/acme/tree/main/plugins/one")
+        ),
+        "plugins/one/acme_one/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.0.0"])
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == ["acme-one", "acme-py"]
+    (entry,) = [row for row in listed["not_released"] if row["name"] == "widget"]
+    assert "github.com/someone/widget" in entry["why"]
+    assert "[tool.relnox] packages" in entry["setting"]

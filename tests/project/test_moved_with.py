@@ -438,3 +438,37 @@ def test_a_line_moved_at_each_release_is_a_copy_whatever_its_indentation(
         commit(root, files, f"v{version}")
     done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
     assert '+        m.add("__version_ex__", "1.2.1")?;' in done
+
+
+def _dev_after_release(tmp_path: Path, marker: str = "") -> Path:
+    """Releases 1.0.0 .. 1.2.0, each pinning ``acme-binary`` (built from the same sources by
+    another name) at the release, the files then moved on to the next ``.dev1`` with the pin;
+    at ``1.2.1.dev1``."""
+
+    def files(version: str) -> dict[str, str]:
+        pins = [f"acme-binary == {version}{marker}", "requests == 2.31.0"]
+        return {"pyproject.toml": project("acme", version, requires=pins), "src/acme/a.py": ""}
+
+    root = repo(tmp_path / "r", files("1.0.0"), tags=["1.0.0"])
+    for minor in (1, 2):
+        commit(root, files(f"1.{minor}.0.dev1"))
+        commit(root, files(f"1.{minor}.0"), f"1.{minor}.0")
+    commit(root, files("1.2.1.dev1"))
+    return root
+
+
+def test_an_outside_pin_moves_from_the_next_releases_dev_version(tmp_path: Path) -> None:
+    """At ``1.2.1.dev1`` the bump moves the pin too, as each release did."""
+    root = _dev_after_release(tmp_path)
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"acme-binary == 1.2.1"' in text and '"requests == 2.31.0"' in text
+
+
+def test_an_outside_pin_with_a_marker_moves(tmp_path: Path) -> None:
+    """The pin is for one implementation (``; implementation_name != 'pypy'``): it moves,
+    its marker kept."""
+    root = _dev_after_release(tmp_path, "; implementation_name != 'pypy'")
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert "\"acme-binary == 1.2.1; implementation_name != 'pypy'\"" in text

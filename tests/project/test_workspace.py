@@ -119,6 +119,13 @@ def test_tool_relnox_packages_overrides_uv_members(tmp_path: Path) -> None:
             "project.version",
             ["toml", "python", "pattern"],
         ),
+        (  # a file of the version alone, as a build script reads it
+            '[project]\nname = "p"\nversion = "1.0.0"\n[tool.relnox]\n'
+            'version-files = ["src/version.info"]\n',
+            {"src/version.info": "1.0.0\n"},
+            "project.version",
+            ["toml", "text"],
+        ),
         (
             '[project]\nname = "p"\ndynamic = ["version"]\n[tool.hatch.version]\nsource = "vcs"\n',
             {},
@@ -146,6 +153,7 @@ def test_tool_relnox_packages_overrides_uv_members(tmp_path: Path) -> None:
         "pdm-file",
         "flit",
         "version-files",
+        "version-files-text",
         "hatch-vcs",
         "setuptools-scm",
         "pdm-scm",

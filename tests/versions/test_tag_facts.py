@@ -92,6 +92,23 @@ def test_pre_releases_rank_by_the_history(tmp_path: Path) -> None:
     assert _rows(repo.root, "packages")["lib"]["last_release"] == "1.8.0"
 
 
+def test_a_pre_release_tagged_on_a_branch_that_main_then_says_is_the_last_release(
+    tmp_path: Path,
+) -> None:
+    """``v2.0.0-beta.1`` made on a release branch above the last final ``v1.12.0``, then
+    main's files moved to 2.0.0b1 (a mirror of the branch's bump): the beta is the last
+    release packages and plan say, not the final below it."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "1.12.0")})
+    git(repo.root, "tag", "v1.12.0")
+    repo.commit({"work.txt": "1"})
+    git(repo.root, "checkout", "-q", "-b", "release/v2.0.0-beta.1")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0b1")}, "v2.0.0-beta.1")
+    git(repo.root, "checkout", "-q", "main")
+    repo.commit({"pyproject.toml": project("lib", "2.0.0b1")}, message="Mirror 2.0.0b1")
+    assert _last_tags(repo.root) == {"lib": ("v2.0.0-beta.1", "v2.0.0-beta.1")}
+    assert _rows(repo.root, "packages")["lib"]["last_release"] == "2.0.0b1"
+
+
 def test_a_maintenance_line_is_above_its_own_releases(tmp_path: Path) -> None:
     """A branch cut from main after 1.0.1, its files set back to the 0.12 line (and a
     plugin's to 0.7), while main releases 1.1.0: --to 0.12.4 is accepted, and --part patch
