@@ -27,7 +27,6 @@ import re
 import shlex
 import shutil
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -117,9 +116,7 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         pins=dict(plan.pins),
         pinned_below=dict(plan.pinned_below),
     )
-    scratch = tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True)
-    tmp = scratch.name
-    try:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
         runs = [
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
@@ -134,10 +131,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         report.fallback = next(
             (r.installer.name for r in runs if r.installer != plan.installer), ""
         )
-    finally:
-        # the fresh environments, tens of thousands of files, are removed while the caller
-        # goes on (a release: to its next stage); the process ends once they are gone
-        threading.Thread(target=scratch.cleanup, name=f"removing {tmp}").start()
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)

@@ -23,7 +23,6 @@ from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify import VerifyOptions
 from relnox.verify.report import closing_message
 from relnox.verify.run import (
-    TEMP_PREFIX,
     PackageResult,
     VerifyReport,
     plan_verify,
@@ -339,18 +338,6 @@ def test_uv_offline_set_by_the_user_installs_from_uv_s_cache(good: Path) -> None
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "3/3 package checks passed" in proc.stdout
-
-
-def test_the_fresh_environments_are_gone_when_the_command_ends(good: Path, tmp_path: Path) -> None:
-    """The environments are removed while the caller goes on (a release: to its next
-    stage), and the command does not end before they are gone."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
-    proc = run_relnox("verify-install", "--offline", cwd=good, env=env)
-
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert not [p for p in scratch.iterdir() if p.name.startswith(TEMP_PREFIX)]
 
 
 def test_a_setting_the_installer_refuses_with_relnox_s_command_is_named_once(
