@@ -8,7 +8,12 @@ Runs the command as ``python -m relnox`` would, with two things added: each rele
 process, and of the children it waited for meanwhile), and every child is reaped with
 ``os.wait4``, so its own CPU time (with all it waited for) is known: which programs each
 stage ran, how many and what they cost. Written to ``OUT.json`` when the process ends.
-The local indexes run the whole rehearsal and are reaped in the last stage.
+Also kept: the seconds each stage spends removing directories (``shutil.rmtree``: the
+fresh environments of the install checks, thousands of files each, are I/O more than
+CPU), the stretches outside the stages (the clone and the local indexes' start before
+the first, the temporary directory's removal after the last) and the local indexes' own
+CPU: they run the whole rehearsal, serving every upload and page read of every stage,
+and are reaped after the last stage.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -28,6 +34,7 @@ from _trace import run_relnox
 
 STAGES: list[dict[str, Any]] = []
 CHILDREN: list[dict[str, Any]] = []
+REMOVED: dict[str, float] = {}  # stage -> wall seconds in shutil.rmtree
 _now = ["(start)"]  # the stage running now
 _started: dict[int, tuple[float, list[str]]] = {}
 _lock = threading.Lock()
@@ -46,6 +53,7 @@ def _timed(name: str, act: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return act(*args, **kwargs)
         finally:
+            _now[0] = f"(after {name})"
             own_after, children_after = _cpu()
             STAGES.append(
                 {
@@ -86,6 +94,20 @@ def _watch_children() -> None:
     os.waitpid = waitpid
 
 
+def _watch_removals() -> None:
+    remove = shutil.rmtree
+
+    def rmtree(*args: Any, **kwargs: Any) -> None:
+        at, stage = time.perf_counter(), _now[0]
+        try:
+            remove(*args, **kwargs)
+        finally:
+            with _lock:
+                REMOVED[stage] = REMOVED.get(stage, 0.0) + time.perf_counter() - at
+
+    shutil.rmtree = rmtree  # type: ignore[assignment]
+
+
 def main() -> None:
     out, args = sys.argv[1], sys.argv[2:]
     import relnox.release.pipeline as pipeline
@@ -97,11 +119,16 @@ def main() -> None:
     setattr(pipeline, "STEPS", timed)  # what the pipeline's loop reads  # noqa: B010
     rehearse._final_check = _timed("install-from-index", rehearse._final_check)  # type: ignore[attr-defined]
     _watch_children()
-    started = time.time()
+    _watch_removals()
+    started, wall = time.time(), time.perf_counter()
 
     def dump_too(*_: Any) -> None:
+        own, children = _cpu()
+        whole = {"wall": time.perf_counter() - wall, "cpu": own + children}
         with open(out + ".children", "w", encoding="utf-8") as fh:
-            json.dump({"stages": STAGES, "children": CHILDREN}, fh)
+            json.dump(
+                {"stages": STAGES, "children": CHILDREN, "removed": REMOVED, "whole": whole}, fh
+            )
 
     import atexit
 
@@ -113,17 +140,36 @@ def report(path: str, top: int = 3) -> list[str]:
     """The lines ``rehearse_large.py --stages`` prints from the file :func:`main` wrote."""
     with open(path + ".children", encoding="utf-8") as fh:
         data = json.load(fh)
+    removed = data.get("removed", {})
     lines = []
     for stage in data["stages"]:
         own, children = stage["cpu self"], stage["cpu children"]
         mine = [c for c in data["children"] if c["stage"] == stage["stage"]]
+        gone = removed.get(stage["stage"], 0.0)
         lines.append(
             f"  {stage['stage']:20} {stage['wall']:6.1f}s wall  cpu {own + children:5.1f}s "
             f"(relnox {own:4.1f}s, {len(mine)} children {children:5.1f}s)"
+            + (f"; removing directories {gone:.1f}s wall" if gone >= 0.05 else "")
         )
         for child in sorted(mine, key=lambda c: -c["cpu"])[:top]:
             argv = " ".join(a.rsplit("/", 1)[-1] for a in child["argv"])
             lines.append(f"      {child['cpu']:5.1f}s cpu {child['wall']:5.1f}s wall  {argv[:90]}")
+    if "whole" in data:  # the clone, the indexes' start, the last removal: outside any stage
+        whole = data["whole"]
+        wall = whole["wall"] - sum(s["wall"] for s in data["stages"])
+        cpu = whole["cpu"] - sum(s["cpu self"] + s["cpu children"] for s in data["stages"])
+        outside = sum(
+            v for k, v in removed.items() if k not in {s["stage"] for s in data["stages"]}
+        )
+        servers = [c for c in data["children"] if "pypiserver" in " ".join(c["argv"])]
+        lines.append(
+            f"  {'outside the stages':20} {wall:6.1f}s wall  cpu {cpu:5.1f}s (of which the "
+            f"local indexes' own {sum(c['cpu'] for c in servers):.1f}s; removing directories "
+            f"{outside:.1f}s wall)"
+        )
+        lines.append(
+            f"  {'rehearse (traced)':20} {whole['wall']:6.1f}s wall  cpu {whole['cpu']:5.1f}s"
+        )
     return lines
 
 
