@@ -103,6 +103,9 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
         echo(render_table(table, shown), always=True)  # a listing: the result -q keeps
         for line in said_once(rules, every=bool(flags.verbose)):  # shared reasons said once
             echo(f"  {line}")
+        for row in rows:
+            if row.note:
+                echo(f"  {row.note}")
     raise_broken(workspace)
     changed = [r for r in rows if r.changed]
     return {

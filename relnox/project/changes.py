@@ -1,5 +1,5 @@
 """The release plan: per package, its last tag, whether a file of it changed since (a
-package never tagged has), its next version."""
+package never tagged has, unless :func:`left_out` leaves it), its next version."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from relnox.errors import GitError, VersionError
 from relnox.paths import rel
 from relnox.project import change_walk
 from relnox.project.build_inputs import build_inputs
+from relnox.project.pyproject import InternalRequirement
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 
@@ -28,6 +29,7 @@ class PlanRow:
     commits: int | None  # commits touching the directory since last_tag (None: never tagged)
     files: int | None  # files changed since last_tag
     next_version: str | None  # what the requested bump would give (changed packages only)
+    note: str | None = None  # why a release leaves it unless named (:func:`left_out`)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -115,6 +117,7 @@ def plan(
     tags = {pkg.name: last_tag(pkg) for pkg in workspace.packages}
     bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
     walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
+    left = left_out(workspace)
     rows = []
     for pkg in workspace.packages:
         files: int | None = None
@@ -123,8 +126,12 @@ def plan(
             found = walked.get(pkg.name) if walked is not None else None  # None: ask git
             files, commits = found or _changes(workspace, specs[pkg.name], base)
         where = rel(pkg.directory, workspace.root)
+        is_changed = files != 0 and pkg.name not in left
+        note = left.get(pkg.name)
         rows.append(
-            PlanRow(pkg.name, pkg.version, where, tags[pkg.name], files != 0, commits, files, None)
+            PlanRow(
+                pkg.name, pkg.version, where, tags[pkg.name], is_changed, commits, files, None, note
+            )
         )
     changed = {row.name for row in rows if row.changed}
     for index, pkg in enumerate(workspace.packages):
@@ -151,3 +158,26 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
         return True
     on = git.tag_commit(workspace.root, workspace.tag_for(pkg))
     return on is None or on == git.head(workspace.root)
+
+
+def left_out(workspace: Workspace) -> dict[str, str]:
+    """The packages a release leaves unless named, each with the note that says why: never
+    tagged, in no lockstep group, and required only by released packages' development
+    extras or dependency groups (a developer's tool, released by hand if at all)."""
+    requirers: dict[str, list[tuple[Package, InternalRequirement]]] = {}
+    for pkg in workspace.packages:
+        for req in pkg.requirements:
+            requirers.setdefault(req.target, []).append((pkg, req))
+    found = {}
+    for pkg in workspace.packages:
+        by = requirers.get(pkg.name, [])
+        if pkg.tags is None or pkg.tags.released or not by or len(workspace.group_of(pkg)) > 1:
+            continue
+        if all(r.development and q.tags is not None and q.tags.released for q, r in by):
+            where = (f"{q.name}[{r.key[-2]}]" if r.runtime else f"{q.name}'s group" for q, r in by)
+            found[pkg.name] = (
+                f"note: {pkg.name} is left out: no tag released it and only "
+                f"{', '.join(dict.fromkeys(where))} (for development) requires it; name it "
+                f"(--package {pkg.name}) to release it"
+            )
+    return found

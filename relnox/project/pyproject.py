@@ -30,6 +30,11 @@ from relnox.versions.sources import (
 
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
+#: extras only a developer of the project installs
+DEV_EXTRAS = frozenset(
+    {"dev", "devel", "develop", "development", "test", "tests", "testing", "lint", "docs", "doc"}
+    | {"typing", "ci", "qa"}
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,12 @@ class InternalRequirement:
     style: str  # "pep508" or "poetry"
     runtime: bool = True  # False for dev-only groups (not used for release order)
     optional: bool = False  # from an extra: ordered only when that closes no cycle
+
+    @property
+    def development(self) -> bool:
+        """Only a developer installs it: a dependency group's or a development extra's."""
+        extra = str(self.key[-2]) if self.optional and len(self.key) > 1 else ""
+        return not self.runtime or canonicalize_name(extra) in DEV_EXTRAS
 
     @property
     def in_setup_cfg(self) -> bool:

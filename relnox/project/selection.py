@@ -3,6 +3,7 @@
 - by name: the named packages, all when none is named (a broken one among all stops it);
 - ``changed``: the named, those whose version is not released yet, and their groups;
   with ``bumping`` also those changed since their last tag;
+- unless named, never a package :func:`~relnox.project.changes.left_out` leaves (a note says);
 - :attr:`Rule.BUMP`: the named (all when none), each with the rest of a group sharing one
   tag; a configured lockstep group named in part is an error; with ``changed`` only the
   groups changed since their last tag."""
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from relnox.errors import ConfigError, shortlist
 from relnox.paths import rel as relative
-from relnox.project.changes import changed_packages, unreleased
+from relnox.project.changes import changed_packages, left_out, unreleased
 from relnox.project.workspace import Package, Workspace
 
 
@@ -45,18 +46,24 @@ def select_packages(
     """The packages a command acts on (see the module doc), in release order."""
     names = list(names)
     if rule is Rule.BUMP:
-        return _bump(workspace, names, changed)
-    if not changed:
-        return Selection(workspace.select(names))
-    workspace.require_history("--changed")
-    wanted = {workspace.get(n).name for n in names}
-    wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
-    if bumping:
-        wanted |= set(changed_packages(workspace))
-    wanted |= {
-        q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
-    }
-    return Selection(_in_order(workspace, wanted))
+        found = _bump(workspace, names, changed)
+    elif not changed:
+        found = Selection(workspace.select(names))
+    else:
+        workspace.require_history("--changed")
+        wanted = {workspace.get(n).name for n in names}
+        wanted |= {p.name for p in workspace.packages if unreleased(workspace, p)}
+        if bumping:
+            wanted |= set(changed_packages(workspace))
+        wanted |= {
+            q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
+        }
+        found = Selection(_in_order(workspace, wanted))
+    named = {workspace.get(n).name for n in names}
+    left = {k: v for k, v in left_out(workspace).items() if k not in named}
+    kept = tuple(p for p in found.packages if p.name not in left)
+    notes = [left[p.name] for p in found.packages if p.name in left]
+    return Selection(kept, (*found.notes, *notes))
 
 
 def _in_order(workspace: Workspace, wanted: set[str]) -> tuple[Package, ...]:

@@ -139,3 +139,52 @@ def test_two_lines_that_share_the_tags_names_at_two_versions_move_apart(tmp_path
     (line,) = [line for line in said.stdout.splitlines() if "moves on its own" in line]
     assert "lib (2.14.0a0) share its tag v{version}" in line
     assert '[tool.relnox] lockstep = [["lib-core", "lib"]]' in line
+
+
+def _dev_tool(tmp_path: Path, dev: str) -> Path:
+    """A library and its lockstep twin, tagged at their releases; a lint plugin no tag ever
+    released, a member only because the library's ``dev`` requires it."""
+
+    def files(version: str) -> dict[str, str]:
+        lib = project("lib", version, extra=dev, requires=[f"lib-c=={version}"])
+        return {"lib/pyproject.toml": lib, "lib_c/pyproject.toml": project("lib-c", version)}
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n',
+            **files("1.0.0"),
+            "tools/lint-plugin/pyproject.toml": project("lint-plugin", "0.0.2"),
+        },
+        tags=["1.0.0"],
+    )
+    commit(root, files("1.0.1"), "1.0.1")
+    commit(root, {**files("1.0.2.dev1"), "lib/src/lib/x.py": "X = 1\n"})
+    return root
+
+
+@pytest.mark.parametrize(
+    "dev",
+    [
+        '[project.optional-dependencies]\ndev = ["lint-plugin"]\n',
+        '[dependency-groups]\nlint = ["lint-plugin"]\n',
+    ],
+)
+def test_a_release_leaves_a_dev_tool_no_tag_released_unless_named(tmp_path: Path, dev: str) -> None:
+    root = _dev_tool(tmp_path, dev)
+    if "dependency-groups" in dev:  # only a workspace file makes a group's requirement a member
+        commit(
+            root, {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["lib", "lib_c", "tools/*"]\n'}
+        )
+    listed = run_relnox("packages", cwd=root, check=True).stdout
+    assert "lint-plugin" in listed  # still a package
+    planned = run_relnox("plan", cwd=root, check=True).stdout
+    row = next(line for line in planned.splitlines() if line.startswith("lint-plugin"))
+    assert row.split()[3] == "no", planned
+    note = "lint-plugin is left out: no tag released it and only lib"
+    assert note in planned and "(--package lint-plugin) to release it" in planned, planned
+    bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "lib: 1.0.2.dev1 -> 1.0.2" in bumped.stdout
+    assert "lint-plugin: " not in bumped.stdout and note in bumped.stdout + bumped.stderr
+    named = run_relnox("bump", "--part", "patch", "--dry-run", "-p", "lint-plugin", cwd=root)
+    assert "lint-plugin: 0.0.2 -> 0.0.3" in named.stdout, named.stdout + named.stderr
