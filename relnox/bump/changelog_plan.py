@@ -3,7 +3,6 @@ section (:mod:`relnox.bump.changelog` edits the text), with notes on what is lef
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
-from relnox.project.changelog_file import changelog_in
+from relnox.project.changelog_file import changelog_in, changelog_of
 from relnox.project.changelog_rule import changelog_kept, retitled
 from relnox.project.changesets import changesets
 from relnox.project.changie import changes
@@ -173,19 +172,16 @@ def changelog_edits(
                 )
 
     root_log = changelog_in(workspace.root, config)
-    logs = functools.cache(lambda directory: changelog_in(directory, config))  # each once
-
-    def log_of(pkg: Package) -> Path:
-        return Path(logs(pkg.directory))
+    logs = {p.name: changelog_of(workspace, p) for p in workspace.packages}  # each once
 
     in_root: list[Package] = []
     for pkg in selected:
-        own = log_of(pkg)
-        if own != root_log and own.is_file():
+        own = logs[pkg.name]
+        if own == root_log:
+            in_root.append(pkg)
+        elif own.is_file():
             new = versions[pkg.name][1]
             release(own, new, workspace.tag_for(pkg, new))
-        else:
-            in_root.append(pkg)
     if not root_log.is_file() or not in_root:
         return notes
     tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
@@ -197,7 +193,7 @@ def changelog_edits(
     if line is not None:  # the changelog is titled by one tag's versions: so is this release
         release(root_log, *line)
         return notes
-    users = [p for p in workspace.packages if log_of(p) == root_log or not log_of(p).is_file()]
+    users = [p for p in workspace.packages if logs[p.name] == root_log]
     if len(in_root) == len(users):  # all that use it at once: one section for all
         release(root_log, _title_of_all(in_root, versions), None)
         return notes

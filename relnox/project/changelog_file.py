@@ -6,8 +6,66 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
 
 from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
+
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package, Workspace
+
+
+def changelog_of(workspace: Workspace, pkg: Package) -> Path:
+    """The changelog of ``pkg``: its directory's; else the file named after it beside the
+    root's (``news_pool.rst`` by ``news.rst``, ``CHANGELOG-pool.md``); else the root's,
+    unless no tag released ``pkg`` and the root's is another's (:func:`_anothers`): then its
+    own directory's default, which does not exist. A released package keeps the root's: a
+    shared changelog routes its entries there."""
+    own = changelog_in(pkg.directory, workspace.config)
+    if own.is_file() or pkg.directory == workspace.root:
+        return own
+    shared = changelog_in(workspace.root, workspace.config)
+    try:
+        beside = os.listdir(shared.parent)
+    except OSError:
+        beside = []
+    keys = {pkg.name, canonicalize_name(pkg.directory.name)}
+    after = re.compile(re.escape(shared.stem) + r"[-_.](.+)", re.IGNORECASE)
+    for name in sorted(beside):
+        stem, suffix = os.path.splitext(name)
+        found = after.fullmatch(stem) if suffix == shared.suffix else None
+        rest = canonicalize_name(found[1]) if found else ""
+        ours = rest in keys or pkg.name.endswith(f"-{rest}")
+        if rest and ours and _has_releases(shared.parent / name):
+            return shared.parent / name
+    never = pkg.tags is not None and not pkg.tags.released
+    return own if never and shared.is_file() and _anothers(workspace, pkg, shared) else shared
+
+
+def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
+    """Whether the changelog at ``path`` is another package's: its release headings name
+    packages outside ``pkg``'s lockstep group and none in it, or (naming none) their
+    versions are another's releases and none is ``pkg``'s."""
+    from relnox.project.changelog import sections
+    from relnox.versions.arithmetic import maybe_version
+
+    group = workspace.group_of(pkg)
+    others = [q for q in workspace.packages if q.name not in {g.name for g in group}]
+    try:
+        pairs = [p for s in sections(path.read_text("utf-8", "replace")) for p in s.versions]
+    except OSError:
+        return False
+    names = {canonicalize_name(n) for n, _ in pairs if n}
+    if names:
+        ours = {n for q in group for n in (q.name, canonicalize_name(q.directory.name))}
+        return not names & ours and any(
+            {q.name, canonicalize_name(q.directory.name)} & names for q in others
+        )
+    versions = {v for _, text in pairs if (v := maybe_version(text)) is not None}
+    return maybe_version(pkg.version) not in versions and any(
+        q.tags and versions & q.tags.released for q in others
+    )
 
 
 def changelog_in(directory: Path, config: Config) -> Path:

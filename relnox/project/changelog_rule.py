@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.paths import rel
-from relnox.project.changelog_file import changelog_in
+from relnox.project.changelog_file import changelog_of
 from relnox.project.moved_with import history_rule, last_releases
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -28,13 +28,7 @@ def changelog_kept(
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
-    at_root = changelog_in(workspace.root, workspace.config)
-    of_path = (
-        p
-        for p in released
-        if (path == at_root or p.directory in path.parents)
-        and (p.changelog(workspace.config) or at_root) == path
-    )
+    of_path = (p for p in released if changelog_of(workspace, p) == path)
     for pkg in of_path:
         tags = [tag for _, tag in last_releases(workspace, pkg)]
         if len(tags) < 3:

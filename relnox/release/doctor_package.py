@@ -30,7 +30,7 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_in
+from relnox.project.changelog_file import changelog_of
 from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
 from relnox.project.licenses import stated_license
@@ -431,7 +431,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     required = changelog_required(ws)
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
-    path = pkg.changelog(ws.config) or changelog_in(ws.root, ws.config)
+    path = changelog_of(ws, pkg)
     towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
     if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)

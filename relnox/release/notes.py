@@ -12,7 +12,7 @@ from packaging.version import Version
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
-from relnox.project.changelog_file import changelog_in
+from relnox.project.changelog_file import changelog_of
 from relnox.project.workspace import Package, Workspace
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
@@ -105,7 +105,7 @@ def release_notes(
     naming the index it is released to; ``install_only``: only the installation section."""
     version, packages = _target(workspace, version_or_tag, package)
     first = packages[0]
-    changelog = first.changelog(workspace.config) or changelog_in(workspace.root, workspace.config)
+    changelog = changelog_of(workspace, first)
     section = None if install_only else read_section(changelog, version)
     lines: list[str] = []
     if section is not None and section.body:

@@ -1,0 +1,83 @@
+"""changelog_of: which changelog is a package's in a workspace sharing one at its root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_relnox
+from tests.shapes import commit, project, repo
+
+
+def _news(name: str, *versions: str) -> str:
+    """An rst changelog whose release headings name ``name``, the first unreleased."""
+    parts = ["Release notes\n=============\n"]
+    for i, version in enumerate(versions):
+        title = f"{name} {version}".strip() + (" (unreleased)" if i == 0 else "")
+        parts.append(f"{title}\n{'^' * len(title)}\n\n- A change of {version}.\n")
+    return "\n".join(parts)
+
+
+def _workspace(tmp_path: Path) -> Path:
+    """A library and its twin on plain version tags, sharing docs/news.rst titled with the
+    library's name; a pool released on its own (pool- tags) with docs/news_pool.rst; a lint
+    plugin no tag released, a member because the library's dev extra requires it."""
+
+    def files(version: str, pool: str) -> dict[str, str]:
+        dev = '[project.optional-dependencies]\ndev = ["lint-plugin"]\n'
+        return {
+            "lib/pyproject.toml": project(
+                "lib", version, extra=dev, requires=[f"lib-c=={version}"]
+            ),
+            "lib_c/pyproject.toml": project("lib-c", version),
+            "lib_pool/pyproject.toml": project("lib-pool", pool),
+        }
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n',
+            "tools/lint-plugin/pyproject.toml": project("lint-plugin", "0.0.2"),
+            **files("1.0.0", "0.1.0"),
+        },
+        tags=["1.0.0", "pool-0.1.0"],
+    )
+    commit(root, files("1.0.1", "0.1.0"), "1.0.1")
+    news = {
+        "docs/news.rst": _news("Lib", "1.0.2", "1.0.1", "1.0.0"),
+        "docs/news_pool.rst": _news("lib_pool", "0.2.0", "0.1.0"),
+    }
+    commit(root, {**files("1.0.2.dev1", "0.2.0.dev1"), **news})
+    return root
+
+
+def test_a_changelog_named_after_a_package_is_its_and_anothers_is_not(tmp_path: Path) -> None:
+    root = _workspace(tmp_path)
+    doctor = run_relnox("doctor", "-v", cwd=root)
+    said = {
+        line.split()[1]: line
+        for line in doctor.stdout.splitlines()
+        if line.startswith("changelog ")
+    }
+    assert "docs/news.rst has a section for 1.0.2" in said["lib-c"], doctor.stdout
+    assert "docs/news_pool.rst has a section for 0.2.0" in said["lib-pool"], doctor.stdout
+    assert "docs/news.rst" not in said["lint-plugin"], doctor.stdout  # the library's, not its
+    bump = run_relnox("bump", "--part", "minor", "--dry-run", "-p", "lib-pool", cwd=root)
+    assert "--- a/docs/news_pool.rst" in bump.stdout, bump.stdout + bump.stderr
+    assert "--- a/docs/news.rst" not in bump.stdout, bump.stdout
+    bump = run_relnox("bump", "--part", "patch", "--dry-run", "-p", "lib", cwd=root)
+    assert "+Lib 1.0.2 (" in bump.stdout or "-Lib 1.0.2 (unreleased)" in bump.stdout, bump.stdout
+
+
+def test_a_changelog_of_another_packages_versions_is_not_an_unreleased_ones(
+    tmp_path: Path,
+) -> None:
+    root = _workspace(tmp_path)
+    commit(root, {"docs/news.rst": _news("", "1.0.2", "1.0.1", "1.0.0")})
+    doctor = run_relnox("doctor", "-v", cwd=root)
+    said = {
+        line.split()[1]: line
+        for line in doctor.stdout.splitlines()
+        if line.startswith("changelog ")
+    }
+    assert "docs/news.rst has a section for 1.0.2" in said["lib"], doctor.stdout
+    assert "docs/news.rst" not in said["lint-plugin"], doctor.stdout
