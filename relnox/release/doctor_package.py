@@ -459,7 +459,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         return Check(
             name,
             missing,
-            f"no {ws.config.changelog}; release notes will only say how to install{opt_in}",
+            f"no {rel(path, ws.root)}; release notes will only say how to install{opt_in}",
         )
     if read_section(path, wanted, pkg.name):
         return Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")
