@@ -70,8 +70,9 @@ def parse(text: str) -> Version | None:
 def literal(line: str, path: str) -> re.Match[str] | None:
     """The version literal a diff's ``line`` of ``path`` adds or takes out: ``version =
     "X"``, or the line of a file named for the version that is only one."""
-    name = path.rsplit("/", 1)[-1].lower()
-    bare = "version" in name and not name.endswith((".py", ".toml", ".cfg"))
+    name = path.rsplit("/", 1)[-1].lower()  # not .python-version, nor a .py module
+    stem, _, suffix = name.partition(".")
+    bare = "version" in stem and "python" not in stem and suffix in ("", "txt", "info")
     return LITERAL.match(line) or (BARE.match(line) if bare else None)
 
 
