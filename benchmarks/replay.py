@@ -37,6 +37,8 @@ from relnox.toml import tomllib
 LITERAL = re.compile(
     r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
 )
+#: a file named for the version holding only one (``VERSION``, ``src/version.info``)
+BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
@@ -63,6 +65,15 @@ def parse(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
+
+
+def literal(line: str, path: str) -> re.Match[str] | None:
+    """The version literal a diff's ``line`` of ``path`` adds or takes out: ``version =
+    "X"``, or the line of a file named for the version that is only one."""
+    name = path.rsplit("/", 1)[-1].lower()  # not .python-version, nor a .py module
+    stem, _, suffix = name.partition(".")
+    bare = "version" in stem and "python" not in stem and suffix in ("", "txt", "info")
+    return LITERAL.match(line) or (BARE.match(line) if bare else None)
 
 
 def foreign(path: str) -> bool:
@@ -111,7 +122,7 @@ def release_commits(
         "400",
         "-i",
         "-G",
-        "version",
+        r"version|^v?[0-9]+\.[0-9]",  # a literal, or a version file's only line
         "--",
         *pathspecs,
     ).split()
@@ -125,7 +136,7 @@ def release_commits(
         for line in git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs).splitlines():
             if line.startswith("+++ b/"):
                 current = line[6:]
-            match = LITERAL.match(line)
+            match = literal(line, current)
             if match and parse(match[2]) is not None and not foreign(current):
                 (olds if match[1] == "-" else news).setdefault(match[2], set()).add(current)
         pairs = [
@@ -210,7 +221,7 @@ def literal_at_head(repo: Path, under: str, holders: set[str], last: Version) ->
     ``__version__`` is of another line). A repository whose version moved to its tags
     since its last literal release holds none."""
     pathspecs = [f":(glob){under}**/{pattern}" for pattern in VERSION_FILES]
-    pattern = r"^(__version__|version|VERSION)\b"
+    pattern = r"^((__version__|version|VERSION)\b|v?[0-9]+\.[0-9])"
     found = subprocess.run(
         ["git", "-C", str(repo), "grep", "-I", "-E", pattern, "HEAD", "--", *pathspecs],
         capture_output=True,
@@ -219,7 +230,7 @@ def literal_at_head(repo: Path, under: str, holders: set[str], last: Version) ->
     ).stdout
     for line in found.splitlines():
         _, path, text = line.split(":", 2)
-        match = LITERAL.match(f"+{text}")
+        match = literal(f"+{text}", path)
         if match and not foreign(path):
             version = parse(match[2])
             if path in holders or (version and last <= version < Version(f"{last.major + 1}")):

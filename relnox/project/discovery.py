@@ -208,6 +208,10 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     unreleased += outside_entries
     notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
+    if any(pkg.asked for pkg in in_order):
+        from relnox.versions.referee import asked_note
+
+        notes += tuple(asked_note(pkg, root) for pkg in in_order if pkg.asked)
     workspace = Workspace(
         root=root,
         config=config,

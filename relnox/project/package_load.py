@@ -3,11 +3,12 @@ every place the version is written, its tag rules and its requirements on siblin
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
@@ -43,6 +44,9 @@ from relnox.versions.sources import (
 )
 from relnox.versions.tuple_copy import commented_copies, named_copies
 from relnox.versions.tuple_copy import location as tuple_location
+
+if TYPE_CHECKING:
+    from relnox.tools.backend_version import BackendVersionError, Metadata
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
@@ -366,20 +370,34 @@ def load_package(
     pyproject = directory / "pyproject.toml"
     project = table(doc, "project")
     tool_poetry = table(doc, "tool", "poetry")
-    project_name = name_of(directory, doc)
-    if not project_name and not project and (directory / "setup.py").is_file():
-        raise ConfigError(
-            f"{directory / 'setup.py'}: setup() is given no literal name and relnox cannot "
-            "read the one setup.py computes without running the build; add [metadata] "
-            "name = <the project's name> to setup.cfg (setuptools reads it there, and a "
-            "name setup() passes still wins)"
-        )
-    if not project_name:
-        raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     build_system = table(doc, "build-system")
     backend = build_system.get("build-backend") or DEFAULT_BACKEND
     default = DEFAULT_BUILD_REQUIRES if "build-backend" not in build_system else ()
     requires = tuple(build_system.get("requires", default))
+
+    @functools.cache
+    def said() -> Metadata | BackendVersionError | None:
+        """What its build backend says, asked once where relnox's own reading cannot say."""
+        from relnox.versions.referee import said_by_backend
+
+        return said_by_backend(directory, [str(r) for r in requires], str(backend))
+
+    project_name = name_of(directory, doc)
+    asked = ""  # what relnox took from its backend, its own reading unable to say it
+    if not project_name and not project and (directory / "setup.py").is_file():
+        answer = said()
+        if answer is None or isinstance(answer, Exception) or not answer.name:
+            failed = isinstance(answer, Exception)
+            why = f", and {str(answer).removeprefix(f'{directory}: ')}" if failed else ""
+            raise ConfigError(
+                f"{directory / 'setup.py'}: setup() is given no literal name and relnox "
+                f"cannot read the one setup.py computes without running the build{why}; add "
+                "[metadata] name = <the project's name> to setup.cfg (setuptools reads it "
+                "there, and a name setup() passes still wins)"
+            )
+        project_name, asked = answer.name, "name"
+    if not project_name:
+        raise ConfigError(f'{pyproject}: [project] has no name; add name = "your-package"')
     check_build_system(pyproject, requires, backend)
     shipped = _with_setup_py_layout(directory, doc)
     modules = import_packages(directory, project_name, shipped)
@@ -405,7 +423,10 @@ def load_package(
         listed=listed,
         roots=lambda: source_roots(directory, shipped),
         modules=modules,
+        said=lambda: None if (a := said()) is None or isinstance(a, Exception) else a.version,
     )
+    if source == "build backend":  # relnox.versions.referee.ASKED_SOURCE
+        asked = " and ".join(filter(None, (asked, "version")))
     locations = list(found)
     drift: list[VersionLocation] = []
     version = "0.0.0"  # a tag-versioned package's: its last tag's, read in discover
@@ -448,6 +469,7 @@ def load_package(
         or None,
         settings=dict(settings),
         evidence=evidence,
+        asked=asked,
         drift=tuple(drift),
         tag_format=tag_format,
         tag_format_where=tag_where if tag_format else "",

@@ -55,6 +55,8 @@ class Package:
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
     referee: str = ""  # where its build backend says another version (relnox.versions.referee)
+    #: what relnox could not read and took from its build backend: "name", "version" or both
+    asked: str = ""
     #: release tags at whose commits its files said the version they say now: a placeholder
     stamped: tuple[str, ...] = ()
     #: the pyproject tables that say what its build reads outside its directory

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from relnox import _proc as proc
 from relnox.atomic import write_atomic
@@ -33,7 +33,7 @@ logger = logging.getLogger("relnox")
 
 #: where the environments and the answers are kept, under the user's cache directory
 ENVS = Path("relnox", "backend-envs")
-_VERSION = 2  # 2: asked with the SOURCE_DATE_EPOCH builds use
+_VERSION = 3  # 2: asked with the SOURCE_DATE_EPOCH builds use; 3: name and version kept
 #: backends that compile before they can say (meson-python runs meson's setup)
 COMPILING = ("mesonpy",)
 
@@ -51,6 +51,13 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
 def compiles(backend: str) -> bool:
     """Whether ``backend`` cannot give a version without compiling the project."""
     return backend.split(".")[0].split(":")[0] in COMPILING
+
+
+class Metadata(NamedTuple):
+    """What the backend's ``prepare_metadata_for_build_wheel`` says: the name, the version."""
+
+    name: str
+    version: str
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ def _tree_kept(directory: Path, skip: frozenset[Path]) -> Iterator[None]:
 
 def _asked(
     question: Question, interpreter: Path, python: str, lines: list[str], epoch: dict[str, str]
-) -> str:
+) -> Metadata:
     from build import ProjectBuilder
 
     label = str(question.directory)
@@ -188,12 +195,15 @@ def _asked(
 
     with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
         metadata = (Path(builder.metadata_path(out)) / "METADATA").read_bytes()
-    return str(BytesHeaderParser().parsebytes(metadata).get("Version", "")).strip()
+    said = BytesHeaderParser().parsebytes(metadata)
+    return Metadata(str(said.get("Name", "")).strip(), str(said.get("Version", "")).strip())
 
 
-def ask(question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()) -> str:
-    """The version the backend of ``question`` gives its project now (no cache), the tree
-    left as it was (``skip``: the folders of projects asked meanwhile, left to them)."""
+def ask(
+    question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()
+) -> Metadata:
+    """The name and version the backend of ``question`` gives its project now (no cache),
+    the tree left as it was (``skip``: the folders of projects asked meanwhile, left to them)."""
     from build import BuildBackendException, BuildException
 
     label = str(question.directory)
@@ -203,16 +213,16 @@ def ask(question: Question, python: str | None = None, skip: frozenset[Path] = f
     interpreter = _environment(question.requires, python, label)
     try:
         with _tree_kept(question.directory, skip):
-            version = _asked(question, interpreter, python, lines, epoch)
+            said = _asked(question, interpreter, python, lines, epoch)
     except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
         tail = " | ".join(line.strip() for line in lines[-4:] if line.strip())
         raise BackendVersionError(
             f"{label}: its build backend {question.backend} gives no version "
             f"({one_line(exc)})" + (f"; it printed: {tail}" if tail else "")
         ) from None
-    if not version:
+    if not said.version:
         raise BackendVersionError(f"{label}: its build backend's metadata holds no Version")
-    return version
+    return said
 
 
 def _changed(root: Path) -> dict[str, str]:
@@ -282,6 +292,19 @@ def _debug(message: str) -> bool:
 def backend_versions(
     root: Path, questions: Mapping[str, Question], *, kept_only: bool = False
 ) -> dict[str, str | BackendVersionError]:
+    """The version of each answer of :func:`backend_metadata`."""
+    said = backend_metadata(root, questions, kept_only=kept_only)
+    return {k: v if isinstance(v, BackendVersionError) else v.version for k, v in said.items()}
+
+
+def _kept(answer: Any) -> bool:
+    """Whether a kept answer is a name and a version (JSON keeps a :class:`Metadata` so)."""
+    return isinstance(answer, list | tuple) and len(answer) == 2
+
+
+def backend_metadata(
+    root: Path, questions: Mapping[str, Question], *, kept_only: bool = False
+) -> dict[str, Metadata | BackendVersionError]:
     """What each project's backend says (by the caller's name for it), kept or asked now;
     a failure is that project's answer. ``kept_only``: nothing is asked outside git."""
     python = sys.executable
@@ -291,9 +314,9 @@ def backend_versions(
         return {}
     changed = _changed(root) if key is not None else {}
     named = {_name(question, python, changed): name for name, question in questions.items()}
-    failed: dict[str, str | BackendVersionError] = {}
+    failed: dict[str, BackendVersionError] = {}
 
-    def answer(name: str) -> str | BackendVersionError:
+    def answer(name: str) -> Metadata | BackendVersionError:
         here = questions[name].directory
         others = frozenset(q.directory for q in questions.values() if q.directory != here)
         try:
@@ -301,13 +324,13 @@ def backend_versions(
         except BackendVersionError as exc:
             return exc
 
-    def compute(keys: list[str]) -> dict[str, str]:
+    def compute(keys: list[str]) -> dict[str, Metadata]:
         # each hook is a process of its own: a few at once (one per core, at most four)
         workers = max(1, min(4, os.cpu_count() or 1))
         with backend_warnings(_debug), ThreadPoolExecutor(max_workers=workers) as pool:
             said = dict(zip(keys, pool.map(answer, [named[k] for k in keys]), strict=True))
-        failed.update({named[k]: v for k, v in said.items() if not isinstance(v, str)})
-        return {k: v for k, v in said.items() if isinstance(v, str)}
+        failed.update({named[k]: v for k, v in said.items() if isinstance(v, BackendVersionError)})
+        return {k: v for k, v in said.items() if isinstance(v, Metadata)}
 
-    kept = history.remembered(key, "backend", list(named), compute, lambda v: isinstance(v, str))
-    return {**{named[k]: v for k, v in kept.items()}, **failed}
+    kept = history.remembered(key, "backend", list(named), compute, _kept)
+    return {**{named[k]: Metadata(*v) for k, v in kept.items()}, **failed}

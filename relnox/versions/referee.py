@@ -5,16 +5,19 @@ with a finding. A backend that must compile to say (meson-python) is not asked."
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
+from relnox.errors import VersionError
 from relnox.paths import rel
 from relnox.tools import backend_version as asked
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.sources import VersionLocation
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -23,6 +26,8 @@ logger = logging.getLogger("relnox")
 
 #: the places whose version relnox reads as the literal the backend itself reads there
 LITERAL_KINDS = ("toml", "python", "text", "pattern")
+#: the version source of a version relnox could not read and its backend said, in a file
+ASKED_SOURCE = "build backend"
 
 
 def computed(pkg: Package) -> bool:
@@ -31,7 +36,7 @@ def computed(pkg: Package) -> bool:
     primary = pkg.primary
     return (
         pkg.vcs_versioned
-        or pkg.version_source == "setup.py"
+        or pkg.version_source in ("setup.py", ASKED_SOURCE)
         or (pkg.directory / "setup.py").is_file()
         or primary is None
         or primary.kind not in LITERAL_KINDS
@@ -172,3 +177,55 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
             logger.warning(fallback(pkg, said))
         return None
     return without_tag_build(pkg.directory, said)
+
+
+def said_by_backend(
+    directory: Path, requires: Sequence[str], backend: str
+) -> asked.Metadata | asked.BackendVersionError | None:
+    """The name and version ``directory``'s build backend gives it, asked where relnox's own
+    reading cannot say them (kept with the referee's answers); ``None`` where backends are
+    not asked (``RELNOX_ASK_BACKEND=0``, a backend that compiles, outside git)."""
+    if not asked.enabled() or asked.compiles(backend):
+        return None
+    question = asked.Question(directory, tuple(requires), backend)
+    return asked.backend_metadata(directory, {"": question}, kept_only=True).get("")
+
+
+def held_version(
+    directory: Path, places: Sequence[Path], said: str, setting: Path
+) -> VersionLocation | None:
+    """The one file named for the version (``version.info``, ``VERSION``, ``_version.py``)
+    in ``places`` that holds only ``said``, the backend's version, or a literal
+    ``__version__`` of it: the file the build reads; two are an error naming both."""
+    from relnox.versions.setup_py import version_file
+
+    version = maybe_version(said)
+    held: dict[Path, VersionLocation] = {}
+    for place in dict.fromkeys(places):
+        names = sorted(os.listdir(place)) if place.is_dir() else []
+        for path in (place / n for n in names if "version" in n.lower()):
+            loc = version_file(path) if path.is_file() else None
+            if loc is not None and version is not None and maybe_version(loc.value) == version:
+                held.setdefault(path.resolve(), loc)
+    found = [rel(loc.path, directory) for loc in held.values()]
+    if len(found) > 1:
+        raise VersionError(
+            f"{directory}: its build backend says {said}, which {' and '.join(found)} both "
+            f'hold; set [tool.relnox] version-files = ["{found[0]}"] (the one the release '
+            f"writes) in {setting}"
+        )
+    return next(iter(held.values()), None)
+
+
+def asked_note(pkg: Package, root: Path) -> str:
+    """The one line saying what of ``pkg`` its build backend said (:attr:`Package.asked`)."""
+    said = pkg.asked.split(" and ")
+    what = f"{pkg.name} {pkg.version}" if "version" in said else pkg.name
+    note = (
+        f"{what}: its {pkg.asked} {'are' if len(said) > 1 else 'is'} what its build backend "
+        f"{pkg.backend} says, as relnox cannot read {'them' if len(said) > 1 else 'it'} "
+        "without running the build"
+    )
+    if "version" in said and pkg.primary is not None:
+        note += f"; {rel(pkg.primary.path, root)} holds the version, so a bump rewrites that file"
+    return note

@@ -307,7 +307,7 @@ def _folders_in(root: Path) -> list[Path]:
 _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
-def _version_file(path: Path) -> VersionLocation | None:
+def version_file(path: Path) -> VersionLocation | None:
     """A Python file's ``__version__`` (:func:`followed`), or a file named for the version
     holding only one (``VERSION``)."""
     if path.suffix == ".py":
@@ -337,7 +337,7 @@ def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str
     folders = [root / m for root in roots for m in modules if (root / m).is_dir()]
     for path in _named_files(tree, directory, [directory, *roots], folders):
         path = Path(os.path.normpath(path))
-        loc = _version_file(path) if path.is_file() and path != setup_py else None
+        loc = version_file(path) if path.is_file() and path != setup_py else None
         if loc is not None and maybe_version(loc.value) is not None:
             holding.setdefault(loc.path.resolve(), loc)
     if not holding:

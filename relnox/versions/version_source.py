@@ -23,9 +23,11 @@ def version_source(
     listed: Callable[[], list[VersionLocation]],
     roots: Callable[[], Sequence[Path]],
     modules: Sequence[str],
+    said: Callable[[], str | None] = lambda: None,
 ) -> Found:
     """Where the package's version is read from, or that it is from tags (:data:`VCS_SOURCE`),
-    with its evidence; ``override``: version-source, ``listed``: version-files."""
+    with its evidence; ``override``: version-source, ``listed``: version-files, ``said``: the
+    version its build backend gives, asked only where relnox's own reading cannot say it."""
     pyproject = directory / "pyproject.toml"
     project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
     if override == VCS_SOURCE:
@@ -64,4 +66,16 @@ def version_source(
     files = listed()
     if files:
         return "version-files", files, "[tool.relnox] version-files (first entry)"
-    return computed_version("setup.py" if not project else "dynamic version")
+    how = "setup.py" if not project else "dynamic version"
+    version = said()
+    if version is not None:
+        from relnox.paths import rel
+        from relnox.versions.referee import ASKED_SOURCE, held_version
+
+        places = [root / m for root in roots() for m in modules]
+        found_in = held_version(directory, [directory, *roots(), *places], version, pyproject)
+        if found_in is not None:
+            where = rel(found_in.path, directory)
+            why = f"{how} computes it, and its build backend {backend} says {version}, held in {where}"
+            return ASKED_SOURCE, [found_in], why
+    return computed_version(how)

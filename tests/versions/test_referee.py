@@ -243,3 +243,81 @@ def test_setuptools_tag_build_is_the_trees_builds_not_the_release(
     bump = _relnox(root, "bump", "--part", "patch")
     assert bump.returncode == 0, bump.stderr
     assert '__version__ = "1.4.1"' in (root / "devpkg/__init__.py").read_text()
+
+
+#: one setup.py building several distributions: the name from the environment (with a
+#: default), the version from a file its package's helper reads
+COMPUTED_SETUP_PY = """\
+import os
+import runpy
+
+from setuptools import setup
+
+
+def _name():
+    return os.environ.get("ACME_DIST", "acme")
+
+
+about = runpy.run_path(os.path.join("src", "acme", "__version__.py"))
+setup(name=_name(), version=about["version"], package_dir={"": "src"}, packages=["acme"])
+"""
+VERSION_HELPER = """\
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(os.path.dirname(_HERE), "version.info"), encoding="utf-8") as f:
+    version = f.readline().strip()
+"""
+
+
+def _computed_repo(root: Path, setup_py: str = COMPUTED_SETUP_PY, named: bool = False) -> Path:
+    files: dict[str, str | bytes] = {
+        **({"setup.cfg": "[metadata]\nname = acme\n"} if named else {}),
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\n',
+        "setup.py": setup_py,
+        "src/version.info": "1.4.2\n",
+        "src/acme/__init__.py": "",
+        "src/acme/__version__.py": VERSION_HELPER,
+    }
+    root = _repo(root, files)
+    _git(root, "tag", "1.4.0")
+    _commit(root, "fix")
+    return root
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_name_and_version_setup_py_computes_are_its_backends(tmp_path: Path, named: bool) -> None:
+    """setup.py computes its name (an environment variable's default) and reads its
+    version from src/version.info through a helper: relnox cannot read either, so it asks
+    the backend, says so in one note, and a bump rewrites src/version.info (not a tag of
+    the tags' 1.4.0 line), which the backend confirms. The same for the version alone,
+    when setup.cfg names the project."""
+    root = _computed_repo(tmp_path / "repo", named=named)
+    listed = _relnox(root, "packages")
+    assert listed.returncode == 0, listed.stderr
+    assert "acme  1.4.2" in listed.stdout
+    (note,) = [line for line in listed.stdout.splitlines() if "note:" in line]
+    assert "acme 1.4.2" in note and "build backend" in note and "src/version.info" in note
+    assert ("its version is" if named else "its name and version are") in note
+    assert "says" not in listed.stderr  # no disagreement left
+    planned = _relnox(root, "bump", "--part", "patch", "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    assert "1.4.2 -> 1.4.3" in planned.stdout and "src/version.info" in planned.stdout
+    bump = _relnox(root, "bump", "--part", "patch")
+    assert bump.returncode == 0, bump.stderr
+    assert (root / "src/version.info").read_text() == "1.4.3\n"
+
+
+def test_a_name_no_reading_and_no_backend_gives_is_one_line_naming_the_fix(
+    tmp_path: Path,
+) -> None:
+    """The backend cannot say either (its build needs a file the checkout lacks): one line
+    names setup.py, what the backend said and the setting that fixes it."""
+    broken = COMPUTED_SETUP_PY.replace("about =", 'open("vendor/LICENSE")\nabout =')
+    root = _computed_repo(tmp_path / "repo", broken)
+    listed = _relnox(root, "packages")
+    assert listed.returncode == 1
+    assert "Traceback" not in listed.stderr
+    error = listed.stderr.strip().splitlines()[-1]
+    assert "setup.py" in error and "vendor/LICENSE" in error
+    assert "[metadata] name" in error
