@@ -264,6 +264,7 @@ _STEP = re.compile(r"\d+[.)]")
 
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
+    led = bool(words) and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
     if not words:
@@ -271,8 +272,8 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
         return None  # a numbered step of a guide
     version = _version(words[0])
-    if version is not None and " ".join(words[1:]).strip(_PUNCTUATION).lower() in _TITLES:
-        return None  # ``2.1 Changelog``: the title over a series' releases
+    if not led and version and " ".join(words[1:]).strip(_PUNCTUATION).lower() in _TITLES:
+        return None  # ``2.1 Changelog`` titles a series' releases; ``Version 2.1 Changes`` is one
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
     tagged = _tag(words[0])

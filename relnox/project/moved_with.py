@@ -18,7 +18,6 @@ from packaging.version import Version
 from relnox.errors import ConfigError, RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.package_load import load_package
-from relnox.project.pins import upper_bound
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -213,6 +212,8 @@ def _pin_at(line: str, found: re.Match[str], version: Version) -> str:
     """The pin ``line`` as it said release ``version``: its cap as far above it as now."""
     if found["cap"] is None:
         return line.replace("{version}", str(version))
+    from relnox.project.pins import upper_bound  # off the publish path: pins are the bump's
+
     cap = upper_bound(version, Version(found["cap"]), Version(found["version"]))
     return line.replace(f"<{found['cap']}", f"<{cap}").replace("{version}", str(version))
 
