@@ -421,8 +421,7 @@ def load_package(
         [str(r) for r in requires],
         override=override,
         listed=listed,
-        roots=lambda: source_roots(directory, shipped),
-        modules=modules,
+        layout=lambda: (source_roots(directory, shipped), modules),
         said=lambda: None if (a := said()) is None or isinstance(a, Exception) else a.version,
     )
     if source == "build backend":  # relnox.versions.referee.ASKED_SOURCE

@@ -21,13 +21,13 @@ def version_source(
     *,
     override: str | None,
     listed: Callable[[], list[VersionLocation]],
-    roots: Callable[[], Sequence[Path]],
-    modules: Sequence[str],
+    layout: Callable[[], tuple[Sequence[Path], Sequence[str]]],
     said: Callable[[], str | None] = lambda: None,
 ) -> Found:
     """Where the package's version is read from, or that it is from tags (:data:`VCS_SOURCE`),
-    with its evidence; ``override``: version-source, ``listed``: version-files, ``said``: the
-    version its build backend gives, asked only where relnox's own reading cannot say it."""
+    with its evidence; ``override``: version-source, ``listed``: version-files, ``layout``:
+    its source roots and import packages, ``said``: the version its build backend gives, asked
+    only where relnox's own reading cannot say it."""
     pyproject = directory / "pyproject.toml"
     project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
     if override == VCS_SOURCE:
@@ -52,12 +52,13 @@ def version_source(
         )
     from relnox.versions.dynamic import computed_version, dynamic_version
 
+    roots, modules = layout()
     found = dynamic_version(
         directory,
         doc,
         backend,
         build_requires,
-        roots=roots(),
+        roots=roots,
         modules=modules,
         metadata=setup_cfg(directory).get("metadata", {}) if not project else {},
     )
@@ -72,8 +73,8 @@ def version_source(
         from relnox.paths import rel
         from relnox.versions.referee import ASKED_SOURCE, held_version
 
-        places = [root / m for root in roots() for m in modules]
-        found_in = held_version(directory, [directory, *roots(), *places], version, pyproject)
+        places = [root / m for root in roots for m in modules]
+        found_in = held_version(directory, [directory, *roots, *places], version, pyproject)
         if found_in is not None:
             where = rel(found_in.path, directory)
             why = f"{how} computes it, and its build backend {backend} says {version}, held in {where}"
