@@ -238,9 +238,9 @@ def _io_counters(pid: int) -> tuple[int, int] | None:
         return None
 
 
-def _all_sent(pid: int) -> bool:
-    """Whether ``pid`` has a TCP connection (open or opening) and nothing queued to send on
-    any of them: it waits for the other side (Linux; elsewhere ``False``)."""
+def _queued(pid: int) -> int | None:
+    """Bytes ``pid`` has queued to send on its TCP connections (open or opening) that the
+    other side has not taken yet; ``None`` without such a connection (or off Linux)."""
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
         links = []
@@ -248,9 +248,9 @@ def _all_sent(pid: int) -> bool:
             with contextlib.suppress(OSError):
                 links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
     except OSError:
-        return False
+        return None
     inodes = {link[8:-1] for link in links if link.startswith("socket:[")}
-    found = False
+    queued = None
     for table in ("tcp", "tcp6"):
         try:
             rows = Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]
@@ -260,10 +260,8 @@ def _all_sent(pid: int) -> bool:
             fields = row.split()
             # 01 established, 02 connecting: both wait for the other side
             if len(fields) > 9 and fields[9] in inodes and fields[3] in ("01", "02"):
-                found = True
-                if int(fields[4].split(":")[0], 16):  # tx_queue: bytes not yet taken
-                    return False
-    return found
+                queued = (queued or 0) + int(fields[4].split(":")[0], 16)  # tx_queue
+    return queued
 
 
 class _Output:
@@ -289,9 +287,10 @@ class _Output:
             self.on_line(pending.decode("utf-8", "replace"))
 
 
-def _stalled(pid: int, quiet: float, stall: float, answer: float | None) -> str:
-    """Why a child that made no progress for ``quiet`` seconds is stopped ('' to go on)."""
-    if answer is not None and answer < stall and quiet > answer and _all_sent(pid):
+def _stalled(quiet: float, stall: float, answer: float | None, queued: int | None) -> str:
+    """Why a child that made no progress for ``quiet`` seconds, ``queued`` bytes waiting
+    for the other side to take them, is stopped ('' to go on)."""
+    if answer is not None and answer < stall and quiet > answer and queued == 0:
         return f"{NO_ANSWER} for {answer:g}s"
     return f"no progress for {stall:g}s" if quiet > stall else ""
 
@@ -334,7 +333,7 @@ def _watched(
         out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
         reader.start()
-        counters = _io_counters(proc.pid)
+        counters, queued = _io_counters(proc.pid), _queued(proc.pid)
         progress = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
@@ -353,11 +352,14 @@ def _watched(
                 break
             if stall is None:
                 continue
-            now_counters = _io_counters(proc.pid)
+            # progress: the child read or wrote, printed, or the other side took queued bytes
+            now_counters, now_queued = _io_counters(proc.pid), _queued(proc.pid)
             if now_counters is not None and now_counters != counters:
                 counters, progress = now_counters, now
+            if now_queued != queued:
+                queued, progress = now_queued, now
             progress = max(progress, out.last)
-            why = _stalled(proc.pid, now - progress, stall, answer)
+            why = _stalled(now - progress, stall, answer, now_queued)
             if why:
                 stopped = f"{STALLED}: {why}"
                 kill()

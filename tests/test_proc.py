@@ -54,6 +54,43 @@ def test_a_child_waiting_for_an_answer_is_stopped_after_answer_seconds() -> None
     assert proc.NO_ANSWER not in result.output
 
 
+def test_bytes_the_other_side_takes_from_the_send_queue_are_progress() -> None:
+    """A child that handed its whole request to the kernel at once and waits: while the
+    slow server takes the queued bytes (several ``stall`` long), it is not stalled."""
+    import socket
+    import threading
+
+    taken: list[int] = []
+
+    def slow_reader(server: socket.socket) -> None:
+        conn, _ = server.accept()
+        with conn:
+            while sum(taken) < 600_000:
+                taken.append(len(conn.recv(16_384)))
+                if not taken[-1]:  # the child was stopped
+                    return
+                time.sleep(0.05)  # the link's rate: about 300 KB/s
+            conn.sendall(b"k")
+
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16_384)
+        server.bind(("127.0.0.1", 0))
+        server.listen(1)
+        reader = threading.Thread(target=slow_reader, args=(server,), daemon=True)
+        reader.start()
+        code = (
+            "import socket; s = socket.socket(); "
+            "s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20); "
+            f"s.connect(('127.0.0.1', {server.getsockname()[1]})); "
+            "s.sendall(b'x' * 600_000); assert s.recv(1) == b'k'"
+        )
+        started = time.monotonic()
+        result = proc.run([sys.executable, "-c", code], watch=proc.Watch(1, answer=30), timeout=60)
+        reader.join(timeout=10)
+    assert not result.stalled and result.returncode == 0, result.output
+    assert time.monotonic() - started > 2  # it really took longer than the stall rule
+
+
 def test_a_tail_cuts_a_line_of_megabytes() -> None:
     """A child that printed megabytes on one line (a package's import) gives a report
     line, not the megabytes."""
