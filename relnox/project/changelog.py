@@ -129,12 +129,10 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
         title = f"{dated['title']} ({dated['date']})"
-        release = isinstance(parse_title(title), tuple)
-        return Heading(index, index + 1, 2, title, DATED) if release else None
+        return Heading(index, index + 1, 2, title, DATED) if _release(title) else None
     if (bold := _BOLD.match(line)) is not None:
         title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-        release = isinstance(parse_title(title), tuple)
-        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
+        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if _release(title) else None
     if _bare(lines, index):
         return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
     return None
@@ -183,7 +181,7 @@ def _entry_title(lines: list[str], index: int) -> bool:
         and (index == 0 or not lines[index - 1].strip())
         and below[:1] in (" ", "\t")
         and bool(below.strip())
-        and isinstance(parse_title(line), tuple)
+        and _release(line)
     )
 
 
@@ -208,7 +206,7 @@ def _bare(lines: list[str], index: int) -> bool:
         and (index == 0 or not lines[index - 1].strip())
         and after < len(lines)
         and re.match(r"[-*+][ \t]", lines[after]) is not None
-        and isinstance(parse_title(line.strip().rstrip(":")), tuple)
+        and _release(line.strip().rstrip(":"))
     )
 
 
@@ -262,11 +260,22 @@ _TITLES = frozenset({"changelog", "change log", "changes", "release notes", "his
 _STEP = re.compile(r"\d+[.)]")
 
 
-def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
-    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
-    led = bool(words) and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS
+def _unled(words: list[str]) -> list[str]:
+    """``words`` without the lead words (``Release``, ``Version``) they open with."""
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
+    return words
+
+
+def _release(title: str) -> bool:
+    """Whether ``title`` names a release (not Unreleased)."""
+    return isinstance(parse_title(title), tuple)
+
+
+def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
+    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
+    led = len(_unled(words)) < len(words)
+    words = _unled(words)
     if not words:
         return None
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
@@ -279,9 +288,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     tagged = _tag(words[0])
     if tagged is not None:
         return tagged if _is_tail(words[1:]) else None
-    rest = words[1:]
-    while rest and rest[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
-        rest = rest[1:]
+    rest = _unled(words[1:])
     version = _version(rest[0]) if rest else None
     if version is None or not _is_tail(rest[1:]):
         return None

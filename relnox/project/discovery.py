@@ -98,9 +98,8 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             "setup.py or setuptools setting)"
         )
         setting = "[tool.relnox] version-files naming the file that holds its version releases it"
-        left = str(name_of(root, doc))
-        skipped.append(f"pyproject.toml ({left}): {why}, so not released; {setting}")
-        unreleased.append(Unreleased(root, left, why, setting))
+        skipped.append(f"pyproject.toml ({name_of(root, doc)}): {why}, so not released; {setting}")
+        unreleased.append(Unreleased(root, str(name_of(root, doc)), why, setting))
     development = None
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
@@ -253,13 +252,10 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
             and not version.epoch
         )
 
-    kept = tuple(p for p in workspace.packages if not placeholder(p))
-    if not kept or len(kept) == len(workspace.packages):
-        return workspace
+    kept = [p for p in workspace.packages if not placeholder(p)]
     needed = {r.target for p in kept for r in p.requirements if r.runtime}
-    kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
-    gone = [p for p in workspace.packages if p not in kept]
-    if not gone:
+    gone = [p for p in workspace.packages if placeholder(p) and p.name not in needed]
+    if not kept or not gone:
         return workspace
     entries = tuple(
         Unreleased(
@@ -277,12 +273,9 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
         f"and not released; {entry.setting}"
         for p, entry in zip(gone, entries, strict=True)
     )
-    return replace(
-        workspace,
-        packages=kept,
-        notes=workspace.notes + notes,
-        unreleased=workspace.unreleased + entries,
-    )
+    packages = tuple(p for p in workspace.packages if p not in gone)
+    notes, entries = workspace.notes + notes, workspace.unreleased + entries
+    return replace(workspace, packages=packages, notes=notes, unreleased=entries)
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
@@ -439,13 +432,13 @@ def _without_examples(
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
     """Whether ``directory`` is inside an import package a package ships: its data."""
-    for pkg in packages:
-        for name in pkg.import_packages:
-            top = name.split(".")[0]
-            for base in (pkg.directory, pkg.directory / "src"):
-                if directory.is_relative_to(base / top) and directory != base / top:
-                    return True
-    return False
+    return any(
+        directory.is_relative_to(base / name.split(".")[0])
+        and directory != base / name.split(".")[0]
+        for pkg in packages
+        for name in pkg.import_packages
+        for base in (pkg.directory, pkg.directory / "src")
+    )
 
 
 def _notes(

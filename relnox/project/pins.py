@@ -319,22 +319,11 @@ def raise_floor(text: str, new: Version, where: str) -> str | None:
 
 def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
-    to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
-    only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
-    default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; the same requirement at the last
-    two, admitting only older releases at the last, not raised to the one before, unchanged
-    since (a bot keeps it, or the maintainers leave a dependent on an older line), is
-    ``keep``; else
-    ``admit``."""
-    setting = workspace.config.raw.get("pin-rule", "history")
-    if setting not in PIN_RULES:
-        from relnox.errors import ConfigError
+    to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
+    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`."""
+    from relnox.project.moved_with import history_rule
 
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] pin-rule = {setting!r} is none of "
-            f"{', '.join(PIN_RULES)}; use one of them"
-        )
+    setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
     rule, why, seen = _history_rule(workspace, req)
@@ -345,21 +334,20 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     owner = next((p for p in workspace.packages if req in p.requirements), None)
     for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
-            if other.target != req.target or other.path == req.path or not other.key:
-                continue
-            rule, why, seen = _history_rule(workspace, other)
-            if seen and rule == "raise":
-                return (
-                    rule,
-                    f"new since the last releases; {pkg.name}'s requirement {why.removeprefix('it ')}",
-                )
-            if seen:
-                return "admit", why
+            if other.target == req.target and other.path != req.path and other.key:
+                rule, why, seen = _history_rule(workspace, other)
+                if seen and rule == "raise":
+                    said = why.removeprefix("it ")
+                    return rule, f"new since the last releases; {pkg.name}'s requirement {said}"
+                if seen:
+                    return "admit", why
     return "admit", why
 
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
-    """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
+    """:func:`pin_rule` from ``req``'s own history, and whether it had one: raised to each
+    of the target's last releases (two at least) is ``raise``; unchanged at the last two,
+    admitting only older releases (a bot keeps it) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     for version, tag in _release_tags(workspace, req.target):
         old = _requirement_at(workspace, req, tag)
@@ -529,13 +517,11 @@ def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
     shared: dict[str, list[str]] = {}
     for req, ruled in rules:
         shared.setdefault(ruled, []).append(req)
-    said = []
-    for ruled, reqs in shared.items():
-        if len(reqs) > 3:
-            said.append(f"{shortlist(reqs, 1)}: pin rule {ruled}")
-        else:
-            said += [f"{req}: pin rule {ruled}" for req in reqs]
-    return said
+    return [
+        f"{req}: pin rule {ruled}"
+        for ruled, reqs in shared.items()
+        for req in ([shortlist(reqs, 1)] if len(reqs) > 3 else reqs)
+    ]
 
 
 def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:
