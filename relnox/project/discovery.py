@@ -119,10 +119,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if listing is None and docs and not inferred:  # only examples, beside a deeper workspace
         from relnox.versions.released import under_examples
 
-        if all(under_examples(d, root) for d in docs):
-            below = _workspace_below(root, dirs, doc is not None)
-            if below is not None:
-                raise below
+        examples = all(under_examples(d, root) for d in docs)
+        if examples and (below := _workspace_below(root, dirs, doc is not None)) is not None:
+            raise below
     if not explicit:
         home = source_repository(doc) if doc is not None else None
         said = (skipped, unreleased)
@@ -148,8 +147,11 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if development is not None:
         packages = _with_root_copy(root_pyproject, development, packages)
     if not packages and not broken:
-        uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
-        if uv_virtual and doc is not None and "project" in doc:
+        if (
+            doc is not None
+            and "project" in doc
+            and table(doc, "tool", "uv").get("package") is False
+        ):
             raise ConfigError(
                 f"{root_pyproject}: no package to release: [tool.uv] package = false marks "
                 'this [project] as not built; if it is released, add packages = ["."] '
@@ -166,8 +168,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
                 f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
                 "(or setup.py); point it at the packages' directories"
             )
-        below = _workspace_below(root, dirs, doc is not None) if listing is None else None
-        if below is not None:
+        if listing is None and (below := _workspace_below(root, dirs, doc is not None)):
             raise below
         if doc is not None and unbuildable(doc, root):  # and nothing below
             raise ConfigError(
