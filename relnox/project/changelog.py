@@ -233,10 +233,9 @@ def _version(token: str) -> str | None:
 
 def _is_tail(words: list[str]) -> bool:
     """What may follow ``name version``: nothing, a date, ``(date)`` or ``- text``."""
-    if not words:
-        return True
-    first = words[0]
-    return first[:1] in ("(", "-", "\u2013", "\u2014", ":") or bool(_DATE.match(first.strip("()")))
+    lead = words[0] if words else ""
+    dash = lead[:1] in ("(", "-", "\u2013", "\u2014", ":")
+    return not words or dash or bool(_DATE.match(lead.strip("()")))
 
 
 def _tag(token: str) -> tuple[str | None, str] | None:
@@ -452,12 +451,9 @@ def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
 
 def find_section(text: str, version: str, package: str | None = None) -> Section | None:
     """The section of ``version`` (or ``"unreleased"``) of ``package`` (if it names several)."""
-    found = sections(text)
-    for loose in (False, True):  # a tag naming the package exactly first
-        for section in found:
-            if _matches(section, version, package, loose):
-                return section
-    return None
+    found = sections(text)  # a tag naming the package exactly first:
+    loose = (s for exact in (False, True) for s in found if _matches(s, version, package, exact))
+    return next(loose, None)
 
 
 def pending_status(text: str, version: str, package: str | None = None) -> int | None:
@@ -523,9 +519,7 @@ def unreleased_aside(path: Path) -> Path | None:
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
     """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
-    if not path.is_file():
-        return None
-    return find_section(read_text(path), version, package)
+    return find_section(read_text(path), version, package) if path.is_file() else None
 
 
 def check_heading(source: Path, template: str) -> None:

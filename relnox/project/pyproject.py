@@ -129,9 +129,7 @@ def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) 
     (unless [tool.relnox] packages names it: ``explicit``)."""
     if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
-    if "project" in doc and not tools_only(doc, directory):
-        return True
-    return _other_project(doc, directory)
+    return ("project" in doc and not tools_only(doc, directory)) or _other_project(doc, directory)
 
 
 def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
