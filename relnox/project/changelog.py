@@ -243,8 +243,7 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     from relnox.versions.tag_model import split_tag, stem
 
     token = token.strip(_PUNCTUATION)
-    found = split_tag(token)
-    if found is None:
+    if (found := split_tag(token)) is None:
         return None
     prefix, _parsed = found
     if not re.search(r"(?:[-_/]v|@|==)\Z", prefix, re.IGNORECASE) or not stem(prefix):
@@ -284,8 +283,7 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
         return None  # ``2.1 Changelog`` titles a series' releases; ``Version 2.1 Changes`` is one
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
-    tagged = _tag(words[0])
-    if tagged is not None:
+    if (tagged := _tag(words[0])) is not None:
         return tagged if _is_tail(words[1:]) else None
     rest = _unled(words[1:])
     version = _version(rest[0]) if rest else None
@@ -335,12 +333,10 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     words = title.split()
     if not words:
         return None
-    between = _CHANGES_FROM.match(title)
-    if between is not None:
+    if (between := _CHANGES_FROM.match(title)) is not None:
         version = _version(between["new"])
         return ((None, version),) if version is not None else None
-    changes = _CHANGES_IN.match(title)
-    if changes is not None:
+    if (changes := _CHANGES_IN.match(title)) is not None:
         return _changes_in(changes.group("rest").split())
     stripped = " ".join(w.strip(_PUNCTUATION) for w in words)
     upcoming = _UPCOMING.fullmatch(stripped) or _UPCOMING.fullmatch(" ".join(words))

@@ -88,8 +88,7 @@ def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     path = directory / "hatch.toml"
     if table(doc, "build-system").get("build-backend") != "hatchling.build" or not path.is_file():
         return doc
-    settings = load_toml(path)
-    if not settings:
+    if not (settings := load_toml(path)):
         return doc
     tool = dict(table(doc, "tool"))
     tool["hatch"] = {**table(tool, "hatch"), **settings}

@@ -106,8 +106,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
     from relnox.versions.python_ast import name_assignments, string
     from relnox.versions.setup_py import setup_call
 
-    call = setup_call(directory)
-    if call is None:
+    if (call := setup_call(directory)) is None:
         return []
     tree, keywords = call
     bound = dict(name_assignments(tree))
@@ -132,8 +131,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        match = _REQUIREMENT_NAME.match(string(head) or "")
-        if match:
+        if match := _REQUIREMENT_NAME.match(string(head) or ""):
             text = string(head) if item is head else None
             out.append((match.group(1), text.strip() if text else None, optional))
     return out

@@ -39,8 +39,7 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
             match = _KEY_RE.match(lines[at])
             assert name is not None and match is not None
             source = lines[entry["source"]] if "source" in entry else ""
-            new = new_of(name["value"], match["value"], source)
-            if new is not None:
+            if (new := new_of(name["value"], match["value"], source)) is not None:
                 lines[at] = (
                     lines[at][: match.start("value")] + new + lines[at][match.end("value") :]
                 )

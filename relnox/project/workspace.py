@@ -220,8 +220,7 @@ class Workspace:
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))
-        other = self.is_unreleased(name)
-        if other is not None:
+        if (other := self.is_unreleased(name)) is not None:
             where = other.directory.relative_to(self.root).as_posix() or "."
             raise ConfigError(f"{name!r} ({where}) is not released: {other.why}; {other.setting}")
         known = [p.name for p in self.packages]
