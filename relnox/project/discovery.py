@@ -434,8 +434,7 @@ def _without_examples(
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
     """Whether ``directory`` is inside an import package a package ships: its data."""
     return any(
-        directory.is_relative_to(base / name.split(".")[0])
-        and directory != base / name.split(".")[0]
+        base / name.split(".")[0] in directory.parents
         for pkg in packages
         for name in pkg.import_packages
         for base in (pkg.directory, pkg.directory / "src")

@@ -10,7 +10,6 @@ requirement and the number of version segments written are kept.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import heapq
 import re
@@ -20,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError, shortlist
+from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:
     from relnox.project.pyproject import InternalRequirement
@@ -83,12 +82,8 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
     written with ``new``'s public version: PEP 440 allows a local label (``+local``) only
     after ``==`` and ``===``, and a bound admits the local versions of the public one."""
     public = Version(new.public)
-    lowers = []
-    for op, version in clauses:
-        if op in (">=", ">", "~=", "==") and not version.endswith(".*"):
-            with contextlib.suppress(InvalidVersion):
-                lowers.append(Version(version))
-    lower = max(lowers) if lowers else None
+    said = [maybe_version(v) for op, v in clauses if op in (">=", ">", "~=", "==")]
+    lower = max((v for v in said if v is not None), default=None)  # 1.6.* is no version
     # beside an == pin, a floor that admits the new version is no range to slide:
     # ``core==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
     pinned = any(op in ("==", "===") for op, _version in clauses)
@@ -384,18 +379,15 @@ def _moved_with(old: str, release: Version) -> str:
     that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
     ``""``."""
     try:
-        specifiers = SpecifierSet(str(Requirement(old).specifier))
-    except (InvalidRequirement, InvalidSpecifier):
+        specifiers = Requirement(old).specifier
+    except InvalidRequirement:
         return ""
-    floors = []
-    for spec in specifiers:
-        if spec.version.endswith(".*") or spec.operator not in (">=", "==", "===", "~="):
-            continue
-        with contextlib.suppress(InvalidVersion):
-            floors.append((spec.operator, Version(spec.version)))
+    lower = (">=", "==", "===", "~=")
+    said = [maybe_version(s.version) for s in specifiers if s.operator in lower]
+    floors = [v for v in said if v is not None]  # not a prefix match (1.6.*)
     if floors and not specifiers.contains(release, prereleases=True):
-        return "kept" if all(v < release for _, v in floors) else ""
-    return "raised" if floors and max(v for _, v in floors) == release else ""
+        return "kept" if all(v < release for v in floors) else ""
+    return "raised" if floors and max(floors) == release else ""
 
 
 #: the ``pyproject.toml`` texts at tags (a tag names one commit) of any package of the
@@ -419,7 +411,9 @@ def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) ->
     if text is None:
         return None
     written = _pep508_arrays(text).get(req.key[:-1], ())
-    return next((item for item in written if _target(item) == req.target), None)
+    from relnox.project.pyproject import requirement_target
+
+    return next((item for item in written if requirement_target(item) == req.target), None)
 
 
 def _read_at_tags(
@@ -462,15 +456,6 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
         for key, items, _runtime, _optional in pep508_arrays(doc)
         if isinstance(items, list)
     }
-
-
-@functools.cache
-def _target(text: str) -> str | None:
-    """The canonical name a PEP 508 requirement names; None: not a valid requirement."""
-    try:
-        return canonicalize_name(Requirement(text).name)
-    except InvalidRequirement:
-        return None
 
 
 def read_histories(workspace: Workspace, reqs: Sequence[InternalRequirement]) -> None:

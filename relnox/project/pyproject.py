@@ -3,6 +3,7 @@ its readme and the version files its settings name."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -68,6 +69,15 @@ class InternalRequirement:
     @property
     def specifier(self) -> str:
         return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
+
+
+@functools.cache
+def requirement_target(text: str) -> str | None:
+    """The canonical name a PEP 508 requirement names; None: not a valid requirement."""
+    try:
+        return canonicalize_name(Requirement(text).name)
+    except InvalidRequirement:
+        return None
 
 
 def is_project_dir(directory: Path) -> bool:

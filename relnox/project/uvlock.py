@@ -26,19 +26,15 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
     for end, line in enumerate([*lines, "["]):
         if not line.startswith("["):
             continue
-        entry: dict[str, int] = {}  # the index of its name, version and source lines
+        entry: dict[str, tuple[int, re.Match[str]]] = {}  # its name and version lines
+        source = ""
         for index in range(start, end) if start is not None else ():
-            match = _KEY_RE.match(lines[index])
-            if match is not None:
-                entry[match["key"]] = index
+            if (match := _KEY_RE.match(lines[index])) is not None:
+                entry[match["key"]] = (index, match)
             elif lines[index].startswith("source"):
-                entry["source"] = index
+                source = lines[index]
         if "name" in entry and "version" in entry:
-            name = _KEY_RE.match(lines[entry["name"]])
-            at = entry["version"]
-            match = _KEY_RE.match(lines[at])
-            assert name is not None and match is not None
-            source = lines[entry["source"]] if "source" in entry else ""
+            (_, name), (at, match) = entry["name"], entry["version"]
             if (new := new_of(name["value"], match["value"], source)) is not None:
                 lines[at] = (
                     lines[at][: match.start("value")] + new + lines[at][match.end("value") :]

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
-from relnox.project.pyproject import InternalRequirement
+from relnox.project.pyproject import InternalRequirement, requirement_target
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
@@ -104,13 +103,7 @@ class Package:
     @property
     def build_names(self) -> tuple[str, ...]:
         """The canonical names its ``[build-system] requires`` names (those that parse)."""
-        names = []
-        for text in self.build_requires:
-            try:
-                names.append(canonicalize_name(Requirement(text).name))
-            except InvalidRequirement:
-                continue
-        return tuple(names)
+        return tuple(n for n in map(requirement_target, self.build_requires) if n is not None)
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
