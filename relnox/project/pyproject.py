@@ -261,11 +261,8 @@ class Requirements:
                 continue
             # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
             filled = re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text)
-            try:
-                name = Requirement(filled).name
-            except InvalidRequirement:
-                continue
-            self.add(name, "*", (), "poetry", True, optional)
+            if (name := requirement_target(filled)) is not None:
+                self.add(name, "*", (), "poetry", True, optional)
 
 
 def pep508_arrays(

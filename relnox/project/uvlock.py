@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+
+from relnox.versions.arithmetic import maybe_version, same_version
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -53,10 +54,7 @@ def update_uv_lock(
         moved = versions.get(canonicalize_name(name))
         if moved is None or not any(f"{s} =" in source for s in _LOCAL_SOURCES):
             return None
-        try:
-            in_step = Version(old) == Version(moved[0])
-        except InvalidVersion:
-            in_step = False
+        in_step = (version := maybe_version(old)) is not None and version == maybe_version(moved[0])
         if not in_step and behind is not None:
             behind.append(f"{name} {old}")
         return moved[1] if in_step else None
@@ -84,7 +82,6 @@ def left_at_releases(
     files said there (a lock refreshed between releases, never by them)."""
     from relnox.project.moved_with import last_releases
     from relnox.tools import git
-    from relnox.versions.arithmetic import same_version
     from relnox.versions.sources import version_at
 
     if not git.is_repo(workspace.root):
