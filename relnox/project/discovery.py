@@ -21,6 +21,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    NOTES_SHOWN,
     Targets,
     listed_below,
     local_references,
@@ -452,7 +453,7 @@ def _notes(
     """What the workspace says about how it was read: projects outside it or left out,
     projects released though no workspace file lists them, a root uv does not build."""
     notes = outside_notes + tuple(skipped)
-    if len(inferred) > _RELEASED_SHOWN:  # many: one note
+    if len(inferred) > NOTES_SHOWN:  # many: one note
         shown = shortlist([f"{relpath(d, root)}: {why}" for d, why in inferred.items()], sep="; ")
         notes += (
             f"{len(inferred)} projects below are released, though no workspace file lists "
@@ -497,9 +498,6 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
-
-
-_RELEASED_SHOWN = 8
 
 
 def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
