@@ -37,8 +37,7 @@ def _specs(
     paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
-            path = _from_top(entry.removeprefix(EXCLUDE), root, top)
-            if path is None:
+            if (path := _from_top(entry.removeprefix(EXCLUDE), root, top)) is None:
                 return None
             paths[entry.startswith(EXCLUDE)].setdefault(path, []).append(name)
 
@@ -185,8 +184,7 @@ def changes(
         name: bisect_left(touched[name], position[commit_of[base]]) for name, base in bases.items()
     }
     moved = sorted({commit_of[base] for name, base in bases.items() if counts[name]})
-    differ = _differ(root, moved, head)
-    if differ is None:
+    if (differ := _differ(root, moved, head)) is None:
         return None
     measured: dict[str, set[str]] = {}
     for name, base in bases.items():

@@ -129,12 +129,10 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
         title = f"{dated['title']} ({dated['date']})"
-        release = isinstance(parse_title(title), tuple)
-        return Heading(index, index + 1, 2, title, DATED) if release else None
+        return Heading(index, index + 1, 2, title, DATED) if _release(title) else None
     if (bold := _BOLD.match(line)) is not None:
         title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
-        release = isinstance(parse_title(title), tuple)
-        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if release else None
+        return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if _release(title) else None
     if _bare(lines, index):
         return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
     return None
@@ -183,7 +181,7 @@ def _entry_title(lines: list[str], index: int) -> bool:
         and (index == 0 or not lines[index - 1].strip())
         and below[:1] in (" ", "\t")
         and bool(below.strip())
-        and isinstance(parse_title(line), tuple)
+        and _release(line)
     )
 
 
@@ -208,7 +206,7 @@ def _bare(lines: list[str], index: int) -> bool:
         and (index == 0 or not lines[index - 1].strip())
         and after < len(lines)
         and re.match(r"[-*+][ \t]", lines[after]) is not None
-        and isinstance(parse_title(line.strip().rstrip(":")), tuple)
+        and _release(line.strip().rstrip(":"))
     )
 
 
@@ -235,10 +233,9 @@ def _version(token: str) -> str | None:
 
 def _is_tail(words: list[str]) -> bool:
     """What may follow ``name version``: nothing, a date, ``(date)`` or ``- text``."""
-    if not words:
-        return True
-    first = words[0]
-    return first[:1] in ("(", "-", "\u2013", "\u2014", ":") or bool(_DATE.match(first.strip("()")))
+    lead = words[0] if words else ""
+    dash = lead[:1] in ("(", "-", "\u2013", "\u2014", ":")
+    return not words or dash or bool(_DATE.match(lead.strip("()")))
 
 
 def _tag(token: str) -> tuple[str | None, str] | None:
@@ -246,8 +243,7 @@ def _tag(token: str) -> tuple[str | None, str] | None:
     from relnox.versions.tag_model import split_tag, stem
 
     token = token.strip(_PUNCTUATION)
-    found = split_tag(token)
-    if found is None:
+    if (found := split_tag(token)) is None:
         return None
     prefix, _parsed = found
     if not re.search(r"(?:[-_/]v|@|==)\Z", prefix, re.IGNORECASE) or not stem(prefix):
@@ -262,11 +258,22 @@ _TITLES = frozenset({"changelog", "change log", "changes", "release notes", "his
 _STEP = re.compile(r"\d+[.)]")
 
 
-def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
-    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
-    led = bool(words) and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS
+def _unled(words: list[str]) -> list[str]:
+    """``words`` without the lead words (``Release``, ``Version``) they open with."""
     while words and words[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
         words = words[1:]
+    return words
+
+
+def _release(title: str) -> bool:
+    """Whether ``title`` names a release (not Unreleased)."""
+    return isinstance(parse_title(title), tuple)
+
+
+def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
+    """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
+    led = len(_unled(words)) < len(words)
+    words = _unled(words)
     if not words:
         return None
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
@@ -276,12 +283,9 @@ def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
         return None  # ``2.1 Changelog`` titles a series' releases; ``Version 2.1 Changes`` is one
     if version is not None:
         return (None, version) if first or _is_tail(words[1:]) else None
-    tagged = _tag(words[0])
-    if tagged is not None:
+    if (tagged := _tag(words[0])) is not None:
         return tagged if _is_tail(words[1:]) else None
-    rest = words[1:]
-    while rest and rest[0].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
-        rest = rest[1:]
+    rest = _unled(words[1:])
     version = _version(rest[0]) if rest else None
     if version is None or not _is_tail(rest[1:]):
         return None
@@ -329,12 +333,10 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     words = title.split()
     if not words:
         return None
-    between = _CHANGES_FROM.match(title)
-    if between is not None:
+    if (between := _CHANGES_FROM.match(title)) is not None:
         version = _version(between["new"])
         return ((None, version),) if version is not None else None
-    changes = _CHANGES_IN.match(title)
-    if changes is not None:
+    if (changes := _CHANGES_IN.match(title)) is not None:
         return _changes_in(changes.group("rest").split())
     stripped = " ".join(w.strip(_PUNCTUATION) for w in words)
     upcoming = _UPCOMING.fullmatch(stripped) or _UPCOMING.fullmatch(" ".join(words))
@@ -445,12 +447,9 @@ def _named(name: str | None, package: str | None, loose: bool = False) -> bool:
 
 def find_section(text: str, version: str, package: str | None = None) -> Section | None:
     """The section of ``version`` (or ``"unreleased"``) of ``package`` (if it names several)."""
-    found = sections(text)
-    for loose in (False, True):  # a tag naming the package exactly first
-        for section in found:
-            if _matches(section, version, package, loose):
-                return section
-    return None
+    found = sections(text)  # a tag naming the package exactly first:
+    loose = (s for exact in (False, True) for s in found if _matches(s, version, package, exact))
+    return next(loose, None)
 
 
 def pending_status(text: str, version: str, package: str | None = None) -> int | None:
@@ -516,9 +515,7 @@ def unreleased_aside(path: Path) -> Path | None:
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
     """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
-    if not path.is_file():
-        return None
-    return find_section(read_text(path), version, package)
+    return find_section(read_text(path), version, package) if path.is_file() else None
 
 
 def check_heading(source: Path, template: str) -> None:

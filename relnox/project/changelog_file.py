@@ -75,8 +75,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
         return directory / config.changelog
     from relnox.project.towncrier import news_file
 
-    written = news_file(directory)
-    if written is not None:
+    if (written := news_file(directory)) is not None:
         return written
     found = _listed_changelog(directory, docs=False)
     if found is not None and _has_releases(found):

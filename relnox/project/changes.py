@@ -42,14 +42,9 @@ def last_tag(pkg: Package) -> str | None:
 
 def _inputs(workspace: Workspace, pkg: Package, top: Path) -> list[str]:
     """The directories outside the package's own that its build reads, from the root."""
-    root = workspace.root.resolve()
-    found = []
-    for path in build_inputs(pkg.directory, pkg.build_tables, top):
-        try:
-            found.append(path.relative_to(root).as_posix())
-        except ValueError:  # above the workspace root
-            found.append(os.path.relpath(path, root).replace(os.sep, "/"))
-    return found
+    root = workspace.root.resolve()  # an input above it: "../x"
+    found = build_inputs(pkg.directory, pkg.build_tables, top)
+    return [os.path.relpath(path, root).replace(os.sep, "/") for path in found]
 
 
 def pathspec(workspace: Workspace, pkg: Package) -> list[str]:

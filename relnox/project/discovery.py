@@ -21,6 +21,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
 from relnox.project.members import (
+    NOTES_SHOWN,
     Targets,
     listed_below,
     local_references,
@@ -98,9 +99,8 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             "setup.py or setuptools setting)"
         )
         setting = "[tool.relnox] version-files naming the file that holds its version releases it"
-        left = str(name_of(root, doc))
-        skipped.append(f"pyproject.toml ({left}): {why}, so not released; {setting}")
-        unreleased.append(Unreleased(root, left, why, setting))
+        skipped.append(f"pyproject.toml ({name_of(root, doc)}): {why}, so not released; {setting}")
+        unreleased.append(Unreleased(root, str(name_of(root, doc)), why, setting))
     development = None
     if inferred and root in dirs and listing is not None and _development_root(root, listing):
         development = listing
@@ -120,10 +120,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if listing is None and docs and not inferred:  # only examples, beside a deeper workspace
         from relnox.versions.released import under_examples
 
-        if all(under_examples(d, root) for d in docs):
-            below = _workspace_below(root, dirs, doc is not None)
-            if below is not None:
-                raise below
+        examples = all(under_examples(d, root) for d in docs)
+        if examples and (below := _workspace_below(root, dirs, doc is not None)) is not None:
+            raise below
     if not explicit:
         home = source_repository(doc) if doc is not None else None
         said = (skipped, unreleased)
@@ -149,8 +148,11 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if development is not None:
         packages = _with_root_copy(root_pyproject, development, packages)
     if not packages and not broken:
-        uv_virtual = doc is not None and table(doc, "tool", "uv").get("package") is False
-        if uv_virtual and doc is not None and "project" in doc:
+        if (
+            doc is not None
+            and "project" in doc
+            and table(doc, "tool", "uv").get("package") is False
+        ):
             raise ConfigError(
                 f"{root_pyproject}: no package to release: [tool.uv] package = false marks "
                 'this [project] as not built; if it is released, add packages = ["."] '
@@ -167,8 +169,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
                 f"{root_pyproject}: {setting} names no directory with a pyproject.toml "
                 "(or setup.py); point it at the packages' directories"
             )
-        below = _workspace_below(root, dirs, doc is not None) if listing is None else None
-        if below is not None:
+        if listing is None and (below := _workspace_below(root, dirs, doc is not None)):
             raise below
         if doc is not None and unbuildable(doc, root):  # and nothing below
             raise ConfigError(
@@ -253,13 +254,10 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
             and not version.epoch
         )
 
-    kept = tuple(p for p in workspace.packages if not placeholder(p))
-    if not kept or len(kept) == len(workspace.packages):
-        return workspace
+    kept = [p for p in workspace.packages if not placeholder(p)]
     needed = {r.target for p in kept for r in p.requirements if r.runtime}
-    kept = tuple(p for p in workspace.packages if not placeholder(p) or p.name in needed)
-    gone = [p for p in workspace.packages if p not in kept]
-    if not gone:
+    gone = [p for p in workspace.packages if placeholder(p) and p.name not in needed]
+    if not kept or not gone:
         return workspace
     entries = tuple(
         Unreleased(
@@ -277,12 +275,9 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
         f"and not released; {entry.setting}"
         for p, entry in zip(gone, entries, strict=True)
     )
-    return replace(
-        workspace,
-        packages=kept,
-        notes=workspace.notes + notes,
-        unreleased=workspace.unreleased + entries,
-    )
+    packages = tuple(p for p in workspace.packages if p not in gone)
+    notes, entries = workspace.notes + notes, workspace.unreleased + entries
+    return replace(workspace, packages=packages, notes=notes, unreleased=entries)
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:
@@ -439,13 +434,12 @@ def _without_examples(
 
 def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
     """Whether ``directory`` is inside an import package a package ships: its data."""
-    for pkg in packages:
-        for name in pkg.import_packages:
-            top = name.split(".")[0]
-            for base in (pkg.directory, pkg.directory / "src"):
-                if directory.is_relative_to(base / top) and directory != base / top:
-                    return True
-    return False
+    return any(
+        base / name.split(".")[0] in directory.parents
+        for pkg in packages
+        for name in pkg.import_packages
+        for base in (pkg.directory, pkg.directory / "src")
+    )
 
 
 def _notes(
@@ -459,7 +453,7 @@ def _notes(
     """What the workspace says about how it was read: projects outside it or left out,
     projects released though no workspace file lists them, a root uv does not build."""
     notes = outside_notes + tuple(skipped)
-    if len(inferred) > _RELEASED_SHOWN:  # many: one note
+    if len(inferred) > NOTES_SHOWN:  # many: one note
         shown = shortlist([f"{relpath(d, root)}: {why}" for d, why in inferred.items()], sep="; ")
         notes += (
             f"{len(inferred)} projects below are released, though no workspace file lists "
@@ -504,9 +498,6 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
-
-
-_RELEASED_SHOWN = 8
 
 
 def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:

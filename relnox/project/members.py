@@ -350,7 +350,7 @@ def outside_members(
         setting = f'add "{rel}" to [tool.relnox] packages to release it with relnox'
         notes.append(f"{rel}/{file} ({name}) is not a member of this workspace; {setting}")
         entries.append(Unreleased(directory, name, "no workspace file declares it", setting))
-    if len(notes) <= _NOTES_SHOWN:
+    if len(notes) <= NOTES_SHOWN:
         return tuple(notes), entries
     listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
     return (
@@ -360,4 +360,5 @@ def outside_members(
     ), entries
 
 
-_NOTES_SHOWN = 8
+#: how many projects a note names one by one (discovery's too); more are one note
+NOTES_SHOWN = 8

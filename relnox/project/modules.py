@@ -84,8 +84,7 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
 def _installed_top(base: Path, call: str) -> list[Path]:
     """The top-level packages one ``install_sources(`` call (its text on) of
     ``base/meson.build`` installs: the first part of its ``subdir``, else each it names."""
-    subdir = _MESON_SUBDIR.search(call)
-    if subdir is None:
+    if (subdir := _MESON_SUBDIR.search(call)) is None:
         return [
             base / path
             for path in _MESON_INIT.findall(call)

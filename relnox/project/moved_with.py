@@ -197,14 +197,14 @@ def _outside_pins(
     said = git.show_files(top, [(tag, path) for _, tag in last])
     pins = []
     for line, found in lines.items():
-        name = found["name"]
-        if all(
-            old is not None and _pin_at(line, found, version) in old
-            for old, (version, _) in zip(said, last, strict=True)
+        if (
+            all(
+                old is not None and _pin_at(line, found, version) in old
+                for old, (version, _) in zip(said, last, strict=True)
+            )
+            and (place := _saying(pkg.pyproject, line, pkg.version)) is not None
         ):
-            place = _saying(pkg.pyproject, line, pkg.version)
-            if place is not None:
-                pins.append((name, place))
+            pins.append((found["name"], place))
     return pins
 
 
@@ -238,8 +238,7 @@ def _copies_moved(
             continue
         if any(where == each.changelog(workspace.config) for each in workspace.packages):
             continue
-        place = _saying(where, line, pkg.version)
-        if place is not None:
+        if (place := _saying(where, line, pkg.version)) is not None:
             places.append(place)
     if not places:
         return [], ""

@@ -58,8 +58,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     if isinstance(name, str) and name:
         return name
-    flit = flit_metadata(doc)
-    if flit:
+    if flit := flit_metadata(doc):
         return str(flit.get("dist-name") or flit["module"])
     setup_py = (directory / "setup.py").is_file()
     if setup_py:
@@ -67,8 +66,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
         if found := setup_py_name(directory):  # setup()'s name= overrides setup.cfg's
             return found
-    name = setup_cfg(directory).get("metadata", {}).get("name")
-    if name:
+    if name := setup_cfg(directory).get("metadata", {}).get("name"):
         return name.strip()
     return setup_py_text_name(directory) if setup_py else None
 
@@ -131,8 +129,7 @@ def _secondaries(
         # another backend never reads it: a copy only when it agrees
         if backend.startswith("poetry") or (known and same_version(copy.value, known[0].value)):
             found.append(copy)
-    crate = _crate_copy(directory, doc, backend, known)
-    if crate is not None:
+    if (crate := _crate_copy(directory, doc, backend, known)) is not None:
         found.append(crate)
     if known and maybe_version(known[0].value) is not None:  # a file its comment names
         add(commented_copies(known[0], directory))

@@ -68,21 +68,20 @@ def read_tags(workspace: Workspace) -> Workspace:
         if not pkg.vcs_versioned:
             packages.append(pkg)
             continue
-        error: RelnoxError
+        error: RelnoxError | None = None
         if fact.problem is not None:
             error = VersionError(
                 f"{pkg.pyproject}: the version comes from git tags, but {fact.problem}"
             )
-            broken.append(Broken(pkg.directory, pkg.name, error))
-            continue
-        if shallow and fact.count == 0:
+        elif shallow and fact.count == 0:
             error = GitError(
                 f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
                 "none of them; run git fetch --unshallow --tags"
             )
+        if error is None:
+            packages.append(_tag_version(pkg))
+        else:
             broken.append(Broken(pkg.directory, pkg.name, error))
-            continue
-        packages.append(_tag_version(pkg))
     return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
 
 

@@ -10,7 +10,6 @@ requirement and the number of version segments written are kept.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import heapq
 import re
@@ -20,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError, shortlist
+from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:
     from relnox.project.pyproject import InternalRequirement
@@ -83,12 +82,8 @@ def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, st
     written with ``new``'s public version: PEP 440 allows a local label (``+local``) only
     after ``==`` and ``===``, and a bound admits the local versions of the public one."""
     public = Version(new.public)
-    lowers = []
-    for op, version in clauses:
-        if op in (">=", ">", "~=", "==") and not version.endswith(".*"):
-            with contextlib.suppress(InvalidVersion):
-                lowers.append(Version(version))
-    lower = max(lowers) if lowers else None
+    said = [maybe_version(v) for op, v in clauses if op in (">=", ">", "~=", "==")]
+    lower = max((v for v in said if v is not None), default=None)  # 1.6.* is no version
     # beside an == pin, a floor that admits the new version is no range to slide:
     # ``core==26.8.*,>=0.0.0a0`` lets nightlies (pre-releases) of the series in
     pinned = any(op in ("==", "===") for op, _version in clauses)
@@ -319,22 +314,11 @@ def raise_floor(text: str, new: Version, where: str) -> str | None:
 
 def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
-    to the release), ``keep`` (it stays as written) or ``admit`` (today's rule: rewritten
-    only when it no longer admits the release). ``[tool.relnox] pin-rule`` sets it; by
-    default (``history``) the requirement as it was at the target's last releases decides:
-    raised to each release (two at least) is ``raise``; the same requirement at the last
-    two, admitting only older releases at the last, not raised to the one before, unchanged
-    since (a bot keeps it, or the maintainers leave a dependent on an older line), is
-    ``keep``; else
-    ``admit``."""
-    setting = workspace.config.raw.get("pin-rule", "history")
-    if setting not in PIN_RULES:
-        from relnox.errors import ConfigError
+    to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
+    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`."""
+    from relnox.project.moved_with import history_rule
 
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] pin-rule = {setting!r} is none of "
-            f"{', '.join(PIN_RULES)}; use one of them"
-        )
+    setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
     rule, why, seen = _history_rule(workspace, req)
@@ -345,21 +329,20 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     owner = next((p for p in workspace.packages if req in p.requirements), None)
     for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
-            if other.target != req.target or other.path == req.path or not other.key:
-                continue
-            rule, why, seen = _history_rule(workspace, other)
-            if seen and rule == "raise":
-                return (
-                    rule,
-                    f"new since the last releases; {pkg.name}'s requirement {why.removeprefix('it ')}",
-                )
-            if seen:
-                return "admit", why
+            if other.target == req.target and other.path != req.path and other.key:
+                rule, why, seen = _history_rule(workspace, other)
+                if seen and rule == "raise":
+                    said = why.removeprefix("it ")
+                    return rule, f"new since the last releases; {pkg.name}'s requirement {said}"
+                if seen:
+                    return "admit", why
     return "admit", why
 
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
-    """:func:`pin_rule` from ``req``'s own history, and whether it had one."""
+    """:func:`pin_rule` from ``req``'s own history, and whether it had one: raised to each
+    of the target's last releases (two at least) is ``raise``; unchanged at the last two,
+    admitting only older releases (a bot keeps it) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     for version, tag in _release_tags(workspace, req.target):
         old = _requirement_at(workspace, req, tag)
@@ -396,18 +379,15 @@ def _moved_with(old: str, release: Version) -> str:
     that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
     ``""``."""
     try:
-        specifiers = SpecifierSet(str(Requirement(old).specifier))
-    except (InvalidRequirement, InvalidSpecifier):
+        specifiers = Requirement(old).specifier
+    except InvalidRequirement:
         return ""
-    floors = []
-    for spec in specifiers:
-        if spec.version.endswith(".*") or spec.operator not in (">=", "==", "===", "~="):
-            continue
-        with contextlib.suppress(InvalidVersion):
-            floors.append((spec.operator, Version(spec.version)))
+    lower = (">=", "==", "===", "~=")
+    said = [maybe_version(s.version) for s in specifiers if s.operator in lower]
+    floors = [v for v in said if v is not None]  # not a prefix match (1.6.*)
     if floors and not specifiers.contains(release, prereleases=True):
-        return "kept" if all(v < release for _, v in floors) else ""
-    return "raised" if floors and max(v for _, v in floors) == release else ""
+        return "kept" if all(v < release for v in floors) else ""
+    return "raised" if floors and max(floors) == release else ""
 
 
 #: the ``pyproject.toml`` texts at tags (a tag names one commit) of any package of the
@@ -431,7 +411,9 @@ def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) ->
     if text is None:
         return None
     written = _pep508_arrays(text).get(req.key[:-1], ())
-    return next((item for item in written if _target(item) == req.target), None)
+    from relnox.project.pyproject import requirement_target
+
+    return next((item for item in written if requirement_target(item) == req.target), None)
 
 
 def _read_at_tags(
@@ -474,15 +456,6 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
         for key, items, _runtime, _optional in pep508_arrays(doc)
         if isinstance(items, list)
     }
-
-
-@functools.cache
-def _target(text: str) -> str | None:
-    """The canonical name a PEP 508 requirement names; None: not a valid requirement."""
-    try:
-        return canonicalize_name(Requirement(text).name)
-    except InvalidRequirement:
-        return None
 
 
 def read_histories(workspace: Workspace, reqs: Sequence[InternalRequirement]) -> None:
@@ -529,13 +502,11 @@ def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
     shared: dict[str, list[str]] = {}
     for req, ruled in rules:
         shared.setdefault(ruled, []).append(req)
-    said = []
-    for ruled, reqs in shared.items():
-        if len(reqs) > 3:
-            said.append(f"{shortlist(reqs, 1)}: pin rule {ruled}")
-        else:
-            said += [f"{req}: pin rule {ruled}" for req in reqs]
-    return said
+    return [
+        f"{req}: pin rule {ruled}"
+        for ruled, reqs in shared.items()
+        for req in ([shortlist(reqs, 1)] if len(reqs) > 3 else reqs)
+    ]
 
 
 def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:

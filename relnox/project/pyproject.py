@@ -3,6 +3,7 @@ its readme and the version files its settings name."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -70,6 +71,15 @@ class InternalRequirement:
         return self.text if self.style == "poetry" else str(Requirement(self.text).specifier)
 
 
+@functools.cache
+def requirement_target(text: str) -> str | None:
+    """The canonical name a PEP 508 requirement names; None: not a valid requirement."""
+    try:
+        return canonicalize_name(Requirement(text).name)
+    except InvalidRequirement:
+        return None
+
+
 def is_project_dir(directory: Path) -> bool:
     """A directory a build frontend can build: a pyproject.toml, or a bare setup.py."""
     return (directory / "pyproject.toml").is_file() or (directory / "setup.py").is_file()
@@ -88,8 +98,7 @@ def with_hatch_toml(directory: Path, doc: dict[str, Any]) -> dict[str, Any]:
     path = directory / "hatch.toml"
     if table(doc, "build-system").get("build-backend") != "hatchling.build" or not path.is_file():
         return doc
-    settings = load_toml(path)
-    if not settings:
+    if not (settings := load_toml(path)):
         return doc
     tool = dict(table(doc, "tool"))
     tool["hatch"] = {**table(tool, "hatch"), **settings}
@@ -129,9 +138,7 @@ def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) 
     (unless [tool.relnox] packages names it: ``explicit``)."""
     if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
-    if "project" in doc and not tools_only(doc, directory):
-        return True
-    return _other_project(doc, directory)
+    return ("project" in doc and not tools_only(doc, directory)) or _other_project(doc, directory)
 
 
 def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
@@ -254,11 +261,8 @@ class Requirements:
                 continue
             # hatch's "{{ version }}", setuptools_dynamic_dependencies' "{version}"
             filled = re.sub(r"\{\{[^}]*\}\}|\{version\}", "0", text)
-            try:
-                name = Requirement(filled).name
-            except InvalidRequirement:
-                continue
-            self.add(name, "*", (), "poetry", True, optional)
+            if (name := requirement_target(filled)) is not None:
+                self.add(name, "*", (), "poetry", True, optional)
 
 
 def pep508_arrays(

@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from relnox.errors import RelnoxError
-from relnox.project.pyproject import InternalRequirement, Requirements
+from relnox.project.pyproject import InternalRequirement, Requirements, requirement_target
 from relnox.toml import table
 from relnox.versions.sources import read_text, setup_cfg
 
@@ -68,10 +67,7 @@ def _line(
 ) -> None:
     """The requirement one line states (a `` #`` comment cut), when it is on a sibling."""
     text = line.split(" #", 1)[0].strip()
-    try:
-        target = canonicalize_name(Requirement(text).name)
-    except InvalidRequirement:
-        return
+    target = requirement_target(text)
     if target in reqs.names and target != own:
         reqs.found.append(InternalRequirement(target, text, path, key, "pep508", True, optional))
 
@@ -88,10 +84,7 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
         target = canonicalize_name(name)
         if target not in reqs.names or target == own:
             continue
-        try:
-            usable = text is not None and canonicalize_name(Requirement(text).name) == target
-        except InvalidRequirement:
-            usable = False
+        usable = text is not None and requirement_target(text) == target
         where = directory / "setup.py"
         reqs.found.append(
             InternalRequirement(target, text, where, (), "pep508", True, optional)
@@ -106,8 +99,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
     from relnox.versions.python_ast import name_assignments, string
     from relnox.versions.setup_py import setup_call
 
-    call = setup_call(directory)
-    if call is None:
+    if (call := setup_call(directory)) is None:
         return []
     tree, keywords = call
     bound = dict(name_assignments(tree))
@@ -132,8 +124,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
             head = head.left
         if isinstance(head, ast.JoinedStr) and head.values:
             head = head.values[0]
-        match = _REQUIREMENT_NAME.match(string(head) or "")
-        if match:
+        if match := _REQUIREMENT_NAME.match(string(head) or ""):
             text = string(head) if item is head else None
             out.append((match.group(1), text.strip() if text else None, optional))
     return out

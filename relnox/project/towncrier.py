@@ -52,8 +52,7 @@ def _types(section: dict[str, Any]) -> frozenset[str]:
 
 def news(directory: Path) -> News | None:
     """The towncrier set-up configured in ``directory``, with its fragments."""
-    found = _config(directory)
-    if found is None:
+    if (found := _config(directory)) is None:
         return None
     config, section = found
     fragments_dir = section.get("directory")

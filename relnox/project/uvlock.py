@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
+
+from relnox.versions.arithmetic import maybe_version, same_version
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -26,21 +27,16 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
     for end, line in enumerate([*lines, "["]):
         if not line.startswith("["):
             continue
-        entry: dict[str, int] = {}  # the index of its name, version and source lines
+        entry: dict[str, tuple[int, re.Match[str]]] = {}  # its name and version lines
+        source = ""
         for index in range(start, end) if start is not None else ():
-            match = _KEY_RE.match(lines[index])
-            if match is not None:
-                entry[match["key"]] = index
+            if (match := _KEY_RE.match(lines[index])) is not None:
+                entry[match["key"]] = (index, match)
             elif lines[index].startswith("source"):
-                entry["source"] = index
+                source = lines[index]
         if "name" in entry and "version" in entry:
-            name = _KEY_RE.match(lines[entry["name"]])
-            at = entry["version"]
-            match = _KEY_RE.match(lines[at])
-            assert name is not None and match is not None
-            source = lines[entry["source"]] if "source" in entry else ""
-            new = new_of(name["value"], match["value"], source)
-            if new is not None:
+            (_, name), (at, match) = entry["name"], entry["version"]
+            if (new := new_of(name["value"], match["value"], source)) is not None:
                 lines[at] = (
                     lines[at][: match.start("value")] + new + lines[at][match.end("value") :]
                 )
@@ -58,10 +54,7 @@ def update_uv_lock(
         moved = versions.get(canonicalize_name(name))
         if moved is None or not any(f"{s} =" in source for s in _LOCAL_SOURCES):
             return None
-        try:
-            in_step = Version(old) == Version(moved[0])
-        except InvalidVersion:
-            in_step = False
+        in_step = (version := maybe_version(old)) is not None and version == maybe_version(moved[0])
         if not in_step and behind is not None:
             behind.append(f"{name} {old}")
         return moved[1] if in_step else None
@@ -89,7 +82,6 @@ def left_at_releases(
     files said there (a lock refreshed between releases, never by them)."""
     from relnox.project.moved_with import last_releases
     from relnox.tools import git
-    from relnox.versions.arithmetic import same_version
     from relnox.versions.sources import version_at
 
     if not git.is_repo(workspace.root):

@@ -86,8 +86,7 @@ def _requirement_problem(text: str) -> str | None:
 def check_build_system(pyproject: Path, requires: Sequence[str], backend: str) -> None:
     """``[build-system]`` names valid requirements and a backend object path (PEP 518, 517)."""
     for text in requires:
-        why = _requirement_problem(text)
-        if why is not None:
+        if (why := _requirement_problem(text)) is not None:
             raise ConfigError(
                 f"{pyproject}: invalid requirement {text!r} in [build-system] requires "
                 f"({why}); write it as PEP 508 gives it (like 'hatchling>=1.20')"

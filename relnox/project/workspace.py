@@ -5,20 +5,20 @@ others. :mod:`relnox.project.discovery` reads them."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.project.changelog_file import changelog_in
-from relnox.project.pyproject import InternalRequirement
+from relnox.project.pyproject import InternalRequirement, requirement_target
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
@@ -103,13 +103,7 @@ class Package:
     @property
     def build_names(self) -> tuple[str, ...]:
         """The canonical names its ``[build-system] requires`` names (those that parse)."""
-        names = []
-        for text in self.build_requires:
-            try:
-                names.append(canonicalize_name(Requirement(text).name))
-            except InvalidRequirement:
-                continue
-        return tuple(names)
+        return tuple(n for n in map(requirement_target, self.build_requires) if n is not None)
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
@@ -201,14 +195,12 @@ class Workspace:
     def is_unreleased(self, name: str) -> Unreleased | None:
         """The project found and taken for not released that ``name`` names, if any."""
         wanted = canonicalize_name(name)
-        return next(
-            (
-                u
-                for u in self.unreleased
-                if canonicalize_name(u.name) == wanted or u.directory.name == name
-            ),
-            None,
+        found = (
+            u
+            for u in self.unreleased
+            if wanted == canonicalize_name(u.name) or u.directory.name == name
         )
+        return next(found, None)
 
     def get(self, name: str) -> Package:
         """A package by its name, its name as written, or its directory name (a name first)."""
@@ -221,8 +213,7 @@ class Workspace:
         for broken in self.broken:
             if broken.name == wanted or broken.directory.name == name:
                 raise type(broken.error)(str(broken.error))
-        other = self.is_unreleased(name)
-        if other is not None:
+        if (other := self.is_unreleased(name)) is not None:
             where = other.directory.relative_to(self.root).as_posix() or "."
             raise ConfigError(f"{name!r} ({where}) is not released: {other.why}; {other.setting}")
         known = [p.name for p in self.packages]
@@ -257,26 +248,26 @@ class Workspace:
     def groups(self) -> tuple[tuple[Package, ...], ...]:
         """The lockstep groups: packages that always share one version (configured, sharing
         one tag or one version file); worked out once per workspace."""
-        cached: tuple[tuple[Package, ...], ...] | None = self.__dict__.get("_groups")
-        if cached is None:
-            configured = self._configured_groups()
-            grouped = {p.name for group in configured for p in group}
-            by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
-            for pkg in self.packages:
-                fmt = self.tag_format_of(pkg)
-                if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
-                    key = (fmt, str(maybe_version(pkg.version) or pkg.version))
-                    by_tag.setdefault(key, []).append(pkg)
-            shared = [tuple(group) for group in by_tag.values() if len(group) > 1]
-            grouped |= {p.name for group in shared for p in group}
-            by_file: dict[Path, list[Package]] = {}  # a bump of one writes the other's version
-            for pkg in self.packages:
-                if pkg.name not in grouped and pkg.primary is not None:
-                    by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
-            shared += [tuple(group) for group in by_file.values() if len(group) > 1]
-            cached = configured + tuple(shared)
-            object.__setattr__(self, "_groups", cached)
-        return cached
+        return self._groups
+
+    @functools.cached_property
+    def _groups(self) -> tuple[tuple[Package, ...], ...]:
+        configured = self._configured_groups()
+        grouped = {p.name for group in configured for p in group}
+        by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
+        for pkg in self.packages:
+            fmt = self.tag_format_of(pkg)
+            if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
+                key = (fmt, str(maybe_version(pkg.version) or pkg.version))
+                by_tag.setdefault(key, []).append(pkg)
+        shared = [tuple(group) for group in by_tag.values() if len(group) > 1]
+        grouped |= {p.name for group in shared for p in group}
+        by_file: dict[Path, list[Package]] = {}  # a bump of one writes the other's version
+        for pkg in self.packages:
+            if pkg.name not in grouped and pkg.primary is not None:
+                by_file.setdefault(Path(os.path.normpath(pkg.primary.path)), []).append(pkg)
+        shared += [tuple(group) for group in by_file.values() if len(group) > 1]
+        return configured + tuple(shared)
 
     def _configured_groups(self) -> tuple[tuple[Package, ...], ...]:
         if self.config.lockstep:
@@ -323,14 +314,15 @@ class Workspace:
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
         """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
-        index: dict[str, tuple[Package, ...]] | None = self.__dict__.get("_group_of")
-        if index is None:
-            index = {}
-            for group in self.groups():
-                for p in group:
-                    index.setdefault(p.name, group)
-            object.__setattr__(self, "_group_of", index)
-        return index.get(pkg.name, (pkg,))
+        return self._group_index.get(pkg.name, (pkg,))
+
+    @functools.cached_property
+    def _group_index(self) -> dict[str, tuple[Package, ...]]:
+        index: dict[str, tuple[Package, ...]] = {}
+        for group in self.groups():
+            for p in group:
+                index.setdefault(p.name, group)
+        return index
 
     def tag_format_of(self, pkg: Package) -> str:
         """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
