@@ -71,14 +71,13 @@ def list_sources(
     root: Path,
     owners: Mapping[str, str],
     skip: Sequence[str],
-    spec: str | Sequence[str] = ".",
+    specs: Sequence[str],
     *,
     ignored: bool = True,
 ) -> Listing:
-    """The files of every package under ``spec`` (relative to ``root``), but those under
+    """The files of every package under ``specs`` (relative to ``root``), but those under
     ``skip`` (directories relative to the top, ending in ``/``). Without ``ignored``, the
     files git ignores are not listed (one git process, not three)."""
-    specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
     mine = functools.partial(_owner, owners=owners, skip=skip)
     # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in

@@ -146,12 +146,8 @@ def _read(shard: Path) -> Manifest:
 def _same_commit(manifests: Sequence[tuple[Path, Manifest]], head: str | None) -> str | None:
     """The one commit every shard was built from (this checkout's HEAD when it has one);
     a shard of another commit, or of none recorded beside one, is refused."""
-    recorded = [(shard, m.git_commit) for shard, m in manifests if m.git_commit]
-    expected, where = (
-        (head, "this checkout")
-        if head
-        else ((recorded[0][1], str(recorded[0][0])) if recorded else (None, ""))
-    )
+    recorded = [(m.git_commit, str(shard)) for shard, m in manifests if m.git_commit]
+    expected, where = (head, "this checkout") if head else next(iter(recorded), (None, ""))
     if expected is None:
         return None
     for shard, manifest in manifests:

@@ -304,7 +304,6 @@ def closing_message(report: VerifyReport) -> str:
     if any(not c.ok for c in report.commands):
         causes.setdefault(PACKAGE, []).append("the release's commands")
     cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
-    cooling = cooling.replace("{", "{{").replace("}", "}}")  # the fixes are .format()ted
     fixes = {
         COOLDOWN: f"a dependency cooldown of this machine ({cooling}), not the packages: "
         "installing {names} needs a file uploaded after its cutoff; unset it for this run, "
@@ -324,9 +323,9 @@ def closing_message(report: VerifyReport) -> str:
         ),
         ARGS: f"console scripts of {{names}} that run but exit non-zero on the arguments they "
         f"are started with (--help unless set): {', '.join(refused)}; give them ones they "
-        "take, or skip them: [tool.relnox.verify] script-args = {{ "
+        "take, or skip them: [tool.relnox.verify] script-args = { "
         + ", ".join(f"{script} = false" for script in refused)
-        + " }}",
+        + " }",
         SETTING: "an installer setting of this machine, not the packages: the installer refused "
         "the command installing {names} because a setting of yours conflicts with it (see its "
         "error above: an environment variable, or a uv.toml or [tool.uv] setting); unset it for "
@@ -340,8 +339,6 @@ def closing_message(report: VerifyReport) -> str:
         "--wait; a page that lists none, such as a login page answered with 200)",
         PIN: "a requirement of a package of this release: "
         + "; ".join(report.pins[name] for name in causes.get(PIN, ()))
-        .replace("{", "{{")
-        .replace("}", "}}")
         + "; fix it, then relnox build-all",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
@@ -355,7 +352,7 @@ def closing_message(report: VerifyReport) -> str:
         "(relnox build-all)",
     }
     lines = [
-        fixes[cause].format(names=", ".join(names))
+        fixes[cause].replace("{names}", ", ".join(names))
         for cause, names in sorted(causes.items(), key=lambda kv: list(fixes).index(kv[0]))
     ]
     if len(lines) == 1:

@@ -1,22 +1,10 @@
-"""verify_install: prove a release installs and works in a fresh environment.
+"""verify_install: prove a release installs and works in fresh environments.
 
-One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
-wheel installed by ONE installer command with the release's own siblings taken
-from ``dist/`` (so a package gets its new siblings), then one check process per core
-(``python -I -B`` from an empty directory: nothing of the source tree is importable, no
-bytecode written), each checking its share of the packages; the console scripts the
-wheels declare start beside them, on a core kept for them, the rest and
-``[tool.relnox.verify] commands`` next.
-``sdist=True`` adds a second environment built from the sdists;
-``index=...`` installs ``name==version`` from an index instead of ``dist/``.
-
-::
-
-    options = VerifyOptions(packages=["demo-core"], offline=True)
-    report = verify_install(load_workspace(root), options)
-    report.ok, [r.to_dict() for r in report.results]
-
-Failed checks are in the report; only usage errors raise :class:`VerifyError`.
+Each round (the wheels, ``--sdist``'s wheels built from the sdists, or ``--index``'s
+``name==version``) is one fresh environment, every package installed by one installer
+command, then checked by ``python -I -B`` processes from an empty directory, its console
+scripts and commands run beside them (docs/architecture.md, ``verify/``). Failed checks are
+in the report; only usage errors raise :class:`VerifyError`.
 """
 
 from __future__ import annotations
@@ -160,18 +148,14 @@ class _RoundRun:
         self.commands: list[Check] = []
         self.steps: dict[str, float] = {}
         self.python = ""
-        #: the plan's installer; pip once uv gave up on an index that refuses HEAD
-        self.installer = plan.installer
+        self.installer = plan.installer  # pip once uv gave up on an index refusing HEAD
         self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
-        #: each (package, extras) installed once for the scripts and imports asking for it
+        # each (package, extras) installed once for the scripts and imports asking for it
         self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
-        #: the extras installed with the packages from the start (--extras)
-        self.extras = {canonicalize_name(e) for t in rnd.targets for e in t.extras}
-        #: the packages of all rounds; ``extra`` of a record saying what verify does now
-        self.total = sum(len(r.targets) for r in plan.rounds)
+        self.extras = {canonicalize_name(e) for t in rnd.targets for e in t.extras}  # --extras
+        self.total = sum(len(r.targets) for r in plan.rounds)  # the packages of all rounds
         self.doing = doing("verify", self.total)
 
-    # -- helpers -------------------------------------------------------------------
     def _step(self, name: str, result: Result) -> Result:
         self.steps[name] = self.steps.get(name, 0.0) + result.seconds
         return result
@@ -202,13 +186,10 @@ class _RoundRun:
         label: str | None = None,
         exempt: bool = False,
     ) -> Result:
-        """The installer installing ``requirements`` into ``env``; with ``label`` through a
-        requirements file ``requirements-{label}.txt`` (whose ``--hash`` lines it checks).
-        Its environment: the round's index logins through ``NETRC`` (never argv), the
-        wheels' hashes always checked; ``exempt``: it installs only the release's own
-        packages, which no pip cooldown holds back (uv's exemption is in argv:
-        ``--exclude-newer-package``). When uv gives up on an index that refuses ``HEAD``,
-        pip installs instead, from then on."""
+        """The installer installing ``requirements`` into ``env`` (with ``label``, through a
+        requirements file whose ``--hash`` lines it checks); ``exempt``: only the release's
+        own packages, which no cooldown holds back. Pip from then on where uv gives up on an
+        index that refuses ``HEAD``."""
         if label is not None:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
@@ -222,10 +203,7 @@ class _RoundRun:
         argv = pip.install_argv(env, requirements, options)
         return self._step("install", self._install_argv(argv, env, exempt=exempt))
 
-    def _install_argv(
-        self, argv: Sequence[str], env: Environment, *, exempt: bool = False
-    ) -> Result:
-        """An installer child (:meth:`_install`)."""
+    def _install_argv(self, argv: Sequence[str], env: Environment, exempt: bool = False) -> Result:
         environ = env.child_env(index_logins=True)
         environ.pop("UV_NO_VERIFY_HASHES", None)
         if self.netrc is not None:
@@ -245,7 +223,6 @@ class _RoundRun:
             output += "\n" + cooldown.explain(list(self.round.cooldown))
         return output
 
-    # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
         self.work.mkdir(parents=True)
         if self.round.logins:
@@ -272,8 +249,8 @@ class _RoundRun:
             self._install_index(env) if self.round.kind == "index" else self._install_files(env)
         )
         if installed and self.round.checked_before:  # the bytes checked from dist/
-            for name in self.results:
-                self.results[name].checks.append(Check("the bytes checked from dist/", True))
+            for result in self.results.values():
+                result.checks.append(Check("the bytes checked from dist/", True))
         elif installed:
             self._check(env)
         return self
@@ -281,11 +258,8 @@ class _RoundRun:
     def _install_files(self, env: Environment) -> bool:
         links = self.work / "links"
         if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            # the wheels of dist/ installed where they are, each with the sha256 of the build
-            # manifest (--hash; uv checks it, also against what its cache holds): the bytes
-            # installed are the bytes built, with no copy into a new folder each run, so uv's
-            # cache of an unchanged wheel is reused. Only wheels the resolver may take
-            # (another package's, for an extra) are still copied and checked
+            # the wheels of dist/ installed where they are with the manifest's sha256 (--hash),
+            # so uv's cache of an unchanged wheel is reused; those the resolver may take copied
             for artifact in self.round.available:
                 copy_checked(artifact, links)
             own, wanted, options = _hashed_requirements(self.round, self.work)
@@ -429,12 +403,8 @@ class _RoundRun:
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s
-        build manifest records for it (a file swapped on the index, RECORD and all): what
-        it serves is not what was built, and what was just installed proves nothing of
-        the release. A file the page lists without a sha256 is downloaded and hashed (the
-        index's login only to the index's own address). ``None`` when every such file is
-        listed with our bytes, or when its page or file cannot be read (the install itself
-        read them)."""
+        manifest records (a file listed without one is downloaded and hashed); ``None`` when
+        every such file is listed with our bytes, or its page or file cannot be read."""
         rnd, reader = self.round, self._reader()
         if reader is None:
             return None
@@ -604,10 +574,10 @@ class _RoundRun:
                     target.name, check.detail
                 ):
                     # the import asks for an extra ("pip install pkg[d]"): imported again with it
-                    module = check.name.removeprefix("import ")
                     jobs.append(
                         (target.name, check.name, (str(env.python), "-I", "-c", check.name))
                     )
+                    module = check.name.removeprefix("import ")
                     logger.info(
                         "%s: %s asks for an extra of %s", self.round.kind, module, target.name
                     )
@@ -636,21 +606,16 @@ class _RoundRun:
         """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
         package and not installed here."""
         facts = self.facts.get(owner)
-        if facts is None and self.round.kind == "index":  # no wheel read: the index knows
-            declared = None
-        elif facts is None or not facts.extras:
-            return []
-        else:
+        declared: dict[str, str] | None = None  # None: no wheel read, the index knows
+        if facts is not None and facts.extras:
             declared = {canonicalize_name(e): e for e in facts.extras}
+        elif facts is not None or self.round.kind != "index":
+            return []
         for name, extras in _EXTRA_RE.findall(text):
             if canonicalize_name(name) != owner:
                 continue
-            named = [canonicalize_name(x) for x in extras.split(",") if x]
-            wanted = [
-                x if declared is None else declared[x]
-                for x in named
-                if declared is None or x in declared
-            ]
+            named: list[str] = [canonicalize_name(x) for x in extras.split(",") if x]
+            wanted = named if declared is None else [declared[x] for x in named if x in declared]
             if wanted and not {canonicalize_name(w) for w in wanted} <= self.extras:
                 return wanted
         return []
