@@ -257,17 +257,15 @@ class _RoundRun:
 
     def _install_files(self, env: Environment) -> bool:
         links = self.work / "links"
-        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            # the wheels of dist/ installed where they are with the manifest's sha256 (--hash),
-            # so uv's cache of an unchanged wheel is reused; those the resolver may take copied
-            for artifact in self.round.available:
-                copy_checked(artifact, links)
-            own, wanted, options = _hashed_requirements(self.round, self.work)
-            return self._install_each(env, own, wanted, options, hashed=True)
         links.mkdir()
-        siblings = [copy_checked(a, links) for a in self.round.siblings]
         for artifact in self.round.available:  # found by the resolver, not installed as such
             copy_checked(artifact, links)
+        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
+            # the wheels of dist/ installed where they are with the manifest's sha256 (--hash),
+            # so uv's cache of an unchanged wheel is reused
+            own, wanted, options = _hashed_requirements(self.round, self.work)
+            return self._install_each(env, own, wanted, options, hashed=True)
+        siblings = [copy_checked(a, links) for a in self.round.siblings]
         find_links: tuple[Path, ...] = (links,)
         if self.round.kind == "sdist":
             files = self._build_sdists(env)
@@ -520,15 +518,14 @@ class _RoundRun:
     def _declared_scripts(self, env: Environment, targets: Sequence[Target]) -> list[Argv]:
         """The console scripts the wheels of ``targets`` declare and ``env`` has, each with
         the arguments it is started with (known before the check process runs)."""
-        found: dict[Argv, None] = {}
-        for target in targets:
-            facts = self.facts.get(target.name)
-            for script in facts.scripts if facts else ():
-                args = self.plan.script_args.for_script(script)
-                if args is not None and (env.bin_dir / script).exists():
-                    argv: Argv = (str(env.bin_dir / script), *args)
-                    found[argv] = None
-        return list(found)
+        facts = [self.facts.get(t.name) for t in targets]
+        found = [self._script_argv(env, s) for f in facts if f for s in f.scripts]
+        return list(dict.fromkeys(a for a in found if a is not None and Path(a[0]).exists()))
+
+    def _script_argv(self, env: Environment, script: str) -> Argv | None:
+        """``script`` of ``env`` with the arguments it is started with; ``None``: not run."""
+        args = self.plan.script_args.for_script(script)
+        return None if args is None else (str(env.bin_dir / script), *args)
 
     def _run_script(self, env: Environment, cwd: Path, argv: Argv) -> Result:
         """A console script or a command, found on the environment's PATH first."""
@@ -587,16 +584,12 @@ class _RoundRun:
             facts = self.facts.get(target.name)
             scripts = sorted({*(facts.scripts if facts else ()), *seen["scripts"]})
             for script in scripts:
-                args = self.plan.script_args.for_script(script)
-                if args is None:
-                    continue
-                exe = env.bin_dir / script
-                if not exe.exists():
-                    result_.checks.append(
-                        Check(f"script {script}", False, f"{exe} was not installed")
-                    )
-                    continue
-                jobs.append((target.name, f"script {script}", (str(exe), *args)))
+                argv = self._script_argv(env, script)
+                if argv is not None and not Path(argv[0]).exists():
+                    missing = Check(f"script {script}", False, f"{argv[0]} was not installed")
+                    result_.checks.append(missing)
+                elif argv is not None:
+                    jobs.append((target.name, f"script {script}", argv))
             jobs += [(target.name, f"command {shlex.join(c)}", c) for c in target.commands]
         if len(found_all) == sum(len(group) for group, _, _ in ran):
             jobs += [(None, f"command {shlex.join(c)}", c) for c in self.plan.commands]
@@ -621,10 +614,8 @@ class _RoundRun:
         return []
 
     def _module_extra(self, owner: str, result: Result) -> str | None:
-        """A script of ``owner`` that failed on ``No module named X`` where X is a
-        requirement only an extra brings (a script needing ``pkg[ssh]`` run without it):
-        the note naming that extra (the smallest) and ``--extras``, or ``None``. Not
-        installed for it: a script needing more than its package requires is worth a look."""
+        """The note naming the (smallest) extra of ``owner`` that brings the module a failed
+        script could not import, or ``None``; not installed for it: worth a look."""
         facts = self.facts.get(owner)
         if facts is None or not facts.extras:
             return None
@@ -641,9 +632,8 @@ class _RoundRun:
         return None
 
     def _install_extras(self, env: Environment, owner: str, extras: list[str]) -> Result | None:
-        """``owner``'s wheel installed again with ``extras`` (in a wheel round the same file,
-        in an index round the same release from the index, its dependencies from where the
-        round takes them); ``None`` in an sdist round."""
+        """``owner``'s wheel (in an index round, its release) installed again with ``extras``;
+        ``None`` in an sdist round."""
         target = next((t for t in self.round.targets if t.name == owner), None)
         if target is None or self.round.kind == "sdist":
             return None
@@ -722,9 +712,7 @@ class _RoundRun:
         self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
     ) -> tuple[bool, str, Result]:
         """A script that failed naming extras of its own package, run again once they are
-        installed (``pkg`` asks for ``pkg[cli]``), its label saying so: (whether the
-        install was tried, the label, the result). The first result stays when they cannot
-        be installed, the install's output added to it."""
+        installed: (whether the install was tried, the label, the result)."""
         key = (owner, tuple(extras))
         if key not in self.extras_installed:
             self.extras_installed[key] = self._install_extras(env, owner, extras)
@@ -745,18 +733,15 @@ MOST_CHECKS = 4
 
 def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
     """``targets`` dealt out to one check process per core but ``spare`` (kept for the
-    console scripts), at most :data:`MOST_CHECKS`: importing is one core's work, and a
-    workspace's packages import side by side, each process with its share of them (the
-    dependencies they share imported in each)."""
+    console scripts), at most :data:`MOST_CHECKS`."""
     cores = (os.cpu_count() or 1) - spare
     count = max(1, min(len(targets), cores, MOST_CHECKS))
     return [targets[i::count] for i in range(count)]
 
 
 def _refused(result: Result) -> bool:
-    """A console script that ran (its entry point imported and its code ran: no traceback,
-    no timeout) and exited non-zero on the arguments it was started with (``--help``
-    answered with "No recipients specified.")."""
+    """A console script that ran (no traceback, no timeout) and exited non-zero on the
+    arguments it was started with."""
     text = f"{result.output}\n{result.stderr}"
     return (
         not result.ok
