@@ -316,9 +316,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     ]
     if missing:
         raise BuildError(
-            "native build toolchain missing: "
-            + "; ".join(missing)
-            + "; install it, or leave the package out with --package"
+            f"native build toolchain missing: {'; '.join(missing)}; install it, or leave the "
+            "package out with --package"
         )
     root = workspace.root
     dist_dir = out_dir(workspace, options.out)

@@ -110,14 +110,10 @@ def check_module(name: str, prefix: str) -> dict[str, Any]:
     seen["ok"] = True
     try:  # the package's own code (a module __getattr__, a __str__) may raise here
         version = getattr(module, "__version__", None)
-        if (
-            isinstance(version, tuple)
-            and version
-            and all(type(part) in (int, str) for part in version)
-        ):  # __version__ = (6, 1, 0): the version is its parts joined with dots
+        # __version__ = (6, 1, 0): the version is its parts joined with dots
+        if isinstance(version, tuple) and version and all(type(p) in (int, str) for p in version):
             version = ".".join(map(str, version))
-        elif type(version).__name__ == "Version":
-            # a Version object whose public() gives the version
+        elif type(version).__name__ == "Version":  # its public() gives the version
             public = getattr(version, "public", None)
             text = public() if callable(public) else None
             version = text if isinstance(text, str) else version

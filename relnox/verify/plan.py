@@ -324,20 +324,19 @@ def index_round(
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     built = _manifest_records(workspace, o.dist_dir)
-    targets = []
-    for pkg in workspace.select(names):
-        version, files = built.get(pkg.name, (pkg.version, ()))
-        targets.append(
-            Target(
-                name=pkg.name,
-                version=version,
-                artifact=f"{pkg.name}=={version} from {repository.name}",
-                modules=pkg.import_packages,
-                commands=package_commands(workspace, pkg),
-                requires_python=pkg.requires_python,
-                published=files,
-            )
+    targets = [
+        Target(
+            name=pkg.name,
+            version=version,
+            artifact=f"{pkg.name}=={version} from {repository.name}",
+            modules=pkg.import_packages,
+            commands=package_commands(workspace, pkg),
+            requires_python=pkg.requires_python,
+            published=files,
         )
+        for pkg in workspace.select(names)
+        for version, files in [built.get(pkg.name, (pkg.version, ()))]
+    ]
     waits = (in_range(o.wait, "--wait"), number_of(section, "wait", where), o.timeout, DEFAULT_WAIT)
     wait_for = next(w for w in waits if w is not None)
     login = read_login(repository)

@@ -181,17 +181,11 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
         if not module["ok"]:
             checks.append(Check(f"import {name}", False, module["error"] or "import failed"))
             continue
-        if not module.get("inside", True):
-            checks.append(
-                Check(
-                    f"import {name}",
-                    False,
-                    f"{name} was imported from {module['location']}, outside the fresh environment",
-                )
-            )
-            continue
-        checks.append(Check(f"import {name}", True))
-        if module["version"] is not None and dunder:
+        inside = bool(module.get("inside", True))
+        where = "" if inside else module["location"]
+        said = f"{name} was imported from {where}, outside the fresh environment"
+        checks.append(Check(f"import {name}", inside, "" if inside else said))
+        if inside and module["version"] is not None and dunder:
             checks.append(
                 Check(
                     f"{name}.__version__",
