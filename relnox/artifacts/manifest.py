@@ -222,8 +222,7 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
-#: the longest build time a record may hold: a year
-MOST_SECONDS = 365 * 86400.0
+MOST_SECONDS = 365 * 86400.0  # the longest build time a record may hold: a year
 
 
 def build_seconds(value: object) -> bool:

@@ -47,8 +47,7 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
-#: pyproject-hooks' script, run as ``python SCRIPT HOOK DIRECTORY``
-IN_PROCESS = "_in_process.py"
+IN_PROCESS = "_in_process.py"  # pyproject-hooks' script: python SCRIPT HOOK DIRECTORY
 _compiling = threading.Lock()
 
 

@@ -1,8 +1,6 @@
 """What a backend can read when it builds a package, as bytes on disk, not as git sees it:
-the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a
-build took in (:func:`taken_in`): recorded with the build (``taken``), hashed again by the
-stale check of verify and publish (which does not list the files git ignores: too slow on
-the path to an upload).
+the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a build
+took in (:func:`taken_in`), recorded with it and hashed again by the stale check.
 """
 
 from __future__ import annotations

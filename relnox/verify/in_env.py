@@ -1,13 +1,7 @@
-"""The check process: run inside the fresh environment, it only *collects* facts.
-
-``python -I -B check.py spec.json result.json``, where ``check.py`` is this very file
-(:func:`relnox.verify.smoke.write_check`) and ``spec.json`` the packages to check: for
-each, the installed version, files and console scripts (importlib.metadata), each
-import's outcome, its ``__version__`` and where the module came from; judging is the
-caller's (:func:`relnox.verify.smoke.judge`, where :mod:`packaging` is at hand).
-
-Standard library only, and it runs on the environment's interpreter, which may be older
-than relnox's (annotations are never evaluated).
+"""The check process, ``python -I -B check.py spec.json result.json`` (``check.py`` is this
+file): it only *collects* facts of each package of the spec in the fresh environment;
+:func:`relnox.verify.smoke.judge` judges them. Standard library only, on the environment's
+interpreter, which may be older than relnox's (annotations are never evaluated).
 """
 
 from __future__ import annotations

@@ -127,8 +127,7 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     return report
 
 
-#: the prefix of every verify's scratch directory
-TEMP_PREFIX = "relnox-verify-"
+TEMP_PREFIX = "relnox-verify-"  # of every verify's scratch directory
 
 #: failed checks after which a package is not installed or checked any further
 _BLOCKING = {"environment", "build wheel from sdist", "install", "install dependencies"}
@@ -727,8 +726,7 @@ class _RoundRun:
         return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again
 
 
-#: the most check processes one round runs side by side
-MOST_CHECKS = 4
+MOST_CHECKS = 4  # the most check processes one round runs side by side
 
 
 def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
@@ -750,12 +748,11 @@ def _refused(result: Result) -> bool:
     )
 
 
-#: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
 _NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
+#: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
-#: pip's cutoff for the release's own packages: none at all
-FAR_FUTURE = "2999-12-31T00:00:00Z"
+FAR_FUTURE = "2999-12-31T00:00:00Z"  # pip's cutoff for the release's own packages: none
 
 
 def _hashed(name: str, extras: str, artifact: Artifact) -> str:
