@@ -338,8 +338,6 @@ def set_aside_earlier(
     """Move out of ``dist_dir`` the files of the package and version of ``made`` that this
     build did not make, of the kinds it made; but the wheels of ``same_sources`` (name ->
     sha256: another Python's wheel of the same sources) stay, and are returned."""
-    if not made:
-        return []
     ours = {p.name for p in made}
     versions = {name_and_version(p.name) for p in made}
     kinds = {artifact_kind(p.name) for p in made}

@@ -194,10 +194,9 @@ class HookServers:
     ) -> int | None:
         """Run a hook command by ``env``'s server: its exit code, or ``None`` where it cannot
         (the caller runs it as a new process)."""
-        script = Path(argv[1]) if len(argv) == 4 else None
-        if script is None or script != env.path / "relnox-hooks" / HOOK_SCRIPT:
+        if len(argv) != 4 or Path(argv[1]) != env.path / "relnox-hooks" / HOOK_SCRIPT:
             return None
-        server = self._server(env, str(script), environ)
+        server = self._server(env, argv[1], environ)
         if server is None:
             return None
         if server.startup != _startup(environ):
