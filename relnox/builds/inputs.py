@@ -176,16 +176,6 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
 BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
 
 
-def _interpreter(python: Path) -> str:
-    real = Path(os.path.realpath(python))
-    try:
-        stat = real.stat()
-        facts: list[Any] = [str(python), str(real), stat.st_size, stat.st_mtime_ns]
-    except OSError:
-        facts = [str(python), str(real)]
-    return _digest(facts)
-
-
 def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
     """Directories (relative to the top, ending in ``/``) whose files are never inputs:
     the dist directory and the state directories beside it and at the workspace's root."""
@@ -312,7 +302,8 @@ def package_inputs(
                 dirty.setdefault(owner, (kind, path))
                 if kind == "untracked changes":
                     loose.setdefault(owner, []).append(path)
-    interpreter = _interpreter(python)
+    real = Path(os.path.realpath(python))
+    interpreter = _digest([str(python), str(real), *stat_of(real)])
     environ = _digest(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
     )
