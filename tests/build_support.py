@@ -78,7 +78,6 @@ def summarize(result: BuildResult) -> dict[str, Any]:
                 "reason": o.reason,
                 "error": str(o.error) if o.error else "",
                 "tests": o.tests,
-                "started": o.started,
                 "finished": o.finished,
             }
             for o in result.outcomes

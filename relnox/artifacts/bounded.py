@@ -10,8 +10,7 @@ if TYPE_CHECKING:  # the callers opened the archive: nothing here needs the modu
     import tarfile
     import zipfile
 
-#: the largest metadata member relnox reads (bytes, uncompressed)
-MEMBER_LIMIT = 64 * 1024 * 1024
+MEMBER_LIMIT = 64 * 1024 * 1024  # the largest metadata member relnox reads, uncompressed
 
 
 class TooLarge(ValueError):

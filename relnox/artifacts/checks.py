@@ -507,43 +507,33 @@ def check_artifact(path: Path, expected: Expectation, *, identity: bool = False)
     return out
 
 
-def check_identity(paths: Sequence[Path], expected: Expectation) -> None:
-    """:func:`check_artifact` with ``identity`` over ``paths``; raise :class:`ArtifactError`
-    on any problem."""
-    problems = [
-        f"{path.name}: {p}"
-        for path in paths
-        for p in check_artifact(path, expected, identity=True).problems
-    ]
-    what = "the files the build manifest vouches for (rebuild them with relnox build-all)"
-    _refuse(expected, problems, what)
-
-
-def _refuse(expected: Expectation, problems: Sequence[str], what: str) -> None:
-    if problems:
-        raise ArtifactError(
-            f"{expected.name} {expected.version}: {len(problems)} problem(s) in {what}:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
-
-
 def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
     """Check ``paths``; raise :class:`ArtifactError` on any problem, return the warnings."""
     return check_for_record(paths, expected)[0]
 
 
-def check_for_record(paths: Sequence[Path], expected: Expectation) -> tuple[list[str], bool]:
-    """:func:`check_artifacts`, and whether its outcome may be recorded as a :func:`proof`:
-    no warnings (said again when checked again), no readme rendered by readme_renderer."""
+def check_for_record(
+    paths: Sequence[Path], expected: Expectation, *, identity: bool = False
+) -> tuple[list[str], bool]:
+    """:func:`check_artifacts` (with ``identity``, of :func:`check_artifact`'s ``identity``
+    only), and whether its outcome may be recorded as a :func:`proof`: no warnings (said
+    again when checked again), no readme rendered by readme_renderer."""
     problems: list[str] = []
     warnings: list[str] = []
     rendered = False
     for path in paths:
-        found = check_artifact(path, expected)
+        found = check_artifact(path, expected, identity=identity)
         problems += [f"{path.name}: {p}" for p in found.problems]
         warnings += [f"{path.name}: {w}" for w in found.warnings]
         rendered = rendered or found.rendered
-    _refuse(expected, problems, "the built files")
+    if problems:
+        what = "the built files"
+        if identity:
+            what = "the files the build manifest vouches for (rebuild them with relnox build-all)"
+        raise ArtifactError(
+            f"{expected.name} {expected.version}: {len(problems)} problem(s) in {what}:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
     return warnings, not warnings and not rendered and bool(paths)
 
 

@@ -19,7 +19,6 @@ from relnox.artifacts.checks import (
     Expectation,
     artifact_kind,
     check_for_record,
-    check_identity,
     name_and_version,
     proof,
 )
@@ -217,9 +216,9 @@ def _record(
     for path in sorted(paths, key=lambda p: artifact_kind(p.name) != "sdist"):
         known = vouched.get(path.name)
         digest = file_digest(path)
-        if known is not None and known.sha256 != digest and recorded and recorded.origin == BUILT:
-            raise changed_file(path, dist_dir)
         if known is None or known.sha256 != digest:
+            if known is not None and recorded is not None and recorded.origin == BUILT:
+                raise changed_file(path, dist_dir)
             unchecked.append(path)
         kind = artifact_kind(path.name) or ""
         records.append(ArtifactRecord(path.name, kind, digest, path.stat().st_size))
@@ -230,7 +229,7 @@ def _record(
         # check on them: else each file must at least be what its name says
         pairs = [(r.filename, r.sha256) for r in records]
         if prove and (not recorded.checked or recorded.checked != proof(as_built, pairs)):
-            check_identity(paths, expected)
+            check_for_record(paths, expected, identity=True)
         return recorded
     checked = ""  # the proof of a clean check of every file here, made now
     if unchecked:
@@ -339,8 +338,6 @@ def set_aside_earlier(
     """Move out of ``dist_dir`` the files of the package and version of ``made`` that this
     build did not make, of the kinds it made; but the wheels of ``same_sources`` (name ->
     sha256: another Python's wheel of the same sources) stay, and are returned."""
-    if not made:
-        return []
     ours = {p.name for p in made}
     versions = {name_and_version(p.name) for p in made}
     kinds = {artifact_kind(p.name) for p in made}

@@ -222,8 +222,17 @@ def has_manifest(dist_dir: Path) -> bool:
     return manifest_path(dist_dir).is_file() or (dist_dir / MANIFEST_JSON).is_file()
 
 
-#: the longest build time a record may hold: a year
-MOST_SECONDS = 365 * 86400.0
+MOST_SECONDS = 365 * 86400.0  # the longest build time a record may hold: a year
+
+
+def build_seconds(value: object) -> bool:
+    """Whether ``value`` is a build's time: a number of seconds, 0 to a year (not nan, -5,
+    a bool, or 10**400, which no float holds)."""
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and 0 <= value <= MOST_SECONDS
+    )
 
 
 def _major(value: Any) -> int | None:
@@ -273,7 +282,7 @@ def _package(data: Any, where: str) -> PackageRecord:
     seconds = data.get("seconds", 0.0)
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         raise ValueError(f"{where}: 'seconds' must be a number")
-    if not 0 <= seconds <= MOST_SECONDS:  # nan, -5, or 10**400 (no float holds it)
+    if not build_seconds(seconds):
         raise ValueError(f"{where}: 'seconds' must be a build's time, 0 to {MOST_SECONDS:.0f}")
     depends = data.get("depends_on", [])
     inputs = data.get("inputs") or {}

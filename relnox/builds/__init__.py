@@ -1,7 +1,5 @@
 """build_all: every selected package built, checked and recorded, in dependency order.
-
-Each name of the face is imported from its module on first use (PEP 562): a start of
-relnox that does not build need not load the planner, the runner and the environments.
+The face's names are imported on first use (PEP 562): a start that does not build loads none.
 """
 
 from __future__ import annotations

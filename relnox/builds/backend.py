@@ -47,8 +47,7 @@ class BackendError(BuildError):
     """The build backend failed; the message ends with its last lines of output."""
 
 
-#: pyproject-hooks' script, run as ``python SCRIPT HOOK DIRECTORY``
-IN_PROCESS = "_in_process.py"
+IN_PROCESS = "_in_process.py"  # pyproject-hooks' script: python SCRIPT HOOK DIRECTORY
 _compiling = threading.Lock()
 
 
@@ -356,16 +355,14 @@ def run_package_tests(
             f"{f' with [{extra}]' if extra else ''}); the last lines:\n{log.tail()}"
         ) from None
     argv = [a.format(python=env.python, tests=tests) for a in command]
-    if argv[1:3] == ["-m", "pytest"] and log.run(
-        [str(env.python), "-c", "import pytest"], cwd=workdir, env=environ
-    ):
-        raise BuildError(
-            f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "
-            f"group of {pkg.pyproject.name} brings it; add pytest to "
-            "[project.optional-dependencies] test or [dependency-groups] test (or set "
-            "[tool.relnox.builds] test-command)"
-        )
     if argv[1:3] == ["-m", "pytest"]:  # the source tree off sys.path (see above)
+        if log.run([str(env.python), "-c", "import pytest"], cwd=workdir, env=environ):
+            raise BuildError(
+                f"{pkg.name}: --test runs pytest, but neither a test extra nor a test dependency "
+                f"group of {pkg.pyproject.name} brings it; add pytest to "
+                "[project.optional-dependencies] test or [dependency-groups] test (or set "
+                "[tool.relnox.builds] test-command)"
+            )
         given = " ".join(argv)
         argv[3:3] = [
             *([] if "--import-mode" in given else ["--import-mode=importlib"]),

@@ -50,12 +50,8 @@ WAIT = 5.0  # seconds a server is given to end, and a hook's output to close aft
 
 
 def enabled() -> bool:
-    return (
-        os.environ.get(SWITCH, "1").strip() != "0"
-        and sys.platform.startswith("linux")
-        and hasattr(os, "fork")
-        and hasattr(socket, "send_fds")
-    )
+    # Linux: os.fork and socket.send_fds (Python 3.9) are there
+    return os.environ.get(SWITCH, "1").strip() != "0" and sys.platform.startswith("linux")
 
 
 def _startup(environ: Mapping[str, str]) -> dict[str, str]:
@@ -198,10 +194,9 @@ class HookServers:
     ) -> int | None:
         """Run a hook command by ``env``'s server: its exit code, or ``None`` where it cannot
         (the caller runs it as a new process)."""
-        script = Path(argv[1]) if len(argv) == 4 else None
-        if script is None or script != env.path / "relnox-hooks" / HOOK_SCRIPT:
+        if len(argv) != 4 or Path(argv[1]) != env.path / "relnox-hooks" / HOOK_SCRIPT:
             return None
-        server = self._server(env, str(script), environ)
+        server = self._server(env, argv[1], environ)
         if server is None:
             return None
         if server.startup != _startup(environ):

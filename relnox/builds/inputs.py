@@ -176,16 +176,6 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
 BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
 
 
-def _interpreter(python: Path) -> str:
-    real = Path(os.path.realpath(python))
-    try:
-        stat = real.stat()
-        facts: list[Any] = [str(python), str(real), stat.st_size, stat.st_mtime_ns]
-    except OSError:
-        facts = [str(python), str(real)]
-    return _digest(facts)
-
-
 def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
     """Directories (relative to the top, ending in ``/``) whose files are never inputs:
     the dist directory and the state directories beside it and at the workspace's root."""
@@ -248,20 +238,16 @@ SCRATCH = (".egg-info", ".pdm-build")
 _PDM_CLEANS = ("0", "false", "no")
 
 
-def emptied_scratch(pkg: Package) -> tuple[str, ...]:
-    """The scratch directories at the top of ``pkg`` its backend empties before every build
-    (pdm-backend's ``.pdm-build`` unless ``PDM_BUILD_NO_CLEAN`` keeps it): no input."""
-    pdm = pkg.backend.split(":")[0].strip() == "pdm.backend"
-    cleans = os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() in _PDM_CLEANS
-    return (".pdm-build",) if pdm and cleans else ()
-
-
 def _ignored_digest(pkg: Package, paths: Sequence[str], top: Path) -> tuple[str, list[str]]:
     """The digest of the names of the files git ignores in ``pkg`` (``paths``, relative to
     ``top``; with the sizes and times of those in :data:`SCRATCH` directories), and those
     names relative to its directory; backends choose such files by name."""
     prefix = (_relative(pkg.directory, top) + "/").removeprefix("/")
-    emptied = emptied_scratch(pkg)
+    # the scratch its backend empties before every build is no input: pdm-backend's
+    # .pdm-build, unless PDM_BUILD_NO_CLEAN keeps it
+    pdm = pkg.backend.split(":")[0].strip() == "pdm.backend"
+    cleans = os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() in _PDM_CLEANS
+    emptied = (".pdm-build",) if pdm and cleans else ()
     inside = [p[len(prefix) :] for p in sorted(paths)]
     inside = [p for p in inside if p.split("/", 1)[0] not in emptied]
     facts = [
@@ -316,7 +302,8 @@ def package_inputs(
                 dirty.setdefault(owner, (kind, path))
                 if kind == "untracked changes":
                     loose.setdefault(owner, []).append(path)
-    interpreter = _interpreter(python)
+    real = Path(os.path.realpath(python))
+    interpreter = _digest([str(python), str(real), *stat_of(real)])
     environ = _digest(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
     )

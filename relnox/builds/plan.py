@@ -166,10 +166,9 @@ def _package_epochs(
 ) -> dict[str, int]:
     """Each package's last commit time at HEAD (its own files; nested packages excluded):
     one ``git log`` per package not remembered from a run with the same HEAD and refs."""
-    root = workspace.root
-    head = state.head if state is not None else None
-    if state is None or head is None:  # no git, or no commit yet
+    if state is None or state.head is None:  # no git, or no commit yet
         return {}
+    root, head = workspace.root, state.head
     specs = pathspecs(workspace, packages)
     key = history.key_of(head, history.ref_listing(root), state.paths)
     # remembered by what git is asked, where (a package may move, or have one nested anew)
@@ -317,9 +316,8 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     ]
     if missing:
         raise BuildError(
-            "native build toolchain missing: "
-            + "; ".join(missing)
-            + "; install it, or leave the package out with --package"
+            f"native build toolchain missing: {'; '.join(missing)}; install it, or leave the "
+            "package out with --package"
         )
     root = workspace.root
     dist_dir = out_dir(workspace, options.out)

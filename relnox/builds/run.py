@@ -1,8 +1,5 @@
-"""build_all: every selected package built, checked and recorded, in dependency order.
-
-:func:`execute` builds packages in parallel, each into a scratch directory; its files
-are checked and moved into ``dist/`` only when all pass and the packages it needs are
-there, so ``dist/`` never holds a half-written or unchecked file.
+"""build_all: every selected package built in a scratch directory, checked, and moved
+into ``dist/`` once the packages it needs are there: ``dist/`` never holds an unchecked file.
 """
 
 from __future__ import annotations
@@ -102,8 +99,7 @@ class PackageOutcome:
     tests: str | None = None
     warnings: tuple[str, ...] = ()
     not_reproducible: str = ""  # which backend and why its bytes may differ between builds
-    started: float = 0.0  # seconds since the run started
-    finished: float = 0.0
+    finished: float = 0.0  # seconds since the run started
     why: str = ""  # why it was built rather than reused ("" for a first build)
 
 
@@ -150,20 +146,18 @@ class BuildResult:
         return tuple(o for o in self.outcomes if o.status not in DONE)
 
     def rows(self) -> list[dict[str, Any]]:
-        rows = []
-        for o in self.outcomes:
-            files = o.record.files if o.record else ()
-            rows.append(
-                {
-                    "package": o.package.name,
-                    "version": o.package.version,
-                    "files": [f.filename for f in files],
-                    "size": _size(sum(f.size for f in files)) if files else "-",
-                    "seconds": f"{o.seconds:.1f}",
-                    "status": _status(o),
-                }
-            )
-        return rows
+        return [
+            {
+                "package": o.package.name,
+                "version": o.package.version,
+                "files": [f.filename for f in files],
+                "size": _size(sum(f.size for f in files)) if files else "-",
+                "seconds": f"{o.seconds:.1f}",
+                "status": _status(o),
+            }
+            for o in self.outcomes
+            for files in [o.record.files if o.record else ()]
+        ]
 
     def describe(self, verbose: int = 0) -> list[str]:
         lines = attention(self.rows(), COLUMNS, _fine, verbose)
@@ -282,7 +276,7 @@ class _Run:
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
         """The plan's inputs of ``pkg``, with the files git ignores read again (the build
-        writes some) and those its artifacts took in (:mod:`relnox.builds.taken`)."""
+        writes some) and those its artifacts took in."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
@@ -413,7 +407,6 @@ class _Run:
             tests=made.tests,
             warnings=tuple(made.notes),
             not_reproducible=not_reproducible(pkg.backend, wheels) or "",
-            started=made.start - self.epoch,
             finished=time.monotonic() - self.epoch,
             why=made.why,
         )
@@ -441,9 +434,7 @@ def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> Package
     done = finished("build", pkg.name, len(plan.packages))
     logger.info("[%d/%d] %s: %s", number, len(plan.packages), label, REUSED_STATUS, extra=done)
     now = time.monotonic() - epoch
-    return PackageOutcome(
-        pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], started=now, finished=now
-    )
+    return PackageOutcome(pkg, BuildStatus.REUSED, 0.0, plan.reuse[pkg.name], finished=now)
 
 
 def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) -> PackageOutcome:
@@ -458,7 +449,6 @@ def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) 
         seconds,
         error=outcome.error,
         reason=reason,
-        started=started,
         finished=started + seconds,
     )
 
@@ -488,9 +478,7 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
     # the installer that made the environments, else the one that made the files recorded
-    installer = old.extra.get("installer") if old else None
-    if plan.installer is not None:
-        installer = plan.installer.name
+    installer = plan.installer.name if plan.installer else old and old.extra.get("installer")
     if isinstance(installer, str):
         extra["installer"] = installer
     manifest = merge(

@@ -1,8 +1,6 @@
 """What a backend can read when it builds a package, as bytes on disk, not as git sees it:
-the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a
-build took in (:func:`taken_in`): recorded with the build (``taken``), hashed again by the
-stale check of verify and publish (which does not list the files git ignores: too slow on
-the path to an upload).
+the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a build
+took in (:func:`taken_in`), recorded with it and hashed again by the stale check.
 """
 
 from __future__ import annotations
@@ -71,14 +69,13 @@ def list_sources(
     root: Path,
     owners: Mapping[str, str],
     skip: Sequence[str],
-    spec: str | Sequence[str] = ".",
+    specs: Sequence[str],
     *,
     ignored: bool = True,
 ) -> Listing:
-    """The files of every package under ``spec`` (relative to ``root``), but those under
+    """The files of every package under ``specs`` (relative to ``root``), but those under
     ``skip`` (directories relative to the top, ending in ``/``). Without ``ignored``, the
     files git ignores are not listed (one git process, not three)."""
-    specs = [spec] if isinstance(spec, str) else list(spec)
     listing = Listing()
     mine = functools.partial(_owner, owners=owners, skip=skip)
     # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in

@@ -146,12 +146,8 @@ def _read(shard: Path) -> Manifest:
 def _same_commit(manifests: Sequence[tuple[Path, Manifest]], head: str | None) -> str | None:
     """The one commit every shard was built from (this checkout's HEAD when it has one);
     a shard of another commit, or of none recorded beside one, is refused."""
-    recorded = [(shard, m.git_commit) for shard, m in manifests if m.git_commit]
-    expected, where = (
-        (head, "this checkout")
-        if head
-        else ((recorded[0][1], str(recorded[0][0])) if recorded else (None, ""))
-    )
+    recorded = [(m.git_commit, str(shard)) for shard, m in manifests if m.git_commit]
+    expected, where = (head, "this checkout") if head else next(iter(recorded), (None, ""))
     if expected is None:
         return None
     for shard, manifest in manifests:
@@ -351,11 +347,9 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
     return None
 
 
-def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord) -> bytes:
-    """The bytes of one listed file: a regular file of ``shard`` itself (a link is never
-    followed, a pipe never waited on), of the size recorded."""
-    what = f"{shard}: {label(artifact.filename)} of {record.name}"
-    path = shard / artifact.filename
+def _read_artifact(path: Path, size: int, what: str) -> bytes:
+    """The bytes of one listed file: a regular file of the shard itself (a link is never
+    followed, a pipe never waited on), of the ``size`` recorded."""
     if path.is_symlink():
         raise BuildError(
             f"{what} is a symbolic link; a shard's files must be the files its build wrote, "
@@ -368,10 +362,10 @@ def _read_artifact(shard: Path, artifact: ArtifactRecord, record: PackageRecord)
                 f"{what} is not a regular file (a directory, a pipe or a device); rebuild "
                 "that shard"
             )
-        if info.st_size != artifact.size:
+        if info.st_size != size:
             raise BuildError(
                 f"{what} does not match its manifest: {info.st_size} bytes, the manifest "
-                f"records {artifact.size} (changed after the build); rebuild that shard"
+                f"records {size} (changed after the build); rebuild that shard"
             )
         return path.read_bytes()
     except FileNotFoundError:
@@ -407,7 +401,7 @@ def checked_files(
                 f"{what} is listed twice ({again}); one file has one build, rebuild that shard"
             )
         seen[artifact.filename] = (shard, record.name)
-        data = _read_artifact(shard, artifact, record)
+        data = _read_artifact(shard / artifact.filename, artifact.size, what)
         if len(data) != artifact.size or hashlib.sha256(data).hexdigest() != artifact.sha256:
             raise BuildError(
                 f"{what} does not match the sha256 its manifest records (changed after the "

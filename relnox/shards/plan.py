@@ -13,7 +13,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.distdir import dist_path
-from relnox.artifacts.manifest import BUILT, MOST_SECONDS, manifest_path, read_manifest
+from relnox.artifacts.manifest import BUILT, build_seconds, manifest_path, read_manifest
 from relnox.errors import BuildError, RelnoxError, one_line
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
@@ -113,16 +113,6 @@ def build_deps(pkg: Package, names: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(names[n] for n in pkg.build_names if n in names and names[n] != pkg.name)
 
 
-def _seconds(value: object) -> bool:
-    """A recorded time relnox can use: a finite number of seconds, 0 or more (an edited
-    file's "abc", [1], nan or -5 counts as no time recorded)."""
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and 0 <= value <= MOST_SECONDS  # 10**400 too: no float holds it
-    )
-
-
 def _times_from(path: Path) -> dict[str, float]:
     """Recorded times from a build manifest or a ``plan --shards --json`` output."""
     try:
@@ -142,11 +132,13 @@ def _times_from(path: Path) -> dict[str, float]:
         estimated = data.get("estimated") or []
         estimated = {str(e) for e in estimated} if isinstance(estimated, list) else set()
         return {
-            str(k): float(v) for k, v in data["times"].items() if _seconds(v) and k not in estimated
+            str(k): float(v)
+            for k, v in data["times"].items()
+            if build_seconds(v) and k not in estimated
         }
     if isinstance(data, dict) and isinstance(data.get("packages"), list):
         return {
-            str(p["name"]): float(p["seconds"]) if _seconds(p.get("seconds")) else 0.0
+            str(p["name"]): float(p["seconds"]) if build_seconds(p.get("seconds")) else 0.0
             for p in data["packages"]
             if isinstance(p, dict) and "name" in p and p.get("origin", BUILT) == BUILT
         }

@@ -1,9 +1,5 @@
-"""verify_install: prove a release installs and works in a fresh environment.
-
-The face: :data:`STAGE` and its types, ``verify_install`` (plan and run in one call, the
-library's ``relnox.verify_install``), and the checks an installed package gets
-(``CHECK_SCRIPT``, ``check_spec``, ``write_check``, ``read_findings``, ``judge``,
-``copy_checked`` and their types), which the skew guard runs on published dependents.
+"""verify_install: prove a release installs and works in a fresh environment. The face
+(docs/architecture.md) also holds the checks the skew guard runs on published dependents.
 """
 
 from __future__ import annotations

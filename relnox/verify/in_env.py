@@ -1,13 +1,7 @@
-"""The check process: run inside the fresh environment, it only *collects* facts.
-
-``python -I -B check.py spec.json result.json``, where ``check.py`` is this very file
-(:func:`relnox.verify.smoke.write_check`) and ``spec.json`` the packages to check: for
-each, the installed version, files and console scripts (importlib.metadata), each
-import's outcome, its ``__version__`` and where the module came from; judging is the
-caller's (:func:`relnox.verify.smoke.judge`, where :mod:`packaging` is at hand).
-
-Standard library only, and it runs on the environment's interpreter, which may be older
-than relnox's (annotations are never evaluated).
+"""The check process, ``python -I -B check.py spec.json result.json`` (``check.py`` is this
+file): it only *collects* facts of each package of the spec in the fresh environment;
+:func:`relnox.verify.smoke.judge` judges them. Standard library only, on the environment's
+interpreter, which may be older than relnox's (annotations are never evaluated).
 """
 
 from __future__ import annotations
@@ -110,14 +104,10 @@ def check_module(name: str, prefix: str) -> dict[str, Any]:
     seen["ok"] = True
     try:  # the package's own code (a module __getattr__, a __str__) may raise here
         version = getattr(module, "__version__", None)
-        if (
-            isinstance(version, tuple)
-            and version
-            and all(type(part) in (int, str) for part in version)
-        ):  # __version__ = (6, 1, 0): the version is its parts joined with dots
+        # __version__ = (6, 1, 0): the version is its parts joined with dots
+        if isinstance(version, tuple) and version and all(type(p) in (int, str) for p in version):
             version = ".".join(map(str, version))
-        elif type(version).__name__ == "Version":
-            # a Version object whose public() gives the version
+        elif type(version).__name__ == "Version":  # its public() gives the version
             public = getattr(version, "public", None)
             text = public() if callable(public) else None
             version = text if isinstance(text, str) else version

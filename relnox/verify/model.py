@@ -48,12 +48,8 @@ class Target:
     commands: tuple[Argv, ...] = ()
     requires_python: str | None = None
     extras: tuple[str, ...] = ()  # installed with it (--extras)
-    #: the version is written in the modules' ``__version__`` (the check compares it); not
-    #: when the build reads another attribute (a ``VERSION_STRING`` beside a
-    #: ``__version__`` kept at another value for another consumer)
-    dunder_version: bool = True
-    #: from an index: the files dist/'s build manifest records for this very version, with
-    #: their sha256 (what was built, and published); the index must list these bytes
+    dunder_version: bool = True  # the check compares the modules' __version__ (plan.py)
+    #: from an index: the files dist/'s manifest records for this version, with their sha256
     published: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -78,11 +74,9 @@ class Round:
     wait: float = 0.0
     python: str | None = None  # None: the plan's interpreter; else one requires-python needs
     available: tuple[Artifact, ...] = ()  # wheels the resolver may take (other rounds' targets)
-    #: logins for the indexes of this round, handed to the installer in a netrc (never argv)
-    logins: tuple[IndexLogin, ...] = ()
-    #: where the index's login came from (``None``: none is sent), and where one could come from
-    index_login: str | None = None
-    login_help: str = ""
+    logins: tuple[IndexLogin, ...] = ()  # handed to the installer in a netrc (never argv)
+    index_login: str | None = None  # where the index's login came from (None: none is sent)
+    login_help: str = ""  # where one could come from
     cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
     checked_before: bool = False  # VerifyOptions.checked_before
 
@@ -108,9 +102,7 @@ class VerifyPlan:
     dist_dir: Path | None
     skipped: tuple[tuple[str, Target, str], ...] = ()  # (round kind, target, why)
     allowed_stale: Mapping[str, str] = field(default_factory=dict)  # --allow-stale: what changed
-    #: a package whose requirement excludes a sibling's version here -> that requirement;
-    #: a package that needs one of those (directly or not) -> its name
-    pins: Mapping[str, str] = field(default_factory=dict)
+    pins: Mapping[str, str] = field(default_factory=dict)  # plan._pins
     pinned_below: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
@@ -170,7 +162,6 @@ class VerifyOptions:
     extras: Sequence[str] = ()
     write_record: bool = True  # record the files found in a dist/ relnox did not build
     #: ``--index`` after a verify of the same build from dist/ (the release's later rounds):
-    #: every built file listed on the index with the built sha256, installed from there
-    #: with its dependencies; the imports, versions and scripts of those bytes were checked
+    #: every built file must be listed on the index with the built sha256
     checked_before: bool = False
     allow_stale: Sequence[str] = ()

@@ -1,13 +1,7 @@
-"""What verify_install will do, decided and checked before anything is installed.
-
-:func:`plan_verify` reads ``[tool.relnox.verify]`` (docs/configuration.md), the wheels and
-sdists of the dist directory whoever built them (:func:`relnox.artifacts.distdir.load_release`;
-a file relnox built whose sha256 changed is refused), each wheel's own RECORD and entry
-points, and resolves an index name. Every usage error is raised here as
-:class:`VerifyError`; running the plan (:mod:`relnox.verify.run`) reports failed checks
-instead of raising. With ``--index`` (:func:`index_round`) the release is installed by name
-and version from an index (a just-uploaded version waited for), third-party dependencies
-from the extra index.
+"""What verify_install will do, decided and checked before anything is installed: the
+settings (docs/configuration.md), the files of the dist directory whoever built them
+(:func:`relnox.artifacts.distdir.load_release`), or with ``--index`` (:func:`index_round`)
+each package by name and version from an index. Every usage error is a :class:`VerifyError`.
 """
 
 from __future__ import annotations
@@ -84,9 +78,8 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
 
 
 def _checked(manifest: Manifest, record: ArtifactRecord) -> Artifact:
-    """The file of ``record``, which :func:`load_release` hashed a moment ago (its sha256
-    is that digest): not hashed again here. What is installed is checked against it at
-    install time (uv's ``--hash``, or :func:`copy_checked`)."""
+    """The file of ``record``, which :func:`load_release` hashed a moment ago; what is
+    installed is checked against it (uv's ``--hash``, or :func:`copy_checked`)."""
     path = manifest.dist_dir / record.filename
     if not path.is_file():
         raise VerifyError(f"{path}: listed in the build manifest but missing; rebuild it")
@@ -242,14 +235,11 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         )
         extra = (extra_index,) if extra_index else ()
         fresh = tuple(sorted(r.name for r in manifest.packages))  # (the order means nothing)
-        install = InstallOptions(
-            extra_indexes=extra, no_deps=o.no_deps, offline=o.offline, fresh=fresh
-        )
         wheel_round = Round(
             "wheel",
             tuple(targets),
             tuple(siblings),
-            install,
+            InstallOptions(extra_indexes=extra, no_deps=o.no_deps, offline=o.offline, fresh=fresh),
             available=tuple(available),
             logins=tuple(logins),
             cooldown=cooling,
@@ -334,20 +324,19 @@ def index_round(
     except RelnoxError as exc:
         raise VerifyError(str(exc)) from None
     built = _manifest_records(workspace, o.dist_dir)
-    targets = []
-    for pkg in workspace.select(names):
-        version, files = built.get(pkg.name, (pkg.version, ()))
-        targets.append(
-            Target(
-                name=pkg.name,
-                version=version,
-                artifact=f"{pkg.name}=={version} from {repository.name}",
-                modules=pkg.import_packages,
-                commands=package_commands(workspace, pkg),
-                requires_python=pkg.requires_python,
-                published=files,
-            )
+    targets = [
+        Target(
+            name=pkg.name,
+            version=version,
+            artifact=f"{pkg.name}=={version} from {repository.name}",
+            modules=pkg.import_packages,
+            commands=package_commands(workspace, pkg),
+            requires_python=pkg.requires_python,
+            published=files,
         )
+        for pkg in workspace.select(names)
+        for version, files in [built.get(pkg.name, (pkg.version, ()))]
+    ]
     waits = (in_range(o.wait, "--wait"), number_of(section, "wait", where), o.timeout, DEFAULT_WAIT)
     wait_for = next(w for w in waits if w is not None)
     login = read_login(repository)

@@ -63,9 +63,7 @@ class VerifyReport:
     seconds: float = 0.0
     steps: dict[str, float] = field(default_factory=dict)  # "wheel install" -> seconds
     allowed_stale: dict[str, str] = field(default_factory=dict)  # --allow-stale: what changed
-    #: the plan's pins (a requirement excluding a sibling's version here) and the packages
-    #: that need a package holding one (:class:`relnox.verify.model.VerifyPlan`)
-    pins: dict[str, str] = field(default_factory=dict)
+    pins: dict[str, str] = field(default_factory=dict)  # VerifyPlan's pins and pinned_below
     pinned_below: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -206,16 +204,10 @@ _MACHINE = (
 #: the installer refusing its own command line: a setting of the user's conflicts with it
 #: (uv: "the argument `UV_OFFLINE` (environment variable) cannot be used with `--refresh`")
 _SETTING = ("cannot be used with",)
+#: the causes of a failed check, each with its fix in :func:`closing_message`
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
-SETTING = "setting"
-#: a dependency the index answered it does not have; one that is a package of the release
-DEPENDENCY, SIBLING = "dependency", "sibling"
-#: verifying from an index: a package of the release the index answered it does not have
-UNPUBLISHED = "unpublished"
-MACHINE = "machine"
-#: a package whose own requirement excludes the version of a sibling released with it
-PIN = "pin"
-COOLDOWN, LOGIN = "cooldown", "login"
+SETTING, DEPENDENCY, SIBLING, UNPUBLISHED = "setting", "dependency", "sibling", "unpublished"
+MACHINE, PIN, COOLDOWN, LOGIN = "machine", "pin", "cooldown", "login"
 
 
 #: how verify words a script that failed saying which of its package's extras it needs
@@ -267,7 +259,7 @@ _EXTRAS_FLAG = re.compile(r"check it with --extras (\S+)")
 
 def closing_message(report: VerifyReport) -> str:
     """Why verify-install failed, by cause, each with its fix (one line per cause)."""
-    causes: dict[str, list[str]] = {}
+    causes: dict[str, dict[str, None]] = {}  # cause -> the packages it failed, in order
     refused: list[str] = []  # the scripts that refused their arguments
     extras: list[str] = []  # the extras the failed checks named (--extras acme[cli])
     unnamed = False  # a missing-extra failure that names none
@@ -292,9 +284,7 @@ def closing_message(report: VerifyReport) -> str:
                 cause = SIBLING  # it needs a package of the release that failed itself
             elif cause == DEPENDENCY:
                 absent += [n for n in wanting if n not in released and n not in absent]
-            names = causes.setdefault(cause, [])
-            if result.name not in names:
-                names.append(result.name)
+            causes.setdefault(cause, {})[result.name] = None
             if cause == ARGS:
                 refused.append(check.name.removeprefix("script "))
             if cause == EXTRA:
@@ -302,9 +292,8 @@ def closing_message(report: VerifyReport) -> str:
                 extras += [x for x in named if x not in extras]
                 unnamed = unnamed or not named
     if any(not c.ok for c in report.commands):
-        causes.setdefault(PACKAGE, []).append("the release's commands")
+        causes.setdefault(PACKAGE, {})["the release's commands"] = None
     cooling = "; ".join(cooldown.settings(report.installer or "uv")) or "an exclude-newer setting"
-    cooling = cooling.replace("{", "{{").replace("}", "}}")  # the fixes are .format()ted
     fixes = {
         COOLDOWN: f"a dependency cooldown of this machine ({cooling}), not the packages: "
         "installing {names} needs a file uploaded after its cutoff; unset it for this run, "
@@ -324,9 +313,9 @@ def closing_message(report: VerifyReport) -> str:
         ),
         ARGS: f"console scripts of {{names}} that run but exit non-zero on the arguments they "
         f"are started with (--help unless set): {', '.join(refused)}; give them ones they "
-        "take, or skip them: [tool.relnox.verify] script-args = {{ "
+        "take, or skip them: [tool.relnox.verify] script-args = { "
         + ", ".join(f"{script} = false" for script in refused)
-        + " }}",
+        + " }",
         SETTING: "an installer setting of this machine, not the packages: the installer refused "
         "the command installing {names} because a setting of yours conflicts with it (see its "
         "error above: an environment variable, or a uv.toml or [tool.uv] setting); unset it for "
@@ -340,8 +329,6 @@ def closing_message(report: VerifyReport) -> str:
         "--wait; a page that lists none, such as a login page answered with 200)",
         PIN: "a requirement of a package of this release: "
         + "; ".join(report.pins[name] for name in causes.get(PIN, ()))
-        .replace("{", "{{")
-        .replace("}", "}}")
         + "; fix it, then relnox build-all",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
@@ -355,7 +342,7 @@ def closing_message(report: VerifyReport) -> str:
         "(relnox build-all)",
     }
     lines = [
-        fixes[cause].format(names=", ".join(names))
+        fixes[cause].replace("{names}", ", ".join(names))
         for cause, names in sorted(causes.items(), key=lambda kv: list(fixes).index(kv[0]))
     ]
     if len(lines) == 1:

@@ -1,22 +1,10 @@
-"""verify_install: prove a release installs and works in a fresh environment.
+"""verify_install: prove a release installs and works in fresh environments.
 
-One fresh environment for the whole release (uv; ``venv`` + pip as fallback), every
-wheel installed by ONE installer command with the release's own siblings taken
-from ``dist/`` (so a package gets its new siblings), then one check process per core
-(``python -I -B`` from an empty directory: nothing of the source tree is importable, no
-bytecode written), each checking its share of the packages; the console scripts the
-wheels declare start beside them, on a core kept for them, the rest and
-``[tool.relnox.verify] commands`` next.
-``sdist=True`` adds a second environment built from the sdists;
-``index=...`` installs ``name==version`` from an index instead of ``dist/``.
-
-::
-
-    options = VerifyOptions(packages=["demo-core"], offline=True)
-    report = verify_install(load_workspace(root), options)
-    report.ok, [r.to_dict() for r in report.results]
-
-Failed checks are in the report; only usage errors raise :class:`VerifyError`.
+Each round (the wheels, ``--sdist``'s wheels built from the sdists, or ``--index``'s
+``name==version``) is one fresh environment, every package installed by one installer
+command, then checked by ``python -I -B`` processes from an empty directory, its console
+scripts and commands run beside them (docs/architecture.md, ``verify/``). Failed checks are
+in the report; only usage errors raise :class:`VerifyError`.
 """
 
 from __future__ import annotations
@@ -139,8 +127,7 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
     return report
 
 
-#: the prefix of every verify's scratch directory
-TEMP_PREFIX = "relnox-verify-"
+TEMP_PREFIX = "relnox-verify-"  # of every verify's scratch directory
 
 #: failed checks after which a package is not installed or checked any further
 _BLOCKING = {"environment", "build wheel from sdist", "install", "install dependencies"}
@@ -160,18 +147,14 @@ class _RoundRun:
         self.commands: list[Check] = []
         self.steps: dict[str, float] = {}
         self.python = ""
-        #: the plan's installer; pip once uv gave up on an index that refuses HEAD
-        self.installer = plan.installer
+        self.installer = plan.installer  # pip once uv gave up on an index refusing HEAD
         self.netrc: Path | None = None  # the round's index logins (tools/index_auth.py)
-        #: each (package, extras) installed once for the scripts and imports asking for it
+        # each (package, extras) installed once for the scripts and imports asking for it
         self.extras_installed: dict[tuple[str, tuple[str, ...]], Result | None] = {}
-        #: the extras installed with the packages from the start (--extras)
-        self.extras = {canonicalize_name(e) for t in rnd.targets for e in t.extras}
-        #: the packages of all rounds; ``extra`` of a record saying what verify does now
-        self.total = sum(len(r.targets) for r in plan.rounds)
+        self.extras = {canonicalize_name(e) for t in rnd.targets for e in t.extras}  # --extras
+        self.total = sum(len(r.targets) for r in plan.rounds)  # the packages of all rounds
         self.doing = doing("verify", self.total)
 
-    # -- helpers -------------------------------------------------------------------
     def _step(self, name: str, result: Result) -> Result:
         self.steps[name] = self.steps.get(name, 0.0) + result.seconds
         return result
@@ -202,13 +185,10 @@ class _RoundRun:
         label: str | None = None,
         exempt: bool = False,
     ) -> Result:
-        """The installer installing ``requirements`` into ``env``; with ``label`` through a
-        requirements file ``requirements-{label}.txt`` (whose ``--hash`` lines it checks).
-        Its environment: the round's index logins through ``NETRC`` (never argv), the
-        wheels' hashes always checked; ``exempt``: it installs only the release's own
-        packages, which no pip cooldown holds back (uv's exemption is in argv:
-        ``--exclude-newer-package``). When uv gives up on an index that refuses ``HEAD``,
-        pip installs instead, from then on."""
+        """The installer installing ``requirements`` into ``env`` (with ``label``, through a
+        requirements file whose ``--hash`` lines it checks); ``exempt``: only the release's
+        own packages, which no cooldown holds back. Pip from then on where uv gives up on an
+        index that refuses ``HEAD``."""
         if label is not None:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
@@ -222,10 +202,7 @@ class _RoundRun:
         argv = pip.install_argv(env, requirements, options)
         return self._step("install", self._install_argv(argv, env, exempt=exempt))
 
-    def _install_argv(
-        self, argv: Sequence[str], env: Environment, *, exempt: bool = False
-    ) -> Result:
-        """An installer child (:meth:`_install`)."""
+    def _install_argv(self, argv: Sequence[str], env: Environment, exempt: bool = False) -> Result:
         environ = env.child_env(index_logins=True)
         environ.pop("UV_NO_VERIFY_HASHES", None)
         if self.netrc is not None:
@@ -245,7 +222,6 @@ class _RoundRun:
             output += "\n" + cooldown.explain(list(self.round.cooldown))
         return output
 
-    # -- the round -----------------------------------------------------------------
     def run(self) -> _RoundRun:
         self.work.mkdir(parents=True)
         if self.round.logins:
@@ -272,28 +248,23 @@ class _RoundRun:
             self._install_index(env) if self.round.kind == "index" else self._install_files(env)
         )
         if installed and self.round.checked_before:  # the bytes checked from dist/
-            for name in self.results:
-                self.results[name].checks.append(Check("the bytes checked from dist/", True))
+            for result in self.results.values():
+                result.checks.append(Check("the bytes checked from dist/", True))
         elif installed:
             self._check(env)
         return self
 
     def _install_files(self, env: Environment) -> bool:
         links = self.work / "links"
-        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            # the wheels of dist/ installed where they are, each with the sha256 of the build
-            # manifest (--hash; uv checks it, also against what its cache holds): the bytes
-            # installed are the bytes built, with no copy into a new folder each run, so uv's
-            # cache of an unchanged wheel is reused. Only wheels the resolver may take
-            # (another package's, for an extra) are still copied and checked
-            for artifact in self.round.available:
-                copy_checked(artifact, links)
-            own, wanted, options = _hashed_requirements(self.round, self.work)
-            return self._install_each(env, own, wanted, options, hashed=True)
         links.mkdir()
-        siblings = [copy_checked(a, links) for a in self.round.siblings]
         for artifact in self.round.available:  # found by the resolver, not installed as such
             copy_checked(artifact, links)
+        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
+            # the wheels of dist/ installed where they are with the manifest's sha256 (--hash),
+            # so uv's cache of an unchanged wheel is reused
+            own, wanted, options = _hashed_requirements(self.round, self.work)
+            return self._install_each(env, own, wanted, options, hashed=True)
+        siblings = [copy_checked(a, links) for a in self.round.siblings]
         find_links: tuple[Path, ...] = (links,)
         if self.round.kind == "sdist":
             files = self._build_sdists(env)
@@ -429,12 +400,8 @@ class _RoundRun:
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s
-        build manifest records for it (a file swapped on the index, RECORD and all): what
-        it serves is not what was built, and what was just installed proves nothing of
-        the release. A file the page lists without a sha256 is downloaded and hashed (the
-        index's login only to the index's own address). ``None`` when every such file is
-        listed with our bytes, or when its page or file cannot be read (the install itself
-        read them)."""
+        manifest records (a file listed without one is downloaded and hashed); ``None`` when
+        every such file is listed with our bytes, or its page or file cannot be read."""
         rnd, reader = self.round, self._reader()
         if reader is None:
             return None
@@ -550,15 +517,14 @@ class _RoundRun:
     def _declared_scripts(self, env: Environment, targets: Sequence[Target]) -> list[Argv]:
         """The console scripts the wheels of ``targets`` declare and ``env`` has, each with
         the arguments it is started with (known before the check process runs)."""
-        found: dict[Argv, None] = {}
-        for target in targets:
-            facts = self.facts.get(target.name)
-            for script in facts.scripts if facts else ():
-                args = self.plan.script_args.for_script(script)
-                if args is not None and (env.bin_dir / script).exists():
-                    argv: Argv = (str(env.bin_dir / script), *args)
-                    found[argv] = None
-        return list(found)
+        facts = [self.facts.get(t.name) for t in targets]
+        found = [self._script_argv(env, s) for f in facts if f for s in f.scripts]
+        return list(dict.fromkeys(a for a in found if a is not None and Path(a[0]).exists()))
+
+    def _script_argv(self, env: Environment, script: str) -> Argv | None:
+        """``script`` of ``env`` with the arguments it is started with; ``None``: not run."""
+        args = self.plan.script_args.for_script(script)
+        return None if args is None else (str(env.bin_dir / script), *args)
 
     def _run_script(self, env: Environment, cwd: Path, argv: Argv) -> Result:
         """A console script or a command, found on the environment's PATH first."""
@@ -604,10 +570,10 @@ class _RoundRun:
                     target.name, check.detail
                 ):
                     # the import asks for an extra ("pip install pkg[d]"): imported again with it
-                    module = check.name.removeprefix("import ")
                     jobs.append(
                         (target.name, check.name, (str(env.python), "-I", "-c", check.name))
                     )
+                    module = check.name.removeprefix("import ")
                     logger.info(
                         "%s: %s asks for an extra of %s", self.round.kind, module, target.name
                     )
@@ -617,16 +583,12 @@ class _RoundRun:
             facts = self.facts.get(target.name)
             scripts = sorted({*(facts.scripts if facts else ()), *seen["scripts"]})
             for script in scripts:
-                args = self.plan.script_args.for_script(script)
-                if args is None:
-                    continue
-                exe = env.bin_dir / script
-                if not exe.exists():
-                    result_.checks.append(
-                        Check(f"script {script}", False, f"{exe} was not installed")
-                    )
-                    continue
-                jobs.append((target.name, f"script {script}", (str(exe), *args)))
+                argv = self._script_argv(env, script)
+                if argv is not None and not Path(argv[0]).exists():
+                    missing = Check(f"script {script}", False, f"{argv[0]} was not installed")
+                    result_.checks.append(missing)
+                elif argv is not None:
+                    jobs.append((target.name, f"script {script}", argv))
             jobs += [(target.name, f"command {shlex.join(c)}", c) for c in target.commands]
         if len(found_all) == sum(len(group) for group, _, _ in ran):
             jobs += [(None, f"command {shlex.join(c)}", c) for c in self.plan.commands]
@@ -636,30 +598,23 @@ class _RoundRun:
         """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
         package and not installed here."""
         facts = self.facts.get(owner)
-        if facts is None and self.round.kind == "index":  # no wheel read: the index knows
-            declared = None
-        elif facts is None or not facts.extras:
-            return []
-        else:
+        declared: dict[str, str] | None = None  # None: no wheel read, the index knows
+        if facts is not None and facts.extras:
             declared = {canonicalize_name(e): e for e in facts.extras}
+        elif facts is not None or self.round.kind != "index":
+            return []
         for name, extras in _EXTRA_RE.findall(text):
             if canonicalize_name(name) != owner:
                 continue
-            named = [canonicalize_name(x) for x in extras.split(",") if x]
-            wanted = [
-                x if declared is None else declared[x]
-                for x in named
-                if declared is None or x in declared
-            ]
+            named: list[str] = [canonicalize_name(x) for x in extras.split(",") if x]
+            wanted = named if declared is None else [declared[x] for x in named if x in declared]
             if wanted and not {canonicalize_name(w) for w in wanted} <= self.extras:
                 return wanted
         return []
 
     def _module_extra(self, owner: str, result: Result) -> str | None:
-        """A script of ``owner`` that failed on ``No module named X`` where X is a
-        requirement only an extra brings (a script needing ``pkg[ssh]`` run without it):
-        the note naming that extra (the smallest) and ``--extras``, or ``None``. Not
-        installed for it: a script needing more than its package requires is worth a look."""
+        """The note naming the (smallest) extra of ``owner`` that brings the module a failed
+        script could not import, or ``None``; not installed for it: worth a look."""
         facts = self.facts.get(owner)
         if facts is None or not facts.extras:
             return None
@@ -676,9 +631,8 @@ class _RoundRun:
         return None
 
     def _install_extras(self, env: Environment, owner: str, extras: list[str]) -> Result | None:
-        """``owner``'s wheel installed again with ``extras`` (in a wheel round the same file,
-        in an index round the same release from the index, its dependencies from where the
-        round takes them); ``None`` in an sdist round."""
+        """``owner``'s wheel (in an index round, its release) installed again with ``extras``;
+        ``None`` in an sdist round."""
         target = next((t for t in self.round.targets if t.name == owner), None)
         if target is None or self.round.kind == "sdist":
             return None
@@ -757,9 +711,7 @@ class _RoundRun:
         self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
     ) -> tuple[bool, str, Result]:
         """A script that failed naming extras of its own package, run again once they are
-        installed (``pkg`` asks for ``pkg[cli]``), its label saying so: (whether the
-        install was tried, the label, the result). The first result stays when they cannot
-        be installed, the install's output added to it."""
+        installed: (whether the install was tried, the label, the result)."""
         key = (owner, tuple(extras))
         if key not in self.extras_installed:
             self.extras_installed[key] = self._install_extras(env, owner, extras)
@@ -774,24 +726,20 @@ class _RoundRun:
         return True, f"{label} (with {owner}[{','.join(extras)}], which it asks for)", again
 
 
-#: the most check processes one round runs side by side
-MOST_CHECKS = 4
+MOST_CHECKS = 4  # the most check processes one round runs side by side
 
 
 def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
     """``targets`` dealt out to one check process per core but ``spare`` (kept for the
-    console scripts), at most :data:`MOST_CHECKS`: importing is one core's work, and a
-    workspace's packages import side by side, each process with its share of them (the
-    dependencies they share imported in each)."""
+    console scripts), at most :data:`MOST_CHECKS`."""
     cores = (os.cpu_count() or 1) - spare
     count = max(1, min(len(targets), cores, MOST_CHECKS))
     return [targets[i::count] for i in range(count)]
 
 
 def _refused(result: Result) -> bool:
-    """A console script that ran (its entry point imported and its code ran: no traceback,
-    no timeout) and exited non-zero on the arguments it was started with (``--help``
-    answered with "No recipients specified.")."""
+    """A console script that ran (no traceback, no timeout) and exited non-zero on the
+    arguments it was started with."""
     text = f"{result.output}\n{result.stderr}"
     return (
         not result.ok
@@ -800,12 +748,11 @@ def _refused(result: Result) -> bool:
     )
 
 
-#: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
 _NO_MODULE = re.compile(r"""No module named ['"]([\w.]+)['"]""")
+#: ``name[extra]`` or ``name[a,b]`` as a script's own message spells an install
 _EXTRA_RE = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\[([A-Za-z0-9._,-]+)\]")
 
-#: pip's cutoff for the release's own packages: none at all
-FAR_FUTURE = "2999-12-31T00:00:00Z"
+FAR_FUTURE = "2999-12-31T00:00:00Z"  # pip's cutoff for the release's own packages: none
 
 
 def _hashed(name: str, extras: str, artifact: Artifact) -> str:

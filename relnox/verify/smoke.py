@@ -1,11 +1,6 @@
-"""What a wheel promises, and the check process that proves it in an environment.
-
-:func:`wheel_facts` reads a ``.whl`` (its RECORD, METADATA and entry_points.txt)
-without installing it. The check process (:mod:`relnox.verify.in_env`) runs inside
-the fresh environment (``python -I``: no script directory, no user site, no ``PYTHON*``
-variables) and only *collects* facts: installed version, each import's outcome,
-``__version__`` and where the module came from. :func:`judge` turns those facts into
-:class:`Check` results here, where :mod:`packaging` is at hand.
+"""What a wheel promises (:func:`wheel_facts`, read without installing it), and the
+check process that proves it: :mod:`relnox.verify.in_env` collects facts in the fresh
+environment, :func:`judge` turns them into :class:`Check` results here.
 """
 
 from __future__ import annotations
@@ -181,17 +176,11 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
         if not module["ok"]:
             checks.append(Check(f"import {name}", False, module["error"] or "import failed"))
             continue
-        if not module.get("inside", True):
-            checks.append(
-                Check(
-                    f"import {name}",
-                    False,
-                    f"{name} was imported from {module['location']}, outside the fresh environment",
-                )
-            )
-            continue
-        checks.append(Check(f"import {name}", True))
-        if module["version"] is not None and dunder:
+        inside = bool(module.get("inside", True))
+        where = "" if inside else module["location"]
+        said = f"{name} was imported from {where}, outside the fresh environment"
+        checks.append(Check(f"import {name}", inside, "" if inside else said))
+        if inside and module["version"] is not None and dunder:
             checks.append(
                 Check(
                     f"{name}.__version__",
@@ -221,11 +210,9 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
 def read_findings(
     out: Path, expected: Sequence[tuple[str, str, bool]]
 ) -> tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str:
-    """What the check process wrote to ``out`` for the packages of ``expected`` (name,
-    version, whether its ``__version__`` is compared: :func:`judge`), judged: its Python,
-    and what it saw of each with its checks; or why that cannot be read (one line). The
-    file is in a directory the packages' code can write to (an ``atexit`` handler of
-    theirs runs after the check wrote it): it is read as any untrusted JSON."""
+    """What the check process wrote to ``out`` for ``expected`` (name, version, ``dunder``
+    of :func:`judge`), judged: its Python and each package's facts and checks; or why it
+    cannot be read (the packages' code can write there: it is untrusted JSON)."""
     try:
         found = json.loads(out.read_text(encoding="utf-8"))
         packages = found["packages"]

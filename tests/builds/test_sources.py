@@ -175,7 +175,7 @@ def test_the_listing_sees_assumed_and_privately_ignored_files(tmp_path: Path) ->
     (root / ".git" / "info").mkdir(exist_ok=True)
     (root / ".git" / "info" / "exclude").write_text("private.py\n")
     git.git(root, "update-index", "--assume-unchanged", "p/a.py")
-    listing = list_sources(root, {"p": "p"}, [])
+    listing = list_sources(root, {"p": "p"}, [], ["."])
     assert listing.assumed == {"p": "p/a.py"}
     assert sorted(listing.ignored["p"]) == ["p/private.py", "p/x.log"]
     assert listing.private == {"p": "p/private.py"}
