@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from relnox.bump.apply import apply
 from relnox.bump.changelog_plan import changelog_edits
 from relnox.bump.checks import git_plan
-from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
+from relnox.bump.model import BumpOptions, BumpPlan, FileEdit
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
@@ -31,7 +30,6 @@ from relnox.project.pins import (
 from relnox.project.selection import Rule, select_packages
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases, locked_versions, update_uv_lock
 from relnox.project.workspace import Package, Workspace
-from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version, same_version
 from relnox.versions.next import next_versions
@@ -43,8 +41,6 @@ from relnox.versions.next_checks import (
     unreleased_note,
 )
 from relnox.versions.sources import VersionLocation, read_text, set_string
-
-__all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
 logger = logging.getLogger("relnox")
 
@@ -365,9 +361,3 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)
     return plan
-
-
-def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
-    """Write every file and run every git action of ``plan``, all or nothing."""
-
-    return apply(plan)

@@ -381,12 +381,9 @@ def _gitlab_pipeline(ws: Workspace, chosen: Sequence[Package]) -> list[Check]:
     from relnox.ci import pipeline_problems
 
     found = pipeline_problems(ws, chosen)
-    if found is None:
-        return []
     if not found:
-        return [
-            Check("gitlab pipeline", OK, "tag rule fits the tags; ID tokens in the publish jobs")
-        ]
+        fits = "tag rule fits the tags; ID tokens in the publish jobs"
+        return [] if found is None else [Check("gitlab pipeline", OK, fits)]
     return [Check("gitlab pipeline", ERROR, problem) for problem in found]
 
 
@@ -432,12 +429,9 @@ def doctor(
 
     in_repo = git.is_repo(root)
     if in_repo:
-        for name, fn in (
-            ("working tree", _working_tree),
-            ("branch", _branch),
-            ("history", _history),
-        ):
-            _guarded(rows, name, fn, ws)
+        _guarded(rows, "working tree", _working_tree, ws)
+        _guarded(rows, "branch", _branch, ws)
+        _guarded(rows, "history", _history, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once

@@ -29,6 +29,7 @@ from relnox.release.pipeline import (
     release,
     shortened,
 )
+from relnox.release.steps import raise_for_uploads
 from relnox.release.tagging import TagOptions
 from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
@@ -211,9 +212,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     apply_tags(plan_tags(workspace, seeded))  # released: tagged
     runtime = PublishRuntime(confirm=lambda _m: True, environ=_local_environ())
     plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
-    published = PUBLISH.run(plan, runtime)
-    if published.error or published.failed:
-        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+    raise_for_uploads(PUBLISH.run(plan, runtime))
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
     stage = StageReport(
         "published before",
