@@ -163,7 +163,7 @@ def _rewrite_dependents(
     workspace: Workspace,
     versions: Mapping[str, tuple[str, str]],
     files: _Files,
-    notes: list[str] | None = None,
+    notes: list[str],
 ) -> list[tuple[str, str]]:
     """``(dependent, line)`` for every requirement rewritten to follow the new versions, by
     the rule its history gives (:func:`relnox.project.pins.pin_rule`, said with the line);
@@ -185,10 +185,9 @@ def _rewrite_dependents(
                 if rule == "raise":
                     rewritten = raise_floor(req.text, new, where) or rewritten
                 elif rule == "keep" and rewritten is not None:
-                    if notes is not None:
-                        notes.append(
-                            f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
-                        )
+                    notes.append(
+                        f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
+                    )
                     continue
                 if rewritten is None:
                     continue
@@ -225,7 +224,7 @@ def _with_moved_pins(
     """``--changed``: a dependent whose pin must move gets a patch release too (with its
     group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
-        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files())}
+        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files(), [])}
         added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(
             versions
         )
@@ -264,12 +263,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     _check_request(options)
-    names = list(options.packages)
     if changed_only or options.tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
     elif to is None:  # relnox picks the version: never one already tagged, never below
         workspace.require_history(f"bump --{'part' if part is not None else 'pre'}")
-    selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
+    selection = select_packages(workspace, options.packages, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
     stepped: list[str] = []

@@ -136,8 +136,9 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
                 f"order: tag, then the release commit); {convention}",
             )
         if not same_version(at_tag, pkg.version):
-            marker = _marker(ws, tag)
-            if marker is not None:
+            fired, filters = _fired(ws, tag)
+            if not fired and filters:  # a v3.2.0-rc0 marking where 3.2 starts, not published
+                marker = "; ".join(", ".join(g) for g in filters)
                 return Check(
                     name,
                     WARN,
@@ -205,14 +206,6 @@ def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
 
     filters = list(release_filters(git.toplevel(ws.root), publishing=True))
     return any(fires(tag, globs) for globs in filters), filters
-
-
-def _marker(ws: Workspace, tag: str) -> str | None:
-    """The tag filters of the workflows that publish, when they have some and none fires
-    on ``tag`` (a ``v3.2.0-rc0`` marking where 3.2 starts, which the publishing workflow
-    skips); else ``None``."""
-    fired, filters = _fired(ws, tag)
-    return None if fired or not filters else "; ".join(", ".join(g) for g in filters)
 
 
 def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:

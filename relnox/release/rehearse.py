@@ -77,11 +77,7 @@ def _clone(root: Path, into: Path) -> Path:
 
 
 def _final_check(
-    result: ReleaseResult,
-    root: Path,
-    index: str,
-    progress: Progress,
-    options: ReleaseOptions | None = None,
+    result: ReleaseResult, root: Path, index: str, progress: Progress, options: ReleaseOptions
 ) -> None:
     """Install every released package (with ``options``' extras and third-party index)
     from the 'PyPI' index: siblings resolve there."""
@@ -91,8 +87,8 @@ def _final_check(
         packages=list(result.versions),
         index=index,
         wait=30,
-        extras=options.extras if options else (),
-        extra_index=options.extra_index if options else None,
+        extras=options.extras,
+        extra_index=options.extra_index,
         checked_before=any(  # the same build checked from dist/: its bytes and install
             s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
             for s in result.stages
@@ -256,6 +252,6 @@ def demo(
         )
         result = release(root, options, progress=progress, environ=_local_environ())
         result.stages.insert(0, seeded)
-        _final_check(result, root, index, progress)
+        _final_check(result, root, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover

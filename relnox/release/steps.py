@@ -117,13 +117,12 @@ def _doctor(run: ReleaseRun) -> Outcome:
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    record = run.state.open_bump
+    record, versions = run.state.open_bump, "versions " + _versions_text(run.versions())
     if record is not None and bumped_before(run) is not None:
         commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
-        versions = _versions_text(run.versions())
-        return ALREADY_DONE, f"versions {versions} (bumped by {record['request']}{commit})"
-    if run.state.open_bump is None and run.state.done("bump"):  # an older relnox's
-        return ALREADY_DONE, "versions " + _versions_text(run.versions())
+        return ALREADY_DONE, f"{versions} (bumped by {record['request']}{commit})"
+    if record is None and run.state.done("bump"):  # an older relnox's
+        return ALREADY_DONE, versions
     plan = BUMP.plan(run.workspace, bump_options(run))
     if api_enabled(run.workspace):  # [tool.relnox] check-api: before any file is written
         check_bump(run.workspace, plan.versions)
@@ -217,11 +216,10 @@ def _publish(run: ReleaseRun, stage: str) -> Outcome:
 
 
 def _tag(run: ReleaseRun) -> Outcome:
-    root = run.workspace.root
+    root, push = run.workspace.root, run.options.push
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    push = run.options.push
     # the release's own checks ran before its bump; a detached HEAD (CI) is tagged
     options = TagOptions(
         missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
