@@ -75,10 +75,9 @@ def bumped_before(run: ReleaseRun) -> str | None:
 
 
 def check_rerun(run: ReleaseRun) -> None:
-    """Before any stage of a release that bumps: refuse a bump other than the unfinished
-    release's, and, with no record of one, a bump when production holds the current,
-    untagged versions of some packages bumped together and not of others (half-published);
-    the test index alone, all of them, or an unreadable index is a warning."""
+    """Before any stage of a release that bumps, with no record of an unfinished one: refuse
+    it when production holds the current, untagged versions of some packages bumped together
+    and not of others; the test index alone, all of them, or an unreadable index warns."""
     ws, o = run.workspace, run.options
     if bumped_before(run) is not None or run.state.done("bump") or not git.is_repo(ws.root):
         return

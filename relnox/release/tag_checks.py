@@ -1,8 +1,5 @@
 """What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not
-release: the version committed (not only in the working tree), a clean tree and a branch
-holding HEAD (unless allowed), no downgrade, one version for the packages one tag names, and no
-planned tag on the remote on another commit (the tags go at most three a push: a
-refusal at a later push would leave the first ones released there)."""
+release (:func:`check_creatable`, :func:`check_remote`)."""
 
 from __future__ import annotations
 
@@ -31,8 +28,8 @@ def check_creatable(
     rev: str | None,
     befores: Mapping[str, str | None],
 ) -> None:
-    """Refuse, before a tag is made, tags that would not name what HEAD releases: a version
-    not committed, a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
+    """Refuse tags that would not name what HEAD releases: a version not committed (only in
+    the working tree), a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
     tag for packages at different versions."""
     repo = workspace.root
     top = git.toplevel(repo)
