@@ -76,9 +76,8 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
 
 
 def _links_moved(workspace: Workspace, text: str, title: str, tag: str | None) -> str | None:
-    """``text`` with its link definitions moved on to release ``title`` (see
-    :func:`release_links`), or ``None``: no tag, nothing to move, or ``title`` no release
-    (a dev version; a pre-release whose entries stay for the final one)."""
+    """``text`` with its link definitions moved on to release ``title``, or ``None``: no tag,
+    nothing to move, or ``title`` no release (a dev version, a pre-release kept)."""
     version = maybe_version(title)
     if tag is None or version is None or version.is_devrelease:
         return None

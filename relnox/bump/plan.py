@@ -165,9 +165,8 @@ def _rewrite_dependents(
     files: _Files,
     notes: list[str],
 ) -> list[tuple[str, str]]:
-    """``(dependent, line)`` for every requirement rewritten to follow the new versions, by
-    the rule its history gives (:func:`relnox.project.pins.pin_rule`, said with the line);
-    a requirement kept against today's rule is said in ``notes``."""
+    """``(dependent, line)`` for every requirement rewritten to follow the new versions by the
+    rule its history gives (said with the line); one kept against it is said in ``notes``."""
     lines = []
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.stage import lazy_face
+from relnox.stage import Stage, lazy_face
 
 if TYPE_CHECKING:
     from relnox.release.ci_tags import (
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from relnox.release.tagging import TagOptions, TagPlan, TagResult
     from relnox.release.tagging import apply_tags as apply_tags
     from relnox.release.tagging import plan_tags as plan_tags
-    from relnox.stage import Stage
 
     TAG_STAGE: Stage[TagOptions, TagPlan, TagResult]
 
@@ -53,7 +52,6 @@ _FACE = {
 
 def _tag_stage() -> Any:
     from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-    from relnox.stage import Stage
 
     return Stage("tag", TagOptions, plan_tags, apply_tags)
 

@@ -175,9 +175,8 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
 
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
-    """The release commit right after ``tag`` when the history tags each release on the
-    commit before the one that sets its version (a release bot's order: this release and
-    the one before; no publishing workflow builds the tagged commit unwritten), else None."""
+    """The release commit right after ``tag`` when this release and the one before were each
+    tagged on the commit before the one setting its version (a release bot's order)."""
     from relnox.versions.vcs import stamps_version
 
     current = Version(pkg.version)

@@ -402,9 +402,8 @@ def _compare_moved(title: str, old: str, version: str) -> str:
 
 
 def release_of(version: str) -> str | None:
-    """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
-    -> ``2.0rc1``, ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
-    under; ``None`` for any other."""
+    """The release a development version is written under (``3.2.0.dev``, ``2.4.0+dev`` ->
+    ``3.2.0``, ``2.4.0``; ``2.0rc1.dev3`` -> ``2.0rc1``); ``None`` for any other."""
     try:
         parsed = Version(version)
     except InvalidVersion:
@@ -417,8 +416,7 @@ def release_of(version: str) -> str | None:
 
 def final_of(version: str) -> str | None:
     """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
-    a changelog may write its changes under ahead (``Version 2.4.0`` while at ``2.4.0rc1``);
-    ``None`` for any other."""
+    a changelog may hold its changes under ahead; ``None`` for any other."""
     parsed = maybe_version(version)
     if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
         return None
@@ -515,9 +513,8 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
 def _release_page(
     ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
-    """The page of ``wanted``, or of the release it leads to, and the version it is of
-    (``find`` gives a version's page, if there is one); else ``None`` and the version
-    whose page is to be written."""
+    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version;
+    else ``None`` and the version whose page is to be written."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
         page = find(version)
@@ -540,8 +537,7 @@ def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
 ) -> Check:
     """The changelog check when towncrier writes each release a page of its own
-    (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
-    (or of the release it leads to), else the fragments that become it."""
+    (``filename = "docs/release-notes/{version}.md"``), or the fragments that become it."""
     name = f"changelog {pkg.name}"
 
     def page_of(version: str) -> Path:
@@ -589,9 +585,8 @@ def _pending_entries(
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here
-    (:func:`relnox.project.pins.unadmitted`); one the history keeps (pin rule keep) is said
-    as kept, not warned about."""
+    """Requirements on workspace packages that do not admit their version here; one the
+    history keeps (pin rule keep) is said as kept, not warned about."""
     from relnox.project.pins import pin_rule, unadmitted
 
     rows = []

@@ -60,15 +60,12 @@ def _validate_skip(skip: frozenset[str]) -> None:
         )
 
 
-#: a stage's error as the release shows it: at most this many lines; the whole text goes
-#: to the stage's log (:func:`shortened`)
-SHORT_LINES = 8
+SHORT_LINES = 8  # a stage's error as the release shows it (:func:`shortened`)
 
 
 def shortened(root: Path, name: str, exc: RelnoxError) -> str:
-    """Stage ``name``'s error as the release shows it (its first :data:`SHORT_LINES` lines);
-    when that is not all of it, the whole text and its ``details`` go to the stage's log
-    under ``root``'s ``.relnox/release/``, named last."""
+    """Stage ``name``'s error as the release shows it: its first lines; the whole text and
+    its ``details``, when more, go to the stage's log in ``.relnox/release/``, named last."""
     full = str(exc)
     short = "\n".join(full.splitlines()[:SHORT_LINES]) or full
     details = exc.details if isinstance(exc, ReleaseError) else ""

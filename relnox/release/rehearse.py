@@ -109,9 +109,8 @@ def _final_check(
 
 
 def _kept(message: str, clone: Path, root: Path) -> str:
-    """A failed rehearsal's ``message`` as the user can follow it after the clone is gone:
-    the stages' logs copied to ``.relnox/rehearse/`` of ``root``, and the clone's paths
-    said as ``root``'s."""
+    """A failed rehearsal's ``message`` as the user can follow it once the clone is gone:
+    the stages' logs copied to ``root``'s ``.relnox/rehearse/``, its paths said as there."""
     logs = state_dir(clone / RELEASE_RECORDS)
     kept = state_dir(root / "rehearse")
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
