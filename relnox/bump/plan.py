@@ -342,9 +342,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         ]
         left = left_at_releases(workspace, lock, in_step)
         moving = {name: step for name, step in pep440.items() if name not in left}
-        updated = update_uv_lock(text, moving, behind)
-        if updated != text:
-            files.set(lock, updated)
+        files.set(lock, update_uv_lock(text, moving, behind))  # unchanged: no edit
         said = [f"holds {', '.join(behind)}, behind the package"] if behind else []
         said += [f"held {', '.join(left.values())}, behind each release"] if left else []
         if said:

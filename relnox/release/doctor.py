@@ -37,7 +37,8 @@ from relnox.tools import git
 from relnox.versions.arithmetic import same_version
 from relnox.versions.next_checks import stamped_reading
 from relnox.versions.sources import load_toml, stray_tag_hint, version_at
-from relnox.versions.tag_model import TagFacts
+from relnox.versions.tag_model import TagFacts, fires
+from relnox.versions.vcs import release_filters, stamps_version
 
 logger = logging.getLogger("relnox")
 
@@ -177,8 +178,6 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     """The release commit right after ``tag`` when this release and the one before were each
     tagged on the commit before the one setting its version (a release bot's order)."""
-    from relnox.versions.vcs import stamps_version
-
     current = Version(pkg.version)
     earlier = (
         sorted((v for v in pkg.tags.released if v < current), reverse=True) if pkg.tags else []
@@ -200,9 +199,6 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
 
 def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
     """Whether a publishing workflow runs on ``tag``, and those workflows' tag filters."""
-    from relnox.versions.tag_model import fires
-    from relnox.versions.vcs import release_filters
-
     filters = list(release_filters(git.toplevel(ws.root), publishing=True))
     return any(fires(tag, globs) for globs in filters), filters
 

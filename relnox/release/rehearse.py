@@ -15,9 +15,13 @@ from pathlib import Path
 
 from relnox.artifacts.manifest import state_dir
 from relnox.atomic import write_atomic
+from relnox.builds import STAGE as BUILD
+from relnox.builds import BuildOptions
 from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
+from relnox.project.selection import select_packages
+from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions, PublishRuntime
 from relnox.release.model import RELEASE_RECORDS
 from relnox.release.pipeline import (
@@ -30,7 +34,7 @@ from relnox.release.pipeline import (
     shortened,
 )
 from relnox.release.steps import raise_for_uploads
-from relnox.release.tagging import TagOptions
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
@@ -159,8 +163,6 @@ def rehearse(
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
     """A rehearsal that bumps nothing is refused when a current version's tag is on
     another commit than HEAD: the release would name other code; the next step is a bump."""
-    from relnox.project.selection import select_packages
-
     workspace = load_workspace(clone)
     head = git.head(workspace.root)
     chosen = select_packages(workspace, options.packages, changed=options.changed)
@@ -194,11 +196,6 @@ def _local_environ() -> dict[str, str]:
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     """The sample's current versions built and published to the 'PyPI' index first, as a
     real project has them: what the skew guard installs with the new release."""
-    from relnox.builds import STAGE as BUILD
-    from relnox.builds import BuildOptions
-    from relnox.publish import STAGE as PUBLISH
-    from relnox.release.tagging import apply_tags, plan_tags
-
     started = time.monotonic()
     built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
     built.raise_for_failures()  # wheels are what the skew guard installs
