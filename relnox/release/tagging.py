@@ -105,8 +105,7 @@ class TagPlan:
         return tuple(a for a in self.actions if a.action == "create")
 
     def describe(self) -> list[str]:
-        lines = [a.describe() for a in self.actions]
-        lines += list(self.notes)
+        lines = [a.describe() for a in self.actions] + list(self.notes)
         if not self.actions:
             since = f" since {self.since}" if self.since else ""
             lines.append(f"no version changed{since}: nothing to tag")
