@@ -13,6 +13,7 @@ from relnox.errors import GitError, RelnoxError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.workspace import Package
+from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import same_version
@@ -20,8 +21,9 @@ from relnox.versions.arithmetic import same_version
 logger = logging.getLogger("relnox")
 
 
-def apply(plan: BumpPlan) -> BumpResult:
-    """Write and commit ``plan``; on any failure or stop, undo everything and raise."""
+def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
+    """Write every file and run every git action of ``plan``, all or nothing: on any
+    failure or stop, undo everything and raise."""
     with signals_held() as stopped:
         return _apply(plan, stopped)
 
@@ -133,7 +135,7 @@ def _rollback(
     index: str | None,
     paths: list[str],
 ) -> list[str]:
-    """Undo what :func:`apply` did; the problems met while undoing (normally none)."""
+    """Undo what :func:`apply_bump` did; the problems met while undoing (normally none)."""
     problems: list[str] = []
     repo = plan.repo
     if repo is not None:

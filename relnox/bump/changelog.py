@@ -198,9 +198,8 @@ def pending_other(text: str, title: str) -> str | None:
     version = newest.versions[0][1]
     if same_version(version, title):
         return None
-    if pending_heading(text, version) is None and pending_status(text, version) is None:
-        return None
-    return version
+    pending = (pending_heading(text, version), pending_status(text, version))
+    return None if pending == (None, None) else version
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:

@@ -23,8 +23,7 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
-    newest release's (a definition is a release's when a heading names its label: a footnote
-    ``[1]: ...`` is not 1.0.0's); unchanged when ``title`` is defined or no release is."""
+    newest release's (one a heading names: a footnote ``[1]: ...`` is not 1.0.0's)."""
     found = list(_DEFINITION.finditer(text))
     if any(m["label"].lower() == title.lower() for m in found):
         return text

@@ -20,6 +20,7 @@ from relnox.bump.changelog_links import release_links
 from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
+from relnox.progress import MANY
 from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in, changelog_of
 from relnox.project.changelog_rule import changelog_kept, retitled
@@ -76,9 +77,8 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
 
 
 def _links_moved(workspace: Workspace, text: str, title: str, tag: str | None) -> str | None:
-    """``text`` with its link definitions moved on to release ``title`` (see
-    :func:`release_links`), or ``None``: no tag, nothing to move, or ``title`` no release
-    (a dev version; a pre-release whose entries stay for the final one)."""
+    """``text`` with its link definitions moved on to release ``title``, or ``None``: no tag,
+    nothing to move, or ``title`` no release (a dev version, a pre-release kept)."""
     version = maybe_version(title)
     if tag is None or version is None or version.is_devrelease:
         return None
@@ -220,8 +220,6 @@ def changelog_edits(
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
     """The title of one section for ``released``: each package and its version, or, for
     many packages at one version, that version alone (70 names are no heading)."""
-    from relnox.progress import MANY
-
     new = {versions[p.name][1] for p in released}
     if len(released) >= MANY and len(new) == 1:
         return new.pop()

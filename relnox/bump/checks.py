@@ -214,9 +214,7 @@ def _tag_annotations(
             )
         shared = [p for p in selected if workspace.tag_for(p, plan.versions[p.name][1]) == name]
         lockstep_tag = len(shared) > 1 or len(workspace.packages) == 1
-        annotations[name] = (
-            f"Release {new}" if lockstep_tag else f"Release {pkg.project_name} {new}"
-        )
+        annotations[name] = f"Release {new if lockstep_tag else f'{pkg.project_name} {new}'}"
     return annotations
 
 

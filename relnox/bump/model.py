@@ -51,11 +51,6 @@ class FileEdit:
         return "\n".join(line.rstrip("\r") for line in lines)
 
 
-def _short(line: str, most: int = 200) -> str:
-    """A diff's line cut to ``most`` characters, saying how long it was."""
-    return line if len(line) <= most else f"{line[: most - 30]}... ({len(line)} characters)"
-
-
 @dataclass(frozen=True)
 class GitAction:
     """One git command of the bump: ``kind`` is add, commit, tag or push."""
@@ -112,7 +107,10 @@ class BumpPlan:
             kinds.setdefault(tuple(package_free(ln, names) for ln in changed), []).append(diff)
         lines: list[str] = []
         for same in [[d] for d in diffs] if verbose else kinds.values():
-            lines += [_short(line) for line in same[0]]
+            # a line past 200 characters is cut, saying how long it was
+            lines += [
+                ln if len(ln) <= 200 else f"{ln[:170]}... ({len(ln)} characters)" for ln in same[0]
+            ]
             if len(same) > 1:
                 lines.append(f"# the same change in {len(same) - 1} more file(s) (-v shows each)")
         return lines + [action.describe() for action in self.actions] + self.notes

@@ -11,10 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from relnox.bump.apply import apply
 from relnox.bump.changelog_plan import changelog_edits
 from relnox.bump.checks import git_plan
-from relnox.bump.model import BumpOptions, BumpPlan, BumpResult, FileEdit, GitAction
+from relnox.bump.model import BumpOptions, BumpPlan, FileEdit
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
@@ -31,7 +30,6 @@ from relnox.project.pins import (
 from relnox.project.selection import Rule, select_packages
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases, locked_versions, update_uv_lock
 from relnox.project.workspace import Package, Workspace
-from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version, same_version
 from relnox.versions.next import next_versions
@@ -43,8 +41,6 @@ from relnox.versions.next_checks import (
     unreleased_note,
 )
 from relnox.versions.sources import VersionLocation, read_text, set_string
-
-__all__ = ["BumpPlan", "BumpResult", "FileEdit", "GitAction", "apply_bump", "plan_bump"]
 
 logger = logging.getLogger("relnox")
 
@@ -167,11 +163,10 @@ def _rewrite_dependents(
     workspace: Workspace,
     versions: Mapping[str, tuple[str, str]],
     files: _Files,
-    notes: list[str] | None = None,
+    notes: list[str],
 ) -> list[tuple[str, str]]:
-    """``(dependent, line)`` for every requirement rewritten to follow the new versions, by
-    the rule its history gives (:func:`relnox.project.pins.pin_rule`, said with the line);
-    a requirement kept against today's rule is said in ``notes``."""
+    """``(dependent, line)`` for every requirement rewritten to follow the new versions by the
+    rule its history gives (said with the line); one kept against it is said in ``notes``."""
     lines = []
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)
@@ -189,10 +184,9 @@ def _rewrite_dependents(
                 if rule == "raise":
                     rewritten = raise_floor(req.text, new, where) or rewritten
                 elif rule == "keep" and rewritten is not None:
-                    if notes is not None:
-                        notes.append(
-                            f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
-                        )
+                    notes.append(
+                        f"note: {pkg.name} keeps {req.text} (pin rule keep: {why}), not {rewritten}"
+                    )
                     continue
                 if rewritten is None:
                     continue
@@ -229,7 +223,7 @@ def _with_moved_pins(
     """``--changed``: a dependent whose pin must move gets a patch release too (with its
     group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
-        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files())}
+        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files(), [])}
         added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(
             versions
         )
@@ -268,12 +262,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     _check_request(options)
-    names = list(options.packages)
     if changed_only or options.tag:
         workspace.require_history("bump --changed" if changed_only else "bump --tag")
     elif to is None:  # relnox picks the version: never one already tagged, never below
         workspace.require_history(f"bump --{'part' if part is not None else 'pre'}")
-    selection = select_packages(workspace, names, changed=changed_only, rule=Rule.BUMP)
+    selection = select_packages(workspace, options.packages, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
     stepped: list[str] = []
@@ -349,9 +342,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         ]
         left = left_at_releases(workspace, lock, in_step)
         moving = {name: step for name, step in pep440.items() if name not in left}
-        updated = update_uv_lock(text, moving, behind)
-        if updated != text:
-            files.set(lock, updated)
+        files.set(lock, update_uv_lock(text, moving, behind))  # unchanged: no edit
         said = [f"holds {', '.join(behind)}, behind the package"] if behind else []
         said += [f"held {', '.join(left.values())}, behind each release"] if left else []
         if said:
@@ -365,9 +356,3 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     for name, (old, new) in versions.items():
         logger.debug("bump plan: %s %s -> %s", name, old, new)
     return plan
-
-
-def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
-    """Write every file and run every git action of ``plan``, all or nothing."""
-
-    return apply(plan)

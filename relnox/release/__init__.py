@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.stage import lazy_face
+from relnox.stage import Stage, lazy_face
 
 if TYPE_CHECKING:
     from relnox.release.ci_tags import (
@@ -28,42 +28,30 @@ if TYPE_CHECKING:
     from relnox.release.tagging import TagOptions, TagPlan, TagResult
     from relnox.release.tagging import apply_tags as apply_tags
     from relnox.release.tagging import plan_tags as plan_tags
-    from relnox.stage import Stage
 
     TAG_STAGE: Stage[TagOptions, TagPlan, TagResult]
 
 #: each name of the face -> the module that defines it
 _FACE = {
-    **dict.fromkeys(
-        (
-            "ResolvedVersion",
-            "check_tag",
-            "is_latest",
-            "packages_of_tag",
-            "parse_release_tag",
-            "release_tags_at",
-            "resolve_version",
-        ),
-        "relnox.release.ci_tags",
-    ),
-    **dict.fromkeys(("DoctorReport", "doctor"), "relnox.release.doctor"),
-    **dict.fromkeys(("Intent", "release_intent"), "relnox.release.intent"),
-    **dict.fromkeys(("PrOptions", "release_pr"), "relnox.release.release_pr"),
-    **dict.fromkeys(("ReleaseOptions", "ReleasePlan", "ReleaseResult"), "relnox.release.model"),
-    **dict.fromkeys(
-        ("NOTES_FILE", "ReleaseNotes", "release_notes", "write_notes"), "relnox.release.notes"
-    ),
-    **dict.fromkeys(("plan_release", "release"), "relnox.release.pipeline"),
-    **dict.fromkeys(("Rehearsal", "demo", "rehearse"), "relnox.release.rehearse"),
-    **dict.fromkeys(
-        ("TagOptions", "TagPlan", "TagResult", "apply_tags", "plan_tags"), "relnox.release.tagging"
-    ),
+    name: f"relnox.release.{module}"
+    for module, names in (
+        ("ci_tags", "ResolvedVersion check_tag is_latest packages_of_tag parse_release_tag"),
+        ("ci_tags", "release_tags_at resolve_version"),
+        ("doctor", "DoctorReport doctor"),
+        ("intent", "Intent release_intent"),
+        ("release_pr", "PrOptions release_pr"),
+        ("model", "ReleaseOptions ReleasePlan ReleaseResult"),
+        ("notes", "NOTES_FILE ReleaseNotes release_notes write_notes"),
+        ("pipeline", "plan_release release"),
+        ("rehearse", "Rehearsal demo rehearse"),
+        ("tagging", "TagOptions TagPlan TagResult apply_tags plan_tags"),
+    )
+    for name in names.split()
 }
 
 
 def _tag_stage() -> Any:
     from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-    from relnox.stage import Stage
 
     return Stage("tag", TagOptions, plan_tags, apply_tags)
 

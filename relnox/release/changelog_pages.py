@@ -42,9 +42,8 @@ _TRAILING_DATE = re.compile(
 
 
 def undated(after: str) -> str:
-    """The text after a heading's version with the release's date, however written, made
-    the placeholder ``YYYY-MM-DD``: the heading suggested for another release must not
-    carry the date of the one it is copied from."""
+    """``after`` (a heading's text after its version) with its date, however written, made
+    ``YYYY-MM-DD``: a heading suggested for another release must not carry this one's."""
     bracketed = _BRACKETED_DATE.search(after)
     if bracketed is not None:
         return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]

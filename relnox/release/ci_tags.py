@@ -140,9 +140,8 @@ def releases_nothing(root: Path, tag: str) -> str | None:
 
 
 def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -> str | None:
-    """The version ``pkg``'s build backend gives HEAD, or VersionError when that is not
-    the tag's; ``None`` when the backend is not asked or cannot answer (relnox's own
-    reading stands, as in every command: :func:`relnox.versions.referee.backend_answer`)."""
+    """The version ``pkg``'s build backend gives HEAD, or VersionError when that is not the
+    tag's; ``None`` when it is not asked or cannot answer (relnox's reading stands)."""
     from relnox.versions.referee import backend_answer
 
     said = backend_answer(workspace, pkg)

@@ -37,7 +37,8 @@ from relnox.tools import git
 from relnox.versions.arithmetic import same_version
 from relnox.versions.next_checks import stamped_reading
 from relnox.versions.sources import load_toml, stray_tag_hint, version_at
-from relnox.versions.tag_model import TagFacts
+from relnox.versions.tag_model import TagFacts, fires
+from relnox.versions.vcs import release_filters, stamps_version
 
 logger = logging.getLogger("relnox")
 
@@ -136,8 +137,9 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
                 f"order: tag, then the release commit); {convention}",
             )
         if not same_version(at_tag, pkg.version):
-            marker = _marker(ws, tag)
-            if marker is not None:
+            fired, filters = _fired(ws, tag)
+            if not fired and filters:  # a v3.2.0-rc0 marking where 3.2 starts, not published
+                marker = "; ".join(", ".join(g) for g in filters)
                 return Check(
                     name,
                     WARN,
@@ -174,11 +176,8 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
 
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
-    """The release commit right after ``tag`` when the history tags each release on the
-    commit before the one that sets its version (a release bot's order: this release and
-    the one before; no publishing workflow builds the tagged commit unwritten), else None."""
-    from relnox.versions.vcs import stamps_version
-
+    """The release commit right after ``tag`` when this release and the one before were each
+    tagged on the commit before the one setting its version (a release bot's order)."""
     current = Version(pkg.version)
     earlier = (
         sorted((v for v in pkg.tags.released if v < current), reverse=True) if pkg.tags else []
@@ -200,19 +199,8 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
 
 def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
     """Whether a publishing workflow runs on ``tag``, and those workflows' tag filters."""
-    from relnox.versions.tag_model import fires
-    from relnox.versions.vcs import release_filters
-
     filters = list(release_filters(git.toplevel(ws.root), publishing=True))
     return any(fires(tag, globs) for globs in filters), filters
-
-
-def _marker(ws: Workspace, tag: str) -> str | None:
-    """The tag filters of the workflows that publish, when they have some and none fires
-    on ``tag`` (a ``v3.2.0-rc0`` marking where 3.2 starts, which the publishing workflow
-    skips); else ``None``."""
-    fired, filters = _fired(ws, tag)
-    return None if fired or not filters else "; ".join(", ".join(g) for g in filters)
 
 
 def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:
@@ -381,12 +369,9 @@ def _gitlab_pipeline(ws: Workspace, chosen: Sequence[Package]) -> list[Check]:
     from relnox.ci import pipeline_problems
 
     found = pipeline_problems(ws, chosen)
-    if found is None:
-        return []
     if not found:
-        return [
-            Check("gitlab pipeline", OK, "tag rule fits the tags; ID tokens in the publish jobs")
-        ]
+        fits = "tag rule fits the tags; ID tokens in the publish jobs"
+        return [] if found is None else [Check("gitlab pipeline", OK, fits)]
     return [Check("gitlab pipeline", ERROR, problem) for problem in found]
 
 
@@ -432,12 +417,9 @@ def doctor(
 
     in_repo = git.is_repo(root)
     if in_repo:
-        for name, fn in (
-            ("working tree", _working_tree),
-            ("branch", _branch),
-            ("history", _history),
-        ):
-            _guarded(rows, name, fn, ws)
+        _guarded(rows, "working tree", _working_tree, ws)
+        _guarded(rows, "branch", _branch, ws)
+        _guarded(rows, "history", _history, ws)
     else:
         rows.append(Check("git", ERROR, f"{root} is not a git repository; git init and commit"))
     with git.held(ws.root) if in_repo else contextlib.nullcontext():  # read-only: tags once

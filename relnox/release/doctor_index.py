@@ -31,22 +31,21 @@ def index_checks(
     rows: list[Check] = []
     new: list[str] = []
     for pkg in packages:
-        name = f"index {pkg.name}"
         wanted = Version(version or pkg.version)
         try:
             page = reader.page(pkg.name)
         except RelnoxError as exc:  # unreachable or refusing: asking again only waits longer
             rows.append(Check("index", "error", f"{repo.where}: {exc}"))
             break
-        files = page.files
         refused, warnings = status_problems({pkg.name: page}, repo.label)
         if refused or warnings:
             status = "error" if refused else "warn"
             rows.append(Check(f"index {pkg.name} status", status, (refused or warnings)[0]))
-        versions = {v for f in files if (p := name_and_version(f)) and (v := p[1])}
+        versions = {v for f in page.files if (p := name_and_version(f)) and (v := p[1])}
         if not versions:
             new.append(pkg.name)
-        rows.append(Check(name, *_versions_there(ws, pkg, repo.label, versions, wanted)))
+        there = _versions_there(ws, pkg, repo.label, versions, wanted)
+        rows.append(Check(f"index {pkg.name}", *there))
     first = first_releases(ws, repo, new, [p.name for p in packages])
     if first is not None:  # trusted publishing: batches of pending publishers, no daily limit
         rows.append(Check("index first releases", "warn", first.summary()))

@@ -46,6 +46,7 @@ from relnox.versions.setup_py import setup_py_keywords, uses_pbr
 from relnox.versions.sources import load_toml, not_a_file, setup_cfg
 
 OK, WARN, ERROR = "ok", "warn", "error"
+FRAGMENT = ("fragment", "fragments")
 
 
 @dataclass(frozen=True)
@@ -163,18 +164,17 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
         return missing_metadata(doc), pkg.pyproject, "[project]"
     if flit_metadata(doc):
         return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
-    sections = setup_cfg(pkg.directory)
+    sections, setup_py = setup_cfg(pkg.directory), pkg.directory / "setup.py"
     if sections.get("metadata"):
-        pbr = (pkg.directory / "setup.py").is_file() and uses_pbr(pkg.directory)
-        missing = missing_setup_cfg(sections, pbr=pbr)
-        if (pkg.directory / "setup.py").is_file():  # setuptools merges setup()'s keywords
+        missing = missing_setup_cfg(sections, pbr=setup_py.is_file() and uses_pbr(pkg.directory))
+        if setup_py.is_file():  # setuptools merges setup()'s keywords
             passed = setup_py_keywords(pkg.directory)
             if passed is None:
-                return None, pkg.directory / "setup.py", "setup()"
+                return None, setup_py, "setup()"
             missing = [f for f in missing if not passed & _SETUP_KEYWORDS[f]]
         return missing, pkg.directory / "setup.cfg", "[metadata] and [options]"
-    if (pkg.directory / "setup.py").is_file():
-        return None, pkg.directory / "setup.py", "setup()"
+    if setup_py.is_file():
+        return None, setup_py, "setup()"
     return missing_metadata(doc), pkg.pyproject, "[project]"
 
 
@@ -402,9 +402,8 @@ def _compare_moved(title: str, old: str, version: str) -> str:
 
 
 def release_of(version: str) -> str | None:
-    """The release a development version leads to (``3.2.0.dev`` -> ``3.2.0``, ``2.0rc1.dev3``
-    -> ``2.0rc1``, ``2.4.0+dev`` -> ``2.4.0``), whose changelog section it is written
-    under; ``None`` for any other."""
+    """The release a development version is written under (``3.2.0.dev``, ``2.4.0+dev`` ->
+    ``3.2.0``, ``2.4.0``; ``2.0rc1.dev3`` -> ``2.0rc1``); ``None`` for any other."""
     try:
         parsed = Version(version)
     except InvalidVersion:
@@ -417,8 +416,7 @@ def release_of(version: str) -> str | None:
 
 def final_of(version: str) -> str | None:
     """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
-    a changelog may write its changes under ahead (``Version 2.4.0`` while at ``2.4.0rc1``);
-    ``None`` for any other."""
+    a changelog may hold its changes under ahead; ``None`` for any other."""
     parsed = maybe_version(version)
     if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
         return None
@@ -493,10 +491,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         return Check(name, OK, detail)
     pending = _pending_entries(ws, pkg, towncrier)
     if pending is not None:
-        tool, where, count, nouns, step = pending
-        noun = f"{nouns[1]} become" if count > 1 else f"{nouns[0]} becomes"
-        detail = f"{rel(where, ws.root)}: {count} {tool} {noun} {wanted}'s section on {step}"
-        return Check(name, OK, detail)
+        return Check(name, OK, f"{pending[0]} {wanted}'s section on {pending[1]}")
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = _bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))
@@ -518,9 +513,8 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
 def _release_page(
     ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
-    """The page of ``wanted``, or of the release it leads to, and the version it is of
-    (``find`` gives a version's page, if there is one); else ``None`` and the version
-    whose page is to be written."""
+    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version;
+    else ``None`` and the version whose page is to be written."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
         page = find(version)
@@ -543,8 +537,7 @@ def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
 ) -> Check:
     """The changelog check when towncrier writes each release a page of its own
-    (``filename = "docs/release-notes/{version}.md"``): the page of ``wanted``
-    (or of the release it leads to), else the fragments that become it."""
+    (``filename = "docs/release-notes/{version}.md"``), or the fragments that become it."""
     name = f"changelog {pkg.name}"
 
     def page_of(version: str) -> Path:
@@ -555,14 +548,9 @@ def _page_per_release(
     )
     if found is not None:
         return Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")
-    if towncrier.fragments:
-        count = len(towncrier.fragments)
-        noun = "fragments become" if count > 1 else "fragment becomes"
-        detail = (
-            f"{rel(towncrier.directory, ws.root)}: {count} towncrier {noun} the page of "
-            f"{target} on towncrier build"
-        )
-        return Check(name, OK, detail)
+    pending = _pending_entries(ws, pkg, towncrier, news_only=True)
+    if pending is not None:
+        return Check(name, OK, f"{pending[0]} the page of {target} on {pending[1]}")
     page = page_of(target)
     return Check(
         name,
@@ -573,28 +561,32 @@ def _page_per_release(
 
 
 def _pending_entries(
-    ws: Workspace, pkg: Package, towncrier: News | None
-) -> tuple[str, Path, int, tuple[str, str], str] | None:
+    ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
+) -> tuple[str, str] | None:
     """The first news tool of ``pkg`` holding entries for the next release (towncrier,
-    changie, scriv): the tool, where, how many, its nouns and the step that writes them."""
-    fragment = ("fragment", "fragments")
+    changie, scriv; ``news_only``: towncrier) said as ``news: 2 towncrier fragments
+    become``, and the step that writes them."""
+
+    def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
+        nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
+        return f"{rel(where, ws.root)}: {count} {tool} {nouns}"
+
     if towncrier is not None and towncrier.fragments:
         found = towncrier.fragments
-        return "towncrier", towncrier.directory, len(found), fragment, "towncrier build"
-    waiting = changes(pkg.directory, ws.root)
+        return said("towncrier", towncrier.directory, len(found)), "towncrier build"
+    waiting = None if news_only else changes(pkg.directory, ws.root)
     if waiting is not None and waiting.entries:
-        entry = ("entry", "entries")
-        return "changie", waiting.directory, len(waiting.entries), entry, "changie batch"
-    collected = scriv_fragments(pkg.directory)
+        entries = len(waiting.entries)
+        return said("changie", waiting.directory, entries, ("entry", "entries")), "changie batch"
+    collected = None if news_only else scriv_fragments(pkg.directory)
     if collected is not None and collected.files:
-        return "scriv", collected.directory, len(collected.files), fragment, "scriv collect"
+        return said("scriv", collected.directory, len(collected.files)), "scriv collect"
     return None
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here
-    (:func:`relnox.project.pins.unadmitted`); one the history keeps (pin rule keep) is said
-    as kept, not warned about."""
+    """Requirements on workspace packages that do not admit their version here; one the
+    history keeps (pin rule keep) is said as kept, not warned about."""
     from relnox.project.pins import pin_rule, unadmitted
 
     rows = []

@@ -224,7 +224,16 @@ class ReleaseRun:
         self.progress: Progress = progress or (lambda report: None)
         self.workspace = load_workspace(root)
         self.result = ReleaseResult(root=self.workspace.root)
-        self.names: tuple[str, ...] = self._selection()
+        # the packages released: named, or with ``changed`` the changed and unreleased ones
+        chosen = select_packages(
+            self.workspace, options.packages, changed=options.changed, bumping=self.bumps
+        )
+        if options.changed and not chosen.packages:
+            raise ReleaseError(
+                "--changed: no package changed since its last tag and none is bumped but "
+                "untagged; nothing to release"
+            )
+        self.names: tuple[str, ...] = chosen.names
         self.dist_dir = dist_path(self.workspace, options.dist_dir)
         self.state = State(self.dist_dir, self.versions(), self.workspace.root)
         self.result.previous = self.versions()
@@ -233,17 +242,6 @@ class ReleaseRun:
     def bumps(self) -> bool:
         o = self.options
         return o.part is not None or o.to is not None or o.pre is not None
-
-    def _selection(self) -> tuple[str, ...]:
-        """The packages released: named, or with ``changed`` the changed and unreleased ones."""
-        o = self.options
-        chosen = select_packages(self.workspace, o.packages, changed=o.changed, bumping=self.bumps)
-        if o.changed and not chosen.packages:
-            raise ReleaseError(
-                "--changed: no package changed since its last tag and none is bumped but "
-                "untagged; nothing to release"
-            )
-        return chosen.names
 
     def versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}

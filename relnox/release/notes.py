@@ -86,13 +86,6 @@ def _where(workspace: Workspace, version: str, repository: str | None) -> Reposi
     return resolve(repository, workspace.config)
 
 
-def _install(packages: tuple[Package, ...], version: str, where: Repository) -> list[str]:
-    pypi = builtin(PYPI)  # another index: its files from there, dependencies from PyPI
-    extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
-    index = "" if where.is_production_pypi else f"--index-url {where.simple_url}{extra} "
-    return [f"pip install {index}{p.project_name}=={version}" for p in packages]
-
-
 def release_notes(
     workspace: Workspace,
     version_or_tag: str,
@@ -119,8 +112,10 @@ def release_notes(
     names = ", ".join(p.project_name for p in packages)
     where = _where(workspace, version, repository)
     lines += ["## Installation", "", f"{names} {version} is on {where.label}:", "", "```bash"]
-    lines += _install(packages, version, where)
-    lines += ["```"]
+    pypi = builtin(PYPI)  # another index: its files from there, dependencies from PyPI
+    extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
+    index = "" if where.is_production_pypi else f"--index-url {where.simple_url}{extra} "
+    lines += [f"pip install {index}{p.project_name}=={version}" for p in packages] + ["```"]
     return ReleaseNotes(
         version=version,
         packages=tuple(p.name for p in packages),

@@ -60,62 +60,12 @@ def _validate_skip(skip: frozenset[str]) -> None:
         )
 
 
-def _check_tag_names(run: ReleaseRun) -> None:
-    """The tags the release will make are names git accepts, before any stage changes anything."""
-    if "tag" in run.options.skip or not git.is_repo(run.workspace.root):
-        return
-    for pkg in run.workspace.select(run.names):
-        if not pkg.vcs_versioned:
-            git.check_tag_name(run.workspace.root, run.workspace.tag_for(pkg))
-
-
-def _plan(run: ReleaseRun) -> ReleasePlan:
-    """Every stage's plan, from the bump's (which is computed, not applied) onward."""
-    now = run.versions()
-    # the rerun of an unfinished release: no new bump
-    bumped = bumped_before(run) if run.bumps and "bump" not in run.options.skip else None
-    bump = BUMP.plan(run.workspace, bump_options(run)) if run.bumps and bumped is None else None
-    after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
-    preview = Preview(now, after, bump, bumped)
-    skip = run.options.skip
-    return ReleasePlan(
-        root=run.workspace.root,
-        stages=[StagePlan(s.name, s.preview(run, preview), s.name in skip) for s in STEPS],
-        versions={n: (now[n], after[n]) for n in after},
-    )
-
-
-def _run(run: ReleaseRun) -> ReleaseResult:
-    _check_tag_names(run)
-    if run.bumps and "bump" not in run.options.skip:
-        check_rerun(run)  # a second bump, or one past a half-published release: refused
-    for step in STEPS:
-        started = time.monotonic()
-        if step.name in run.options.skip:
-            report = StageReport(step.name, StageStatus.SKIPPED, "skipped by --skip")
-        else:
-            logger.info("== %s", step.name)
-            try:
-                status, detail = step.act(run)
-            except RelnoxError as exc:
-                _failed(run, step.name, exc, time.monotonic() - started)
-            report = StageReport(step.name, status, detail, time.monotonic() - started)
-        run.result.stages.append(report)
-        run.progress(report)
-    run.result.versions = run.versions()
-    run.state.mark("complete")  # the next run is a new release
-    return run.result
-
-
-#: a stage's error as the release shows it: at most this many lines; the whole text goes
-#: to the stage's log (:func:`shortened`)
-SHORT_LINES = 8
+SHORT_LINES = 8  # a stage's error as the release shows it (:func:`shortened`)
 
 
 def shortened(root: Path, name: str, exc: RelnoxError) -> str:
-    """Stage ``name``'s error as the release shows it (its first :data:`SHORT_LINES` lines);
-    when that is not all of it, the whole text and its ``details`` go to the stage's log
-    under ``root``'s ``.relnox/release/``, named last."""
+    """Stage ``name``'s error as the release shows it: its first lines; the whole text and
+    its ``details``, when more, go to the stage's log in ``.relnox/release/``, named last."""
     full = str(exc)
     short = "\n".join(full.splitlines()[:SHORT_LINES]) or full
     details = exc.details if isinstance(exc, ReleaseError) else ""
@@ -150,11 +100,45 @@ def release(
 ) -> ReleaseResult:
     """Run the whole release of the workspace at ``root`` (see the module doc)."""
     _validate_skip(options.skip)
-    runtime = Runtime(confirm=confirm, environ=environ)
-    return _run(ReleaseRun(Path(root), options, runtime, progress))
+    run = ReleaseRun(Path(root), options, Runtime(confirm=confirm, environ=environ), progress)
+    ws = run.workspace
+    if "tag" not in options.skip and git.is_repo(ws.root):  # before any stage changes anything
+        for pkg in ws.select(run.names):  # the tags the release will make: names git accepts
+            if not pkg.vcs_versioned:
+                git.check_tag_name(ws.root, ws.tag_for(pkg))
+    if run.bumps and "bump" not in options.skip:
+        check_rerun(run)  # a second bump, or one past a half-published release: refused
+    for step in STEPS:
+        started = time.monotonic()
+        if step.name in options.skip:
+            report = StageReport(step.name, StageStatus.SKIPPED, "skipped by --skip")
+        else:
+            logger.info("== %s", step.name)
+            try:
+                status, detail = step.act(run)
+            except RelnoxError as exc:
+                _failed(run, step.name, exc, time.monotonic() - started)
+            report = StageReport(step.name, status, detail, time.monotonic() - started)
+        run.result.stages.append(report)
+        run.progress(report)
+    run.result.versions = run.versions()
+    run.state.mark("complete")  # the next run is a new release
+    return run.result
 
 
 def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
-    """The release of the workspace at ``root`` as it would run; nothing is changed."""
+    """The release of the workspace at ``root`` as it would run, every stage's plan from the
+    bump's (computed, not applied) onward; nothing is changed."""
     _validate_skip(options.skip)
-    return _plan(ReleaseRun(Path(root), options))
+    run = ReleaseRun(Path(root), options)
+    now = run.versions()
+    # the rerun of an unfinished release: no new bump
+    bumped = bumped_before(run) if run.bumps and "bump" not in options.skip else None
+    bump = BUMP.plan(run.workspace, bump_options(run)) if run.bumps and bumped is None else None
+    after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
+    preview = Preview(now, after, bump, bumped)
+    return ReleasePlan(
+        root=run.workspace.root,
+        stages=[StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS],
+        versions={n: (now[n], after[n]) for n in after},
+    )

@@ -15,9 +15,13 @@ from pathlib import Path
 
 from relnox.artifacts.manifest import state_dir
 from relnox.atomic import write_atomic
+from relnox.builds import STAGE as BUILD
+from relnox.builds import BuildOptions
 from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
+from relnox.project.selection import select_packages
+from relnox.publish import STAGE as PUBLISH
 from relnox.publish import PublishOptions, PublishRuntime
 from relnox.release.model import RELEASE_RECORDS
 from relnox.release.pipeline import (
@@ -29,7 +33,8 @@ from relnox.release.pipeline import (
     release,
     shortened,
 )
-from relnox.release.tagging import TagOptions
+from relnox.release.steps import raise_for_uploads
+from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
@@ -76,11 +81,7 @@ def _clone(root: Path, into: Path) -> Path:
 
 
 def _final_check(
-    result: ReleaseResult,
-    root: Path,
-    index: str,
-    progress: Progress,
-    options: ReleaseOptions | None = None,
+    result: ReleaseResult, root: Path, index: str, progress: Progress, options: ReleaseOptions
 ) -> None:
     """Install every released package (with ``options``' extras and third-party index)
     from the 'PyPI' index: siblings resolve there."""
@@ -90,8 +91,8 @@ def _final_check(
         packages=list(result.versions),
         index=index,
         wait=30,
-        extras=options.extras if options else (),
-        extra_index=options.extra_index if options else None,
+        extras=options.extras,
+        extra_index=options.extra_index,
         checked_before=any(  # the same build checked from dist/: its bytes and install
             s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
             for s in result.stages
@@ -112,9 +113,8 @@ def _final_check(
 
 
 def _kept(message: str, clone: Path, root: Path) -> str:
-    """A failed rehearsal's ``message`` as the user can follow it after the clone is gone:
-    the stages' logs copied to ``.relnox/rehearse/`` of ``root``, and the clone's paths
-    said as ``root``'s."""
+    """A failed rehearsal's ``message`` as the user can follow it once the clone is gone:
+    the stages' logs copied to ``root``'s ``.relnox/rehearse/``, its paths said as there."""
     logs = state_dir(clone / RELEASE_RECORDS)
     kept = state_dir(root / "rehearse")
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
@@ -163,8 +163,6 @@ def rehearse(
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
     """A rehearsal that bumps nothing is refused when a current version's tag is on
     another commit than HEAD: the release would name other code; the next step is a bump."""
-    from relnox.project.selection import select_packages
-
     workspace = load_workspace(clone)
     head = git.head(workspace.root)
     chosen = select_packages(workspace, options.packages, changed=options.changed)
@@ -198,11 +196,6 @@ def _local_environ() -> dict[str, str]:
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     """The sample's current versions built and published to the 'PyPI' index first, as a
     real project has them: what the skew guard installs with the new release."""
-    from relnox.builds import STAGE as BUILD
-    from relnox.builds import BuildOptions
-    from relnox.publish import STAGE as PUBLISH
-    from relnox.release.tagging import apply_tags, plan_tags
-
     started = time.monotonic()
     built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
     built.raise_for_failures()  # wheels are what the skew guard installs
@@ -211,9 +204,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     apply_tags(plan_tags(workspace, seeded))  # released: tagged
     runtime = PublishRuntime(confirm=lambda _m: True, environ=_local_environ())
     plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
-    published = PUBLISH.run(plan, runtime)
-    if published.error or published.failed:
-        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+    raise_for_uploads(PUBLISH.run(plan, runtime))
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
     stage = StageReport(
         "published before",
@@ -257,6 +248,6 @@ def demo(
         )
         result = release(root, options, progress=progress, environ=_local_environ())
         result.stages.insert(0, seeded)
-        _final_check(result, root, index, progress)
+        _final_check(result, root, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -14,7 +14,7 @@ import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
-from relnox.release.intent import Fragment, Intent, Release, release_intent
+from relnox.release.intent import TITLES, Fragment, Intent, Release, release_intent
 from relnox.tools import git
 
 BRANCH = "relnox/release"
@@ -56,7 +56,6 @@ class PrResult:
     pushed: bool = False
     pull: int | None = None
     action: str = "none"  # created, updated, unchanged, closed, none (dry run: planned)
-    sections: dict[str, str] = field(default_factory=dict)
 
     def describe(self) -> list[str]:
         lines = self.intent.describe()
@@ -86,8 +85,6 @@ def section(
 ) -> str:
     """The changelog section of ``release`` written from ``fragments``: entries grouped by
     type, in Markdown (``level`` #s) or reStructuredText."""
-    from relnox.release.intent import TITLES
-
     title = f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
     out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
     groups: dict[str, list[str]] = {}

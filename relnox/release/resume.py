@@ -75,18 +75,11 @@ def bumped_before(run: ReleaseRun) -> str | None:
 
 
 def check_rerun(run: ReleaseRun) -> None:
-    """Before any stage of a release that bumps: refuse a bump other than the unfinished
-    release's, and, with no record of one, a bump past a half-published release."""
-    if bumped_before(run) is None and not run.state.done("bump"):
-        unfinished_on_index(run)
-
-
-def unfinished_on_index(run: ReleaseRun) -> None:
-    """Refuse to bump when production holds the current, untagged versions of some
-    packages bumped together and not of others (half-published); the test index alone,
-    all of them, or an unreadable index is a warning."""
+    """Before any stage of a release that bumps, with no record of an unfinished one: refuse
+    it when production holds the current, untagged versions of some packages bumped together
+    and not of others; the test index alone, all of them, or an unreadable index warns."""
     ws, o = run.workspace, run.options
-    if not git.is_repo(ws.root):
+    if bumped_before(run) is not None or run.state.done("bump") or not git.is_repo(ws.root):
         return
     packages = [
         p

@@ -9,6 +9,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from relnox.artifacts.manifest import ensure_state_dir, manifest_path, read_manifest
 from relnox.atomic import write_atomic
@@ -22,7 +23,7 @@ from relnox.guards import enabled as api_enabled
 from relnox.paths import rel
 from relnox.project.discovery import load_workspace
 from relnox.publish import STAGE as PUBLISH
-from relnox.publish import PublishOptions
+from relnox.publish import PublishOptions, PublishResult
 from relnox.redact import redact_url
 from relnox.release.doctor import doctor
 from relnox.release.doctor_package import Check
@@ -89,9 +90,7 @@ def _doctor(run: ReleaseRun) -> Outcome:
     bumps = bool(run.bumps) and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
     errors = [c for c in report.errors if c not in repaired]
-    top = (
-        f"{run.workspace.root}{os.sep}"  # paths said from the workspace (a rehearsal's clone goes)
-    )
+    top = f"{run.workspace.root}{os.sep}"  # paths said from the workspace (a clone goes)
 
     def said(check: Check) -> str:
         return f"{check.check}: {check.detail.replace(top, '')}"
@@ -118,13 +117,12 @@ def _doctor(run: ReleaseRun) -> Outcome:
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    record = run.state.open_bump
+    record, versions = run.state.open_bump, "versions " + _versions_text(run.versions())
     if record is not None and bumped_before(run) is not None:
         commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
-        versions = _versions_text(run.versions())
-        return ALREADY_DONE, f"versions {versions} (bumped by {record['request']}{commit})"
-    if run.state.open_bump is None and run.state.done("bump"):  # an older relnox's
-        return ALREADY_DONE, "versions " + _versions_text(run.versions())
+        return ALREADY_DONE, f"{versions} (bumped by {record['request']}{commit})"
+    if record is None and run.state.done("bump"):  # an older relnox's
+        return ALREADY_DONE, versions
     plan = BUMP.plan(run.workspace, bump_options(run))
     if api_enabled(run.workspace):  # [tool.relnox] check-api: before any file is written
         check_bump(run.workspace, plan.versions)
@@ -203,11 +201,12 @@ def _verify_settings(
     return o.extras, o.offline and index is None, extra, sorted(run.names)
 
 
-def _publish(run: ReleaseRun, repository: str, stage: str) -> Outcome:
+def _publish(run: ReleaseRun, stage: str) -> Outcome:
+    o = run.options
+    repository = o.test_repository if stage == "publish-test" else o.repository
     options = PublishOptions(repository=repository, packages=run.names, dist_dir=run.dist_dir)
     published = PUBLISH.run(PUBLISH.plan(run.workspace, options, run.runtime), run.runtime)
-    if published.error or published.failed:
-        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+    raise_for_uploads(published)
     run.result.uploads[stage] = list(published.uploaded)
     where = published.repository.label
     if not published.uploaded:
@@ -217,11 +216,10 @@ def _publish(run: ReleaseRun, repository: str, stage: str) -> Outcome:
 
 
 def _tag(run: ReleaseRun) -> Outcome:
-    root = run.workspace.root
+    root, push = run.workspace.root, run.options.push
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    push = run.options.push
     # the release's own checks ran before its bump; a detached HEAD (CI) is tagged
     options = TagOptions(
         missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
@@ -307,6 +305,11 @@ def _audit(run: ReleaseRun) -> Outcome:
     return DONE, f"{checks}; record: {rel(record, run.workspace.root)}"
 
 
+def raise_for_uploads(published: PublishResult) -> None:
+    if published.error or published.failed:
+        raise ReleaseError(published.error or f"upload failed: {', '.join(published.failed)}")
+
+
 def _raise_for_failures(report: Result) -> None:
     """A guard that failed stops the release with its closing message, then its report
     (what the stage's log keeps whole)."""
@@ -358,7 +361,7 @@ def _preview_verify(run: ReleaseRun, preview: Preview) -> list[str]:
     return [f"install {preview.releases(run)} {where}{offline}"]
 
 
-def _preview_publish(run: ReleaseRun, preview: Preview, test: bool) -> list[str]:
+def _preview_publish(run: ReleaseRun, preview: Preview, test: bool = False) -> list[str]:
     o = run.options
     where = o.test_repository if test else o.repository
     asks = "" if test or o.yes else " (asks first)"
@@ -366,18 +369,12 @@ def _preview_publish(run: ReleaseRun, preview: Preview, test: bool) -> list[str]
 
 
 STEPS: tuple[Step, ...] = (
-    Step(
-        "doctor",
-        _doctor,
-        lambda p, v: [f"read-only checks of {len(v.after)} package(s)"],
-    ),
+    Step("doctor", _doctor, lambda p, v: [f"read-only checks of {len(v.after)} package(s)"]),
     Step("bump", _bump, _preview_bump),
     Step("build", _build, _preview_build),
     Step("verify", lambda p: _verify(p, None), _preview_verify),
     Step(
-        "publish-test",
-        lambda p: _publish(p, p.options.test_repository, "publish-test"),
-        lambda p, v: _preview_publish(p, v, test=True),
+        "publish-test", lambda p: _publish(p, "publish-test"), partial(_preview_publish, test=True)
     ),
     Step(
         "verify-test",
@@ -393,11 +390,7 @@ STEPS: tuple[Step, ...] = (
             "commands"
         ],
     ),
-    Step(
-        "publish",
-        lambda p: _publish(p, p.options.repository, "publish"),
-        lambda p, v: _preview_publish(p, v, test=False),
-    ),
+    Step("publish", lambda p: _publish(p, "publish"), _preview_publish),
     Step("tag", _tag, _preview_tag),
     Step(
         "audit",

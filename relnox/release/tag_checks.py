@@ -1,8 +1,5 @@
 """What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not
-release: the version committed (not only in the working tree), a clean tree and a branch
-holding HEAD (unless allowed), no downgrade, one version for the packages one tag names, and no
-planned tag on the remote on another commit (the tags go at most three a push: a
-refusal at a later push would leave the first ones released there)."""
+release (:func:`check_creatable`, :func:`check_remote`)."""
 
 from __future__ import annotations
 
@@ -31,8 +28,8 @@ def check_creatable(
     rev: str | None,
     befores: Mapping[str, str | None],
 ) -> None:
-    """Refuse, before a tag is made, tags that would not name what HEAD releases: a version
-    not committed, a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
+    """Refuse tags that would not name what HEAD releases: a version not committed (only in
+    the working tree), a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
     tag for packages at different versions."""
     repo = workspace.root
     top = git.toplevel(repo)
@@ -75,9 +72,8 @@ def _on_a_branch(repo: Path) -> bool:
 
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
-    """A tag git cannot make beside an existing one: ``v1/x`` is there, so ``v1`` cannot be
-    (git keeps tags as files and folders), or the other way round; or one of that very name
-    naming a tree or a blob (no commit, so the plan found no tag)."""
+    """A tag git cannot make: ``v1`` beside ``v1/x`` (git keeps tags as files and folders),
+    or either way round; or one of that name naming a tree or a blob (no commit)."""
     kinds = {name: peeled or kind for name, (kind, _, peeled, _) in git.tag_objects(repo).items()}
     names = set(kinds)
     for action in actions:
@@ -149,9 +145,8 @@ def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
 
 
 def check_remote(plan: TagPlan) -> None:
-    """Before a tag is made: none of the planned tags is on the remote on another commit.
-    The tags go at most three a push, so a refusal found at the second push would leave
-    the first three released on the remote and the rest not."""
+    """Before a tag is made, none of the planned tags is on the remote on another commit: the
+    tags go at most three a push, and a later push refused would leave the first ones there."""
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     there = git.remote_tags(repo, remote, [a.tag for a in plan.actions], stall=stall)

@@ -105,8 +105,7 @@ class TagPlan:
         return tuple(a for a in self.actions if a.action == "create")
 
     def describe(self) -> list[str]:
-        lines = [a.describe() for a in self.actions]
-        lines += list(self.notes)
+        lines = [a.describe() for a in self.actions] + list(self.notes)
         if not self.actions:
             since = f" since {self.since}" if self.since else ""
             lines.append(f"no version changed{since}: nothing to tag")
@@ -151,9 +150,7 @@ class TagPlan:
 def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None = None) -> TagPlan:
     """Which tags to create on HEAD; raises when a wanted tag sits on another commit
     (``runtime``'s environment is the CI event's: the push's ``before`` commit)."""
-    missing, packages = options.missing, options.packages
-    env = runtime.environ if runtime else None
-    repo = workspace.root
+    missing, repo = options.missing, workspace.root
     if not git.is_repo(repo):
         raise GitError(
             f"{repo} is not a git repository, so there is nothing to tag; make it one and "
@@ -166,10 +163,10 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
             "-m 'Initial commit'), then tag it"
         )
     workspace.require_history("tag --missing" if missing else "tag")
-    selected = workspace.select(packages)
+    selected = workspace.select(options.packages)
     notes = [f"{p.name}: its version comes from tags; skipped" for p in selected if p.vcs_versioned]
     selected = tuple(p for p in selected if not p.vcs_versioned)
-    rev, wanted, befores = _wanted(workspace, selected, options, env)
+    rev, wanted, befores = _wanted(workspace, selected, options, runtime)
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
@@ -216,14 +213,14 @@ def _wanted(
     workspace: Workspace,
     selected: Sequence[Package],
     options: TagOptions,
-    env: Mapping[str, str] | None,
+    runtime: Runtime | None,
 ) -> tuple[str | None, list[tuple[Package, str]], dict[str, str | None]]:
     """The commit compared with (None: none), the packages whose version changed since it
     with why, and each one's version there (``--missing``: every package, no commit)."""
     if options.missing:
         return None, [(p, "no tag for this version yet") for p in selected], {}
     repo, since = workspace.root, options.since
-    rev = since or default_since(workspace, env)
+    rev = since or default_since(workspace, runtime.environ if runtime else None)
     first_commit = since in ("HEAD~1", "HEAD^") and git.commit_of(repo, since) is None
     if first_commit and not is_shallow(repo):
         rev = None  # HEAD has no parent: every version is new, as without --since
@@ -334,8 +331,7 @@ def apply_tags(plan: TagPlan, runtime: Runtime | None = None) -> TagResult:
 
 
 def _go_on(stopped: Callable[[], str | None]) -> None:
-    signal_name = stopped()
-    if signal_name is not None:
+    if (signal_name := stopped()) is not None:
         raise GitError(f"tagging was stopped ({signal_name}) before it was complete")
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from relnox.bump import BumpOptions
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.bump.plan import apply_bump, plan_bump
 from relnox.errors import ConfigError
 from relnox.project.changelog import read_section
 from relnox.project.discovery import load_workspace

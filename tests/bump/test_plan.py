@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.bump import BumpOptions
-from relnox.bump.plan import apply_bump, plan_bump
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor

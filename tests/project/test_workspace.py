@@ -1365,8 +1365,7 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     ``VERSION = "2.68.0"`` in sentry_sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
     relnox moved only setup.py. A constant or conf value that says another version (a
     protocol's, Sphinx's short ``version``) is not a copy, and stays."""
-    from relnox.bump import BumpOptions
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
 
     consts = 'PROTOCOL = "7"\nVERSION = "2.68.0"\n'
     conf = 'project = "sdk"\nversion = "2.68"\nrelease = "2.68.0"\n'
@@ -1394,8 +1393,7 @@ def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path:
     """openai-python's shape (release-please): ``.release-please-manifest.json`` records
     ``".": "3.3.1"``, the version release-please last released and starts the next one
     from; relnox left it at 3.3.1. A manifest that says another version is left alone."""
-    from relnox.bump import BumpOptions
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
 
     manifest = '{\n  ".": "3.3.1"\n}\n'
     files = {
@@ -1573,8 +1571,7 @@ def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
     its client headers) beside ``[project] version``; a release moves both. A module whose
     ``__version__`` says another version (a vendored one's), or whose ``VERSION`` says
     this one (an API's, by chance), is not a copy."""
-    from relnox.bump import BumpOptions
-    from relnox.bump.plan import apply_bump, plan_bump
+    from relnox.bump import BumpOptions, apply_bump, plan_bump
 
     root = repo(
         tmp_path / "r",

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.bump import BumpOptions
-from relnox.bump.plan import apply_bump, plan_bump
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
 from tests.shapes import project, repo, write

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.bump import BumpOptions
-from relnox.bump.plan import apply_bump, plan_bump
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import discover, load_workspace
 from relnox.versions.setup_py_layout import setup_py_layout

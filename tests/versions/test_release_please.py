@@ -69,7 +69,7 @@ def test_the_manifest_entry_of_each_package_below_the_top_moves_with_it(tmp_path
     package's version is a copy: bumping one package rewrites its line alone, bumping
     several rewrites each of theirs in the one file; an entry at another version is left
     alone."""
-    from relnox.bump.plan import apply_bump
+    from relnox.bump import apply_bump
 
     manifest = {"packages/kit-a": "1.16.2", "packages/kit-b": "3.30.1", "packages/kit-c": "0.9.0"}
     root = repo(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from relnox.bump import BumpOptions
-from relnox.bump.plan import apply_bump, plan_bump
+from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.errors import VersionError
 from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
