@@ -22,10 +22,15 @@ def on_path() -> bool:
 
 
 def run(
-    repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
+    repo: Path,
+    *args: str,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing."""
-    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False)
+    """``git args`` in ``repo``, its stdout and stderr apart (merged with ``watch``); raises
+    only if git is missing."""
+    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False, watch=watch)
     if result.returncode == proc.CANNOT_RUN:
         raise GitError("git is not installed or not on PATH; install git")
     return result
@@ -69,10 +74,8 @@ _DAMAGE = (
 def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
     """``git args`` that talks to a remote, stopped once it has made no progress for
     ``stall`` seconds."""
-    argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
-    result = proc.run([*argv, *args], cwd=repo, watch=proc.Watch(stall))
-    if result.returncode == proc.CANNOT_RUN:
-        raise GitError("git is not installed or not on PATH; install git")
+    limits = ["-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
+    result = run(repo, *limits, *args, watch=proc.Watch(stall))
     if result.stalled or "operation too slow" in result.last_line().lower():
         raise GitError(
             f"git {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
@@ -113,13 +116,11 @@ def remote_tags(repo: Path, remote: str, names: Sequence[str], *, stall: float) 
 def _why_push_failed(result: proc.Result) -> str:
     """The line of a failed push that says why: git's ``fatal:``, a ``! [rejected]`` ref,
     its ``error:``, else the last line (not the hint after them)."""
-    lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+    lines = [line.strip() for line in result.output.splitlines()]
     # a refused ref first: git ends such a push with a "fatal: the remote end hung up"
-    for start in ("! [", "fatal:", "error:"):
-        found = [line for line in lines if line.startswith(start)]
-        if found:
-            return found[0]
-    return result.last_line()
+    starts = ("! [", "fatal:", "error:")
+    found = (line for start in starts for line in lines if line.startswith(start))
+    return next(found, result.last_line())
 
 
 def is_repo(path: Path) -> bool:
@@ -223,10 +224,7 @@ def has_identity(repo: Path) -> bool:
 
 def head(repo: Path) -> str | None:
     held_here = _HELD.get(str(repo))
-    if held_here is not None:
-        return held_here.head
-    out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
-    return out or None
+    return held_here.head if held_here is not None else _commit(repo, "HEAD")
 
 
 def held_head(repo: Path, commit: str | None) -> None:
@@ -239,15 +237,18 @@ def held_head(repo: Path, commit: str | None) -> None:
 
 def commit_of(repo: Path, rev: str) -> str | None:
     """The commit ``rev`` names, or ``None`` when it names none."""
-    out = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-    return out or None
+    return _commit(repo, f"{rev}^{{commit}}")
+
+
+def _commit(repo: Path, rev: str) -> str | None:
+    return git(repo, "rev-parse", "--verify", "--quiet", rev, check=False) or None
 
 
 def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
     if held is not None:
         return tag in held.tags
-    return bool(git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False))
+    return _commit(repo, f"refs/tags/{tag}") is not None
 
 
 def tag_commit(repo: Path, tag: str) -> str | None:
@@ -303,8 +304,7 @@ class _Held:
 
     @functools.cached_property
     def head(self) -> str | None:
-        out = git(self.repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        return out or None
+        return _commit(self.repo, "HEAD")
 
     @functools.cached_property
     def tag_refs(self) -> list[tuple[str, str, str, str, str]]:
@@ -312,17 +312,12 @@ class _Held:
 
     @functools.cached_property
     def tags(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items():
-            if kind == "commit":
-                found[name] = target
-            elif kind == "tag":
-                found[name] = (
-                    peeled if peeled_kind == "commit" else "?" if peeled_kind == "tag" else ""
-                )
-            else:
-                found[name] = ""
-        return found
+        return {
+            name: target
+            if kind == "commit"
+            else {"commit": peeled, "tag": "?"}.get(peeled_kind, "")
+            for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items()
+        }
 
 
 #: repositories whose tags and files a read-only command holds (:func:`held`)
@@ -396,14 +391,13 @@ def empty_submodules(directory: Path) -> list[str]:
     result = run(directory, "ls-files", "--stage", "-z", "--", ".")
     if not result.ok:
         return []
-    empty = []
-    for entry in result.output.split("\0"):
-        meta, _tab, rel = entry.partition("\t")
-        if meta.startswith("160000 ") and rel:
-            path = directory / rel
-            if not path.is_dir() or not any(path.iterdir()):
-                empty.append(rel)
-    return empty
+    entries = [entry.partition("\t") for entry in result.output.split("\0")]
+    gitlinks = [rel for meta, _, rel in entries if meta.startswith("160000 ") and rel]
+    return [
+        rel
+        for rel in gitlinks
+        if not (directory / rel).is_dir() or not any((directory / rel).iterdir())
+    ]
 
 
 def show_file(repo: Path, rev: str, path: str) -> str | None:
