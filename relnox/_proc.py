@@ -1,9 +1,6 @@
 """The one way relnox runs another program: argv lists (never a shell), an explicit
-environment, a bound on time, output captured or streamed, and a :class:`Result`.
-
-:func:`run` never raises for a program that fails: one that cannot start gives 127, one
-stopped by its ``timeout`` or :class:`Watch` 124.
-"""
+environment, a bound on time, output captured or streamed, and a :class:`Result` (never an
+exception: 127 for a program that cannot start, 124 for one stopped by a bound)."""
 
 from __future__ import annotations
 
@@ -26,9 +23,7 @@ from relnox.redact import redact
 
 logger = logging.getLogger("relnox")
 
-#: the exit code of a child stopped for a timeout or a stall
 TIMED_OUT = 124
-#: the exit code of a program that could not be started
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with
 #: what a child stopped by the ``answer`` rule says after :data:`STALLED`

@@ -48,11 +48,6 @@ def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
     return parse(task.name, task.get_arguments(), argv)
 
 
-def task_for(session_name: str) -> Task[Any]:
-    """The invoke task that the session ``session_name`` (any spelling) runs."""
-    return _TASK[SESSIONS[_SESSION_OF[session_name]]]
-
-
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:
     """Parse ``argv`` for ``task`` and run it; clean failures go to ``error``."""
     if "--help" in argv or "-h" in argv:

@@ -32,14 +32,6 @@ from relnox.tools.repositories import (
 logger = logging.getLogger("relnox")
 
 TOKEN_USERNAME = "__token__"
-#: variables holding secrets: never passed on to a child as they are
-SECRET_VARIABLES = (
-    "TWINE_PASSWORD",
-    "PYPI_TOKEN",
-    "TEST_PYPI_TOKEN",
-    "UV_PUBLISH_PASSWORD",
-    "UV_PUBLISH_TOKEN",
-)
 #: GitHub's OIDC endpoint, and GitLab's ID tokens of PyPI's and TestPyPI's audiences
 OIDC_VARIABLES = (
     *("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
@@ -87,7 +79,7 @@ def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, 
         for k, v in base.items()
         if k in keep
         or not is_credential_variable(k)
-        or (k.startswith("TWINE_") and k not in SECRET_VARIABLES)
+        or (k.startswith("TWINE_") and k != "TWINE_PASSWORD")
     }
 
 
@@ -156,14 +148,12 @@ def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:
     try:
         if username:
             password = keyring.get_password(url, username)
-            found = (username, password) if password else None
         else:
             credential = keyring.get_credential(url, None)
-            found = (
-                (credential.username, credential.password)
-                if credential and credential.password
-                else None
+            username, password = (
+                (credential.username, credential.password) if credential else ("", "")
             )
+        found = (username, password) if password else None
     except Exception as exc:  # no backend, a locked keyring...: not usable
         logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
         return None

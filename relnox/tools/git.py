@@ -28,8 +28,7 @@ def run(
     env: Mapping[str, str] | None = None,
     watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """``git args`` in ``repo``, its stdout and stderr apart (merged with ``watch``); raises
-    only if git is missing."""
+    """``git args`` in ``repo`` (stderr apart unless ``watch``); raises only if git is missing."""
     result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False, watch=watch)
     if result.returncode == proc.CANNOT_RUN:
         raise GitError("git is not installed or not on PATH; install git")
@@ -52,7 +51,8 @@ def git(
     (naming ``what``, default the command) when ``check``."""
     result = run(repo, *args, input=input, env=env)
     if check and not result.ok:
-        said = _left_lock(result.stderr + result.output) or result.last_line()
+        lock = _LOCK_EXISTS.search(result.stderr + result.output)
+        said = _lock_left(lock["lock"]) if lock else result.last_line()
         hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
         raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
@@ -72,8 +72,7 @@ _DAMAGE = (
 
 
 def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
-    """``git args`` that talks to a remote, stopped once it has made no progress for
-    ``stall`` seconds."""
+    """``git args`` talking to a remote, stopped after ``stall`` seconds without progress."""
     limits = ["-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
     result = run(repo, *limits, *args, watch=proc.Watch(stall))
     if result.stalled or "operation too slow" in result.last_line().lower():
@@ -124,7 +123,6 @@ def _why_push_failed(result: proc.Result) -> str:
 
 
 def is_repo(path: Path) -> bool:
-    """Whether ``path`` is inside a git work tree."""
     return top_of(path) is not None
 
 
@@ -197,12 +195,6 @@ def _lock_left(lock: Path | str) -> str:
     )
 
 
-def _left_lock(output: str) -> str | None:
-    """The lock file git refused to write over, named with the way out, or None."""
-    found = _LOCK_EXISTS.search(output)
-    return _lock_left(found["lock"]) if found else None
-
-
 def index_lock(repo: Path) -> str | None:
     """The problem of a left ``index.lock``, or None."""
     out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
@@ -228,8 +220,7 @@ def head(repo: Path) -> str | None:
 
 
 def held_head(repo: Path, commit: str | None) -> None:
-    """Tell a :func:`held` ``repo`` HEAD's commit another question's ``rev-parse`` read,
-    so :func:`head` asks no process of its own."""
+    """HEAD's commit, read by another ``rev-parse``, kept for a :func:`held` ``repo``."""
     held_here = _HELD.get(str(repo))
     if held_here is not None:
         vars(held_here).setdefault("head", commit)  # the cached_property's own slot
@@ -277,8 +268,7 @@ TAG_FIELDS = "%(objectname) %(refname) %(objecttype) %(*objecttype) %(creatordat
 
 
 def tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
-    """Every tag of ``repo`` in :data:`TAG_FIELDS` (git's order: by name), split; read once
-    while :func:`held` holds ``repo`` or the work tree it is the top of."""
+    """Every tag of ``repo`` in :data:`TAG_FIELDS` (by name), split; once while :func:`held`."""
     held_here = _HELD.get(str(repo)) or next((h for h in _HELD.values() if h.top == repo), None)
     if held_here is not None:
         return held_here.tag_refs
@@ -294,9 +284,8 @@ def _tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 class _Held:
-    """What :func:`held` read of one repository: its top level, HEAD's commit, each tag's
-    commit (``""`` when it names no commit, ``"?"`` when a tag of a tag leaves git to say),
-    each read when first asked, and its files at revisions through one :class:`Blobs`."""
+    """What :func:`held` read of one repository, each when first asked; a tag's commit is
+    ``""`` when it names none, ``"?"`` when a tag of a tag leaves git to say."""
 
     def __init__(self, repo: Path, top: Path) -> None:
         self.repo, self.top = repo, top
@@ -326,12 +315,8 @@ _HELD: dict[str, _Held] = {}
 
 @contextlib.contextmanager
 def held(repo: Path) -> Iterator[None]:
-    """While open, :func:`top_of`, :func:`toplevel` and :func:`head` answer from one
-    ``rev-parse`` each, :func:`tag_exists` and :func:`tag_commit` from one
-    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` and :func:`show_files`
-    from one ``cat-file --batch``: for a command that changes no ref (docs/architecture.md
-    has its figure).
-    Outside a git repository it holds nothing."""
+    """While open, ``repo``'s top, HEAD, tags and files at revisions are each read once (one
+    process each): for a command that changes no ref (docs/architecture.md, git.held)."""
     key = str(repo)
     if key in _HELD or not repo.is_dir():  # no directory: the command says so itself
         yield
@@ -385,9 +370,8 @@ def current_branch(repo: Path) -> str | None:
 
 
 def empty_submodules(directory: Path) -> list[str]:
-    """The submodules below ``directory`` (paths relative to it) that are not checked out:
-    git's index holds their commit (mode 160000) but their directory is empty, as a clone
-    without ``--recursive`` leaves them. Empty outside a git repository."""
+    """The submodules below ``directory`` (relative paths) a clone without ``--recursive``
+    left empty: git's index holds their commit (mode 160000), their directory nothing."""
     result = run(directory, "ls-files", "--stage", "-z", "--", ".")
     if not result.ok:
         return []
@@ -509,8 +493,7 @@ def _send(stdin: IO[bytes], requests: bytes) -> None:
 
 
 def _answer(stdout: IO[bytes]) -> tuple[bool, str | None]:
-    """One answer of ``git cat-file --batch``: whether it is a plain file or none, and the
-    file's text."""
+    """One ``git cat-file --batch`` answer: whether it is a plain file (or none), its text."""
     header = stdout.readline().split()
     if header[-1:] in ([b"missing"], [b"ambiguous"]):
         return True, None
