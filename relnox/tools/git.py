@@ -174,12 +174,10 @@ _IN_PROGRESS = (
 def in_progress(repo: Path) -> str | None:
     """The git operation ``repo`` is in the middle of, as ``"a merge is in progress
     (.git/MERGE_HEAD); ..."`` (with how to end it), or None."""
-    names = [marker for marker, _, _ in _IN_PROGRESS]
-    args = [arg for name in names for arg in ("--git-path", name)]
+    args = [arg for marker, _, _ in _IN_PROGRESS for arg in ("--git-path", marker)]
     out = git(repo, "rev-parse", *args, check=False)
     for (_, what, fix), path in zip(_IN_PROGRESS, out.splitlines(), strict=False):
-        where = Path(path) if Path(path).is_absolute() else repo / path
-        if where.exists():
+        if (repo / path).exists():  # git's path is relative to repo, or absolute
             return f"{what} is in progress ({path}); finish or abort it first: {fix}"
     return None
 
@@ -197,11 +195,8 @@ def _lock_left(lock: Path | str) -> str:
 
 def index_lock(repo: Path) -> str | None:
     """The problem of a left ``index.lock``, or None."""
-    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
-    lock = Path(out) if Path(out).is_absolute() else repo / out
-    if not out or not lock.exists():
-        return None
-    return _lock_left(lock)
+    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False)
+    return _lock_left(repo / out) if out and (repo / out).exists() else None
 
 
 #: the identities a commit (author, committer) and an annotated tag (committer) need

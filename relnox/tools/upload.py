@@ -1,12 +1,6 @@
-"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol.
-
-``uv publish`` (:mod:`relnox.tools.uv_publish`) is the default where uv runs; ``twine
-upload`` (:class:`Twine`, below) where uv cannot, for a keyring, or when ``[tool.relnox.
-publish] transport = "twine"``: a child takes 0.1-0.2 s for uv and 0.6-0.9 s for twine, almost
-all start-up (40 files of 20 packages to a local index, ``benchmarks/publish.py``). Both get
-the credentials only in their environment, are watched by the ``stall`` rule, and have their
-output masked.
-"""
+"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol:
+``uv publish`` (:mod:`relnox.tools.uv_publish`) where uv runs, else ``twine upload``
+(:class:`Twine`), each with the credentials only in its environment, watched and masked."""
 
 from __future__ import annotations
 
