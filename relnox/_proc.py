@@ -333,32 +333,23 @@ def _watched(
         progress = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
-        while True:
+        while not stopped:  # a stopped child is killed below
             if reader.is_alive():  # its output ends when the child exits: wakes at once
                 reader.join(timeout=poll)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0 if reader.is_alive() else poll)
                 break
-            except subprocess.TimeoutExpired:
-                pass
             now = time.monotonic()
             if deadline is not None and now > deadline:
                 stopped = f"timed out after {timeout:g}s"
-                kill()
-                break
-            if stall is None:
-                continue
-            now_counters = _io_counters(proc.pid)
-            if now_counters is not None and now_counters != counters:
-                counters, progress = now_counters, now
-            progress = max(progress, out.last)
-            why = _stalled(proc.pid, now - progress, stall, answer)
-            if why:
-                stopped = f"{STALLED}: {why}"
-                kill()
-                break
+            elif stall is not None:
+                now_counters = _io_counters(proc.pid)
+                if now_counters is not None and now_counters != counters:
+                    counters, progress = now_counters, now
+                why = _stalled(proc.pid, now - max(progress, out.last), stall, answer)
+                stopped = f"{STALLED}: {why}" if why else ""
     finally:
-        if proc.poll() is None:
+        if stopped or proc.poll() is None:
             kill()
         _running.pop(proc.pid, None)
     reader.join(timeout=5)

@@ -1,10 +1,6 @@
-"""relnox's sessions for a project's ``noxfile.py``: ``import relnox.nox`` then
-``relnox.nox.register()``.
-
-One session per task (:data:`SESSIONS`: ``build_all``, ``version_bump`` for ``bump`` ...),
-``default=False`` (a bare ``nox`` never releases), tagged ``release``, run in nox's own
-interpreter; arguments follow ``--`` and are parsed with the invoke task's flags.
-"""
+"""relnox's sessions for a project's ``noxfile.py`` (``relnox.nox.register()``): one per task
+(:data:`SESSIONS`), ``default=False`` (a bare ``nox`` never releases), tagged ``release``, in
+nox's own interpreter; arguments follow ``--`` and are parsed with the invoke task's flags."""
 
 from __future__ import annotations
 

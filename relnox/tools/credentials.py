@@ -1,8 +1,6 @@
-"""Which credentials an upload uses, and how they reach the uploader: only the child's
-environment. The first source that applies wins, in the order of docs/troubleshooting.md
-("Credentials"). Every secret seen here is registered with
-:func:`relnox.redact.register_secret`, so it is masked in anything relnox prints.
-"""
+"""Which credentials an upload uses (the first source that applies, in the order of
+docs/troubleshooting.md) and how they reach the uploader: only in the child's environment.
+Every secret seen here is registered (:mod:`relnox.redact`): masked in all relnox prints."""
 
 from __future__ import annotations
 
@@ -84,8 +82,7 @@ def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, 
 
 
 def register_environment_secrets(environ: Mapping[str, str]) -> None:
-    """Register every credential of ``environ``: credential variables, and the userinfo
-    of URLs in pip's and uv's variables."""
+    """Register the secrets of ``environ``'s variables and of pip's and uv's URLs' userinfo."""
     for name, value in environ.items():
         if holds_secret(name):
             register_secret(value)
@@ -306,9 +303,8 @@ def read_login(
     *,
     keyring: PasswordLookup | None = keyring_password,
 ) -> IndexLogin | None:
-    """The login to read ``repository``'s simple API with, from the sources of an upload;
-    ``None`` for PyPI/TestPyPI (an upload token is never sent to be read with) and where
-    there is none."""
+    """The login to read ``repository``'s simple API with, from an upload's sources; ``None``
+    where there is none, and for PyPI/TestPyPI (an upload token is never sent to read)."""
     if repository.is_pypi:
         return None
     host = urlsplit(repository.simple_url).hostname or ""
