@@ -354,9 +354,9 @@ def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:
 TAGS_PER_PUSH = 3
 
 
-def tag_batches(refs: Sequence[str], size: int = TAGS_PER_PUSH) -> list[list[str]]:
-    """``refs`` in pushes of at most ``size`` tags, so each push starts its tag workflows."""
-    return [list(refs[i : i + size]) for i in range(0, len(refs), size)] or [[]]
+def tag_batches(refs: Sequence[str]) -> list[list[str]]:
+    """``refs`` in pushes of at most :data:`TAGS_PER_PUSH`, so each starts its tag workflows."""
+    return [list(refs[i : i + TAGS_PER_PUSH]) for i in range(0, len(refs), TAGS_PER_PUSH)] or [[]]
 
 
 def current_branch(repo: Path) -> str | None:
@@ -501,14 +501,12 @@ def _answer(stdout: IO[bytes]) -> tuple[bool, str | None]:
     return True, data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:
-    """``name`` is a tag name git accepts, else :class:`GitError` naming ``what`` to fix."""
+def check_tag_name(repo: Path, name: str) -> None:
+    """``name`` is a tag name git accepts, else :class:`GitError` naming tag-format to fix."""
     valid = bool(name) and not name.startswith("-")
-    if valid:
-        valid = run(repo, "check-ref-format", f"refs/tags/{name}").ok
-    if not valid:
+    if not (valid and run(repo, "check-ref-format", f"refs/tags/{name}").ok):
         raise GitError(
             f"{name!r} is not a valid git tag name (git check-ref-format: no spaces, no '..', "
             "none of ~ ^ : ? * [ \\, not starting with '-' or '.', not ending in '.lock' or "
-            f"'/'); change {what} so it renders a valid name"
+            "'/'); change tag-format in [tool.relnox] so it renders a valid name"
         )
