@@ -211,7 +211,7 @@ def has_identity(repo: Path) -> bool:
 
 def head(repo: Path) -> str | None:
     held_here = _HELD.get(str(repo))
-    return held_here.head if held_here is not None else _commit(repo, "HEAD")
+    return held_here.head if held_here is not None else _rev_parse(repo, "HEAD")
 
 
 def held_head(repo: Path, commit: str | None) -> None:
@@ -223,10 +223,10 @@ def held_head(repo: Path, commit: str | None) -> None:
 
 def commit_of(repo: Path, rev: str) -> str | None:
     """The commit ``rev`` names, or ``None`` when it names none."""
-    return _commit(repo, f"{rev}^{{commit}}")
+    return _rev_parse(repo, f"{rev}^{{commit}}")
 
 
-def _commit(repo: Path, rev: str) -> str | None:
+def _rev_parse(repo: Path, rev: str) -> str | None:
     return git(repo, "rev-parse", "--verify", "--quiet", rev, check=False) or None
 
 
@@ -234,7 +234,7 @@ def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
     if held is not None:
         return tag in held.tags
-    return _commit(repo, f"refs/tags/{tag}") is not None
+    return _rev_parse(repo, f"refs/tags/{tag}") is not None
 
 
 def tag_commit(repo: Path, tag: str) -> str | None:
@@ -288,7 +288,7 @@ class _Held:
 
     @functools.cached_property
     def head(self) -> str | None:
-        return _commit(self.repo, "HEAD")
+        return _rev_parse(self.repo, "HEAD")
 
     @functools.cached_property
     def tag_refs(self) -> list[tuple[str, str, str, str, str]]:
