@@ -1,9 +1,6 @@
 """The one way relnox runs another program: argv lists (never a shell), an explicit
-environment, a bound on time, output captured or streamed, and a :class:`Result`.
-
-:func:`run` never raises for a program that fails: one that cannot start gives 127, one
-stopped by its ``timeout`` or :class:`Watch` 124.
-"""
+environment, a bound on time, output captured or streamed, and a :class:`Result` (never an
+exception: 127 for a program that cannot start, 124 for one stopped by a bound)."""
 
 from __future__ import annotations
 
@@ -26,9 +23,7 @@ from relnox.redact import redact
 
 logger = logging.getLogger("relnox")
 
-#: the exit code of a child stopped for a timeout or a stall
 TIMED_OUT = 124
-#: the exit code of a program that could not be started
 CANNOT_RUN = 127
 STALLED = "Stalled"  # the word the output of a stalled child ends with
 #: what a child stopped by the ``answer`` rule says after :data:`STALLED`
@@ -337,35 +332,26 @@ def _watched(
         progress = time.monotonic()
         deadline = None if timeout is None else time.monotonic() + timeout
         poll = 0.25 if stall is None else min(0.25, stall / 4)
-        while True:
+        while not stopped:  # a stopped child is killed below
             if reader.is_alive():  # its output ends when the child exits: wakes at once
                 reader.join(timeout=poll)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=0 if reader.is_alive() else poll)
                 break
-            except subprocess.TimeoutExpired:
-                pass
             now = time.monotonic()
             if deadline is not None and now > deadline:
                 stopped = f"timed out after {timeout:g}s"
-                kill()
-                break
-            if stall is None:
-                continue
-            # progress: the child read or wrote, printed, or the other side took queued bytes
-            now_counters, now_queued = _io_counters(proc.pid), _queued(proc.pid)
-            if now_counters is not None and now_counters != counters:
-                counters, progress = now_counters, now
-            if now_queued != queued:
-                queued, progress = now_queued, now
-            progress = max(progress, out.last)
-            why = _stalled(now - progress, stall, answer, now_queued)
-            if why:
-                stopped = f"{STALLED}: {why}"
-                kill()
-                break
+            elif stall is not None:
+                # progress: the child read or wrote, printed, or the other side took queued bytes
+                now_counters, now_queued = _io_counters(proc.pid), _queued(proc.pid)
+                if now_counters is not None and now_counters != counters:
+                    counters, progress = now_counters, now
+                if now_queued != queued:
+                    queued, progress = now_queued, now
+                why = _stalled(now - max(progress, out.last), stall, answer, now_queued)
+                stopped = f"{STALLED}: {why}" if why else ""
     finally:
-        if proc.poll() is None:
+        if stopped or proc.poll() is None:
             kill()
         _running.pop(proc.pid, None)
     reader.join(timeout=5)

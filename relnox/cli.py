@@ -1,9 +1,6 @@
-"""The ``relnox`` command: the invoke tasks of :mod:`relnox.invoke` as invoke's
-:class:`~invoke.Program`, with relnox's own command line (:mod:`relnox.invoke._args`: a
-mistake is one ``relnox: error:`` line and exit 2) and help (the commands and the options
-that apply, not a task runner's ``--pty``, ``--echo`` ...); ``relnox help CMD`` is
-``relnox CMD --help``.
-"""
+"""The ``relnox`` command: :mod:`relnox.invoke`'s tasks as invoke's :class:`~invoke.Program`,
+with relnox's own command line (a mistake is one ``relnox: error:`` line and exit 2) and help
+(the commands and the options that apply, not a task runner's ``--pty`` ...)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""relnox's sessions for a project's ``noxfile.py``: ``import relnox.nox`` then
-``relnox.nox.register()``.
-
-One session per task (:data:`SESSIONS`: ``build_all``, ``version_bump`` for ``bump`` ...),
-``default=False`` (a bare ``nox`` never releases), tagged ``release``, run in nox's own
-interpreter; arguments follow ``--`` and are parsed with the invoke task's flags.
-"""
+"""relnox's sessions for a project's ``noxfile.py`` (``relnox.nox.register()``): one per task
+(:data:`SESSIONS`), ``default=False`` (a bare ``nox`` never releases), tagged ``release``, in
+nox's own interpreter; arguments follow ``--`` and are parsed with the invoke task's flags."""
 
 from __future__ import annotations
 
@@ -46,11 +42,6 @@ TAG = "release"
 def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
     """The keyword arguments ``argv`` gives ``task`` (a :class:`UsageError` for a mistake)."""
     return parse(task.name, task.get_arguments(), argv)
-
-
-def task_for(session_name: str) -> Task[Any]:
-    """The invoke task that the session ``session_name`` (any spelling) runs."""
-    return _TASK[SESSIONS[_SESSION_OF[session_name]]]
 
 
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:

@@ -198,15 +198,10 @@ def demo_specs(prefix: str = "demo", version: str = "0.1.0") -> list[ProjectSpec
     ]
 
 
-def generated_specs(
-    count: int, prefix: str = "gen", backend: str = "hatchling"
-) -> list[ProjectSpec]:
-    """``count`` packages, each requiring the one before it every third package (a forest)."""
-    specs = []
-    for i in range(count):
-        requires = [f"{prefix}-pkg{i - 1}>=0.1.0,<0.2.0"] if i % 3 else []
-        specs.append(ProjectSpec(f"{prefix}-pkg{i}", "0.1.0", backend, requires=requires))
-    return specs
+def generated_specs(count: int, prefix: str = "gen") -> list[ProjectSpec]:
+    """``count`` hatchling packages, each but every third requiring the one before (a forest)."""
+    needs = [[f"{prefix}-pkg{i - 1}>=0.1.0,<0.2.0"] if i % 3 else [] for i in range(count)]
+    return [ProjectSpec(f"{prefix}-pkg{i}", requires=needs[i]) for i in range(count)]
 
 
 def _next_minor(version: str) -> str:

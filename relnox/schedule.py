@@ -99,9 +99,7 @@ def run_graph(
                     else:
                         held[name] = value
             elif not held:
-                for name in pending:  # only a dependency cycle gets here
-                    done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
-                pending.clear()
+                break  # only a dependency cycle gets here
             # the held jobs whose dependencies have all ended (finished or not)
             while finish is not None and (
                 ready := [n for n in held if all(d in done for d in needs[n])]
@@ -114,7 +112,7 @@ def run_graph(
                         done[name] = Outcome(OK, value=finish(name, held.pop(name)))
                     except RelnoxError as exc:
                         failed(name, exc)
-    for name in held:  # its dependencies form a cycle
+    for name in [*pending, *held]:  # its dependencies form a cycle
         done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
     return {name: done[name] for name in order}
 

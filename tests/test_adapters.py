@@ -511,8 +511,9 @@ def test_rerun_hints_name_the_host_and_keep_the_options(
 
 @pytest.mark.parametrize("session", ["verify-install", "publish", "publish-test"])
 def test_allow_stale_is_a_repeatable_flag_of_every_host(session: str) -> None:
-    from relnox.nox import parse_args, task_for
+    from relnox.invoke import TASKS
+    from relnox.nox import parse_args
 
-    task = task_for(session)  # the invoke task; nox sessions and the relnox command parse it
+    task = next(t for t in TASKS if t.name == session)  # nox sessions and relnox parse it
     parsed = parse_args(task, ["--allow-stale", "a", "--allow-stale", "b"])
     assert parsed["allow_stale"] == ["a", "b"]

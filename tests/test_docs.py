@@ -15,7 +15,7 @@ import pytest
 
 import relnox.invoke
 from relnox.invoke._args import MissingPositional, UsageError
-from relnox.nox import SESSIONS, parse_args, task_for
+from relnox.nox import SESSIONS, parse_args
 from tests.docs_support import printed_by
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,7 +113,7 @@ def _task_and_args(command: list[str]) -> tuple[Any, list[str]] | None:
         if len(rest) < 2 or rest[0] != "-s" or rest[1] not in SESSIONS:
             return None  # a project's own session (tests, demo, ...) or a bare nox
         args = rest[rest.index("--") + 1 :] if "--" in rest else []
-        return task_for(rest[1]), args
+        return next(t for t in relnox.invoke.TASKS if t.name == SESSIONS[rest[1]]), args
     if program == "relnox" and rest[:1] == ["help"]:
         rest = [*rest[1:2], "--help"]  # relnox help CMD is relnox CMD --help
     if not rest or rest[0].startswith("-"):

@@ -1,8 +1,6 @@
-"""The version a project's own build backend gives it: ``prepare_metadata_for_build_wheel``
-through :class:`build.ProjectBuilder`, in a kept environment of the project's build
-requirements, the project's tree left as it was. Answers are kept under
-:mod:`relnox.tools.history`'s key plus the project's folder, requirements, interpreter and
-every changed or untracked file's bytes (and the day, for a dirty tree's ``+dYYYYMMDD``)."""
+"""The version a project's build backend gives it (``prepare_metadata_for_build_wheel``, in a
+kept environment of its build requirements, its tree left as it was), kept under
+:mod:`relnox.tools.history`'s key and everything else it reads (:func:`_name`)."""
 
 from __future__ import annotations
 
@@ -255,7 +253,7 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
         sorted(question.requires),
         os.path.realpath(python),
         sorted(changed.items()),
-        time.strftime("%Y%m%d", time.gmtime()) if changed else None,
+        time.strftime("%Y%m%d", time.gmtime()) if changed else None,  # a dirty tree's +dYYYYMMDD
         sorted(
             (k, v)
             for k, v in os.environ.items()

@@ -1,8 +1,6 @@
-"""Which credentials an upload uses, and how they reach the uploader: only the child's
-environment. The first source that applies wins, in the order of docs/troubleshooting.md
-("Credentials"). Every secret seen here is registered with
-:func:`relnox.redact.register_secret`, so it is masked in anything relnox prints.
-"""
+"""Which credentials an upload uses (the first source that applies, in the order of
+docs/troubleshooting.md) and how they reach the uploader: only in the child's environment.
+Every secret seen here is registered (:mod:`relnox.redact`): masked in all relnox prints."""
 
 from __future__ import annotations
 
@@ -32,14 +30,6 @@ from relnox.tools.repositories import (
 logger = logging.getLogger("relnox")
 
 TOKEN_USERNAME = "__token__"
-#: variables holding secrets: never passed on to a child as they are
-SECRET_VARIABLES = (
-    "TWINE_PASSWORD",
-    "PYPI_TOKEN",
-    "TEST_PYPI_TOKEN",
-    "UV_PUBLISH_PASSWORD",
-    "UV_PUBLISH_TOKEN",
-)
 #: GitHub's OIDC endpoint, and GitLab's ID tokens of PyPI's and TestPyPI's audiences
 OIDC_VARIABLES = (
     *("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
@@ -87,13 +77,12 @@ def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, 
         for k, v in base.items()
         if k in keep
         or not is_credential_variable(k)
-        or (k.startswith("TWINE_") and k not in SECRET_VARIABLES)
+        or (k.startswith("TWINE_") and k != "TWINE_PASSWORD")
     }
 
 
 def register_environment_secrets(environ: Mapping[str, str]) -> None:
-    """Register every credential of ``environ``: credential variables, and the userinfo
-    of URLs in pip's and uv's variables."""
+    """Register the secrets of ``environ``'s variables and of pip's and uv's URLs' userinfo."""
     for name, value in environ.items():
         if holds_secret(name):
             register_secret(value)
@@ -156,14 +145,12 @@ def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:
     try:
         if username:
             password = keyring.get_password(url, username)
-            found = (username, password) if password else None
         else:
             credential = keyring.get_credential(url, None)
-            found = (
-                (credential.username, credential.password)
-                if credential and credential.password
-                else None
+            username, password = (
+                (credential.username, credential.password) if credential else ("", "")
             )
+        found = (username, password) if password else None
     except Exception as exc:  # no backend, a locked keyring...: not usable
         logger.debug("keyring not usable for %s: %s", url, exc.__class__.__name__)
         return None
@@ -316,9 +303,8 @@ def read_login(
     *,
     keyring: PasswordLookup | None = keyring_password,
 ) -> IndexLogin | None:
-    """The login to read ``repository``'s simple API with, from the sources of an upload;
-    ``None`` for PyPI/TestPyPI (an upload token is never sent to be read with) and where
-    there is none."""
+    """The login to read ``repository``'s simple API with, from an upload's sources; ``None``
+    where there is none, and for PyPI/TestPyPI (an upload token is never sent to read)."""
     if repository.is_pypi:
         return None
     host = urlsplit(repository.simple_url).hostname or ""

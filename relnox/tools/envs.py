@@ -1,8 +1,5 @@
-"""Every environment relnox makes: :class:`Installer` (uv, else venv + pip) builds argv
-lists that :func:`relnox._proc.run` runs; one interpreter resolution
-(:func:`resolve_python`) and one policy for a child's environment (:func:`child_env`)
-serve every stage.
-"""
+"""Every environment relnox makes: :class:`Installer` (uv, else venv + pip) argv lists, one
+interpreter resolution (:func:`resolve_python`) and one child environment (:func:`child_env`)."""
 
 from __future__ import annotations
 
@@ -67,13 +64,11 @@ def holds_secret(name: str) -> bool:
 def without_credentials(
     base: Mapping[str, str], *, keep_index_logins: bool = False
 ) -> dict[str, str]:
-    """``base`` without any credential variable, and the userinfo taken out of the URLs of
-    pip's and uv's variables; ``keep_index_logins`` keeps what an installer needs to read
-    a private index (for the installer's own process, never its hooks)."""
+    """``base`` without credential variables nor userinfo in pip's and uv's URLs;
+    ``keep_index_logins``: an installer's own process (never its hooks) reads a private index."""
     out: dict[str, str] = {}
     for key, value in base.items():
-        index_login = bool(_INDEX_LOGIN.match(key))
-        if is_credential_variable(key) and not (keep_index_logins and index_login):
+        if is_credential_variable(key) and not (keep_index_logins and _INDEX_LOGIN.match(key)):
             continue
         if not keep_index_logins and key.upper().startswith(("PIP_", "UV_")):
             value = _no_login(value)
@@ -95,10 +90,8 @@ def child_env(
     bytecode: bool = False,
     index_logins: bool = False,
 ) -> dict[str, str]:
-    """The environment of a child: ``base`` (default ``os.environ``) with nothing that
-    could make another tree importable, no credential (:func:`without_credentials`), no
-    interpreter downloads, pip's CA bundle and proxy for uv, and ``env`` (if any) active
-    and first on PATH. ``bytecode`` lets the child write ``__pycache__``."""
+    """A child's environment: ``base`` (default ``os.environ``) without what makes another tree
+    importable or credentials, no interpreter downloads, pip's trust for uv, ``env`` active."""
     clean = without_credentials(
         os.environ if base is None else base, keep_index_logins=index_logins
     )
@@ -404,9 +397,8 @@ def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
 def wheel_for(
     filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
 ) -> str | None:
-    """The wheel of ``filenames`` (one package's) that ``python`` installs, by that
-    interpreter's own tags, most specific first; None when none installs there; ``error``
-    when ``python`` cannot say which tags it installs."""
+    """The wheel of ``filenames`` (one package's) that ``python`` installs by its own tags,
+    or None; ``error`` when ``python`` cannot say its tags."""
     from packaging.utils import parse_wheel_filename
 
     supported = interpreter_tags(python)
@@ -416,11 +408,7 @@ def wheel_for(
             f"packaging.tags), so none of {', '.join(filenames)} can be picked"
         )
     tags = {name: parse_wheel_filename(name)[3] for name in filenames}
-    for tag in supported:
-        for name in filenames:
-            if tag in tags[name]:
-                return name
-    return None
+    return next((name for tag in supported for name in filenames if tag in tags[name]), None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -455,8 +443,7 @@ def create_environment(
 
 
 def environment_dir(work: Path, python: str) -> Path:
-    """Where a round in ``work`` makes its environment for ``python``: ``venv-`` and a
-    digest of the interpreter file the path leads to."""
+    """Where a round in ``work`` makes its environment for ``python`` (its real path's digest)."""
     import hashlib
 
     real = os.path.realpath(python)

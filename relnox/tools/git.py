@@ -22,10 +22,14 @@ def on_path() -> bool:
 
 
 def run(
-    repo: Path, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
+    repo: Path,
+    *args: str,
+    input: str | None = None,
+    env: Mapping[str, str] | None = None,
+    watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """``git args`` in ``repo``, its stdout and stderr apart; raises only if git is missing."""
-    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False)
+    """``git args`` in ``repo`` (stderr apart unless ``watch``); raises only if git is missing."""
+    result = proc.run(["git", *args], cwd=repo, input=input, env=env, merge=False, watch=watch)
     if result.returncode == proc.CANNOT_RUN:
         raise GitError("git is not installed or not on PATH; install git")
     return result
@@ -47,7 +51,8 @@ def git(
     (naming ``what``, default the command) when ``check``."""
     result = run(repo, *args, input=input, env=env)
     if check and not result.ok:
-        said = _left_lock(result.stderr + result.output) or result.last_line()
+        lock = _LOCK_EXISTS.search(result.stderr + result.output)
+        said = _lock_left(lock["lock"]) if lock else result.last_line()
         hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
         raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
@@ -67,12 +72,9 @@ _DAMAGE = (
 
 
 def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
-    """``git args`` that talks to a remote, stopped once it has made no progress for
-    ``stall`` seconds."""
-    argv = ["git", "-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
-    result = proc.run([*argv, *args], cwd=repo, watch=proc.Watch(stall))
-    if result.returncode == proc.CANNOT_RUN:
-        raise GitError("git is not installed or not on PATH; install git")
+    """``git args`` talking to a remote, stopped after ``stall`` seconds without progress."""
+    limits = ["-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={max(1, int(stall))}"]
+    result = run(repo, *limits, *args, watch=proc.Watch(stall))
     if result.stalled or "operation too slow" in result.last_line().lower():
         raise GitError(
             f"git {' '.join(args)} in {repo} made no progress for {stall:g}s (the remote "
@@ -113,17 +115,14 @@ def remote_tags(repo: Path, remote: str, names: Sequence[str], *, stall: float) 
 def _why_push_failed(result: proc.Result) -> str:
     """The line of a failed push that says why: git's ``fatal:``, a ``! [rejected]`` ref,
     its ``error:``, else the last line (not the hint after them)."""
-    lines = [line.strip() for line in result.output.splitlines() if line.strip()]
+    lines = [line.strip() for line in result.output.splitlines()]
     # a refused ref first: git ends such a push with a "fatal: the remote end hung up"
-    for start in ("! [", "fatal:", "error:"):
-        found = [line for line in lines if line.startswith(start)]
-        if found:
-            return found[0]
-    return result.last_line()
+    starts = ("! [", "fatal:", "error:")
+    found = (line for start in starts for line in lines if line.startswith(start))
+    return next(found, result.last_line())
 
 
 def is_repo(path: Path) -> bool:
-    """Whether ``path`` is inside a git work tree."""
     return top_of(path) is not None
 
 
@@ -175,12 +174,10 @@ _IN_PROGRESS = (
 def in_progress(repo: Path) -> str | None:
     """The git operation ``repo`` is in the middle of, as ``"a merge is in progress
     (.git/MERGE_HEAD); ..."`` (with how to end it), or None."""
-    names = [marker for marker, _, _ in _IN_PROGRESS]
-    args = [arg for name in names for arg in ("--git-path", name)]
+    args = [arg for marker, _, _ in _IN_PROGRESS for arg in ("--git-path", marker)]
     out = git(repo, "rev-parse", *args, check=False)
     for (_, what, fix), path in zip(_IN_PROGRESS, out.splitlines(), strict=False):
-        where = Path(path) if Path(path).is_absolute() else repo / path
-        if where.exists():
+        if (repo / path).exists():  # git's path is relative to repo, or absolute
             return f"{what} is in progress ({path}); finish or abort it first: {fix}"
     return None
 
@@ -196,19 +193,10 @@ def _lock_left(lock: Path | str) -> str:
     )
 
 
-def _left_lock(output: str) -> str | None:
-    """The lock file git refused to write over, named with the way out, or None."""
-    found = _LOCK_EXISTS.search(output)
-    return _lock_left(found["lock"]) if found else None
-
-
 def index_lock(repo: Path) -> str | None:
     """The problem of a left ``index.lock``, or None."""
-    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False).strip()
-    lock = Path(out) if Path(out).is_absolute() else repo / out
-    if not out or not lock.exists():
-        return None
-    return _lock_left(lock)
+    out = git(repo, "rev-parse", "--git-path", "index.lock", check=False)
+    return _lock_left(repo / out) if out and (repo / out).exists() else None
 
 
 #: the identities a commit (author, committer) and an annotated tag (committer) need
@@ -223,15 +211,11 @@ def has_identity(repo: Path) -> bool:
 
 def head(repo: Path) -> str | None:
     held_here = _HELD.get(str(repo))
-    if held_here is not None:
-        return held_here.head
-    out = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
-    return out or None
+    return held_here.head if held_here is not None else _rev_parse(repo, "HEAD")
 
 
 def held_head(repo: Path, commit: str | None) -> None:
-    """Tell a :func:`held` ``repo`` HEAD's commit another question's ``rev-parse`` read,
-    so :func:`head` asks no process of its own."""
+    """HEAD's commit, read by another ``rev-parse``, kept for a :func:`held` ``repo``."""
     held_here = _HELD.get(str(repo))
     if held_here is not None:
         vars(held_here).setdefault("head", commit)  # the cached_property's own slot
@@ -239,15 +223,18 @@ def held_head(repo: Path, commit: str | None) -> None:
 
 def commit_of(repo: Path, rev: str) -> str | None:
     """The commit ``rev`` names, or ``None`` when it names none."""
-    out = git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-    return out or None
+    return _rev_parse(repo, f"{rev}^{{commit}}")
+
+
+def _rev_parse(repo: Path, rev: str) -> str | None:
+    return git(repo, "rev-parse", "--verify", "--quiet", rev, check=False) or None
 
 
 def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
     if held is not None:
         return tag in held.tags
-    return bool(git(repo, "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False))
+    return _rev_parse(repo, f"refs/tags/{tag}") is not None
 
 
 def tag_commit(repo: Path, tag: str) -> str | None:
@@ -276,8 +263,7 @@ TAG_FIELDS = "%(objectname) %(refname) %(objecttype) %(*objecttype) %(creatordat
 
 
 def tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
-    """Every tag of ``repo`` in :data:`TAG_FIELDS` (git's order: by name), split; read once
-    while :func:`held` holds ``repo`` or the work tree it is the top of."""
+    """Every tag of ``repo`` in :data:`TAG_FIELDS` (by name), split; once while :func:`held`."""
     held_here = _HELD.get(str(repo)) or next((h for h in _HELD.values() if h.top == repo), None)
     if held_here is not None:
         return held_here.tag_refs
@@ -293,9 +279,8 @@ def _tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
 
 
 class _Held:
-    """What :func:`held` read of one repository: its top level, HEAD's commit, each tag's
-    commit (``""`` when it names no commit, ``"?"`` when a tag of a tag leaves git to say),
-    each read when first asked, and its files at revisions through one :class:`Blobs`."""
+    """What :func:`held` read of one repository, each when first asked; a tag's commit is
+    ``""`` when it names none, ``"?"`` when a tag of a tag leaves git to say."""
 
     def __init__(self, repo: Path, top: Path) -> None:
         self.repo, self.top = repo, top
@@ -303,8 +288,7 @@ class _Held:
 
     @functools.cached_property
     def head(self) -> str | None:
-        out = git(self.repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        return out or None
+        return _rev_parse(self.repo, "HEAD")
 
     @functools.cached_property
     def tag_refs(self) -> list[tuple[str, str, str, str, str]]:
@@ -312,17 +296,12 @@ class _Held:
 
     @functools.cached_property
     def tags(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items():
-            if kind == "commit":
-                found[name] = target
-            elif kind == "tag":
-                found[name] = (
-                    peeled if peeled_kind == "commit" else "?" if peeled_kind == "tag" else ""
-                )
-            else:
-                found[name] = ""
-        return found
+        return {
+            name: target
+            if kind == "commit"
+            else {"commit": peeled, "tag": "?"}.get(peeled_kind, "")
+            for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items()
+        }
 
 
 #: repositories whose tags and files a read-only command holds (:func:`held`)
@@ -331,12 +310,8 @@ _HELD: dict[str, _Held] = {}
 
 @contextlib.contextmanager
 def held(repo: Path) -> Iterator[None]:
-    """While open, :func:`top_of`, :func:`toplevel` and :func:`head` answer from one
-    ``rev-parse`` each, :func:`tag_exists` and :func:`tag_commit` from one
-    ``for-each-ref`` of ``repo``'s tags, and :func:`show_file` and :func:`show_files`
-    from one ``cat-file --batch``: for a command that changes no ref (docs/architecture.md
-    has its figure).
-    Outside a git repository it holds nothing."""
+    """While open, ``repo``'s top, HEAD, tags and files at revisions are each read once (one
+    process each): for a command that changes no ref (docs/architecture.md, git.held)."""
     key = str(repo)
     if key in _HELD or not repo.is_dir():  # no directory: the command says so itself
         yield
@@ -379,9 +354,9 @@ def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:
 TAGS_PER_PUSH = 3
 
 
-def tag_batches(refs: Sequence[str], size: int = TAGS_PER_PUSH) -> list[list[str]]:
-    """``refs`` in pushes of at most ``size`` tags, so each push starts its tag workflows."""
-    return [list(refs[i : i + size]) for i in range(0, len(refs), size)] or [[]]
+def tag_batches(refs: Sequence[str]) -> list[list[str]]:
+    """``refs`` in pushes of at most :data:`TAGS_PER_PUSH`, so each starts its tag workflows."""
+    return [list(refs[i : i + TAGS_PER_PUSH]) for i in range(0, len(refs), TAGS_PER_PUSH)] or [[]]
 
 
 def current_branch(repo: Path) -> str | None:
@@ -390,20 +365,18 @@ def current_branch(repo: Path) -> str | None:
 
 
 def empty_submodules(directory: Path) -> list[str]:
-    """The submodules below ``directory`` (paths relative to it) that are not checked out:
-    git's index holds their commit (mode 160000) but their directory is empty, as a clone
-    without ``--recursive`` leaves them. Empty outside a git repository."""
+    """The submodules below ``directory`` (relative paths) a clone without ``--recursive``
+    left empty: git's index holds their commit (mode 160000), their directory nothing."""
     result = run(directory, "ls-files", "--stage", "-z", "--", ".")
     if not result.ok:
         return []
-    empty = []
-    for entry in result.output.split("\0"):
-        meta, _tab, rel = entry.partition("\t")
-        if meta.startswith("160000 ") and rel:
-            path = directory / rel
-            if not path.is_dir() or not any(path.iterdir()):
-                empty.append(rel)
-    return empty
+    entries = [entry.partition("\t") for entry in result.output.split("\0")]
+    gitlinks = [rel for meta, _, rel in entries if meta.startswith("160000 ") and rel]
+    return [
+        rel
+        for rel in gitlinks
+        if not (directory / rel).is_dir() or not any((directory / rel).iterdir())
+    ]
 
 
 def show_file(repo: Path, rev: str, path: str) -> str | None:
@@ -515,8 +488,7 @@ def _send(stdin: IO[bytes], requests: bytes) -> None:
 
 
 def _answer(stdout: IO[bytes]) -> tuple[bool, str | None]:
-    """One answer of ``git cat-file --batch``: whether it is a plain file or none, and the
-    file's text."""
+    """One ``git cat-file --batch`` answer: whether it is a plain file (or none), its text."""
     header = stdout.readline().split()
     if header[-1:] in ([b"missing"], [b"ambiguous"]):
         return True, None
@@ -529,14 +501,12 @@ def _answer(stdout: IO[bytes]) -> tuple[bool, str | None]:
     return True, data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def check_tag_name(repo: Path, name: str, *, what: str = "tag-format in [tool.relnox]") -> None:
-    """``name`` is a tag name git accepts, else :class:`GitError` naming ``what`` to fix."""
+def check_tag_name(repo: Path, name: str) -> None:
+    """``name`` is a tag name git accepts, else :class:`GitError` naming tag-format to fix."""
     valid = bool(name) and not name.startswith("-")
-    if valid:
-        valid = run(repo, "check-ref-format", f"refs/tags/{name}").ok
-    if not valid:
+    if not (valid and run(repo, "check-ref-format", f"refs/tags/{name}").ok):
         raise GitError(
             f"{name!r} is not a valid git tag name (git check-ref-format: no spaces, no '..', "
             "none of ~ ^ : ? * [ \\, not starting with '-' or '.', not ending in '.lock' or "
-            f"'/'); change {what} so it renders a valid name"
+            "'/'); change tag-format in [tool.relnox] so it renders a valid name"
         )

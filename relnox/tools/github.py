@@ -1,12 +1,6 @@
 """GitHub Actions: a task's results as step outputs (``$GITHUB_OUTPUT``), the job summary
 (``$GITHUB_STEP_SUMMARY``), ``::error::`` annotations, and the REST calls of a release
-pull request. Off Actions nothing is written.
-
-Results with a fixed meaning: ``packages`` and ``tags`` (space separated), ``versions``
-(JSON), ``directories`` (for ``matrix``), ``is_prerelease`` and ``matrix`` (derived when
-absent), ``graph`` (a Mermaid block for the summary only); one package also gets
-``package``, ``version`` and (with one tag) ``tag``.
-"""
+pull request. Off Actions nothing is written; docs/tasks.md lists the outputs."""
 
 from __future__ import annotations
 

@@ -91,9 +91,8 @@ def is_gitlab_host(host: str) -> bool:
 
 
 class GitLabApi:
-    """:class:`relnox.tools.github.GitHubApi`'s calls for a merge request; ``GITLAB_TOKEN``
-    only ever in a header. The API is ``CI_API_V4_URL``, else the remote's host; the
-    project ``CI_PROJECT_ID``, else the remote's path."""
+    """:class:`relnox.tools.github.GitHubApi`'s calls for a merge request (``GITLAB_TOKEN`` in
+    a header), of ``CI_API_V4_URL`` and ``CI_PROJECT_ID``, else the remote's host and path."""
 
     #: the user name a project access token goes to git with (HTTP basic)
     git_user = "oauth2"

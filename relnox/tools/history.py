@@ -28,17 +28,9 @@ KEY_REFS = ("refs/tags", "refs/replace")
 #: proves its dates, and is listed without reading an object (778 tags: a third of the time)
 REF_FORMAT = "%(objectname) %(refname)"
 _REFS = ("for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
-_STATE = (
-    "rev-parse",
-    "--absolute-git-dir",
-    "--git-path",
-    "shallow",
-    "--git-path",
-    "info/grafts",
-    "--is-shallow-repository",
-    "--verify",
-    "--quiet",
-    "HEAD",
+_STATE = (  # git's directory, its two files, whether shallow, HEAD (see GitState)
+    *("rev-parse", "--absolute-git-dir", "--git-path", "shallow", "--git-path", "info/grafts"),
+    *("--is-shallow-repository", "--verify", "--quiet", "HEAD"),
 )
 _VERSION = 2
 

@@ -1,7 +1,5 @@
-"""Package indexes by name or URL, each with an upload URL and a simple URL (PEP 503/691),
-names looked up in the order of docs/configuration.md (``[tool.relnox.repositories]``).
-A URL's userinfo becomes the repository's credentials and is removed from the URL.
-"""
+"""Package indexes by name (looked up in docs/configuration.md's order) or URL, each with an
+upload URL and a simple URL; a URL's userinfo becomes the repository's credentials."""
 
 from __future__ import annotations
 
@@ -228,9 +226,8 @@ def pypirc_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
-    """The sections of a ``~/.pypirc`` (empty when there is none). One that cannot be read
-    is an error that never quotes its lines (they may hold a password); one with a
-    password that other users may read gets a warning (once)."""
+    """The sections of a ``~/.pypirc`` (none without one); an unreadable one is an error
+    quoting no line (a password), one others may read with a password a warning."""
     if not os.path.lexists(path):
         return {}  # as configparser reads a missing file, without loading it
     import configparser

@@ -119,12 +119,8 @@ def parse_json_page(data: dict[str, Any], base_url: str) -> ProjectPage:
         url = urljoin(base_url, entry.get("url", ""))
         name = entry.get("filename") or _filename_of(url)
         sha = (entry.get("hashes") or {}).get("sha256")
-        files[name] = IndexedFile(
-            name,
-            url,
-            sha.lower() if isinstance(sha, str) else None,
-            upload_time(entry.get("upload-time")),
-        )
+        sha = sha.lower() if isinstance(sha, str) else None
+        files[name] = IndexedFile(name, url, sha, upload_time(entry.get("upload-time")))
     status, reason = "active", ""
     project_status = data.get("project-status")
     meta = data.get("meta")

@@ -1,12 +1,6 @@
-"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol.
-
-``uv publish`` (:mod:`relnox.tools.uv_publish`) is the default where uv runs; ``twine
-upload`` (:class:`Twine`, below) where uv cannot, for a keyring, or when ``[tool.relnox.
-publish] transport = "twine"``: a child takes 0.1-0.2 s for uv and 0.6-0.9 s for twine, almost
-all start-up (40 files of 20 packages to a local index, ``benchmarks/publish.py``). Both get
-the credentials only in their environment, are watched by the ``stall`` rule, and have their
-output masked.
-"""
+"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol:
+``uv publish`` (:mod:`relnox.tools.uv_publish`) where uv runs, else ``twine upload``
+(:class:`Twine`), each with the credentials only in its environment, watched and masked."""
 
 from __future__ import annotations
 
@@ -158,6 +152,7 @@ def failure_message(
 ) -> str:
     """One actionable sentence for an upload that did not succeed."""
     label = repository.label
+    tries = f"{attempt.attempts} attempt{'s' * (attempt.attempts != 1)}"
     if attempt.kind == AUTH and credentials.method == "anonymous":
         return (
             f"{repository.where} answered HTTP {attempt.status} for {filename}: "
@@ -195,25 +190,22 @@ def failure_message(
     if attempt.kind == STALL and proc.NO_ANSWER in attempt.output:
         return (
             f"{repository.where} took all of {filename} but gave no answer within {timeout:g}s "
-            f"in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, so relnox "
-            f"stopped waiting ([tool.relnox.network] timeout = {timeout:g}); check that the "
-            "index works (or raise timeout if it is that slow to answer) and run the same "
-            "command again, it uploads only what is missing"
+            f"in each of {tries}, so relnox stopped waiting ([tool.relnox.network] timeout = "
+            f"{timeout:g}); check that the index works (or raise timeout if it is that slow to "
+            "answer) and run the same command again, it uploads only what is missing"
         )
     if attempt.kind == STALL:
         return (
-            f"{repository.where} made no progress uploading {filename} for "
-            f"{stall:g}s in each of {attempt.attempts} attempt{'s' * (attempt.attempts != 1)}, "
-            f"so relnox stopped the upload ([tool.relnox.network] stall = {stall:g}); check that the "
-            "index works (or raise stall if it is that slow) and run the same command again, "
-            "it uploads only what is missing"
+            f"{repository.where} made no progress uploading {filename} for {stall:g}s in each "
+            f"of {tries}, so relnox stopped the upload ([tool.relnox.network] stall = {stall:g}); "
+            "check that the index works (or raise stall if it is that slow) and run the same "
+            "command again, it uploads only what is missing"
         )
     if attempt.kind == TRANSIENT:
         return (
-            f"{repository.upload_url} kept failing for {filename} ({attempt.detail}) after "
-            f"{attempt.attempts} attempt{'s' * (attempt.attempts != 1)} "
-            "([tool.relnox.network] retries); the index may be down: run the same command "
-            "again later, it uploads only what is missing"
+            f"{repository.upload_url} kept failing for {filename} ({attempt.detail}) after {tries} "
+            "([tool.relnox.network] retries); the index may be down: run the same command again "
+            "later, it uploads only what is missing"
         )
     if attempt.tool == "twine" and "UnicodeEncodeError" in attempt.detail:
         return (
