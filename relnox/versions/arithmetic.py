@@ -67,13 +67,10 @@ def _from_semver(text: str) -> Version | None:
         numbers = [i for i in idents[1:] if i.isdigit()]
         if len(numbers) != len(idents) - 1 or len(numbers) > 1:
             return None
-        count = numbers[0] if numbers else "0"
-        if label in PRE_LABELS:
-            out += f"{PRE_LABELS[label]}{count}"
-        elif label == "dev":
-            out += f".dev{count}"
-        else:
+        mark = {**PRE_LABELS, "dev": ".dev"}.get(label)
+        if mark is None:
             return None
+        out += f"{mark}{numbers[0] if numbers else 0}"
     if parsed.build:
         out += "+" + str(parsed.build).replace("-", ".")
     try:
@@ -91,20 +88,18 @@ def to_scheme(version: Version | str, scheme: str) -> str:
 
 
 def _semver_text(v: Version) -> str:
-    def refuse(why: str) -> VersionError:
-        return VersionError(
+    refused = (
+        (v.epoch, "has an epoch"),
+        (len(v.release) > 3, "has more than three release numbers"),
+        (v.post is not None, "is a post release"),
+        (v.pre is not None and v.dev is not None, "is a dev release of a pre-release"),
+    )
+    why = next((why for wrong, why in refused if wrong), None)
+    if why is not None:
+        raise VersionError(
             f"version {v} {why}, which semver cannot express; use a plain X.Y.Z, "
             'X.Y.Z-alpha.N/-beta.N/-rc.N, or set version-scheme = "pep440"'
         )
-
-    if v.epoch:
-        raise refuse("has an epoch")
-    if len(v.release) > 3:
-        raise refuse("has more than three release numbers")
-    if v.post is not None:
-        raise refuse("is a post release")
-    if v.pre is not None and v.dev is not None:
-        raise refuse("is a dev release of a pre-release")
     major, minor, patch = (*v.release, 0, 0)[:3]
     text = f"{major}.{minor}.{patch}"
     if v.pre is not None:
@@ -335,9 +330,7 @@ _PRE_SPELLED = re.compile(
 def spells_pre(text: str) -> bool:
     """Whether ``text`` writes a pre-release with separators (``3.2.0-rc0``)."""
     version = maybe_version(text)
-    return (
-        _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
-    )
+    return bool(_PRE_SPELLED.fullmatch(text)) and version is not None and text != str(version)
 
 
 def spelled_like(new: str, current: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
 
 from packaging.version import Version
@@ -45,8 +45,6 @@ MONTH_SPELLINGS = ("month", "short-month")
 
 
 def utc(when: float) -> datetime:
-    from datetime import timezone
-
     return datetime.fromtimestamp(when, timezone.utc)
 
 
@@ -56,11 +54,6 @@ DATED_READ = 3
 DATED_SLACK = 2 * 86400
 #: how many days into the next month a month's release may be tagged
 MONTH_LATE = 15
-
-
-def _year_like(number: int) -> bool:
-    """Whether a version's first number can be a year :func:`_calendar` takes."""
-    return 2000 <= number < 2100 or 10 <= number < 100
 
 
 def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
@@ -79,8 +72,6 @@ def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
 def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """The spelling of dates when the newest releases are the days they were tagged
     (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
-    from datetime import timezone
-
     newest = heapq.nlargest(DATED_READ, finals)
     if not newest:
         return None
@@ -116,7 +107,7 @@ def _monthly(
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
-    if not any(_year_like(v.release[0]) for v, _tag in everyone):
+    if not any(2000 <= v.release[0] < 2100 or 10 <= v.release[0] < 100 for v, _t in everyone):
         return None  # no year to be the one a tag was made in: none is a month's
     firsts: dict[tuple[int, ...], int] = {}  # each month's first count, as released
     for version, _tag in everyone:
@@ -149,8 +140,6 @@ def _keeps_month(
 ) -> bool:
     """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
     month ended: patch releases keep their minor's month."""
-    from datetime import timedelta, timezone
-
     for version, tag in releases:
         when = tags.dates.get(tag, 0)
         if when <= 0 or version.release[2] == firsts.get(version.release[:2]):

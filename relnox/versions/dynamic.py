@@ -1,7 +1,6 @@
 """Where a project with a dynamic version (or a ``setup.cfg`` / ``setup.py`` project) keeps
-it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when the version
-comes from git tags or the build computes it (then its backend says it:
-:mod:`relnox.versions.referee`), with one sentence of evidence."""
+it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when it comes from
+git tags or the build computes it (:mod:`relnox.versions.referee`), with its evidence."""
 
 from __future__ import annotations
 
@@ -170,9 +169,8 @@ def _scm_written(
     module_name: str,
     module: Path | None,
 ) -> str | None:
-    """The file ``[tool.setuptools_scm]`` writes from the tags (``version_file``,
-    ``write_to``) when the attr's module is it or imports its version from it, with no
-    unindented literal of its own; ``None`` otherwise."""
+    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
+    attr's module is it or imports its version from it, with no top-level literal."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):
@@ -256,10 +254,9 @@ def dynamic_version(
     pyproject = directory / "pyproject.toml"
     tool = table(doc, "tool")
     hatch = table(tool, "hatch", "version")
-    if hatch:
-        found = _hatch(directory, pyproject, hatch, doc)
-        if found is not None:
-            return found
+    found = _hatch(directory, pyproject, hatch, doc) if hatch else None
+    if found is not None:
+        return found
     pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
@@ -270,15 +267,11 @@ def dynamic_version(
         loc = literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)
         return "pdm", [loc], f"[tool.pdm.version] path = {pdm['path']!r}"
     found = _setuptools(directory, pyproject, doc, roots)
-    if found is not None:
-        return found
-    if backend.startswith("maturin"):
+    if found is None and backend.startswith("maturin"):
         return cargo_version(directory, doc)
-    found = scikit_build_version(directory, doc)
-    if found is not None:
-        return found
     meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
-    found = meson_version(directory, roots, modules) if meson else None
+    found = found or scikit_build_version(directory, doc)
+    found = found or (meson_version(directory, roots, modules) if meson else None)
     if found is not None:
         return found
     if opted_in(doc, build_requires):

@@ -106,8 +106,12 @@ def _aligned(
     if to is None:
         everyone = {p.name for p in group} == {p.name for p in workspace.packages}
         flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
+        by: dict[str, list[str]] = {}  # 1.7.0: a, b and 69 more; 0.3.0: c
+        for pkg in group:
+            by.setdefault(pkg.version, []).append(pkg.name)
+        diverged = "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
         raise VersionError(
-            f"lockstep group with diverged versions ({_by_version(group)}); align them "
+            f"lockstep group with diverged versions ({diverged}); align them "
             f"first with relnox bump {flags}--to {highest}, or list only the packages "
             "that move together in [tool.relnox] lockstep"
         )
@@ -192,14 +196,6 @@ def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
             f"the next {label} is {stepped}"
         )
     return stepped
-
-
-def _by_version(group: Sequence[Package]) -> str:
-    """``1.7.0: a, b and 69 more; 0.3.0: c`` -- every version, a few names each."""
-    by: dict[str, list[str]] = {}
-    for pkg in group:
-        by.setdefault(pkg.version, []).append(pkg.name)
-    return "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
 
 
 def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:

@@ -43,10 +43,6 @@ def computed(pkg: Package) -> bool:
     )
 
 
-def question(pkg: Package) -> asked.Question:
-    return asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
-
-
 def _stripped(version: Version) -> Version:
     """``version`` without its dev and local parts: the release it leads to."""
     text = ".".join(str(n) for n in version.release)
@@ -101,9 +97,8 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 
 def without_tag_build(directory: Path, said: str) -> str:
-    """``said`` without setuptools' ``tag-build`` suffix (``[tool.distutils.egg_info]`` of
-    pyproject.toml, ``[egg_info]`` of setup.cfg: ``"dev"``), which every build from the tree
-    adds to the literal and a release build drops: ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
+    """``said`` without setuptools' ``tag-build`` suffix (``[egg_info]``, which a build from
+    the tree adds and a release build drops): ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
     import configparser
 
     from relnox.toml import table
@@ -132,7 +127,7 @@ def refereed(workspace: Workspace) -> Workspace:
     if not asked.enabled():
         return workspace
     questions = {
-        pkg.name: question(pkg)
+        pkg.name: asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
         for pkg in workspace.packages
         if computed(pkg) and not asked.compiles(pkg.backend)
     }
@@ -171,7 +166,8 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
     not, or cannot answer (relnox's reading stands, :func:`fallback` warned once)."""
     if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
         return None
-    said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
+    question = asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
+    said = asked.backend_versions(workspace.root, {pkg.name: question})[pkg.name]
     if isinstance(said, asked.BackendVersionError):
         if not pkg.referee:
             logger.warning(fallback(pkg, said))
@@ -182,9 +178,8 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
 def said_by_backend(
     directory: Path, requires: Sequence[str], backend: str
 ) -> asked.Metadata | asked.BackendVersionError | None:
-    """The name and version ``directory``'s build backend gives it, asked where relnox's own
-    reading cannot say them (kept with the referee's answers); ``None`` where backends are
-    not asked (``RELNOX_ASK_BACKEND=0``, a backend that compiles, outside git)."""
+    """The name and version ``directory``'s build backend gives it, where relnox cannot read
+    them; ``None`` where backends are not asked (``RELNOX_ASK_BACKEND=0``, one that compiles)."""
     if not asked.enabled() or asked.compiles(backend):
         return None
     question = asked.Question(directory, tuple(requires), backend)
@@ -194,9 +189,8 @@ def said_by_backend(
 def held_version(
     directory: Path, places: Sequence[Path], said: str, setting: Path
 ) -> VersionLocation | None:
-    """The one file named for the version (``version.info``, ``VERSION``, ``_version.py``)
-    in ``places`` that holds only ``said``, the backend's version, or a literal
-    ``__version__`` of it: the file the build reads; two are an error naming both."""
+    """The one file of ``places`` named for the version (``VERSION``, ``_version.py``) holding
+    ``said``, the backend's version: the file the build reads; two are an error."""
     from relnox.versions.setup_py import version_file
 
     version = maybe_version(said)

@@ -59,14 +59,6 @@ def plain_version_tag(root: Path) -> str | None:
     return max(plain)[1] if plain else None
 
 
-def _workflow_dirs(top: Path) -> str:
-    """The text of the workflows that run on tags or releases, or upload to an index."""
-    from relnox.versions.vcs import PUBLISHES, workflow_texts
-
-    texts = workflow_texts(top)
-    return "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
-
-
 #: a ``tags:`` or ``release:`` key
 TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
 
@@ -115,7 +107,11 @@ def released_elsewhere(
     stems = _stems_of(root, candidates)
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
-    workflows = _workflow_dirs(top)
+    from relnox.versions.vcs import PUBLISHES, workflow_texts
+
+    # the workflows that run on tags or releases, or upload to an index
+    texts = workflow_texts(top)
+    workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
     lines = _roots_lines(top) if in_repo else []
     found = []
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag

@@ -233,8 +233,7 @@ def read_text(path: Path, kind: str = "file") -> str:
 
 
 def not_a_file(path: Path) -> str:
-    """Why ``path`` is no file to read a version from (no such file, a directory, a link
-    to nothing, a pipe or a device), or ``""`` for a regular file (a link is followed)."""
+    """Why ``path`` is no file to read a version from, or ``""`` for a regular file."""
     if path.is_file():
         return ""
     if path.is_symlink() and not path.exists():
@@ -411,20 +410,17 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     where = rel(loc.path, root)
     text = git.show_file(root, rev, "./" + where)
     parts = where.split("/")
-    if text is None and "src" in parts[:-1]:
-        # the project moved into a src layout since: the
-        # same module where it was, one folder up
+    if text is None and "src" in parts[:-1]:  # moved into a src layout since: one folder up
         parts.remove("src")
         text = git.show_file(root, rev, "./" + "/".join(parts))
     if text is None:
         return None
     found = value_in(loc, text)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # the project moved its version between poetry's table and [project] (poetry-core 2)
+        # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
         others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # the version moved from setup.cfg's [metadata] to pyproject.toml
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
         match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None

@@ -34,15 +34,13 @@ ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 
 def _said_at(member: Member, tag: str, show_files: ShowFiles | None) -> list[Version | None] | None:
-    """What the member's version file says at ``tag``; ``None`` without one there."""
     return said_at([member], tag, show_files)[0]
 
 
 def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles | None
 ) -> list[list[Version | None] | None]:
-    """What each member's version file says at ``tag`` (``None`` without one there), read in
-    one go."""
+    """What each member's version file says at ``tag`` (``None`` without one there)."""
     paths = [m.version_file for m in members]
     asked = [(tag, path) for path in paths if path is not None]
     texts = iter(show_files(asked) if show_files is not None and asked else ())
@@ -149,10 +147,6 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
-def _has_final(group: Sequence[tuple[Version, str]]) -> bool:
-    return any(not version.is_prerelease for version, _tag in group)
-
-
 def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
     """The highest final release of a prefix's tags (the highest tag when none is final)."""
     return max([item for item in group if not item[0].is_prerelease] or group)
@@ -191,9 +185,7 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-#: a convention's tags, by what decides them (its globs, regex and formats for a package):
-#: ``(version, tag)`` of each, how they spell dates (:func:`relnox.versions.dated.spelling_of`)
-#: and the same tags lowest first (of one version, the one spelled as new tags higher)
+#: a convention's tags by its globs, regex and formats: found, dated spelling, ranked
 Measured = dict[
     tuple[object, ...],
     tuple[list[tuple[Version, str]], str | None, list[tuple[Version, str]]],
@@ -208,8 +200,7 @@ def _measure(
     seen: Measured | None = None,
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
-    ``seen``: the tags of the conventions measured so far (packages tagged alike read them
-    once)."""
+    ``seen``: the conventions measured so far (packages tagged alike read them once)."""
     formats = tuple(
         f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
     )
@@ -286,12 +277,10 @@ def _left_behind(
     tags: RepoTags,
     show_files: ShowFiles | None,
 ) -> tuple[set[str], set[str], str | None]:
-    """The final releases HEAD holds above the line its files are on, which the files said at
-    their commits and went back from to a line released before them (``v1.0.0``, then the
-    files back on the 0.7 line and 0.7.1 released): never this line's last release. With no
-    tag above the files' line outside HEAD's history they were withdrawn and are not the
-    highest release either; else the branch maintains an older line. Returns the tags left,
-    those withdrawn, and the one line that says so. Their versions stay released."""
+    """The final releases HEAD holds above its files' line, which the files said and went back
+    from (``v1.0.0``, then 0.7.1): never this line's last release; withdrawn (not the highest
+    either) unless a tag above the line lies outside HEAD's history (a maintenance branch).
+    Returns the tags left, those withdrawn, and the line that says so."""
     current = member.current
     if member.vcs or current is None or not tags.merged:
         return set(), set(), None
@@ -463,7 +452,7 @@ class TagReading:
             fmt = spelled(prefix, group)
             under = fmt.endswith(UNDERSCORED)
             fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under] or group
-            rank = (_has_final(group), top_release(group)[0], len(group))
+            rank = (any(not v.is_prerelease for v, _t in group), top_release(group)[0], len(group))
             self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
@@ -513,9 +502,7 @@ class TagReading:
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
-                convention = TagConvention(
-                    fmt, (), convention.evidence, False, member.match, member.regex
-                )
+                convention = replace(convention, format=fmt)
                 measured = _measure(member, convention, tags, self.show_files, self.measured)
             return measured
         if not prefixes:
@@ -585,10 +572,8 @@ class TagReading:
         )
         measured = _measure(member, convention, tags, self.show_files, self.measured)
         later = self._spelled_later(chosen, accepts)
-        if later is None and unsaid is None:
-            return measured
         found = "; ".join(filter(None, (later, unsaid, measured.finding)))
-        return replace(measured, finding=found)
+        return replace(measured, finding=found or None)
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
         """``chosen`` without the spellings whose tags the member's version file contradicts
@@ -689,14 +674,11 @@ class TagReading:
         )
         for member in members:
             fact = facts[member.name]
-            if line is not None and member.current not in line:
-                continue
-            if (
-                line is not None
-                and newest
-                and tag_contradicts(member, newest[1], newest[0], show_files)
+            if line is not None and (
+                member.current not in line
+                or (newest and tag_contradicts(member, newest[1], newest[0], show_files))
             ):
-                continue  # released beside that line at versions of its own
+                continue  # not at the line's version, or released beside it at its own
             if member.match is not None or member.regex is not None or not _fits(shape, member):
                 continue  # its backend's rule says how its tags are spelled, or its directory
             if fact.count == 0 and member.configured is None and fact.problem is None:

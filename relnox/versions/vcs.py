@@ -94,11 +94,6 @@ def workflow_texts(top: Path) -> list[str]:
     return texts
 
 
-def release_triggers(top: Path) -> tuple[str, ...]:
-    """The tag globs (``on: push: tags:``) of the repository's GitHub workflows."""
-    return tuple(dict.fromkeys(glob for globs in release_filters(top) for glob in globs))
-
-
 #: a workflow step that uploads to a package index
 PUBLISHES = re.compile(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
@@ -127,13 +122,12 @@ def stamps_version(top: Path, names: Sequence[str]) -> bool:
     """Whether a workflow that publishes on a pushed tag writes the version before it
     builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
     tags release the tagged commit at the tag's version, whatever the files say."""
-    for text, _globs in _tag_workflows(top, publishing=True):
-        for line in text.splitlines():
-            if _VERSION_COMMAND.search(line):
-                return True
-            if "version" in line.lower() and any(n in line for n in names) and "sed " in line:
-                return True
-    return False
+    return any(
+        _VERSION_COMMAND.search(line)
+        or ("version" in line.lower() and any(n in line for n in names) and "sed " in line)
+        for text, _globs in _tag_workflows(top, publishing=True)
+        for line in text.splitlines()
+    )
 
 
 #: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
@@ -201,7 +195,8 @@ def tag_facts(
     """Each member's :class:`TagFacts` as the tags say them, and whether the clone is shallow."""
     from relnox.versions.conventions import infer_conventions
 
-    tags = repo_tags(root, release_triggers(top))
+    triggers = dict.fromkeys(glob for globs in release_filters(top) for glob in globs)
+    tags = repo_tags(root, tuple(triggers))
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
     objects = _objects(git.tag_refs(root))
     with git.held(root):  # one git process for every file asked at a tag
