@@ -117,15 +117,10 @@ def _build(
     post: int | None = None,
     dev: int | None = None,
 ) -> Version:
-    text = f"{v.epoch}!" if v.epoch else ""
-    text += ".".join(str(n) for n in release)
-    if pre is not None:
-        text += f"{pre[0]}{pre[1]}"
-    if post is not None:
-        text += f".post{post}"
-    if dev is not None:
-        text += f".dev{dev}"
-    return Version(text)
+    text = (f"{v.epoch}!" if v.epoch else "") + ".".join(str(n) for n in release)
+    text += f"{pre[0]}{pre[1]}" if pre is not None else ""
+    text += f".post{post}" if post is not None else ""
+    return Version(text + (f".dev{dev}" if dev is not None else ""))
 
 
 def _bumped_release(v: Version, index: int) -> list[int]:
@@ -149,8 +144,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        # 2.4.0+dev (work toward or after 2.4.0) is between
-        # releases as 2.4.0.dev0 is; another local label (0.1+private, 2.0+cu118) is not
+        # 2.4.0+dev is between releases as 2.4.0.dev0 is; 0.1+private or 2.0+cu118 is not
         dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
         between = v.dev is not None or (dev_label and v.pre is None)
         if label is None and between and v.post is None and not any(tail):
@@ -265,8 +259,7 @@ _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)
 
 
 def padded_like(text: str, like: str) -> str:
-    """``text`` with each release number as wide as ``like``'s zero-padded one at the same
-    place (``2026.07.22`` by patch is ``2026.07.23``)."""
+    """``text`` with each release number as wide as ``like``'s zero-padded one (``07``)."""
     model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
     if model is None or found is None:
         return text
@@ -334,8 +327,7 @@ def spells_pre(text: str) -> bool:
 
 
 def spelled_like(new: str, current: str) -> str:
-    """``new`` with its pre-release written the way ``current`` writes one (``3.2.0-rc0``
-    bumped is ``3.2.0-rc1``); unchanged otherwise."""
+    """``new`` with its pre-release written as ``current`` writes one (``3.2.0-rc1``)."""
     style = _PRE_SPELLED.fullmatch(current)
     version = maybe_version(new)
     if style is None or version is None or version.pre is None or new != str(version):
@@ -359,8 +351,7 @@ def spelled_like(new: str, current: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a read of the tags asks each tag's for every package
 def maybe_version(text: str) -> Version | None:
-    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`);
-    the one :class:`Version` of a text (a version is never changed)."""
+    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
     if len(text) > MAX_VERSION_LENGTH:
         return None
     try:

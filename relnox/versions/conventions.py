@@ -47,8 +47,10 @@ def infer_conventions(
     names = {m.name: member_names(m, several=len(members) > 1) for m in members}
     exact: dict[str, list[Member]] = {}
     for member in members:
-        # a name or directory as written, or with its separators dropped
-        spelled = [*names[member.name], *_top_and_own(member)]
+        # a name or directory as written, or with its separators dropped, and its top
+        # directory and its own joined (python-copilot for python/pkgs/copilot)
+        joined = [f"{member.parents[0]}-{member.dir}".lower()] if member.parents else []
+        spelled = [*names[member.name], *joined, *(n.replace("_", "-") for n in joined)]
         for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
     for prefix in groups:
@@ -133,20 +135,9 @@ def infer_conventions(
     for member in members:
         takeover = (why.get(member.name, ""), current.get(member.name))
         fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
-        if member.name in doubts:
-            fact = replace(
-                fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding)))
-            )
-        facts[member.name] = fact
+        finding = "; ".join(filter(None, (doubts.get(member.name), fact.finding)))
+        facts[member.name] = replace(fact, finding=finding or None)
     return r.with_carried_releases(r.with_default_for_new(facts, default))
-
-
-def _top_and_own(member: Member) -> list[str]:
-    """Its top directory and its own joined (``python-copilot`` for ``python/pkgs/copilot``)."""
-    if not member.parents:
-        return []
-    joined = f"{member.parents[0]}-{member.dir}".lower()
-    return [joined, joined.replace("_", "-")]
 
 
 _BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version

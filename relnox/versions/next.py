@@ -45,8 +45,7 @@ def next_versions(
     today: date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Each of ``selected`` (with the members of its lockstep group among them): its
-    version now and its next; ``notes`` gets what was stepped over and why."""
+    """Each of ``selected``: its version now and its next; ``notes`` gets what was stepped over."""
     versions: dict[str, tuple[str, str]] = {}
     chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
@@ -175,8 +174,7 @@ def _stepped(
 
 
 def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
-    """``new``, a pre-release whose number its line released already (rc0 where rc0 to rc7
-    are tagged, the files back at the release's .dev0), as the one after the highest (rc8)."""
+    """``new``, a pre-release whose number its line released (rc0 after rc7), as rc8."""
     wanted = maybe_version(new)
     if wanted is None or wanted.pre is None or pkg.tags is None:
         return new
@@ -319,8 +317,8 @@ def with_stamped(workspace: Workspace) -> Workspace:
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
-    """The two newest release tags of HEAD's line at whose commits ``pkg``'s version file
-    says the version it says now, below them (a placeholder stamped at build time)."""
+    """The two newest release tags at whose commits ``pkg``'s file says its version now (a
+    placeholder stamped at build time)."""
     from relnox.versions.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
@@ -328,8 +326,7 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
         return ()
     if current >= facts.last or not git.is_repo(workspace.root):
         return ()
-    # the two newest releases, both above it: a file that said 0.1.0 at v0.1.0 named that
-    # release (and a v0.3.0 above it is a stray)
+    # the two newest releases, both above it (a file saying 0.1.0 at v0.1.0 named that release)
     finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
     before = [v for v in finals[-1:] if v > current]
     named = (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
@@ -343,9 +340,7 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
 def dated_version(
     today: date, spelling: str, last: Version | None = None, written: str = ""
 ) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``: a date
-    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
-    ``written`` is."""
+    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``."""
     if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100

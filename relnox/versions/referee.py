@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from relnox.errors import VersionError
+from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
 from relnox.tools import backend_version as asked
 from relnox.versions.arithmetic import maybe_version
@@ -46,11 +46,8 @@ def computed(pkg: Package) -> bool:
 def _stripped(version: Version) -> Version:
     """``version`` without its dev and local parts: the release it leads to."""
     text = ".".join(str(n) for n in version.release)
-    if version.pre is not None:
-        text += f"{version.pre[0]}{version.pre[1]}"
-    if version.post is not None:
-        text += f".post{version.post}"
-    return Version(text)
+    text += f"{version.pre[0]}{version.pre[1]}" if version.pre is not None else ""
+    return Version(text + (f".post{version.post}" if version.post is not None else ""))
 
 
 def _next_guess(tag: Version) -> Version:
@@ -99,22 +96,18 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 def without_tag_build(directory: Path, said: str) -> str:
     """``said`` without setuptools' ``tag-build`` suffix (``[egg_info]``, which a build from
     the tree adds and a release build drops): ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
-    import configparser
-
     from relnox.toml import table
-    from relnox.versions.sources import load_toml
+    from relnox.versions.sources import load_toml, setup_cfg
 
     pyproject = directory / "pyproject.toml"
     doc = load_toml(pyproject) if pyproject.is_file() else {}
     options = table(doc, "tool", "distutils", "egg_info")
     suffix = options.get("tag-build", options.get("tag_build"))
-    if suffix is None and (directory / "setup.cfg").is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(directory / "setup.cfg", encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            return said
-        suffix = parser.get("egg_info", "tag_build", fallback=None)
+    try:
+        if suffix is None:
+            suffix = setup_cfg(directory).get("egg_info", {}).get("tag_build")
+    except ConfigError:
+        return said
     version = maybe_version(said)
     if not isinstance(suffix, str) or not suffix.strip() or version is None:
         return said

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 
 def _tags(root: Path, newest_first: bool = False) -> list[str]:
-    """The repository's tag names, by name or (``newest_first``) as git's
-    ``--sort=-creatordate`` orders them; none outside git."""
+    """The repository's tag names, by name or ``newest_first``; none outside git."""
     if shutil.which("git") is None or not git.is_repo(root):
         return []
     refs = [(ref[10:], when) for _o, ref, _k, _p, when in git.tag_refs(root)]
@@ -32,9 +31,8 @@ def _tags(root: Path, newest_first: bool = False) -> list[str]:
 
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
-    """The squashed name parts of the repository's version tags (``hatchling-v1.0`` ->
-    ``hatchling``); ``among``: only those of these squashed names (a tag whose squashed
-    text holds none of them is not parsed)."""
+    """The squashed name parts of the repository's version tags (``hatchling-v1.0``); ``among``:
+    only those of these squashed names."""
     wanted = None if among is None else tuple(set(among))
     found = set()
     for tag in _tags(root):
@@ -145,8 +143,7 @@ _LINE_READ = 3
 
 
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_READ` final bare tags (``0.12.5``, ``v0.12.5``), newest
-    first; then the newest bare tags of any kind when they differ (a line of betas)."""
+    """The newest :data:`_LINE_READ` final bare tags, then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
     for tag in _tags(top, newest_first=True):
@@ -170,8 +167,7 @@ def _released_with(
     show: Callable[[str, str], str | None],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the repository's own tags release ``directory``'s project too: its version at
-    each of them (two at least) is that tag's. Never a project of examples or tools."""
+    """Why the root's tags release ``directory``'s project too: its version at each is the tag's."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.toml import UNREADABLE, table, tomllib
@@ -210,8 +206,7 @@ _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 
 def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
-    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (with ``tools``, also a
-    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (``sample-app``)."""
+    """Whether ``directory`` lies in an :data:`EXAMPLE_DIRS` (``tools``: or :data:`TOOL_DIRS`)."""
     parts = {part.lower() for part in directory.relative_to(root).parts}
     words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
     dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS

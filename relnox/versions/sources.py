@@ -1,6 +1,5 @@
-"""Where a package's version is written (:class:`VersionLocation`: a TOML key, a
-``__version__`` line, a ``VERSION`` file, a search pattern), read and rewritten keeping the
-rest of the file byte for byte."""
+"""Where a package's version is written (:class:`VersionLocation`), read and rewritten
+keeping the rest of the file byte for byte."""
 
 from __future__ import annotations
 
@@ -18,8 +17,7 @@ from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
 
-#: the version source of a package whose version is its git tags (``Package.vcs_versioned``:
-#: the one answer to "is this version from tags"; the readers below and the loader give it)
+#: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
 #: the files of a package's top module that may hold its ``__version__``
 VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
@@ -126,9 +124,8 @@ _CAP = re.compile(r"[ \t]*,[ \t]*<[ \t]*(?P<cap>\d+(?:\.\d+)*)(?![\w.])")
 
 
 def _capped(before: str, rest: str, old: str, new: str) -> str:
-    """``rest``, what follows a version written as a requirement's floor (``>=1.2.0``), with
-    the range's cap (``,<1.3.0``) that ``new`` reaches kept as far above it as it was above
-    ``old`` (pins' rule), so the range admits the release."""
+    """``rest`` after a requirement's floor (``>=1.2.0``), its cap (``,<1.3.0``) that ``new``
+    reaches kept as far above it as it was above ``old`` (pins' rule)."""
     found = _CAP.match(rest)
     low, high = maybe_version(old), maybe_version(new)
     cap = maybe_version(found["cap"]) if found else None
@@ -158,8 +155,7 @@ def set_string(doc: Any, key: Sequence[str | int], value: str) -> str:
 
 
 def compose(result: str, groups: dict[str, str | None], remove: str | None = None) -> str:
-    """scikit-build-core's ``result``: the template filled with the regex's groups, then
-    its ``remove`` regex taken out (``".$"``: the dot before an empty pre-release part)."""
+    """scikit-build-core's ``result`` filled with the regex's groups, ``remove`` taken out."""
     text = result.format(**{k: v or "" for k, v in groups.items()})
     return re.sub(remove, "", text) if remove else text
 
@@ -173,9 +169,8 @@ def render_groups(
     new: str,
     remove: str | None = None,
 ) -> str:
-    """``text`` with each named group rewritten so that ``result`` gives ``new``, split by
-    the template (``{field}`` digits, the rest literal); with ``remove``, what it removed
-    from the old version is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
+    """``text`` with each named group rewritten so that ``result`` gives ``new``; with
+    ``remove``, what it removed is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
     match = re.search(pattern, text)
     if match is None or compose(result, match.groupdict(), remove) != old:
         raise moved(path, old)
@@ -244,8 +239,7 @@ def not_a_file(path: Path) -> str:
 
 
 def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
-    """The literal ``__version__`` assignment of a Python file, if it has one; ``top_level``:
-    only an unindented one (an indented one is a fallback in an ``except`` block)."""
+    """The literal ``__version__`` assignment of a Python file; ``top_level``: an unindented one."""
     if not path.is_file():
         return None
     matches = PY_VERSION_RE.finditer(read_text(path))
@@ -365,14 +359,9 @@ _METADATA_MODULE = re.compile(r"\b(?:importlib\.metadata|importlib_metadata|pkg_
 
 def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
     parts = dotted.split(".")
-    for base in roots:
-        pkg_dir = base.joinpath(*parts)
-        if (pkg_dir / "__init__.py").is_file():
-            return pkg_dir / "__init__.py"
-        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
-        if module.is_file():
-            return module
-    return None
+    package, module = (*parts, "__init__.py"), (*parts[:-1], parts[-1] + ".py")
+    found = (base.joinpath(*path) for base in roots for path in (package, module))
+    return next((path for path in found if path.is_file()), None)
 
 
 def value_in(loc: VersionLocation, text: str) -> str | None:
@@ -438,8 +427,7 @@ PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
-    """A refusal's clause for release tag ``tag`` (of ``named``) when the package's version
-    file says another version at its commit (a mistake or another project's tag); else ``""``."""
+    """A refusal's clause for tag ``tag`` (of ``named``) whose commit's version file says another."""
     found = version_at(root, locations, tag)
     if found is None or same_version(found, named):
         return ""

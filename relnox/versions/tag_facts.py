@@ -7,7 +7,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import NamedTuple
 
 from packaging.version import Version
@@ -69,8 +69,7 @@ def _said(text: str) -> list[Version | None]:
     from relnox.versions.incremental import public
     from relnox.versions.version_tuple import joined
 
-    said = [maybe_version(m) for m in _QUOTED.findall(text)]
-    said += [maybe_version(m) for m in _BARE.findall(text)]
+    said = [maybe_version(m) for m in (*_QUOTED.findall(text), *_BARE.findall(text))]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
     if "__version__" in text:
@@ -204,22 +203,19 @@ def _measure(
     formats = tuple(
         f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
     )
-    key = (convention.match, convention.regex, formats)
-    if seen is None or key not in seen:
+    key, seen = (convention.match, convention.regex, formats), {} if seen is None else seen
+    if key not in seen:
         found: list[tuple[Version, str]] = []
         for tag in _candidates(member, convention, tags):
             version = convention.version_of(tag, name=member.name, dir=member.dir)
             if version is not None:
                 found.append((version, tag))
         dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
-        # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
-        # (the formats decide it, so the key does): each "highest" below is the last that fits
+        # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
         own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
         ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
-        if seen is not None:
-            seen[key] = (found, dated, ranked)
-    else:
-        found, dated, ranked = seen[key]
+        seen[key] = (found, dated, ranked)
+    found, dated, ranked = seen[key]
     finals = [item for item in ranked if not item[0].is_prerelease] or ranked
     merged = [item for item in ranked if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
@@ -373,14 +369,8 @@ def _short(name: str, common: str) -> str:
 
 def _common_word_prefix(names: Sequence[str]) -> str:
     """The leading words all (two or more) names share, with the separator after them."""
-    words = [name.split("-") for name in names]
-    if len(words) < 2:
-        return ""
-    shared: list[str] = []
-    for parts in zip(*([*w, ""] for w in words), strict=False):
-        if len(set(parts)) != 1 or not parts[0]:
-            break
-        shared.append(parts[0])
+    words = zip(*(name.split("-") for name in names), strict=False)
+    shared = [w[0] for w in takewhile(lambda w: len(set(w)) == 1, words)] if len(names) > 1 else []
     return "-".join(shared) + "-" if shared else ""
 
 
@@ -506,12 +496,8 @@ class TagReading:
                 measured = _measure(member, convention, tags, self.show_files, self.measured)
             return measured
         if not prefixes:
-            facts = _measure(
-                member,
-                TagConvention(default, (default,), f"no tags yet; default {default}"),
-                tags,
-                self.show_files,
-            )
+            convention = TagConvention(default, (default,), f"no tags yet; default {default}")
+            facts = _measure(member, convention, tags, self.show_files)
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
                 example = spelled(split[0], [(split[1], examples[0])]) if split else default

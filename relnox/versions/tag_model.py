@@ -1,6 +1,5 @@
-"""The types of tag inference: a repository's version-shaped tags, a package as inference
-sees it (:class:`Member`), a tag convention and the facts read with it, and how a tag
-prefix is scored against a package's names."""
+"""The types of tag inference (tags, :class:`Member`, a convention and its facts) and how a
+tag prefix is scored against a package's names."""
 
 from __future__ import annotations
 
@@ -19,9 +18,7 @@ _SEPARATORS = "-_/@=.+"
 
 
 def glob_regex(glob: str) -> str:
-    """GitHub's tag filter pattern as a regular expression that Python and GitLab's RE2 both
-    read (``*`` any run but ``/``, ``**`` any run, ``?``/``+`` after a character, ``[...]``,
-    ``\\`` escapes, every other character itself)."""
+    """GitHub's tag filter pattern as a regular expression Python and GitLab's RE2 both read."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -169,8 +166,8 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version. A digit after a
-    name's letters (``gmpy2_2_2_0``) is the name's when the text after it is a version."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``gmpy2_2_2_0``:
+    the 2 is the name's)."""
     found = _split_from(tag, 0)
     if found is None:
         return None
@@ -260,10 +257,8 @@ def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
 
 
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
-    """The format of a prefix's tags: each tag's version is spelled with dots, underscores
-    (``2_0_52``) or no dot (``188``), maybe followed by a word (``1.6.5rel``). The spelling
-    of the three highest decides when they agree (a convention that changed), else the one
-    most tags use (the newest's on a tie)."""
+    """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
+    highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
     if dotless(group, prefix):
         return prefix + DOTLESS
     tails = [tag[len(prefix) :] for _version, tag in group]

@@ -1,7 +1,5 @@
-"""A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)`` beside
-``__version__ = "1.2.1"``), moved with it by a release; its spellings: numbers then at most
-one string, ``"final"``, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or a number
-writing the release's numbers two digits each (``__build__ = 0x023402`` for 2.34.2)."""
+"""A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)``), moved with it: numbers
+then at most one string, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or ``0x023402``."""
 
 from __future__ import annotations
 
@@ -163,8 +161,7 @@ def _named(name: str, value: str) -> str:
 
 
 def named_copies(path: Path, value: str) -> list[VersionLocation]:
-    """Each top-level literal of ``value`` in ``path`` under another name than the build's
-    (``VERSION_STRING = "1.2.3"`` beside ``__version__``): copies moved with it."""
+    """Each top-level literal of ``value`` in ``path`` under another name (``VERSION_STRING``)."""
     return [
         VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
         for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
@@ -178,9 +175,8 @@ _SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
 
 
 def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
-    """The copies of ``loc``'s version in files its comment names (``# When updating this,
-    also update lib.rs`` over ``version = "4.1.0"``): in each file named once below
-    ``directory``, the one line saying the version, moved with it."""
+    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``):
+    in each file named once below ``directory``, the one line saying the version."""
     lines = read_text(loc.path).splitlines()
     at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
     if at is None:

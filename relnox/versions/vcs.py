@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import takewhile
 from pathlib import Path
 
 from relnox.files import read_bytes
@@ -177,14 +178,8 @@ def push_tags(text: str) -> list[str]:
             return [_scalar(v) for v in value.strip("[]").split(",") if _scalar(v)]
         if value:
             return [_scalar(value)]
-        globs = []
-        for item in lines[number + 1 :]:
-            stripped = item.strip()
-            if not stripped:
-                continue
-            if not stripped.startswith("-"):
-                break
-            globs.append(_scalar(stripped[1:]))
+        items = (item.strip() for item in lines[number + 1 :] if item.strip())
+        globs = [_scalar(item[1:]) for item in takewhile(lambda i: i.startswith("-"), items)]
         return [g for g in globs if g]
     return []
 

@@ -36,8 +36,7 @@ def version_source(
         location = toml_location(pyproject, doc, ("project", "version"))
         return "project.version", [location], "[project] version"
     dynamic = "version" in project.get("dynamic", ())
-    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-    # generated SDK's); a static version loads none of the backends' readers below
+    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry]
     if "version" in poetry and (not dynamic or backend.startswith("poetry")):
         from relnox.versions.dynamic import vcs_plugin
 
