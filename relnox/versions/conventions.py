@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.versions.former_names import former_names
+from relnox.versions.former_names import former_names, pyproject_name
 from relnox.versions.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
@@ -228,10 +229,6 @@ class _Reading(TagReading):
 
     def names_another(self, member: Member, tag: str) -> bool | None:
         """Whether its pyproject.toml names another project at ``tag`` (``None``: no name)."""
-        from packaging.utils import canonicalize_name
-
-        from relnox.versions.former_names import pyproject_name
-
         path = member.version_file
         if self.show_files is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
             return None

@@ -57,9 +57,8 @@ MONTH_LATE = 15
 
 
 def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
-    """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
-    year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
-    ``late`` days after), else ``None``."""
+    """``""`` (a four-digit year) or ``"short-"`` when ``parts`` (a year, maybe a month) is
+    when a tag made at ``when`` was cut (a day's slack, ``late`` days after), else ``None``."""
     slack = DATED_SLACK / 2
     stamps = (when - slack, when, when + slack, when - late * 86400)
     seen = {(d.year, d.month)[: len(parts)] for d in map(utc, stamps)}
@@ -101,9 +100,8 @@ def _monthly(
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
-    """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
-    when patches keep their month) when at least two of the newest releases are
-    year.month.counter of the month they were tagged in, else ``None``."""
+    """``month`` or ``short-month`` (``/1``: counts start at 1, :data:`KEEPS_MONTH`) when two
+    or more of the newest releases are year.month.counter of their tag's month."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
@@ -138,8 +136,7 @@ def _keeps_month(
     firsts: Mapping[tuple[int, ...], int],
     tags: RepoTags,
 ) -> bool:
-    """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
-    month ended: patch releases keep their minor's month."""
+    """Whether a month's patch release was tagged over :data:`MONTH_LATE` days after it ended."""
     for version, tag in releases:
         when = tags.dates.get(tag, 0)
         if when <= 0 or version.release[2] == firsts.get(version.release[:2]):
@@ -159,10 +156,8 @@ def _yearly(
     tags: RepoTags,
     newest: Sequence[tuple[Version, str]],
 ) -> str | None:
-    """``year`` or ``short-year``, the number of parts and the count's first value
-    (``short-year/3/1``) when at least two of the ``newest`` releases (the
-    :data:`DATED_READ` highest of ``finals``) are the year they were tagged in and a count
-    restarting each year, else ``None``."""
+    """``year`` or ``short-year``, the parts and the count's first value (``short-year/3/1``)
+    when two or more of the ``newest`` are their tag's year and a count restarting yearly."""
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None

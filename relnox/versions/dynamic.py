@@ -12,7 +12,7 @@ from typing import Any
 
 from relnox.errors import VersionError
 from relnox.files import text_or_none
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.versions.setup_py import (
@@ -35,6 +35,7 @@ from relnox.versions.sources import (
     setup_cfg,
     text_location,
 )
+from relnox.versions.version_tuple import location as tuple_location
 
 # build requirements / tool tables of plugins that take the version from git tags
 VCS_PLUGINS = (
@@ -82,8 +83,6 @@ def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | N
 def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
-    from relnox.toml import read_or_empty
-
     source, path = hatch.get("source", "regex"), hatch.get("path")
     # hatch.toml's [version] when it holds one (hatchling takes it from there)
     hatch_toml = directory / "hatch.toml"
@@ -190,8 +189,7 @@ def _scm_written(
 
 
 def _attr_location(module: Path, attr: str) -> VersionLocation | None:
-    """The top-level string or tuple setuptools' ``attr`` names when it is not
-    ``__version__`` (``VERSION_STRING = "1.2.0"``, ``VERSION = (1, 2, 3)``)."""
+    """The top-level string or tuple setuptools' ``attr`` names other than ``__version__``."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
         return None
@@ -206,14 +204,11 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
 
 
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
-    from relnox.versions.version_tuple import location
-
-    return location(module, attr.rpartition(".")[2])
+    return tuple_location(module, attr.rpartition(".")[2])
 
 
 def _attr_found(module: Path, attr: str) -> VersionLocation | None:
-    """Where ``attr`` of ``module`` is written: its own literal, else the module's
-    ``__version__`` as importing it finds it, else the tuple ``attr`` names."""
+    """Where ``attr`` of ``module`` is written: its literal, the ``__version__`` import finds, a tuple."""
     return _attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
 
 
@@ -338,8 +333,7 @@ def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str,
 
 
 def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[0-9]*`` (as
-    its version file spells it since 0.19); ``None``: every tag (an older one's)."""
+    """The tags versioneer's ``git describe --match`` takes; ``None``: every tag (before 0.19)."""
     prefix = versioneer_prefix(directory, doc)
     if prefix:
         return f"{prefix}[0-9]*"

@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 from relnox.errors import VersionError, shortlist
 from relnox.tools import git
 from relnox.versions.arithmetic import (
@@ -27,8 +29,6 @@ from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
-    from packaging.version import Version
-
     from relnox.project.workspace import Package, Workspace
 
 
@@ -218,8 +218,6 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from: the release a label marks work since
     (``0.34.0+dev``), the highest release for an epoch sentinel (``1!0+dev``) or a stamped
     placeholder, ``3.14.dev0`` for ``3.14rc0.dev0`` after a final release; else itself."""
-    from packaging.version import Version
-
     parsed = maybe_version(pkg.version)
     if parsed is None or pkg.tags is None:
         return pkg.version
@@ -247,8 +245,6 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 def first_pre(pkg: Package) -> int:
     """The number a new pre-release label starts at: 1 when the newest release line with
     pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0."""
-    from packaging.version import Version
-
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
     newest = max((Version(v.base_version) for v in pres), default=None)
     numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]

@@ -15,9 +15,10 @@ from packaging.version import Version
 
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
+from relnox.toml import table
 from relnox.tools import backend_version as asked
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.sources import VersionLocation
+from relnox.versions.sources import VersionLocation, load_toml, setup_cfg
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -31,8 +32,7 @@ ASKED_SOURCE = "build backend"
 
 
 def computed(pkg: Package) -> bool:
-    """Whether ``pkg``'s version is computed, so its backend is asked: from tags, by setup.py
-    (which may override any file), a tuple, ``Version()`` or no literal at all."""
+    """Whether ``pkg``'s version is computed (tags, setup.py, a tuple, no literal): ask its backend."""
     primary = pkg.primary
     return (
         pkg.vcs_versioned
@@ -96,9 +96,6 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 def without_tag_build(directory: Path, said: str) -> str:
     """``said`` without setuptools' ``tag-build`` suffix (``[egg_info]``, which a build from
     the tree adds and a release build drops): ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
-    from relnox.toml import table
-    from relnox.versions.sources import load_toml, setup_cfg
-
     pyproject = directory / "pyproject.toml"
     doc = load_toml(pyproject) if pyproject.is_file() else {}
     options = table(doc, "tool", "distutils", "egg_info")
@@ -149,14 +146,12 @@ def refereed(workspace: Workspace) -> Workspace:
 
 
 def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:
-    """The one warning of a backend that cannot say ``pkg``'s version (its build needs a
-    file the checkout lacks): relnox's own reading is used, by every command."""
+    """The one warning of a backend that cannot say ``pkg``'s version, in every command."""
     return f"{failure}; relnox's own reading ({pkg.version}) is used"
 
 
 def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
-    """What ``pkg``'s backend says of the tree now, where it is asked; ``None`` where it is
-    not, or cannot answer (relnox's reading stands, :func:`fallback` warned once)."""
+    """What ``pkg``'s backend says of the tree now; ``None`` where it is not asked or cannot say."""
     if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
         return None
     question = asked.Question(pkg.directory, pkg.build_requires, pkg.backend)

@@ -15,7 +15,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
 from relnox.tools import git
-from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
 #: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
@@ -56,8 +56,6 @@ class VersionLocation:
         """``new`` (PEP 440) as this place writes versions."""
         if not self.semver:
             return new
-        from relnox.versions.arithmetic import to_scheme
-
         try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
             return to_scheme(new, "semver")
         except VersionError:  # no semver spelling (four release numbers): as it is

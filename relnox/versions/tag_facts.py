@@ -26,7 +26,7 @@ from relnox.versions.tag_model import (
     stem,
     underscored,
 )
-from relnox.versions.tags import UNDERSCORED, tag_regex
+from relnox.versions.tags import UNDERSCORED, dotless_version, tag_regex
 
 #: the files at tags, read many at once: ``[(tag, path), ...]`` -> each one's text, ``None``
 #: where there is none
@@ -85,8 +85,6 @@ def read_dotless(
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
     (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
-    from relnox.versions.tags import dotless_version
-
     out = dict(groups)
     for prefix, group in groups.items() if show_files is not None else ():
         digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
@@ -108,8 +106,7 @@ def read_dotless(
 def tag_contradicts(
     member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
-    """At ``tag``, the member's version file names other versions, never this one; a missing
-    file, or a tag-versioned member, says nothing."""
+    """At ``tag``, the member's version file names other versions, never this one."""
     said = None if member.vcs else _said_at(member, tag, show_files)
     return said is not None and version not in said and any(v is not None for v in said)
 
@@ -122,8 +119,7 @@ def every_tag_contradicts(
     group: Sequence[tuple[Version, str]],
     show_files: ShowFiles | None,
 ) -> bool:
-    """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
-    tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
+    """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
     return all(
         tag_contradicts(member, tag, version, show_files)
         for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
@@ -131,8 +127,7 @@ def every_tag_contradicts(
 
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
-    """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
-    have three parts; the newest such release decides."""
+    """Whether releases ending in .0 are tagged without it (``v2.10``, beside ``v2.9.1``)."""
     finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
         return False
@@ -152,8 +147,7 @@ def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
 
 
 def _format_of_rule(member: Member) -> str | None:
-    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for (its literal text
-    before the version), or ``None``."""
+    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for, or ``None``."""
     if member.match is not None:
         first = member.match.split(" ")[0]  # the first glob: the releases' own
         literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
@@ -170,13 +164,10 @@ def _format_of_rule(member: Member) -> str | None:
     return None
 
 
-def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
-    """The tags starting with a format's literal prefix."""
+def _candidates(convention: TagConvention, formats: Sequence[str], tags: RepoTags) -> Sequence[str]:
+    """The tags starting with a format's literal prefix (``formats``: the package's)."""
     if convention.match is not None or convention.regex is not None or not convention.accepts:
         return tags.all
-    formats = (
-        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
-    )
     prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
     return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
 
@@ -206,7 +197,7 @@ def _measure(
     key, seen = (convention.match, convention.regex, formats), {} if seen is None else seen
     if key not in seen:
         found: list[tuple[Version, str]] = []
-        for tag in _candidates(member, convention, tags):
+        for tag in _candidates(convention, formats, tags):
             version = convention.version_of(tag, name=member.name, dir=member.dir)
             if version is not None:
                 found.append((version, tag))
@@ -315,8 +306,7 @@ def _left_behind(
 
 
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
-    """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
-    not merged) while HEAD's later last release does not start with a year: not a backport."""
+    """Whether ``item`` releases a calendar scheme the project left (``2012.1``, not merged)."""
     version, tag = item
     when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
     if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
@@ -329,8 +319,7 @@ CARRIED_READ = 3
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags spell their name less the words they all start with, separators
-    dropped, then one separator (``sdk==`` for ``acme-sdk``, ``workflow-v`` for
+    """Siblings whose tags spell their name less their shared words (``workflow-v`` for
     ``acme-ext-workflow``): a package without tags whose name starts so too."""
     tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
     prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
@@ -451,9 +440,7 @@ class TagReading:
     def naming_each(
         self, members: Sequence[Member], newest: Sequence[tuple[Version, str]]
     ) -> list[Member]:
-        """Those of ``members`` whose version file names the version of each of ``newest`` at
-        its tag: the files at a tag read in one go, each read only while the member's
-        earlier tags were named."""
+        """Those of ``members`` whose version file names the version of each of ``newest``."""
         for version, tag in newest:
             said = said_at(members, tag, self.show_files)
             members = [m for m, at in zip(members, said, strict=True) if version in (at or ())]
@@ -562,11 +549,9 @@ class TagReading:
         return replace(measured, finding=found or None)
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
-        """``chosen`` without the spellings whose tags the member's version file contradicts
-        at every commit (``name13`` at a commit saying 1.20.1) while it names another
-        spelling's two newest (``name/1.21.0``, ``name/1.20.0``): no convention of the
-        package, so never its last release; and the one line that says so, or ``None``. A
-        tag where the file says nothing (made before it existed) stays: an older release."""
+        """``chosen`` without the spellings whose every tag the version file contradicts
+        (``name13`` at a commit saying 1.20.1) while it names another's two newest
+        (``name/1.21.0``), and the line that says so, or ``None``."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
         groups, show_files = self.groups, self.show_files
@@ -590,8 +575,7 @@ class TagReading:
         )
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
-        """The finding when another spelling's tags came later and reach higher than the one new
-        tags get: the setting decides which is current."""
+        """The finding when another spelling's tags came later and reach higher than new tags'."""
         groups, tags = self.groups, self.tags
         if len(chosen) < 2:
             return None
@@ -612,8 +596,7 @@ class TagReading:
         return None
 
     def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
-        """:func:`_short_zero` read from the version file: the newest release is a two-part tag
-        (``v0.61``) whose version file writes ``0.61.0``."""
+        """:func:`_short_zero` read from the version file (``v0.61`` whose file says ``0.61.0``)."""
         groups, tags, show_files = self.groups, self.tags, self.show_files
         finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
         if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
@@ -626,8 +609,7 @@ class TagReading:
         return f"{version}.0" in written and str(version) not in written
 
     def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
-        """A package without tags follows its siblings when they all spell tags one way, unless
-        its version file names another version at their newest shared tag."""
+        """A package without tags follows its siblings when they all spell tags one way."""
         members, show_files = self.members, self.show_files
         shapes = set()
         for member in members:
@@ -676,9 +658,8 @@ class TagReading:
         return out
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
-        """A package without tags of its own released under its siblings' bare tags at versions of
-        its own: its version file names one rising version, not the tag's, at each of the newest
-        :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
+        """A package without tags released under its siblings' bare tags at versions of its own:
+        its file names a rising version, not the tag's, at each of the newest :data:`CARRIED_READ`."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f

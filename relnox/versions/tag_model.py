@@ -246,22 +246,15 @@ def underscored(tail: str) -> bool:
 DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
-def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
-    """Whether most of a prefix's tags read as versions written without their dot (``acme-188``)."""
-    hits = sum(
-        1
-        for version, tag in group
-        if len(version.release) == 2 and DOTLESS_TAIL.fullmatch(tag[len(prefix) :])
-    )
-    return hits * 2 > len(group)
-
-
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
     """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
     highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
-    if dotless(group, prefix):
-        return prefix + DOTLESS
     tails = [tag[len(prefix) :] for _version, tag in group]
+    hits = sum(
+        len(v.release) == 2 and bool(DOTLESS_TAIL.fullmatch(t[len(prefix) :])) for v, t in group
+    )
+    if hits * 2 > len(group):  # most are versions written without their dot (acme-188)
+        return prefix + DOTLESS
     kinds = [UNDERSCORED if underscored(t) else "{version}" + suffix_of(t) for t in tails]
     top = kinds[-_TOP_READ:]
     if len(top) == _TOP_READ and len(set(top)) == 1:

@@ -49,8 +49,7 @@ NOT_A_COMMIT = -1
 
 
 def _dates(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, int]:
-    """Each tag's creation time (unix seconds; 0 when git gives none), or
-    :data:`NOT_A_COMMIT` for a tag of a tree or a blob (itself, or its tag object's)."""
+    """Each tag's creation time (unix; 0: unknown), :data:`NOT_A_COMMIT` for a tree or blob."""
     dates: dict[str, int] = {}
     for _name, ref, kind, peeled, when in refs:
         if ref.startswith("refs/tags/"):
@@ -71,8 +70,7 @@ def _walk(root: Path) -> dict[str, int]:
 
 
 def workflows(top: Path) -> list[tuple[str, bytes]]:
-    """The repository's GitHub workflows (``.github/workflows/*.yml`` and ``*.yaml``): each
-    file's name and bytes, in name order; an unreadable one is left out."""
+    """The repository's readable GitHub workflows: each file's name and bytes, by name."""
     folder = top / ".github" / "workflows"
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     found = []
@@ -102,8 +100,7 @@ PUBLISHES = re.compile(
 
 
 def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
-    """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
-    that have some; ``publishing``: only those that upload to a package index."""
+    """Each workflow's text and ``on: push: tags:`` globs; ``publishing``: those that upload."""
     for text in workflow_texts(top):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
@@ -120,9 +117,8 @@ def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, 
 
 
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
-    """Whether a workflow that publishes on a pushed tag writes the version before it
-    builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
-    tags release the tagged commit at the tag's version, whatever the files say."""
+    """Whether a workflow publishing on a pushed tag writes the version before it builds
+    (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``)."""
     return any(
         _VERSION_COMMAND.search(line)
         or ("version" in line.lower() and any(n in line for n in names) and "sed " in line)
@@ -159,8 +155,7 @@ def _uncomment(line: str) -> str:
 
 
 def push_tags(text: str) -> list[str]:
-    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style (no
-    YAML library: relnox's command needs none for this one key)."""
+    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style."""
     lines = [_uncomment(line) for line in text.splitlines()]
     path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
     for number, line in enumerate(lines):

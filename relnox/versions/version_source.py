@@ -1,6 +1,5 @@
 """Where a package's version is read from, or that it is from tags: the one decision at
-load time. The backends' readers (:mod:`relnox.versions.dynamic`) are imported only for a
-version that is not written in pyproject.toml."""
+load time."""
 
 from __future__ import annotations
 
