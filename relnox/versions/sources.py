@@ -242,9 +242,7 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
         return None
     matches = PY_VERSION_RE.finditer(read_text(path))
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
-    if match is None:
-        return None
-    return VersionLocation(path, "python", match.group("version"))
+    return VersionLocation(path, "python", match.group("version")) if match is not None else None
 
 
 def pattern_location(path: Path, search: str) -> VersionLocation:

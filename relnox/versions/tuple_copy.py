@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.errors import VersionError
+from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import literal_tuple, tuple_parts
@@ -70,10 +71,7 @@ def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> boo
         return True
     if suffix == "final":  # (1, 2, 0, "final"): sys.version_info's level word
         return not (version.is_prerelease or version.is_postrelease)
-    try:
-        return Version(".".join(map(str, numbers)) + suffix) == version
-    except InvalidVersion:
-        return False
+    return maybe_version(".".join(map(str, numbers)) + suffix) == version
 
 
 def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
@@ -91,11 +89,8 @@ def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
 
 def location(path: Path, value: str) -> VersionLocation | None:
     """The tuple copy of ``value`` in ``path`` (which writes ``value`` as a literal)."""
-    try:
-        version = Version(value)
-    except InvalidVersion:
-        return None
-    found = _find(read_text(path), version)
+    version = maybe_version(value)
+    found = _find(read_text(path), version) if version is not None else None
     if found is None:
         return None
     return VersionLocation(path, "tuple_copy", value, key=(found[0]["name"],))
