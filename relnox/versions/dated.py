@@ -29,9 +29,7 @@ def date_of(v: Version) -> date | None:
         parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
     if len(parts) != 3:
         return None
-    year = parts[0]
-    if 10 <= year < 100:
-        year += 2000
+    year = parts[0] + (2000 if 10 <= parts[0] < 100 else 0)
     if not 2000 <= year < 2100:
         return None
     try:
