@@ -23,8 +23,7 @@ _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
 
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a :class:`Version` (with ``semver`` also ``2.0.1-alpha.0``), or a
-    :class:`VersionError` starting with ``where``."""
+    """``value`` as a :class:`Version` (``semver``: also ``2.0.1-alpha.0``), else a VersionError."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
@@ -369,8 +368,7 @@ def same_version(a: str | None, b: str | None) -> bool:
 
 
 def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bool:
-    """A floating tag's version (``v10.6`` beside ``10.6.1``): a final release that only begins
-    a longer one among ``others``."""
+    """A floating tag's version: ``v10.6`` beside ``10.6.1`` among ``others``."""
     if version is None or version.pre or version.post is not None or version.dev is not None:
         return False
     short = version.release
@@ -383,8 +381,7 @@ def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bo
 
 
 def check_file_name(where: str, dist_name: str, version: str) -> None:
-    """The shortest wheel name of ``dist_name`` at ``version`` (``-py3-none-any.whl``) fits
-    in one file name, which :data:`MAX_VERSION_LENGTH` alone does not promise."""
+    """Refuse a version whose shortest wheel name (``-py3-none-any.whl``) is no file name."""
     wheel = f"{dist_name}-{version}-py3-none-any.whl"
     if len(wheel.encode()) > MAX_VERSION_LENGTH:
         raise VersionError(

@@ -123,11 +123,8 @@ def _hatch(
         if found is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
         return computed_version(f"{label} source = 'code' runs {path}")
-    return (
-        "hatch",
-        [literal_location(target, f"{label} path", pyproject)],
-        f"{label} path = {path!r}",
-    )
+    loc = literal_location(target, f"{label} path", pyproject)
+    return "hatch", [loc], f"{label} path = {path!r}"
 
 
 def _setuptools(

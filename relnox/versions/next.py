@@ -197,8 +197,7 @@ def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
 
 
 def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """The final release above every tag that the backend computes from something other
-    than tags (a clock): tagging that is the release."""
+    """The final release above every tag that the backend computes (a clock): tag it."""
     if part not in PARTS_OF_RELEASE or pre is not None:
         return None
     if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
@@ -252,8 +251,7 @@ def first_pre(pkg: Package) -> int:
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """How ``pkg`` spells a date when its versions are release days (``2026.08.17``) and
-    ``--part`` asks for a release: its next version is then today's date."""
+    """How ``pkg`` spells a date when its versions are release days and ``--part`` releases."""
     if part not in PARTS_OF_RELEASE or pre is not None or pkg.tags is None:
         return None
     dated = pkg.tags.dated
@@ -265,9 +263,8 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
-    """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
-    release branch's 5.6.3 seen from main) or withdrew (the files went back below it),
-    which a ``--part`` bump steps over: an index keeps what it published."""
+    """Whether a tag of ``group`` released a version on a line HEAD does not hold (5.6.3 of a
+    release branch) or withdrew, which a ``--part`` bump steps over."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
@@ -282,8 +279,7 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
 
 def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
-    """The tag that released ``version`` of ``pkg``: its own, or one with a number after a
-    hyphen (``sdk-2.17.0-1``, PEP 440's ``2.17.0.post1``); ``None`` when none is known."""
+    """The tag that released ``version`` of ``pkg``: its own, or ``sdk-2.17.0-1`` (2.17.0.post1)."""
     facts = pkg.tags
     if facts is None:
         return None

@@ -97,8 +97,8 @@ def released_elsewhere(
     by_workflow: Iterable[tuple[Path, str]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
-    ``by_workflow``: those only a release workflow can vouch for (no ``[build-system]``)."""
+    """The ``(directory, why)`` of each candidate with evidence; ``by_workflow``: those only a
+    release workflow can vouch for."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []

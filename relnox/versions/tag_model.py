@@ -185,9 +185,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
     """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
-    for index, char in enumerate(tag):
-        if index < start:
-            continue
+    for index, char in enumerate(tag[start:], start):
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
         if _UNDERSCORED.fullmatch(tag, index):
