@@ -343,12 +343,11 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 def computed_version(how: str) -> Found:
     """A version the build computes: its backend says it, and a release is a tag."""
-    return (
-        VCS_SOURCE,
-        [],
+    why = (
         f"{how}: the build computes the version (no literal relnox rewrites), so its build "
-        "backend says it and a release is a tag",
+        "backend says it and a release is a tag"
     )
+    return VCS_SOURCE, [], why
 
 
 def literal_free(module: Path) -> bool:
