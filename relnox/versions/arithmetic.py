@@ -23,8 +23,7 @@ _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
 
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a :class:`Version` (with ``semver`` also ``2.0.1-alpha.0``), or a
-    :class:`VersionError` starting with ``where``."""
+    """``value`` as a :class:`Version` (``semver``: also ``2.0.1-alpha.0``), else a VersionError."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
@@ -67,13 +66,10 @@ def _from_semver(text: str) -> Version | None:
         numbers = [i for i in idents[1:] if i.isdigit()]
         if len(numbers) != len(idents) - 1 or len(numbers) > 1:
             return None
-        count = numbers[0] if numbers else "0"
-        if label in PRE_LABELS:
-            out += f"{PRE_LABELS[label]}{count}"
-        elif label == "dev":
-            out += f".dev{count}"
-        else:
+        mark = {**PRE_LABELS, "dev": ".dev"}.get(label)
+        if mark is None:
             return None
+        out += f"{mark}{numbers[0] if numbers else 0}"
     if parsed.build:
         out += "+" + str(parsed.build).replace("-", ".")
     try:
@@ -91,20 +87,18 @@ def to_scheme(version: Version | str, scheme: str) -> str:
 
 
 def _semver_text(v: Version) -> str:
-    def refuse(why: str) -> VersionError:
-        return VersionError(
+    refused = (
+        (v.epoch, "has an epoch"),
+        (len(v.release) > 3, "has more than three release numbers"),
+        (v.post is not None, "is a post release"),
+        (v.pre is not None and v.dev is not None, "is a dev release of a pre-release"),
+    )
+    why = next((why for wrong, why in refused if wrong), None)
+    if why is not None:
+        raise VersionError(
             f"version {v} {why}, which semver cannot express; use a plain X.Y.Z, "
             'X.Y.Z-alpha.N/-beta.N/-rc.N, or set version-scheme = "pep440"'
         )
-
-    if v.epoch:
-        raise refuse("has an epoch")
-    if len(v.release) > 3:
-        raise refuse("has more than three release numbers")
-    if v.post is not None:
-        raise refuse("is a post release")
-    if v.pre is not None and v.dev is not None:
-        raise refuse("is a dev release of a pre-release")
     major, minor, patch = (*v.release, 0, 0)[:3]
     text = f"{major}.{minor}.{patch}"
     if v.pre is not None:
@@ -122,15 +116,10 @@ def _build(
     post: int | None = None,
     dev: int | None = None,
 ) -> Version:
-    text = f"{v.epoch}!" if v.epoch else ""
-    text += ".".join(str(n) for n in release)
-    if pre is not None:
-        text += f"{pre[0]}{pre[1]}"
-    if post is not None:
-        text += f".post{post}"
-    if dev is not None:
-        text += f".dev{dev}"
-    return Version(text)
+    text = (f"{v.epoch}!" if v.epoch else "") + ".".join(str(n) for n in release)
+    text += f"{pre[0]}{pre[1]}" if pre is not None else ""
+    text += f".post{post}" if post is not None else ""
+    return Version(text + (f".dev{dev}" if dev is not None else ""))
 
 
 def _bumped_release(v: Version, index: int) -> list[int]:
@@ -154,8 +143,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        # 2.4.0+dev (work toward or after 2.4.0) is between
-        # releases as 2.4.0.dev0 is; another local label (0.1+private, 2.0+cu118) is not
+        # 2.4.0+dev is between releases as 2.4.0.dev0 is; 0.1+private or 2.0+cu118 is not
         dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
         between = v.dev is not None or (dev_label and v.pre is None)
         if label is None and between and v.post is None and not any(tail):
@@ -270,8 +258,7 @@ _RELEASE_TEXT = re.compile(r"^(?P<lead>[vV]?(?:\d+!)?)(?P<release>\d+(?:\.\d+)*)
 
 
 def padded_like(text: str, like: str) -> str:
-    """``text`` with each release number as wide as ``like``'s zero-padded one at the same
-    place (``2026.07.22`` by patch is ``2026.07.23``)."""
+    """``text`` with each release number as wide as ``like``'s zero-padded one (``07``)."""
     model, found = _RELEASE_TEXT.match(like.strip()), _RELEASE_TEXT.match(text)
     if model is None or found is None:
         return text
@@ -335,14 +322,11 @@ _PRE_SPELLED = re.compile(
 def spells_pre(text: str) -> bool:
     """Whether ``text`` writes a pre-release with separators (``3.2.0-rc0``)."""
     version = maybe_version(text)
-    return (
-        _PRE_SPELLED.fullmatch(text) is not None and version is not None and (text != str(version))
-    )
+    return bool(_PRE_SPELLED.fullmatch(text)) and version is not None and text != str(version)
 
 
 def spelled_like(new: str, current: str) -> str:
-    """``new`` with its pre-release written the way ``current`` writes one (``3.2.0-rc0``
-    bumped is ``3.2.0-rc1``); unchanged otherwise."""
+    """``new`` with its pre-release written as ``current`` writes one (``3.2.0-rc1``)."""
     style = _PRE_SPELLED.fullmatch(current)
     version = maybe_version(new)
     if style is None or version is None or version.pre is None or new != str(version):
@@ -366,8 +350,7 @@ def spelled_like(new: str, current: str) -> str:
 
 @functools.lru_cache(maxsize=4096)  # a read of the tags asks each tag's for every package
 def maybe_version(text: str) -> Version | None:
-    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`);
-    the one :class:`Version` of a text (a version is never changed)."""
+    """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
     if len(text) > MAX_VERSION_LENGTH:
         return None
     try:
@@ -385,8 +368,7 @@ def same_version(a: str | None, b: str | None) -> bool:
 
 
 def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bool:
-    """A floating tag's version (``v10.6`` beside ``10.6.1``): a final release that only begins
-    a longer one among ``others``."""
+    """A floating tag's version: ``v10.6`` beside ``10.6.1`` among ``others``."""
     if version is None or version.pre or version.post is not None or version.dev is not None:
         return False
     short = version.release
@@ -399,8 +381,7 @@ def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bo
 
 
 def check_file_name(where: str, dist_name: str, version: str) -> None:
-    """The shortest wheel name of ``dist_name`` at ``version`` (``-py3-none-any.whl``) fits
-    in one file name, which :data:`MAX_VERSION_LENGTH` alone does not promise."""
+    """Refuse a version whose shortest wheel name (``-py3-none-any.whl``) is no file name."""
     wheel = f"{dist_name}-{version}-py3-none-any.whl"
     if len(wheel.encode()) > MAX_VERSION_LENGTH:
         raise VersionError(

@@ -8,23 +8,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, VersionError
 from relnox.files import text_or_none
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
-from relnox.versions.bumpversion import searched_files
-from relnox.versions.sources import VersionLocation, load_toml, toml_location
-
-
-def _toml(path: Path) -> Mapping[str, Any] | None:
-    if not path.is_file():
-        return None
-    try:
-        return load_toml(path)
-    except (ConfigError, VersionError):
-        return None
-
+from relnox.versions.bumpversion import searched_files, toml_or_none
+from relnox.versions.sources import VersionLocation, compose, toml_location
 
 Places = tuple[tuple[str, tuple[str, ...]], ...]
 Found = tuple[Path, Mapping[str, Any], tuple[str, ...]]
@@ -35,7 +24,7 @@ def _config(directory: Path, doc: Mapping[str, Any], places: Places, key: str) -
     holds the string at the dotted ``key`` (without one: any table), its document and keys."""
     for name, keys in places:
         path = directory / name
-        config = doc if name == "pyproject.toml" else _toml(path)
+        config = doc if name == "pyproject.toml" else toml_or_none(path)
         *within, last = (*keys, *key.split(".")) if key else (*keys, "")
         found = table(config, *within) if config is not None else {}
         if config is not None and (isinstance(found.get(last), str) if key else found):
@@ -72,20 +61,15 @@ def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[V
 
 
 def _as_written(config: Mapping[str, Any], entry: Mapping[str, Any], version: str) -> bool:
-    """Whether tbump writes ``version`` itself in the file of ``entry``: it has no
-    ``version_template``, or one that spells the version's parts (its ``regex`` groups,
-    tbump's defaults "") back into ``version`` (``{major}.{minor}.{patch}{channel}{release}``)."""
+    """Whether tbump writes ``version`` itself in ``entry``'s file: no ``version_template``,
+    or one spelling its ``regex`` groups back into ``version``."""
     template = entry.get("version_template")
     if template is None:
         return True
     regex = table(config, "version").get("regex")
     try:
         parts = re.fullmatch(str(regex).strip(), version, re.VERBOSE) if regex else None
-        return (
-            parts is not None
-            and str(template).format(**{k: v or "" for k, v in parts.groupdict().items()})
-            == version
-        )
+        return parts is not None and compose(str(template), parts.groupdict()) == version
     except (re.error, KeyError, IndexError, ValueError):
         return False
 

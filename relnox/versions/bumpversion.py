@@ -31,10 +31,8 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
         return directory / "pyproject.toml", doc
     toml_file = directory / ".bumpversion.toml"
     if toml_file.is_file():
-        try:
-            return toml_file, load_toml(toml_file)
-        except (ConfigError, VersionError):
-            return None
+        config = toml_or_none(toml_file)
+        return (toml_file, config) if config is not None else None
     for name in (".bumpversion.cfg", "setup.cfg"):
         path = directory / name
         text = text_or_none(path) if path.is_file() else ""
@@ -43,6 +41,16 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
         if re.search(_INI, text):
             return path, text
     return None
+
+
+def toml_or_none(path: Path) -> Mapping[str, Any] | None:
+    """A TOML file's document; ``None`` when there is none or it cannot be read."""
+    if not path.is_file():
+        return None
+    try:
+        return load_toml(path)
+    except (ConfigError, VersionError):
+        return None
 
 
 def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
@@ -113,20 +121,16 @@ def tool_files(
 def searched_files(
     directory: Path, searches: Sequence[tuple[str, str]], version: str
 ) -> list[VersionLocation]:
-    """The files ``searches`` name (file name, template with one ``{current_version}``), each
-    where a search finds ``version``, or, where every search has text before the version,
-    another version (a copy out of step, which a bump moves too)."""
+    """The files ``searches`` name (file name, template), each where a search finds
+    ``version``, or another version after text (a copy out of step, which a bump moves)."""
     pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
     for name, search in searches:
         before, middle, after = search.partition("{current_version}")
         if not middle or "{" in before + after or "}" in before + after:
             continue
-        path = Path(os.path.normpath(directory / name))
-        try:  # a file of the repository (a crate beside the package: ../impl/Cargo.toml)
-            path.resolve().relative_to(_repository_top(directory).resolve())
-        except (OSError, ValueError):
-            continue
-        pairs_of.setdefault(path, []).append((before, after))
+        path = _in_repository(directory, name)
+        if path is not None:
+            pairs_of.setdefault(path, []).append((before, after))
     found: list[VersionLocation] = []
     for path, pairs in pairs_of.items():
         pattern = _searches_pattern(pairs)
@@ -158,10 +162,16 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
     return lead + _VERSION + tail
 
 
-def _repository_top(directory: Path) -> Path:
-    """The nearest directory at or above ``directory`` holding a ``.git``, else itself."""
+def _in_repository(directory: Path, name: str) -> Path | None:
+    """``directory / name`` when it lies in the repository (``../impl/Cargo.toml``)."""
+    path = Path(os.path.normpath(directory / name))
     above = (directory, *directory.parents)
-    return next((f for f in above if os.path.lexists(f / ".git")), directory)
+    top = next((f for f in above if os.path.lexists(f / ".git")), directory)
+    try:
+        path.resolve().relative_to(top.resolve())
+    except (OSError, ValueError):
+        return None
+    return path
 
 
 def _in_table(doc: Mapping[str, Any]) -> bool:
@@ -175,17 +185,9 @@ _ANY_VERSION = r"[0-9][0-9A-Za-z.+!]*"
 def poetry_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
     """The files poetry-bumpversion keeps in step, where its ``search`` finds ``version``."""
     found: list[VersionLocation] = []
-    entries = _poetry_entries(doc)
-    if not entries:  # most projects: no walk up to the repository's top
-        return found
-    top = _repository_top(directory).resolve()
-    for name, search in entries:
-        path = Path(os.path.normpath(directory / name))
-        try:
-            path.resolve().relative_to(top)
-        except (OSError, ValueError):
-            continue
-        location = _at_version(path, search, version)
+    for name, search in _poetry_entries(doc):
+        path = _in_repository(directory, name)
+        location = _at_version(path, search, version) if path is not None else None
         if location is not None and all(location.path != f.path for f in found):
             found.append(location)
     return found

@@ -1,20 +1,16 @@
-"""Each package's tag convention, read from the repository's own tags.
-
-:func:`infer_conventions` groups the version-shaped tags by their prefix and gives each
-package the prefixes that name it, most specific first: its name or directory, a part of
-its name no other package shares, a directory above it, then no prefix for the only or
-the root package. Where two packages could claim a prefix, the tagged commits' version
-files decide. A configured ``tag-format`` or a backend's own tag rule wins over
-inference; tags that name no package are never guessed to be one's."""
+"""Each package's tag convention, read from the repository's own tags: prefixes scored by
+how surely they name a package (:func:`relnox.versions.tag_model.prefix_score`), the tagged
+commits' version files deciding between two claimants (docs/architecture.md)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.versions.former_names import former_names
+from relnox.versions.former_names import former_names, pyproject_name
 from relnox.versions.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
@@ -52,8 +48,10 @@ def infer_conventions(
     names = {m.name: member_names(m, several=len(members) > 1) for m in members}
     exact: dict[str, list[Member]] = {}
     for member in members:
-        # a name or directory as written, or with its separators dropped
-        spelled = [*names[member.name], *_top_and_own(member)]
+        # a name or directory as written, or with its separators dropped, and its top
+        # directory and its own joined (python-copilot for python/pkgs/copilot)
+        joined = [f"{member.parents[0]}-{member.dir}".lower()] if member.parents else []
+        spelled = [*names[member.name], *joined, *(n.replace("_", "-") for n in joined)]
         for name in dict.fromkeys([*spelled, *map(squash, spelled)]):
             exact.setdefault(name, []).append(member)
     for prefix in groups:
@@ -138,21 +136,9 @@ def infer_conventions(
     for member in members:
         takeover = (why.get(member.name, ""), current.get(member.name))
         fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
-        if member.name in doubts:
-            fact = replace(
-                fact, finding="; ".join(filter(None, (doubts[member.name], fact.finding)))
-            )
-        facts[member.name] = fact
+        finding = "; ".join(filter(None, (doubts.get(member.name), fact.finding)))
+        facts[member.name] = replace(fact, finding=finding or None)
     return r.with_carried_releases(r.with_default_for_new(facts, default))
-
-
-def _top_and_own(member: Member) -> list[str]:
-    """Its top directory and its own joined (``python-github-copilot`` for
-    ``python/packages/github_copilot``): a whole name, never its words alone."""
-    if not member.parents:
-        return []
-    joined = f"{member.parents[0]}-{member.dir}".lower()
-    return [joined, joined.replace("_", "-")]
 
 
 _BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
@@ -185,18 +171,15 @@ class _Reading(TagReading):
         return any(scores.get(name, 0) >= 3 for scores in self.claims.values())
 
     def claim_confirmed_prefix(self, member: Member) -> None:
-        """The only package, named by no tag: one of the most used prefixes is its own when its
-        version file names the newest (or newest final) tag's version there, or when it is the
-        only spelling and the file names no other version at the newest."""
+        """The only package, named by no tag: a most used prefix whose newest (or newest final)
+        tag's version its file names, or the only spelling where it names no other."""
         if member.configured is not None:
             return
         groups = self.groups
         ordered = sorted((p for p in groups if stem(p)), key=lambda p: -len(groups[p]))
         for prefix in ordered[:_PREFIXES_CONFIRMED]:
-            asked = [self.newest(prefix)]
             finals = [item for item in groups[prefix] if not item[0].is_prerelease]
-            if finals and self.tags.by_date(finals)[0] not in asked:
-                asked.append(self.tags.by_date(finals)[0])
+            asked = dict.fromkeys([self.newest(prefix), *self.tags.by_date(finals)[:1]])
             if any(self.names(member, tag, version) for version, tag in asked):
                 self.claims[prefix] = {member.name: 1}
                 return
@@ -217,17 +200,15 @@ class _Reading(TagReading):
         return list(names)
 
     def released_together(self, names: Sequence[str], group: Group) -> list[str]:
-        """The packages of ``names`` whose version files name the version of each of the
-        newest :data:`_TOGETHER_READ` tags (two at least): one tag for a line released
-        together."""
+        """The packages of ``names`` whose files name each of the newest :data:`_TOGETHER_READ`
+        tags' versions (two at least): one tag for a line released together."""
         newest = list(reversed(group))[:_TOGETHER_READ]
         if len(newest) < 2:
             return []
         return [m.name for m in self.naming_each([self.by_name[n] for n in names], newest)]
 
     def drop_roots_never_released(self) -> None:
-        """Drop the root's claim on bare tags when its version file never named their versions
-        (or named another project): an unreleased dev root; members may take them below."""
+        """Drop the root's claim on bare tags its file never named (an unreleased root)."""
         roots = [m for m in self.members if m.is_root]
         for prefix, scores in list(self.claims.items()):
             if stem(prefix) or set(scores) != {r.name for r in roots} or not roots:
@@ -247,12 +228,7 @@ class _Reading(TagReading):
         return bool(said) and all(said)
 
     def names_another(self, member: Member, tag: str) -> bool | None:
-        """Whether the member's pyproject.toml names another project at ``tag``; ``None`` when
-        it says no name there."""
-        from packaging.utils import canonicalize_name
-
-        from relnox.versions.former_names import pyproject_name
-
+        """Whether its pyproject.toml names another project at ``tag`` (``None``: no name)."""
         path = member.version_file
         if self.show_files is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
             return None
@@ -261,8 +237,7 @@ class _Reading(TagReading):
         return canonicalize_name(name) != member.name if name is not None else None
 
     def share_roots_tags(self) -> None:
-        """The root's bare tags also release the members whose version file names the newest
-        tag's version at its commit: one tag for both (lockstep)."""
+        """The root's bare tags also release the members whose file names the newest's version."""
         for prefix, scores in self.claims.items():
             if stem(prefix) or not any(m.is_root and m.name in scores for m in self.members):
                 continue
@@ -276,10 +251,9 @@ class _Reading(TagReading):
                     scores[member.name] = 1
 
     def share_named_tags(self) -> None:
-        """A package no tag names (or whose own tags stopped before), whose version file names
-        the version of each of the newest tags (two at least) of a prefix naming one other
-        package, or a directory of others (``py-1.43.2`` for the packages below ``py/``),
-        shares that prefix as they hold it: one tag releases them all (lockstep)."""
+        """A package no tag names (or whose own tags stopped before) whose file names each of
+        the newest tags' versions (two at least) of a prefix naming one other package or a
+        directory of others (``py-1.43.2`` for those below ``py/``) shares it (lockstep)."""
         held = {
             m.name: [p for p, scores in self.claims.items() if m.name in scores]
             for m in self.members
@@ -309,9 +283,8 @@ class _Reading(TagReading):
         return bool(made) and all(0 < when < dates[after] for when in made)
 
     def unless_anothers(self, name: str, prefix: str) -> list[str]:
-        """``[name]``, the package whose name ``prefix`` spells, unless its version file names
-        none of the prefix's versions, its two newest contradict it, and another prefix it may
-        own has its newest version named there (an npm package's tags of the same name)."""
+        """``[name]``, unless its file names none of ``prefix``'s versions, contradicts the two
+        newest, and names another prefix's newest (an npm package's tags of the same name)."""
         member = self.by_name[name]
         newest = list(reversed(self.groups[prefix]))[:CONTRADICTIONS_READ]
         if any(self.names(member, tag, version) for version, tag in newest):
@@ -324,8 +297,7 @@ class _Reading(TagReading):
         return [] if named else [name]
 
     def strays(self) -> set[str]:
-        """The highest tags of a shared bare prefix that release none of its owners (no
-        owner's file names the version there, one names another)."""
+        """The highest tags of a shared bare prefix whose version no owner's file names."""
         found: set[str] = set()
         for prefix, group in self.groups.items():
             owners = [m for m in self.members if prefix in self.owned[m.name]]
@@ -345,16 +317,14 @@ class _Reading(TagReading):
         return max(times) if times and all(times) else 0
 
     def continues(self, newer: str, older: str) -> bool:
-        """Prefix ``newer`` took over from ``older``: its newest tag came later and its top
-        release is higher (final releases compared when both have some)."""
+        """Prefix ``newer`` took over from ``older``: a later newest tag, a higher top release."""
         new_last, old_last = self.made[newer], self.made[older]
         return bool(new_last and old_last and new_last > old_last) and (
             top_release(self.groups[newer]) > top_release(self.groups[older])
         )
 
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
-        """Whether ``prefix`` names a directory beside ``member`` that held a project at
-        ``tag``."""
+        """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``."""
         name = stem(prefix)
         if not name or self.show_files is None or name in (member.dir.lower(), member.name):
             return False
@@ -367,11 +337,10 @@ class _Reading(TagReading):
         return any(fires(tag, (g,)) for g in self.tags.triggers if not g.startswith("!"))
 
     def follow_new_conventions(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-        """A package whose tags changed spelling keeps the newest as its current one: a prefix
-        it holds weakly or nobody holds, which continues its own (:meth:`continues`), when its
-        version file names the version at the newest such tag, the release workflow fires on
-        it and not on the old, or it is the only, tag-versioned package. Returns why, the
-        doubts and each package's current prefix."""
+        """A package whose tags changed spelling takes a prefix that :meth:`continues` its own
+        when its file names the newest such tag's version, the release workflow fires on it
+        (not the old), or it is the only, tag-versioned package. Returns why, the doubts and
+        each package's current prefix."""
         groups, claims, owned = self.groups, self.claims, self.owned
         taken = {prefix for prefixes in owned.values() for prefix in prefixes}
         why: dict[str, str] = {}
@@ -426,12 +395,10 @@ class _Reading(TagReading):
                     f"{prefix}{{version}} is the current convention: its tags came after the "
                     f"last {old} tag ({old_tag}) and {evidence}"
                 )
-        for member in self.members:
-            if member.name in ranks:
-                _rank, prefix, best = ranks[member.name]
-                claims.setdefault(prefix, {})[member.name] = best
-                if prefix not in owned[member.name]:
-                    owned[member.name].append(prefix)
+        for name, (_rank, prefix, best) in ranks.items():
+            claims.setdefault(prefix, {})[name] = best
+            if prefix not in owned[name]:
+                owned[name].append(prefix)
         for name in why:
             doubts.pop(name, None)
         return why, doubts, {name: rank[1] for name, rank in ranks.items()}

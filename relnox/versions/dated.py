@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
 
 from packaging.version import Version
@@ -29,9 +29,7 @@ def date_of(v: Version) -> date | None:
         parts = (parts[0] // 10000, parts[0] // 100 % 100, parts[0] % 100)
     if len(parts) != 3:
         return None
-    year = parts[0]
-    if 10 <= year < 100:
-        year += 2000
+    year = parts[0] + (2000 if 10 <= parts[0] < 100 else 0)
     if not 2000 <= year < 2100:
         return None
     try:
@@ -45,8 +43,6 @@ MONTH_SPELLINGS = ("month", "short-month")
 
 
 def utc(when: float) -> datetime:
-    from datetime import timezone
-
     return datetime.fromtimestamp(when, timezone.utc)
 
 
@@ -58,15 +54,9 @@ DATED_SLACK = 2 * 86400
 MONTH_LATE = 15
 
 
-def _year_like(number: int) -> bool:
-    """Whether a version's first number can be a year :func:`_calendar` takes."""
-    return 2000 <= number < 2100 or 10 <= number < 100
-
-
 def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
-    """``""`` (a four-digit year) or ``"short-"`` (two digits) when ``parts``, a year or a
-    year and a month, is when a tag made at ``when`` was cut (a day's slack either side,
-    ``late`` days after), else ``None``."""
+    """``""`` (a four-digit year) or ``"short-"`` when ``parts`` (a year, maybe a month) is
+    when a tag made at ``when`` was cut (a day's slack, ``late`` days after), else ``None``."""
     slack = DATED_SLACK / 2
     stamps = (when - slack, when, when + slack, when - late * 86400)
     seen = {(d.year, d.month)[: len(parts)] for d in map(utc, stamps)}
@@ -79,8 +69,6 @@ def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
 def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """The spelling of dates when the newest releases are the days they were tagged
     (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
-    from datetime import timezone
-
     newest = heapq.nlargest(DATED_READ, finals)
     if not newest:
         return None
@@ -110,13 +98,12 @@ def _monthly(
     tags: RepoTags,
     finals: Sequence[tuple[Version, str]] = (),
 ) -> str | None:
-    """``month`` or ``short-month`` (``/1`` when the count starts at 1, :data:`KEEPS_MONTH`
-    when patches keep their month) when at least two of the newest releases are
-    year.month.counter of the month they were tagged in, else ``None``."""
+    """``month`` or ``short-month`` (``/1``: counts start at 1, :data:`KEEPS_MONTH`) when two
+    or more of the newest releases are year.month.counter of their tag's month."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
-    if not any(_year_like(v.release[0]) for v, _tag in everyone):
+    if not any(2000 <= v.release[0] < 2100 or 10 <= v.release[0] < 100 for v, _t in everyone):
         return None  # no year to be the one a tag was made in: none is a month's
     firsts: dict[tuple[int, ...], int] = {}  # each month's first count, as released
     for version, _tag in everyone:
@@ -147,10 +134,7 @@ def _keeps_month(
     firsts: Mapping[tuple[int, ...], int],
     tags: RepoTags,
 ) -> bool:
-    """Whether a month's later release was tagged more than :data:`MONTH_LATE` days after its
-    month ended: patch releases keep their minor's month."""
-    from datetime import timedelta, timezone
-
+    """Whether a month's patch release was tagged over :data:`MONTH_LATE` days after it ended."""
     for version, tag in releases:
         when = tags.dates.get(tag, 0)
         if when <= 0 or version.release[2] == firsts.get(version.release[:2]):
@@ -170,10 +154,8 @@ def _yearly(
     tags: RepoTags,
     newest: Sequence[tuple[Version, str]],
 ) -> str | None:
-    """``year`` or ``short-year``, the number of parts and the count's first value
-    (``short-year/3/1``) when at least two of the ``newest`` releases (the
-    :data:`DATED_READ` highest of ``finals``) are the year they were tagged in and a count
-    restarting each year, else ``None``."""
+    """``year`` or ``short-year``, the parts and the count's first value (``short-year/3/1``)
+    when two or more of the ``newest`` are their tag's year and a count restarting yearly."""
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None

@@ -1,7 +1,6 @@
 """Where a project with a dynamic version (or a ``setup.cfg`` / ``setup.py`` project) keeps
-it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when the version
-comes from git tags or the build computes it (then its backend says it:
-:mod:`relnox.versions.referee`), with one sentence of evidence."""
+it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when it comes from
+git tags or the build computes it (:mod:`relnox.versions.referee`), with its evidence."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from typing import Any
 
 from relnox.errors import VersionError
 from relnox.files import text_or_none
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
 from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.versions.setup_py import (
@@ -36,6 +35,7 @@ from relnox.versions.sources import (
     setup_cfg,
     text_location,
 )
+from relnox.versions.version_tuple import location as tuple_location
 
 # build requirements / tool tables of plugins that take the version from git tags
 VCS_PLUGINS = (
@@ -83,8 +83,6 @@ def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | N
 def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
-    from relnox.toml import read_or_empty
-
     source, path = hatch.get("source", "regex"), hatch.get("path")
     # hatch.toml's [version] when it holds one (hatchling takes it from there)
     hatch_toml = directory / "hatch.toml"
@@ -125,11 +123,8 @@ def _hatch(
         if found is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
         return computed_version(f"{label} source = 'code' runs {path}")
-    return (
-        "hatch",
-        [literal_location(target, f"{label} path", pyproject)],
-        f"{label} path = {path!r}",
-    )
+    loc = literal_location(target, f"{label} path", pyproject)
+    return "hatch", [loc], f"{label} path = {path!r}"
 
 
 def _setuptools(
@@ -170,9 +165,8 @@ def _scm_written(
     module_name: str,
     module: Path | None,
 ) -> str | None:
-    """The file ``[tool.setuptools_scm]`` writes from the tags (``version_file``,
-    ``write_to``) when the attr's module is it or imports its version from it, with no
-    unindented literal of its own; ``None`` otherwise."""
+    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
+    attr's module is it or imports its version from it, with no top-level literal."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):
@@ -192,8 +186,7 @@ def _scm_written(
 
 
 def _attr_location(module: Path, attr: str) -> VersionLocation | None:
-    """The top-level string or tuple setuptools' ``attr`` names when it is not
-    ``__version__`` (``VERSION_STRING = "1.2.0"``, ``VERSION = (1, 2, 3)``)."""
+    """The top-level string or tuple setuptools' ``attr`` names other than ``__version__``."""
     name = attr.rpartition(".")[2]
     if not name or name == "__version__" or not name.isidentifier():
         return None
@@ -208,14 +201,11 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
 
 
 def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
-    from relnox.versions.version_tuple import location
-
-    return location(module, attr.rpartition(".")[2])
+    return tuple_location(module, attr.rpartition(".")[2])
 
 
 def _attr_found(module: Path, attr: str) -> VersionLocation | None:
-    """Where ``attr`` of ``module`` is written: its own literal, else the module's
-    ``__version__`` as importing it finds it, else the tuple ``attr`` names."""
+    """Where ``attr`` of ``module`` is written: its literal, the ``__version__`` import finds, a tuple."""
     return _attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
 
 
@@ -256,10 +246,9 @@ def dynamic_version(
     pyproject = directory / "pyproject.toml"
     tool = table(doc, "tool")
     hatch = table(tool, "hatch", "version")
-    if hatch:
-        found = _hatch(directory, pyproject, hatch, doc)
-        if found is not None:
-            return found
+    found = _hatch(directory, pyproject, hatch, doc) if hatch else None
+    if found is not None:
+        return found
     pdm = table(tool, "pdm", "version")
     if pdm.get("source") == "scm":
         return VCS_SOURCE, [], "[tool.pdm.version] source = 'scm'"
@@ -270,15 +259,11 @@ def dynamic_version(
         loc = literal_location(directory / pdm["path"], "[tool.pdm.version] path", pyproject)
         return "pdm", [loc], f"[tool.pdm.version] path = {pdm['path']!r}"
     found = _setuptools(directory, pyproject, doc, roots)
-    if found is not None:
-        return found
-    if backend.startswith("maturin"):
+    if found is None and backend.startswith("maturin"):
         return cargo_version(directory, doc)
-    found = scikit_build_version(directory, doc)
-    if found is not None:
-        return found
     meson = backend.startswith("mesonpy") and (directory / "meson.build").is_file()
-    found = meson_version(directory, roots, modules) if meson else None
+    found = found or scikit_build_version(directory, doc)
+    found = found or (meson_version(directory, roots, modules) if meson else None)
     if found is not None:
         return found
     if opted_in(doc, build_requires):
@@ -345,8 +330,7 @@ def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str,
 
 
 def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
-    """The tags versioneer's ``git describe --match`` takes: ``<tag_prefix>[0-9]*`` (as
-    its version file spells it since 0.19); ``None``: every tag (an older one's)."""
+    """The tags versioneer's ``git describe --match`` takes; ``None``: every tag (before 0.19)."""
     prefix = versioneer_prefix(directory, doc)
     if prefix:
         return f"{prefix}[0-9]*"
@@ -359,12 +343,11 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 def computed_version(how: str) -> Found:
     """A version the build computes: its backend says it, and a release is a tag."""
-    return (
-        VCS_SOURCE,
-        [],
+    why = (
         f"{how}: the build computes the version (no literal relnox rewrites), so its build "
-        "backend says it and a release is a tag",
+        "backend says it and a release is a tag"
     )
+    return VCS_SOURCE, [], why
 
 
 def literal_free(module: Path) -> bool:

@@ -148,10 +148,8 @@ _MESON_RUN = re.compile(r"\bversion\s*:\s*run_command\s*\(((?:[^()]|\((?:[^()]|\
 def _run_command_reads(
     directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
 ) -> VersionLocation | None:
-    """The literal ``__version__`` the command meson runs for project()'s version reads (a
-    script holding it, or a module named by path, from the project or the script's folder,
-    or by import, else the package's version module); ``None`` when it reads none, or names
-    none and asks git (git then makes the version; named, git only marks a development build)."""
+    """The literal ``__version__`` the command meson runs for project()'s version reads (its
+    script's, a module it names, else the package's version module unless it asks git)."""
     texts = re.findall(r"'([^']*)'", arguments)
     bases = [directory]
     for arg in list(texts):

@@ -35,8 +35,7 @@ def _setup_cfg_name(text: str) -> str | None:
         parser.read_string(text)
     except configparser.Error:
         return None
-    name = parser.get("metadata", "name", fallback="").strip()
-    return name or None
+    return parser.get("metadata", "name", fallback="").strip() or None
 
 
 def _setup_py_name(text: str) -> str | None:
@@ -49,12 +48,9 @@ def _setup_py_name(text: str) -> str | None:
         tree = parse(text)
     except (SyntaxError, ValueError):
         return None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and called(node) == "setup":
-            for keyword in node.keywords:
-                if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
-                    return string(keyword.value)
-    return None
+    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup")
+    named = (k.value for c in calls for k in c.keywords if k.arg == "name")
+    return string(next((value for value in named if isinstance(value, ast.Constant)), None))
 
 
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (

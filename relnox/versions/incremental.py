@@ -1,7 +1,5 @@
-"""incremental's version file, ``__version__ = Version("pkg", 24, 7, 0, post=0)`` in the
-package's ``_version.py``, read and rewritten as incremental does: its hatch source, its
-setuptools hook (``[tool.incremental]``) and ``setup(use_incremental=True)`` all take
-``Version(...).public()``, never git tags."""
+"""incremental's ``__version__ = Version("pkg", 24, 7, 0)`` in ``_version.py``, read and
+rewritten as incremental does (``Version(...).public()``, never git tags)."""
 
 from __future__ import annotations
 
@@ -33,18 +31,14 @@ def _arguments(args: str) -> dict[str, Any] | None:
     call = statement.value if isinstance(statement, ast.Expr) else None
     if not isinstance(call, ast.Call) or len(call.args) > len(_POSITIONAL) + 1:
         return None
-    named = [*_POSITIONAL, "dev"]
-    found: dict[str, Any] = {}
+    nodes = dict(zip([*_POSITIONAL, "dev"], call.args, strict=False))
+    nodes.update({k.arg: k.value for k in call.keywords if k.arg is not None})
+    if any(k.arg is None for k in call.keywords):
+        return None
     try:
-        for name, node in zip(named, call.args, strict=False):
-            found[name] = ast.literal_eval(node)
-        for keyword in call.keywords:
-            if keyword.arg is None:
-                return None
-            found[keyword.arg] = ast.literal_eval(keyword.value)
+        return {name: ast.literal_eval(node) for name, node in nodes.items()}
     except ValueError:
         return None
-    return found
 
 
 def public(text: str) -> str | None:
@@ -74,13 +68,10 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
         )
     major, minor, micro = (*parsed.release, 0, 0)[:3]
     package = match.group("args").split(",", 1)[0].strip()
+    rc = parsed.pre[1] if parsed.pre is not None else None
+    named = {"release_candidate": rc, "post": parsed.post, "dev": parsed.dev}
     parts = [package, str(major), str(minor), str(micro)]
-    if parsed.pre is not None:
-        parts.append(f"release_candidate={parsed.pre[1]}")
-    if parsed.post is not None:
-        parts.append(f"post={parsed.post}")
-    if parsed.dev is not None:
-        parts.append(f"dev={parsed.dev}")
+    parts += [f"{key}={value}" for key, value in named.items() if value is not None]
     start, end = match.span()
     line = text[start : match.start("func")] + f"{match.group('func')}({', '.join(parts)})"
     return text[:start] + line + text[end:]
@@ -101,8 +92,7 @@ def opted_in(doc: Mapping[str, Any], build_requires: Sequence[str]) -> bool:
 
 
 def incremental_version(directory: Path, doc: Mapping[str, Any], what: str) -> Found:
-    """``<name>/_version.py`` under ``src/`` or the top, ``name`` being ``[tool.incremental]
-    name`` or ``[project] name`` lower-cased, as incremental finds it."""
+    """``<name>/_version.py`` under ``src/`` or the top, as incremental finds it."""
     pyproject = directory / "pyproject.toml"
     name = table(doc, "tool", "incremental").get("name") or table(doc, "project").get("name")
     if not isinstance(name, str) or not name:

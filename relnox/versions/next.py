@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
+from packaging.version import Version
+
 from relnox.errors import VersionError, shortlist
 from relnox.tools import git
 from relnox.versions.arithmetic import (
@@ -27,8 +29,6 @@ from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
-    from packaging.version import Version
-
     from relnox.project.workspace import Package, Workspace
 
 
@@ -45,8 +45,7 @@ def next_versions(
     today: date | None = None,
     notes: list[str] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Each of ``selected`` (with the members of its lockstep group among them): its
-    version now and its next; ``notes`` gets what was stepped over and why."""
+    """Each of ``selected``: its version now and its next; ``notes`` gets what was stepped over."""
     versions: dict[str, tuple[str, str]] = {}
     chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
@@ -106,8 +105,12 @@ def _aligned(
     if to is None:
         everyone = {p.name for p in group} == {p.name for p in workspace.packages}
         flags = "" if everyone else "".join(f"--package {p.name} " for p in group)
+        by: dict[str, list[str]] = {}  # 1.7.0: a, b and 69 more; 0.3.0: c
+        for pkg in group:
+            by.setdefault(pkg.version, []).append(pkg.name)
+        diverged = "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
         raise VersionError(
-            f"lockstep group with diverged versions ({_by_version(group)}); align them "
+            f"lockstep group with diverged versions ({diverged}); align them "
             f"first with relnox bump {flags}--to {highest}, or list only the packages "
             "that move together in [tool.relnox] lockstep"
         )
@@ -171,8 +174,7 @@ def _stepped(
 
 
 def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
-    """``new``, a pre-release whose number its line released already (rc0 where rc0 to rc7
-    are tagged, the files back at the release's .dev0), as the one after the highest (rc8)."""
+    """``new``, a pre-release whose number its line released (rc0 after rc7), as rc8."""
     wanted = maybe_version(new)
     if wanted is None or wanted.pre is None or pkg.tags is None:
         return new
@@ -194,17 +196,8 @@ def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
     return stepped
 
 
-def _by_version(group: Sequence[Package]) -> str:
-    """``1.7.0: a, b and 69 more; 0.3.0: c`` -- every version, a few names each."""
-    by: dict[str, list[str]] = {}
-    for pkg in group:
-        by.setdefault(pkg.version, []).append(pkg.name)
-    return "; ".join(f"{version}: {shortlist(names)}" for version, names in by.items())
-
-
 def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """The final release above every tag that the backend computes from something other
-    than tags (a clock): tagging that is the release."""
+    """The final release above every tag that the backend computes (a clock): tag it."""
     if part not in PARTS_OF_RELEASE or pre is not None:
         return None
     if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
@@ -224,8 +217,6 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from: the release a label marks work since
     (``0.34.0+dev``), the highest release for an epoch sentinel (``1!0+dev``) or a stamped
     placeholder, ``3.14.dev0`` for ``3.14rc0.dev0`` after a final release; else itself."""
-    from packaging.version import Version
-
     parsed = maybe_version(pkg.version)
     if parsed is None or pkg.tags is None:
         return pkg.version
@@ -253,8 +244,6 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 def first_pre(pkg: Package) -> int:
     """The number a new pre-release label starts at: 1 when the newest release line with
     pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0."""
-    from packaging.version import Version
-
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
     newest = max((Version(v.base_version) for v in pres), default=None)
     numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
@@ -262,8 +251,7 @@ def first_pre(pkg: Package) -> int:
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:
-    """How ``pkg`` spells a date when its versions are release days (``2026.08.17``) and
-    ``--part`` asks for a release: its next version is then today's date."""
+    """How ``pkg`` spells a date when its versions are release days and ``--part`` releases."""
     if part not in PARTS_OF_RELEASE or pre is not None or pkg.tags is None:
         return None
     dated = pkg.tags.dated
@@ -275,9 +263,8 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
-    """Whether a tag of ``group`` released a version on a line HEAD does not hold (a
-    release branch's 5.6.3 seen from main) or withdrew (the files went back below it),
-    which a ``--part`` bump steps over: an index keeps what it published."""
+    """Whether a tag of ``group`` released a version on a line HEAD does not hold (5.6.3 of a
+    release branch) or withdrew, which a ``--part`` bump steps over."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
@@ -292,8 +279,7 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
 
 def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
-    """The tag that released ``version`` of ``pkg``: its own, or one with a number after a
-    hyphen (``sdk-2.17.0-1``, PEP 440's ``2.17.0.post1``); ``None`` when none is known."""
+    """The tag that released ``version`` of ``pkg``: its own, or ``sdk-2.17.0-1`` (2.17.0.post1)."""
     facts = pkg.tags
     if facts is None:
         return None
@@ -323,8 +309,8 @@ def with_stamped(workspace: Workspace) -> Workspace:
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
-    """The two newest release tags of HEAD's line at whose commits ``pkg``'s version file
-    says the version it says now, below them (a placeholder stamped at build time)."""
+    """The two newest release tags at whose commits ``pkg``'s file says its version now (a
+    placeholder stamped at build time)."""
     from relnox.versions.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
@@ -332,8 +318,7 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
         return ()
     if current >= facts.last or not git.is_repo(workspace.root):
         return ()
-    # the two newest releases, both above it: a file that said 0.1.0 at v0.1.0 named that
-    # release (and a v0.3.0 above it is a stray)
+    # the two newest releases, both above it (a file saying 0.1.0 at v0.1.0 named that release)
     finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
     before = [v for v in finals[-1:] if v > current]
     named = (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
@@ -347,9 +332,7 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
 def dated_version(
     today: date, spelling: str, last: Version | None = None, written: str = ""
 ) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``: a date
-    (:data:`DATE_SPELLINGS`), or a month's or year's count (after ``last``), padded as
-    ``written`` is."""
+    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``."""
     if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100

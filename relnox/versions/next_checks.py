@@ -1,7 +1,5 @@
-"""What a next version must be, and what a plan says of it: never a version a tag marks,
-never one at or below this line's last release (:func:`refuse_released`); notes for a
-maintenance release, a version written but not released, a placeholder stamped at build
-time, a next final release already in the files, and versions that are release days."""
+"""What a next version must be (never a tagged one, never at or below this line's last
+release: :func:`refuse_released`), and the notes a plan says of it."""
 
 from __future__ import annotations
 
@@ -11,7 +9,6 @@ from typing import TYPE_CHECKING
 from relnox.errors import VersionError
 from relnox.paths import rel
 from relnox.versions.arithmetic import bump_version, maybe_version, parse_version
-from relnox.versions.dated import MONTH_SPELLINGS
 from relnox.versions.next import PARTS_OF_RELEASE, dated_spelling, release_tag
 from relnox.versions.tag_name import tag_for
 
@@ -22,8 +19,7 @@ if TYPE_CHECKING:
 
 
 def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
-    """Refuse ``version`` for ``pkg`` when a tag already marks it, or when it is not above
-    HEAD's last release: what ``bump`` refuses and ``plan`` never shows."""
+    """Refuse ``version`` when a tag already marks it, or it is not above HEAD's last release."""
     from relnox.versions.sources import stray_tag_hint
 
     facts = pkg.tags
@@ -59,8 +55,7 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 def refuse_downgrades(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> list[str]:
-    """:func:`refuse_released` for each package; notes for maintenance releases (below the
-    highest release made elsewhere)."""
+    """:func:`refuse_released` for each package; notes for maintenance releases."""
     notes = []
     for pkg in selected:
         facts = pkg.tags
@@ -78,8 +73,7 @@ def refuse_downgrades(
 
 
 def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
-    """A version file already set past the last release is the release to make: a --part
-    bump skips it, which is said (one step past: :func:`past_unreleased` says it)."""
+    """The note that a --part bump skips a version file set past the last release."""
     current = parse_version(pkg.version)
     facts = pkg.tags
     if facts is None or facts.highest is None or current.is_prerelease or current.local:
@@ -110,8 +104,7 @@ def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
 
 
 def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
-    """Refuse the release of an epoch sentinel (``1!0+dev``) no release lets a bump start
-    from: ``1!0`` would outrank every version ever published."""
+    """Refuse an epoch sentinel's (``1!0+dev``) release with no release to start from."""
     current = maybe_version(pkg.version)
     if current is None or not current.epoch or any(current.release) or not new.epoch:
         return
@@ -128,8 +121,7 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 
 
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
-    """Refuse ``version`` for ``pkg``, which no tag names, when unclaimed plain version
-    tags (``v0.86.5``) reach it: they may be its releases, and the bump a downgrade."""
+    """Refuse ``version`` of a package no tag names when unclaimed tags (``v0.86.5``) reach it."""
     from relnox.versions.released import plain_version_tag
     from relnox.versions.tag_model import split_tag
 
@@ -148,9 +140,8 @@ def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, ne
 def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
-    """Notes for the packages whose files already hold the next version after their last
-    release, untagged (``1.53.0`` after ``1.52.0``, ``2.1.0b4`` after ``2.1.0b3``), which
-    ``--part`` moves past."""
+    """Notes for the packages whose files hold the untagged next version (``1.53.0`` after
+    ``1.52.0``), which ``--part`` moves past."""
     if part not in PARTS_OF_RELEASE:
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}
@@ -179,19 +170,9 @@ def dated_note(pkg: Package, part: str | None, pre: str | None, new: str) -> lis
     facts = pkg.tags
     if facts is None or dated_spelling(pkg, part, pre) is None:
         return []
-    if facts.dated and facts.dated.startswith(("year/", "short-year/")):
-        return [
-            f"note: {pkg.name}'s versions are the years they were released and a count "
-            f"({facts.highest_tag} was tagged in its year): --part {part} gives this "
-            f"year's next, {new}"
-        ]
-    if (facts.dated or "").partition("/")[0] in MONTH_SPELLINGS:
-        return [
-            f"note: {pkg.name}'s versions are the months they were released and a count "
-            f"({facts.highest_tag} was tagged in its month): --part {part} gives this "
-            f"month's, {new}"
-        ]
-    return [
-        f"note: {pkg.name}'s versions are the days they were released "
-        f"({facts.highest_tag} was tagged on its date): --part {part} gives today's, {new}"
-    ]
+    unit = (facts.dated or "").partition("/")[0].removeprefix("short-")  # year, month, a day's
+    said = f"{unit}s they were released and a count ({facts.highest_tag} was tagged in its {unit})"
+    if unit not in ("year", "month"):
+        said = f"days they were released ({facts.highest_tag} was tagged on its date)"
+    gives = {"year": "this year's next", "month": "this month's"}.get(unit, "today's")
+    return [f"note: {pkg.name}'s versions are the {said}: --part {part} gives {gives}, {new}"]

@@ -42,10 +42,3 @@ def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
 def string(node: ast.AST | None) -> str | None:
     """The value of ``node`` when it is a string literal."""
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def string_constants(tree: ast.AST) -> Iterator[str]:
-    """Every string literal anywhere in ``tree``."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            yield node.value

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
-from relnox.errors import VersionError
+from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
+from relnox.toml import table
 from relnox.tools import backend_version as asked
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.sources import VersionLocation
+from relnox.versions.sources import VersionLocation, load_toml, setup_cfg
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -31,8 +32,7 @@ ASKED_SOURCE = "build backend"
 
 
 def computed(pkg: Package) -> bool:
-    """Whether ``pkg``'s version is computed, so its backend is asked: from tags, by setup.py
-    (which may override any file), a tuple, ``Version()`` or no literal at all."""
+    """Whether ``pkg``'s version is computed (tags, setup.py, a tuple, no literal): ask its backend."""
     primary = pkg.primary
     return (
         pkg.vcs_versioned
@@ -43,18 +43,11 @@ def computed(pkg: Package) -> bool:
     )
 
 
-def question(pkg: Package) -> asked.Question:
-    return asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
-
-
 def _stripped(version: Version) -> Version:
     """``version`` without its dev and local parts: the release it leads to."""
     text = ".".join(str(n) for n in version.release)
-    if version.pre is not None:
-        text += f"{version.pre[0]}{version.pre[1]}"
-    if version.post is not None:
-        text += f".post{version.post}"
-    return Version(text)
+    text += f"{version.pre[0]}{version.pre[1]}" if version.pre is not None else ""
+    return Version(text + (f".post{version.post}" if version.post is not None else ""))
 
 
 def _next_guess(tag: Version) -> Version:
@@ -101,25 +94,17 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 
 def without_tag_build(directory: Path, said: str) -> str:
-    """``said`` without setuptools' ``tag-build`` suffix (``[tool.distutils.egg_info]`` of
-    pyproject.toml, ``[egg_info]`` of setup.cfg: ``"dev"``), which every build from the tree
-    adds to the literal and a release build drops: ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
-    import configparser
-
-    from relnox.toml import table
-    from relnox.versions.sources import load_toml
-
+    """``said`` without setuptools' ``tag-build`` suffix (``[egg_info]``, which a build from
+    the tree adds and a release build drops): ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
     pyproject = directory / "pyproject.toml"
     doc = load_toml(pyproject) if pyproject.is_file() else {}
     options = table(doc, "tool", "distutils", "egg_info")
     suffix = options.get("tag-build", options.get("tag_build"))
-    if suffix is None and (directory / "setup.cfg").is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(directory / "setup.cfg", encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            return said
-        suffix = parser.get("egg_info", "tag_build", fallback=None)
+    try:
+        if suffix is None:
+            suffix = setup_cfg(directory).get("egg_info", {}).get("tag_build")
+    except ConfigError:
+        return said
     version = maybe_version(said)
     if not isinstance(suffix, str) or not suffix.strip() or version is None:
         return said
@@ -132,7 +117,7 @@ def refereed(workspace: Workspace) -> Workspace:
     if not asked.enabled():
         return workspace
     questions = {
-        pkg.name: question(pkg)
+        pkg.name: asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
         for pkg in workspace.packages
         if computed(pkg) and not asked.compiles(pkg.backend)
     }
@@ -161,17 +146,16 @@ def refereed(workspace: Workspace) -> Workspace:
 
 
 def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:
-    """The one warning of a backend that cannot say ``pkg``'s version (its build needs a
-    file the checkout lacks): relnox's own reading is used, by every command."""
+    """The one warning of a backend that cannot say ``pkg``'s version, in every command."""
     return f"{failure}; relnox's own reading ({pkg.version}) is used"
 
 
 def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
-    """What ``pkg``'s backend says of the tree now, where it is asked; ``None`` where it is
-    not, or cannot answer (relnox's reading stands, :func:`fallback` warned once)."""
+    """What ``pkg``'s backend says of the tree now; ``None`` where it is not asked or cannot say."""
     if not asked.enabled() or not computed(pkg) or asked.compiles(pkg.backend):
         return None
-    said = asked.backend_versions(workspace.root, {pkg.name: question(pkg)})[pkg.name]
+    question = asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
+    said = asked.backend_versions(workspace.root, {pkg.name: question})[pkg.name]
     if isinstance(said, asked.BackendVersionError):
         if not pkg.referee:
             logger.warning(fallback(pkg, said))
@@ -182,9 +166,8 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
 def said_by_backend(
     directory: Path, requires: Sequence[str], backend: str
 ) -> asked.Metadata | asked.BackendVersionError | None:
-    """The name and version ``directory``'s build backend gives it, asked where relnox's own
-    reading cannot say them (kept with the referee's answers); ``None`` where backends are
-    not asked (``RELNOX_ASK_BACKEND=0``, a backend that compiles, outside git)."""
+    """The name and version ``directory``'s build backend gives it, where relnox cannot read
+    them; ``None`` where backends are not asked (``RELNOX_ASK_BACKEND=0``, one that compiles)."""
     if not asked.enabled() or asked.compiles(backend):
         return None
     question = asked.Question(directory, tuple(requires), backend)
@@ -194,9 +177,8 @@ def said_by_backend(
 def held_version(
     directory: Path, places: Sequence[Path], said: str, setting: Path
 ) -> VersionLocation | None:
-    """The one file named for the version (``version.info``, ``VERSION``, ``_version.py``)
-    in ``places`` that holds only ``said``, the backend's version, or a literal
-    ``__version__`` of it: the file the build reads; two are an error naming both."""
+    """The one file of ``places`` named for the version (``VERSION``, ``_version.py``) holding
+    ``said``, the backend's version: the file the build reads; two are an error."""
     from relnox.versions.setup_py import version_file
 
     version = maybe_version(said)

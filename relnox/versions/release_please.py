@@ -1,16 +1,17 @@
-"""The copies of a package's version release-please rewrites: the Python ``extra-files``
-of ``release-please-config.json`` (per package, or top-level for every package) whose
-literal ``__version__`` says the package's version, and its entry in the manifest."""
+"""The copies of a package's version release-please rewrites: its Python ``extra-files``
+whose ``__version__`` says the version, and its entry in the manifest."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from relnox.errors import ConfigError
+from relnox.files import text_or_none
 from relnox.versions.sources import VersionLocation, python_location
 
 #: release-please's configuration, at the root of the repository it releases
@@ -52,8 +53,7 @@ def extra_files(directory: Path, version: str, taken: set[Path]) -> list[Version
 
 
 def breaking_is_minor(directory: Path) -> bool:
-    """Whether release-please's ``bump-minor-pre-major`` (the package's own, else the
-    config's) makes a breaking change a minor release while the version is below 1.0."""
+    """Whether release-please's ``bump-minor-pre-major`` (the package's, else the config's) is on."""
     found = _config_above(directory)
     if found is None:
         return False
@@ -66,8 +66,7 @@ def breaking_is_minor(directory: Path) -> bool:
 
 
 def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
-    """The nearest ``release-please-config.json`` in ``directory`` or above it (not above
-    the repository's top), read, with its directory; ``None`` without one that is JSON."""
+    """The nearest ``release-please-config.json`` up to the repository's top, and its folder."""
     for folder in (directory, *directory.parents):
         text = _text(folder / CONFIG)
         if text is None:
@@ -83,8 +82,7 @@ def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
 
 
 def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
-    """The entry of a package below the top in release-please's manifest
-    (``"packages/acme": "3.30.1"``) when it says ``version``: a copy a bump moves along."""
+    """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``)."""
     found = _config_above(directory)
     if found is None or found[0] == directory:
         return None
@@ -95,8 +93,6 @@ def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLo
     if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
         return None
     text = _text(manifest)
-    import re
-
     pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
     said = re.search(pattern, text or "")
     if said is None or said["version"] != version:
@@ -115,6 +111,4 @@ def _text(path: Path) -> str | None:
 
 @lru_cache(maxsize=16)
 def _read(path: str, mtime_ns: int, size: int) -> str | None:
-    from relnox.files import text_or_none
-
     return text_or_none(Path(path))

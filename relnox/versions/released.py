@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 
 def _tags(root: Path, newest_first: bool = False) -> list[str]:
-    """The repository's tag names, by name or (``newest_first``) as git's
-    ``--sort=-creatordate`` orders them; none outside git."""
+    """The repository's tag names, by name or ``newest_first``; none outside git."""
     if shutil.which("git") is None or not git.is_repo(root):
         return []
     refs = [(ref[10:], when) for _o, ref, _k, _p, when in git.tag_refs(root)]
@@ -32,9 +31,8 @@ def _tags(root: Path, newest_first: bool = False) -> list[str]:
 
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
-    """The squashed name parts of the repository's version tags (``hatchling-v1.0`` ->
-    ``hatchling``); ``among``: only those of these squashed names (a tag whose squashed
-    text holds none of them is not parsed)."""
+    """The squashed name parts of the repository's version tags (``hatchling-v1.0``); ``among``:
+    only those of these squashed names."""
     wanted = None if among is None else tuple(set(among))
     found = set()
     for tag in _tags(root):
@@ -57,14 +55,6 @@ def plain_version_tag(root: Path) -> str | None:
         and maybe_version(tag[len(split[0]) :]) is not None
     ]
     return max(plain)[1] if plain else None
-
-
-def _workflow_dirs(top: Path) -> str:
-    """The text of the workflows that run on tags or releases, or upload to an index."""
-    from relnox.versions.vcs import PUBLISHES, workflow_texts
-
-    texts = workflow_texts(top)
-    return "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
 
 
 #: a ``tags:`` or ``release:`` key
@@ -107,15 +97,19 @@ def released_elsewhere(
     by_workflow: Iterable[tuple[Path, str]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate ``(directory, name)`` with evidence;
-    ``by_workflow``: those only a release workflow can vouch for (no ``[build-system]``)."""
+    """The ``(directory, why)`` of each candidate with evidence; ``by_workflow``: those only a
+    release workflow can vouch for."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []
     stems = _stems_of(root, candidates)
     in_repo = shutil.which("git") is not None and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
-    workflows = _workflow_dirs(top)
+    from relnox.versions.vcs import PUBLISHES, workflow_texts
+
+    # the workflows that run on tags or releases, or upload to an index
+    texts = workflow_texts(top)
+    workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
     lines = _roots_lines(top) if in_repo else []
     found = []
     with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
@@ -149,8 +143,7 @@ _LINE_READ = 3
 
 
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_READ` final bare tags (``0.12.5``, ``v0.12.5``), newest
-    first; then the newest bare tags of any kind when they differ (a line of betas)."""
+    """The newest :data:`_LINE_READ` final bare tags, then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
     for tag in _tags(top, newest_first=True):
@@ -174,8 +167,7 @@ def _released_with(
     show: Callable[[str, str], str | None],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the repository's own tags release ``directory``'s project too: its version at
-    each of them (two at least) is that tag's. Never a project of examples or tools."""
+    """Why the root's tags release ``directory``'s project too: its version at each is the tag's."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.toml import UNREADABLE, table, tomllib
@@ -214,8 +206,7 @@ _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 
 
 def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
-    """Whether ``directory`` is or lies in an :data:`EXAMPLE_DIRS` (with ``tools``, also a
-    :data:`TOOL_DIRS`) directory below ``root``, or one named for a sample (``sample-app``)."""
+    """Whether ``directory`` lies in an :data:`EXAMPLE_DIRS` (``tools``: or :data:`TOOL_DIRS`)."""
     parts = {part.lower() for part in directory.relative_to(root).parts}
     words = {re.split(r"[-_.]", part, maxsplit=1)[0] for part in parts}
     dirs = EXAMPLE_DIRS | TOOL_DIRS if tools else EXAMPLE_DIRS

@@ -13,7 +13,7 @@ from pathlib import Path
 from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.incremental import location as incremental_location
-from relnox.versions.python_ast import name_assignments, parse, string, string_constants
+from relnox.versions.python_ast import name_assignments, parse, string
 from relnox.versions.sources import (
     Found,
     VersionLocation,
@@ -37,9 +37,8 @@ def followed(module: Path, top_level: bool = False) -> VersionLocation | None:
 
 
 def _from_sibling(module: Path) -> VersionLocation | None:
-    """The version of the one sibling module ``module`` imports from (``from ._version
-    import __version__``, ``from . import _version``, ``from pkg._version import version``)
-    that writes it: a top-level literal, a joined tuple or incremental's ``Version()``."""
+    """The version of the one sibling ``module`` imports from (``from ._version import
+    __version__``, ``from . import _version``): a literal, a tuple or ``Version()``."""
     text = read_text(module)
     try:
         tree = parse(text, str(module)) if "__version__" in text else None
@@ -79,8 +78,7 @@ def setup_py_literal(directory: Path) -> Found | None:
     tree = setup_py_tree(directory)
     value = (_setup_keywords(tree, every=False) or {}).get("version") if tree else None
     pattern = r"""\bversion\s*=\s*(['"])[vV]?(?P<version>[0-9][^'"]*)\1"""
-    # setup(version=version) of a name is no literal keyword, whatever `version = '0.0.0'`
-    # says before it (a placeholder the script rebinds)
+    # setup(version=version) is no literal keyword, whatever a placeholder `version = '0.0.0'` says
     if setup_py.is_file() and not isinstance(value, ast.Name):
         if re.search(pattern, read_text(setup_py)) is None:
             return None
@@ -171,8 +169,8 @@ _NAME_TEXT = re.compile(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""")
 
 
 def setup_py_text_name(directory: Path) -> str | None:
-    """The first ``name='...'`` in setup.py's text that is no other call's keyword (not an
-    ``Extension``'s nor a helper's), for the setup.py :func:`setup_py_name` cannot read."""
+    """The first ``name='...'`` in setup.py's text that is no other call's keyword (an
+    ``Extension``'s), for the setup.py :func:`setup_py_name` cannot read."""
     text = read_text(directory / "setup.py")
     tree = setup_py_tree(directory)
     elsewhere: set[tuple[int, int]] = set()  # (line, byte column) of other calls' name=
@@ -193,10 +191,9 @@ def setup_py_text_name(directory: Path) -> str | None:
 
 @functools.lru_cache(maxsize=128)  # of one :func:`_tree`: its questions ask it again
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
-    """The keywords of the one ``setup()`` call (or of several written alike), a
-    ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
-    ``None`` when there is no single call, or (``every``) when a spread of anything else
-    hides some."""
+    """The keywords of the one ``setup()`` call (or several alike), a ``**metadata`` spread
+    of a module-level ``dict(...)`` or ``{...}`` read; ``None`` without a single call, or
+    (``every``) when another spread hides some."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
     if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
         calls = calls[:1]
@@ -258,9 +255,8 @@ def called(call: ast.Call) -> str | None:
 def _named_files(
     tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
 ) -> list[Path]:
-    """The files setup.py names: modules it imports a version from (``from pkg.version
-    import __version__``, ``pkg.__version__``), and each file one of its strings names
-    (``"VERSION"``, ``"src/pkg/_version.py"``) beside setup.py or in one of ``folders``."""
+    """The files setup.py names: modules it imports a version from (``pkg.__version__``),
+    and files its strings name (``"VERSION"``) beside setup.py or in one of ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -268,8 +264,7 @@ def _named_files(
             for alias in node.names:
                 if alias.name not in _VERSION_NAMES:
                     continue
-                # ``from pkg import version`` then ``version.__version__``: the submodule
-                # pkg/version.py when there is one, else the name of pkg/__init__.py
+                # ``from pkg import version``: pkg/version.py if there is one, else pkg/__init__.py
                 sub = find_module(roots, f"{node.module}.{alias.name}")
                 module = sub or find_module(roots, node.module)
                 if module is not None:
@@ -286,7 +281,7 @@ def _named_files(
             module = find_module(roots, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    for text in dict.fromkeys(string_constants(tree)):
+    for text in dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None):
         name = text.strip().removeprefix("./").strip("/")
         if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
             continue
@@ -308,8 +303,7 @@ _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
 def version_file(path: Path) -> VersionLocation | None:
-    """A Python file's ``__version__`` (:func:`followed`), or a file named for the version
-    holding only one (``VERSION``)."""
+    """A Python file's ``__version__`` (:func:`followed`), or a ``VERSION`` file's version."""
     if path.suffix == ".py":
         return followed(path, top_level=True)
     if "version" not in path.name.lower():
@@ -325,15 +319,13 @@ def version_file(path: Path) -> VersionLocation | None:
 
 
 def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
-    """The one file of the package setup.py takes its version from (:func:`_named_files`)
-    holding a literal ``__version__`` or only a version; two are an error naming both."""
+    """The one file setup.py takes its version from (:func:`_named_files`); two are an error."""
     setup_py = directory / "setup.py"
     tree = setup_py_tree(directory)
     if tree is None:
         return None
     holding: dict[Path, VersionLocation] = {}
-    # the folders of the import packages the wheel ships (src/pkg with or without its
-    # __init__.py), where a bare name (``"_version.py"``) is looked for
+    # the import packages' folders, where a bare name (``"_version.py"``) is looked for
     folders = [root / m for root in roots for m in modules if (root / m).is_dir()]
     for path in _named_files(tree, directory, [directory, *roots], folders):
         path = Path(os.path.normpath(path))
@@ -365,8 +357,7 @@ def setup_py_tree(directory: Path) -> ast.Module | None:
 
 @functools.lru_cache(maxsize=64)
 def _tree(text: str, filename: str) -> ast.Module:
-    """:func:`parse` once per text: a package's loading asks its setup.py a dozen
-    questions (its name, version, layout, plugins); the tree is only read."""
+    """:func:`parse` once per text: loading asks setup.py a dozen questions."""
     return parse(text, filename)
 
 
@@ -386,8 +377,7 @@ def setup_py_keywords(directory: Path) -> frozenset[str] | None:
 
 
 def scm_keyword(directory: Path) -> str | None:
-    """The keyword of :data:`SCM_KEYWORDS` setup.py's ``setup()`` turns on (not false, not
-    a dict saying ``"enabled": False``); ``None`` for none."""
+    """The keyword of :data:`SCM_KEYWORDS` setup.py's ``setup()`` turns on, or ``None``."""
     found = setup_call(directory)
     for keyword in SCM_KEYWORDS:
         value = found[1].get(keyword) if found is not None else None

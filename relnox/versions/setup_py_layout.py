@@ -105,8 +105,6 @@ def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any
         found["py-modules"] = _lines(options["py_modules"])
     package_dir = options.get("package_dir", "").strip()
     if package_dir:
-        pairs = dict(
-            (k.strip(), v.strip()) for k, _, v in (p.partition("=") for p in _lines(package_dir))
-        )
-        found["package-dir"] = pairs
+        pairs = (item.partition("=") for item in _lines(package_dir))
+        found["package-dir"] = {k.strip(): v.strip() for k, _, v in pairs}
     return found

@@ -1,6 +1,5 @@
-"""Where a package's version is written (:class:`VersionLocation`: a TOML key, a
-``__version__`` line, a ``VERSION`` file, a search pattern), read and rewritten keeping the
-rest of the file byte for byte."""
+"""Where a package's version is written (:class:`VersionLocation`), read and rewritten
+keeping the rest of the file byte for byte."""
 
 from __future__ import annotations
 
@@ -16,10 +15,9 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
 from relnox.tools import git
-from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
-#: the version source of a package whose version is its git tags (``Package.vcs_versioned``:
-#: the one answer to "is this version from tags"; the readers below and the loader give it)
+#: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
 #: the files of a package's top module that may hold its ``__version__``
 VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
@@ -58,8 +56,6 @@ class VersionLocation:
         """``new`` (PEP 440) as this place writes versions."""
         if not self.semver:
             return new
-        from relnox.versions.arithmetic import to_scheme
-
         try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
             return to_scheme(new, "semver")
         except VersionError:  # no semver spelling (four release numbers): as it is
@@ -126,9 +122,8 @@ _CAP = re.compile(r"[ \t]*,[ \t]*<[ \t]*(?P<cap>\d+(?:\.\d+)*)(?![\w.])")
 
 
 def _capped(before: str, rest: str, old: str, new: str) -> str:
-    """``rest``, what follows a version written as a requirement's floor (``>=1.2.0``), with
-    the range's cap (``,<1.3.0``) that ``new`` reaches kept as far above it as it was above
-    ``old`` (pins' rule), so the range admits the release."""
+    """``rest`` after a requirement's floor (``>=1.2.0``), its cap (``,<1.3.0``) that ``new``
+    reaches kept as far above it as it was above ``old`` (pins' rule)."""
     found = _CAP.match(rest)
     low, high = maybe_version(old), maybe_version(new)
     cap = maybe_version(found["cap"]) if found else None
@@ -158,8 +153,7 @@ def set_string(doc: Any, key: Sequence[str | int], value: str) -> str:
 
 
 def compose(result: str, groups: dict[str, str | None], remove: str | None = None) -> str:
-    """scikit-build-core's ``result``: the template filled with the regex's groups, then
-    its ``remove`` regex taken out (``".$"``: the dot before an empty pre-release part)."""
+    """scikit-build-core's ``result`` filled with the regex's groups, ``remove`` taken out."""
     text = result.format(**{k: v or "" for k, v in groups.items()})
     return re.sub(remove, "", text) if remove else text
 
@@ -173,9 +167,8 @@ def render_groups(
     new: str,
     remove: str | None = None,
 ) -> str:
-    """``text`` with each named group rewritten so that ``result`` gives ``new``, split by
-    the template (``{field}`` digits, the rest literal); with ``remove``, what it removed
-    from the old version is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
+    """``text`` with each named group rewritten so that ``result`` gives ``new``; with
+    ``remove``, what it removed is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
     match = re.search(pattern, text)
     if match is None or compose(result, match.groupdict(), remove) != old:
         raise moved(path, old)
@@ -233,8 +226,7 @@ def read_text(path: Path, kind: str = "file") -> str:
 
 
 def not_a_file(path: Path) -> str:
-    """Why ``path`` is no file to read a version from (no such file, a directory, a link
-    to nothing, a pipe or a device), or ``""`` for a regular file (a link is followed)."""
+    """Why ``path`` is no file to read a version from, or ``""`` for a regular file."""
     if path.is_file():
         return ""
     if path.is_symlink() and not path.exists():
@@ -245,15 +237,12 @@ def not_a_file(path: Path) -> str:
 
 
 def python_location(path: Path, *, top_level: bool = False) -> VersionLocation | None:
-    """The literal ``__version__`` assignment of a Python file, if it has one; ``top_level``:
-    only an unindented one (an indented one is a fallback in an ``except`` block)."""
+    """The literal ``__version__`` assignment of a Python file; ``top_level``: an unindented one."""
     if not path.is_file():
         return None
     matches = PY_VERSION_RE.finditer(read_text(path))
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
-    if match is None:
-        return None
-    return VersionLocation(path, "python", match.group("version"))
+    return VersionLocation(path, "python", match.group("version")) if match is not None else None
 
 
 def pattern_location(path: Path, search: str) -> VersionLocation:
@@ -366,14 +355,9 @@ _METADATA_MODULE = re.compile(r"\b(?:importlib\.metadata|importlib_metadata|pkg_
 
 def find_module(roots: Sequence[Path], dotted: str) -> Path | None:
     parts = dotted.split(".")
-    for base in roots:
-        pkg_dir = base.joinpath(*parts)
-        if (pkg_dir / "__init__.py").is_file():
-            return pkg_dir / "__init__.py"
-        module = base.joinpath(*parts[:-1], parts[-1] + ".py")
-        if module.is_file():
-            return module
-    return None
+    package, module = (*parts, "__init__.py"), (*parts[:-1], parts[-1] + ".py")
+    found = (base.joinpath(*path) for base in roots for path in (package, module))
+    return next((path for path in found if path.is_file()), None)
 
 
 def value_in(loc: VersionLocation, text: str) -> str | None:
@@ -411,20 +395,17 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     where = rel(loc.path, root)
     text = git.show_file(root, rev, "./" + where)
     parts = where.split("/")
-    if text is None and "src" in parts[:-1]:
-        # the project moved into a src layout since: the
-        # same module where it was, one folder up
+    if text is None and "src" in parts[:-1]:  # moved into a src layout since: one folder up
         parts.remove("src")
         text = git.show_file(root, rev, "./" + "/".join(parts))
     if text is None:
         return None
     found = value_in(loc, text)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # the project moved its version between poetry's table and [project] (poetry-core 2)
+        # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
         others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # the version moved from setup.cfg's [metadata] to pyproject.toml
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
         match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None
@@ -442,8 +423,7 @@ PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
-    """A refusal's clause for release tag ``tag`` (of ``named``) when the package's version
-    file says another version at its commit (a mistake or another project's tag); else ``""``."""
+    """A refusal's clause for tag ``tag`` (of ``named``) whose commit's version file says another."""
     found = version_at(root, locations, tag)
     if found is None or same_version(found, named):
         return ""

@@ -7,7 +7,7 @@ import fnmatch
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import NamedTuple
 
 from packaging.version import Version
@@ -26,7 +26,7 @@ from relnox.versions.tag_model import (
     stem,
     underscored,
 )
-from relnox.versions.tags import UNDERSCORED, tag_regex
+from relnox.versions.tags import UNDERSCORED, dotless_version, tag_regex
 
 #: the files at tags, read many at once: ``[(tag, path), ...]`` -> each one's text, ``None``
 #: where there is none
@@ -34,15 +34,13 @@ ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 
 def _said_at(member: Member, tag: str, show_files: ShowFiles | None) -> list[Version | None] | None:
-    """What the member's version file says at ``tag``; ``None`` without one there."""
     return said_at([member], tag, show_files)[0]
 
 
 def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles | None
 ) -> list[list[Version | None] | None]:
-    """What each member's version file says at ``tag`` (``None`` without one there), read in
-    one go."""
+    """What each member's version file says at ``tag`` (``None`` without one there)."""
     paths = [m.version_file for m in members]
     asked = [(tag, path) for path in paths if path is not None]
     texts = iter(show_files(asked) if show_files is not None and asked else ())
@@ -71,8 +69,7 @@ def _said(text: str) -> list[Version | None]:
     from relnox.versions.incremental import public
     from relnox.versions.version_tuple import joined
 
-    said = [maybe_version(m) for m in _QUOTED.findall(text)]
-    said += [maybe_version(m) for m in _BARE.findall(text)]
+    said = [maybe_version(m) for m in (*_QUOTED.findall(text), *_BARE.findall(text))]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
     if "__version__" in text:
@@ -88,8 +85,6 @@ def read_dotless(
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
     (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
-    from relnox.versions.tags import dotless_version
-
     out = dict(groups)
     for prefix, group in groups.items() if show_files is not None else ():
         digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
@@ -111,8 +106,7 @@ def read_dotless(
 def tag_contradicts(
     member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
-    """At ``tag``, the member's version file names other versions, never this one; a missing
-    file, or a tag-versioned member, says nothing."""
+    """At ``tag``, the member's version file names other versions, never this one."""
     said = None if member.vcs else _said_at(member, tag, show_files)
     return said is not None and version not in said and any(v is not None for v in said)
 
@@ -125,8 +119,7 @@ def every_tag_contradicts(
     group: Sequence[tuple[Version, str]],
     show_files: ShowFiles | None,
 ) -> bool:
-    """No tag of the prefix agrees (of the newest :data:`CONTRADICTIONS_READ`): one agreeing
-    tag keeps the prefix the member's, a file behind its releases is reported elsewhere."""
+    """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
     return all(
         tag_contradicts(member, tag, version, show_files)
         for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
@@ -134,8 +127,7 @@ def every_tag_contradicts(
 
 
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
-    """Whether releases ending in .0 are tagged without it (``v2.10``) while patch releases
-    have three parts; the newest such release decides."""
+    """Whether releases ending in .0 are tagged without it (``v2.10``, beside ``v2.9.1``)."""
     finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
         return False
@@ -149,18 +141,13 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
-def _has_final(group: Sequence[tuple[Version, str]]) -> bool:
-    return any(not version.is_prerelease for version, _tag in group)
-
-
 def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
     """The highest final release of a prefix's tags (the highest tag when none is final)."""
     return max([item for item in group if not item[0].is_prerelease] or group)
 
 
 def _format_of_rule(member: Member) -> str | None:
-    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for (its literal text
-    before the version), or ``None``."""
+    """The tag spelling the backend's ``--match`` or ``tag_regex`` asks for, or ``None``."""
     if member.match is not None:
         first = member.match.split(" ")[0]  # the first glob: the releases' own
         literal = re.split(r"[*?\[]", first, maxsplit=1)[0]
@@ -177,13 +164,10 @@ def _format_of_rule(member: Member) -> str | None:
     return None
 
 
-def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Sequence[str]:
-    """The tags starting with a format's literal prefix."""
+def _candidates(convention: TagConvention, formats: Sequence[str], tags: RepoTags) -> Sequence[str]:
+    """The tags starting with a format's literal prefix (``formats``: the package's)."""
     if convention.match is not None or convention.regex is not None or not convention.accepts:
         return tags.all
-    formats = (
-        f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
-    )
     prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
     return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
 
@@ -191,9 +175,7 @@ def _candidates(member: Member, convention: TagConvention, tags: RepoTags) -> Se
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-#: a convention's tags, by what decides them (its globs, regex and formats for a package):
-#: ``(version, tag)`` of each, how they spell dates (:func:`relnox.versions.dated.spelling_of`)
-#: and the same tags lowest first (of one version, the one spelled as new tags higher)
+#: a convention's tags by its globs, regex and formats: found, dated spelling, ranked
 Measured = dict[
     tuple[object, ...],
     tuple[list[tuple[Version, str]], str | None, list[tuple[Version, str]]],
@@ -208,27 +190,23 @@ def _measure(
     seen: Measured | None = None,
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
-    ``seen``: the tags of the conventions measured so far (packages tagged alike read them
-    once)."""
+    ``seen``: the conventions measured so far (packages tagged alike read them once)."""
     formats = tuple(
         f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
     )
-    key = (convention.match, convention.regex, formats)
-    if seen is None or key not in seen:
+    key, seen = (convention.match, convention.regex, formats), {} if seen is None else seen
+    if key not in seen:
         found: list[tuple[Version, str]] = []
-        for tag in _candidates(member, convention, tags):
+        for tag in _candidates(convention, formats, tags):
             version = convention.version_of(tag, name=member.name, dir=member.dir)
             if version is not None:
                 found.append((version, tag))
         dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
-        # of two tags of one version (1.3.0 and a floating v1.3), the one spelled as new tags
-        # (the formats decide it, so the key does): each "highest" below is the last that fits
+        # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
         own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
         ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
-        if seen is not None:
-            seen[key] = (found, dated, ranked)
-    else:
-        found, dated, ranked = seen[key]
+        seen[key] = (found, dated, ranked)
+    found, dated, ranked = seen[key]
     finals = [item for item in ranked if not item[0].is_prerelease] or ranked
     merged = [item for item in ranked if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
@@ -286,12 +264,10 @@ def _left_behind(
     tags: RepoTags,
     show_files: ShowFiles | None,
 ) -> tuple[set[str], set[str], str | None]:
-    """The final releases HEAD holds above the line its files are on, which the files said at
-    their commits and went back from to a line released before them (``v1.0.0``, then the
-    files back on the 0.7 line and 0.7.1 released): never this line's last release. With no
-    tag above the files' line outside HEAD's history they were withdrawn and are not the
-    highest release either; else the branch maintains an older line. Returns the tags left,
-    those withdrawn, and the one line that says so. Their versions stay released."""
+    """The final releases HEAD holds above its files' line, which the files said and went back
+    from (``v1.0.0``, then 0.7.1): never this line's last release; withdrawn (not the highest
+    either) unless a tag above the line lies outside HEAD's history (a maintenance branch).
+    Returns the tags left, those withdrawn, and the line that says so."""
     current = member.current
     if member.vcs or current is None or not tags.merged:
         return set(), set(), None
@@ -330,8 +306,7 @@ def _left_behind(
 
 
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
-    """Whether ``item`` releases a calendar scheme the project left (``2012.1`` tagged in 2012,
-    not merged) while HEAD's later last release does not start with a year: not a backport."""
+    """Whether ``item`` releases a calendar scheme the project left (``2012.1``, not merged)."""
     version, tag = item
     when, then = tags.dates.get(tag, 0), tags.dates.get(last[1], 0)
     if tag in tags.merged or when <= 0 or then <= when or last[0].release[0] >= 2000:
@@ -344,8 +319,7 @@ CARRIED_READ = 3
 
 
 def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[str, TagFacts]:
-    """Siblings whose tags spell their name less the words they all start with, separators
-    dropped, then one separator (``sdk==`` for ``acme-sdk``, ``workflow-v`` for
+    """Siblings whose tags spell their name less their shared words (``workflow-v`` for
     ``acme-ext-workflow``): a package without tags whose name starts so too."""
     tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
     prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
@@ -384,14 +358,8 @@ def _short(name: str, common: str) -> str:
 
 def _common_word_prefix(names: Sequence[str]) -> str:
     """The leading words all (two or more) names share, with the separator after them."""
-    words = [name.split("-") for name in names]
-    if len(words) < 2:
-        return ""
-    shared: list[str] = []
-    for parts in zip(*([*w, ""] for w in words), strict=False):
-        if len(set(parts)) != 1 or not parts[0]:
-            break
-        shared.append(parts[0])
+    words = zip(*(name.split("-") for name in names), strict=False)
+    shared = [w[0] for w in takewhile(lambda w: len(set(w)) == 1, words)] if len(names) > 1 else []
     return "-".join(shared) + "-" if shared else ""
 
 
@@ -463,7 +431,7 @@ class TagReading:
             fmt = spelled(prefix, group)
             under = fmt.endswith(UNDERSCORED)
             fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under] or group
-            rank = (_has_final(group), top_release(group)[0], len(group))
+            rank = (any(not v.is_prerelease for v, _t in group), top_release(group)[0], len(group))
             self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
@@ -472,9 +440,7 @@ class TagReading:
     def naming_each(
         self, members: Sequence[Member], newest: Sequence[tuple[Version, str]]
     ) -> list[Member]:
-        """Those of ``members`` whose version file names the version of each of ``newest`` at
-        its tag: the files at a tag read in one go, each read only while the member's
-        earlier tags were named."""
+        """Those of ``members`` whose version file names the version of each of ``newest``."""
         for version, tag in newest:
             said = said_at(members, tag, self.show_files)
             members = [m for m, at in zip(members, said, strict=True) if version in (at or ())]
@@ -513,18 +479,12 @@ class TagReading:
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
-                convention = TagConvention(
-                    fmt, (), convention.evidence, False, member.match, member.regex
-                )
+                convention = replace(convention, format=fmt)
                 measured = _measure(member, convention, tags, self.show_files, self.measured)
             return measured
         if not prefixes:
-            facts = _measure(
-                member,
-                TagConvention(default, (default,), f"no tags yet; default {default}"),
-                tags,
-                self.show_files,
-            )
+            convention = TagConvention(default, (default,), f"no tags yet; default {default}")
+            facts = _measure(member, convention, tags, self.show_files)
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
                 example = spelled(split[0], [(split[1], examples[0])]) if split else default
@@ -585,17 +545,13 @@ class TagReading:
         )
         measured = _measure(member, convention, tags, self.show_files, self.measured)
         later = self._spelled_later(chosen, accepts)
-        if later is None and unsaid is None:
-            return measured
         found = "; ".join(filter(None, (later, unsaid, measured.finding)))
-        return replace(measured, finding=found)
+        return replace(measured, finding=found or None)
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
-        """``chosen`` without the spellings whose tags the member's version file contradicts
-        at every commit (``name13`` at a commit saying 1.20.1) while it names another
-        spelling's two newest (``name/1.21.0``, ``name/1.20.0``): no convention of the
-        package, so never its last release; and the one line that says so, or ``None``. A
-        tag where the file says nothing (made before it existed) stays: an older release."""
+        """``chosen`` without the spellings whose every tag the version file contradicts
+        (``name13`` at a commit saying 1.20.1) while it names another's two newest
+        (``name/1.21.0``), and the line that says so, or ``None``."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
         groups, show_files = self.groups, self.show_files
@@ -619,8 +575,7 @@ class TagReading:
         )
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
-        """The finding when another spelling's tags came later and reach higher than the one new
-        tags get: the setting decides which is current."""
+        """The finding when another spelling's tags came later and reach higher than new tags'."""
         groups, tags = self.groups, self.tags
         if len(chosen) < 2:
             return None
@@ -641,8 +596,7 @@ class TagReading:
         return None
 
     def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
-        """:func:`_short_zero` read from the version file: the newest release is a two-part tag
-        (``v0.61``) whose version file writes ``0.61.0``."""
+        """:func:`_short_zero` read from the version file (``v0.61`` whose file says ``0.61.0``)."""
         groups, tags, show_files = self.groups, self.tags, self.show_files
         finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
         if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
@@ -655,8 +609,7 @@ class TagReading:
         return f"{version}.0" in written and str(version) not in written
 
     def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
-        """A package without tags follows its siblings when they all spell tags one way, unless
-        its version file names another version at their newest shared tag."""
+        """A package without tags follows its siblings when they all spell tags one way."""
         members, show_files = self.members, self.show_files
         shapes = set()
         for member in members:
@@ -689,14 +642,11 @@ class TagReading:
         )
         for member in members:
             fact = facts[member.name]
-            if line is not None and member.current not in line:
-                continue
-            if (
-                line is not None
-                and newest
-                and tag_contradicts(member, newest[1], newest[0], show_files)
+            if line is not None and (
+                member.current not in line
+                or (newest and tag_contradicts(member, newest[1], newest[0], show_files))
             ):
-                continue  # released beside that line at versions of its own
+                continue  # not at the line's version, or released beside it at its own
             if member.match is not None or member.regex is not None or not _fits(shape, member):
                 continue  # its backend's rule says how its tags are spelled, or its directory
             if fact.count == 0 and member.configured is None and fact.problem is None:
@@ -708,9 +658,8 @@ class TagReading:
         return out
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
-        """A package without tags of its own released under its siblings' bare tags at versions of
-        its own: its version file names one rising version, not the tag's, at each of the newest
-        :data:`CARRIED_READ` final tags (two at least). Only what was released changes."""
+        """A package without tags released under its siblings' bare tags at versions of its own:
+        its file names a rising version, not the tag's, at each of the newest :data:`CARRIED_READ`."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f

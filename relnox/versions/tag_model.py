@@ -1,6 +1,5 @@
-"""The types of tag inference: a repository's version-shaped tags, a package as inference
-sees it (:class:`Member`), a tag convention and the facts read with it, and how a tag
-prefix is scored against a package's names."""
+"""The types of tag inference (tags, :class:`Member`, a convention and its facts) and how a
+tag prefix is scored against a package's names."""
 
 from __future__ import annotations
 
@@ -19,9 +18,7 @@ _SEPARATORS = "-_/@=.+"
 
 
 def glob_regex(glob: str) -> str:
-    """GitHub's tag filter pattern as a regular expression that Python and GitLab's RE2 both
-    read (``*`` any run but ``/``, ``**`` any run, ``?``/``+`` after a character, ``[...]``,
-    ``\\`` escapes, every other character itself)."""
+    """GitHub's tag filter pattern as a regular expression Python and GitLab's RE2 both read."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -169,8 +166,8 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version. A digit after a
-    name's letters (``gmpy2_2_2_0``) is the name's when the text after it is a version."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``gmpy2_2_2_0``:
+    the 2 is the name's)."""
     found = _split_from(tag, 0)
     if found is None:
         return None
@@ -188,9 +185,7 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
     """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
-    for index, char in enumerate(tag):
-        if index < start:
-            continue
+    for index, char in enumerate(tag[start:], start):
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
         if _UNDERSCORED.fullmatch(tag, index):
@@ -249,24 +244,15 @@ def underscored(tail: str) -> bool:
 DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
-def dotless(group: Sequence[tuple[Version, str]], prefix: str) -> bool:
-    """Whether most of a prefix's tags read as versions written without their dot (``acme-188``)."""
-    hits = sum(
-        1
-        for version, tag in group
-        if len(version.release) == 2 and DOTLESS_TAIL.fullmatch(tag[len(prefix) :])
-    )
-    return hits * 2 > len(group)
-
-
 def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
-    """The format of a prefix's tags: each tag's version is spelled with dots, underscores
-    (``2_0_52``) or no dot (``188``), maybe followed by a word (``1.6.5rel``). The spelling
-    of the three highest decides when they agree (a convention that changed), else the one
-    most tags use (the newest's on a tie)."""
-    if dotless(group, prefix):
-        return prefix + DOTLESS
+    """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
+    highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
     tails = [tag[len(prefix) :] for _version, tag in group]
+    hits = sum(
+        len(v.release) == 2 and bool(DOTLESS_TAIL.fullmatch(t[len(prefix) :])) for v, t in group
+    )
+    if hits * 2 > len(group):  # most are versions written without their dot (acme-188)
+        return prefix + DOTLESS
     kinds = [UNDERSCORED if underscored(t) else "{version}" + suffix_of(t) for t in tails]
     top = kinds[-_TOP_READ:]
     if len(top) == _TOP_READ and len(set(top)) == 1:

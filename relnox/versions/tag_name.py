@@ -3,8 +3,7 @@ spelled as its releases were tagged."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from relnox.versions.arithmetic import (
     long_as_released,
@@ -13,31 +12,19 @@ from relnox.versions.arithmetic import (
     spelled_like,
     to_scheme,
 )
-from relnox.versions.tag_model import TagFacts, split_tag
+from relnox.versions.tag_model import split_tag
 from relnox.versions.tags import format_tag
 
-
-class TaggedPackage(Protocol):
-    """What naming a tag reads of a package (:class:`relnox.project.workspace.Package`)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def directory(self) -> Path: ...
-    @property
-    def tags(self) -> TagFacts | None: ...
-    @property
-    def tag_format(self) -> str | None: ...
+if TYPE_CHECKING:
+    from relnox.project.workspace import Package
 
 
-def tag_format_of(pkg: TaggedPackage, default: str) -> str:
+def tag_format_of(pkg: Package, default: str) -> str:
     """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
     return pkg.tags.convention.format if pkg.tags else pkg.tag_format or default
 
 
-def tag_for(pkg: TaggedPackage, version: str | None, default: str) -> str:
+def tag_for(pkg: Package, version: str | None, default: str) -> str:
     """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
     its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
     ``v2.11`` for 2.11.0 after ``v2.10``)."""
@@ -45,8 +32,7 @@ def tag_for(pkg: TaggedPackage, version: str | None, default: str) -> str:
     tags = pkg.tags
     if tags is not None:
         convention, parsed = tags.convention, maybe_version(text)
-        # the files' version not released yet, spelled short ("2.5" after v2.4.0,
-        # v2.3.0): tagged as long as the releases, v2.5.0
+        # the files' version not released yet, spelled short ("2.5" after v2.4.0): v2.5.0
         fresh = parsed is not None and not parsed.is_devrelease and parsed not in tags.released
         if fresh and text == pkg.version and not convention.short_zero:
             text = long_as_released(text, tags.released, text)

@@ -1,16 +1,15 @@
-"""A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)`` beside
-``__version__ = "1.2.1"``), moved with it by a release; its spellings: numbers then at most
-one string, ``"final"``, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or a number
-writing the release's numbers two digits each (``__build__ = 0x023402`` for 2.34.2)."""
+"""A tuple copy of a version beside its literal (``VERSION = (1, 2, 1)``), moved with it: numbers
+then at most one string, ``sys.version_info``'s ``(5, 2, 0, "alpha", 1)``, or ``0x023402``."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.errors import VersionError
+from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import literal_tuple, tuple_parts
@@ -72,10 +71,7 @@ def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> boo
         return True
     if suffix == "final":  # (1, 2, 0, "final"): sys.version_info's level word
         return not (version.is_prerelease or version.is_postrelease)
-    try:
-        return Version(".".join(map(str, numbers)) + suffix) == version
-    except InvalidVersion:
-        return False
+    return maybe_version(".".join(map(str, numbers)) + suffix) == version
 
 
 def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
@@ -93,11 +89,8 @@ def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
 
 def location(path: Path, value: str) -> VersionLocation | None:
     """The tuple copy of ``value`` in ``path`` (which writes ``value`` as a literal)."""
-    try:
-        version = Version(value)
-    except InvalidVersion:
-        return None
-    found = _find(read_text(path), version)
+    version = maybe_version(value)
+    found = _find(read_text(path), version) if version is not None else None
     if found is None:
         return None
     return VersionLocation(path, "tuple_copy", value, key=(found[0]["name"],))
@@ -163,8 +156,7 @@ def _named(name: str, value: str) -> str:
 
 
 def named_copies(path: Path, value: str) -> list[VersionLocation]:
-    """Each top-level literal of ``value`` in ``path`` under another name than the build's
-    (``VERSION_STRING = "1.2.3"`` beside ``__version__``): copies moved with it."""
+    """Each top-level literal of ``value`` in ``path`` under another name (``VERSION_STRING``)."""
     return [
         VersionLocation(path, "pattern", value, key=(name,), pattern=_named(re.escape(name), value))
         for match in re.finditer(_named(r"[A-Za-z_]\w*", value), read_text(path))
@@ -178,9 +170,8 @@ _SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
 
 
 def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
-    """The copies of ``loc``'s version in files its comment names (``# When updating this,
-    also update lib.rs`` over ``version = "4.1.0"``): in each file named once below
-    ``directory``, the one line saying the version, moved with it."""
+    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``):
+    in each file named once below ``directory``, the one line saying the version."""
     lines = read_text(loc.path).splitlines()
     at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
     if at is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import takewhile
 from pathlib import Path
 
 from relnox.files import read_bytes
@@ -48,8 +49,7 @@ NOT_A_COMMIT = -1
 
 
 def _dates(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, int]:
-    """Each tag's creation time (unix seconds; 0 when git gives none), or
-    :data:`NOT_A_COMMIT` for a tag of a tree or a blob (itself, or its tag object's)."""
+    """Each tag's creation time (unix; 0: unknown), :data:`NOT_A_COMMIT` for a tree or blob."""
     dates: dict[str, int] = {}
     for _name, ref, kind, peeled, when in refs:
         if ref.startswith("refs/tags/"):
@@ -70,8 +70,7 @@ def _walk(root: Path) -> dict[str, int]:
 
 
 def workflows(top: Path) -> list[tuple[str, bytes]]:
-    """The repository's GitHub workflows (``.github/workflows/*.yml`` and ``*.yaml``): each
-    file's name and bytes, in name order; an unreadable one is left out."""
+    """The repository's readable GitHub workflows: each file's name and bytes, by name."""
     folder = top / ".github" / "workflows"
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     found = []
@@ -94,11 +93,6 @@ def workflow_texts(top: Path) -> list[str]:
     return texts
 
 
-def release_triggers(top: Path) -> tuple[str, ...]:
-    """The tag globs (``on: push: tags:``) of the repository's GitHub workflows."""
-    return tuple(dict.fromkeys(glob for globs in release_filters(top) for glob in globs))
-
-
 #: a workflow step that uploads to a package index
 PUBLISHES = re.compile(
     r"pypi-publish|\b(twine|flit|hatch|pdm|poetry|uv|maturin|relnox) +(upload|publish)\b"
@@ -106,8 +100,7 @@ PUBLISHES = re.compile(
 
 
 def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]]]:
-    """Each workflow's text (universal newlines) and ``on: push: tags:`` globs, for those
-    that have some; ``publishing``: only those that upload to a package index."""
+    """Each workflow's text and ``on: push: tags:`` globs; ``publishing``: those that upload."""
     for text in workflow_texts(top):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
@@ -124,16 +117,14 @@ def release_filters(top: Path, *, publishing: bool = False) -> tuple[tuple[str, 
 
 
 def stamps_version(top: Path, names: Sequence[str]) -> bool:
-    """Whether a workflow that publishes on a pushed tag writes the version before it
-    builds (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``): its
-    tags release the tagged commit at the tag's version, whatever the files say."""
-    for text, _globs in _tag_workflows(top, publishing=True):
-        for line in text.splitlines():
-            if _VERSION_COMMAND.search(line):
-                return True
-            if "version" in line.lower() and any(n in line for n in names) and "sed " in line:
-                return True
-    return False
+    """Whether a workflow publishing on a pushed tag writes the version before it builds
+    (``poetry version "$TAG"``, a ``sed`` of ``version`` in one of ``names``)."""
+    return any(
+        _VERSION_COMMAND.search(line)
+        or ("version" in line.lower() and any(n in line for n in names) and "sed " in line)
+        for text, _globs in _tag_workflows(top, publishing=True)
+        for line in text.splitlines()
+    )
 
 
 #: a tool's command setting the project's version: ``poetry version 1.2.3``, ``uv version``
@@ -164,8 +155,7 @@ def _uncomment(line: str) -> str:
 
 
 def push_tags(text: str) -> list[str]:
-    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style (no
-    YAML library: relnox's command needs none for this one key)."""
+    """The globs of ``on: push: tags:`` in one workflow's text, in block or flow style."""
     lines = [_uncomment(line) for line in text.splitlines()]
     path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
     for number, line in enumerate(lines):
@@ -183,14 +173,8 @@ def push_tags(text: str) -> list[str]:
             return [_scalar(v) for v in value.strip("[]").split(",") if _scalar(v)]
         if value:
             return [_scalar(value)]
-        globs = []
-        for item in lines[number + 1 :]:
-            stripped = item.strip()
-            if not stripped:
-                continue
-            if not stripped.startswith("-"):
-                break
-            globs.append(_scalar(stripped[1:]))
+        items = (item.strip() for item in lines[number + 1 :] if item.strip())
+        globs = [_scalar(item[1:]) for item in takewhile(lambda i: i.startswith("-"), items)]
         return [g for g in globs if g]
     return []
 
@@ -201,7 +185,8 @@ def tag_facts(
     """Each member's :class:`TagFacts` as the tags say them, and whether the clone is shallow."""
     from relnox.versions.conventions import infer_conventions
 
-    tags = repo_tags(root, release_triggers(top))
+    triggers = dict.fromkeys(glob for globs in release_filters(top) for glob in globs)
+    tags = repo_tags(root, tuple(triggers))
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
     objects = _objects(git.tag_refs(root))
     with git.held(root):  # one git process for every file asked at a tag

@@ -1,6 +1,5 @@
 """Where a package's version is read from, or that it is from tags: the one decision at
-load time. The backends' readers (:mod:`relnox.versions.dynamic`) are imported only for a
-version that is not written in pyproject.toml."""
+load time."""
 
 from __future__ import annotations
 
@@ -36,8 +35,7 @@ def version_source(
         location = toml_location(pyproject, doc, ("project", "version"))
         return "project.version", [location], "[project] version"
     dynamic = "version" in project.get("dynamic", ())
-    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry] (a
-    # generated SDK's); a static version loads none of the backends' readers below
+    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry]
     if "version" in poetry and (not dynamic or backend.startswith("poetry")):
         from relnox.versions.dynamic import vcs_plugin
 

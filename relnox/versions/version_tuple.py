@@ -1,7 +1,5 @@
-"""A version kept as a tuple joined with dots (``version_info = (1, 2, 0)`` then
-``__version__ = ".".join(map(str, version_info))``): the tuple is the literal a bump
-rewrites, a pre-release or dev part its last, string, element. A join with a filter is
-the build's to compute: its backend says the version."""
+"""A version kept as a tuple joined with dots (``__version__ = ".".join(map(str, info))``):
+the tuple is the literal a bump rewrites, a pre-release or dev part its last string."""
 
 from __future__ import annotations
 
@@ -17,9 +15,8 @@ from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, compose, moved, read_text
 
-# __version__ = ".".join(map(str, NAME)), or a generator / list of str(x) (or "{0}".format(x))
-# for x in NAME;
-# the whole value (nothing added after it), also behind another name (VERSION = __version__ = )
+# __version__ = ".".join(map(str, NAME)), or of str(x) (or "{0}".format(x)) for x in NAME: the
+# whole value (nothing added after it), also behind another name (VERSION = __version__ = )
 JOIN = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
     r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
@@ -85,8 +82,7 @@ def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
-    """``NAME = (6, 1, 0)`` at the top of a module, on one line, maybe among other names
-    bound at once (``__version__ = VERSION = (6, 1, 0)``)."""
+    """``NAME = (6, 1, 0)`` on one top-level line, maybe among others (``a = NAME = (6, 1)``)."""
     return re.compile(
         rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
         r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
@@ -98,9 +94,8 @@ Parts = tuple[int | str, ...]
 
 
 def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Parts, int] | None:
-    """The tuple's name, its assignment, its parts and how many of them the dots join,
-    when ``text`` joins ``__version__`` of one with dots (with no filter); given ``name``,
-    the tuple ``name`` binds, which another file joins."""
+    """The tuple's name, assignment, parts and how many the dots join, when ``text`` joins
+    ``__version__`` of one (no filter); given ``name``, the tuple it binds."""
     join = JOIN.search(text) or SPLIT.search(text)
     if join is None and name is not None:
         assigned = _bound_re(name).search(text)
@@ -145,8 +140,7 @@ NAMED = (
 
 
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
-    """The version of ``path`` joined from a tuple (given ``name``: the tuple it binds), or
-    from its named parts when it joins ``__version__`` from them."""
+    """The version of ``path`` joined from a tuple (given ``name``: that one) or named parts."""
     text = read_text(path) if path.is_file() else ""
     found = _found(text, name) if text else None
     parts = re.search(NAMED, text) if found is None and name in (None, "__version__") else None
@@ -161,9 +155,8 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 
 
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
-    """``text`` with its version tuple saying ``new``: the release's numbers, and what
-    follows them (``rc1``, ``dev0``, ``post1``) as one last string element (a tuple joined
-    in two: its label and number, ``".dev", "0"``, or ``"", ""`` for a final release)."""
+    """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
+    as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
     found = _found(text, name)
     if found is None or _value(*found[2:]) != old:
         raise moved(path, old)
@@ -201,8 +194,7 @@ def pep440(path: Path, new: str) -> Version:
 
 
 def tuple_parts(path: Path, new: str, what: str) -> tuple[Version, str]:
-    """``new`` parsed, and what follows its release (``rc1``, ``dev0``), for a tuple
-    (``what``) to spell; a version with an epoch or a local label it cannot."""
+    """``new`` parsed, and what follows its release (``rc1``) for a tuple (``what``) to spell."""
     parsed = pep440(path, new)
     if parsed.epoch or parsed.local:
         raise VersionError(
