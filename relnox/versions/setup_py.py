@@ -4,7 +4,6 @@ where it holds the version (a literal, a constant, a file or module it reads).""
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import re
 from collections.abc import Sequence
@@ -191,7 +190,6 @@ def setup_py_text_name(directory: Path) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=128)  # of one :func:`_tree`: its questions ask it again
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call (or of several written alike), a
     ``**metadata`` spread read from the module-level ``metadata = dict(...)`` or ``{...}``;
@@ -358,16 +356,9 @@ def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
     try:
-        return _tree(read_text(path), str(path)) if path.is_file() else None
+        return parse(read_text(path), str(path)) if path.is_file() else None
     except (SyntaxError, ValueError):
         return None
-
-
-@functools.lru_cache(maxsize=64)
-def _tree(text: str, filename: str) -> ast.Module:
-    """:func:`parse` once per text: a package's loading asks its setup.py a dozen
-    questions (its name, version, layout, plugins); the tree is only read."""
-    return parse(text, filename)
 
 
 def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
