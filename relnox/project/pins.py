@@ -22,6 +22,7 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError, shortlist
+from relnox.files import text_or_none
 from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:
@@ -410,9 +411,14 @@ def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) ->
     text = _AT_TAGS[key] if key else None
     if text is None:
         return None
-    written = _pep508_arrays(text).get(req.key[:-1], ())
     from relnox.project.pyproject import requirement_target
 
+    if text == text_or_none(req.path):  # the file as at the tag: its requirements as loaded
+        loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
+        now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
+        if req.text in now:  # else not loaded here: read as at the tag
+            return next(item for item in now if requirement_target(item) == req.target)
+    written = _pep508_arrays(text).get(req.key[:-1], ())
     return next((item for item in written if requirement_target(item) == req.target), None)
 
 

@@ -3,7 +3,6 @@ version, PEP 440 or semver; a result that does not increase is a :class:`Version
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -348,7 +347,6 @@ def spelled_like(new: str, current: str) -> str:
     return text if maybe_version(text) == version else new
 
 
-@functools.lru_cache(maxsize=4096)  # a read of the tags asks each tag's for every package
 def maybe_version(text: str) -> Version | None:
     """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
     if len(text) > MAX_VERSION_LENGTH:

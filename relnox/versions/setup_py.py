@@ -4,7 +4,6 @@ where it holds the version (a literal, a constant, a file or module it reads).""
 from __future__ import annotations
 
 import ast
-import functools
 import os
 import re
 from collections.abc import Sequence
@@ -189,7 +188,6 @@ def setup_py_text_name(directory: Path) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=128)  # of one :func:`_tree`: its questions ask it again
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call (or several alike), a ``**metadata`` spread
     of a module-level ``dict(...)`` or ``{...}`` read; ``None`` without a single call, or
@@ -350,15 +348,9 @@ def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
     try:
-        return _tree(read_text(path), str(path)) if path.is_file() else None
+        return parse(read_text(path), str(path)) if path.is_file() else None
     except (SyntaxError, ValueError):
         return None
-
-
-@functools.lru_cache(maxsize=64)
-def _tree(text: str, filename: str) -> ast.Module:
-    """:func:`parse` once per text: loading asks setup.py a dozen questions."""
-    return parse(text, filename)
 
 
 def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:

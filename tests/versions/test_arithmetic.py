@@ -350,14 +350,3 @@ def test_the_version_written_now_says_how_its_shape_is_written(
     bump from it is 0.4.0, as it writes them now; relnox gave 0.4."""
     released = map(Version, ["0.1", "0.1.2", "0.2", "0.2.7"])
     assert long_as_released("0.4.0", released, written) == expected
-
-
-def test_a_text_is_read_as_a_version_once() -> None:
-    """A read of 380 tags for 73 packages asks the version of each tag's text for every
-    package (6,000 questions): each text is parsed once, its version shared (never changed)."""
-    from relnox.versions.arithmetic import maybe_version
-
-    first = maybe_version("1.7.0rc1")
-    assert first is not None and str(first) == "1.7.0rc1"
-    assert maybe_version("1.7.0rc1") is first
-    assert maybe_version("not a version") is None
