@@ -6,7 +6,6 @@ upload into a private directory, hashing it as it copies, before the first uploa
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tempfile
@@ -18,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from relnox.errors import PublishError, shortlist
+from relnox.files import file_digest
 from relnox.progress import detail, started
 from relnox.project.workspace import Workspace, needs
 from relnox.publish.model import InstallableCheck, PublishPlan, tiers
@@ -245,18 +245,6 @@ def upload_all(
         )
 
 
-_CHUNK = 1024 * 1024
-
-
-def _copy_hashed(source: Path, target: Path) -> str:
-    with source.open("rb") as src, target.open("xb") as dst:
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: src.read(_CHUNK), b""):
-            digest.update(chunk)
-            dst.write(chunk)
-    return digest.hexdigest()
-
-
 @contextmanager
 def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
     """``plan`` with every file to upload read from a private copy (removed afterwards)."""
@@ -271,7 +259,8 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             try:
                 # a directory only this user reads (mkdtemp: 0700), made for the first copy
                 private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
-                sha256 = _copy_hashed(file.path, private / file.filename)
+                shutil.copyfile(file.path, private / file.filename)
+                sha256 = file_digest(private / file.filename)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "
