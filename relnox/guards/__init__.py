@@ -32,30 +32,14 @@ if TYPE_CHECKING:
     SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport]
     AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport]
 
-#: each name of the face -> the module that defines it
-_FACE = {
-    **dict.fromkeys(
-        ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
-        "relnox.guards.api",
-    ),
-    **dict.fromkeys(
-        ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
-        "relnox.guards.audit",
-    ),
-    "run_audit": "relnox.guards.audit",
-    **dict.fromkeys(
-        (
-            "SkewError",
-            "SkewOptions",
-            "SkewPlan",
-            "SkewReport",
-            "check_skew",
-            "plan_skew",
-            "run_skew",
-        ),
-        "relnox.guards.skew",
-    ),
+#: each module of the face -> the names it defines
+_MODULES = {
+    "api": ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
+    "audit": ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
+    "skew": ("SkewError", "SkewOptions", "SkewPlan", "SkewReport", "check_skew", "plan_skew"),
 }
+_FACE = {name: f"relnox.guards.{module}" for module, names in _MODULES.items() for name in names}
+_FACE.update(run_audit="relnox.guards.audit", run_skew="relnox.guards.skew")
 
 
 def _skew_stage() -> Any:

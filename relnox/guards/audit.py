@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,8 +204,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     sleep = (runtime or Runtime()).sleep
     start = time.perf_counter()
     repo = plan.repository
-    auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-    reader = IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
+    reader = reader_for(repo, sleep)
     deadline = time.monotonic() + plan.wait
     attempt = 0
     while True:
@@ -332,6 +331,12 @@ def read_from(reader: IndexReader, url: str, accept: str) -> tuple[int, str, str
     return read_page(
         url, accept=accept, auth=reader.auth, origins=origins, patience=reader.patience
     )
+
+
+def reader_for(repo: Repository, sleep: Callable[[float], None] = time.sleep) -> IndexReader:
+    """``repo``'s simple API, read with its login (a password alone: an API token)."""
+    auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
+    return IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
 
 
 def integrity_base(repository: Repository) -> str:

@@ -25,9 +25,9 @@ from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
+from relnox.guards.audit import reader_for
 from relnox.project.workspace import Workspace, needs
 from relnox.stage import Runtime, Status
-from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -276,9 +276,7 @@ def plan_skew(
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    if reader is None:
-        auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-        reader = IndexReader(repo.simple_url, auth, repo.origins)
+    reader = reader or reader_for(repo)
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
     needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
