@@ -291,7 +291,6 @@ def plan_skew(
             installer=o.installer,
             python=o.python,
             timeout=o.timeout,
-            script_args=None,
             write_record=False,
         ),
     )

@@ -287,7 +287,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import ensure_state_dir
-    from relnox.atomic import write_atomic
+    from relnox.atomic import put_back
     from relnox.errors import RelnoxError
     from relnox.project.discovery import load_workspace
     from relnox.release import NOTES_FILE, release_notes
@@ -322,10 +322,8 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         try:
             write_output(Path(flags.files), listing)
         except RelnoxError:
-            if path is not None and before is not None:  # all or nothing: the notes go back
-                write_atomic(path, before)
-            elif path is not None:
-                path.unlink(missing_ok=True)
+            if path is not None:  # all or nothing: the notes go back
+                put_back({path: before}, ())
             raise
         result["files"] = [f.name for f in found]
     if flags.gitlab_release:
