@@ -1,10 +1,6 @@
 """Release guards: old dependents against the new release (skew), the bump an API change
-demands (api), and an audit of what is live on the index (audit).
-
-Each name is imported from its module on first use (PEP 562): ``relnox plan`` and a bump
-ask only the API guard, which loads neither the skew guard's environments (and with them
-the verify stage) nor the audit's index reader.
-"""
+demands (api), and an audit of what is live on the index (audit); each name imported on
+first use (PEP 562), so plan and bump load only the API guard."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""The audit: is every file the build manifest lists live on the index, whole and intact?
-Listed on both simple pages with the manifest's sha256, the release complete, provenance
-where attested, the project active (docs/guards.md, "The audit"). Problems are findings
-in the report; only usage errors raise :class:`AuditError`.
-"""
+"""The audit: is every file the build manifest lists live on the index, whole and intact
+(docs/guards.md, "The audit")? Problems are findings in the report; only usage errors
+raise :class:`AuditError`."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
 """The skew guard: the last ``depth`` published versions of each workspace dependent,
-installed from the index with the release's new wheels (candidates the resolver may take,
-as it will the day the release ships) and given verify's smoke checks (docs/guards.md,
-"The skew guard"). ``accept=("name==version",)`` accepts a failure knowingly.
-"""
+installed from the index with the release's new wheels and given verify's smoke checks
+(docs/guards.md, "The skew guard"); ``accept=("name==version",)`` accepts a failure."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ def plan_publish(
         write_record=not options.dry_run,
         prove=False,  # _check_artifacts proves or checks them
     )
-    records = select_records(workspace, manifest, options.packages, route)
+    records = select_records(workspace, manifest, wanted, route)
     allowed = refuse_stale(
         workspace,
         records,

@@ -39,11 +39,10 @@ logger = logging.getLogger("relnox")
 
 
 def select_records(
-    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
+    workspace: Workspace, manifest: Manifest, wanted: Sequence[str], route: TagRoute | None
 ) -> tuple[PackageRecord, ...]:
-    """The records of the release: ``names`` (or the tag's package) and their lockstep
-    groups, else every package built (at the tag's version, with a tag)."""
-    wanted = list(names) or ([route.package] if route and route.package else [])
+    """The records of the release: ``wanted`` (the packages named, or the tag's) and their
+    lockstep groups, else every package built (at the tag's version, with a tag)."""
     if wanted:  # --package (or a tag's): the selection's rules, loaded only then
         from relnox.project.selection import select_packages
 
