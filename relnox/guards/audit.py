@@ -77,8 +77,7 @@ class AuditReport:
                 f"{len(mine)} checks passed"
             )
             for f in bad:
-                subject = f" {f.file}" if f.file else ""
-                lines.append(f"       {f.check}{subject}: {f.detail}")
+                lines.append(f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}")
         lines += [f"  note: {n}" for n in self.notes]
         return lines
 

@@ -391,8 +391,7 @@ class _CaseRun:
             extra_indexes=(self.plan.extra_index,) if self.plan.extra_index else (),
             fresh=(case.dependent, *(n for n, _ in case.new)),
         )
-        argv = verify.installer.install_argv(env, [case.key], options)
-        installed = self._run(argv, env)
+        installed = self._run(verify.installer.install_argv(env, [case.key], options), env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
         versions = self._installed(env)

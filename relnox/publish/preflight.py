@@ -158,8 +158,7 @@ def against_index(
             problem = late_files(record.name, record.version, page, sending, window, repo.label)
             if problem:
                 late.append(problem)
-    new = [r.name for r in records if not pages[r.name].files]
-    return planned, conflicts, new, late
+    return planned, conflicts, [r.name for r in records if not pages[r.name].files], late
 
 
 SHOWN = 5  # versions named in the message
