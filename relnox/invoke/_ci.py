@@ -9,14 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._build import TIMINGS_HELP
-from relnox.invoke._common import (
-    echo,
-    echo_json,
-    listed,
-    output_file,
-    relnox_task,
-    write_output,
-)
+from relnox.invoke._common import echo, echo_json, output_file, relnox_task, write_output
+from relnox.invoke._flags import listed
 from relnox.log import QUIET_ENV
 
 

@@ -18,11 +18,7 @@ from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError, UnknownChoice, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
-from relnox.invoke._flags import ROOT_HELP as ROOT_HELP  # the tasks take these from here
-from relnox.invoke._flags import RelnoxTask, _from_flags
-from relnox.invoke._flags import listed as listed
-from relnox.invoke._flags import number as number
-from relnox.invoke._flags import options_flags as options_flags
+from relnox.invoke._flags import RelnoxTask, _from_flags, listed
 from relnox.log import QUIET_ENV, settle, setup_logging
 from relnox.redact import shown
 

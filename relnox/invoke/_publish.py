@@ -18,15 +18,12 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     echo_result,
-    listed,
     nothing_to_do,
-    number,
-    options_flags,
     output_file,
     relnox_task,
     write_output,
 )
-from relnox.invoke._flags import RENAMED
+from relnox.invoke._flags import RENAMED, listed, number, options_flags
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult

@@ -6,17 +6,8 @@ from typing import Any
 
 from relnox.invoke._args import UsageError
 from relnox.invoke._build import SHARD_HELP, TIMINGS_HELP
-from relnox.invoke._common import (
-    chosen,
-    echo,
-    echo_json,
-    echo_result,
-    listed,
-    nothing_to_do,
-    number,
-    options_flags,
-    relnox_task,
-)
+from relnox.invoke._common import chosen, echo, echo_json, echo_result, nothing_to_do, relnox_task
+from relnox.invoke._flags import listed, number, options_flags
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
