@@ -30,8 +30,6 @@ from relnox.tools.repositories import PYPI, Repository, resolve
 if TYPE_CHECKING:
     from relnox.tools.upload import Transport
 
-__all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
-
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
