@@ -164,6 +164,7 @@ class WorkflowBuilder:
         if self.ws.is_workspace:
             args += ' --package "$PACKAGE"'
             env["PACKAGE"] = "${{ inputs.package }}"
+        env["TARGET"] = "${{ inputs.target }}"
         # auto-tag's dispatch names every tag of one push: one run releases them together
         check = (
             "for tag in ${TAGS:-$GITHUB_REF_NAME}; do\n"
@@ -190,14 +191,12 @@ class WorkflowBuilder:
                 '    if gh release view "$tag" > /dev/null 2>&1; then args+=(--released "$tag"); fi\n'
                 "  done\n"
             )
+            env["GH_TOKEN"] = "${{ github.token }}"
         else:  # the published GitHub release that started the run: its tag alone
             resolve += '  args+=(--tag "$GITHUB_REF_NAME")\n'
         resolve += (
             'else\n  args+=(--target "$TARGET")\nfi\nnox -s resolve_version -- "${args[@]}"\n'
         )
-        env["TARGET"] = "${{ inputs.target }}"
-        if self.settings.trigger == "tag":
-            env["GH_TOKEN"] = "${{ github.token }}"
         return {
             "name": "Plan the release",
             "runs-on": "ubuntu-latest",
