@@ -1,8 +1,7 @@
-"""Carrying out a publish plan tier by tier (:func:`relnox.publish.model.tiers`), each
-package by :class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the
-first failed package stops the run; with it, only the packages that need the failed one
-are held back. The bytes sent are the bytes checked: :func:`snapshot` copies each file to
-upload into a private directory, hashing it as it copies, before the first upload."""
+"""Carrying out a publish plan tier by tier, each package by the uploader; without
+``keep_going`` the first failed package stops the run, with it only the packages that need
+it are held back. The bytes sent are the bytes checked: :func:`snapshot` uploads private
+copies, hashed before the first upload."""
 
 from __future__ import annotations
 
