@@ -269,11 +269,8 @@ def _audit_package(
     wanted = {a.filename for a in record.files}
     missing = sorted(wanted - on_index)
     extra = sorted(on_index - wanted)
-    problems = []
-    if missing:
-        problems.append(f"missing {', '.join(missing)}")
-    if not record.sdists:
-        problems.append("the build made no sdist")
+    problems = [f"missing {', '.join(missing)}"] if missing else []
+    problems += [] if record.sdists else ["the build made no sdist"]
     tags = [sorted(str(t) for t in parse_wheel_filename(w.filename)[3])[0] for w in record.wheels]
     detail = "; ".join(problems) or (
         f"{len(record.wheels)} wheel(s) ({', '.join(tags)}) and {len(record.sdists)} sdist"
