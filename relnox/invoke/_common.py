@@ -27,9 +27,6 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: the files that make a directory a project's root
-PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
-
 
 def repository_root() -> str:
     """The root of a task run without ``--root``, found upward as git and uv find theirs:
@@ -44,7 +41,7 @@ def repository_root() -> str:
     found = [
         d
         for d in (above if top is None else above[: top + 1])
-        if any((d / name).is_file() for name in PROJECT_FILES)
+        if any((d / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
     ]
     if not found or found[0] == here:
         return "."
