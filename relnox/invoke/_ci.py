@@ -348,18 +348,17 @@ def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[
     found = []
     for path in sorted(dist.glob("*")) if dist.is_dir() else []:
         parsed = name_and_version(path.name) if not path.name.endswith(".zip") else None
-        if parsed is None:  # not a distribution's name: not this release's file
+        # not a distribution's name, or another package's or version's: not this release's
+        if parsed is None or parsed[0] not in wanted or not same_version(str(parsed[1]), version):
             continue
-        name, version_found = parsed
-        if name in wanted and same_version(str(version_found), version):
-            if not path.name.isprintable() or any(c.isspace() for c in path.name):
-                # one a line: a line end in a name lists two paths for gh release create
-                raise ConfigError(
-                    f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
-                    "space, which no build makes and --files would list as more than one path; "
-                    "remove it from dist/"
-                )
-            if not path.is_file():
-                raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
-            found.append(path)
+        if not path.name.isprintable() or any(c.isspace() for c in path.name):
+            # one a line: a line end in a name lists two paths for gh release create
+            raise ConfigError(
+                f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
+                "space, which no build makes and --files would list as more than one path; "
+                "remove it from dist/"
+            )
+        if not path.is_file():
+            raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
+        found.append(path)
     return found
