@@ -42,8 +42,6 @@ SCRATCH_WRITERS = {
     "library only: no relnox there), writes its result file",
     "lock.py": "holds the repository's lock file open under flock; it notes only the holder",
     "tools/github.py": "appends to GITHUB_OUTPUT/GITHUB_STEP_SUMMARY, which the runner owns",
-    "publish/run.py": "snapshot copies each file to upload into its own private temporary directory, "
-    "hashing it as it copies (the bytes checked are the bytes sent)",
 }
 WRITE_CALLS = {"write_text", "write_bytes"}
 

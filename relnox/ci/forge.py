@@ -28,8 +28,7 @@ FORGES = ("github", "gitlab", "both")
 def forges(workspace: Workspace) -> tuple[str, ...]:
     """``[tool.relnox.ci] forge``, else GitLab when there is a ``.gitlab-ci.yml`` or
     ``origin`` is a GitLab host, else GitHub."""
-    section = workspace.config.section("ci")
-    value = section.get("forge")
+    value = workspace.config.section("ci").get("forge")
     if value is not None:
         if value not in FORGES:
             raise ConfigError(

@@ -258,18 +258,19 @@ class PipelineBuilder:
             ],
         )
 
-    def auto_tag(self) -> dict[str, Any]:
-        return self.job(
-            "deploy",
-            self.on_branch(),
-            script=[
-                self._token("write_repository"),
-                'git config user.name "relnox auto-tag"\n'
-                'git config user.email "relnox-auto-tag@users.noreply.invalid"\n'
-                'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
-                "nox -s tag -- --push",
-            ],
+    def pusher(self, who: str, token: str, command: str, **more: Any) -> dict[str, Any]:
+        """A job of a push to the branch that pushes as ``relnox <who>`` with ``token``'s
+        lines (:meth:`_token`) and runs ``command``."""
+        identity = (
+            f'git config user.name "relnox {who}"\n'
+            f'git config user.email "relnox-{who}@users.noreply.invalid"\n'
+            'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n'
         )
+        on_branch = (
+            f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
+            '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
+        )
+        return self.job("deploy", [{"if": on_branch}], **more, script=[token, identity, command])
 
     def _token(self, purpose: str) -> str:
         """The lines giving git :data:`PUSH_TOKEN` as a header in ``GIT_CONFIG_*``, never argv."""
@@ -280,29 +281,6 @@ class PipelineBuilder:
             f'GIT_CONFIG_VALUE_0="Authorization: Basic $(printf \'oauth2:%s\' "${PUSH_TOKEN}" '
             "| base64 | tr -d '\\n')\"\n"
             "export GIT_CONFIG_VALUE_0\n"
-        )
-
-    def on_branch(self) -> list[dict[str, str]]:
-        return [
-            {
-                "if": f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
-                '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
-            }
-        ]
-
-    def release_mr(self) -> dict[str, Any]:
-        return self.job(
-            "deploy",
-            self.on_branch(),
-            resource_group="relnox-release-mr",
-            script=[
-                self._token("the api and write_repository scopes")
-                + f'GITLAB_TOKEN="${PUSH_TOKEN}"\nexport GITLAB_TOKEN\n',
-                'git config user.name "relnox release-mr"\n'
-                'git config user.email "relnox-release-mr@users.noreply.invalid"\n'
-                'git checkout -B "$CI_COMMIT_BRANCH" "$CI_COMMIT_SHA"\n',
-                "nox -s release_pr -- --repository pypi",
-            ],
         )
 
     def pipeline(self) -> str:
@@ -318,7 +296,14 @@ class PipelineBuilder:
         jobs["relnox-testpypi"] = self.publish("testpypi", wheel_jobs)
         jobs["relnox-pypi"] = self.publish("pypi", wheel_jobs)
         jobs["relnox-release"] = self.release()
-        jobs["relnox-auto-tag"] = self.auto_tag()
+        token = self._token("write_repository")
+        jobs["relnox-auto-tag"] = self.pusher("auto-tag", token, "nox -s tag -- --push")
         if self.settings.mode == "release-pr":
-            jobs["relnox-release-mr"] = self.release_mr()
+            token = self._token("the api and write_repository scopes")
+            jobs["relnox-release-mr"] = self.pusher(
+                "release-mr",
+                token + f'GITLAB_TOKEN="${PUSH_TOKEN}"\nexport GITLAB_TOKEN\n',
+                "nox -s release_pr -- --repository pypi",
+                resource_group="relnox-release-mr",
+            )
         return dump(jobs, HEADER)

@@ -163,7 +163,6 @@ def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
     value = section.get("relnox-requirement")
     if value is None:
         return installed_requirement()
-    hint = '"relnox @ git+https://github.com/OWNER/relnox@COMMIT" or "relnox==0.1.0"'
     try:
         requirement = Requirement(value) if isinstance(value, str) else None
     except InvalidRequirement:
@@ -172,7 +171,8 @@ def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
         shown = redact_url(value) if isinstance(value, str) else value
         raise ConfigError(
             f"{where}: [tool.relnox.ci] relnox-requirement {shown!r} is not a requirement "
-            f"on relnox; write for example {hint}"
+            'on relnox; write for example "relnox @ git+https://github.com/OWNER/relnox@COMMIT" '
+            'or "relnox==0.1.0"'
         )
     _requirement(where, "relnox-requirement", value)
     return str(value).strip()
@@ -333,13 +333,10 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
 
     builder = WorkflowBuilder(workspace, settings)
     chosen = forge.forges(workspace)
-    found = []
-    if any(signs(builder, target) for target in ("testpypi", "pypi")):
-        warning = squatting_warning(builder.requirements)
-        if warning:
-            found.append("warning: " + warning)
-    unregistered = _noxfile_without_relnox(workspace, builder)
-    if unregistered:
+    trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
+    warning = squatting_warning(builder.requirements) if trusted else None
+    found = [f"warning: {warning}"] if warning else []
+    if unregistered := _noxfile_without_relnox(workspace, builder):
         found.append(unregistered)
     if settings.mode == "release-pr" and "github" in chosen:
         found.append(
@@ -350,7 +347,6 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
             "by hand (workflow_dispatch) before merging; see docs/release-pr.md"
         )
     found += forge.notes(workspace, builder) if "gitlab" in chosen else []
-    trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
     if trusted and "github" in chosen:
         found.append(trusted_publishing_note(workspace, trusted, settings.environments))
     for target in ("testpypi", "pypi") if "github" in chosen else ():

@@ -7,6 +7,8 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from packaging.version import Version
+
 from relnox import __version__
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload, uses
@@ -80,11 +82,6 @@ def _bot(name: str) -> dict[str, str]:
     }
 
 
-def _minor(version: str) -> tuple[int, int]:
-    major, minor = version.rstrip("t").split(".")[:2]
-    return int(major), int(minor)
-
-
 class WorkflowBuilder:
     def __init__(self, workspace: Workspace, settings: CiSettings) -> None:
         self.ws = workspace
@@ -97,7 +94,8 @@ class WorkflowBuilder:
         self.dist = self.prefix + workspace.config.dist_dir.strip("/")
         # relnox runs on the newest Python of the matrix, or the oldest it runs on
         newest = settings.python_versions[-1]
-        self.build_python = newest if _minor(newest) >= _minor(RELNOX_PYTHON) else RELNOX_PYTHON
+        older = Version(newest.rstrip("t")) < Version(RELNOX_PYTHON)
+        self.build_python = RELNOX_PYTHON if older else newest
         self.native = [p for p in workspace.packages if native_builder(p)]
 
     def directory_of(self, pkg: Package) -> str:
@@ -164,6 +162,7 @@ class WorkflowBuilder:
         if self.ws.is_workspace:
             args += ' --package "$PACKAGE"'
             env["PACKAGE"] = "${{ inputs.package }}"
+        env["TARGET"] = "${{ inputs.target }}"
         # auto-tag's dispatch names every tag of one push: one run releases them together
         check = (
             "for tag in ${TAGS:-$GITHUB_REF_NAME}; do\n"
@@ -190,14 +189,12 @@ class WorkflowBuilder:
                 '    if gh release view "$tag" > /dev/null 2>&1; then args+=(--released "$tag"); fi\n'
                 "  done\n"
             )
+            env["GH_TOKEN"] = "${{ github.token }}"
         else:  # the published GitHub release that started the run: its tag alone
             resolve += '  args+=(--tag "$GITHUB_REF_NAME")\n'
         resolve += (
             'else\n  args+=(--target "$TARGET")\nfi\nnox -s resolve_version -- "${args[@]}"\n'
         )
-        env["TARGET"] = "${{ inputs.target }}"
-        if self.settings.trigger == "tag":
-            env["GH_TOKEN"] = "${{ github.token }}"
         return {
             "name": "Plan the release",
             "runs-on": "ubuntu-latest",

@@ -1,10 +1,6 @@
 """Release guards: old dependents against the new release (skew), the bump an API change
-demands (api), and an audit of what is live on the index (audit).
-
-Each name is imported from its module on first use (PEP 562): ``relnox plan`` and a bump
-ask only the API guard, which loads neither the skew guard's environments (and with them
-the verify stage) nor the audit's index reader.
-"""
+demands (api), and an audit of what is live on the index (audit); each name imported on
+first use (PEP 562), so plan and bump load only the API guard."""
 
 from __future__ import annotations
 
@@ -32,30 +28,14 @@ if TYPE_CHECKING:
     SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport]
     AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport]
 
-#: each name of the face -> the module that defines it
-_FACE = {
-    **dict.fromkeys(
-        ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
-        "relnox.guards.api",
-    ),
-    **dict.fromkeys(
-        ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
-        "relnox.guards.audit",
-    ),
-    "run_audit": "relnox.guards.audit",
-    **dict.fromkeys(
-        (
-            "SkewError",
-            "SkewOptions",
-            "SkewPlan",
-            "SkewReport",
-            "check_skew",
-            "plan_skew",
-            "run_skew",
-        ),
-        "relnox.guards.skew",
-    ),
+#: each module of the face -> the names it defines
+_MODULES = {
+    "api": ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
+    "audit": ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
+    "skew": ("SkewError", "SkewOptions", "SkewPlan", "SkewReport", "check_skew", "plan_skew"),
 }
+_FACE = {name: f"relnox.guards.{module}" for module, names in _MODULES.items() for name in names}
+_FACE.update(run_audit="relnox.guards.audit", run_skew="relnox.guards.skew")
 
 
 def _skew_stage() -> Any:

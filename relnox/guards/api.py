@@ -210,17 +210,12 @@ def doctor_checks(
         what = "; ".join(change.breakages[:5]) or (
             f"added {', '.join(change.added[:5])}" if change.added else "no public API change"
         )
-        if moved and PARTS.index(bumped) < PARTS.index(change.demands):
-            rows.append(
-                make(
-                    check,
-                    "error",
-                    f"{change.released} -> {pkg.version} is a {bumped} bump, but the API "
-                    f"changed since {change.tag}: {what}; bump with --part {change.demands}",
-                )
-            )
-        else:
-            rows.append(
-                make(check, "ok", f"since {change.tag}: {what}; demands a {change.demands} bump")
-            )
+        bad = moved and PARTS.index(bumped) < PARTS.index(change.demands)
+        detail = (
+            f"{change.released} -> {pkg.version} is a {bumped} bump, but the API changed since "
+            f"{change.tag}: {what}; bump with --part {change.demands}"
+            if bad
+            else f"since {change.tag}: {what}; demands a {change.demands} bump"
+        )
+        rows.append(make(check, "error" if bad else "ok", detail))
     return rows

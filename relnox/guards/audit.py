@@ -1,15 +1,13 @@
-"""The audit: is every file the build manifest lists live on the index, whole and intact?
-Listed on both simple pages with the manifest's sha256, the release complete, provenance
-where attested, the project active (docs/guards.md, "The audit"). Problems are findings
-in the report; only usage errors raise :class:`AuditError`.
-"""
+"""The audit: is every file the build manifest lists live on the index, whole and intact
+(docs/guards.md, "The audit")? Problems are findings in the report; only usage errors
+raise :class:`AuditError`."""
 
 from __future__ import annotations
 
 import json
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,8 +77,7 @@ class AuditReport:
                 f"{len(mine)} checks passed"
             )
             for f in bad:
-                subject = f" {f.file}" if f.file else ""
-                lines.append(f"       {f.check}{subject}: {f.detail}")
+                lines.append(f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}")
         lines += [f"  note: {n}" for n in self.notes]
         return lines
 
@@ -204,8 +201,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     sleep = (runtime or Runtime()).sleep
     start = time.perf_counter()
     repo = plan.repository
-    auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-    reader = IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
+    reader = reader_for(repo, sleep)
     deadline = time.monotonic() + plan.wait
     attempt = 0
     while True:
@@ -273,11 +269,8 @@ def _audit_package(
     wanted = {a.filename for a in record.files}
     missing = sorted(wanted - on_index)
     extra = sorted(on_index - wanted)
-    problems = []
-    if missing:
-        problems.append(f"missing {', '.join(missing)}")
-    if not record.sdists:
-        problems.append("the build made no sdist")
+    problems = [f"missing {', '.join(missing)}"] if missing else []
+    problems += [] if record.sdists else ["the build made no sdist"]
     tags = [sorted(str(t) for t in parse_wheel_filename(w.filename)[3])[0] for w in record.wheels]
     detail = "; ".join(problems) or (
         f"{len(record.wheels)} wheel(s) ({', '.join(tags)}) and {len(record.sdists)} sdist"
@@ -332,6 +325,12 @@ def read_from(reader: IndexReader, url: str, accept: str) -> tuple[int, str, str
     return read_page(
         url, accept=accept, auth=reader.auth, origins=origins, patience=reader.patience
     )
+
+
+def reader_for(repo: Repository, sleep: Callable[[float], None] = time.sleep) -> IndexReader:
+    """``repo``'s simple API, read with its login (a password alone: an API token)."""
+    auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
+    return IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
 
 
 def integrity_base(repository: Repository) -> str:

@@ -1,8 +1,6 @@
 """The skew guard: the last ``depth`` published versions of each workspace dependent,
-installed from the index with the release's new wheels (candidates the resolver may take,
-as it will the day the release ships) and given verify's smoke checks (docs/guards.md,
-"The skew guard"). ``accept=("name==version",)`` accepts a failure knowingly.
-"""
+installed from the index with the release's new wheels and given verify's smoke checks
+(docs/guards.md, "The skew guard"); ``accept=("name==version",)`` accepts a failure."""
 
 from __future__ import annotations
 
@@ -25,9 +23,9 @@ from relnox.artifacts.checks import name_and_version
 from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
+from relnox.guards.audit import reader_for
 from relnox.project.workspace import Workspace, needs
 from relnox.stage import Runtime, Status
-from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -276,9 +274,7 @@ def plan_skew(
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    if reader is None:
-        auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-        reader = IndexReader(repo.simple_url, auth, repo.origins)
+    reader = reader or reader_for(repo)
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
     needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
@@ -293,7 +289,6 @@ def plan_skew(
             installer=o.installer,
             python=o.python,
             timeout=o.timeout,
-            script_args=None,
             write_record=False,
         ),
     )
@@ -396,8 +391,7 @@ class _CaseRun:
             extra_indexes=(self.plan.extra_index,) if self.plan.extra_index else (),
             fresh=(case.dependent, *(n for n, _ in case.new)),
         )
-        argv = verify.installer.install_argv(env, [case.key], options)
-        installed = self._run(argv, env)
+        installed = self._run(verify.installer.install_argv(env, [case.key], options), env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
         versions = self._installed(env)

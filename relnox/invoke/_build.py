@@ -12,13 +12,11 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     echo_result,
-    listed,
     nothing_to_do,
-    number,
-    options_flags,
     relnox_task,
     show,
 )
+from relnox.invoke._flags import listed, number, options_flags
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec

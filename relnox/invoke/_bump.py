@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task, show
+from relnox.invoke._common import echo, echo_json, relnox_task, show
+from relnox.invoke._flags import listed, options_flags
 from relnox.paths import rel
 
 HELP = {

@@ -9,14 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._build import TIMINGS_HELP
-from relnox.invoke._common import (
-    echo,
-    echo_json,
-    listed,
-    output_file,
-    relnox_task,
-    write_output,
-)
+from relnox.invoke._common import echo, echo_json, output_file, relnox_task, write_output
+from relnox.invoke._flags import listed
 from relnox.log import QUIET_ENV
 
 
@@ -287,7 +281,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import ensure_state_dir
-    from relnox.atomic import write_atomic
+    from relnox.atomic import put_back
     from relnox.errors import RelnoxError
     from relnox.project.discovery import load_workspace
     from relnox.release import NOTES_FILE, release_notes
@@ -322,10 +316,8 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         try:
             write_output(Path(flags.files), listing)
         except RelnoxError:
-            if path is not None and before is not None:  # all or nothing: the notes go back
-                write_atomic(path, before)
-            elif path is not None:
-                path.unlink(missing_ok=True)
+            if path is not None:  # all or nothing: the notes go back
+                put_back({path: before}, ())
             raise
         result["files"] = [f.name for f in found]
     if flags.gitlab_release:
@@ -356,18 +348,17 @@ def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[
     found = []
     for path in sorted(dist.glob("*")) if dist.is_dir() else []:
         parsed = name_and_version(path.name) if not path.name.endswith(".zip") else None
-        if parsed is None:  # not a distribution's name: not this release's file
+        # not a distribution's name, or another package's or version's: not this release's
+        if parsed is None or parsed[0] not in wanted or not same_version(str(parsed[1]), version):
             continue
-        name, version_found = parsed
-        if name in wanted and same_version(str(version_found), version):
-            if not path.name.isprintable() or any(c.isspace() for c in path.name):
-                # one a line: a line end in a name lists two paths for gh release create
-                raise ConfigError(
-                    f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
-                    "space, which no build makes and --files would list as more than one path; "
-                    "remove it from dist/"
-                )
-            if not path.is_file():
-                raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
-            found.append(path)
+        if not path.name.isprintable() or any(c.isspace() for c in path.name):
+            # one a line: a line end in a name lists two paths for gh release create
+            raise ConfigError(
+                f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
+                "space, which no build makes and --files would list as more than one path; "
+                "remove it from dist/"
+            )
+        if not path.is_file():
+            raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
+        found.append(path)
     return found

@@ -18,11 +18,7 @@ from invoke.tasks import task as invoke_task
 
 from relnox.errors import RelnoxError, UnknownChoice, output_lost, path_error
 from relnox.invoke._args import USAGE_EXIT, UsageError
-from relnox.invoke._flags import ROOT_HELP as ROOT_HELP  # the tasks take these from here
-from relnox.invoke._flags import RelnoxTask, _from_flags
-from relnox.invoke._flags import listed as listed
-from relnox.invoke._flags import number as number
-from relnox.invoke._flags import options_flags as options_flags
+from relnox.invoke._flags import RelnoxTask, _from_flags, listed
 from relnox.log import QUIET_ENV, settle, setup_logging
 from relnox.redact import shown
 
@@ -30,9 +26,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: the files that make a directory a project's root
-PROJECT_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 def repository_root() -> str:
@@ -48,7 +41,7 @@ def repository_root() -> str:
     found = [
         d
         for d in (above if top is None else above[: top + 1])
-        if any((d / name).is_file() for name in PROJECT_FILES)
+        if any((d / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg"))
     ]
     if not found or found[0] == here:
         return "."

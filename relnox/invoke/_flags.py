@@ -81,6 +81,7 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
 
     def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
         opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
+        opts["help"] = opts.get("help") or COMMON_HELP.get(name)
         short = SHORT_FLAGS.get(name)
         if short is not None and short not in taken_names:
             opts["names"] = [*opts["names"], short]
@@ -110,19 +111,9 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
             arguments = super().get_arguments(ignore_unknown_help)
         finally:
             self.help = kept
-        return [
-            CheckedArgument(
-                names=a.names,
-                kind=a.kind,
-                default=a.default,
-                help=a.help or COMMON_HELP.get(str(a.name)),
-                positional=a.positional,
-                optional=a.optional,
-                incrementable=a.incrementable,
-                attr_name=a.attr_name,
-            )
-            for a in arguments
-        ]
+        for argument in arguments:  # invoke makes plain Arguments
+            argument.__class__ = CheckedArgument
+        return arguments
 
 
 #: options whose flags are spelled otherwise in every task (``--package NAME``, repeatable)

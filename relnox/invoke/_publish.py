@@ -18,15 +18,12 @@ from relnox.invoke._common import (
     echo,
     echo_json,
     echo_result,
-    listed,
     nothing_to_do,
-    number,
-    options_flags,
     output_file,
     relnox_task,
     write_output,
 )
-from relnox.invoke._flags import RENAMED
+from relnox.invoke._flags import RENAMED, listed, number, options_flags
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -323,25 +320,19 @@ def integrity_setting(workspace: Any, given: str | None) -> str | None:
 def _audit_flags() -> type:
     from relnox.guards import AuditOptions
 
-    return options_flags(
-        AuditOptions,
-        extra=(("wait", ""), ("markdown", "")),
-    )
+    return options_flags(AuditOptions, extra=(("wait", ""), ("markdown", "")))
 
 
 @relnox_task(name="audit", help=AUDIT_HELP, flags=_audit_flags)
 def audit(c: Any, flags: Any) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
-    from pathlib import Path
-
     from relnox.artifacts.distdir import dist_path
     from relnox.guards import AUDIT_STAGE
     from relnox.project.discovery import load_workspace
 
     workspace = load_workspace(flags.root)
     if flags.markdown:  # before the audit: a path that cannot take the report
-        dist = dist_path(workspace, flags.dist)
-        output_file(Path(flags.markdown), dist, "--markdown")
+        output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
     options = flags.options(
         integrity_url=integrity_setting(workspace, flags.integrity_url or None),
         wait=number(flags.wait, "wait", float) or 0.0,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from relnox.invoke._common import echo, echo_json, listed, number, options_flags, relnox_task, show
-from relnox.invoke._flags import RENAMED
+from relnox.invoke._common import echo, echo_json, relnox_task, show
+from relnox.invoke._flags import RENAMED, listed, number, options_flags
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from relnox.invoke._common import echo, echo_json, listed, options_flags, relnox_task
+from relnox.invoke._common import echo, echo_json, relnox_task
+from relnox.invoke._flags import listed, options_flags
 from relnox.paths import rel
 
 if TYPE_CHECKING:

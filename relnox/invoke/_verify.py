@@ -6,17 +6,8 @@ from typing import Any
 
 from relnox.invoke._args import UsageError
 from relnox.invoke._build import SHARD_HELP, TIMINGS_HELP
-from relnox.invoke._common import (
-    chosen,
-    echo,
-    echo_json,
-    echo_result,
-    listed,
-    nothing_to_do,
-    number,
-    options_flags,
-    relnox_task,
-)
+from relnox.invoke._common import chosen, echo, echo_json, echo_result, nothing_to_do, relnox_task
+from relnox.invoke._flags import listed, number, options_flags
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
@@ -119,13 +110,12 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
             echo("\n".join(skew.describe()))
         return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
     report = STAGE.run(plan, Runtime())
+    result = report.to_json()
     skew_report = None
     if skew is not None and report.ok:  # the guard's modules only when it runs
         from relnox.guards import SKEW_STAGE
 
         skew_report = SKEW_STAGE.run(skew)
-    result = report.to_json()
-    if skew_report is not None:
         result["skew"] = skew_report.to_json()
     if flags.json:
         echo_json(result)

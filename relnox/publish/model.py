@@ -91,7 +91,6 @@ class PublishPlan:
         )
 
     def tiers(self) -> list[str]:
-
         return graph_text([r.name for r in self.records], self.workspace)
 
     def to_json(self) -> dict[str, Any]:

@@ -30,8 +30,6 @@ from relnox.tools.repositories import PYPI, Repository, resolve
 if TYPE_CHECKING:
     from relnox.tools.upload import Transport
 
-__all__ = ["PublishPlan", "PublishResult", "plan_publish", "publish"]
-
 logger = logging.getLogger("relnox")
 
 Confirm = Callable[[str], bool]
@@ -80,7 +78,7 @@ def plan_publish(
         write_record=not options.dry_run,
         prove=False,  # _check_artifacts proves or checks them
     )
-    records = select_records(workspace, manifest, options.packages, route)
+    records = select_records(workspace, manifest, wanted, route)
     allowed = refuse_stale(
         workspace,
         records,

@@ -39,11 +39,10 @@ logger = logging.getLogger("relnox")
 
 
 def select_records(
-    workspace: Workspace, manifest: Manifest, names: Sequence[str], route: TagRoute | None
+    workspace: Workspace, manifest: Manifest, wanted: Sequence[str], route: TagRoute | None
 ) -> tuple[PackageRecord, ...]:
-    """The records of the release: ``names`` (or the tag's package) and their lockstep
-    groups, else every package built (at the tag's version, with a tag)."""
-    wanted = list(names) or ([route.package] if route and route.package else [])
+    """The records of the release: ``wanted`` (the packages named, or the tag's) and their
+    lockstep groups, else every package built (at the tag's version, with a tag)."""
     if wanted:  # --package (or a tag's): the selection's rules, loaded only then
         from relnox.project.selection import select_packages
 
@@ -159,8 +158,7 @@ def against_index(
             problem = late_files(record.name, record.version, page, sending, window, repo.label)
             if problem:
                 late.append(problem)
-    new = [r.name for r in records if not pages[r.name].files]
-    return planned, conflicts, new, late
+    return planned, conflicts, [r.name for r in records if not pages[r.name].files], late
 
 
 SHOWN = 5  # versions named in the message

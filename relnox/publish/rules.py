@@ -23,6 +23,7 @@ from relnox.tools import git
 from relnox.tools.credentials import Credentials
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository
 from relnox.tools.simple_pages import ProjectPage
+from relnox.versions.arithmetic import bump_version
 
 logger = logging.getLogger("relnox")
 
@@ -81,13 +82,6 @@ def upload_window_days(workspace: Workspace, repo: Repository) -> int | None:
     return days or None  # 0: no window
 
 
-def post_version(version: str) -> str:
-    parsed = Version(version)
-    pre = f"{parsed.pre[0]}{parsed.pre[1]}" if parsed.pre else ""
-    base = parsed.base_version + pre
-    return f"{base}.post{(parsed.post or 0) + 1}"
-
-
 def late_files(
     package: str,
     version: str,
@@ -120,7 +114,7 @@ def late_files(
         f"and takes no new files for a release older than {window_days} days "
         "([tool.relnox.publish] upload-window-days), so "
         f"{', '.join(to_upload)} cannot be added to it; release them as a new version instead: "
-        f"relnox bump --part post -p {package} (to {post_version(version)}), rebuild and publish"
+        f"relnox bump --part post -p {package} (to {bump_version(Version(version), 'post')}), rebuild and publish"
     )
 
 

@@ -1,12 +1,10 @@
-"""Carrying out a publish plan tier by tier (:func:`relnox.publish.model.tiers`), each
-package by :class:`relnox.publish.uploader.PackageUploader`. Without ``keep_going`` the
-first failed package stops the run; with it, only the packages that need the failed one
-are held back. The bytes sent are the bytes checked: :func:`snapshot` copies each file to
-upload into a private directory, hashing it as it copies, before the first upload."""
+"""Carrying out a publish plan tier by tier, each package by the uploader; without
+``keep_going`` the first failed package stops the run, with it only the packages that need
+it are held back. The bytes sent are the bytes checked: :func:`snapshot` uploads private
+copies, hashed before the first upload."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
 import tempfile
@@ -18,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from relnox.errors import PublishError, shortlist
+from relnox.files import file_digest
 from relnox.progress import detail, started
 from relnox.project.workspace import Workspace, needs
 from relnox.publish.model import InstallableCheck, PublishPlan, tiers
@@ -245,18 +244,6 @@ def upload_all(
         )
 
 
-_CHUNK = 1024 * 1024
-
-
-def _copy_hashed(source: Path, target: Path) -> str:
-    with source.open("rb") as src, target.open("xb") as dst:
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: src.read(_CHUNK), b""):
-            digest.update(chunk)
-            dst.write(chunk)
-    return digest.hexdigest()
-
-
 @contextmanager
 def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishPlan]:
     """``plan`` with every file to upload read from a private copy (removed afterwards)."""
@@ -271,7 +258,8 @@ def snapshot(plan: PublishPlan, attestations: bool = False) -> Iterator[PublishP
             try:
                 # a directory only this user reads (mkdtemp: 0700), made for the first copy
                 private = private or Path(tempfile.mkdtemp(prefix="relnox-publish-"))
-                sha256 = _copy_hashed(file.path, private / file.filename)
+                shutil.copyfile(file.path, private / file.filename)
+                sha256 = file_digest(private / file.filename)
             except OSError as exc:
                 raise PublishError(
                     f"{file.path}: cannot be read ({exc.strerror or exc}); rebuild with "

@@ -53,7 +53,7 @@ class _Options:
 
 def test_options_flags_are_the_options_fields_and_build_the_options() -> None:
     from relnox.invoke._args import UsageError
-    from relnox.invoke._common import options_flags
+    from relnox.invoke._flags import options_flags
 
     flags = options_flags(_Options, rename={"packages": "package"}, extra=(("wait", ""),))
     assert [f.name for f in fields(flags)] == [

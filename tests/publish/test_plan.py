@@ -21,7 +21,7 @@ from relnox.builds.run import BuildOptions, build_all
 from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions
-from relnox.publish.plan import PublishPlan
+from relnox.publish.model import PublishPlan
 from relnox.publish.report import HELD_BACK, NOT_ATTEMPTED, SKIPPED, UPLOADED, PublishResult
 from relnox.publish.route import route_for_tag
 from relnox.sample import ProjectSpec, git_init, write_project, write_workspace

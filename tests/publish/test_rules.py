@@ -18,10 +18,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
-from relnox.publish.rules import creation_limited, policy, post_version, reset_time
+from relnox.publish.rules import creation_limited, policy, reset_time
 from relnox.tools.index_server import LocalIndex
 from relnox.tools.simple_api import JSON_TYPE
+from relnox.versions.arithmetic import bump_version
 from tests.fault_server import HANG, FaultServer, Reply, Rewrite, Seen
 from tests.publish.conftest import TOKEN
 from tests.publish_support import USER
@@ -92,7 +94,7 @@ def test_the_creation_message_names_the_reset_and_the_projects() -> None:
     [("1.2.0", "1.2.0.post1"), ("1.2.0.post1", "1.2.0.post2"), ("2.0rc1", "2.0rc1.post1")],
 )
 def test_post_version(version: str, post: str) -> None:
-    assert post_version(version) == post
+    assert str(bump_version(Version(version), "post")) == post
 
 
 # -- against a real index ----------------------------------------------------------------------
