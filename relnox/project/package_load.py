@@ -164,9 +164,10 @@ def _secondaries(
     for copy, files in tool_copies:  # the files that tool rewrites with it, by its searches
         add(files(directory, doc, copy.value))
     if known and maybe_version(known[0].value) is not None:
-        from relnox.versions.bump_tools import commitizen_files
+        from relnox.versions.bump_tools import commitizen_files, semantic_release_files
 
         add(commitizen_files(directory, doc, known[0].value))
+        add(semantic_release_files(directory, doc, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
         found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
     return found + _tuple_copies([*known, *found])

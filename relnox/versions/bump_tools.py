@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ _TBUMP: Places = (("pyproject.toml", ("tool", "tbump")), ("tbump.toml", ()))
 _BUMPVER: Places = (("pyproject.toml", ("tool", "bumpver")), ("bumpver.toml", ("bumpver",)))
 _COMMITIZEN: Places = tuple(
     (n, ("tool", "commitizen")) for n in ("pyproject.toml", ".cz.toml", "cz.toml")
+)
+_SEMANTIC_RELEASE: Places = (
+    ("pyproject.toml", ("tool", "semantic_release")),
+    ("releaserc.toml", ("semantic_release",)),
 )
 
 
@@ -168,23 +173,63 @@ def commitizen_files(
         name, _, regex = entry.partition(":")
         if not regex:
             searches.append((name, "{current_version}"))
-            continue
-        path = directory / name
-        try:
-            re.compile(_on_line(regex, _VERSION))
-        except re.error:
-            continue
-        # the version on a line the regex finds; another version there is out of step
-        said = [
-            m["version"]
-            for m in re.finditer(_on_line(regex, _VERSION), text_or_none(path) or "")
-            if maybe_version(m["version"]) is not None
-        ]
-        value = version if version in said else next(iter(said), None)
-        if value is not None:
-            pattern = _on_line(regex, re.escape(value))
-            located.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
+        elif (place := _located(directory / name, partial(_on_line, regex), version)) is not None:
+            located.append(place)
     return searched_files(directory, searches, version) + located
+
+
+def semantic_release_files(
+    directory: Path, doc: Mapping[str, Any], version: str
+) -> list[VersionLocation]:
+    """semantic-release's ``version_variables``: ``path:*`` (the file is the version) or
+    ``path:name[:nf|tf]`` (the version after ``name`` and ``=``, ``==``, ``:``, ``@`` or a
+    space; ``tf``: spelled as its ``tag_format``), and its ``version_toml`` (``path:key``)."""
+    found = _config(directory, doc, _SEMANTIC_RELEASE, "")
+    settings = table(found[1], *found[2]) if found is not None else {}
+    tag_format = settings.get("tag_format", "v{version}")
+    lead = tag_format.split("{version}")[0] if isinstance(tag_format, str) else "v"
+    searches: list[tuple[str, str]] = []
+    located: list[VersionLocation] = []
+    for entry in _strings(settings.get("version_variables")):
+        name, _, rest = entry.partition(":")
+        variable, _, form = rest.partition(":")
+        if variable == "*":
+            searches.append((name, "{current_version}"))
+            continue
+        before = rf"(?<![\w.-])['\"]?{re.escape(variable)}['\"]?\s*(?::=|==|[:=@ ])\s*['\"]?"
+        before += re.escape(lead) if form == "tf" else ""
+        if variable and (place := _located(directory / name, partial(_after, before), version)):
+            located.append(place)
+    for entry in _strings(settings.get("version_toml")):
+        name, _, key = entry.partition(":")
+        config = toml_or_none(directory / name)
+        *within, last = key.split(".")
+        if config is not None and isinstance(table(config, *within).get(last), str):
+            located.append(toml_location(directory / name, config, tuple(key.split("."))))
+    return searched_files(directory, searches, version) + located
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+
+def _located(path: Path, around: Callable[[str], str], version: str) -> VersionLocation | None:
+    """The version where ``around`` (a pattern of the version's) finds it in ``path``:
+    ``version``, else the first other version there (a copy out of step)."""
+    try:
+        said = [m["version"] for m in re.finditer(around(_VERSION), text_or_none(path) or "")]
+    except re.error:
+        return None
+    said = [v for v in said if maybe_version(v) is not None]
+    value = version if version in said else next(iter(said), None)
+    if value is None:
+        return None
+    return VersionLocation(path, "pattern", value, pattern=around(re.escape(value)), every=True)
+
+
+def _after(before: str, version: str) -> str:
+    """A pattern of ``version`` right after ``before``."""
+    return rf"{before}(?P<version>{version})(?![0-9])"
 
 
 def _on_line(regex: str, version: str) -> str:

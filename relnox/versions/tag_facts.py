@@ -126,9 +126,26 @@ def every_tag_contradicts(
     )
 
 
+def _aliases(group: Sequence[tuple[Version, str]]) -> set[str]:
+    """Short tags beside their version's full one: a release tool's floating ``v1`` and
+    ``v1.2``, moved to each ``v1.2.N``, are aliases, not how releases are spelled."""
+    full = {v for v, _t in group if len(v.release) >= 3}
+    return {t for v, t in group if len(v.release) < 3 and v in full}
+
+
+def _finals(group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+    """The final releases of ``group``, without :func:`_aliases`."""
+    aliases = _aliases(group)
+    return [
+        (v, t)
+        for v, t in group
+        if not v.is_prerelease and not v.is_postrelease and t not in aliases
+    ]
+
+
 def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
     """Whether releases ending in .0 are tagged without it (``v2.10``, beside ``v2.9.1``)."""
-    finals = [(v, t) for v, t in group if not v.is_prerelease and not v.is_postrelease]
+    finals = _finals(group)
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
         return False
     zeros = [(v, t) for v, t in finals if len(v.release) in (2, 3) and not any(v.release[2:])]
@@ -248,7 +265,7 @@ def _measure(
         reachable[0] if reachable else None,
         reachable[1] if reachable else None,
         len(found),
-        released=frozenset(v for v, _tag in found),
+        released=frozenset(v for v, tag in found if tag not in _aliases(found)),
         withdrawn=frozenset(v for v, tag in found if tag in withdrawn),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
@@ -598,7 +615,7 @@ class TagReading:
     def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
         """:func:`_short_zero` read from the version file (``v0.61`` whose file says ``0.61.0``)."""
         groups, tags, show_files = self.groups, self.tags, self.show_files
-        finals = [(v, t) for v, t in groups[prefix] if not v.is_prerelease and not v.is_postrelease]
+        finals = _finals(groups[prefix])
         if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
             return False
         version, tag = tags.by_date(finals)[0]

@@ -192,3 +192,30 @@ def test_a_tbump_template_spelling_the_version_itself_is_a_copy(tmp_path: Path) 
     root = repo(tmp_path / "r", files, tags=["v1.2.0"])
     done = run_relnox("bump", "--to", "1.3.0rc1", "--dry-run", "--json", cwd=root, check=True)
     assert sorted(json.loads(done.stdout)["files"]) == ["docs/conf.py", "pyproject.toml"]
+
+
+def test_semantic_releases_version_variables_move_with_the_version(tmp_path: Path) -> None:
+    """semantic-release's ``version_variables``: ``path:name`` (the version after the name
+    and ``=``, ``==``, ``:``, ``@`` or a space: a requirements pin), ``path:name:tf`` (the
+    version spelled as its tag, in a doc's ``uses: org/lib@HASH  # v1.4.2``). The files moved
+    with every release, but the doc's line had changed shape at the last one, so the history
+    did not show it; the tool's record does. Another project's line keeps its version."""
+    config = (
+        '\n[tool.semantic_release]\nversion_toml = ["pyproject.toml:project.version"]\n'
+        'version_variables = [\n    "action/requirements.txt:sr-ish:nf",\n'
+        '    "docs/ci.rst:org/sr-ish@HASH  #:tf",\n]\n'
+    )
+    doc = "steps:\n  - uses: org/sr-ish@HASH  # v1.4.2\n  - uses: org/other@HASH  # v1.4.2\n"
+    files = {
+        "pyproject.toml": project("sr-ish", "1.4.2") + config,
+        "sr_ish/__init__.py": "",
+        "action/requirements.txt": "sr-ish == 1.4.2\n",
+        "docs/ci.rst": doc,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.4.2"])
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    assert 'version = "1.5.0"' in (root / "pyproject.toml").read_text()
+    assert (root / "action/requirements.txt").read_text() == "sr-ish == 1.5.0\n"
+    assert (root / "docs/ci.rst").read_text() == doc.replace(
+        "@HASH  # v1.4.2\n  - uses: org/o", "@HASH  # v1.5.0\n  - uses: org/o"
+    )

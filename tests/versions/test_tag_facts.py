@@ -195,3 +195,21 @@ def test_packages_released_under_one_tag_share_it_and_short_prefixes_are_convent
         "acme-ext-search": "search-v{version}",
         "acme-ext-store": "store-v{version}",
     }
+
+
+def test_floating_minor_tags_beside_full_ones_do_not_drop_the_zero(tmp_path: Path) -> None:
+    """A release tool adds floating ``v1`` and ``v1.1`` tags beside each ``v1.1.N`` and moves
+    them to every patch. ``v1.1`` then reads as 1.1.0's short tag, newer than ``v1.1.0``:
+    relnox concluded a release ending in .0 is tagged without it and ``--part minor`` wrote
+    ``version = "1.2"``. A short tag beside its version's full one is an alias."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "1.0.0")})
+    git(repo.root, "tag", "v1.0.0")
+    repo.commit({"pyproject.toml": project("lib", "1.0.1")}, "v1.0.1", "v1.0")
+    repo.commit({"pyproject.toml": project("lib", "1.1.0")}, "v1.1.0")
+    repo.commit({"pyproject.toml": project("lib", "1.1.1")}, "v1.1.1")
+    git(repo.root, "tag", "-a", "-m", "floating", "v1.1")
+    git(repo.root, "tag", "-a", "-m", "floating", "v1")
+    repo.commit({"work.txt": "1"})
+    out = _dry_run(repo.root, "--part", "minor", "--tag")
+    assert "lib: 1.1.1 -> 1.2.0" in out and 'version = "1.2.0"' in out
+    assert "-- v1.2.0\n" in out
