@@ -362,6 +362,27 @@ def versions_read(tree: Path) -> list[str]:
     return [str(row["version"]) for row in json.loads(done.stdout)["packages"]]
 
 
+def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str:
+    """The commit since the tag of ``old`` that moved the files to ``new`` (a ``release:``
+    commit before the tagged one that cuts the changelog), found by bisecting the first-parent
+    history on what relnox reads; ``tree`` is left at the commit before it."""
+    base = [
+        t
+        for t in git(tree, "tag", "--merged", f"{tagged}^").split()
+        if tag_version(t) == parse(old)
+    ]
+    commits = git(
+        tree, "rev-list", "--first-parent", "--reverse", f"{tagged}^", *(f"^{t}" for t in base[:1])
+    ).split()
+    low, high = 0, len(commits) - 1  # commits[high] reads new
+    while low < high:
+        middle = (low + high) // 2
+        checkout(tree, commits[middle])
+        low, high = (low, middle) if versions_read(where) == [new] else (middle + 1, high)
+    checkout(tree, f"{commits[high]}^")
+    return commits[high]
+
+
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
     with tempfile.TemporaryDirectory() as scratch:
@@ -390,6 +411,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
         if True:
             where = tree / args.under
             read = versions_read(where) if from_tags and old else []
+            if read == [new]:  # the files said it before the tagged commit: replay their move
+                commit = bump_commit(tree, where, commit, old, new)
+                read = versions_read(where)
             said = parse(read[0]) if len(read) == 1 else None
             if said is not None and said.is_prerelease and said != parse(old):
                 # the files said the next line's development version since the last tag
