@@ -258,8 +258,8 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
         place = pattern_location(path, line)
     except ConfigError:
         return None
-    if line != EVERY and same_version(place.value, version):
-        return place
+    if line != EVERY and place.value == version:
+        return place  # not an earlier match spelled otherwise (npm's 1.1.0-alpha.1 of 1.1.0a1)
     said = re.finditer(place.pattern or "", read_text(path))
     if not any(m["version"] == version for m in said):
         return None
