@@ -919,6 +919,23 @@ def test_a_setup_py_reading_a_version_file_in_a_folder_it_names_is_read_there(
     assert (root / "acme/version.txt").read_text() == 'VERSION = "1.7.0"\n'
 
 
+def test_a_poetry_table_beside_a_setup_py_the_build_runs_is_not_the_version(
+    tmp_path: Path,
+) -> None:
+    """A pyproject.toml with ``[tool.poetry] version = "0.2.0.dev0"`` (a placeholder) and no
+    ``[build-system]``: the build runs setup.py, which says 0.1.0 from its version file;
+    that file is the version, the poetry table is not read as it."""
+    files = {
+        "pyproject.toml": '[tool.poetry]\nname = "calc"\nversion = "0.2.0.dev0"\n',
+        "setup.py": "from calc.version import __version__\n"
+        "from setuptools import setup\nsetup(name='calc', version=__version__)\n",
+        "calc/__init__.py": "",
+        "calc/version.py": INIT.format("0.1.0"),
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.primary and pkg.primary.path.name) == ("0.1.0", "version.py")
+
+
 def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     tmp_path: Path,
 ) -> None:
