@@ -224,7 +224,7 @@ def _copies_moved(
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
     for i in range(len(finals) - 1):
         moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])
-        found = moved if found is None else {p: t for p, t in found.items() if moved.get(p) == t}
+        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
         if not found:
             return [], ""
     places = []
@@ -249,6 +249,17 @@ def _copies_moved(
         f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
     )
     return places, note
+
+
+def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
+    """The line of each file two releases moved alike: one line, or every line saying the
+    release (:data:`EVERY`, where a final release spells it alike on two lines) and one of
+    them (where a pre-release is spelled so on one only)."""
+    agreed: dict[str, str | None] = {}
+    for path, line in found.items():
+        other = moved.get(path)
+        agreed[path] = line if other in (line, EVERY) else other if line == EVERY else None
+    return agreed
 
 
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
