@@ -120,6 +120,8 @@ def _value(parts: Parts, cut: int) -> str:
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
+    if found is None and name in (None, "version_info") and (info := _info(text)) is not None:
+        return info[1]
     return None if found is None else _value(*found[2:])
 
 

@@ -102,6 +102,8 @@ def test_a_version_info_shaped_as_pythons_own_is_the_version_a_bump_writes(
     shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
     (pkg,) = json.loads(shown)["packages"]
     assert (pkg["version"], pkg["primary"]) == ("4.7.0a1", "acme/_version.py")
+    doctor = run_relnox("doctor", cwd=root).stdout  # read at the tag too
+    assert "v4.7.0a1 matches (already released)" in doctor
     for ask, spelled in (
         (["--pre", "rc"], '4, 7, 0, "candidate", 1'),
         (["--part", "release"], '4, 7, 0, "final", 0'),
