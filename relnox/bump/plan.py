@@ -109,7 +109,7 @@ class _Files:
             doc = tomlkit.parse(self.get(path))
             for key, value, old in changes:
                 found = set_string(doc, key, value)
-                if found != old:
+                if found not in (old, value):  # value: another edit of the bump made it
                     raise ConfigError(
                         f"{path}: {old!r} is no longer at {'.'.join(map(str, key))} "
                         f"(found {found!r}); rerun the bump"

@@ -224,7 +224,7 @@ def _copies_moved(
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
     for i in range(len(finals) - 1):
         moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])
-        found = moved if found is None else {p: t for p, t in found.items() if moved.get(p) == t}
+        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
         if not found:
             return [], ""
     places = []
@@ -251,6 +251,17 @@ def _copies_moved(
     return places, note
 
 
+def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
+    """The line of each file two releases moved alike: one line, or every line saying the
+    release (:data:`EVERY`, where a final release spells it alike on two lines) and one of
+    them (where a pre-release is spelled so on one only)."""
+    agreed: dict[str, str | None] = {}
+    for path, line in found.items():
+        other = moved.get(path)
+        agreed[path] = line if other in (line, EVERY) else other if line == EVERY else None
+    return agreed
+
+
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     """Where ``path`` says ``version`` on a line of template ``line`` (for :data:`EVERY`,
     each place), or None."""
@@ -258,8 +269,8 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
         place = pattern_location(path, line)
     except ConfigError:
         return None
-    if line != EVERY and same_version(place.value, version):
-        return place
+    if line != EVERY and place.value == version:
+        return place  # not an earlier match spelled otherwise (npm's 1.1.0-alpha.1 of 1.1.0a1)
     said = re.finditer(place.pattern or "", read_text(path))
     if not any(m["version"] == version for m in said):
         return None

@@ -279,7 +279,10 @@ def _named_files(
             module = find_module(roots, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    for text in dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None):
+    texts = dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None)
+    # a folder setup.py names too (``os.path.join(FOLDER, "version.txt")``)
+    folders = [*folders, *(directory / t for t in texts if _plain(t) and (directory / t).is_dir())]
+    for text in texts:
         name = text.strip().removeprefix("./").strip("/")
         if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
             continue
@@ -288,6 +291,11 @@ def _named_files(
         found.append(directory / name)
         found += [folder / name for folder in folders if "/" not in name]
     return found
+
+
+def _plain(name: str) -> bool:
+    """A name of one file or folder beside setup.py, not a path, pattern or sentence."""
+    return bool(name) and not any(c.isspace() or c in "*?{}%/\\." for c in name)
 
 
 def _folders_in(root: Path) -> list[Path]:

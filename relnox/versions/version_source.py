@@ -35,8 +35,10 @@ def version_source(
         location = toml_location(pyproject, doc, ("project", "version"))
         return "project.version", [location], "[project] version"
     dynamic = "version" in project.get("dynamic", ())
-    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry]
-    if "version" in poetry and (not dynamic or backend.startswith("poetry")):
+    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry]; another
+    # backend running a setup.py builds the version setup.py says
+    by_poetry = backend.startswith("poetry")
+    if "version" in poetry and (by_poetry or not (dynamic or (directory / "setup.py").is_file())):
         from relnox.versions.dynamic import vcs_plugin
 
         if vcs_plugin(doc, build_requires) == "poetry-dynamic-versioning":

@@ -120,6 +120,8 @@ def _value(parts: Parts, cut: int) -> str:
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
+    if found is None and name in (None, "version_info") and (info := _info(text)) is not None:
+        return info[1]
     return None if found is None else _value(*found[2:])
 
 
@@ -139,6 +141,39 @@ NAMED = (
 )
 
 
+#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple) beside ``__version__``:
+#: ``sys.version_info``'s shape, its release level spelled as Python spells its own
+LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}
+INFO = re.compile(
+    r"^(?P<name>version_info)[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$", re.M
+)
+
+
+def _info(text: str) -> tuple[re.Match[str], str] | None:
+    """The ``version_info`` assignment of ``text`` and the version its five parts make."""
+    found = INFO.search(text) if "__version__" in text else None
+    value = literal_tuple(found["parts"]) if found else None
+    if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
+        return None
+    if not all(type(p) is int for p in (*value[:3], value[4])):
+        return None
+    level = LEVELS[value[3]]
+    return found, ".".join(map(str, value[:3])) + (f"{level}{value[4]}" if level else "")
+
+
+def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
+    """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``)."""
+    parsed = pep440(path, new)
+    levels = {short: level for level, short in LEVELS.items()}
+    if parsed.dev is not None or parsed.post is not None or parsed.epoch or parsed.local:
+        raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
+    level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
+    numbers = [*parsed.release, 0, 0][:3]
+    quote = "'" if "'" in found["parts"] else '"'
+    body = ", ".join([*map(str, numbers), f"{quote}{level}{quote}", str(serial)])
+    return text[: found.start("parts")] + body + text[found.end("parts") :]
+
+
 def location(path: Path, name: str | None = None) -> VersionLocation | None:
     """The version of ``path`` joined from a tuple (given ``name``: that one) or named parts."""
     text = read_text(path) if path.is_file() else ""
@@ -149,6 +184,11 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
         value = compose(result, parts.groupdict())
         if maybe_version(value) is not None:
             return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
+    info = (
+        _info(text) if found is None and parts is None and name in (None, "version_info") else None
+    )
+    if info is not None:
+        return VersionLocation(path, "tuple", info[1], key=("version_info",))
     if found is None or (name and maybe_version(_value(*found[2:])) is None):
         return None
     return VersionLocation(path, "tuple", _value(*found[2:]), key=(found[0],))
@@ -157,6 +197,9 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
     as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
+    info = _info(text) if name == "version_info" else None
+    if info is not None and info[1] == old:
+        return _respell_info(path, text, info[0], new)
     found = _found(text, name)
     if found is None or _value(*found[2:]) != old:
         raise moved(path, old)

@@ -487,3 +487,32 @@ def test_a_bump_s_pin_rules_ask_every_file_at_the_tags_at_once(
     assert len(reading) == 1 and wanted <= set(reading[0]), reading
     edits = "".join(edit.after.decode() for edit in bump.edits)
     assert edits.count('"acme-core>=1.7.0"') == len(EXTENSIONS)
+
+
+HATCH_VERSION = '[tool.hatch.version]\npath = "app/__init__.py"\n'
+
+
+def test_a_floor_a_bump_tool_also_rewrites_is_one_edit(tmp_path: Path) -> None:
+    """A tool and its core library in one repository, released together: the tool's
+    ``core >=1.0.0`` floor is raised at each release, and a bump-my-version search names that
+    same line. The pin rewrite and the search make one edit, not a refusal to rerun."""
+    cfg = (
+        "[bumpversion]\ncurrent_version = 1.0.0\n\n[bumpversion:file:pyproject.toml]\n"
+        "search = core >={current_version}\nreplace = core >={new_version}\n\n"
+        "[bumpversion:file:core/pyproject.toml]\n"
+    )
+    files = {
+        "pyproject.toml": project(
+            "app", dynamic=True, requires=["core >=1.0.0"], extra=HATCH_VERSION
+        ),
+        "app/__init__.py": '__version__ = "1.0.0"\n',
+        "core/pyproject.toml": project("core", "1.0.0"),
+        "core/core/__init__.py": "",
+        ".bumpversion.cfg": cfg,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.0.0"])
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    assert '"core >=1.1.0"' in (root / "pyproject.toml").read_text()
+    assert (root / "app/__init__.py").read_text() == '__version__ = "1.1.0"\n'
+    assert 'version = "1.1.0"' in (root / "core/pyproject.toml").read_text()
+    assert "current_version = 1.1.0" in (root / ".bumpversion.cfg").read_text()

@@ -472,3 +472,47 @@ def test_an_outside_pin_with_a_marker_moves(tmp_path: Path) -> None:
     run_relnox("bump", "--part", "patch", cwd=root, check=True)
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert "\"acme-binary == 1.2.1; implementation_name != 'pypy'\"" in text
+
+
+def test_a_moved_line_is_the_one_spelled_as_the_release_not_an_earlier_match(
+    tmp_path: Path,
+) -> None:
+    """A front-end manifest saying the release twice under one key: first as npm spells it
+    (``"version": "1.1.0-alpha.1"``), then as Python does (``"version": "1.1.0a1"``). The line
+    the history moved is the second; the bump writes it, and leaves the npm one as it was."""
+
+    def files(version: str, npm: str) -> dict[str, str]:
+        manifest = f'{{\n  "version": "{npm}",\n  "py": {{\n    "version": "{version}"\n  }}\n}}\n'
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "app/package.json": manifest,
+        }
+
+    root = repo(tmp_path / "js", files("1.0.0", "1.0.0"), tags=["v1.0.0"])
+    for n in (0, 1):
+        commit(root, files(f"1.1.0a{n}", f"1.1.0-alpha.{n}"), f"v1.1.0a{n}", message="Release")
+    run_relnox("bump", "--pre", "alpha", cwd=root, check=True)
+    assert (root / "app/package.json").read_text() == files("1.1.0a2", "1.1.0-alpha.1")[
+        "app/package.json"
+    ]
+
+
+def test_a_line_a_final_release_spells_alike_twice_still_moves_with_a_pre_release(
+    tmp_path: Path,
+) -> None:
+    """The manifest above after 0.9.0 and 1.0.0 (both lines say the final alike, so every
+    line saying it moved) then 1.1.0a0 (only the Python-spelled one says it): the releases
+    agree on that line, and the next alpha moves it."""
+
+    def files(version: str, npm: str) -> dict[str, str]:
+        manifest = f'{{\n  "version": "{npm}",\n  "py": {{\n    "version": "{version}"\n  }}\n}}\n'
+        return {"pyproject.toml": project("acme", version), "app/package.json": manifest}
+
+    root = repo(tmp_path / "js", files("0.9.0", "0.9.0"), tags=["v0.9.0"])
+    commit(root, files("1.0.0", "1.0.0"), "v1.0.0", message="Release")
+    commit(root, files("1.1.0a0", "1.1.0-alpha.0"), "v1.1.0a0", message="Release")
+    run_relnox("bump", "--pre", "alpha", cwd=root, check=True)
+    assert (root / "app/package.json").read_text() == files("1.1.0a1", "1.1.0-alpha.0")[
+        "app/package.json"
+    ]

@@ -892,6 +892,50 @@ def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there
     assert INIT.format("2.5.0") in (root / where).read_text()
 
 
+def test_a_setup_py_reading_a_version_file_in_a_folder_it_names_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """A namespace package's setup.py (``find_namespace_packages``, no ``__init__.py``) reads
+    ``os.path.join(FOLDER, "version.txt")``, ``FOLDER = "acme"``: that file is the version
+    a bump writes, not a tag (the build reads the file)."""
+    setup = (
+        "import os, re\nfrom setuptools import find_namespace_packages, setup\n"
+        'FOLDER = "acme"\n'
+        'with open(os.path.join(FOLDER, "version.txt")) as fd:\n'
+        "    version = re.search(r'^VERSION = \"(.*)\"', fd.read(), re.M).group(1)\n"
+        "setup(name='acme-tools', version=version, packages=find_namespace_packages())\n"
+    )
+    files = {
+        "pyproject.toml": SETUP_TOOLS_ONLY,
+        "setup.py": setup,
+        "acme/tools/run.py": "",
+        "acme/version.txt": 'VERSION = "1.6.1"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.6.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.primary is not None and pkg.primary.path == root / "acme/version.txt"
+    apply_bump(plan_bump(ws, BumpOptions(part="minor")))
+    assert (root / "acme/version.txt").read_text() == 'VERSION = "1.7.0"\n'
+
+
+def test_a_poetry_table_beside_a_setup_py_the_build_runs_is_not_the_version(
+    tmp_path: Path,
+) -> None:
+    """A pyproject.toml with ``[tool.poetry] version = "0.2.0.dev0"`` (a placeholder) and no
+    ``[build-system]``: the build runs setup.py, which says 0.1.0 from its version file;
+    that file is the version, the poetry table is not read as it."""
+    files = {
+        "pyproject.toml": '[tool.poetry]\nname = "calc"\nversion = "0.2.0.dev0"\n',
+        "setup.py": "from calc.version import __version__\n"
+        "from setuptools import setup\nsetup(name='calc', version=__version__)\n",
+        "calc/__init__.py": "",
+        "calc/version.py": INIT.format("0.1.0"),
+    }
+    (pkg,) = load_workspace(repo(tmp_path / "r", files)).packages
+    assert (pkg.version, pkg.primary and pkg.primary.path.name) == ("0.1.0", "version.py")
+
+
 def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     tmp_path: Path,
 ) -> None:

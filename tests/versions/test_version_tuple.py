@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_relnox
-from tests.shapes import repo
+from tests.shapes import project, repo
 
 SPLIT = '__version__ = ".".join(map(str, version_info[:3])) + "".join(version_info[3:])\n'
 
@@ -72,3 +72,42 @@ def test_a_version_kept_in_named_parts_is_read_and_bumped_in_its_parts(tmp_path:
     said = (root / "acme/release.py").read_text()
     assert "_version_minor = 18\n" in said and '_version_extra = "rc1"\n' in said
     run_relnox("check-versions", cwd=root, check=True)
+
+
+INFO_MODULE = (
+    "from collections import namedtuple\n\n"
+    'VersionInfo = namedtuple("VersionInfo", "major minor micro releaselevel serial")\n'
+    "version_info = VersionInfo({})\n"
+    '_specifier_ = {{"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}}\n'
+    '__version__ = "{{}}.{{}}.{{}}{{}}".format(*version_info[:3], (\n'
+    '    "" if version_info.releaselevel == "final"\n'
+    "    else _specifier_[version_info.releaselevel] + str(version_info.serial)\n"
+    "))\n"
+)
+
+
+def test_a_version_info_shaped_as_pythons_own_is_the_version_a_bump_writes(
+    tmp_path: Path,
+) -> None:
+    """hatch's ``source = 'code'`` runs a module whose ``version_info`` is shaped as
+    ``sys.version_info`` (``4, 7, 0, "alpha", 1``: 4.7.0a1). It is the version, not a tag's
+    (a tag alone would build 4.7.0a1 again): each bump writes its five parts."""
+    extra = '\n[tool.hatch.version]\npath = "acme/_version.py"\nsource = "code"\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, extra=extra),
+        "acme/__init__.py": "",
+        "acme/_version.py": INFO_MODULE.format('4, 7, 0, "alpha", 1'),
+    }
+    root = repo(tmp_path / "info", files, tags=["v4.7.0a1"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("4.7.0a1", "acme/_version.py")
+    doctor = run_relnox("doctor", cwd=root).stdout  # read at the tag too
+    assert "v4.7.0a1 matches (already released)" in doctor
+    for ask, spelled in (
+        (["--pre", "rc"], '4, 7, 0, "candidate", 1'),
+        (["--part", "release"], '4, 7, 0, "final", 0'),
+        (["--part", "minor"], '4, 8, 0, "final", 0'),
+    ):
+        run_relnox("bump", *ask, cwd=root, check=True)
+        assert (root / "acme/_version.py").read_text() == INFO_MODULE.format(spelled)
