@@ -95,7 +95,8 @@ def test_a_tag_of_a_tree_or_a_blob_is_no_release(
     tags = repo_tags(repo, ())
     assert tags.all == ("v1.0", "v1.0.0")
     plan = plan_bump(load_workspace(repo), BumpOptions(part="minor"))
-    assert plan.versions == {"a": ("1.0", "1.1")}
+    # v1.0 beside v1.0.0 is its short alias: the full tag says how releases are spelled
+    assert plan.versions == {"a": ("1.0", "1.1.0")}
 
 
 @pytest.mark.parametrize(
