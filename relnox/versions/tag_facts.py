@@ -258,6 +258,7 @@ def _measure(
         ),
         finals[-1] if finals else None,
     )
+    aliases = _aliases(found)
     return TagFacts(
         convention,
         highest[0] if highest else None,
@@ -265,7 +266,7 @@ def _measure(
         reachable[0] if reachable else None,
         reachable[1] if reachable else None,
         len(found),
-        released=frozenset(v for v, tag in found if tag not in _aliases(found)),
+        released=frozenset(v for v, tag in found if tag not in aliases),
         withdrawn=frozenset(v for v, tag in found if tag in withdrawn),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
