@@ -582,9 +582,14 @@ class TagReading:
         if not named:
             return chosen, None
         unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_files)]
-        if not unsaid:
-            return chosen, None
-        shown = ", ".join(groups[p][-1][1] for p in unsaid)
+        # a spelling whose every tag sits on the commit of an agreed one's tag of its version
+        # (1.1.0 beside v1.1.0) spells the same releases: dropped without a word
+        near = self.tags.nearness
+        beside = {(v, near[t]) for p in named for v, t in groups[p] if t in near}
+        spelt = [p for p in unsaid if all((v, near.get(t)) in beside for v, t in groups[p])]
+        shown = ", ".join(groups[p][-1][1] for p in unsaid if p not in spelt)
+        if not shown:
+            return [p for p in chosen if p not in unsaid], None
         agreed = groups[named[0]][-1][1]
         return [p for p in chosen if p not in unsaid], (
             f"tags such as {shown} are not its releases: {member.version_file} never says their "

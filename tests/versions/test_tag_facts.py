@@ -213,3 +213,24 @@ def test_floating_minor_tags_beside_full_ones_do_not_drop_the_zero(tmp_path: Pat
     out = _dry_run(repo.root, "--part", "minor", "--tag")
     assert "lib: 1.1.1 -> 1.2.0" in out and 'version = "1.2.0"' in out
     assert "-- v1.2.0\n" in out
+
+
+def test_bare_tags_on_the_same_commits_as_the_v_tags_are_no_other_releases(
+    tmp_path: Path,
+) -> None:
+    """Releases tagged both ``1.1.0`` and ``v1.1.0`` on the same commits while the version
+    lived in setup.cfg (pyproject.toml then named only a tool's ``minversion``), later ones
+    ``v2.1.0`` only: the bare tags are another spelling of the same releases, not "not its
+    releases"; the convention and last release are v2.1.0's."""
+    old = '[tool.pytest.ini_options]\nminversion = "6.0"\n'
+    repo = History(tmp_path / "r", {"pyproject.toml": old, "setup.cfg": "[metadata]\n"})
+    for version in ("1.0.0", "1.1.0"):
+        cfg = f"[metadata]\nname = lib\nversion = {version}\n"
+        repo.commit({"setup.cfg": cfg}, version, f"v{version}")
+    for version in ("2.0.0", "2.1.0"):
+        repo.commit({"pyproject.toml": project("lib", version), "setup.cfg": ""}, f"v{version}")
+    repo.commit({"work.txt": "1"})
+    proc = run_relnox("packages", cwd=repo.root, check=True)
+    assert "not its releases" not in proc.stdout + proc.stderr
+    assert _last_tags(repo.root) == {"lib": ("v2.1.0", "v2.1.0")}
+    assert "lib: 2.1.0 -> 2.1.1" in _dry_run(repo.root, "--part", "patch")
