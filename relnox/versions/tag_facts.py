@@ -287,14 +287,16 @@ def _left_behind(
     either) unless a tag above the line lies outside HEAD's history (a maintenance branch).
     Returns the tags left, those withdrawn, and the line that says so."""
     current = member.current
-    if member.vcs or current is None or not tags.merged:
+    if member.vcs or current is None:
         return set(), set(), None
     merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
     above = sorted((v, t) for v, t in merged if v.release > current.release)
+    if not above:
+        return _pres_left_behind(member, current, found, tags, show_files)
     on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
     near = tags.nearness
     # the files went back to a line released before: one of its tags is older than those above
-    if not above or not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
+    if not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
         return set(), set(), None
     if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
         return set(), set(), None  # the files never said it: not a release they went back from
@@ -319,6 +321,43 @@ def _left_behind(
             f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
             f"to the {series} line and {line_tag} was released on it, which a bump continues "
             f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
+        ),
+    )
+
+
+def _pres_left_behind(
+    member: Member,
+    current: Version,
+    found: Sequence[tuple[Version, str]],
+    tags: RepoTags,
+    show_files: ShowFiles | None,
+) -> tuple[set[str], set[str], str | None]:
+    """:func:`_left_behind` of pre-releases: only pre-releases above the files' release, none
+    in HEAD's history, which their files said, while the files say a version below a release
+    of their own made before them (``v0.2.0rc2`` from a branch, the files back at 0.1.0.dev0
+    after ``v0.1.0rc1``): withdrawn, so a bump continues the files' line."""
+    above = sorted((v, t) for v, t in found if v.release > current.release)
+    first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
+    before = [
+        (v, t)
+        for v, t in found
+        if v.release == current.release and v > current
+        if 0 < tags.dates.get(t, 0) < first
+    ]
+    if not before or any(not v.is_prerelease or t in tags.merged for v, t in above):
+        return set(), set(), None
+    if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
+        return set(), set(), None
+    left = {t for _v, t in above}
+    named = ", ".join(t for _v, t in above[-3:])
+    return (
+        left,
+        left,
+        (
+            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: pre-releases "
+            f"outside this branch made after {max(before)[1]}, and the files say {current}, "
+            f"below it: a bump continues that line (bump --to gives a version above "
+            f"{above[-1][1]} if that line is the one to continue)"
         ),
     )
 

@@ -234,3 +234,25 @@ def test_bare_tags_on_the_same_commits_as_the_v_tags_are_no_other_releases(
     assert "not its releases" not in proc.stdout + proc.stderr
     assert _last_tags(repo.root) == {"lib": ("v2.1.0", "v2.1.0")}
     assert "lib: 2.1.0 -> 2.1.1" in _dry_run(repo.root, "--part", "patch")
+
+
+def test_a_pre_release_line_the_files_went_back_from_is_withdrawn(tmp_path: Path) -> None:
+    """In a ``src/*`` workspace, ``evals`` released 0.1.0rc1 then 0.2.0rc1 and 0.2.0rc2 from
+    release branches, and main's files went back from 0.2.0.dev0 to 0.1.0.dev0: the 0.2.0
+    pre-releases are named withdrawn, the bump continues 0.1 and the sibling is bumped too."""
+    core = {"src/core/pyproject.toml": project("core", "1.2.0")}
+    repo = History(
+        tmp_path / "r", {**core, "src/evals/pyproject.toml": project("evals", "0.1.0.dev0")}
+    )
+    git(repo.root, "tag", "core-v1.2.0")
+    for line, versions in (("0.1", ["0.1.0rc1"]), ("0.2", ["0.2.0rc1", "0.2.0rc2"])):
+        repo.commit({"src/evals/pyproject.toml": project("evals", f"{line}.0.dev0")})
+        git(repo.root, "checkout", "-q", "-b", f"release/{line}")
+        for version in versions:
+            files = {"src/evals/pyproject.toml": project("evals", version)}
+            repo.commit(files, f"evals-v{version}")
+        git(repo.root, "checkout", "-q", "main")
+    repo.commit({"src/evals/pyproject.toml": project("evals", "0.1.0.dev0")}, message="Revert")
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "core: 1.2.0 -> 1.2.1" in out and "evals: 0.1.0.dev0 -> 0.1.0" in out
+    assert "evals-v0.2.0rc1, evals-v0.2.0rc2 are taken as withdrawn" in out
