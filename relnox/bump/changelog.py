@@ -20,6 +20,7 @@ from relnox.project.changelog import (
     headings,
     numbered_later,
     pending_heading,
+    pending_newest,
     pending_status,
     released_heading,
     sections,
@@ -165,22 +166,17 @@ def _status_below(text: str, version: str) -> str | None:
 def release_pending(text: str, title: str, day: date) -> str | None:
     """:func:`release_status`, a newest pending section of a lower version renamed first."""
     status = release_status(text, title, day)
-    newest = next(iter(sections(text)), None)
-    if status is None and newest is not None and len(newest.versions) == 1:
+    newest = pending_newest(text)
+    if status is None and newest is not None:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
-        dev = older is not None and older.is_devrelease and newest.label != UNRELEASED
+        dev = older is not None and older.is_devrelease
         if (
             name is None
             and older is not None
             and new is not None
             and older < new
-            and (
-                dev
-                or pending_heading(text, old) == newest.line
-                or pending_status(text, old) is not None
-            )
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
@@ -192,14 +188,9 @@ def release_pending(text: str, title: str, day: date) -> str | None:
 
 def pending_other(text: str, title: str) -> str | None:
     """The version of the newest section when it is pending and not ``title``'s."""
-    newest = next(iter(sections(text)), None)
-    if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
-        return None
-    version = newest.versions[0][1]
-    if same_version(version, title):
-        return None
-    pending = (pending_heading(text, version), pending_status(text, version))
-    return None if pending == (None, None) else version
+    newest = pending_newest(text)
+    version = newest.versions[0][1] if newest is not None else None
+    return None if version is None or same_version(version, title) else version
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:

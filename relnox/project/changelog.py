@@ -483,6 +483,21 @@ def pending_heading(text: str, version: str, package: str | None = None) -> int 
     return section.line if _PENDING_TAIL.search(line) else None
 
 
+def pending_newest(text: str) -> Section | None:
+    """The newest section when it is one version's and not out yet (``v1.18.2 (Unreleased)``
+    left behind by a release from a branch, a ``*Unreleased*`` status line, a development
+    version): the entries a release of a higher version takes, retitled. Doctor and bump
+    read a changelog's pending entries so."""
+    newest = next(iter(sections(text)), None)
+    if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
+        return None
+    old = newest.versions[0][1]
+    version = maybe_version(old)
+    dev = version is not None and version.is_devrelease
+    said = pending_heading(text, old) == newest.line or pending_status(text, old) is not None
+    return newest if dev or said else None
+
+
 def released_heading(line: str) -> str:
     """A :func:`pending_heading` line without its note of not being out."""
     return _PENDING_TAIL.sub("", line)

@@ -26,6 +26,7 @@ from relnox.project.changelog import (
     DIRECTIVE,
     UNRELEASED,
     headings,
+    pending_newest,
     read_section,
     sections,
     unreleased_aside,
@@ -43,7 +44,7 @@ from relnox.toml import table
 from relnox.versions.arithmetic import bump_version, maybe_version
 from relnox.versions.next import next_version
 from relnox.versions.setup_py import setup_py_keywords, uses_pbr
-from relnox.versions.sources import load_toml, not_a_file, setup_cfg
+from relnox.versions.sources import load_toml, not_a_file, read_text, setup_cfg
 
 OK, WARN, ERROR = "ok", "warn", "error"
 FRAGMENT = ("fragment", "fragments")
@@ -472,15 +473,24 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
         detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
         return Check(name, OK, detail)
     unreleased = read_section(path, UNRELEASED)
+    parsed = maybe_version(wanted)
+    # a newest section not out yet of a lower version (v1.18.2 (Unreleased)): the bump's reading
+    waiting = pending_newest(read_text(path))
+    older = maybe_version(waiting.label) if waiting is not None else None
+    what = "Unreleased entries become"
+    if waiting is not None and older is not None and parsed is not None and older < parsed:
+        unreleased, what = (
+            waiting,
+            f"'{waiting.heading.splitlines()[0].lstrip('#').strip()}' becomes",
+        )
     if unreleased is not None and unreleased.has_entries:
-        parsed = maybe_version(wanted)
         # a version its tag released already: the entries are the next release's
         out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
         whose = "the next release's" if out else f"{wanted}'s"
         kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])
         if kept is not None:  # the same answer the bump gives
             return Check(name, OK, f"{rel(path, ws.root)} is {kept}")
-        detail = f"{rel(path, ws.root)}: Unreleased entries become {whose} section on bump"
+        detail = f"{rel(path, ws.root)}: {what} {whose} section on bump"
         return Check(name, OK, detail)
     aside = unreleased_aside(path)
     if aside is not None:

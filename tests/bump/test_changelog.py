@@ -957,3 +957,18 @@ def test_an_emphasised_unreleased_title_over_a_rest_underline_is_a_heading(
     out = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
     assert "+1.1 - " in out and "no Unreleased section" not in out
     assert find_section("Changes\n=======\n\n* New\n-----\n", UNRELEASED) is None
+
+
+def test_a_hotfix_heading_left_unreleased_is_read_alike_by_doctor_and_bump(
+    tmp_path: Path,
+) -> None:
+    """``## v1.2.1 (Unreleased)`` left at the top by a hotfix released from a branch, the
+    files at 1.2.2: doctor said there was no section for 1.2.2 and no Unreleased entries while
+    bump retitled the section as the release's; both now read it as the pending entries."""
+    changes = "# History\n\n## v1.2.1 (Unreleased)\n\n- Fix.\n\n## v1.2.0 (2026.1.5)\n\n- Old.\n"
+    files = {"pyproject.toml": project("hot", "1.2.2"), "hot/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGELOG.md": changes}, tags=["v1.2.0"])
+    checked = run_relnox("doctor", "-v", cwd=root)
+    assert "CHANGELOG.md: 'v1.2.1 (Unreleased)' becomes 1.2.2's section on bump" in checked.stdout
+    bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "-## v1.2.1 (Unreleased)\n+## v1.2.3" in bumped.stdout
