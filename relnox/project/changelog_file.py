@@ -84,12 +84,27 @@ def changelog_in(directory: Path, config: Config) -> Path:
         tops: frozenset[str] | None = frozenset(name.lower() for name in os.listdir(directory))
     except OSError:
         tops = None
-    for sub in DOCS_DIRECTORIES:
+    for sub in (*DOCS_DIRECTORIES, *_docs_below(directory, tops)):
         if tops is None or sub.split("/")[0] in tops:  # no docs/ here: nothing below it
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
     return found or directory / config.changelog
+
+
+def _docs_below(directory: Path, tops: frozenset[str] | None) -> list[str]:
+    """The folders one level into a docs folder that :data:`DOCS_DIRECTORIES` does not name
+    (``docs/content``, ``doc/en``), by name."""
+    below = []
+    for top in ("docs", "doc"):
+        if tops is not None and top in tops:
+            try:
+                below += sorted(
+                    f"{top}/{e.name}" for e in os.scandir(directory / top) if e.is_dir()
+                )
+            except OSError:
+                continue
+    return [sub for sub in below if sub not in DOCS_DIRECTORIES]
 
 
 #: where a project's documentation keeps its changelog when its top has none

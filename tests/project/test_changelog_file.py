@@ -82,3 +82,15 @@ def test_a_changelog_of_another_packages_versions_is_not_an_unreleased_ones(
     }
     assert "docs/news.rst has a section for 1.0.2" in said["lib"], doctor.stdout
     assert "docs/news.rst" not in said["lint-plugin"], doctor.stdout
+
+
+def test_a_changelog_one_folder_into_the_docs_is_found_and_moved(tmp_path: Path) -> None:
+    """The changelog kept at ``docs/content/news.md`` (a docs site's content folder), none at
+    the top: doctor reads it and the bump releases its Unreleased entries there."""
+    news = "# Changelog\n\n## Unreleased\n\n- Fix.\n\n## 1.4.0 - 2026-01-05\n\n- Old.\n"
+    files = {"pyproject.toml": project("site", "1.4.0"), "site/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "docs/content/news.md": news}, tags=["v1.4.0"])
+    checked = run_relnox("doctor", "-v", cwd=root).stdout
+    assert "docs/content/news.md has a section for 1.4.0" in checked
+    bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert "+++ b/docs/content/news.md" in bumped and "+## 1.4.1" in bumped
