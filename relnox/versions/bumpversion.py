@@ -61,6 +61,13 @@ def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation 
     path, config = found
     if isinstance(config, str):
         match = re.search(_INI, config)
+        if match is not None and maybe_version(match["version"]) is None:
+            # a serialize writing a version tuple: current_version = 4, 7, 0, "alpha", 1
+            from relnox.versions import tuple_copy
+
+            line = config[match.start("version") :].partition("\n")[0]
+            value = tuple_copy.said(line)
+            return tuple_copy.location(path, value) if value is not None else None
         return VersionLocation(path, "pattern", match["version"], pattern=_INI) if match else None
     return toml_location(path, config, _KEY) if _in_table(config) else None
 

@@ -14,10 +14,11 @@ from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import literal_tuple, tuple_parts
 
-#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses
+#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses or none (an INI
+#: file's ``current_version = 4, 7, 0, "alpha", 1``, written by bump-my-version's serialize)
 _TUPLE = re.compile(
     r"""^(?P<name>\w*(?i:version)\w*)[ \t]*=[ \t]*"""
-    r"""\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$""",
+    r"""\(?(?P<parts>[^()\r\n#]*?)\)?[ \t]*(?:#.*)?$""",
     re.M,
 )
 #: ``NAME = 0x023402``: the release's numbers two digits each (its suffix :data:`HEX`)
@@ -85,6 +86,14 @@ def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
         if _says(numbers, None, Version(version.base_version)):
             return match, (numbers, HEX)
     return None
+
+
+def said(parts: str) -> str | None:
+    """The version a tuple's ``parts`` say (``4, 7, 0, "alpha", 1``: 4.7.0a1), or None."""
+    found = _parts(parts)
+    if found is None or maybe_version(text := ".".join(map(str, found[0]))) is None:
+        return None
+    return text if found[1] in (None, "final") else str(maybe_version(text + found[1]))
 
 
 def location(path: Path, value: str) -> VersionLocation | None:

@@ -10,7 +10,7 @@ import pytest
 from relnox.bump import BumpOptions, apply_bump, plan_bump
 from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
-from tests.shapes import project, repo, write
+from tests.shapes import commit, project, repo, write
 
 #: a later section with a key of the same name: not bump-my-version's current version
 OTHER_SECTION = (
@@ -257,3 +257,32 @@ def test_a_bumpversion_cfg_too_long_to_read_is_no_configuration(tmp_path: Path) 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "bigcfg" in proc.stdout and "1.0.0" in proc.stdout
     assert "longer than" not in proc.stdout + proc.stderr
+
+
+def test_a_current_version_serialized_as_a_version_tuple_moves_with_the_version(
+    tmp_path: Path,
+) -> None:
+    """A ``.bumpversion.cfg`` whose parse/serialize write ``current_version = 4, 7, 0,
+    "alpha", 1`` (the shape of the ``version_info`` tuple the package's _version.py holds):
+    a bump moves it as that tool would write 4.7.0 and 4.7.1a0 (it was left at alpha 1)."""
+    cfg = (
+        '[bumpversion]\ncurrent_version = 4, 7, 0, "alpha", 1\ncommit = False\n'
+        'parse = (?P<major>\\d+)\\,\\ (?P<minor>\\d+)\\,\\ (?P<patch>\\d+)\\,\\ \\"(?P<release>\\S+)'
+        '\\"\\,\\ (?P<build>\\d+)\nserialize =\n\t{major}, {minor}, {patch}, "{release}", {build}\n'
+        "\n[bumpversion:file:tuply/_version.py]\n"
+    )
+    version = 'version_info = (4, 7, 0, "alpha", 1)\n__version__ = "4.7.0a1"\n'
+    files = {
+        "pyproject.toml": project(
+            "tuply", None, extra='[tool.hatch.version]\npath = "tuply/_version.py"\n'
+        ),
+        "tuply/__init__.py": "",
+        "tuply/_version.py": version,
+        ".bumpversion.cfg": cfg,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.7.0a0"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="release")))
+    assert 'current_version = 4, 7, 0, "final", 0\n' in (root / ".bumpversion.cfg").read_text()
+    commit(root, {}, "v4.7.0")
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", pre="alpha")))
+    assert 'current_version = 4, 7, 1, "alpha", 0\n' in (root / ".bumpversion.cfg").read_text()
