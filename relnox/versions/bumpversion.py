@@ -3,6 +3,7 @@ relnox bump moves too, or that tool's next run finds none at the version it expe
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -65,8 +66,15 @@ def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation 
             # a serialize writing a version tuple: current_version = 4, 7, 0, "alpha", 1
             from relnox.versions import tuple_copy
 
-            line = config[match.start("version") :].partition("\n")[0]
+            line = config[match.start("version") :].partition("\n")[0].strip()
             value = tuple_copy.said(line)
+            if value is None:
+                logging.getLogger("relnox").warning(
+                    "warning: %s: current_version = %s is in a shape its serialize sets that "
+                    "relnox cannot write; a bump leaves it: move it by hand",
+                    path.name,
+                    line,
+                )
             return tuple_copy.location(path, value) if value is not None else None
         return VersionLocation(path, "pattern", match["version"], pattern=_INI) if match else None
     return toml_location(path, config, _KEY) if _in_table(config) else None

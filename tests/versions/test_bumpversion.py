@@ -286,3 +286,21 @@ def test_a_current_version_serialized_as_a_version_tuple_moves_with_the_version(
     commit(root, {}, "v4.7.0")
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", pre="alpha")))
     assert 'current_version = 4, 7, 1, "alpha", 0\n' in (root / ".bumpversion.cfg").read_text()
+
+
+def test_a_current_version_in_a_shape_relnox_cannot_write_is_said(tmp_path: Path) -> None:
+    """A serialize writing ``current_version = build-4.7.0``: not moved, and said in one line."""
+    cfg = (
+        "[bumpversion]\ncurrent_version = build-4.7.0\nserialize = build-{major}.{minor}.{patch}\n"
+    )
+    files = {
+        "pyproject.toml": project("oddly", "4.7.0"),
+        "oddly/__init__.py": "",
+        ".bumpversion.cfg": cfg,
+    }
+    root = repo(tmp_path / "r", files, tags=["v4.7.0"])
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert (
+        "warning: .bumpversion.cfg: current_version = build-4.7.0 is in a shape its serialize "
+        "sets that relnox cannot write; a bump leaves it: move it by hand"
+    ) in out.stderr
