@@ -37,6 +37,7 @@ from relnox.versions.next_checks import (
     dated_note,
     past_unreleased,
     refuse_downgrades,
+    refuse_released,
     stamped_reading,
     unreleased_note,
 )
@@ -258,6 +259,28 @@ def _check_request(options: BumpOptions) -> None:
             raise UnknownChoice(str(exc)) from None
 
 
+def _without_refused(
+    workspace: Workspace,
+    selected: Sequence[Package],
+    versions: dict[str, tuple[str, str]],
+    notes: list[str],
+) -> tuple[Package, ...]:
+    """``selected`` less the lockstep groups of those whose next version is refused (each
+    said in ``notes``, dropped from ``versions``); all of them refused: the first refusal."""
+    out: dict[str, VersionError] = {}
+    for pkg in selected:
+        try:
+            refuse_released(workspace, pkg, versions[pkg.name][1])
+        except VersionError as exc:
+            out.update((p.name, exc) for p in workspace.group_of(pkg) if p.name not in out)
+            notes.append(f"note: {pkg.name} is left out of this bump: {exc}")
+    if out and all(p.name in out for p in selected):
+        raise next(iter(out.values()))
+    for name in out:
+        versions.pop(name, None)
+    return tuple(p for p in selected if p.name not in out)
+
+
 def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
@@ -280,6 +303,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         versions = next_versions(workspace, selected, part, to, pre, today, stepped)
     if (changed_only or options.parts) and selected:
         selected = _with_moved_pins(workspace, versions)
+    if not options.packages and len(selected) > 1:  # one package's problem blocks no other
+        selected = _without_refused(workspace, selected, versions, moved)
     backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)

@@ -1771,3 +1771,24 @@ def test_doctor_names_the_release_after_a_placeholder_as_the_bump_would(tmp_path
     )
     checks = {c.check: c for c in doctor(root).checks}
     assert "like '## 6.0.4'" in checks["changelog corsish"].detail
+
+
+def test_one_packages_refusal_leaves_it_out_of_a_whole_workspace_bump(tmp_path: Path) -> None:
+    """In a ``src/*`` workspace, ``late`` says 1.0.0 while ``late-v1.5.0`` was released from
+    another branch: its patch (1.0.1) is refused, which refused the whole workspace's bump.
+    Now the others are bumped and a note says why ``late`` is left out; named alone
+    (``--package late``), it is refused as before."""
+    files = {
+        "src/core/pyproject.toml": project("core", "2.0.0"),
+        "src/late/pyproject.toml": project("late", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v2.0.0"])
+    git(root, "checkout", "-q", "-b", "other")
+    commit(root, {"src/late/pyproject.toml": project("late", "1.5.0")}, "late-v1.5.0")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"src/core/work.txt": "1"})
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert "core: 2.0.0 -> 2.0.1" in out and "late: 1.0.0 ->" not in out
+    assert "note: late is left out of this bump: late: 1.0.1 is not above 1.5.0" in out
+    alone = run_relnox("bump", "--package", "late", "--part", "patch", "--dry-run", cwd=root)
+    assert alone.returncode != 0 and "late: 1.0.1 is not above 1.5.0" in alone.stderr
