@@ -476,7 +476,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
     parsed = maybe_version(wanted)
     # a newest section not out yet of a lower version (v1.18.2 (Unreleased)): the bump's reading
     waiting = pending_newest(read_text(path))
-    older = maybe_version(waiting.label) if waiting is not None else None
+    older = maybe_version(waiting.label) if waiting and waiting.versions[0][0] is None else None
     what = "Unreleased entries become"
     if waiting is not None and older is not None and parsed is not None and older < parsed:
         unreleased, what = (

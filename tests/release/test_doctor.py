@@ -573,7 +573,8 @@ def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) 
     root = repo(tmp_path / "r", files, tags=["v3.1.0"])
     row = {r.check: r for r in doctor(root).checks}["changelog signals"]
     assert row.detail == "CHANGES.rst has a section for 3.2.0", row
-    (root / "CHANGES.rst").write_text(changes.replace("3.2.0", "3.0.9"), encoding="utf-8")
+    older = changes.replace("3.2.0", "3.0.9").replace("Unreleased", "Released 2024-12-01")
+    (root / "CHANGES.rst").write_text(older, encoding="utf-8")
     row = {r.check: r for r in doctor(root).checks}["changelog signals"]
     assert row.status == WARN
     assert "add 'Version 3.2.0' underlined with -------------" in row.detail, row
@@ -723,7 +724,8 @@ def test_a_development_version_is_written_under_the_section_of_its_release(
     row = {r.check: r for r in doctor(root).checks}["changelog signals"]
     assert row.status == OK, row
     assert row.detail == f"CHANGES.rst has a section for {release}, the release of {version}"
-    (root / "CHANGES.rst").write_text(changes.replace(release, "3.1.1"), encoding="utf-8")
+    older = changes.replace(release, "3.1.1").replace("Unreleased", "Released 2025-02-01")
+    (root / "CHANGES.rst").write_text(older, encoding="utf-8")
     row = {r.check: r for r in doctor(root).checks}["changelog signals"]
     assert row.status == WARN
     assert f"no section for {release} and" in row.detail, row
