@@ -453,10 +453,10 @@ def test_a_token_prefix_with_one_agreeing_tag_is_the_packages_even_if_newer_ones
     assert ws.tag_format_of(fleet) == "fleet-v{version}"
     assert fleet.tags is not None and str(fleet.tags.highest) == "0.1.4"
     with pytest.raises(VersionError, match=r"0\.1\.0 is not above 0\.1\.4.*fleet-v0\.1\.4"):
-        plan_bump(ws, BumpOptions(part="minor"))
-    assert plan_bump(ws, BumpOptions(part="minor", packages=["acme-core"])).versions == {
-        "acme-core": ("0.3.1", "0.4.0")
-    }
+        plan_bump(ws, BumpOptions(part="minor", packages=["acme-fleet"]))
+    planned = plan_bump(ws, BumpOptions(part="minor"))  # the others are not blocked
+    assert planned.versions == {"acme-core": ("0.3.1", "0.4.0")}
+    assert any(n.startswith("note: acme-fleet is left out of this bump: ") for n in planned.notes)
     out = run_relnox("doctor", cwd=root, check=False).stdout
     assert "fleet-v0.1.4 is newer than 0.0.2" in out
 
