@@ -14,7 +14,7 @@ import pytest
 
 from relnox.report import MANY
 from relnox.sample import generated_specs, git_init, write_workspace
-from tests.conftest import run_relnox
+from tests.conftest import git_commit_all, run_relnox
 
 SIZE = 70
 
@@ -219,3 +219,35 @@ def test_plan_intent_says_a_note_many_share_once_and_q_keeps_it(sound: Path) -> 
     assert _lines(quiet_pr) == out
     verbose = run_relnox("-v", "plan", "--intent", cwd=sound, check=True).stdout
     assert all(f"gen-pkg{i}" in verbose for i in range(SIZE))
+
+
+def test_bump_dry_run_counts_the_pins_that_follow(sound: Path) -> None:
+    """A minor bump moves the 46 pins ``>=0.1.0,<0.2.0``: one line, not one per pin."""
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=sound, check=True)
+    out = _lines(proc.stdout)
+    assert out[:2] == [
+        f"{SIZE} packages 0.1.0 -> 0.2.0",
+        "  46 pins follow the new versions (-v lists them)",
+    ]
+    assert len(out) <= 60, proc.stdout  # 103 before: a line per pin
+    verbose = run_relnox("-v", "bump", "--part", "minor", "--dry-run", cwd=sound, check=True)
+    assert verbose.stdout.count(" requires gen-pkg") == 46
+
+
+def test_release_pr_dry_run_says_a_move_many_share_once(tmp_path: Path) -> None:
+    """One ``feat:`` commit in every package: one line for their shared move (a line per
+    package before), the names with -v; the pull request's body still has every row."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY + 1))
+    git_init(root)
+    run_relnox("tag", "--missing", cwd=root, check=True)
+    for init in sorted(root.glob("packages/*/*/__init__.py")):
+        init.write_text(init.read_text() + "X = 1\n")
+    git_commit_all(root, "feat: more")
+    out = _lines(run_relnox("release-pr", "--dry-run", cwd=root, check=True).stdout)
+    moves = [line for line in out if " -> 0.2.0 (minor: " in line]
+    assert len(moves) == 1 and moves[0].startswith("<package>: 0.1.0 -> 0.2.0 (minor: 1 conv")
+    assert moves[0].endswith(f"({MANY + 1} packages; -v names them)")
+    assert sum(line.startswith("| gen-pkg") for line in out) == MANY + 1  # the body's table
+    verbose = run_relnox("-v", "release-pr", "--dry-run", cwd=root, check=True).stdout
+    names = ", ".join(f"gen-pkg{i}" for i in range(MANY + 1))
+    assert f"    {names}" in _lines(verbose)  # -v names them
