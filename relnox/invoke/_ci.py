@@ -286,7 +286,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import NOTES_FILE, release_notes
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, [flags.package] if flags.package else None)
     notes = release_notes(
         workspace,
         flags.version,

@@ -81,7 +81,7 @@ def _publish(
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    workspace = load_workspace(root)
+    workspace = load_workspace(root, options.packages)  # another's problem: a warning
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = None
@@ -330,7 +330,7 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.guards import AUDIT_STAGE
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, listed(flags.package))
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
     options = flags.options(

@@ -42,7 +42,7 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import TAG_STAGE
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, listed(flags.package))  # another's problem: a warning
     tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
         for line in tag_plan.describe():
