@@ -45,8 +45,11 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     workspace = load_workspace(flags.root, listed(flags.package))  # another's problem: a warning
     tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
-        for line in tag_plan.describe():
-            echo(("would " if flags.dry_run and line.startswith("create") else "") + line)
+        for line in tag_plan.describe(flags.verbose):  # the result: what -q keeps
+            echo(
+                ("would " if flags.dry_run and line.startswith("create") else "") + line,
+                always=True,
+            )
     if not flags.dry_run:
         TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:

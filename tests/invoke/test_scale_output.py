@@ -251,3 +251,13 @@ def test_release_pr_dry_run_says_a_move_many_share_once(tmp_path: Path) -> None:
     verbose = run_relnox("-v", "release-pr", "--dry-run", cwd=root, check=True).stdout
     names = ", ".join(f"gen-pkg{i}" for i in range(MANY + 1))
     assert f"    {names}" in _lines(verbose)  # -v names them
+
+
+def test_tag_says_the_tags_many_packages_share_in_one_line_that_q_keeps(sound: Path) -> None:
+    out = _lines(run_relnox("tag", "--missing", "--dry-run", cwd=sound, check=True).stdout)
+    assert len(out) == 1 and out[0].startswith(  # a line per tag before, none with -q
+        f"would create {SIZE} tags (gen-pkg0-v0.1.0 ... gen-pkg8-v0.1.0; -v lists them) on "
+    )
+    assert _lines(run_relnox("-q", "tag", "--missing", "--dry-run", cwd=sound).stdout) == out
+    verbose = run_relnox("-v", "tag", "--missing", "--dry-run", cwd=sound, check=True).stdout
+    assert verbose.count("would create tag gen-pkg") == SIZE
