@@ -261,3 +261,12 @@ def test_tag_says_the_tags_many_packages_share_in_one_line_that_q_keeps(sound: P
     assert _lines(run_relnox("-q", "tag", "--missing", "--dry-run", cwd=sound).stdout) == out
     verbose = run_relnox("-v", "tag", "--missing", "--dry-run", cwd=sound, check=True).stdout
     assert verbose.count("would create tag gen-pkg") == SIZE
+
+
+def test_build_all_dry_run_says_each_kind_of_step_once(sound: Path) -> None:
+    out = _lines(run_relnox("build-all", "--dry-run", cwd=sound, check=True).stdout)
+    assert f"build <package> 0.1.0 (hatchling.build) ({SIZE} packages; -v names them)" in out
+    assert len(out) == 4, out  # 73 before: a line per package
+    verbose = run_relnox("-v", "build-all", "--dry-run", cwd=sound, check=True).stdout
+    assert "build gen-pkg1 0.1.0 (hatchling.build) after gen-pkg0" in _lines(verbose)
+    assert verbose.count("\nbuild gen-pkg") == SIZE
