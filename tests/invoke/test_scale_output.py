@@ -3,6 +3,7 @@ workspace of 70 packages, their lines counted; the live status line on a termina
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -270,3 +271,22 @@ def test_build_all_dry_run_says_each_kind_of_step_once(sound: Path) -> None:
     verbose = run_relnox("-v", "build-all", "--dry-run", cwd=sound, check=True).stdout
     assert "build gen-pkg1 0.1.0 (hatchling.build) after gen-pkg0" in _lines(verbose)
     assert verbose.count("\nbuild gen-pkg") == SIZE
+
+
+@pytest.mark.slow
+def test_verify_install_dry_run_counts_the_packages_and_json_is_the_plan(tmp_path: Path) -> None:
+    """A line per package before, and --json printed ``{"schema": 1}`` with the plan on
+    standard error."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    out = _lines(run_relnox("verify-install", "--dry-run", cwd=root, check=True).stdout)
+    assert len(out) == 2 and out[1].endswith(
+        f"{MANY} package(s) from {root / 'dist'} (-v lists them)"
+    )
+    verbose = run_relnox("-v", "verify-install", "--dry-run", cwd=root, check=True).stdout
+    assert verbose.count("  gen-pkg") == MANY
+    proc = run_relnox("verify-install", "--dry-run", "--json", cwd=root, check=True)
+    planned = json.loads(proc.stdout)
+    assert planned["dry_run"] and planned["rounds"][0]["packages"]["gen-pkg0"] == "0.1.0"
+    assert "gen-pkg0" not in proc.stderr
