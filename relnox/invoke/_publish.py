@@ -93,7 +93,15 @@ def _publish(
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
-        echo("\n".join(plan.tiers()))
+        from relnox.report import MANY
+
+        tiers = plan.tiers()  # a line per tier naming each package in it: long at scale
+        many = len(plan.records) >= MANY and not verbose
+        echo(
+            f"{len(tiers)} tier(s) by dependency depth (-v lists them)"
+            if many
+            else "\n".join(tiers)
+        )
     echo_json(result.to_json()) if as_json else echo_result(result.describe(verbose))
     result.raise_for_failures()
     return result

@@ -15,6 +15,7 @@ import pytest
 
 from relnox.report import MANY
 from relnox.sample import generated_specs, git_init, write_workspace
+from relnox.tools.index_server import LocalIndex
 from tests.conftest import git_commit_all, run_relnox
 
 SIZE = 70
@@ -290,3 +291,23 @@ def test_verify_install_dry_run_counts_the_packages_and_json_is_the_plan(tmp_pat
     planned = json.loads(proc.stdout)
     assert planned["dry_run"] and planned["rounds"][0]["packages"]["gen-pkg0"] == "0.1.0"
     assert "gen-pkg0" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_publish_dry_run_counts_the_files_and_tiers(tmp_path: Path) -> None:
+    """A line per file, a tier line naming every package and every new project by name
+    before: at 70 packages 147 lines."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    with LocalIndex(tmp_path / "index") as index:
+        env = {**os.environ, "RELNOX_LOCAL_INDEX": index.url}
+        proc = run_relnox("publish", "--dry-run", "-r", "local", cwd=root, env=env, check=True)
+        verbose = run_relnox("-v", "publish", "--dry-run", "-r", "local", cwd=root, env=env)
+    out = _lines(proc.stdout)
+    assert "3 tier(s) by dependency depth (-v lists them)" in out  # 0 <- 1 <- 2, and 3
+    assert f"  {2 * MANY} files (-v lists each with its sha256)" in out
+    assert f"new projects on local: {MANY} (-v names them)" in out
+    assert not [line for line in out if "gen_pkg0-0.1.0" in line]
+    assert len(out) <= 6 + 1, out  # and the table's count line
+    assert verbose.stdout.count(": upload  gen_pkg") == 2 * MANY
