@@ -311,3 +311,19 @@ def test_publish_dry_run_counts_the_files_and_tiers(tmp_path: Path) -> None:
     assert not [line for line in out if "gen_pkg0-0.1.0" in line]
     assert len(out) <= 6 + 1, out  # and the table's count line
     assert verbose.stdout.count(": upload  gen_pkg") == 2 * MANY
+
+
+def test_q_keeps_the_result_of_the_commands_that_print_one(sound: Path) -> None:
+    """resolve-version, check-tag and release-notes -o - printed nothing with -q: the
+    notes a workflow redirects into a file were empty."""
+    resolved = _lines(run_relnox("resolve-version", cwd=sound, check=True).stdout)
+    assert resolved == [  # a line per package before
+        f"<package> 0.1.0 (from pyproject) -> pypi ({SIZE} packages; -v names them)"
+    ]
+    assert _lines(run_relnox("-q", "resolve-version", cwd=sound, check=True).stdout) == resolved
+    for args in (
+        ["check-tag", "--tag", "gen-pkg3-v0.1.0"],
+        ["release-notes", "--version", "gen-pkg3-v0.1.0", "-o", "-"],
+    ):
+        said = run_relnox(*args, cwd=sound, check=True).stdout
+        assert said.strip() and run_relnox("-q", *args, cwd=sound, check=True).stdout == said
