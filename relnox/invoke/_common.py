@@ -241,13 +241,16 @@ KEPT = ("FAIL", "error", "warning", "not reproducible")
 
 def echo(text: str = "", *, always: bool = False) -> None:
     """Result lines on stdout; ``-q`` keeps them when ``always``, else only each line
-    starting with one of :data:`KEPT` with those indented below it (never an error)."""
+    starting (after its indent) with one of :data:`KEPT`, with those indented deeper below
+    it (never an error)."""
     if always or os.environ.get(QUIET_ENV, "") in ("", "0"):
         _write(text)
         return
-    keeping, kept = False, []
+    keeping, depth, kept = False, 0, []
     for line in text.splitlines():
-        keeping = line.startswith(KEPT) or (keeping and line.startswith(" "))
+        indent = len(line) - len(line.lstrip())
+        if not (keeping and indent > depth):
+            keeping, depth = line.lstrip().startswith(KEPT), indent
         kept += [line] if keeping else []
     if kept:
         _write("\n".join(kept))
