@@ -180,10 +180,9 @@ class PublishResult:
                 named = ", ".join(new) if each else f"{len(new)} (-v names them)"
                 lines.append(f"new projects on {self.repository.label}: {named}")
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
-        lines += attention(self.rows(), columns, _fine, verbose)
-        if self.report_path:
+        if self.report_path:  # before the outcome: the closing line is what -q keeps
             lines.append(f"report: {self.report_path}")
-        return lines
+        return lines + attention(self.rows(), columns, _fine, verbose)
 
     def raise_for_failures(self) -> None:
         if not self.ok:
