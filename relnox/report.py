@@ -157,6 +157,18 @@ def move_lines(moves: Mapping[str, tuple[str, str]], colon: str = ":") -> list[s
     return parts
 
 
+def counted(lines: Sequence[str], what: str, verbose: int = 0) -> list[str]:
+    """``lines``, or when :data:`MANY` or more and no ``verbose``, one line counting them:
+    ``141 pins follow the new versions (-v lists them)``."""
+    if verbose or len(lines) < MANY:
+        return list(lines)
+    return [f"{len(lines)} {what} (-v lists them)"]
+
+
+#: what :func:`counted` calls a bump's rewritten requirements
+PINS = "pins follow the new versions"
+
+
 def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> list[str]:
     """``names`` comma-separated on lines of about ``width`` characters."""
     lines: list[str] = []

@@ -281,7 +281,10 @@ def load_release(
         )
     old = read_manifest(dist_dir) if has_manifest(dist_dir) else None
     found = _scan(dist_dir, error)
-    strangers = sorted(n for n in found if n not in {p.name for p in workspace.packages})
+    # a member that could not be loaded is no stranger: its problem was said, it is left out
+    known = {p.name for p in workspace.packages}
+    known |= {canonicalize_name(b.name or b.directory.name) for b in workspace.broken}
+    strangers = sorted(n for n in found if n not in known)
     if strangers:
         raise error(
             f"{dist_dir}: holds distributions of {', '.join(strangers)}, which are not packages "

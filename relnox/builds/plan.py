@@ -39,6 +39,7 @@ from relnox.errors import BuildError, RelnoxError
 from relnox.paths import rel
 from relnox.project.changes import pathspecs
 from relnox.project.workspace import Package, Workspace
+from relnox.report import MANY, grouped
 from relnox.tools import git, history
 
 if TYPE_CHECKING:
@@ -108,11 +109,12 @@ class BuildPlan:
             "versions": {p.name: p.version for p in self.packages},
             "reuse": sorted(self.reuse),
             "dist_dir": str(self.dist_dir),
-            "steps": self.describe(),
+            "steps": self.describe(verbose=1),
         }
 
-    def describe(self) -> list[str]:
-        """What ``--dry-run`` prints."""
+    def describe(self, verbose: int = 0) -> list[str]:
+        """What ``--dry-run`` prints: a line per package with ``verbose`` or a few packages,
+        else each kind of step once with its count."""
         root = self.workspace.root
         how = "no environment: every package is reused"
         if self.installer is not None:
@@ -126,15 +128,18 @@ class BuildPlan:
             f"SOURCE_DATE_EPOCH={epoch}",
         ]
         lines += [f"remove {rel(path, root)}" for path in self.clean]
+        each = verbose or len(self.packages) < MANY
+        steps = []
         for pkg in self.packages:
             if pkg.name in self.reuse:
-                lines.append(f"reuse {pkg.name} {pkg.version}: unchanged, files verified")
+                steps.append(f"reuse {pkg.name} {pkg.version}: unchanged, files verified")
                 continue
-            deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps else ""
+            deps = f" after {', '.join(pkg.internal_deps)}" if pkg.internal_deps and each else ""
             tests = " (tests first)" if self.test_command else ""
             why = self.why.get(pkg.name, "")
             why = f": {why}" if why and why != FIRST_BUILD else ""
-            lines.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}{why}")
+            steps.append(f"build {pkg.name} {pkg.version} ({pkg.backend}){deps}{tests}{why}")
+        lines += steps if each else grouped(steps, [p.name for p in self.packages])
         lines.append(f"write {rel(manifest_path(self.dist_dir), root)} and {MANIFEST_TXT}")
         return lines
 

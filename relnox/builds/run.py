@@ -43,14 +43,14 @@ from relnox.builds.sources import (
     taken_in,
     unprovable_reason,
 )
-from relnox.errors import BuildError, RelnoxError
+from relnox.errors import BuildError, RelnoxError, shortlist
 from relnox.files import file_digest
 from relnox.paths import rel
 from relnox.progress import finished, started
 from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
-from relnox.report import attention
+from relnox.report import MANY, attention
 from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
@@ -118,9 +118,13 @@ def _status(o: PackageOutcome) -> str:
 
 
 def _fine(row: Mapping[str, Any]) -> str | None:
-    """The kind of a row that needs no attention: built or reused."""
+    """The kind of a row counted, not shown: built, reused, or not built for another's
+    failure (the failure is the row to read)."""
     status = str(row["status"])
-    return "reused" if status == REUSED_STATUS else "built" if status.startswith("built") else None
+    if status == REUSED_STATUS:
+        return "reused"
+    held = (BuildStatus.SKIPPED, BuildStatus.NOT_RUN)
+    return next((str(k) for k in ("built", *held) if status.startswith(str(k))), None)
 
 
 @dataclass(frozen=True)
@@ -202,9 +206,18 @@ class BuildResult:
         if not self.not_built:
             return
         errors = [str(o.error) for o in self.outcomes if o.error is not None]
-        others = [
-            f"{o.package.name}: {o.status} ({o.reason})" for o in self.not_built if o.error is None
-        ]
+        held = [o for o in self.not_built if o.error is None]
+        others = [f"{o.package.name}: {o.status} ({o.reason})" for o in held]
+        if len(held) >= MANY:  # the failures are the news; those they held back counted
+            kinds: dict[str, list[PackageOutcome]] = {}
+            for o in held:
+                kinds.setdefault(str(o.status), []).append(o)
+            others = [
+                f"{len(those)} {kind}: {shortlist([o.package.name for o in those])} "
+                f"({reasons.pop() if len(reasons) == 1 else 'each needs one not built'})"
+                for kind, those in kinds.items()
+                for reasons in [{o.reason for o in those}]
+            ]
         head = f"{len(self.not_built)} of {len(self.outcomes)} package(s) not built"
         raise BuildError(
             "\n".join([head + ":", *errors, *others])

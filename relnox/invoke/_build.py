@@ -205,7 +205,7 @@ def build_all(c: Any, flags: Any) -> dict[str, Any]:
     plan = STAGE.plan(load_workspace(flags.root, names, tags=False), options)
     if flags.dry_run:
         planned = {**plan.to_json(), "dry_run": True}
-        show(flags.json, planned, plan.describe())
+        show(flags.json, planned, plan.describe(flags.verbose))
         return {"packages": planned["packages"], "dry_run": True}
     result = STAGE.run(plan, Runtime())
     if flags.shard:

@@ -90,12 +90,12 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json(result)
         return result
-    from relnox.report import MANY, move_lines
+    from relnox.report import MANY, PINS, counted, move_lines
 
     moves = move_lines(plan.versions) if not flags.verbose else []  # "70 packages 0.1.0 -> 0.1.1"
     for line in moves or [f"{n}: {old} -> {new}" for n, (old, new) in plan.versions.items()]:
         echo(line, always=True)
-    for line in plan.rewrites:
+    for line in counted(plan.rewrites, PINS, flags.verbose):
         echo(f"  {line}")
     if flags.dry_run:
         echo("\n".join(plan.describe(flags.verbose)))

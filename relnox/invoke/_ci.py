@@ -286,7 +286,7 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import NOTES_FILE, release_notes
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, [flags.package] if flags.package else None)
     notes = release_notes(
         workspace,
         flags.version,
@@ -327,8 +327,8 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
         result["gitlab_release"] = "created" if made else "exists"
         if not flags.json:
             echo(f"{flags.version}: GitLab release {'created' if made else 'exists already'}")
-    if flags.output == "-" and not flags.json:
-        echo(notes.text.rstrip("\n"))
+    if flags.output == "-" and not flags.json:  # the notes are the result: -q keeps them
+        echo(notes.text.rstrip("\n"), always=True)
     elif path is not None and not flags.json:
         echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     if flags.json:

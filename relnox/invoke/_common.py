@@ -235,24 +235,32 @@ def _stdout_to_stderr() -> Iterator[None]:
             os.close(saved)
 
 
-def echo(text: str = "", *, always: bool = False) -> None:
-    """A result line on stdout, unless ``-q``; ``always``: one ``-q`` keeps."""
-    if not always and os.environ.get(QUIET_ENV, "") not in ("", "0"):
-        return
-    _write(text)
-
-
 #: how a line that ``-q`` keeps starts: a failure, an error or a warning
 KEPT = ("FAIL", "error", "warning", "not reproducible")
 
 
+def echo(text: str = "", *, always: bool = False) -> None:
+    """Result lines on stdout; ``-q`` keeps them when ``always``, else only each line
+    starting (after its indent) with one of :data:`KEPT`, with those indented deeper below
+    it (never an error)."""
+    if always or os.environ.get(QUIET_ENV, "") in ("", "0"):
+        _write(text)
+        return
+    keeping, depth, kept = False, 0, []
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if not (keeping and indent > depth):
+            keeping, depth = line.lstrip().startswith(KEPT), indent
+        kept += [line] if keeping else []
+    if kept:
+        _write("\n".join(kept))
+
+
 def echo_result(lines: list[str]) -> None:
     """A stage's :meth:`describe` lines: ``-q`` keeps the closing summary (the last, when it
-    is one line) and each line starting with one of :data:`KEPT` with those indented below."""
-    keeping = False
-    for line in lines[:-1]:
-        keeping = line.startswith(KEPT) or (keeping and line.startswith(" "))
-        echo(line, always=keeping)
+    is one line) and the lines :func:`echo` keeps."""
+    if lines[:-1]:
+        echo("\n".join(lines[:-1]))
     if lines:
         echo(lines[-1], always="\n" not in lines[-1])
 

@@ -81,7 +81,7 @@ def _publish(
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    workspace = load_workspace(root)
+    workspace = load_workspace(root, options.packages)  # another's problem: a warning
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = None
@@ -93,7 +93,15 @@ def _publish(
     plan = STAGE.plan(workspace, options, runtime)
     result = STAGE.run(plan, runtime)
     if result.dry_run and not as_json:
-        echo("\n".join(plan.tiers()))
+        from relnox.report import MANY
+
+        tiers = plan.tiers()  # a line per tier naming each package in it: long at scale
+        many = len(plan.records) >= MANY and not verbose
+        echo(
+            f"{len(tiers)} tier(s) by dependency depth (-v lists them)"
+            if many
+            else "\n".join(tiers)
+        )
     echo_json(result.to_json()) if as_json else echo_result(result.describe(verbose))
     result.raise_for_failures()
     return result
@@ -330,7 +338,7 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.guards import AUDIT_STAGE
     from relnox.project.discovery import load_workspace
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, listed(flags.package))
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
     options = flags.options(

@@ -222,7 +222,7 @@ def release_pr(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json(found)
     else:
-        echo("\n".join(result.describe()), always=True)  # the result: what -q keeps
+        echo("\n".join(result.describe(flags.verbose)), always=True)  # the result -q keeps
         if flags.dry_run and result.intent.releases:
             echo("\n" + result.body)
     return found

@@ -42,11 +42,14 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import TAG_STAGE
 
-    workspace = load_workspace(flags.root)
+    workspace = load_workspace(flags.root, listed(flags.package))  # another's problem: a warning
     tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
-        for line in tag_plan.describe():
-            echo(("would " if flags.dry_run and line.startswith("create") else "") + line)
+        for line in tag_plan.describe(flags.verbose):  # the result: what -q keeps
+            echo(
+                ("would " if flags.dry_run and line.startswith("create") else "") + line,
+                always=True,
+            )
     if not flags.dry_run:
         TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:
@@ -85,8 +88,8 @@ def check_tag(
     if json:
         echo_json({**result, "files": {item.package: str(item.file) for item in checks}})
     else:
-        for item in checks:
-            echo(f"ok {item.tag}: {item.package} {item.version} ({item.file})")
+        for item in checks:  # the result: what -q keeps
+            echo(f"ok {item.tag}: {item.package} {item.version} ({item.file})", always=True)
     return result
 
 
@@ -166,10 +169,15 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     rows = [{"package": r.package, "version": r.version, "source": r.source} for r in resolved]
     if flags.json:
         echo_json({"packages": rows, "routes": {"testpypi": routes.testpypi, "pypi": routes.pypi}})
-    else:
-        for r in resolved:
-            where = "testpypi" if r.package in routes.testpypi else routes.repository
-            echo(f"{r.package} {r.version} (from {r.source}) -> {where}")
+    else:  # the result, what -q keeps: a line many packages share said once with their count
+        from relnox.report import grouped
+
+        lines = [
+            f"{r.package} {r.version} (from {r.source}) -> "
+            + ("testpypi" if r.package in routes.testpypi else routes.repository)
+            for r in resolved
+        ]
+        echo("\n".join(grouped(lines, list(versions), flags.verbose)), always=True)
     result = _routed(workspace, resolved, routes)
     result["source"] = resolved[0].source if len(resolved) == 1 else "pyproject"
     # a maintenance release (1.2.4 while 2.0.0 is out) is never marked the latest

@@ -104,11 +104,15 @@ def _verify(flags: Any, names: list[str], seconds: dict[str, float | None]) -> d
     plan = STAGE.plan(load_workspace(flags.root, names, tags=False), options)
     skew = _skew_plan(flags.root, options, flags.skew_from, flags.skew_depth, flags.accept_skew)
     if flags.dry_run:
+        planned = {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
+        if flags.json:  # the plan, not an empty document
+            echo_json({**plan.to_json(), **planned})
+            return planned
         echo("Dry run: nothing is installed")
-        echo("\n".join(plan.describe()))
+        echo("\n".join(plan.describe(flags.verbose)))
         if skew is not None:
             echo("\n".join(skew.describe()))
-        return {"dry_run": True, "packages": [t.name for r in plan.rounds for t in r.targets]}
+        return planned
     report = STAGE.run(plan, Runtime())
     result = report.to_json()
     skew_report = None

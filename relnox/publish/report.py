@@ -160,30 +160,29 @@ class PublishResult:
 
     def describe(self, verbose: int = 0) -> list[str]:
         """The files of a dry run, then the packages that need attention (all with ``verbose``)."""
-        from relnox.report import attention
+        from relnox.report import MANY, attention
 
         lines = []
+        each = verbose or len(self.packages) < MANY  # else counted: the table says the rest
         if self.dry_run:
+            files = [
+                f"  {o.file.package} {o.file.version}: {o.file.describe()}" for o in self.outcomes
+            ]
+            if files and not each:
+                files = [f"  {len(files)} files (-v lists each with its sha256)"]
             lines += [
                 f"Dry run: nothing is uploaded to {self.repository.where}",
                 f"credentials: {self.credentials}",
-                *(
-                    [
-                        f"  {o.file.package} {o.file.version}: {o.file.describe()}"
-                        for o in self.outcomes
-                    ]
-                    or ["  nothing to publish"]
-                ),
+                *(files or ["  nothing to publish"]),
             ]
             if self.new_projects:
-                lines.append(
-                    f"new projects on {self.repository.label}: {', '.join(self.new_projects)}"
-                )
+                new = self.new_projects
+                named = ", ".join(new) if each else f"{len(new)} (-v names them)"
+                lines.append(f"new projects on {self.repository.label}: {named}")
         columns = ["package", "version", "uploaded", "skipped", "status", "page"]
-        lines += attention(self.rows(), columns, _fine, verbose)
-        if self.report_path:
+        if self.report_path:  # before the outcome: the closing line is what -q keeps
             lines.append(f"report: {self.report_path}")
-        return lines
+        return lines + attention(self.rows(), columns, _fine, verbose)
 
     def raise_for_failures(self) -> None:
         if not self.ok:

@@ -71,14 +71,15 @@ class Intent:
     names: tuple[str, ...] = ()  # the workspace's packages: a note many share is said once
 
     def describe(self, verbose: int = 0) -> list[str]:
-        from relnox.report import grouped
+        from relnox.report import PINS, counted, grouped
 
         notes = grouped(self.notes, self.names, verbose)
         if not self.releases:  # the reason in words: the notes say why each was left out
             why = "every package that changed is left out" if self.notes else NOTHING_ASKS
             return [f"no release: {why}", *notes]
-        lines = [f"{r.name}: {r.old} -> {r.new} ({r.why})" for r in self.releases]
-        return lines + [f"  {line}" for line in self.rewrites] + notes
+        moves = [f"{r.name}: {r.old} -> {r.new} ({r.why})" for r in self.releases]
+        lines = grouped(moves, self.names, verbose)  # "<package>: 1.7.0 -> 1.8.0 (...)"
+        return lines + [f"  {line}" for line in counted(self.rewrites, PINS, verbose)] + notes
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -134,7 +135,9 @@ def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
     now = run.versions()
     # the rerun of an unfinished release: no new bump
     bumped = bumped_before(run) if run.bumps and "bump" not in options.skip else None
-    bump = BUMP.plan(run.workspace, bump_options(run)) if run.bumps and bumped is None else None
+    # planned as bump --dry-run: what would stop it is a warning beside the plan
+    dry = replace(bump_options(run), dry_run=True)
+    bump = BUMP.plan(run.workspace, dry) if run.bumps and bumped is None else None
     after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
     return ReleasePlan(

@@ -57,8 +57,8 @@ class PrResult:
     pull: int | None = None
     action: str = "none"  # created, updated, unchanged, closed, none (dry run: planned)
 
-    def describe(self) -> list[str]:
-        lines = self.intent.describe()
+    def describe(self, verbose: int = 0) -> list[str]:
+        lines = self.intent.describe(verbose)
         if self.commit:
             lines.append(
                 f"branch {self.branch} at {self.commit[:12]}"

@@ -343,7 +343,7 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
 def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
     ws = run.workspace
     packages = [p for p in ws.packages if p.name in preview.after and not p.vcs_versioned]
-    tags = [ws.tag_for(p, preview.after[p.name]) for p in packages]
+    tags = list(dict.fromkeys(ws.tag_for(p, preview.after[p.name]) for p in packages))  # shared
     made = ", ".join(tags) if len(tags) < MANY else f"{len(tags)} tags ({tags[0]} ... {tags[-1]})"
     lines = [f"create {made}" if tags else "no tags (versions from git tags)"]
     return lines + (["push the branch and the tags to origin"] if run.options.push else [])

@@ -104,8 +104,24 @@ class TagPlan:
     def to_create(self) -> tuple[TagAction, ...]:
         return tuple(a for a in self.actions if a.action == "create")
 
-    def describe(self) -> list[str]:
-        lines = [a.describe() for a in self.actions] + list(self.notes)
+    def describe(self, verbose: int = 0) -> list[str]:
+        """A line per tag; without ``verbose``, tags :data:`MANY` or more share (made or
+        skipped on one commit for one reason) in one line: ``create 70 tags (a ... z) on``."""
+        from relnox.report import MANY
+
+        shared: dict[tuple[str, str, str], list[TagAction]] = {}
+        for a in self.actions:
+            key = (a.action, a.commit, a.reason) if a.action != "keep" else (a.tag, "", "")
+            shared.setdefault(key, []).append(a)
+        lines = []
+        for (action, commit, reason), those in shared.items():
+            if verbose or len(those) < MANY:
+                lines += [a.describe() for a in those]
+                continue
+            verb = "create" if action == "create" else "skip"
+            tags = f"{len(those)} tags ({those[0].tag} ... {those[-1].tag}; -v lists them)"
+            lines.append(f"{verb} {tags} on {commit[:12]}: {reason}")
+        lines += self.notes
         if not self.actions:
             since = f" since {self.since}" if self.since else ""
             lines.append(f"no version changed{since}: nothing to tag")

@@ -105,16 +105,20 @@ class VerifyPlan:
     pins: Mapping[str, str] = field(default_factory=dict)  # plan._pins
     pinned_below: Mapping[str, str] = field(default_factory=dict)
 
-    def describe(self) -> list[str]:
-        """The plan in words (``--dry-run``)."""
+    def describe(self, verbose: int = 0) -> list[str]:
+        """The plan in words (``--dry-run``): the packages of a round by name with
+        ``verbose`` or when they are few, else counted."""
+        from relnox.report import MANY
+
         lines = []
         for rnd in self.rounds:
             source = f"{rnd.index_name} ({rnd.index_url})" if rnd.index_url else str(self.dist_dir)
             lines.append(
                 f"{rnd.kind}: one fresh {self.installer.name} environment "
                 f"({rnd.python or self.python}), {len(rnd.targets)} package(s) from {source}"
+                + ("" if verbose or len(rnd.targets) < MANY else " (-v lists them)")
             )
-            for target in rnd.targets:
+            for target in rnd.targets if verbose or len(rnd.targets) < MANY else ():
                 extras = f" with extras {target.extras_text}" if target.extras else ""
                 lines.append(f"  {target.name} {target.version}: {target.artifact}{extras}")
         for kind, target, why in self.skipped:

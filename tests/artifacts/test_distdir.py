@@ -17,10 +17,11 @@ from relnox.errors import BuildError, PublishError, RelnoxError
 from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime
 from relnox.publish.plan import publish
-from relnox.sample import ProjectSpec, write_project, write_workspace
+from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.verify import VerifyOptions
 from relnox.verify.run import render_report, verify_install
+from tests.conftest import run_relnox
 from tests.publish_support import USER, release_specs
 from tests.verify_support import retag, uv_build
 
@@ -270,3 +271,18 @@ def test_platform_wheels_of_a_ci_matrix_are_published_and_the_right_one_verified
     )
     assert result.ok and sorted(result.uploaded) == sorted([*wheels, "natty-1.4.0.tar.gz"])
     assert result.uploaded[-1] == "natty-1.4.0.tar.gz"  # wheels first
+
+
+@pytest.mark.slow
+def test_a_broken_members_files_in_dist_are_left_out_not_refused(tmp_path: Path) -> None:
+    """verify-install -p (and publish -p) said its files were "not packages of" the
+    repository, to be removed: its problem is the one to fix, the others still verify."""
+    root = write_workspace(tmp_path / "ws", generated_specs(3))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    broken = root / "packages" / "gen-pkg2" / "pyproject.toml"
+    broken.write_text(broken.read_text().replace('version = "0.1.0"', 'version = "0.1.0'))
+    proc = run_relnox("verify-install", "--dry-run", "-p", "gen-pkg0", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    assert "gen-pkg0 0.1.0: " in proc.stdout and "not packages of" not in proc.stderr
+    assert "warning: left out, not asked for: " in proc.stderr and str(broken) in proc.stderr

@@ -16,7 +16,15 @@ import pytest
 
 from relnox.artifacts.manifest import read_manifest
 from relnox.builds.run import BuildOptions, build_all
-from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
+from relnox.report import MANY
+from relnox.sample import (
+    ProjectSpec,
+    generated_specs,
+    git_commit_all,
+    git_init,
+    write_project,
+    write_workspace,
+)
 from tests.build_support import edit, shared, summarize
 from tests.conftest import run_relnox
 
@@ -474,3 +482,28 @@ def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
     verify = run_relnox("verify-install", "-p", "stop-first", cwd=root)
     assert verify.returncode == 1, verify.stdout + verify.stderr
     assert "changed since their files were built: stop-first" in verify.stderr, verify.stderr
+
+
+def test_one_failed_build_is_the_finding_and_those_it_held_back_are_counted(
+    tmp_path: Path,
+) -> None:
+    """The first package's backend is missing: its row and its error are what to read; the
+    packages not built for it were a row and an error line each."""
+    specs = generated_specs(MANY + 2)
+    root = write_workspace(tmp_path / "ws", specs)
+    pyproject = root / "packages" / "gen-pkg0" / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('build-backend = "', 'build-backend = "nonexistent_'))
+    git_init(root)
+    proc = run_relnox("build-all", "-j", "1", cwd=root)
+    assert proc.returncode == 1 and "Traceback (most recent" not in proc.stderr
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("gen-pkg")]
+    assert len(rows) == 1 and rows[0].startswith("gen-pkg0 ") and "failed: " in rows[0]
+    assert "4 skipped, 1 not run (-v lists them)" in proc.stdout.splitlines()
+    error = proc.stderr[proc.stderr.index("relnox: error: ") :].splitlines()
+    assert error[0] == f"relnox: error: {MANY + 2} of {MANY + 2} package(s) not built:"
+    assert error[-3:] == [  # a line each before
+        "4 skipped: gen-pkg1, gen-pkg2, gen-pkg4 and 1 more (each needs one not built)",
+        "1 not run: gen-pkg3 (stopped after a failure)",
+        "(--keep-going builds every package it can)",
+    ]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import pytest
 from invoke.context import Context
 
 from relnox.invoke._common import relnox_task
+from relnox.report import MANY
+from relnox.sample import generated_specs, git_init, write_workspace
+from tests.conftest import run_relnox
 
 
 @dataclass(frozen=True)
@@ -65,3 +69,17 @@ def test_options_flags_are_the_options_fields_and_build_the_options() -> None:
     assert flags(jobs="0").options().jobs is None  # 0: the option's default
     with pytest.raises(UsageError, match="--jobs takes a whole number, not 'x'"):
         flags(jobs="x").options()
+
+
+def test_q_keeps_the_warnings_of_a_dry_run(tmp_path: Path) -> None:
+    """A dry run says as a warning what would stop the real run (here a tree with
+    uncommitted changes): -q printed the version moves only and dropped it."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    git_init(root)
+    readme = root / "packages" / "gen-pkg0" / "README.md"
+    readme.write_text(readme.read_text() + "edited\n")
+    said = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    [warning] = [line for line in said.splitlines() if line.startswith("warning: ")]
+    assert "uncommitted" in warning
+    quiet = run_relnox("-q", "bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert quiet.stdout.splitlines() == [f"{MANY} packages 0.1.0 -> 0.1.1", warning]

@@ -3,6 +3,7 @@ workspace of 70 packages, their lines counted; the live status line on a termina
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -14,7 +15,8 @@ import pytest
 
 from relnox.report import MANY
 from relnox.sample import generated_specs, git_init, write_workspace
-from tests.conftest import run_relnox
+from relnox.tools.index_server import LocalIndex
+from tests.conftest import git_commit_all, run_relnox
 
 SIZE = 70
 
@@ -219,3 +221,109 @@ def test_plan_intent_says_a_note_many_share_once_and_q_keeps_it(sound: Path) -> 
     assert _lines(quiet_pr) == out
     verbose = run_relnox("-v", "plan", "--intent", cwd=sound, check=True).stdout
     assert all(f"gen-pkg{i}" in verbose for i in range(SIZE))
+
+
+def test_bump_dry_run_counts_the_pins_that_follow(sound: Path) -> None:
+    """A minor bump moves the 46 pins ``>=0.1.0,<0.2.0``: one line, not one per pin."""
+    proc = run_relnox("bump", "--part", "minor", "--dry-run", cwd=sound, check=True)
+    out = _lines(proc.stdout)
+    assert out[:2] == [
+        f"{SIZE} packages 0.1.0 -> 0.2.0",
+        "  46 pins follow the new versions (-v lists them)",
+    ]
+    assert len(out) <= 60, proc.stdout  # 103 before: a line per pin
+    verbose = run_relnox("-v", "bump", "--part", "minor", "--dry-run", cwd=sound, check=True)
+    assert verbose.stdout.count(" requires gen-pkg") == 46
+
+
+def test_release_pr_dry_run_says_a_move_many_share_once(tmp_path: Path) -> None:
+    """One ``feat:`` commit in every package: one line for their shared move (a line per
+    package before), the names with -v; the pull request's body still has every row."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY + 1))
+    git_init(root)
+    run_relnox("tag", "--missing", cwd=root, check=True)
+    for init in sorted(root.glob("packages/*/*/__init__.py")):
+        init.write_text(init.read_text() + "X = 1\n")
+    git_commit_all(root, "feat: more")
+    out = _lines(run_relnox("release-pr", "--dry-run", cwd=root, check=True).stdout)
+    moves = [line for line in out if " -> 0.2.0 (minor: " in line]
+    assert len(moves) == 1 and moves[0].startswith("<package>: 0.1.0 -> 0.2.0 (minor: 1 conv")
+    assert moves[0].endswith(f"({MANY + 1} packages; -v names them)")
+    assert sum(line.startswith("| gen-pkg") for line in out) == MANY + 1  # the body's table
+    verbose = run_relnox("-v", "release-pr", "--dry-run", cwd=root, check=True).stdout
+    names = ", ".join(f"gen-pkg{i}" for i in range(MANY + 1))
+    assert f"    {names}" in _lines(verbose)  # -v names them
+
+
+def test_tag_says_the_tags_many_packages_share_in_one_line_that_q_keeps(sound: Path) -> None:
+    out = _lines(run_relnox("tag", "--missing", "--dry-run", cwd=sound, check=True).stdout)
+    assert len(out) == 1 and out[0].startswith(  # a line per tag before, none with -q
+        f"would create {SIZE} tags (gen-pkg0-v0.1.0 ... gen-pkg8-v0.1.0; -v lists them) on "
+    )
+    assert _lines(run_relnox("-q", "tag", "--missing", "--dry-run", cwd=sound).stdout) == out
+    verbose = run_relnox("-v", "tag", "--missing", "--dry-run", cwd=sound, check=True).stdout
+    assert verbose.count("would create tag gen-pkg") == SIZE
+
+
+def test_build_all_dry_run_says_each_kind_of_step_once(sound: Path) -> None:
+    out = _lines(run_relnox("build-all", "--dry-run", cwd=sound, check=True).stdout)
+    assert f"build <package> 0.1.0 (hatchling.build) ({SIZE} packages; -v names them)" in out
+    assert len(out) == 4, out  # 73 before: a line per package
+    verbose = run_relnox("-v", "build-all", "--dry-run", cwd=sound, check=True).stdout
+    assert "build gen-pkg1 0.1.0 (hatchling.build) after gen-pkg0" in _lines(verbose)
+    assert verbose.count("\nbuild gen-pkg") == SIZE
+
+
+@pytest.mark.slow
+def test_verify_install_dry_run_counts_the_packages_and_json_is_the_plan(tmp_path: Path) -> None:
+    """A line per package before, and --json printed ``{"schema": 1}`` with the plan on
+    standard error."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    out = _lines(run_relnox("verify-install", "--dry-run", cwd=root, check=True).stdout)
+    assert len(out) == 2 and out[1].endswith(
+        f"{MANY} package(s) from {root / 'dist'} (-v lists them)"
+    )
+    verbose = run_relnox("-v", "verify-install", "--dry-run", cwd=root, check=True).stdout
+    assert verbose.count("  gen-pkg") == MANY
+    proc = run_relnox("verify-install", "--dry-run", "--json", cwd=root, check=True)
+    planned = json.loads(proc.stdout)
+    assert planned["dry_run"] and planned["rounds"][0]["packages"]["gen-pkg0"] == "0.1.0"
+    assert "gen-pkg0" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_publish_dry_run_counts_the_files_and_tiers(tmp_path: Path) -> None:
+    """A line per file, a tier line naming every package and every new project by name
+    before: at 70 packages 147 lines."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    with LocalIndex(tmp_path / "index") as index:
+        env = {**os.environ, "RELNOX_LOCAL_INDEX": index.url}
+        proc = run_relnox("publish", "--dry-run", "-r", "local", cwd=root, env=env, check=True)
+        verbose = run_relnox("-v", "publish", "--dry-run", "-r", "local", cwd=root, env=env)
+    out = _lines(proc.stdout)
+    assert "3 tier(s) by dependency depth (-v lists them)" in out  # 0 <- 1 <- 2, and 3
+    assert f"  {2 * MANY} files (-v lists each with its sha256)" in out
+    assert f"new projects on local: {MANY} (-v names them)" in out
+    assert not [line for line in out if "gen_pkg0-0.1.0" in line]
+    assert len(out) <= 6 + 1, out  # and the table's count line
+    assert verbose.stdout.count(": upload  gen_pkg") == 2 * MANY
+
+
+def test_q_keeps_the_result_of_the_commands_that_print_one(sound: Path) -> None:
+    """resolve-version, check-tag and release-notes -o - printed nothing with -q: the
+    notes a workflow redirects into a file were empty."""
+    resolved = _lines(run_relnox("resolve-version", cwd=sound, check=True).stdout)
+    assert resolved == [  # a line per package before
+        f"<package> 0.1.0 (from pyproject) -> pypi ({SIZE} packages; -v names them)"
+    ]
+    assert _lines(run_relnox("-q", "resolve-version", cwd=sound, check=True).stdout) == resolved
+    for args in (
+        ["check-tag", "--tag", "gen-pkg3-v0.1.0"],
+        ["release-notes", "--version", "gen-pkg3-v0.1.0", "-o", "-"],
+    ):
+        said = run_relnox(*args, cwd=sound, check=True).stdout
+        assert said.strip() and run_relnox("-q", *args, cwd=sound, check=True).stdout == said

@@ -58,18 +58,20 @@ def on_index(index: LocalIndex) -> list[str]:
 def test_publish_prints_a_table_and_json(ws: Path, index: LocalIndex) -> None:
     dry = run_relnox("publish", "--repository", index.url, "--dry-run", cwd=ws, env=env())
     assert dry.returncode == 0, dry.stderr
-    assert (
-        "Dry run: nothing is uploaded" in dry.stdout
-        and "upload  demo_core-0.1.0-py3-none-any.whl" in dry.stdout
-    )
+    assert "Dry run: nothing is uploaded" in dry.stdout
+    assert "  8 files (-v lists each with its sha256)" in dry.stdout.splitlines()  # 4 packages
     assert on_index(index) == []
 
     done = run_relnox("publish", "--repository", index.url, cwd=ws, env=env())
     assert done.returncode == 0, done.stderr
     # 4 packages uploaded: counted (report.attention), the table a row each with -v
-    counted, report = done.stdout.strip().splitlines()
-    assert counted == "4 uploaded (-v lists them)"
+    report, counted = done.stdout.strip().splitlines()
+    assert counted == "4 uploaded (-v lists them)"  # the closing line: what -q keeps
     assert report == f"report: {ws / '.relnox' / 'dist' / 'publish-report.json'}"
+    quiet = run_relnox("-q", "publish", "--repository", index.url, cwd=ws, env=env())
+    assert quiet.stdout.strip().splitlines() == [
+        "4 already published (-v lists them)"
+    ]  # the report's path before
     assert "upload: 2/4 done" in done.stderr  # progress (relnox.progress): at the half
     assert "upload: 4/4 done" not in done.stderr  # the closing line says it
     assert "uploading demo_core-0.1.0" not in done.stderr

@@ -13,7 +13,14 @@ import pytest
 from relnox.errors import RelnoxError
 from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, release
 from relnox.release.rehearse import rehearse
-from relnox.sample import create_demo_workspace, git_commit_all, git_init
+from relnox.report import MANY
+from relnox.sample import (
+    create_demo_workspace,
+    generated_specs,
+    git_commit_all,
+    git_init,
+    write_workspace,
+)
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
 from tests.verify_support import uv_build
@@ -276,3 +283,23 @@ def test_the_steps_do_not_import_the_pipeline_that_runs_them() -> None:
         tree = ast.parse((folder / name).read_text(encoding="utf-8"))
         imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert "relnox.release.pipeline" not in imported, name
+
+
+def test_a_dry_run_shows_the_plan_with_what_would_stop_the_bump_and_q_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """An uncommitted change refused the whole dry run (bump --dry-run warns and shows the
+    plan); a tag every package shares is one tag to create, not one per package."""
+    specs = generated_specs(MANY)
+    root = write_workspace(tmp_path / "ws", specs, relnox='tag-format = "v{version}"')
+    git_init(root)
+    readme = root / "packages" / "gen-pkg0" / "README.md"
+    readme.write_text(readme.read_text() + "edited\n")
+    proc = run_relnox("release", "--part", "patch", "--dry-run", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.splitlines()
+    [warning] = [line for line in out if line.lstrip().startswith("warning: ")]
+    assert "uncommitted" in warning and "(a dry run shows the plan anyway)" in warning
+    assert "   create v0.1.1" in out  # "create 4 tags (v0.1.1 ... v0.1.1)" before
+    quiet = run_relnox("-q", "release", "--part", "patch", "--dry-run", cwd=root)
+    assert quiet.stdout.splitlines() == [warning]
