@@ -253,8 +253,10 @@ def test_fails_with_two_servers_running(tmp_path, spawn):
         stdout=subprocess.PIPE,
         text=True,
     )
-    while not proc.stdout.readline().startswith("Press Ctrl-C"):
-        pass
+    lines = []
+    while not lines or not lines[-1].startswith("Press Ctrl-C"):
+        lines.append(proc.stdout.readline())
+        assert lines[-1], "serve-index ended before serving: " + "".join(lines)
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
     pids = [index.process.pid, proc.pid, *map(int, children)]
     Path(os.environ["PIDS_FILE"]).write_text(json.dumps(pids))
