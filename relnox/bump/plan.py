@@ -273,7 +273,7 @@ def _without_refused(
             refuse_released(workspace, pkg, versions[pkg.name][1])
         except VersionError as exc:
             out.update((p.name, exc) for p in workspace.group_of(pkg) if p.name not in out)
-            notes.append(f"note: {pkg.name} is left out of this bump: {exc}")
+            notes.append(f"warning: {pkg.name} is left out of this bump: {exc}")
     if out and all(p.name in out for p in selected):
         raise next(iter(out.values()))
     for name in out:

@@ -1789,6 +1789,8 @@ def test_one_packages_refusal_leaves_it_out_of_a_whole_workspace_bump(tmp_path: 
     commit(root, {"src/core/work.txt": "1"})
     out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
     assert "core: 2.0.0 -> 2.0.1" in out and "late: 1.0.0 ->" not in out
-    assert "note: late is left out of this bump: late: 1.0.1 is not above 1.5.0" in out
+    assert "warning: late is left out of this bump: late: 1.0.1 is not above 1.5.0" in out
+    quiet = run_relnox("-q", "bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "warning: late is left out of this bump" in quiet.stdout  # -q keeps it
     alone = run_relnox("bump", "--package", "late", "--part", "patch", "--dry-run", cwd=root)
     assert alone.returncode != 0 and "late: 1.0.1 is not above 1.5.0" in alone.stderr
