@@ -88,6 +88,25 @@ def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
     assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
 
 
+def test_a_first_alpha_the_newest_pre_releases_never_number_is_the_road_to_the_release(
+    tmp_path: Path,
+) -> None:
+    """After each release the files say the next one's ``a0.dev1`` (2.0.1a0.dev1). A tag of
+    long ago spelled with no number (``v0.4.2a``, read a0) does not make a0 a release this
+    package makes: every line since numbers its pre-releases from 1 (2.0.0b1), so --part
+    patch gives 2.0.1, not the alpha 2.0.1a0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "0.4.2a0"), "acme/__init__.py": ""},
+        tags=["v0.4.2a"],
+    )
+    for version in ("0.4.2", "2.0.0b1", "2.0.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+    commit(root, {"pyproject.toml": project("acme", "2.0.1a0.dev1")})
+    patch = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert patch.stdout.startswith("acme: 2.0.1a0.dev1 -> 2.0.1\n")
+
+
 def test_a_pre_release_written_ahead_is_said_before_a_part_moves_past_it(tmp_path: Path) -> None:
     """Once 2.1.0b3 is tagged the file says 2.1.0b4, the release to make: --part patch
     gives 2.1.0 and says it moves past the untagged 2.1.0b4, and how to release it."""
