@@ -1,5 +1,5 @@
 """Where a project keeps its changelog: the configured file, towncrier's, the first of the
-usual names at its top, else the one its documentation holds."""
+usual names at its top, else the one its documentation holds (in a section folder too)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,10 @@ def changelog_in(directory: Path, config: Config) -> Path:
             in_docs = _listed_changelog(directory / sub, docs=True) or _notes_page(directory / sub)
             if in_docs is not None:
                 return in_docs
+    for sub in ("docs", "doc"):  # in a section folder of the docs: docs/about/release-notes.md
+        in_section = _in_sections(directory / sub) if tops is None or sub in tops else None
+        if in_section is not None:
+            return in_section
     return found or directory / config.changelog
 
 
@@ -124,6 +128,15 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
             continue
         return path
     return None
+
+
+def _in_sections(docs: Path) -> Path | None:
+    """The first changelog with a release heading in a folder of ``docs`` (by name)."""
+    try:
+        folders = sorted(n for n in os.listdir(docs) if (docs / n).is_dir())
+    except OSError:
+        return None
+    return next((p for n in folders if (p := _listed_changelog(docs / n, docs=True))), None)
 
 
 _NOTES_FOLDERS = (

@@ -82,3 +82,22 @@ def test_a_changelog_of_another_packages_versions_is_not_an_unreleased_ones(
     }
     assert "docs/news.rst has a section for 1.0.2" in said["lib"], doctor.stdout
     assert "docs/news.rst" not in said["lint-plugin"], doctor.stdout
+
+
+def test_release_notes_in_a_section_folder_of_the_docs_are_the_changelog(tmp_path: Path) -> None:
+    """No changelog at the top nor in ``docs/``: the docs keep it in one of their section
+    folders (``docs/about/release-notes.md``, beside pages of another kind). doctor finds
+    its section of the last release, and the release notes are that section's."""
+    notes = "# Release Notes\n\n## Version 1.6.1 (2024-08-30)\n\n- Fix the build of a page.\n"
+    files = {
+        "pyproject.toml": project("acme", "1.6.1"),
+        "acme/__init__.py": "",
+        "docs/index.md": "# acme\n",
+        "docs/about/contributing.md": "# Contributing\n\n## Version control\n\n- Use git.\n",
+        "docs/about/release-notes.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.6.1"])
+    doctor = run_relnox("doctor", cwd=root).stdout
+    assert "docs/about/release-notes.md has a section for 1.6.1" in doctor, doctor
+    said = run_relnox("release-notes", "1.6.1", "-o", "-", cwd=root, check=True).stdout
+    assert "Fix the build of a page." in said
