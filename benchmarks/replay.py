@@ -44,8 +44,9 @@ TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
 # dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
 VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
-# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module)
-TESTS = {"test", "tests", "testing"}
+# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module),
+# and an example program's own (``examples/tool.py``'s ``__version__``)
+TESTS = {"test", "tests", "testing", "example", "examples"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -77,7 +78,7 @@ def literal(line: str, path: str) -> re.Match[str] | None:
 
 
 def foreign(path: str) -> bool:
-    """A file holding another project's version: under a vendoring or test folder, or a
+    """A file holding another project's version: under a vendoring, test or example folder, or a
     lock file."""
     *folders, name = path.split("/")
     return bool((VENDORED | TESTS) & set(folders)) or "lock" in name.lower()
