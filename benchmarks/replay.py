@@ -411,19 +411,25 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             git(tree, "tag", "-d", *later[start : start + 200])
         if True:
             where = tree / args.under
-            read = versions_read(where) if from_tags and old else []
-            if read == [new]:  # the files said it before the tagged commit: replay their move
-                commit = bump_commit(tree, where, commit, old, new)
+            read = versions_read(where) if old else []
+            if from_tags and read == [new]:  # the files said it before the tagged commit
+                commit = bump_commit(tree, where, commit, old, new)  # replay their move
                 read = versions_read(where)
             said = parse(read[0]) if len(read) == 1 else None
-            if said is not None and said.is_prerelease and said != parse(old):
-                # the files said the next line's development version since the last tag
-                # (9.17.0.dev after 9.16.0, in named parts no literal line shows): from it
-                old = read[0]
+            part = plain_part(old, new)
+            # the files said the next line's development version since the last tag (9.17.0.dev
+            # after 9.16.0, in named parts no literal line shows): from it. A literal that moved
+            # from the last release is a copy that lags (the docs' conf.py): the package's own
+            # version headed to the release (7.11.3a0.dev1), and --part is the release's step
+            before, after = parse(old), parse(new)
+            between = said is not None and before is not None and after is not None
+            between = between and before < said < after  # type: ignore[operator]
+            ahead = said is not None and said.is_prerelease and said != before
+            if ahead and (from_tags or between):
+                old, part = read[0], plain_part(read[0], new) if from_tags else part
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
-            part = plain_part(old, new)
             year, made = time.gmtime(when).tm_year, parse(new)
             if made is not None and made.release[0] in (year, year % 100):
                 part = None  # a dated version: its --part names the day it runs, not the day made
