@@ -42,8 +42,10 @@ BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
-# dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
+# dependency (``_vendor/name/__init__.py``, a patched one ``patched/name/__init__.py``) and a
+# lock file (``pylock.toml``).
 VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
+VENDORED |= {"patched", "_patched"}
 # ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module),
 # and an example program's own (``examples/tool.py``'s ``__version__``)
 TESTS = {"test", "tests", "testing", "example", "examples"}
