@@ -42,10 +42,13 @@ BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
 # Where a repository records other projects' versions, not its own: a vendored copy of a
-# dependency (``_vendor/name/__init__.py``) and a lock file (``pylock.toml``).
+# dependency (``_vendor/name/__init__.py``, a patched one ``patched/name/__init__.py``) and a
+# lock file (``pylock.toml``).
 VENDORED = {"_vendor", "vendor", "vendored", "_vendored", "third_party", "extern", "_extern"}
-# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module)
-TESTS = {"test", "tests", "testing"}
+VENDORED |= {"patched", "_patched"}
+# ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module),
+# and an example program's own (``examples/tool.py``'s ``__version__``)
+TESTS = {"test", "tests", "testing", "example", "examples"}
 UNKNOWN = re.compile(r"unknown package '([^']+)'")
 
 
@@ -77,7 +80,7 @@ def literal(line: str, path: str) -> re.Match[str] | None:
 
 
 def foreign(path: str) -> bool:
-    """A file holding another project's version: under a vendoring or test folder, or a
+    """A file holding another project's version: under a vendoring, test or example folder, or a
     lock file."""
     *folders, name = path.split("/")
     return bool((VENDORED | TESTS) & set(folders)) or "lock" in name.lower()
@@ -410,19 +413,25 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             git(tree, "tag", "-d", *later[start : start + 200])
         if True:
             where = tree / args.under
-            read = versions_read(where) if from_tags and old else []
-            if read == [new]:  # the files said it before the tagged commit: replay their move
-                commit = bump_commit(tree, where, commit, old, new)
+            read = versions_read(where) if old else []
+            if from_tags and read == [new]:  # the files said it before the tagged commit
+                commit = bump_commit(tree, where, commit, old, new)  # replay their move
                 read = versions_read(where)
             said = parse(read[0]) if len(read) == 1 else None
-            if said is not None and said.is_prerelease and said != parse(old):
-                # the files said the next line's development version since the last tag
-                # (9.17.0.dev after 9.16.0, in named parts no literal line shows): from it
-                old = read[0]
+            part = plain_part(old, new)
+            # the files said the next line's development version since the last tag (9.17.0.dev
+            # after 9.16.0, in named parts no literal line shows): from it. A literal that moved
+            # from the last release is a copy that lags (the docs' conf.py): the package's own
+            # version headed to the release (7.11.3a0.dev1), and --part is the release's step
+            before, after = parse(old), parse(new)
+            between = said is not None and before is not None and after is not None
+            between = between and before < said < after  # type: ignore[operator]
+            ahead = said is not None and said.is_prerelease and said != before
+            if ahead and (from_tags or between):
+                old, part = read[0], plain_part(read[0], new) if from_tags else part
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
-            part = plain_part(old, new)
             year, made = time.gmtime(when).tm_year, parse(new)
             if made is not None and made.release[0] in (year, year % 100):
                 part = None  # a dated version: its --part names the day it runs, not the day made

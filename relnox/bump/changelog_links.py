@@ -1,6 +1,6 @@
 """A changelog's link definitions at a release, in the file's style: ``[Unreleased]``'s
 compare link moves on to the new tag, and the new version gets a definition like the
-newest release's."""
+newest release's (Markdown's ``[1.2.0]: url``, reST's ``.. _1.2.0: url``)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,23 @@ from packaging.version import Version
 from relnox.project.changelog import UNRELEASED, sections
 from relnox.versions.arithmetic import maybe_version
 
-#: ``[label]: url``, one a line, at the start of the line
+#: ``[label]: url`` (or reST's target ``.. _label: url``), one a line, at its start
 _DEFINITION = re.compile(
-    r"^\[(?P<label>[^\]\r\n]+)\]:(?P<gap>[ \t]*)(?P<url>\S+)(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
+    r"^(?:\[(?P<label>[^\]\r\n]+)\]|\.\. _(?P<target>[^:`\r\n]+)):(?P<gap>[ \t]*)(?P<url>\S+)"
+    r"(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
     re.MULTILINE,
 )
+
+
+def _label(found: re.Match[str]) -> str:
+    return found["label"] if found["label"] is not None else found["target"]
+
+
+def _define(like: re.Match[str], label: str) -> str:
+    """The start of ``label``'s definition, spelled as ``like``'s."""
+    return f"[{label}]:" if like["label"] is not None else f".. _{label}:"
+
+
 #: ``<base>/compare/OLD...HEAD``: what changed since OLD (GitHub, GitLab's ``/-/compare/``)
 _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$")
 
@@ -25,26 +37,26 @@ def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
     newest release's (one a heading names: a footnote ``[1]: ...`` is not 1.0.0's)."""
     found = list(_DEFINITION.finditer(text))
-    if any(m["label"].lower() == title.lower() for m in found):
+    if any(_label(m).lower() == title.lower() for m in found):
         return text
-    unreleased = next((m for m in found if m["label"].lower() == UNRELEASED), None)
+    unreleased = next((m for m in found if _label(m).lower() == UNRELEASED), None)
     compare = _COMPARE.match(unreleased["url"]) if unreleased is not None else None
     if compare is not None and compare["old"] == tag:
         return text  # released already
     headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
-    linked = [m for m in found if m["label"].lstrip("vV") in headed and maybe_version(m["label"])]
+    linked = [m for m in found if _label(m).lstrip("vV") in headed and maybe_version(_label(m))]
     url = _new_url(linked, compare, title, tag)
     if unreleased is not None and compare is not None:
         base, head = compare.group("base", "head")
-        moved = f"[{unreleased['label']}]:{unreleased['gap']}{base}{tag}...{head}"
+        moved = f"{_define(unreleased, _label(unreleased))}{unreleased['gap']}{base}{tag}...{head}"
         eol = unreleased["eol"] or line_end(text)
-        added = f"{eol}[{title}]:{unreleased['gap']}{url}" if url else ""
+        added = f"{eol}{_define(unreleased, title)}{unreleased['gap']}{url}" if url else ""
         line = f"{moved}{unreleased['trail']}{added}{unreleased['eol']}"
         return text[: unreleased.start()] + line + text[unreleased.end() :]
     newest = _newest(linked)
     if url is None or newest is None:
         return text
-    line = f"[{title}]:{newest['gap']}{url}{newest['eol'] or line_end(text)}"
+    line = f"{_define(newest, title)}{newest['gap']}{url}{newest['eol'] or line_end(text)}"
     if linked[0] is newest:  # newest first: the new one above it
         return text[: newest.start()] + line + text[newest.start() :]
     if not newest["eol"]:  # the last line of the file: the new one goes below it
@@ -59,7 +71,7 @@ def line_end(text: str) -> str:
 
 def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
     """The definition of the highest version of ``linked``."""
-    return max(linked, key=lambda m: maybe_version(m["label"]) or Version("0")) if linked else None
+    return max(linked, key=lambda m: maybe_version(_label(m)) or Version("0")) if linked else None
 
 
 def _new_url(
@@ -79,7 +91,7 @@ def _new_url(
     url = newest["url"]
     cut = url.rstrip("/").rfind("/") + 1
     segment = url[cut:]
-    version = newest["label"].removeprefix("v").removeprefix("V")
+    version = _label(newest).removeprefix("v").removeprefix("V")
     if segment.rstrip("/").count(version) != 1:
         return None
     return url[:cut] + segment.replace(version, title.removeprefix("v"))

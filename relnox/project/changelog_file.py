@@ -1,5 +1,5 @@
 """Where a project keeps its changelog: the configured file, towncrier's, the first of the
-usual names at its top, else the one its documentation holds."""
+usual names at its top, else the one its documentation holds (one folder into docs/ too)."""
 
 from __future__ import annotations
 

@@ -46,6 +46,8 @@ from relnox.versions.tuple_copy import commented_copies, named_copies
 from relnox.versions.tuple_copy import location as tuple_location
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from relnox.tools.backend_version import BackendVersionError, Metadata
 
 #: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
@@ -263,6 +265,16 @@ def _equal_copies(
     return found + ([entry] if entry is not None else [])
 
 
+def _docs_at_release(loc: VersionLocation, primary: Version) -> bool:
+    """Whether ``loc`` is Sphinx's release at the final before ``primary``, a development
+    version of the next (docs at 7.11.3 while the files say 7.11.4a0.dev1): the docs show the
+    last release until the next moves them, which is no drift."""
+    copy = maybe_version(loc.value)
+    if loc.pattern != _SPHINX_RELEASE or copy is None or copy.is_prerelease:
+        return False
+    return primary.is_devrelease and copy < primary and _one_release_apart(loc.value, str(primary))
+
+
 def _one_release_apart(a: str, b: str) -> bool:
     """Whether one of ``a`` and ``b`` is the other's next release (1.6.11 and 1.7.0,
     1.7.0rc1 and 1.7.0; not 1.6.11 and 1.16.0)."""
@@ -435,7 +447,11 @@ def load_package(
         )
         locations += [loc for loc in extra if all(loc.path != k.path for k in locations)]
         primary = validate_version(locations[0].value, locations[0].label)
-        drift = [loc for loc in locations[1:] if maybe_version(loc.value) != primary]
+        drift = [
+            loc
+            for loc in locations[1:]
+            if maybe_version(loc.value) != primary and not _docs_at_release(loc, primary)
+        ]
         version = str(primary) if locations[0].semver else locations[0].value
         check_file_name(locations[0].label, canonicalize_name(project_name), version)
     tag_format, tag_where = _tag_format(pyproject, project_name, settings, config, is_root)

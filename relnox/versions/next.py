@@ -229,7 +229,8 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
         last = pkg.tags.last
         first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
         road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
-        if road and not any(v.pre == parsed.pre for v in pkg.tags.released):
+        made = first_pre(pkg) == 0 and any(v.pre == parsed.pre for v in pkg.tags.released)
+        if road and not made:  # a first pre-release its newest pre-releases never numbered
             return f"{parsed.base_version}.dev{parsed.dev}"
         return pkg.version
     if parsed.local is None:

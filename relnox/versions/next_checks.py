@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from relnox.errors import VersionError
 from relnox.paths import rel
+from relnox.tools import git
 from relnox.versions.arithmetic import bump_version, maybe_version, parse_version
 from relnox.versions.next import PARTS_OF_RELEASE, dated_spelling, release_tag
 from relnox.versions.tag_name import tag_for
@@ -38,9 +39,7 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
             f"{pkg.name}: {version} was already released (its tag {tag} exists{stray}); "
             "bump to a higher version (--to or another --part)"
         )
-    floor, floor_tag = facts.last, facts.last_tag
-    if floor is None:
-        floor, floor_tag = facts.highest, facts.highest_tag
+    floor, floor_tag = own_floor(workspace, pkg)
     if floor is not None and new <= floor:
         stray = (
             floor_tag and stray_tag_hint(workspace.root, pkg.locations, floor_tag, str(floor))
@@ -50,6 +49,24 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
             f"{floor_tag} already released{stray}; bump to a higher version "
             f"(--to or another --part)"
         )
+
+
+def own_floor(workspace: Workspace, pkg: Package) -> tuple[Version | None, str | None]:
+    """The release a new version of ``pkg`` must be above: its line's last, unless that is
+    the final a pre-release of HEAD's led to, made on a branch HEAD's history does not hold
+    (v4.2.0 beside main's 4.2.0b4): then the newest release HEAD holds."""
+    facts = pkg.tags
+    if facts is None:
+        return None, None
+    floor, tag = facts.last, facts.last_tag
+    if floor is None:
+        return facts.highest, facts.highest_tag
+    current = maybe_version(pkg.version)
+    if current is None or current >= floor or facts.reachable is None or tag is None:
+        return floor, tag
+    if git.contains(workspace.root, "HEAD", f"refs/tags/{tag}"):
+        return floor, tag
+    return facts.reachable, facts.reachable_tag
 
 
 def refuse_downgrades(
@@ -66,7 +83,7 @@ def refuse_downgrades(
         if facts.highest is not None and new < facts.highest:
             notes.append(
                 f"note: {pkg.name} {versions[pkg.name][1]} is a maintenance release: above "
-                f"{facts.last_tag}, the last release of this branch, and below "
+                f"{own_floor(workspace, pkg)[1]}, the last release of this branch, and below "
                 f"{facts.highest_tag} released elsewhere; it is not marked latest"
             )
     return notes

@@ -65,13 +65,16 @@ def _next_guess(tag: Version) -> Version:
 
 def agrees(pkg: Package, said: str) -> bool:
     """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version or,
-    between tags, a development version after the last tag heading to the next one."""
+    between tags, a development (or ``post-release`` scheme's) version after the last tag
+    heading to the next one."""
     backend, read = maybe_version(said), maybe_version(pkg.version)
     if backend is None or read is None:
         return False
     if backend == read or backend.public == read.public:
         return True
-    if not pkg.vcs_versioned or not (backend.is_devrelease or backend.local):
+    if not pkg.vcs_versioned or not (
+        backend.is_devrelease or backend.is_postrelease or backend.local
+    ):
         return False
     if pkg.tags is None or pkg.tags.reachable is None:
         return True  # no release tag yet: any development version

@@ -149,8 +149,27 @@ INFO = re.compile(
 )
 
 
+#: ``__version__ = make(*version_info, _dev)``: a development number given beside it
+_DEV_BESIDE = re.compile(
+    r"^__version__[ \t]*=[ \t]*\w+\([ \t]*\*version_info[ \t]*,[ \t]*(?:\w+[ \t]*=[ \t]*)?"
+    r"(?P<name>\w*dev\w*)[ \t]*\)[ \t]*(?:#.*)?$",
+    re.M,
+)
+
+
+def _dev_number(text: str) -> re.Match[str] | None:
+    """The ``_dev = 1`` assignment of the development number ``__version__`` is made with
+    beside ``version_info`` (0: none, ``.devN`` else)."""
+    beside = _DEV_BESIDE.search(text)
+    name = re.escape(beside["name"]) if beside else None
+    return (
+        re.search(rf"^{name}[ \t]*=[ \t]*(?P<n>\d+)[ \t]*(?:#.*)?$", text, re.M) if name else None
+    )
+
+
 def _info(text: str) -> tuple[re.Match[str], str] | None:
-    """The ``version_info`` assignment of ``text`` and the version its five parts make."""
+    """The ``version_info`` assignment of ``text`` and the version its five parts make (and
+    the development number beside them, :func:`_dev_number`)."""
     found = INFO.search(text) if "__version__" in text else None
     value = literal_tuple(found["parts"]) if found else None
     if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
@@ -158,20 +177,27 @@ def _info(text: str) -> tuple[re.Match[str], str] | None:
     if not all(type(p) is int for p in (*value[:3], value[4])):
         return None
     level = LEVELS[value[3]]
-    return found, ".".join(map(str, value[:3])) + (f"{level}{value[4]}" if level else "")
+    dev = _dev_number(text)
+    version = ".".join(map(str, value[:3])) + (f"{level}{value[4]}" if level else "")
+    return found, version + (f".dev{dev['n']}" if dev and int(dev["n"]) else "")
 
 
 def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
-    """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``)."""
+    """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``), and
+    its development number, where it has one."""
     parsed = pep440(path, new)
     levels = {short: level for level, short in LEVELS.items()}
-    if parsed.dev is not None or parsed.post is not None or parsed.epoch or parsed.local:
+    counted = _dev_number(text) is not None or parsed.dev is None
+    if not counted or parsed.post is not None or parsed.epoch or parsed.local:
         raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
     level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
     numbers = [*parsed.release, 0, 0][:3]
     quote = "'" if "'" in found["parts"] else '"'
     body = ", ".join([*map(str, numbers), f"{quote}{level}{quote}", str(serial)])
-    return text[: found.start("parts")] + body + text[found.end("parts") :]
+    text = text[: found.start("parts")] + body + text[found.end("parts") :]
+    if (dev := _dev_number(text)) is None:
+        return text
+    return text[: dev.start("n")] + str(parsed.dev or 0) + text[dev.end("n") :]
 
 
 def location(path: Path, name: str | None = None) -> VersionLocation | None:

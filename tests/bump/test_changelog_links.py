@@ -109,3 +109,28 @@ def test_a_release_section_gets_its_link_in_the_style_of_the_file(
     text = (root / "CHANGELOG.md").read_text()
     assert re.search(r"^## \[1\.1\.0\] - \d{4}-\d{2}-\d{2}\n\n- New\.$", text, re.MULTILINE)
     assert _links(text) == expected
+
+
+def test_rest_hyperlink_targets_move_on_as_markdown_definitions_do(tmp_path: Path) -> None:
+    """A reST changelog whose headings link their targets (`` `Unreleased`_ ``) defined at its
+    end (``.. _Unreleased: <compare>/0.7.3...master``, ``.. _0.7.3: <tag page>``): the
+    release moves the compare link on and adds the new version's target, in reST."""
+    log = (
+        "`Unreleased`_\n=============\n\n- New.\n\n\n`0.7.3`_ (2024-12-06)\n"
+        "=====================\n\n- Old.\n\n\n`0.7.2`_ (2023-09-11)\n"
+        "=====================\n\n- Older.\n\n\n"
+        f".. _Unreleased: {HOST}/compare/0.7.3...master\n"
+        f".. _0.7.3: {HOST}/releases/tag/0.7.3\n"
+        f".. _0.7.2: {HOST}/releases/tag/0.7.2\n"
+    )
+    files = {"pyproject.toml": project("rested", "0.7.3"), "CHANGELOG.rst": log}
+    root = repo(tmp_path / "rested", files, tags=["0.7.2", "0.7.3"])
+    run_relnox("bump", "--to", "0.7.4", cwd=root, check=True)
+    text = (root / "CHANGELOG.rst").read_text()
+    assert text.splitlines()[-4:] == [
+        f".. _Unreleased: {HOST}/compare/0.7.4...master",
+        f".. _0.7.4: {HOST}/releases/tag/0.7.4",
+        f".. _0.7.3: {HOST}/releases/tag/0.7.3",
+        f".. _0.7.2: {HOST}/releases/tag/0.7.2",
+    ]
+    assert "\n`0.7.4`_ (" in text

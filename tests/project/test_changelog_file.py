@@ -94,3 +94,22 @@ def test_a_changelog_one_folder_into_the_docs_is_found_and_moved(tmp_path: Path)
     assert "docs/content/news.md has a section for 1.4.0" in checked
     bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
     assert "+++ b/docs/content/news.md" in bumped and "+## 1.4.1" in bumped
+
+
+def test_release_notes_in_a_section_folder_of_the_docs_are_the_changelog(tmp_path: Path) -> None:
+    """No changelog at the top nor in ``docs/``: the docs keep it in one of their section
+    folders (``docs/about/release-notes.md``, beside pages of another kind). doctor finds
+    its section of the last release, and the release notes are that section's."""
+    notes = "# Release Notes\n\n## Version 1.6.1 (2024-08-30)\n\n- Fix the build of a page.\n"
+    files = {
+        "pyproject.toml": project("acme", "1.6.1"),
+        "acme/__init__.py": "",
+        "docs/index.md": "# acme\n",
+        "docs/about/contributing.md": "# Contributing\n\n## Version control\n\n- Use git.\n",
+        "docs/about/release-notes.md": notes,
+    }
+    root = repo(tmp_path / "r", files, tags=["1.6.1"])
+    doctor = run_relnox("doctor", cwd=root).stdout
+    assert "docs/about/release-notes.md has a section for 1.6.1" in doctor, doctor
+    said = run_relnox("release-notes", "1.6.1", "-o", "-", cwd=root, check=True).stdout
+    assert "Fix the build of a page." in said

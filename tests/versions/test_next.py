@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 
 def test_a_release_below_the_development_version_of_the_next_line(tmp_path: Path) -> None:
@@ -88,6 +88,25 @@ def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
     assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
 
 
+def test_a_first_alpha_the_newest_pre_releases_never_number_is_the_road_to_the_release(
+    tmp_path: Path,
+) -> None:
+    """After each release the files say the next one's ``a0.dev1`` (2.0.1a0.dev1). A tag of
+    long ago spelled with no number (``v0.4.2a``, read a0) does not make a0 a release this
+    package makes: every line since numbers its pre-releases from 1 (2.0.0b1), so --part
+    patch gives 2.0.1, not the alpha 2.0.1a0."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "0.4.2a0"), "acme/__init__.py": ""},
+        tags=["v0.4.2a"],
+    )
+    for version in ("0.4.2", "2.0.0b1", "2.0.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+    commit(root, {"pyproject.toml": project("acme", "2.0.1a0.dev1")})
+    patch = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert patch.stdout.startswith("acme: 2.0.1a0.dev1 -> 2.0.1\n")
+
+
 def test_a_pre_release_written_ahead_is_said_before_a_part_moves_past_it(tmp_path: Path) -> None:
     """Once 2.1.0b3 is tagged the file says 2.1.0b4, the release to make: --part patch
     gives 2.1.0 and says it moves past the untagged 2.1.0b4, and how to release it."""
@@ -105,3 +124,25 @@ def test_a_pre_release_written_ahead_is_said_before_a_part_moves_past_it(tmp_pat
         "note: acme is at 2.1.0b4, which no tag released (the last release is rel_2_1_0b3): "
         "--part patch gives 2.1.0, past it"
     ) in done
+
+
+def test_a_pre_release_below_a_final_made_only_on_another_branch_is_this_lines(
+    tmp_path: Path,
+) -> None:
+    """Main tagged 4.2.0b3; the final v4.2.0 was made on a branch main never merged, and main
+    went on with betas of its own line (4.2.0b4). Main's next beta is above main's releases:
+    --to 4.2.0b5 and --pre beta give it, saying 4.2.0 was released elsewhere; a version
+    at or below main's own last release is still refused."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "4.2.0b3")}, ["v4.2.0b3"])
+    git(root, "checkout", "-q", "-b", "maintenance")
+    commit(root, {"pyproject.toml": project("acme", "4.2.0")}, "v4.2.0")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"pyproject.toml": project("acme", "4.2.0b4")}, "v4.2.0b4")
+    commit(root, {"acme.txt": "work"})
+    for ask in (["--to", "4.2.0b5"], ["--pre", "beta"]):
+        bump = run_relnox("bump", *ask, "--dry-run", cwd=root)
+        assert bump.returncode == 0, bump.stderr
+        assert bump.stdout.startswith("acme: 4.2.0b4 -> 4.2.0b5\n")
+        assert "v4.2.0 released elsewhere" in bump.stdout
+    refused = run_relnox("bump", "--to", "4.2.0b2", "--dry-run", cwd=root)
+    assert refused.returncode != 0 and "not higher than 4.2.0b4" in refused.stderr

@@ -138,6 +138,25 @@ def test_a_tag_the_backend_agrees_with_is_no_finding(tmp_path: Path) -> None:
     assert any("0.3.1.dev1+g" in path.read_text() for path in kept)
 
 
+def test_a_post_release_scheme_between_tags_is_no_finding(tmp_path: Path) -> None:
+    """setuptools-scm's ``post-release`` scheme, with no local part, builds 1.4.2.post1 one
+    commit after the tag 1.4.2: the backend agrees with relnox's reading (no warning; the
+    commit before a release reads 1.4.2), and the next patch release is 1.4.3."""
+    scheme = '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\n'
+    scheme += 'build-backend = "setuptools.build_meta"\n\n[project]\nname = "scmpkg"\n'
+    scheme += 'dynamic = ["version"]\n\n[tool.setuptools_scm]\nversion_scheme = "post-release"\n'
+    scheme += 'local_scheme = "no-local-version"\n'
+    root = _repo(tmp_path / "repo", {"pyproject.toml": scheme, "scmpkg/__init__.py": ""})
+    _git(root, "tag", "1.4.2")
+    _commit(root, "later")
+    shown = _relnox(root, "packages", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert "says" not in shown.stderr
+    assert json.loads(shown.stdout)["packages"][0]["version"] == "1.4.2"
+    bump = _relnox(root, "bump", "--part", "patch", "--dry-run")
+    assert "scmpkg: 1.4.2 -> 1.4.3" in bump.stdout, bump.stdout + bump.stderr
+
+
 def test_setup_py_wins_over_setup_cfg_and_a_bump_it_contradicts_is_undone(
     tmp_path: Path,
 ) -> None:

@@ -319,3 +319,24 @@ def test_a_package_version_constant_in_a_module_is_a_copy(tmp_path: Path) -> Non
     bump = run_relnox("bump", "--dry-run", "--part", "patch", cwd=root, check=True)
     assert '+PKG_VERSION = "1.43.2"' in bump.stdout
     assert "+PROTOCOL_VERSION" not in bump.stdout
+
+
+def test_sphinx_docs_at_the_last_release_while_the_files_say_the_next_dev_are_no_drift(
+    tmp_path: Path,
+) -> None:
+    """Between releases the package says 7.11.4.dev1 and the docs' ``conf.py`` still shows
+    7.11.3, the last release, until the next moves both: check-versions passes (it failed on
+    every commit between releases), and the release moves the docs with the package."""
+    files = {
+        "pyproject.toml": project("acme", "7.11.4.dev1"),
+        "src/acme/__init__.py": "",
+        "doc/conf.py": 'project = "acme"\nversion = "7.11.3"\nrelease = "7.11.3"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["7.11.3"])
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    bump = run_relnox("bump", "--dry-run", "--part", "patch", cwd=root, check=True)
+    assert '+version = "7.11.4"' in bump.stdout and '+release = "7.11.4"' in bump.stdout
+    (root / "pyproject.toml").write_text(project("acme", "7.11.4"))
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode != 0 and "doc/conf.py says '7.11.3'" in check.stdout

@@ -111,3 +111,36 @@ def test_a_version_info_shaped_as_pythons_own_is_the_version_a_bump_writes(
     ):
         run_relnox("bump", *ask, cwd=root, check=True)
         assert (root / "acme/_version.py").read_text() == INFO_MODULE.format(spelled)
+
+
+DEV_BESIDE = (
+    "version_info = ({})\n"
+    "_dev = {}\n\n\n"
+    "def _make(major, minor, micro, level, serial, dev):\n"
+    '    version = f"{{major}}.{{minor}}.{{micro}}"\n'
+    '    if level != "final":\n'
+    '        version += {{"alpha": "a", "beta": "b", "candidate": "rc"}}[level] + str(serial)\n'
+    '    return version + (f".dev{{dev}}" if dev else "")\n\n\n'
+    "__version__ = _make(*version_info, _dev)\n"
+)
+
+
+def test_a_development_number_beside_version_info_is_part_of_the_version(tmp_path: Path) -> None:
+    """``__version__ = _make(*version_info, _dev)``: between releases the module says
+    ``(7, 11, 4, "alpha", 0)`` and ``_dev = 1``, 7.11.4a0.dev1 (a build's version). The
+    reading has its dev part, and the release writes both: the final tuple and ``_dev = 0``
+    (the tuple alone would build 7.11.4.dev1); a development version writes ``_dev`` back."""
+    extra = '\n[tool.hatch.version]\npath = "acme/version.py"\nsource = "code"\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, extra=extra),
+        "acme/__init__.py": "",
+        "acme/version.py": DEV_BESIDE.format('7, 11, 4, "alpha", 0', 1),
+    }
+    root = repo(tmp_path / "dev", files, tags=["7.11.3"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    assert [p["version"] for p in json.loads(shown)["packages"]] == ["7.11.4a0.dev1"]
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "acme/version.py").read_text() == DEV_BESIDE.format('7, 11, 4, "final", 0', 0)
+    run_relnox("bump", "--to", "7.11.5a0.dev1", cwd=root, check=True)
+    assert (root / "acme/version.py").read_text() == DEV_BESIDE.format('7, 11, 5, "alpha", 0', 1)
+    run_relnox("check-versions", cwd=root, check=True)
