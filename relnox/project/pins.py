@@ -345,17 +345,20 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
     of the target's last releases (two at least) is ``raise``; unchanged at the last two,
     admitting only older releases (a bot keeps it) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
-    for version, tag in _release_tags(workspace, req.target):
-        old = _requirement_at(workspace, req, tag)
+    releases = _release_tags(workspace, req.target)
+    loaded = _as_loaded(workspace, req) if releases else (None, None)
+    for version, tag in releases:
+        old = _requirement_at(workspace, req, tag, loaded)
         if old is not None:
-            seen.append((_moved_with(old, version), _constraint(old), tag))
+            parsed = _parsed(old)
+            seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
     # the constraint as now (extras aside) at the last two releases, admitting only older
     # ones at the last (and not raised to the one before): kept
     if (
         len(seen) >= 2
         and seen[0][0] == "kept"
         and seen[1][0] != "raised"
-        and seen[0][1] == seen[1][1] == _constraint(req.text)
+        and seen[0][1] == seen[1][1] == _constraint(req.text, _parsed(req.text))
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
@@ -367,22 +370,27 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
     return "raise", "the history shows no rule", False
 
 
-def _constraint(text: str) -> str:
-    """The version constraint of a requirement (its extras and marker aside)."""
+def _parsed(text: str) -> Requirement | None:
+    """A requirement's text parsed, or ``None`` when it is no PEP 508 requirement."""
     try:
-        return str(Requirement(text).specifier)
+        return Requirement(text)
     except InvalidRequirement:
-        return text
+        return None
 
 
-def _moved_with(old: str, release: Version) -> str:
+def _constraint(text: str, parsed: Requirement | None) -> str:
+    """The version constraint of a requirement (its extras and marker aside); ``parsed``:
+    :func:`_parsed` of ``text``."""
+    return str(parsed.specifier) if parsed is not None else text
+
+
+def _moved_with(old: Requirement | None, release: Version) -> str:
     """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
     that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
     ``""``."""
-    try:
-        specifiers = Requirement(old).specifier
-    except InvalidRequirement:
+    if old is None:
         return ""
+    specifiers = old.specifier
     lower = (">=", "==", "===", "~=")
     said = [maybe_version(s.version) for s in specifiers if s.operator in lower]
     floors = [v for v in said if v is not None]  # not a prefix match (1.6.*)
@@ -404,20 +412,32 @@ def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]
     return [(version, workspace.tag_for(pkg, str(version))) for version in released]
 
 
-def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) -> str | None:
+def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | None, str | None]:
+    """``req``'s ``pyproject.toml`` as it is now, and ``req`` as loaded from it (``None``:
+    not loaded here)."""
+    from relnox.project.pyproject import requirement_target
+
+    loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
+    now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
+    same = next((item for item in now if requirement_target(item) == req.target), None)
+    return text_or_none(req.path), same if req.text in now else None
+
+
+def _requirement_at(
+    workspace: Workspace, req: InternalRequirement, tag: str, loaded: tuple[str | None, str | None]
+) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
-    target); None: not there, or not a pyproject.toml requirement."""
+    target); None: not there, or not a pyproject.toml requirement. ``loaded``:
+    :func:`_as_loaded`."""
     key = _read_at_tags(workspace, [(req, tag)])[0]
     text = _AT_TAGS[key] if key else None
     if text is None:
         return None
     from relnox.project.pyproject import requirement_target
 
-    if text == text_or_none(req.path):  # the file as at the tag: its requirements as loaded
-        loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
-        now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
-        if req.text in now:  # else not loaded here: read as at the tag
-            return next(item for item in now if requirement_target(item) == req.target)
+    now, same = loaded
+    if text == now and same is not None:  # the file as at the tag: its requirement as loaded
+        return same
     written = _pep508_arrays(text).get(req.key[:-1], ())
     return next((item for item in written if requirement_target(item) == req.target), None)
 
