@@ -451,6 +451,8 @@ class Spelling(NamedTuple):
     short_zero: bool  # a release's .0 left out of its tags (:func:`_short_zero`)
     #: the most recently made final release (:func:`_finals`), or ``None``
     newest_final: tuple[Version, str] | None
+    #: the most recently made pre-release, as ``(prefix, tag)``, or ``None``
+    newest_pre: tuple[str, str] | None
 
 
 @dataclass
@@ -475,7 +477,9 @@ class TagReading:
             finals = _finals(group)
             newest = self.tags.by_date(finals)[0] if finals else None
             short_zero = _short_zero(fitting, self.tags)
-            self.spellings[prefix] = Spelling(fmt, fitting, rank, short_zero, newest)
+            pres = [(prefix, tag) for v, tag in group if v.is_prerelease]
+            pre = max(pres, key=lambda pt: self.tags.dates.get(pt[1], 0)) if pres else None
+            self.spellings[prefix] = Spelling(fmt, fitting, rank, short_zero, newest, pre)
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_files)
@@ -502,7 +506,7 @@ class TagReading:
         takeover: tuple[str, str | None] = ("", None),
     ) -> TagFacts:
         """``takeover``: why a newer spelling is current, and its prefix."""
-        groups, tags = self.groups, self.tags
+        tags = self.tags
         why, current = takeover
         if member.configured is not None:
             convention = TagConvention(
@@ -561,7 +565,7 @@ class TagReading:
             evidence += "; one tag for the whole directory"
         if why:
             evidence += f"; {why}"
-        pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+        pres = [pre for p in chosen if (pre := self.spellings[p].newest_pre) is not None]
         newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
         semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
         if semver_pre:
