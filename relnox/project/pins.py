@@ -346,9 +346,10 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
     admitting only older releases (a bot keeps it) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     releases = _release_tags(workspace, req.target)
-    loaded = _as_loaded(workspace, req) if releases else (None, None)
+    where = _where(workspace, req) if releases else None
+    loaded = _as_loaded(workspace, req) if where is not None else (None, None)
     for version, tag in releases:
-        old = _requirement_at(workspace, req, tag, loaded)
+        old = _requirement_at(workspace, req, tag, where, loaded)
         if old is not None:
             parsed = _parsed(old)
             seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
@@ -424,13 +425,19 @@ def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | No
 
 
 def _requirement_at(
-    workspace: Workspace, req: InternalRequirement, tag: str, loaded: tuple[str | None, str | None]
+    workspace: Workspace,
+    req: InternalRequirement,
+    tag: str,
+    where: str | None,
+    loaded: tuple[str | None, str | None],
 ) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
-    target); None: not there, or not a pyproject.toml requirement. ``loaded``:
-    :func:`_as_loaded`."""
-    key = _read_at_tags(workspace, [(req, tag)])[0]
-    text = _AT_TAGS[key] if key else None
+    target); None: not there, or not a pyproject.toml requirement. ``where``:
+    :func:`_where`; ``loaded``: :func:`_as_loaded`."""
+    if where is None:
+        return None
+    _read_at_tags(workspace, [(where, tag)])  # read already when asked with the others
+    text = _AT_TAGS[(str(workspace.root), tag, where)]
     if text is None:
         return None
     from relnox.project.pyproject import requirement_target
@@ -442,28 +449,32 @@ def _requirement_at(
     return next((item for item in written if requirement_target(item) == req.target), None)
 
 
-def _read_at_tags(
-    workspace: Workspace, asked: Sequence[tuple[InternalRequirement, str]]
-) -> list[tuple[str, str, str] | None]:
-    """Each requirement's ``pyproject.toml`` at each tag into :data:`_AT_TAGS` (the files
-    not read yet read in one go); its key there, None for no pyproject.toml requirement."""
+def _where(workspace: Workspace, req: InternalRequirement) -> str | None:
+    """``req``'s ``pyproject.toml`` from the repository's top, as :data:`_AT_TAGS` keys it;
+    None for a requirement written elsewhere (no pyproject.toml PEP 508 array)."""
+    if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
+        return None
     from relnox.paths import rel
     from relnox.tools import git
 
-    root = workspace.root
-    if str(root) not in _TOPS:
-        _TOPS[str(root)] = git.toplevel(root)
-    keys = [
-        (str(root), tag, rel(req.path, _TOPS[str(root)]))
-        if req.style == "pep508" and req.path.name == "pyproject.toml" and not req.in_lines
-        else None
-        for req, tag in asked
-    ]
-    new = list(dict.fromkeys(key for key in keys if key and key not in _AT_TAGS))
+    root = str(workspace.root)
+    if root not in _TOPS:
+        _TOPS[root] = git.toplevel(workspace.root)
+    return rel(req.path, _TOPS[root])
+
+
+def _read_at_tags(workspace: Workspace, asked: Sequence[tuple[str, str]]) -> None:
+    """Each ``(where, tag)`` (:func:`_where`) into :data:`_AT_TAGS`, the files not read yet
+    read in one go."""
+    from relnox.tools import git
+
+    root = str(workspace.root)
+    new = list(
+        dict.fromkeys(k for where, tag in asked if (k := (root, tag, where)) not in _AT_TAGS)
+    )
     if new:
-        texts = git.show_files(root, [(tag, where) for _root, tag, where in new])
+        texts = git.show_files(workspace.root, [(tag, where) for _root, tag, where in new])
         _AT_TAGS.update(zip(new, texts, strict=True))
-    return keys
 
 
 @functools.cache
@@ -491,7 +502,8 @@ def read_histories(workspace: Workspace, reqs: Sequence[InternalRequirement]) ->
     if workspace.config.raw.get("pin-rule", "history") != "history":
         return  # the setting decides: no history read
     tags = {target: _release_tags(workspace, target) for target in {req.target for req in reqs}}
-    asked = [(req, tag) for req in reqs for _v, tag in tags[req.target]]
+    wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
+    asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:
         _read_at_tags(workspace, asked)
 
