@@ -313,16 +313,23 @@ def raise_floor(text: str, new: Version, where: str) -> str | None:
     return rewrite_pep508(moved, new, where) or moved
 
 
-def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
+def pin_rule(
+    workspace: Workspace,
+    req: InternalRequirement,
+    releases: Sequence[tuple[Version, str]] | None = None,
+) -> tuple[str, str]:
     """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
     to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
-    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`."""
+    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`.
+    ``releases``: the target's last releases (:func:`read_histories`), when read already."""
     from relnox.project.moved_with import history_rule
 
     setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
-    rule, why, seen = _history_rule(workspace, req)
+    if releases is None:
+        releases = _release_tags(workspace, req.target)
+    rule, why, seen = _history_rule(workspace, req, releases)
     if seen or rule != "raise":
         return rule, why
     # a requirement newer than the target's last releases: the history of its siblings
@@ -331,7 +338,7 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
             if other.target == req.target and other.path != req.path and other.key:
-                rule, why, seen = _history_rule(workspace, other)
+                rule, why, seen = _history_rule(workspace, other, releases)
                 if seen and rule == "raise":
                     said = why.removeprefix("it ")
                     return rule, f"new since the last releases; {pkg.name}'s requirement {said}"
@@ -340,12 +347,14 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     return "admit", why
 
 
-def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
-    """:func:`pin_rule` from ``req``'s own history, and whether it had one: raised to each
-    of the target's last releases (two at least) is ``raise``; unchanged at the last two,
-    admitting only older releases (a bot keeps it) is ``keep``."""
+def _history_rule(
+    workspace: Workspace, req: InternalRequirement, releases: Sequence[tuple[Version, str]]
+) -> tuple[str, str, bool]:
+    """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
+    (:func:`_release_tags`), and whether it had one: raised to each of them (two at least)
+    is ``raise``; unchanged at the last two, admitting only older releases (a bot keeps it)
+    is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
-    releases = _release_tags(workspace, req.target)
     where = _where(workspace, req) if releases else None
     loaded = _as_loaded(workspace, req) if where is not None else (None, None)
     for version, tag in releases:
@@ -495,17 +504,21 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
     }
 
 
-def read_histories(workspace: Workspace, reqs: Sequence[InternalRequirement]) -> None:
+def read_histories(
+    workspace: Workspace, reqs: Sequence[InternalRequirement]
+) -> dict[str, list[tuple[Version, str]]]:
     """Every file the :func:`pin_rule` of each of ``reqs`` reads, at its target's last
     releases, asked of git at once (one by one, a bump of 70 dependents made 400 round
-    trips); the rule then answers from what was read."""
+    trips); the rule then answers from what was read. Returns each target's last releases
+    (none when the setting decides)."""
     if workspace.config.raw.get("pin-rule", "history") != "history":
-        return  # the setting decides: no history read
+        return {}  # the setting decides: no history read
     tags = {target: _release_tags(workspace, target) for target in {req.target for req in reqs}}
     wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
     asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:
         _read_at_tags(workspace, asked)
+    return tags
 
 
 def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
@@ -522,9 +535,9 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
         if req.target in targets and req.key and req.style == "pep508"
     ]
     with git.held(workspace.root):  # the files at the tags read through one process
-        read_histories(workspace, [req for _pkg, req in asked])
-        for pkg, req in asked:
-            rule, why = pin_rule(workspace, req)
+        releases = read_histories(workspace, [req for _pkg, req in asked])
+        for pkg, req in asked:  # each target's releases read once, for all its dependents
+            rule, why = pin_rule(workspace, req, releases.get(req.target))
             if rule != "admit":
                 lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
     return lines
