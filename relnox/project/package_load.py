@@ -229,7 +229,7 @@ def _equal_copies(
     """Literal copies that say exactly ``version`` in files that hold other values too: the
     import package's other modules, release-please's manifest, ``CITATION.cff`` and Sphinx's
     ``conf.py``. One that says another version (a protocol's) is left alone."""
-    from relnox.versions.release_please import extra_files, manifest_entry
+    from relnox.versions.release_please import config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
     for folder in dict.fromkeys(base / name for name in modules for base in roots):
@@ -260,8 +260,9 @@ def _equal_copies(
         value = version if version in said else next(iter(near), None)
         if value is not None:
             found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=every))
-    found += extra_files(directory, version, taken | {f.path for f in found})
-    entry = manifest_entry(directory, version, taken | {f.path for f in found})
+    config = config_above(directory)  # read once for both
+    found += extra_files(directory, config, version, taken | {f.path for f in found})
+    entry = manifest_entry(directory, config, version, taken | {f.path for f in found})
     return found + ([entry] if entry is not None else [])
 
 

@@ -313,16 +313,23 @@ def raise_floor(text: str, new: Version, where: str) -> str | None:
     return rewrite_pep508(moved, new, where) or moved
 
 
-def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
+def pin_rule(
+    workspace: Workspace,
+    req: InternalRequirement,
+    releases: Sequence[tuple[Version, str]] | None = None,
+) -> tuple[str, str]:
     """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
     to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
-    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`."""
+    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`.
+    ``releases``: the target's last releases (:func:`read_histories`), when read already."""
     from relnox.project.moved_with import history_rule
 
     setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
-    rule, why, seen = _history_rule(workspace, req)
+    if releases is None:
+        releases = _release_tags(workspace, req.target)
+    rule, why, seen = _history_rule(workspace, req, releases)
     if seen or rule != "raise":
         return rule, why
     # a requirement newer than the target's last releases: the history of its siblings
@@ -331,7 +338,7 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     for pkg in workspace.group_of(owner) if owner else ():
         for other in pkg.requirements:
             if other.target == req.target and other.path != req.path and other.key:
-                rule, why, seen = _history_rule(workspace, other)
+                rule, why, seen = _history_rule(workspace, other, releases)
                 if seen and rule == "raise":
                     said = why.removeprefix("it ")
                     return rule, f"new since the last releases; {pkg.name}'s requirement {said}"
@@ -340,22 +347,28 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
     return "admit", why
 
 
-def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
-    """:func:`pin_rule` from ``req``'s own history, and whether it had one: raised to each
-    of the target's last releases (two at least) is ``raise``; unchanged at the last two,
-    admitting only older releases (a bot keeps it) is ``keep``."""
+def _history_rule(
+    workspace: Workspace, req: InternalRequirement, releases: Sequence[tuple[Version, str]]
+) -> tuple[str, str, bool]:
+    """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
+    (:func:`_release_tags`), and whether it had one: raised to each of them (two at least)
+    is ``raise``; unchanged at the last two, admitting only older releases (a bot keeps it)
+    is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
-    for version, tag in _release_tags(workspace, req.target):
-        old = _requirement_at(workspace, req, tag)
+    where = _where(workspace, req) if releases else None
+    loaded = _as_loaded(workspace, req) if where is not None else (None, None)
+    for version, tag in releases:
+        old = _requirement_at(workspace, req, tag, where, loaded)
         if old is not None:
-            seen.append((_moved_with(old, version), _constraint(old), tag))
+            parsed = _parsed(old)
+            seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
     # the constraint as now (extras aside) at the last two releases, admitting only older
     # ones at the last (and not raised to the one before): kept
     if (
         len(seen) >= 2
         and seen[0][0] == "kept"
         and seen[1][0] != "raised"
-        and seen[0][1] == seen[1][1] == _constraint(req.text)
+        and seen[0][1] == seen[1][1] == _constraint(req.text, _parsed(req.text))
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
@@ -367,22 +380,27 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
     return "raise", "the history shows no rule", False
 
 
-def _constraint(text: str) -> str:
-    """The version constraint of a requirement (its extras and marker aside)."""
+def _parsed(text: str) -> Requirement | None:
+    """A requirement's text parsed, or ``None`` when it is no PEP 508 requirement."""
     try:
-        return str(Requirement(text).specifier)
+        return Requirement(text)
     except InvalidRequirement:
-        return text
+        return None
 
 
-def _moved_with(old: str, release: Version) -> str:
+def _constraint(text: str, parsed: Requirement | None) -> str:
+    """The version constraint of a requirement (its extras and marker aside); ``parsed``:
+    :func:`_parsed` of ``text``."""
+    return str(parsed.specifier) if parsed is not None else text
+
+
+def _moved_with(old: Requirement | None, release: Version) -> str:
     """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
     that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
     ``""``."""
-    try:
-        specifiers = Requirement(old).specifier
-    except InvalidRequirement:
+    if old is None:
         return ""
+    specifiers = old.specifier
     lower = (">=", "==", "===", "~=")
     said = [maybe_version(s.version) for s in specifiers if s.operator in lower]
     floors = [v for v in said if v is not None]  # not a prefix match (1.6.*)
@@ -404,46 +422,68 @@ def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]
     return [(version, workspace.tag_for(pkg, str(version))) for version in released]
 
 
-def _requirement_at(workspace: Workspace, req: InternalRequirement, tag: str) -> str | None:
+def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | None, str | None]:
+    """``req``'s ``pyproject.toml`` as it is now, and ``req`` as loaded from it (``None``:
+    not loaded here)."""
+    from relnox.project.pyproject import requirement_target
+
+    loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
+    now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
+    same = next((item for item in now if requirement_target(item) == req.target), None)
+    return text_or_none(req.path), same if req.text in now else None
+
+
+def _requirement_at(
+    workspace: Workspace,
+    req: InternalRequirement,
+    tag: str,
+    where: str | None,
+    loaded: tuple[str | None, str | None],
+) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
-    target); None: not there, or not a pyproject.toml requirement."""
-    key = _read_at_tags(workspace, [(req, tag)])[0]
-    text = _AT_TAGS[key] if key else None
+    target); None: not there, or not a pyproject.toml requirement. ``where``:
+    :func:`_where`; ``loaded``: :func:`_as_loaded`."""
+    if where is None:
+        return None
+    _read_at_tags(workspace, [(where, tag)])  # read already when asked with the others
+    text = _AT_TAGS[(str(workspace.root), tag, where)]
     if text is None:
         return None
     from relnox.project.pyproject import requirement_target
 
-    if text == text_or_none(req.path):  # the file as at the tag: its requirements as loaded
-        loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
-        now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
-        if req.text in now:  # else not loaded here: read as at the tag
-            return next(item for item in now if requirement_target(item) == req.target)
+    now, same = loaded
+    if text == now and same is not None:  # the file as at the tag: its requirement as loaded
+        return same
     written = _pep508_arrays(text).get(req.key[:-1], ())
     return next((item for item in written if requirement_target(item) == req.target), None)
 
 
-def _read_at_tags(
-    workspace: Workspace, asked: Sequence[tuple[InternalRequirement, str]]
-) -> list[tuple[str, str, str] | None]:
-    """Each requirement's ``pyproject.toml`` at each tag into :data:`_AT_TAGS` (the files
-    not read yet read in one go); its key there, None for no pyproject.toml requirement."""
+def _where(workspace: Workspace, req: InternalRequirement) -> str | None:
+    """``req``'s ``pyproject.toml`` from the repository's top, as :data:`_AT_TAGS` keys it;
+    None for a requirement written elsewhere (no pyproject.toml PEP 508 array)."""
+    if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
+        return None
     from relnox.paths import rel
     from relnox.tools import git
 
-    root = workspace.root
-    if str(root) not in _TOPS:
-        _TOPS[str(root)] = git.toplevel(root)
-    keys = [
-        (str(root), tag, rel(req.path, _TOPS[str(root)]))
-        if req.style == "pep508" and req.path.name == "pyproject.toml" and not req.in_lines
-        else None
-        for req, tag in asked
-    ]
-    new = list(dict.fromkeys(key for key in keys if key and key not in _AT_TAGS))
+    root = str(workspace.root)
+    if root not in _TOPS:
+        _TOPS[root] = git.toplevel(workspace.root)
+    return rel(req.path, _TOPS[root])
+
+
+def _read_at_tags(workspace: Workspace, asked: Sequence[tuple[str, str]]) -> None:
+    """Each ``(where, tag)`` (:func:`_where`) into :data:`_AT_TAGS`, the files not read yet
+    read in one go."""
+    from relnox.tools import git
+
+    root = str(workspace.root)
+    new = list(
+        dict.fromkeys(k for where, tag in asked if (k := (root, tag, where)) not in _AT_TAGS)
+    )
     if new:
-        texts = git.show_files(root, [(tag, where) for _root, tag, where in new])
+        texts = git.show_files(workspace.root, [(tag, where) for _root, tag, where in new])
         _AT_TAGS.update(zip(new, texts, strict=True))
-    return keys
 
 
 @functools.cache
@@ -464,16 +504,21 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
     }
 
 
-def read_histories(workspace: Workspace, reqs: Sequence[InternalRequirement]) -> None:
+def read_histories(
+    workspace: Workspace, reqs: Sequence[InternalRequirement]
+) -> dict[str, list[tuple[Version, str]]]:
     """Every file the :func:`pin_rule` of each of ``reqs`` reads, at its target's last
     releases, asked of git at once (one by one, a bump of 70 dependents made 400 round
-    trips); the rule then answers from what was read."""
+    trips); the rule then answers from what was read. Returns each target's last releases
+    (none when the setting decides)."""
     if workspace.config.raw.get("pin-rule", "history") != "history":
-        return  # the setting decides: no history read
+        return {}  # the setting decides: no history read
     tags = {target: _release_tags(workspace, target) for target in {req.target for req in reqs}}
-    asked = [(req, tag) for req in reqs for _v, tag in tags[req.target]]
+    wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
+    asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:
         _read_at_tags(workspace, asked)
+    return tags
 
 
 def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
@@ -490,9 +535,9 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
         if req.target in targets and req.key and req.style == "pep508"
     ]
     with git.held(workspace.root):  # the files at the tags read through one process
-        read_histories(workspace, [req for _pkg, req in asked])
-        for pkg, req in asked:
-            rule, why = pin_rule(workspace, req)
+        releases = read_histories(workspace, [req for _pkg, req in asked])
+        for pkg, req in asked:  # each target's releases read once, for all its dependents
+            rule, why = pin_rule(workspace, req, releases.get(req.target))
             if rule != "admit":
                 lines.append((f"{pkg.name} requires {req.text}", f"{rule} ({why})"))
     return lines

@@ -83,6 +83,8 @@ class Package:
 
     @property
     def drift_notes(self) -> tuple[str, ...]:
+        if not self.drift:
+            return ()
         cwd = str(Path.cwd().resolve())
 
         def shown(label: str) -> str:

@@ -20,9 +20,15 @@ CONFIG = "release-please-config.json"
 MANIFEST = ".release-please-manifest.json"
 
 
-def extra_files(directory: Path, version: str, taken: set[Path]) -> list[VersionLocation]:
-    """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``."""
-    found = _config_above(directory)
+#: a release-please configuration and its folder (:func:`config_above`)
+ReleasePleaseConfig = tuple[Path, Mapping[str, Any]]
+
+
+def extra_files(
+    directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
+) -> list[VersionLocation]:
+    """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``;
+    ``found``: :func:`config_above` of ``directory``."""
     if found is None:
         return []
     top, config = found
@@ -54,7 +60,7 @@ def extra_files(directory: Path, version: str, taken: set[Path]) -> list[Version
 
 def breaking_is_minor(directory: Path) -> bool:
     """Whether release-please's ``bump-minor-pre-major`` (the package's, else the config's) is on."""
-    found = _config_above(directory)
+    found = config_above(directory)
     if found is None:
         return False
     top, config = found
@@ -65,7 +71,7 @@ def breaking_is_minor(directory: Path) -> bool:
     return (own if isinstance(own, Mapping) and setting in own else config).get(setting) is True
 
 
-def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
+def config_above(directory: Path) -> ReleasePleaseConfig | None:
     """The nearest ``release-please-config.json`` up to the repository's top, and its folder."""
     for folder in (directory, *directory.parents):
         text = _text(folder / CONFIG)
@@ -81,9 +87,11 @@ def _config_above(directory: Path) -> tuple[Path, Mapping[str, Any]] | None:
     return None
 
 
-def manifest_entry(directory: Path, version: str, taken: set[Path]) -> VersionLocation | None:
-    """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``)."""
-    found = _config_above(directory)
+def manifest_entry(
+    directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
+) -> VersionLocation | None:
+    """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``);
+    ``found``: :func:`config_above` of ``directory``."""
     if found is None or found[0] == directory:
         return None
     top, config = found

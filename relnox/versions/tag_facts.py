@@ -192,11 +192,43 @@ def _candidates(convention: TagConvention, formats: Sequence[str], tags: RepoTag
 STRAYS_READ = 3  # highest tags checked against the version file before they count
 
 
-#: a convention's tags by its globs, regex and formats: found, dated spelling, ranked
-Measured = dict[
-    tuple[object, ...],
-    tuple[list[tuple[Version, str]], str | None, list[tuple[Version, str]]],
-]
+class _Tagged(NamedTuple):
+    """What a convention's tags say whichever package it is measured for."""
+
+    found: list[tuple[Version, str]]
+    dated: str | None  # the dated spelling (:func:`spelling_of`)
+    ranked: list[tuple[Version, str]]  # by version, a tag spelled as new tags above its alias
+    finals: list[tuple[Version, str]]  # of ``ranked``, the final releases (all when none is)
+    merged: list[tuple[Version, str]]  # of ``found``, the final releases HEAD contains
+    reachable: tuple[Version, str] | None  # the tag git describe finds
+    released: frozenset[Version]  # the versions of ``found`` but short aliases (:func:`_aliases`)
+
+
+#: a convention's tags by its globs, regex and formats (:class:`_Tagged`)
+Measured = dict[tuple[object, ...], _Tagged]
+
+
+def _tagged(
+    member: Member, convention: TagConvention, formats: tuple[str, ...], tags: RepoTags
+) -> _Tagged:
+    found: list[tuple[Version, str]] = []
+    for tag in _candidates(convention, formats, tags):
+        version = convention.version_of(tag, name=member.name, dir=member.dir)
+        if version is not None:
+            found.append((version, tag))
+    dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
+    # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
+    own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
+    ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
+    finals = [item for item in ranked if not item[0].is_prerelease] or ranked
+    merged = [item for item in ranked if item[1] in tags.merged]
+    # git describe finds the nearest tag HEAD contains; on one commit, the higher version
+    near = min((tags.nearness.get(tag, 0) for _v, tag in merged), default=0)
+    reachable = next((i for i in reversed(merged) if tags.nearness.get(i[1], 0) == near), None)
+    aliases = _aliases(found)
+    released = frozenset(v for v, tag in found if tag not in aliases)
+    merged_finals = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
+    return _Tagged(found, dated, ranked, finals, merged_finals, reachable, released)
 
 
 def _measure(
@@ -213,28 +245,14 @@ def _measure(
     )
     key, seen = (convention.match, convention.regex, formats), {} if seen is None else seen
     if key not in seen:
-        found: list[tuple[Version, str]] = []
-        for tag in _candidates(convention, formats, tags):
-            version = convention.version_of(tag, name=member.name, dir=member.dir)
-            if version is not None:
-                found.append((version, tag))
-        dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
-        # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
-        own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
-        ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
-        seen[key] = (found, dated, ranked)
-    found, dated, ranked = seen[key]
-    finals = [item for item in ranked if not item[0].is_prerelease] or ranked
-    merged = [item for item in ranked if item[1] in tags.merged]
-    # git describe finds the nearest tag HEAD contains; on one commit, the higher version
-    near = min((tags.nearness.get(tag, 0) for _v, tag in merged), default=0)
-    reachable = next((i for i in reversed(merged) if tags.nearness.get(i[1], 0) == near), None)
+        seen[key] = _tagged(member, convention, formats, tags)
+    found, dated, ranked, finals, merged, reachable, released = seen[key]
     # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
     # a release the files went back from is not the line's (withdrawn, or another line's)
-    left, withdrawn, note = _left_behind(member, found, tags, show_files)
+    left, withdrawn, note = _left_behind(member, found, merged, tags, show_files)
     # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
     final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
@@ -258,7 +276,6 @@ def _measure(
         ),
         finals[-1] if finals else None,
     )
-    aliases = _aliases(found)
     return TagFacts(
         convention,
         highest[0] if highest else None,
@@ -266,7 +283,7 @@ def _measure(
         reachable[0] if reachable else None,
         reachable[1] if reachable else None,
         len(found),
-        released=frozenset(v for v, tag in found if tag not in aliases),
+        released=released,
         withdrawn=frozenset(v for v, tag in found if tag in withdrawn),
         last=last[0] if last else None,
         last_tag=last[1] if last else None,
@@ -279,17 +296,18 @@ def _measure(
 def _left_behind(
     member: Member,
     found: Sequence[tuple[Version, str]],
+    merged: Sequence[tuple[Version, str]],
     tags: RepoTags,
     show_files: ShowFiles | None,
 ) -> tuple[set[str], set[str], str | None]:
     """The final releases HEAD holds above its files' line, which the files said and went back
     from (``v1.0.0``, then 0.7.1): never this line's last release; withdrawn (not the highest
     either) unless a tag above the line lies outside HEAD's history (a maintenance branch).
-    Returns the tags left, those withdrawn, and the line that says so."""
+    ``merged``: the final releases of ``found`` HEAD holds. Returns the tags left, those
+    withdrawn, and the line that says so."""
     current = member.current
     if member.vcs or current is None:
         return set(), set(), None
-    merged = [(v, t) for v, t in found if t in tags.merged and not v.is_prerelease]
     above = sorted((v, t) for v, t in merged if v.release > current.release)
     if not above:
         return _pres_left_behind(member, current, found, tags, show_files)
@@ -468,6 +486,10 @@ class Spelling(NamedTuple):
     #: as the prefix that writes new tags: the newest release's, of two the one with more
     rank: tuple[bool, Version, int]
     short_zero: bool  # a release's .0 left out of its tags (:func:`_short_zero`)
+    #: the most recently made final release (:func:`_finals`), or ``None``
+    newest_final: tuple[Version, str] | None
+    #: the most recently made pre-release, as ``(prefix, tag)``, or ``None``
+    newest_pre: tuple[str, str] | None
 
 
 @dataclass
@@ -489,7 +511,12 @@ class TagReading:
             under = fmt.endswith(UNDERSCORED)
             fitting = [(v, t) for v, t in group if underscored(t[len(prefix) :]) == under] or group
             rank = (any(not v.is_prerelease for v, _t in group), top_release(group)[0], len(group))
-            self.spellings[prefix] = Spelling(fmt, fitting, rank, _short_zero(fitting, self.tags))
+            finals = _finals(group)
+            newest = self.tags.by_date(finals)[0] if finals else None
+            short_zero = _short_zero(fitting, self.tags)
+            pres = [(prefix, tag) for v, tag in group if v.is_prerelease]
+            pre = max(pres, key=lambda pt: self.tags.dates.get(pt[1], 0)) if pres else None
+            self.spellings[prefix] = Spelling(fmt, fitting, rank, short_zero, newest, pre)
 
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_files)
@@ -516,7 +543,7 @@ class TagReading:
         takeover: tuple[str, str | None] = ("", None),
     ) -> TagFacts:
         """``takeover``: why a newer spelling is current, and its prefix."""
-        groups, tags = self.groups, self.tags
+        tags = self.tags
         why, current = takeover
         if member.configured is not None:
             convention = TagConvention(
@@ -575,7 +602,7 @@ class TagReading:
             evidence += "; one tag for the whole directory"
         if why:
             evidence += f"; {why}"
-        pres = [(p, tag) for p in chosen for v, tag in groups[p] if v.is_prerelease]
+        pres = [pre for p in chosen if (pre := self.spellings[p].newest_pre) is not None]
         newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
         semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
         if semver_pre:
@@ -659,11 +686,10 @@ class TagReading:
 
     def _zero_in_file(self, member: Member, prefix: str, fmt: str) -> bool:
         """:func:`_short_zero` read from the version file (``v0.61`` whose file says ``0.61.0``)."""
-        groups, tags, show_files = self.groups, self.tags, self.show_files
-        finals = _finals(groups[prefix])
-        if fmt != prefix + "{version}" or "{" in prefix or member.vcs or not finals:
+        show_files, newest = self.show_files, self.spellings[prefix].newest_final
+        if fmt != prefix + "{version}" or "{" in prefix or member.vcs or newest is None:
             return False
-        version, tag = tags.by_date(finals)[0]
+        version, tag = newest
         if len(version.release) != 2 or tag != f"{prefix}{version}" or show_files is None:
             return False
         text = show_files([(tag, member.version_file)])[0] if member.version_file else None
