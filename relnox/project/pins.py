@@ -398,9 +398,12 @@ _TOPS: dict[str, Path] = {}
 
 
 def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]]:
-    """The tags of ``target``'s last :data:`_RELEASES_READ` releases, the last first."""
+    """The tags of ``target``'s last :data:`_RELEASES_READ` releases of HEAD's line, the
+    last first (not another line's above it: main's 2.0.0a0 seen from a 1.6 branch)."""
     pkg = workspace.get(target)
-    released = heapq.nlargest(_RELEASES_READ, pkg.tags.released) if pkg.tags else []
+    newest = pkg.tags.newest[0] if pkg.tags else None
+    line = [v for v in pkg.tags.released if newest is None or v <= newest] if pkg.tags else []
+    released = heapq.nlargest(_RELEASES_READ, line)
     return [(version, workspace.tag_for(pkg, str(version))) for version in released]
 
 
