@@ -342,7 +342,7 @@ def pin_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str]:
 
 def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history, and whether it had one: raised to each
-    of the target's last releases (two at least) is ``raise``; unchanged at the last two,
+    of the target's last two releases at least is ``raise``; unchanged at the last two,
     admitting only older releases (a bot keeps it) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     for version, tag in _release_tags(workspace, req.target):
@@ -358,9 +358,9 @@ def _history_rule(workspace: Workspace, req: InternalRequirement) -> tuple[str, 
         and seen[0][1] == seen[1][1] == _constraint(req.text)
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
-    if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
-        tags = ", ".join(tag for _, _, tag in reversed(seen))
-        return "raise", f"it was raised to each release at {tags}", True
+    if len(seen) >= 2 and seen[0][0] == seen[1][0] == "raised":  # an older release before
+        raised = [tag for what, _, tag in seen if what == "raised"]  # the practice began aside
+        return "raise", f"it was raised to each release at {', '.join(reversed(raised))}", True
     if any(what != "raised" for what, _, _ in seen):
         return "admit", "the history shows no rule", True
     # too new to have a history (raised at most once): its siblings' may decide

@@ -254,6 +254,21 @@ def test_a_maintenance_line_reads_its_rule_at_its_own_releases(tmp_path: Path) -
     assert "acme-ext requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in bump.stdout
 
 
+def test_floors_raised_at_the_last_two_releases_are_raised_though_not_before(
+    tmp_path: Path,
+) -> None:
+    """acme-ext's floor stayed ``>=1.0`` at v1.6.9, then the maintainers raised it at v1.6.10
+    and v1.6.11: the history's practice now is to raise it, so the bump to 1.6.12 does (an
+    older release that did not, before the practice began, made it admit and keep it)."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.0", "v1.6.9")
+    _lockstep(root, "acme-core>=1.6.10,<2", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11,<2", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.12", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.6.12,<2 (was acme-core>=1.6.11,<2)" in bump.stdout
+    assert "pin rule raise: it was raised to each release at v1.6.10, v1.6.11" in bump.stdout
+
+
 def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:
     """acme-ext keeps ``acme-core>=1.5.0,<1.6`` (an older line, which neither release since
     admits) while the group releases 1.6.10 and 1.6.11: the bump to 1.7.0 keeps it, as it
