@@ -78,8 +78,10 @@ def infer_conventions(
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
-        for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
+        # bare tags, no root: the packages whose file names a newest tag's version, or the
+        # newest HEAD holds (a maintenance branch's, main's newer ones made without them)
+        held = tags.by_date([item for item in groups[prefix] if item[1] in tags.merged])[:1]
+        for version, tag in dict.fromkeys([*tags.by_date(groups[prefix])[:_BARE_ASKED], *held]):
             unowned = [m for m in members if not r.has_own_tags(m.name)]
             named = r.naming_each(unowned, [(version, tag)])
             confirmed = [m.name for m in named if not r.names_another(m, tag)]

@@ -1531,3 +1531,32 @@ def test_the_version_files_at_a_tag_are_asked_for_every_package_at_once(
     assert {ws.tag_format_of(ws.get(n)) for n in names} == {"kit-agents@{version}"}
     at_newest = [batch for batch in asked if len(batch) >= len(names)]
     assert at_newest, asked  # the plugins' files at a tag in one request
+
+
+def test_bare_tags_of_a_maintenance_branch_s_packages_are_theirs_though_main_tagged_newer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two packages released together under one bare tag per release (``v2.4.0``, ``v2.4.1``)
+    on a maintenance branch, while main, where they no longer exist, tagged ``v3.0.0`` to
+    ``v3.0.2`` later: on the branch the bare tags HEAD holds are theirs, so the bump goes on
+    from v2.4.1 (read from main's newest tags only, none named them and the bump was refused
+    as not above 3.0.2)."""
+    names = ("alpha", "beta")
+
+    def at(version: str) -> dict[str, str]:
+        return {f"packages/{n}/pyproject.toml": project(n, version) for n in names}
+
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **at("2.4.0")}, tags=["v2.4.0"])
+    commit(root, at("2.4.1"), "v2.4.1")
+    git(root, "branch", "2.x")
+    git(root, "rm", "-q", "-r", "packages", "pyproject.toml")
+    for day, tag in enumerate(("v3.0.0", "v3.0.1", "v3.0.2"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-01-0{day}T00:00:00+00:00")
+        commit(root, {"README.md": f"{tag}\n"}, tag)
+    git(root, "switch", "-q", "2.x")
+    for pkg in load_workspace(root).packages:
+        assert pkg.tags is not None and pkg.tags.last_tag == "v2.4.1", pkg.name
+    dry = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "alpha: 2.4.1 -> 2.4.2" in dry.stdout and "beta: 2.4.1 -> 2.4.2" in dry.stdout
