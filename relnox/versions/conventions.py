@@ -239,9 +239,11 @@ class _Reading(TagReading):
         return canonicalize_name(name) != member.name if name is not None else None
 
     def share_roots_tags(self) -> None:
-        """The root's bare tags also release the members whose file names the newest's version."""
+        """The bare tags the root reads (or a member whose version is from tags, as its git
+        describe does) also release the members whose file names the newest's version."""
         for prefix, scores in self.claims.items():
-            if stem(prefix) or not any(m.is_root and m.name in scores for m in self.members):
+            readers = [m for m in self.members if (m.is_root or m.vcs) and m.name in scores]
+            if stem(prefix) or not readers:
                 continue
             version, tag = self.newest(prefix)
             for member in self.members:

@@ -1560,3 +1560,23 @@ def test_bare_tags_of_a_maintenance_branch_s_packages_are_theirs_though_main_tag
         assert pkg.tags is not None and pkg.tags.last_tag == "v2.4.1", pkg.name
     dry = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert "alpha: 2.4.1 -> 2.4.2" in dry.stdout and "beta: 2.4.1 -> 2.4.2" in dry.stdout
+
+
+def test_bare_tags_a_tag_versioned_member_reads_also_release_the_members_naming_them(
+    tmp_path: Path,
+) -> None:
+    """No root project; ``scm`` takes its version from the tags (its backend's git describe
+    reads the bare ``v1.1.0``), ``core`` and ``extra`` write theirs, 1.1.0 at v1.1.0 and
+    1.0.0 at v1.0.0: the bare tags are theirs too, as they are when the root reads them (they
+    were given no tag and ``{name}-v{version}``)."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    members = '[tool.uv.workspace]\nmembers = ["core", "extra", "scm"]\n'
+
+    def at(version: str) -> dict[str, str]:
+        return {f"{n}/pyproject.toml": project(f"acme-{n}", version) for n in ("core", "extra")}
+
+    scm = {"scm/pyproject.toml": project("acme-scm", None, backend="hatch-vcs", extra=vcs)}
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **scm, **at("1.0.0")}, ["v1.0.0"])
+    commit(root, at("1.1.0"), "v1.1.0")
+    for pkg in load_workspace(root).packages:
+        assert pkg.tags is not None and pkg.tags.last_tag == "v1.1.0", pkg.name
