@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, takewhile
+from pathlib import Path
 from typing import NamedTuple
 
 from packaging.version import Version
@@ -45,7 +46,9 @@ def said_at(
     asked = [(tag, path) for path in paths if path is not None]
     texts = iter(show_files(asked) if show_files is not None and asked else ())
     return [
-        None if path is None or show_files is None or (text := next(texts)) is None else _said(text)
+        None
+        if path is None or show_files is None or (text := next(texts)) is None
+        else _said(text, path)
         for path in paths
     ]
 
@@ -63,12 +66,17 @@ _BARE = re.compile(
 )
 
 
-def _said(text: str) -> list[Version | None]:
+def _said(text: str, path: str) -> list[Version | None]:
     """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
-    VERSION file), or in parts (a version tuple, incremental's Version())."""
+    VERSION file), or in parts (a version tuple, incremental's Version()); a pyproject.toml's
+    static version (not a requirement's ``python_version >= '3.13'``)."""
     from relnox.versions.incremental import public
+    from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
     from relnox.versions.version_tuple import joined
 
+    if path.rpartition("/")[2] == "pyproject.toml":
+        places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
+        return [maybe_version(v) for place in places if (v := value_in(place, text))]
     said = [maybe_version(m) for m in (*_QUOTED.findall(text), *_BARE.findall(text))]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))

@@ -1580,3 +1580,35 @@ def test_bare_tags_a_tag_versioned_member_reads_also_release_the_members_naming_
     commit(root, at("1.1.0"), "v1.1.0")
     for pkg in load_workspace(root).packages:
         assert pkg.tags is not None and pkg.tags.last_tag == "v1.1.0", pkg.name
+
+
+def test_a_package_released_under_a_sibling_s_tags_is_read_at_its_own_version_not_a_marker_s(
+    tmp_path: Path,
+) -> None:
+    """The previous shape, the package's ``pyproject.toml`` requiring ``numpy>=2;
+    python_version >= '3.13'``: at each tag its file says its own version, not 3.13 (read as
+    a second version there, its releases were not read and it had no last tag)."""
+    marker = "numpy>=2; python_version >= '3.13'"
+    members = '\n[tool.uv.workspace]\nmembers = ["kit-core"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("kit", "3.18.0") + members,
+            "kit-core/pyproject.toml": project("kit-core", "2.18.0", requires=[marker]),
+        },
+        ["v3.18.0"],
+    )
+    for minor in (19, 20):
+        commit(
+            root,
+            {
+                "pyproject.toml": project("kit", f"3.{minor}.0") + members,
+                "kit-core/pyproject.toml": project("kit-core", f"2.{minor}.0", requires=[marker]),
+            },
+            f"v3.{minor}.0",
+        )
+    core = load_workspace(root).get("kit-core")
+    assert core.tags is not None and (core.tags.last_tag, str(core.tags.last)) == (
+        "v3.20.0",
+        "2.20.0",
+    )
