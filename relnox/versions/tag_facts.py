@@ -685,7 +685,9 @@ class TagReading:
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
         """A package without tags released under its siblings' bare tags at versions of its own:
-        its file names a rising version, not the tag's, at each of the newest :data:`CARRIED_READ`."""
+        its file names a version, not the tag's, at each of the newest :data:`CARRIED_READ`,
+        which rose at one of them at least and never went down (its last release: the first
+        of them that said its newest)."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f
@@ -723,9 +725,11 @@ class TagReading:
                     break
                 said.append((found.pop(), tag))
             versions = [v for v, _ in said]
-            if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
-                continue  # not a new version at each of the line's releases: not released with it
-            last, tag = said[0]
+            if len(said) != len(chain) or any(a < b for a, b in pairwise(versions)):
+                continue  # back below at a later release: not released with it
+            if versions[0] == versions[-1]:
+                continue  # the same version at each: never released with the line
+            last, tag = next((v, t) for v, t in reversed(said) if v == versions[0])
             if member.current is not None and member.current < last:
                 continue  # its files went back below what it released: read nothing
             why = (

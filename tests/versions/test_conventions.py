@@ -1612,3 +1612,26 @@ def test_a_package_released_under_a_sibling_s_tags_is_read_at_its_own_version_no
         "v3.20.0",
         "2.20.0",
     )
+
+
+@pytest.mark.parametrize(
+    ("said", "last"),
+    [(("2.18.0", "2.18.0", "2.19.0"), "v3.20.0"), (("2.18.0", "2.19.0", "2.19.0"), "v3.19.0")],
+)
+def test_a_package_released_under_a_sibling_s_tags_need_not_move_at_each_of_them(
+    tmp_path: Path, said: tuple[str, str, str], last: str
+) -> None:
+    """A package without tags of its own released beside the root's ``v3.18.0`` to
+    ``v3.20.0``, but not at each of them (its file says 2.18.0 at two, then 2.19.0): its
+    releases are the versions its file said there, the last 2.19.0 under the first tag that
+    said it (it had none, so it was always changed and had no last release)."""
+    members = '\n[tool.uv.workspace]\nmembers = ["kit-core"]\n'
+    root = repo(tmp_path / "r", {"README.md": ""})
+    for minor, core in zip((18, 19, 20), said, strict=True):
+        files = {
+            "pyproject.toml": project("kit", f"3.{minor}.0") + members,
+            "kit-core/pyproject.toml": project("kit-core", core),
+        }
+        commit(root, files, f"v3.{minor}.0")
+    core = load_workspace(root).get("kit-core")
+    assert core.tags is not None and (core.tags.last_tag, str(core.tags.last)) == (last, "2.19.0")
