@@ -258,6 +258,8 @@ def _measure(
     last = next((i for i in reversed(line) if not i[0].is_prerelease), line[-1] if line else None)
     pre = next((i for i in reversed(line) if i[0].is_prerelease and not i[0].is_devrelease), None)
     ahead = pre if pre is not None and (last is None or pre[0] > last[0]) else None
+    if ahead and (current is None or ahead[0] > current):  # not a marker its files never said
+        ahead = None if tag_contradicts(member, ahead[1], ahead[0], show_files) else ahead
     highest = next(
         (
             item
