@@ -1627,10 +1627,10 @@ def test_a_package_released_under_a_sibling_s_tags_need_not_move_at_each_of_them
     said it (it had none, so it was always changed and had no last release)."""
     members = '\n[tool.uv.workspace]\nmembers = ["kit-core"]\n'
     root = repo(tmp_path / "r", {"README.md": ""})
-    for minor, core in zip((18, 19, 20), said, strict=True):
+    for minor, version in zip((18, 19, 20), said, strict=True):
         files = {
             "pyproject.toml": project("kit", f"3.{minor}.0") + members,
-            "kit-core/pyproject.toml": project("kit-core", core),
+            "kit-core/pyproject.toml": project("kit-core", version),
         }
         commit(root, files, f"v3.{minor}.0")
     core = load_workspace(root).get("kit-core")
