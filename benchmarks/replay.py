@@ -99,6 +99,14 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
         name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
             "name"
         )
+        if not name:  # its metadata in setup.cfg: ``[metadata] name = ...``
+            try:
+                cfg = git(repo, "show", f"{commit}:{where.replace('pyproject.toml', 'setup.cfg')}")
+            except subprocess.CalledProcessError:
+                cfg = ""
+            metadata = cfg.partition("[metadata]")[2].split("\n[", 1)[0]
+            found = re.search(r"(?m)^name\s*=\s*(\S+)", metadata)
+            name = found[1] if found else None
         private = "Private :: Do Not Upload" in text
         if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
             return None if private else str(name)

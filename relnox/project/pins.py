@@ -351,7 +351,7 @@ def _history_rule(
     workspace: Workspace, req: InternalRequirement, releases: Sequence[tuple[Version, str]]
 ) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
-    (:func:`_release_tags`), and whether it had one: raised to each of them (two at least)
+    (:func:`_release_tags`), and whether it had one: raised to each of the last two at least
     is ``raise``; unchanged at the last two, admitting only older releases (a bot keeps it)
     is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
@@ -371,9 +371,9 @@ def _history_rule(
         and seen[0][1] == seen[1][1] == _constraint(req.text, _parsed(req.text))
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
-    if len(seen) >= 2 and all(what == "raised" for what, _, _ in seen):
-        tags = ", ".join(tag for _, _, tag in reversed(seen))
-        return "raise", f"it was raised to each release at {tags}", True
+    if len(seen) >= 2 and seen[0][0] == seen[1][0] == "raised":  # an older release before
+        raised = [tag for what, _, tag in seen if what == "raised"]  # the practice began aside
+        return "raise", f"it was raised to each release at {', '.join(reversed(raised))}", True
     if any(what != "raised" for what, _, _ in seen):
         return "admit", "the history shows no rule", True
     # too new to have a history (raised at most once): its siblings' may decide
@@ -416,9 +416,12 @@ _TOPS: dict[str, Path] = {}
 
 
 def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]]:
-    """The tags of ``target``'s last :data:`_RELEASES_READ` releases, the last first."""
+    """The tags of ``target``'s last :data:`_RELEASES_READ` releases of HEAD's line, the
+    last first (not another line's above it: main's 2.0.0a0 seen from a 1.6 branch)."""
     pkg = workspace.get(target)
-    released = heapq.nlargest(_RELEASES_READ, pkg.tags.released) if pkg.tags else []
+    newest = pkg.tags.newest[0] if pkg.tags else None
+    line = [v for v in pkg.tags.released if newest is None or v <= newest] if pkg.tags else []
+    released = heapq.nlargest(_RELEASES_READ, line)
     return [(version, workspace.tag_for(pkg, str(version))) for version in released]
 
 

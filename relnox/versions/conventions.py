@@ -78,8 +78,10 @@ def infer_conventions(
     for prefix in groups:
         if stem(prefix) or prefix in claims or len(members) < 2:
             continue
-        # bare tags, no root: the packages whose file names a newest tag's version (lockstep)
-        for version, tag in tags.by_date(groups[prefix])[:_BARE_ASKED]:
+        # bare tags, no root: the packages whose file names a newest tag's version, or the
+        # newest HEAD holds (a maintenance branch's, main's newer ones made without them)
+        held = tags.by_date([item for item in groups[prefix] if item[1] in tags.merged])[:1]
+        for version, tag in dict.fromkeys([*tags.by_date(groups[prefix])[:_BARE_ASKED], *held]):
             unowned = [m for m in members if not r.has_own_tags(m.name)]
             named = r.naming_each(unowned, [(version, tag)])
             confirmed = [m.name for m in named if not r.names_another(m, tag)]
@@ -237,9 +239,11 @@ class _Reading(TagReading):
         return canonicalize_name(name) != member.name if name is not None else None
 
     def share_roots_tags(self) -> None:
-        """The root's bare tags also release the members whose file names the newest's version."""
+        """The bare tags the root reads (or a member whose version is from tags, as its git
+        describe does) also release the members whose file names the newest's version."""
         for prefix, scores in self.claims.items():
-            if stem(prefix) or not any(m.is_root and m.name in scores for m in self.members):
+            readers = [m for m in self.members if (m.is_root or m.vcs) and m.name in scores]
+            if stem(prefix) or not readers:
                 continue
             version, tag = self.newest(prefix)
             for member in self.members:

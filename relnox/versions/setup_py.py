@@ -280,8 +280,12 @@ def _named_files(
             if module is not None:
                 found.append(module)
     texts = dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None)
-    # a folder setup.py names too (``os.path.join(FOLDER, "version.txt")``)
+    # a folder setup.py names too (``os.path.join(FOLDER, "version.txt")``), or the one above
     folders = [*folders, *(directory / t for t in texts if _plain(t) and (directory / t).is_dir())]
+    if ".." in texts or any(
+        getattr(n, "attr", getattr(n, "id", "")) == "pardir" for n in ast.walk(tree)
+    ):
+        folders.append(directory.parent)  # ``os.path.join(here, os.pardir)``
     for text in texts:
         name = text.strip().removeprefix("./").strip("/")
         if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":

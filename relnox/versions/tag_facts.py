@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, takewhile
+from pathlib import Path
 from typing import NamedTuple
 
 from packaging.version import Version
@@ -45,7 +46,9 @@ def said_at(
     asked = [(tag, path) for path in paths if path is not None]
     texts = iter(show_files(asked) if show_files is not None and asked else ())
     return [
-        None if path is None or show_files is None or (text := next(texts)) is None else _said(text)
+        None
+        if path is None or show_files is None or (text := next(texts)) is None
+        else _said(text, path)
         for path in paths
     ]
 
@@ -63,12 +66,17 @@ _BARE = re.compile(
 )
 
 
-def _said(text: str) -> list[Version | None]:
+def _said(text: str, path: str) -> list[Version | None]:
     """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
-    VERSION file), or in parts (a version tuple, incremental's Version())."""
+    VERSION file), or in parts (a version tuple, incremental's Version()); a pyproject.toml's
+    static version (not a requirement's ``python_version >= '3.13'``)."""
     from relnox.versions.incremental import public
+    from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
     from relnox.versions.version_tuple import joined
 
+    if path.rpartition("/")[2] == "pyproject.toml":
+        places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
+        return [maybe_version(v) for place in places if (v := value_in(place, text))]
     said = [maybe_version(m) for m in (*_QUOTED.findall(text), *_BARE.findall(text))]
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
@@ -268,6 +276,8 @@ def _measure(
     last = next((i for i in reversed(line) if not i[0].is_prerelease), line[-1] if line else None)
     pre = next((i for i in reversed(line) if i[0].is_prerelease and not i[0].is_devrelease), None)
     ahead = pre if pre is not None and (last is None or pre[0] > last[0]) else None
+    if ahead and (current is None or ahead[0] > current):  # not a marker its files never said
+        ahead = None if tag_contradicts(member, ahead[1], ahead[0], show_files) else ahead
     highest = next(
         (
             item
@@ -747,7 +757,9 @@ class TagReading:
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
         """A package without tags released under its siblings' bare tags at versions of its own:
-        its file names a rising version, not the tag's, at each of the newest :data:`CARRIED_READ`."""
+        its file names a version, not the tag's, at each of the newest :data:`CARRIED_READ`,
+        which rose at one of them at least and never went down (its last release: the first
+        of them that said its newest)."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f
@@ -785,9 +797,11 @@ class TagReading:
                     break
                 said.append((found.pop(), tag))
             versions = [v for v, _ in said]
-            if len(said) != len(chain) or any(a <= b for a, b in pairwise(versions)):
-                continue  # not a new version at each of the line's releases: not released with it
-            last, tag = said[0]
+            if len(said) != len(chain) or any(a < b for a, b in pairwise(versions)):
+                continue  # back below at a later release: not released with it
+            if versions[0] == versions[-1]:
+                continue  # the same version at each: never released with the line
+            last, tag = next((v, t) for v, t in reversed(said) if v == versions[0])
             if member.current is not None and member.current < last:
                 continue  # its files went back below what it released: read nothing
             why = (

@@ -14,7 +14,7 @@ from packaging.version import Version
 from relnox.errors import VersionError
 from relnox.project.pins import poetry_admits, rewrite_cfg_line, rewrite_requirement
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo, write
+from tests.shapes import commit, git, project, repo, write
 
 
 @pytest.mark.parametrize(
@@ -237,6 +237,36 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     _lockstep(behind, "acme-core==1.6.10", "v1.6.11")
     follows = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=behind, check=True)
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
+
+
+def test_a_maintenance_line_reads_its_rule_at_its_own_releases(tmp_path: Path) -> None:
+    """The group raised acme-ext's floor at v1.6.10 and v1.6.11; then main tagged v2.0.0a0,
+    its floor left at ``>=1.0``. On the 1.6 branch, which does not hold v2.0.0a0, the bump to
+    1.6.12 raises the floor again: main's pre-release is no release of this line (read as
+    one, it made the history show no rule and the floor stayed)."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.6.10", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11", "v1.6.11")
+    git(root, "branch", "maint")
+    _lockstep(root, "acme-core>=1.0", "v2.0.0a0")
+    git(root, "switch", "-q", "maint")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.12", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.6.12 (was acme-core>=1.6.11)" in bump.stdout
+
+
+def test_floors_raised_at_the_last_two_releases_are_raised_though_not_before(
+    tmp_path: Path,
+) -> None:
+    """acme-ext's floor stayed ``>=1.0`` at v1.6.9, then the maintainers raised it at v1.6.10
+    and v1.6.11: the history's practice now is to raise it, so the bump to 1.6.12 does (an
+    older release that did not, before the practice began, made it admit and keep it)."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.0", "v1.6.9")
+    _lockstep(root, "acme-core>=1.6.10,<2", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11,<2", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "1.6.12", cwd=root, check=True)
+    assert "acme-ext requires acme-core>=1.6.12,<2 (was acme-core>=1.6.11,<2)" in bump.stdout
+    assert "pin rule raise: it was raised to each release at v1.6.10, v1.6.11" in bump.stdout
 
 
 def test_a_range_kept_on_an_older_line_is_kept(tmp_path: Path) -> None:

@@ -1531,3 +1531,107 @@ def test_the_version_files_at_a_tag_are_asked_for_every_package_at_once(
     assert {ws.tag_format_of(ws.get(n)) for n in names} == {"kit-agents@{version}"}
     at_newest = [batch for batch in asked if len(batch) >= len(names)]
     assert at_newest, asked  # the plugins' files at a tag in one request
+
+
+def test_bare_tags_of_a_maintenance_branch_s_packages_are_theirs_though_main_tagged_newer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two packages released together under one bare tag per release (``v2.4.0``, ``v2.4.1``)
+    on a maintenance branch, while main, where they no longer exist, tagged ``v3.0.0`` to
+    ``v3.0.2`` later: on the branch the bare tags HEAD holds are theirs, so the bump goes on
+    from v2.4.1 (read from main's newest tags only, none named them and the bump was refused
+    as not above 3.0.2)."""
+    names = ("alpha", "beta")
+
+    def at(version: str) -> dict[str, str]:
+        return {f"packages/{n}/pyproject.toml": project(n, version) for n in names}
+
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **at("2.4.0")}, tags=["v2.4.0"])
+    commit(root, at("2.4.1"), "v2.4.1")
+    git(root, "branch", "2.x")
+    git(root, "rm", "-q", "-r", "packages", "pyproject.toml")
+    for day, tag in enumerate(("v3.0.0", "v3.0.1", "v3.0.2"), start=2):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"2024-01-0{day}T00:00:00+00:00")
+        commit(root, {"README.md": f"{tag}\n"}, tag)
+    git(root, "switch", "-q", "2.x")
+    for pkg in load_workspace(root).packages:
+        assert pkg.tags is not None and pkg.tags.last_tag == "v2.4.1", pkg.name
+    dry = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "alpha: 2.4.1 -> 2.4.2" in dry.stdout and "beta: 2.4.1 -> 2.4.2" in dry.stdout
+
+
+def test_bare_tags_a_tag_versioned_member_reads_also_release_the_members_naming_them(
+    tmp_path: Path,
+) -> None:
+    """No root project; ``scm`` takes its version from the tags (its backend's git describe
+    reads the bare ``v1.1.0``), ``core`` and ``extra`` write theirs, 1.1.0 at v1.1.0 and
+    1.0.0 at v1.0.0: the bare tags are theirs too, as they are when the root reads them (they
+    were given no tag and ``{name}-v{version}``)."""
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
+    members = '[tool.uv.workspace]\nmembers = ["core", "extra", "scm"]\n'
+
+    def at(version: str) -> dict[str, str]:
+        return {f"{n}/pyproject.toml": project(f"acme-{n}", version) for n in ("core", "extra")}
+
+    scm = {"scm/pyproject.toml": project("acme-scm", None, backend="hatch-vcs", extra=vcs)}
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **scm, **at("1.0.0")}, ["v1.0.0"])
+    commit(root, at("1.1.0"), "v1.1.0")
+    for pkg in load_workspace(root).packages:
+        assert pkg.tags is not None and pkg.tags.last_tag == "v1.1.0", pkg.name
+
+
+def test_a_package_released_under_a_sibling_s_tags_is_read_at_its_own_version_not_a_marker_s(
+    tmp_path: Path,
+) -> None:
+    """The previous shape, the package's ``pyproject.toml`` requiring ``numpy>=2;
+    python_version >= '3.13'``: at each tag its file says its own version, not 3.13 (read as
+    a second version there, its releases were not read and it had no last tag)."""
+    marker = "numpy>=2; python_version >= '3.13'"
+    members = '\n[tool.uv.workspace]\nmembers = ["kit-core"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("kit", "3.18.0") + members,
+            "kit-core/pyproject.toml": project("kit-core", "2.18.0", requires=[marker]),
+        },
+        ["v3.18.0"],
+    )
+    for minor in (19, 20):
+        commit(
+            root,
+            {
+                "pyproject.toml": project("kit", f"3.{minor}.0") + members,
+                "kit-core/pyproject.toml": project("kit-core", f"2.{minor}.0", requires=[marker]),
+            },
+            f"v3.{minor}.0",
+        )
+    core = load_workspace(root).get("kit-core")
+    assert core.tags is not None and (core.tags.last_tag, str(core.tags.last)) == (
+        "v3.20.0",
+        "2.20.0",
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "last"),
+    [(("2.18.0", "2.18.0", "2.19.0"), "v3.20.0"), (("2.18.0", "2.19.0", "2.19.0"), "v3.19.0")],
+)
+def test_a_package_released_under_a_sibling_s_tags_need_not_move_at_each_of_them(
+    tmp_path: Path, said: tuple[str, str, str], last: str
+) -> None:
+    """A package without tags of its own released beside the root's ``v3.18.0`` to
+    ``v3.20.0``, but not at each of them (its file says 2.18.0 at two, then 2.19.0): its
+    releases are the versions its file said there, the last 2.19.0 under the first tag that
+    said it (it had none, so it was always changed and had no last release)."""
+    members = '\n[tool.uv.workspace]\nmembers = ["kit-core"]\n'
+    root = repo(tmp_path / "r", {"README.md": ""})
+    for minor, version in zip((18, 19, 20), said, strict=True):
+        files = {
+            "pyproject.toml": project("kit", f"3.{minor}.0") + members,
+            "kit-core/pyproject.toml": project("kit-core", version),
+        }
+        commit(root, files, f"v3.{minor}.0")
+    core = load_workspace(root).get("kit-core")
+    assert core.tags is not None and (core.tags.last_tag, str(core.tags.last)) == (last, "2.19.0")

@@ -1252,6 +1252,37 @@ def test_a_setup_py_reading_a_plain_version_file_is_read_there(tmp_path: Path, r
     assert (root / "VERSION").read_text() == "40.36.0\n"
 
 
+def test_a_setup_py_reading_a_version_file_in_the_folder_above_is_read_there(
+    tmp_path: Path,
+) -> None:
+    """Two projects in folders of one repository, each setup.py reading its version from a
+    file of the top folder (``os.path.join(here, os.pardir)``): ``VERSION`` for one,
+    ``VERSION-EXTRA`` for the other, at versions of their own. Each is read and bumped there
+    (relnox read both from the repository's bare tags, the second at the first's version)."""
+    setup = (
+        "import os\nfrom setuptools import setup\n"
+        "here = os.path.abspath(os.path.dirname(__file__))\n"
+        "parent = os.path.abspath(os.path.join(here, os.pardir))\n"
+        "with open(os.path.join(parent, {file!r})) as f:\n"
+        "    __version__ = f.read().strip()\n"
+        "setup(name={name!r}, version=__version__)\n"
+    )
+    files = {
+        "VERSION": "2.2.353\n",
+        "VERSION-EXTRA": "0.0.51\n",
+        "core/setup.py": setup.format(file="VERSION", name="acme-core"),
+        "extra/setup.py": setup.format(file="VERSION-EXTRA", name="acme-extra"),
+    }
+    root = repo(tmp_path / "r", files, tags=["2.2.353"])
+    packages = {p.name: p for p in discover(root).packages}
+    assert {n: p.version for n, p in packages.items()} == {
+        "acme-core": "2.2.353",
+        "acme-extra": "0.0.51",
+    }
+    extra = packages["acme-extra"]
+    assert extra.primary is not None and extra.primary.path == root / "VERSION-EXTRA"
+
+
 INCREMENTAL = (
     '"""Provides Twisty version information."""\n\nfrom incremental import Version\n\n'
     "__version__ = Version({})\n"

@@ -979,3 +979,20 @@ def test_a_release_tagged_again_with_a_number_after_a_hyphen_is_stepped_over(
         VersionError, match=r"2\.17\.0 was already released \(its tag kit-2\.17\.0-1 exists"
     ):
         plan_bump(ws, BumpOptions(to="2.17.0"))
+
+
+def test_a_next_line_s_marker_tag_on_the_branch_point_is_not_a_release_branch_s_last(
+    tmp_path: Path,
+) -> None:
+    """main tags ``v3.1.0rc0`` on the commit its release branch starts from (the files say
+    3.0.0rc0 there: a marker of the next line, no release); the branch releases 3.0.0rc1 and
+    3.0.0. On the branch at v3.0.0 the last release is v3.0.0 and nothing changed since (the
+    marker was taken for a pre-release of the line ahead of it, four commits before)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "3.0.0rc0")})
+    git(repo.root, "tag", "v3.0.0rc0")
+    repo.commit({"fix.txt": "1"}, "v3.1.0rc0")
+    git(repo.root, "checkout", "-q", "-b", "v3.0.x")
+    repo.commit({"pyproject.toml": project("lib", "3.0.0rc1")}, "v3.0.0rc1")
+    repo.commit({"pyproject.toml": project("lib", "3.0.0")}, "v3.0.0")
+    ws = load_workspace(repo.root)
+    assert [(row.last_tag, row.changed) for row in plan(ws)] == [("v3.0.0", False)]
