@@ -35,7 +35,6 @@ from pathlib import Path
 
 from relnox.sample import generated_specs, git_env, git_init, write_workspace
 from relnox.tools.envs import uv_binary
-from relnox.tools.index_server import cached_backend
 
 #: a stage line: ``[ok] verify-test        done            3.3s  ...``
 STAGE = re.compile(r"^\[(?:ok|--|XX)\] (\S+)\s+.*?\s(\d+\.\d)s(?:\s|$)")
@@ -159,10 +158,6 @@ def main() -> int:
     parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load {load()}; relnox from {args.relnox_path or 'this env'}")
-    backend = (
-        "cached-dir" if cached_backend() else "simple-dir: pip install watchdog for cached-dir"
-    )
-    print(f"local indexes: pypiserver, {backend} (a relnox from before ff3fc166: simple-dir)")
     with tempfile.TemporaryDirectory(prefix="rehearse-large-") as tmp:
         if not args.no_generated:
             measure(

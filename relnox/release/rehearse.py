@@ -38,7 +38,7 @@ from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
-from relnox.tools.index_server import LocalIndex, cached_backend
+from relnox.tools.index_server import LocalIndex
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import VerifyOptions
 
@@ -55,13 +55,7 @@ class Rehearsal:
 
 @contextlib.contextmanager
 def _indexes(base: Path) -> Iterator[tuple[str, str]]:
-    # pages read from the cached listing where watchdog is installed: a 73-package release
-    # reads about 1,100 (uploads, their checks, installs, the audit)
-    backend = "cached-dir" if cached_backend() else "simple-dir"
-    with (
-        LocalIndex(base / "test-index", backend=backend) as test_index,
-        LocalIndex(base / "index", backend=backend) as index,
-    ):
+    with LocalIndex(base / "test-index") as test_index, LocalIndex(base / "index") as index:
         logger.info("local TestPyPI stand-in: %s", test_index.simple_url)
         logger.info("local PyPI stand-in:     %s", index.simple_url)
         yield test_index.upload_url, index.upload_url

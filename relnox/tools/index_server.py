@@ -71,24 +71,10 @@ def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
 
 #: ``python -m pypiserver`` with a listen backlog of 128 instead of wsgiref's 5: an
 #: installer opening dozens of connections at once (uv: 50) had the rest of its SYNs
-#: dropped and resent after 1, 3, 7 s (72 projects from this index: 22 s, now 0.7 s).
-#: And the cached-dir backend's cache kept across reads: watchdog (2.3 and later) reports a
-#: file opened and closed unwritten, which pypiserver's handler takes for a change, so each
-#: page read dropped the listing and the sha256 it had just made (pypiserver issue 502; a
-#: page of a 146-file index cost the server 11.5 ms of CPU, 1.3 ms with the cache kept)
-_SERVE = "\n".join(
-    (
-        "import sys, wsgiref.simple_server as w",
-        "w.WSGIServer.request_queue_size = 128",
-        "import pypiserver.cache as c",
-        "h = getattr(c, '_EventHandler', None)",
-        "if h is not None:",
-        "    d = h.dispatch",
-        "    h.dispatch = lambda s, e: None if e.event_type in ('opened', 'closed_no_write') "
-        "else d(s, e)",
-        "from pypiserver.__main__ import main",
-        "sys.exit(main())",
-    )
+#: dropped and resent after 1, 3, 7 s (72 projects from this index: 22 s, now 0.7 s)
+_SERVE = (
+    "import sys, wsgiref.simple_server as w; w.WSGIServer.request_queue_size = 128; "
+    "from pypiserver.__main__ import main; sys.exit(main())"
 )
 
 
