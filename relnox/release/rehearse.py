@@ -75,7 +75,9 @@ def _clone(root: Path, into: Path) -> Path:
             len(dirty),
             shortlist(dirty, 5),
         )
-    git.git(top, "clone", "--quiet", "--no-hardlinks", str(top), str(into), env=git_env())
+    # git's objects linked, not copied, where the clone is on the same file system: they are
+    # never changed in place, and the clone's own are new files (124 MB copied: 2.8 s)
+    git.git(top, "clone", "--quiet", str(top), str(into), env=git_env())
     git_identity(into, keep=True)
     return into / Path(root).resolve().relative_to(top)
 
