@@ -456,7 +456,9 @@ def test_a_token_prefix_with_one_agreeing_tag_is_the_packages_even_if_newer_ones
         plan_bump(ws, BumpOptions(part="minor", packages=["acme-fleet"]))
     planned = plan_bump(ws, BumpOptions(part="minor"))  # the others are not blocked
     assert planned.versions == {"acme-core": ("0.3.1", "0.4.0")}
-    assert any(n.startswith("warning: acme-fleet is left out of this bump: ") for n in planned.notes)
+    assert any(
+        n.startswith("warning: acme-fleet is left out of this bump: ") for n in planned.notes
+    )
     out = run_relnox("doctor", cwd=root, check=False).stdout
     assert "fleet-v0.1.4 is newer than 0.0.2" in out
 
