@@ -254,7 +254,8 @@ def _named_files(
     tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
 ) -> list[Path]:
     """The files setup.py names: modules it imports a version from (``pkg.__version__``),
-    and files its strings name (``"VERSION"``) beside setup.py or in one of ``folders``."""
+    and files its strings name (``"VERSION"``, ``"Cargo.toml"``) beside setup.py or in one
+    of ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
     for node in ast.walk(tree):
@@ -288,7 +289,8 @@ def _named_files(
         folders.append(directory.parent)  # ``os.path.join(here, os.pardir)``
     for text in texts:
         name = text.strip().removeprefix("./").strip("/")
-        if not (name.endswith(".py") or "version" in name.lower()) or name == "setup.py":
+        named = name.endswith(".py") or "version" in name.lower() or name == "Cargo.toml"
+        if not named or name == "setup.py":
             continue
         if not name or any(c.isspace() or c in "*?{}%" for c in name):
             continue
@@ -313,9 +315,17 @@ _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
 def version_file(path: Path) -> VersionLocation | None:
-    """A Python file's ``__version__`` (:func:`followed`), or a ``VERSION`` file's version."""
+    """A Python file's ``__version__`` (:func:`followed`), a ``VERSION`` file's version, or
+    a ``Cargo.toml``'s (a crate's, or its workspace's it inherits)."""
     if path.suffix == ".py":
         return followed(path, top_level=True)
+    if path.name == "Cargo.toml":
+        from relnox.versions.dynamic_native import cargo_version
+
+        try:
+            return cargo_version(path.parent, {})[1][0]
+        except VersionError:
+            return None
     if "version" not in path.name.lower():
         return None
     try:
