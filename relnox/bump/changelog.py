@@ -12,6 +12,7 @@ from relnox.bump.changelog_route import unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import (
     READ_ONLY,
+    RELEASES,
     UNDERLINE,
     UNRELEASED,
     Section,
@@ -22,6 +23,7 @@ from relnox.project.changelog import (
     pending_heading,
     pending_newest,
     pending_status,
+    release_line,
     released_heading,
     sections,
 )
@@ -253,6 +255,9 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
         return None  # no list, or a list of links to the sections below (contents)
     eol = line_end(text)
+    if newest.marker == RELEASES:  # a line of the list, over the entries it releases
+        heading = release_line(lines[newest.line].rstrip("\r\n"), title, day)
+        return "".join(lines[:start]) + heading + eol + "".join(lines[start:])
     first = newest.heading.splitlines()[0].lstrip("#").strip()
     words = heading_like(f"## {first}\n\n- x\n", "{title} ({date})").format(title=title, date=day)
     if newest.marker.startswith("#"):

@@ -1,13 +1,14 @@
 """Reading the release sections of a changelog: the one reader doctor, bump and notes share.
 
 A release heading is any heading (Markdown, reST, a bold line, a ``.. changelog::``
-directive, a version line over its entries) whose title names a version or Unreleased; its
+directive, a ``:release:`` line of Sphinx's releases extension, a version line over its entries) whose title names a version or Unreleased; its
 section runs to the next heading of the same or a higher level, outside fenced code."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
@@ -105,7 +106,7 @@ def headings(lines: list[str]) -> list[Heading]:
     styles: dict[tuple[str, bool], int] = {}
     return [
         h
-        if h.marker.startswith("#") or h.marker in READ_ONLY
+        if h.marker.startswith("#") or h.marker in READ_ONLY or h.marker == RELEASES
         else replace(h, level=styles.setdefault((h.marker, h.end - h.line == 3), len(styles) + 1))
         for h in found
     ]
@@ -125,6 +126,11 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 2, level, line.strip(), under["char"])
     if line.rstrip() == DIRECTIVE:
         return _directive(lines, index)
+    if (release := _RELEASE_LINE.match(line)) is not None:
+        title = (
+            f"{release['version']} ({release['date']})" if release["date"] else release["version"]
+        )
+        return Heading(index, index + 1, 2, title, RELEASES)
     if _entry_title(lines, index):
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
@@ -156,6 +162,21 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     released = options.get("released")
     title = f"{version} ({released})" if released else version
     return Heading(index, end, 2, title, DIRECTIVE)
+
+
+#: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it
+#: released (``- :bug:`12` ...``), newest first; the entries above the newest not released yet
+RELEASES = ":release:"
+_RELEASE_LINE = re.compile(
+    r"^(?P<bullet>[-*+][ \t]+):release:`(?P<version>[^\s`<]+)[ \t]*(?:<(?P<date>[^>`]*)>)?`\s*$"
+)
+
+
+def release_line(line: str, version: str, day: date) -> str:
+    """``line``, a ``:release:`` line, as the line of ``version`` released on ``day``."""
+    found = _RELEASE_LINE.match(line)
+    bullet = found["bullet"] if found is not None else "- "
+    return f"{bullet}:release:`{version} <{day.isoformat()}>`"
 
 
 #: a GNU ChangeLog's release entry: ``2025-04-24<TAB>acme 1.4.0`` over its indented items

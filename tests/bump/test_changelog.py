@@ -972,3 +972,30 @@ def test_a_hotfix_heading_left_unreleased_is_read_alike_by_doctor_and_bump(
     assert "CHANGELOG.md: 'v1.2.1 (Unreleased)' becomes 1.2.2's section on bump" in checked.stdout
     bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert "-## v1.2.1 (Unreleased)\n+## v1.2.3" in bumped.stdout
+
+
+def test_a_releases_extension_changelog_is_read_and_gets_its_release_line(tmp_path: Path) -> None:
+    """A reST changelog of Sphinx's releases extension: ``- :release:`1.2.3 <date>``` lines,
+    newest first, over the entries each released; the entries above the newest are not
+    released yet. It was read as having no release (doctor: no section for 1.2.3) and the
+    bump wrote nothing. Now its newest release is read, and the bump writes the new release's
+    line over the pending entries, in the file's bullet."""
+    log = (
+        "=========\nChangelog\n=========\n\n"
+        "* :bug:`12` Fix the empty case.\n"
+        "* :feature:`11` Add a flag.\n"
+        "* :release:`1.2.3 <2024-01-01>`\n"
+        "* :bug:`10` Fix a crash on start.\n"
+        "* :release:`1.2.2 <2023-12-01>`\n"
+        "* :support:`9` Document the flags.\n"
+    )
+    files = {"pyproject.toml": project("acme", "1.2.3"), "CHANGELOG.rst": log}
+    root = repo(tmp_path / "r", files, tags=["v1.2.2", "v1.2.3"])
+    assert "CHANGELOG.rst has a section for 1.2.3" in run_relnox("doctor", cwd=root).stdout
+    run_relnox("release-notes", "1.2.3", cwd=root, check=True)
+    notes = (root / ".relnox" / "dist" / "release-notes.md").read_text()
+    assert ":bug:`10` Fix a crash on start." in notes and "empty case" not in notes
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=date(2026, 2, 3))))
+    assert (root / "CHANGELOG.rst").read_text() == log.replace(
+        "* :bug:`12`", "* :release:`1.2.4 <2026-02-03>`\n* :bug:`12`"
+    )
