@@ -33,14 +33,7 @@ from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version, same_version
 from relnox.versions.next import next_versions
-from relnox.versions.next_checks import (
-    dated_note,
-    past_unreleased,
-    refuse_downgrades,
-    refuse_released,
-    stamped_reading,
-    unreleased_note,
-)
+from relnox.versions.next_checks import refuse_downgrades, refuse_released, stamped_reading
 from relnox.versions.sources import VersionLocation, read_text, set_string
 
 logger = logging.getLogger("relnox")
@@ -307,7 +300,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         selected = _without_refused(workspace, selected, versions, moved)
     backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
-    plan.notes += moved + stepped + backports + past_unreleased(selected, versions, part)
+    plan.notes += moved + stepped + backports
     plan.notes += dict.fromkeys(f"note: {n}" for name, n in workspace.moved if name in versions)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
@@ -316,16 +309,12 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     by_file: dict[Path, list[tuple[tuple[object, ...], tuple[str, str]]]] = {}  # the same
     for pkg in selected:
         new = versions[pkg.name][1]
-        if options.to is None:
-            plan.notes += dated_note(pkg, part, pre, new)
         copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
         if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
                 f"{workspace.tag_for(pkg, new)}" + ("" if copies else ", no file of it is edited")
             )
-        elif options.to is None and part in ("major", "minor", "patch"):
-            plan.notes += unreleased_note(workspace, pkg, part, new)
         stamped = stamped_reading(workspace, pkg) if options.to is None else None
         if stamped is not None:
             plan.notes.append(f"note: {pkg.name}: {stamped}")

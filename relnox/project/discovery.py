@@ -227,7 +227,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         workspace = read_tags(workspace)
     if scanned:
         workspace = _without_placeholders(workspace)
-    from relnox.versions.next import with_stamped
+    from relnox.versions.next_checks import with_stamped
     from relnox.versions.referee import refereed
 
     workspace = with_stamped(refereed(workspace))

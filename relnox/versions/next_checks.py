@@ -1,16 +1,19 @@
 """What a next version must be (never a tagged one, never at or below this line's last
-release: :func:`refuse_released`), and the notes a plan says of it."""
+release: :func:`refuse_released`), and a version file that is a placeholder stamped at build
+time (:func:`stamped_tags`, read as the workspace loads); how ``--part`` reached it is said by
+:func:`relnox.versions.next.next_versions`."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from relnox.errors import VersionError
 from relnox.paths import rel
 from relnox.tools import git
-from relnox.versions.arithmetic import bump_version, maybe_version, parse_version
-from relnox.versions.next import PARTS_OF_RELEASE, dated_spelling, release_tag
+from relnox.versions.arithmetic import maybe_version, parse_version, same_version
+from relnox.versions.next import release_tag
 from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
@@ -89,22 +92,36 @@ def refuse_downgrades(
     return notes
 
 
-def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> list[str]:
-    """The note that a --part bump skips a version file set past the last release."""
-    current = parse_version(pkg.version)
-    facts = pkg.tags
-    if facts is None or facts.highest is None or current.is_prerelease or current.local:
-        return []
-    if current <= facts.highest or current in facts.released:
-        return []
-    steps = PARTS_OF_RELEASE
-    if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
-        return []
-    return [
-        f"note: {pkg.name} {pkg.version} is written but not released (no tag "
-        f"{tag_for(pkg, None, workspace.tag_format)}); --part {part} skips it to {new}. To release "
-        f"{pkg.version} as written, tag it instead: relnox tag"
-    ]
+def with_stamped(workspace: Workspace) -> Workspace:
+    """``workspace`` with each package's :func:`stamped_tags` (read once, as it loads)."""
+    stamped = {p.name: found for p in workspace.packages if (found := stamped_tags(workspace, p))}
+    if not stamped:
+        return workspace
+    packages = tuple(
+        replace(p, stamped=stamped[p.name]) if p.name in stamped else p for p in workspace.packages
+    )
+    return replace(workspace, packages=packages)
+
+
+def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
+    """The two newest release tags at whose commits ``pkg``'s file says its version now (a
+    placeholder stamped at build time)."""
+    from relnox.versions.sources import version_at
+
+    facts, current = pkg.tags, maybe_version(pkg.version)
+    if pkg.vcs_versioned or facts is None or facts.last is None or current is None:
+        return ()
+    if current >= facts.last or not git.is_repo(workspace.root):
+        return ()
+    # the two newest releases, both above it (a file saying 0.1.0 at v0.1.0 named that release)
+    finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
+    before = [v for v in finals[-1:] if v > current]
+    named = (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
+    tags = [t for t in named if t and git.tag_exists(workspace.root, t)]
+    if len(tags) < 2:  # one tag above the file may as well be another project's
+        return ()
+    said = [version_at(workspace.root, pkg.locations, t) for t in tags]
+    return tuple(tags) if all(same_version(s, pkg.version) for s in said) else ()
 
 
 def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
@@ -152,44 +169,3 @@ def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, ne
         f'build time), set tag-format = "{split[0]}{{version}}" in [tool.relnox] (the '
         'root\'s or its own); if not, set tag-format = "{name}-v{version}" there to say so'
     )
-
-
-def past_unreleased(
-    selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
-) -> list[str]:
-    """Notes for the packages whose files hold the untagged next version (``1.53.0`` after
-    ``1.52.0``), which ``--part`` moves past."""
-    if part not in PARTS_OF_RELEASE:
-        return []
-    ahead: dict[tuple[str, str, str], list[str]] = {}
-    for pkg in selected:
-        facts, current = pkg.tags, maybe_version(pkg.version)
-        last, last_tag = facts.newest if facts is not None else (None, None)
-        if pkg.vcs_versioned or facts is None or last is None or current is None:
-            continue
-        if current.is_devrelease or current.is_postrelease or current.local is not None:
-            continue
-        pre = ("pre",) if last.pre is not None and not last.is_devrelease else ()
-        steps = {bump_version(last, step) for step in (*PARTS_OF_RELEASE, *pre)}
-        if current in steps and current not in facts.released and pkg.name in versions:
-            key = (pkg.version, str(last_tag), versions[pkg.name][1])
-            ahead.setdefault(key, []).append(pkg.name)
-    return [
-        f"note: {', '.join(names)} {'is' if len(names) == 1 else 'are'} at {version}, which no "
-        f"tag released (the last release is {tag}): --part {part} gives {new}, past it; to "
-        f"release {version} as it is, run relnox release without --part"
-        for (version, tag, new), names in ahead.items()
-    ]
-
-
-def dated_note(pkg: Package, part: str | None, pre: str | None, new: str) -> list[str]:
-    """What ``--part`` gives a package whose versions are release days (months, years)."""
-    facts = pkg.tags
-    if facts is None or dated_spelling(pkg, part, pre) is None:
-        return []
-    unit = (facts.dated or "").partition("/")[0].removeprefix("short-")  # year, month, a day's
-    said = f"{unit}s they were released and a count ({facts.highest_tag} was tagged in its {unit})"
-    if unit not in ("year", "month"):
-        said = f"days they were released ({facts.highest_tag} was tagged on its date)"
-    gives = {"year": "this year's next", "month": "this month's"}.get(unit, "today's")
-    return [f"note: {pkg.name}'s versions are the {said}: --part {part} gives {gives}, {new}"]
