@@ -14,7 +14,7 @@ from pathlib import Path
 from relnox.bump.changelog_plan import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, FileEdit
-from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
+from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean, shortlist
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.moved_with import copies_moved
@@ -256,18 +256,27 @@ def _without_refused(
     workspace: Workspace,
     selected: Sequence[Package],
     versions: dict[str, tuple[str, str]],
+    failed: dict[str, VersionError],
     notes: list[str],
 ) -> tuple[Package, ...]:
-    """``selected`` less the lockstep groups of those whose next version is refused (each
-    said in ``notes``, dropped from ``versions``); all of them refused: the first refusal."""
-    out: dict[str, VersionError] = {}
+    """``selected`` less the lockstep groups whose next version ``failed`` or is refused (each
+    said in ``notes``, with why, dropped from ``versions``); none left: the first error."""
+    out = dict(failed)
     for pkg in selected:
         try:
-            refuse_released(workspace, pkg, versions[pkg.name][1])
+            if pkg.name not in out:
+                refuse_released(workspace, pkg, versions[pkg.name][1])
         except VersionError as exc:
             out.update((p.name, exc) for p in workspace.group_of(pkg) if p.name not in out)
-            notes.append(f"warning: {pkg.name} is left out of this bump: {exc}")
-    if out and all(p.name in out for p in selected):
+    left: dict[VersionError, list[str]] = {}  # one warning a cause: a group, named whole
+    for name, why in out.items():
+        left.setdefault(why, []).append(name)
+    notes += [
+        f"warning: {shortlist(names)} {'is' if len(names) == 1 else 'are'} left out of this "
+        f"bump: {why}"
+        for why, names in left.items()
+    ]
+    if out and set(versions) <= set(out):
         raise next(iter(out.values()))
     for name in out:
         versions.pop(name, None)
@@ -286,18 +295,20 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     selected, moved = selection.packages, list(selection.notes)
     today = options.today or date.today()
     stepped: list[str] = []
+    passes = {part: selected}
     if options.parts:  # each package its own part (relnox.release.intent): one pass a part
         selected = tuple(p for p in workspace.packages if p.name in options.parts)
-        versions = {}
-        for each in dict.fromkeys(options.parts.values()):
-            chosen = [p for p in selected if options.parts[p.name] == each]
-            versions.update(next_versions(workspace, chosen, each, None, pre, today, stepped))
-    else:
-        versions = next_versions(workspace, selected, part, to, pre, today, stepped)
-    if (changed_only or options.parts) and selected:
+        parts = options.parts
+        passes = {e: tuple(p for p in selected if parts[p.name] == e) for e in parts.values()}
+    alone = not options.packages and len(selected) > 1  # one package's problem blocks no other
+    failed: dict[str, VersionError] | None = {} if alone else None
+    versions: dict[str, tuple[str, str]] = {}
+    for each, chosen in passes.items():
+        versions.update(next_versions(workspace, chosen, each, to, pre, today, stepped, failed))
+    if (changed_only or options.parts) and versions:
         selected = _with_moved_pins(workspace, versions)
-    if not options.packages and len(selected) > 1:  # one package's problem blocks no other
-        selected = _without_refused(workspace, selected, versions, moved)
+    if failed is not None:
+        selected = _without_refused(workspace, selected, versions, failed, moved)
     backports = refuse_downgrades(workspace, selected, versions)
     plan = BumpPlan(workspace=workspace, versions=versions)
     plan.notes += moved + stepped + backports

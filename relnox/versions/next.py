@@ -42,22 +42,31 @@ def next_versions(
     pre: str | None = None,
     today: date | None = None,
     notes: list[str] | None = None,
+    failed: dict[str, VersionError] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Each of ``selected``: its version now and its next; ``notes`` gets how ``--part``
-    reached it (what was stepped over, what the files or the tags' dates said)."""
+    reached it (what was stepped over, what the files or the tags' dates said). With
+    ``failed``, a lockstep group whose next version cannot be computed is put there (each
+    member's name with the error), not raised."""
     versions: dict[str, tuple[str, str]] = {}
     chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
-        if pkg.name in versions:
+        if pkg.name in versions or pkg.name in (failed or {}):
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
-        new = next_version(workspace, pkg, group, part, pre, to=to, today=today, notes=notes)
-        for member in group:
-            check_file_name(str(member.pyproject), member.name, new)
-            versions[member.name] = (member.version, new)
+        try:
+            new = next_version(workspace, pkg, group, part, pre, to=to, today=today, notes=notes)
+            for member in group:
+                check_file_name(str(member.pyproject), member.name, new)
+        except VersionError as exc:
+            if failed is None:
+                raise
+            failed.update((member.name, exc) for member in group)
+            continue
+        versions.update((member.name, (member.version, new)) for member in group)
     if notes is not None and to is None:
         notes += past_unreleased(selected, versions, part)
-        for pkg in selected:
+        for pkg in (p for p in selected if p.name in versions):
             notes += dated_note(pkg, part, pre, versions[pkg.name][1])
             if part in PARTS_OF_RELEASE and not pkg.bumped_by_tag:
                 notes += unreleased_note(workspace, pkg, part, versions[pkg.name][1])

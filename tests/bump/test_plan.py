@@ -765,7 +765,9 @@ def test_lockstep_groups_move_together_and_the_rest_independently(tmp_path: Path
         match=r"diverged versions \(1\.0\.0: core; 1\.2\.0: core-extra\).*"
         r"--package core --package core-extra --to 1\.2\.0",
     ):
-        plan_bump(ws, BumpOptions(part="minor", allow_dirty=True))
+        plan_bump(ws, BumpOptions(part="minor", packages=["core", "core-extra"]))
+    whole = plan_bump(ws, BumpOptions(part="minor", allow_dirty=True))  # the group left out
+    assert whole.versions == {"plugin": ("0.3.0", "0.4.0")}
     aligned = plan_bump(
         ws, BumpOptions(to="1.2.0", packages=["core", "core-extra"], allow_dirty=True)
     )
@@ -1794,3 +1796,28 @@ def test_one_packages_refusal_leaves_it_out_of_a_whole_workspace_bump(tmp_path: 
     assert "warning: late is left out of this bump" in quiet.stdout  # -q keeps it
     alone = run_relnox("bump", "--package", "late", "--part", "patch", "--dry-run", cwd=root)
     assert alone.returncode != 0 and "late: 1.0.1 is not above 1.5.0" in alone.stderr
+
+
+def test_a_group_whose_next_version_fails_is_left_out_of_a_whole_workspace_bump(
+    tmp_path: Path,
+) -> None:
+    """A configured lockstep group whose versions diverged has no next version (an error,
+    not a refusal), which stopped the whole workspace's bump. Now the others are bumped and
+    one warning names the group, why and the fix; named with -p, it fails as before."""
+    files = {
+        "pyproject.toml": '[tool.relnox]\nlockstep = [["grp-a", "grp-b"]]\n',
+        "src/core/pyproject.toml": project("core", "2.0.0"),
+        "src/grp-a/pyproject.toml": project("grp-a", "1.0.0"),
+        "src/grp-b/pyproject.toml": project("grp-b", "1.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v2.0.0"])
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert "core: 2.0.0 -> 2.0.1" in out and "grp-a: 1.0.0 ->" not in out
+    assert (
+        "warning: grp-a, grp-b are left out of this bump: lockstep group with diverged "
+        "versions (1.0.0: grp-a; 1.1.0: grp-b); align them first with relnox bump "
+        "--package grp-a --package grp-b --to 1.1.0"
+    ) in out
+    named = ("-p", "grp-a", "-p", "grp-b")
+    alone = run_relnox("bump", *named, "--part", "patch", "--dry-run", cwd=root)
+    assert alone.returncode == 1 and "lockstep group with diverged versions" in alone.stderr
