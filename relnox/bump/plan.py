@@ -252,6 +252,23 @@ def _check_request(options: BumpOptions) -> None:
             raise UnknownChoice(str(exc)) from None
 
 
+def _one_to(workspace: Workspace, selected: Sequence[Package], options: BumpOptions) -> None:
+    """``--to`` with no package named moves several to one version only when they are one
+    lockstep group or all at one version now; else it names ``--package``."""
+    if options.to is None or options.packages or len(selected) < 2:
+        return
+    by: dict[str, list[str]] = {}  # 1.7.0: a, b and 69 more; 0.3.0: c
+    for pkg in selected:
+        by.setdefault(pkg.version, []).append(pkg.name)
+    if len(by) > 1 and len({workspace.group_of(p)[0].name for p in selected}) > 1:
+        raise UnknownChoice(
+            f"--to {options.to} would move every package to it, and they are at different "
+            f"versions ({'; '.join(f'{v}: {shortlist(n)}' for v, n in by.items())}); name "
+            f"the ones that move with --package (-p), e.g. relnox bump -p {selected[0].name} "
+            f"--to {options.to}"
+        )
+
+
 def _without_refused(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -293,6 +310,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         workspace.require_history(f"bump --{'part' if part is not None else 'pre'}")
     selection = select_packages(workspace, options.packages, changed=changed_only, rule=Rule.BUMP)
     selected, moved = selection.packages, list(selection.notes)
+    _one_to(workspace, selected, options)
     today = options.today or date.today()
     stepped: list[str] = []
     passes = {part: selected}

@@ -1821,3 +1821,27 @@ def test_a_group_whose_next_version_fails_is_left_out_of_a_whole_workspace_bump(
     named = ("-p", "grp-a", "-p", "grp-b")
     alone = run_relnox("bump", *named, "--part", "patch", "--dry-run", cwd=root)
     assert alone.returncode == 1 and "lockstep group with diverged versions" in alone.stderr
+
+
+def test_to_without_a_package_refuses_independent_packages_at_different_versions(
+    tmp_path: Path,
+) -> None:
+    """``bump --to 3.0.0`` on a workspace of independent packages at 2.0.0 and 1.0.0 moved
+    every one of them to 3.0.0 without a word. Now it is refused in one line naming -p; at
+    one version now, or named, they move."""
+    files = {
+        "src/core/pyproject.toml": project("core", "2.0.0"),
+        "src/late/pyproject.toml": project("late", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["core-v2.0.0", "late-v1.0.0"])
+    refused = run_relnox("bump", "--to", "3.0.0", "--dry-run", cwd=root)
+    assert refused.returncode == 2 and error_lines(refused.stderr) == [
+        "relnox: error: --to 3.0.0 would move every package to it, and they are at "
+        "different versions (2.0.0: core; 1.0.0: late); name the ones that move with "
+        "--package (-p), e.g. relnox bump -p core --to 3.0.0"
+    ]
+    one = plan_bump(load_workspace(root), BumpOptions(to="3.0.0", packages=["late"]))
+    assert one.versions == {"late": ("1.0.0", "3.0.0")}
+    commit(root, {"src/late/pyproject.toml": project("late", "2.0.0")})
+    both = plan_bump(load_workspace(root), BumpOptions(to="3.0.0"))
+    assert both.versions == {"core": ("2.0.0", "3.0.0"), "late": ("2.0.0", "3.0.0")}
