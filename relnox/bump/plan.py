@@ -279,10 +279,9 @@ def _without_refused(
     """``selected`` less the lockstep groups whose next version ``failed`` or is refused (each
     said in ``notes``, with why, dropped from ``versions``); none left: the first error."""
     out = dict(failed)
-    for pkg in selected:
+    for pkg in (p for p in selected if p.name not in out):  # a group once
         try:
-            if pkg.name not in out:
-                refuse_released(workspace, pkg, versions[pkg.name][1])
+            refuse_released(workspace, pkg, versions[pkg.name][1])
         except VersionError as exc:
             out.update((p.name, exc) for p in workspace.group_of(pkg) if p.name not in out)
     left: dict[VersionError, list[str]] = {}  # one warning a cause: a group, named whole
