@@ -23,6 +23,7 @@ from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
 from relnox.versions.tag_model import TagConvention, TagFacts
 from relnox.versions.tag_name import tag_for, tag_format_of
+from relnox.versions.tags import names_no_package
 
 __all__ = ["Broken", "InternalRequirement", "Package", "Unreleased", "Workspace"]
 
@@ -259,7 +260,7 @@ class Workspace:
         by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
         for pkg in self.packages:
             fmt = self.tag_format_of(pkg)
-            if pkg.name not in grouped and "{name}" not in fmt and "{dir}" not in fmt:
+            if pkg.name not in grouped and names_no_package(fmt):
                 key = (fmt, str(maybe_version(pkg.version) or pkg.version))
                 by_tag.setdefault(key, []).append(pkg)
         shared = [tuple(group) for group in by_tag.values() if len(group) > 1]
@@ -305,7 +306,7 @@ class Workspace:
     def tag_sharers(self, pkg: Package) -> tuple[Package, ...]:
         """The packages outside ``pkg``'s group whose new tags have its tags' names."""
         fmt = self.tag_format_of(pkg)
-        if "{name}" in fmt or "{dir}" in fmt:
+        if not names_no_package(fmt):
             return ()
         group = self.group_of(pkg)
         return tuple(q for q in self.packages if q not in group and self.tag_format_of(q) == fmt)

@@ -16,6 +16,7 @@ from relnox.tools import git
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import version_at
+from relnox.versions.tags import names_no_package
 
 if TYPE_CHECKING:
     from relnox.release.tagging import TagAction, TagOptions, TagPlan
@@ -124,7 +125,7 @@ def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
     for action in actions:
         pkg = workspace.get(action.package)
         fmt = workspace.tag_format_of(pkg)
-        if "{name}" in fmt or "{dir}" in fmt:
+        if not names_no_package(fmt):
             continue
         others = [
             q

@@ -24,7 +24,7 @@ from relnox.tools.github import event_before
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import version_at
-from relnox.versions.tags import parse_tag
+from relnox.versions.tags import names_no_package, parse_tag
 
 logger = logging.getLogger("relnox")
 FETCH_HINT = (
@@ -264,7 +264,7 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
         workspace.config.tag_format,
         *(workspace.tag_format_of(p) for p in workspace.packages),
     ]
-    formats += [f for f in configured if f and "{name}" not in f and "{dir}" not in f]
+    formats += [f for f in configured if f and names_no_package(f)]
     found: dict[Version, list[tuple[str, str]]] = {}
     for name, (_kind, obj, _peeled_kind, peeled) in git.tag_objects(workspace.root).items():
         for fmt in dict.fromkeys(formats):

@@ -27,7 +27,7 @@ from relnox.versions.tag_model import (
     stem,
     underscored,
 )
-from relnox.versions.tags import UNDERSCORED, dotless_version, tag_regex
+from relnox.versions.tags import UNDERSCORED, dotless_version, names_no_package, tag_regex
 
 #: the files at tags, read many at once: ``[(tag, path), ...]`` -> each one's text, ``None``
 #: where there is none
@@ -726,9 +726,7 @@ class TagReading:
         out = dict(facts)
         # one tag for all joins a lockstep line: only a package at the line's version
         line = (
-            {m.current for m in members if facts[m.name].count}
-            if "{name}" not in shape and "{dir}" not in shape
-            else None
+            {m.current for m in members if facts[m.name].count} if names_no_package(shape) else None
         )
         newest = max(
             (

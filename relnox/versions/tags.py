@@ -59,6 +59,12 @@ class ParsedTag:
     dir: str | None = None
 
 
+def names_no_package(tag_format: str) -> bool:
+    """A format whose tags say no package's name (``v{version}``): one tag per version,
+    shared by every package tagged with it."""
+    return "{name}" not in tag_format and "{dir}" not in tag_format
+
+
 def format_tag(tag_format: str, *, name: str, dir: str, version: str) -> str:
     dotless = dotless_spelling(version) if DOTLESS in tag_format else ""
     if dotless is None:
