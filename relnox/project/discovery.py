@@ -306,7 +306,7 @@ def _member_docs(
 
     def leave(directory: Path, name: str, why: str, setting: str) -> None:
         unreleased.append(Unreleased(directory, name, why, setting))
-        skipped.append(f"{relpath(directory, root)} ({name}): {why}, so not released; {setting}")
+        skipped.append(unreleased[-1].note(root))
 
     for directory in dirs:
         rel = relpath(directory, root)
