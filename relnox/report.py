@@ -10,7 +10,7 @@ from typing import Any
 
 from relnox.paths import rel
 from relnox.progress import MANY as MANY  # the one threshold, the log's too
-from relnox.project.workspace import Workspace
+from relnox.project.workspace import NOT_RELEASED, Workspace
 from relnox.versions.sources import VersionLocation
 
 
@@ -193,6 +193,43 @@ def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> 
         else:
             lines.append(f"{shared.lines()[0][:-1]}; -v names them)")
     return lines
+
+
+_NOT_RELEASED = re.compile(
+    rf"(?P<head>.*?)(?P<dir>[^\s(]+) \((?P<name>[^()]+)\): (?P<why>.+?){re.escape(NOT_RELEASED)}"
+    r"(?P<setting>.+)"
+)
+
+
+def fold_not_released(lines: Sequence[str], verbose: int = 0) -> list[str]:
+    """``lines`` (notes, or findings saying one) with the projects left out for one reason
+    (:meth:`Unreleased.note <relnox.project.workspace.Unreleased.note>`) one line when
+    :data:`MANY` or more share it, ``10 projects: WHY, so not released; SETTING (-v names
+    them)``; every line with ``verbose``."""
+    if verbose:
+        return list(lines)
+    keys: list[tuple[str, str, str] | None] = []
+    for line in lines:
+        found = _NOT_RELEASED.fullmatch(line)
+        directory = f'"{found["dir"]}"' if found else ""
+        keys.append(
+            (found["head"], found["why"], found["setting"].replace(directory, "its directory"))
+            if found
+            else None
+        )
+    counts = Counter(key for key in keys if key)
+    folded: list[str] = []
+    said: set[tuple[str, str, str]] = set()
+    for line, key in zip(lines, keys, strict=True):
+        if key is None or counts[key] < MANY:
+            folded.append(line)
+        elif key not in said:
+            said.add(key)
+            head, why, setting = key
+            folded.append(
+                f"{head}{counts[key]} projects: {why}{NOT_RELEASED}{setting} (-v names them)"
+            )
+    return folded
 
 
 def attention(

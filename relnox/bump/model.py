@@ -96,8 +96,12 @@ class BumpPlan:
 
     def describe(self, verbose: int = 0) -> list[str]:
         """The diff of each file (with ``verbose``), else of each kind of change once, the
-        files that repeat it counted; then every git action, then the notes."""
-        from relnox.report import package_free
+        files that repeat it counted, or when :data:`~relnox.report.MANY` packages or more
+        move in as many kinds of change, the files counted by name; then every git action,
+        then the notes."""
+        from collections import Counter
+
+        from relnox.report import MANY, package_free
 
         root, names = self.workspace.root, list(self.versions)
         diffs = [edit.diff(root).splitlines() for edit in self.edits]
@@ -106,6 +110,14 @@ class BumpPlan:
             changed = [ln for ln in diff[2:] if ln[:1] in "+-"]
             kinds.setdefault(tuple(package_free(ln, names) for ln in changed), []).append(diff)
         lines: list[str] = []
+        if not verbose and min(len(kinds), len(names)) >= MANY:  # pages of diffs: counted
+            by_name = Counter(edit.path.name for edit in self.edits).most_common()
+            told = ", ".join(f"{n} {name}" if n > 1 else name for name, n in by_name)
+            lines.append(
+                f"{len(diffs)} files change, in {len(kinds)} different ways: {told} "
+                "(-v shows each diff)"
+            )
+            kinds = {}
         for same in [[d] for d in diffs] if verbose else kinds.values():
             # a line past 200 characters is cut, saying how long it was
             lines += [

@@ -121,7 +121,7 @@ def _common(versions: dict[str, tuple[str, str]]) -> str:
 def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> dict[str, Any]:
     """List the packages in release order: version, version source, backend, internal deps."""
     from relnox.project.discovery import listing, raise_broken
-    from relnox.report import packages_rows, render_table, unreleased_rows
+    from relnox.report import fold_not_released, packages_rows, render_table, unreleased_rows
     from relnox.tools import git
 
     with git.held(Path(root).resolve()):  # a read: the top, HEAD and tags read once
@@ -147,7 +147,7 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
         echo(render_table(rows, [*columns, "directory"]), always=True)
         for row in rows if verbose else ():
             echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
-        for note in workspace.notes:
+        for note in fold_not_released(workspace.notes, verbose):
             echo(f"  note: {note}", always=True)
     raise_broken(workspace)
     return result

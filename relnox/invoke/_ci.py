@@ -192,7 +192,7 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
     those many packages share once (:func:`relnox.report.grouped`)."""
     from collections import Counter
 
-    from relnox.report import grouped, package_free, wrapped
+    from relnox.report import fold_not_released, grouped, package_free, wrapped
 
     kinds = Counter(
         package_free(c.check, report.packages) for c in report.checks if c.status == "ok"
@@ -205,7 +205,8 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
     findings = []
     for status, label in (("error", "error"), ("warn", "warning")):
         found = [f"{c.check}: {c.detail}" for c in report.checks if c.status == status]
-        findings += [f"{label}: {line}" for line in grouped(found, report.packages)]
+        shared = fold_not_released(grouped(found, report.packages))
+        findings += [f"{label}: {line}" for line in shared]
     return lines, findings
 
 

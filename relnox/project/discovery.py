@@ -306,7 +306,7 @@ def _member_docs(
 
     def leave(directory: Path, name: str, why: str, setting: str) -> None:
         unreleased.append(Unreleased(directory, name, why, setting))
-        skipped.append(f"{relpath(directory, root)} ({name}): {why}, so not released; {setting}")
+        skipped.append(unreleased[-1].note(root))
 
     for directory in dirs:
         rel = relpath(directory, root)
@@ -565,18 +565,28 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
 def _unique(
     root: Path, packages: list[Package], broken: list[Broken]
 ) -> tuple[list[Package], list[Broken]]:
-    """Two members with one project name are both left out, naming each other."""
+    """Two members with one project name (once normalised) are both left out, by one
+    error naming both (said once: a problem's text is)."""
     by_name: dict[str, list[Package]] = {}
     for pkg in packages:
         by_name.setdefault(pkg.name, []).append(pkg)
-    for pkg in packages:
-        if len(twins := by_name[pkg.name]) > 1:
-            where = " and ".join(str(t.pyproject.relative_to(root)) for t in twins)
-            error = ConfigError(
-                f"{pkg.pyproject}: the project name {pkg.project_name!r} is used by {where}; "
-                "give each package its own name, or leave one out of the workspace"
-            )
-            broken.append(Broken(pkg.directory, pkg.name, error))
+    for twins in by_name.values():
+        if len(twins) < 2:
+            continue
+        where = " and ".join(
+            [str(twins[0].pyproject), *(relpath(t.pyproject, root) for t in twins[1:])]
+        )
+        spellings = list(dict.fromkeys(t.project_name for t in twins))
+        said = " and ".join(repr(n) for n in spellings)
+        what = (
+            f"the project names {said} are one name, {twins[0].name}, as indexes compare them"
+            if len(spellings) > 1
+            else f"the project name {said} is used by both"
+        )
+        error = ConfigError(
+            f"{where}: {what}; give each package its own name, or leave one out of the workspace"
+        )
+        broken += [Broken(t.directory, t.name, error) for t in twins]
     return [pkg for pkg in packages if len(by_name[pkg.name]) == 1], broken
 
 

@@ -17,6 +17,7 @@ from packaging.version import Version
 
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
+from relnox.paths import rel
 from relnox.project.changelog_file import changelog_in
 from relnox.project.pyproject import InternalRequirement, requirement_target
 from relnox.versions.arithmetic import maybe_version
@@ -143,6 +144,15 @@ class Unreleased:
     name: str
     why: str
     setting: str
+
+    def note(self, root: Path) -> str:
+        """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``
+        (:func:`relnox.report.fold_not_released` counts those many share)."""
+        return f"{rel(self.directory, root)} ({self.name}): {self.why}{NOT_RELEASED}{self.setting}"
+
+
+#: what joins an :class:`Unreleased` project's reason and the setting that releases it
+NOT_RELEASED = ", so not released; "
 
 
 @dataclass(frozen=True)

@@ -481,8 +481,8 @@ def test_semver_scheme_writes_semver(tmp_path: Path) -> None:
 def test_dry_run_changes_nothing(tmp_path: Path) -> None:
     root = _deps_workspace(tmp_path / "ws")
     before, state = snapshot(root), git_state(root)
-    proc = run_relnox(
-        "bump", "--part", "minor", "--dry-run", "--commit", "--tag", cwd=root, check=True
+    proc = run_relnox(  # -v: each file's diff (four packages moving: counted without)
+        "-v", "bump", "--part", "minor", "--dry-run", "--commit", "--tag", cwd=root, check=True
     )
     assert snapshot(root) == before and git_state(root) == state
     out = proc.stdout

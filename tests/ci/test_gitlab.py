@@ -255,8 +255,13 @@ def tag_pipeline(
 def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
     tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
 ) -> None:
+    """A lockstep group's release: auto-tag tags it, the tag pipeline publishes every
+    member (one pipeline run for both: each takes 15-30 s)."""
     wheel, python = runner
-    root = write_project(tmp_path / "single", ProjectSpec("failextract", "0.9.0"))
+    specs = [ProjectSpec(name, "0.9.0") for name in ("core", "plugin-a", "plugin-b")]
+    root = write_workspace(tmp_path / "lock", specs)
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n')
     origin = on_gitlab(root, wheel, indexes)
     run_relnox("bump", "--to", "1.0.0", cwd=root, check=True)  # the release commit
     # a push to main: auto-tag tags the version and pushes the tag, the token only in
@@ -269,11 +274,16 @@ def test_the_pipeline_runs_build_verify_publish_release_and_auto_tag(
     subprocess.run(["git", "fetch", "-q", "--tags", "origin"], cwd=root, check=True)
     # the tag pipeline: plan, build, verify, publish (routed by version), release
     log, releases = tag_pipeline(root, python, "v1.0.0")
-    assert "failextract" in releases["v1.0.0"]["description"]
+    assert list(releases) == ["v1.0.0"]
+    assert all(name in releases["v1.0.0"]["description"] for name in ("core", "plugin-a"))
     passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
     assert not re.search(r"(PASS|FAIL)\s+relnox-auto-tag", log)
     pypi, testpypi = indexes
-    assert files(pypi) == ["failextract-1.0.0-py3-none-any.whl", "failextract-1.0.0.tar.gz"]
+    assert files(pypi) == sorted(
+        f"{stem}-1.0.0{suffix}"
+        for stem in ("core", "plugin_a", "plugin_b")
+        for suffix in ("-py3-none-any.whl", ".tar.gz")
+    )
     assert files(testpypi) == []
 
 
@@ -293,29 +303,6 @@ def test_a_workspace_tag_pipeline_builds_in_shards_and_releases_its_package_only
     passed(log, "relnox-build", "relnox-pypi", "relnox-release")
     pypi, _ = indexes
     assert files(pypi) == ["alpha-1.0.0-py3-none-any.whl", "alpha-1.0.0.tar.gz"]
-
-
-@pytest.mark.slow
-def test_a_lockstep_groups_tag_pipeline_publishes_every_member(
-    tmp_path: Path, runner: tuple[Path, Path], indexes: tuple[LocalIndex, LocalIndex]
-) -> None:
-    wheel, python = runner
-    specs = [ProjectSpec(name, "1.0.0") for name in ("core", "plugin-a", "plugin-b")]
-    root = write_workspace(tmp_path / "lock", specs)
-    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
-        fh.write('\n[tool.relnox]\nlockstep = true\ntag-format = "v{version}"\n')
-    on_gitlab(root, wheel, indexes)
-    subprocess.run(["git", "tag", "v1.0.0"], cwd=root, check=True)
-    log, releases = tag_pipeline(root, python, "v1.0.0")
-    assert list(releases) == ["v1.0.0"]
-    passed(log, "relnox-plan", "relnox-build", "relnox-verify", "relnox-pypi", "relnox-release")
-    pypi, testpypi = indexes
-    assert files(pypi) == sorted(
-        f"{stem}-1.0.0{suffix}"
-        for stem in ("core", "plugin_a", "plugin_b")
-        for suffix in ("-py3-none-any.whl", ".tar.gz")
-    )
-    assert files(testpypi) == []
 
 
 def test_doctor_checks_the_pipelines_tag_rule_and_id_tokens(tmp_path: Path) -> None:

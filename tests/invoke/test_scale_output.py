@@ -115,6 +115,14 @@ def test_a_large_release_commit_has_a_short_subject(tmp_path: Path) -> None:
         spec.requires = []
     root = write_workspace(tmp_path / "ws", specs)
     git_init(root)
+    # each file's change its own (each package its own version): the files counted, not
+    # a diff each (a real workspace's dry run was 415 lines)
+    planned = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    said = "17 files change, in 17 different ways: 8 pyproject.toml, 8 __init__.py, CHANGELOG.md"
+    assert said in planned
+    assert "+++ b/" not in planned and len(planned.splitlines()) <= 15, planned
+    every = run_relnox("-v", "bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert every.count("+++ b/packages/") == 16
     run_relnox("bump", "--part", "patch", cwd=root, check=True)
     subject, blank, *body = (
         subprocess.run(

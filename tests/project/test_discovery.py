@@ -37,6 +37,36 @@ def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -
     assert [row["name"] for row in planned["packages"]] == ["acme-core"]
 
 
+def test_many_members_left_out_for_one_reason_are_one_line_their_names_with_v(
+    tmp_path: Path,
+) -> None:
+    """Four uv workspace members with ``[tool.uv] package = false`` (examples its tool
+    installs): packages and doctor say them in one line with their count, each with -v;
+    -q keeps that warning and --json still lists each."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*", "examples/*"]\n',
+        "packages/core/pyproject.toml": project("acme-core", "1.0.0"),
+        "packages/core/acme_core/__init__.py": "",
+    }
+    for n in range(4):
+        example = project(f"acme-example-{n}", "0.1.0", requires=["acme-core"])
+        files[f"examples/ex{n}/pyproject.toml"] = example + "\n[tool.uv]\npackage = false\n"
+    root = repo(tmp_path / "r", files)
+    said = "4 projects: its [tool.uv] package = false says its tool installs it and never builds"
+    setting = "so not released; add its directory to [tool.relnox] packages if it is released"
+    notes = run_relnox("packages", cwd=root, check=True).stdout.splitlines()
+    notes = [line for line in notes if "not released" in line]
+    assert notes == [f"  note: {said} it, {setting} (-v names them)"], notes
+    each = run_relnox("-v", "packages", cwd=root, check=True).stdout
+    assert each.count("so not released") == 4 and '"examples/ex3" to [tool.relnox]' in each
+    quiet = run_relnox("-q", "doctor", cwd=root, check=True).stdout
+    assert [line for line in quiet.splitlines() if "not released" in line] == [
+        f"warning: workspace: {said} it, {setting} (-v names them)"
+    ], quiet
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert len(listed["not_released"]) == 4 and len(listed["notes"]) == 4
+
+
 def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
     tmp_path: Path,
 ) -> None:

@@ -207,37 +207,38 @@ def _names_alike(root: Path) -> None:
 
 
 def test_every_problem_is_listed_together_each_with_its_file(tmp_path: Path) -> None:
-    """Two names that normalise alike (PEP 503) and two malformed members: four lines."""
+    """Two names that normalise alike (PEP 503), one problem said once naming both, and
+    two malformed members: three lines."""
     root = tmp_path / "ws"
     _names_alike(root)
     with pytest.raises(ConfigError) as info:
         load_workspace(root)
     lines = str(info.value).splitlines()
     assert lines[0] == (
-        f"4 problems in the packages of {root}; fix each file below (relnox doctor lists them too):"
+        f"3 problems in the packages of {root}; fix each file below (relnox doctor lists them too):"
     )
     body = "\n".join(lines[1:])
     for member, text in (
-        ("a", "the project name 'Foo_Bar' is used by"),
-        ("b", "the project name 'foo-bar' is used by"),
+        ("a", "the project names 'Foo_Bar' and 'foo-bar' are one name, foo-bar, as indexes"),
         ("c", "invalid TOML"),
         ("d", "'zero' is not a valid PEP 440 version"),
     ):
         file = root / "packages" / member / "pyproject.toml"
         line = next(line for line in lines[1:] if line.strip().startswith(f"{file}"))
         assert text in line, body
-    assert "packages/a/pyproject.toml and packages/b/pyproject.toml" in body
+    assert "packages/a/pyproject.toml and packages/b/pyproject.toml:" in body
+    assert body.count("one name") == 1, body  # was a sentence for each of the two
     assert "give each package its own name" in body
     proc = run_relnox("packages", "--json", cwd=root)  # the sound package listed all the same
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     shown = json.loads(proc.stdout)
     assert [p["name"] for p in shown["packages"]] == ["good-pkg"]
-    assert len(shown["problems"]) == 4
+    assert len(shown["problems"]) == 3
     assert shown["exit_code"] == 1 and shown["ok"] is False  # --json: one document
-    assert proc.stderr.count("\n") == 5 and proc.stderr.startswith("relnox: error: 4 problems")
-    # doctor names the same four as findings
+    assert proc.stderr.count("\n") == 4 and proc.stderr.startswith("relnox: error: 3 problems")
+    # doctor names the same three as findings
     checks = doctor(root).checks
-    assert sum(c.status == "error" and c.check == "version sources" for c in checks) == 4
+    assert sum(c.status == "error" and c.check == "version sources" for c in checks) == 3
 
 
 def test_check_versions_shows_every_error_of_thirty_packages(tmp_path: Path) -> None:
@@ -352,7 +353,7 @@ def test_a_broken_member_does_not_stop_work_on_a_package_asked_for(tmp_path: Pat
     root = tmp_path / "ws"
     _names_alike(root)
     whole = run_relnox("build-all", "--dry-run", cwd=root)
-    assert whole.returncode == 1 and "4 problems in the packages of" in whole.stderr
+    assert whole.returncode == 1 and "3 problems in the packages of" in whole.stderr
     named = run_relnox("build-all", "--dry-run", "--package", "good", cwd=root)
     assert named.returncode == 0, named.stderr
     assert "left out, not asked for" in named.stderr and "packages/c/pyproject.toml" in named.stderr

@@ -126,10 +126,11 @@ def test_each_example_releases_in_rehearse_mode(tmp_path: Path, example: str) ->
     root = tmp_path / example
     shutil.copytree(EXAMPLES / example, root)
     git_init(root, f"The {example} example")
-    proc = run_relnox("rehearse", "--part", "minor", "--json", cwd=root)
+    # -v: the log goes to stderr, stdout is one document (tests/test_cli.py's JSON runs)
+    proc = run_relnox("-v", "rehearse", "--part", "minor", "--json", cwd=root)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     result = json.loads(proc.stdout)
-    assert result["ok"]
+    assert result["ok"] and result["schema"] == 1 and proc.stderr.strip()
     assert all(v != result["previous"][n] for n, v in result["versions"].items())
     assert {s["name"] for s in result["stages"]} >= set(STAGES)
     assert _git(root, "status", "--porcelain") == ""

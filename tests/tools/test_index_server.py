@@ -265,7 +265,11 @@ def test_fails_with_two_servers_running(tmp_path, spawn):
 
 
 def test_a_failing_test_leaves_no_server_behind(tmp_path: Path) -> None:
-    """The fixtures stop what a test starts: LocalIndex and relnox serve-index alike."""
+    """The fixtures stop what a test starts: LocalIndex and relnox serve-index alike.
+
+    The inner run's temporary directories are under ``tmp_path`` (``--basetemp``): in pytest's
+    shared ``pytest-of-USER`` it would make a numbered directory and delete the oldest beyond
+    three, a whole earlier test run's (52-61 s of this test inside the full gate)."""
     inner = tmp_path / "inner"
     inner.mkdir()
     (inner / "conftest.py").write_text(
@@ -284,6 +288,7 @@ def test_a_failing_test_leaves_no_server_behind(tmp_path: Path) -> None:
             "no:cacheprovider",
             "-p",
             "no:xdist",
+            f"--basetemp={tmp_path / 'tmp'}",
             str(inner),
         ],
         cwd=inner,
