@@ -21,7 +21,13 @@ from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
-from relnox.versions.sources import VersionLocation, pattern_location, read_text, version_at
+from relnox.versions.sources import (
+    VersionLocation,
+    pattern_location,
+    read_text,
+    undated,
+    version_at,
+)
 from relnox.versions.tag_name import tag_for
 
 #: ``[tool.relnox] unreleased-versions``
@@ -305,6 +311,9 @@ def _moved_lines(
     both = {p: minus[p] & plus.get(p, set()) for p in minus} | {
         p: plus[p] for p in added & set(plus)
     }
+    for p in [p for p, lines in both.items() if not lines and p in plus]:
+        # the line says the release's day too (a man page's title): {day} moved with it
+        both[p] = {undated(t) for t in minus[p]} & {undated(t) for t in plus[p]}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = [p for p, lines in both.items() if len(lines) > 1]
     if not many:
