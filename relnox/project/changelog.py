@@ -125,6 +125,9 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 2, level, line.strip(), under["char"])
     if line.rstrip() == DIRECTIVE:
         return _directive(lines, index)
+    if (role := _ROLE.match(line)) is not None:
+        title = f"{role['version']} ({role['date']})" if role["date"] else role["version"]
+        return Heading(index, index + 1, 2, title, ROLE)
     if _entry_title(lines, index):
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
@@ -156,6 +159,12 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     released = options.get("released")
     title = f"{version} ({released})" if released else version
     return Heading(index, end, 2, title, DIRECTIVE)
+
+
+#: Sphinx's releases extension: the list item ``- :release:`1.2.0 <2026-04-04>``` over the
+#: items it released (those above the first are unreleased)
+ROLE = ":release:"
+_ROLE = re.compile(r"^[-*][ \t]+:release:`(?P<version>[^`<\s]+)\s*(?:<(?P<date>[^>`]*)>)?`\s*$")
 
 
 #: a GNU ChangeLog's release entry: ``2025-04-24<TAB>acme 1.4.0`` over its indented items
@@ -193,7 +202,7 @@ BOLD, BOLD_LEVEL = "**", 7
 #: a version alone (maybe dated) or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
-READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
+READ_ONLY = frozenset({BOLD, DIRECTIVE, ROLE, DATED, ALONE, BARE})
 _BARE = re.compile(r"^[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$")
 
 

@@ -972,3 +972,27 @@ def test_a_hotfix_heading_left_unreleased_is_read_alike_by_doctor_and_bump(
     assert "CHANGELOG.md: 'v1.2.1 (Unreleased)' becomes 1.2.2's section on bump" in checked.stdout
     bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert "-## v1.2.1 (Unreleased)\n+## v1.2.3" in bumped.stdout
+
+
+def test_a_sphinx_releases_role_line_is_a_section_read_never_written(tmp_path: Path) -> None:
+    """A changelog for Sphinx's releases extension: a list whose ``- :release:`2.1.0
+    <2026-03-02>``` items close the releases, the items below each one its entries; relnox
+    read no section (doctor asked for an underlined heading). Doctor finds the release's
+    line; a bump writes no role line of its own."""
+    log = (
+        "=========\nChangelog\n=========\n\n- :bug:`12` A fix not released yet.\n"
+        "- :release:`2.1.0 <2026-03-02>`\n- :feature:`10` A feature.\n\n  More on it.\n\n"
+        "- :release:`2.0.1 <2026-01-15>`\n- :bug:`9` An old fix.\n"
+    )
+    section = find_section(log, "2.1.0")
+    assert section is not None and section.body == "- :feature:`10` A feature.\n\n  More on it."
+    files = {
+        "pyproject.toml": project("rel", "2.1.0"),
+        "rel/__init__.py": "",
+        "docs/changelog.rst": log,
+    }
+    root = repo(tmp_path / "r", files, tags=["2.1.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog rel"]
+    assert row.detail == "docs/changelog.rst has a section for 2.1.0"
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "changelog.rst"]
