@@ -996,3 +996,7 @@ def test_a_sphinx_releases_role_line_is_a_section_read_never_written(tmp_path: P
     assert row.detail == "docs/changelog.rst has a section for 2.1.0"
     plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
     assert not [e for e in plan.edits if e.path.name == "changelog.rst"]
+    assert (
+        "note: docs/changelog.rst writes its releases as relnox reads but does not write them "
+        "('- :release:`2.1.0 <2026-03-02>`' for 2.1.0): write 2.1.1's by hand"
+    ) in plan.notes
