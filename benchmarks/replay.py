@@ -15,9 +15,9 @@ version comes from tags), or none any more where its last literal release wrote 
 replayed from its tags (``--tags``: any repository): the commit before each tag, its
 ``--part`` from the highest earlier tag of its convention, its files those whose line moved
 from that tag to it.
-A literal moved to a version no tag names, from one a tag names, is the next version written
-ahead of its release (a placeholder after a release), not a release: skipped, and the release
-after it replayed in its place.
+A literal moved to a final version no tag names, from one a tag names, is the next version
+written ahead of its release (a placeholder after a release), not a release: skipped, and the
+release after it replayed in its place (a move to a pre-release or ``.dev`` one is replayed).
 One line per release, then the share that matched.
 """
 
@@ -402,7 +402,9 @@ def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
     named = {tag_version(tag) for tag in git(repo, "tag").split()}
-    if not from_tags and parse(old) in named and parse(new) not in named:
+    written = parse(new)
+    final = written is not None and not written.is_prerelease
+    if not from_tags and final and parse(old) in named and parse(new) not in named:
         return f"skip: no tag released {new} (the next version written ahead of its release)"
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
@@ -503,7 +505,7 @@ def main() -> None:
     args = parser.parse_args()
     # a few more than asked: a literal that is no package's version (a data table's own
     # ``__version__``) is skipped, and the release after it is replayed in its place
-    releases = release_commits(args.repo, args.under, args.n + 5, args.tags, args.prefix)
+    releases = release_commits(args.repo, args.under, 2 * args.n + 5, args.tags, args.prefix)
     ok = 0
     skipped = 0
     replayed = 0
