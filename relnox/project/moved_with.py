@@ -260,11 +260,14 @@ def _copies_moved(
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
     """The line of each file two releases moved alike: one line, or every line saying the
     release (:data:`EVERY`, where a final release spells it alike on two lines) and one of
-    them (where a pre-release is spelled so on one only)."""
+    them (where a pre-release is spelled so on one only); a line saying the release's day
+    the day moved in one of them (two releases made the same day kept it)."""
     agreed: dict[str, str | None] = {}
     for path, line in found.items():
         other = moved.get(path)
         agreed[path] = line if other in (line, EVERY) else other if line == EVERY else None
+        if other and agreed[path] is None and undated(line) == undated(other):
+            agreed[path] = undated(line)
     return agreed
 
 
