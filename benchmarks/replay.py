@@ -17,7 +17,8 @@ replayed from its tags (``--tags``: any repository): the commit before each tag,
 from that tag to it.
 A literal moved to a final version no tag names, from one a tag names, is the next version
 written ahead of its release (a placeholder after a release), not a release: skipped, and the
-release after it replayed in its place (a move to a pre-release or ``.dev`` one is replayed).
+release after it replayed in its place (a move to a pre-release, ``.dev`` or ``+dev`` one is
+replayed).
 One line per release, then the share that matched.
 """
 
@@ -403,7 +404,7 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
     named = {tag_version(tag) for tag in git(repo, "tag").split()}
     written = parse(new)
-    final = written is not None and not written.is_prerelease
+    final = written is not None and not written.is_prerelease and written.local is None
     if not from_tags and final and parse(old) in named and parse(new) not in named:
         return f"skip: no tag released {new} (the next version written ahead of its release)"
     with tempfile.TemporaryDirectory() as scratch:
