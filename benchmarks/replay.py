@@ -15,6 +15,10 @@ version comes from tags), or none any more where its last literal release wrote 
 replayed from its tags (``--tags``: any repository): the commit before each tag, its
 ``--part`` from the highest earlier tag of its convention, its files those whose line moved
 from that tag to it.
+A literal moved to a final version no tag names, from one a tag names, is the next version
+written ahead of its release (a placeholder after a release), not a release: skipped, and the
+release after it replayed in its place (a move to a pre-release, ``.dev`` or ``+dev`` one is
+replayed).
 One line per release, then the share that matched.
 """
 
@@ -268,6 +272,8 @@ def tag_version(tag: str) -> Version | None:
     """The version a tag names: ``v1.2.0``, ``core-v1.2.0``, ``name@1.2.0``, ``name/1.2.0``,
     ``v2.0.0-beta.2`` (a semver pre-release)."""
     found = re.search(r"[vV]?(\d[\w.+!]*(?:-[A-Za-z]+\.?\d*)?)$", tag)
+    if found and re.fullmatch(r"\d+(?:_\d+)+", found[1]):  # rel_1_19_1
+        return parse(found[1].replace("_", "."))
     return parse(found[1]) if found else None
 
 
@@ -396,6 +402,11 @@ def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str
 
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
+    named = {tag_version(tag) for tag in git(repo, "tag").split()}
+    written = parse(new)
+    final = written is not None and not written.is_prerelease and written.local is None
+    if not from_tags and final and parse(old) in named and parse(new) not in named:
+        return f"skip: no tag released {new} (the next version written ahead of its release)"
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(
@@ -493,15 +504,20 @@ def main() -> None:
     )
     parser.add_argument("--prefix", default="", help="with --tags: only the tags starting so")
     args = parser.parse_args()
-    releases = release_commits(args.repo, args.under, args.n, args.tags, args.prefix)
+    # a few more than asked: a literal that is no package's version (a data table's own
+    # ``__version__``) is skipped, and the release after it is replayed in its place
+    releases = release_commits(args.repo, args.under, 2 * args.n + 5, args.tags, args.prefix)
     ok = 0
     skipped = 0
+    replayed = 0
     for release in releases:
+        if replayed == args.n:
+            break
         verdict = replay(args.repo, release, args)
         ok += verdict == "ok"
         skipped += verdict.startswith("skip")
+        replayed += not verdict.startswith("skip")
         print(f"{release[0][:10]} {release[1] or '(tag)'} -> {release[2]}: {verdict}", flush=True)
-    replayed = len(releases) - skipped
     share = 100 * ok / replayed if replayed else 0.0
     print(f"{args.repo.name}: {ok}/{replayed} ok ({share:.0f}%), {skipped} skipped")
 

@@ -21,7 +21,13 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel as relative
 from relnox.progress import MANY
-from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_aside
+from relnox.project.changelog import (
+    READ_ONLY,
+    UNRELEASED,
+    find_section,
+    sections,
+    unreleased_aside,
+)
 from relnox.project.changelog_file import changelog_in, changelog_of
 from relnox.project.changelog_rule import changelog_kept, retitled
 from relnox.project.changesets import changesets
@@ -147,6 +153,12 @@ def changelog_edits(
                     f"note: {rel} has no Unreleased section; its Unreleased entries are in "
                     f"{relative(aside, workspace.root)}, which relnox does not move: move them "
                     f"in as {title}'s section (the project's changelog tool) before this bump"
+                )
+            elif (newest := next(iter(sections(text)), None)) and newest.marker in READ_ONLY:
+                first = newest.heading.splitlines()[0].strip()
+                notes.append(
+                    f"note: {rel} writes its releases as relnox reads but does not write them "
+                    f"({first!r} for {newest.label}): write {title}'s by hand"
                 )
             else:
                 notes.append(f"note: {rel} has no Unreleased section")

@@ -362,7 +362,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
             if loc.kind == "toml":  # one tomlkit round trip per file, with the rewrites
                 files.set_toml(loc.path, loc.key, loc.spell(new), loc.value)
             elif not _made_already(loc, new, files, by_file, pkg.name):
-                files.set(loc.path, loc.render(files.get(loc.path), new))
+                files.set(loc.path, loc.render(files.get(loc.path), new, today))
     rewritten = _rewrite_dependents(workspace, versions, files, plan.notes)
     plan.rewrites = [line for _, line in rewritten]
     for dependent in dict.fromkeys(name for name, _ in rewritten if name not in versions):

@@ -21,7 +21,13 @@ from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
-from relnox.versions.sources import VersionLocation, pattern_location, read_text, version_at
+from relnox.versions.sources import (
+    VersionLocation,
+    pattern_location,
+    read_text,
+    undated,
+    version_at,
+)
 from relnox.versions.tag_name import tag_for
 
 #: ``[tool.relnox] unreleased-versions``
@@ -254,11 +260,14 @@ def _copies_moved(
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
     """The line of each file two releases moved alike: one line, or every line saying the
     release (:data:`EVERY`, where a final release spells it alike on two lines) and one of
-    them (where a pre-release is spelled so on one only)."""
+    them (where a pre-release is spelled so on one only); a line saying the release's day
+    the day moved in one of them (two releases made the same day kept it)."""
     agreed: dict[str, str | None] = {}
     for path, line in found.items():
         other = moved.get(path)
         agreed[path] = line if other in (line, EVERY) else other if line == EVERY else None
+        if other and agreed[path] is None and undated(line) == undated(other):
+            agreed[path] = undated(line)
     return agreed
 
 
@@ -305,6 +314,9 @@ def _moved_lines(
     both = {p: minus[p] & plus.get(p, set()) for p in minus} | {
         p: plus[p] for p in added & set(plus)
     }
+    for p in [p for p, lines in both.items() if not lines and p in plus]:
+        # the line says the release's day too (a man page's title): {day} moved with it
+        both[p] = {undated(t) for t in minus[p]} & {undated(t) for t in plus[p]}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = [p for p, lines in both.items() if len(lines) > 1]
     if not many:

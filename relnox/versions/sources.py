@@ -8,7 +8,7 @@ import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
@@ -16,6 +16,9 @@ from relnox.paths import rel
 from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
+
+if TYPE_CHECKING:
+    from datetime import date
 
 #: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
@@ -67,8 +70,9 @@ class VersionLocation:
             return f"{self.path} [{'.'.join(self.key[:-1])}].{self.key[-1]}"
         return str(self.path)
 
-    def render(self, text: str, new: str) -> str:
-        """``text`` (the file's current content) with this version replaced by ``new``."""
+    def render(self, text: str, new: str, today: date | None = None) -> str:
+        """``text`` (the file's current content) with this version replaced by ``new`` (and
+        the day a ``{day}`` template read by ``today``)."""
         if self.kind == "toml":
             import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
 
@@ -114,6 +118,12 @@ class VersionLocation:
                 text,
             )
         start, end = match.span("version")
+        if today is not None and "day" in regex.groupindex:  # the day it says: the bump's
+            day = iter((f"{today.year:04}", f"{today.month:02}", f"{today.day:02}"))
+            said = re.sub(r"\d+", lambda _: next(day), match["day"])
+            text = text[: match.start("day")] + said + text[match.end("day") :]
+            if match.start("day") < start:
+                start, end = (at + len(said) - len(match["day"]) for at in (start, end))
         return text[:start] + self.spell(new) + _capped(text[:start], text[end:], self.value, new)
 
 
@@ -245,12 +255,23 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
     return VersionLocation(path, "python", match.group("version")) if match is not None else None
 
 
+#: a release's day written beside its version: ``2026-04-04``, roff's ``2026\\-04\\-04``
+_DAY = r"\d{4}(?:\\?[-./])\d{2}(?:\\?[-./])\d{2}"
+
+
+def undated(template: str) -> str:
+    """``template`` with the day it says as ``{day}`` (:func:`pattern_location`)."""
+    return re.sub(rf"(?<![\w.]){_DAY}(?![\w.])", "{day}", template)
+
+
 def pattern_location(path: Path, search: str) -> VersionLocation:
-    """A ``version-files`` entry with a ``search`` template containing ``{version}``."""
-    before, _, after = search.partition("{version}")
-    pattern = re.escape(before) + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + re.escape(after)
+    """A ``version-files`` entry with a ``search`` template containing ``{version}``; a
+    ``{day}`` in it is the release's day, written as the bump's (``2026-04-04``)."""
+    before, _, after = (re.escape(part) for part in search.partition("{version}"))
+    before, after = (p.replace(re.escape("{day}"), f"(?P<day>{_DAY})", 1) for p in (before, after))
+    pattern = before + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + after
     if not after:
-        pattern = re.escape(before) + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
+        pattern = before + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
     match = re.search(pattern, read_text(path))
     if match is None:
         raise ConfigError(

@@ -999,3 +999,25 @@ def test_a_releases_extension_changelog_is_read_and_gets_its_release_line(tmp_pa
     assert (root / "CHANGELOG.rst").read_text() == log.replace(
         "* :bug:`12`", "* :release:`1.2.4 <2026-02-03>`\n* :bug:`12`"
     )
+
+
+def test_a_changelog_in_a_form_relnox_does_not_write_is_said_so_by_the_bump(
+    tmp_path: Path,
+) -> None:
+    """A changelog whose releases are bold lines (``**Release 2.1.0** - 2026-03-02``): read
+    (doctor finds the release), and a bump that writes no such line of its own says why,
+    naming the newest one, not 'has no Unreleased section'."""
+    log = (
+        "# Changelog\n\n**Release 2.1.0** - 2026-03-02\n\n- A feature.\n\n"
+        "**Release 2.0.1** - 2026-01-15\n\n- An old fix.\n"
+    )
+    files = {"pyproject.toml": project("rel", "2.1.0"), "rel/__init__.py": "", "CHANGES.md": log}
+    root = repo(tmp_path / "r", files, tags=["2.1.0"])
+    row = {r.check: r for r in doctor(root).checks}["changelog rel"]
+    assert row.detail == "CHANGES.md has a section for 2.1.0"
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY))
+    assert not [e for e in plan.edits if e.path.name == "CHANGES.md"]
+    assert (
+        "note: CHANGES.md writes its releases as relnox reads but does not write them "
+        "('**Release 2.1.0** - 2026-03-02' for 2.1.0): write 2.1.1's by hand"
+    ) in plan.notes

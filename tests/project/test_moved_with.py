@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -516,3 +517,24 @@ def test_a_line_a_final_release_spells_alike_twice_still_moves_with_a_pre_releas
     assert (root / "app/package.json").read_text() == files("1.1.0a1", "1.1.0-alpha.0")[
         "app/package.json"
     ]
+
+
+def test_a_generated_man_page_whose_version_and_day_moved_at_each_release_moves_both(
+    tmp_path: Path,
+) -> None:
+    """A man page's title line says the release's day and version (``.TH ACME "1"
+    "2021\\-03\\-01" "acme 1.1.0"``), both moved at each release (two of them made the same
+    day): a bump moves the version and writes the day it runs, spelled alike."""
+    days = {"1.0.0": "2021\\-01\\-04", "1.1.0": "2021\\-03\\-01", "1.2.0": "2021\\-03\\-01"}
+
+    def files(version: str) -> dict[str, str]:
+        page = f'.TH ACME "1" "{days[version]}" "acme {version}" "Acme"\n.SH NAME\nacme\n'
+        return {"pyproject.toml": project("acme", version), "docs/acme.1": page}
+
+    root = repo(tmp_path / "man", files("1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.2.0"), "v1.2.0", message="Release 1.2.0")
+    run_relnox("bump", "--part", "patch", "--allow-dirty", cwd=root, check=True)
+    title = (root / "docs/acme.1").read_text(encoding="utf-8").splitlines()[0]
+    assert re.fullmatch(r'\.TH ACME "1" "\d{4}\\-\d{2}\\-\d{2}" "acme 1\.2\.1" "Acme"', title)
+    assert days["1.2.0"] not in title
