@@ -228,7 +228,8 @@ class PipInstaller:
     def install_argv(
         self, env: Environment, requirements: Sequence[str], options: InstallOptions
     ) -> list[str]:
-        argv = [str(env.python), "-m", "pip", "install", "--no-input"]
+        # --no-compile: like uv, nothing compiled ahead; what runs compiles what it imports
+        argv = [str(env.python), "-m", "pip", "install", "--no-input", "--no-compile"]
         argv += ["--disable-pip-version-check", "--no-cache-dir", "--quiet"]
         argv += _sources(options, ["--no-index"], "--index-url", "--extra-index-url")
         argv += _requirements(options, "--constraint", "--requirement")

@@ -123,6 +123,15 @@ def test_requirements_files_have_their_hashes_checked_by_either_installer() -> N
     assert "--verify-hashes" not in UvInstaller("uv").install_argv(env, ["x"], InstallOptions())
 
 
+def test_neither_installer_compiles_what_it_installs() -> None:
+    """Installs compile no bytecode ahead (uv does not; pip is told not to): the check
+    process compiles what it imports, and only that (pip compiling a real workspace's
+    whole environment first cost more CPU than all its imports)."""
+    env = Environment(Path("/tmp/venv"), "x")
+    assert "--no-compile" in PipInstaller().install_argv(env, ["x"], InstallOptions())
+    assert "--compile-bytecode" not in UvInstaller("uv").install_argv(env, ["x"], InstallOptions())
+
+
 def _fake_uv(path: Path, exit_code: int) -> str:
     """A program answering ``--version`` as uv does (or failing), and noting each start."""
     path.write_text(
