@@ -96,8 +96,9 @@ class BumpPlan:
 
     def describe(self, verbose: int = 0) -> list[str]:
         """The diff of each file (with ``verbose``), else of each kind of change once, the
-        files that repeat it counted; then every git action, then the notes."""
-        from relnox.report import package_free
+        files that repeat it counted; then every git action, then the notes (one a line, or
+        one for a note many packages share)."""
+        from relnox.report import grouped, package_free
 
         root, names = self.workspace.root, list(self.versions)
         diffs = [edit.diff(root).splitlines() for edit in self.edits]
@@ -113,7 +114,8 @@ class BumpPlan:
             ]
             if len(same) > 1:
                 lines.append(f"# the same change in {len(same) - 1} more file(s) (-v shows each)")
-        return lines + [action.describe() for action in self.actions] + self.notes
+        notes = grouped(self.notes, names, verbose)
+        return lines + [action.describe() for action in self.actions] + notes
 
     def to_json(self) -> dict[str, Any]:
         return {
