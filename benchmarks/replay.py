@@ -193,8 +193,13 @@ def release_commits(
         if version is None:
             continue
         prefix = tag[: -len(text)]
-        names = {prefix.rstrip("-/_@")} - {""}
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        name = prefix.rstrip("-/_@")
+        # a tag naming the package's folder (``integrations/name-v1.0``): the project there
+        folder = f"{name}/pyproject.toml"
+        if "/" in name and git(repo, "ls-tree", "--name-only", commit, "--", folder).strip():
+            name = owner(repo, commit, folder) or name
+        names = {name} - {""}
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
         for other in git(repo, "tag", "--merged", f"{commit}^").split():
