@@ -91,7 +91,8 @@ def foreign(path: str) -> bool:
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
-    """The ``[project] name`` of the nearest pyproject.toml above ``path`` at ``commit``."""
+    """The ``[project] name`` of the nearest pyproject.toml above ``path`` at ``commit``: ``""``
+    for a package its ``Private :: Do Not Upload`` classifier keeps from every index."""
     parts = path.split("/")[:-1]
     while True:
         where = "/".join([*parts, "pyproject.toml"])
@@ -113,7 +114,7 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             name = found[1] if found else None
         private = "Private :: Do Not Upload" in text
         if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
-            return None if private else str(name)
+            return "" if private else str(name)
         if not parts:
             return None
         parts.pop()
@@ -176,6 +177,9 @@ def release_commits(
                 lines.setdefault(current, Counter())[line[1:]] += step
         changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
         changed.discard("/dev/null")
+        # a package never uploaded makes no release: its version file moving with the others'
+        # (a code generator's, set to 0.0.0 later) is none relnox would make
+        changed = {path for path in changed if owner(repo, commit, path) != ""}
         owners = {owner(repo, commit, path) for path in olds[old] & news[new]}
         names = {str(name) for name in owners if name}
         holders = holders or olds[old] & news[new]
@@ -193,8 +197,13 @@ def release_commits(
         if version is None:
             continue
         prefix = tag[: -len(text)]
-        names = {prefix.rstrip("-/_@")} - {""}
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        name = prefix.rstrip("-/_@")
+        # a tag naming the package's folder (``integrations/name-v1.0``): the project there
+        folder = f"{name}/pyproject.toml"
+        if "/" in name and git(repo, "ls-tree", "--name-only", commit, "--", folder).strip():
+            name = owner(repo, commit, folder) or name
+        names = {name} - {""}
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
         for other in git(repo, "tag", "--merged", f"{commit}^").split():

@@ -98,10 +98,10 @@ class BumpPlan:
         """The diff of each file (with ``verbose``), else of each kind of change once, the
         files that repeat it counted, or when :data:`~relnox.report.MANY` packages or more
         move in as many kinds of change, the files counted by name; then every git action,
-        then the notes."""
+        then the notes (one a line, or one for a note many packages share)."""
         from collections import Counter
 
-        from relnox.report import MANY, package_free
+        from relnox.report import MANY, grouped, package_free
 
         root, names = self.workspace.root, list(self.versions)
         diffs = [edit.diff(root).splitlines() for edit in self.edits]
@@ -125,7 +125,8 @@ class BumpPlan:
             ]
             if len(same) > 1:
                 lines.append(f"# the same change in {len(same) - 1} more file(s) (-v shows each)")
-        return lines + [action.describe() for action in self.actions] + self.notes
+        notes = grouped(self.notes, names, verbose)
+        return lines + [action.describe() for action in self.actions] + notes
 
     def to_json(self) -> dict[str, Any]:
         return {

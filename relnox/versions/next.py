@@ -152,6 +152,7 @@ def _stepped(
     facts, ahead = pkg.tags, maybe_version(pkg.version)
     wanted = maybe_version(to) if to is not None else None
     last = facts.last if facts is not None else None
+    first = first_pre(pkg, workspace.packages)
     if facts and last and ahead and wanted and ahead.is_devrelease and last < wanted < ahead:
         base = str(last)  # a development version no tag released: --to need only pass the last
         if notes is not None:
@@ -167,7 +168,7 @@ def _stepped(
         scheme=scheme,
         where=str(pkg.pyproject),
         taken=taken,
-        first=first_pre(pkg),
+        first=first,
     )
     if to is None and scheme == "pep440":
         new = _past_released_pre(pkg, new, notes)
@@ -175,7 +176,7 @@ def _stepped(
         return new
     if scheme == "pep440" and pkg.tags is not None:
         new = long_as_released(new, pkg.tags.released, base)
-    plain = bump_version(parse_version(base), part, pre, first_pre(pkg))
+    plain = bump_version(parse_version(base), part, pre, first)
     if notes is not None and str(plain) != new and taken(plain):
         tag = tag_for(pkg, str(plain), workspace.tag_format)
         how = "withdrawn" if facts and plain in facts.withdrawn else "already released"
@@ -256,10 +257,14 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
     return str(public) if public in pkg.tags.released else pkg.version
 
 
-def first_pre(pkg: Package) -> int:
+def first_pre(pkg: Package, others: Sequence[Package] = ()) -> int:
     """The number a new pre-release label starts at: 1 when the newest release line with
-    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0."""
+    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0;
+    with none of ``pkg``'s own tagged, as ``others`` (its workspace) tagged theirs: one release
+    tool numbers them all (a plugin moved in without its tags)."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
+    if not pres:
+        pres = [v for other in others if other.tags for v in other.tags.released if v.pre]
     newest = max((Version(v.base_version) for v in pres), default=None)
     numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0

@@ -99,6 +99,22 @@ def test_bump_dry_run_summarises_the_diffs(sound: Path) -> None:
     assert verbose.stdout.count("+++ b/packages/") == 2 * SIZE
 
 
+def test_bump_dry_run_says_a_note_many_packages_share_once(tmp_path: Path) -> None:
+    """Each package's changelog written by another tool (no Unreleased section): one note
+    counting them, not one a package (a line each before); -v names each."""
+    root = write_workspace(tmp_path / "ws", generated_specs(MANY))
+    (root / "CHANGELOG.md").unlink()
+    for directory in (root / "packages").iterdir():
+        (directory / "CHANGELOG.md").write_text("# Changelog\n\n## 0.1.0\n\n- First.\n")
+    git_init(root)
+    proc = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    notes = [line for line in _lines(proc.stdout) if line.startswith("note: ")]
+    said = "note: packages/<package>/CHANGELOG.md has no Unreleased section"
+    assert notes == [f"{said} ({MANY} packages; -v names them)"]
+    verbose = run_relnox("-v", "bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert f"{said} ({MANY} packages):\n    gen-pkg0, gen-pkg1, " in verbose.stdout
+
+
 def test_release_dry_run_is_one_screen(sound: Path) -> None:
     proc = run_relnox("release", "--part", "patch", "--dry-run", cwd=sound, check=True)
     out = _lines(proc.stdout)

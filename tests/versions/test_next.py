@@ -88,6 +88,32 @@ def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
     assert beta.stdout.startswith("acme: 2.0.0 -> 2.1.0b1\n")
 
 
+def test_a_package_with_no_pre_release_tagged_numbers_as_the_others_tagged_theirs(
+    tmp_path: Path,
+) -> None:
+    """A workspace's plugin was moved in with no tags of its own, at 2.0.0b1; the core's
+    tagged pre-releases start at 1 (1.1.0b1, 1.1.0rc1): --pre rc gives the plugin 2.0.0rc1,
+    numbered as the one release tool numbers them all, not rc0."""
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "plugin"]\n',
+            "core/pyproject.toml": project("acme-core", "1.1.0b1"),
+            "core/acme_core/__init__.py": "",
+            "plugin/pyproject.toml": project("acme-plugin", "2.0.0b1"),
+            "plugin/acme_plugin/__init__.py": "",
+        },
+        tags=["acme-core-v1.1.0b1"],
+    )
+    for version in ("1.1.0rc1", "1.1.0"):
+        commit(
+            root, {"core/pyproject.toml": project("acme-core", version)}, f"acme-core-v{version}"
+        )
+    commit(root, {"plugin/acme_plugin/fix.py": ""}, message="Fix")
+    rc = run_relnox("bump", "-p", "acme-plugin", "--pre", "rc", "--dry-run", cwd=root, check=True)
+    assert rc.stdout.startswith("acme-plugin: 2.0.0b1 -> 2.0.0rc1\n")
+
+
 def test_a_first_alpha_the_newest_pre_releases_never_number_is_the_road_to_the_release(
     tmp_path: Path,
 ) -> None:
