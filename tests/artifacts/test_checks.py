@@ -151,7 +151,7 @@ def test_an_empty_wheel_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_metapackage_told_to_ship_nothing_may_have_an_empty_wheel(tmp_path: Path) -> None:
-    """griffe's shape: a hatchling project whose wheel target says ``bypass-selection =
+    """The shape: a hatchling project whose wheel target says ``bypass-selection =
     true`` and which only depends on its sibling packages: its empty wheel is what it asked
     for; without that setting an empty wheel stays an error."""
     wheel = make_wheel(tmp_path, files={})
@@ -471,7 +471,7 @@ def test_a_metadata_file_above_the_limit_is_refused_unread(
 
 
 def test_a_readme_that_does_not_render_is_named_by_its_first_report_in_one_short_line() -> None:
-    """tenacity's shape: ``.. testcode::`` (a Sphinx directive) in README.rst. The problem is
+    """The shape: ``.. testcode::`` (a Sphinx directive) in README.rst. The problem is
     docutils' first report with its line number, not the code block docutils quotes after
     it (the message held the whole sample, flattened)."""
     from relnox.artifacts.checks import readme_problem

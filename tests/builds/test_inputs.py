@@ -159,7 +159,7 @@ def test_dynamic_build_steps_and_missing_git_are_never_fingerprinted(tmp_path: P
             backend="setuptools",
             extra_files={"setup.py": "import setuptools\nsetuptools.setup()\n"},
         ),
-        # django-debug-toolbar's shape: hatchling, and a setup.py stub hatchling never runs
+        # The shape: hatchling, and a setup.py stub hatchling never runs
         ProjectSpec("dyn-stub", extra_files={"setup.py": "raise SystemExit('use pip')\n"}),
     ]
     root = write_workspace(tmp_path / "ws", specs)

@@ -684,7 +684,7 @@ def test_nox_build_all_session(lib: Path) -> None:
 def test_a_setup_py_description_without_a_content_type_builds_with_a_warning(
     tmp_path: Path,
 ) -> None:
-    """six's and certifi's shape: ``setup(long_description=open("README.rst").read())``
+    """The shape: ``setup(long_description=open("README.rst").read())``
     with no content type. PyPI renders it as reStructuredText and takes the upload; only
     ``twine check --strict`` refuses it, so the build stands and says how to add one."""
     setup = (

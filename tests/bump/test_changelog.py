@@ -132,7 +132,7 @@ def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
 def test_an_unreleased_section_saying_nothing_yet_has_no_entries_and_gets_no_release(
     tmp_path: Path, placeholder: str
 ) -> None:
-    """tinydb's shape: "unreleased" keeps ``- *nothing yet*`` between releases; a bump
+    """The shape: "unreleased" keeps ``- *nothing yet*`` between releases; a bump
     then writes no release section of the placeholder, and says why."""
     log = f"Changelog\n=========\n\nunreleased\n^^^^^^^^^^\n\n{placeholder}\n\nv1.0.0 (2026-01-01)\n^^^^^^^^^^^^^^^^^^^\n\n- First.\n"
     (unreleased, _) = sections(log)
@@ -244,7 +244,7 @@ PALLETS = (
 
 
 def test_a_version_section_with_an_unreleased_status_line_is_dated() -> None:
-    """Pallets' shape: the next version's section is written ahead, ``Unreleased`` under
+    """The shape: the next version's section is written ahead, ``Unreleased`` under
     its heading until the release dates it; no Unreleased heading anywhere."""
     assert release_changelog(PALLETS, "2.3.0", DAY) is None
     assert release_status(PALLETS, "2.3.0", DAY) == PALLETS.replace(
@@ -272,7 +272,7 @@ def test_only_the_new_versions_own_status_line_is_dated(text: str) -> None:
 def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release_links_its_own() -> (
     None
 ):
-    """hynek's shape: ``## [Unreleased](<base>compare/26.1.0...HEAD)`` above
+    """The shape: ``## [Unreleased](<base>compare/26.1.0...HEAD)`` above
     ``## [26.1.0](<base>compare/25.5.0...26.1.0) - date``; the new section links its own
     compare view and the Unreleased link starts at the new tag (it kept comparing 26.1.0)."""
     base = "https://github.com/o/r/compare/"
@@ -305,7 +305,7 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
 def test_a_heading_that_says_in_development_loses_the_words_on_release(
     heading: str, released: str
 ) -> None:
-    """bottle's shape: the next version's section is written ahead as ``Release 0.14 (in
+    """The shape: the next version's section is written ahead as ``Release 0.14 (in
     development)``; its release drops the words (relnox said there was no Unreleased
     section and left the file saying it is still in development)."""
     text = f"Notes\n=====\n\n{heading}\n\n* New.\n\nRelease 0.13\n============\n\n* Old.\n"
@@ -322,7 +322,7 @@ def test_a_heading_that_says_in_development_loses_the_words_on_release(
 def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_higher_one(
     tmp_path: Path, part: str, title: str
 ) -> None:
-    """greenlet's shape (zest.releaser): at ``3.5.4.dev0`` its CHANGES.rst starts with
+    """The shape (zest.releaser): at ``3.5.4.dev0`` its CHANGES.rst starts with
     ``3.5.4 (unreleased)`` over ``===`` above ``3.5.3 (2026-06-26)``. A patch release
     wrote ``3.5.4`` with no date; a minor one said there was no Unreleased section. Both
     head that section with the release and its day, as the release below is headed."""
@@ -344,7 +344,7 @@ def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_hig
 
 @pytest.mark.parametrize("branch", ["master", "main", "HEAD"])
 def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> None:
-    """peewee's shape: ``## master`` above ``## 4.3.0`` holds what the next release brings;
+    """The shape: ``## master`` above ``## 4.3.0`` holds what the next release brings;
     a bump said there was no Unreleased section and wrote no heading for 4.4.0."""
     text = f"# Changelog\n\n## {branch}\n\n* New.\n\n## 4.3.0\n\n* Old.\n"
     assert parse_title(branch) == UNRELEASED
@@ -371,7 +371,7 @@ def test_a_sub_heading_named_like_a_branch_inside_a_release_is_not_unreleased() 
 def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(
     tmp_path: Path,
 ) -> None:
-    """python-socketio's shape: ``**Release 5.16.3** - 2026-06-15`` lines, no headings;
+    """The shape: ``**Release 5.16.3** - 2026-06-15`` lines, no headings;
     relnox read no section (release notes said only how to install, doctor asked for
     ``## [5.16.4]``). A bold line that names no release (``**Bugfixes**``) is text, and
     bump writes no bold heading of its own."""
@@ -393,7 +393,7 @@ def test_a_release_written_as_a_bold_line_is_a_section_read_never_written(
 
 
 def test_a_sphinx_changelog_directive_is_a_section_read_never_written(tmp_path: Path) -> None:
-    """alembic's shape: CHANGES says MOVED, docs/build/changelog.rst holds ``..
+    """The shape: CHANGES says MOVED, docs/build/changelog.rst holds ``..
     changelog::`` directives (``:version: 1.19.2`` written ahead, ``:released: August 8,
     2026`` once out); relnox read CHANGES and asked for an underlined heading. Doctor finds
     the version's directive; a bump writes no directive of its own."""
@@ -431,7 +431,7 @@ HEADLESS = (
 
 
 def test_entries_under_the_title_above_the_newest_release_get_their_own_heading() -> None:
-    """pytest-cov's shape (ionelmc's cookiecutter): no Unreleased heading, the entries sit
+    """The shape (ionelmc's cookiecutter): no Unreleased heading, the entries sit
     under ``Changelog`` above ``7.0.0 (2025-09-09)``; a release heads them with its own
     heading in that style (relnox said there was no Unreleased section). An introduction,
     a list of links to the sections, or a section already written is left alone."""
@@ -454,7 +454,7 @@ def test_entries_under_the_title_above_the_newest_release_get_their_own_heading(
 
 
 def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
-    """beets' shape: ``2.13.1 (July 29, 2026)`` over ``---``. The comma in the date made a
+    """The shape: ``2.13.1 (July 29, 2026)`` over ``---``. The comma in the date made a
     second version, 2026, so the heading named two and its style was not followed (bump
     wrote ``2.14.0 (2026-05-03)``)."""
     from relnox.bump.changelog import heading_like
@@ -500,7 +500,7 @@ def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
 def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
     text: str, released: str
 ) -> None:
-    """geopandas' shape: ``## Version 1.2.0`` is written ahead above ``## Version 1.1.3
+    """The shape: ``## Version 1.2.0`` is written ahead above ``## Version 1.1.3
     (March 10, 2026)``; releasing 1.2.0 dates it the same way (relnox noted no Unreleased
     section and left it undated). Not the newest, already dated, or a release below
     without a date: left alone."""
@@ -521,7 +521,7 @@ def test_a_section_written_ahead_without_a_date_is_dated_like_the_release_below(
 def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_release_below(
     placeholder: str,
 ) -> None:
-    """pymongo's shape: ``Changes in Version 4.18.0 (2026/XX/XX)`` above ``Changes in
+    """The shape: ``Changes in Version 4.18.0 (2026/XX/XX)`` above ``Changes in
     Version 4.17.0 (2026/04/20)``; a release fills in the date (relnox read ``Version`` as
     a project's name, and the placeholder's digits as a date, and noted no Unreleased
     section)."""
@@ -538,7 +538,7 @@ def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_releas
 
 
 def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:
-    """git-chglog's shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
+    """The shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
     written ``## [v3.2.0] - date``; the new release is a ``##`` heading like them."""
     text = (
         '<a name="unreleased"></a>\n# Unreleased\n\n## Bug Fixes\n\n* fix\n\n'
@@ -572,7 +572,7 @@ def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
 def test_a_future_heading_and_its_not_yet_line_are_released_together(
     tmp_path: Path, part: str, title: str
 ) -> None:
-    """distlib's shape: at ``0.4.4.dev0`` its CHANGES.rst starts with ``0.4.4 (future)``
+    """The shape: at ``0.4.4.dev0`` its CHANGES.rst starts with ``0.4.4 (future)``
     over ``~~~``, then ``Released: Not yet.``; each release below says ``Released:
     2026-06-12``. relnox said there was no Unreleased section and left both; the release
     now drops "(future)" and dates the line as the ones below are."""
@@ -596,7 +596,7 @@ def test_a_future_heading_and_its_not_yet_line_are_released_together(
 def test_a_pending_status_line_is_dated_as_the_release_below_is(
     tmp_path: Path, part: str, title: str
 ) -> None:
-    """boltons' shape: ``## 26.1.1`` then ``_(unreleased)_``, above ``## 26.1.0`` then
+    """The shape: ``## 26.1.1`` then ``_(unreleased)_``, above ``## 26.1.0`` then
     ``_(July 17, 2026)_``. A patch release wrote ``_(released 2026-05-03)_``, a minor one
     said there was no Unreleased section; both now date the line as the release below
     is dated, and a minor one renames the section."""
@@ -619,7 +619,7 @@ def test_a_pending_status_line_is_dated_as_the_release_below_is(
 def test_a_pending_section_of_a_higher_version_is_named_and_dated_when_reached(
     tmp_path: Path,
 ) -> None:
-    """rq's shape: ``### RQ 3.0 (unreleased)`` above ``### RQ 2.10.0 (2026-06-20)``. A
+    """The shape: ``### RQ 3.0 (unreleased)`` above ``### RQ 2.10.0 (2026-06-20)``. A
     minor release (2.11.0) said there was no Unreleased section; it now names the section
     it leaves and how to release it. A major release dated no heading (the project name
     before the version was not followed); it is dated as the release below."""
@@ -645,7 +645,7 @@ STORAGES = (
 
 
 def test_an_unreleased_heading_numbered_later_is_retitled_and_rest_levels_follow_the_file() -> None:
-    """django-storages' shape: ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over
+    """The shape: ``X.YY.Z (UNRELEASED)`` over ``***`` holds ``General`` over
     ``---``. reST's levels are the order styles first appear, so ``General`` is inside the
     section (not a title above it), the placeholder heading is the Unreleased section, and a
     release retitles it in place."""

@@ -369,7 +369,7 @@ def test_changelog_compare_links_follow_the_new_tag_in_a_crlf_file(tmp_path: Pat
 def test_a_dev_version_releases_its_written_section_and_doctor_accepts_it(
     tmp_path: Path,
 ) -> None:
-    """Pallets' shape: pyproject says 2.3.0.dev, CHANGES.rst already has ``Version 2.3.0``
+    """The shape: pyproject says 2.3.0.dev, CHANGES.rst already has ``Version 2.3.0``
     with ``Unreleased`` under it. doctor finds the section the dev version leads to (it
     warned 'no section for 2.3.0.dev'); the bump to 2.3.0 dates the status line (it left
     the changelog alone)."""
@@ -884,7 +884,7 @@ def test_a_local_dev_label_leads_to_its_release_or_follows_it(
 def test_a_dev_release_of_a_tagged_version_marks_work_since_it(
     tmp_path: Path, tags: tuple[str, ...], part: str, expected: str
 ) -> None:
-    """typing_extensions' shape: once 4.16.0rc2 is tagged the file says ``4.16.0rc2.dev``
+    """The shape: once 4.16.0rc2 is tagged the file says ``4.16.0rc2.dev``
     (work since it, though PEP 440 sorts it below): a bump starts from the release, never
     giving the tagged version back. Before the tag the same text leads to it."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("typingish", "4.15.0")}, tags[:1])
@@ -917,7 +917,7 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
 @pytest.mark.parametrize(
     ("releases", "expected", "dated"),
     [
-        # nox's and certifi's shape: each version is the day it was tagged, zero-padded
+        # The shape: each version is the day it was tagged, zero-padded
         (PADDED, "2026.12.05", True),
         # the same, unpadded
         ([("2026.7.1", "2026-07-01"), ("2026.8.17", "2026-08-17")], "2026.12.5", True),
@@ -1026,7 +1026,7 @@ def test_a_release_day_version_released_today_is_refused(tmp_path: Path) -> None
 def test_a_zero_padded_calendar_version_is_bumped_and_tagged_as_the_history_spells_it(
     tmp_path: Path,
 ) -> None:
-    """certifi's shape: ``__version__ = "2026.07.22"`` read by setup.py, tags of the same
+    """The shape: ``__version__ = "2026.07.22"`` read by setup.py, tags of the same
     spelling. A patch bump writes ``2026.07.23`` and tags it so; ``--to 2026.08.15`` is
     written as given, never as PEP 440's normal ``2026.8.15``."""
     from tests.shapes import repo
@@ -1227,7 +1227,7 @@ def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
 def test_a_pending_section_of_another_version_is_named_when_a_patch_comes_first(
     tmp_path: Path,
 ) -> None:
-    """shapely's and pint's shape: the changelog's newest section is ``2.2.0 (unreleased)``
+    """The shape: the changelog's newest section is ``2.2.0 (unreleased)``
     and a patch release, 2.1.2, is made first; relnox said the file has no Unreleased
     section. It names the section it has, whose version it is, and leaves it alone; a
     minor bump dates it."""
@@ -1337,7 +1337,7 @@ def test_a_pin_in_a_requirements_file_read_as_dynamic_dependencies_follows_a_bum
 def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
     tmp_path: Path,
 ) -> None:
-    """bottle's shape: ``__version__ = '0.14-dev'`` while its releases are tagged 0.13.0,
+    """The shape: ``__version__ = '0.14-dev'`` while its releases are tagged 0.13.0,
     0.13.4; its changelog is docs/changelog.rst, the next section written ahead as
     ``Release 0.14 (in development)``. --part minor gives 0.14.0 (it gave 0.14), and the
     changelog's heading loses "(in development)" (relnox found no changelog)."""
@@ -1380,7 +1380,7 @@ def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
 def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
     tmp_path: Path,
 ) -> None:
-    """pytest-cov's shape: CHANGELOG.rst's new entries sit under its title, above the newest
+    """The shape: CHANGELOG.rst's new entries sit under its title, above the newest
     release; bump heads them with the new version's heading (it noted no Unreleased
     section and wrote nothing)."""
     log = "Changelog\n=========\n\n* New.\n\n1.0.0 (2025-09-09)\n------------------\n\n* Old.\n"
@@ -1400,7 +1400,7 @@ def test_a_changelog_whose_entries_sit_under_its_title_gets_the_release_heading(
 def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
     tmp_path: Path,
 ) -> None:
-    """joblib's shape: CHANGES.rst's next entries sit under ``In development`` over ``---``
+    """The shape: CHANGES.rst's next entries sit under ``In development`` over ``---``
     and releases read ``Release 1.5.3 - 2025/12/15``; bump writes ``Release 1.6.0 -
     2026/05/03`` the same way (it found no Unreleased section; an underlined heading was
     always written ``1.6.0 (2026-05-03)``), and doctor counts the entries."""
@@ -1426,7 +1426,7 @@ def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
 
 
 def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
-    """geopandas' shape end to end: the bump that releases 1.2.0 dates its section."""
+    """The shape end to end: the bump that releases 1.2.0 dates its section."""
     log = (
         "# Changelog\n\n## Version 1.2.0\n\n- New.\n\n## Version 1.1.1 (June 27, 2025)\n\n- Old.\n"
     )
@@ -1471,7 +1471,7 @@ def test_a_changes_in_product_changelog_is_read_and_its_style_followed(tmp_path:
 
 
 def test_a_part_bump_past_a_next_version_no_tag_released_says_so(tmp_path: Path) -> None:
-    """OpenLineage's shape: its release script tags 1.52.0 and leaves every package at
+    """The shape: its release script tags 1.52.0 and leaves every package at
     1.53.0; ``--part minor`` gives 1.54.0, past a version never released, and says so in
     one note for the packages sharing it. A version far past the last tag (tags no longer
     made: dbt-adapters at 1.24.5, tagged up to v1.17.3) and a package at its tagged release
@@ -1506,7 +1506,7 @@ def _lock(*entries: tuple[str, str, str]) -> str:
 
 
 def test_each_packages_own_uv_lock_follows_a_bump_and_doctor_checks_it(tmp_path: Path) -> None:
-    """langchain's shape: no root project, each ``libs/*`` a uv project with its own
+    """The shape: no root project, each ``libs/*`` a uv project with its own
     ``uv.lock``; a partner's lock holds core as an editable path. A bump of core moves
     core's entry in both locks (not the registry's ``requests``), and doctor names a
     stale one by its directory."""
@@ -1562,7 +1562,7 @@ def test_a_lock_entry_left_behind_its_package_stays_behind_and_is_said(tmp_path:
 
 
 def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: Path) -> None:
-    """falcon's and uvloop's shape: every pre-release tag is numbered from 1 (4.3.0a1,
+    """The shape: every pre-release tag is numbered from 1 (4.3.0a1,
     4.3.0b1, 4.3.0rc1); --pre beta gives 4.4.0b1, not b0, whatever an older line did
     (4.2.0rc0). A newest line with a 0 keeps 0."""
     root = repo(
@@ -1584,7 +1584,7 @@ def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: 
 def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
     tmp_path: Path,
 ) -> None:
-    """alembic's shape: once 1.19.1 is tagged rel_1_19_1 the file says 1.19.2, the release
+    """The shape: once 1.19.1 is tagged rel_1_19_1 the file says 1.19.2, the release
     to make; --part patch gives 1.19.3 and says, once, that it skips 1.19.2 and how to
     release it as written (pytest-check's 2.9.0 after 2.8.0 was said twice, with two
     different ways). A version further on is said by the other note, with relnox tag. A
@@ -1615,7 +1615,7 @@ def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
 def test_a_root_changelog_titled_by_the_main_lines_versions_keeps_that_title(
     tmp_path: Path,
 ) -> None:
-    """presidio's shape: analyzer and anonymizer released together under one bare tag
+    """The shape: analyzer and anonymizer released together under one bare tag
     (2.2.363), image-redactor at a version of its own, and one root CHANGELOG.md whose
     release headings are the main line's versions (``## [2.2.363] - date``): the next
     section is ``[2.2.364]``, not a list of every package."""
@@ -1643,7 +1643,7 @@ def test_a_root_changelog_titled_by_the_main_lines_versions_keeps_that_title(
 def test_a_group_versioned_by_release_days_moves_to_today_whatever_each_file_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """modelcontextprotocol/servers' shape: the release job sets every server to the day's
+    """The shape: the release job sets every server to the day's
     version (2026.4.20) on a commit it tags off main, where the files keep 0.6.3 and 0.6.2.
     The servers share those tags, so they are one group, and a --part bump gives today's
     date to each (the group's diverged files were refused)."""
@@ -1674,7 +1674,7 @@ def test_a_group_versioned_by_release_days_moves_to_today_whatever_each_file_say
 def test_a_placeholder_the_release_stamps_at_build_time_bumps_from_the_last_release(
     tmp_path: Path,
 ) -> None:
-    """flask-cors' shape: pyproject.toml keeps ``0.0.1`` and the release workflow writes
+    """The shape: pyproject.toml keeps ``0.0.1`` and the release workflow writes
     the tag's version into it at build time, so the file says 0.0.1 at 6.0.1 and 6.0.2:
     a bump starts from the last release (6.1.0 for minor), said in a note, and doctor
     names the placeholder instead of calling the tags a mistake."""
@@ -1724,7 +1724,7 @@ def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_pat
 def test_a_file_one_package_reads_and_another_s_bumpversion_lists_is_edited_once(
     tmp_path: Path,
 ) -> None:
-    """omegaconf's shape: the root's ``[tool.bumpversion]`` lists the subproject's
+    """The shape: the root's ``[tool.bumpversion]`` lists the subproject's
     ``version.py`` beside its own, and the subproject's setup.py reads that file's
     ``__version__``. Both packages edit one line: the second edit found the version gone
     ('no longer where it was read; rerun the command') on every bump; it is made once."""

@@ -255,7 +255,7 @@ def test_the_new_section_goes_where_the_newest_one_is(
 def test_a_release_level_tuple_is_a_copy_of_the_version(
     tmp_path: Path, to: str, after: str
 ) -> None:
-    """Django's shape: ``VERSION = (1, 2, 3, "final", 0)``, the module's version made from
+    """The shape: ``VERSION = (1, 2, 3, "final", 0)``, the module's version made from
     it by a function; it moves with the version the build reads, its level word and serial
     written for a pre-release."""
     module = 'VERSION = (1, 2, 3, "final", 0)\n'

@@ -6,7 +6,7 @@ wheel's ``.data/scripts``, its version in ``Cargo.toml``. :func:`write_c_extensi
 a scikit-build-core package with one C extension module (the shape of
 tests/builds/test_run.py's), whose ``[tool.relnox.verify] commands`` call into it;
 :func:`write_setuptools_extension` the same module built by setuptools from setup.py's
-``ext_modules`` (py-setproctitle's shape), which no backend name marks as native.
+``ext_modules`` (this shape), which no backend name marks as native.
 """
 
 from __future__ import annotations

@@ -681,7 +681,7 @@ def test_tags_pushed_together_build_a_tag_versioned_extension_at_its_version(
 def test_an_extension_whose_sources_are_a_submodule_is_built_with_them(
     tmp_path: Path, github: GithubFactory
 ) -> None:
-    """numcodecs' shape: the extension's C sources are a git submodule. The build and
+    """The shape: the extension's C sources are a git submodule. The build and
     wheel jobs checked out without it: the sdist lacked them and the wheel job's build
     failed; they now check out the submodules, and the release publishes both files."""
     sources = tmp_path / "c-sources"
@@ -832,7 +832,7 @@ def test_a_run_from_a_branch_goes_where_its_target_says(
 def test_a_tag_pushed_by_hand_in_a_tag_folder_starts_the_release(
     tmp_path: Path, github: Callable[..., Github]
 ) -> None:
-    """haystack-core-integrations' shape: each package tagged ``integrations/<dir>-v1.2.3``.
+    """The shape: each package tagged ``integrations/<dir>-v1.2.3``.
     ci-init's trigger is one ``integrations/*-v[0-9]*`` (it was one pattern a package); the
     hand-pushed tag starts the release, which publishes that package, and a tag of another
     folder starts nothing."""
@@ -866,7 +866,7 @@ def gh_tags(top: Path) -> list[str]:
 def test_floating_tags_moved_with_a_release_start_no_run(
     tmp_path: Path, github: Callable[..., Github]
 ) -> None:
-    """python-semantic-release's shape: each release also moves ``v1`` and ``v1.0`` to its
+    """The shape: each release also moves ``v1`` and ``v1.0`` to its
     commit. Only the release tag starts release.yml (``v1`` used to start a run whose tag
     check failed, ``1 != 1.0.1``); the release publishes once."""
     root = write_project(tmp_path / "floating", ProjectSpec("failextract", "1.0.0"))

@@ -298,7 +298,7 @@ def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history
 
 
 def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
-    """numcodecs', awkward's, py-tree-sitter's shape: the C sources of the extension are a
+    """numcodecs', awkward's, this shape: the C sources of the extension are a
     git submodule (c-blosc). The build and wheel jobs checked out without it, so the
     sdist lacked the sources and cibuildwheel failed; the jobs that build from the
     repository's sources now check out the submodules, and no other job does."""
@@ -322,7 +322,7 @@ def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
 def test_an_in_tree_backend_over_cython_sources_gets_a_wheel_matrix(
     tmp_path: Path, pyx: bool
 ) -> None:
-    """aio-libs' shape (propcache, yarl, multidict): a build backend of the project's own
+    """The shape (propcache, yarl, multidict): a build backend of the project's own
     (backend-path) that wraps setuptools and cythonizes the .pyx modules of the package.
     Its one wheel was built by the build job (linux_x86_64, refused by PyPI); it now gets
     the cibuildwheel matrix. The same backend without Cython sources stays pure."""
@@ -631,7 +631,7 @@ def test_a_workflow_that_already_publishes_is_named_before_the_first_run(
 def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_needs(
     make_project: Callable[..., Path],
 ) -> None:
-    """certifi's shape: its own release.yml publishes from the environment ``release``.
+    """The shape: its own release.yml publishes from the environment ``release``.
     ``--force`` replaces that file, so "remove its upload, or keep it and leave release.yml
     out" (both about one file) was nonsense; the note says the trusted publisher for
     release.yml must name the new job's environment, pypi."""
@@ -659,7 +659,7 @@ def test_a_publishing_workflow_that_ci_init_replaces_says_what_its_publisher_nee
 def test_auto_tag_watches_the_repositorys_default_branch(
     make_project: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """pytest-xdist's and certifi's shape: the default branch is ``master``. auto-tag watched
+    """The shape: the default branch is ``master``. auto-tag watched
     ``main`` and never ran; it now watches the branch ``origin/HEAD`` names (ci-init run on
     a feature branch of a clone), or the one of ``main``/``master`` that exists."""
     root = pin_relnox(make_project(ProjectSpec("failextract", "1.0.0")))
@@ -678,7 +678,7 @@ def test_auto_tag_watches_the_repositorys_default_branch(
     assert watched(clone) == ["master"]
     subprocess.run(["git", "branch", "-q", "main"], cwd=root, check=True)
     assert watched(root) == ["main"]  # both exist, no origin: the default
-    # libcloud's shape: the one branch is trunk, with no origin (a repository made with
+    # The shape: the one branch is trunk, with no origin (a repository made with
     # git init, then pushed): auto-tag watched main, which does not exist, and never ran
     subprocess.run(["git", "checkout", "-q", "-b", "trunk"], cwd=root, check=True)
     subprocess.run(["git", "branch", "-q", "-D", "main", "master"], cwd=root, check=True)
@@ -690,7 +690,7 @@ def test_auto_tag_watches_the_repositorys_default_branch(
 def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
     make_project: Callable[..., Path], tmp_path: Path
 ) -> None:
-    """A repository with no publishing workflow of its own (nox's, structlog's shape) was told
+    """A repository with no publishing workflow of its own (nox's, this shape) was told
     nothing about trusted publishing, and its first pypi job was refused a token; ci-init
     now names each project that needs a publisher, the workflow and the environments. A
     private index in their place needs secrets instead, and no publisher."""
@@ -720,7 +720,7 @@ def test_the_trusted_publishers_to_add_are_named_before_the_first_run(
 def test_a_workflow_that_publishes_on_published_releases_names_the_trigger_setting(
     make_project: Callable[..., Path],
 ) -> None:
-    """python-sdk's and poetry-core's shape: the maintainers publish a GitHub Release and
+    """The shape: the maintainers publish a GitHub Release and
     their workflow uploads on ``release: published``. release.yml, run by the tag that
     release creates, finds its GitHub Release made and publishes nothing; the note names
     ``trigger = "release"``, which is said no more once set, nor for a workflow run by tags."""
@@ -749,7 +749,7 @@ def test_a_workflow_that_publishes_on_published_releases_names_the_trigger_setti
 def test_a_noxfile_of_the_projects_own_without_relnox_is_named(
     make_project: Callable[..., Path],
 ) -> None:
-    """nox's shape: the repository has its own noxfile.py, so ci-init writes none, and every
+    """The shape: the repository has its own noxfile.py, so ci-init writes none, and every
     job's ``nox -s build_all`` (check_tag, tag, ...) stopped at "Sessions not found" on the
     first run. ci-init now says which two lines to add; a noxfile registering relnox's
     sessions, and the one ci-init writes, get no note."""
@@ -784,7 +784,7 @@ def registered_as_told(root: Path, note: str) -> subprocess.CompletedProcess[str
 def test_the_noxfile_lines_named_register_beside_a_release_session_of_its_own(
     make_project: Callable[..., Path],
 ) -> None:
-    """packaging's shape: the project's noxfile has a ``release`` session of its own. The
+    """The shape: the project's noxfile has a ``release`` session of its own. The
     note said to add ``relnox.nox.register()``, which refuses a session name the noxfile
     has ("session(s) release already registered"): the first run stopped there. The lines
     named now register the sessions the workflows run, by name, and nox lists them."""

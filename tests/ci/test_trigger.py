@@ -68,7 +68,7 @@ def test_packages_tagged_in_one_tag_folder_get_one_glob(tmp_path: Path) -> None:
 
 
 def test_floating_major_and_minor_tags_start_no_release(tmp_path: Path) -> None:
-    """python-semantic-release's shape: each release also moves ``v10`` and ``v10.6`` to its
+    """The shape: each release also moves ``v10`` and ``v10.6`` to its
     commit. ``v[0-9]*`` started a run for each, whose tag check failed (``10 != 10.6.1``) on
     every release; the trigger now asks for every release number."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("psr", "9.21.2")}, tags=["v9.21.2"])
@@ -85,7 +85,7 @@ def test_floating_major_and_minor_tags_start_no_release(tmp_path: Path) -> None:
 
 
 def test_short_versions_that_are_releases_keep_the_plain_trigger(tmp_path: Path) -> None:
-    """Old ``v0.9``, ``v0.10`` releases (watchfiles' shape) each mark their own commit: they
+    """Old ``v0.9``, ``v0.10`` releases (this shape) each mark their own commit: they
     are releases, not floating tags, and the trigger stays ``v[0-9]*``."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("web", "0.9")}, tags=["v0.9"])
     commit(root, {"pyproject.toml": project("web", "0.10")}, "v0.10")

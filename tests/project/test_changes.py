@@ -201,7 +201,7 @@ def test_plan_never_shows_a_next_version_a_tag_already_marks(
 
 
 def test_plan_gives_the_version_bump_gives_as_long_as_the_releases(tmp_path: Path) -> None:
-    """bottle's shape: 0.14.dev0 with releases tagged 0.13.0: plan --part minor says 0.14.0,
+    """The shape: 0.14.dev0 with releases tagged 0.13.0: plan --part minor says 0.14.0,
     as bump does (it said 0.14)."""
     from tests.shapes import commit, project, repo
 
@@ -212,7 +212,7 @@ def test_plan_gives_the_version_bump_gives_as_long_as_the_releases(tmp_path: Pat
 
 
 def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: Path) -> None:
-    """flet's shape: a uv workspace of packages at a placeholder 0.1.0 (the release workflow
+    """The shape: a uv workspace of packages at a placeholder 0.1.0 (the release workflow
     writes the version from the tag), released as the repository's plain tags (v0.86.5)
     that name no package. A minor bump gave 0.2.0, below what the index holds; it is now
     refused, naming tag-format either way, and proceeds once tag-format says whose tags."""
@@ -267,7 +267,7 @@ def test_one_package_s_refused_next_version_leaves_the_others_rows(
 
 
 def test_a_release_tag_ahead_of_head_on_its_branch_is_no_change_of_head(tmp_path: Path) -> None:
-    """sentence-transformers' shape: main at 5.2.0.dev0, a release branch from it commits
+    """The shape: main at 5.2.0.dev0, a release branch from it commits
     5.1.2 and tags v5.1.2; HEAD has no commit since. relnox said it changed (2 files, 0
     commits: the release commit's, which HEAD lacks); it changed when HEAD commits to it."""
     from tests.shapes import commit, git, project, repo

@@ -21,7 +21,7 @@ ENTRY = "kind: Fixes\nbody: Fix a thing\ntime: 2026-07-28T11:47:54Z\n"
 
 
 def test_changie_entries_are_the_unreleased_changelog(tmp_path: Path) -> None:
-    """dbt-adapters' shape: each adapter has a ``.changie.yaml`` and its entries wait in
+    """The shape: each adapter has a ``.changie.yaml`` and its entries wait in
     ``.changes/unreleased/*.yaml``; its CHANGELOG.md has the last release only. doctor
     counts the entries as the next section, and a bump names the changie commands to run
     before it (relnox does not run changie)."""

@@ -37,7 +37,7 @@ def test_a_license_file_is_read_as_its_spdx_identifier(
 
 
 def test_doctor_suggests_the_license_the_license_file_states(tmp_path: Path) -> None:
-    """smolagents' shape: no license in [project], an Apache License 2.0 LICENSE file at
+    """The shape: no license in [project], an Apache License 2.0 LICENSE file at
     the root; doctor's hint is that identifier, not a placeholder that would be wrong."""
     files = {
         "pyproject.toml": project("agents", "1.0.0"),

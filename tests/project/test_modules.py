@@ -40,7 +40,7 @@ def test_hatch_only_include_of_a_source_root_ships_what_it_holds(tmp_path: Path)
 
 
 def test_hatch_packages_below_a_source_root_keep_their_path_from_it(tmp_path: Path) -> None:
-    """dbt-adapters' shape: ``packages = ["src/dbt/adapters", "src/dbt/include"]`` with
+    """The shape: ``packages = ["src/dbt/adapters", "src/dbt/include"]`` with
     ``sources = ["src"]``: hatch rewrites the paths by its shortest source first, so the
     wheel holds ``dbt/adapters`` and ``dbt/include`` (the namespace ``dbt``), not
     ``adapters`` and ``include``; without ``sources`` each package is shipped by its name."""
@@ -73,7 +73,7 @@ def test_a_dotted_name_finds_its_package_below_the_namespace(tmp_path: Path) -> 
 def test_setup_py_packages_below_its_package_dir_are_shipped_and_their_version_kept_in_step(
     tmp_path: Path,
 ) -> None:
-    """PyYAML's shape: ``setup(name="PyYAML", package_dir={"": "lib"}, packages=["yaml",
+    """The shape: ``setup(name="PyYAML", package_dir={"": "lib"}, packages=["yaml",
     "_yaml"])``. The wheel ships ``yaml`` and ``_yaml``, whose ``__version__`` is a copy
     of the version that a bump rewrites with setup.py's."""
     setup = (
@@ -127,7 +127,7 @@ def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -
 
 
 def test_hatch_include_moved_by_its_sources_ships_the_new_path(tmp_path: Path) -> None:
-    """mistralai's shape: wheel ``include = ["src/mistralai", ...]`` with ``sources =
+    """The shape: wheel ``include = ["src/mistralai", ...]`` with ``sources =
     {"src/mistralai" = "mistralai"}`` and no ``__init__.py`` there (a namespace of
     ``client`` and ``extra``); relnox found no import package. The wheel holds ``mistralai``;
     an include no source moves names nothing."""
@@ -143,7 +143,7 @@ def test_hatch_include_moved_by_its_sources_ships_the_new_path(tmp_path: Path) -
 
 
 def test_setup_cfg_options_packages_find_of_a_namespace(tmp_path: Path) -> None:
-    """google-genai's shape: pyproject.toml's ``[project]`` and setup.cfg's
+    """The shape: pyproject.toml's ``[project]`` and setup.cfg's
     ``[options.packages.find]`` with ``include = google.genai``, ``google`` a namespace
     without ``__init__.py``; relnox found no import package. The wheel holds ``google``."""
     cfg = (
@@ -165,7 +165,7 @@ def test_setup_cfg_options_packages_find_of_a_namespace(tmp_path: Path) -> None:
 
 
 def test_a_stale_setuptools_table_beside_another_backend_names_no_module(tmp_path: Path) -> None:
-    """optax's shape: flit_core builds it, and a ``[tool.setuptools.packages.find] include =
+    """The shape: flit_core builds it, and a ``[tool.setuptools.packages.find] include =
     ["README.md", "LICENSE"]`` left from setuptools days made its modules README and LICENSE,
     so flit's ``__version__`` of optax was never looked for ('the version is dynamic and
     relnox cannot read it'). flit ships optax, and its version is read there."""

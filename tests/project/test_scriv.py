@@ -28,7 +28,7 @@ FRAGMENT = "### Changed\n\n- fix #950: ensure to pass encodings to io usage\n"
 def test_scriv_fragments_are_the_unreleased_changelog(
     tmp_path: Path, config: str, extra: dict[str, str]
 ) -> None:
-    """setuptools-scm's shape: ``[tool.scriv] format = "md"`` and its entries wait in
+    """The shape: ``[tool.scriv] format = "md"`` and its entries wait in
     ``changelog.d/<date>_<who>_<what>.md`` until ``scriv collect``; relnox wrote no word of
     them (doctor asked for a section, a bump released without them). A README and a file
     of another format there are no fragments."""

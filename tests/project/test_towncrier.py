@@ -27,7 +27,7 @@ showcontent = true
 
 
 def test_fragments_in_the_configured_directory(tmp_path: Path) -> None:
-    """yarl's shape: towncrier.toml names CHANGES/ and the types; a README and the template
+    """The shape: towncrier.toml names CHANGES/ and the types; a README and the template
     beside the fragments, and a fragment of an undeclared type, are no fragments."""
     write(
         tmp_path,
@@ -66,7 +66,7 @@ def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
 
 
 def test_fragment_types_of_the_fragment_tables(tmp_path: Path) -> None:
-    """scanpy's shape: the types as towncrier's newer ``[tool.towncrier.fragment.<type>]``
+    """The shape: the types as towncrier's newer ``[tool.towncrier.fragment.<type>]``
     tables (``fragment.feat.name = "Features"``); relnox knew only ``type`` and counted
     ``4269.feat.md`` as no fragment, so a bump did not say to run towncrier."""
     config = (
@@ -100,7 +100,7 @@ def test_news_outside_the_project_is_none_of_its_own(tmp_path: Path, setting: st
 
 
 def test_doctor_reads_a_page_per_release(tmp_path: Path) -> None:
-    """scanpy's shape: towncrier writes each release a page of its own (``filename =
+    """The shape: towncrier writes each release a page of its own (``filename =
     "docs/release-notes/{version}.md"``, ``single_file = false``); doctor said there was no
     CHANGELOG.md. The version's page is its section; with none, the fragments become it."""
     extra = (
@@ -133,7 +133,7 @@ def test_doctor_reads_a_page_per_release(tmp_path: Path) -> None:
 def test_doctor_and_bump_read_the_fragments_as_the_unreleased_entries(
     tmp_path: Path, fragments: bool
 ) -> None:
-    """pytest's shape: towncrier writes doc/en/changelog.rst and the entries wait in
+    """The shape: towncrier writes doc/en/changelog.rst and the entries wait in
     changelog/. doctor reads that news file (it said there is no CHANGELOG.md) and counts
     the fragments as the next release's entries (it warned of no section); bump says to
     build them first, as relnox does not run towncrier."""
@@ -164,7 +164,7 @@ def test_doctor_and_bump_read_the_fragments_as_the_unreleased_entries(
 
 
 def test_the_news_file_beats_a_changelog_that_only_points_to_it(tmp_path: Path) -> None:
-    """pytest's and falcon's shape: a root CHANGELOG.rst says "the changelog is over there"
+    """The shape: a root CHANGELOG.rst says "the changelog is over there"
     and towncrier writes doc/en/changelog.rst. doctor and bump read the news file (they
     read the pointer and said it had no Unreleased section)."""
     extra = '\n[tool.towncrier]\ndirectory = "changelog"\nfilename = "doc/en/changelog.rst"\n'
@@ -189,7 +189,7 @@ def test_the_news_file_beats_a_changelog_that_only_points_to_it(tmp_path: Path) 
 
 @pytest.mark.parametrize("fragments", [True, False])
 def test_bump_says_towncrier_writes_the_news_file(tmp_path: Path, fragments: bool) -> None:
-    """multidict's and trio's shape: towncrier's CHANGES.rst has no Unreleased section, as
+    """The shape: towncrier's CHANGES.rst has no Unreleased section, as
     towncrier writes each section whole. bump says what towncrier will do (it also said
     the file "has no Unreleased section", which asks for one towncrier never reads)."""
     extra = '\n[tool.towncrier]\ndirectory = "CHANGES"\nfilename = "CHANGES.rst"\n'

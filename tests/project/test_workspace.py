@@ -327,7 +327,7 @@ def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -
 
 
 def test_a_dependency_marked_with_an_extra_is_no_cycle(tmp_path: Path) -> None:
-    """flet's shape: ``"flet-cli; extra == 'cli'"`` written in flet's [project]
+    """The shape: ``"flet-cli; extra == 'cli'"`` written in flet's [project]
     dependencies (an extra's requirement, spelled as a marker), and flet-cli requires flet:
     the extra is optional, so flet is released first, not a dependency cycle."""
     write_workspace(tmp_path, [ProjectSpec("flet"), ProjectSpec("flet-cli", requires=["flet"])])
@@ -599,7 +599,7 @@ def test_a_workspace_one_directory_down_is_named_with_the_way_to_use_it(tmp_path
 def test_workspace_members_in_examples_directories_are_not_released_unless_tagged(
     tmp_path: Path,
 ) -> None:
-    """The MCP SDK's shape: a uv workspace lists its example servers (examples/servers/*)
+    """The shape: a uv workspace lists its example servers (examples/servers/*)
     and an examples project to lock them with the library; only the library has release
     tags. The examples are said and left out (they were released beside it); one that a
     tag names stays, and [tool.relnox] packages decides otherwise."""
@@ -641,7 +641,7 @@ def test_workspace_members_in_examples_directories_are_not_released_unless_tagge
 
 
 def test_a_sample_app_beside_the_packages_is_not_released(tmp_path: Path) -> None:
-    """openllmetry's shape: no root project, ``packages/*`` holds the released libraries
+    """The shape: no root project, ``packages/*`` holds the released libraries
     (tagged ``v0.62.1``) and ``packages/sample-app``, an application that requires them and
     that no tag names: it shows the packages and is left out, said in a note."""
     files = {
@@ -678,7 +678,7 @@ def test_a_package_whose_name_starts_with_demo_is_released(tmp_path: Path) -> No
 
 
 def test_a_docs_snippet_member_is_not_released(tmp_path: Path) -> None:
-    """composio's shape: the uv workspace lists ``python`` and ``docs-site/snippets/migration``,
+    """The shape: the uv workspace lists ``python`` and ``docs-site/snippets/migration``,
     a snippet the documentation shows that requires the library; no tag names it, so it is
     left out with a note."""
     members = '[tool.uv.workspace]\nmembers = ["python", "docs-site/snippets/migration"]\n'
@@ -697,7 +697,7 @@ def test_a_docs_snippet_member_is_not_released(tmp_path: Path) -> None:
 
 
 def test_an_examples_member_a_released_package_requires_is_released(tmp_path: Path) -> None:
-    """pydantic-ai's shape: one tag ``v{version}`` for every member, the root's extra
+    """The shape: one tag ``v{version}`` for every member, the root's extra
     ``examples = ["pkg-examples=={{ version }}"]`` (a hatch metadata hook) and ``slim``'s
     dependency on ``pkg-helpers`` (under docs/) name members in example directories: the
     released packages cannot be installed without them, so they are released too; a
@@ -942,7 +942,7 @@ def test_declared_members_in_tools_directories_or_named_for_tests_are_packages(
 
 
 def test_a_declared_member_at_version_zero_is_a_package(tmp_path: Path) -> None:
-    """autogen's shape: a uv workspace of ``packages/*`` whose ``autogen-test-utils`` stays
+    """The shape: a uv workspace of ``packages/*`` whose ``autogen-test-utils`` stays
     at 0.0.0, never tagged, required only by the others' development groups: a member the
     workspace declares, with a build backend, so a package (no guess drops it)."""
     core = project("ag-core", "0.7.5") + '\n[dependency-groups]\ndev = ["ag-test-utils"]\n'
@@ -1252,7 +1252,7 @@ def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_pat
 
 
 def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path: Path) -> None:
-    """bottle's shape: docs/changelog.rst holds the release notes and the top holds no
+    """The shape: docs/changelog.rst holds the release notes and the top holds no
     changelog (doctor warned "no CHANGELOG.md"); a docs page of that name with no release
     heading (one that includes the top's) is not a changelog."""
     from relnox.project.changelog_file import changelog_in
@@ -1272,7 +1272,7 @@ def test_a_changelog_kept_with_the_docs_is_found_when_the_top_has_none(tmp_path:
 
 
 def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
-    """kombu's shape: ``Changelog.rst`` at the top; on a case-sensitive file system it was
+    """The shape: ``Changelog.rst`` at the top; on a case-sensitive file system it was
     not CHANGELOG.rst, and doctor said there was no changelog."""
     from relnox.project.changelog_file import changelog_in
 
@@ -1284,7 +1284,7 @@ def test_a_changelog_named_in_another_case_is_found(tmp_path: Path) -> None:
 
 
 def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path: Path) -> None:
-    """alembic's shape: the top's CHANGES says "MOVED, please see docs/..." and has no
+    """The shape: the top's CHANGES says "MOVED, please see docs/..." and has no
     release heading; a changelog in docs/ that has one is the changelog (a top file with
     releases still wins)."""
     from relnox.project.changelog_file import changelog_in
@@ -1306,7 +1306,7 @@ def test_a_top_changelog_that_points_to_the_docs_loses_to_the_one_there(tmp_path
 def test_a_changelog_folder_of_one_page_per_series_gives_the_newest_series(
     tmp_path: Path,
 ) -> None:
-    """SQLAlchemy's shape: CHANGES.rst says MOVED; doc/build/changelog/ holds an index that
+    """The shape: CHANGES.rst says MOVED; doc/build/changelog/ holds an index that
     is only a table of contents and ``changelog_20.rst``, ``changelog_21.rst`` (Sphinx's
     changelog directives); the newest series' page is the changelog (relnox read the
     pointer)."""
@@ -1333,7 +1333,7 @@ def test_a_changelog_folder_of_one_page_per_series_gives_the_newest_series(
 def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
     tmp_path: Path,
 ) -> None:
-    """FastAPI's shape: no changelog at the top; ``docs/en/docs/release-notes.md`` (mkdocs'
+    """The shape: no changelog at the top; ``docs/en/docs/release-notes.md`` (mkdocs'
     folder per language) with ``## Latest Changes`` above ``## 0.141.1 (2026-07-29)``.
     relnox said there was no CHANGELOG.md; a bump heads the latest changes with the
     release, as the project does."""
@@ -1361,7 +1361,7 @@ def test_release_notes_in_a_language_folder_of_the_docs_are_the_changelog(
 def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     tmp_path: Path,
 ) -> None:
-    """sentry-sdk's shape: setup.py's version="2.68.0", and its release script also rewrites
+    """The shape: setup.py's version="2.68.0", and its release script also rewrites
     ``VERSION = "2.68.0"`` in sentry_sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
     relnox moved only setup.py. A constant or conf value that says another version (a
     protocol's, Sphinx's short ``version``) is not a copy, and stays."""
@@ -1390,7 +1390,7 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
 
 
 def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path: Path) -> None:
-    """openai-python's shape (release-please): ``.release-please-manifest.json`` records
+    """The shape (release-please): ``.release-please-manifest.json`` records
     ``".": "3.3.1"``, the version release-please last released and starts the next one
     from; relnox left it at 3.3.1. A manifest that says another version is left alone."""
     from relnox.bump import BumpOptions, apply_bump, plan_bump
@@ -1416,7 +1416,7 @@ def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path:
 def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
     tmp_path: Path,
 ) -> None:
-    """falcon's shape: ``falcon/bench/nuts/setup.py``, a sample app inside the import
+    """The shape: ``falcon/bench/nuts/setup.py``, a sample app inside the import
     package the wheel ships; doctor said to add it to [tool.relnox] packages. A project
     beside the package (``backend/``) is still named."""
     write(
@@ -1434,7 +1434,7 @@ def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
 
 
 def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> None:
-    """elasticsearch-py's shape: CHANGELOG.md says "See: <the docs>", and
+    """The shape: CHANGELOG.md says "See: <the docs>", and
     docs/release-notes/index.md holds ``## 9.4.1 (2026-05-26)``; doctor read the pointer
     ("no section for 9.4.1")."""
     from relnox.project.changelog_file import changelog_in
@@ -1452,7 +1452,7 @@ def test_a_release_notes_folder_in_the_docs_is_the_changelog(tmp_path: Path) -> 
 
 
 def _sdk_with_fixture_members(tmp_path: Path, workflow: str) -> Path:
-    """meltano/sdk's shape: a released, tag-versioned root whose uv workspace members are
+    """The shape: a released, tag-versioned root whose uv workspace members are
     sample plugins its end-to-end tests install from a dependency group."""
     vcs = '\n[tool.hatch.version]\nsource = "vcs"\n'
     members = "\n".join(f"acme-tap-{n} = {{ workspace = true }}" for n in ("csv", "sql"))
@@ -1489,7 +1489,7 @@ jobs:
 
 
 def test_members_the_released_root_only_tests_with_are_packages(tmp_path: Path) -> None:
-    """meltano/sdk's and logfire's shape: members the released root requires only in a
+    """The shape: members the released root requires only in a
     dependency group are declared members with a build backend, so packages: no guess about
     its tests' samples drops one, whatever the workflows build."""
     workflow = ROOT_ONLY.replace(
@@ -1504,7 +1504,7 @@ def test_members_the_released_root_only_tests_with_are_packages(tmp_path: Path) 
 def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
     tmp_path: Path,
 ) -> None:
-    """apache/arrow's shape: no root project, the library in python/ and the developer
+    """The shape: no root project, the library in python/ and the developer
     tool dev/archery (a setup.py at 0.1.0, never released) found beside it; kubeflow's
     release/ tooling and ruff's scripts/ are the same. A tagged one stays."""
     files = {
@@ -1522,7 +1522,7 @@ def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
 
 
 def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path: Path) -> None:
-    """dbt-core's shape: the root pyproject.toml names ``dbt-core`` with a dynamic version
+    """The shape: the root pyproject.toml names ``dbt-core`` with a dynamic version
     but has no [build-system], setup.py or setuptools setting to compute it (metadata a
     release script packs binaries with); the wheel is built by maturin from
     ``crates/dbt-python``, its version in Cargo.toml. The root was an error."""
@@ -1549,7 +1549,7 @@ def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path:
 
 
 def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Path) -> None:
-    """awslabs/mcp's shape: dozens of servers with versions of their own, and repository
+    """The shape: dozens of servers with versions of their own, and repository
     tags (``2026.08.20260813230114``) naming none of them: one warning lists the packages,
     not one line each."""
     files = {f"src/s{n}/pyproject.toml": project(f"acme-s{n}-server", "1.0.0") for n in range(5)}
@@ -1567,7 +1567,7 @@ def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Pat
 def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
     tmp_path: Path,
 ) -> None:
-    """temporalio's shape: ``__version__ = "1.31.0"`` in ``temporalio/service.py`` (sent in
+    """The shape: ``__version__ = "1.31.0"`` in ``temporalio/service.py`` (sent in
     its client headers) beside ``[project] version``; a release moves both. A module whose
     ``__version__`` says another version (a vendored one's), or whose ``VERSION`` says
     this one (an API's, by chance), is not a copy."""
@@ -1595,7 +1595,7 @@ def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
 def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
     tmp_path: Path,
 ) -> None:
-    """flytekit's shape: ``plugins/*/setup.py`` at ``__version__ = "0.0.0+develop"``, which
+    """The shape: ``plugins/*/setup.py`` at ``__version__ = "0.0.0+develop"``, which
     the release workflow replaces with the library's version before building: no index
     takes that version and no tag released it, so scanning leaves them out with a note
     (they were listed as releasable at 0.0.0+develop)."""
@@ -1622,7 +1622,7 @@ def test_plugins_at_a_placeholder_local_version_are_not_released_by_relnox(
 def test_flit_s_old_metadata_table_is_a_package(
     tmp_path: Path, dist_name: str | None, name: str
 ) -> None:
-    """ptyprocess' shape: no ``[project]``, only flit's ``[tool.flit.metadata]`` (module,
+    """The shape: no ``[project]``, only flit's ``[tool.flit.metadata]`` (module,
     maybe dist-name) that flit_core < 4 builds from, the version in the module's
     ``__version__``. relnox said there was no package to release."""
     from relnox.release.doctor import doctor
@@ -1644,7 +1644,7 @@ def test_flit_s_old_metadata_table_is_a_package(
 
 
 def test_a_testbed_app_beside_lockstep_packages_is_not_released(tmp_path: Path) -> None:
-    """beeware/toga's shape: no root project, the packages side by side (core/, gtk/ ...)
+    """The shape: no root project, the packages side by side (core/, gtk/ ...)
     versioned by the shared v tags, and testbed/, the app that runs the test suite on each
     platform (version 0.0.1, no tag of its own): said and left out, not bumped with them."""
     files = {
@@ -1661,7 +1661,7 @@ def test_a_testbed_app_beside_lockstep_packages_is_not_released(tmp_path: Path) 
 
 
 def test_a_tool_beside_a_workspace_below_is_not_taken_for_the_package(tmp_path: Path) -> None:
-    """flet's shape: no root pyproject.toml; sdk/python/pyproject.toml is a uv workspace
+    """The shape: no root pyproject.toml; sdk/python/pyproject.toml is a uv workspace
     (a virtual project, no [build-system]) whose members sdk/python/packages/* lie below
     the walk's depth, and tools/docs-gen is the repository's own tool. The tool alone was
     taken for the repository's package (with its v tags); the error now names the
@@ -1683,7 +1683,7 @@ def test_a_tool_beside_a_workspace_below_is_not_taken_for_the_package(tmp_path: 
 
 
 def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> None:
-    """pyscript's shape: a JavaScript project whose root pyproject.toml holds only its
+    """The shape: a JavaScript project whose root pyproject.toml holds only its
     linters' settings ([tool.codespell], [tool.ruff]) and no Python project below. The
     error said to add [tool.uv.workspace] members or [tool.relnox] packages, which could
     name nothing; it now says what the file holds and that nothing below is a project."""
@@ -1704,7 +1704,7 @@ def test_a_root_of_tools_settings_with_nothing_below_says_so(tmp_path: Path) -> 
 
 
 def test_a_released_project_the_uv_workspace_excludes_is_said_so(tmp_path: Path) -> None:
-    """opentelemetry-python's shape: ``[tool.uv.workspace] exclude`` leaves its zipkin
+    """The shape: ``[tool.uv.workspace] exclude`` leaves its zipkin
     exporter out of the lock, and its tags still release it. The note said no workspace
     file lists it; it now names the exclude that leaves it out."""
     members = '[tool.uv.workspace]\nmembers = ["exporter/*"]\nexclude = ["exporter/zipkin"]\n'
@@ -1742,7 +1742,7 @@ def test_an_empty_uv_exclude_entry_is_one_line_naming_it(tmp_path: Path) -> None
 def test_a_private_directory_below_a_root_of_tools_settings_holds_no_package(
     tmp_path: Path,
 ) -> None:
-    """dagster community-integrations' shape: ``libraries/*`` are the packages, beside
+    """The shape: ``libraries/*`` are the packages, beside
     ``libraries/_template`` (the project a script copies for a new integration, at 0.0.1
     with "<insert description here>"), which a leading underscore marks private: not a
     package (it was one, bumped and built with the others)."""
@@ -1759,7 +1759,7 @@ def test_a_private_directory_below_a_root_of_tools_settings_holds_no_package(
 def test_a_workspace_member_named_for_tests_that_nothing_releases_is_left_out(
     tmp_path: Path,
 ) -> None:
-    """workflows-py's shape: ``packages/*`` holds the libraries and
+    """The shape: ``packages/*`` holds the libraries and
     ``packages/kit-integration-tests`` (it requires them; no tag names it, no package
     requires it): the test suite, said and left out like an example (it was bumped and
     built as a package). Named by a tag, it stays."""
@@ -1782,7 +1782,7 @@ def test_a_workspace_member_named_for_tests_that_nothing_releases_is_left_out(
 def test_setup_py_requirements_behind_a_dynamic_dependencies_order_the_release(
     tmp_path: Path,
 ) -> None:
-    """certbot's shape: each plugin's pyproject.toml says ``dynamic = ["version",
+    """The shape: each plugin's pyproject.toml says ``dynamic = ["version",
     "dependencies"]`` and its setup.py gives ``install_requires``, a list of f-strings
     (``f"certbot[apache]>={version}"``) or one a module-level ``if`` extends
     (``install_requires.extend([f"acme>={version}", f"certbot>={version}"])`` unless a

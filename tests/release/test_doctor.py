@@ -364,7 +364,7 @@ def test_metadata_and_readme_helpers(tmp_path: Path) -> None:
 
 
 def test_a_readme_declared_plain_text_is_not_rendered_as_its_suffix_says(tmp_path: Path) -> None:
-    """xonsh's shape: ``[tool.setuptools.dynamic] readme = {file = ["README.rst"],
+    """The shape: ``[tool.setuptools.dynamic] readme = {file = ["README.rst"],
     content-type = "text/plain"}`` over a README.rst with a raw directive PyPI's reST
     renderer refuses: the index shows it as plain text, so it renders; declared (or
     named) reST, it does not."""
@@ -537,7 +537,7 @@ def test_a_page_of_notes_per_major_line_is_the_changelog(tmp_path: Path) -> None
 def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
     tmp_path: Path,
 ) -> None:
-    """lightning-utilities' shape: its files say 0.15.3, tagged already, and CHANGELOG.md
+    """The shape: its files say 0.15.3, tagged already, and CHANGELOG.md
     has Unreleased entries (no 0.15.3 section); doctor said they become 0.15.3's section on
     bump, but a bump gives the next version."""
     changelog = "# Changelog\n\n## [Unreleased]\n\n- A fix.\n\n## [0.15.2] - 2025-08-06\n\n- Old.\n"
@@ -735,7 +735,7 @@ def test_a_development_version_is_written_under_the_section_of_its_release(
 def test_a_pre_release_is_written_under_the_section_of_its_final_release(
     tmp_path: Path,
 ) -> None:
-    """wrapt's shape: at ``2.4.0rc1`` its changelog's newest section is ``Version 2.4.0``,
+    """The shape: at ``2.4.0rc1`` its changelog's newest section is ``Version 2.4.0``,
     written ahead for the release candidates and the release; doctor said there was no
     section for 2.4.0rc1. A section of the rc itself still wins."""
     changes = (
@@ -808,7 +808,7 @@ def test_a_development_version_s_section_is_named_as_the_bump_spells_its_release
 
 def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
     """setup.py's ``long_description=make_long_description()`` fills in README.rst's
-    ``.. include::`` (gevent's shape): README.rst alone does not render, but it is not what
+    ``.. include::`` (this shape): README.rst alone does not render, but it is not what
     is uploaded, so doctor warns and leaves it to build-all's twine check."""
     setup_py = (
         "from setuptools import setup\n\n\ndef make_long_description():\n"
@@ -835,7 +835,7 @@ def test_a_readme_setup_py_builds_on_is_a_warning_not_an_error(tmp_path: Path) -
 
 
 def test_a_readme_a_metadata_hook_builds_on_is_a_warning_not_an_error(tmp_path: Path) -> None:
-    """django-anymail's shape: ``dynamic = ["readme"]`` and a hatch metadata hook that
+    """The shape: ``dynamic = ["readme"]`` and a hatch metadata hook that
     drops README.rst's raw HTML (GitHub's sponsor logos) before it is uploaded: README.rst
     alone does not render, but it is not what is uploaded, so doctor warns and leaves it to
     build-all's twine check. setuptools' dynamic readme file is uploaded as it is."""
@@ -858,7 +858,7 @@ def test_a_readme_a_metadata_hook_builds_on_is_a_warning_not_an_error(tmp_path: 
 
 
 def test_a_readme_nothing_uploads_is_not_checked_for_rendering(tmp_path: Path) -> None:
-    """kombu's shape: setup.py's ``long_description=`` is commented out and setup.cfg names
+    """The shape: setup.py's ``long_description=`` is commented out and setup.cfg names
     no readme, so README.rst is no project page; its rendering was an error. Passing it
     makes it one again."""
     setup_py = (
@@ -901,7 +901,7 @@ def test_a_readme_written_in_pyproject_is_the_project_page_not_the_readme_file(
 def test_pbr_takes_the_version_from_the_tags_and_its_setup_cfg_names_count(
     tmp_path: Path,
 ) -> None:
-    """bandit's shape: no pyproject.toml, ``setup(setup_requires=["pbr"], pbr=True)``, and
+    """The shape: no pyproject.toml, ``setup(setup_requires=["pbr"], pbr=True)``, and
     setup.cfg's ``[metadata]`` says ``summary`` and ``description_file`` (pbr's names) and
     no version. The version is the tag's (relnox refused: "setup.py computes the
     version"), and doctor does not ask for a version, description or readme there; a
@@ -957,7 +957,7 @@ def test_setuptools_aliases_in_setup_cfg_count_as_the_fields_they_stand_for(
 
 
 def test_a_tag_on_the_commit_before_its_release_commit_is_a_release(tmp_path: Path) -> None:
-    """strawberry's shape: its release bot tags the merged commit, then commits "Release
+    """The shape: its release bot tags the merged commit, then commits "Release
     0.324.0" on top, release after release; the tag's commit still says the old version.
     doctor called that an error ("delete or move that tag"); a tag whose next commit does
     not set it still is (and so is one tag made too early in a history that tags release
@@ -989,7 +989,7 @@ STAMPS = (
 def test_a_tag_before_the_release_commit_is_a_release_when_the_workflow_stamps_it(
     tmp_path: Path, stamps: bool
 ) -> None:
-    """dspy's shape: tag 3.3.1 on a commit whose pyproject says 3.3.0, its publishing
+    """The shape: tag 3.3.1 on a commit whose pyproject says 3.3.0, its publishing
     workflow seds the tag's version into pyproject.toml and builds, and a bot commits
     "Update versions for 3.3.1" after; release after release. doctor said to delete the
     tag (a workflow builds the tagged commit); a workflow that writes the version first
@@ -1083,7 +1083,7 @@ def test_a_tag_the_publishing_workflow_skips_is_a_marker_not_a_wrong_release(
 
 
 def test_a_direct_reference_among_the_dependencies_is_a_warning(tmp_path: Path) -> None:
-    """poetry's shape between releases: ``poetry-core @ git+https://...`` in [project]
+    """The shape between releases: ``poetry-core @ git+https://...`` in [project]
     dependencies. PyPI refuses such an upload: doctor warns, naming the requirement; a
     direct reference in a dependency group (never in the metadata) is not named."""
     from tests.shapes import project
@@ -1110,7 +1110,7 @@ def test_a_direct_reference_among_the_dependencies_is_a_warning(tmp_path: Path) 
 
 
 def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: Path) -> None:
-    """tox's shape: ``[tool.towncrier] filename = "docs/changelog.rst"`` (no CHANGELOG.md
+    """The shape: ``[tool.towncrier] filename = "docs/changelog.rst"`` (no CHANGELOG.md
     at the root), whose releases are reST titles over- and underlined with ``*``, each with
     underlined sub-sections. doctor reads that file and its section; a missing one is
     suggested in the same style."""
@@ -1167,7 +1167,7 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
 def test_the_suggested_heading_links_the_new_releases_changes(
     tmp_path: Path, heading: str, hint: str
 ) -> None:
-    """OpenLineage's shape: each release heading links its compare view; the heading doctor
+    """The shape: each release heading links its compare view; the heading doctor
     suggests for the next version compares the last release with it, not the two before."""
     path = tmp_path / "CHANGELOG.md"
     path.write_text(f"# Changelog\n\n## [Unreleased]\n\n{heading}\n\n- Old.\n", encoding="utf-8")
@@ -1192,7 +1192,7 @@ def test_the_heading_suggested_for_a_rest_changelog_with_no_section_is_rest(
 def test_a_restructuredtext_changelog_with_no_release_is_asked_for_an_underlined_heading(
     tmp_path: Path,
 ) -> None:
-    """alembic's shape: CHANGES is reStructuredText (``MOVED`` over and under ``=====``) with
+    """The shape: CHANGES is reStructuredText (``MOVED`` over and under ``=====``) with
     no release section to copy; doctor asked for Markdown's ``## [1.19.2]`` there."""
     from relnox.release.doctor_package import heading_like
 

@@ -7,7 +7,7 @@ import pytest
 from relnox.tools.simple_pages import parse_html_page
 
 SHA = "371c535439341f5d05a05e3207e8cb70cfb9741ce8cf8794ecaec70c2eef1b09"
-#: an index server's page (pypiserver's shape)
+#: an index server's page (this shape)
 SERVED = f"""<!DOCTYPE html>
 <html lang="en">
     <head>

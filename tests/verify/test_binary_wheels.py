@@ -1,5 +1,5 @@
 """A wheel of only a binary in ``.data/scripts`` (maturin ``bindings = "bin"``: ruff's
-and uv's shape) is accepted by the artifact checks and verified by running the binary."""
+and this shape) is accepted by the artifact checks and verified by running the binary."""
 
 from __future__ import annotations
 

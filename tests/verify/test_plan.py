@@ -51,7 +51,7 @@ def test_the_wheel_of_the_given_python_is_verified_not_relnoxs(
 
 
 def test_a_dunder_version_the_build_does_not_read_is_not_compared(tmp_path: Path) -> None:
-    """PyMySQL's shape: setuptools reads ``attr = "mysqlish.VERSION_STRING"`` (1.2.0) and
+    """The shape: setuptools reads ``attr = "mysqlish.VERSION_STRING"`` (1.2.0) and
     the module keeps ``__version__ = "2.2.8"`` for another tool; verify-install failed on
     ``mysqlish.__version__ is '2.2.8', expected 1.2.0`` although the wheel is 1.2.0. A
     ``__version__`` that is the version's own place is still compared."""

@@ -342,7 +342,7 @@ def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
     says_extra: Path, tmp_path: Path
 ) -> None:
-    """httpx's shape: its script exits 1 saying ``pip install 'httpx[cli]'``. The extra is
+    """The shape: its script exits 1 saying ``pip install 'httpx[cli]'``. The extra is
     installed and the script run again, which passes on a healthy package; when the extra
     cannot be installed (its dependency is nowhere), the failure is a missing extra, not
     the package's fault, and says --extras."""
@@ -371,7 +371,7 @@ def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
 def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
     says_extra: Path, tmp_path: Path
 ) -> None:
-    """The MCP SDK's shape, verified from the index a release went to (verify-test): its
+    """The shape, verified from the index a release went to (verify-test): its
     script says ``pip install 'mcp[cli]'``. The extra is installed from that index and the
     script run again, as from dist/ (there it failed as a script refusing --help, the
     index round having no wheel to read the extras from)."""
@@ -419,7 +419,7 @@ def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
 
 @pytest.fixture(scope="module")
 def import_asks_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """black's shape: the wheel ships a second top-level package (``ask_toold``, black's
+    """The shape: the wheel ships a second top-level package (``ask_toold``, black's
     ``blackd``) whose import raises ``ImportError: ... pip install ask-tool[d]`` when its
     extra's dependency is missing."""
     root = write_workspace(

@@ -295,7 +295,7 @@ def test_a_bump_writes_the_pre_release_as_the_current_version_does(
 
 
 def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
-    """falcon's shape: 4.4.0.dev1 is the work toward 4.4.0; --part minor gives 4.4.0, so
+    """The shape: 4.4.0.dev1 is the work toward 4.4.0; --part minor gives 4.4.0, so
     --part minor --pre beta gives its beta, 4.4.0b0 (it gave 4.5.0b0, a minor past it);
     ``first`` starts a new label at 1 as falcon's history does (4.3.0a1, b1, rc1)."""
     from packaging.version import Version

@@ -31,7 +31,7 @@ OTHER_SECTION = (
 def test_bump_my_versions_current_version_moves_with_the_version(
     tmp_path: Path, name: str, text: str
 ) -> None:
-    """flit's and setuptools-rust's shape: a bump-my-version configuration beside the
+    """The shape: a bump-my-version configuration beside the
     backend's version says ``current_version = 1.13.0`` too; a relnox bump moves it (else
     that tool finds none of its files at its version), and one that differs is left alone."""
     files = {
@@ -121,7 +121,7 @@ README = (
 def test_the_files_bump_my_version_rewrites_move_with_the_version(
     tmp_path: Path, form: str
 ) -> None:
-    """pytest-cov's shape: .bumpversion.cfg names README.rst (a badge and a compare link),
+    """The shape: .bumpversion.cfg names README.rst (a badge and a compare link),
     docs/conf.py and a VERSION file by their searches; a relnox bump moved only
     current_version and left them at the old version, out of step with the tool's own
     next run. Entries relnox cannot write as that tool would (a {now} replace, a glob) are
@@ -169,7 +169,7 @@ def test_the_files_bump_my_version_rewrites_move_with_the_version(
 
 
 def test_poetry_bumpversions_files_move_with_the_poetry_version(tmp_path: Path) -> None:
-    """Powertools for AWS Lambda's shape: ``[tool.poetry_bumpversion.file."pkg/shared/
+    """The shape: ``[tool.poetry_bumpversion.file."pkg/shared/
     version.py"]`` with ``search = 'VERSION = "{current_version}"'`` (no ``__version__``
     anywhere); a ``replacements`` entry's files and a bare ``{current_version}`` are read the
     same way, and a file at another version is left alone."""
@@ -226,7 +226,7 @@ def test_poetry_bumpversions_files_move_with_the_poetry_version(tmp_path: Path) 
 def test_bump_my_versions_files_move_with_the_version(
     tmp_path: Path, name: str, config: str
 ) -> None:
-    """OpenLineage's shape: bump-my-version lists ``src/openlineage/client/constants.py``
+    """The shape: bump-my-version lists ``src/openlineage/client/constants.py``
     (a namespace package's module, not a file relnox looks for a ``__version__`` in) and a
     crate beside the package (``../impl/Cargo.toml``); both move with the version."""
     files = {

@@ -71,7 +71,7 @@ def test_a_name_ending_in_a_digit_keeps_it_before_an_underscored_version() -> No
 def test_a_newer_spelling_that_reaches_higher_is_said_with_the_setting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """gmpy's shape: ``gmpy2_2_2_0`` (2024) is the highest final release, and
+    """The shape: ``gmpy2_2_2_0`` (2024) is the highest final release, and
     ``gmpy2-2.3.0a1`` (2025) came after it in the other spelling. relnox spells new tags as
     the highest release's and says so, naming the setting that follows the newer one."""
     files = {
@@ -299,7 +299,7 @@ def test_backend_describe_match_narrows_the_tags_and_a_side_project_is_named(
 def test_a_describe_command_of_two_globs_under_scm_git_reads_the_anchor_tag(
     tmp_path: Path,
 ) -> None:
-    """cvxpy's shape: releases are tagged on release branches (v1.9.0, v1.9.2), and an
+    """The shape: releases are tagged on release branches (v1.9.0, v1.9.2), and an
     anchor ``dummy-v1.9.0`` on main, which ``[tool.setuptools_scm.scm.git] describe_command``
     matches beside ``v*`` (``--match v* --match dummy-v*``). relnox read neither that table
     nor the second glob: main's version was an old v1.1.18 and --part patch proposed
@@ -683,7 +683,7 @@ def test_versions_spelled_with_underscores_are_the_only_packages_tags(tmp_path: 
 def test_dotted_tags_that_took_over_from_many_underscored_ones_are_the_spelling(
     tmp_path: Path,
 ) -> None:
-    """psycopg2's shape: eighty releases tagged ``2_9_5`` and before, then ``2.9.6`` ...
+    """The shape: eighty releases tagged ``2_9_5`` and before, then ``2.9.6`` ...
     ``2.9.12``: the three highest agree, so new tags are dotted; the newest is the last
     release (2.9.12 was "written but not released, no tag 2_9_12") and the next follows."""
     files = {"setup.py": "from setuptools import setup\nsetup(name='psy', version='2.9.3')\n"}
@@ -702,7 +702,7 @@ def test_dotted_tags_that_took_over_from_many_underscored_ones_are_the_spelling(
 def test_one_stray_underscored_tag_above_dotted_releases_is_not_the_spelling(
     tmp_path: Path,
 ) -> None:
-    """django-import-export's shape: releases tagged 4.3.0 ... 4.4.1 and one stray ``22_07``
+    """The shape: releases tagged 4.3.0 ... 4.4.1 and one stray ``22_07``
     (higher, read as 22.7) off HEAD's line; the releases' spelling is ``{version}``, the
     stray neither the example nor the last release, and a bump tags 4.5.0."""
     files = {
@@ -827,7 +827,7 @@ def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -
 
 
 def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -> None:
-    # pulumi's shape: sdk/go.mod is a Go module, whose tags Go requires to be sdk/v3.1.0;
+    # The shape: sdk/go.mod is a Go module, whose tags Go requires to be sdk/v3.1.0;
     # the Python SDK in sdk/python is released under the repository's own v3.1.0
     files = {
         "sdk/go.mod": "module example.invalid/acme/sdk/v3\n\ngo 1.22\n",
@@ -844,7 +844,7 @@ def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -
 def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the_newest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """dbt-core's shape: no root project, ``crates/dbt-python`` (dbt-core 2.0.0b2) and
+    """The shape: no root project, ``crates/dbt-python`` (dbt-core 2.0.0b2) and
     another crate's wheel below; ``v2.0.0-beta.2`` tags the new line, and the newest bare
     tag, ``v1.12.3``, is a maintenance release of the old one made on a branch where the
     crate does not exist. The newest tags that name a package's version decide, not the
@@ -870,7 +870,7 @@ def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the
 def test_a_directory_tag_named_after_one_packages_version_is_not_the_others(
     tmp_path: Path,
 ) -> None:
-    """agent-framework's shape: ``python-1.13.0`` tags a release of ``python/`` named
+    """The shape: ``python-1.13.0`` tags a release of ``python/`` named
     after the core package's version, while each other package keeps a version of its
     own (1.0.0b260730, 1.0.1); once, early, they were all at one version. The directory's
     tag is the core's, the others are no lockstep group with it (a bump was refused as a
@@ -922,7 +922,7 @@ def test_a_tag_naming_a_top_directory_and_the_package_directory_is_that_packages
 
 
 def test_a_prefix_of_only_a_development_tag_does_not_write_the_new_tags(tmp_path: Path) -> None:
-    """litdata's shape: releases tagged ``v0.2.44``, ``v0.2.45``, and one stray ``0.26.dev``
+    """The shape: releases tagged ``v0.2.44``, ``v0.2.45``, and one stray ``0.26.dev``
     (a development marker, higher than any release): new tags are spelled as the
     releases are, ``v0.2.46``, not ``0.2.46``."""
     files = {"pyproject.toml": project("datish", "0.2.45")}
@@ -933,7 +933,7 @@ def test_a_prefix_of_only_a_development_tag_does_not_write_the_new_tags(tmp_path
 
 
 def test_a_dunamai_pattern_prefix_narrows_a_members_tags(tmp_path: Path) -> None:
-    """reflex's shape: the root tagged ``v0.9.8`` and each member versioned by
+    """The shape: the root tagged ``v0.9.8`` and each member versioned by
     uv-dynamic-versioning with ``pattern-prefix = "rx-core-"`` (tags ``rx-core-v0.9.8``):
     the backend reads only those, so the root's ``v`` tags are not a member's (a guide
     member whose prefix no tag has yet is unreleased, not 0.9.8) and raise no doubt."""
@@ -966,7 +966,7 @@ def test_a_dunamai_pattern_prefix_narrows_a_members_tags(tmp_path: Path) -> None
 
 
 def test_a_new_package_follows_its_siblings_path_tags(tmp_path: Path) -> None:
-    """langchain-nvidia's shape: ``libs/ai-endpoints/v1.4.3`` and ``libs/openshell/v0.1.0``
+    """The shape: ``libs/ai-endpoints/v1.4.3`` and ``libs/openshell/v0.1.0``
     tag the packages of ``libs/``; a new ``libs/langgraph`` with no tag yet gets
     ``libs/langgraph/v0.1.0`` for its first, not ``{name}-v``; a new package outside
     ``libs/`` keeps the default."""
@@ -986,7 +986,7 @@ def test_a_new_package_follows_its_siblings_path_tags(tmp_path: Path) -> None:
 def test_a_new_package_spells_its_tags_as_its_siblings_spell_their_short_names(
     tmp_path: Path,
 ) -> None:
-    """langgraph's shape: each package's tags spell its name without the ``graphkit-`` every
+    """The shape: each package's tags spell its name without the ``graphkit-`` every
     package starts with, separators dropped (``checkpoint==`` for graphkit-checkpoint,
     ``checkpointpg==`` for graphkit-checkpoint-pg in libs/checkpoint-pg, ``sdk==`` for
     graphkit-sdk in libs/sdk-py, bare for graphkit itself), as the release workflow's
@@ -1020,7 +1020,7 @@ def test_a_new_package_spells_its_tags_as_its_siblings_spell_their_short_names(
 def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """integrations-extras' shape: checks in top-level directories, each tagged
+    """The shape: checks in top-level directories, each tagged
     ``<dir>-<version>``; ``traefik/`` was a check (its tags ``traefik-1.1.0`` came after
     ``syncthing-1.1.0``) and is gone. syncthing's file says 1.1.0 at traefik-1.1.0 by
     coincidence: those are traefik's tags, not a new spelling of syncthing's."""
@@ -1053,7 +1053,7 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
 def test_tags_made_under_the_project_s_former_name_are_not_its_releases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_file: str
 ) -> None:
-    """bumpver's shape: ``v202007.0036`` released pycalver, then the project was renamed
+    """The shape: ``v202007.0036`` released pycalver, then the project was renamed
     and tagged ``2020.1100`` onwards. The old name's tags rank higher but are not the
     package's releases: its last release is 2026.1132, its new tags are spelled bare, and a
     bump is no downgrade below a tag of another name."""
@@ -1092,7 +1092,7 @@ def test_tags_of_the_same_project_spelled_two_ways_are_all_its_own(
 
 
 def test_a_word_after_a_plus_is_the_tags_spelling_not_a_local_version(tmp_path: Path) -> None:
-    """asyncclick's shape: a fork tags its releases ``8.3.0.5+async`` beside the ``8.3.0``
+    """The shape: a fork tags its releases ``8.3.0.5+async`` beside the ``8.3.0``
     tags of the project it merges from. ``+async`` is no local version (no index takes
     one): the last release is 8.3.0.5, new tags are spelled ``{version}+async``, and the
     version a tag names compares as a release."""
@@ -1113,7 +1113,7 @@ def test_a_word_after_a_plus_is_the_tags_spelling_not_a_local_version(tmp_path: 
 def test_the_spelling_that_took_over_writes_new_tags_above_an_old_stray(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """treq's shape: a bare ``99.99.99`` made in 2013 on a commit without today's version
+    """The shape: a bare ``99.99.99`` made in 2013 on a commit without today's version
     file, ``v0.2.1``, then ``release-16.12.0`` onwards naming the file's version. The
     release- spelling is the current one, so new tags are spelled so (relnox said so in its
     evidence but kept {version}, whose 99.99.99 was highest); doctor names that spelling
@@ -1140,7 +1140,7 @@ def test_the_spelling_that_took_over_writes_new_tags_above_an_old_stray(
 def test_the_only_packages_prefix_is_confirmed_by_its_newest_final_past_a_dev_marker(
     tmp_path: Path,
 ) -> None:
-    """arrow-nanoarrow's shape: ``python/`` is the only package, its tags are the
+    """The shape: ``python/`` is the only package, its tags are the
     project's release tags ``acme-kit-0.8.0`` (no tag names ``kit`` alone), and the newest
     tag, ``acme-kit-0.9.0.dev``, marks where development of 0.9.0 began, on a commit whose
     version file still said 0.8.0.dev0. The newest final release's commit names its
@@ -1172,7 +1172,7 @@ def test_the_only_packages_prefix_is_confirmed_by_its_newest_final_past_a_dev_ma
 def test_a_package_no_tag_names_shares_a_named_prefix_its_file_followed(
     tmp_path: Path,
 ) -> None:
-    """MDAnalysis' shape: ``package/`` (its tags ``package-2.6.0``, ``package-2.7.0``) and
+    """The shape: ``package/`` (its tags ``package-2.6.0``, ``package-2.7.0``) and
     ``testsuite/`` (no tag of its own, its version file naming 2.6.0 and 2.7.0 at those
     tags): one tag releases both, a lockstep group (``testsuite`` got
     ``{dir}-{version}``, tags never made). ``other/``, which followed only once, keeps its
@@ -1199,7 +1199,7 @@ def test_a_package_no_tag_names_shares_a_named_prefix_its_file_followed(
 def test_tags_spelling_the_packages_name_are_anothers_when_its_file_never_says_them(
     tmp_path: Path,
 ) -> None:
-    """nbdime's shape: the Python package ``kit`` is released as ``v4.0.3``, ``v4.0.4``,
+    """The shape: the Python package ``kit`` is released as ``v4.0.3``, ``v4.0.4``,
     and its npm package of the same name as ``kit@7.0.3``, ``kit@7.0.4`` on the same
     commits; the version file never says a ``kit@`` version (an old one says none it can
     read). The ``v`` tags are the package's (``kit@{version}`` was taken for its name,
@@ -1220,7 +1220,7 @@ def test_tags_spelling_the_packages_name_are_anothers_when_its_file_never_says_t
 def test_bare_tags_made_when_the_root_was_another_project_are_not_the_roots(
     tmp_path: Path,
 ) -> None:
-    """workflows-py's shape: ``kit`` lived at the root and was tagged ``v0.2.0``,
+    """The shape: ``kit`` lived at the root and was tagged ``v0.2.0``,
     ``v1.0.0``; it moved to ``packages/kit`` (tagged ``kit@1.1.0`` since) and the root
     became the workspace's dev project ``kit-dev`` at 0.1.0. The bare tags name ``kit`` in
     the root's pyproject.toml at their commits: not the dev project's releases (a minor
@@ -1245,7 +1245,7 @@ def test_bare_tags_made_when_the_root_was_another_project_are_not_the_roots(
 
 
 def test_versions_written_without_their_dot_are_read_by_the_version_file(tmp_path: Path) -> None:
-    """biopython's shape: ``biopython-187``, ``biopython-188`` for 1.87 and 1.88, the
+    """The shape: ``biopython-187``, ``biopython-188`` for 1.87 and 1.88, the
     version file saying 1.88 at its tag and 1.89.dev0 now. relnox read 188 and refused every
     bump ('1.89 is not above 188'); the tags are read as 1.87, 1.88, and a minor bump
     releases 1.89, tagged ``biopython-189``. The same digits without a file that says the
@@ -1290,7 +1290,7 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_into_it(
     tmp_path: Path,
 ) -> None:
-    """dagster's shape: on master every version.py says the sentinel ``1!0+dev``; each
+    """The shape: on master every version.py says the sentinel ``1!0+dev``; each
     release branch writes dagster 1.10.7 and its libraries 0.26.7 and is tagged ``1.10.7``.
     The libraries, untagged, followed the sibling's bare ``{version}`` and, as every file
     says the same sentinel, joined its lockstep line: ``bump --part minor`` gave
@@ -1345,7 +1345,7 @@ def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_in
 def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there(
     tmp_path: Path,
 ) -> None:
-    """sagemaker-python-sdk's shape (and opentelemetry-python's 0.xxb0 packages): the root
+    """The shape (and opentelemetry-python's 0.xxb0 packages): the root
     is tagged ``v3.20.0``; sagemaker-core, 2.20.0 at that commit, has no tag of its own
     and is released with it. relnox read no release for it (last tag none, always
     changed, doctor offering a first tag of 2.20.0). Its file names its own rising

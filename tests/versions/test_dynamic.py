@@ -203,7 +203,7 @@ def test_pbrs_backend_with_a_setup_cfg_version_builds_that_version_as_setup_py_p
 def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_the_tags(
     tmp_path: Path,
 ) -> None:
-    """obspy's shape: ``sys.path.insert(0, UTIL_PATH)`` then ``from version import
+    """The shape: ``sys.path.insert(0, UTIL_PATH)`` then ``from version import
     get_git_version`` and ``setup(version=get_git_version())``, the helper running ``git
     describe``: versioned by the tags, not 'setup.py computes the version'."""
     setup_py = (
@@ -234,7 +234,7 @@ def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_th
 def test_a_setup_py_making_its_version_of_git_describe_is_the_tags_past_its_data_files(
     tmp_path: Path,
 ) -> None:
-    """bpython's shape: ``version = "unknown"``, then ``git describe`` of it (a docstring's
+    """The shape: ``version = "unknown"``, then ``git describe`` of it (a docstring's
     ``version = '1.2'`` example above), ``setup(version=version, data_files=[... .png])``:
     the tags version it, tagged ``0.26-release``; the png it names is no version file to
     read (that was 'not UTF-8 text')."""
@@ -283,7 +283,7 @@ def test_pbr_building_itself_in_tree_is_versioned_by_tags(tmp_path: Path) -> Non
 def test_a_setup_py_loading_a_version_module_that_runs_git_describe_is_the_tags(
     tmp_path: Path,
 ) -> None:
-    """miniver's shape: setup.py loads ``<pkg>/_version.py`` by its path (``spec_from_file_
+    """The shape: setup.py loads ``<pkg>/_version.py`` by its path (``spec_from_file_
     location``), whose ``__version__ = get_version()`` runs ``git describe``; tags
     ``v0.8.0`` and the development marker ``v0.9.0-dev``: versioned by the tags, the next
     release v0.9.0, not 'computes it (no literal __version__)'."""
@@ -332,7 +332,7 @@ def test_a_hatch_path_to_a_bare_version_file_without_a_pattern_names_the_pattern
 def test_setup_py_calling_setup_alike_in_each_branch_is_read_as_one_call(
     tmp_path: Path,
 ) -> None:
-    """pycurl's shape: ``VERSION = "7.47.0"``, ``setup_args = dict(version=VERSION, ...)``
+    """The shape: ``VERSION = "7.47.0"``, ``setup_args = dict(version=VERSION, ...)``
     and ``setup(**setup_args)`` in two branches of ``if __name__ == "__main__"``: one
     call's keywords, the version read and bumped at VERSION."""
     setup_py = (
@@ -366,7 +366,7 @@ def test_version_files_are_read_before_giving_up(tmp_path: Path) -> None:
 def test_a_version_file_assigning_the_version_among_other_names_gets_its_search_named(
     tmp_path: Path,
 ) -> None:
-    """websockets' shape: ``tag = version = commit = "17.1"`` in the file version-files
+    """The shape: ``tag = version = commit = "17.1"`` in the file version-files
     lists. The error gives the entry to copy, whose ``search`` reads and bumps that line."""
     version_py = 'released = False\n\ntag = version = commit = "17.1"\n'
     extra = '[tool.relnox]\nversion-files = ["src/wsish/version.py"]\n'
@@ -537,7 +537,7 @@ def test_flit_follows_the_module_it_imports_the_version_from(tmp_path: Path) -> 
 def test_a_setup_py_version_held_in_a_module_constant_is_read_and_bumped_there(
     tmp_path: Path,
 ) -> None:
-    """PyYAML's shape: ``VERSION = '7.0.0.dev0'`` at the top of setup.py, then
+    """The shape: ``VERSION = '7.0.0.dev0'`` at the top of setup.py, then
     ``setup(version=VERSION)``. A constant bound twice (or computed) is not guessed."""
     setup = (
         "\nNAME = 'PyYAMLish'\nVERSION = '7.0.0.dev0'\nDESCRIPTION = 'YAML'\n\n"
@@ -612,7 +612,7 @@ def test_meson_installed_packages_are_read_from_meson_build(tmp_path: Path) -> N
         "b/pyproject.toml": project("b-python", "0.5.0", backend="meson"),
         "b/meson.build": "project('b-python')\npy.install_sources('bpy/__init__.py')\n",
         "b/bpy/__init__.py": INIT.format("0.5.0"),
-        # numpy's shape: each subpackage's meson.build installs its tests/ below it
+        # The shape: each subpackage's meson.build installs its tests/ below it
         "b/bpy/fft/meson.build": (
             "py.install_sources(['__init__.py'], subdir: 'bpy/fft')\n"
             "py.install_sources(\n  ['tests/__init__.py', 'tests/test_fft.py'],\n"
@@ -1017,7 +1017,7 @@ def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags
 
 
 def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
-    """mkdocstrings' shape (pawamoy's template): ``[tool.pdm.version] source = "call"``,
+    """The shape (pawamoy's template): ``[tool.pdm.version] source = "call"``,
     ``getter = "scripts.get_version:get_version"``, a script calling pdm-backend's
     ``get_version_from_scm``; relnox said the version was dynamic and stopped every
     command. A getter that reads no tags is still that error."""
@@ -1067,7 +1067,7 @@ def test_versioneer_versions_from_tags_with_its_tag_prefix(
 
 
 def test_versioneer_with_no_prefix_takes_tags_starting_with_a_digit(tmp_path: Path) -> None:
-    """modin's shape: ``tag_prefix =`` (empty) and one early ``Modin-v0.1.0`` among bare
+    """The shape: ``tag_prefix =`` (empty) and one early ``Modin-v0.1.0`` among bare
     ``0.37.0`` tags. Its _version.py (versioneer 0.29) describes with ``--match
     '[[:digit:]]*'``, so the bare tags are the releases, not the one named tag."""
     cfg = (
@@ -1135,7 +1135,7 @@ def test_a_setuptools_attr_module_that_is_not_utf8_is_one_line_naming_it(
 
 
 def test_a_version_module_setup_py_imports_from_its_package_is_read(tmp_path: Path) -> None:
-    """tfx's shape: setup.py does ``from tfx import version`` and passes
+    """The shape: setup.py does ``from tfx import version`` and passes
     ``version.__version__``; the package's __init__.py re-exports it with an absolute
     import. The module is tfx/version.py, where the literal is (and a bump writes it)."""
     setup = (
@@ -1177,7 +1177,7 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
 
 
 def test_a_setup_py_taking_its_name_from_a_meta_file_is_read_there(tmp_path: Path) -> None:
-    """pyOpenSSL's shape (hynek's old template): ``setup(name=find_meta("title"),
+    """The shape (hynek's old template): ``setup(name=find_meta("title"),
     version=find_meta("version"))``, ``find_meta`` reading ``__title__`` and ``__version__``
     of ``META_PATH = os.path.join("src", "OpenSSL", "version.py")`` with a regex; relnox
     said setup() was given no literal name and stopped every command."""
@@ -1223,7 +1223,7 @@ def test_a_setup_py_read_by_its_text_skips_an_extensions_name(tmp_path: Path) ->
     ],
 )
 def test_a_setup_py_reading_a_plain_version_file_is_read_there(tmp_path: Path, read: str) -> None:
-    """Faker's shape: no pyproject.toml, setup.cfg says ``name = calc``, setup.py says
+    """The shape: no pyproject.toml, setup.cfg says ``name = calc``, setup.py says
     ``name='Calc'`` and reads ``VERSION`` (a file holding only the version) through a
     path it spells. The version is that file's and a bump writes it (relnox said setup.py
     computes the version); the name is setup()'s, which setuptools applies over
@@ -1475,7 +1475,7 @@ def test_meson_installs_a_private_top_level_package_too(tmp_path: Path) -> None:
 
 def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Path) -> None:
     """``run_command(['generate_version.py', '--print'])`` with ``[tool.versioneer]``
-    (pandas' shape): versions from the tags versioneer matches, not an error."""
+    (this shape): versions from the tags versioneer matches, not an error."""
     extra = '[tool.versioneer]\nVCS = "git"\nstyle = "pep440"\ntag_prefix = "v"\n'
     files = {
         "pyproject.toml": project("pandish", None, backend="meson", extra=extra),
@@ -1493,7 +1493,7 @@ def test_meson_version_computed_by_versioneer_is_versioned_by_tags(tmp_path: Pat
 def test_meson_version_from_a_script_running_git_describe_is_versioned_by_tags(
     tmp_path: Path,
 ) -> None:
-    """pipdeptree's shape: ``version: run_command(['tools/version.py'], ...)``, a script
+    """The shape: ``version: run_command(['tools/version.py'], ...)``, a script
     running ``git describe --tags --match [0-9]*`` itself (a stale VERSION file its
     fallback); relnox said project() computes its version and stopped every command."""
     script = (
@@ -1649,7 +1649,7 @@ def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None
 
 def test_setup_py_packages_bound_to_a_name_are_read(tmp_path: Path) -> None:
     """``packages = ['Compiled', 'Compiled.Build', 'pyxhook']`` at the top of setup.py,
-    passed as ``packages=packages`` (Cython's shape): every top-level one ships; a list
+    passed as ``packages=packages`` (this shape): every top-level one ships; a list
     changed later (``packages.append(...)``) is not read."""
     setup_py = (
         "from setuptools import setup\n\npackages = [\n    'Compiled',\n"
@@ -1673,7 +1673,7 @@ def test_setup_py_packages_bound_to_a_name_are_read(tmp_path: Path) -> None:
 
 
 def test_a_version_bound_to_two_version_names_at_once_is_a_secondary(tmp_path: Path) -> None:
-    """setuptools-rust's shape: ``__version__ = version = "1.13.0"`` in the shipped
+    """The shape: ``__version__ = version = "1.13.0"`` in the shipped
     ``version.py`` (imported by ``__init__``) is a copy of ``[project] version`` that a bump
     rewrites, and that must agree; a chain naming other things (``tag = version``) is not."""
     files = {
@@ -1696,7 +1696,7 @@ def test_a_version_bound_to_two_version_names_at_once_is_a_secondary(tmp_path: P
 
 
 def test_setup_py_use_scm_version_is_versioned_by_tags(tmp_path: Path) -> None:
-    """django-model-utils' shape: no pyproject.toml, ``setup(use_scm_version={...},
+    """The shape: no pyproject.toml, ``setup(use_scm_version={...},
     setup_requires=["setuptools_scm"])``: the version is the last tag, a bump is a tag;
     ``use_scm_version=False`` is no such thing."""
     setup = (
@@ -1740,7 +1740,7 @@ def test_setup_py_setuptools_git_versioning_is_versioned_by_tags(
 
 
 def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
-    """griffe's shape: ``[tool.hatch.version] source = "code"`` runs a script that asks
+    """The shape: ``[tool.hatch.version] source = "code"`` runs a script that asks
     pdm-backend's SCM reader for the version: the git tags give it, not a literal; a script
     with a literal of its own is still read as one."""
     script = (
@@ -1766,7 +1766,7 @@ def test_a_hatch_code_script_reading_git_tags_is_versioned_by_tags(tmp_path: Pat
 
 
 def test_hatch_toml_beside_pyproject_is_read_as_hatchling_reads_it(tmp_path: Path) -> None:
-    """dbt-adapters' shape: each package keeps hatch's settings in ``hatch.toml`` (its
+    """The shape: each package keeps hatch's settings in ``hatch.toml`` (its
     ``[version] path`` and ``[build.targets.wheel]``), none under ``[tool.hatch]``; the
     version is read and bumped there, the wheel's packages are hatch.toml's, and a
     setuptools project's hatch.toml is not read."""
@@ -1794,13 +1794,13 @@ def test_hatch_toml_beside_pyproject_is_read_as_hatchling_reads_it(tmp_path: Pat
     assert version_file.read_text() == 'version = "1.11.0"\n'
 
 
-#: metaflow's shape: setup.py reads the first line of a version.py that holds no __version__
+#: The shape: setup.py reads the first line of a version.py that holds no __version__
 #: the release workflow that builds the stubs beside the root (no workspace file lists them)
 #: its stubs: a member whose setup.py copies the sibling's version.py beside it and reads it
 
 
 def test_flit_module_of_a_namespace_package_is_read_by_its_full_name(tmp_path: Path) -> None:
-    """google/adk-python's shape: ``[tool.flit.module] name = "google.adk"`` under src/, the
+    """The shape: ``[tool.flit.module] name = "google.adk"`` under src/, the
     namespace ``google`` holds nothing, and ``google/adk/__init__.py`` binds ``__version__ =
     version.__version__`` after ``from . import version``: flit imports google.adk, so the
     version is version.py's, and a bump writes it there."""
@@ -1822,7 +1822,7 @@ def test_flit_module_of_a_namespace_package_is_read_by_its_full_name(tmp_path: P
 
 
 def test_a_placeholder_the_build_stamps_is_no_second_version(tmp_path: Path) -> None:
-    """GitPython's shape: setup.py reads ``VERSION`` (3.1.59) and its build stamps the
+    """The shape: setup.py reads ``VERSION`` (3.1.59) and its build stamps the
     version over ``__version__ = "git"`` in ``git/__init__.py``, which setup.py names too.
     relnox called them two readings, then a copy out of step that bump would overwrite;
     a word that is no version is neither."""
@@ -1848,7 +1848,7 @@ def test_a_placeholder_the_build_stamps_is_no_second_version(tmp_path: Path) -> 
 
 
 def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Path) -> None:
-    """python-slugify's shape: setup.py execs ``slugify/__version__.py`` into ``about`` and
+    """The shape: setup.py execs ``slugify/__version__.py`` into ``about`` and
     passes ``name=about['__title__']``, ``version=about['__version__']``. relnox said
     setup() was given no literal name; the file's ``__title__`` is the name."""
     setup_py = (
@@ -1870,7 +1870,7 @@ def test_a_setup_py_name_from_a_dict_a_version_file_was_exec_d_into(tmp_path: Pa
 
 
 def test_a_setup_py_name_from_an_attribute_of_the_package_it_imports(tmp_path: Path) -> None:
-    """python-diskcache's shape: ``import cachish`` then ``setup(name=cachish.__title__,
+    """The shape: ``import cachish`` then ``setup(name=cachish.__title__,
     version=cachish.__version__)``. relnox said setup() was given no literal name; the
     package's ``__title__`` is the name."""
     setup_py = (
@@ -1904,7 +1904,7 @@ def test_a_setup_py_name_composed_of_the_file_s_constants(tmp_path: Path) -> Non
 def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_project(
     tmp_path: Path,
 ) -> None:
-    """pydata-sphinx-theme's shape: ``build-backend = "sphinx_theme_builder"`` with a dynamic
+    """The shape: ``build-backend = "sphinx_theme_builder"`` with a dynamic
     version, which the backend reads from ``src/<name, dashes as underscores>/__init__.py``.
     relnox said it could not read the version without running the build."""
     pyproject = (
@@ -1927,7 +1927,7 @@ def test_sphinx_theme_builder_reads_the_version_of_the_package_named_like_the_pr
 
 
 def test_setup_py_opening_a_version_file_with_a_mode_reads_that_file(tmp_path: Path) -> None:
-    """DeepSpeed's shape: ``version_str = open('version.txt', 'r').read().strip()``, then a
+    """The shape: ``version_str = open('version.txt', 'r').read().strip()``, then a
     build string or a git hash added to it. relnox joined the mode to the path
     (``version.txt/r``) and said setup.py computes the version; it reads version.txt."""
     setup_py = (
@@ -2000,7 +2000,7 @@ def test_a_version_imported_from_a_submodule_by_the_package_s_own_name(tmp_path:
 
 
 def test_a_hatch_plugin_source_given_a_version_file_reads_it(tmp_path: Path) -> None:
-    """fastapi-users' shape: hatch-regex-commit's ``source = "regex_commit"`` with ``path =
+    """The shape: hatch-regex-commit's ``source = "regex_commit"`` with ``path =
     "acme/__init__.py"`` reads the version there, as hatch's regex source does (and commits
     and tags its bumps): the file is the version and a bump writes it; relnox read it as
     versions from git tags. A tag-reading source keeps its tags."""
@@ -2023,7 +2023,7 @@ def test_a_hatch_plugin_source_given_a_version_file_reads_it(tmp_path: Path) -> 
 def test_flits_namespace_module_taking_its_version_from_a_sibling_by_its_dotted_name(
     tmp_path: Path,
 ) -> None:
-    """orbax's shape: flit's module ``acme.kit`` (a namespace ``acme``) whose
+    """The shape: flit's module ``acme.kit`` (a namespace ``acme``) whose
     ``__init__.py`` says ``from acme.kit import version`` and ``__version__ =
     version.__version__``: flit imports it and finds ``acme/kit/version.py``'s literal,
     where a bump writes (relnox said it could not read the version)."""
@@ -2096,7 +2096,7 @@ def test_scikit_build_regex_results_remove_is_taken_out_when_read_and_put_back_w
 def test_a_setuptools_attr_reading_the_file_setuptools_scm_writes_is_versioned_by_tags(
     tmp_path: Path, init: str, attr: str
 ) -> None:
-    """flox's shape: ``version = {attr = "flox.__version__"}`` beside ``[tool.setuptools_scm]
+    """The shape: ``version = {attr = "flox.__version__"}`` beside ``[tool.setuptools_scm]
     write_to = "flox/_version.py"``, and ``flox/__init__.py`` takes ``__version__`` from
     that file (a fallback ``"999"`` when it is missing). The build writes the file from
     the tags before setuptools imports the attr: the wheel is 0.11.3.dev3. relnox read the
@@ -2148,7 +2148,7 @@ def test_an_attr_module_whose_sibling_computes_the_version_is_versioned_by_tags(
 
 
 def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path: Path) -> None:
-    """pmdarima's shape: ``version: run_command(['build_tools/get_tag.py'])``, a script
+    """The shape: ``version: run_command(['build_tools/get_tag.py'])``, a script
     printing the tag of ``GITHUB_REF`` (``refs/tags/v2.1.1``) without its v, else 0.0.0;
     relnox said project() computes its version and stopped every command. The release is
     the tag the CI builds."""
@@ -2173,7 +2173,7 @@ def test_meson_version_from_the_tag_the_ci_builds_is_versioned_by_tags(tmp_path:
 
 
 def test_setup_py_use_pyscaffold_is_versioned_by_tags(tmp_path: Path) -> None:
-    """tsfresh's shape (PyScaffold 3): ``setup(use_pyscaffold=True)`` with pyscaffold in the
+    """The shape (PyScaffold 3): ``setup(use_pyscaffold=True)`` with pyscaffold in the
     build requirements and setup.cfg holding the metadata; PyScaffold gives setuptools-scm
     the version. relnox said setup.py computes the version and stopped every command."""
     files = {
@@ -2197,7 +2197,7 @@ def test_setup_py_use_pyscaffold_is_versioned_by_tags(tmp_path: Path) -> None:
 def test_a_setup_py_literal_version_written_with_a_v_is_read_and_keeps_it(
     tmp_path: Path,
 ) -> None:
-    """cmocean's shape: ``setup(version="v4.0.3")``, which setuptools normalises to 4.0.3;
+    """The shape: ``setup(version="v4.0.3")``, which setuptools normalises to 4.0.3;
     relnox said setup.py computes the version and stopped every command. It is 4.0.3, and
     a bump writes ``v4.1.0``, keeping the file's spelling."""
     setup_py = (

@@ -154,7 +154,7 @@ def test_a_backport_on_a_maintenance_branch_is_allowed_and_never_called_latest(
 def test_a_calendar_release_of_a_scheme_the_project_left_does_not_make_the_next_a_backport(
     tmp_path: Path,
 ) -> None:
-    """python-novaclient's shape: ``2023.1`` tagged in 2023 on a branch main never merged,
+    """The shape: ``2023.1`` tagged in 2023 on a branch main never merged,
     then main released 2.6.0 and 3.0.0: the next release is main's latest, not a
     maintenance release below 2023.1, and 2023.1 itself stays taken."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "2.5.0")})
@@ -256,7 +256,7 @@ def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
 def test_bare_tags_after_the_named_ones_are_current_when_a_bare_version_says_so(
     tmp_path: Path, version_file: str, spelled: str
 ) -> None:
-    """factory_boy's shape: ``factory_boy-1.2.0`` long ago, then ``3.3.2``, ``3.3.3``,
+    """The shape: ``factory_boy-1.2.0`` long ago, then ``3.3.2``, ``3.3.3``,
     with setup.cfg saying ``version = 3.3.3`` (not quoted) at that tag. relnox read no
     version there, kept the old spelling and called 1.2.0 the last release."""
     extra = (
@@ -590,7 +590,7 @@ def test_a_uv_virtual_root_with_a_backend_and_its_own_tags_is_released(tmp_path:
 def test_a_uv_virtual_root_released_by_its_tags_is_noted_for_uvs_setting_not_a_workspace_file(
     tmp_path: Path,
 ) -> None:
-    """pycairo's shape: a meson-python root with ``[tool.uv] package = false`` whose version
+    """The shape: a meson-python root with ``[tool.uv] package = false`` whose version
     is that of each of its last tags; the note said "no workspace file lists it" of the
     root, which is itself the workspace file: it names uv's setting now."""
     uv = "\n[tool.uv]\npackage = false\n"
@@ -609,7 +609,7 @@ def test_a_uv_virtual_root_released_by_its_tags_is_noted_for_uvs_setting_not_a_w
 def test_a_uv_virtual_root_alone_in_its_repository_is_released_by_plain_version_tags(
     tmp_path: Path,
 ) -> None:
-    """pydantic-core's shape: a maturin project whose ``[tool.uv] package = false`` only
+    """The shape: a maturin project whose ``[tool.uv] package = false`` only
     keeps ``uv run`` from building it, released as ``v2.41.5``; relnox said there was no
     package to release. Without a plain version tag, or beside another project, the root
     is still not taken (its tags are not surely its own)."""
@@ -841,7 +841,7 @@ def test_a_test_crate_the_workflows_build_is_not_a_released_package(tmp_path: Pa
 
 
 def test_releases_ending_in_zero_tagged_short_get_short_tags(tmp_path: Path) -> None:
-    """rq's shape: version.py says ``2.10.0`` and its tag is ``v2.10`` (``v2.9`` for 2.9.0,
+    """The shape: version.py says ``2.10.0`` and its tag is ``v2.10`` (``v2.9`` for 2.9.0,
     ``v2.9.1`` for its patch). relnox said v2.10.0 was not created yet and would tag the
     next minor v2.11.0; it now reads 2.10.0 as released and tags v2.11 (patches v2.10.1)."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("rqish", "2.9.0")})
@@ -861,7 +861,7 @@ def test_releases_ending_in_zero_tagged_short_get_short_tags(tmp_path: Path) -> 
 def test_releases_written_with_zero_and_tagged_short_without_a_patch_release(
     tmp_path: Path,
 ) -> None:
-    """memory_profiler's shape: its file says ``0.61.0`` at ``v0.61`` and no release has a
+    """The shape: its file says ``0.61.0`` at ``v0.61`` and no release has a
     patch number, so no tag shows rq's rule; the file at the newest tag does. relnox said
     v0.61.0 was not created yet and would tag v0.62.0; it now tags v0.62."""
     files = {
@@ -888,7 +888,7 @@ def test_releases_written_with_zero_and_tagged_short_without_a_patch_release(
 def test_a_short_version_not_yet_released_is_tagged_as_long_as_the_releases(
     tmp_path: Path,
 ) -> None:
-    """DGL's shape: libinfo says ``2.5`` (the nightly) after releases tagged ``v2.3.0`` and
+    """The shape: libinfo says ``2.5`` (the nightly) after releases tagged ``v2.3.0`` and
     ``v2.4.0`` from files that said 2.4.0. relnox named its tag ``v2.5``; it is ``v2.5.0``,
     as the releases are tagged, while released versions keep their own tags."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("dglish", "2.3.0")})
@@ -915,7 +915,7 @@ def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> N
 def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
     tmp_path: Path,
 ) -> None:
-    """cherrypy's shape: setuptools-scm, ``cherrypy-3.2.2`` years ago, ``v18.10.0`` since.
+    """The shape: setuptools-scm, ``cherrypy-3.2.2`` years ago, ``v18.10.0`` since.
     No file names a version, so relnox kept the old spelling and said the package was at
     3.2.2; git describe (what the backend reads) finds the newer tags, and so does relnox."""
     files = {"pyproject.toml": project("vcsy", None, backend="setuptools-scm"), "vcsy.py": ""}
@@ -932,7 +932,7 @@ def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
 
 
 def test_floating_action_tags_beside_the_releases_do_not_spell_them(tmp_path: Path) -> None:
-    """bump-my-version's shape: releases tagged ``1.2.7``, ``1.3.0`` (many), and a GitHub
+    """The shape: releases tagged ``1.2.7``, ``1.3.0`` (many), and a GitHub
     Action's floating ``v1``, ``v1.2``, ``v1.3`` on the same commits. relnox took the
     floating spelling (v1.3 sorts after 1.3.0) as the convention and the last release."""
     repo = History(tmp_path / "r", {"pyproject.toml": project("bumpish", "1.2.6")})
@@ -961,7 +961,7 @@ def test_a_tag_versioned_package_does_not_follow_a_newer_named_prefix(tmp_path: 
 def test_a_release_tagged_again_with_a_number_after_a_hyphen_is_stepped_over(
     tmp_path: Path,
 ) -> None:
-    """kubeflow/pipelines' shape: main at 2.15.2, its release branches tagged ``sdk-2.16.0``
+    """The shape: main at 2.15.2, its release branches tagged ``sdk-2.16.0``
     and ``sdk-2.17.0-1`` (2.17.0 tagged again; its version file says 2.17.0 there). PEP 440
     reads ``2.17.0-1`` as ``2.17.0.post1``, and a minor bump proposed 2.17.0, a version
     already published; it steps over both to 2.18.0, and ``--to 2.17.0`` names the tag."""

@@ -11,7 +11,7 @@ from tests.shapes import project, repo
 
 
 def test_release_please_extra_files_are_copies_of_the_version(tmp_path: Path) -> None:
-    """google-cloud-python's shape: each package's ``gapic_version.py`` is read by its
+    """The shape: each package's ``gapic_version.py`` is read by its
     build, and release-please-config.json lists it and the API version's copy
     (``kms_v1/gapic_version.py``) as the package's extra-files. The copy was not seen, so a
     bump left it behind; it is now a secondary. One at another version, a JSON entry, a

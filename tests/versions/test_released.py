@@ -71,7 +71,7 @@ def test_a_cache_key_ending_in_path_names_no_build_directory(tmp_path: Path) -> 
     assert evidence(project, "reqs", tmp_path, frozenset(), cached) is None
     built = cached + "      path: requirements\n"
     assert evidence(project, "reqs", tmp_path, frozenset(), built) is not None
-    # a reusable workflow's input naming the directory it builds (trycua/cua's shape)
+    # a reusable workflow's input naming the directory it builds (this shape)
     module = cached + '      module_path: "requirements"\n'
     assert evidence(project, "reqs", tmp_path, frozenset(), module) is not None
 
@@ -129,7 +129,7 @@ def test_a_dist_folder_is_evidence_only_as_a_path_of_its_own(tmp_path: Path) -> 
 
 
 def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path: Path) -> None:
-    """mem0's shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
+    """The shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
     and an integration in ``integrations/strands-mem0/python`` (not yet tagged), each
     published by a workflow a release router dispatches (``on: workflow_dispatch``, with
     ``working-directory`` and the PyPI publish action): those workflows release them."""
@@ -164,7 +164,7 @@ def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path:
 def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
     tmp_path: Path,
 ) -> None:
-    """uv's shape: the root ``uv`` and ``crates/uv-build`` (no workspace lists it) at one
+    """The shape: the root ``uv`` and ``crates/uv-build`` (no workspace lists it) at one
     version, each of the root's last tags (``0.12.3`` ... ``0.12.5``) made where both files
     say it; the build workflow that builds the crate is called by the release, not run on
     tags. The tags release it with the root, one tag for both. A benchmark under
@@ -190,7 +190,7 @@ def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
 def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_released(
     tmp_path: Path,
 ) -> None:
-    """NeMo Agent Toolkit's shape: the root ``nvidia-nat`` lists ``nvidia-nat-core ==
+    """The shape: the root ``nvidia-nat`` lists ``nvidia-nat-core ==
     {version}`` and an extra per plugin in ``[tool.setuptools_dynamic_dependencies]``
     (filled with the root's version at build), and each of ``packages/*`` is
     tag-versioned from the same tags: the root cannot be installed without them, so they
@@ -242,7 +242,7 @@ def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: 
 
 
 def test_a_project_below_a_line_released_as_betas_is_released(tmp_path: Path) -> None:
-    """opentelemetry-python-contrib's shape: the line is released only as betas
+    """The shape: the line is released only as betas
     (``v0.63b1``, ``v0.64b0``, ``v0.65b0``; one old final ``v1.16.0`` made by mistake), and
     ``processor/otel-processor-baggage``, which no workspace lists, holds its version in a
     hatch ``path`` file that says each tag's version at its commit: released with them."""
@@ -275,7 +275,7 @@ def test_a_project_below_a_line_released_as_betas_is_released(tmp_path: Path) ->
 def test_setup_py_projects_whose_version_file_says_each_of_the_roots_last_tags_are_released(
     tmp_path: Path,
 ) -> None:
-    """Cirq's shape: a root ``setup.py`` metapackage (its pyproject.toml holds only tools'
+    """The shape: a root ``setup.py`` metapackage (its pyproject.toml holds only tools'
     settings) reads its version from ``acme-core/acme/_version.py``, and each of
     ``acme-core/`` and ``acme-plug/`` is a setup.py project whose ``setup.py`` reads its own
     ``_version.py``; the shared tags ``v1.6.0``, ``v1.7.0`` are made where every file says
@@ -317,7 +317,7 @@ def test_setup_py_projects_whose_version_file_says_each_of_the_roots_last_tags_a
 def test_a_binding_uv_never_builds_below_a_root_without_pyproject_is_released_by_its_workflow(
     tmp_path: Path,
 ) -> None:
-    """OpenDAL's shape: no root pyproject.toml, a Rust core, and ``bindings/python`` (maturin,
+    """The shape: no root pyproject.toml, a Rust core, and ``bindings/python`` (maturin,
     ``[tool.uv] package = false`` so ``uv run`` does not rebuild it) that the release
     workflow builds on ``v*`` tags, the core's: found and released (it was "no package in the
     directories below"). Without the workflow, the error names it and ``--root``. A minor
@@ -358,7 +358,7 @@ def test_a_binding_uv_never_builds_below_a_root_without_pyproject_is_released_by
 def test_a_root_project_that_builds_and_installs_nothing_beside_released_packages_is_not_one(
     tmp_path: Path,
 ) -> None:
-    """jupyterlite's shape: the root ``[project]`` (``lite-root``, a name and version for
+    """The shape: the root ``[project]`` (``lite-root``, a name and version for
     dependency groups, no ``[build-system]``, setup.py or dependencies) beside ``py/lite``
     and ``py/lite-core``, whose hatch version files say each of the last ``v*`` tags. The
     root is the development project, not a package (relnox released it as a setuptools

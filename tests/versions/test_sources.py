@@ -162,7 +162,7 @@ def test_a_version_file_that_is_no_file_is_said_as_such(
 
 
 def test_a_tag_made_before_the_version_moved_to_project_is_read(tmp_path: Path) -> None:
-    """poetry-plugin-shell's shape: 1.0.1 was tagged with ``[tool.poetry] version``, then the
+    """The shape: 1.0.1 was tagged with ``[tool.poetry] version``, then the
     project moved to ``[project] version`` (poetry-core 2); the tag's version is still read,
     so doctor does not call the tag one 'whose version is unknown'."""
     from relnox.project.discovery import load_workspace
@@ -183,7 +183,7 @@ def test_a_tag_made_before_the_version_moved_to_project_is_read(tmp_path: Path) 
 
 
 def test_a_tag_made_before_the_version_moved_from_setup_cfg_is_read(tmp_path: Path) -> None:
-    """waitress' shape: 3.0.2 was tagged with setup.cfg's ``[metadata] version = 3.0.2``,
+    """The shape: 3.0.2 was tagged with setup.cfg's ``[metadata] version = 3.0.2``,
     then the metadata moved to pyproject.toml's ``[project]``; doctor called the tag one
     'whose version is unknown'. A ``version`` of another section is not the version."""
     from relnox.project.discovery import load_workspace

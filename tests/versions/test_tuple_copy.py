@@ -32,7 +32,7 @@ def _root(tmp_path: Path, module: str, tag: str, attr: str = "__version__") -> P
     [("1.3.0", "(1, 3, 0)"), ("1.3.0rc1", '(1, 3, 0, "rc1")'), ("1.3.0.dev2", '(1, 3, 0, "dev2")')],
 )
 def test_a_tuple_beside_the_literal_moves_with_it(tmp_path: Path, to: str, spelled: str) -> None:
-    """msgpack's shape: ``version = (1, 2, 1)`` above ``__version__ = "1.2.1"``, which
+    """The shape: ``version = (1, 2, 1)`` above ``__version__ = "1.2.1"``, which
     setuptools' attr reads; a bump moved the literal and left the tuple at 1.2.1. A tuple
     that says another version (a protocol's) is no copy and stays."""
     module = 'PROTOCOL_VERSION = (2, 0)\nversion = (1, 2, 1)\n__version__ = "1.2.1"\n'
@@ -60,7 +60,7 @@ def test_a_tuple_of_the_release_alone_beside_a_pre_release_is_its_copy(tmp_path:
 def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
     tmp_path: Path, cfg: bool, extra: str
 ) -> None:
-    """PyMySQL's shape: ``attr = "pymysql.VERSION_STRING"`` beside ``__version__ =
+    """The shape: ``attr = "pymysql.VERSION_STRING"`` beside ``__version__ =
     "2.2.8"`` kept for Django, and ``VERSION = (1, 2, 0, "final")``. relnox read the
     ``__version__`` (2.2.8, no release of it); it reads the attribute named, and a bump
     moves it and its tuple copy (the word ``final`` kept), never the other version."""
