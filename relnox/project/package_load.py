@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from relnox.tools.backend_version import BackendVersionError, Metadata
 
-#: a valid distribution name (PEP 508); a template's '$pkg-haystack' is not one
+#: a valid distribution name (PEP 508); a template's '$pkg-acme' is not one
 VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 
 

@@ -166,7 +166,7 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``gmpy2_2_2_0``:
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``acme2_2_2_0``:
     the 2 is the name's)."""
     found = _split_from(tag, 0)
     if found is None:

@@ -16,7 +16,7 @@ _FIELDS = {
     "version": r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)",
     # the version with its dots written as underscores: rel_2_1_0b3 is 2.1.0b3
     "version_underscored": r"(?P<version_underscored>[0-9]+(?:_[0-9]+)*(?:[A-Za-z]+[0-9]*)?)",
-    # the version with its dot dropped: biopython-188 is 1.88 (a one-digit major, the minor)
+    # the version with its dot dropped: acme-188 is 1.88 (a one-digit major, the minor)
     "version_dotless": r"(?P<version_dotless>[0-9]{2,}(?:[A-Za-z]+[0-9]*)?)",
 }
 UNDERSCORED = "{version_underscored}"

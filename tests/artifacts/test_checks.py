@@ -227,7 +227,7 @@ def test_unnormalized_sdist_name_is_a_warning(tmp_path: Path) -> None:
 
 
 def test_what_only_twine_strict_refuses_is_a_warning(tmp_path: Path) -> None:
-    """No Description-Content-Type (six's and certifi's setup.py: PyPI renders the
+    """No Description-Content-Type (a setup.py's shape: PyPI renders the
     description as reStructuredText) and no long description are accepted by PyPI: warnings
     naming the fix, never a failed build; a description that does not render as
     reStructuredText stays a problem."""

@@ -235,7 +235,7 @@ def test_the_command_exits_1_with_the_reason(
 
 
 def test_a_setup_py_importing_pkg_resources_is_told_the_pin(tmp_path: Path) -> None:
-    """``from pkg_resources import ...`` in setup.py (mmengine's) with no pyproject.toml: the
+    """``from pkg_resources import ...`` in setup.py with no pyproject.toml: the
     legacy backend's newest setuptools has none since 82, and the failure says what to pin
     before the backend's own lines."""
     from tests.shapes import repo

@@ -196,7 +196,7 @@ def test_a_comma_of_a_date_in_words_lists_no_second_release(
 
 
 def test_one_heading_for_several_releases_is_a_section_of_each(tmp_path: Path) -> None:
-    """django-treebeard's ``Releases 5.3.1, 6.0.1 and 7.0.1 (Aug 19, 2026)``: one section
+    """``Releases 5.3.1, 6.0.1 and 7.0.1 (Aug 19, 2026)``: one section
     for three maintenance releases, each found in it (relnox read one release named
     ``Releases`` 5.3.1, so doctor found no section for 7.0.1 and suggested a heading
     ``Releases 7.0.1, 6.0.1 and 7.0.1``); a heading is copied from a single release's."""
@@ -355,7 +355,7 @@ def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> 
 
 
 def test_a_sub_heading_named_like_a_branch_inside_a_release_is_not_unreleased() -> None:
-    """GitPython's changes.rst: release 0.1.5 has sub-headings per class, one of them
+    """A changes.rst: release 0.1.5 has sub-headings per class, one of them
     ``Head`` (the class). relnox took it for the Unreleased section and wrote 3.2.0 in
     the middle of the 2009 release; only a heading outside every release is Unreleased."""
     text = (
@@ -431,7 +431,7 @@ HEADLESS = (
 
 
 def test_entries_under_the_title_above_the_newest_release_get_their_own_heading() -> None:
-    """The shape (ionelmc's cookiecutter): no Unreleased heading, the entries sit
+    """The shape (a cookiecutter template's): no Unreleased heading, the entries sit
     under ``Changelog`` above ``7.0.0 (2025-09-09)``; a release heads them with its own
     heading in that style (relnox said there was no Unreleased section). An introduction,
     a list of links to the sections, or a section already written is left alone."""
@@ -472,7 +472,7 @@ def test_a_release_dated_in_words_is_one_version_and_is_written_so() -> None:
         heading_like(words, "x", setext=True).format(title="3.1", date=DAY)
         == "Release 3.1 - 3 May 2026"
     )
-    # sqlparse's: the month's first three letters (bump wrote "0.7.0 (2026-05-03)")
+    # the month's first three letters (bump wrote "0.7.0 (2026-05-03)")
     short = "Release 0.6.0 (Aug 13, 2026)\n----------------------------\n"
     assert (
         heading_like(short, "x", setext=True).format(title="0.7.0", date=date(2026, 11, 4))
@@ -538,7 +538,7 @@ def test_a_section_written_ahead_with_a_date_to_fill_in_is_dated_like_the_releas
 
 
 def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased() -> None:
-    """The shape (Powertools for AWS Lambda): ``# Unreleased`` over releases
+    """The shape (git-chglog's default template): ``# Unreleased`` over releases
     written ``## [v3.2.0] - date``; the new release is a ``##`` heading like them."""
     text = (
         '<a name="unreleased"></a>\n# Unreleased\n\n## Bug Fixes\n\n* fix\n\n'
@@ -551,8 +551,8 @@ def test_the_release_heading_takes_the_level_of_the_releases_not_of_unreleased()
 
 
 def test_a_heading_written_as_a_tag_is_that_packages_section() -> None:
-    """haystack-core-integrations' git-cliff changelogs title each release by its tag
-    (``## [integrations/qdrant-v10.5.0] - date``): the section of qdrant-haystack 10.5.0.
+    """A monorepo's git-cliff changelogs title each release by its tag
+    (``## [integrations/qdrant-v10.5.0] - date``): the section of that integration's 10.5.0.
     In a changelog of several packages a tag's name decides, the exact name first;
     ``Python-3.12`` is no tag."""
     text = (
@@ -665,7 +665,7 @@ def test_an_unreleased_heading_numbered_later_is_retitled_and_rest_levels_follow
 
 
 def test_a_markdown_setext_changelog_with_short_underlines_keeps_them_short() -> None:
-    """natsort's CHANGELOG.md underlines every title with ``---`` whatever its length
+    """A CHANGELOG.md that underlines every title with ``---`` whatever its length
     (Markdown allows it, reST would not): the release heading is underlined the same way,
     not with a run as long as the title."""
     text = "Unreleased\n---\n\n### Added\n\n- New.\n\n[8.4.0] - 2023-06-19\n---\n\n- Old.\n"
@@ -685,7 +685,7 @@ GNU = (
 
 
 def test_a_gnu_changelog_entry_is_a_release_section_read_never_written(tmp_path: Path) -> None:
-    """unidecode's ChangeLog: ``2025-04-24<TAB>unidecode 1.4.0`` over indented items. relnox
+    """A GNU ChangeLog: ``2025-04-24<TAB>unidecode 1.4.0`` over indented items. relnox
     read no section in it and asked for ``## [1.4.0]``; each dated release line is a section
     now (an author's dated line is none), and doctor asks for the next one in its form."""
     found = sections(GNU)
@@ -704,7 +704,7 @@ def test_a_gnu_changelog_entry_is_a_release_section_read_never_written(tmp_path:
 def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
     tmp_path: Path,
 ) -> None:
-    """httplib2's CHANGELOG: ``0.32.0`` alone on a line, its entries indented below. relnox
+    """A CHANGELOG: ``0.32.0`` alone on a line, its entries indented below. relnox
     read no section and asked for ``## [0.32.0]``; the line is read as the release's heading
     now (never written), and a version in a sentence or a list is not one."""
     text = "0.32.0\n\n  Python support 3.8+ only\n\n0.31.2\n\n  DO NOT use 0.31.1\n"
@@ -721,7 +721,7 @@ def test_a_version_alone_on_its_line_over_indented_entries_is_a_release_section(
 def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_never_written(
     tmp_path: Path,
 ) -> None:
-    """funcy's plain-text CHANGELOG: ``2.0`` on a line of its own, its entries' list right
+    """A plain-text CHANGELOG: ``2.0`` on a line of its own, its entries' list right
     under it. relnox read no section there (doctor: 'no section for 2.0', and asked for
     ``## [2.0]``); it is a section now, and doctor asks for a heading worded like it. A
     version alone that no list follows stays text."""
@@ -731,7 +731,7 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         ("1.18", "- added join_with()"),
     ]
     assert sections("Upgrade to\n\n2.0\n\nfor this.\n") == []
-    # yappi's: dated, a blank line before its list
+    # dated, a blank line before its list
     dated = (
         "CHANGELOG\n=========\n\n1.7.6 (2026-03-18)\n\n- Fix sdist\n\n1.7.5 (2026-03-17)\n\n- Old\n"
     )
@@ -740,7 +740,7 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         ("1.7.5", "- Old"),
     ]
     assert release_changelog(text, "2.1", DAY) is None  # read, never written
-    # python-magic's: a paragraph that says whose changes, then its list
+    # a paragraph that says whose changes, then its list
     worded = "Changes to 0.4.29:\n\n- follow symlinks\n\nChanges to 0.4.28:\n\n- magic-1.dll\n"
     assert [s.label for s in sections(worded)] == ["0.4.29", "0.4.28"]
     assert parse_title("Changes to 0.4.28") == ((None, "0.4.28"),)
@@ -748,7 +748,7 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
     assert heading_like(tmp_path / "CHANGES", "0.4.30") == "'Changes to 0.4.30:'"
     (tmp_path / "CHANGELOG").write_text(text, encoding="utf-8")
     assert heading_like(tmp_path / "CHANGELOG", "2.1") == "'2.1'"
-    # h5netcdf's CHANGELOG.rst: a paragraph line naming the version and its date, then ':'
+    # a CHANGELOG.rst: a paragraph line naming the version and its date, then ':'
     dated = (
         "Change Log\n----------\n\nVersion 1.8.1 (January 23rd, 2026):\n\n- Add numpy.\n\n"
         "Version 1.8.0 (January 16st, 2026):\n\n- Fix ros3 test.\n"
@@ -759,7 +759,7 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
 def test_a_version_line_straight_over_indented_entries_is_a_release_section(
     tmp_path: Path,
 ) -> None:
-    """nbsphinx's NEWS.rst: ``Version 0.9.8 -- 2025-11-28 -- PyPI__ -- diff__`` straight
+    """A NEWS.rst: ``Version 0.9.8 -- 2025-11-28 -- PyPI__ -- diff__`` straight
     over `` * Re-enable ...``. relnox read no section and asked for an underlined heading;
     the line is the release's heading now, its entries dedented, and doctor asks for the
     next one in its form. A sentence led by Version inside a section is no heading."""
@@ -781,7 +781,7 @@ def test_a_version_line_straight_over_indented_entries_is_a_release_section(
 
 
 def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
-    """wagtail's CHANGELOG.txt: ``8.0 (xx.xx.xxxx) - IN DEVELOPMENT`` above ``7.4.3
+    """A CHANGELOG.txt: ``8.0 (xx.xx.xxxx) - IN DEVELOPMENT`` above ``7.4.3
     (20.08.2026)``. relnox dropped the words and left ``(xx.xx.xxxx)``; the release is now
     dated day first, as the one below."""
     from relnox.bump.changelog import release_pending
@@ -798,7 +798,7 @@ def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
 
 
 def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
-    """termcolor's CHANGES.md: ``## 2.0.0 and newer`` says 'See GitHub Releases' above
+    """A CHANGES.md: ``## 2.0.0 and newer`` says 'See GitHub Releases' above
     the old releases. Every release from 2.0.0 on has that section (was: doctor said
     there was none for 3.3.0 and asked for '## 3.3.0 and newer'); a bump writes nothing."""
     text = (
@@ -813,7 +813,7 @@ def test_a_section_for_a_version_and_newer_covers_every_later_release() -> None:
 
 
 def test_a_bump_names_the_section_that_covers_its_release(tmp_path: Path) -> None:
-    """The note of a bump into termcolor's ``## 2.0.0 and newer`` names that heading (it
+    """The note of a bump into a ``## 2.0.0 and newer`` names that heading (it
     said 'CHANGES.md has 3.4.0's section already')."""
     text = "## 2.0.0 and newer\n\nSee GitHub Releases.\n\n## 1.1.0 (13.01.2011)\n\n- Old.\n"
     files = {"pyproject.toml": project("colorish", "3.3.0"), "CHANGES.md": text}
@@ -825,7 +825,7 @@ def test_a_bump_names_the_section_that_covers_its_release(tmp_path: Path) -> Non
 
 
 def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_words() -> None:
-    """XlsxWriter's Changes: ``Release 3.3.0 - Month XX 2025`` above ``Release 3.2.9 -
+    """A ``Changes`` file: ``Release 3.3.0 - Month XX 2025`` above ``Release 3.2.9 -
     September 16 2025`` (a date in words, no comma); the release fills in the date the way
     the one below writes it (was: left 'Month XX 2025' as it was)."""
     from relnox.bump.changelog import release_ahead
@@ -840,7 +840,7 @@ def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_wor
 def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
     tmp_path: Path,
 ) -> None:
-    """wandb's CHANGELOG.md: "Unreleased changes are in [CHANGELOG.unreleased.md]", whose
+    """A CHANGELOG.md: "Unreleased changes are in [CHANGELOG.unreleased.md]", whose
     ``## Unreleased`` holds the entries its own tool moves in at release. doctor said there
     were no Unreleased entries; it names that file now, and a bump says to move them in."""
     changelog = (
@@ -863,7 +863,7 @@ def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
 
 
 def test_the_heading_suggested_for_a_release_is_a_released_one(tmp_path: Path) -> None:
-    """yapf's CHANGELOG.md starts with ``## (0.41.0) UNRELEASED`` above ``## [0.40.2]
+    """A CHANGELOG.md that starts with ``## (0.41.0) UNRELEASED`` above ``## [0.40.2]
     2023-09-22``; doctor asked for ``## (0.43.0) UNRELEASED`` for the released 0.43.0."""
     text = "# Change Log\n\n## (0.41.0) UNRELEASED\n### Added\n- New.\n\n## [0.40.2] 2023-09-22\n- Old.\n"
     (tmp_path / "CHANGELOG.md").write_text(text, encoding="utf-8")

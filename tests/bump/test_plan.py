@@ -854,9 +854,9 @@ def test_a_version_file_linked_outside_the_repository_is_never_written(tmp_path:
 @pytest.mark.parametrize(
     ("tags", "part", "expected"),
     [
-        ((), "minor", "0.34.0"),  # mypy's 2.4.0+dev: the release it leads to
+        ((), "minor", "0.34.0"),  # 2.4.0+dev: the release it leads to
         ((), "patch", "0.34.0"),
-        (("v0.33.0", "v0.34.0"), "minor", "0.35.0"),  # trio's 0.34.0+dev: work since 0.34.0
+        (("v0.33.0", "v0.34.0"), "minor", "0.35.0"),  # 0.34.0+dev: work since 0.34.0
         (("v0.33.0", "v0.34.0"), "patch", "0.34.1"),
     ],
 )
@@ -921,10 +921,10 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         (PADDED, "2026.12.05", True),
         # the same, unpadded
         ([("2026.7.1", "2026-07-01"), ("2026.8.17", "2026-08-17")], "2026.12.5", True),
-        # a year and month with a counter, each tagged in its month (dask's 2025.9.1,
+        # a year and month with a counter, each tagged in its month (2025.9.1,
         # tagged on the 20th): this month's first
         ([("2025.9.0", "2025-09-02"), ("2025.9.1", "2025-09-20")], "2026.12.0", True),
-        # fastparquet's: a month's release tagged in the first days of the next
+        # a month's release tagged in the first days of the next
         # (2025.12.0 on 2026-01-06) is still its month's (it gave 2026.6.0)
         (
             [("2025.12.0", "2026-01-06"), ("2026.3.0", "2026-03-16"), ("2026.5.0", "2026-05-14")],
@@ -933,27 +933,27 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ),
         # the same in this very month: its next
         ([("2026.11.0", "2026-11-02"), ("2026.12.0", "2026-12-01")], "2026.12.1", True),
-        # black's two-digit years
+        # two-digit years
         ([("25.9.0", "2025-09-18"), ("25.11.0", "2025-11-20")], "26.12.0", True),
-        # RAPIDS' two-digit month and counter (26.06.00): spelled so (it wrote 26.12.0)
+        # a two-digit month and counter (26.06.00): spelled so (it wrote 26.12.0)
         ([("26.04.00", "2026-04-08"), ("26.06.00", "2026-06-10")], "26.12.00", True),
-        # flake8-bugbear's days with two-digit years, unpadded as 24.8.19 shows (it gave
+        # days with two-digit years, unpadded as 24.8.19 shows (it gave
         # this month's count, 26.12.0)
         (
             [("24.8.19", "2024-08-19"), ("25.10.21", "2025-10-21"), ("25.11.29", "2025-11-29")],
             "26.12.5",
             True,
         ),
-        # jsonschema-specifications': a month's count from 1 (2025.4.1, 2025.9.1): this
+        # a month's count from 1 (2025.4.1, 2025.9.1): this
         # month's first is .1 (it gave 2026.12.0); the next in this month follows it
         ([("2025.4.1", "2025-04-15"), ("2025.9.1", "2025-09-08")], "2026.12.1", True),
         ([("2025.9.1", "2025-09-08"), ("2026.12.1", "2026-12-02")], "2026.12.2", True),
-        # a month whose releases start past 1 (mrab-regex's days tagged at once: 2023.12.14,
+        # a month whose releases start past 1 (days tagged at once: 2023.12.14,
         # 2023.12.23) says nothing of where a month's count starts: from 0
         ([("2023.12.14", "2023-12-24"), ("2023.12.23", "2023-12-24")], "2026.12.0", True),
         # one such release alone may be a coincidence: no date
         ([("2025.9.0", "2025-09-02")], "2025.10.0", False),
-        # a year and a count of its releases (attrs' 25.4.0 in October): this year's first,
+        # a year and a count of its releases (25.4.0 in October): this year's first,
         # counted as the history starts each year
         (
             [
@@ -965,7 +965,7 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
             "26.1.0",
             True,
         ),
-        # argon2-cffi's: a year counted from 0 long ago (16.0.0), from 1 since: this year's
+        # a year counted from 0 long ago (16.0.0), from 1 since: this year's
         # first as the newest year starts it (was 26.0.0)
         (
             [
@@ -979,7 +979,7 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
             "26.1.0",
             True,
         ),
-        # pip's two parts, each year from 0; within the year, its next
+        # two parts, each year from 0; within the year, its next
         ([("25.0", "2025-01-26"), ("25.1", "2025-04-26"), ("26.0", "2026-01-30")], "26.1", True),
         # a year's count that never restarts (25.9 then 26.10): no calendar
         (
@@ -989,7 +989,7 @@ PADDED = [("2026.07.11", "2026-07-11"), ("2026.08.17", "2026-08-18")]
         ),
         # a year.month.day version tagged months later is no date either
         ([("2026.1.5", "2026-03-30")], "2026.2.0", False),
-        # pdfminer.six's one number, YYYYMMDD (was 20251230.1): today's, spelled so
+        # one number, YYYYMMDD (was 20251230.1): today's, spelled so
         ([("20251107", "2025-11-07"), ("20251230", "2025-12-30")], "20261205", True),
     ],
 )
@@ -1055,7 +1055,7 @@ def test_a_zero_padded_calendar_version_is_bumped_and_tagged_as_the_history_spel
 def test_a_development_sentinel_above_every_release_bumps_from_the_last_release(
     tmp_path: Path, part: str, expected: str
 ) -> None:
-    """``1!0+dev`` between releases (dagster's main branch; a release branch writes the
+    """``1!0+dev`` between releases (a main branch's sentinel; a release branch writes the
     real version): its own release ``1!0`` would outrank every later version, so a bump
     starts from the last release, 1.10.7."""
     from tests.shapes import commit, project, repo
@@ -1069,7 +1069,7 @@ def test_a_development_sentinel_above_every_release_bumps_from_the_last_release(
 def test_a_development_sentinel_without_a_release_of_its_own_is_never_released_as_is(
     tmp_path: Path,
 ) -> None:
-    """dagster's monorepo: every package at ``1!0+dev`` (python_modules/*, libraries too),
+    """A monorepo with every package at ``1!0+dev`` (python_modules/*, libraries too),
     released from a release branch under tags (1.9.5) that name no package. No release of
     the package gives a version to start from, and a patch bump gave ``1!0``, which would
     outrank every version ever published; it is refused, naming --to, which now replaces
@@ -1143,7 +1143,7 @@ def test_requirements_in_a_setup_cfg_order_the_release_and_follow_a_bump(tmp_pat
 def test_a_dash_spelled_pre_release_keeps_its_spelling_in_the_file_and_the_tag(
     tmp_path: Path,
 ) -> None:
-    """VERSION.txt says ``3.2.0-rc0`` and the tags are ``v3.1.0-rc3`` (haystack): the next
+    """VERSION.txt says ``3.2.0-rc0`` and the tags are ``v3.1.0-rc3``: the next
     pre-release is written ``3.2.0-rc1`` and tagged ``v3.2.0-rc1``, not ``3.2.0rc1``."""
     pyproject = (
         '[project]\nname = "hay"\ndynamic = ["version"]\n[build-system]\n'
@@ -1173,7 +1173,7 @@ def _bumped(
 
 
 def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
-    """kedro's RELEASE.md: ``# Upcoming Release`` above ``# Release 0.11.0``; the bump
+    """A RELEASE.md: ``# Upcoming Release`` above ``# Release 0.11.0``; the bump
     moves the entries under ``# Release 0.12.0``, as the file writes its releases, and a
     fresh Upcoming Release stays on top."""
     text = "# Upcoming Release\n* Fixed a thing.\n\n# Release 0.11.0\n* Migrated.\n"
@@ -1183,7 +1183,7 @@ def test_a_changelog_s_own_heading_style_is_followed(tmp_path: Path) -> None:
 
 
 def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> None:
-    """django-model-utils' CHANGES.rst: ``To be released`` over its underline, above
+    """A CHANGES.rst: ``To be released`` over its underline, above
     ``5.0.0 (2024-09-01)``; the bump moves the entries under ``5.1.0 (date)``, as the file
     writes its releases, and a fresh To be released stays on top."""
     changes = (
@@ -1197,9 +1197,9 @@ def test_a_to_be_released_heading_is_the_unreleased_section(tmp_path: Path) -> N
 
 @pytest.mark.parametrize("heading", ["v(next)", "vNext", "Next release", "Next version"])
 def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) -> None:
-    """cherrypy's CHANGES.rst: ``v(next)`` over ``---`` above ``v18.10.0``; relnox said
+    """A CHANGES.rst: ``v(next)`` over ``---`` above ``v18.10.0``; relnox said
     there was no Unreleased section. Its entries go under ``v18.11.0`` as the file
-    titles its releases, and the next heading stays on top. django-mptt's ``Next
+    titles its releases, and the next heading stays on top. A ``Next
     version`` over ``===`` is the same section."""
     under = "-" * len(heading)
     changes = f"{heading}\n{under}\n\n* Dropped 3.8.\n\nv18.10.0\n--------\n\n* Old.\n"
@@ -1210,7 +1210,7 @@ def test_a_next_heading_is_the_unreleased_section(tmp_path: Path, heading: str) 
 
 
 def test_a_latest_heading_is_the_unreleased_section(tmp_path: Path) -> None:
-    """pyproj's docs/history.rst: ``Latest`` over its underline holds the entries, above
+    """A docs/history.rst: ``Latest`` over its underline holds the entries, above
     ``3.7.2`` over ``-----``; relnox read no Unreleased section, so a bump wrote no
     section and doctor asked for one. The entries go under ``3.7.3``, worded as the
     releases below are, and a fresh ``Latest`` stays on top."""
@@ -1254,7 +1254,7 @@ def test_a_pending_section_of_another_version_is_named_when_a_patch_comes_first(
 
 
 def test_a_section_written_ahead_without_a_date_is_named_not_missing(tmp_path: Path) -> None:
-    """numexpr's RELEASE_NOTES.rst has ``Changes from 2.14.2 to 2.14.3`` written ahead,
+    """A RELEASE_NOTES.rst with ``Changes from 2.14.2 to 2.14.3`` written ahead,
     with no date to fill in; relnox said the file has no Unreleased section. It says the
     release's section is there, and leaves it."""
     notes = (
@@ -1367,7 +1367,7 @@ def test_a_short_dev_version_is_released_as_long_as_the_project_tags_releases(
     git(root, "tag", "0.13")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert plan.versions["bottle"] == ("0.14-dev", "0.14")
-    # zope.interface's: long once (0.13.0), short since (0.13.4 then 0.14.1 and 0.15): the
+    # long once (0.13.0), short since (0.13.4 then 0.14.1 and 0.15): the
     # newest release of the shape decides (it gave 0.16.0)
     git(root, "tag", "-d", "0.13")
     git(root, "tag", "0.13.0")
@@ -1443,7 +1443,7 @@ def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
 
 
 def test_a_changes_in_product_changelog_is_read_and_its_style_followed(tmp_path: Path) -> None:
-    """libcloud's CHANGES.rst: ``Changes in Apache Libcloud in development`` (its
+    """A CHANGES.rst: ``Changes in Apache Libcloud in development`` (its
     Unreleased) above ``Changes in Apache Libcloud 3.8.0``, reST titles underlined with
     ``-``. doctor finds the Unreleased entries, and the bump writes ``Changes in Apache
     Libcloud 3.8.1`` underlined the same way, not ``3.8.1 (date)``."""
@@ -1474,7 +1474,7 @@ def test_a_part_bump_past_a_next_version_no_tag_released_says_so(tmp_path: Path)
     """The shape: its release script tags 1.52.0 and leaves every package at
     1.53.0; ``--part minor`` gives 1.54.0, past a version never released, and says so in
     one note for the packages sharing it. A version far past the last tag (tags no longer
-    made: dbt-adapters at 1.24.5, tagged up to v1.17.3) and a package at its tagged release
+    made: a package at 1.24.5, tagged up to v1.17.3) and a package at its tagged release
     say nothing."""
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["client", "dbt"]\n',
@@ -1586,7 +1586,7 @@ def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
 ) -> None:
     """The shape: once 1.19.1 is tagged rel_1_19_1 the file says 1.19.2, the release
     to make; --part patch gives 1.19.3 and says, once, that it skips 1.19.2 and how to
-    release it as written (pytest-check's 2.9.0 after 2.8.0 was said twice, with two
+    release it as written (2.9.0 after 2.8.0 was said twice, with two
     different ways). A version further on is said by the other note, with relnox tag. A
     version that is released, or a dev version, is not said."""
     root = repo(

@@ -93,7 +93,7 @@ def test_a_month_s_patch_releases_keep_its_month(
 def test_a_month_s_patch_released_within_it_is_this_month_s_release(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same versions with every patch tagged in its month (black's ``24.4.1`` of
+    """The same versions with every patch tagged in its month (``24.4.1`` of
     April): nothing says a patch keeps its month, so a patch is this month's release."""
 
     def pyproject(version: str) -> str:

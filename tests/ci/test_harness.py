@@ -623,7 +623,7 @@ def test_native_packages_on_published_releases(tmp_path: Path, github: GithubFac
 @pytest.mark.slow
 @flow("trigger=tag", "native=cibuildwheel")
 def test_setuptools_extension_flow(tmp_path: Path, github: GithubFactory) -> None:
-    """One setuptools package whose setup.py compiles a C extension (py-setproctitle's
+    """One setuptools package whose setup.py compiles a C extension (this
     shape): its wheel comes from the cibuildwheel job, checked there by its verify
     command, and the build job makes the sdist only (a wheel built there would be
     linux_x86_64 for PyPI to refuse, and no other platform's)."""

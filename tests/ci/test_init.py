@@ -228,7 +228,7 @@ COMPILING = {
 @pytest.mark.parametrize("shape", sorted(COMPILING))
 def test_a_package_that_compiles_extensions_gets_a_wheel_matrix(tmp_path: Path, shape: str) -> None:
     """A setuptools, poetry or hatchling package that compiles extension modules
-    (py-setproctitle's, py-tree-sitter's setup.py; python-zeroconf's poetry build script)
+    (a setup.py's ``ext_modules``; a poetry build script)
     had its one wheel built by the build job on Linux: tagged linux_x86_64, which PyPI
     refuses, and for no other platform. Its wheels come from the cibuildwheel matrix."""
     backend, setup_py, table = COMPILING[shape]
@@ -253,7 +253,7 @@ def test_a_package_that_compiles_extensions_gets_a_wheel_matrix(tmp_path: Path, 
 def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history(
     tmp_path: Path,
 ) -> None:
-    """setuptools-scm with a C extension (numcodecs-shaped) beside a pure package: the
+    """setuptools-scm with a C extension (a compiled codec library's shape) beside a pure package: the
     jobs after the build checked out the run's commit alone (at most its one tag), so on
     a run of two tags pushed together verify-install stopped at "this shallow clone has
     none of them" and the extension's wheels were built as 0.1.devN; every job that
@@ -298,8 +298,8 @@ def test_every_job_of_a_workspace_versioned_by_tags_checks_out_the_whole_history
 
 
 def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
-    """numcodecs', awkward's, this shape: the C sources of the extension are a
-    git submodule (c-blosc). The build and wheel jobs checked out without it, so the
+    """This shape: the C sources of the extension are a
+    git submodule (a C library). The build and wheel jobs checked out without it, so the
     sdist lacked the sources and cibuildwheel failed; the jobs that build from the
     repository's sources now check out the submodules, and no other job does."""
     root = write_workspace(tmp_path / "ws", [ProjectSpec("fast-core", "1.0.0")])
@@ -322,7 +322,7 @@ def test_the_jobs_that_build_check_out_the_submodules(tmp_path: Path) -> None:
 def test_an_in_tree_backend_over_cython_sources_gets_a_wheel_matrix(
     tmp_path: Path, pyx: bool
 ) -> None:
-    """The shape (propcache, yarl, multidict): a build backend of the project's own
+    """The shape: a build backend of the project's own
     (backend-path) that wraps setuptools and cythonizes the .pyx modules of the package.
     Its one wheel was built by the build job (linux_x86_64, refused by PyPI); it now gets
     the cibuildwheel matrix. The same backend without Cython sources stays pure."""
@@ -599,7 +599,7 @@ jobs:
 def test_a_workflow_that_already_publishes_is_named_before_the_first_run(
     make_project: Callable[..., Path],
 ) -> None:
-    """A repository publishing from its own workflow (hynek's pypi-package.yml shape): the
+    """A repository publishing from its own workflow (a ``pypi-package.yml`` of its own): the
     new release.yml would upload the same files again, and PyPI trusts one workflow file
     and environment. ci-init names the file, its tools and environments (it said nothing);
     a comment naming a tool, a workflow that publishes nothing, and ci-init's own

@@ -101,7 +101,7 @@ def test_root_package_ignores_nested_packages(make_project: Callable[..., Path])
 def test_plan_reads_every_pathspec_in_one_pass(
     make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """openinference's 39 packages (a synthetic 400 took 12 s): plan built each package's
+    """A monorepo's 39 packages (a synthetic 400 took 12 s): plan built each package's
     pathspec alone, resolving every other package's directory for each, quadratic in the
     package count. It reads them all in one linear pass (:func:`pathspecs`), with the same
     result: a root package still leaves its nested members' changes out."""
@@ -285,8 +285,8 @@ def test_a_release_tag_ahead_of_head_on_its_branch_is_no_change_of_head(tmp_path
 
 
 def _monorepo(root: Path, count: int) -> Path:
-    """``count`` packages under ``packages/``, each tagged ``name_1.0.0`` (azure-sdk's
-    spelling), then a few released on their own and a few changed since."""
+    """``count`` packages under ``packages/``, each tagged ``name_1.0.0`` (a large
+    monorepo's spelling), then a few released on their own and a few changed since."""
     from tests.shapes import commit, project, repo
 
     files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
@@ -309,7 +309,7 @@ def _monorepo(root: Path, count: int) -> Path:
 def test_plan_walks_the_history_once_for_every_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """azure-sdk-shaped monorepos (hundreds of packages, each tagged ``name_1.2.3`` on its
+    """Large monorepos (hundreds of packages, each tagged ``name_1.2.3`` on its
     own): plan asked git per package how many commits since its last tag touched it, each
     question a walk of the history, so 600 packages took 46 s (quadratic). It reads the
     history once for them all: as many git calls for 24 packages as for 6, and the same
@@ -345,7 +345,7 @@ def test_plan_walks_the_history_once_for_every_package(
 
 def test_plan_one_walk_agrees_with_git_off_the_line_and_after_a_merge(tmp_path: Path) -> None:
     """The one walk holds only where the history is one line: a tag on a release branch
-    (opentelemetry's v1.44.0 on release/v1.44.x, main gone on) is measured from where the
+    (v1.44.0 on release/v1.44.x, main gone on) is measured from where the
     branch left main, as git's ``tag..HEAD`` does; a merge makes plan ask git per package,
     whose history simplification decides what a merge counts as."""
     from relnox.project import change_walk

@@ -101,7 +101,7 @@ def test_setup_py_packages_below_its_package_dir_are_shipped_and_their_version_k
 
 
 def test_a_setuptools_find_glob_ships_every_package_it_matches(tmp_path: Path) -> None:
-    """``include = ["kedro_datasets*"]`` (kedro-datasets): find_packages matches by fnmatch,
+    """``include = ["kedro_datasets*"]``: find_packages matches by fnmatch,
     so kedro_datasets_benchmarks and kedro_datasets_experimental ship too; tests and an
     excluded match do not."""
     write(

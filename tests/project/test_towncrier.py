@@ -212,7 +212,7 @@ def test_bump_says_towncrier_writes_the_news_file(tmp_path: Path, fragments: boo
 def test_without_directory_or_package_the_fragments_are_newsfragments_at_the_top(
     tmp_path: Path, fragments: dict[str, str]
 ) -> None:
-    """jaraco's skeleton: towncrier.toml holds only ``title_format``; towncrier reads
+    """A project template's shape: towncrier.toml holds only ``title_format``; towncrier reads
     ``newsfragments/`` at the top (package "" in package_dir "."). relnox saw no towncrier
     set-up and said NEWS.rst had no Unreleased section."""
     files = {

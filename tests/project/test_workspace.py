@@ -237,7 +237,7 @@ def test_poetry_python_constraint_is_the_requires_python(tmp_path: Path) -> None
 
 
 def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: Path) -> None:
-    """A Fern-generated SDK's pyproject (cohere's): ``[project]`` with ``dynamic =
+    """A generated SDK's pyproject: ``[project]`` with ``dynamic =
     ["version"]`` and ``[tool.poetry] version = "7.0.9"``, built by poetry-core, which
     reads the version from there; relnox said the version is dynamic and unreadable."""
     _write(
@@ -257,7 +257,7 @@ def test_a_dynamic_project_version_poetry_core_reads_from_tool_poetry(tmp_path: 
 def test_poetry_s_version_beside_another_backend_is_a_copy_only_when_it_agrees(
     tmp_path: Path, poetry_version: str, copies: int
 ) -> None:
-    """openinference's instrumentations: hatchling reads the version from version.py
+    """Instrumentation packages: hatchling reads the version from version.py
     (0.1.21), and ``[tool.poetry] version = "0.1"`` is there only for poetry's
     development environment. No backend reads it, so it is no stale copy (check-versions
     and doctor called it an error); one that says the same version is kept in step."""
@@ -292,8 +292,8 @@ def test_a_dotted_name_keeps_its_nested_version_module_in_step(tmp_path: Path) -
 
 
 def test_a_flit_module_deep_in_namespaces_keeps_its_version_in_step(tmp_path: Path) -> None:
-    """apache/airflow's providers: flit builds ``[tool.flit.module] name =
-    "airflow.providers.amazon"`` from src/, below two namespace packages, and its
+    """A provider package: flit builds ``[tool.flit.module] name =
+    "acme.providers.amazon"`` from src/, below two namespace packages, and its
     ``__init__.py`` says ``__version__`` too. Only one namespace level was looked into, so
     the copy was not found and a bump left it behind; it is now a secondary, bumped along."""
     _write(
@@ -1073,7 +1073,7 @@ def test_many_projects_outside_the_workspace_are_one_note(tmp_path: Path) -> Non
 
 def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) -> None:
     """No root pyproject.toml, ``py-main/`` the project found below, and inside it the runtime
-    wheels it pins (polars' ``py-polars/runtime/polars-runtime-32``): they are released with
+    wheels it pins (``py-main/runtime/main-rt``): they are released with
     it, in order; a nested project it does not require, and a template, stay out."""
     main = project("main", "1.2.0", requires=["main-rt == 1.2.0"])
     main += '\n[project.optional-dependencies]\nrt64 = ["main-rt64 == 1.2.0"]\n'
@@ -1101,14 +1101,14 @@ def test_projects_a_package_requires_inside_it_are_packages_too(tmp_path: Path) 
     [
         ("# Upcoming Release\n\n# Release 0.11.0\n* Migrated the template.\n", True),
         ("# How to release\n\n1. Bump the version.\n2. Tag it.\n", False),  # a guide
-        # safetensors': a guide's numbered steps as headings are no releases
+        # a guide's numbered steps as headings are no releases
         ("# Releasing\n\n### 1. Update the dev version on `main`\n\n### 2. Branch off\n", False),
     ],
 )
 def test_a_release_md_with_release_headings_is_the_changelog(
     tmp_path: Path, text: str, found: bool
 ) -> None:
-    """kedro's plugins keep ``RELEASE.md`` (``# Upcoming Release``, ``# Release 0.11.0``):
+    """Plugins that keep ``RELEASE.md`` (``# Upcoming Release``, ``# Release 0.11.0``):
     their changelog, and its Upcoming Release is the Unreleased section; a RELEASE.md that
     says how to release is no changelog."""
     from relnox.project.changelog import UNRELEASED, sections
@@ -1127,14 +1127,14 @@ def test_a_release_md_with_release_headings_is_the_changelog(
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # eventlet's
+        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # reST headings, no suffix
         ("GNU hello NEWS -- history of user-visible changes.\n\nSee the manual.\n", False),
     ],
 )
 def test_a_news_file_without_a_suffix_with_release_headings_is_the_changelog(
     tmp_path: Path, text: str, found: bool
 ) -> None:
-    """eventlet keeps its changelog in ``NEWS`` (reST headings, no suffix); relnox found no
+    """A changelog kept in ``NEWS`` (reST headings, no suffix); relnox found no
     changelog. A NEWS file without a release heading is no changelog."""
     write_project(tmp_path, ProjectSpec("solo", "0.41.1"))
     for old in tmp_path.glob("CHANGELOG*"):
@@ -1147,7 +1147,7 @@ def test_a_news_file_without_a_suffix_with_release_headings_is_the_changelog(
 
 @pytest.mark.parametrize("name", ["doc/whatsnew.rst", "doc/whats-new.rst", "docs/whats_new.rst"])
 def test_a_whats_new_page_of_the_docs_is_the_changelog(tmp_path: Path, name: str) -> None:
-    """lmfit's ``doc/whatsnew.rst`` (xarray's ``doc/whats-new.rst``): the docs page of the
+    """``doc/whatsnew.rst`` (or ``doc/whats-new.rst``): the docs page of the
     release notes, ``Version 1.4.0 Release Notes (unreleased)`` above the releases; relnox
     said there was no CHANGELOG.md. A page of that name with no release heading is none."""
     write_project(tmp_path, ProjectSpec("solo", "1.3.4"))
@@ -1170,7 +1170,7 @@ def test_a_whats_new_page_of_the_docs_is_the_changelog(tmp_path: Path, name: str
 
 
 def test_release_notes_of_changes_from_one_version_to_the_next(tmp_path: Path) -> None:
-    """numexpr's and PyTables' RELEASE_NOTES.rst: ``Changes from 2.14.2 to 2.14.3`` sections
+    """A RELEASE_NOTES.rst of ``Changes from 2.14.2 to 2.14.3`` sections
     below the series' title; relnox said there was no CHANGELOG.md. Each section is the
     second version's, so the development version 2.14.3.dev0 has its section."""
     from relnox.project.changelog import find_section
@@ -1195,7 +1195,7 @@ def test_release_notes_of_changes_from_one_version_to_the_next(tmp_path: Path) -
 
 
 def test_a_release_notes_page_in_the_docs_is_the_changelog(tmp_path: Path) -> None:
-    """cachecontrol keeps ``docs/release_notes.rst`` (``0.14.4`` over ``===``); relnox
+    """A changelog kept in ``docs/release_notes.rst`` (``0.14.4`` over ``===``); relnox
     found no changelog."""
     write_project(tmp_path, ProjectSpec("solo", "0.14.4"))
     for old in tmp_path.glob("CHANGELOG*"):
@@ -1210,7 +1210,7 @@ def test_a_release_notes_page_in_the_docs_is_the_changelog(tmp_path: Path) -> No
 
 
 def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Path) -> None:
-    """Ray's root pyproject.toml holds ``[project] requires-python`` (for its linters) and
+    """A root pyproject.toml that holds ``[project] requires-python`` (for its linters) and
     ruff's settings; the package is ``python/setup.py`` (no pyproject.toml of its own),
     tagged ``ray-2.40.0``. The root was read as a package without a name (an error)."""
     setup = (
@@ -1238,7 +1238,7 @@ def test_a_root_pyproject_for_tools_only_leaves_the_packages_below(tmp_path: Pat
 
 
 def test_setup_py_projects_below_count_only_when_no_pyproject_builds_one(tmp_path: Path) -> None:
-    """Arrow has no root pyproject.toml, pyarrow in ``python/pyproject.toml`` and a dev
+    """No root pyproject.toml, the library in ``python/pyproject.toml`` and a dev
     tool in ``dev/archery/setup.py``: the tool is not a package of the release."""
     root = repo(
         tmp_path / "r",
@@ -1416,7 +1416,7 @@ def test_release_please_s_manifest_that_says_the_version_moves_with_it(tmp_path:
 def test_a_project_inside_the_shipped_package_is_its_data_not_a_member_to_add(
     tmp_path: Path,
 ) -> None:
-    """The shape: ``falcon/bench/nuts/setup.py``, a sample app inside the import
+    """The shape: ``calc/bench/nuts/setup.py``, a sample app inside the import
     package the wheel ships; doctor said to add it to [tool.relnox] packages. A project
     beside the package (``backend/``) is still named."""
     write(
@@ -1505,8 +1505,8 @@ def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
     tmp_path: Path,
 ) -> None:
     """The shape: no root project, the library in python/ and the developer
-    tool dev/archery (a setup.py at 0.1.0, never released) found beside it; kubeflow's
-    release/ tooling and ruff's scripts/ are the same. A tagged one stays."""
+    tool dev/archery (a setup.py at 0.1.0, never released) found beside it; a
+    ``release/`` tool is the same. A tagged one stays."""
     files = {
         "pyproject.toml": "[tool.pytest.ini_options]\naddopts = '-q'\n",
         "python/pyproject.toml": project("acme", "2.0.0"),
@@ -1522,10 +1522,10 @@ def test_projects_in_developer_tool_directories_are_not_released_unless_tagged(
 
 
 def test_a_root_project_no_backend_can_build_leaves_the_packages_below(tmp_path: Path) -> None:
-    """The shape: the root pyproject.toml names ``dbt-core`` with a dynamic version
+    """The shape: the root pyproject.toml names ``acme`` with a dynamic version
     but has no [build-system], setup.py or setuptools setting to compute it (metadata a
     release script packs binaries with); the wheel is built by maturin from
-    ``crates/dbt-python``, its version in Cargo.toml. The root was an error."""
+    ``crates/acme-python``, its version in Cargo.toml. The root was an error."""
     root = repo(
         tmp_path / "r",
         {
@@ -1567,7 +1567,7 @@ def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Pat
 def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(
     tmp_path: Path,
 ) -> None:
-    """The shape: ``__version__ = "1.31.0"`` in ``temporalio/service.py`` (sent in
+    """The shape: ``__version__ = "1.31.0"`` in ``tio/service.py`` (sent in
     its client headers) beside ``[project] version``; a release moves both. A module whose
     ``__version__`` says another version (a vendored one's), or whose ``VERSION`` says
     this one (an API's, by chance), is not a copy."""
@@ -1784,10 +1784,10 @@ def test_setup_py_requirements_behind_a_dynamic_dependencies_order_the_release(
 ) -> None:
     """The shape: each plugin's pyproject.toml says ``dynamic = ["version",
     "dependencies"]`` and its setup.py gives ``install_requires``, a list of f-strings
-    (``f"certbot[apache]>={version}"``) or one a module-level ``if`` extends
-    (``install_requires.extend([f"acme>={version}", f"certbot>={version}"])`` unless a
+    (``f"bot[plugin]>={version}"``) or one a module-level ``if`` extends
+    (``install_requires.extend([f"zcore>={version}", f"bot>={version}"])`` unless a
     snap is built). relnox read requirements files only for a dynamic ``dependencies`` and
-    saw no internal dependency at all (every plugin released before certbot); setuptools
+    saw no internal dependency at all (every plugin released before the core); setuptools
     takes them from setup.py, and so does relnox, in both shapes."""
 
     def pyproject(name: str) -> str:
