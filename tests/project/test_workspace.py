@@ -1127,7 +1127,7 @@ def test_a_release_md_with_release_headings_is_the_changelog(
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # reST headings, no suffix
+        ("Unreleased\n==========\n\n0.41.1\n======\n\n* Fix (#1092)\n", True),  # reST, no suffix
         ("GNU hello NEWS -- history of user-visible changes.\n\nSee the manual.\n", False),
     ],
 )
