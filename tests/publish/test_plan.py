@@ -527,7 +527,7 @@ def test_a_tag_versioned_package_built_past_its_tag_is_published_at_the_built_ve
     tmp_path: Path, index: LocalIndex
 ) -> None:
     """A setuptools-scm package built on a commit after its tag v1.0.0 (a manual release
-    run from a branch: stamina's, this shape) is 1.0.1.dev1, which is what its backend
+    run from a branch) is 1.0.1.dev1, which is what its backend
     builds there; publish refused it ("built at 1.0.1.dev1 but its pyproject says 1.0.0"),
     comparing it with the last tag, as verify-install and the dist reader no longer do."""
     root = write_project(tmp_path / "scm", ProjectSpec("scm-pub", "1.0.0", "setuptools"))

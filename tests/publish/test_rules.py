@@ -407,7 +407,7 @@ def test_a_local_version_is_refused_for_pypi_and_testpypi_only() -> None:
 
 
 def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
-    """DataDog/integrations-core's checks are classified ``Private :: Do Not Upload``:
+    """A monorepo's checks classified ``Private :: Do Not Upload``:
     PyPI answers 400 for them, after the packages before them were up. The preflight says
     so before anything is sent, naming each such package; a private index takes them."""
     import zipfile

@@ -461,7 +461,7 @@ FLIT_METADATA = (
 def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_error(
     tmp_path: Path,
 ) -> None:
-    """cloudpickle's pyproject.toml: no [project], flit's older ``[tool.flit.metadata]``
+    """A pyproject.toml with no [project], flit's older ``[tool.flit.metadata]``
     (``module``, ``dist-name``) and ``__version__`` in the module. relnox said there was no
     package to release; it reads the project flit_core 3 builds, and doctor says that
     flit_core 4, which a bare ``flit_core`` requirement lets in, refuses that table."""
@@ -491,7 +491,7 @@ def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_err
 
 
 def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
-    """scipy's and numpy's Sphinx docs: ``doc/source/release/2.0.0-notes.rst``, one page per
+    """Sphinx docs with ``doc/source/release/2.0.0-notes.rst``, one page per
     release, and no CHANGELOG.md; doctor said there was no changelog. The development
     version's coming release has its page; without one, doctor names the page to write."""
     files = {
@@ -514,7 +514,7 @@ def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
 
 
 def test_a_page_of_notes_per_major_line_is_the_changelog(tmp_path: Path) -> None:
-    """pikepdf's docs: ``docs/releasenotes/version10.md`` titled ``# v10`` holds ``## v10.12.0``
+    """Docs whose ``docs/releasenotes/version10.md`` titled ``# v10`` holds ``## v10.12.0``
     and the others of the line, and no CHANGELOG.md; doctor said there was no changelog. The
     newest line's page is read as the changelog, and a heading to add is copied from a
     release's, not from the page's title."""
@@ -557,7 +557,7 @@ def test_unreleased_entries_of_a_released_version_are_the_next_release_s(
 
 
 def test_an_rst_version_section_is_read_and_its_style_suggested(tmp_path: Path) -> None:
-    """A reStructuredText changelog of ``Version 3.2.0`` sections (the Pallets style)."""
+    """A reStructuredText changelog of ``Version 3.2.0`` sections over underlines."""
     changes = (
         "Version 3.2.0\n-------------\n\nUnreleased\n\n-   Fix a thing.\n\n\n"
         "Version 3.1.0\n-------------\n\nReleased 2025-01-01\n\n-   Older.\n"
@@ -705,8 +705,8 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
 def test_a_development_version_is_written_under_the_section_of_its_release(
     tmp_path: Path, version: str, release: str
 ) -> None:
-    """``version = "3.2.0.dev"`` with a ``Version 3.2.0`` / ``Unreleased`` section (the
-    Pallets style): the section is that version's, not a missing one; without it, the
+    """``version = "3.2.0.dev"`` with a ``Version 3.2.0`` / ``Unreleased`` section (over
+    underlines): the section is that version's, not a missing one; without it, the
     heading suggested is the release's, never the ``.dev`` one's."""
     changes = (
         f"Version {release}\n-------------\n\nUnreleased\n\n-   Fix a thing.\n\n\n"
@@ -772,7 +772,7 @@ def test_a_pre_release_is_written_under_the_section_of_its_final_release(
 def test_a_development_version_is_covered_by_its_release_s_section(
     tmp_path: Path, version: str, heading: str, status: str
 ) -> None:
-    """main at 7.0.0.dev0 (pyyaml, pillow, networkx) works toward 7.0.0: a section for the
+    """main at 7.0.0.dev0 works toward 7.0.0: a section for the
     release is the one it needs, and the one the warning asks for."""
     files = {
         "pyproject.toml": f'[project]\nname = "devpkg"\nversion = "{version}"\n'
@@ -1051,7 +1051,7 @@ DOCKER = "on:\n  push:\n    tags:\n      - 'v[0-9]+.[0-9]+.[0-9]+*'\njobs: {}\n"
 def test_a_tag_the_publishing_workflow_skips_is_a_marker_not_a_wrong_release(
     tmp_path: Path, publish: str
 ) -> None:
-    """``v3.2.0-rc0`` on the commit before VERSION.txt says 3.2.0-rc0 (haystack's branch-off
+    """``v3.2.0-rc0`` on the commit before VERSION.txt says 3.2.0-rc0 (a branch-off
     marker; its PyPI workflow skips ``-rc0`` tags, a docker workflow does not publish): a
     warning that it is a marker, not an error telling to delete it. A workflow that does
     publish on the tag leaves it the error it is."""
@@ -1153,11 +1153,11 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
             "'## [v1.53.0](https://github.com/o/r/compare/v1.52.0...v1.53.0) (YYYY-MM-DD)'",
         ),
         ("## 1.52.0 (2026-01-02)", "'## 1.53.0 (YYYY-MM-DD)'"),
-        # arviz's date in words was copied into the suggestion: '## v1.53.0 (2025 Des 9)'
+        # a date in words was copied into the suggestion: '## v1.53.0 (2025 Des 9)'
         ("## v1.52.0 (2025 Des 9)", "'## v1.53.0 (YYYY-MM-DD)'"),
         ("## Version 1.52.0 - July 29, 2026", "'## Version 1.53.0 - YYYY-MM-DD'"),
         ("## 1.52.0 [2026/01/02]", "'## 1.53.0 [YYYY-MM-DD]'"),
-        # pytest-order's link to the release's page on the index kept the old version
+        # a link to the release's page on the index kept the old version
         (
             "## [Version 1.52.0](https://example.org/project/o/1.52.0/) (2026-06-13)",
             "'## [Version 1.53.0](https://example.org/project/o/1.53.0/) (YYYY-MM-DD)'",
@@ -1235,7 +1235,7 @@ def _tagged_on(root: Path, version: str, day: str) -> None:
 def test_a_dev_version_after_its_release_in_this_history_is_no_other_branch(
     tmp_path: Path, versions: tuple[str, str], dated: bool
 ) -> None:
-    """furo's "back to development": 2025.12.19 is tagged, then the file says
+    """"Back to development": 2025.12.19 is tagged, then the file says
     2025.12.19.dev1. The tag is in HEAD's history, not on another branch (doctor said
     'merge that branch'); with versions that are release days a bump gives today's date,
     so it is no error."""
@@ -1253,7 +1253,7 @@ def test_a_dev_version_after_its_release_in_this_history_is_no_other_branch(
 
 
 def test_a_dev_version_of_a_short_release_names_the_tag_as_written(tmp_path: Path) -> None:
-    """neo4j's 5.0 branch: the file says 5.25.dev0 (the release sets its version at build
+    """A maintenance branch: the file says 5.25.dev0 (the release sets its version at build
     time) and ``5.25.0`` tags a commit of this history; doctor named a tag ``5.25`` that
     does not exist and said it was on another branch."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("daily", "5.25.dev0")}, tags=["5.24.0"])
@@ -1270,7 +1270,7 @@ def test_a_dev_version_of_a_short_release_names_the_tag_as_written(tmp_path: Pat
 def test_doctor_asks_git_as_often_for_many_packages_as_for_few(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """azure-sdk-shaped monorepos (hundreds of packages, each tagged ``name_1.2.3``):
+    """Large monorepos (hundreds of packages, each tagged ``name_1.2.3``):
     doctor asked git per package whether its tag exists, which commit it names (twice) and
     its version file there, four processes each (600 packages: 2,400, 7.6 s). One read of
     the tags and one ``cat-file`` answer them all."""

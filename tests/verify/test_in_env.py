@@ -46,7 +46,7 @@ def test_a_module_s_own_attributes_never_break_the_check(
 def test_a_version_tuple_is_seen_as_its_setup_py_joins_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """django-reversion's ``__version__ = VERSION = (6, 1, 0)``, which setup.py joins with
+    """``__version__ = VERSION = (6, 1, 0)``, which setup.py joins with
     dots: the module says 6.1.0 and the wheel at 6.1.0 passes (verify-install failed on
     ``__version__ is '(6, 1, 0)', expected 6.1.0``). Another kind of tuple is shown as it is.
     incremental's own ``__version__`` is its Version object, read by its ``public()``."""

@@ -197,7 +197,7 @@ def test_a_dependency_the_index_lacks_is_named_and_its_dependents_blame_it(
 
 
 def test_every_package_skipped_is_a_report_not_a_traceback(mixed: Path) -> None:
-    """No interpreter for the only package chosen (networkx's >=3.12 on a 3.11 machine):
+    """No interpreter for the only package chosen (>=3.12 on a 3.11 machine):
     no round runs, and the report says it was skipped."""
     proc = run_relnox("verify-install", "--package", "mixpy-future", "--offline", cwd=mixed)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
@@ -243,7 +243,7 @@ def test_a_script_that_needs_an_extra_is_checked_with_extras(tool: Path) -> None
     assert [c.name for c in result.failed] == ["script xtra-tool"]
     assert failure_cause(result.failed[0]) == EXTRA
     # the module it cannot import is a requirement of the extra cli only: that one is named
-    # (twisted's conch scripts without twisted[conch]), in the check and in the last line
+    # (scripts of a subpackage without its extra), in the check and in the last line
     assert closing_message(without).endswith("check it with --extras xtra-tool[cli]")
     assert (
         "needs the extra xtra-tool[cli] (which requires xtra-helper, the module it cannot "
@@ -342,7 +342,7 @@ def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
     says_extra: Path, tmp_path: Path
 ) -> None:
-    """The shape: its script exits 1 saying ``pip install 'httpx[cli]'``. The extra is
+    """The shape: its script exits 1 saying ``pip install 'say-tool[cli]'``. The extra is
     installed and the script run again, which passes on a healthy package; when the extra
     cannot be installed (its dependency is nowhere), the failure is a missing extra, not
     the package's fault, and says --extras."""
@@ -372,7 +372,7 @@ def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
     says_extra: Path, tmp_path: Path
 ) -> None:
     """The shape, verified from the index a release went to (verify-test): its
-    script says ``pip install 'mcp[cli]'``. The extra is installed from that index and the
+    script says ``pip install 'say-tool[cli]'``. The extra is installed from that index and the
     script run again, as from dist/ (there it failed as a script refusing --help, the
     index round having no wheel to read the extras from)."""
     with LocalIndex(tmp_path / "index") as index:
@@ -393,7 +393,7 @@ def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
 def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
     tmp_path: Path,
 ) -> None:
-    """A console script that does not take ``--help`` (twisted's ``mailmail``: "No
+    """A console script that does not take ``--help`` (one that says "No
     recipients specified.", exit 1, no traceback) ran: its fix is the script's own
     script-args, named in the closing message, not "the package itself"."""
     root = write_workspace(tmp_path / "ws", [ProjectSpec("mail-tool", script=True)])
@@ -419,8 +419,8 @@ def test_a_script_that_runs_but_refuses_its_arguments_names_the_setting(
 
 @pytest.fixture(scope="module")
 def import_asks_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shape: the wheel ships a second top-level package (``ask_toold``, black's
-    ``blackd``) whose import raises ``ImportError: ... pip install ask-tool[d]`` when its
+    """The shape: the wheel ships a second top-level package (``ask_toold``, as a
+    server beside its CLI) whose import raises ``ImportError: ... pip install ask-tool[d]`` when its
     extra's dependency is missing."""
     root = write_workspace(
         tmp_path_factory.mktemp("asks") / "ws", [ProjectSpec("ask-helper"), ProjectSpec("ask-tool")]

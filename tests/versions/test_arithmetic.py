@@ -138,7 +138,7 @@ def test_target_version_to_and_part() -> None:
 
 
 def test_a_zero_padded_calendar_version_keeps_its_widths() -> None:
-    """``2026.07.22`` (certifi's spelling) bumps to ``2026.07.23``, not PEP 440's normal
+    """``2026.07.22`` (a zero-padded release day) bumps to ``2026.07.23``, not PEP 440's normal
     ``2026.7.23``; ``--to`` is written as given; semver never pads."""
     assert target_version("2026.07.22", part="patch") == "2026.07.23"
     assert target_version("2026.07.22", part="minor") == "2026.08.0"
@@ -276,7 +276,7 @@ def test_validation_is_written_once() -> None:
 @pytest.mark.parametrize(
     ("current", "part", "pre", "new"),
     [
-        ("3.2.0-rc0", "pre", None, "3.2.0-rc1"),  # haystack's VERSION.txt and tags
+        ("3.2.0-rc0", "pre", None, "3.2.0-rc1"),  # a VERSION.txt and tags spelled semver
         ("3.2.0-rc0", "minor", None, "3.2.0"),
         ("1.0.0.beta2", "pre", None, "1.0.0.beta3"),
         ("1.0.0.beta2", "pre", "rc", "1.0.0.rc0"),
@@ -297,7 +297,7 @@ def test_a_bump_writes_the_pre_release_as_the_current_version_does(
 def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
     """The shape: 4.4.0.dev1 is the work toward 4.4.0; --part minor gives 4.4.0, so
     --part minor --pre beta gives its beta, 4.4.0b0 (it gave 4.5.0b0, a minor past it);
-    ``first`` starts a new label at 1 as falcon's history does (4.3.0a1, b1, rc1)."""
+    ``first`` starts a new label at 1 as a history of (4.3.0a1, b1, rc1) does."""
     from packaging.version import Version
 
     from relnox.versions.arithmetic import bump_version
@@ -313,9 +313,9 @@ def test_a_dev_version_with_a_pre_label_is_a_pre_release_of_itself() -> None:
 @pytest.mark.parametrize(
     ("text", "released", "expected"),
     [
-        ("0.14", ["0.12.0", "0.13.0", "0.13.4"], "0.14.0"),  # bottle: minors tagged 0.13.0
+        ("0.14", ["0.12.0", "0.13.0", "0.13.4"], "0.14.0"),  # minors tagged 0.13.0
         ("0.14", ["0.13", "0.13.4"], "0.14"),  # minors tagged short
-        # dbt-core: one ancient v0.2.3.0 among 1.12.3 and the rest: the newest decides
+        # one ancient v0.2.3.0 among 1.12.3 and the rest: the newest decides
         ("2.0.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
         ("2.0", ["0.2.3.0", "1.11.0", "1.12.3"], "2.0.0"),
         # sqlite-utils, llm: minors released short (4.1, 4.2), patches long (4.2.1)

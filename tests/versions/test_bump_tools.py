@@ -25,7 +25,7 @@ CLI = 'BUMPY_VERSION = "6.11.0"\nOTHER = "6.11.01"\n'
 
 @pytest.mark.parametrize("where", ["tbump.toml", "pyproject.toml"])
 def test_tbumps_current_version_and_files_move_with_the_version(tmp_path: Path, where: str) -> None:
-    """tbump's own shape (``tbump.toml``) and pytest-postgresql's (``[tool.tbump]``): its
+    """tbump's own shape (``tbump.toml``) and a pyproject's (``[tool.tbump]``): its
     ``[version] current`` and the files its ``[[file]]`` entries name move with a bump;
     a glob is tbump's own."""
     config = TBUMP

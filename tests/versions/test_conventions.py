@@ -33,7 +33,7 @@ INIT = '__version__ = "{}"\n'
         ("name==4.2.0", "name==", "4.2.0"),
         ("pkg@1.0.0rc1", "pkg@", "1.0.0rc1"),
         ("py2-lib-1.0.0", "py2-lib-", "1.0.0"),
-        ("v1.6.5rel", "v", "1.6.5"),  # cftime's: a word after the version
+        ("v1.6.5rel", "v", "1.6.5"),  # a word after the version
         ("v1.7.4.1rel", "v", "1.7.4.1"),
     ],
 )
@@ -92,7 +92,7 @@ def test_a_newer_spelling_that_reaches_higher_is_said_with_the_setting(
 
 
 def test_a_tag_that_is_a_year_and_a_month_is_no_version() -> None:
-    """unsloth's ``2025-03`` (the month of an announcement): PEP 440 reads it as
+    """A tag ``2025-03`` (the month of an announcement): PEP 440 reads it as
     2025.post3, which relnox took for the package's last release."""
     assert split_tag("2025-03") is None
     assert split_tag("release-2024-12") is None
@@ -251,7 +251,7 @@ def test_newest_release_on_a_release_branch_bounds_the_bump(tmp_path: Path) -> N
     ws = load_workspace(root)
     assert str(ws.packages[0].released) == "1.6.1"
     # main's next patch is the next one nobody released: 1.6.1 is stepped over, said in a
-    # note, and plan --part patch says the same (celery's main at 5.6.2 after 5.6.3)
+    # note, and plan --part patch says the same (main at 5.6.2 after 5.6.3)
     patch = plan_bump(ws, BumpOptions(part="patch"))
     assert patch.versions == {"lib": ("1.6.0", "1.6.2")}
     assert any(
@@ -634,7 +634,7 @@ def test_the_only_package_at_a_local_dev_version_keeps_its_tags(tmp_path: Path) 
 
 
 def test_tags_with_a_word_after_the_version_are_the_packages_tags(tmp_path: Path) -> None:
-    """cftime's and netCDF4's ``v1.6.5rel``: ``rel`` after every release's version since
+    """``v1.6.5rel``: ``rel`` after every release's version since
     its first years (``v1.0.1`` before). relnox read none of them: its last release was
     ``v1.0.1`` and a minor bump tagged ``v1.7.0``. They are its releases, and new tags
     end in ``rel`` too."""
@@ -746,7 +746,7 @@ def test_tags_named_by_the_package_s_path_are_its_own(tmp_path: Path) -> None:
 
 def _runtime_line(tmp_path: Path, runtime_from: int) -> Path:
     """``py-main/`` and the runtime wheel inside it that it pins, tagged ``py-1.N.0`` (one
-    tag for both, polars' ``py-1.43.2``); the runtime exists from release ``runtime_from``."""
+    tag for both, ``py-1.2.3``); the runtime exists from release ``runtime_from``."""
 
     def files(minor: int) -> dict[str, str]:
         version = f"1.{minor}.0"
@@ -808,7 +808,7 @@ def test_a_trigger_s_plus_repeats_the_character_before_it(
 
 
 def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
-    """``v1.28.0.rc0`` (huggingface_hub's tags) beside a file at ``1.29.0.dev0``: the next
+    """``v1.28.0.rc0`` (the tags' spelling) beside a file at ``1.29.0.dev0``: the next
     rc is tagged ``v1.29.0.rc0``, not ``v1.29.0rc0``, and the old one is found by doctor."""
     init = "src/hub/__init__.py"
     files = {"pyproject.toml": project("hub", None, backend="setuptools", dynamic=True)}
@@ -844,7 +844,7 @@ def test_a_go_modules_tags_are_not_the_python_package_below_it(tmp_path: Path) -
 def test_bare_tags_are_claimed_by_a_recent_tag_that_names_a_package_not_only_the_newest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The shape: no root project, ``crates/dbt-python`` (dbt-core 2.0.0b2) and
+    """The shape: no root project, ``crates/core-py`` (at 2.0.0b2) and
     another crate's wheel below; ``v2.0.0-beta.2`` tags the new line, and the newest bare
     tag, ``v1.12.3``, is a maintenance release of the old one made on a branch where the
     crate does not exist. The newest tags that name a package's version decide, not the
@@ -907,9 +907,9 @@ def test_a_directory_tag_named_after_one_packages_version_is_not_the_others(
 def test_a_tag_naming_a_top_directory_and_the_package_directory_is_that_packages(
     tmp_path: Path,
 ) -> None:
-    """agent-framework's ``python-github-copilot-1.0.0``: the language's directory, then
+    """``python-github-copilot-1.0.0``: the language's directory, then
     the package's (``python/packages/github_copilot``, distribution
-    ``agent-framework-github-copilot``), as a polyglot repository tags one package."""
+    ``af-github-copilot``), as a polyglot repository tags one package."""
     files = {
         "pyproject.toml": '[tool.relnox]\npackages = ["python/packages/*"]\n',
         "python/packages/core/pyproject.toml": project("af-core", "1.13.0"),
@@ -1053,7 +1053,7 @@ def test_tags_of_a_removed_sibling_project_are_not_taken_as_a_new_spelling(
 def test_tags_made_under_the_project_s_former_name_are_not_its_releases(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_file: str
 ) -> None:
-    """The shape: ``v202007.0036`` released pycalver, then the project was renamed
+    """The shape: ``v202007.0036`` released an old name, then the project was renamed
     and tagged ``2020.1100`` onwards. The old name's tags rank higher but are not the
     package's releases: its last release is 2026.1132, its new tags are spelled bare, and a
     bump is no downgrade below a tag of another name."""
@@ -1291,10 +1291,10 @@ def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_in
     tmp_path: Path,
 ) -> None:
     """The shape: on master every version.py says the sentinel ``1!0+dev``; each
-    release branch writes dagster 1.10.7 and its libraries 0.26.7 and is tagged ``1.10.7``.
+    release branch writes the core 1.10.7 and its libraries 0.26.7 and is tagged ``1.10.7``.
     The libraries, untagged, followed the sibling's bare ``{version}`` and, as every file
     says the same sentinel, joined its lockstep line: ``bump --part minor`` gave
-    dagster-aws 1.11.0 (its last release was 0.26.7). At that tag its file names 0.26.7,
+    corekit-aws 1.11.0 (its last release was 0.26.7). At that tag its file names 0.26.7,
     so the tag is not its: it keeps a format of its own, and its releases are the
     versions its file names at those tags (0.26.6, 0.26.7), so the bump of its sentinel
     starts from 0.26.7, never from the core's version."""
@@ -1345,8 +1345,8 @@ def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_in
 def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there(
     tmp_path: Path,
 ) -> None:
-    """The shape (and opentelemetry-python's 0.xxb0 packages): the root
-    is tagged ``v3.20.0``; sagemaker-core, 2.20.0 at that commit, has no tag of its own
+    """The shape (also of a line of 0.xxb0 packages): the root
+    is tagged ``v3.20.0``; kit-core, 2.20.0 at that commit, has no tag of its own
     and is released with it. relnox read no release for it (last tag none, always
     changed, doctor offering a first tag of 2.20.0). Its file names its own rising
     version at the line's newest tags: those are its releases, its last one 2.20.0 under
@@ -1397,10 +1397,10 @@ def test_packages_released_under_a_sibling_s_bare_tags_read_their_releases_there
 def test_a_plugin_whose_own_tags_stopped_shares_the_core_s_tags_not_a_stray(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """livekit/agents: the plugins were tagged on their own (``livekit-plugins-openai@1.0.1``)
-    and since then every release is ``livekit-agents@X`` with every plugin's version.py at
-    X; one stray ``topher/markdown-docs@1.4.4`` (a branch name pushed as a tag) sits on a
-    commit where the files say 1.4.4. relnox took that stray for the plugins' new
+    """Plugins tagged on their own (``kit-plugins-openai@1.0.0``)
+    and since then every release is ``kit-agents@X`` with every plugin's version.py at
+    X; one stray ``someone/markdown-docs@1.3.0`` (a branch name pushed as a tag) sits on a
+    commit where the files say 1.3.0. relnox took that stray for the plugins' new
     convention (it came after their own tags and their files name its version), and left
     the plugins that never had tags on the core's: the same lockstep line read two ways.
     A package whose own tags all came before the newest tags of a prefix naming one other

@@ -960,12 +960,12 @@ def test_a_setup_py_reading_two_version_files_names_the_setting_that_decides(
     [
         "from . import _version\n\n__version__ = _version.__version__\ndel _version\n",
         "from ._version import __version__\n",
-        # charset-normalizer's: among other names, also in parentheses over lines
+        # among other names, also in parentheses over lines
         "from ._version import VERSION, __version__\n",
         "from ._version import (\n    VERSION as V,\n    __version__,\n)\n",
-        # authlib's: a name of the sibling bound to __version__
+        # a name of the sibling bound to __version__
         "from ._version import name, version\n\n__version__ = version\n",
-        # orbax's: the sibling imported by the package's own dotted name
+        # the sibling imported by the package's own dotted name
         "from pil import _version\n\n__version__ = _version.__version__\n",
     ],
 )
@@ -1017,7 +1017,7 @@ def test_a_setuptools_attr_whose_module_asks_setuptools_scm_is_versioned_by_tags
 
 
 def test_a_pdm_call_getter_reading_git_tags_is_versioned_by_tags(tmp_path: Path) -> None:
-    """The shape (pawamoy's template): ``[tool.pdm.version] source = "call"``,
+    """The shape (a project template's): ``[tool.pdm.version] source = "call"``,
     ``getter = "scripts.get_version:get_version"``, a script calling pdm-backend's
     ``get_version_from_scm``; relnox said the version was dynamic and stopped every
     command. A getter that reads no tags is still that error."""
@@ -1167,7 +1167,7 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
     root = repo(tmp_path / "r", {"setup.py": setup, "calc/__init__.py": ""})
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version) == ("calc", "1.2.0")
-    # another key of the dict filled in later (numba's long_description) leaves the name
+    # another key of the dict filled in later (its long_description) leaves the name
     later = setup.replace(
         "setup(**metadata)", "metadata['long_description'] = 'x'\nsetup(**metadata)"
     )
@@ -1177,9 +1177,9 @@ def test_the_name_of_a_setup_py_project_is_setup_s_not_an_extension_s(tmp_path: 
 
 
 def test_a_setup_py_taking_its_name_from_a_meta_file_is_read_there(tmp_path: Path) -> None:
-    """The shape (hynek's old template): ``setup(name=find_meta("title"),
+    """The shape (an older project template's): ``setup(name=find_meta("title"),
     version=find_meta("version"))``, ``find_meta`` reading ``__title__`` and ``__version__``
-    of ``META_PATH = os.path.join("src", "OpenSSL", "version.py")`` with a regex; relnox
+    of ``META_PATH = os.path.join("src", "ossl", "version.py")`` with a regex; relnox
     said setup() was given no literal name and stopped every command."""
     setup = (
         "import os, re\nfrom setuptools import setup\n"
@@ -1453,9 +1453,9 @@ def test_a_setup_py_find_packages_where_is_a_source_root(tmp_path: Path) -> None
 
 
 def test_meson_installs_a_private_top_level_package_too(tmp_path: Path) -> None:
-    """scikit-image's src/meson.build: ``subdir('skimage')`` and ``subdir('_skimage2')``,
+    """A src/meson.build: ``subdir('imageish')`` and ``subdir('_imageish2')``,
     each installing its package; relnox never looked below a directory named with an
-    underscore, and said the wheel ships no ``_skimage2``."""
+    underscore, and said the wheel ships no ``_imageish2``."""
     files = {
         "pyproject.toml": project("imageish", "0.26.0", backend="meson"),
         "meson.build": "project('imageish')\nsubdir('src')\n",
@@ -1590,7 +1590,7 @@ def test_a_version_tuple_joined_into_version_is_read_and_bumped_in_the_tuple(
 
 
 def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> None:
-    """flit imports the module for a ``__version__`` it computes (pyparsing's
+    """flit imports the module for a ``__version__`` it computes (such as
     ``version_info(3, 3, 3, "final", 1).__version__``): the error names that module."""
     pyproject = (
         '[build-system]\nrequires = ["flit_core >=3.12,<4"]\nbuild-backend = "flit_core.buildapi"'
@@ -1609,9 +1609,9 @@ def test_flit_s_computed_version_names_the_module_it_reads(tmp_path: Path) -> No
 
 
 def test_a_py_module_listed_without_its_file_ships_nothing(tmp_path: Path) -> None:
-    """inflection's setup.cfg: ``py_modules = inflection`` after the module became the
-    package ``inflection/``; setuptools finds no ``inflection.py`` and builds an empty
-    wheel. relnox read ``inflection`` as shipped (the package named like the project);
+    """A setup.cfg's ``py_modules = inflish`` after the module became the
+    package ``inflish/``; setuptools finds no ``inflish.py`` and builds an empty
+    wheel. relnox read ``inflish`` as shipped (the package named like the project);
     it reads nothing now, as the backend builds."""
     cfg = "[metadata]\nname = inflish\nversion = 0.5.1\n\n[options]\npy_modules = inflish\n"
     pyproject = (
@@ -1627,7 +1627,7 @@ def test_a_py_module_listed_without_its_file_ships_nothing(tmp_path: Path) -> No
 
 @pytest.mark.parametrize("where", ["setup.py", "pyproject.toml"])
 def test_py_modules_ship_beside_the_packages(tmp_path: Path, where: str) -> None:
-    """sympy's ``py_modules=['isympy']`` beside its ``sympy`` package (found by its name):
+    """``py_modules=['isymbolic']`` beside its ``symbolic`` package (found by its name):
     both are shipped (``[tool.setuptools] py-modules`` alike)."""
     setup_py = "from setuptools import setup\n\nsetup(name='symbolic', version='1.15.0.dev'"
     setup_py += ", py_modules=['isymbolic'])\n" if where == "setup.py" else ")\n"
@@ -1949,7 +1949,7 @@ def test_setup_py_opening_a_version_file_with_a_mode_reads_that_file(tmp_path: P
 
 
 def test_sphinx_theme_builder_reads_the_version_of_the_package_under_src(tmp_path: Path) -> None:
-    """furo's backend, sphinx-theme-builder, reads ``__version__`` of
+    """The backend sphinx-theme-builder reads ``__version__`` of
     ``src/<name>/__init__.py``; relnox said the dynamic version could not be read."""
     pyproject = (
         '[build-system]\nrequires = ["sphinx-theme-builder >= 0.2.0a10"]\n'
@@ -1967,10 +1967,10 @@ def test_sphinx_theme_builder_reads_the_version_of_the_package_under_src(tmp_pat
 
 
 def test_a_version_imported_from_a_submodule_by_the_package_s_own_name(tmp_path: Path) -> None:
-    """geopy's ``geopy/__init__.py``: ``from geopy.util import __version__,
+    """``geoish/__init__.py``: ``from geoish.util import __version__,
     __version_info__, get_version`` (absolute, among other names), with setup.cfg's
-    ``version = attr: geopy.__version__``; relnox said there was no literal __version__.
-    It is read, and bumped, in ``geopy/util.py``."""
+    ``version = attr: geoish.__version__``; relnox said there was no literal __version__.
+    It is read, and bumped, in ``geoish/util.py``."""
     cfg = "[metadata]\nname = geoish\nversion = attr: geoish.__version__\n"
     pyproject = (
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'

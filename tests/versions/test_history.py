@@ -862,7 +862,7 @@ def test_releases_written_with_zero_and_tagged_short_without_a_patch_release(
     tmp_path: Path,
 ) -> None:
     """The shape: its file says ``0.61.0`` at ``v0.61`` and no release has a
-    patch number, so no tag shows rq's rule; the file at the newest tag does. relnox said
+    patch number, so no tag shows that rule; the file at the newest tag does. relnox said
     v0.61.0 was not created yet and would tag v0.62.0; it now tags v0.62."""
     files = {
         "pyproject.toml": project("memish", dynamic=True),

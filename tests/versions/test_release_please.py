@@ -62,8 +62,8 @@ def rel(path: Path, root: Path) -> str:
 
 
 def test_the_manifest_entry_of_each_package_below_the_top_moves_with_it(tmp_path: Path) -> None:
-    """google-cloud-python's root ``.release-please-manifest.json`` records each package's
-    last release under its directory (``"packages/google-cloud-asset": "3.30.1"``);
+    """A root ``.release-please-manifest.json`` that records each package's
+    last release under its directory (``"packages/kit-a": "3.30.1"``);
     relnox read only a ``"."`` entry, so a bump left the manifest behind and
     release-please's next release started from the old version. The entry that says the
     package's version is a copy: bumping one package rewrites its line alone, bumping

@@ -130,7 +130,7 @@ def test_a_dist_folder_is_evidence_only_as_a_path_of_its_own(tmp_path: Path) -> 
 
 def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path: Path) -> None:
     """The shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
-    and an integration in ``integrations/strands-mem0/python`` (not yet tagged), each
+    and an integration in ``integrations/strands-memo/python`` (not yet tagged), each
     published by a workflow a release router dispatches (``on: workflow_dispatch``, with
     ``working-directory`` and the PyPI publish action): those workflows release them."""
 
@@ -190,7 +190,7 @@ def test_a_project_below_each_of_the_roots_last_tags_releases_is_released(
 def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_released(
     tmp_path: Path,
 ) -> None:
-    """The shape: the root ``nvidia-nat`` lists ``nvidia-nat-core ==
+    """The shape: the root ``acme`` lists ``acme-core ==
     {version}`` and an extra per plugin in ``[tool.setuptools_dynamic_dependencies]``
     (filled with the root's version at build), and each of ``packages/*`` is
     tag-versioned from the same tags: the root cannot be installed without them, so they
@@ -221,7 +221,7 @@ def test_projects_a_released_root_requires_through_a_dependencies_plugin_are_rel
 
 
 def test_many_projects_released_without_a_workspace_file_are_one_note(tmp_path: Path) -> None:
-    """NeMo Agent Toolkit's 33 plugins its root requires: one note says how many and a few,
+    """A root's 33 plugins it requires: one note says how many and a few,
     not one note each."""
     plugins = [f"acme-p{n:02}" for n in range(12)]
     deps = ", ".join(f'"{name}==1.0.0"' for name in plugins)

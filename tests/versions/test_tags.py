@@ -44,7 +44,7 @@ def test_unknown_field() -> None:
 
 
 def test_a_version_without_its_dot() -> None:
-    """biopython's ``biopython-188`` is 1.88, ``biopython-163b`` 1.63b; a version the
+    """``biopython-188`` is 1.88, ``biopython-163b`` 1.63b; a version the
     spelling cannot say back (a third number, a major past 9) is refused, naming it."""
     fmt = "biopython-{version_dotless}"
     parsed = parse_tag(fmt, "biopython-188")

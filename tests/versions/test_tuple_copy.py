@@ -60,8 +60,8 @@ def test_a_tuple_of_the_release_alone_beside_a_pre_release_is_its_copy(tmp_path:
 def test_the_attribute_setuptools_names_is_read_not_another_version_beside_it(
     tmp_path: Path, cfg: bool, extra: str
 ) -> None:
-    """The shape: ``attr = "pymysql.VERSION_STRING"`` beside ``__version__ =
-    "2.2.8"`` kept for Django, and ``VERSION = (1, 2, 0, "final")``. relnox read the
+    """The shape: ``attr = "pack.VERSION_STRING"`` beside ``__version__ =
+    "2.2.8"`` kept for a framework, and ``VERSION = (1, 2, 0, "final")``. relnox read the
     ``__version__`` (2.2.8, no release of it); it reads the attribute named, and a bump
     moves it and its tuple copy (the word ``final`` kept), never the other version."""
     module = (
