@@ -1235,7 +1235,7 @@ def _tagged_on(root: Path, version: str, day: str) -> None:
 def test_a_dev_version_after_its_release_in_this_history_is_no_other_branch(
     tmp_path: Path, versions: tuple[str, str], dated: bool
 ) -> None:
-    """"Back to development": 2025.12.19 is tagged, then the file says
+    """Back to development: 2025.12.19 is tagged, then the file says
     2025.12.19.dev1. The tag is in HEAD's history, not on another branch (doctor said
     'merge that branch'); with versions that are release days a bump gives today's date,
     so it is no error."""
