@@ -149,7 +149,7 @@ def test_an_unreleased_section_saying_nothing_yet_has_no_entries_and_gets_no_rel
 @pytest.mark.parametrize(
     ("heading", "version"),
     [
-        ("## Release v2.28.2 (2026-08-18)", "2.28.2"),  # towncrier, as requests writes it
+        ("## Release v2.28.2 (2026-08-18)", "2.28.2"),  # towncrier, with a template's words
         ("## [1.2.0] - 2026-01-01", "1.2.0"),  # Keep a Changelog
         ("## [1.2.0](https://github.com/o/r/compare/v1.1.0...v1.2.0) - 2026-01-01", "1.2.0"),
         ("## 1.2.0 (2026-01-01)", "1.2.0"),

@@ -156,7 +156,7 @@ def test_a_setup_cfg_requirement_is_rewritten_in_its_own_line_only() -> None:
 
 
 def test_a_floor_beside_a_series_pin_that_admits_the_new_version_is_kept() -> None:
-    """RAPIDS' ``librmm==26.8.*,>=0.0.0a0``: the floor lets the series' nightlies
+    """A nightly-series pin ``librmm==26.8.*,>=0.0.0a0``: the floor lets the series' nightlies
     (pre-releases) in and is no range to slide; only the pin follows (it became
     ``>=26.11.0``). A floor with a cap still slides."""
     from packaging.version import Version

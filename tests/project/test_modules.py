@@ -73,7 +73,7 @@ def test_a_dotted_name_finds_its_package_below_the_namespace(tmp_path: Path) -> 
 def test_setup_py_packages_below_its_package_dir_are_shipped_and_their_version_kept_in_step(
     tmp_path: Path,
 ) -> None:
-    """The shape: ``setup(name="PyYAML", package_dir={"": "lib"}, packages=["yaml",
+    """The shape: ``setup(name="PyYAMLish", package_dir={"": "lib"}, packages=["yaml",
     "_yaml"])``. The wheel ships ``yaml`` and ``_yaml``, whose ``__version__`` is a copy
     of the version that a bump rewrites with setup.py's."""
     setup = (

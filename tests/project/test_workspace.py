@@ -1362,7 +1362,7 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     tmp_path: Path,
 ) -> None:
     """The shape: setup.py's version="2.68.0", and its release script also rewrites
-    ``VERSION = "2.68.0"`` in sentry_sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
+    ``VERSION = "2.68.0"`` in sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
     relnox moved only setup.py. A constant or conf value that says another version (a
     protocol's, Sphinx's short ``version``) is not a copy, and stays."""
     from relnox.bump import BumpOptions, apply_bump, plan_bump

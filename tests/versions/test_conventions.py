@@ -158,7 +158,7 @@ def test_per_package_prefixes_learned_from_history(tmp_path: Path) -> None:
         "cua-agent": "agent-v{version}",
         "cua-sandbox": "sandbox-v{version}",
         "cua-cli": "cli-v{version}",
-        # no tags yet: its name as the others spell theirs (cua-agent's agent-v), said so
+        # no tags yet: its name as the others spell theirs (agent-v, as the agent's), said so
         "cua-fresh": "fresh-v{version}",
     }
     agent = ws.get("cua-agent")

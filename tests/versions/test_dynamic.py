@@ -97,11 +97,11 @@ def test_scikit_build_regex_and_meson(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "meson_build",
     [
-        # matplotlib 3.10's: a version: keyword inside the call that computes the version
+        # a version: keyword inside the call that computes the version
         "project(\n  'mpl',\n  'c',\n  version: run_command(\n"
         "    find_program('python3', 'python', version: '>= 3.10'),\n"
         "    '-m', 'setuptools_scm', check: true).stdout().strip(),\n)\n",
-        # matplotlib 3.9's: a version: keyword of a dependency() after project()
+        # a version: keyword of a dependency() after project()
         "project('mpl', 'c',\n  version: run_command(find_program('python3'), '-m', "
         "'setuptools_scm', check: true).stdout().strip(),\n)\n"
         "dep = dependency('pybind11', version: '>=2.6')\n",
@@ -1517,7 +1517,7 @@ def test_meson_version_from_a_script_running_git_describe_is_versioned_by_tags(
 
 def test_a_helper_s_name_keyword_in_setup_py_is_not_the_project_s(tmp_path: Path) -> None:
     """``_load_py_module(name="assistant", location=...)`` loads a helper, and
-    ``setup(**setup_args)`` is given a name computed elsewhere (lightning's setup.py, which
+    ``setup(**setup_args)`` is given a name computed elsewhere (a setup.py that
     was read as the project "assistant"): no name is read, and the error says where to
     write one without changing the build."""
     from relnox.project.package_load import name_of
@@ -2050,7 +2050,7 @@ def test_flits_namespace_module_taking_its_version_from_a_sibling_by_its_dotted_
 def test_scikit_build_regex_results_remove_is_taken_out_when_read_and_put_back_when_bumped(
     tmp_path: Path,
 ) -> None:
-    """mamba's libmambapy: ``result = "{major}.{minor}.{patch}.{pre}"`` with ``remove =
+    """A scikit-build-core regex ``result = "{major}.{minor}.{patch}.{pre}"`` with ``remove =
     ".$"`` (the dot before an empty pre-release part): the version is 2.8.1 (relnox read
     '2.8.1.' and refused it), and a minor bump writes 2.9.0 in the groups, the empty part
     kept empty."""

@@ -915,7 +915,7 @@ def test_releases_ending_in_zero_tagged_long_keep_long_tags(tmp_path: Path) -> N
 def test_a_tag_versioned_package_follows_the_newer_spelling_its_backend_reads(
     tmp_path: Path,
 ) -> None:
-    """The shape: setuptools-scm, ``cherrypy-3.2.2`` years ago, ``v18.10.0`` since.
+    """The shape: setuptools-scm, ``vcsy-3.2.2`` years ago, ``v18.10.0`` since.
     No file names a version, so relnox kept the old spelling and said the package was at
     3.2.2; git describe (what the backend reads) finds the newer tags, and so does relnox."""
     files = {"pyproject.toml": project("vcsy", None, backend="setuptools-scm"), "vcsy.py": ""}
