@@ -486,10 +486,10 @@ def test_two_members_with_one_name(tmp_path: Path) -> None:
     }
     ws = discover(repo(tmp_path / "r", files))
     assert [p.name for p in ws.packages] == ["other"]
-    assert (
-        len(ws.problems) == 2
-        and "libs/a/pyproject.toml and libs/b/pyproject.toml" in ws.problems[0]
-    )
+    # one clash is one problem, said once, naming both files and both spellings
+    assert len(ws.problems) == 1
+    assert "libs/a/pyproject.toml and libs/b/pyproject.toml" in ws.problems[0]
+    assert "'same' and 'Same' are one name" in ws.problems[0]
 
 
 def test_unknown_relnox_key_suggests_the_right_one(tmp_path: Path) -> None:
