@@ -204,8 +204,8 @@ _NOT_RELEASED = re.compile(
 def fold_not_released(lines: Sequence[str], verbose: int = 0) -> list[str]:
     """``lines`` (notes, or findings saying one) with the projects left out for one reason
     (:meth:`Unreleased.note <relnox.project.workspace.Unreleased.note>`) one line when
-    :data:`MANY` or more share it, ``10 projects: WHY, so not released; SETTING (-v names
-    them)``; every line with ``verbose``."""
+    :data:`MANY` or more share it, ``<project>: WHY, so not released; SETTING (10 projects;
+    -v names them)`` as other folded lines say theirs; every line with ``verbose``."""
     if verbose:
         return list(lines)
     keys: list[tuple[str, str, str] | None] = []
@@ -227,7 +227,8 @@ def fold_not_released(lines: Sequence[str], verbose: int = 0) -> list[str]:
             said.add(key)
             head, why, setting = key
             folded.append(
-                f"{head}{counts[key]} projects: {why}{NOT_RELEASED}{setting} (-v names them)"
+                f"{head}<project>: {why}{NOT_RELEASED}{setting} "
+                f"({counts[key]} projects; -v names them)"
             )
     return folded
 

@@ -52,16 +52,17 @@ def test_many_members_left_out_for_one_reason_are_one_line_their_names_with_v(
         example = project(f"acme-example-{n}", "0.1.0", requires=["acme-core"])
         files[f"examples/ex{n}/pyproject.toml"] = example + "\n[tool.uv]\npackage = false\n"
     root = repo(tmp_path / "r", files)
-    said = "4 projects: its [tool.uv] package = false says its tool installs it and never builds"
+    said = "<project>: its [tool.uv] package = false says its tool installs it and never builds"
     setting = "so not released; add its directory to [tool.relnox] packages if it is released"
+    setting += " (4 projects; -v names them)"
     notes = run_relnox("packages", cwd=root, check=True).stdout.splitlines()
     notes = [line for line in notes if "not released" in line]
-    assert notes == [f"  note: {said} it, {setting} (-v names them)"], notes
+    assert notes == [f"  note: {said} it, {setting}"], notes
     each = run_relnox("-v", "packages", cwd=root, check=True).stdout
     assert each.count("so not released") == 4 and '"examples/ex3" to [tool.relnox]' in each
     quiet = run_relnox("-q", "doctor", cwd=root, check=True).stdout
     assert [line for line in quiet.splitlines() if "not released" in line] == [
-        f"warning: workspace: {said} it, {setting} (-v names them)"
+        f"warning: workspace: {said} it, {setting}"
     ], quiet
     listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
     assert len(listed["not_released"]) == 4 and len(listed["notes"]) == 4
