@@ -25,8 +25,8 @@ from relnox.project.workspace import Workspace
 from relnox.stage import Runtime
 from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.network import upload_wait
-from relnox.tools.repositories import Repository, origin, resolve
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, Patience, page_of, page_url, read_page
+from relnox.tools.repositories import Repository, resolve
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, Patience, page_of, page_url
 from relnox.tools.simple_pages import ProjectPage
 from relnox.tools.upload import attestations_of
 
@@ -286,7 +286,7 @@ def _audit_package(
             continue
         url = provenance_url(base, name, version, artifact.filename)
         accept = "application/vnd.pypi.integrity.v1+json, application/json"
-        code, _, text = read_from(reader, url, accept)
+        code, _, text = reader.read(url, accept)  # its login goes to its own origins only
         ok = code == 200 and has_bundles(text)
         why = "" if ok else f"attestations were made but {url} has none (HTTP {code})"
         found("provenance", ok, artifact.filename, why)
@@ -306,25 +306,16 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
     pages: list[tuple[str, ProjectPage]] = []
     notes: list[str] = []
     for kind, accept in (("json", JSON_TYPE), ("html", HTML_ACCEPT)):
-        status, content_type, text = read_from(reader, url, accept)
+        status, content_type, text = reader.read(url, accept)
         served = "json" if content_type.split(";")[0].strip() == JSON_TYPE else "html"
         if status != 404 and served != kind:
             notes.append(f"{project}: the index serves no {kind.upper()} simple page; not checked")
             continue
         try:
-            pages.append((kind, page_of(url, status, content_type, text.encode())))
+            pages.append((kind, page_of(url, status, content_type, text)))
         except PublishError as exc:  # not PEP 691's shape
             raise AuditError(str(exc)) from None
     return pages, notes
-
-
-def read_from(reader: IndexReader, url: str, accept: str) -> tuple[int, str, str]:
-    """``url`` read as ``reader`` reads: its credentials go to its index's simple API's and
-    upload's origins only (an integrity API on another host is read without them)."""
-    origins = frozenset({origin(reader.simple_url), *reader.origins})
-    return read_page(
-        url, accept=accept, auth=reader.auth, origins=origins, patience=reader.patience
-    )
 
 
 def reader_for(repo: Repository, sleep: Callable[[float], None] = time.sleep) -> IndexReader:

@@ -231,37 +231,16 @@ def _hint(status: int, url: str, answered_by: str, origins: Collection[Origin], 
     )
 
 
-def project_page(
-    simple_url: str,
-    project: str,
-    *,
-    auth: tuple[str, str] | None = None,
-    origins: Collection[Origin] = (),
-    patience: Patience = Patience(),
-) -> ProjectPage:
-    """What the index at ``simple_url`` says of ``project``: its files and status."""
-    url = page_url(simple_url, project)
-    status, content_type, body = _fetch(
-        url,
-        accept=ACCEPT,
-        auth=auth,
-        origins={origin(simple_url), *origins},
-        patience=patience,
-    )
-    return page_of(url, status, content_type, bytes(body.data))
-
-
 def page_url(simple_url: str, project: str) -> str:
     """The address of ``project``'s page on the index at ``simple_url``."""
     return f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
 
 
-def page_of(url: str, status: int, content_type: str, data: bytes) -> ProjectPage:
+def page_of(url: str, status: int, content_type: str, text: str) -> ProjectPage:
     """A project page from the index's answer (200, or 404: a project it does not know)."""
     if status == 404:
         logger.debug("  %s: not on the index yet", url)
         return ProjectPage()
-    text = data.decode("utf-8", "replace")
     if content_type.split(";")[0].strip() == JSON_TYPE:
         try:
             return parse_json_page(json.loads(text), url)
@@ -270,35 +249,6 @@ def page_of(url: str, status: int, content_type: str, data: bytes) -> ProjectPag
                 f"{url}: the index sent invalid PEP 691 JSON; check the repository URL"
             ) from None
     return parse_html_page(text, url)
-
-
-def file_sha256(
-    file: IndexedFile,
-    *,
-    auth: tuple[str, str] | None = None,
-    origins: Collection[Origin] = (),
-    patience: Patience = Patience(timeout=60.0),
-    size: int | None = None,
-) -> str:
-    """The sha256 of an indexed file: the listed one, else of its content (at most ``size + 1``
-    bytes: a longer file differs from ours)."""
-    if file.sha256:
-        return file.sha256
-    status, _, body = _fetch(
-        file.url,
-        accept="*/*",
-        auth=auth,
-        origins=origins,
-        patience=patience,
-        limit=MAX_FILE if size is None else size + 1,
-        keep=False,
-    )
-    if status == 404:
-        raise PublishError(
-            f"{file.url}: listed by the index but not downloadable (404); "
-            "the index is inconsistent, ask its administrator"
-        )
-    return body.hash.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -314,42 +264,44 @@ class IndexReader:
         """This reader, never waiting past ``deadline`` (a :func:`time.monotonic` time)."""
         return replace(self, patience=replace(self.patience, deadline=deadline))
 
+    @property
+    def allowed(self) -> frozenset[Origin]:
+        """Where its credentials may go: its simple API's origin and :attr:`origins`."""
+        return frozenset({origin(self.simple_url), *self.origins})
+
     def files(self, project: str) -> dict[str, IndexedFile]:
         return self.page(project).files
 
     def page(self, project: str) -> ProjectPage:
-        return project_page(
-            self.simple_url,
-            project,
-            auth=self.auth,
-            origins=self.origins,
-            patience=self.patience,
+        """What the index says of ``project``: its files and status."""
+        url = page_url(self.simple_url, project)
+        return page_of(url, *self.read(url, ACCEPT))
+
+    def read(self, url: str, accept: str) -> tuple[int, str, str]:
+        """``(status, content type, text)`` of one page of the index or its APIs; 404 is
+        ``(404, "", "")``."""
+        status, content_type, body = _fetch(
+            url, accept=accept, auth=self.auth, origins=self.allowed, patience=self.patience
         )
+        return status, content_type, body.data.decode("utf-8", "replace")
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
-        return file_sha256(
-            file,
+        """The sha256 of an indexed file: the listed one, else of its content (at most
+        ``size + 1`` bytes: a longer file differs from ours)."""
+        if file.sha256:
+            return file.sha256
+        status, _, body = _fetch(
+            file.url,
+            accept="*/*",
             auth=self.auth,
-            origins={origin(self.simple_url), *self.origins},
+            origins=self.allowed,
             patience=self.patience,
-            size=size,
+            limit=MAX_FILE if size is None else size + 1,
+            keep=False,
         )
-
-
-def read_page(
-    url: str,
-    *,
-    accept: str,
-    auth: tuple[str, str] | None = None,
-    origins: Collection[Origin] = (),
-    patience: Patience = Patience(),
-) -> tuple[int, str, str]:
-    """``(status, content type, text)`` of one page of an index or its APIs; 404 is ``(404, "", "")``."""
-    status, content_type, body = _fetch(
-        url,
-        accept=accept,
-        auth=auth,
-        origins=origins,
-        patience=patience,
-    )
-    return status, content_type, body.data.decode("utf-8", "replace")
+        if status == 404:
+            raise PublishError(
+                f"{file.url}: listed by the index but not downloadable (404); "
+                "the index is inconsistent, ask its administrator"
+            )
+        return body.hash.hexdigest()

@@ -17,7 +17,7 @@ from relnox.redact import redact
 class IndexedFile:
     filename: str
     url: str
-    sha256: str | None  # None: the index gave no sha256 (see :func:`file_sha256`)
+    sha256: str | None  # None: the index gave no sha256 (IndexReader.sha256 reads the file)
     upload_time: datetime | None = None  # PEP 700 ``upload-time`` (JSON only)
 
 

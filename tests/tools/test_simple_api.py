@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -17,8 +18,6 @@ from relnox.tools.simple_api import (
     JSON_TYPE,
     IndexReader,
     Patience,
-    file_sha256,
-    project_page,
 )
 from relnox.tools.simple_pages import IndexedFile, parse_html_page
 from tests.fault_server import HANG, FaultServer
@@ -85,7 +84,7 @@ def test_pep691_json_is_asked_for_and_read(index: Index) -> None:
         ],
     }
     index.pages["/simple/demo-core/"] = [(200, JSON_TYPE, json.dumps(body).encode())]
-    files = project_page(index.url, "Demo_Core").files
+    files = IndexReader(index.url).files("Demo_Core")
     assert index.seen[0][0] == "/simple/demo-core/" and index.seen[0][1].startswith(JSON_TYPE)
     wheel = files["demo_core-1.0-py3-none-any.whl"]
     assert wheel.sha256 == SHA and wheel.url.endswith("/files/demo_core-1.0-py3-none-any.whl")
@@ -99,43 +98,44 @@ def test_pep503_html_fallback_and_unknown_project(index: Index) -> None:
         '<a href="../../packages/demo_core-1.0.tar.gz#md5=abc">demo_core-1.0.tar.gz</a></body></html>'
     )
     index.pages["/simple/demo-core/"] = [(200, "text/html; charset=utf-8", html.encode())]
-    files = project_page(index.url, "demo-core").files
+    files = IndexReader(index.url).files("demo-core")
     assert files["demo_core-1.0-py3-none-any.whl"].sha256 == SHA
     assert files["demo_core-1.0.tar.gz"].sha256 is None
-    assert project_page(index.url, "not-there").files == {}
+    assert IndexReader(index.url).files("not-there") == {}
 
 
 def test_a_file_without_hash_is_downloaded_and_hashed(index: Index) -> None:
     index.pages["/packages/demo_core-1.0.tar.gz"] = [(200, "application/octet-stream", CONTENT)]
     url = index.url.replace("/simple/", "/packages/demo_core-1.0.tar.gz")
-    assert file_sha256(IndexedFile("demo_core-1.0.tar.gz", url, None)) == SHA
-    assert file_sha256(IndexedFile("x", "http://127.0.0.1:9/never", "abc")) == "abc"  # no request
+    assert IndexReader(index.url).sha256(IndexedFile("demo_core-1.0.tar.gz", url, None)) == SHA
+    assert (
+        IndexReader(index.url).sha256(IndexedFile("x", "http://127.0.0.1:9/never", "abc")) == "abc"
+    )  # no request
 
 
 def test_transient_errors_are_retried_then_reported(index: Index) -> None:
     ok = (200, "text/html", b"<a href='/p/demo_core-1.0.tar.gz#sha256=" + SHA.encode() + b"'>x</a>")
     index.pages["/simple/demo-core/"] = [(503, "text/plain", b""), (429, "text/plain", b""), ok]
     delays: list[float] = []
-    files = project_page(
-        index.url, "demo-core", patience=Patience(retry_delay=0.5, sleep=delays.append)
-    ).files
+    patience = Patience(retry_delay=0.5, sleep=delays.append)
+    files = IndexReader(index.url, patience=patience).files("demo-core")
     assert list(files) == ["demo_core-1.0.tar.gz"] and delays == [0.5, 1.0]
     index.pages["/simple/down/"] = [(502, "text/plain", b"")]
     with pytest.raises(PublishError, match=r"HTTP 502.*check the repository URL"):
-        project_page(index.url, "down", patience=Patience(retries=1, sleep=delays.append))
+        IndexReader(index.url, patience=Patience(retries=1, sleep=delays.append)).page("down")
     with pytest.raises(PublishError, match="cannot be reached"):
-        project_page("http://127.0.0.1:9/simple/", "demo-core", patience=Patience(retries=0))
+        IndexReader("http://127.0.0.1:9/simple/", patience=Patience(retries=0)).page("demo-core")
 
 
 def test_authentication_is_sent_only_when_asked_for(index: Index) -> None:
     index.pages["/simple/private/"] = [(401, "text/plain", b"")]
     index.pages["/simple/private/#auth"] = [(200, "text/html", b"")]
-    assert project_page(index.url, "private", auth=("me", "pw-secret")).files == {}
+    assert IndexReader(index.url, ("me", "pw-secret")).files("private") == {}
     first, second = index.seen
     assert first[2] is None
     assert second[2] == "Basic " + base64.b64encode(b"me:pw-secret").decode()
     with pytest.raises(PublishError, match="HTTP 401"):
-        project_page(index.url, "private")
+        IndexReader(index.url).page("private")
 
 
 def test_html_parser_uses_the_link_path_for_the_name() -> None:
@@ -171,14 +171,13 @@ def test_credentials_stay_with_the_index_origin() -> None:
 
         with FaultServer(rule=private) as index:
             auth = ("me", "pw-secret")
-            listed = project_page(f"{index.url}simple/", "demo-core", auth=auth).files
+            reader = IndexReader(f"{index.url}simple/", auth)
+            listed = reader.files("demo-core")
             entry = listed["demo_core-1.0.tar.gz"]
             assert entry.sha256 is None and entry.url.startswith(other.url)
-            assert file_sha256(entry, auth=auth, origins=[("http", "127.0.0.1", 1)]) == SHA
+            assert reader.sha256(entry) == SHA
             with pytest.raises(PublishError, match=r"HTTP 401.*redirected to .*no credentials"):
-                project_page(
-                    f"{index.url}simple/", "moved", auth=auth, patience=Patience(retries=0)
-                )
+                replace(reader, patience=Patience(retries=0)).page("moved")
             assert sum(seen.authorized for seen in index.seen) == 2  # the index's own origin
     assert other.seen and not any(seen.authorized for seen in other.seen)
 
@@ -187,20 +186,22 @@ def test_a_file_longer_than_ours_is_read_no_further_and_differs(index: Index) ->
     """Hashed as it streams; with the size of ours, one byte more is enough to tell."""
     index.pages["/files/big.whl"] = [(200, "application/octet-stream", CONTENT * 1000)]
     entry = IndexedFile("big.whl", index.url.replace("simple/", "files/big.whl"), None)
-    assert file_sha256(entry) == hashlib.sha256(CONTENT * 1000).hexdigest()
+    assert IndexReader(index.url).sha256(entry) == hashlib.sha256(CONTENT * 1000).hexdigest()
     partial = hashlib.sha256((CONTENT * 1000)[: len(CONTENT) + 1]).hexdigest()
-    assert file_sha256(entry, size=len(CONTENT)) == partial != SHA
+    assert IndexReader(index.url).sha256(entry, size=len(CONTENT)) == partial != SHA
 
 
 @pytest.mark.parametrize("target", ["file:///dev/zero", "ftp://127.0.0.1:1/x.whl"])
 def test_only_http_addresses_are_read_links_and_redirects_alike(target: str, index: Index) -> None:
     with pytest.raises(PublishError, match="only http and https"):
-        file_sha256(IndexedFile("x.whl", target, None), patience=Patience(retries=0))
+        IndexReader(index.url, patience=Patience(retries=0)).sha256(
+            IndexedFile("x.whl", target, None)
+        )
     from tests.fault_server import FaultServer, Reply
 
     redirect = Reply(302, (("Location", target),))
     with FaultServer(rule=lambda seen: redirect) as moved, pytest.raises(PublishError) as caught:
-        project_page(f"{moved.url}simple/", "demo", patience=Patience(retries=0))
+        IndexReader(f"{moved.url}simple/", patience=Patience(retries=0)).page("demo")
     assert "HTTP 302" in str(caught.value) and target in str(caught.value)
 
 
