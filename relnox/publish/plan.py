@@ -176,7 +176,7 @@ def choose_transport(
     """``uv publish`` where uv runs (the faster), else twine; twine for keyring credentials
     and PEP 740 attestations. ``preferred`` (or ``[tool.relnox.publish] transport``) asks."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
-    from relnox.tools.upload import TRANSPORTS, twine
+    from relnox.tools.upload import TRANSPORTS, Twine
 
     wanted = preferred or workspace.config.section("publish").get("transport", "auto")
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
@@ -186,7 +186,7 @@ def choose_transport(
             "publish where uv runs, else twine)"
         )
     if wanted == "twine" or credentials.method == "keyring" or attestations:
-        return twine()
+        return Twine()
     uv = uv_binary()
     why = "uv is not installed" if uv is None else uv_cannot_run(uv)
     if uv is not None and why is None:
@@ -195,7 +195,7 @@ def choose_transport(
         return UvPublish(uv)
     if wanted == "uv":
         raise PublishError(f"{where} is 'uv', but {why}; install uv (pip install uv) or use twine")
-    return twine()
+    return Twine()
 
 
 def check_attestations(plan: PublishPlan) -> None:

@@ -36,9 +36,9 @@ from relnox.tools.upload import (
     Attempt,
     Runner,
     Transport,
+    Twine,
     Upload,
     failure_message,
-    twine,
 )
 
 logger = logging.getLogger("relnox")
@@ -61,7 +61,7 @@ class PackageUploader:
     sleep: Callable[[float], None] = time.sleep
     verbose: bool = False
     attestations: bool = False  # upload each file's PEP 740 attestations with it
-    transport: Transport = field(default_factory=twine)
+    transport: Transport = field(default_factory=Twine)
     #: new projects (``plan.new_projects``) a file of which this run has uploaded
     created: set[str] = field(default_factory=set)
     #: why no more projects may be created in this run (a 429 for a project's first file)
@@ -123,7 +123,7 @@ class PackageUploader:
             stop = len(outcomes)
         else:
             failed = re.search(r"Failed to publish `([^`]*)`", attempt.output)
-            stopped = Path(attempt.stopped_at or (failed.group(1) if failed else "")).name
+            stopped = Path(failed.group(1)).name if failed else ""
             names = [o.file.filename for o in outcomes]
             stop = names.index(stopped) if stopped in names else 0
         for outcome in outcomes[:stop]:

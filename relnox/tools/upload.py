@@ -60,8 +60,6 @@ class Attempt:
     tool: str = "twine"  # which uploader made the attempt
     #: the index's rate-limit headers (``Retry-After``, ``RateLimit*``) where the uploader shows them
     headers: tuple[tuple[str, str], ...] = ()
-    #: the file (its name) an attempt of several files stopped at, where the uploader says so
-    stopped_at: str = ""
 
 
 def attestations_of(path: Path) -> list[Path]:
@@ -123,10 +121,6 @@ class Transport(Protocol):
         ...
 
     def upload(self, request: Upload) -> Attempt: ...
-
-
-def twine() -> Transport:
-    return Twine()
 
 
 def _pasted(credentials: Credentials) -> str:

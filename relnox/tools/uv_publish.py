@@ -23,10 +23,10 @@ from relnox.tools.upload import (
     TRANSIENT,
     TRUSTED,
     Attempt,
+    Twine,
     Upload,
     answer_reason,
     kind_of_status,
-    twine,
 )
 
 logger = logging.getLogger("relnox")
@@ -153,7 +153,7 @@ class UvPublish:
             # that refuses early (a 401/403 before reading the body) reads as a broken
             # pipe to uv; twine reads the answer, so ask once with twine
             logger.debug("uv was cut off while sending; asking with twine")
-            return twine().upload(request)
+            return Twine().upload(request)
         output = redact(result.output)
         logger.debug("%s", output)
         if kind == OK:
