@@ -268,6 +268,7 @@ TABLE_KNOWN = {
     ),
     "doctor": ("require-changelog",),
     "audit": ("integrity-url",),
+    "network": ("timeout", "stall", "retries"),
 }
 
 

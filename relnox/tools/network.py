@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox.config import Config
+from relnox.config import TABLE_KNOWN, Config
 from relnox.errors import MOST_SECONDS, ConfigError
 
-KEYS = ("timeout", "stall", "retries")
+KEYS = TABLE_KNOWN["network"]  # an unknown key is said when the config is read
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,6 @@ def network_settings(config: Config | None) -> NetworkSettings:
     if config is None:
         return NetworkSettings()
     table = config.section("network")
-    for key in table:
-        if key not in KEYS:
-            raise ConfigError(
-                f"{config.source}: [tool.relnox.network] has an unknown key {key!r}; "
-                f"known keys: {', '.join(KEYS)}"
-            )
     timeout, stall, retries = (_positive(config.source, key, table) for key in KEYS)
     return NetworkSettings(float(timeout), float(stall), int(retries))
 
