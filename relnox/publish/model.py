@@ -116,11 +116,10 @@ class PublishPlan:
 
 
 def tiers(names: Sequence[str], workspace: Workspace) -> list[list[str]]:
-    chosen = set(names)
+    wanted = needs(names, workspace)
     depth: dict[str, int] = {}
     for name in names:
-        deps = [d for d in workspace.get(name).internal_deps if d in chosen and d in depth]
-        depth[name] = 1 + max((depth[d] for d in deps), default=-1)
+        depth[name] = 1 + max((depth[d] for d in wanted[name] if d in depth), default=-1)
     grouped: list[list[str]] = [[] for _ in range(1 + max(depth.values(), default=-1))]
     for name in names:
         grouped[depth[name]].append(name)

@@ -264,7 +264,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
     from relnox.publish.model import graph_mermaid
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
     from relnox.publish.rules import new_project_limit
-    from relnox.publish.run import JOBS, Waiting, snapshot, upload_all
+    from relnox.publish.run import JOBS, snapshot, upload_all
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
 
@@ -322,7 +322,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             uploader,
             keep_going=options.keep_going,
             jobs=options.jobs or JOBS,
-            waiting=Waiting(options.wait),
+            wait=options.wait,
             check_installable=seams.check_installable,
         )
     result.graph = graph_mermaid(names, workspace, result.package_statuses())

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from relnox.errors import PublishError, shortlist
@@ -38,31 +38,23 @@ logger = logging.getLogger("relnox")
 JOBS = 4
 
 
-@dataclass(frozen=True)
-class Waiting:
-    seconds: float | None = 300.0
-    poll: float = 0.5  # the first pause between looks; doubles up to 5 s
-    clock: Callable[[], float] = time.monotonic
-
-
 def wait_visible(
     files: Sequence[PlannedFile],
     reader: IndexReader,
     label: str,
-    waiting: Waiting,
+    seconds: float | None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[list[str], str, bool]:
     """Wait until the index lists each of ``files`` with our sha256: the names still not
     listed, why, and whether waiting longer could help (not for other content, said at
-    once). No read of the index outlasts the wait."""
+    once). No read of the index outlasts the wait (``seconds``; None: no wait)."""
     pending = {f.filename: f for f in files}
-    if waiting.seconds is None or not pending:
+    if seconds is None or not pending:
         return [], "", True
-    start, pause, told = waiting.clock(), waiting.poll, -5.0
-    # the reads' deadline, on the clock the reader's requests are bounded by
-    deadline = time.monotonic() + waiting.seconds
+    start, pause, told = time.monotonic(), 0.5, -5.0  # a pause doubles up to 5 s
+    deadline = start + seconds  # on the clock the reader's requests are bounded by
     reader = reader.until(deadline)
-    not_shown = f"they did not show within {waiting.seconds:g}s ([tool.relnox.publish] wait)"
+    not_shown = f"they did not show within {seconds:g}s ([tool.relnox.publish] wait)"
     while True:
         if time.monotonic() >= deadline:  # the last pause ended the wait
             return sorted(pending), not_shown, True
@@ -92,7 +84,7 @@ def wait_visible(
                 ),
                 False,
             )
-        elapsed = waiting.clock() - start
+        elapsed = time.monotonic() - start
         logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
             # each tier's: the upload's counter and closing line say it; -v says each
@@ -104,7 +96,7 @@ def wait_visible(
                 extra=detail("upload"),
             )
             return [], "", True
-        if elapsed >= waiting.seconds:
+        if elapsed >= seconds:
             return sorted(pending), not_shown, True
         if elapsed - told >= 5:
             told = elapsed
@@ -113,10 +105,10 @@ def wait_visible(
                 len(pending),
                 label,
                 elapsed,
-                waiting.seconds,
+                seconds,
                 shortlist(sorted(pending)),
             )
-        sleep(min(pause, max(0.05, waiting.seconds - elapsed)))
+        sleep(min(pause, max(0.05, seconds - elapsed)))
         pause = min(pause * 2, 5.0)
 
 
@@ -128,13 +120,12 @@ def upload_all(
     *,
     keep_going: bool = True,
     jobs: int = JOBS,
-    waiting: Waiting | None = None,
+    wait: float | None = 300.0,
     check_installable: InstallableCheck | None = None,
 ) -> None:
     """Every package of ``plan``, tier by tier (``jobs`` packages at once), outcomes added to
     ``result``. A tier's files must show on the index (and install, with
     ``check_installable``) before the next starts, the last before the run ends."""
-    waiting = waiting or Waiting()
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}
     failed: dict[str, str] = {}  # package -> the error that stopped it
@@ -214,7 +205,7 @@ def upload_all(
             continue
         last = number == len(grouped) - 1  # nothing waits for it, but it must show too
         missing, why, later = wait_visible(
-            done, uploader.reader, plan.repository.label, waiting, uploader.sleep
+            done, uploader.reader, plan.repository.label, wait, uploader.sleep
         )
         for package in sorted({f.package for f in done if f.filename in missing}):
             files = ", ".join(
