@@ -14,7 +14,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["UNREADABLE", "loads", "read_or_empty", "table", "tomllib", "unreadable_why"]
+__all__ = ["UNREADABLE", "read_or_empty", "table", "tomllib", "unreadable_why"]
 
 #: what ``tomllib`` raises for a document it cannot read (see :func:`unreadable_why`)
 UNREADABLE: tuple[type[Exception], ...] = (tomllib.TOMLDecodeError, ValueError, RecursionError)
@@ -37,14 +37,12 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
     return value if isinstance(value, (dict, Mapping)) else {}
 
 
-def loads(text: str) -> dict[str, Any]:
-    """``tomllib.loads(text)``, raising :data:`UNREADABLE` as it does."""
-    return tomllib.loads(text)
-
-
 def read_or_empty(path: Path) -> dict[str, Any]:
-    """The TOML document at ``path``, or ``{}`` when it cannot be read."""
+    """The TOML document at ``path`` (a regular file: :func:`relnox.files.read_bytes`), or
+    ``{}`` when it cannot be read."""
+    from relnox.files import read_bytes
+
     try:
-        return loads(path.read_bytes().decode("utf-8"))
+        return tomllib.loads(read_bytes(path).decode("utf-8"))
     except (OSError, ValueError, RecursionError):  # UNREADABLE, UnicodeDecodeError
         return {}

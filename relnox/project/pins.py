@@ -494,10 +494,10 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
     """A ``pyproject.toml`` text's PEP 508 requirement arrays by their key (each distinct
     text parsed once, read-only: tomllib); empty when it is not TOML."""
     from relnox.project.pyproject import pep508_arrays
-    from relnox.toml import UNREADABLE, loads
+    from relnox.toml import UNREADABLE, tomllib
 
     try:
-        doc = loads(text)
+        doc = tomllib.loads(text)
     except UNREADABLE:
         return {}
     return {

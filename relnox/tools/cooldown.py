@@ -8,8 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from relnox.files import read_bytes
-from relnox.toml import tomllib
+from relnox.toml import read_or_empty
 from relnox.tools.trust import pip_settings
 
 UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
@@ -32,10 +31,7 @@ def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
 
 
 def _uv_file_setting(path: Path) -> str | None:
-    try:
-        data = tomllib.loads(read_bytes(path).decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # tomllib's errors (relnox.toml.UNREADABLE)
-        return None
+    data = read_or_empty(path)
     for key in ("exclude-newer", "exclude-newer-package"):
         if key in data:
             return f"{key} = {data[key]!r} in {path}"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from relnox.errors import ConfigError, VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
-from relnox.toml import UNREADABLE, loads, tomllib, unreadable_why
+from relnox.toml import UNREADABLE, tomllib, unreadable_why
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
@@ -479,7 +479,7 @@ def load_toml(path: Path) -> dict[str, Any]:
     if text.startswith("\ufeff"):
         raise ConfigError(f"{path}: starts with a UTF-8 byte order mark (BOM); save it without BOM")
     try:
-        return loads(text)
+        return tomllib.loads(text)
     except UNREADABLE as exc:
         raise ConfigError(
             f"{path}: invalid TOML ({unreadable_why(exc)}); fix the syntax there"
