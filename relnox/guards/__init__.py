@@ -4,7 +4,7 @@ first use (PEP 562), so plan and bump load only the API guard."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from relnox.stage import lazy_face
 
@@ -17,42 +17,24 @@ if TYPE_CHECKING:
         doctor_checks,
         enabled,
     )
-    from relnox.guards.audit import AuditError, AuditOptions, AuditPlan, AuditReport, audit
+    from relnox.guards.audit import AUDIT_STAGE, AuditError, AuditOptions, AuditPlan, AuditReport
+    from relnox.guards.audit import audit as audit
     from relnox.guards.audit import plan_audit as plan_audit
     from relnox.guards.audit import run_audit as run_audit
-    from relnox.guards.skew import SkewError, SkewOptions, SkewPlan, SkewReport, check_skew
+    from relnox.guards.skew import SKEW_STAGE, SkewError, SkewOptions, SkewPlan, SkewReport
+    from relnox.guards.skew import check_skew as check_skew
     from relnox.guards.skew import plan_skew as plan_skew
     from relnox.guards.skew import run_skew as run_skew
-    from relnox.stage import Stage
-
-    SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport]
-    AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport]
 
 #: each module of the face -> the names it defines
 _MODULES = {
-    "api": ("ApiChange", "ApiError", "api_changes", "check_bump", "doctor_checks", "enabled"),
-    "audit": ("AuditError", "AuditOptions", "AuditPlan", "AuditReport", "audit", "plan_audit"),
-    "skew": ("SkewError", "SkewOptions", "SkewPlan", "SkewReport", "check_skew", "plan_skew"),
+    "api": "ApiChange ApiError api_changes check_bump doctor_checks enabled",
+    "audit": "AUDIT_STAGE AuditError AuditOptions AuditPlan AuditReport audit plan_audit run_audit",
+    "skew": "SKEW_STAGE SkewError SkewOptions SkewPlan SkewReport check_skew plan_skew run_skew",
 }
-_FACE = {name: f"relnox.guards.{module}" for module, names in _MODULES.items() for name in names}
-_FACE.update(run_audit="relnox.guards.audit", run_skew="relnox.guards.skew")
+_FACE = {name: f"relnox.guards.{mod}" for mod, names in _MODULES.items() for name in names.split()}
 
-
-def _skew_stage() -> Any:
-    from relnox.guards.skew import SkewOptions, plan_skew, run_skew
-    from relnox.stage import Stage
-
-    return Stage("skew", SkewOptions, plan_skew, run_skew)
-
-
-def _audit_stage() -> Any:
-    from relnox.guards.audit import AuditOptions, plan_audit, run_audit
-    from relnox.stage import Stage
-
-    return Stage("audit", AuditOptions, plan_audit, run_audit)
-
-
-__getattr__ = lazy_face(__name__, _FACE, {"SKEW_STAGE": _skew_stage, "AUDIT_STAGE": _audit_stage})
+__getattr__ = lazy_face(__name__, _FACE, {})
 
 
 __all__ = [

@@ -22,7 +22,7 @@ from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import PublishError, RelnoxError
 from relnox.progress import finished
 from relnox.project.workspace import Workspace
-from relnox.stage import Runtime
+from relnox.stage import Runtime, Stage
 from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
@@ -340,3 +340,8 @@ def has_bundles(text: str) -> bool:
     except json.JSONDecodeError:
         return False
     return isinstance(data, dict) and bool(data.get("attestation_bundles"))
+
+
+AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport] = Stage(
+    "audit", AuditOptions, plan_audit, run_audit
+)

@@ -25,7 +25,7 @@ from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
 from relnox.guards.audit import reader_for
 from relnox.project.workspace import Workspace, needs
-from relnox.stage import Runtime, Status
+from relnox.stage import Runtime, Stage, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
@@ -457,3 +457,8 @@ def closing_message(report: SkewReport) -> str:
         "make the release compatible, publish capped post releases of them, or accept "
         "with --accept-skew NAME==VERSION"
     )
+
+
+SKEW_STAGE: Stage[SkewOptions, SkewPlan, SkewReport] = Stage(
+    "skew", SkewOptions, plan_skew, run_skew
+)

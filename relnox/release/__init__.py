@@ -4,9 +4,9 @@ pull request. Each name is imported on first use (PEP 562): ``relnox doctor``, `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from relnox.stage import Stage, lazy_face
+from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
     from relnox.release.ci_tags import (
@@ -25,11 +25,9 @@ if TYPE_CHECKING:
     from relnox.release.pipeline import plan_release, release
     from relnox.release.rehearse import Rehearsal, demo, rehearse
     from relnox.release.release_pr import PrOptions, release_pr
-    from relnox.release.tagging import TagOptions, TagPlan, TagResult
+    from relnox.release.tagging import TAG_STAGE, TagOptions, TagPlan, TagResult
     from relnox.release.tagging import apply_tags as apply_tags
     from relnox.release.tagging import plan_tags as plan_tags
-
-    TAG_STAGE: Stage[TagOptions, TagPlan, TagResult]
 
 #: each name of the face -> the module that defines it
 _FACE = {
@@ -44,19 +42,12 @@ _FACE = {
         ("notes", "NOTES_FILE ReleaseNotes release_notes write_notes"),
         ("pipeline", "plan_release release"),
         ("rehearse", "Rehearsal demo rehearse"),
-        ("tagging", "TagOptions TagPlan TagResult apply_tags plan_tags"),
+        ("tagging", "TAG_STAGE TagOptions TagPlan TagResult apply_tags plan_tags"),
     )
     for name in names.split()
 }
 
-
-def _tag_stage() -> Any:
-    from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-
-    return Stage("tag", TagOptions, plan_tags, apply_tags)
-
-
-__getattr__ = lazy_face(__name__, _FACE, {"TAG_STAGE": _tag_stage})
+__getattr__ = lazy_face(__name__, _FACE, {})
 
 
 __all__ = [

@@ -132,14 +132,11 @@ def rehearse(
     options: ReleaseOptions,
     *,
     progress: Progress | None = None,
-    workdir: Path | None = None,
 ) -> Rehearsal:
     """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
-        base = workdir or Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-"))
-        )
+        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-")))
         clone = _clone(Path(root).resolve(), base / "repo")
         if options.part is None and options.to is None and options.pre is None:
             _refuse_tagged_elsewhere(clone, options)
@@ -221,16 +218,13 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
 def demo(
     *,
     progress: Progress | None = None,
-    workdir: Path | None = None,
     resume_command: str = "relnox demo",
 ) -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
     run its full release against two local indexes (``resume_command``: the rerun hint)."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
-        base = workdir or Path(
-            stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-"))
-        )
+        base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-")))
         root = create_demo_workspace(base / "workspace")
         remote = base / "origin.git"
         git.git(base, "init", "-q", "--bare", str(remote), env=git_env())

@@ -18,7 +18,7 @@ from relnox.paths import rel
 from relnox.progress import finished
 from relnox.project.workspace import Package, Workspace
 from relnox.release.tag_checks import check_creatable, check_remote
-from relnox.stage import Runtime
+from relnox.stage import Runtime, Stage
 from relnox.tools import git
 from relnox.tools.github import event_before
 from relnox.tools.network import network_settings
@@ -369,3 +369,6 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
                 "name on another commit, bump the version"
             ) from None
         pushed.update(names)
+
+
+TAG_STAGE: Stage[TagOptions, TagPlan, TagResult] = Stage("tag", TagOptions, plan_tags, apply_tags)
