@@ -318,7 +318,7 @@ def _moved_lines(
         # the line says the release's day too (a man page's title): {day} moved with it
         both[p] = {undated(t) for t in minus[p]} & {undated(t) for t in plus[p]}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
-    many = [p for p, lines in both.items() if len(lines) > 1]
+    many = sorted(p for p, lines in both.items() if len(lines) > 1)
     if not many:
         return found
     # the files that still say ``old`` at ``new_tag`` (1: none; unreadable: all)
