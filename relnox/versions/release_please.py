@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +73,7 @@ def breaking_is_minor(directory: Path) -> bool:
 def config_above(directory: Path) -> ReleasePleaseConfig | None:
     """The nearest ``release-please-config.json`` up to the repository's top, and its folder."""
     for folder in (directory, *directory.parents):
-        text = _text(folder / CONFIG)
+        text = text_or_none(folder / CONFIG)
         if text is None:
             if (folder / ".git").exists():
                 return None
@@ -100,23 +99,9 @@ def manifest_entry(
     manifest = top / MANIFEST
     if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
         return None
-    text = _text(manifest)
+    text = text_or_none(manifest)
     pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
     said = re.search(pattern, text or "")
     if said is None or said["version"] != version:
         return None
     return VersionLocation(manifest, "pattern", version, pattern=pattern)
-
-
-def _text(path: Path) -> str | None:
-    """The text of ``path``, read once for every package of a run while it is unchanged."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _read(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@lru_cache(maxsize=16)
-def _read(path: str, mtime_ns: int, size: int) -> str | None:
-    return text_or_none(Path(path))

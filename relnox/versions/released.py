@@ -5,7 +5,6 @@ newest bare tags (``[tool.relnox] packages`` decides otherwise)."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 def _tags(root: Path, newest_first: bool = False) -> list[str]:
     """The repository's tag names, by name or ``newest_first``; none outside git."""
-    if shutil.which("git") is None or not git.is_repo(root):
+    if not git.on_path() or not git.is_repo(root):
         return []
     refs = [(ref[10:], when) for _o, ref, _k, _p, when in git.tag_refs(root)]
     if newest_first:  # git's order: the newest first, then by name
@@ -103,7 +102,7 @@ def released_elsewhere(
     if not candidates and not by_workflow:
         return []
     stems = _stems_of(root, candidates)
-    in_repo = shutil.which("git") is not None and git.is_repo(root)
+    in_repo = git.on_path() and git.is_repo(root)
     top = git.toplevel(root) if in_repo else root
     from relnox.versions.vcs import PUBLISHES, workflow_texts
 

@@ -102,10 +102,7 @@ class VersionLocation:
         if self.every:  # bump-my-version's searches: each place that says this version
             match = next((m for m in regex.finditer(text) if m["version"] == self.value), None)
         if match is None or match.group("version") != self.value:
-            raise VersionError(
-                f"{self.path}: the version {self.value!r} is no longer where it was read; "
-                "rerun the command"
-            )
+            raise moved(self.path, self.value)
         if self.kind == "python" or self.every:  # every assignment of this version too
             return regex.sub(
                 lambda m: (
@@ -209,7 +206,9 @@ def render_groups(
 
 
 def moved(path: Path, old: str) -> VersionError:
-    return VersionError(f"{path}: the version {old!r} is no longer where it was read; rerun")
+    return VersionError(
+        f"{path}: the version {old!r} is no longer where it was read; rerun the command"
+    )
 
 
 def read_text(path: Path, kind: str = "file") -> str:

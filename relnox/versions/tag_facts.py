@@ -34,10 +34,6 @@ from relnox.versions.tags import UNDERSCORED, dotless_version, names_no_package,
 ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 
-def _said_at(member: Member, tag: str, show_files: ShowFiles | None) -> list[Version | None] | None:
-    return said_at([member], tag, show_files)[0]
-
-
 def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles | None
 ) -> list[list[Version | None] | None]:
@@ -56,7 +52,7 @@ def said_at(
 def tag_names_version(
     member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
-    return version in (_said_at(member, tag, show_files) or ())
+    return version in (said_at([member], tag, show_files)[0] or ())
 
 
 _QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
@@ -115,7 +111,7 @@ def tag_contradicts(
     member: Member, tag: str, version: Version, show_files: ShowFiles | None
 ) -> bool:
     """At ``tag``, the member's version file names other versions, never this one."""
-    said = None if member.vcs else _said_at(member, tag, show_files)
+    said = None if member.vcs else said_at([member], tag, show_files)[0]
     return said is not None and version not in said and any(v is not None for v in said)
 
 
@@ -790,7 +786,7 @@ class TagReading:
                 continue
             said = []
             for version, tag in chain:
-                found = {v for v in _said_at(member, tag, show_files) or () if v is not None}
+                found = {v for v in said_at([member], tag, show_files)[0] or () if v is not None}
                 if len(found) != 1 or version in found:
                     break
                 said.append((found.pop(), tag))
