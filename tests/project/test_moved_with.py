@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -538,3 +539,21 @@ def test_a_generated_man_page_whose_version_and_day_moved_at_each_release_moves_
     title = (root / "docs/acme.1").read_text(encoding="utf-8").splitlines()[0]
     assert re.fullmatch(r'\.TH ACME "1" "\d{4}\\-\d{2}\\-\d{2}" "acme 1\.2\.1" "Acme"', title)
     assert days["1.2.0"] not in title
+
+
+def test_the_files_a_bump_asks_git_about_are_named_in_one_order_at_every_run(
+    tmp_path: Path,
+) -> None:
+    """Files a release made, each saying its version on two lines: which of them still say
+    the last release is one ``git grep`` over them, and its ``-v`` line names them in the
+    same order whatever the interpreter's hash seed (a set's order once decided it)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "0.9.0")}, tags=["v0.9.0"])
+    for version in ("1.0.0", "1.1.0", "1.2.0"):
+        notes = {f"notes/{version}/{n}.txt": f"x {version}\ny {version}\n" for n in "abcdefgh"}
+        commit(root, {"pyproject.toml": project("acme", version), **notes}, f"v{version}")
+    greps: set[tuple[str, ...]] = set()
+    for seed in "1234":
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = run_relnox("bump", "--part", "patch", "--dry-run", "-v", cwd=root, env=env)
+        greps.add(tuple(line for line in done.stderr.splitlines() if " grep " in line))
+    assert len(greps) == 1 and len(next(iter(greps))) == 2, greps
