@@ -419,6 +419,8 @@ def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]
     """The tags of ``target``'s last :data:`_RELEASES_READ` releases of HEAD's line, the
     last first (not another line's above it: main's 2.0.0a0 seen from a 1.6 branch)."""
     pkg = workspace.get(target)
+    if pkg.tags is not None and pkg.tags.carried:  # released under another package's tags
+        return list(pkg.tags.carried[:_RELEASES_READ])
     newest = pkg.tags.newest[0] if pkg.tags else None
     line = [v for v in pkg.tags.released if newest is None or v <= newest] if pkg.tags else []
     released = heapq.nlargest(_RELEASES_READ, line)

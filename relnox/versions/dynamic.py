@@ -18,6 +18,7 @@ from relnox.versions.incremental import incremental_version, opted_in, setup_py_
 from relnox.versions.setup_py import (
     SCM_KEYWORDS,
     followed,
+    module_reads,
     scm_keyword,
     setup_py_literal,
     setup_py_reads,
@@ -147,7 +148,7 @@ def _setuptools(
                 f"{pyproject}: [tool.setuptools.dynamic] version attr {attr!r}: no module "
                 f"{module_name} under {directory}; fix the attr"
             )
-        loc = _attr_found(module, attr)
+        loc = _attr_found(module, attr, directory)
         if loc is None and python_location(module) is None and literal_free(module):
             return computed_version(said)
         return "setuptools-attr", [loc or literal_location(module, "version attr", pyproject)], said
@@ -204,9 +205,15 @@ def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
     return tuple_location(module, attr.rpartition(".")[2])
 
 
-def _attr_found(module: Path, attr: str) -> VersionLocation | None:
-    """Where ``attr`` of ``module`` is written: its literal, the ``__version__`` import finds, a tuple."""
-    return _attr_location(module, attr) or followed(module) or _attr_tuple(module, attr)
+def _attr_found(module: Path, attr: str, directory: Path) -> VersionLocation | None:
+    """Where ``attr`` of ``module`` is written: its literal, the ``__version__`` import finds, a
+    tuple, the version file it reads."""
+    return (
+        _attr_location(module, attr)
+        or followed(module)
+        or _attr_tuple(module, attr)
+        or module_reads(module, directory)
+    )
 
 
 def setup_cfg_version(
@@ -222,7 +229,9 @@ def setup_cfg_version(
         module = find_module(roots, attr.rpartition(".")[0])
         if module is None:
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
-        loc = _attr_found(module, attr) or literal_location(module, "[metadata] version attr", cfg)
+        loc = _attr_found(module, attr, directory) or literal_location(
+            module, "[metadata] version attr", cfg
+        )
         return "setup.cfg-attr", [loc], f"setup.cfg [metadata] version = attr: {attr}"
     if value.startswith("file:"):
         name = value[5:].strip().split(",")[0].strip()

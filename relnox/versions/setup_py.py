@@ -366,6 +366,26 @@ def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str
     return "setup.py", [loc], f"setup.py reads {held} {names[0]}"
 
 
+def module_reads(module: Path, directory: Path) -> VersionLocation | None:
+    """The one version file a module computing its ``__version__`` opens: a name its strings
+    give (``"VERSION"``), in its folder or one above it up to ``directory``."""
+    try:
+        tree = parse(read_text(module), str(module))
+    except (SyntaxError, ValueError):
+        return None
+    above = [module.parent, *module.parent.parents]
+    folders = above[: above.index(directory) + 1] if directory in above else above[:1]
+    holding = {
+        loc.path.resolve(): loc
+        for path in _named_files(tree, module.parent, [], folders)
+        if path.suffix != ".py"
+        and path.is_file()
+        and (loc := version_file(path)) is not None
+        and maybe_version(loc.value) is not None
+    }
+    return next(iter(holding.values())) if len(holding) == 1 else None
+
+
 def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"

@@ -809,5 +809,6 @@ class TagReading:
                 released=frozenset(v for v, _ in said),
                 last=last,
                 last_tag=tag,
+                carried=tuple({v: t for v, t in said}.items()),  # each at its first tag
             )
         return out

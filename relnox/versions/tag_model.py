@@ -153,6 +153,8 @@ class TagFacts:
     ahead: tuple[Version, str] | None = None
     #: how releases that are their own dates are spelled (:func:`relnox.versions.next.dated_version`)
     dated: str | None = None
+    #: released under another package's tags: (version, the tag that released it), the newest first
+    carried: tuple[tuple[Version, str], ...] = ()
 
     @property
     def newest(self) -> tuple[Version | None, str | None]:

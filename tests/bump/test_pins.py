@@ -546,3 +546,30 @@ def test_a_floor_a_bump_tool_also_rewrites_is_one_edit(tmp_path: Path) -> None:
     assert (root / "app/__init__.py").read_text() == '__version__ = "1.1.0"\n'
     assert 'version = "1.1.0"' in (root / "core/pyproject.toml").read_text()
     assert "current_version = 1.1.0" in (root / ".bumpversion.cfg").read_text()
+
+
+def test_a_floor_raised_to_each_release_carried_under_the_root_s_tags_is_raised(
+    tmp_path: Path,
+) -> None:
+    """The shape: a member with no tags of its own is released under the root's ``v3.x.0``
+    tags at versions of its own (1.0.0, 1.1.0, 1.2.0), and the root's floor on it was raised
+    to each; relnox looked for the member's tags (``part-v1.1.0``), found none and left the
+    floor as it was. It reads the floor at the tags the member was released under."""
+    files = {
+        "pyproject.toml": project("umbrella", "3.0.0", requires=["part>=1.0.0"])
+        + '\n[tool.uv.workspace]\nmembers = ["part"]\n',
+        "src/umbrella/__init__.py": "",
+        "part/pyproject.toml": project("part", "1.0.0"),
+        "part/src/part/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.0.0"])
+    for minor in (1, 2):
+        pyproject = project("umbrella", f"3.{minor}.0", requires=[f"part>=1.{minor}.0"])
+        files = {
+            "pyproject.toml": pyproject + '\n[tool.uv.workspace]\nmembers = ["part"]\n',
+            "part/pyproject.toml": project("part", f"1.{minor}.0"),
+        }
+        commit(root, files, f"v3.{minor}.0", message="release")
+    commit(root, {"part/src/part/more.py": ""})
+    bump = run_relnox("bump", "--dry-run", "-p", "part", "--part", "minor", cwd=root, check=True)
+    assert "umbrella requires part>=1.3.0 (was part>=1.2.0)" in bump.stdout

@@ -2315,3 +2315,31 @@ def test_a_meson_build_saying_the_static_project_version_is_a_copy(tmp_path: Pat
     assert "-  version: '1.10.0.dev0',\n+  version: '1.10.0',\n" in out
     own = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root / "own", check=True).stdout
     assert "meson.build" not in own
+
+
+def test_a_version_module_reading_the_project_s_version_file_is_that_file(
+    tmp_path: Path,
+) -> None:
+    """The shape: ``version = {attr = "coreish.core._version.__version__"}``, whose module
+    reads ``VERSION`` three folders up (``os.path.join(here, "..", "..", "..")``), the
+    project's own; relnox said the build computes the version and took the last tag's. The
+    version is that file's, and a bump rewrites it."""
+    module = (
+        "import os\n\nhere = os.path.dirname(os.path.abspath(__file__))\n"
+        'root = os.path.abspath(os.path.join(here, "..", "..", ".."))\n\n'
+        'with open(os.path.join(root, "VERSION")) as f:\n    __version__ = f.read().strip()\n'
+    )
+    extra = '\n[tool.setuptools.dynamic]\nversion = {attr = "coreish.core._version.__version__"}\n'
+    files = {
+        "core/pyproject.toml": project("coreish", dynamic=True, backend="setuptools", extra=extra),
+        "core/VERSION": "2.20.0\n",
+        "core/src/coreish/core/_version.py": module,
+        "pyproject.toml": '[tool.relnox]\npackages = ["core"]\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v2.19.0"])
+    ws = load_workspace(root)
+    (pkg,) = ws.packages
+    assert pkg.version == "2.20.0" and pkg.primary is not None
+    assert pkg.primary.path == root / "core/VERSION"
+    apply_bump(plan_bump(ws, BumpOptions(part="patch")))
+    assert (root / "core/VERSION").read_text() == "2.20.1\n"
