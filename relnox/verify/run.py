@@ -9,14 +9,12 @@ in the report; only usage errors raise :class:`VerifyError`.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import re
 import shlex
 import shutil
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -106,8 +104,7 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         pins=dict(plan.pins),
         pinned_below=dict(plan.pinned_below),
     )
-    tmp = tempfile.mkdtemp(prefix=TEMP_PREFIX)
-    try:
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
         runs = [
             _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
         ]
@@ -122,11 +119,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         report.fallback = next(
             (r.installer.name for r in runs if r.installer != plan.installer), ""
         )
-    finally:
-        # the environments (thousands of files) removed while the command goes on; the
-        # interpreter waits for this thread before it exits
-        remove = functools.partial(shutil.rmtree, tmp, ignore_errors=True)
-        threading.Thread(target=remove, name="relnox-verify-removal").start()
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)
