@@ -213,7 +213,8 @@ _PACKAGE_VERSION = (
     r"(?m)^_*(?:PKG|PACKAGE)_VERSION[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
     r"(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
-SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
+#: Sphinx's ``conf.py`` in a folder of any name (``docs/``, ``doc/``, ``web/``)
+SPHINX_CONF = ("conf.py", "source/conf.py")
 _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
     r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
@@ -249,7 +250,10 @@ def _equal_copies(
     tops = _names(directory)
     pattern_files = [(RELEASE_PLEASE, _RELEASE_PLEASE_ROOT, False)]
     pattern_files += [(CITATION, _CITATION_VERSION, False)]
-    pattern_files += [(name, _SPHINX_RELEASE, True) for name in SPHINX_CONF]
+    folders = sorted(top for top in tops or () if not top.startswith("."))
+    pattern_files += [
+        (f"{top}/{name}", _SPHINX_RELEASE, True) for top in folders for name in SPHINX_CONF
+    ]
     for name, pattern, every in pattern_files:
         path = directory / name
         if (tops is not None and name.split("/")[0] not in tops) or path in taken:

@@ -340,3 +340,19 @@ def test_sphinx_docs_at_the_last_release_while_the_files_say_the_next_dev_are_no
     (root / "pyproject.toml").write_text(project("acme", "7.11.4"))
     check = run_relnox("check-versions", cwd=root)
     assert check.returncode != 0 and "doc/conf.py says '7.11.3'" in check.stdout
+
+
+def test_sphinx_conf_in_a_docs_folder_of_any_name_moves_with_the_package(tmp_path: Path) -> None:
+    """The shape: the Sphinx sources live in ``web/`` (not ``docs/``), and each release moves
+    its ``conf.py``'s ``version``/``release`` with the package; the bump left it behind. A
+    ``conf.py`` that says another version (a tool's settings) stays."""
+    files = {
+        "pyproject.toml": project("acme", "3.6.2"),
+        "src/acme/__init__.py": "",
+        "web/conf.py": 'project = "acme"\nversion = "3.6.2"\nrelease = "3.6.2"\n',
+        "tools/conf.py": 'release = "1.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["3.6.2"])
+    bump = run_relnox("bump", "--dry-run", "-v", "--part", "patch", cwd=root, check=True)
+    assert '+version = "3.6.3"' in bump.stdout and '+release = "3.6.3"' in bump.stdout
+    assert "web/conf.py" in bump.stdout and "tools/conf.py" not in bump.stdout
