@@ -754,6 +754,12 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         "Version 1.8.0 (January 16st, 2026):\n\n- Fix ros3 test.\n"
     )
     assert [s.label for s in sections(dated)] == ["1.8.1", "1.8.0"]
+    # 'Version' and the version with its day, no colon, over a '*' list and a thanks line
+    worded = (
+        "\nVersion 3.8.1 2023-01-02\n\n* Resolve a bug\n\nThanks to A, B\n\n"
+        "Version 3.8 2022-12-12\n\n* Add 3.11\n"
+    )
+    assert [s.label for s in sections(worded)] == ["3.8.1", "3.8"]
 
 
 def test_a_version_line_straight_over_indented_entries_is_a_release_section(
