@@ -72,10 +72,17 @@ def _hook(log: Any, argv: Sequence[str], *args: Any, **kwargs: Any) -> str | Non
     return None
 
 
+def _forked(servers: Any, env: Any, argv: Sequence[str], *args: Any, **kwargs: Any) -> str | None:
+    """The stage of a hook a hook server forks (its start included, for the first hook of an
+    environment): as :func:`_hook` has it."""
+    return _hook(None, argv)
+
+
 @contextlib.contextmanager
 def _timers(clock: _Clock) -> Iterator[None]:
     import relnox.builds.backend as backend
     import relnox.builds.envpool as envpool
+    import relnox.builds.hook_server as hook_server
     import relnox.builds.run as run
 
     undo = [
@@ -84,6 +91,7 @@ def _timers(clock: _Clock) -> Iterator[None]:
         clock.wrap(envpool.EnvPool, "_create", "env create"),
         clock.wrap(backend.PackageBuilder, "_env", "env wait"),
         clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
+        clock.wrap(hook_server.HookServers, "run", _forked),  # or the hooks forked for them
         clock.wrap(backend, "unpack_sdist", "unpack"),
         clock.wrap(backend, "finish_sdist", "normalise"),  # links resolved, bytes normalised
         clock.wrap(run, "check_for_record", "checks"),

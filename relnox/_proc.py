@@ -179,6 +179,30 @@ def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.P
     return subprocess.Popen(_logged(argv, " &"), stdout=log, stderr=subprocess.STDOUT, **kwargs)
 
 
+def fork_server(
+    argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
+) -> subprocess.Popen[bytes]:
+    """Start ``argv``, a server that forks children which may run a package's code, in a
+    session of its own, keeping ``pass_fds``; its output a pipe the caller reads. Until
+    :func:`reaped`, :func:`stop_children` kills its group. Raises ``OSError``."""
+    popen = subprocess.Popen(
+        _logged(argv, " &  (forks the hooks of this run)"),
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        pass_fds=tuple(pass_fds),
+    )
+    _running[popen.pid] = True  # until reaped: stop_children stops its group
+    return popen
+
+
+def reaped(popen: subprocess.Popen[Any]) -> None:
+    """``popen`` (a :func:`fork_server`) has been waited for."""
+    _running.pop(popen.pid, None)
+
+
 def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subprocess.Popen[bytes]:
     """Start ``argv`` with pipes to its stdin and from its stdout (stderr discarded): one
     request written, one answer read, many times; the caller closes its stdin and waits."""

@@ -59,6 +59,7 @@ from relnox.versions.arithmetic import maybe_version
 
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool
+    from relnox.builds.hook_server import HookServers
 
 logger = logging.getLogger("relnox")
 
@@ -272,6 +273,7 @@ class _Run:
     times: dict[str, tuple[float, float]] = field(default_factory=dict)  # failed: start, seconds
     top: Path | None = None  # the repository's top, resolved (read once for every package)
     owners: Mapping[str, str] | None = None  # package directories (relnox.builds.inputs)
+    servers: HookServers | None = None
     earlier: Mapping[str, PackageRecord] = field(default_factory=dict)  # recorded before
     finished: list[PackageOutcome] = field(default_factory=list)  # what a stopped run records
 
@@ -341,7 +343,9 @@ class _Run:
             epoch = self.plan.epoch_of(pkg)
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
-            builder = PackageBuilder(label, pkg.backend, self.pool, log, environ)
+            builder = PackageBuilder(
+                label, pkg.backend, self.pool, log, environ, servers=self.servers
+            )
             files = builder.build(
                 pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel, epoch=epoch
             )
@@ -551,6 +555,7 @@ def _build(
     """Every package's outcome, in release order, and how many build environments were
     made; ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
+    from relnox.builds.hook_server import HookServers, enabled
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None
@@ -560,24 +565,29 @@ def _build(
         backend_warnings(_to_package_log),
     ):
         pool = EnvPool(plan.installer, plan.python, Path(tmp) / "envs", plan.fallback)
-        run = _Run(plan, pool, Path(tmp), environ, finished=finished)
+        servers = HookServers() if enabled() else None
+        run = _Run(plan, pool, Path(tmp), environ, servers=servers, finished=finished)
         with contextlib.suppress(RelnoxError):  # none, or one it cannot read: nothing kept
             run.earlier = {r.name: r for r in read_manifest(plan.dist_dir).packages}
         if any(f.parts for n, f in plan.inputs.items() if n not in plan.reuse):
             run.top = git.toplevel(plan.workspace.root).resolve()
             run.owners = package_owners(plan.workspace, run.top)
-        # with --test a package's tests install the wheels of those it needs: it starts
-        # after them; else at once, its files following theirs into dist/
-        ordered = plan.test_command is not None
-        work: Callable[[str], _Made | PackageOutcome] = run.build if ordered else run.make
-        outcomes = run_graph(
-            [pkg.name for pkg in plan.packages],
-            {pkg.name: pkg.internal_deps for pkg in plan.packages},
-            work,
-            jobs=plan.jobs,
-            keep_going=plan.keep_going,
-            finish=None if ordered else run.place,
-        )
+        try:
+            # with --test a package's tests install the wheels of those it needs: it starts
+            # after them; else at once, its files following theirs into dist/
+            ordered = plan.test_command is not None
+            work: Callable[[str], _Made | PackageOutcome] = run.build if ordered else run.make
+            outcomes = run_graph(
+                [pkg.name for pkg in plan.packages],
+                {pkg.name: pkg.internal_deps for pkg in plan.packages},
+                work,
+                jobs=plan.jobs,
+                keep_going=plan.keep_going,
+                finish=None if ordered else run.place,
+            )
+        finally:
+            if servers is not None:  # before the environments and scratch go
+                servers.close()
         environments = pool.count
     return tuple(_outcome(pkg, outcomes[pkg.name], run) for pkg in plan.packages), environments
 
