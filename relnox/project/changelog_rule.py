@@ -9,9 +9,10 @@ from pathlib import Path
 
 from relnox.paths import rel
 from relnox.project.changelog_file import changelog_of
-from relnox.project.moved_with import history_rule, last_releases
+from relnox.project.moved_with import history_rule
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versions.tag_name import last_releases
 
 #: ``[tool.relnox] changelog-edit``
 RULES = ("history", "edit", "keep")
@@ -30,7 +31,7 @@ def changelog_kept(
         return None
     of_path = (p for p in released if changelog_of(workspace, p) == path)
     for pkg in of_path:
-        tags = [tag for _, tag in last_releases(workspace, pkg)]
+        tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)]
         if len(tags) < 3:
             continue
         if not _left_at_releases(workspace.root, pkg, path, tags):

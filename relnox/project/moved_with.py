@@ -4,7 +4,6 @@ copy of that package's version, so a bump keeps it in step."""
 from __future__ import annotations
 
 import functools
-import heapq
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -28,12 +27,10 @@ from relnox.versions.sources import (
     undated,
     version_at,
 )
-from relnox.versions.tag_name import tag_for
+from relnox.versions.tag_name import RELEASES_READ, last_releases
 
 #: ``[tool.relnox] unreleased-versions``
 RULES = ("history", "keep")
-#: the newest releases read: the project said each one's version at its tag
-_READ = 3
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
 #: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
@@ -116,32 +113,13 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
     if pkg.primary is None or not same_version(pkg.version, member.version):
         return []
-    finals = last_releases(workspace, pkg)
+    finals = last_releases(pkg, workspace.tag_format)
     if len(finals) < 2:
         return []
     for version, tag in finals:
         if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
             return []
     return [tag for _, tag in finals]
-
-
-def last_releases(workspace: Workspace, pkg: Package) -> list[tuple[Version, str]]:
-    """``pkg``'s newest releases (up to :data:`_READ`), newest first, with their tags: its
-    final releases, or its pre-releases too where it made no final one or its version is a
-    pre-release (the candidates of its next release); none above its version or the release
-    of its development version (a patch released from a backport branch says nothing of
-    this line's copies)."""
-    current = maybe_version(pkg.version)
-    top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
-    released = [
-        v
-        for v in (pkg.tags.released if pkg.tags else ())
-        if not v.is_devrelease and (top is None or v <= top)
-    ]
-    finals = [v for v in released if not v.is_prerelease]
-    candidate = current is not None and current.pre is not None
-    last = heapq.nlargest(_READ, released if candidate else finals or released)
-    return [(v, tag_for(pkg, str(v), workspace.tag_format)) for v in last]
 
 
 def _at_last(version: str, last: Version) -> bool:
@@ -159,11 +137,15 @@ def _at_last(version: str, last: Version) -> bool:
 
 def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
     """The files no version source reads whose version line the repository moved from each
-    of ``pkg``'s last releases to the next, each as a place a bump writes, and the note."""
+    of ``pkg``'s last releases to the next, each as a place a bump writes, and the note;
+    none for a package released under another's tags (what moved between them is that
+    package's release)."""
     if (pkg.primary is None and not pkg.vcs_versioned) or unreleased_rule(workspace) == "keep":
         return [], ""
-    last = last_releases(workspace, pkg)
-    if len(last) < _READ or not _at_last(pkg.version, last[0][0]):
+    if pkg.tags is not None and pkg.tags.carried:
+        return [], ""
+    last = last_releases(pkg, workspace.tag_format)
+    if len(last) < RELEASES_READ or not _at_last(pkg.version, last[0][0]):
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)

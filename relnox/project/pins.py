@@ -11,7 +11,6 @@ requirement and the number of version segments written are kept.
 from __future__ import annotations
 
 import functools
-import heapq
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +23,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.errors import VersionError, shortlist
 from relnox.files import text_or_none
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_name import last_releases
 
 if TYPE_CHECKING:
     from relnox.project.pyproject import InternalRequirement
@@ -289,8 +289,6 @@ def rewrite_line(text: str, index: int, old: str, new: str, path: str) -> str:
 
 #: ``[tool.relnox] pin-rule``: how a requirement on a sibling follows its release
 PIN_RULES = ("history", "admit", "raise", "keep")
-#: the earlier releases of a sibling whose requirements are read
-_RELEASES_READ = 3
 
 
 def raise_floor(text: str, new: Version, where: str) -> str | None:
@@ -328,7 +326,7 @@ def pin_rule(
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
     if releases is None:
-        releases = _release_tags(workspace, req.target)
+        releases = last_releases(workspace.get(req.target), workspace.tag_format)
     rule, why, seen = _history_rule(workspace, req, releases)
     if seen or rule != "raise":
         return rule, why
@@ -351,7 +349,7 @@ def _history_rule(
     workspace: Workspace, req: InternalRequirement, releases: Sequence[tuple[Version, str]]
 ) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
-    (:func:`_release_tags`), and whether it had one: raised to each of the last two at least
+    (:func:`~relnox.versions.tag_name.last_releases`), and whether it had one: raised to each of the last two at least
     is ``raise``; unchanged at the last two, admitting only older releases (a bot keeps it)
     is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
@@ -413,18 +411,6 @@ def _moved_with(old: Requirement | None, release: Version) -> str:
 #: workspace (``None``: no such file), and the repository's top, read once a process
 _AT_TAGS: dict[tuple[str, str, str], str | None] = {}
 _TOPS: dict[str, Path] = {}
-
-
-def _release_tags(workspace: Workspace, target: str) -> list[tuple[Version, str]]:
-    """The tags of ``target``'s last :data:`_RELEASES_READ` releases of HEAD's line, the
-    last first (not another line's above it: main's 2.0.0a0 seen from a 1.6 branch)."""
-    pkg = workspace.get(target)
-    if pkg.tags is not None and pkg.tags.carried:  # released under another package's tags
-        return list(pkg.tags.carried[:_RELEASES_READ])
-    newest = pkg.tags.newest[0] if pkg.tags else None
-    line = [v for v in pkg.tags.released if newest is None or v <= newest] if pkg.tags else []
-    released = heapq.nlargest(_RELEASES_READ, line)
-    return [(version, workspace.tag_for(pkg, str(version))) for version in released]
 
 
 def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | None, str | None]:
@@ -518,7 +504,8 @@ def read_histories(
     (none when the setting decides)."""
     if workspace.config.raw.get("pin-rule", "history") != "history":
         return {}  # the setting decides: no history read
-    tags = {target: _release_tags(workspace, target) for target in {req.target for req in reqs}}
+    targets = {req.target for req in reqs}
+    tags = {t: last_releases(workspace.get(t), workspace.tag_format) for t in targets}
     wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
     asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:

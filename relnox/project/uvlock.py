@@ -80,9 +80,9 @@ def left_at_releases(
     """Each of ``packages`` whose entry in ``lock`` no release moved, with what it held: at
     the tags of its last releases (two at least) the lock held another version than its own
     files said there (a lock refreshed between releases, never by them)."""
-    from relnox.project.moved_with import last_releases
     from relnox.tools import git
     from relnox.versions.sources import version_at
+    from relnox.versions.tag_name import last_releases
 
     if not git.is_repo(workspace.root):
         return {}
@@ -90,7 +90,7 @@ def left_at_releases(
     where = "./" + lock.resolve().relative_to(top).as_posix()
     left: dict[str, str] = {}
     for pkg in packages:
-        tags = [tag for _, tag in last_releases(workspace, pkg)]
+        tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)]
         if len(tags) < 2 or pkg.vcs_versioned:
             continue
         held: list[str] = []

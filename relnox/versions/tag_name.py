@@ -3,6 +3,7 @@ spelled as its releases were tagged."""
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
 
 from relnox.versions.arithmetic import (
@@ -16,7 +17,12 @@ from relnox.versions.tag_model import split_tag
 from relnox.versions.tags import format_tag
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from relnox.project.workspace import Package
+
+#: the newest releases a rule read from the history looks at
+RELEASES_READ = 3
 
 
 def tag_format_of(pkg: Package, default: str) -> str:
@@ -52,3 +58,27 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
     return format_tag(
         tag_format_of(pkg, default), name=pkg.name, dir=pkg.directory.name, version=text
     )
+
+
+def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
+    """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
+    with their tags: its final releases, or its pre-releases too where it made no final one
+    or its version is a pre-release (the candidates of its next release); none above the
+    line's newest release or its version (main's 2.0.0a0 seen from a 1.6 branch, a patch
+    released from a backport branch) and no development release. Released under another package's tags:
+    those tags (:attr:`~relnox.versions.tag_model.TagFacts.carried`)."""
+    facts = pkg.tags
+    if facts is None:
+        return []
+    if facts.carried:
+        return list(facts.carried[:RELEASES_READ])
+    current = maybe_version(pkg.version)
+    # the release its development version leads to counts (0.3b0 made on a branch, main at
+    # 0.3b0.dev0), as does a release above a placeholder its files never moved from (0.0.0)
+    top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
+    newest = max(filter(None, (facts.newest[0], top)), default=None)
+    line = [v for v in facts.released if not v.is_devrelease and (newest is None or v <= newest)]
+    finals = [v for v in line if not v.is_prerelease]
+    candidate = current is not None and current.pre is not None
+    last = heapq.nlargest(RELEASES_READ, line if candidate else finals or line)
+    return [(v, tag_for(pkg, str(v), default)) for v in last]
