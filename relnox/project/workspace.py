@@ -325,6 +325,11 @@ class Workspace:
         """The group moves together because its packages share one tag, not by configuration."""
         return tuple(group) not in self._configured_groups()
 
+    @functools.cached_property
+    def pre_releases(self) -> frozenset[Version]:
+        """Every pre-release the packages' tags released, read once."""
+        return frozenset(v for p in self.packages if p.tags for v in p.tags.released if v.pre)
+
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
         """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
         return self._group_index.get(pkg.name, (pkg,))

@@ -5,7 +5,7 @@ request and the rehearsal use (docs/architecture.md, ``versions/``), and the not
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -152,7 +152,7 @@ def _stepped(
     facts, ahead = pkg.tags, maybe_version(pkg.version)
     wanted = maybe_version(to) if to is not None else None
     last = facts.last if facts is not None else None
-    first = first_pre(pkg, workspace.packages)
+    first = first_pre(pkg, workspace.pre_releases)
     if facts and last and ahead and wanted and ahead.is_devrelease and last < wanted < ahead:
         base = str(last)  # a development version no tag released: --to need only pass the last
         if notes is not None:
@@ -257,14 +257,14 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
     return str(public) if public in pkg.tags.released else pkg.version
 
 
-def first_pre(pkg: Package, others: Sequence[Package] = ()) -> int:
+def first_pre(pkg: Package, others: Collection[Version] = ()) -> int:
     """The number a new pre-release label starts at: 1 when the newest release line with
     pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0;
-    with none of ``pkg``'s own tagged, as ``others`` (its workspace) tagged theirs: one release
-    tool numbers them all (a plugin moved in without its tags)."""
+    with none of ``pkg``'s own tagged, as ``others`` (its workspace's,
+    :attr:`~relnox.project.workspace.Workspace.pre_releases`) were: one release tool numbers
+    them all (a plugin moved in without its tags)."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
-    if not pres:
-        pres = [v for other in others if other.tags for v in other.tags.released if v.pre]
+    pres = pres or list(others)
     newest = max((Version(v.base_version) for v in pres), default=None)
     numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0
