@@ -111,21 +111,15 @@ def released_elsewhere(
     workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
     lines = _roots_lines(top) if in_repo else []
     found = []
-    with git.Blobs(top) as blobs:  # one git process for every file asked at a tag
+    with git.held(root):  # one git process for every file asked at a tag
         for (directory, name), tags in [
             *((c, stems) for c in candidates),
             *((c, frozenset()) for c in by_workflow),
         ]:
             why = evidence(directory, name, root, tags, workflows)
             if why is None and tags is stems:
-                why = next(
-                    (
-                        w
-                        for ln in lines
-                        if (w := _released_with(directory, root, top, ln, blobs.show, version_file))
-                    ),
-                    None,
-                )
+                said = (_released_with(directory, root, line, version_file) for line in lines)
+                why = next((w for w in said if w), None)
             if why is not None:
                 found.append((directory, why))
     return found
@@ -161,31 +155,22 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
 def _released_with(
     directory: Path,
     root: Path,
-    top: Path,
     line: Sequence[tuple[str, Version]],
-    show: Callable[[str, str], str | None],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
     """Why the root's tags release ``directory``'s project too: its version at each is the tag's."""
     if len(line) < 2 or under_examples(directory, root):
         return None
-    from relnox.toml import UNREADABLE, table, tomllib
-    from relnox.versions.sources import value_in
+    from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
 
-    rel = (directory / "pyproject.toml").relative_to(top).as_posix()
+    static = [VersionLocation(directory / "pyproject.toml", "toml", "", PYPROJECT_KEYS[0])]
     where: list[VersionLocation] | None = None  # the work tree's version source, asked once
     for tag, version in line:
-        text = show(tag, rel)
-        try:
-            doc = tomllib.loads(text) if text is not None else {}
-        except UNREADABLE:
-            return None
-        said = table(doc, "project").get("version") or table(doc, "tool", "poetry").get("version")
+        said = version_at(root, static, tag)
         if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
             where = version_file(directory) if where is None else where
-            text = show(tag, where[0].path.relative_to(top).as_posix()) if where else None
-            said = value_in(where[0], text) if where and text is not None else None
-        if not isinstance(said, str) or maybe_version(said) != version:
+            said = version_at(root, where, tag)
+        if said is None or maybe_version(said) != version:
             return None
     return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
 
