@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -407,12 +406,6 @@ def _moved_with(old: Requirement | None, release: Version) -> str:
     return "raised" if floors and max(floors) == release else ""
 
 
-#: the ``pyproject.toml`` texts at tags (a tag names one commit) of any package of the
-#: workspace (``None``: no such file), and the repository's top, read once a process
-_AT_TAGS: dict[tuple[str, str, str], str | None] = {}
-_TOPS: dict[str, Path] = {}
-
-
 def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | None, str | None]:
     """``req``'s ``pyproject.toml`` as it is now, and ``req`` as loaded from it (``None``:
     not loaded here)."""
@@ -434,10 +427,10 @@ def _requirement_at(
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
     target); None: not there, or not a pyproject.toml requirement. ``where``:
     :func:`_where`; ``loaded``: :func:`_as_loaded`."""
-    if where is None:
-        return None
-    _read_at_tags(workspace, [(where, tag)])  # read already when asked with the others
-    text = _AT_TAGS[(str(workspace.root), tag, where)]
+    from relnox.tools import git
+
+    # read already when asked with the others, while git.held holds the repository
+    text = git.show_file(workspace.root, tag, where) if where is not None else None
     if text is None:
         return None
     from relnox.project.pyproject import requirement_target
@@ -450,31 +443,14 @@ def _requirement_at(
 
 
 def _where(workspace: Workspace, req: InternalRequirement) -> str | None:
-    """``req``'s ``pyproject.toml`` from the repository's top, as :data:`_AT_TAGS` keys it;
-    None for a requirement written elsewhere (no pyproject.toml PEP 508 array)."""
+    """``req``'s ``pyproject.toml`` from the repository's top; None for a requirement
+    written elsewhere (no pyproject.toml PEP 508 array)."""
     if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
         return None
     from relnox.paths import rel
     from relnox.tools import git
 
-    root = str(workspace.root)
-    if root not in _TOPS:
-        _TOPS[root] = git.toplevel(workspace.root)
-    return rel(req.path, _TOPS[root])
-
-
-def _read_at_tags(workspace: Workspace, asked: Sequence[tuple[str, str]]) -> None:
-    """Each ``(where, tag)`` (:func:`_where`) into :data:`_AT_TAGS`, the files not read yet
-    read in one go."""
-    from relnox.tools import git
-
-    root = str(workspace.root)
-    new = list(
-        dict.fromkeys(k for where, tag in asked if (k := (root, tag, where)) not in _AT_TAGS)
-    )
-    if new:
-        texts = git.show_files(workspace.root, [(tag, where) for _root, tag, where in new])
-        _AT_TAGS.update(zip(new, texts, strict=True))
+    return rel(req.path, git.toplevel(workspace.root))
 
 
 @functools.cache
@@ -500,7 +476,7 @@ def read_histories(
 ) -> dict[str, list[tuple[Version, str]]]:
     """Every file the :func:`pin_rule` of each of ``reqs`` reads, at its target's last
     releases, asked of git at once (one by one, a bump of 70 dependents made 400 round
-    trips); the rule then answers from what was read. Returns each target's last releases
+    trips); the rule then answers from what :func:`relnox.tools.git.held` read. Returns each target's last releases
     (none when the setting decides)."""
     if workspace.config.raw.get("pin-rule", "history") != "history":
         return {}  # the setting decides: no history read
@@ -509,7 +485,9 @@ def read_histories(
     wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
     asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:
-        _read_at_tags(workspace, asked)
+        from relnox.tools import git
+
+        git.show_files(workspace.root, [(tag, where) for where, tag in asked])
     return tags
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -448,13 +449,15 @@ def test_plan_s_pin_rules_ask_every_file_at_the_tags_at_once(
     root = _raised_floors(tmp_path)
     workspace = load_workspace(root)
     asked: list[list[tuple[str, str]]] = []
-    real = git.show_files
+    real = git.Blobs._answers
 
-    def counted(repo: Path, files: list[tuple[str, str]]) -> list[str | None]:
-        asked.append(list(files))
-        return real(repo, files)
+    def counted(
+        blobs: git.Blobs, files: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str | None]:
+        asked.append(list(files))  # one request to git cat-file
+        return real(blobs, files)
 
-    monkeypatch.setattr(git, "show_files", counted)
+    monkeypatch.setattr(git.Blobs, "_answers", counted)
     rules = pin_rules(workspace, {"acme-core"})
     said = "raise (it was raised to each release at v1.6.10, v1.6.11)"
     assert rules == [(f"acme-{n} requires acme-core>=1.6.11", said) for n in names]
@@ -504,13 +507,15 @@ def test_a_bump_s_pin_rules_ask_every_file_at_the_tags_at_once(
 
     root = _raised_floors(tmp_path)
     asked: list[list[tuple[str, str]]] = []
-    real = git.show_files
+    real = git.Blobs._answers
 
-    def counted(repo: Path, files: list[tuple[str, str]]) -> list[str | None]:
-        asked.append(list(files))
-        return real(repo, files)
+    def counted(
+        blobs: git.Blobs, files: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], str | None]:
+        asked.append(list(files))  # one request to git cat-file
+        return real(blobs, files)
 
-    monkeypatch.setattr(git, "show_files", counted)
+    monkeypatch.setattr(git.Blobs, "_answers", counted)
     bump = plan_bump(load_workspace(root), BumpOptions(to="1.7.0", dry_run=True))
     wanted = {(f"v{v}", f"{n}/pyproject.toml") for n in EXTENSIONS for v in ("1.6.10", "1.6.11")}
     reading = [batch for batch in asked if wanted & set(batch)]
