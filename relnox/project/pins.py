@@ -20,7 +20,6 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError, shortlist
-from relnox.files import text_or_none
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_name import last_releases
 
@@ -353,9 +352,8 @@ def _history_rule(
     is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     where = _where(workspace, req) if releases else None
-    loaded = _as_loaded(workspace, req) if where is not None else (None, None)
     for version, tag in releases:
-        old = _requirement_at(workspace, req, tag, where, loaded)
+        old = _requirement_at(workspace, req, tag, where)
         if old is not None:
             parsed = _parsed(old)
             seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
@@ -406,27 +404,15 @@ def _moved_with(old: Requirement | None, release: Version) -> str:
     return "raised" if floors and max(floors) == release else ""
 
 
-def _as_loaded(workspace: Workspace, req: InternalRequirement) -> tuple[str | None, str | None]:
-    """``req``'s ``pyproject.toml`` as it is now, and ``req`` as loaded from it (``None``:
-    not loaded here)."""
-    from relnox.project.pyproject import requirement_target
-
-    loaded = [r for p in workspace.packages if p.pyproject == req.path for r in p.requirements]
-    now = [r.text for r in loaded if r.path == req.path and r.key[:-1] == req.key[:-1]]
-    same = next((item for item in now if requirement_target(item) == req.target), None)
-    return text_or_none(req.path), same if req.text in now else None
-
-
 def _requirement_at(
     workspace: Workspace,
     req: InternalRequirement,
     tag: str,
     where: str | None,
-    loaded: tuple[str | None, str | None],
 ) -> str | None:
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
     target); None: not there, or not a pyproject.toml requirement. ``where``:
-    :func:`_where`; ``loaded``: :func:`_as_loaded`."""
+    :func:`_where`."""
     from relnox.tools import git
 
     # read already when asked with the others, while git.held holds the repository
@@ -435,9 +421,6 @@ def _requirement_at(
         return None
     from relnox.project.pyproject import requirement_target
 
-    now, same = loaded
-    if text == now and same is not None:  # the file as at the tag: its requirement as loaded
-        return same
     written = _pep508_arrays(text).get(req.key[:-1], ())
     return next((item for item in written if requirement_target(item) == req.target), None)
 
