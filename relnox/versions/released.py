@@ -4,6 +4,7 @@ newest bare tags (``[tool.relnox] packages`` decides otherwise)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
@@ -101,17 +102,18 @@ def released_elsewhere(
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []
-    stems = _stems_of(root, candidates)
-    in_repo = git.on_path() and git.is_repo(root)
-    top = git.toplevel(root) if in_repo else root
     from relnox.versions.vcs import PUBLISHES, workflow_texts
 
-    # the workflows that run on tags or releases, or upload to an index
-    texts = workflow_texts(top)
-    workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
-    lines = _roots_lines(top) if in_repo else []
     found = []
-    with git.held(root):  # one git process for every file asked at a tag
+    # the top, the tags and every file asked at a tag read once, through one git process each
+    with git.held(root) if git.on_path() else contextlib.nullcontext():
+        stems = _stems_of(root, candidates)
+        in_repo = git.on_path() and git.is_repo(root)
+        top = git.toplevel(root) if in_repo else root
+        # the workflows that run on tags or releases, or upload to an index
+        texts = workflow_texts(top)
+        workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
+        lines = _roots_lines(top) if in_repo else []
         for (directory, name), tags in [
             *((c, stems) for c in candidates),
             *((c, frozenset()) for c in by_workflow),
