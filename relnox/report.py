@@ -6,11 +6,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from relnox.paths import rel
 from relnox.progress import MANY as MANY  # the one threshold, the log's too
-from relnox.project.workspace import NOT_RELEASED, Workspace
+from relnox.project.workspace import NOT_RELEASED, Unreleased, Workspace
 from relnox.versions.sources import VersionLocation
 
 
@@ -195,28 +196,27 @@ def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> 
     return lines
 
 
-_NOT_RELEASED = re.compile(
-    rf"(?P<head>.*?)(?P<dir>[^\s(]+) \((?P<name>[^()]+)\): (?P<why>.+?){re.escape(NOT_RELEASED)}"
-    r"(?P<setting>.+)"
-)
-
-
-def fold_not_released(lines: Sequence[str], verbose: int = 0) -> list[str]:
-    """``lines`` (notes, or findings saying one) with the projects left out for one reason
-    (:meth:`Unreleased.note <relnox.project.workspace.Unreleased.note>`) one line when
-    :data:`MANY` or more share it, ``<project>: WHY, so not released; SETTING (10 projects;
-    -v names them)`` as other folded lines say theirs; every line with ``verbose``."""
+def fold_not_released(
+    lines: Sequence[str], unreleased: Sequence[Unreleased], root: Path, verbose: int = 0
+) -> list[str]:
+    """``lines`` (notes, or findings ending in one) with the projects of ``unreleased`` left
+    out for one reason (:meth:`Unreleased.note <relnox.project.workspace.Unreleased.note>`)
+    one line when :data:`MANY` or more share it, ``<project>: WHY, so not released; SETTING
+    (10 projects; -v names them)`` as other folded lines say theirs; every line with
+    ``verbose``."""
     if verbose:
         return list(lines)
+    notes = sorted(((u.note(root), u) for u in unreleased), key=lambda nu: -len(nu[0]))
     keys: list[tuple[str, str, str] | None] = []
     for line in lines:
-        found = _NOT_RELEASED.fullmatch(line)
-        directory = f'"{found["dir"]}"' if found else ""
-        keys.append(
-            (found["head"], found["why"], found["setting"].replace(directory, "its directory"))
-            if found
-            else None
-        )
+        found = next(((n, u) for n, u in notes if line.endswith(n)), None)
+        if found is None:
+            keys.append(None)
+            continue
+        note, entry = found
+        directory = f'"{rel(entry.directory, root)}"'
+        setting = entry.setting.replace(directory, "its directory")
+        keys.append((line[: -len(note)], entry.why, setting))
     counts = Counter(key for key in keys if key)
     folded: list[str] = []
     said: set[tuple[str, str, str]] = set()

@@ -147,7 +147,9 @@ def packages(c: Any, root: str = ".", json: bool = False, verbose: int = 0) -> d
         echo(render_table(rows, [*columns, "directory"]), always=True)
         for row in rows if verbose else ():
             echo(f"  {row['name']}: version from {row['evidence']}; tags {row['tag_evidence']}")
-        for note in fold_not_released(workspace.notes, verbose):
+        for note in fold_not_released(
+            workspace.notes, workspace.unreleased, workspace.root, verbose
+        ):
             echo(f"  note: {note}", always=True)
     raise_broken(workspace)
     return result

@@ -19,7 +19,7 @@ from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
-from relnox.project.workspace import Package, Workspace
+from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
     ERROR,
@@ -48,6 +48,7 @@ class DoctorReport:
     root: Path
     checks: tuple[Check, ...]
     packages: tuple[str, ...] = ()  # the packages checked (their names in the checks)
+    unreleased: tuple[Unreleased, ...] = ()  # the projects left out, which its notes say
 
     @property
     def errors(self) -> tuple[Check, ...]:
@@ -436,4 +437,4 @@ def doctor(
         from relnox.release.doctor_index import index_checks
 
         _guarded(rows, "index", index_checks, ws, chosen, repository, version)
-    return DoctorReport(root, tuple(rows), tuple(p.name for p in chosen))
+    return DoctorReport(root, tuple(rows), tuple(p.name for p in chosen), ws.unreleased)
