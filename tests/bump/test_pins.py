@@ -559,13 +559,15 @@ def test_a_floor_raised_to_each_release_carried_under_the_root_s_tags_is_raised(
     """The shape: a member with no tags of its own is released under the root's ``v3.x.0``
     tags at versions of its own (1.0.0, 1.1.0, 1.2.0), and the root's floor on it was raised
     to each; relnox looked for the member's tags (``part-v1.1.0``), found none and left the
-    floor as it was. It reads the floor at the tags the member was released under."""
+    floor as it was. It reads the floor at the tags the member was released under, and so
+    finds the project no member list names (``demo/``) whose version moved with it there."""
     files = {
         "pyproject.toml": project("umbrella", "3.0.0", requires=["part>=1.0.0"])
         + '\n[tool.uv.workspace]\nmembers = ["part"]\n',
         "src/umbrella/__init__.py": "",
         "part/pyproject.toml": project("part", "1.0.0"),
         "part/src/part/__init__.py": "",
+        "demo/pyproject.toml": project("part-demo", "1.0.0"),
     }
     root = repo(tmp_path / "r", files, tags=["v3.0.0"])
     for minor in (1, 2):
@@ -573,8 +575,11 @@ def test_a_floor_raised_to_each_release_carried_under_the_root_s_tags_is_raised(
         files = {
             "pyproject.toml": pyproject + '\n[tool.uv.workspace]\nmembers = ["part"]\n',
             "part/pyproject.toml": project("part", f"1.{minor}.0"),
+            "demo/pyproject.toml": project("part-demo", f"1.{minor}.0"),
         }
         commit(root, files, f"v3.{minor}.0", message="release")
     commit(root, {"part/src/part/more.py": ""})
     bump = run_relnox("bump", "--dry-run", "-p", "part", "--part", "minor", cwd=root, check=True)
     assert "umbrella requires part>=1.3.0 (was part>=1.2.0)" in bump.stdout
+    moved = "(part-demo) is not released but said each release's version at v3.0.0, v3.1.0, v3.2.0"
+    assert f"{moved}, so a bump moves it with part" in bump.stdout, bump.stdout
