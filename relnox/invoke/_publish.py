@@ -228,13 +228,11 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
 
 def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``serve-index``'s default: the user's cache, not the repository (an untracked change)."""
-    env = os.environ if environ is None else environ
-    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
-        cache = Path(env["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        cache = Path.home() / "Library" / "Caches"
-    else:
-        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    from relnox.tools.history import cache_home
+
+    cache = cache_home(environ)
+    if cache is None:
+        raise UsageError("serve-index: no home directory to keep the index in; give --data DIR")
     return cache / "relnox" / "index"
 
 
