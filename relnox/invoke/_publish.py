@@ -339,10 +339,8 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     workspace = load_workspace(flags.root, listed(flags.package))
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
-    options = flags.options(
-        integrity_url=integrity_setting(workspace, flags.integrity_url or None),
-        wait=number(flags.wait, "wait", float) or 0.0,
-    )
+    # --wait read by options() as every flag is (empty: the option's default, no wait)
+    options = flags.options(integrity_url=integrity_setting(workspace, flags.integrity_url or None))
     report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
     table = report.markdown()
     if flags.markdown:
