@@ -10,6 +10,16 @@ from collections.abc import Iterable, Sequence
 MOST_SECONDS = 86400.0
 
 
+def seconds(value: object, most: float = MOST_SECONDS) -> float | None:
+    """``value`` (a number or its text) as a wait of 0 to ``most`` seconds, else None
+    (not a number, nan, inf, negative, past ``most``, or an int no float holds)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 <= number <= most else None
+
+
 class RelnoxError(Exception):
     """An expected failure with a message the user can act on."""
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from relnox.errors import MOST_SECONDS, RelnoxError
+from relnox.errors import MOST_SECONDS, RelnoxError, seconds
 
 logger = logging.getLogger("relnox")
 
@@ -72,16 +72,13 @@ def lock_wait(environ: Mapping[str, str] | None = None) -> float:
     value = (os.environ if environ is None else environ).get(WAIT_ENV, "")
     if not value.strip():
         return DEFAULT_WAIT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= MOST_SECONDS:  # nan, and inf or 1e999: a wait no one ends
+    wait = seconds(value)
+    if wait is None:  # nan, and inf or 1e999: a wait no one ends
         raise LockError(
             f"{WAIT_ENV}={value!r}: give a number of seconds from 0 to {MOST_SECONDS:g} (a day), "
             "like 15"
         )
-    return seconds
+    return wait
 
 
 def _alive(pid: int) -> bool:

@@ -18,8 +18,8 @@ import re
 
 MASK = "***"
 _SECRETS: set[str] = set()
-#: ``scheme://userinfo@`` in a URL: the userinfo is a credential
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@'\"<>]+@")
+#: ``scheme://userinfo@`` in a URL (groups: the scheme's part, the userinfo): a credential
+USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s@'\"<>]+)@")
 #: ``?name=value`` or ``&name=value`` of a URL whose name says the value is a credential
 _CREDENTIAL_PARAMETER = re.compile(
     r"(?i)([?&][\w.~-]*(?:token|key|secret|passw(?:or)?d|pwd|auth|signature|sig|credential)"
@@ -69,7 +69,7 @@ def redact_url(text: str) -> str:
     """``text`` with the userinfo of every URL in it replaced by ``***``, and the value of
     each query parameter whose name says it holds a credential (``?token=``,
     ``&api_key=``, ``X-Amz-Signature=``)."""
-    return _CREDENTIAL_PARAMETER.sub(rf"\1{MASK}", _USERINFO.sub(rf"\1{MASK}@", text))
+    return _CREDENTIAL_PARAMETER.sub(rf"\1{MASK}", USERINFO.sub(rf"\1{MASK}@", text))
 
 
 @functools.lru_cache(maxsize=256)

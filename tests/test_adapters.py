@@ -108,7 +108,14 @@ def test_task_help_with_a_positional_argument_shows_help(tmp_path: Path) -> None
         (["build-all", "--jobs=-3"], "relnox: error: --jobs cannot be negative (-3)"),
         (["publish-test", "--wait", "abc"], "--wait takes a whole number, not 'abc'"),
         (["release", "--jobs", "abc"], "relnox: error: --jobs takes a whole number, not 'abc'"),
-        (["rehearse", "--wait", "abc"], "relnox: error: --wait takes a number of seconds"),
+        (["rehearse", "--wait", "abc"], "relnox: error: --wait 'abc' is not a number"),
+        # a wait past a day is no bound (publish's and audit's had none)
+        (
+            ["publish", "--wait", "100000"],
+            "--wait 100000 is not a number of seconds from 0 to 86400",
+        ),
+        (["audit", "--wait", "1e9"], "relnox: error: --wait '1e9' is not a number of seconds"),
+        (["release", "--wait", "nan"], "relnox: error: --wait 'nan' is not a number of seconds"),
         (["verify-install", "--wait", "abc"], "relnox: error: --wait 'abc' is not a number"),
     ],
 )

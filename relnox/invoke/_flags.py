@@ -13,6 +13,7 @@ from invoke.exceptions import ParseError
 from invoke.parser.argument import Argument
 from invoke.tasks import Task
 
+from relnox.errors import MOST_SECONDS, seconds
 from relnox.invoke._args import UsageError
 
 VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
@@ -45,16 +46,22 @@ SHORT_FLAGS = {
 
 
 def number(value: Any, flag: str, kind: type[int] | type[float] = int) -> Any:
-    """``--flag``'s text as a number (``None`` when empty); a usage error when it is not one."""
+    """``--flag``'s text as a number (``None`` when empty), a float one a wait of 0 to
+    :data:`~relnox.errors.MOST_SECONDS`; a usage error when it is not one."""
     if value in (None, ""):
         return None
+    if kind is float:
+        wait = seconds(value)
+        if wait is None:  # nan, inf and 1e9 too: no clock holds such a wait
+            raise UsageError(
+                f"--{flag} {value!r} is not a number of seconds from 0 to {MOST_SECONDS:g} "
+                f"(a day); write e.g. --{flag} 120"
+            )
+        return wait
     try:
-        result = kind(value)
+        result = int(value)
     except (TypeError, ValueError):
-        what = "a whole number" if kind is int else "a number of seconds"
-        raise UsageError(f"--{flag} takes {what}, not {value!r}") from None
-    if result != result or result in (float("inf"), float("-inf")):  # nan, inf: no wait ends
-        raise UsageError(f"--{flag} takes a finite number of seconds, not {value!r}")
+        raise UsageError(f"--{flag} takes a whole number, not {value!r}") from None
     if result < 0:
         raise UsageError(f"--{flag} cannot be negative ({value!r})")
     return result

@@ -228,13 +228,11 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
 
 def default_index_dir(environ: Mapping[str, str] | None = None) -> Path:
     """``serve-index``'s default: the user's cache, not the repository (an untracked change)."""
-    env = os.environ if environ is None else environ
-    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
-        cache = Path(env["LOCALAPPDATA"])
-    elif sys.platform == "darwin":
-        cache = Path.home() / "Library" / "Caches"
-    else:
-        cache = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    from relnox.tools.history import cache_home
+
+    cache = cache_home(environ)
+    if cache is None:
+        raise UsageError("serve-index: no home directory to keep the index in; give --data DIR")
     return cache / "relnox" / "index"
 
 
@@ -341,10 +339,8 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     workspace = load_workspace(flags.root, listed(flags.package))
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
-    options = flags.options(
-        integrity_url=integrity_setting(workspace, flags.integrity_url or None),
-        wait=number(flags.wait, "wait", float) or 0.0,
-    )
+    # --wait read by options() as every flag is (empty: the option's default, no wait)
+    options = flags.options(integrity_url=integrity_setting(workspace, flags.integrity_url or None))
     report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
     table = report.markdown()
     if flags.markdown:

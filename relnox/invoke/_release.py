@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
-from relnox.invoke._flags import RENAMED, listed, number, options_flags
+from relnox.invoke._flags import RENAMED, listed, options_flags
 
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
@@ -51,7 +51,6 @@ def _options(flags: Any, resume_command: str) -> Any:
     return flags.options(
         skip=frozenset(s for s in skip if s) | ({"skew"} if flags.no_skew else set()),
         resume_command=resume_command,
-        skew_depth=number(flags.skew_depth, "skew-depth") or 1,
     )
 
 

@@ -36,23 +36,6 @@ VERIFY_HELP = {
 }
 
 
-def _seconds(value: str, flag: str) -> float | None:
-    from relnox.errors import MOST_SECONDS
-
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number <= MOST_SECONDS:  # nan, inf and 1e9 too: no clock holds such a wait
-        raise UsageError(
-            f"--{flag} {value!r} is not a number of seconds from 0 to {MOST_SECONDS:g} (a day); "
-            f"write e.g. --{flag} 120"
-        )
-    return number
-
-
 def _flags() -> type:
     from relnox.verify import VerifyOptions
 
@@ -75,7 +58,7 @@ def _flags() -> type:
 )
 def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""
-    seconds = {"timeout": _seconds(flags.timeout, "timeout"), "wait": _seconds(flags.wait, "wait")}
+    seconds = {name: number(getattr(flags, name), name, float) for name in ("timeout", "wait")}
     names = chosen(flags.root, flags.package, flags.changed)  # a usage error comes first (exit 2)
     if names is None:
         return nothing_to_do(flags.json, {"packages": [], "ok": True})

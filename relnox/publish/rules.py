@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.artifacts.checks import name_and_version, raw_metadata
-from relnox.errors import PublishError
+from relnox.errors import PublishError, seconds
 from relnox.project.workspace import Workspace, needs
 from relnox.tools import git
 from relnox.tools.credentials import Credentials
@@ -123,28 +123,20 @@ def late_files(
 _LONGEST_RESET = 366 * 24 * 3600.0
 
 
-def _seconds(text: str) -> float | None:
-    try:
-        seconds = float(text)
-    except ValueError:
-        return None
-    return seconds if 0 <= seconds <= _LONGEST_RESET else None
-
-
 def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datetime | None:
     """When a rate limit resets, from ``Retry-After`` (seconds or an HTTP date) or the
     IETF ``RateLimit`` header (``reset=``/``t=``) or ``RateLimit-Reset``."""
     now = now or datetime.now(timezone.utc)
     lower = {k.lower(): v.strip() for k, v in headers.items()}
-    seconds: float | None = None
+    wait: float | None = None
     found = re.search(r"(?:^|[;,\s])(?:reset|t)=(\d+(?:\.\d+)?)", lower.get("ratelimit", ""))
     if found:
-        seconds = _seconds(found.group(1))
+        wait = seconds(found.group(1), _LONGEST_RESET)
     elif "ratelimit-reset" in lower:
-        seconds = _seconds(lower["ratelimit-reset"])
-    if seconds is None and "retry-after" in lower:
-        seconds = _seconds(lower["retry-after"])
-        if seconds is None:
+        wait = seconds(lower["ratelimit-reset"], _LONGEST_RESET)
+    if wait is None and "retry-after" in lower:
+        wait = seconds(lower["retry-after"], _LONGEST_RESET)
+        if wait is None:
             from email.utils import parsedate_to_datetime  # an HTTP date: seldom sent
 
             try:
@@ -152,7 +144,7 @@ def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datet
             except (TypeError, ValueError, OverflowError):
                 return None
             return when if abs((when - now).total_seconds()) <= _LONGEST_RESET else None
-    return None if seconds is None else now + timedelta(seconds=seconds)
+    return None if wait is None else now + timedelta(seconds=wait)
 
 
 def policy(headers: Mapping[str, str]) -> str:

@@ -64,6 +64,10 @@ class ReleaseOptions:
     accept_skew: tuple[str, ...] = ()  # NAME==VERSION of old dependents accepted broken
     integrity_url: str | None = None  # the audit's integrity API (default: beside the index)
 
+    @property
+    def bumps(self) -> bool:
+        return self.part is not None or self.to is not None or self.pre is not None
+
 
 @dataclass
 class StageReport:
@@ -226,7 +230,7 @@ class ReleaseRun:
         self.result = ReleaseResult(root=self.workspace.root)
         # the packages released: named, or with ``changed`` the changed and unreleased ones
         chosen = select_packages(
-            self.workspace, options.packages, changed=options.changed, bumping=self.bumps
+            self.workspace, options.packages, changed=options.changed, bumping=options.bumps
         )
         if options.changed and not chosen.packages:
             raise ReleaseError(
@@ -237,11 +241,6 @@ class ReleaseRun:
         self.dist_dir = dist_path(self.workspace, options.dist_dir)
         self.state = State(self.dist_dir, self.versions(), self.workspace.root)
         self.result.previous = self.versions()
-
-    @property
-    def bumps(self) -> bool:
-        o = self.options
-        return o.part is not None or o.to is not None or o.pre is not None
 
     def versions(self) -> dict[str, str]:
         return {p.name: p.version for p in self.workspace.select(self.names)}

@@ -107,7 +107,7 @@ def release(
         for pkg in ws.select(run.names):  # the tags the release will make: names git accepts
             if not pkg.vcs_versioned:
                 git.check_tag_name(ws.root, ws.tag_for(pkg))
-    if run.bumps and "bump" not in options.skip:
+    if run.options.bumps and "bump" not in options.skip:
         check_rerun(run)  # a second bump, or one past a half-published release: refused
     for step in STEPS:
         started = time.monotonic()
@@ -134,10 +134,10 @@ def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
     run = ReleaseRun(Path(root), options)
     now = run.versions()
     # the rerun of an unfinished release: no new bump
-    bumped = bumped_before(run) if run.bumps and "bump" not in options.skip else None
+    bumped = bumped_before(run) if run.options.bumps and "bump" not in options.skip else None
     # planned as bump --dry-run: what would stop it is a warning beside the plan
     dry = replace(bump_options(run), dry_run=True)
-    bump = BUMP.plan(run.workspace, dry) if run.bumps and bumped is None else None
+    bump = BUMP.plan(run.workspace, dry) if run.options.bumps and bumped is None else None
     after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
     return ReleasePlan(

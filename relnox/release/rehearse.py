@@ -138,7 +138,7 @@ def rehearse(
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-")))
         clone = _clone(Path(root).resolve(), base / "repo")
-        if options.part is None and options.to is None and options.pre is None:
+        if not options.bumps:
             _refuse_tagged_elsewhere(clone, options)
         test_index, index = stack.enter_context(_indexes(base))
         rehearsal_options = replace(

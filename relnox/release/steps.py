@@ -87,7 +87,7 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 def _doctor(run: ReleaseRun) -> Outcome:
     report = doctor(run.workspace.root, packages=run.names)
-    bumps = bool(run.bumps) and "bump" not in run.options.skip
+    bumps = run.options.bumps and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
     errors = [c for c in report.errors if c not in repaired]
     top = f"{run.workspace.root}{os.sep}"  # paths said from the workspace (a clone goes)
@@ -115,7 +115,7 @@ def _doctor(run: ReleaseRun) -> Outcome:
 
 
 def _bump(run: ReleaseRun) -> Outcome:
-    if not run.bumps:
+    if not run.options.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
     record, versions = run.state.open_bump, "versions " + _versions_text(run.versions())
     if record is not None and bumped_before(run) is not None:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
 from relnox.errors import PublishError
-from relnox.redact import register_secret
+from relnox.redact import USERINFO, register_secret
 from relnox.tools.envs import holds_secret, is_credential_variable
 from relnox.tools.index_auth import IndexLogin
 from relnox.tools.network import is_loopback
@@ -35,8 +34,6 @@ OIDC_VARIABLES = (
     *("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
     *("PYPI_ID_TOKEN", "TESTPYPI_ID_TOKEN"),
 )
-#: the userinfo of URLs in a variable's value
-_USERINFO = re.compile(r"://([^/\s@]+)@")
 
 #: ``(url, username or None) -> (username, password)`` from a keyring
 PasswordLookup = Callable[[str, "str | None"], "tuple[str, str] | None"]
@@ -87,7 +84,7 @@ def register_environment_secrets(environ: Mapping[str, str]) -> None:
         if holds_secret(name):
             register_secret(value)
         elif name.upper().startswith(("PIP_", "UV_")):
-            for userinfo in _USERINFO.findall(value):
+            for _, userinfo in USERINFO.findall(value):
                 password = userinfo.partition(":")[2]
                 register_secret(unquote(password))
                 register_secret(password)

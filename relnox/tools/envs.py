@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from relnox import _proc as proc
 from relnox.errors import RelnoxError
+from relnox.redact import USERINFO
 from relnox.tools.trust import trust_environment
 
 if TYPE_CHECKING:
@@ -42,8 +43,6 @@ _UPLOAD_PREFIXES = ("TWINE_", "UV_PUBLISH_")
 _SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
 #: index credentials an installer reads: ``UV_INDEX_<NAME>_USERNAME/PASSWORD``
 _INDEX_LOGIN = re.compile(r"(?i)^UV_INDEX_.+_(?:USERNAME|PASSWORD)$")
-#: ``scheme://userinfo@`` in an installer's URL variable (``PIP_INDEX_URL``, ``UV_INDEX``...)
-_URL_LOGIN = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 
 
 def is_credential_variable(name: str) -> bool:
@@ -80,7 +79,7 @@ def without_credentials(
 
 def _no_login(url: str) -> str:
     """``url`` without userinfo: a login never goes into argv (it goes by ``NETRC``)."""
-    return _URL_LOGIN.sub(r"\1", url)
+    return USERINFO.sub(r"\1", url)
 
 
 def child_env(

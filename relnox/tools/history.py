@@ -1,7 +1,8 @@
 """Answers about HEAD's history, remembered between runs while they are provably current
-(docs/architecture.md has the figure): kept in ``~/.cache/relnox/history/`` under a
-:class:`HistoryKey` of everything that can change them (HEAD, the refs of :data:`KEY_REFS`,
-the ``shallow`` and ``info/grafts`` files, the ``GIT_*`` variables, ``core.useReplaceRefs``).
+(docs/architecture.md has the figure): kept in the user's cache directory
+(``~/.cache/relnox/history/``) under a :class:`HistoryKey` of everything that can change
+them (HEAD, the refs of :data:`KEY_REFS`, the ``shallow`` and ``info/grafts`` files, the
+``GIT_*`` variables, ``core.useReplaceRefs``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,13 +108,16 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
     return key
 
 
-def cache_home() -> Path | None:
-    """The user's cache directory (``$XDG_CACHE_HOME``, else ``~/.cache``); ``None`` when
-    there is no home to put it in."""
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"])
+def cache_home(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The user's cache directory (``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on
+    macOS, else ``$XDG_CACHE_HOME`` or ``~/.cache``); ``None`` when there is no home."""
+    env = os.environ if environ is None else environ
+    if sys.platform == "win32" and env.get("LOCALAPPDATA"):
+        return Path(env["LOCALAPPDATA"])
     try:
-        return Path.home() / ".cache"
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Caches"
+        return Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     except RuntimeError:
         return None
 

@@ -25,18 +25,13 @@ class NetworkSettings:
 
     def backoff(self, attempt: int) -> float:
         """Seconds to wait before retry number ``attempt`` (1, 2, ...)."""
-        return backoff_delay(self.retry_delay, attempt)
-
-
-def backoff_delay(first: float, attempt: int) -> float:
-    """The wait before retry ``attempt``: ``first``, doubled with each retry."""
-    return first * 2.0 ** (attempt - 1)
+        return self.retry_delay * 2.0 ** (attempt - 1)
 
 
 def upload_wait(attempt: int, deadline: float) -> float:
     """The pause before looking again (``attempt`` 1, 2, ...) for an upload the index does
     not show yet: 1 s, 2 s, 4 s ..., at most 15 s, never past ``deadline`` (monotonic)."""
-    return min(backoff_delay(1.0, attempt), 15.0, max(deadline - time.monotonic(), 0.0))
+    return min(NetworkSettings().backoff(attempt), 15.0, max(deadline - time.monotonic(), 0.0))
 
 
 #: the most a setting may say (``inf``, ``nan`` or 10**11: a wait without a bound)

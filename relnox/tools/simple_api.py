@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
 from relnox.tools import simple_http
-from relnox.tools.network import backoff_delay
+from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import origin
 from relnox.tools.simple_http import SCHEMES, Origin
 from relnox.tools.simple_pages import (
@@ -82,14 +82,10 @@ class WaitEnded(PublishError):
 
 
 @dataclass(frozen=True)
-class Patience:
-    """How long to wait for an index: each request, a body that stops coming, the retries;
-    with ``deadline`` (a :func:`time.monotonic` time), never past it."""
+class Patience(NetworkSettings):
+    """How long to wait for an index (``[tool.relnox.network]``: each request, a body that
+    stops coming, the retries); with ``deadline`` (a :func:`time.monotonic` time), never past it."""
 
-    timeout: float = 30.0
-    retries: int = 3
-    retry_delay: float = 1.0
-    stall: float = 120.0
     sleep: Callable[[float], None] = time.sleep
     deadline: float | None = None
 
@@ -103,9 +99,9 @@ class Patience:
         return left
 
     @classmethod
-    def of(cls, network: Any, sleep: Callable[[float], None] = time.sleep) -> Patience:
-        """From ``[tool.relnox.network]`` (:class:`relnox.tools.network.NetworkSettings`)."""
-        return cls(network.timeout, network.retries, network.retry_delay, network.stall, sleep)
+    def of(cls, network: NetworkSettings, sleep: Callable[[float], None] = time.sleep) -> Patience:
+        """From ``[tool.relnox.network]`` (:func:`relnox.tools.network.network_settings`)."""
+        return cls(**asdict(network), sleep=sleep)
 
 
 def _fetch(
@@ -173,7 +169,7 @@ def _fetch(
                 hint = _hint(code, url, answered_by, origins, keep)
                 raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
             problem = f"HTTP {code}"
-        delay = backoff_delay(patience.retry_delay, attempt)
+        delay = patience.backoff(attempt)
         left = patience.left(url)
         delay = delay if left is None else min(delay, left)
         logger.warning(

@@ -7,7 +7,7 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from relnox.errors import MOST_SECONDS, VerifyError
+from relnox.errors import MOST_SECONDS, VerifyError, seconds
 from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
 
@@ -61,15 +61,15 @@ def args_of(value: Any, where: str) -> Argv:
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
 
 
-def in_range(seconds: float | None, what: str) -> float | None:
-    """``seconds`` when it is a number of seconds a wait can take (0 to a day); a
+def in_range(value: float | None, what: str) -> float | None:
+    """``value`` when it is a number of seconds a wait can take (0 to a day); a
     :class:`VerifyError` naming ``what`` otherwise (an int past any float too)."""
-    if seconds is not None and not 0 <= seconds <= MOST_SECONDS:  # nan fails both
+    if value is not None and seconds(value) is None:
         raise VerifyError(
-            f"{what} = {seconds!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "
+            f"{what} = {value!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "
             "(a day); for example 600"
         )
-    return seconds
+    return value
 
 
 def number_of(section: Mapping[str, Any], key: str, where: str) -> float | None:

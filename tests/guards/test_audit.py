@@ -258,8 +258,8 @@ def test_the_command_reports_json_and_a_job_summary(
     [
         (["--markdown", "."], 1, "--markdown .: is a directory"),
         (["--markdown", "dist/audit.md"], 1, "which holds only distributions"),
-        (["--wait", "nan"], 2, "--wait takes a finite number of seconds, not 'nan'"),
-        (["--wait", "inf"], 2, "--wait takes a finite number of seconds, not 'inf'"),
+        (["--wait", "nan"], 2, "--wait 'nan' is not a number of seconds from 0 to 86400"),
+        (["--wait", "inf"], 2, "--wait 'inf' is not a number of seconds from 0 to 86400"),
     ],
 )
 def test_a_report_path_or_a_wait_that_cannot_be_is_refused_before_the_audit(

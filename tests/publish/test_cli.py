@@ -103,8 +103,8 @@ def test_a_failure_exits_1_with_one_actionable_line(ws: Path, index: LocalIndex)
 @pytest.mark.parametrize(
     ("args", "said"),
     [
-        (("publish", "--wait=-1"), "--wait cannot be negative (-1)"),
-        (("publish-test", "--wait=-5"), "--wait cannot be negative (-5)"),
+        (("publish", "--wait=-1"), "--wait -1 is not a number of seconds from 0 to 86400"),
+        (("publish-test", "--wait=-5"), "--wait -5 is not a number of seconds from 0 to 86400"),
         (("publish", "--allow-stale", "demo-cor"), "--allow-stale demo-cor: not a package of"),
     ],
 )
