@@ -26,7 +26,7 @@ from relnox.stage import Runtime, Stage
 from relnox.tools.credentials import TOKEN_USERNAME
 from relnox.tools.network import upload_wait
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import JSON_TYPE, IndexReader, Patience, page_of, page_url
+from relnox.tools.simple_api import JSON_TYPE, IndexReader, page_of, page_url
 from relnox.tools.simple_pages import ProjectPage
 from relnox.tools.upload import attestations_of
 
@@ -321,7 +321,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
 def reader_for(repo: Repository, sleep: Callable[[float], None] = time.sleep) -> IndexReader:
     """``repo``'s simple API, read with its login (a password alone: an API token)."""
     auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-    return IndexReader(repo.simple_url, auth, repo.origins, Patience(sleep=sleep))
+    return IndexReader.of(repo, auth, sleep=sleep)
 
 
 def integrity_base(repository: Repository) -> str:

@@ -20,12 +20,13 @@ from relnox.errors import PublishError
 from relnox.progress import detail
 from relnox.project.workspace import Workspace
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-from relnox.publish.preflight import against_index, check_files, index_reader, select_records
+from relnox.publish.preflight import against_index, check_files, select_records
 from relnox.publish.report import PublishResult  # run_publish's result, its type read back
 from relnox.stage import Runtime
 from relnox.tools.credentials import Credentials, resolve_credentials
 from relnox.tools.network import NetworkSettings, network_settings
 from relnox.tools.repositories import PYPI, Repository, resolve
+from relnox.tools.simple_api import IndexReader
 
 if TYPE_CHECKING:
     from relnox.tools.upload import Transport
@@ -96,7 +97,7 @@ def plan_publish(
     if refused is not None:
         raise PublishError(refused)
     _check_artifacts(workspace, records, checked)
-    reader = index_reader(repo, credentials, network, seams.sleep)
+    reader = IndexReader.of(repo, credentials.basic_auth(), network, seams.sleep)
     planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
     waiting: tuple[str, ...] = ()
     note = ""
@@ -306,7 +307,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             sent,
             dict(os.environ if seams.environ is None else seams.environ),
             seams.run or watched_runner(network),
-            index_reader(repo, plan.credentials, network, seams.sleep),
+            IndexReader.of(repo, plan.credentials.basic_auth(), network, seams.sleep),
             network,
             seams.sleep,
             options.verbose,

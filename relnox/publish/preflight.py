@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,10 +22,8 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.credentials import Credentials
-from relnox.tools.network import NetworkSettings
 from relnox.tools.repositories import Repository
-from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.simple_api import IndexReader
 from relnox.tools.simple_pages import IndexedFile
 from relnox.versions.arithmetic import maybe_version
 
@@ -76,20 +73,6 @@ def check_files(
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             checked.append((record, manifest.dist_dir / artifact.filename))
     return checked
-
-
-def index_reader(
-    repository: Repository,
-    credentials: Credentials,
-    network: NetworkSettings,
-    sleep: Callable[[float], None] = time.sleep,
-) -> IndexReader:
-    return IndexReader(
-        repository.simple_url,
-        credentials.basic_auth(),
-        repository.origins,
-        Patience.of(network, sleep),
-    )
 
 
 def against_index(

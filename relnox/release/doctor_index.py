@@ -16,7 +16,7 @@ from relnox.release.doctor_package import Check
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
-from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.simple_api import IndexReader
 
 
 def index_checks(
@@ -24,10 +24,8 @@ def index_checks(
 ) -> list[Check]:
     """One row per package (or one error row when the index cannot be read at all)."""
     repo = resolve(repository, ws.config)
-    patience = Patience.of(network_settings(ws.config))
-    reader = IndexReader(
-        repo.simple_url, resolve_credentials(repo).basic_auth(), repo.origins, patience
-    )
+    auth = resolve_credentials(repo).basic_auth()
+    reader = IndexReader.of(repo, auth, network_settings(ws.config))
     rows: list[Check] = []
     new: list[str] = []
     for pkg in packages:

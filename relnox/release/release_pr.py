@@ -169,11 +169,10 @@ def first_releases(workspace: Workspace, intent: Intent, repository: str | None)
     from relnox.publish import first_releases as batches
     from relnox.tools.network import network_settings
     from relnox.tools.repositories import resolve
-    from relnox.tools.simple_api import IndexReader, Patience
+    from relnox.tools.simple_api import IndexReader
 
     repo = resolve(repository, workspace.config)
-    patience = Patience.of(network_settings(workspace.config))
-    reader = IndexReader(repo.simple_url, origins=repo.origins, patience=patience)
+    reader = IndexReader.of(repo, network=network_settings(workspace.config))
     new = [r.name for r in intent.releases if not reader.page(r.name).files]
     first = batches(workspace, repo, new, [p.name for p in workspace.packages])
     return first.describe() if first else []

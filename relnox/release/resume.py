@@ -17,7 +17,7 @@ from relnox.tools import git
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import resolve
-from relnox.tools.simple_api import IndexReader, Patience
+from relnox.tools.simple_api import IndexReader
 from relnox.versions.arithmetic import maybe_version
 
 logger = logging.getLogger("relnox")
@@ -130,12 +130,12 @@ def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str
     """``name version`` of each of ``packages`` whose current version has files on ``where``."""
     ws = run.workspace
     environ = run.runtime.environ
-    patience = Patience.of(network_settings(ws.config), run.runtime.sleep)
+    network = replace(network_settings(ws.config), retries=1)
     found: list[str] = []
     try:
         repo = resolve(where, ws.config, environ=environ)
         auth = resolve_credentials(repo, environ).basic_auth()
-        reader = IndexReader(repo.simple_url, auth, repo.origins, replace(patience, retries=1))
+        reader = IndexReader.of(repo, auth, network, run.runtime.sleep)
         for pkg in packages:
             wanted = maybe_version(pkg.version)
             files = [name_and_version(f) for f in reader.files(pkg.name)]

@@ -24,7 +24,7 @@ from packaging.utils import canonicalize_name
 from relnox.errors import PublishError
 from relnox.tools import simple_http
 from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import origin
+from relnox.tools.repositories import Repository, origin
 from relnox.tools.simple_http import SCHEMES, Origin
 from relnox.tools.simple_pages import (
     IndexedFile,
@@ -255,6 +255,17 @@ class IndexReader:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
     patience: Patience = Patience()
+
+    @classmethod
+    def of(
+        cls,
+        repo: Repository,
+        auth: tuple[str, str] | None = None,
+        network: NetworkSettings = NetworkSettings(),  # noqa: B008 - frozen
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> IndexReader:
+        """``repo``'s simple API, read within ``network`` (``[tool.relnox.network]``)."""
+        return cls(repo.simple_url, auth, repo.origins, Patience.of(network, sleep))
 
     def until(self, deadline: float) -> IndexReader:
         """This reader, never waiting past ``deadline`` (a :func:`time.monotonic` time)."""
