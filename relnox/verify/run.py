@@ -392,6 +392,13 @@ class _RoundRun:
             return False
         if rnd.options.no_deps:
             return True
+        if rnd.resolved_before:  # the index serves dist/'s bytes: their metadata, resolved
+            logger.info(  # and installed by the check from dist/ from the same indexes
+                "index: every file is dist/'s (sha256); their dependencies as the check from "
+                "dist/ resolved and installed them",
+                extra=self.doing,
+            )
+            return True
         deps = replace(rnd.options, fresh=())
         result = self._install(env, requirements, deps)
         if not result.ok:
