@@ -393,10 +393,9 @@ class _RoundRun:
         if rnd.options.no_deps:
             return True
         if rnd.resolved_before:  # the index serves dist/'s bytes: their metadata, resolved
-            logger.info(  # and installed by the check from dist/ from the same indexes
+            logger.debug(  # and installed by the check from dist/ from the same indexes
                 "index: every file is dist/'s (sha256); their dependencies as the check from "
-                "dist/ resolved and installed them",
-                extra=self.doing,
+                "dist/ resolved and installed them"
             )
             return True
         deps = replace(rnd.options, fresh=())
