@@ -89,16 +89,19 @@ def _final_check(
     from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
     workspace = load_workspace(root)
+    checked = any(  # the same build checked from dist/: its bytes and install
+        s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
+        for s in result.stages
+    )
     checks = VerifyOptions(
         packages=list(result.versions),
         index=index,
         wait=30,
         extras=options.extras,
         extra_index=options.extra_index,
-        checked_before=any(  # the same build checked from dist/: its bytes and install
-            s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
-            for s in result.stages
-        ),
+        checked_before=checked,
+        # that check resolved the dependencies online, with no extras: the same resolution
+        resolved_before=checked and not (options.offline or options.extras or options.extra_index),
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
     stage = StageReport(

@@ -173,7 +173,9 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     if run.state.done(stage, stage_fingerprint(run.dist_dir, index, *settings)):
         return ALREADY_DONE, "verified before for this build"
     # checked from dist/ before: a round from an index proves only what it adds
-    from_dist = stage_fingerprint(run.dist_dir, None, *_verify_settings(run, None))
+    dist_settings = _verify_settings(run, None)
+    from_dist = stage_fingerprint(run.dist_dir, None, *dist_settings)
+    checked = index is not None and run.state.done("verify", from_dist)
     options = VerifyOptions(
         packages=run.names,
         dist_dir=run.dist_dir,
@@ -182,7 +184,9 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         offline=offline,
         wait=run.options.wait,
         extras=extras,
-        checked_before=index is not None and run.state.done("verify", from_dist),
+        checked_before=checked,
+        # it resolved the dependencies online, with no extras: the same resolution as here
+        resolved_before=checked and not (dist_settings[0] or dist_settings[1] or extra),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why

@@ -93,14 +93,17 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
 
     def deps(name: str) -> Sequence[str]:
         try:
-            return [
-                r.target for r in workspace.get(name).requirements if r.runtime and not r.optional
-            ]
+            return _runtime_deps(workspace, name)
         except RelnoxError:
             return known[name].depends_on if name in known else ()
 
     wanted = needs(workspace, names, deps)
     return [r.name for r in manifest.packages if r.name in wanted]
+
+
+def _runtime_deps(workspace: Workspace, name: str) -> list[str]:
+    """The workspace packages ``name`` requires to run (not an extra's)."""
+    return [r.target for r in workspace.get(name).requirements if r.runtime and not r.optional]
 
 
 def _dist_targets(
@@ -341,6 +344,9 @@ def index_round(
     wait_for = next(w for w in waits if w is not None)
     login = read_login(repository)
     names_ = tuple(t.name for t in targets)
+    checked = o.checked_before and all(t.published for t in targets)
+    # what a target needs from the workspace comes from here, as in the check from dist/
+    closed = set(needs(workspace, names_, lambda n: _runtime_deps(workspace, n))) <= set(names_)
     return Round(
         kind="index",
         targets=tuple(targets),
@@ -358,7 +364,11 @@ def index_round(
         login_help=login_help(repository),
         cooldown=cooling,
         # files relnox did not build have no sha256 to compare: checked in full
-        checked_before=o.checked_before and all(t.published for t in targets),
+        checked_before=checked,
+        resolved_before=checked
+        and o.resolved_before
+        and closed
+        and not (o.extras or o.extra_index),
     )
 
 
