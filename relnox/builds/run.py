@@ -584,6 +584,7 @@ def _build(
                 jobs=plan.jobs,
                 keep_going=plan.keep_going,
                 finish=None if ordered else run.place,
+                size={name: facts.size for name, facts in plan.inputs.items()},
             )
         finally:
             if servers is not None:  # before the environments and scratch go
