@@ -11,12 +11,13 @@ import os
 import py_compile
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
 import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -140,6 +141,10 @@ def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Pa
     return tops[0]
 
 
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
 def _known_cause(tail: str) -> str:
     """What a failure whose cause is known needs, said before the backend's lines."""
     if "No module named 'pkg_resources'" in tail:  # gone since setuptools 82
@@ -159,6 +164,7 @@ class PackageBuilder:
     log: OutputLog
     environ: Mapping[str, str]
     servers: HookServers | None = None
+    discard: Callable[[Path], object] = remove_tree  # scratch done with
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -245,6 +251,7 @@ class PackageBuilder:
                     written = writer.submit(shipped.write, built)
                     wheel_source = unpack_sdist(built, workdir / "unpacked", shipped.tar)
                     files.append(self.build_one(wheel_source, "wheel", outdir))
+                    self.discard(workdir / "unpacked")
                     written.result()
             else:
                 files.append(self.build_one(source, "wheel", outdir))
