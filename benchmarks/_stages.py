@@ -80,6 +80,7 @@ def _forked(servers: Any, env: Any, argv: Sequence[str], *args: Any, **kwargs: A
 
 @contextlib.contextmanager
 def _timers(clock: _Clock) -> Iterator[None]:
+    import relnox.artifacts.reproducible as reproducible
     import relnox.builds.backend as backend
     import relnox.builds.envpool as envpool
     import relnox.builds.hook_server as hook_server
@@ -93,7 +94,8 @@ def _timers(clock: _Clock) -> Iterator[None]:
         clock.wrap(envpool.OutputLog, "run", _hook),  # the hook processes themselves
         clock.wrap(hook_server.HookServers, "run", _forked),  # or the hooks forked for them
         clock.wrap(backend, "unpack_sdist", "unpack"),
-        clock.wrap(backend, "finish_sdist", "normalise"),  # links resolved, bytes normalised
+        clock.wrap(backend, "shipped_sdist", "normalise"),  # links resolved, bytes normalised
+        clock.wrap(reproducible.Shipped, "write", "normalise"),  # beside the wheel's build
         clock.wrap(run, "check_for_record", "checks"),
         clock.wrap(run._Run, "_inputs", "fingerprint"),
         clock.wrap(run, "_write_manifest", "manifest"),

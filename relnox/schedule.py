@@ -1,11 +1,13 @@
 """Run jobs of a dependency graph in parallel: a job starts once its dependencies are done,
-the one heading the longest chain of dependents first. A failed job's dependents are
-skipped; without ``keep_going`` the first failure stops new jobs from starting. Failures
-are :class:`RelnoxError`; any other exception is a bug and propagates.
+the one heading the longest chain of dependents first, then the one of the largest
+``size``. A failed job's dependents are skipped; without ``keep_going`` the first failure
+stops new jobs from starting. Failures are :class:`RelnoxError`; any other exception is a
+bug and propagates.
 
-With ``finish``, a job starts without waiting for its dependencies and ``finish(name,
-value)``, in the calling thread, makes its outcome once they have finished (build-all
-without ``--test`` builds every package at once, and fills ``dist/`` in order).
+With ``finish``, a job starts without waiting for its dependencies, the largest first, and
+``finish(name, value)``, in the calling thread, makes its outcome once they have finished
+(build-all without ``--test`` builds every package at once, and fills ``dist/`` in order);
+a worker set free takes its next job before the jobs it finished are finished.
 """
 
 from __future__ import annotations
@@ -49,14 +51,17 @@ def run_graph(
     jobs: int,
     keep_going: bool = False,
     finish: Callable[[str, T], T] | None = None,
+    size: Mapping[str, int] | None = None,
 ) -> dict[str, Outcome[T]]:
     """Run ``work(name)`` for every name of ``order`` (dependencies first); the outcomes."""
     inside = set(order)
     needs = {name: [d for d in deps.get(name, ()) if d in inside and d != name] for name in order}
-    height = _heights(order, needs)
-    index = {name: i for i, name in enumerate(order)}
-    pending = sorted(order, key=lambda n: (-height[n], index[n]))  # longest chain first
     waits = needs if finish is None else dict.fromkeys(order, ())  # before it starts
+    height = _heights(order, waits)
+    index = {name: i for i, name in enumerate(order)}
+    sizes = size or {}
+    # the longest chain first (of jobs that start at once, each is one), then the largest
+    pending = sorted(order, key=lambda n: (-height[n], -sizes.get(n, 0), index[n]))
     done: dict[str, Outcome[T]] = {}
     held: dict[str, T] = {}  # worked, waiting to finish after its dependencies (``finish``)
     running: dict[Future[T], str] = {}
@@ -75,7 +80,8 @@ def run_graph(
         return bool(bad)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="relnox-build") as pool:
-        while pending or running:
+
+        def start() -> None:
             for name in list(pending):
                 if skipped(name):
                     pending.remove(name)
@@ -85,21 +91,22 @@ def run_graph(
                 elif len(running) < jobs and all(d in done for d in waits[name]):
                     pending.remove(name)
                     running[pool.submit(work, name)] = name
-            if running:
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name = running.pop(future)
-                    try:
-                        value = future.result()
-                    except RelnoxError as exc:
-                        failed(name, exc)
-                        continue
-                    if finish is None:
-                        done[name] = Outcome(OK, value=value)
-                    else:
-                        held[name] = value
-            elif not held:
-                break  # only a dependency cycle gets here
+
+        start()
+        while running:
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                name = running.pop(future)
+                try:
+                    value = future.result()
+                except RelnoxError as exc:
+                    failed(name, exc)
+                    continue
+                if finish is None:
+                    done[name] = Outcome(OK, value=value)
+                else:
+                    held[name] = value
+            start()  # before the held jobs are finished: a worker never waits for that
             # the held jobs whose dependencies have all ended (finished or not)
             while finish is not None and (
                 ready := [n for n in held if all(d in done for d in needs[n])]

@@ -132,3 +132,29 @@ def test_with_finish_a_job_whose_dependency_failed_is_skipped_unfinished() -> No
     assert status == {"a": FAILED, "b": SKIPPED, "c": SKIPPED, "d": OK, "e": OK, "f": OK}
     assert outcomes["b"].reason == "needs a, which failed"
     assert sorted(finished) == ["d", "e", "f"]
+
+
+def test_with_finish_the_largest_job_starts_first() -> None:
+    """Jobs that start at once start by size, the largest first (the one that ends last
+    when it starts last); no size, the given order."""
+    work = Recorder()
+    run_graph(ORDER, DEPS, work, jobs=1, finish=lambda _, v: v, size={"f": 10, "c": 5})
+    assert work.started == ["f", "c", "a", "b", "d", "e"]
+
+
+def test_a_freed_worker_takes_its_next_job_before_the_finished_one_is_finished() -> None:
+    b_started = threading.Event()
+    work = Recorder()
+
+    def started(name: str) -> str:
+        if name == "b":
+            b_started.set()
+        return work(name)
+
+    def finish(name: str, value: str) -> str:
+        if name == "a":  # b starts while a is finished (its files put into dist/)
+            assert b_started.wait(timeout=30)
+        return value
+
+    outcomes = run_graph(["a", "b"], {}, started, jobs=1, finish=finish)
+    assert {n: o.status for n, o in outcomes.items()} == {"a": OK, "b": OK}

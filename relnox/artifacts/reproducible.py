@@ -10,6 +10,7 @@ import os
 import posixpath
 import tarfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from relnox.atomic import write_atomic
@@ -45,10 +46,10 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
     return None
 
 
-def _read(data: bytes) -> Entries:
-    """A ``.tar.gz``'s members, each with its own bytes, in one pass (a name may be in a
-    tar twice: each member keeps its own body)."""
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
+def _read(tar: bytes) -> Entries:
+    """A tar's members, each with its own bytes, in one pass (a name may be in a tar
+    twice: each member keeps its own body)."""
+    with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
         entries: Entries = []
         for member in archive:
             body = archive.extractfile(member) if member.isfile() else None
@@ -66,7 +67,7 @@ def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
 
 
 def _normal(header: int, members: Sequence[tarfile.TarInfo], epoch: int) -> bool:
-    """Whether an sdist is already what :func:`finish_sdist` makes of it."""
+    """Whether an sdist is already what :func:`shipped_sdist` makes of it."""
     names = [m.name for m in members]
     return (
         header == epoch
@@ -93,25 +94,41 @@ def _tar(entries: Entries) -> bytes:
     return raw.getvalue()
 
 
-def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[list[str], bool]:
-    """An sdist as relnox ships it, written at most once: its links that lead outside it
+@dataclass(frozen=True)
+class Shipped:
+    """An sdist as relnox ships it (:func:`shipped_sdist`), its file not yet written."""
+
+    tar: bytes | None  # its archive uncompressed, what unpacking its file gives (None: a zip)
+    replaced: list[str]  # the links that led outside it, now their files
+    normalized: bool  # rewritten reproducibly
+    header: int | None = None  # its gzip header's time, where its file is to be rewritten
+    level: int = 9
+
+    def write(self, path: Path) -> None:
+        """Write the sdist to ``path`` (the backend's file), where it changed."""
+        if self.tar is not None and self.header is not None:
+            _write(path, self.tar, self.header, self.level)
+
+
+def shipped_sdist(path: Path, source: Path | None, epoch: int | None) -> Shipped:
+    """The sdist at ``path`` as relnox ships it, read once: its links that lead outside it
     replaced by the files of ``source`` they lead to, then, with ``epoch``, rewritten
-    reproducibly (sorted, times clamped, owners zeroed). The members replaced, and whether
-    it was normalised."""
+    reproducibly (sorted, times clamped, owners zeroed)."""
     if not path.name.endswith(".tar.gz"):
-        return [], False
+        return Shipped(None, [], False)
     data = path.read_bytes()
-    entries = _read(data)
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:  # as tarfile reads a .tar.gz
+        tar = unzipped.read()
+    entries = _read(tar)
     replaced: list[str] = []
     if source is not None and any(_escapes(m) for m, _body in entries):
         entries, replaced = _resolved(path, source, entries)
     header = int.from_bytes(data[4:8], "little")
-    normalize = epoch is not None and not _normal(header, [m for m, _ in entries], epoch)
-    if epoch is not None and normalize:
-        _write(path, _tar(_normalized(entries, epoch)), epoch, GZIP_LEVEL)
-    elif replaced:
-        _write(path, _tar(entries), header)
-    return replaced, normalize
+    if epoch is not None and not _normal(header, [m for m, _ in entries], epoch):
+        return Shipped(_tar(_normalized(entries, epoch)), replaced, True, epoch, GZIP_LEVEL)
+    if replaced:
+        return Shipped(_tar(entries), replaced, False, header)
+    return Shipped(tar, [], False)
 
 
 def _escapes(member: tarfile.TarInfo) -> bool:

@@ -5,17 +5,20 @@ in an environment of the run's :class:`EnvPool`; then, with ``--test``, its test
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import py_compile
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tarfile
 import threading
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from packaging.utils import canonicalize_name
 
 from relnox.artifacts.checks import name_and_version
-from relnox.artifacts.reproducible import finish_sdist
+from relnox.artifacts.reproducible import shipped_sdist
 from relnox.builds.envpool import BuildEnv, EnvPool, OutputLog
 from relnox.builds.plan import TEST_DIRS, BuildPlan
 from relnox.errors import BuildError, one_line
@@ -104,15 +107,20 @@ def _project_builder(
         ) from None
 
 
-def unpack_sdist(sdist: Path, destination: Path) -> Path:
-    """Unpack ``sdist`` under ``destination``; its top directory."""
+def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Path:
+    """Unpack ``sdist`` (or ``tar``, its archive uncompressed, already read) under
+    ``destination``; its top directory."""
     destination.mkdir(parents=True, exist_ok=True)
     if sdist.name.endswith(".zip"):
         with zipfile.ZipFile(sdist) as archive:
             archive.extractall(destination)
     else:
         try:
-            with tarfile.open(sdist) as archive:
+            with (
+                tarfile.open(sdist)
+                if tar is None
+                else tarfile.open(fileobj=io.BytesIO(tar), mode="r:")
+            ) as archive:
                 if hasattr(tarfile, "data_filter"):
                     archive.extractall(destination, filter="data")
                 else:  # pragma: no cover - Pythons without extraction filters
@@ -131,6 +139,10 @@ def unpack_sdist(sdist: Path, destination: Path) -> Path:
             "or setup.py; the wheel cannot be built from it"
         )
     return tops[0]
+
+
+def remove_tree(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _known_cause(tail: str) -> str:
@@ -152,6 +164,7 @@ class PackageBuilder:
     log: OutputLog
     environ: Mapping[str, str]
     servers: HookServers | None = None
+    discard: Callable[[Path], object] = remove_tree  # scratch done with
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -223,15 +236,25 @@ class PackageBuilder:
         try:
             if sdist:
                 built = self.build_one(source, "sdist", outdir)
-                replaced, normalized = finish_sdist(built, source, epoch)
-                for name in replaced:
-                    self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
-                if normalized:
-                    self.log.add(f"{built.name}: archive times, owners and order made reproducible")
                 files.append(built)
-                wheel_source = unpack_sdist(built, workdir / "unpacked")
-            if wheel:
-                files.append(self.build_one(wheel_source, "wheel", outdir))
+                shipped = shipped_sdist(built, source, epoch)
+                for name in shipped.replaced:
+                    self.log.add(f"{built.name}: {name} linked outside the sdist; its file put in")
+                if shipped.normalized:
+                    self.log.add(f"{built.name}: archive times, owners and order made reproducible")
+                if not wheel:
+                    shipped.write(built)
+                    return files
+                # its file compressed and written while the wheel builds from the same bytes,
+                # unpacked (zlib lets the other threads run meanwhile)
+                with ThreadPoolExecutor(max_workers=1, thread_name_prefix="relnox-sdist") as writer:
+                    written = writer.submit(shipped.write, built)
+                    wheel_source = unpack_sdist(built, workdir / "unpacked", shipped.tar)
+                    files.append(self.build_one(wheel_source, "wheel", outdir))
+                    self.discard(workdir / "unpacked")
+                    written.result()
+            else:
+                files.append(self.build_one(source, "wheel", outdir))
         except BackendError as exc:
             hint = _failure_hint(source, message=f"{exc.message}\n{self.log.tail()}")
             if not hint and files and wheel_source != source:  # the wheel from the sdist

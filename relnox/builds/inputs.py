@@ -52,6 +52,7 @@ UNPROVABLE = "unprovable"
 class Inputs:
     parts: Mapping[str, str]  # component -> digest
     unknown: str = ""  # why reuse cannot be proven ("untracked changes: ...")
+    size: int = 0  # bytes of its tracked files: build-all starts the largest build first
 
     def changed(self, recorded: Mapping[str, str]) -> list[str]:
         """The components that differ from ``recorded`` (all of them when it is empty)."""
@@ -335,8 +336,16 @@ def package_inputs(
             "environ": environ,
         }
         unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
-        result[pkg.name] = Inputs(parts, unknown)
+        size = sum(_size(top / path) for _, path in tracked)
+        result[pkg.name] = Inputs(parts, unknown, size)
     return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:

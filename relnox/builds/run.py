@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -246,6 +247,7 @@ class _Made:
     seconds: float
     work: Path
     files: list[Path]
+    inputs: dict[str, str]
     notes: list[str]
     expected: Expectation
     provable: bool
@@ -310,7 +312,7 @@ class _Run:
 
     def make(self, name: str) -> _Made | PackageOutcome:
         """Build and check ``name``'s files in its scratch directory."""
-        from relnox.builds.backend import PackageBuilder, run_package_tests
+        from relnox.builds.backend import PackageBuilder, remove_tree, run_package_tests
         from relnox.builds.envpool import OutputLog
 
         pkg = self.plan.workspace.get(name)
@@ -333,8 +335,11 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
-        # this package's scratch (an unpacked sdist, a test environment) goes when it ends
+        # this package's scratch (an unpacked sdist, a test environment) goes when it ends;
+        # the unpacked sdist in a thread while the files are checked (removing many files
+        # waits on the disk)
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
+        removing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relnox-scratch")
         try:
             # the backend's temporary files go in this package's scratch, removed with it
             temporary = work / "tmp"
@@ -344,7 +349,13 @@ class _Run:
             if epoch is not None:
                 environ["SOURCE_DATE_EPOCH"] = str(epoch)
             builder = PackageBuilder(
-                label, pkg.backend, self.pool, log, environ, servers=self.servers
+                label,
+                pkg.backend,
+                self.pool,
+                log,
+                environ,
+                self.servers,
+                discard=lambda path: removing.submit(remove_tree, path),
             )
             files = builder.build(
                 pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel, epoch=epoch
@@ -356,18 +367,24 @@ class _Run:
                 if self.plan.test_command
                 else None
             )
+            built = time.monotonic()
+            inputs = self._inputs(pkg, files)  # as the build left its directory
         except RelnoxError as exc:
             first = str(exc).splitlines()[0].removeprefix(f"{label}: ")  # named once
             seconds = time.monotonic() - start
             self.times[name] = (start - self.epoch, seconds)
             logger.info("%s: FAILED after %.1fs: %s", label, seconds, first)
+            removing.shutdown()
             shutil.rmtree(work, ignore_errors=True)
             hint = _sibling_requirement_hint(self.plan.workspace.packages, pkg, str(exc))
             if hint:
                 raise type(exc)(f"{exc.message}\n  ({hint})") from None
             raise
-        built = time.monotonic()
-        return _Made(pkg, why, start, built - start, work, files, notes, expected, provable, tests)
+        finally:
+            removing.shutdown()
+        return _Made(
+            pkg, why, start, built - start, work, files, inputs, notes, expected, provable, tests
+        )
 
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible
@@ -378,7 +395,7 @@ class _Run:
             logger.warning("%s: %s", label, note)
         files.sort(key=lambda p: artifact_kind(p.name) != "sdist")
         moved = [_move_into(path, self.plan.dist_dir) for path in files]
-        inputs = self._inputs(pkg, moved)
+        inputs = made.inputs
         earlier = self.earlier.get(pkg.name)
         kept = set_aside_earlier(
             label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
@@ -584,6 +601,7 @@ def _build(
                 jobs=plan.jobs,
                 keep_going=plan.keep_going,
                 finish=None if ordered else run.place,
+                size={name: facts.size for name, facts in plan.inputs.items()},
             )
         finally:
             if servers is not None:  # before the environments and scratch go

@@ -1,5 +1,5 @@
 """Sdists that unpack anywhere: links leading outside an sdist become the files they
-pointed to (:func:`relnox.artifacts.reproducible.finish_sdist`); sdists that are
+pointed to (:func:`relnox.artifacts.reproducible.shipped_sdist`); sdists that are
 the same bytes on every build (the same function)."""
 
 from __future__ import annotations
@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from relnox.artifacts.reproducible import (
-    GZIP_LEVEL,
-    finish_sdist,
-    not_reproducible,
-)
+from relnox.artifacts.reproducible import GZIP_LEVEL, not_reproducible, shipped_sdist
 from relnox.errors import BuildError
+
+
+def finish_sdist(path: Path, source: Path | None, epoch: int | None) -> tuple[list[str], bool]:
+    """The sdist at ``path`` as build-all ships it, written: the members replaced, and
+    whether it was normalised. The archive the wheel is built from is the one written."""
+    shipped = shipped_sdist(path, source, epoch)
+    shipped.write(path)
+    with gzip.GzipFile(path) as written:
+        assert shipped.tar == written.read()
+    return shipped.replaced, shipped.normalized
 
 
 def _sdist(path: Path, links: dict[str, str]) -> Path:
