@@ -228,9 +228,19 @@ def _copies_moved(
     workspace: Workspace, pkg: Package, top: Path, finals: list[Version], tags: list[str]
 ) -> tuple[list[VersionLocation], str]:
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
+    young: dict[str, str] = {}  # made after a release saying it: older releases say nothing
     for i in range(len(finals) - 1):
         moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])
-        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
+        young |= {
+            p: t
+            for p, t in (found or {}).items()
+            if p not in moved | young and _made_saying(top, p, t, finals[i], tags[i], tags[i - 1])
+        }
+        found = (
+            moved
+            if found is None
+            else {p: t for p, t in _agreed(found, young | moved).items() if t}
+        )
         if not found:
             return [], ""
     places = []
@@ -255,6 +265,15 @@ def _copies_moved(
         f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
     )
     return places, note
+
+
+def _made_saying(top: Path, path: str, line: str, version: Version, *span: str) -> bool:
+    """Whether ``path`` was made between the tags ``span`` with ``line`` saying ``version``."""
+    made = git.run(top, "log", "--diff-filter=A", "--format=%H", "..".join(span), "--", path)
+    first = made.output.split()[-1:] if made.ok else []
+    text = git.show_file(top, first[0], path) if first else None
+    said = line.replace("{version}", str(version))
+    return text is not None and any(each.strip() == said for each in text.splitlines())
 
 
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:

@@ -261,10 +261,16 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     for version in ("26.3.0", "26.3.1", "26.5.0"):
         # a guide added at 26.3.1 saying it and moved at 26.5.0: a copy too
         guide = {"docs/guide.md": f"  rev: {version}\n"} if version != "26.3.0" else {}
+        if version == "26.5.0":
+            # one made after 26.3.1 saying it and moved at 26.5.0 too; a page made at 26.5.0
+            # saying it only is the release's own page, not a copy
+            commit(root, {"docs/notebooks.md": "  rev: 26.3.1\n"}, message="Add a guide")
+            guide |= {"docs/notebooks.md": f"  rev: {version}\n", "docs/new.md": "# 26.5.0\n"}
         commit(root, {**docs(version), **guide}, version, message=f"Prepare release {version}")
     done = run_relnox("bump", "--to", "26.5.1", "--dry-run", "--json", cwd=root, check=True)
-    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md"}
+    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md", "docs/notebooks.md"}
     assert moved <= set(json.loads(done.stdout)["files"])
+    assert "docs/new.md" not in json.loads(done.stdout)["files"]
     run_relnox("bump", "--to", "26.5.1", cwd=root, check=True)
     assert (root / "docs/integrations.md").read_text() == docs("26.5.1")["docs/integrations.md"]
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
