@@ -233,7 +233,7 @@ def _copies_moved(
     for i in range(len(finals) - 1):
         old, new = tags[i + 1], tags[i]
         moved, was_made = _moved_lines(top, workspace.root, old, new, finals[i + 1], finals[i])
-        asked = tuple((p, t) for p, t in (found or {}).items() if p in made - moved.keys())
+        asked = tuple(sorted((p, t) for p, t in (found or {}).items() if p in made - moved.keys()))
         if asked:
             young |= _made_saying(top, asked, finals[i], f"{new}..{tags[i - 1]}")
         made = was_made
