@@ -210,9 +210,20 @@ def _copies_moved(
     workspace: Workspace, pkg: Package, top: Path, finals: list[Version], tags: list[str]
 ) -> tuple[list[VersionLocation], str]:
     found: dict[str, str] | None = None  # a file (from the top) -> its line, {version} for it
+    young: dict[str, str] = {}  # made after a release saying it: older releases say nothing
+    made: frozenset[str] = frozenset()
     for i in range(len(finals) - 1):
-        moved = _moved_lines(top, workspace.root, tags[i + 1], tags[i], finals[i + 1], finals[i])
-        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
+        old, new = tags[i + 1], tags[i]
+        moved, was_made = _moved_lines(top, workspace.root, old, new, finals[i + 1], finals[i])
+        asked = tuple(sorted((p, t) for p, t in (found or {}).items() if p in made - moved.keys()))
+        if asked:
+            young |= _made_saying(top, asked, finals[i], f"{new}..{tags[i - 1]}")
+        made = was_made
+        found = (
+            moved
+            if found is None
+            else {p: t for p, t in _agreed(found, young | moved).items() if t}
+        )
         if not found:
             return [], ""
     places = []
@@ -237,6 +248,25 @@ def _copies_moved(
         f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
     )
     return places, note
+
+
+@functools.cache  # packages released under one tag ask alike
+def _made_saying(
+    top: Path, asked: tuple[tuple[str, str], ...], version: Version, span: str
+) -> dict[str, str]:
+    """The files of ``asked`` (each with its line) made in ``span`` (``tag..tag``) with
+    their line saying ``version``, read from one log."""
+    paths = [path for path, _ in asked]
+    log = git.run(top, "log", "--reverse", "--diff-filter=A", "-p", "--format=", span, "--", *paths)
+    made: dict[str, set[str]] = {}
+    path = ""
+    for line in log.output.splitlines() if log.ok else ():
+        if line.startswith("+++ b/"):
+            path = "" if line[6:] in made else line[6:]  # its first making only
+            made |= {path: set()} if path else {}
+        elif path and line[:1] == "+":
+            made[path].add(line[1:].strip())
+    return {p: t for p, t in asked if t.replace("{version}", str(version)) in made.get(p, ())}
 
 
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
@@ -271,15 +301,15 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
 @functools.cache  # packages released under one tag read one diff
 def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
-) -> dict[str, str]:
+) -> tuple[dict[str, str], frozenset[str]]:
     """The files below ``root`` whose line said ``old`` at ``old_tag`` (or that did not exist
     then) and says ``new`` at ``new_tag``, with its template, whatever its indentation
-    (:data:`EVERY` where several did), from one diff."""
+    (:data:`EVERY` where several did), from one diff; and those of them made since."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
     result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
     if not result.ok:
-        return {}
+        return {}, frozenset()
     minus: dict[str, set[str]] = {}
     plus: dict[str, set[str]] = {}
     added: set[str] = set()  # made at ``new_tag``, saying ``new``: as good as a move
@@ -301,11 +331,12 @@ def _moved_lines(
         both[p] = {undated(t) for t in minus[p]} & {undated(t) for t in plus[p]}
     found = {p: next(iter(lines)) for p, lines in both.items() if len(lines) == 1}
     many = sorted(p for p, lines in both.items() if len(lines) > 1)
+    fresh = frozenset(added & both.keys())
     if not many:
-        return found
+        return found, fresh
     # the files that still say ``old`` at ``new_tag`` (1: none; unreadable: all)
     grep = git.run(top, "grep", "-l", "-F", "-w", "-e", str(old), new_tag, "--", *many)
     if grep.returncode not in (0, 1):
-        return found
+        return found, fresh
     still = {line.removeprefix(f"{new_tag}:") for line in grep.output.splitlines()}
-    return found | {p: EVERY for p in many if p not in still}
+    return found | {p: EVERY for p in many if p not in still}, fresh

@@ -261,10 +261,16 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     for version in ("26.3.0", "26.3.1", "26.5.0"):
         # a guide added at 26.3.1 saying it and moved at 26.5.0: a copy too
         guide = {"docs/guide.md": f"  rev: {version}\n"} if version != "26.3.0" else {}
+        if version == "26.5.0":
+            # one made after 26.3.1 saying it and moved at 26.5.0 too; a page made at 26.5.0
+            # saying it only is the release's own page, not a copy
+            commit(root, {"docs/notebooks.md": "  rev: 26.3.1\n"}, message="Add a guide")
+            guide |= {"docs/notebooks.md": f"  rev: {version}\n", "docs/new.md": "# 26.5.0\n"}
         commit(root, {**docs(version), **guide}, version, message=f"Prepare release {version}")
     done = run_relnox("bump", "--to", "26.5.1", "--dry-run", "--json", cwd=root, check=True)
-    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md"}
+    moved = {"docs/integrations.md", "docs/usage.md", "docs/guide.md", "docs/notebooks.md"}
     assert moved <= set(json.loads(done.stdout)["files"])
+    assert "docs/new.md" not in json.loads(done.stdout)["files"]
     run_relnox("bump", "--to", "26.5.1", cwd=root, check=True)
     assert (root / "docs/integrations.md").read_text() == docs("26.5.1")["docs/integrations.md"]
     assert (root / "docs/usage.md").read_text() == docs("26.5.1")["docs/usage.md"]
@@ -546,14 +552,17 @@ def test_the_files_a_bump_asks_git_about_are_named_in_one_order_at_every_run(
 ) -> None:
     """Files a release made, each saying its version on two lines: which of them still say
     the last release is one ``git grep`` over them, and its ``-v`` line names them in the
-    same order whatever the interpreter's hash seed (a set's order once decided it)."""
+    same order whatever the interpreter's hash seed (a set's order once decided it); so
+    does the one ``git log`` asking how those saying it on one line were made."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "0.9.0")}, tags=["v0.9.0"])
     for version in ("1.0.0", "1.1.0", "1.2.0"):
         notes = {f"notes/{version}/{n}.txt": f"x {version}\ny {version}\n" for n in "abcdefgh"}
+        notes |= {f"notes/{version}/{n}.md": f"z {version}\n" for n in "abcdefgh"}
         commit(root, {"pyproject.toml": project("acme", version), **notes}, f"v{version}")
     greps: set[tuple[str, ...]] = set()
     for seed in "1234":
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = run_relnox("bump", "--part", "patch", "--dry-run", "-v", cwd=root, env=env)
-        greps.add(tuple(line for line in done.stderr.splitlines() if " grep " in line))
-    assert len(greps) == 1 and len(next(iter(greps))) == 2, greps
+        asked = (" grep ", " log --reverse ")
+        greps.add(tuple(line for line in done.stderr.splitlines() if any(a in line for a in asked)))
+    assert len(greps) == 1 and len(next(iter(greps))) == 3, greps
