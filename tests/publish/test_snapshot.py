@@ -8,6 +8,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_a_file_changed_while_another_uploads_is_not_what_is_sent(
 
 
 def test_a_file_changed_after_the_plan_is_refused_before_any_upload(
-    ws: Path, index: LocalIndex
+    ws: Path, index: LocalIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Changed between the checks and the upload (while the user confirms): refused by its
     sha256, nothing sent, and no private copy left behind."""
@@ -86,11 +87,13 @@ def test_a_file_changed_after_the_plan_is_refused_before_any_upload(
         environ={**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN},
         confirm=confirm,
     )
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("relnox-publish-*"))
+    private = tmp_path / "tmp"  # this test's own: another worker's publish is not in it
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     with pytest.raises(PublishError) as info:
         publish(workspace, PublishOptions(repository=repository, packages=["demo-core"]), runtime)
     message = str(info.value)
     assert "\n" not in message and "nothing was uploaded" in message
     assert f"changed since publish checked them: {wheel} (sha256 " in message
     assert list(index.data_dir.iterdir()) == []
-    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("relnox-publish-*")) == before
+    assert list(private.iterdir()) == []
