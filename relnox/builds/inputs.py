@@ -52,7 +52,13 @@ UNPROVABLE = "unprovable"
 class Inputs:
     parts: Mapping[str, str]  # component -> digest
     unknown: str = ""  # why reuse cannot be proven ("untracked changes: ...")
-    size: int = 0  # bytes of its tracked files: build-all starts the largest build first
+    files: tuple[Path, ...] = ()  # its tracked files
+
+    @property
+    def size(self) -> int:
+        """Bytes of its tracked files (build-all starts the largest build first): read only
+        when builds are scheduled, not by a run that reuses every build."""
+        return sum(_size(path) for path in self.files)
 
     def changed(self, recorded: Mapping[str, str]) -> list[str]:
         """The components that differ from ``recorded`` (all of them when it is empty)."""
@@ -336,8 +342,7 @@ def package_inputs(
             "environ": environ,
         }
         unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
-        size = sum(_size(top / path) for _, path in tracked)
-        result[pkg.name] = Inputs(parts, unknown, size)
+        result[pkg.name] = Inputs(parts, unknown, tuple(top / path for _, path in tracked))
     return result
 
 
