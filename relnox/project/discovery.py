@@ -617,6 +617,10 @@ def load_workspace(
             for name in packages or ():  # one taken for not released: say why, not others'
                 if not workspace.has(name) and workspace.is_unreleased(name):
                     workspace.get(name)
+            if not packages and workspace.packages:  # the way on for the sound ones
+                said, sound = str(problem), len(workspace.packages)
+                way = f"or act on the {sound} sound package{'s' if sound > 1 else ''} alone: --package NAME"
+                raise type(problem)(f"{said}\n  {way}" if "\n" in said else f"{said}; {way}")
             raise problem
         logging.getLogger("relnox").warning("warning: left out, not asked for: %s", problem)
     return workspace

@@ -260,8 +260,8 @@ def test_a_broken_member_is_that_members_finding_and_the_others_are_listed(
     broken: st.DataObject,
 ) -> None:
     """Five sound members and one of any broken shape: ``packages``, ``plan`` and
-    ``check-versions`` list the five and end non-zero naming the broken file; a bump of a
-    sound one (``--package``) goes on."""
+    ``check-versions`` list the five and end non-zero naming the broken file; a bump of
+    all stops on it, saying the way on, and a bump of a sound one (``--package``) goes on."""
     bad = broken.draw(
         st.sampled_from(
             [
@@ -293,6 +293,11 @@ def test_a_broken_member_is_that_members_finding_and_the_others_are_listed(
                 assert sound in out, (command, out)
             [error] = [line for line in err.splitlines() if line.startswith("relnox: error: ")]
             assert "packages/p3/pyproject.toml" in error or command[0] == "check-versions"
+        code, out, err = run("bump", "--dry-run", "--part", "patch", "--root", str(root))
+        assert_clean(("bump",), code, out, err)
+        [error] = [line for line in err.splitlines() if line.startswith("relnox: error: ")]
+        assert code == 1 and "packages/p3/pyproject.toml" in error, err
+        assert error.endswith("or act on the 5 sound packages alone: --package NAME"), err
         code, out, err = run(
             "bump", "--dry-run", "--part", "patch", "--package", "p1", "--root", str(root)
         )

@@ -154,10 +154,11 @@ def test_a_hostile_member_is_one_line_with_its_file(tmp_path: Path, case: str) -
     assert len(ws.problems) == 1 and str(bad) in ws.problems[0], ws.problems
     assert expected in ws.problems[0] and "\n" not in ws.problems[0]
     assert len(ws.problems[0]) < 600  # a 10,000-character value is not echoed back
-    # every command that loads the workspace refuses, with that one line
+    # every command that loads the workspace refuses, with that one line and the way on
     with pytest.raises(RelnoxError) as info:
         load_workspace(tmp_path / "ws")
-    assert str(info.value) == ws.problems[0]
+    way = "or act on the 1 sound package alone: --package NAME"
+    assert str(info.value) == f"{ws.problems[0]}; {way}"
     # doctor lists it as a finding
     report = doctor(tmp_path / "ws")
     assert any(c.status == "error" and str(bad) in c.detail for c in report.checks)
