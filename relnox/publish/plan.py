@@ -16,7 +16,7 @@ from relnox.artifacts.checks import Expectation, check_artifacts, proof
 from relnox.artifacts.distdir import dist_path, load_release
 from relnox.artifacts.manifest import PackageRecord
 from relnox.builds import refuse_stale
-from relnox.errors import PublishError
+from relnox.errors import MOST_SECONDS, PublishError, seconds
 from relnox.progress import detail
 from relnox.project.workspace import Workspace
 from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
@@ -44,6 +44,11 @@ def plan_publish(
     seams = PublishRuntime.of(runtime)
     env = dict(os.environ if seams.environ is None else seams.environ)
     network = _network(workspace, options)  # a bad [tool.relnox.network] is said first
+    if options.wait is not None and seconds(options.wait) is None:  # a caller's, not a flag's
+        raise PublishError(
+            f"PublishOptions(wait={options.wait!r}) is not a number of seconds from 0 to "
+            f"{MOST_SECONDS:g} (a day); pass e.g. wait=300, or None for no wait"
+        )
     repository, route = options.repository, None
     if options.from_tag or repository is None:  # --from-tag, else (no --repository) CI's tag
         from relnox.publish.route import route_for_tag

@@ -354,6 +354,10 @@ def test_dry_run_does_the_preflight_and_uploads_nothing(ws: Path, index: LocalIn
         and not (ws / ".relnox" / "dist" / "publish-report.json").exists()
     )
     assert result.report_path is None and result.summary()["dry_run"] is True
+    for wait in (float("inf"), float("nan"), -1.0, 1e9):  # from Python: no flag bounded it
+        with pytest.raises(PublishError, match=r"PublishOptions\(wait=.*0 to 86400 \(a day\)"):
+            run(ws, index.url, wait=wait)
+    assert on_index(index) == []
 
 
 def test_a_dry_run_without_credentials_warns_and_goes_on(
