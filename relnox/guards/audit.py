@@ -24,7 +24,7 @@ from relnox.progress import finished
 from relnox.project.workspace import Workspace
 from relnox.stage import Runtime, Stage
 from relnox.tools.credentials import TOKEN_USERNAME
-from relnox.tools.network import upload_wait
+from relnox.tools.network import NetworkSettings, network_settings, upload_wait
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import JSON_TYPE, IndexReader, page_of, page_url
 from relnox.tools.simple_pages import ProjectPage
@@ -166,6 +166,7 @@ class AuditPlan:
     records: tuple[PackageRecord, ...]
     integrity_url: str
     wait: float
+    network: NetworkSettings
 
     def describe(self) -> list[str]:
         return [
@@ -187,13 +188,14 @@ class AuditPlan:
 def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     """The release the build manifest of ``dist_dir`` describes, on ``repository``."""
     try:
+        network = network_settings(workspace.config)  # a bad [tool.relnox.network] first
         repo = resolve(options.repository, workspace.config)
         manifest = read_manifest(dist_path(workspace, options.dist_dir))
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
     base = options.integrity_url or integrity_base(repo)
-    return AuditPlan(repo, manifest, records, base, options.wait)
+    return AuditPlan(repo, manifest, records, base, options.wait, network)
 
 
 def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
@@ -201,7 +203,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     sleep = (runtime or Runtime()).sleep
     start = time.perf_counter()
     repo = plan.repository
-    reader = reader_for(repo, sleep)
+    reader = reader_for(repo, plan.network, sleep)
     deadline = time.monotonic() + plan.wait
     attempt = 0
     while True:
@@ -318,10 +320,13 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
     return pages, notes
 
 
-def reader_for(repo: Repository, sleep: Callable[[float], None] = time.sleep) -> IndexReader:
-    """``repo``'s simple API, read with its login (a password alone: an API token)."""
+def reader_for(
+    repo: Repository, network: NetworkSettings, sleep: Callable[[float], None] = time.sleep
+) -> IndexReader:
+    """``repo``'s simple API, read with its login (a password alone: an API token) within
+    ``network`` (``[tool.relnox.network]``)."""
     auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
-    return IndexReader.of(repo, auth, sleep=sleep)
+    return IndexReader.of(repo, auth, network, sleep)
 
 
 def integrity_base(repository: Repository) -> str:

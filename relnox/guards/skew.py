@@ -27,6 +27,7 @@ from relnox.guards.audit import reader_for
 from relnox.project.workspace import Workspace, needs
 from relnox.stage import Runtime, Stage, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
+from relnox.tools.network import network_settings
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.simple_api import IndexReader
 from relnox.verify import STAGE as VERIFY
@@ -274,7 +275,7 @@ def plan_skew(
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    reader = reader or reader_for(repo)
+    reader = reader or reader_for(repo, network_settings(workspace.config))
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
     needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []

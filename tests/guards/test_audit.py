@@ -274,6 +274,17 @@ def test_a_report_path_or_a_wait_that_cannot_be_is_refused_before_the_audit(
     assert not (root / "dist").exists()
 
 
+def test_the_audit_reads_the_index_within_the_network_settings(tmp_path: Path) -> None:
+    """``[tool.relnox.network]`` bounds the audit's reads as it bounds publish's: a bad
+    value is refused before anything is read (the audit read with the defaults, unchecked)."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("adtrlx-solo", "1.0.0")])
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[tool.relnox.network]\ntimeout = "soon"\n')
+    proc = run_relnox("audit", "--repository", "http://127.0.0.1:9/simple/", cwd=root)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "[tool.relnox.network] timeout must be" in proc.stderr
+
+
 @pytest.mark.slow
 def test_an_integrity_api_on_another_host_gets_none_of_the_index_credentials(
     live: tuple[Path, Manifest, LocalIndex], tmp_path: Path
