@@ -314,13 +314,22 @@ def checkout(tree: Path, commit: str) -> None:
 def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> set[str]:
     """The ``paths`` a later commit turned from ``old`` to ``new``: copies of the version the
     maintainers forgot at the release and moved afterwards, so moving them was right; on any
-    branch (a literal written ahead, whose release was made on a release branch)."""
+    branch (a literal written ahead, whose release was made on a release branch). A copy that
+    lagged (the docs' release at the final before ``old``) counts when the later commit's line
+    is the same but for that version."""
     found: set[str] = set()
     for path in sorted(paths):
         for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
-            minus = any(line.startswith("-") and old in line for line in diff)
-            if minus and any(line.startswith("+") and new in line for line in diff):
+            minus = [line[1:] for line in diff if line.startswith("-")]
+            plus = [line[1:] for line in diff if line.startswith("+") and new in line]
+            lagged = [
+                re.compile(re.escape(line).replace(re.escape(new), r"[0-9][\w.+-]*"))
+                for line in plus
+            ]
+            if plus and any(
+                old in line or any(r.fullmatch(line) for r in lagged) for line in minus
+            ):
                 found.add(path)
                 break
     return found

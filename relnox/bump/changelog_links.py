@@ -45,7 +45,7 @@ def release_links(text: str, title: str, tag: str) -> str:
         return text  # released already
     headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
     linked = [m for m in found if _label(m).lstrip("vV") in headed and maybe_version(_label(m))]
-    url = _new_url(linked, compare, title, tag)
+    url = _new_url(linked, compare, title, tag, _previous(headed, title))
     if unreleased is not None and compare is not None:
         base, head = compare.group("base", "head")
         moved = f"{_define(unreleased, _label(unreleased))}{unreleased['gap']}{base}{tag}...{head}"
@@ -74,18 +74,35 @@ def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
     return max(linked, key=lambda m: maybe_version(_label(m)) or Version("0")) if linked else None
 
 
+def _previous(headed: set[str], title: str) -> str | None:
+    """The highest version a heading of the file names below ``title``, as it spells it: the
+    release before."""
+    new = maybe_version(title)
+    below = [(v, h) for h in headed if (v := maybe_version(h)) is not None and new and v < new]
+    return max(below)[1] if below else None
+
+
 def _new_url(
-    linked: Sequence[re.Match[str]], compare: re.Match[str] | None, title: str, tag: str
+    linked: Sequence[re.Match[str]],
+    compare: re.Match[str] | None,
+    title: str,
+    tag: str,
+    previous: str | None,
 ) -> str | None:
     """The url of ``[title]`` in the style of the newest release's definition (``linked``:
     the definitions of the file's release headings); a file whose only one is its first
-    release's (nothing to compare with yet) follows its ``[Unreleased]`` compare link."""
+    release's (nothing to compare with yet) follows its ``[Unreleased]`` compare link. With
+    no ``[Unreleased]`` link, a compare view starts at the ``previous`` release's heading, its
+    tag spelled as the newest definition's (a release whose link was never written)."""
     newest = _newest(linked)
     since = _COMPARE.match(newest["url"]) if newest is not None else None
     if newest is None or (since is None and len(linked) == 1 and compare is not None):
         return f"{compare['base']}{compare['old']}...{tag}" if compare is not None else None
     if since is not None:
         old = compare["old"] if compare is not None else since["head"]
+        said = _label(newest).lstrip("vV")
+        if compare is None and previous and Version(previous) > Version(said):
+            old = old.replace(said, previous) if old.count(said) == 1 else old
         return f"{since['base']}{old}...{tag}"
     # the tag's own page: the last segment names the newest version; name the new one there
     url = newest["url"]

@@ -18,6 +18,7 @@ from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean
 from relnox.paths import rel as relative
 from relnox.paths import written_path
 from relnox.project.moved_with import copies_moved
+from relnox.project.package_load import docs_at_release
 from relnox.project.pins import (
     move_named_pin,
     pin_rule,
@@ -31,7 +32,13 @@ from relnox.project.selection import Rule, select_packages
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases, locked_versions, update_uv_lock
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.versions.arithmetic import PARTS, PRE_LABELS, parse_version, same_version
+from relnox.versions.arithmetic import (
+    PARTS,
+    PRE_LABELS,
+    maybe_version,
+    parse_version,
+    same_version,
+)
 from relnox.versions.next import next_versions
 from relnox.versions.next_checks import refuse_downgrades, refuse_released, stamped_reading
 from relnox.versions.sources import VersionLocation, read_text, set_string
@@ -353,6 +360,12 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
             )
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
         for loc in (*(() if pkg.stamped else pkg.locations), *copies):
+            if (target := maybe_version(new)) is not None and docs_at_release(loc, target):
+                where = relative(loc.path, workspace.root)
+                plan.notes.append(
+                    f"note: {where} stays at {loc.value}: the docs show the last release"
+                )
+                continue
             place = (Path(os.path.normpath(loc.path)), loc.kind, loc.key, loc.pattern)
             if place in shared:  # a file two packages read (a sibling's version.py)
                 _same_new(loc, shared[place], (pkg.name, new))

@@ -270,10 +270,11 @@ def _equal_copies(
     return found + ([entry] if entry is not None else [])
 
 
-def _docs_at_release(loc: VersionLocation, primary: Version) -> bool:
+def docs_at_release(loc: VersionLocation, primary: Version) -> bool:
     """Whether ``loc`` is Sphinx's release at the final before ``primary``, a development
     version of the next (docs at 7.11.3 while the files say 7.11.4a0.dev1): the docs show the
-    last release until the next moves them, which is no drift."""
+    last release until the next moves them, which is no drift, and a bump to a development
+    version leaves them there."""
     copy = maybe_version(loc.value)
     if loc.pattern != _SPHINX_RELEASE or copy is None or copy.is_prerelease:
         return False
@@ -455,7 +456,7 @@ def load_package(
         drift = [
             loc
             for loc in locations[1:]
-            if maybe_version(loc.value) != primary and not _docs_at_release(loc, primary)
+            if maybe_version(loc.value) != primary and not docs_at_release(loc, primary)
         ]
         version = str(primary) if locations[0].semver else locations[0].value
         check_file_name(locations[0].label, canonicalize_name(project_name), version)

@@ -90,6 +90,14 @@ def test_a_section_written_by_hand_before_the_bump_gets_its_link(tmp_path: Path)
             ],
             id="oldest-first",
         ),
+        pytest.param(  # 1.0.0's link never written: the new one compares from 1.0.0's tag
+            f"[0.9.0]: {HOST}/compare/v0.8.0...v0.9.0\n",
+            [
+                f"[1.1.0]: {HOST}/compare/v1.0.0...v1.1.0",
+                f"[0.9.0]: {HOST}/compare/v0.8.0...v0.9.0",
+            ],
+            id="a-link-missing",
+        ),
         pytest.param("", [], id="no-links"),
         pytest.param(  # a footnote is no release's link
             f"[1]: {HOST}/pull/1\n", [f"[1]: {HOST}/pull/1"], id="footnote"

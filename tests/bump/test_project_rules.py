@@ -313,3 +313,20 @@ def test_the_only_spelling_of_the_version_tags_is_the_only_package_s(tmp_path: P
     )
     plan = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True))
     assert plan.tags == ["rel_1_5_0"]
+
+
+def test_sphinx_s_release_shows_the_last_release_through_development_versions(
+    tmp_path: Path,
+) -> None:
+    """The shape: ``release = '25.0.0'`` in docs/conf.py beside the package's 25.0.0; the
+    step to 25.0.1.dev0 leaves the docs at the release (the docs show the last release),
+    and the next release moves them on with the package."""
+    conf = "project = 'tools'\nversion = '25.0'\nrelease = '25.0.0'\n"
+    files = {"pyproject.toml": project("tools", "25.0.0"), "docs/conf.py": conf}
+    root = repo(tmp_path / "tools", files, tags=["25.0.0"])
+    dev = run_relnox("bump", "--to", "25.0.1.dev0", cwd=root, check=True)
+    assert (root / "docs/conf.py").read_text() == conf
+    assert "note: docs/conf.py stays at 25.0.0" in dev.stdout
+    run_relnox("check-versions", cwd=root, check=True)
+    run_relnox("bump", "--to", "25.1.0", cwd=root, check=True)
+    assert (root / "docs/conf.py").read_text() == conf.replace("25.0.0", "25.1.0")
