@@ -348,8 +348,8 @@ def _history_rule(
 ) -> tuple[str, str, bool]:
     """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
     (:func:`~relnox.versions.tag_name.last_releases`), and whether it had one: raised to each of the last two at least
-    is ``raise``; unchanged at the last two, admitting only older releases (a bot keeps it)
-    is ``keep``."""
+    is ``raise``; admitting only older releases at the last two (a bot keeps it, or moves it
+    to each release once it is out) is ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     where = _where(workspace, req) if releases else None
     for version, tag in releases:
@@ -366,6 +366,10 @@ def _history_rule(
         and seen[0][1] == seen[1][1] == _constraint(req.text, _parsed(req.text))
     ):
         return "keep", f"it stayed {req.text} at {seen[1][2]} and {seen[0][2]}", True
+    # admitting only an older release at each of the last two, though moved between (a bot
+    # moves it to each release once it is out): kept
+    if len(seen) >= 2 and seen[0][0] == seen[1][0] == "kept":
+        return "keep", f"it admitted only an older release at {seen[1][2]} and {seen[0][2]}", True
     if len(seen) >= 2 and seen[0][0] == seen[1][0] == "raised":  # an older release before
         raised = [tag for what, _, tag in seen if what == "raised"]  # the practice began aside
         return "raise", f"it was raised to each release at {', '.join(reversed(raised))}", True

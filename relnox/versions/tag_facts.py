@@ -319,8 +319,10 @@ def _left_behind(
         return _pres_left_behind(member, current, found, tags, show_files)
     on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
     near = tags.nearness
-    # the files went back to a line released before: one of its tags is older than those above
-    if not any(near.get(t, 0) > near.get(above[0][1], 0) for _v, t in on_line):
+    # the files went back below them, to their line or one it continues (v0.6.0, v1.0.0
+    # reverted, v0.7.0): a release below the files' version is older than those above
+    below = [t for v, t in merged if v <= current]
+    if not on_line or not any(near.get(t, 0) > near.get(above[0][1], 0) for t in below):
         return set(), set(), None
     if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
         return set(), set(), None  # the files never said it: not a release they went back from

@@ -218,8 +218,9 @@ def test_floors_raised_at_every_earlier_release_are_raised_again(tmp_path: Path)
 def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     """A bot keeps ``acme-core==1.6.9`` in acme-ext while the group releases 1.6.10 and
     1.6.11: the bump to 1.7.0 keeps the pin (today's rule rewrote it to ==1.7.0), and says
-    why; no history (a first release), or a pin moved one release behind after each
-    release, is today's rule."""
+    why; no history (a first release) is today's rule. A pin a bot moves to each release
+    after it is out (``==1.6.9`` at v1.6.10, ``==1.6.10`` at v1.6.11, then ``==1.6.11``)
+    admitted only an older release at each: it is kept too (it was rewritten to ==1.7.0)."""
     root = _workspace(tmp_path)
     _lockstep(root, "acme-core==1.6.9", "v1.6.10")
     _lockstep(root, "acme-core==1.6.9", "v1.6.11")
@@ -233,11 +234,17 @@ def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     _lockstep(fresh, "acme-core==1.6.9")
     first = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=fresh, check=True)
     assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.9)" in first.stdout
-    behind = _workspace(tmp_path / "behind")  # moved after each release: it follows
+    behind = _workspace(tmp_path / "behind")  # moved after each release: kept at each
     _lockstep(behind, "acme-core==1.6.9", "v1.6.10")
     _lockstep(behind, "acme-core==1.6.10", "v1.6.11")
-    follows = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=behind, check=True)
-    assert "acme-ext requires acme-core==1.7.0 (was acme-core==1.6.10)" in follows.stdout
+    commit(
+        behind,
+        {"ext/pyproject.toml": project("acme-ext", "1.6.11", requires=["acme-core==1.6.11"])},
+    )
+    held = run_relnox("bump", "--dry-run", "--to", "1.7.0", cwd=behind, check=True)
+    assert "requires acme-core" not in held.stdout
+    why = "it admitted only an older release at v1.6.10 and v1.6.11"
+    assert f"note: acme-ext keeps acme-core==1.6.11 (pin rule keep: {why})" in held.stdout
 
 
 def test_a_maintenance_line_reads_its_rule_at_its_own_releases(tmp_path: Path) -> None:

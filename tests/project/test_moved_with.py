@@ -566,3 +566,32 @@ def test_the_files_a_bump_asks_git_about_are_named_in_one_order_at_every_run(
         asked = (" grep ", " log --reverse ")
         greps.add(tuple(line for line in done.stderr.splitlines() if any(a in line for a in asked)))
     assert len(greps) == 1 and len(next(iter(greps))) == 3, greps
+
+
+def test_the_shared_changelog_of_members_is_the_changelog_rules_not_a_moved_copy(
+    tmp_path: Path,
+) -> None:
+    """A workspace's members share the root's CHANGELOG.md, whose ``[Unreleased]`` link a
+    commit of its own moved to each release before its tag (v1.0.0 .. v1.2.0), not the
+    release commit: the changelog rule leaves it, and the bump does not move it as a copy
+    of the version (it did, against the rule's own note)."""
+
+    def log(version: str) -> str:
+        return f"# Changelog\n\n## [Unreleased](https://example.invalid/compare/{version}...HEAD)\n"
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/core/pyproject.toml": project("acme-core", "1.0.0"),
+            "packages/core/src/acme_core/__init__.py": "",
+        },
+    )
+    for version in ("1.0.0", "1.1.0", "1.2.0"):
+        commit(root, {"packages/core/pyproject.toml": project("acme-core", version)})
+        commit(root, {"CHANGELOG.md": log(version)}, f"v{version}", message="changelog")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True)
+    assert "CHANGELOG.md is left as it is" in done.stdout + done.stderr
+    assert "CHANGELOG.md moved" not in done.stdout + done.stderr
+    plan = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(plan.stdout)["files"] == ["packages/core/pyproject.toml"]

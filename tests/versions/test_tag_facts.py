@@ -65,6 +65,17 @@ def test_a_release_the_files_went_back_from_is_withdrawn(tmp_path: Path) -> None
     assert "maintenance release" not in out  # nothing above 0.7 was released elsewhere
     refused = run_relnox("bump", "--to", "1.0.0", "--dry-run", cwd=repo.root)
     assert refused.returncode != 0 and "1.0.0 was already released" in refused.stderr
+    # the release commit of v1.0.0 reverted, the files back at 0.6.0, then a new line, 0.7.0,
+    # released: withdrawn too (the bump refused 0.7.1, "not above 1.0.0", and doctor failed)
+    repo = History(tmp_path / "next", {"pyproject.toml": project("lib", "0.6.0")})
+    git(repo.root, "tag", "v0.6.0")
+    repo.commit({"pyproject.toml": project("lib", "1.0.0")}, "v1.0.0")
+    repo.commit({"pyproject.toml": project("lib", "0.6.0")}, message="Revert 1.0")
+    repo.commit({"pyproject.toml": project("lib", "0.7.0")}, "v0.7.0")
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "lib: 0.7.0 -> 0.7.1" in out and "v1.0.0 is taken as withdrawn" in out
+    doctor = run_relnox("doctor", cwd=repo.root)
+    assert "is newer than 0.7.0" not in doctor.stdout + doctor.stderr
 
 
 def test_pre_releases_rank_by_the_history(tmp_path: Path) -> None:
