@@ -16,7 +16,6 @@ from packaging.version import Version
 
 from relnox.errors import ConfigError, RelnoxError, shortlist
 from relnox.paths import rel
-from relnox.project.changelog_file import changelog_of
 from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.tools import git
@@ -231,12 +230,12 @@ def _copies_moved(
     written = {str(loc.path) for each in workspace.packages for loc in each.locations}
     written |= {str(req.path) for each in workspace.packages for req in each.requirements}
     written |= {str(each.pyproject) for each in workspace.packages}  # what a bump writes already
-    # a changelog (a member's, or the root's its members share) is the changelog rule's
-    written |= {str(changelog_of(workspace, each)) for each in workspace.packages}
     written = {os.path.normpath(f) for f in written}
     for path, line in sorted((found or {}).items()):
         where = Path(os.path.normpath(top / path))
         if str(where) in written or "lock" in where.name.lower() or not where.is_file():
+            continue
+        if where in workspace.changelogs:  # a member's, or the root's they share: the rule's
             continue
         if (place := _saying(where, line, pkg.version)) is not None:
             places.append(place)

@@ -326,6 +326,14 @@ class Workspace:
         return tuple(group) not in self._configured_groups()
 
     @functools.cached_property
+    def changelogs(self) -> frozenset[Path]:
+        """Every package's changelog (:func:`~relnox.project.changelog_file.changelog_of`),
+        normalised, read once: each reads the packages' towncrier settings."""
+        from relnox.project.changelog_file import changelog_of
+
+        return frozenset(Path(os.path.normpath(changelog_of(self, p))) for p in self.packages)
+
+    @functools.cached_property
     def pre_releases(self) -> frozenset[Version]:
         """Every pre-release the packages' tags released, read once."""
         return frozenset(v for p in self.packages if p.tags for v in p.tags.released if v.pre)

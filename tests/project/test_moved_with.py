@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from relnox.project.discovery import discover
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
@@ -595,3 +597,45 @@ def test_the_shared_changelog_of_members_is_the_changelog_rules_not_a_moved_copy
     assert "CHANGELOG.md moved" not in done.stdout + done.stderr
     plan = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert json.loads(plan.stdout)["files"] == ["packages/core/pyproject.toml"]
+
+
+def test_each_changelog_is_read_once_for_the_copies_of_every_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three members, each with a file its releases moved: every package's copies are
+    judged against the workspace's changelogs, read once (a bump of a real 73-package
+    workspace read them once per package, 5,256 times, 2.9 s -> 17 s)."""
+    from relnox.project import changelog_file, moved_with
+    from relnox.project.moved_with import copies_moved
+    from relnox.project.workspace import Package, Workspace
+
+    names = ("a", "b", "c")
+    files = {"pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n'}
+    root = repo(tmp_path / "r", files)
+    for minor in range(3):
+        for major, n in enumerate(names, 1):  # its own line: only its own file says it
+            version = f"{major}.{minor}.0"
+            commit(
+                root,
+                {
+                    f"packages/{n}/pyproject.toml": project(f"acme-{n}", version),
+                    f"packages/{n}/src/acme_{n}/__init__.py": "",
+                    f"packages/{n}/VERSION.txt": f"release {version}\n",
+                },
+                f"acme-{n}-v{version}",
+            )
+    calls: list[str] = []
+    real = changelog_file.changelog_of
+
+    def counted(ws: Workspace, pkg: Package) -> Path:
+        calls.append(pkg.name)
+        return real(ws, pkg)
+
+    monkeypatch.setattr(changelog_file, "changelog_of", counted)
+    monkeypatch.setattr(moved_with, "changelog_of", counted, raising=False)  # bound by name
+    workspace = discover(root)
+    moved = {
+        p.name: [str(c.path) for c in copies_moved(workspace, p)[0]] for p in workspace.packages
+    }
+    assert moved == {f"acme-{n}": [str(root / f"packages/{n}/VERSION.txt")] for n in names}
+    assert sorted(calls) == [f"acme-{n}" for n in names], calls
