@@ -359,8 +359,9 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
+        target = maybe_version(new)
         for loc in (*(() if pkg.stamped else pkg.locations), *copies):
-            if (target := maybe_version(new)) is not None and docs_at_release(loc, target):
+            if target is not None and docs_at_release(loc, target):
                 where = relative(loc.path, workspace.root)
                 plan.notes.append(
                     f"note: {where} stays at {loc.value}: the docs show the last release"

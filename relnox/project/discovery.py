@@ -619,7 +619,8 @@ def load_workspace(
                     workspace.get(name)
             if not packages and workspace.packages:  # the way on for the sound ones
                 said, sound = str(problem), len(workspace.packages)
-                way = f"or act on the {sound} sound package{'s' if sound > 1 else ''} alone: --package NAME"
+                them = f"{sound} sound package{'s' if sound > 1 else ''}"
+                way = f"or act on the {them} alone: --package NAME"
                 raise type(problem)(f"{said}\n  {way}" if "\n" in said else f"{said}; {way}")
             raise problem
         logging.getLogger("relnox").warning("warning: left out, not asked for: %s", problem)
