@@ -257,11 +257,8 @@ class SkewOptions:
     timeout: float | None = None
 
 
-def plan_skew(
-    workspace: Workspace, options: SkewOptions, reader: IndexReader | None = None
-) -> SkewPlan:
-    """Which published dependent versions to install with the release of ``dist_dir``
-    (``reader``: the index's simple API, by default from the options' index)."""
+def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
+    """Which published dependent versions to install with the release of ``dist_dir``."""
     o = options
     if o.depth < 1:
         raise SkewError(f"--skew-depth {o.depth}: must be 1 or more (the versions to check)")
@@ -275,7 +272,7 @@ def plan_skew(
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
-    reader = reader or reader_for(repo, network_settings(workspace.config))
+    reader = reader_for(repo, network_settings(workspace.config))
     released: dict[str, str] = {str(n): r.version for n, r in records.items()}
     needing = {d.name for name in released for d in workspace.dependents(name)}
     notes: list[str] = []
