@@ -89,7 +89,6 @@ def late_files(
     to_upload: Sequence[str],
     window_days: int,
     label: str,
-    now: datetime | None = None,
 ) -> str | None:
     """Why ``to_upload`` can no longer be added to ``package`` ``version``, or ``None``: its
     age is its oldest file's on the index (an index that gives no times is not judged)."""
@@ -105,8 +104,7 @@ def late_files(
     if not times:
         return None
     first = min(t if t.tzinfo else t.replace(tzinfo=timezone.utc) for t in times)
-    now = now or datetime.now(timezone.utc)
-    age = now - first
+    age = datetime.now(timezone.utc) - first
     if age <= timedelta(days=window_days):
         return None
     return (
