@@ -149,7 +149,8 @@ class RelnoxProgram(Program):
     def parse_core(self, argv: list[str]) -> None:  # type: ignore[override]
         """The options before the command; the command's own actions (help, version,
         completion) end here with :class:`~invoke.Exit`."""
-        flags = [flag for spelled, _ in OPTIONS for flag in _spellings(spelled)]
+        # "-h, --help [COMMAND]": -h and --help
+        flags = [part.split()[0] for spelled, _ in OPTIONS for part in spelled.split(", ")]
         while argv and argv[0].startswith("-"):
             token = argv.pop(0)
             if token in ("-h", "--help"):
@@ -289,11 +290,6 @@ def _say(*values: object, sep: str = " ") -> None:
         raise
     except OSError as exc:
         raise output_lost(exc) from None
-
-
-def _spellings(spelled: str) -> list[str]:
-    """``"-h, --help [COMMAND]"`` -> ``["-h", "--help"]``."""
-    return [part.split()[0] for part in spelled.split(", ")]
 
 
 def program() -> RelnoxProgram:
