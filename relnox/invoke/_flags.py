@@ -16,13 +16,11 @@ from invoke.tasks import Task
 from relnox.errors import MOST_SECONDS, seconds
 from relnox.invoke._args import UsageError
 
-VERBOSE_HELP = "more log output (repeatable: -vv also shows the tools relnox runs)"
-ROOT_HELP = "repository root (default: found upward from the current directory)"
 #: the help of the flags most tasks share, unless a task words its own
 COMMON_HELP = {
-    "root": ROOT_HELP,
+    "root": "repository root (default: found upward from the current directory)",
     "json": "print the result as JSON",
-    "verbose": VERBOSE_HELP,
+    "verbose": "more log output (repeatable: -vv also shows the tools relnox runs)",
     "changed": "act only on the packages whose version is not released yet (bumped since "
     "their last tag), the named ones and their lockstep groups",
     "dist": "directory of the wheels and sdists, whoever built them (default: [tool.relnox] "
