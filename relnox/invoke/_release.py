@@ -46,7 +46,6 @@ RELEASE_HELP = {
 
 
 def _options(flags: Any, resume_command: str) -> Any:
-    """The pipeline's options from the flags of ``release`` or ``rehearse``."""
     skip = [s.strip() for v in listed(flags.skip) for s in str(v).split(",")]
     return flags.options(
         skip=frozenset(s for s in skip if s) | ({"skew"} if flags.no_skew else set()),

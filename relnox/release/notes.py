@@ -125,5 +125,4 @@ def release_notes(
 
 
 def write_notes(notes: ReleaseNotes, path: Path) -> Path:
-    """Write the notes atomically (parent directories created)."""
     return write_atomic(path, notes.text)

@@ -317,7 +317,6 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
 
 
 def assemble(root: Path | str = ".", options: AssembleOptions | None = None) -> AssembleResult:
-    """Load the workspace at ``root``, check the shards and assemble them."""
     from relnox.project.discovery import load_workspace
 
     return run_assemble(plan_assemble(load_workspace(root), options or AssembleOptions()))
