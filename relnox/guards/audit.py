@@ -194,8 +194,19 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
-    base = options.integrity_url or integrity_base(repo)
+    base = options.integrity_url or _integrity_setting(workspace) or integrity_base(repo)
     return AuditPlan(repo, manifest, records, base, options.wait, network)
+
+
+def _integrity_setting(workspace: Workspace) -> str | None:
+    """``[tool.relnox.audit] integrity-url``: the audit command's and the release's."""
+    value = workspace.config.section("audit").get("integrity-url")
+    if value is not None and not isinstance(value, str):
+        raise AuditError(
+            f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {value!r} must "
+            'be a URL like "https://host/integrity/"'
+        )
+    return value
 
 
 def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:

@@ -310,19 +310,6 @@ AUDIT_HELP = {
 }
 
 
-def integrity_setting(workspace: Any, given: str | None) -> str | None:
-    """``--integrity-url``, else ``[tool.relnox.audit] integrity-url``."""
-    from relnox.guards import AuditError
-
-    value = given or workspace.config.section("audit").get("integrity-url")
-    if value is not None and not isinstance(value, str):
-        raise AuditError(
-            f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {value!r} must "
-            'be a URL like "https://host/integrity/"'
-        )
-    return value
-
-
 def _audit_flags() -> type:
     from relnox.guards import AuditOptions
 
@@ -340,7 +327,7 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
     # --wait read by options() as every flag is (empty: the option's default, no wait)
-    options = flags.options(integrity_url=integrity_setting(workspace, flags.integrity_url or None))
+    options = flags.options(integrity_url=flags.integrity_url or None)
     report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
     table = report.markdown()
     if flags.markdown:

@@ -122,10 +122,15 @@ def test_a_missing_attestation_is_found(
             "version": 1,
             "attestation_bundles": [{"publisher": {"kind": "GitHub"}, "attestations": [{}]}],
         }
-        again = audit(
-            load_workspace(root),
-            AuditOptions(repository=index.simple_url, dist_dir=dist, integrity_url=base),
-        )
+        # the base from [tool.relnox.audit] integrity-url: read where the command's and the
+        # release's audit plan, not by the command alone
+        pyproject = root / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        pyproject.write_text(f'{text}\n[tool.relnox.audit]\nintegrity-url = "{base}"\n')
+        try:
+            again = audit(load_workspace(root), AuditOptions(index.simple_url, dist_dir=dist))
+        finally:
+            pyproject.write_text(text, encoding="utf-8")
         assert again.ok, again.describe()
         assert ("adtrlx-core", "provenance", wheel) in {
             (f.package, f.check, f.file) for f in again.findings
