@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from relnox.publish.plan import run_publish as run_publish
     from relnox.publish.preflight import carries_any
     from relnox.publish.report import PublishResult
-    from relnox.publish.route import CiRoutes, ci_routes
+    from relnox.publish.route import CiRoutes, ci_routes, configured_target
     from relnox.publish.rules import first_releases, new_project_limit, status_problems
     from relnox.stage import Stage
 
@@ -28,7 +28,7 @@ _MODULES = {
     "plan": ("plan_publish", "publish", "run_publish"),
     "preflight": ("carries_any",),
     "report": ("PublishResult",),
-    "route": ("CiRoutes", "ci_routes"),
+    "route": ("CiRoutes", "ci_routes", "configured_target"),
     "rules": ("status_problems", "new_project_limit", "first_releases"),
 }
 _FACE = {name: f"relnox.publish.{module}" for module, names in _MODULES.items() for name in names}
@@ -54,6 +54,7 @@ __all__ = [
     "PublishRuntime",
     "carries_any",
     "ci_routes",
+    "configured_target",
     "first_releases",
     "installable_check",
     "new_project_limit",

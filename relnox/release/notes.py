@@ -14,8 +14,9 @@ from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
 from relnox.project.changelog_file import changelog_of
 from relnox.project.workspace import Package, Workspace
+from relnox.publish import configured_target
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
-from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin, resolve
+from relnox.tools.repositories import PYPI, Repository, builtin, resolve
 from relnox.versions.arithmetic import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
@@ -77,12 +78,9 @@ def _released_or_current(pkg: Package, version: str, given: str) -> None:
 
 
 def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
-    """The index the release goes to: given, else the publish routing (pre-releases to
-    ``[tool.relnox.publish] prerelease``, TestPyPI by default; final to ``final``)."""
+    """The index the release goes to: given, else where the publish routing sends it."""
     if repository is None:
-        settings = workspace.config.section("publish")
-        pre = Version(version).is_prerelease
-        repository = str(settings.get("prerelease" if pre else "final", TESTPYPI if pre else PYPI))
+        repository = configured_target(workspace, Version(version).is_prerelease)
     return resolve(repository, workspace.config)
 
 

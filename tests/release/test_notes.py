@@ -246,3 +246,17 @@ def test_an_output_that_is_no_regular_file_is_refused_not_replaced(
     [line] = proc.stderr.strip().splitlines()
     assert f"{flag} {pipe}: is not a regular file" in line, line
     assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+def test_a_publish_routing_that_names_no_index_is_one_line_naming_the_setting(
+    single: Path,
+) -> None:
+    """The notes name the index by the publish routing, so they refuse what publish refuses."""
+    pyproject = single / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(f"{text}\n[tool.relnox.publish]\nfinal = 3\n", encoding="utf-8")
+    proc = run_relnox("release-notes", "1.2.0", cwd=single)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    (line,) = proc.stderr.strip().splitlines()
+    assert "[tool.relnox.publish] final must be a repository name or URL, not 3" in line
+    assert not (single / ".relnox" / "dist" / "release-notes.md").exists()
