@@ -88,7 +88,10 @@ def _final_check(
     """Install every released package (with ``options``' extras and third-party index)
     from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
-    workspace = load_workspace(root)
+    # loaded as verify-install loads it: the versions come from dist/'s manifest, so neither
+    # every tag nor the copies of unreleased projects' versions (their backends asked again
+    # now that the tags moved) are read
+    workspace = load_workspace(root, tags=False)
     checked = any(  # the same build checked from dist/: its bytes and install
         s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
         for s in result.stages
