@@ -117,14 +117,15 @@ def shipped_sdist(path: Path, source: Path | None, epoch: int | None) -> Shipped
     (the hook server has a backend's build_sdist store it uncompressed)."""
     if not path.name.endswith(".tar.gz"):
         return Shipped(None, [], False)
-    data = path.read_bytes()
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:  # as tarfile reads a .tar.gz
-        tar = unzipped.read()
+    with path.open("rb") as file:  # decompressed as read: a stored one is not held twice
+        header = int.from_bytes(file.read(8)[4:], "little")
+        file.seek(0)
+        with gzip.GzipFile(fileobj=file) as unzipped:  # as tarfile reads a .tar.gz
+            tar = unzipped.read()
     entries = _read(tar)
     replaced: list[str] = []
     if source is not None and any(_escapes(m) for m, _body in entries):
         entries, replaced = _resolved(path, source, entries)
-    header = int.from_bytes(data[4:8], "little")
     if epoch is not None and not _normal(header, [m for m, _ in entries], epoch):
         return Shipped(_tar(_normalized(entries, epoch)), replaced, True, epoch)
     return Shipped(_tar(entries) if replaced else tar, replaced, False, header)
