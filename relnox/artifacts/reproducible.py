@@ -57,10 +57,10 @@ def _read(tar: bytes) -> Entries:
         return entries
 
 
-def _write(path: Path, tar: bytes, mtime: int, level: int = 9) -> None:
+def _write(path: Path, tar: bytes, mtime: int) -> None:
     packed = io.BytesIO()
     with gzip.GzipFile(
-        filename="", mode="wb", fileobj=packed, mtime=mtime, compresslevel=level
+        filename="", mode="wb", fileobj=packed, mtime=mtime, compresslevel=GZIP_LEVEL
     ) as zipped:
         zipped.write(tar)
     write_atomic(path, packed.getvalue())
@@ -101,34 +101,34 @@ class Shipped:
     tar: bytes | None  # its archive uncompressed, what unpacking its file gives (None: a zip)
     replaced: list[str]  # the links that led outside it, now their files
     normalized: bool  # rewritten reproducibly
-    header: int | None = None  # its gzip header's time, where its file is to be rewritten
-    level: int = 9
+    header: int | None = None  # its gzip header's time (None: a zip, left as it is)
 
     def write(self, path: Path) -> None:
-        """Write the sdist to ``path`` (the backend's file), where it changed."""
+        """Write the sdist to ``path`` (the backend's file), compressed at :data:`GZIP_LEVEL`."""
         if self.tar is not None and self.header is not None:
-            _write(path, self.tar, self.header, self.level)
+            _write(path, self.tar, self.header)
 
 
 def shipped_sdist(path: Path, source: Path | None, epoch: int | None) -> Shipped:
     """The sdist at ``path`` as relnox ships it, read once: its links that lead outside it
     replaced by the files of ``source`` they lead to, then, with ``epoch``, rewritten
-    reproducibly (sorted, times clamped, owners zeroed)."""
+    reproducibly (sorted, times clamped, owners zeroed). A ``.tar.gz`` is always compressed
+    again, at :data:`GZIP_LEVEL`: its bytes do not depend on how the backend compressed it
+    (the hook server has a backend's build_sdist store it uncompressed)."""
     if not path.name.endswith(".tar.gz"):
         return Shipped(None, [], False)
-    data = path.read_bytes()
-    with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:  # as tarfile reads a .tar.gz
-        tar = unzipped.read()
+    with path.open("rb") as file:  # decompressed as read: a stored one is not held twice
+        header = int.from_bytes(file.read(8)[4:], "little")
+        file.seek(0)
+        with gzip.GzipFile(fileobj=file) as unzipped:  # as tarfile reads a .tar.gz
+            tar = unzipped.read()
     entries = _read(tar)
     replaced: list[str] = []
     if source is not None and any(_escapes(m) for m, _body in entries):
         entries, replaced = _resolved(path, source, entries)
-    header = int.from_bytes(data[4:8], "little")
     if epoch is not None and not _normal(header, [m for m, _ in entries], epoch):
-        return Shipped(_tar(_normalized(entries, epoch)), replaced, True, epoch, GZIP_LEVEL)
-    if replaced:
-        return Shipped(_tar(entries), replaced, False, header)
-    return Shipped(tar, [], False)
+        return Shipped(_tar(_normalized(entries, epoch)), replaced, True, epoch)
+    return Shipped(_tar(entries) if replaced else tar, replaced, False, header)
 
 
 def _escapes(member: tarfile.TarInfo) -> bool:

@@ -117,6 +117,20 @@ def _system_exit(exc: SystemExit) -> int:
     return 1
 
 
+def _gzip_stored() -> None:
+    """gzip's default level 0 (stored, not compressed) in a build_sdist hook: relnox
+    compresses every .tar.gz sdist again (relnox.artifacts.reproducible.shipped_sdist), so
+    a backend's compression (hatchling's level 9: seconds for a large sdist) is thrown away."""
+    import gzip
+
+    init = gzip.GzipFile.__init__
+    count, defaults = init.__code__.co_argcount, list(init.__defaults__ or ())
+    names = init.__code__.co_varnames[count - len(defaults) : count]  # those with defaults
+    if "compresslevel" in names:  # as in every gzip since Python 3.0
+        defaults[names.index("compresslevel")] = 0
+        init.__defaults__ = tuple(defaults)
+
+
 def _child(
     code: types.CodeType,
     argv: list[str],
@@ -144,6 +158,8 @@ def _child(
         _write(2, f"cannot run {argv[0]}: {exc}\n")
         os._exit(127)
     sys.argv = list(argv[1:])
+    if argv[2:3] == ["build_sdist"]:
+        _gzip_stored()
     if hasattr(sys, "orig_argv"):
         sys.orig_argv = list(argv)
     tempfile = sys.modules.get("tempfile")

@@ -6,6 +6,8 @@ as a hook would be started, with the hook's environment without :data:`PER_HOOK`
 runs as a new process where that cannot hold: not Linux, the script not compiled for this
 interpreter, an environment that differs beyond :data:`PER_HOOK`, a server that cannot
 start or answer, or ``RELNOX_HOOK_SERVER=0``. A server killed by a stop fails its hooks.
+A forked build_sdist stores its archive uncompressed (gzip's default level 0): relnox
+compresses every sdist again, the same bytes either way.
 """
 
 from __future__ import annotations

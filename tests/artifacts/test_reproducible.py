@@ -113,8 +113,9 @@ def test_the_same_files_in_another_order_normalise_to_the_same_bytes(tmp_path: P
     assert one.read_bytes() != other.read_bytes()
     assert finish_sdist(one, None, epoch)[1] and finish_sdist(other, None, epoch)[1]
     assert one.read_bytes() == other.read_bytes()
-    assert not finish_sdist(one, None, epoch)[1]  # already normal: left as it is
     data = one.read_bytes()
+    assert not finish_sdist(one, None, epoch)[1]  # already normal: the same bytes again
+    assert one.read_bytes() == data
     assert int.from_bytes(data[4:8], "little") == epoch
     raw = gzip.decompress(data)
     with tarfile.open(fileobj=io.BytesIO(raw)) as archive:
@@ -172,3 +173,27 @@ def test_a_name_twice_in_an_sdist_keeps_each_member_s_own_bytes(tmp_path: Path) 
         bodies = [archive.extractfile(m).read() for m in archive.getmembers()]  # type: ignore[union-attr]
     assert bodies == [b"the first, longer text\n", b"second\n"]
     assert _members(sdist) == {"p-1.0/p/data.txt": b"second\n"}
+
+
+@pytest.mark.parametrize("epoch", [1_700_000_000, None])
+def test_an_sdist_s_bytes_do_not_depend_on_how_its_backend_compressed_it(
+    tmp_path: Path, epoch: int | None
+) -> None:
+    """Every .tar.gz sdist is compressed again, even one already normal: a backend's
+    build_sdist forked by the hook server stores its archive uncompressed (gzip level 0),
+    and the sdist shipped is the same as the one the backend compresses itself."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w") as archive:
+        for name in ("PKG-INFO", "p/__init__.py", "pyproject.toml"):
+            info = tarfile.TarInfo(f"p-1.0/{name}")
+            info.size, info.mtime = 5000, 1_600_000_000
+            archive.addfile(info, io.BytesIO(b"x" * 5000))
+    shipped = []
+    for level in (9, 0):
+        path = tmp_path / str(level) / "p-1.0.tar.gz"
+        path.parent.mkdir()
+        with gzip.GzipFile(path, "wb", compresslevel=level, mtime=epoch or 1) as packed:
+            packed.write(raw.getvalue())
+        assert finish_sdist(path, None, epoch) == ([], False)  # already normal
+        shipped.append(path.read_bytes())
+    assert shipped[0] == shipped[1]
