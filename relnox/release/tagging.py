@@ -186,7 +186,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
-        carrier = _carrier(workspace, pkg, wanted)
+        carrier = workspace.carrier(pkg, [p for p, _reason in wanted])
         if carrier is not None:  # the family's one tag releases it, as it always did
             notes.append(
                 f"{pkg.name} {pkg.version}: released under {carrier.name}'s tag "
@@ -257,17 +257,6 @@ def _wanted(
         if not same_version(before, pkg.version):
             wanted.append((pkg, f"version {before or 'none'} -> {pkg.version}"))
     return rev, wanted, befores
-
-
-def _carrier(
-    workspace: Workspace, pkg: Package, wanted: Sequence[tuple[Package, str]]
-) -> Package | None:
-    """The package tagged now whose tags carried ``pkg``'s releases, ``pkg`` having no tag
-    of its own (:attr:`~relnox.versions.tag_model.TagFacts.carried`); or None."""
-    if pkg.tags is None or not pkg.tags.carried:
-        return None
-    owners = {p.name for p, _version in workspace.match_tag(pkg.tags.carried[0][1])}
-    return next((p for p, _reason in wanted if p.name in owners and p is not pkg), None)
 
 
 #: tags that name a version and no package: the repository's single convention

@@ -395,6 +395,9 @@ def test_a_companion_released_under_the_family_tag_gets_no_tag_of_its_own(
     )
     run_relnox("tag", cwd=root, check=True)
     assert git(root, "tag", "--list", "--points-at", "HEAD") == "v1.2.0"
+    # ... and a bump that tags its commit makes the one tag too
+    run_relnox("bump", "--part", "minor", "--commit", "--tag", cwd=root, check=True)
+    assert git(root, "tag", "--list", "--points-at", "HEAD") == "v1.3.0"
 
 
 def test_tags_are_pushed_at_most_three_a_push(
