@@ -202,6 +202,8 @@ def _tag_annotations(
     workspace, root = plan.workspace, plan.workspace.root
     annotations: dict[str, str] = {}
     for pkg in tagged:
+        if workspace.carrier(pkg, tagged) is not None:
+            continue  # released under that package's tag, as its releases were
         new = plan.versions[pkg.name][1]
         name = workspace.tag_for(pkg, new)
         if name in annotations:

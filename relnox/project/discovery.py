@@ -508,7 +508,7 @@ def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:
     return (
         bool(project)
         and "build-system" not in doc
-        and not installs & project.keys()
+        and not any(project.get(key) for key in installs)  # dependencies = [] installs none
         and not set(project.get("dynamic", ())) & installs
         and not (root / "setup.py").is_file()
         and not (root / "setup.cfg").is_file()

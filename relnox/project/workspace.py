@@ -372,6 +372,14 @@ class Workspace:
         found = [(pkg, self.version_of_tag(pkg, tag)) for pkg in self.packages]
         return [(pkg, version) for pkg, version in found if version is not None]
 
+    def carrier(self, pkg: Package, tagged: Sequence[Package]) -> Package | None:
+        """The package of ``tagged`` whose tag releases ``pkg`` too: ``pkg`` has no tag of its
+        own, its releases rode that package's (:attr:`TagFacts.carried`); or None."""
+        if pkg.tags is None or not pkg.tags.carried:
+            return None
+        owners = {p.name for p, _version in self.match_tag(pkg.tags.carried[0][1])}
+        return next((p for p in tagged if p.name in owners and p is not pkg), None)
+
 
 _FOR_SEVERAL = (
     ("none names {name}", "none names them"),

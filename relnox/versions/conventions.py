@@ -119,6 +119,8 @@ def infer_conventions(
             ]
             if best == 2 and len(winners) > 1:
                 winners = r.named_by_newest(winners, groups[prefix])
+        elif not stem(prefix) and len(members) == 1:  # bare tags, a folder read alone
+            winners = [n for n in winners if not r.moves_apart(r.by_name[n], groups[prefix])]
         for name in winners:
             r.owned[name].append(prefix)
     owned = r.owned

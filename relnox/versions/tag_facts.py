@@ -115,6 +115,11 @@ def tag_contradicts(
     return said is not None and version not in said and any(v is not None for v in said)
 
 
+#: the newest bare tags whose versions a package's file must each contradict, naming more than
+#: one version of its own, for them to be another line's (:meth:`TagReading.moves_apart`)
+APART_READ = 3
+#: the tags of a package whose repository's bare tags are another line's
+NAMED = "{name}-v{version}"
 CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
 
 
@@ -541,6 +546,17 @@ class TagReading:
     def contradicts(self, member: Member, tag: str, version: Version) -> bool:
         return tag_contradicts(member, tag, version, self.show_files)
 
+    def moves_apart(self, member: Member, group: Sequence[tuple[Version, str]]) -> bool:
+        """``member`` is below the repository's top and its file names another version at
+        each of the newest :data:`APART_READ` tags of ``group``, not one version each time (a
+        placeholder stamped at build time would): a line of its own, released apart from them."""
+        if not member.home or member.vcs:
+            return False
+        newest = self.tags.by_date(group)[:APART_READ]
+        said = [said_at([member], tag, self.show_files)[0] for _version, tag in newest]
+        apart = all(self.contradicts(member, tag, version) for version, tag in newest)
+        return len(newest) > 1 and apart and len({frozenset(s or ()) for s in said}) > 1
+
     def facts_of(
         self,
         member: Member,
@@ -575,7 +591,11 @@ class TagReading:
                 measured = _measure(member, convention, tags, self.show_files, self.measured)
             return measured
         if not prefixes:
-            convention = TagConvention(default, (default,), f"no tags yet; default {default}")
+            bare, why = default.partition("{version}")[0], f"default {default}"
+            if names_no_package(default) and self.moves_apart(member, self.groups.get(bare, [])):
+                why = f"{NAMED} as its file names other versions at the {default} tags"
+                default = NAMED
+            convention = TagConvention(default, (default,), f"no tags yet; {why}")
             facts = _measure(member, convention, tags, self.show_files)
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])

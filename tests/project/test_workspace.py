@@ -1826,3 +1826,21 @@ def test_setup_py_requirements_behind_a_dynamic_dependencies_order_the_release(
     deps = {pkg.name: pkg.internal_deps for pkg in ws.packages}
     assert deps == {"zcore": (), "bot": ("zcore",), "bot-dns": ("zcore", "bot")}
     assert [pkg.name for pkg in ws.packages] == ["zcore", "bot", "bot-dns"]
+
+
+def test_a_root_with_an_empty_dependencies_list_is_the_development_project(tmp_path: Path) -> None:
+    """The shape: the root's [project] has no build system and ``dependencies = []`` (it
+    installs nothing), its dev group takes the packages below from their folders; they are
+    released by their own tags. A bump releases them, not the root."""
+    root_doc = (
+        '[project]\nname = "acme-monorepo"\nversion = "0.1.0"\ndependencies = []\n\n'
+        '[dependency-groups]\ndev = ["acme-lib"]\n\n'
+        '[tool.uv.sources]\nacme-lib = { path = "libs/acme-lib", editable = true }\n'
+    )
+    files = {"pyproject.toml": root_doc, "libs/acme-lib/pyproject.toml": project("acme-lib")}
+    root = repo(tmp_path / "r", files, tags=["libs/acme-lib/v1.0.0"])
+    commit(root, {"libs/acme-lib/README.md": "fix\n"})
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert "acme-lib: 1.0.0 -> 1.0.1" in done.stdout
+    assert "acme-monorepo" not in done.stdout

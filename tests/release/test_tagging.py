@@ -369,6 +369,37 @@ def test_a_tag_another_package_owns_is_not_shared(tmp_path: Path) -> None:
     }
 
 
+def test_a_companion_released_under_the_family_tag_gets_no_tag_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """ext never had a tag: each v{version} of app marked a version of its own (0.1.0 at
+    v1.0.0, 0.2.0 at v1.1.0). Their next release is tagged v1.2.0 alone, as before."""
+    from tests.shapes import commit, project, repo
+
+    def files(app: str, ext: str) -> dict[str, str]:
+        return {
+            "app/pyproject.toml": project("fam-app", app),
+            "ext/pyproject.toml": project("fam-ext", ext),
+        }
+
+    config = '[tool.uv.workspace]\nmembers = ["app", "ext"]\n'
+    root = repo(tmp_path / "ws", {"pyproject.toml": config, **files("1.0.0", "0.1.0")})
+    git(root, "tag", "-a", "-m", "r", "v1.0.0")
+    commit(root, files("1.1.0", "0.2.0"))
+    git(root, "tag", "-a", "-m", "r", "v1.1.0")
+    commit(root, files("1.2.0", "0.3.0"))
+    plan = plan_tags(load_workspace(root), TagOptions())
+    assert [(a.tag, a.action) for a in plan.actions] == [("v1.2.0", "create")]
+    assert "fam-ext 0.3.0: released under fam-app's tag v1.2.0, as its releases were" in (
+        "\n".join(plan.describe())
+    )
+    run_relnox("tag", cwd=root, check=True)
+    assert git(root, "tag", "--list", "--points-at", "HEAD") == "v1.2.0"
+    # ... and a bump that tags its commit makes the one tag too
+    run_relnox("bump", "--part", "minor", "--commit", "--tag", cwd=root, check=True)
+    assert git(root, "tag", "--list", "--points-at", "HEAD") == "v1.3.0"
+
+
 def test_tags_are_pushed_at_most_three_a_push(
     make_workspace: Callable[..., Path], tmp_path: Path
 ) -> None:
