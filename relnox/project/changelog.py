@@ -211,12 +211,14 @@ _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
 
 
-#: a version alone (maybe dated, maybe after ``Version``) or ``Changes to 0.4.28:`` over its list
+#: a version alone (maybe dated, maybe after ``Version``: ``Version 4.1.1 released 2026-04-24``)
+#: or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
 READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
 _BARE = re.compile(
-    r"^(?:[Vv]ersion[ \t]+)?[vV]?\d+(?:\.\d+)+\S*(?:[ \t]+\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$"
+    r"^(?:[Vv]ersion[ \t]+)?[vV]?\d+(?:\.\d+)+\S*"
+    r"(?:[ \t]+(?:released[ \t]+)?\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$"
 )
 
 

@@ -213,7 +213,7 @@ _PACKAGE_VERSION = (
     r"(?m)^_*(?:PKG|PACKAGE)_VERSION[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
     r"(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
-#: Sphinx's ``conf.py`` in a folder of any name (``docs/``, ``doc/``, ``web/``)
+#: Sphinx's ``conf.py`` in a folder of any name (``docs/``, ``doc/``, ``web/``), or at the top
 SPHINX_CONF = ("conf.py", "source/conf.py")
 _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
     r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
@@ -253,7 +253,7 @@ def _equal_copies(
     folders = sorted(top for top in tops or () if not top.startswith("."))
     pattern_files += [
         (f"{top}/{name}", _SPHINX_RELEASE, True) for top in folders for name in SPHINX_CONF
-    ]
+    ] + [(SPHINX_CONF[0], _SPHINX_RELEASE, True)]
     for name, pattern, every in pattern_files:
         path = directory / name
         if (tops is not None and name.split("/")[0] not in tops) or path in taken:

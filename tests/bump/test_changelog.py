@@ -760,6 +760,11 @@ def test_a_release_written_as_its_version_alone_over_its_list_is_a_section_read_
         "Version 3.8 2022-12-12\n\n* Add 3.11\n"
     )
     assert [s.label for s in sections(worded)] == ["3.8.1", "3.8"]
+    # ... or with the word 'released' before the day
+    worded = (
+        "Version 4.1.1 released 2026-04-24\n\n* Fix\n\nVersion 4.1.0 released 2026-04-20\n\n* New\n"
+    )
+    assert [s.label for s in sections(worded)] == ["4.1.1", "4.1.0"]
 
 
 def test_a_version_line_straight_over_indented_entries_is_a_release_section(

@@ -356,3 +356,13 @@ def test_sphinx_conf_in_a_docs_folder_of_any_name_moves_with_the_package(tmp_pat
     bump = run_relnox("bump", "--dry-run", "-v", "--part", "patch", cwd=root, check=True)
     assert '+version = "3.6.3"' in bump.stdout and '+release = "3.6.3"' in bump.stdout
     assert "web/conf.py" in bump.stdout and "tools/conf.py" not in bump.stdout
+
+
+def test_a_sphinx_conf_at_the_top_of_the_repository_is_a_copy(tmp_path: Path) -> None:
+    """The shape: the docs built from the repository's top, its ``conf.py`` beside setup.py
+    saying ``release = "4.0.1"``; each release moved it, relnox left it behind."""
+    conf = "project = 'acme'\nversion = '4.0'\nrelease = '4.0.1'\n"
+    files = {"pyproject.toml": project("acme", "4.0.1"), "acme/__init__.py": "", "conf.py": conf}
+    root = repo(tmp_path / "r", files, tags=["v4.0.1"])
+    bump = run_relnox("bump", "--dry-run", "--part", "minor", cwd=root, check=True)
+    assert "+release = '4.1.0'" in bump.stdout
