@@ -143,9 +143,14 @@ NAMED = (
 
 #: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple) beside ``__version__``:
 #: ``sys.version_info``'s shape, its release level spelled as Python spells its own
-LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "final": ""}
+#: (or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads: the
+#: level ``rc`` where the module does not spell it ``candidate``)
+LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 INFO = re.compile(
-    r"^(?P<name>version_info)[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$", re.M
+    r"^(?P<name>version_info)[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
+    r"|^(?P<upper>VERSION)[ \t]*=[ \t]*\((?P<tuple>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
+    r"(?=[\s\S]*^__version__[ \t]*=[ \t]*\w+\([ \t]*VERSION[ \t]*\)[ \t]*(?:#.*)?$)",
+    re.M,
 )
 
 
@@ -171,7 +176,7 @@ def _info(text: str) -> tuple[re.Match[str], str] | None:
     """The ``version_info`` assignment of ``text`` and the version its five parts make (and
     the development number beside them, :func:`_dev_number`)."""
     found = INFO.search(text) if "__version__" in text else None
-    value = literal_tuple(found["parts"]) if found else None
+    value = literal_tuple(found[_group(found)]) if found else None
     if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
         return None
     if not all(type(p) is int for p in (*value[:3], value[4])):
@@ -182,19 +187,26 @@ def _info(text: str) -> tuple[re.Match[str], str] | None:
     return found, version + (f".dev{dev['n']}" if dev and int(dev["n"]) else "")
 
 
+def _group(found: re.Match[str]) -> str:
+    """The group of :data:`INFO` holding the parts: ``version_info``'s, or ``VERSION``'s."""
+    return "parts" if found["parts"] is not None else "tuple"
+
+
 def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``), and
     its development number, where it has one."""
     parsed = pep440(path, new)
     levels = {short: level for level, short in LEVELS.items()}
+    levels["rc"] = "candidate" if "candidate" in text else "rc"
     counted = _dev_number(text) is not None or parsed.dev is None
     if not counted or parsed.post is not None or parsed.epoch or parsed.local:
         raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
     level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
     numbers = [*parsed.release, 0, 0][:3]
-    quote = "'" if "'" in found["parts"] else '"'
+    group = _group(found)
+    quote = "'" if "'" in found[group] else '"'
     body = ", ".join([*map(str, numbers), f"{quote}{level}{quote}", str(serial)])
-    text = text[: found.start("parts")] + body + text[found.end("parts") :]
+    text = text[: found.start(group)] + body + text[found.end(group) :]
     if (dev := _dev_number(text)) is None:
         return text
     return text[: dev.start("n")] + str(parsed.dev or 0) + text[dev.end("n") :]
@@ -211,10 +223,12 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
         if maybe_version(value) is not None:
             return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
     info = (
-        _info(text) if found is None and parts is None and name in (None, "version_info") else None
+        _info(text)
+        if found is None and parts is None and name in (None, "version_info", "__version__")
+        else None
     )
     if info is not None:
-        return VersionLocation(path, "tuple", info[1], key=("version_info",))
+        return VersionLocation(path, "tuple", info[1], key=(info[0]["name"] or "VERSION",))
     if found is None or (name and maybe_version(_value(*found[2:])) is None):
         return None
     return VersionLocation(path, "tuple", _value(*found[2:]), key=(found[0],))
@@ -223,7 +237,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
     as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
-    info = _info(text) if name == "version_info" else None
+    info = _info(text) if name in ("version_info", "VERSION") else None
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
     found = _found(text, name)

@@ -144,3 +144,41 @@ def test_a_development_number_beside_version_info_is_part_of_the_version(tmp_pat
     run_relnox("bump", "--to", "7.11.5a0.dev1", cwd=root, check=True)
     assert (root / "acme/version.py").read_text() == DEV_BESIDE.format('7, 11, 5, "alpha", 0', 1)
     run_relnox("check-versions", cwd=root, check=True)
+
+
+GET_VERSION = (
+    "def get_version(version):\n"
+    "    parts = 2 if version[2] == 0 else 3\n"
+    '    main = ".".join(str(x) for x in version[:parts])\n'
+    '    if version[3] == "final":\n'
+    "        return main\n"
+    '    return main + {"alpha": "a", "beta": "b", "rc": "rc"}[version[3]] + str(version[4])\n'
+)
+VERSION_CALL = (
+    "from acme.version import get_version\n\nVERSION = ({})\n\n__version__ = get_version(VERSION)\n"
+)
+
+
+def test_a_version_tuple_a_function_makes_into_the_version_is_what_a_bump_writes(
+    tmp_path: Path,
+) -> None:
+    """``VERSION = (2, 1, 0, "alpha", 0)`` and ``__version__ = get_version(VERSION)`` (the
+    function in another module): the tuple is the version, written with each release (a tag
+    alone would build 2.1a0 again); its level word for a candidate is ``rc`` as written."""
+    extra = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": VERSION_CALL.format('2, 1, 0, "alpha", 0'),
+        "acme/version.py": GET_VERSION,
+    }
+    root = repo(tmp_path / "call", files, tags=["v2.0"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("2.1.0a0", "acme/__init__.py")
+    for ask, spelled in (
+        (["--pre", "rc"], '2, 1, 0, "rc", 0'),
+        (["--part", "release"], '2, 1, 0, "final", 0'),
+        (["--part", "patch"], '2, 1, 1, "final", 0'),
+    ):
+        run_relnox("bump", *ask, cwd=root, check=True)
+        assert (root / "acme/__init__.py").read_text() == VERSION_CALL.format(spelled)
