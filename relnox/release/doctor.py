@@ -392,13 +392,16 @@ def doctor(
     version: str | None = None,
     packages: Sequence[str] = (),
     repository: str | None = None,
+    workspace: Workspace | None = None,
 ) -> DoctorReport:
     """Run every check on the repository at ``root`` (only ``packages``' own, with the
-    repository-wide ones; ``repository``: ask that index too); never raises for a check."""
+    repository-wide ones; ``repository``: ask that index too); never raises for a check.
+    ``workspace``: ``root`` as the caller has just loaded it (a release's first stage), not
+    read again."""
     root = Path(root).resolve()
     rows: list[Check] = []
     try:
-        ws = discover(root)
+        ws = workspace or discover(root)
         chosen = ws.select(packages) if packages else ws.packages
     except RelnoxError as exc:
         return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))

@@ -86,7 +86,8 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 
 def _doctor(run: ReleaseRun) -> Outcome:
-    report = doctor(run.workspace.root, packages=run.names)
+    # the workspace the run loaded just now (nothing changed since): not read a second time
+    report = doctor(run.workspace.root, packages=run.names, workspace=run.workspace)
     bumps = run.options.bumps and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
     errors = [c for c in report.errors if c not in repaired]
