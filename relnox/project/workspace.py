@@ -57,6 +57,9 @@ class Package:
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
     referee: str = ""  # where its build backend says another version (relnox.versions.referee)
+    #: its version as its build backend spells it, where relnox joins it from parts (a
+    #: tuple's ``2.1.0rc0`` built as ``2.1rc0``): the project's own spelling
+    spelled: str = ""
     #: what relnox could not read and took from its build backend: "name", "version" or both
     asked: str = ""
     #: release tags at whose commits its files said the version they say now: a placeholder

@@ -272,7 +272,7 @@ def padded_like(text: str, like: str) -> str:
 def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
     """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
     ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
-    version written now) is of its shape and long."""
+    version written now) is of its shape and long; as short as ``written`` where it is shorter."""
     found = _RELEASE_TEXT.match(text)
     if found is None:
         return text
@@ -290,6 +290,11 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
     if significant == length or _same_shape(written, significant, length):
         return text
+    shown = _RELEASE_TEXT.match(written.strip()) if written else None
+    if shown is not None and significant <= len(shown["release"].split(".")) < length:
+        # written shorter: 2.1 for 2.1.0 where the project spells its version 2.1rc0
+        kept = ".".join(numbers[: len(shown["release"].split("."))])
+        return found["lead"] + kept + text[found.end() :]
     short = sorted(
         {v.release: v for v in released if not any(v.release[significant:])}.values(),
         key=lambda v: (v, -len(v.release)),

@@ -144,6 +144,8 @@ def refereed(workspace: Workspace) -> Workspace:
             parsed = maybe_version(said)
             public = parsed.public if parsed is not None else said
             pkg = replace(pkg, version=public, referee=_finding(pkg, said, workspace.root))
+        elif said is not None and said != pkg.version and pkg.primary and pkg.primary.composed:
+            pkg = replace(pkg, spelled=said)
         packages.append(pkg)
     return replace(workspace, packages=tuple(packages))
 

@@ -55,6 +55,12 @@ class VersionLocation:
     every: bool = False  # a pattern whose every match of this version is rewritten
     remove: str | None = None  # scikit-build-core's regex removed from the result (".$")
 
+    @property
+    def composed(self) -> bool:
+        """Whether relnox joins the version from parts (a tuple, named numbers): its text is
+        relnox's spelling, not the project's."""
+        return self.result is not None or self.kind in ("incremental", "tuple", "tuple_copy")
+
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
         if not self.semver:

@@ -340,3 +340,36 @@ def test_a_name_no_reading_and_no_backend_gives_is_one_line_naming_the_fix(
     error = listed.stderr.strip().splitlines()[-1]
     assert "setup.py" in error and "vendor/LICENSE" in error
     assert "[metadata] name" in error
+
+
+def test_a_version_tuple_is_released_as_its_backend_spells_it(tmp_path: Path) -> None:
+    """``VERSION = (2, 1, 0, "rc", 0)`` read by a ``get_version`` that drops a zero micro:
+    relnox joins 2.1.0rc0, setuptools builds 2.1rc0, and its one release is tagged ``v2.0``.
+    The release is spelled as the backend builds it: 2.1, tagged ``v2.1``."""
+    get_version = (
+        "def get_version(version):\n"
+        "    parts = 2 if version[2] == 0 else 3\n"
+        '    main = ".".join(str(x) for x in version[:parts])\n'
+        '    if version[3] == "final":\n'
+        "        return main\n"
+        '    return main + {"rc": "rc"}[version[3]] + str(version[4])\n'
+    )
+    module = "from acme.version import get_version\n\nVERSION = ({})\n\n__version__ = get_version(VERSION)\n"
+    pyproject = (
+        '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[project]\nname = "acme"\ndynamic = ["version"]\n\n'
+        '[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    )
+    files = {"pyproject.toml": pyproject, "acme/version.py": get_version}
+    root = _repo(
+        tmp_path / "repo", {**files, "acme/__init__.py": module.format('2, 0, 0, "final", 0')}
+    )
+    _git(root, "tag", "v2.0")
+    (root / "acme/__init__.py").write_text(module.format('2, 1, 0, "rc", 0'))
+    _git(root, "commit", "-qam", "rc")
+    bump = _relnox(root, "bump", "--part", "minor", "--tag")
+    assert bump.returncode == 0, bump.stderr
+    assert "acme: 2.1.0rc0 -> 2.1\n" in bump.stdout, bump.stdout
+    assert (root / "acme/__init__.py").read_text() == module.format('2, 1, 0, "final", 0')
+    tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True, check=True)
+    assert tags.stdout.split() == ["v2.0", "v2.1"]

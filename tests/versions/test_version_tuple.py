@@ -182,3 +182,21 @@ def test_a_version_tuple_a_function_makes_into_the_version_is_what_a_bump_writes
     ):
         run_relnox("bump", *ask, cwd=root, check=True)
         assert (root / "acme/__init__.py").read_text() == VERSION_CALL.format(spelled)
+
+
+def test_a_version_tuple_is_released_in_the_spelling_of_its_history(tmp_path: Path) -> None:
+    """A tuple's ``2.1.0rc0`` is relnox's joining of ``(2, 1, 0, "rc", 0)``, not the
+    project's spelling: its releases were tagged ``v1.0`` and ``v2.0`` (``get_version``
+    drops a zero micro), so its release is 2.1, tagged ``v2.1``, the tuple as written."""
+    extra = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": VERSION_CALL.format('2, 1, 0, "rc", 0'),
+        "acme/version.py": GET_VERSION,
+    }
+    root = repo(tmp_path / "short", files, tags=["v1.0", "v2.0"])
+    shown = run_relnox("bump", "--part", "minor", cwd=root, check=True).stdout
+    assert "acme: 2.1.0rc0 -> 2.1\n" in shown
+    assert (root / "acme/__init__.py").read_text() == VERSION_CALL.format('2, 1, 0, "final", 0')
+    tagged = run_relnox("tag", "--dry-run", cwd=root, check=True).stdout
+    assert "v2.1" in tagged and "v2.1.0" not in tagged
