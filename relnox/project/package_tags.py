@@ -40,6 +40,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         match=pkg.tag_match,
         regex=pkg.tag_regex,
         version_file=_rel(top, version_file),
+        location=pkg.primary,
         home="" if rel == "." else rel,
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),

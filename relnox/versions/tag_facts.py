@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise, takewhile
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from packaging.version import Version
 
@@ -29,6 +29,9 @@ from relnox.versions.tag_model import (
 )
 from relnox.versions.tags import UNDERSCORED, dotless_version, names_no_package, tag_regex
 
+if TYPE_CHECKING:
+    from relnox.versions.sources import VersionLocation
+
 #: the files at tags, read many at once: ``[(tag, path), ...]`` -> each one's text, ``None``
 #: where there is none
 ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
@@ -38,14 +41,13 @@ def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles | None
 ) -> list[list[Version | None] | None]:
     """What each member's version file says at ``tag`` (``None`` without one there)."""
-    paths = [m.version_file for m in members]
-    asked = [(tag, path) for path in paths if path is not None]
+    asked = [(tag, m.version_file) for m in members if m.version_file is not None]
     texts = iter(show_files(asked) if show_files is not None and asked else ())
     return [
         None
-        if path is None or show_files is None or (text := next(texts)) is None
-        else _said(text, path)
-        for path in paths
+        if m.version_file is None or show_files is None or (text := next(texts)) is None
+        else _said(text, m.version_file, m.location)
+        for m in members
     ]
 
 
@@ -55,17 +57,28 @@ def tag_names_version(
     return version in (said_at([member], tag, show_files)[0] or ())
 
 
-_QUOTED = re.compile(r"""['"](\d[^'"\s]*)['"]""")
+#: a quoted version assigned to a version's name: ``__version__ = "1.2"``, ``VERSION: Final =
+#: '1.2'``, setup()'s ``version="1.2"``, ``"version": "1.2"`` (not ``MIN_SERVER = "2.0"``)
+_ASSIGNED = re.compile(
+    r"""(?<![\w.])['"]?(?:__version__|VERSION|version|current_version)['"]?[ \t]*"""
+    r"""(?::[^=\r\n]*)?[=:][ \t]*['"](\d[^'"\s]*)['"]"""
+)
 #: a version written bare: setup.cfg's ``version = 3.3.3``, bumpversion's ``current_version``
 _BARE = re.compile(
     r"""^[ \t]*(?:version|current_version)[ \t]*[=:][ \t]*(\d[^'"\s#;]*)[ \t]*$""", re.M
 )
 
 
-def _said(text: str, path: str) -> list[Version | None]:
-    """The versions a version file's ``text`` says: quoted, bare after ``version =``, alone (a
-    VERSION file), or in parts (a version tuple, incremental's Version()); a pyproject.toml's
-    static version (not a requirement's ``python_version >= '3.13'``)."""
+def _written(text: str) -> list[str]:
+    """The versions ``text`` assigns to a version's name, as written."""
+    return [*_ASSIGNED.findall(text), *_BARE.findall(text)]
+
+
+def _said(text: str, path: str, location: VersionLocation | None = None) -> list[Version | None]:
+    """The versions a version file's ``text`` says: at the package's ``location``, assigned
+    to a version's name (quoted, or bare after ``version =``), alone (a VERSION file), or in
+    parts (a version tuple, incremental's Version()); a pyproject.toml's static version (not
+    a requirement's ``python_version >= '3.13'``); never a version elsewhere in it."""
     from relnox.versions.incremental import public
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
     from relnox.versions.version_tuple import joined
@@ -73,7 +86,9 @@ def _said(text: str, path: str) -> list[Version | None]:
     if path.rpartition("/")[2] == "pyproject.toml":
         places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
         return [maybe_version(v) for place in places if (v := value_in(place, text))]
-    said = [maybe_version(m) for m in (*_QUOTED.findall(text), *_BARE.findall(text))]
+    said = [maybe_version(m) for m in _written(text)]
+    if location is not None and (own := value_in(location, text)):
+        said.append(maybe_version(own))
     if "\n" not in text.strip() and text.strip()[:1].isdigit():
         said.append(maybe_version(text.strip()))
     if "__version__" in text:
@@ -721,7 +736,7 @@ class TagReading:
         if len(version.release) != 2 or tag != f"{prefix}{version}" or show_files is None:
             return False
         text = show_files([(tag, member.version_file)])[0] if member.version_file else None
-        written = [*_QUOTED.findall(text or ""), *_BARE.findall(text or "")]
+        written = _written(text or "")
         return f"{version}.0" in written and str(version) not in written
 
     def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:

@@ -8,11 +8,15 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from packaging.version import Version
 
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tags import DOTLESS, UNDERSCORED, tag_regex, version_in
+
+if TYPE_CHECKING:
+    from relnox.versions.sources import VersionLocation
 
 _SEPARATORS = "-_/@=.+"
 
@@ -305,6 +309,8 @@ class Member:
     match: str | None = None
     regex: str | None = None
     version_file: str | None = None  # repo-relative path whose content names the version
+    #: where in it the version is (its primary source; ``None``: pyproject.toml or tags)
+    location: VersionLocation | None = None
     home: str = ""  # its directory, repo-relative ("" at the top)
     vcs: bool = False  # its version comes from its tags
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)

@@ -267,3 +267,20 @@ def test_a_pre_release_line_the_files_went_back_from_is_withdrawn(tmp_path: Path
     out = _dry_run(repo.root, "--part", "patch")
     assert "core: 1.2.0 -> 1.2.1" in out and "evals: 0.1.0.dev0 -> 0.1.0" in out
     assert "evals-v0.2.0rc1, evals-v0.2.0rc2 are taken as withdrawn" in out
+
+
+def test_a_version_string_that_is_not_the_packages_version_says_no_release(
+    tmp_path: Path,
+) -> None:
+    """A stray pre-release tag ``v2.0.0rc1`` on a commit whose version file says
+    ``__version__ = "1.0.1"`` beside ``MIN_SERVER = "2.0.0rc1"``: the files said 1.0.1 there,
+    not 2.0.0rc1, so the last release is v1.0.0 and the next patch 1.0.2."""
+    extra = '\n[tool.hatch.version]\npath = "lib/__init__.py"\n'
+    files = {"pyproject.toml": project("lib", dynamic=True, extra=extra)}
+    repo = History(tmp_path / "r", {**files, "lib/__init__.py": '__version__ = "1.0.0"\n'})
+    git(repo.root, "tag", "v1.0.0")
+    said = '__version__ = "1.0.1"\nMIN_SERVER = "2.0.0rc1"\n'
+    repo.commit({"lib/__init__.py": said}, "v2.0.0rc1")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("v1.0.0", "v1.0.0")}
+    assert "lib: 1.0.1 -> 1.0.2" in _dry_run(repo.root, "--part", "patch")
