@@ -470,8 +470,8 @@ def _notes(
                 + (
                     "[tool.uv.workspace] exclude leaves it out"
                     if d.absolute() in excluded
-                    else f"only {below}/pyproject.toml, a workspace below the root, lists it: run "
-                    f"relnox in {below} to read it"
+                    else f"only {below}/pyproject.toml, a workspace below the root, lists it "
+                    f"(relnox run in {below} reads that workspace alone)"
                     if (below := listed_below(root, d))
                     else "no workspace file lists it"
                 )
