@@ -18,6 +18,7 @@ from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.discovery import discover
+from relnox.project.selection import select_packages
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.release.ci_tags import releases_nothing
@@ -402,11 +403,13 @@ def doctor(
     rows: list[Check] = []
     try:
         ws = workspace or discover(root)
-        chosen = ws.select(packages) if packages else ws.packages
+        selection = select_packages(ws, packages)  # a release's: no tool it leaves out
+        chosen = selection.packages
     except RelnoxError as exc:
         return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))
     rows.append(Check("workspace", OK, f"{len(ws.packages)} package(s)"))
     rows += [Check("workspace", WARN, note) for note in ws.notes]
+    rows += [Check("workspace", OK, note.removeprefix("note: ")) for note in selection.notes]
     drift = [note for pkg in chosen for note in pkg.drift_notes]
     if ws.problems or drift:
         rows += [Check("version sources", ERROR, problem) for problem in ws.problems]

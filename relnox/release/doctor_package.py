@@ -172,7 +172,10 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
             passed = setup_py_keywords(pkg.directory)
             if passed is None:
                 return None, setup_py, "setup()"
-            missing = [f for f in missing if not passed & _SETUP_KEYWORDS[f]]
+            given = {f for f, keywords in _SETUP_KEYWORDS.items() if passed & keywords}
+            if len(given) > len(_SETUP_KEYWORDS) - len(missing):  # setup() holds most of it
+                return [f for f in missing if f not in given], setup_py, "setup()"
+            missing = [f for f in missing if f not in given]
         return missing, pkg.directory / "setup.cfg", "[metadata] and [options]"
     if setup_py.is_file():
         return None, setup_py, "setup()"

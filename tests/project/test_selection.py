@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -186,5 +187,8 @@ def test_a_release_leaves_a_dev_tool_no_tag_released_unless_named(tmp_path: Path
     bumped = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
     assert "lib: 1.0.2.dev1 -> 1.0.2" in bumped.stdout
     assert "lint-plugin: " not in bumped.stdout and note in bumped.stdout + bumped.stderr
+    checked = json.loads(run_relnox("doctor", "--json", cwd=root).stdout)["checks"]
+    assert not [c for c in checked if c["check"].endswith(" lint-plugin")], checked
+    assert any(note in c["detail"] for c in checked), checked
     named = run_relnox("bump", "--part", "patch", "--dry-run", "-p", "lint-plugin", cwd=root)
     assert "lint-plugin: 0.0.2 -> 0.0.3" in named.stdout, named.stdout + named.stderr

@@ -666,6 +666,23 @@ def test_a_setup_py_project_is_not_expected_in_a_lock_of_dependency_groups(
     assert check.status == ERROR and "sdk is missing" in check.detail
 
 
+def test_metadata_setup_py_holds_is_named_there_though_setup_cfg_has_a_metadata_table(
+    tmp_path: Path,
+) -> None:
+    """setup() passes the name, version, description and requires-python; setup.cfg's
+    ``[metadata]`` holds only ``license_files``: the missing readme is setup.py's to add."""
+    setup = (
+        "from setuptools import setup\nsetup(name='legacy', version='2.0.1', "
+        "description='Legacy.', python_requires='>=3.9')\n"
+    )
+    files = {"setup.cfg": "[metadata]\nlicense_files = LICENSE\n", "setup.py": setup}
+    root = repo(tmp_path / "r", files)
+    found = json.loads(run_relnox("doctor", "--json", cwd=root).stdout)
+    (row,) = [c for c in found["checks"] if c["check"] == "metadata legacy"]
+    assert row["status"] == WARN and row["detail"].startswith("setup.py lacks readme;"), row
+    assert row["detail"].endswith("add them to setup()")
+
+
 def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_path: Path) -> None:
     """setuptools merges setup.cfg's ``[metadata]`` with setup()'s keywords: a setup.cfg
     holding only ``license_files`` lacks nothing that setup.py passes."""
