@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from relnox.publish.preflight import carries_any
     from relnox.publish.report import PublishResult
     from relnox.publish.route import CiRoutes, ci_routes, configured_target
-    from relnox.publish.rules import first_releases, new_project_limit, status_problems
+    from relnox.publish.rules import (
+        advised_first,
+        first_releases,
+        new_project_limit,
+        status_problems,
+    )
     from relnox.stage import Stage
 
     STAGE: Stage[PublishOptions, PublishPlan, PublishResult]
@@ -29,7 +34,7 @@ _MODULES = {
     "preflight": ("carries_any",),
     "report": ("PublishResult",),
     "route": ("CiRoutes", "ci_routes", "configured_target"),
-    "rules": ("status_problems", "new_project_limit", "first_releases"),
+    "rules": ("status_problems", "new_project_limit", "first_releases", "advised_first"),
 }
 _FACE = {name: f"relnox.publish.{module}" for module, names in _MODULES.items() for name in names}
 
@@ -52,6 +57,7 @@ __all__ = [
     "PublishPlan",
     "PublishResult",
     "PublishRuntime",
+    "advised_first",
     "carries_any",
     "ci_routes",
     "configured_target",

@@ -11,7 +11,13 @@ from packaging.version import Version
 from relnox.artifacts.checks import name_and_version
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
-from relnox.publish import carries_any, first_releases, new_project_limit, status_problems
+from relnox.publish import (
+    advised_first,
+    carries_any,
+    first_releases,
+    new_project_limit,
+    status_problems,
+)
 from relnox.release.doctor_package import Check
 from relnox.tools.credentials import resolve_credentials
 from relnox.tools.network import network_settings
@@ -44,7 +50,8 @@ def index_checks(
             new.append(pkg.name)
         there = _versions_there(ws, pkg, repo.label, versions, wanted)
         rows.append(Check(f"index {pkg.name}", *there))
-    first = first_releases(ws, repo, new, [p.name for p in packages])
+    order = [p.name for p in packages]
+    first = first_releases(ws, repo, new, order)
     if first is not None:  # trusted publishing: batches of pending publishers, no daily limit
         rows.append(Check("index first releases", "warn", first.summary()))
         for project, publisher in first.publishers().items():
@@ -55,7 +62,8 @@ def index_checks(
         detail = (
             f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
             f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
-            f"the first {limit} today, dependencies first: {', '.join(new[:limit])}"
+            f"the first {limit} today, dependencies first: "
+            f"{', '.join(advised_first(ws, new, order, limit))}"
         )
         rows.append(Check("index new projects", "error", detail))
     return rows

@@ -106,6 +106,14 @@ def test_without_trusted_publishing_the_daily_limit_still_applies(
     limit = checks["index new projects"]
     assert limit["status"] == "error" and "7 new projects" in limit["detail"]
     assert "more than the 4 a day" in limit["detail"]
+    # p-zlib on the index already: the six others are new, and doctor advises what publish
+    # would (advised_first): p-app needs p-zlib's new version in the same first publish
+    (index.data_dir / "p_zlib-0.0.9.tar.gz").write_bytes(b"")
+    root = _seven(tmp_path / "again", config.replace("= 4", "= 1"))
+    detail = _doctor(root, index)["index new projects"]["detail"]
+    assert "6 new projects" in detail and detail.endswith("dependencies first: p-zlib, p-app"), (
+        detail
+    )
 
 
 @pytest.mark.slow  # builds, serves and uploads
