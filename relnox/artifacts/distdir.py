@@ -85,8 +85,9 @@ __all__ = ["load_release"]
 Found = list[tuple[Path, Version]]
 
 
-def _scan(dist_dir: Path, error: type) -> dict[str, Found]:
-    """Every distribution in ``dist_dir`` by canonical project name."""
+def scan(dist_dir: Path, error: type) -> dict[str, Found]:
+    """Every distribution in ``dist_dir`` by canonical project name (what publish uploads);
+    ``error`` for a file whose name no installer or index takes."""
     found: dict[str, Found] = {}
     for path in sorted(dist_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file():
@@ -280,7 +281,7 @@ def load_release(
             "uv build, or your build tool) or pass --dist with the directory of the files"
         )
     old = read_manifest(dist_dir) if has_manifest(dist_dir) else None
-    found = _scan(dist_dir, error)
+    found = scan(dist_dir, error)
     # a member that could not be loaded is no stranger: its problem was said, it is left out
     known = {p.name for p in workspace.packages}
     known |= {canonicalize_name(b.name or b.directory.name) for b in workspace.broken}

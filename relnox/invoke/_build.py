@@ -53,16 +53,14 @@ def shard_names(root: str, spec: ShardSpec, names: list[str], timings: str) -> l
 def empty_shard(root: str, spec: ShardSpec, out: str, as_json: bool) -> dict[str, Any]:
     """A shard with no packages: an empty shard manifest, so ``assemble`` is given every
     shard's directory all the same."""
-    from pathlib import Path
-
-    from relnox.artifacts.distdir import dist_path
+    from relnox.artifacts.distdir import out_dir
     from relnox.artifacts.manifest import Manifest, write_manifest
     from relnox.project.discovery import load_workspace
     from relnox.tools import git
 
     shard = str(spec)  # as parsed: ' 3/3\n ' echoed its spaces and line end
     workspace = load_workspace(root)
-    dist = Path(out).absolute() if out else dist_path(workspace)
+    dist = out_dir(workspace, out or None)  # refused where build-all refuses it
     dist.mkdir(parents=True, exist_ok=True)
     head = git.head(workspace.root) if git.is_repo(workspace.root) else None
     write_manifest(Manifest(dist, (), git_commit=head, extra={"shard": shard}))

@@ -339,28 +339,19 @@ def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
 
 
 def _release_files(dist: Path, packages: tuple[str, ...], version: str) -> list[Path]:
-    """The wheels and sdists in ``dist`` of ``packages`` at ``version`` (by their names)."""
+    """The wheels and sdists in ``dist`` of ``packages`` at ``version``, as publish finds them."""
     from packaging.utils import canonicalize_name
 
-    from relnox.artifacts.checks import name_and_version
+    from relnox.artifacts.distdir import scan
     from relnox.errors import ConfigError
     from relnox.versions.arithmetic import same_version
 
     wanted = {canonicalize_name(name) for name in packages}
-    found = []
-    for path in sorted(dist.glob("*")) if dist.is_dir() else []:
-        parsed = name_and_version(path.name) if not path.name.endswith(".zip") else None
-        # not a distribution's name, or another package's or version's: not this release's
-        if parsed is None or parsed[0] not in wanted or not same_version(str(parsed[1]), version):
-            continue
-        if not path.name.isprintable() or any(c.isspace() for c in path.name):
-            # one a line: a line end in a name lists two paths for gh release create
-            raise ConfigError(
-                f"{path.parent}/{path.name!r}: a file name holding a line end, tab or "
-                "space, which no build makes and --files would list as more than one path; "
-                "remove it from dist/"
-            )
-        if not path.is_file():
-            raise ConfigError(f"{path}: not a file; remove it from dist/ and build again")
-        found.append(path)
-    return found
+    found = scan(dist, ConfigError) if dist.is_dir() else {}
+    return sorted(
+        path
+        for name, files in found.items()
+        if name in wanted
+        for path, at in files
+        if same_version(str(at), version)
+    )

@@ -161,6 +161,26 @@ def test_a_release_file_whose_name_holds_a_line_end_is_refused_before_any_write(
     assert not (demo / "n.md").exists() and not (demo / "files.txt").exists()
 
 
+def test_a_release_file_that_links_to_another_name_is_refused_as_publish_refuses_it(
+    make_workspace: Callable[..., Path],
+) -> None:
+    """--files lists what publish would upload: a wheel in dist/ that is a link to a file of
+    another name (which installers read) is refused by both, in the same words."""
+    demo = make_workspace(demo_specs(), git=False)
+    dist = demo / "dist"
+    dist.mkdir()
+    (dist / "demo_core-0.1.0.tar.gz").write_bytes(b"")
+    (demo / "elsewhere.whl").write_bytes(b"")
+    (dist / "demo_core-0.1.0-py3-none-any.whl").symlink_to(demo / "elsewhere.whl")
+    proc = run_relnox(
+        "release-notes", "demo-core-v0.1.0", "--output", "n.md", "--files", "files.txt", cwd=demo
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert "whose name is not the distribution's" in line
+    assert not (demo / "files.txt").exists()
+
+
 def test_a_pre_release_says_the_index_it_went_to(single: Path) -> None:
     notes = release_notes(load_workspace(single), "1.3.0rc1", "failextract")
     assert "failextract 1.3.0rc1 is on TestPyPI:" in notes.text

@@ -184,6 +184,9 @@ def test_an_empty_shard_writes_an_empty_shard_manifest(tmp_path: Path) -> None:
     assert json.loads(verify.stdout)["shard"] == "2/2"
     verify = run_relnox("verify-install", "--shard", typed, cwd=root, check=True)
     assert verify.stdout == "shard 2/2 has no packages: nothing to verify\n", verify.stdout
+    # --out is refused where build-all refuses it: the root, .git, a package's directory
+    into_root = run_relnox("build-all", "--shard", "2/2", "--out", ".", cwd=root)
+    assert into_root.returncode == 1 and "is the repository's root" in into_root.stderr
 
 
 def test_specs_without_workspace_members_fail_cleanly(tmp_path: Path) -> None:
