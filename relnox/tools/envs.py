@@ -338,7 +338,7 @@ def resolve_python(python: str | None, *, error: type[RelnoxError] = RelnoxError
     is_version = python.replace(".", "").isdigit()
     found = shutil.which(f"python{python}" if is_version else python)
     if found is None and is_version:
-        found = find_python(f"=={python}.*" if python.count(".") < 2 else f"=={python}")
+        found, _ = find_python(f"=={python}.*" if python.count(".") < 2 else f"=={python}")
     if found is None:
         raise error(
             f"--python {python}: no such interpreter on PATH"
@@ -412,19 +412,23 @@ def wheel_for(
 
 
 @functools.lru_cache(maxsize=64)
-def find_python(requires_python: str) -> str | None:
+def find_python(requires_python: str) -> tuple[str | None, str]:
     """An installed interpreter satisfying ``requires_python`` (``>=3.12``), found with
-    ``uv python find`` (never downloaded); None when there is none, or no uv."""
+    ``uv python find`` (never downloaded), or None and why: none is installed, there is
+    no uv, or uv's search itself failed (a broken interpreter on PATH stops it)."""
     uv = uv_binary()
     if uv is None:
-        return None
+        return None, "none found (no uv to look for one)"
     argv = [uv, "python", "find", "--no-python-downloads", requires_python]
     result = proc.run(argv, env=child_env(), timeout=60, merge=False)
     lines = result.output.strip().splitlines()
-    if not result.ok or not lines or not Path(lines[-1].strip()).exists():
-        logger.debug("no interpreter for Python %s: %s", requires_python, result.tail(2))
-        return None
-    return lines[-1].strip()
+    if result.ok and lines and Path(lines[-1].strip()).exists():
+        return lines[-1].strip(), ""
+    logger.debug("no interpreter for Python %s: %s", requires_python, result.tail(2))
+    error = next((line for line in result.stderr.splitlines() if line.startswith("error:")), "")
+    if not error or error.startswith("error: No interpreter found"):
+        return None, "none found"
+    return None, f"uv python find failed ({error.removeprefix('error: ')})"
 
 
 def create_environment(

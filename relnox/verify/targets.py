@@ -133,16 +133,16 @@ def by_interpreter(
         if satisfies(requires, version):
             placed[name] = None
             continue
-        found = find_python(requires or "")
+        found, why_not = find_python(requires or "")
         if found is None:
-            why[name] = f"needs Python {requires}, none found"
+            why[name] = f"needs Python {requires}, {why_not}"
             logger.warning(
-                "%s: skipped: it needs Python %s and %s is %s; no installed interpreter "
-                "satisfies it (uv python install, or --python)",
+                "%s: skipped: it needs Python %s and %s is %s; %s (uv python install, or --python)",
                 name,
                 requires,
                 python,
                 version,
+                why_not,
             )
             continue
         logger.info("%s: needs Python %s; checking it with %s", name, requires, found)

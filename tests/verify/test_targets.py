@@ -4,6 +4,7 @@ message naming the real cause. Real builds, real fresh environments, offline."""
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 import sys
@@ -151,8 +152,9 @@ def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path
     assert future.ok and future.skipped == "needs Python >=3.99, none found"
     assert "skip  mixpy-future 0.1.0: skipped, needs Python >=3.99, none found" in text
     other = results["mixpy-other"]
-    if find_python(f"!={THIS}") is None:  # this machine has one interpreter only
-        assert other.skipped == f"needs Python !={THIS}, none found"
+    found, why_not = find_python(f"!={THIS}")
+    if found is None:  # this machine has one interpreter only, or uv cannot search
+        assert other.skipped == f"needs Python !={THIS}, {why_not}"
     else:  # checked with another interpreter, in an environment of its own
         assert other.ok and not other.skipped, text
         assert len(report.python.split(", ")) == 2
@@ -209,6 +211,23 @@ def test_the_plan_says_what_is_skipped(mixed: Path) -> None:
     proc = run_relnox("verify-install", "--dry-run", "--offline", cwd=mixed)
     assert proc.returncode == 0, proc.stderr
     assert "wheel: skip mixpy-future 0.1.0: needs Python >=3.99, none found" in proc.stdout
+
+
+def test_a_search_that_failed_is_not_called_none_installed(mixed: Path, tmp_path: Path) -> None:
+    """A broken interpreter on PATH (a version manager's shim for a version it has not
+    selected) stops uv's search with an error; the skip said "none found" and "no
+    installed interpreter satisfies it", which was not what happened."""
+    shim = tmp_path / "bin" / "python3.99"
+    shim.parent.mkdir()
+    shim.write_text("#!/bin/sh\necho 'shim: version not selected' >&2\nexit 127\n")
+    shim.chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim.parent}{os.pathsep}{os.environ['PATH']}"}
+    proc = run_relnox("verify-install", "--dry-run", "--offline", cwd=mixed, env=env)
+    assert proc.returncode == 0, proc.stderr
+    skip = next(line for line in proc.stdout.splitlines() if "skip mixpy-future" in line)
+    assert "none found" not in skip and "uv python find failed" in skip, skip
+    assert str(shim) in skip, skip
+    assert "no installed interpreter" not in proc.stderr, proc.stderr
 
 
 # -- extras ---------------------------------------------------------------------------
