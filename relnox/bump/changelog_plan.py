@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from relnox.bump.changelog import (
     heading_like,
@@ -37,13 +37,8 @@ from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
 from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
-
-class Texts(Protocol):
-    """The files a bump edits, as it will leave them (nothing is written until it applies)."""
-
-    def get(self, path: Path) -> str: ...
-
-    def set(self, path: Path, text: str) -> None: ...
+if TYPE_CHECKING:
+    from relnox.bump.plan import Files
 
 
 def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None:
@@ -98,7 +93,7 @@ def changelog_edits(
     workspace: Workspace,
     selected: Sequence[Package],
     versions: Mapping[str, tuple[str, str]],
-    files: Texts,
+    files: Files,
     today: date,
 ) -> list[str]:
     """Each released package's Unreleased entries become its section; notes on the rest."""

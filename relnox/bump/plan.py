@@ -59,7 +59,7 @@ def _same_new(loc: VersionLocation, first: tuple[str, str], second: tuple[str, s
 def _made_already(
     loc: VersionLocation,
     new: str,
-    files: _Files,
+    files: Files,
     shared: Mapping[Path, list[tuple[tuple[object, ...], tuple[str, str]]]],
     name: str,
 ) -> bool:
@@ -80,7 +80,7 @@ def _made_already(
     return True
 
 
-class _Files:
+class Files:
     """The current text of every file the plan touches, edited in memory."""
 
     def __init__(self) -> None:
@@ -142,7 +142,7 @@ def _update_cargo_locks(
     workspace: Workspace,
     selected: Sequence[Package],
     versions: Mapping[str, tuple[str, str]],
-    files: _Files,
+    files: Files,
 ) -> None:
     """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
     from relnox.project.cargolock import crates_of, lock_for, update_cargo_lock
@@ -163,7 +163,7 @@ def _update_cargo_locks(
 def _rewrite_dependents(
     workspace: Workspace,
     versions: Mapping[str, tuple[str, str]],
-    files: _Files,
+    files: Files,
     notes: list[str],
 ) -> list[tuple[str, str]]:
     """``(dependent, line)`` for every requirement rewritten to follow the new versions by the
@@ -224,7 +224,7 @@ def _with_moved_pins(
     """``--changed``: a dependent whose pin must move gets a patch release too (with its
     group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
-        moved = {name for name, _ in _rewrite_dependents(workspace, versions, _Files(), [])}
+        moved = {name for name, _ in _rewrite_dependents(workspace, versions, Files(), [])}
         added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(
             versions
         )
@@ -339,7 +339,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     plan.notes += dict.fromkeys(f"note: {n}" for name, n in workspace.moved if name in versions)
     if not selected:  # --changed and nothing changed: nothing to do
         return plan
-    files = _Files()
+    files = Files()
     shared: dict[tuple[object, ...], tuple[str, str]] = {}  # a place -> its new version, by whom
     by_file: dict[Path, list[tuple[tuple[object, ...], tuple[str, str]]]] = {}  # the same
     for pkg in selected:

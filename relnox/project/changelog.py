@@ -477,9 +477,9 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
     return next(loose, None)
 
 
-def pending_status(text: str, version: str, package: str | None = None) -> int | None:
+def pending_status(text: str, version: str) -> int | None:
     """The line index of ``version``'s first line when it says ``*Unreleased*``."""
-    section = find_section(text, version, package)
+    section = find_section(text, version)
     if section is None or section.label == UNRELEASED or not section.body:
         return None
     lines = text.splitlines()
@@ -499,9 +499,9 @@ _PENDING_TAIL = re.compile(
 )
 
 
-def pending_heading(text: str, version: str, package: str | None = None) -> int | None:
+def pending_heading(text: str, version: str) -> int | None:
     """The line index of ``version``'s heading when it says it is not released yet."""
-    section = find_section(text, version, package)
+    section = find_section(text, version)
     if section is None or section.label == UNRELEASED:
         return None
     line = text.splitlines()[section.line]

@@ -15,9 +15,9 @@ class Changesets:
     entries: tuple[Path, ...]
 
 
-def changesets(directory: Path, top: Path | None = None) -> Changesets | None:
+def changesets(directory: Path, top: Path) -> Changesets | None:
     """The changesets set-up of ``directory``, else of the repository's ``top``."""
-    for where in dict.fromkeys(p for p in (directory, top) if p is not None):
+    for where in dict.fromkeys((directory, top)):
         folder = where / ".changeset"
         if (folder / "config.json").is_file():
             found = (p for p in folder.glob("*.md") if p.is_file() and p.stem.lower() != "readme")

@@ -388,8 +388,7 @@ def _parsed(text: str) -> Requirement | None:
 
 
 def _constraint(text: str, parsed: Requirement | None) -> str:
-    """The version constraint of a requirement (its extras and marker aside); ``parsed``:
-    :func:`_parsed` of ``text``."""
+    """The version constraint of a requirement (its extras and marker aside)."""
     return str(parsed.specifier) if parsed is not None else text
 
 

@@ -22,7 +22,7 @@ from relnox.tools.envs import (
     pip_instead,
     resolve_python,
 )
-from relnox.tools.index_auth import refused_login, split_logins, write_netrc
+from relnox.tools.index_auth import refused_login, split_login, write_netrc
 from relnox.tools.repositories import PYPI, TESTPYPI, Repository, builtin
 
 logger = logging.getLogger("relnox")
@@ -36,7 +36,7 @@ def installable_options(
     tmp: Path,
 ) -> InstallOptions:
     """The index's login and the extra index's userinfo in a netrc, never argv."""
-    (extra,), logins = split_logins([extra], "the --extra-index URL's userinfo")
+    extra, logins = split_login(extra)
     login = read_login(repo)
     logins += [login] if login else []
     names = tuple(name for name, _ in packages)

@@ -20,8 +20,7 @@ from relnox.redact import redact, register_secret
 ZERO_SHA = "0" * 40
 
 
-def in_actions(env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
+def in_actions(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS", "").lower() == "true"
 
 
@@ -284,10 +283,9 @@ class GitHubApi:
         return dict(self.call("PATCH", f"/pulls/{number}", fields))
 
 
-def repository_slug(url: str, env: Mapping[str, str] | None = None) -> str | None:
+def repository_slug(url: str, env: Mapping[str, str]) -> str | None:
     """``owner/name`` of the repository: ``GITHUB_REPOSITORY``, else read from the remote's
     URL (``https://host/owner/name.git``, ``git@host:owner/name``)."""
-    env = os.environ if env is None else env
     if env.get("GITHUB_REPOSITORY"):
         return env["GITHUB_REPOSITORY"]
     import re

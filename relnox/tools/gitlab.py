@@ -26,8 +26,7 @@ DOTENV = "RELNOX_DOTENV"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def in_gitlab(env: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if env is None else env
+def in_gitlab(env: Mapping[str, str]) -> bool:
     return env.get("GITLAB_CI", "").lower() == "true"
 
 
@@ -154,10 +153,9 @@ class GitLabApi:
         return self._pull(self.call("PUT", f"/merge_requests/{number}", changes))
 
 
-def on_gitlab(remote: str, env: Mapping[str, str] | None = None) -> bool:
+def on_gitlab(remote: str, env: Mapping[str, str]) -> bool:
     """Whether the release merge request goes to GitLab: a GitLab CI job (``CI_API_V4_URL``)
     or a remote on a GitLab host."""
-    env = os.environ if env is None else env
     return bool(env.get("CI_API_V4_URL")) or is_gitlab_host(remote_host(remote))
 
 

@@ -1,7 +1,7 @@
 """Logins for reading a private index, handed to uv and pip the only safe way: a netrc file.
 
 A password in argv is readable by every user of the machine, so the userinfo of every index
-URL is taken out (:func:`split_logins`) and the logins reach the installer through ``NETRC``:
+URL is taken out (:func:`split_login`) and the logins reach the installer through ``NETRC``:
 a file of mode 0600 in the run's temporary directory, the user's own netrc merged in.
 """
 
@@ -50,22 +50,16 @@ class IndexLogin:
     source: str = ""
 
 
-def split_logins(
-    urls: Iterable[str | None], source: str = "the index URL's userinfo"
-) -> tuple[list[str | None], list[IndexLogin]]:
-    """``urls`` without userinfo, and a login for each URL that held one."""
-    plain: list[str | None] = []
-    logins: list[IndexLogin] = []
-    for url in urls:
-        if url is None:
-            plain.append(None)
-            continue
-        bare, username, password = split_userinfo(url)
-        plain.append(bare)
-        host = urlsplit(bare).hostname
-        if host and (username or password):
-            logins.append(IndexLogin(host, username or "", password or "", source))
-    return plain, logins
+def split_login(url: str | None) -> tuple[str | None, list[IndexLogin]]:
+    """The ``--extra-index`` URL without userinfo, and its login when it held one."""
+    if url is None:
+        return None, []
+    bare, username, password = split_userinfo(url)
+    host = urlsplit(bare).hostname
+    if not host or not (username or password):
+        return bare, []
+    source = "the --extra-index URL's userinfo"
+    return bare, [IndexLogin(host, username or "", password or "", source)]
 
 
 def _token(value: str, what: str, host: str) -> str:

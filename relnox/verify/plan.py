@@ -29,7 +29,7 @@ from relnox.tools.envs import (
     resolve_python,
     wheel_for,
 )
-from relnox.tools.index_auth import IndexLogin, split_logins
+from relnox.tools.index_auth import IndexLogin, split_login
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
     DEFAULT_WAIT,
@@ -206,7 +206,7 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
         else ScriptArgs(default=args_of(o.script_args, "--script-args"))
     )
     release_commands = commands_of(section, where)  # a usage error before dist/ is read
-    (extra_index,), logins = split_logins([o.extra_index], "the --extra-index URL's userinfo")
+    extra_index, logins = split_login(o.extra_index)
     cooling = tuple(cooldown.settings(chosen_installer.name))
     if o.index is not None:
         rounds = [

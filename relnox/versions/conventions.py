@@ -37,8 +37,8 @@ def infer_conventions(
     tags: RepoTags,
     *,
     default: str,
-    show_files: ShowFiles | None = None,
-    shared: bool = False,
+    show_files: ShowFiles,
+    shared: bool,
 ) -> dict[str, TagFacts]:
     """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
     package (lockstep)."""
@@ -234,7 +234,7 @@ class _Reading(TagReading):
     def names_another(self, member: Member, tag: str) -> bool | None:
         """Whether its pyproject.toml names another project at ``tag`` (``None``: no name)."""
         path = member.version_file
-        if self.show_files is None or path is None or path.rpartition("/")[2] != "pyproject.toml":
+        if path is None or path.rpartition("/")[2] != "pyproject.toml":
             return None
         text = self.show_files([(tag, path)])[0]
         name = pyproject_name(text) if text is not None else None
@@ -332,7 +332,7 @@ class _Reading(TagReading):
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
         """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``."""
         name = stem(prefix)
-        if not name or self.show_files is None or name in (member.dir.lower(), member.name):
+        if not name or name in (member.dir.lower(), member.name):
             return False
         beside = "/".join((*member.parents, name))
         files = ("pyproject.toml", "setup.py")

@@ -76,13 +76,11 @@ def former_names(
     owned: dict[str, list[str]],
     groups: Mapping[str, list[tuple[Version, str]]],
     tags: RepoTags,
-    show_files: ShowFiles | None,
+    show_files: ShowFiles,
 ) -> dict[str, str]:
     """Drop from each package's prefixes one whose tags all came before another of its
     prefixes' and whose newest tag's files name another project. Returns what each was told."""
     said: dict[str, str] = {}
-    if show_files is None:
-        return said
     for member in members:
         mine = owned[member.name]
         if len(mine) < 2 or member.configured or member.match or member.regex:

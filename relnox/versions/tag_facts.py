@@ -38,22 +38,20 @@ ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 
 def said_at(
-    members: Sequence[Member], tag: str, show_files: ShowFiles | None
+    members: Sequence[Member], tag: str, show_files: ShowFiles
 ) -> list[list[Version | None] | None]:
     """What each member's version file says at ``tag`` (``None`` without one there)."""
     asked = [(tag, m.version_file) for m in members if m.version_file is not None]
-    texts = iter(show_files(asked) if show_files is not None and asked else ())
+    texts = iter(show_files(asked) if asked else ())
     return [
         None
-        if m.version_file is None or show_files is None or (text := next(texts)) is None
+        if m.version_file is None or (text := next(texts)) is None
         else _said(text, m.version_file, m.location)
         for m in members
     ]
 
 
-def tag_names_version(
-    member: Member, tag: str, version: Version, show_files: ShowFiles | None
-) -> bool:
+def tag_names_version(member: Member, tag: str, version: Version, show_files: ShowFiles) -> bool:
     return version in (said_at([member], tag, show_files)[0] or ())
 
 
@@ -100,12 +98,12 @@ def _said(text: str, path: str, location: VersionLocation | None = None) -> list
 def read_dotless(
     members: Sequence[Member],
     groups: Mapping[str, list[tuple[Version, str]]],
-    show_files: ShowFiles | None,
+    show_files: ShowFiles,
 ) -> dict[str, list[tuple[Version, str]]]:
     """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
     (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
     out = dict(groups)
-    for prefix, group in groups.items() if show_files is not None else ():
+    for prefix, group in groups.items():
         digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
         if len(digits) * 2 <= len(group):
             continue
@@ -122,9 +120,7 @@ def read_dotless(
     return out
 
 
-def tag_contradicts(
-    member: Member, tag: str, version: Version, show_files: ShowFiles | None
-) -> bool:
+def tag_contradicts(member: Member, tag: str, version: Version, show_files: ShowFiles) -> bool:
     """At ``tag``, the member's version file names other versions, never this one."""
     said = None if member.vcs else said_at([member], tag, show_files)[0]
     return said is not None and version not in said and any(v is not None for v in said)
@@ -141,7 +137,7 @@ CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another p
 def every_tag_contradicts(
     member: Member,
     group: Sequence[tuple[Version, str]],
-    show_files: ShowFiles | None,
+    show_files: ShowFiles,
 ) -> bool:
     """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
     return all(
@@ -259,7 +255,7 @@ def _measure(
     member: Member,
     convention: TagConvention,
     tags: RepoTags,
-    show_files: ShowFiles | None = None,
+    show_files: ShowFiles,
     seen: Measured | None = None,
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
@@ -324,7 +320,7 @@ def _left_behind(
     found: Sequence[tuple[Version, str]],
     merged: Sequence[tuple[Version, str]],
     tags: RepoTags,
-    show_files: ShowFiles | None,
+    show_files: ShowFiles,
 ) -> tuple[set[str], set[str], str | None]:
     """The final releases HEAD holds above its files' line, which the files said and went back
     from (``v1.0.0``, then 0.7.1): never this line's last release; withdrawn (not the highest
@@ -376,7 +372,7 @@ def _pres_left_behind(
     current: Version,
     found: Sequence[tuple[Version, str]],
     tags: RepoTags,
-    show_files: ShowFiles | None,
+    show_files: ShowFiles,
 ) -> tuple[set[str], set[str], str | None]:
     """:func:`_left_behind` of pre-releases: only pre-releases above the files' release, none
     in HEAD's history, which their files said, while the files say a version below a release
@@ -527,7 +523,7 @@ class TagReading:
     members: Sequence[Member]
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
-    show_files: ShowFiles | None
+    show_files: ShowFiles
     measured: Measured = field(default_factory=dict, init=False, repr=False)
     #: each prefix's :class:`Spelling`, read once for every package that may own it
     spellings: dict[str, Spelling] = field(init=False, repr=False)
@@ -733,7 +729,7 @@ class TagReading:
         if fmt != prefix + "{version}" or "{" in prefix or member.vcs or newest is None:
             return False
         version, tag = newest
-        if len(version.release) != 2 or tag != f"{prefix}{version}" or show_files is None:
+        if len(version.release) != 2 or tag != f"{prefix}{version}":
             return False
         text = show_files([(tag, member.version_file)])[0] if member.version_file else None
         written = _written(text or "")
@@ -801,7 +797,7 @@ class TagReading:
             and f.last is not None
             and "{" not in f.convention.format.removesuffix("{version}")
         }
-        if len(carriers) != 1 or show_files is None:
+        if len(carriers) != 1:
             return facts
         ((shape, carrier),) = carriers.items()
         prefix = shape.removesuffix("{version}")
