@@ -471,7 +471,8 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
             year, made = time.gmtime(when).tm_year, parse(new)
-            if made is not None and made.release[0] in (year, year % 100):
+            first = made.release[0] if made is not None else None
+            if first in (year, year % 100) or str(first)[:4] == str(year):  # 2025.3, 20251230
                 part = None  # a dated version: its --part names the day it runs, not the day made
             asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
             runs = [[*ask, *extra] for ask in asks if ask]
