@@ -316,21 +316,25 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
     maintainers forgot at the release and moved afterwards, so moving them was right; on any
     branch (a literal written ahead, whose release was made on a release branch). A copy that
     lagged (the docs' release at the final before ``old``) counts when the later commit's line
-    is the same but for that version."""
+    is the same but for that version. A short X.Y spelling (Sphinx's ``version``) counts too."""
     found: set[str] = set()
+    short = tuple(".".join(v.split(".")[:2]) for v in (old, new))
+    spellings = [(old, new), *([short] if short[0] != short[1] else [])]
     for path in sorted(paths):
         for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
-            minus = [line[1:] for line in diff if line.startswith("-")]
-            plus = [line[1:] for line in diff if line.startswith("+") and new in line]
-            lagged = [
-                re.compile(re.escape(line).replace(re.escape(new), r"[0-9][\w.+-]*"))
-                for line in plus
-            ]
-            if plus and any(
-                old in line or any(r.fullmatch(line) for r in lagged) for line in minus
-            ):
-                found.add(path)
+            for was, now in spellings:
+                minus = [line[1:] for line in diff if line.startswith("-")]
+                plus = [line[1:] for line in diff if line.startswith("+") and now in line]
+                lagged = [
+                    re.compile(re.escape(line).replace(re.escape(now), r"[0-9][\w.+-]*"))
+                    for line in plus
+                ]
+                if plus and any(
+                    was in line or any(r.fullmatch(line) for r in lagged) for line in minus
+                ):
+                    found.add(path)
+            if path in found:
                 break
     return found
 
