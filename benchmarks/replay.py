@@ -324,6 +324,9 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
         for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
             for was, now in spellings:
+                if (was, now) == short:  # the X.Y alone, not the start of a longer version
+                    alone = re.compile(rf"(?<![\w.]){re.escape(now)}(?![\w.])")
+                    diff = [line for line in diff if line[:1] != "+" or alone.search(line)]
                 minus = [line[1:] for line in diff if line.startswith("-")]
                 plus = [line[1:] for line in diff if line.startswith("+") and now in line]
                 lagged = [
