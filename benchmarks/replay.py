@@ -318,13 +318,14 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
     lagged (the docs' release at the final before ``old``) counts when the later commit's line
     is the same but for that version. A short X.Y spelling (Sphinx's ``version``) counts too."""
     found: set[str] = set()
-    short = tuple(".".join(v.split(".")[:2]) for v in (old, new))
-    spellings = [(old, new), *([short] if short[0] != short[1] else [])]
+    x_y = tuple(".".join(v.split(".")[:2]) for v in (old, new))
+    shorter = x_y[0] != x_y[1] and x_y != (old, new)
+    spellings = [(old, new, False), *([(*x_y, True)] if shorter else [])]
     for path in sorted(paths):
         for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
-            for was, now in spellings:
-                if (was, now) == short:  # the X.Y alone, not the start of a longer version
+            for was, now, alone_only in spellings:
+                if alone_only:  # the X.Y alone, not the start of a longer version
                     alone = re.compile(rf"(?<![\w.]){re.escape(now)}(?![\w.])")
                     diff = [line for line in diff if line[:1] != "+" or alone.search(line)]
                 minus = [line[1:] for line in diff if line.startswith("-")]
