@@ -316,21 +316,29 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
     maintainers forgot at the release and moved afterwards, so moving them was right; on any
     branch (a literal written ahead, whose release was made on a release branch). A copy that
     lagged (the docs' release at the final before ``old``) counts when the later commit's line
-    is the same but for that version."""
+    is the same but for that version. A short X.Y spelling (Sphinx's ``version``) counts too."""
     found: set[str] = set()
+    x_y = tuple(".".join(v.split(".")[:2]) for v in (old, new))
+    shorter = x_y[0] != x_y[1] and x_y != (old, new)
+    spellings = [(old, new, False), *([(*x_y, True)] if shorter else [])]
     for path in sorted(paths):
         for later in git(repo, "log", "--format=%H", "--all", f"^{commit}", "--", path).split():
             diff = git(repo, "show", "-U0", "--format=", later, "--", path).splitlines()
-            minus = [line[1:] for line in diff if line.startswith("-")]
-            plus = [line[1:] for line in diff if line.startswith("+") and new in line]
-            lagged = [
-                re.compile(re.escape(line).replace(re.escape(new), r"[0-9][\w.+-]*"))
-                for line in plus
-            ]
-            if plus and any(
-                old in line or any(r.fullmatch(line) for r in lagged) for line in minus
-            ):
-                found.add(path)
+            for was, now, alone_only in spellings:
+                if alone_only:  # the X.Y alone, not the start of a longer version
+                    alone = re.compile(rf"(?<![\w.]){re.escape(now)}(?![\w.])")
+                    diff = [line for line in diff if line[:1] != "+" or alone.search(line)]
+                minus = [line[1:] for line in diff if line.startswith("-")]
+                plus = [line[1:] for line in diff if line.startswith("+") and now in line]
+                lagged = [
+                    re.compile(re.escape(line).replace(re.escape(now), r"[0-9][\w.+-]*"))
+                    for line in plus
+                ]
+                if plus and any(
+                    was in line or any(r.fullmatch(line) for r in lagged) for line in minus
+                ):
+                    found.add(path)
+            if path in found:
                 break
     return found
 
@@ -471,7 +479,8 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
             year, made = time.gmtime(when).tm_year, parse(new)
-            if made is not None and made.release[0] in (year, year % 100):
+            first = made.release[0] if made is not None else None
+            if first in (year, year % 100) or str(first)[:4] == str(year):  # 2025.3, 20251230
                 part = None  # a dated version: its --part names the day it runs, not the day made
             asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
             runs = [[*ask, *extra] for ask in asks if ask]

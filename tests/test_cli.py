@@ -191,6 +191,27 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path: Path) -> None:
     assert err.strip() == "relnox: stopped (Ctrl-C)"
 
 
+def test_python_m_relnox_in_a_repository_whose_package_shares_a_dependency_name(
+    tmp_path: Path,
+) -> None:
+    """``python -m relnox`` in the checkout of a library whose top-level package is named like
+    one relnox imports (an older copy of it, without a module relnox uses): relnox reads the
+    repository with its own dependency, not with the checkout's package."""
+    root = tmp_path / "repo"
+    write_project(root, ProjectSpec("shadow", "1.0.0"))
+    (root / "packaging").mkdir()
+    (root / "packaging" / "__init__.py").write_text('__version__ = "0.1"\n')
+    git_init(root)
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "bump", "--part", "patch", "--dry-run"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "shadow: 1.0.0 -> 1.0.1" in proc.stdout
+
+
 def test_a_command_started_with_its_output_closed_ends_without_a_traceback(
     tmp_path: Path,
 ) -> None:

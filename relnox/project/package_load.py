@@ -218,6 +218,8 @@ SPHINX_CONF = ("conf.py", "source/conf.py")
 _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
     r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
+#: Sphinx's short version, the release's major.minor: ``version = "4.8"`` beside 4.8.1
+_SPHINX_SHORT = r"(?m)^version[ \t]*=[ \t]*(['\"])(?P<version>\d+\.\d+)\1[ \t]*(?:#.*)?$"
 CITATION = "CITATION.cff"
 _CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
 RELEASE_PLEASE = ".release-please-manifest.json"
@@ -258,12 +260,19 @@ def _equal_copies(
         path = directory / name
         if (tops is not None and name.split("/")[0] not in tops) or path in taken:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
-        said = [m["version"] for m in re.finditer(pattern, text_or_none(path) or "")]
+        text = text_or_none(path) or ""
+        said = [m["version"] for m in re.finditer(pattern, text)]
         # Sphinx's release one from the package's is one a release left behind: drift
         near = [v for v in said if every and _one_release_apart(v, version)]
         value = version if version in said else next(iter(near), None)
         if value is not None:
             found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=every))
+        # its short version, the package's major.minor, moves with the releases too
+        if every and (first := re.search(_SPHINX_SHORT, text)) is not None:
+            short = VersionLocation(
+                path, "pattern", first["version"], pattern=_SPHINX_SHORT, short=True
+            )
+            found += [short] if short.value == short.spell(version) != version else []
     config = config_above(directory)  # read once for both
     found += extra_files(directory, config, version, taken | {f.path for f in found})
     entry = manifest_entry(directory, config, version, taken | {f.path for f in found})
@@ -456,7 +465,8 @@ def load_package(
         drift = [
             loc
             for loc in locations[1:]
-            if maybe_version(loc.value) != primary and not docs_at_release(loc, primary)
+            if maybe_version(loc.value) != maybe_version(loc.spell(str(primary)))
+            and not docs_at_release(loc, primary)
         ]
         version = str(primary) if locations[0].semver else locations[0].value
         check_file_name(locations[0].label, canonicalize_name(project_name), version)

@@ -54,6 +54,7 @@ class VersionLocation:
     result: str | None = None  # several groups make the version: "{major}.{minor}.{patch}"
     every: bool = False  # a pattern whose every match of this version is rewritten
     remove: str | None = None  # scikit-build-core's regex removed from the result (".$")
+    short: bool = False  # Sphinx's short version: the version's major.minor ("4.8" of 4.8.1)
 
     @property
     def composed(self) -> bool:
@@ -63,6 +64,8 @@ class VersionLocation:
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
+        if self.short:
+            return ".".join(new.split(".")[:2])
         if not self.semver:
             return new
         try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)

@@ -329,4 +329,21 @@ def test_sphinx_s_release_shows_the_last_release_through_development_versions(
     assert "note: docs/conf.py stays at 25.0.0" in dev.stdout
     run_relnox("check-versions", cwd=root, check=True)
     run_relnox("bump", "--to", "25.1.0", cwd=root, check=True)
-    assert (root / "docs/conf.py").read_text() == conf.replace("25.0.0", "25.1.0")
+    moved = conf.replace("25.0.0", "25.1.0").replace("'25.0'", "'25.1'")
+    assert (root / "docs/conf.py").read_text() == moved
+
+
+def test_sphinx_s_short_version_moves_to_each_release_s_major_minor(tmp_path: Path) -> None:
+    """The shape: docs/conf.py's only literal is Sphinx's short ``version = '4.7'`` (with
+    ``release = version``) beside the package's 4.7.0; the releases moved it to 4.8 with
+    4.8.0, and relnox left it. A patch release keeps it; a minor one moves it; it is no
+    drift while it says the package's major.minor."""
+    conf = "project = 'px'\n# The short X.Y version.\nversion = '4.7'\nrelease = version\n"
+    files = {"pyproject.toml": project("px", "4.7.0"), "docs/conf.py": conf}
+    root = repo(tmp_path / "px", files, tags=["4.7.0"])
+    patch = run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "docs/conf.py").read_text() == conf
+    assert "out of step" not in patch.stdout + patch.stderr
+    run_relnox("check-versions", cwd=root, check=True)
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    assert (root / "docs/conf.py").read_text() == conf.replace("'4.7'", "'4.8'")

@@ -1363,8 +1363,8 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
 ) -> None:
     """The shape: setup.py's version="2.68.0", and its release script also rewrites
     ``VERSION = "2.68.0"`` in sdk/consts.py and ``release = "2.68.0"`` in docs/conf.py;
-    relnox moved only setup.py. A constant or conf value that says another version (a
-    protocol's, Sphinx's short ``version``) is not a copy, and stays."""
+    relnox moved only setup.py. Sphinx's short ``version`` (the major.minor) moves to the
+    release's; a constant that says another version (a protocol's) is not a copy, and stays."""
     from relnox.bump import BumpOptions, apply_bump, plan_bump
 
     consts = 'PROTOCOL = "7"\nVERSION = "2.68.0"\n'
@@ -1382,10 +1382,11 @@ def test_a_constants_module_and_sphinx_conf_that_say_the_version_move_with_it(
     )
     ws = load_workspace(root)
     names = [str(loc.path.relative_to(root)) for loc in ws.packages[0].locations]
-    assert names == ["pyproject.toml", "sdk/consts.py", "docs/conf.py"]
+    assert names == ["pyproject.toml", "sdk/consts.py", "docs/conf.py", "docs/conf.py"]
     apply_bump(plan_bump(ws, BumpOptions(part="minor")))
     assert (root / "sdk/consts.py").read_text() == consts.replace("2.68.0", "2.69.0")
-    assert (root / "docs/conf.py").read_text() == conf.replace("2.68.0", "2.69.0")
+    moved = conf.replace("2.68.0", "2.69.0").replace('"2.68"', '"2.69"')
+    assert (root / "docs/conf.py").read_text() == moved
     assert (root / "sdk/constants.py").read_text() == 'VERSION = "1.0"\n'
 
 
