@@ -35,6 +35,10 @@ from _trace import run_relnox
 STAGES: list[dict[str, Any]] = []
 CHILDREN: list[dict[str, Any]] = []
 REMOVED: dict[str, float] = {}  # stage -> wall seconds in shutil.rmtree
+#: stage -> [directories, files] those removals took away: on a file system that discards
+#: freed blocks, each directory (and each file whose data reached the disk) costs milliseconds
+GONE: dict[str, list[int]] = {}
+_removing = threading.local()  # inside shutil.rmtree: its os.rmdir / os.unlink are counted
 _now = ["(start)"]  # the stage running now
 _started: dict[int, tuple[float, list[str]]] = {}
 _lock = threading.Lock()
@@ -95,17 +99,30 @@ def _watch_children() -> None:
 
 
 def _watch_removals() -> None:
-    remove = shutil.rmtree
+    remove, rmdir, unlink = shutil.rmtree, os.rmdir, os.unlink
 
     def rmtree(*args: Any, **kwargs: Any) -> None:
         at, stage = time.perf_counter(), _now[0]
+        _removing.stage = stage
         try:
             remove(*args, **kwargs)
         finally:
+            _removing.stage = None
             with _lock:
                 REMOVED[stage] = REMOVED.get(stage, 0.0) + time.perf_counter() - at
 
+    def counted(act: Callable[..., None], kind: int) -> Callable[..., None]:
+        def run(*args: Any, **kwargs: Any) -> None:
+            act(*args, **kwargs)
+            stage = getattr(_removing, "stage", None)
+            if stage is not None:
+                with _lock:
+                    GONE.setdefault(stage, [0, 0])[kind] += 1
+
+        return run
+
     shutil.rmtree = rmtree  # type: ignore[assignment]
+    os.rmdir, os.unlink = counted(rmdir, 0), counted(unlink, 1)
 
 
 def main() -> None:
@@ -127,7 +144,14 @@ def main() -> None:
         whole = {"wall": time.perf_counter() - wall, "cpu": own + children}
         with open(out + ".children", "w", encoding="utf-8") as fh:
             json.dump(
-                {"stages": STAGES, "children": CHILDREN, "removed": REMOVED, "whole": whole}, fh
+                {
+                    "stages": STAGES,
+                    "children": CHILDREN,
+                    "removed": REMOVED,
+                    "gone": GONE,
+                    "whole": whole,
+                },
+                fh,
             )
 
     import atexit
@@ -140,7 +164,13 @@ def report(path: str, top: int = 3) -> list[str]:
     """The lines ``rehearse_large.py --stages`` prints from the file :func:`main` wrote."""
     with open(path + ".children", encoding="utf-8") as fh:
         data = json.load(fh)
-    removed = data.get("removed", {})
+    removed, gone_counts = data.get("removed", {}), data.get("gone", {})
+
+    def counts(stages: list[str]) -> str:
+        dirs = sum(gone_counts.get(s, [0, 0])[0] for s in stages)
+        files = sum(gone_counts.get(s, [0, 0])[1] for s in stages)
+        return f" ({dirs:,} directories, {files:,} files)" if dirs or files else ""
+
     lines = []
     for stage in data["stages"]:
         own, children = stage["cpu self"], stage["cpu children"]
@@ -149,7 +179,11 @@ def report(path: str, top: int = 3) -> list[str]:
         lines.append(
             f"  {stage['stage']:20} {stage['wall']:6.1f}s wall  cpu {own + children:5.1f}s "
             f"(relnox {own:4.1f}s, {len(mine)} children {children:5.1f}s)"
-            + (f"; removing directories {gone:.1f}s wall" if gone >= 0.05 else "")
+            + (
+                f"; removing directories {gone:.1f}s wall{counts([stage['stage']])}"
+                if gone >= 0.05
+                else ""
+            )
         )
         for child in sorted(mine, key=lambda c: -c["cpu"])[:top]:
             argv = " ".join(a.rsplit("/", 1)[-1] for a in child["argv"])
@@ -158,14 +192,13 @@ def report(path: str, top: int = 3) -> list[str]:
         whole = data["whole"]
         wall = whole["wall"] - sum(s["wall"] for s in data["stages"])
         cpu = whole["cpu"] - sum(s["cpu self"] + s["cpu children"] for s in data["stages"])
-        outside = sum(
-            v for k, v in removed.items() if k not in {s["stage"] for s in data["stages"]}
-        )
+        elsewhere = [k for k in removed if k not in {s["stage"] for s in data["stages"]}]
+        outside = sum(removed[k] for k in elsewhere)
         servers = [c for c in data["children"] if "pypiserver" in " ".join(c["argv"])]
         lines.append(
             f"  {'outside the stages':20} {wall:6.1f}s wall  cpu {cpu:5.1f}s (of which the "
             f"local indexes' own {sum(c['cpu'] for c in servers):.1f}s; removing directories "
-            f"{outside:.1f}s wall)"
+            f"{outside:.1f}s wall{counts(elsewhere)})"
         )
         lines.append(
             f"  {'rehearse (traced)':20} {whole['wall']:6.1f}s wall  cpu {whole['cpu']:5.1f}s"
