@@ -175,7 +175,11 @@ def release_commits(
         # a file whose lines saying ``old`` the commit took out, not put back as they were (a
         # changelog's section inserted above the last one's is a diff's shuffle, not a move)
         lines: dict[str, Counter[str]] = {}
-        for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
+        try:
+            shown = git(repo, "show", "-U0", "--format=", commit, "--", under or ".")
+        except subprocess.CalledProcessError:  # a mirror that lacks one of its large files
+            shown = git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs)
+        for line in shown.splitlines():
             if line.startswith("--- "):
                 current = line[6:]
             elif line == "+++ /dev/null":  # a file deleted (a news fragment consumed) moved none
