@@ -149,14 +149,14 @@ def copies_moved(
     if not places or new is None or not new.is_devrelease or pkg.primary is None:
         return places, note
     last = last_releases(pkg, workspace.tag_format)
-    found = _releases_only(workspace.root, pkg.primary.path, places, last[1][1], last[0][1])
+    found = _releases_only(workspace.root, pkg.primary.path, places, last[-1][1], last[0][1])
     if found is None:
         return places, note
     said, stay = found
     names = ", ".join(rel(place.path, workspace.root) for place in stay)
     them = "them" if len(stay) > 1 else "it"
     kept = (
-        f"{names} said only releases between {last[1][1]} and {last[0][1]}, while the "
+        f"{names} said only releases between {last[-1][1]} and {last[0][1]}, while the "
         f"version said {said}, so a bump to a development version leaves {them}"
     )
     return [p for p in places if p not in stay], f"{note}; {kept}"

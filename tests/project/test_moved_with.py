@@ -662,7 +662,7 @@ def test_a_file_that_said_only_releases_stays_at_a_bump_to_a_development_version
     done = run_relnox("bump", "--to", "1.3.0.dev0", "--dry-run", "--json", cwd=root, check=True)
     assert json.loads(done.stdout)["files"] == ["pyproject.toml"]
     said = run_relnox("bump", "--to", "1.3.0.dev0", "--dry-run", cwd=root, check=True).stdout
-    kept = "docs/help.txt said only releases between v1.1.0 and v1.2.0, while the version said"
+    kept = "docs/help.txt said only releases between v1.0.0 and v1.2.0, while the version said"
     assert f"{kept} 1.2.0.dev0, so a bump to a development version leaves it" in said, said
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "docs/help.txt" in json.loads(done.stdout)["files"]
