@@ -91,7 +91,8 @@ def foreign(path: str) -> bool:
 
 
 def owner(repo: Path, commit: str, path: str) -> str | None:
-    """The ``[project] name`` of the nearest pyproject.toml above ``path`` at ``commit``: ``""``
+    """The ``[project] name`` of the nearest pyproject.toml (setup.cfg, setup.py) above ``path``
+    at ``commit``: ``""``
     for a package its ``Private :: Do Not Upload`` classifier keeps from every index."""
     parts = path.split("/")[:-1]
     while True:
@@ -111,6 +112,13 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
                 cfg = ""
             metadata = cfg.partition("[metadata]")[2].split("\n[", 1)[0]
             found = re.search(r"(?m)^name\s*=\s*(\S+)", metadata)
+            name = found[1] if found else None
+        if not name:  # or in setup.py: ``setup(name='...')``
+            try:
+                py = git(repo, "show", f"{commit}:{where.replace('pyproject.toml', 'setup.py')}")
+            except subprocess.CalledProcessError:
+                py = ""
+            found = re.search(r"""\bname\s*=\s*['"]([A-Za-z0-9._-]+)['"]""", py)
             name = found[1] if found else None
         private = "Private :: Do Not Upload" in text
         if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
@@ -167,7 +175,11 @@ def release_commits(
         # a file whose lines saying ``old`` the commit took out, not put back as they were (a
         # changelog's section inserted above the last one's is a diff's shuffle, not a move)
         lines: dict[str, Counter[str]] = {}
-        for line in git(repo, "show", "-U0", "--format=", commit, "--", under or ".").splitlines():
+        try:
+            shown = git(repo, "show", "-U0", "--format=", commit, "--", under or ".")
+        except subprocess.CalledProcessError:  # a mirror that lacks one of its large files
+            shown = git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs)
+        for line in shown.splitlines():
             if line.startswith("--- "):
                 current = line[6:]
             elif line == "+++ /dev/null":  # a file deleted (a news fragment consumed) moved none

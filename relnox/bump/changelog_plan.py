@@ -244,6 +244,8 @@ def _tool_notes(
     first: dict[Path, str] = {}  # each directory -> the new version of its first package
     for pkg in selected:
         first.setdefault(pkg.directory, versions[pkg.name][1])
+    if len(moved := set(first.values())) == 1:  # the top's set-up, for members released as one
+        first.setdefault(workspace.root, moved.pop())
     for directory, new in first.items():
         found = news(directory)
         if found is not None:

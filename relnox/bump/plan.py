@@ -344,7 +344,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
     by_file: dict[Path, list[tuple[tuple[object, ...], tuple[str, str]]]] = {}  # the same
     for pkg in selected:
         new = versions[pkg.name][1]
-        copies, why = copies_moved(workspace, pkg)  # other files the history moved with it
+        target = maybe_version(new)
+        copies, why = copies_moved(workspace, pkg, target)  # other files the history moved
         if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
@@ -359,7 +360,6 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
-        target = maybe_version(new)
         for loc in (*(() if pkg.stamped else pkg.locations), *copies):
             if target is not None and docs_at_release(loc, target):
                 where = relative(loc.path, workspace.root)

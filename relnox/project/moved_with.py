@@ -33,6 +33,8 @@ from relnox.versions.tag_name import RELEASES_READ, last_releases
 RULES = ("history", "keep")
 #: the template of a file whose every line saying a release said the next one at its tag
 EVERY = "{version}"
+#: a development version (``5.6.0.dev0``, ``2.0b1.dev``) on a line
+_DEV = re.compile(r"\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?\.dev\d*")
 #: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
 #: ``"name == 1.2b0; implementation_name != 'pypy'"``, or a floor and its cap,
 #: ``"name >= 1.2.0,<1.2.1"``
@@ -135,11 +137,53 @@ def _at_last(version: str, last: Version) -> bool:
     return (maybe_version(parsed.public.rsplit(".dev", 1)[0]) or parsed) >= last
 
 
-def copies_moved(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
+def copies_moved(
+    workspace: Workspace, pkg: Package, new: Version | None = None
+) -> tuple[list[VersionLocation], str]:
     """The files no version source reads whose version line the repository moved from each
-    of ``pkg``'s last releases to the next, each as a place a bump writes, and the note;
-    none for a package released under another's tags (what moved between them is that
-    package's release)."""
+    of ``pkg``'s last releases to the next, each as a place a bump (to ``new``) writes, and
+    the note; none for a package released under another's tags (what moved between them is
+    that package's release). A bump to a development version leaves those that said only
+    releases while ``pkg`` said one (:func:`_releases_only`)."""
+    places, note = _copies(workspace, pkg)
+    if not places or new is None or not new.is_devrelease or pkg.primary is None:
+        return places, note
+    last = last_releases(pkg, workspace.tag_format)
+    found = _releases_only(workspace.root, pkg.primary.path, places, last[-1][1], last[0][1])
+    if found is None:
+        return places, note
+    said, stay = found
+    names = ", ".join(rel(place.path, workspace.root) for place in stay)
+    them = "them" if len(stay) > 1 else "it"
+    kept = (
+        f"{names} said only releases between {last[-1][1]} and {last[0][1]}, while the "
+        f"version said {said}, so a bump to a development version leaves {them}"
+    )
+    return [p for p in places if p not in stay], f"{note}; {kept}"
+
+
+def _releases_only(
+    root: Path, own: Path, places: list[VersionLocation], older: str, newer: str
+) -> tuple[str, list[VersionLocation]] | None:
+    """The development version ``own`` (the package's version file) said between the tags
+    ``older`` and ``newer``, and those of ``places`` that said none there (a help text made
+    at each release names the last one until the next); None when ``own`` said none."""
+    top = git.toplevel(root)
+    paths = {rel(place.path, top): place for place in places}
+    mine = rel(own, top)
+    log = git.run(top, "log", "-p", "--format=", f"{older}..{newer}", "--", mine, *paths)
+    said: dict[str, str] = {}  # a file -> the last development version a line of it said
+    path = ""
+    for line in log.output.splitlines() if log.ok else ():
+        if line.startswith("+++ "):
+            path = line[6:] if line[4:6] == "b/" else ""
+        elif path and line[:1] == "+" and (dev := _DEV.search(line)) is not None:
+            said.setdefault(path, dev[0])
+    stay = [place for path, place in paths.items() if path not in said]
+    return (said[mine], stay) if mine in said and stay else None
+
+
+def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
     if (pkg.primary is None and not pkg.vcs_versioned) or unreleased_rule(workspace) == "keep":
         return [], ""
     if pkg.tags is not None and pkg.tags.carried:

@@ -639,3 +639,30 @@ def test_each_changelog_is_read_once_for_the_copies_of_every_package(
     }
     assert moved == {f"acme-{n}": [str(root / f"packages/{n}/VERSION.txt")] for n in names}
     assert sorted(calls) == [f"acme-{n}" for n in names], calls
+
+
+def test_a_file_that_said_only_releases_stays_at_a_bump_to_a_development_version(
+    tmp_path: Path,
+) -> None:
+    """The shape: after each release the version goes to the next one's ``.dev0``, and a
+    generated help text names the release (``Client/1.1.0``) only when it is made; between
+    releases it said the last one. A bump to the next ``.dev0`` leaves it, a release moves it."""
+
+    def files(version: str, shown: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "docs/help.txt": f"usage: acme\n  --agent  (default: Client/{shown})\n",
+        }
+
+    root = repo(tmp_path / "r", files("1.0.0", "1.0.0"), tags=["v1.0.0"])
+    for minor in (1, 2):
+        commit(root, files(f"1.{minor}.0.dev0", f"1.{minor - 1}.0"), message="Start")
+        commit(root, files(f"1.{minor}.0", f"1.{minor}.0"), f"v1.{minor}.0", message="Release")
+    done = run_relnox("bump", "--to", "1.3.0.dev0", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["files"] == ["pyproject.toml"]
+    said = run_relnox("bump", "--to", "1.3.0.dev0", "--dry-run", cwd=root, check=True).stdout
+    kept = "docs/help.txt said only releases between v1.0.0 and v1.2.0, while the version said"
+    assert f"{kept} 1.2.0.dev0, so a bump to a development version leaves it" in said, said
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "docs/help.txt" in json.loads(done.stdout)["files"]

@@ -235,3 +235,27 @@ def test_without_directory_or_package_the_fragments_are_newsfragments_at_the_top
         "gets no changelog section"
     )
     assert expected in notes
+
+
+def test_the_top_s_towncrier_set_up_is_that_of_the_members_it_writes_for(tmp_path: Path) -> None:
+    """The shape: members in folders released together, and a ``pyproject.toml`` at the top
+    that is no package but holds ``[tool.towncrier]`` for them all (its fragments, its news
+    file in the docs). The bump read the news file as the members' changelog and said it
+    "has no Unreleased section"; it says towncrier must collect the fragments first."""
+    from tests.conftest import run_relnox
+
+    extra = '[tool.towncrier]\ndirectory = "changes"\nfilename = "docs/releases.md"\n'
+    files = {
+        "pyproject.toml": extra,
+        "core/pyproject.toml": project("acme-core", "1.2.0"),
+        "core/acme_core/__init__.py": "",
+        "gui/pyproject.toml": project("acme-gui", "1.2.0", requires=["acme-core"]),
+        "gui/acme_gui/__init__.py": "",
+        "docs/releases.md": "# Releases\n\n<!-- towncrier release notes start -->\n\n"
+        "## 1.2.0 (2026-01-01)\n\n- A.\n",
+        "changes/41.feature.md": "A feature.\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.2.0"])
+    said = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert "has no Unreleased section" not in said, said
+    assert "note: changes holds 1 towncrier fragment(s)" in said, said

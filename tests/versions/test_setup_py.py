@@ -36,3 +36,32 @@ def test_a_setup_py_reading_its_version_from_cargo_toml_is_that_version(tmp_path
     run_relnox("bump", "--part", "patch", cwd=root, check=True)
     assert 'version = "1.4.1"' in (root / "Cargo.toml").read_text()
     assert (root / "Cargo.lock").read_text() == lock.replace("1.4.0", "1.4.1")
+
+
+#: a setup.py that runs a version module deep in its namespace package, its path given
+#: to ``os.path.join`` a folder at a time
+_EXECS_JOINED = (
+    "import os\n\nfrom setuptools import setup\n\n"
+    "BASE_DIR = os.path.dirname(__file__)\n"
+    'VERSION_FILENAME = os.path.join(BASE_DIR, "acme", "common", "context", "version.py")\n'
+    "INFO = {}\nwith open(VERSION_FILENAME) as f:\n    exec(f.read(), INFO)\n\n"
+    'setup(name="acme-context", version=INFO["__version__"])\n'
+)
+
+
+def test_a_version_module_named_a_folder_at_a_time_is_the_version(tmp_path: Path) -> None:
+    """A member of a family that shares a namespace package runs its version module, whose
+    path setup.py gives ``os.path.join`` one folder at a time. relnox found no file and took
+    the version from the family's tags; now it names the module, and the bump moves it."""
+    files = {
+        "setup.py": _EXECS_JOINED,
+        "acme/__init__.py": "",
+        "acme/common/__init__.py": "",
+        "acme/common/context/__init__.py": "",
+        "acme/common/context/version.py": '__version__ = "0.2.0"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v0.2.0"])
+    listed = run_relnox("packages", cwd=root, check=True).stdout
+    assert "acme/common/context/version.py" in listed and "git tags" not in listed, listed
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "acme/common/context/version.py").read_text() == '__version__ = "0.2.1"\n'
