@@ -64,8 +64,9 @@ class VersionLocation:
 
     def spell(self, new: str) -> str:
         """``new`` (PEP 440) as this place writes versions."""
-        if self.short:
-            return ".".join(new.split(".")[:2])
+        if self.short:  # Sphinx's ``version``: X.Y of the release, never a pre-release's
+            parsed = maybe_version(new)
+            return ".".join(map(str, parsed.release[:2])) if parsed is not None else new
         if not self.semver:
             return new
         try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
