@@ -17,8 +17,8 @@ from packaging.version import Version
 from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
+from relnox.project.changes import left_out
 from relnox.project.discovery import discover
-from relnox.project.selection import select_packages
 from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.release.ci_tags import releases_nothing
@@ -403,13 +403,15 @@ def doctor(
     rows: list[Check] = []
     try:
         ws = workspace or discover(root)
-        selection = select_packages(ws, packages)  # a release's: no tool it leaves out
-        chosen = selection.packages
+        chosen = ws.select(packages) if packages else ws.packages
+        # a release's packages, no tool it leaves out; a broken member stays a finding
+        left = {} if packages else left_out(ws)
+        chosen = tuple(p for p in chosen if p.name not in left)
     except RelnoxError as exc:
         return DoctorReport(root, (Check("workspace", ERROR, str(exc)),))
     rows.append(Check("workspace", OK, f"{len(ws.packages)} package(s)"))
     rows += [Check("workspace", WARN, note) for note in ws.notes]
-    rows += [Check("workspace", OK, note.removeprefix("note: ")) for note in selection.notes]
+    rows += [Check("workspace", OK, note.removeprefix("note: ")) for note in left.values()]
     drift = [note for pkg in chosen for note in pkg.drift_notes]
     if ws.problems or drift:
         rows += [Check("version sources", ERROR, problem) for problem in ws.problems]
