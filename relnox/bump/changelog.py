@@ -11,6 +11,7 @@ from relnox.bump.changelog_links import line_end, release_links
 from relnox.bump.changelog_route import unreleased_lines
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.project.changelog import (
+    DATE_PLACEHOLDER,
     READ_ONLY,
     RELEASES,
     UNDERLINE,
@@ -209,7 +210,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
         return None  # over- and underlined: not worded here
     setext = not newest.marker.startswith("#")
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
-    rest = _PLACEHOLDER.sub("", first.replace(newest.label, ""))
+    rest = DATE_PLACEHOLDER.sub("", first.replace(newest.label, ""))
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
@@ -225,13 +226,6 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     return "".join(lines)
 
 
-#: a date to be filled in: ``2026/XX/XX``, ``YYYY-MM-DD``, ``TBD``, ``Month XX 2025``, ``DD.MM.YYYY``
-_PLACEHOLDER = re.compile(
-    r"(?:\d{4}|[XY?]{4})([-/.])[XM?]{2}\1[XDY?]{2}\b|\bTB[AD]\b"
-    r"|\b[XD?]{2}([-/.])[XM?]{2}\2(?:\d{4}|[XY?]{4})\b"
-    r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
-    re.IGNORECASE,
-)
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 

@@ -33,10 +33,18 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _LEAD_WORDS = ("release", "version", "releases", "versions")
 _PUNCTUATION = "[]()*_`:,;"
 UNRELEASED = "unreleased"
-#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``)
+#: a date to be filled in: ``2026/XX/XX``, ``YYYY-MM-DD``, ``TBD``, ``Month XX 2025``, ``DD.MM.YYYY``
+DATE_PLACEHOLDER = re.compile(
+    r"(?:\d{4}|[XY?]{4})(?P<sep>[-/.])[XM?]{2}(?P=sep)[XDY?]{2}\b|\bTB[AD]\b"
+    r"|\b[XD?]{2}(?P<sep2>[-/.])[XM?]{2}(?P=sep2)(?:\d{4}|[XY?]{4})\b"
+    r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
+    re.IGNORECASE,
+)
+#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``,
+#: ``Released: XXXX-XX-XX``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
-    r"(?:not[ \t]+yet|tbd|tba))(?P<tail>[*_)\].:]*\s*)$",
+    rf"(?:not[ \t]+yet|{DATE_PLACEHOLDER.pattern}))(?P<tail>[*_)\].:]*\s*)$",
     re.I,
 )
 

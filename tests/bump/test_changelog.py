@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -590,6 +591,26 @@ def test_a_future_heading_and_its_not_yet_line_are_released_together(
     assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
         "Released: Not yet.", "Released: 2026-05-03"
     )
+
+
+@pytest.mark.parametrize(("part", "title"), [("patch", "1.3.1"), ("minor", "1.4.0")])
+def test_a_planned_version_over_a_date_to_fill_in_is_retitled_and_dated(
+    tmp_path: Path, part: str, title: str
+) -> None:
+    """The shape: at ``1.3.0``, tagged, the newest section is the planned ``1.3.1``, untagged,
+    over ``Released: XXXX-XX-XX``. A release of 1.3.1 left the placeholder; one of 1.4.0 said
+    the section was 1.3.1's. Both read it as the pending section: retitled, then dated."""
+    changes = (
+        "Changelog\n=========\n\n1.3.1\n-----\n\nReleased: XXXX-XX-XX\n\n- New.\n\n"
+        "1.3.0\n-----\n\nReleased: 2026-01-10\n\n- Old.\n"
+    )
+    files = {"pyproject.toml": project("pl", "1.3.0"), "pl/__init__.py": "", "CHANGES.rst": changes}
+    root = repo(tmp_path / "r", files, tags=["1.3.0"])
+    run_relnox("bump", "--part", part, cwd=root, check=True)
+    done = (root / "CHANGES.rst").read_text()
+    day = re.search(r"Released: (\d{4}-\d{2}-\d{2})\n\n- New", done)
+    assert day is not None
+    assert done == changes.replace("1.3.1", title).replace("XXXX-XX-XX", day[1])
 
 
 @pytest.mark.parametrize(("part", "title"), [("patch", "26.1.1"), ("minor", "26.2.0")])
