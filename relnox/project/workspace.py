@@ -82,6 +82,13 @@ class Package:
         """The place the build backend reads the version from (``None``: git tags)."""
         return self.locations[0] if self.locations and not self.vcs_versioned else None
 
+    def spelling(self, written: str) -> str | None:
+        """``written``, a version its files say, as the project spells it: where relnox joins
+        it from parts (a tuple's ``2.1.0``), what its backend builds (``2.1``) instead; the
+        evidence :func:`~relnox.versions.arithmetic.long_as_released` weighs."""
+        primary = self.primary
+        return (self.spelled or None) if primary is not None and primary.composed else written
+
     @property
     def secondaries(self) -> tuple[VersionLocation, ...]:
         return self.locations[1:] if self.primary is not None else ()

@@ -17,13 +17,14 @@ from relnox.versions.arithmetic import (
     bump_version,
     check_file_name,
     check_increase,
+    long_as_released,
     maybe_version,
     parse_version,
     target_version,
 )
 from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS
 from relnox.versions.tag_model import KEEPS_MONTH
-from relnox.versions.tag_name import as_released, tag_for
+from relnox.versions.tag_name import tag_for
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -174,7 +175,7 @@ def _stepped(
     if part is None:
         return new
     if scheme == "pep440" and pkg.tags is not None:
-        new = as_released(pkg, new, base)
+        new = long_as_released(new, pkg.tags.released, pkg.spelling(base))
     plain = bump_version(parse_version(base), part, pre, first)
     if notes is not None and str(plain) != new and taken(plain):
         tag = tag_for(pkg, str(plain), workspace.tag_format)

@@ -41,7 +41,7 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
         # the files' version not released yet, spelled short ("2.5" after v2.4.0): v2.5.0
         fresh = parsed is not None and not parsed.is_devrelease and parsed not in tags.released
         if fresh and text == pkg.version and not convention.short_zero:
-            text = as_released(pkg, text, text)
+            text = long_as_released(text, tags.released, pkg.spelling(text))
         if convention.semver_pre:
             parsed = maybe_version(text)
             if parsed is not None and parsed.pre is not None and parsed.dev is None:
@@ -58,18 +58,6 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
     return format_tag(
         tag_format_of(pkg, default), name=pkg.name, dir=pkg.directory.name, version=text
     )
-
-
-def as_released(pkg: Package, text: str, written: str) -> str:
-    """``text``, a version of ``pkg``, spelled as long as its releases were
-    (:func:`long_as_released`): the one rule of a new version's spelling. ``written``, its
-    files' version, counts only where they write it as one literal; a tuple's ``2.1.0`` is
-    relnox's joining, and what its backend builds (``2.1``) counts instead."""
-    if pkg.tags is None:
-        return text
-    primary = pkg.primary
-    said = (pkg.spelled or None) if primary is not None and primary.composed else written
-    return long_as_released(text, pkg.tags.released, said)
 
 
 def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
