@@ -17,15 +17,25 @@ if TYPE_CHECKING:
 
 
 def changelog_of(workspace: Workspace, pkg: Package) -> Path:
-    """The changelog of ``pkg``: its directory's; else the file named after it beside the
+    """The changelog of ``pkg`` (:func:`changelog_choice`)."""
+    return changelog_choice(workspace, pkg)[0]
+
+
+def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | None]:
+    """The changelog of ``pkg`` and, when its history chose it, why: its directory's, unless
+    its last release commits left that one and wrote the root's (:func:`_left_for_shared`);
+    else the file named after it beside the
     root's (``news_pool.rst`` by ``news.rst``, ``CHANGELOG-pool.md``); else the root's,
     unless no tag released ``pkg`` and the root's is another's (:func:`_anothers`): then its
     own directory's default, which does not exist. A released package keeps the root's: a
     shared changelog routes its entries there."""
     own = changelog_in(pkg.directory, workspace.config)
-    if own.is_file() or pkg.directory == workspace.root:
-        return own
+    if pkg.directory == workspace.root:
+        return own, None
     shared = changelog_in(workspace.root, workspace.config)
+    if own.is_file():
+        why = _left_for_shared(workspace, pkg, own, shared)
+        return (own, None) if why is None else (shared, why)
     try:
         beside = os.listdir(shared.parent)
     except OSError:
@@ -38,9 +48,35 @@ def changelog_of(workspace: Workspace, pkg: Package) -> Path:
         rest = canonicalize_name(found[1]) if found else ""
         ours = rest in keys or pkg.name.endswith(f"-{rest}")
         if rest and ours and _has_releases(shared.parent / name):
-            return shared.parent / name
+            return shared.parent / name, None
     never = pkg.tags is not None and not pkg.tags.released
-    return own if never and shared.is_file() and _anothers(workspace, pkg, shared) else shared
+    anothers = never and shared.is_file() and _anothers(workspace, pkg, shared)
+    return (own if anothers else shared), None
+
+
+def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path) -> str | None:
+    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own``: the release
+    commits of its last releases (three, as :func:`~relnox.project.changelog_rule.changelog_kept`
+    reads them) each wrote ``shared`` and none ``own``; ``None`` where the history says
+    nothing (fewer releases, both or neither written)."""
+    if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
+        return None
+    from relnox.paths import rel
+    from relnox.project.changelog_rule import release_edits
+    from relnox.tools import git
+    from relnox.versions.tag_name import last_releases
+
+    tags = tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))
+    if len(tags) < 3 or not git.is_repo(workspace.root):
+        return None
+    version = pkg.primary.path if pkg.primary else None
+    edits = release_edits(workspace.root, version, (own, shared), tags)
+    if not edits or any(own in edit or shared not in edit for edit in edits):
+        return None
+    return (
+        f"not {rel(own, workspace.root)}, which the release commits of "
+        f"{', '.join(reversed(tags))} left while writing {rel(shared, workspace.root)}"
+    )
 
 
 def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:

@@ -3,6 +3,7 @@ commits never edited it (other commits did, or none) keeps it that way."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,29 +46,44 @@ def changelog_kept(
 
 
 def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
-    """Whether the release commit of each of ``tags`` but the oldest (the last that wrote
-    the version file, else the tagged one) left ``path``, there at the release (other
-    commits wrote it, or none did)."""
+    """Whether the release commit of each of ``tags`` but the oldest left ``path``, there at
+    the release (other commits wrote it, or none did)."""
+    version_file = pkg.primary.path if pkg.primary else None
+    edits = release_edits(root, version_file, (path,), tuple(tags))
+    return edits is not None and not any(edits)
+
+
+@functools.cache
+def release_edits(
+    root: Path, version: Path | None, paths: tuple[Path, ...], tags: tuple[str, ...]
+) -> list[frozenset[Path]] | None:
+    """Which of ``paths`` the release commit of each of ``tags`` but the oldest (the last
+    that wrote the ``version`` file, else the tagged one) edited; ``None`` when the first
+    of ``paths`` was not there at a release or a release commit cannot be told (nothing
+    learnt)."""
     top = git.toplevel(root).resolve()
-    changelog = rel(path.resolve(), top)
-    version_file = rel(pkg.primary.path.resolve(), top) if pkg.primary else None
-    paths = [f":/{changelog}", *([f":/{version_file}"] if version_file else [])]
+    named = {rel(path.resolve(), top): path for path in paths}
+    first = rel(paths[0].resolve(), top)
+    version_file = rel(version.resolve(), top) if version else None
+    specs = [f":/{name}" for name in (*named, *([version_file] if version_file else []))]
     log_args = ["log", "--first-parent", "--diff-merges=first-parent", "--name-only"]
+    edits = []
     for newer, older in itertools.pairwise(tags):
-        log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *paths)
+        log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *specs)
         if not log.ok:
-            return False
+            return None
         chunks = (chunk.split() for chunk in log.output.split(">"))
         commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
-        if not git.run(root, "cat-file", "-e", f"{newer}:{changelog}").ok:
-            return False  # not there at the release: nothing learnt
+        if not git.run(root, "cat-file", "-e", f"{newer}:{first}").ok:
+            return None  # not there at the release: nothing learnt
         if version_file is None:
             release = git.commit_of(root, newer)
         else:
             release = next((c for c, files in commits.items() if version_file in files), None)
-        if release is None or changelog in commits.get(release, []):
-            return False
-    return True
+        if release is None:
+            return None
+        edits.append(frozenset(named[f] for f in commits.get(release, []) if f in named))
+    return edits
 
 
 def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:

@@ -31,7 +31,7 @@ from relnox.project.changelog import (
     sections,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_of
+from relnox.project.changelog_file import changelog_choice
 from relnox.project.changelog_rule import changelog_kept
 from relnox.project.changie import changes
 from relnox.project.licenses import stated_license
@@ -428,12 +428,19 @@ def final_of(version: str) -> str | None:
 
 
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
+    """Whether ``pkg``'s changelog is ready for ``version``; why it is that file when its
+    history chose it."""
+    path, why = changelog_choice(ws, pkg)
+    check = _changelog_check(ws, pkg, version, path)
+    return check if why is None else replace(check, detail=f"{check.detail} ({why})")
+
+
+def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Path) -> Check:
     name = f"changelog {pkg.name}"
     wanted = version or pkg.version
     required = changelog_required(ws)
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
-    path = changelog_of(ws, pkg)
     towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
     if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)

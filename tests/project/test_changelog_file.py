@@ -117,3 +117,73 @@ def test_release_notes_in_a_section_folder_of_the_docs_are_the_changelog(tmp_pat
     assert "docs/about/release-notes.md has a section for 1.6.1" in doctor, doctor
     said = run_relnox("release-notes", "1.6.1", "-o", "-", cwd=root, check=True).stdout
     assert "Fix the build of a page." in said
+
+
+def _lockstep(tmp_path: Path) -> Path:
+    """Two members released together under one tag (``v1.0.1``), each with its own
+    CHANGELOG.md last written before 1.0.0, while each release commit moved both versions
+    and wrote the top CHANGELOG.md (Unreleased entries since)."""
+    stale = "# Changelog\n\n## 0.9.0\n\n- Old.\n"
+
+    def files(version: str, released: list[str]) -> dict[str, str]:
+        top = "".join(f"## {v}\n\n- Change of {v}.\n\n" for v in reversed(released))
+        return {
+            "CHANGELOG.md": f"# Changelog\n\n{top}",
+            "pkgs/alpha/pyproject.toml": project("alpha", version),
+            "pkgs/beta/pyproject.toml": project("beta", version),
+        }
+
+    workspace = '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": workspace,
+            "pkgs/alpha/CHANGELOG.md": stale,
+            "pkgs/beta/CHANGELOG.md": stale,
+            **files("1.0.0", ["1.0.0"]),
+        },
+        tags=["v1.0.0"],
+    )
+    released = ["1.0.0"]
+    for version in ("1.0.1", "1.0.2", "1.0.3"):
+        commit(root, {"pkgs/alpha/src.py": f"fix = {len(released)}\n"}, message="fix")
+        released.append(version)
+        commit(root, files(version, released), f"v{version}", message=f"release {version}")
+    top = (root / "CHANGELOG.md").read_text().replace("\n\n", "\n\n## Unreleased\n\n- Next.\n\n", 1)
+    commit(root, {"CHANGELOG.md": top})
+    return root
+
+
+def test_a_members_changelog_its_release_commits_left_gives_way_to_the_top_one(
+    tmp_path: Path,
+) -> None:
+    """The members' own changelogs went stale while their release commits wrote the top
+    one: the top one is their changelog (the bump writes there, doctor reads it) and doctor
+    says why. A release commit that wrote a member's own one keeps it that member's."""
+    root = _lockstep(tmp_path)
+    bump = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert "+++ b/CHANGELOG.md" in bump.stdout and "+## 1.0.4" in bump.stdout, bump.stdout
+    assert "pkgs/alpha/CHANGELOG.md" not in bump.stdout + bump.stderr, bump.stdout + bump.stderr
+    doctor = run_relnox("doctor", "-v", cwd=root)
+    said = [line for line in doctor.stdout.splitlines() if line.startswith("changelog ")]
+    assert said and all(
+        line.split()[3:8] == ["CHANGELOG.md", "has", "a", "section", "for"] for line in said
+    ), doctor.stdout
+    assert "warn" not in "".join(said), doctor.stdout
+    why = "not pkgs/alpha/CHANGELOG.md, which the release commits of v1.0.1, v1.0.2, v1.0.3 left"
+    assert why in doctor.stdout, doctor.stdout
+    own = "# Changelog\n\n## 1.0.4\n\n- Fix.\n"
+    files = {f"pkgs/{n}/pyproject.toml": project(n, "1.0.4") for n in ("alpha", "beta")}
+    commit(root, {**files, "CHANGELOG.md": "# Changelog\n\n## 1.0.4\n\n- Fix.\n"}, "v1.0.4")
+    commit(root, {"pkgs/alpha/CHANGELOG.md": own})  # alpha's written by hand: nothing learnt
+    files = {f"pkgs/{n}/pyproject.toml": project(n, "1.0.5") for n in ("alpha", "beta")}
+    both = {
+        "CHANGELOG.md": "# Changelog\n\n## 1.0.5\n",
+        "pkgs/alpha/CHANGELOG.md": own + "\n## 1.0.5\n",
+    }
+    commit(root, {**files, **both}, "v1.0.5")
+    later = run_relnox("doctor", "-v", cwd=root).stdout
+    chosen = {
+        line.split()[1]: line.split()[3] for line in later.splitlines() if "changelog " in line
+    }
+    assert chosen == {"alpha": "pkgs/alpha/CHANGELOG.md", "beta": "CHANGELOG.md"}, later
