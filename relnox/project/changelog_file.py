@@ -3,6 +3,7 @@ usual names at its top, else the one its documentation holds (one folder into do
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -62,21 +63,33 @@ def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
     from relnox.paths import rel
-    from relnox.project.changelog_rule import release_edits
-    from relnox.tools import git
     from relnox.versions.tag_name import last_releases
 
     tags = tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))
-    if len(tags) < 3 or not git.is_repo(workspace.root):
+    if len(tags) < 3:
         return None
     version = pkg.primary.path if pkg.primary else None
-    edits = release_edits(workspace.root, version, (own, shared), tags)
-    if not edits or any(own in edit or shared not in edit for edit in edits):
+    if not _wrote_shared(workspace.root, version, own, shared, tags):
         return None
     return (
         f"not {rel(own, workspace.root)}, which the release commits of "
         f"{', '.join(reversed(tags))} left while writing {rel(shared, workspace.root)}"
     )
+
+
+@functools.cache
+def _wrote_shared(
+    root: Path, version: Path | None, own: Path, shared: Path, tags: tuple[str, ...]
+) -> bool:
+    """Whether the release commit of each of ``tags`` but the oldest wrote ``shared`` and
+    left ``own`` (asked once: :func:`changelog_of` is called again and again)."""
+    from relnox.project.changelog_rule import release_edits
+    from relnox.tools import git
+
+    if not git.is_repo(root):
+        return False
+    edits = release_edits(root, version, (own, shared), tags)
+    return all(edit is not None and shared in edit and own not in edit for edit in edits)
 
 
 def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:

@@ -3,9 +3,8 @@ commits never edited it (other commits did, or none) keeps it that way."""
 
 from __future__ import annotations
 
-import functools
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from relnox.paths import rel
@@ -49,41 +48,42 @@ def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> 
     """Whether the release commit of each of ``tags`` but the oldest left ``path``, there at
     the release (other commits wrote it, or none did)."""
     version_file = pkg.primary.path if pkg.primary else None
-    edits = release_edits(root, version_file, (path,), tuple(tags))
-    return edits is not None and not any(edits)
+    edits = release_edits(root, version_file, (path,), tags)
+    return all(edit is not None and not edit for edit in edits)
 
 
-@functools.cache
 def release_edits(
-    root: Path, version: Path | None, paths: tuple[Path, ...], tags: tuple[str, ...]
-) -> list[frozenset[Path]] | None:
+    root: Path, version: Path | None, paths: Sequence[Path], tags: Sequence[str]
+) -> Iterator[frozenset[Path] | None]:
     """Which of ``paths`` the release commit of each of ``tags`` but the oldest (the last
-    that wrote the ``version`` file, else the tagged one) edited; ``None`` when the first
-    of ``paths`` was not there at a release or a release commit cannot be told (nothing
-    learnt)."""
+    that wrote the ``version`` file, else the tagged one) edited, newest first, read as
+    asked; ``None`` when the first of ``paths`` was not there at that release or its
+    release commit cannot be told (nothing learnt)."""
     top = git.toplevel(root).resolve()
     named = {rel(path.resolve(), top): path for path in paths}
     first = rel(paths[0].resolve(), top)
     version_file = rel(version.resolve(), top) if version else None
     specs = [f":/{name}" for name in (*named, *([version_file] if version_file else []))]
     log_args = ["log", "--first-parent", "--diff-merges=first-parent", "--name-only"]
-    edits = []
     for newer, older in itertools.pairwise(tags):
         log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *specs)
         if not log.ok:
-            return None
+            yield None
+            continue
         chunks = (chunk.split() for chunk in log.output.split(">"))
         commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
         if not git.run(root, "cat-file", "-e", f"{newer}:{first}").ok:
-            return None  # not there at the release: nothing learnt
+            yield None  # not there at the release: nothing learnt
+            continue
         if version_file is None:
             release = git.commit_of(root, newer)
         else:
             release = next((c for c, files in commits.items() if version_file in files), None)
-        if release is None:
-            return None
-        edits.append(frozenset(named[f] for f in commits.get(release, []) if f in named))
-    return edits
+        yield (
+            None
+            if release is None
+            else frozenset(named[f] for f in commits.get(release, []) if f in named)
+        )
 
 
 def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
