@@ -46,6 +46,21 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
+def fetched(requires: Sequence[str]) -> str | None:
+    """The first of ``requires`` named by a URL off this machine (``pkg @ git+https://...``):
+    making its environment needs the network, however long that takes to fail offline."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    for text in requires:
+        try:
+            url = Requirement(text).url
+        except InvalidRequirement:
+            continue
+        if url and not url.startswith("file:"):
+            return text
+    return None
+
+
 def compiles(backend: str) -> bool:
     """Whether ``backend`` cannot give a version without compiling the project."""
     return backend.split(".")[0].split(":")[0] in COMPILING
