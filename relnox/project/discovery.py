@@ -31,6 +31,7 @@ from relnox.project.members import (
     outside_members,
     released_by_evidence,
     required_by,
+    test_dirs_note,
     test_suite,
 )
 from relnox.project.moved_with import unreleased_rule, with_moved_copies
@@ -78,14 +79,15 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
 
         check_heading(root_pyproject, config.changelog_heading)
     listing = None if doc is None or _settings_only(root, doc, config) else doc
-    dirs, broken = member_dirs(root, listing, config)
+    tests: list[Path] = []  # projects a scan leaves in directories named for tests
+    dirs, broken = member_dirs(root, listing, config, tests)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or listing is None else outside(root, dirs)
+    others = [] if explicit or listing is None else outside(root, dirs, tests)
     inferred: dict[Path, str] = (
         {}
         if explicit
@@ -208,6 +210,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         outside_members(root, others, read) if listing is not None and not explicit else ((), [])
     )
     unreleased += outside_entries
+    tests = [d for d in tests if not _shipped(d, packages)]
+    if tests and (note := test_dirs_note(root, tests, dirs, read)) is not None:
+        skipped.append(note)
     notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
     if any(pkg.asked for pkg in in_order):
         from relnox.versions.referee import asked_note

@@ -24,11 +24,12 @@ from relnox.versions.sources import VersionLocation
 
 
 def member_dirs(
-    root: Path, doc: Mapping[str, Any] | None, config: Config
+    root: Path, doc: Mapping[str, Any] | None, config: Config, tests: list[Path] | None = None
 ) -> tuple[list[Path], list[Broken]]:
-    """The member directories the globs name, and the matches that cannot be read."""
+    """The member directories the globs name, and the matches that cannot be read (``tests``:
+    where a scan adds the projects it leaves in directories named for tests)."""
     if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root), []
+        return _projects_below(root, tests=tests), []
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -121,11 +122,6 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
 
 
 _NOT_PROJECTS = {
-    "tests",
-    "test",
-    "testdata",
-    "test_data",
-    "test-data",
     "docs",
     "doc",
     "examples",
@@ -146,20 +142,27 @@ def test_suite(name: str) -> bool:
     return re.split(r"[-_.]", name.lower())[-1] in ("test", "tests")
 
 
+def _for_tests(name: str) -> bool:
+    """A directory named for tests: its first or last word is ``test``, ``tests`` or
+    ``testdata`` (``tests``, ``test_data``, ``x-compat-test``; not ``test-utils``)."""
+    return test_suite(name) or re.split(r"[-_.]", name.lower())[0] in ("test", "tests", "testdata")
+
+
 def _not_projects(name: str) -> bool:
     """A directory of tests, docs, examples, builds or environments, not of packages: one of
     :data:`_NOT_PROJECTS`, a virtualenv, a private one, or one named for tests."""
-    first = re.split(r"[-_.]", name.lower())[0]
     special = name in _NOT_PROJECTS or name.startswith("_") or "venv" in name
-    return special or first in ("test", "tests") or test_suite(name)
+    return special or _for_tests(name)
 
 
-def _projects_below(root: Path, depth: int = 3) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py."""
+def _projects_below(root: Path, depth: int = 3, tests: list[Path] | None = None) -> list[Path]:
+    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
+    those in directories named for tests (a suite's fixtures) are added to ``tests`` instead,
+    when given, to be said (:func:`test_dirs_note`)."""
     found: list[Path] = []
     level = [root]
-    for _ in range(depth):  # one listing per directory (its entries say which are folders)
-        below: list[Path] = []
+    for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which
+        below: list[Path] = []  # are folders)
         for directory in level:
             try:
                 with os.scandir(directory) as entries:
@@ -167,9 +170,13 @@ def _projects_below(root: Path, depth: int = 3) -> list[Path]:
             except OSError:
                 continue
             for name in names:
+                child = directory / name
+                if tests is not None and not name.startswith(".") and _for_tests(name):
+                    tests += (
+                        [child] if is_project_dir(child) else _projects_below(child, left, tests)
+                    )
                 if name.startswith(".") or _not_projects(name):
                     continue
-                child = directory / name
                 (found if is_project_dir(child) else below).append(child)
         level = below
     return found
@@ -183,9 +190,10 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def outside(root: Path, dirs: Sequence[Path]) -> list[Path]:
-    """The projects up to three levels below ``root`` that are no member."""
-    return _no_members(_projects_below(root, depth=3), dirs)
+def outside(root: Path, dirs: Sequence[Path], tests: list[Path] | None = None) -> list[Path]:
+    """The projects up to three levels below ``root`` that are no member (``tests``: as for
+    :func:`member_dirs`)."""
+    return _no_members(_projects_below(root, depth=3, tests=tests), dirs)
 
 
 def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
@@ -362,3 +370,23 @@ def outside_members(
 
 #: how many projects a note names one by one (discovery's too); more are one note
 NOTES_SHOWN = 8
+
+
+def test_dirs_note(
+    root: Path, tests: Sequence[Path], dirs: Sequence[Path], read: Read = project_doc
+) -> str | None:
+    """The one line naming the packages a scan left in directories named for tests (a suite's
+    fixtures, most often), so that none is left out unsaid; ``None`` where there is none."""
+    shown = [
+        f"{d.relative_to(root).as_posix()} ({name})"
+        for d, _, name in _packages(_no_members(tests, dirs), read)
+        if VALID_NAME.fullmatch(name)
+    ]
+    if not shown:
+        return None
+    what = f"{len(shown)} projects" if len(shown) > NOTES_SHOWN else "projects"
+    return (
+        f"{what} in directories named for tests are not scanned, so not released "
+        f"({shortlist(shown, NOTES_SHOWN)}); add their directories to [tool.relnox] packages "
+        "to release them with relnox"
+    )

@@ -32,6 +32,8 @@ logger = logging.getLogger("relnox")
 #: where the environments and the answers are kept, under the user's cache directory
 ENVS = Path("relnox", "backend-envs")
 _VERSION = 3  # 2: asked with the SOURCE_DATE_EPOCH builds use; 3: name and version kept
+#: seconds without progress after which installing a requirement fetched from a URL stops
+FETCH_STALL = 20.0
 #: backends that compile before they can say (meson-python runs meson's setup)
 COMPILING = ("mesonpy",)
 
@@ -44,6 +46,21 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
     """Whether backends are asked (``RELNOX_ASK_BACKEND=0`` turns it off)."""
     value = (os.environ if environ is None else environ).get("RELNOX_ASK_BACKEND", "1")
     return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def fetched(requires: Sequence[str]) -> str | None:
+    """The first of ``requires`` named by a URL off this machine (``pkg @ git+https://...``):
+    making its environment needs the network, however long that takes to fail offline."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    for text in requires:
+        try:
+            url = Requirement(text).url
+        except InvalidRequirement:
+            continue
+        if url and not url.startswith("file:"):
+            return text
+    return None
 
 
 def compiles(backend: str) -> bool:
@@ -76,7 +93,14 @@ def _env_dir(requires: Sequence[str], python: str) -> Path | None:
 
 
 _making: dict[Path, threading.Lock] = {}
+_unmade: dict[Path, BackendVersionError] = {}  # said once a run, not waited for again
 _guard = threading.Lock()
+
+
+def kept(requires: Sequence[str], python: str | None = None) -> bool:
+    """Whether the environment of ``requires`` is made already (asking needs no network)."""
+    target = _env_dir(requires, python or sys.executable)
+    return target is not None and (target / "relnox-ready").is_file()
 
 
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
@@ -88,7 +112,13 @@ def _environment(requires: Sequence[str], python: str, label: str) -> Path:
     with _guard:
         lock = _making.setdefault(target, threading.Lock())
     with lock:  # one thread makes it, the others wait for it
-        return _made(target, requires, python, label)
+        if target in _unmade:
+            raise _unmade[target]
+        try:
+            return _made(target, requires, python, label)
+        except BackendVersionError as exc:
+            _unmade[target] = exc
+            raise
 
 
 def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Path:
@@ -103,12 +133,20 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
     try:
         installer = find_installer()
         env, made = create_environment(installer, work, python, on_line=lines.append)
+        url = fetched(requires)  # offline, its fetch waits: stopped when it makes no progress
+        watch = proc.Watch(stall=FETCH_STALL) if url else None
         if made.ok and requires:
-            made = install(installer, env, list(requires), on_line=lines.append)
+            made = install(installer, env, list(requires), on_line=lines.append, watch=watch)
         if not made.ok:
+            fix = (
+                f" ({url} is fetched from a URL, which needs the network; relnox stops after "
+                f"{FETCH_STALL:g}s without progress, and RELNOX_ASK_BACKEND=0 asks no backend)"
+                if url
+                else ""
+            )
             raise BackendVersionError(
                 f"{label}: could not install its build requirements {', '.join(requires)} "
-                f"with {installer.name}: {' '.join(' '.join(lines[-3:]).split())}"
+                f"with {installer.name}: {' '.join(' '.join(lines[-3:]).split())}{fix}"
             )
         write_atomic(work / "relnox-ready", "")
         try:

@@ -461,11 +461,13 @@ def install(
     *,
     options: InstallOptions | None = None,
     on_line: proc.LineSink | None = None,
+    watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """Install ``requirements`` into ``env``; the result says whether it worked."""
+    """Install ``requirements`` into ``env`` (``watch``: stopped when it stalls); the result
+    says whether it worked."""
     options = options or InstallOptions()
     argv = installer.install_argv(env, requirements, options)
     environ = child_env(index_logins=True)
     if options.netrc is not None:
         environ["NETRC"] = str(options.netrc)
-    return proc.run(argv, env=environ, on_line=on_line)
+    return proc.run(argv, env=environ, on_line=on_line, watch=watch)

@@ -122,7 +122,7 @@ def refereed(workspace: Workspace) -> Workspace:
     questions = {
         pkg.name: asked.Question(pkg.directory, pkg.build_requires, pkg.backend)
         for pkg in workspace.packages
-        if computed(pkg) and not asked.compiles(pkg.backend)
+        if computed(pkg) and not asked.compiles(pkg.backend) and not _offline_reading(pkg)
     }
     answers: Mapping[str, str | asked.BackendVersionError] = (
         asked.backend_versions(workspace.root, questions, kept_only=True) if questions else {}
@@ -138,6 +138,12 @@ def refereed(workspace: Workspace) -> Workspace:
                 "so relnox's reading stands (build-all checks it)"
             )
             pkg = replace(pkg, evidence=evidence)
+        elif computed(pkg) and (url := _offline_reading(pkg)):
+            evidence = (
+                f"{pkg.evidence}; its build requirement {url} is fetched from a URL, so its "
+                "backend is not asked while relnox reads the version itself (build-all checks it)"
+            )
+            pkg = replace(pkg, evidence=evidence)
         elif isinstance(said, asked.BackendVersionError):
             pkg = replace(pkg, referee=fallback(pkg, said))
         elif said is not None and not agrees(pkg, said):
@@ -148,6 +154,18 @@ def refereed(workspace: Workspace) -> Workspace:
             pkg = replace(pkg, spelled=said)
         packages.append(pkg)
     return replace(workspace, packages=tuple(packages))
+
+
+def _offline_reading(pkg: Package) -> str | None:
+    """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself:
+    reading it needs no network, so its backend's environment is not made to referee it (one
+    already made is asked). A version only the build computes is no reading: asked."""
+    from relnox.versions.dynamic import BUILD_COMPUTES
+
+    if pkg.version_source == ASKED_SOURCE or BUILD_COMPUTES in pkg.evidence:
+        return None
+    url = asked.fetched(pkg.build_requires)
+    return url if url is not None and not asked.kept(pkg.build_requires) else None
 
 
 def fallback(pkg: Package, failure: asked.BackendVersionError) -> str:

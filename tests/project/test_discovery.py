@@ -37,6 +37,29 @@ def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -
     assert [row["name"] for row in planned["packages"]] == ["acme-core"]
 
 
+def test_projects_in_folders_named_for_tests_are_said_once_not_dropped(tmp_path: Path) -> None:
+    """A compatibility suite's own project (``acme-compat-test/``) and a project under
+    ``tests/``: the scan leaves both out, as it does a suite's fixtures, and says so in one
+    note naming each and the setting that releases them; without a root pyproject too."""
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/core/pyproject.toml": project("acme-core", "1.0.0"),
+        "acme-compat-test/pyproject.toml": project("acme-compat", "2.0.0"),
+        "tests/inner/pyproject.toml": project("acme-inner", "3.0.0"),
+    }
+    root = repo(tmp_path / "r", files)
+    note = (
+        "  note: projects in directories named for tests are not scanned, so not released "
+        "(acme-compat-test (acme-compat), tests/inner (acme-inner)); add their directories "
+        "to [tool.relnox] packages to release them with relnox"
+    )
+    for scanned in (False, True):
+        if scanned:  # no root pyproject: every project below the root is scanned
+            (root / "pyproject.toml").unlink()
+        shown = run_relnox("packages", cwd=root, check=True).stdout.splitlines()
+        assert [line for line in shown if "tests" in line] == [note]
+
+
 def test_many_members_left_out_for_one_reason_are_one_line_their_names_with_v(
     tmp_path: Path,
 ) -> None:

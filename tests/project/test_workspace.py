@@ -792,7 +792,11 @@ def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
     commit(root, files("3.3.5.dev1", "3.3.2.dev1"))
     ws = load_workspace(root)
     assert sorted(p.name for p in ws.packages) == ["core", "core-c", "core-pool"]
-    assert ws.is_workspace and not ws.notes
+    assert ws.is_workspace and ws.notes == (
+        "projects in directories named for tests are not scanned, so not released "
+        "(tests (not-a-package)); add their directories to [tool.relnox] packages to "
+        "release them with relnox",
+    )
     tags = {p.name: (ws.tag_format_of(p), str(p.released)) for p in ws.packages}
     assert tags["core-pool"] == ("pool-{version}", "3.3.1")
     assert tags["core"] == tags["core-c"] == ("{version}", "3.3.4")
@@ -813,7 +817,8 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
 ) -> None:
     """``src/app-tools/setup.py`` (no pyproject.toml, its version in a ``VERSION`` file it
     reads) beside pyproject projects: found like them; a setup.py whose name is computed is
-    said and left out rather than stopping the others; test suites are not looked in."""
+    said and left out rather than stopping the others; test suites are not looked in, and
+    the projects they hold are said in one note."""
     tools = (
         "from setuptools import setup\n"
         "setup(name='app-tools', version=open('VERSION').read().strip())\n"
@@ -825,7 +830,7 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
         "src/app-tools/VERSION": "1.6.1\n",
         "src/app-tools/app_tools/__init__.py": "",
         "scripts/gen/setup.py": computed,
-        # test infrastructure: a directory starting or ending with test(s) holds no package
+        # test infrastructure: a directory starting or ending with test(s) is not scanned
         "integration_tests/python_modules/k8s-infra/setup.py": tools.replace("app-tools", "i"),
         "app-e2e-tests/pyproject.toml": project("app-e2e", "1.0.0"),
         "test_suites/live/pyproject.toml": project("live", "1.0.0"),
@@ -838,6 +843,10 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
     assert ws.notes == (
         "scripts/gen/setup.py: no project name relnox can read (setup(name=...) is computed), "
         "so it is left out; write the name as a literal, or in setup.cfg [metadata]",
+        "projects in directories named for tests are not scanned, so not released "
+        "(app-e2e-tests (app-e2e), integration_tests/python_modules/k8s-infra (i), "
+        "test_suites/live (live)); add their directories to [tool.relnox] packages to "
+        "release them with relnox",
     )
 
 

@@ -373,3 +373,41 @@ def test_a_version_tuple_is_released_as_its_backend_spells_it(tmp_path: Path) ->
     assert (root / "acme/__init__.py").read_text() == module.format('2, 1, 0, "final", 0')
     tags = subprocess.run(["git", "tag"], cwd=root, capture_output=True, text=True, check=True)
     assert tags.stdout.split() == ["v2.0", "v2.1"]
+
+
+def test_a_build_requirement_from_a_url_is_not_fetched_to_list_a_version_read_offline(
+    tmp_path: Path,
+) -> None:
+    """hatch-vcs named by a git URL nothing answers (offline): ``packages`` and ``plan`` take
+    relnox's reading of the tags without making the backend's environment, and say why in
+    the package's evidence."""
+    pyproject = HATCH_VCS.replace(
+        '"hatch-vcs"', '"hatch-vcs @ git+https://127.0.0.1:9/nowhere/hatch-vcs.git"'
+    )
+    root = _repo(tmp_path / "repo", {"pyproject.toml": pyproject, "vcspkg/__init__.py": ""})
+    _git(root, "tag", "v1.8.0")
+    listed = _relnox(root, "packages", "--json")
+    planned = _relnox(root, "plan")
+    assert listed.returncode == 0 and planned.returncode == 0, planned.stderr
+    assert "could not install" not in listed.stderr + planned.stderr
+    (row,) = json.loads(listed.stdout)["packages"]
+    assert row["version"] == "1.8.0"
+    assert "hatch-vcs @ git+https://127.0.0.1:9" in row["evidence"]
+    assert "backend is not asked" in row["evidence"]
+
+
+def test_a_backend_asked_offline_for_a_version_relnox_cannot_read_says_why_and_what_avoids_it(
+    tmp_path: Path,
+) -> None:
+    """setup.py computes the version and its setuptools is named by a git URL nothing
+    answers: asking the backend fails at once and the one line says the URL needs the
+    network, that the wait is bounded, and the flag that asks no backend."""
+    root = _computed_repo(tmp_path / "repo", named=True)
+    url = "setuptools @ git+https://127.0.0.1:9/nowhere/setuptools.git"
+    write_files(root, {"pyproject.toml": f'[build-system]\nrequires = ["{url}"]\n'})
+    _commit(root, "offline")
+    listed = _relnox(root, "packages")
+    assert "Traceback" not in listed.stderr
+    (said,) = [line for line in listed.stderr.splitlines() if "could not install" in line]
+    assert f"({url} is fetched from a URL, which needs the network;" in said
+    assert "RELNOX_ASK_BACKEND=0 asks no backend" in said
