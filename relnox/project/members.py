@@ -386,7 +386,7 @@ def test_dirs_note(
         return None
     what = f"{len(shown)} projects" if len(shown) > NOTES_SHOWN else "projects"
     return (
-        f"{what} in directories named for tests are not scanned, so not released "
+        f"{what} in directories named for tests are left out as test fixtures "
         f"({shortlist(shown, NOTES_SHOWN)}); add their directories to [tool.relnox] packages "
         "to release them with relnox"
     )

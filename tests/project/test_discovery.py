@@ -49,7 +49,7 @@ def test_projects_in_folders_named_for_tests_are_said_once_not_dropped(tmp_path:
     }
     root = repo(tmp_path / "r", files)
     note = (
-        "  note: projects in directories named for tests are not scanned, so not released "
+        "  note: projects in directories named for tests are left out as test fixtures "
         "(acme-compat-test (acme-compat), tests/inner (acme-inner)); add their directories "
         "to [tool.relnox] packages to release them with relnox"
     )

@@ -793,7 +793,7 @@ def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
     ws = load_workspace(root)
     assert sorted(p.name for p in ws.packages) == ["core", "core-c", "core-pool"]
     assert ws.is_workspace and ws.notes == (
-        "projects in directories named for tests are not scanned, so not released "
+        "projects in directories named for tests are left out as test fixtures "
         "(tests (not-a-package)); add their directories to [tool.relnox] packages to "
         "release them with relnox",
     )
@@ -843,7 +843,7 @@ def test_setup_py_projects_without_a_pyproject_are_found_below_a_root_without_on
     assert ws.notes == (
         "scripts/gen/setup.py: no project name relnox can read (setup(name=...) is computed), "
         "so it is left out; write the name as a literal, or in setup.cfg [metadata]",
-        "projects in directories named for tests are not scanned, so not released "
+        "projects in directories named for tests are left out as test fixtures "
         "(app-e2e-tests (app-e2e), integration_tests/python_modules/k8s-infra (i), "
         "test_suites/live (live)); add their directories to [tool.relnox] packages to "
         "release them with relnox",
