@@ -425,10 +425,12 @@ def find_python(requires_python: str) -> tuple[str | None, str]:
     if result.ok and lines and Path(lines[-1].strip()).exists():
         return lines[-1].strip(), ""
     logger.debug("no interpreter for Python %s: %s", requires_python, result.tail(2))
-    error = next((line for line in result.stderr.splitlines() if line.startswith("error:")), "")
-    if not error or error.startswith("error: No interpreter found"):
+    # uv's error paragraph (wrapped at the terminal's width), up to its ``cause:``
+    _, _, error = result.stderr.partition("error:")
+    error = " ".join(error.partition("cause:")[0].split())
+    if not error or error.startswith("No interpreter found"):
         return None, "none found"
-    return None, f"uv python find failed ({error.removeprefix('error: ')})"
+    return None, f"uv python find failed ({error})"
 
 
 def create_environment(
