@@ -149,6 +149,10 @@ def _stepped(
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
     base = pkg.version if to is not None else bump_base(pkg, part)
+    if to is None and part in ("minor", "patch") and _one_number(pkg, base):
+        if notes is not None:
+            notes.append(f"note: {pkg.name} is released as one number: --part {part} raises it")
+        part = "major"  # 56 after 54 and 55: a release of any part is 57, not 56.0.1
     facts, ahead = pkg.tags, maybe_version(pkg.version)
     wanted = maybe_version(to) if to is not None else None
     last = facts.last if facts is not None else None
@@ -186,6 +190,14 @@ def _stepped(
             f"--part {part} steps over it to {new}"
         )
     return new
+
+
+def _one_number(pkg: Package, base: str) -> bool:
+    """``base`` and the two newest final releases of ``pkg`` are each one number (``56``)."""
+    version = maybe_version(base)
+    finals = sorted(v for v in (pkg.tags.released if pkg.tags else ()) if not v.is_prerelease)
+    shapes = {len(v.release) for v in finals[-2:]}
+    return version is not None and len(version.release) == 1 and len(finals) > 1 and shapes == {1}
 
 
 def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:

@@ -172,3 +172,21 @@ def test_a_pre_release_below_a_final_made_only_on_another_branch_is_this_lines(
         assert "v4.2.0 released elsewhere" in bump.stdout
     refused = run_relnox("bump", "--to", "4.2.0b2", "--dry-run", cwd=root)
     assert refused.returncode != 0 and "not higher than 4.2.0b4" in refused.stderr
+
+
+def test_a_version_released_as_one_number_moves_by_one_whatever_the_part(
+    tmp_path: Path,
+) -> None:
+    """Every release is one number (``54``, ``55``, ``56``): a patch or minor release of
+    ``56`` is ``57``, spelled as the releases were, not ``56.0.1``."""
+    files = {"pyproject.toml": project("acme", "54"), "acme/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v54"])
+    for version in ("55", "56"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    for part in ("minor", "major", "patch"):
+        done = run_relnox("bump", "--part", part, "--dry-run", cwd=root, check=True)
+        assert done.stdout.startswith("acme: 56 -> 57\n"), done.stdout
+    assert "note: acme is released as one number: --part patch raises it" in done.stdout
+    plan = run_relnox("plan", "--part", "patch", "--json", cwd=root, check=True)
+    assert "56.0.1" not in plan.stdout
