@@ -349,7 +349,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
-                f"{workspace.tag_for(pkg, new)}" + ("" if copies else ", no file of it is edited")
+                f"{workspace.tag_for(pkg, new)}" + ("" if copies else "; no file holds its version")
             )
         stamped = stamped_reading(workspace, pkg) if options.to is None else None
         if stamped is not None:

@@ -178,6 +178,23 @@ VCS_CONFIGS = {
 }
 
 
+def test_a_tag_versioned_bump_that_edits_its_changelog_says_only_no_file_holds_the_version(
+    tmp_path: Path,
+) -> None:
+    """The version is the tag; the changelog's Unreleased section is still edited: the
+    note says no file holds the version, not that no file is edited."""
+    pyproject = HEAD.replace("srcpkg", "acme") + "\n" + VCS_CONFIGS["hatch-vcs"]
+    log = "# Changelog\n\n## Unreleased\n\n- A fix.\n\n## 0.1.0\n\n- First.\n"
+    files = {"pyproject.toml": pyproject, "acme/__init__.py": "", "CHANGELOG.md": log}
+    root = repo(tmp_path / "r", files, tags=["v0.1.0"])
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert "+## 0.1.1" in out
+    assert (
+        "note: acme is versioned by git tags; its bump is the tag v0.1.1; no file holds its version"
+    ) in out
+
+
 @pytest.mark.parametrize("backend", list(VCS_CONFIGS))
 def test_vcs_versioned_package_is_bumped_by_its_next_tag(tmp_path: Path, backend: str) -> None:
     root = write_files(
