@@ -305,13 +305,9 @@ def _failure_hint(source: Path, *, message: str = "") -> str:
     files, or a build requirement for a module it imports that the project does not hold."""
     from relnox.tools import git
 
-    empty = git.empty_submodules(source)
-    if empty:
-        return (
-            f"{', '.join(empty)}: git submodule(s) not checked out, so the build has none of "
-            "their files; run git submodule update --init --recursive (in CI: "
-            "actions/checkout with submodules: recursive)"
-        )
+    unfilled = git.submodules_hint(source)
+    if unfilled:
+        return unfilled
     missing = _NO_MODULE.search(message)
     top = missing["module"].split(".")[0] if missing is not None else ""
     # a module of its own beside its setup.py or in src/ (one the sdist may have left out)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -235,6 +236,27 @@ def _asked(
     return Metadata(str(said.get("Name", "")).strip(), str(said.get("Version", "")).strip())
 
 
+#: a line of a backend's output that says something
+_WORD = re.compile(r"[A-Za-z]")
+
+
+def _said(lines: Sequence[str]) -> list[str]:
+    """What a backend's output says: not a traceback's frames (``File "..."`` and its code
+    line) nor an exception group's box (``| +-+---- 1 ----``)."""
+    said: list[str] = []
+    frame = -1  # the indent of the frame line just read: the code line below it goes too
+    for line in lines:
+        text = line.strip(" |+\t")
+        indent = len(line) - len(line.lstrip(" |+\t"))
+        if frame >= 0 and indent > frame:
+            frame = -1
+            continue
+        frame = indent if text.startswith('File "') else -1
+        if frame < 0 and _WORD.search(text) and "Traceback (most recent" not in text:
+            said.append(text)
+    return said
+
+
 def ask(
     question: Question, python: str | None = None, skip: frozenset[Path] = frozenset()
 ) -> Metadata:
@@ -251,10 +273,13 @@ def ask(
         with _tree_kept(question.directory, skip):
             said = _asked(question, interpreter, python, lines, epoch)
     except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
-        tail = " | ".join(line.strip() for line in lines[-4:] if line.strip())
+        tail = " | ".join(_said(lines)[-4:])
+        unfilled = git.submodules_hint(question.directory)
         raise BackendVersionError(
             f"{label}: its build backend {question.backend} gives no version "
-            f"({one_line(exc)})" + (f"; it printed: {tail}" if tail else "")
+            f"({one_line(exc)})"
+            + (f"; it printed: {tail}" if tail else "")
+            + (f"; {unfilled}" if unfilled else "")
         ) from None
     if not said.version:
         raise BackendVersionError(f"{label}: its build backend's metadata holds no Version")

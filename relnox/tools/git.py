@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import IO
 
 from relnox import _proc as proc
-from relnox.errors import GitError
+from relnox.errors import GitError, shortlist
 
 
 def on_path() -> bool:
@@ -377,6 +377,19 @@ def empty_submodules(directory: Path) -> list[str]:
         for rel in gitlinks
         if not (directory / rel).is_dir() or not any((directory / rel).iterdir())
     ]
+
+
+def submodules_hint(directory: Path) -> str:
+    """The fix where a clone without ``--recursive`` left submodules below ``directory``
+    empty (a build, or a backend asked for a version, has none of their files); else ``""``."""
+    empty = empty_submodules(directory)
+    if not empty:
+        return ""
+    return (
+        f"{shortlist(empty)}: git submodule(s) not checked out, so the build has none of "
+        "their files; run git submodule update --init --recursive (in CI: "
+        "actions/checkout with submodules: recursive)"
+    )
 
 
 def show_file(repo: Path, rev: str, path: str) -> str | None:

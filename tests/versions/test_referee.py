@@ -214,17 +214,32 @@ def test_check_tag_refuses_a_tag_of_an_older_commit_and_an_invented_one(tmp_path
 def test_a_backend_that_cannot_answer_gives_every_command_the_same_fallback(
     tmp_path: Path,
 ) -> None:
-    """The build needs a license file the checkout lacks (a submodule's): the backend
-    gives no version. ``packages`` and ``check-tag`` both use relnox's own reading (the
-    tag, 1.8.0) and say the same warning; check-tag no longer refuses the release."""
+    """The build needs a license file the checkout lacks (a submodule's, not cloned): the
+    backend gives no version. ``packages`` and ``check-tag`` both use relnox's own reading
+    (the tag, 1.8.0) and say the same warning, with the fix; check-tag no longer refuses
+    the release."""
     pyproject = HATCH_VCS + '\n[project.license]\nfile = "vendor/core/LICENSE"\n'
     root = _repo(tmp_path / "repo", {"pyproject.toml": pyproject, "vcspkg/__init__.py": ""})
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    _git(root, "update-index", "--add", "--cacheinfo", f"160000,{head},vendor/core")
+    gitmodules = '[submodule "core"]\n\tpath = vendor/core\n\turl = ../core.git\n'
+    (root / ".gitmodules").write_text(gitmodules)
+    _git(root, "add", ".gitmodules")
+    _git(root, "commit", "-q", "-m", "vendor core")
     _git(root, "tag", "v1.8.0")
     listed = _relnox(root, "packages")
     checked = _relnox(root, "check-tag", "v1.8.0")
     assert listed.returncode == 0 and checked.returncode == 0, checked.stderr
-    warning = "License file does not exist: vendor/core/LICENSE; relnox's own reading (1.8.0)"
+    warning = (
+        "License file does not exist: vendor/core/LICENSE; vendor/core: git submodule(s) not "
+        "checked out, so the build has none of their files; run git submodule update --init "
+        "--recursive (in CI: actions/checkout with submodules: recursive); relnox's own "
+        "reading (1.8.0)"
+    )
     (said,) = [line for line in listed.stderr.splitlines() if warning in line]
+    assert 'File "' not in said and "Traceback" not in said  # what it printed, not where
     assert [line for line in checked.stderr.splitlines() if warning in line] == [said]
     assert "ok v1.8.0: vcspkg 1.8.0" in checked.stdout
 
