@@ -386,7 +386,11 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         )
     files.flush_toml()
     _update_cargo_locks(workspace, selected, versions, files)
-    pep440 = {name: (old, str(parse_version(new))) for name, (old, new) in versions.items()}
+    # a placeholder the build stamps stays in its file, and so in the lock that follows it
+    stays = {p.name for p in selected if p.stamped}
+    pep440 = {
+        n: (old, str(parse_version(new))) for n, (old, new) in versions.items() if n not in stays
+    }
     for lock in workspace.uv_locks if versions else ():
         text = files.get(lock)
         behind: list[str] = []

@@ -67,3 +67,15 @@ def test_doctor_warns_of_a_lock_behind_that_no_release_keeps_in_step(tmp_path: P
     (line,) = [line for line in done.stdout.splitlines() if line.startswith("uv.lock")]
     assert line.split()[1] == "warn"
     assert "out of date (acme 1.1.0 != 1.2.0): held acme 1.1.0 at v1.2.0" in line
+
+
+def test_a_placeholder_version_keeps_its_lock_entry_as_the_file_stays(tmp_path: Path) -> None:
+    """The file says 0.0.0 at every release (the build stamps the tag's version): the bump
+    is the tag alone, and the lock, which follows the file, keeps 0.0.0."""
+    files = {"pyproject.toml": project("acme", "0.0.0"), "acme/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "uv.lock": _lock("0.0.0")}, tags=["v1.0.0"])
+    commit(root, {"acme/a.py": ""}, "v1.1.0", message="Feature")
+    commit(root, {"acme/b.py": ""}, message="Fix")
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert out.startswith("acme: 0.0.0 -> 1.1.1\n"), out
+    assert "uv.lock" not in out
