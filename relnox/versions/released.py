@@ -138,12 +138,14 @@ _LINE_READ = 3
 
 
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_READ` final bare tags, then of any kind when they differ."""
+    """The newest :data:`_LINE_READ` final bare tags HEAD's history holds (not another
+    branch's releases), then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
+    held = git.merged_tags(top)
     for tag in _tags(top, newest_first=True):
         split = split_tag(tag)
-        if split is None or split[0] not in ("", "v"):
+        if split is None or split[0] not in ("", "v") or tag not in held:
             continue
         if len(every) < _LINE_READ:
             every.append((tag, split[1]))

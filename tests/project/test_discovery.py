@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 
 def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -> None:
@@ -168,3 +170,42 @@ def test_a_copy_of_another_repositorys_project_is_not_released(tmp_path: Path) -
     (entry,) = [row for row in listed["not_released"] if row["name"] == "widget"]
     assert "github.com/someone/widget" in entry["why"]
     assert "[tool.relnox] packages" in entry["setting"]
+
+
+def test_a_project_in_a_test_folder_its_releases_version_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scanned repository whose test-suite helper (``tests/adapter/``) has had the version of
+    each of the last tags HEAD's history holds (a newer one released another branch), with the
+    packages beside it: released with them, while a fixture under ``tests/`` whose version no
+    tag gave stays left out."""
+
+    def tree(version: str) -> dict[str, str]:
+        return {
+            f"{where}/pyproject.toml": project(name, version)
+            for where, name in (
+                ("core", "acme-core"),
+                ("plugins/pg", "acme-pg"),
+                ("tests/adapter", "acme-tests-adapter"),
+            )
+        }
+
+    settings = {"pyproject.toml": "[tool.ruff]\nline-length = 99\n"}
+    fixture = {"tests/inner/pyproject.toml": project("acme-inner", "0.1.0")}
+    root = repo(tmp_path / "r", {**settings, **fixture, **tree("1.0.0")}, tags=["v1.0.0"])
+    commit(root, tree("1.1.0"), "v1.1.0")
+    commit(root, tree("1.2.0"), "v1.2.0")
+    git(root, "checkout", "-q", "-b", "next")  # a newer release on a branch HEAD does not hold
+    (root / "tests/adapter/pyproject.toml").unlink()
+    with monkeypatch.context() as later:  # the newest tag, whatever the clock says
+        later.setenv("GIT_COMMITTER_DATE", "2090-01-01T00:00:00")
+        commit(root, {"core/pyproject.toml": project("acme-core", "2.0.0")}, "v2.0.0")
+    git(root, "checkout", "-q", "main")
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == [
+        "acme-core",
+        "acme-pg",
+        "acme-tests-adapter",
+    ]
+    shown = run_relnox("packages", cwd=root, check=True).stdout
+    assert "left out as test fixtures (tests/inner (acme-inner))" in shown
