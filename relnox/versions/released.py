@@ -77,7 +77,10 @@ def evidence(
     for candidate in (name, directory.name):
         if squash(candidate) in stems:
             return f"tags named {candidate} exist"
-    if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
+    *parents, own = rel.lower().split("/")
+    words = re.split(r"[-_.]", own)  # its own folder named for tests: a suite a workflow runs
+    suite = {words[0], words[-1]} & {"test", "tests"}
+    if rel != "." and not _TEST_DIRS & set(parents) and not suite:
         built = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
         if re.search(built, workflows, re.MULTILINE):
             return f"the release workflow builds {rel}"

@@ -40,14 +40,19 @@ def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -
 
 
 def test_projects_in_folders_named_for_tests_are_said_once_not_dropped(tmp_path: Path) -> None:
-    """A compatibility suite's own project (``acme-compat-test/``) and a project under
-    ``tests/``: the scan leaves both out, as it does a suite's fixtures, and says so in one
-    note naming each and the setting that releases them; without a root pyproject too."""
+    """A compatibility suite's own project (``acme-compat-test/``, which the release workflow
+    runs) and a project under ``tests/``: the scan leaves both out, as it does a suite's
+    fixtures, and says so in one note naming each and the setting that releases them; without
+    a root pyproject too."""
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
         "packages/core/pyproject.toml": project("acme-core", "1.0.0"),
         "acme-compat-test/pyproject.toml": project("acme-compat", "2.0.0"),
         "tests/inner/pyproject.toml": project("acme-inner", "3.0.0"),
+        # a release workflow that runs the compatibility suite before it publishes
+        ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n"
+        "    steps:\n      - run: pytest\n        working-directory: acme-compat-test\n"
+        "      - run: uv build && uv publish\n",
     }
     root = repo(tmp_path / "r", files)
     note = (
