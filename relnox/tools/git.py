@@ -344,11 +344,6 @@ def tags(repo: Path) -> list[str]:
     return git(repo, "tag", "--list").splitlines()
 
 
-def merged_tags(repo: Path, rev: str = "HEAD") -> set[str]:
-    """The tags ``rev``'s history holds (none where there is no ``rev``)."""
-    return set(git(repo, "tag", "--merged", rev, check=False).split())
-
-
 def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:
     """The tags pointing at ``rev`` (any tag, release or not), sorted by name."""
     return sorted(git(repo, "tag", "--points-at", rev).split())

@@ -136,25 +136,26 @@ def _stems_of(root: Path, candidates: Iterable[tuple[Path, str]]) -> frozenset[s
     )
 
 
-#: the root's newest tags a project's version file must name, each at its commit
+#: the root's newest tags a project's version file must name, each at its commit, among the
+#: newest :data:`_LINE_WALKED` (tags at which it says no version, another branch's releases
+#: made without it, are passed over)
 _LINE_READ = 3
+_LINE_WALKED = 30
 
 
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_READ` final bare tags HEAD's history holds (not another
-    branch's releases), then of any kind when they differ."""
+    """The newest :data:`_LINE_WALKED` final bare tags, then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
-    held = git.merged_tags(top)
     for tag in _tags(top, newest_first=True):
         split = split_tag(tag)
-        if split is None or split[0] not in ("", "v") or tag not in held:
+        if split is None or split[0] not in ("", "v"):
             continue
-        if len(every) < _LINE_READ:
+        if len(every) < _LINE_WALKED:
             every.append((tag, split[1]))
         if not split[1].is_prerelease:
             finals.append((tag, split[1]))
-            if len(finals) == _LINE_READ:
+            if len(finals) == _LINE_WALKED:
                 break
     return [finals] if every == finals else [finals, every]
 
@@ -165,21 +166,30 @@ def _released_with(
     line: Sequence[tuple[str, Version]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the root's tags release ``directory``'s project too: its version at each is the tag's."""
+    """Why the root's tags release ``directory``'s project too: its version at each of the
+    newest :data:`_LINE_READ` at which it says one (at least two) is the tag's."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
 
     static = [VersionLocation(directory / "pyproject.toml", "toml", "", PYPROJECT_KEYS[0])]
     where: list[VersionLocation] | None = None  # the work tree's version source, asked once
+    matched: list[str] = []
     for tag, version in line:
         said = version_at(root, static, tag)
         if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
             where = version_file(directory) if where is None else where
             said = version_at(root, where, tag)
-        if said is None or maybe_version(said) != version:
+        if said is None:  # not there at that tag: a release made without it
+            continue
+        if maybe_version(said) != version:
             return None
-    return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
+        matched.append(tag)
+        if len(matched) == _LINE_READ:
+            break
+    if len(matched) < 2:
+        return None
+    return f"its version is that of each of the last tags ({', '.join(matched)})"
 
 
 #: directories whose projects show or document the packages (not tests/)
