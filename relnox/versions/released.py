@@ -173,13 +173,13 @@ def _released_with(
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
 
     static = [VersionLocation(directory / "pyproject.toml", "toml", "", PYPROJECT_KEYS[0])]
-    where: list[VersionLocation] | None = None  # the work tree's version source, asked once
+    where: list[VersionLocation] | None = None  # the work tree's version places, asked once
     matched: list[str] = []
     for tag, version in line:
         said = version_at(root, static, tag)
-        if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
-            where = version_file(directory) if where is None else where
-            said = version_at(root, where, tag)
+        if said is None:  # a version read from a file (by the backend, or setup.py), or a
+            where = version_file(directory) if where is None else where  # copy: at the tag
+            said = next((v for loc in where if (v := version_at(root, [loc], tag))), None)
         if said is None:  # not there at that tag: a release made without it
             continue
         if maybe_version(said) != version:

@@ -214,3 +214,34 @@ def test_a_project_in_a_test_folder_its_releases_version_is_released(
     ]
     shown = run_relnox("packages", cwd=root, check=True).stdout
     assert "left out as test fixtures (tests/inner (acme-inner))" in shown
+
+
+def test_a_project_below_released_with_the_root_before_its_layout_changed(tmp_path: Path) -> None:
+    """A project below the root package that moved from a setup.py to a poetry pyproject since
+    its last releases: at those tags its version module said each tag's version, so it is
+    released with the root, though its pyproject is newer than every tag."""
+    module = '__version__ = "{0}"\n'
+    setup = 'from setuptools import setup\n\nsetup(name="acme-sk", version="{0}")\n'
+
+    def tree(version: str, *, poetry: bool = False) -> dict[str, str]:
+        files = {
+            "pyproject.toml": project("acme", version),
+            "acme/__init__.py": "",
+            "runtimes/sk/acme_sk/__init__.py": "from .version import __version__\n",
+            "runtimes/sk/acme_sk/version.py": module.format(version),
+        }
+        if poetry:
+            files["runtimes/sk/pyproject.toml"] = (
+                f'[tool.poetry]\nname = "acme-sk"\nversion = "{version}"\n\n[build-system]\n'
+                'requires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+            )
+        else:
+            files["runtimes/sk/setup.py"] = setup.format(version)
+        return files
+
+    root = repo(tmp_path / "r", tree("1.0.0"), tags=["1.0.0"])
+    commit(root, tree("1.1.0"), "1.1.0")
+    (root / "runtimes/sk/setup.py").unlink()
+    commit(root, tree("1.2.0.dev0", poetry=True))
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == ["acme", "acme-sk"]
