@@ -88,10 +88,10 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         )
     explicit = config.packages is not None
     others = [] if explicit or listing is None else outside(root, dirs, tests)
+    # a project in a folder named for tests too: its releases' history can say it is released
+    candidates = [*others, *tests, *nested(root, dirs)]
     inferred: dict[Path, str] = (
-        {}
-        if explicit
-        else released_by_evidence(root, listing or {}, [*others, *nested(root, dirs)], dirs, read)
+        {} if explicit else released_by_evidence(root, listing or {}, candidates, dirs, read)
     )
     skipped: list[str] = []
     unreleased: list[Unreleased] = []

@@ -289,7 +289,7 @@ def released_by_evidence(
         if VALID_NAME.fullmatch(name) and directory not in required:
             built = "build-system" in found or not found  # a setup.py's: setuptools builds it
             (candidates if built else unbuilt).append((directory, name))
-    elsewhere = released_elsewhere(root, candidates, unbuilt, _version_file)
+    elsewhere = released_elsewhere(root, candidates, unbuilt, _version_files)
     released = {**required, **dict(elsewhere)}
     if candidates and candidates[0][0] == root and root not in released and not others:
         # the repository's only project: its plain version tags are its releases
@@ -329,14 +329,15 @@ def required_by(
     return found
 
 
-def _version_file(directory: Path) -> list[VersionLocation]:
-    """The file the project's version is read from, as a list of one (or none)."""
+def _version_files(directory: Path) -> list[VersionLocation]:
+    """Where the project's version is written: the file it is read from, then its copies (one
+    its files said it in before a change of layout)."""
     try:
         doc = project_doc(directory)
         pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
     except RelnoxError:
         return []
-    return list(pkg.locations[:1])
+    return list(pkg.locations)
 
 
 def outside_members(

@@ -77,7 +77,10 @@ def evidence(
     for candidate in (name, directory.name):
         if squash(candidate) in stems:
             return f"tags named {candidate} exist"
-    if rel != "." and not _TEST_DIRS & set(rel.lower().split("/")[:-1]):
+    *parents, own = rel.lower().split("/")
+    words = re.split(r"[-_.]", own)  # its own folder named for tests: a suite a workflow runs
+    suite = {words[0], words[-1]} & {"test", "tests"}
+    if rel != "." and not _TEST_DIRS & set(parents) and not suite:
         built = rf"{_BUILT_IN}\s*[:=]?\s*['\"]?(\./)?{re.escape(rel)}(/|['\"\s]|$)"
         if re.search(built, workflows, re.MULTILINE):
             return f"the release workflow builds {rel}"
@@ -133,23 +136,26 @@ def _stems_of(root: Path, candidates: Iterable[tuple[Path, str]]) -> frozenset[s
     )
 
 
-#: the root's newest tags a project's version file must name, each at its commit
+#: the root's newest tags a project's version file must name, each at its commit, among the
+#: newest :data:`_LINE_WALKED` (tags at which it says no version, another branch's releases
+#: made without it, are passed over)
 _LINE_READ = 3
+_LINE_WALKED = 30
 
 
 def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_READ` final bare tags, then of any kind when they differ."""
+    """The newest :data:`_LINE_WALKED` final bare tags, then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
     for tag in _tags(top, newest_first=True):
         split = split_tag(tag)
         if split is None or split[0] not in ("", "v"):
             continue
-        if len(every) < _LINE_READ:
+        if len(every) < _LINE_WALKED:
             every.append((tag, split[1]))
         if not split[1].is_prerelease:
             finals.append((tag, split[1]))
-            if len(finals) == _LINE_READ:
+            if len(finals) == _LINE_WALKED:
                 break
     return [finals] if every == finals else [finals, every]
 
@@ -160,21 +166,30 @@ def _released_with(
     line: Sequence[tuple[str, Version]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the root's tags release ``directory``'s project too: its version at each is the tag's."""
+    """Why the root's tags release ``directory``'s project too: its version at each of the
+    newest :data:`_LINE_READ` at which it says one (at least two) is the tag's."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
 
     static = [VersionLocation(directory / "pyproject.toml", "toml", "", PYPROJECT_KEYS[0])]
-    where: list[VersionLocation] | None = None  # the work tree's version source, asked once
+    where: list[VersionLocation] | None = None  # the work tree's version places, asked once
+    matched: list[str] = []
     for tag, version in line:
         said = version_at(root, static, tag)
-        if said is None:  # a version read from a file (by the backend, or setup.py): at the tag
-            where = version_file(directory) if where is None else where
-            said = version_at(root, where, tag)
-        if said is None or maybe_version(said) != version:
+        if said is None:  # a version read from a file (by the backend, or setup.py), or a
+            where = version_file(directory) if where is None else where  # copy: at the tag
+            said = next((v for loc in where if (v := version_at(root, [loc], tag))), None)
+        if said is None:  # not there at that tag: a release made without it
+            continue
+        if maybe_version(said) != version:
             return None
-    return f"its version is that of each of the last tags ({', '.join(t for t, _ in line)})"
+        matched.append(tag)
+        if len(matched) == _LINE_READ:
+            break
+    if len(matched) < 2:
+        return None
+    return f"its version is that of each of the last tags ({', '.join(matched)})"
 
 
 #: directories whose projects show or document the packages (not tests/)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from relnox.project.discovery import load_workspace
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 
 def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -> None:
@@ -38,14 +40,19 @@ def test_a_member_marked_private_do_not_upload_is_not_released(tmp_path: Path) -
 
 
 def test_projects_in_folders_named_for_tests_are_said_once_not_dropped(tmp_path: Path) -> None:
-    """A compatibility suite's own project (``acme-compat-test/``) and a project under
-    ``tests/``: the scan leaves both out, as it does a suite's fixtures, and says so in one
-    note naming each and the setting that releases them; without a root pyproject too."""
+    """A compatibility suite's own project (``acme-compat-test/``, which the release workflow
+    runs) and a project under ``tests/``: the scan leaves both out, as it does a suite's
+    fixtures, and says so in one note naming each and the setting that releases them; without
+    a root pyproject too."""
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
         "packages/core/pyproject.toml": project("acme-core", "1.0.0"),
         "acme-compat-test/pyproject.toml": project("acme-compat", "2.0.0"),
         "tests/inner/pyproject.toml": project("acme-inner", "3.0.0"),
+        # a release workflow that runs the compatibility suite before it publishes
+        ".github/workflows/release.yml": "on:\n  push:\n    tags: ['v*']\njobs:\n  release:\n"
+        "    steps:\n      - run: pytest\n        working-directory: acme-compat-test\n"
+        "      - run: uv build && uv publish\n",
     }
     root = repo(tmp_path / "r", files)
     note = (
@@ -168,3 +175,73 @@ def test_a_copy_of_another_repositorys_project_is_not_released(tmp_path: Path) -
     (entry,) = [row for row in listed["not_released"] if row["name"] == "widget"]
     assert "github.com/someone/widget" in entry["why"]
     assert "[tool.relnox] packages" in entry["setting"]
+
+
+def test_a_project_in_a_test_folder_its_releases_version_is_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scanned repository whose test-suite helper (``tests/adapter/``) has had the version of
+    each of the last tags HEAD's history holds (a newer one released another branch), with the
+    packages beside it: released with them, while a fixture under ``tests/`` whose version no
+    tag gave stays left out."""
+
+    def tree(version: str) -> dict[str, str]:
+        return {
+            f"{where}/pyproject.toml": project(name, version)
+            for where, name in (
+                ("core", "acme-core"),
+                ("plugins/pg", "acme-pg"),
+                ("tests/adapter", "acme-tests-adapter"),
+            )
+        }
+
+    settings = {"pyproject.toml": "[tool.ruff]\nline-length = 99\n"}
+    fixture = {"tests/inner/pyproject.toml": project("acme-inner", "0.1.0")}
+    root = repo(tmp_path / "r", {**settings, **fixture, **tree("1.0.0")}, tags=["v1.0.0"])
+    commit(root, tree("1.1.0"), "v1.1.0")
+    commit(root, tree("1.2.0"), "v1.2.0")
+    git(root, "checkout", "-q", "-b", "next")  # a newer release on a branch HEAD does not hold
+    (root / "tests/adapter/pyproject.toml").unlink()
+    with monkeypatch.context() as later:  # the newest tag, whatever the clock says
+        later.setenv("GIT_COMMITTER_DATE", "2090-01-01T00:00:00")
+        commit(root, {"core/pyproject.toml": project("acme-core", "2.0.0")}, "v2.0.0")
+    git(root, "checkout", "-q", "main")
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == [
+        "acme-core",
+        "acme-pg",
+        "acme-tests-adapter",
+    ]
+    shown = run_relnox("packages", cwd=root, check=True).stdout
+    assert "left out as test fixtures (tests/inner (acme-inner))" in shown
+
+
+def test_a_project_below_released_with_the_root_before_its_layout_changed(tmp_path: Path) -> None:
+    """A project below the root package that moved from a setup.py to a poetry pyproject since
+    its last releases: at those tags its version module said each tag's version, so it is
+    released with the root, though its pyproject is newer than every tag."""
+    module = '__version__ = "{0}"\n'
+    setup = 'from setuptools import setup\n\nsetup(name="acme-sk", version="{0}")\n'
+
+    def tree(version: str, *, poetry: bool = False) -> dict[str, str]:
+        files = {
+            "pyproject.toml": project("acme", version),
+            "acme/__init__.py": "",
+            "runtimes/sk/acme_sk/__init__.py": "from .version import __version__\n",
+            "runtimes/sk/acme_sk/version.py": module.format(version),
+        }
+        if poetry:
+            files["runtimes/sk/pyproject.toml"] = (
+                f'[tool.poetry]\nname = "acme-sk"\nversion = "{version}"\n\n[build-system]\n'
+                'requires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+            )
+        else:
+            files["runtimes/sk/setup.py"] = setup.format(version)
+        return files
+
+    root = repo(tmp_path / "r", tree("1.0.0"), tags=["1.0.0"])
+    commit(root, tree("1.1.0"), "1.1.0")
+    (root / "runtimes/sk/setup.py").unlink()
+    commit(root, tree("1.2.0.dev0", poetry=True))
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == ["acme", "acme-sk"]
