@@ -159,7 +159,7 @@ def left_out(workspace: Workspace) -> dict[str, str]:
     """The packages a release leaves unless named, each with the note that says why: never
     tagged, in no lockstep group, and required only by released packages' development
     extras or dependency groups (a developer's tool, released by hand if at all), or whose
-    version stayed over another's last releases (:func:`_stayed`: an example's, a demo's)."""
+    version stayed over its siblings' last releases (``TagFacts.stayed``: a demo's)."""
     requirers: dict[str, list[tuple[Package, InternalRequirement]]] = {}
     for pkg in workspace.packages:
         for req in pkg.requirements:
@@ -170,11 +170,11 @@ def left_out(workspace: Workspace) -> dict[str, str]:
         if pkg.tags is None or pkg.tags.released or len(workspace.group_of(pkg)) > 1:
             continue
         if not by:
-            if (stayed := _stayed(workspace, pkg)) is not None:
+            if pkg.tags.stayed and workspace.config.packages is None:  # else the list decides
                 found[pkg.name] = (
                     f"note: {pkg.name} is left out: no tag released it and its version "
-                    f"({pkg.version}) stayed at {stayed}; name it (--package {pkg.name}) to "
-                    "release it, or list it in [tool.relnox] packages"
+                    f"({pkg.version}) stayed at the releases {', '.join(reversed(pkg.tags.stayed))}; "
+                    f"name it (--package {pkg.name}) to release it, or list it in [tool.relnox] packages"
                 )
             continue
         if all(r.development and q.tags is not None and q.tags.released for q, r in by):
@@ -185,25 +185,3 @@ def left_out(workspace: Workspace) -> dict[str, str]:
                 f"(--package {pkg.name}) to release it"
             )
     return found
-
-
-def _stayed(workspace: Workspace, pkg: Package) -> str | None:
-    """The releases, two at least, of the first package released that ``pkg``'s version
-    file said its version at (it did not move with them), said as ``name's tags``; none
-    where ``[tool.relnox] packages`` lists the packages (the list decides)."""
-    if pkg.primary is None or workspace.config.packages is not None:
-        return None
-    from relnox.versions.arithmetic import same_version
-    from relnox.versions.sources import version_at
-    from relnox.versions.tag_name import last_releases
-
-    for other in workspace.packages:
-        finals = last_releases(other, workspace.tag_format)
-        if len(finals) < 2:
-            continue
-        tags = [tag for _, tag in finals]
-        said = (version_at(workspace.root, pkg.locations, tag) for tag in tags)
-        if not all(v is not None and same_version(v, pkg.version) for v in said):
-            return None
-        return f"{other.name}'s releases {', '.join(reversed(tags))}"
-    return None

@@ -212,7 +212,7 @@ def test_a_package_whose_version_stayed_over_the_family_s_releases_stays(tmp_pat
     commit(root, family("1.1.0"), "v1.1.0")
     commit(root, {"core/x.py": "X = 1\n"})
     note = (
-        "gallery is left out: no tag released it and its version (0.0.1) stayed at core's "
+        "gallery is left out: no tag released it and its version (0.0.1) stayed at the "
         "releases v1.0.0, v1.1.0; name it (--package gallery) to release it, or list it in "
         "[tool.relnox] packages"
     )
