@@ -18,7 +18,12 @@ from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import read_text
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-UNDERLINE = re.compile(r"^(?P<char>[=\-~^*+])(?P=char){2,}\s*$")
+#: reST's adornment characters (docutils' punctuation) but ``#``, Markdown's heading mark
+_ADORNMENT = frozenset("!\"$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+UNDERLINE = re.compile(rf"^(?P<char>[{re.escape(''.join(sorted(_ADORNMENT)))}])(?P=char){{2,}}\s*$")
+#: the underlines read under a title of any length (Markdown's setext, reST's usual ones); the
+#: other adornment characters underline a title only as long as it, reST's rule
+_ANY_LENGTH = "=-~^*+"
 #: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``)
 _NOTHING_YET = re.compile(
     r"^\s*(?:[-*+]\s+)?[*_`(]*\s*(?:nothing|none|no\s+(?:notable\s+|unreleased\s+)?changes)"
@@ -78,7 +83,7 @@ class Section:
             and not _NOTHING_YET.match(line)
             and not line.lstrip().startswith("#")
             and not UNDERLINE.match(line)
-            and not (i + 1 < len(lines) and UNDERLINE.match(lines[i + 1]))
+            and not (i + 1 < len(lines) and underlines(lines[i + 1], line))
             for i, line in enumerate(lines)
         )
 
@@ -109,7 +114,7 @@ def headings(lines: list[str]) -> list[Heading]:
             index = heading.end
             continue
         index += 1
-    if not any(heading.marker in ("~", "^", "*", "+") for heading in found):
+    if not any(heading.marker in _ADORNMENT - {"=", "-"} for heading in found):
         return found
     styles: dict[tuple[str, bool], int] = {}
     return [
@@ -128,7 +133,7 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
         return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
     if (atx := _ATX.match(line)) is not None:
         return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
-    under = UNDERLINE.match(lines[index + 1]) if index + 1 < len(lines) else None
+    under = underlines(lines[index + 1], line) if index + 1 < len(lines) else None
     if under and line.strip() and not line[0].isspace() and not _NO_TITLE.match(line):
         level = _SETEXT_LEVEL.get(under["char"], 3)
         return Heading(index, index + 2, level, line.strip(), under["char"])
@@ -248,11 +253,19 @@ _CHANGES_LINE = re.compile(
 )
 
 
+def underlines(line: str, title: str) -> re.Match[str] | None:
+    """``line`` as the underline of ``title``, if it is one."""
+    under = UNDERLINE.match(line)
+    if under is None or under["char"] in _ANY_LENGTH:
+        return under
+    return under if len(line.rstrip()) >= len(title.strip()) else None
+
+
 def _overlined(lines: list[str], index: int, char: str) -> bool:
     """``lines[index]`` is the overline of a reST title."""
     if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
         return False
-    under = UNDERLINE.match(lines[index + 2])
+    under = underlines(lines[index + 2], lines[index + 1])
     return under is not None and under.group("char") == char
 
 

@@ -158,7 +158,8 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
 def left_out(workspace: Workspace) -> dict[str, str]:
     """The packages a release leaves unless named, each with the note that says why: never
     tagged, in no lockstep group, and required only by released packages' development
-    extras or dependency groups (a developer's tool, released by hand if at all)."""
+    extras or dependency groups (a developer's tool, released by hand if at all), or whose
+    version stayed over its siblings' last releases (``TagFacts.stayed``: a demo's)."""
     requirers: dict[str, list[tuple[Package, InternalRequirement]]] = {}
     for pkg in workspace.packages:
         for req in pkg.requirements:
@@ -166,7 +167,15 @@ def left_out(workspace: Workspace) -> dict[str, str]:
     found = {}
     for pkg in workspace.packages:
         by = requirers.get(pkg.name, [])
-        if pkg.tags is None or pkg.tags.released or not by or len(workspace.group_of(pkg)) > 1:
+        if pkg.tags is None or pkg.tags.released or len(workspace.group_of(pkg)) > 1:
+            continue
+        if not by:
+            if pkg.tags.stayed and workspace.config.packages is None:  # else the list decides
+                found[pkg.name] = (
+                    f"note: {pkg.name} is left out: no tag released it and its version "
+                    f"({pkg.version}) stayed at the releases {', '.join(reversed(pkg.tags.stayed))}; "
+                    f"name it (--package {pkg.name}) to release it, or list it in [tool.relnox] packages"
+                )
             continue
         if all(r.development and q.tags is not None and q.tags.released for q, r in by):
             where = (f"{q.name}[{r.key[-2]}]" if r.runtime else f"{q.name}'s group" for q, r in by)

@@ -34,6 +34,7 @@ from relnox.versions.arithmetic import (
     validate_version,
 )
 from relnox.versions.sources import (
+    COMPUTED_SOURCE,
     VCS_SOURCE,
     VERSION_MODULE_FILES,
     VersionLocation,
@@ -449,6 +450,8 @@ def load_package(
         layout=lambda: (source_roots(directory, shipped), modules),
         said=lambda: None if (a := said()) is None or isinstance(a, Exception) else a.version,
     )
+    build_computes = source == COMPUTED_SOURCE
+    source = VCS_SOURCE if build_computes else source
     if source == "build backend":  # relnox.versions.referee.ASKED_SOURCE
         asked = " and ".join(filter(None, (asked, "version")))
     locations = list(found)
@@ -498,6 +501,7 @@ def load_package(
         or None,
         settings=dict(settings),
         evidence=evidence,
+        build_computes=build_computes,
         asked=asked,
         drift=tuple(drift),
         tag_format=tag_format,

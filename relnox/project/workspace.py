@@ -66,6 +66,8 @@ class Package:
     stamped: tuple[str, ...] = ()
     #: the pyproject tables that say what its build reads outside its directory
     build_tables: Mapping[str, Any] = field(default_factory=dict)
+    #: its version only the build computes (versions.dynamic.computed_version): no reading
+    build_computes: bool = False
 
     @property
     def vcs_versioned(self) -> bool:

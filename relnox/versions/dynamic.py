@@ -25,6 +25,7 @@ from relnox.versions.setup_py import (
     uses_pbr,
 )
 from relnox.versions.sources import (
+    COMPUTED_SOURCE,
     VCS_SOURCE,
     Found,
     VersionLocation,
@@ -350,17 +351,13 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
     return "[0-9]*" if digit else None
 
 
-#: the evidence of a version only the build computes (:func:`computed_version`)
-BUILD_COMPUTES = "the build computes the version"
-
-
 def computed_version(how: str) -> Found:
     """A version the build computes: its backend says it, and a release is a tag."""
     why = (
-        f"{how}: {BUILD_COMPUTES} (no literal relnox rewrites), so its build "
+        f"{how}: the build computes the version (no literal relnox rewrites), so its build "
         "backend says it and a release is a tag"
     )
-    return VCS_SOURCE, [], why
+    return COMPUTED_SOURCE, [], why
 
 
 def literal_free(module: Path) -> bool:

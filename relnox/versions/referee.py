@@ -160,9 +160,7 @@ def _offline_reading(pkg: Package) -> str | None:
     """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself:
     reading it needs no network, so its backend's environment is not made to referee it (one
     already made is asked). A version only the build computes is no reading: asked."""
-    from relnox.versions.dynamic import BUILD_COMPUTES
-
-    if pkg.version_source == ASKED_SOURCE or BUILD_COMPUTES in pkg.evidence:
+    if pkg.version_source == ASKED_SOURCE or pkg.build_computes:
         return None
     url = asked.fetched(pkg.build_requires)
     return url if url is not None and not asked.kept(pkg.build_requires) else None

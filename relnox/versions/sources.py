@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 #: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
+#: a version only the build computes, no literal to rewrite: loaded as :data:`VCS_SOURCE`
+#: with ``Package.build_computes`` set (its backend is asked, never read offline)
+COMPUTED_SOURCE = "computed"
 #: the files of a package's top module that may hold its ``__version__``
 VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
 

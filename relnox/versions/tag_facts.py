@@ -826,8 +826,10 @@ class TagReading:
             versions = [v for v, _ in said]
             if len(said) != len(chain) or any(a < b for a, b in pairwise(versions)):
                 continue  # back below at a later release: not released with it
-            if versions[0] == versions[-1]:
-                continue  # the same version at each: never released with the line
+            if versions[0] == versions[-1]:  # the same version at each: never released with
+                if member.current == versions[0]:  # the line, nor since
+                    out[member.name] = replace(fact, stayed=tuple(t for _, t in said))
+                continue
             last, tag = next((v, t) for v, t in reversed(said) if v == versions[0])
             if member.current is not None and member.current < last:
                 continue  # its files went back below what it released: read nothing

@@ -159,6 +159,9 @@ class TagFacts:
     dated: str | None = None
     #: released under another package's tags: (version, the tag that released it), the newest first
     carried: tuple[tuple[Version, str], ...] = ()
+    #: no tags of its own, its files at the version they say now at each of its siblings'
+    #: last bare tags (newest first): it never moved with their releases
+    stayed: tuple[str, ...] = ()
 
     @property
     def newest(self) -> tuple[Version | None, str | None]:

@@ -1053,3 +1053,21 @@ def test_a_changelog_in_a_form_relnox_does_not_write_is_said_so_by_the_bump(
         "note: CHANGES.md writes its releases as relnox reads but does not write them "
         "('**Release 2.1.0** - 2026-03-02' for 2.1.0): write 2.1.1's by hand"
     ) in plan.notes
+
+
+def test_a_rest_changelog_underlined_with_backticks_is_read_alike_by_doctor_and_bump(
+    tmp_path: Path,
+) -> None:
+    """A reST changelog whose titles are underlined with backticks (any of docutils'
+    adornment characters, the underline as long as the title): doctor found no section and
+    bump no Unreleased one; both read it now, and the bump dates the pending section."""
+    changes = (
+        "Changelog\n`````````\n\n1.3.0 (unreleased)\n''''''''''''''''''\n\n- Fix.\n\n"
+        "1.2.0 (2025-01-02)\n''''''''''''''''''\n\n- Old.\n"
+    )
+    files = {"pyproject.toml": project("tick", "1.2.0"), "tick/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGELOG.rst": changes}, tags=["v1.2.0"])
+    checked = run_relnox("doctor", cwd=root)
+    assert "CHANGELOG.rst has a section for 1.2.0" in checked.stdout, checked.stdout
+    bumped = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True)
+    assert "-1.3.0 (unreleased)\n+1.3.0 (" in bumped.stdout, bumped.stdout

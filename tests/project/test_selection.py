@@ -192,3 +192,38 @@ def test_a_release_leaves_a_dev_tool_no_tag_released_unless_named(tmp_path: Path
     assert any(note in c["detail"] for c in checked), checked
     named = run_relnox("bump", "--part", "patch", "--dry-run", "-p", "lint-plugin", cwd=root)
     assert "lint-plugin: 0.0.2 -> 0.0.3" in named.stdout, named.stdout + named.stderr
+
+
+def test_a_package_whose_version_stayed_over_the_family_s_releases_stays(tmp_path: Path) -> None:
+    """A demo (``gallery``) never tagged whose version file said 0.0.1 at each of the
+    family's releases (v1.0.0, v1.1.0) while core and plugin moved: plan and bump leave it, one note saying
+    why and the setting that includes it; named, or listed in ``packages``, it moves."""
+    workspace = '[tool.uv.workspace]\nmembers = ["core", "plugin", "gallery"]\n'
+
+    def family(version: str) -> dict[str, str]:
+        return {
+            "core/pyproject.toml": project("core", version),
+            "plugin/pyproject.toml": project("plugin", version),
+        }
+
+    files = {"pyproject.toml": workspace, **family("1.0.0")}
+    root = repo(tmp_path / "r", {**files, "gallery/pyproject.toml": project("gallery", "0.0.1")})
+    git(root, "tag", "v1.0.0")
+    commit(root, family("1.1.0"), "v1.1.0")
+    commit(root, {"core/x.py": "X = 1\n"})
+    note = (
+        "gallery is left out: no tag released it and its version (0.0.1) stayed at the "
+        "releases v1.0.0, v1.1.0; name it (--package gallery) to release it, or list it in "
+        "[tool.relnox] packages"
+    )
+    planned = run_relnox("plan", cwd=root, check=True).stdout
+    assert note in planned, planned
+    bumped = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True)
+    assert "core: 1.1.0 -> 1.2.0" in bumped.stdout and "gallery: " not in bumped.stdout
+    assert bumped.stdout.count(note) + bumped.stderr.count(note) == 1
+    named = run_relnox("bump", "--part", "minor", "--dry-run", "-p", "gallery", cwd=root)
+    assert "gallery: 0.0.1 -> 0.1.0" in named.stdout, named.stdout + named.stderr
+    listed = '[tool.relnox]\npackages = ["core", "plugin", "gallery"]\n'
+    commit(root, {"pyproject.toml": workspace + listed})
+    bumped = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True)
+    assert "gallery: 0.0.1 -> 0.1.0" in bumped.stdout and note not in bumped.stdout + bumped.stderr

@@ -227,7 +227,7 @@ def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_th
     }
     root = repo(tmp_path / "r", files, tags=["1.5.0"])
     (pkg,) = load_workspace(root).packages
-    assert (pkg.version, pkg.version_source) == ("1.5.0", "vcs")
+    assert (pkg.version, pkg.version_source) == ("1.5.0", "vcs") and pkg.build_computes
     assert "the build computes the version" in pkg.evidence
 
 
@@ -278,6 +278,7 @@ def test_pbr_building_itself_in_tree_is_versioned_by_tags(tmp_path: Path) -> Non
     root = repo(tmp_path / "r", files, tags=["7.0.3"])
     (pkg,) = load_workspace(root).packages
     assert (pkg.name, pkg.version, pkg.version_source) == ("pbr", "7.0.3", "vcs")
+    assert not pkg.build_computes  # read from the tags: no backend asked to referee offline
 
 
 def test_a_setup_py_loading_a_version_module_that_runs_git_describe_is_the_tags(

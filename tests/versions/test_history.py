@@ -506,7 +506,8 @@ WORKSPACE = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
 
 def test_a_root_never_released_does_not_take_a_members_bare_tags(tmp_path: Path) -> None:
     """The workspace's own project (0.1.1, never released) beside ``packages/acme``
-    tagged ``v1.2.2``, ``v1.2.3``: the tags are acme's, the root has none."""
+    tagged ``v1.2.2``, ``v1.2.3``: the tags are acme's, the root has none; its version
+    stayed at both, so a release leaves it unless named."""
     files = {
         "pyproject.toml": project("acme-workspace", "0.1.1", extra=WORKSPACE),
         "packages/acme/pyproject.toml": project("acme", "1.2.2"),
@@ -517,7 +518,9 @@ def test_a_root_never_released_does_not_take_a_members_bare_tags(tmp_path: Path)
     ws = load_workspace(repo.root)
     root, acme = ws.get("acme-workspace"), ws.get("acme")
     assert (root.released, str(acme.released)) == (None, "1.2.3")
-    bump = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True))
+    assert plan_bump(ws, BumpOptions(part="minor")).versions == {"acme": ("1.2.3", "1.3.0")}
+    both = ("acme-workspace", "acme")
+    bump = plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True, packages=both))
     assert bump.versions == {"acme-workspace": ("0.1.1", "0.2.0"), "acme": ("1.2.3", "1.3.0")}
     assert bump.tags == ["acme-workspace-v0.2.0", "v1.3.0"]
     assert not [c for c in doctor(repo.root).checks if c.status == "error"]
