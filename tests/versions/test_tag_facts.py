@@ -284,3 +284,16 @@ def test_a_version_string_that_is_not_the_packages_version_says_no_release(
     repo.commit({"work.txt": "1"})
     assert _last_tags(repo.root) == {"lib": ("v1.0.0", "v1.0.0")}
     assert "lib: 1.0.1 -> 1.0.2" in _dry_run(repo.root, "--part", "patch")
+
+
+def test_a_tag_padded_with_a_zero_is_the_release_the_files_say(tmp_path: Path) -> None:
+    """Releases tagged ``0.9.43.0``, ``0.9.44.0`` while the files say ``0.9.44``: the same
+    version (PEP 440 pads with zeros), so 0.9.44.0 is the last release, not one the files
+    went back from (it was named withdrawn and 0.9.43.0 taken as the last)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "0.9.43")})
+    git(repo.root, "tag", "0.9.43.0")
+    repo.commit({"pyproject.toml": project("lib", "0.9.44")}, "0.9.44.0")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("0.9.44.0", "0.9.44.0")}
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "lib: 0.9.44 -> 0.9.45" in out and "withdrawn" not in out
