@@ -38,6 +38,8 @@ from relnox.project.workspace import Package, Workspace
 from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from relnox.bump.plan import Files
 
 
@@ -112,7 +114,7 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         if section is None:
             dated = (
-                release_pending(text, title, today)
+                release_pending(text, title, today, _untagged(selected, logs, path, versions))
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
@@ -222,6 +224,22 @@ def changelog_edits(
     files.set(root_log, routed.text)
     notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
+
+
+def _untagged(
+    selected: Sequence[Package],
+    logs: Mapping[str, Path],
+    path: Path,
+    versions: Mapping[str, tuple[str, str]],
+) -> frozenset[Version]:
+    """The versions the packages released into the changelog at ``path`` are at which no tag
+    of theirs released, while tags released others: a release made ready and never made."""
+    found = set()
+    for pkg in selected:
+        old = maybe_version(versions[pkg.name][0])
+        if old is not None and logs[pkg.name] == path and pkg.tags and pkg.tags.released:
+            found |= {old} - pkg.tags.released
+    return frozenset(found)
 
 
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:

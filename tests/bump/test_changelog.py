@@ -1053,3 +1053,19 @@ def test_a_changelog_in_a_form_relnox_does_not_write_is_said_so_by_the_bump(
         "note: CHANGES.md writes its releases as relnox reads but does not write them "
         "('**Release 2.1.0** - 2026-03-02' for 2.1.0): write 2.1.1's by hand"
     ) in plan.notes
+
+
+def test_the_section_of_a_release_made_ready_and_never_made_is_the_next_ones(
+    tmp_path: Path,
+) -> None:
+    """1.0.0 tagged; a release commit moved the files to 1.0.1 and wrote ``## 1.0.1`` over its
+    entries, and no tag ever released 1.0.1; the next bump, to 1.0.2, retitles that section
+    1.0.2's (it said "no Unreleased section" and left 1.0.1 as if released)."""
+    from tests.shapes import commit
+
+    log = "# History\n\n## 1.0.1\n\n- Fix.\n\n## 1.0.0\n\n- First.\n"
+    root = repo(tmp_path / "r", {"pyproject.toml": project("lib", "1.0.0")}, tags=["v1.0.0"])
+    commit(root, {"pyproject.toml": project("lib", "1.0.1"), "CHANGELOG.md": log})
+    commit(root, {"fix.txt": "1"})
+    out = run_relnox("bump", "--to", "1.0.2", "--dry-run", cwd=root, check=True).stdout
+    assert "-## 1.0.1\n+## 1.0.2" in out
