@@ -792,7 +792,8 @@ class TagReading:
         """A package without tags released under its siblings' bare tags at versions of its own:
         its file names a version, not the tag's, at each of the newest :data:`CARRIED_READ`,
         which rose at one of them at least and never went down (its last release: the first
-        of them that said its newest)."""
+        of them that said its newest). A package whose own tags stopped below those versions
+        (``sim-7.1.0``, then 8.0.0 at the root's ``3.0.0``) is released under them since."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f
@@ -803,6 +804,9 @@ class TagReading:
             and f.last is not None
             and "{" not in f.convention.format.removesuffix("{version}")
         }
+        if len(carriers) > 1:  # the one tagging now: a member's own that stopped carries none
+            when = {f: self.tags.dates.get(str(c.last_tag), 0) for f, c in carriers.items()}
+            carriers = {f: c for f, c in carriers.items() if when[f] == max(when.values())}
         if len(carriers) != 1:
             return facts
         ((shape, carrier),) = carriers.items()
@@ -819,7 +823,7 @@ class TagReading:
         for member in members:
             fact = facts[member.name]
             rules = (member.configured, member.match, member.regex, member.version_file)
-            if fact.count or fact.problem is not None or fact.convention.format == shape:
+            if fact.problem is not None or fact.convention.format == shape:
                 continue
             if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
                 continue
@@ -834,18 +838,20 @@ class TagReading:
                 continue  # back below at a later release: not released with it
             if versions[0] == versions[-1]:
                 continue  # the same version at each: never released with the line
+            if fact.count and (fact.highest is None or versions[-1] <= fact.highest):
+                continue  # its own tags go on, or reach as high: released under them
             last, tag = next((v, t) for v, t in reversed(said) if v == versions[0])
             if member.current is not None and member.current < last:
                 continue  # its files went back below what it released: read nothing
-            why = (
-                f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
-                f"{last} at {tag}"
+            since = (
+                f"no tags of its own since {fact.last_tag}" if fact.count else "no tags of its own"
             )
+            why = f"{since}; released under the tags {shape}: its {rules[3]} says {last} at {tag}"
             out[member.name] = TagFacts(
                 replace(fact.convention, evidence=why),
                 highest=last,
                 highest_tag=tag,
-                released=frozenset(v for v, _ in said),
+                released=fact.released | {v for v, _ in said},
                 last=last,
                 last_tag=tag,
                 carried=tuple({v: t for v, t in said}.items()),  # each at its first tag
