@@ -332,7 +332,8 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose old one titles the newest release."""
+    """The new version and tag of the packages whose old one titles the newest release: several
+    of those released, or the root's own package alone (the members share its changelog)."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None
@@ -340,6 +341,9 @@ def _main_line(
     line = [p for p in released if same_version(versions[p.name][0], old)]
     new = {versions[p.name][1] for p in line}
     tags = {workspace.tag_for(p, versions[p.name][1]) for p in line}
-    if len(line) < 2 or len(new) != 1 or len(tags) != 1 or len(line) == len(released):
+    root = [p.directory for p in released] == [workspace.root]
+    if not root and (len(line) < 2 or len(line) == len(released)):
         return None  # one package, or all of them: the rules above decide
+    if not line or len(new) != 1 or len(tags) != 1:
+        return None
     return new.pop(), tags.pop()

@@ -1055,17 +1055,23 @@ def test_a_changelog_in_a_form_relnox_does_not_write_is_said_so_by_the_bump(
     ) in plan.notes
 
 
+@pytest.mark.parametrize("members", ["", "plug"])
 def test_the_section_of_a_release_made_ready_and_never_made_is_the_next_ones(
-    tmp_path: Path,
+    tmp_path: Path, members: str
 ) -> None:
     """1.0.0 tagged; a release commit moved the files to 1.0.1 and wrote ``## 1.0.1`` over its
     entries, and no tag ever released 1.0.1; the next bump, to 1.0.2, retitles that section
-    1.0.2's (it said "no Unreleased section" and left 1.0.1 as if released)."""
+    1.0.2's (it said "no Unreleased section" and left 1.0.1 as if released). The same for
+    the root package of a workspace whose members have no changelog of their own."""
     from tests.shapes import commit
 
     log = "# History\n\n## 1.0.1\n\n- Fix.\n\n## 1.0.0\n\n- First.\n"
-    root = repo(tmp_path / "r", {"pyproject.toml": project("lib", "1.0.0")}, tags=["v1.0.0"])
-    commit(root, {"pyproject.toml": project("lib", "1.0.1"), "CHANGELOG.md": log})
+    workspace = f'\n[tool.uv.workspace]\nmembers = ["{members}"]\n' if members else ""
+    files = {"pyproject.toml": project("lib", "1.0.0") + workspace}
+    if members:
+        files[f"{members}/pyproject.toml"] = project(members, "0.3.0")
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    commit(root, {"pyproject.toml": project("lib", "1.0.1") + workspace, "CHANGELOG.md": log})
     commit(root, {"fix.txt": "1"})
-    out = run_relnox("bump", "--to", "1.0.2", "--dry-run", cwd=root, check=True).stdout
+    out = run_relnox("bump", "--to", "1.0.2", "-p", "lib", "--dry-run", cwd=root, check=True).stdout
     assert "-## 1.0.1\n+## 1.0.2" in out
