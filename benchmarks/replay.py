@@ -53,7 +53,8 @@ VENDORED |= {"patched", "_patched"}
 # ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module),
 # and an example program's own (``examples/tool.py``'s ``__version__``)
 TESTS = {"test", "tests", "testing", "example", "examples"}
-UNKNOWN = re.compile(r"unknown package '([^']+)'")
+# a package relnox does not know, or knows as not released (a project no workspace file names)
+UNKNOWN = re.compile(r"unknown package '([^']+)'|'([^']+)' \([^)]*\) is not released")
 
 
 def git(repo: Path, *args: str) -> str:
@@ -533,9 +534,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 while (
                     isinstance(result, str)
                     and (unknown := UNKNOWN.search(result))
-                    and unknown[1] in run
+                    and (name := unknown[1] or unknown[2]) in run
                 ):
-                    at = run.index(unknown[1])  # a file of no package relnox knows: drop it
+                    at = run.index(name)  # a file of no package relnox releases: drop it
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
                 label = " ".join(run[: run.index("-p")] if "-p" in run else run)
