@@ -53,7 +53,8 @@ VENDORED |= {"patched", "_patched"}
 # ... and a test suite's data (``version="2.4.0"`` given to a fake project in a test module),
 # and an example program's own (``examples/tool.py``'s ``__version__``)
 TESTS = {"test", "tests", "testing", "example", "examples"}
-UNKNOWN = re.compile(r"unknown package '([^']+)'")
+# a package relnox does not know, or knows as not released (a project no workspace file names)
+UNKNOWN = re.compile(r"unknown package '([^']+)'|'([^']+)' \([^)]*\) is not released")
 
 
 def git(repo: Path, *args: str) -> str:
@@ -189,6 +190,14 @@ def release_commits(
                 lines.setdefault(current, Counter())[line[1:]] += step
         changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
         changed.discard("/dev/null")
+        # a file whose literal moved from ``old`` to another version (another package of the
+        # same number released to 0.3.0 beside this one's 0.2.2): that package's release
+        changed -= {
+            path
+            for other, paths in news.items()
+            if other != new
+            for path in paths & olds[old] - news[new]
+        }
         # a package never uploaded makes no release: its version file moving with the others'
         # (a code generator's, set to 0.0.0 later) is none relnox would make
         changed = {path for path in changed if owner(repo, commit, path) != ""}
@@ -439,12 +448,33 @@ def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str
     return commits[high]
 
 
+def tagged_in(repo: Path, version: str, paths: set[str]) -> bool:
+    """Whether a tag naming ``version`` holds it in one of ``paths``: a release of these files
+    (another package's tag of the same number, ``0.4.2`` of the root's, releases none of a
+    member that moves without tags of its own)."""
+    wanted = parse(version)
+    for tag in git(repo, "tag").split():
+        if wanted is None or tag_version(tag) != wanted:
+            continue
+        for path in sorted(paths):
+            try:
+                text = git(repo, "show", f"{tag}:{path}")
+            except subprocess.CalledProcessError:
+                continue
+            if any(
+                (m := literal(f"+{line}", path)) and parse(m[2]) == wanted
+                for line in text.splitlines()
+            ):
+                return True
+    return False
+
+
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
     named = {tag_version(tag) for tag in git(repo, "tag").split()}
     written = parse(new)
     final = written is not None and not written.is_prerelease and written.local is None
-    if not from_tags and final and parse(old) in named and parse(new) not in named:
+    if not from_tags and final and parse(new) not in named and tagged_in(repo, old, real):
         return f"skip: no tag released {new} (the next version written ahead of its release)"
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
@@ -504,9 +534,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 while (
                     isinstance(result, str)
                     and (unknown := UNKNOWN.search(result))
-                    and unknown[1] in run
+                    and (name := unknown[1] or unknown[2]) in run
                 ):
-                    at = run.index(unknown[1])  # a file of no package relnox knows: drop it
+                    at = run.index(name)  # a file of no package relnox releases: drop it
                     run = run[: at - 1] + run[at + 1 :]
                     result = relnox(where, run)
                 label = " ".join(run[: run.index("-p")] if "-p" in run else run)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from relnox.bump.changelog_links import line_end, release_links
 from relnox.bump.changelog_route import unreleased_lines
@@ -29,6 +30,9 @@ from relnox.project.changelog import (
     sections,
 )
 from relnox.versions.arithmetic import maybe_version, same_version
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 #: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
 _INLINE_COMPARE = re.compile(
@@ -166,15 +170,24 @@ def _status_below(text: str, version: str) -> str | None:
     return lead + spelled + tail
 
 
-def release_pending(text: str, title: str, day: date) -> str | None:
-    """:func:`release_status`, a newest pending section of a lower version renamed first."""
+def release_pending(
+    text: str, title: str, day: date, untagged: frozenset[Version] = frozenset()
+) -> str | None:
+    """:func:`release_status`, a newest pending section of a lower version renamed first: one
+    its text says is not out, or one of ``untagged`` (the files' version, which no tag of the
+    package released: a release made ready and never made, whose entries ``title`` takes)."""
     status = release_status(text, title, day)
     newest = pending_newest(text)
+    first = next(iter(sections(text)), None) if newest is None and untagged else None
+    never = bool(
+        first and len(first.versions) == 1 and maybe_version(first.versions[0][1]) in untagged
+    )
+    newest = first if never else newest
     if status is None and newest is not None:
         name, old = newest.versions[0]
         lines = text.splitlines(keepends=True)
         older, new = maybe_version(old), maybe_version(title)
-        dev = older is not None and older.is_devrelease
+        dev = older is not None and (older.is_devrelease or never)
         if (
             name is None
             and older is not None

@@ -38,6 +38,8 @@ from relnox.project.workspace import Package, Workspace
 from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from relnox.bump.plan import Files
 
 
@@ -112,7 +114,7 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         if section is None:
             dated = (
-                release_pending(text, title, today)
+                release_pending(text, title, today, _untagged(selected, logs, path, versions))
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
@@ -224,6 +226,22 @@ def changelog_edits(
     return notes
 
 
+def _untagged(
+    selected: Sequence[Package],
+    logs: Mapping[str, Path],
+    path: Path,
+    versions: Mapping[str, tuple[str, str]],
+) -> frozenset[Version]:
+    """The versions the packages released into the changelog at ``path`` are at which no tag
+    of theirs released, while tags released others: a release made ready and never made."""
+    found = set()
+    for pkg in selected:
+        old = maybe_version(versions[pkg.name][0])
+        if old is not None and logs[pkg.name] == path and pkg.tags and pkg.tags.released:
+            found |= {old} - pkg.tags.released
+    return frozenset(found)
+
+
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
     """The title of one section for ``released``: each package and its version, or, for
     many packages at one version, that version alone (70 names are no heading)."""
@@ -314,7 +332,8 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose old one titles the newest release."""
+    """The new version and tag of the packages whose old one titles the newest release: several
+    of those released, or the root's own package alone (the members share its changelog)."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None
@@ -322,6 +341,9 @@ def _main_line(
     line = [p for p in released if same_version(versions[p.name][0], old)]
     new = {versions[p.name][1] for p in line}
     tags = {workspace.tag_for(p, versions[p.name][1]) for p in line}
-    if len(line) < 2 or len(new) != 1 or len(tags) != 1 or len(line) == len(released):
+    root = [p.directory for p in released] == [workspace.root]
+    if not root and (len(line) < 2 or len(line) == len(released)):
         return None  # one package, or all of them: the rules above decide
+    if not line or len(new) != 1 or len(tags) != 1:
+        return None
     return new.pop(), tags.pop()

@@ -315,6 +315,12 @@ def _measure(
     )
 
 
+def _release_above(version: Version, current: Version) -> bool:
+    """Whether ``version``'s release is above ``current``'s, as PEP 440 compares them: padded
+    with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
+    return Version(version.base_version) > Version(current.base_version)
+
+
 def _left_behind(
     member: Member,
     found: Sequence[tuple[Version, str]],
@@ -330,7 +336,7 @@ def _left_behind(
     current = member.current
     if member.vcs or current is None:
         return set(), set(), None
-    above = sorted((v, t) for v, t in merged if v.release > current.release)
+    above = sorted((v, t) for v, t in merged if _release_above(v, current))
     if not above:
         return _pres_left_behind(member, current, found, tags, show_files)
     on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
@@ -346,7 +352,7 @@ def _left_behind(
     named = ", ".join(t for _v, t in above[-3:])
     line_tag = max(on_line)[1]
     series = ".".join(map(str, current.release[:2]))
-    if any(v.release > current.release and t not in tags.merged for v, t in found):
+    if any(_release_above(v, current) and t not in tags.merged for v, t in found):
         return (
             left,
             set(),
@@ -378,7 +384,7 @@ def _pres_left_behind(
     in HEAD's history, which their files said, while the files say a version below a release
     of their own made before them (``v0.2.0rc2`` from a branch, the files back at 0.1.0.dev0
     after ``v0.1.0rc1``): withdrawn, so a bump continues the files' line."""
-    above = sorted((v, t) for v, t in found if v.release > current.release)
+    above = sorted((v, t) for v, t in found if _release_above(v, current))
     first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
     before = [
         (v, t)
@@ -786,7 +792,8 @@ class TagReading:
         """A package without tags released under its siblings' bare tags at versions of its own:
         its file names a version, not the tag's, at each of the newest :data:`CARRIED_READ`,
         which rose at one of them at least and never went down (its last release: the first
-        of them that said its newest)."""
+        of them that said its newest). A package whose own tags stopped below those versions
+        (``sim-7.1.0``, then 8.0.0 at the root's ``3.0.0``) is released under them since."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f
@@ -797,6 +804,9 @@ class TagReading:
             and f.last is not None
             and "{" not in f.convention.format.removesuffix("{version}")
         }
+        if len(carriers) > 1:  # the one tagging now: a member's own that stopped carries none
+            when = {f: self.tags.dates.get(str(c.last_tag), 0) for f, c in carriers.items()}
+            carriers = {f: c for f, c in carriers.items() if when[f] == max(when.values())}
         if len(carriers) != 1:
             return facts
         ((shape, carrier),) = carriers.items()
@@ -813,7 +823,7 @@ class TagReading:
         for member in members:
             fact = facts[member.name]
             rules = (member.configured, member.match, member.regex, member.version_file)
-            if fact.count or fact.problem is not None or fact.convention.format == shape:
+            if fact.problem is not None or fact.convention.format == shape:
                 continue
             if member.vcs or any(rule is not None for rule in rules[:3]) or rules[3] is None:
                 continue
@@ -830,18 +840,20 @@ class TagReading:
                 if member.current == versions[0]:  # the line, nor since
                     out[member.name] = replace(fact, stayed=tuple(t for _, t in said))
                 continue
+            if fact.count and (fact.highest is None or versions[-1] <= fact.highest):
+                continue  # its own tags go on, or reach as high: released under them
             last, tag = next((v, t) for v, t in reversed(said) if v == versions[0])
             if member.current is not None and member.current < last:
                 continue  # its files went back below what it released: read nothing
-            why = (
-                f"no tags of its own; released under the tags {shape}: its {rules[3]} says "
-                f"{last} at {tag}"
+            since = (
+                f"no tags of its own since {fact.last_tag}" if fact.count else "no tags of its own"
             )
+            why = f"{since}; released under the tags {shape}: its {rules[3]} says {last} at {tag}"
             out[member.name] = TagFacts(
                 replace(fact.convention, evidence=why),
                 highest=last,
                 highest_tag=tag,
-                released=frozenset(v for v, _ in said),
+                released=fact.released | {v for v, _ in said},
                 last=last,
                 last_tag=tag,
                 carried=tuple({v: t for v, t in said}.items()),  # each at its first tag

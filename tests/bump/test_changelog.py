@@ -1071,3 +1071,25 @@ def test_a_rest_changelog_underlined_with_backticks_is_read_alike_by_doctor_and_
     assert "CHANGELOG.rst has a section for 1.2.0" in checked.stdout, checked.stdout
     bumped = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True)
     assert "-1.3.0 (unreleased)\n+1.3.0 (" in bumped.stdout, bumped.stdout
+
+
+@pytest.mark.parametrize("members", ["", "plug"])
+def test_the_section_of_a_release_made_ready_and_never_made_is_the_next_ones(
+    tmp_path: Path, members: str
+) -> None:
+    """1.0.0 tagged; a release commit moved the files to 1.0.1 and wrote ``## 1.0.1`` over its
+    entries, and no tag ever released 1.0.1; the next bump, to 1.0.2, retitles that section
+    1.0.2's (it said "no Unreleased section" and left 1.0.1 as if released). The same for
+    the root package of a workspace whose members have no changelog of their own."""
+    from tests.shapes import commit
+
+    log = "# History\n\n## 1.0.1\n\n- Fix.\n\n## 1.0.0\n\n- First.\n"
+    workspace = f'\n[tool.uv.workspace]\nmembers = ["{members}"]\n' if members else ""
+    files = {"pyproject.toml": project("lib", "1.0.0") + workspace}
+    if members:
+        files[f"{members}/pyproject.toml"] = project(members, "0.3.0")
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    commit(root, {"pyproject.toml": project("lib", "1.0.1") + workspace, "CHANGELOG.md": log})
+    commit(root, {"fix.txt": "1"})
+    out = run_relnox("bump", "--to", "1.0.2", "-p", "lib", "--dry-run", cwd=root, check=True).stdout
+    assert "-## 1.0.1\n+## 1.0.2" in out

@@ -284,3 +284,44 @@ def test_a_version_string_that_is_not_the_packages_version_says_no_release(
     repo.commit({"work.txt": "1"})
     assert _last_tags(repo.root) == {"lib": ("v1.0.0", "v1.0.0")}
     assert "lib: 1.0.1 -> 1.0.2" in _dry_run(repo.root, "--part", "patch")
+
+
+def test_a_tag_padded_with_a_zero_is_the_release_the_files_say(tmp_path: Path) -> None:
+    """Releases tagged ``0.9.43.0``, ``0.9.44.0`` while the files say ``0.9.44``: the same
+    version (PEP 440 pads with zeros), so 0.9.44.0 is the last release, not one the files
+    went back from (it was named withdrawn and 0.9.43.0 taken as the last)."""
+    repo = History(tmp_path / "r", {"pyproject.toml": project("lib", "0.9.43")})
+    git(repo.root, "tag", "0.9.43.0")
+    repo.commit({"pyproject.toml": project("lib", "0.9.44")}, "0.9.44.0")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"lib": ("0.9.44.0", "0.9.44.0")}
+    out = _dry_run(repo.root, "--part", "patch")
+    assert "lib: 0.9.44 -> 0.9.45" in out and "withdrawn" not in out
+
+
+def test_a_member_that_left_its_own_tags_for_the_roots_is_released_under_them(
+    tmp_path: Path,
+) -> None:
+    """A member released under its own ``sim-7.x`` tags, then at versions of its own (8.0.0,
+    8.1.0, 8.2.0) under the root's ``3.x.0`` tags: its last release is 3.2.0's 8.2.0, not
+    sim-7.1.0 (plan counted every commit since that one), and the next is 8.2.1."""
+    members = '\n[tool.uv.workspace]\nmembers = ["sim"]\n'
+    repo = History(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("core", "2.0.0") + members,
+            "sim/pyproject.toml": project("sim", "7.0.0"),
+        },
+    )
+    git(repo.root, "tag", "2.0.0")
+    git(repo.root, "tag", "sim-7.0.0")
+    repo.commit({"sim/pyproject.toml": project("sim", "7.1.0")}, "sim-7.1.0")
+    for minor in (0, 1, 2):
+        files = {
+            "pyproject.toml": project("core", f"3.{minor}.0") + members,
+            "sim/pyproject.toml": project("sim", f"8.{minor}.0"),
+        }
+        repo.commit(files, f"3.{minor}.0")
+    repo.commit({"work.txt": "1"})
+    assert _last_tags(repo.root) == {"core": ("3.2.0", "3.2.0"), "sim": ("3.2.0", "3.2.0")}
+    assert "sim: 8.2.0 -> 8.2.1" in _dry_run(repo.root, "--part", "patch")
