@@ -75,7 +75,7 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
             note = (
                 f"{rel(member.primary.path, workspace.root)} ({entry.name}) is not released "
                 f"but said each release's version at {', '.join(reversed(tags))}, so a bump "
-                f"moves it with {', '.join(packages[i].name for i, _ in moved)}; "
+                f"moves it with {shortlist([packages[i].name for i, _ in moved])}; "
                 '[tool.relnox] unreleased-versions = "keep" leaves it'
             )
             notes.append(note)
