@@ -120,7 +120,7 @@ def _value(parts: Parts, cut: int) -> str:
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
-    if found is None and name in (None, "version_info") and (info := _info(text)) is not None:
+    if found is None and name in (None, *INFO_NAMES) and (info := _info(text)) is not None:
         return info[1]
     return None if found is None else _value(*found[2:])
 
@@ -141,13 +141,15 @@ NAMED = (
 )
 
 
-#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple) beside ``__version__``:
-#: ``sys.version_info``'s shape, its release level spelled as Python spells its own
+#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple; or ``__version_info__``)
+#: beside ``__version__``: ``sys.version_info``'s shape, its release level spelled as Python
+#: spells its own
 #: (or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads: the
 #: level ``rc`` where the module does not spell it ``candidate``)
+INFO_NAMES = ("version_info", "__version_info__")
 LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 INFO = re.compile(
-    r"^(?P<name>version_info)[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
+    rf"^(?P<name>{'|'.join(INFO_NAMES)})[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
     r"|^(?P<upper>VERSION)[ \t]*=[ \t]*\((?P<tuple>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
     r"(?=[\s\S]*^__version__[ \t]*=[ \t]*\w+\([ \t]*VERSION[ \t]*\)[ \t]*(?:#.*)?$)",
     re.M,
@@ -197,7 +199,10 @@ def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     its development number, where it has one."""
     parsed = pep440(path, new)
     levels = {short: level for level, short in LEVELS.items()}
-    levels["rc"] = "candidate" if "candidate" in text else "rc"
+    # a candidate's level as the module spells it: "candidate" where it says so, or where a
+    # version_info (Python's own shape) says neither; "rc" else
+    python_shaped = _group(found) == "parts" and not re.search(r"""(['"])rc\1""", text)
+    levels["rc"] = "candidate" if "candidate" in text or python_shaped else "rc"
     counted = _dev_number(text) is not None or parsed.dev is None
     if not counted or parsed.post is not None or parsed.epoch or parsed.local:
         raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
@@ -224,7 +229,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
             return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
     info = (
         _info(text)
-        if found is None and parts is None and name in (None, "version_info", "__version__")
+        if found is None and parts is None and name in (None, *INFO_NAMES, "__version__")
         else None
     )
     if info is not None:
@@ -237,7 +242,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
     as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
-    info = _info(text) if name in ("version_info", "VERSION") else None
+    info = _info(text) if name in (*INFO_NAMES, "VERSION") else None
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
     found = _found(text, name)
