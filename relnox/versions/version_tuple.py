@@ -156,6 +156,10 @@ INFO = re.compile(
 )
 
 
+#: ``__version__ = __version_info__.__version__``: made of the whole ``__version_info__``
+_WHOLE = re.compile(r"^__version__[ \t]*=[^\r\n#]*\b__version_info__\b(?![ \t]*\[)", re.M)
+
+
 #: ``__version__ = make(*version_info, _dev)``: a development number given beside it
 _DEV_BESIDE = re.compile(
     r"^__version__[ \t]*=[ \t]*\w+\([ \t]*\*version_info[ \t]*,[ \t]*(?:\w+[ \t]*=[ \t]*)?"
@@ -178,6 +182,8 @@ def _info(text: str) -> tuple[re.Match[str], str] | None:
     """The ``version_info`` assignment of ``text`` and the version its five parts make (and
     the development number beside them, :func:`_dev_number`)."""
     found = INFO.search(text) if "__version__" in text else None
+    if found is not None and found["name"] == "__version_info__" and not _WHOLE.search(text):
+        return None  # "%d.%d.%d" % __version_info__[:3]: the level is not the version's
     value = literal_tuple(found[_group(found)]) if found else None
     if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
         return None
