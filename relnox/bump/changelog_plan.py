@@ -29,7 +29,7 @@ from relnox.project.changelog import (
     unreleased_aside,
 )
 from relnox.project.changelog_file import changelog_in, changelog_of
-from relnox.project.changelog_rule import changelog_kept, retitled
+from relnox.project.changelog_rule import changelog_kept, left_unreleased, retitled
 from relnox.project.changesets import changesets
 from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
@@ -111,6 +111,13 @@ def changelog_edits(
             notes.append(f"note: {rel} is {kept}")
             return
         text = files.get(path)
+        if (left := left_unreleased(workspace, path, text, selected)) is not None:
+            notes.append(
+                f"note: {rel}: its Unreleased section, below the releases, was there as it is "
+                f"at {' and '.join(left)}, which left it: it is the history's, not {title}'s; "
+                f"write {title}'s section by hand"
+            )
+            return
         section = find_section(text, UNRELEASED)
         if section is None:
             dated = (

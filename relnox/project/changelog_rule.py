@@ -103,3 +103,29 @@ def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> s
     if text is None or find_section(text, UNRELEASED) is not None:
         return None
     return pkg.tags.last_tag if find_section(text, str(pkg.tags.last)) is not None else None
+
+
+def left_unreleased(
+    workspace: Workspace, path: Path, text: str, released: Sequence[Package]
+) -> list[str] | None:
+    """The last two release tags at which ``path`` held its Unreleased section, one below
+    the newest release, with the entries it holds now: each release left them (a project
+    this one continues, its unreleased entries kept as history), so they are not the next
+    release's either; ``None`` else."""
+    from relnox.project.changelog import UNRELEASED, find_section, sections
+
+    section = find_section(text, UNRELEASED)
+    newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    if section is None or not section.body or newest is None or newest.line > section.line:
+        return None
+    if not git.is_repo(workspace.root):
+        return None
+    top = git.toplevel(workspace.root).resolve()
+    for pkg in (p for p in released if changelog_of(workspace, p) == path):
+        tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)][:2]
+        said = git.show_files(workspace.root, [(t, rel(path.resolve(), top)) for t in tags])
+        then = [find_section(t, UNRELEASED) if t else None for t in said]
+        if len(tags) == 2 and all(s is not None and s.body == section.body for s in then):
+            return tags
+        return None
+    return None

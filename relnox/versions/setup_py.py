@@ -191,11 +191,12 @@ def setup_py_text_name(directory: Path) -> str | None:
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call (or several alike), a ``**metadata`` spread
     of a module-level ``dict(...)`` or ``{...}`` read; ``None`` without a single call, or
-    (``every``) when another spread hides some."""
+    (``every``) when another spread hides some. With ``every``, several calls (one in each
+    branch) pass the keywords of them all."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
     if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
         calls = calls[:1]
-    if len(calls) != 1:
+    if not calls or (len(calls) > 1 and not every):
         return None
     dicts = dict(name_assignments(tree))
     for part in ast.walk(tree):  # kwargs["long_description"] = ...: filled in later
@@ -214,7 +215,7 @@ def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr]
         if stored:
             dicts.pop(getattr(getattr(part, "value", None), "id", ""), None)
     found: dict[str, ast.expr] = {}
-    for keyword in calls[0].keywords:
+    for keyword in (keyword for call in calls for keyword in call.keywords):
         if keyword.arg is not None:
             found[keyword.arg] = keyword.value
             continue

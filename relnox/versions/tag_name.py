@@ -52,6 +52,8 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
         found = split_tag(model) if model is not None else None
         if model is not None and found is not None:  # zero-padded as its tags: v24.06.01
             text = padded_like(text, model[len(found[0]) :])
+        if tags.dated in ("padded", "short-padded"):  # its month and day two wide: 2026.07.04
+            text = padded_like(text, "1.01.01")
         parsed = maybe_version(text) if convention.short_zero else None
         if parsed is not None and str(parsed) == text and len(parsed.release) == 3:
             text = text.removesuffix(".0")  # v2.10 for 2.10.0

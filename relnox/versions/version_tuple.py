@@ -120,7 +120,7 @@ def _value(parts: Parts, cut: int) -> str:
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
-    if found is None and name in (None, "version_info") and (info := _info(text)) is not None:
+    if found is None and name in (None, *INFO_NAMES) and (info := _info(text)) is not None:
         return info[1]
     return None if found is None else _value(*found[2:])
 
@@ -141,17 +141,23 @@ NAMED = (
 )
 
 
-#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple) beside ``__version__``:
-#: ``sys.version_info``'s shape, its release level spelled as Python spells its own
+#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple; or ``__version_info__``)
+#: beside ``__version__``: ``sys.version_info``'s shape, its release level spelled as Python
+#: spells its own
 #: (or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads: the
 #: level ``rc`` where the module does not spell it ``candidate``)
+INFO_NAMES = ("version_info", "__version_info__")
 LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 INFO = re.compile(
-    r"^(?P<name>version_info)[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
+    rf"^(?P<name>{'|'.join(INFO_NAMES)})[ \t]*=[ \t]*\w*\((?P<parts>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
     r"|^(?P<upper>VERSION)[ \t]*=[ \t]*\((?P<tuple>[^()\r\n#]*)\)[ \t]*(?:#.*)?$"
     r"(?=[\s\S]*^__version__[ \t]*=[ \t]*\w+\([ \t]*VERSION[ \t]*\)[ \t]*(?:#.*)?$)",
     re.M,
 )
+
+
+#: ``__version__ = __version_info__.__version__``: made of the whole ``__version_info__``
+_WHOLE = re.compile(r"^__version__[ \t]*=[^\r\n#]*\b__version_info__\b(?![ \t]*\[)", re.M)
 
 
 #: ``__version__ = make(*version_info, _dev)``: a development number given beside it
@@ -176,6 +182,8 @@ def _info(text: str) -> tuple[re.Match[str], str] | None:
     """The ``version_info`` assignment of ``text`` and the version its five parts make (and
     the development number beside them, :func:`_dev_number`)."""
     found = INFO.search(text) if "__version__" in text else None
+    if found is not None and found["name"] == "__version_info__" and not _WHOLE.search(text):
+        return None  # "%d.%d.%d" % __version_info__[:3]: the level is not the version's
     value = literal_tuple(found[_group(found)]) if found else None
     if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
         return None
@@ -197,7 +205,10 @@ def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     its development number, where it has one."""
     parsed = pep440(path, new)
     levels = {short: level for level, short in LEVELS.items()}
-    levels["rc"] = "candidate" if "candidate" in text else "rc"
+    # a candidate's level as the module spells it: "candidate" where it says so, or where a
+    # version_info (Python's own shape) says neither; "rc" else
+    python_shaped = _group(found) == "parts" and not re.search(r"""(['"])rc\1""", text)
+    levels["rc"] = "candidate" if "candidate" in text or python_shaped else "rc"
     counted = _dev_number(text) is not None or parsed.dev is None
     if not counted or parsed.post is not None or parsed.epoch or parsed.local:
         raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
@@ -224,7 +235,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
             return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
     info = (
         _info(text)
-        if found is None and parts is None and name in (None, "version_info", "__version__")
+        if found is None and parts is None and name in (None, *INFO_NAMES, "__version__")
         else None
     )
     if info is not None:
@@ -237,7 +248,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
     as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
-    info = _info(text) if name in ("version_info", "VERSION") else None
+    info = _info(text) if name in (*INFO_NAMES, "VERSION") else None
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
     found = _found(text, name)

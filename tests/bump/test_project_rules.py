@@ -347,3 +347,38 @@ def test_sphinx_s_short_version_moves_to_each_release_s_major_minor(tmp_path: Pa
     run_relnox("check-versions", cwd=root, check=True)
     run_relnox("bump", "--part", "minor", cwd=root, check=True)
     assert (root / "docs/conf.py").read_text() == conf.replace("'4.7'", "'4.8'")
+
+
+FORMER = (
+    "# Changelog\n\n{newer}## {old}\n\n- old\n\n"
+    "## Unreleased changes in the former project\n\n- left over\n\n"
+    "## History of the former project\n\n- older\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("1.2.2", "1.2.3"), ("2026.07.04", "2026.08.19")], ids=["semver", "dated"]
+)
+def test_an_unreleased_section_below_the_releases_that_releases_left_is_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    """Newest first, an Unreleased section far below the newest release, as it was at the
+    last two releases (each left it: the entries of a project this one continues): it is
+    the history's, not the next release's. The bump leaves the changelog and says so. Dated
+    releases tagged zero-padded (2026.07.04) are found by their tags as they were spelled."""
+    dated = old.startswith("2026")
+    _on(monkeypatch, "2026-07-04")
+    files = {
+        "pyproject.toml": project("clpkg", old),
+        "CHANGELOG.md": FORMER.format(newer="", old=old),
+    }
+    root = repo(tmp_path / "r", files, [old if dated else f"v{old}"])
+    _on(monkeypatch, "2026-08-19")
+    log = FORMER.format(newer=f"## {new}\n\n- fix\n\n", old=old)
+    changed = {"pyproject.toml": project("clpkg", new), "CHANGELOG.md": log}
+    commit(root, changed, new if dated else f"v{new}")
+    commit(root, {"src.py": "x = 1\n"})
+    done = run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "CHANGELOG.md").read_text() == log
+    tags = f"{new} and {old}" if dated else f"v{new} and v{old}"
+    assert f"was there as it is at {tags}" in done.stdout + done.stderr

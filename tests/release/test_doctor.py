@@ -713,6 +713,21 @@ def test_metadata_split_between_setup_cfg_and_setup_py_is_read_from_both(tmp_pat
     )
     row = {r.check: r for r in doctor(root).checks}["metadata legacy"]
     assert row.status == WARN and "setup.py declares the metadata in code" in row.detail
+    # a setup() in each branch (with its C extension, or pure): each passes what it names
+    branches = (
+        "import os\nfrom setuptools import Extension, setup\n"
+        "if os.environ.get('PURE'):\n    setup()\nelse:\n"
+        "    setup(ext_modules=[Extension('legacy._speedups', ['legacy/_speedups.c'])])\n"
+    )
+    metadata = (
+        "[metadata]\nname = legacy\nversion = 2.0.1\ndescription = Legacy.\n"
+        "long_description = file: README.md\nlicense = MIT\n\n[options]\npython_requires = >=3.9\n"
+    )
+    (root / "setup.py").write_text(branches, encoding="utf-8")
+    (root / "setup.cfg").write_text(metadata, encoding="utf-8")
+    assert {r.check: r for r in doctor(root).checks}["metadata legacy"].status == OK
+    (root / "setup.py").write_text(branches.replace("setup()", "setup(description='Pure.')"))
+    assert {r.check: r for r in doctor(root).checks}["metadata legacy"].status == OK
 
 
 @pytest.mark.parametrize(

@@ -200,3 +200,42 @@ def test_a_version_tuple_is_released_in_the_spelling_of_its_history(tmp_path: Pa
     assert (root / "acme/__init__.py").read_text() == VERSION_CALL.format('2, 1, 0, "final", 0')
     tagged = run_relnox("tag", "--dry-run", cwd=root, check=True).stdout
     assert "v2.1" in tagged and "v2.1.0" not in tagged
+
+
+DUNDER_INFO = (
+    "from typing import NamedTuple\n\n\n"
+    "class version_info(NamedTuple):\n"
+    "    major: int\n    minor: int\n    micro: int\n    releaselevel: str\n    serial: int\n\n"
+    "    @property\n"
+    "    def __version__(self):\n"
+    '        level = "" if self.releaselevel == "final" else self.releaselevel[0]\n'
+    '        level = ("r" if level == "c" else "") + level\n'
+    '        return f"{{self.major}}.{{self.minor}}.{{self.micro}}" + (\n'
+    '            f"{{level}}{{self.serial}}" if level else ""\n'
+    "        )\n\n\n"
+    "__version_info__ = version_info({})\n"
+    "__version__ = __version_info__.__version__\n"
+)
+
+
+def test_a_dunder_version_info_the_version_is_read_from_is_the_version(tmp_path: Path) -> None:
+    """flit reads ``__version__ = __version_info__.__version__``, a property of the
+    ``sys.version_info``-shaped ``__version_info__ = version_info(3, 3, 0, "beta", 1)``:
+    that call is the version (3.3.0b1), read and written in its five parts."""
+    flit = '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n'
+    files = {
+        "pyproject.toml": f'[project]\nname = "acme"\ndescription = "A"\ndynamic = ["version"]\n\n{flit}',
+        "acme/__init__.py": DUNDER_INFO.format('3, 3, 0, "beta", 1'),
+    }
+    root = repo(tmp_path / "dunder", files, tags=["3.3.0a1"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("3.3.0b1", "acme/__init__.py")
+    for ask, spelled in (
+        (["--pre", "rc"], '3, 3, 0, "candidate", 1'),
+        (["--part", "release"], '3, 3, 0, "final", 0'),
+        (["--part", "patch"], '3, 3, 1, "final", 0'),
+    ):
+        run_relnox("bump", *ask, cwd=root, check=True)
+        assert (root / "acme/__init__.py").read_text() == DUNDER_INFO.format(spelled)
+    run_relnox("check-versions", cwd=root, check=True)
