@@ -318,7 +318,15 @@ def _measure(
 def _release_above(version: Version, current: Version) -> bool:
     """Whether ``version``'s release is above ``current``'s, as PEP 440 compares them: padded
     with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
-    return Version(version.base_version) > Version(current.base_version)
+    return _trimmed(version.release) > _trimmed(current.release)
+
+
+def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
+    """``release`` without its trailing zeros (PEP 440 pads the shorter release with them)."""
+    end = len(release)
+    while end > 1 and release[end - 1] == 0:
+        end -= 1
+    return release[:end]
 
 
 def _left_behind(
