@@ -5,6 +5,7 @@ newest bare tags (``[tool.relnox] packages`` decides otherwise)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
@@ -107,6 +108,7 @@ def released_elsewhere(
         return []
     from relnox.versions.vcs import PUBLISHES, workflow_texts
 
+    version_file = functools.cache(version_file)  # each project's places, found once for every line
     found = []
     # the top, the tags and every file asked at a tag read once, through one git process each
     with git.held(root) if git.on_path() else contextlib.nullcontext():
@@ -173,12 +175,13 @@ def _released_with(
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
 
     static = [VersionLocation(directory / "pyproject.toml", "toml", "", PYPROJECT_KEYS[0])]
-    where: list[VersionLocation] | None = None  # the work tree's version places, asked once
     matched: list[str] = []
     for tag, version in line:
         said = version_at(root, static, tag)
         if said is None:  # a version read from a file (by the backend, or setup.py), or a
-            where = version_file(directory) if where is None else where  # copy: at the tag
+            where = version_file(directory)  # copy: the work tree's places, at the tag
+            if not where:  # none: the tags below cannot say more
+                break
             said = next((v for loc in where if (v := version_at(root, [loc], tag))), None)
         if said is None:  # not there at that tag: a release made without it
             continue
