@@ -349,3 +349,22 @@ def test_a_tag_of_a_branch_without_the_package_is_no_release_of_it(tmp_path: Pat
     assert "maintenance" not in out and "1.0.0 are not its releases" in out
     assert _rows(repo.root, "packages")["acme"]["tag_format"] == "v{version}"
 
+
+def test_a_release_withdrawn_by_every_package_of_one_tag_is_one_warning(tmp_path: Path) -> None:
+    """Three packages released together under one tag: ``v1.0.0`` withdrawn for each of
+    them is one warning naming the three, not three lines saying the same."""
+
+    def files(version: str) -> dict[str, str]:
+        root = '[tool.uv.workspace]\nmembers = ["a", "b", "c"]\n\n[tool.relnox]\n'
+        found = {"pyproject.toml": root + 'tag-format = "v{version}"\n'}
+        return found | {f"{n}/pyproject.toml": project(f"kit-{n}", version) for n in "abc"}
+
+    repo = History(tmp_path / "r", files("0.7.0"))
+    git(repo.root, "tag", "v0.7.0")
+    repo.commit(files("1.0.0"), "v1.0.0")
+    repo.commit(files("0.7.0"), message="Revert 1.0")
+    repo.commit(files("0.7.1"), "v0.7.1")
+    said = run_relnox("packages", cwd=repo.root, check=True).stderr.splitlines()
+    assert [line.partition(": v1.0.0")[0] for line in said if "withdrawn" in line] == [
+        "warning: kit-a, kit-b, kit-c"
+    ]
