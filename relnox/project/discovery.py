@@ -460,9 +460,11 @@ def _notes(
     notes = outside_notes + tuple(skipped)
     if len(inferred) > NOTES_SHOWN:  # many: one note
         shown = shortlist([f"{relpath(d, root)}: {why}" for d, why in inferred.items()], sep="; ")
+        (below, *others) = {listed_below(root, d) for d in inferred}
         notes += (
-            f"{len(inferred)} projects below are released, though no workspace file lists "
-            f"them ({shown}); [tool.relnox] packages decides otherwise",
+            f"{len(inferred)} projects below are released, though "
+            f"{_listing(None if others else below, 'them')} ({shown}); "
+            "[tool.relnox] packages decides otherwise",
         )
     else:
         excludes = table(doc or {}, "tool", "uv", "workspace").get("exclude")
@@ -475,10 +477,7 @@ def _notes(
                 + (
                     "[tool.uv.workspace] exclude leaves it out"
                     if d.absolute() in excluded
-                    else f"only {below}/pyproject.toml, a workspace below the root, lists it "
-                    f"(relnox run in {below} reads that workspace alone)"
-                    if (below := listed_below(root, d))
-                    else "no workspace file lists it"
+                    else _listing(listed_below(root, d), "it")
                 )
                 if d != root
                 else f"pyproject.toml ({name_of(root, doc or {}) or 'the root project'}) is "
@@ -503,6 +502,17 @@ def _notes(
             'if it is released, add "." to [tool.relnox] packages',
         )
     return notes
+
+
+def _listing(below: str | None, them: str) -> str:
+    """Which workspace file lists projects released below the root: the workspace in folder
+    ``below``, or none."""
+    if below is None:
+        return f"no workspace file lists {them}"
+    return (
+        f"only {below}/pyproject.toml, a workspace below the root, lists {them} "
+        f"(relnox run in {below} reads that workspace alone)"
+    )
 
 
 def _development_root(root: Path, doc: Mapping[str, Any]) -> bool:

@@ -127,10 +127,10 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 def _at_last(version: str, last: Version) -> bool:
     """Whether ``version`` is the ``last`` release, the development toward it (``0.65b0.dev``
     beside ``0.65b0`` cut from a branch) or toward a later one (``1.2.1.dev1`` after
-    ``1.2.0``), or a candidate above it no tag released yet (the files went on to 1.3.0rc1):
-    not a maintenance line below it."""
+    ``1.2.0``, or ``1.2.0.99`` marking it in a fourth number), or a candidate above it no tag
+    released yet (the files went on to 1.3.0rc1): not a maintenance line below it."""
     parsed = maybe_version(version)
-    if parsed is not None and parsed.pre is not None and parsed.dev is None and parsed > last:
+    if parsed is not None and parsed.dev is None and parsed > last:
         return True
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))
@@ -275,14 +275,17 @@ def _copies_moved(
     written |= {str(req.path) for each in workspace.packages for req in each.requirements}
     written |= {str(each.pyproject) for each in workspace.packages}  # what a bump writes already
     written = {os.path.normpath(f) for f in written}
+    # a copy says the version as the package's own file spells it: Cargo's 0.4.0-dev.0
+    semver = pkg.primary is not None and pkg.primary.semver
+    spelled = pkg.primary.value if pkg.primary is not None and semver else pkg.version
     for path, line in sorted((found or {}).items()):
         where = Path(os.path.normpath(top / path))
         if str(where) in written or "lock" in where.name.lower() or not where.is_file():
             continue
         if where in workspace.changelogs:  # a member's, or the root's they share: the rule's
             continue
-        if (place := _saying(where, line, pkg.version)) is not None:
-            places.append(place)
+        if (place := _saying(where, line, spelled)) is not None:
+            places.append(replace(place, semver=semver))
     if not places:
         return [], ""
     names = ", ".join(rel(place.path, workspace.root) for place in places)

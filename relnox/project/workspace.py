@@ -190,7 +190,9 @@ class Workspace:
         found += _shared(
             [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
         )
-        found += [f"{p.name}: {p.tags.finding}" for p in self.packages if p.tags and p.tags.finding]
+        found += _shared(
+            [(pkg.name, pkg.tags.finding) for pkg in self.packages if pkg.tags and pkg.tags.finding]
+        )
         return tuple(found)
 
     def require_history(self, what: str) -> None:

@@ -27,6 +27,7 @@ from relnox.release.doctor_package import (
     OK,
     WARN,
     Check,
+    bumped_release,
     changelog_checks,
     metadata_checks,
     pin_checks,
@@ -172,6 +173,8 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
             "in [tool.relnox]",
         )
     coming = release_of(pkg.version)  # 2.4.0+dev is released as 2.4.0, tagged v2.4.0
+    if coming is not None:  # 0.14-dev as the bump releases it: 0.14.0 after 0.13.0
+        coming = bumped_release(ws, pkg, pkg.version, coming)
     if coming is not None and not git.tag_exists(ws.root, ws.tag_for(pkg, coming)):
         tag = f"{ws.tag_for(pkg, coming)} (the release of {pkg.version})"
     return Check(name, OK, f"{tag} not created yet; {convention}")

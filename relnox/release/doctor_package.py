@@ -477,7 +477,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         if read_section(path, coming, pkg.name):
             detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
             return Check(name, OK, detail)
-        wanted = _bumped_release(ws, pkg, wanted, coming)
+        wanted = bumped_release(ws, pkg, wanted, coming)
     final = final_of(wanted)
     if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
         detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
@@ -514,7 +514,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         return Check(name, OK, f"{pending[0]} {wanted}'s section on {pending[1]}")
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
-        after = _bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))
+        after = bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))
         return Check(
             name,
             missing,
@@ -540,10 +540,10 @@ def _release_page(
         page = find(version)
         if page is not None:
             return page, version
-    return None, _bumped_release(ws, pkg, wanted, coming) if coming else wanted
+    return None, bumped_release(ws, pkg, wanted, coming) if coming else wanted
 
 
-def _bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str:
+def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str:
     """The release the bump gives development version ``wanted`` (1.6.dev0 is released as
     1.6.0 when releases are so tagged): :func:`next_version`'s answer, else ``coming``."""
     at = replace(pkg, version=wanted)

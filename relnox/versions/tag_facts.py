@@ -686,21 +686,31 @@ class TagReading:
         return replace(measured, finding=found or None)
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
-        """``chosen`` without the spellings whose every tag the version file contradicts
-        (``name13`` at a commit saying 1.20.1) while it names another's two newest
-        (``name/1.21.0``), and the line that says so, or ``None``."""
+        """``chosen`` without the spellings at whose every tag the version file says another
+        version (``name13`` at a commit saying 1.20.1) or the package's folder is not there,
+        while the file names another's two newest (``name/1.21.0``), and the line that says
+        so, or ``None``."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
-        groups, show_files = self.groups, self.show_files
-        named = [  # a spelling whose two newest tags the file said at their commits
-            p
+        groups = self.groups
+        named = [  # a spelling whose two newest final tags the file said at their commits
+            p  # (a candidate may be tagged where the file says its final release already)
             for p in chosen
-            if len(groups[p]) >= 2
-            and all(self.names(member, t, v) for v, t in list(reversed(groups[p]))[:2])
+            if len(finals := [(v, t) for v, t in groups[p] if not v.is_prerelease]) >= 2
+            and all(self.names(member, t, v) for v, t in finals[-2:])
         ]
         if not named:
             return chosen, None
-        unsaid = [p for p in chosen if every_tag_contradicts(member, groups[p], show_files)]
+        # at each of its tags the file says another version, or the package's folder is not
+        # there at all (a tag of a branch that holds no such package)
+        unsaid = [
+            p
+            for p in chosen
+            if all(
+                self.contradicts(member, t, v) or self._elsewhere(member, t)
+                for v, t in list(reversed(groups[p]))[:CONTRADICTIONS_READ]
+            )
+        ]
         # a spelling whose every tag sits on the commit of an agreed one's tag of its version
         # (1.1.0 beside v1.1.0) spells the same releases: dropped without a word
         near = self.tags.nearness
@@ -715,6 +725,13 @@ class TagReading:
             f"version at their commit, as it says {agreed}'s; set tag-format in its "
             "[tool.relnox] if they are"
         )
+
+    def _elsewhere(self, member: Member, tag: str) -> bool:
+        """``member`` lives below the top and its folder is not there at ``tag`` (asked only
+        where its version file, already read, is not there either)."""
+        if not member.home or said_at([member], tag, self.show_files)[0] is not None:
+            return False
+        return self.show_files([(tag, member.home)])[0] is None
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
         """The finding when another spelling's tags came later and reach higher than new tags'."""

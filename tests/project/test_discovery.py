@@ -123,6 +123,16 @@ def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
     assert "though only python/pyproject.toml, a workspace below the root, lists it" in note
     assert "to read it" not in note  # relnox read it: the note says what is true
     assert "lists it (relnox run in python reads that workspace alone)" in note
+    # nine packages its workspace project requires: one note, saying the same of them all
+    names = [f"acme-p{n}" for n in range(9)]
+    deps = ", ".join(f'"{name}"' for name in names)
+    files = {
+        "python/pyproject.toml": f'[project]\nname = "ws"\nversion = "0.1.0"\n'
+        f'dependencies = [{deps}]\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        **{f"python/packages/{name}/pyproject.toml": project(name) for name in names},
+    }
+    (note,) = load_workspace(repo(tmp_path / "many", files)).notes
+    assert note.startswith("9 projects below are released, though only python/pyproject.toml")
 
 
 def test_a_root_project_no_backend_builds_is_said_left_out(tmp_path: Path) -> None:

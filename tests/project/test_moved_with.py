@@ -410,6 +410,10 @@ def test_a_candidate_no_tag_released_yet_moves_the_copies_of_its_final_release(
     commit(root, files("1.3.0rc1"), message="Release 1.3.0rc1")
     done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
     assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
+    # or to 1.2.0.99, a development marker spelled as a fourth number: the same
+    commit(root, files("1.2.0.99"), message="Start 1.3.0")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert ".github/workflows/release.yml" in json.loads(done.stdout)["files"]
 
 
 def test_the_note_on_several_moved_files_speaks_of_them(tmp_path: Path) -> None:
@@ -666,3 +670,31 @@ def test_a_file_that_said_only_releases_stays_at_a_bump_to_a_development_version
     assert f"{kept} 1.2.0.dev0, so a bump to a development version leaves it" in said, said
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "docs/help.txt" in json.loads(done.stdout)["files"]
+
+
+def test_a_crate_moved_with_a_maturin_package_is_found_in_cargo_s_spelling(
+    tmp_path: Path,
+) -> None:
+    """A maturin package in a subfolder reads its version from its Cargo.toml; the Rust
+    crate beside it said each release with it, and both say ``0.4.0-dev.0`` now (Cargo's
+    spelling of 0.4.0.dev0): the crate is a copy, written in Cargo's spelling."""
+
+    def files(version: str) -> dict[str, str]:
+        crate = '[package]\nname = "{0}"\nversion = "' + version + '"\nedition = "2021"\n'
+        return {
+            "core/Cargo.toml": crate.format("acme-core"),
+            "core/src/lib.rs": "",
+            "bindings/python/pyproject.toml": project("acme", None, backend="maturin"),
+            "bindings/python/Cargo.toml": crate.format("acme-python"),
+            "bindings/python/src/lib.rs": "",
+        }
+
+    root = repo(tmp_path / "rs", files("0.1.0"), tags=["v0.1.0"])
+    for n in (2, 3):
+        commit(root, files(f"0.{n}.0"), f"v0.{n}.0", message=f"Release 0.{n}.0")
+    commit(root, files("0.4.0-dev.0"), message="Start 0.4.0")
+    run_relnox("bump", "--part", "minor", "--allow-dirty", cwd=root, check=True)
+    assert (root / "core/Cargo.toml").read_text() == files("0.4.0")["core/Cargo.toml"]
+    git(root, "tag", "v0.4.0")
+    run_relnox("bump", "--to", "0.5.0.dev0", "--allow-dirty", cwd=root, check=True)
+    assert (root / "core/Cargo.toml").read_text() == files("0.5.0-dev.0")["core/Cargo.toml"]

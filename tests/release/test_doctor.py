@@ -1340,3 +1340,8 @@ def test_the_tag_a_development_version_waits_for_is_its_release_s(tmp_path: Path
     assert row.status == OK and row.detail.startswith(
         "v2.4.0 (the release of 2.4.0+dev) not created yet"
     ), row
+    # ``0.14-dev`` after ``0.13.0``: the bump releases it as 0.14.0, so it waits for v0.14.0
+    files = {"pyproject.toml": project("devline", "0.14-dev"), "devline/__init__.py": ""}
+    root = repo(tmp_path / "short", files, tags=["v0.13.0"])
+    [row] = [c for c in doctor(root).checks if c.check == "tags devline"]
+    assert row.detail.startswith("v0.14.0 (the release of 0.14-dev) not created yet"), row

@@ -325,3 +325,46 @@ def test_a_member_that_left_its_own_tags_for_the_roots_is_released_under_them(
     repo.commit({"work.txt": "1"})
     assert _last_tags(repo.root) == {"core": ("3.2.0", "3.2.0"), "sim": ("3.2.0", "3.2.0")}
     assert "sim: 8.2.0 -> 8.2.1" in _dry_run(repo.root, "--part", "patch")
+
+
+def test_a_tag_of_a_branch_without_the_package_is_no_release_of_it(tmp_path: Path) -> None:
+    """A C++ project with its Python package in ``python/``, released as ``v0.1.0`` and
+    ``v0.2.0`` (after ``v0.2.0rc1``, tagged where the file already said 0.2.0); a build
+    branch holding no ``python/`` at all was tagged ``1.0.0``. That tag is no release of
+    the package: new tags stay ``v{version}``, 0.2.1 is no maintenance release below
+    1.0.0, and one warning names the tag."""
+    version = "python/src/acme/_version.py"
+    dynamic = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme._version.__version__"}\n'
+    files = {"python/pyproject.toml": project("acme", None, backend="setuptools", extra=dynamic)}
+    repo = History(tmp_path / "r", {**files, version: '__version__ = "0.1.0"\n'})
+    git(repo.root, "tag", "v0.1.0")
+    repo.commit({version: '__version__ = "0.2.0"\n'}, "v0.2.0rc1")  # its file says 0.2.0
+    repo.commit({"python/README": "0.2.0\n"}, "v0.2.0")
+    git(repo.root, "checkout", "-q", "--orphan", "build")
+    git(repo.root, "rm", "-rqf", ".")
+    repo.commit({"BUILD": "cc_library()\n"}, "1.0.0")
+    git(repo.root, "checkout", "-q", "main")
+    out = _dry_run(repo.root, "--part", "patch", "--allow-dirty")
+    assert "acme: 0.2.0 -> 0.2.1" in out and "git tag -a -m" not in out
+    assert "maintenance" not in out and "1.0.0 are not its releases" in out
+    assert _rows(repo.root, "packages")["acme"]["tag_format"] == "v{version}"
+
+
+def test_a_release_withdrawn_by_every_package_of_one_tag_is_one_warning(tmp_path: Path) -> None:
+    """Three packages released together under one tag: ``v1.0.0`` withdrawn for each of
+    them is one warning naming the three, not three lines saying the same."""
+
+    def files(version: str) -> dict[str, str]:
+        root = '[tool.uv.workspace]\nmembers = ["a", "b", "c"]\n\n[tool.relnox]\n'
+        found = {"pyproject.toml": root + 'tag-format = "v{version}"\n'}
+        return found | {f"{n}/pyproject.toml": project(f"kit-{n}", version) for n in "abc"}
+
+    repo = History(tmp_path / "r", files("0.7.0"))
+    git(repo.root, "tag", "v0.7.0")
+    repo.commit(files("1.0.0"), "v1.0.0")
+    repo.commit(files("0.7.0"), message="Revert 1.0")
+    repo.commit(files("0.7.1"), "v0.7.1")
+    said = run_relnox("packages", cwd=repo.root, check=True).stderr.splitlines()
+    assert [line.partition(": v1.0.0")[0] for line in said if "withdrawn" in line] == [
+        "warning: kit-a, kit-b, kit-c"
+    ]
