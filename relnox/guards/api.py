@@ -4,7 +4,6 @@ The tag is read through ``git archive``: the working tree is never touched."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -16,8 +15,6 @@ from relnox import _proc as proc
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-
-logger = logging.getLogger("relnox")
 
 PARTS = ("patch", "minor", "major")
 

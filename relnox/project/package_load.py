@@ -223,7 +223,6 @@ _SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
 _SPHINX_SHORT = r"(?m)^version[ \t]*=[ \t]*(['\"])(?P<version>\d+\.\d+)\1[ \t]*(?:#.*)?$"
 CITATION = "CITATION.cff"
 _CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
-RELEASE_PLEASE = ".release-please-manifest.json"
 _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 
 
@@ -233,7 +232,7 @@ def _equal_copies(
     """Literal copies that say exactly ``version`` in files that hold other values too: the
     import package's other modules, release-please's manifest, ``CITATION.cff`` and Sphinx's
     ``conf.py``. One that says another version (a protocol's) is left alone."""
-    from relnox.versions.release_please import config_above, extra_files, manifest_entry
+    from relnox.versions.release_please import MANIFEST, config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
     for folder in dict.fromkeys(base / name for name in modules for base in roots):
@@ -251,7 +250,7 @@ def _equal_copies(
             elif version in [m["version"] for m in re.finditer(_PACKAGE_VERSION, text)]:
                 found.append(VersionLocation(path, "pattern", version, pattern=_PACKAGE_VERSION))
     tops = _names(directory)
-    pattern_files = [(RELEASE_PLEASE, _RELEASE_PLEASE_ROOT, False)]
+    pattern_files = [(MANIFEST, _RELEASE_PLEASE_ROOT, False)]
     pattern_files += [(CITATION, _CITATION_VERSION, False)]
     folders = sorted(top for top in tops or () if not top.startswith("."))
     pattern_files += [

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from relnox.tools.upload import Transport
 
 logger = logging.getLogger("relnox")
-
-Confirm = Callable[[str], bool]
 
 
 def plan_publish(

@@ -5,7 +5,6 @@ Nothing is written, fetched or locked."""
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,8 +40,6 @@ from relnox.versions.next_checks import stamped_reading
 from relnox.versions.sources import load_toml, stray_tag_hint, version_at
 from relnox.versions.tag_model import TagFacts, fires
 from relnox.versions.vcs import release_filters, stamps_version
-
-logger = logging.getLogger("relnox")
 
 
 @dataclass(frozen=True)

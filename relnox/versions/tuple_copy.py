@@ -12,7 +12,7 @@ from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
-from relnox.versions.version_tuple import literal_tuple, tuple_parts
+from relnox.versions.version_tuple import LEVELS, literal_tuple, tuple_parts
 
 #: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses or none (an INI
 #: file's ``current_version = 4, 7, 0, "alpha", 1``, written by bump-my-version's serialize)
@@ -42,10 +42,6 @@ def _parts(text: str) -> Parts | None:
     if rest and not isinstance(rest[0], str):
         return None
     return tuple(numbers), rest[0] if rest else None
-
-
-#: ``sys.version_info``'s release levels (and ``rc``), as PEP 440 writes them
-LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 
 
 def _levelled(value: tuple[object, ...]) -> bool:
