@@ -4,6 +4,7 @@ where it holds the version (a literal, a constant, a file or module it reads).""
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -188,6 +189,7 @@ def setup_py_text_name(directory: Path) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)  # of one tree (:func:`_tree`), read by several readers
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
     """The keywords of the one ``setup()`` call (or several alike), a ``**metadata`` spread
     of a module-level ``dict(...)`` or ``{...}`` read; ``None`` without a single call, or
@@ -259,7 +261,8 @@ def _named_files(
     ``os.path.join`` names) beside setup.py or in one of ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
-    for node in ast.walk(tree):
+    nodes = list(ast.walk(tree))  # walked once, read four times
+    for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             for alias in node.names:
                 if alias.name not in _VERSION_NAMES:
@@ -281,19 +284,17 @@ def _named_files(
             module = find_module(roots, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    texts = dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None)
+    texts = dict.fromkeys(s for n in nodes if (s := string(n)) is not None)
     # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``
     texts |= dict.fromkeys(
         "/".join(parts)
-        for n in ast.walk(tree)
+        for n in nodes
         if isinstance(n, ast.Call) and called(n) == "join"
         if len(parts := [t for a in n.args if (t := string(a)) is not None]) > 1
     )
     # a folder setup.py names too (``os.path.join(FOLDER, "version.txt")``), or the one above
     folders = [*folders, *(directory / t for t in texts if _plain(t) and (directory / t).is_dir())]
-    if ".." in texts or any(
-        getattr(n, "attr", getattr(n, "id", "")) == "pardir" for n in ast.walk(tree)
-    ):
+    if ".." in texts or any(getattr(n, "attr", getattr(n, "id", "")) == "pardir" for n in nodes):
         folders.append(directory.parent)  # ``os.path.join(here, os.pardir)``
     for text in texts:
         name = text.strip().removeprefix("./").strip("/")
@@ -398,7 +399,16 @@ def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
     try:
-        return parse(read_text(path), str(path)) if path.is_file() else None
+        return _tree(read_text(path), str(path)) if path.is_file() else None
+    except ValueError:  # as the parse's (SyntaxError, ValueError): not read
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(text: str, filename: str) -> ast.Module | None:
+    """``text`` parsed once however many readers ask (trees are read, never changed)."""
+    try:
+        return parse(text, filename)
     except (SyntaxError, ValueError):
         return None
 
