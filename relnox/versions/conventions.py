@@ -371,6 +371,8 @@ class _Reading(TagReading):
                 if self.another_projects(member, prefix, tag):
                     continue
                 old_tag = groups[latest][-1][1]
+                if self.triggered(old_tag) and not self.triggered(tag):
+                    continue  # the release workflow fires on the old spelling only: a slip
                 triggered = self.triggered(tag) and not self.triggered(old_tag)
                 # the only tag-versioned package: its backend's git describe reads the newer tags
                 described = member.vcs and len(self.members) == 1 and not stem(prefix)

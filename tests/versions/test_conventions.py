@@ -807,6 +807,31 @@ def test_a_trigger_s_plus_repeats_the_character_before_it(
     assert pkg.tags is not None and pkg.tags.convention.format == current
 
 
+def test_a_misspelt_tag_no_workflow_fires_on_is_no_new_convention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shape: the root tagged ``v1.2.0`` and its plugin ``plugin-v1.2.0``, each
+    spelling with a release workflow firing on it; the newest release of the plugin was
+    tagged ``plgin-v1.3.0`` (its file says 1.3.0 there), a spelling no workflow fires on:
+    a slip, not the plugin's convention, so its next tag is ``plugin-v1.3.1``."""
+    workflow = "on:\n  push:\n    tags:\n      - 'v*'\n      - 'plugin-v*'\njobs: {}\n"
+    files = {
+        "pyproject.toml": project("acme", "1.2.0"),
+        "plugin/pyproject.toml": project("acme-plugin", "1.2.0"),
+        ".github/workflows/r.yml": workflow,
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["v1.2.0", "plugin-v1.2.0"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T00:00:00+00:00")
+    bumped = {"pyproject.toml": project("acme", "1.3.0")}
+    commit(root, {**bumped, "plugin/pyproject.toml": project("acme-plugin", "1.3.0")})
+    git(root, "tag", "v1.3.0")
+    git(root, "tag", "plgin-v1.3.0")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme-plugin")) == "plugin-v{version}"
+    assert ws.tag_for(ws.get("acme-plugin"), "1.3.1") == "plugin-v1.3.1"
+
+
 def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
     """``v1.28.0.rc0`` (the tags' spelling) beside a file at ``1.29.0.dev0``: the next
     rc is tagged ``v1.29.0.rc0``, not ``v1.29.0rc0``, and the old one is found by doctor."""
