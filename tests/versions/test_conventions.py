@@ -831,6 +831,8 @@ def test_a_misspelt_tag_no_workflow_fires_on_is_no_new_convention(
     assert ws.tag_format_of(ws.get("acme-plugin")) == "plugin-v{version}"
     assert ws.tag_for(ws.get("acme-plugin"), "1.3.1") == "plugin-v1.3.1"
     assert [w for w in ws.warnings if "no release workflow fires on them" in w], ws.warnings
+    row = {r.check: r for r in doctor(root).checks}["tags acme-plugin"]
+    assert row.status == "warn" and "no release workflow fires on them" in row.detail, row
 
 
 def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
