@@ -1679,3 +1679,22 @@ def test_a_folders_own_version_line_is_not_the_repositorys_bare_tags(tmp_path: P
     done = run_relnox("bump", "--to", "0.4.0", "--dry-run", cwd=root / "projects" / "ext")
     assert done.returncode == 0, done.stderr
     assert "ext: 0.4.0rc0 -> 0.4.0" in done.stdout
+
+
+def test_a_folder_below_the_top_project_does_not_take_the_top_projects_bare_tags(
+    tmp_path: Path,
+) -> None:
+    """The shape: relnox run in ext/, a server beside the library at the top; the library's
+    file names each bare tag (v1.0.0 ... v1.2.0), ext's stays at 0.1.0 across them. The
+    tags are the top project's releases, not a placeholder of ext's stamped at build time:
+    ext's bump writes its file."""
+    files = {
+        "pyproject.toml": project("lib", "1.0.0"),
+        "ext/pyproject.toml": project("ext", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    for version in ("1.1.0", "1.2.0"):
+        commit(root, {"pyproject.toml": project("lib", version)}, f"v{version}")
+    done = run_relnox("bump", "--to", "0.2.0", "--dry-run", cwd=root / "ext")
+    assert done.returncode == 0, done.stderr
+    assert "ext: 0.1.0 -> 0.2.0" in done.stdout and '+version = "0.2.0"' in done.stdout
