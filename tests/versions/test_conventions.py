@@ -1698,3 +1698,14 @@ def test_a_folder_below_the_top_project_does_not_take_the_top_projects_bare_tags
     done = run_relnox("bump", "--to", "0.2.0", "--dry-run", cwd=root / "ext")
     assert done.returncode == 0, done.stderr
     assert "ext: 0.1.0 -> 0.2.0" in done.stdout and '+version = "0.2.0"' in done.stdout
+
+
+def test_a_release_trains_tags_with_a_timestamp_for_a_day_are_no_dates(tmp_path: Path) -> None:
+    """The shape: one tag per release train of many servers, its year, month and a
+    timestamp (``2026.07.20260706214220``); relnox run in one server's folder read them
+    as day versions and stopped on a day number too large for a date."""
+    files = {"src/srv/pyproject.toml": project("srv", "1.3.46")}
+    root = repo(tmp_path / "r", files, tags=["2026.07.20260702161703"])
+    commit(root, {"src/srv/notes.txt": "x"}, "2026.07.20260706214220")
+    done = run_relnox("packages", cwd=root / "src" / "srv")
+    assert done.returncode == 0 and "srv" in done.stdout, done.stderr
