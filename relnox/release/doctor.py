@@ -157,6 +157,8 @@ def tag_checks(ws: Workspace, pkg: Package) -> Check:
     if facts is not None and not facts.count and facts.last == current and facts.last_tag:
         # released under another package's tag (with_carried_releases)
         return Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
+    if facts is not None and facts.finding:  # its version tagged in a spelling relnox doubts
+        return Check(name, WARN, f"{tag} not created yet; {facts.finding}")
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared

@@ -34,7 +34,7 @@ def date_of(v: Version) -> date | None:
         return None
     try:
         return date(year, *parts[1:])
-    except ValueError:
+    except (ValueError, OverflowError):  # a timestamp for a day (2026.07.20260706214220)
         return None
 
 

@@ -274,8 +274,13 @@ def first_pre(pkg: Package, others: Collection[Version] = ()) -> int:
     pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0;
     with none of ``pkg``'s own tagged, as ``others`` (its workspace's,
     :attr:`~relnox.project.workspace.Workspace.pre_releases`) were: one release tool numbers
-    them all (a plugin moved in without its tags)."""
+    them all (a plugin moved in without its tags). A line above ``pkg``'s version (3.0.0b0
+    begun and left) is not its newest while a line at or below it numbered its own."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
+    current = maybe_version(pkg.version)
+    if current is not None:
+        top = Version(current.base_version)
+        pres = [v for v in pres if Version(v.base_version) <= top] or pres
     pres = pres or list(others)
     newest = max((Version(v.base_version) for v in pres), default=None)
     numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]

@@ -91,8 +91,9 @@ def evidence(
     return None
 
 
-#: a key naming where a workflow builds (a whole key: not ``cache-dependency-path``)
-_BUILT_IN = r"(?<![\w-])(working-directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
+#: a key naming where a workflow builds (a whole key: not ``cache-dependency-path``; an
+#: action's input may spell it with an underscore, ``working_directory``)
+_BUILT_IN = r"(?<![\w-])(working[-_]directory|manifest-path|packages-dir|-m|--manifest-path|(?:[A-Za-z]+_)?path)"
 
 
 def released_elsewhere(

@@ -258,7 +258,7 @@ def _named_files(
 ) -> list[Path]:
     """The files setup.py names: modules it imports a version from (``pkg.__version__``),
     and files its strings name (``"VERSION"``, ``"Cargo.toml"``, or the folders and file one
-    ``os.path.join`` names) beside setup.py or in one of ``folders``."""
+    call's strings name, ``os.path.join``'s or a helper's) beside setup.py or in one of ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
     nodes = list(ast.walk(tree))  # walked once, read four times
@@ -285,11 +285,12 @@ def _named_files(
             if module is not None:
                 found.append(module)
     texts = dict.fromkeys(s for n in nodes if (s := string(n)) is not None)
-    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``
+    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
+    # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
     texts |= dict.fromkeys(
         "/".join(parts)
         for n in nodes
-        if isinstance(n, ast.Call) and called(n) == "join"
+        if isinstance(n, ast.Call)
         if len(parts := [t for a in n.args if (t := string(a)) is not None]) > 1
     )
     # a folder setup.py names too (``os.path.join(FOLDER, "version.txt")``), or the one above

@@ -807,6 +807,34 @@ def test_a_trigger_s_plus_repeats_the_character_before_it(
     assert pkg.tags is not None and pkg.tags.convention.format == current
 
 
+def test_a_misspelt_tag_no_workflow_fires_on_is_no_new_convention(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shape: the root tagged ``v1.2.0`` and its plugin ``plugin-v1.2.0``, each
+    spelling with a release workflow firing on it; the newest release of the plugin was
+    tagged ``plgin-v1.3.0`` (its file says 1.3.0 there), a spelling no workflow fires on:
+    a slip, not the plugin's convention, so its next tag is ``plugin-v1.3.1``."""
+    workflow = "on:\n  push:\n    tags:\n      - 'v*'\n      - 'plugin-v*'\njobs: {}\n"
+    files = {
+        "pyproject.toml": project("acme", "1.2.0"),
+        "plugin/pyproject.toml": project("acme-plugin", "1.2.0"),
+        ".github/workflows/r.yml": workflow,
+    }
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-01T00:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["v1.2.0", "plugin-v1.2.0"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2024-01-02T00:00:00+00:00")
+    bumped = {"pyproject.toml": project("acme", "1.3.0")}
+    commit(root, {**bumped, "plugin/pyproject.toml": project("acme-plugin", "1.3.0")})
+    git(root, "tag", "v1.3.0")
+    git(root, "tag", "plgin-v1.3.0")
+    ws = load_workspace(root)
+    assert ws.tag_format_of(ws.get("acme-plugin")) == "plugin-v{version}"
+    assert ws.tag_for(ws.get("acme-plugin"), "1.3.1") == "plugin-v1.3.1"
+    assert [w for w in ws.warnings if "no release workflow fires on them" in w], ws.warnings
+    row = {r.check: r for r in doctor(root).checks}["tags acme-plugin"]
+    assert row.status == "warn" and "no release workflow fires on them" in row.detail, row
+
+
 def test_pre_release_tags_keep_the_spelling_the_newest_one_has(tmp_path: Path) -> None:
     """``v1.28.0.rc0`` (the tags' spelling) beside a file at ``1.29.0.dev0``: the next
     rc is tagged ``v1.29.0.rc0``, not ``v1.29.0rc0``, and the old one is found by doctor."""
@@ -1639,15 +1667,50 @@ def test_a_package_released_under_a_sibling_s_tags_need_not_move_at_each_of_them
     assert core.tags is not None and (core.tags.last_tag, str(core.tags.last)) == (last, "2.19.0")
 
 
-def test_a_folders_own_version_line_is_not_the_repositorys_bare_tags(tmp_path: Path) -> None:
+@pytest.mark.parametrize("at_tags", [("0.2.0", "0.3.0"), ("0.1.0", "0.1.0")])
+def test_a_folders_own_version_line_is_not_the_repositorys_bare_tags(
+    tmp_path: Path, at_tags: tuple[str, str]
+) -> None:
     """The shape: relnox run in projects/ext, a companion released with projects/app
     under app's v{version} tags at versions of its own (0.2.0 at v1.1.0, 0.3.0 at
-    v1.2.0): ext's file moves while naming none of them, so they are not its tags."""
+    v1.2.0): ext's file moves while naming none of them, so they are not its tags. So
+    when it stayed at 0.1.0 across them and moved since: a version of its own, not a
+    placeholder stamped at build time."""
     root = repo(tmp_path / "r", {"projects/ext/pyproject.toml": project("ext", "0.1.0")})
     git(root, "tag", "v1.0.0")
-    for app, ext in (("1.1.0", "0.2.0"), ("1.2.0", "0.3.0")):
+    for app, ext in zip(("1.1.0", "1.2.0"), at_tags, strict=True):
         commit(root, {"projects/ext/pyproject.toml": project("ext", ext)}, f"v{app}")
     commit(root, {"projects/ext/pyproject.toml": project("ext", "0.4.0rc0")})
     done = run_relnox("bump", "--to", "0.4.0", "--dry-run", cwd=root / "projects" / "ext")
     assert done.returncode == 0, done.stderr
     assert "ext: 0.4.0rc0 -> 0.4.0" in done.stdout
+
+
+def test_a_folder_below_the_top_project_does_not_take_the_top_projects_bare_tags(
+    tmp_path: Path,
+) -> None:
+    """The shape: relnox run in ext/, a server beside the library at the top; the library's
+    file names each bare tag (v1.0.0 ... v1.2.0), ext's stays at 0.1.0 across them. The
+    tags are the top project's releases, not a placeholder of ext's stamped at build time:
+    ext's bump writes its file."""
+    files = {
+        "pyproject.toml": project("lib", "1.0.0"),
+        "ext/pyproject.toml": project("ext", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    for version in ("1.1.0", "1.2.0"):
+        commit(root, {"pyproject.toml": project("lib", version)}, f"v{version}")
+    done = run_relnox("bump", "--to", "0.2.0", "--dry-run", cwd=root / "ext")
+    assert done.returncode == 0, done.stderr
+    assert "ext: 0.1.0 -> 0.2.0" in done.stdout and '+version = "0.2.0"' in done.stdout
+
+
+def test_a_release_trains_tags_with_a_timestamp_for_a_day_are_no_dates(tmp_path: Path) -> None:
+    """The shape: one tag per release train of many servers, its year, month and a
+    timestamp (``2026.07.20260706214220``); relnox run in one server's folder read them
+    as day versions and stopped on a day number too large for a date."""
+    files = {"src/srv/pyproject.toml": project("srv", "1.3.46")}
+    root = repo(tmp_path / "r", files, tags=["2026.07.20260702161703"])
+    commit(root, {"src/srv/notes.txt": "x"}, "2026.07.20260706214220")
+    done = run_relnox("packages", cwd=root / "src" / "srv")
+    assert done.returncode == 0 and "srv" in done.stdout, done.stderr

@@ -872,6 +872,15 @@ SETUP_TOOLS_ONLY = "[tool.pytest.ini_options]\naddopts = '-q'\n"  # a pyproject 
             "setup(name='calc', version=version)\n",
             "calc/version.txt",
         ),
+        # a helper given the path's parts, joining them itself (``*parts``)
+        (
+            "import os, re\nfrom setuptools import setup\n"
+            "def find_version(*parts):\n"
+            "    with open(os.path.join(os.path.dirname(__file__), *parts)) as f:\n"
+            "        return re.search(r\"^__version__ = '([^']*)'\", f.read(), re.M)[1]\n"
+            "setup(name='calc', version=find_version('calc', 'ext', '__init__.py'))\n",
+            "calc/ext/__init__.py",
+        ),
     ],
 )
 def test_a_setup_py_reading_its_version_from_a_file_of_the_package_is_read_there(

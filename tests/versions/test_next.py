@@ -75,13 +75,15 @@ def test_a_new_pre_release_is_numbered_as_the_newest_line_numbered_its_own(
     tmp_path: Path,
 ) -> None:
     """Pre-releases of long ago were tagged with no number (``v0.4.2a``: a0); every line
-    since starts at 1 (2.0.0b1): --pre beta after 2.0.0 gives 2.1.0b1, not b0."""
+    since starts at 1 (2.0.0b1): --pre beta after 2.0.0 gives 2.1.0b1, not b0. A line
+    above HEAD's version begun at b0 and left (``v3.0.0b0``, then back to 0.4.2) is not
+    the newest line the package numbered."""
     root = repo(
         tmp_path / "r",
         {"pyproject.toml": project("acme", "0.4.2a0"), "acme/__init__.py": ""},
         tags=["v0.4.2a"],
     )
-    for version in ("0.4.2", "2.0.0b1", "2.0.0b2", "2.0.0"):
+    for version in ("3.0.0b0", "0.4.2", "2.0.0b1", "2.0.0b2", "2.0.0"):
         commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}")
     commit(root, {"acme/fix.py": ""}, message="Fix")
     beta = run_relnox("bump", "--part", "minor", "--pre", "beta", "--dry-run", cwd=root, check=True)

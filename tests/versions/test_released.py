@@ -132,7 +132,9 @@ def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path:
     """The shape: the root package, and a CLI in ``cli/python`` (tagged ``cli-v0.2.11``)
     and an integration in ``integrations/strands-memo/python`` (not yet tagged), each
     published by a workflow a release router dispatches (``on: workflow_dispatch``, with
-    ``working-directory`` and the PyPI publish action): those workflows release them."""
+    ``working-directory`` and the PyPI publish action): those workflows release them. So
+    does the tag workflow whose publishing action is given ``working_directory: "libs/parse"``
+    (an action's input spelled with an underscore)."""
 
     def publishing(rel: str) -> str:
         return (
@@ -149,6 +151,12 @@ def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path:
         "integrations/other/python/pyproject.toml": project("memo-other", "0.3.0"),
         ".github/workflows/cli-python-cd.yml": publishing("cli/python"),
         ".github/workflows/strands-cd.yml": publishing("integrations/strands-memo/python"),
+        "libs/parse/pyproject.toml": project("memo-parse", "2.0.18"),
+        ".github/workflows/tag-cd.yml": (
+            "on:\n  push:\n    tags: ['v*']\njobs:\n  publish:\n    steps:\n"
+            "      - uses: acme/poetry-publish@v2\n"
+            '        with:\n          working_directory: "libs/parse"\n'
+        ),
         # a workflow that only tests a project is no evidence
         ".github/workflows/other-ci.yml": publishing("integrations/other/python").replace(
             "      - uses: pypa/gh-action-pypi-publish@release/v1\n", "      - run: pytest\n"
@@ -156,7 +164,8 @@ def test_a_project_a_dispatched_publishing_workflow_builds_is_released(tmp_path:
     }
     root = repo(tmp_path / "r", files, tags=["v2.0.18", "cli-v0.2.11"])
     ws = load_workspace(root)
-    assert sorted(p.name for p in ws.packages) == ["memo", "memo-cli", "strands-memo"], ws.notes
+    names = sorted(p.name for p in ws.packages)
+    assert names == ["memo", "memo-cli", "memo-parse", "strands-memo"], ws.notes
     assert ws.tag_format_of(ws.get("memo-cli")) == "cli-v{version}"
     assert ws.tag_format_of(ws.get("strands-memo")) == "{name}-v{version}"
 
