@@ -231,13 +231,16 @@ def _equal_copies(
     directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: the
-    import package's other modules, release-please's manifest, ``CITATION.cff`` and Sphinx's
+    import package's other modules and the modules shipped alone, release-please's manifest, ``CITATION.cff`` and Sphinx's
     ``conf.py``. One that says another version (a protocol's) is left alone."""
     from relnox.versions.release_please import config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
-    for folder in dict.fromkeys(base / name for name in modules for base in roots):
-        for filename in sorted(_names(folder) or ()):  # not listable: nothing looked for
+    # each import package's modules, and a module shipped alone (``py_modules``: ``ldif.py``)
+    packages = [(base / name, _names(base / name)) for name in modules for base in roots]
+    alone = [(base, [f"{name}.py"]) for name in modules for base in roots]
+    for folder, names in dict.fromkeys((f, tuple(n or ())) for f, n in [*packages, *alone]):
+        for filename in sorted(names):  # not listable: nothing looked for
             path = folder / filename
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
