@@ -522,8 +522,11 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]
             year, made = time.gmtime(when).tm_year, parse(new)
             first = made.release[0] if made is not None else None
+            stamp = str(made.release[-1]) if made is not None and len(made.release) == 4 else ""
             if first in (year, year % 100) or str(first)[:4] == str(year):  # 2025.3, 20251230
                 part = None  # a dated version: its --part names the day it runs, not the day made
+            elif stamp[:2] == str(year % 100) or stamp[:4] == str(year):  # 2.3.3.251201
+                part = None  # stamped with the day made: the same
             asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
             runs = [[*ask, *extra] for ask in asks if ask]
             touched = set(git(repo, "show", "--format=", "--name-only", commit).split())

@@ -175,7 +175,8 @@ def release_pending(
 ) -> str | None:
     """:func:`release_status`, a newest pending section of a lower version renamed first: one
     its text says is not out, or one of ``untagged`` (the files' version, which no tag of the
-    package released: a release made ready and never made, whose entries ``title`` takes)."""
+    package released: a release made ready and never made, whose entries ``title`` takes). A
+    development version releases nothing: it takes no section."""
     status = release_status(text, title, day)
     newest = pending_newest(text)
     first = next(iter(sections(text)), None) if newest is None and untagged else None
@@ -193,6 +194,7 @@ def release_pending(
             and older is not None
             and new is not None
             and older < new
+            and not new.is_devrelease
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
@@ -203,10 +205,13 @@ def release_pending(
 
 
 def pending_other(text: str, title: str) -> str | None:
-    """The version of the newest section when it is pending and not ``title``'s."""
+    """The version of the newest section when it is pending and not ``title``'s (a
+    development version's bump, no release, leaves it without a word)."""
     newest = pending_newest(text)
     version = newest.versions[0][1] if newest is not None else None
-    return None if version is None or same_version(version, title) else version
+    if version is None or same_version(version, title):
+        return None
+    return None if (dev := maybe_version(title)) is not None and dev.is_devrelease else version
 
 
 def release_ahead(text: str, title: str, day: date) -> str | None:

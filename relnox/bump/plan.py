@@ -355,6 +355,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         if stamped is not None:
             plan.notes.append(f"note: {pkg.name}: {stamped}")
         for loc in pkg.drift:
+            if target is not None and docs_at_release(loc, target):
+                continue  # the docs stay, as a note below says
             plan.notes.append(
                 f"note: {relative(loc.path, workspace.root)} of {pkg.name} set to "
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"

@@ -230,20 +230,23 @@ def _equal_copies(
     directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: the
-    import package's other modules, release-please's manifest, ``CITATION.cff`` and Sphinx's
+    import package's other modules and the modules shipped alone, release-please's manifest, ``CITATION.cff`` and Sphinx's
     ``conf.py``. One that says another version (a protocol's) is left alone."""
     from relnox.versions.release_please import MANIFEST, config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
-    for folder in dict.fromkeys(base / name for name in modules for base in roots):
-        for filename in sorted(_names(folder) or ()):  # not listable: nothing looked for
+    # each import package's modules, and a module shipped alone (``py_modules``: ``ldif.py``)
+    packages = [(base / name, _names(base / name)) for name in modules for base in roots]
+    alone = [(base, [f"{name}.py"]) for name in modules for base in roots]
+    for folder, names in dict.fromkeys((f, tuple(n or ())) for f, n in [*packages, *alone]):
+        for filename in sorted(names):  # not listable: nothing looked for
             path = folder / filename
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
             text = "" if path in taken else text_or_none(path) or ""
-            # a ``__version__`` one release from the package's is a copy left behind: drift
+            # a ``__version__`` one release behind the package's is a copy left behind: drift
             dunders = [m["version"] for m in _DUNDER_VERSION.finditer(text)]
-            said = [d for d in dunders if d == version or _one_release_apart(d, version)]
+            said = [d for d in dunders if d == version or _one_release_behind(d, version)]
             if said or (filename in CONSTANT_MODULES and version in text):
                 loc = python_location(path, top_level=True)
                 found += [loc] if loc is not None and loc.value in [version, *said] else []
@@ -262,8 +265,8 @@ def _equal_copies(
             continue  # no docs/ (or doc/) folder: nothing to look at in it
         text = text_or_none(path) or ""
         said = [m["version"] for m in re.finditer(pattern, text)]
-        # Sphinx's release one from the package's is one a release left behind: drift
-        near = [v for v in said if every and _one_release_apart(v, version)]
+        # Sphinx's release one behind the package's is one a release left behind: drift
+        near = [v for v in said if every and _one_release_behind(v, version)]
         value = version if version in said else next(iter(near), None)
         if value is not None:
             found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=every))
@@ -280,23 +283,23 @@ def _equal_copies(
 
 
 def docs_at_release(loc: VersionLocation, primary: Version) -> bool:
-    """Whether ``loc`` is Sphinx's release at the final before ``primary``, a development
-    version of the next (docs at 7.11.3 while the files say 7.11.4a0.dev1): the docs show the
-    last release until the next moves them, which is no drift, and a bump to a development
-    version leaves them there."""
+    """Whether ``loc`` is Sphinx's release at a final below ``primary``, a development
+    version (docs at 7.11.3 while the files say 7.11.4a0.dev1): the docs show the last
+    release until the next moves them, which is no drift, and a bump to a development
+    version leaves them there (docs a release behind 1.1 stay at a bump to 1.2.dev0)."""
     copy = maybe_version(loc.value)
     if loc.pattern != _SPHINX_RELEASE or copy is None or copy.is_prerelease:
         return False
-    return primary.is_devrelease and copy < primary and _one_release_apart(loc.value, str(primary))
+    return primary.is_devrelease and copy < primary
 
 
-def _one_release_apart(a: str, b: str) -> bool:
-    """Whether one of ``a`` and ``b`` is the other's next release (1.6.11 and 1.7.0,
-    1.7.0rc1 and 1.7.0; not 1.6.11 and 1.16.0)."""
-    va, vb = maybe_version(a), maybe_version(b)
-    if va is None or vb is None or va == vb or len(va.release) != len(vb.release):
+def _one_release_behind(copy: str, version: str) -> bool:
+    """Whether ``version`` is ``copy``'s next release (1.6.11 then 1.7.0, 1.7.0rc1 then
+    1.7.0; not 1.6.11 then 1.16.0): a copy a release left behind. A copy above the version
+    (docs naming the 1.0 to come beside 0.99.dev0) was left by none."""
+    low, high = maybe_version(copy), maybe_version(version)
+    if low is None or high is None or low >= high or len(low.release) != len(high.release):
         return False  # "1.1" beside "1.1.1" is a short spelling, not a release behind
-    low, high = sorted([va, vb])
     lo, hi = low.release, high.release
     if lo == hi:
         return True

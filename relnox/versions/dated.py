@@ -38,6 +38,21 @@ def date_of(v: Version) -> date | None:
         return None
 
 
+def _stamp(version: Version, when: int) -> str | None:
+    """The :data:`STAMPS` spelling of ``version``'s fourth and last number when it is the day
+    of ``when``, a tag's time, else ``None``."""
+    if len(version.release) != 4 or when <= 0:
+        return None
+    stamp = version.release[-1]
+    for slack in (-DATED_SLACK / 2, 0, DATED_SLACK / 2):
+        day = utc(when + slack)
+        spelled = {name: int(form.format(day)) for name, form in STAMPS.items()}
+        found = next((name for name, number in spelled.items() if number == stamp), None)
+        if found is not None:
+            return found
+    return None
+
+
 #: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
 MONTH_SPELLINGS = ("month", "short-month")
 
@@ -66,12 +81,20 @@ def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
     return "short-" if 10 <= year < 100 and (2000 + year, *rest) in seen else None
 
 
+#: a release's number then the day it was tagged (``2.2.3.261125``, ``2.2.3.20261125``)
+STAMPS = {"stamp": "{0:%Y%m%d}", "short-stamp": "{0:%y%m%d}"}
+
+
 def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """The spelling of dates when the newest releases are the days they were tagged
-    (``2026.08.17``, ``25.11.29``, ``20260107``), else :func:`_monthly` or :func:`_yearly`."""
+    (``2026.08.17``, ``25.11.29``, ``20260107``) or end in them (:data:`STAMPS`), else
+    :func:`_monthly` or :func:`_yearly`."""
     newest = heapq.nlargest(DATED_READ, finals)
     if not newest:
         return None
+    stamps = {_stamp(version, tags.dates.get(tag, 0)) for version, tag in newest}
+    if len(newest) > 1 and len(stamps) == 1 and None not in stamps:
+        return stamps.pop()
     for version, tag in newest:
         day = date_of(version)
         when = tags.dates.get(tag, 0)

@@ -22,7 +22,7 @@ from relnox.versions.arithmetic import (
     parse_version,
     target_version,
 )
-from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS
+from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS, STAMPS
 from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
@@ -98,7 +98,7 @@ def next_version(
     spelling = dated_spelling(pkg, part, pre) if to is None else None
     if spelling is not None:  # versions are release dates: today's, in their spelling
         highest = pkg.tags.highest if pkg.tags else None
-        new = dated_version(today or date.today(), spelling, highest, pkg.version)
+        new = dated_version(today or date.today(), spelling, highest, pkg.version, part)
         for member in group:  # release days move the group to today's, whatever each was
             check_increase(
                 parse_version(member.version),
@@ -390,13 +390,25 @@ def dated_note(pkg: Package, part: str | None, pre: str | None, new: str) -> lis
     if unit not in ("year", "month"):
         said = f"days they were released ({facts.highest_tag} was tagged on its date)"
     gives = {"year": "this year's next", "month": "this month's"}.get(unit, "today's")
+    if facts.dated in STAMPS:
+        said = f"release then the day it was tagged ({facts.highest_tag} on its date)"
+        gives = "that release's next and today's day"
     return [f"note: {pkg.name}'s versions are the {said}: --part {part} gives {gives}, {new}"]
 
 
 def dated_version(
-    today: date, spelling: str, last: Version | None = None, written: str = ""
+    today: date,
+    spelling: str,
+    last: Version | None = None,
+    written: str = "",
+    part: str | None = None,
 ) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``."""
+    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``
+    (stamped: ``written``'s release stepped by ``part``, then today)."""
+    if spelling in STAMPS:  # 2.2.2.240610 -> 2.2.3.261125
+        release = parse_version(written).release[:3]
+        step = bump_version(Version(".".join(map(str, release))), part or "patch")
+        return f"{step}.{STAMPS[spelling].format(today)}"
     if spelling.startswith(("year/", "short-year/")):  # 26.1.0, 26.0
         kind, parts, start = spelling.split("/")
         year = today.year if kind == "year" else today.year % 100

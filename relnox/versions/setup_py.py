@@ -262,6 +262,9 @@ def _named_files(
     found: list[Path] = []
     imported: dict[str, str] = {}
     nodes = list(ast.walk(tree))  # walked once, read four times
+    texts = dict.fromkeys(s for n in nodes if (s := string(n)) is not None)
+    # a folder a string names (``sys.path.insert(0, "Lib/pkg")``), where ``import m`` looks too
+    path = [*roots, *(directory / t for t in texts if _relative(t) and (directory / t).is_dir())]
     for node in nodes:
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             for alias in node.names:
@@ -281,10 +284,9 @@ def _named_files(
             and isinstance(node.value, ast.Name)
             and node.value.id in imported
         ):
-            module = find_module(roots, imported[node.value.id])
+            module = find_module(path, imported[node.value.id])
             if module is not None:
                 found.append(module)
-    texts = dict.fromkeys(s for n in nodes if (s := string(n)) is not None)
     # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
     # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
     texts |= dict.fromkeys(
@@ -307,6 +309,12 @@ def _named_files(
         found.append(directory / name)
         found += [folder / name for folder in folders if "/" not in name]
     return found
+
+
+def _relative(name: str) -> bool:
+    """A folder's path below setup.py's (``Lib/pkg``), not a pattern or sentence."""
+    parts = name.strip("/").split("/")
+    return all(_plain(part) for part in parts) and not name.startswith("/")
 
 
 def _plain(name: str) -> bool:
@@ -360,6 +368,7 @@ def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str
     for path in _named_files(tree, directory, [directory, *roots], folders):
         path = Path(os.path.normpath(path))
         loc = version_file(path) if path.is_file() and path != setup_py else None
+        loc = loc or (_searched(tree, path) if path.suffix == ".py" else None)
         if loc is not None and maybe_version(loc.value) is not None:
             holding.setdefault(loc.path.resolve(), loc)
     if not holding:
@@ -374,6 +383,27 @@ def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str
     (loc,) = holding.values()
     held = {"text": "the version file", "python": "__version__ of"}.get(loc.kind, "the version in")
     return "setup.py", [loc], f"setup.py reads {held} {names[0]}"
+
+
+#: the one capturing group of a regex setup.py searches a file with
+_GROUP = re.compile(r"(?<!\\)\((?!\?)")
+
+
+def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
+    """The version in ``path`` that a regex of setup.py's own finds (``re.search(
+    r"__versionstr__ = '(.+)'", f.read())``): its one group, rewritten there."""
+    text = read_text(path) if path.is_file() else ""
+    for found in dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None):
+        if "version" not in found.lower() or len(_GROUP.findall(found)) != 1:
+            continue
+        pattern = _GROUP.sub("(?P<version>", found, count=1)
+        try:
+            match = re.search(pattern, text)
+        except re.error:
+            continue
+        if match is not None and maybe_version(match["version"]) is not None:
+            return VersionLocation(path, "pattern", match["version"], pattern=pattern)
+    return None
 
 
 def module_reads(module: Path, directory: Path) -> VersionLocation | None:

@@ -343,6 +343,18 @@ def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_hig
     )
 
 
+def test_a_bump_to_a_development_version_takes_no_pending_section(tmp_path: Path) -> None:
+    """The shape: tagged 1.1, its CHANGES.rst still heads ``1.1`` with ``UNRELEASED`` (the
+    status line fixed weeks later), its docs' ``conf.py`` at 1.0; the bump to ``1.2.dev0`` opens
+    the next cycle and releases nothing: relnox renamed 1.1's section ``1.2.dev0``, dated it
+    and wrote 1.2.dev0 in the docs."""
+    changes = "1.1\n~~~\n\nUNRELEASED\n\n- Fix.\n\n1.0\n~~~\n\nReleased on May 1, 2026\n\n- Old.\n"
+    files = {"pyproject.toml": project("h5", "1.1"), "h5/__init__.py": "", "CHANGES.rst": changes}
+    root = repo(tmp_path / "r", files | {"doc/conf.py": "version = '1.0'\n"}, tags=["1.0", "1.1"])
+    bump = run_relnox("bump", "--dry-run", "--to", "1.2.dev0", cwd=root, check=True)
+    assert "+++ b/CHANGES.rst" not in bump.stdout and "+++ b/doc/conf.py" not in bump.stdout
+
+
 @pytest.mark.parametrize("branch", ["master", "main", "HEAD"])
 def test_a_section_named_after_the_branch_is_the_unreleased_one(branch: str) -> None:
     """The shape: ``## master`` above ``## 4.3.0`` holds what the next release brings;

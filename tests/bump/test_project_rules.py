@@ -90,6 +90,26 @@ def test_a_month_s_patch_releases_keep_its_month(
     assert '"next_version": "24.8.2"' in rows.stdout
 
 
+def test_a_four_part_version_ending_in_its_release_day_keeps_the_day_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``X.Y.Z.YYMMDD`` (the stubs of another project's X.Y.Z, stamped with the day each was
+    tagged): ``--part`` steps X.Y.Z and stamps today, never ``2.2.3.0``."""
+
+    def pyproject(version: str) -> str:
+        return project("stamped", version)
+
+    releases = [("2024-02-10", "v2.2.0.240210"), ("2024-04-10", "v2.2.1.240410")]
+    releases += [("2024-06-10", "v2.2.2.240610")]
+    files = {"pyproject.toml": project("stamped", "2.1.0.240105")}
+    root = _released(tmp_path, monkeypatch, files, releases, pyproject)
+    ws = load_workspace(root)
+    patch = plan_bump(ws, BumpOptions(part="patch", today=DAY))
+    assert patch.versions["stamped"] == ("2.2.2.240610", "2.2.3.261125")
+    minor = plan_bump(ws, BumpOptions(part="minor", today=DAY))
+    assert minor.versions["stamped"] == ("2.2.2.240610", "2.3.0.261125")
+
+
 def test_a_month_s_patch_released_within_it_is_this_month_s_release(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

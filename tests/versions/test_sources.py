@@ -340,6 +340,12 @@ def test_sphinx_docs_at_the_last_release_while_the_files_say_the_next_dev_are_no
     (root / "pyproject.toml").write_text(project("acme", "7.11.4"))
     check = run_relnox("check-versions", cwd=root)
     assert check.returncode != 0 and "doc/conf.py says '7.11.3'" in check.stdout
+    # docs that name the release to come (1.0) above the package's 0.99.dev0 left no release
+    # behind: a bump leaves them, never moves them down
+    files |= {"pyproject.toml": project("acme", "0.99.dev0")}
+    root = repo(tmp_path / "s", files | {"doc/conf.py": 'project = "acme"\nversion = "1.0"\n'})
+    bump = run_relnox("bump", "--dry-run", "--to", "0.99", cwd=root, check=True)
+    assert "doc/conf.py" not in bump.stdout
 
 
 def test_sphinx_conf_in_a_docs_folder_of_any_name_moves_with_the_package(tmp_path: Path) -> None:
