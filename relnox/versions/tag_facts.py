@@ -573,10 +573,10 @@ class TagReading:
 
     def moves_apart(self, member: Member, group: Sequence[tuple[Version, str]]) -> bool:
         """``member`` is below the repository's top and its file names another version at
-        each of the newest :data:`APART_READ` tags of ``group``, not one version each time and
-        at HEAD (a placeholder stamped at build time would), or the top's pyproject.toml
-        names two of them at least (the top project's releases, one tag a slip maybe): a
-        line of its own, released apart from them."""
+        each of the newest :data:`APART_READ` tags of ``group``, not one version each time (a
+        placeholder stamped at build time would), or the top's pyproject.toml names two of
+        them at least (the top project's releases, one tag a slip maybe): a line of its own,
+        released apart from them."""
         if not member.home or member.vcs:
             return False
         newest = self.tags.by_date(group)[:APART_READ]
@@ -584,10 +584,7 @@ class TagReading:
         apart = all(self.contradicts(member, tag, version) for version, tag in newest)
         if len(newest) < 2 or not apart:
             return False
-        variety = {frozenset(s or ()) for s in said}
-        if member.current is not None:  # moved since: its own version, no stamped placeholder
-            variety.add(frozenset({member.current}))
-        if len(variety) > 1:
+        if len({frozenset(s or ()) for s in said}) > 1:
             return True
         tops = self.show_files([(tag, "pyproject.toml") for _version, tag in newest])
         named = [
