@@ -67,7 +67,7 @@ def read_tags(workspace: Workspace) -> Workspace:
         fact = facts[pkg.name]
         pkg = replace(pkg, tags=fact)
         if not pkg.vcs_versioned:
-            packages.append(pkg)
+            packages.append(_without_passed_copies(pkg))
             continue
         error: RelnoxError | None = None
         if fact.problem is not None:
@@ -98,3 +98,26 @@ def _tag_version(pkg: Package) -> Package:
         evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
         return replace(pkg, version=str(fact.highest), evidence=evidence)
     return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
+
+
+def _without_passed_copies(pkg: Package) -> Package:
+    """``pkg`` without the copies a release already passed by: a copy that says a version
+    below one its tags released, itself below the package's (docs at 0.6.1 while 0.8.1 was
+    released and the files say 1.0.0a2), is none its releases move; no drift, no bump edits it."""
+    released = pkg.tags.released if pkg.tags is not None else frozenset()
+    current = maybe_version(pkg.version)
+    if not pkg.drift or not released or current is None:
+        return pkg
+    passed = [
+        loc
+        for loc in pkg.drift
+        if (copy := maybe_version(loc.value)) is not None
+        and any(copy < release < current for release in released)
+    ]
+    if not passed:
+        return pkg
+    return replace(
+        pkg,
+        locations=tuple(loc for loc in pkg.locations if loc not in passed),
+        drift=tuple(loc for loc in pkg.drift if loc not in passed),
+    )

@@ -326,7 +326,9 @@ def test_sphinx_docs_at_the_last_release_while_the_files_say_the_next_dev_are_no
 ) -> None:
     """Between releases the package says 7.11.4.dev1 and the docs' ``conf.py`` still shows
     7.11.3, the last release, until the next moves both: check-versions passes (it failed on
-    every commit between releases), and the release moves the docs with the package."""
+    every commit between releases), and the release moves the docs with the package. Docs
+    a release already passed by (7.11.3 after 7.11.4 was released, beside 8.0.0a1) are no copy
+    the releases move: no drift, and a bump leaves them."""
     files = {
         "pyproject.toml": project("acme", "7.11.4.dev1"),
         "src/acme/__init__.py": "",
@@ -340,6 +342,12 @@ def test_sphinx_docs_at_the_last_release_while_the_files_say_the_next_dev_are_no
     (root / "pyproject.toml").write_text(project("acme", "7.11.4"))
     check = run_relnox("check-versions", cwd=root)
     assert check.returncode != 0 and "doc/conf.py says '7.11.3'" in check.stdout
+    commit(root, {}, "7.11.4")
+    commit(root, {"pyproject.toml": project("acme", "8.0.0a1")})
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode == 0, check.stdout + check.stderr
+    bump = run_relnox("bump", "--dry-run", "-v", "--to", "8.0.0a2", cwd=root, check=True)
+    assert "doc/conf.py" not in bump.stdout
     # docs that name the release to come (1.0) above the package's 0.99.dev0 left no release
     # behind: a bump leaves them, never moves them down
     files |= {"pyproject.toml": project("acme", "0.99.dev0")}
