@@ -161,8 +161,12 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     """The missing fields (``None``: setup.py declares them, code relnox does not run), the
     file that declares the metadata and the table to add them to."""
     doc = _pyproject(pkg)
-    if table(doc, "project") or table(doc, "tool", "poetry"):
-        return missing_metadata(doc), pkg.pyproject, "[project]"
+    if table(doc, "project") or table(doc, "tool", "poetry"):  # poetry's own table, alone
+        return (
+            missing_metadata(doc),
+            pkg.pyproject,
+            "[project]" if table(doc, "project") else "[tool.poetry]",
+        )
     if flit_metadata(doc):
         return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
     sections, setup_py = setup_cfg(pkg.directory), pkg.directory / "setup.py"

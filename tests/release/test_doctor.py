@@ -451,6 +451,22 @@ def test_setup_cfg_metadata_and_an_rst_changelog(tmp_path: Path) -> None:
     assert row.detail.endswith("add them to [metadata] and [options]")
 
 
+def test_a_poetry_project_is_told_to_add_metadata_to_its_own_table(tmp_path: Path) -> None:
+    """A project declared in ``[tool.poetry]`` alone (no ``[project]``) that lacks a
+    description is told to add it there, not to a ``[project]`` table it does not have."""
+    poetry = (
+        '[tool.poetry]\nname = "signals"\nversion = "1.4.0"\ndescription = ""\n'
+        'authors = ["A <a@example.invalid>"]\nreadme = "README.md"\nlicense = "MIT"\n\n'
+        '[tool.poetry.dependencies]\npython = ">=3.9"\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    files = {"pyproject.toml": poetry, "signals/__init__.py": "", "README.md": "# signals\n"}
+    root = repo(tmp_path / "r", files, tags=["v1.4.0"])
+    row = {r.check: r for r in doctor(root).checks}["metadata signals"]
+    assert row.status == WARN and row.detail.startswith("pyproject.toml lacks description;")
+    assert row.detail.endswith("add them to [tool.poetry]")
+
+
 FLIT_METADATA = (
     '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n\n'
     '[tool.flit.metadata]\nmodule = "picklish"\ndist-name = "pickle-ish"\n'
