@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.tag_model import split_tag, squash, stem
+from relnox.versions.tag_model import names_part, split_tag, squash, stem
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -120,6 +120,7 @@ def released_elsewhere(
         texts = workflow_texts(top)
         workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
         lines = _roots_lines(top) if in_repo else []
+        short: dict[Path, list[list[tuple[str, Version]]]] | None = None
         for (directory, name), tags in [
             *((c, stems) for c in candidates),
             *((c, frozenset()) for c in by_workflow),
@@ -127,6 +128,13 @@ def released_elsewhere(
             why = evidence(directory, name, root, tags, workflows)
             if why is None and tags is stems:
                 said = (_released_with(directory, root, line, version_file) for line in lines)
+                why = next((w for w in said if w), None)
+            if why is None and tags is stems and in_repo:
+                short = _short_lines(top, candidates) if short is None else short
+                said = (
+                    _released_with(directory, root, ln, version_file)
+                    for ln in short.get(directory, [])
+                )
                 why = next((w for w in said if w), None)
             if why is not None:
                 found.append((directory, why))
@@ -161,6 +169,29 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
             if len(finals) == _LINE_WALKED:
                 break
     return [finals] if every == finals else [finals, every]
+
+
+def _short_lines(
+    top: Path, candidates: Sequence[tuple[Path, str]]
+) -> dict[Path, list[list[tuple[str, Version]]]]:
+    """Each candidate's final tags named by a run of its name's or folder's words and no
+    other candidate's (``workflow-v1.17.5`` for ``acme-ext-workflow``), the highest first."""
+    groups: dict[str, list[tuple[Version, str]]] = {}
+    for tag in _tags(top):
+        split = split_tag(tag)
+        if split is not None and stem(split[0]) and not split[1].is_prerelease:
+            groups.setdefault(stem(split[0]), []).append((split[1], tag))
+    lines: dict[Path, list[list[tuple[str, Version]]]] = {}
+    for prefix_stem, group in groups.items():
+        named = [
+            d
+            for d, n in candidates
+            if names_part(prefix_stem, n) or names_part(prefix_stem, d.name)
+        ]
+        if len(named) == 1:
+            highest = sorted(group, reverse=True)[:_LINE_WALKED]
+            lines.setdefault(named[0], []).append([(tag, version) for version, tag in highest])
+    return lines
 
 
 def _released_with(

@@ -291,11 +291,12 @@ def _tokens(text: str) -> list[str]:
     return [t for t in re.split(r"[-_.]+", text.lower()) if t]
 
 
-def _contains(whole: Sequence[str], part: Sequence[str]) -> bool:
+def names_part(prefix_stem: str, name: str) -> bool:
+    """Whether ``prefix_stem`` is a run of ``name``'s words, not all of them (``workflow``
+    of ``acme-ext-workflow``): a short name tags may call it by."""
+    whole, part = _tokens(name), _tokens(prefix_stem)
     n = len(part)
-    return 0 < n < len(whole) and any(
-        list(whole[i : i + n]) == list(part) for i in range(len(whole) - n + 1)
-    )
+    return 0 < n < len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -338,8 +339,7 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
-    stem_tokens = _tokens(prefix_stem)
-    if any(_contains(_tokens(n), stem_tokens) for n in names):
+    if any(names_part(prefix_stem, n) for n in names):
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
         # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``

@@ -12,6 +12,7 @@ from relnox.bump.plan import plan_bump
 from relnox.errors import ConfigError, VersionError
 from relnox.project.discovery import load_workspace
 from relnox.versions.released import evidence, tag_stems
+from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
 TAGS = [
@@ -394,3 +395,33 @@ def test_a_root_project_that_builds_and_installs_nothing_beside_released_package
     plan = plan_bump(ws, BumpOptions(part="minor"))
     assert plan.versions == dict.fromkeys(["lite", "lite-core"], ("0.9.0a0", "0.9.0"))
     assert root / "pyproject.toml" in {edit.path for edit in plan.edits}
+
+
+def test_an_extension_whose_tags_call_it_by_a_word_of_its_name_is_released(
+    tmp_path: Path,
+) -> None:
+    """The shape: a core package tagged ``v1.17.5`` and, in ``ext/acme-ext-workflow`` (no
+    workspace file lists it), an extension tagged ``workflow-v1.17.5`` where its file says
+    1.17.5, at each of its highest tags; a core release without it (``v1.18.0``) and an old
+    tag its file never said (``workflow-v1.14.1`` at 0.5.0). The short tags are its releases:
+    listed, its next tag ``workflow-v1.17.6``; the old one is never its last release."""
+    ext = "ext/acme-ext-workflow/pyproject.toml"
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.17.2"), ext: project("acme-ext-workflow", "0.5.0")},
+        tags=["v1.17.2", "workflow-v1.14.1"],
+    )
+    for version in ("1.17.3", "1.17.4", "1.17.5"):
+        files = {
+            "pyproject.toml": project("acme", version),
+            ext: project("acme-ext-workflow", version),
+        }
+        commit(root, files, f"v{version}", f"workflow-v{version}")
+    commit(root, {"pyproject.toml": project("acme", "1.18.0")}, "v1.18.0")
+    commit(root, {"ext/acme-ext-workflow/README.md": "x\n"})
+    listed = run_relnox("packages", cwd=root, check=True).stdout
+    assert "workflow-v{version}" in listed, listed
+    planned = run_relnox("plan", cwd=root, check=True).stdout
+    assert "workflow-v1.17.5" in planned, planned
+    bumped = run_relnox("bump", "--part", "patch", "--dry-run", "--tag", cwd=root, check=True)
+    assert "-- workflow-v1.17.6" in bumped.stdout, bumped.stdout
