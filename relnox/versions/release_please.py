@@ -1,5 +1,6 @@
 """The copies of a package's version release-please rewrites: its Python ``extra-files``
-whose ``__version__`` says the version, and its entry in the manifest."""
+whose ``__version__`` says the version, the lines its generic updater marks in the others,
+and its entry in the manifest."""
 
 from __future__ import annotations
 
@@ -26,8 +27,9 @@ ReleasePleaseConfig = tuple[Path, Mapping[str, Any]]
 def extra_files(
     directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
 ) -> list[VersionLocation]:
-    """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``;
-    ``found``: :func:`config_above` of ``directory``."""
+    """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``,
+    and the lines of the others its generic updater rewrites (:func:`marked`), whatever they
+    say; ``found``: :func:`config_above` of ``directory``."""
     if found is None:
         return []
     top, config = found
@@ -41,20 +43,65 @@ def extra_files(
     locations: list[VersionLocation] = []
     for entry in entries:
         path_text = entry if isinstance(entry, str) else None
+        generic = isinstance(entry, Mapping) and entry.get("type") == "generic"
         if isinstance(entry, Mapping) and entry.get("type") in (None, "generic"):
             path_text = entry.get("path") if isinstance(entry.get("path"), str) else None
-        if not path_text or not path_text.endswith(".py") or Path(path_text).is_absolute():
+        if not path_text or Path(path_text).is_absolute() or ".." in Path(path_text).parts:
             continue
         path = (top if path_text.startswith("/") else directory) / path_text.lstrip("/")
-        if ".." in Path(path_text).parts or path in taken or not path.is_file():
+        if path in taken or any(k.path == path for k in locations) or not path.is_file():
+            continue
+        if not path_text.endswith(".py"):  # a JSON, YAML, TOML or XML path: its own updater
+            typed = not generic and path.suffix in _TYPED
+            locations += [] if typed else marked(path, text_or_none(path) or "")
             continue
         try:
             loc = python_location(path, top_level=True)
         except (ConfigError, UnicodeDecodeError):
             continue
-        if loc is not None and loc.value == version and all(k.path != path for k in locations):
+        if loc is not None and loc.value == version:
             locations.append(loc)
     return locations
+
+
+#: the suffixes a path alone is rewritten by its format's updater for (its ``version`` key)
+_TYPED = frozenset({".json", ".yaml", ".yml", ".toml", ".xml"})
+#: the generic updater's marks: a line, and a block's first line and last
+_INLINE = re.compile(r"x-release-please-(major|minor|patch|version)")
+_START = re.compile(r"x-release-please-start-(major|minor|patch|version)")
+_END = re.compile(r"x-release-please-end")
+#: the version the generic updater replaces on a marked line (semver, or as PEP 440 spells it)
+_VERSION = r"\d+\.\d+\.\d+(?:-[\w.]+|(?:\.?(?:a|b|rc|dev|post)\d*)+)?(?:\+[-\w.]+)?"
+
+
+def marked(path: Path, text: str) -> list[VersionLocation]:
+    """The versions release-please's generic updater rewrites in ``text``: the first on each
+    line holding ``x-release-please-version``, and on each line after one holding
+    ``x-release-please-start-version`` up to the one holding ``x-release-please-end``
+    (a ``-major``, ``-minor`` or ``-patch`` mark's single number is left alone)."""
+    found: dict[tuple[str, str], VersionLocation] = {}
+    scope: str | None = None
+    for line in text.split("\n"):
+        line = line.removesuffix("\r")
+        if (inline := _INLINE.search(line)) is not None:
+            kind = inline[1]
+        elif scope is not None:
+            kind, scope = scope, None if _END.search(line) else scope
+        else:
+            start = _START.search(line)
+            scope = start[1] if start is not None else None
+            continue
+        said = re.search(_VERSION, line) if kind == "version" else None
+        if said is None:
+            continue
+        before, after = re.escape(line[: said.start()]), re.escape(line[said.end() :])
+        pattern = rf"(?m)^{before}(?P<version>{_VERSION}){after}\r?$"
+        value = said[0]
+        # identical lines are one place, each rewritten (``every``)
+        found[(pattern, value)] = VersionLocation(
+            path, "pattern", value, pattern=pattern, every=True, semver="-" in value
+        )
+    return list(found.values())
 
 
 def breaking_is_minor(directory: Path) -> bool:

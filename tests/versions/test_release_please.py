@@ -7,6 +7,7 @@ from pathlib import Path
 
 from relnox.bump import BumpOptions, plan_bump
 from relnox.project.discovery import load_workspace
+from tests.conftest import run_relnox
 from tests.shapes import project, repo
 
 
@@ -98,3 +99,52 @@ def test_the_manifest_entry_of_each_package_below_the_top_moves_with_it(tmp_path
         "packages/kit-b": "3.31.0",
         "packages/kit-c": "0.9.0",  # said another version than kit-c's 0.8.0: not its copy
     }
+
+
+def test_the_lines_release_please_marks_in_any_extra_file_move_with_the_version(
+    tmp_path: Path,
+) -> None:
+    """release-please's generic updater rewrites the version on each line marked
+    ``x-release-please-version`` and on each line of an ``x-release-please-start-version`` ...
+    ``x-release-please-end`` block, in an extra-file of any kind (a path alone, or of type
+    ``generic``). relnox read only Python files, so a bump left a Dockerfile, a chart and a
+    README behind. The marked lines are copies: one saying another version is drift, an
+    unmarked version (a dependency's) is left alone."""
+    config = {
+        "packages": {
+            ".": {
+                "extra-files": [
+                    "Dockerfile",
+                    "README.md",
+                    {"type": "generic", "path": "charts/acme/Chart.yaml"},
+                ]
+            }
+        }
+    }
+    chart = (
+        "name: acme\nversion: 1.4.0 # x-release-please-version\n"
+        'appVersion: "1.4.0" # x-release-please-version\ndependencies:\n'
+        "  - name: cache\n    version: 17.0.0\n"
+    )
+    readme = (
+        "# acme\n\nNeeds cache 1.4.0 or later.\n\n<!-- x-release-please-start-version -->\n"
+        "```\npip install acme==1.3.0\n```\n<!-- x-release-please-end -->\n"
+    )
+    root = repo(
+        tmp_path / "r",
+        {
+            "release-please-config.json": json.dumps(config),
+            "pyproject.toml": project("acme", "1.4.0"),
+            "Dockerfile": 'FROM base\nLABEL version="1.4.0" # x-release-please-version\n',
+            "charts/acme/Chart.yaml": chart,
+            "README.md": readme,
+        },
+        tags=["v1.4.0"],
+    )
+    checked = run_relnox("check-versions", cwd=root)
+    assert checked.returncode != 0
+    assert "README.md says '1.3.0'" in checked.stdout + checked.stderr
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert 'LABEL version="1.4.1" # x-release-please-version' in (root / "Dockerfile").read_text()
+    assert (root / "charts/acme/Chart.yaml").read_text() == chart.replace("1.4.0", "1.4.1")
+    assert (root / "README.md").read_text() == readme.replace("acme==1.3.0", "acme==1.4.1")
