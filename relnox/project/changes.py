@@ -1,5 +1,6 @@
 """The release plan: per package, its last tag, whether a file of it changed since (a
-package never tagged has, unless :func:`left_out` leaves it), its next version."""
+package never tagged: since the commit that moved its version literal to the current one,
+else it has, unless :func:`left_out` leaves it), its next version."""
 
 from __future__ import annotations
 
@@ -110,7 +111,11 @@ def plan(
 
     specs = pathspecs(workspace, workspace.packages)  # once: each package's alone is O(n)
     tags = {pkg.name: last_tag(pkg) for pkg in workspace.packages}
-    bases = {name: base for name, tag in tags.items() if (base := since or tag) is not None}
+    bases = {
+        pkg.name: base
+        for pkg in workspace.packages
+        if (base := since or tags[pkg.name] or _literal_set(workspace, pkg)) is not None
+    }
     walked = change_walk.changes(workspace.root, specs, bases)  # one walk for them all
     left = left_out(workspace)
     rows = []
@@ -140,6 +145,15 @@ def plan(
             continue
         rows[index] = replace(rows[index], next_version=bumped)
     return rows
+
+
+def _literal_set(workspace: Workspace, pkg: Package) -> str | None:
+    """The commit that set the version of a package no tag names: its last release point."""
+    if pkg.tags is None or pkg.tags.count or pkg.primary is None:
+        return None
+    from relnox.versions.sources import set_at
+
+    return set_at(workspace.root, pkg.primary)
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:

@@ -445,6 +445,18 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     return found
 
 
+def set_at(root: Path, loc: VersionLocation) -> str | None:
+    """The commit that moved ``loc`` from another version to the one it says now: a package
+    without release tags was released there (its literal's moves are its releases); ``None``
+    when no commit did (written so as the file was made, or not committed)."""
+    where = "./" + rel(loc.path, root)
+    found = git.git(root, "log", "-1", "--format=%H", "-S", loc.value, "--", where, check=False)
+    if not found or version_at(root, [loc], found) != loc.value:
+        return None
+    before = version_at(root, [loc], f"{found}^")
+    return found if before is not None and before != loc.value else None
+
+
 #: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
 _SETUP_CFG_VERSION = re.compile(
     r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"

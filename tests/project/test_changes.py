@@ -62,6 +62,40 @@ def test_never_tagged_packages_count_as_changed(make_workspace: Callable[..., Pa
     assert [r.next_version for r in rows] == ["0.1.1", "0.1.1", "0.1.1"]
 
 
+def test_a_package_without_tags_counts_its_changes_since_its_literal_moved(
+    tmp_path: Path,
+) -> None:
+    """The shape: one package, no tags at all, its version literal moved 0.3.0 -> 0.4.0 ->
+    0.4.1 in commits, one commit of work since. The moves are its releases: plan counts the
+    changes since the commit that set 0.4.1 (before: changed, counts unknown), and nothing
+    has changed on that commit itself."""
+    from tests.conftest import run_relnox
+    from tests.shapes import commit, project, repo
+
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "0.3.0"), "acme.py": ""})
+    commit(root, {"pyproject.toml": project("acme", "0.4.0"), "acme.py": "a = 1\n"})
+    commit(root, {"pyproject.toml": project("acme", "0.4.1")})
+    set_it = git(root, "rev-parse", "HEAD")
+    commit(root, {"acme.py": "a = 2\n"})
+
+    def row() -> dict[str, object]:
+        out = run_relnox("plan", "--json", cwd=root, check=True).stdout
+        return dict(json.loads(out)["packages"][0])
+
+    assert {k: row()[k] for k in ("version", "changed", "commits", "files")} == {
+        "version": "0.4.1",
+        "changed": True,
+        "commits": 1,
+        "files": 1,
+    }
+    git(root, "checkout", "-q", set_it)
+    assert {k: row()[k] for k in ("changed", "commits", "files")} == {
+        "changed": False,
+        "commits": 0,
+        "files": 0,
+    }
+
+
 def test_last_tag_is_the_highest_version_reachable(history: Path) -> None:
     ws = load_workspace(history)
     git(history, "tag", "demo-core-v0.1.5", "HEAD~1")
