@@ -20,12 +20,10 @@ FDS = 2  # the hook's output, its status socket
 
 
 def _code(path: str) -> types.CodeType:
+    """The code of ``path``, the script as relnox compiled it (hook_server.HOOK_SCRIPT)."""
     with open(path, "rb") as fh:
-        data = fh.read()
-    if path.endswith(".pyc"):
-        code: types.CodeType = marshal.loads(data[HEADER:])
-        return code
-    return compile(data, path, "exec")
+        code: types.CodeType = marshal.loads(fh.read()[HEADER:])
+    return code
 
 
 def _preload(code: types.CodeType) -> None:
@@ -64,10 +62,8 @@ def _exit_as_python(code: types.CodeType) -> None:
         __builtins__=sys.modules["builtins"],
     )
     machinery = sys.modules.get("importlib.machinery")
-    if machinery is not None:  # as the interpreter sets it for a script
-        loader = machinery.SourcelessFileLoader if SCRIPT.endswith(".pyc") else None
-        loader = loader or machinery.SourceFileLoader
-        main.__loader__ = loader("__main__", SCRIPT)
+    if machinery is not None:  # as the interpreter sets it for a compiled script
+        main.__loader__ = machinery.SourcelessFileLoader("__main__", SCRIPT)
     sys.modules["__main__"] = main
     status, interrupted = 0, False
     try:
@@ -126,9 +122,8 @@ def _gzip_stored() -> None:
     init = gzip.GzipFile.__init__
     count, defaults = init.__code__.co_argcount, list(init.__defaults__ or ())
     names = init.__code__.co_varnames[count - len(defaults) : count]  # those with defaults
-    if "compresslevel" in names:  # as in every gzip since Python 3.0
-        defaults[names.index("compresslevel")] = 0
-        init.__defaults__ = tuple(defaults)
+    defaults[names.index("compresslevel")] = 0
+    init.__defaults__ = tuple(defaults)
 
 
 def _child(
@@ -160,8 +155,7 @@ def _child(
     sys.argv = list(argv[1:])
     if argv[2:3] == ["build_sdist"]:
         _gzip_stored()
-    if hasattr(sys, "orig_argv"):
-        sys.orig_argv = list(argv)
+    sys.orig_argv = list(argv)
     tempfile = sys.modules.get("tempfile")
     if tempfile is not None:  # as a fresh process: the temporary directory from TMPDIR
         tempfile.tempdir = None  # type: ignore[attr-defined]  # sys.modules holds ModuleType

@@ -41,7 +41,7 @@ def _flags() -> type:
 
     return options_flags(
         VerifyOptions,
-        skip=("write_record", "checked_before", "resolved_before"),
+        skip=("write_record", "checked_before"),
         extra=(
             *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
             *(("skew_depth", ""), ("accept_skew", None), ("shard", ""), ("timings", "")),

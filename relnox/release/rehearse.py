@@ -103,8 +103,6 @@ def _final_check(
         extras=options.extras,
         extra_index=options.extra_index,
         checked_before=checked,
-        # that check resolved the dependencies online, with no extras: the same resolution
-        resolved_before=checked and not (options.offline or options.extras or options.extra_index),
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
     stage = StageReport(

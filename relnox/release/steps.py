@@ -186,8 +186,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         wait=run.options.wait,
         extras=extras,
         checked_before=checked,
-        # it resolved the dependencies online, with no extras: the same resolution as here
-        resolved_before=checked and not (dist_settings[0] or dist_settings[1] or extra),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why

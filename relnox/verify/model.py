@@ -79,9 +79,6 @@ class Round:
     login_help: str = ""  # where one could come from
     cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
     checked_before: bool = False  # VerifyOptions.checked_before
-    #: the check from dist/ resolved these packages' dependencies from the same indexes and
-    #: every package they need is here: its resolution stands (VerifyOptions.resolved_before)
-    resolved_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,9 +168,4 @@ class VerifyOptions:
     #: ``--index`` after a verify of the same build from dist/ (the release's later rounds):
     #: every built file must be listed on the index with the built sha256
     checked_before: bool = False
-    #: with ``checked_before``: that verify resolved the dependencies from the same indexes
-    #: (online, no extras, no other index). Where the index lists the built sha256 of every
-    #: file and every package a target needs is a target, the metadata is the same bytes and
-    #: so is the resolution: it is not made again (nor its environment of thousands of files)
-    resolved_before: bool = False
     allow_stale: Sequence[str] = ()

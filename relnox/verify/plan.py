@@ -345,8 +345,6 @@ def index_round(
     login = read_login(repository)
     names_ = tuple(t.name for t in targets)
     checked = o.checked_before and all(t.published for t in targets)
-    # what a target needs from the workspace comes from here, as in the check from dist/
-    closed = set(needs(workspace, names_, lambda n: _runtime_deps(workspace, n))) <= set(names_)
     return Round(
         kind="index",
         targets=tuple(targets),
@@ -365,10 +363,6 @@ def index_round(
         cooldown=cooling,
         # files relnox did not build have no sha256 to compare: checked in full
         checked_before=checked,
-        resolved_before=checked
-        and o.resolved_before
-        and closed
-        and not (o.extras or o.extra_index),
     )
 
 

@@ -392,12 +392,6 @@ class _RoundRun:
             return False
         if rnd.options.no_deps:
             return True
-        if rnd.resolved_before:  # the index serves dist/'s bytes: their metadata, resolved
-            logger.debug(  # and installed by the check from dist/ from the same indexes
-                "index: every file is dist/'s (sha256); their dependencies as the check from "
-                "dist/ resolved and installed them"
-            )
-            return True
         deps = replace(rnd.options, fresh=())
         result = self._install(env, requirements, deps)
         if not result.ok:

@@ -4,9 +4,7 @@ built sha256, installed from there with its dependencies. Real wheels, a real lo
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import demo_specs, git_init, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify import VerifyOptions
-from relnox.verify.plan import plan_verify
 from relnox.verify.run import render_report, verify_install
 from tests.fault_server import FaultServer, Reply, Seen
 from tests.verify.test_run import VERSION, _serve_swapped, upload
@@ -132,32 +129,6 @@ def test_a_dependency_missing_on_the_index_is_caught(
     [failed] = report.results[0].failed
     assert failed.name in ("install", "install dependencies")
     assert "vfyrlx-core" in failed.detail
-
-
-def test_a_resolution_made_from_dist_is_not_made_again(
-    good: Path,
-    local_index: LocalIndex,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """The index serves dist/'s bytes of every package and every package one needs:
-    their dependencies resolved from dist/ stand, so the round's one installer command is
-    the release's own from the index; a package needing one that is not there resolves."""
-    upload(local_index, sorted((good / "dist").glob("vfyrlx*")))
-    options = replace(_later(local_index.simple_url, *_all(good)), resolved_before=True)
-    with caplog.at_level(logging.DEBUG, logger="relnox"):
-        report = verify_install(load_workspace(good), options)
-
-    assert report.ok, "\n".join(render_report(report))
-    installs = [
-        r.message for r in caplog.records if r.message.startswith("$ ") and " install " in r.message
-    ]
-    assert len(installs) == 1 and "--no-deps" in installs[0]
-    workspace = load_workspace(good)
-    alone = replace(options, packages=["vfyrlx-agents"])  # needs vfyrlx-core
-    extras = replace(options, extras=["vfyrlx-runtime[x]"])
-    for later in (alone, extras, replace(options, resolved_before=False)):
-        [rnd] = plan_verify(workspace, later).rounds
-        assert rnd.checked_before and not rnd.resolved_before
 
 
 def _all(good: Path) -> list[str]:
