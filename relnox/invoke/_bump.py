@@ -182,7 +182,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     else:  # the sound packages are checked and said, whatever the others' problems
         for problem in problems:  # the error below points at them: -q keeps them
             echo(f"  x {problem}", always=True)
-        for warning in warnings:
+        for warning in workspace.tag_problems:  # one line for the packages one tag shape misses
             echo(f"  ! {warning}", always=True)
         from relnox.report import MANY
 

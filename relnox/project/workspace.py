@@ -187,13 +187,18 @@ class Workspace:
         """Findings that do not stop a command: drift, packages left out, unclear tags."""
         found = [note for pkg in self.packages for note in pkg.drift_notes]
         found += [pkg.referee for pkg in self.packages if pkg.referee]
-        found += _shared(
-            [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
-        )
+        found += self.tag_problems
         found += _shared(
             [(pkg.name, pkg.tags.finding) for pkg in self.packages if pkg.tags and pkg.tags.finding]
         )
         return tuple(found)
+
+    @property
+    def tag_problems(self) -> list[str]:
+        """Tags relnox cannot tell, each package's; one line for those that differ by name."""
+        return _shared(
+            [(pkg.name, pkg.tags.problem) for pkg in self.packages if pkg.tags and pkg.tags.problem]
+        )
 
     def require_history(self, what: str) -> None:
         """Refuse ``what`` in a shallow clone, where tags and history are incomplete."""

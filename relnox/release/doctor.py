@@ -35,7 +35,7 @@ from relnox.release.doctor_package import (
 from relnox.release.tagging import FETCH_HINT, is_shallow
 from relnox.toml import table
 from relnox.tools import git
-from relnox.versions.arithmetic import same_version
+from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.next_checks import stamped_reading
 from relnox.versions.sources import load_toml, stray_tag_hint, version_at
 from relnox.versions.tag_model import TagFacts, fires
@@ -201,6 +201,32 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     return git.next_on_path(ws.root, tag)
 
 
+def _dev_after_release(ws: Workspace, pkg: Package, release: Version, tag: str) -> str | None:
+    """How the release before ``release`` was followed by its own development version too
+    (``0.9.10-dev after v0.9.10``): the first version the files said after that release's tag
+    on the way to ``tag``; ``None`` when they said another (the next release's)."""
+    earlier = sorted(v for v in (pkg.tags.released if pkg.tags else ()) if v < release)
+    if not earlier or not pkg.locations:
+        return None
+    previous = ws.tag_for(pkg, str(earlier[-1]))
+    where = rel(pkg.locations[0].path, ws.root)
+    moves = git.git(
+        ws.root,
+        "rev-list",
+        "--reverse",
+        "--ancestry-path",
+        f"{previous}..{tag}",
+        "--",
+        where,
+        check=False,
+    ).split()
+    said = version_at(ws.root, pkg.locations, moves[0]) if moves else None
+    parsed = maybe_version(said) if said is not None else None
+    if parsed is None or parsed.dev is None or Version(parsed.base_version) != earlier[-1]:
+        return None
+    return f"{said} after {previous}"
+
+
 def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
     """Whether a publishing workflow runs on ``tag``, and those workflows' tag filters."""
     filters = list(release_filters(git.toplevel(ws.root), publishing=True))
@@ -234,6 +260,15 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
                 OK,
                 f"{pkg.version} is development after {tag} (in this branch's history); its "
                 "versions are release days, so a --part bump gives today's date",
+            )
+        before = _dev_after_release(ws, pkg, leads_to, tag)
+        if before is not None:
+            # 0.9.11-dev after 0.9.11, as 0.9.10-dev after 0.9.10: the history's own way
+            return Check(
+                name,
+                OK,
+                f"{pkg.version} is development after {tag} (in this branch's history), as "
+                f"{before}; a --part bump starts from {leads_to}",
             )
         return Check(
             name,

@@ -54,8 +54,11 @@ def next_versions(
         if pkg.name in versions or pkg.name in (failed or {}):
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
+        # the member whose tags released the most speaks for the group: one added since the
+        # group's last release (no tag of its own yet) knows nothing of the releases
+        lead = max(group, key=lambda p: len(p.tags.released) if p.tags else 0)
         try:
-            new = next_version(workspace, pkg, group, part, pre, to=to, today=today, notes=notes)
+            new = next_version(workspace, lead, group, part, pre, to=to, today=today, notes=notes)
             for member in group:
                 check_file_name(str(member.pyproject), member.name, new)
         except VersionError as exc:

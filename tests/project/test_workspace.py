@@ -1572,6 +1572,8 @@ def test_tags_that_name_no_package_are_one_warning_for_all_of_them(tmp_path: Pat
         'tag-format = "{version}", as 2026.08.20260813230114) in each one\'s [tool.relnox] '
         "if their releases are tagged another way"
     ]
+    checked = run_relnox("check-versions", cwd=root, check=True).stdout
+    assert [line[4:] for line in checked.splitlines() if line.startswith("  ! ")] == tagged
 
 
 def test_a_dunder_version_in_another_module_that_says_the_version_moves_with_it(

@@ -192,3 +192,22 @@ def test_a_version_released_as_one_number_moves_by_one_whatever_the_part(
     assert "note: acme is released as one number: --part patch raises it" in done.stdout
     plan = run_relnox("plan", "--part", "patch", "--json", cwd=root, check=True)
     assert "56.0.1" not in plan.stdout
+
+
+def test_a_member_added_since_the_groups_release_follows_the_groups_tags(tmp_path: Path) -> None:
+    """After each release the files say its ``-dev`` (0.9.11 tagged, then 0.9.11-dev, then
+    0.9.12). A package added since, at the same version with no tag of its own, moves in
+    lockstep: its bare history made --part patch give 0.9.11, refused as released; the
+    member whose tags released the group speaks for it. Doctor called the ``-dev`` an error
+    though the release before was followed by its ``-dev`` too."""
+    root = repo(tmp_path / "r", {"src/acme/pyproject.toml": project("acme", "1.0.0")}, ["v1.0.0"])
+    commit(root, {"src/acme/pyproject.toml": project("acme", "1.0.0-dev")})
+    commit(root, {"src/acme/pyproject.toml": project("acme", "1.0.1")}, "v1.0.1")
+    added = project("acme-migrate", "1.0.1-dev")
+    main = project("acme", "1.0.1-dev", requires=["acme-migrate"])
+    commit(root, {"src/acme/pyproject.toml": main, "src/acme-migrate/pyproject.toml": added})
+    done = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+    assert done.stdout.startswith("acme-migrate: 1.0.1-dev -> 1.0.2\nacme: 1.0.1-dev -> 1.0.2\n")
+    doctor = run_relnox("doctor", cwd=root).stdout
+    assert "1.0.1-dev is development after v1.0.1 (in this branch's history), as " in doctor
+    assert "1.0.0-dev after v1.0.0; a --part bump starts from 1.0.1" in doctor
