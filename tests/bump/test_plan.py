@@ -1447,6 +1447,7 @@ def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
     commit(root, {"CHANGES.rst": released, "pyproject.toml": project("jl", "1.5.3")})
     plan = plan_bump(load_workspace(root), BumpOptions(to="1.6.dev0"))
     assert [e.path.name for e in plan.edits] == ["pyproject.toml"]
+    assert not any("CHANGES.rst" in note for note in plan.notes)  # nothing to release
 
 
 def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:
