@@ -164,8 +164,9 @@ def changelog_edits(
                     f"note: {rel} writes its releases as relnox reads but does not write them "
                     f"({first!r} for {newest.label}): write {title}'s by hand"
                 )
-            else:
-                notes.append(f"note: {rel} has no Unreleased section")
+            elif not ((dev := maybe_version(title)) is not None and dev.is_devrelease):
+                notes.append(f"note: {rel} has no Unreleased section")  # a development
+                # version releases nothing: no section is missing
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         elif (kept := _pre_release_kept(workspace, text, title)) is not None:

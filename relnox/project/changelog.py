@@ -443,20 +443,32 @@ def sections(text: str) -> list[Section]:
             level < heading.level and heading.line < stop for level, stop in releases
         ):
             continue  # a sub-heading of a release: not Unreleased
+        inner = None  # Unreleased over the releases: its entries end at the first below it
+        if label == UNRELEASED:
+            inner = next(
+                (
+                    later.line
+                    for later in found[position + 1 :]
+                    if later.line < end and later.level > heading.level and parse_title(later.title)
+                ),
+                None,
+            )
+            end = end if inner is None else inner
         if not isinstance(label, str):
             releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
-        result.append(
-            Section(
-                label=label if isinstance(label, str) else label[0][1],
-                heading="\n".join(lines[heading.line : heading.end]).strip(),
-                body=_body(lines[heading.end : end], heading.marker),
-                versions=pairs,
-                line=heading.line,
-                end=heading.end,
-                marker=heading.marker,
-            )
+        section = Section(
+            label=label if isinstance(label, str) else label[0][1],
+            heading="\n".join(lines[heading.line : heading.end]).strip(),
+            body=_body(lines[heading.end : end], heading.marker),
+            versions=pairs,
+            line=heading.line,
+            end=heading.end,
+            marker=heading.marker,
         )
+        if label == UNRELEASED and inner is not None and not section.has_entries:
+            continue  # a title over the releases (``Latest changes``), none of its own
+        result.append(section)
     return result
 
 

@@ -1,6 +1,6 @@
 """What doctor reads of a changelog beyond the file itself: the pages of notes a project
-writes one per release (``doc/source/release/2.0.0-notes.rst``), and a heading's
-date, however written, made the placeholder a suggestion shows."""
+writes one per release (``doc/source/release/2.0.0-notes.rst``, ``CHANGELOG/2.0.0.md``),
+and a heading's date, however written, made the placeholder a suggestion shows."""
 
 from __future__ import annotations
 
@@ -10,16 +10,24 @@ from pathlib import Path
 
 from packaging.version import Version
 
-#: where Sphinx documentation keeps one page of notes per release
-_RELEASE_FOLDERS = ("doc/source/release", "docs/source/release", "doc/release", "docs/release")
+#: where a project keeps one page of notes per release: Sphinx documentation's release
+#: folder or its "what's new" one, or a changelog that is a folder
+_RELEASE_FOLDERS = (
+    *("doc/source/release", "docs/source/release", "doc/release", "docs/release"),
+    *("doc/whatsnew", "docs/whatsnew", "doc/source/whatsnew", "docs/source/whatsnew"),
+    *("CHANGELOG", "changelog", "CHANGES", "changes"),
+)
+#: a page named for its release: ``2.0.0-notes.rst``, ``2.0.0.md``, ``v2.0.0.rst``
 _RELEASE_PAGE = re.compile(
-    r"^(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)-notes\.(?:rst|md)$", re.IGNORECASE
+    r"^(?P<v>v?)(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)(?P<rest>(?:-notes)?\.(?:rst|md))$",
+    re.IGNORECASE,
 )
 
 
-def release_pages(directory: Path) -> tuple[Path, dict[Version, Path]] | None:
-    """The folder of one notes page per release (``<version>-notes.rst``) and its pages by
-    version; ``None`` when there is none (or a single page, no habit)."""
+def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | None:
+    """The folder of one notes page per release, its pages by version and how a page is
+    named (``{}-notes.rst``: ``{}`` its version); ``None`` when there is none (or a single
+    page, no habit)."""
     for name in _RELEASE_FOLDERS:
         folder = directory / name
         try:
@@ -28,7 +36,8 @@ def release_pages(directory: Path) -> tuple[Path, dict[Version, Path]] | None:
             continue
         pages = {Version(m["version"]): folder / m.string for m in found}
         if len(pages) >= 2:
-            return folder, pages
+            newest = max(found, key=lambda m: Version(m["version"]))
+            return folder, pages, f"{newest['v']}{{}}{newest['rest']}"
     return None
 
 

@@ -452,11 +452,11 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         return _page_per_release(ws, pkg, towncrier, wanted, missing, opt_in)
     pages = release_pages(pkg.directory) if not path.is_file() else None
     if pages is not None:  # a page of notes per release, of ``wanted`` or the release it leads to
-        folder, by_version = pages
+        folder, by_version, spelling = pages
         page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
         if page is not None:
             return Check(name, OK, f"{rel(page, ws.root)} is the page of {target}")
-        page = folder / f"{target}-notes{next(iter(by_version.values())).suffix}"
+        page = folder / spelling.format(target)
         return Check(
             name, missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
         )

@@ -1440,6 +1440,14 @@ def test_an_in_development_section_is_released_in_the_style_of_the_last_release(
     assert edit.after.decode() == log.replace(
         "- New.", "Release 1.6.0 - 2026/05/03\n--------------------------\n\n- New."
     )
+    # its title once read ``Latest changes``, over the releases: no Unreleased section (a bump
+    # to the next development version wrote ``Release 1.6.dev0`` under it)
+    released = f"Latest changes\n==============\n\n{log[log.index('Release 1.5.3') :]}"
+    released += "\nRelease 1.0.0a1\n---------------\n\n- First.\n"  # pre-releases get sections
+    commit(root, {"CHANGES.rst": released, "pyproject.toml": project("jl", "1.5.3")})
+    plan = plan_bump(load_workspace(root), BumpOptions(to="1.6.dev0"))
+    assert [e.path.name for e in plan.edits] == ["pyproject.toml"]
+    assert not any("CHANGES.rst" in note for note in plan.notes)  # nothing to release
 
 
 def test_a_section_written_ahead_is_dated_by_the_bump(tmp_path: Path) -> None:

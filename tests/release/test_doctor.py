@@ -506,27 +506,32 @@ def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_err
     assert [row.status for row in rows] == [OK]
 
 
-def test_a_page_of_notes_per_release_is_the_changelog(tmp_path: Path) -> None:
-    """Sphinx docs with ``doc/source/release/2.0.0-notes.rst``, one page per
-    release, and no CHANGELOG.md; doctor said there was no changelog. The development
-    version's coming release has its page; without one, doctor names the page to write."""
+@pytest.mark.parametrize(
+    ("folder", "spelling"),
+    [("doc/source/release", "{}-notes.rst"), ("CHANGELOG", "{}.md"), ("doc/whatsnew", "v{}.rst")],
+)
+def test_a_page_of_notes_per_release_is_the_changelog(
+    tmp_path: Path, folder: str, spelling: str
+) -> None:
+    """Docs with ``doc/source/release/2.0.0-notes.rst``, ``CHANGELOG/2.0.0.md`` or
+    ``doc/whatsnew/v2.0.0.rst``, one page per release, and no CHANGELOG.md; doctor said there
+    was no changelog. The development version's coming release has its page; without one,
+    doctor names the page to write, spelled as the others are."""
+    page = f"{folder}/{spelling}".format
     files = {
         "pyproject.toml": project("sciish", "2.0.0.dev0"),
         "sciish/__init__.py": "",
-        "doc/source/release/1.17.0-notes.rst": "SciPy 1.17.0 Release Notes\n====\n",
-        "doc/source/release/1.18.1-notes.rst": "SciPy 1.18.1 Release Notes\n====\n",
-        "doc/source/release/2.0.0-notes.rst": "SciPy 2.0.0 Release Notes\n====\n",
+        page("1.17.0"): "SciPy 1.17.0 Release Notes\n====\n",
+        page("1.18.1"): "SciPy 1.18.1 Release Notes\n====\n",
+        page("2.0.0"): "SciPy 2.0.0 Release Notes\n====\n",
     }
     root = repo(tmp_path / "r", files, tags=["v1.18.1"])
     row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
-    assert (row.status, row.detail) == (
-        "ok",
-        "doc/source/release/2.0.0-notes.rst is the page of 2.0.0",
-    )
-    (root / "doc/source/release/2.0.0-notes.rst").unlink()
+    assert (row.status, row.detail) == ("ok", f"{page('2.0.0')} is the page of 2.0.0")
+    (root / page("2.0.0")).unlink()
     row = {r.check: r for r in doctor(root).checks}["changelog sciish"]
     assert row.status == WARN
-    assert row.detail.startswith("no doc/source/release/2.0.0-notes.rst; write 2.0.0's notes there")
+    assert row.detail.startswith(f"no {page('2.0.0')}; write 2.0.0's notes there")
 
 
 def test_a_page_of_notes_per_major_line_is_the_changelog(tmp_path: Path) -> None:
