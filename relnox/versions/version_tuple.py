@@ -37,15 +37,6 @@ SPLIT = re.compile(
 )
 
 
-def _tuple_re(name: str) -> re.Pattern[str]:
-    """``NAME = (1, 2, 0)`` or ``NAME = 1, 2, 0`` at the top of a module, on one line."""
-    return re.compile(
-        rf"""^{re.escape(name)}[ \t]*=[ \t]*(?P<open>\(?)(?P<parts>[^()\r\n#]*?)(?P<close>\)?)"""
-        r"""[ \t]*(?:#.*)?$""",
-        re.M,
-    )
-
-
 def literal_tuple(text: str) -> tuple[Any, ...] | None:
     """The tuple the parts ``text`` of a one-line tuple make, if they are literals."""
     try:
@@ -82,7 +73,8 @@ def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
-    """``NAME = (6, 1, 0)`` on one top-level line, maybe among others (``a = NAME = (6, 1)``)."""
+    """``NAME = (6, 1, 0)`` or ``NAME = 6, 1, 0`` on one top-level line, maybe among others
+    (``a = NAME = (6, 1)``)."""
     return re.compile(
         rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
         r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
@@ -105,7 +97,7 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
         return None
     name = join.group("mapped") or join.group("looped")
     cut = int(join["cut"]) if join.re is SPLIT else None
-    assigned = _tuple_re(name).search(text)
+    assigned = _bound_re(name).search(text)
     if assigned is None or assigned.start() > join.start():
         return None
     parts = _parts(assigned.group("parts"), cut)
