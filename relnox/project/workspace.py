@@ -274,11 +274,7 @@ class Workspace:
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
         """The lockstep groups: packages that always share one version (configured, sharing
-        one tag or one version file); worked out once per workspace."""
-        return self._groups
-
-    @functools.cached_property
-    def _groups(self) -> tuple[tuple[Package, ...], ...]:
+        one tag or one version file); worked out once per workspace, by :attr:`_group_index`."""
         configured = self._configured_groups()
         grouped = {p.name for group in configured for p in group}
         by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
