@@ -47,7 +47,6 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
 
 
 def parse_version(text: str, where: str = "version") -> Version:
-    """``text`` (stripped) as a :class:`Version`, semver spellings too."""
     return validate_version(text.strip(), where, semver=True)
 
 
