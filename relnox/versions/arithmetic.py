@@ -59,6 +59,15 @@ def to_scheme(version: Version | str, scheme: str) -> str:
     return str(v) if scheme == "pep440" else _semver_text(v)
 
 
+def semver_spelling(version: str) -> str:
+    """``version`` as semver writes it (``1.2.0a1``: ``1.2.0-alpha.1``), or as it is where
+    semver cannot (four release numbers)."""
+    try:
+        return to_scheme(version, "semver")
+    except VersionError:
+        return version
+
+
 def _semver_text(v: Version) -> str:
     refused = (
         (v.epoch, "has an epoch"),
