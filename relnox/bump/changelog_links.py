@@ -65,7 +65,6 @@ def release_links(text: str, title: str, tag: str) -> str:
 
 
 def line_end(text: str) -> str:
-    """The line ending ``text`` uses: CRLF where it has one."""
     return "\r\n" if "\r\n" in text else "\n"
 
 

@@ -18,7 +18,7 @@ from relnox.bump.changelog import (
 )
 from relnox.bump.changelog_links import release_links
 from relnox.bump.changelog_route import Release, route_changelog
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.progress import MANY
 from relnox.project.changelog import (
@@ -35,7 +35,7 @@ from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
-from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
+from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -303,7 +303,7 @@ def _tool_notes(
             notes.append(
                 f"note: {where} holds {len(waiting.entries)} changie entr"
                 f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {_semver(new)} and changie merge"
+                f"run changie batch {semver_spelling(new)} and changie merge"
                 f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
@@ -324,14 +324,6 @@ def _tool_notes(
                 f"scriv collect --version {new} before this bump"
             )
     return notes, towncrier, changie
-
-
-def _semver(version: str) -> str:
-    """``version`` as changie takes it: a semantic version (``1.2.0-beta.2``) where one says it."""
-    try:
-        return to_scheme(version, "semver")
-    except VersionError:
-        return version
 
 
 def _main_line(

@@ -14,6 +14,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from relnox.errors import ConfigError
+from relnox.files import text_or_none
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import read_text
 
@@ -577,12 +578,9 @@ def dated_status(line: str, day: str) -> str:
 def unreleased_aside(path: Path) -> Path | None:
     """The ``CHANGELOG.unreleased.md`` the changelog names, when it holds entries."""
     aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")
-    try:
-        if not aside.is_file() or aside.name not in read_text(path):
-            return None
-        section = find_section(read_text(aside), UNRELEASED)
-    except (OSError, ConfigError):
-        return None
+    named = aside.is_file() and aside.name in (text_or_none(path) or "")
+    text = text_or_none(aside) if named else None
+    section = find_section(text, UNRELEASED) if text is not None else None
     return aside if section is not None and section.has_entries else None
 
 

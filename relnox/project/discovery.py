@@ -50,7 +50,7 @@ from relnox.project.pyproject import (
 )
 from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import load_toml, toml_location
 
@@ -556,10 +556,7 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
         else f"{root}: no pyproject.toml here"
     )
     for directory in dirs:
-        try:
-            found = load_toml(directory / "pyproject.toml")
-        except RelnoxError:
-            continue
+        found = read_or_empty(directory / "pyproject.toml")  # unreadable: {}, passed over
         rel = directory.relative_to(root).as_posix()
         members = table(found, "tool", "uv", "workspace").get("members")
         if not members and not_built(found) and {"project", "build-system"} <= found.keys():

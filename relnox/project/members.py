@@ -19,7 +19,7 @@ from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
 from relnox.project.validate import member_path
 from relnox.project.workspace import Broken, Unreleased
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.sources import VersionLocation
 
 
@@ -251,10 +251,7 @@ def listed_below(root: Path, directory: Path) -> str | None:
     for folder in directory.parents:
         if folder == root or root not in folder.parents:
             return None
-        try:
-            doc = project_doc(folder) if (folder / "pyproject.toml").is_file() else {}
-        except RelnoxError:
-            continue
+        doc = read_or_empty(folder / "pyproject.toml")
         members = table(doc, "tool", "uv", "workspace").get("members")
         inside = directory.relative_to(folder).as_posix()
         if isinstance(members, list) and any(fnmatchcase(inside, str(m)) for m in members):

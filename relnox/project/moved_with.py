@@ -15,6 +15,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.errors import ConfigError, RelnoxError, shortlist
+from relnox.files import text_or_none
 from relnox.paths import rel
 from relnox.project.package_load import load_package
 from relnox.project.workspace import Package, Unreleased, Workspace
@@ -213,10 +214,7 @@ def _outside_pins(
     """The exact pins in ``pkg``'s ``pyproject.toml`` on a project outside the workspace
     at ``pkg``'s own version that said each of its last releases at its tag (a family of
     projects released in step from two repositories)."""
-    try:
-        text = read_text(pkg.pyproject)
-    except ConfigError:
-        return []
+    text = text_or_none(pkg.pyproject) or ""  # unreadable: no pins
     ours = {p.name for p in workspace.packages}
     lines = {}
     for found in _EXACT_PIN.finditer(text):

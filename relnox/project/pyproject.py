@@ -16,6 +16,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import load_config
 from relnox.errors import ConfigError, VersionError
+from relnox.files import text_or_none
 from relnox.project.modules import flit_metadata
 from relnox.toml import table
 from relnox.versions.arithmetic import maybe_version
@@ -24,7 +25,6 @@ from relnox.versions.sources import (
     load_toml,
     pattern_location,
     python_location,
-    read_text,
     setup_cfg,
     text_location,
 )
@@ -383,10 +383,7 @@ _CHAINED = re.compile(
 def _search_hint(path: Path, name: str) -> str:
     """The ``version-files`` entry that reads ``path``: a ``search`` made from a line that
     assigns a version among other names (``tag = version = "17.1"``), else the template."""
-    try:
-        match = _CHAINED.search(read_text(path))
-    except ConfigError:
-        match = None
+    match = _CHAINED.search(text_or_none(path) or "")
     if match is None:
         return '{ path = "...", search = "...{version}..." }'
     line = match.group("line")

@@ -11,10 +11,10 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from relnox.errors import RelnoxError
+from relnox.files import text_or_none
 from relnox.project.pyproject import InternalRequirement, Requirements, requirement_target
 from relnox.toml import table
-from relnox.versions.sources import read_text, setup_cfg
+from relnox.versions.sources import setup_cfg
 
 
 def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, Any]) -> None:
@@ -35,11 +35,8 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
         files += [(f, True) for value in extras.values() for f in named(value)]
     for name, optional in dict.fromkeys(files):
         path = directory / name
-        try:
-            lines = read_text(path).splitlines()
-        except (OSError, UnicodeDecodeError, RelnoxError):
-            continue  # the build says what is missing
-        for index, line in enumerate(lines):
+        # unreadable: no lines (the build says what is missing)
+        for index, line in enumerate((text_or_none(path) or "").splitlines()):
             _line(reqs, reqs.own, line, path, ("lines", index), optional)
 
 

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import RelnoxError
 from relnox.files import text_or_none
 from relnox.project.towncrier import inside
-from relnox.toml import table
-from relnox.versions.sources import load_toml
+from relnox.toml import read_or_empty, table
 
 DEFAULT_DIRECTORY = "changelog.d"
 
@@ -26,14 +24,9 @@ class Fragments:
 
 def _settings(directory: Path) -> Mapping[str, Any] | None:
     """scriv's settings in ``directory``: ``[tool.scriv]``, else a ``[scriv]`` section."""
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            found = table(load_toml(pyproject), "tool", "scriv")
-        except RelnoxError:
-            found = {}
-        if found:
-            return found
+    found = table(read_or_empty(directory / "pyproject.toml"), "tool", "scriv")
+    if found:
+        return found
     import configparser
 
     for name in ("setup.cfg", "tox.ini", f"{DEFAULT_DIRECTORY}/scriv.ini"):

@@ -279,11 +279,7 @@ class Workspace:
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
         """The lockstep groups: packages that always share one version (configured, sharing
-        one tag or one version file); worked out once per workspace."""
-        return self._groups
-
-    @functools.cached_property
-    def _groups(self) -> tuple[tuple[Package, ...], ...]:
+        one tag or one version file); worked out once per workspace, by :attr:`_group_index`."""
         configured = self._configured_groups()
         grouped = {p.name for group in configured for p in group}
         by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
@@ -358,7 +354,6 @@ class Workspace:
         return frozenset(v for p in self.packages if p.tags for v in p.tags.released if v.pre)
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
-        """The lockstep group of ``pkg`` (just ``pkg`` when it moves on its own)."""
         return self._group_index.get(pkg.name, (pkg,))
 
     @functools.cached_property
@@ -370,11 +365,9 @@ class Workspace:
         return index
 
     def tag_format_of(self, pkg: Package) -> str:
-        """The format of ``pkg``'s new tags: configured, inferred from its tags, or the default."""
         return tag_format_of(pkg, self.tag_format)
 
     def tag_for(self, pkg: Package, version: str | None = None) -> str:
-        """The tag of ``version`` (:func:`relnox.versions.tag_name.tag_for`)."""
         return tag_for(pkg, version, self.tag_format)
 
     def version_of_tag(self, pkg: Package, tag: str) -> str | None:

@@ -22,7 +22,7 @@ _EXAMPLES = "write it like 1.2.3, 1.2.3rc1 or 1.2.3.post1"
 
 
 def validate_version(value: object, where: str, *, semver: bool = False) -> Version:
-    """``value`` as a :class:`Version` (``semver``: also ``2.0.1-alpha.0``), else a VersionError."""
+    """``value`` as a :class:`Version`, else a VersionError (``semver``: naming both schemes)."""
     if not isinstance(value, str):
         raise VersionError(
             f"{where}: the version must be a string, not {type(value).__name__} ({value!r}); "
@@ -35,7 +35,8 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
             f"the version, and {MAX_VERSION_LENGTH} bytes is the longest file name a file "
             f"system stores); {_EXAMPLES}"
         )
-    parsed = maybe_version(value) or (_from_semver(value) if semver else None)
+    # a semver spelling relnox can read (2.0.1-alpha.0, -rc.1, +build) is PEP 440's too
+    parsed = maybe_version(value)
     if parsed is not None:
         return parsed
     if semver:
@@ -47,34 +48,7 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
 
 
 def parse_version(text: str, where: str = "version") -> Version:
-    """``text`` (stripped) as a :class:`Version`, semver spellings too."""
     return validate_version(text.strip(), where, semver=True)
-
-
-def _from_semver(text: str) -> Version | None:
-    import semver
-
-    try:
-        parsed = semver.Version.parse(text.removeprefix("v"))
-    except (ValueError, TypeError):
-        return None
-    out = f"{parsed.major}.{parsed.minor}.{parsed.patch}"
-    if parsed.prerelease:
-        idents = str(parsed.prerelease).split(".")
-        label = idents[0].lower()
-        numbers = [i for i in idents[1:] if i.isdigit()]
-        if len(numbers) != len(idents) - 1 or len(numbers) > 1:
-            return None
-        mark = {**PRE_LABELS, "dev": ".dev"}.get(label)
-        if mark is None:
-            return None
-        out += f"{mark}{numbers[0] if numbers else 0}"
-    if parsed.build:
-        out += "+" + str(parsed.build).replace("-", ".")
-    try:
-        return Version(out)
-    except InvalidVersion:
-        return None
 
 
 def to_scheme(version: Version | str, scheme: str) -> str:
@@ -83,6 +57,15 @@ def to_scheme(version: Version | str, scheme: str) -> str:
         raise VersionError(f"unknown version scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     v = version if isinstance(version, Version) else parse_version(version)
     return str(v) if scheme == "pep440" else _semver_text(v)
+
+
+def semver_spelling(version: str) -> str:
+    """``version`` as semver writes it (``1.2.0a1``: ``1.2.0-alpha.1``), or as it is where
+    semver cannot (four release numbers)."""
+    try:
+        return to_scheme(version, "semver")
+    except VersionError:
+        return version
 
 
 def _semver_text(v: Version) -> str:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from relnox.files import text_or_none
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
-from relnox.versions.bumpversion import searched_files, toml_or_none
+from relnox.versions.bumpversion import searched_files
 from relnox.versions.sources import VersionLocation, compose, toml_location
 
 Places = tuple[tuple[str, tuple[str, ...]], ...]
@@ -25,10 +25,10 @@ def _config(directory: Path, doc: Mapping[str, Any], places: Places, key: str) -
     holds the string at the dotted ``key`` (without one: any table), its document and keys."""
     for name, keys in places:
         path = directory / name
-        config = doc if name == "pyproject.toml" else toml_or_none(path)
+        config = doc if name == "pyproject.toml" else read_or_empty(path)
         *within, last = (*keys, *key.split(".")) if key else (*keys, "")
-        found = table(config, *within) if config is not None else {}
-        if config is not None and (isinstance(found.get(last), str) if key else found):
+        found = table(config, *within)
+        if isinstance(found.get(last), str) if key else found:
             return path, config, keys
     return None
 
@@ -202,9 +202,9 @@ def semantic_release_files(
             located.append(place)
     for entry in _strings(settings.get("version_toml")):
         name, _, key = entry.partition(":")
-        config = toml_or_none(directory / name)
+        config = read_or_empty(directory / name)
         *within, last = key.split(".")
-        if config is not None and isinstance(table(config, *within).get(last), str):
+        if isinstance(table(config, *within).get(last), str):
             located.append(toml_location(directory / name, config, tuple(key.split("."))))
     return searched_files(directory, searches, version) + located
 

@@ -10,11 +10,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError, VersionError
 from relnox.files import text_or_none
-from relnox.toml import table
+from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.sources import VersionLocation, load_toml, toml_location
+from relnox.versions.sources import VersionLocation, toml_location
 
 #: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
 #: as configparser reads it), not crossing into the next section
@@ -32,8 +31,7 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
         return directory / "pyproject.toml", doc
     toml_file = directory / ".bumpversion.toml"
     if toml_file.is_file():
-        config = toml_or_none(toml_file)
-        return (toml_file, config) if config is not None else None
+        return toml_file, read_or_empty(toml_file)
     for name in (".bumpversion.cfg", "setup.cfg"):
         path = directory / name
         text = text_or_none(path) if path.is_file() else ""
@@ -42,16 +40,6 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
         if re.search(_INI, text):
             return path, text
     return None
-
-
-def toml_or_none(path: Path) -> Mapping[str, Any] | None:
-    """A TOML file's document; ``None`` when there is none or it cannot be read."""
-    if not path.is_file():
-        return None
-    try:
-        return load_toml(path)
-    except (ConfigError, VersionError):
-        return None
 
 
 def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:

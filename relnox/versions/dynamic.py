@@ -198,12 +198,8 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
     )
     found = re.search(pattern, read_text(module, "version module"))
     if found is None:  # or the tuple it names, which setuptools joins with dots
-        return _attr_tuple(module, attr)
+        return tuple_location(module, attr.rpartition(".")[2])
     return VersionLocation(module, "python", found["version"], pattern=pattern)
-
-
-def _attr_tuple(module: Path, attr: str) -> VersionLocation | None:
-    return tuple_location(module, attr.rpartition(".")[2])
 
 
 def _attr_found(module: Path, attr: str, directory: Path) -> VersionLocation | None:
@@ -212,7 +208,7 @@ def _attr_found(module: Path, attr: str, directory: Path) -> VersionLocation | N
     return (
         _attr_location(module, attr)
         or followed(module)
-        or _attr_tuple(module, attr)
+        or tuple_location(module, attr.rpartition(".")[2])
         or module_reads(module, directory)
     )
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from relnox.errors import VersionError
 from relnox.toml import table
+from relnox.versions.arithmetic import validate_version
 from relnox.versions.python_ast import parse
 from relnox.versions.sources import Found, VersionLocation, moved, read_text
-from relnox.versions.version_tuple import pep440
 
 # the assignment incremental writes; the call's arguments are read by ast
 CALL = re.compile(
@@ -59,7 +59,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
     match = CALL.search(text)
     if match is None or public(text) != old:
         raise moved(path, old)
-    parsed = pep440(path, new)
+    parsed = validate_version(new, str(path))
     other_pre = parsed.pre is not None and parsed.pre[0] != "rc"
     if parsed.epoch or parsed.local or len(parsed.release) > 3 or other_pre:
         raise VersionError(

@@ -232,11 +232,13 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
         return None
     if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
         return None  # only a version the backend said over relnox's reading of the tags
-    try:
-        version = parse_version(pkg.version)
-    except VersionError:
-        return None
-    if version.is_prerelease or version.is_postrelease or version.local is not None:
+    version = maybe_version(pkg.version.strip())
+    if (
+        version is None
+        or version.is_prerelease
+        or version.is_postrelease
+        or version.local is not None
+    ):
         return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
     if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
         return None

@@ -40,5 +40,4 @@ def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
 
 
 def string(node: ast.AST | None) -> str | None:
-    """The value of ``node`` when it is a string literal."""
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None

@@ -15,7 +15,7 @@ from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.toml import UNREADABLE, tomllib, unreadable_why
 from relnox.tools import git
-from relnox.versions.arithmetic import maybe_version, same_version, to_scheme
+from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
 
 if TYPE_CHECKING:
     from datetime import date
@@ -70,12 +70,8 @@ class VersionLocation:
         if self.short:  # Sphinx's ``version``: X.Y of the release, never a pre-release's
             parsed = maybe_version(new)
             return ".".join(map(str, parsed.release[:2])) if parsed is not None else new
-        if not self.semver:
-            return new
-        try:  # ``1.2.0a1`` -> ``1.2.0-alpha.1`` (Cargo's spelling of what maturin reads)
-            return to_scheme(new, "semver")
-        except VersionError:  # no semver spelling (four release numbers): as it is
-            return new
+        # Cargo's spelling of what maturin reads: 1.2.0-alpha.1
+        return semver_spelling(new) if self.semver else new
 
     @property
     def label(self) -> str:

@@ -74,7 +74,6 @@ class RepoTags:
     triggers: tuple[str, ...] = ()  # the release workflows' ``on: push: tags:`` globs
 
     def starting_with(self, prefix: str) -> list[str]:
-        """The tags that start with ``prefix``, in name order."""
         return sorted(tag for tag in self.all if tag.startswith(prefix))
 
     def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:

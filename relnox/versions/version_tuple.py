@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from relnox.errors import VersionError
-from relnox.versions.arithmetic import maybe_version
+from relnox.versions.arithmetic import maybe_version, validate_version
 from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, compose, moved, read_text
 
@@ -35,15 +35,6 @@ SPLIT = re.compile(
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,
 )
-
-
-def _tuple_re(name: str) -> re.Pattern[str]:
-    """``NAME = (1, 2, 0)`` or ``NAME = 1, 2, 0`` at the top of a module, on one line."""
-    return re.compile(
-        rf"""^{re.escape(name)}[ \t]*=[ \t]*(?P<open>\(?)(?P<parts>[^()\r\n#]*?)(?P<close>\)?)"""
-        r"""[ \t]*(?:#.*)?$""",
-        re.M,
-    )
 
 
 def literal_tuple(text: str) -> tuple[Any, ...] | None:
@@ -82,7 +73,8 @@ def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
-    """``NAME = (6, 1, 0)`` on one top-level line, maybe among others (``a = NAME = (6, 1)``)."""
+    """``NAME = (6, 1, 0)`` or ``NAME = 6, 1, 0`` on one top-level line, maybe among others
+    (``a = NAME = (6, 1)``)."""
     return re.compile(
         rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
         r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
@@ -105,7 +97,7 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
         return None
     name = join.group("mapped") or join.group("looped")
     cut = int(join["cut"]) if join.re is SPLIT else None
-    assigned = _tuple_re(name).search(text)
+    assigned = _bound_re(name).search(text)
     if assigned is None or assigned.start() > join.start():
         return None
     parts = _parts(assigned.group("parts"), cut)
@@ -203,7 +195,7 @@ def _group(found: re.Match[str]) -> str:
 def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``), and
     its development number, where it has one."""
-    parsed = pep440(path, new)
+    parsed = validate_version(new, str(path))
     levels = {short: level for level, short in LEVELS.items()}
     # a candidate's level as the module spells it: "candidate" where it says so, or where a
     # version_info (Python's own shape) says neither; "rc" else
@@ -280,16 +272,9 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     return text[:start] + assigned.group("open") + body + assigned.group("close") + text[end:]
 
 
-def pep440(path: Path, new: str) -> Version:
-    try:
-        return Version(new)
-    except InvalidVersion:
-        raise VersionError(f"{path}: {new!r} is not a valid PEP 440 version") from None
-
-
 def tuple_parts(path: Path, new: str, what: str) -> tuple[Version, str]:
     """``new`` parsed, and what follows its release (``rc1``) for a tuple (``what``) to spell."""
-    parsed = pep440(path, new)
+    parsed = validate_version(new, str(path))
     if parsed.epoch or parsed.local:
         raise VersionError(
             f"{path}: {what} cannot spell {new} (no epoch or local label); "
