@@ -61,10 +61,12 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
         member = _loaded(workspace, entry, read)
         if member is None or member.primary is None or member.primary.path in held:
             continue
+        # each version the packages say compared once (lockstep packages say one)
+        same = {v for v in {p.version for p in packages} if same_version(v, member.version)}
         moved = [
             (i, tags)
             for i, pkg in enumerate(packages)
-            if (tags := _moved_at(workspace, pkg, member))
+            if pkg.version in same and (tags := _moved_at(workspace, pkg, member))
         ]
         for i, _ in moved:
             packages[i] = replace(
@@ -113,8 +115,9 @@ def _loaded(
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
-    """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
-    if pkg.primary is None or not same_version(pkg.version, member.version):
+    """The tags of ``pkg``'s last releases at each of which ``member`` said its version
+    (which is ``pkg``'s)."""
+    if pkg.primary is None:
         return []
     finals = last_releases(pkg, workspace.tag_format)
     if len(finals) < 2:

@@ -244,6 +244,8 @@ def _equal_copies(
             if not filename.endswith(".py") or filename in VERSION_MODULE_FILES:
                 continue
             text = "" if path in taken else text_or_none(path) or ""
+            if "__version__" not in text and version not in text:
+                continue  # every copy below names one of them
             # a ``__version__`` one release behind the package's is a copy left behind: drift
             dunders = [m["version"] for m in _DUNDER_VERSION.finditer(text)]
             said = [d for d in dunders if d == version or _one_release_behind(d, version)]

@@ -315,10 +315,11 @@ def _measure(
     )
 
 
-def _release_above(version: Version, current: Version) -> bool:
-    """Whether ``version``'s release is above ``current``'s, as PEP 440 compares them: padded
-    with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
-    return _trimmed(version.release) > _trimmed(current.release)
+def _above(items: Sequence[tuple[Version, str]], current: Version) -> list[tuple[Version, str]]:
+    """Those of ``items`` whose release is above ``current``'s, as PEP 440 compares them:
+    padded with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
+    floor = _trimmed(current.release)
+    return [(v, t) for v, t in items if _trimmed(v.release) > floor]
 
 
 def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
@@ -344,7 +345,7 @@ def _left_behind(
     current = member.current
     if member.vcs or current is None:
         return set(), set(), None
-    above = sorted((v, t) for v, t in merged if _release_above(v, current))
+    above = sorted(_above(merged, current))
     if not above:
         return _pres_left_behind(member, current, found, tags, show_files)
     on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
@@ -360,7 +361,7 @@ def _left_behind(
     named = ", ".join(t for _v, t in above[-3:])
     line_tag = max(on_line)[1]
     series = ".".join(map(str, current.release[:2]))
-    if any(_release_above(v, current) and t not in tags.merged for v, t in found):
+    if any(t not in tags.merged for _v, t in _above(found, current)):
         return (
             left,
             set(),
@@ -392,7 +393,7 @@ def _pres_left_behind(
     in HEAD's history, which their files said, while the files say a version below a release
     of their own made before them (``v0.2.0rc2`` from a branch, the files back at 0.1.0.dev0
     after ``v0.1.0rc1``): withdrawn, so a bump continues the files' line."""
-    above = sorted((v, t) for v, t in found if _release_above(v, current))
+    above = sorted(_above(found, current))
     first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
     before = [
         (v, t)
