@@ -73,9 +73,9 @@ def build_inputs(directory: Path, doc: Mapping[str, Any], top: Path) -> list[Pat
     maturin = table(doc, "tool", "maturin")
     backend = str(table(doc, "build-system").get("build-backend", ""))
     if maturin or backend.startswith("maturin"):
-        manifest = maturin.get("manifest-path")
-        path = own / manifest if isinstance(manifest, str) else own / "Cargo.toml"
-        found += _crates(path, top)
+        from relnox.versions.dynamic_native import maturin_manifest
+
+        found += _crates(maturin_manifest(own, doc), top)
     skbuild = table(doc, "tool", "scikit-build")
     source = table(skbuild, "cmake").get("source-dir", skbuild.get("cmake.source-dir"))
     if isinstance(source, str):

@@ -492,15 +492,15 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     waiting = pending_newest(read_text(path))
     older = maybe_version(waiting.label) if waiting and waiting.versions[0][0] is None else None
     what = "Unreleased entries become"
+    # a version its tag released already: the entries are the next release's
+    out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
+    whose = "the next release's" if out else f"{wanted}'s"
     if waiting is not None and older is not None and parsed is not None and older < parsed:
         unreleased, what = (
             waiting,
             f"'{waiting.heading.splitlines()[0].lstrip('#').strip()}' becomes",
         )
     if unreleased is not None and unreleased.has_entries:
-        # a version its tag released already: the entries are the next release's
-        out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
-        whose = "the next release's" if out else f"{wanted}'s"
         kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])
         if kept is not None:  # the same answer the bump gives
             return Check(name, OK, f"{rel(path, ws.root)} is {kept}")
@@ -515,7 +515,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         return Check(name, OK, detail)
     pending = _pending_entries(ws, pkg, towncrier)
     if pending is not None:
-        return Check(name, OK, f"{pending[0]} {wanted}'s section on {pending[1]}")
+        return Check(name, OK, f"{pending[0]} {whose} section on {pending[1]}")
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))

@@ -39,9 +39,29 @@ SKBUILD_DEFAULT_REGEX = (
 )
 
 
+def maturin_manifest(directory: Path, doc: Mapping[str, Any]) -> Path:
+    """The Cargo manifest maturin builds ``directory``'s package from, found as maturin finds
+    it: ``[tool.maturin] manifest-path``; else ``rust/Cargo.toml`` in its Python-first layout
+    (a ``python-source``, or ``src/<import name>/__init__.py`` of the project's name or its
+    ``python-packages``); else ``Cargo.toml``."""
+    maturin = table(doc, "tool", "maturin")
+    named = maturin.get("manifest-path")
+    if isinstance(named, str):
+        return directory / named
+    rust = directory / "rust" / "Cargo.toml"
+    if rust.is_file():
+        name = table(doc, "project").get("name")
+        packages = maturin.get("python-packages")
+        imports = [name.replace("-", "_")] if isinstance(name, str) else []
+        imports += [p for p in packages if isinstance(p, str)] if isinstance(packages, list) else []
+        inits = (directory / "src" / found / "__init__.py" for found in imports)
+        if maturin.get("python-source") is not None or any(init.is_file() for init in inits):
+            return rust
+    return directory / "Cargo.toml"
+
+
 def cargo_version(directory: Path, doc: Mapping[str, Any]) -> Found:
-    manifest_path = table(doc, "tool", "maturin").get("manifest-path")
-    manifest = directory / (manifest_path if isinstance(manifest_path, str) else "Cargo.toml")
+    manifest = maturin_manifest(directory, doc)
     if not manifest.is_file():
         raise VersionError(
             f"{directory / 'pyproject.toml'}: maturin takes the version from {manifest}, which "

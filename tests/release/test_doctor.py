@@ -1166,7 +1166,8 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
     """The shape: ``[tool.towncrier] filename = "docs/changelog.rst"`` (no CHANGELOG.md
     at the root), whose releases are reST titles over- and underlined with ``*``, each with
     underlined sub-sections. doctor reads that file and its section; a missing one is
-    suggested in the same style."""
+    suggested in the same style, and fragments waiting after a tagged release are the next
+    release's, not the tagged one's."""
     from tests.shapes import project
 
     changes = (
@@ -1192,6 +1193,13 @@ def test_towncrier_s_changelog_file_and_its_overlined_titles_are_read(tmp_path: 
     row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
     assert row.status == WARN
     assert "add 'v4.58.0 (YYYY-MM-DD)' over- and underlined with ****" in row.detail, row
+    # fragments waiting while 4.58.0 is tagged already: they are the next release's section
+    (root / "newsfragments").mkdir()
+    (root / "newsfragments/1.bugfix.rst").write_text("Fix another thing.\n")
+    row = {r.check: r for r in doctor(root).checks}["changelog toxish"]
+    assert row.detail == (
+        "newsfragments: 1 towncrier fragment becomes the next release's section on towncrier build"
+    ), row
 
 
 @pytest.mark.parametrize(

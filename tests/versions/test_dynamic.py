@@ -698,7 +698,8 @@ def test_a_maturin_crate_saying_the_static_project_version_is_a_copy_bumped_with
 ) -> None:
     """maturin builds ``[project] version``; a ``Cargo.toml`` saying the same version is a
     copy a release moves too, with the crate's ``Cargo.lock`` entry (orjson bumps all
-    three). A crate at a version of its own is the crate's: neither read as drift nor
+    three), in ``rust/`` too when the package is in ``src/<name>/`` (maturin's Python-first
+    layout). A crate at a version of its own is the crate's: neither read as drift nor
     edited."""
     files = {
         "same/pyproject.toml": project("fastjson", "3.11.8", backend="maturin"),
@@ -706,8 +707,14 @@ def test_a_maturin_crate_saying_the_static_project_version_is_a_copy_bumped_with
         "same/Cargo.lock": _lock(("itoa", "3.11.8", True), ("fastjson", "3.11.8", False)),
         "own/pyproject.toml": project("fastxml", "2.0.0", backend="maturin"),
         "own/Cargo.toml": '[package]\nname = "fastxml-core"\nversion = "0.1.0"\n',
+        # maturin's Python-first layout: the crate in rust/, the package in src/<name>/
+        "first/pyproject.toml": project("fastdate", "1.4.0", backend="maturin"),
+        "first/rust/Cargo.toml": '[package]\nname = "_fastdate"\nversion = "1.4.0"\n',
+        "first/src/fastdate/__init__.py": "",
     }
     root = repo(tmp_path / "r", files)
+    (first,) = load_workspace(root / "first").packages
+    assert [loc.path for loc in first.locations][1:] == [root / "first/rust/Cargo.toml"]
     ws = load_workspace(root / "same")
     (pkg,) = ws.packages
     assert [loc.label for loc in pkg.locations] == [
