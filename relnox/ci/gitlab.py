@@ -16,8 +16,10 @@ from relnox.ci.triggers import tag_regex
 from relnox.ci.workflows import CiSettings, WorkflowBuilder
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
+from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package, Workspace
 from relnox.tools.gitlab import audience, id_token_variable
+from relnox.versions.dynamic_native import maturin_manifest
 
 #: the pipeline ci-init writes; ``.gitlab-ci.yml`` includes it
 PIPELINE = ".gitlab/relnox-release.yml"
@@ -152,9 +154,11 @@ class PipelineBuilder:
     def wheels(self, pkg: Package) -> dict[str, Any]:
         directory, wheelhouse = self.flow.directory_of(pkg), self.flow.wheelhouse(pkg)
         if native_builder(pkg) == "maturin":
+            crate = maturin_manifest(pkg.directory, project_doc(pkg.directory))
+            manifest = f"{directory}/{crate.relative_to(pkg.directory).as_posix()}"
             build = [
                 "python -m pip install 'maturin>=1.5,<2'",
-                f"maturin build --release --manifest-path {shlex.quote(directory)}/Cargo.toml "
+                f"maturin build --release --manifest-path {shlex.quote(manifest)} "
                 f'--out {shlex.quote(wheelhouse)} --interpreter "python$PYTHON"',
             ]
         else:

@@ -100,8 +100,17 @@ def test_a_maturin_package_gets_a_wheel_job_a_python(tmp_path: Path) -> None:
     doc = init(root, 'python-versions = ["3.12", "3.13"]\n')
     wheels = doc["relnox-wheels-fastcore"]
     assert wheels["parallel"]["matrix"] == [{"PYTHON": ["3.12", "3.13"]}]
-    assert any("maturin build" in line for line in wheels["script"])
+    assert any(
+        "maturin build --release --manifest-path ./Cargo.toml" in s for s in wheels["script"]
+    )
     assert "relnox-wheels-fastcore" in doc["relnox-pypi"]["needs"]
+    # maturin's Python-first layout: the crate is rust/Cargo.toml, and the job builds that
+    maturin = '\n[tool.maturin]\npython-source = "python"\n'
+    crate = '[package]\nname = "fastcore"\nversion = "1.0.0"\n'
+    first = {"pyproject.toml": project("fastcore", backend="maturin", extra=maturin)}
+    root = repo(tmp_path / "first", {**first, "rust/Cargo.toml": crate})
+    script = init(root)["relnox-wheels-fastcore"]["script"]
+    assert any("maturin build --release --manifest-path ./rust/Cargo.toml" in s for s in script)
 
 
 def test_the_release_merge_request_mode_adds_its_job_on_the_branch(tmp_path: Path) -> None:
