@@ -104,21 +104,26 @@ class EnvPool:
     directory: Path
     fallback: Installer | None = None  # where the installer cannot make an environment
     _envs: dict[tuple[str, ...], BuildEnv] = field(default_factory=dict)
-    _locks: dict[tuple[str, ...], threading.Lock] = field(default_factory=dict)
+    _locks: dict[frozenset[str], threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
-        """The environment for ``requirements``, made on first use."""
+        """The environment for ``requirements``, made on first use. One made for the same
+        projects is reused when it satisfies them too; one with more projects never stands
+        in for fewer (a plugin such as setuptools-scm changes what a backend does)."""
         key = tuple(sorted({_normal(r) for r in requirements if r.strip()}))
+        names = _names(key)
         with self._guard:
-            lock = self._locks.setdefault(key, threading.Lock())
-        with lock:  # one thread makes it, the others wait for it
+            lock = self._locks.setdefault(names, threading.Lock())
+        with lock:  # environments for the same projects are made one after the other
             if key in self._failed:
                 raise self._failed[key]
             if key not in self._envs:
+                same = (env for env in self._envs.values() if _names(env.requirements) == names)
+                reusable = next((env for env in same if not env.missing(key)), None)
                 try:
-                    self._envs[key] = self._create(key)
+                    self._envs[key] = reusable or self._create(key)
                 except BuildError as exc:
                     self._failed[key] = exc
                     raise
@@ -126,7 +131,7 @@ class EnvPool:
 
     @property
     def count(self) -> int:
-        return len(self._envs)
+        return len({id(env) for env in self._envs.values()})
 
     def _create(self, key: tuple[str, ...]) -> BuildEnv:
         named = "\n".join((*key, os.path.realpath(self.python)))
@@ -153,6 +158,14 @@ class EnvPool:
                 f"{installer.name} for {self.python}; the installer said:\n{log.tail()}"
             )
         return BuildEnv(path, env.python, key)
+
+
+def _names(requirements: tuple[str, ...]) -> frozenset[str]:
+    """The projects ``requirements`` name (the requirements themselves if one is invalid)."""
+    try:
+        return frozenset(canonicalize_name(Requirement(r).name) for r in requirements)
+    except InvalidRequirement:
+        return frozenset(requirements)
 
 
 def _normal(requirement: str) -> str:
