@@ -131,7 +131,8 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     locked = git.index_lock(root) if commit else None
     if locked is not None:  # git add would fail after the files are written
         refuse(locked)
-    if (commit or tag) and not git.has_identity(root):  # git's own message has no fix
+    if (commit or tag) and any(git.run(root, "var", i).returncode for i in git.IDENTS):
+        # git's own message has no fix
         refuse(f"{root}: {NO_IDENTITY}")
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:

@@ -73,7 +73,7 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
             f"--at {rev!r} is not a commit of {workspace.root}; pass a commit, branch or tag "
             "(e.g. HEAD), and fetch it first in a shallow clone"
         )
-    for name in git.tags_at(workspace.root, rev):
+    for name in sorted(git.git(workspace.root, "tag", "--points-at", rev).split()):
         try:
             parsed = parse_release_tag(workspace, name)
             packages = packages_of_tag(workspace, parsed)

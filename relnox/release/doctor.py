@@ -95,7 +95,7 @@ def _branch(ws: Workspace) -> Check:
 def _history(ws: Workspace) -> Check:
     if is_shallow(ws.root):
         return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
-    if not git.tags(ws.root):
+    if not git.tag_refs(ws.root):
         why = "no tags: fine before a first release, else they were not fetched"
         return Check("history", WARN, f"{why}; {FETCH_HINT}")
     return Check("history", OK, "full history with tags")

@@ -199,14 +199,9 @@ def index_lock(repo: Path) -> str | None:
     return _lock_left(repo / out) if out and (repo / out).exists() else None
 
 
-#: the identities a commit (author, committer) and an annotated tag (committer) need
+#: the identities a commit (author, committer) and an annotated tag (committer) need: git
+#: names them from ``user.name`` and ``user.email``, or works them out without them
 IDENTS = ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT")
-
-
-def has_identity(repo: Path) -> bool:
-    """Whether git can name the author and committer of a commit or tag in ``repo``
-    (``user.name`` and ``user.email``, or what git works out without them)."""
-    return all(run(repo, "var", ident).returncode == 0 for ident in IDENTS)
 
 
 def head(repo: Path) -> str | None:
@@ -338,15 +333,6 @@ def next_on_path(repo: Path, rev: str) -> str | None:
 def contains(repo: Path, rev: str, ancestor: str) -> bool:
     """Whether ``rev``'s history holds ``ancestor`` (a commit or a tag)."""
     return run(repo, "merge-base", "--is-ancestor", ancestor, rev).returncode == 0
-
-
-def tags(repo: Path) -> list[str]:
-    return git(repo, "tag", "--list").splitlines()
-
-
-def tags_at(repo: Path, rev: str = "HEAD") -> list[str]:
-    """The tags pointing at ``rev`` (any tag, release or not), sorted by name."""
-    return sorted(git(repo, "tag", "--points-at", rev).split())
 
 
 #: GitHub creates no push event for the tags of a push that carries more than three
