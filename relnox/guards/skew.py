@@ -264,11 +264,7 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
         raise SkewError(f"--skew-depth {o.depth}: must be 1 or more (the versions to check)")
     try:
         repo = resolve(o.index, workspace.config)
-    except RelnoxError as exc:
-        raise SkewError(str(exc)) from None
-    dist = dist_path(workspace, o.dist_dir)
-    try:
-        manifest = read_manifest(dist)
+        manifest = read_manifest(dist_path(workspace, o.dist_dir))
         records = {str(canonicalize_name(r.name)): r for r in manifest.select(o.packages)}
     except RelnoxError as exc:
         raise SkewError(str(exc)) from None
