@@ -57,7 +57,7 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
                 always=True,
                 text=f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}",
             )
-    results = tag_plan.results(workspace)
+    results = tag_plan.results()
     if flags.dry_run:
         results["created"] = []
     if flags.json:

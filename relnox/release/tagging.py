@@ -129,7 +129,7 @@ class TagPlan:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            **self.results(self.workspace),
+            **self.results(),
             "actions": [
                 {"tag": a.tag, "action": a.action, "commit": a.commit, "reason": a.reason}
                 for a in self.actions
@@ -150,16 +150,14 @@ class TagPlan:
                 parts.append(words.format(", ".join(tags)))
         return "; ".join(parts) or "nothing to tag"
 
-    def results(self, workspace: Workspace) -> dict[str, Any]:
-        names = list(dict.fromkeys(a.package for a in self.actions))
+    def results(self) -> dict[str, Any]:
+        workspace, names = self.workspace, list(dict.fromkeys(a.package for a in self.actions))
         return {
             "packages": names,
             "versions": {a.package: a.version for a in self.actions},
             "tags": [a.tag for a in self.actions],
             "created": [a.tag for a in self.to_create],
-            "directories": {
-                n: rel(workspace.get(n).directory, workspace.root) or "." for n in names
-            },
+            "directories": {n: rel(workspace.get(n).directory, workspace.root) for n in names},
         }
 
 
