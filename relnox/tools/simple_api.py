@@ -148,8 +148,9 @@ def _fetch(
             if not isinstance(exc, HTTPError):
                 patience.left(url)  # an answer cut off by the deadline: the wait ended
                 problem = _unreachable(url, exc, attempt, patience.retries, timeout)
-            else:
-                _close(exc)
+            else:  # its connection closed now (at exit it would say "Exception ignored")
+                with contextlib.suppress(OSError, ValueError):
+                    exc.close()
                 if exc.code == 404:
                     return 404, "", _Body(keep)
                 refused = (exc.code, str(exc.reason), exc.geturl() or url)
@@ -181,12 +182,6 @@ def _fetch(
             patience.retries + 1,
         )
         patience.sleep(delay)
-
-
-def _close(answer: Any) -> None:
-    """An error answer's connection, closed now (at exit it would say "Exception ignored")."""
-    with contextlib.suppress(OSError, ValueError):
-        answer.close()
 
 
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
