@@ -268,7 +268,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
     from relnox.publish.model import graph_mermaid
     from relnox.publish.report import SKIPPED, WOULD_UPLOAD, FileOutcome, write_report
     from relnox.publish.rules import new_project_limit
-    from relnox.publish.run import JOBS, snapshot, upload_all
+    from relnox.publish.run import snapshot, upload_all
     from relnox.publish.uploader import PackageUploader
     from relnox.tools.upload import watched_runner
 
@@ -319,16 +319,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             serial_creations=new_project_limit(workspace, repo) is not None,
         )
         logger.info("uploading with %s", transport.name)
-        upload_all(
-            sent,
-            result,
-            workspace,
-            uploader,
-            keep_going=options.keep_going,
-            jobs=options.jobs or JOBS,
-            wait=options.wait,
-            check_installable=seams.check_installable,
-        )
+        upload_all(sent, result, uploader, seams.check_installable)
     result.graph = graph_mermaid(names, workspace, result.package_statuses())
     result.error = result.error or plan.waiting_note or None
     for line in result.fix_forward():

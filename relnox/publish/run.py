@@ -18,7 +18,7 @@ from pathlib import Path
 from relnox.errors import PublishError, shortlist
 from relnox.files import file_digest
 from relnox.progress import detail, started
-from relnox.project.workspace import Workspace, needs
+from relnox.project.workspace import needs
 from relnox.publish.model import InstallableCheck, PublishPlan, tiers
 from relnox.publish.report import (
     HELD_BACK,
@@ -115,17 +115,13 @@ def wait_visible(
 def upload_all(
     plan: PublishPlan,
     result: PublishResult,
-    workspace: Workspace,
     uploader: PackageUploader,
-    *,
-    keep_going: bool = True,
-    jobs: int = JOBS,
-    wait: float | None = 300.0,
     check_installable: InstallableCheck | None = None,
 ) -> None:
-    """Every package of ``plan``, tier by tier (``jobs`` packages at once), outcomes added to
-    ``result``. A tier's files must show on the index (and install, with
+    """Every package of ``plan``, tier by tier (its options' ``jobs`` packages at once),
+    outcomes added to ``result``. A tier's files must show on the index (and install, with
     ``check_installable``) before the next starts, the last before the run ends."""
+    workspace, options = plan.workspace, plan.options
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}
     failed: dict[str, str] = {}  # package -> the error that stopped it
@@ -191,7 +187,9 @@ def upload_all(
                 extra=detail("upload"),
             )
 
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(go) or 1))) as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(options.jobs or JOBS, len(go) or 1))
+        ) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):
                 if error is None:
                     done += [o.file for o in todo]
@@ -199,13 +197,13 @@ def upload_all(
                 failed[name] = error
                 result.error = result.error or error
                 logger.error("  %s: %s", name, error)
-        if failed and not keep_going:
+        if failed and not options.keep_going:
             stopped = True
         if stopped:
             continue
         last = number == len(grouped) - 1  # nothing waits for it, but it must show too
         missing, why, later = wait_visible(
-            done, uploader.reader, plan.repository.label, wait, uploader.sleep
+            done, uploader.reader, plan.repository.label, options.wait, uploader.sleep
         )
         for package in sorted({f.package for f in done if f.filename in missing}):
             files = ", ".join(
