@@ -170,26 +170,21 @@ def _check_artifacts(
     )
 
 
-def choose_transport(
-    workspace: Workspace,
-    credentials: Credentials,
-    preferred: str | None = None,
-    *,
-    attestations: bool = False,
-) -> Transport:
+def choose_transport(plan: PublishPlan) -> Transport:
     """``uv publish`` where uv runs (the faster), else twine; twine for keyring credentials
-    and PEP 740 attestations. ``preferred`` (or ``[tool.relnox.publish] transport``) asks."""
+    and PEP 740 attestations. ``--transport`` (or ``[tool.relnox.publish] transport``) asks."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
     from relnox.tools.upload import TRANSPORTS, Twine
 
-    wanted = preferred or workspace.config.section("publish").get("transport", "auto")
+    workspace, credentials, options = plan.workspace, plan.credentials, plan.options
+    wanted = options.transport or workspace.config.section("publish").get("transport", "auto")
     where = f"{workspace.config.source}: [tool.relnox.publish] transport"
     if wanted not in ("auto", *TRANSPORTS):
         raise PublishError(
             f"{where} is {wanted!r}; use one of auto, {', '.join(TRANSPORTS)} (auto: uv "
             "publish where uv runs, else twine)"
         )
-    if wanted == "twine" or credentials.method == "keyring" or attestations:
+    if wanted == "twine" or credentials.method == "keyring" or options.attestations:
         return Twine()
     uv = uv_binary()
     why = "uv is not installed" if uv is None else uv_cannot_run(uv)
@@ -301,9 +296,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             )
         if not seams.confirm(plan.confirmation()):
             raise PublishError(f"publishing to {repo.label} cancelled; nothing was uploaded")
-    transport = choose_transport(
-        workspace, plan.credentials, options.transport, attestations=options.attestations
-    )
+    transport = choose_transport(plan)
     # the bytes checked are the bytes sent: copied and hashed now
     with snapshot(plan, options.attestations) as sent:
         uploader = PackageUploader(
@@ -313,8 +306,6 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
             IndexReader.of(repo, plan.credentials.basic_auth(), network, seams.sleep),
             network,
             seams.sleep,
-            options.verbose,
-            attestations=options.attestations,
             transport=transport,
             serial_creations=new_project_limit(workspace, repo) is not None,
         )

@@ -59,8 +59,6 @@ class PackageUploader:
     reader: IndexReader
     network: NetworkSettings = field(default_factory=NetworkSettings)
     sleep: Callable[[float], None] = time.sleep
-    verbose: bool = False
-    attestations: bool = False  # upload each file's PEP 740 attestations with it
     transport: Transport = field(default_factory=Twine)
     #: new projects (``plan.new_projects``) a file of which this run has uploaded
     created: set[str] = field(default_factory=set)
@@ -145,8 +143,8 @@ class PackageUploader:
                 self.environ,
                 self.run,
                 self.network,
-                self.verbose,
-                self.attestations,
+                self.plan.options.verbose,
+                self.plan.options.attestations,  # each file's PEP 740 attestations with it
             )
         )
 
