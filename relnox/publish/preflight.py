@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,16 +100,7 @@ def against_index(
     for record in records:
         page = pages[record.name]
         indexed = page.files
-        check_owner(
-            workspace.get(record.name),
-            workspace,
-            record.version,
-            indexed,
-            {a.filename: a.sha256 for a in record.files},
-            repo,
-            reader.sha256,
-            manifest.dist_dir,
-        )
+        check_owner(workspace, record, indexed, repo, reader, manifest.dist_dir)
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
             on_index = indexed.get(artifact.filename)
             action, reason = "upload", ""
@@ -198,11 +189,9 @@ def carries_any(pkg: Package, workspace: Workspace, versions: Set[Version]) -> b
     )
 
 
-def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set[Version]:
+def recorded_versions(name: str, repo: Repository, dist_dir: Path) -> set[Version]:
     """The versions of ``name`` the last ``publish-report.json`` from ``dist_dir`` to ``repo``
     lists as uploaded or already there."""
-    if dist_dir is None:
-        return set()
     from relnox.artifacts.manifest import state_dir
     from relnox.publish.report import REPORT_JSON, SKIPPED, UPLOADED
 
@@ -223,26 +212,29 @@ def recorded_versions(name: str, repo: Repository, dist_dir: Path | None) -> set
 
 
 def check_owner(
-    pkg: Package,
     workspace: Workspace,
-    version: str,
+    record: PackageRecord,
     indexed: Mapping[str, IndexedFile],
-    ours: Mapping[str, str],
     repo: Repository,
-    sha256: Callable[[IndexedFile], str],
-    dist_dir: Path | None = None,
+    reader: IndexReader,
+    dist_dir: Path,
 ) -> None:
-    """Raise :class:`PublishError` when ``pkg``'s name on ``repo`` (files ``indexed``) is
-    another project's; ``ours``: the sha256 of each file to publish."""
+    """Raise :class:`PublishError` when ``record``'s name on ``repo`` (files ``indexed``) is
+    another project's."""
+    pkg = workspace.get(record.name)
     on_index = {found[1] for n in indexed if (found := name_and_version(n)) is not None}
-    on_index -= {Version(version)}
+    on_index -= {Version(record.version)}
     if not on_index:
         return  # a new name, or only this version: the immutable-version check speaks
     if on_index & recorded_versions(pkg.name, repo, dist_dir):
         return  # relnox uploaded them from here
     if carries_any(pkg, workspace, on_index):
         return  # released, or carried by the history (a trial upload): the name is ours
-    if any(sha256(indexed[n]) == sha for n, sha in ours.items() if n in indexed):
+    if any(
+        reader.sha256(indexed[a.filename]) == a.sha256
+        for a in record.files
+        if a.filename in indexed
+    ):
         return  # our very files are there: we published this version before
     shown = shortlist(sorted(on_index, reverse=True), SHOWN)
     raise PublishError(
