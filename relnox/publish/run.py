@@ -9,7 +9,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -29,7 +29,7 @@ from relnox.publish.report import (
     PublishResult,
 )
 from relnox.publish.uploader import PackageUploader
-from relnox.tools.simple_api import IndexReader, WaitEnded
+from relnox.tools.simple_api import WaitEnded
 from relnox.tools.upload import attestations_of
 
 logger = logging.getLogger("relnox")
@@ -39,21 +39,18 @@ JOBS = 4
 
 
 def wait_visible(
-    files: Sequence[PlannedFile],
-    reader: IndexReader,
-    label: str,
-    seconds: float | None,
-    sleep: Callable[[float], None] = time.sleep,
+    files: Sequence[PlannedFile], uploader: PackageUploader, seconds: float | None
 ) -> tuple[list[str], str, bool]:
-    """Wait until the index lists each of ``files`` with our sha256: the names still not
-    listed, why, and whether waiting longer could help (not for other content, said at
-    once). No read of the index outlasts the wait (``seconds``; None: no wait)."""
+    """Wait until the uploader's index lists each of ``files`` with our sha256: the names
+    still not listed, why, and whether waiting longer could help (not for other content,
+    said at once). No read of the index outlasts the wait (``seconds``; None: no wait)."""
+    label, sleep = uploader.plan.repository.label, uploader.sleep
     pending = {f.filename: f for f in files}
     if seconds is None or not pending:
         return [], "", True
     start, pause, told = time.monotonic(), 0.5, -5.0  # a pause doubles up to 5 s
     deadline = start + seconds  # on the clock the reader's requests are bounded by
-    reader = reader.until(deadline)
+    reader = uploader.reader.until(deadline)
     not_shown = f"they did not show within {seconds:g}s ([tool.relnox.publish] wait)"
     while True:
         if time.monotonic() >= deadline:  # the last pause ended the wait
@@ -202,9 +199,7 @@ def upload_all(
         if stopped:
             continue
         last = number == len(grouped) - 1  # nothing waits for it, but it must show too
-        missing, why, later = wait_visible(
-            done, uploader.reader, plan.repository.label, options.wait, uploader.sleep
-        )
+        missing, why, later = wait_visible(done, uploader, options.wait)
         for package in sorted({f.package for f in done if f.filename in missing}):
             files = ", ".join(
                 f.filename for f in done if f.filename in missing and f.package == package
