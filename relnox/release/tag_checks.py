@@ -19,19 +19,15 @@ from relnox.versions.sources import version_at
 from relnox.versions.tags import names_no_package
 
 if TYPE_CHECKING:
-    from relnox.release.tagging import TagAction, TagOptions, TagPlan
+    from relnox.release.tagging import TagAction, TagPlan
 
 
-def check_creatable(
-    workspace: Workspace,
-    options: TagOptions,
-    actions: Sequence[TagAction],
-    rev: str | None,
-    befores: Mapping[str, str | None],
-) -> None:
-    """Refuse tags that would not name what HEAD releases: a version not committed (only in
-    the working tree), a dirty tree or a detached HEAD (unless allowed), a downgrade, and one
-    tag for packages at different versions."""
+def check_creatable(plan: TagPlan, befores: Mapping[str, str | None]) -> None:
+    """Refuse the tags ``plan`` creates that would not name what HEAD releases: a version
+    not committed (only in the working tree), a dirty tree or a detached HEAD (unless
+    allowed), a downgrade (below ``befores``, the versions at ``plan.since``), and one tag
+    for packages at different versions."""
+    workspace, options, actions = plan.workspace, plan.options, plan.to_create
     repo = workspace.root
     top = git.toplevel(repo)
     dirty = git.dirty_files(repo)
@@ -59,7 +55,8 @@ def check_creatable(
         )
     _check_no_ref_clash(repo, actions)
     for action in actions:
-        _check_not_lower(workspace.get(action.package), action, rev, befores.get(action.package))
+        was = befores.get(action.package)
+        _check_not_lower(workspace.get(action.package), action, plan.since, was)
     _check_shared(workspace, actions)
 
 

@@ -226,7 +226,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
             )
     plan = TagPlan(workspace, options, head, rev, tuple(actions.values()), tuple(notes))
     if plan.to_create:
-        check_creatable(workspace, options, plan.to_create, rev, befores)
+        check_creatable(plan, befores)
     return plan
 
 
