@@ -396,7 +396,7 @@ def run_package_tests(
     if code == 0:
         return "passed"
     message = f"{pkg.name}: its tests failed (exit {code}); the last lines:\n{log.tail()}"
-    if plan.strict:
+    if plan.options.strict:
         raise BuildError(message + "\n(--strict makes failing tests fail the build)")
     logger.warning("%s\n(building anyway; --strict would stop here)", message)
     return "failed"

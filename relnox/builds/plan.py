@@ -75,20 +75,17 @@ FIRST_BUILD = "no earlier build recorded"
 @dataclass(frozen=True)
 class BuildPlan:
     workspace: Workspace
+    options: BuildOptions  # as given (sdist, wheel, keep_going, strict)
     packages: tuple[Package, ...]
     dist_dir: Path
     python: Path
     installer: Installer | None  # None: --installer auto and every package reused
     fallback: Installer | None  # pip, where uv cannot make an environment (--installer auto)
     jobs: int
-    sdist: bool
-    wheel: bool
-    keep_going: bool
     source_date_epoch: int | None  # given (option or environment) for every package
     git_commit: str | None
     clean: tuple[Path, ...] = ()
     test_command: tuple[str, ...] | None = None  # None: no --test
-    strict: bool = False
     epochs: Mapping[str, int] = field(default_factory=dict)  # per package, when none is given
     inputs: Mapping[str, Inputs] = field(default_factory=dict)  # per package (relnox.builds.inputs)
     reuse: Mapping[str, PackageRecord] = field(default_factory=dict)  # unchanged, files verified
@@ -101,7 +98,8 @@ class BuildPlan:
 
     @property
     def kinds(self) -> str:
-        return " and ".join(k for k, on in (("sdist", self.sdist), ("wheel", self.wheel)) if on)
+        wanted = (("sdist", self.options.sdist), ("wheel", self.options.wheel))
+        return " and ".join(k for k, on in wanted if on)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -365,21 +363,18 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
             fallback = PipInstaller()
     return BuildPlan(
         workspace=workspace,
+        options=options,
         packages=selected,
         dist_dir=dist_dir,
         python=python,
         installer=installer,
         fallback=fallback,
         jobs=max(1, min(jobs, len(selected))),
-        sdist=options.sdist,
-        wheel=options.wheel,
-        keep_going=options.keep_going,
         source_date_epoch=given,
         epochs=epochs,
         git_commit=state.head if state is not None else None,
         clean=tuple(_clean_targets(selected, dist_dir, everything)) if options.clean else (),
         test_command=_test_command(workspace) if options.test else None,
-        strict=options.strict,
         inputs=inputs,
         reuse=reuse,
         why=why,

@@ -220,10 +220,10 @@ class BuildResult:
                 for reasons in [{o.reason for o in those}]
             ]
         head = f"{len(self.not_built)} of {len(self.outcomes)} package(s) not built"
-        raise BuildError(
-            "\n".join([head + ":", *errors, *others])
-            + ("" if self.plan.keep_going else "\n(--keep-going builds every package it can)")
+        hint = (
+            [] if self.plan.options.keep_going else ["(--keep-going builds every package it can)"]
         )
+        raise BuildError("\n".join([head + ":", *errors, *others, *hint]))
 
 
 def _move_into(path: Path, dist_dir: Path) -> Path:
@@ -357,9 +357,8 @@ class _Run:
                 self.servers,
                 discard=lambda path: removing.submit(remove_tree, path),
             )
-            files = builder.build(
-                pkg.directory, work, sdist=self.plan.sdist, wheel=self.plan.wheel, epoch=epoch
-            )
+            o = self.plan.options
+            files = builder.build(pkg.directory, work, sdist=o.sdist, wheel=o.wheel, epoch=epoch)
             expected = Expectation.for_package(pkg)
             notes, provable = check_for_record(files, expected)
             tests = (
@@ -599,7 +598,7 @@ def _build(
                 {pkg.name: pkg.internal_deps for pkg in plan.packages},
                 work,
                 jobs=plan.jobs,
-                keep_going=plan.keep_going,
+                keep_going=plan.options.keep_going,
                 finish=None if ordered else run.place,
                 size={name: facts.size for name, facts in plan.inputs.items()},
             )
