@@ -105,17 +105,11 @@ class Patience(NetworkSettings):
 
 
 def _fetch(
-    url: str,
-    *,
-    accept: str,
-    auth: tuple[str, str] | None,
-    origins: Collection[Origin],
-    patience: Patience,
-    limit: int = MAX_PAGE,
-    keep: bool = True,
+    reader: IndexReader, url: str, accept: str, limit: int = MAX_PAGE, keep: bool = True
 ) -> tuple[int, str, _Body]:
     """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``. A 401 from
-    one of ``origins`` is retried with ``auth``, which goes nowhere else."""
+    one of the ``reader``'s origins is retried with its login, which goes nowhere else."""
+    auth, origins, patience = reader.auth, reader.allowed, reader.patience
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
             f"{url}: the index links a file at an address relnox does not read (only http "
@@ -282,9 +276,7 @@ class IndexReader:
     def read(self, url: str, accept: str) -> tuple[int, str, str]:
         """``(status, content type, text)`` of one page of the index or its APIs; 404 is
         ``(404, "", "")``."""
-        status, content_type, body = _fetch(
-            url, accept=accept, auth=self.auth, origins=self.allowed, patience=self.patience
-        )
+        status, content_type, body = _fetch(self, url, accept)
         return status, content_type, body.data.decode("utf-8", "replace")
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
@@ -292,15 +284,8 @@ class IndexReader:
         ``size + 1`` bytes: a longer file differs from ours)."""
         if file.sha256:
             return file.sha256
-        status, _, body = _fetch(
-            file.url,
-            accept="*/*",
-            auth=self.auth,
-            origins=self.allowed,
-            patience=self.patience,
-            limit=MAX_FILE if size is None else size + 1,
-            keep=False,
-        )
+        limit = MAX_FILE if size is None else size + 1
+        status, _, body = _fetch(self, file.url, "*/*", limit, keep=False)
         if status == 404:
             raise PublishError(
                 f"{file.url}: listed by the index but not downloadable (404); "
