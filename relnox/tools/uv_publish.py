@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from relnox._proc import Result
 from relnox.redact import redact
 from relnox.tools.credentials import Credentials
 from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import Repository
 from relnox.tools.trust import trust_environment
 from relnox.tools.upload import (
     FAILED,
@@ -66,14 +64,15 @@ def child_env(
     return env
 
 
-def upload_argv(
-    uv: str, repository: Repository, paths: Sequence[Path], *, trusted: bool, attestations: bool
-) -> list[str]:
-    argv = [uv, "publish", "--no-progress", "--publish-url", repository.upload_url]
+def upload_argv(uv: str, request: Upload) -> list[str]:
+    argv = [uv, "publish", "--no-progress", "--publish-url", request.repository.upload_url]
+    trusted = request.credentials.method == "trusted-publishing"
     argv += ["--trusted-publishing", "always" if trusted else "never"]
-    if not attestations:
+    if not request.attestations:
         argv.append("--no-attestations")
-    return [*argv, *map(str, paths)]
+    if request.verbose:
+        argv.insert(2, "--verbose")
+    return [*argv, *map(str, request.paths)]
 
 
 def classify(result: Result) -> tuple[str, int | None]:
@@ -136,15 +135,7 @@ class UvPublish:
     batch: bool = True  # a package's files in one child: uv stops at the first failure
 
     def upload(self, request: Upload) -> Attempt:
-        argv = upload_argv(
-            self.uv,
-            request.repository,
-            request.paths,
-            trusted=request.credentials.method == "trusted-publishing",
-            attestations=request.attestations,
-        )
-        if request.verbose:
-            argv.insert(2, "--verbose")
+        argv = upload_argv(self.uv, request)
         env = child_env(request.credentials, request.environ, request.network)
         result = request.run(argv, env)
         kind, status = classify(result)
