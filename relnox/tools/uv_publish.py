@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from relnox._proc import Result
 from relnox.redact import redact
-from relnox.tools.credentials import Credentials
-from relnox.tools.network import NetworkSettings
 from relnox.tools.trust import trust_environment
 from relnox.tools.upload import (
     FAILED,
@@ -45,11 +42,9 @@ _TIMED_OUT = ("timed out", "operation timed out", "Timeout")
 _DROPPED_PREFIXES = ("UV_PUBLISH_", "UV_INDEX", "UV_KEYRING", "UV_TRUSTED_PUBLISHING")
 
 
-def child_env(
-    credentials: Credentials, environ: Mapping[str, str], network: NetworkSettings
-) -> dict[str, str]:
+def child_env(request: Upload) -> dict[str, str]:
     """The environment of one ``uv publish``: the credentials relnox chose, nothing else."""
-    base = credentials.child_env(environ)
+    base = request.credentials.child_env(request.environ)
     user, password = base.pop("TWINE_USERNAME", None), base.pop("TWINE_PASSWORD", None)
     env = {k: v for k, v in base.items() if not k.startswith(_DROPPED_PREFIXES)}
     if user:
@@ -59,7 +54,7 @@ def child_env(
     env.update(trust_environment(env))  # pip's CA bundle and proxy (relnox.tools.trust)
     # uv's read timeout is the stall rule; an answer's headers (the rate-limit ones) are
     # shown only at trace level; one line per message: a wrapped line could split a secret
-    env.update(UV_HTTP_RETRIES="0", UV_HTTP_TIMEOUT=str(max(1, round(network.stall))))
+    env.update(UV_HTTP_RETRIES="0", UV_HTTP_TIMEOUT=str(max(1, round(request.network.stall))))
     env.update(RUST_LOG="uv_publish=trace", NO_COLOR="1", COLUMNS="4000")
     return env
 
@@ -136,7 +131,7 @@ class UvPublish:
 
     def upload(self, request: Upload) -> Attempt:
         argv = upload_argv(self.uv, request)
-        env = child_env(request.credentials, request.environ, request.network)
+        env = child_env(request)
         result = request.run(argv, env)
         kind, status = classify(result)
         if kind == TRANSIENT and any(word in result.output for word in _CUT_OFF):
