@@ -220,7 +220,7 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
     while True:
         report = AuditReport(repo)
         for record in plan.records:
-            _audit_package(report, reader, plan.manifest, record, plan.integrity_url)
+            _audit_package(report, reader, plan, record)
         missing = any(not f.ok and f.check.startswith("listed") for f in report.findings)
         if not missing or time.monotonic() >= deadline:
             break
@@ -240,13 +240,9 @@ def audit(
 
 
 def _audit_package(
-    report: AuditReport,
-    reader: IndexReader,
-    manifest: Manifest,
-    record: PackageRecord,
-    base: str,
+    report: AuditReport, reader: IndexReader, plan: AuditPlan, record: PackageRecord
 ) -> None:
-    name, version = record.name, record.version
+    name, version, manifest = record.name, record.version, plan.manifest
 
     def found(check: str, ok: bool, subject: str = "", detail: str = "") -> None:
         report.findings.append(Finding(name, version, check, ok, subject, detail))
@@ -297,7 +293,7 @@ def _audit_package(
     for artifact in record.files:
         if not attestations_of(manifest.dist_dir / artifact.filename):
             continue
-        url = provenance_url(base, name, version, artifact.filename)
+        url = provenance_url(plan.integrity_url, name, version, artifact.filename)
         accept = "application/vnd.pypi.integrity.v1+json, application/json"
         code, _, text = reader.read(url, accept)  # its login goes to its own origins only
         ok = code == 200 and has_bundles(text)
