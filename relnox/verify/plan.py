@@ -91,19 +91,16 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
     an extra needs is not one of them (a user installing the package does not get it)."""
     known = {r.name: r for r in manifest.packages}
 
-    def deps(name: str) -> Sequence[str]:
+    def deps(name: str) -> Sequence[str]:  # the workspace packages it requires to run
         try:
-            return _runtime_deps(workspace, name)
+            return [
+                r.target for r in workspace.get(name).requirements if r.runtime and not r.optional
+            ]
         except RelnoxError:
             return known[name].depends_on if name in known else ()
 
     wanted = needs(workspace, names, deps)
     return [r.name for r in manifest.packages if r.name in wanted]
-
-
-def _runtime_deps(workspace: Workspace, name: str) -> list[str]:
-    """The workspace packages ``name`` requires to run (not an extra's)."""
-    return [r.target for r in workspace.get(name).requirements if r.runtime and not r.optional]
 
 
 def _dist_targets(
