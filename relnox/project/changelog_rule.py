@@ -34,7 +34,10 @@ def changelog_kept(
         tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)]
         if len(tags) < 3:
             continue
-        if not _left_at_releases(workspace.root, pkg, path, tags):
+        # the release commit of each but the oldest left it, there at the release
+        version_file = pkg.primary.path if pkg.primary else None
+        edits = release_edits(workspace.root, version_file, (path,), tags)
+        if not all(edit is not None and not edit for edit in edits):
             return None
         return (
             f"left as it is: the release commits of {', '.join(reversed(tags))} did not edit "
@@ -42,14 +45,6 @@ def changelog_kept(
             f'[tool.relnox] changelog-edit = "edit" writes {title}\'s section in this bump'
         )
     return None
-
-
-def _left_at_releases(root: Path, pkg: Package, path: Path, tags: list[str]) -> bool:
-    """Whether the release commit of each of ``tags`` but the oldest left ``path``, there at
-    the release (other commits wrote it, or none did)."""
-    version_file = pkg.primary.path if pkg.primary else None
-    edits = release_edits(root, version_file, (path,), tags)
-    return all(edit is not None and not edit for edit in edits)
 
 
 def release_edits(

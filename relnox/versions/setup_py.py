@@ -429,10 +429,7 @@ def module_reads(module: Path, directory: Path) -> VersionLocation | None:
 def setup_py_tree(directory: Path) -> ast.Module | None:
     """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
-    try:
-        return _tree(read_text(path), str(path)) if path.is_file() else None
-    except ValueError:  # as the parse's (SyntaxError, ValueError): not read
-        return None
+    return _tree(read_text(path), str(path)) if path.is_file() else None
 
 
 @functools.lru_cache(maxsize=64)

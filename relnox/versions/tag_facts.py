@@ -318,16 +318,8 @@ def _measure(
 def _above(items: Sequence[tuple[Version, str]], current: Version) -> list[tuple[Version, str]]:
     """Those of ``items`` whose release is above ``current``'s, as PEP 440 compares them:
     padded with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
-    floor = _trimmed(current.release)
-    return [(v, t) for v, t in items if _trimmed(v.release) > floor]
-
-
-def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
-    """``release`` without its trailing zeros (PEP 440 pads the shorter release with them)."""
-    end = len(release)
-    while end > 1 and release[end - 1] == 0:
-        end -= 1
-    return release[:end]
+    floor = Version(".".join(map(str, current.release)))
+    return [(v, t) for v, t in items if Version(".".join(map(str, v.release))) > floor]
 
 
 def _left_behind(
@@ -438,7 +430,10 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
     tagged = [m for m in members if facts[m.name].count and facts[m.name].convention.inferred]
     prefixes = {m.name: facts[m.name].convention.format.removesuffix("{version}") for m in tagged}
     shorts = [m for m in tagged if prefixes[m.name] not in ("", "v")]
-    common = _common_word_prefix([m.name for m in shorts])
+    # the leading words all (two or more) names share, with the separator after them
+    words = zip(*(m.name.split("-") for m in shorts), strict=False)
+    shared = [w[0] for w in takewhile(lambda w: len(set(w)) == 1, words)] if len(shorts) > 1 else []
+    common = "-".join(shared) + "-" if shared else ""
     if not common:
         return facts
     seps = set()
@@ -468,13 +463,6 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
 def _short(name: str, common: str) -> str:
     """``name`` less ``common``, separators dropped; empty for the package ``common`` names."""
     return squash(name.removeprefix(common)) if name != common.rstrip("-") else ""
-
-
-def _common_word_prefix(names: Sequence[str]) -> str:
-    """The leading words all (two or more) names share, with the separator after them."""
-    words = zip(*(name.split("-") for name in names), strict=False)
-    shared = [w[0] for w in takewhile(lambda w: len(set(w)) == 1, words)] if len(names) > 1 else []
-    return "-".join(shared) + "-" if shared else ""
 
 
 def _generalise(fmt: str, member: Member) -> str | None:
