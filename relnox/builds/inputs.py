@@ -52,7 +52,7 @@ UNPROVABLE = "unprovable"
 class Inputs:
     parts: Mapping[str, str]  # component -> digest
     unknown: str = ""  # why reuse cannot be proven ("untracked changes: ...")
-    files: tuple[Path, ...] = ()  # its tracked files
+    files: tuple[str, ...] = ()  # its tracked files' paths
 
     @property
     def size(self) -> int:
@@ -311,6 +311,7 @@ def package_inputs(
                     loose.setdefault(owner, []).append(path)
     real = Path(os.path.realpath(python))
     interpreter = _digest([str(python), str(real), *stat_of(real)])
+    base = str(top)
     environ = _digest(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
     )
@@ -342,13 +343,14 @@ def package_inputs(
             "environ": environ,
         }
         unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
-        result[pkg.name] = Inputs(parts, unknown, tuple(top / path for _, path in tracked))
+        files = tuple(os.path.join(base, path) for _, path in tracked)
+        result[pkg.name] = Inputs(parts, unknown, files)
     return result
 
 
-def _size(path: Path) -> int:
+def _size(path: str) -> int:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size
     except OSError:
         return 0
 
