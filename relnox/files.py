@@ -56,15 +56,14 @@ def text_or_none(path: Path) -> str | None:
         return None
 
 
-def file_digest(path: Path, blob: str = "") -> str:
+def file_digest(path: str | Path, blob: str = "") -> str:
     """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
-    id; an ``OSError`` for a device or pipe, or a file written while it is read."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    id; an ``OSError`` for a directory, device or pipe, or a file written while it is read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
+        if not stat.S_ISREG(info.st_mode):  # O_NONBLOCK changes nothing for a regular file
             raise OSError(errno.EINVAL, "not a regular file", str(path))
-        os.set_blocking(fd, True)
         digest = hashlib.new(blob, b"blob %d\0" % info.st_size) if blob else hashlib.sha256()
         read = 0
         while block := os.read(fd, 1 << 20):

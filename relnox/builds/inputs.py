@@ -36,7 +36,7 @@ from relnox.builds.sources import (
 )
 from relnox.errors import RelnoxError, shortlist
 from relnox.paths import rel
-from relnox.project.pyproject import project_doc
+from relnox.project.pyproject import with_hatch_toml
 from relnox.project.workspace import Package, Workspace
 from relnox.toml import table
 from relnox.tools import git
@@ -52,7 +52,7 @@ UNPROVABLE = "unprovable"
 class Inputs:
     parts: Mapping[str, str]  # component -> digest
     unknown: str = ""  # why reuse cannot be proven ("untracked changes: ...")
-    files: tuple[Path, ...] = ()  # its tracked files
+    files: tuple[str, ...] = ()  # its tracked files' paths
 
     @property
     def size(self) -> int:
@@ -104,18 +104,18 @@ def missing_toolchain(backend: str) -> list[str]:
 NEVER_RUN_SETUP_PY = ("hatchling", "flit_core", "poetry", "pdm", "uv_build")
 
 
-def dynamic_steps(pkg: Package) -> str:
-    """Why the backend runs code or a toolchain at build time that no fingerprint covers."""
+def dynamic_steps(pkg: Package, read: Mapping[str, Any] | None) -> str:
+    """Why the backend runs code or a toolchain at build time that no fingerprint covers
+    (``read``: its pyproject.toml as read, ``None`` when it cannot be)."""
     directory = pkg.directory
     module = pkg.backend.split(":")[0].split(".")[0]
     if (directory / "setup.py").is_file() and module not in NEVER_RUN_SETUP_PY:
         return "setup.py runs code at build time"
     if module in NATIVE_TOOLCHAINS:
         return "a native build (compiler and toolchain versions are not fingerprinted)"
-    try:
-        doc = project_doc(pkg.directory)
-    except RelnoxError:
+    if read is None:
         return f"{pkg.pyproject.name} cannot be read"
+    doc = with_hatch_toml(directory, dict(read))
     if table(doc, "build-system").get("backend-path"):
         return "a custom build backend (backend-path)"
     build = table(doc, "tool", "hatch", "build")
@@ -311,20 +311,21 @@ def package_inputs(
                     loose.setdefault(owner, []).append(path)
     real = Path(os.path.realpath(python))
     interpreter = _digest([str(python), str(real), *stat_of(real)])
+    base = str(top)
     environ = _digest(
         sorted((k, v) for k, v in os.environ.items() if k.startswith(BACKEND_ENVIRON))
     )
     result: dict[str, Inputs] = {}
     for pkg in packages:
         tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])
-        try:
-            document: Mapping[str, Any] = load_toml(pkg.pyproject)
+        try:  # read once, for the files outside it names and its build steps
+            document: Mapping[str, Any] | None = load_toml(pkg.pyproject)
         except RelnoxError:
-            document = {}
+            document = None
         parts = {
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
-            "outside": _digest(outside_files(pkg.directory, document)),
+            "outside": _digest(outside_files(pkg.directory, document or {})),
             "untracked": _digest(
                 [_untracked_fact(p, top) for p in sorted(loose.get(pkg.name, []))]
             ),
@@ -341,19 +342,25 @@ def package_inputs(
             "kinds": _digest(kinds),
             "environ": environ,
         }
-        unknown = _unknown(pkg, dirty, listing) if ignored else "ignored files not listed"
-        result[pkg.name] = Inputs(parts, unknown, tuple(top / path for _, path in tracked))
+        unknown = _unknown(pkg, dirty, listing, document) if ignored else "ignored files not listed"
+        files = tuple(os.path.join(base, path) for _, path in tracked)
+        result[pkg.name] = Inputs(parts, unknown, files)
     return result
 
 
-def _size(path: Path) -> int:
+def _size(path: str) -> int:
     try:
-        return path.stat().st_size
+        return os.stat(path).st_size
     except OSError:
         return 0
 
 
-def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listing) -> str:
+def _unknown(
+    pkg: Package,
+    dirty: Mapping[str, tuple[str, str]],
+    listing: Listing,
+    document: Mapping[str, Any] | None,
+) -> str:
     """Why ``pkg``'s inputs cannot be proven ("" when they can)."""
     if pkg.name in dirty:
         return ": ".join(dirty[pkg.name])
@@ -370,7 +377,7 @@ def _unknown(pkg: Package, dirty: Mapping[str, tuple[str, str]], listing: Listin
         )
     if pkg.vcs_versioned:
         return "its version comes from git tags at build time"
-    return dynamic_steps(pkg)
+    return dynamic_steps(pkg, document)
 
 
 #: the parts that say what a package's files are made of (not how or when they were built)

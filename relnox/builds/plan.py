@@ -6,6 +6,7 @@ each package the time of the last commit that touched it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -336,15 +337,16 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
     given = _epoch(options.source_date_epoch)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
     state = history.git_state(root) if git.on_path() else None
-    epochs = _package_epochs(workspace, selected, state) if given is None else {}
-    inputs = package_inputs(
-        workspace,
-        selected,
-        python=python,
-        epochs={p.name: given for p in selected} if given is not None else epochs,
-        kinds=kinds,
-        output=dist_dir,
-    )
+    with git.held(root) if state is not None else contextlib.nullcontext():  # one top asked
+        epochs = _package_epochs(workspace, selected, state) if given is None else {}
+        inputs = package_inputs(
+            workspace,
+            selected,
+            python=python,
+            epochs={p.name: given for p in selected} if given is not None else epochs,
+            kinds=kinds,
+            output=dist_dir,
+        )
     flags = (
         ("--force", options.force),
         ("--clean", options.clean),

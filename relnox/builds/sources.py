@@ -128,19 +128,26 @@ def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, 
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
     # a blob id of 40 hex digits is SHA-1's, of 64 SHA-256's
     blob_id = functools.partial(file_digest, blob="sha1" if length == 40 else "sha256")
+    base = str(top)  # joined as text, opened without a stat first: a Path each cost 1/3
     return {
-        path: content_digest(top / path, blob_id if meta.startswith(PLAIN) else file_digest)
+        path: content_digest(
+            os.path.join(base, path), blob_id if meta.startswith(PLAIN) else file_digest
+        )
         for meta, path in entries
         if not meta.startswith(GITLINK)
     }
 
 
-def content_digest(path: Path, file_digest: Callable[[Path], str] = file_digest) -> Any:
+def content_digest(path: str | Path, file_digest: Callable[[str], str] = file_digest) -> Any:
     """The bytes at ``path`` with symlinks followed: a file's ``file_digest``, a directory's
     files (relative name -> digest, each real directory once), or ``missing``."""
     try:
-        if not path.is_dir():
-            return file_digest(path)
+        return file_digest(str(path))  # a regular file: one open, no stat before it
+    except OSError:
+        if not os.path.isdir(path):
+            return MISSING
+    path = Path(path)
+    try:
         found: dict[str, str] = {}
         seen: set[tuple[int, int]] = set()
         for current, dirs, files in os.walk(path, followlinks=True):
