@@ -146,6 +146,9 @@ class InstallOptions:
     #: requirements files (``-r``); every ``--hash`` they hold is checked, whatever the
     #: user's configuration says (uv: ``--verify-hashes``; pip always checks)
     requirement_files: tuple[Path, ...] = ()
+    #: resolve (and fetch what resolving needs) but install nothing: for an environment
+    #: nothing runs in afterwards, where the resolution is what is checked
+    dry_run: bool = False
 
 
 class Installer(Protocol):
@@ -176,6 +179,7 @@ def _sources(options: InstallOptions, offline: list[str], default: str, extra: s
 def _requirements(options: InstallOptions, constraint: str, requirement: str) -> list[str]:
     """No dependencies, the constraints and the requirements files, in an installer's spelling."""
     argv = ["--no-deps"] if options.no_deps else []
+    argv += ["--dry-run"] if options.dry_run else []
     if options.constraints:
         argv += [constraint, str(options.constraints)]
     return argv + [arg for file in options.requirement_files for arg in (requirement, str(file))]

@@ -392,7 +392,10 @@ class _RoundRun:
             return False
         if rnd.options.no_deps:
             return True
-        deps = replace(rnd.options, fresh=())
+        # checked before (the bytes checked from dist/): nothing runs in this environment
+        # after, so the dependencies are resolved from the indexes, not installed (their
+        # thousands of files linked in, then deleted unread)
+        deps = replace(rnd.options, fresh=(), dry_run=rnd.checked_before)
         result = self._install(env, requirements, deps)
         if not result.ok:
             self._fail_all("install dependencies", self._why(result))

@@ -4,6 +4,7 @@ built sha256, installed from there with its dependencies. Real wheels, a real lo
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,28 @@ def test_a_later_round_installs_from_the_index_and_does_not_import_again(
     for result in report.results:
         assert result.passed == ["the bytes checked from dist/"]
     assert "index install" in report.steps and "index check" not in report.steps
+
+
+def test_a_later_round_resolves_the_dependencies_and_installs_only_the_release(
+    good: Path,
+    local_index: LocalIndex,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nothing runs in a later round's environment: the release is installed from the
+    index, its dependencies resolved (a missing one fails the round, see below) but not
+    installed into an environment thrown away unread."""
+    upload(local_index, sorted((good / "dist").glob("vfyrlx*")))
+    with caplog.at_level(logging.DEBUG, logger="relnox"):
+        report = verify_install(load_workspace(good), _later(local_index.simple_url, *_all(good)))
+
+    assert report.ok, "\n".join(render_report(report))
+    installs = [
+        r.message for r in caplog.records if r.message.startswith("$ ") and " install " in r.message
+    ]
+    assert len(installs) == 2
+    release, dependencies = installs
+    assert "--no-deps" in release and "--dry-run" not in release
+    assert "--dry-run" in dependencies and "--no-deps" not in dependencies
 
 
 def test_a_file_swapped_on_the_index_after_the_upload_is_caught(
