@@ -389,9 +389,12 @@ def plain_part(old: str, new: str) -> str | None:
 def pre_ask(old: str, new: str) -> list[str]:
     """The ``--pre`` bump that makes the pre-release ``new`` from ``old`` (with the part its
     release steps by), if one does: ``2.0.0rc7`` or ``2.0.0.dev0`` -> ``2.0.0rc8`` (none makes
-    ``2.14.0a0+dev``, a placeholder of development)."""
+    ``2.14.0a0+dev``, a placeholder of development, nor ``1.0.0b251104``, numbered by the day
+    it was made: ``--pre`` gives the day it runs, and relnox takes no date to give it)."""
     a, b = parse(old), parse(new)
     if a is None or b is None or b.pre is None or (b.dev, b.post, b.local) != (None, None, None):
+        return []
+    if re.fullmatch(r"(20)?\d\d(0[1-9]|1[0-2])[0-3]\d", str(b.pre[1])):  # YYMMDD, YYYYMMDD
         return []
     label = ["--pre", {"a": "alpha", "b": "beta", "rc": "rc"}[b.pre[0]]]
     if (*a.release, 0, 0)[:3] == (*b.release, 0, 0)[:3]:

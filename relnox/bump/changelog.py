@@ -58,7 +58,7 @@ def release_changelog(
     lines = text.splitlines(keepends=True)
     heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
-    if unreleased.marker.startswith("#"):
+    if unreleased.atx:
         inline = _INLINE_COMPARE.search(lines[unreleased.line])
         if inline is not None and tag is not None and "[{title}]" in heading_format:
             base, old = inline.group("base", "old")
@@ -71,13 +71,11 @@ def release_changelog(
             heading_end = sum(len(line) for line in lines[: unreleased.end])
         words = heading_format.format(title=title, date=day)
         heading = f"{_release_marker(text, unreleased.marker)} {words}"
-    else:  # setext: underline the new title with the same character
+    else:  # setext: adorn the new title with the same character
         words = setext_format.format(title=title, date=day)
-        heading = f"{words}{eol}{_underline(lines, unreleased, len(words))}"
+        heading = _adorned(words, unreleased, eol, _underline(lines, unreleased, len(words)))
     if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
-        over = unreleased.end - unreleased.line == 3  # a reST overline goes with it
-        heading = f"{unreleased.marker * len(words)}{eol}{heading}" if over else heading
         released = text[:start] + heading + eol + text[heading_end:]
     elif (newest := _newest_above(text, unreleased)) is not None:
         released = _where_newest(lines, unreleased, newest, heading, eol)
@@ -107,7 +105,7 @@ def _where_newest(
     lines: list[str], unreleased: Section, newest: Section, heading: str, eol: str
 ) -> str:
     """``lines`` with the Unreleased entries moved under ``heading`` above ``newest``."""
-    body = unreleased_lines(lines, unreleased.end, unreleased.marker)
+    body = unreleased_lines(lines, unreleased)
     entries = "".join(body).strip("\r\n")
     moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
     before = "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
@@ -122,10 +120,18 @@ def _underline(lines: list[str], section: Section, width: int) -> str:
     return under if len(under) < len(title) else section.marker * width
 
 
+def _adorned(words: str, section: Section, eol: str, under: str = "") -> str:
+    """``words`` adorned as ``section``'s reST title is: underlined (``under``, else its
+    character as long as them), and overlined when it is."""
+    under = under or section.marker * len(words)
+    over = f"{under}{eol}" if section.end - section.line == 3 else ""
+    return f"{over}{words}{eol}{under}"
+
+
 def _release_marker(text: str, marker: str) -> str:
     """The ``#`` marker of the newest release section, else ``marker``."""
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
-    return newest.marker if newest is not None and newest.marker.startswith("#") else marker
+    return newest.marker if newest is not None and newest.atx else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:
@@ -226,7 +232,7 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     first = lines[newest.line].rstrip("\r\n")
     if newest.line + 1 != newest.end and not UNDERLINE.match(lines[newest.line + 1]):
         return None  # over- and underlined: not worded here
-    setext = not newest.marker.startswith("#")
+    setext = not newest.atx
     template = heading_like(below.heading + "\n\n- x\n", "", setext=setext, one=" " not in title)
     rest = DATE_PLACEHOLDER.sub("", first.replace(newest.label, ""))
     if "{date" not in template or any(ch.isdigit() for ch in rest):
@@ -270,12 +276,10 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     if newest.marker == RELEASES:  # a line of the list, over the entries it releases
         heading = release_line(lines[newest.line].rstrip("\r\n"), title, day)
         return "".join(lines[:start]) + heading + eol + "".join(lines[start:])
-    first = newest.heading.splitlines()[0].lstrip("#").strip()
-    words = heading_like(f"## {first}\n\n- x\n", "{title} ({date})").format(title=title, date=day)
-    if newest.marker.startswith("#"):
-        heading = f"{newest.marker} {words}"
-    else:
-        heading = f"{words}{eol}{newest.marker * len(words)}"
+    words = heading_like(f"## {newest.title}\n\n- x\n", "{title} ({date})").format(
+        title=title, date=day
+    )
+    heading = f"{newest.marker} {words}" if newest.atx else _adorned(words, newest, eol)
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
 
 
@@ -304,9 +308,8 @@ def heading_like(text: str, default: str, *, setext: bool = False, one: bool = F
     if not released or (released[0].versions[0][0] is not None and not one):
         return default
     section = released[0]
-    title = section.heading.splitlines()[0].lstrip("#").strip()
-    version = section.versions[0][1]
-    if section.marker.startswith("#") == setext or title.count(version) != 1:
+    title, version = section.title, section.versions[0][1]
+    if section.atx == setext or title.count(version) != 1:
         return default
     before, _, after = title.partition(version)
     parts = []

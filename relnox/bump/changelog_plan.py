@@ -145,11 +145,10 @@ def changelog_edits(
                     f"as it is: bump --to {ahead}, or retitle it {title}"
                 )
             elif (covering := find_section(text, title)) is not None:
-                first = covering.heading.splitlines()[0].lstrip("#").strip()
                 whose = (  # "2.0.0 and newer" covers every later release
                     f"{title}'s section already"
                     if same_version(covering.label, title)
-                    else f"'{first}', which covers {title}"
+                    else f"'{covering.title}', which covers {title}"
                 )
                 notes.append(f"note: {rel} has {whose}; it is left as it is")
             elif (aside := unreleased_aside(path)) is not None:

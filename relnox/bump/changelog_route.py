@@ -10,7 +10,7 @@ from datetime import date
 
 from relnox.bump.changelog_links import line_end
 from relnox.config import DEFAULT_CHANGELOG_HEADING
-from relnox.project.changelog import UNRELEASED, headings, sections
+from relnox.project.changelog import UNRELEASED, Section, headings, sections
 
 _BULLET = re.compile(r"^[-*+]\s+")
 _SCOPE = re.compile(
@@ -70,14 +70,14 @@ def route_changelog(
     eol = line_end(text)
     lines = text.splitlines(keepends=True)
     start = unreleased.end
-    stop = start + len(unreleased_lines(lines, start, unreleased.marker))
+    stop = start + len(unreleased_lines(lines, unreleased))
     body = lines[start:stop]
     entries, kept_heads = _entries(body, releases, everyone)
     routed = {r.name: [e for e in entries if e.owner == r.name] for r in releases}
     staying = [e for e in entries if e.owner not in routed]
     notes = []
     new_sections: list[str] = []
-    level = unreleased.marker if unreleased.marker.startswith("#") else "##"
+    level = unreleased.marker if unreleased.atx else "##"
     for release in releases:
         mine = routed[release.name]
         if not mine:
@@ -111,11 +111,11 @@ def route_changelog(
     return Routed(out + tail if tail else out.rstrip("\r\n") + eol, notes)
 
 
-def unreleased_lines(lines: list[str], start: int, marker: str) -> list[str]:
+def unreleased_lines(lines: list[str], unreleased: Section) -> list[str]:
     """The lines of the Unreleased body: up to the next heading of its level or higher."""
-    level = len(marker) if marker.startswith("#") else {"=": 1, "-": 2}.get(marker, 3)
+    start = unreleased.end
     for heading in headings(lines):
-        if heading.line >= start and heading.level <= level:
+        if heading.line >= start and heading.level <= unreleased.level:
             return lines[start : heading.line]
     return lines[start:]
 

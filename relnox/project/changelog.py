@@ -19,8 +19,9 @@ from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import read_text
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-#: reST's adornment characters (docutils' punctuation) but ``#``, Markdown's heading mark
-_ADORNMENT = frozenset("!\"$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a
+#: title, never Markdown's heading mark, which is followed by a title (:attr:`Heading.atx`)
+_ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 UNDERLINE = re.compile(rf"^(?P<char>[{re.escape(''.join(sorted(_ADORNMENT)))}])(?P=char){{2,}}\s*$")
 #: the underlines read under a title of any length (Markdown's setext, reST's usual ones); the
 #: other adornment characters underline a title only as long as it, reST's rule
@@ -55,8 +56,21 @@ _PENDING = re.compile(
 )
 
 
+class _Marked:
+    """What a heading's marker and lines say of its kind."""
+
+    line: int
+    end: int
+    marker: str
+
+    @property
+    def atx(self) -> bool:
+        """A Markdown ``#`` heading: one line (a reST title adorned with ``#`` is underlined)."""
+        return self.marker.startswith("#") and self.end == self.line + 1
+
+
 @dataclass(frozen=True)
-class Heading:
+class Heading(_Marked):
     line: int  # index of the title line
     end: int  # index of the first line after the heading (after a setext underline)
     level: int
@@ -65,7 +79,7 @@ class Heading:
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(_Marked):
     label: str  # "unreleased" or the (first) version as written (without a leading v)
     heading: str
     body: str  # the text under the heading, stripped
@@ -74,6 +88,8 @@ class Section:
     line: int = 0  # index of the heading's first line in the file
     end: int = 0  # index of the first line after the heading
     marker: str = "##"
+    level: int = 2  # its heading's (:func:`headings`)
+    title: str = ""  # its heading's, without its marks
 
     @property
     def has_entries(self) -> bool:
@@ -115,12 +131,12 @@ def headings(lines: list[str]) -> list[Heading]:
             index = heading.end
             continue
         index += 1
-    if not any(heading.marker in _ADORNMENT - {"=", "-"} for heading in found):
+    if not any(h.marker in _ADORNMENT - {"=", "-"} and not h.atx for h in found):
         return found
     styles: dict[tuple[str, bool], int] = {}
     return [
         h
-        if h.marker.startswith("#") or h.marker in READ_ONLY or h.marker == RELEASES
+        if h.atx or h.marker in READ_ONLY or h.marker == RELEASES
         else replace(h, level=styles.setdefault((h.marker, h.end - h.line == 3), len(styles) + 1))
         for h in found
     ]
@@ -410,8 +426,7 @@ def numbered_later(section: Section) -> bool:
     """An Unreleased section titled ``X.YY.Z (UNRELEASED)``: a release retitles it."""
     if section.label != UNRELEASED:
         return False
-    title = next((t for t in section.heading.splitlines() if not UNDERLINE.match(t)), "")
-    words = title.lstrip("#").split()
+    words = section.title.split()
     return bool(words) and _PLACEHOLDER.fullmatch(words[0].strip(_PUNCTUATION)) is not None
 
 
@@ -466,6 +481,8 @@ def sections(text: str) -> list[Section]:
             line=heading.line,
             end=heading.end,
             marker=heading.marker,
+            level=heading.level,
+            title=heading.title,
         )
         if label == UNRELEASED and inner is not None and not section.has_entries:
             continue  # a title over the releases (``Latest changes``), none of its own
@@ -479,9 +496,9 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     several = len(section.versions) > 1  # one name before a version is free text ...
     tagged = False
     if not several:  # ... but a tag's name is the package's
-        title = _LINK_TARGET.sub("]", section.heading.splitlines()[0].lstrip("#"))
+        title = _LINK_TARGET.sub("]", section.title)
         tagged = any(_tag(word) is not None for word in title.split()[:3])
-    if not several and _ONWARD.search(section.heading.splitlines()[0]) is not None:
+    if not several and _ONWARD.search(section.title) is not None:
         found, floor = maybe_version(version.removeprefix("v")), maybe_version(section.label)
         return found is not None and floor is not None and found >= floor
     return any(

@@ -51,7 +51,7 @@ from relnox.project.pyproject import (
 from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import read_or_empty, table
-from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.arithmetic import dev_label, maybe_version, same_version
 from relnox.versions.sources import load_toml, toml_location
 
 __all__ = ["discover", "is_package", "load_workspace"]
@@ -230,8 +230,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     scanned = listing is None and not explicit  # found by scanning, declared by no file
     if tags or scanned or any(pkg.vcs_versioned for pkg in workspace.packages):
         workspace = read_tags(workspace)
-    if scanned:
-        workspace = _without_placeholders(workspace)
+    workspace = _without_placeholders(workspace, scanned)
     from relnox.versions.next_checks import with_stamped
     from relnox.versions.referee import refereed
 
@@ -245,30 +244,35 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     return replace(workspace, errors=errors, problems=problems)
 
 
-def _without_placeholders(workspace: Workspace) -> Workspace:
-    """Projects found by scanning at a version of zeros no tag released (a repository's own
-    helpers) listed as not released, unless every project is one or another requires it."""
+def _without_placeholders(workspace: Workspace, scanned: bool) -> Workspace:
+    """Projects at a version no release gives, listed as not released unless every project
+    is one or another requires it: found by scanning at a version of zeros no tag released
+    (a repository's own helpers), or the root at a local version (``1.2.0+private``: the
+    workspace's own project; a ``+dev`` label marks work towards a release) unless
+    ``[tool.relnox] packages`` lists it."""
 
-    def placeholder(pkg: Package) -> bool:
+    def why(pkg: Package) -> str | None:
         version = maybe_version(pkg.version)
-        return (
-            version is not None
-            and not pkg.vcs_versioned
-            and pkg.released is None
-            and not any(version.release)
-            and not version.epoch
-        )
+        if version is None or pkg.vcs_versioned:
+            return None
+        if scanned and pkg.released is None and not any(version.release) and not version.epoch:
+            return f"it is at {pkg.version}, no tag released it and no file declares it"
+        root = pkg.directory == workspace.root and workspace.config.packages is None
+        if root and version.local and not dev_label(version):
+            return f"it is at {pkg.version}, a local version, which a public index refuses"
+        return None
 
-    kept = [p for p in workspace.packages if not placeholder(p)]
+    reasons = {p.name: reason for p in workspace.packages if (reason := why(p)) is not None}
+    kept = [p for p in workspace.packages if p.name not in reasons]
     needed = {r.target for p in kept for r in p.requirements if r.runtime}
-    gone = [p for p in workspace.packages if placeholder(p) and p.name not in needed]
+    gone = [p for p in workspace.packages if p.name in reasons and p.name not in needed]
     if not kept or not gone:
         return workspace
     entries = tuple(
         Unreleased(
             p.directory,
             p.name,
-            f"it is at {p.version}, no tag released it and no file declares it",
+            reasons[p.name],
             f'add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages (with '
             "the others) to release it",
         )
@@ -276,8 +280,13 @@ def _without_placeholders(workspace: Workspace) -> Workspace:
     )
     notes = tuple(
         f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
-        f"({p.name}) is at {p.version} and no tag released it, so it is taken for a helper "
-        f"and not released; {entry.setting}"
+        f"({p.name}) is at {p.version}"
+        + (
+            ", a local version, which a public index refuses, so it is"
+            if p.directory == workspace.root
+            else " and no tag released it, so it is taken for a helper and"
+        )
+        + f" not released; {entry.setting}"
         for p, entry in zip(gone, entries, strict=True)
     )
     packages = tuple(p for p in workspace.packages if p not in gone)

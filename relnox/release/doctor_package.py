@@ -378,14 +378,14 @@ def heading_like(path: Path, version: str) -> str:
         if "/compare/" not in after:  # a link to the release's own page names it too
             after = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", version, after)
         title = _compare_moved(first[:at] + version + after, old, version)
-        if first.startswith("#") or section.marker in (BOLD, BARE):
+        if section.atx or section.marker in (BOLD, BARE):
             return f"'{title}'"
         if section.marker == ALONE:
             return f"'{title}' over its entries, indented"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
     if path.suffix.lower() == ".rst" or any(
-        not h.marker.startswith("#") for h in headings(text.splitlines())
+        not h.atx for h in headings(text.splitlines())
     ):  # a reStructuredText file with no release to copy: an underlined title
         title = f"{version} (YYYY-MM-DD)"
         return (
@@ -498,7 +498,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     if waiting is not None and older is not None and parsed is not None and older < parsed:
         unreleased, what = (
             waiting,
-            f"'{waiting.heading.splitlines()[0].lstrip('#').strip()}' becomes",
+            f"'{waiting.title}' becomes",
         )
     if unreleased is not None and unreleased.has_entries:
         kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])

@@ -125,6 +125,7 @@ def _towncrier(directory: Path) -> list[Fragment]:
 
 
 def _scriv(directory: Path) -> list[Fragment]:
+    from relnox.project.changelog import headings
     from relnox.project.scriv import fragments
 
     found = fragments(directory)
@@ -132,13 +133,16 @@ def _scriv(directory: Path) -> list[Fragment]:
     for path in found.files if found is not None else ():
         entries: list[tuple[str, list[str]]] = []
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        for i, line in enumerate(lines):
-            under = lines[i + 1] if i + 1 < len(lines) else ""
-            heading = re.fullmatch(r"#+\s*(\w[\w ]*)", line.strip())
-            if heading or (line.strip() and re.fullmatch(r"([-=~^])\1{2,}", under.strip())):
-                entries.append(((heading.group(1) if heading else line).strip().lower(), []))
-            elif entries and not re.fullmatch(r"([-=~^])\1{2,}|\.\. .*", line.strip()):
-                entries[-1][1].append(line)
+        marks = {mark.line: mark for mark in headings(lines)}
+        index = 0
+        while index < len(lines):  # each category's heading (the one reader's) over its entries
+            if (mark := marks.get(index)) is not None:
+                entries.append((mark.title.strip().lower(), []))
+                index = mark.end
+                continue
+            if entries and not lines[index].strip().startswith(".. "):
+                entries[-1][1].append(lines[index])
+            index += 1
         kept = tuple((kind, "\n".join(body).strip()) for kind, body in entries)
         log = directory / ("CHANGELOG.md" if path.suffix == ".md" else "CHANGELOG.rst")
         made.append(Fragment(path, "scriv", log, tuple(e for e in kept if e[1])))

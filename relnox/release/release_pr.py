@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from relnox import _proc as proc
 from relnox.atomic import write_all
 from relnox.errors import GitError
 from relnox.paths import rel
+from relnox.project.changelog import UNDERLINE, headings
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
 from relnox.release.intent import TITLES, Fragment, Intent, Release, release_intent
@@ -106,13 +106,10 @@ def _insert(text: str, new: str, md: bool) -> str:
     """``new`` after the tool's start marker, else below the file's title, else on top."""
     lines = text.splitlines(keepends=True)
     at = next((i + 1 for i, line in enumerate(lines) if any(m in line for m in _MARKERS)), None)
-    if at is None and lines:
-        if md and lines[0].startswith("# "):
-            at = 1
-        elif len(lines) > 1 and re.fullmatch(r"([=#*-])\1+\s*", lines[1]):
-            at = 2
-        elif len(lines) > 2 and re.fullmatch(r"([=#*-])\1+\s*", lines[0]):
-            at = 3
+    title = next(iter(headings([line.rstrip("\r\n") for line in lines[:3]])), None)
+    if at is None and title is not None and title.line == 0:  # the file's title
+        underlined = UNDERLINE.match(lines[title.end - 1]) is not None  # reST's or setext
+        at = title.end if underlined or (md and title.atx and title.level == 1) else None
     head, rest = "".join(lines[: at or 0]), "".join(lines[at or 0 :]).lstrip("\r\n")
     gap = "\n" if head and not head.endswith("\n\n") else ""
     return head + gap + new + ("\n" + rest if rest else "")

@@ -109,6 +109,12 @@ def _bumped_release(v: Version, index: int) -> list[int]:
     return [*release[:index], release[index] + 1] + [0] * (len(release) - index - 1)
 
 
+def dev_label(v: Version) -> bool:
+    """A local label marking work towards a release: 2.4.0+dev is between releases as
+    2.4.0.dev0 is; 0.1+private or 2.0+cu118 is not."""
+    return v.local is not None and v.local.split(".")[0].startswith("dev")
+
+
 def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) -> Version:
     """The next version after ``v`` for ``part``; a new pre-release label starts at ``first``."""
     if part not in PARTS:
@@ -125,9 +131,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
     if part in ("major", "minor", "patch"):
         index = ("major", "minor", "patch").index(part)
         tail = list(v.release[index + 1 :])
-        # 2.4.0+dev is between releases as 2.4.0.dev0 is; 0.1+private or 2.0+cu118 is not
-        dev_label = v.local is not None and v.local.split(".")[0].startswith("dev")
-        between = v.dev is not None or (dev_label and v.pre is None)
+        between = v.dev is not None or (dev_label(v) and v.pre is None)
         if label is None and between and v.post is None and not any(tail):
             return _build(v, v.release, pre=v.pre)  # 0.60b0.dev0 -> 0.60b0, 2.4.0+dev -> 2.4.0
         if label is not None and between and v.pre is None and v.post is None and not any(tail):

@@ -85,6 +85,20 @@ def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
 STAMPS = {"stamp": "{0:%Y%m%d}", "short-stamp": "{0:%y%m%d}"}
 
 
+def stamp_of(number: int) -> str | None:
+    """The :data:`STAMPS` spelling ``number`` is a day of in (``251104``, ``20251104``: a
+    pre-release numbered by the day it was made), else ``None``."""
+    text = str(number)
+    for name, form in STAMPS.items():
+        try:
+            day = datetime.strptime(text, form[3:-1])
+        except ValueError:
+            continue
+        if form.format(day) == text and 2000 <= day.year < 2100:
+            return name
+    return None
+
+
 def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
     """The spelling of dates when the newest releases are the days they were tagged
     (``2026.08.17``, ``25.11.29``, ``20260107``) or end in them (:data:`STAMPS`), else

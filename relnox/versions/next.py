@@ -22,7 +22,7 @@ from relnox.versions.arithmetic import (
     parse_version,
     target_version,
 )
-from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS, STAMPS
+from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS, STAMPS, stamp_of
 from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
@@ -111,7 +111,7 @@ def next_version(
         return new
     if not one:
         return _aligned(workspace, group, to, current)
-    return _stepped(workspace, pkg, group, part, pre, to, notes)
+    return _stepped(workspace, pkg, group, part, pre, to, today or date.today(), notes)
 
 
 def _aligned(
@@ -146,6 +146,7 @@ def _stepped(
     part: str | None,
     pre: str | None,
     to: str | None,
+    today: date,
     notes: list[str] | None,
 ) -> str:
     """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
@@ -178,7 +179,7 @@ def _stepped(
         first=first,
     )
     if to is None and scheme == "pep440":
-        new = _past_released_pre(pkg, new, notes)
+        new = _pre_number(pkg, new, today, notes)
     if part is None:
         return new
     if scheme == "pep440" and pkg.tags is not None:
@@ -203,12 +204,27 @@ def _one_number(pkg: Package, base: str) -> bool:
     return version is not None and len(version.release) == 1 and len(finals) > 1 and shapes == {1}
 
 
-def _past_released_pre(pkg: Package, new: str, notes: list[str] | None) -> str:
-    """``new``, a pre-release whose number its line released (rc0 after rc7), as rc8."""
+def _pre_number(pkg: Package, new: str, today: date, notes: list[str] | None) -> str:
+    """``new``, a pre-release, numbered as ``pkg``'s are: by the day it is made when its
+    newest pre-release of that label was (1.0.0b250312: today's, b261127), else past the
+    numbers its line released (rc0 after rc7: rc8)."""
     wanted = maybe_version(new)
-    if wanted is None or wanted.pre is None or pkg.tags is None:
+    if wanted is None or wanted.pre is None:
         return new
     label, number = wanted.pre
+    pres = [v for v in (pkg.tags.released if pkg.tags else ()) if v.pre and v.dev is None]
+    newest = max([*pres, *[v for v in [maybe_version(pkg.version)] if v and v.pre]], default=None)
+    stamp = stamp_of(newest.pre[1]) if newest and newest.pre and newest.pre[0] == label else None
+    if stamp is not None:
+        dated = f"{wanted.base_version}{label}{STAMPS[stamp].format(today)}"
+        if notes is not None:
+            notes.append(
+                f"note: {pkg.name}'s pre-releases are numbered by the day they were made ({newest}): "
+                f"the next is today's, {dated}"
+            )
+        return dated
+    if pkg.tags is None:
+        return new
     line = [
         v
         for v in pkg.tags.released

@@ -119,6 +119,38 @@ def test_a_rest_underline_of_tildes_opens_no_code_fence() -> None:
     assert find_section(fenced, UNRELEASED) is None
 
 
+@pytest.mark.parametrize("over", [False, True], ids=["underlined", "overlined"])
+def test_rest_titles_adorned_with_hashes_are_headings_to_bump_doctor_and_notes(
+    tmp_path: Path, over: bool
+) -> None:
+    """A reST changelog whose Unreleased and release titles are adorned with ``#`` (under,
+    or over and under): doctor finds 1.0.0's section, release-notes writes its entries, and
+    bump releases the Unreleased entries under a title adorned the same way."""
+
+    def title(words: str) -> str:
+        line = "#" * len(words)
+        return f"{line}\n{words}\n{line}\n" if over else f"{words}\n{line}\n"
+
+    text = "Changelog\n=========\n\n" + title("Unreleased") + "\n- Add the thing.\n\n"
+    text += title("1.0.0 (2026-01-01)") + "\n- First release.\n"
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": "", "CHANGELOG.rst": text},
+        tags=["v1.0.0"],
+    )
+    checks = run_relnox("doctor", cwd=root).stdout
+    assert re.search(r"changelog acme +ok +CHANGELOG.rst has a section for 1.0.0", checks), checks
+    run_relnox("release-notes", "1.0.0", cwd=root, check=True)
+    notes = (root / ".relnox" / "dist" / "release-notes.md").read_text(encoding="utf-8")
+    assert notes.startswith("- First release.\n")
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    written = (root / "CHANGELOG.rst").read_text(encoding="utf-8")
+    day = re.search(r"1\.1\.0 \((\d{4}-\d\d-\d\d)\)", written)
+    assert day is not None, written
+    released = title(f"1.1.0 ({day[1]})") + "\n- Add the thing."
+    assert written == text.replace("\n- Add the thing.", "\n" + released)
+
+
 def test_a_setext_unreleased_section_gets_a_setext_release() -> None:
     text = "Changelog\n=========\n\nUnreleased\n----------\n\n- New.\n\n1.0.0\n-----\n\n- Old.\n"
     released = release_changelog(text, "1.1.0", DAY)

@@ -255,3 +255,41 @@ def test_a_project_below_released_with_the_root_before_its_layout_changed(tmp_pa
     commit(root, tree("1.2.0.dev0", poetry=True))
     listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
     assert sorted(row["name"] for row in listed["packages"]) == ["acme", "acme-sk"]
+
+
+def test_a_workspace_root_at_a_local_version_is_not_released(tmp_path: Path) -> None:
+    """A uv workspace root at ``1.2.0+private`` (it installs its members for development): a
+    public index refuses a local version, so packages says in one line it is not released,
+    plan and bump --part patch move only the member, and a bump naming it is refused in one
+    line naming the setting that releases it. A ``+dev`` label marks work towards a
+    release: that root is released."""
+    extra = '\n[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project(
+                "acme-root", "1.2.0+private", extra=extra, requires=["acme-core"]
+            ),
+            "acme_root/__init__.py": "",
+            "packages/core/pyproject.toml": project("acme-core", "0.3.0"),
+            "packages/core/acme_core/__init__.py": "",
+        },
+    )
+    shown = run_relnox("packages", cwd=root, check=True).stdout
+    assert (
+        "pyproject.toml (acme-root) is at 1.2.0+private, a local version, which a public index "
+        'refuses, so it is not released; add "." to [tool.relnox] packages'
+    ) in shown
+    plan = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
+    assert [row["name"] for row in plan["packages"]] == ["acme-core"]
+    bump = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(bump.stdout)["versions"] == {"acme-core": "0.3.1"}
+    named = run_relnox("bump", "-p", "acme-root", "--part", "patch", "--dry-run", cwd=root)
+    assert named.returncode != 0 and "Traceback" not in named.stderr
+    assert named.stderr.strip().endswith(
+        'a local version, which a public index refuses; add "." to '
+        "[tool.relnox] packages (with the others) to release it"
+    )
+    commit(root, {"pyproject.toml": project("acme-root", "1.2.0+dev", extra=extra)})
+    dev = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(dev.stdout)["versions"] == {"acme-core": "0.3.1", "acme-root": "1.2.0"}

@@ -744,8 +744,9 @@ def test_a_roots_checkout_directory_named_like_a_member_takes_none_of_its_tags(
 
 
 def test_a_root_at_a_local_version_was_never_released_and_takes_no_tags(tmp_path: Path) -> None:
-    """``0.1+private``: no index accepts it, so the bare tags of the project that once
-    lived at the root (its file then said nothing of a version) are not its releases."""
+    """``0.1+private``: no index accepts it, so the root is no package, and the bare tags of
+    the project that once lived at the root (its file then said nothing of a version) are
+    not its releases."""
     old_root = '[project]\nname = "tool"\ndynamic = ["version"]\n'
     repo = History(tmp_path / "r", {"pyproject.toml": old_root})
     git(repo.root, "tag", "v1.15.0")
@@ -758,7 +759,7 @@ def test_a_root_at_a_local_version_was_never_released_and_takes_no_tags(tmp_path
         "tool-v2.0.0",
     )
     ws = load_workspace(repo.root)
-    assert ws.get("tool-workspace").released is None
+    assert [p.name for p in ws.packages] == ["tool"] and ws.is_unreleased("tool-workspace")
     assert not [c for c in doctor(repo.root).checks if c.status == "error"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from tests.conftest import run_relnox
@@ -50,6 +51,30 @@ def test_a_pre_release_number_the_line_released_is_stepped_over(tmp_path: Path) 
     beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root)
     assert beta.returncode != 0
     assert "2.0.0b0 was already released" in beta.stderr
+
+
+def test_pre_releases_numbered_by_their_day_are_numbered_by_today(tmp_path: Path) -> None:
+    """Each beta is numbered by the day it was made (1.0.0b250301, 1.0.0b250312: YYMMDD;
+    2.3.0b20251104: YYYYMMDD): --pre beta gives today's, in the same spelling, said in a
+    note; not b1 nor the last number + 1. A label the package never dated (rc) counts."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0b250301"), "acme/__init__.py": ""},
+        tags=["v1.0.0b250301"],
+    )
+    commit(root, {"pyproject.toml": project("acme", "1.0.0b250312")}, "v1.0.0b250312")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    before = date.today()
+    beta = run_relnox("bump", "--pre", "beta", "--dry-run", cwd=root, check=True).stdout
+    days = {f"{day:%y%m%d}" for day in (before, date.today())}
+    assert any(beta.startswith(f"acme: 1.0.0b250312 -> 1.0.0b{day}\n") for day in days), beta
+    assert "note: acme's pre-releases are numbered by the day they were made" in beta
+    rc = run_relnox("bump", "--pre", "rc", "--dry-run", cwd=root, check=True).stdout
+    assert rc.startswith("acme: 1.0.0b250312 -> 1.0.0rc1\n")
+    commit(root, {"pyproject.toml": project("acme", "2.3.0b20251104")}, message="Next line")
+    long = run_relnox("bump", "--part", "pre", "--dry-run", cwd=root, check=True).stdout
+    days = {f"{day:%Y%m%d}" for day in (before, date.today())}
+    assert any(long.startswith(f"acme: 2.3.0b20251104 -> 2.3.0b{day}\n") for day in days), long
 
 
 def test_a_patch_steps_over_a_withdrawn_release_of_its_own_line(tmp_path: Path) -> None:
