@@ -295,6 +295,28 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
     )
 
 
+def test_a_release_written_ahead_whose_link_is_spelled_with_a_v_keeps_its_link(
+    tmp_path: Path,
+) -> None:
+    """The shape: reST headings ```v0.11.1`_ - 30-August-2023`` whose targets are
+    ``.. _v0.11.1: <base>compare/v0.11.0...v0.11.1``, 0.11.1's section and link written
+    before the version moves. The bump to 0.11.1 moves the version and leaves the changelog:
+    0.11.1's link is there, spelled with its tag's ``v``."""
+    base = "https://github.com/o/r/compare/"
+    log = (
+        "Changelog\n=========\n\n"
+        "`v0.11.1`_ - 30-August-2023\n---------------------------\n- Fixed.\n\n"
+        "`v0.11.0`_ - 29-August-2023\n---------------------------\n- Added.\n\n\n"
+        f".. _v0.11.1: {base}v0.11.0...v0.11.1\n"
+        f".. _v0.11.0: {base}v0.10.0...v0.11.0\n"
+    )
+    files = {"pyproject.toml": project("envpkg", "0.11.0"), "CHANGELOG.rst": log}
+    root = repo(tmp_path / "envpkg", files, ["v0.10.0", "v0.11.0"])
+    run_relnox("bump", "--to", "0.11.1", cwd=root, check=True)
+    assert (root / "CHANGELOG.rst").read_text() == log
+    assert 'version = "0.11.1"' in (root / "pyproject.toml").read_text()
+
+
 @pytest.mark.parametrize(
     ("heading", "released"),
     [
