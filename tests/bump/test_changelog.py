@@ -22,7 +22,7 @@ from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.doctor_package import heading_like
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -1127,3 +1127,27 @@ def test_the_section_of_a_release_made_ready_and_never_made_is_the_next_ones(
     commit(root, {"fix.txt": "1"})
     out = run_relnox("bump", "--to", "1.0.2", "-p", "lib", "--dry-run", cwd=root, check=True).stdout
     assert "-## 1.0.1\n+## 1.0.2" in out
+
+
+@pytest.mark.parametrize("folded", [True, False], ids=["took-it-over", "kept-it"])
+def test_a_final_takes_its_pre_release_s_section_where_the_last_final_did(
+    tmp_path: Path, folded: bool
+) -> None:
+    """The shape: a changelog with no Unreleased section; 2.0.0b0 was tagged under its own
+    heading and, at 2.0.0, that heading became 2.0.0's (no 2.0.0b0 heading at the tag). At
+    2.1.0b0, tagged, the final 2.1.0 takes 2.1.0b0's heading the same way. Where 2.0.0's
+    release kept 2.0.0b0's section below its own, the bump leaves the changelog."""
+    rule = "-" * 20
+    beta = f"2.0.0b0 (2026-01-02)\n{rule}\n\n- Beta.\n"
+    final = f"2.0.0 (2026-02-03)\n{rule}\n\n- Final.\n" + ("" if folded else f"\n{beta}")
+    files = {"pyproject.toml": project("srv", "2.0.0b0"), "CHANGES.txt": beta}
+    root = repo(tmp_path / "srv", files, ["v2.0.0b0"])
+    commit(root, {"pyproject.toml": project("srv", "2.0.0"), "CHANGES.txt": final}, "v2.0.0")
+    log = f"2.1.0b0\n-------\n\n- New.\n\n{final}"
+    commit(root, {"pyproject.toml": project("srv", "2.1.0b0"), "CHANGES.txt": log}, "v2.1.0b0")
+    done = run_relnox("bump", "--to", "2.1.0", cwd=root, check=True)
+    text = (root / "CHANGES.txt").read_text()
+    if folded:
+        assert text.startswith("2.1.0 (") and "2.1.0b0" not in text
+    else:
+        assert text == log and "no Unreleased section" in done.stdout
