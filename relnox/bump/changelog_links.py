@@ -35,9 +35,11 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
-    newest release's (one a heading names: a footnote ``[1]: ...`` is not 1.0.0's)."""
+    newest release's (one a heading names: a footnote ``[1]: ...`` is not 1.0.0's). A
+    definition of ``title`` there already, spelled with a ``v`` or without (``.. _v0.11.1:``
+    for 0.11.1), is the release's link: the text stays."""
     found = list(_DEFINITION.finditer(text))
-    if any(_label(m).lower() == title.lower() for m in found):
+    if any(_label(m).lower().lstrip("v") == title.lower().lstrip("v") for m in found):
         return text
     unreleased = next((m for m in found if _label(m).lower() == UNRELEASED), None)
     compare = _COMPARE.match(unreleased["url"]) if unreleased is not None else None

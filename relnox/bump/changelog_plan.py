@@ -35,6 +35,7 @@ from relnox.project.changie import changes
 from relnox.project.scriv import fragments as scriv_fragments
 from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
+from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
 
 if TYPE_CHECKING:
@@ -121,7 +122,9 @@ def changelog_edits(
         section = find_section(text, UNRELEASED)
         if section is None:
             dated = (
-                release_pending(text, title, today, _untagged(selected, logs, path, versions))
+                release_pending(
+                    text, title, today, _taken(workspace, selected, logs, path, versions)
+                )
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
@@ -233,20 +236,45 @@ def changelog_edits(
     return notes
 
 
-def _untagged(
+def _taken(
+    workspace: Workspace,
     selected: Sequence[Package],
     logs: Mapping[str, Path],
     path: Path,
     versions: Mapping[str, tuple[str, str]],
 ) -> frozenset[Version]:
-    """The versions the packages released into the changelog at ``path`` are at which no tag
-    of theirs released, while tags released others: a release made ready and never made."""
+    """The versions whose newest section of the changelog at ``path`` becomes the release's:
+    those the packages released into it are at which no tag of theirs released, while tags
+    released others (a release made ready and never made); and a released pre-release of the
+    new final version, where the last final released after pre-releases took their section
+    over (:func:`_folded`)."""
     found = set()
     for pkg in selected:
-        old = maybe_version(versions[pkg.name][0])
-        if old is not None and logs[pkg.name] == path and pkg.tags and pkg.tags.released:
-            found |= {old} - pkg.tags.released
+        old, new = (maybe_version(v) for v in versions[pkg.name])
+        if old is None or logs[pkg.name] != path or not pkg.tags or not pkg.tags.released:
+            continue
+        found |= {old} - pkg.tags.released
+        if new is None or new.is_prerelease or old.pre is None or old.release != new.release:
+            continue
+        found |= {old} if _folded(workspace, pkg, path) else set()
     return frozenset(found)
+
+
+def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
+    """Whether the last final release ``pkg``'s tags made after pre-releases of it took their
+    changelog section over: at its tag, ``path`` names it and none of them (1.3.0b0's heading
+    became 1.3.0's)."""
+    released = pkg.tags.released if pkg.tags else frozenset()
+    pres = {v.release for v in released if v.pre is not None and v.dev is None}
+    finals = [v for v in released if not v.is_prerelease and v.release in pres]
+    if not finals:
+        return False
+    last = max(finals)
+    top = git.toplevel(workspace.root)
+    (text,) = git.show_files(top, [(workspace.tag_for(pkg, str(last)), relative(path, top))])
+    said = {v for s in sections(text or "") for _, v in s.versions}
+    named = {v for v in map(maybe_version, said) if v is not None and v.release == last.release}
+    return last in named and not any(v.is_prerelease for v in named)
 
 
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:

@@ -216,11 +216,11 @@ _PACKAGE_VERSION = (
 )
 #: Sphinx's ``conf.py`` in a folder of any name (``docs/``, ``doc/``, ``web/``), or at the top
 SPHINX_CONF = ("conf.py", "source/conf.py")
-_SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too
-    r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+(['\"])(?P<version>[^'\"\r\n]+)\1"
+_SPHINX_RELEASE = (  # ``version = release = "2.68.0"`` too, and Python 2's ``u"2.68.0"``
+    r"(?m)^(?:(?:release|version)[ \t]*=[ \t]*)+[uU]?(['\"])(?P<version>[^'\"\r\n]+)\1"
 )
 #: Sphinx's short version, the release's major.minor: ``version = "4.8"`` beside 4.8.1
-_SPHINX_SHORT = r"(?m)^version[ \t]*=[ \t]*(['\"])(?P<version>\d+\.\d+)\1[ \t]*(?:#.*)?$"
+_SPHINX_SHORT = r"(?m)^version[ \t]*=[ \t]*[uU]?(['\"])(?P<version>\d+\.\d+)\1[ \t]*(?:#.*)?$"
 CITATION = "CITATION.cff"
 _CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
 _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'

@@ -22,7 +22,7 @@ from relnox.project.discovery import load_workspace
 from relnox.release.doctor import doctor
 from relnox.release.doctor_package import heading_like
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 DAY = date(2026, 5, 3)
 
@@ -325,6 +325,28 @@ def test_an_unreleased_heading_linking_its_compare_view_moves_on_and_the_release
     assert release_changelog(text, "26.2.0", DAY, "26.2.0", "{title} ({date})") == text.replace(
         "\n\n### Added", "\n\n## 26.2.0 (2026-05-03)\n\n### Added", 1
     )
+
+
+def test_a_release_written_ahead_whose_link_is_spelled_with_a_v_keeps_its_link(
+    tmp_path: Path,
+) -> None:
+    """The shape: reST headings ```v0.11.1`_ - 30-August-2023`` whose targets are
+    ``.. _v0.11.1: <base>compare/v0.11.0...v0.11.1``, 0.11.1's section and link written
+    before the version moves. The bump to 0.11.1 moves the version and leaves the changelog:
+    0.11.1's link is there, spelled with its tag's ``v``."""
+    base = "https://github.com/o/r/compare/"
+    log = (
+        "Changelog\n=========\n\n"
+        "`v0.11.1`_ - 30-August-2023\n---------------------------\n- Fixed.\n\n"
+        "`v0.11.0`_ - 29-August-2023\n---------------------------\n- Added.\n\n\n"
+        f".. _v0.11.1: {base}v0.11.0...v0.11.1\n"
+        f".. _v0.11.0: {base}v0.10.0...v0.11.0\n"
+    )
+    files = {"pyproject.toml": project("envpkg", "0.11.0"), "CHANGELOG.rst": log}
+    root = repo(tmp_path / "envpkg", files, ["v0.10.0", "v0.11.0"])
+    run_relnox("bump", "--to", "0.11.1", cwd=root, check=True)
+    assert (root / "CHANGELOG.rst").read_text() == log
+    assert 'version = "0.11.1"' in (root / "pyproject.toml").read_text()
 
 
 @pytest.mark.parametrize(
@@ -1137,3 +1159,27 @@ def test_the_section_of_a_release_made_ready_and_never_made_is_the_next_ones(
     commit(root, {"fix.txt": "1"})
     out = run_relnox("bump", "--to", "1.0.2", "-p", "lib", "--dry-run", cwd=root, check=True).stdout
     assert "-## 1.0.1\n+## 1.0.2" in out
+
+
+@pytest.mark.parametrize("folded", [True, False], ids=["took-it-over", "kept-it"])
+def test_a_final_takes_its_pre_release_s_section_where_the_last_final_did(
+    tmp_path: Path, folded: bool
+) -> None:
+    """The shape: a changelog with no Unreleased section; 2.0.0b0 was tagged under its own
+    heading and, at 2.0.0, that heading became 2.0.0's (no 2.0.0b0 heading at the tag). At
+    2.1.0b0, tagged, the final 2.1.0 takes 2.1.0b0's heading the same way. Where 2.0.0's
+    release kept 2.0.0b0's section below its own, the bump leaves the changelog."""
+    rule = "-" * 20
+    beta = f"2.0.0b0 (2026-01-02)\n{rule}\n\n- Beta.\n"
+    final = f"2.0.0 (2026-02-03)\n{rule}\n\n- Final.\n" + ("" if folded else f"\n{beta}")
+    files = {"pyproject.toml": project("srv", "2.0.0b0"), "CHANGES.txt": beta}
+    root = repo(tmp_path / "srv", files, ["v2.0.0b0"])
+    commit(root, {"pyproject.toml": project("srv", "2.0.0"), "CHANGES.txt": final}, "v2.0.0")
+    log = f"2.1.0b0\n-------\n\n- New.\n\n{final}"
+    commit(root, {"pyproject.toml": project("srv", "2.1.0b0"), "CHANGES.txt": log}, "v2.1.0b0")
+    done = run_relnox("bump", "--to", "2.1.0", cwd=root, check=True)
+    text = (root / "CHANGES.txt").read_text()
+    if folded:
+        assert text.startswith("2.1.0 (") and "2.1.0b0" not in text
+    else:
+        assert text == log and "no Unreleased section" in done.stdout

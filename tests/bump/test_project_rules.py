@@ -369,6 +369,19 @@ def test_sphinx_s_short_version_moves_to_each_release_s_major_minor(tmp_path: Pa
     assert (root / "docs/conf.py").read_text() == conf.replace("'4.7'", "'4.8'")
 
 
+def test_sphinx_s_version_and_release_written_as_python_2_unicode_strings_move(
+    tmp_path: Path,
+) -> None:
+    """The shape: docs/conf.py written for Python 2, ``version = u"1.2.0"`` and ``release =
+    u"1.2.0"``, beside the package's 1.2.0: a copy of the version like any other, so a
+    release moves both (the ``u`` prefix stays)."""
+    conf = 'project = u"sched"\nversion = u"1.2.0"\nrelease = u"1.2.0"\n'
+    files = {"pyproject.toml": project("sched", "1.2.0"), "docs/conf.py": conf}
+    root = repo(tmp_path / "sched", files, tags=["1.2.0"])
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "docs/conf.py").read_text() == conf.replace("1.2.0", "1.2.1")
+
+
 FORMER = (
     "# Changelog\n\n{newer}## {old}\n\n- old\n\n"
     "## Unreleased changes in the former project\n\n- left over\n\n"
