@@ -33,6 +33,9 @@ from relnox.project.members import (
     required_by,
     test_dirs_note,
     test_suite,
+    workspace_below_note,
+    workspace_setting,
+    workspaces_below,
 )
 from relnox.project.moved_with import unreleased_rule, with_moved_copies
 from relnox.project.order import ordered
@@ -88,8 +91,11 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         )
     explicit = config.packages is not None
     others = [] if explicit or listing is None else outside(root, dirs, tests)
+    # a workspace below the root: its members are looked at as projects inside a package are
+    workspaces = [] if explicit else workspaces_below(root, [*dirs, *others])
     # a project in a folder named for tests too: its releases' history can say it is released
-    candidates = [*others, *tests, *nested(root, dirs)]
+    inside = [*dirs, *(d for d in workspaces if d not in dirs)]
+    candidates = [*others, *tests, *nested(root, inside)]
     inferred: dict[Path, str] = (
         {} if explicit else released_by_evidence(root, listing or {}, candidates, dirs, read)
     )
@@ -211,6 +217,8 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     unreleased += outside_entries
     tests = [d for d in tests if not _shipped(d, packages)]
+    known = {p.directory.resolve() for p in packages} | {u.directory.resolve() for u in unreleased}
+    skipped += [n for d in workspaces if (n := workspace_below_note(root, d, known, read))]
     if tests and (note := test_dirs_note(root, tests, dirs, read)) is not None:
         skipped.append(note)
     notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
@@ -567,15 +575,14 @@ def _workspace_below(root: Path, dirs: Sequence[Path], settings: bool) -> Config
     for directory in dirs:
         found = read_or_empty(directory / "pyproject.toml")  # unreadable: {}, passed over
         rel = directory.relative_to(root).as_posix()
-        members = table(found, "tool", "uv", "workspace").get("members")
-        if not members and not_built(found) and {"project", "build-system"} <= found.keys():
+        setting = workspace_setting(found)
+        if not setting and not_built(found) and {"project", "build-system"} <= found.keys():
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml sets [tool.uv] package = false (a project "
                 "uv never builds) with no tag or release workflow naming it: if it is "
                 f"released, run relnox in {rel}, or pass --root {rel}"
             )
-        if members or table(found, "tool", "relnox").get("packages"):
-            setting = "[tool.uv.workspace] members" if members else "[tool.relnox] packages"
+        if setting:
             return ConfigError(
                 f"{here}, and {rel}/pyproject.toml is a workspace "
                 f"({setting}): run relnox in {rel}, or pass --root {rel}"

@@ -16,7 +16,13 @@ from packaging.utils import canonicalize_name
 from relnox.config import Config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.project.package_load import VALID_NAME, load_package, name_of
-from relnox.project.pyproject import is_package, is_project_dir, project_doc, uv_never_builds
+from relnox.project.pyproject import (
+    is_package,
+    is_project_dir,
+    project_doc,
+    tools_only,
+    uv_never_builds,
+)
 from relnox.project.validate import member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import read_or_empty, table
@@ -177,9 +183,68 @@ def _projects_below(root: Path, depth: int = 3, tests: list[Path] | None = None)
                     )
                 if name.startswith(".") or _not_projects(name):
                     continue
-                (found if is_project_dir(child) else below).append(child)
+                project = is_project_dir(child) and not _settings_folder(child)
+                (found if project else below).append(child)
         level = below
     return found
+
+
+def _settings_folder(directory: Path) -> bool:
+    """A folder whose pyproject.toml only configures tools for the projects below it (a
+    linter's settings): no project and no workspace, so a scan looks below it, as below a
+    root of settings; an unreadable one is a project, whose problem is said."""
+    doc = read_or_empty(directory / "pyproject.toml")
+    return bool(doc) and workspace_setting(doc) is None and tools_only(doc, directory)
+
+
+def workspace_setting(doc: Mapping[str, Any]) -> str | None:
+    """The setting that makes ``doc`` a workspace listing its members: ``[tool.uv.workspace]
+    members`` or ``[tool.relnox] packages``; None for none."""
+    if table(doc, "tool", "uv", "workspace").get("members"):
+        return "[tool.uv.workspace] members"
+    return "[tool.relnox] packages" if table(doc, "tool", "relnox").get("packages") else None
+
+
+def workspaces_below(root: Path, found: Sequence[Path]) -> list[Path]:
+    """The folders of ``found`` below ``root`` whose pyproject.toml is a workspace, not a
+    package: their members are read from there, so a scan from ``root`` looks inside them."""
+    below = []
+    for directory in found:
+        if directory == root:
+            continue
+        doc = read_or_empty(directory / "pyproject.toml")
+        if workspace_setting(doc) is not None and not is_package(doc, directory):
+            below.append(directory)
+    return below
+
+
+def workspace_below_note(
+    root: Path, folder: Path, released: set[Path], read: Read = project_doc
+) -> str | None:
+    """The one line naming the members of the workspace in ``folder`` that relnox, run at
+    ``root``, does not release (none of ``released``: no tag, release workflow or released
+    package says they are) and how to release them; None when it releases them all."""
+    from relnox.config import Config
+
+    doc = read_or_empty(folder / "pyproject.toml")
+    try:
+        members, _ = member_dirs(folder, doc, Config(folder / "pyproject.toml"))
+    except RelnoxError:
+        return None
+    left = [
+        name
+        for directory, _, name in _packages(members, read)
+        if directory.resolve() not in released and VALID_NAME.fullmatch(name)
+    ]
+    if not left:
+        return None
+    rel = folder.relative_to(root).as_posix()
+    return (
+        f"{rel}/pyproject.toml is a workspace ({workspace_setting(doc)}) of projects relnox "
+        f"does not release from here ({shortlist(sorted(left))}): no tag, release workflow or "
+        f"released package shows them released; run relnox in {rel} (or pass --root {rel}) "
+        "to release them"
+    )
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

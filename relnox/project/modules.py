@@ -221,10 +221,12 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                     for name in _find_glob(directory, {}, "*")
                     if name not in _NOT_SHIPPED and not name.startswith((".", "_"))
                 ]
-    # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not)
+    # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not,
+    # unless [tool.setuptools] packages names a too)
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
-    found = [p for p in found if p not in listed or p in shipped] + shipped
+    named = [p.split(".")[0] for p in st_packages if isinstance(p, str)] if st_packages else []
+    found = [p for p in found if p not in listed or p in shipped or p in named] + shipped
     return tuple(dict.fromkeys(p.split("/")[-1].split(".")[0] for p in found if p))
 
 

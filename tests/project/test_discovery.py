@@ -98,6 +98,61 @@ def test_many_members_left_out_for_one_reason_are_one_line_their_names_with_v(
     assert len(listed["not_released"]) == 4 and len(listed["notes"]) == 4
 
 
+def _python_folder(settings: str) -> dict[str, str]:
+    """A repository of two projects at the top and fifteen packages in ``python/packages``,
+    ``python/pyproject.toml`` holding ``settings``."""
+    files = {"python/pyproject.toml": settings}
+    for name, where in [("acme-cli", "cli"), ("acme-js", "js/bindings")] + [
+        (f"acme-p{n}", f"python/packages/p{n}") for n in range(15)
+    ]:
+        files[f"{where}/pyproject.toml"] = project(name, "1.2.0")
+        files[f"{where}/src/{name.replace('-', '_')}/__init__.py"] = ""
+    return files
+
+
+def test_packages_in_a_folder_whose_pyproject_holds_only_settings_are_found(
+    tmp_path: Path,
+) -> None:
+    """No pyproject.toml at the root; ``python/pyproject.toml`` holds a linter's settings for
+    the fifteen packages below it. The scan stopped at that file, taking ``python`` for a
+    project, and ``packages`` listed the two projects at the top and nothing of ``python/``;
+    a file of settings makes no project, so the scan looks below it, as below a root of
+    settings."""
+    root = repo(tmp_path / "r", _python_folder("[tool.ruff]\nline-length = 100\n"))
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    names = sorted(row["name"] for row in listed["packages"])
+    assert names == sorted(["acme-cli", "acme-js", *(f"acme-p{n}" for n in range(15))])
+    planned = json.loads(run_relnox("plan", "--json", cwd=root, check=True).stdout)
+    assert len(planned["packages"]) == 17
+
+
+def test_a_workspace_below_the_root_whose_members_are_not_released_from_it_is_named(
+    tmp_path: Path,
+) -> None:
+    """The same repository with ``python/pyproject.toml`` a uv workspace of ``packages/*``
+    and no tag: relnox run at the root releases the two projects at the top and takes the
+    workspace's members for no release of its own (nothing shows them released from here),
+    and now says so, naming the workspace and how to release them, where it said nothing."""
+    workspace = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    root = repo(tmp_path / "r", _python_folder(workspace))
+    shown = run_relnox("packages", cwd=root, check=True).stdout
+    (note,) = [line for line in shown.splitlines() if "python/" in line]
+    assert note == (
+        "  note: python/pyproject.toml is a workspace ([tool.uv.workspace] members) of "
+        "projects relnox does not release from here (acme-p0, acme-p1, acme-p10 and 12 more): "
+        "no tag, release workflow or released package shows them released; run relnox in "
+        "python (or pass --root python) to release them"
+    )
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == ["acme-cli", "acme-js"]
+    inside = json.loads(run_relnox("packages", "--json", cwd=root / "python", check=True).stdout)
+    assert len(inside["packages"]) == 15  # the way the note names
+    # a root that is a package itself: the workspace beside it is named the same way
+    commit(root, {"pyproject.toml": project("acme", "1.2.0"), "src/acme/__init__.py": ""})
+    shown = run_relnox("packages", cwd=root, check=True).stdout
+    assert "python/pyproject.toml is a workspace ([tool.uv.workspace] members) of" in shown
+
+
 def test_a_project_a_workspace_below_the_root_lists_is_noted_as_listed_there(
     tmp_path: Path,
 ) -> None:

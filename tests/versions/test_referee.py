@@ -342,6 +342,63 @@ def test_a_name_and_version_setup_py_computes_are_its_backends(tmp_path: Path, n
     assert (root / "src/version.info").read_text() == "1.4.3\n"
 
 
+SETUP_PY_LOADING_A_HELPER = """\
+import os
+from importlib.util import module_from_spec, spec_from_file_location
+
+from setuptools import setup
+
+
+def get_version(pkg_path):
+    spec = spec_from_file_location("version", os.path.join(pkg_path, "_version.py"))
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.__version__
+
+
+setup(version=get_version("acme"))
+"""
+STATIC_VERSION_HELPER = """\
+import os
+
+info = {}
+with open(os.path.join(os.path.dirname(__file__), "_static_version.py")) as f:
+    exec(f.read(), {}, info)
+__version__ = info["version"]
+"""
+
+
+def test_a_package_named_in_setuptools_packages_and_py_modules_holds_the_version_file(
+    tmp_path: Path,
+) -> None:
+    """``[tool.setuptools] packages = ["acme"]`` beside ``py-modules = ["acme"]`` (no
+    ``acme.py``), setup.py reading the version from ``acme/_static_version.py`` through a
+    helper module it loads, which relnox's reading does not follow, so the backend is asked:
+    relnox dropped the package with the module that has no file, looked for the backend's
+    version in no package, read it from tags and refused ("the version comes from git
+    tags"); a package ``packages`` names ships, so the version is that file's."""
+    pyproject = (
+        '[project]\nname = "acme"\ndynamic = ["version"]\n\n[build-system]\n'
+        'requires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        '[tool.setuptools]\npackages = ["acme"]\npy-modules = ["acme"]\n'
+    )
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": pyproject,
+        "setup.py": SETUP_PY_LOADING_A_HELPER,
+        "acme/__init__.py": "",
+        "acme/_version.py": STATIC_VERSION_HELPER,
+        "acme/_static_version.py": 'version = "1.13.0dev"\n',
+    }
+    root = _repo(tmp_path / "repo", files)
+    _git(root, "tag", "release-24")  # the repository's own numbering, naming no package
+    listed = _relnox(root, "packages")
+    assert listed.returncode == 0, listed.stderr
+    assert "acme/_static_version.py" in listed.stdout and "1.13.0dev" in listed.stdout
+    planned = _relnox(root, "bump", "--to", "1.13.0", "--dry-run")
+    assert planned.returncode == 0, planned.stderr
+    assert '+version = "1.13.0"' in planned.stdout
+
+
 def test_a_name_no_reading_and_no_backend_gives_is_one_line_naming_the_fix(
     tmp_path: Path,
 ) -> None:
