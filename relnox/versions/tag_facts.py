@@ -318,8 +318,16 @@ def _measure(
 def _above(items: Sequence[tuple[Version, str]], current: Version) -> list[tuple[Version, str]]:
     """Those of ``items`` whose release is above ``current``'s, as PEP 440 compares them:
     padded with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
-    floor = Version(".".join(map(str, current.release)))
-    return [(v, t) for v, t in items if Version(".".join(map(str, v.release))) > floor]
+    floor = _trimmed(current.release)
+    return [(v, t) for v, t in items if _trimmed(v.release) > floor]
+
+
+def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
+    """``release`` without its trailing zeros (PEP 440 pads the shorter release with them)."""
+    end = len(release)
+    while end > 1 and release[end - 1] == 0:
+        end -= 1
+    return release[:end]
 
 
 def _left_behind(
