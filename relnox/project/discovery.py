@@ -92,7 +92,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     explicit = config.packages is not None
     others = [] if explicit or listing is None else outside(root, dirs, tests)
     # a workspace below the root: its members are looked at as projects inside a package are
-    workspaces = [] if explicit else workspaces_below(root, [*dirs, *others])
+    workspaces = [] if explicit else workspaces_below(root, [*dirs, *others], read)
     # a project in a folder named for tests too: its releases' history can say it is released
     inside = [*dirs, *(d for d in workspaces if d not in dirs)]
     candidates = [*others, *tests, *nested(root, inside)]

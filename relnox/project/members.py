@@ -205,14 +205,17 @@ def workspace_setting(doc: Mapping[str, Any]) -> str | None:
     return "[tool.relnox] packages" if table(doc, "tool", "relnox").get("packages") else None
 
 
-def workspaces_below(root: Path, found: Sequence[Path]) -> list[Path]:
+def workspaces_below(root: Path, found: Sequence[Path], read: Read = project_doc) -> list[Path]:
     """The folders of ``found`` below ``root`` whose pyproject.toml is a workspace, not a
     package: their members are read from there, so a scan from ``root`` looks inside them."""
     below = []
     for directory in found:
         if directory == root:
             continue
-        doc = read_or_empty(directory / "pyproject.toml")
+        try:
+            doc = read(directory)  # discovery's one read of each pyproject
+        except RelnoxError:  # unreadable: its problem is said where it is loaded
+            continue
         if workspace_setting(doc) is not None and not is_package(doc, directory):
             below.append(directory)
     return below
