@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,11 +22,11 @@ from relnox.project.discovery import load_workspace
 from relnox.publish import PublishOptions, PublishRuntime, publish
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
-from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit
+from tests.build_support import IGNORED_SHIPPED, built_with_an_ignored_file, edit, shared
 from tests.conftest import run_relnox
 from tests.fault_server import HANG, FaultServer
 from tests.publish.conftest import TOKEN
-from tests.publish_support import USER, break_wheel
+from tests.publish_support import USER, break_wheel, copy_tree
 
 pytestmark = pytest.mark.slow  # builds and serves an index
 
@@ -34,15 +35,21 @@ def env() -> dict[str, str]:
     return {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
 
 
-@pytest.fixture
-def changed(tmp_path: Path) -> Path:
-    """Two packages built; then a commit changes the code of ``pub-stale``."""
-    root = write_workspace(tmp_path / "ws", [ProjectSpec("pub-stale"), ProjectSpec("pub-fresh")])
+def _built_then_changed(directory: Path) -> dict[str, Any]:
+    root = write_workspace(directory / "ws", [ProjectSpec("pub-stale"), ProjectSpec("pub-fresh")])
     git_init(root)
     build_all(root, BuildOptions(jobs=2)).raise_for_failures()
     edit(root / "packages/pub-stale/pub_stale/__init__.py", "def main", "NEW = 1\n\n\ndef main")
     git_commit_all(root, "Change pub-stale after the build")
-    return root
+    return {}
+
+
+@pytest.fixture
+def changed(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """Two packages built; then a commit changes the code of ``pub-stale``. Built once per
+    run (every test publishes from its own copy)."""
+    built, _ = shared(tmp_path_factory, "publish-stale", _built_then_changed)
+    return copy_tree(built / "ws", tmp_path / "ws")
 
 
 def on_index(index: LocalIndex) -> list[str]:
