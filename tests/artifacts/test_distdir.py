@@ -22,7 +22,7 @@ from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.verify import VerifyOptions
 from relnox.verify.run import render_report, verify_install
 from tests.conftest import run_relnox
-from tests.publish_support import USER, release_specs
+from tests.publish_support import USER, shared_release
 from tests.verify_support import retag, uv_build
 
 pytestmark = pytest.mark.slow  # builds, serves or makes environments
@@ -30,17 +30,13 @@ pytestmark = pytest.mark.slow  # builds, serves or makes environments
 TOKEN = "relnox-fake-upload-token-0002"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """core <- agents <- runtime, plus extra, built by ``uv build``: no relnox state."""
-    root = write_workspace(tmp_path_factory.mktemp("uvbuilt") / "ws", release_specs())
-    uv_build(root, root / "dist")
-    return root
-
-
 @pytest.fixture
-def ws(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "ws", symlinks=True))
+def ws(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """core <- agents <- runtime, plus extra, built by ``uv build``: no relnox state (the
+    publish tests' release, built once per run, copied without the manifest it was given)."""
+    built = shared_release(tmp_path_factory)
+    ignore = shutil.ignore_patterns(".relnox")
+    return Path(shutil.copytree(built, tmp_path / "ws", symlinks=True, ignore=ignore))
 
 
 @pytest.fixture
