@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,8 @@ from relnox.release.doctor_package import (
     readme_problem,
 )
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-from relnox.sample import demo_specs, git_commit_all
+from relnox.sample import demo_specs, git_commit_all, git_init, write_workspace
+from tests.build_support import shared
 from tests.conftest import run_relnox
 from tests.shapes import commit, project, repo
 
@@ -46,10 +47,9 @@ def lock_text(versions: dict[str, str]) -> str:
     return 'version = 1\nrequires-python = ">=3.9"\n' + entries
 
 
-@pytest.fixture
-def healthy(make_workspace: Callable[..., Path], tmp_path: Path) -> Path:
-    """Released (tagged) and pushed, with a current uv.lock and a changelog."""
-    root = make_workspace(demo_specs())
+def _released_and_pushed(directory: Path) -> dict[str, Any]:
+    root = write_workspace(directory / "ws", demo_specs())
+    git_init(root)
     (root / "uv.lock").write_text(
         lock_text({"demo-core": "0.1.0", "demo-agents": "0.1.0", "demo-runtime": "0.1.0"}),
         encoding="utf-8",
@@ -57,10 +57,21 @@ def healthy(make_workspace: Callable[..., Path], tmp_path: Path) -> Path:
     git_commit_all(root, "Lock")
     ws = load_workspace(root)
     apply_tags(plan_tags(ws, TagOptions(missing=True)))
-    bare = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(bare))
+    bare = directory / "remote.git"
+    git(directory, "init", "-q", "--bare", str(bare))
     git(root, "remote", "add", "origin", str(bare))
     git(root, "push", "-q", "-u", "origin", "main", "--tags")
+    return {}
+
+
+@pytest.fixture
+def healthy(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """Released (tagged) and pushed, with a current uv.lock and a changelog: made once per
+    run, each test given its own copy of the repository and of its remote."""
+    made, _ = shared(tmp_path_factory, "doctor-healthy", _released_and_pushed)
+    root = shutil.copytree(made / "ws", tmp_path / "ws", symlinks=True)
+    bare = shutil.copytree(made / "remote.git", tmp_path / "remote.git", symlinks=True)
+    git(root, "remote", "set-url", "origin", str(bare))
     return root
 
 
