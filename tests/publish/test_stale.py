@@ -36,11 +36,15 @@ def env() -> dict[str, str]:
 
 
 def _built_then_changed(directory: Path) -> dict[str, Any]:
-    root = write_workspace(directory / "ws", [ProjectSpec("pub-stale"), ProjectSpec("pub-fresh")])
-    git_init(root)
-    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
-    edit(root / "packages/pub-stale/pub_stale/__init__.py", "def main", "NEW = 1\n\n\ndef main")
-    git_commit_all(root, "Change pub-stale after the build")
+    with pytest.MonkeyPatch.context() as mp:  # as the tests' own environment asks
+        mp.setenv("RELNOX_ASK_BACKEND", "0")
+        root = write_workspace(
+            directory / "ws", [ProjectSpec("pub-stale"), ProjectSpec("pub-fresh")]
+        )
+        git_init(root)
+        build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+        edit(root / "packages/pub-stale/pub_stale/__init__.py", "def main", "NEW = 1\n\n\ndef main")
+        git_commit_all(root, "Change pub-stale after the build")
     return {}
 
 

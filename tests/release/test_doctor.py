@@ -48,19 +48,21 @@ def lock_text(versions: dict[str, str]) -> str:
 
 
 def _released_and_pushed(directory: Path) -> dict[str, Any]:
-    root = write_workspace(directory / "ws", demo_specs())
-    git_init(root)
-    (root / "uv.lock").write_text(
-        lock_text({"demo-core": "0.1.0", "demo-agents": "0.1.0", "demo-runtime": "0.1.0"}),
-        encoding="utf-8",
-    )
-    git_commit_all(root, "Lock")
-    ws = load_workspace(root)
-    apply_tags(plan_tags(ws, TagOptions(missing=True)))
-    bare = directory / "remote.git"
-    git(directory, "init", "-q", "--bare", str(bare))
-    git(root, "remote", "add", "origin", str(bare))
-    git(root, "push", "-q", "-u", "origin", "main", "--tags")
+    with pytest.MonkeyPatch.context() as mp:  # as the tests' own environment asks
+        mp.setenv("RELNOX_ASK_BACKEND", "0")
+        root = write_workspace(directory / "ws", demo_specs())
+        git_init(root)
+        (root / "uv.lock").write_text(
+            lock_text({"demo-core": "0.1.0", "demo-agents": "0.1.0", "demo-runtime": "0.1.0"}),
+            encoding="utf-8",
+        )
+        git_commit_all(root, "Lock")
+        ws = load_workspace(root)
+        apply_tags(plan_tags(ws, TagOptions(missing=True)))
+        bare = directory / "remote.git"
+        git(directory, "init", "-q", "--bare", str(bare))
+        git(root, "remote", "add", "origin", str(bare))
+        git(root, "push", "-q", "-u", "origin", "main", "--tags")
     return {}
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,7 @@ from relnox.release.model import STATE_FILE
 from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, plan_release, release
 from relnox.sample import create_demo_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
+from tests.build_support import shared
 
 # everything after the bump is skipped but publish-test, which fails on a closed port:
 # a release stopped right after its bump, in a second
@@ -37,11 +40,20 @@ def _stopped_after_bump(root: Path, **options: object) -> None:
         )
 
 
+def _bumped(directory: Path) -> dict[str, Any]:
+    with pytest.MonkeyPatch.context() as mp:  # as the tests' own environment asks
+        mp.setenv("RELNOX_ASK_BACKEND", "0")
+        root = create_demo_workspace(directory / "ws")
+        _stopped_after_bump(root, part="minor")
+    return {}
+
+
 @pytest.fixture
-def bumped(tmp_path: Path) -> Path:
-    """The sample workspace after a ``--part minor`` release that stopped after its bump."""
-    root = create_demo_workspace(tmp_path / "ws")
-    _stopped_after_bump(root, part="minor")
+def bumped(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    """The sample workspace after a ``--part minor`` release that stopped after its bump:
+    made once per run, each test given its own copy."""
+    made, _ = shared(tmp_path_factory, "resume-bumped", _bumped)
+    root = shutil.copytree(made / "ws", tmp_path / "ws", symlinks=True)
     assert _git(root, "log", "-1", "--format=%s") == "Release 0.2.0"
     return root
 
