@@ -83,19 +83,19 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         check_heading(root_pyproject, config.changelog_heading)
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     tests: list[Path] = []  # projects a scan leaves in directories named for tests
-    dirs, broken = member_dirs(root, listing, config, tests)
+    dirs, broken = member_dirs(root, listing, config, tests, read)
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or listing is None else outside(root, dirs, tests)
+    others = [] if explicit or listing is None else outside(root, dirs, tests, read)
     # a workspace below the root: its members are looked at as projects inside a package are
     workspaces = [] if explicit else workspaces_below(root, [*dirs, *others], read)
     # a project in a folder named for tests too: its releases' history can say it is released
     inside = [*dirs, *(d for d in workspaces if d not in dirs)]
-    candidates = [*others, *tests, *nested(root, inside)]
+    candidates = [*others, *tests, *nested(root, inside, read)]
     inferred: dict[Path, str] = (
         {} if explicit else released_by_evidence(root, listing or {}, candidates, dirs, read)
     )
@@ -211,12 +211,13 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         )
     in_order = ordered(packages, broken)
     released = {d.resolve() for d in inferred}
-    others = [d for d in others if d.resolve() not in released and not _shipped(d, packages)]
+    shipped = _shipped(packages)
+    others = [d for d in others if d.resolve() not in released and shipped.isdisjoint(d.parents)]
     outside_notes, outside_entries = (
         outside_members(root, others, read) if listing is not None and not explicit else ((), [])
     )
     unreleased += outside_entries
-    tests = [d for d in tests if not _shipped(d, packages)]
+    tests = [d for d in tests if shipped.isdisjoint(d.parents)]
     known = {p.directory.resolve() for p in packages} | {u.directory.resolve() for u in unreleased}
     skipped += [n for d in workspaces if (n := workspace_below_note(root, d, known, read))]
     if tests and (note := test_dirs_note(root, tests, dirs, read)) is not None:
@@ -454,14 +455,14 @@ def _without_examples(
     return docs
 
 
-def _shipped(directory: Path, packages: Sequence[Package]) -> bool:
-    """Whether ``directory`` is inside an import package a package ships: its data."""
-    return any(
-        base / name.split(".")[0] in directory.parents
+def _shipped(packages: Sequence[Package]) -> set[Path]:
+    """The import packages' folders the packages ship: a directory inside one is its data."""
+    return {
+        base / name.split(".")[0]
         for pkg in packages
         for name in pkg.import_packages
         for base in (pkg.directory, pkg.directory / "src")
-    )
+    }
 
 
 def _notes(

@@ -28,14 +28,21 @@ from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import read_or_empty, table
 from relnox.versions.sources import VersionLocation
 
+#: how a command reads a project's pyproject (discovery's: each read once)
+Read = Callable[[Path], dict[str, Any]]
+
 
 def member_dirs(
-    root: Path, doc: Mapping[str, Any] | None, config: Config, tests: list[Path] | None = None
+    root: Path,
+    doc: Mapping[str, Any] | None,
+    config: Config,
+    tests: list[Path] | None = None,
+    read: Read = project_doc,
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read (``tests``:
     where a scan adds the projects it leaves in directories named for tests)."""
     if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root, tests=tests), []
+        return _projects_below(root, tests=tests, read=read), []
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -161,10 +168,13 @@ def _not_projects(name: str) -> bool:
     return special or _for_tests(name)
 
 
-def _projects_below(root: Path, depth: int = 3, tests: list[Path] | None = None) -> list[Path]:
+def _projects_below(
+    root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
+) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
     those in directories named for tests (a suite's fixtures) are added to ``tests`` instead,
-    when given, to be said (:func:`test_dirs_note`)."""
+    when given, to be said (:func:`test_dirs_note`); ``read``: the command's read of a
+    pyproject (discovery's, so what the scan reads is not parsed again)."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which
@@ -179,21 +189,26 @@ def _projects_below(root: Path, depth: int = 3, tests: list[Path] | None = None)
                 child = directory / name
                 if tests is not None and not name.startswith(".") and _for_tests(name):
                     tests += (
-                        [child] if is_project_dir(child) else _projects_below(child, left, tests)
+                        [child]
+                        if is_project_dir(child)
+                        else _projects_below(child, left, tests, read)
                     )
                 if name.startswith(".") or _not_projects(name):
                     continue
-                project = is_project_dir(child) and not _settings_folder(child)
+                project = is_project_dir(child) and not _settings_folder(child, read)
                 (found if project else below).append(child)
         level = below
     return found
 
 
-def _settings_folder(directory: Path) -> bool:
+def _settings_folder(directory: Path, read: Read) -> bool:
     """A folder whose pyproject.toml only configures tools for the projects below it (a
     linter's settings): no project and no workspace, so a scan looks below it, as below a
     root of settings; an unreadable one is a project, whose problem is said."""
-    doc = read_or_empty(directory / "pyproject.toml")
+    try:
+        doc = read(directory)
+    except RelnoxError:
+        return False
     return bool(doc) and workspace_setting(doc) is None and tools_only(doc, directory)
 
 
@@ -258,13 +273,15 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def outside(root: Path, dirs: Sequence[Path], tests: list[Path] | None = None) -> list[Path]:
+def outside(
+    root: Path, dirs: Sequence[Path], tests: list[Path] | None = None, read: Read = project_doc
+) -> list[Path]:
     """The projects up to three levels below ``root`` that are no member (``tests``: as for
     :func:`member_dirs`)."""
-    return _no_members(_projects_below(root, depth=3, tests=tests), dirs)
+    return _no_members(_projects_below(root, depth=3, tests=tests, read=read), dirs)
 
 
-def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
+def nested(root: Path, dirs: Sequence[Path], read: Read = project_doc) -> list[Path]:
     """The projects inside the packages of ``dirs`` but the root's, up to three levels below
     ``root``."""
     found: list[Path] = []
@@ -274,7 +291,7 @@ def nested(root: Path, dirs: Sequence[Path]) -> list[Path]:
         except ValueError:
             continue
         if directory != root and depth >= 1:
-            found += _projects_below(directory, depth)
+            found += _projects_below(directory, depth, read=read)
     return _no_members(found, dirs)
 
 
@@ -293,9 +310,6 @@ def _linked_elsewhere(directory: Path) -> bool:
         return pyproject.resolve().parent != directory.resolve()
     except OSError:
         return False
-
-
-Read = Callable[[Path], dict[str, Any]]
 
 
 def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:

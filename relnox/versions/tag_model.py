@@ -287,7 +287,8 @@ def squash(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return [t for t in re.split(r"[-_.]+", text.lower()) if t]
+    """``text``'s words in lower case, split at every ``-``, ``_`` and ``.``."""
+    return [t for t in text.lower().replace("_", "-").replace(".", "-").split("-") if t]
 
 
 def names_part(prefix_stem: str, name: str) -> bool:
