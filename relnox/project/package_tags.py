@@ -12,6 +12,7 @@ from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_model import Member
+from relnox.versions.tags import ParsedTag, parse_tag
 from relnox.versions.vcs import tag_facts
 
 
@@ -121,3 +122,23 @@ def _without_passed_copies(pkg: Package) -> Package:
         locations=tuple(loc for loc in pkg.locations if loc not in passed),
         drift=tuple(loc for loc in pkg.drift if loc not in passed),
     )
+
+
+def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
+    """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
+    name = tag.removeprefix("refs/tags/")
+    matches = workspace.match_tag(name)
+    if len(matches) == 1:
+        pkg, version = matches[0]
+        return ParsedTag(name, version, name=pkg.name)
+    if matches:
+        return ParsedTag(name, matches[0][1])
+    parsed = parse_tag(workspace.tag_format, name)
+    if parsed is None:
+        examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
+        raise VersionError(
+            f"tag {name!r} is not a release tag of any package here (tags look like "
+            f"{examples}); use such a tag, or set tag-format in [tool.relnox] "
+            f"({workspace.config.source})"
+        )
+    return parsed
