@@ -234,10 +234,8 @@ def tag_exists(repo: Path, tag: str) -> bool:
 
 def tag_commit(repo: Path, tag: str) -> str | None:
     held = _HELD.get(str(repo))
-    if held is not None and tag not in held.tags:
-        return None
-    if held is not None and held.tags[tag] != "?":
-        return held.tags[tag] or None
+    if held is not None:
+        return held.tags.get(tag) or None
     return commit_of(repo, f"refs/tags/{tag}")
 
 
@@ -249,6 +247,16 @@ def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
     for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
         name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
         found[name] = (kind, target, peeled_kind, peeled)
+    return found
+
+
+def tag_commits(repo: Path) -> dict[str, str]:
+    """Every tag -> the commit it marks (a tag object's, peeled; "" for a tree or a blob)."""
+    found = {}
+    for name, (kind, target, peeled_kind, peeled) in tag_objects(repo).items():
+        found[name] = peeled or target if "commit" in (kind, peeled_kind) else ""
+        if peeled_kind == "tag":  # a tag of a tag object: git peels it to the end
+            found[name] = commit_of(repo, f"refs/tags/{name}") or ""
     return found
 
 
@@ -291,12 +299,7 @@ class _Held:
 
     @functools.cached_property
     def tags(self) -> dict[str, str]:
-        return {
-            name: target
-            if kind == "commit"
-            else {"commit": peeled, "tag": "?"}.get(peeled_kind, "")
-            for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items()
-        }
+        return tag_commits(self.repo)
 
 
 #: repositories whose tags and files a read-only command holds (:func:`held`)
