@@ -1313,6 +1313,8 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 
     assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
     assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"
+    # read as the package's own setup.py is: a top-level constant too
+    assert _setup_py_name("from setuptools import setup\nNAME = 'old'\nsetup(name=NAME)\n") == "old"
 
 
 def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_into_it(
