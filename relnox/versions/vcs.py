@@ -35,26 +35,21 @@ def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
     )
 
 
-def _objects(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, str]:
+def _objects(refs: Sequence[git.TagRef]) -> dict[str, str]:
     """Each tag of ``refs`` (:func:`git.tag_refs`) -> the object it names."""
-    return {
-        ref.removeprefix("refs/tags/"): name
-        for name, ref, *_ in refs
-        if ref.startswith("refs/tags/")
-    }
+    return {tag.name: tag.object for tag in refs}
 
 
 #: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
 NOT_A_COMMIT = -1
 
 
-def _dates(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, int]:
+def _dates(refs: Sequence[git.TagRef]) -> dict[str, int]:
     """Each tag's creation time (unix; 0: unknown), :data:`NOT_A_COMMIT` for a tree or blob."""
     dates: dict[str, int] = {}
-    for _name, ref, kind, peeled, when in refs:
-        if ref.startswith("refs/tags/"):
-            date = int(when) if when.isdigit() else 0
-            dates[ref[10:]] = NOT_A_COMMIT if {kind, peeled} & {"tree", "blob"} else date
+    for tag in refs:
+        date = int(tag.when) if tag.when.isdigit() else 0
+        dates[tag.name] = NOT_A_COMMIT if {tag.kind, tag.peeled_kind} & {"tree", "blob"} else date
     return dates
 
 
