@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from relnox.files import ini_sections
 from relnox.toml import table, tomllib
 from relnox.versions.tag_model import Member, RepoTags
 
@@ -38,14 +39,7 @@ def pyproject_name(text: str) -> str | None:
 
 
 def _setup_cfg_name(text: str) -> str | None:
-    import configparser  # only for a project that had a setup.cfg at a tag
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    return parser.get("metadata", "name", fallback="").strip() or None
+    return (ini_sections(text) or {}).get("metadata", {}).get("name", "").strip() or None
 
 
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
