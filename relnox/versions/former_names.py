@@ -10,7 +10,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.files import ini_sections
-from relnox.toml import table, tomllib
+from relnox.toml import UNREADABLE, table, tomllib
 from relnox.versions.tag_model import Member, RepoTags
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def declared_name(doc: Mapping[str, Any]) -> str | None:
 def pyproject_name(text: str) -> str | None:
     try:
         return declared_name(tomllib.loads(text))
-    except tomllib.TOMLDecodeError:
+    except UNREADABLE:  # RecursionError too: a hostile file is no name
         return None
 
 
