@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
@@ -142,3 +142,19 @@ def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
             f"({workspace.config.source})"
         )
     return parsed
+
+
+def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
+    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
+    if parsed.name is not None:
+        return (workspace.get(parsed.name),)
+    if parsed.dir is not None:
+        for pkg in workspace.packages:
+            if pkg.directory.name == parsed.dir:
+                return (pkg,)
+        raise ConfigError(
+            f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
+            f"the packages are: {', '.join(p.name for p in workspace.packages)}"
+        )
+    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
+    return matched or workspace.packages

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from packaging.version import Version
 
 from relnox.errors import PublishError, VersionError
-from relnox.project.package_tags import parse_release_tag
+from relnox.project.package_tags import packages_of_tag, parse_release_tag
 from relnox.project.workspace import Workspace
 from relnox.tools.repositories import PYPI, TESTPYPI
 from relnox.versions.arithmetic import maybe_version
@@ -38,8 +38,8 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
             f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
             "pass a release tag such as v1.2.0 or 1.2.0rc1"
         )
-    named = parsed and (parsed.name or parsed.dir)
-    package = workspace.get(named).name if named else None
+    tagged = packages_of_tag(workspace, parsed) if parsed and (parsed.name or parsed.dir) else ()
+    package = tagged[0].name if tagged else None
     target = configured_target(workspace, version.is_prerelease)
     return TagRoute(name, str(version), package, version.is_prerelease, target)
 

@@ -13,6 +13,7 @@ from packaging.version import Version
 
 from relnox.errors import ConfigError, VersionError
 from relnox.paths import rel
+from relnox.project.package_tags import packages_of_tag as packages_of_tag
 from relnox.project.package_tags import parse_release_tag as parse_release_tag
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
@@ -27,22 +28,6 @@ class TagCheck:
     package: str
     version: str
     file: str
-
-
-def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
-    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
-    if parsed.name is not None:
-        return (workspace.get(parsed.name),)
-    if parsed.dir is not None:
-        for pkg in workspace.packages:
-            if pkg.directory.name == parsed.dir:
-                return (pkg,)
-        raise ConfigError(
-            f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
-            f"the packages are: {', '.join(p.name for p in workspace.packages)}"
-        )
-    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
-    return matched or workspace.packages
 
 
 def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
