@@ -56,6 +56,25 @@ def text_or_none(path: Path) -> str | None:
         return None
 
 
+def ini_sections(
+    text: str, *, strict: bool = True, keep_case: bool = False
+) -> dict[str, dict[str, str]] | None:
+    """An INI file's ``text`` (setup.cfg, tox.ini, a tool's .cfg) as sections of raw strings,
+    its ``[DEFAULT]`` in each; ``None`` when configparser cannot read it. ``strict=False``
+    takes a repeated section or key as the tools that read it do; ``keep_case``: keys as
+    written (configparser lower-cases them)."""
+    import configparser  # only for a project with such a file
+
+    parser = configparser.RawConfigParser(strict=strict)
+    if keep_case:
+        parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
 def file_digest(path: str | Path, blob: str = "") -> str:
     """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
     id; an ``OSError`` for a directory, device or pipe, or a file written while it is read."""

@@ -31,9 +31,7 @@ def tag_patterns(workspace: Workspace) -> list[str]:
     a run; the packages of one tag folder share one glob (``plugins/*-v[0-9]*``)."""
     formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
     shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
-    # every tag -> the commit it marks (a tag object: the one it peels to)
-    tags = git.tag_objects(workspace.root) if git.is_repo(workspace.root) else {}
-    commits = {name: peeled or own for name, (_, own, _, peeled) in tags.items()}
+    commits = git.tag_commits(workspace.root) if git.is_repo(workspace.root) else {}
     patterns = [
         tag_pattern(
             common if common and shared.count(common) > 1 else _own(fmt, pkg),

@@ -33,6 +33,7 @@ from relnox.versions.arithmetic import (
     same_version,
     validate_version,
 )
+from relnox.versions.former_names import declared_name
 from relnox.versions.sources import (
     COMPUTED_SOURCE,
     VCS_SOURCE,
@@ -58,8 +59,7 @@ VALID_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """The project name as written: [project], [tool.poetry], flit's [tool.flit.metadata]
     (its ``dist-name``, else its ``module``), setup.cfg or a literal in setup.py."""
-    name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
-    if isinstance(name, str) and name:
+    if name := declared_name(doc):
         return name
     if flit := flit_metadata(doc):
         return str(flit.get("dist-name") or flit["module"])

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from relnox.errors import GitError, RelnoxError, VersionError
+from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_model import Member
+from relnox.versions.tags import ParsedTag, parse_tag
 from relnox.versions.vcs import tag_facts
 
 
@@ -121,3 +122,39 @@ def _without_passed_copies(pkg: Package) -> Package:
         locations=tuple(loc for loc in pkg.locations if loc not in passed),
         drift=tuple(loc for loc in pkg.drift if loc not in passed),
     )
+
+
+def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
+    """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
+    name = tag.removeprefix("refs/tags/")
+    matches = workspace.match_tag(name)
+    if len(matches) == 1:
+        pkg, version = matches[0]
+        return ParsedTag(name, version, name=pkg.name)
+    if matches:
+        return ParsedTag(name, matches[0][1])
+    parsed = parse_tag(workspace.tag_format, name)
+    if parsed is None:
+        examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
+        raise VersionError(
+            f"tag {name!r} is not a release tag of any package here (tags look like "
+            f"{examples}); use such a tag, or set tag-format in [tool.relnox] "
+            f"({workspace.config.source})"
+        )
+    return parsed
+
+
+def packages_of_tag(workspace: Workspace, parsed: ParsedTag) -> tuple[Package, ...]:
+    """The packages ``parsed`` releases: by their tag conventions, else by its name/dir."""
+    if parsed.name is not None:
+        return (workspace.get(parsed.name),)
+    if parsed.dir is not None:
+        for pkg in workspace.packages:
+            if pkg.directory.name == parsed.dir:
+                return (pkg,)
+        raise ConfigError(
+            f"tag {parsed.tag}: no package lives in a directory named {parsed.dir!r}; "
+            f"the packages are: {', '.join(p.name for p in workspace.packages)}"
+        )
+    matched = tuple(pkg for pkg, _version in workspace.match_tag(parsed.tag))
+    return matched or workspace.packages

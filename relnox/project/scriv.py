@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from relnox.files import text_or_none
+from relnox.files import ini_sections, text_or_none
 from relnox.project.towncrier import inside
 from relnox.toml import read_or_empty, table
 
@@ -27,20 +27,11 @@ def _settings(directory: Path) -> Mapping[str, Any] | None:
     found = table(read_or_empty(directory / "pyproject.toml"), "tool", "scriv")
     if found:
         return found
-    import configparser
-
     for name in ("setup.cfg", "tox.ini", f"{DEFAULT_DIRECTORY}/scriv.ini"):
-        path = directory / name
-        if not path.is_file():
-            continue
-        parser = configparser.ConfigParser(interpolation=None)
-        text = text_or_none(path)  # unreadable or not UTF-8: not scriv's
-        try:
-            parser.read_string(text or "")
-        except configparser.Error:
-            continue
-        if parser.has_section("scriv"):
-            return dict(parser["scriv"])
+        # missing, unreadable, not UTF-8 or not INI: not scriv's
+        sections = ini_sections(text_or_none(directory / name) or "") or {}
+        if "scriv" in sections:
+            return sections["scriv"]
     return None
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from packaging.version import Version
 
 from relnox.errors import PublishError, VersionError
+from relnox.project.package_tags import packages_of_tag, parse_release_tag
 from relnox.project.workspace import Workspace
 from relnox.tools.repositories import PYPI, TESTPYPI
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.tags import ParsedTag, parse_tag
+from relnox.versions.tags import ParsedTag
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,10 @@ class TagRoute:
 
 def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
     name = tag.removeprefix("refs/tags/")
-    matches = workspace.match_tag(name)
-    parsed = (
-        ParsedTag(name, matches[0][1], name=matches[0][0].name if len(matches) == 1 else None)
-        if matches
-        else parse_tag(workspace.tag_format, tag)
-    )
+    try:
+        parsed: ParsedTag | None = parse_release_tag(workspace, name)
+    except VersionError:  # no convention here reads it: the version at its end
+        parsed = None
     raw = parsed.version if parsed else name.rsplit("-v", 1)[-1].removeprefix("v")
     version = maybe_version(raw)
     if version is None:
@@ -39,8 +38,8 @@ def route_for_tag(tag: str, workspace: Workspace) -> TagRoute:
             f"tag {name!r} holds no PEP 440 version (tag-format is {workspace.tag_format!r}); "
             "pass a release tag such as v1.2.0 or 1.2.0rc1"
         )
-    named = parsed and (parsed.name or parsed.dir)
-    package = workspace.get(named).name if named else None
+    tagged = packages_of_tag(workspace, parsed) if parsed and (parsed.name or parsed.dir) else ()
+    package = tagged[0].name if tagged else None
     target = configured_target(workspace, version.is_prerelease)
     return TagRoute(name, str(version), package, version.is_prerelease, target)
 

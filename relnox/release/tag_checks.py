@@ -72,7 +72,7 @@ def _on_a_branch(repo: Path) -> bool:
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
     """A tag git cannot make: ``v1`` beside ``v1/x`` (git keeps tags as files and folders),
     or either way round; or one of that name naming a tree or a blob (no commit)."""
-    kinds = {name: peeled or kind for name, (kind, _, peeled, _) in git.tag_objects(repo).items()}
+    kinds = {tag.name: tag.peeled_kind or tag.kind for tag in git.tag_refs(repo)}
     names = set(kinds)
     for action in actions:
         kind = kinds.get(action.tag)

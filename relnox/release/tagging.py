@@ -271,12 +271,12 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
     ]
     formats += [f for f in configured if f and names_no_package(f)]
     found: dict[Version, list[tuple[str, str]]] = {}
-    for name, (_kind, obj, _peeled_kind, peeled) in git.tag_objects(workspace.root).items():
+    for name, commit in git.tag_commits(workspace.root).items():
         for fmt in dict.fromkeys(formats):
             parsed = parse_tag(fmt, name)
             version = maybe_version(parsed.version) if parsed else None
             if version is not None:
-                found.setdefault(version, []).append((name, peeled or obj))
+                found.setdefault(version, []).append((name, commit))
                 break
     return found
 

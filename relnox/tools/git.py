@@ -9,7 +9,7 @@ import subprocess
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from relnox import _proc as proc
 from relnox.errors import GitError, shortlist
@@ -234,48 +234,57 @@ def tag_exists(repo: Path, tag: str) -> bool:
 
 def tag_commit(repo: Path, tag: str) -> str | None:
     held = _HELD.get(str(repo))
-    if held is not None and tag not in held.tags:
-        return None
-    if held is not None and held.tags[tag] != "?":
-        return held.tags[tag] or None
+    if held is not None:
+        return held.tags.get(tag) or None
     return commit_of(repo, f"refs/tags/{tag}")
 
 
-def tag_objects(repo: Path) -> dict[str, tuple[str, str, str, str]]:
-    """Every tag: its name -> (object type, object, peeled type, peeled object), the
-    peeled ones empty for a tag naming no tag object."""
-    fields = "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
-    found = {}
-    for line in git(repo, "for-each-ref", f"--format={fields}", "refs/tags").splitlines():
-        name, kind, target, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
-        found[name] = (kind, target, peeled_kind, peeled)
-    return found
+class TagRef(NamedTuple):
+    """A tag as the one read of them all (:func:`tag_refs`) says it."""
+
+    name: str  # without refs/tags/
+    kind: str  # the type of the object it names: commit, tag (a tag object), tree or blob
+    object: str
+    peeled_kind: str  # a tag object's: the type of the object it names ("" otherwise)
+    peeled: str
+    when: str  # its creation time, unix seconds
 
 
-#: what a read of the tags asks of each, in one ``for-each-ref``: its object, full name,
-#: object type, peeled type and date (unix seconds; a ref name has no space)
-TAG_FIELDS = "%(objectname) %(refname) %(objecttype) %(*objecttype) %(creatordate:unix)"
+#: what a read of the tags asks of each, in one ``for-each-ref``: :class:`TagRef`'s fields
+TAG_FIELDS = (
+    "%(refname:strip=2)%00%(objecttype)%00%(objectname)%00%(*objecttype)%00%(*objectname)"
+    "%00%(creatordate:unix)"
+)
 
 
-def tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
-    """Every tag of ``repo`` in :data:`TAG_FIELDS` (by name), split; once while :func:`held`."""
+def tag_refs(repo: Path) -> list[TagRef]:
+    """Every tag of ``repo`` (by name); read once while :func:`held`."""
     held_here = _HELD.get(str(repo)) or next((h for h in _HELD.values() if h.top == repo), None)
     if held_here is not None:
         return held_here.tag_refs
     return _tag_refs(repo)
 
 
-def _tag_refs(repo: Path) -> list[tuple[str, str, str, str, str]]:
-    found = []
-    for line in git(repo, "for-each-ref", f"--format={TAG_FIELDS}", "refs/tags").splitlines():
-        name, ref, kind, peeled, when = (*line.split(" ", 4), "", "", "", "")[:5]
-        found.append((name, ref, kind, peeled, when))
+def _tag_refs(repo: Path) -> list[TagRef]:
+    lines = git(repo, "for-each-ref", f"--format={TAG_FIELDS}", "refs/tags").splitlines()
+    return [TagRef(*(line.split("\0") + [""] * 6)[:6]) for line in lines]
+
+
+def tag_commits(repo: Path) -> dict[str, str]:
+    """Every tag -> the commit it marks (a tag object's, peeled; "" for a tree or a blob)."""
+    found = {}
+    for tag in tag_refs(repo):
+        found[tag.name] = (
+            tag.peeled or tag.object if "commit" in (tag.kind, tag.peeled_kind) else ""
+        )
+        if tag.peeled_kind == "tag":  # a tag of a tag object: git peels it to the end
+            found[tag.name] = commit_of(repo, f"refs/tags/{tag.name}") or ""
     return found
 
 
 class _Held:
     """What :func:`held` read of one repository, each when first asked; a tag's commit is
-    ``""`` when it names none, ``"?"`` when a tag of a tag leaves git to say."""
+    ``""`` when it names none."""
 
     def __init__(self, repo: Path, top: Path) -> None:
         self.repo, self.top = repo, top
@@ -286,17 +295,12 @@ class _Held:
         return _rev_parse(self.repo, "HEAD")
 
     @functools.cached_property
-    def tag_refs(self) -> list[tuple[str, str, str, str, str]]:
+    def tag_refs(self) -> list[TagRef]:
         return _tag_refs(self.repo)
 
     @functools.cached_property
     def tags(self) -> dict[str, str]:
-        return {
-            name: target
-            if kind == "commit"
-            else {"commit": peeled, "tag": "?"}.get(peeled_kind, "")
-            for name, (kind, target, peeled_kind, peeled) in tag_objects(self.repo).items()
-        }
+        return tag_commits(self.repo)
 
 
 #: repositories whose tags and files a read-only command holds (:func:`held`)

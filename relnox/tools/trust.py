@@ -8,6 +8,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from relnox.files import ini_sections, text_or_none
+
 
 def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
     """pip's configuration files in pip's order (later ones win), those that exist."""
@@ -33,15 +35,8 @@ def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
 def pip_settings(environ: Mapping[str, str]) -> Iterator[tuple[Path, str, str, str]]:
     """``(file, section, key, value)`` of pip's configuration files, in pip's order."""
     for path in pip_config_files(environ):
-        import configparser  # loaded only when pip has a configuration file
-
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            continue
-        for section in parser.sections():
-            for key, value in parser.items(section):
+        for section, values in (ini_sections(text_or_none(path) or "") or {}).items():
+            for key, value in values.items():
                 yield path, section, key, value
 
 

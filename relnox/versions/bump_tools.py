@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from relnox.files import text_or_none
+from relnox.files import ini_sections, text_or_none
 from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.bumpversion import VERSION_PATTERN as _VERSION
@@ -110,19 +110,11 @@ def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str
             for pattern in (value if isinstance(value, list) else [value])
             if isinstance(pattern, str)
         ]
-    import configparser
-
-    parser = configparser.RawConfigParser(strict=False)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    try:
-        parser.read_string(text_or_none(directory / "setup.cfg") or "")
-    except configparser.Error:
-        return []
-    if not parser.has_section("bumpver:file_patterns"):
-        return []
+    cfg = text_or_none(directory / "setup.cfg") or ""
+    sections = ini_sections(cfg, strict=False, keep_case=True) or {}
     return [
         (name, line.strip())
-        for name, value in parser.items("bumpver:file_patterns")
+        for name, value in sections.get("bumpver:file_patterns", {}).items()
         for line in value.splitlines()
         if line.strip()
     ]

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from relnox.files import text_or_none
+from relnox.files import ini_sections, text_or_none
 from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VersionLocation, toml_location
@@ -78,7 +78,7 @@ def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]
     found = _config(directory, doc)
     if found is None:
         return []
-    path, config = found
+    _path, config = found
     if not isinstance(config, str):
         files = table(config, "tool", "bumpversion").get("files")
         return [
@@ -86,16 +86,9 @@ def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]
             for f in (files if isinstance(files, list) else ())
             if isinstance(f, Mapping) and isinstance(f.get("filename"), str)
         ]
-    import configparser
-
-    parser = configparser.RawConfigParser(strict=False)
-    try:
-        parser.read_string(config, str(path))
-    except configparser.Error:
-        return []
     return [
-        {**parser[section], "filename": match["name"].strip()}
-        for section in parser.sections()
+        {**entry, "filename": match["name"].strip()}
+        for section, entry in (ini_sections(config, strict=False) or {}).items()
         if (match := _FILE_SECTION.match(section)) is not None
     ]
 

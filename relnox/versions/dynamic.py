@@ -26,6 +26,7 @@ from relnox.versions.setup_py import (
 )
 from relnox.versions.sources import (
     COMPUTED_SOURCE,
+    SETUP_CFG_VERSION,
     VCS_SOURCE,
     Found,
     VersionLocation,
@@ -234,8 +235,8 @@ def setup_cfg_version(
         name = value[5:].strip().split(",")[0].strip()
         why = f"setup.cfg [metadata] version = file: {name}"
         return "setup.cfg-file", [text_location(directory / name)], why
-    pattern = r"(?m)^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
-    return "setup.cfg", [regex_location(cfg, pattern, "setup.cfg")], "setup.cfg [metadata] version"
+    loc = regex_location(cfg, SETUP_CFG_VERSION, "setup.cfg")
+    return "setup.cfg", [loc], "setup.cfg [metadata] version"
 
 
 def dynamic_version(

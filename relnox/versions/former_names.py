@@ -4,53 +4,42 @@ pyproject.toml, setup.cfg or setup.py there, says whose release the tag was."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.toml import table, tomllib
+from relnox.files import ini_sections
+from relnox.toml import UNREADABLE, table, tomllib
 from relnox.versions.tag_model import Member, RepoTags
 
 if TYPE_CHECKING:
     from relnox.versions.tag_facts import ShowFiles
 
 
-def pyproject_name(text: str) -> str | None:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
+def _setup_py_name(text: str) -> str | None:
+    from relnox.versions.setup_py import written_name  # only for a setup.py at a tag
+
+    return written_name(text)
+
+
+def declared_name(doc: Mapping[str, Any]) -> str | None:
+    """The project name ``[project]`` or poetry's ``[tool.poetry]`` writes, or ``None``."""
     for found in (table(doc, "project"), table(doc, "tool", "poetry")):
-        if isinstance(found.get("name"), str):
+        if isinstance(found.get("name"), str) and found["name"]:
             return str(found["name"])
     return None
 
 
+def pyproject_name(text: str) -> str | None:
+    try:
+        return declared_name(tomllib.loads(text))
+    except UNREADABLE:  # RecursionError too: a hostile file is no name
+        return None
+
+
 def _setup_cfg_name(text: str) -> str | None:
-    import configparser  # only for a project that had a setup.cfg at a tag
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
-    return parser.get("metadata", "name", fallback="").strip() or None
-
-
-def _setup_py_name(text: str) -> str | None:
-    import ast  # only for a project that had a setup.py at a tag
-
-    from relnox.versions.python_ast import parse, string
-    from relnox.versions.setup_py import called
-
-    try:
-        tree = parse(text)
-    except (SyntaxError, ValueError):
-        return None
-    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup")
-    named = (k.value for c in calls for k in c.keywords if k.arg == "name")
-    return string(next((value for value in named if isinstance(value, ast.Constant)), None))
+    return (ini_sections(text) or {}).get("metadata", {}).get("name", "").strip() or None
 
 
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (

@@ -25,7 +25,7 @@ def _tags(root: Path, newest_first: bool = False) -> list[str]:
     """The repository's tag names, by name or ``newest_first``; none outside git."""
     if not git.on_path() or not git.is_repo(root):
         return []
-    refs = [(ref[10:], when) for _o, ref, _k, _p, when in git.tag_refs(root)]
+    refs = [(tag.name, tag.when) for tag in git.tag_refs(root)]
     if newest_first:  # git's order: the newest first, then by name
         refs.sort(key=lambda named: (-int(named[1]) if named[1].isdigit() else 0, named[0]))
     return [name for name, _when in refs]

@@ -140,6 +140,16 @@ def setup_py_name(directory: Path) -> str | None:
     return _composed(value, _constants(call[0])) or _meta_name(call[0], directory, value)
 
 
+def written_name(text: str) -> str | None:
+    """``setup(name=...)`` in setup.py's ``text`` (the file at a tag): a literal or a top-level
+    constant, read as :func:`setup_py_name` reads them; ``None`` when it does not parse."""
+    tree = _tree(text, "setup.py")
+    keywords = _setup_keywords(tree, every=False) if tree is not None else None
+    if tree is None or not keywords or "name" not in keywords:
+        return None
+    return string(keywords["name"]) or _composed(keywords["name"], _constants(tree))
+
+
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
     """``name=find_meta("title")``, ``name=about["__title__"]`` or ``name=pkg.__title__``:
     the ``__title__ = "..."`` of the one file setup.py names that has it."""

@@ -436,7 +436,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
         found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
     if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
-        match = _SETUP_CFG_VERSION.search(cfg.partition("[metadata]")[2]) if cfg else None
+        match = re.search(SETUP_CFG_VERSION, cfg) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None
     return found
 
@@ -453,9 +453,10 @@ def set_at(root: Path, loc: VersionLocation) -> str | None:
     return found if before is not None and before != loc.value else None
 
 
-#: setup.cfg's literal ``version = 3.0.2``, read after its ``[metadata]`` header
-_SETUP_CFG_VERSION = re.compile(
-    r"(?m)\A(?:(?!^\[).*\n)*?^version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
+#: setup.cfg's literal ``version = 3.0.2`` in its ``[metadata]`` section, the one setuptools
+#: reads (never a ``version =`` of a section before it)
+SETUP_CFG_VERSION = (
+    r"(?m)^\[metadata\].*\n(?:(?!\[).*\n)*?version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
 )
 
 

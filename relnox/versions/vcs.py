@@ -18,7 +18,7 @@ def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
     """The tags of ``root`` with their dates and the nearness of those HEAD contains."""
     state = history.git_state(root)
     refs = git.tag_refs(root)
-    names = [name for name in _objects(refs) if name]
+    names = [tag.name for tag in refs if tag.name]
     dates = _dates(refs) if names else {}
     # a tag of a tree or a blob releases nothing (git describe never takes one)
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
@@ -35,26 +35,16 @@ def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
     )
 
 
-def _objects(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, str]:
-    """Each tag of ``refs`` (:func:`git.tag_refs`) -> the object it names."""
-    return {
-        ref.removeprefix("refs/tags/"): name
-        for name, ref, *_ in refs
-        if ref.startswith("refs/tags/")
-    }
-
-
 #: the "date" :func:`_dates` gives a tag that names a tree or a blob, not a commit
 NOT_A_COMMIT = -1
 
 
-def _dates(refs: Sequence[tuple[str, str, str, str, str]]) -> dict[str, int]:
+def _dates(refs: Sequence[git.TagRef]) -> dict[str, int]:
     """Each tag's creation time (unix; 0: unknown), :data:`NOT_A_COMMIT` for a tree or blob."""
     dates: dict[str, int] = {}
-    for _name, ref, kind, peeled, when in refs:
-        if ref.startswith("refs/tags/"):
-            date = int(when) if when.isdigit() else 0
-            dates[ref[10:]] = NOT_A_COMMIT if {kind, peeled} & {"tree", "blob"} else date
+    for tag in refs:
+        date = int(tag.when) if tag.when.isdigit() else 0
+        dates[tag.name] = NOT_A_COMMIT if {tag.kind, tag.peeled_kind} & {"tree", "blob"} else date
     return dates
 
 
@@ -188,7 +178,7 @@ def tag_facts(
     triggers = dict.fromkeys(glob for globs in release_filters(top) for glob in globs)
     tags = repo_tags(root, tuple(triggers))
     # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
-    objects = _objects(git.tag_refs(root))
+    objects = {tag.name: tag.object for tag in git.tag_refs(root)}
     with git.held(root):  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,

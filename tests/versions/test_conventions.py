@@ -1309,10 +1309,13 @@ def test_a_former_name_read_from_a_setup_py_nested_past_the_parser_is_no_name(
 ) -> None:
     """A setup.py at an old tag nested past the parser's stack (hostile) is no name, not a
     traceback: the former-name reading goes through the one hardened parser."""
-    from relnox.versions.former_names import _setup_py_name
+    from relnox.versions.former_names import _setup_py_name, pyproject_name
 
     assert _setup_py_name("x = " + "-" * 200_000 + "1\n") is None
+    assert pyproject_name("a = " + "[" * 100_000) is None  # its pyproject.toml likewise
     assert _setup_py_name("from setuptools import setup\nsetup(name='old')\n") == "old"
+    # read as the package's own setup.py is: a top-level constant too
+    assert _setup_py_name("from setuptools import setup\nNAME = 'old'\nsetup(name=NAME)\n") == "old"
 
 
 def test_a_library_released_beside_a_bare_tag_at_its_own_version_is_not_drawn_into_it(

@@ -151,6 +151,24 @@ def test_setup_cfg_metadata(
     assert load_workspace(root).packages[0].version.startswith("1.5.0")
 
 
+def test_a_setup_cfg_version_of_a_section_before_metadata_is_neither_read_nor_bumped(
+    tmp_path: Path,
+) -> None:
+    """setuptools reads ``[metadata] version``: a ``version =`` of another section above it is
+    not the package's, at HEAD, at its release tag, or in what a bump writes."""
+    cfg = "[tool:docs]\nversion = 9.9\n\n[metadata]\nname = sig\nversion = 1.4.3\n"
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.cfg": cfg,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.4.3"])
+    run_relnox("bump", "--part", "minor", cwd=root, check=True)
+    assert (root / "setup.cfg").read_text() == cfg.replace("1.4.3", "1.5.0")
+    (pkg,) = load_workspace(root).packages
+    assert pkg.version == "1.5.0"
+
+
 @pytest.mark.parametrize(
     "config",
     [
