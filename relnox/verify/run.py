@@ -386,20 +386,22 @@ class _RoundRun:
         if not result.ok:
             self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
             return False
-        other = self._other_bytes()
-        if other:
-            self._fail_all("install", other)
-            return False
-        if rnd.options.no_deps:
-            return True
         # checked before (the bytes checked from dist/): nothing runs in this environment
         # after, so the dependencies are resolved from the indexes, not installed (their
         # thousands of files linked in, then deleted unread)
         deps = replace(rnd.options, fresh=(), dry_run=rnd.checked_before)
-        result = self._install(env, requirements, deps)
-        if not result.ok:
-            self._fail_all("install dependencies", self._why(result))
-        return result.ok
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # the index's pages read while the installer takes the dependencies (no code of
+            # the release runs meanwhile); other bytes there fail the round all the same
+            reading = pool.submit(self._other_bytes)
+            took = None if rnd.options.no_deps else self._install(env, requirements, deps)
+            other = reading.result()
+        if other:
+            self._fail_all("install", other)
+            return False
+        if took is not None and not took.ok:
+            self._fail_all("install dependencies", self._why(took))
+        return took is None or took.ok
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s
