@@ -558,7 +558,12 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     return f"skip: {old} is no package's version (relnox reads {previous})"
                 if parse(new) not in {parse(str(v)) for v in versions.values()}:
                     misses.append(f"{label}: proposes {sorted(set(versions.values()))}")
-                files = {args.under + str(path) for path in result["files"]}  # type: ignore[attr-defined]
+                # as paths of the repository: a file above ``--under`` (the root's manifest) too
+                root = tree.resolve()
+                files = {
+                    (where / str(path)).resolve().relative_to(root).as_posix()
+                    for path in result["files"]  # type: ignore[attr-defined]
+                }
                 if old:
                     touched |= caught_up(repo, commit, old, new, files - touched)
                 if real and not real <= files <= touched:

@@ -14,6 +14,7 @@ from pathlib import Path
 from relnox.bump.changelog_plan import changelog_edits
 from relnox.bump.checks import git_plan
 from relnox.bump.model import BumpOptions, BumpPlan, FileEdit
+from relnox.bump.switcher import switcher_edits
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean, shortlist
 from relnox.paths import rel as relative
 from relnox.paths import written_path
@@ -412,6 +413,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"note: {relative(lock, workspace.root)} {'; '.join(said)}: {NOT_IN_STEP}"
             )
     plan.notes = changelog_edits(workspace, selected, versions, files, today) + plan.notes
+    plan.notes += switcher_edits(workspace, selected, versions, files)
     top = git.top_of(workspace.root) or workspace.root
     plan.edits = files.edits(top)
     git_plan(plan, selected, options)

@@ -58,11 +58,14 @@ def upper_bound(new: Version, upper: Version, lower: Version | None) -> str:
     """A new exclusive upper bound: same distance from the new lower bound as before.
 
     A cap at the next major of the old lower bound (``>=0.3,<0.4``, ``>=1.2,<2``) stays
-    at the next major of the new version: a major bump to 1.0.0 gives ``<2.0``.
+    at the next major of the new version: a major bump to 1.0.0 gives ``<2.0``, and one
+    to 3.0.0a0 of ``>=3.0.0a0,<3`` (its floor raised already) ``<4``.
     """
     length = len(upper.release)
-    if lower is not None and lower < upper:
-        width = max(len(lower.release), length)
+    width = max(len(lower.release) if lower is not None else 0, length)
+    # a floor below the cap's release (not a pre-release of it: ``>=3.0.0a0,<3``, a floor
+    # raised to the next major's first pre-release) is a range of that width
+    if lower is not None and _release(lower, width) < _release(upper, width):
         if _release(upper, width) == _caret(lower, width):
             return ".".join(str(n) for n in _caret(new, width)[:length] or [0])
         low, high = _release(lower, width), _release(upper, width)

@@ -215,6 +215,17 @@ def test_floors_raised_at_every_earlier_release_are_raised_again(tmp_path: Path)
     assert "requires acme-core" not in today.stdout
 
 
+def test_floors_raised_to_a_next_majors_first_pre_release_move_its_cap(tmp_path: Path) -> None:
+    """The floors raised at each release, under a cap at the next major (``>=1.6.11,<2``): a
+    bump to 2.0.0a0 raises the floor to it and moves the cap to the major after."""
+    root = _workspace(tmp_path)
+    _lockstep(root, "acme-core>=1.6.10,<2", "v1.6.10")
+    _lockstep(root, "acme-core>=1.6.11,<2", "v1.6.11")
+    bump = run_relnox("bump", "--dry-run", "--to", "2.0.0a0", cwd=root, check=True)
+    (line,) = [line for line in bump.stdout.splitlines() if "requires acme-core" in line]
+    assert "acme-ext requires acme-core>=2.0.0a0,<3 (was acme-core>=1.6.11,<2)" in line
+
+
 def test_an_exact_pin_kept_on_an_older_release_is_kept(tmp_path: Path) -> None:
     """A bot keeps ``acme-core==1.6.9`` in acme-ext while the group releases 1.6.10 and
     1.6.11: the bump to 1.7.0 keeps the pin (today's rule rewrote it to ==1.7.0), and says
