@@ -70,15 +70,25 @@ def release_changelog(
             text = "".join(lines)
             heading_end = sum(len(line) for line in lines[: unreleased.end])
         words = heading_format.format(title=title, date=day)
-        heading = f"{_release_marker(text, unreleased.marker)} {words}"
-    else:  # setext: adorn the new title with the same character
+        top = next((s for s in sections(text) if s.label != UNRELEASED), None)  # the newest's #
+        heading = f"{top.marker if top is not None and top.atx else unreleased.marker} {words}"
+    else:  # setext: adorn the new title with the same character (short when its is)
         words = setext_format.format(title=title, date=day)
-        heading = _adorned(words, unreleased, eol, _underline(lines, unreleased, len(words)))
+        under, above = (lines[unreleased.end - i].strip() for i in (1, 2))
+        short = under if len(under) < len(above) else unreleased.marker * len(words)
+        heading = _adorned(words, unreleased, eol, short)
     if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         released = text[:start] + heading + eol + text[heading_end:]
-    elif (newest := _newest_above(text, unreleased)) is not None:
-        released = _where_newest(lines, unreleased, newest, heading, eol)
+    elif (newest := _newest_above(text, unreleased)) is not None:  # its entries above it
+        body = unreleased_lines(lines, unreleased)
+        entries = "".join(body).strip("\r\n")
+        moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
+        before = (
+            "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
+        )
+        after = "".join(lines[unreleased.end + len(body) :])
+        released = before.rstrip("\r\n") + eol + (eol + after if after else "")
     else:
         released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
     if tag is None or "[{title}]" not in heading_format:
@@ -101,37 +111,12 @@ def _newest_above(text: str, unreleased: Section) -> Section | None:
     return newest if newest.line < unreleased.line else None
 
 
-def _where_newest(
-    lines: list[str], unreleased: Section, newest: Section, heading: str, eol: str
-) -> str:
-    """``lines`` with the Unreleased entries moved under ``heading`` above ``newest``."""
-    body = unreleased_lines(lines, unreleased)
-    entries = "".join(body).strip("\r\n")
-    moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
-    before = "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
-    after = "".join(lines[unreleased.end + len(body) :])
-    return before.rstrip("\r\n") + eol + (eol + after if after else "")
-
-
-def _underline(lines: list[str], section: Section, width: int) -> str:
-    """An underline for a title ``width`` long, short when ``section``'s is."""
-    under = lines[section.end - 1].strip()
-    title = lines[section.end - 2].strip()
-    return under if len(under) < len(title) else section.marker * width
-
-
 def _adorned(words: str, section: Section, eol: str, under: str = "") -> str:
     """``words`` adorned as ``section``'s reST title is: underlined (``under``, else its
     character as long as them), and overlined when it is."""
     under = under or section.marker * len(words)
     over = f"{under}{eol}" if section.end - section.line == 3 else ""
     return f"{over}{words}{eol}{under}"
-
-
-def _release_marker(text: str, marker: str) -> str:
-    """The ``#`` marker of the newest release section, else ``marker``."""
-    newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
-    return newest.marker if newest is not None and newest.atx else marker
 
 
 def release_status(text: str, version: str, day: date) -> str | None:

@@ -47,7 +47,9 @@ def release_links(text: str, title: str, tag: str) -> str:
         return text  # released already
     headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
     linked = [m for m in found if _label(m).lstrip("vV") in headed and maybe_version(_label(m))]
-    url = _new_url(linked, compare, title, tag, _previous(headed, title))
+    new = maybe_version(title)  # the release before: the highest a heading names below it
+    below = [(v, h) for h in headed if (v := maybe_version(h)) is not None and new and v < new]
+    url = _new_url(linked, compare, title, tag, max(below)[1] if below else None)
     if unreleased is not None and compare is not None:
         base, head = compare.group("base", "head")
         moved = f"{_define(unreleased, _label(unreleased))}{unreleased['gap']}{base}{tag}...{head}"
@@ -73,14 +75,6 @@ def line_end(text: str) -> str:
 def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
     """The definition of the highest version of ``linked``."""
     return max(linked, key=lambda m: maybe_version(_label(m)) or Version("0")) if linked else None
-
-
-def _previous(headed: set[str], title: str) -> str | None:
-    """The highest version a heading of the file names below ``title``, as it spells it: the
-    release before."""
-    new = maybe_version(title)
-    below = [(v, h) for h in headed if (v := maybe_version(h)) is not None and new and v < new]
-    return max(below)[1] if below else None
 
 
 def _new_url(

@@ -80,18 +80,6 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
     )
 
 
-def _links_moved(workspace: Workspace, text: str, title: str, tag: str | None) -> str | None:
-    """``text`` with its link definitions moved on to release ``title``, or ``None``: no tag,
-    nothing to move, or ``title`` no release (a dev version, a pre-release kept)."""
-    version = maybe_version(title)
-    if tag is None or version is None or version.is_devrelease:
-        return None
-    if _pre_release_kept(workspace, text, title) is not None:
-        return None
-    linked = release_links(text, title, tag)
-    return linked if linked != text else None
-
-
 def changelog_edits(
     workspace: Workspace,
     selected: Sequence[Package],
@@ -128,7 +116,12 @@ def changelog_edits(
                 or release_ahead(text, title, today)
                 or release_headless(text, title, today)
             )
-            linked = _links_moved(workspace, dated or text, title, tag)
+            # its links moved on to a release (not a dev version, nor a pre-release kept)
+            base, version, linked = dated or text, maybe_version(title), None
+            public = version is not None and not version.is_devrelease
+            if tag is not None and public and _pre_release_kept(workspace, base, title) is None:
+                linked = release_links(base, title, tag)
+                linked = linked if linked != base else None
             if linked is not None and dated is None:
                 files.set(path, linked)
                 written = find_section(text, title) is not None  # by hand, before the bump

@@ -108,15 +108,6 @@ class Section(_Marked):
 _TILDES = re.compile(r"^\s*~{3,}\s*$")
 
 
-def _is_fence(lines: list[str], index: int, in_fence: bool) -> bool:
-    """``lines[index]`` opens or closes a fenced code block (tildes under text underline it)."""
-    line = lines[index]
-    if not line.lstrip().startswith(("```", "~~~")):
-        return False
-    under_text = index > 0 and bool(lines[index - 1].strip())
-    return in_fence or not (under_text and _TILDES.match(line))
-
-
 def headings(lines: list[str]) -> list[Heading]:
     """Every heading outside code fences, at Markdown's levels, or in a file using an
     underline only reST has, reST's (each style the level of its first appearance)."""
@@ -124,7 +115,10 @@ def headings(lines: list[str]) -> list[Heading]:
     in_fence = False
     index = 0
     while index < len(lines):
-        if _is_fence(lines, index, in_fence):
+        line = lines[index]  # a fence opens or closes a code block; tildes under text underline
+        if line.lstrip().startswith(("```", "~~~")) and (
+            in_fence or not (index > 0 and lines[index - 1].strip() and _TILDES.match(line))
+        ):
             in_fence = not in_fence
         elif not in_fence and (heading := _heading_at(lines, index)) is not None:
             found.append(heading)
@@ -145,9 +139,12 @@ def headings(lines: list[str]) -> list[Heading]:
 def _heading_at(lines: list[str], index: int) -> Heading | None:
     """The heading that starts at ``lines[index]``, if one does."""
     line = lines[index]
-    over = UNDERLINE.match(line)
-    if over is not None and _overlined(lines, index, over["char"]):
-        return Heading(index, index + 3, 0, lines[index + 1].strip(), over["char"])
+    if (over := UNDERLINE.match(line)) is not None and index + 2 < len(lines):  # an overline
+        title = lines[index + 1]
+        framed = title.strip() and not title.startswith("#")
+        under = underlines(lines[index + 2], title) if framed else None
+        if under is not None and under["char"] == over["char"]:
+            return Heading(index, index + 3, 0, title.strip(), over["char"])
     if (atx := _ATX.match(line)) is not None:
         return Heading(index, index + 1, len(atx["level"]), atx["title"], atx["level"])
     under = underlines(lines[index + 1], line) if index + 1 < len(lines) else None
@@ -169,7 +166,14 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
     if (bold := _BOLD.match(line)) is not None:
         title = f"{bold['title'].strip()}{bold['rest'].rstrip()}"
         return Heading(index, index + 1, BOLD_LEVEL, title, BOLD) if _release(title) else None
-    if _bare(lines, index):
+    after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
+    if (  # a version alone (maybe dated) opening a paragraph over a list
+        (_BARE.match(line) is not None or _CHANGES_LINE.match(line) is not None)
+        and (index == 0 or not lines[index - 1].strip())
+        and after < len(lines)
+        and re.match(r"[-*+][ \t]", lines[after]) is not None
+        and _release(line.strip().rstrip(":"))
+    ):
         return Heading(index, index + 1, BOLD_LEVEL, line.strip().rstrip(":"), BARE)
     return None
 
@@ -252,19 +256,6 @@ _BARE = re.compile(
 )
 
 
-def _bare(lines: list[str], index: int) -> bool:
-    """``lines[index]`` is a version alone (maybe dated) opening a paragraph over a list."""
-    after = index + 2 if index + 2 < len(lines) and not lines[index + 1].strip() else index + 1
-    line = lines[index]
-    return (
-        (_BARE.match(line) is not None or _CHANGES_LINE.match(line) is not None)
-        and (index == 0 or not lines[index - 1].strip())
-        and after < len(lines)
-        and re.match(r"[-*+][ \t]", lines[after]) is not None
-        and _release(line.strip().rstrip(":"))
-    )
-
-
 _CHANGES_LINE = re.compile(
     r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
 )
@@ -276,14 +267,6 @@ def underlines(line: str, title: str) -> re.Match[str] | None:
     if under is None or under["char"] in _ANY_LENGTH:
         return under
     return under if len(line.rstrip()) >= len(title.strip()) else None
-
-
-def _overlined(lines: list[str], index: int, char: str) -> bool:
-    """``lines[index]`` is the overline of a reST title."""
-    if index + 2 >= len(lines) or not lines[index + 1].strip() or lines[index + 1].startswith("#"):
-        return False
-    under = underlines(lines[index + 2], lines[index + 1])
-    return under is not None and under.group("char") == char
 
 
 def _version(token: str) -> str | None:

@@ -211,7 +211,12 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         )
     in_order = ordered(packages, broken)
     released = {d.resolve() for d in inferred}
-    shipped = _shipped(packages)
+    shipped = {  # the import packages' folders: a directory inside one is its data
+        base / name.split(".")[0]
+        for pkg in packages
+        for name in pkg.import_packages
+        for base in (pkg.directory, pkg.directory / "src")
+    }
     others = [d for d in others if d.resolve() not in released and shipped.isdisjoint(d.parents)]
     outside_notes, outside_entries = (
         outside_members(root, others, read) if listing is not None and not explicit else ((), [])
@@ -453,16 +458,6 @@ def _without_examples(
             shown = [f"{relpath(d, root)} ({left[d]})" for d in group]
             skipped.append(f"{shortlist(shown)}: {why}, so not released; {setting}")
     return docs
-
-
-def _shipped(packages: Sequence[Package]) -> set[Path]:
-    """The import packages' folders the packages ship: a directory inside one is its data."""
-    return {
-        base / name.split(".")[0]
-        for pkg in packages
-        for name in pkg.import_packages
-        for base in (pkg.directory, pkg.directory / "src")
-    }
 
 
 def _notes(

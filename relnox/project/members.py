@@ -86,7 +86,13 @@ def member_dirs(
                 continue
             resolved, error = member_path(path)
             if resolved is not None and not resolved.is_relative_to(home):
-                error = _outside_root(config.source, path, resolved, pattern, where)
+                shown = Path(os.path.normpath(path.absolute()))  # no commit could hold it
+                link = f" (a symbolic link to {resolved})" if resolved != shown else ""
+                error = ConfigError(
+                    f"{config.source}: {where} entry {pattern!r} matches {shown}{link}, outside "
+                    f"the workspace's root {config.source.parent}; move the project below the "
+                    f"root or remove it from {where}"
+                )
                 resolved = None
             if error is not None:
                 broken.append(Broken(path, None, error))
@@ -95,18 +101,6 @@ def member_dirs(
             seen.add(resolved)
             dirs.append(path)
     return dirs, broken
-
-
-def _outside_root(
-    source: Path, path: Path, resolved: Path, pattern: str, where: str
-) -> ConfigError:
-    """A member not below the workspace's root: the release commit could not hold its files."""
-    shown = Path(os.path.normpath(path.absolute()))
-    link = f" (a symbolic link to {resolved})" if resolved != shown else ""
-    return ConfigError(
-        f"{source}: {where} entry {pattern!r} matches {shown}{link}, outside the "
-        f"workspace's root {source.parent}; move the project below the root or remove it from {where}"
-    )
 
 
 #: a direct reference to a directory of the repository: ``{root:uri}/x`` or a relative ``file:``
@@ -134,20 +128,11 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
     return list(found.items())
 
 
+#: directories of docs, examples, builds or environments, not of packages
 _NOT_PROJECTS = {
-    "docs",
-    "doc",
-    "examples",
-    "example",
-    "fixtures",
-    "benchmarks",
-    "node_modules",
-    "build",
-    "dist",
-    "site-packages",
-    "vendor",
-    "third_party",
-}
+    "docs", "doc", "examples", "example", "fixtures", "benchmarks", "node_modules", "build",
+    "dist", "site-packages", "vendor", "third_party",
+}  # fmt: skip
 
 
 def test_suite(name: str) -> bool:
@@ -159,13 +144,6 @@ def _for_tests(name: str) -> bool:
     """A directory named for tests: its first or last word is ``test``, ``tests`` or
     ``testdata`` (``tests``, ``test_data``, ``x-compat-test``; not ``test-utils``)."""
     return test_suite(name) or re.split(r"[-_.]", name.lower())[0] in ("test", "tests", "testdata")
-
-
-def _not_projects(name: str) -> bool:
-    """A directory of tests, docs, examples, builds or environments, not of packages: one of
-    :data:`_NOT_PROJECTS`, a virtualenv, a private one, or one named for tests."""
-    special = name in _NOT_PROJECTS or name.startswith("_") or "venv" in name
-    return special or _for_tests(name)
 
 
 def _projects_below(
@@ -193,7 +171,9 @@ def _projects_below(
                         if is_project_dir(child)
                         else _projects_below(child, left, tests, read)
                     )
-                if name.startswith(".") or _not_projects(name):
+                if name.startswith((".", "_")) or name in _NOT_PROJECTS or "venv" in name:
+                    continue  # private, of docs, examples, builds or a virtualenv
+                if _for_tests(name):
                     continue
                 project = is_project_dir(child) and not _settings_folder(child, read)
                 (found if project else below).append(child)

@@ -116,14 +116,8 @@ def metadata_only(doc: Mapping[str, Any]) -> bool:
 
 #: the backends that never read ``[tool.setuptools]``
 _NOT_SETUPTOOLS = (
-    "flit_core",
-    "hatchling",
-    "pdm.backend",
-    "poetry",
-    "maturin",
-    "mesonpy",
-    "scikit_build_core",
-)
+    "flit_core", "hatchling", "pdm.backend", "poetry", "maturin", "mesonpy", "scikit_build_core"
+)  # fmt: skip
 
 
 def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:

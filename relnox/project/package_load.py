@@ -484,6 +484,11 @@ def load_package(
 
         match = versioneer_match(directory, doc)
     scripts = {**table(tool_poetry, "scripts"), **table(project, "scripts")}
+    python = table(tool_poetry, "dependencies").get("python")  # poetry's "^3.9", as PEP 440
+    if isinstance(python, str):
+        from relnox.project.pins import poetry_specifier
+
+        python = poetry_specifier(python)
     return Package(
         name=canonicalize_name(project_name),
         project_name=project_name,
@@ -499,7 +504,7 @@ def load_package(
         scripts={k: str(v) for k, v in scripts.items() if isinstance(v, str)},
         readme=readme_path(directory, doc),
         requires_python=project.get("requires-python")
-        or _poetry_python(tool_poetry)
+        or (python if isinstance(python, str) else None)
         or flit_metadata(doc).get("requires-python")
         or cfg.get("options", {}).get("python_requires")
         or None,
@@ -531,13 +536,3 @@ def _tag_format(
     if tag_format is not None:
         check_tag_format(pyproject, tag_format)
     return tag_format, tag_where
-
-
-def _poetry_python(tool_poetry: Mapping[str, Any]) -> str | None:
-    """``[tool.poetry.dependencies] python = "^3.9"`` as a PEP 440 ``requires-python``."""
-    python = table(tool_poetry, "dependencies").get("python")
-    if not isinstance(python, str):
-        return None
-    from relnox.project.pins import poetry_specifier
-
-    return poetry_specifier(python)

@@ -190,21 +190,9 @@ def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 _VERSION_TOOLS = (
-    "setuptools",
-    "pdm",
-    "hatch",
-    "poetry",
-    "flit",
-    "maturin",
-    "scikit-build",
-    "versioningit",
-    "uv-dynamic-versioning",
-    "dunamai",
-    "versioneer",
-    "incremental",
-    "meson",
-    "pbr",
-)
+    "setuptools", "pdm", "hatch", "poetry", "flit", "maturin", "scikit-build", "versioningit",
+    "uv-dynamic-versioning", "dunamai", "versioneer", "incremental", "meson", "pbr",
+)  # fmt: skip
 
 
 _EXTRA = re.compile(r"\bextra\b")

@@ -38,18 +38,6 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     return None
 
 
-def _types(section: dict[str, Any]) -> frozenset[str]:
-    """The fragment types ``type`` or ``fragment`` names (a list or a table); else the five."""
-    names: list[Any] = []
-    for key in ("type", "fragment"):
-        declared = section.get(key)
-        if isinstance(declared, list):
-            names += [t.get("directory") for t in declared if isinstance(t, dict)]
-        elif isinstance(declared, dict):
-            names += list(declared)
-    return frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
-
-
 def news(directory: Path) -> News | None:
     """The towncrier set-up configured in ``directory``, with its fragments."""
     if (found := _config(directory)) is None:
@@ -67,7 +55,15 @@ def news(directory: Path) -> News | None:
     filename = inside(directory, section.get("filename", "NEWS.rst"))
     if filename is None or inside(directory, where) is None:
         return None
-    return News(config, where, filename, _fragments(where, _types(section)))
+    names: list[Any] = []  # the fragment types ``type`` or ``fragment`` names; else the five
+    for key in ("type", "fragment"):
+        declared = section.get(key)
+        if isinstance(declared, list):
+            names += [t.get("directory") for t in declared if isinstance(t, dict)]
+        elif isinstance(declared, dict):
+            names += list(declared)
+    types = frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
+    return News(config, where, filename, _fragments(where, types))
 
 
 def news_file(directory: Path) -> Path | None:
