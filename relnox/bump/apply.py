@@ -17,6 +17,7 @@ from relnox.stage import Runtime
 from relnox.tools import git
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import same_version
+from relnox.versions.referee import backend_answer
 
 logger = logging.getLogger("relnox")
 
@@ -91,8 +92,6 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
     """Ask each bumped package's backend for its version on the tree as the bump left it
     (``tagged``: once the tags are made); another version stops the bump (then undone)."""
-    from relnox.versions.referee import backend_answer
-
     for name, (_, new) in plan.versions.items():
         pkg = plan.workspace.get(name)
         if pkg.vcs_versioned != tagged or pkg.stamped:

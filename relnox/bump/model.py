@@ -4,6 +4,7 @@ to describe itself (:mod:`relnox.bump.apply` carries them out)."""
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
+from relnox.report import MANY, grouped, package_free
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,6 @@ class BumpPlan:
         files that repeat it counted, or when :data:`~relnox.report.MANY` packages or more
         move in as many kinds of change, the files counted by name; then every git action,
         then the notes (one a line, or one for a note many packages share)."""
-        from collections import Counter
-
-        from relnox.report import MANY, grouped, package_free
-
         root, names = self.workspace.root, list(self.versions)
         diffs = [edit.diff(root).splitlines() for edit in self.edits]
         kinds: dict[tuple[str, ...], list[list[str]]] = {}

@@ -18,6 +18,7 @@ from relnox.bump.switcher import switcher_edits
 from relnox.errors import ConfigError, UnknownChoice, VersionError, did_you_mean, shortlist
 from relnox.paths import rel as relative
 from relnox.paths import written_path
+from relnox.project.cargolock import crates_of, lock_for, update_cargo_lock
 from relnox.project.moved_with import copies_moved
 from relnox.project.package_load import docs_at_release
 from relnox.project.pins import (
@@ -146,8 +147,6 @@ def _update_cargo_locks(
     files: Files,
 ) -> None:
     """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
-    from relnox.project.cargolock import crates_of, lock_for, update_cargo_lock
-
     per_lock: dict[Path, dict[str, tuple[str, str]]] = {}
     for pkg in selected:
         new = versions[pkg.name][1]

@@ -17,6 +17,7 @@ from relnox.errors import ConfigError
 from relnox.files import text_or_none
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.sources import read_text
+from relnox.versions.tag_model import split_tag, stem
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
 #: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a
@@ -286,8 +287,6 @@ def _is_tail(words: list[str]) -> bool:
 
 def _tag(token: str) -> tuple[str | None, str] | None:
     """A release tag's name and version (``[pkg/acme-v10.5.0]``, ``core@1.2.0``)."""
-    from relnox.versions.tag_model import split_tag, stem
-
     token = token.strip(_PUNCTUATION)
     if (found := split_tag(token)) is None:
         return None

@@ -12,6 +12,12 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
+from relnox.paths import rel
+from relnox.project.changelog import sections
+from relnox.project.towncrier import news_file
+from relnox.tools import git
+from relnox.versions.arithmetic import maybe_version
+from relnox.versions.tag_name import last_releases
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -62,9 +68,6 @@ def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path
     nothing (fewer releases, both or neither written)."""
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
-    from relnox.paths import rel
-    from relnox.versions.tag_name import last_releases
-
     tags = tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))
     if len(tags) < 3:
         return None
@@ -84,7 +87,6 @@ def _wrote_shared(
     """Whether the release commit of each of ``tags`` but the oldest wrote ``shared`` and
     left ``own`` (asked once: :func:`changelog_of` is called again and again)."""
     from relnox.project.changelog_rule import release_edits
-    from relnox.tools import git
 
     if not git.is_repo(root):
         return False
@@ -96,9 +98,6 @@ def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
     """Whether the changelog at ``path`` is another package's: its release headings name
     packages outside ``pkg``'s lockstep group and none in it, or (naming none) their
     versions are another's releases and none is ``pkg``'s."""
-    from relnox.project.changelog import sections
-    from relnox.versions.arithmetic import maybe_version
-
     group = workspace.group_of(pkg)
     others = [q for q in workspace.packages if q.name not in {g.name for g in group}]
     try:
@@ -122,8 +121,6 @@ def changelog_in(directory: Path, config: Config) -> Path:
     the configured default (the name a new one gets)."""
     if config.changelog_set:
         return directory / config.changelog
-    from relnox.project.towncrier import news_file
-
     if (written := news_file(directory)) is not None:
         return written
     found = _listed_changelog(directory, docs=False)
@@ -221,8 +218,6 @@ _SERIES_PAGE = re.compile(
 
 def _has_releases(path: Path) -> bool:
     """Whether ``path`` has a release or Unreleased heading."""
-    from relnox.project.changelog import sections
-
     try:
         return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
     except OSError:

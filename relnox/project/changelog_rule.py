@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from relnox.paths import rel
+from relnox.project.changelog import UNRELEASED, find_section, sections
 from relnox.project.changelog_file import changelog_of
 from relnox.project.moved_with import history_rule
 from relnox.project.workspace import Package, Workspace
@@ -86,8 +87,6 @@ def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> s
     one: its release retitled the Unreleased heading (``*unreleased*`` became ``26.3 -
     2026-08-03``), and so does the bump; ``None`` to write the release's heading under it.
     ``[tool.relnox] changelog-edit = "edit"`` writes it under Unreleased whatever the tag."""
-    from relnox.project.changelog import UNRELEASED, find_section
-
     if history_rule(workspace, "changelog-edit", RULES) != "history":
         return None
     pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)
@@ -107,8 +106,6 @@ def left_unreleased(
     the newest release, with the entries it holds now: each release left them (a project
     this one continues, its unreleased entries kept as history), so they are not the next
     release's either; ``None`` else."""
-    from relnox.project.changelog import UNRELEASED, find_section, sections
-
     section = find_section(text, UNRELEASED)
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     if section is None or not section.body or newest is None or newest.line > section.line:

@@ -18,6 +18,7 @@ from relnox.project.build_inputs import build_inputs
 from relnox.project.pyproject import InternalRequirement
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
+from relnox.versions.sources import set_at
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,6 @@ def _literal_set(workspace: Workspace, pkg: Package) -> str | None:
     """The commit that set the version of a package no tag names: its last release point."""
     if pkg.tags is None or pkg.tags.count or pkg.primary is None:
         return None
-    from relnox.versions.sources import set_at
-
     return set_at(workspace.root, pkg.primary)
 
 

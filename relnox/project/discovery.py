@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
+from relnox.project.changelog import check_heading
 from relnox.project.members import (
     NOTES_SHOWN,
     Targets,
@@ -55,6 +56,8 @@ from relnox.project.validate import check_root, check_shape, workspace_error
 from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import dev_label, maybe_version, same_version
+from relnox.versions.next_checks import with_stamped
+from relnox.versions.referee import refereed
 from relnox.versions.sources import load_toml, toml_location
 
 __all__ = ["discover", "is_package", "load_workspace"]
@@ -78,8 +81,6 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     if config.changelog_heading != DEFAULT_CHANGELOG_HEADING:
-        from relnox.project.changelog import check_heading
-
         check_heading(root_pyproject, config.changelog_heading)
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     tests: list[Path] = []  # projects a scan leaves in directories named for tests
@@ -245,9 +246,6 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     if tags or scanned or any(pkg.vcs_versioned for pkg in workspace.packages):
         workspace = read_tags(workspace)
     workspace = _without_placeholders(workspace, scanned)
-    from relnox.versions.next_checks import with_stamped
-    from relnox.versions.referee import refereed
-
     workspace = with_stamped(refereed(workspace))
     if tags and moved:  # a project not released whose version the history moves with a
         workspace = with_moved_copies(workspace, read)  # package's

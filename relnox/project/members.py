@@ -17,6 +17,7 @@ from relnox.config import Config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.project.package_load import VALID_NAME, load_package, name_of
 from relnox.project.pyproject import (
+    internal_requirements,
     is_package,
     is_project_dir,
     project_doc,
@@ -222,8 +223,6 @@ def workspace_below_note(
     """The one line naming the members of the workspace in ``folder`` that relnox, run at
     ``root``, does not release (none of ``released``: no tag, release workflow or released
     package says they are) and how to release them; None when it releases them all."""
-    from relnox.config import Config
-
     doc = read_or_empty(folder / "pyproject.toml")
     try:
         members, _ = member_dirs(folder, doc, Config(folder / "pyproject.toml"))
@@ -369,8 +368,6 @@ def required_by(
 ) -> dict[Path, str]:
     """The projects of ``targets`` the ``requirers`` require at run time, and those these
     require in turn: released too, as the index must have them."""
-    from relnox.project.pyproject import internal_requirements
-
     names = set(targets)
     todo = list(requirers)
     found: dict[Path, str] = {}

@@ -46,6 +46,7 @@ from relnox.versions.sources import (
 )
 from relnox.versions.tuple_copy import commented_copies, named_copies
 from relnox.versions.tuple_copy import location as tuple_location
+from relnox.versions.version_source import version_source
 
 if TYPE_CHECKING:
     from packaging.version import Version
@@ -438,8 +439,6 @@ def load_package(
         check_version_source(pyproject, settings.get("version-source")) or config.version_source
     )
     cfg = setup_cfg(directory) if not project else {}
-
-    from relnox.versions.version_source import version_source
 
     def listed() -> list[VersionLocation]:
         return version_files(settings, directory, config.source if is_root else pyproject)

@@ -20,6 +20,11 @@ from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from relnox.errors import VersionError, shortlist
+from relnox.paths import rel
+from relnox.project.moved_with import history_rule
+from relnox.project.pyproject import pep508_arrays, requirement_target
+from relnox.toml import UNREADABLE, tomllib
+from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_name import last_releases
 
@@ -321,8 +326,6 @@ def pin_rule(
     to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
     longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`.
     ``releases``: the target's last releases (:func:`read_histories`), when read already."""
-    from relnox.project.moved_with import history_rule
-
     setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
@@ -419,14 +422,10 @@ def _requirement_at(
     """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
     target); None: not there, or not a pyproject.toml requirement. ``where``:
     :func:`_where`."""
-    from relnox.tools import git
-
     # read already when asked with the others, while git.held holds the repository
     text = git.show_file(workspace.root, tag, where) if where is not None else None
     if text is None:
         return None
-    from relnox.project.pyproject import requirement_target
-
     written = _pep508_arrays(text).get(req.key[:-1], ())
     return next((item for item in written if requirement_target(item) == req.target), None)
 
@@ -436,9 +435,6 @@ def _where(workspace: Workspace, req: InternalRequirement) -> str | None:
     written elsewhere (no pyproject.toml PEP 508 array)."""
     if req.style != "pep508" or req.path.name != "pyproject.toml" or req.in_lines:
         return None
-    from relnox.paths import rel
-    from relnox.tools import git
-
     return rel(req.path, git.toplevel(workspace.root))
 
 
@@ -446,9 +442,6 @@ def _where(workspace: Workspace, req: InternalRequirement) -> str | None:
 def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
     """A ``pyproject.toml`` text's PEP 508 requirement arrays by their key (each distinct
     text parsed once, read-only: tomllib); empty when it is not TOML."""
-    from relnox.project.pyproject import pep508_arrays
-    from relnox.toml import UNREADABLE, tomllib
-
     try:
         doc = tomllib.loads(text)
     except UNREADABLE:
@@ -474,8 +467,6 @@ def read_histories(
     wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
     asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
     if asked:
-        from relnox.tools import git
-
         git.show_files(workspace.root, [(tag, where) for where, tag in asked])
     return tags
 
@@ -484,8 +475,6 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
     """Each requirement on a package of ``targets`` that its history (or the setting) makes
     follow a release otherwise than today's rule, as ``("x requires y>=1", "raise (why)")``:
     which rule, and why (:func:`said_once` puts them in lines)."""
-    from relnox.tools import git
-
     lines = []
     asked = [
         (pkg, req)

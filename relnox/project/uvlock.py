@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
+from relnox.versions.sources import version_at
+from relnox.versions.tag_name import last_releases
 
 if TYPE_CHECKING:
     from relnox.project.workspace import Package, Workspace
@@ -80,10 +83,6 @@ def left_at_releases(
     """Each of ``packages`` whose entry in ``lock`` no release moved, with what it held: at
     the tags of its last releases (two at least) the lock held another version than its own
     files said there (a lock refreshed between releases, never by them)."""
-    from relnox.tools import git
-    from relnox.versions.sources import version_at
-    from relnox.versions.tag_name import last_releases
-
     if not git.is_repo(workspace.root):
         return {}
     top = git.toplevel(workspace.root).resolve()
