@@ -57,7 +57,8 @@ from relnox.project.workspace import Broken, Package, Unreleased, Workspace
 from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import dev_label, maybe_version, same_version
 from relnox.versions.next_checks import with_stamped
-from relnox.versions.referee import refereed
+from relnox.versions.referee import asked_note, refereed
+from relnox.versions.released import tagged, under_examples
 from relnox.versions.sources import load_toml, toml_location
 
 __all__ = ["discover", "is_package", "load_workspace"]
@@ -127,8 +128,6 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     lists = (broken, skipped, unreleased)
     docs = _member_docs(root, listing, dirs, explicit, set(inferred), lists, read)
     if listing is None and docs and not inferred:  # only examples, beside a deeper workspace
-        from relnox.versions.released import under_examples
-
         examples = all(under_examples(d, root) for d in docs)
         if examples and (below := _workspace_below(root, dirs, doc is not None)) is not None:
             raise below
@@ -230,8 +229,6 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         skipped.append(note)
     notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
     if any(pkg.asked for pkg in in_order):
-        from relnox.versions.referee import asked_note
-
         notes += tuple(asked_note(pkg, root) for pkg in in_order if pkg.asked)
     workspace = Workspace(
         root=root,
@@ -416,8 +413,6 @@ def _without_examples(
     developer tools) and copies of projects whose ``[project.urls]`` name another repository
     than ``home`` (the root's), that no tag names and no other member requires, each listed
     in ``said`` as not released; a repository of nothing else keeps them."""
-    from relnox.versions.released import tagged, under_examples
-
     skipped, unreleased = said
     examples = {
         directory: name_of(directory, data) or directory.name

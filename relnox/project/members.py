@@ -27,6 +27,7 @@ from relnox.project.pyproject import (
 from relnox.project.validate import member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import read_or_empty, table
+from relnox.versions.released import plain_version_tag, released_elsewhere
 from relnox.versions.sources import VersionLocation
 
 #: how a command reads a project's pyproject (discovery's: each read once)
@@ -329,8 +330,6 @@ def released_by_evidence(
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released, by their release history or
     because a listed package requires them: directory -> the evidence."""
-    from relnox.versions.released import released_elsewhere
-
     root_is_member = root.resolve() in {d.resolve() for d in members}
     projects = _packages(others, read)
     targets: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
@@ -351,8 +350,6 @@ def released_by_evidence(
     released = {**required, **dict(elsewhere)}
     if candidates and candidates[0][0] == root and root not in released and not others:
         # the repository's only project: its plain version tags are its releases
-        from relnox.versions.released import plain_version_tag
-
         tag = None if members else plain_version_tag(root)
         if tag is not None:
             released[root] = f"it is the repository's only project and tags like {tag} release it"
