@@ -164,10 +164,8 @@ def _status_below(text: str, version: str) -> str | None:
 def release_pending(
     text: str, title: str, day: date, untagged: frozenset[Version] = frozenset()
 ) -> str | None:
-    """:func:`release_status`, a newest pending section of a lower version renamed first: one
-    its text says is not out, or one of ``untagged`` (the files' version, which no tag of the
-    package released: a release made ready and never made, whose entries ``title`` takes). A
-    development version releases nothing: it takes no section."""
+    """:func:`release_status`, a newest pending section of a lower version renamed first (one
+    its text says is not out, or one of ``untagged``); a development version takes no section."""
     status = release_status(text, title, day)
     newest = pending_newest(text)
     first = next(iter(sections(text)), None) if newest is None and untagged else None

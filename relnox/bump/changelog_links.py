@@ -35,9 +35,7 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 def release_links(text: str, title: str, tag: str) -> str:
     """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
-    newest release's (one a heading names: a footnote ``[1]: ...`` is not 1.0.0's). A
-    definition of ``title`` there already, spelled with a ``v`` or without (``.. _v0.11.1:``
-    for 0.11.1), is the release's link: the text stays."""
+    newest release's; a definition of ``title`` there already (with a ``v`` or not) keeps it."""
     found = list(_DEFINITION.finditer(text))
     if any(_label(m).lower().lstrip("v") == title.lower().lstrip("v") for m in found):
         return text
@@ -84,11 +82,8 @@ def _new_url(
     tag: str,
     previous: str | None,
 ) -> str | None:
-    """The url of ``[title]`` in the style of the newest release's definition (``linked``:
-    the definitions of the file's release headings); a file whose only one is its first
-    release's (nothing to compare with yet) follows its ``[Unreleased]`` compare link. With
-    no ``[Unreleased]`` link, a compare view starts at the ``previous`` release's heading, its
-    tag spelled as the newest definition's (a release whose link was never written)."""
+    """The url of ``[title]`` in the style of the newest release's definition, else after the
+    ``[Unreleased]`` compare link (a first release) or from the ``previous`` release's heading."""
     newest = _newest(linked)
     since = _COMPARE.match(newest["url"]) if newest is not None else None
     if newest is None or (since is None and len(linked) == 1 and compare is not None):

@@ -236,11 +236,8 @@ def _taken(
     path: Path,
     versions: Mapping[str, tuple[str, str]],
 ) -> frozenset[Version]:
-    """The versions whose newest section of the changelog at ``path`` becomes the release's:
-    those the packages released into it are at which no tag of theirs released, while tags
-    released others (a release made ready and never made); and a released pre-release of the
-    new final version, where the last final released after pre-releases took their section
-    over (:func:`_folded`)."""
+    """The versions whose newest section at ``path`` becomes the release's: versions no tag
+    released, and a pre-release of the new final whose section a final took (:func:`_folded`)."""
     found = set()
     for pkg in selected:
         old, new = (maybe_version(v) for v in versions[pkg.name])

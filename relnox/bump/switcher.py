@@ -1,9 +1,6 @@
-"""A documentation theme's version switcher at a final release: the JSON list of versions
-(``[{"name": ..., "version": ..., "url": ...}, ...]``) whose ``"preferred": true`` entry is
-the stable release. The release moves that entry on to the new version, keeps the version it
-named as an entry of its own, spelled like the other releases' entries, and drops the new
-version's pre-releases; a pre-release moves its earlier pre-releases' entries on (rc1's
-becomes rc2's). A development version leaves the list."""
+"""A docs theme's version switcher (a JSON list whose ``"preferred": true`` entry is the
+stable release): a final release moves that entry on, keeps the old version as an entry like
+the others and drops the new version's pre-releases; a pre-release moves its earlier ones'."""
 
 from __future__ import annotations
 
@@ -81,10 +78,8 @@ def _respelled(entry: dict[str, Any], old: str, new: str) -> dict[str, Any]:
 
 
 def _moved(text: str, new: Version) -> str | None:
-    """``text`` moved on to release ``new``: at a final, its stable entry (when below); at a
-    pre-release, the entries of ``new``'s earlier pre-releases (rc1's entry becomes rc2's).
-    Unchanged when it is no switcher or names nothing to move; None when it is one relnox
-    cannot write back alike."""
+    """``text`` moved on to release ``new`` (the stable entry at a final, earlier pre-releases'
+    at a pre-release); unchanged when nothing moves, None when it cannot be written alike."""
     try:
         entries = json.loads(text)
     except ValueError:

@@ -1,8 +1,6 @@
-"""Reading the release sections of a changelog: the one reader doctor, bump and notes share.
-
-A release heading is any heading (Markdown, reST, a bold line, a ``.. changelog::``
-directive, a ``:release:`` line of Sphinx's releases extension, a version line over its entries) whose title names a version or Unreleased; its
-section runs to the next heading of the same or a higher level, outside fenced code."""
+"""The one changelog reader doctor, bump and notes share: a release heading (Markdown, reST,
+a bold line, ``.. changelog::``, ``:release:``, a version over its entries) names a version or
+Unreleased; its section runs to the next heading of its level or higher, outside fences."""
 
 from __future__ import annotations
 
@@ -542,10 +540,8 @@ def pending_heading(text: str, version: str) -> int | None:
 
 
 def pending_newest(text: str) -> Section | None:
-    """The newest section when it is one version's and not out yet (``v1.18.2 (Unreleased)``
-    left behind by a release from a branch, a ``*Unreleased*`` status line, a development
-    version): the entries a release of a higher version takes, retitled. Doctor and bump
-    read a changelog's pending entries so."""
+    """The newest section when it is one version's and not out yet (``v1.18.2 (Unreleased)``,
+    a ``*Unreleased*`` status line, a development version): a higher release takes its entries."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None

@@ -29,13 +29,9 @@ def changelog_of(workspace: Workspace, pkg: Package) -> Path:
 
 
 def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | None]:
-    """The changelog of ``pkg`` and, when its history chose it, why: its directory's, unless
-    its last release commits left that one and wrote the root's (:func:`_left_for_shared`);
-    else the file named after it beside the
-    root's (``news_pool.rst`` by ``news.rst``, ``CHANGELOG-pool.md``); else the root's,
-    unless no tag released ``pkg`` and the root's is another's (:func:`_anothers`): then its
-    own directory's default, which does not exist. A released package keeps the root's: a
-    shared changelog routes its entries there."""
+    """The changelog of ``pkg`` and, when its history chose it, why: its own (unless its last
+    release commits wrote the root's instead), else one named after it beside the root's, else
+    the root's, unless that is another's and no tag released ``pkg`` (then its own default)."""
     own = changelog_in(pkg.directory, workspace.config)
     if pkg.directory == workspace.root:
         return own, None
@@ -62,10 +58,8 @@ def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | No
 
 
 def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path) -> str | None:
-    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own``: the release
-    commits of its last releases (three, as :func:`~relnox.project.changelog_rule.changelog_kept`
-    reads them) each wrote ``shared`` and none ``own``; ``None`` where the history says
-    nothing (fewer releases, both or neither written)."""
+    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own``: its last three
+    release commits each wrote ``shared`` and none ``own``; ``None`` where history says nothing."""
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
     tags = tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))

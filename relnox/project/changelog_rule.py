@@ -51,10 +51,8 @@ def changelog_kept(
 def release_edits(
     root: Path, version: Path | None, paths: Sequence[Path], tags: Sequence[str]
 ) -> Iterator[frozenset[Path] | None]:
-    """Which of ``paths`` the release commit of each of ``tags`` but the oldest (the last
-    that wrote the ``version`` file, else the tagged one) edited, newest first, read as
-    asked; ``None`` when the first of ``paths`` was not there at that release or its
-    release commit cannot be told (nothing learnt)."""
+    """Which of ``paths`` the release commit of each of ``tags`` but the oldest edited, newest
+    first; ``None`` where the first path was not there or the release commit cannot be told."""
     top = git.toplevel(root).resolve()
     named = {rel(path.resolve(), top): path for path in paths}
     first = rel(paths[0].resolve(), top)
@@ -83,10 +81,8 @@ def release_edits(
 
 
 def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
-    """The last release tag at which ``path`` held that release's section and no Unreleased
-    one: its release retitled the Unreleased heading (``*unreleased*`` became ``26.3 -
-    2026-08-03``), and so does the bump; ``None`` to write the release's heading under it.
-    ``[tool.relnox] changelog-edit = "edit"`` writes it under Unreleased whatever the tag."""
+    """The last release tag at which ``path`` held that release's section and no Unreleased one
+    (its release retitled the Unreleased heading, and so does the bump); else ``None``."""
     if history_rule(workspace, "changelog-edit", RULES) != "history":
         return None
     pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)
@@ -102,10 +98,8 @@ def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> s
 def left_unreleased(
     workspace: Workspace, path: Path, text: str, released: Sequence[Package]
 ) -> list[str] | None:
-    """The last two release tags at which ``path`` held its Unreleased section, one below
-    the newest release, with the entries it holds now: each release left them (a project
-    this one continues, its unreleased entries kept as history), so they are not the next
-    release's either; ``None`` else."""
+    """The last two release tags at which ``path`` held its Unreleased section, below the newest
+    release, with the entries it holds now (history's, not the next release's); else ``None``."""
     section = find_section(text, UNRELEASED)
     newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
     if section is None or not section.body or newest is None or newest.line > section.line:

@@ -169,10 +169,8 @@ def unreleased(workspace: Workspace, pkg: Package) -> bool:
 
 
 def left_out(workspace: Workspace) -> dict[str, str]:
-    """The packages a release leaves unless named, each with the note that says why: never
-    tagged, in no lockstep group, and required only by released packages' development
-    extras or dependency groups (a developer's tool, released by hand if at all), or whose
-    version stayed over its siblings' last releases (``TagFacts.stayed``: a demo's)."""
+    """The packages a release leaves unless named, with the note saying why: never tagged, in no
+    group and required only for development, or whose version stayed at its siblings' releases."""
     requirers: dict[str, list[tuple[Package, InternalRequirement]]] = {}
     for pkg in workspace.packages:
         for req in pkg.requirements:

@@ -1,9 +1,6 @@
-"""Finding a repository's packages and reading each one: the workspace of a command.
-
-The packages are ``[tool.relnox] packages`` globs, else the root project plus
-``[tool.uv.workspace]`` members, else the projects below; then their tags are read. A
-package that cannot be read is :class:`~relnox.project.workspace.Broken`, never stopping
-the others."""
+"""Finding a repository's packages (``[tool.relnox] packages``, else the root and uv's
+workspace members, else the projects below) and reading each; one that cannot be read is
+:class:`~relnox.project.workspace.Broken`, never stopping the others."""
 
 from __future__ import annotations
 
@@ -254,11 +251,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
 
 
 def _without_placeholders(workspace: Workspace, scanned: bool) -> Workspace:
-    """Projects at a version no release gives, listed as not released unless every project
-    is one or another requires it: found by scanning at a version of zeros no tag released
-    (a repository's own helpers), or the root at a local version (``1.2.0+private``: the
-    workspace's own project; a ``+dev`` label marks work towards a release) unless
-    ``[tool.relnox] packages`` lists it."""
+    """Projects at a version no release gives, listed as not released unless every project is one
+    or another requires it: scanned ones at a version of zeros no tag released, or the root at a
+    local version (not a ``+dev`` label) unless ``[tool.relnox] packages`` lists it."""
 
     def why(pkg: Package) -> str | None:
         version = maybe_version(pkg.version)
@@ -409,10 +404,8 @@ def _without_examples(
     scanned: bool,
     home: str | None = None,
 ) -> dict[Path, Mapping[str, Any]]:
-    """The members without those of examples, docs or tests (and, when ``scanned``,
-    developer tools) and copies of projects whose ``[project.urls]`` name another repository
-    than ``home`` (the root's), that no tag names and no other member requires, each listed
-    in ``said`` as not released; a repository of nothing else keeps them."""
+    """The members without those of examples, docs or tests (and, ``scanned``, developer tools)
+    or copies of another repository's projects, unless tagged or required; each said in ``said``."""
     skipped, unreleased = said
     examples = {
         directory: name_of(directory, data) or directory.name

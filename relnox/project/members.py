@@ -152,9 +152,7 @@ def _projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
-    those in directories named for tests (a suite's fixtures) are added to ``tests`` instead,
-    when given, to be said (:func:`test_dirs_note`); ``read``: the command's read of a
-    pyproject (discovery's, so what the scan reads is not parsed again)."""
+    those in directories named for tests go to ``tests`` instead, when given."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which

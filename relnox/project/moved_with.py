@@ -129,10 +129,8 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 
 
 def _at_last(version: str, last: Version) -> bool:
-    """Whether ``version`` is the ``last`` release, the development toward it (``0.65b0.dev``
-    beside ``0.65b0`` cut from a branch) or toward a later one (``1.2.1.dev1`` after
-    ``1.2.0``, or ``1.2.0.99`` marking it in a fourth number), or a candidate above it no tag
-    released yet (the files went on to 1.3.0rc1): not a maintenance line below it."""
+    """Whether ``version`` is the ``last`` release, the development toward it or a later one, or
+    a candidate above it no tag released yet: not a maintenance line below it."""
     parsed = maybe_version(version)
     if parsed is not None and parsed.dev is None and parsed > last:
         return True
@@ -144,11 +142,8 @@ def _at_last(version: str, last: Version) -> bool:
 def copies_moved(
     workspace: Workspace, pkg: Package, new: Version | None = None
 ) -> tuple[list[VersionLocation], str]:
-    """The files no version source reads whose version line the repository moved from each
-    of ``pkg``'s last releases to the next, each as a place a bump (to ``new``) writes, and
-    the note; none for a package released under another's tags (what moved between them is
-    that package's release). A bump to a development version leaves those that said only
-    releases while ``pkg`` said one (:func:`_releases_only`)."""
+    """The files no version source reads whose version line moved from each of ``pkg``'s last
+    releases to the next, as places a bump (to ``new``) writes, and the note."""
     places, note = _copies(workspace, pkg)
     if not places or new is None or not new.is_devrelease or pkg.primary is None:
         return places, note
@@ -318,10 +313,8 @@ def _made_saying(
 
 
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:
-    """The line of each file two releases moved alike: one line, or every line saying the
-    release (:data:`EVERY`, where a final release spells it alike on two lines) and one of
-    them (where a pre-release is spelled so on one only); a line saying the release's day
-    the day moved in one of them (two releases made the same day kept it)."""
+    """The line of each file two releases moved alike (one line, or :data:`EVERY`), undated
+    where only the release's day differed."""
     agreed: dict[str, str | None] = {}
     for path, line in found.items():
         other = moved.get(path)

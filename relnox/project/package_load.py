@@ -286,10 +286,8 @@ def _equal_copies(
 
 
 def docs_at_release(loc: VersionLocation, primary: Version) -> bool:
-    """Whether ``loc`` is Sphinx's release at a final below ``primary``, a development
-    version (docs at 7.11.3 while the files say 7.11.4a0.dev1): the docs show the last
-    release until the next moves them, which is no drift, and a bump to a development
-    version leaves them there (docs a release behind 1.1 stay at a bump to 1.2.dev0)."""
+    """Whether ``loc`` is Sphinx's release at a final below ``primary``, a development version:
+    the docs show the last release until the next moves them (no drift, left by a dev bump)."""
     copy = maybe_version(loc.value)
     if loc.pattern != _SPHINX_RELEASE or copy is None or copy.is_prerelease:
         return False

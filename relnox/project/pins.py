@@ -1,12 +1,7 @@
-"""Requirements on workspace packages that must follow a new version, rewritten in shape.
-
-A requirement that still admits the new version is left alone. One that does not
-keeps its form: ``acme-core>=0.3.0,<0.4.0`` becomes ``acme-core>=0.4.0,<0.5.0`` for
-0.4.0 (the upper bound keeps its distance from the lower one), ``==0.3.0`` becomes
-``==0.4.0``, ``~=0.3`` becomes ``~=0.4``, and poetry's ``^0.3.0`` / ``~0.3.0``
-become ``^0.4.0`` / ``~0.4.0``. Extras, markers, spacing of the rest of the
-requirement and the number of version segments written are kept.
-"""
+"""Requirements on workspace packages that must follow a new version, rewritten in shape:
+one that still admits it is left alone; ``>=0.3.0,<0.4.0`` becomes ``>=0.4.0,<0.5.0`` for
+0.4.0, and ``==``, ``~=`` and poetry's ``^`` and ``~`` move alike; extras, markers, spacing
+and the number of segments written are kept."""
 
 from __future__ import annotations
 
@@ -60,12 +55,8 @@ def _caret(version: Version, length: int) -> list[int]:
 
 
 def upper_bound(new: Version, upper: Version, lower: Version | None) -> str:
-    """A new exclusive upper bound: same distance from the new lower bound as before.
-
-    A cap at the next major of the old lower bound (``>=0.3,<0.4``, ``>=1.2,<2``) stays
-    at the next major of the new version: a major bump to 1.0.0 gives ``<2.0``, and one
-    to 3.0.0a0 of ``>=3.0.0a0,<3`` (its floor raised already) ``<4``.
-    """
+    """A new exclusive upper bound, as far from the new lower bound as before; a cap at the old
+    floor's next major stays at the new version's (``>=0.3,<0.4`` bumped to 1.0.0: ``<2.0``)."""
     length = len(upper.release)
     width = max(len(lower.release) if lower is not None else 0, length)
     # a floor below the cap's release (not a pre-release of it: ``>=3.0.0a0,<3``, a floor
@@ -202,10 +193,8 @@ def _poetry_range(item: str) -> str:
 
 
 def poetry_specifier(constraint: str) -> str | None:
-    """A poetry constraint (``^3.9``, ``>=3.9,<3.12``) as a PEP 440 specifier.
-
-    ``None`` when it has alternatives (``||``) or does not parse.
-    """
+    """A poetry constraint (``^3.9``, ``>=3.9,<3.12``) as a PEP 440 specifier; ``None`` for
+    alternatives (``||``) or one that does not parse."""
     if "||" in constraint:
         return None
     try:
@@ -322,10 +311,8 @@ def pin_rule(
     req: InternalRequirement,
     releases: Sequence[tuple[Version, str]] | None = None,
 ) -> tuple[str, str]:
-    """How ``req`` follows a new release of its target, and why: ``raise`` (its floor moves
-    to the release), ``keep`` (it stays as written) or ``admit`` (rewritten only when it no
-    longer admits the release); ``[tool.relnox] pin-rule``, else :func:`_history_rule`.
-    ``releases``: the target's last releases (:func:`read_histories`), when read already."""
+    """How ``req`` follows a new release of its target, and why: ``raise``, ``keep`` or ``admit``;
+    ``[tool.relnox] pin-rule``, else :func:`_history_rule` (``releases``: read already)."""
     setting = history_rule(workspace, "pin-rule", PIN_RULES)
     if setting != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
@@ -352,10 +339,8 @@ def pin_rule(
 def _history_rule(
     workspace: Workspace, req: InternalRequirement, releases: Sequence[tuple[Version, str]]
 ) -> tuple[str, str, bool]:
-    """:func:`pin_rule` from ``req``'s own history at ``releases``, its target's last
-    (:func:`~relnox.versions.tag_name.last_releases`), and whether it had one: raised to each of the last two at least
-    is ``raise``; admitting only older releases at the last two (a bot keeps it, or moves it
-    to each release once it is out) is ``keep``."""
+    """:func:`pin_rule` from ``req``'s own history at its target's last ``releases``, and whether
+    it had one: raised at the last two is ``raise``, admitting only older ones ``keep``."""
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     where = _where(workspace, req) if releases else None
     for version, tag in releases:
@@ -456,10 +441,8 @@ def _pep508_arrays(text: str) -> dict[tuple[str | int, ...], tuple[str, ...]]:
 def read_histories(
     workspace: Workspace, reqs: Sequence[InternalRequirement]
 ) -> dict[str, list[tuple[Version, str]]]:
-    """Every file the :func:`pin_rule` of each of ``reqs`` reads, at its target's last
-    releases, asked of git at once (one by one, a bump of 70 dependents made 400 round
-    trips); the rule then answers from what :func:`relnox.tools.git.held` read. Returns each target's last releases
-    (none when the setting decides)."""
+    """Every file the :func:`pin_rule` of ``reqs`` reads at their targets' last releases, asked
+    of git at once (one by one, 70 dependents made 400 round trips); each target's releases."""
     if workspace.config.raw.get("pin-rule", "history") != "history":
         return {}  # the setting decides: no history read
     targets = {req.target for req in reqs}
@@ -492,10 +475,8 @@ def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
 
 
 def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
-    """The lines of :func:`pin_rules`: one per requirement, or (``every`` off, for a
-    listing) requirements under the same rule and reason once when more than 3 share them,
-    the first with the count of the others (a lockstep group's 70 floors on its core are one
-    line, not 70); ``--json`` and ``-v`` name each."""
+    """The lines of :func:`pin_rules`: one per requirement, or (``every`` off) one for more than 3
+    under the same rule and reason, with the count of the others."""
     if every:
         return [f"{req}: pin rule {ruled}" for req, ruled in rules]
     shared: dict[str, list[str]] = {}
@@ -510,9 +491,7 @@ def said_once(rules: list[tuple[str, str]], every: bool = True) -> list[str]:
 
 def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, Package]]:
     """``pkg``'s runtime requirements on packages of ``ws`` that do not admit their version
-    here (``x==0.1.6`` of an ``x`` at 0.1.7), each with the package it names: a release of
-    ``pkg`` would install another build of that package than the one released with it, or
-    none. Packages versioned by git tags (no version to compare yet) are left out."""
+    here, each with the package it names (tag-versioned targets left out)."""
     found = []
     for req in pkg.requirements:
         target = next((p for p in ws.packages if p.name == req.target), None)
@@ -532,10 +511,8 @@ def unadmitted(ws: Workspace, pkg: Package) -> list[tuple[InternalRequirement, P
 
 
 def move_named_pin(text: str, target: str, old: str, new: str) -> str:
-    """``text``, a dependent's version module, with each top-level constant that names
-    ``target`` and a version and holds its exact release ``old``
-    (``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'``, which a check keeps in step with the
-    requirement) set to ``new``; any other constant is left alone."""
+    """``text``, a dependent's version module, with each top-level constant naming ``target`` and
+    a version that holds ``old`` (``_COMPATIBLE_ACME_CORE_VERSION = '2.43.0'``) set to ``new``."""
     stem = re.sub(r"[-_.]+", "_", target).upper()
     constant = rf"[A-Z0-9_]*{re.escape(stem)}_[A-Z0-9_]*VERSION[A-Z0-9_]*"
     pattern = re.compile(
