@@ -55,12 +55,13 @@ _PENDING = re.compile(
 )
 
 
-class _Marked:
-    """What a heading's marker and lines say of its kind."""
-
-    line: int
-    end: int
-    marker: str
+@dataclass(frozen=True)
+class Heading:
+    line: int  # index of the title line
+    end: int  # index of the first line after the heading (after a setext underline)
+    level: int
+    title: str  # without its marks
+    marker: str  # "#"*level for ATX headings, the underline character for setext ones
 
     @property
     def atx(self) -> bool:
@@ -69,26 +70,12 @@ class _Marked:
 
 
 @dataclass(frozen=True)
-class Heading(_Marked):
-    line: int  # index of the title line
-    end: int  # index of the first line after the heading (after a setext underline)
-    level: int
-    title: str
-    marker: str  # "#"*level for ATX headings, the underline character for setext ones
-
-
-@dataclass(frozen=True)
-class Section(_Marked):
+class Section(Heading):
     label: str  # "unreleased" or the (first) version as written (without a leading v)
     heading: str
     body: str  # the text under the heading, stripped
     #: every (package name or None, version) the heading names
     versions: tuple[tuple[str | None, str], ...] = ()
-    line: int = 0  # index of the heading's first line in the file
-    end: int = 0  # index of the first line after the heading
-    marker: str = "##"
-    level: int = 2  # its heading's (:func:`headings`)
-    title: str = ""  # its heading's, without its marks
 
     @property
     def has_entries(self) -> bool:
@@ -454,15 +441,11 @@ def sections(text: str) -> list[Section]:
             releases.append((heading.level, end))
         pairs = () if isinstance(label, str) else label
         section = Section(
+            **vars(heading),
             label=label if isinstance(label, str) else label[0][1],
             heading="\n".join(lines[heading.line : heading.end]).strip(),
             body=_body(lines[heading.end : end], heading.marker),
             versions=pairs,
-            line=heading.line,
-            end=heading.end,
-            marker=heading.marker,
-            level=heading.level,
-            title=heading.title,
         )
         if label == UNRELEASED and inner is not None and not section.has_entries:
             continue  # a title over the releases (``Latest changes``), none of its own

@@ -223,17 +223,15 @@ def _outside_pins(
         return []
     path = rel(pkg.pyproject, top)
     said = git.show_files(top, [(tag, path) for _, tag in last])
-    pins = []
-    for line, found in lines.items():
-        if (
-            all(
-                old is not None and _pin_at(line, found, version) in old
-                for old, (version, _) in zip(said, last, strict=True)
-            )
-            and (place := _saying(pkg.pyproject, line, pkg.version)) is not None
-        ):
-            pins.append((found["name"], place))
-    return pins
+    return [
+        (found["name"], place)
+        for line, found in lines.items()
+        if all(
+            old is not None and _pin_at(line, found, version) in old
+            for old, (version, _) in zip(said, last, strict=True)
+        )
+        and (place := _saying(pkg.pyproject, line, pkg.version)) is not None
+    ]
 
 
 def _pin_at(line: str, found: re.Match[str], version: Version) -> str:

@@ -117,10 +117,7 @@ def _split_clauses(region: str, where: str) -> tuple[list[tuple[str, str]], str]
     """``">=1.0, <2"`` -> ``[(">=", "1.0"), ("<", "2")]`` and the separator used."""
     separator = ", " if ", " in region else ","
     clauses = []
-    for raw in region.split(","):
-        item = raw.strip()
-        if not item:
-            continue
+    for item in filter(None, (raw.strip() for raw in region.split(","))):
         try:
             spec = Specifier(item)
         except InvalidSpecifier:
