@@ -13,8 +13,6 @@ from packaging.utils import canonicalize_name
 
 from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
 from relnox.paths import rel
-from relnox.project.changelog import sections
-from relnox.project.towncrier import news_file
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_name import last_releases
@@ -92,6 +90,8 @@ def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
     """Whether the changelog at ``path`` is another package's: its release headings name
     packages outside ``pkg``'s lockstep group and none in it, or (naming none) their
     versions are another's releases and none is ``pkg``'s."""
+    from relnox.project.changelog import sections
+
     group = workspace.group_of(pkg)
     others = [q for q in workspace.packages if q.name not in {g.name for g in group}]
     try:
@@ -115,6 +115,8 @@ def changelog_in(directory: Path, config: Config) -> Path:
     the configured default (the name a new one gets)."""
     if config.changelog_set:
         return directory / config.changelog
+    from relnox.project.towncrier import news_file
+
     if (written := news_file(directory)) is not None:
         return written
     found = _listed_changelog(directory, docs=False)
@@ -212,6 +214,8 @@ _SERIES_PAGE = re.compile(
 
 def _has_releases(path: Path) -> bool:
     """Whether ``path`` has a release or Unreleased heading."""
+    from relnox.project.changelog import sections
+
     try:
         return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
     except OSError:

@@ -17,7 +17,6 @@ from packaging.utils import canonicalize_name
 from relnox.config import DEFAULT_CHANGELOG_HEADING, Config, load_config
 from relnox.errors import ConfigError, RelnoxError, path_error, shortlist
 from relnox.paths import rel as relpath
-from relnox.project.changelog import check_heading
 from relnox.project.members import (
     NOTES_SHOWN,
     Targets,
@@ -79,6 +78,8 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
     config = load_config(root_pyproject, table(doc or {}, "tool", "relnox"))
     if config.changelog_heading != DEFAULT_CHANGELOG_HEADING:
+        from relnox.project.changelog import check_heading
+
         check_heading(root_pyproject, config.changelog_heading)
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     tests: list[Path] = []  # projects a scan leaves in directories named for tests
