@@ -361,6 +361,4 @@ def _main_line(
     root = [p.directory for p in released] == [workspace.root]
     if not root and (len(line) < 2 or len(line) == len(released)):
         return None  # one package, or all of them: the rules above decide
-    if not line or len(new) != 1 or len(tags) != 1:
-        return None
-    return new.pop(), tags.pop()
+    return (new.pop(), tags.pop()) if line and len(new) == 1 and len(tags) == 1 else None

@@ -24,9 +24,7 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
     relative = os.path.relpath(path, top).replace(os.sep, "/")
     if relative == ".":
         return ""
-    if relative.startswith("../") or relative == "..":
-        return None
-    return relative
+    return None if relative.startswith("../") or relative == ".." else relative
 
 
 def _specs(

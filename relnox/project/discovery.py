@@ -24,8 +24,9 @@ from relnox.project.members import (
     local_references,
     member_dirs,
     nested,
-    outside,
+    no_members,
     outside_members,
+    projects_below,
     released_by_evidence,
     required_by,
     test_dirs_note,
@@ -90,7 +91,8 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             "run relnox from the repository root or pass --root"
         )
     explicit = config.packages is not None
-    others = [] if explicit or listing is None else outside(root, dirs, tests, read)
+    scan = [] if explicit or listing is None else projects_below(root, tests=tests, read=read)
+    others = no_members(scan, dirs)  # the projects below that are no member
     # a workspace below the root: its members are looked at as projects inside a package are
     workspaces = [] if explicit else workspaces_below(root, [*dirs, *others], read)
     # a project in a folder named for tests too: its releases' history can say it is released

@@ -44,7 +44,7 @@ def member_dirs(
     """The member directories the globs name, and the matches that cannot be read (``tests``:
     where a scan adds the projects it leaves in directories named for tests)."""
     if doc is None:  # no root pyproject.toml: every project below the root
-        return _projects_below(root, tests=tests, read=read), []
+        return projects_below(root, tests=tests, read=read), []
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -148,7 +148,7 @@ def _for_tests(name: str) -> bool:
     return test_suite(name) or re.split(r"[-_.]", name.lower())[0] in ("test", "tests", "testdata")
 
 
-def _projects_below(
+def projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
@@ -169,7 +169,7 @@ def _projects_below(
                     tests += (
                         [child]
                         if is_project_dir(child)
-                        else _projects_below(child, left, tests, read)
+                        else projects_below(child, left, tests, read)
                     )
                 if name.startswith((".", "_")) or name in _NOT_PROJECTS or "venv" in name:
                     continue  # private, of docs, examples, builds or a virtualenv
@@ -251,14 +251,6 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def outside(
-    root: Path, dirs: Sequence[Path], tests: list[Path] | None = None, read: Read = project_doc
-) -> list[Path]:
-    """The projects up to three levels below ``root`` that are no member (``tests``: as for
-    :func:`member_dirs`)."""
-    return _no_members(_projects_below(root, depth=3, tests=tests, read=read), dirs)
-
-
 def nested(root: Path, dirs: Sequence[Path], read: Read = project_doc) -> list[Path]:
     """The projects inside the packages of ``dirs`` but the root's, up to three levels below
     ``root``."""
@@ -269,11 +261,11 @@ def nested(root: Path, dirs: Sequence[Path], read: Read = project_doc) -> list[P
         except ValueError:
             continue
         if directory != root and depth >= 1:
-            found += _projects_below(directory, depth, read=read)
-    return _no_members(found, dirs)
+            found += projects_below(directory, depth, read=read)
+    return no_members(found, dirs)
 
 
-def _no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
+def no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
     """Those of ``found`` that are no member, nor a link to another directory's project."""
     members = {d.resolve() for d in dirs}
     return [d for d in found if d.resolve() not in members and not _linked_elsewhere(d)]
@@ -431,7 +423,7 @@ def test_dirs_note(
     fixtures, most often), so that none is left out unsaid; ``None`` where there is none."""
     shown = [
         f"{d.relative_to(root).as_posix()} ({name})"
-        for d, _, name in _packages(_no_members(tests, dirs), read)
+        for d, _, name in _packages(no_members(tests, dirs), read)
         if VALID_NAME.fullmatch(name)
     ]
     if not shown:

@@ -256,8 +256,7 @@ def _equal_copies(
             elif version in [m["version"] for m in re.finditer(_PACKAGE_VERSION, text)]:
                 found.append(VersionLocation(path, "pattern", version, pattern=_PACKAGE_VERSION))
     tops = _names(directory)
-    pattern_files = [(MANIFEST, _RELEASE_PLEASE_ROOT, False)]
-    pattern_files += [(CITATION, _CITATION_VERSION, False)]
+    pattern_files = [(MANIFEST, _RELEASE_PLEASE_ROOT, False), (CITATION, _CITATION_VERSION, False)]
     folders = sorted(top for top in tops or () if not top.startswith("."))
     pattern_files += [
         (f"{top}/{name}", _SPHINX_RELEASE, True) for top in folders for name in SPHINX_CONF

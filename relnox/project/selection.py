@@ -58,16 +58,12 @@ def select_packages(
         wanted |= {
             q.name for p in workspace.packages if p.name in wanted for q in workspace.group_of(p)
         }
-        found = Selection(_in_order(workspace, wanted))
+        found = Selection(tuple(p for p in workspace.packages if p.name in wanted))
     named = {workspace.get(n).name for n in names}
     left = {k: v for k, v in left_out(workspace).items() if k not in named}
     kept = tuple(p for p in found.packages if p.name not in left)
     notes = [left[p.name] for p in found.packages if p.name in left]
     return Selection(kept, (*found.notes, *notes))
-
-
-def _in_order(workspace: Workspace, wanted: set[str]) -> tuple[Package, ...]:
-    return tuple(p for p in workspace.packages if p.name in wanted)
 
 
 def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
@@ -111,7 +107,7 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
                 f"bumped without {', '.join(missing)}; pass {everyone} (or give {pkg.name} "
                 "its own tag-format)"
             )
-    packages = _in_order(workspace, wanted)
+    packages = tuple(p for p in workspace.packages if p.name in wanted)
     if changed:
         moved = set(changed_packages(workspace))
         packages = tuple(p for p in packages if any(q.name in moved for q in workspace.group_of(p)))
