@@ -46,16 +46,6 @@ def _body(selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]) 
     return "\n\n" + "\n".join(f"{p.name} {versions[p.name][1]}" for p in selected)
 
 
-def _message(template: str, fields: Mapping[str, str]) -> str:
-    try:
-        return template.format(**fields)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(
-            f"commit message template {template!r} is invalid ({exc!r}); use only "
-            "{summary} and {version}, e.g. 'Release {summary}'"
-        ) from None
-
-
 def git_plan(plan: BumpPlan, selected: Sequence[Package], options: BumpOptions) -> None:
     """The bump's git actions (add, commit, tags, push), after every git precondition."""
     vcs = [p for p in selected if p.bumped_by_tag]
@@ -227,7 +217,14 @@ def _git_actions(
     """add and commit the edits, make the tags, push: in that order."""
     workspace, sign = plan.workspace, options.sign
     fields = _summary(selected, plan.versions)
-    text = _message(options.message or workspace.config.commit_message, fields)
+    template = options.message or workspace.config.commit_message
+    try:
+        text = template.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"commit message template {template!r} is invalid ({exc!r}); use only "
+            "{summary} and {version}, e.g. 'Release {summary}'"
+        ) from None
     text += "" if options.message else _body(selected, plan.versions)
     if options.commit and plan.edits and plan.repo is not None:
         paths = [relative(edit.path, plan.repo) for edit in plan.edits]
