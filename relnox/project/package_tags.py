@@ -80,25 +80,19 @@ def read_tags(workspace: Workspace) -> Workspace:
                 f"{pkg.pyproject}: the version comes from git tags and this shallow clone has "
                 "none of them; run git fetch --unshallow --tags"
             )
-        if error is None:
-            packages.append(_tag_version(pkg))
-        else:
+        if error is not None:
             broken.append(Broken(pkg.directory, pkg.name, error))
+        elif fact.reachable is not None:
+            evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
+            if fact.highest is not None and fact.highest > fact.reachable:
+                evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
+            packages.append(replace(pkg, version=str(fact.reachable), evidence=evidence))
+        elif fact.highest is not None:
+            evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
+            packages.append(replace(pkg, version=str(fact.highest), evidence=evidence))
+        else:
+            packages.append(replace(pkg, evidence=f"{pkg.evidence}; no release tag yet"))
     return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
-
-
-def _tag_version(pkg: Package) -> Package:
-    fact = pkg.tags
-    assert fact is not None
-    if fact.reachable is not None:
-        evidence = f"{pkg.evidence}; {fact.reachable} from tag {fact.reachable_tag}"
-        if fact.highest is not None and fact.highest > fact.reachable:
-            evidence += f" (tag {fact.highest_tag}, {fact.highest}, is on another branch)"
-        return replace(pkg, version=str(fact.reachable), evidence=evidence)
-    if fact.highest is not None:
-        evidence = f"{pkg.evidence}; no tag of it on this branch, highest is {fact.highest_tag}"
-        return replace(pkg, version=str(fact.highest), evidence=evidence)
-    return replace(pkg, evidence=f"{pkg.evidence}; no release tag yet")
 
 
 def _without_passed_copies(pkg: Package) -> Package:
