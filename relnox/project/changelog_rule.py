@@ -30,14 +30,13 @@ def changelog_kept(
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
-    of_path = (p for p in released if changelog_of(workspace, p) == path)
-    for pkg in of_path:
+    for pkg in (p for p in released if changelog_of(workspace, p) == path):
         tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)]
         if len(tags) < 3:
             continue
         # the release commit of each but the oldest left it, there at the release
-        version_file = pkg.primary.path if pkg.primary else None
-        edits = release_edits(workspace.root, version_file, (path,), tags)
+        primary = pkg.primary.path if pkg.primary else None
+        edits = release_edits(workspace.root, primary, (path,), tags)
         if not all(edit is not None and not edit for edit in edits):
             return None
         return (
