@@ -93,8 +93,7 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
     """Ask each bumped package's backend for its version on the tree as the bump left it
     (``tagged``: once the tags are made); another version stops the bump (then undone)."""
     for name, (_, new) in plan.versions.items():
-        pkg = plan.workspace.get(name)
-        if pkg.vcs_versioned != tagged or pkg.stamped:
+        if (pkg := plan.workspace.get(name)).vcs_versioned != tagged or pkg.stamped:
             continue  # a placeholder stamped at build time says the new version nowhere
         if tagged and plan.workspace.tag_for(pkg, new) not in plan.tags:
             continue  # no tag of its made: nothing gives it the new version yet

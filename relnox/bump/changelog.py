@@ -51,8 +51,7 @@ def release_changelog(
 ) -> str | None:
     """``text`` with a release heading for its Unreleased entries (``retitle``: in place of
     the Unreleased heading), compare links moved."""
-    unreleased = find_section(text, UNRELEASED)
-    if unreleased is None:
+    if (unreleased := find_section(text, UNRELEASED)) is None:
         return None
     eol = line_end(text)
     lines = text.splitlines(keepends=True)
@@ -238,8 +237,7 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 def release_headless(text: str, title: str, day: date) -> str | None:
     """``text`` with a heading for ``title`` over the list above the newest release."""
-    found = sections(text)
-    if not found or found[0].label == UNRELEASED:
+    if not (found := sections(text)) or found[0].label == UNRELEASED:
         return None
     newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):

@@ -55,8 +55,7 @@ def release_links(text: str, title: str, tag: str) -> str:
         added = f"{eol}{_define(unreleased, title)}{unreleased['gap']}{url}" if url else ""
         line = f"{moved}{unreleased['trail']}{added}{unreleased['eol']}"
         return text[: unreleased.start()] + line + text[unreleased.end() :]
-    newest = _newest(linked)
-    if url is None or newest is None:
+    if url is None or (newest := _newest(linked)) is None:
         return text
     line = f"{_define(newest, title)}{newest['gap']}{url}{newest['eol'] or line_end(text)}"
     if linked[0] is newest:  # newest first: the new one above it

@@ -48,8 +48,7 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
     """Why pre-release ``title`` leaves the Unreleased section open, or ``None`` when it
     gets its section: ``[tool.relnox] changelog-pre-releases`` decides; unset, a changelog
     whose release sections are all final releases keeps its entries for the final one."""
-    version = maybe_version(title)
-    if version is not None and version.local:
+    if (version := maybe_version(title)) is not None and version.local:
         return (
             f"the Unreleased entries stay for the release, not {title}'s section (a local "
             "version marks development; no index takes it as a release)"
@@ -256,8 +255,7 @@ def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
     became 1.3.0's)."""
     released = pkg.tags.released if pkg.tags else frozenset()
     pres = {v.release for v in released if v.pre is not None and v.dev is None}
-    finals = [v for v in released if not v.is_prerelease and v.release in pres]
-    if not finals:
+    if not (finals := [v for v in released if not v.is_prerelease and v.release in pres]):
         return False
     last = max(finals)
     top = git.toplevel(workspace.root)
@@ -270,8 +268,7 @@ def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
     """The title of one section for ``released``: each package and its version, or, for
     many packages at one version, that version alone (70 names are no heading)."""
-    new = {versions[p.name][1] for p in released}
-    if len(released) >= MANY and len(new) == 1:
+    if len(released) >= MANY and len(new := {versions[p.name][1] for p in released}) == 1:
         return new.pop()
     return ", ".join(f"{p.name} {versions[p.name][1]}" for p in released)
 

@@ -64,8 +64,7 @@ def route_changelog(
 ) -> Routed | None:
     """``text`` with each release's entries moved to its own section; ``None`` without an
     Unreleased section (``everyone``: the workspace's packages, whose scopes stay put)."""
-    unreleased = next((s for s in sections(text) if s.label == UNRELEASED), None)
-    if unreleased is None:
+    if (unreleased := next((s for s in sections(text) if s.label == UNRELEASED), None)) is None:
         return None
     eol = line_end(text)
     lines = text.splitlines(keepends=True)

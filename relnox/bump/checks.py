@@ -196,8 +196,7 @@ def _tag_annotations(
         if workspace.carrier(pkg, tagged) is not None:
             continue  # released under that package's tag, as its releases were
         new = plan.versions[pkg.name][1]
-        name = workspace.tag_for(pkg, new)
-        if name in annotations:
+        if (name := workspace.tag_for(pkg, new)) in annotations:
             continue
         git.check_tag_name(root, name)
         if git.tag_exists(root, name):

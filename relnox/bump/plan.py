@@ -68,8 +68,7 @@ def _made_already(
     """Whether another package's edit of the same file already made this one (one line
     read two ways); ``shared``: the places planned so far, by file."""
     path = Path(os.path.normpath(loc.path))
-    others = [(place, by) for place, by in shared.get(path, ()) if by[0] != name]
-    if not others:
+    if not (others := [(place, by) for place, by in shared.get(path, ()) if by[0] != name]):
         return False
     files.get(loc.path)  # read once; then the file as it was read, with only this edit
     try:

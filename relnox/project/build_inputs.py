@@ -40,8 +40,7 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
     found: list[Path] = []
     todo = [manifest.resolve()]
     while todo:
-        current = todo.pop()
-        if current.parent in found or not current.is_file():
+        if (current := todo.pop()).parent in found or not current.is_file():
             continue
         found.append(current.parent)
         doc = read_or_empty(current)

@@ -21,8 +21,7 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
     if not entry or entry.startswith(":") or any(c in entry for c in "*?[\\"):
         return None
     path = os.path.normpath(os.path.join(root, entry))
-    relative = os.path.relpath(path, top).replace(os.sep, "/")
-    if relative == ".":
+    if (relative := os.path.relpath(path, top).replace(os.sep, "/")) == ".":
         return ""
     return None if relative.startswith("../") or relative == ".." else relative
 
@@ -152,8 +151,7 @@ def changes(
         return None
     refs = list(dict.fromkeys(bases.values()))
     parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
-    resolved = parsed.output.split()
-    if not parsed.ok or len(resolved) != len(refs):
+    if not parsed.ok or len(resolved := parsed.output.split()) != len(refs):
         return None
     commit_of = dict(zip(refs, resolved, strict=True))
     every = list(dict.fromkeys(resolved))

@@ -176,8 +176,7 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     while end < len(lines) and (option := _OPTION.match(lines[end])) is not None:
         options[option["name"]] = option["value"]
         end += 1
-    version = options.get("version", "")
-    if not version or " " in version:
+    if not (version := options.get("version", "")) or " " in version:
         return None
     released = options.get("released")
     title = f"{version} ({released})" if released else version
@@ -210,8 +209,7 @@ _ALONE = re.compile(r"v?\d+(?:\.\d+)+[0-9A-Za-z.+-]*")
 
 def _entry_title(lines: list[str], index: int) -> bool:
     """Whether ``lines[index]`` is the line of a release over its indented entries."""
-    line = lines[index]
-    if not line.strip() or line[:1].isspace():
+    if not (line := lines[index]).strip() or line[:1].isspace():
         return False
     if _ALONE.fullmatch(line) and _version(line) is not None:
         after = next((later for later in lines[index + 1 :] if later.strip()), "")
@@ -249,8 +247,7 @@ _CHANGES_LINE = re.compile(
 
 def underlines(line: str, title: str) -> re.Match[str] | None:
     """``line`` as the underline of ``title``, if it is one."""
-    under = UNDERLINE.match(line)
-    if under is None or under["char"] in _ANY_LENGTH:
+    if (under := UNDERLINE.match(line)) is None or under["char"] in _ANY_LENGTH:
         return under
     return under if len(line.rstrip()) >= len(title.strip()) else None
 
@@ -303,8 +300,7 @@ def _release(title: str) -> bool:
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
     led = len(_unled(words)) < len(words)
-    words = _unled(words)
-    if not words:
+    if not (words := _unled(words)):
         return None
     if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
         return None  # a numbered step of a guide
@@ -360,8 +356,7 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
 def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     """A heading's release label: ``"unreleased"``, the (name, version) pairs, or ``None``."""
     title = _LINK_TARGET.sub("]", title.strip())
-    words = title.split()
-    if not words:
+    if not (words := title.split()):
         return None
     if (between := _CHANGES_FROM.match(title)) is not None:
         version = _version(between["new"])
@@ -380,8 +375,7 @@ def parse_title(title: str) -> tuple[tuple[str | None, str], ...] | str | None:
     pairs: list[tuple[str | None, str]] = []
     for part in re.split(r",|\s(?:and|&)\s", core):
         words = part.split()
-        pair = _pair(words, first=not pairs)
-        if pair is None:
+        if (pair := _pair(words, first=not pairs)) is None:
             break
         pairs.append(pair)
         if not words[-1].strip(_PUNCTUATION).endswith(pair[1]):
@@ -415,8 +409,7 @@ def sections(text: str) -> list[Section]:
     result = []
     releases: list[tuple[int, int]] = []  # each release section's level and end
     for position, heading in enumerate(found):
-        label = parse_title(heading.title)
-        if label is None:
+        if (label := parse_title(heading.title)) is None:
             continue
         end = next(
             (later.line for later in found[position + 1 :] if later.level <= heading.level),
@@ -515,8 +508,7 @@ _PENDING_TAIL = re.compile(
 
 def pending_heading(text: str, version: str) -> int | None:
     """The line index of ``version``'s heading when it says it is not released yet."""
-    section = find_section(text, version)
-    if section is None or section.label == UNRELEASED:
+    if (section := find_section(text, version)) is None or section.label == UNRELEASED:
         return None
     line = text.splitlines()[section.line]
     return section.line if _PENDING_TAIL.search(line) else None
@@ -542,8 +534,7 @@ def released_heading(line: str) -> str:
 
 def dated_status(line: str, day: str) -> str:
     """A :func:`pending_status` line released on ``day``, in its own case and emphasis."""
-    match = _PENDING.match(line)
-    if match is None:
+    if (match := _PENDING.match(line)) is None:
         return line
     if match.group("said") is not None:  # Released: Not yet. -> Released: 2026-01-01
         tail = match.group("tail").lstrip(".:")

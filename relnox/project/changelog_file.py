@@ -60,8 +60,7 @@ def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path
     release commits each wrote ``shared`` and none ``own``; ``None`` where history says nothing."""
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
-    tags = tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))
-    if len(tags) < 3:
+    if len(tags := tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))) < 3:
         return None
     version = pkg.primary.path if pkg.primary else None
     if not _wrote_shared(workspace.root, version, own, shared, tags):
@@ -119,8 +118,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
     if (written := news_file(directory)) is not None:
         return written
-    found = _listed_changelog(directory, docs=False)
-    if found is not None and _has_releases(found):
+    if (found := _listed_changelog(directory, docs=False)) is not None and _has_releases(found):
         return found
     try:  # in lower case: a file system may ignore it
         tops: frozenset[str] | None = frozenset(name.lower() for name in os.listdir(directory))
@@ -168,8 +166,7 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
     except OSError:  # cannot be listed but may be read
         names = [] if docs else [n for n in (*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES)]
     for name in sorted(names, key=lambda n: (_ORDER[n.lower()], n not in CHANGELOG_NAMES)):
-        path = folder / name
-        if not path.is_file():
+        if not (path := folder / name).is_file():
             continue
         if (docs or name.lower() in _NOTES) and not _has_releases(path):
             continue
@@ -201,8 +198,7 @@ def _notes_page(folder: Path) -> Path | None:
             pages = []
         newest = sorted(pages, key=lambda m: int(m["series"]))[-1:]
         for page in ("index.md", "index.rst", *(m.string for m in newest)):
-            path = folder / name / page
-            if path.is_file() and _has_releases(path):
+            if (path := folder / name / page).is_file() and _has_releases(path):
                 return path
     return None
 

@@ -25,14 +25,12 @@ def changelog_kept(
     """Why the bump leaves ``path`` as it is, or ``None`` when it edits it: by default, left
     when the release commits of the last three releases of the first of ``released`` whose
     changelog it is left it, there at each."""
-    rule = history_rule(workspace, "changelog-edit", RULES)
-    if rule == "keep":
+    if (rule := history_rule(workspace, "changelog-edit", RULES)) == "keep":
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):
         return None
     for pkg in (p for p in released if changelog_of(workspace, p) == path):
-        tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)]
-        if len(tags) < 3:
+        if len(tags := [tag for _, tag in last_releases(pkg, workspace.tag_format)]) < 3:
             continue
         # the release commit of each but the oldest left it, there at the release
         primary = pkg.primary.path if pkg.primary else None

@@ -38,11 +38,9 @@ def changes(directory: Path, top: Path | None = None) -> Changes | None:
 
 def _configured(directory: Path) -> Changes | None:
     for name in CONFIG_NAMES:
-        config = directory / name
-        if not config.is_file():
+        if not (config := directory / name).is_file():
             continue
-        text = text_or_none(config)
-        if text is None:  # unreadable or not UTF-8: no set-up to follow
+        if (text := text_or_none(config)) is None:  # unreadable or not UTF-8: no set-up to follow
             return None
         where = inside(
             directory,

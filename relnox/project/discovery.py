@@ -259,8 +259,7 @@ def _without_placeholders(workspace: Workspace, scanned: bool) -> Workspace:
     local version (not a ``+dev`` label) unless ``[tool.relnox] packages`` lists it."""
 
     def why(pkg: Package) -> str | None:
-        version = maybe_version(pkg.version)
-        if version is None or pkg.vcs_versioned:
+        if (version := maybe_version(pkg.version)) is None or pkg.vcs_versioned:
             return None
         if scanned and pkg.released is None and not any(version.release) and not version.epoch:
             return f"it is at {pkg.version}, no tag released it and no file declares it"

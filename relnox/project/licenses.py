@@ -26,8 +26,7 @@ def stated_license(directories: tuple[Path, ...]) -> tuple[str, Path] | None:
     ``None`` when its text is none of :data:`_TEXTS` (a GPL's version is not guessed)."""
     for directory in directories:
         for name in LICENSE_FILES:
-            path = directory / name
-            if not path.is_file():
+            if not (path := directory / name).is_file():
                 continue
             try:
                 text = read_bytes(path)[:8192].decode("utf-8", "replace")

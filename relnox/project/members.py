@@ -273,8 +273,7 @@ def no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
 
 def _linked_elsewhere(directory: Path) -> bool:
     """Whether ``directory``'s pyproject.toml is a link to another directory's."""
-    pyproject = directory / "pyproject.toml"
-    if not pyproject.is_symlink():
+    if not (pyproject := directory / "pyproject.toml").is_symlink():
         return False
     try:
         return pyproject.resolve().parent != directory.resolve()

@@ -67,11 +67,8 @@ def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
             for d in sorted(dirs)
             if rel_depth < depth and not d.startswith((".", "__")) and d not in _MESON_SKIP
         ]
-        if "meson.build" not in files:
-            continue
         base = Path(here)
-        text = text_or_none(base / "meson.build")
-        if text is None:
+        if "meson.build" not in files or (text := text_or_none(base / "meson.build")) is None:
             continue
         for call in text.split("install_sources(")[1:]:
             found += _installed_top(base, call)
@@ -150,18 +147,17 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
     pdm_build = table(doc, "tool", "pdm", "build")
     pdm_includes = pdm_build.get("includes")
     package_dir = pdm_build.get("package-dir")
-    if isinstance(pdm_includes, list):
-        for item in pdm_includes:
-            if isinstance(item, str) and "*" not in item:
-                path = directory / item.rstrip("/")
-                if isinstance(package_dir, str) and path == directory / package_dir.rstrip("/"):
-                    found += sorted(
-                        child.stem if child.suffix == ".py" else child.name
-                        for child in (path.iterdir() if path.is_dir() else ())
-                        if (child / "__init__.py").is_file() or child.suffix == ".py"
-                    )
-                elif (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
-                    found.append(path.stem if path.suffix == ".py" else path.name)
+    for item in pdm_includes if isinstance(pdm_includes, list) else ():
+        if isinstance(item, str) and "*" not in item:
+            path = directory / item.rstrip("/")
+            if isinstance(package_dir, str) and path == directory / package_dir.rstrip("/"):
+                found += sorted(
+                    child.stem if child.suffix == ".py" else child.name
+                    for child in (path.iterdir() if path.is_dir() else ())
+                    if (child / "__init__.py").is_file() or child.suffix == ".py"
+                )
+            elif (path / "__init__.py").is_file() or path.suffix == ".py" or path.is_dir():
+                found.append(path.stem if path.suffix == ".py" else path.name)
     sk_packages = table(doc, "tool", "scikit-build", "wheel").get("packages")
     if isinstance(sk_packages, list):
         found += [Path(p.rstrip("/")).name for p in sk_packages if isinstance(p, str)]
@@ -236,13 +232,13 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
             children = sorted((directory / str(base)).iterdir())
         except OSError:
             continue
-        for child in children:
-            if (
-                (child / "__init__.py").is_file()
-                and fnmatch.fnmatchcase(child.name, first)
-                and not any(fnmatch.fnmatchcase(child.name, e) for e in excludes)
-            ):
-                found.append(child.name)
+        found += [
+            child.name
+            for child in children
+            if (child / "__init__.py").is_file()
+            and fnmatch.fnmatchcase(child.name, first)
+            and not any(fnmatch.fnmatchcase(child.name, e) for e in excludes)
+        ]
     return found
 
 

@@ -119,8 +119,7 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     (which is ``pkg``'s)."""
     if pkg.primary is None:
         return []
-    finals = last_releases(pkg, workspace.tag_format)
-    if len(finals) < 2:
+    if len(finals := last_releases(pkg, workspace.tag_format)) < 2:
         return []
     for version, tag in finals:
         if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
@@ -131,8 +130,7 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
 def _at_last(version: str, last: Version) -> bool:
     """Whether ``version`` is the ``last`` release, the development toward it or a later one, or
     a candidate above it no tag released yet: not a maintenance line below it."""
-    parsed = maybe_version(version)
-    if parsed is not None and parsed.dev is None and parsed > last:
+    if (parsed := maybe_version(version)) is not None and parsed.dev is None and parsed > last:
         return True
     if parsed is None or parsed.dev is None:
         return same_version(version, str(last))

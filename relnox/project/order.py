@@ -19,8 +19,7 @@ def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
     def reaches(start: str, goal: str) -> bool:
         seen, todo = set(), [start]
         while todo:
-            name = todo.pop()
-            if name == goal:
+            if (name := todo.pop()) == goal:
                 return True
             if name not in seen:
                 seen.add(name)

@@ -347,8 +347,7 @@ def _tool_copies(
         return []
     found: list[tuple[VersionLocation, ToolFiles]] = []
     for current, files in ((current_version, tool_files), *READERS):
-        copy = current(directory, doc)
-        if copy is None or maybe_version(copy.value) != primary:
+        if (copy := current(directory, doc)) is None or maybe_version(copy.value) != primary:
             continue
         place = (copy.path, copy.key, copy.pattern)
         if all((k.path, k.key, k.pattern) != place for k in [*known, *(c for c, _ in found)]):

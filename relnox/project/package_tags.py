@@ -100,8 +100,7 @@ def _without_passed_copies(pkg: Package) -> Package:
     below one its tags released, itself below the package's (docs at 0.6.1 while 0.8.1 was
     released and the files say 1.0.0a2), is none its releases move; no drift, no bump edits it."""
     released = pkg.tags.released if pkg.tags is not None else frozenset()
-    current = maybe_version(pkg.version)
-    if not pkg.drift or not released or current is None:
+    if not pkg.drift or not released or (current := maybe_version(pkg.version)) is None:
         return pkg
     passed = [
         loc

@@ -172,8 +172,7 @@ def _tight(constraint: str) -> str:
 
 def _poetry_range(item: str) -> str:
     """One poetry constraint (no ``||``) as a PEP 440 specifier."""
-    item = item.strip()
-    if item in ("", "*"):
+    if (item := item.strip()) in ("", "*"):
         return ""
     if item[0] in "^~" and not item.startswith("~="):
         version = Version(item[1:].strip())
@@ -310,8 +309,7 @@ def pin_rule(
 ) -> tuple[str, str]:
     """How ``req`` follows a new release of its target, and why: ``raise``, ``keep`` or ``admit``;
     ``[tool.relnox] pin-rule``, else :func:`_history_rule` (``releases``: read already)."""
-    setting = history_rule(workspace, "pin-rule", PIN_RULES)
-    if setting != "history":
+    if (setting := history_rule(workspace, "pin-rule", PIN_RULES)) != "history":
         return setting, f"[tool.relnox] pin-rule = {setting!r}"
     if releases is None:
         releases = last_releases(workspace.get(req.target), workspace.tag_format)

@@ -87,8 +87,7 @@ def is_project_dir(directory: Path) -> bool:
 
 def project_doc(directory: Path) -> dict[str, Any]:
     """The directory's pyproject.toml with hatch.toml's settings; empty for a bare setup.py."""
-    path = directory / "pyproject.toml"
-    if not path.exists() and (directory / "setup.py").is_file():
+    if not (path := directory / "pyproject.toml").exists() and (directory / "setup.py").is_file():
         return {}
     return with_hatch_toml(directory, load_toml(path))
 
@@ -371,8 +370,7 @@ _CHAINED = re.compile(
 def _search_hint(path: Path, name: str) -> str:
     """The ``version-files`` entry that reads ``path``: a ``search`` made from a line that
     assigns a version among other names (``tag = version = "17.1"``), else the template."""
-    match = _CHAINED.search(text_or_none(path) or "")
-    if match is None:
+    if (match := _CHAINED.search(text_or_none(path) or "")) is None:
         return '{ path = "...", search = "...{version}..." }'
     line = match.group("line")
     start, end = match.span("version")

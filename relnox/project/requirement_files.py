@@ -43,8 +43,7 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
 def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
     """A setup.cfg project's ``[options] install_requires`` and ``[options.extras_require]``,
     one a line; ``key``: section, option and the line's index."""
-    cfg = setup_cfg(directory)
-    if not cfg:
+    if not (cfg := setup_cfg(directory)):
         return
     own = reqs.own or canonicalize_name(cfg.get("metadata", {}).get("name", ""))
     sections = [("options", "install_requires", False)]
@@ -52,8 +51,7 @@ def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
         ("options.extras_require", extra, True) for extra in cfg.get("options.extras_require", {})
     ]
     for section, option, optional in sections:
-        value = cfg.get(section, {}).get(option, "")
-        if value.strip().startswith("file:"):
+        if (value := cfg.get(section, {}).get(option, "")).strip().startswith("file:"):
             continue
         for index, line in enumerate(value.splitlines()):
             _line(reqs, own, line, directory / "setup.cfg", (section, option, index), optional)
@@ -78,8 +76,7 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
 
     own = reqs.own or canonicalize_name(setup_py_name(directory) or "")
     for name, text, optional in _setup_py_items(directory):
-        target = canonicalize_name(name)
-        if target not in reqs.names or target == own:
+        if (target := canonicalize_name(name)) not in reqs.names or target == own:
             continue
         usable = text is not None and requirement_target(text) == target
         where = directory / "setup.py"

@@ -24,21 +24,18 @@ class Fragments:
 
 def _settings(directory: Path) -> Mapping[str, Any] | None:
     """scriv's settings in ``directory``: ``[tool.scriv]``, else a ``[scriv]`` section."""
-    found = table(read_or_empty(directory / "pyproject.toml"), "tool", "scriv")
-    if found:
+    if found := table(read_or_empty(directory / "pyproject.toml"), "tool", "scriv"):
         return found
     for name in ("setup.cfg", "tox.ini", f"{DEFAULT_DIRECTORY}/scriv.ini"):
         # missing, unreadable, not UTF-8 or not INI: not scriv's
-        sections = ini_sections(text_or_none(directory / name) or "") or {}
-        if "scriv" in sections:
+        if "scriv" in (sections := ini_sections(text_or_none(directory / name) or "") or {}):
             return sections["scriv"]
     return None
 
 
 def fragments(directory: Path) -> Fragments | None:
     """The scriv set-up configured in ``directory``, with its fragments."""
-    settings = _settings(directory)
-    if settings is None:
+    if (settings := _settings(directory)) is None:
         return None
     where = inside(directory, str(settings.get("fragment_directory") or DEFAULT_DIRECTORY))
     suffix = "." + str(settings.get("format") or "rst").strip().lower()

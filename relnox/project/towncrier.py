@@ -26,8 +26,7 @@ class News:
 
 def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
     for name in ("towncrier.toml", "pyproject.toml"):
-        path = directory / name
-        if not path.is_file():
+        if not (path := directory / name).is_file():
             continue
         try:
             section = table(load_toml(path), "tool", "towncrier")

@@ -46,8 +46,7 @@ def _shown(value: Any) -> str:
 def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
     """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong."""
     for keys, what, types in _SHAPES:
-        value = table(doc, *keys[:-1]).get(keys[-1])
-        if value is None:
+        if (value := table(doc, *keys[:-1]).get(keys[-1])) is None:
             continue
         if not isinstance(value, types):
             where = f"[{keys[0]}]" if len(keys) == 1 else f"[{'.'.join(keys[:-1])}] {keys[-1]}"
@@ -118,8 +117,7 @@ def member_path(path: Path) -> tuple[Path | None, RelnoxError | None]:
             f"{path}: cannot be resolved ({exc}); a symbolic link loops back on itself, "
             "remove the link or exclude it from the workspace members"
         )
-    pyproject = path / "pyproject.toml"
-    if os.path.lexists(pyproject) and not pyproject.is_file():
+    if os.path.lexists(pyproject := path / "pyproject.toml") and not pyproject.is_file():
         return None, _not_a_file(pyproject)
     if pyproject.is_file() or (path / "setup.py").is_file():
         return resolved, None
@@ -144,8 +142,7 @@ def _not_a_file(pyproject: Path) -> ConfigError:
 def workspace_error(root: Path, errors: Sequence[RelnoxError]) -> RelnoxError:
     """One error holding every package's problem once, one line each, of the problems' class
     when they share one (else :class:`ConfigError`)."""
-    errors = list({str(e): e for e in errors}.values())
-    if len(errors) == 1:
+    if len(errors := list({str(e): e for e in errors}.values())) == 1:
         return type(errors[0])(str(errors[0]))
     kinds = {type(e) for e in errors}
     kind = kinds.pop() if len(kinds) == 1 else ConfigError

@@ -330,8 +330,7 @@ class Workspace:
 
     def tag_sharers(self, pkg: Package) -> tuple[Package, ...]:
         """The packages outside ``pkg``'s group whose new tags have its tags' names."""
-        fmt = self.tag_format_of(pkg)
-        if not names_no_package(fmt):
+        if not names_no_package(fmt := self.tag_format_of(pkg)):
             return ()
         group = self.group_of(pkg)
         return tuple(q for q in self.packages if q not in group and self.tag_format_of(q) == fmt)
@@ -425,8 +424,7 @@ def needs(
     found: dict[str, None] = {}
     todo = [canonicalize_name(n) for n in names]
     while todo:
-        name = todo.pop()
-        if name in found:
+        if (name := todo.pop()) in found:
             continue
         found[name] = None
         if deps is not None:
