@@ -300,10 +300,8 @@ def _release(title: str) -> bool:
 def _pair(words: list[str], *, first: bool) -> tuple[str | None, str] | None:
     """``1.2.0 ...``, ``[Release] name 1.2.0 [tail]`` or ``name-v1.2.0 [tail]``."""
     led = len(_unled(words)) < len(words)
-    if not (words := _unled(words)):
-        return None
-    if _STEP.fullmatch(words[0]) and not _is_tail(words[1:]):
-        return None  # a numbered step of a guide
+    if not (words := _unled(words)) or (_STEP.fullmatch(words[0]) and not _is_tail(words[1:])):
+        return None  # none, or a numbered step of a guide
     version = _version(words[0])
     if not led and version and " ".join(words[1:]).strip(_PUNCTUATION).lower() in _TITLES:
         return None  # ``2.1 Changelog`` titles a series' releases; ``Version 2.1 Changes`` is one

@@ -117,9 +117,7 @@ def _loaded(
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     """The tags of ``pkg``'s last releases at each of which ``member`` said its version
     (which is ``pkg``'s)."""
-    if pkg.primary is None:
-        return []
-    if len(finals := last_releases(pkg, workspace.tag_format)) < 2:
+    if pkg.primary is None or len(finals := last_releases(pkg, workspace.tag_format)) < 2:
         return []
     for version, tag in finals:
         if not same_version(version_at(workspace.root, member.locations, tag), str(version)):
