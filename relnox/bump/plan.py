@@ -224,10 +224,8 @@ def _with_moved_pins(
     group, down the chain); ``versions`` grows in place; returns the selection in order."""
     while True:
         moved = {name for name, _ in _rewrite_dependents(workspace, versions, Files(), [])}
-        added = {q.name for name in moved for q in workspace.group_of(workspace.get(name))} - set(
-            versions
-        )
-        if not added:
+        grown = {q.name for name in moved for q in workspace.group_of(workspace.get(name))}
+        if not (added := grown - set(versions)):
             return tuple(p for p in workspace.packages if p.name in versions)
         extra = tuple(p for p in workspace.packages if p.name in added)
         versions.update(next_versions(workspace, extra, "patch", None, None, date.today()))

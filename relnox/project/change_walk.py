@@ -107,10 +107,8 @@ def _newest_merge(root: Path) -> str:
 
 
 def _above_merge(root: Path, newest: str) -> set[str] | None:
-    """HEAD's commits above ``newest`` (:func:`_newest_merge`) and it: one line of commits of
-    one parent each, so a commit of HEAD's history is in it exactly when no merge lies
-    between it and HEAD; every commit of HEAD's history when ``newest`` is ``""``; ``None``
-    when git cannot say."""
+    """HEAD's commits above ``newest`` and it, one line of one-parent commits (all of HEAD's
+    history for ``""``); ``None`` when git cannot say."""
     listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
     return {*listed.output.split(), newest} if listed.ok else None
 

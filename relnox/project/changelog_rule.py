@@ -22,9 +22,7 @@ RULES = ("history", "edit", "keep")
 def changelog_kept(
     workspace: Workspace, path: Path, title: str, released: Sequence[Package]
 ) -> str | None:
-    """Why the bump leaves ``path`` as it is, or ``None`` when it edits it: by default, left
-    when the release commits of the last three releases of the first of ``released`` whose
-    changelog it is left it, there at each."""
+    """Why the bump leaves ``path`` as it is (its last three release commits left it), or ``None``."""
     if (rule := history_rule(workspace, "changelog-edit", RULES)) == "keep":
         return 'left as it is ([tool.relnox] changelog-edit = "keep")'
     if rule == "edit" or not git.is_repo(workspace.root):

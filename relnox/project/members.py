@@ -182,9 +182,7 @@ def projects_below(
 
 
 def _settings_folder(directory: Path, read: Read) -> bool:
-    """A folder whose pyproject.toml only configures tools for the projects below it (a
-    linter's settings): no project and no workspace, so a scan looks below it, as below a
-    root of settings; an unreadable one is a project, whose problem is said."""
+    """A folder whose pyproject.toml only configures tools (no project, no workspace): scan below."""
     try:
         doc = read(directory)
     except RelnoxError:
@@ -219,9 +217,7 @@ def workspaces_below(root: Path, found: Sequence[Path], read: Read = project_doc
 def workspace_below_note(
     root: Path, folder: Path, released: set[Path], read: Read = project_doc
 ) -> str | None:
-    """The one line naming the members of the workspace in ``folder`` that relnox, run at
-    ``root``, does not release (none of ``released``: no tag, release workflow or released
-    package says they are) and how to release them; None when it releases them all."""
+    """The line naming the members of the workspace in ``folder`` that ``root`` does not release."""
     doc = read_or_empty(folder / "pyproject.toml")
     try:
         members, _ = member_dirs(folder, doc, Config(folder / "pyproject.toml"))

@@ -160,9 +160,8 @@ def copies_moved(
 def _releases_only(
     root: Path, own: Path, places: list[VersionLocation], older: str, newer: str
 ) -> tuple[str, list[VersionLocation]] | None:
-    """The development version ``own`` (the package's version file) said between the tags
-    ``older`` and ``newer``, and those of ``places`` that said none there (a help text made
-    at each release names the last one until the next); None when ``own`` said none."""
+    """The development version ``own`` said between tags ``older`` and ``newer``, and the
+    ``places`` that said none there (a help text naming the last release); None if it said none."""
     top = git.toplevel(root)
     paths = {rel(place.path, top): place for place in places}
     mine = rel(own, top)
@@ -205,9 +204,8 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
 def _outside_pins(
     workspace: Workspace, pkg: Package, top: Path, last: list[tuple[Version, str]]
 ) -> list[tuple[str, VersionLocation]]:
-    """The exact pins in ``pkg``'s ``pyproject.toml`` on a project outside the workspace
-    at ``pkg``'s own version that said each of its last releases at its tag (a family of
-    projects released in step from two repositories)."""
+    """The exact pins in ``pkg``'s pyproject.toml on projects outside the workspace that said
+    each of its last releases at its tag (a family released in step from two repositories)."""
     text = text_or_none(pkg.pyproject) or ""  # unreadable: no pins
     ours = {p.name for p in workspace.packages}
     lines = {}

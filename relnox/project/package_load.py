@@ -294,9 +294,7 @@ def docs_at_release(loc: VersionLocation, primary: Version) -> bool:
 
 
 def _one_release_behind(copy: str, version: str) -> bool:
-    """Whether ``version`` is ``copy``'s next release (1.6.11 then 1.7.0, 1.7.0rc1 then
-    1.7.0; not 1.6.11 then 1.16.0): a copy a release left behind. A copy above the version
-    (docs naming the 1.0 to come beside 0.99.dev0) was left by none."""
+    """Whether ``version`` is ``copy``'s next release (1.6.11 then 1.7.0, not 1.16.0): left behind."""
     low, high = maybe_version(copy), maybe_version(version)
     if low is None or high is None or low >= high or len(low.release) != len(high.release):
         return False  # "1.1" beside "1.1.1" is a short spelling, not a release behind
@@ -310,9 +308,7 @@ def _one_release_behind(copy: str, version: str) -> bool:
 def _crate_copy(
     directory: Path, doc: Mapping[str, Any], backend: str, known: list[VersionLocation]
 ) -> VersionLocation | None:
-    """A maturin package's crate version, or a meson-python package's ``project(version:
-    ...)`` in meson.build, when it says its static ``[project] version``: a copy a release
-    bumps too (one that differs is the crate's own)."""
+    """A maturin crate's version, or meson.build's ``project(version:)``, when it is ``[project]``'s."""
     if not known or known[0].key != ("project", "version"):
         return None
     from relnox.versions.dynamic_native import cargo_version, meson_version

@@ -96,9 +96,8 @@ def read_tags(workspace: Workspace) -> Workspace:
 
 
 def _without_passed_copies(pkg: Package) -> Package:
-    """``pkg`` without the copies a release already passed by: a copy that says a version
-    below one its tags released, itself below the package's (docs at 0.6.1 while 0.8.1 was
-    released and the files say 1.0.0a2), is none its releases move; no drift, no bump edits it."""
+    """``pkg`` without the copies at a version below one its tags released, itself below its
+    own (docs at 0.6.1 while 0.8.1 was released and the files say 1.0.0a2): no drift, no edit."""
     released = pkg.tags.released if pkg.tags is not None else frozenset()
     if not pkg.drift or not released or (current := maybe_version(pkg.version)) is None:
         return pkg

@@ -76,9 +76,8 @@ def upper_bound(new: Version, upper: Version, lower: Version | None) -> str:
 
 
 def _clauses(new: Version, clauses: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Rewrite ``(operator, version)`` clauses so that they admit ``new``. A bound is
-    written with ``new``'s public version: PEP 440 allows a local label (``+local``) only
-    after ``==`` and ``===``, and a bound admits the local versions of the public one."""
+    """``(operator, version)`` clauses rewritten to admit ``new``, bounds with its public version
+    (PEP 440 allows a ``+local`` label only after ``==`` and ``===``)."""
     public = Version(new.public)
     said = [maybe_version(v) for op, v in clauses if op in (">=", ">", "~=", "==")]
     lower = max((v for v in said if v is not None), default=None)  # 1.6.* is no version
@@ -379,9 +378,7 @@ def _constraint(text: str, parsed: Requirement | None) -> str:
 
 
 def _moved_with(old: Requirement | None, release: Version) -> str:
-    """What a requirement as it was at ``release`` says: ``raised`` (its floor or pin is
-    that release), ``kept`` (it admits only older ones: ``==1.6.9``, ``>=1.5,<1.6``) or
-    ``""``."""
+    """What a requirement at ``release`` says: ``raised`` (floor or pin at it), ``kept`` or ``""``."""
     if old is None:
         return ""
     specifiers = old.specifier
@@ -399,9 +396,7 @@ def _requirement_at(
     tag: str,
     where: str | None,
 ) -> str | None:
-    """``req`` as its ``pyproject.toml`` wrote it at ``tag`` (the same table, the same
-    target); None: not there, or not a pyproject.toml requirement. ``where``:
-    :func:`_where`."""
+    """``req`` as its pyproject.toml wrote it at ``tag`` (same table and target), or None."""
     # read already when asked with the others, while git.held holds the repository
     text = git.show_file(workspace.root, tag, where) if where is not None else None
     if text is None:
@@ -450,9 +445,7 @@ def read_histories(
 
 
 def pin_rules(workspace: Workspace, targets: set[str]) -> list[tuple[str, str]]:
-    """Each requirement on a package of ``targets`` that its history (or the setting) makes
-    follow a release otherwise than today's rule, as ``("x requires y>=1", "raise (why)")``:
-    which rule, and why (:func:`said_once` puts them in lines)."""
+    """``("x requires y>=1", "raise (why)")`` for each requirement on ``targets`` not ruled ``admit``."""
     lines = []
     asked = [
         (pkg, req)

@@ -1,12 +1,10 @@
 """Which packages a command acts on, in release order: the one rule every stage and host calls.
 
-- by name: the named packages, all when none is named (a broken one among all stops it);
-- ``changed``: the named, those whose version is not released yet, and their groups;
-  with ``bumping`` also those changed since their last tag;
-- unless named, never a package :func:`~relnox.project.changes.left_out` leaves (a note says);
-- :attr:`Rule.BUMP`: the named (all when none), each with the rest of a group sharing one
-  tag; a configured lockstep group named in part is an error; with ``changed`` only the
-  groups changed since their last tag."""
+By name (all when none is named; a broken one among all stops it); ``changed``: also those
+whose version is not released yet (``bumping``: or changed since their last tag), with their
+groups; unless named, never one :func:`~relnox.project.changes.left_out` leaves (a note says);
+:attr:`Rule.BUMP`: each with the rest of a group sharing one tag (a lockstep group named in
+part is an error), with ``changed`` only the groups changed since their last tag."""
 
 from __future__ import annotations
 

@@ -80,9 +80,7 @@ def locked_versions(text: str) -> dict[str, str]:
 def left_at_releases(
     workspace: Workspace, lock: Path, packages: Sequence[Package]
 ) -> dict[str, str]:
-    """Each of ``packages`` whose entry in ``lock`` no release moved, with what it held: at
-    the tags of its last releases (two at least) the lock held another version than its own
-    files said there (a lock refreshed between releases, never by them)."""
+    """Each of ``packages`` whose ``lock`` entry no release moved, with what it held at its tags."""
     if not git.is_repo(workspace.root):
         return {}
     top = git.toplevel(workspace.root).resolve()
