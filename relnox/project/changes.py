@@ -127,12 +127,10 @@ def plan(
             found = walked.get(pkg.name) if walked is not None else None  # None: ask git
             files, commits = found or _changes(workspace, specs[pkg.name], base)
         where = rel(pkg.directory, workspace.root)
-        is_changed = files != 0 and pkg.name not in left
+        dirty = files != 0 and pkg.name not in left
         note = left.get(pkg.name)
         rows.append(
-            PlanRow(
-                pkg.name, pkg.version, where, tags[pkg.name], is_changed, commits, files, None, note
-            )
+            PlanRow(pkg.name, pkg.version, where, tags[pkg.name], dirty, commits, files, None, note)
         )
     changed = {row.name for row in rows if row.changed}
     for index, pkg in enumerate(workspace.packages):
