@@ -135,8 +135,7 @@ def _rollback(
 ) -> list[str]:
     """Undo what :func:`apply_bump` did; the problems met while undoing (normally none)."""
     problems: list[str] = []
-    repo = plan.repo
-    if repo is not None:
+    if (repo := plan.repo) is not None:
         for name in reversed(tags):
             try:
                 git.git(repo, "tag", "-d", "--", name)

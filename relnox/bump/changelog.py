@@ -186,8 +186,7 @@ def release_pending(
             and lines[newest.line].count(old) == 1
         ):
             lines[newest.line] = lines[newest.line].replace(old, title)
-            status = release_status("".join(lines), title, day)
-            if status is None and dev:
+            if (status := release_status("".join(lines), title, day)) is None and dev:
                 status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
 

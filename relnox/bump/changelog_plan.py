@@ -106,8 +106,7 @@ def changelog_edits(
                 f"write {title}'s section by hand"
             )
             return
-        section = find_section(text, UNRELEASED)
-        if section is None:
+        if (section := find_section(text, UNRELEASED)) is None:
             dated = (
                 release_pending(
                     text, title, today, _taken(workspace, selected, logs, path, versions)
@@ -187,8 +186,7 @@ def changelog_edits(
 
     in_root: list[Package] = []
     for pkg in selected:
-        own = logs[pkg.name]
-        if own == root_log:
+        if (own := logs[pkg.name]) == root_log:
             in_root.append(pkg)
         elif own.is_file():
             new = versions[pkg.name][1]
@@ -287,8 +285,7 @@ def _tool_notes(
     if len(moved := set(first.values())) == 1:  # the top's set-up, for members released as one
         first.setdefault(workspace.root, moved.pop())
     for directory, new in first.items():
-        found = news(directory)
-        if found is not None:
+        if (found := news(directory)) is not None:
             where = relative(found.directory, workspace.root)
             if found.fragments:
                 notes.append(
@@ -321,8 +318,7 @@ def _tool_notes(
                 f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
-        pending = changesets(directory, workspace.root)
-        if pending is not None and pending.entries:
+        if (pending := changesets(directory, workspace.root)) is not None and pending.entries:
             said = (
                 f"note: {relative(pending.directory, workspace.root)} holds "
                 f"{len(pending.entries)} changeset{'s' if len(pending.entries) > 1 else ''}; "
@@ -330,8 +326,7 @@ def _tool_notes(
                 "(and package.json versions) from them"
             )
             notes += [said] if said not in notes else []
-        collected = scriv_fragments(directory)
-        if collected is not None and collected.files:
+        if (collected := scriv_fragments(directory)) is not None and collected.files:
             notes.append(
                 f"note: {relative(collected.directory, workspace.root)} holds "
                 f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "

@@ -78,8 +78,7 @@ def route_changelog(
     new_sections: list[str] = []
     level = unreleased.marker if unreleased.atx else "##"
     for release in releases:
-        mine = routed[release.name]
-        if not mine:
+        if not (mine := routed[release.name]):
             notes.append(
                 f"no Unreleased entry names {release.name} (scope it as '- {release.dir}: ...' "
                 f"or put it under '### {release.name}'); no section written for "
@@ -92,8 +91,7 @@ def route_changelog(
         new_sections.append(
             "".join([f"{level} {title}{eol}", eol, *_render(mine, eol, released=True)])
         )
-    unscoped = [e for e in staying if e.owner is None]
-    if unscoped and releases:
+    if (unscoped := [e for e in staying if e.owner is None]) and releases:
         notes.append(
             f"{len(unscoped)} Unreleased "
             f"{'entry names' if len(unscoped) == 1 else 'entries name'} no package and "
@@ -101,8 +99,7 @@ def route_changelog(
         )
     remaining = kept_heads + _render(staying, eol)
     rest = "".join(remaining).rstrip("\r\n")
-    head = "".join(lines[:start])
-    if not head.endswith(("\n", "\r")):
+    if not (head := "".join(lines[:start])).endswith(("\n", "\r")):
         head += eol
     out = head + eol + (rest + eol + eol if rest else "")
     out += "".join(s.rstrip("\r\n") + eol + eol for s in new_sections)
@@ -135,11 +132,9 @@ def _entries(
     for index, line in enumerate(body):
         if index < skip_to:
             continue
-        heading = marks.get(index)
-        if heading is not None:
+        if (heading := marks.get(index)) is not None:
             skip_to = heading.end
-            owner = _owner_of(heading.title, releases, everyone)
-            if owner is not None:
+            if (owner := _owner_of(heading.title, releases, everyone)) is not None:
                 package, package_level, category = owner, heading.level, None
                 group = "".join(body[index : heading.end])
             else:
@@ -154,8 +149,7 @@ def _entries(
             bare = None
             if scope is not None:
                 name = scope.group("a") or scope.group("b") or scope.group("c")
-                scoped = _owner_of(name, releases, everyone)
-                if scoped is not None:
+                if (scoped := _owner_of(name, releases, everyone)) is not None:
                     owner = scoped
                     bare = scope.group("bullet") + line[scope.end() :]
             current = _Entry([line], category, owner, bare, group)

@@ -178,8 +178,7 @@ def _no_git_between(
         return False
     here = repo
     for part in parts:
-        here = here / part
-        if here not in looked:
+        if (here := here / part) not in looked:
             looked[here] = os.path.lexists(here / ".git")
         if looked[here]:
             return False

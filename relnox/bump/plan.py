@@ -125,8 +125,7 @@ class Files:
         real_top = top.resolve()  # once, not once a file
         resolve = Path.resolve
         for path, text in self.text.items():
-            after = text.encode("utf-8")
-            if after != self.original[path]:
+            if (after := text.encode("utf-8")) != self.original[path]:
                 target = written_path(path, top, real_top, resolve)
                 if target in found and found[target].after == after:
                     continue  # one file reached through a linked directory, edited alike

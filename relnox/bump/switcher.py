@@ -45,8 +45,7 @@ def switcher_edits(
         text = files.get(path)
         if new is None:
             continue
-        moved = _moved(text, new)
-        if moved is None:
+        if (moved := _moved(text, new)) is None:
             notes.append(
                 f"note: {relative(path, workspace.root)} is left: relnox moves a version switcher "
                 "written as a JSON list with json's indentation; move it to "

@@ -25,8 +25,7 @@ def _dependency_specs(doc: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str
 def _cargo_workspace(manifest: Path, top: Path) -> tuple[Path, dict[str, Any]] | None:
     """The Cargo workspace manifest at or above ``manifest`` (inside ``top``)."""
     for folder in [manifest.parent, *manifest.parent.parents]:
-        candidate = folder / "Cargo.toml"
-        if candidate.is_file():
+        if (candidate := folder / "Cargo.toml").is_file():
             doc = read_or_empty(candidate)
             if isinstance(doc.get("workspace"), Mapping):
                 return candidate, doc

@@ -126,8 +126,7 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
         return None
     current: list[str] | None = None
     for token in result.output.split("\0"):
-        token = token.strip("\n")
-        if token in found:  # the header of the next pair: its base
+        if (token := token.strip("\n")) in found:  # the header of the next pair: its base
             current = found[token]
         elif token and current is not None:
             current.append(token)

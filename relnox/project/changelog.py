@@ -342,8 +342,7 @@ def _changes_in(rest: list[str]) -> tuple[tuple[str | None, str], ...] | str | N
     if lowered[-2:] == ["in", "development"] or lowered == ["development"]:
         return UNRELEASED
     for index, word in enumerate(rest):
-        version = _version(word)
-        if version is not None and _is_tail(rest[index + 1 :]):
+        if (version := _version(word)) is not None and _is_tail(rest[index + 1 :]):
             name = rest[:index]
             while name and name[-1].strip(_PUNCTUATION).lower() in _LEAD_WORDS:
                 name = name[:-1]
@@ -565,8 +564,7 @@ def check_heading(source: Path, template: str) -> None:
         ("acme-core 1.2.0, acme-cli 0.3.0", (("acme-core", "1.2.0"), ("acme-cli", "0.3.0"))),
     ):
         heading = "## " + template.format(title=title, date="2026-01-31")
-        found = sections(heading + "\n\n- entry\n")
-        if not found or found[0].versions != versions:
+        if not (found := sections(heading + "\n\n- entry\n")) or found[0].versions != versions:
             raise ConfigError(
                 f"{source}: [tool.relnox] changelog-heading {template!r} gives {heading!r}, "
                 f"which doctor and release-notes would not read as the section of {title}; put "

@@ -97,8 +97,7 @@ def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
         pairs = [p for s in sections(path.read_text("utf-8", "replace")) for p in s.versions]
     except OSError:
         return False
-    names = {canonicalize_name(n) for n, _ in pairs if n}
-    if names:
+    if names := {canonicalize_name(n) for n, _ in pairs if n}:
         ours = {n for q in group for n in (q.name, canonicalize_name(q.directory.name))}
         return not names & ours and any(
             {q.name, canonicalize_name(q.directory.name)} & names for q in others

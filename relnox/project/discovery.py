@@ -622,8 +622,7 @@ def load_workspace(
 ) -> Workspace:
     """:func:`discover` for a command: every problem raised together, unless the named
     ``packages`` are each sound (the others' problems are then warnings)."""
-    workspace = listing(root, tags=tags)
-    if workspace.errors:
+    if (workspace := listing(root, tags=tags)).errors:
         problem = workspace_error(workspace.root, workspace.errors)
         if not packages or not all(workspace.has(name) for name in packages):
             for name in packages or ():  # one taken for not released: say why, not others'

@@ -93,8 +93,7 @@ def unreleased_rule(workspace: Workspace) -> str:
 
 def history_rule(workspace: Workspace, key: str, rules: tuple[str, ...]) -> str:
     """``[tool.relnox] <key>``: one of ``rules``, ``history`` (read from the history) unless set."""
-    rule = workspace.config.raw.get(key, "history")
-    if rule not in rules:
+    if (rule := workspace.config.raw.get(key, "history")) not in rules:
         raise ConfigError(
             f"{workspace.config.source}: [tool.relnox] {key} = {rule!r} is none of "
             f"{', '.join(rules)}; use one of them"
@@ -187,8 +186,7 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
-    pinned = _outside_pins(workspace, pkg, top, last)
-    if pinned:
+    if pinned := _outside_pins(workspace, pkg, top, last):
         pins = [pin for _, pin in pinned]
         note = (
             f"{rel(pkg.pyproject, workspace.root)} pinned "

@@ -64,8 +64,7 @@ def name_of(directory: Path, doc: Mapping[str, Any]) -> str | None:
         return name
     if flit := flit_metadata(doc):
         return str(flit.get("dist-name") or flit["module"])
-    setup_py = (directory / "setup.py").is_file()
-    if setup_py:
+    if setup_py := (directory / "setup.py").is_file():
         from relnox.versions.setup_py import setup_py_name, setup_py_text_name
 
         if found := setup_py_name(directory):  # setup()'s name= overrides setup.cfg's
@@ -408,8 +407,7 @@ def load_package(
     project_name = name_of(directory, doc)
     asked = ""  # what relnox took from its backend, its own reading unable to say it
     if not project_name and not project and (directory / "setup.py").is_file():
-        answer = said()
-        if answer is None or isinstance(answer, Exception) or not answer.name:
+        if (answer := said()) is None or isinstance(answer, Exception) or not answer.name:
             failed = isinstance(answer, Exception)
             why = f", and {str(answer).removeprefix(f'{directory}: ')}" if failed else ""
             raise ConfigError(

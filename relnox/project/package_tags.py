@@ -66,8 +66,7 @@ def read_tags(workspace: Workspace) -> Workspace:
     broken = list(workspace.broken)
     for pkg in workspace.packages:
         fact = facts[pkg.name]
-        pkg = replace(pkg, tags=fact)
-        if not pkg.vcs_versioned:
+        if not (pkg := replace(pkg, tags=fact)).vcs_versioned:
             packages.append(_without_passed_copies(pkg))
             continue
         error: RelnoxError | None = None
@@ -119,14 +118,12 @@ def _without_passed_copies(pkg: Package) -> Package:
 def parse_release_tag(workspace: Workspace, tag: str) -> ParsedTag:
     """``tag`` read by the conventions of the workspace's packages (one tag may name several)."""
     name = tag.removeprefix("refs/tags/")
-    matches = workspace.match_tag(name)
-    if len(matches) == 1:
+    if len(matches := workspace.match_tag(name)) == 1:
         pkg, version = matches[0]
         return ParsedTag(name, version, name=pkg.name)
     if matches:
         return ParsedTag(name, matches[0][1])
-    parsed = parse_tag(workspace.tag_format, name)
-    if parsed is None:
+    if (parsed := parse_tag(workspace.tag_format, name)) is None:
         examples = ", ".join(dict.fromkeys(workspace.tag_for(p) for p in workspace.packages[:3]))
         raise VersionError(
             f"tag {name!r} is not a release tag of any package here (tags look like "

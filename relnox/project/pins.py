@@ -248,8 +248,7 @@ def rewrite_cfg_line(text: str, key: tuple[str | int, ...], old: str, new: str, 
     lines = text.splitlines(keepends=True)
     here, current, found = "", None, []
     for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith("[") and stripped.endswith("]"):
+        if (stripped := line.strip()).startswith("[") and stripped.endswith("]"):
             here, current = stripped[1:-1].strip(), None
             continue
         if here != section or not stripped or stripped[0] in "#;":
@@ -338,8 +337,7 @@ def _history_rule(
     seen: list[tuple[str, str, str]] = []  # (what, its constraint, tag), the last first
     where = _where(workspace, req) if releases else None
     for version, tag in releases:
-        old = _requirement_at(workspace, req, tag, where)
-        if old is not None:
+        if (old := _requirement_at(workspace, req, tag, where)) is not None:
             parsed = _parsed(old)
             seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
     # the constraint as now (extras aside) at the last two releases, admitting only older
@@ -438,8 +436,7 @@ def read_histories(
     targets = {req.target for req in reqs}
     tags = {t: last_releases(workspace.get(t), workspace.tag_format) for t in targets}
     wheres = [(where, req.target) for req in reqs if (where := _where(workspace, req)) is not None]
-    asked = [(where, tag) for where, target in wheres for _v, tag in tags[target]]
-    if asked:
+    if asked := [(where, tag) for where, target in wheres for _v, tag in tags[target]]:
         git.show_files(workspace.root, [(tag, where) for where, tag in asked])
     return tags
 

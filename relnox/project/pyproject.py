@@ -208,8 +208,7 @@ class Requirements:
         self, dep: str, text: str, key: tuple[str | int, ...], style: str, *flags: bool
     ) -> None:
         """A requirement on ``dep`` (``flags``: runtime, optional), kept if it is a sibling's."""
-        target = canonicalize_name(dep)
-        if target in self.names and target != self.own:
+        if (target := canonicalize_name(dep)) in self.names and target != self.own:
             found = InternalRequirement(target, text, self.pyproject, key, style, *flags)
             self.found.append(found)
 
@@ -341,8 +340,7 @@ def version_files(
         if item.search:
             found.append(pattern_location(path, item.search))
         else:
-            loc = python_location(path) or _version_alone(path)
-            if loc is None:
+            if (loc := python_location(path) or _version_alone(path)) is None:
                 raise ConfigError(
                     f'{path}: listed in version-files but has no version = "..." line; '
                     f"add one or give {_search_hint(path, item.path)}"

@@ -62,8 +62,7 @@ def _line(
 ) -> None:
     """The requirement one line states (a `` #`` comment cut), when it is on a sibling."""
     text = line.split(" #", 1)[0].strip()
-    target = requirement_target(text)
-    if target in reqs.names and target != own:
+    if (target := requirement_target(text)) in reqs.names and target != own:
         reqs.found.append(InternalRequirement(target, text, path, key, "pep508", True, optional))
 
 

@@ -70,8 +70,7 @@ def _bump(workspace: Workspace, names: list[str], changed: bool) -> Selection:
     notes = []
     for pkg in selected:
         group = workspace.group_of(pkg)
-        sharers = [q for q in workspace.tag_sharers(pkg) if q.name not in wanted]
-        if sharers:
+        if sharers := [q for q in workspace.tag_sharers(pkg) if q.name not in wanted]:
             both = ", ".join(f'"{q.name}"' for q in (pkg, *sharers))
             notes.append(
                 f"note: {pkg.name} ({pkg.version}) moves on its own though "

@@ -257,8 +257,7 @@ class Workspace:
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
         """The named packages (all when none is named, raising the first broken one's
         problem), in release order."""
-        wanted = {self.get(n).name for n in names or ()}
-        if not wanted:
+        if not (wanted := {self.get(n).name for n in names or ()}):
             if self.broken:
                 others = ", ".join(p.name for p in self.packages) or "none"
                 raise type(self.broken[0].error)(
