@@ -1,6 +1,5 @@
-"""Turn a changelog's Unreleased section into the new release's section (keeping line
-endings and moving its link definitions on: :mod:`relnox.bump.changelog_links`), or date
-the section that says the release is pending."""
+"""A changelog's Unreleased section turned into the release's (line endings kept, links moved
+on: :mod:`relnox.bump.changelog_links`), or the section that says it is pending dated."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""A changelog's link definitions at a release, in the file's style: ``[Unreleased]``'s
-compare link moves on to the new tag, and the new version gets a definition like the
-newest release's (Markdown's ``[1.2.0]: url``, reST's ``.. _1.2.0: url``)."""
+"""A changelog's link definitions at a release, in the file's style: ``[Unreleased]`` moves on
+to the new tag, the new version gets a definition like the newest release's."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""A workspace's shared changelog: each bumped package's Unreleased entries (by a sub-heading
-naming it or a scope: ``- core: fix``, ``- **core**:``, ``- [core]``) move to its own
-section; other entries stay under Unreleased."""
+"""A shared changelog: each bumped package's Unreleased entries (under a sub-heading naming it,
+or scoped: ``- core: fix``, ``- **core**:``, ``- [core]``) move to its section; the rest stay."""
 
 from __future__ import annotations
 

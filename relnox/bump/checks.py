@@ -1,6 +1,5 @@
-"""The git side of a bump: every precondition checked before a file changes (a repository
-with a commit, no operation in progress, a clean tree, a branch, new tag names, ``origin``
-for ``--push``), then the actions: add, commit, annotated tags, one atomic push."""
+"""The git side of a bump: every precondition checked before a file changes, then the actions:
+add, commit, annotated tags, one atomic push."""
 
 from __future__ import annotations
 

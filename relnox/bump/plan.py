@@ -1,6 +1,5 @@
-"""Plan every edit and git action of a bump and check it before a byte is written
-(versions, dependents' requirements, locks, changelogs); :meth:`BumpPlan.describe` is
-``--dry-run``; :mod:`relnox.bump.apply` writes it."""
+"""Plan every edit and git action of a bump, checked before a byte is written;
+:meth:`BumpPlan.describe` is ``--dry-run``; :mod:`relnox.bump.apply` writes it."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""What a package's build reads besides its own directory, inside the repository: maturin's
-crates (reached by ``path`` dependencies) and scikit-build-core's CMake source directory,
-so ``plan`` and ``--changed`` count their commits."""
+"""What a package's build reads outside its directory, inside the repository (maturin's path
+crates, scikit-build-core's CMake source), so ``plan`` and ``--changed`` count their commits."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The release plan: per package, its last tag, whether a file of it changed since (a
-package never tagged: since the commit that moved its version literal to the current one,
-else it has, unless :func:`left_out` leaves it), its next version."""
+"""The release plan: per package, its last tag, whether it changed since (never tagged: since
+the commit that set its version literal; unless :func:`left_out` leaves it), its next version."""
 
 from __future__ import annotations
 

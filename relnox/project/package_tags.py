@@ -1,6 +1,5 @@
-"""Each package of a workspace with what the repository's tags say of it
-(:func:`relnox.versions.vcs.tag_facts`); a package whose version is from tags takes its
-last release's, or is broken when its tags cannot say it."""
+"""Each package with what the repository's tags say of it; one whose version is from tags takes
+its last release's, or is broken when its tags cannot say it."""
 
 from __future__ import annotations
 

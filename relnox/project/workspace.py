@@ -1,6 +1,5 @@
-"""The workspace model: the packages a repository releases, in release order (dependencies
-first), each with its version, every place it is written and its requirements on the
-others. :mod:`relnox.project.discovery` reads them."""
+"""The workspace model: the packages a repository releases, in release order, each with its
+version, the places it is written and its requirements on the others (read by discovery)."""
 
 from __future__ import annotations
 
