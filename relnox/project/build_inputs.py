@@ -49,8 +49,7 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
             if spec.get("workspace") is True and around is not None:
                 inherited = shared.get(dep)
                 base, entry = around[0].parent, inherited if isinstance(inherited, Mapping) else {}
-            path = entry.get("path")
-            if isinstance(path, str):
+            if isinstance(path := entry.get("path"), str):
                 todo.append((base / path / "Cargo.toml").resolve())
     return found
 

@@ -25,8 +25,7 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
     for where in find.get("where", []) if isinstance(find.get("where"), list) else []:
         if isinstance(where, str):
             roots.insert(0, directory / where)
-    pdm_dir = table(doc, "tool", "pdm", "build").get("package-dir")
-    if isinstance(pdm_dir, str):
+    if isinstance(pdm_dir := table(doc, "tool", "pdm", "build").get("package-dir"), str):
         roots.insert(0, directory / pdm_dir)
     for item in table(doc, "tool", "poetry").get("packages", []) or []:
         if isinstance(item, Mapping) and isinstance(item.get("from"), str):
@@ -178,8 +177,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
             found += _find_glob(directory, st_find, pattern.split(".")[0])
     if backend.startswith("mesonpy"):
         found += [package.name for package in meson_packages(directory)]
-    poetry_packages = table(doc, "tool", "poetry").get("packages")
-    if isinstance(poetry_packages, list):
+    if isinstance(poetry_packages := table(doc, "tool", "poetry").get("packages"), list):
         found += [
             p["include"] for p in poetry_packages if isinstance(p, Mapping) and "include" in p
         ]
@@ -245,8 +243,7 @@ def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str
 def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[str]:
     """The top-level names hatch's wheel ``include`` paths get under its ``sources``."""
     items = wheel.get("include") or build.get("include")
-    sources = wheel.get("sources") or build.get("sources")
-    if isinstance(sources, list):
+    if isinstance(sources := wheel.get("sources") or build.get("sources"), list):
         sources = {s: "" for s in sources if isinstance(s, str)}
     if not isinstance(items, list) or not isinstance(sources, Mapping):
         return []

@@ -105,8 +105,7 @@ def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:
         return [*node.elts, *more] if isinstance(node, ast.List | ast.Tuple) else []
 
     found = [(item, False) for item in listed(keywords.get("install_requires"))]
-    extras = keywords.get("extras_require")
-    if isinstance(extras, ast.Name):
+    if isinstance(extras := keywords.get("extras_require"), ast.Name):
         extras = bound.get(extras.id)
     if isinstance(extras, ast.Dict):
         found += [(item, True) for value in extras.values for item in listed(value)]

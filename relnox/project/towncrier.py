@@ -42,8 +42,7 @@ def news(directory: Path) -> News | None:
     if (found := _config(directory)) is None:
         return None
     config, section = found
-    fragments_dir = section.get("directory")
-    if isinstance(fragments_dir, str) and fragments_dir:
+    if isinstance(fragments_dir := section.get("directory"), str) and fragments_dir:
         where = directory / fragments_dir
     else:
         package = section.get("package", "")
@@ -56,8 +55,7 @@ def news(directory: Path) -> News | None:
         return None
     names: list[Any] = []  # the fragment types ``type`` or ``fragment`` names; else the five
     for key in ("type", "fragment"):
-        declared = section.get(key)
-        if isinstance(declared, list):
+        if isinstance(declared := section.get(key), list):
             names += [t.get("directory") for t in declared if isinstance(t, dict)]
         elif isinstance(declared, dict):
             names += list(declared)
