@@ -16,7 +16,7 @@ from relnox.invoke._common import (
     relnox_task,
     show,
 )
-from relnox.invoke._flags import listed, number, options_flags
+from relnox.invoke._flags import later, listed, number
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec
@@ -146,25 +146,19 @@ HELP = {
 }
 
 
-def _flags() -> type:
-    from relnox.builds import BuildOptions
-
-    return options_flags(
-        BuildOptions,
+@relnox_task(
+    name="build-all",
+    locked=True,
+    help=HELP,
+    flags=later(
+        "relnox.builds:BuildOptions",
         skip=("sdist", "wheel"),
         extra=(
-            ("jobs", 0),
-            ("changed", False),
-            ("wheel_only", False),
-            ("sdist_only", False),
-            ("shard", ""),
-            ("timings", ""),
-            ("dry_run", False),
+            *(("jobs", 0), ("changed", False), ("wheel_only", False), ("sdist_only", False)),
+            *(("shard", ""), ("timings", ""), ("dry_run", False)),
         ),
-    )
-
-
-@relnox_task(name="build-all", locked=True, help=HELP, flags=_flags)
+    ),
+)
 def build_all(c: Any, flags: Any) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
     from relnox.builds import STAGE

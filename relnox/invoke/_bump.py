@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
-from relnox.invoke._flags import listed, options_flags
+from relnox.invoke._flags import later, listed
 from relnox.paths import rel
 
 HELP = {
@@ -35,23 +35,17 @@ HELP = {
 }
 
 
-def _flags() -> type:
-    from relnox.bump import BumpOptions
-
-    return options_flags(
-        BumpOptions,
-        rename={"changed_only": "changed"},
-        skip=("today", "parts"),
-        extra=(("commit", True), ("force", False), ("check_api", False)),
-    )
-
-
 @relnox_task(
     name="bump",
     locked=True,
     aliases=("version_bump",),
     help=HELP,
-    flags=_flags,
+    flags=later(
+        "relnox.bump:BumpOptions",
+        rename={"changed_only": "changed"},
+        skip=("today", "parts"),
+        extra=(("commit", True), ("force", False), ("check_api", False)),
+    ),
 )
 def bump(c: Any, flags: Any) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""

@@ -23,7 +23,7 @@ from relnox.invoke._common import (
     relnox_task,
     write_output,
 )
-from relnox.invoke._flags import RENAMED, listed, number, options_flags
+from relnox.invoke._flags import RENAMED, later, listed, number
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -107,15 +107,10 @@ def _publish(
     return result
 
 
-def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
-    from relnox.publish import PublishOptions
-
-    return options_flags(
-        PublishOptions,
-        only=only,
-        skip=("retries", "retry_delay", "verbose", "transport", "network"),
-        extra=(("changed", False), *extra),
-    )
+def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> Callable[[], type]:
+    skip = ("retries", "retry_delay", "verbose", "transport", "network")
+    extra = (("changed", False), *extra)
+    return later("relnox.publish:PublishOptions", only=only, skip=skip, extra=extra)
 
 
 def _named(repository: str | None) -> None:
@@ -130,7 +125,7 @@ def _named(repository: str | None) -> None:
 @relnox_task(
     help=PUBLISH_HELP,
     locked=True,
-    flags=lambda: _flags(
+    flags=_flags(
         None,
         *(("yes", False), ("skip_existing", False), ("jobs", 0), ("wait", 300)),
         *(("no_wait", False), ("verify_installable", False)),
@@ -177,7 +172,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         "(repeatable, or comma-separated)",
     },
     iterable=["extras"],
-    flags=lambda: _flags(
+    flags=_flags(
         TEST_OPTIONS,
         *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
     ),
@@ -310,13 +305,11 @@ AUDIT_HELP = {
 }
 
 
-def _audit_flags() -> type:
-    from relnox.guards import AuditOptions
-
-    return options_flags(AuditOptions, extra=(("wait", ""), ("markdown", "")))
-
-
-@relnox_task(name="audit", help=AUDIT_HELP, flags=_audit_flags)
+@relnox_task(
+    name="audit",
+    help=AUDIT_HELP,
+    flags=later("relnox.guards:AuditOptions", extra=(("wait", ""), ("markdown", ""))),
+)
 def audit(c: Any, flags: Any) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from relnox.artifacts.distdir import dist_path

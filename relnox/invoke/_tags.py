@@ -6,18 +6,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task
-from relnox.invoke._flags import listed, options_flags
+from relnox.invoke._flags import later, listed
 from relnox.paths import rel
 
 if TYPE_CHECKING:
     from relnox.publish import CiRoutes
     from relnox.release import ResolvedVersion
-
-
-def _tag_flags() -> type:
-    from relnox.release import TagOptions
-
-    return options_flags(TagOptions, extra=(("dry_run", False),))
 
 
 @relnox_task(
@@ -35,7 +29,7 @@ def _tag_flags() -> type:
         "allow_detached": "tag even a detached HEAD no branch holds (only the tags will hold it)",
         "dry_run": "print the tags that would be created, change nothing",
     },
-    flags=_tag_flags,
+    flags=later("relnox.release:TagOptions", extra=(("dry_run", False),)),
 )
 def tag(c: Any, flags: Any) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
