@@ -4,29 +4,13 @@ results, on GitHub Actions step outputs and a job summary (:mod:`relnox.tools.gi
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from relnox.invoke._build import TIMINGS_HELP
-from relnox.invoke._common import echo, echo_json, output_file, relnox_task, write_output
-from relnox.invoke._flags import listed
+from relnox.invoke._common import echo, echo_json, output_file, relnox_task, show, write_output
+from relnox.invoke._flags import listed, plain_flags
 from relnox.log import QUIET_ENV
-
-
-@dataclass(frozen=True)
-class PlanFlags:
-    part: str = ""
-    pre: str = ""
-    since: str = ""
-    api: bool = False
-    json: bool = False
-    root: str = "."
-    shards: str = ""
-    package: Any = None
-    timings: str = ""
-    intent: bool = False
-    verbose: int = 0
 
 
 @relnox_task(
@@ -45,9 +29,12 @@ class PlanFlags:
         "each version with its reason (what release-pr proposes)",
     },
     iterable=["package"],
-    flags=PlanFlags,
+    flags=plain_flags(
+        *(("part", ""), ("pre", ""), ("since", ""), ("api", False), ("json", False), ("root", ".")),
+        *(("shards", ""), ("package", None), ("timings", ""), ("intent", False), ("verbose", 0)),
+    ),
 )
-def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
+def plan(c: Any, flags: Any) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
     if flags.shards:
         from relnox.invoke._build import plan_shards_task
@@ -110,15 +97,13 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
     }
 
 
-def _intent(flags: PlanFlags) -> dict[str, Any]:
+def _intent(flags: Any) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
-    if flags.json:
-        echo_json(found.to_json())
-    else:  # the result and its reasons: what -q keeps
-        echo("\n".join(found.describe(flags.verbose)), always=True)
+    # the result and its reasons: what -q keeps
+    show(flags.json, found.to_json(), found.describe(flags.verbose), always=True)
     return {**found.to_json(), "changed": bool(found.releases)}
 
 
@@ -247,20 +232,6 @@ def ci_init(
     return result
 
 
-@dataclass(frozen=True)
-class ReleaseNotesFlags:
-    version: str
-    package: str = ""
-    output: str = ""
-    repository: str = ""
-    root: str = "."
-    install_only: bool = False
-    files: str = ""
-    gitlab_release: bool = False
-    json: bool = False
-    verbose: int = 0
-
-
 @relnox_task(
     name="release-notes",
     positional=["version"],
@@ -277,9 +248,13 @@ class ReleaseNotesFlags:
         "gitlab_release": "also make the GitLab release of the tag VERSION with these notes "
         "(in a GitLab CI job: its CI_JOB_TOKEN; a release already there is left)",
     },
-    flags=ReleaseNotesFlags,
+    flags=plain_flags(
+        *("version", ("package", ""), ("output", ""), ("repository", ""), ("root", ".")),
+        *(("install_only", False), ("files", ""), ("gitlab_release", False), ("json", False)),
+        ("verbose", 0),
+    ),
 )
-def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
+def release_notes(c: Any, flags: Any) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import ensure_state_dir

@@ -289,9 +289,11 @@ def echo_json(data: Mapping[str, Any]) -> None:
         _documents.append(document)
 
 
-def show(as_json: bool, document: Mapping[str, Any], lines: Iterable[str]) -> None:
+def show(
+    as_json: bool, document: Mapping[str, Any], lines: Iterable[str], always: bool = False
+) -> None:
     """A result: ``document`` with ``--json``, else ``lines`` (a plan's :meth:`describe`)."""
-    echo_json(document) if as_json else echo("\n".join(lines))
+    echo_json(document) if as_json else echo("\n".join(lines), always=always)
 
 
 NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"

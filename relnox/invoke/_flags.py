@@ -169,6 +169,13 @@ def options_flags(
     return made
 
 
+def plain_flags(*specs: str | tuple[str, Any]) -> type:
+    """A task's flags not made from a stage's options: ``(name, default)`` each, a bare name
+    a required value."""
+    made = [(s, Any) if isinstance(s, str) else (s[0], Any, field(default=s[1])) for s in specs]
+    return make_dataclass("Flags", made, frozen=True)
+
+
 def later(options: str, **kw: Any) -> Callable[[], type]:
     """:func:`options_flags` of ``module:Class``, made when first asked (its stage imported then)."""
     module, _, name = options.partition(":")

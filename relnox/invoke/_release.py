@@ -157,10 +157,8 @@ def rehearse(c: Any, flags: Any) -> dict[str, Any]:
 
     options = _options(flags, _rerun_command("relnox rehearse"))
     rehearsal = run_rehearsal(flags.root, options, progress=None if flags.json else _show_stage)
-    if flags.json:
-        echo_json(rehearsal.result.to_json())
-    else:
-        _summary(rehearsal.result, "Rehearsal finished; nothing in your repository changed:")
+    said = "Rehearsal finished; nothing in your repository changed:"
+    echo_json(rehearsal.result.to_json()) if flags.json else _summary(rehearsal.result, said)
     return rehearsal.result.to_json()
 
 
@@ -207,10 +205,7 @@ def release_pr(c: Any, flags: Any) -> dict[str, Any]:
 
     result = run(flags.options())
     found = result.to_json()
-    if flags.json:
-        echo_json(found)
-    else:
-        echo("\n".join(result.describe(flags.verbose)), always=True)  # the result -q keeps
-        if flags.dry_run and result.intent.releases:
-            echo("\n" + result.body)
+    show(flags.json, found, result.describe(flags.verbose), always=True)  # the result -q keeps
+    if flags.dry_run and result.intent.releases and not flags.json:
+        echo("\n" + result.body)
     return found

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task
-from relnox.invoke._flags import later, listed
+from relnox.invoke._flags import later, listed, plain_flags
 from relnox.paths import rel
 
 if TYPE_CHECKING:
@@ -87,20 +86,6 @@ def check_tag(
     return result
 
 
-@dataclass(frozen=True)
-class ResolveVersionFlags:
-    package: str = ""
-    tag: Any = None
-    version: str = ""
-    check: bool = False
-    at: str = ""
-    released: Any = None
-    target: str = ""
-    json: bool = False
-    root: str = "."
-    verbose: int = 0
-
-
 @relnox_task(
     name="resolve-version",
     help={
@@ -118,9 +103,12 @@ class ResolveVersionFlags:
         "json": "print JSON",
     },
     iterable=["tag", "released"],
-    flags=ResolveVersionFlags,
+    flags=plain_flags(
+        *(("package", ""), ("tag", None), ("version", ""), ("check", False), ("at", "")),
+        *(("released", None), ("target", ""), ("json", False), ("root", "."), ("verbose", 0)),
+    ),
 )
-def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
+def resolve_version(c: Any, flags: Any) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
@@ -179,7 +167,7 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     return result
 
 
-def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> list[ResolvedVersion]:
+def _resolved(workspace: Any, tags: list[str], flags: Any) -> list[ResolvedVersion]:
     """The run's packages and versions: every package of each tag of several, else one
     (by tag, --package or the only one), else every package."""
     from relnox.errors import VersionError

@@ -89,13 +89,7 @@ def run_binaries(dist: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 def check_module(name: str, prefix: str) -> dict[str, Any]:
     """One import: whether it worked (the end of the traceback if not), ``__version__``,
     where the module came from and whether that is inside the environment."""
-    seen: dict[str, Any] = {
-        "module": name,
-        "ok": False,
-        "error": None,
-        "version": None,
-        "location": None,
-    }
+    seen: dict[str, Any] = dict(module=name, ok=False, error=None, version=None, location=None)
     try:
         module = importlib.import_module(name)
     except BaseException:
