@@ -127,11 +127,8 @@ class PackageUploader:
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
             self.created.add(outcome.file.package)
-            logger.info(
-                "    uploaded %s",
-                outcome.file.filename,
-                extra=finished("upload", outcome.file.package),
-            )
+            done = finished("upload", outcome.file.package)
+            logger.info("    uploaded %s", outcome.file.filename, extra=done)
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
     def send(self, files: Sequence[PlannedFile]) -> Attempt:
@@ -182,11 +179,8 @@ class PackageUploader:
                 # an earlier try may have stored it, its answer lost; else the index had it
                 ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
                 outcome.status = UPLOADED if ours else SKIPPED
-                logger.info(
-                    "    %s: %s",
-                    file.filename,
-                    "arrived" if ours else f"already on {label} with the same sha256, skipped",
-                )
+                said = "arrived" if ours else f"already on {label} with the same sha256, skipped"
+                logger.info("    %s: %s", file.filename, said)
                 return None
             if found == OTHER:
                 return self._fail(
@@ -199,12 +193,10 @@ class PackageUploader:
             if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
                 delay = self.network.backoff(failures)
+                retry = (file.filename, attempt.detail, delay, failures + 1)
                 logger.warning(
                     "    %s: %s; retrying in %.1fs (attempt %d of %d)",
-                    file.filename,
-                    attempt.detail,
-                    delay,
-                    failures + 1,
+                    *retry,
                     self.network.retries + 1,
                 )
                 self.sleep(delay)
@@ -237,13 +229,11 @@ class PackageUploader:
         found: str | None = ABSENT
         for look in range(1, self.network.retries + 1):
             delay = self.network.backoff(look)
+            said = (file.filename, delay, look, self.network.retries)
             logger.warning(
                 "    %s: the index says it exists but does not list it; looking again in "
                 "%.1fs (%d of %d)",
-                file.filename,
-                delay,
-                look,
-                self.network.retries,
+                *said,
             )
             self.sleep(delay)
             found = self.on_index(file)

@@ -2,8 +2,7 @@
 (docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie, a
 ``RELEASE.md`` naming its release type), else
 the conventional commits touching it since its last release, else a patch when it changed.
-A package no tag released yet, or versioned by tags, is left out with a note.
-"""
+A package no tag released yet, or versioned by tags, is left out with a note."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Rehearsals: the whole release in a temporary clone against two local pypiservers
 standing in for the test and production indexes, then an install of every package from
-the production one; ``demo`` does the same on a sample workspace it creates.
-"""
+the production one; ``demo`` does the same on a sample workspace it creates."""
 
 from __future__ import annotations
 

@@ -3,8 +3,7 @@
 The intent's release is applied in a scratch worktree of HEAD and committed with the base
 commit's date, so the same base gives the same commit: the branch is pushed, and the pull
 request edited, only when they differ. The token reaches git as an HTTP header through
-``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output.
-"""
+``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
 """The check process, ``python -I -B check.py spec.json result.json`` (``check.py`` is this
 file): it only *collects* facts of each package of the spec in the fresh environment;
 :func:`relnox.verify.smoke.judge` judges them. Standard library only, on the environment's
-interpreter, which may be older than relnox's (annotations are never evaluated).
-"""
+interpreter, which may be older than relnox's (annotations are never evaluated)."""
 
 from __future__ import annotations
 

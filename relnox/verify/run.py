@@ -4,8 +4,7 @@ Each round (the wheels, ``--sdist``'s wheels built from the sdists, or ``--index
 ``name==version``) is one fresh environment, every package installed by one installer
 command, then checked by ``python -I -B`` processes from an empty directory, its console
 scripts and commands run beside them (docs/architecture.md, ``verify/``). Failed checks are
-in the report; only usage errors raise :class:`VerifyError`.
-"""
+in the report; only usage errors raise :class:`VerifyError`."""
 
 from __future__ import annotations
 
@@ -76,14 +75,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("relnox")
 
-__all__ = [
-    "PackageResult",
-    "VerifyReport",
-    "plan_verify",
-    "render_report",
-    "run_plan",
-    "verify_install",
-]
+__all__ = ["PackageResult", "VerifyReport", "plan_verify", "render_report", "run_plan"]
+__all__ += ["verify_install"]
 
 
 def verify_install(
@@ -226,27 +219,16 @@ class _RoundRun:
         self.work.mkdir(parents=True)
         if self.round.logins:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
-        logger.info(
-            "%s: creating a fresh %s environment",
-            self.round.kind,
-            self.plan.installer.name,
-            extra=self.doing,
-        )
-        python = self.round.python or self.plan.python
-        env, created = create_environment(
-            self.plan.installer,
-            environment_dir(self.work, python),
-            python,
-            cwd=self.work,
-            timeout=self.plan.timeout,
-        )
+        kind, installer = self.round.kind, self.plan.installer
+        logger.info("%s: creating a fresh %s environment", kind, installer.name, extra=self.doing)
+        python, timeout = self.round.python or self.plan.python, self.plan.timeout
+        where = environment_dir(self.work, python)
+        env, created = create_environment(installer, where, python, cwd=self.work, timeout=timeout)
         self._step("venv", created)
         if not created.ok:
             self._fail_all("environment", f"{' '.join(created.argv)} failed:\n{created.tail()}")
             return self
-        installed = (
-            self._install_index(env) if self.round.kind == "index" else self._install_files(env)
-        )
+        installed = self._install_index(env) if kind == "index" else self._install_files(env)
         if installed and self.round.checked_before:  # the bytes checked from dist/
             for result in self.results.values():
                 result.checks.append(Check("the bytes checked from dist/", True))
@@ -289,12 +271,8 @@ class _RoundRun:
     ) -> bool:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
         package alone with the siblings, so one package does not fail the others."""
-        logger.info(
-            "%s: installing %d wheel(s) with one command",
-            self.round.kind,
-            len(wanted),
-            extra=self.doing,
-        )
+        said = (self.round.kind, len(wanted))
+        logger.info("%s: installing %d wheel(s) with one command", *said, extra=self.doing)
 
         def install(requirements: list[str], label: str) -> Result:
             return self._install(env, requirements, options, label=label if hashed else None)
@@ -328,9 +306,8 @@ class _RoundRun:
             return target, self._install_argv(argv, env), out
 
         built: dict[str, Path] = {}
-        logger.info(
-            "sdist: building %d sdist(s) into wheels", len(self.round.targets), extra=self.doing
-        )
+        count = len(self.round.targets)
+        logger.info("sdist: building %d sdist(s) into wheels", count, extra=self.doing)
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
                 self._step("build", result)
@@ -375,13 +352,8 @@ class _RoundRun:
                 break
             attempt += 1
             pause = upload_wait(attempt, deadline)
-            logger.info(
-                "index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)",
-                ", ".join(requirements),
-                rnd.index_name,
-                pause,
-                remaining,
-            )
+            said = (", ".join(requirements), rnd.index_name, pause, remaining)
+            logger.info("index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)", *said)
             time.sleep(pause)
         if not result.ok:
             self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
@@ -490,13 +462,9 @@ class _RoundRun:
         check_dir.mkdir()
         scripts = self._declared_scripts(env, targets)
         groups = _groups(targets, spare=1 if scripts else 0)
-        logger.info(
-            "%s: checking %d package(s) in %s",
-            self.round.kind,
-            len(targets),
-            "one process" if len(groups) == 1 else f"{len(groups)} processes side by side",
-            extra=self.doing,
-        )
+        how = "one process" if len(groups) == 1 else f"{len(groups)} processes side by side"
+        said = (self.round.kind, len(targets), how)
+        logger.info("%s: checking %d package(s) in %s", *said, extra=self.doing)
 
         def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
             files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])

@@ -1,7 +1,6 @@
 """What a wheel promises (:func:`wheel_facts`, read without installing it), and the
 check process that proves it: :mod:`relnox.verify.in_env` collects facts in the fresh
-environment, :func:`judge` turns them into :class:`Check` results here.
-"""
+environment, :func:`judge` turns them into :class:`Check` results here."""
 
 from __future__ import annotations
 
