@@ -61,9 +61,7 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
 @relnox_task(
     name="check-tag",
     positional=["tag"],
-    help={
-        "tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0",
-    },
+    help={"tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0"},
 )
 def check_tag(
     c: Any, tag: str, root: str = ".", json: bool = False, verbose: int = 0
@@ -171,12 +169,7 @@ def _resolved(workspace: Any, tags: list[str], flags: Any) -> list[ResolvedVersi
     """The run's packages and versions: every package of each tag of several, else one
     (by tag, --package or the only one), else every package."""
     from relnox.errors import VersionError
-    from relnox.release import (
-        ResolvedVersion,
-        packages_of_tag,
-        parse_release_tag,
-        resolve_version,
-    )
+    from relnox.release import ResolvedVersion, packages_of_tag, parse_release_tag, resolve_version
     from relnox.tools.github import ref_tag
 
     if len(tags) > 1 and flags.package:

@@ -17,14 +17,7 @@ from pathlib import Path
 from relnox.errors import PublishError
 from relnox.progress import finished
 from relnox.publish.model import PublishPlan
-from relnox.publish.report import (
-    FAILED,
-    NOT_ATTEMPTED,
-    SKIPPED,
-    UPLOADED,
-    FileOutcome,
-    PlannedFile,
-)
+from relnox.publish.report import FAILED, NOT_ATTEMPTED, SKIPPED, UPLOADED, FileOutcome, PlannedFile
 from relnox.publish.rules import creation_limited
 from relnox.tools.network import NetworkSettings
 from relnox.tools.simple_api import IndexReader

@@ -403,8 +403,7 @@ def _compare_moved(title: str, old: str, version: str) -> str:
     """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
     1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``)."""
     link = re.search(
-        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)",
-        title,
+        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)", title
     )
     if link is None:
         return title
@@ -491,10 +490,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
     whose = "the next release's" if out else f"{wanted}'s"
     if waiting is not None and older is not None and parsed is not None and older < parsed:
-        unreleased, what = (
-            waiting,
-            f"'{waiting.title}' becomes",
-        )
+        unreleased, what = (waiting, f"'{waiting.title}' becomes")
     if unreleased is not None and unreleased.has_entries:
         kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])
         if kept is not None:  # the same answer the bump gives

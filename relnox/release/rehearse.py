@@ -131,10 +131,7 @@ def _kept(message: str, clone: Path, root: Path) -> str:
 
 
 def rehearse(
-    root: Path | str,
-    options: ReleaseOptions,
-    *,
-    progress: Progress | None = None,
+    root: Path | str, options: ReleaseOptions, *, progress: Progress | None = None
 ) -> Rehearsal:
     """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
@@ -218,11 +215,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     return stage
 
 
-def demo(
-    *,
-    progress: Progress | None = None,
-    resume_command: str = "relnox demo",
-) -> Rehearsal:
+def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo") -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
     run its full release against two local indexes (``resume_command``: the rerun hint)."""
     progress = progress or (lambda report: None)

@@ -21,13 +21,7 @@ from relnox.files import file_digest
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace, needs
 from relnox.tools import cooldown
-from relnox.tools.envs import (
-    Installer,
-    InstallOptions,
-    find_installer,
-    resolve_python,
-    wheel_for,
-)
+from relnox.tools.envs import Installer, InstallOptions, find_installer, resolve_python, wheel_for
 from relnox.tools.index_auth import IndexLogin, split_login
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,

@@ -42,14 +42,7 @@ from relnox.tools.envs import (
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.tools.network import upload_wait
-from relnox.verify.model import (
-    Argv,
-    Artifact,
-    Round,
-    Target,
-    VerifyOptions,
-    VerifyPlan,
-)
+from relnox.verify.model import Argv, Artifact, Round, Target, VerifyOptions, VerifyPlan
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import (
     MISSING_EXTRA,
