@@ -50,8 +50,7 @@ __all__ += ["tag", "testpypi", "verify_install"]
 
 
 def names(task: Any) -> tuple[str, ...]:
-    """Every name ``task`` answers to: its own first, then its aliases, each also spelled
-    with ``_`` for ``-`` and ``-`` for ``_``."""
+    """Every name of ``task``, its own first, then its aliases, each with ``_`` and ``-``."""
     spellings = [(n, n.replace("-", "_"), n.replace("_", "-")) for n in (task.name, *task.aliases)]
     return tuple(dict.fromkeys(s for each in spellings for s in each))
 

@@ -51,8 +51,7 @@ def shard_names(root: str, spec: ShardSpec, names: list[str], timings: str) -> l
 
 
 def empty_shard(root: str, spec: ShardSpec, out: str, as_json: bool) -> dict[str, Any]:
-    """A shard with no packages: an empty shard manifest, so ``assemble`` is given every
-    shard's directory all the same."""
+    """An empty shard's manifest, so ``assemble`` is given every shard's directory all the same."""
     from relnox.artifacts.distdir import out_dir
     from relnox.artifacts.manifest import Manifest, write_manifest
     from relnox.project.discovery import load_workspace

@@ -435,8 +435,7 @@ def final_of(version: str) -> str | None:
 
 
 def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Row:
-    """Whether ``pkg``'s changelog is ready for ``version``; why it is that file when its
-    history chose it."""
+    """Whether ``pkg``'s changelog is ready for ``version``; why that file, if history chose it."""
     path, why = changelog_choice(ws, pkg)
     status, detail = _changelog_check(ws, pkg, version, path)
     return status, detail if why is None else f"{detail} ({why})"
@@ -591,8 +590,7 @@ def _pending_entries(
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here; one the
-    history keeps (pin rule keep) is said as kept, not warned about."""
+    """Requirements on siblings not admitting their version here (a kept pin: said, not warned)."""
     from relnox.project.pins import pin_rule, unadmitted
 
     rows = []

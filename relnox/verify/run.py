@@ -530,32 +530,26 @@ class _RoundRun:
         found_all.sort(key=lambda pair: order[pair[0].name])
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
         for target, (seen, checks) in found_all:
-            result_ = self.results[target.name]
+            name, result_ = target.name, self.results[target.name]
             for check in checks:
-                if check.name.startswith("import ") and self._extras_named(
-                    target.name, check.detail
-                ):
-                    # the import asks for an extra ("pip install pkg[d]"): imported again with it
-                    jobs.append(
-                        (target.name, check.name, (str(env.python), "-I", "-c", check.name))
-                    )
-                    module = check.name.removeprefix("import ")
-                    logger.info(
-                        "%s: %s asks for an extra of %s", self.round.kind, module, target.name
-                    )
-                else:
+                asks = check.name.startswith("import ") and self._extras_named(name, check.detail)
+                if not asks:
                     result_.checks.append(check)
+                    continue
+                # the import asks for an extra ("pip install pkg[d]"): imported again with it
+                jobs.append((name, check.name, (str(env.python), "-I", "-c", check.name)))
+                module = check.name.removeprefix("import ")
+                logger.info("%s: %s asks for an extra of %s", self.round.kind, module, name)
             result_.seconds += seen["seconds"]
-            facts = self.facts.get(target.name)
-            scripts = sorted({*(facts.scripts if facts else ()), *seen["scripts"]})
-            for script in scripts:
+            facts = self.facts.get(name)
+            for script in sorted({*(facts.scripts if facts else ()), *seen["scripts"]}):
                 argv = self._script_argv(env, script)
                 if argv is not None and not Path(argv[0]).exists():
                     missing = Check(f"script {script}", False, f"{argv[0]} was not installed")
                     result_.checks.append(missing)
                 elif argv is not None:
-                    jobs.append((target.name, f"script {script}", argv))
-            jobs += [(target.name, f"command {shlex.join(c)}", c) for c in target.commands]
+                    jobs.append((name, f"script {script}", argv))
+            jobs += [(name, f"command {shlex.join(c)}", c) for c in target.commands]
         if len(found_all) == sum(len(group) for group, _, _ in ran):
             jobs += [(None, f"command {shlex.join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs, started)
