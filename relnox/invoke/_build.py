@@ -16,7 +16,7 @@ from relnox.invoke._common import (
     relnox_task,
     show,
 )
-from relnox.invoke._flags import later, listed, number
+from relnox.invoke._flags import later, listed, number, plain_flags
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec
@@ -94,29 +94,24 @@ def plan_shards_task(
         "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
         "dry-run": "check every shard and print what would be written; write nothing",
     },
+    flags=plain_flags(
+        *(("dirs", None), ("package", None), ("out", ""), ("dry_run", False), ("root", ".")),
+        *(("json", False), ("verbose", 0)),
+    ),
 )
-def assemble(
-    c: Any,
-    dirs: Any = None,
-    package: Any = None,
-    out: str = "",
-    dry_run: bool = False,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def assemble(c: Any, flags: Any) -> dict[str, Any]:
     """Merge the shards' dist directories into dist/ and one manifest, every file re-checked."""
     from relnox.project.discovery import load_workspace
     from relnox.shards import STAGE, AssembleOptions
 
-    options = AssembleOptions(listed(dirs), listed(package), out or None)
-    plan = STAGE.plan(load_workspace(root), options)
-    if dry_run:
+    options = AssembleOptions(listed(flags.dirs), listed(flags.package), flags.out or None)
+    plan = STAGE.plan(load_workspace(flags.root), options)
+    if flags.dry_run:
         echo("\n".join(plan.describe()))
         return {**plan.to_json(), "dry_run": True}
     result = STAGE.run(plan)
     data = result.to_json()
-    echo_json(data) if json else echo_result(result.describe())
+    echo_json(data) if flags.json else echo_result(result.describe())
     return data
 
 

@@ -123,23 +123,21 @@ def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[
         "json": "print the checks as JSON",
     },
     iterable=["package"],
+    flags=plain_flags(
+        *(("root", "."), ("version", ""), ("package", None), ("repository", "")),
+        *(("json", False), ("verbose", 0)),
+    ),
 )
-def doctor(
-    c: Any,
-    root: str = ".",
-    version: str = "",
-    package: list[str] | None = None,
-    repository: str = "",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def doctor(c: Any, flags: Any) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.errors import RelnoxError
     from relnox.release import doctor as run_doctor
     from relnox.report import render_table
 
+    json, verbose, repository = flags.json, flags.verbose, flags.repository or None
+    packages = listed(flags.package)
     report = run_doctor(
-        root, version=version or None, packages=listed(package), repository=repository or None
+        flags.root, version=flags.version or None, packages=packages, repository=repository
     )
     errors, warnings = len(report.errors), len(report.warnings)
     checks = [c.as_dict() for c in report.checks]
@@ -203,31 +201,28 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
         "force": "overwrite existing workflow files",
         "json": "print the result as JSON (with --dry-run, each file's text too)",
     },
+    flags=plain_flags(
+        ("root", "."), ("dry_run", False), ("force", False), ("json", False), ("verbose", 0)
+    ),
 )
-def ci_init(
-    c: Any,
-    root: str = ".",
-    dry_run: bool = False,
-    force: bool = False,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def ci_init(c: Any, flags: Any) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
     from relnox.ci import STAGE, CiOptions
     from relnox.project.discovery import load_workspace
 
-    plan = STAGE.plan(load_workspace(root), CiOptions(force=force or dry_run))
+    dry_run = flags.dry_run
+    plan = STAGE.plan(load_workspace(flags.root), CiOptions(force=flags.force or dry_run))
     result = {"files": plan.names, "dry_run": dry_run, "notes": list(plan.notes)}
     texts = {n: f.text for n, f in zip(plan.names, plan.files, strict=True)}
     if not dry_run:
         STAGE.run(plan)
-    if json:
+    if flags.json:
         echo_json({**result, **({"texts": texts} if dry_run else {})})
     elif dry_run:
         for name, text in texts.items():
             echo(f"# --- {name}")
             echo(text.rstrip("\n"))
-    for line in [] if json else plan.notes if dry_run else plan.describe():
+    for line in [] if flags.json else plan.notes if dry_run else plan.describe():
         echo(line)
     return result
 
