@@ -69,23 +69,18 @@ def confirmation(yes: bool) -> Callable[[str], bool] | None:
     return ask if sys.stdin.isatty() else None
 
 
-def _publish(
-    root: str,
-    options: PublishOptions,
-    *,
-    yes: bool,
-    as_json: bool,
-    verify_installable: bool = False,
-    verbose: int = 0,
-) -> PublishResult:
+def _publish(flags: Any, options: PublishOptions, yes: bool, installable: bool) -> PublishResult:
+    """``options`` published as ``flags`` (its root, --json, -v) say, with ``--yes`` and
+    ``--verify-installable`` (``installable``)."""
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    workspace = load_workspace(root, options.packages)  # another's problem: a warning
+    as_json, verbose = flags.json, flags.verbose
+    workspace = load_workspace(flags.root, options.packages)  # another's problem: a warning
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = None
-    if verify_installable:  # its environments' machinery is loaded only when asked for
+    if installable:  # its environments' machinery is loaded only when asked for
         from relnox.publish import installable_check
 
         check = installable_check()
@@ -143,15 +138,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         jobs=flags.jobs or None,
         wait=None if flags.no_wait else number(flags.wait, "wait", float),
     )
-    result = _publish(
-        flags.root,
-        options,
-        yes=flags.yes,
-        as_json=flags.json,
-        verify_installable=flags.verify_installable,
-        verbose=flags.verbose,
-    )
-    return result.summary()
+    return _publish(flags, options, flags.yes, flags.verify_installable).summary()
 
 
 @relnox_task(
@@ -185,7 +172,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     if names is None:
         return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(packages=names, verbose=flags.verbose >= 2)
-    result = _publish(flags.root, options, yes=False, as_json=flags.json, verbose=flags.verbose)
+    result = _publish(flags, options, yes=False, installable=False)
     summary = result.summary()
     if flags.dry_run:
         return summary
