@@ -240,9 +240,8 @@ KEPT = ("FAIL", "error", "warning", "not reproducible")
 
 
 def echo(text: str = "", *, always: bool = False) -> None:
-    """Result lines on stdout; ``-q`` keeps them when ``always``, else only each line
-    starting (after its indent) with one of :data:`KEPT`, with those indented deeper below
-    it (never an error)."""
+    """Result lines on stdout; ``-q`` keeps them when ``always``, else only the lines starting
+    (after their indent) with one of :data:`KEPT` and those indented deeper (never an error)."""
     if always or os.environ.get(QUIET_ENV, "") in ("", "0"):
         _write(text)
         return

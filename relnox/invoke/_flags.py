@@ -177,7 +177,7 @@ def plain_flags(*specs: str | tuple[str, Any]) -> type:
 
 
 def later(options: str, **kw: Any) -> Callable[[], type]:
-    """:func:`options_flags` of ``module:Class``, made when first asked (its stage imported then)."""
+    """:func:`options_flags` of ``module:Class``, made when first asked (its stage loaded then)."""
     module, _, name = options.partition(":")
     return lambda: options_flags(getattr(importlib.import_module(module), name), **kw)
 

@@ -397,10 +397,8 @@ def doctor(
     repository: str | None = None,
     workspace: Workspace | None = None,
 ) -> DoctorReport:
-    """Run every check on the repository at ``root`` (only ``packages``' own, with the
-    repository-wide ones; ``repository``: ask that index too); never raises for a check.
-    ``workspace``: ``root`` as the caller has just loaded it (a release's first stage), not
-    read again."""
+    """Every check of ``root`` (only ``packages``' own and the repository-wide ones; ``repository``:
+    that index's too; ``workspace``: ``root`` as just loaded); never raises for a check."""
     root = Path(root).resolve()
     rows: list[Check] = []
     try:

@@ -568,9 +568,8 @@ def _page_per_release(
 def _pending_entries(
     ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
 ) -> tuple[str, str] | None:
-    """The first news tool of ``pkg`` holding entries for the next release (towncrier,
-    changie, scriv; ``news_only``: towncrier) said as ``news: 2 towncrier fragments
-    become``, and the step that writes them."""
+    """The first news tool of ``pkg`` (towncrier, changie, scriv; ``news_only``: towncrier) with
+    entries for the next release, said as ``news: 2 towncrier fragments become``, and its step."""
 
     def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
         nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"

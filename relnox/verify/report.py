@@ -99,9 +99,8 @@ class VerifyReport:
 
 
 def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
-    """Human lines: a package that passed counted (one line each with ``verbose`` or when
-    few passed), one for each other package and command, failures with the end of their
-    output."""
+    """Human lines: the passed packages counted (each with ``verbose`` or when few), a line per
+    other package and command, failures with the end of their output."""
     from relnox.report import MANY
 
     lines: list[str] = []

@@ -171,10 +171,8 @@ class _RoundRun:
         label: str | None = None,
         exempt: bool = False,
     ) -> Result:
-        """The installer installing ``requirements`` into ``env`` (with ``label``, through a
-        requirements file whose ``--hash`` lines it checks); ``exempt``: only the release's
-        own packages, which no cooldown holds back. Pip from then on where uv gives up on an
-        index that refuses ``HEAD``."""
+        """``requirements`` into ``env`` (``label``: by a file of ``--hash`` lines; ``exempt``: the
+        release's own, no cooldown); pip from then on if uv gives up on an index refusing HEAD."""
         if label is not None:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
@@ -723,9 +721,8 @@ def _hashed(name: str, extras: str, artifact: Artifact) -> str:
 def _hashed_requirements(
     rnd: Round, work: Path
 ) -> tuple[list[str], dict[str, str], InstallOptions]:
-    """A wheel round's requirements for uv: the siblings' lines, each target's line, and
-    the options (the wheels the resolver may take are in ``work/links``, copied there by
-    the run)."""
+    """A wheel round's requirements for uv: the siblings' lines, each target's line, and the
+    options (the wheels the resolver may take are in ``work/links``, copied there by the run)."""
     options = replace(rnd.options, find_links=(work / "links",)) if rnd.available else rnd.options
     own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
