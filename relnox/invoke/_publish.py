@@ -91,12 +91,9 @@ def _publish(flags: Any, options: PublishOptions, yes: bool, installable: bool) 
         from relnox.report import MANY
 
         tiers = plan.tiers()  # a line per tier naming each package in it: long at scale
-        many = len(plan.records) >= MANY and not verbose
-        echo(
-            f"{len(tiers)} tier(s) by dependency depth (-v lists them)"
-            if many
-            else "\n".join(tiers)
-        )
+        if len(plan.records) >= MANY and not verbose:
+            tiers = [f"{len(tiers)} tier(s) by dependency depth (-v lists them)"]
+        echo("\n".join(tiers))
     echo_json(result.to_json()) if as_json else echo_result(result.describe(verbose))
     result.raise_for_failures()
     return result

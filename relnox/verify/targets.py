@@ -156,12 +156,6 @@ def by_interpreter(
         for interpreter, members in sorted(groups.items(), key=lambda kv: kv[0] is not None):
             names = {t.name for t in members}
             others = tuple(t.wheel for t in rnd.targets if t.name not in names and t.wheel)
-            split.append(
-                replace(
-                    rnd,
-                    targets=tuple(members),
-                    python=interpreter,
-                    available=rnd.available + others,
-                )
-            )
+            more = rnd.available + others
+            split.append(replace(rnd, targets=tuple(members), python=interpreter, available=more))
     return split, skipped
