@@ -70,13 +70,9 @@ def plan_publish(
         credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
     wanted = list(options.packages) or ([route.package] if route and route.package else [])
+    dist = dist_path(workspace, options.dist_dir)  # prove=False: _check_artifacts proves or checks
     manifest = load_release(
-        workspace,
-        dist_path(workspace, options.dist_dir),
-        wanted,
-        error=PublishError,
-        write_record=not options.dry_run,
-        prove=False,  # _check_artifacts proves or checks them
+        workspace, dist, wanted, error=PublishError, write_record=not options.dry_run, prove=False
     )
     records = select_records(workspace, manifest, wanted, route)
     allowed = refuse_stale(

@@ -157,12 +157,9 @@ class PackageUploader:
                 return None
             if attempt.status == 429 and self._creation_limited(file.package, attempt):
                 # a refused creation counts against the limit: never try it again
+                left = [p for p in self.plan.new_projects if p not in self.created]
                 self.creation_refused = creation_limited(
-                    label,
-                    file.filename,
-                    [p for p in self.plan.new_projects if p not in self.created],
-                    dict(attempt.headers),
-                    attempt.detail,
+                    label, file.filename, left, dict(attempt.headers), attempt.detail
                 )
                 return self._fail(outcome, self.creation_refused)
             found = self.on_index(file)
