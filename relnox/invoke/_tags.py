@@ -39,17 +39,13 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
         for line in tag_plan.describe(flags.verbose):  # the result: what -q keeps
-            echo(
-                ("would " if flags.dry_run and line.startswith("create") else "") + line,
-                always=True,
-            )
+            would = "would " if flags.dry_run and line.startswith("create") else ""
+            echo(would + line, always=True)
     if not flags.dry_run:
         TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:
-            echo(
-                always=True,
-                text=f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}",
-            )
+            pushed = ", ".join(a.tag for a in tag_plan.actions)
+            echo(f"pushed {pushed} to {flags.remote}", always=True)
     results = tag_plan.results()
     if flags.dry_run:
         results["created"] = []
