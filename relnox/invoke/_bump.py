@@ -73,9 +73,8 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
         **({"api": api} if api is not None else {}),
     }
     if not plan.versions:
-        show(
-            flags.json, result, ["nothing to bump: no selected package changed since its last tag"]
-        )
+        said = "nothing to bump: no selected package changed since its last tag"
+        show(flags.json, result, [said])
         return result
     if not flags.dry_run:
         done = STAGE.run(plan)
@@ -191,8 +190,6 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
     if not json:
-        echo(
-            f"{len(workspace.packages)} package(s) checked, all versions valid and consistent",
-            always=True,
-        )
+        count = len(workspace.packages)
+        echo(f"{count} package(s) checked, all versions valid and consistent", always=True)
     return result
