@@ -204,15 +204,13 @@ def _auth_env(token: str, user: str = "x-access-token") -> dict[str, str]:
         return env
     n = int(env.get("GIT_CONFIG_COUNT") or 0)
     basic = base64.b64encode(f"{user}:{token}".encode()).decode()
-    env.update(
-        {
-            "GIT_CONFIG_COUNT": str(n + 1),
-            f"GIT_CONFIG_KEY_{n}": "http.extraHeader",
-            f"GIT_CONFIG_VALUE_{n}": f"AUTHORIZATION: basic {basic}",
-            "GIT_TERMINAL_PROMPT": "0",
-        }
-    )
-    return env
+    return {
+        **env,
+        "GIT_CONFIG_COUNT": str(n + 1),
+        f"GIT_CONFIG_KEY_{n}": "http.extraHeader",
+        f"GIT_CONFIG_VALUE_{n}": f"AUTHORIZATION: basic {basic}",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
 
 
 def _remote_git(top: Path, env: Mapping[str, str], *args: str) -> str:
