@@ -43,37 +43,14 @@ TASKS: tuple[Any, ...] = (
     release_pr,
 )
 
-__all__ = [
-    "assemble",
-    "audit",
-    "build_all",
-    "bump",
-    "check_tag",
-    "check_versions",
-    "ci_init",
-    "collection",
-    "demo",
-    "doctor",
-    "names",
-    "packages",
-    "plan",
-    "publish",
-    "publish_test",
-    "rehearse",
-    "release",
-    "release_notes",
-    "release_pr",
-    "resolve_version",
-    "serve_index",
-    "tag",
-    "testpypi",
-    "verify_install",
-]
+__all__ = ["assemble", "audit", "build_all", "bump", "check_tag", "check_versions", "ci_init"]
+__all__ += ["collection", "demo", "doctor", "names", "packages", "plan", "publish", "publish_test"]
+__all__ += ["rehearse", "release", "release_notes", "release_pr", "resolve_version", "serve_index"]
+__all__ += ["tag", "testpypi", "verify_install"]
 
 
 def names(task: Any) -> tuple[str, ...]:
-    """Every name ``task`` answers to: its own first, then its aliases, each also spelled
-    with ``_`` for ``-`` and ``-`` for ``_``."""
+    """Every name of ``task``, its own first, then its aliases, each with ``_`` and ``-``."""
     spellings = [(n, n.replace("-", "_"), n.replace("_", "-")) for n in (task.name, *task.aliases)]
     return tuple(dict.fromkeys(s for each in spellings for s in each))
 

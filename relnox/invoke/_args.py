@@ -44,8 +44,7 @@ class MissingPositional(UsageError):
 
 
 def parse(task: str, arguments: Iterable[Any], argv: Sequence[str]) -> dict[str, Any]:
-    """The keyword arguments ``argv`` gives ``task``, whose ``get_arguments()`` are
-    ``arguments``; a mistake raises a :class:`UsageError`."""
+    """The keyword arguments ``argv`` gives ``task`` (``arguments``), or a :class:`UsageError`."""
     from invoke.exceptions import ParseError
     from invoke.parser.context import ParserContext
 

@@ -16,7 +16,7 @@ from relnox.invoke._common import (
     relnox_task,
     show,
 )
-from relnox.invoke._flags import listed, number, options_flags
+from relnox.invoke._flags import later, listed, number, plain_flags
 
 if TYPE_CHECKING:
     from relnox.shards import ShardSpec
@@ -51,8 +51,7 @@ def shard_names(root: str, spec: ShardSpec, names: list[str], timings: str) -> l
 
 
 def empty_shard(root: str, spec: ShardSpec, out: str, as_json: bool) -> dict[str, Any]:
-    """A shard with no packages: an empty shard manifest, so ``assemble`` is given every
-    shard's directory all the same."""
+    """An empty shard's manifest, so ``assemble`` is given every shard's directory all the same."""
     from relnox.artifacts.distdir import out_dir
     from relnox.artifacts.manifest import Manifest, write_manifest
     from relnox.project.discovery import load_workspace
@@ -95,29 +94,24 @@ def plan_shards_task(
         "out": "where to assemble (default: [tool.relnox] dist-dir, 'dist' under the root)",
         "dry-run": "check every shard and print what would be written; write nothing",
     },
+    flags=plain_flags(
+        *(("dirs", None), ("package", None), ("out", ""), ("dry_run", False), ("root", ".")),
+        *(("json", False), ("verbose", 0)),
+    ),
 )
-def assemble(
-    c: Any,
-    dirs: Any = None,
-    package: Any = None,
-    out: str = "",
-    dry_run: bool = False,
-    root: str = ".",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def assemble(c: Any, flags: Any) -> dict[str, Any]:
     """Merge the shards' dist directories into dist/ and one manifest, every file re-checked."""
     from relnox.project.discovery import load_workspace
     from relnox.shards import STAGE, AssembleOptions
 
-    options = AssembleOptions(listed(dirs), listed(package), out or None)
-    plan = STAGE.plan(load_workspace(root), options)
-    if dry_run:
+    options = AssembleOptions(listed(flags.dirs), listed(flags.package), flags.out or None)
+    plan = STAGE.plan(load_workspace(flags.root), options)
+    if flags.dry_run:
         echo("\n".join(plan.describe()))
         return {**plan.to_json(), "dry_run": True}
     result = STAGE.run(plan)
     data = result.to_json()
-    echo_json(data) if json else echo_result(result.describe())
+    echo_json(data) if flags.json else echo_result(result.describe())
     return data
 
 
@@ -146,25 +140,19 @@ HELP = {
 }
 
 
-def _flags() -> type:
-    from relnox.builds import BuildOptions
-
-    return options_flags(
-        BuildOptions,
+@relnox_task(
+    name="build-all",
+    locked=True,
+    help=HELP,
+    flags=later(
+        "relnox.builds:BuildOptions",
         skip=("sdist", "wheel"),
         extra=(
-            ("jobs", 0),
-            ("changed", False),
-            ("wheel_only", False),
-            ("sdist_only", False),
-            ("shard", ""),
-            ("timings", ""),
-            ("dry_run", False),
+            *(("jobs", 0), ("changed", False), ("wheel_only", False), ("sdist_only", False)),
+            *(("shard", ""), ("timings", ""), ("dry_run", False)),
         ),
-    )
-
-
-@relnox_task(name="build-all", locked=True, help=HELP, flags=_flags)
+    ),
+)
 def build_all(c: Any, flags: Any) -> dict[str, Any]:
     """Build an sdist and a wheel of every package, in dependency order, checked and recorded."""
     from relnox.builds import STAGE

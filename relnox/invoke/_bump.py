@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
-from relnox.invoke._flags import listed, options_flags
+from relnox.invoke._flags import later, listed
 from relnox.paths import rel
 
 HELP = {
@@ -35,23 +35,17 @@ HELP = {
 }
 
 
-def _flags() -> type:
-    from relnox.bump import BumpOptions
-
-    return options_flags(
-        BumpOptions,
-        rename={"changed_only": "changed"},
-        skip=("today", "parts"),
-        extra=(("commit", True), ("force", False), ("check_api", False)),
-    )
-
-
 @relnox_task(
     name="bump",
     locked=True,
     aliases=("version_bump",),
     help=HELP,
-    flags=_flags,
+    flags=later(
+        "relnox.bump:BumpOptions",
+        rename={"changed_only": "changed"},
+        skip=("today", "parts"),
+        extra=(("commit", True), ("force", False), ("check_api", False)),
+    ),
 )
 def bump(c: Any, flags: Any) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
@@ -79,9 +73,8 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
         **({"api": api} if api is not None else {}),
     }
     if not plan.versions:
-        show(
-            flags.json, result, ["nothing to bump: no selected package changed since its last tag"]
-        )
+        said = "nothing to bump: no selected package changed since its last tag"
+        show(flags.json, result, [said])
         return result
     if not flags.dry_run:
         done = STAGE.run(plan)
@@ -197,8 +190,6 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             "fix the files listed above (relnox bump rewrites every copy of a version)"
         )
     if not json:
-        echo(
-            f"{len(workspace.packages)} package(s) checked, all versions valid and consistent",
-            always=True,
-        )
+        count = len(workspace.packages)
+        echo(f"{count} package(s) checked, all versions valid and consistent", always=True)
     return result

@@ -4,29 +4,13 @@ results, on GitHub Actions step outputs and a job summary (:mod:`relnox.tools.gi
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from relnox.invoke._build import TIMINGS_HELP
-from relnox.invoke._common import echo, echo_json, output_file, relnox_task, write_output
-from relnox.invoke._flags import listed
+from relnox.invoke._common import echo, echo_json, output_file, relnox_task, show, write_output
+from relnox.invoke._flags import listed, plain_flags
 from relnox.log import QUIET_ENV
-
-
-@dataclass(frozen=True)
-class PlanFlags:
-    part: str = ""
-    pre: str = ""
-    since: str = ""
-    api: bool = False
-    json: bool = False
-    root: str = "."
-    shards: str = ""
-    package: Any = None
-    timings: str = ""
-    intent: bool = False
-    verbose: int = 0
 
 
 @relnox_task(
@@ -45,9 +29,12 @@ class PlanFlags:
         "each version with its reason (what release-pr proposes)",
     },
     iterable=["package"],
-    flags=PlanFlags,
+    flags=plain_flags(
+        *(("part", ""), ("pre", ""), ("since", ""), ("api", False), ("json", False), ("root", ".")),
+        *(("shards", ""), ("package", None), ("timings", ""), ("intent", False), ("verbose", 0)),
+    ),
 )
-def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
+def plan(c: Any, flags: Any) -> dict[str, Any]:
     """Per package: last tag, changed since it, and the version a --part bump would give."""
     if flags.shards:
         from relnox.invoke._build import plan_shards_task
@@ -110,15 +97,13 @@ def plan(c: Any, flags: PlanFlags) -> dict[str, Any]:
     }
 
 
-def _intent(flags: PlanFlags) -> dict[str, Any]:
+def _intent(flags: Any) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.release import release_intent
 
     found = release_intent(load_workspace(flags.root))
-    if flags.json:
-        echo_json(found.to_json())
-    else:  # the result and its reasons: what -q keeps
-        echo("\n".join(found.describe(flags.verbose)), always=True)
+    # the result and its reasons: what -q keeps
+    show(flags.json, found.to_json(), found.describe(flags.verbose), always=True)
     return {**found.to_json(), "changed": bool(found.releases)}
 
 
@@ -138,23 +123,21 @@ def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[
         "json": "print the checks as JSON",
     },
     iterable=["package"],
+    flags=plain_flags(
+        *(("root", "."), ("version", ""), ("package", None), ("repository", "")),
+        *(("json", False), ("verbose", 0)),
+    ),
 )
-def doctor(
-    c: Any,
-    root: str = ".",
-    version: str = "",
-    package: list[str] | None = None,
-    repository: str = "",
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def doctor(c: Any, flags: Any) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.errors import RelnoxError
     from relnox.release import doctor as run_doctor
     from relnox.report import render_table
 
+    json, verbose, repository = flags.json, flags.verbose, flags.repository or None
+    packages = listed(flags.package)
     report = run_doctor(
-        root, version=version or None, packages=listed(package), repository=repository or None
+        flags.root, version=flags.version or None, packages=packages, repository=repository
     )
     errors, warnings = len(report.errors), len(report.warnings)
     checks = [c.as_dict() for c in report.checks]
@@ -218,47 +201,30 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
         "force": "overwrite existing workflow files",
         "json": "print the result as JSON (with --dry-run, each file's text too)",
     },
+    flags=plain_flags(
+        ("root", "."), ("dry_run", False), ("force", False), ("json", False), ("verbose", 0)
+    ),
 )
-def ci_init(
-    c: Any,
-    root: str = ".",
-    dry_run: bool = False,
-    force: bool = False,
-    json: bool = False,
-    verbose: int = 0,
-) -> dict[str, Any]:
+def ci_init(c: Any, flags: Any) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
     from relnox.ci import STAGE, CiOptions
     from relnox.project.discovery import load_workspace
 
-    plan = STAGE.plan(load_workspace(root), CiOptions(force=force or dry_run))
+    dry_run = flags.dry_run
+    plan = STAGE.plan(load_workspace(flags.root), CiOptions(force=flags.force or dry_run))
     result = {"files": plan.names, "dry_run": dry_run, "notes": list(plan.notes)}
     texts = {n: f.text for n, f in zip(plan.names, plan.files, strict=True)}
     if not dry_run:
         STAGE.run(plan)
-    if json:
+    if flags.json:
         echo_json({**result, **({"texts": texts} if dry_run else {})})
     elif dry_run:
         for name, text in texts.items():
             echo(f"# --- {name}")
             echo(text.rstrip("\n"))
-    for line in [] if json else plan.notes if dry_run else plan.describe():
+    for line in [] if flags.json else plan.notes if dry_run else plan.describe():
         echo(line)
     return result
-
-
-@dataclass(frozen=True)
-class ReleaseNotesFlags:
-    version: str
-    package: str = ""
-    output: str = ""
-    repository: str = ""
-    root: str = "."
-    install_only: bool = False
-    files: str = ""
-    gitlab_release: bool = False
-    json: bool = False
-    verbose: int = 0
 
 
 @relnox_task(
@@ -277,9 +243,13 @@ class ReleaseNotesFlags:
         "gitlab_release": "also make the GitLab release of the tag VERSION with these notes "
         "(in a GitLab CI job: its CI_JOB_TOKEN; a release already there is left)",
     },
-    flags=ReleaseNotesFlags,
+    flags=plain_flags(
+        *("version", ("package", ""), ("output", ""), ("repository", ""), ("root", ".")),
+        *(("install_only", False), ("files", ""), ("gitlab_release", False), ("json", False)),
+        ("verbose", 0),
+    ),
 )
-def release_notes(c: Any, flags: ReleaseNotesFlags) -> dict[str, Any]:
+def release_notes(c: Any, flags: Any) -> dict[str, Any]:
     """Write VERSION's changelog section plus install instructions, for gh release --notes-file."""
     from relnox.artifacts.distdir import dist_path
     from relnox.artifacts.manifest import ensure_state_dir

@@ -240,9 +240,8 @@ KEPT = ("FAIL", "error", "warning", "not reproducible")
 
 
 def echo(text: str = "", *, always: bool = False) -> None:
-    """Result lines on stdout; ``-q`` keeps them when ``always``, else only each line
-    starting (after its indent) with one of :data:`KEPT`, with those indented deeper below
-    it (never an error)."""
+    """Result lines on stdout; ``-q`` keeps them when ``always``, else only the lines starting
+    (after their indent) with one of :data:`KEPT` and those indented deeper (never an error)."""
     if always or os.environ.get(QUIET_ENV, "") in ("", "0"):
         _write(text)
         return
@@ -289,9 +288,11 @@ def echo_json(data: Mapping[str, Any]) -> None:
         _documents.append(document)
 
 
-def show(as_json: bool, document: Mapping[str, Any], lines: Iterable[str]) -> None:
+def show(
+    as_json: bool, document: Mapping[str, Any], lines: Iterable[str], always: bool = False
+) -> None:
     """A result: ``document`` with ``--json``, else ``lines`` (a plan's :meth:`describe`)."""
-    echo_json(document) if as_json else echo("\n".join(lines))
+    echo_json(document) if as_json else echo("\n".join(lines), always=always)
 
 
 NOTHING_CHANGED = "nothing to do: every selected package's version is already released (--changed)"

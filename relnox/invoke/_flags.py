@@ -4,6 +4,7 @@ invoke's ``Task`` with relnox's short flags and help texts."""
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, field, fields, make_dataclass
@@ -166,6 +167,19 @@ def options_flags(
     )
     made.iterable = [flag for flag, f in sources.items() if _repeatable(f)]  # type: ignore[attr-defined]
     return made
+
+
+def plain_flags(*specs: str | tuple[str, Any]) -> type:
+    """A task's flags not made from a stage's options: ``(name, default)`` each, a bare name
+    a required value."""
+    made = [(s, Any) if isinstance(s, str) else (s[0], Any, field(default=s[1])) for s in specs]
+    return make_dataclass("Flags", made, frozen=True)
+
+
+def later(options: str, **kw: Any) -> Callable[[], type]:
+    """:func:`options_flags` of ``module:Class``, made when first asked (its stage loaded then)."""
+    module, _, name = options.partition(":")
+    return lambda: options_flags(getattr(importlib.import_module(module), name), **kw)
 
 
 def _repeatable(spec: Any) -> bool:

@@ -23,7 +23,7 @@ from relnox.invoke._common import (
     relnox_task,
     write_output,
 )
-from relnox.invoke._flags import RENAMED, listed, number, options_flags
+from relnox.invoke._flags import RENAMED, later, listed, number
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -69,23 +69,18 @@ def confirmation(yes: bool) -> Callable[[str], bool] | None:
     return ask if sys.stdin.isatty() else None
 
 
-def _publish(
-    root: str,
-    options: PublishOptions,
-    *,
-    yes: bool,
-    as_json: bool,
-    verify_installable: bool = False,
-    verbose: int = 0,
-) -> PublishResult:
+def _publish(flags: Any, options: PublishOptions, yes: bool, installable: bool) -> PublishResult:
+    """``options`` published as ``flags`` (its root, --json, -v) say, with ``--yes`` and
+    ``--verify-installable`` (``installable``)."""
     from relnox.project.discovery import load_workspace
     from relnox.publish import STAGE, PublishRuntime
 
-    workspace = load_workspace(root, options.packages)  # another's problem: a warning
+    as_json, verbose = flags.json, flags.verbose
+    workspace = load_workspace(flags.root, options.packages)  # another's problem: a warning
     if options.jobs is not None and options.jobs < 1:
         raise UsageError(f"--jobs {options.jobs}: give 1 or more parallel uploads")
     check = None
-    if verify_installable:  # its environments' machinery is loaded only when asked for
+    if installable:  # its environments' machinery is loaded only when asked for
         from relnox.publish import installable_check
 
         check = installable_check()
@@ -96,26 +91,18 @@ def _publish(
         from relnox.report import MANY
 
         tiers = plan.tiers()  # a line per tier naming each package in it: long at scale
-        many = len(plan.records) >= MANY and not verbose
-        echo(
-            f"{len(tiers)} tier(s) by dependency depth (-v lists them)"
-            if many
-            else "\n".join(tiers)
-        )
+        if len(plan.records) >= MANY and not verbose:
+            tiers = [f"{len(tiers)} tier(s) by dependency depth (-v lists them)"]
+        echo("\n".join(tiers))
     echo_json(result.to_json()) if as_json else echo_result(result.describe(verbose))
     result.raise_for_failures()
     return result
 
 
-def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
-    from relnox.publish import PublishOptions
-
-    return options_flags(
-        PublishOptions,
-        only=only,
-        skip=("retries", "retry_delay", "verbose", "transport", "network"),
-        extra=(("changed", False), *extra),
-    )
+def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> Callable[[], type]:
+    skip = ("retries", "retry_delay", "verbose", "transport", "network")
+    extra = (("changed", False), *extra)
+    return later("relnox.publish:PublishOptions", only=only, skip=skip, extra=extra)
 
 
 def _named(repository: str | None) -> None:
@@ -130,7 +117,7 @@ def _named(repository: str | None) -> None:
 @relnox_task(
     help=PUBLISH_HELP,
     locked=True,
-    flags=lambda: _flags(
+    flags=_flags(
         None,
         *(("yes", False), ("skip_existing", False), ("jobs", 0), ("wait", 300)),
         *(("no_wait", False), ("verify_installable", False)),
@@ -148,15 +135,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         jobs=flags.jobs or None,
         wait=None if flags.no_wait else number(flags.wait, "wait", float),
     )
-    result = _publish(
-        flags.root,
-        options,
-        yes=flags.yes,
-        as_json=flags.json,
-        verify_installable=flags.verify_installable,
-        verbose=flags.verbose,
-    )
-    return result.summary()
+    return _publish(flags, options, flags.yes, flags.verify_installable).summary()
 
 
 @relnox_task(
@@ -177,7 +156,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         "(repeatable, or comma-separated)",
     },
     iterable=["extras"],
-    flags=lambda: _flags(
+    flags=_flags(
         TEST_OPTIONS,
         *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
     ),
@@ -190,7 +169,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
     if names is None:
         return nothing_to_do(flags.json, {"packages": [], "uploaded": 0})
     options = flags.options(packages=names, verbose=flags.verbose >= 2)
-    result = _publish(flags.root, options, yes=False, as_json=flags.json, verbose=flags.verbose)
+    result = _publish(flags, options, yes=False, installable=False)
     summary = result.summary()
     if flags.dry_run:
         return summary
@@ -310,13 +289,11 @@ AUDIT_HELP = {
 }
 
 
-def _audit_flags() -> type:
-    from relnox.guards import AuditOptions
-
-    return options_flags(AuditOptions, extra=(("wait", ""), ("markdown", "")))
-
-
-@relnox_task(name="audit", help=AUDIT_HELP, flags=_audit_flags)
+@relnox_task(
+    name="audit",
+    help=AUDIT_HELP,
+    flags=later("relnox.guards:AuditOptions", extra=(("wait", ""), ("markdown", ""))),
+)
 def audit(c: Any, flags: Any) -> dict[str, Any]:
     """Audit a release on its index: every file, its sha256, completeness, provenance, status."""
     from relnox.artifacts.distdir import dist_path

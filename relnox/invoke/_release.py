@@ -6,8 +6,10 @@ import sys
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
-from relnox.invoke._flags import RENAMED, listed, options_flags
+from relnox.invoke._flags import RENAMED, later, listed
 
+RELEASE_OPTIONS = "relnox.release:ReleaseOptions"
+NOT_FLAGS = ("resume_command", "resumes")  # the options a task sets itself
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
     "to": "bump first, to this exact version",
@@ -105,21 +107,10 @@ def _summary(result: Any, title: str) -> None:
         echo(f"  {stage}: {len(files)} file(s) uploaded", always=True)
 
 
-def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> type:
-    from relnox.release import ReleaseOptions
-
-    return options_flags(
-        ReleaseOptions,
-        only=only,
-        skip=("resume_command", "resumes"),
-        extra=(("no_skew", False), *extra),
-    )
-
-
 @relnox_task(
     locked=True,
     help=RELEASE_HELP,
-    flags=lambda: _flags(None, ("dry_run", False)),
+    flags=later(RELEASE_OPTIONS, skip=NOT_FLAGS, extra=(("no_skew", False), ("dry_run", False))),
 )
 def release(c: Any, flags: Any) -> dict[str, Any]:
     """The whole release: doctor, bump, build, verify, TestPyPI, verify from it, skew, PyPI, tag, audit."""
@@ -154,17 +145,20 @@ REHEARSE_HELP = {
 }
 
 
-@relnox_task(help=REHEARSE_HELP, flags=lambda: _flags(REHEARSE_OPTIONS))
+@relnox_task(
+    help=REHEARSE_HELP,
+    flags=later(
+        RELEASE_OPTIONS, only=REHEARSE_OPTIONS, skip=NOT_FLAGS, extra=(("no_skew", False),)
+    ),
+)
 def rehearse(c: Any, flags: Any) -> dict[str, Any]:
     """The whole release on a temporary clone, against two throwaway local indexes."""
     from relnox.release import rehearse as run_rehearsal
 
     options = _options(flags, _rerun_command("relnox rehearse"))
     rehearsal = run_rehearsal(flags.root, options, progress=None if flags.json else _show_stage)
-    if flags.json:
-        echo_json(rehearsal.result.to_json())
-    else:
-        _summary(rehearsal.result, "Rehearsal finished; nothing in your repository changed:")
+    said = "Rehearsal finished; nothing in your repository changed:"
+    echo_json(rehearsal.result.to_json()) if flags.json else _summary(rehearsal.result, said)
     return rehearsal.result.to_json()
 
 
@@ -193,12 +187,6 @@ def demo(c: Any, json: bool = False, verbose: int = 0) -> dict[str, Any]:
     return result.to_json()
 
 
-def _pr_flags() -> type:
-    from relnox.release import PrOptions
-
-    return options_flags(PrOptions)
-
-
 @relnox_task(
     name="release-pr",
     help={
@@ -209,7 +197,7 @@ def _pr_flags() -> type:
         "repository": "name this index's new projects and the trusted publishers to register "
         "now in the body (e.g. pypi)",
     },
-    flags=_pr_flags,
+    flags=later("relnox.release:PrOptions"),
 )
 def release_pr(c: Any, flags: Any) -> dict[str, Any]:
     """Open or update the pull request holding the next release (GITHUB_TOKEN)."""
@@ -217,10 +205,7 @@ def release_pr(c: Any, flags: Any) -> dict[str, Any]:
 
     result = run(flags.options())
     found = result.to_json()
-    if flags.json:
-        echo_json(found)
-    else:
-        echo("\n".join(result.describe(flags.verbose)), always=True)  # the result -q keeps
-        if flags.dry_run and result.intent.releases:
-            echo("\n" + result.body)
+    show(flags.json, found, result.describe(flags.verbose), always=True)  # the result -q keeps
+    if flags.dry_run and result.intent.releases and not flags.json:
+        echo("\n" + result.body)
     return found

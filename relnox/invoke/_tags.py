@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task
-from relnox.invoke._flags import listed, options_flags
+from relnox.invoke._flags import later, listed, plain_flags
 from relnox.paths import rel
 
 if TYPE_CHECKING:
     from relnox.publish import CiRoutes
     from relnox.release import ResolvedVersion
-
-
-def _tag_flags() -> type:
-    from relnox.release import TagOptions
-
-    return options_flags(TagOptions, extra=(("dry_run", False),))
 
 
 @relnox_task(
@@ -35,7 +28,7 @@ def _tag_flags() -> type:
         "allow_detached": "tag even a detached HEAD no branch holds (only the tags will hold it)",
         "dry_run": "print the tags that would be created, change nothing",
     },
-    flags=_tag_flags,
+    flags=later("relnox.release:TagOptions", extra=(("dry_run", False),)),
 )
 def tag(c: Any, flags: Any) -> dict[str, Any]:
     """Create the annotated release tag of every package whose version changed (auto-tag)."""
@@ -46,17 +39,13 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
     tag_plan = TAG_STAGE.plan(workspace, flags.options())
     if not flags.json:
         for line in tag_plan.describe(flags.verbose):  # the result: what -q keeps
-            echo(
-                ("would " if flags.dry_run and line.startswith("create") else "") + line,
-                always=True,
-            )
+            would = "would " if flags.dry_run and line.startswith("create") else ""
+            echo(would + line, always=True)
     if not flags.dry_run:
         TAG_STAGE.run(tag_plan)
         if flags.push and tag_plan.actions and not flags.json:
-            echo(
-                always=True,
-                text=f"pushed {', '.join(a.tag for a in tag_plan.actions)} to {flags.remote}",
-            )
+            pushed = ", ".join(a.tag for a in tag_plan.actions)
+            echo(f"pushed {pushed} to {flags.remote}", always=True)
     results = tag_plan.results()
     if flags.dry_run:
         results["created"] = []
@@ -68,9 +57,7 @@ def tag(c: Any, flags: Any) -> dict[str, Any]:
 @relnox_task(
     name="check-tag",
     positional=["tag"],
-    help={
-        "tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0",
-    },
+    help={"tag": "the tag to check, e.g. v1.0.0 or core-v1.0.0"},
 )
 def check_tag(
     c: Any, tag: str, root: str = ".", json: bool = False, verbose: int = 0
@@ -93,20 +80,6 @@ def check_tag(
     return result
 
 
-@dataclass(frozen=True)
-class ResolveVersionFlags:
-    package: str = ""
-    tag: Any = None
-    version: str = ""
-    check: bool = False
-    at: str = ""
-    released: Any = None
-    target: str = ""
-    json: bool = False
-    root: str = "."
-    verbose: int = 0
-
-
 @relnox_task(
     name="resolve-version",
     help={
@@ -124,9 +97,12 @@ class ResolveVersionFlags:
         "json": "print JSON",
     },
     iterable=["tag", "released"],
-    flags=ResolveVersionFlags,
+    flags=plain_flags(
+        *(("package", ""), ("tag", None), ("version", ""), ("check", False), ("at", "")),
+        *(("released", None), ("target", ""), ("json", False), ("root", "."), ("verbose", 0)),
+    ),
 )
-def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
+def resolve_version(c: Any, flags: Any) -> dict[str, Any]:
     """Print a package's release version: from the tag, else --version, else pyproject.toml."""
     from relnox.errors import VersionError
     from relnox.project.discovery import load_workspace
@@ -185,16 +161,11 @@ def resolve_version(c: Any, flags: ResolveVersionFlags) -> dict[str, Any]:
     return result
 
 
-def _resolved(workspace: Any, tags: list[str], flags: ResolveVersionFlags) -> list[ResolvedVersion]:
+def _resolved(workspace: Any, tags: list[str], flags: Any) -> list[ResolvedVersion]:
     """The run's packages and versions: every package of each tag of several, else one
     (by tag, --package or the only one), else every package."""
     from relnox.errors import VersionError
-    from relnox.release import (
-        ResolvedVersion,
-        packages_of_tag,
-        parse_release_tag,
-        resolve_version,
-    )
+    from relnox.release import ResolvedVersion, packages_of_tag, parse_release_tag, resolve_version
     from relnox.tools.github import ref_tag
 
     if len(tags) > 1 and flags.package:

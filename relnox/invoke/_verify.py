@@ -7,7 +7,7 @@ from typing import Any
 from relnox.invoke._args import UsageError
 from relnox.invoke._build import SHARD_HELP, TIMINGS_HELP
 from relnox.invoke._common import chosen, echo, echo_json, echo_result, nothing_to_do, relnox_task
-from relnox.invoke._flags import listed, number, options_flags
+from relnox.invoke._flags import later, listed, number
 
 VERIFY_HELP = {
     "package": "verify only this package (repeatable; default: every package of the release)",
@@ -36,25 +36,19 @@ VERIFY_HELP = {
 }
 
 
-def _flags() -> type:
-    from relnox.verify import VerifyOptions
-
-    return options_flags(
-        VerifyOptions,
+@relnox_task(
+    name="verify-install",
+    help=VERIFY_HELP,
+    iterable=["accept_skew"],
+    flags=later(
+        "relnox.verify:VerifyOptions",
         skip=("write_record", "checked_before"),
         extra=(
             *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
             *(("skew_depth", ""), ("accept_skew", None), ("shard", ""), ("timings", "")),
             ("dry_run", False),
         ),
-    )
-
-
-@relnox_task(
-    name="verify-install",
-    help=VERIFY_HELP,
-    iterable=["accept_skew"],
-    flags=_flags,
+    ),
 )
 def verify_install(c: Any, flags: Any) -> dict[str, Any]:
     """Install the release into a fresh environment and check every package imports and runs."""

@@ -59,12 +59,8 @@ def plan_publish(
         target if isinstance(target, Repository) else resolve(target, workspace.config, environ=env)
     )
     if route is not None:
-        logger.info(
-            "tag %s (%s) -> %s",
-            route.tag,
-            "pre-release" if route.prerelease else "final",
-            repo.label,
-        )
+        kind = "pre-release" if route.prerelease else "final"
+        logger.info("tag %s (%s) -> %s", route.tag, kind, repo.label)
     try:
         credentials = resolve_credentials(repo, env)
     except PublishError as exc:
@@ -74,13 +70,9 @@ def plan_publish(
         credentials = Credentials("none found (a real run stops here)", "missing")
     logger.info("publishing to %s, credentials from %s", repo.where, credentials.source)
     wanted = list(options.packages) or ([route.package] if route and route.package else [])
+    dist = dist_path(workspace, options.dist_dir)  # prove=False: _check_artifacts proves or checks
     manifest = load_release(
-        workspace,
-        dist_path(workspace, options.dist_dir),
-        wanted,
-        error=PublishError,
-        write_record=not options.dry_run,
-        prove=False,  # _check_artifacts proves or checks them
+        workspace, dist, wanted, error=PublishError, write_record=not options.dry_run, prove=False
     )
     records = select_records(workspace, manifest, wanted, route)
     allowed = refuse_stale(
@@ -161,12 +153,11 @@ def _check_artifacts(
             continue
         for note in check_artifacts(mine, expected):
             logger.warning("%s: %s", record.name, note)
-    logger.info(
+    said = (len(checked), proven, time.monotonic() - started)
+    logger.info(  # -v: a sound check is the upload's closing line's part
         "%d files checked, %d of them by the record of the same check (%.2fs)",
-        len(checked),
-        proven,
-        time.monotonic() - started,
-        extra=detail("publish"),  # -v: a sound check is the upload's closing line's part
+        *said,
+        extra=detail("publish"),
     )
 
 

@@ -85,25 +85,16 @@ def wait_visible(
         logger.debug("  look at %.2fs: %d file(s) not shown yet", elapsed, len(pending))
         if not pending:
             # each tier's: the upload's counter and closing line say it; -v says each
-            logger.info(
-                "  all %d file(s) show on %s (%.1fs)",
-                len(files),
-                label,
-                elapsed,
-                extra=detail("upload"),
-            )
+            shown = (len(files), label, elapsed)
+            logger.info("  all %d file(s) show on %s (%.1fs)", *shown, extra=detail("upload"))
             return [], "", True
         if elapsed >= seconds:
             return sorted(pending), not_shown, True
         if elapsed - told >= 5:
             told = elapsed
+            said = (len(pending), label, elapsed, seconds, shortlist(sorted(pending)))
             logger.info(
-                "  waiting for %d file(s) to show on %s (%.0fs of at most %.0fs): %s",
-                len(pending),
-                label,
-                elapsed,
-                seconds,
-                shortlist(sorted(pending)),
+                "  waiting for %d file(s) to show on %s (%.0fs of at most %.0fs): %s", *said
             )
         sleep(min(pause, max(0.05, seconds - elapsed)))
         pause = min(pause * 2, 5.0)
@@ -129,14 +120,10 @@ def upload_all(
 
     def one(job: tuple[str, list[FileOutcome]]) -> str | None:
         name, todo = job
+        files = ", ".join(o.file.filename for o in todo)
+        said = (sending[name] + 1, len(sending), name, records[name].version, files)
         logger.info(
-            "[%d/%d] %s %s: uploading %s",
-            sending[name] + 1,
-            len(sending),
-            name,
-            records[name].version,
-            ", ".join(o.file.filename for o in todo),
-            extra=started("upload", name, len(sending)),
+            "[%d/%d] %s %s: uploading %s", *said, extra=started("upload", name, len(sending))
         )
         return uploader.upload(todo)
 
@@ -151,15 +138,11 @@ def upload_all(
         for name in tier:
             outcomes = [FileOutcome(f, SKIPPED) for f in planned.get(name, [])]
             result.outcomes += outcomes
-            for outcome in outcomes:
-                if outcome.file.action == "skip":
-                    present += 1
-                    logger.info(  # -v: the result counts them
-                        "  %s: %s already published",
-                        name,
-                        outcome.file.filename,
-                        extra=detail("upload"),
-                    )
+            for file in (o.file for o in outcomes if o.file.action == "skip"):
+                present += 1  # -v: each named; the result counts them
+                logger.info(
+                    "  %s: %s already published", name, file.filename, extra=detail("upload")
+                )
             todo = [o for o in outcomes if o.file.action == "upload"]
             blocker = next((d for d in needs(workspace, [name])[1:] if d in failed), None)
             if todo and blocker:
@@ -177,16 +160,10 @@ def upload_all(
         if present:
             logger.info("%d file(s) already published (-v names each)", present)
         if go:
-            logger.info(
-                "tier %d: %s",
-                number,
-                ", ".join(f"{name} {records[name].version}" for name, _ in go),
-                extra=detail("upload"),
-            )
+            said = ", ".join(f"{name} {records[name].version}" for name, _ in go)
+            logger.info("tier %d: %s", number, said, extra=detail("upload"))
 
-        with ThreadPoolExecutor(
-            max_workers=max(1, min(options.jobs or JOBS, len(go) or 1))
-        ) as pool:
+        with ThreadPoolExecutor(max(1, min(options.jobs or JOBS, len(go) or 1))) as pool:
             for (name, todo), error in zip(go, pool.map(one, go), strict=True):
                 if error is None:
                     done += [o.file for o in todo]
@@ -223,8 +200,7 @@ def upload_all(
                 result.error = result.error or problem
     if held:
         logger.warning(
-            "held back because a dependency failed: %s",
-            ", ".join(n for n in names if n in held),
+            "held back because a dependency failed: %s", ", ".join(n for n in names if n in held)
         )
 
 

@@ -17,14 +17,7 @@ from pathlib import Path
 from relnox.errors import PublishError
 from relnox.progress import finished
 from relnox.publish.model import PublishPlan
-from relnox.publish.report import (
-    FAILED,
-    NOT_ATTEMPTED,
-    SKIPPED,
-    UPLOADED,
-    FileOutcome,
-    PlannedFile,
-)
+from relnox.publish.report import FAILED, NOT_ATTEMPTED, SKIPPED, UPLOADED, FileOutcome, PlannedFile
 from relnox.publish.rules import creation_limited
 from relnox.tools.network import NetworkSettings
 from relnox.tools.simple_api import IndexReader
@@ -127,11 +120,8 @@ class PackageUploader:
         for outcome in outcomes[:stop]:
             outcome.attempts, outcome.status = 1, UPLOADED
             self.created.add(outcome.file.package)
-            logger.info(
-                "    uploaded %s",
-                outcome.file.filename,
-                extra=finished("upload", outcome.file.package),
-            )
+            done = finished("upload", outcome.file.package)
+            logger.info("    uploaded %s", outcome.file.filename, extra=done)
         return (None, stop) if attempt.kind == OK else (attempt, stop)
 
     def send(self, files: Sequence[PlannedFile]) -> Attempt:
@@ -167,12 +157,9 @@ class PackageUploader:
                 return None
             if attempt.status == 429 and self._creation_limited(file.package, attempt):
                 # a refused creation counts against the limit: never try it again
+                left = [p for p in self.plan.new_projects if p not in self.created]
                 self.creation_refused = creation_limited(
-                    label,
-                    file.filename,
-                    [p for p in self.plan.new_projects if p not in self.created],
-                    dict(attempt.headers),
-                    attempt.detail,
+                    label, file.filename, left, dict(attempt.headers), attempt.detail
                 )
                 return self._fail(outcome, self.creation_refused)
             found = self.on_index(file)
@@ -182,11 +169,8 @@ class PackageUploader:
                 # an earlier try may have stored it, its answer lost; else the index had it
                 ours = failures > 0 or attempt.kind != EXISTS or _TWINE_REPOSTED in attempt.output
                 outcome.status = UPLOADED if ours else SKIPPED
-                logger.info(
-                    "    %s: %s",
-                    file.filename,
-                    "arrived" if ours else f"already on {label} with the same sha256, skipped",
-                )
+                said = "arrived" if ours else f"already on {label} with the same sha256, skipped"
+                logger.info("    %s: %s", file.filename, said)
                 return None
             if found == OTHER:
                 return self._fail(
@@ -199,12 +183,10 @@ class PackageUploader:
             if attempt.kind in (TRANSIENT, STALL) and failures < self.network.retries:
                 failures += 1
                 delay = self.network.backoff(failures)
+                retry = (file.filename, attempt.detail, delay, failures + 1)
                 logger.warning(
                     "    %s: %s; retrying in %.1fs (attempt %d of %d)",
-                    file.filename,
-                    attempt.detail,
-                    delay,
-                    failures + 1,
+                    *retry,
                     self.network.retries + 1,
                 )
                 self.sleep(delay)
@@ -237,13 +219,11 @@ class PackageUploader:
         found: str | None = ABSENT
         for look in range(1, self.network.retries + 1):
             delay = self.network.backoff(look)
+            said = (file.filename, delay, look, self.network.retries)
             logger.warning(
                 "    %s: the index says it exists but does not list it; looking again in "
                 "%.1fs (%d of %d)",
-                file.filename,
-                delay,
-                look,
-                self.network.retries,
+                *said,
             )
             self.sleep(delay)
             found = self.on_index(file)

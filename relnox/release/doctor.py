@@ -26,6 +26,7 @@ from relnox.release.doctor_package import (
     OK,
     WARN,
     Check,
+    Row,
     bumped_release,
     changelog_checks,
     metadata_checks,
@@ -58,125 +59,111 @@ class DoctorReport:
         return tuple(c for c in self.checks if c.status == WARN)
 
 
-def _working_tree(ws: Workspace) -> Check:
+def _working_tree(ws: Workspace) -> Row:
     busy = git.in_progress(ws.root) or git.index_lock(ws.root)
     if busy is not None:
-        return Check("working tree", ERROR, busy)
+        return ERROR, busy
     dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
     if not dirty:
-        return Check("working tree", OK, "no uncommitted changes to tracked files")
-    why = f"uncommitted changes to tracked files: {shortlist(dirty, 5)}; commit or stash them"
-    return Check("working tree", ERROR, why)
+        return OK, "no uncommitted changes to tracked files"
+    return (
+        ERROR,
+        f"uncommitted changes to tracked files: {shortlist(dirty, 5)}; commit or stash them",
+    )
 
 
-def _branch(ws: Workspace) -> Check:
+def _branch(ws: Workspace) -> Row:
     branch = git.current_branch(ws.root)
     if branch is None:
-        return Check(
-            "branch", WARN, "detached HEAD (fine on a CI tag build); release from a branch"
-        )
+        return WARN, "detached HEAD (fine on a CI tag build); release from a branch"
     upstream = git.git(
         ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
     )
     if not upstream:
-        why = f"{branch} has no upstream; push it with git push -u origin {branch}"
-        return Check("branch", WARN, why)
+        return WARN, f"{branch} has no upstream; push it with git push -u origin {branch}"
     counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
     behind, ahead = (int(n) for n in counts.split())
     if behind:
-        return Check(
-            "branch", ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
-        )
+        return ERROR, f"{branch} is {behind} commit(s) behind {upstream}; git pull first"
     if ahead:
-        return Check("branch", WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it")
-    return Check("branch", OK, f"{branch}, in sync with {upstream}")
+        return WARN, f"{branch} is {ahead} commit(s) ahead of {upstream}; push it"
+    return OK, f"{branch}, in sync with {upstream}"
 
 
-def _history(ws: Workspace) -> Check:
+def _history(ws: Workspace) -> Row:
     if is_shallow(ws.root):
-        return Check("history", ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}")
+        return ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}"
     if not git.tag_refs(ws.root):
         why = "no tags: fine before a first release, else they were not fetched"
-        return Check("history", WARN, f"{why}; {FETCH_HINT}")
-    return Check("history", OK, "full history with tags")
+        return WARN, f"{why}; {FETCH_HINT}"
+    return OK, "full history with tags"
 
 
-def tag_checks(ws: Workspace, pkg: Package) -> Check:
-    name = f"tags {pkg.name}"
+def tag_checks(ws: Workspace, pkg: Package) -> Row:
     facts = pkg.tags
     convention = (
         f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
     )
     if facts is not None and facts.problem:
-        return Check(name, WARN, facts.problem)
+        return WARN, facts.problem
     if pkg.vcs_versioned:
         if facts is not None and facts.highest is None:
-            return Check(
-                name,
-                OK,
+            return OK, (
                 f"no release tag yet: its backend builds a dev version until "
-                f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}",
+                f"{ws.tag_for(pkg, '0.1.0')} or another first tag; {convention}"
             )
-        return Check(name, OK, f"version {pkg.version} comes from the tags; {convention}")
+        return OK, f"version {pkg.version} comes from the tags; {convention}"
     current = Version(pkg.version)
     if facts is not None and facts.highest is not None and facts.highest > current:
-        return _newer_tag(ws, pkg, facts, name)
+        return _newer_tag(ws, pkg, facts)
     tag = ws.tag_for(pkg)
     nothing = releases_nothing(ws.root, tag)
     if nothing is not None:
-        return Check(name, ERROR, f"{nothing}; delete it (git tag -d {tag})")
+        return ERROR, f"{nothing}; delete it (git tag -d {tag})"
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws.root, pkg.locations, tag)
         after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
         if after is not None:
-            return Check(
-                name,
-                OK,
+            return OK, (
                 f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
                 f"{pkg.version}, as the release before it was tagged (a release bot's "
-                f"order: tag, then the release commit); {convention}",
+                f"order: tag, then the release commit); {convention}"
             )
         if not same_version(at_tag, pkg.version):
             fired, filters = _fired(ws, tag)
             if not fired and filters:  # a v3.2.0-rc0 marking where 3.2 starts, not published
                 marker = "; ".join(", ".join(g) for g in filters)
-                return Check(
-                    name,
-                    WARN,
+                return WARN, (
                     f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
                     f"no release workflow fires on it ({marker}): a marker, not the "
-                    f"release of {pkg.version}; bump to the version to release",
+                    f"release of {pkg.version}; bump to the version to release"
                 )
-            return Check(
-                name,
-                ERROR,
+            return ERROR, (
                 f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
-                "delete or move that tag",
+                "delete or move that tag"
             )
-        return Check(name, OK, f"{tag} matches (already released); {convention}")
+        return OK, f"{tag} matches (already released); {convention}"
     if facts is not None and not facts.count and facts.last == current and facts.last_tag:
         # released under another package's tag (with_carried_releases)
-        return Check(name, OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}")
+        return OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}"
     if facts is not None and facts.finding:  # its version tagged in a spelling relnox doubts
-        return Check(name, WARN, f"{tag} not created yet; {facts.finding}")
+        return WARN, f"{tag} not created yet; {facts.finding}"
     shared = _released_under_another_tag(ws, pkg)
     if shared is not None:
         other, other_tag = shared
         fmt = ws.tag_for(other, "{version}")
-        return Check(
-            name,
-            WARN,
+        return WARN, (
             f"{tag} not created yet, but {other_tag} of {other.name} tags a commit where "
             f"{pkg.name} is already {pkg.version}: if they are released together, set "
             f'lockstep (e.g. ["{other.name}", "{pkg.name}"]) and tag-format = "{fmt}" '
-            "in [tool.relnox]",
+            "in [tool.relnox]"
         )
     coming = release_of(pkg.version)  # 2.4.0+dev is released as 2.4.0, tagged v2.4.0
     if coming is not None:  # 0.14-dev as the bump releases it: 0.14.0 after 0.13.0
         coming = bumped_release(ws, pkg, pkg.version, coming)
     if coming is not None and not git.tag_exists(ws.root, ws.tag_for(pkg, coming)):
         tag = f"{ws.tag_for(pkg, coming)} (the release of {pkg.version})"
-    return Check(name, OK, f"{tag} not created yet; {convention}")
+    return OK, f"{tag} not created yet; {convention}"
 
 
 def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
@@ -210,16 +197,8 @@ def _dev_after_release(ws: Workspace, pkg: Package, release: Version, tag: str) 
         return None
     previous = ws.tag_for(pkg, str(earlier[-1]))
     where = rel(pkg.locations[0].path, ws.root)
-    moves = git.git(
-        ws.root,
-        "rev-list",
-        "--reverse",
-        "--ancestry-path",
-        f"{previous}..{tag}",
-        "--",
-        where,
-        check=False,
-    ).split()
+    path = ("--reverse", "--ancestry-path", f"{previous}..{tag}", "--", where)
+    moves = git.git(ws.root, "rev-list", *path, check=False).split()
     said = version_at(ws.root, pkg.locations, moves[0]) if moves else None
     parsed = maybe_version(said) if said is not None else None
     if parsed is None or parsed.dev is None or Version(parsed.base_version) != earlier[-1]:
@@ -233,7 +212,7 @@ def _fired(ws: Workspace, tag: str) -> tuple[bool, list[tuple[str, ...]]]:
     return any(fires(tag, globs) for globs in filters), filters
 
 
-def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check:
+def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
     """A release tag above the version in the files: which of the three readings it is."""
     current = Version(pkg.version)
     where = rel(pkg.primary.path if pkg.primary else pkg.pyproject, ws.root)
@@ -246,70 +225,56 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts, name: str) -> Check
     if current.dev is not None and leads_to in facts.released:
         if not git.contains(ws.root, "HEAD", tag):
             # main at 8.5.0.dev while 8.5.0 was tagged on a release branch not merged back
-            return Check(
-                name,
-                ERROR,
+            return ERROR, (
                 f"{pkg.version} leads to {leads_to}, already released by tag {tag} on "
                 f"another branch; merge that branch into this one, or set the version "
-                f"above {facts.highest}",
+                f"above {facts.highest}"
             )
         if facts.dated:
             # 2025.12.19.dev1 after 2025.12.19: release days make a --part bump today's date
-            return Check(
-                name,
-                OK,
+            return OK, (
                 f"{pkg.version} is development after {tag} (in this branch's history); its "
-                "versions are release days, so a --part bump gives today's date",
+                "versions are release days, so a --part bump gives today's date"
             )
         before = _dev_after_release(ws, pkg, leads_to, tag)
         if before is not None:
             # 0.9.11-dev after 0.9.11, as 0.9.10-dev after 0.9.10: the history's own way
-            return Check(
-                name,
-                OK,
+            return OK, (
                 f"{pkg.version} is development after {tag} (in this branch's history), as "
-                f"{before}; a --part bump starts from {leads_to}",
+                f"{before}; a --part bump starts from {leads_to}"
             )
-        return Check(
-            name,
-            ERROR,
+        return ERROR, (
             f"{pkg.version} leads to {leads_to}, which tag {tag} in this branch's history "
-            f"already released; set the version above {facts.highest}",
+            f"already released; set the version above {facts.highest}"
         )
     if facts.backport and facts.last is not None and facts.last <= current:
         # HEAD's line has its own releases: a maintenance branch (or a main behind one)
-        return Check(
-            name,
-            WARN,
+        return WARN, (
             f"tag {facts.highest_tag} is newer than {pkg.version} and is on another "
             f"branch; this branch's last release is {facts.last_tag}, so a bump here "
-            f"below {facts.highest} is a maintenance release (not marked latest)",
+            f"below {facts.highest} is a maintenance release (not marked latest)"
         )
     stamped = stamped_reading(ws, pkg)
     if stamped is not None:
-        return Check(name, WARN, stamped)
+        return WARN, stamped
     if facts.highest_tag and version_at(ws.root, pkg.locations, facts.highest_tag) is None:
         # two readings: a release of this package from before its file moved, or a
         # tag of another project that shares the prefix
         fmt = facts.convention.format
         spelled = ws.tag_for(pkg, str(facts.highest)) == facts.highest_tag
         setting = "tag-format" if spelled else f'tag-format = "{fmt}" (its newest tags\' spelling)'
-        return Check(
-            name,
-            WARN,
+        return WARN, (
             f"tag {facts.highest_tag} is newer than {pkg.version} but tags a commit "
             f"without {where}; if it is another project's, set {setting} in "
             f"{pkg.name}'s [tool.relnox] (relnox refuses a bump to {facts.highest} or "
-            "below until then)",
+            "below until then)"
         )
     stray = ""
     if facts.highest_tag and facts.highest is not None:
         stray = stray_tag_hint(ws.root, pkg.locations, facts.highest_tag, str(facts.highest))
-    return Check(
-        name,
-        ERROR,
+    return ERROR, (
         f"tag {facts.highest_tag} is newer than {pkg.version} in {where}{stray}; "
-        "bump the version above it",
+        "bump the version above it"
     )
 
 
@@ -415,11 +380,11 @@ def _gitlab_pipeline(ws: Workspace, chosen: Sequence[Package]) -> list[Check]:
 
 
 def _guarded(
-    rows: list[Check], name: str, fn: Callable[..., Check | list[Check]], *args: Any
+    rows: list[Check], name: str, fn: Callable[..., Row | list[Check]], *args: Any
 ) -> None:
     try:
         found = fn(*args)
-        rows.extend([found] if isinstance(found, Check) else found)
+        rows.extend([Check(name, *found)] if isinstance(found, tuple) else found)
     except RelnoxError as exc:
         rows.append(Check(name, ERROR, str(exc)))
 
@@ -432,10 +397,8 @@ def doctor(
     repository: str | None = None,
     workspace: Workspace | None = None,
 ) -> DoctorReport:
-    """Run every check on the repository at ``root`` (only ``packages``' own, with the
-    repository-wide ones; ``repository``: ask that index too); never raises for a check.
-    ``workspace``: ``root`` as the caller has just loaded it (a release's first stage), not
-    read again."""
+    """Every check of ``root`` (only ``packages``' own and the repository-wide ones; ``repository``:
+    that index's too; ``workspace``: ``root`` as just loaded); never raises for a check."""
     root = Path(root).resolve()
     rows: list[Check] = []
     try:

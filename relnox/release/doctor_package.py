@@ -61,6 +61,10 @@ class Check:
         return {"check": self.check, "status": self.status, "detail": self.detail}
 
 
+#: a check's (status, detail), named by whoever runs it
+Row = tuple[str, str]
+
+
 def _pyproject(pkg: Package) -> dict[str, Any]:
     return load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
 
@@ -399,8 +403,7 @@ def _compare_moved(title: str, old: str, version: str) -> str:
     """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
     1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``)."""
     link = re.search(
-        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)",
-        title,
+        rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)", title
     )
     if link is None:
         return title
@@ -431,16 +434,14 @@ def final_of(version: str) -> str | None:
     return parsed.base_version
 
 
-def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Check:
-    """Whether ``pkg``'s changelog is ready for ``version``; why it is that file when its
-    history chose it."""
+def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Row:
+    """Whether ``pkg``'s changelog is ready for ``version``; why that file, if history chose it."""
     path, why = changelog_choice(ws, pkg)
-    check = _changelog_check(ws, pkg, version, path)
-    return check if why is None else replace(check, detail=f"{check.detail} ({why})")
+    status, detail = _changelog_check(ws, pkg, version, path)
+    return status, detail if why is None else f"{detail} ({why})"
 
 
-def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Path) -> Check:
-    name = f"changelog {pkg.name}"
+def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Path) -> Row:
     wanted = version or pkg.version
     required = changelog_required(ws)
     missing = ERROR if required else WARN
@@ -455,37 +456,29 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         folder, by_version, spelling = pages
         page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
         if page is not None:
-            return Check(name, OK, f"{rel(page, ws.root)} is the page of {target}")
+            return OK, f"{rel(page, ws.root)} is the page of {target}"
         page = folder / spelling.format(target)
-        return Check(
-            name, missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
-        )
+        return missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
-        return Check(
-            name,
-            missing,
+        return missing, (
             f"{rel(path, ws.root)} is {not_a_file(path)} where the "
             "changelog should be: make it a file, or name the changelog with [tool.relnox] "
-            f"changelog{opt_in}",
+            f"changelog{opt_in}"
         )
     if not path.is_file():
-        return Check(
-            name,
-            missing,
-            f"no {rel(path, ws.root)}; release notes will only say how to install{opt_in}",
+        return missing, (
+            f"no {rel(path, ws.root)}; release notes will only say how to install{opt_in}"
         )
     if read_section(path, wanted, pkg.name):
-        return Check(name, OK, f"{rel(path, ws.root)} has a section for {wanted}")
+        return OK, f"{rel(path, ws.root)} has a section for {wanted}"
     coming = release_of(wanted)
     if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
         if read_section(path, coming, pkg.name):
-            detail = f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
-            return Check(name, OK, detail)
+            return OK, f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
         wanted = bumped_release(ws, pkg, wanted, coming)
     final = final_of(wanted)
     if final is not None and read_section(path, final, pkg.name):  # 2.4.0rc1 under 2.4.0
-        detail = f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
-        return Check(name, OK, detail)
+        return OK, f"{rel(path, ws.root)} has a section for {final}, the release {wanted} leads to"
     unreleased = read_section(path, UNRELEASED)
     parsed = maybe_version(wanted)
     # a newest section not out yet of a lower version (v1.18.2 (Unreleased)): the bump's reading
@@ -496,41 +489,32 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     out = pkg.tags is not None and parsed is not None and parsed in pkg.tags.released
     whose = "the next release's" if out else f"{wanted}'s"
     if waiting is not None and older is not None and parsed is not None and older < parsed:
-        unreleased, what = (
-            waiting,
-            f"'{waiting.title}' becomes",
-        )
+        unreleased, what = (waiting, f"'{waiting.title}' becomes")
     if unreleased is not None and unreleased.has_entries:
         kept = changelog_kept(ws, path, "the next release" if out else wanted, [pkg])
         if kept is not None:  # the same answer the bump gives
-            return Check(name, OK, f"{rel(path, ws.root)} is {kept}")
-        detail = f"{rel(path, ws.root)}: {what} {whose} section on bump"
-        return Check(name, OK, detail)
+            return OK, f"{rel(path, ws.root)} is {kept}"
+        return OK, f"{rel(path, ws.root)}: {what} {whose} section on bump"
     aside = unreleased_aside(path)
     if aside is not None:
-        detail = (
+        return OK, (
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-        return Check(name, OK, detail)
     pending = _pending_entries(ws, pkg, towncrier)
     if pending is not None:
-        return Check(name, OK, f"{pending[0]} {whose} section on {pending[1]}")
+        return OK, f"{pending[0]} {whose} section on {pending[1]}"
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
         after = bumped_release(ws, pkg, pkg.version, str(bump_version(pkg.tags.last, "patch")))
-        return Check(
-            name,
-            missing,
+        return missing, (
             f"{rel(path, ws.root)} has no section for the release after "
             f"{pkg.tags.last} ({pkg.version} is a placeholder the release replaces); "
-            f"add its section, like {heading_like(path, after)}{opt_in}",
+            f"add its section, like {heading_like(path, after)}{opt_in}"
         )
-    return Check(
-        name,
-        missing,
+    return missing, (
         f"{rel(path, ws.root)} has no section for {wanted} and no Unreleased entries; "
-        f"add {heading_like(path, wanted)}{opt_in}",
+        f"add {heading_like(path, wanted)}{opt_in}"
     )
 
 
@@ -559,10 +543,9 @@ def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str
 
 def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
-) -> Check:
+) -> Row:
     """The changelog check when towncrier writes each release a page of its own
     (``filename = "docs/release-notes/{version}.md"``), or the fragments that become it."""
-    name = f"changelog {pkg.name}"
 
     def page_of(version: str) -> Path:
         return Path(str(towncrier.filename).replace("{version}", version))
@@ -571,25 +554,22 @@ def _page_per_release(
         ws, pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None
     )
     if found is not None:
-        return Check(name, OK, f"{rel(found, ws.root)} is the page of {target}")
+        return OK, f"{rel(found, ws.root)} is the page of {target}"
     pending = _pending_entries(ws, pkg, towncrier, news_only=True)
     if pending is not None:
-        return Check(name, OK, f"{pending[0]} the page of {target} on {pending[1]}")
+        return OK, f"{pending[0]} the page of {target} on {pending[1]}"
     page = page_of(target)
-    return Check(
-        name,
-        missing,
+    return missing, (
         f"no {rel(page, ws.root)} and no towncrier fragment in "
-        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}",
+        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}"
     )
 
 
 def _pending_entries(
     ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
 ) -> tuple[str, str] | None:
-    """The first news tool of ``pkg`` holding entries for the next release (towncrier,
-    changie, scriv; ``news_only``: towncrier) said as ``news: 2 towncrier fragments
-    become``, and the step that writes them."""
+    """The first news tool of ``pkg`` (towncrier, changie, scriv; ``news_only``: towncrier) with
+    entries for the next release, said as ``news: 2 towncrier fragments become``, and its step."""
 
     def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
         nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
@@ -609,8 +589,7 @@ def _pending_entries(
 
 
 def pin_checks(ws: Workspace, pkg: Package) -> list[Check]:
-    """Requirements on workspace packages that do not admit their version here; one the
-    history keeps (pin rule keep) is said as kept, not warned about."""
+    """Requirements on siblings not admitting their version here (a kept pin: said, not warned)."""
     from relnox.project.pins import pin_rule, unadmitted
 
     rows = []

@@ -2,8 +2,7 @@
 (docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie, a
 ``RELEASE.md`` naming its release type), else
 the conventional commits touching it since its last release, else a patch when it changed.
-A package no tag released yet, or versioned by tags, is left out with a note.
-"""
+A package no tag released yet, or versioned by tags, is left out with a note."""
 
 from __future__ import annotations
 
@@ -183,8 +182,7 @@ def _release_file(directory: Path) -> list[Fragment]:
 
 
 def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str]]:
-    """Every fragment of the workspace by the package it belongs to, and a note for each
-    that belongs to none."""
+    """Every fragment by the package it belongs to, and a note for each that belongs to none."""
     directories = dict.fromkeys([workspace.root, *(p.directory for p in workspace.packages)])
     seen: dict[Path, Fragment] = {}
     for directory in directories:
@@ -206,8 +204,7 @@ def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str
 
 
 def _owner(workspace: Workspace, path: Path) -> Package | None:
-    """The package a fragment names (in its file name or first line), else the innermost
-    package holding it."""
+    """The package a fragment names (file name or first line), else the innermost one holding it."""
     if len(workspace.packages) == 1:
         return workspace.packages[0]
     first = path.read_text(encoding="utf-8", errors="replace").partition("\n")[0]
@@ -248,8 +245,7 @@ def _left_out(pkg: Package) -> str:
 
 
 def _waiting(pkg: Package) -> bool:
-    """Its version is not released by any tag: a release commit waiting for its tag, or a
-    first release."""
+    """No tag released its version: a release commit waiting for its tag, or a first release."""
     facts, current = pkg.tags, maybe_version(pkg.version)
     if facts is None or facts.last is None or current is None:
         return True

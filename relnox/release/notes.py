@@ -102,11 +102,8 @@ def release_notes(
     if section is not None and section.body:
         lines += [section.body, ""]
     elif not install_only:
-        logger.warning(
-            "%s has no section for %s; the notes only say how to install it",
-            changelog.name,
-            version,
-        )
+        said = (changelog.name, version)
+        logger.warning("%s has no section for %s; the notes only say how to install it", *said)
     names = ", ".join(p.project_name for p in packages)
     where = _where(workspace, version, repository)
     lines += ["## Installation", "", f"{names} {version} is on {where.label}:", "", "```bash"]

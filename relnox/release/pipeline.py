@@ -1,7 +1,6 @@
 """The release pipeline: a loop over :data:`relnox.release.steps.STEPS` (each skippable);
 the first failure stops it with a "resume with ..." line, and a rerun does not redo what
-finished for the same versions. ``--dry-run`` is the same loop over each step's preview.
-"""
+finished for the same versions. ``--dry-run`` is the same loop over each step's preview."""
 
 from __future__ import annotations
 
@@ -34,19 +33,8 @@ from relnox.release.steps import STEPS, Preview, bump_options
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
 
-__all__ = [
-    "STAGES",
-    "STATE_FILE",
-    "Progress",
-    "ReleaseError",
-    "ReleaseOptions",
-    "ReleasePlan",
-    "ReleaseResult",
-    "StageReport",
-    "plan_release",
-    "release",
-    "shortened",
-]
+__all__ = ["STAGES", "STATE_FILE", "Progress", "ReleaseError", "ReleaseOptions", "ReleasePlan"]
+__all__ += ["ReleaseResult", "StageReport", "plan_release", "release", "shortened"]
 
 logger = logging.getLogger("relnox")
 

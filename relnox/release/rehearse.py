@@ -1,7 +1,6 @@
 """Rehearsals: the whole release in a temporary clone against two local pypiservers
 standing in for the test and production indexes, then an install of every package from
-the production one; ``demo`` does the same on a sample workspace it creates.
-"""
+the production one; ``demo`` does the same on a sample workspace it creates."""
 
 from __future__ import annotations
 
@@ -132,10 +131,7 @@ def _kept(message: str, clone: Path, root: Path) -> str:
 
 
 def rehearse(
-    root: Path | str,
-    options: ReleaseOptions,
-    *,
-    progress: Progress | None = None,
+    root: Path | str, options: ReleaseOptions, *, progress: Progress | None = None
 ) -> Rehearsal:
     """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
@@ -219,11 +215,7 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     return stage
 
 
-def demo(
-    *,
-    progress: Progress | None = None,
-    resume_command: str = "relnox demo",
-) -> Rehearsal:
+def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo") -> Rehearsal:
     """Create the sample workspace, publish its current versions to the local 'PyPI', and
     run its full release against two local indexes (``resume_command``: the rerun hint)."""
     progress = progress or (lambda report: None)

@@ -3,8 +3,7 @@
 The intent's release is applied in a scratch worktree of HEAD and committed with the base
 commit's date, so the same base gives the same commit: the branch is pushed, and the pull
 request edited, only when they differ. The token reaches git as an HTTP header through
-``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output.
-"""
+``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output."""
 
 from __future__ import annotations
 
@@ -205,15 +204,13 @@ def _auth_env(token: str, user: str = "x-access-token") -> dict[str, str]:
         return env
     n = int(env.get("GIT_CONFIG_COUNT") or 0)
     basic = base64.b64encode(f"{user}:{token}".encode()).decode()
-    env.update(
-        {
-            "GIT_CONFIG_COUNT": str(n + 1),
-            f"GIT_CONFIG_KEY_{n}": "http.extraHeader",
-            f"GIT_CONFIG_VALUE_{n}": f"AUTHORIZATION: basic {basic}",
-            "GIT_TERMINAL_PROMPT": "0",
-        }
-    )
-    return env
+    return {
+        **env,
+        "GIT_CONFIG_COUNT": str(n + 1),
+        f"GIT_CONFIG_KEY_{n}": "http.extraHeader",
+        f"GIT_CONFIG_VALUE_{n}": f"AUTHORIZATION: basic {basic}",
+        "GIT_TERMINAL_PROMPT": "0",
+    }
 
 
 def _remote_git(top: Path, env: Mapping[str, str], *args: str) -> str:

@@ -1,7 +1,6 @@
 """The stages of the release, each a :class:`Step`: what it does (``act``) and what it
 would do (``preview``, the ``--dry-run`` lines). Each calls its stage's ``plan`` then
-``run`` and recognises work a rerun finds finished (state file, manifest, index, git).
-"""
+``run`` and recognises work a rerun finds finished (state file, manifest, index, git)."""
 
 from __future__ import annotations
 

@@ -23,10 +23,8 @@ if TYPE_CHECKING:
 
 
 def check_creatable(plan: TagPlan, befores: Mapping[str, str | None]) -> None:
-    """Refuse the tags ``plan`` creates that would not name what HEAD releases: a version
-    not committed (only in the working tree), a dirty tree or a detached HEAD (unless
-    allowed), a downgrade (below ``befores``, the versions at ``plan.since``), and one tag
-    for packages at different versions."""
+    """Refuse tags not naming what HEAD releases: a version not committed, a dirty tree or a
+    detached HEAD (unless allowed), a downgrade (below ``befores``), one tag for two versions."""
     workspace, options, actions = plan.workspace, plan.options, plan.to_create
     repo = workspace.root
     top = git.toplevel(repo)

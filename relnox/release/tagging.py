@@ -231,10 +231,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
 
 
 def _wanted(
-    workspace: Workspace,
-    selected: Sequence[Package],
-    options: TagOptions,
-    runtime: Runtime | None,
+    workspace: Workspace, selected: Sequence[Package], options: TagOptions, runtime: Runtime | None
 ) -> tuple[str | None, list[tuple[Package, str]], dict[str, str | None]]:
     """The commit compared with (None: none), the packages whose version changed since it
     with why, and each one's version there (``--missing``: every package, no commit)."""
@@ -282,10 +279,7 @@ def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
 
 
 def _shared_for(
-    workspace: Workspace,
-    pkg: Package,
-    shared: Mapping[Version, list[tuple[str, str]]],
-    head: str,
+    workspace: Workspace, pkg: Package, shared: Mapping[Version, list[tuple[str, str]]], head: str
 ) -> tuple[str, str] | None:
     """The shared tag (one another package's format does not claim) that releases ``pkg``
     at its version, the one on HEAD first; or None."""

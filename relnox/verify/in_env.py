@@ -1,8 +1,7 @@
 """The check process, ``python -I -B check.py spec.json result.json`` (``check.py`` is this
 file): it only *collects* facts of each package of the spec in the fresh environment;
 :func:`relnox.verify.smoke.judge` judges them. Standard library only, on the environment's
-interpreter, which may be older than relnox's (annotations are never evaluated).
-"""
+interpreter, which may be older than relnox's (annotations are never evaluated)."""
 
 from __future__ import annotations
 
@@ -89,13 +88,7 @@ def run_binaries(dist: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 def check_module(name: str, prefix: str) -> dict[str, Any]:
     """One import: whether it worked (the end of the traceback if not), ``__version__``,
     where the module came from and whether that is inside the environment."""
-    seen: dict[str, Any] = {
-        "module": name,
-        "ok": False,
-        "error": None,
-        "version": None,
-        "location": None,
-    }
+    seen: dict[str, Any] = dict(module=name, ok=False, error=None, version=None, location=None)
     try:
         module = importlib.import_module(name)
     except BaseException:

@@ -1,8 +1,7 @@
 """What verify_install will do, decided and checked before anything is installed: the
 settings (docs/configuration.md), the files of the dist directory whoever built them
 (:func:`relnox.artifacts.distdir.load_release`), or with ``--index`` (:func:`index_round`)
-each package by name and version from an index. Every usage error is a :class:`VerifyError`.
-"""
+each package by name and version from an index. Every usage error is a :class:`VerifyError`."""
 
 from __future__ import annotations
 
@@ -22,13 +21,7 @@ from relnox.files import file_digest
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace, needs
 from relnox.tools import cooldown
-from relnox.tools.envs import (
-    Installer,
-    InstallOptions,
-    find_installer,
-    resolve_python,
-    wheel_for,
-)
+from relnox.tools.envs import Installer, InstallOptions, find_installer, resolve_python, wheel_for
 from relnox.tools.index_auth import IndexLogin, split_login
 from relnox.verify.model import (
     DEFAULT_TIMEOUT,
@@ -137,11 +130,9 @@ def _dist_targets(
         except RelnoxError:
             pkg = None
         if pkg is not None and pkg.version != record.version and not pkg.vcs_versioned:
+            said = (name, record.version, pkg.version)
             logger.warning(
-                "%s: dist/ holds %s but the source says %s; verifying what was built",
-                name,
-                record.version,
-                pkg.version,
+                "%s: dist/ holds %s but the source says %s; verifying what was built", *said
             )
         sdist_file = None
         if sdist:

@@ -99,9 +99,8 @@ class VerifyReport:
 
 
 def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
-    """Human lines: a package that passed counted (one line each with ``verbose`` or when
-    few passed), one for each other package and command, failures with the end of their
-    output."""
+    """Human lines: the passed packages counted (each with ``verbose`` or when few), a line per
+    other package and command, failures with the end of their output."""
     from relnox.report import MANY
 
     lines: list[str] = []
@@ -152,12 +151,8 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
 
 #: what installers and Python say when the cause is not the package
 _INTERPRETER = (
-    "requires-python",
-    "requires a different python",
-    "the current python version",
-    "python version",
-    "no interpreter found",
-    "not a supported wheel on this platform",
+    *("requires-python", "requires a different python", "the current python version"),
+    *("python version", "no interpreter found", "not a supported wheel on this platform"),
     "is incompatible with",
 )
 #: an index was asked and answered that it has no such distribution (uv; pip): the names
@@ -168,37 +163,23 @@ _NOT_FOUND = re.compile(
 )
 #: what uv and pip say when an index has no such version (verify's --index waits on them)
 NOT_THERE = (
-    "no version of",
-    "not found in the package registry",
-    "no matching distribution",
+    *("no version of", "not found in the package registry", "no matching distribution"),
     "could not find a version",
 )
 #: the network or the index: a dependency an index lacks is its cause unless no index was
 #: reached, or none was to be asked (--offline): :data:`_NOTHING_ASKED`
 _NOTHING_ASKED = (
-    "failed to fetch",
-    "could not connect",
-    "connection refused",
-    "connection reset",
-    "connecterror",
-    "name or service not known",
-    "temporary failure in name resolution",
-    "network is unreachable",
-    "timed out",
-    "ssl",
-    "http status",
-    "not found in the provided package locations",
-    "index lookups were disabled",
-    "because you set --offline",
-    "--no-index",
+    *("failed to fetch", "could not connect", "connection refused", "connection reset"),
+    *("connecterror", "name or service not known", "temporary failure in name resolution"),
+    *("network is unreachable", "timed out", "ssl", "http status"),
+    *("not found in the provided package locations", "index lookups were disabled"),
+    *("because you set --offline", "--no-index"),
 )
 _NETWORK = (*_NOTHING_ASKED, *NOT_THERE)
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
 #: an installer that cannot use this machine's disk: its cache, or no space
 _MACHINE = (
-    "failed to initialize cache",
-    "no space left on device",
-    "read-only file system",
+    *("failed to initialize cache", "no space left on device", "read-only file system"),
     "disk quota exceeded",
 )
 #: the installer refusing its own command line: a setting of the user's conflicts with it

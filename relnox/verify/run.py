@@ -4,8 +4,7 @@ Each round (the wheels, ``--sdist``'s wheels built from the sdists, or ``--index
 ``name==version``) is one fresh environment, every package installed by one installer
 command, then checked by ``python -I -B`` processes from an empty directory, its console
 scripts and commands run beside them (docs/architecture.md, ``verify/``). Failed checks are
-in the report; only usage errors raise :class:`VerifyError`.
-"""
+in the report; only usage errors raise :class:`VerifyError`."""
 
 from __future__ import annotations
 
@@ -43,14 +42,7 @@ from relnox.tools.envs import (
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.tools.network import upload_wait
-from relnox.verify.model import (
-    Argv,
-    Artifact,
-    Round,
-    Target,
-    VerifyOptions,
-    VerifyPlan,
-)
+from relnox.verify.model import Argv, Artifact, Round, Target, VerifyOptions, VerifyPlan
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import (
     MISSING_EXTRA,
@@ -76,14 +68,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("relnox")
 
-__all__ = [
-    "PackageResult",
-    "VerifyReport",
-    "plan_verify",
-    "render_report",
-    "run_plan",
-    "verify_install",
-]
+__all__ = ["PackageResult", "VerifyReport", "plan_verify", "render_report", "run_plan"]
+__all__ += ["verify_install"]
 
 
 def verify_install(
@@ -185,10 +171,8 @@ class _RoundRun:
         label: str | None = None,
         exempt: bool = False,
     ) -> Result:
-        """The installer installing ``requirements`` into ``env`` (with ``label``, through a
-        requirements file whose ``--hash`` lines it checks); ``exempt``: only the release's
-        own packages, which no cooldown holds back. Pip from then on where uv gives up on an
-        index that refuses ``HEAD``."""
+        """``requirements`` into ``env`` (``label``: by a file of ``--hash`` lines; ``exempt``: the
+        release's own, no cooldown); pip from then on if uv gives up on an index refusing HEAD."""
         if label is not None:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
@@ -226,27 +210,16 @@ class _RoundRun:
         self.work.mkdir(parents=True)
         if self.round.logins:
             self.netrc = write_netrc(self.work / "auth", self.round.logins)
-        logger.info(
-            "%s: creating a fresh %s environment",
-            self.round.kind,
-            self.plan.installer.name,
-            extra=self.doing,
-        )
-        python = self.round.python or self.plan.python
-        env, created = create_environment(
-            self.plan.installer,
-            environment_dir(self.work, python),
-            python,
-            cwd=self.work,
-            timeout=self.plan.timeout,
-        )
+        kind, installer = self.round.kind, self.plan.installer
+        logger.info("%s: creating a fresh %s environment", kind, installer.name, extra=self.doing)
+        python, timeout = self.round.python or self.plan.python, self.plan.timeout
+        where = environment_dir(self.work, python)
+        env, created = create_environment(installer, where, python, cwd=self.work, timeout=timeout)
         self._step("venv", created)
         if not created.ok:
             self._fail_all("environment", f"{' '.join(created.argv)} failed:\n{created.tail()}")
             return self
-        installed = (
-            self._install_index(env) if self.round.kind == "index" else self._install_files(env)
-        )
+        installed = self._install_index(env) if kind == "index" else self._install_files(env)
         if installed and self.round.checked_before:  # the bytes checked from dist/
             for result in self.results.values():
                 result.checks.append(Check("the bytes checked from dist/", True))
@@ -289,12 +262,8 @@ class _RoundRun:
     ) -> bool:
         """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
         package alone with the siblings, so one package does not fail the others."""
-        logger.info(
-            "%s: installing %d wheel(s) with one command",
-            self.round.kind,
-            len(wanted),
-            extra=self.doing,
-        )
+        said = (self.round.kind, len(wanted))
+        logger.info("%s: installing %d wheel(s) with one command", *said, extra=self.doing)
 
         def install(requirements: list[str], label: str) -> Result:
             return self._install(env, requirements, options, label=label if hashed else None)
@@ -328,9 +297,8 @@ class _RoundRun:
             return target, self._install_argv(argv, env), out
 
         built: dict[str, Path] = {}
-        logger.info(
-            "sdist: building %d sdist(s) into wheels", len(self.round.targets), extra=self.doing
-        )
+        count = len(self.round.targets)
+        logger.info("sdist: building %d sdist(s) into wheels", count, extra=self.doing)
         with ThreadPoolExecutor(max_workers=min(4, len(self.round.targets))) as pool:
             for target, result, out in pool.map(build, self.round.targets):
                 self._step("build", result)
@@ -375,13 +343,8 @@ class _RoundRun:
                 break
             attempt += 1
             pause = upload_wait(attempt, deadline)
-            logger.info(
-                "index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)",
-                ", ".join(requirements),
-                rnd.index_name,
-                pause,
-                remaining,
-            )
+            said = (", ".join(requirements), rnd.index_name, pause, remaining)
+            logger.info("index: not all of %s on %s yet; retrying in %.0fs (%.0fs left)", *said)
             time.sleep(pause)
         if not result.ok:
             self._fail_all("install", f"from {rnd.index_url}:\n{self._why(result)}")
@@ -490,13 +453,9 @@ class _RoundRun:
         check_dir.mkdir()
         scripts = self._declared_scripts(env, targets)
         groups = _groups(targets, spare=1 if scripts else 0)
-        logger.info(
-            "%s: checking %d package(s) in %s",
-            self.round.kind,
-            len(targets),
-            "one process" if len(groups) == 1 else f"{len(groups)} processes side by side",
-            extra=self.doing,
-        )
+        how = "one process" if len(groups) == 1 else f"{len(groups)} processes side by side"
+        said = (self.round.kind, len(targets), how)
+        logger.info("%s: checking %d package(s) in %s", *said, extra=self.doing)
 
         def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
             files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])
@@ -569,32 +528,26 @@ class _RoundRun:
         found_all.sort(key=lambda pair: order[pair[0].name])
         jobs: list[tuple[str | None, str, Argv]] = []  # imports asking for an extra first
         for target, (seen, checks) in found_all:
-            result_ = self.results[target.name]
+            name, result_ = target.name, self.results[target.name]
             for check in checks:
-                if check.name.startswith("import ") and self._extras_named(
-                    target.name, check.detail
-                ):
-                    # the import asks for an extra ("pip install pkg[d]"): imported again with it
-                    jobs.append(
-                        (target.name, check.name, (str(env.python), "-I", "-c", check.name))
-                    )
-                    module = check.name.removeprefix("import ")
-                    logger.info(
-                        "%s: %s asks for an extra of %s", self.round.kind, module, target.name
-                    )
-                else:
+                asks = check.name.startswith("import ") and self._extras_named(name, check.detail)
+                if not asks:
                     result_.checks.append(check)
+                    continue
+                # the import asks for an extra ("pip install pkg[d]"): imported again with it
+                jobs.append((name, check.name, (str(env.python), "-I", "-c", check.name)))
+                module = check.name.removeprefix("import ")
+                logger.info("%s: %s asks for an extra of %s", self.round.kind, module, name)
             result_.seconds += seen["seconds"]
-            facts = self.facts.get(target.name)
-            scripts = sorted({*(facts.scripts if facts else ()), *seen["scripts"]})
-            for script in scripts:
+            facts = self.facts.get(name)
+            for script in sorted({*(facts.scripts if facts else ()), *seen["scripts"]}):
                 argv = self._script_argv(env, script)
                 if argv is not None and not Path(argv[0]).exists():
                     missing = Check(f"script {script}", False, f"{argv[0]} was not installed")
                     result_.checks.append(missing)
                 elif argv is not None:
-                    jobs.append((target.name, f"script {script}", argv))
-            jobs += [(target.name, f"command {shlex.join(c)}", c) for c in target.commands]
+                    jobs.append((name, f"script {script}", argv))
+            jobs += [(name, f"command {shlex.join(c)}", c) for c in target.commands]
         if len(found_all) == sum(len(group) for group, _, _ in ran):
             jobs += [(None, f"command {shlex.join(c)}", c) for c in self.plan.commands]
         self._run_jobs(env, cwd, jobs, started)
@@ -768,9 +721,8 @@ def _hashed(name: str, extras: str, artifact: Artifact) -> str:
 def _hashed_requirements(
     rnd: Round, work: Path
 ) -> tuple[list[str], dict[str, str], InstallOptions]:
-    """A wheel round's requirements for uv: the siblings' lines, each target's line, and
-    the options (the wheels the resolver may take are in ``work/links``, copied there by
-    the run)."""
+    """A wheel round's requirements for uv: the siblings' lines, each target's line, and the
+    options (the wheels the resolver may take are in ``work/links``, copied there by the run)."""
     options = replace(rnd.options, find_links=(work / "links",)) if rnd.available else rnd.options
     own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}

@@ -1,7 +1,6 @@
 """What a wheel promises (:func:`wheel_facts`, read without installing it), and the
 check process that proves it: :mod:`relnox.verify.in_env` collects facts in the fresh
-environment, :func:`judge` turns them into :class:`Check` results here.
-"""
+environment, :func:`judge` turns them into :class:`Check` results here."""
 
 from __future__ import annotations
 
@@ -153,20 +152,13 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
     if installed is None:
         checks.append(Check("metadata", False, f"{seen['name']} is not installed"))
     else:
-        checks.append(
-            Check(
-                "metadata",
-                same_version(installed, expected_version),
-                f"importlib.metadata.version({seen['name']!r}) is {installed}, "
-                f"expected {expected_version}",
-            )
-        )
+        said = f"importlib.metadata.version({seen['name']!r}) is {installed}"
+        ok = same_version(installed, expected_version)
+        checks.append(Check("metadata", ok, f"{said}, expected {expected_version}"))
     modules = seen.get("modules") or []
     binaries = seen.get("binaries") or []
-    for binary in binaries:  # a binary-only wheel: its binaries run
-        checks.append(
-            Check(f"run {binary['binary']} --version", bool(binary["ok"]), binary["output"])
-        )
+    # a binary-only wheel: its binaries run
+    checks += [Check(f"run {b['binary']} --version", bool(b["ok"]), b["output"]) for b in binaries]
     if not modules and not binaries and seen.get("metadata_only"):
         checks.append(Check("import", True, "a metadata-only wheel: nothing to import"))
     elif not modules and not binaries:
@@ -181,13 +173,9 @@ def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -
         said = f"{name} was imported from {where}, outside the fresh environment"
         checks.append(Check(f"import {name}", inside, "" if inside else said))
         if inside and module["version"] is not None and dunder:
-            checks.append(
-                Check(
-                    f"{name}.__version__",
-                    same_version(module["version"], expected_version),
-                    f"{name}.__version__ is {module['version']!r}, expected {expected_version}",
-                )
-            )
+            ok = same_version(module["version"], expected_version)
+            said = f"{name}.__version__ is {module['version']!r}, expected {expected_version}"
+            checks.append(Check(f"{name}.__version__", ok, said))
     return checks
 
 

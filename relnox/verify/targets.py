@@ -1,6 +1,5 @@
 """Which environment each package is checked in (an interpreter its ``requires-python``
-allows, else it is skipped: docs/configuration.md), and with which ``--extras``.
-"""
+allows, else it is skipped: docs/configuration.md), and with which ``--extras``."""
 
 from __future__ import annotations
 
@@ -136,13 +135,10 @@ def by_interpreter(
         found, why_not = find_python(requires or "")
         if found is None:
             why[name] = f"needs Python {requires}, {why_not}"
+            said = (name, requires, python, version, why_not)
             logger.warning(
                 "%s: skipped: it needs Python %s and %s is %s; %s (uv python install, or --python)",
-                name,
-                requires,
-                python,
-                version,
-                why_not,
+                *said,
             )
             continue
         logger.info("%s: needs Python %s; checking it with %s", name, requires, found)
@@ -160,12 +156,6 @@ def by_interpreter(
         for interpreter, members in sorted(groups.items(), key=lambda kv: kv[0] is not None):
             names = {t.name for t in members}
             others = tuple(t.wheel for t in rnd.targets if t.name not in names and t.wheel)
-            split.append(
-                replace(
-                    rnd,
-                    targets=tuple(members),
-                    python=interpreter,
-                    available=rnd.available + others,
-                )
-            )
+            more = rnd.available + others
+            split.append(replace(rnd, targets=tuple(members), python=interpreter, available=more))
     return split, skipped
