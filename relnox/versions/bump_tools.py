@@ -165,7 +165,7 @@ def commitizen_files(
         name, _, regex = entry.partition(":")
         if not regex:
             searches.append((name, "{current_version}"))
-        elif (place := _located(directory / name, partial(_on_line, regex), version)) is not None:
+        elif place := _located(directory / name, partial(_ON_LINE.format, regex), version):
             located.append(place)
     return searched_files(directory, searches, version) + located
 
@@ -190,7 +190,8 @@ def semantic_release_files(
             continue
         before = rf"(?<![\w.-])['\"]?{re.escape(variable)}['\"]?\s*(?::=|==|[:=@ ])\s*['\"]?"
         before += re.escape(lead) if form == "tf" else ""
-        if variable and (place := _located(directory / name, partial(_after, before), version)):
+        after = partial("{}(?P<version>{})(?![0-9])".format, before)
+        if variable and (place := _located(directory / name, after, version)):
             located.append(place)
     for entry in _strings(settings.get("version_toml")):
         name, _, key = entry.partition(":")
@@ -199,6 +200,10 @@ def semantic_release_files(
         if isinstance(table(config, *within).get(last), str):
             located.append(toml_location(directory / name, config, tuple(key.split("."))))
     return searched_files(directory, searches, version) + located
+
+
+#: a pattern of a version (the second field) on a line a regex (the first) finds
+_ON_LINE = r"(?m)^(?=[^\r\n]*?(?:{}))[^\r\n]*?(?<![0-9.])(?P<version>{})(?![0-9])"
 
 
 def _strings(value: Any) -> list[str]:
@@ -217,16 +222,6 @@ def _located(path: Path, around: Callable[[str], str], version: str) -> VersionL
     if value is None:
         return None
     return VersionLocation(path, "pattern", value, pattern=around(re.escape(value)), every=True)
-
-
-def _after(before: str, version: str) -> str:
-    """A pattern of ``version`` right after ``before``."""
-    return rf"{before}(?P<version>{version})(?![0-9])"
-
-
-def _on_line(regex: str, version: str) -> str:
-    """A pattern of ``version`` on a line ``regex`` finds."""
-    return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
 
 
 Current = Callable[[Path, Mapping[str, Any]], VersionLocation | None]

@@ -93,11 +93,7 @@ def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]
     ]
 
 
-def tool_files(
-    directory: Path,
-    doc: Mapping[str, Any],
-    version: str,
-) -> list[VersionLocation]:
+def tool_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
     """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
     entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
     searches: list[tuple[str, str]] = []

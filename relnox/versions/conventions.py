@@ -21,6 +21,7 @@ from relnox.versions.tag_facts import (
     top_release,
 )
 from relnox.versions.tag_model import (
+    Group,
     Member,
     RepoTags,
     TagFacts,
@@ -33,12 +34,7 @@ from relnox.versions.tag_model import (
 
 
 def infer_conventions(
-    members: Sequence[Member],
-    tags: RepoTags,
-    *,
-    default: str,
-    show_files: ShowFiles,
-    shared: bool,
+    members: Sequence[Member], tags: RepoTags, *, default: str, show_files: ShowFiles, shared: bool
 ) -> dict[str, TagFacts]:
     """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
     package (lockstep)."""
@@ -148,8 +144,6 @@ def infer_conventions(
 _BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
 _TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
-
-Group = Sequence[tuple[Version, str]]
 
 
 @dataclass

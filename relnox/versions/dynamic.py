@@ -151,7 +151,8 @@ def _setuptools(
                 f"{module_name} under {directory}; fix the attr"
             )
         loc = _attr_found(module, attr, directory)
-        if loc is None and python_location(module) is None and literal_free(module):
+        computes = loc is None and python_location(module) is None  # and no quoted version:
+        if computes and not re.search(r"""['"]\d+(?:\.\d+)+""", text_or_none(module) or ""):
             return computed_version(said)
         return "setuptools-attr", [loc or literal_location(module, "version attr", pyproject)], said
     files = [version["file"]] if isinstance(version.get("file"), str) else version.get("file")
@@ -355,8 +356,3 @@ def computed_version(how: str) -> Found:
         "backend says it and a release is a tag"
     )
     return COMPUTED_SOURCE, [], why
-
-
-def literal_free(module: Path) -> bool:
-    """Whether ``module`` holds no quoted version-like literal (it computes the version)."""
-    return re.search(r"""['"]\d+(?:\.\d+)+""", text_or_none(module) or "") is None

@@ -249,12 +249,7 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
         return None  # only a version the backend said over relnox's reading of the tags
     version = maybe_version(pkg.version.strip())
-    if (
-        version is None
-        or version.is_prerelease
-        or version.is_postrelease
-        or version.local is not None
-    ):
+    if version is None or version.is_prerelease or version.is_postrelease or version.local:
         return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
     if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
         return None
@@ -291,12 +286,9 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 
 
 def first_pre(pkg: Package, others: Collection[Version] = ()) -> int:
-    """The number a new pre-release label starts at: 1 when the newest release line with
-    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0;
-    with none of ``pkg``'s own tagged, as ``others`` (its workspace's,
-    :attr:`~relnox.project.workspace.Workspace.pre_releases`) were: one release tool numbers
-    them all (a plugin moved in without its tags). A line above ``pkg``'s version (3.0.0b0
-    begun and left) is not its newest while a line at or below it numbered its own."""
+    """The number a new pre-release label starts at: 1 when the newest line (not above its
+    version) with pre-releases tagged started each at 1 (2.0.0b1), else 0; with none of its
+    own, as ``others`` (the workspace's) were: one release tool numbers them all."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
     current = maybe_version(pkg.version)
     if current is not None:

@@ -1,7 +1,5 @@
-"""What a next version must be (never a tagged one, never at or below this line's last
-release: :func:`refuse_released`), and a version file that is a placeholder stamped at build
-time (:func:`stamped_tags`, read as the workspace loads); how ``--part`` reached it is said by
-:func:`relnox.versions.next.next_versions`."""
+"""What a next version must not be (:func:`refuse_released`), and a version file that is a
+placeholder stamped at build time (:func:`stamped_tags`, read as the workspace loads)."""
 
 from __future__ import annotations
 

@@ -158,8 +158,7 @@ def refereed(workspace: Workspace) -> Workspace:
 
 def _offline_reading(pkg: Package) -> str | None:
     """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself:
-    reading it needs no network, so its backend's environment is not made to referee it (one
-    already made is asked). A version only the build computes is no reading: asked."""
+    its backend's environment is not made to referee it (one already made is asked)."""
     if pkg.version_source == ASKED_SOURCE or pkg.build_computes:
         return None
     url = asked.fetched(pkg.build_requires)

@@ -76,9 +76,7 @@ _VERSION = r"\d+\.\d+\.\d+(?:-[\w.]+|(?:\.?(?:a|b|rc|dev|post)\d*)+)?(?:\+[-\w.]
 
 def marked(path: Path, text: str) -> list[VersionLocation]:
     """The versions release-please's generic updater rewrites in ``text``: the first on each
-    line holding ``x-release-please-version``, and on each line after one holding
-    ``x-release-please-start-version`` up to the one holding ``x-release-please-end``
-    (a ``-major``, ``-minor`` or ``-patch`` mark's single number is left alone)."""
+    line it marks, alone or in a block (a ``-major``, ``-minor`` or ``-patch`` mark's is not)."""
     found: dict[tuple[str, str], VersionLocation] = {}
     scope: str | None = None
     for line in text.split("\n"):

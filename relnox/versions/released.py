@@ -67,11 +67,7 @@ _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples",
 
 
 def evidence(
-    directory: Path,
-    name: str,
-    root: Path,
-    stems: frozenset[str],
-    workflows: str,
+    directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
 ) -> str | None:
     """Why ``directory`` (project ``name``) is released, or ``None``."""
     rel = directory.relative_to(root).as_posix() if directory != root else "."

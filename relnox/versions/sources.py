@@ -175,13 +175,7 @@ def compose(result: str, groups: dict[str, str | None], remove: str | None = Non
 
 
 def render_groups(
-    path: Path,
-    pattern: str,
-    result: str,
-    old: str,
-    text: str,
-    new: str,
-    remove: str | None = None,
+    path: Path, pattern: str, result: str, old: str, text: str, new: str, remove: str | None = None
 ) -> str:
     """``text`` with each named group rewritten so that ``result`` gives ``new``; with
     ``remove``, what it removed is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
@@ -225,22 +219,16 @@ def read_text(path: Path, kind: str = "file") -> str:
     try:
         return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found; create it, or fix the setting or link that names it"
-        ) from None
+        why = "file not found; create it, or fix the setting or link that names it"
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8") from None
+        why = "not UTF-8 text (binary data?); save it as UTF-8"
     except IsADirectoryError:
-        raise ConfigError(
-            f"{path}: is a directory, not a {kind}; remove or rename it, or fix the setting "
-            "that names it"
-        ) from None
+        why = f"is a directory, not a {kind}; remove or rename it, or fix the setting that names it"
     except PermissionError:
-        raise ConfigError(
-            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
-        ) from None
+        why = "cannot be read (permission denied); make it readable (chmod u+r)"
     except OSError as exc:  # a device, a pipe, a file too long, a symlink loop
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
+        why = f"cannot be read ({exc.strerror or exc}); fix the file"
+    raise ConfigError(f"{path}: {why}")
 
 
 def not_a_file(path: Path) -> str:
@@ -430,11 +418,12 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     if text is None:
         return None
     found = value_in(loc, text)
-    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
-        others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
-        found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
-    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+    if found is not None or loc.kind != "toml" or loc.key not in PYPROJECT_KEYS:
+        return found
+    # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
+    others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
+    found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    if found is None:
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
         match = re.search(SETUP_CFG_VERSION, cfg) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None

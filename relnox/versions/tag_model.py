@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from relnox.versions.sources import VersionLocation
 
 _SEPARATORS = "-_/@=.+"
+#: a prefix's tags: each version and its tag
+Group = Sequence[tuple[Version, str]]
 
 
 def glob_regex(glob: str) -> str:
@@ -76,7 +78,7 @@ class RepoTags:
     def starting_with(self, prefix: str) -> list[str]:
         return sorted(tag for tag in self.all if tag.startswith(prefix))
 
-    def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+    def by_date(self, group: Group) -> list[tuple[Version, str]]:
         """``group``'s tags, the most recently created first (the highest when dates tie)."""
         return sorted(group, key=lambda item: (self.dates.get(item[1], 0), item[0]), reverse=True)
 
@@ -252,7 +254,7 @@ def underscored(tail: str) -> bool:
 DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
-def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
+def spelled(prefix: str, group: Group) -> str:
     """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
     highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
     tails = [tag[len(prefix) :] for _version, tag in group]

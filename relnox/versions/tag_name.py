@@ -64,11 +64,8 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
 
 def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
-    with their tags: its final releases, or its pre-releases too where it made no final one
-    or its version is a pre-release (the candidates of its next release); none above the
-    line's newest release or its version (main's 2.0.0a0 seen from a 1.6 branch, a patch
-    released from a backport branch) and no development release. Released under another package's tags:
-    those tags (:attr:`~relnox.versions.tag_model.TagFacts.carried`)."""
+    with their tags: finals, or pre-releases too where it made no final or is a pre-release;
+    none above the line or its version, no dev release; else the tags that carried it."""
     facts = pkg.tags
     if facts is None:
         return []

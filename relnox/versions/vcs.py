@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from itertools import takewhile
@@ -24,14 +25,9 @@ def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
     # the tags HEAD contains, nearest first
     nearness = _walk(root) if state.head is not None else {}
+    when = {name: dates.get(name, 0) for name in names}
     return RepoTags(
-        tuple(names),
-        frozenset(nearness),
-        state.shallow,
-        True,
-        nearness,
-        {name: dates.get(name, 0) for name in names},
-        triggers,
+        tuple(names), frozenset(nearness), state.shallow, True, nearness, when, triggers
     )
 
 
@@ -65,10 +61,8 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     found = []
     for path in files:
-        try:
+        with contextlib.suppress(OSError):
             found.append((path.name, read_bytes(path)))
-        except OSError:
-            continue
     return found
 
 
@@ -76,10 +70,8 @@ def workflow_texts(top: Path) -> list[str]:
     """The text of each of :func:`workflows` that is UTF-8, its line endings untouched."""
     texts = []
     for _name, data in workflows(top):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             texts.append(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            continue
     return texts
 
 

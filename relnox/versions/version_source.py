@@ -53,14 +53,9 @@ def version_source(
     from relnox.versions.dynamic import computed_version, dynamic_version
 
     roots, modules = layout()
+    metadata = setup_cfg(directory).get("metadata", {}) if not project else {}
     found = dynamic_version(
-        directory,
-        doc,
-        backend,
-        build_requires,
-        roots=roots,
-        modules=modules,
-        metadata=setup_cfg(directory).get("metadata", {}) if not project else {},
+        directory, doc, backend, build_requires, roots=roots, modules=modules, metadata=metadata
     )
     if found is not None:
         return found

@@ -4,7 +4,7 @@ the tuple is the literal a bump rewrites, a pre-release or dev part its last str
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
     value = literal_tuple(text)
     if value is None or len(value) < 2:
         return None
-    numbers = list(_numbers(value))
+    numbers = list(takewhile(_number, value))
     # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1");
     # split at ``cut``: that many numbers, then strings (1, 2, 0, ".dev", "0")
     strings = value[len(numbers) :]
@@ -63,13 +63,9 @@ def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
     return value
 
 
-def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
-    """The leading numbers of ``value``: ints, or strings of digits (``"2"``)."""
-    for part in value:
-        if (type(part) is int) or (isinstance(part, str) and part.isdecimal() and part.isascii()):
-            yield part
-        else:
-            return
+def _number(part: object) -> bool:
+    """An int, or a string of digits (``"2"``)."""
+    return type(part) is int or (isinstance(part, str) and part.isdecimal() and part.isascii())
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
