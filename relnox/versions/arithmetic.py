@@ -36,8 +36,7 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
             f"system stores); {_EXAMPLES}"
         )
     # a semver spelling relnox can read (2.0.1-alpha.0, -rc.1, +build) is PEP 440's too
-    parsed = maybe_version(value)
-    if parsed is not None:
+    if (parsed := maybe_version(value)) is not None:
         return parsed
     if semver:
         raise VersionError(
@@ -138,8 +137,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
             return _build(v, v.release, pre=(label, first))  # 4.4.0.dev1 --pre beta -> 4.4.0b1
         if label is None and unfinished and not any(tail):
             return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
-        release = _bumped_release(v, index)
-        return _build(v, release, pre=(label, first) if label else None)
+        return _build(v, _bumped_release(v, index), pre=(label, first) if label else None)
     if part == "pre":
         if v.pre is None:
             if label is None:
@@ -260,8 +258,7 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
     ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
     version written now) is of its shape and long; as short as ``written`` where it is shorter."""
-    found = _RELEASE_TEXT.match(text)
-    if found is None:
+    if (found := _RELEASE_TEXT.match(text)) is None:
         return text
     released = [v for v in released if not v.is_prerelease]
     numbers = found["release"].split(".")

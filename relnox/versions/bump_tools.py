@@ -46,9 +46,7 @@ _SEMANTIC_RELEASE: Places = (
 
 def tbump_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
     found = _config(directory, doc, _TBUMP, "version.current")
-    if found is None:
-        return None
-    return toml_location(found[0], found[1], (*found[2], "version", "current"))
+    return toml_location(found[0], found[1], (*found[2], "version", "current")) if found else None
 
 
 def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
@@ -68,8 +66,7 @@ def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[V
 def _as_written(config: Mapping[str, Any], entry: Mapping[str, Any], version: str) -> bool:
     """Whether tbump writes ``version`` itself in ``entry``'s file: no ``version_template``,
     or one spelling its ``regex`` groups back into ``version``."""
-    template = entry.get("version_template")
-    if template is None:
+    if (template := entry.get("version_template")) is None:
         return True
     regex = table(config, "version").get("regex")
     try:
@@ -87,23 +84,18 @@ _INI = (
 
 
 def bumpver_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
-    found = _config(directory, doc, _BUMPVER, "current_version")
-    if found is not None:
+    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
         path, config, keys = found
         return toml_location(path, config, (*keys, "current_version"))
     cfg = directory / "setup.cfg"
     match = re.search(_INI, text_or_none(cfg) or "")
-    return (
-        None if match is None else VersionLocation(cfg, "pattern", match["version"], pattern=_INI)
-    )
+    return VersionLocation(cfg, "pattern", match["version"], pattern=_INI) if match else None
 
 
 def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Each file bumpver rewrites and one of its patterns, as written."""
-    found = _config(directory, doc, _BUMPVER, "current_version")
-    if found is not None:
-        _path, config, keys = found
-        patterns = table(config, *keys, "file_patterns")
+    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
+        patterns = table(found[1], *found[2], "file_patterns")
         return [
             (name, pattern)
             for name, value in patterns.items()

@@ -57,14 +57,11 @@ def infer_conventions(
             claims[prefix] = {m.name: 4 for m in dict.fromkeys(exact[key])}
             continue
         for member in members:
-            score = prefix_score(member, prefix_stem, single, names[member.name])
-            if score:
+            if score := prefix_score(member, prefix_stem, single, names[member.name]):
                 claims.setdefault(prefix, {})[member.name] = score
-    for member in members if len(members) > 1 else ():
-        if member.current is not None and member.current.local is not None:
-            # a local version (0.1+private) beside packages: no tag released it
-            for scores in claims.values():
-                scores.pop(member.name, None)
+    # a local version (0.1+private) beside packages: no tag released it
+    local = {m.name for m in members if len(members) > 1 and m.current and m.current.local}
+    claims = {p: {n: s for n, s in c.items() if n not in local} for p, c in claims.items()}
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
     r = _Reading(members, groups, tags, show_files, claims)
     if not single:
@@ -127,8 +124,7 @@ def infer_conventions(
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
     ]
-    strays = r.strays()
-    if strays:
+    if strays := r.strays():
         r.tags = replace(
             tags, all=tuple(t for t in tags.all if t not in strays), merged=tags.merged - strays
         )
@@ -227,8 +223,7 @@ class _Reading(TagReading):
 
     def names_another(self, member: Member, tag: str) -> bool | None:
         """Whether its pyproject.toml names another project at ``tag`` (``None``: no name)."""
-        path = member.version_file
-        if path is None or path.rpartition("/")[2] != "pyproject.toml":
+        if (path := member.version_file) is None or path.rpartition("/")[2] != "pyproject.toml":
             return None
         text = self.show_files([(tag, path)])[0]
         name = pyproject_name(text) if text is not None else None
@@ -251,9 +246,8 @@ class _Reading(TagReading):
                     scores[member.name] = 1
 
     def share_named_tags(self) -> None:
-        """A package no tag names (or whose own tags stopped before) whose file names each of
-        the newest tags' versions (two at least) of a prefix naming one other package or a
-        directory of others (``py-1.43.2`` for those below ``py/``) shares it (lockstep)."""
+        """A package no tag names (or whose own stopped) whose file names each of the newest
+        versions of a prefix naming another package or directory (``py-1.43.2``) shares it."""
         held = {
             m.name: [p for p, scores in self.claims.items() if m.name in scores]
             for m in self.members
@@ -325,8 +319,7 @@ class _Reading(TagReading):
 
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
         """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``."""
-        name = stem(prefix)
-        if not name or name in (member.dir.lower(), member.name):
+        if not (name := stem(prefix)) or name in (member.dir.lower(), member.name):
             return False
         beside = "/".join((*member.parents, name))
         files = ("pyproject.toml", "setup.py")
@@ -338,9 +331,7 @@ class _Reading(TagReading):
 
     def follow_new_conventions(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """A package whose tags changed spelling takes a prefix that :meth:`continues` its own
-        when its file names the newest such tag's version, the release workflow fires on it
-        (not the old), or it is the only, tag-versioned package. Returns why, the doubts and
-        each package's current prefix."""
+        when something says they are its. Returns why, the doubts and each one's prefix."""
         groups, claims, owned = self.groups, self.claims, self.owned
         taken = {prefix for prefixes in owned.values() for prefix in prefixes}
         why: dict[str, str] = {}

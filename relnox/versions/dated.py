@@ -43,14 +43,12 @@ def _stamp(version: Version, when: int) -> str | None:
     of ``when``, a tag's time, else ``None``."""
     if len(version.release) != 4 or when <= 0:
         return None
-    stamp = version.release[-1]
-    for slack in (-DATED_SLACK / 2, 0, DATED_SLACK / 2):
-        day = utc(when + slack)
-        spelled = {name: int(form.format(day)) for name, form in STAMPS.items()}
-        found = next((name for name, number in spelled.items() if number == stamp), None)
-        if found is not None:
-            return found
-    return None
+    stamp, slack = version.release[-1], DATED_SLACK / 2
+    days = [utc(when + shift) for shift in (-slack, 0, slack)]
+    found = (
+        name for day in days for name, form in STAMPS.items() if int(form.format(day)) == stamp
+    )
+    return next(found, None)
 
 
 #: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
@@ -100,11 +98,9 @@ def stamp_of(number: int) -> str | None:
 
 
 def spelling_of(finals: Group, tags: RepoTags) -> str | None:
-    """The spelling of dates when the newest releases are the days they were tagged
-    (``2026.08.17``, ``25.11.29``, ``20260107``) or end in them (:data:`STAMPS`), else
-    :func:`_monthly` or :func:`_yearly`."""
-    newest = heapq.nlargest(DATED_READ, finals)
-    if not newest:
+    """The spelling of dates when the newest releases are the days they were tagged (or end in
+    them, :data:`STAMPS`), else :func:`_monthly` or :func:`_yearly`."""
+    if not (newest := heapq.nlargest(DATED_READ, finals)):
         return None
     stamps = {_stamp(version, tags.dates.get(tag, 0)) for version, tag in newest}
     if len(newest) > 1 and len(stamps) == 1 and None not in stamps:
@@ -120,8 +116,7 @@ def spelling_of(finals: Group, tags: RepoTags) -> str | None:
     short = newest[0][0].release[0] < 100  # 25.11.29
     kinds = [n for n in DATE_SPELLINGS if n != "compact" and n.startswith("short-") == short]
     for version, tag in sorted(finals, reverse=True):  # the newest whose month or day < 10
-        day = date_of(version)
-        if day is None or (version.release[0] < 100) != short:
+        if (day := date_of(version)) is None or (version.release[0] < 100) != short:
             continue
         written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
         spelling = next((name for name, text in written.items() if tag.endswith(text)), None)

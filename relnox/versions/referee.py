@@ -64,9 +64,8 @@ def _next_guess(tag: Version) -> Version:
 
 
 def agrees(pkg: Package, said: str) -> bool:
-    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version or,
-    between tags, a development (or ``post-release`` scheme's) version after the last tag
-    heading to the next one."""
+    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version, or
+    between tags a development (or post) version after the last tag heading to the next."""
     backend, read = maybe_version(said), maybe_version(pkg.version)
     if backend is None or read is None:
         return False

@@ -28,8 +28,7 @@ def extra_files(
     directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``,
-    and the lines of the others its generic updater rewrites (:func:`marked`), whatever they
-    say; ``found``: :func:`config_above` of ``directory``."""
+    and the lines of the others its generic updater rewrites (:func:`marked`)."""
     if found is None:
         return []
     top, config = found
@@ -104,8 +103,7 @@ def marked(path: Path, text: str) -> list[VersionLocation]:
 
 def breaking_is_minor(directory: Path) -> bool:
     """Whether release-please's ``bump-minor-pre-major`` (the package's, else the config's) is on."""
-    found = config_above(directory)
-    if found is None:
+    if (found := config_above(directory)) is None:
         return False
     top, config = found
     packages = config.get("packages")

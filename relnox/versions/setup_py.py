@@ -286,10 +286,9 @@ def _named_files(
             and node.attr in _VERSION_NAMES
             and isinstance(node.value, ast.Name)
             and node.value.id in imported
+            and (module := find_module(path, imported[node.value.id])) is not None
         ):
-            module = find_module(path, imported[node.value.id])
-            if module is not None:
-                found.append(module)
+            found.append(module)
     # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
     # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
     texts |= dict.fromkeys(
@@ -362,8 +361,7 @@ def version_file(path: Path) -> VersionLocation | None:
 def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
     """The one file setup.py takes its version from (:func:`_named_files`); two are an error."""
     setup_py = directory / "setup.py"
-    tree = setup_py_tree(directory)
-    if tree is None:
+    if (tree := setup_py_tree(directory)) is None:
         return None
     holding: dict[Path, VersionLocation] = {}
     # the import packages' folders, where a bare name (``"_version.py"``) is looked for
@@ -412,8 +410,7 @@ def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
 def module_reads(module: Path, directory: Path) -> VersionLocation | None:
     """The one version file a module computing its ``__version__`` opens: a name its strings
     give (``"VERSION"``), in its folder or one above it up to ``directory``."""
-    tree = _tree(read_text(module), str(module))
-    if tree is None:
+    if (tree := _tree(read_text(module), str(module))) is None:
         return None
     above = [module.parent, *module.parent.parents]
     folders = above[: above.index(directory) + 1] if directory in above else above[:1]

@@ -268,8 +268,7 @@ def pattern_location(path: Path, search: str) -> VersionLocation:
     pattern = before + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + after
     if not after:
         pattern = before + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
-    match = re.search(pattern, read_text(path))
-    if match is None:
+    if (match := re.search(pattern, read_text(path))) is None:
         raise ConfigError(
             f"{path}: no text matches version-files search {search!r}; "
             "fix the search template or the file"
@@ -278,8 +277,7 @@ def pattern_location(path: Path, search: str) -> VersionLocation:
 
 
 def text_location(path: Path) -> VersionLocation:
-    value = read_text(path).strip()
-    if not value or "\n" in value:
+    if not (value := read_text(path).strip()) or "\n" in value:
         raise VersionError(f"{path}: expected a file holding only a version, found {value[:40]!r}")
     return VersionLocation(path, "text", value)
 
@@ -304,8 +302,7 @@ Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidenc
 def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
     if "(?P<version>" not in pattern:
         raise VersionError(f"{path}: the {what} pattern {pattern!r} has no (?P<version>...) group")
-    match = re.search(pattern, read_text(path), re.MULTILINE)
-    if match is None:
+    if (match := re.search(pattern, read_text(path), re.MULTILINE)) is None:
         raise VersionError(f"{path}: the {what} pattern {pattern!r} matches nothing; fix it")
     return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
 
@@ -314,8 +311,7 @@ def groups_location(
     path: Path, pattern: str, result: str, remove: str | None = None
 ) -> VersionLocation:
     """A version made of named groups (scikit-build-core's ``result`` and ``remove``)."""
-    match = re.search(pattern, read_text(path), re.MULTILINE)
-    if match is None:
+    if (match := re.search(pattern, read_text(path), re.MULTILINE)) is None:
         raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
     try:
         value = compose(result, match.groupdict(), remove)
@@ -328,14 +324,12 @@ def groups_location(
 
 
 def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
-    missing = not_a_file(path)
-    if missing:
+    if missing := not_a_file(path):
         raise VersionError(
             f"{path}: {missing}, which {pyproject} {what} points at; point it at the file "
             'that holds __version__ = "..."'
         )
-    loc = python_location(path)
-    if loc is None:
+    if (loc := python_location(path)) is None:
         text = read_text(path)
         alone = text.strip()
         if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
@@ -396,8 +390,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
 
             return joined(text, loc.key[0] if loc.key else None)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
-        match = regex.search(text)
-        if match is not None and loc.result is not None:
+        if (match := regex.search(text)) is not None and loc.result is not None:
             return compose(loc.result, match.groupdict(), loc.remove)
         return match.group("version") if match else None
     except (KeyError, TypeError, IndexError, ValueError, RecursionError):  # UNREADABLE too
@@ -455,8 +448,7 @@ PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
     """A refusal's clause for tag ``tag`` (of ``named``) whose commit's version file says another."""
-    found = version_at(root, locations, tag)
-    if found is None or same_version(found, named):
+    if (found := version_at(root, locations, tag)) is None or same_version(found, named):
         return ""
     where = rel(locations[0].path, root)
     return (

@@ -562,11 +562,8 @@ class TagReading:
             )
             return _measure(member, convention, tags, self.show_files, self.measured)
         if member.match is not None or member.regex is not None:
-            rule = (
-                " ".join(f"--match {glob}" for glob in member.match.split(" "))
-                if member.match
-                else f"tag_regex {member.regex}"
-            )
+            globs = member.match.split(" ") if member.match else []
+            rule = " ".join(f"--match {glob}" for glob in globs) or f"tag_regex {member.regex}"
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
@@ -587,14 +584,12 @@ class TagReading:
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
                 example = spelled(split[0], [(split[1], examples[0])]) if split else default
-                facts = TagFacts(
-                    facts.convention,
-                    problem=(
-                        f"tags such as {', '.join(examples)} exist but none names {member.name}; "
-                        f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
-                        "its [tool.relnox] if its releases are tagged another way"
-                    ),
+                problem = (
+                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                    "its [tool.relnox] if its releases are tagged another way"
                 )
+                facts = TagFacts(facts.convention, problem=problem)
             return facts
         best = max(claims[p][member.name] for p in prefixes)
         chosen = [p for p in prefixes if claims[p][member.name] == best]
@@ -735,8 +730,7 @@ class TagReading:
             fact = facts[member.name]
             if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
                 continue
-            shape = _generalise(fact.convention.format, member)
-            if shape is None:
+            if (shape := _generalise(fact.convention.format, member)) is None:
                 return _short_names(facts, members)
             shapes.add(shape)
         if len(shapes) != 1:

@@ -85,8 +85,7 @@ class RepoTags:
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
         for tag in self.all:
-            split = split_tag(tag)
-            if split is not None:
+            if (split := split_tag(tag)) is not None:
                 groups.setdefault(split[0], []).append((split[1], tag))
         for items in groups.values():
             items.sort()
@@ -115,8 +114,7 @@ class TagConvention:
         ):
             return None
         if self.regex is not None:
-            found = re.search(self.regex, tag)
-            if found is None:
+            if (found := re.search(self.regex, tag)) is None:
                 return None
             groups = found.groupdict()
             text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
@@ -126,8 +124,7 @@ class TagConvention:
             return split[1] if split else None
         for fmt in self.accepts:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
-            hit = tag_regex(concrete).match(tag)
-            if hit is not None:
+            if (hit := tag_regex(concrete).match(tag)) is not None:
                 version = maybe_version(version_in(hit.groupdict()))
                 return None if version is None else released(version)
         return None
@@ -178,8 +175,7 @@ class TagFacts:
 def split_tag(tag: str) -> tuple[str, Version] | None:
     """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``acme2_2_2_0``:
     the 2 is the name's)."""
-    found = _split_from(tag, 0)
-    if found is None:
+    if (found := _split_from(tag, 0)) is None:
         return None
     index = len(found[0])
     # not a v marking the version (release-v2)

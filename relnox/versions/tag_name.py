@@ -35,8 +35,7 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
     its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
     ``v2.11`` for 2.11.0 after ``v2.10``)."""
     text = version or pkg.version
-    tags = pkg.tags
-    if tags is not None:
+    if (tags := pkg.tags) is not None:
         convention, parsed = tags.convention, maybe_version(text)
         # the files' version not released yet, spelled short ("2.5" after v2.4.0): v2.5.0
         fresh = parsed is not None and not parsed.is_devrelease and parsed not in tags.released
@@ -66,8 +65,7 @@ def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
     with their tags: finals, or pre-releases too where it made no final or is a pre-release;
     none above the line or its version, no dev release; else the tags that carried it."""
-    facts = pkg.tags
-    if facts is None:
+    if (facts := pkg.tags) is None:
         return []
     if facts.carried:
         return list(facts.carried[:RELEASES_READ])

@@ -87,8 +87,7 @@ def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
             continue
-        globs = push_tags(text)
-        if globs:
+        if globs := push_tags(text):
             yield text, globs
 
 
@@ -118,9 +117,7 @@ _KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+
 
 def _scalar(text: str) -> str:
     text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
 
 
 def _uncomment(line: str) -> str:
@@ -141,8 +138,7 @@ def push_tags(text: str) -> list[str]:
     lines = [_uncomment(line) for line in text.splitlines()]
     path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
     for number, line in enumerate(lines):
-        match = _KEY.match(line)
-        if match is None or line.lstrip().startswith("-"):
+        if (match := _KEY.match(line)) is None or line.lstrip().startswith("-"):
             continue
         indent, key = len(match["indent"]), match["key"]
         while path and path[-1][0] >= indent:

@@ -59,12 +59,10 @@ def version_source(
     )
     if found is not None:
         return found
-    files = listed()
-    if files:
+    if files := listed():
         return "version-files", files, "[tool.relnox] version-files (first entry)"
     how = "setup.py" if not project else "dynamic version"
-    version = said()
-    if version is not None:
+    if (version := said()) is not None:
         from relnox.paths import rel
         from relnox.versions.referee import ASKED_SOURCE, held_version
 

@@ -47,8 +47,7 @@ def literal_tuple(text: str) -> tuple[Any, ...] | None:
 
 
 def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
-    value = literal_tuple(text)
-    if value is None or len(value) < 2:
+    if (value := literal_tuple(text)) is None or len(value) < 2:
         return None
     numbers = list(takewhile(_number, value))
     # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1");
@@ -56,9 +55,7 @@ def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
     strings = value[len(numbers) :]
     if cut is not None:
         return value if len(numbers) == cut and all(isinstance(p, str) for p in strings) else None
-    if len(numbers) < 2 or len(strings) > 1:
-        return None
-    if strings and not isinstance(strings[0], str):
+    if len(numbers) < 2 or len(strings) > 1 or (strings and not isinstance(strings[0], str)):
         return None
     return value
 
@@ -93,8 +90,7 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
         return None
     name = join.group("mapped") or join.group("looped")
     cut = int(join["cut"]) if join.re is SPLIT else None
-    assigned = _bound_re(name).search(text)
-    if assigned is None or assigned.start() > join.start():
+    if (assigned := _bound_re(name).search(text)) is None or assigned.start() > join.start():
         return None
     parts = _parts(assigned.group("parts"), cut)
     return None if parts is None else (name, assigned, parts, cut or len(parts))
@@ -239,8 +235,7 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     info = _info(text) if name in (*INFO_NAMES, "VERSION") else None
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
-    found = _found(text, name)
-    if found is None or _value(*found[2:]) != old:
+    if (found := _found(text, name)) is None or _value(*found[2:]) != old:
         raise moved(path, old)
     _, assigned, parts, cut = found
     parsed, rest = tuple_parts(path, new, "the version tuple")
