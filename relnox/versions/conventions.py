@@ -357,10 +357,10 @@ class _Reading(TagReading):
                     continue
                 old_tag = groups[latest][-1][1]
                 old = f"{latest}{{version}}"
+                came = f"tags {prefix}{{version}} (newest {tag}) came after the last {old} tag"
                 if self.triggered(old_tag) and not self.triggered(tag):  # a slip
                     doubts[member.name] = (
-                        f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
-                        f"tag ({old_tag}), but no release workflow fires on them as on {old}: "
+                        f"{came} ({old_tag}), but no release workflow fires on them as on {old}: "
                         f"relnox keeps {old}"
                     )
                     continue
@@ -370,11 +370,9 @@ class _Reading(TagReading):
                 if not (triggered or described or self.names(member, tag, version)):
                     if not self.contradicts(member, tag, version):
                         doubts[member.name] = (
-                            f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
-                            f"tag ({old_tag}), but nothing says they are "
-                            f"{member.name}'s; relnox keeps {old}: set tag-format = "
-                            f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
-                            "convention"
+                            f"{came} ({old_tag}), but nothing says they are {member.name}'s; "
+                            f'relnox keeps {old}: set tag-format = "{prefix}{{version}}" in its '
+                            "[tool.relnox] if that is the current convention"
                         )
                     continue
                 # rank: the workflow fires on it, then the bare spelling, then the newest

@@ -605,29 +605,24 @@ class TagReading:
         group = fitting[0]
         example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
         formats = " and ".join(repr(fmt) for fmt in accepts)
-        evidence = (
-            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
-        )
-        if best == 2:
-            evidence += "; one tag for the whole directory"
-        if why:
-            evidence += f"; {why}"
         pres = [pre for p in chosen if (pre := self.spellings[p].newest_pre) is not None]
         newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
         semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
-        if semver_pre:
-            evidence += "; pre-releases spelled semver style (-beta.N)"
-        pre_spelling = None
-        if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
-            text = newest_pre[1][len(newest_pre[0]) :]
-            if spells_pre(text):
-                pre_spelling = text
-                evidence += f"; pre-releases spelled {text}"
+        # else as written: v1.28.0.rc0, v3.1.0-rc3
+        text = newest_pre[1][len(newest_pre[0]) :] if newest_pre and not semver_pre else ""
+        pre_spelling = text if spells_pre(text) else None
         short_zero = self.spellings[chosen[0]].short_zero or self._zero_in_file(
             member, chosen[0], accepts[0]
         )
-        if short_zero:
-            evidence += "; a release ending in .0 is tagged without it"
+        said = (
+            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})",
+            "one tag for the whole directory" if best == 2 else "",
+            why,
+            "pre-releases spelled semver style (-beta.N)" if semver_pre else "",
+            f"pre-releases spelled {pre_spelling}" if pre_spelling else "",
+            "a release ending in .0 is tagged without it" if short_zero else "",
+        )
+        evidence = "; ".join(filter(None, said))
         convention = TagConvention(
             accepts[0],
             accepts,

@@ -87,9 +87,7 @@ class RepoTags:
         for tag in self.all:
             if (split := split_tag(tag)) is not None:
                 groups.setdefault(split[0], []).append((split[1], tag))
-        for items in groups.values():
-            items.sort()
-        return groups
+        return {prefix: sorted(items) for prefix, items in groups.items()}
 
 
 @dataclass(frozen=True)
