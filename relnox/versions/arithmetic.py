@@ -36,8 +36,7 @@ def validate_version(value: object, where: str, *, semver: bool = False) -> Vers
             f"system stores); {_EXAMPLES}"
         )
     # a semver spelling relnox can read (2.0.1-alpha.0, -rc.1, +build) is PEP 440's too
-    parsed = maybe_version(value)
-    if parsed is not None:
+    if (parsed := maybe_version(value)) is not None:
         return parsed
     if semver:
         raise VersionError(
@@ -138,8 +137,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
             return _build(v, v.release, pre=(label, first))  # 4.4.0.dev1 --pre beta -> 4.4.0b1
         if label is None and unfinished and not any(tail):
             return _build(v, v.release)  # 2.0.0rc1 -> 2.0.0
-        release = _bumped_release(v, index)
-        return _build(v, release, pre=(label, first) if label else None)
+        return _build(v, _bumped_release(v, index), pre=(label, first) if label else None)
     if part == "pre":
         if v.pre is None:
             if label is None:
@@ -260,8 +258,7 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
     ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
     version written now) is of its shape and long; as short as ``written`` where it is shorter."""
-    found = _RELEASE_TEXT.match(text)
-    if found is None:
+    if (found := _RELEASE_TEXT.match(text)) is None:
         return text
     released = [v for v in released if not v.is_prerelease]
     numbers = found["release"].split(".")
@@ -275,13 +272,14 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     # as short as they were: minors released as 4.1 and 4.2 make the next minor 4.3, not
     # 4.3.0; the two newest releases ending in as many zeros decide (one alone is no habit)
     significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
-    if significant == length or _same_shape(written, significant, length):
-        return text
     shown = _RELEASE_TEXT.match(written.strip()) if written else None
-    if shown is not None and significant <= len(shown["release"].split(".")) < length:
+    said = shown["release"].split(".") if shown is not None else []
+    # ``written`` as long, zeros past ``significant``: as it is
+    if significant == length or (len(said) >= length and not any(map(int, said[significant:]))):
+        return text
+    if significant <= len(said) < length:
         # written shorter: 2.1 for 2.1.0 where the project spells its version 2.1rc0
-        kept = ".".join(numbers[: len(shown["release"].split("."))])
-        return found["lead"] + kept + text[found.end() :]
+        return found["lead"] + ".".join(numbers[: len(said)]) + text[found.end() :]
     short = sorted(
         {v.release: v for v in released if not any(v.release[significant:])}.values(),
         key=lambda v: (v, -len(v.release)),
@@ -289,17 +287,7 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     lengths = {len(v.release) for v in short}
     if len(short) < 2 or len(lengths) != 1 or not significant <= min(lengths) < length:
         return text
-    kept = ".".join(numbers[: min(lengths)])
-    return found["lead"] + kept + text[found.end() :]
-
-
-def _same_shape(written: str | None, significant: int, length: int) -> bool:
-    """``written`` is as long as the new version, zeros past ``significant``."""
-    found = _RELEASE_TEXT.match(written.strip()) if written else None
-    if found is None:
-        return False
-    numbers = found["release"].split(".")
-    return len(numbers) >= length and not any(int(n) for n in numbers[significant:])
+    return found["lead"] + ".".join(numbers[: min(lengths)]) + text[found.end() :]
 
 
 #: a pre-release written with separators (``3.2.0-rc0``, ``1.0.0.beta2``, ``2.0-Alpha.1``)

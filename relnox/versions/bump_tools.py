@@ -46,9 +46,7 @@ _SEMANTIC_RELEASE: Places = (
 
 def tbump_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
     found = _config(directory, doc, _TBUMP, "version.current")
-    if found is None:
-        return None
-    return toml_location(found[0], found[1], (*found[2], "version", "current"))
+    return toml_location(found[0], found[1], (*found[2], "version", "current")) if found else None
 
 
 def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
@@ -68,8 +66,7 @@ def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[V
 def _as_written(config: Mapping[str, Any], entry: Mapping[str, Any], version: str) -> bool:
     """Whether tbump writes ``version`` itself in ``entry``'s file: no ``version_template``,
     or one spelling its ``regex`` groups back into ``version``."""
-    template = entry.get("version_template")
-    if template is None:
+    if (template := entry.get("version_template")) is None:
         return True
     regex = table(config, "version").get("regex")
     try:
@@ -87,23 +84,18 @@ _INI = (
 
 
 def bumpver_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
-    found = _config(directory, doc, _BUMPVER, "current_version")
-    if found is not None:
+    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
         path, config, keys = found
         return toml_location(path, config, (*keys, "current_version"))
     cfg = directory / "setup.cfg"
     match = re.search(_INI, text_or_none(cfg) or "")
-    return (
-        None if match is None else VersionLocation(cfg, "pattern", match["version"], pattern=_INI)
-    )
+    return VersionLocation(cfg, "pattern", match["version"], pattern=_INI) if match else None
 
 
 def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Each file bumpver rewrites and one of its patterns, as written."""
-    found = _config(directory, doc, _BUMPVER, "current_version")
-    if found is not None:
-        _path, config, keys = found
-        patterns = table(config, *keys, "file_patterns")
+    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
+        patterns = table(found[1], *found[2], "file_patterns")
         return [
             (name, pattern)
             for name, value in patterns.items()
@@ -165,7 +157,7 @@ def commitizen_files(
         name, _, regex = entry.partition(":")
         if not regex:
             searches.append((name, "{current_version}"))
-        elif (place := _located(directory / name, partial(_on_line, regex), version)) is not None:
+        elif place := _located(directory / name, partial(_ON_LINE.format, regex), version):
             located.append(place)
     return searched_files(directory, searches, version) + located
 
@@ -190,7 +182,8 @@ def semantic_release_files(
             continue
         before = rf"(?<![\w.-])['\"]?{re.escape(variable)}['\"]?\s*(?::=|==|[:=@ ])\s*['\"]?"
         before += re.escape(lead) if form == "tf" else ""
-        if variable and (place := _located(directory / name, partial(_after, before), version)):
+        after = partial("{}(?P<version>{})(?![0-9])".format, before)
+        if variable and (place := _located(directory / name, after, version)):
             located.append(place)
     for entry in _strings(settings.get("version_toml")):
         name, _, key = entry.partition(":")
@@ -199,6 +192,10 @@ def semantic_release_files(
         if isinstance(table(config, *within).get(last), str):
             located.append(toml_location(directory / name, config, tuple(key.split("."))))
     return searched_files(directory, searches, version) + located
+
+
+#: a pattern of a version (the second field) on a line a regex (the first) finds
+_ON_LINE = r"(?m)^(?=[^\r\n]*?(?:{}))[^\r\n]*?(?<![0-9.])(?P<version>{})(?![0-9])"
 
 
 def _strings(value: Any) -> list[str]:
@@ -217,16 +214,6 @@ def _located(path: Path, around: Callable[[str], str], version: str) -> VersionL
     if value is None:
         return None
     return VersionLocation(path, "pattern", value, pattern=around(re.escape(value)), every=True)
-
-
-def _after(before: str, version: str) -> str:
-    """A pattern of ``version`` right after ``before``."""
-    return rf"{before}(?P<version>{version})(?![0-9])"
-
-
-def _on_line(regex: str, version: str) -> str:
-    """A pattern of ``version`` on a line ``regex`` finds."""
-    return rf"(?m)^(?=[^\r\n]*?(?:{regex}))[^\r\n]*?(?<![0-9.])(?P<version>{version})(?![0-9])"
 
 
 Current = Callable[[Path, Mapping[str, Any]], VersionLocation | None]

@@ -44,8 +44,7 @@ def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str,
 
 def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation | None:
     """Where ``directory``'s bump-my-version configuration writes ``current_version``."""
-    found = _config(directory, doc)
-    if found is None:
+    if (found := _config(directory, doc)) is None:
         return None
     path, config = found
     if isinstance(config, str):
@@ -76,9 +75,7 @@ _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The configuration's file entries: each with ``filename`` and what else it sets."""
     found = _config(directory, doc)
-    if found is None:
-        return []
-    _path, config = found
+    config = found[1] if found is not None else {}
     if not isinstance(config, str):
         files = table(config, "tool", "bumpversion").get("files")
         return [
@@ -93,11 +90,7 @@ def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]
     ]
 
 
-def tool_files(
-    directory: Path,
-    doc: Mapping[str, Any],
-    version: str,
-) -> list[VersionLocation]:
+def tool_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
     """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
     entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
     searches: list[tuple[str, str]] = []
@@ -108,9 +101,8 @@ def tool_files(
         replace = entry.get("replace", "{new_version}")
         if not isinstance(search, str) or not isinstance(replace, str):
             continue
-        if replace != search.replace("{current_version}", "{new_version}"):
-            continue
-        searches.append((entry["filename"], search))
+        if replace == search.replace("{current_version}", "{new_version}"):
+            searches.append((entry["filename"], search))
     return searched_files(directory, searches, version)
 
 
@@ -124,8 +116,7 @@ def searched_files(
         before, middle, after = search.partition("{current_version}")
         if not middle or "{" in before + after or "}" in before + after:
             continue
-        path = _in_repository(directory, name)
-        if path is not None:
+        if (path := _in_repository(directory, name)) is not None:
             pairs_of.setdefault(path, []).append((before, after))
     found: list[VersionLocation] = []
     for path, pairs in pairs_of.items():
@@ -154,8 +145,7 @@ def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
     if any(not after for _, after in pairs):
         afters = r"(?![0-9A-Za-z+!_-]|\.[0-9A-Za-z])"  # the version ends there
     lead = f"(?:{befores})" if befores else ""
-    tail = f"(?={afters})" if afters else ""
-    return lead + _VERSION + tail
+    return lead + _VERSION + (f"(?={afters})" if afters else "")
 
 
 def _in_repository(directory: Path, name: str) -> Path | None:

@@ -21,6 +21,7 @@ from relnox.versions.tag_facts import (
     top_release,
 )
 from relnox.versions.tag_model import (
+    Group,
     Member,
     RepoTags,
     TagFacts,
@@ -33,12 +34,7 @@ from relnox.versions.tag_model import (
 
 
 def infer_conventions(
-    members: Sequence[Member],
-    tags: RepoTags,
-    *,
-    default: str,
-    show_files: ShowFiles,
-    shared: bool,
+    members: Sequence[Member], tags: RepoTags, *, default: str, show_files: ShowFiles, shared: bool
 ) -> dict[str, TagFacts]:
     """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
     package (lockstep)."""
@@ -61,14 +57,11 @@ def infer_conventions(
             claims[prefix] = {m.name: 4 for m in dict.fromkeys(exact[key])}
             continue
         for member in members:
-            score = prefix_score(member, prefix_stem, single, names[member.name])
-            if score:
+            if score := prefix_score(member, prefix_stem, single, names[member.name]):
                 claims.setdefault(prefix, {})[member.name] = score
-    for member in members if len(members) > 1 else ():
-        if member.current is not None and member.current.local is not None:
-            # a local version (0.1+private) beside packages: no tag released it
-            for scores in claims.values():
-                scores.pop(member.name, None)
+    # a local version (0.1+private) beside packages: no tag released it
+    local = {m.name for m in members if len(members) > 1 and m.current and m.current.local}
+    claims = {p: {n: s for n, s in c.items() if n not in local} for p, c in claims.items()}
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
     r = _Reading(members, groups, tags, show_files, claims)
     if not single:
@@ -131,8 +124,7 @@ def infer_conventions(
     unclaimed = [
         groups[p][-1][1] for p in sorted(groups, key=lambda p: -len(groups[p])) if p not in owners
     ]
-    strays = r.strays()
-    if strays:
+    if strays := r.strays():
         r.tags = replace(
             tags, all=tuple(t for t in tags.all if t not in strays), merged=tags.merged - strays
         )
@@ -148,8 +140,6 @@ def infer_conventions(
 _BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version
 _PREFIXES_CONFIRMED = 3  # the most used unclaimed prefixes asked of the version file
 _TOGETHER_READ = 3  # the newest tags of a prefix that every package of a line must name
-
-Group = Sequence[tuple[Version, str]]
 
 
 @dataclass
@@ -233,8 +223,7 @@ class _Reading(TagReading):
 
     def names_another(self, member: Member, tag: str) -> bool | None:
         """Whether its pyproject.toml names another project at ``tag`` (``None``: no name)."""
-        path = member.version_file
-        if path is None or path.rpartition("/")[2] != "pyproject.toml":
+        if (path := member.version_file) is None or path.rpartition("/")[2] != "pyproject.toml":
             return None
         text = self.show_files([(tag, path)])[0]
         name = pyproject_name(text) if text is not None else None
@@ -257,9 +246,8 @@ class _Reading(TagReading):
                     scores[member.name] = 1
 
     def share_named_tags(self) -> None:
-        """A package no tag names (or whose own tags stopped before) whose file names each of
-        the newest tags' versions (two at least) of a prefix naming one other package or a
-        directory of others (``py-1.43.2`` for those below ``py/``) shares it (lockstep)."""
+        """A package no tag names (or whose own stopped) whose file names each of the newest
+        versions of a prefix naming another package or directory (``py-1.43.2``) shares it."""
         held = {
             m.name: [p for p, scores in self.claims.items() if m.name in scores]
             for m in self.members
@@ -331,8 +319,7 @@ class _Reading(TagReading):
 
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
         """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``."""
-        name = stem(prefix)
-        if not name or name in (member.dir.lower(), member.name):
+        if not (name := stem(prefix)) or name in (member.dir.lower(), member.name):
             return False
         beside = "/".join((*member.parents, name))
         files = ("pyproject.toml", "setup.py")
@@ -344,9 +331,7 @@ class _Reading(TagReading):
 
     def follow_new_conventions(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         """A package whose tags changed spelling takes a prefix that :meth:`continues` its own
-        when its file names the newest such tag's version, the release workflow fires on it
-        (not the old), or it is the only, tag-versioned package. Returns why, the doubts and
-        each package's current prefix."""
+        when something says they are its. Returns why, the doubts and each one's prefix."""
         groups, claims, owned = self.groups, self.claims, self.owned
         taken = {prefix for prefixes in owned.values() for prefix in prefixes}
         why: dict[str, str] = {}
@@ -372,10 +357,10 @@ class _Reading(TagReading):
                     continue
                 old_tag = groups[latest][-1][1]
                 old = f"{latest}{{version}}"
+                came = f"tags {prefix}{{version}} (newest {tag}) came after the last {old} tag"
                 if self.triggered(old_tag) and not self.triggered(tag):  # a slip
                     doubts[member.name] = (
-                        f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
-                        f"tag ({old_tag}), but no release workflow fires on them as on {old}: "
+                        f"{came} ({old_tag}), but no release workflow fires on them as on {old}: "
                         f"relnox keeps {old}"
                     )
                     continue
@@ -385,11 +370,9 @@ class _Reading(TagReading):
                 if not (triggered or described or self.names(member, tag, version)):
                     if not self.contradicts(member, tag, version):
                         doubts[member.name] = (
-                            f"tags {prefix}{{version}} (newest {tag}) came after the last {old} "
-                            f"tag ({old_tag}), but nothing says they are "
-                            f"{member.name}'s; relnox keeps {old}: set tag-format = "
-                            f'"{prefix}{{version}}" in its [tool.relnox] if that is the current '
-                            "convention"
+                            f"{came} ({old_tag}), but nothing says they are {member.name}'s; "
+                            f'relnox keeps {old}: set tag-format = "{prefix}{{version}}" in its '
+                            "[tool.relnox] if that is the current convention"
                         )
                     continue
                 # rank: the workflow fires on it, then the bare spelling, then the newest

@@ -4,13 +4,13 @@ spelled, read from when the tags were made (today's release: ``next.dated_versio
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from operator import itemgetter
 
 from packaging.version import Version
 
-from relnox.versions.tag_model import KEEPS_MONTH, RepoTags
+from relnox.versions.tag_model import KEEPS_MONTH, Group, RepoTags
 
 #: how a date version is spelled; ``short-``: the year's last two digits
 DATE_SPELLINGS = {
@@ -43,14 +43,12 @@ def _stamp(version: Version, when: int) -> str | None:
     of ``when``, a tag's time, else ``None``."""
     if len(version.release) != 4 or when <= 0:
         return None
-    stamp = version.release[-1]
-    for slack in (-DATED_SLACK / 2, 0, DATED_SLACK / 2):
-        day = utc(when + slack)
-        spelled = {name: int(form.format(day)) for name, form in STAMPS.items()}
-        found = next((name for name, number in spelled.items() if number == stamp), None)
-        if found is not None:
-            return found
-    return None
+    stamp, slack = version.release[-1], DATED_SLACK / 2
+    days = [utc(when + shift) for shift in (-slack, 0, slack)]
+    found = (
+        name for day in days for name, form in STAMPS.items() if int(form.format(day)) == stamp
+    )
+    return next(found, None)
 
 
 #: year.month.counter versions: ``month`` with a four-digit year, ``short-month`` two
@@ -99,12 +97,10 @@ def stamp_of(number: int) -> str | None:
     return None
 
 
-def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | None:
-    """The spelling of dates when the newest releases are the days they were tagged
-    (``2026.08.17``, ``25.11.29``, ``20260107``) or end in them (:data:`STAMPS`), else
-    :func:`_monthly` or :func:`_yearly`."""
-    newest = heapq.nlargest(DATED_READ, finals)
-    if not newest:
+def spelling_of(finals: Group, tags: RepoTags) -> str | None:
+    """The spelling of dates when the newest releases are the days they were tagged (or end in
+    them, :data:`STAMPS`), else :func:`_monthly` or :func:`_yearly`."""
+    if not (newest := heapq.nlargest(DATED_READ, finals)):
         return None
     stamps = {_stamp(version, tags.dates.get(tag, 0)) for version, tag in newest}
     if len(newest) > 1 and len(stamps) == 1 and None not in stamps:
@@ -120,8 +116,7 @@ def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | 
     short = newest[0][0].release[0] < 100  # 25.11.29
     kinds = [n for n in DATE_SPELLINGS if n != "compact" and n.startswith("short-") == short]
     for version, tag in sorted(finals, reverse=True):  # the newest whose month or day < 10
-        day = date_of(version)
-        if day is None or (version.release[0] < 100) != short:
+        if (day := date_of(version)) is None or (version.release[0] < 100) != short:
             continue
         written = {name: DATE_SPELLINGS[name].format(day) for name in kinds}
         spelling = next((name for name, text in written.items() if tag.endswith(text)), None)
@@ -130,11 +125,7 @@ def spelling_of(finals: Sequence[tuple[Version, str]], tags: RepoTags) -> str | 
     return kinds[0]
 
 
-def _monthly(
-    newest: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-    finals: Sequence[tuple[Version, str]] = (),
-) -> str | None:
+def _monthly(newest: Group, tags: RepoTags, finals: Group = ()) -> str | None:
     """``month`` or ``short-month`` (``/1``: counts start at 1, :data:`KEEPS_MONTH`) when two
     or more of the newest releases are year.month.counter of their tag's month."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
@@ -166,11 +157,7 @@ def _monthly(
     return spelling + (KEEPS_MONTH if _keeps_month(everyone, firsts, tags) else "")
 
 
-def _keeps_month(
-    releases: Sequence[tuple[Version, str]],
-    firsts: Mapping[tuple[int, ...], int],
-    tags: RepoTags,
-) -> bool:
+def _keeps_month(releases: Group, firsts: Mapping[tuple[int, ...], int], tags: RepoTags) -> bool:
     """Whether a month's patch release was tagged over :data:`MONTH_LATE` days after it ended."""
     for version, tag in releases:
         when = tags.dates.get(tag, 0)
@@ -186,11 +173,7 @@ def _keeps_month(
     return False
 
 
-def _yearly(
-    finals: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-    newest: Sequence[tuple[Version, str]],
-) -> str | None:
+def _yearly(finals: Group, tags: RepoTags, newest: Group) -> str | None:
     """``year`` or ``short-year``, the parts and the count's first value (``short-year/3/1``)
     when two or more of the ``newest`` are their tag's year and a count restarting yearly."""
     lengths = {len(v.release) for v, _tag in newest}

@@ -122,8 +122,7 @@ def _hatch(
         loc = regex_location(target, hatch["pattern"], label)
         return "hatch", [loc], f"{label} path = {path!r} with a pattern"
     if source == "code" and target.is_file() and python_location(target) is None:
-        found = followed(target)
-        if found is not None:
+        if (found := followed(target)) is not None:
             return "hatch", [found], f"{label} path = {path!r} (source = 'code')"
         return computed_version(f"{label} source = 'code' runs {path}")
     loc = literal_location(target, f"{label} path", pyproject)
@@ -141,8 +140,7 @@ def _setuptools(
     if isinstance(attr, str):
         module_name = attr.rpartition(".")[0]
         module = find_module(roots, module_name)
-        written = _scm_written(directory, doc, roots, module_name, module)
-        if written is not None:
+        if (written := _scm_written(directory, doc, roots, module_name, module)) is not None:
             why = f"{said}, which reads {written}, the file [tool.setuptools_scm] writes"
             return VCS_SOURCE, [], f"{why} from git tags as it builds"
         if module is None:
@@ -151,7 +149,8 @@ def _setuptools(
                 f"{module_name} under {directory}; fix the attr"
             )
         loc = _attr_found(module, attr, directory)
-        if loc is None and python_location(module) is None and literal_free(module):
+        computes = loc is None and python_location(module) is None  # and no quoted version:
+        if computes and not re.search(r"""['"]\d+(?:\.\d+)+""", text_or_none(module) or ""):
             return computed_version(said)
         return "setuptools-attr", [loc or literal_location(module, "version attr", pyproject)], said
     files = [version["file"]] if isinstance(version.get("file"), str) else version.get("file")
@@ -190,8 +189,7 @@ def _scm_written(
 
 def _attr_location(module: Path, attr: str) -> VersionLocation | None:
     """The top-level string or tuple setuptools' ``attr`` names other than ``__version__``."""
-    name = attr.rpartition(".")[2]
-    if not name or name == "__version__" or not name.isidentifier():
+    if not (name := attr.rpartition(".")[2]) or name == "__version__" or not name.isidentifier():
         return None
     pattern = (
         rf"(?m)^(?P<lhs>{re.escape(name)}[ \t]*(?::[ \t]*[\w.\[\]]+[ \t]*)?=[ \t]*)"
@@ -218,14 +216,12 @@ def setup_cfg_version(
     directory: Path, metadata: Mapping[str, str], roots: Sequence[Path]
 ) -> Found | None:
     """``setup.cfg`` ``[metadata] version``: a literal, ``attr: pkg.__version__`` or ``file:``."""
-    value = metadata.get("version", "").strip()
-    if not value:
+    if not (value := metadata.get("version", "").strip()):
         return None
     cfg = directory / "setup.cfg"
     if value.startswith("attr:"):
         attr = value[5:].strip()
-        module = find_module(roots, attr.rpartition(".")[0])
-        if module is None:
+        if (module := find_module(roots, attr.rpartition(".")[0])) is None:
             raise VersionError(f"{cfg}: [metadata] version = attr: {attr} names no module; fix it")
         loc = _attr_found(module, attr, directory) or literal_location(
             module, "[metadata] version attr", cfg
@@ -282,26 +278,22 @@ def dynamic_version(
         plugin = None  # pbr's pre-versioning: setup.cfg's version is the release to make
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
-    keyword = scm_keyword(directory)
-    if keyword is not None:
+    if (keyword := scm_keyword(directory)) is not None:
         return VCS_SOURCE, [], f"{SCM_KEYWORDS[keyword]}: setup.py's setup({keyword}=...)"
     if uses_pbr(directory):
         return VCS_SOURCE, [], "pbr: setup.py's setup(pbr=True) (versions from git tags)"
-    prefix = versioneer_prefix(directory, doc)
-    if prefix is not None:
+    if (prefix := versioneer_prefix(directory, doc)) is not None:
         return VCS_SOURCE, [], f"versioneer (versions from git tags, tag_prefix = {prefix!r})"
     if meson:  # project() computes it, with no plugin of git tags around
         return computed_version("meson.build's project() computes its version")
-    found = setup_cfg_version(directory, metadata, roots)
-    if found is not None:
+    if (found := setup_cfg_version(directory, metadata, roots)) is not None:
         return found
     if backend.startswith("flit_core"):  # its module by its full name first (ns.pkg)
         named = table(doc, "tool", "flit", "module").get("name")
         names = dict.fromkeys([*([named] if isinstance(named, str) else []), *modules])
         found_modules = [(n, m) for n in names if (m := find_module(roots, n)) is not None]
         for module_name, module in found_modules:
-            held = followed(module)
-            if held is not None:
+            if (held := followed(module)) is not None:
                 return "flit", [held], f"flit: __version__ of {module_name}"
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
@@ -338,8 +330,7 @@ def _versioneer_section(directory: Path, doc: Mapping[str, Any]) -> Mapping[str,
 
 def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
     """The tags versioneer's ``git describe --match`` takes; ``None``: every tag (before 0.19)."""
-    prefix = versioneer_prefix(directory, doc)
-    if prefix:
+    if prefix := versioneer_prefix(directory, doc):
         return f"{prefix}[0-9]*"
     script = _versioneer_section(directory, doc).get("versionfile_source")
     path = directory / str(script).strip() if isinstance(script, str) and script.strip() else None
@@ -355,8 +346,3 @@ def computed_version(how: str) -> Found:
         "backend says it and a release is a tag"
     )
     return COMPUTED_SOURCE, [], why
-
-
-def literal_free(module: Path) -> bool:
-    """Whether ``module`` holds no quoted version-like literal (it computes the version)."""
-    return re.search(r"""['"]\d+(?:\.\d+)+""", text_or_none(module) or "") is None

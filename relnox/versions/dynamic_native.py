@@ -41,9 +41,7 @@ SKBUILD_DEFAULT_REGEX = (
 
 def maturin_manifest(directory: Path, doc: Mapping[str, Any]) -> Path:
     """The Cargo manifest maturin builds ``directory``'s package from, found as maturin finds
-    it: ``[tool.maturin] manifest-path``; else ``rust/Cargo.toml`` in its Python-first layout
-    (a ``python-source``, or ``src/<import name>/__init__.py`` of the project's name or its
-    ``python-packages``); else ``Cargo.toml``."""
+    it: ``manifest-path``, ``rust/Cargo.toml`` in its Python-first layout, else ``Cargo.toml``."""
     maturin = table(doc, "tool", "maturin")
     named = maturin.get("manifest-path")
     if isinstance(named, str):
@@ -101,8 +99,7 @@ _VCS_PROVIDERS = ("setuptools_scm", "vcs_versioning", "setuptools_git_versioning
 
 def _dynamic_metadata_version(doc: Mapping[str, Any]) -> tuple[Mapping[str, Any], str]:
     """The version provider's settings (scikit-build's or dynamic-metadata's) and where."""
-    settings = table(doc, "tool", "scikit-build", "metadata", "version")
-    if settings:
+    if settings := table(doc, "tool", "scikit-build", "metadata", "version"):
         return settings, "[tool.scikit-build.metadata.version]"
     shared = table(doc, "tool").get("dynamic-metadata")
     if isinstance(shared, list):
@@ -148,8 +145,7 @@ def meson_version(
     if re.search(MESON_VERSION, text):
         loc = regex_location(build, MESON_VERSION, "meson.build")
         return "meson", [loc], "meson.build project(version: ...) (meson-python)"
-    files = re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text)
-    if files:
+    if files := re.search(r"\bversion\s*:\s*files\s*\(\s*'([^']+)'", text):
         why = f"meson.build project(version: files({files.group(1)!r})) (meson-python)"
         return "meson", [text_location(directory / files.group(1))], why
     run = _MESON_RUN.search(text)
@@ -175,8 +171,7 @@ def _run_command_reads(
     for arg in list(texts):
         script = directory / arg
         if arg.endswith(".py") and script.is_file():
-            loc = python_location(script, top_level=True)
-            if loc is not None:
+            if (loc := python_location(script, top_level=True)) is not None:
                 return loc
             texts.append(read_text(script))
             bases.append(script.parent)

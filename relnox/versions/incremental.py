@@ -56,8 +56,7 @@ def public(text: str) -> str | None:
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
     """``text`` with its ``Version(...)`` call saying ``new``, its package and spelling kept."""
-    match = CALL.search(text)
-    if match is None or public(text) != old:
+    if (match := CALL.search(text)) is None or public(text) != old:
         raise moved(path, old)
     parsed = validate_version(new, str(path))
     other_pre = parsed.pre is not None and parsed.pre[0] != "rc"
@@ -130,8 +129,7 @@ def setup_py_incremental(
         return None
     for module in modules:
         for root in roots:
-            loc = location(root.joinpath(*module.split("."), "_version.py"))
-            if loc is not None:
+            if (loc := location(root.joinpath(*module.split("."), "_version.py"))) is not None:
                 rel = loc.path.relative_to(directory).as_posix()
                 return "incremental", [loc], f"setup(use_incremental=True): Version() in {rel}"
     return None

@@ -45,9 +45,7 @@ def next_versions(
     failed: dict[str, VersionError] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """Each of ``selected``: its version now and its next; ``notes`` gets how ``--part``
-    reached it (what was stepped over, what the files or the tags' dates said). With
-    ``failed``, a lockstep group whose next version cannot be computed is put there (each
-    member's name with the error), not raised."""
+    reached it; ``failed`` gets a lockstep group's errors instead of raising them."""
     versions: dict[str, tuple[str, str]] = {}
     chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
@@ -205,11 +203,9 @@ def _one_number(pkg: Package, base: str) -> bool:
 
 
 def _pre_number(pkg: Package, new: str, today: date, notes: list[str] | None) -> str:
-    """``new``, a pre-release, numbered as ``pkg``'s are: by the day it is made when its
-    newest pre-release of that label was (1.0.0b250312: today's, b261127), else past the
-    numbers its line released (rc0 after rc7: rc8)."""
-    wanted = maybe_version(new)
-    if wanted is None or wanted.pre is None:
+    """``new``, a pre-release, numbered as ``pkg``'s are: by the day it is made (1.0.0b250312:
+    b261127), else past the numbers its line released (rc0 after rc7: rc8)."""
+    if (wanted := maybe_version(new)) is None or wanted.pre is None:
         return new
     label, number = wanted.pre
     pres = [v for v in (pkg.tags.released if pkg.tags else ()) if v.pre and v.dev is None]
@@ -249,12 +245,7 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     if not pkg.vcs_versioned or pkg.tags is None or not pkg.referee:
         return None  # only a version the backend said over relnox's reading of the tags
     version = maybe_version(pkg.version.strip())
-    if (
-        version is None
-        or version.is_prerelease
-        or version.is_postrelease
-        or version.local is not None
-    ):
+    if version is None or version.is_prerelease or version.is_postrelease or version.local:
         return None  # a tag plugin's guess between tags (1.6.1.dev3+g...): not a release
     if version in pkg.tags.released or (pkg.tags.highest and version <= pkg.tags.highest):
         return None
@@ -262,11 +253,9 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
 
 
 def bump_base(pkg: Package, part: str | None = None) -> str:
-    """The version a ``--part`` bump starts from: the release a label marks work since
-    (``0.34.0+dev``), the highest release for an epoch sentinel (``1!0+dev``) or a stamped
-    placeholder, ``3.14.dev0`` for ``3.14rc0.dev0`` after a final release; else itself."""
-    parsed = maybe_version(pkg.version)
-    if parsed is None or pkg.tags is None:
+    """The version a ``--part`` bump starts from (``0.34.0+dev``: 0.34.0; ``1!0+dev`` or a
+    stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``); else itself."""
+    if (parsed := maybe_version(pkg.version)) is None or pkg.tags is None:
         return pkg.version
     if pkg.tags.last is not None and pkg.stamped:
         return str(pkg.tags.last)
@@ -291,15 +280,11 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
 
 
 def first_pre(pkg: Package, others: Collection[Version] = ()) -> int:
-    """The number a new pre-release label starts at: 1 when the newest release line with
-    pre-releases tagged started each at 1 (2.0.0b1, whatever ``0.4.2a`` did long ago), else 0;
-    with none of ``pkg``'s own tagged, as ``others`` (its workspace's,
-    :attr:`~relnox.project.workspace.Workspace.pre_releases`) were: one release tool numbers
-    them all (a plugin moved in without its tags). A line above ``pkg``'s version (3.0.0b0
-    begun and left) is not its newest while a line at or below it numbered its own."""
+    """The number a new pre-release label starts at: 1 when the newest line (not above its
+    version) with pre-releases tagged started each at 1 (2.0.0b1), else 0; with none of its
+    own, as ``others`` (the workspace's) were: one release tool numbers them all."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
-    current = maybe_version(pkg.version)
-    if current is not None:
+    if (current := maybe_version(pkg.version)) is not None:
         top = Version(current.base_version)
         pres = [v for v in pres if Version(v.base_version) <= top] or pres
     pres = pres or list(others)
@@ -338,8 +323,7 @@ def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callab
 
 def release_tag(workspace: Workspace, pkg: Package, version: Version) -> str | None:
     """The tag that released ``version`` of ``pkg``: its own, or ``sdk-2.17.0-1`` (2.17.0.post1)."""
-    facts = pkg.tags
-    if facts is None:
+    if (facts := pkg.tags) is None:
         return None
     if version in facts.released:
         return tag_for(pkg, str(version), workspace.tag_format)
@@ -403,8 +387,7 @@ def past_unreleased(
 
 def dated_note(pkg: Package, part: str | None, pre: str | None, new: str) -> list[str]:
     """What ``--part`` gives a package whose versions are release days (months, years)."""
-    facts = pkg.tags
-    if facts is None or dated_spelling(pkg, part, pre) is None:
+    if (facts := pkg.tags) is None or dated_spelling(pkg, part, pre) is None:
         return []
     unit = (facts.dated or "").partition("/")[0].removeprefix("short-")  # year, month, a day's
     said = f"{unit}s they were released and a count ({facts.highest_tag} was tagged in its {unit})"

@@ -1,7 +1,5 @@
-"""What a next version must be (never a tagged one, never at or below this line's last
-release: :func:`refuse_released`), and a version file that is a placeholder stamped at build
-time (:func:`stamped_tags`, read as the workspace loads); how ``--part`` reached it is said by
-:func:`relnox.versions.next.next_versions`."""
+"""What a next version must not be (:func:`refuse_released`), and a version file that is a
+placeholder stamped at build time (:func:`stamped_tags`, read as the workspace loads)."""
 
 from __future__ import annotations
 
@@ -55,11 +53,9 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 
 
 def own_floor(workspace: Workspace, pkg: Package) -> tuple[Version | None, str | None]:
-    """The release a new version of ``pkg`` must be above: its line's last, unless that is
-    the final a pre-release of HEAD's led to, made on a branch HEAD's history does not hold
-    (v4.2.0 beside main's 4.2.0b4): then the newest release HEAD holds."""
-    facts = pkg.tags
-    if facts is None:
+    """The release a new version of ``pkg`` must be above: its line's last, or the newest HEAD
+    holds when that is a final made on another branch (v4.2.0 beside main's 4.2.0b4)."""
+    if (facts := pkg.tags) is None:
         return None, None
     floor, tag = facts.last, facts.last_tag
     if floor is None:
@@ -78,8 +74,7 @@ def refuse_downgrades(
     """:func:`refuse_released` for each package; notes for maintenance releases."""
     notes = []
     for pkg in selected:
-        facts = pkg.tags
-        if facts is None:
+        if (facts := pkg.tags) is None:
             continue
         refuse_released(workspace, pkg, versions[pkg.name][1])
         new = parse_version(versions[pkg.name][1], str(pkg.pyproject))
@@ -126,8 +121,7 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
 
 def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
     """What :func:`stamped_tags` found, as a sentence for a note or a check; else ``None``."""
-    tags = pkg.stamped
-    if not tags or pkg.tags is None or pkg.tags.last is None:
+    if not (tags := pkg.stamped) or pkg.tags is None or pkg.tags.last is None:
         return None
     where = rel(pkg.locations[0].path, workspace.root)
     return (

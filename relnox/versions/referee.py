@@ -64,9 +64,8 @@ def _next_guess(tag: Version) -> Version:
 
 
 def agrees(pkg: Package, said: str) -> bool:
-    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version or,
-    between tags, a development (or ``post-release`` scheme's) version after the last tag
-    heading to the next one."""
+    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version, or
+    between tags a development (or post) version after the last tag heading to the next."""
     backend, read = maybe_version(said), maybe_version(pkg.version)
     if backend is None or read is None:
         return False
@@ -158,8 +157,7 @@ def refereed(workspace: Workspace) -> Workspace:
 
 def _offline_reading(pkg: Package) -> str | None:
     """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself:
-    reading it needs no network, so its backend's environment is not made to referee it (one
-    already made is asked). A version only the build computes is no reading: asked."""
+    its backend's environment is not made to referee it (one already made is asked)."""
     if pkg.version_source == ASKED_SOURCE or pkg.build_computes:
         return None
     url = asked.fetched(pkg.build_requires)

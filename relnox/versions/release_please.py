@@ -28,8 +28,7 @@ def extra_files(
     directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
 ) -> list[VersionLocation]:
     """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``,
-    and the lines of the others its generic updater rewrites (:func:`marked`), whatever they
-    say; ``found``: :func:`config_above` of ``directory``."""
+    and the lines of the others its generic updater rewrites (:func:`marked`)."""
     if found is None:
         return []
     top, config = found
@@ -76,9 +75,7 @@ _VERSION = r"\d+\.\d+\.\d+(?:-[\w.]+|(?:\.?(?:a|b|rc|dev|post)\d*)+)?(?:\+[-\w.]
 
 def marked(path: Path, text: str) -> list[VersionLocation]:
     """The versions release-please's generic updater rewrites in ``text``: the first on each
-    line holding ``x-release-please-version``, and on each line after one holding
-    ``x-release-please-start-version`` up to the one holding ``x-release-please-end``
-    (a ``-major``, ``-minor`` or ``-patch`` mark's single number is left alone)."""
+    line it marks, alone or in a block (a ``-major``, ``-minor`` or ``-patch`` mark's is not)."""
     found: dict[tuple[str, str], VersionLocation] = {}
     scope: str | None = None
     for line in text.split("\n"):
@@ -106,8 +103,7 @@ def marked(path: Path, text: str) -> list[VersionLocation]:
 
 def breaking_is_minor(directory: Path) -> bool:
     """Whether release-please's ``bump-minor-pre-major`` (the package's, else the config's) is on."""
-    found = config_above(directory)
-    if found is None:
+    if (found := config_above(directory)) is None:
         return False
     top, config = found
     packages = config.get("packages")

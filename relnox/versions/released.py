@@ -40,8 +40,7 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
         squashed = squash(tag)
         if wanted is not None and not any(name in squashed for name in wanted):
             continue
-        split = split_tag(tag)
-        if split is not None and stem(split[0]):
+        if (split := split_tag(tag)) is not None and stem(split[0]):
             found.add(squash(stem(split[0]).rsplit("/", 1)[-1]))
     return frozenset(found) if wanted is None else frozenset(found).intersection(wanted)
 
@@ -67,11 +66,7 @@ _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples",
 
 
 def evidence(
-    directory: Path,
-    name: str,
-    root: Path,
-    stems: frozenset[str],
-    workflows: str,
+    directory: Path, name: str, root: Path, stems: frozenset[str], workflows: str
 ) -> str | None:
     """Why ``directory`` (project ``name``) is released, or ``None``."""
     rel = directory.relative_to(root).as_posix() if directory != root else "."
@@ -159,8 +154,7 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
     for tag in _tags(top, newest_first=True):
-        split = split_tag(tag)
-        if split is None or split[0] not in ("", "v"):
+        if (split := split_tag(tag)) is None or split[0] not in ("", "v"):
             continue
         if len(every) < _LINE_WALKED:
             every.append((tag, split[1]))
@@ -178,8 +172,7 @@ def _short_lines(
     other candidate's (``workflow-v1.17.5`` for ``acme-ext-workflow``), the highest first."""
     groups: dict[str, list[tuple[Version, str]]] = {}
     for tag in _tags(top):
-        split = split_tag(tag)
-        if split is not None and stem(split[0]) and not split[1].is_prerelease:
+        if (split := split_tag(tag)) is not None and stem(split[0]) and not split[1].is_prerelease:
             groups.setdefault(stem(split[0]), []).append((split[1], tag))
     lines: dict[Path, list[list[tuple[str, Version]]]] = {}
     for prefix_stem, group in groups.items():
@@ -251,8 +244,7 @@ def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
 
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
     """The directories of the candidates ``(directory, name)`` that tags name."""
-    candidates = list(candidates)
-    if not candidates:
+    if not (candidates := list(candidates)):
         return set()
     stems = _stems_of(root, candidates)
     return {

@@ -40,10 +40,7 @@ def _from_sibling(module: Path) -> VersionLocation | None:
     """The version of the one sibling ``module`` imports from (``from ._version import
     __version__``, ``from . import _version``): a literal, a tuple or ``Version()``."""
     text = read_text(module)
-    try:
-        tree = parse(text, str(module)) if "__version__" in text else None
-    except (SyntaxError, ValueError):
-        tree = None
+    tree = _tree(text, str(module)) if "__version__" in text else None
     own = module.parent.name
     names: list[str] = []
     for node in tree.body if tree is not None else ():
@@ -65,7 +62,6 @@ def _from_sibling(module: Path) -> VersionLocation | None:
             or joined_location(sibling)
             or incremental_location(sibling)
         )
-        is not None
         and maybe_version(loc.value) is not None
     ]
     return found[0] if len(found) == 1 else None
@@ -201,10 +197,8 @@ def setup_py_text_name(directory: Path) -> str | None:
 
 @functools.lru_cache(maxsize=64)  # of one tree (:func:`_tree`), read by several readers
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
-    """The keywords of the one ``setup()`` call (or several alike), a ``**metadata`` spread
-    of a module-level ``dict(...)`` or ``{...}`` read; ``None`` without a single call, or
-    (``every``) when another spread hides some. With ``every``, several calls (one in each
-    branch) pass the keywords of them all."""
+    """The keywords of the one ``setup()`` call (or several alike; ``every``: of them all), a
+    ``**metadata`` spread read; ``None`` without one, or (``every``) when a spread hides some."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
     if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
         calls = calls[:1]
@@ -266,9 +260,8 @@ def called(call: ast.Call) -> str | None:
 def _named_files(
     tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
 ) -> list[Path]:
-    """The files setup.py names: modules it imports a version from (``pkg.__version__``),
-    and files its strings name (``"VERSION"``, ``"Cargo.toml"``, or the folders and file one
-    call's strings name, ``os.path.join``'s or a helper's) beside setup.py or in one of ``folders``."""
+    """The files setup.py names: modules it imports a version from (``pkg.__version__``), and
+    files its strings name (``"VERSION"``, ``os.path.join``'s parts) here or in ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
     nodes = list(ast.walk(tree))  # walked once, read four times
@@ -293,10 +286,9 @@ def _named_files(
             and node.attr in _VERSION_NAMES
             and isinstance(node.value, ast.Name)
             and node.value.id in imported
+            and (module := find_module(path, imported[node.value.id])) is not None
         ):
-            module = find_module(path, imported[node.value.id])
-            if module is not None:
-                found.append(module)
+            found.append(module)
     # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
     # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
     texts |= dict.fromkeys(
@@ -369,8 +361,7 @@ def version_file(path: Path) -> VersionLocation | None:
 def setup_py_reads(directory: Path, roots: Sequence[Path], modules: Sequence[str]) -> Found | None:
     """The one file setup.py takes its version from (:func:`_named_files`); two are an error."""
     setup_py = directory / "setup.py"
-    tree = setup_py_tree(directory)
-    if tree is None:
+    if (tree := setup_py_tree(directory)) is None:
         return None
     holding: dict[Path, VersionLocation] = {}
     # the import packages' folders, where a bare name (``"_version.py"``) is looked for
@@ -419,9 +410,7 @@ def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
 def module_reads(module: Path, directory: Path) -> VersionLocation | None:
     """The one version file a module computing its ``__version__`` opens: a name its strings
     give (``"VERSION"``), in its folder or one above it up to ``directory``."""
-    try:
-        tree = parse(read_text(module), str(module))
-    except (SyntaxError, ValueError):
+    if (tree := _tree(read_text(module), str(module))) is None:
         return None
     above = [module.parent, *module.parent.parents]
     folders = above[: above.index(directory) + 1] if directory in above else above[:1]

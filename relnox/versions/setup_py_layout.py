@@ -14,14 +14,12 @@ from relnox.versions.setup_py import called, setup_call
 def setup_py_layout(directory: Path) -> dict[str, Any]:
     """The literal ``packages``, ``find_packages(where)``, ``py_modules`` and
     ``package_dir={"": ...}`` of setup.py's ``setup()``, as ``[tool.setuptools]`` says them."""
-    call = setup_call(directory)
-    if call is None:
+    if (call := setup_call(directory)) is None:
         return {}
     tree, keywords = call
     found: dict[str, Any] = {}
     packages = keywords.get("packages")
-    names = _strings(tree, packages)
-    if names:
+    if names := _strings(tree, packages):
         found["packages"] = names
     elif isinstance(packages, ast.Call) and called(packages) in _FINDERS:
         where = packages.args[0] if packages.args else None
@@ -34,8 +32,7 @@ def setup_py_layout(directory: Path) -> dict[str, Any]:
             if isinstance(exclude, ast.List | ast.Tuple):
                 find["exclude"] = [e for e in map(string, exclude.elts) if e is not None]
             found["packages"] = {"find": find}
-    modules = _strings(tree, keywords.get("py_modules"))
-    if modules:
+    if modules := _strings(tree, keywords.get("py_modules")):
         found["py-modules"] = modules
     package_dir = keywords.get("package_dir")
     if isinstance(package_dir, ast.Dict):
@@ -103,8 +100,7 @@ def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any
         found["packages"] = _lines(packages)
     if options.get("py_modules", "").strip():
         found["py-modules"] = _lines(options["py_modules"])
-    package_dir = options.get("package_dir", "").strip()
-    if package_dir:
+    if package_dir := options.get("package_dir", "").strip():
         pairs = (item.partition("=") for item in _lines(package_dir))
         found["package-dir"] = {k.strip(): v.strip() for k, _, v in pairs}
     return found

@@ -175,13 +175,7 @@ def compose(result: str, groups: dict[str, str | None], remove: str | None = Non
 
 
 def render_groups(
-    path: Path,
-    pattern: str,
-    result: str,
-    old: str,
-    text: str,
-    new: str,
-    remove: str | None = None,
+    path: Path, pattern: str, result: str, old: str, text: str, new: str, remove: str | None = None
 ) -> str:
     """``text`` with each named group rewritten so that ``result`` gives ``new``; with
     ``remove``, what it removed is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
@@ -225,22 +219,16 @@ def read_text(path: Path, kind: str = "file") -> str:
     try:
         return read_bytes(path).decode("utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            f"{path}: file not found; create it, or fix the setting or link that names it"
-        ) from None
+        why = "file not found; create it, or fix the setting or link that names it"
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text (binary data?); save it as UTF-8") from None
+        why = "not UTF-8 text (binary data?); save it as UTF-8"
     except IsADirectoryError:
-        raise ConfigError(
-            f"{path}: is a directory, not a {kind}; remove or rename it, or fix the setting "
-            "that names it"
-        ) from None
+        why = f"is a directory, not a {kind}; remove or rename it, or fix the setting that names it"
     except PermissionError:
-        raise ConfigError(
-            f"{path}: cannot be read (permission denied); make it readable (chmod u+r)"
-        ) from None
+        why = "cannot be read (permission denied); make it readable (chmod u+r)"
     except OSError as exc:  # a device, a pipe, a file too long, a symlink loop
-        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc}); fix the file") from None
+        why = f"cannot be read ({exc.strerror or exc}); fix the file"
+    raise ConfigError(f"{path}: {why}")
 
 
 def not_a_file(path: Path) -> str:
@@ -280,8 +268,7 @@ def pattern_location(path: Path, search: str) -> VersionLocation:
     pattern = before + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + after
     if not after:
         pattern = before + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
-    match = re.search(pattern, read_text(path))
-    if match is None:
+    if (match := re.search(pattern, read_text(path))) is None:
         raise ConfigError(
             f"{path}: no text matches version-files search {search!r}; "
             "fix the search template or the file"
@@ -290,8 +277,7 @@ def pattern_location(path: Path, search: str) -> VersionLocation:
 
 
 def text_location(path: Path) -> VersionLocation:
-    value = read_text(path).strip()
-    if not value or "\n" in value:
+    if not (value := read_text(path).strip()) or "\n" in value:
         raise VersionError(f"{path}: expected a file holding only a version, found {value[:40]!r}")
     return VersionLocation(path, "text", value)
 
@@ -316,8 +302,7 @@ Found = tuple[str, list[VersionLocation], str]  # source, primary first, evidenc
 def regex_location(path: Path, pattern: str, what: str) -> VersionLocation:
     if "(?P<version>" not in pattern:
         raise VersionError(f"{path}: the {what} pattern {pattern!r} has no (?P<version>...) group")
-    match = re.search(pattern, read_text(path), re.MULTILINE)
-    if match is None:
+    if (match := re.search(pattern, read_text(path), re.MULTILINE)) is None:
         raise VersionError(f"{path}: the {what} pattern {pattern!r} matches nothing; fix it")
     return VersionLocation(path, "pattern", match.group("version"), pattern=pattern)
 
@@ -326,8 +311,7 @@ def groups_location(
     path: Path, pattern: str, result: str, remove: str | None = None
 ) -> VersionLocation:
     """A version made of named groups (scikit-build-core's ``result`` and ``remove``)."""
-    match = re.search(pattern, read_text(path), re.MULTILINE)
-    if match is None:
+    if (match := re.search(pattern, read_text(path), re.MULTILINE)) is None:
         raise VersionError(f"{path}: the scikit-build regex {pattern!r} matches nothing; fix it")
     try:
         value = compose(result, match.groupdict(), remove)
@@ -340,14 +324,12 @@ def groups_location(
 
 
 def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
-    missing = not_a_file(path)
-    if missing:
+    if missing := not_a_file(path):
         raise VersionError(
             f"{path}: {missing}, which {pyproject} {what} points at; point it at the file "
             'that holds __version__ = "..."'
         )
-    loc = python_location(path)
-    if loc is None:
+    if (loc := python_location(path)) is None:
         text = read_text(path)
         alone = text.strip()
         if "hatch" in what and "\n" not in alone and maybe_version(alone) is not None:
@@ -408,8 +390,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
 
             return joined(text, loc.key[0] if loc.key else None)
         regex = re.compile(loc.pattern) if loc.pattern else PY_VERSION_RE
-        match = regex.search(text)
-        if match is not None and loc.result is not None:
+        if (match := regex.search(text)) is not None and loc.result is not None:
             return compose(loc.result, match.groupdict(), loc.remove)
         return match.group("version") if match else None
     except (KeyError, TypeError, IndexError, ValueError, RecursionError):  # UNREADABLE too
@@ -430,11 +411,12 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
     if text is None:
         return None
     found = value_in(loc, text)
-    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
-        # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
-        others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
-        found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
-    if found is None and loc.kind == "toml" and loc.key in PYPROJECT_KEYS:
+    if found is not None or loc.kind != "toml" or loc.key not in PYPROJECT_KEYS:
+        return found
+    # moved between poetry's table and [project] (poetry-core 2), or from setup.cfg
+    others = [replace(loc, key=key) for key in PYPROJECT_KEYS if key != loc.key]
+    found = next((v for v in (value_in(o, text) for o in others) if v is not None), None)
+    if found is None:
         cfg = git.show_file(root, rev, "./" + rel(loc.path.parent / "setup.cfg", root))
         match = re.search(SETUP_CFG_VERSION, cfg) if cfg else None
         found = match["version"] if match and maybe_version(match["version"]) else None
@@ -466,8 +448,7 @@ PYPROJECT_KEYS = (("project", "version"), ("tool", "poetry", "version"))
 
 def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, named: str) -> str:
     """A refusal's clause for tag ``tag`` (of ``named``) whose commit's version file says another."""
-    found = version_at(root, locations, tag)
-    if found is None or same_version(found, named):
+    if (found := version_at(root, locations, tag)) is None or same_version(found, named):
         return ""
     where = rel(locations[0].path, root)
     return (

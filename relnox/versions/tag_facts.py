@@ -17,6 +17,7 @@ from relnox.versions.arithmetic import maybe_version, spells_pre
 from relnox.versions.dated import spelling_of, utc
 from relnox.versions.tag_model import (
     DOTLESS_TAIL,
+    Group,
     Member,
     RepoTags,
     TagConvention,
@@ -73,10 +74,8 @@ def _written(text: str) -> list[str]:
 
 
 def _said(text: str, path: str, location: VersionLocation | None = None) -> list[Version | None]:
-    """The versions a version file's ``text`` says: at the package's ``location``, assigned
-    to a version's name (quoted, or bare after ``version =``), alone (a VERSION file), or in
-    parts (a version tuple, incremental's Version()); a pyproject.toml's static version (not
-    a requirement's ``python_version >= '3.13'``); never a version elsewhere in it."""
+    """The versions a version file's ``text`` says where a version is written (never another
+    version in it: ``python_version >= '3.13'``)."""
     from relnox.versions.incremental import public
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
     from relnox.versions.version_tuple import joined
@@ -134,11 +133,7 @@ NAMED = "{name}-v{version}"
 CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
 
 
-def every_tag_contradicts(
-    member: Member,
-    group: Sequence[tuple[Version, str]],
-    show_files: ShowFiles,
-) -> bool:
+def every_tag_contradicts(member: Member, group: Group, show_files: ShowFiles) -> bool:
     """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
     return all(
         tag_contradicts(member, tag, version, show_files)
@@ -146,14 +141,14 @@ def every_tag_contradicts(
     )
 
 
-def _aliases(group: Sequence[tuple[Version, str]]) -> set[str]:
+def _aliases(group: Group) -> set[str]:
     """Short tags beside their version's full one: a release tool's floating ``v1`` and
     ``v1.2``, moved to each ``v1.2.N``, are aliases, not how releases are spelled."""
     full = {v for v, _t in group if len(v.release) >= 3}
     return {t for v, t in group if len(v.release) < 3 and v in full}
 
 
-def _finals(group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+def _finals(group: Group) -> list[tuple[Version, str]]:
     """The final releases of ``group``, without :func:`_aliases`."""
     aliases = _aliases(group)
     return [
@@ -163,7 +158,7 @@ def _finals(group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
     ]
 
 
-def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
+def _short_zero(group: Group, tags: RepoTags) -> bool:
     """Whether releases ending in .0 are tagged without it (``v2.10``, beside ``v2.9.1``)."""
     finals = _finals(group)
     if not any(len(v.release) == 3 and v.release[2] for v, _t in finals):
@@ -178,7 +173,7 @@ def _short_zero(group: Sequence[tuple[Version, str]], tags: RepoTags) -> bool:
 _SEMVER_PRE_TAG = re.compile(r"\d-(alpha|beta|rc)\.\d+$", re.IGNORECASE)
 
 
-def top_release(group: Sequence[tuple[Version, str]]) -> tuple[Version, str]:
+def top_release(group: Group) -> tuple[Version, str]:
     """The highest final release of a prefix's tags (the highest tag when none is final)."""
     return max([item for item in group if not item[0].is_prerelease] or group)
 
@@ -199,14 +194,6 @@ def _format_of_rule(member: Member) -> str | None:
             if found is not None and found.groupdict().get("version") == "1.0.0":
                 return literal + "{version}"
     return None
-
-
-def _candidates(convention: TagConvention, formats: Sequence[str], tags: RepoTags) -> Sequence[str]:
-    """The tags starting with a format's literal prefix (``formats``: the package's)."""
-    if convention.match is not None or convention.regex is not None or not convention.accepts:
-        return tags.all
-    prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
-    return list(dict.fromkeys(tag for prefix in prefixes for tag in tags.starting_with(prefix)))
 
 
 STRAYS_READ = 3  # highest tags checked against the version file before they count
@@ -231,11 +218,15 @@ Measured = dict[tuple[object, ...], _Tagged]
 def _tagged(
     member: Member, convention: TagConvention, formats: tuple[str, ...], tags: RepoTags
 ) -> _Tagged:
-    found: list[tuple[Version, str]] = []
-    for tag in _candidates(convention, formats, tags):
-        version = convention.version_of(tag, name=member.name, dir=member.dir)
-        if version is not None:
-            found.append((version, tag))
+    candidates: Sequence[str] = tags.all  # else those starting with a format's literal prefix
+    if convention.match is None and convention.regex is None and convention.accepts:
+        prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
+        candidates = list(dict.fromkeys(t for p in prefixes for t in tags.starting_with(p)))
+    found = [
+        (version, tag)
+        for tag in candidates
+        if (version := convention.version_of(tag, name=member.name, dir=member.dir)) is not None
+    ]
     dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
     # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
     own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
@@ -315,7 +306,7 @@ def _measure(
     )
 
 
-def _above(items: Sequence[tuple[Version, str]], current: Version) -> list[tuple[Version, str]]:
+def _above(items: Group, current: Version) -> list[tuple[Version, str]]:
     """Those of ``items`` whose release is above ``current``'s, as PEP 440 compares them:
     padded with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
     floor = _trimmed(current.release)
@@ -331,92 +322,61 @@ def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _left_behind(
-    member: Member,
-    found: Sequence[tuple[Version, str]],
-    merged: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-    show_files: ShowFiles,
+    member: Member, found: Group, merged: Group, tags: RepoTags, show_files: ShowFiles
 ) -> tuple[set[str], set[str], str | None]:
-    """The final releases HEAD holds above its files' line, which the files said and went back
-    from (``v1.0.0``, then 0.7.1): never this line's last release; withdrawn (not the highest
-    either) unless a tag above the line lies outside HEAD's history (a maintenance branch).
-    ``merged``: the final releases of ``found`` HEAD holds. Returns the tags left, those
-    withdrawn, and the line that says so."""
+    """The releases the files said and went back from (``v1.0.0``, then 0.7.1; ``v0.2.0rc2``
+    from a branch, then 0.1.0.dev0): never this line's last, and withdrawn unless a maintenance
+    branch. ``merged``: the finals HEAD holds. The tags left, those withdrawn, and why."""
     current = member.current
     if member.vcs or current is None:
         return set(), set(), None
-    above = sorted(_above(merged, current))
-    if not above:
-        return _pres_left_behind(member, current, found, tags, show_files)
-    on_line = [(v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]]
-    near = tags.nearness
-    # the files went back below them, to their line or one it continues (v0.6.0, v1.0.0
-    # reverted, v0.7.0): a release below the files' version is older than those above
-    below = [t for v, t in merged if v <= current]
-    if not on_line or not any(near.get(t, 0) > near.get(above[0][1], 0) for t in below):
-        return set(), set(), None
+    above, series, line_tag = sorted(_above(merged, current)), "", None
+    if above:
+        on_line = [
+            (v, t) for v, t in merged if v <= current and v.release[:2] == current.release[:2]
+        ]
+        near = tags.nearness
+        # the files went back below them, to their line or one it continues (v0.6.0, v1.0.0
+        # reverted, v0.7.0): a release below the files' version is older than those above
+        below = [t for v, t in merged if v <= current]
+        if not on_line or not any(near.get(t, 0) > near.get(above[0][1], 0) for t in below):
+            return set(), set(), None
+        line_tag, series = max(on_line)[1], ".".join(map(str, current.release[:2]))
+        why = (
+            f"the files went back to the {series} line and {line_tag} was released on it, "
+            "which a bump continues"
+        )
+    else:
+        above = sorted(_above(found, current))
+        first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
+        before = [
+            (v, t)
+            for v, t in found
+            if v.release == current.release and v > current
+            if 0 < tags.dates.get(t, 0) < first
+        ]
+        if not before or any(not v.is_prerelease or t in tags.merged for v, t in above):
+            return set(), set(), None
+        why = (
+            f"pre-releases outside this branch made after {max(before)[1]}, and the files say "
+            f"{current}, below it: a bump continues that line"
+        )
     if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
         return set(), set(), None  # the files never said it: not a release they went back from
     left = {t for _v, t in above}
     named = ", ".join(t for _v, t in above[-3:])
-    line_tag = max(on_line)[1]
-    series = ".".join(map(str, current.release[:2]))
-    if any(t not in tags.merged for _v, t in _above(found, current)):
-        return (
-            left,
-            set(),
-            (
-                f"the files are on the {series} line ({line_tag}), below {named}, which this "
-                f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
-                "gives another version)"
-            ),
+    if line_tag is not None and any(t not in tags.merged for _v, t in _above(found, current)):
+        note = (
+            f"the files are on the {series} line ({line_tag}), below {named}, which this "
+            f"branch holds: a maintenance line, so a bump goes above {line_tag} (bump --to "
+            "gives another version)"
         )
-    return (
-        left,
-        left,
-        (
-            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: the files went back "
-            f"to the {series} line and {line_tag} was released on it, which a bump continues "
-            f"(bump --to gives a version above {above[-1][1]} if that line is the one to continue)"
-        ),
+        return left, set(), note
+    note = (
+        f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: {why} (bump --to "
+        f"gives a version above {above[-1][1]} if that line is the one to continue)"
     )
-
-
-def _pres_left_behind(
-    member: Member,
-    current: Version,
-    found: Sequence[tuple[Version, str]],
-    tags: RepoTags,
-    show_files: ShowFiles,
-) -> tuple[set[str], set[str], str | None]:
-    """:func:`_left_behind` of pre-releases: only pre-releases above the files' release, none
-    in HEAD's history, which their files said, while the files say a version below a release
-    of their own made before them (``v0.2.0rc2`` from a branch, the files back at 0.1.0.dev0
-    after ``v0.1.0rc1``): withdrawn, so a bump continues the files' line."""
-    above = sorted(_above(found, current))
-    first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
-    before = [
-        (v, t)
-        for v, t in found
-        if v.release == current.release and v > current
-        if 0 < tags.dates.get(t, 0) < first
-    ]
-    if not before or any(not v.is_prerelease or t in tags.merged for v, t in above):
-        return set(), set(), None
-    if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
-        return set(), set(), None
-    left = {t for _v, t in above}
-    named = ", ".join(t for _v, t in above[-3:])
-    return (
-        left,
-        left,
-        (
-            f"{named} {'is' if len(above) == 1 else 'are'} taken as withdrawn: pre-releases "
-            f"outside this branch made after {max(before)[1]}, and the files say {current}, "
-            f"below it: a bump continues that line (bump --to gives a version above "
-            f"{above[-1][1]} if that line is the one to continue)"
-        ),
-    )
+    return left, left, note
 
 
 def _retired_year(item: tuple[Version, str], last: tuple[Version, str], tags: RepoTags) -> bool:
@@ -450,9 +410,7 @@ def _short_names(facts: dict[str, TagFacts], members: Sequence[Member]) -> dict[
         if not short or not prefix.lower().startswith(short) or "{" in prefix:
             return facts
         seps.add(prefix[len(short) :])
-    if len(seps) != 1:
-        return facts
-    (sep,) = seps
+    sep = seps.pop() if len(seps) == 1 else ""
     if not sep or sep[0].isalnum():
         return facts
     out = dict(facts)
@@ -556,9 +514,7 @@ class TagReading:
     def names(self, member: Member, tag: str, version: Version) -> bool:
         return tag_names_version(member, tag, version, self.show_files)
 
-    def naming_each(
-        self, members: Sequence[Member], newest: Sequence[tuple[Version, str]]
-    ) -> list[Member]:
+    def naming_each(self, members: Sequence[Member], newest: Group) -> list[Member]:
         """Those of ``members`` whose version file names the version of each of ``newest``."""
         for version, tag in newest:
             said = said_at(members, tag, self.show_files)
@@ -568,12 +524,10 @@ class TagReading:
     def contradicts(self, member: Member, tag: str, version: Version) -> bool:
         return tag_contradicts(member, tag, version, self.show_files)
 
-    def moves_apart(self, member: Member, group: Sequence[tuple[Version, str]]) -> bool:
-        """``member`` is below the repository's top and its file names another version at
-        each of the newest :data:`APART_READ` tags of ``group``, not one version each time (a
-        placeholder stamped at build time would), or the top's pyproject.toml names two of
-        them at least (the top project's releases, one tag a slip maybe): a line of its own,
-        released apart from them."""
+    def moves_apart(self, member: Member, group: Group) -> bool:
+        """``member``, below the top, names another version at each of the newest
+        :data:`APART_READ` tags of ``group`` (not one placeholder each time, or the top's
+        pyproject.toml names two of them): a line of its own, released apart from them."""
         if not member.home or member.vcs:
             return False
         newest = self.tags.by_date(group)[:APART_READ]
@@ -608,11 +562,8 @@ class TagReading:
             )
             return _measure(member, convention, tags, self.show_files, self.measured)
         if member.match is not None or member.regex is not None:
-            rule = (
-                " ".join(f"--match {glob}" for glob in member.match.split(" "))
-                if member.match
-                else f"tag_regex {member.regex}"
-            )
+            globs = member.match.split(" ") if member.match else []
+            rule = " ".join(f"--match {glob}" for glob in globs) or f"tag_regex {member.regex}"
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
@@ -633,14 +584,12 @@ class TagReading:
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
                 example = spelled(split[0], [(split[1], examples[0])]) if split else default
-                facts = TagFacts(
-                    facts.convention,
-                    problem=(
-                        f"tags such as {', '.join(examples)} exist but none names {member.name}; "
-                        f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
-                        "its [tool.relnox] if its releases are tagged another way"
-                    ),
+                problem = (
+                    f"tags such as {', '.join(examples)} exist but none names {member.name}; "
+                    f'set tag-format (e.g. tag-format = "{example}", as {examples[0]}) in '
+                    "its [tool.relnox] if its releases are tagged another way"
                 )
+                facts = TagFacts(facts.convention, problem=problem)
             return facts
         best = max(claims[p][member.name] for p in prefixes)
         chosen = [p for p in prefixes if claims[p][member.name] == best]
@@ -656,29 +605,24 @@ class TagReading:
         group = fitting[0]
         example = next((t for v, t in reversed(group) if not v.is_prerelease), group[-1][1])
         formats = " and ".join(repr(fmt) for fmt in accepts)
-        evidence = (
-            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})"
-        )
-        if best == 2:
-            evidence += "; one tag for the whole directory"
-        if why:
-            evidence += f"; {why}"
         pres = [pre for p in chosen if (pre := self.spellings[p].newest_pre) is not None]
         newest_pre = max(pres, key=lambda pt: tags.dates.get(pt[1], 0)) if pres else None
         semver_pre = newest_pre is not None and _SEMVER_PRE_TAG.search(newest_pre[1]) is not None
-        if semver_pre:
-            evidence += "; pre-releases spelled semver style (-beta.N)"
-        pre_spelling = None
-        if newest_pre is not None and not semver_pre:  # v1.28.0.rc0, v3.1.0-rc3
-            text = newest_pre[1][len(newest_pre[0]) :]
-            if spells_pre(text):
-                pre_spelling = text
-                evidence += f"; pre-releases spelled {text}"
+        # else as written: v1.28.0.rc0, v3.1.0-rc3
+        text = newest_pre[1][len(newest_pre[0]) :] if newest_pre and not semver_pre else ""
+        pre_spelling = text if spells_pre(text) else None
         short_zero = self.spellings[chosen[0]].short_zero or self._zero_in_file(
             member, chosen[0], accepts[0]
         )
-        if short_zero:
-            evidence += "; a release ending in .0 is tagged without it"
+        said = (
+            f"inferred from {count} tag{'s' if count != 1 else ''} like {example} ({formats})",
+            "one tag for the whole directory" if best == 2 else "",
+            why,
+            "pre-releases spelled semver style (-beta.N)" if semver_pre else "",
+            f"pre-releases spelled {pre_spelling}" if pre_spelling else "",
+            "a release ending in .0 is tagged without it" if short_zero else "",
+        )
+        evidence = "; ".join(filter(None, said))
         convention = TagConvention(
             accepts[0],
             accepts,
@@ -695,9 +639,8 @@ class TagReading:
 
     def _unsaid(self, member: Member, chosen: list[str]) -> tuple[list[str], str | None]:
         """``chosen`` without the spellings at whose every tag the version file says another
-        version (``name13`` at a commit saying 1.20.1) or the package's folder is not there,
-        while the file names another's two newest (``name/1.21.0``), and the line that says
-        so, or ``None``."""
+        version (or its folder is not there) while it names another's two newest, and the
+        line that says so, or ``None``."""
         if len(chosen) < 2 or member.vcs or member.version_file is None:
             return chosen, None
         groups = self.groups
@@ -782,8 +725,7 @@ class TagReading:
             fact = facts[member.name]
             if not fact.convention.inferred or fact.convention.regex or fact.convention.match:
                 continue
-            shape = _generalise(fact.convention.format, member)
-            if shape is None:
+            if (shape := _generalise(fact.convention.format, member)) is None:
                 return _short_names(facts, members)
             shapes.add(shape)
         if len(shapes) != 1:
@@ -796,14 +738,8 @@ class TagReading:
         line = (
             {m.current for m in members if facts[m.name].count} if names_no_package(shape) else None
         )
-        newest = max(
-            (
-                (f.highest, f.highest_tag)
-                for f in facts.values()
-                if f.count and f.highest is not None and f.highest_tag is not None
-            ),
-            default=None,
-        )
+        tops = [(f.highest, f.highest_tag) for f in facts.values() if f.count]
+        newest = max(((v, t) for v, t in tops if v is not None and t is not None), default=None)
         for member in members:
             fact = facts[member.name]
             if line is not None and (
@@ -822,11 +758,9 @@ class TagReading:
         return out
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
-        """A package without tags released under its siblings' bare tags at versions of its own:
-        its file names a version, not the tag's, at each of the newest :data:`CARRIED_READ`,
-        which rose at one of them at least and never went down (its last release: the first
-        of them that said its newest). A package whose own tags stopped below those versions
-        (``sim-7.1.0``, then 8.0.0 at the root's ``3.0.0``) is released under them since."""
+        """A package without tags (or whose own stopped below) released under its siblings'
+        bare tags: its file names a version of its own at each of the newest
+        :data:`CARRIED_READ`, rising at one of them at least and never going down."""
         members, groups, show_files = self.members, self.groups, self.show_files
         carriers = {
             f.convention.format: f

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from relnox.versions.sources import VersionLocation
 
 _SEPARATORS = "-_/@=.+"
+#: a prefix's tags: each version and its tag
+Group = Sequence[tuple[Version, str]]
 
 
 def glob_regex(glob: str) -> str:
@@ -76,19 +78,16 @@ class RepoTags:
     def starting_with(self, prefix: str) -> list[str]:
         return sorted(tag for tag in self.all if tag.startswith(prefix))
 
-    def by_date(self, group: Sequence[tuple[Version, str]]) -> list[tuple[Version, str]]:
+    def by_date(self, group: Group) -> list[tuple[Version, str]]:
         """``group``'s tags, the most recently created first (the highest when dates tie)."""
         return sorted(group, key=lambda item: (self.dates.get(item[1], 0), item[0]), reverse=True)
 
     def by_prefix(self) -> dict[str, list[tuple[Version, str]]]:
         groups: dict[str, list[tuple[Version, str]]] = {}
         for tag in self.all:
-            split = split_tag(tag)
-            if split is not None:
+            if (split := split_tag(tag)) is not None:
                 groups.setdefault(split[0], []).append((split[1], tag))
-        for items in groups.values():
-            items.sort()
-        return groups
+        return {prefix: sorted(items) for prefix, items in groups.items()}
 
 
 @dataclass(frozen=True)
@@ -113,8 +112,7 @@ class TagConvention:
         ):
             return None
         if self.regex is not None:
-            found = re.search(self.regex, tag)
-            if found is None:
+            if (found := re.search(self.regex, tag)) is None:
                 return None
             groups = found.groupdict()
             text = groups.get("version") or (found.group(1) if found.groups() else found.group(0))
@@ -124,8 +122,7 @@ class TagConvention:
             return split[1] if split else None
         for fmt in self.accepts:
             concrete = fmt.replace("{name}", name).replace("{dir}", dir)
-            hit = tag_regex(concrete).match(tag)
-            if hit is not None:
+            if (hit := tag_regex(concrete).match(tag)) is not None:
                 version = maybe_version(version_in(hit.groupdict()))
                 return None if version is None else released(version)
         return None
@@ -176,8 +173,7 @@ class TagFacts:
 def split_tag(tag: str) -> tuple[str, Version] | None:
     """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``acme2_2_2_0``:
     the 2 is the name's)."""
-    found = _split_from(tag, 0)
-    if found is None:
+    if (found := _split_from(tag, 0)) is None:
         return None
     index = len(found[0])
     # not a v marking the version (release-v2)
@@ -252,7 +248,7 @@ def underscored(tail: str) -> bool:
 DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
-def spelled(prefix: str, group: Sequence[tuple[Version, str]]) -> str:
+def spelled(prefix: str, group: Group) -> str:
     """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
     highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
     tails = [tag[len(prefix) :] for _version, tag in group]

@@ -35,8 +35,7 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
     its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
     ``v2.11`` for 2.11.0 after ``v2.10``)."""
     text = version or pkg.version
-    tags = pkg.tags
-    if tags is not None:
+    if (tags := pkg.tags) is not None:
         convention, parsed = tags.convention, maybe_version(text)
         # the files' version not released yet, spelled short ("2.5" after v2.4.0): v2.5.0
         fresh = parsed is not None and not parsed.is_devrelease and parsed not in tags.released
@@ -64,13 +63,9 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
 
 def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
-    with their tags: its final releases, or its pre-releases too where it made no final one
-    or its version is a pre-release (the candidates of its next release); none above the
-    line's newest release or its version (main's 2.0.0a0 seen from a 1.6 branch, a patch
-    released from a backport branch) and no development release. Released under another package's tags:
-    those tags (:attr:`~relnox.versions.tag_model.TagFacts.carried`)."""
-    facts = pkg.tags
-    if facts is None:
+    with their tags: finals, or pre-releases too where it made no final or is a pre-release;
+    none above the line or its version, no dev release; else the tags that carried it."""
+    if (facts := pkg.tags) is None:
         return []
     if facts.carried:
         return list(facts.carried[:RELEASES_READ])

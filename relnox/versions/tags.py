@@ -42,11 +42,9 @@ def dotless_spelling(version: str) -> str | None:
 
 def version_in(groups: dict[str, str | None]) -> str:
     """The version a tag regex's groups give."""
-    version = groups.get("version")
-    if version is not None:
+    if (version := groups.get("version")) is not None:
         return version
-    dotless = groups.get("version_dotless")
-    if dotless is not None:
+    if (dotless := groups.get("version_dotless")) is not None:
         return dotless_version(dotless)
     return (groups.get("version_underscored") or "").replace("_", ".")
 
@@ -101,8 +99,7 @@ def tag_regex(tag_format: str) -> re.Pattern[str]:
 def parse_tag(tag_format: str, tag: str) -> ParsedTag | None:
     """Split ``tag`` by ``tag_format``; ``None`` if it does not have that shape."""
     tag = tag.removeprefix("refs/tags/")
-    match = tag_regex(tag_format).match(tag)
-    if match is None:
+    if (match := tag_regex(tag_format).match(tag)) is None:
         return None
     groups = match.groupdict()
     return ParsedTag(tag, version_in(groups), groups.get("name"), groups.get("dir"))

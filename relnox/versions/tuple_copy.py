@@ -29,8 +29,7 @@ Parts = tuple[tuple[int, ...], str | None]
 
 def _parts(text: str) -> Parts | None:
     """The numbers and the one string after them, or None for anything else."""
-    value = literal_tuple(text)
-    if value is None:
+    if (value := literal_tuple(text)) is None:
         return None
     numbers = [p for p in value if type(p) is int]
     rest = value[len(numbers) :]
@@ -73,8 +72,7 @@ def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> boo
 
 def _find(text: str, version: Version) -> tuple[re.Match[str], Parts] | None:
     for match in _TUPLE.finditer(text):
-        parts = _parts(match["parts"])
-        if parts is not None and _says(*parts, version):
+        if (parts := _parts(match["parts"])) is not None and _says(*parts, version):
             return match, parts
     for match in _HEX.finditer(text):
         digits = match["parts"]
@@ -103,8 +101,7 @@ def location(path: Path, value: str) -> VersionLocation | None:
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
     """``text`` with the tuple copy of ``old`` saying ``new``."""
-    found = _find(text, Version(old))
-    if found is None:
+    if (found := _find(text, Version(old))) is None:
         raise moved(path, old)
     match, (numbers, suffix) = found
     parts = match["parts"]

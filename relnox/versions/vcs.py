@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from itertools import takewhile
@@ -24,14 +25,9 @@ def repo_tags(root: Path, triggers: tuple[str, ...]) -> RepoTags:
     names = [name for name in names if dates.get(name, 0) != NOT_A_COMMIT]
     # the tags HEAD contains, nearest first
     nearness = _walk(root) if state.head is not None else {}
+    when = {name: dates.get(name, 0) for name in names}
     return RepoTags(
-        tuple(names),
-        frozenset(nearness),
-        state.shallow,
-        True,
-        nearness,
-        {name: dates.get(name, 0) for name in names},
-        triggers,
+        tuple(names), frozenset(nearness), state.shallow, True, nearness, when, triggers
     )
 
 
@@ -65,10 +61,8 @@ def workflows(top: Path) -> list[tuple[str, bytes]]:
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     found = []
     for path in files:
-        try:
+        with contextlib.suppress(OSError):
             found.append((path.name, read_bytes(path)))
-        except OSError:
-            continue
     return found
 
 
@@ -76,10 +70,8 @@ def workflow_texts(top: Path) -> list[str]:
     """The text of each of :func:`workflows` that is UTF-8, its line endings untouched."""
     texts = []
     for _name, data in workflows(top):
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             texts.append(data.decode("utf-8"))
-        except UnicodeDecodeError:
-            continue
     return texts
 
 
@@ -95,8 +87,7 @@ def _tag_workflows(top: Path, publishing: bool) -> Iterator[tuple[str, list[str]
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if "tags" not in text or (publishing and PUBLISHES.search(text) is None):
             continue
-        globs = push_tags(text)
-        if globs:
+        if globs := push_tags(text):
             yield text, globs
 
 
@@ -126,9 +117,7 @@ _KEY = re.compile(r"""^(?P<indent> *)(?P<q>["']?)(?P<key>[\w-]+)(?P=q)\s*:(?:\s+
 
 def _scalar(text: str) -> str:
     text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        return text[1:-1]
-    return text
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" else text
 
 
 def _uncomment(line: str) -> str:
@@ -149,8 +138,7 @@ def push_tags(text: str) -> list[str]:
     lines = [_uncomment(line) for line in text.splitlines()]
     path: list[tuple[int, str]] = []  # (indent, key) of the mapping keys around a line
     for number, line in enumerate(lines):
-        match = _KEY.match(line)
-        if match is None or line.lstrip().startswith("-"):
+        if (match := _KEY.match(line)) is None or line.lstrip().startswith("-"):
             continue
         indent, key = len(match["indent"]), match["key"]
         while path and path[-1][0] >= indent:

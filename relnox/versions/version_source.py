@@ -53,23 +53,16 @@ def version_source(
     from relnox.versions.dynamic import computed_version, dynamic_version
 
     roots, modules = layout()
+    metadata = setup_cfg(directory).get("metadata", {}) if not project else {}
     found = dynamic_version(
-        directory,
-        doc,
-        backend,
-        build_requires,
-        roots=roots,
-        modules=modules,
-        metadata=setup_cfg(directory).get("metadata", {}) if not project else {},
+        directory, doc, backend, build_requires, roots=roots, modules=modules, metadata=metadata
     )
     if found is not None:
         return found
-    files = listed()
-    if files:
+    if files := listed():
         return "version-files", files, "[tool.relnox] version-files (first entry)"
     how = "setup.py" if not project else "dynamic version"
-    version = said()
-    if version is not None:
+    if (version := said()) is not None:
         from relnox.paths import rel
         from relnox.versions.referee import ASKED_SOURCE, held_version
 

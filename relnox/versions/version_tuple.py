@@ -4,7 +4,7 @@ the tuple is the literal a bump rewrites, a pre-release or dev part its last str
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from itertools import takewhile
 from pathlib import Path
 from typing import Any
 
@@ -47,29 +47,22 @@ def literal_tuple(text: str) -> tuple[Any, ...] | None:
 
 
 def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
-    value = literal_tuple(text)
-    if value is None or len(value) < 2:
+    if (value := literal_tuple(text)) is None or len(value) < 2:
         return None
-    numbers = list(_numbers(value))
+    numbers = list(takewhile(_number, value))
     # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1");
     # split at ``cut``: that many numbers, then strings (1, 2, 0, ".dev", "0")
     strings = value[len(numbers) :]
     if cut is not None:
         return value if len(numbers) == cut and all(isinstance(p, str) for p in strings) else None
-    if len(numbers) < 2 or len(strings) > 1:
-        return None
-    if strings and not isinstance(strings[0], str):
+    if len(numbers) < 2 or len(strings) > 1 or (strings and not isinstance(strings[0], str)):
         return None
     return value
 
 
-def _numbers(value: tuple[object, ...]) -> Iterator[int | str]:
-    """The leading numbers of ``value``: ints, or strings of digits (``"2"``)."""
-    for part in value:
-        if (type(part) is int) or (isinstance(part, str) and part.isdecimal() and part.isascii()):
-            yield part
-        else:
-            return
+def _number(part: object) -> bool:
+    """An int, or a string of digits (``"2"``)."""
+    return type(part) is int or (isinstance(part, str) and part.isdecimal() and part.isascii())
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
@@ -97,8 +90,7 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
         return None
     name = join.group("mapped") or join.group("looped")
     cut = int(join["cut"]) if join.re is SPLIT else None
-    assigned = _bound_re(name).search(text)
-    if assigned is None or assigned.start() > join.start():
+    if (assigned := _bound_re(name).search(text)) is None or assigned.start() > join.start():
         return None
     parts = _parts(assigned.group("parts"), cut)
     return None if parts is None else (name, assigned, parts, cut or len(parts))
@@ -243,8 +235,7 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     info = _info(text) if name in (*INFO_NAMES, "VERSION") else None
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
-    found = _found(text, name)
-    if found is None or _value(*found[2:]) != old:
+    if (found := _found(text, name)) is None or _value(*found[2:]) != old:
         raise moved(path, old)
     _, assigned, parts, cut = found
     parsed, rest = tuple_parts(path, new, "the version tuple")
