@@ -282,14 +282,6 @@ class _Output:
             self.on_line(pending.decode("utf-8", "replace"))
 
 
-def _stalled(quiet: float, stall: float, answer: float | None, queued: int | None) -> str:
-    """Why a child that made no progress for ``quiet`` seconds, ``queued`` bytes waiting
-    for the other side to take them, is stopped ('' to go on)."""
-    if answer is not None and answer < stall and quiet > answer and queued == 0:
-        return f"{NO_ANSWER} for {answer:g}s"
-    return f"no progress for {stall:g}s" if quiet > stall else ""
-
-
 def _watched(
     argv: list[str],
     cwd: Path | str | None,
@@ -348,8 +340,11 @@ def _watched(
                     counters, progress = now_counters, now
                 if now_queued != queued:
                     queued, progress = now_queued, now
-                why = _stalled(now - max(progress, out.last), stall, answer, now_queued)
-                stopped = f"{STALLED}: {why}" if why else ""
+                quiet = now - max(progress, out.last)  # nothing queued: sent all, no answer
+                if answer is not None and answer < stall and quiet > answer and now_queued == 0:
+                    stopped = f"{STALLED}: {NO_ANSWER} for {answer:g}s"
+                elif quiet > stall:
+                    stopped = f"{STALLED}: no progress for {stall:g}s"
     finally:
         if stopped or proc.poll() is None:
             kill()

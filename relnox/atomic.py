@@ -63,9 +63,14 @@ def snapshot(path: Path) -> bytes | None:
         return None
 
 
-def missing_dirs(path: Path) -> list[Path]:
-    """``path`` and the parents of it that do not exist yet, deepest first."""
-    return list(itertools.takewhile(lambda folder: not folder.exists(), (path, *path.parents)))
+def missing_dirs(*paths: Path) -> list[Path]:
+    """``paths`` and their parents that do not exist yet, deepest first."""
+    found = {
+        folder
+        for path in paths
+        for folder in itertools.takewhile(lambda d: not d.exists(), (path, *path.parents))
+    }
+    return sorted(found, key=lambda p: len(p.parts), reverse=True)
 
 
 def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
@@ -86,11 +91,7 @@ def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
 def write_all(files: Mapping[Path, bytes | str]) -> None:
     """Write every file of ``files`` (each with :func:`write_atomic`) or none: a failure puts
     back those written and removes the directories made, then is raised."""
-    made = sorted(
-        {folder for path in files for folder in missing_dirs(path.parent)},
-        key=lambda p: len(p.parts),
-        reverse=True,
-    )
+    made = missing_dirs(*(path.parent for path in files))
     before: dict[Path, bytes | None] = {}
     try:
         for path, data in files.items():

@@ -81,16 +81,6 @@ def lock_wait(environ: Mapping[str, str] | None = None) -> float:
     return wait
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _holder(text: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
@@ -188,7 +178,13 @@ def repository_lock(
         left = _holder(handle.read())
         pid = left.get("pid")
         if isinstance(pid, int) and pid != os.getpid():
-            state = "no longer running" if not _alive(pid) else "no longer holding it"
+            state = "no longer holding it"
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                state = "no longer running"
+            except PermissionError:  # alive: another user's
+                pass
             logger.warning("took over the lock %s left by %s, %s", path, describe(left), state)
         elif told:
             logger.info("the other relnox command finished; going on")

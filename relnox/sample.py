@@ -177,7 +177,8 @@ def write_workspace(
 def demo_specs(prefix: str = "demo", version: str = "0.1.0") -> list[ProjectSpec]:
     """core <- agents <- runtime, on three different backends."""
     core, agents, runtime = (f"{prefix}-core", f"{prefix}-agents", f"{prefix}-runtime")
-    upper = _next_minor(version)
+    major, minor = (int(p) for p in version.split(".")[:2])
+    upper = f"{major}.{minor + 1}.0"
     return [
         ProjectSpec(core, version, "hatchling", description="Core utilities."),
         ProjectSpec(
@@ -204,11 +205,6 @@ def generated_specs(count: int, prefix: str = "gen") -> list[ProjectSpec]:
     return [ProjectSpec(f"{prefix}-pkg{i}", requires=needs[i]) for i in range(count)]
 
 
-def _next_minor(version: str) -> str:
-    parts = [int(p) for p in version.split(".")[:2]]
-    return f"{parts[0]}.{parts[1] + 1}.0"
-
-
 def git_env() -> dict[str, str]:
     return {**os.environ, **GIT_ENV}
 
@@ -225,8 +221,8 @@ def git_identity(root: Path, *, keep: bool = False) -> None:
     for key, value in (("user.name", "GIT_AUTHOR_NAME"), ("user.email", "GIT_AUTHOR_EMAIL")):
         if not (keep and git.git(root, "config", key, check=False)):
             git.git(root, "config", key, GIT_ENV[value])
-    git.git(root, "config", "commit.gpgsign", "false")
-    git.git(root, "config", "tag.gpgsign", "false")
+    for key in ("commit.gpgsign", "tag.gpgsign"):
+        git.git(root, "config", key, "false")
 
 
 def git_commit_all(root: Path, message: str) -> None:
@@ -239,12 +235,9 @@ def create_demo_workspace(root: Path, prefix: str = "demo") -> Path:
     """The demo's workspace: three packages, a changelog and a git history of two commits."""
     write_workspace(root, demo_specs(prefix))
     git_init(root)
-
     notes = root / "CHANGELOG.md"
     text = notes.read_text(encoding="utf-8")
     new = "- A faster core and a runtime command."
-    notes.write_text(
-        text.replace("- Everything new since the last release.", new), encoding="utf-8"
-    )
+    notes.write_text(text.replace("- Everything new since the last release.", new), "utf-8")
     git_commit_all(root, "Describe the coming release")
     return root

@@ -57,7 +57,10 @@ def run_graph(
     inside = set(order)
     needs = {name: [d for d in deps.get(name, ()) if d in inside and d != name] for name in order}
     waits = needs if finish is None else dict.fromkeys(order, ())  # before it starts
-    height = _heights(order, waits)
+    height = dict.fromkeys(order, 1)  # the longest chain of dependents from each (a leaf: 1)
+    for name in reversed(order):  # dependents come after their dependencies in ``order``
+        for dep in waits[name]:
+            height[dep] = max(height[dep], height[name] + 1)
     index = {name: i for i, name in enumerate(order)}
     sizes = size or {}
     # the longest chain first (of jobs that start at once, each is one), then the largest
@@ -122,12 +125,3 @@ def run_graph(
     for name in [*pending, *held]:  # its dependencies form a cycle
         done[name] = Outcome(SKIPPED, reason="its dependencies form a cycle")
     return {name: done[name] for name in order}
-
-
-def _heights(order: Sequence[str], needs: Mapping[str, Sequence[str]]) -> dict[str, int]:
-    """Length of the longest chain of dependents starting at each job (1 for a leaf)."""
-    height = dict.fromkeys(order, 1)
-    for name in reversed(order):  # dependents come after their dependencies in ``order``
-        for dep in needs[name]:
-            height[dep] = max(height[dep], height[name] + 1)
-    return height

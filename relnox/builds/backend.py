@@ -145,17 +145,6 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _known_cause(tail: str) -> str:
-    """What a failure whose cause is known needs, said before the backend's lines."""
-    if "No module named 'pkg_resources'" in tail:  # gone since setuptools 82
-        return (
-            "; the build imports pkg_resources, which setuptools removed in 82: pin "
-            '"setuptools<82" in [build-system] requires of its pyproject.toml, or import '
-            "importlib.metadata instead"
-        )
-    return ""
-
-
 @dataclass
 class PackageBuilder:
     label: str  # "name version", for messages
@@ -175,9 +164,16 @@ class PackageBuilder:
         detail = str(exc).strip() or type(exc).__name__
         # -v streamed every line as it came (OutputLog.add): not said twice
         said = "; its output is above" if logger.isEnabledFor(logging.DEBUG) else ""
+        known = (  # a known cause's fix, before the backend's lines
+            "; the build imports pkg_resources, which setuptools removed in 82: pin "
+            '"setuptools<82" in [build-system] requires of its pyproject.toml, or import '
+            "importlib.metadata instead"
+            if "No module named 'pkg_resources'" in tail  # gone since setuptools 82
+            else ""
+        )
         return BackendError(
             f"{self.label}: the build backend {self.backend} failed to build {what} ({detail})"
-            + _known_cause(tail)
+            + known
             + ((said or f"; its last lines:\n{tail}") if tail else "")
         )
 
@@ -324,22 +320,6 @@ def _failure_hint(source: Path, *, message: str = "") -> str:
 TEST_EXTRAS = ("test", "tests", "testing")
 
 
-def _test_requirements(pkg: Package) -> tuple[str | None, list[str]]:
-    """The package's test extra (if any) and its test dependency group's requirements."""
-    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
-    extras = table(doc, "project", "optional-dependencies")
-    extra = next((e for e in TEST_EXTRAS if e in extras), None)
-    groups = table(doc, "dependency-groups")
-    group: list[object] = next((groups[g] for g in TEST_EXTRAS if g in groups), [])
-    return extra, [r for r in group if isinstance(r, str)]
-
-
-def _sibling_wheels(pkg: Package, dist_dir: Path) -> list[str]:
-    wanted = {canonicalize_name(name) for name in pkg.internal_deps}
-    wheels = sorted(dist_dir.glob("*.whl"))
-    return [str(p) for p in wheels if (nv := name_and_version(p.name)) and nv[0] in wanted]
-
-
 def run_package_tests(
     pkg: Package,
     plan: BuildPlan,
@@ -362,11 +342,18 @@ def run_package_tests(
     if wheel is None:
         logger.info("%s: no wheel built (--sdist-only), its tests need one", pkg.name)
         return "none"
-    extra, group = _test_requirements(pkg)
+    # its test extra (if any), its test dependency group, the wheels of those it needs
+    doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
+    extras, groups = table(doc, "project", "optional-dependencies"), table(doc, "dependency-groups")
+    extra = next((e for e in TEST_EXTRAS if e in extras), None)
+    group: list[object] = next((groups[g] for g in TEST_EXTRAS if g in groups), [])
+    wanted = {canonicalize_name(name) for name in pkg.internal_deps}
+    wheels = sorted(plan.dist_dir.glob("*.whl"))
+    siblings = [str(p) for p in wheels if (nv := name_and_version(p.name)) and nv[0] in wanted]
     env, made = create_environment(installer, workdir / "test-env", str(python), on_line=log.add)
     target = f"{pkg.name}[{extra}] @ {wheel.as_uri()}" if extra else str(wheel)
     if made.ok:
-        requirements = [target, *_sibling_wheels(pkg, plan.dist_dir), *group]
+        requirements = [target, *siblings, *(r for r in group if isinstance(r, str))]
         made = install(installer, env, requirements, on_line=log.add)
     if not made.ok:
         raise BuildError(

@@ -473,21 +473,8 @@ def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) 
     reason = outcome.reason.removeprefix(f"{pkg.name} {pkg.version}: ")
     started, seconds = run.times.get(pkg.name, (0.0, 0.0))
     return PackageOutcome(
-        pkg,
-        status,
-        seconds,
-        error=outcome.error,
-        reason=reason,
-        finished=started + seconds,
+        pkg, status, seconds, error=outcome.error, reason=reason, finished=started + seconds
     )
-
-
-def _stale(plan: BuildPlan) -> list[Path]:
-    """Artifacts in dist/ of another version of a selected package."""
-    wanted = {pkg.name: maybe_version(pkg.version) for pkg in plan.packages}
-    paths = sorted(plan.dist_dir.iterdir()) if plan.dist_dir.is_dir() else []
-    parsed = [(path, name_and_version(path.name)) for path in paths]
-    return [p for p, nv in parsed if nv and nv[0] in wanted and nv[1] != wanted[nv[0]]]
 
 
 def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path:
@@ -553,7 +540,10 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
                     _write_manifest(plan, finished)
             raise
     manifest = _write_manifest(plan, results)
-    stale = _stale(plan)
+    # artifacts in dist/ of another version of a selected package
+    wanted = {pkg.name: maybe_version(pkg.version) for pkg in plan.packages}
+    parsed = [(path, name_and_version(path.name)) for path in sorted(plan.dist_dir.iterdir())]
+    stale = [p for p, nv in parsed if nv and nv[0] in wanted and nv[1] != wanted[nv[0]]]
     for path in stale:
         logger.warning(
             "%s: an artifact of another version of a selected package; publish leaves it out, "

@@ -207,8 +207,15 @@ def ci_settings(workspace: Workspace) -> CiSettings:
             )
     example = 'a Python version like "3.12" or "3.14t"'
     pythons = _strings(section, "python-versions", where, _PYTHON, example)
-    if pythons:
-        _free_threaded_wheels(workspace, pythons, where)
+    # a free-threaded Python before 3.14 (3.13t), which the pinned cibuildwheel does not build
+    early = [v for v in pythons or () if v.endswith("t") and int(v[2:-1]) < 14]
+    built = [p.name for p in workspace.packages if early and native_builder(p) == "cibuildwheel"]
+    if built:
+        raise ConfigError(
+            f"{where}: [tool.relnox.ci] python-versions has {', '.join(map(repr, early))}, "
+            f"whose free-threaded wheels cibuildwheel does not build ({', '.join(built)}: "
+            'from 3.14t on); write "3.14t", or leave it out'
+        )
     return CiSettings(
         python_versions=pythons or default_pythons(workspace),
         branch=branch,
@@ -219,19 +226,6 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         shards=ci_shards(workspace, section.get("shards"), where),
         **chosen,
     )
-
-
-def _free_threaded_wheels(workspace: Workspace, pythons: tuple[str, ...], where: Path) -> None:
-    """Refuse a free-threaded Python before 3.14 (``3.13t``), which the pinned cibuildwheel
-    does not build, in a cibuildwheel package's matrix."""
-    early = [v for v in pythons if v.endswith("t") and int(v[2:-1]) < 14]
-    built = [p.name for p in workspace.packages if native_builder(p) == "cibuildwheel"]
-    if early and built:
-        raise ConfigError(
-            f"{where}: [tool.relnox.ci] python-versions has {', '.join(map(repr, early))}, "
-            f"whose free-threaded wheels cibuildwheel does not build ({', '.join(built)}: "
-            'from 3.14t on); write "3.14t", or leave it out'
-        )
 
 
 def default_branch(root: Path) -> str:

@@ -39,16 +39,6 @@ class ApiChange:
         return asdict(self)
 
 
-def _griffe() -> Any:
-    try:
-        import griffe
-    except ImportError:
-        raise ApiError(
-            "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
-        ) from None
-    return griffe
-
-
 def enabled(workspace: Workspace) -> bool:
     """``[tool.relnox] check-api = true``."""
     value = workspace.config.raw.get("check-api", False)
@@ -112,7 +102,12 @@ def _load(griffe: Any, module: str, path: Path) -> Any:
 
 def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
     """What changed in ``pkg``'s public API since its last release tag."""
-    griffe = _griffe()
+    try:
+        import griffe
+    except ImportError:
+        raise ApiError(
+            "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
+        ) from None
     released = pkg.released
     if released is None:
         return ApiChange(pkg.name, None, None, note="never released: nothing to compare")

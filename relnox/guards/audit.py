@@ -194,19 +194,14 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
-    base = options.integrity_url or _integrity_setting(workspace) or integrity_base(repo)
-    return AuditPlan(repo, manifest, records, base, options.wait, network)
-
-
-def _integrity_setting(workspace: Workspace) -> str | None:
-    """``[tool.relnox.audit] integrity-url``: the audit command's and the release's."""
-    value = workspace.config.section("audit").get("integrity-url")
-    if value is not None and not isinstance(value, str):
+    # --integrity-url, else [tool.relnox.audit] integrity-url (the release's too)
+    base = options.integrity_url or workspace.config.section("audit").get("integrity-url")
+    if base is not None and not isinstance(base, str):
         raise AuditError(
-            f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {value!r} must "
+            f"{workspace.config.source}: [tool.relnox.audit] integrity-url = {base!r} must "
             'be a URL like "https://host/integrity/"'
         )
-    return value
+    return AuditPlan(repo, manifest, records, base or integrity_base(repo), options.wait, network)
 
 
 def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
@@ -296,7 +291,11 @@ def _audit_package(
         url = provenance_url(plan.integrity_url, name, version, artifact.filename)
         accept = "application/vnd.pypi.integrity.v1+json, application/json"
         code, _, text = reader.read(url, accept)  # its login goes to its own origins only
-        ok = code == 200 and has_bundles(text)
+        try:
+            data = json.loads(text) if code == 200 else None
+        except json.JSONDecodeError:
+            data = None
+        ok = isinstance(data, dict) and bool(data.get("attestation_bundles"))
         why = "" if ok else f"attestations were made but {url} has none (HTTP {code})"
         found("provenance", ok, artifact.filename, why)
 
@@ -344,14 +343,6 @@ def integrity_base(repository: Repository) -> str:
 def provenance_url(base: str, project: str, version: str, filename: str) -> str:
     name = canonicalize_name(project)
     return f"{base.rstrip('/')}/{name}/{quote(version)}/{quote(filename)}/provenance"
-
-
-def has_bundles(text: str) -> bool:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return False
-    return isinstance(data, dict) and bool(data.get("attestation_bundles"))
 
 
 AUDIT_STAGE: Stage[AuditOptions, AuditPlan, AuditReport] = Stage(

@@ -29,7 +29,6 @@ from relnox.stage import Runtime, Stage, Status
 from relnox.tools.envs import Environment, InstallOptions, create_environment, wheel_for
 from relnox.tools.network import network_settings
 from relnox.tools.repositories import Repository, resolve
-from relnox.tools.simple_api import IndexReader
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import (
     Artifact,
@@ -205,13 +204,6 @@ class SkewReport:
         return f"{len(self.results)} published dependent version(s) checked: {shown}"
 
 
-def _versions_on(reader: IndexReader, name: str) -> list[Version]:
-    """The final versions the index has files of, newest first."""
-    parsed = (name_and_version(filename) for filename in reader.files(name))
-    found = {p[1] for p in parsed if p and not p[1].is_prerelease and not p[1].is_devrelease}
-    return sorted(found, reverse=True)
-
-
 def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artifact:
     """The wheel of ``record`` that ``python`` installs: the interpreter of the skew
     environments (``--python``), asked for its own tags, not relnox's."""
@@ -288,10 +280,12 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
     )
     targets = {t.name: t for r in verify.rounds for t in r.targets}
     for dep in dependents:
-        try:
-            published = _versions_on(reader, dep)
+        try:  # the final versions the index has files of, newest first
+            parsed = [name_and_version(filename) for filename in reader.files(dep)]
         except RelnoxError as exc:
             raise SkewError(str(exc)) from None
+        finals = {p[1] for p in parsed if p and not p[1].is_prerelease and not p[1].is_devrelease}
+        published = sorted(finals, reverse=True)
         if dep in released:  # being released now: its new version is verified as usual
             published = [v for v in published if str(v) != released[dep]]
         if not published:

@@ -277,9 +277,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
     """Write the checked files into dist/ and one manifest of them all; all or nothing: a
     failure (a full disk, a Ctrl-C) leaves dist/ and its records as they were."""
     dist, state = plan.dist_dir, state_dir(plan.dist_dir)
-    made = sorted(
-        {*missing_dirs(dist), *missing_dirs(state)}, key=lambda p: len(p.parts), reverse=True
-    )
+    made = missing_dirs(dist, state)
     before: dict[Path, bytes | None] = {
         path: snapshot(path) for path in (manifest_path(dist), state / MANIFEST_TXT)
     }

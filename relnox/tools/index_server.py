@@ -188,12 +188,13 @@ class LocalIndex:
         attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
         for attempt in range(1, attempts + 1):
             self.port = self._wanted_port or free_port(self.host)
-            self._log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
-            self.process = proc.spawn(self.command(), log=self._log)
+            self._log = log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
+            self.process = proc.spawn(self.command(), log=log)
             if self._wait_ready():
                 logger.debug("local index %s serves %s", self.url, self.data_dir)
                 return self
-            tail = self._log_tail()
+            log.seek(0)
+            tail = " | ".join(log.read().decode("utf-8", "replace").strip().splitlines()[-5:])
             self.stop()
             if attempt == attempts:
                 raise IndexServerError(
@@ -218,13 +219,6 @@ class LocalIndex:
                 pass
             time.sleep(0.05)
         return False
-
-    def _log_tail(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        text = self._log.read().decode("utf-8", "replace").strip().splitlines()
-        return " | ".join(text[-5:])
 
     def stop(self) -> None:
         """Terminate the server and wait for it; safe to call twice."""

@@ -89,19 +89,14 @@ class Patience(NetworkSettings):
     sleep: Callable[[float], None] = time.sleep
     deadline: float | None = None
 
-    def left(self, url: str) -> float | None:
-        """Seconds until the deadline (``None``: none); past it, :class:`WaitEnded`."""
+    def bound(self, url: str, seconds: float) -> float:
+        """``seconds``, but no longer than until the deadline; past it, :class:`WaitEnded`."""
         if self.deadline is None:
-            return None
+            return seconds
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise WaitEnded(f"{url} gave no answer before the wait ended")
-        return left
-
-    @classmethod
-    def of(cls, network: NetworkSettings, sleep: Callable[[float], None] = time.sleep) -> Patience:
-        """From ``[tool.relnox.network]`` (:func:`relnox.tools.network.network_settings`)."""
-        return cls(**asdict(network), sleep=sleep)
+        return min(seconds, left)
 
 
 def _fetch(
@@ -119,15 +114,15 @@ def _fetch(
     attempt = 0
     while True:
         attempt += 1
-        timeout, stall = patience.timeout, patience.stall
-        left = patience.left(url)
-        if left is not None:  # a deadline: every bound within it
-            timeout, stall = min(timeout, left), min(stall, left)
+        # a deadline: every bound within it
+        timeout, stall = (patience.bound(url, s) for s in (patience.timeout, patience.stall))
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
-            head = timeout + stall if left is None else min(timeout + stall, left)
-            request = simple_http.request(url, accept, use_auth)
-            with simple_http.open_url(request, origins, timeout=timeout, head=head) as resp:
+            head = patience.bound(url, timeout + stall)
+            answer = simple_http.open_url(
+                url, accept, use_auth, origins, timeout=timeout, head=head
+            )
+            with answer as resp:
                 body = _Body(keep)
                 _read(resp, url, body, limit=limit, stall=stall)
                 if keep and body.size >= limit and resp.read(1):
@@ -140,7 +135,7 @@ def _fetch(
             from urllib.error import HTTPError  # loaded by what raised one
 
             if not isinstance(exc, HTTPError):
-                patience.left(url)  # an answer cut off by the deadline: the wait ended
+                patience.bound(url, 0)  # an answer cut off by the deadline: the wait ended
                 problem = _unreachable(url, exc, attempt, patience.retries, timeout)
             else:  # its connection closed now (at exit it would say "Exception ignored")
                 with contextlib.suppress(OSError, ValueError):
@@ -164,9 +159,7 @@ def _fetch(
                 hint = _hint(code, url, answered_by, origins, keep)
                 raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
             problem = f"HTTP {code}"
-        delay = patience.backoff(attempt)
-        left = patience.left(url)
-        delay = delay if left is None else min(delay, left)
+        delay = patience.bound(url, patience.backoff(attempt))
         logger.warning(
             "  %s: %s; retrying in %.1fs (attempt %d of %d)",
             url,
@@ -254,7 +247,7 @@ class IndexReader:
         sleep: Callable[[float], None] = time.sleep,
     ) -> IndexReader:
         """``repo``'s simple API, read within ``network`` (``[tool.relnox.network]``)."""
-        return cls(repo.simple_url, auth, repo.origins, Patience.of(network, sleep))
+        return cls(repo.simple_url, auth, repo.origins, Patience(**asdict(network), sleep=sleep))
 
     def until(self, deadline: float) -> IndexReader:
         """This reader, never waiting past ``deadline`` (a :func:`time.monotonic` time)."""

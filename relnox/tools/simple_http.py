@@ -61,14 +61,6 @@ class SameOriginAuth(urllib.request.HTTPRedirectHandler):
         return new
 
 
-def request(url: str, accept: str, auth: tuple[str, str] | None) -> urllib.request.Request:
-    headers = {"Accept": accept, "User-Agent": "relnox"}
-    if auth is not None:
-        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-        headers["Authorization"] = f"Basic {token}"
-    return urllib.request.Request(url, headers=headers)
-
-
 def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
     """``work()``'s answer, or ``too_slow()`` raised after ``seconds`` (urllib bounds each read
     only: a server sending a byte at a time would hold a request forever)."""
@@ -91,9 +83,20 @@ def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Excepti
 
 
 def open_url(
-    req: urllib.request.Request, allowed: Collection[Origin], *, timeout: float, head: float
+    url: str,
+    accept: str,
+    auth: tuple[str, str] | None,
+    allowed: Collection[Origin],
+    *,
+    timeout: float,
+    head: float,
 ) -> Any:
-    """``req``'s answer, credentials only to ``allowed``: connect and each read within
+    """``url``'s answer, ``auth`` only to ``allowed``: connect and each read within
     ``timeout``, the status line and headers within ``head`` (or :class:`HeadTooSlow`)."""
+    headers = {"Accept": accept, "User-Agent": "relnox"}
+    if auth is not None:
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    req = urllib.request.Request(url, headers=headers)
     opener = urllib.request.build_opener(SameOriginAuth(allowed))
     return within(head, lambda: opener.open(req, timeout=timeout), lambda: HeadTooSlow(head))
