@@ -67,8 +67,9 @@ def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     with their tags: its final releases, or its pre-releases too where it made no final one
     or its version is a pre-release (the candidates of its next release); none above the
     line's newest release or its version (main's 2.0.0a0 seen from a 1.6 branch, a patch
-    released from a backport branch) and no development release. Released under another package's tags:
-    those tags (:attr:`~relnox.versions.tag_model.TagFacts.carried`)."""
+    released from a backport branch), no development or post-release (the same version
+    again: its copies stay). Released under another package's tags: those tags
+    (:attr:`~relnox.versions.tag_model.TagFacts.carried`)."""
     facts = pkg.tags
     if facts is None:
         return []
@@ -79,7 +80,8 @@ def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     # 0.3b0.dev0), as does a release above a placeholder its files never moved from (0.0.0)
     top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
     newest = max(filter(None, (facts.newest[0], top)), default=None)
-    line = [v for v in facts.released if not v.is_devrelease and (newest is None or v <= newest)]
+    line = [v for v in facts.released if not (v.is_devrelease or v.is_postrelease)]
+    line = [v for v in line if newest is None or v <= newest]
     finals = [v for v in line if not v.is_prerelease]
     candidate = current is not None and current.pre is not None
     last = heapq.nlargest(RELEASES_READ, line if candidate else finals or line)
