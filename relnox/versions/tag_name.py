@@ -64,7 +64,8 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
 def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
     with their tags: finals, or pre-releases too where it made no final or is a pre-release;
-    none above the line or its version, no dev release; else the tags that carried it."""
+    none above the line or its version, no dev or post-release (the same version again: its
+    copies stay); else the tags that carried it."""
     if (facts := pkg.tags) is None:
         return []
     if facts.carried:
@@ -74,7 +75,8 @@ def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     # 0.3b0.dev0), as does a release above a placeholder its files never moved from (0.0.0)
     top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
     newest = max(filter(None, (facts.newest[0], top)), default=None)
-    line = [v for v in facts.released if not v.is_devrelease and (newest is None or v <= newest)]
+    line = [v for v in facts.released if not (v.is_devrelease or v.is_postrelease)]
+    line = [v for v in line if newest is None or v <= newest]
     finals = [v for v in line if not v.is_prerelease]
     candidate = current is not None and current.pre is not None
     last = heapq.nlargest(RELEASES_READ, line if candidate else finals or line)

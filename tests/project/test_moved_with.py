@@ -698,3 +698,25 @@ def test_a_crate_moved_with_a_maturin_package_is_found_in_cargo_s_spelling(
     git(root, "tag", "v0.4.0")
     run_relnox("bump", "--to", "0.5.0.dev0", "--allow-dirty", cwd=root, check=True)
     assert (root / "core/Cargo.toml").read_text() == files("0.5.0-dev.0")["core/Cargo.toml"]
+
+
+def test_a_post_release_that_left_a_copy_at_its_version_does_not_break_the_copy_s_history(
+    tmp_path: Path,
+) -> None:
+    """A page moved at v1.0.0 -> v1.1.0 -> v1.2.0, left at 1.1.0 by the post-release between
+    (the same version released again): it moves with the next release."""
+
+    def files(version: str, said: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "docs/index.md": f"# Acme\n\nThe current release is {said} (stable)\n",
+        }
+
+    root = repo(tmp_path / "p", files("1.0.0", "1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0", "1.1.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.1.0.post1", "1.1.0"), "v1.1.0.post1", message="Release 1.1.0.post1")
+    commit(root, files("1.2.0", "1.2.0"), "v1.2.0", message="Release 1.2.0")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["versions"] == {"acme": "1.2.1"}
+    assert "docs/index.md" in json.loads(done.stdout)["files"]
