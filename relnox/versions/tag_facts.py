@@ -4,6 +4,7 @@ released versions, the highest and the last on this branch, and the format of ne
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,7 +40,7 @@ ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles
-) -> list[list[Version | None] | None]:
+) -> list[tuple[Version | None, ...] | None]:
     """What each member's version file says at ``tag`` (``None`` without one there)."""
     asked = [(tag, m.version_file) for m in members if m.version_file is not None]
     texts = iter(show_files(asked) if asked else ())
@@ -72,7 +73,10 @@ def _written(text: str) -> list[str]:
     return [*_ASSIGNED.findall(text), *_BARE.findall(text)]
 
 
-def _said(text: str, path: str, location: VersionLocation | None = None) -> list[Version | None]:
+@functools.cache  # lockstep packages' files are asked of one tag by several rules
+def _said(
+    text: str, path: str, location: VersionLocation | None = None
+) -> tuple[Version | None, ...]:
     """The versions a version file's ``text`` says: at the package's ``location``, assigned
     to a version's name (quoted, or bare after ``version =``), alone (a VERSION file), or in
     parts (a version tuple, incremental's Version()); a pyproject.toml's static version (not
@@ -83,7 +87,7 @@ def _said(text: str, path: str, location: VersionLocation | None = None) -> list
 
     if path.rpartition("/")[2] == "pyproject.toml":
         places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
-        return [maybe_version(v) for place in places if (v := value_in(place, text))]
+        return tuple(maybe_version(v) for place in places if (v := value_in(place, text)))
     said = [maybe_version(m) for m in _written(text)]
     if location is not None and (own := value_in(location, text)):
         said.append(maybe_version(own))
@@ -92,7 +96,7 @@ def _said(text: str, path: str, location: VersionLocation | None = None) -> list
     if "__version__" in text:
         found = (joined(text), public(text))
         said += [maybe_version(v) for v in found if v]
-    return said
+    return tuple(said)
 
 
 def read_dotless(
