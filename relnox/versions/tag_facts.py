@@ -74,9 +74,7 @@ def _written(text: str) -> list[str]:
 
 
 @functools.cache  # lockstep packages' files are asked of one tag by several rules
-def _said(
-    text: str, path: str, location: VersionLocation | None = None
-) -> tuple[Version | None, ...]:
+def _said(text: str, path: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
     """The versions a version file's ``text`` says: at the package's ``location``, assigned
     to a version's name (quoted, or bare after ``version =``), alone (a VERSION file), or in
     parts (a version tuple, incremental's Version()); a pyproject.toml's static version (not
@@ -589,7 +587,7 @@ class TagReading:
             return True
         tops = self.show_files([(tag, "pyproject.toml") for _version, tag in newest])
         named = [
-            text is not None and version in _said(text, "pyproject.toml")
+            text is not None and version in _said(text, "pyproject.toml", None)
             for text, (version, _tag) in zip(tops, newest, strict=True)
         ]
         return sum(named) >= 2
