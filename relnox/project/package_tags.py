@@ -16,9 +16,9 @@ from relnox.versions.vcs import tag_facts
 
 
 def _rel(top: Path, path: Path) -> str:
-    """``path`` resolved, relative to ``top`` (its name where it is not below it)."""
+    """``path`` (resolved) relative to ``top`` (its name where it is not below it)."""
     try:
-        return path.resolve().relative_to(top).as_posix()
+        return path.relative_to(top).as_posix()
     except ValueError:
         return path.name
 
@@ -39,7 +39,7 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         configured_where=pkg.tag_format_where,
         match=pkg.tag_match,
         regex=pkg.tag_regex,
-        version_file=_rel(top, version_file),
+        version_file=_rel(top, version_file.resolve()),
         location=pkg.primary,
         home="" if rel == "." else rel,
         vcs=pkg.vcs_versioned,

@@ -3,6 +3,7 @@ version, PEP 440 or semver; a result that does not increase is a :class:`Version
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -327,6 +328,7 @@ def spelled_like(new: str, current: str) -> str:
     return text if maybe_version(text) == version else new
 
 
+@functools.cache  # a start reads a few hundred versions thousands of times (tags, files)
 def maybe_version(text: str) -> Version | None:
     """``text`` as a version, or ``None`` (not one, or past :data:`MAX_VERSION_LENGTH`)."""
     if len(text) > MAX_VERSION_LENGTH:

@@ -4,6 +4,7 @@ released versions, the highest and the last on this branch, and the format of ne
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -40,7 +41,7 @@ ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 def said_at(
     members: Sequence[Member], tag: str, show_files: ShowFiles
-) -> list[list[Version | None] | None]:
+) -> list[tuple[Version | None, ...] | None]:
     """What each member's version file says at ``tag`` (``None`` without one there)."""
     asked = [(tag, m.version_file) for m in members if m.version_file is not None]
     texts = iter(show_files(asked) if asked else ())
@@ -73,7 +74,8 @@ def _written(text: str) -> list[str]:
     return [*_ASSIGNED.findall(text), *_BARE.findall(text)]
 
 
-def _said(text: str, path: str, location: VersionLocation | None = None) -> list[Version | None]:
+@functools.cache  # lockstep packages' files are asked of one tag by several rules
+def _said(text: str, path: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
     """The versions a version file's ``text`` says where a version is written (never another
     version in it: ``python_version >= '3.13'``)."""
     from relnox.versions.incremental import public
@@ -82,7 +84,7 @@ def _said(text: str, path: str, location: VersionLocation | None = None) -> list
 
     if path.rpartition("/")[2] == "pyproject.toml":
         places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
-        return [maybe_version(v) for place in places if (v := value_in(place, text))]
+        return tuple(maybe_version(v) for place in places if (v := value_in(place, text)))
     said = [maybe_version(m) for m in _written(text)]
     if location is not None and (own := value_in(location, text)):
         said.append(maybe_version(own))
@@ -91,7 +93,7 @@ def _said(text: str, path: str, location: VersionLocation | None = None) -> list
     if "__version__" in text:
         found = (joined(text), public(text))
         said += [maybe_version(v) for v in found if v]
-    return said
+    return tuple(said)
 
 
 def read_dotless(
@@ -539,7 +541,7 @@ class TagReading:
             return True
         tops = self.show_files([(tag, "pyproject.toml") for _version, tag in newest])
         named = [
-            text is not None and version in _said(text, "pyproject.toml")
+            text is not None and version in _said(text, "pyproject.toml", None)
             for text, (version, _tag) in zip(tops, newest, strict=True)
         ]
         return sum(named) >= 2
