@@ -39,7 +39,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.toml import tomllib
 
 LITERAL = re.compile(
-    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
+    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*\w+\s*)?[:=]\s*["']([0-9][^"']*)["']"""
 )
 #: a file named for the version holding only one (``VERSION``, ``src/version.info``)
 BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
