@@ -39,7 +39,7 @@ from packaging.version import InvalidVersion, Version
 from relnox.toml import tomllib
 
 LITERAL = re.compile(
-    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*str\s*)?[:=]\s*["']([0-9][^"']*)["']"""
+    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*\w+\s*)?[:=]\s*["']([0-9][^"']*)["']"""
 )
 #: a file named for the version holding only one (``VERSION``, ``src/version.info``)
 BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
@@ -173,9 +173,11 @@ def release_commits(
         if not pairs:
             continue
         _, old, new = max(pairs)  # several lines moved at once: the one in most files
-        # a file whose lines saying ``old`` the commit took out, not put back as they were (a
-        # changelog's section inserted above the last one's is a diff's shuffle, not a move)
-        lines: dict[str, Counter[str]] = {}
+        # a file whose lines saying ``old`` the commit took out outnumber those it put in (a
+        # changelog's section inserted above the last one's is a diff's shuffle, not a move; the
+        # last release's heading given its date, or its compare link corrected, says ``old``
+        # still), but for those saying ``new`` too (the release's own link from ``old``)
+        lines: Counter[str] = Counter()
         try:
             shown = git(repo, "show", "-U0", "--format=", commit, "--", under or ".")
         except subprocess.CalledProcessError:  # a mirror that lacks one of its large files
@@ -186,9 +188,9 @@ def release_commits(
             elif line == "+++ /dev/null":  # a file deleted (a news fragment consumed) moved none
                 current = "/dev/null"
             elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
-                step = 0 if foreign(current) else 1 if line[0] == "-" else -1
-                lines.setdefault(current, Counter())[line[1:]] += step
-        changed = {path for path, count in lines.items() if any(n > 0 for n in count.values())}
+                step = 0 if foreign(current) else 1 if line[0] == "-" else -(new not in line)
+                lines[current] += step
+        changed = {path for path, count in lines.items() if count > 0}
         changed.discard("/dev/null")
         # a file whose literal moved from ``old`` to another version (another package of the
         # same number released to 0.3.0 beside this one's 0.2.2): that package's release
