@@ -246,9 +246,21 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
     """The literal ``__version__`` assignment of a Python file; ``top_level``: an unindented one."""
     if not path.is_file():
         return None
-    matches = PY_VERSION_RE.finditer(read_text(path))
+    matches = PY_VERSION_RE.finditer(text := read_text(path))
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
-    return VersionLocation(path, "python", match.group("version")) if match is not None else None
+    if match is not None:
+        return VersionLocation(path, "python", match.group("version"))
+    # ``__version__ = APP_VERSION`` under ``APP_VERSION = "1.2.0"``: the name's literal, which
+    # the build's static read (setuptools' attr:) follows too
+    if (alias := _ALIAS.search(text)) is None:
+        return None
+    pattern = "(?m)" + PY_VERSION_RE.pattern.replace(_NAMES, re.escape(alias["name"]))
+    found = re.search(pattern, text)
+    return VersionLocation(path, "python", found["version"], pattern=pattern) if found else None
+
+
+_NAMES = "__version__|VERSION|version"
+_ALIAS = re.compile(r"^__version__[ \t]*=[ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 #: a release's day written beside its version: ``2026-04-04``, roff's ``2026\\-04\\-04``

@@ -380,3 +380,17 @@ def test_a_sphinx_conf_at_the_top_of_the_repository_is_a_copy(tmp_path: Path) ->
     root = repo(tmp_path / "r", files, tags=["v4.0.1"])
     bump = run_relnox("bump", "--dry-run", "--part", "minor", cwd=root, check=True)
     assert "+release = '4.1.0'" in bump.stdout
+
+
+def test_a_version_named_by_another_literal_is_bumped_there(tmp_path: Path) -> None:
+    """``__version__ = APP_VERSION`` under ``APP_VERSION = '1.4.0'`` (setuptools' ``attr:``
+    follows the name): the bump rewrites the name's literal, not "no literal line"."""
+    extra = '[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    init = "APP_NAME = 'acme'\nAPP_VERSION = '1.4.0'\n__version__ = APP_VERSION\n"
+    files = {
+        "pyproject.toml": project("acme", None, backend="setuptools", extra=extra),
+        "acme/__init__.py": init,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.4.0"])
+    run_relnox("bump", "--part", "patch", "--no-commit", cwd=root, check=True)
+    assert (root / "acme/__init__.py").read_text() == init.replace("1.4.0", "1.4.1")
