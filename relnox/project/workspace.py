@@ -328,7 +328,8 @@ class Workspace:
 
     def tag_sharers(self, pkg: Package) -> tuple[Package, ...]:
         """The packages outside ``pkg``'s group whose new tags have its tags' names."""
-        if not names_no_package(fmt := self.tag_format_of(pkg)):
+        fmt = self.tag_format_of(pkg)
+        if not names_no_package(fmt):
             return ()
         group = self.group_of(pkg)
         return tuple(q for q in self.packages if q not in group and self.tag_format_of(q) == fmt)
