@@ -3,6 +3,7 @@ the tuple is the literal a bump rewrites, a pre-release or dev part its last str
 
 from __future__ import annotations
 
+import ast
 import re
 from itertools import takewhile
 from pathlib import Path
@@ -12,7 +13,7 @@ from packaging.version import Version
 
 from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version, validate_version
-from relnox.versions.python_ast import literal
+from relnox.versions.python_ast import literal, parse
 from relnox.versions.sources import VersionLocation, compose, moved, read_text
 
 # __version__ = ".".join(map(str, NAME)), or of str(x) (or "{0}".format(x)) for x in NAME: the
@@ -80,8 +81,11 @@ Parts = tuple[int | str, ...]
 
 def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Parts, int] | None:
     """The tuple's name, assignment, parts and how many the dots join, when ``text`` joins
-    ``__version__`` of one (no filter); given ``name``, the tuple it binds."""
+    ``__version__`` of one (no filter) or a function of it does (:func:`_called`); given
+    ``name``, the tuple it binds, or the one the function ``name`` reads."""
     join = JOIN.search(text) or SPLIT.search(text)
+    if join is None and (called := _called(text, name)) is not None:
+        return called
     if join is None and name is not None:
         assigned = _bound_re(name).search(text)
         parts = _parts(assigned.group("parts")) if assigned is not None else None
@@ -96,8 +100,49 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
     return None if parts is None else (name, assigned, parts, cut or len(parts))
 
 
-def _value(parts: Parts, cut: int) -> str:
-    """What ``".".join`` makes of the first ``cut`` of ``parts``, the rest added as they are."""
+#: ``__version__ = get_version()`` or ``get_version(VERSION)``: a call of a function the
+#: module defines, given the tuple or none
+CALLED = re.compile(
+    r"^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(?P<function>\w+)\([ \t]*(?P<given>\w*)"
+    r"[ \t]*\)[ \t]*(?:#.*)?$",
+    re.M,
+)
+
+
+def _called(text: str, name: str | None) -> tuple[str, re.Match[str], Parts, int] | None:
+    """The tuple a function of the module makes the version of (``VERSION = (3, 2, 3, "DEV")``
+    beside ``def get_version(): ...``), read as the dots join it: the one ``__version__ =
+    get_version(VERSION)`` gives it, or the one module-level tuple the function ``name`` (an
+    ``attr:`` naming it) or the one ``__version__`` calls reads; a tuple whose join is no
+    version is not read (the build says it)."""
+    call = CALLED.search(text) if name in (None, "__version__") else None
+    function = call["function"] if call is not None else name
+    if function is None or not re.search(rf"^def[ \t]+{re.escape(function)}[ \t]*\(", text, re.M):
+        return None
+    try:
+        tree = parse(text)
+    except SyntaxError:
+        return None
+    defined = next(
+        (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function), None
+    )
+    read = {n.id for n in ast.walk(defined) if isinstance(n, ast.Name)} if defined else set()
+    given = call["given"] if call is not None and call["given"] else None
+    tuples = [
+        (tuple_name, assigned, parts)
+        for tuple_name in sorted({given} if given else read)
+        if (assigned := _bound_re(tuple_name).search(text)) is not None
+        and (parts := _parts(assigned.group("parts"))) is not None
+    ]
+    if defined is None or len(tuples) != 1 or maybe_version(_value(tuples[0][2])) is None:
+        return None
+    tuple_name, assigned, parts = tuples[0]
+    return tuple_name, assigned, parts, len(parts)
+
+
+def _value(parts: Parts, cut: int | None = None) -> str:
+    """What ``".".join`` makes of the first ``cut`` of ``parts`` (all), the rest added as they are."""
+    cut = len(parts) if cut is None else cut
     return ".".join(str(p) for p in parts[:cut]) + "".join(str(p) for p in parts[cut:])
 
 
@@ -247,6 +292,9 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
     spelled = isinstance(parts[0], str)
     release = list(parsed.release)
     strings = [rest] if rest else []
+    said = parts[-1] if cut == len(parts) and not _number(parts[-1]) else None
+    if rest and said is not None and maybe_version(_value((*release, said))) == parsed:
+        strings = [str(said)]  # its own spelling where it still says the version ("DEV")
     if cut < len(parts):  # split: that many numbers, then its strings (the label, its number)
         release += [0] * (cut - len(release))
         tail = str(parsed)[len(".".join(map(str, parsed.release))) :]  # ".dev0", "rc1", ""

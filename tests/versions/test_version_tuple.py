@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_relnox
-from tests.shapes import project, repo
+from tests.shapes import commit, project, repo
 
 SPLIT = '__version__ = ".".join(map(str, version_info[:3])) + "".join(version_info[3:])\n'
 
@@ -238,4 +240,47 @@ def test_a_dunder_version_info_the_version_is_read_from_is_the_version(tmp_path:
     ):
         run_relnox("bump", *ask, cwd=root, check=True)
         assert (root / "acme/__init__.py").read_text() == DUNDER_INFO.format(spelled)
+    run_relnox("check-versions", cwd=root, check=True)
+
+
+JOINED_BY_FUNCTION = (
+    "VERSION = ({})\n\n\n"
+    "def get_version(version=VERSION):\n"
+    "    if len(version) == 4:\n"
+    '        return "%s.%s.%s.%s" % version\n'
+    '    return "%s.%s.%s" % version[:3]\n'
+    "{}"
+)
+
+
+@pytest.mark.parametrize(
+    ("attr", "tail"),
+    [("acme.__version__", "\n\n__version__ = get_version(VERSION)\n"), ("acme.get_version", "")],
+)
+def test_a_version_tuple_a_function_of_its_module_joins_is_read_and_bumped_at_the_tuple(
+    tmp_path: Path, attr: str, tail: str
+) -> None:
+    """``VERSION = (3, 2, 3, 'DEV')`` beside the ``def get_version`` that joins it, which
+    ``__version__ = get_version(VERSION)`` calls or setuptools' ``attr`` names: the tuple as
+    the dots join it is the version (3.2.3.dev0), and a bump writes the tuple, keeping its own
+    word where it still says the version ('DEV' for .dev0), so the build says the release."""
+    extra = f'\n[tool.setuptools.dynamic]\nversion = {{attr = "{attr}"}}\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": JOINED_BY_FUNCTION.format("3, 2, 3, 'DEV'", tail),
+    }
+    root = repo(tmp_path / "joined", files, tags=["3.2.2"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("3.2.3.DEV", "acme/__init__.py")
+    for ask, spelled in (
+        (["--part", "patch"], "3, 2, 3"),
+        (["--to", "3.3.0.dev0"], '3, 3, 0, "dev0"'),
+    ):
+        run_relnox("bump", *ask, cwd=root, check=True)
+        assert (root / "acme/__init__.py").read_text() == JOINED_BY_FUNCTION.format(spelled, tail)
+    commit(root, {"acme/__init__.py": JOINED_BY_FUNCTION.format("3, 3, 0, 'DEV'", tail)})
+    run_relnox("bump", "--to", "3.4.0.dev0", cwd=root, check=True)
+    said = (root / "acme/__init__.py").read_text()
+    assert said == JOINED_BY_FUNCTION.format("3, 4, 0, 'DEV'", tail)
     run_relnox("check-versions", cwd=root, check=True)
