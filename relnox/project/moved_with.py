@@ -329,6 +329,27 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     return replace(place, value=version, every=True)
 
 
+#: a version written on a line: ``4.4.0``, ``v1.2.0rc1``, ``2.0.0.dev3`` (not a part of a longer one)
+_WRITTEN = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?(?![\w+-]|\.\d)"
+)
+
+
+def _templates(line: str, version: Version, or_older: bool = False) -> set[str]:
+    """``line`` with the version it says as ``{version}``: ``version`` however it is spelled
+    (``4.4.0`` of a tag ``4.4``), or, ``or_older``, any earlier one (a copy that lagged, at
+    4.1.0 until the release moved it); else ``version`` as written where it is in ``line``."""
+    said = {
+        found[0]
+        for found in _WRITTEN.finditer(line)
+        if (written := maybe_version(found[0])) is not None
+        and (written == version or (or_older and written < version))
+    }
+    if not said and str(version) in line:
+        said = {str(version)}
+    return {line.replace(text, "{version}") for text in said}
+
+
 @functools.cache  # packages released under one tag read one diff
 def _moved_lines(
     top: Path, root: Path, old_tag: str, new_tag: str, old: Version, new: Version
@@ -350,10 +371,10 @@ def _moved_lines(
             made = line == "--- /dev/null" or (made and line[:1] == "+")
             path = line[6:] if line[4:6] in ("a/", "b/") else ""
             added |= {path} if made and path else set()
-        elif path and line[:1] == "-" and str(old) in line:
-            minus.setdefault(path, set()).add(line[1:].strip().replace(str(old), "{version}"))
-        elif path and line[:1] == "+" and str(new) in line:
-            plus.setdefault(path, set()).add(line[1:].strip().replace(str(new), "{version}"))
+        elif path and line[:1] == "-" and (said := _templates(line[1:].strip(), old, True)):
+            minus.setdefault(path, set()).update(said)
+        elif path and line[:1] == "+" and (said := _templates(line[1:].strip(), new)):
+            plus.setdefault(path, set()).update(said)
     both = {p: minus[p] & plus.get(p, set()) for p in minus} | {
         p: plus[p] for p in added & set(plus)
     }

@@ -720,3 +720,41 @@ def test_a_post_release_that_left_a_copy_at_its_version_does_not_break_the_copy_
     done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
     assert json.loads(done.stdout)["versions"] == {"acme": "1.2.1"}
     assert "docs/index.md" in json.loads(done.stdout)["files"]
+
+
+def _four_releases(tmp_path: Path, readme: list[str], short: bool = True) -> Path:
+    """``acme`` 4.1.0 to 4.4.0 tagged ``4.1`` to ``4.4`` (X.Y for X.Y.0; else ``v4.1.0``), its
+    README's install line saying ``readme``'s version at each."""
+
+    def files(version: str, said: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "README.md": f"# Acme\n\nInstall it:\n\n    pip install acme=={said}\n",
+        }
+
+    tag = "4.{}" if short else "v4.{}.0"
+    root = repo(tmp_path / "four", files("4.1.0", readme[0]), tags=[tag.format(1)])
+    for minor, said in enumerate(readme[1:], start=2):
+        commit(root, files(f"4.{minor}.0", said), tag.format(minor), message=f"Release 4.{minor}.0")
+    return root
+
+
+def test_a_copy_of_the_release_tagged_short_moves_with_the_bump(tmp_path: Path) -> None:
+    """Tags ``4.3`` and ``4.4`` name 4.3.0 and 4.4.0, which the README says: the line moved
+    from each release to the next (one version, however it is spelled), so a bump moves it."""
+    root = _four_releases(tmp_path, ["4.1.0", "4.2.0", "4.3.0", "4.4.0"])
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    plan = json.loads(done.stdout)
+    assert (plan["versions"], sorted(plan["files"])) == (
+        {"acme": "4.5.0"},
+        ["README.md", "pyproject.toml"],
+    )
+
+
+def test_a_copy_that_lagged_and_was_moved_to_the_release_moved_with_it(tmp_path: Path) -> None:
+    """The README forgotten at 4.2 (still 4.1.0) and moved from 4.1.0 to 4.3.0 at the next
+    release: moved with that release all the same, so it moves with the bump."""
+    root = _four_releases(tmp_path, ["4.1.0", "4.1.0", "4.3.0", "4.4.0"], short=False)
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "README.md" in json.loads(done.stdout)["files"]
