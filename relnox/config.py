@@ -83,6 +83,7 @@ ROOT_KEYS = (
     "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
     "pin-rule",  # relnox.project.pins: how a requirement on a sibling follows its release
     "unreleased-versions",  # relnox.project.moved_with: a project not released moves or keeps
+    "pre-release-start",  # relnox.versions.next: the number a new pre-release label starts at
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
@@ -113,6 +114,7 @@ class Config:
     dist_dir: str = "dist"
     tag_formats: Mapping[str, str] = field(default_factory=dict)  # package or dir -> format
     version_source: str | None = None
+    pre_release_start: int | None = None  # 0 or 1; None: as the history started them
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -337,5 +339,16 @@ def load_config(source: Path, raw: Mapping[str, Any]) -> Config:
         dist_dir=_expect(source, "dist-dir", raw.get("dist-dir", "dist"), str),
         tag_formats={str(k): str(v) for k, v in tag_formats.items()},
         version_source=check_version_source(source, raw.get("version-source")),
+        pre_release_start=_pre_release_start(source, raw.get("pre-release-start")),
         raw=dict(raw),
+    )
+
+
+def _pre_release_start(source: Path, value: Any) -> int | None:
+    """``pre-release-start``: 0 (``2.0.0a0``) or 1 (``2.0.0a1``); unset, the history decides."""
+    if value is None or (type(value) is int and value in (0, 1)):
+        return value
+    raise ConfigError(
+        f"{source}: [tool.relnox] pre-release-start = {value!r}; write 0 (a new pre-release "
+        "label starts at a0, b0, rc0) or 1 (a1, b1, rc1), or leave it out to follow the history"
     )

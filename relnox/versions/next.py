@@ -150,7 +150,9 @@ def _stepped(
     """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
-    base = pkg.version if to is not None else bump_base(pkg, part)
+    start = workspace.config.pre_release_start
+    first = first_pre(pkg, workspace.pre_releases, start)
+    base = pkg.version if to is not None else bump_base(pkg, part, first)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
             notes.append(f"note: {pkg.name} is released as one number: --part {part} raises it")
@@ -158,7 +160,6 @@ def _stepped(
     facts, ahead = pkg.tags, maybe_version(pkg.version)
     wanted = maybe_version(to) if to is not None else None
     last = facts.last if facts is not None else None
-    first = first_pre(pkg, workspace.pre_releases)
     if facts and last and ahead and wanted and ahead.is_devrelease and last < wanted < ahead:
         base = str(last)  # a development version no tag released: --to need only pass the last
         if notes is not None:
@@ -178,6 +179,8 @@ def _stepped(
     )
     if to is None and scheme == "pep440":
         new = _pre_number(pkg, new, today, notes)
+    if notes is not None and to is None and start is None:
+        notes += split_starts_note(pkg, workspace.pre_releases, new, first)
     if part is None:
         return new
     if scheme == "pep440" and pkg.tags is not None:
@@ -252,9 +255,10 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     return pkg.version
 
 
-def bump_base(pkg: Package, part: str | None = None) -> str:
+def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
     """The version a ``--part`` bump starts from (``0.34.0+dev``: 0.34.0; ``1!0+dev`` or a
-    stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``); else itself."""
+    stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``, where a new
+    label starts at ``first``, :func:`first_pre`); else itself."""
     if (parsed := maybe_version(pkg.version)) is None or pkg.tags is None:
         return pkg.version
     if pkg.tags.last is not None and pkg.stamped:
@@ -266,7 +270,7 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
         last = pkg.tags.last
         first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
         road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
-        made = first_pre(pkg) == 0 and any(v.pre == parsed.pre for v in pkg.tags.released)
+        made = first == 0 and any(v.pre == parsed.pre for v in pkg.tags.released)
         if road and not made:  # a first pre-release its newest pre-releases never numbered
             return f"{parsed.base_version}.dev{parsed.dev}"
         return pkg.version
@@ -279,18 +283,53 @@ def bump_base(pkg: Package, part: str | None = None) -> str:
     return str(public) if public in pkg.tags.released else pkg.version
 
 
-def first_pre(pkg: Package, others: Collection[Version] = ()) -> int:
-    """The number a new pre-release label starts at: 1 when the newest line (not above its
-    version) with pre-releases tagged started each at 1 (2.0.0b1), else 0; with none of its
-    own, as ``others`` (the workspace's) were: one release tool numbers them all."""
+def pre_series(pkg: Package, others: Collection[Version] = ()) -> list[Version]:
+    """The first tag of each pre-release series ``pkg`` tagged (a line and its label:
+    ``3.4.0b1`` of ``3.4.0b``), newest first, lines above its version left out while it has
+    others; with none of its own, ``others``' (the workspace's): one release tool numbers them."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
     if (current := maybe_version(pkg.version)) is not None:
         top = Version(current.base_version)
         pres = [v for v in pres if Version(v.base_version) <= top] or pres
-    pres = pres or list(others)
-    newest = max((Version(v.base_version) for v in pres), default=None)
-    numbers = [v.pre[1] for v in pres if v.pre and Version(v.base_version) == newest]
+    firsts: dict[tuple[Version, str], Version] = {}
+    for v in pres or others:
+        key = (Version(v.base_version), v.pre[0] if v.pre else "")
+        firsts[key] = min(firsts.get(key, v), v)
+    return sorted(firsts.values(), reverse=True)
+
+
+def first_pre(pkg: Package, others: Collection[Version] = (), start: int | None = None) -> int:
+    """The number a new pre-release label starts at: ``start`` (``[tool.relnox]
+    pre-release-start``) when set; else 1 when each series of the newest line with
+    pre-releases tagged (:func:`pre_series`) started at 1 or above (2.0.0b1), else 0."""
+    if start is not None:
+        return start
+    firsts = pre_series(pkg, others)
+    newest = max((Version(v.base_version) for v in firsts), default=None)
+    numbers = [v.pre[1] for v in firsts if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0
+
+
+def split_starts_note(pkg: Package, others: Collection[Version], new: str, first: int) -> list[str]:
+    """The note that ``new``, a new series numbered from ``first`` as the newest line numbered
+    its own, is one reading of a history whose series started at 0 and at 1 both."""
+    wanted = maybe_version(new)
+    if wanted is None or wanted.pre is None or wanted.pre[1] != first:
+        return []
+    series = (Version(wanted.base_version), wanted.pre[0])
+    made = [maybe_version(pkg.version), *(pkg.tags.released if pkg.tags else ())]
+    if any(v and v.pre and (Version(v.base_version), v.pre[0]) == series for v in made):
+        return []  # a series begun already: its next number, no start
+    firsts = pre_series(pkg, others)
+    at = {n: [str(v) for v in firsts if v.pre and min(v.pre[1], 1) == n] for n in (0, 1)}
+    if not at[0] or not at[1]:
+        return []
+    other = f"{wanted.base_version}{wanted.pre[0]}{1 - first}"
+    return [
+        f"note: {pkg.name}'s pre-release series started at 0 ({shortlist(at[0], 2)}) and at 1 "
+        f"({shortlist(at[1], 2)}); {new} starts as its newest line's did, and [tool.relnox] "
+        f"pre-release-start = {1 - first} gives {other}"
+    ]
 
 
 def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | None:

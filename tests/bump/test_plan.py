@@ -1606,6 +1606,46 @@ def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: 
     assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b0")
 
 
+def test_a_history_whose_pre_release_series_started_at_0_and_at_1_says_both(
+    tmp_path: Path,
+) -> None:
+    """Series numbered from 1 (4.3.0b1, 4.3.0rc1) after one from 0 (4.2.0a0): the newest line
+    decides, --pre beta gives 4.4.0b1, and one note says the other reading and the setting
+    that gives it; [tool.relnox] pre-release-start = 0 decides instead (4.4.0b0, no note). A
+    history numbered one way says nothing more."""
+    said = "started at 0 (4.2.0a0) and at 1 (4.3.0rc1, 4.3.0b1)"
+
+    def bumped(settings: str = "") -> tuple[str, list[str]]:
+        commit(root, {"pyproject.toml": project("fal", "4.4.0.dev1") + settings})
+        plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+        return plan.versions["fal"][1], [n for n in plan.notes if "pre-release series" in n]
+
+    root = repo(
+        tmp_path / "fal",
+        {"pyproject.toml": project("fal", "4.3.0"), "fal/__init__.py": ""},
+        tags=["4.3.0b1", "4.3.0rc1", "4.3.0"],
+    )
+    assert bumped() == ("4.4.0b1", [])
+    git(root, "tag", "4.2.0a0", "HEAD~1")
+    assert bumped() == (
+        "4.4.0b1",
+        [
+            f"note: fal's pre-release series {said}; 4.4.0b1 starts as its newest line's did, "
+            "and [tool.relnox] pre-release-start = 0 gives 4.4.0b0"
+        ],
+    )
+    assert bumped("\n[tool.relnox]\npre-release-start = 0\n") == ("4.4.0b0", [])
+
+
+def test_pre_release_start_is_0_or_1(tmp_path: Path) -> None:
+    root = repo(
+        tmp_path / "p",
+        {"pyproject.toml": project("p") + '\n[tool.relnox]\npre-release-start = "1"\n'},
+    )
+    with pytest.raises(ConfigError, match="pre-release-start = '1'; write 0"):
+        load_workspace(root)
+
+
 def test_a_version_written_ahead_of_its_release_is_said_before_a_bump_skips_it(
     tmp_path: Path,
 ) -> None:
