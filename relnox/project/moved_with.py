@@ -298,8 +298,8 @@ def _made_saying(
             path = "" if line[6:] in made else line[6:]  # its first making only
             made |= {path: set()} if path else {}
         elif path and line[:1] == "+":
-            made[path].add(line[1:].strip())
-    return {p: t for p, t in asked if t.replace("{version}", str(version)) in made.get(p, ())}
+            made[path] |= _templates(line[1:].strip(), version)
+    return {p: t for p, t in asked if t in made.get(p, ())}
 
 
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:

@@ -758,3 +758,18 @@ def test_a_copy_that_lagged_and_was_moved_to_the_release_moved_with_it(tmp_path:
     root = _four_releases(tmp_path, ["4.1.0", "4.1.0", "4.3.0", "4.4.0"], short=False)
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "README.md" in json.loads(done.stdout)["files"]
+
+
+def test_a_copy_made_after_a_release_tagged_short_moves_with_the_bump(tmp_path: Path) -> None:
+    """A page made after the release tagged ``4.3``, saying 4.3.0, and moved to 4.4.0 at the
+    next: made saying that release (a tag's version and a line's compare as versions), so
+    it moves with the bump."""
+    root = _four_releases(tmp_path, ["4.1.0", "4.2.0", "4.3.0", "4.3.0"])
+    git(root, "tag", "-d", "4.4")
+    git(root, "reset", "-q", "--hard", "HEAD~1")
+    commit(root, {"docs/install.md": "Install acme 4.3.0 with pip\n"}, message="Install page")
+    readme = "# Acme\n\nInstall it:\n\n    pip install acme==4.4.0\n"
+    files = {"pyproject.toml": project("acme", "4.4.0"), "README.md": readme}
+    commit(root, {**files, "docs/install.md": "Install acme 4.4.0 with pip\n"}, "4.4")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "docs/install.md" in json.loads(done.stdout)["files"]
