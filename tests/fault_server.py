@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import http.client
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -81,6 +82,11 @@ class FaultServer:
     forwarded_uploads: list[tuple[str, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # uv retries a 5xx answer or a dropped connection three times with a backoff, about
+        # 8 s a request: the faults here are the test's own, so while the server runs the
+        # installers it starts answer at once (relnox's own bounds and fallbacks are tested)
+        self._retries = os.environ.get("UV_HTTP_RETRIES")
+        os.environ["UV_HTTP_RETRIES"] = "0"
         self._release = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
@@ -101,6 +107,10 @@ class FaultServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+        if self._retries is None:
+            os.environ.pop("UV_HTTP_RETRIES", None)
+        else:
+            os.environ["UV_HTTP_RETRIES"] = self._retries
 
     def __enter__(self) -> FaultServer:
         return self
