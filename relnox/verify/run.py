@@ -39,6 +39,7 @@ from relnox.tools.envs import (
     create_environment,
     environment_dir,
     pip_instead,
+    remove_later,
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.tools.network import upload_wait
@@ -90,10 +91,11 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         pins=dict(plan.pins),
         pinned_below=dict(plan.pinned_below),
     )
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
-        runs = [
-            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
-        ]
+    # the fresh environments are removed while the caller goes on (remove_later): the next
+    # stage of a release reads nothing of them
+    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    try:
+        runs = [_RoundRun(plan, rnd, tmp / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)]
         with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:  # rounds side by side
             for run in pool.map(lambda run: run.run(), runs):
                 report.results += run.results.values()
@@ -105,6 +107,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         report.fallback = next(
             (r.installer.name for r in runs if r.installer != plan.installer), ""
         )
+    finally:
+        remove_later(tmp)
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)

@@ -189,3 +189,15 @@ def test_uv_is_found_from_threads_of_a_new_process() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, "1"), done.stderr
+
+
+def test_environments_are_removed_beside_the_caller(tmp_path: Path) -> None:
+    """remove_later: the directory goes in a thread of its own, which the process waits
+    for before it ends (no daemon)."""
+    scratch = tmp_path / "scratch"
+    (scratch / "venv" / "lib").mkdir(parents=True)
+    (scratch / "venv" / "lib" / "mod.py").write_text("x = 1\n", encoding="utf-8")
+    thread = envs.remove_later(scratch)
+    assert not thread.daemon
+    thread.join()
+    assert not scratch.exists()
