@@ -149,6 +149,9 @@ class InstallOptions:
     #: resolve (and fetch what resolving needs) but install nothing: for an environment
     #: nothing runs in afterwards, where the resolution is what is checked
     dry_run: bool = False
+    #: the indexes as uv's cache holds them, none asked again (uv: ``--offline`` with the
+    #: indexes kept); for a resolution this process made from them a moment ago
+    cached: bool = False
 
 
 class Installer(Protocol):
@@ -202,10 +205,11 @@ class UvInstaller:
             # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
             # an index's install keeps it: uv's refusal then says the setting is the cause
             uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
-            if not (options.default_index is None and uv_offline in _TRUE):
+            if not options.cached and not (options.default_index is None and uv_offline in _TRUE):
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
+        argv += ["--offline"] if options.cached else []
         argv += _requirements(options, "--constraints", "--requirements")
         if options.requirement_files:
             argv.append("--verify-hashes")  # over a user's verify-hashes = false
@@ -450,6 +454,22 @@ def create_environment(
     argv = installer.create_argv(root, python)
     result = proc.run(argv, cwd=cwd, env=child_env(), timeout=timeout, on_line=on_line)
     return Environment(root, installer.name), result
+
+
+def remove_later(path: Path) -> threading.Thread:
+    """Remove the directory ``path`` (fresh environments, done with) in a thread while the
+    caller goes on; the process waits for it before it ends (the thread is no daemon).
+    Removing an environment waits on the disk, not the CPU, where the file system discards
+    the blocks it frees: a real 73-package environment's 3,100 directories take 8-9 s to
+    remove (its 21,000 files, links into uv's cache, under 1 s), time the next stage of a
+    release need not wait for."""
+    import shutil
+
+    thread = threading.Thread(
+        target=shutil.rmtree, args=(path,), kwargs={"ignore_errors": True}, name="relnox-remove"
+    )
+    thread.start()
+    return thread
 
 
 def environment_dir(work: Path, python: str) -> Path:

@@ -39,6 +39,7 @@ from relnox.tools.envs import (
     create_environment,
     environment_dir,
     pip_instead,
+    remove_later,
 )
 from relnox.tools.index_auth import NETRC_ENV, refused_login, write_netrc
 from relnox.tools.network import upload_wait
@@ -90,10 +91,11 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         pins=dict(plan.pins),
         pinned_below=dict(plan.pinned_below),
     )
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, ignore_cleanup_errors=True) as tmp:
-        runs = [
-            _RoundRun(plan, rnd, Path(tmp) / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)
-        ]
+    # the fresh environments are removed while the caller goes on (remove_later): the next
+    # stage of a release reads nothing of them
+    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    try:
+        runs = [_RoundRun(plan, rnd, tmp / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)]
         with ThreadPoolExecutor(max_workers=max(1, len(runs))) as pool:  # rounds side by side
             for run in pool.map(lambda run: run.run(), runs):
                 report.results += run.results.values()
@@ -105,6 +107,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         report.fallback = next(
             (r.installer.name for r in runs if r.installer != plan.installer), ""
         )
+    finally:
+        remove_later(tmp)
     for kind, target, why in plan.skipped:
         report.results.append(
             PackageResult(target.name, target.version, kind, target.artifact, skipped=why)
@@ -357,7 +361,7 @@ class _RoundRun:
             # the index's pages read while the installer takes the dependencies (no code of
             # the release runs meanwhile); other bytes there fail the round all the same
             reading = pool.submit(self._other_bytes)
-            took = None if rnd.options.no_deps else self._install(env, requirements, deps)
+            took = None if rnd.options.no_deps else self._resolve_deps(env, requirements, deps)
             other = reading.result()
         if other:
             self._fail_all("install", other)
@@ -365,6 +369,23 @@ class _RoundRun:
         if took is not None and not took.ok:
             self._fail_all("install dependencies", self._why(took))
         return took is None or took.ok
+
+    def _resolve_deps(
+        self, env: Environment, requirements: list[str], deps: InstallOptions
+    ) -> Result:
+        """The release's dependencies, installed or (checked before) resolved; resolved
+        from uv's cache of the indexes alone when this process resolved them from the same
+        indexes online a moment ago (``resolved_before``), else (or when that fails) online."""
+        if deps.dry_run and self.round.resolved_before and self.installer.name == "uv":
+            # the same resolution again: dist/'s bytes (checked_before), so the same
+            # requirements, from the same indexes, whose every page the installer just
+            # read (asked again, 400 pages for 73 packages: 2-3 s); a page not in the cache
+            # fails offline, and the resolution online decides as before
+            cached = self._install(env, requirements, replace(deps, cached=True))
+            if cached.ok:
+                return cached
+            logger.info("%s: resolving the dependencies online", self.round.kind)
+        return self._install(env, requirements, deps)
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s
