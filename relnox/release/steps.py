@@ -182,7 +182,7 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         packages=run.names,
         dist_dir=run.dist_dir,
         index=index,
-        extra_index=extra,
+        extra_index=run.options.extra_index if extra else None,  # the settings' is redacted
         offline=offline,
         wait=run.options.wait,
         extras=extras,

@@ -9,12 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 
+from relnox.release.model import ReleaseRun
 from relnox.release.pipeline import ReleaseError, ReleaseOptions, ReleaseResult, StageReport
 from relnox.sample import ProjectSpec, git_commit_all, git_env, git_init, write_project
 from relnox.tools import git
 from relnox.verify import VerifyOptions
 from tests.conftest import run_relnox
 
+steps_module = importlib.import_module("relnox.release.steps")
 rehearse_module = importlib.import_module(
     "relnox.release.rehearse"
 )  # relnox.release.rehearse: the function
@@ -45,6 +47,28 @@ def test_the_final_install_check_keeps_extras_and_the_extra_index(
     assert seen[0].extras == ("cli",)
     assert seen[0].extra_index == "https://mirror.example.invalid/simple/"
     assert [s.name for s in stages] == ["install-from-index"]
+
+
+def test_verify_from_the_test_index_gets_the_extra_index_with_its_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The login of ``--extra-index`` reaches the installer of the verify-test round: only
+    the round's record (what it checked) holds the URL redacted."""
+    root = write_project(tmp_path / "p", ProjectSpec("failextract", "1.0.0"))
+    git_init(root)
+    seen: list[VerifyOptions] = []
+
+    def plan(workspace: object, options: VerifyOptions) -> VerifyOptions:
+        seen.append(options)  # the index is a stand-in: nothing is installed
+        return options
+
+    report = SimpleNamespace(ok=True, results=("one",), seconds=0.0)
+    stand_in = SimpleNamespace(plan=plan, run=lambda plan, runtime=None: report)
+    monkeypatch.setattr(steps_module, "VERIFY", stand_in)
+    extra = "https://reader:s3cret@mirror.example.invalid/simple/"
+    run = ReleaseRun(root, ReleaseOptions(extra_index=extra))
+    steps_module._verify(run, "http://127.0.0.1:9/")
+    assert seen[0].extra_index == extra
 
 
 def test_a_rehearsal_of_a_version_tagged_on_an_older_commit_fails_at_the_start(
