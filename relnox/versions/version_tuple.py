@@ -109,35 +109,46 @@ CALLED = re.compile(
 )
 
 
-def _called(text: str, name: str | None) -> tuple[str, re.Match[str], Parts, int] | None:
-    """The tuple a function of the module makes the version of (``VERSION = (3, 2, 3, "DEV")``
-    beside ``def get_version(): ...``), read as the dots join it: the one ``__version__ =
-    get_version(VERSION)`` gives it, or the one module-level tuple the function ``name`` (an
-    ``attr:`` naming it) or the one ``__version__`` calls reads; a tuple whose join is no
-    version is not read (the build says it)."""
+def _function_tuples(text: str, name: str | None) -> list[tuple[str, re.Match[str]]]:
+    """The module-level tuples a function of the module may make the version of (``VERSION =
+    (3, 2, 3, "DEV")`` beside ``def get_version(): ...``): the one ``__version__ =
+    get_version(VERSION)`` gives it, or those the function ``name`` (an ``attr:`` naming it)
+    or the one ``__version__`` calls reads."""
     call = CALLED.search(text) if name in (None, "__version__") else None
     function = call["function"] if call is not None else name
     if function is None or not re.search(rf"^def[ \t]+{re.escape(function)}[ \t]*\(", text, re.M):
-        return None
+        return []
     try:
         tree = parse(text)
     except SyntaxError:
-        return None
+        return []
     defined = next(
         (n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == function), None
     )
-    read = {n.id for n in ast.walk(defined) if isinstance(n, ast.Name)} if defined else set()
+    if defined is None:
+        return []
+    read = {n.id for n in ast.walk(defined) if isinstance(n, ast.Name)}
     given = call["given"] if call is not None and call["given"] else None
-    tuples = [
-        (tuple_name, assigned, parts)
+    return [
+        (tuple_name, assigned)
         for tuple_name in sorted({given} if given else read)
         if (assigned := _bound_re(tuple_name).search(text)) is not None
-        and (parts := _parts(assigned.group("parts"))) is not None
     ]
-    if defined is None or len(tuples) != 1 or maybe_version(_value(tuples[0][2])) is None:
+
+
+def _called(text: str, name: str | None) -> tuple[str, re.Match[str], Parts, int] | None:
+    """The tuple a function of the module makes the version of (:func:`_function_tuples`),
+    read as the dots join it; a tuple whose join is no version is not read (the build says
+    it), nor one with a release level word (``"rc", 1``: :func:`_levelled` reads it)."""
+    tuples = [
+        (tuple_name, assigned, parts)
+        for tuple_name, assigned in _function_tuples(text, name)
+        if (parts := _parts(assigned.group("parts"))) is not None
+    ]
+    if len(tuples) != 1 or maybe_version(_value(tuples[0][2])) is None:
         return None
     tuple_name, assigned, parts = tuples[0]
-    return tuple_name, assigned, parts, len(parts)
+    return None if _levelled(parts) else (tuple_name, assigned, parts, len(parts))
 
 
 def _value(parts: Parts, cut: int | None = None) -> str:
@@ -149,7 +160,7 @@ def _value(parts: Parts, cut: int | None = None) -> str:
 def joined(text: str, name: str | None = None) -> str | None:
     """The version the module ``text`` makes of its tuple (given ``name``: of that one)."""
     found = _found(text, name)
-    if found is None and name in (None, *INFO_NAMES) and (info := _info(text)) is not None:
+    if found is None and (info := _info(text, name)) is not None:
         return info[1]
     return None if found is None else _value(*found[2:])
 
@@ -174,7 +185,8 @@ NAMED = (
 #: beside ``__version__``: ``sys.version_info``'s shape, its release level spelled as Python
 #: spells its own
 #: (or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads: the
-#: level ``rc`` where the module does not spell it ``candidate``)
+#: level ``rc`` where the module does not spell it ``candidate``; or such a tuple a function of
+#: the module reads, :func:`_function_tuples`, its serial number maybe left out)
 INFO_NAMES = ("version_info", "__version_info__")
 LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 INFO = re.compile(
@@ -207,26 +219,45 @@ def _dev_number(text: str) -> re.Match[str] | None:
     )
 
 
-def _info(text: str) -> tuple[re.Match[str], str] | None:
-    """The ``version_info`` assignment of ``text`` and the version its five parts make (and
-    the development number beside them, :func:`_dev_number`)."""
-    found = INFO.search(text) if "__version__" in text else None
-    if found is not None and found["name"] == "__version_info__" and not _WHOLE.search(text):
-        return None  # "%d.%d.%d" % __version_info__[:3]: the level is not the version's
-    value = literal_tuple(found[_group(found)]) if found else None
-    if found is None or value is None or len(value) != 5 or value[3] not in LEVELS:
+def _levelled(value: tuple[Any, ...] | None) -> str | None:
+    """The version a tuple with a release level word says (``4, 2, 0, "final", 0``: 4.2.0;
+    ``1, 3, 0, "rc", 1``: 1.3.0rc1; ``4, 2, 0, "beta"``: 4.2.0b0), else None."""
+    if value is None or len(value) not in (4, 5) or value[3] not in LEVELS:
         return None
-    if not all(type(p) is int for p in (*value[:3], value[4])):
+    if not all(type(p) is int for p in (*value[:3], *value[4:])):
         return None
     level = LEVELS[value[3]]
+    return ".".join(map(str, value[:3])) + (f"{level}{(*value[4:], 0)[0]}" if level else "")
+
+
+def _info(text: str, name: str | None = None) -> tuple[re.Match[str], str] | None:
+    """The ``version_info`` assignment of ``text`` (given ``name``, the tuple of the function
+    ``name`` or under that name) and the version its parts make (and the development number
+    beside them, :func:`_dev_number`)."""
+    found = (
+        INFO.search(text)
+        if "__version__" in text and name in (None, "__version__", "VERSION", *INFO_NAMES)
+        else None
+    )
+    if found is not None and found["name"] == "__version_info__" and not _WHOLE.search(text):
+        return None  # "%d.%d.%d" % __version_info__[:3]: the level is not the version's
+    if found is None:  # the one tuple with a level word that a function of the module reads
+        read = [
+            assigned
+            for _, assigned in _function_tuples(text, name)
+            if _levelled(literal_tuple(assigned["parts"]))
+        ]
+        found = read[0] if len(read) == 1 else None
+    version = _levelled(literal_tuple(found[_group(found)])) if found else None
+    if found is None or version is None:
+        return None
     dev = _dev_number(text)
-    version = ".".join(map(str, value[:3])) + (f"{level}{value[4]}" if level else "")
     return found, version + (f".dev{dev['n']}" if dev and int(dev["n"]) else "")
 
 
 def _group(found: re.Match[str]) -> str:
-    """The group of :data:`INFO` holding the parts: ``version_info``'s, or ``VERSION``'s."""
-    return "parts" if found["parts"] is not None else "tuple"
+    """The group holding the parts: ``version_info``'s, or ``VERSION``'s of :data:`INFO`."""
+    return "tuple" if found.re is INFO and found["tuple"] is not None else "parts"
 
 
 def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
@@ -236,16 +267,24 @@ def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     levels = {short: level for level, short in LEVELS.items()}
     # a candidate's level as the module spells it: "candidate" where it says so, or where a
     # version_info (Python's own shape) says neither; "rc" else
-    python_shaped = _group(found) == "parts" and not re.search(r"""(['"])rc\1""", text)
+    python_shaped = found.re is INFO and found["name"] is not None
+    python_shaped = python_shaped and not re.search(r"""(['"])rc\1""", text)
     levels["rc"] = "candidate" if "candidate" in text or python_shaped else "rc"
-    counted = _dev_number(text) is not None or parsed.dev is None
-    if not counted or parsed.post is not None or parsed.epoch or parsed.local:
-        raise VersionError(f"{path}: version_info cannot spell {new}; choose another with --to")
-    level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
-    numbers = [*parsed.release, 0, 0][:3]
     group = _group(found)
+    four = len(literal_tuple(found[group]) or ()) == 4  # (4, 2, 0, "final"): no serial number
+    counted = _dev_number(text) is not None or parsed.dev is None
+    level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
+    unspelled = parsed.post is not None or parsed.epoch or parsed.local or (four and serial)
+    if not counted or unspelled:
+        raise VersionError(
+            f"{path}: the version tuple ({found[group].strip()}) cannot spell {new}, "
+            "having no word for it; choose another version with --to"
+        )
+    numbers = [*parsed.release, 0, 0][:3]
     quote = "'" if "'" in found[group] else '"'
-    body = ", ".join([*map(str, numbers), f"{quote}{level}{quote}", str(serial)])
+    body = ", ".join(
+        [*map(str, numbers), f"{quote}{level}{quote}", *([] if four else [str(serial)])]
+    )
     text = text[: found.start(group)] + body + text[found.end(group) :]
     if (dev := _dev_number(text)) is None:
         return text
@@ -262,13 +301,11 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
         value = compose(result, parts.groupdict())
         if maybe_version(value) is not None:
             return VersionLocation(path, "pattern", value, pattern=NAMED, result=result)
-    info = (
-        _info(text)
-        if found is None and parts is None and name in (None, *INFO_NAMES, "__version__")
-        else None
-    )
-    if info is not None:
+    info = _info(text, name) if found is None and parts is None else None
+    if info is not None and info[0].re is INFO:
         return VersionLocation(path, "tuple", info[1], key=(info[0]["name"] or "VERSION",))
+    if info is not None:  # the function, or __version__ that calls it
+        return VersionLocation(path, "tuple", info[1], key=(name or "__version__",))
     if found is None or (name and maybe_version(_value(*found[2:])) is None):
         return None
     return VersionLocation(path, "tuple", _value(*found[2:]), key=(found[0],))
@@ -277,7 +314,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
     as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
-    info = _info(text) if name in (*INFO_NAMES, "VERSION") else None
+    info = _info(text, name)
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
     if (found := _found(text, name)) is None or _value(*found[2:]) != old:

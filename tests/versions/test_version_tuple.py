@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_relnox
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 SPLIT = '__version__ = ".".join(map(str, version_info[:3])) + "".join(version_info[3:])\n'
 
@@ -284,3 +284,90 @@ def test_a_version_tuple_a_function_of_its_module_joins_is_read_and_bumped_at_th
     said = (root / "acme/__init__.py").read_text()
     assert said == JOINED_BY_FUNCTION.format("3, 4, 0, 'DEV'", tail)
     run_relnox("check-versions", cwd=root, check=True)
+
+
+LEVELLED = (
+    "VERSION = ({})\n\n\n"
+    "def get_version(version=None):\n"
+    "    version = version or VERSION\n"
+    '    main = ".".join(str(x) for x in version[:3])\n'
+    '    if version[3] == "final":\n'
+    "        return main\n"
+    '    return main + {{"alpha": "a", "beta": "b", "rc": "rc"}}[version[3]] + str(version[4])\n'
+    "{}"
+)
+
+
+@pytest.mark.parametrize(
+    ("attr", "tail"),
+    [
+        ("acme.__version__", "\n\n__version__ = get_version()\n"),
+        ("acme.__version__", "\n\n__version__ = get_version(VERSION)\n"),
+        ("acme.get_version", ""),
+    ],
+)
+def test_a_version_tuple_with_a_release_level_its_function_reads_is_bumped_at_the_tuple(
+    tmp_path: Path, attr: str, tail: str
+) -> None:
+    """``VERSION = (4, 2, 0, "final", 0)`` beside the ``def get_version`` that makes the
+    version of it (``alpha``/``beta``/``rc`` and their number, nothing for ``final``), called
+    by ``__version__`` or named by setuptools' ``attr``: the tuple is the version (4.2.0, not
+    the dots' 4.2.0.final.0), and each bump writes its level word and number in its quotes."""
+    extra = f'\n[tool.setuptools.dynamic]\nversion = {{attr = "{attr}"}}\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": LEVELLED.format('4, 2, 0, "final", 0', tail),
+    }
+    root = repo(tmp_path / "levelled", files, tags=["4.2.0"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("4.2.0", "acme/__init__.py")
+    for ask, spelled in (
+        (["--part", "patch"], '4, 2, 1, "final", 0'),
+        (["--to", "4.3.0b2"], '4, 3, 0, "beta", 2'),
+        (["--to", "4.3.0rc1"], '4, 3, 0, "rc", 1'),
+    ):
+        run_relnox("bump", *ask, cwd=root, check=True)
+        assert (root / "acme/__init__.py").read_text() == LEVELLED.format(spelled, tail)
+    run_relnox("check-versions", cwd=root, check=True)
+
+
+def test_a_candidate_version_tuple_is_read_in_its_own_quotes(tmp_path: Path) -> None:
+    """``VERSION = (1, 3, 0, 'rc', 1)`` in ``acme/version.py``, which ``acme/__init__.py``
+    imports ``__version__`` from: 1.3.0rc1, and its release writes ``'final', 0`` in its
+    single quotes."""
+    extra = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    tail = "\n\n__version__ = get_version()\n"
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": "from acme.version import __version__  # noqa: F401\n",
+        "acme/version.py": LEVELLED.format("1, 3, 0, 'rc', 1", tail),
+    }
+    root = repo(tmp_path / "rc", files, tags=["1.2.0"])
+    shown = run_relnox("packages", "--json", cwd=root, check=True).stdout
+    (pkg,) = json.loads(shown)["packages"]
+    assert (pkg["version"], pkg["primary"]) == ("1.3.0rc1", "acme/version.py")
+    run_relnox("bump", "--part", "release", cwd=root, check=True)
+    said = (root / "acme/version.py").read_text()
+    assert said == LEVELLED.format("1, 3, 0, 'final', 0", tail)
+
+
+@pytest.mark.parametrize("new", ["4.2.0.post1", "4.2.1.dev0"])
+def test_a_version_the_level_tuple_cannot_spell_is_refused_before_a_write(
+    tmp_path: Path, new: str
+) -> None:
+    """A tuple with only release level words has none for a .post or .dev: the bump is
+    refused in one line naming the file and the way out, and nothing is written."""
+    extra = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    module = LEVELLED.format('4, 2, 0, "final", 0', "\n\n__version__ = get_version()\n")
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="setuptools", extra=extra),
+        "acme/__init__.py": module,
+    }
+    root = repo(tmp_path / "refused", files, tags=["4.2.0"])
+    refused = run_relnox("bump", "--to", new, cwd=root)
+    assert refused.returncode != 0
+    said = [line for line in refused.stderr.splitlines() if "cannot spell" in line]
+    assert len(said) == 1 and "acme/__init__.py" in said[0] and "--to" in said[0], refused.stderr
+    assert (root / "acme/__init__.py").read_text() == module
+    assert git(root, "status", "--porcelain") == ""
