@@ -108,6 +108,8 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
             (r.installer.name for r in runs if r.installer != plan.installer), ""
         )
     finally:
+        for logins in tmp.glob("*/auth"):  # a netrc goes at once, the environments later
+            shutil.rmtree(logins, ignore_errors=True)
         remove_later(tmp)
     for kind, target, why in plan.skipped:
         report.results.append(

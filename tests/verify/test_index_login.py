@@ -12,15 +12,18 @@ import base64
 import json
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex
 from relnox.verify import VerifyOptions
+from relnox.verify.run import plan_verify, run_plan
 from tests.conftest import run_relnox
 from tests.fault_server import FaultServer, Reply, Seen
 from tests.publish_support import SPY
@@ -99,6 +102,22 @@ def _with_login(url: str) -> str:
 
 def _installs(children: list[list[str]]) -> list[list[str]]:
     return [c for c in children if "install" in c]
+
+
+def test_no_login_is_left_on_disk_when_verify_returns(
+    release: Path, private: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh environments are removed while the caller goes on; the netrc holding the
+    index's login is not among what is left for later: it is gone when verify returns."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    simple = _with_login(f"{private.url}simple/")
+    options = VerifyOptions(index=simple, extra_index=simple, wait=0)
+    report = run_plan(plan_verify(load_workspace(release), options))
+    assert report.ok, report.describe()
+    made = list(scratch.glob("relnox-verify-*/*/auth"))  # each round's, netrc and all
+    assert not made, made
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
