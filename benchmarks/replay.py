@@ -221,6 +221,8 @@ def release_commits(
             continue
         prefix = tag[: -len(text)]
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
+        if not git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]:
+            continue  # the root commit: no commit before it to replay its release from
         name = prefix.rstrip("-/_@")
         # a tag naming the package's folder (``integrations/name-v1.0``): the project there
         folder = f"{name}/pyproject.toml"

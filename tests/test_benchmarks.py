@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.shapes import commit, project, repo
+
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
 
@@ -66,3 +68,21 @@ def test_the_stage_timers_find_what_they_time() -> None:
             timeout=120,
         )
         assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_replay_leaves_out_a_release_tagged_on_the_root_commit(tmp_path: Path) -> None:
+    """A repository whose first tag names its root commit: that release has no commit before
+    it to replay from, so the replay leaves it out and replays the next (``git tag --merged
+    <root>^`` failed and the replay stopped with a traceback)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.0.0")}, tags=["v1.0.0"])
+    commit(root, {"pyproject.toml": project("acme", "1.1.0")}, "v1.1.0", message="Release")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "2"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout
