@@ -272,6 +272,11 @@ def undated(template: str) -> str:
     return re.sub(rf"(?<![\w.]){_DAY}(?![\w.])", "{day}", template)
 
 
+#: a version in text, to its end: ``3.8.0`` of ``/v3.8.0.svg`` or ``v3.8.0...main`` (after a
+#: dot, a version goes on only with a digit or a PEP 440 word: ``.dev0``, ``.post1``)
+WRITTEN = r"[0-9][0-9A-Za-z+!_-]*(?:\.(?:[0-9]|(?:dev|post|rc|a|b)(?![A-Za-z]))[0-9A-Za-z+!_-]*)*"
+
+
 def pattern_location(path: Path, search: str) -> VersionLocation:
     """A ``version-files`` entry with a ``search`` template containing ``{version}``; a
     ``{day}`` in it is the release's day, written as the bump's (``2026-04-04``)."""
@@ -279,7 +284,7 @@ def pattern_location(path: Path, search: str) -> VersionLocation:
     before, after = (p.replace(re.escape("{day}"), f"(?P<day>{_DAY})", 1) for p in (before, after))
     pattern = before + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + after
     if not after:
-        pattern = before + r"(?P<version>[0-9][0-9A-Za-z.+!_-]*)"
+        pattern = before + rf"(?P<version>{WRITTEN})"
     if (match := re.search(pattern, read_text(path))) is None:
         raise ConfigError(
             f"{path}: no text matches version-files search {search!r}; "

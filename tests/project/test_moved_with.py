@@ -773,3 +773,24 @@ def test_a_copy_made_after_a_release_tagged_short_moves_with_the_bump(tmp_path: 
     commit(root, {**files, "docs/install.md": "Install acme 4.4.0 with pip\n"}, "4.4")
     done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
     assert "docs/install.md" in json.loads(done.stdout)["files"]
+
+
+def test_a_badge_and_a_compare_link_that_moved_at_each_release_move_to_the_version_s_end(
+    tmp_path: Path,
+) -> None:
+    """A README's badge (``/v1.2.0.svg``) and compare link (``v1.2.0...main``) moved from
+    each release to the next: the version ends before ``.svg`` and ``...``, so the bump moves
+    both; "1.2.0.svg" was read as the version and the README was left."""
+
+    def files(version: str) -> dict[str, str]:
+        readme = (
+            f"![since](https://img.shields.io/github/commits-since/acme/acme/v{version}.svg)\n"
+            f"[changes](https://github.com/acme/acme/compare/v{version}...main)\n"
+        )
+        return {"pyproject.toml": project("acme", version), "README.md": readme}
+
+    root = repo(tmp_path / "r", files("1.0.0"), tags=["v1.0.0"])
+    for version in ("1.1.0", "1.2.0"):
+        commit(root, files(version), f"v{version}", message=f"Release {version}")
+    run_relnox("bump", "--part", "patch", "--allow-dirty", cwd=root, check=True)
+    assert (root / "README.md").read_text() == files("1.2.1")["README.md"]
