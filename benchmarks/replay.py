@@ -248,17 +248,21 @@ def release_commits(
 
 def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     """The files whose line said ``old`` at tag ``older`` and says ``new``, the same line
-    otherwise, at ``tag``: the copies of the version a tag's release moved."""
-    files: set[str] = set()
-    minus: set[str] = set()
+    otherwise, at ``tag``: the copies of the version a tag's release moved. A line saying ``old``
+    that the diff takes out and puts back (a changelog's section inserted above the last one's)
+    is a diff's shuffle, not a move."""
+    lines: dict[str, tuple[list[str], list[str]]] = {}  # a file -> its lines out, its lines in
     path = ""
     absent = [f":(exclude){path}" for at in (older, tag) for path in missing(repo, at)]
     for line in git(repo, "diff", "-U0", older, tag, "--", ".", *absent).splitlines():
         if line.startswith(("--- ", "+++ ")):
-            path, minus = line[6:], set() if line.startswith("---") else minus
-        elif line[:1] == "-" and old in line:
-            minus.add(line[1:].replace(old, "{}"))
-        elif line[:1] == "+" and line[1:].replace(new, "{}") in minus and not foreign(path):
+            path = line[6:]
+        elif line[:1] in "-+":
+            lines.setdefault(path, ([], []))[line[0] == "+"].append(line[1:])
+    files: set[str] = set()
+    for path, (taken, put) in lines.items():
+        minus = {line.replace(old, "{}") for line in taken if old in line and line not in put}
+        if not foreign(path) and any(line.replace(new, "{}") in minus for line in put):
             files.add(path)
     return files
 

@@ -86,3 +86,39 @@ def test_the_replay_leaves_out_a_release_tagged_on_the_root_commit(tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout
+
+
+def test_the_replay_counts_no_move_where_a_changelog_s_new_section_went_above_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tag-versioned package's changelog whose release put a new section between markers,
+    above the last one's: the diff takes ``## 1.0.0`` out and puts it back lower, which is no
+    move of the version (the replay counted the changelog as a file the release moved, and
+    relnox, leaving a changelog with no Unreleased section, as missing it)."""
+
+    def changelog(*sections: str) -> str:
+        first, *rest = sections
+        older = "".join(f"## {s}\n\n- Change {s}\n\n" for s in rest)
+        latest = f"## {first}\n\n- Change {first}\n\n"
+        return f"# Changes\n\n<!-- START -->\n\n{latest}<!-- END -->\n\n{older}"
+
+    pyproject = (
+        project("acme", None, backend="hatch-vcs") + '[tool.hatch.version]\nsource = "vcs"\n'
+    )
+    files = {"pyproject.toml": pyproject, "CHANGES.md": changelog("0.9.0")}
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the replay keeps older tags
+        monkeypatch.setenv(variable, "2026-01-01T12:00:00+00:00")
+    root = repo(tmp_path / "r", files, tags=["v0.9.0"])
+    for month, sections in ((2, ("1.0.0", "0.9.0")), (3, ("1.1.0", "1.0.0", "0.9.0"))):
+        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
+        commit(root, {"CHANGES.md": changelog(*sections)}, f"v{sections[0]}", message="Release")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "1"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
