@@ -80,7 +80,9 @@ def locked_versions(text: str) -> dict[str, str]:
 def left_at_releases(
     workspace: Workspace, lock: Path, packages: Sequence[Package]
 ) -> dict[str, str]:
-    """Each of ``packages`` whose ``lock`` entry no release moved, with what it held at its tags."""
+    """Each of ``packages`` whose ``lock`` entry no release moved, with what it held at its tags
+    (two at least: a release before the lock was made, or before it held the package, says
+    nothing of it)."""
     if not git.is_repo(workspace.root):
         return {}
     top = git.toplevel(workspace.root).resolve()
@@ -95,10 +97,13 @@ def left_at_releases(
             text = git.show_file(top, tag, where)
             version = locked_versions(text).get(pkg.name) if text else None
             said = version_at(workspace.root, pkg.locations, tag)
-            if not version or not said or same_version(version, said):
+            if not version or not said:
+                continue  # no lock (or entry) at that release yet: it says nothing of one
+            if same_version(version, said):
+                held = []
                 break
             held.append(f"{version} at {tag}")
-        else:
+        if len(held) > 1:
             left[pkg.name] = f"{pkg.name} {', '.join(held)}"
     return left
 

@@ -79,3 +79,19 @@ def test_a_placeholder_version_keeps_its_lock_entry_as_the_file_stays(tmp_path: 
     out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
     assert out.startswith("acme: 0.0.0 -> 1.1.1\n"), out
     assert "uv.lock" not in out
+
+
+def test_a_lock_made_after_the_first_release_read_is_left_by_the_releases_since(
+    tmp_path: Path,
+) -> None:
+    """The lock was made after v0.9.0 and held the release before at v1.0.0 and v1.1.0: the
+    release with no lock says nothing of it, so the lock is left as the two after it were (it
+    was moved, the oldest release read as one that kept it in step)."""
+    files = {"pyproject.toml": project("acme", "0.9.0"), "acme/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["v0.9.0"])
+    commit(root, {"uv.lock": _lock("0.9.0")}, message="Move to uv")
+    for version in ("1.0.0", "1.1.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, f"v{version}", message="Release")
+        commit(root, {"uv.lock": _lock(version)}, message="Update dependencies")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert "uv.lock" not in json.loads(done.stdout)["files"]
