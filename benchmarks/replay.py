@@ -18,7 +18,8 @@ from that tag to it.
 A literal moved to a final version no tag names, from one a tag names, is the next version
 written ahead of its release (a placeholder after a release), not a release: skipped, and the
 release after it replayed in its place (a move to a pre-release, ``.dev`` or ``+dev`` one is
-replayed).
+replayed); a move from such a final version no tag released to one a tag released retargets
+the next version (1.17.3 to 1.18.0 before either was made), not a release: skipped too.
 One line per release, then the share that matched.
 """
 
@@ -487,6 +488,10 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     final = written is not None and not written.is_prerelease and written.local is None
     if not from_tags and final and parse(new) not in named and tagged_in(repo, old, real):
         return f"skip: no tag released {new} (the next version written ahead of its release)"
+    was = parse(old)
+    ahead = was is not None and not was.is_prerelease and was.local is None and was not in named
+    if not from_tags and ahead and tagged_in(repo, new, real):
+        return f"skip: no tag released {old} (the next version written ahead, retargeted to {new})"
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         subprocess.run(

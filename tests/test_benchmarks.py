@@ -122,3 +122,24 @@ def test_the_replay_counts_no_move_where_a_changelog_s_new_section_went_above_th
         timeout=300,
     )
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_skips_a_next_version_written_ahead_and_retargeted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After v1.0.0 the files say 1.0.1 ahead of its release, then 1.1.0, which v1.1.0 tags
+    later: 1.0.1 was never released, so its move to 1.1.0 retargets the next version and is
+    no release to replay (it was replayed as one: 1.0.1 -> 1.1.0)."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.0.0")}, tags=["v1.0.0"])
+    for version in ("1.0.1", "1.1.0"):
+        commit(root, {"pyproject.toml": project("acme", version)}, message=f"Start {version}")
+    commit(root, {"NEWS": "1.1.0\n"}, "v1.1.0", message="Release 1.1.0")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "-n", "2"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+    assert "1.0.1 -> 1.1.0: skip: no tag released 1.0.1" in done.stdout, done.stdout + done.stderr
