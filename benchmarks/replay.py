@@ -258,7 +258,7 @@ def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:
     for line in git(repo, "diff", "-U0", older, tag, "--", ".", *absent).splitlines():
         if line.startswith(("--- ", "+++ ")):
             path = line[6:]
-        elif line[:1] in "-+":
+        elif line[:1] in ("-", "+"):  # not an empty line (a diff's of a file without one)
             lines.setdefault(path, ([], []))[line[0] == "+"].append(line[1:])
     files: set[str] = set()
     for path, (taken, put) in lines.items():
