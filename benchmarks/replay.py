@@ -102,7 +102,10 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             text = git(repo, "show", f"{commit}:{where}")
         except subprocess.CalledProcessError:
             text = ""
-        data = tomllib.loads(text) if text else {}
+        try:
+            data = tomllib.loads(text) if text else {}
+        except tomllib.TOMLDecodeError:  # a commit that broke it: no name there
+            data = {}
         name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
             "name"
         )
