@@ -123,6 +123,9 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             except subprocess.CalledProcessError:
                 py = ""
             found = re.search(r"""\bname\s*=\s*['"]([A-Za-z0-9._-]+)['"]""", py)
+            # or a constant of the module: ``name=PACKAGE_NAME`` after ``PACKAGE_NAME = "..."``
+            if not found and (const := re.search(r"\bname\s*=\s*([A-Z][A-Z0-9_]*)\b", py)):
+                found = re.search(rf"""(?m)^{const[1]}\s*=\s*['"]([A-Za-z0-9._-]+)['"]""", py)
             name = found[1] if found else None
         private = "Private :: Do Not Upload" in text
         if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's
