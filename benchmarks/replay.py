@@ -103,7 +103,10 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             text = git(repo, "show", f"{commit}:{where}")
         except subprocess.CalledProcessError:
             text = ""
-        data = tomllib.loads(text) if text else {}
+        try:
+            data = tomllib.loads(text) if text else {}
+        except tomllib.TOMLDecodeError:  # a commit that broke it: no name there
+            data = {}
         name = data.get("project", {}).get("name") or data.get("tool", {}).get("poetry", {}).get(
             "name"
         )
@@ -121,6 +124,9 @@ def owner(repo: Path, commit: str, path: str) -> str | None:
             except subprocess.CalledProcessError:
                 py = ""
             found = re.search(r"""\bname\s*=\s*['"]([A-Za-z0-9._-]+)['"]""", py)
+            # or a constant of the module: ``name=PACKAGE_NAME`` after ``PACKAGE_NAME = "..."``
+            if not found and (const := re.search(r"\bname\s*=\s*([A-Z][A-Z0-9_]*)\b", py)):
+                found = re.search(rf"""(?m)^{const[1]}\s*=\s*['"]([A-Za-z0-9._-]+)['"]""", py)
             name = found[1] if found else None
         private = "Private :: Do Not Upload" in text
         if name and re.fullmatch(r"[A-Za-z0-9._-]+", str(name)):  # not a template's

@@ -208,7 +208,10 @@ def _outside_pins(
     ours = {p.name for p in workspace.packages}
     lines = {}
     for found in _EXACT_PIN.finditer(text):
-        if found["version"] == pkg.version and canonicalize_name(found["name"]) not in ours:
+        if (
+            same_version(found["version"], pkg.version)
+            and canonicalize_name(found["name"]) not in ours
+        ):
             start, end = (i - found.start() for i in found.span("version"))
             lines[found[0][:start] + "{version}" + found[0][end:]] = found
     if not lines:
@@ -219,21 +222,37 @@ def _outside_pins(
         (found["name"], place)
         for line, found in lines.items()
         if all(
-            old is not None and _pin_at(line, found, version) in old
+            old is not None and _pinned_at(old, found, version)
             for old, (version, _) in zip(said, last, strict=True)
         )
-        and (place := _saying(pkg.pyproject, line, pkg.version)) is not None
+        and (place := _saying(pkg.pyproject, line, found["version"])) is not None
     ]
 
 
-def _pin_at(line: str, found: re.Match[str], version: Version) -> str:
-    """The pin ``line`` as it said release ``version``: its cap as far above it as now."""
-    if found["cap"] is None:
-        return line.replace("{version}", str(version))
-    from relnox.project.pins import upper_bound  # off the publish path: pins are the bump's
+def _pin_shape(found: re.Match[str]) -> str:
+    """The pin ``found`` with its version as ``{version}`` and its cap as ``{cap}``."""
+    shape, start = "", found.start()
+    for group in ("version", "cap"):
+        if found[group] is not None:
+            low, high = found.span(group)
+            shape, start = f"{shape}{found.string[start:low]}{{{group}}}", high
+    return shape + found.string[start : found.end()]
 
-    cap = upper_bound(version, Version(found["cap"]), Version(found["version"]))
-    return line.replace(f"<{found['cap']}", f"<{cap}").replace("{version}", str(version))
+
+def _pinned_at(old: str, found: re.Match[str], version: Version) -> bool:
+    """Whether ``old`` pins as ``found`` does, at release ``version``, its cap
+    as far above it as now: versions compared as versions (a pin 1.2.0 of a tag 1.2)."""
+    cap = None
+    if found["cap"] is not None:
+        from relnox.project.pins import upper_bound  # off the publish path: pins are the bump's
+
+        cap = Version(upper_bound(version, Version(found["cap"]), Version(found["version"])))
+    return any(
+        _pin_shape(pin) == _pin_shape(found)
+        and maybe_version(pin["version"]) == version
+        and (cap is None or maybe_version(pin["cap"]) == cap)
+        for pin in _EXACT_PIN.finditer(old)
+    )
 
 
 def _copies_moved(

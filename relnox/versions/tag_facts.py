@@ -12,10 +12,12 @@ from itertools import pairwise, takewhile
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from relnox.versions.arithmetic import maybe_version, spells_pre
 from relnox.versions.dated import spelling_of, utc
+from relnox.versions.former_names import pyproject_name
 from relnox.versions.tag_model import (
     DOTLESS_TAIL,
     Group,
@@ -529,15 +531,20 @@ class TagReading:
     def moves_apart(self, member: Member, group: Group) -> bool:
         """``member``, below the top, names another version at each of the newest
         :data:`APART_READ` tags of ``group`` (not one placeholder each time, or the top's
-        pyproject.toml names two of them): a line of its own, released apart from them."""
+        pyproject.toml names two of them), or was not there while the top's named another
+        project: a line of its own, released apart from them."""
         if not member.home or member.vcs:
             return False
         newest = self.tags.by_date(group)[:APART_READ]
         said = [said_at([member], tag, self.show_files)[0] for _version, tag in newest]
-        apart = all(self.contradicts(member, tag, version) for version, tag in newest)
+        absent = [self._joined_later(member, tag) for _version, tag in newest]
+        apart = all(
+            gone or self.contradicts(member, tag, version)
+            for gone, (version, tag) in zip(absent, newest, strict=True)
+        )
         if len(newest) < 2 or not apart:
             return False
-        if len({frozenset(s or ()) for s in said}) > 1:
+        if any(absent) or len({frozenset(s or ()) for s in said}) > 1:
             return True
         tops = self.show_files([(tag, "pyproject.toml") for _version, tag in newest])
         named = [
@@ -685,6 +692,15 @@ class TagReading:
         if not member.home or said_at([member], tag, self.show_files)[0] is not None:
             return False
         return self.show_files([(tag, member.home)])[0] is None
+
+    def _joined_later(self, member: Member, tag: str) -> bool:
+        """``member``'s folder is not there at ``tag``, where the top's pyproject.toml names
+        another project: the tag is that project's, made before the package joined."""
+        if not self._elsewhere(member, tag):
+            return False
+        text = self.show_files([(tag, "pyproject.toml")])[0]
+        name = pyproject_name(text) if text is not None else None
+        return name is not None and canonicalize_name(name) != member.name
 
     def _spelled_later(self, chosen: Sequence[str], accepts: Sequence[str]) -> str | None:
         """The finding when another spelling's tags came later and reach higher than new tags'."""

@@ -454,19 +454,19 @@ def test_a_line_moved_at_each_release_is_a_copy_whatever_its_indentation(
     assert '+        m.add("__version_ex__", "1.2.1")?;' in done
 
 
-def _dev_after_release(tmp_path: Path, marker: str = "") -> Path:
-    """Releases 1.0.0 .. 1.2.0, each pinning ``acme-binary`` (built from the same sources by
-    another name) at the release, the files then moved on to the next ``.dev1`` with the pin;
-    at ``1.2.1.dev1``."""
+def _dev_after_release(tmp_path: Path, marker: str = "", tag: str = "1.{}.0") -> Path:
+    """Releases 1.0.0 .. 1.2.0 (tagged ``tag``), each pinning ``acme-binary`` (built from the
+    same sources by another name) at the release, the files then moved on to the next
+    ``.dev1`` with the pin; at ``1.2.1.dev1``."""
 
     def files(version: str) -> dict[str, str]:
         pins = [f"acme-binary == {version}{marker}", "requests == 2.31.0"]
         return {"pyproject.toml": project("acme", version, requires=pins), "src/acme/a.py": ""}
 
-    root = repo(tmp_path / "r", files("1.0.0"), tags=["1.0.0"])
+    root = repo(tmp_path / "r", files("1.0.0"), tags=[tag.format(0)])
     for minor in (1, 2):
         commit(root, files(f"1.{minor}.0.dev1"))
-        commit(root, files(f"1.{minor}.0"), f"1.{minor}.0")
+        commit(root, files(f"1.{minor}.0"), tag.format(minor))
     commit(root, files("1.2.1.dev1"))
     return root
 
@@ -486,6 +486,14 @@ def test_an_outside_pin_with_a_marker_moves(tmp_path: Path) -> None:
     run_relnox("bump", "--part", "patch", cwd=root, check=True)
     text = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert "\"acme-binary == 1.2.1; implementation_name != 'pypy'\"" in text
+
+
+def test_an_outside_pin_moves_where_the_tags_spell_the_releases_short(tmp_path: Path) -> None:
+    """Tags ``1.0`` to ``1.2`` name 1.0.0 to 1.2.0, which the pin said: a pin's version and a
+    tag's compare as versions, so the bump moves the pin."""
+    root = _dev_after_release(tmp_path, tag="1.{}")
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert '"acme-binary == 1.2.1"' in (root / "pyproject.toml").read_text(encoding="utf-8")
 
 
 def test_a_moved_line_is_the_one_spelled_as_the_release_not_an_earlier_match(

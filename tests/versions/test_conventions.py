@@ -1712,3 +1712,22 @@ def test_a_release_trains_tags_with_a_timestamp_for_a_day_are_no_dates(tmp_path:
     commit(root, {"src/srv/notes.txt": "x"}, "2026.07.20260706214220")
     done = run_relnox("packages", cwd=root / "src" / "srv")
     assert done.returncode == 0 and "srv" in done.stdout, done.stderr
+
+
+def test_a_package_that_joined_the_repository_later_is_not_released_by_the_tops_tags(
+    tmp_path: Path,
+) -> None:
+    """``acme`` at the top is tagged v1.0.0 to v1.3.0; ``plugin/`` (``acme-plugin``, 0.3.0)
+    was added after v1.2.0. Read from its folder, the bare tags are not its releases: its
+    folder was not there at v1.1.0 and v1.2.0, where the top named another project, and it
+    said 0.3.0 at v1.3.0. So its bump is 0.3.1, not refused as not above 1.3.0."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.0.0")}, tags=["v1.0.0"])
+    for minor in (1, 2):
+        commit(root, {"pyproject.toml": project("acme", f"1.{minor}.0")}, f"v1.{minor}.0")
+    plugin = {"plugin/pyproject.toml": project("acme-plugin", "0.3.0"), "plugin/acme_plugin.py": ""}
+    commit(root, plugin, message="Add the plugin")
+    commit(root, {"pyproject.toml": project("acme", "1.3.0")}, "v1.3.0")
+    done = run_relnox(
+        "bump", "--part", "patch", "--dry-run", "--json", cwd=root / "plugin", check=True
+    )
+    assert json.loads(done.stdout)["versions"] == {"acme-plugin": "0.3.1"}
