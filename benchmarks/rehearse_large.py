@@ -5,6 +5,8 @@ next to ``uv build --all-packages`` of the same workspace in the same run.
     python benchmarks/rehearse_large.py --packages 100 --rounds 3
     python benchmarks/rehearse_large.py --real PATH           # also a fetched real workspace
     python benchmarks/rehearse_large.py --relnox-path DIR     # another checkout's relnox (before)
+    python benchmarks/rehearse_large.py --no-generated --real PATH --rounds 5 \
+        --versus before=/path/to/venv/bin/python              # whole rehearsals, side by side
 
 The generated workspace is :func:`relnox.sample.generated_specs` (a third of the packages
 requiring the one before them), committed in a fresh git repository; ``--real PATH`` is
@@ -15,7 +17,12 @@ uv build into a fresh directory. Printed per round: each stage's seconds (the re
 own stage lines), the three install checks (verify, verify-test, install-from-index)
 together, the whole rehearsal, the uv build and the ratio of the two, each in wall and CPU
 seconds (user + system of the child and all it waited for); with the load average before
-and after, since the machine may be shared. ``--stages`` then rehearses once more with
+and after, since the machine may be shared. ``--versus LABEL=PYTHON`` (repeatable) instead
+rehearses with this environment's relnox and each other interpreter's (its environment's
+relnox: a worktree of another commit in a venv of its own), one whole process each per
+round, the order rotating from round to round, and prints each one's seconds and load
+per round, then the medians and each side's per-round ratio to this environment's (no
+uv build: the rehearsals are compared with each other). ``--stages`` then rehearses once more with
 each stage's CPU time and its costliest children (``_rehearse_stages.py``): where the
 time goes, which the untraced figures above do not say.
 """
@@ -27,6 +34,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,10 +68,10 @@ def cpu() -> float:
 
 
 def rehearse(
-    root: Path, relnox_path: str | None, extra: list[str]
+    root: Path, relnox_path: str | None, extra: list[str], python: str = sys.executable
 ) -> tuple[float, float, dict[str, float]]:
     """Seconds (wall, then CPU) of the whole rehearsal, and of each of its stages."""
-    argv = [sys.executable, "-m", "relnox", "rehearse", "--part", "patch", *extra]
+    argv = [python, "-m", "relnox", "rehearse", "--part", "patch", *extra]
     start, used = time.perf_counter(), cpu()
     proc = subprocess.run(argv, cwd=root, env=_env(relnox_path), capture_output=True, text=True)
     seconds, used = time.perf_counter() - start, cpu() - used
@@ -147,6 +155,38 @@ def measure(label: str, root: Path, args: argparse.Namespace, tmp: Path) -> None
         traced(root, args.relnox_path, extra, tmp)
 
 
+def versus(root: Path, args: argparse.Namespace) -> None:
+    """Rehearsals of ``root`` by this environment's relnox and each ``--versus`` one, one
+    whole process each per round, the order rotating; medians and per-round ratios."""
+    extra = ["--extra-index", args.extra_index] if args.extra_index else []
+    sides = [("this", sys.executable)]
+    sides += [(label, python) for label, _, python in (v.partition("=") for v in args.versus)]
+    seconds: dict[str, list[float]] = {label: [] for label, _ in sides}
+    print(f"\n== {root}: {', '.join(f'{label} ({python})' for label, python in sides)}")
+    for round_ in range(args.rounds):
+        turn = round_ % len(sides)
+        said = []
+        for label, python in sides[turn:] + sides[:turn]:
+            before = load().split()[0]
+            whole, used, _ = rehearse(root, None, extra, python)
+            seconds[label].append(whole)
+            said.append(
+                f"{label} {whole:.1f}s (cpu {used:.1f}s, load {before}->{load().split()[0]})"
+            )
+        print(f"round {round_ + 1}: {'; '.join(said)}", flush=True)
+    base = seconds["this"]
+    for label, values in seconds.items():
+        median = statistics.median(values)
+        line = f"{label:>10}: median {median:.1f}s, {min(values):.1f}-{max(values):.1f}"
+        if label != "this":
+            ratios = [a / b for a, b in zip(values, base, strict=True)]
+            line += (
+                f"; / this, round by round: {', '.join(f'{r:.2f}' for r in ratios)} "
+                f"(median {statistics.median(ratios):.2f})"
+            )
+        print(line)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=72, help="size of the generated workspace")
@@ -156,8 +196,20 @@ def main() -> int:
     parser.add_argument("--relnox-path", help="run the relnox of this checkout (PYTHONPATH)")
     parser.add_argument("--no-generated", action="store_true", help="only --real")
     parser.add_argument("--stages", action="store_true", help="then one traced run, by stage")
+    parser.add_argument(
+        "--versus",
+        action="append",
+        default=[],
+        metavar="LABEL=PYTHON",
+        help="--real only: rehearse with this interpreter's relnox too, rounds rotating",
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load {load()}; relnox from {args.relnox_path or 'this env'}")
+    if args.versus:
+        if not args.real or any("=" not in v for v in args.versus):
+            parser.error("--versus LABEL=PYTHON needs --real PATH")
+        versus(args.real.resolve(), args)
+        return 0
     with tempfile.TemporaryDirectory(prefix="rehearse-large-") as tmp:
         if not args.no_generated:
             measure(

@@ -42,7 +42,7 @@ VERIFY_HELP = {
     iterable=["accept_skew"],
     flags=later(
         "relnox.verify:VerifyOptions",
-        skip=("write_record", "checked_before", "resolved_before"),
+        skip=("write_record", "checked_before"),
         extra=(
             *(("wait", ""), ("timeout", ""), ("changed", False), ("skew_from", "")),
             *(("skew_depth", ""), ("accept_skew", None), ("shard", ""), ("timings", "")),

@@ -32,7 +32,7 @@ from relnox.release.pipeline import (
     release,
     shortened,
 )
-from relnox.release.steps import raise_for_uploads, resolved_online
+from relnox.release.steps import raise_for_uploads
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
 from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
@@ -102,7 +102,6 @@ def _final_check(
         extras=options.extras,
         extra_index=options.extra_index,
         checked_before=checked,
-        resolved_before=resolved_online(result, options),
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
     stage = StageReport(

@@ -29,8 +29,6 @@ from relnox.release.doctor_package import Check
 from relnox.release.model import (
     Outcome,
     ReleaseError,
-    ReleaseOptions,
-    ReleaseResult,
     ReleaseRun,
     State,
     build_outdated,
@@ -187,7 +185,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         wait=run.options.wait,
         extras=extras,
         checked_before=checked,
-        resolved_before=resolved_online(run.result, run.options),
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why
@@ -195,16 +192,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
     return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
-
-
-def resolved_online(result: ReleaseResult, options: ReleaseOptions) -> bool:
-    """Whether this run's verify from dist/ resolved the release's dependencies online from
-    the indexes its later rounds resolve them from: it ran in this process (not done by an
-    earlier run: uv's cache of the indexes may be days old), not ``--offline``, and without
-    ``--extra-index`` (the later rounds' dependencies come from there, dist/'s from the
-    user's indexes)."""
-    ran = any(s.name == "verify" and s.status is StageStatus.DONE for s in result.stages)
-    return ran and not options.offline and not options.extra_index
 
 
 def _verify_settings(

@@ -149,9 +149,6 @@ class InstallOptions:
     #: resolve (and fetch what resolving needs) but install nothing: for an environment
     #: nothing runs in afterwards, where the resolution is what is checked
     dry_run: bool = False
-    #: the indexes as uv's cache holds them, none asked again (uv: ``--offline`` with the
-    #: indexes kept); for a resolution this process made from them a moment ago
-    cached: bool = False
 
 
 class Installer(Protocol):
@@ -205,11 +202,10 @@ class UvInstaller:
             # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
             # an index's install keeps it: uv's refusal then says the setting is the cause
             uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
-            if not options.cached and not (options.default_index is None and uv_offline in _TRUE):
+            if not (options.default_index is None and uv_offline in _TRUE):
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
-        argv += ["--offline"] if options.cached else []
         argv += _requirements(options, "--constraints", "--requirements")
         if options.requirement_files:
             argv.append("--verify-hashes")  # over a user's verify-hashes = false

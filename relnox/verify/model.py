@@ -79,7 +79,6 @@ class Round:
     login_help: str = ""  # where one could come from
     cooldown: tuple[str, ...] = ()  # the installer's cooldown settings (tools/cooldown.py)
     checked_before: bool = False  # VerifyOptions.checked_before
-    resolved_before: bool = False  # VerifyOptions.resolved_before
 
 
 @dataclass(frozen=True)
@@ -169,8 +168,4 @@ class VerifyOptions:
     #: ``--index`` after a verify of the same build from dist/ (the release's later rounds):
     #: every built file must be listed on the index with the built sha256
     checked_before: bool = False
-    #: with ``checked_before``: this process resolved the release's dependencies online a
-    #: moment ago from the indexes this round resolves them from (a release's verify from
-    #: dist/ before its later rounds), so they are resolved again from uv's cache of them
-    resolved_before: bool = False
     allow_stale: Sequence[str] = ()

@@ -351,7 +351,6 @@ def index_round(
         cooldown=cooling,
         # files relnox did not build have no sha256 to compare: checked in full
         checked_before=checked,
-        resolved_before=checked and o.resolved_before,
     )
 
 

@@ -363,7 +363,7 @@ class _RoundRun:
             # the index's pages read while the installer takes the dependencies (no code of
             # the release runs meanwhile); other bytes there fail the round all the same
             reading = pool.submit(self._other_bytes)
-            took = None if rnd.options.no_deps else self._resolve_deps(env, requirements, deps)
+            took = None if rnd.options.no_deps else self._install(env, requirements, deps)
             other = reading.result()
         if other:
             self._fail_all("install", other)
@@ -371,23 +371,6 @@ class _RoundRun:
         if took is not None and not took.ok:
             self._fail_all("install dependencies", self._why(took))
         return took is None or took.ok
-
-    def _resolve_deps(
-        self, env: Environment, requirements: list[str], deps: InstallOptions
-    ) -> Result:
-        """The release's dependencies, installed or (checked before) resolved; resolved
-        from uv's cache of the indexes alone when this process resolved them from the same
-        indexes online a moment ago (``resolved_before``), else (or when that fails) online."""
-        if deps.dry_run and self.round.resolved_before and self.installer.name == "uv":
-            # the same resolution again: dist/'s bytes (checked_before), so the same
-            # requirements, from the same indexes, whose every page the installer just
-            # read (asked again, 400 pages for 73 packages: 2-3 s); a page not in the cache
-            # fails offline, and the resolution online decides as before
-            cached = self._install(env, requirements, replace(deps, cached=True))
-            if cached.ok:
-                return cached
-            logger.info("%s: resolving the dependencies online", self.round.kind)
-        return self._install(env, requirements, deps)
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,10 +11,8 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import RelnoxError
-from relnox.release.model import ReleaseResult
 from relnox.release.pipeline import STAGES, ReleaseOptions, StageReport, release
 from relnox.release.rehearse import rehearse
-from relnox.release.steps import resolved_online
 from relnox.report import MANY
 from relnox.sample import (
     create_demo_workspace,
@@ -24,7 +21,6 @@ from relnox.sample import (
     git_init,
     write_workspace,
 )
-from relnox.stage import StageStatus
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import run_relnox
 from tests.verify_support import uv_build
@@ -123,38 +119,6 @@ def test_rehearse_changes_nothing_in_the_users_repository(tmp_path: Path) -> Non
     assert _tree_digest(root) == before
     assert _git(root, "tag", "--list") == ""
     assert not rehearsal.workdir.exists()
-
-
-def test_a_rehearsals_later_rounds_resolve_the_dependencies_from_uvs_cache(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The verify from dist/ resolved the release's dependencies online in this run: the
-    test index's and the final install's rounds resolve them again from uv's cache."""
-    root = create_demo_workspace(tmp_path / "ws")
-    with caplog.at_level(logging.DEBUG, logger="relnox"):
-        rehearsal = rehearse(root, ReleaseOptions(part="patch", skip=frozenset({"doctor"})))
-    assert rehearsal.result.ok
-    resolutions = [
-        r.message for r in caplog.records if r.message.startswith("$ ") and "--dry-run" in r.message
-    ]
-    assert len(resolutions) == 2  # verify-test, install-from-index
-    assert all("--offline" in r for r in resolutions)
-
-
-def test_only_a_verify_of_this_run_lets_the_later_rounds_resolve_from_the_cache(
-    tmp_path: Path,
-) -> None:
-    """Not one an earlier run did (its cache may be days old), not with --offline or an
-    --extra-index the later rounds take their dependencies from."""
-    ran = ReleaseResult(tmp_path, stages=[StageReport("verify", StageStatus.DONE)])
-    before = ReleaseResult(tmp_path, stages=[StageReport("verify", StageStatus.ALREADY_DONE)])
-    options = ReleaseOptions(part="patch")
-    assert resolved_online(ran, options)
-    assert not resolved_online(before, options)
-    assert not resolved_online(ReleaseResult(tmp_path), options)
-    assert not resolved_online(ran, ReleaseOptions(part="patch", offline=True))
-    extra = ReleaseOptions(part="patch", extra_index="https://pkgs.invalid/simple/")
-    assert not resolved_online(ran, extra)
 
 
 @pytest.mark.parametrize("example", ["uv-monorepo", "lockstep", "poetry-single", "hatch-single"])

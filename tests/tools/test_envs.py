@@ -191,26 +191,6 @@ def test_uv_is_found_from_threads_of_a_new_process() -> None:
     assert (done.returncode, done.stdout.strip()) == (0, "1"), done.stderr
 
 
-def test_a_cached_install_reads_the_indexes_from_uvs_cache_only() -> None:
-    """``cached``: uv's ``--offline`` with the indexes kept (not ``--no-index``), nothing
-    refreshed; the release stays exempt from a cooldown."""
-    env = Environment(Path("/tmp/venv"), "x")
-    options = InstallOptions(
-        default_index="https://pkgs.invalid/simple/",
-        fresh=("pkg",),
-        exempt=("pkg",),
-        dry_run=True,
-        cached=True,
-    )
-    argv = UvInstaller("uv").install_argv(env, ["pkg==1.0"], options)
-    assert "--offline" in argv and "--no-index" not in argv
-    assert argv[argv.index("--default-index") + 1] == "https://pkgs.invalid/simple/"
-    assert "--refresh-package" not in argv
-    assert "--exclude-newer-package" in argv and "--dry-run" in argv
-    online = UvInstaller("uv").install_argv(env, ["pkg==1.0"], InstallOptions(fresh=("pkg",)))
-    assert "--offline" not in online and "--refresh-package" in online
-
-
 def test_environments_are_removed_beside_the_caller(tmp_path: Path) -> None:
     """remove_later: the directory goes in a thread of its own, which the process waits
     for before it ends (no daemon)."""

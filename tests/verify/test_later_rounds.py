@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,53 +76,6 @@ def test_a_later_round_resolves_the_dependencies_and_installs_only_the_release(
     release, dependencies = installs
     assert "--no-deps" in release and "--dry-run" not in release
     assert "--dry-run" in dependencies and "--no-deps" not in dependencies
-
-
-def _installs(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [
-        r.message for r in caplog.records if r.message.startswith("$ ") and " install " in r.message
-    ]
-
-
-def test_a_later_round_after_a_verify_from_dist_resolves_from_uvs_cache(
-    good: Path,
-    local_index: LocalIndex,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """``resolved_before``: this process resolved the same release's dependencies online a
-    moment ago (its verify from dist/), so the later round resolves them again from uv's
-    cache of the same indexes, asking none of them (--offline); the release itself still
-    comes from the index."""
-    first = verify_install(load_workspace(good), VerifyOptions(packages=_all(good)))
-    assert first.ok, "\n".join(render_report(first))
-    upload(local_index, sorted((good / "dist").glob("vfyrlx*")))
-    options = replace(_later(local_index.simple_url, *_all(good)), resolved_before=True)
-    with caplog.at_level(logging.DEBUG, logger="relnox"):
-        report = verify_install(load_workspace(good), options)
-
-    assert report.ok, "\n".join(render_report(report))
-    release, dependencies = _installs(caplog)
-    assert "--offline" not in release and "--no-deps" in release
-    assert "--offline" in dependencies and "--dry-run" in dependencies
-
-
-def test_a_dependency_uvs_cache_cannot_resolve_is_resolved_online(
-    good: Path,
-    local_index: LocalIndex,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """``resolved_before``, but the cache does not resolve them (vfyrlx-core, which
-    vfyrlx-agents requires, is on no index): online decides, and the round fails as it did."""
-    upload(local_index, sorted((good / "dist").glob("vfyrlx_agents-*")))
-    options = replace(_later(local_index.simple_url, "vfyrlx-agents"), resolved_before=True)
-    with caplog.at_level(logging.DEBUG, logger="relnox"):
-        report = verify_install(load_workspace(good), options)
-
-    assert not report.ok
-    [failed] = report.results[0].failed
-    assert failed.name == "install dependencies" and "vfyrlx-core" in failed.detail
-    _release, cached, online = _installs(caplog)
-    assert "--offline" in cached and "--offline" not in online
 
 
 def test_a_file_swapped_on_the_index_after_the_upload_is_caught(
