@@ -23,6 +23,7 @@ from relnox.versions.arithmetic import (
     target_version,
 )
 from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS, STAMPS, stamp_of
+from relnox.versions.sources import said_in_history
 from relnox.versions.tag_model import KEEPS_MONTH
 from relnox.versions.tag_name import tag_for
 
@@ -151,7 +152,9 @@ def _stepped(
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
     start = workspace.config.pre_release_start
-    first = first_pre(pkg, workspace.pre_releases, start)
+    # a file's history is read only where a pre-release is made or left
+    history = pre is not None or bool((v := maybe_version(pkg.version)) and v.is_prerelease)
+    first = first_pre(pkg, workspace.pre_releases, start, history)
     base = pkg.version if to is not None else bump_base(pkg, part, first)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
@@ -283,11 +286,18 @@ def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
     return str(public) if public in pkg.tags.released else pkg.version
 
 
-def pre_series(pkg: Package, others: Collection[Version] = ()) -> list[Version]:
+def pre_series(
+    pkg: Package, others: Collection[Version] = (), history: bool = False
+) -> list[Version]:
     """The first tag of each pre-release series ``pkg`` tagged (a line and its label:
     ``3.4.0b1`` of ``3.4.0b``), newest first, lines above its version left out while it has
-    others; with none of its own, ``others``' (the workspace's): one release tool numbers them."""
+    others; with none of its own, ``others``' (the workspace's): one release tool numbers them;
+    with none of those and ``history``, those its version's line said in its file's history
+    (:func:`said_in_history`: a package no tag releases)."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
+    untagged = not (pkg.tags and pkg.tags.released)
+    if history and untagged and not others and pkg.primary is not None:
+        pres = [v for v in said_in_history(pkg.primary) if v.pre]
     if (current := maybe_version(pkg.version)) is not None:
         top = Version(current.base_version)
         pres = [v for v in pres if Version(v.base_version) <= top] or pres
@@ -298,13 +308,15 @@ def pre_series(pkg: Package, others: Collection[Version] = ()) -> list[Version]:
     return sorted(firsts.values(), reverse=True)
 
 
-def first_pre(pkg: Package, others: Collection[Version] = (), start: int | None = None) -> int:
+def first_pre(
+    pkg: Package, others: Collection[Version] = (), start: int | None = None, history: bool = False
+) -> int:
     """The number a new pre-release label starts at: ``start`` (``[tool.relnox]
     pre-release-start``) when set; else 1 when each series of the newest line with
     pre-releases tagged (:func:`pre_series`) started at 1 or above (2.0.0b1), else 0."""
     if start is not None:
         return start
-    firsts = pre_series(pkg, others)
+    firsts = pre_series(pkg, others, history)
     newest = max((Version(v.base_version) for v in firsts), default=None)
     numbers = [v.pre[1] for v in firsts if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0

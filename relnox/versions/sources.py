@@ -20,6 +20,8 @@ from relnox.versions.arithmetic import maybe_version, same_version, semver_spell
 if TYPE_CHECKING:
     from datetime import date
 
+    from packaging.version import Version
+
 #: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
 #: a version only the build computes, no literal to rewrite: loaded as :data:`VCS_SOURCE`
@@ -450,6 +452,31 @@ def set_at(root: Path, loc: VersionLocation) -> str | None:
         return None
     before = version_at(root, [loc], f"{found}^")
     return found if before is not None and before != loc.value else None
+
+
+def said_in_history(loc: VersionLocation, limit: int = 500) -> list[Version]:
+    """The versions ``loc``'s line said in its file's history (its last ``limit`` changes): the
+    releases of a package no tag releases, whose literal's moves are its releases."""
+    line = next((t for t in read_text(loc.path).splitlines() if loc.value in t), None)
+    if line is None or loc.composed:
+        return []
+    before, _, after = line.strip().partition(loc.value)
+    shape = re.compile(rf"^\+\s*{re.escape(before)}(.+?){re.escape(after)}\s*$")
+    diff = git.git(
+        loc.path.parent,
+        "log",
+        "--format=",
+        "-p",
+        "-U0",
+        "--no-ext-diff",
+        "--no-color",
+        f"-n{limit}",
+        "--",
+        loc.path.name,
+        check=False,
+    )
+    found = (shape.match(t) for t in diff.splitlines())
+    return [v for m in found if m and (v := maybe_version(m[1])) is not None]
 
 
 #: setup.cfg's literal ``version = 3.0.2`` in its ``[metadata]`` section, the one setuptools

@@ -1637,6 +1637,21 @@ def test_a_history_whose_pre_release_series_started_at_0_and_at_1_says_both(
     assert bumped("\n[tool.relnox]\npre-release-start = 0\n") == ("4.4.0b0", [])
 
 
+def test_a_package_no_tag_releases_numbers_its_pre_releases_as_its_file_did(
+    tmp_path: Path,
+) -> None:
+    """No tag in the repository: the moves of the version literal are the releases, and its
+    pre-release series started at 1 (1.8.0b1, 1.8.0rc1), so --pre beta gives 1.9.0b1, not
+    1.9.0b0. Before, with no tag to read, the number started at 0."""
+    root = repo(tmp_path / "pg", {"pyproject.toml": project("pg", "1.7.0"), "pg/__init__.py": ""})
+    for version in ("1.8.0b1", "1.8.0b2", "1.8.0rc1", "1.8.0"):
+        commit(root, {"pyproject.toml": project("pg", version)})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="beta", today=DAY))
+    assert plan.versions["pg"] == ("1.8.0", "1.9.0b1")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
+    assert plan.versions["pg"] == ("1.8.0", "1.9.0")
+
+
 def test_pre_release_start_is_0_or_1(tmp_path: Path) -> None:
     root = repo(
         tmp_path / "p",
