@@ -454,29 +454,17 @@ def set_at(root: Path, loc: VersionLocation) -> str | None:
     return found if before is not None and before != loc.value else None
 
 
-def said_in_history(loc: VersionLocation, limit: int = 500) -> list[Version]:
-    """The versions ``loc``'s line said in its file's history (its last ``limit`` changes): the
-    releases of a package no tag releases, whose literal's moves are its releases."""
-    line = next((t for t in read_text(loc.path).splitlines() if loc.value in t), None)
-    if line is None or loc.composed:
+def said_in_history(loc: VersionLocation, limit: int = 60) -> list[Version]:
+    """The versions ``loc`` said in its file's history (its last ``limit`` changes), each read
+    as :func:`value_in` reads it now: the releases of a package no tag releases, whose
+    literal's moves are its releases."""
+    if loc.composed:
         return []
-    before, _, after = line.strip().partition(loc.value)
-    shape = re.compile(rf"^\+\s*{re.escape(before)}(.+?){re.escape(after)}\s*$")
-    diff = git.git(
-        loc.path.parent,
-        "log",
-        "--format=",
-        "-p",
-        "-U0",
-        "--no-ext-diff",
-        "--no-color",
-        f"-n{limit}",
-        "--",
-        loc.path.name,
-        check=False,
-    )
-    found = (shape.match(t) for t in diff.splitlines())
-    return [v for m in found if m and (v := maybe_version(m[1])) is not None]
+    here, name = loc.path.parent, loc.path.name
+    log = git.git(here, "log", "--format=%H", f"-n{limit}", "--", name, check=False)
+    texts = git.show_files(here, [(rev, "./" + name) for rev in log.split()])
+    said = (value_in(loc, text) for text in texts if text is not None)
+    return [v for value in said if value and (v := maybe_version(value)) is not None]
 
 
 #: setup.cfg's literal ``version = 3.0.2`` in its ``[metadata]`` section, the one setuptools
