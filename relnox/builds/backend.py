@@ -264,20 +264,14 @@ class PackageBuilder:
         """The hint for a wheel that failed from the sdist but builds from the source tree."""
         logger.info("%s: the wheel from the sdist failed; building it from the source", self.label)
         try:  # its output is not streamed: the same traceback again, under -v, says nothing
-            replace(self, log=_Unshown(self.label)).build_one(source, "wheel", workdir / "src")
+            unshown = OutputLog(self.label, streamed=False)
+            replace(self, log=unshown).build_one(source, "wheel", workdir / "src")
         except BuildError:
             return ""
         return (
             "the wheel builds from the source tree but not from the sdist, which leaves out "
             "a file the wheel needs; check the sdist target's include settings or MANIFEST.in"
         )
-
-
-class _Unshown(OutputLog):
-    """A build's output kept, not streamed under ``-v``."""
-
-    def add(self, line: str) -> None:
-        self.lines.append(line.rstrip())
 
 
 def _not_built(built: Path, outdir: Path) -> str:

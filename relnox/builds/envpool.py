@@ -27,17 +27,19 @@ logger = logging.getLogger("relnox")
 
 
 class OutputLog:
-    """What one package's subprocesses printed: streamed at DEBUG, the tail kept for errors."""
+    """What one package's subprocesses printed: streamed at DEBUG (unless not ``streamed``),
+    the tail kept for errors."""
 
-    def __init__(self, label: str, keep: int = 200) -> None:
-        self.label = label
+    def __init__(self, label: str, keep: int = 200, *, streamed: bool = True) -> None:
+        self.label, self.streamed = label, streamed
         self.lines: collections.deque[str] = collections.deque(maxlen=keep)
         self.warned: set[str] = set()
 
     def add(self, line: str) -> None:
         line = line.rstrip()
         self.lines.append(line)
-        logger.debug("  [%s] %s", self.label, line)
+        if self.streamed:
+            logger.debug("  [%s] %s", self.label, line)
 
     def warn(self, text: str) -> None:
         """A warning the backend raised: kept with the output, its first line shown once."""
