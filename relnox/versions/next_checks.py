@@ -149,13 +149,20 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 
 
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
-    """Refuse ``version`` of a package no tag names when unclaimed tags (``v0.86.5``) reach it."""
+    """Refuse ``version`` of a package no tag names when unclaimed tags (``v0.86.5``) reach it:
+    a placeholder its release replaces at build time, unless its file's version moved up to
+    what it says now and never said the tag's (a line of its own, which that tag did not
+    release)."""
     from relnox.versions.released import plain_version_tag
+    from relnox.versions.sources import said_in_history
     from relnox.versions.tag_model import split_tag
 
     tag = plain_version_tag(workspace.root)
     split = split_tag(tag) if tag is not None else None
     if tag is None or split is None or new > split[1]:
+        return
+    said = said_in_history(pkg.primary)
+    if len(set(said)) > 1 and split[1] not in said and max(said) == maybe_version(pkg.version):
         return
     raise VersionError(
         f"{pkg.name}: {version} is not above {split[1]}, which tag {tag} released, and no "

@@ -279,6 +279,36 @@ def test_a_bump_below_plain_tags_no_package_claims_names_the_setting(tmp_path: P
     }
 
 
+def test_a_bump_below_plain_tags_of_packages_whose_files_moved_on_their_own_is_not_refused(
+    tmp_path: Path,
+) -> None:
+    """The shape: servers with versions of their own in their files, each moved at its
+    releases (0.1.3 then 0.1.4), and repository tags (``2026.08.20260813230114``) that name
+    none of them and that their files never said. The bump was refused as "0.1.5 is not
+    above 2026.8.20260813230114"; a file whose version moved up on its own line is no
+    placeholder that tag released, so the bump goes on from the file."""
+    from relnox.bump import BumpOptions
+    from relnox.bump.plan import plan_bump
+    from tests.shapes import commit, project, repo
+
+    root = repo(
+        tmp_path / "r",
+        {
+            "a/pyproject.toml": project("acme-a", "0.1.3"),
+            "b/pyproject.toml": project("acme-b", "1.0.20"),
+        },
+    )
+    commit(root, {"a/pyproject.toml": project("acme-a", "0.1.4")})
+    commit(root, {"b/pyproject.toml": project("acme-b", "1.0.21")})
+    git(root, "tag", "2026.08.20260813230114")
+    commit(root, {"a/x.py": "X = 1\n"})
+    bumped = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert {name: new for name, (_old, new) in bumped.versions.items()} == {
+        "acme-a": "0.1.5",
+        "acme-b": "1.0.22",
+    }
+
+
 def test_one_package_s_refused_next_version_leaves_the_others_rows(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
