@@ -5,6 +5,7 @@ and its daily limit on new projects (docs/configuration.md, ``[tool.relnox.publi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -227,6 +228,36 @@ def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repositor
         f"{shown}: classified {classifier!r}, which {repository.label} refuses, so nothing "
         f"was uploaded; publish the other packages (leave {name} out of -p), publish to a "
         "private index (-r), or remove the classifier if it belongs on this index"
+    )
+
+
+def direct_references(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
+    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a requirement by
+    direct reference, ``dep @ git+https://...``, which it answers with 400), or ``None``."""
+    if not repository.is_pypi:
+        return None
+    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    direct: dict[str, str] = {}
+    for name, path in files:
+        if name in direct:
+            continue
+        try:
+            requires = parse_email(raw_metadata(path))[0].get("requires_dist", [])
+        except (OSError, ValueError):
+            continue  # the artifact checks say what is wrong with it
+        for line in requires:
+            with contextlib.suppress(InvalidRequirement):
+                if Requirement(line).url:
+                    direct[name] = line
+                    break
+    if not direct:
+        return None
+    shown = ", ".join(f"{name}: requires {line!r}" for name, line in direct.items())
+    return (
+        f"{shown}, a direct reference, which {repository.label} refuses, so nothing was "
+        "uploaded; require a released version of it instead, then relnox build-all"
     )
 
 
