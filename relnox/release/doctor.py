@@ -354,10 +354,10 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
     label = "uv.lock" if lock.parent == ws.root else f"uv.lock {rel(lock.parent, ws.root)}"
     locked = _uv_members(lock)
     local: dict[str, Mapping[str, Any]] = {}
-    for entry in _local_entries(lock):
-        source = entry.get("source", {})
+    for found in _local_entries(lock):
+        source = found.get("source", {})
         if isinstance(source, Mapping) and ({"editable", "virtual", "directory"} & set(source)):
-            local[canonicalize_name(str(entry.get("name", "")))] = entry
+            local[canonicalize_name(str(found.get("name", "")))] = found
     stale, behind = [], []
     for pkg in ws.packages:
         entry = local.get(pkg.name)

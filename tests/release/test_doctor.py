@@ -1421,9 +1421,9 @@ def test_a_lock_per_package_reads_each_pyproject_once_and_only_the_locks_own_ent
     parsed: Counter[str] = Counter()
     real = doctor_module.load_toml
 
-    def counted(path: Path) -> dict[str, Any]:
+    def counted(path: Path) -> dict[str, object]:
         parsed[path.relative_to(root).as_posix()] += 1
-        return real(path)
+        return dict(real(path))
 
     monkeypatch.setattr(doctor_module, "load_toml", counted)
     checks = [c for c in doctor(root).checks if c.check.startswith("uv.lock")]
