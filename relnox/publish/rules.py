@@ -261,6 +261,31 @@ def direct_references(files: Sequence[tuple[str, Path]], repository: Repository)
     )
 
 
+def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
+    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a wheel tagged for
+    one Linux, ``linux_x86_64``, which it answers with 400), or ``None``."""
+    if not repository.is_pypi:
+        return None
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    plain: list[str] = []
+    for _name, path in files:
+        with contextlib.suppress(InvalidWheelFilename):  # an sdist, or the checks say why
+            tags = parse_wheel_filename(path.name)[3] if path.name.endswith(".whl") else ()
+            if any(tag.platform.startswith("linux_") for tag in tags):
+                plain.append(path.name)
+    if not plain:
+        return None
+    platform = plain[0].rsplit("-", 1)[1].removesuffix(".whl")
+    return (
+        f"{', '.join(plain)}: platform tag {platform}, which {repository.label} refuses "
+        "(a wheel built on this machine, for its libraries only), so nothing was uploaded; "
+        "repair it into a manylinux wheel (auditwheel repair FILE -w dist/) or build it with "
+        "cibuildwheel (relnox ci-init writes that workflow), or leave the wheel out and "
+        "publish the sdist"
+    )
+
+
 #: PyPI lets a user (and an IP) create about this many new projects a day
 PYPI_NEW_PROJECTS_A_DAY = 4
 #: PyPI keeps at most this many pending trusted publishers per user (for 30 days)
