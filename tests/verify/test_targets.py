@@ -603,3 +603,18 @@ def test_a_direct_reference_that_cannot_be_fetched_is_named_with_its_fix(tmp_pat
         f"direct-dep @ git+{gone}, which the installer fetches from that address"
     ), message
     assert "require a released version of it" in message and "\n" not in message, message
+
+
+def test_import_names_descend_a_package_shared_the_pkgutil_way() -> None:
+    """``acme/__init__.py`` calling ``extend_path`` is shared by many wheels: importing it
+    proved nothing of this one; its subpackage is imported instead. A regular package
+    whose ``__init__.py`` says anything else is still imported as itself."""
+    texts = {
+        "acme/__init__.py": "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+        "acme/valkey_server/__init__.py": "",
+        "acme/valkey_server/server.py": "",
+        "plain/__init__.py": "VERSION = '1'\n",
+        "plain/sub/__init__.py": "",
+    }
+    assert import_names(texts) == ["acme", "plain"]  # nothing to read: as before
+    assert import_names(texts, texts.__getitem__) == ["acme.valkey_server", "plain"]
