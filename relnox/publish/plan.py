@@ -84,10 +84,19 @@ def plan_publish(
         commit=manifest.git_commit,
     )
     checked = check_files(manifest, records, route)
-    from relnox.publish.rules import local_versions, private_classifiers
+    from relnox.publish.rules import (
+        direct_references,
+        local_versions,
+        plain_linux_wheels,
+        private_classifiers,
+    )
 
-    refused = local_versions([(r.name, r.version) for r in records], repo) or private_classifiers(
-        [(r.name, path) for r, path in checked], repo
+    files = [(r.name, path) for r, path in checked]
+    refused = (
+        local_versions([(r.name, r.version) for r in records], repo)
+        or private_classifiers(files, repo)
+        or direct_references(files, repo)
+        or plain_linux_wheels(files, repo)
     )
     if refused is not None:
         raise PublishError(refused)

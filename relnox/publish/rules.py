@@ -5,6 +5,7 @@ and its daily limit on new projects (docs/configuration.md, ``[tool.relnox.publi
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -227,6 +228,61 @@ def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repositor
         f"{shown}: classified {classifier!r}, which {repository.label} refuses, so nothing "
         f"was uploaded; publish the other packages (leave {name} out of -p), publish to a "
         "private index (-r), or remove the classifier if it belongs on this index"
+    )
+
+
+def direct_references(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
+    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a requirement by
+    direct reference, ``dep @ git+https://...``, which it answers with 400), or ``None``."""
+    if not repository.is_pypi:
+        return None
+    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    direct: dict[str, str] = {}
+    for name, path in files:
+        if name in direct:
+            continue
+        try:
+            requires = parse_email(raw_metadata(path))[0].get("requires_dist", [])
+        except (OSError, ValueError):
+            continue  # the artifact checks say what is wrong with it
+        for line in requires:
+            with contextlib.suppress(InvalidRequirement):
+                if Requirement(line).url:
+                    direct[name] = line
+                    break
+    if not direct:
+        return None
+    shown = ", ".join(f"{name}: requires {line!r}" for name, line in direct.items())
+    return (
+        f"{shown}, a direct reference, which {repository.label} refuses, so nothing was "
+        "uploaded; require a released version of it instead, then relnox build-all"
+    )
+
+
+def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
+    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a wheel tagged for
+    one Linux, ``linux_x86_64``, which it answers with 400), or ``None``."""
+    if not repository.is_pypi:
+        return None
+    from packaging.utils import InvalidWheelFilename, parse_wheel_filename
+
+    plain: list[str] = []
+    for _name, path in files:
+        with contextlib.suppress(InvalidWheelFilename):  # an sdist, or the checks say why
+            tags = parse_wheel_filename(path.name)[3] if path.name.endswith(".whl") else ()
+            if any(tag.platform.startswith("linux_") for tag in tags):
+                plain.append(path.name)
+    if not plain:
+        return None
+    platform = plain[0].rsplit("-", 1)[1].removesuffix(".whl")
+    return (
+        f"{', '.join(plain)}: platform tag {platform}, which {repository.label} refuses "
+        "(a wheel built on this machine, for its libraries only), so nothing was uploaded; "
+        "repair it into a manylinux wheel (auditwheel repair FILE -w dist/) or build it with "
+        "cibuildwheel (relnox ci-init writes that workflow), or leave the wheel out and "
+        "publish the sdist"
     )
 
 

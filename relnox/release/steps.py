@@ -117,12 +117,14 @@ def _doctor(run: ReleaseRun) -> Outcome:
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.options.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    record, versions = run.state.open_bump, "versions " + _versions_text(run.versions())
+    record = run.state.open_bump
     if record is not None and bumped_before(run) is not None:
+        _release_what_it_moved(run, record["from"])
+        versions = "versions " + _versions_text(run.versions())
         commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
         return ALREADY_DONE, f"{versions} (bumped by {record['request']}{commit})"
     if record is None and run.state.done("bump"):  # an older relnox's
-        return ALREADY_DONE, versions
+        return ALREADY_DONE, "versions " + _versions_text(run.versions())
     plan = BUMP.plan(run.workspace, bump_options(run))
     if api_enabled(run.workspace):  # [tool.relnox] check-api: before any file is written
         check_bump(run.workspace, plan.versions)
@@ -135,11 +137,7 @@ def _bump(run: ReleaseRun) -> Outcome:
     run.state.record_bump(record)
     applied = BUMP.run(plan, run.runtime)
     run.workspace = load_workspace(run.root)
-    if run.options.changed:  # a dependent whose pin moved is released with them
-        moved = set(run.names) | set(applied.versions)
-        run.names = tuple(p.name for p in run.workspace.packages if p.name in moved)
-        for name, (old, _) in applied.versions.items():
-            run.result.previous.setdefault(name, old)
+    _release_what_it_moved(run, {name: old for name, (old, _) in applied.versions.items()})
     run.state = State(run.dist_dir, run.versions(), run.workspace.root)
     run.state.record_bump({**record, "commit": applied.commit})
     run.state.mark("bump")
@@ -147,6 +145,15 @@ def _bump(run: ReleaseRun) -> Outcome:
     extra = f"; {len(applied.rewrites)} requirement(s) rewritten" if applied.rewrites else ""
     commit = f"; commit {applied.commit[:12]}" if applied.commit else ""
     return DONE, changes + extra + commit
+
+
+def _release_what_it_moved(run: ReleaseRun, moved_from: Mapping[str, str]) -> None:
+    """Every package the bump moved is released: a dependent whose pin moved (--changed),
+    one that shares a named package's tag (its release is that tag's too)."""
+    moved = set(run.names) | set(moved_from)
+    run.names = tuple(p.name for p in run.workspace.packages if p.name in moved)
+    for name, old in moved_from.items():
+        run.result.previous.setdefault(name, old)
 
 
 def _build(run: ReleaseRun) -> Outcome:

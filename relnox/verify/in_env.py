@@ -16,24 +16,37 @@ import traceback
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
 
-def import_names(paths: Iterable[str]) -> list[str]:
+#: what an ``__init__.py`` says that shares its package with other distributions (a
+#: pkgutil or pkg_resources namespace package): the subpackages are what a wheel ships
+SHARED_PACKAGE = ("extend_path(", "declare_namespace(")
+
+
+def import_names(paths: Iterable[str], read: Callable[[str], str] | None = None) -> list[str]:
     """What to import to prove the files ``paths`` install work: every regular package
     (a directory with ``__init__``) and module, descending PEP 420 namespace packages
-    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``)."""
-    files = set()
+    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``) and, when
+    ``read`` gives a file's text by its path, pkgutil's (an ``__init__.py`` that calls
+    ``extend_path``)."""
+    files: dict[tuple[str, ...], str] = {}  # its parts in the install, its path as given
     for path in paths:
         parts = tuple(path.replace("\\", "/").split("/"))
         if parts[0].endswith(".data") and len(parts) > 2 and parts[1] in ("purelib", "platlib"):
             parts = parts[2:]
         if parts[0].endswith((".dist-info", ".data")) or parts[0] in ("..", "__pycache__"):
             continue
-        files.add(parts)
+        files[parts] = path
     code = (".py", ".so", ".pyd")
-    regular = {f[:-1] for f in files if f[-1].split(".")[0] == "__init__" and f[-1].endswith(code)}
+    regular = {
+        f[:-1]
+        for f, path in files.items()
+        if f[-1].split(".")[0] == "__init__"
+        and f[-1].endswith(code)
+        and not (f[-1] == "__init__.py" and _shares_package(path, read))
+    }
     names = set()
     for parts in files:
         for depth in range(1, len(parts)):
@@ -48,6 +61,17 @@ def import_names(paths: Iterable[str]) -> list[str]:
             if is_code and all(p.isidentifier() for p in module):
                 names.add(".".join(module))
     return sorted(names)
+
+
+def _shares_package(path: str, read: Callable[[str], str] | None) -> bool:
+    """The ``__init__.py`` at ``path`` declares a namespace package other wheels share."""
+    if read is None:
+        return False
+    try:
+        text = read(path)
+    except (OSError, KeyError, ValueError):  # ValueError: not UTF-8
+        return False
+    return any(mark in text for mark in SHARED_PACKAGE)
 
 
 def installed(name: str) -> dict[str, Any] | None:
@@ -145,7 +169,13 @@ def check_package(pkg: dict[str, Any], prefix: str) -> dict[str, Any]:
     dist = installed(pkg["name"])
     if dist is not None:
         out["installed"] = dist["version"]
-        out["top_level"] = import_names(dist["files"])
+        base = dist["base"]
+
+        def read(path: str) -> str:
+            with open(os.path.join(base, path), encoding="utf-8") as file:
+                return file.read()
+
+        out["top_level"] = import_names(dist["files"], read)
         out["scripts"] = dist["scripts"]
         # a metapackage's wheel: nothing installed but its metadata (its dependencies are
         # what it ships)

@@ -185,10 +185,15 @@ _MACHINE = (
 #: the installer refusing its own command line: a setting of the user's conflicts with it
 #: (uv: "the argument `UV_OFFLINE` (environment variable) cannot be used with `--refresh`")
 _SETTING = ("cannot be used with",)
+#: a requirement the installer fetches from its address (PEP 508 ``name @ URL``), as its
+#: error quotes it; the release's own wheels, installed by path, are not one
+_DIRECT = re.compile(
+    r"([A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])? ?@ (?:[a-z]+\+)?[a-z]+://[^\s`'\"]+)"
+)
 #: the causes of a failed check, each with its fix in :func:`closing_message`
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 SETTING, DEPENDENCY, SIBLING, UNPUBLISHED = "setting", "dependency", "sibling", "unpublished"
-MACHINE, PIN, COOLDOWN, LOGIN = "machine", "pin", "cooldown", "login"
+MACHINE, PIN, COOLDOWN, LOGIN, DIRECT = "machine", "pin", "cooldown", "login", "direct"
 
 
 #: how verify words a script that failed saying which of its package's extras it needs
@@ -205,6 +210,12 @@ def missing(check: Check) -> list[str]:
     return list(dict.fromkeys(re.sub(r"[-_.]+", "-", name).rstrip(".,") for name in found))
 
 
+def direct_references(check: Check) -> list[str]:
+    """The direct references (``dep @ git+https://...``) a failed install quotes."""
+    found = _DIRECT.findall(" ".join(check.detail.split()))
+    return list(dict.fromkeys(ref for ref in found if not ref.endswith(".whl")))
+
+
 def failure_cause(check: Check) -> str:
     """What a failed check points at: INTERPRETER, MACHINE, EXTRA, NETWORK or PACKAGE."""
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
@@ -219,6 +230,8 @@ def failure_cause(check: Check) -> str:
         return COOLDOWN
     if installing and refused_login(text):
         return LOGIN
+    if installing and direct_references(check):
+        return DIRECT
     if installing and missing(check) and not any(m in text for m in _NOTHING_ASKED):
         return DEPENDENCY
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
@@ -247,6 +260,7 @@ def closing_message(report: VerifyReport) -> str:
     released = {re.sub(r"[-_.]+", "-", r.name.lower()) for r in report.results}
     absent: list[str] = []  # the dependencies no index had
     unpublished: list[str] = []  # the release's packages the index verified from lacks
+    references: list[str] = []  # the direct references the installs could not fetch
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
@@ -266,6 +280,8 @@ def closing_message(report: VerifyReport) -> str:
             elif cause == DEPENDENCY:
                 absent += [n for n in wanting if n not in released and n not in absent]
             causes.setdefault(cause, {})[result.name] = None
+            if cause == DIRECT:
+                references += [r for r in direct_references(check) if r not in references]
             if cause == ARGS:
                 refused.append(check.name.removeprefix("script "))
             if cause == EXTRA:
@@ -313,6 +329,10 @@ def closing_message(report: VerifyReport) -> str:
         + "; fix it, then relnox build-all",
         SIBLING: "another package of this release: {names} need(s) one whose own install "
         "failed (see above); fix that one and rebuild, and these follow",
+        DIRECT: f"a direct reference: {{names}} requires {', '.join(references)}, which the "
+        "installer fetches from that address and could not (see its error above); PyPI and "
+        "TestPyPI refuse an upload that has one anyway: require a released version of it, "
+        "then relnox build-all",
         DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "
         "which the index asked says it does not have; check the name and version in "
         "[project] dependencies, or pass --extra-index with the index that has it",

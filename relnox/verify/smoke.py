@@ -71,6 +71,7 @@ def wheel_facts(path: Path) -> WheelFacts:
                 paths = [row[0] for row in csv.reader(io.StringIO(record)) if row]
             else:
                 paths = names
+            imports = import_names(paths, lambda p: read_zip_member(whl, p).decode("utf-8"))
             entry_points = (
                 read_zip_member(whl, f"{info}/entry_points.txt").decode("utf-8")
                 if f"{info}/entry_points.txt" in names
@@ -88,7 +89,7 @@ def wheel_facts(path: Path) -> WheelFacts:
         version=metadata.get("version", [""])[0],
         scripts=scripts,
         files=files,
-        imports=tuple(import_names(paths)),
+        imports=tuple(imports),
         requires_python=metadata.get("requires-python", [None])[0],
         extras=tuple(metadata.get("provides-extra", ())),
         extra_requires=_extra_requires(metadata),

@@ -440,6 +440,68 @@ def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Pa
     assert private_classifiers([files[0], files[2]], resolve("pypi")) is None
 
 
+def test_a_direct_reference_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
+    """A package requiring ``dep @ git+URL``: PyPI answers 400 ("Can't have direct
+    dependency") for it, after the packages before it were up. The preflight says so
+    before anything is sent, naming the package and the requirement; a private index
+    takes it, and a URL in an extra's marker or the description is no reference."""
+    import zipfile
+
+    from relnox.publish.rules import direct_references
+    from relnox.tools.repositories import from_url, resolve
+
+    def wheel(name: str, *requires: str) -> Path:
+        path = tmp_path / f"{name}-1.0.0-py3-none-any.whl"
+        headers = "".join(f"Requires-Dist: {r}\n" for r in requires)
+        body = "\nInstall it with pip install 'x @ git+https://example.invalid/x.git'\n"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr(
+                f"{name}-1.0.0.dist-info/METADATA",
+                f"Metadata-Version: 2.4\nName: {name}\nVersion: 1.0.0\n{headers}{body}",
+            )
+        return path
+
+    reference = "core @ git+https://example.invalid/core.git"
+    files = [
+        ("acme-base", wheel("acme_base", "packaging>=24", 'rich; extra == "cli"')),
+        ("acme-tool", wheel("acme_tool", "acme-base", reference)),
+        ("acme-docs", wheel("acme_docs")),  # the URL in its description only
+    ]
+    for name in ("pypi", "testpypi"):
+        said = direct_references(files, resolve(name))
+        assert said is not None
+        start = f"acme-tool: requires '{reference}', a direct reference, which "
+        assert said.startswith(start), said
+        assert "nothing was uploaded" in said and "require a released version" in said, said
+    assert direct_references(files, from_url("http://127.0.0.1:8080/")) is None
+    assert direct_references([files[0], files[2]], resolve("pypi")) is None
+
+
+def test_a_plain_linux_wheel_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
+    """A C extension built here is tagged ``linux_x86_64``: PyPI answers 400 ("unsupported
+    platform tag") for it, after the packages before it were up. The preflight says so
+    before anything is sent, naming the file and the repair; manylinux, musllinux, pure
+    wheels and sdists pass, and a private index takes it."""
+    from relnox.publish.rules import plain_linux_wheels
+    from relnox.tools.repositories import from_url, resolve
+
+    names = [
+        ("acme-base", "acme_base-1.0.0-py3-none-any.whl"),
+        ("acme-speed", "acme_speed-1.0.0.tar.gz"),
+        ("acme-speed", "acme_speed-1.0.0-cp311-cp311-linux_x86_64.whl"),
+        ("acme-fast", "acme_fast-1.0.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"),
+        ("acme-fast", "acme_fast-1.0.0-cp311-cp311-musllinux_1_2_aarch64.whl"),
+    ]
+    files = [(name, tmp_path / filename) for name, filename in names]
+    for name in ("pypi", "testpypi"):
+        said = plain_linux_wheels(files, resolve(name))
+        assert said is not None
+        assert said.startswith("acme_speed-1.0.0-cp311-cp311-linux_x86_64.whl: platform tag "), said
+        assert "auditwheel repair" in said and "nothing was uploaded" in said, said
+    assert plain_linux_wheels(files, from_url("http://127.0.0.1:8080/")) is None
+    assert plain_linux_wheels([files[0], files[1], files[3]], resolve("pypi")) is None
+
+
 @pytest.mark.slow
 def test_a_status_reason_the_index_writes_is_shown_on_one_line(
     ws: Path, index: LocalIndex, serve: Callable[..., FaultServer]

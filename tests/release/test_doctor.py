@@ -1387,3 +1387,49 @@ def test_the_tag_a_development_version_waits_for_is_its_release_s(tmp_path: Path
     root = repo(tmp_path / "short", files, tags=["v0.13.0"])
     [row] = [c for c in doctor(root).checks if c.check == "tags devline"]
     assert row.detail.startswith("v0.14.0 (the release of 0.14-dev) not created yet"), row
+
+
+def test_a_lock_per_package_reads_each_pyproject_once_and_only_the_locks_own_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Servers side by side, each with its own uv.lock of many third-party entries: the
+    lock check parses each package's pyproject.toml once at most (not once per lock) and
+    no third-party entry; a lock whose project is behind its pyproject.toml is still an
+    error, and one whose local entry has no version (a dynamic one) is current."""
+    import importlib
+    from collections import Counter
+
+    doctor_module = importlib.import_module("relnox.release.doctor")
+
+    def lock(name: str, version: str | None) -> str:
+        third = "".join(
+            f'\n[[package]]\nname = "dep{n}"\nversion = "1.{n}"\n'
+            f'source = {{ registry = "https://example.invalid/simple" }}\n'
+            f'dependencies = [\n    {{ name = "dep{n + 1}", source = {{ editable = "x" }} }},\n]\n'
+            for n in range(5)
+        )
+        own = f'version = "{version}"\n' if version else ""
+        local = f'\n[[package]]\nname = "{name}"\n{own}source = {{ editable = "." }}\n'
+        meta = '\n[package.metadata]\nrequires-dist = [{ name = "dep0" }]\n'
+        return 'version = 1\nrequires-python = ">=3.9"\n' + third + local + meta
+
+    files: dict[str, str] = {}
+    for n in range(4):
+        files[f"src/srv{n}/pyproject.toml"] = project(f"srv{n}", "1.0.0")
+        files[f"src/srv{n}/uv.lock"] = lock(f"srv{n}", "1.0.0" if n else None)
+    root = repo(tmp_path / "r", files)
+    parsed: Counter[str] = Counter()
+    real = doctor_module.load_toml
+
+    def counted(path: Path) -> dict[str, object]:
+        parsed[path.relative_to(root).as_posix()] += 1
+        return dict(real(path))
+
+    monkeypatch.setattr(doctor_module, "load_toml", counted)
+    checks = [c for c in doctor(root).checks if c.check.startswith("uv.lock")]
+    assert [c.status for c in checks] == [OK] * 4, checks
+    assert not any(p.endswith("uv.lock") for p in parsed), parsed
+    assert max(parsed.values()) == 1, parsed
+    (root / "src/srv2/uv.lock").write_text(lock("srv2", "0.9.0"), encoding="utf-8")
+    (stale,) = [c for c in doctor(root).checks if c.check == "uv.lock src/srv2"]
+    assert stale.status == ERROR and "srv2 0.9.0 != 1.0.0" in stale.detail, stale

@@ -304,3 +304,25 @@ def test_a_dry_run_shows_the_plan_with_what_would_stop_the_bump_and_q_keeps_it(
     assert "   create v0.1.1" in out  # "create 4 tags (v0.1.1 ... v0.1.1)" before
     quiet = run_relnox("-q", "release", "--part", "patch", "--dry-run", cwd=root)
     assert quiet.stdout.splitlines() == [warning]
+
+
+def test_a_package_named_releases_the_ones_that_share_its_tag_with_it(tmp_path: Path) -> None:
+    """Two packages released together under one tag (``1.0.0``), one named with -p: the bump
+    moves both (they share the tag), so both are built, published and tagged; before, only
+    the named one went out and the shared tag said the other was released too."""
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+        "packages/flow-core/pyproject.toml": project("flow-core", "1.0.0"),
+        "packages/flow-core/flow_core/__init__.py": "",
+        "packages/flow-io/pyproject.toml": project("flow-io", "1.0.0"),
+        "packages/flow-io/flow_io/__init__.py": "",
+    }
+    root = repo(tmp_path / "r", files, tags=["1.0.0"])
+    options = ReleaseOptions(part="patch", packages=("flow-io",), skip=frozenset({"doctor"}))
+    rehearsal = rehearse(root, options)
+    assert rehearsal.result.ok, rehearsal.result.to_json()
+    assert rehearsal.result.versions == {"flow-core": "1.0.1", "flow-io": "1.0.1"}
+    assert rehearsal.result.previous == {"flow-core": "1.0.0", "flow-io": "1.0.0"}
+    assert rehearsal.result.tags == ["1.0.1"]

@@ -172,3 +172,21 @@ def test_a_listing_asks_git_for_the_top_head_and_files_once(
     assert not [c for c in calls if c == "rev-parse --show-toplevel"], calls
     assert sum(c == "rev-parse --verify --quiet HEAD" for c in calls) <= 1, calls
     assert sum(c == "cat-file --batch" for c in calls) <= 1, calls
+
+
+def test_a_clone_missing_a_files_object_names_that_file_and_the_way_out(tmp_path: Path) -> None:
+    """A repository whose commit names a blob that is gone (a copy made without its large
+    files): the clone fails on git's error line naming the file, not on the closing
+    "retry with git restore" line after it, with what to do about it."""
+    root = _released(tmp_path / "repo")
+    (root / "logo.gif").write_bytes(b"GIF89a" + bytes(range(256)))
+    subprocess.run(["git", "add", "logo.gif"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "logo"], cwd=root, check=True)
+    blob = git.git(root, "rev-parse", "HEAD:logo.gif")
+    (root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    with pytest.raises(GitError) as caught:
+        git.git(tmp_path, "clone", "--quiet", str(root), str(tmp_path / "copy"), what="clone")
+    said = str(caught.value)
+    assert f"unable to read sha1 file of logo.gif ({blob})" in said, said
+    assert "retry with" not in said and "\n" not in said
+    assert said.endswith("the repository is damaged: run git fsck, then clone it afresh"), said

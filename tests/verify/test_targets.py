@@ -579,3 +579,42 @@ def test_a_script_two_packages_declare_runs_once(tmp_path: Path) -> None:
     assert report.ok, render_report(report)
     assert ran.read_text(encoding="utf-8") == "x"
     assert all("script twins" in result.passed for result in report.results)
+
+
+def test_a_direct_reference_that_cannot_be_fetched_is_named_with_its_fix(tmp_path: Path) -> None:
+    """A package requiring ``dep @ git+URL`` that the installer cannot fetch: the closing
+    line named the package itself (or the network, by the installer's cache) and never the
+    reference; now it names the reference and says an index refuses it anyway."""
+    gone = (tmp_path / "no-such-repo.git").as_uri()
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("direct-app")])
+    _edit(
+        root / "packages" / "direct-app" / "pyproject.toml",
+        "dependencies = [\n]",
+        f'dependencies = [\n    "direct-dep @ git+{gone}",\n]',
+    )
+    with (root / "packages" / "direct-app" / "pyproject.toml").open("a") as pyproject:
+        pyproject.write("\n[tool.hatch.metadata]\nallow-direct-references = true\n")
+    build_all(root, BuildOptions(jobs=2)).raise_for_failures()
+    report = verify_install(load_workspace(root), VerifyOptions())
+    assert not report.ok
+    message = closing_message(report)
+    assert message.startswith(
+        f"verify-install failed because of a direct reference: direct-app requires "
+        f"direct-dep @ git+{gone}, which the installer fetches from that address"
+    ), message
+    assert "require a released version of it" in message and "\n" not in message, message
+
+
+def test_import_names_descend_a_package_shared_the_pkgutil_way() -> None:
+    """``acme/__init__.py`` calling ``extend_path`` is shared by many wheels: importing it
+    proved nothing of this one; its subpackage is imported instead. A regular package
+    whose ``__init__.py`` says anything else is still imported as itself."""
+    texts = {
+        "acme/__init__.py": "__path__ = __import__('pkgutil').extend_path(__path__, __name__)\n",
+        "acme/valkey_server/__init__.py": "",
+        "acme/valkey_server/server.py": "",
+        "plain/__init__.py": "VERSION = '1'\n",
+        "plain/sub/__init__.py": "",
+    }
+    assert import_names(texts) == ["acme", "plain"]  # nothing to read: as before
+    assert import_names(texts, texts.__getitem__) == ["acme.valkey_server", "plain"]
