@@ -10,12 +10,15 @@ from pathlib import Path
 
 from packaging.version import Version
 
-#: where a project keeps one page of notes per release: Sphinx documentation's release
-#: folder or its "what's new" one, or a changelog that is a folder
+#: where a project keeps one page of notes per release: a release notes or "what's new"
+#: folder of its (Sphinx) documentation, or a changelog that is a folder
 _RELEASE_FOLDERS = (
-    *("doc/source/release", "docs/source/release", "doc/release", "docs/release"),
-    *("doc/whatsnew", "docs/whatsnew", "doc/source/whatsnew", "docs/source/whatsnew"),
-    *("CHANGELOG", "changelog", "CHANGES", "changes"),
+    *(
+        f"{docs}/{name}"
+        for docs in ("doc/source", "docs/source", "doc", "docs")
+        for name in ("release", "release-notes", "release_notes", "whatsnew")
+    ),
+    *("CHANGELOG", "changelog", "CHANGES", "changes", "release-notes"),
 )
 #: a page named for its release: ``2.0.0-notes.rst``, ``2.0.0.md``, ``v2.0.0.rst``
 _RELEASE_PAGE = re.compile(

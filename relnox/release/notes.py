@@ -15,6 +15,7 @@ from relnox.project.changelog import read_section
 from relnox.project.changelog_file import changelog_of
 from relnox.project.workspace import Package, Workspace
 from relnox.publish import configured_target
+from relnox.release.changelog_pages import release_pages
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, Repository, builtin, resolve
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -98,9 +99,13 @@ def release_notes(
     first = packages[0]
     changelog = changelog_of(workspace, first)
     section = None if install_only else read_section(changelog, version)
+    page = None if install_only or changelog.is_file() else _page_of(first, version)
     lines: list[str] = []
     if section is not None and section.body:
         lines += [section.body, ""]
+    elif page is not None:  # a page of notes per release, doctor's changelog of such a project
+        changelog, body = page
+        lines += [body, ""]
     elif not install_only:
         said = (changelog.name, version)
         logger.warning("%s has no section for %s; the notes only say how to install it", *said)
@@ -114,9 +119,30 @@ def release_notes(
     return ReleaseNotes(
         version=version,
         packages=tuple(p.name for p in packages),
-        changelog=changelog if section is not None else None,
+        changelog=changelog if section is not None or page is not None else None,
         text="\n".join(lines) + "\n",
     )
+
+
+def _page_of(pkg: Package, version: str) -> tuple[Path, str] | None:
+    """The page of ``version``'s notes in the package's folder of one page per release
+    (:func:`release_pages`, as doctor reads it) and its text without the page's title."""
+    pages, wanted = release_pages(pkg.directory), maybe_version(version)
+    page = pages[1].get(wanted) if pages is not None and wanted is not None else None
+    if page is None:
+        return None
+    lines = page.read_text(encoding="utf-8").strip().splitlines()
+
+    def rule(line: str) -> bool:  # a title's under- or overline
+        return bool(line) and set(line) <= set("=-~^*#")
+
+    if lines and rule(lines[0]) and len(lines) > 2:  # an over- and underlined title
+        lines = lines[3:]
+    elif lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    elif len(lines) > 1 and rule(lines[1]):
+        lines = lines[2:]
+    return page, "\n".join(lines).strip()
 
 
 def write_notes(notes: ReleaseNotes, path: Path) -> Path:

@@ -521,7 +521,12 @@ def test_flit_s_own_metadata_table_is_read_and_flit_core_4_refusing_it_is_an_err
 
 @pytest.mark.parametrize(
     ("folder", "spelling"),
-    [("doc/source/release", "{}-notes.rst"), ("CHANGELOG", "{}.md"), ("doc/whatsnew", "v{}.rst")],
+    [
+        ("doc/source/release", "{}-notes.rst"),
+        ("CHANGELOG", "{}.md"),
+        ("doc/whatsnew", "v{}.rst"),
+        ("docs/source/release-notes", "{}.rst"),
+    ],
 )
 def test_a_page_of_notes_per_release_is_the_changelog(
     tmp_path: Path, folder: str, spelling: str

@@ -280,3 +280,23 @@ def test_a_publish_routing_that_names_no_index_is_one_line_naming_the_setting(
     (line,) = proc.stderr.strip().splitlines()
     assert "[tool.relnox.publish] final must be a repository name or URL, not 3" in line
     assert not (single / ".relnox" / "dist" / "release-notes.md").exists()
+
+
+def test_the_notes_of_a_project_with_a_page_per_release_are_its_page(tmp_path: Path) -> None:
+    """Docs with one page of notes per release (``docs/source/release-notes/7.3.0.rst``) and
+    no CHANGELOG.md: doctor reads the page as the changelog, while the release notes said
+    only how to install; they now hold the page, its title aside."""
+    from tests.shapes import project, repo
+
+    files = {
+        "pyproject.toml": project("flakeish", "7.3.0"),
+        "flakeish/__init__.py": "",
+        "docs/source/release-notes/7.2.0.rst": "7.2.0 -- 2025-03-29\n----\n\n- Older.\n",
+        "docs/source/release-notes/7.3.0.rst": "7.3.0 -- 2025-06-20\n-------------------\n\n"
+        "You can view the `7.3.0 milestone`_.\n\nNew Dependency Information\n~~~~\n\n- pyflakes\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["7.2.0"])
+    notes = release_notes(load_workspace(root), "7.3.0")
+    assert notes.text.startswith("You can view the `7.3.0 milestone`_.\n\nNew Dependency")
+    assert "- pyflakes\n\n## Installation" in notes.text
+    assert notes.changelog == root / "docs/source/release-notes/7.3.0.rst"
