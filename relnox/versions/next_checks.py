@@ -161,7 +161,7 @@ def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, ne
     split = split_tag(tag) if tag is not None else None
     if tag is None or split is None or new > split[1]:
         return
-    said = said_in_history(pkg.primary)
+    said = said_in_history(pkg.primary) if pkg.primary is not None else []
     if len(set(said)) > 1 and split[1] not in said and max(said) == maybe_version(pkg.version):
         return
     raise VersionError(
