@@ -1731,3 +1731,29 @@ def test_a_package_that_joined_the_repository_later_is_not_released_by_the_tops_
         "bump", "--part", "patch", "--dry-run", "--json", cwd=root / "plugin", check=True
     )
     assert json.loads(done.stdout)["versions"] == {"acme-plugin": "0.3.1"}
+
+
+def test_a_folders_own_line_that_stayed_at_the_newest_bare_tags_but_moved_before_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """The shape: relnox run in packages/semconv, a library beside the instrumentations the
+    repository's v{version} tags release. Its file said 0.1.0, then 0.2.0 at every one of the
+    three newest tags: the same version each time, as a placeholder stamped at build time
+    would, but it moved between older ones and never named a tag's version, so the tags are
+    not its releases and its patch is 0.2.1, not 1.4.1."""
+    files = {
+        "packages/app/pyproject.toml": project("app", "1.0.0"),
+        "packages/semconv/pyproject.toml": project("semconv", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    commit(root, {"packages/app/pyproject.toml": project("app", "1.1.0")}, "v1.1.0")
+    commit(root, {"packages/semconv/pyproject.toml": project("semconv", "0.2.0")})
+    for minor in (2, 3, 4):
+        commit(
+            root, {"packages/app/pyproject.toml": project("app", f"1.{minor}.0")}, f"v1.{minor}.0"
+        )
+    done = run_relnox(
+        "bump", "--part", "patch", "--dry-run", "--json", cwd=root / "packages" / "semconv"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"] == {"semconv": "0.2.1"}
