@@ -793,6 +793,28 @@ class TagReading:
                 )
         return out
 
+    def with_new_in_a_shared_line(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
+        """A package without tags at the one version of the packages that share one tag
+        naming none of them (``core@{version}`` for core and its plugins) joins their line: made
+        since their last release (when its siblings spell tags several ways)."""
+        sharers: dict[str, list[Version | None]] = {}
+        for member in self.members:
+            fmt = (fact := facts[member.name]).convention.format
+            if fact.count and fact.convention.inferred and "{" not in fmt.split("{version}")[0]:
+                sharers.setdefault(fmt, []).append(member.current)
+        lines = [(f, vs[0]) for f, vs in sharers.items() if len(vs) > 1 and len(set(vs)) == 1]
+        if len(lines) != 1 or lines[0][1] is None:
+            return facts
+        ((fmt, version),) = lines
+        out = dict(facts)
+        for member in self.members:
+            fact, rules = facts[member.name], (member.configured, member.match, member.regex)
+            if fact.count or fact.problem or member.current != version or any(rules):
+                continue
+            why = f"no tags yet; {fmt} as the {len(sharers[fmt])} packages at {version}"
+            out[member.name] = TagFacts(TagConvention(fmt, (fmt,), why))
+        return out
+
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
         """A package without tags (or whose own stopped below) released under its siblings'
         bare tags: its file names a version of its own at each of the newest
