@@ -14,7 +14,8 @@ projects' versions and make no release. A repository with no version literal (it
 version comes from tags), or none any more where its last literal release wrote one, is
 replayed from its tags (``--tags``: any repository): the commit before each tag, its
 ``--part`` from the highest earlier tag of its convention, its files those whose line moved
-from that tag to it.
+from that tag to it; a bare tag (``v1.2.0``) where the packages are at several versions releases
+those at its last version, named with ``-p``.
 A literal moved to a final version no tag names, from one a tag names, is the next version
 written ahead of its release (a placeholder after a release), not a release: skipped, and the
 release after it replayed in its place (a move to a pre-release, ``.dev`` or ``+dev`` one is
@@ -235,7 +236,7 @@ def release_commits(
         folder = f"{name}/pyproject.toml"
         if "/" in name and git(repo, "ls-tree", "--name-only", commit, "--", folder).strip():
             name = owner(repo, commit, folder) or name
-        names = {name} - {""}
+        names = {name} - {"", "v", "V"}  # a bare tag names no package
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
         for other in git(repo, "tag", "--merged", f"{commit}^").split():
@@ -433,6 +434,11 @@ def relnox(tree: Path, args: list[str]) -> dict[str, object] | str:
 
 def versions_read(tree: Path) -> list[str]:
     """The versions ``relnox packages`` reads in ``tree`` (none if it cannot)."""
+    return [version for _name, version in packages_read(tree)]
+
+
+def packages_read(tree: Path) -> list[tuple[str, str]]:
+    """Each package ``relnox packages`` reads in ``tree``, with its version (none if it cannot)."""
     done = subprocess.run(
         [sys.executable, "-m", "relnox", "packages", "--json"],
         cwd=tree,
@@ -442,7 +448,7 @@ def versions_read(tree: Path) -> list[str]:
     )
     if done.returncode != 0:
         return []
-    return [str(row["version"]) for row in json.loads(done.stdout)["packages"]]
+    return [(str(row["name"]), str(row["version"])) for row in json.loads(done.stdout)["packages"]]
 
 
 def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str:
@@ -539,6 +545,8 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
             ahead = said is not None and said.is_prerelease and said != before
             if ahead and (from_tags or between):
                 old, part = read[0], plain_part(read[0], new) if from_tags else part
+            if from_tags and not names and len(set(read)) > 1:  # a bare tag of one of several lines
+                names = {n for n, v in packages_read(where) if parse(v) == parse(old)}
             extra = [arg for name in args.package for arg in ("-p", name)]
             if not args.package and names:
                 extra = [arg for name in sorted(names) for arg in ("-p", str(name))]

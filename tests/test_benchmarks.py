@@ -143,3 +143,35 @@ def test_the_replay_skips_a_next_version_written_ahead_and_retargeted(
         timeout=300,
     )
     assert "1.0.1 -> 1.1.0: skip: no tag released 1.0.1" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_replay_of_a_bare_tag_asks_for_the_packages_of_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two lines in one workspace, each tagged bare at its own versions on one commit (v1.1.0
+    for a's 1.x, v0.2b0 for b's 0.x): a tag's release is of the packages at its last version,
+    so the replay names them (it asked relnox to move every package, which relnox refuses
+    for packages at different versions)."""
+
+    def at(month: int) -> None:
+        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the replay keeps older tags
+            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
+
+    def files(a: str, b: str) -> dict[str, str]:
+        return {"a/pyproject.toml": project("a", a), "b/pyproject.toml": project("b", b)}
+
+    members = '[tool.uv.workspace]\nmembers = ["a", "b"]\n'
+    at(1)
+    first = {"pyproject.toml": members, **files("1.0.0", "0.1b0")}
+    root = repo(tmp_path / "r", first, tags=["v1.0.0", "v0.1b0"])
+    at(2)
+    commit(root, files("1.1.0", "0.2b0"), "v1.1.0", "v0.2b0", message="Release")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "2"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+    assert done.stdout.splitlines()[-1] == "r: 2/2 ok (100%), 0 skipped", done.stdout + done.stderr

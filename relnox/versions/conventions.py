@@ -134,7 +134,8 @@ def infer_conventions(
         fact = r.facts_of(member, owned[member.name], claims, default, unclaimed[:3], takeover)
         finding = "; ".join(filter(None, (doubts.get(member.name), fact.finding)))
         facts[member.name] = replace(fact, finding=finding or None)
-    return r.with_carried_releases(r.with_default_for_new(facts, default))
+    facts = r.with_new_in_a_shared_line(r.with_default_for_new(facts, default))
+    return r.with_carried_releases(facts)
 
 
 _BARE_ASKED = 3  # the newest bare tags asked whether they name a package's version

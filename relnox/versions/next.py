@@ -14,6 +14,7 @@ from packaging.version import Version
 from relnox.errors import VersionError, shortlist
 from relnox.tools import git
 from relnox.versions.arithmetic import (
+    PRE_LABELS,
     bump_version,
     check_file_name,
     check_increase,
@@ -154,7 +155,8 @@ def _stepped(
     start = workspace.config.pre_release_start
     # a file's history is read only where a pre-release is made or left
     history = pre is not None or bool((v := maybe_version(pkg.version)) and v.is_prerelease)
-    first = first_pre(pkg, workspace.pre_releases, start, history)
+    label = PRE_LABELS.get(pre.lower()) if pre is not None else None
+    first = first_pre(pkg, workspace.pre_releases, start, history, label)
     base = pkg.version if to is not None else bump_base(pkg, part, first)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
@@ -309,15 +311,23 @@ def pre_series(
 
 
 def first_pre(
-    pkg: Package, others: Collection[Version] = (), start: int | None = None, history: bool = False
+    pkg: Package,
+    others: Collection[Version] = (),
+    start: int | None = None,
+    history: bool = False,
+    label: str | None = None,
 ) -> int:
     """The number a new pre-release label starts at: ``start`` (``[tool.relnox]
     pre-release-start``) when set; else 1 when each series of the newest line with
-    pre-releases tagged (:func:`pre_series`) started at 1 or above (2.0.0b1), else 0."""
+    pre-releases tagged (:func:`pre_series`) started at 1 or above (2.0.0b1), else 0; once
+    that line is released, a ``label`` (``rc``) starts as its own series did (a0 but rc1)."""
     if start is not None:
         return start
     firsts = pre_series(pkg, others, history)
     newest = max((Version(v.base_version) for v in firsts), default=None)
+    own = [v for v in firsts if v.pre and v.pre[0] == label]
+    if own and pkg.tags is not None and newest in pkg.tags.released:  # that line is out
+        firsts, newest = own, max(Version(v.base_version) for v in own)
     numbers = [v.pre[1] for v in firsts if v.pre and Version(v.base_version) == newest]
     return 1 if numbers and min(numbers) >= 1 else 0
 

@@ -130,7 +130,8 @@ def tag_contradicts(member: Member, tag: str, version: Version, show_files: Show
 
 
 #: the newest bare tags whose versions a package's file must each contradict, naming more than
-#: one version of its own, for them to be another line's (:meth:`TagReading.moves_apart`)
+#: one version of its own there or at older tags, for them to be another line's
+#: (:meth:`TagReading.moves_apart`)
 APART_READ = 3
 #: the tags of a package whose repository's bare tags are another line's
 NAMED = "{name}-v{version}"
@@ -530,9 +531,9 @@ class TagReading:
 
     def moves_apart(self, member: Member, group: Group) -> bool:
         """``member``, below the top, names another version at each of the newest
-        :data:`APART_READ` tags of ``group`` (not one placeholder each time, or the top's
-        pyproject.toml names two of them), or was not there while the top's named another
-        project: a line of its own, released apart from them."""
+        :data:`APART_READ` tags of ``group`` (not one placeholder each time, unless it moved
+        between older ones or the top's pyproject.toml names two of them), or was not there
+        while the top's named another project: a line of its own, released apart from them."""
         if not member.home or member.vcs:
             return False
         newest = self.tags.by_date(group)[:APART_READ]
@@ -546,12 +547,29 @@ class TagReading:
             return False
         if any(absent) or len({frozenset(s or ()) for s in said}) > 1:
             return True
+        if self._moved_before(member, group, said[0]):
+            return True
         tops = self.show_files([(tag, "pyproject.toml") for _version, tag in newest])
         named = [
             text is not None and version in _said(text, "pyproject.toml", None)
             for text, (version, _tag) in zip(tops, newest, strict=True)
         ]
         return sum(named) >= 2
+
+    def _moved_before(
+        self, member: Member, group: Group, now: Sequence[Version | None] | None
+    ) -> bool:
+        """At the older of the newest :data:`CONTRADICTIONS_READ` tags of ``group``,
+        ``member``'s file said another version than ``now`` and never the tag's: a line of its
+        own that moved between them, not a placeholder stamped at build time, which stays."""
+        older = self.tags.by_date(group)[APART_READ:CONTRADICTIONS_READ]
+        path = member.version_file
+        if not older or path is None or now is None:
+            return False
+        texts = self.show_files([(tag, path) for _version, tag in older])
+        said = [_said(t, path, member.location) if t is not None else () for t in texts]
+        named = any(version in s for (version, _tag), s in zip(older, said, strict=True))
+        return not named and any(set(s) - {None} - set(now) for s in said)
 
     def facts_of(
         self,
@@ -773,6 +791,28 @@ class TagReading:
                         shape, (shape,), f"no tags yet; {shape} as the other packages' tags"
                     )
                 )
+        return out
+
+    def with_new_in_a_shared_line(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:
+        """A package without tags at the one version of the packages that share one tag
+        naming none of them (``core@{version}`` for core and its plugins) joins their line: made
+        since their last release (when its siblings spell tags several ways)."""
+        sharers: dict[str, list[Version | None]] = {}
+        for member in self.members:
+            fmt = (fact := facts[member.name]).convention.format
+            if fact.count and fact.convention.inferred and "{" not in fmt.split("{version}")[0]:
+                sharers.setdefault(fmt, []).append(member.current)
+        lines = [(f, vs[0]) for f, vs in sharers.items() if len(vs) > 1 and len(set(vs)) == 1]
+        if len(lines) != 1 or lines[0][1] is None:
+            return facts
+        ((fmt, version),) = lines
+        out = dict(facts)
+        for member in self.members:
+            fact, rules = facts[member.name], (member.configured, member.match, member.regex)
+            if fact.count or fact.problem or member.current != version or any(rules):
+                continue
+            why = f"no tags yet; {fmt} as the {len(sharers[fmt])} packages at {version}"
+            out[member.name] = TagFacts(TagConvention(fmt, (fmt,), why))
         return out
 
     def with_carried_releases(self, facts: dict[str, TagFacts]) -> dict[str, TagFacts]:

@@ -1606,6 +1606,24 @@ def test_a_new_pre_release_label_starts_where_the_history_starts_them(tmp_path: 
     assert plan.versions["fal"] == ("4.4.0.dev1", "4.4.0b0")
 
 
+def test_a_released_lines_alpha_from_0_leaves_the_rc_series_numbered_from_1(
+    tmp_path: Path,
+) -> None:
+    """The shape: 2.0.0rc1 (rc numbered from 1), then 2.1.0a0 (alpha from 0) and 2.1.0
+    released: --pre rc of the next line gives 2.2.0rc1, as the rc series did, not rc0 as the
+    newest line's alpha; a line still in pre-release (2.2.0a0) keeps its 0."""
+    root = repo(
+        tmp_path / "ot",
+        {"pyproject.toml": project("ot", "2.1.0"), "ot/__init__.py": ""},
+        tags=["2.0.0rc1", "2.0.0", "2.1.0a0", "2.1.0"],
+    )
+    plan = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=DAY))
+    assert plan.versions["ot"] == ("2.1.0", "2.2.0rc1")
+    commit(root, {"pyproject.toml": project("ot", "2.2.0a0")}, "2.2.0a0")
+    plan = plan_bump(load_workspace(root), BumpOptions(pre="rc", today=DAY))
+    assert plan.versions["ot"] == ("2.2.0a0", "2.2.0rc0")
+
+
 def test_a_history_whose_pre_release_series_started_at_0_and_at_1_says_both(
     tmp_path: Path,
 ) -> None:

@@ -1731,3 +1731,84 @@ def test_a_package_that_joined_the_repository_later_is_not_released_by_the_tops_
         "bump", "--part", "patch", "--dry-run", "--json", cwd=root / "plugin", check=True
     )
     assert json.loads(done.stdout)["versions"] == {"acme-plugin": "0.3.1"}
+
+
+def test_a_folders_own_line_that_stayed_at_the_newest_bare_tags_but_moved_before_is_its_own(
+    tmp_path: Path,
+) -> None:
+    """The shape: relnox run in packages/semconv, a library beside the instrumentations the
+    repository's v{version} tags release. Its file said 0.1.0, then 0.2.0 at every one of the
+    three newest tags: the same version each time, as a placeholder stamped at build time
+    would, but it moved between older ones and never named a tag's version, so the tags are
+    not its releases and its patch is 0.2.1, not 1.4.1."""
+    files = {
+        "packages/app/pyproject.toml": project("app", "1.0.0"),
+        "packages/semconv/pyproject.toml": project("semconv", "0.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.0.0"])
+    commit(root, {"packages/app/pyproject.toml": project("app", "1.1.0")}, "v1.1.0")
+    commit(root, {"packages/semconv/pyproject.toml": project("semconv", "0.2.0")})
+    for minor in (2, 3, 4):
+        commit(
+            root, {"packages/app/pyproject.toml": project("app", f"1.{minor}.0")}, f"v1.{minor}.0"
+        )
+    done = run_relnox(
+        "bump", "--part", "patch", "--dry-run", "--json", cwd=root / "packages" / "semconv"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"] == {"semconv": "0.2.1"}
+
+
+def test_a_package_made_since_the_older_tags_of_a_shared_line_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """The shape: kit and its plugins released together under kit@{version} (kit@1.0.0 to
+    kit@1.2.0); plugin b was made after kit@1.1.0 and said 1.2.0 at kit@1.2.0. Its folder
+    was not there at the older tags, so it shares the line: a patch of kit moves b too;
+    before, b took a tag of its own and stayed at 1.2.0."""
+    members = '[tool.uv.workspace]\nmembers = ["kit", "plugins/*"]\n'
+    files = {
+        "pyproject.toml": members,
+        "kit/pyproject.toml": project("kit", "1.0.0"),
+        "plugins/a/pyproject.toml": project("kit-a", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["kit@1.0.0"])
+    for minor in (1, 2):
+        files = {
+            "kit/pyproject.toml": project("kit", f"1.{minor}.0"),
+            "plugins/a/pyproject.toml": project("kit-a", f"1.{minor}.0"),
+        }
+        if minor == 2:
+            files["plugins/b/pyproject.toml"] = project("kit-b", "1.2.0")
+        commit(root, files, f"kit@1.{minor}.0")
+    done = run_relnox("bump", "--part", "patch", "-p", "kit", "--dry-run", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"] == dict.fromkeys(("kit", "kit-a", "kit-b"), "1.2.1")
+
+
+def test_a_package_made_since_the_last_release_of_a_shared_line_at_its_version_joins_it(
+    tmp_path: Path,
+) -> None:
+    """The shape: kit and plugin a released together under kit@{version}; plugin b, made
+    since kit@1.1.0 at the line's version (1.1.0), has no tag yet: a patch of kit moves it
+    too. A plugin at a version of its own (c, 0.3.0) stays; before, b stayed as well."""
+    members = '[tool.uv.workspace]\nmembers = ["kit", "plugins/*"]\n'
+    files = {
+        "pyproject.toml": members,
+        "kit/pyproject.toml": project("kit", "1.0.0"),
+        "plugins/a/pyproject.toml": project("kit-a", "1.0.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["kit@1.0.0"])
+    files = {
+        "kit/pyproject.toml": project("kit", "1.1.0"),
+        "plugins/a/pyproject.toml": project("kit-a", "1.1.0"),
+    }
+    commit(root, files, "kit@1.1.0")
+    files = {
+        "plugins/b/pyproject.toml": project("kit-b", "1.1.0"),
+        "plugins/c/pyproject.toml": project("kit-c", "0.3.0"),
+    }
+    commit(root, files)
+    done = run_relnox("bump", "--part", "patch", "-p", "kit", "--dry-run", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["versions"] == dict.fromkeys(("kit", "kit-a", "kit-b"), "1.1.1")
