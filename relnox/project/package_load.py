@@ -148,6 +148,15 @@ def _secondaries(
     flit_module = table(doc, "tool", "flit", "module").get("name")
     if isinstance(flit_module, str) and "." in flit_module:  # in namespaces, however deep:
         nested.append(flit_module.replace(".", "/"))  # "ns.sub.pkg"
+    poetry = table(doc, "tool", "poetry").get("packages")
+    nested += [  # packages = [{ include = "ns/sub" }]: a package below its namespace
+        include.strip("/")
+        for p in (poetry if isinstance(poetry, list) else ())
+        if isinstance(p, Mapping)
+        and isinstance(include := p.get("include"), str)
+        and "/" in include.strip("/")
+        and "*" not in include
+    ]
     roots = source_roots(directory, doc)
     for module_name in [*modules, *nested]:  # each package directory listed once
         packages = [

@@ -313,6 +313,28 @@ def test_a_flit_module_deep_in_namespaces_keeps_its_version_in_step(tmp_path: Pa
     ]
 
 
+def test_a_poetry_package_below_its_namespace_keeps_its_version_module_in_step(
+    tmp_path: Path,
+) -> None:
+    """poetry ships ``packages = [{ include = "acme/semconv" }]``, a package below the
+    ``acme`` namespace, whose ``version.py`` says ``__version__`` too. Only the include's
+    last part (``semconv``) was looked for at the top, so the copy was not found and a bump
+    left it behind; it is now a secondary, bumped along."""
+    _write(
+        tmp_path / "pyproject.toml",
+        '[tool.poetry]\nname = "acme-semconv"\nversion = "0.4.1"\ndescription = "x"\n'
+        'authors = ["a <a@example.com>"]\npackages = [{ include = "acme/semconv" }]\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    )
+    _write(tmp_path / "acme" / "semconv" / "__init__.py", "")
+    _write(tmp_path / "acme" / "semconv" / "version.py", '__version__ = "0.4.0"\n')
+    (pkg,) = load_workspace(tmp_path).packages
+    assert pkg.version == "0.4.1"
+    assert [loc.path.relative_to(tmp_path).as_posix() for loc in pkg.drift] == [
+        "acme/semconv/version.py"
+    ]
+
+
 def test_an_extra_on_a_package_that_needs_this_one_is_no_cycle(tmp_path: Path) -> None:
     # dask[distributed] -> distributed -> dask: dask is released first
     write_workspace(tmp_path, [ProjectSpec("dask"), ProjectSpec("distributed", requires=["dask"])])
