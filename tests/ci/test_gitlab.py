@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -174,16 +175,56 @@ def gitlab_ci_local() -> str:
     return program
 
 
+#: the jobs' ``python``: the runner's, except that a ``python -m pip install ARGS`` that
+#: already ran and passed in this test session is not run again (the runner's interpreter
+#: lives for the session, so it would be pip's "Requirement already satisfied"), as
+#: tests/ci/harness.py does for the GitHub jobs; an install naming a path is always run
+RUNNER_PYTHON = """#!/usr/bin/env bash
+real={real}
+state={state}
+if [ "$1 $2 $3" = "-m pip install" ]; then
+  key=$(printf '%s\\n' "$@" | sha256sum | cut -d' ' -f1)
+  for arg in "${{@:4}}"; do [ -e "$arg" ] && exec "$real" "$@"; done
+  if grep -qx "$key" "$state" 2>/dev/null; then
+    echo "python $* ran and passed earlier in this session: already satisfied, not run again"
+    exit 0
+  fi
+  "$real" "$@" || exit
+  echo "$key" >> "$state"
+  exit 0
+fi
+exec "$real" "$@"
+"""
+
+
+def runner_shim(runner: Path) -> Path:
+    """The directory of :data:`RUNNER_PYTHON` for the runner's bin directory ``runner``."""
+    shim = runner.parent.parent / "gitlab-shim"
+    script = shim / "python"
+    if not script.exists():
+        shim.mkdir(exist_ok=True)
+        state = runner.parent.parent / "gitlab-pip-installed"
+        script.write_text(
+            RUNNER_PYTHON.format(
+                real=shlex.quote(str(runner / "python")), state=shlex.quote(str(state))
+            ),
+            encoding="utf-8",
+        )
+        script.chmod(0o755)
+    return shim
+
+
 def run_jobs(root: Path, runner: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """gitlab-ci-local on ``root``: each job in its own copy (shell isolation), the runner's
-    Python first on PATH; the whole log, after it passed."""
+    Python first on PATH (through :func:`runner_shim`); the whole log, after it passed."""
     base = {**os.environ, **(env or {})}
+    path = os.pathsep.join((str(runner_shim(runner)), str(runner), base["PATH"]))
     proc = subprocess.run(
         [gitlab_ci_local(), "--shell-isolation", "--state-dir", "../gitlab-ci-local", *args],
         cwd=root,
         capture_output=True,
         text=True,
-        env={**base, "PATH": f"{runner}{os.pathsep}{base['PATH']}"},
+        env={**base, "PATH": path},
         timeout=900,
     )
     log = proc.stdout + proc.stderr

@@ -36,25 +36,44 @@ def environ() -> dict[str, str]:
     return {**os.environ, "TWINE_USERNAME": USER, "TWINE_PASSWORD": TOKEN}
 
 
-@pytest.fixture
-def seeded(tmp_path: Path, index: LocalIndex) -> LocalIndex:
-    """The index already holds versions 3.0.0 and 3.1.0 of an unrelated 'taken-name'."""
+@pytest.fixture(scope="module")
+def others_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Versions 3.0.0 and 3.1.0 of an unrelated 'taken-name', built once for the module;
+    the tests only copy them."""
+    where = tmp_path_factory.mktemp("others")
+    files: list[Path] = []
     for version in ("3.0.0", "3.1.0"):
-        other = write_project(tmp_path / f"other-{version}", ProjectSpec("taken-name", version))
-        out = tmp_path / f"other-dist-{version}"
+        other = write_project(where / f"other-{version}", ProjectSpec("taken-name", version))
+        out = where / f"other-dist-{version}"
         uv_build(other, out)
-        for path in out.glob("taken_name-*"):
-            shutil.copy(path, index.data_dir / path.name)
+        files += sorted(out.glob("taken_name-*"))
+    return files
+
+
+@pytest.fixture
+def seeded(index: LocalIndex, others_files: list[Path]) -> LocalIndex:
+    """The index already holds versions 3.0.0 and 3.1.0 of an unrelated 'taken-name'."""
+    for path in others_files:
+        shutil.copy(path, index.data_dir / path.name)
     return index
 
 
-@pytest.fixture
-def ours(tmp_path: Path) -> Path:
-    root = write_project(tmp_path / "ours", ProjectSpec("taken-name", "0.1.0"))
+@pytest.fixture(scope="module")
+def ours_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """'taken-name' 0.1.0 of ours, committed and built into dist/, once for the module."""
+    root = write_project(
+        tmp_path_factory.mktemp("ours") / "ours", ProjectSpec("taken-name", "0.1.0")
+    )
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## 0.1.0 - 2026-01-01\n\n- First.\n")
     git_init(root)
     uv_build(root, root / "dist")
     return root
+
+
+@pytest.fixture
+def ours(tmp_path: Path, ours_built: Path) -> Path:
+    """A copy of :func:`ours_built` of the test's own (the tests change and publish it)."""
+    return shutil.copytree(ours_built, tmp_path / "ours", symlinks=True)
 
 
 def test_a_name_owned_by_another_project_is_reported_before_any_upload(
