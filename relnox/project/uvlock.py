@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from packaging.utils import canonicalize_name
 
+from relnox.errors import ConfigError
+from relnox.toml import UNREADABLE, tomllib, unreadable_why
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
-from relnox.versions.sources import version_at
+from relnox.versions.sources import read_text, version_at
 from relnox.versions.tag_name import last_releases
 
 if TYPE_CHECKING:
@@ -20,6 +22,24 @@ if TYPE_CHECKING:
 
 _KEY_RE = re.compile(r'^(?P<key>name|version)\s*=\s*"(?P<value>[^"]*)"')
 _LOCAL_SOURCES = ("editable", "virtual", "directory")
+#: a ``[[package]]`` header, and the source line of an entry uv builds from this repository
+_ENTRY_RE = re.compile(r"^\[\[package\]\][ \t]*\r?$", re.M)
+_LOCAL_SOURCE_RE = re.compile(rf"^source = \{{ ?(?:{'|'.join(_LOCAL_SOURCES)}) =", re.M)
+
+
+def local_entries(lock: Path) -> list[Mapping[str, Any]]:
+    """The ``[[package]]`` entries of ``lock`` that uv builds from this repository (their
+    ``source`` editable, virtual or directory). Only those are parsed: a lock of thousands
+    of third-party entries, one beside each of dozens of packages, stays cheap to check."""
+    blocks = _ENTRY_RE.split(read_text(lock, "uv.lock"))[1:]
+    try:
+        return [
+            tomllib.loads("[[package]]\n" + block)["package"][0]
+            for block in blocks
+            if _LOCAL_SOURCE_RE.search(block)
+        ]
+    except UNREADABLE as exc:
+        raise ConfigError(f"{lock}: invalid TOML ({unreadable_why(exc)}); run uv lock") from None
 
 
 def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> str:

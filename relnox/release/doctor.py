@@ -5,7 +5,6 @@ Nothing is written, fetched or locked."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,12 +13,12 @@ from typing import Any
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.errors import ConfigError, RelnoxError, shortlist
+from relnox.errors import RelnoxError, shortlist
 from relnox.guards import doctor_checks as api_checks
 from relnox.paths import rel
 from relnox.project.changes import left_out
 from relnox.project.discovery import discover
-from relnox.project.uvlock import NOT_IN_STEP, left_at_releases
+from relnox.project.uvlock import NOT_IN_STEP, left_at_releases, local_entries
 from relnox.project.workspace import Package, Unreleased, Workspace
 from relnox.release.ci_tags import releases_nothing
 from relnox.release.doctor_package import (
@@ -35,17 +34,13 @@ from relnox.release.doctor_package import (
     release_of,
 )
 from relnox.release.tagging import FETCH_HINT, is_shallow
-from relnox.toml import UNREADABLE, table, tomllib, unreadable_why
+from relnox.toml import table
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
 from relnox.versions.next_checks import stamped_reading
-from relnox.versions.sources import load_toml, read_text, stray_tag_hint, version_at
+from relnox.versions.sources import load_toml, stray_tag_hint, version_at
 from relnox.versions.tag_model import TagFacts, fires
 from relnox.versions.vcs import release_filters, stamps_version
-
-#: a ``[[package]]`` header of uv.lock, and the source line of an entry built from here
-_ENTRY_RE = re.compile(r"^\[\[package\]\][ \t]*\r?$", re.M)
-_LOCAL_SOURCE_RE = re.compile(r"^source = \{ ?(?:editable|virtual|directory) =", re.M)
 
 
 @dataclass(frozen=True)
@@ -327,21 +322,6 @@ def _uv_lock(ws: Workspace) -> list[Check]:
     return [_one_lock(ws, lock) for lock in ws.uv_locks] or [Check("uv.lock", OK, "no uv.lock")]
 
 
-def _local_entries(lock: Path) -> list[Mapping[str, Any]]:
-    """The ``[[package]]`` entries of ``lock`` that uv builds from this repository (their
-    ``source`` editable, virtual or directory). Only those are parsed: a lock of thousands
-    of third-party entries, one beside each of dozens of packages, stays cheap to check."""
-    blocks = _ENTRY_RE.split(read_text(lock, "uv.lock"))[1:]
-    try:
-        return [
-            tomllib.loads("[[package]]\n" + block)["package"][0]
-            for block in blocks
-            if _LOCAL_SOURCE_RE.search(block)
-        ]
-    except UNREADABLE as exc:
-        raise ConfigError(f"{lock}: invalid TOML ({unreadable_why(exc)}); run uv lock") from None
-
-
 def _has_project(pyproject: Path) -> bool:
     """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
     try:
@@ -353,11 +333,9 @@ def _has_project(pyproject: Path) -> bool:
 def _one_lock(ws: Workspace, lock: Path) -> Check:
     label = "uv.lock" if lock.parent == ws.root else f"uv.lock {rel(lock.parent, ws.root)}"
     locked = _uv_members(lock)
-    local: dict[str, Mapping[str, Any]] = {}
-    for found in _local_entries(lock):
-        source = found.get("source", {})
-        if isinstance(source, Mapping) and ({"editable", "virtual", "directory"} & set(source)):
-            local[canonicalize_name(str(found.get("name", "")))] = found
+    local: dict[str, Mapping[str, Any]] = {
+        canonicalize_name(str(e.get("name", ""))): e for e in local_entries(lock)
+    }
     stale, behind = [], []
     for pkg in ws.packages:
         entry = local.get(pkg.name)
