@@ -307,11 +307,37 @@ def main(argv: Sequence[str] | None = None) -> None:
             atexit.register(_end_by_sigterm)  # the first registered: it runs last
         if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             signal.signal(signal.SIGINT, _on_signal)
+        _stop_from_any_thread()
     try:
         program().run(argv)
     except BrokenPipeError:  # `relnox --help | head`: the reader left
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None
+
+
+def _stop_from_any_thread() -> None:
+    """A stop the kernel hands to a thread other than the main one is acted on at once.
+
+    Python runs :func:`_on_signal` in the main thread only, when it next wakes; a main
+    thread waiting for a worker that waits for a child (a build hook that never ends)
+    would never wake. The signal's number also goes to a pipe, and a thread reading it
+    kills the children then, as :func:`_on_signal` would; their workers end, the main
+    thread wakes and takes Ctrl-C's path. Not while another handler is in force
+    (:func:`relnox.atomic.signals_held` lets a tag or a write finish)."""
+    import signal
+    import threading
+
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+
+    def watch() -> None:
+        while received := os.read(read, 16):
+            proc = sys.modules.get("relnox._proc")  # none started: not imported
+            if proc is not None and any(signal.getsignal(n) is _on_signal for n in received):
+                proc.stop_children()
+
+    threading.Thread(target=watch, name="relnox-stop", daemon=True).start()
 
 
 def _end_by_sigterm() -> None:

@@ -3,8 +3,10 @@ empty wheels, --keep-going through a graph with a failure in the middle."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import platform
 import select
 import signal
 import subprocess
@@ -431,14 +433,10 @@ def build_sdist(sdist_directory, config_settings=None):
 """
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
-    tmp_path: Path, signum: int
-) -> None:
-    """A build-all stopped after one package's files were in dist/ wrote no manifest:
-    publish and verify-install took those files as another tool's, with no stale check,
-    and published them after the package's sources had changed. They are now recorded as
-    the build's (commit, inputs), so the stale check and the next build's reuse see them."""
+def _blocked_build(tmp_path: Path) -> tuple[Path, subprocess.Popen[str], tuple[int, int]]:
+    """``build-all --test`` of two packages, started; returns once the second package's
+    sdist hook blocks (the first one's files in dist/): the workspace, the command and the
+    two ends of the FIFO the hook said so on (closed by the caller)."""
     specs = [ProjectSpec("stop-first"), ProjectSpec("stop-then", requires=["stop-first>=0.1.0"])]
     root = write_workspace(tmp_path / "ws", specs)
     then = root / "packages/stop-then"
@@ -459,16 +457,39 @@ def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
         stderr=subprocess.PIPE,
         text=True,
     )
+    if not select.select([told], [], [], 180)[0]:
+        command.kill()
+        command.communicate()
+        os.close(told)
+        os.close(ours)
+        pytest.fail("the hook never blocked")
+    return root, command, (told, ours)
+
+
+def _stopped(command: subprocess.Popen[str], fifo: tuple[int, int], stop: Any) -> str:
+    """``stop(command)``, then the command's stderr once it ended (killed after 60 s)."""
     try:
-        assert select.select([told], [], [], 180)[0], "the hook never blocked"
-        command.send_signal(signum)
+        stop(command)
         _, err = command.communicate(timeout=60)
     finally:
         if command.poll() is None:
             command.kill()
             command.communicate()
-        os.close(told)
-        os.close(ours)
+        for fd in fifo:
+            os.close(fd)
+    return err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
+    tmp_path: Path, signum: int
+) -> None:
+    """A build-all stopped after one package's files were in dist/ wrote no manifest:
+    publish and verify-install took those files as another tool's, with no stale check,
+    and published them after the package's sources had changed. They are now recorded as
+    the build's (commit, inputs), so the stale check and the next build's reuse see them."""
+    root, command, fifo = _blocked_build(tmp_path)
+    err = _stopped(command, fifo, lambda c: c.send_signal(signum))
     assert command.returncode in (130, -signal.SIGTERM), err
     assert "Traceback" not in err, err
     dist = root / "dist"
@@ -484,6 +505,31 @@ def test_a_stopped_build_records_the_packages_whose_files_it_left_in_dist(
     verify = run_relnox("verify-install", "-p", "stop-first", cwd=root)
     assert verify.returncode == 1, verify.stdout + verify.stderr
     assert "changed since their files were built: stop-first" in verify.stderr, verify.stderr
+
+
+#: tgkill(2)'s number, a signal to one thread of a process (os has no call for it)
+TGKILL = {"x86_64": 234, "aarch64": 131}.get(platform.machine())
+
+
+@pytest.mark.skipif(TGKILL is None or sys.platform != "linux", reason="tgkill: Linux x86_64/arm64")
+def test_a_stop_the_kernel_hands_to_another_thread_ends_the_build(tmp_path: Path) -> None:
+    """A SIGTERM the kernel delivered to a worker thread, not the main one: Python runs the
+    handler only in the main thread, which waited for the worker, which waited for the
+    blocked hook, for ever. The hook is now killed at once and the command ends by the
+    signal, as when the main thread takes it."""
+    assert TGKILL is not None
+    _, command, fifo = _blocked_build(tmp_path)
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def to_a_worker(command: subprocess.Popen[str]) -> None:
+        threads = sorted(int(t) for t in os.listdir(f"/proc/{command.pid}/task"))
+        assert len(threads) > 1, threads
+        assert libc.syscall(TGKILL, command.pid, threads[-1], signal.SIGTERM) == 0
+
+    err = _stopped(command, fifo, to_a_worker)
+    assert command.returncode == -signal.SIGTERM, err
+    assert "Traceback" not in err, err
+    assert "relnox: stopped (SIGTERM)" in err, err
 
 
 def test_one_failed_build_is_the_finding_and_those_it_held_back_are_counted(
