@@ -169,11 +169,12 @@ def options_flags(
     return made
 
 
-def plain_flags(*specs: str | tuple[str, Any]) -> type:
+def plain_flags(*specs: str | tuple[str, Any]) -> Callable[[], type]:
     """A task's flags not made from a stage's options: ``(name, default)`` each, a bare name
-    a required value."""
+    a required value; the class made when first asked, as :func:`later`'s (a start makes
+    its own command's only)."""
     made = [(s, Any) if isinstance(s, str) else (s[0], Any, field(default=s[1])) for s in specs]
-    return make_dataclass("Flags", made, frozen=True)
+    return lambda: make_dataclass("Flags", made, frozen=True)
 
 
 def later(options: str, **kw: Any) -> Callable[[], type]:
