@@ -186,6 +186,7 @@ def release_commits(
         # last release's heading given its date, or its compare link corrected, says ``old``
         # still), but for those saying ``new`` too (the release's own link from ``old``)
         lines: Counter[str] = Counter()
+        wrote: set[str] = set()  # the files a line saying ``new`` was put in
         try:
             shown = git(repo, "show", "-U0", "--format=", commit, "--", under or ".")
         except subprocess.CalledProcessError:  # a mirror that lacks one of its large files
@@ -198,7 +199,11 @@ def release_commits(
             elif line[:1] in "-+" and old in line and not line.startswith("+++ "):
                 step = 0 if foreign(current) else 1 if line[0] == "-" else -(new not in line)
                 lines[current] += step
-        changed = {path for path, count in lines.items() if count > 0}
+            if line[:1] == "+" and new in line and not line.startswith("+++ "):
+                wrote.add(current)
+        # a file that took ``old`` out and wrote ``new`` nowhere (the docs' pin on a release
+        # candidate dropped at the final) was edited, not a copy of the version moved
+        changed = {path for path, count in lines.items() if count > 0 and path in wrote}
         changed.discard("/dev/null")
         # a file whose literal moved from ``old`` to another version (another package of the
         # same number released to 0.3.0 beside this one's 0.2.2): that package's release
