@@ -358,7 +358,8 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
     maintainers forgot at the release and moved afterwards, so moving them was right; on any
     branch (a literal written ahead, whose release was made on a release branch). A copy that
     lagged (the docs' release at the final before ``old``) counts when the later commit's line
-    is the same but for that version. A short X.Y spelling (Sphinx's ``version``) counts too."""
+    is the same but for that version, and one left at ``old`` over several releases when the later
+    commit moved it to one of them. A short X.Y spelling (Sphinx's ``version``) counts too."""
     found: set[str] = set()
     x_y = tuple(".".join(v.split(".")[:2]) for v in (old, new))
     shorter = x_y[0] != x_y[1] and x_y != (old, new)
@@ -379,6 +380,16 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
                 if plus and any(
                     was in line or any(r.fullmatch(line) for r in lagged) for line in minus
                 ):
+                    found.add(path)
+                # or one left at ``old`` over several releases and caught up to a later one
+                shapes = [
+                    re.compile(re.escape(line).replace(re.escape(was), r"([0-9][\w.+-]*)"))
+                    for line in minus
+                    if was in line and not alone_only
+                ]
+                put = [line[1:] for line in diff if line.startswith("+")]
+                caught = [m[1] for r in shapes for line in put if (m := r.fullmatch(line))]
+                if any((v := parse(c)) is not None and v >= Version(now) for c in caught):
                     found.add(path)
             if path in found:
                 break
