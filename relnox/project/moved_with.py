@@ -37,11 +37,11 @@ EVERY = "{version}"
 #: a development version (``5.6.0.dev0``, ``2.0b1.dev``) on a line
 _DEV = re.compile(r"\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?\.dev\d*")
 #: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
-#: ``"name == 1.2b0; implementation_name != 'pypy'"``, or a floor and its cap,
-#: ``"name >= 1.2.0,<1.2.1"``
+#: ``"name == 1.2b0; implementation_name != 'pypy'"``, or a floor, alone or with its cap,
+#: ``"name >= 1.2.0"``, ``"name >= 1.2.0,<1.2.1"``
 _EXACT_PIN = re.compile(
     r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|(?P<floor>>=))\s*(?P<version>[^",;<\s]+)'
-    r'(?(floor)\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*)|)\s*[";]'
+    r'(?(floor)(?:\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*))?|)\s*[";]'
 )
 
 
@@ -218,8 +218,8 @@ def _outside_pins(
         return []
     path = rel(pkg.pyproject, top)
     said = git.show_files(top, [(tag, path) for _, tag in last])
-    return [
-        (found["name"], place)
+    return [  # each line pinning alike (the same floor in an extra's list) moves; a cap is one
+        (found["name"], replace(place, every=found["cap"] is None))
         for line, found in lines.items()
         if all(
             old is not None and _pinned_at(old, found, version)

@@ -29,30 +29,24 @@ def extra_files(
 ) -> list[VersionLocation]:
     """The ``extra-files`` of ``directory``'s package whose ``__version__`` says ``version``,
     and the lines of the others its generic updater rewrites (:func:`marked`)."""
-    if found is None:
-        return []
-    top, config = found
-    rel = directory.relative_to(top).as_posix() if directory != top else "."
-    packages = config.get("packages")
-    own = packages.get(rel) if isinstance(packages, Mapping) else None
-    if not isinstance(own, Mapping):
+    releasing = _releasing(directory, found)
+    if found is None or releasing is None:
         return []  # release-please does not release this directory
+    top, config = found
+    key, own, borrowed = releasing
+    folder = top / key if key != "." else top
     lists = (config.get("extra-files"), own.get("extra-files"))  # for every package, its own
-    entries = [entry for found in lists if isinstance(found, list) for entry in found]
     locations: list[VersionLocation] = []
-    for entry in entries:
-        path_text = entry if isinstance(entry, str) else None
-        generic = isinstance(entry, Mapping) and entry.get("type") == "generic"
-        if isinstance(entry, Mapping) and entry.get("type") in (None, "generic"):
-            path_text = entry.get("path") if isinstance(entry.get("path"), str) else None
-        if not path_text or Path(path_text).is_absolute() or ".." in Path(path_text).parts:
-            continue
-        path = (top if path_text.startswith("/") else directory) / path_text.lstrip("/")
+    for path_text, generic in _extra_paths(lists):
+        path = (top if path_text.startswith("/") else folder) / path_text.lstrip("/")
         if path in taken or any(k.path == path for k in locations) or not path.is_file():
             continue
+        if borrowed and (path.suffix == ".py" or path.name in _PROJECT_FILES):
+            continue  # a member's own version file, which its own package reads
         if not path_text.endswith(".py"):  # a JSON, YAML, TOML or XML path: its own updater
             typed = not generic and path.suffix in _TYPED
-            locations += [] if typed else marked(path, text_or_none(path) or "")
+            lines = [] if typed else marked(path, text_or_none(path) or "")
+            locations += [loc for loc in lines if not borrowed or loc.value == version]
             continue
         try:
             loc = python_location(path, top_level=True)
@@ -61,6 +55,47 @@ def extra_files(
         if loc is not None and loc.value == version:
             locations.append(loc)
     return locations
+
+
+#: a project's own files: a member's version, which its own package reads
+_PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
+
+
+def _extra_paths(lists: tuple[object, ...]) -> list[tuple[str, bool]]:
+    """The paths of the ``extra-files`` in ``lists`` release-please rewrites by the version
+    alone or by its generic updater, each with whether it is ``generic``."""
+    paths: list[tuple[str, bool]] = []
+    for entry in (entry for found in lists if isinstance(found, list) for entry in found):
+        path_text = entry if isinstance(entry, str) else None
+        generic = isinstance(entry, Mapping) and entry.get("type") == "generic"
+        if isinstance(entry, Mapping) and entry.get("type") in (None, "generic"):
+            path_text = entry.get("path") if isinstance(entry.get("path"), str) else None
+        if path_text and not Path(path_text).is_absolute() and ".." not in Path(path_text).parts:
+            paths.append((path_text, generic))
+    return paths
+
+
+def _releasing(
+    directory: Path, found: ReleasePleaseConfig | None
+) -> tuple[str, Mapping[str, Any], bool] | None:
+    """The release-please package that releases ``directory`` (its key, its entry, whether
+    it is another's): its own entry, else the one whose ``extra-files`` name a file inside
+    it (a workspace's root that is no package, releasing its members as one version)."""
+    if found is None or not isinstance(packages := found[1].get("packages"), Mapping):
+        return None
+    top = found[0]
+    rel = directory.relative_to(top).as_posix() if directory != top else "."
+    if isinstance(own := packages.get(rel), Mapping):
+        return rel, own, False
+    for key, entry in packages.items():
+        if not isinstance(entry, Mapping) or not isinstance(key, str):
+            continue
+        folder = top / key if key != "." else top
+        for path_text, _ in _extra_paths((entry.get("extra-files"),)):
+            path = (top if path_text.startswith("/") else folder) / path_text.lstrip("/")
+            if directory in path.parents:
+                return key, entry, True
+    return None
 
 
 #: the suffixes a path alone is rewritten by its format's updater for (its ``version`` key)
@@ -134,13 +169,12 @@ def manifest_entry(
 ) -> VersionLocation | None:
     """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``);
     ``found``: :func:`config_above` of ``directory``."""
-    if found is None or found[0] == directory:
-        return None
-    top, config = found
-    packages = config.get("packages")
-    rel = directory.relative_to(top).as_posix()
-    manifest = top / MANIFEST
-    if not isinstance(packages, Mapping) or rel not in packages or manifest in taken:
+    releasing = _releasing(directory, found)
+    if found is None or found[0] == directory or releasing is None:
+        return None  # the root's own entry: read as the root's copy
+    manifest = found[0] / MANIFEST
+    rel = releasing[0]
+    if manifest in taken:
         return None
     text = text_or_none(manifest)
     pattern = rf'"{re.escape(rel)}"[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'

@@ -802,3 +802,26 @@ def test_a_badge_and_a_compare_link_that_moved_at_each_release_move_to_the_versi
         commit(root, files(version), f"v{version}", message=f"Release {version}")
     run_relnox("bump", "--part", "patch", "--allow-dirty", cwd=root, check=True)
     assert (root / "README.md").read_text() == files("1.2.1")["README.md"]
+
+
+def test_a_floor_on_another_repositorys_project_raised_at_each_release_moves(
+    tmp_path: Path,
+) -> None:
+    """A server released in step with its client from another repository: each release
+    raised the floor on the client to its own version, in the dependencies and again in an
+    extra (``"acme-client>=1.2.0"``). relnox moved exact pins and capped floors so, not a floor
+    alone, and the release left both floors behind. Both move; a floor on another project at
+    another version stays."""
+
+    def files(version: str) -> dict[str, str]:
+        floor = f"acme-client>={version}"
+        extra = f'\n[project.optional-dependencies]\nui = ["{floor}", "pandas>=2.0.0"]\n'
+        text = project("acme", version, requires=[floor, "requests>=2.31.0"])
+        text = text.replace("\n\n[build-system]", f"{extra}\n[build-system]")
+        return {"pyproject.toml": text, "src/acme/a.py": ""}
+
+    root = repo(tmp_path / "r", files("1.0.0"), tags=["v1.0.0"])
+    for minor in (1, 2):
+        commit(root, files(f"1.{minor}.0"), f"v1.{minor}.0")
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "pyproject.toml").read_text(encoding="utf-8") == files("1.2.1")["pyproject.toml"]

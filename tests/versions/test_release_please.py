@@ -148,3 +148,55 @@ def test_the_lines_release_please_marks_in_any_extra_file_move_with_the_version(
     assert 'LABEL version="1.4.1" # x-release-please-version' in (root / "Dockerfile").read_text()
     assert (root / "charts/acme/Chart.yaml").read_text() == chart.replace("1.4.0", "1.4.1")
     assert (root / "README.md").read_text() == readme.replace("acme==1.3.0", "acme==1.4.1")
+
+
+def test_the_root_entry_releasing_members_moves_its_own_files_with_them(tmp_path: Path) -> None:
+    """A workspace whose root is no package (a uv workspace's root, ``package = false``)
+    released by release-please's ``"."`` entry, one version for all: its extra-files name each
+    member's version files, a Dockerfile's marked line and a chart's, and the manifest records
+    ``"."``. relnox read the ``"."`` entry only for a package at the root, so a bump left the
+    Dockerfile, the chart and the manifest behind until three releases had moved them. They
+    are copies of each member the entry releases; a member it does not name keeps its own."""
+    config = {
+        "packages": {
+            ".": {
+                "extra-files": [
+                    {"type": "generic", "path": "packages/core/acme_core/__init__.py"},
+                    {"type": "generic", "path": "packages/app/acme_app/__init__.py"},
+                    {"type": "generic", "path": "packages/app/pyproject.toml"},
+                    {"type": "generic", "path": "deploy/Dockerfile"},
+                    {"type": "generic", "path": "deploy/Chart.yaml"},
+                ]
+            }
+        }
+    }
+    hatch = '[tool.hatch.version]\npath = "acme_{}/__init__.py"\n'
+    docker = 'RUN pip install "acme-app==2.0.2" "cache==0.19.0"  # x-release-please-version\n'
+    chart = 'name: acme\nversion: 2.1.3\nappVersion: "2.0.2"  # x-release-please-version\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "release-please-config.json": json.dumps(config),
+            ".release-please-manifest.json": '{\n  ".": "2.0.2"\n}\n',
+            "packages/core/pyproject.toml": project("acme-core", None, extra=hatch.format("core")),
+            "packages/core/acme_core/__init__.py": '__version__ = "2.0.2"\n',
+            "packages/app/pyproject.toml": project(
+                "acme-app", "2.0.2", requires=["acme-core>=2.0.2"]
+            ),
+            "packages/app/acme_app/__init__.py": '__version__ = "2.0.2"\n',
+            "packages/tool/pyproject.toml": project("acme-tool", "2.0.2"),
+            "deploy/Dockerfile": docker,
+            "deploy/Chart.yaml": chart,
+        },
+        tags=["2.0.2"],
+    )
+    ws = load_workspace(root)
+    written = {rel(p, root) for p in plan_bump(ws, BumpOptions(part="patch")).files}
+    assert {"deploy/Dockerfile", "deploy/Chart.yaml", ".release-please-manifest.json"} <= written
+    tool = ws.get("acme-tool")
+    assert [rel(loc.path, root) for loc in tool.locations] == ["packages/tool/pyproject.toml"]
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "deploy/Dockerfile").read_text() == docker.replace("2.0.2", "2.0.3")
+    assert (root / "deploy/Chart.yaml").read_text() == chart.replace("2.0.2", "2.0.3")
+    assert json.loads((root / ".release-please-manifest.json").read_text()) == {".": "2.0.3"}
