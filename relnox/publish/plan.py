@@ -89,9 +89,15 @@ def plan_publish(
         local_versions,
         plain_linux_wheels,
         private_classifiers,
+        refusals,
     )
 
     files = [(r.name, path) for r, path in checked]
+    if options.stands_in_for is not None:  # a rehearsal: the real index's refusals, each file's
+        real = resolve(options.stands_in_for, workspace.config, environ=env)
+        found = refusals([(r.name, r.version) for r in records], files, real)
+        if found:
+            raise PublishError("\n".join(found))
     refused = (
         local_versions([(r.name, r.version) for r in records], repo)
         or private_classifiers(files, repo)

@@ -286,6 +286,26 @@ def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository
     )
 
 
+def refusals(
+    versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
+) -> list[str]:
+    """Why PyPI or TestPyPI (``repository``) refuses the release: the first of the rules above
+    that refuses each file ``(package, path)`` of ``versions``, one line a file naming it."""
+    version_of = dict(versions)
+    found: list[str] = []
+    for name, path in files:
+        one = [(name, path)]
+        said = (
+            local_versions([(name, version_of[name])], repository)
+            or private_classifiers(one, repository)
+            or direct_references(one, repository)
+            or plain_linux_wheels(one, repository)
+        )
+        if said is not None:
+            found.append(said if said.startswith(path.name) else f"{path.name}: {said}")
+    return found
+
+
 #: PyPI lets a user (and an IP) create about this many new projects a day
 PYPI_NEW_PROJECTS_A_DAY = 4
 #: PyPI keeps at most this many pending trusted publishers per user (for 30 days)

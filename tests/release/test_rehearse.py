@@ -165,3 +165,27 @@ def test_a_rehearsal_of_many_packages_fits_on_one_screen(tmp_path: Path) -> None
     assert all(len(line) <= 200 for line in lines)
     assert "relnox-rehearse-" not in done.stdout + done.stderr
     assert not any(line.endswith(": 8/8 done") for line in lines)  # the closing line says it
+
+
+@pytest.mark.slow
+def test_a_rehearsal_fails_where_pypi_refuses_the_files(tmp_path: Path) -> None:
+    """A package classified ``Private :: Do Not Upload``: the real publish to TestPyPI and
+    PyPI refuses it before any upload, and the rehearsal did not (its local indexes take
+    anything). Its publish-test stage now fails the same way, a line for each file naming
+    it, the package and the fix."""
+    root = write_project(tmp_path / "p", ProjectSpec("shut-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(
+        text.replace("[project]\n", '[project]\nclassifiers = ["Private :: Do Not Upload"]\n', 1)
+    )
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr[done.stderr.index("relnox: error: stage publish-test failed: ") :]
+    lines = error.removeprefix("relnox: error: stage publish-test failed: ").splitlines()
+    files = ("shut_pkg-0.1.1-py3-none-any.whl: shut-pkg: ", "shut_pkg-0.1.1.tar.gz: shut-pkg: ")
+    assert [line.startswith(files) for line in lines] == [True, True, False], lines
+    said = ("which TestPyPI refuses", "remove the classifier")
+    assert all(all(words in line for words in said) for line in lines[:2]), lines
+    assert "[ok] publish-test" not in done.stdout and "uploading" not in done.stderr
