@@ -121,9 +121,8 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
             continue
         failed = ", ".join(c.name for c in r.failed)
         passed = f"; passed {', '.join(r.passed)}" if r.passed else ""
-        lines.append(
-            f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed} ({r.seconds:.2f}s)"
-        )
+        took = f" ({r.seconds:.2f}s)" if r.seconds else ""  # none: no check of its own ran
+        lines.append(f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed}{took}")
         lines.append(f"      artifact: {r.artifact}")
         for check in r.failed:
             lines.append(f"      {check.name}:")
@@ -172,6 +171,10 @@ _NOTHING_ASKED = (
     *("failed to fetch", "could not connect", "connection refused", "connection reset"),
     *("connecterror", "name or service not known", "temporary failure in name resolution"),
     *("network is unreachable", "timed out", "ssl", "http status"),
+    # a host name that did not resolve: git, curl; uv; musl; macOS; Windows
+    *("could not resolve host", "could not resolve proxy", "failed to lookup address"),
+    *("dns error", "name does not resolve", "nodename nor servname", "getaddrinfo failed"),
+    "no address associated with hostname",
     *("not found in the provided package locations", "index lookups were disabled"),
     *("because you set --offline", "--no-index"),
 )

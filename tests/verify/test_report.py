@@ -38,3 +38,5 @@ def test_a_pin_on_an_old_version_of_a_sibling_blames_the_package_holding_it_once
     assert "network" not in error and "the package itself" not in error, error
     assert "pin-c need(s) one whose own install failed" in error, error
     assert "pin-b" not in error and "ok    pin-b" in proc.stdout
+    # its install failed: no check of its own ran, so no time of its own ("(0.00s)")
+    assert "FAIL  pin-a 0.1.7: install failed\n" in proc.stdout, proc.stdout

@@ -332,6 +332,28 @@ def test_failure_causes() -> None:
     assert failure_cause(Check("import pkg", False, "No space left on device")) == PACKAGE
 
 
+def test_a_host_name_that_did_not_resolve_is_the_network() -> None:
+    """The resolvers' own words (git and curl, uv through a proxy, musl, macOS, Windows):
+    each was read as the package's fault; the closing line now names the network."""
+    from relnox.verify.report import PackageResult, VerifyReport
+
+    for said in (
+        "fatal: unable to access 'https://git.example.invalid/dep.git/': Could not resolve "
+        "host: git.example.invalid",
+        "fatal: unable to access 'https://x.invalid/y.git/': Could not resolve proxy: p.invalid",
+        "error: Request failed after 3 retries\n  cause: dns error\n  cause: Name does not resolve",
+        "Failed to establish a new connection: [Errno 8] nodename nor servname provided, or not known",
+        "Failed to establish a new connection: [Errno 11001] getaddrinfo failed",
+        "Failed to establish a new connection: [Errno -5] No address associated with hostname",
+    ):
+        check = Check("install", False, said)
+        assert failure_cause(check) == NETWORK, said
+        report = VerifyReport([PackageResult("net-pkg", "1.0.0", "wheel", "w.whl", [check])])
+        assert closing_message(report).startswith(
+            "verify-install failed because of the network or the index: installing net-pkg"
+        ), said
+
+
 @pytest.fixture(scope="module")
 def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """say-tool's script exits 1 with its own hint when its extra ``cli`` is missing
