@@ -38,6 +38,7 @@ from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
+from relnox.tools.repositories import PYPI, TESTPYPI
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import VerifyOptions
 
@@ -234,7 +235,7 @@ def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo
             part="minor",
             test_repository=test_index,
             repository=index,
-            stand_ins=(options.test_repository, options.repository),
+            stand_ins=(TESTPYPI, PYPI),
             yes=True,
             push=True,
             resume_command=resume_command,
