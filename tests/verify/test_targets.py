@@ -640,3 +640,28 @@ def test_import_names_descend_a_package_shared_the_pkgutil_way() -> None:
     }
     assert import_names(texts) == ["acme", "plain"]  # nothing to read: as before
     assert import_names(texts, texts.__getitem__) == ["acme.valkey_server", "plain"]
+
+
+def test_a_module_kept_only_to_raise_is_not_imported(tmp_path: Path) -> None:
+    """A package extending its ``__path__`` for plugins (pkgutil) has each module checked by
+    an import; one kept only to say where its code went (``raise ImportError("moved...")``)
+    failed verify-install by design. It is not imported now; the module beside it is."""
+    init = (
+        '__version__ = "0.1.0"\nfrom pkgutil import extend_path\n'
+        "__path__ = extend_path(__path__, __name__)\n"
+    )
+    moved = '"""Moved."""\nraise ImportError("tomb_pkg.signals moved: use tomb_pkg.events")\n'
+    spec = ProjectSpec(
+        "tomb-pkg",
+        extra_files={
+            "tomb_pkg/__init__.py": init,
+            "tomb_pkg/signals.py": moved,
+            "tomb_pkg/events.py": "READY = True\n",
+        },
+    )
+    root = write_workspace(tmp_path / "ws", [spec])
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    run_relnox("build-all", cwd=root, check=True)
+    done = run_relnox("verify-install", "--offline", "-v", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "import tomb_pkg.events" in done.stdout and "tomb_pkg.signals" not in done.stdout
