@@ -108,7 +108,8 @@ def _final_check(
     stage = StageReport(
         "install-from-index",
         StageStatus.DONE if report.ok else StageStatus.FAILED,
-        f"{len(report.results)} package(s) installed from {index} and checked",
+        f"{len(report.checked)} package(s) installed from {index} and checked"
+        + report.skipped_note(),
         time.monotonic() - started,
     )
     result.stages.append(stage)
@@ -157,6 +158,10 @@ def rehearse(
             _final_check(result, clone, index, progress, options)
         except ReleaseError as exc:
             raise ReleaseError(_kept(str(exc), clone, Path(root).resolve())) from None
+        except RelnoxError as exc:  # before a stage: said of the repository, not of the clone
+            exc.message = _kept(str(exc), clone, Path(root).resolve())
+            exc.args = (exc.message,)
+            raise
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -198,7 +198,8 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         raise ReleaseError(report.closing(), "\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
-    return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+    took = f"in {report.seconds:.1f}s{report.skipped_note()}"
+    return DONE, f"{len(report.checked)} package(s) installed and checked {took}"
 
 
 def _verify_settings(

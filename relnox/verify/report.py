@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from relnox.errors import VerifyError
+from relnox.errors import VerifyError, shortlist
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
@@ -69,6 +69,16 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and all(c.ok for c in self.commands)
+
+    @property
+    def checked(self) -> list[PackageResult]:
+        """The results of packages installed and checked (not skipped)."""
+        return [r for r in self.results if not r.skipped]
+
+    def skipped_note(self) -> str:
+        """``, 1 skipped (acme)``: the packages not checked (each says why), or nothing."""
+        names = list(dict.fromkeys(r.name for r in self.results if r.skipped))
+        return f", {len(names)} skipped ({shortlist(names, 5)})" if names else ""
 
     def describe(self, verbose: int = 0) -> list[str]:
         """The report as a person reads it (:func:`render_report`)."""

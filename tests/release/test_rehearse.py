@@ -189,3 +189,34 @@ def test_a_rehearsal_fails_where_pypi_refuses_the_files(tmp_path: Path) -> None:
     said = ("which TestPyPI refuses", "remove the classifier")
     assert all(all(words in line for words in said) for line in lines[:2]), lines
     assert "[ok] publish-test" not in done.stdout and "uploading" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_package_verify_skipped_is_not_counted_as_checked(tmp_path: Path) -> None:
+    """A package whose requires-python no interpreter here meets is skipped by each verify
+    (a line says why); the stages said "1 package(s) installed and checked" all the same.
+    They count what was checked now, and name what was skipped."""
+    root = write_project(tmp_path / "p", ProjectSpec("later-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('requires-python = ">=3.9"', 'requires-python = ">=3.99"'))
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[1]: line for line in done.stdout.splitlines() if line.startswith("[")}
+    for stage in ("verify", "verify-test", "install-from-index"):
+        assert " 0 package(s) installed " in rows[stage], rows[stage]
+        assert rows[stage].endswith(", 1 skipped (later-pkg)"), rows[stage]
+
+
+def test_a_rehearsal_s_error_before_its_stages_names_the_repository_s_file(tmp_path: Path) -> None:
+    """pyproject.toml that is not TOML: the error named the temporary clone's file, gone by
+    the time it is read; it names the repository's own now."""
+    root = write_project(tmp_path / "p", ProjectSpec("bad-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "[project]\nname = 'again'\n")
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"relnox: error: {pyproject}: invalid TOML"), error
