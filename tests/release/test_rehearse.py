@@ -220,3 +220,41 @@ def test_a_rehearsal_s_error_before_its_stages_names_the_repository_s_file(tmp_p
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     error = done.stderr.strip().splitlines()[-1]
     assert error.startswith(f"relnox: error: {pyproject}: invalid TOML"), error
+
+
+@pytest.mark.slow
+def test_a_failed_build_shows_the_backend_s_error_line_not_its_first_lines(
+    tmp_path: Path,
+) -> None:
+    """A backend that prints its checks, then the error (a library not found): the stage's
+    error showed the first lines of that output and cut the one that says what failed. It
+    shows the error line now; the log keeps the whole output."""
+    backend = (
+        "import sys\n"
+        "def _fail(*args, **kwargs):\n"
+        "    for n in range(30):\n"
+        "        print(f'Checking compiler flag -W{n}: YES', file=sys.stderr)\n"
+        "    print('../ext/meson.build:31:12: ERROR: Dependency \"zlib\" not found', file=sys.stderr)\n"
+        "    print('A full log can be found at /tmp/meson-log.txt', file=sys.stderr)\n"
+        "    raise SystemExit(1)\n"
+        "build_sdist = build_wheel = _fail\n"
+    )
+    root = write_project(
+        tmp_path / "p", ProjectSpec("ext-pkg", "0.1.0", extra_files={"backend/failing.py": backend})
+    )
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    start = text.index("[build-system]")
+    end = text.index("\n[", start + 1) if "\n[" in text[start + 1 :] else len(text)
+    system = (
+        '[build-system]\nrequires = []\nbuild-backend = "failing"\nbackend-path = ["backend"]\n'
+    )
+    pyproject.write_text(text[:start] + system + text[end:])
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr[done.stderr.index("relnox: error: stage build failed") :]
+    assert 'ERROR: Dependency "zlib" not found' in error, error
+    assert len(error.splitlines()) <= 12, error
+    log = (root / ".relnox/rehearse/build.log").read_text()
+    assert "-W29: YES" in log and "-W29: YES" not in error  # the lines cut, kept there
