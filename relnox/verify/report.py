@@ -207,6 +207,25 @@ _DIRECT = re.compile(
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 SETTING, DEPENDENCY, SIBLING, UNPUBLISHED = "setting", "dependency", "sibling", "unpublished"
 MACHINE, PIN, COOLDOWN, LOGIN, DIRECT = "machine", "pin", "cooldown", "login", "direct"
+UNDECLARED = "undeclared"
+#: the module an import could not find, as Python says it
+_NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+
+
+def undeclared_modules(results: list[PackageResult]) -> dict[str, list[str]]:
+    """The modules the import of each package's own top-level package could not find (not
+    its own): a requirement it does not declare, and whatever else failed on them too."""
+    found: dict[str, list[str]] = {}
+    for result in results:
+        for check in result.failed:
+            own = check.name.removeprefix("import ")
+            missed = _NO_MODULE.findall(check.detail)
+            if not check.name.startswith("import ") or "." in own or not missed:
+                continue
+            top = missed[-1].split(".")[0]
+            if top != own and top not in found.get(result.name, []):
+                found.setdefault(result.name, []).append(top)
+    return found
 
 
 #: how verify words a script that failed saying which of its package's extras it needs
@@ -274,9 +293,17 @@ def closing_message(report: VerifyReport) -> str:
     absent: list[str] = []  # the dependencies no index had
     unpublished: list[str] = []  # the release's packages the index verified from lacks
     references: list[str] = []  # the direct references the installs could not fetch
+    undeclared = undeclared_modules(report.results)
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
+            missed = [m.split(".")[0] for m in _NO_MODULE.findall(check.detail)]
+            if (
+                cause in (PACKAGE, EXTRA)
+                and missed[-1:]
+                and missed[-1] in undeclared.get(result.name, ())
+            ):  # the import of the package itself missed it too
+                cause = UNDECLARED
             if check.name.startswith("install") and result.name in report.pins:
                 cause = PIN  # its own requirement excludes the sibling released with it
             elif check.name.startswith("install") and result.name in report.pinned_below:
@@ -352,6 +379,11 @@ def closing_message(report: VerifyReport) -> str:
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",
+        UNDECLARED: "a requirement not declared: importing {names} needs "
+        + ", ".join(m for name in causes.get(UNDECLARED, ()) for m in undeclared.get(name, ()))
+        + ", which nothing it requires installs (another package brought it before, or "
+        "never did); add the distribution that provides it to [project] dependencies, then "
+        "relnox build-all",
         PACKAGE: "the package itself: {names}; see the lines above, fix it and rebuild "
         "(relnox build-all)",
     }
