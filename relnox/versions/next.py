@@ -192,13 +192,21 @@ def _stepped(
         new = long_as_released(new, pkg.tags.released, pkg.spelling(base))
     plain = bump_version(parse_version(base), part, pre, first)
     if notes is not None and str(plain) != new and taken(plain):
-        tag = tag_for(pkg, str(plain), workspace.tag_format)
+        over = [plain]  # each taken version the part steps over, up to the new one
+        while len(over) < 100 and str(after := bump_version(over[-1], part, pre, first)) != new:
+            if not taken(after):
+                break
+            over.append(after)
+        tags = [tag_for(pkg, str(v), workspace.tag_format) for v in (over[0], over[-1])]
         how = "withdrawn" if facts and plain in facts.withdrawn else "already released"
         where = "" if how == "withdrawn" else ", on another branch"
-        notes.append(
-            f"note: {pkg.name} {plain} was {how} (tag {tag}{where}); "
-            f"--part {part} steps over it to {new}"
+        said = (
+            f"{plain} was {how} (tag {tags[0]}{where}); --part {part} steps over it"
+            if len(over) == 1
+            else f"{plain} to {over[-1]} were {how} (tags {tags[0]} to {tags[1]}{where}); "
+            f"--part {part} steps over them"
         )
+        notes.append(f"note: {pkg.name} {said} to {new}")
     return new
 
 
