@@ -24,7 +24,10 @@ rehearse_module = importlib.import_module(
 
 class _Report:
     ok = True
-    results = ("one",)
+    results = checked = ("one",)
+
+    def skipped_note(self) -> str:
+        return ""
 
 
 def test_the_final_install_check_keeps_extras_and_the_extra_index(
@@ -62,7 +65,9 @@ def test_verify_from_the_test_index_gets_the_extra_index_with_its_login(
         seen.append(options)  # the index is a stand-in: nothing is installed
         return options
 
-    report = SimpleNamespace(ok=True, results=("one",), seconds=0.0)
+    report = SimpleNamespace(
+        ok=True, results=("one",), checked=("one",), seconds=0.0, skipped_note=lambda: ""
+    )
     stand_in = SimpleNamespace(plan=plan, run=lambda plan, runtime=None: report)
     monkeypatch.setattr(steps_module, "VERIFY", stand_in)
     extra = "https://reader:s3cret@mirror.example.invalid/simple/"
