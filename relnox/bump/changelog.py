@@ -70,11 +70,14 @@ def release_changelog(
         words = heading_format.format(title=title, date=day)
         top = next((s for s in sections(text) if s.label != UNRELEASED), None)  # the newest's #
         heading = f"{top.marker if top is not None and top.atx else unreleased.marker} {words}"
-    else:  # setext: adorn the new title with the same character (short when its is)
+    else:  # setext: adorn the new title with the same character (short when its is) ...
         words = setext_format.format(title=title, date=day)
         under, above = (lines[unreleased.end - i].strip() for i in (1, 2))
         short = under if len(under) < len(above) else unreleased.marker * len(words)
         heading = _adorned(words, unreleased, eol, short)
+        top = next((s for s in sections(text) if s.label != UNRELEASED), None)
+        if top is not None and not top.atx and top.level != unreleased.level:
+            heading = _adorned(words, top, eol)  # ... as the releases' under a title over them
     if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         released = text[:start] + heading + eol + text[heading_end:]

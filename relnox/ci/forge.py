@@ -59,12 +59,14 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
     """What the user must do on GitLab before the first release."""
     found = []
     existing = top(workspace) / TOP
-    if existing.exists() and PIPELINE not in existing.read_text("utf-8", errors="replace"):
+    text = existing.read_text("utf-8", errors="replace") if existing.exists() else ""
+    if existing.exists() and PIPELINE not in text:
         found.append(
             f"{TOP} is yours and stays as it is: add the line `include: {{ local: {PIPELINE} }}` "
-            "to it (or the entry `- local: " + PIPELINE + "` to its include: list), and keep "
-            "the stages build, test and deploy if it sets stages:"
+            "to it (or the entry `- local: " + PIPELINE + "` to its include: list)"
         )
+    if (stages := stages_problem(text)) is not None:
+        found.append(f"{TOP}: {stages}")
     own = "-<name>" if flow.settings.environments == "per-project" else ""
     trusted = [t for t in ("testpypi", "pypi") if signs(flow, t)]
     if trusted:
@@ -104,6 +106,44 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
     return found
 
 
+#: the stages the jobs of :data:`PIPELINE` run in, in this order (GitLab's default ones)
+STAGES = ("build", "test", "deploy")
+#: a top-level ``stages:`` list, a flow ``[a, b]`` or a block of ``- a`` lines
+_STAGES = re.compile(
+    r"^stages:[ \t]*(?:\[(?P<flow>[^\]]*)\])?[ \t]*(?:#.*)?\n"
+    r"(?P<block>(?:[ \t]+-.*\n|[ \t]*(?:#.*)?\n)*)",
+    re.M,
+)
+
+
+def stages_problem(text: str) -> str | None:
+    """Why the jobs of :data:`PIPELINE` cannot run under the ``stages:`` a ``.gitlab-ci.yml``
+    of ``text`` sets (one of :data:`STAGES` left out, or out of order); None when it sets
+    none (GitLab's defaults) or they fit."""
+    if (match := _STAGES.search(text)) is None:
+        return None
+    items = (
+        match["flow"].split(",")
+        if match["flow"] is not None
+        else [line.strip()[1:] for line in match["block"].splitlines() if line.strip()[:1] == "-"]
+    )
+    stages = [name for item in items if (name := item.split("#")[0].strip().strip("'\""))]
+    listed = f"its stages: ({', '.join(stages)})"
+    ours = ", ".join(STAGES)
+    if missing := [stage for stage in STAGES if stage not in stages]:
+        return (
+            f"{listed} lack {' and '.join(missing)}, where relnox's jobs run (GitLab refuses "
+            f"the pipeline: stage not found); add {'it' if len(missing) == 1 else 'them'} so "
+            f"that {ours} come in that order"
+        )
+    if [s for s in stages if s in STAGES] != list(STAGES):
+        return (
+            f"{listed} do not run {ours} in that order, and relnox's jobs need each one's "
+            f"before them (relnox-verify in test needs relnox-build in build); reorder them"
+        )
+    return None
+
+
 def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
     """What doctor finds wrong in the pipeline ci-init wrote (None: none there): a tag of
     ``packages`` its rule misses, a publish job without its ID token, another job with one."""
@@ -121,6 +161,9 @@ def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list
     except re.error:
         return [f"{PIPELINE}: its tag rule /{rule.group(1)}/ is no regular expression{fix}"]
     found = []
+    if (top(workspace) / TOP).is_file():
+        said = stages_problem((top(workspace) / TOP).read_text("utf-8", errors="replace"))
+        found += [f"{TOP}: {said}"] if said is not None else []
     missed = [workspace.tag_for(p) for p in packages if not expression.match(workspace.tag_for(p))]
     if missed:
         found.append(

@@ -100,7 +100,7 @@ def _publish(flags: Any, options: PublishOptions, yes: bool, installable: bool) 
 
 
 def _flags(only: tuple[str, ...] | None, *extra: tuple[str, Any]) -> Callable[[], type]:
-    skip = ("retries", "retry_delay", "verbose", "transport", "network")
+    skip = ("retries", "retry_delay", "verbose", "transport", "network", "stands_in_for")
     extra = (("changed", False), *extra)
     return later("relnox.publish:PublishOptions", only=only, skip=skip, extra=extra)
 

@@ -9,7 +9,7 @@ from relnox.invoke._common import echo, echo_json, relnox_task, show
 from relnox.invoke._flags import RENAMED, later, listed
 
 RELEASE_OPTIONS = "relnox.release:ReleaseOptions"
-NOT_FLAGS = ("resume_command", "resumes")  # the options a task sets itself
+NOT_FLAGS = ("resume_command", "resumes", "stand_ins")  # the options a task sets itself
 RELEASE_HELP = {
     "part": "bump first: major, minor, patch, pre, release, post or dev",
     "to": "bump first, to this exact version",

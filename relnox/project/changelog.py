@@ -443,6 +443,17 @@ def sections(text: str) -> list[Section]:
     return result
 
 
+def unreleased_title(text: str) -> Heading | None:
+    """The Unreleased heading above the releases, holding entries or none: a permanent
+    ``Development version`` over them that :func:`sections` reads as no section when empty."""
+    for heading in headings(text.splitlines()):
+        if (label := parse_title(heading.title)) == UNRELEASED:
+            return heading
+        if label is not None:
+            return None  # a release: an Unreleased below it is one of its sub-headings
+    return None
+
+
 def _matches(section: Section, version: str, package: str | None, loose: bool = False) -> bool:
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from relnox.paths import rel
-from relnox.project.changelog import UNRELEASED, find_section, sections
+from relnox.project.changelog import UNRELEASED, find_section, sections, unreleased_title
 from relnox.project.changelog_file import changelog_of
 from relnox.project.moved_with import history_rule
 from relnox.project.workspace import Package, Workspace
@@ -76,8 +76,9 @@ def release_edits(
 
 
 def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
-    """The last release tag at which ``path`` held that release's section and no Unreleased one
-    (its release retitled the Unreleased heading, and so does the bump); else ``None``."""
+    """The last release tag at which ``path`` held that release's section and no Unreleased
+    heading (its release retitled the Unreleased heading, and so does the bump); else ``None``.
+    A heading there at the tag, empty (a permanent ``Development version``), stays."""
     if history_rule(workspace, "changelog-edit", RULES) != "history":
         return None
     pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)
@@ -85,7 +86,7 @@ def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> s
         return None
     top = git.toplevel(workspace.root).resolve()
     text = git.show_file(workspace.root, pkg.tags.last_tag, rel(path.resolve(), top))
-    if text is None or find_section(text, UNRELEASED) is not None:
+    if text is None or unreleased_title(text) is not None:
         return None
     return pkg.tags.last_tag if find_section(text, str(pkg.tags.last)) is not None else None
 

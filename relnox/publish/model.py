@@ -46,6 +46,9 @@ class PublishOptions:
     transport: str | None = None  # uv or twine (default: [tool.relnox] or uv)
     allow_stale: Sequence[str] = ()
     network: NetworkSettings | None = None
+    #: the index ``repository`` stands in for (a rehearsal's: ``pypi``, ``testpypi``): its
+    #: refusals (:func:`relnox.publish.rules.refusals`) apply, each file's on a line
+    stands_in_for: str | None = None
 
 
 @dataclass(frozen=True)

@@ -84,21 +84,15 @@ def plan_publish(
         commit=manifest.git_commit,
     )
     checked = check_files(manifest, records, route)
-    from relnox.publish.rules import (
-        direct_references,
-        local_versions,
-        plain_linux_wheels,
-        private_classifiers,
-    )
+    from relnox.publish.rules import refusal, refusals
 
     files = [(r.name, path) for r, path in checked]
-    refused = (
-        local_versions([(r.name, r.version) for r in records], repo)
-        or private_classifiers(files, repo)
-        or direct_references(files, repo)
-        or plain_linux_wheels(files, repo)
-    )
-    if refused is not None:
+    versions = [(r.name, r.version) for r in records]
+    if options.stands_in_for is not None:  # a rehearsal: the real index's refusals, each file's
+        real = resolve(options.stands_in_for, workspace.config, environ=env)
+        if found := refusals(versions, files, real):
+            raise PublishError("\n".join(found))
+    if (refused := refusal(versions, files, repo)) is not None:
         raise PublishError(refused)
     _check_artifacts(workspace, records, checked)
     reader = IndexReader.of(repo, credentials.basic_auth(), network, seams.sleep)

@@ -286,6 +286,33 @@ def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository
     )
 
 
+def refusal(
+    versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
+) -> str | None:
+    """Why PyPI or TestPyPI (``repository``) refuses the files ``(package, path)`` of
+    ``versions``: the first of the rules above that refuses them; else ``None``."""
+    return (
+        local_versions(versions, repository)
+        or private_classifiers(files, repository)
+        or direct_references(files, repository)
+        or plain_linux_wheels(files, repository)
+    )
+
+
+def refusals(
+    versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
+) -> list[str]:
+    """:func:`refusal` of each file ``(package, path)`` of ``versions``, one line a file
+    refused, naming it (a rehearsal's findings)."""
+    version_of = dict(versions)
+    found: list[str] = []
+    for name, path in files:
+        said = refusal([(name, version_of[name])], [(name, path)], repository)
+        if said is not None:
+            found.append(said if said.startswith(path.name) else f"{path.name}: {said}")
+    return found
+
+
 #: PyPI lets a user (and an IP) create about this many new projects a day
 PYPI_NEW_PROJECTS_A_DAY = 4
 #: PyPI keeps at most this many pending trusted publishers per user (for 30 days)

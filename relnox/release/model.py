@@ -48,6 +48,8 @@ class ReleaseOptions:
     skip: frozenset[str] = frozenset()
     test_repository: str = "testpypi"
     repository: str = "pypi"
+    #: the indexes the two above stand in for (a rehearsal's local ones: testpypi, pypi)
+    stand_ins: tuple[str, str] | None = None
     extra_index: str | None = None  # third-party dependencies when verifying from an index
     yes: bool = False
     push: bool = False

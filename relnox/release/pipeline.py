@@ -5,6 +5,7 @@ finished for the same versions. ``--dry-run`` is the same loop over each step's 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import replace
@@ -50,13 +51,22 @@ def _validate_skip(skip: frozenset[str]) -> None:
 
 
 SHORT_LINES = 8  # a stage's error as the release shows it (:func:`shortened`)
+#: a line of a tool's output that says what failed: ``ERROR: ...``, ``error: ...``, ``fatal: ...``
+_ERROR_LINE = re.compile(r"(?:^|\s)(?:error|fatal)(?::|\s*\[)", re.IGNORECASE)
 
 
 def shortened(root: Path, name: str, exc: RelnoxError) -> str:
     """Stage ``name``'s error as the release shows it: its first lines; the whole text and
     its ``details``, when more, go to the stage's log in ``.relnox/release/``, named last."""
     full = str(exc)
-    short = "\n".join(full.splitlines()[:SHORT_LINES]) or full
+    lines = full.splitlines()
+    kept = lines[:SHORT_LINES]
+    # a tool's output cut after its first lines: its own error lines instead, when only the
+    # part cut holds them (a compiler's checks first, "ERROR: Dependency ... not found" last)
+    said = [line for line in lines[2:] if _ERROR_LINE.search(line)]
+    if len(lines) > SHORT_LINES and said and not any(_ERROR_LINE.search(x) for x in kept[2:]):
+        kept = [*lines[:2], "    ...", *said[-(SHORT_LINES - 3) :]]
+    short = "\n".join(kept) or full
     details = exc.details if isinstance(exc, ReleaseError) else ""
     if short != full or details:
         log = state_dir(root / RELEASE_RECORDS) / f"{name}.log"

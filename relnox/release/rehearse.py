@@ -38,6 +38,7 @@ from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
+from relnox.tools.repositories import PYPI, TESTPYPI
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import VerifyOptions
 
@@ -107,7 +108,8 @@ def _final_check(
     stage = StageReport(
         "install-from-index",
         StageStatus.DONE if report.ok else StageStatus.FAILED,
-        f"{len(report.results)} package(s) installed from {index} and checked",
+        f"{len(report.checked)} package(s) installed from {index} and checked"
+        + report.skipped_note(),
         time.monotonic() - started,
     )
     result.stages.append(stage)
@@ -145,6 +147,7 @@ def rehearse(
             options,
             test_repository=test_index,
             repository=index,
+            stand_ins=(options.test_repository, options.repository),
             yes=True,
             push=False,
             allow_dirty=False,
@@ -155,6 +158,10 @@ def rehearse(
             _final_check(result, clone, index, progress, options)
         except ReleaseError as exc:
             raise ReleaseError(_kept(str(exc), clone, Path(root).resolve())) from None
+        except RelnoxError as exc:  # before a stage: said of the repository, not of the clone
+            exc.message = _kept(str(exc), clone, Path(root).resolve())
+            exc.args = (exc.message,)
+            raise
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -233,6 +240,7 @@ def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo
             part="minor",
             test_repository=test_index,
             repository=index,
+            stand_ins=(TESTPYPI, PYPI),
             yes=True,
             push=True,
             resume_command=resume_command,

@@ -198,7 +198,8 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
         raise ReleaseError(report.closing(), "\n".join(report.describe()))
     # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
-    return DONE, f"{len(report.results)} package(s) installed and checked in {report.seconds:.1f}s"
+    took = f"in {report.seconds:.1f}s{report.skipped_note()}"
+    return DONE, f"{len(report.checked)} package(s) installed and checked {took}"
 
 
 def _verify_settings(
@@ -212,8 +213,12 @@ def _verify_settings(
 
 def _publish(run: ReleaseRun, stage: str) -> Outcome:
     o = run.options
-    repository = o.test_repository if stage == "publish-test" else o.repository
-    options = PublishOptions(repository=repository, packages=run.names, dist_dir=run.dist_dir)
+    test = stage == "publish-test"
+    repository = o.test_repository if test else o.repository
+    real = None if o.stand_ins is None else o.stand_ins[0 if test else 1]
+    options = PublishOptions(
+        repository=repository, packages=run.names, dist_dir=run.dist_dir, stands_in_for=real
+    )
     published = PUBLISH.run(PUBLISH.plan(run.workspace, options, run.runtime), run.runtime)
     raise_for_uploads(published)
     run.result.uploads[stage] = list(published.uploaded)

@@ -5,6 +5,7 @@ interpreter, which may be older than relnox's (annotations are never evaluated).
 
 from __future__ import annotations
 
+import ast
 import importlib
 import importlib.metadata as md
 import json
@@ -58,9 +59,27 @@ def import_names(paths: Iterable[str], read: Callable[[str], str] | None = None)
         else:  # a module of the top level or of namespace packages only
             module = (*parts[:-1], parts[-1].split(".")[0])
             is_code = parts[-1].endswith(code) and module[-1] != "__init__"
-            if is_code and all(p.isidentifier() for p in module):
+            if (
+                is_code
+                and all(p.isidentifier() for p in module)
+                and not _raises(files[parts], read)
+            ):
                 names.add(".".join(module))
     return sorted(names)
+
+
+def _raises(path: str, read: Callable[[str], str] | None) -> bool:
+    """The module at ``path`` does nothing but raise (``raise ImportError("moved to ...")``,
+    a name kept to say where its code went): importing it fails by design."""
+    if read is None or not path.endswith(".py"):
+        return False
+    try:
+        body = ast.parse(read(path)).body
+    except (OSError, KeyError, ValueError, SyntaxError):  # ValueError: not UTF-8
+        return False
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # its docstring
+    return len(body) == 1 and isinstance(body[0], ast.Raise)
 
 
 def _shares_package(path: str, read: Callable[[str], str] | None) -> bool:

@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from relnox.errors import VerifyError
+from relnox.errors import VerifyError, shortlist
 from relnox.tools import cooldown
 from relnox.tools.index_auth import refused_login
 from relnox.verify.smoke import Check
@@ -70,6 +70,16 @@ class VerifyReport:
     def ok(self) -> bool:
         return all(r.ok for r in self.results) and all(c.ok for c in self.commands)
 
+    @property
+    def checked(self) -> list[PackageResult]:
+        """The results of packages installed and checked (not skipped)."""
+        return [r for r in self.results if not r.skipped]
+
+    def skipped_note(self) -> str:
+        """``, 1 skipped (acme)``: the packages not checked (each says why), or nothing."""
+        names = list(dict.fromkeys(r.name for r in self.results if r.skipped))
+        return f", {len(names)} skipped ({shortlist(names, 5)})" if names else ""
+
     def describe(self, verbose: int = 0) -> list[str]:
         """The report as a person reads it (:func:`render_report`)."""
         return render_report(self, verbose)
@@ -121,9 +131,8 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
             continue
         failed = ", ".join(c.name for c in r.failed)
         passed = f"; passed {', '.join(r.passed)}" if r.passed else ""
-        lines.append(
-            f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed} ({r.seconds:.2f}s)"
-        )
+        took = f" ({r.seconds:.2f}s)" if r.seconds else ""  # none: no check of its own ran
+        lines.append(f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed}{took}")
         lines.append(f"      artifact: {r.artifact}")
         for check in r.failed:
             lines.append(f"      {check.name}:")
@@ -172,6 +181,10 @@ _NOTHING_ASKED = (
     *("failed to fetch", "could not connect", "connection refused", "connection reset"),
     *("connecterror", "name or service not known", "temporary failure in name resolution"),
     *("network is unreachable", "timed out", "ssl", "http status"),
+    # a host name that did not resolve: git, curl; uv; musl; macOS; Windows
+    *("could not resolve host", "could not resolve proxy", "failed to lookup address"),
+    *("dns error", "name does not resolve", "nodename nor servname", "getaddrinfo failed"),
+    "no address associated with hostname",
     *("not found in the provided package locations", "index lookups were disabled"),
     *("because you set --offline", "--no-index"),
 )
@@ -194,6 +207,25 @@ _DIRECT = re.compile(
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 SETTING, DEPENDENCY, SIBLING, UNPUBLISHED = "setting", "dependency", "sibling", "unpublished"
 MACHINE, PIN, COOLDOWN, LOGIN, DIRECT = "machine", "pin", "cooldown", "login", "direct"
+UNDECLARED = "undeclared"
+#: the module an import could not find, as Python says it
+_NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+
+
+def undeclared_modules(results: list[PackageResult]) -> dict[str, list[str]]:
+    """The modules the import of each package's own top-level package could not find (not
+    its own): a requirement it does not declare, and whatever else failed on them too."""
+    found: dict[str, list[str]] = {}
+    for result in results:
+        for check in result.failed:
+            own = check.name.removeprefix("import ")
+            missed = _NO_MODULE.findall(check.detail)
+            if not check.name.startswith("import ") or "." in own or not missed:
+                continue
+            top = missed[-1].split(".")[0]
+            if top != own and top not in found.get(result.name, []):
+                found.setdefault(result.name, []).append(top)
+    return found
 
 
 #: how verify words a script that failed saying which of its package's extras it needs
@@ -261,9 +293,17 @@ def closing_message(report: VerifyReport) -> str:
     absent: list[str] = []  # the dependencies no index had
     unpublished: list[str] = []  # the release's packages the index verified from lacks
     references: list[str] = []  # the direct references the installs could not fetch
+    undeclared = undeclared_modules(report.results)
     for result in report.results:
         for check in result.failed:
             cause = failure_cause(check)
+            missed = [m.split(".")[0] for m in _NO_MODULE.findall(check.detail)]
+            if (
+                cause in (PACKAGE, EXTRA)
+                and missed[-1:]
+                and missed[-1] in undeclared.get(result.name, ())
+            ):  # the import of the package itself missed it too
+                cause = UNDECLARED
             if check.name.startswith("install") and result.name in report.pins:
                 cause = PIN  # its own requirement excludes the sibling released with it
             elif check.name.startswith("install") and result.name in report.pinned_below:
@@ -339,6 +379,11 @@ def closing_message(report: VerifyReport) -> str:
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",
+        UNDECLARED: "a requirement not declared: importing {names} needs "
+        + ", ".join(m for name in causes.get(UNDECLARED, ()) for m in undeclared.get(name, ()))
+        + ", which nothing it requires installs (another package brought it before, or "
+        "never did); add the distribution that provides it to [project] dependencies, then "
+        "relnox build-all",
         PACKAGE: "the package itself: {names}; see the lines above, fix it and rebuild "
         "(relnox build-all)",
     }

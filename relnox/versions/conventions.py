@@ -351,8 +351,12 @@ class _Reading(TagReading):
                     continue
                 if not self.continues(prefix, latest):
                     continue
+                # the newest of its few newest releases that names the package's version (a
+                # release commit may write the next development version already)
+                finals = [(v, t) for v, t in reversed(group) if not v.is_prerelease][:STRAYS_READ]
                 version, tag = next(
-                    ((v, t) for v, t in reversed(group) if not v.is_prerelease), group[-1]
+                    ((v, t) for v, t in finals if self.names(member, t, v)),
+                    finals[0] if finals else group[-1],
                 )
                 if self.another_projects(member, prefix, tag):
                     continue

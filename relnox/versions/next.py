@@ -185,20 +185,28 @@ def _stepped(
     if to is None and scheme == "pep440":
         new = _pre_number(pkg, new, today, notes)
     if notes is not None and to is None and start is None:
-        notes += split_starts_note(pkg, workspace.pre_releases, new, first)
+        notes += split_starts_note(pkg, workspace.pre_releases, new, first, history)
     if part is None:
         return new
     if scheme == "pep440" and pkg.tags is not None:
         new = long_as_released(new, pkg.tags.released, pkg.spelling(base))
     plain = bump_version(parse_version(base), part, pre, first)
     if notes is not None and str(plain) != new and taken(plain):
-        tag = tag_for(pkg, str(plain), workspace.tag_format)
+        over = [plain]  # each taken version the part steps over, up to the new one
+        while len(over) < 100 and str(after := bump_version(over[-1], part, pre, first)) != new:
+            if not taken(after):
+                break
+            over.append(after)
+        tags = [tag_for(pkg, str(v), workspace.tag_format) for v in (over[0], over[-1])]
         how = "withdrawn" if facts and plain in facts.withdrawn else "already released"
         where = "" if how == "withdrawn" else ", on another branch"
-        notes.append(
-            f"note: {pkg.name} {plain} was {how} (tag {tag}{where}); "
-            f"--part {part} steps over it to {new}"
+        said = (
+            f"{plain} was {how} (tag {tags[0]}{where}); --part {part} steps over it"
+            if len(over) == 1
+            else f"{plain} to {over[-1]} were {how} (tags {tags[0]} to {tags[1]}{where}); "
+            f"--part {part} steps over them"
         )
+        notes.append(f"note: {pkg.name} {said} to {new}")
     return new
 
 
@@ -318,23 +326,36 @@ def first_pre(
     label: str | None = None,
 ) -> int:
     """The number a new pre-release label starts at: ``start`` (``[tool.relnox]
-    pre-release-start``) when set; else 1 when each series of the newest line with
-    pre-releases tagged (:func:`pre_series`) started at 1 or above (2.0.0b1), else 0; once
-    that line is released, a ``label`` (``rc``) starts as its own series did (a0 but rc1)."""
+    pre-release-start``) when set; else 1 when each series that decides (:func:`_deciding`)
+    started at 1 or above (2.0.0b1), else 0."""
     if start is not None:
         return start
-    firsts = pre_series(pkg, others, history)
-    newest = max((Version(v.base_version) for v in firsts), default=None)
-    own = [v for v in firsts if v.pre and v.pre[0] == label]
-    if own and pkg.tags is not None and newest in pkg.tags.released:  # that line is out
-        firsts, newest = own, max(Version(v.base_version) for v in own)
-    numbers = [v.pre[1] for v in firsts if v.pre and Version(v.base_version) == newest]
+    numbers = [v.pre[1] for v in _deciding(pkg, others, history, label)[0] if v.pre]
     return 1 if numbers and min(numbers) >= 1 else 0
 
 
-def split_starts_note(pkg: Package, others: Collection[Version], new: str, first: int) -> list[str]:
-    """The note that ``new``, a new series numbered from ``first`` as the newest line numbered
-    its own, is one reading of a history whose series started at 0 and at 1 both."""
+def _deciding(
+    pkg: Package, others: Collection[Version], history: bool, label: str | None
+) -> tuple[list[Version], str]:
+    """The first tags of the series that number a new ``label`` series, and whose they are:
+    the newest line's with pre-releases (:func:`pre_series`); once that line is released,
+    the ``label``'s own series (a0 but rc1)."""
+    firsts = pre_series(pkg, others, history)
+    newest = max((Version(v.base_version) for v in firsts), default=None)
+    own = [v for v in firsts if v.pre and v.pre[0] == label]
+    whose = "its newest line's"
+    if own and pkg.tags is not None and newest in pkg.tags.released:  # that line is out
+        firsts, newest = own, max(Version(v.base_version) for v in own)
+        whose = f"its own {label} series"
+    return [v for v in firsts if v.pre and Version(v.base_version) == newest], whose
+
+
+def split_starts_note(
+    pkg: Package, others: Collection[Version], new: str, first: int, history: bool = False
+) -> list[str]:
+    """The note that ``new``, a new series numbered from ``first`` as the series that decide
+    (:func:`_deciding`) numbered theirs, is one reading of a history whose series started at
+    0 and at 1 both."""
     wanted = maybe_version(new)
     if wanted is None or wanted.pre is None or wanted.pre[1] != first:
         return []
@@ -346,10 +367,12 @@ def split_starts_note(pkg: Package, others: Collection[Version], new: str, first
     at = {n: [str(v) for v in firsts if v.pre and min(v.pre[1], 1) == n] for n in (0, 1)}
     if not at[0] or not at[1]:
         return []
+    decided, whose = _deciding(pkg, others, history, wanted.pre[0])
+    said = f" ({shortlist([str(v) for v in decided], 2)})" if whose != "its newest line's" else ""
     other = f"{wanted.base_version}{wanted.pre[0]}{1 - first}"
     return [
         f"note: {pkg.name}'s pre-release series started at 0 ({shortlist(at[0], 2)}) and at 1 "
-        f"({shortlist(at[1], 2)}); {new} starts as its newest line's did, and [tool.relnox] "
+        f"({shortlist(at[1], 2)}); {new} starts as {whose} did{said}, and [tool.relnox] "
         f"pre-release-start = {1 - first} gives {other}"
     ]
 

@@ -196,3 +196,25 @@ def test_an_unreleased_heading_the_last_release_retitled_is_retitled(tmp_path: P
     commit(root, {"pyproject.toml": project("acme", "1.1.dev0", extra=EDIT)})
     edit = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
     assert "-*unreleased*" not in edit and "+1.1 - " in edit
+
+
+@pytest.mark.parametrize("over", ["Development version\n===================", "# Unreleased"])
+def test_a_permanent_unreleased_heading_over_the_releases_stays(tmp_path: Path, over: str) -> None:
+    """The tag's changelog had the Unreleased heading, empty, over the releases (a heading
+    kept at the top for good): the bump writes the release's heading below it, adorned as
+    the releases are, the entries under it; the permanent heading is not retitled."""
+    rst = "=" in over
+    release = "1.0.0 (2024-01-01)\n------------------" if rst else "## 1.0.0 (2024-01-01)"
+    released = f"{over}\n\n{release}\n\n- First.\n"
+    name = "CHANGES.rst" if rst else "CHANGELOG.md"
+    root = repo(
+        tmp_path / "r", {"pyproject.toml": project("acme", "1.0.0"), name: released}, ["v1.0.0"]
+    )
+    commit(root, {name: released.replace("\n\n", "\n\n- Fix.\n\n", 1)})
+    out = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    diff = [line for line in out.splitlines() if line[:1] in "+-" and line[:4] not in "+++ --- "]
+    assert [line for line in diff if line.startswith("-")] == ['-version = "1.0.0"']
+    added = [line[1:] for line in diff if line.startswith("+") and line != "+"]
+    assert added[1].startswith("1.0.1 (" if rst else "## 1.0.1 (")  # below the heading kept
+    assert not rst or added[2] == "-" * len(added[1])  # adorned as the releases are
+    assert "its Unreleased heading becomes" not in out

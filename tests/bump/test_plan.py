@@ -1624,11 +1624,35 @@ def test_a_released_lines_alpha_from_0_leaves_the_rc_series_numbered_from_1(
     assert plan.versions["ot"] == ("2.2.0a0", "2.2.0rc0")
 
 
+def test_the_split_starts_note_names_the_series_that_decided(tmp_path: Path) -> None:
+    """2.0.0rc1 (rc from 1), then 2.1.0a0 (alpha from 0) and 2.1.0 released: --pre rc gives
+    2.2.0rc1 because the rc series started at 1; the note said "as its newest line's did",
+    whose alpha started at 0. It names the rc series now; a line still in pre-release
+    (2.2.0a0, alpha from 0) decides for a beta, and the note says so."""
+    root = repo(
+        tmp_path / "ot",
+        {"pyproject.toml": project("ot", "2.1.0"), "ot/__init__.py": ""},
+        tags=["2.0.0rc1", "2.0.0", "2.1.0a0", "2.1.0"],
+    )
+
+    def note(*flags: str) -> str:
+        out = run_relnox("bump", "--dry-run", *flags, cwd=root, check=True).stdout
+        return next(line for line in out.splitlines() if "pre-release series" in line)
+
+    assert note("--part", "minor", "--pre", "rc") == (
+        "note: ot's pre-release series started at 0 (2.1.0a0) and at 1 (2.0.0rc1); 2.2.0rc1 "
+        "starts as its own rc series did (2.0.0rc1), and [tool.relnox] pre-release-start = 0 "
+        "gives 2.2.0rc0"
+    )
+    commit(root, {"pyproject.toml": project("ot", "2.2.0a0")}, "2.2.0a0")
+    assert "2.2.0b0 starts as its newest line's did, and" in note("--pre", "beta")
+
+
 def test_a_history_whose_pre_release_series_started_at_0_and_at_1_says_both(
     tmp_path: Path,
 ) -> None:
-    """Series numbered from 1 (4.3.0b1, 4.3.0rc1) after one from 0 (4.2.0a0): the newest line
-    decides, --pre beta gives 4.4.0b1, and one note says the other reading and the setting
+    """Series numbered from 1 (4.3.0b1, 4.3.0rc1) after one from 0 (4.2.0a0): the beta series
+    of the released newest line decides, --pre beta gives 4.4.0b1, and one note says the other reading and the setting
     that gives it; [tool.relnox] pre-release-start = 0 decides instead (4.4.0b0, no note). A
     history numbered one way says nothing more."""
     said = "started at 0 (4.2.0a0) and at 1 (4.3.0rc1, 4.3.0b1)"
@@ -1648,8 +1672,8 @@ def test_a_history_whose_pre_release_series_started_at_0_and_at_1_says_both(
     assert bumped() == (
         "4.4.0b1",
         [
-            f"note: fal's pre-release series {said}; 4.4.0b1 starts as its newest line's did, "
-            "and [tool.relnox] pre-release-start = 0 gives 4.4.0b0"
+            f"note: fal's pre-release series {said}; 4.4.0b1 starts as its own b series did "
+            "(4.3.0b1), and [tool.relnox] pre-release-start = 0 gives 4.4.0b0"
         ],
     )
     assert bumped("\n[tool.relnox]\npre-release-start = 0\n") == ("4.4.0b0", [])

@@ -139,6 +139,34 @@ def test_the_users_gitlab_ci_file_is_never_overwritten(tmp_path: Path) -> None:
     validate(root / PIPELINE)
 
 
+def test_the_users_stages_that_leave_out_or_reorder_relnox_s_are_said(tmp_path: Path) -> None:
+    """The user's ``.gitlab-ci.yml`` sets ``stages:`` without build (GitLab then refuses the
+    pipeline: stage not found), or with test before build (relnox-verify needs a job of a
+    later stage): ci-init said to keep the stages if set, whatever they were. It says which
+    one is missing, or that their order is wrong, and doctor says the same; stages that
+    hold build, test and deploy in that order, among others, say nothing."""
+    own = "stages:\n  - lint\n  - test  # the default\n  - deploy\n\ntest:\n  script: [pytest]\n"
+    root = repo(tmp_path / "r", {"pyproject.toml": project("web", "1.0.0") + GITLAB, TOP: own})
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(PINNED.removeprefix("[tool.relnox.ci]\n"))
+    said = " ".join(run_relnox("ci-init", cwd=root, check=True).stdout.split())
+    assert f"{TOP}: its stages: (lint, test, deploy) lack build, where relnox's jobs run" in said
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "CI")
+    reordered = "stages: [test, build, deploy]\n\ntest:\n  script: [pytest]\n"
+    (root / TOP).write_text(reordered, encoding="utf-8")
+    git(root, "commit", "-q", "-am", "stages")
+    done = run_relnox("doctor", cwd=root)
+    assert done.returncode != 0
+    assert "its stages: (test, build, deploy) do not run build, test, deploy in that order" in (
+        " ".join(done.stdout.split())
+    )
+    fine = "stages:\n  - lint\n  - build\n  - test\n  - deploy\n  - pages\n"
+    (root / TOP).write_text(fine + "test:\n  script: [pytest]\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "stages again")
+    assert "its stages:" not in run_relnox("doctor", cwd=root).stdout
+
+
 def test_the_pipeline_never_fires_on_another_projects_tags(tmp_path: Path) -> None:
     """Python tags ``core-v*`` beside a Swift tool's ``lume/v*`` and a web app's
     ``web@*``: the rule is the workflows' tag filter, as a regular expression."""

@@ -24,7 +24,10 @@ rehearse_module = importlib.import_module(
 
 class _Report:
     ok = True
-    results = ("one",)
+    results = checked = ("one",)
+
+    def skipped_note(self) -> str:
+        return ""
 
 
 def test_the_final_install_check_keeps_extras_and_the_extra_index(
@@ -62,7 +65,9 @@ def test_verify_from_the_test_index_gets_the_extra_index_with_its_login(
         seen.append(options)  # the index is a stand-in: nothing is installed
         return options
 
-    report = SimpleNamespace(ok=True, results=("one",), seconds=0.0)
+    report = SimpleNamespace(
+        ok=True, results=("one",), checked=("one",), seconds=0.0, skipped_note=lambda: ""
+    )
     stand_in = SimpleNamespace(plan=plan, run=lambda plan, runtime=None: report)
     monkeypatch.setattr(steps_module, "VERIFY", stand_in)
     extra = "https://reader:s3cret@mirror.example.invalid/simple/"
@@ -165,3 +170,96 @@ def test_a_rehearsal_of_many_packages_fits_on_one_screen(tmp_path: Path) -> None
     assert all(len(line) <= 200 for line in lines)
     assert "relnox-rehearse-" not in done.stdout + done.stderr
     assert not any(line.endswith(": 8/8 done") for line in lines)  # the closing line says it
+
+
+@pytest.mark.slow
+def test_a_rehearsal_fails_where_pypi_refuses_the_files(tmp_path: Path) -> None:
+    """A package classified ``Private :: Do Not Upload``: the real publish to TestPyPI and
+    PyPI refuses it before any upload, and the rehearsal did not (its local indexes take
+    anything). Its publish-test stage now fails the same way, a line for each file naming
+    it, the package and the fix."""
+    root = write_project(tmp_path / "p", ProjectSpec("shut-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(
+        text.replace("[project]\n", '[project]\nclassifiers = ["Private :: Do Not Upload"]\n', 1)
+    )
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr[done.stderr.index("relnox: error: stage publish-test failed: ") :]
+    lines = error.removeprefix("relnox: error: stage publish-test failed: ").splitlines()
+    files = ("shut_pkg-0.1.1-py3-none-any.whl: shut-pkg: ", "shut_pkg-0.1.1.tar.gz: shut-pkg: ")
+    assert [line.startswith(files) for line in lines] == [True, True, False], lines
+    said = ("which TestPyPI refuses", "remove the classifier")
+    assert all(all(words in line for words in said) for line in lines[:2]), lines
+    assert "[ok] publish-test" not in done.stdout and "uploading" not in done.stderr
+
+
+@pytest.mark.slow
+def test_a_package_verify_skipped_is_not_counted_as_checked(tmp_path: Path) -> None:
+    """A package whose requires-python no interpreter here meets is skipped by each verify
+    (a line says why); the stages said "1 package(s) installed and checked" all the same.
+    They count what was checked now, and name what was skipped."""
+    root = write_project(tmp_path / "p", ProjectSpec("later-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text.replace('requires-python = ">=3.9"', 'requires-python = ">=3.99"'))
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[1]: line for line in done.stdout.splitlines() if line.startswith("[")}
+    for stage in ("verify", "verify-test", "install-from-index"):
+        assert " 0 package(s) installed " in rows[stage], rows[stage]
+        assert rows[stage].endswith(", 1 skipped (later-pkg)"), rows[stage]
+
+
+def test_a_rehearsal_s_error_before_its_stages_names_the_repository_s_file(tmp_path: Path) -> None:
+    """pyproject.toml that is not TOML: the error named the temporary clone's file, gone by
+    the time it is read; it names the repository's own now."""
+    root = write_project(tmp_path / "p", ProjectSpec("bad-pkg", "0.1.0"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "[project]\nname = 'again'\n")
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"relnox: error: {pyproject}: invalid TOML"), error
+
+
+@pytest.mark.slow
+def test_a_failed_build_shows_the_backend_s_error_line_not_its_first_lines(
+    tmp_path: Path,
+) -> None:
+    """A backend that prints its checks, then the error (a library not found): the stage's
+    error showed the first lines of that output and cut the one that says what failed. It
+    shows the error line now; the log keeps the whole output."""
+    backend = (
+        "import sys\n"
+        "def _fail(*args, **kwargs):\n"
+        "    for n in range(30):\n"
+        "        print(f'Checking compiler flag -W{n}: YES', file=sys.stderr)\n"
+        "    print('../ext/meson.build:31:12: ERROR: Dependency \"zlib\" not found', file=sys.stderr)\n"
+        "    print('A full log can be found at /tmp/meson-log.txt', file=sys.stderr)\n"
+        "    raise SystemExit(1)\n"
+        "build_sdist = build_wheel = _fail\n"
+    )
+    root = write_project(
+        tmp_path / "p", ProjectSpec("ext-pkg", "0.1.0", extra_files={"backend/failing.py": backend})
+    )
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text()
+    start = text.index("[build-system]")
+    end = text.index("\n[", start + 1) if "\n[" in text[start + 1 :] else len(text)
+    system = (
+        '[build-system]\nrequires = []\nbuild-backend = "failing"\nbackend-path = ["backend"]\n'
+    )
+    pyproject.write_text(text[:start] + system + text[end:])
+    git_init(root)
+    done = run_relnox("rehearse", "--part", "patch", cwd=root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    error = done.stderr[done.stderr.index("relnox: error: stage build failed") :]
+    assert 'ERROR: Dependency "zlib" not found' in error, error
+    assert len(error.splitlines()) <= 12, error
+    log = (root / ".relnox/rehearse/build.log").read_text()
+    assert "-W29: YES" in log and "-W29: YES" not in error  # the lines cut, kept there

@@ -38,3 +38,25 @@ def test_a_pin_on_an_old_version_of_a_sibling_blames_the_package_holding_it_once
     assert "network" not in error and "the package itself" not in error, error
     assert "pin-c need(s) one whose own install failed" in error, error
     assert "pin-b" not in error and "ok    pin-b" in proc.stdout
+    # its install failed: no check of its own ran, so no time of its own ("(0.00s)")
+    assert "FAIL  pin-a 0.1.7: install failed\n" in proc.stdout, proc.stdout
+
+
+def test_a_module_the_package_imports_but_does_not_require_is_named(tmp_path: Path) -> None:
+    """``acme`` imports a module nothing it requires installs (a dependency that came with
+    another package before): its import and its console script fail on it. The error read
+    a missing extra (for the script) and the package itself; it names the module and the
+    fix, a requirement to declare, now."""
+    init = '__version__ = "0.1.0"\nimport undeclared_helper_mod\n\n\ndef main() -> int:\n    return 0\n'
+    spec = ProjectSpec("und-pkg", "0.1.0", script=True, extra_files={"und_pkg/__init__.py": init})
+    root = write_workspace(tmp_path / "ws", [spec])
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1 and "Traceback (most" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "relnox: error: verify-install failed because of a requirement not declared: "
+        "importing und-pkg needs undeclared_helper_mod, which nothing it requires installs "
+        "(another package brought it before, or never did); add the distribution that "
+        "provides it to [project] dependencies, then relnox build-all"
+    )

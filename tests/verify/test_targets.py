@@ -332,6 +332,28 @@ def test_failure_causes() -> None:
     assert failure_cause(Check("import pkg", False, "No space left on device")) == PACKAGE
 
 
+def test_a_host_name_that_did_not_resolve_is_the_network() -> None:
+    """The resolvers' own words (git and curl, uv through a proxy, musl, macOS, Windows):
+    each was read as the package's fault; the closing line now names the network."""
+    from relnox.verify.report import PackageResult, VerifyReport
+
+    for said in (
+        "fatal: unable to access 'https://git.example.invalid/dep.git/': Could not resolve "
+        "host: git.example.invalid",
+        "fatal: unable to access 'https://x.invalid/y.git/': Could not resolve proxy: p.invalid",
+        "error: Request failed after 3 retries\n  cause: dns error\n  cause: Name does not resolve",
+        "Failed to establish a new connection: [Errno 8] nodename nor servname provided, or not known",
+        "Failed to establish a new connection: [Errno 11001] getaddrinfo failed",
+        "Failed to establish a new connection: [Errno -5] No address associated with hostname",
+    ):
+        check = Check("install", False, said)
+        assert failure_cause(check) == NETWORK, said
+        report = VerifyReport([PackageResult("net-pkg", "1.0.0", "wheel", "w.whl", [check])])
+        assert closing_message(report).startswith(
+            "verify-install failed because of the network or the index: installing net-pkg"
+        ), said
+
+
 @pytest.fixture(scope="module")
 def says_extra(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """say-tool's script exits 1 with its own hint when its extra ``cli`` is missing
@@ -618,3 +640,28 @@ def test_import_names_descend_a_package_shared_the_pkgutil_way() -> None:
     }
     assert import_names(texts) == ["acme", "plain"]  # nothing to read: as before
     assert import_names(texts, texts.__getitem__) == ["acme.valkey_server", "plain"]
+
+
+def test_a_module_kept_only_to_raise_is_not_imported(tmp_path: Path) -> None:
+    """A package extending its ``__path__`` for plugins (pkgutil) has each module checked by
+    an import; one kept only to say where its code went (``raise ImportError("moved...")``)
+    failed verify-install by design. It is not imported now; the module beside it is."""
+    init = (
+        '__version__ = "0.1.0"\nfrom pkgutil import extend_path\n'
+        "__path__ = extend_path(__path__, __name__)\n"
+    )
+    moved = '"""Moved."""\nraise ImportError("tomb_pkg.signals moved: use tomb_pkg.events")\n'
+    spec = ProjectSpec(
+        "tomb-pkg",
+        extra_files={
+            "tomb_pkg/__init__.py": init,
+            "tomb_pkg/signals.py": moved,
+            "tomb_pkg/events.py": "READY = True\n",
+        },
+    )
+    root = write_workspace(tmp_path / "ws", [spec])
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    run_relnox("build-all", cwd=root, check=True)
+    done = run_relnox("verify-install", "--offline", "-v", cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "import tomb_pkg.events" in done.stdout and "tomb_pkg.signals" not in done.stdout

@@ -246,6 +246,27 @@ def test_the_newest_tag_convention_is_the_current_one(tmp_path: Path) -> None:
     assert plan_bump(ws, BumpOptions(part="minor", tag=True, commit=True)).tags == ["v0.6.0"]
 
 
+def test_a_new_spelling_is_the_convention_when_an_earlier_of_its_releases_names_it(
+    tmp_path: Path,
+) -> None:
+    """acme-0.1.0 ... acme-0.3.0, then bare 0.4.0 and 0.5.0, whose release commit wrote the
+    next development version (0.5.0.1) already: the newest bare tag alone said nothing of
+    acme, so relnox kept acme-{version} and read 0.3.0 as the last release. The bare tag
+    before it names acme's version: the bare spelling is the convention, 0.5.0 the last."""
+    init, said = "acme/__init__.py", '__version__ = "{}"\n'
+    attr = '\n[tool.setuptools.dynamic]\nversion = {attr = "acme.__version__"}\n'
+    pyproject = project("acme", None, backend="setuptools", extra=attr)
+    repo = History(tmp_path / "r", {"pyproject.toml": pyproject, init: said.format("0.1.0")})
+    git(repo.root, "tag", "acme-0.1.0")
+    for version, tag in (("0.2.0", "acme-0.2.0"), ("0.3.0", "acme-0.3.0"), ("0.4.0", "0.4.0")):
+        repo.commit({init: said.format(version)}, tag)
+    repo.commit({init: said.format("0.5.0.1")}, "0.5.0")
+    rows = _json(repo.root, "packages")["packages"]
+    assert isinstance(rows, list) and rows[0]["tag_format"] == "{version}", rows
+    plan = _json(repo.root, "plan")["packages"]
+    assert isinstance(plan, list) and plan[0]["last_tag"] == "0.5.0", plan
+
+
 @pytest.mark.parametrize(
     ("version_file", "spelled"),
     [

@@ -236,3 +236,24 @@ def test_a_member_added_since_the_groups_release_follows_the_groups_tags(tmp_pat
     doctor = run_relnox("doctor", cwd=root).stdout
     assert "1.0.1-dev is development after v1.0.1 (in this branch's history), as " in doctor
     assert "1.0.0-dev after v1.0.0; a --part bump starts from 1.0.1" in doctor
+
+
+def test_a_patch_says_every_release_of_another_branch_it_steps_over(tmp_path: Path) -> None:
+    """1.0.1 ... 1.0.3 were released from a maintenance branch while main stayed at 1.0.0:
+    --part patch on main steps over all three to 1.0.4; the note named only 1.0.1."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": ""},
+        tags=["1.0.0"],
+    )
+    git(root, "checkout", "-q", "-b", "maint")
+    for version in ("1.0.1", "1.0.2", "1.0.3"):
+        commit(root, {"pyproject.toml": project("acme", version)}, version)
+    git(root, "checkout", "-q", "main")
+    commit(root, {"acme/fix.py": ""}, message="Fix")
+    patch = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True).stdout
+    assert patch.startswith("acme: 1.0.0 -> 1.0.4\n"), patch
+    assert (
+        "note: acme 1.0.1 to 1.0.3 were already released (tags 1.0.1 to 1.0.3, on another "
+        "branch); --part patch steps over them to 1.0.4\n"
+    ) in patch, patch
