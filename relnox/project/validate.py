@@ -43,9 +43,12 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
-    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong."""
+def check_shape(pyproject: Path, doc: Mapping[str, Any], *, only: str | None = None) -> None:
+    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong
+    (``only``: of the keys in that top-level table)."""
     for keys, what, types in _SHAPES:
+        if only is not None and keys[0] != only:
+            continue
         if (value := table(doc, *keys[:-1]).get(keys[-1])) is None:
             continue
         if not isinstance(value, types):
