@@ -24,7 +24,7 @@ from relnox.project.pyproject import (
     tools_only,
     uv_never_builds,
 )
-from relnox.project.validate import member_path
+from relnox.project.validate import check_shape, member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import read_or_empty, table
 from relnox.versions.released import plain_version_tag, released_elsewhere
@@ -45,6 +45,7 @@ def member_dirs(
     where a scan adds the projects it leaves in directories named for tests)."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return projects_below(root, tests=tests, read=read), []
+    check_shape(config.source, doc, only="tool")  # the lists of globs read below
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:

@@ -351,6 +351,33 @@ def test_a_root_package_of_the_wrong_shape_is_its_own_finding(tmp_path: Path, ba
     assert (root / "pyproject.toml").read_text() == text + ROOT
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("exclude = 3", "exclude must be a list of strings, not int (3)"),
+        ('members = "packages/*"', "members must be a list of strings, not str ('packages/*')"),
+    ],
+)
+def test_uv_workspace_globs_of_the_wrong_shape(tmp_path: Path, setting: str, expected: str) -> None:
+    """The root's: one line naming the setting (before, a TypeError's traceback, or a
+    string read as globs of one character: "the absolute path '/'"). A workspace's below
+    the root: the sound package beside it listed (before, the same traceback lost it)."""
+    members = f"[tool.uv.workspace]\n{setting}\n"
+    if setting.startswith("exclude"):
+        members = ROOT + setting + "\n"
+    root = repo(tmp_path / "ws", {"pyproject.toml": members, "packages/good/pyproject.toml": GOOD})
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = f"relnox: error: {root}/pyproject.toml: [tool.uv.workspace] {expected}; fix it there"
+    assert proc.stderr.startswith(line) and proc.stderr.count("\n") == 1, proc.stderr
+    below = {"sub/pyproject.toml": members, "sub/packages/a/pyproject.toml": project("a")}
+    root = repo(
+        tmp_path / "ws2", {**below, "packages/good/pyproject.toml": GOOD, "pyproject.toml": ROOT}
+    )
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 0 and "good-pkg" in proc.stdout, proc.stderr
+
+
 def test_a_long_name_and_a_long_version_are_refused_together(tmp_path: Path) -> None:
     """Each fits its own limit, but the wheel's file name would pass 255 bytes."""
     from relnox.bump.plan import plan_bump
