@@ -153,7 +153,9 @@ def projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
-    those in directories named for tests go to ``tests`` instead, when given."""
+    those in directories named for tests go to ``tests`` instead, when given. A link out of
+    ``root`` is not followed: what it points at is another tree's (a project inside is found
+    at its own path)."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which
@@ -161,7 +163,7 @@ def projects_below(
         for directory in level:
             try:
                 with os.scandir(directory) as entries:
-                    names = sorted(e.name for e in entries if _is_dir(e))
+                    names = sorted(e.name for e in entries if _is_dir(e) and _inside(e, root))
             except OSError:
                 continue
             for name in names:
@@ -238,6 +240,16 @@ def workspace_below_note(
         f"released package shows them released; run relnox in {rel} (or pass --root {rel}) "
         "to release them"
     )
+
+
+def _inside(entry: os.DirEntry[str], root: Path) -> bool:
+    """Whether ``entry``, a link or not, is a folder inside ``root``."""
+    if not entry.is_symlink():
+        return True
+    try:
+        return Path(entry.path).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop (Python < 3.13)
+        return False
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
