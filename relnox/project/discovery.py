@@ -72,8 +72,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     root_pyproject = root / "pyproject.toml"
     exists = os.path.lexists(root_pyproject)
     doc: Mapping[str, Any] | None = load_toml(root_pyproject) if exists else None
+    root_broken: list[Broken] = []
     if doc is not None:
-        check_shape(root_pyproject, doc)
+        doc, root_broken = _root_checked(root_pyproject, doc)
         doc = with_hatch_toml(root, dict(doc))
     if doc is None and (root / "setup.py").is_file():
         doc = {}  # a setup.py project: build's legacy setuptools backend builds it
@@ -85,6 +86,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     listing = None if doc is None or _settings_only(root, doc, config) else doc
     tests: list[Path] = []  # projects a scan leaves in directories named for tests
     dirs, broken = member_dirs(root, listing, config, tests, read)
+    broken = [*root_broken, *broken]
     if doc is None and not dirs and not broken:
         raise ConfigError(
             f"{root}: no pyproject.toml here or in the directories below; "
@@ -298,6 +300,25 @@ def _without_placeholders(workspace: Workspace, scanned: bool) -> Workspace:
     packages = tuple(p for p in workspace.packages if p not in gone)
     notes, entries = workspace.notes + notes, workspace.unreleased + entries
     return replace(workspace, packages=packages, notes=notes, unreleased=entries)
+
+
+def _root_checked(
+    pyproject: Path, doc: Mapping[str, Any]
+) -> tuple[Mapping[str, Any], list[Broken]]:
+    """The root's pyproject, checked: its ``[tool]`` tables (relnox's settings, the member
+    list) must hold for any package to be read; its own project's tables, when it lists
+    members, are that project's problem: the members are read without them."""
+    check_shape(pyproject, doc, only="tool")
+    try:
+        check_shape(pyproject, doc)
+    except ConfigError as exc:
+        if workspace_setting(doc) is None:
+            raise  # the root is the one project: its problem is the command's
+        name = table(doc, "project").get("name")
+        found = canonicalize_name(name) if isinstance(name, str) else None
+        rest = {key: value for key, value in doc.items() if key not in ("project", "build-system")}
+        return rest, [Broken(pyproject.parent, found, exc)]
+    return doc, []
 
 
 def _settings_only(root: Path, doc: Mapping[str, Any], config: Config) -> bool:

@@ -24,7 +24,7 @@ from relnox.project.pyproject import (
     tools_only,
     uv_never_builds,
 )
-from relnox.project.validate import member_path
+from relnox.project.validate import check_shape, member_path
 from relnox.project.workspace import Broken, Unreleased
 from relnox.toml import read_or_empty, table
 from relnox.versions.released import plain_version_tag, released_elsewhere
@@ -45,6 +45,7 @@ def member_dirs(
     where a scan adds the projects it leaves in directories named for tests)."""
     if doc is None:  # no root pyproject.toml: every project below the root
         return projects_below(root, tests=tests, read=read), []
+    check_shape(config.source, doc, only="tool")  # the lists of globs read below
     if config.packages is not None:
         globs, excludes = list(config.packages), []
     else:
@@ -152,7 +153,9 @@ def projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
     """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
-    those in directories named for tests go to ``tests`` instead, when given."""
+    those in directories named for tests go to ``tests`` instead, when given. A link out of
+    ``root`` is not followed: what it points at is another tree's (a project inside is found
+    at its own path)."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which
@@ -160,7 +163,7 @@ def projects_below(
         for directory in level:
             try:
                 with os.scandir(directory) as entries:
-                    names = sorted(e.name for e in entries if _is_dir(e))
+                    names = sorted(e.name for e in entries if _is_dir(e) and _inside(e, root))
             except OSError:
                 continue
             for name in names:
@@ -237,6 +240,16 @@ def workspace_below_note(
         f"released package shows them released; run relnox in {rel} (or pass --root {rel}) "
         "to release them"
     )
+
+
+def _inside(entry: os.DirEntry[str], root: Path) -> bool:
+    """Whether ``entry``, a link or not, is a folder inside ``root``."""
+    if not entry.is_symlink():
+        return True
+    try:
+        return Path(entry.path).resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a loop (Python < 3.13)
+        return False
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

@@ -24,6 +24,8 @@ _SHAPES: tuple[tuple[tuple[str, ...], str, tuple[type, ...]], ...] = (
     (("build-system",), "a table", (Mapping,)),
     (("tool",), "a table", (Mapping,)),
     (("tool", "relnox"), "a table", (Mapping,)),
+    (("tool", "uv", "workspace", "members"), "a list of strings", (list,)),
+    (("tool", "uv", "workspace", "exclude"), "a list of strings", (list,)),
     (("build-system", "requires"), "a list of strings", (list,)),
     (("build-system", "build-backend"), "a string", (str,)),
     (("project", "name"), "a string", (str,)),
@@ -43,16 +45,20 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def check_shape(pyproject: Path, doc: Mapping[str, Any]) -> None:
-    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong."""
+def check_shape(pyproject: Path, doc: Mapping[str, Any], *, only: str | None = None) -> None:
+    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong
+    (``only``: of the keys in that top-level table)."""
     for keys, what, types in _SHAPES:
+        if only is not None and keys[0] != only:
+            continue
         if (value := table(doc, *keys[:-1]).get(keys[-1])) is None:
             continue
         if not isinstance(value, types):
             where = f"[{keys[0]}]" if len(keys) == 1 else f"[{'.'.join(keys[:-1])}] {keys[-1]}"
+            spec = "uv's workspace settings" if keys[:2] == ("tool", "uv") else "PEP 621/518"
             raise ConfigError(
                 f"{pyproject}: {where} must be {what}, not {type(value).__name__} "
-                f"({_shown(value)}); fix it there (PEP 621/518 give its form)"
+                f"({_shown(value)}); fix it there ({spec} give its form)"
             )
         if isinstance(value, list) and not all(isinstance(v, str) for v in value):
             bad = next(v for v in value if not isinstance(v, str))

@@ -331,6 +331,53 @@ def test_a_hostile_root_pyproject_is_one_line(tmp_path: Path, kind: str, expecte
     assert proc.stderr.count("\n") == 1
 
 
+@pytest.mark.parametrize("bad", ['name = ["root"]', 'dependencies = "good-pkg"'])
+def test_a_root_package_of_the_wrong_shape_is_its_own_finding(tmp_path: Path, bad: str) -> None:
+    """A root that is a package and lists members, its [project] of the wrong shape: the
+    members are listed and bumped, the root is the one-line finding (before, it stopped the
+    whole workspace, every member lost)."""
+    text = project("root", requires=["good-pkg"]).replace(
+        'name = "root"' if bad.startswith("name") else 'dependencies = ["good-pkg"]', bad
+    )
+    files = {"pyproject.toml": text + ROOT, "packages/good/pyproject.toml": GOOD}
+    root = repo(tmp_path / "ws", files)
+    listed = run_relnox("packages", cwd=root)
+    assert listed.returncode == 1 and "good-pkg" in listed.stdout, listed.stderr
+    assert listed.stderr.startswith(f"relnox: error: {root}/pyproject.toml: [project] ")
+    assert listed.stderr.count("\n") == 1 and "Traceback" not in listed.stderr
+    bumped = run_relnox("bump", "--part", "patch", "--package", "good-pkg", cwd=root)
+    assert bumped.returncode == 0, bumped.stderr
+    assert 'version = "1.0.1"' in (root / "packages/good/pyproject.toml").read_text()
+    assert (root / "pyproject.toml").read_text() == text + ROOT
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("exclude = 3", "exclude must be a list of strings, not int (3)"),
+        ('members = "packages/*"', "members must be a list of strings, not str ('packages/*')"),
+    ],
+)
+def test_uv_workspace_globs_of_the_wrong_shape(tmp_path: Path, setting: str, expected: str) -> None:
+    """The root's: one line naming the setting (before, a TypeError's traceback, or a
+    string read as globs of one character: "the absolute path '/'"). A workspace's below
+    the root: the sound package beside it listed (before, the same traceback lost it)."""
+    members = f"[tool.uv.workspace]\n{setting}\n"
+    if setting.startswith("exclude"):
+        members = ROOT + setting + "\n"
+    root = repo(tmp_path / "ws", {"pyproject.toml": members, "packages/good/pyproject.toml": GOOD})
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    line = f"relnox: error: {root}/pyproject.toml: [tool.uv.workspace] {expected}; fix it there"
+    assert proc.stderr.startswith(line) and proc.stderr.count("\n") == 1, proc.stderr
+    below = {"sub/pyproject.toml": members, "sub/packages/a/pyproject.toml": project("a")}
+    root = repo(
+        tmp_path / "ws2", {**below, "packages/good/pyproject.toml": GOOD, "pyproject.toml": ROOT}
+    )
+    proc = run_relnox("packages", cwd=root)
+    assert proc.returncode == 0 and "good-pkg" in proc.stdout, proc.stderr
+
+
 def test_a_long_name_and_a_long_version_are_refused_together(tmp_path: Path) -> None:
     """Each fits its own limit, but the wheel's file name would pass 255 bytes."""
     from relnox.bump.plan import plan_bump

@@ -789,6 +789,24 @@ def test_a_member_outside_the_workspace_root_is_refused(
     assert (tmp_path / "elsewhere" / "pyproject.toml").read_bytes() == stranger
 
 
+def test_a_link_out_of_the_repository_inside_a_package_hides_no_package(tmp_path: Path) -> None:
+    """``a/upstream`` links to a checkout of ``pkg-a`` outside the repository, and ``pkg-b``
+    requires ``pkg-a``: the scan follows no link out of the tree, so ``pkg-a`` is listed (before,
+    the copy was taken for a released project named alike and both were left out)."""
+    root = tmp_path / "repo"
+    write_project(root / "a", ProjectSpec("pkg-a"))
+    write_project(root / "b", ProjectSpec("pkg-b", requires=["pkg-a>=0.1"]))
+    write_project(tmp_path / "upstream", ProjectSpec("pkg-a"))
+    (root / "a" / "upstream").symlink_to(tmp_path / "upstream")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+    proc = run_relnox("packages", "--json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)["packages"]
+    assert [(p["name"], p["directory"]) for p in listed] == [("pkg-a", "a"), ("pkg-b", "b")]
+
+
 def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
     tmp_path: Path,
 ) -> None:
