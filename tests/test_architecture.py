@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import importlib
 import inspect
 import typing
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,12 +60,18 @@ def _module(path: Path) -> str:
     return ".".join(parts)
 
 
-def _sources() -> Iterator[tuple[Path, ast.Module]]:
-    for path in sorted(RELNOX.rglob("*.py")):
-        yield path, ast.parse(path.read_text(encoding="utf-8"), str(path))
+@functools.cache
+def _sources() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every module of relnox/ and its syntax tree, parsed once per test process (each rule
+    below walks the trees; none changes them)."""
+    return tuple(
+        (path, ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for path in sorted(RELNOX.rglob("*.py"))
+    )
 
 
-def _imports() -> list[Import]:
+@functools.cache
+def _imports() -> tuple[Import, ...]:
     found = []
     for path, tree in _sources():
         source = _module(path)
@@ -81,7 +87,7 @@ def _imports() -> list[Import]:
             for name in names:
                 if name == "relnox" or name.startswith("relnox."):
                     found.append(Import(source, name, f"{where}:{getattr(node, 'lineno', 0)}"))
-    return found
+    return tuple(found)
 
 
 def _floor(module: str) -> str:
