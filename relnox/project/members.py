@@ -298,7 +298,7 @@ def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, 
 
 def _names(directories: Sequence[Path], read: Read) -> set[str]:
     """The normalised names of those of ``directories`` whose name reads."""
-    names = set()
+    names: set[str] = set()
     for directory, doc in _readable(directories, read):
         try:
             name = name_of(directory, doc)
