@@ -57,8 +57,10 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
     """:func:`pathspec` of each of ``packages``, in time linear in the workspace's size."""
     dirs = {pkg.name: pkg.directory.resolve() for pkg in workspace.packages}
     owner = {path: name for name, path in dirs.items()}
+    # a broken member's folder is its own too, never the enclosing package's change
+    broken = [Path(os.path.realpath(b.directory)) for b in workspace.broken]
     nested: dict[str, list[str]] = {}
-    for path in dirs.values():
+    for path in [*dirs.values(), *broken]:
         for parent in path.parents:
             if parent in owner:  # excluded from every enclosing package
                 nested.setdefault(owner[parent], []).append(

@@ -296,6 +296,19 @@ def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, 
     return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
 
 
+def _names(directories: Sequence[Path], read: Read) -> set[str]:
+    """The normalised names of those of ``directories`` whose name reads."""
+    names: set[str] = set()
+    for directory, doc in _readable(directories, read):
+        try:
+            name = name_of(directory, doc)
+        except RelnoxError:  # its problem is said where it is loaded
+            continue
+        if name:
+            names.add(canonicalize_name(name))
+    return names
+
+
 def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Each of ``directories`` whose project reads, with its pyproject."""
     for directory in directories:
@@ -329,7 +342,9 @@ def released_by_evidence(
     """Projects no workspace file lists that are released, by their release history or
     because a listed package requires them: directory -> the evidence."""
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    projects = _packages(others, read)
+    listed = _names(members, read)  # a project named like a member is no release of its own:
+    # the name's requirements and tags are the member's
+    projects = [p for p in _packages(others, read) if canonicalize_name(p[2]) not in listed]
     targets: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
     required = required_by(_readable(members, read), targets) if targets else {}
 

@@ -132,6 +132,35 @@ def test_root_package_ignores_nested_packages(make_project: Callable[..., Path])
     assert pathspecs(ws, ws.packages)["outer"] == [".", ":(exclude)libs/inner"]
 
 
+def test_a_broken_members_change_is_no_change_of_the_root_package(
+    make_project: Callable[..., Path],
+) -> None:
+    """A root package with members ``good`` and ``bad``; after the tags, a commit touches only
+    ``bad``, which then breaks (``version = 1``): ``plan`` says the root unchanged, as if
+    ``bad`` were not there (before, its folder counted as the root's own files)."""
+    from relnox.sample import write_project
+
+    root = make_project(ProjectSpec("outer", "1.0.0"))
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8") + '\n[tool.uv.workspace]\nmembers = ["libs/*"]\n',
+        encoding="utf-8",
+    )
+    write_project(root / "libs" / "good", ProjectSpec("good", "1.0.0"))
+    write_project(root / "libs" / "bad", ProjectSpec("bad", "1.0.0"))
+    git_commit_all(root, "Add members")
+    apply_tags(plan_tags(load_workspace(root), TagOptions(missing=True)))
+    bad = root / "libs" / "bad" / "pyproject.toml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('version = "1.0.0"', "version = 1"))
+    git_commit_all(root, "bad only")
+    proc = subprocess.run(
+        [sys.executable, "-m", "relnox", "plan", "--json"], cwd=root, capture_output=True, text=True
+    )
+    assert proc.returncode == 1 and "libs/bad/pyproject.toml" in proc.stderr, proc.stderr
+    rows = {row["name"]: row["changed"] for row in json.loads(proc.stdout)["packages"]}
+    assert rows == {"outer": False, "good": False}
+
+
 def test_plan_reads_every_pathspec_in_one_pass(
     make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

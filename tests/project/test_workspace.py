@@ -807,6 +807,28 @@ def test_a_link_out_of_the_repository_inside_a_package_hides_no_package(tmp_path
     assert [(p["name"], p["directory"]) for p in listed] == [("pkg-a", "a"), ("pkg-b", "b")]
 
 
+def test_a_project_named_like_a_member_inside_it_hides_no_member(tmp_path: Path) -> None:
+    """``packages/pkg-a/legacy`` is an old copy named ``pkg-a``; ``pkg-b`` requires ``pkg-a``
+    and tags name it: both are the member's, so the copy is no release of its own and
+    ``pkg-a`` is listed (before, the copy was taken for a released project and both ``pkg-a``
+    were left out as twins)."""
+    root = write_workspace(
+        tmp_path / "ws", [ProjectSpec("pkg-a"), ProjectSpec("pkg-b", requires=["pkg-a>=0.1"])]
+    )
+    write_project(root / "packages/pkg-a/legacy", ProjectSpec("pkg-a", version="0.0.1"))
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "initial")
+    git(root, "tag", "pkg-a-v0.0.1")
+    proc = run_relnox("packages", "--json", cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    listed = json.loads(proc.stdout)["packages"]
+    assert [(p["name"], p["directory"]) for p in listed] == [
+        ("pkg-a", "packages/pkg-a"),
+        ("pkg-b", "packages/pkg-b"),
+    ]
+
+
 def test_a_root_of_tool_settings_only_finds_the_projects_beside_each_other(
     tmp_path: Path,
 ) -> None:
