@@ -69,6 +69,8 @@ from typing import Any
 import yaml
 from uv import find_uv_bin
 
+from tests.ci.conftest import pip_installs
+
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}", re.S)
 TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|&&|\|\||[!()\[\],<>])"
@@ -119,10 +121,9 @@ esac
 
 
 #: a step that only installs with pip; the runner's interpreter lives for the whole test
-#: session, so the same install a second time is pip's "Requirement already satisfied"
-#: and is not run again (INSTALLED: each interpreter's installs that ran and passed)
+#: run, so the same install a second time is pip's "Requirement already satisfied" and is
+#: not run again (tests/ci/conftest.py's pip_installs: those that ran and passed)
 PIP_INSTALL = re.compile(r"python -m pip install [^\n;&|`$()]+")
-INSTALLED: set[tuple[str, str]] = set()
 
 #: the inputs each native stand-in honours, and those it knows and ignores
 MATURIN_INPUTS = frozenset({"working-directory", "command", "args"})
@@ -545,38 +546,32 @@ class Actions:
                 continue
             files["output"].write_text("", encoding="utf-8")
             script = ctx.substitute(step["run"])
-            installs = (str(self.python_bin), script.strip())
-            if installs in INSTALLED and PIP_INSTALL.fullmatch(installs[1]):
-                self.log.append(f"  {label}: exit 0 (installed by an earlier job)")
-                continue
             cwd = workspace / (step.get("working-directory") or job_dir_default or base_dir or ".")
-            proc = subprocess.run(
-                [
-                    "bash",
-                    "--noprofile",
-                    "--norc",
-                    "-eo",
-                    "pipefail",
-                    "-c",
-                    script,
-                ],
-                cwd=cwd,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            self.log.append(f"  {label}: exit {proc.returncode}")
-            (job_dir / f"step-{number + 1}.log").write_text(proc.stdout + proc.stderr, "utf-8")
-            if proc.returncode != 0:
-                raise WorkflowFailed(
-                    f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
-                )
-            INSTALLED.add(installs)
+            log = job_dir / f"step-{number + 1}.log"
+            if PIP_INSTALL.fullmatch(script.strip()):
+                with pip_installs(self.python_bin) as installed:
+                    if script.strip() in installed:
+                        self.log.append(f"  {label}: exit 0 (installed by an earlier job)")
+                        continue
+                    self._bash(label, script, cwd, env, log)
+                    installed.add(script.strip())
+            else:
+                self._bash(label, script, cwd, env, log)
             if "id" in step:
                 ctx.data["steps"][step["id"]] = {"outputs": parse_outputs(files["output"])}
             added.update(parse_outputs(files["env"]))
         return {k: _text(v) for k, v in ctx.substitute(job.get("outputs") or {}).items()}
+
+    def _bash(self, label: str, script: str, cwd: Path, env: Mapping[str, str], log: Path) -> None:
+        """One ``run:`` step in GitHub's shell; what it printed kept in ``log``."""
+        argv = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script]
+        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        self.log.append(f"  {label}: exit {proc.returncode}")
+        log.write_text(proc.stdout + proc.stderr, "utf-8")
+        if proc.returncode != 0:
+            raise WorkflowFailed(
+                f"{label} failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}"
+            )
 
     def _checkout(self, with_: Mapping[str, Any], workspace: Path, sha: str, ref: str) -> None:
         """actions/checkout as it fetches: ``fetch-depth: 0`` every branch and tag with all

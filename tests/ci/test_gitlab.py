@@ -24,7 +24,7 @@ from relnox.ci.init import generate
 from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, git_commit_all, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex
-from tests.ci.conftest import PINNED
+from tests.ci.conftest import PINNED, locked
 from tests.ci.native_projects import RUST_ENV, write_bin_crate
 from tests.conftest import run_relnox
 from tests.release.test_release_pr import serve
@@ -204,15 +204,18 @@ def gitlab_ci_local() -> str:
 
 
 #: the jobs' ``python``: the runner's, except that a ``python -m pip install ARGS`` that
-#: already ran and passed in this test session is not run again (the runner's interpreter
-#: lives for the session, so it would be pip's "Requirement already satisfied"), as
-#: tests/ci/harness.py does for the GitHub jobs; an install naming a path is always run
+#: already ran and passed in this test run is not run again (the runner's interpreter
+#: lives for the run, so it would be pip's "Requirement already satisfied"), as
+#: tests/ci/harness.py does for the GitHub jobs, one install at a time under the same lock
+#: (tests/ci/conftest.py's pip_installs); an install naming a path is always run
 RUNNER_PYTHON = """#!/usr/bin/env bash
 real={real}
 state={state}
 if [ "$1 $2 $3" = "-m pip install" ]; then
   key=$(printf '%s\\n' "$@" | sha256sum | cut -d' ' -f1)
   for arg in "${{@:4}}"; do [ -e "$arg" ] && exec "$real" "$@"; done
+  exec 9>>{lock}
+  flock 9
   if grep -qx "$key" "$state" 2>/dev/null; then
     echo "python $* ran and passed earlier in this session: already satisfied, not run again"
     exit 0
@@ -227,18 +230,21 @@ exec "$real" "$@"
 
 def runner_shim(runner: Path) -> Path:
     """The directory of :data:`RUNNER_PYTHON` for the runner's bin directory ``runner``."""
-    shim = runner.parent.parent / "gitlab-shim"
+    home = runner.parent.parent  # shared by the run's processes (tests/ci/conftest.py)
+    shim = home / "gitlab-shim"
     script = shim / "python"
-    if not script.exists():
-        shim.mkdir(exist_ok=True)
-        state = runner.parent.parent / "gitlab-pip-installed"
-        script.write_text(
-            RUNNER_PYTHON.format(
-                real=shlex.quote(str(runner / "python")), state=shlex.quote(str(state))
-            ),
-            encoding="utf-8",
-        )
-        script.chmod(0o755)
+    with locked(home / "gitlab-shim.lock"):
+        if not script.exists():
+            shim.mkdir(exist_ok=True)
+            text = RUNNER_PYTHON.format(
+                real=shlex.quote(str(runner / "python")),
+                state=shlex.quote(str(home / "gitlab-pip-installed")),
+                lock=shlex.quote(str(home / "pip-installs.lock")),
+            )
+            making = shim / "python.making"
+            making.write_text(text, encoding="utf-8")
+            making.chmod(0o755)
+            making.rename(script)
     return shim
 
 
