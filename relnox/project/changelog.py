@@ -444,13 +444,15 @@ def sections(text: str) -> list[Section]:
 
 
 def unreleased_title(text: str) -> Heading | None:
-    """The Unreleased heading above the releases, holding entries or none: a permanent
-    ``Development version`` over them that :func:`sections` reads as no section when empty."""
+    """The Unreleased heading, holding entries or none: also a permanent ``Development
+    version`` over the releases, which :func:`sections` reads as no section when empty."""
+    levels: list[int] = []  # the levels of the releases above
     for heading in headings(text.splitlines()):
-        if (label := parse_title(heading.title)) == UNRELEASED:
-            return heading
-        if label is not None:
-            return None  # a release: an Unreleased below it is one of its sub-headings
+        label = parse_title(heading.title)
+        if label == UNRELEASED and not any(level < heading.level for level in levels):
+            return heading  # not a sub-heading of a release above it
+        if label is not None and label != UNRELEASED:
+            levels.append(heading.level)
     return None
 
 
