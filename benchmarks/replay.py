@@ -243,20 +243,21 @@ def release_commits(
     for tag in git(repo, "tag", "--sort=-creatordate", "--merged", "HEAD").split():
         if not tag.startswith(prefix):
             continue
-        text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1]
         version = tag_version(tag)
         if version is None:
             continue
-        prefix = tag[: -len(text)]
         commit = git(repo, "rev-list", "-n", "1", tag).strip()
         if not git(repo, "rev-list", "--parents", "-n", "1", commit).split()[1:]:
             continue  # the root commit: no commit before it to replay its release from
-        name = prefix.rstrip("-/_@")
-        # a tag naming the package's folder (``integrations/name-v1.0``): the project there
-        folder = f"{name}/pyproject.toml"
-        if "/" in name and git(repo, "ls-tree", "--name-only", commit, "--", folder).strip():
-            name = owner(repo, commit, folder) or name
-        names = {name} - {"", "v", "V"}  # a bare tag names no package
+        prefix, name = tag_package(repo, tag, commit)
+        # the other packages tagged at the same version on the commit were released with it
+        together = git(repo, "tag", "--points-at", commit).split()
+        names = {name} | {
+            tag_package(repo, other, commit)[1]
+            for other in together
+            if other != tag and tag_version(other) == version
+        }
+        names -= {""}  # a bare tag names no package
         # the release before: the highest of its convention's tags the commit before holds
         earlier: dict[Version, str] = {}
         for other in git(repo, "tag", "--merged", f"{commit}^").split():
@@ -272,6 +273,19 @@ def release_commits(
         if len(found) == count:
             break
     return found
+
+
+def tag_package(repo: Path, tag: str, commit: str) -> tuple[str, str]:
+    """The text of ``tag`` before its version, and the package it names (``""`` for a bare
+    tag): ``name-v1.2.0``, ``name@1.2.0``, ``name==1.2.0``, ``folder/v1.2.0`` (the project
+    in that folder)."""
+    text = tag.rsplit("-", 1)[-1].rsplit("/", 1)[-1].rsplit("@", 1)[-1].rsplit("=", 1)[-1]
+    prefix = tag[: -len(text)]
+    name = prefix.rstrip("-/_@=")
+    folder = f"{name}/pyproject.toml"
+    if "/" in name and git(repo, "ls-tree", "--name-only", commit, "--", folder).strip():
+        name = owner(repo, commit, folder) or name
+    return prefix, "" if name in ("v", "V") else name
 
 
 def moved(repo: Path, older: str, tag: str, old: str, new: str) -> set[str]:

@@ -4,6 +4,7 @@ every place the version is written, its tag rules and its requirements on siblin
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -181,7 +182,9 @@ def _secondaries(
         add(commitizen_files(directory, doc, known[0].value))
         add(semantic_release_files(directory, doc, known[0].value))
         taken = {k.path for k in [*known, *found]} | listed
-        found += _equal_copies(directory, roots, [*modules, *nested], known[0].value, taken)
+        found += _equal_copies(
+            directory, roots, [*modules, *nested], known[0].value, taken, project_name
+        )
     return found + _tuple_copies([*known, *found])
 
 
@@ -236,11 +239,18 @@ _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
 
 
 def _equal_copies(
-    directory: Path, roots: Sequence[Path], modules: Sequence[str], version: str, taken: set[Path]
+    directory: Path,
+    roots: Sequence[Path],
+    modules: Sequence[str],
+    version: str,
+    taken: set[Path],
+    project_name: str,
 ) -> list[VersionLocation]:
     """Literal copies that say exactly ``version`` in files that hold other values too: the
     import package's other modules and the modules shipped alone, release-please's manifest, ``CITATION.cff`` and Sphinx's
-    ``conf.py``. One that says another version (a protocol's) is left alone."""
+    ``conf.py``, npm's manifest of the same project (``project_name``). One that says another version
+    (a protocol's) is left alone."""
+    from relnox.versions.dynamic import NODEJS_VERSION
     from relnox.versions.release_please import MANIFEST, config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
@@ -286,10 +296,29 @@ def _equal_copies(
                 path, "pattern", first["version"], pattern=_SPHINX_SHORT, short=True
             )
             found += [short] if short.value == short.spell(version) != version else []
+    # npm's manifest of the same project in its folder or its import package's (changesets
+    # moves it with the release); a front end's, under another name, is not a copy
+    for folder in dict.fromkeys([directory, *(base / m for m in modules for base in roots)]):
+        path = folder / "package.json"
+        npm = (_json_object(path) if path not in taken else None) or {}
+        npm_name = npm.get("name") if npm.get("version") == version else None
+        if isinstance(npm_name, str) and canonicalize_name(npm_name) == canonicalize_name(
+            project_name
+        ):
+            found.append(VersionLocation(path, "pattern", version, pattern=NODEJS_VERSION))
     config = config_above(directory)  # read once for both
     found += extra_files(directory, config, version, taken | {f.path for f in found})
     entry = manifest_entry(directory, config, version, taken | {f.path for f in found})
     return found + ([entry] if entry is not None else [])
+
+
+def _json_object(path: Path) -> Mapping[str, Any] | None:
+    """The JSON object ``path`` holds, or None (no file, or no object in it)."""
+    try:
+        data = json.loads(text_or_none(path) or "null")
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def docs_at_release(loc: VersionLocation, primary: Version) -> bool:

@@ -394,3 +394,27 @@ def test_a_version_named_by_another_literal_is_bumped_there(tmp_path: Path) -> N
     root = repo(tmp_path / "r", files, tags=["v1.4.0"])
     run_relnox("bump", "--part", "patch", "--no-commit", cwd=root, check=True)
     assert (root / "acme/__init__.py").read_text() == init.replace("1.4.0", "1.4.1")
+
+
+def test_npm_s_manifest_of_the_same_project_in_its_package_is_a_copy(tmp_path: Path) -> None:
+    """A Python package released with changesets: its build reads ``acme/version.txt`` and
+    ``acme/package.json`` (``"name": "acme"``) says the version too, which changesets moves.
+    With no tag yet to show the history, a bump left the manifest behind. It is a copy; a
+    front end's manifest under another name, at the same version, stays."""
+    hatch = '[tool.hatch.version]\npath = "acme/version.txt"\npattern = "(?P<version>.+)"\n'
+    manifest = '{\n  "name": "acme",\n  "version": "3.44.0",\n  "python": "true"\n}\n'
+    front = '{\n  "name": "@acme/app",\n  "version": "3.44.0"\n}\n'
+    root = repo(
+        tmp_path / "r",
+        {
+            "pyproject.toml": project("acme", None, extra=hatch),
+            "acme/__init__.py": "",
+            "acme/version.txt": "3.44.0\n",
+            "acme/package.json": manifest,
+            "js/app/package.json": front,
+        },
+    )
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "acme/version.txt").read_text() == "3.44.1\n"
+    assert (root / "acme/package.json").read_text() == manifest.replace("3.44.0", "3.44.1")
+    assert (root / "js/app/package.json").read_text() == front
