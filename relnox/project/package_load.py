@@ -250,7 +250,6 @@ def _equal_copies(
     import package's other modules and the modules shipped alone, release-please's manifest, ``CITATION.cff`` and Sphinx's
     ``conf.py``, npm's manifest of the same project (``project_name``). One that says another version
     (a protocol's) is left alone."""
-    from relnox.versions.dynamic import NODEJS_VERSION
     from relnox.versions.release_please import MANIFEST, config_above, extra_files, manifest_entry
 
     found: list[VersionLocation] = []
@@ -305,6 +304,8 @@ def _equal_copies(
         if isinstance(npm_name, str) and canonicalize_name(npm_name) == canonicalize_name(
             project_name
         ):
+            from relnox.versions.dynamic import NODEJS_VERSION  # the dynamic readers: only here
+
             found.append(VersionLocation(path, "pattern", version, pattern=NODEJS_VERSION))
     config = config_above(directory)  # read once for both
     found += extra_files(directory, config, version, taken | {f.path for f in found})
