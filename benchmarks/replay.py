@@ -47,6 +47,9 @@ LITERAL = re.compile(
 BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")
 VERSION_FILES = ("*.toml", "*.py", "*.cfg", "*VERSION*", "*version*")
 TIMEOUT = 300
+# a release tagged on a merge commit: its changes are the diff from the branch it was merged into
+# (the default combined diff of a merge lists no file)
+FIRST_PARENT = ("--diff-merges=first-parent",)
 # Where a repository records other projects' versions, not its own: a vendored copy of a
 # dependency (``_vendor/name/__init__.py``, a patched one ``patched/name/__init__.py``) and a
 # lock file (``pylock.toml``).
@@ -180,7 +183,9 @@ def release_commits(
         olds: dict[str, set[str]] = {}
         news: dict[str, set[str]] = {}
         current = ""
-        for line in git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs).splitlines():
+        for line in git(
+            repo, "show", *FIRST_PARENT, "-U0", "--format=", commit, "--", *pathspecs
+        ).splitlines():
             if line.startswith("+++ b/"):
                 current = line[6:]
             match = literal(line, current)
@@ -202,9 +207,9 @@ def release_commits(
         lines: Counter[str] = Counter()
         wrote: set[str] = set()  # the files a line saying ``new`` was put in
         try:
-            shown = git(repo, "show", "-U0", "--format=", commit, "--", under or ".")
+            shown = git(repo, "show", *FIRST_PARENT, "-U0", "--format=", commit, "--", under or ".")
         except subprocess.CalledProcessError:  # a mirror that lacks one of its large files
-            shown = git(repo, "show", "-U0", "--format=", commit, "--", *pathspecs)
+            shown = git(repo, "show", *FIRST_PARENT, "-U0", "--format=", commit, "--", *pathspecs)
         for line in shown.splitlines():
             if line.startswith("--- "):
                 current = line[6:]
@@ -605,7 +610,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 part = None  # stamped with the day made: the same
             asks = [["--to", new], *([["--part", part]] if part else []), pre_ask(old, new)]
             runs = [[*ask, *extra] for ask in asks if ask]
-            touched = set(git(repo, "show", "--format=", "--name-only", commit).split())
+            touched = set(
+                git(repo, "show", *FIRST_PARENT, "--format=", "--name-only", commit).split()
+            )
             touched |= real  # a tag's release moved them between the tags
             misses: list[str] = []
             for run in runs:

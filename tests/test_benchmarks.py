@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.shapes import commit, project, repo
+from tests.shapes import commit, git, project, repo
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
@@ -175,3 +175,42 @@ def test_the_replay_of_a_bare_tag_asks_for_the_packages_of_its_line(
         timeout=300,
     )
     assert done.stdout.splitlines()[-1] == "r: 2/2 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_reads_a_release_tagged_on_a_merge_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A release of two packages prepared on a branch and tagged on the merge commit that
+    brought it in: the files it moved are the merge's diff from the branch it was merged into.
+    The replay read the merge's combined diff, which lists no file, and counted relnox's move
+    of the package whose last release was not this tag convention's as extra."""
+
+    def at(month: int) -> None:  # the replay keeps older tags
+        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
+
+    def both(a: str, b: str) -> dict[str, str]:
+        return {"a/pyproject.toml": project("a", a), "b/pyproject.toml": project("b", b)}
+
+    at(1)
+    root_toml = '[tool.uv.workspace]\nmembers = ["a", "b"]\n\n[tool.relnox]\nlockstep = true\n'
+    root = repo(tmp_path / "r", {"pyproject.toml": root_toml, **both("1.0.0", "0.9.0")})
+    git(root, "tag", "a-v1.0.0")
+    at(2)
+    commit(root, both("1.0.0", "1.0.0"), "b-v1.0.0", message="b catches up")
+    git(root, "checkout", "-q", "-b", "release")
+    commit(root, both("1.0.1", "1.0.1"), message="Release 1.0.1")
+    git(root, "checkout", "-q", "-")
+    commit(root, {"README.md": "two packages\n"}, message="docs")
+    git(root, "merge", "-q", "--no-ff", "-m", "Merge the release", "release")
+    git(root, "tag", "a-v1.0.1")
+    git(root, "tag", "b-v1.0.1")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "--prefix=a-v", "-n1"],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
