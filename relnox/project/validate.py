@@ -72,6 +72,16 @@ def check_shape(pyproject: Path, doc: Mapping[str, Any], *, only: str | None = N
                 f"{pyproject}: [project.optional-dependencies] must map each extra to a list "
                 "of requirement strings; fix it there"
             )
+    project = table(doc, "project")
+    if (
+        only in (None, "project")
+        and "version" in project
+        and "version" in project.get("dynamic", ())
+    ):
+        raise ConfigError(
+            f"{pyproject}: [project] sets version and lists it in dynamic; keep one there "
+            "(PEP 621: a field is static or dynamic, never both, and build backends refuse it)"
+        )
 
 
 #: PEP 517: ``build-backend`` is ``module.path`` or ``module.path:object.path``

@@ -87,6 +87,10 @@ HOSTILE: dict[str, tuple[Callable[[Path], None], str]] = {
         _text('[project]\nname = "bad-pkg"\ndynamic = "version"\n'),
         "[project] dynamic must be a list of strings",
     ),
+    "version static and dynamic": (
+        _text(f'[project]\n{V}dynamic = ["version"]\n'),
+        "[project] sets version and lists it in dynamic",
+    ),
     "dependencies not strings": (
         _text(f"[project]\n{V}dependencies = [1]\n"),
         "[project] dependencies must be a list of strings, but holds 1",
