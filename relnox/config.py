@@ -1,5 +1,4 @@
-"""``[tool.relnox]``: the keys every task shares, typed and checked; a stage reads its own
-sub-table through :meth:`Config.section` (every table's keys are checked here too)."""
+"""``[tool.relnox]``: the keys every task shares, typed and checked (every table's keys too)."""
 
 from __future__ import annotations
 
@@ -164,9 +163,7 @@ def check_keys(
 def template_fields(
     source: Path, key: str, value: str, known: Sequence[str], example: str
 ) -> set[str]:
-    """The fields of the ``str.format`` template ``value`` (``[tool.relnox] key``), each
-    one of ``known`` and written bare, else a :class:`ConfigError` naming the key, the
-    value and ``example``."""
+    """The fields of the template ``value``, each one of ``known`` and bare, else an error."""
     braced = [f"{{{name}}}" for name in known]
     shown = " and ".join([", ".join(braced[:-1]), braced[-1]] if len(braced) > 1 else braced)
     try:

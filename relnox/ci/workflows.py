@@ -1,5 +1,4 @@
-"""ci-init's workflows: ``release.yml`` (plan -> build -> native wheels -> verify -> TestPyPI
-or PyPI -> GitHub release), ``auto-tag.yml`` and ``release-pr.yml``, every job a nox session."""
+"""ci-init's workflows ``release.yml``, ``auto-tag.yml`` and ``release-pr.yml``."""
 
 from __future__ import annotations
 
@@ -328,8 +327,7 @@ class WorkflowBuilder:
         return dump({**doc, "jobs": jobs}, HEADER)
 
     def concurrency(self) -> dict[str, Any]:
-        """Release runs queue: one group per commit on tags (any run releases all its tags),
-        per tag on published GitHub releases."""
+        """Release runs queue: one group per commit on tags, per tag on GitHub releases."""
         group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
         return {"group": f"release-{group}", "cancel-in-progress": False}
 
