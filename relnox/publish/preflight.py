@@ -94,10 +94,9 @@ def against_index(
     late: list[str] = []
     for record in records:
         page = pages[record.name]
-        indexed = page.files
-        check_owner(workspace, record, indexed, repo, reader, manifest.dist_dir)
+        check_owner(workspace, record, page.files, repo, reader, manifest.dist_dir)
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            on_index = indexed.get(artifact.filename)
+            on_index = page.files.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
                 remote = reader.sha256(on_index, artifact.size)
@@ -179,9 +178,7 @@ def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
 
 def carries_any(pkg: Package, workspace: Workspace, versions: Set[Version]) -> bool:
     """Whether one of ``versions`` is this repository's (its history read only when needed)."""
-    return bool(versions & our_versions(pkg, workspace)) or bool(
-        versions & carried_versions(pkg, workspace)
-    )
+    return any(versions & found(pkg, workspace) for found in (our_versions, carried_versions))
 
 
 def recorded_versions(name: str, repo: Repository, dist_dir: Path) -> set[Version]:

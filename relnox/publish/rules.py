@@ -7,10 +7,11 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -202,19 +203,7 @@ def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repositor
     classifier), or ``None``."""
     if not repository.is_pypi:
         return None
-    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
-
-    private: dict[str, str] = {}
-    for name, path in files:
-        if name in private:
-            continue
-        try:
-            classifiers = parse_email(raw_metadata(path))[0].get("classifiers", [])
-        except (OSError, ValueError):
-            continue  # the artifact checks say what is wrong with it
-        marked = [c for c in classifiers if c.startswith("Private ::")]
-        if marked:
-            private[name] = marked[0]
+    private = _first_in_metadata(files, "classifiers", lambda c: c.startswith("Private ::"))
     if not private:
         return None
     shown = ", ".join(private)
@@ -231,22 +220,7 @@ def direct_references(files: Sequence[tuple[str, Path]], repository: Repository)
     direct reference, ``dep @ git+https://...``, which it answers with 400), or ``None``."""
     if not repository.is_pypi:
         return None
-    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    direct: dict[str, str] = {}
-    for name, path in files:
-        if name in direct:
-            continue
-        try:
-            requires = parse_email(raw_metadata(path))[0].get("requires_dist", [])
-        except (OSError, ValueError):
-            continue  # the artifact checks say what is wrong with it
-        for line in requires:
-            with contextlib.suppress(InvalidRequirement):
-                if Requirement(line).url:
-                    direct[name] = line
-                    break
+    direct = _first_in_metadata(files, "requires_dist", _is_direct)
     if not direct:
         return None
     shown = ", ".join(f"{name}: requires {line!r}" for name, line in direct.items())
@@ -254,6 +228,34 @@ def direct_references(files: Sequence[tuple[str, Path]], repository: Repository)
         f"{shown}, a direct reference, which {repository.label} refuses, so nothing was "
         "uploaded; require a released version of it instead, then relnox build-all"
     )
+
+
+def _first_in_metadata(
+    files: Sequence[tuple[str, Path]], key: str, wanted: Callable[[str], bool]
+) -> dict[str, str]:
+    """Each package's first value of the metadata field ``key`` that is ``wanted``."""
+    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
+
+    found: dict[str, str] = {}
+    for name, path in files:
+        if name in found:
+            continue
+        try:
+            values = cast("list[str]", parse_email(raw_metadata(path))[0].get(key, []))
+        except (OSError, ValueError):
+            continue  # the artifact checks say what is wrong with it
+        if (value := next((v for v in values if wanted(v)), None)) is not None:
+            found[name] = value
+    return found
+
+
+def _is_direct(line: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return bool(Requirement(line).url)
+    except InvalidRequirement:
+        return False
 
 
 def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
