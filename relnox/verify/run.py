@@ -170,14 +170,13 @@ class _RoundRun:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
             requirements, options = [], replace(options, requirement_files=(file,))
-        argv = self.installer.install_argv(env, requirements, options)
-        result = self._step("install", self._install_argv(argv, env, exempt=exempt))
-        pip = pip_instead(self.installer, env, result, "an index")
-        if pip is None:
-            return result
-        self.installer = pip  # for the rest of the round
-        argv = pip.install_argv(env, requirements, options)
-        return self._step("install", self._install_argv(argv, env, exempt=exempt))
+        while True:  # twice at most: pip_instead gives pip only in place of uv
+            argv = self.installer.install_argv(env, requirements, options)
+            result = self._step("install", self._install_argv(argv, env, exempt=exempt))
+            pip = pip_instead(self.installer, env, result, "an index")
+            if pip is None:
+                return result
+            self.installer = pip  # for the rest of the round
 
     def _install_argv(self, argv: Sequence[str], env: Environment, exempt: bool = False) -> Result:
         environ = env.child_env(index_logins=True)
