@@ -437,7 +437,9 @@ class _RoundRun:
         cwd.mkdir()
         check_dir.mkdir()
         scripts = self._declared_scripts(env, targets)
-        groups = _groups(targets, spare=1 if scripts else 0)
+        cores = (os.cpu_count() or 1) - (1 if scripts else 0)  # one kept for the scripts
+        count = max(1, min(len(targets), cores, MOST_CHECKS))
+        groups = [targets[i::count] for i in range(count)]
         how = "one process" if len(groups) == 1 else f"{len(groups)} processes side by side"
         said = (self.round.kind, len(targets), how)
         logger.info("%s: checking %d package(s) in %s", *said, extra=self.doing)
@@ -662,13 +664,6 @@ class _RoundRun:
 
 
 MOST_CHECKS = 4  # the most check processes one round runs side by side
-
-
-def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
-    """One group per core but ``spare`` (for the console scripts), at most MOST_CHECKS."""
-    cores = (os.cpu_count() or 1) - spare
-    count = max(1, min(len(targets), cores, MOST_CHECKS))
-    return [targets[i::count] for i in range(count)]
 
 
 def _refused(result: Result) -> bool:
