@@ -1,9 +1,5 @@
 """relnox: release automation for Python repositories, as nox sessions and invoke tasks.
-
-The public API: the hosts (:mod:`relnox.nox`, :mod:`relnox.invoke`, the ``relnox`` command)
-and the core functions below, imported on first use (``import relnox`` loads no nox or
-invoke); ``publish`` and ``release`` are their stages' (``relnox.publish.publish``).
-"""
+The core functions below are imported on first use (``import relnox`` loads no nox or invoke)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""The one way relnox runs another program: argv lists (never a shell), an explicit
-environment, a bound on time, output captured or streamed, and a :class:`Result` (never an
-exception: 127 for a program that cannot start, 124 for one stopped by a bound)."""
+"""The one way relnox runs another program: argv lists (never a shell), a bound on time, and
+a :class:`Result`, never an exception (127: cannot start, 124: stopped by a bound)."""
 
 from __future__ import annotations
 
@@ -72,9 +71,8 @@ class Result:
 
 @dataclass(frozen=True)
 class Watch:
-    """The child in a process group of its own, stopped after ``stall`` seconds without
-    output or I/O (or ``answer`` seconds once it has nothing left to send on its TCP
-    connections)."""
+    """Stop the child after ``stall`` seconds without output or I/O (or ``answer`` seconds
+    once it has nothing left to send on its TCP connections)."""
 
     stall: float
     answer: float | None = None
@@ -91,8 +89,7 @@ def run(
     on_line: LineSink | None = None,
     watch: Watch | None = None,
 ) -> Result:
-    """Run ``argv`` to its end. ``merge`` puts stderr into :attr:`Result.output`;
-    ``on_line`` receives each line of the merged output as it comes."""
+    """``merge`` puts stderr into the output; ``on_line`` receives each line as it comes."""
     argv = _logged(argv)
     if on_line is not None or watch is not None:
         return _watched(argv, cwd, env, timeout, on_line, watch)
@@ -106,8 +103,7 @@ def run_contained(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
 ) -> Result:
-    """:func:`run` for a child that runs a package's code: in a session of its own, so
-    that a timeout or a stop kills it with all it started."""
+    """:func:`run` for a package's code: a timeout or a stop kills all it started."""
     return _plain(_logged(argv), cwd, env, None, timeout, True, True)
 
 
@@ -167,8 +163,7 @@ _running: dict[int, bool] = {}
 
 
 def stop_children() -> None:
-    """Kill every child running now, each in a session of its own with all it started: the
-    command is being stopped (called from a signal's handler)."""
+    """Kill every child running now with all it started (from a signal's handler)."""
     for pid, session in _running.copy().items():  # atomic: other threads start and reap
         with contextlib.suppress(OSError):
             (os.killpg if session else os.kill)(pid, signal.SIGKILL)
@@ -182,9 +177,8 @@ def spawn(argv: Sequence[str], *, log: IO[bytes], **kwargs: Any) -> subprocess.P
 def fork_server(
     argv: Sequence[str], *, env: Mapping[str, str], pass_fds: Sequence[int]
 ) -> subprocess.Popen[bytes]:
-    """Start ``argv``, a server that forks children which may run a package's code, in a
-    session of its own, keeping ``pass_fds``; its output a pipe the caller reads. Until
-    :func:`reaped`, :func:`stop_children` kills its group. Raises ``OSError``."""
+    """Start a server that forks children running a package's code, in a session of its own;
+    until :func:`reaped`, :func:`stop_children` kills its group. Raises ``OSError``."""
     popen = subprocess.Popen(
         _logged(argv, " &  (forks the hooks of this run)"),
         env=dict(env),
@@ -204,8 +198,7 @@ def reaped(popen: subprocess.Popen[Any]) -> None:
 
 
 def coprocess(argv: Sequence[str], *, cwd: Path | str | None = None) -> subprocess.Popen[bytes]:
-    """Start ``argv`` with pipes to its stdin and from its stdout (stderr discarded): one
-    request written, one answer read, many times; the caller closes its stdin and waits."""
+    """Start ``argv`` with pipes to its stdin and from its stdout (requests and answers)."""
     return subprocess.Popen(
         _logged(argv, " (requests on stdin)"),
         cwd=cwd,
@@ -234,8 +227,7 @@ def _io_counters(pid: int) -> tuple[int, int] | None:
 
 
 def _queued(pid: int) -> int | None:
-    """Bytes ``pid`` has queued to send on its TCP connections (open or opening) that the
-    other side has not taken yet; ``None`` without such a connection (or off Linux)."""
+    """Bytes ``pid`` has queued on its TCP connections, not taken yet; ``None``: none."""
     try:
         fds = os.listdir(f"/proc/{pid}/fd")
         links = []
@@ -260,8 +252,7 @@ def _queued(pid: int) -> int | None:
 
 
 class _Output:
-    """A child's merged output, read as it comes: every chunk, when the last came, and
-    each whole line to ``on_line``."""
+    """A child's output read as it comes: every chunk, when the last came, lines to on_line."""
 
     def __init__(self, fd: int, on_line: LineSink | None) -> None:
         self.fd, self.on_line = fd, on_line

@@ -1,9 +1,5 @@
-"""Writing a file all at once: a temporary file next to it, then a rename. An existing file
-keeps its mode, a new one gets ``0666`` less the umask, never a temporary file's ``0600``.
-
-A change of several steps (a bump's files, commit and tags) runs under
-:func:`signals_held`, so the caller undoes or finishes it whole instead of dying half-way.
-"""
+"""Writing a file all at once: a temporary file next to it, then a rename (keeping the mode).
+A change of several steps runs under :func:`signals_held`, undone or finished whole."""
 
 from __future__ import annotations
 
@@ -29,9 +25,8 @@ def umask() -> int:
 
 
 def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) -> Path:
-    """Replace ``path`` by ``data`` (text is UTF-8, ``\\n`` kept as is); parents are created.
-    A symlink is written through, or with ``through_link=False`` (relnox's own records: a
-    name committed as a link to ``~/.bashrc``) replaced by the file."""
+    """Replace ``path`` by ``data`` (UTF-8); a symlink is written through, or with
+    ``through_link=False`` (relnox's own records) replaced by the file."""
     link = path.is_symlink()
     if link and through_link:
         path, link = path.resolve(), False
@@ -74,8 +69,7 @@ def missing_dirs(*paths: Path) -> list[Path]:
 
 
 def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
-    """Put every path of ``before`` back as it was (None: remove it), then remove the
-    directories of ``made`` (deepest first) a failed change created; best effort."""
+    """Put every path of ``before`` back (None: remove it), then remove ``made``; best effort."""
     for path, data in before.items():
         with contextlib.suppress(OSError):
             if data is None:
@@ -89,8 +83,7 @@ def put_back(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
 
 
 def write_all(files: Mapping[Path, bytes | str]) -> None:
-    """Write every file of ``files`` (each with :func:`write_atomic`) or none: a failure puts
-    back those written and removes the directories made, then is raised."""
+    """Write every file of ``files`` or none: a failure puts back those written, then raises."""
     made = missing_dirs(*(path.parent for path in files))
     before: dict[Path, bytes | None] = {}
     try:
@@ -104,8 +97,7 @@ def write_all(files: Mapping[Path, bytes | str]) -> None:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[Callable[[], str | None]]:
-    """Within it, SIGINT and SIGTERM are noted, not acted on; it gives a function naming the
-    first one received or ``None``. Outside the main thread, nothing changes."""
+    """SIGINT and SIGTERM noted, not acted on; it gives a function naming the first one."""
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None
         return

@@ -1,5 +1,4 @@
-"""The build stage's former import path, kept stable: the stage lives in :mod:`relnox.builds`
-(a folder named ``build`` is skipped as build output by pytest and other tools)."""
+"""The build stage's former import path, kept stable: the stage lives in :mod:`relnox.builds`."""
 
 from relnox.builds import *  # noqa: F403
 from relnox.builds import __all__ as __all__

@@ -1,5 +1,4 @@
-"""The one exception root of relnox: every expected failure is a :class:`RelnoxError` whose
-message is one sentence naming the file or value, what is wrong, and the next step."""
+"""The one exception root: a RelnoxError's message names the value, the fault, the next step."""
 
 from __future__ import annotations
 
@@ -11,8 +10,7 @@ MOST_SECONDS = 86400.0
 
 
 def seconds(value: object, most: float = MOST_SECONDS) -> float | None:
-    """``value`` (a number or its text) as a wait of 0 to ``most`` seconds, else None
-    (not a number, nan, inf, negative, past ``most``, or an int no float holds)."""
+    """``value`` (a number or its text) as a wait of 0 to ``most`` seconds, else None."""
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError, OverflowError):
@@ -53,8 +51,7 @@ class PublishError(RelnoxError):
 
 
 class UnknownChoice(ConfigError):
-    """A value that is none of the known choices (a part, a repository, a package name):
-    a mistake on the command line, exit 2; its message carries :func:`did_you_mean`."""
+    """A value that is none of the known choices: a command-line mistake, exit 2."""
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -66,15 +63,13 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
 
 
 def shortlist(items: Sequence[object], shown: int = 3, sep: str = ", ") -> str:
-    """``a, b, c and 4 more``: the first ``shown`` of ``items`` and how many are left, the
-    one way a message names a long list."""
+    """``a, b, c and 4 more``: the one way a message names a long list."""
     more = f" and {len(items) - shown} more" if len(items) > shown else ""
     return sep.join(str(item) for item in items[:shown]) + more
 
 
 def path_error(source: object | None, exc: OSError) -> ConfigError:
-    """An ``OSError`` looking up a path a setting in ``source`` names (ENAMETOOLONG, which
-    ``Path.is_file()`` raises before Python 3.13), as one line naming both, cut short."""
+    """An ``OSError`` looking up a path a setting in ``source`` names, as one short line."""
     name = str(exc.filename or "")
     shown = name if len(name) <= 120 else f"{name[:100]}... ({len(name)} characters)"
     why = f"({exc.strerror or exc}: {shown})"
@@ -97,8 +92,7 @@ class OutputLost(RelnoxError):
 
 
 def output_lost(exc: OSError) -> OutputLost:
-    """``exc``, raised writing standard output, as one line; standard output is pointed at
-    the null device, so that nothing tries the same write again at exit."""
+    """``exc``, raised writing standard output, as one line; stdout then goes to devnull."""
     import contextlib
     import os
     import sys

@@ -1,6 +1,5 @@
-"""Reading the repository's own files: only regular files, and only so much of them. A name
-may be a link to ``/dev/zero`` or a FIFO: each refusal is an :class:`OSError` (the callers'
-handling of an unreadable file names it), never a hang or a full memory."""
+"""Reading the repository's own files: only regular files, and only so much of them (a link
+to ``/dev/zero`` or a FIFO is an OSError, never a hang or a full memory)."""
 
 from __future__ import annotations
 
@@ -15,9 +14,7 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
-    """The bytes of the regular file at ``path`` (a link is followed); the errors of
-    ``Path.read_bytes``, and an :class:`OSError` for a device, socket or pipe, or a file
-    longer than ``limit``."""
+    """The bytes of the regular file at ``path``; an OSError for any other, or past ``limit``."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
     try:
         mode = os.fstat(fd).st_mode
@@ -42,14 +39,12 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
 
 
 def read_text(path: Path, limit: int = MAX_BYTES) -> str:
-    """:func:`read_bytes` as UTF-8, its line endings untouched (``UnicodeDecodeError`` when
-    it is not UTF-8)."""
+    """:func:`read_bytes` as UTF-8, its line endings untouched."""
     return read_bytes(path, limit).decode("utf-8")
 
 
 def text_or_none(path: Path) -> str | None:
-    """:func:`read_text`, or ``None`` for a file that is missing, no regular file, too long
-    or not UTF-8 (a probe skips what it cannot read)."""
+    """:func:`read_text`, or ``None`` for a file it cannot read."""
     try:
         return read_text(path)
     except (OSError, ValueError):  # ValueError: UnicodeDecodeError, a NUL in a configured name
@@ -59,10 +54,8 @@ def text_or_none(path: Path) -> str | None:
 def ini_sections(
     text: str, *, strict: bool = True, keep_case: bool = False
 ) -> dict[str, dict[str, str]] | None:
-    """An INI file's ``text`` (setup.cfg, tox.ini, a tool's .cfg) as sections of raw strings,
-    its ``[DEFAULT]`` in each; ``None`` when configparser cannot read it. ``strict=False``
-    takes a repeated section or key as the tools that read it do; ``keep_case``: keys as
-    written (configparser lower-cases them)."""
+    """An INI file's ``text`` as sections of raw strings (``[DEFAULT]`` in each, repeats taken
+    as the tools do); ``None`` when unreadable. ``keep_case``: keys as written."""
     import configparser  # only for a project with such a file
 
     parser = configparser.RawConfigParser(strict=strict)
@@ -76,8 +69,7 @@ def ini_sections(
 
 
 def file_digest(path: str | Path, blob: str = "") -> str:
-    """The sha256 of a regular file, or with ``blob`` (``sha1`` or ``sha256``) its git blob
-    id; an ``OSError`` for a directory, device or pipe, or a file written while it is read."""
+    """The sha256 of a regular file, or with ``blob`` (``sha1``, ``sha256``) its git blob id."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens at once
     try:
         info = os.fstat(fd)

@@ -1,9 +1,5 @@
-"""One lock per repository: ``bump``, ``build-all``, ``publish`` and ``tag`` never overlap.
-
-:func:`repository_lock` holds an exclusive ``flock`` on ``relnox.lock`` in git's directory
-(outside git, in the temporary directory), the holder written in it; a second run waits
-``RELNOX_LOCK_WAIT`` seconds, then names the holder. Re-entrant within a process.
-"""
+"""One lock per repository (a ``flock`` in git's directory), so ``bump``, ``build-all``,
+``publish`` and ``tag`` never overlap; re-entrant within a process."""
 
 from __future__ import annotations
 

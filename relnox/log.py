@@ -19,15 +19,8 @@ QUIET_ENV = "RELNOX_QUIET"
 #: libraries relnox drives in its own process: only their warnings unless ``-vv`` (nox puts
 #: a DEBUG handler on the root logger, which would show "Loading KWallet" six times)
 THIRD_PARTY = (
-    "keyring",
-    "urllib3",
-    "requests",
-    "twine",
-    "pypiserver",
-    "invoke",
-    "filelock",
-    "charset_normalizer",
-    "asyncio",
+    *("keyring", "urllib3", "requests", "twine", "pypiserver", "invoke", "filelock"),
+    *("charset_normalizer", "asyncio"),
 )
 
 
@@ -56,9 +49,8 @@ _PLACEHOLDER = re.compile(r"%[-#0 +]*\d*(?:\.\d+)?[a-z%]")
 
 
 class Repeats(logging.Filter):
-    """A warning logged again about another subject: the first :data:`MANY` - 1 pass, the
-    others are counted for :meth:`tally`. The same warning: the same message with another
-    first argument, or any arguments when it has three words or more of its own."""
+    """A warning logged again about another subject: the first MANY - 1 pass, the others are
+    counted for :meth:`tally`."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -94,8 +86,7 @@ class Repeats(logging.Filter):
 
 
 def settle() -> None:
-    """The live status line cleared and the repeated warnings counted (before a result, and
-    when a command ends)."""
+    """The live status line cleared and the repeated warnings counted."""
     for handler in logger.handlers:
         if not isinstance(handler, logging.StreamHandler):
             continue

@@ -1,6 +1,5 @@
-"""relnox's sessions for a project's ``noxfile.py`` (``relnox.nox.register()``): one per task
-(:data:`SESSIONS`), ``default=False`` (a bare ``nox`` never releases), tagged ``release``, in
-nox's own interpreter; arguments follow ``--`` and are parsed with the invoke task's flags."""
+"""relnox's sessions for a ``noxfile.py`` (``relnox.nox.register()``): one per task, never
+default (a bare ``nox`` never releases), arguments parsed with the invoke task's flags."""
 
 from __future__ import annotations
 
@@ -76,9 +75,8 @@ def _make_session(session_name: str, task: Task[Any]) -> Callable[[Any], None]:
 def register(
     names: Iterable[str] | None = None, *, overwrite: bool = False, tags: Sequence[str] = ()
 ) -> list[str]:
-    """Add relnox's sessions (all, or those of ``names``: any name of their tasks) to the
-    calling noxfile, tagged ``release`` (and ``tags``); one already registered is an error
-    unless ``overwrite``. Returns the names registered."""
+    """Add relnox's sessions (all, or ``names``) to the calling noxfile; one already
+    registered is an error unless ``overwrite``. Returns the names registered."""
     wanted = list(names) if names is not None else list(SESSIONS)
     unknown = [n for n in wanted if n not in _SESSION_OF]
     if unknown:

@@ -10,8 +10,7 @@ from relnox.errors import ConfigError
 
 
 def rel(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` (``.`` for ``root`` itself) in POSIX form; as it is
-    when it lies outside ``root``."""
+    """``path`` relative to ``root`` in POSIX form; as it is when outside ``root``."""
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -24,10 +23,8 @@ def written_path(
     real_top: Path | None = None,
     resolve: Callable[[Path], Path] = Path.resolve,
 ) -> Path:
-    """The file relnox writes for ``path`` in the repository ``top``: ``path`` itself, or the
-    file a symbolic link ``path`` leads to, which must be inside ``top`` (else a
-    :class:`~relnox.errors.ConfigError`). ``real_top``: ``top`` resolved, given by a caller
-    asking for many files."""
+    """The file relnox writes for ``path``: itself, or where its link leads, inside ``top``
+    (else a ConfigError). ``real_top``: ``top`` resolved."""
     real_top = real_top or top.resolve()
     if not path.is_symlink():
         found = resolve(path)

@@ -1,10 +1,5 @@
-"""Progress of the long stages (build, upload): one live status line on a terminal, a line
-at the half in a CI log, every line with ``-v``.
-
-The core marks a long stage's log records (``logger.info(..., extra=finished("build",
-name))``); :func:`attach` puts a :class:`Status` filter on the adapter's handler, which turns
-them into ``build: 12/72 done; slowest running: acme-core (4s)``.
-"""
+"""Progress of the long stages: a live status line on a terminal, a line at the half in a CI
+log, every line with ``-v``, from log records the core marks (``extra=finished(...)``)."""
 
 from __future__ import annotations
 
@@ -54,8 +49,7 @@ class _Stage:
 
 
 class Status(logging.Filter):
-    """Marked records become the status of their stage; others pass (the live line is
-    cleared first so they do not print over it)."""
+    """Marked records become the status of their stage; others pass, the live line cleared."""
 
     def __init__(self, stream: IO[str], live: bool) -> None:
         super().__init__()

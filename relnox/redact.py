@@ -1,12 +1,5 @@
-"""Secrets never reach output: every registered secret is replaced by ``***``, in any encoding.
-
-Adapters install :class:`RedactingFilter` on their log handler and pass everything they
-print or write through :func:`redact`. A secret is masked as it is, percent-encoded,
-JSON-escaped or HTML-escaped (in any mix, one pattern per secret); inside base64 (an
-index echoing ``Authorization: Basic ...``); and in the userinfo of any URL, registered or
-not. :func:`shown` also writes control characters as escapes (``\\x1b``), so nothing
-printed can retitle, clear or rewrite the user's terminal.
-"""
+"""Secrets never reach output: every registered secret is ``***``, as it is, percent-encoded,
+JSON- or HTML-escaped, inside base64, and any URL's userinfo (:class:`RedactingFilter`)."""
 
 from __future__ import annotations
 
@@ -59,23 +52,18 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def shown(text: str) -> str:
-    """``text`` as it may reach a terminal or log: secrets masked (:func:`redact`) and
-    every control character written as its escape (``\\x1b``), so nothing relnox prints
-    can act on the terminal."""
+    """``text`` with secrets masked and control characters escaped, for a terminal or log."""
     return _CONTROLS.sub(_escaped, redact(text))
 
 
 def redact_url(text: str) -> str:
-    """``text`` with the userinfo of every URL in it replaced by ``***``, and the value of
-    each query parameter whose name says it holds a credential (``?token=``,
-    ``&api_key=``, ``X-Amz-Signature=``)."""
+    """``text`` with every URL's userinfo, and each credential query value, as ``***``."""
     return _CREDENTIAL_PARAMETER.sub(rf"\1{MASK}", USERINFO.sub(rf"\1{MASK}@", text))
 
 
 @functools.lru_cache(maxsize=256)
 def _pattern(secret: str) -> re.Pattern[str]:
-    """``secret`` with each character as it is, percent-encoded, JSON-escaped or
-    HTML-escaped (a character reference in decimal or hex, or the named one)."""
+    """``secret`` with each character as it is, percent-encoded, JSON- or HTML-escaped."""
     parts = []
     for char in secret:
         options = [re.escape(char)]

@@ -107,8 +107,7 @@ class Shared:
 
 
 def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Shared]:
-    """``findings`` grouped by their text with the package each names taken out, in order:
-    75 "changelog acme-x: no CHANGELOG.md" are one :class:`Shared`."""
+    """``findings`` grouped by their text with the package each names taken out, in order."""
     pattern = _names_pattern(names)
     groups: dict[str, list[str]] = {}
     for finding in findings:
@@ -159,8 +158,7 @@ def move_lines(moves: Mapping[str, tuple[str, str]], colon: str = ":") -> list[s
 
 
 def counted(lines: Sequence[str], what: str, verbose: int = 0) -> list[str]:
-    """``lines``, or when :data:`MANY` or more and no ``verbose``, one line counting them:
-    ``141 pins follow the new versions (-v lists them)``."""
+    """``lines``, or when MANY or more and no ``verbose``, one line counting them."""
     if verbose or len(lines) < MANY:
         return list(lines)
     return [f"{len(lines)} {what} (-v lists them)"]
@@ -183,8 +181,7 @@ def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> lis
 
 
 def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> list[str]:
-    """Each finding once: those that differ only in the package they name are one line
-    with their count when :data:`MANY` share it (the names with ``verbose``)."""
+    """Each finding once: those differing only in the package are one line when MANY share it."""
     lines = []
     for shared in shared_findings(findings, names):
         if not shared.many:
@@ -199,11 +196,8 @@ def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> 
 def fold_not_released(
     lines: Sequence[str], unreleased: Sequence[Unreleased], root: Path, verbose: int = 0
 ) -> list[str]:
-    """``lines`` (notes, or findings ending in one) with the projects of ``unreleased`` left
-    out for one reason (:meth:`Unreleased.note <relnox.project.workspace.Unreleased.note>`)
-    one line when :data:`MANY` or more share it, ``<project>: WHY, so not released; SETTING
-    (10 projects; -v names them)`` as other folded lines say theirs; every line with
-    ``verbose``."""
+    """``lines`` with the projects of ``unreleased`` left out for one reason one line when
+    MANY or more share it; every line with ``verbose``."""
     if verbose:
         return list(lines)
     notes = sorted(((u.note(root), u) for u in unreleased), key=lambda nu: -len(nu[0]))
@@ -239,9 +233,8 @@ def attention(
     fine: Callable[[Mapping[str, Any]], str | None],
     verbose: int = 0,
 ) -> list[str]:
-    """The rows of a per-package result: a table of those that need attention (``fine(row)``
-    is None), the others counted by kind (``68 built, 2 reused (-v lists them)``); every
-    row with ``verbose`` or when fewer than :data:`MANY` are fine."""
+    """A table of the rows that need attention (``fine(row)`` None), the others counted by
+    kind; every row with ``verbose`` or when fewer than MANY are fine."""
     kinds = [fine(row) for row in rows]
     quiet = [k for k in kinds if k is not None]
     if verbose or len(quiet) < MANY:

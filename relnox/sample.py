@@ -1,6 +1,4 @@
-"""Small, real sample projects and workspaces for the demo, benchmarks and tests: each a real
-PEP 517 project (:data:`BACKENDS`) with a package, a ``__version__``, a README and optionally
-a console script and internal requirements, so it builds, installs and imports for real."""
+"""Small, real sample projects and workspaces for the demo, benchmarks and tests."""
 
 from __future__ import annotations
 

@@ -1,14 +1,6 @@
-"""Run jobs of a dependency graph in parallel: a job starts once its dependencies are done,
-the one heading the longest chain of dependents first, then the one of the largest
-``size``. A failed job's dependents are skipped; without ``keep_going`` the first failure
-stops new jobs from starting. Failures are :class:`RelnoxError`; any other exception is a
-bug and propagates.
-
-With ``finish``, a job starts without waiting for its dependencies, the largest first, and
-``finish(name, value)``, in the calling thread, makes its outcome once they have finished
-(build-all without ``--test`` builds every package at once, and fills ``dist/`` in order);
-a worker set free takes its next job before the jobs it finished are finished.
-"""
+"""Run jobs of a dependency graph in parallel, the longest chain first, then the largest; a
+failed job's dependents are skipped. With ``finish``, a job starts at once and
+``finish(name, value)`` makes its outcome in order, once its dependencies have finished."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The one contract every stage keeps: options, plan, describe, run (docs/architecture.md,
-"One contract for every stage"), and the lazy face a stage's ``__init__`` is."""
+"""The one contract every stage keeps: options, plan, describe, run; and the lazy face."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 
 class Status(str, enum.Enum):
-    """A status with one spelling: its value, which JSON outputs and tables show (each
-    domain has its own: a stage, a build, an upload, a skew case, a scheduled job)."""
+    """A status with one spelling: its value, which JSON outputs and tables show."""
 
     def __str__(self) -> str:  # and so format() and f-strings (Enum.__format__ uses it)
         return str(self.value)
@@ -49,8 +47,7 @@ Confirm = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class Runtime:
-    """What only a run has: who answers a question (None in CI: a stage that must ask
-    refuses), the environment secrets come from (None: this process's), the clock."""
+    """What only a run has: who answers a question (None: refuse), the environment, clock."""
 
     confirm: Confirm | None = None
     environ: Mapping[str, str] | None = None
@@ -72,8 +69,8 @@ class Run(Protocol[PlanIn, ResultOut]):
 
 @dataclass(frozen=True)
 class Stage(Generic[OptionsT, PlanT, ResultT]):
-    """One stage's public face: its name, its options type, ``plan`` and ``run`` (``plan``
-    may take the runtime as a third argument: publish asks the index with its credentials)."""
+    """One stage's public face: its name, options type, ``plan`` (maybe taking the runtime)
+    and ``run``."""
 
     name: str
     options: type[OptionsT]
@@ -82,8 +79,7 @@ class Stage(Generic[OptionsT, PlanT, ResultT]):
 
 
 class _Face(types.ModuleType):
-    """A lazy face whose names may be its submodules' names too (``relnox.guards.audit``):
-    a submodule loaded later does not hide the face's name, which it keeps."""
+    """A lazy face whose names a submodule of the same name loaded later does not hide."""
 
     def __setattr__(self, name: str, value: Any) -> None:
         if (
@@ -98,8 +94,7 @@ class _Face(types.ModuleType):
 def lazy_face(
     module: str, names: Mapping[str, str], made: Mapping[str, Callable[[], Any]]
 ) -> Callable[[str], Any]:
-    """A stage face's PEP 562 ``__getattr__``: each of ``names`` (name -> its module) imported,
-    each of ``made`` (name -> what makes it) made, on first use and kept in ``module``."""
+    """A PEP 562 ``__getattr__``: ``names`` imported, ``made`` made, on first use."""
     face = sys.modules.get(module)
     if face is not None and type(face) is types.ModuleType:
         face.__class__ = _Face

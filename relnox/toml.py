@@ -1,6 +1,4 @@
-"""Reading TOML: the one ``tomllib`` import (``tomli`` before Python 3.11) and the one
-lookup of a nested table. Writing keeps the user's formatting: that is tomlkit's, in
-the modules that edit a file."""
+"""Reading TOML: the one ``tomllib`` import and the one lookup of a nested table."""
 
 from __future__ import annotations
 
@@ -38,8 +36,7 @@ def table(doc: Mapping[str, Any], *keys: str) -> Mapping[str, Any]:
 
 
 def read_or_empty(path: Path) -> dict[str, Any]:
-    """The TOML document at ``path`` (a regular file: :func:`relnox.files.read_bytes`), or
-    ``{}`` when it cannot be read."""
+    """The TOML document at ``path`` (a regular file), or ``{}`` when it cannot be read."""
     from relnox.files import read_bytes
 
     try:

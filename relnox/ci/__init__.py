@@ -1,5 +1,4 @@
-"""ci-init: hardened CI workflows that call relnox; :func:`pipeline_problems`, doctor's
-questions about the GitLab pipeline it wrote."""
+"""ci-init: hardened CI workflows that call relnox, and doctor's questions about them."""
 
 from relnox.ci.forge import pipeline_problems
 from relnox.ci.init import STAGE, CiOptions, CiPlan, CiResult

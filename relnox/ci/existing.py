@@ -1,5 +1,4 @@
-"""Workflows of the repository's own that publish, which a release tag would start beside
-``release.yml``: ci-init names them."""
+"""The repository's own workflows that publish, which a release tag would start too."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Which forge a repository's CI runs on (``[tool.relnox.ci] forge``, else detected); for
-GitLab what to set up, and what doctor checks in the pipeline ci-init wrote."""
+"""Which forge a repository's CI runs on; for GitLab what to set up, and what doctor checks."""
 
 from __future__ import annotations
 
@@ -26,8 +25,7 @@ FORGES = ("github", "gitlab", "both")
 
 
 def forges(workspace: Workspace) -> tuple[str, ...]:
-    """``[tool.relnox.ci] forge``, else GitLab when there is a ``.gitlab-ci.yml`` or
-    ``origin`` is a GitLab host, else GitHub."""
+    """``[tool.relnox.ci] forge``, else GitLab by ``.gitlab-ci.yml`` or origin, else GitHub."""
     value = workspace.config.section("ci").get("forge")
     if value is not None:
         if value not in FORGES:
@@ -117,9 +115,7 @@ _STAGES = re.compile(
 
 
 def stages_problem(text: str) -> str | None:
-    """Why the jobs of :data:`PIPELINE` cannot run under the ``stages:`` a ``.gitlab-ci.yml``
-    of ``text`` sets (one of :data:`STAGES` left out, or out of order); None when it sets
-    none (GitLab's defaults) or they fit."""
+    """Why the jobs of PIPELINE cannot run under the ``stages:`` of ``text`` (None: they can)."""
     if (match := _STAGES.search(text)) is None:
         return None
     items = (
@@ -145,8 +141,7 @@ def stages_problem(text: str) -> str | None:
 
 
 def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list[str] | None:
-    """What doctor finds wrong in the pipeline ci-init wrote (None: none there): a tag of
-    ``packages`` its rule misses, a publish job without its ID token, another job with one."""
+    """What doctor finds wrong in the pipeline ci-init wrote (None: none there)."""
     path = top(workspace) / PIPELINE
     if not path.is_file():
         return None

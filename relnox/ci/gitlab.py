@@ -1,6 +1,5 @@
 """ci-init's GitLab CI pipeline: the jobs of ``release.yml`` in a file ``.gitlab-ci.yml``
-includes (:data:`PIPELINE`; what it does: :data:`HEADER`), its tag rule the GitHub side's
-(:func:`relnox.ci.triggers.tag_regex`); the plan job hands its routing on as a dotenv report."""
+includes; the plan job hands its routing on as a dotenv report."""
 
 from __future__ import annotations
 
@@ -263,8 +262,7 @@ class PipelineBuilder:
         )
 
     def pusher(self, who: str, token: str, command: str, **more: Any) -> dict[str, Any]:
-        """A job of a push to the branch that pushes as ``relnox <who>`` with ``token``'s
-        lines (:meth:`_token`) and runs ``command``."""
+        """A job on a push to the branch, pushing as ``relnox <who>``, running ``command``."""
         identity = (
             f'git config user.name "relnox {who}"\n'
             f'git config user.email "relnox-{who}@users.noreply.invalid"\n'

@@ -1,6 +1,4 @@
-"""``ci-init``: the workflows of :mod:`relnox.ci.workflows` (and the GitLab pipeline), a
-two-line ``noxfile.py`` when there is none, and what the user must set up; its settings,
-``[tool.relnox.ci]``, are in docs/configuration.md."""
+"""``ci-init``: the workflows, a ``noxfile.py`` when there is none, and what to set up."""
 
 from __future__ import annotations
 
@@ -85,8 +83,7 @@ def _strings(
     form: re.Pattern[str] | None = None,
     example: str = "",
 ) -> tuple[str, ...] | None:
-    """``key``'s list of strings, or None when unset; with ``form``, each matching it (it
-    goes into the workflow as written) and none twice (a matrix actionlint refuses)."""
+    """``key``'s list of strings, or None; with ``form``, each matching it, none twice."""
     value = section.get(key)
     if value is None:
         return None
@@ -229,8 +226,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
 
 
 def default_branch(root: Path) -> str:
-    """The branch auto-tag watches by default: ``origin/HEAD``'s, else ``main`` or ``master``
-    whichever alone exists, else the only branch, else ``main``."""
+    """``origin/HEAD``'s branch, else ``main`` or ``master`` alone, else the only one, else main."""
     if not git.is_repo(root):
         return "main"
     remote = git.git(
@@ -283,8 +279,7 @@ class GeneratedFile:
 
 
 def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
-    """Refuse a path the workflows name (dist-dir, each package's folder) holding ``${{``
-    (an expression Actions evaluates) or a control character."""
+    """Refuse a path the workflows name holding ``${{`` or a control character."""
     named = [
         (builder.dist, f"[tool.relnox] dist-dir in {workspace.config.source}"),
         *((builder.directory_of(p), f"the directory of {p.name}") for p in workspace.packages),
@@ -355,8 +350,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
 
 
 def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> str | None:
-    """The note for a noxfile of the project's own that registers none of relnox's sessions,
-    which every job runs: the lines that register those, by name."""
+    """The note for a noxfile of the project's own registering none of relnox's sessions."""
     path = workspace.root / "noxfile.py"
     try:
         text = read_bytes(path).decode("utf-8", "replace")
@@ -384,8 +378,7 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
 
 def noxfile_sessions(text: str) -> list[str]:
-    """The sessions a noxfile defines (``@nox.session`` or ``@session``, by ``name=`` or
-    the function's name); none when it does not parse."""
+    """The sessions a noxfile defines (``@nox.session`` or ``@session``); unparsed: none."""
     import ast
 
     from relnox.versions.python_ast import parse
@@ -415,8 +408,7 @@ def noxfile_sessions(text: str) -> list[str]:
 def trusted_publishing_note(
     workspace: Workspace, targets: list[str], environments: str = "shared"
 ) -> str:
-    """What the trusted-publishing jobs need before their first upload: a publisher on each
-    index for each project, and the environments on GitHub."""
+    """What the trusted-publishing jobs need before their first upload."""
     names = [pkg.name for pkg in workspace.packages]
     shown = shortlist(names, 5)
     own = "-<name>" if environments == "per-project" else ""

@@ -1,5 +1,4 @@
-"""Native wheels in release.yml: the wheel matrix of a package that compiles, built by
-maturin-action or cibuildwheel, each wheel verified on its OS and Python."""
+"""Native wheels in release.yml: the wheel matrix of a package that compiles."""
 
 from __future__ import annotations
 
@@ -27,8 +26,7 @@ _COMPILING_HOOKS = ("mypyc", "cython", "scikit-build")
 
 
 def native_builder(pkg: Package) -> str | None:
-    """``maturin`` or ``cibuildwheel`` for a package that compiles (its wheel from one Linux
-    runner would run nowhere else), else None."""
+    """``maturin`` or ``cibuildwheel`` for a package that compiles, else None."""
     backend = pkg.backend.lower()
     found = next((b for name, b in NATIVE_BACKENDS.items() if backend.startswith(name)), None)
     if found is None and backend.startswith(("setuptools", "poetry", "hatchling")):
@@ -50,8 +48,7 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 
 def compiles_extensions(pkg: Package) -> bool:
-    """Whether the build compiles extension modules (setup.py, ``[tool.setuptools]``, a
-    poetry build script, a hatchling wheel hook)."""
+    """Whether the build compiles extension modules."""
     import ast
 
     from relnox.versions.setup_py import setup_py_tree

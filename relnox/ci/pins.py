@@ -1,6 +1,4 @@
-"""The actions ci-init writes, each pinned to the commit SHA of one release tag (the tag as
-a comment), the permission every generated job names, and the job names' slugs.
-``nox -s update_action_pins`` re-resolves the SHAs of :data:`PINS`."""
+"""The actions ci-init writes, each pinned to a commit SHA (``nox -s update_action_pins``)."""
 
 from __future__ import annotations
 

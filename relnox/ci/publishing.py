@@ -1,5 +1,4 @@
-"""The publishing jobs of release.yml: TestPyPI and PyPI (each signing what it uploads,
-PEP 740, where the index takes attestations) and the GitHub release of every tag."""
+"""The publishing jobs of release.yml: TestPyPI, PyPI and the GitHub release of every tag."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""The relnox a generated workflow installs: the one this relnox was installed from (PEP
-610's ``direct_url.json``): ``relnox==X`` from an index, ``relnox @ git+URL@COMMIT``
-from git, ``relnox @ URL`` from an http(s) archive; from a local path, none."""
+"""The relnox a generated workflow installs: the one this relnox was installed from (PEP 610)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""ci-init's shards mode (``[tool.relnox.ci] shards``): in place of release.yml's build job,
-``shards`` plans the split (``nox -s plan -- --shards``), ``build-shard`` builds each
-shard, and ``build`` assembles and verifies them into the usual ``dist`` artifact."""
+"""ci-init's shards mode: ``shards`` plans the split, ``build-shard`` builds each shard, and
+``build`` assembles them into the usual ``dist`` artifact."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The ``on.push.tags`` filters of ``release.yml``: each package's tag convention as a
-GitHub glob (``*`` stops at ``/``), never matching floating tags (``v10``, ``v10.6``)."""
+"""``release.yml``'s tag filters: each package's tag convention, never a floating tag."""
 
 from __future__ import annotations
 
@@ -14,8 +13,7 @@ from relnox.versions.tag_model import glob_regex
 
 
 def tag_pattern(tag_format: str, parts: int = 0) -> str:
-    """The filter of tag-format (``{name}-v{version}`` -> ``*-v[0-9]*``); with ``parts``, of
-    versions of at least that many numbers only (3: not ``v10`` nor ``v10.6``)."""
+    """``{name}-v{version}`` -> ``*-v[0-9]*``; ``parts``: versions of that many numbers."""
     dotted = ".".join(["[0-9]+"] * parts) + "*" if parts else "[0-9]*"
     underscored = "_".join(["[0-9]+"] * parts) + "*" if parts else "[0-9]*"
     return (
@@ -27,8 +25,7 @@ def tag_pattern(tag_format: str, parts: int = 0) -> str:
 
 
 def tag_patterns(workspace: Workspace) -> list[str]:
-    """Each package's tag convention with its own name, so that no other project's tags start
-    a run; the packages of one tag folder share one glob (``plugins/*-v[0-9]*``)."""
+    """Each package's tag convention with its own name; one tag folder's share a glob."""
     formats = [(workspace.tag_format_of(pkg), pkg) for pkg in workspace.packages]
     shared = [_folder_format(fmt, pkg) for fmt, pkg in formats]
     commits = git.tag_commits(workspace.root) if git.is_repo(workspace.root) else {}
@@ -59,8 +56,7 @@ def _folder_format(tag_format: str, pkg: Package) -> str | None:
 
 
 def _release_parts(workspace: Workspace, pkg: Package, commits: dict[str, str]) -> int:
-    """How many release numbers a tag of ``pkg`` needs so that no floating tag (``v10.6``
-    at ``v10.6.1``'s commit) fires."""
+    """How many release numbers a tag of ``pkg`` needs so that no floating tag fires."""
     versions: dict[str, list[Version]] = {}
     for tag, commit in commits.items():
         text = workspace.version_of_tag(pkg, tag)

@@ -1,5 +1,4 @@
-"""A small YAML writer for ci-init's workflows: mappings in order, strings plain when
-unambiguous, else quoted, multi-line strings as ``|`` blocks."""
+"""A small YAML writer: mappings in order, plain strings when unambiguous, ``|`` blocks."""
 
 from __future__ import annotations
 

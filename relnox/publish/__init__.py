@@ -1,5 +1,4 @@
-"""publish: plan and preflight every upload, then send what the index lacks. Each name is
-imported from its module on first use (PEP 562)."""
+"""publish: plan and preflight every upload, then send what the index lacks (names lazy)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""How ``--verify-installable`` installs a tier that shows on the index: with the index's
-login and the release exempt from a dependency cooldown, like verify from an index."""
+"""``--verify-installable``: a tier that shows installs from the index, like verify --index."""
 
 from __future__ import annotations
 
@@ -51,8 +50,7 @@ def installable_options(
 
 
 def installable_check() -> InstallableCheck:
-    """``--verify-installable``: a tier that shows must install ``name==version`` from the
-    index into a fresh environment, never from a cache (third parties from PyPI for TestPyPI)."""
+    """A tier must install ``name==version`` from the index into a fresh environment, uncached."""
     pypi = builtin(PYPI)
 
     def check(repo: Repository, packages: Sequence[tuple[str, str]]) -> str | None:
@@ -84,8 +82,7 @@ def _install(
     packages: Sequence[tuple[str, str]],
     wanted: Sequence[str],
 ) -> Result:
-    """``wanted`` installed into a fresh environment from ``repo`` (by pip when uv gives up on
-    an index that refuses ``HEAD``)."""
+    """``wanted`` installed into a fresh environment from ``repo`` (pip if uv gives up)."""
     with tempfile.TemporaryDirectory(prefix="relnox-installable-") as tmp:
         env, made = create_environment(
             installer, Path(tmp) / "venv", resolve_python(None), timeout=300

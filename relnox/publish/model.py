@@ -1,6 +1,5 @@
-"""The options, runtime and plan of a publish: where, with which credentials, which files
-in which order: the tiers, packages by dependency depth (a tier shows on the index before
-the next starts: nothing installs from there before what it needs)."""
+"""The options, runtime and plan of a publish; the tiers, packages by dependency depth (a tier
+shows on the index before the next starts)."""
 
 from __future__ import annotations
 
@@ -26,9 +25,8 @@ InstallableCheck = Callable[[Repository, Sequence[tuple[str, str]]], "str | None
 
 @dataclass(frozen=True)
 class PublishOptions:
-    """What a person decides about a publish (``relnox publish``'s flags): ``repository``
-    None routes by the CI tag, else PyPI; ``retries`` and ``retry_delay`` override
-    ``network`` (default: ``[tool.relnox.network]``); ``wait`` bounds a tier's wait."""
+    """``relnox publish``'s flags: ``repository`` None routes by the CI tag, else PyPI;
+    ``retries`` and ``retry_delay`` override ``network``; ``wait`` bounds a tier's wait."""
 
     repository: str | Repository | None = None
     packages: Sequence[str] = ()
@@ -53,8 +51,7 @@ class PublishOptions:
 
 @dataclass(frozen=True)
 class PublishRuntime(Runtime):
-    """A :class:`~relnox.stage.Runtime` with an upload's seams: the runner, the
-    installability check."""
+    """A Runtime with an upload's seams: the runner, the installability check."""
 
     run: Runner | None = None
     check_installable: InstallableCheck | None = None

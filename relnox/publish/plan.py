@@ -1,6 +1,4 @@
-"""Publish the built release: plan and preflight everything (:mod:`.preflight`, with
-whether the name is ours; the index's rules: :mod:`.rules`), then upload what is missing; a
-rerun after any failure uploads exactly what is still missing."""
+"""Publish the built release: plan and preflight everything, then upload what is missing."""
 
 from __future__ import annotations
 
@@ -37,8 +35,7 @@ logger = logging.getLogger("relnox")
 def plan_publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishPlan:
-    """Everything that can be checked before the first upload (``--dry-run`` stops here;
-    there missing credentials are a warning and nothing is recorded)."""
+    """Everything checked before the first upload (a dry run: missing credentials warn)."""
     seams = PublishRuntime.of(runtime)
     env = dict(os.environ if seams.environ is None else seams.environ)
     network = _network(workspace, options)  # a bad [tool.relnox.network] is said first
@@ -142,8 +139,7 @@ def _check_artifacts(
     records: Sequence[PackageRecord],
     checked: Sequence[tuple[PackageRecord, Path]],
 ) -> None:
-    """twine check --strict's checks, in process; not again where the record proves the same
-    check passed on these bytes (:func:`relnox.artifacts.checks.proof`)."""
+    """twine check --strict's checks, unless the record proves they passed on these bytes."""
     started = time.monotonic()
     proven = 0
     for record in records:
@@ -165,8 +161,8 @@ def _check_artifacts(
 
 
 def choose_transport(plan: PublishPlan) -> Transport:
-    """``uv publish`` where uv runs (the faster), else twine; twine for keyring credentials
-    and PEP 740 attestations. ``--transport`` (or ``[tool.relnox.publish] transport``) asks."""
+    """``uv publish`` where uv runs, else twine (and for keyring credentials, attestations),
+    unless ``--transport`` or ``[tool.relnox.publish] transport`` asks."""
     from relnox.tools.envs import uv_binary, uv_cannot_run
     from relnox.tools.upload import TRANSPORTS, Twine
 
@@ -211,8 +207,7 @@ _ATTESTATION_MAX = 1 << 20
 
 
 def _check_attestation_file(path: Path) -> None:
-    """An attestation is a regular file of its own name and an attestation's size (not a
-    pipe, /dev/zero, or a link to ~/.ssh/id_ed25519 that would be copied and sent)."""
+    """An attestation is a regular file of its own name and size (not a pipe, nor a link)."""
     import stat
 
     try:
@@ -246,8 +241,7 @@ def _network(workspace: Workspace, options: PublishOptions) -> NetworkSettings:
 def publish(
     workspace: Workspace, options: PublishOptions, runtime: Runtime | None = None
 ) -> PublishResult:
-    """:func:`plan_publish`, then :func:`run_publish`: a preflight failure raises, an upload
-    failure is the result's ``error``."""
+    """A preflight failure raises, an upload failure is the result's ``error``."""
     seams = PublishRuntime.of(runtime)
     return run_publish(plan_publish(workspace, options, seams), seams)
 

@@ -1,8 +1,5 @@
-"""What a publish checks before the first upload: which built files are the release's, what
-the index says of each (with our sha256: skipped; other content, or too late: refused), and
-whether each project name there is this repository's: when the index has versions and none
-is ours (a tag, a changelog section, a version file in HEAD's history, an earlier upload from
-here), the name is another project's."""
+"""What a publish checks before the first upload: the release's files, what the index says of
+each, and whether each project name there is ours (one of its versions is)."""
 
 from __future__ import annotations
 
@@ -38,8 +35,7 @@ logger = logging.getLogger("relnox")
 def select_records(
     workspace: Workspace, manifest: Manifest, wanted: Sequence[str], route: TagRoute | None
 ) -> tuple[PackageRecord, ...]:
-    """The records of the release: ``wanted`` (the packages named, or the tag's) and their
-    lockstep groups, else every package built (at the tag's version, with a tag)."""
+    """``wanted`` (or the tag's) and their lockstep groups, else every package built."""
     if wanted:  # --package (or a tag's): the selection's rules, loaded only then
         from relnox.project.selection import select_packages
 
@@ -59,8 +55,7 @@ def select_records(
 def check_files(
     manifest: Manifest, records: Sequence[PackageRecord], route: TagRoute | None
 ) -> list[tuple[PackageRecord, Path]]:
-    """Each file of ``records``, wheels first; a package the tag names is of its version
-    (one from git tags is what the backend builds at the commit: 1.0.1.dev1 past v1.0.0)."""
+    """Each file of ``records``, wheels first; a package the tag names is of its version."""
     checked: list[tuple[PackageRecord, Path]] = []
     for record in records:
         # a tag naming one package speaks for it only (auto-tag's run names the others)
@@ -82,8 +77,8 @@ def against_index(
     repo: Repository,
     reader: IndexReader,
 ) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
-    """Each file to upload or skip, the files the index has with other content, the new
-    projects, and the files past the upload window; refused project statuses raise."""
+    """Each file to upload or skip, the index's other content, the new projects, the files
+    past the upload window; refused project statuses raise."""
     from relnox.publish.report import PlannedFile
     from relnox.publish.rules import late_files, status_problems, upload_window_days
 
@@ -99,10 +94,9 @@ def against_index(
     late: list[str] = []
     for record in records:
         page = pages[record.name]
-        indexed = page.files
-        check_owner(workspace, record, indexed, repo, reader, manifest.dist_dir)
+        check_owner(workspace, record, page.files, repo, reader, manifest.dist_dir)
         for artifact in sorted(record.files, key=lambda a: a.kind != "wheel"):
-            on_index = indexed.get(artifact.filename)
+            on_index = page.files.get(artifact.filename)
             action, reason = "upload", ""
             if on_index is not None:
                 remote = reader.sha256(on_index, artifact.size)
@@ -184,14 +178,11 @@ def carried_versions(pkg: Package, workspace: Workspace) -> set[Version]:
 
 def carries_any(pkg: Package, workspace: Workspace, versions: Set[Version]) -> bool:
     """Whether one of ``versions`` is this repository's (its history read only when needed)."""
-    return bool(versions & our_versions(pkg, workspace)) or bool(
-        versions & carried_versions(pkg, workspace)
-    )
+    return any(versions & found(pkg, workspace) for found in (our_versions, carried_versions))
 
 
 def recorded_versions(name: str, repo: Repository, dist_dir: Path) -> set[Version]:
-    """The versions of ``name`` the last ``publish-report.json`` from ``dist_dir`` to ``repo``
-    lists as uploaded or already there."""
+    """The versions of ``name`` the last publish-report.json to ``repo`` lists as there."""
     from relnox.artifacts.manifest import state_dir
     from relnox.publish.report import REPORT_JSON, SKIPPED, UPLOADED
 
@@ -219,8 +210,7 @@ def check_owner(
     reader: IndexReader,
     dist_dir: Path,
 ) -> None:
-    """Raise :class:`PublishError` when ``record``'s name on ``repo`` (files ``indexed``) is
-    another project's."""
+    """Raise when ``record``'s name on ``repo`` (files ``indexed``) is another project's."""
     pkg = workspace.get(record.name)
     on_index = {found[1] for n in indexed if (found := name_and_version(n)) is not None}
     on_index -= {Version(record.version)}

@@ -125,8 +125,7 @@ class PublishResult:
         return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
 
     def fix_forward(self) -> list[str]:
-        """After a partial publish: what is live, what is not, and how to finish (forward:
-        run again, only what is missing is sent; a package half live may need a new version)."""
+        """After a partial publish: what is live, what is not, and how to finish."""
         if self.ok or self.dry_run:
             return []
         status = self.package_statuses()
@@ -270,8 +269,7 @@ def _now() -> str:
 
 
 def write_report(result: PublishResult, dist_dir: Path) -> Path | None:
-    """``publish-report.json`` beside the manifest, secrets masked; one that cannot be
-    written is a warning (``None``), never an error: the uploads are done."""
+    """``publish-report.json``, secrets masked; unwritable: a warning (the uploads are done)."""
     result.finished = _now()
     path = state_dir(dist_dir) / REPORT_JSON
     try:

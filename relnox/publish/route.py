@@ -1,5 +1,4 @@
-"""Where a tag's release goes: ``[tool.relnox.publish] prerelease`` (TestPyPI) and
-``final`` (PyPI)."""
+"""Where a tag's release goes: ``[tool.relnox.publish] prerelease`` and ``final``."""
 
 from __future__ import annotations
 
@@ -57,8 +56,7 @@ def configured_target(workspace: Workspace, prerelease: bool) -> str:
 
 @dataclass(frozen=True)
 class CiRoutes:
-    """The routing of a CI release run: which of release.yml's publish jobs (``testpypi``,
-    ``pypi``) takes each package, by its own version."""
+    """Which of release.yml's publish jobs takes each package, by its own version."""
 
     testpypi: tuple[str, ...]  # packages for the test-index job
     pypi: tuple[str, ...]  # packages for the PyPI job
@@ -72,8 +70,7 @@ def ci_routes(
     tags: Mapping[str, str | None],
     target: str | None = None,
 ) -> CiRoutes:
-    """Route each package of ``versions``: all to ``target`` (a run from a branch), else
-    each where :func:`configured_target` says for its version."""
+    """All to ``target`` (a run from a branch), else each by :func:`configured_target`."""
     if target is not None and target not in (TESTPYPI, PYPI):
         raise PublishError(
             f"--target {target!r}: the release workflow publishes to {TESTPYPI} or {PYPI}; "
@@ -107,8 +104,7 @@ def ci_routes(
 def _refuse_finals_needing_test_only(
     workspace: Workspace, versions: Mapping[str, str], final: Mapping[str, str], test: set[str]
 ) -> None:
-    """Refuse a final version for PyPI that needs a pre-release of this run, which goes to
-    the test index only (``agents 2.0.0`` needing ``core>=1.3.0rc1``)."""
+    """Refuse a final for PyPI that needs a pre-release of this run (the test index's)."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     for name, where in final.items():

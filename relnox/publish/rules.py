@@ -1,7 +1,5 @@
-"""The index's own rules, said before an upload or read from its answer: PEP 792 project
-statuses, the upload window of a release (PEP 700 ``upload-time``), PyPI's refusal of local
-versions and ``Private ::`` classifiers (its first 400 would come with the rest already up),
-and its daily limit on new projects (docs/configuration.md, ``[tool.relnox.publish]``)."""
+"""The index's own rules, said before an upload (PyPI's first 400 would come with the rest
+already up) or read from its answer: statuses, upload window, refusals, new-project limits."""
 
 from __future__ import annotations
 
@@ -9,10 +7,11 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import cast
 
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -64,8 +63,7 @@ def status_problems(pages: Mapping[str, ProjectPage], label: str) -> tuple[list[
 def publish_count(
     workspace: Workspace, repo: Repository, key: str, on_pypi: int, least: int, unit: str
 ) -> int | None:
-    """A whole-number ``[tool.relnox.publish]`` setting of at least ``least`` (``unit``);
-    by default ``on_pypi`` on PyPI and TestPyPI, none elsewhere."""
+    """A whole-number ``[tool.relnox.publish]`` setting; by default ``on_pypi`` on PyPI."""
     value = workspace.config.section("publish").get(key)
     if value is None:
         return on_pypi if repo.is_pypi else None
@@ -91,8 +89,7 @@ def late_files(
     window_days: int,
     label: str,
 ) -> str | None:
-    """Why ``to_upload`` can no longer be added to ``package`` ``version``, or ``None``: its
-    age is its oldest file's on the index (an index that gives no times is not judged)."""
+    """Why ``to_upload`` can no longer join ``package`` ``version`` (its oldest file's age)."""
     if not to_upload:
         return None
     times = [
@@ -123,8 +120,7 @@ _LONGEST_RESET = 366 * 24 * 3600.0
 
 
 def reset_time(headers: Mapping[str, str], now: datetime | None = None) -> datetime | None:
-    """When a rate limit resets, from ``Retry-After`` (seconds or an HTTP date) or the
-    IETF ``RateLimit`` header (``reset=``/``t=``) or ``RateLimit-Reset``."""
+    """When a rate limit resets: ``RateLimit``, ``RateLimit-Reset`` or ``Retry-After``."""
     now = now or datetime.now(timezone.utc)
     lower = {k.lower(): v.strip() for k, v in headers.items()}
     wait: float | None = None
@@ -207,19 +203,7 @@ def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repositor
     classifier), or ``None``."""
     if not repository.is_pypi:
         return None
-    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
-
-    private: dict[str, str] = {}
-    for name, path in files:
-        if name in private:
-            continue
-        try:
-            classifiers = parse_email(raw_metadata(path))[0].get("classifiers", [])
-        except (OSError, ValueError):
-            continue  # the artifact checks say what is wrong with it
-        marked = [c for c in classifiers if c.startswith("Private ::")]
-        if marked:
-            private[name] = marked[0]
+    private = _first_in_metadata(files, "classifiers", lambda c: c.startswith("Private ::"))
     if not private:
         return None
     shown = ", ".join(private)
@@ -236,22 +220,7 @@ def direct_references(files: Sequence[tuple[str, Path]], repository: Repository)
     direct reference, ``dep @ git+https://...``, which it answers with 400), or ``None``."""
     if not repository.is_pypi:
         return None
-    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    direct: dict[str, str] = {}
-    for name, path in files:
-        if name in direct:
-            continue
-        try:
-            requires = parse_email(raw_metadata(path))[0].get("requires_dist", [])
-        except (OSError, ValueError):
-            continue  # the artifact checks say what is wrong with it
-        for line in requires:
-            with contextlib.suppress(InvalidRequirement):
-                if Requirement(line).url:
-                    direct[name] = line
-                    break
+    direct = _first_in_metadata(files, "requires_dist", _is_direct)
     if not direct:
         return None
     shown = ", ".join(f"{name}: requires {line!r}" for name, line in direct.items())
@@ -259,6 +228,34 @@ def direct_references(files: Sequence[tuple[str, Path]], repository: Repository)
         f"{shown}, a direct reference, which {repository.label} refuses, so nothing was "
         "uploaded; require a released version of it instead, then relnox build-all"
     )
+
+
+def _first_in_metadata(
+    files: Sequence[tuple[str, Path]], key: str, wanted: Callable[[str], bool]
+) -> dict[str, str]:
+    """Each package's first value of the metadata field ``key`` that is ``wanted``."""
+    from packaging.metadata import parse_email  # only for PyPI: a local index's publish reads none
+
+    found: dict[str, str] = {}
+    for name, path in files:
+        if name in found:
+            continue
+        try:
+            values = cast("list[str]", parse_email(raw_metadata(path))[0].get(key, []))
+        except (OSError, ValueError):
+            continue  # the artifact checks say what is wrong with it
+        if (value := next((v for v in values if wanted(v)), None)) is not None:
+            found[name] = value
+    return found
+
+
+def _is_direct(line: str) -> bool:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return bool(Requirement(line).url)
+    except InvalidRequirement:
+        return False
 
 
 def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
@@ -289,8 +286,7 @@ def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository
 def refusal(
     versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
 ) -> str | None:
-    """Why PyPI or TestPyPI (``repository``) refuses the files ``(package, path)`` of
-    ``versions``: the first of the rules above that refuses them; else ``None``."""
+    """Why PyPI or TestPyPI refuses the files ``(package, path)`` of ``versions``, or None."""
     return (
         local_versions(versions, repository)
         or private_classifiers(files, repository)
@@ -302,8 +298,7 @@ def refusal(
 def refusals(
     versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
 ) -> list[str]:
-    """:func:`refusal` of each file ``(package, path)`` of ``versions``, one line a file
-    refused, naming it (a rehearsal's findings)."""
+    """:func:`refusal` of each file, one line a file refused, naming it."""
     version_of = dict(versions)
     found: list[str] = []
     for name, path in files:
@@ -327,8 +322,7 @@ def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
 def pending_publishers(
     workspace: Workspace, repo: Repository, credentials: Credentials | None = None
 ) -> int | None:
-    """How many projects one run may create through pending trusted publishers, or None (no
-    trusted publishing; ``credentials`` None: ci-init's workflow, which publishes so)."""
+    """How many projects one run may create through pending trusted publishers, or None."""
     unit = "publishers, 0 (no trusted publishing) or more"
     key = "pending-publishers"
     count = publish_count(workspace, repo, key, PYPI_PENDING_PUBLISHERS, 0, unit)
@@ -363,8 +357,7 @@ def first_releases(
 
 @dataclass(frozen=True)
 class FirstReleases:
-    """The new projects of a release in batches (release order), each project in its own
-    environment (else batches of one); ``waiting``: what a later batch holds or needs."""
+    """The new projects in batches (one each unless ``own`` environments); ``waiting``: later."""
 
     workspace: Workspace
     repo: Repository
@@ -421,8 +414,7 @@ def check_new_projects(
     order: Sequence[str],
     credentials: Credentials | None = None,
 ) -> FirstReleases | None:
-    """By trusted publishing: the batches. Else refuse, before any upload, a publish that
-    would create more projects than the index allows a day, naming which to release first."""
+    """By trusted publishing: the batches; else refuse creating more than a day's limit."""
     first = first_releases(workspace, repo, new, order, credentials)
     if first is not None:
         logger.info("%s", "\n".join(first.describe()))
@@ -450,8 +442,7 @@ def check_new_projects(
 def advised_first(
     workspace: Workspace, new: Sequence[str], order: Sequence[str], limit: int
 ) -> list[str]:
-    """The packages to publish today: new projects in release order, each with what of this
-    release it needs, while at most ``limit`` new projects are in the set."""
+    """New projects in release order with what they need, at most ``limit`` new ones."""
     in_release, wanted = set(order), set(new)
 
     def in_it(name: str) -> list[str]:

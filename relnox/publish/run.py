@@ -1,7 +1,5 @@
-"""Carrying out a publish plan tier by tier, each package by the uploader; without
-``keep_going`` the first failed package stops the run, with it only the packages that need
-it are held back. The bytes sent are the bytes checked: :func:`snapshot` uploads private
-copies, hashed before the first upload."""
+"""A publish plan carried out tier by tier; the bytes sent are the bytes checked (private
+copies, hashed before the first upload)."""
 
 from __future__ import annotations
 
@@ -41,9 +39,8 @@ JOBS = 4
 def wait_visible(
     files: Sequence[PlannedFile], uploader: PackageUploader, seconds: float | None
 ) -> tuple[list[str], str, bool]:
-    """Wait until the uploader's index lists each of ``files`` with our sha256: the names
-    still not listed, why, and whether waiting longer could help (not for other content,
-    said at once). No read of the index outlasts the wait (``seconds``; None: no wait)."""
+    """Wait until the index lists each of ``files`` with our sha256: the names not listed, why,
+    and whether waiting could help. No read of the index outlasts ``seconds``."""
     label, sleep = uploader.plan.repository.label, uploader.sleep
     pending = {f.filename: f for f in files}
     if seconds is None or not pending:
@@ -106,9 +103,8 @@ def upload_all(
     uploader: PackageUploader,
     check_installable: InstallableCheck | None = None,
 ) -> None:
-    """Every package of ``plan``, tier by tier (its options' ``jobs`` packages at once),
-    outcomes added to ``result``. A tier's files must show on the index (and install, with
-    ``check_installable``) before the next starts, the last before the run ends."""
+    """Every package, tier by tier (``jobs`` at once); a tier's files must show on the index
+    (and install, with ``check_installable``) before the next starts."""
     workspace, options = plan.workspace, plan.options
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}

@@ -1,7 +1,5 @@
-"""One package's files sent to the index, each once, wheels first. After a failure the index
-is asked about that file: listed with our sha256, it arrived (after a 400/409 "already
-exists": skipped); with other content, refused by name. Transient failures (connection
-errors, timeouts, stalls, 5xx, 429) are retried with backoff; anything else stops the package."""
+"""One package's files sent to the index, wheels first; after a failure the index is asked
+about that file; transient failures are retried with backoff, others stop the package."""
 
 from __future__ import annotations
 
@@ -107,8 +105,8 @@ class PackageUploader:
         return None
 
     def batch(self, outcomes: Sequence[FileOutcome]) -> tuple[Attempt | None, int]:
-        """``outcomes`` in one child (a transport that stops at the first failure): ``(None,
-        n)`` when all arrived, else how it ended and the position of the file it stopped at."""
+        """``outcomes`` in one child: ``(None, n)`` when all arrived, else how it ended and
+        the position it stopped at."""
         attempt = self.send([o.file for o in outcomes])
         if attempt.kind == OK:
             stop = len(outcomes)
@@ -139,8 +137,7 @@ class PackageUploader:
         )
 
     def upload_file(self, outcome: FileOutcome, first: Attempt | None = None) -> str | None:
-        """One file, retried on transient failures; ``None`` once the index has it.
-        ``first``: how its first attempt ended (sent with others)."""
+        """One file, retried; ``None`` once the index has it (``first``: its first attempt)."""
         file = outcome.file
         label = self.plan.repository.label
         failures = 0
@@ -206,8 +203,7 @@ class PackageUploader:
             return self._fail(outcome, message)
 
     def _creation_limited(self, package: str, attempt: Attempt) -> bool:
-        """Whether a 429 for ``package`` refused to create its project (an index that limits
-        creations, or says so)."""
+        """Whether a 429 for ``package`` refused to create its project."""
         said = bool(_CREATION.search(attempt.detail + attempt.output))
         return self._would_create(package) and (self.serial_creations or said)
 
@@ -241,8 +237,7 @@ _REUSED = re.compile(r"(already|previously) (been )?used|file-?name-?reuse|re-?u
 
 
 def refused_unlisted(label: str, filename: str, status: int | None, detail: str) -> str:
-    """A 400/409 for a file the index does not list: the server's reason, and what to do
-    (a file name deleted once is never taken again: only a new version helps)."""
+    """A 400/409 for a file the index does not list: the server's reason, and what to do."""
     reason = re.sub(
         r"^(HTTPError: \d{3} [A-Za-z ]+? from \S+|Server returned status code \d{3} [A-Za-z ]+:"
         r"|HTTP \d{3}( [A-Za-z ]+)?:)\s*",

@@ -1,5 +1,4 @@
-"""verify_install: prove a release installs and works in a fresh environment. The face
-(docs/architecture.md) also holds the checks the skew guard runs on published dependents."""
+"""verify_install: prove a release installs and works in a fresh environment."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""The check process, ``python -I -B check.py spec.json result.json`` (``check.py`` is this
-file): it only *collects* facts of each package of the spec in the fresh environment;
-:func:`relnox.verify.smoke.judge` judges them. Standard library only, on the environment's
-interpreter, which may be older than relnox's (annotations are never evaluated)."""
+"""The check process, ``python -I -B check.py spec.json result.json``: it only collects facts.
+Standard library only, on an interpreter maybe older than relnox's (annotations unevaluated)."""
 
 from __future__ import annotations
 
@@ -27,11 +25,8 @@ SHARED_PACKAGE = ("extend_path(", "declare_namespace(")
 
 
 def import_names(paths: Iterable[str], read: Callable[[str], str] | None = None) -> list[str]:
-    """What to import to prove the files ``paths`` install work: every regular package
-    (a directory with ``__init__``) and module, descending PEP 420 namespace packages
-    (``ns/plugin/__init__.py`` without ``ns/__init__.py`` gives ``ns.plugin``) and, when
-    ``read`` gives a file's text by its path, pkgutil's (an ``__init__.py`` that calls
-    ``extend_path``)."""
+    """What to import to prove the files ``paths`` work: every package and module, through
+    PEP 420 namespaces and (with ``read``, a file's text) pkgutil's ``extend_path`` ones."""
     files: dict[tuple[str, ...], str] = {}  # its parts in the install, its path as given
     for path in paths:
         parts = tuple(path.replace("\\", "/").split("/"))
@@ -69,8 +64,7 @@ def import_names(paths: Iterable[str], read: Callable[[str], str] | None = None)
 
 
 def _raises(path: str, read: Callable[[str], str] | None) -> bool:
-    """The module at ``path`` does nothing but raise (``raise ImportError("moved to ...")``,
-    a name kept to say where its code went): importing it fails by design."""
+    """The module at ``path`` does nothing but raise (``raise ImportError("moved to ...")``)."""
     if read is None or not path.endswith(".py"):
         return False
     try:
@@ -129,8 +123,7 @@ def run_binaries(dist: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
 
 
 def check_module(name: str, prefix: str) -> dict[str, Any]:
-    """One import: whether it worked (the end of the traceback if not), ``__version__``,
-    where the module came from and whether that is inside the environment."""
+    """One import: whether it worked, ``__version__``, and where the module came from."""
     seen: dict[str, Any] = dict(module=name, ok=False, error=None, version=None, location=None)
     try:
         module = importlib.import_module(name)
@@ -166,8 +159,7 @@ def check_module(name: str, prefix: str) -> dict[str, Any]:
 
 
 def shown(value: object) -> str:
-    """``str(value)`` (a ``__version__`` that need not be a str), at most 200 characters;
-    what went wrong when it cannot be made (a ``__str__`` that raises, an int too long)."""
+    """``str(value)``, at most 200 characters, or what went wrong making it."""
     try:
         text = str(value)
     except BaseException as exc:

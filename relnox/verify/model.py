@@ -1,5 +1,4 @@
-"""What verify plans: the files to install (each with its manifest sha256), the packages to
-check in each environment (:class:`Target`), the rounds of environments, and the plan."""
+"""What verify plans: the files (with their sha256), the packages, the rounds, the plan."""
 
 from __future__ import annotations
 
@@ -106,8 +105,7 @@ class VerifyPlan:
     pinned_below: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """The plan in words (``--dry-run``): the packages of a round by name with
-        ``verbose`` or when they are few, else counted."""
+        """The plan in words: a round's packages named with ``verbose`` or when few."""
         from relnox.report import MANY
 
         lines = []
@@ -147,9 +145,7 @@ class VerifyPlan:
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    """What a person decides about a verify (``relnox verify-install``'s flags, described
-    in docs/tasks.md): ``index`` None verifies the wheels of ``dist_dir`` listed in its
-    build manifest, else ``name==version`` of each package from that repository."""
+    """``relnox verify-install``'s flags: ``index`` None verifies ``dist_dir``'s wheels."""
 
     packages: Sequence[str] = ()
     dist_dir: Path | str | None = None

@@ -1,7 +1,5 @@
-"""What verify_install will do, decided and checked before anything is installed: the
-settings (docs/configuration.md), the files of the dist directory whoever built them
-(:func:`relnox.artifacts.distdir.load_release`), or with ``--index`` (:func:`index_round`)
-each package by name and version from an index. Every usage error is a :class:`VerifyError`."""
+"""What verify_install will do, decided and checked before anything is installed: the files of
+the dist directory, or with ``--index`` each package from an index; usage errors: VerifyError."""
 
 from __future__ import annotations
 
@@ -49,8 +47,7 @@ logger = logging.getLogger("relnox")
 
 
 def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> ArtifactRecord:
-    """The wheel of ``record`` that ``python`` (the fresh environment's interpreter, not
-    necessarily relnox's) installs: a wheel matrix's directory holds one per platform."""
+    """The wheel of ``record`` that ``python`` (the fresh environment's) installs."""
     wheels = record.wheels
     if not wheels:
         raise VerifyError(
@@ -71,8 +68,7 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
 
 
 def _checked(manifest: Manifest, record: ArtifactRecord) -> Artifact:
-    """The file of ``record``, which :func:`load_release` hashed a moment ago; what is
-    installed is checked against it (uv's ``--hash``, or :func:`copy_checked`)."""
+    """The file of ``record`` as load_release hashed it; what is installed is checked on it."""
     path = manifest.dist_dir / record.filename
     if not path.is_file():
         raise VerifyError(f"{path}: listed in the build manifest but missing; rebuild it")
@@ -80,8 +76,7 @@ def _checked(manifest: Manifest, record: ArtifactRecord) -> Artifact:
 
 
 def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> list[str]:
-    """``names`` and every workspace package they need, in manifest order; a package only
-    an extra needs is not one of them (a user installing the package does not get it)."""
+    """``names`` and every workspace package they need (not by an extra), in manifest order."""
     known = {r.name: r for r in manifest.packages}
 
     def deps(name: str) -> Sequence[str]:  # the workspace packages it requires to run
@@ -99,8 +94,7 @@ def _closure(workspace: Workspace, manifest: Manifest, names: Sequence[str]) -> 
 def _dist_targets(
     workspace: Workspace, manifest: Manifest, names: Sequence[str], sdist: bool, python: str
 ) -> tuple[list[Target], list[Artifact], list[Artifact]]:
-    """The targets, the siblings they need (installed with them) and the wheels of the
-    other packages of the directory (there for the resolver: extras' packages)."""
+    """The targets, the siblings they need, and the other wheels (for the resolver)."""
     by_name: dict[str, PackageRecord] = {canonicalize_name(r.name): r for r in manifest.packages}
     missing = [n for n in names if n not in by_name]
     if missing:
@@ -162,9 +156,8 @@ def _dist_targets(
 
 
 def writes_dunder_version(pkg: Package | None) -> bool:
-    """Whether the check compares the modules' ``__version__`` with the version: not when
-    the build reads the version from another attribute of the module (setuptools'
-    ``attr = "pkg.VERSION_STRING"``), whose ``__version__`` is no copy of it."""
+    """Whether the check compares ``__version__``: not when the build reads another attribute
+    (setuptools' ``attr = "pkg.VERSION_STRING"``)."""
     primary = pkg.primary if pkg is not None else None
     return not (primary is not None and primary.kind == "python" and primary.pattern)
 
@@ -264,9 +257,8 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
 
 
 def _pins(workspace: Workspace) -> dict[str, dict[str, str]]:
-    """The packages whose requirement on a sibling excludes its version here (``pins``:
-    name -> that requirement in words), and those that need one of them (``pinned_below``:
-    name -> the one), so a failed install blames the package holding the pin, once."""
+    """The packages whose requirement on a sibling excludes its version (name -> in words),
+    and those that need one of them (name -> the one): a failed install blames the pin."""
     from relnox.project.pins import unadmitted
 
     pins = {}
@@ -296,8 +288,7 @@ def index_round(
     chosen_installer: Installer,
     logins: Sequence[IndexLogin],
 ) -> Round:
-    """The one round of ``--index``: every selected package by name==version (the version
-    of dist/'s manifest when there is one, else the package's)."""
+    """The one round of ``--index``: each package by name==version (dist/'s, else its own)."""
     section, where = setting
     index = o.index or ""
     from relnox.tools.credentials import login_help, read_login
@@ -357,8 +348,7 @@ def index_round(
 def _manifest_records(
     workspace: Workspace, dist_dir: Path | str | None
 ) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
-    """The version dist/ was built at (what was published) and its files with their
-    sha256, by package, when it has a manifest."""
+    """By package: the version dist/ was built at and its files' sha256 (with a manifest)."""
     try:
         manifest = read_manifest(dist_path(workspace, dist_dir))
     except RelnoxError:

@@ -1,6 +1,4 @@
-"""The result of verify_install: per-package checks, how they read for people, and what
-caused a failure (:func:`failure_cause`): the interpreter, a missing extra, the network
-or the index, or the package itself."""
+"""The result of verify_install: per-package checks, how they read, and what caused a failure."""
 
 from __future__ import annotations
 
@@ -28,7 +26,6 @@ class PackageResult:
 
     @property
     def ok(self) -> bool:
-        """Not failed: every check passed, or it was skipped."""
         return bool(self.skipped) or (bool(self.checks) and all(c.ok for c in self.checks))
 
     @property
@@ -72,7 +69,6 @@ class VerifyReport:
 
     @property
     def checked(self) -> list[PackageResult]:
-        """The results of packages installed and checked (not skipped)."""
         return [r for r in self.results if not r.skipped]
 
     def skipped_note(self) -> str:
@@ -81,11 +77,9 @@ class VerifyReport:
         return f", {len(names)} skipped ({shortlist(names, 5)})" if names else ""
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """The report as a person reads it (:func:`render_report`)."""
         return render_report(self, verbose)
 
     def closing(self) -> str:
-        """Why verify-install failed, each cause with its fix (:func:`closing_message`)."""
         return closing_message(self)
 
     def raise_for_failures(self) -> None:
@@ -146,11 +140,10 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
     installer = report.installer
     if report.fallback:
         installer += f", then {report.fallback} (an index refused uv's HEAD requests)"
-    checked = [r for r in report.results if not r.skipped]
-    good = sum(r.ok for r in checked)
+    checked = report.checked
     skipped = len(report.results) - len(checked)
     lines.append(
-        f"{good}/{len(checked)} package checks passed"
+        f"{sum(r.ok for r in checked)}/{len(checked)} package checks passed"
         + (f", {skipped} skipped" if skipped else "")
         + f" in {report.seconds:.1f}s"
         + (f" ({installer}, Python {report.python}; {steps})" if report.python else "")
@@ -213,8 +206,7 @@ _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
 
 def undeclared_modules(results: list[PackageResult]) -> dict[str, list[str]]:
-    """The modules the import of each package's own top-level package could not find (not
-    its own): a requirement it does not declare, and whatever else failed on them too."""
+    """The modules the import of each package's own top-level package could not find."""
     found: dict[str, list[str]] = {}
     for result in results:
         for check in result.failed:
@@ -249,7 +241,6 @@ def direct_references(check: Check) -> list[str]:
 
 
 def failure_cause(check: Check) -> str:
-    """What a failed check points at: INTERPRETER, MACHINE, EXTRA, NETWORK or PACKAGE."""
     text = " ".join(check.detail.lower().split())  # installers wrap their lines
     if check.name == "environment" or any(m in text for m in _INTERPRETER):
         return INTERPRETER
@@ -284,7 +275,6 @@ _EXTRAS_FLAG = re.compile(r"check it with --extras (\S+)")
 
 
 def closing_message(report: VerifyReport) -> str:
-    """Why verify-install failed, by cause, each with its fix (one line per cause)."""
     causes: dict[str, dict[str, None]] = {}  # cause -> the packages it failed, in order
     refused: list[str] = []  # the scripts that refused their arguments
     extras: list[str] = []  # the extras the failed checks named (--extras acme[cli])

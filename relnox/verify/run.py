@@ -1,10 +1,5 @@
-"""verify_install: prove a release installs and works in fresh environments.
-
-Each round (the wheels, ``--sdist``'s wheels built from the sdists, or ``--index``'s
-``name==version``) is one fresh environment, every package installed by one installer
-command, then checked by ``python -I -B`` processes from an empty directory, its console
-scripts and commands run beside them (docs/architecture.md, ``verify/``). Failed checks are
-in the report; only usage errors raise :class:`VerifyError`."""
+"""verify_install: each round (wheels, sdists' wheels, or ``--index``) one fresh environment,
+checked by ``python -I -B`` processes; failed checks are in the report, only usage errors raise."""
 
 from __future__ import annotations
 
@@ -76,13 +71,11 @@ __all__ += ["verify_install"]
 def verify_install(
     workspace: Workspace, options: VerifyOptions, runtime: Runtime | None = None
 ) -> VerifyReport:
-    """Install the release in fresh environments and check it (see :class:`VerifyOptions`).
-    A verify asks nobody; index logins come from the options' URLs and the environment."""
+    """A verify asks nobody; index logins come from the options' URLs and the environment."""
     return run_plan(plan_verify(workspace, options))
 
 
 def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
-    """Run every round of ``plan`` (in parallel) in fresh environments under a temp dir."""
     start = time.perf_counter()
     report = VerifyReport(
         results=[],
@@ -91,8 +84,6 @@ def run_plan(plan: VerifyPlan, runtime: Runtime | None = None) -> VerifyReport:
         pins=dict(plan.pins),
         pinned_below=dict(plan.pinned_below),
     )
-    # the fresh environments are removed while the caller goes on (remove_later): the next
-    # stage of a release reads nothing of them
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     try:
         runs = [_RoundRun(plan, rnd, tmp / f"{rnd.kind}-{i}") for i, rnd in enumerate(plan.rounds)]
@@ -126,8 +117,6 @@ _BLOCKING = {"environment", "build wheel from sdist", "install", "install depend
 
 
 class _RoundRun:
-    """One round: environment, install, the check process, scripts and commands."""
-
     def __init__(self, plan: VerifyPlan, rnd: Round, work: Path) -> None:
         self.plan = plan
         self.round = rnd
@@ -156,7 +145,6 @@ class _RoundRun:
             self.results[name].checks.append(Check(check, False, detail))
 
     def _alive(self) -> list[Target]:
-        """Targets still to install and check (not those whose build or install failed)."""
         return [
             t
             for t in self.round.targets
@@ -164,8 +152,7 @@ class _RoundRun:
         ]
 
     def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
-        """A child that runs the package's code: no credential in its environment, in a
-        session of its own (a timeout or a stop takes whatever the code started too)."""
+        """The package's code: no credential in its environment, in a session of its own."""
         return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     def _install(
@@ -183,14 +170,13 @@ class _RoundRun:
             file = self.work / f"requirements-{label}.txt"
             file.write_text("".join(f"{r}\n" for r in requirements), encoding="utf-8")
             requirements, options = [], replace(options, requirement_files=(file,))
-        argv = self.installer.install_argv(env, requirements, options)
-        result = self._step("install", self._install_argv(argv, env, exempt=exempt))
-        pip = pip_instead(self.installer, env, result, "an index")
-        if pip is None:
-            return result
-        self.installer = pip  # for the rest of the round
-        argv = pip.install_argv(env, requirements, options)
-        return self._step("install", self._install_argv(argv, env, exempt=exempt))
+        while True:  # twice at most: pip_instead gives pip only in place of uv
+            argv = self.installer.install_argv(env, requirements, options)
+            result = self._step("install", self._install_argv(argv, env, exempt=exempt))
+            pip = pip_instead(self.installer, env, result, "an index")
+            if pip is None:
+                return result
+            self.installer = pip  # for the rest of the round
 
     def _install_argv(self, argv: Sequence[str], env: Environment, exempt: bool = False) -> Result:
         environ = env.child_env(index_logins=True)
@@ -202,8 +188,7 @@ class _RoundRun:
         return proc.run(argv, env=environ, cwd=self.work, timeout=self.plan.timeout)
 
     def _why(self, result: Result) -> str:
-        """The end of a failed install's output, and the cooldown when it is the cause (uv
-        says so; pip only says "no version"): the environment, never the package."""
+        """The end of a failed install's output, and the cooldown when it is the cause."""
         output = result.tail(20)
         said = cooldown.mentioned(output)
         if self.installer.name == "pip":
@@ -266,8 +251,7 @@ class _RoundRun:
         *,
         hashed: bool = False,
     ) -> bool:
-        """One installer command for ``own`` (siblings) and ``wanted``; when it fails, each
-        package alone with the siblings, so one package does not fail the others."""
+        """One installer command for ``own`` (siblings) and ``wanted``; failed, each alone."""
         said = (self.round.kind, len(wanted))
         logger.info("%s: installing %d wheel(s) with one command", *said, extra=self.doing)
 
@@ -281,7 +265,6 @@ class _RoundRun:
         if len(wanted) == 1 or failure_cause(Check("install", False, why)) == SETTING:
             self._fail_all("install", why, sorted(wanted))  # alone, each would fail the same
             return False
-        # one resolver call failed: find out which package cannot install
         logger.info("%s: the install failed; installing each package alone", self.round.kind)
         for name, requirement in wanted.items():
             alone = install([*own, requirement], name)
@@ -328,8 +311,7 @@ class _RoundRun:
         return built
 
     def _install_index(self, env: Environment) -> bool:
-        """``name==version`` from the index alone (no dependencies), then the
-        dependencies from the other index; siblings already installed are kept."""
+        """``name==version`` from the index alone, then the dependencies from the others."""
         rnd = self.round
         requirements = [t.requirement for t in rnd.targets]
         only_index = replace(
@@ -374,8 +356,7 @@ class _RoundRun:
 
     def _other_bytes(self) -> str | None:
         """Where the index lists a file of the release with another sha256 than dist/'s
-        manifest records (a file listed without one is downloaded and hashed); ``None`` when
-        every such file is listed with our bytes, or its page or file cannot be read."""
+        manifest records (unlisted hashes downloaded); ``None``: ours, or not readable."""
         rnd, reader = self.round, self._reader()
         if reader is None:
             return None
@@ -414,8 +395,7 @@ class _RoundRun:
         )
 
     def _ask_index(self, project: str) -> None:
-        """Read the index's page of ``project`` as the installer would (its login, if any):
-        an index that refuses it is an authentication error now, not "not there yet"."""
+        """An index refusing the page of ``project`` is a login error, not "not there yet"."""
         reader = self._reader()
         if reader is None:
             return
@@ -427,8 +407,7 @@ class _RoundRun:
             logger.debug("index: reading %s: %s", reader.simple_url, exc)
 
     def _reader(self) -> IndexReader | None:
-        """The round's index, read once per request with the round's login for its host
-        (sent to the index's own address only)."""
+        """The round's index, with the login for its host (sent to that address only)."""
         from relnox.tools.simple_api import IndexReader, Patience
 
         url = self.round.index_url
@@ -458,7 +437,9 @@ class _RoundRun:
         cwd.mkdir()
         check_dir.mkdir()
         scripts = self._declared_scripts(env, targets)
-        groups = _groups(targets, spare=1 if scripts else 0)
+        cores = (os.cpu_count() or 1) - (1 if scripts else 0)  # one kept for the scripts
+        count = max(1, min(len(targets), cores, MOST_CHECKS))
+        groups = [targets[i::count] for i in range(count)]
         how = "one process" if len(groups) == 1 else f"{len(groups)} processes side by side"
         said = (self.round.kind, len(targets), how)
         logger.info("%s: checking %d package(s) in %s", *said, extra=self.doing)
@@ -473,9 +454,8 @@ class _RoundRun:
                 logger.info("%s: %s checked", self.round.kind, t.name, extra=mark)
             return group, files, went
 
-        # the console scripts the wheels declare run beside the check processes, one at a
-        # time on the core kept for them; each only reads the environment. Their results
-        # are judged after them, where an extra a script asks for may be installed
+        # the declared console scripts run beside the check processes, on the core kept for
+        # them, judged after them (where an extra a script asks for may be installed)
         with ThreadPoolExecutor(max_workers=1) as early, ThreadPoolExecutor(len(groups)) as pool:
             started = {argv: early.submit(self._run_script, env, cwd, argv) for argv in scripts}
             try:
@@ -485,8 +465,7 @@ class _RoundRun:
                     future.cancel()
 
     def _declared_scripts(self, env: Environment, targets: Sequence[Target]) -> list[Argv]:
-        """The console scripts the wheels of ``targets`` declare and ``env`` has, each with
-        the arguments it is started with (known before the check process runs)."""
+        """The console scripts the wheels of ``targets`` declare and ``env`` has, as started."""
         facts = [self.facts.get(t.name) for t in targets]
         found = [self._script_argv(env, s) for f in facts if f for s in f.scripts]
         return list(dict.fromkeys(a for a in found if a is not None and Path(a[0]).exists()))
@@ -497,7 +476,6 @@ class _RoundRun:
         return None if args is None else (str(env.bin_dir / script), *args)
 
     def _run_script(self, env: Environment, cwd: Path, argv: Argv) -> Result:
-        """A console script or a command, found on the environment's PATH first."""
         environ = child_env(env=env, bytecode=True)
         found = shutil.which(argv[0], path=environ["PATH"])
         return proc.run_contained(
@@ -511,8 +489,7 @@ class _RoundRun:
         ran: Sequence[tuple[list[Target], list[str], Result]],
         started: Mapping[Argv, Future[Result]],
     ) -> None:
-        """The check processes' findings judged, then the scripts and commands (the
-        release's commands only when every check process gave its findings)."""
+        """The findings, then the scripts and commands (the release's only if all were found)."""
         found_all: list[tuple[Target, tuple[dict[str, Any], list[Check]]]] = []
         for group, files, went in ran:
             out = Path(files[-1])
@@ -559,8 +536,7 @@ class _RoundRun:
         self._run_jobs(env, cwd, jobs, started)
 
     def _extras_named(self, owner: str, text: str) -> list[str]:
-        """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared by the
-        package and not installed here."""
+        """The extras of ``owner`` that ``text`` names (``pkg[d]``), declared, not installed."""
         facts = self.facts.get(owner)
         declared: dict[str, str] | None = None  # None: no wheel read, the index knows
         if facts is not None and facts.extras:
@@ -577,8 +553,7 @@ class _RoundRun:
         return []
 
     def _module_extra(self, owner: str, result: Result) -> str | None:
-        """The note naming the (smallest) extra of ``owner`` that brings the module a failed
-        script could not import, or ``None``; not installed for it: worth a look."""
+        """The note naming the smallest extra of ``owner`` bringing a module a script missed."""
         facts = self.facts.get(owner)
         if facts is None or not facts.extras:
             return None
@@ -595,8 +570,7 @@ class _RoundRun:
         return None
 
     def _install_extras(self, env: Environment, owner: str, extras: list[str]) -> Result | None:
-        """``owner``'s wheel (in an index round, its release) installed again with ``extras``;
-        ``None`` in an sdist round."""
+        """``owner``'s wheel (or release) installed again with ``extras``; ``None``: sdists."""
         target = next((t for t in self.round.targets if t.name == owner), None)
         if target is None or self.round.kind == "sdist":
             return None
@@ -674,8 +648,7 @@ class _RoundRun:
     def _with_extras(
         self, env: Environment, cwd: Path, owner: str, extras: list[str], label: str, result: Result
     ) -> tuple[bool, str, Result]:
-        """A script that failed naming extras of its own package, run again once they are
-        installed: (whether the install was tried, the label, the result)."""
+        """A failed script run again with the extras it named: (tried, label, result)."""
         key = (owner, tuple(extras))
         if key not in self.extras_installed:
             self.extras_installed[key] = self._install_extras(env, owner, extras)
@@ -693,17 +666,8 @@ class _RoundRun:
 MOST_CHECKS = 4  # the most check processes one round runs side by side
 
 
-def _groups(targets: list[Target], spare: int) -> list[list[Target]]:
-    """``targets`` dealt out to one check process per core but ``spare`` (kept for the
-    console scripts), at most :data:`MOST_CHECKS`."""
-    cores = (os.cpu_count() or 1) - spare
-    count = max(1, min(len(targets), cores, MOST_CHECKS))
-    return [targets[i::count] for i in range(count)]
-
-
 def _refused(result: Result) -> bool:
-    """A console script that ran (no traceback, no timeout) and exited non-zero on the
-    arguments it was started with."""
+    """A script that ran (no traceback, no timeout) and exited non-zero on its arguments."""
     text = f"{result.output}\n{result.stderr}"
     return (
         not result.ok
@@ -720,15 +684,13 @@ FAR_FUTURE = "2999-12-31T00:00:00Z"  # pip's cutoff for the release's own packag
 
 
 def _hashed(name: str, extras: str, artifact: Artifact) -> str:
-    """A requirements-file line: the wheel of dist/ by its file URL and its sha256."""
     return f"{name}{extras} @ {artifact.path.resolve().as_uri()} --hash=sha256:{artifact.sha256}"
 
 
 def _hashed_requirements(
     rnd: Round, work: Path
 ) -> tuple[list[str], dict[str, str], InstallOptions]:
-    """A wheel round's requirements for uv: the siblings' lines, each target's line, and the
-    options (the wheels the resolver may take are in ``work/links``, copied there by the run)."""
+    """A wheel round's requirements for uv: the siblings', each target's, and the options."""
     options = replace(rnd.options, find_links=(work / "links",)) if rnd.available else rnd.options
     own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
     wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}

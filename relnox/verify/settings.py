@@ -1,5 +1,4 @@
-"""``[tool.relnox.verify]`` read and checked: commands, script arguments, timeouts, the
-interpreter and the installer, each a clear error naming the setting when it is wrong."""
+"""``[tool.relnox.verify]`` read and checked, each error naming the setting."""
 
 from __future__ import annotations
 
@@ -13,8 +12,7 @@ from relnox.verify.model import Argv, ScriptArgs
 
 
 def _split(value: str, where: str) -> Argv:
-    """``value`` split as a shell would (shlex); a quote left open is a :class:`VerifyError`
-    naming it (shlex's ValueError was a traceback)."""
+    """``value`` split as a shell would; a quote left open is a VerifyError naming it."""
     try:
         return tuple(shlex.split(value))
     except ValueError as exc:
@@ -62,8 +60,7 @@ def args_of(value: Any, where: str) -> Argv:
 
 
 def in_range(value: float | None, what: str) -> float | None:
-    """``value`` when it is a number of seconds a wait can take (0 to a day); a
-    :class:`VerifyError` naming ``what`` otherwise (an int past any float too)."""
+    """``value`` when it is a number of seconds from 0 to a day, else a VerifyError."""
     if value is not None and seconds(value) is None:
         raise VerifyError(
             f"{what} = {value!r} must be a number of seconds from 0 to {MOST_SECONDS:g} "

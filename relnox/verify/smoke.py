@@ -1,6 +1,5 @@
-"""What a wheel promises (:func:`wheel_facts`, read without installing it), and the
-check process that proves it: :mod:`relnox.verify.in_env` collects facts in the fresh
-environment, :func:`judge` turns them into :class:`Check` results here."""
+"""What a wheel promises (:func:`wheel_facts`), and :func:`judge` of the facts the check
+process (:mod:`relnox.verify.in_env`) collects in the fresh environment."""
 
 from __future__ import annotations
 
@@ -129,15 +128,13 @@ def check_script() -> str:
 
 
 def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
-    """The check script's input: each package with the modules it must import (the
-    script adds every top-level name the installed distribution ships)."""
+    """The check script's input: each package with the modules it must import."""
     return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
 
 
 def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
-    """Write the check process's script and its spec (:func:`check_spec`) into
-    ``check_dir`` (made if need be); the process's arguments after ``python -I -B``: the
-    script, the spec, and the JSON file the script writes its findings to."""
+    """The script and its spec written into ``check_dir``; the arguments after
+    ``python -I -B``: the script, the spec, and the JSON file of its findings."""
     check_dir.mkdir(exist_ok=True)
     files = [check_dir / "check.py", check_dir / "spec.json", check_dir / "result.json"]
     files[0].write_text(check_script(), encoding="utf-8")
@@ -147,7 +144,7 @@ def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) 
 
 def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -> list[Check]:
     """The checks of one package from what the check script saw (``dunder``: compare each
-    module's ``__version__`` with the version, :attr:`relnox.verify.model.Target.dunder_version`)."""
+    module's ``__version__``)."""
     checks: list[Check] = []
     installed = seen.get("installed")
     if installed is None:
@@ -199,9 +196,8 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
 def read_findings(
     out: Path, expected: Sequence[tuple[str, str, bool]]
 ) -> tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str:
-    """What the check process wrote to ``out`` for ``expected`` (name, version, ``dunder``
-    of :func:`judge`), judged: its Python and each package's facts and checks; or why it
-    cannot be read (the packages' code can write there: it is untrusted JSON)."""
+    """The findings in ``out`` judged: its Python and each package's facts and checks; or
+    why it cannot be read (the packages' code can write there: untrusted JSON)."""
     try:
         found = json.loads(out.read_text(encoding="utf-8"))
         packages = found["packages"]

@@ -1,5 +1,4 @@
-"""Which environment each package is checked in (an interpreter its ``requires-python``
-allows, else it is skipped: docs/configuration.md), and with which ``--extras``."""
+"""Which environment each package is checked in (by ``requires-python``), with which extras."""
 
 from __future__ import annotations
 
@@ -65,8 +64,7 @@ def _split(value: str) -> list[str]:
 
 
 def satisfies(requires_python: str | None, version: str | None) -> bool:
-    """Whether ``version`` is allowed (an unknown version or a malformed specifier: yes),
-    as :class:`packaging.specifiers.SpecifierSet` says with pre-releases allowed."""
+    """Whether ``version`` is allowed, pre-releases too (unknown or malformed: yes)."""
     if not requires_python or version is None:
         return True
     try:
@@ -80,8 +78,7 @@ def check_extras(
     per_package: dict[str, tuple[str, ...]],
     declared: dict[str, tuple[str, ...] | None],
 ) -> dict[str, tuple[str, ...]]:
-    """The extras of each package in ``declared`` (its Provides-Extra; None: unknown, as
-    for a package installed from an index, and then every extra asked for is taken)."""
+    """The extras of each package in ``declared`` (None: unknown, every one asked is taken)."""
     unknown = [n for n in per_package if n not in declared]
     if unknown:
         raise VerifyError(
@@ -112,8 +109,7 @@ def check_extras(
 def by_interpreter(
     rounds: Sequence[Round], python: str, extras: Sequence[str]
 ) -> tuple[list[Round], list[tuple[str, Target, str]]]:
-    """Each round split by the interpreter its packages' requires-python needs (the
-    packages no interpreter satisfies are skipped), with the extras asked for."""
+    """Each round split by the interpreter its packages need (none: skipped), with extras."""
     targets = {t.name: t for r in rounds for t in r.targets}
     common, per_package = parse_extras(extras)
     declared = {n: (t.facts.extras if t.facts else None) for n, t in targets.items()}
