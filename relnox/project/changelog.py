@@ -18,12 +18,10 @@ from relnox.versions.sources import read_text
 from relnox.versions.tag_model import split_tag, stem
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-#: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a
-#: title, never Markdown's heading mark, which is followed by a title (:attr:`Heading.atx`)
+#: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a title
 _ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 UNDERLINE = re.compile(rf"^(?P<char>[{re.escape(''.join(sorted(_ADORNMENT)))}])(?P=char){{2,}}\s*$")
-#: the underlines read under a title of any length (Markdown's setext, reST's usual ones); the
-#: other adornment characters underline a title only as long as it, reST's rule
+#: underlines read under a title of any length; the others need one as long as it (reST)
 _ANY_LENGTH = "=-~^*+"
 #: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``)
 _NOTHING_YET = re.compile(
@@ -46,8 +44,7 @@ DATE_PLACEHOLDER = re.compile(
     r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
     re.IGNORECASE,
 )
-#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``,
-#: ``Released: XXXX-XX-XX``)
+#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
     rf"(?:not[ \t]+yet|{DATE_PLACEHOLDER.pattern}))(?P<tail>[*_)\].:]*\s*)$",
@@ -140,10 +137,8 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
     if line.rstrip() == DIRECTIVE:
         return _directive(lines, index)
     if (release := _RELEASE_LINE.match(line)) is not None:
-        title = (
-            f"{release['version']} ({release['date']})" if release["date"] else release["version"]
-        )
-        return Heading(index, index + 1, 2, title, RELEASES)
+        date = f" ({release['date']})" if release["date"] else ""
+        return Heading(index, index + 1, 2, release["version"] + date, RELEASES)
     if _entry_title(lines, index):
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
@@ -183,8 +178,7 @@ def _directive(lines: list[str], index: int) -> Heading | None:
     return Heading(index, end, 2, title, DIRECTIVE)
 
 
-#: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it
-#: released (``- :bug:`12` ...``), newest first; the entries above the newest not released yet
+#: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it released
 RELEASES = ":release:"
 _RELEASE_LINE = re.compile(
     r"^(?P<bullet>[-*+][ \t]+):release:`(?P<version>[^\s`<]+)[ \t]*(?:<(?P<date>[^>`]*)>)?`\s*$"
@@ -229,8 +223,7 @@ _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
 
 
-#: a version alone (maybe dated, maybe after ``Version``: ``Version 4.1.1 released 2026-04-24``)
-#: or ``Changes to 0.4.28:`` over its list
+#: a version alone (``Version 4.1.1 released 2026-04-24``) or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
 READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
@@ -238,8 +231,6 @@ _BARE = re.compile(
     r"^(?:[Vv]ersion[ \t]+)?[vV]?\d+(?:\.\d+)+\S*"
     r"(?:[ \t]+(?:released[ \t]+)?\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$"
 )
-
-
 _CHANGES_LINE = re.compile(
     r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
 )
@@ -444,8 +435,7 @@ def sections(text: str) -> list[Section]:
 
 
 def unreleased_title(text: str) -> Heading | None:
-    """The Unreleased heading, holding entries or none: also a permanent ``Development
-    version`` over the releases, which :func:`sections` reads as no section when empty."""
+    """The Unreleased heading, even an empty permanent one :func:`sections` does not read."""
     levels: list[int] = []  # the levels of the releases above
     for heading in headings(text.splitlines()):
         label = parse_title(heading.title)
@@ -525,8 +515,7 @@ def pending_heading(text: str, version: str) -> int | None:
 
 
 def pending_newest(text: str) -> Section | None:
-    """The newest section when it is one version's and not out yet (``v1.18.2 (Unreleased)``,
-    a ``*Unreleased*`` status line, a development version): a higher release takes its entries."""
+    """The newest section when it is one version's and not out yet: a higher release takes it."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
@@ -564,7 +553,7 @@ def unreleased_aside(path: Path) -> Path | None:
 
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
-    """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
+    """:func:`find_section` of the file at ``path``, if it is one."""
     return find_section(read_text(path), version, package) if path.is_file() else None
 
 

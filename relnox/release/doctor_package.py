@@ -104,8 +104,7 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
 
 
 def readme_problem(path: Path | None, content_type: str | None = None) -> str | None:
-    """Why the readme would not render on an index (``None`` when it renders), read as the
-    ``content_type`` the metadata declares for it, else as its suffix says."""
+    """Why the readme would not render on an index, read as ``content_type``, else its suffix."""
     if path is None:
         return "no readme file"
     if not path.is_file():
@@ -133,10 +132,9 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` lacks, read as setuptools reads it
-    (its aliases; with ``pbr``, ``description_file`` is the readme too)."""
+    """The required core metadata fields a ``setup.cfg`` lacks, with setuptools' aliases (and
+    with ``pbr``, ``description_file`` as the readme)."""
     metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
-    # setuptools' own aliases, and pbr's readme
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
         metadata.setdefault(ours, metadata.get(theirs, ""))
@@ -166,11 +164,8 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     file that declares the metadata and the table to add them to."""
     doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):  # poetry's own table, alone
-        return (
-            missing_metadata(doc),
-            pkg.pyproject,
-            "[project]" if table(doc, "project") else "[tool.poetry]",
-        )
+        where = "[project]" if table(doc, "project") else "[tool.poetry]"
+        return missing_metadata(doc), pkg.pyproject, where
     if flit_metadata(doc):
         return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
     sections, setup_py = setup_cfg(pkg.directory), pkg.directory / "setup.py"
@@ -236,49 +231,33 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     if required:
         row("metadata", ERROR, f"{where} lacks {', '.join(required)}; add them to {table}")
     elif wanted:
-        row(
-            "metadata",
-            WARN,
-            f"{where} lacks {', '.join(wanted)}; an index accepts that, but the project page "
-            f"(and pip, for requires-python) use them: add them to {table}",
-        )
+        used = "an index accepts that, but the project page (and pip, for requires-python) use them"
+        row("metadata", WARN, f"{where} lacks {', '.join(wanted)}; {used}: add them to {table}")
     else:
         licensed = "" if "license" in missing else ", license"
         row("metadata", OK, f"name, version, description, readme, requires-python{licensed}")
     if "license" in missing:
         stated = stated_license((pkg.directory, ws.root))
-        hint = (
-            f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
-            if stated is not None
-            else 'license = "MIT" (any SPDX expression)'
-        )
-        row(
-            "license",
-            WARN,
-            f"{where} has no license; an index accepts that but users cannot tell the terms: "
-            f"add {hint} to {table}",
-        )
+        hint = 'license = "MIT" (any SPDX expression)'
+        if stated is not None:
+            hint = f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
+        terms = "an index accepts that but users cannot tell the terms"
+        row("license", WARN, f"{where} has no license; {terms}: add {hint} to {table}")
     direct = direct_references(pkg)
     if direct:
-        row(
-            "dependencies",
-            WARN,
-            f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
-            "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
-            "version before the release",
-        )
+        refused = "PyPI and TestPyPI refuse an upload that has one"
+        detail = f"{', '.join(map(repr, direct))}, a direct reference; {refused}"
+        wanted_fix = "require a released version before the release"
+        row("dependencies", WARN, f"{rel(pkg.pyproject, ws.root)} requires {detail}: {wanted_fix}")
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
     if problem and (pkg.readme is None or builder == ""):
         pass  # said in the metadata row: a project page without a readme is a choice
     elif problem and builder:
-        row(
-            "readme",
-            WARN,
-            f"{problem}, but {builder} builds the long description and may change it "
-            "(fill in its include directives, drop sections); build-all's "
-            "twine check --strict checks what it builds",
-        )
+        may = "(fill in its include directives, drop sections)"
+        checked = "build-all's twine check --strict checks what it builds"
+        long = f"{problem}, but {builder} builds the long description {may}"
+        row("readme", WARN, f"{long}; {checked}")
     elif problem:
         row("readme", ERROR, f"{problem}; fix it, PyPI shows it as the project page")
     elif pkg.readme is not None:
@@ -300,9 +279,8 @@ def _declared_content_type(pkg: Package) -> str | None:
 
 
 def _long_description(pkg: Package) -> str | None:
-    """What builds the long description when it is not the readme as it is (``None``):
-    setup.py's ``long_description=`` or a backend's metadata hook (``[project] dynamic``
-    lists readme, no setuptools ``dynamic`` readme); ``""`` when nothing uploads the readme."""
+    """What builds the long description when it is not the readme as it is (``None``): setup.py
+    or a backend's metadata hook; ``""`` when nothing uploads the readme."""
     setup_py = (pkg.directory / "setup.py").is_file()
     doc = _pyproject(pkg)
     project = table(doc, "project")
@@ -322,8 +300,7 @@ def _long_description(pkg: Package) -> str | None:
 
 
 def direct_references(pkg: Package) -> list[str]:
-    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
-    wheel's metadata carries them, and PyPI refuses such a file."""
+    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``."""
     doc = _pyproject(pkg)
     project = table(doc, "project")
     found: list[Any] = list(project.get("dependencies") or [])
@@ -352,9 +329,8 @@ def changelog_required(ws: Workspace) -> bool:
 
 
 def heading_like(path: Path, version: str) -> str:
-    """A heading for ``version`` in the style of ``path``'s latest release section
-    (``Version 3.3.0`` underlined with ``-`` in a reStructuredText changelog); Keep a
-    Changelog's ``## [version]`` when the file has none to copy."""
+    """A heading for ``version`` in the style of ``path``'s latest release section, else Keep a
+    Changelog's ``## [version]``."""
     try:
         text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
@@ -400,8 +376,7 @@ def heading_like(path: Path, version: str) -> str:
 
 
 def _compare_moved(title: str, old: str, version: str) -> str:
-    """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
-    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``)."""
+    """``title`` with its compare link (``compare/1.51.0...1.52.0``) moved on to ``version``."""
     link = re.search(
         rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)", title
     )
@@ -426,8 +401,7 @@ def release_of(version: str) -> str | None:
 
 
 def final_of(version: str) -> str | None:
-    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
-    a changelog may hold its changes under ahead; ``None`` for any other."""
+    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), else ``None``."""
     parsed = maybe_version(version)
     if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
         return None
@@ -460,15 +434,12 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         page = folder / spelling.format(target)
         return missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
-        return missing, (
-            f"{rel(path, ws.root)} is {not_a_file(path)} where the "
-            "changelog should be: make it a file, or name the changelog with [tool.relnox] "
-            f"changelog{opt_in}"
-        )
+        fix = "make it a file, or name the changelog with [tool.relnox] changelog"
+        where = f"{rel(path, ws.root)} is {not_a_file(path)} where the changelog should be"
+        return missing, f"{where}: {fix}{opt_in}"
     if not path.is_file():
-        return missing, (
-            f"no {rel(path, ws.root)}; release notes will only say how to install{opt_in}"
-        )
+        only = "release notes will only say how to install"
+        return missing, f"no {rel(path, ws.root)}; {only}{opt_in}"
     if read_section(path, wanted, pkg.name):
         return OK, f"{rel(path, ws.root)} has a section for {wanted}"
     coming = release_of(wanted)
@@ -521,8 +492,8 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
 def _release_page(
     ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
-    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version;
-    else ``None`` and the version whose page is to be written."""
+    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version; else
+    ``None`` and the version whose page is to be written."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
         page = find(version)
@@ -532,8 +503,7 @@ def _release_page(
 
 
 def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str:
-    """The release the bump gives development version ``wanted`` (1.6.dev0 is released as
-    1.6.0 when releases are so tagged): :func:`next_version`'s answer, else ``coming``."""
+    """The release the bump gives development version ``wanted``, else ``coming``."""
     at = replace(pkg, version=wanted)
     try:
         return next_version(ws, at, [at], "patch")
@@ -544,8 +514,7 @@ def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str
 def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
 ) -> Row:
-    """The changelog check when towncrier writes each release a page of its own
-    (``filename = "docs/release-notes/{version}.md"``), or the fragments that become it."""
+    """The changelog check when towncrier writes each release a page of its own."""
 
     def page_of(version: str) -> Path:
         return Path(str(towncrier.filename).replace("{version}", version))
@@ -558,26 +527,25 @@ def _page_per_release(
     pending = _pending_entries(ws, pkg, towncrier, news_only=True)
     if pending is not None:
         return OK, f"{pending[0]} the page of {target} on {pending[1]}"
-    page = page_of(target)
+    where = rel(towncrier.directory, ws.root)
     return missing, (
-        f"no {rel(page, ws.root)} and no towncrier fragment in "
-        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}"
+        f"no {rel(page_of(target), ws.root)} and no towncrier fragment in {where}; "
+        f"add one there for towncrier build{opt_in}"
     )
 
 
 def _pending_entries(
     ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
 ) -> tuple[str, str] | None:
-    """The first news tool of ``pkg`` (towncrier, changie, scriv; ``news_only``: towncrier) with
-    entries for the next release, said as ``news: 2 towncrier fragments become``, and its step."""
+    """The first news tool of ``pkg`` (``news_only``: towncrier) with entries for the next
+    release, said as ``news: 2 towncrier fragments become``, and its step."""
 
     def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
         nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
         return f"{rel(where, ws.root)}: {count} {tool} {nouns}"
 
     if towncrier is not None and towncrier.fragments:
-        found = towncrier.fragments
-        return said("towncrier", towncrier.directory, len(found)), "towncrier build"
+        return said("towncrier", towncrier.directory, len(towncrier.fragments)), "towncrier build"
     waiting = None if news_only else changes(pkg.directory, ws.root)
     if waiting is not None and waiting.entries:
         entries = len(waiting.entries)
