@@ -158,8 +158,7 @@ def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiC
 
 
 def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) -> list[ApiChange]:
-    """Refuse ``versions`` (name -> (old, new)) where a package's API change since its
-    last release tag demands more; a package never released passes."""
+    """Refuse ``versions`` (name -> (old, new)) smaller than an API change demands."""
     changes = []
     refused = []
     for name, (_old, new) in versions.items():
@@ -183,8 +182,7 @@ def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) ->
 def doctor_checks(
     workspace: Workspace, packages: Sequence[Package], make: Callable[[str, str, str], Any]
 ) -> list[Any]:
-    """One doctor row per package with ``check-api`` (``make(check, status, detail)``):
-    an error when its version is a smaller bump than its API change demands."""
+    """One doctor row per package with ``check-api``, made by ``make(check, status, detail)``."""
     if not enabled(workspace):
         return []
     rows = []

@@ -308,8 +308,7 @@ class AuditError(RelnoxError):
 
 
 def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, ProjectPage]], list[str]]:
-    """The project's page in each format the index serves (``"json"`` or ``"html"``, the
-    page), and notes on the others."""
+    """The project's page in each format the index serves, and notes on the others."""
     url = page_url(reader.simple_url, project)
     pages: list[tuple[str, ProjectPage]] = []
     notes: list[str] = []
@@ -329,8 +328,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
 def reader_for(
     repo: Repository, network: NetworkSettings, sleep: Callable[[float], None] = time.sleep
 ) -> IndexReader:
-    """``repo``'s simple API, read with its login (a password alone: an API token) within
-    ``network`` (``[tool.relnox.network]``)."""
+    """``repo``'s simple API, read with its login (a password alone: an API token)."""
     auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
     return IndexReader.of(repo, auth, network, sleep)
 

@@ -205,8 +205,7 @@ class SkewReport:
 
 
 def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artifact:
-    """The wheel of ``record`` that ``python`` installs: the interpreter of the skew
-    environments (``--python``), asked for its own tags, not relnox's."""
+    """The wheel of ``record`` that ``python`` (``--python``) installs, by its own tags."""
     picked = wheel_for([w.filename for w in record.wheels], python, error=SkewError)
     for wheel in record.wheels:
         if wheel.filename == picked:

@@ -29,8 +29,7 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
 def _specs(
     specs: Mapping[str, Sequence[str]], root: Path, top: Path
 ) -> Callable[[str], frozenset[str]] | None:
-    """The packages whose pathspec holds a file (a path from the top); ``None`` when a
-    pathspec is not plain paths."""
+    """The packages whose pathspec holds a file; ``None`` when a pathspec is not plain paths."""
     paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
@@ -107,8 +106,7 @@ def _newest_merge(root: Path) -> str:
 
 
 def _above_merge(root: Path, newest: str) -> set[str] | None:
-    """HEAD's commits above ``newest`` and it, one line of one-parent commits (all of HEAD's
-    history for ``""``); ``None`` when git cannot say."""
+    """HEAD's one-parent commits above ``newest`` and it; ``None`` when git cannot say."""
     listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
     return {*listed.output.split(), newest} if listed.ok else None
 

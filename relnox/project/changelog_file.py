@@ -75,8 +75,7 @@ def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path
 def _wrote_shared(
     root: Path, version: Path | None, own: Path, shared: Path, tags: tuple[str, ...]
 ) -> bool:
-    """Whether the release commit of each of ``tags`` but the oldest wrote ``shared`` and
-    left ``own`` (asked once: :func:`changelog_of` is called again and again)."""
+    """Whether each release commit of ``tags`` but the oldest wrote ``shared`` and left ``own``."""
     from relnox.project.changelog_rule import release_edits
 
     if not git.is_repo(root):
@@ -109,8 +108,7 @@ def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
 
 
 def changelog_in(directory: Path, config: Config) -> Path:
-    """The changelog of ``directory``: the configured name, else the first that exists, else
-    the configured default (the name a new one gets)."""
+    """The changelog of ``directory``: configured, else the first that exists, else the default."""
     if config.changelog_set:
         return directory / config.changelog
     from relnox.project.towncrier import news_file
@@ -132,8 +130,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 def _docs_below(directory: Path, tops: frozenset[str] | None) -> list[str]:
-    """The folders one level into a docs folder that :data:`DOCS_DIRECTORIES` does not name
-    (``docs/content``, ``doc/en``), by name."""
+    """The folders one level into a docs folder that :data:`DOCS_DIRECTORIES` does not name."""
     below = []
     for top in ("docs", "doc"):
         if tops is not None and top in tops:
@@ -184,8 +181,7 @@ _NOTES_FOLDERS = (
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """The index page of a docs folder named for release notes, else its newest series' page
-    (``changelog_21.rst``), when it has a release heading."""
+    """A notes folder's index page, else its newest series' page, when it has a release heading."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
     except OSError:

@@ -144,8 +144,7 @@ def test_suite(name: str) -> bool:
 
 
 def _for_tests(name: str) -> bool:
-    """A directory named for tests: its first or last word is ``test``, ``tests`` or
-    ``testdata`` (``tests``, ``test_data``, ``x-compat-test``; not ``test-utils``)."""
+    """A directory named for tests: its first or last word ``test``, ``tests`` or ``testdata``."""
     return test_suite(name) or re.split(r"[-_.]", name.lower())[0] in ("test", "tests", "testdata")
 
 
@@ -194,8 +193,7 @@ def _settings_folder(directory: Path, read: Read) -> bool:
 
 
 def workspace_setting(doc: Mapping[str, Any]) -> str | None:
-    """The setting that makes ``doc`` a workspace listing its members: ``[tool.uv.workspace]
-    members`` or ``[tool.relnox] packages``; None for none."""
+    """``[tool.uv.workspace] members`` or ``[tool.relnox] packages``, when ``doc`` sets it."""
     if table(doc, "tool", "uv", "workspace").get("members"):
         return "[tool.uv.workspace] members"
     return "[tool.relnox] packages" if table(doc, "tool", "relnox").get("packages") else None
@@ -261,8 +259,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def nested(root: Path, dirs: Sequence[Path], read: Read = project_doc) -> list[Path]:
-    """The projects inside the packages of ``dirs`` but the root's, up to three levels below
-    ``root``."""
+    """The projects inside the packages of ``dirs`` but the root's, up to three levels deep."""
     found: list[Path] = []
     for directory in dirs:
         try:
@@ -339,8 +336,7 @@ def released_by_evidence(
     members: Sequence[Path],
     read: Read = project_doc,
 ) -> dict[Path, str]:
-    """Projects no workspace file lists that are released, by their release history or
-    because a listed package requires them: directory -> the evidence."""
+    """Projects no workspace file lists that are released: directory -> the evidence."""
     root_is_member = root.resolve() in {d.resolve() for d in members}
     listed = _names(members, read)  # a project named like a member is no release of its own:
     # the name's requirements and tags are the member's
@@ -376,8 +372,7 @@ Targets = Mapping[str, tuple[Path, Mapping[str, Any]]]
 def required_by(
     requirers: Iterable[tuple[Path, Mapping[str, Any]]], targets: Targets
 ) -> dict[Path, str]:
-    """The projects of ``targets`` the ``requirers`` require at run time, and those these
-    require in turn: released too, as the index must have them."""
+    """The projects of ``targets`` the ``requirers`` require at run time, and so on down."""
     names = set(targets)
     todo = list(requirers)
     found: dict[Path, str] = {}
@@ -396,8 +391,7 @@ def required_by(
 
 
 def _version_files(directory: Path) -> list[VersionLocation]:
-    """Where the project's version is written: the file it is read from, then its copies (one
-    its files said it in before a change of layout)."""
+    """Where the project's version is written: the file it is read from, then its copies."""
     try:
         doc = project_doc(directory)
         pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
@@ -409,8 +403,7 @@ def _version_files(directory: Path) -> list[VersionLocation]:
 def outside_members(
     root: Path, others: Sequence[Path], read: Read = project_doc
 ) -> tuple[tuple[str, ...], list[Unreleased]]:
-    """Projects beside the workspace that no member list names: the notes that say so, and
-    each as not released."""
+    """Projects beside the workspace no member list names: the notes, and each as not released."""
     notes = []
     entries = []
     shown: list[str] = []

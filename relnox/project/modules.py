@@ -56,8 +56,7 @@ _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
 def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
-    """The top-level import packages (with an ``__init__.py``) the meson.build files'
-    ``install_sources`` and ``install_subdir`` install."""
+    """The top-level import packages the meson.build files install."""
     found: list[Path] = []
     for here, dirs, files in os.walk(directory):
         rel_depth = len(Path(here).relative_to(directory).parts)
@@ -219,8 +218,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
 
 
 def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
-    """The top-level packages in setuptools find's ``where`` folders that ``first`` matches
-    and no ``exclude`` glob does."""
+    """The top-level packages in find's ``where`` that ``first`` and no ``exclude`` match."""
     where = find.get("where", ["."])
     exclude = find.get("exclude", [])
     excludes = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []

@@ -114,8 +114,7 @@ def _loaded(
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
-    """The tags of ``pkg``'s last releases at each of which ``member`` said its version
-    (which is ``pkg``'s)."""
+    """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
     if pkg.primary is None or len(finals := last_releases(pkg, workspace.tag_format)) < 2:
         return []
     for version, tag in finals:
@@ -306,8 +305,7 @@ def _copies_moved(
 def _made_saying(
     top: Path, asked: tuple[tuple[str, str], ...], version: Version, span: str
 ) -> dict[str, str]:
-    """The files of ``asked`` (each with its line) made in ``span`` (``tag..tag``) with
-    their line saying ``version``, read from one log."""
+    """The files of ``asked`` made in ``span`` with their line saying ``version``."""
     paths = [path for path, _ in asked]
     log = git.run(top, "log", "--reverse", "--diff-filter=A", "-p", "--format=", span, "--", *paths)
     made: dict[str, set[str]] = {}
@@ -334,8 +332,7 @@ def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str
 
 
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
-    """Where ``path`` says ``version`` on a line of template ``line`` (for :data:`EVERY`,
-    each place), or None."""
+    """Where ``path`` says ``version`` on a line of template ``line``, or None."""
     try:
         place = pattern_location(path, line)
     except ConfigError:

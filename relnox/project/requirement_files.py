@@ -67,8 +67,7 @@ def _line(
 
 
 def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
-    """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
-    order the release and are never rewritten."""
+    """A setup.py's requirements on other packages: they order the release, never rewritten."""
     if not (directory / "setup.py").is_file():
         return
     from relnox.versions.setup_py import setup_py_name

@@ -28,9 +28,7 @@ _LOCAL_SOURCE_RE = re.compile(rf"^source = \{{ ?(?:{'|'.join(_LOCAL_SOURCES)}) =
 
 
 def local_entries(lock: Path) -> list[Mapping[str, Any]]:
-    """The ``[[package]]`` entries of ``lock`` that uv builds from this repository (their
-    ``source`` editable, virtual or directory). Only those are parsed: a lock of thousands
-    of third-party entries, one beside each of dozens of packages, stays cheap to check."""
+    """The ``[[package]]`` entries of ``lock`` uv builds from this repository: only those parsed."""
     blocks = _ENTRY_RE.split(read_text(lock, "uv.lock"))[1:]
     try:
         return [

@@ -74,8 +74,7 @@ class Package:
 
     @property
     def bumped_by_tag(self) -> bool:
-        """Its bump is a tag, no file edited: versioned by git tags, or a placeholder the
-        release stamps at build time."""
+        """Its bump is a tag: versioned by git tags, or a placeholder stamped at build time."""
         return self.vcs_versioned or bool(self.stamped)
 
     @property
@@ -122,8 +121,7 @@ class Package:
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
-        """Workspace packages this one needs at run time, without duplicates or those of
-        :attr:`deferred`."""
+        """Workspace packages this one needs at run time, but those of :attr:`deferred`."""
         targets = (r.target for r in self.requirements if r.runtime)
         return tuple(t for t in dict.fromkeys(targets) if t not in self.deferred)
 
@@ -148,8 +146,7 @@ class Broken:
 
 @dataclass(frozen=True)
 class Unreleased:
-    """A project found and taken for one not released: ``why`` (the evidence) and
-    ``setting`` (what makes it a package)."""
+    """A project taken for one not released: ``why``, and the ``setting`` that releases it."""
 
     directory: Path
     name: str
@@ -157,8 +154,7 @@ class Unreleased:
     setting: str
 
     def note(self, root: Path) -> str:
-        """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``
-        (:func:`relnox.report.fold_not_released` counts those many share)."""
+        """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``."""
         return f"{rel(self.directory, root)} ({self.name}): {self.why}{NOT_RELEASED}{self.setting}"
 
 
@@ -254,8 +250,7 @@ class Workspace:
         )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
-        """The named packages (all when none is named, raising the first broken one's
-        problem), in release order."""
+        """The named packages in release order; all when none is named (but none broken)."""
         if not (wanted := {self.get(n).name for n in names or ()}):
             if self.broken:
                 others = ", ".join(p.name for p in self.packages) or "none"
@@ -276,8 +271,7 @@ class Workspace:
         return tuple(p for p in self.packages if p.name in found)
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
-        """The lockstep groups: packages that always share one version (configured, sharing
-        one tag or one version file); worked out once per workspace, by :attr:`_group_index`."""
+        """The lockstep groups: configured, sharing one tag, or sharing one version file."""
         configured = self._configured_groups()
         grouped = {p.name for group in configured for p in group}
         by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
@@ -340,8 +334,7 @@ class Workspace:
 
     @functools.cached_property
     def changelogs(self) -> frozenset[Path]:
-        """Every package's changelog (:func:`~relnox.project.changelog_file.changelog_of`),
-        normalised, read once: each reads the packages' towncrier settings."""
+        """Every package's changelog, normalised, read once."""
         from relnox.project.changelog_file import changelog_of
 
         return frozenset(Path(os.path.normpath(changelog_of(self, p))) for p in self.packages)
@@ -383,8 +376,7 @@ class Workspace:
         return [(pkg, version) for pkg, version in found if version is not None]
 
     def carrier(self, pkg: Package, tagged: Sequence[Package]) -> Package | None:
-        """The package of ``tagged`` whose tag releases ``pkg`` too: ``pkg`` has no tag of its
-        own, its releases rode that package's (:attr:`TagFacts.carried`); or None."""
+        """The package of ``tagged`` whose tag releases ``pkg`` too (:attr:`TagFacts.carried`)."""
         if pkg.tags is None or not pkg.tags.carried:
             return None
         owners = {p.name for p, _version in self.match_tag(pkg.tags.carried[0][1])}

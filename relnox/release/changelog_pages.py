@@ -28,8 +28,7 @@ _RELEASE_PAGE = re.compile(
 
 
 def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | None:
-    """The folder of one notes page per release, its pages by version and a page's name
-    (``{}-notes.rst``: ``{}`` its version); ``None`` without one (a single page is no habit)."""
+    """The folder of one notes page per release (two at least), its pages and a page's name."""
     for name in _RELEASE_FOLDERS:
         folder = directory / name
         try:

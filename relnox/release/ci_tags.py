@@ -31,8 +31,7 @@ class TagCheck:
 
 
 def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
-    """The release tags of this workspace pointing at ``rev`` (a run started by one of them
-    releases them all; the runs of the others find them released already)."""
+    """The release tags of this workspace pointing at ``rev``."""
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
     if rev.startswith("-") or git.commit_of(workspace.root, rev) is None:
         raise VersionError(
@@ -73,8 +72,7 @@ def check_tag(
             f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
         )
     parsed = parse_release_tag(workspace, tag)
-    nothing = releases_nothing(workspace.root, name)
-    if nothing is not None:
+    if (nothing := releases_nothing(workspace.root, name)) is not None:
         raise VersionError(
             f"{nothing}; delete it (git tag -d {name}, git push --delete origin {name}) and "
             "tag the release commit"
@@ -198,7 +196,6 @@ def resolve_version(
 
 
 def is_latest(workspace: Workspace, package: str, version: str) -> bool:
-    """Whether releasing ``package`` at ``version`` may be called the latest release: not
-    a maintenance release (1.2.4 while 2.0.0 is released), ``gh release --latest=false``."""
+    """Whether ``version`` of ``package`` is the latest release, not a maintenance one."""
     facts = workspace.get(package).tags
     return facts is None or facts.highest is None or Version(version) >= facts.highest

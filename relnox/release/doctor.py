@@ -272,8 +272,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
 
 
 def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, str] | None:
-    """Another package's tag of this version, on a commit where this one had it too
-    (``core@1.7.0`` for every plugin at 1.7.0)."""
+    """Another package's tag of this version, on a commit where this one had it too."""
     if pkg.tags is None or pkg.tags.convention.evidence.startswith("configured"):
         return None
     version = Version(pkg.version)

@@ -132,8 +132,7 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` lacks, with setuptools' aliases (and
-    with ``pbr``, ``description_file`` as the readme)."""
+    """The required core metadata fields a ``setup.cfg`` lacks, as setuptools (or pbr) reads it."""
     metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
@@ -160,8 +159,7 @@ _SETUP_KEYWORDS = {
 
 
 def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
-    """The missing fields (``None``: setup.py declares them, code relnox does not run), the
-    file that declares the metadata and the table to add them to."""
+    """The missing fields (``None``: setup.py's code declares them), the file and the table."""
     doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):  # poetry's own table, alone
         where = "[project]" if table(doc, "project") else "[tool.poetry]"
@@ -186,8 +184,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
 
 def _flit_4_refuses(pkg: Package) -> str | None:
-    """Why flit_core would not build ``pkg``: ``[tool.flit.metadata]``, which flit_core 4
-    refuses, and a build requirement that lets flit_core 4 in; ``None`` when it builds."""
+    """Why flit_core 4, which refuses ``[tool.flit.metadata]``, would build ``pkg``, or ``None``."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
     doc = _pyproject(pkg)
@@ -329,8 +326,7 @@ def changelog_required(ws: Workspace) -> bool:
 
 
 def heading_like(path: Path, version: str) -> str:
-    """A heading for ``version`` in the style of ``path``'s latest release section, else Keep a
-    Changelog's ``## [version]``."""
+    """A heading for ``version`` in the style of ``path``'s latest release section."""
     try:
         text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
@@ -492,8 +488,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
 def _release_page(
     ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
-    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version; else
-    ``None`` and the version whose page is to be written."""
+    """The page of ``wanted`` or the release it leads to, and that version; else the one to make."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
         page = find(version)

@@ -167,8 +167,7 @@ _RELEASE_TYPE = re.compile(r"(?im)^release[ _]type:[ \t]*(major|minor|patch)[ \t
 
 
 def _release_file(directory: Path) -> list[Fragment]:
-    """``RELEASE.md`` (or ``.rst``) naming the next release's part on a line of its own (in
-    its front matter or on top), the rest its notes: one fragment of that part."""
+    """``RELEASE.md`` (or ``.rst``) naming the next release's part: one fragment of that part."""
     made = []
     for name in ("RELEASE.md", "RELEASE.rst"):
         text = text_or_none(directory / name) or ""
@@ -230,8 +229,7 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 
 
 def _left_out(pkg: Package) -> str:
-    """Why ``pkg``, whose version no tag released, is left out, and the way on: a
-    development version is bumped to a release first, never tagged as one."""
+    """Why ``pkg``, whose version no tag released, is left out, and the way on."""
     current = maybe_version(pkg.version)
     if current is not None and current.is_devrelease:
         return (

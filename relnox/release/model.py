@@ -131,8 +131,7 @@ class ReleasePlan:
     versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """Each stage's lines; those that differ only in the package they name once, with
-        their count (:func:`relnox.report.grouped`; each with ``verbose``)."""
+        """Each stage's lines, grouped by :func:`relnox.report.grouped` (each with ``verbose``)."""
         from relnox.report import grouped
 
         lines = []
@@ -156,8 +155,7 @@ Progress = Callable[[StageReport], None]
 
 
 class State:
-    """``.relnox/release/release-state.json`` at the workspace's top: which stages
-    finished, for which versions, and the bump of the release while it is unfinished."""
+    """``.relnox/release/release-state.json``: the stages finished, for which versions, the bump."""
 
     def __init__(
         self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None

@@ -126,8 +126,7 @@ def release(
 
 
 def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
-    """The release of the workspace at ``root`` as it would run, every stage's plan from the
-    bump's (computed, not applied) onward; nothing is changed."""
+    """The release at ``root`` as it would run, each stage's plan; nothing is changed."""
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options)
     now = run.versions()

@@ -85,8 +85,7 @@ def _clone(root: Path, into: Path) -> Path:
 def _final_check(
     result: ReleaseResult, root: Path, index: str, progress: Progress, options: ReleaseOptions
 ) -> None:
-    """Install every released package (with ``options``' extras and third-party index)
-    from the 'PyPI' index: siblings resolve there."""
+    """Install every released package from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
     # loaded as verify-install loads it: the versions come from dist/'s manifest, so neither
     # every tag nor the copies of unreleased projects' versions (their backends asked again
@@ -200,8 +199,7 @@ def _local_environ() -> dict[str, str]:
 
 
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
-    """The sample's current versions built and published to the 'PyPI' index first, as a
-    real project has them: what the skew guard installs with the new release."""
+    """The sample's current versions built and published to the 'PyPI' index first."""
     started = time.monotonic()
     built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
     built.raise_for_failures()  # wheels are what the skew guard installs

@@ -82,8 +82,7 @@ class PrResult:
 def section(
     release: Release, fragments: list[Fragment], day: date, md: bool, named: bool, level: int = 2
 ) -> str:
-    """The changelog section of ``release`` written from ``fragments``: entries grouped by
-    type, in Markdown (``level`` #s) or reStructuredText."""
+    """The changelog section of ``release`` from ``fragments``, in Markdown or reStructuredText."""
     title = f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
     out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
     groups: dict[str, list[str]] = {}
@@ -180,8 +179,7 @@ def _body(workspace: Workspace, intent: Intent, day: date, options: PrOptions) -
 
 
 def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
-    """The forge's API behind one seam: GitLab's merge requests on GitLab (a GitLab CI
-    job, a GitLab remote), else GitHub's pull requests."""
+    """The forge's API: GitLab's merge requests on GitLab, else GitHub's pull requests."""
     from relnox.tools.github import GitHubApi, repository_slug
     from relnox.tools.gitlab import GitLabApi, on_gitlab
 

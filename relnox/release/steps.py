@@ -148,8 +148,7 @@ def _bump(run: ReleaseRun) -> Outcome:
 
 
 def _release_what_it_moved(run: ReleaseRun, moved_from: Mapping[str, str]) -> None:
-    """Every package the bump moved is released: a dependent whose pin moved (--changed),
-    one that shares a named package's tag (its release is that tag's too)."""
+    """Every package the bump moved is released (a dependent whose pin moved, a tag sharer)."""
     moved = set(run.names) | set(moved_from)
     run.names = tuple(p.name for p in run.workspace.packages if p.name in moved)
     for name, old in moved_from.items():
@@ -325,8 +324,7 @@ def raise_for_uploads(published: PublishResult) -> None:
 
 
 def _raise_for_failures(report: Result) -> None:
-    """A guard that failed stops the release with its closing message, then its report
-    (what the stage's log keeps whole)."""
+    """A guard that failed stops the release with its closing message, then its report."""
     try:
         report.raise_for_failures()
     except RelnoxError as failed:

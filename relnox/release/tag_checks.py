@@ -59,8 +59,7 @@ def check_creatable(plan: TagPlan, befores: Mapping[str, str | None]) -> None:
 
 
 def _on_a_branch(repo: Path) -> bool:
-    """HEAD is a branch, or a commit a local or remote-tracking branch holds (a CI checkout
-    of a pushed commit is detached, and its branch holds it)."""
+    """HEAD is a branch, or a commit a local or remote-tracking branch holds."""
     if git.current_branch(repo) is not None:
         return True
     asked = ("--contains", "HEAD", "--count=1", "--format=%(refname)", "refs/heads", "refs/remotes")

@@ -57,8 +57,7 @@ def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) ->
 
 @dataclass(frozen=True)
 class TagAction:
-    """One tag of the plan: ``create`` it on HEAD, ``skip`` it (already on HEAD), or
-    ``keep`` it where it is (on an older commit: a release tag is never moved)."""
+    """One tag: ``create`` it on HEAD, ``skip`` it (on HEAD), or ``keep`` it (never moved)."""
 
     tag: str
     package: str
@@ -84,11 +83,8 @@ class TagOptions:
     packages: Sequence[str] | None = None
     push: bool = False
     remote: str = "origin"
-    #: tag even with uncommitted changes to tracked files (a version that is not
-    #: committed is refused all the same: the tag would name what HEAD does not hold)
-    allow_dirty: bool = False
-    #: tag even a detached HEAD that no branch holds (only the tags will hold the commit)
-    allow_detached: bool = False
+    allow_dirty: bool = False  # a version not committed is refused all the same
+    allow_detached: bool = False  # tag even a detached HEAD no branch holds
 
 
 @dataclass(frozen=True)
@@ -233,8 +229,8 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
 def _wanted(
     workspace: Workspace, selected: Sequence[Package], options: TagOptions, runtime: Runtime | None
 ) -> tuple[str | None, list[tuple[Package, str]], dict[str, str | None]]:
-    """The commit compared with (None: none), the packages whose version changed since it
-    with why, and each one's version there (``--missing``: every package, no commit)."""
+    """The commit compared with, the packages whose version changed since it with why, and each
+    one's version there (``--missing``: every package, no commit)."""
     if options.missing:
         return None, [(p, "no tag for this version yet") for p in selected], {}
     repo, since = workspace.root, options.since
@@ -259,13 +255,9 @@ _SHARED_FORMATS = ("v{version}", "{version}", "V{version}", "release-{version}")
 
 
 def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
-    """Every tag without a package's name in it (``v1.2.0``, or a ``tag-format`` without
-    ``{name}``/``{dir}``), by the version it names: [(tag, commit)]."""
+    """Every tag without a package's name in it, by the version it names: [(tag, commit)]."""
     formats = list(_SHARED_FORMATS)
-    configured = [
-        workspace.config.tag_format,
-        *(workspace.tag_format_of(p) for p in workspace.packages),
-    ]
+    configured = [workspace.config.tag_format, *map(workspace.tag_format_of, workspace.packages)]
     formats += [f for f in configured if f and names_no_package(f)]
     found: dict[Version, list[tuple[str, str]]] = {}
     for name, commit in git.tag_commits(workspace.root).items():
@@ -355,7 +347,6 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-    # at most three a push (git.TAGS_PER_PUSH), each atomic: a refused tag leaves its batch unpushed
     for batch in git.tag_batches(refs):
         _go_on(stopped)
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]
