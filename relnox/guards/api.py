@@ -146,11 +146,7 @@ def demanded(change: ApiChange, released: str, policy: str) -> str:
 def bumped_part(old: str, new: str) -> str:
     """Which part a bump from ``old`` to ``new`` moved: ``major``, ``minor`` or ``patch``."""
     a, b = Version(old), Version(new)
-    if b.major != a.major:
-        return "major"
-    if b.minor != a.minor:
-        return "minor"
-    return "patch"
+    return "major" if b.major != a.major else "minor" if b.minor != a.minor else "patch"
 
 
 def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiChange]:
@@ -159,8 +155,7 @@ def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiC
 
 def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) -> list[ApiChange]:
     """Refuse ``versions`` (name -> (old, new)) smaller than an API change demands."""
-    changes = []
-    refused = []
+    changes, refused = [], []
     for name, (_old, new) in versions.items():
         change = api_change(workspace, workspace.get(name))
         changes.append(change)

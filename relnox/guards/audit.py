@@ -194,7 +194,6 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
-    # --integrity-url, else [tool.relnox.audit] integrity-url (the release's too)
     base = options.integrity_url or workspace.config.section("audit").get("integrity-url")
     if base is not None and not isinstance(base, str):
         raise AuditError(
@@ -263,7 +262,6 @@ def _audit_package(
         reason = f" ({page.reason})" if page.reason else ""
         why = "" if active else f"the project is {page.status}{reason}; installers may refuse it"
         found(f"status ({kind})", active, "", why)
-    # completeness: the manifest's file set against what the index has of this version
     on_index = {
         f
         for _, page in pages

@@ -78,11 +78,7 @@ class SkewCase:
         return f"{self.dependent}=={self.version}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "dependent": self.dependent,
-            "version": self.version,
-            "with": {n: v for n, v in self.new},
-        }
+        return {"dependent": self.dependent, "version": self.version, "with": dict(self.new)}
 
 
 @dataclass(frozen=True)
@@ -217,7 +213,7 @@ def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artif
 
 
 def parse_accept(values: Sequence[str]) -> frozenset[str]:
-    """``["demo-agents==0.1.0"]`` -> the canonical keys :attr:`SkewCase.key` compares with."""
+    """``["demo-agents==0.1.0"]`` -> canonical :attr:`SkewCase.key` values."""
     keys = set()
     for value in values:
         name, sep, version = value.partition("==")
@@ -366,8 +362,7 @@ class _CaseRun:
         )
         if not created.ok:
             return self._fail("environment", created.tail())
-        # the new wheels are candidates, not orders: the resolver takes each one the old
-        # version's requirements allow, as it will for a user the day the release ships
+        # the new wheels are candidates, not orders: the resolver takes those the old one allows
         links = self.work / "links"
         for wheel in case.wheels:
             copy_checked(wheel, links)
@@ -414,7 +409,6 @@ class _CaseRun:
         files = write_check(check_dir, [(target.name, target.modules)])
         out = Path(files[-1])
         argv = [str(env.python), "-I", *files]
-        # children that run the packages' code: in a session of their own, as verify's
         result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
         expected = [(target.name, self.case.version, True)]
         found = read_findings(out, expected) if result.ok else result.tail(20)

@@ -338,8 +338,7 @@ def released_by_evidence(
 ) -> dict[Path, str]:
     """Projects no workspace file lists that are released: directory -> the evidence."""
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    listed = _names(members, read)  # a project named like a member is no release of its own:
-    # the name's requirements and tags are the member's
+    listed = _names(members, read)  # a project named like a member is no release of its own
     projects = [p for p in _packages(others, read) if canonicalize_name(p[2]) not in listed]
     targets: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
     required = required_by(_readable(members, read), targets) if targets else {}
@@ -357,11 +356,9 @@ def released_by_evidence(
             (candidates if built else unbuilt).append((directory, name))
     elsewhere = released_elsewhere(root, candidates, unbuilt, _version_files)
     released = {**required, **dict(elsewhere)}
-    if candidates and candidates[0][0] == root and root not in released and not others:
-        # the repository's only project: its plain version tags are its releases
-        tag = None if members else plain_version_tag(root)
-        if tag is not None:
-            released[root] = f"it is the repository's only project and tags like {tag} release it"
+    only = candidates and candidates[0][0] == root and root not in released and not others
+    if only and not members and (tag := plain_version_tag(root)) is not None:
+        released[root] = f"it is the repository's only project and tags like {tag} release it"
     return released
 
 
@@ -435,8 +432,7 @@ NOTES_SHOWN = 8
 def test_dirs_note(
     root: Path, tests: Sequence[Path], dirs: Sequence[Path], read: Read = project_doc
 ) -> str | None:
-    """The one line naming the packages a scan left in directories named for tests (a suite's
-    fixtures, most often), so that none is left out unsaid; ``None`` where there is none."""
+    """The one line naming the packages a scan left in directories named for tests, if any."""
     shown = [
         f"{d.relative_to(root).as_posix()} ({name})"
         for d, _, name in _packages(no_members(tests, dirs), read)

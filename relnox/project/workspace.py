@@ -56,17 +56,11 @@ class Package:
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
     referee: str = ""  # where its build backend says another version (relnox.versions.referee)
-    #: its version as its build backend spells it, where relnox joins it from parts (a
-    #: tuple's ``2.1.0rc0`` built as ``2.1rc0``): the project's own spelling
-    spelled: str = ""
-    #: what relnox could not read and took from its build backend: "name", "version" or both
-    asked: str = ""
-    #: release tags at whose commits its files said the version they say now: a placeholder
-    stamped: tuple[str, ...] = ()
-    #: the pyproject tables that say what its build reads outside its directory
-    build_tables: Mapping[str, Any] = field(default_factory=dict)
-    #: its version only the build computes (versions.dynamic.computed_version): no reading
-    build_computes: bool = False
+    spelled: str = ""  # its version as its backend spells it, where relnox joins it from parts
+    asked: str = ""  # what relnox took from its build backend: "name", "version" or both
+    stamped: tuple[str, ...] = ()  # release tags whose commits said this version: a placeholder
+    build_tables: Mapping[str, Any] = field(default_factory=dict)  # what its build reads outside
+    build_computes: bool = False  # its version only the build computes: no reading
 
     @property
     def vcs_versioned(self) -> bool:
@@ -83,11 +77,10 @@ class Package:
         return self.locations[0] if self.locations and not self.vcs_versioned else None
 
     def spelling(self, written: str) -> str | None:
-        """``written``, a version its files say, as the project spells it: where relnox joins
-        it from parts (a tuple's ``2.1.0``), what its backend builds (``2.1``) instead; the
-        evidence :func:`~relnox.versions.arithmetic.long_as_released` weighs."""
-        primary = self.primary
-        return (self.spelled or None) if primary is not None and primary.composed else written
+        """``written``, a version its files say, as the project spells it (what its backend
+        builds where relnox joins it from parts)."""
+        composed = self.primary is not None and self.primary.composed
+        return (self.spelled or None) if composed else written
 
     @property
     def secondaries(self) -> tuple[VersionLocation, ...]:
@@ -174,8 +167,7 @@ class Workspace:
     shallow: bool = False  # a shallow clone: tags and history may be missing
     notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
     unreleased: tuple[Unreleased, ...] = ()  # projects found and not released, with why
-    #: (package, note): a project not released whose version moves with the package's
-    moved: tuple[tuple[str, str], ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()  # (package, note) of a copy moved with its releases
 
     @property
     def warnings(self) -> tuple[str, ...]:

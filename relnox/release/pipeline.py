@@ -130,7 +130,6 @@ def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options)
     now = run.versions()
-    # the rerun of an unfinished release: no new bump
     bumped = bumped_before(run) if run.options.bumps and "bump" not in options.skip else None
     # planned as bump --dry-run: what would stop it is a warning beside the plan
     dry = replace(bump_options(run), dry_run=True)

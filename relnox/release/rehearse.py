@@ -68,15 +68,13 @@ def _clone(root: Path, into: Path) -> Path:
             "so commit the project first (git init && git add -A && git commit)"
         )
     top = git.toplevel(root)
-    dirty = git.dirty_files(top)
-    if dirty:
+    if dirty := git.dirty_files(top):
         logger.warning(
             "rehearsing the committed HEAD; %d uncommitted change(s) are not included: %s",
             len(dirty),
             shortlist(dirty, 5),
         )
-    # git's objects linked, not copied, where the clone is on the same file system: they are
-    # never changed in place, and the clone's own are new files (124 MB copied: 2.8 s)
+    # git's objects linked, not copied (124 MB copied: 2.8 s): they never change in place
     git.git(top, "clone", "--quiet", str(top), str(into), env=git_env())
     git_identity(into, keep=True)
     return into / Path(root).resolve().relative_to(top)
@@ -87,9 +85,7 @@ def _final_check(
 ) -> None:
     """Install every released package from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
-    # loaded as verify-install loads it: the versions come from dist/'s manifest, so neither
-    # every tag nor the copies of unreleased projects' versions (their backends asked again
-    # now that the tags moved) are read
+    # loaded as verify-install loads it: the versions come from dist/'s manifest
     workspace = load_workspace(root, tags=False)
     checked = any(  # the same build checked from dist/: its bytes and install
         s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
@@ -119,8 +115,8 @@ def _final_check(
 
 
 def _kept(message: str, clone: Path, root: Path) -> str:
-    """A failed rehearsal's ``message`` as the user can follow it once the clone is gone:
-    the stages' logs copied to ``root``'s ``.relnox/rehearse/``, its paths said as there."""
+    """A failed rehearsal's ``message`` with the clone's logs copied to ``root``'s
+    ``.relnox/rehearse/`` and its paths said as there."""
     logs = state_dir(clone / RELEASE_RECORDS)
     kept = state_dir(root / "rehearse")
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
@@ -166,8 +162,7 @@ def rehearse(
 
 
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
-    """A rehearsal that bumps nothing is refused when a current version's tag is on
-    another commit than HEAD: the release would name other code; the next step is a bump."""
+    """Refuse a rehearsal that bumps nothing when a current version's tag is on another commit."""
     workspace = load_workspace(clone)
     head = git.head(workspace.root)
     chosen = select_packages(workspace, options.packages, changed=options.changed)
@@ -221,8 +216,8 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
 
 
 def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo") -> Rehearsal:
-    """Create the sample workspace, publish its current versions to the local 'PyPI', and
-    run its full release against two local indexes (``resume_command``: the rerun hint)."""
+    """Create the sample workspace, publish its current versions to the local 'PyPI', and run
+    its full release against two local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-")))

@@ -1,9 +1,6 @@
-"""``release-pr``: one pull request that holds the next release (docs/release-pr.md).
-
-The intent's release is applied in a scratch worktree of HEAD and committed with the base
-commit's date, so the same base gives the same commit: the branch is pushed, and the pull
-request edited, only when they differ. The token reaches git as an HTTP header through
-``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output."""
+"""``release-pr``: one pull request that holds the next release (docs/release-pr.md), made in a
+scratch worktree and committed with the base commit's date: the same base, the same commit, and
+nothing pushed or edited. The token travels in headers: never in argv, a URL or output."""
 
 from __future__ import annotations
 
@@ -41,8 +38,7 @@ class PrOptions:
     remote: str = "origin"
     base: str | None = None  # the branch the pull request merges into (default: HEAD's)
     dry_run: bool = False
-    #: the index whose new projects the body names, with the publishers to register now
-    repository: str | None = None
+    repository: str | None = None  # the index whose new projects (and publishers) the body names
 
 
 @dataclass
@@ -59,10 +55,8 @@ class PrResult:
     def describe(self, verbose: int = 0) -> list[str]:
         lines = self.intent.describe(verbose)
         if self.commit:
-            lines.append(
-                f"branch {self.branch} at {self.commit[:12]}"
-                + (" (pushed)" if self.pushed else " (as it was)")
-            )
+            pushed = " (pushed)" if self.pushed else " (as it was)"
+            lines.append(f"branch {self.branch} at {self.commit[:12]}{pushed}")
         if self.intent.releases or self.action not in ("none", "planned"):  # none to plan
             lines.append(f"pull request: {self.action}" + (f" #{self.pull}" if self.pull else ""))
         return lines
@@ -114,8 +108,8 @@ def _insert(text: str, new: str, md: bool) -> str:
 
 
 def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
-    """Each released package's section into its tool's changelog (titled with its name in
-    ``top``'s, the workspace's when it has several packages); its fragments removed."""
+    """Each released package's section into its tool's changelog (named in ``top``'s), its
+    fragments removed."""
     texts: dict[Path, str] = {}
     for release in intent.releases:
         by_log: dict[Path, list[Fragment]] = {}
@@ -158,7 +152,7 @@ def pr_body(intent: Intent, day: date, named: bool, first: Sequence[str] = ()) -
 
 def first_releases(workspace: Workspace, intent: Intent, repository: str | None) -> list[str]:
     """The new projects on ``repository`` among the releases, in batches, and the pending
-    trusted publishers to register before merging (none without trusted publishing)."""
+    trusted publishers to register before merging."""
     if not repository or not intent.releases:
         return []
     from relnox.publish import first_releases as batches
@@ -195,8 +189,7 @@ def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
 
 
 def _auth_env(token: str, user: str = "x-access-token") -> dict[str, str]:
-    """The environment for a git command that talks to the remote: the token as an HTTP
-    header added through ``GIT_CONFIG_*`` (never argv, never a URL)."""
+    """The environment of a git command to the remote: the token as an HTTP header."""
     env = dict(os.environ)
     if not token:
         return env

@@ -85,7 +85,6 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 
 def _doctor(run: ReleaseRun) -> Outcome:
-    # the workspace the run loaded just now (nothing changed since): not read a second time
     report = doctor(run.workspace.root, packages=run.names, workspace=run.workspace)
     bumps = run.options.bumps and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
@@ -195,7 +194,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why
         raise ReleaseError(report.closing(), "\n".join(report.describe()))
-    # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
     took = f"in {report.seconds:.1f}s{report.skipped_note()}"
     return DONE, f"{len(report.checked)} package(s) installed and checked {took}"
@@ -233,7 +231,6 @@ def _tag(run: ReleaseRun) -> Outcome:
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    # the release's own checks ran before its bump; a detached HEAD (CI) is tagged
     options = TagOptions(
         missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
     )
@@ -314,7 +311,6 @@ def _audit(run: ReleaseRun) -> Outcome:
     write_atomic(record, report.markdown(), through_link=False)
     _raise_for_failures(report)
     checks = f"{len(report.findings)} checks on {report.repository.label} passed"
-    # relative: a rehearsal's clone, where it lies, is gone when the line is read
     return DONE, f"{checks}; record: {rel(record, run.workspace.root)}"
 
 
@@ -332,7 +328,6 @@ def _raise_for_failures(report: Result) -> None:
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:
-    """``acme-x 1.1, acme-y 2.0``; many packages of one version: ``70 packages 0.1.1``."""
     return version_moves({n: (v, v) for n, v in versions.items()})
 
 

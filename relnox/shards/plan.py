@@ -1,6 +1,5 @@
-"""``plan --shards N``: the selected packages split into N shards balanced by each one's
-last build time, read from the build manifest or ``--timings FILE`` (a build manifest, or
-the JSON this plan prints, so a CI job that got the plan splits exactly as it did)."""
+"""``plan --shards N``: the selected packages split into N shards balanced by each one's last
+build time, from the build manifest or ``--timings FILE`` (a manifest, or this plan's JSON)."""
 
 from __future__ import annotations
 
@@ -98,12 +97,8 @@ class ShardPlan:
             "packages": list(self.packages),
             "times": dict(self.times),
             "shards": [
-                {
-                    "shard": f"{i + 1}/{self.count}",
-                    "packages": list(shard),
-                    "seconds": self.seconds(i),
-                }
-                for i, shard in enumerate(self.shards)
+                {"shard": f"{i + 1}/{self.count}", "packages": list(s), "seconds": self.seconds(i)}
+                for i, s in enumerate(self.shards)
             ],
         }
 
@@ -189,6 +184,5 @@ def plan_shards(workspace: Workspace, options: ShardOptions) -> ShardPlan:
 def shard_packages(
     workspace: Workspace, spec: ShardSpec, packages: Sequence[str] = (), timings: str | None = None
 ) -> tuple[str, ...]:
-    """The packages ``build-all``/``verify-install --shard K/N`` act on: shard K of the same
-    split ``plan --shards N`` makes for the same selection and times."""
+    """The packages ``--shard K/N`` acts on: shard K of ``plan --shards N``'s split."""
     return plan_shards(workspace, ShardOptions(spec.count, packages, timings)).shard(spec)
