@@ -27,9 +27,9 @@ def changelog_of(workspace: Workspace, pkg: Package) -> Path:
 
 
 def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | None]:
-    """The changelog of ``pkg`` and, when its history chose it, why: its own (unless its last
-    release commits wrote the root's instead), else one named after it beside the root's, else
-    the root's, unless that is another's and no tag released ``pkg`` (then its own default)."""
+    """The changelog of ``pkg`` and, when its history chose it, why: its own (unless its release
+    commits wrote the root's), else one named after it beside the root's, else the root's
+    (unless that is another's and no tag released ``pkg``)."""
     own = changelog_in(pkg.directory, workspace.config)
     if pkg.directory == workspace.root:
         return own, None
@@ -56,8 +56,8 @@ def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | No
 
 
 def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path) -> str | None:
-    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own``: its last three
-    release commits each wrote ``shared`` and none ``own``; ``None`` where history says nothing."""
+    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own`` (its last three
+    release commits wrote ``shared``, not ``own``); ``None`` where history says nothing."""
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
     if len(tags := tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))) < 3:
@@ -85,9 +85,8 @@ def _wrote_shared(
 
 
 def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
-    """Whether the changelog at ``path`` is another package's: its release headings name
-    packages outside ``pkg``'s lockstep group and none in it, or (naming none) their
-    versions are another's releases and none is ``pkg``'s."""
+    """Whether the changelog at ``path`` is another package's: its headings name only packages
+    outside ``pkg``'s group, or (naming none) only versions of another's releases."""
     from relnox.project.changelog import sections
 
     group = workspace.group_of(pkg)

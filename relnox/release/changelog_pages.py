@@ -1,6 +1,5 @@
-"""What doctor reads of a changelog beyond the file itself: the pages of notes a project
-writes one per release (``doc/source/release/2.0.0-notes.rst``, ``CHANGELOG/2.0.0.md``),
-and a heading's date, however written, made the placeholder a suggestion shows."""
+"""What doctor reads of a changelog beyond the file: the pages of notes one per release
+(``CHANGELOG/2.0.0.md``), and a heading's date made the placeholder a suggestion shows."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-#: where a project keeps one page of notes per release: a release notes or "what's new"
-#: folder of its (Sphinx) documentation, or a changelog that is a folder
+#: where a project keeps one page of notes per release: in its docs, or a changelog folder
 _RELEASE_FOLDERS = (
     *(
         f"{docs}/{name}"
@@ -42,8 +40,7 @@ def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | No
     return None
 
 
-#: a date written otherwise than ISO 8601 after a heading's version: in brackets
-#: (``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
+#: a date after a heading's version, in brackets (``(2025 Des 9)``) or to the end (``- July 29``)
 _BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
 _TRAILING_DATE = re.compile(
     r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
@@ -52,8 +49,7 @@ _TRAILING_DATE = re.compile(
 
 
 def undated(after: str) -> str:
-    """``after`` (a heading's text after its version) with its date, however written, made
-    ``YYYY-MM-DD``: a heading suggested for another release must not carry this one's."""
+    """``after`` (a heading's text after its version) with its date made ``YYYY-MM-DD``."""
     bracketed = _BRACKETED_DATE.search(after)
     if bracketed is not None:
         return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]

@@ -1,7 +1,5 @@
-"""The release that intent gives: each package's part from what its contributors recorded
-(docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie, a
-``RELEASE.md`` naming its release type), else
-the conventional commits touching it since its last release, else a patch when it changed.
+"""The release that intent gives (docs/release-pr.md): each package's part from its news
+fragments, else its conventional commits since its last release, else a patch when it changed.
 A package no tag released yet, or versioned by tags, is left out with a note."""
 
 from __future__ import annotations
@@ -216,9 +214,8 @@ def _owner(workspace: Workspace, path: Path) -> Package | None:
 
 def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[str, str, str]]:
     """(sha, subject, body) of each commit touching ``spec`` since ``since``."""
-    out = git.git(
-        workspace.root, "log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec
-    )
+    log = ("log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec)
+    out = git.git(workspace.root, *log)
     found = []
     for record in out.split("\x1e"):  # git.git strips the last record's empty body away
         sha, _, rest = record.strip("\n").partition("\x1f")
@@ -230,8 +227,7 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 
 def _left_out(pkg: Package) -> str:
     """Why ``pkg``, whose version no tag released, is left out, and the way on."""
-    current = maybe_version(pkg.version)
-    if current is not None and current.is_devrelease:
+    if (current := maybe_version(pkg.version)) is not None and current.is_devrelease:
         return (
             f"note: {pkg.name} {pkg.version} is a development version no tag released: it is "
             f"left out (release it: relnox bump --package {pkg.name} --part release)"
@@ -267,9 +263,8 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
     conventional = []
     current = maybe_version(pkg.version)
     # below 1.0 a breaking change is a minor release where release-please is told so
-    major = (
-        "minor" if current and current.major < 1 and breaking_is_minor(pkg.directory) else "major"
-    )
+    minor = current and current.major < 1 and breaking_is_minor(pkg.directory)
+    major = "minor" if minor else "major"
     for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
         match = _CONVENTIONAL.match(subject)
         if match is None:

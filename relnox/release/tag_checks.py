@@ -1,5 +1,4 @@
-"""What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not
-release (:func:`check_creatable`, :func:`check_remote`)."""
+"""What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not release."""
 
 from __future__ import annotations
 
@@ -67,8 +66,7 @@ def _on_a_branch(repo: Path) -> bool:
 
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
-    """A tag git cannot make: ``v1`` beside ``v1/x`` (git keeps tags as files and folders),
-    or either way round; or one of that name naming a tree or a blob (no commit)."""
+    """A tag git cannot make: ``v1`` beside ``v1/x``, either way round; or one naming no commit."""
     kinds = {tag.name: tag.peeled_kind or tag.kind for tag in git.tag_refs(repo)}
     names = set(kinds)
     for action in actions:
@@ -140,8 +138,8 @@ def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
 
 
 def check_remote(plan: TagPlan) -> None:
-    """Before a tag is made, none of the planned tags is on the remote on another commit: the
-    tags go at most three a push, and a later push refused would leave the first ones there."""
+    """None of the planned tags is on the remote on another commit (a later push refused would
+    leave the first ones there)."""
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     there = git.remote_tags(repo, remote, [a.tag for a in plan.actions], stall=stall)
