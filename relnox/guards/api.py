@@ -25,8 +25,6 @@ class ApiError(RelnoxError):
 
 @dataclass
 class ApiChange:
-    """What changed in one package's public API since its last release."""
-
     name: str
     released: str | None  # the version of the last release tag (None: never released)
     tag: str | None
@@ -101,7 +99,6 @@ def _load(griffe: Any, module: str, path: Path) -> Any:
 
 
 def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
-    """What changed in ``pkg``'s public API since its last release tag."""
     try:
         import griffe
     except ImportError:

@@ -147,8 +147,6 @@ def _select(
 
 @dataclass(frozen=True)
 class AuditOptions:
-    """What a person decides about the audit (``relnox audit``'s flags)."""
-
     repository: str = "pypi"
     packages: Sequence[str] = ()
     version: str | None = None  # the release's version when it is not the manifest's
@@ -229,7 +227,6 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
 def audit(
     workspace: Workspace, options: AuditOptions, runtime: Runtime | None = None
 ) -> AuditReport:
-    """:func:`plan_audit`, then :func:`run_audit`."""
     return run_audit(plan_audit(workspace, options), runtime)
 
 

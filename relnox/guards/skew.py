@@ -113,8 +113,6 @@ class SkewPlan:
 
 
 class SkewStatus(Status):
-    """How one old dependent fared with the new release."""
-
     OK = "ok"
     FAILED = "failed"
     ACCEPTED = "accepted"  # failed, and --accept-skew NAME==VERSION says so
@@ -231,8 +229,6 @@ def parse_accept(values: Sequence[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class SkewOptions:
-    """What a person decides about the skew guard (``--skew-depth``, ``--accept-skew``)."""
-
     index: str  # the production index the dependents' published versions come from
     packages: Sequence[str] = ()  # the released packages (default: all of the manifest)
     dist_dir: Path | str | None = None
@@ -305,7 +301,6 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
 
 
 def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
-    """Install and check every case of ``plan`` in its own fresh environment."""
     start = time.perf_counter()
     report = SkewReport(plan)
     if not plan.cases:
@@ -324,7 +319,6 @@ def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
 
 
 def check_skew(workspace: Workspace, options: SkewOptions) -> SkewReport:
-    """:func:`plan_skew`, then :func:`run_skew`."""
     return run_skew(plan_skew(workspace, options))
 
 

@@ -63,7 +63,6 @@ def lock_for(manifest: Path, root: Path) -> Path | None:
 
 
 def update_cargo_lock(text: str, versions: Mapping[str, tuple[str, str]]) -> str:
-    """``text`` with each local crate named in ``versions`` moved from old to new."""
 
     def new_of(name: str, old: str, source: str) -> str | None:
         moved = versions.get(name)

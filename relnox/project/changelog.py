@@ -120,7 +120,6 @@ def headings(lines: list[str]) -> list[Heading]:
 
 
 def _heading_at(lines: list[str], index: int) -> Heading | None:
-    """The heading that starts at ``lines[index]``, if one does."""
     line = lines[index]
     if (over := UNDERLINE.match(line)) is not None and index + 2 < len(lines):  # an overline
         title = lines[index + 1]
@@ -237,7 +236,6 @@ _CHANGES_LINE = re.compile(
 
 
 def underlines(line: str, title: str) -> re.Match[str] | None:
-    """``line`` as the underline of ``title``, if it is one."""
     if (under := UNDERLINE.match(line)) is None or under["char"] in _ANY_LENGTH:
         return under
     return under if len(line.rstrip()) >= len(title.strip()) else None
@@ -284,7 +282,6 @@ def _unled(words: list[str]) -> list[str]:
 
 
 def _release(title: str) -> bool:
-    """Whether ``title`` names a release (not Unreleased)."""
     return isinstance(parse_title(title), tuple)
 
 
@@ -553,7 +550,6 @@ def unreleased_aside(path: Path) -> Path | None:
 
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
-    """:func:`find_section` of the file at ``path``, if it is one."""
     return find_section(read_text(path), version, package) if path.is_file() else None
 
 

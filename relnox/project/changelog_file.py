@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 
 def changelog_of(workspace: Workspace, pkg: Package) -> Path:
-    """The changelog of ``pkg`` (:func:`changelog_choice`)."""
     return changelog_choice(workspace, pkg)[0]
 
 
@@ -203,7 +202,6 @@ _SERIES_PAGE = re.compile(
 
 
 def _has_releases(path: Path) -> bool:
-    """Whether ``path`` has a release or Unreleased heading."""
     from relnox.project.changelog import sections
 
     try:

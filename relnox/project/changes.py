@@ -147,7 +147,6 @@ def _literal_set(workspace: Workspace, pkg: Package) -> str | None:
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:
-    """Names of the packages with changes since their last tag (or ``since``), release order."""
     return [row.name for row in plan(workspace, since=since) if row.changed]
 
 

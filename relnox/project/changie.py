@@ -14,8 +14,6 @@ CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
 
 @dataclass(frozen=True)
 class Changes:
-    """Where changie keeps a project's unreleased entries, and those it holds."""
-
     config: Path
     directory: Path  # the unreleased entries' directory
     entries: tuple[Path, ...]

@@ -241,7 +241,6 @@ def workspace_below_note(
 
 
 def _inside(entry: os.DirEntry[str], root: Path) -> bool:
-    """Whether ``entry``, a link or not, is a folder inside ``root``."""
     if not entry.is_symlink():
         return True
     try:
@@ -251,7 +250,6 @@ def _inside(entry: os.DirEntry[str], root: Path) -> bool:
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A directory or a link to one; an unreadable entry not."""
     try:
         return entry.is_dir()
     except OSError:
@@ -278,7 +276,6 @@ def no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
 
 
 def _linked_elsewhere(directory: Path) -> bool:
-    """Whether ``directory``'s pyproject.toml is a link to another directory's."""
     if not (pyproject := directory / "pyproject.toml").is_symlink():
         return False
     try:
@@ -288,13 +285,11 @@ def _linked_elsewhere(directory: Path) -> bool:
 
 
 def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:
-    """``(directory, pyproject, name)`` of each of ``others`` that reads and is a package."""
     found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others, read)]
     return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
 
 
 def _names(directories: Sequence[Path], read: Read) -> set[str]:
-    """The normalised names of those of ``directories`` whose name reads."""
     names: set[str] = set()
     for directory, doc in _readable(directories, read):
         try:
@@ -307,7 +302,6 @@ def _names(directories: Sequence[Path], read: Read) -> set[str]:
 
 
 def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Each of ``directories`` whose project reads, with its pyproject."""
     for directory in directories:
         try:
             yield directory, read(directory)

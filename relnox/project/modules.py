@@ -261,7 +261,6 @@ def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[
 
 
 def _hatch_roots(sources: object) -> set[str]:
-    """The folders hatch's ``sources`` makes the wheel's root."""
     if isinstance(sources, list):
         return {s.strip("/") for s in sources if isinstance(s, str)}
     if isinstance(sources, Mapping):

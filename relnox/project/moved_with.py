@@ -82,7 +82,6 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
 
 
 def unreleased_rule(workspace: Workspace) -> str:
-    """``[tool.relnox] unreleased-versions``, one of :data:`RULES`."""
     return history_rule(workspace, "unreleased-versions", RULES)
 
 
@@ -99,7 +98,6 @@ def history_rule(workspace: Workspace, key: str, rules: tuple[str, ...]) -> str:
 def _loaded(
     workspace: Workspace, entry: Unreleased, read: Callable[[Path], Mapping[str, Any]]
 ) -> Package | None:
-    """``entry`` read as a package (its version and where it is written), or None."""
     if not (entry.directory / "pyproject.toml").is_file() or entry.directory == workspace.root:
         return None
     try:

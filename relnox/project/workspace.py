@@ -333,7 +333,6 @@ class Workspace:
 
     @functools.cached_property
     def pre_releases(self) -> frozenset[Version]:
-        """Every pre-release the packages' tags released, read once."""
         return frozenset(v for p in self.packages if p.tags for v in p.tags.released if v.pre)
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
@@ -363,7 +362,6 @@ class Workspace:
         return str(found) if found is not None else None
 
     def match_tag(self, tag: str) -> list[tuple[Package, str]]:
-        """Every package ``tag`` releases, with the version (one tag may mark several)."""
         found = [(pkg, self.version_of_tag(pkg, tag)) for pkg in self.packages]
         return [(pkg, version) for pkg, version in found if version is not None]
 

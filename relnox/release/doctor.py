@@ -315,7 +315,6 @@ def _uv_lock(ws: Workspace) -> list[Check]:
 
 
 def _has_project(pyproject: Path) -> bool:
-    """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
     try:
         return pyproject.is_file() and "project" in load_toml(pyproject)
     except RelnoxError:

@@ -70,7 +70,6 @@ def _pyproject(pkg: Package) -> dict[str, Any]:
 
 
 def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
-    """The required core metadata fields a pyproject document lacks."""
     project = table(doc, "project")
     poetry = table(doc, "tool", "poetry")
     dynamic = set(project.get("dynamic", ()))
@@ -263,7 +262,6 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
 
 
 def _declared_content_type(pkg: Package) -> str | None:
-    """The readme's content type its metadata declares, if any."""
     doc = _pyproject(pkg)
     for readme in (
         table(doc, "project").get("readme"),

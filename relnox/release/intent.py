@@ -50,8 +50,6 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Release:
-    """One package of the release: its versions and why."""
-
     name: str
     old: str
     new: str
@@ -213,7 +211,6 @@ def _owner(workspace: Workspace, path: Path) -> Package | None:
 
 
 def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[str, str, str]]:
-    """(sha, subject, body) of each commit touching ``spec`` since ``since``."""
     log = ("log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec)
     out = git.git(workspace.root, *log)
     found = []

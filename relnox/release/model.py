@@ -112,8 +112,6 @@ class ReleaseResult:
 
 @dataclass
 class StagePlan:
-    """What one stage of the release would do, as lines a person reads."""
-
     name: str
     lines: list[str]
     skipped: bool = False

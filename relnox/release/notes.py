@@ -78,7 +78,6 @@ def _released_or_current(pkg: Package, version: str, given: str) -> None:
 
 
 def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
-    """The index the release goes to: given, else where the publish routing sends it."""
     if repository is None:
         repository = configured_target(workspace, Version(version).is_prerelease)
     return resolve(repository, workspace.config)

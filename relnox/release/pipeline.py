@@ -97,7 +97,6 @@ def release(
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ReleaseResult:
-    """Run the whole release of the workspace at ``root`` (see the module doc)."""
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options, Runtime(confirm=confirm, environ=environ), progress)
     ws = run.workspace

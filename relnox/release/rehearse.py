@@ -130,7 +130,6 @@ def _kept(message: str, clone: Path, root: Path) -> str:
 def rehearse(
     root: Path | str, options: ReleaseOptions, *, progress: Progress | None = None
 ) -> Rehearsal:
-    """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-")))

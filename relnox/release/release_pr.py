@@ -274,7 +274,6 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
 
 
 def _pull(api: Any, result: PrResult, base: str) -> PrResult:
-    """Create, edit, leave or close the one pull request of ``result.branch``."""
     open_pull = api.open_pull(result.branch)
     if not result.intent.releases:
         if open_pull is not None:

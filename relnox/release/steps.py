@@ -202,7 +202,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
 def _verify_settings(
     run: ReleaseRun, index: str | None
 ) -> tuple[tuple[str, ...], bool, str | None, list[str]]:
-    """What decides what a verify checks, besides the build and the index."""
     o = run.options
     extra = redact_url(o.extra_index) if index and o.extra_index else None
     return o.extras, o.offline and index is None, extra, sorted(run.names)

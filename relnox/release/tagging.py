@@ -76,8 +76,6 @@ class TagAction:
 
 @dataclass(frozen=True)
 class TagOptions:
-    """``relnox tag``'s flags."""
-
     since: str | None = None  # the commit compared with
     missing: bool = False  # tag every untagged version instead
     packages: Sequence[str] | None = None
@@ -288,8 +286,6 @@ def _shared_for(
 
 @dataclass(frozen=True)
 class TagResult:
-    """The tags made, and those pushed (every planned one with ``push``)."""
-
     created: tuple[str, ...]
     pushed: tuple[str, ...] = ()
 

@@ -54,8 +54,6 @@ class AssembleOptions:
 
 @dataclass(frozen=True)
 class Piece:
-    """One package of one shard, its files already read and checked."""
-
     shard: Path
     record: PackageRecord
     data: tuple[bytes, ...]
@@ -200,7 +198,6 @@ def _check_output(
 
 
 def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePlan:
-    """Read and check every shard; refuse anything that would not make one whole release."""
     if not options.dirs:
         raise BuildError("assemble needs the shard directories: relnox assemble DIR [DIR ...]")
     for given in (*options.dirs, *([options.out] if options.out else [])):

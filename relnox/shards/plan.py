@@ -27,8 +27,6 @@ RULE = (
 
 @dataclass(frozen=True)
 class ShardOptions:
-    """What the user asked for: ``--shards``, ``--package``, ``--timings``."""
-
     shards: str | int = "auto"
     packages: Sequence[str] = ()
     timings: str | Path | None = None
@@ -146,7 +144,6 @@ def _times_from(path: Path) -> dict[str, float]:
 def recorded_times(
     workspace: Workspace, timings: str | Path | None
 ) -> tuple[dict[str, float], str]:
-    """Each package's last build time, and where it was read."""
     if timings:
         path = Path(timings)
         return _times_from(path), str(path)
@@ -160,7 +157,6 @@ def recorded_times(
 
 
 def plan_shards(workspace: Workspace, options: ShardOptions) -> ShardPlan:
-    """The split of the selected packages (all when none are named)."""
     selected = workspace.select(options.packages)
     names = [pkg.name for pkg in selected]
     count = shard_count(options.shards, len(names))
