@@ -208,8 +208,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                     for name in _find_glob(directory, {}, "*")
                     if name not in _NOT_SHIPPED and not name.startswith((".", "_"))
                 ]
-    # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not,
-    # unless [tool.setuptools] packages names a too)
+    # a listed module ships when its file is there (or [tool.setuptools] packages names it)
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
     named = [p.split(".")[0] for p in st_packages if isinstance(p, str)] if st_packages else []

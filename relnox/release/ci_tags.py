@@ -187,8 +187,7 @@ def resolve_version(
         if tag:
             raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
     if explicit and explicit.strip():
-        # as PEP 440 spells it (v1.2.0, 01.2.0 and 1.2.0 are one version), or as the
-        # package does when they are the same: later steps name files and tags by it
+        # as PEP 440 spells it, or as the package does when they are the same
         given = str(validate_version(explicit.strip(), "the explicit version input"))
         version = pkg.version if same_version(given, pkg.version) else given
         return ResolvedVersion(pkg.name, version, "input")

@@ -251,8 +251,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
     if (stamped := stamped_reading(ws, pkg)) is not None:
         return WARN, stamped
     if facts.highest_tag and version_at(ws.root, pkg.locations, facts.highest_tag) is None:
-        # two readings: a release of this package from before its file moved, or a
-        # tag of another project that shares the prefix
+        # a release of this package from before its file moved, or another project's tag
         fmt = facts.convention.format
         spelled = ws.tag_for(pkg, str(facts.highest)) == facts.highest_tag
         setting = "tag-format" if spelled else f'tag-format = "{fmt}" (its newest tags\' spelling)'

@@ -61,8 +61,7 @@ def shortened(root: Path, name: str, exc: RelnoxError) -> str:
     full = str(exc)
     lines = full.splitlines()
     kept = lines[:SHORT_LINES]
-    # a tool's output cut after its first lines: its own error lines instead, when only the
-    # part cut holds them (a compiler's checks first, "ERROR: Dependency ... not found" last)
+    # a tool's output cut after its first lines: its own error lines instead, when only cut
     said = [line for line in lines[2:] if _ERROR_LINE.search(line)]
     if len(lines) > SHORT_LINES and said and not any(_ERROR_LINE.search(x) for x in kept[2:]):
         kept = [*lines[:2], "    ...", *said[-(SHORT_LINES - 3) :]]

@@ -91,8 +91,7 @@ def check_rerun(run: ReleaseRun) -> None:
     live = _published(run, o.repository, packages) if "publish" not in o.skip else []
     tested = _published(run, o.test_repository, packages) if "publish-test" not in o.skip else []
     trial = [p for p in tested if p not in live]
-    # the packages the live ones were bumped with (their versions set by the same commit):
-    # a package versioned on its own (a new one, say) is not part of that release
+    # the packages the live ones were bumped with: their versions set by the same commit
     with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
     missing = [
         f"{p.name} {p.version}"

@@ -330,7 +330,6 @@ def _versions_text(versions: Mapping[str, str]) -> str:
     return version_moves({n: (v, v) for n, v in versions.items()})
 
 
-# -- what each stage would do (the dry run) -----------------------------------------------
 def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     bump = preview.bump
     if preview.bumped is not None:
