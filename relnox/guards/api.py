@@ -105,8 +105,7 @@ def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
         raise ApiError(
             "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
         ) from None
-    released = pkg.released
-    if released is None:
+    if (released := pkg.released) is None:
         return ApiChange(pkg.name, None, None, note="never released: nothing to compare")
     tag = workspace.tag_for(pkg, str(released))
     change = ApiChange(pkg.name, str(released), tag)

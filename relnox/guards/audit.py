@@ -72,12 +72,9 @@ class AuditReport:
         for name, version in self.packages.items():
             mine = [f for f in self.findings if f.package == name]
             bad = [f for f in mine if not f.ok]
-            lines.append(
-                f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
-                f"{len(mine)} checks passed"
-            )
-            for f in bad:
-                lines.append(f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}")
+            passed = f"{len(mine) - len(bad)} of {len(mine)} checks passed"
+            lines.append(f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {passed}")
+            lines += [f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}" for f in bad]
         lines += [f"  note: {n}" for n in self.notes]
         return lines
 

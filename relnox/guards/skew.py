@@ -370,8 +370,7 @@ class _CaseRun:
         installed = self._run(verify.installer.install_argv(env, [case.key], options), env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
-        versions = self._installed(env)
-        if versions is None:
+        if (versions := self._installed(env)) is None:
             return self._fail("metadata", "cannot read the installed versions")
         kept = [(n, v) for n, v in case.new if not same_version(versions.get(n), v)]
         self.result.capped = [

@@ -252,8 +252,7 @@ def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[
         for key, value in sources.items():
             key = str(key).strip("/")
             if isinstance(value, str) and key and (path == key or path.startswith(key + "/")):
-                moved = (value.strip("/") + "/" + path[len(key) :].strip("/")).strip("/")
-                if moved:
+                if moved := (value.strip("/") + "/" + path[len(key) :].strip("/")).strip("/"):
                     found.append(moved.split("/")[0])
                 break
     return found

@@ -50,10 +50,8 @@ _TRAILING_DATE = re.compile(
 
 def undated(after: str) -> str:
     """``after`` (a heading's text after its version) with its date made ``YYYY-MM-DD``."""
-    bracketed = _BRACKETED_DATE.search(after)
-    if bracketed is not None:
+    if (bracketed := _BRACKETED_DATE.search(after)) is not None:
         return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
-    trailing = _TRAILING_DATE.search(after)
-    if trailing is not None:
+    if (trailing := _TRAILING_DATE.search(after)) is not None:
         return after[: trailing.start("date")] + "YYYY-MM-DD"
     return after

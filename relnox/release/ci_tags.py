@@ -58,8 +58,7 @@ def check_tag(
     workspace: Workspace, tag: str | None = None, env: Mapping[str, str] | None = None
 ) -> list[TagCheck]:
     """The tag's version equals the pyproject version of its package(s), or VersionError."""
-    tag = tag or ref_tag(env)
-    if not tag:
+    if not (tag := tag or ref_tag(env)):
         raise VersionError(
             "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
         )
@@ -108,8 +107,7 @@ def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -
     tag's; ``None`` when it is not asked or cannot answer (relnox's reading stands)."""
     from relnox.versions.referee import backend_answer
 
-    said = backend_answer(workspace, pkg)
-    if said is None:
+    if (said := backend_answer(workspace, pkg)) is None:
         return None
     if not same_version(said.split("+", 1)[0], version) or "+" in said:
         where = git.tag_commit(workspace.root, tag) if git.tag_exists(workspace.root, tag) else None

@@ -60,8 +60,7 @@ class DoctorReport:
 
 
 def _working_tree(ws: Workspace) -> Row:
-    busy = git.in_progress(ws.root) or git.index_lock(ws.root)
-    if busy is not None:
+    if (busy := git.in_progress(ws.root) or git.index_lock(ws.root)) is not None:
         return ERROR, busy
     if not (dirty := git.dirty_files(ws.root)):  # tracked files only: untracked never block
         return OK, "no uncommitted changes to tracked files"
@@ -72,8 +71,7 @@ def _working_tree(ws: Workspace) -> Row:
 
 
 def _branch(ws: Workspace) -> Row:
-    branch = git.current_branch(ws.root)
-    if branch is None:
+    if (branch := git.current_branch(ws.root)) is None:
         return WARN, "detached HEAD (fine on a CI tag build); release from a branch"
     asked = ("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
     if not (upstream := git.git(ws.root, *asked, check=False)):
@@ -230,8 +228,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
                 f"{pkg.version} is development after {tag} (in this branch's history); its "
                 "versions are release days, so a --part bump gives today's date"
             )
-        before = _dev_after_release(ws, pkg, leads_to, tag)
-        if before is not None:
+        if (before := _dev_after_release(ws, pkg, leads_to, tag)) is not None:
             # 0.9.11-dev after 0.9.11, as 0.9.10-dev after 0.9.10: the history's own way
             return OK, (
                 f"{pkg.version} is development after {tag} (in this branch's history), as "
@@ -408,8 +405,7 @@ def doctor(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
         )
 
-    in_repo = git.is_repo(root)
-    if in_repo:
+    if in_repo := git.is_repo(root):
         _guarded(rows, "working tree", _working_tree, ws)
         _guarded(rows, "branch", _branch, ws)
         _guarded(rows, "history", _history, ws)

@@ -56,8 +56,7 @@ def index_checks(
         for project, publisher in first.publishers().items():
             rows.append(Check(f"index publisher {project}", "warn", f"register {publisher}"))
         return rows
-    limit = new_project_limit(ws, repo)
-    if limit is not None and len(new) > limit:
+    if (limit := new_project_limit(ws, repo)) is not None and len(new) > limit:
         detail = (
             f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
             f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "

@@ -169,8 +169,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
     if sections.get("metadata"):
         missing = missing_setup_cfg(sections, pbr=setup_py.is_file() and uses_pbr(pkg.directory))
         if setup_py.is_file():  # setuptools merges setup()'s keywords
-            passed = setup_py_keywords(pkg.directory)
-            if passed is None:
+            if (passed := setup_py_keywords(pkg.directory)) is None:
                 return None, setup_py, "setup()"
             given = {f for f, keywords in _SETUP_KEYWORDS.items() if passed & keywords}
             if len(given) > len(_SETUP_KEYWORDS) - len(missing):  # setup() holds most of it
@@ -218,8 +217,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
         return [Check(f"metadata {pkg.name}", WARN, f"{where} {detail}")]
     if pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
         missing = [field for field in missing if field != "version"]
-    old_flit = _flit_4_refuses(pkg)
-    if old_flit is not None:
+    if (old_flit := _flit_4_refuses(pkg)) is not None:
         row("metadata", ERROR, old_flit)
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
@@ -239,8 +237,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
             hint = f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
         terms = "an index accepts that but users cannot tell the terms"
         row("license", WARN, f"{where} has no license; {terms}: add {hint} to {table}")
-    direct = direct_references(pkg)
-    if direct:
+    if direct := direct_references(pkg):
         refused = "PyPI and TestPyPI refuse an upload that has one"
         detail = f"{', '.join(map(repr, direct))}, a direct reference; {refused}"
         wanted_fix = "require a released version before the release"
@@ -337,7 +334,6 @@ def heading_like(path: Path, version: str) -> str:
             continue  # a line's title holding its releases ('# v10' over '## v10.12.0')
         if re.search(r"\bunreleased\b", section.heading, re.IGNORECASE):
             continue  # "## (0.41.0) UNRELEASED": a release's heading is copied
-
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
@@ -358,14 +354,11 @@ def heading_like(path: Path, version: str) -> str:
             return f"'{title}' over its entries, indented"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
-    if path.suffix.lower() == ".rst" or any(
-        not h.atx for h in headings(text.splitlines())
-    ):  # a reStructuredText file with no release to copy: an underlined title
+    rst = path.suffix.lower() == ".rst" or any(not h.atx for h in headings(text.splitlines()))
+    if rst:  # a reStructuredText file with no release to copy: an underlined title
         title = f"{version} (YYYY-MM-DD)"
-        return (
-            f"'{title}' underlined with {'-' * len(title)} (or entries under 'Unreleased' "
-            "underlined with ----------)"
-        )
+        unreleased = "(or entries under 'Unreleased' underlined with ----------)"
+        return f"'{title}' underlined with {'-' * len(title)} {unreleased}"
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 
@@ -460,14 +453,12 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         if kept is not None:  # the same answer the bump gives
             return OK, f"{rel(path, ws.root)} is {kept}"
         return OK, f"{rel(path, ws.root)}: {what} {whose} section on bump"
-    aside = unreleased_aside(path)
-    if aside is not None:
+    if (aside := unreleased_aside(path)) is not None:
         return OK, (
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-    pending = _pending_entries(ws, pkg, towncrier)
-    if pending is not None:
+    if (pending := _pending_entries(ws, pkg, towncrier)) is not None:
         return OK, f"{pending[0]} {whose} section on {pending[1]}"
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
@@ -489,8 +480,7 @@ def _release_page(
     """The page of ``wanted`` or the release it leads to, and that version; else the one to make."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = find(version)
-        if page is not None:
+        if (page := find(version)) is not None:
             return page, version
     return None, bumped_release(ws, pkg, wanted, coming) if coming else wanted
 
@@ -517,8 +507,7 @@ def _page_per_release(
     )
     if found is not None:
         return OK, f"{rel(found, ws.root)} is the page of {target}"
-    pending = _pending_entries(ws, pkg, towncrier, news_only=True)
-    if pending is not None:
+    if (pending := _pending_entries(ws, pkg, towncrier, news_only=True)) is not None:
         return OK, f"{pending[0]} the page of {target} on {pending[1]}"
     where = rel(towncrier.directory, ws.root)
     return missing, (

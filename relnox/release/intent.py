@@ -106,8 +106,7 @@ def _strongest(parts: list[str]) -> str:
 def _towncrier(directory: Path) -> list[Fragment]:
     from relnox.project.towncrier import news
 
-    found = news(directory)
-    if found is None:
+    if (found := news(directory)) is None:
         return []
     made = []
     for path in found.fragments:
@@ -167,8 +166,7 @@ def _release_file(directory: Path) -> list[Fragment]:
     made = []
     for name in ("RELEASE.md", "RELEASE.rst"):
         text = text_or_none(directory / name) or ""
-        found = _RELEASE_TYPE.search(text)
-        if found is not None:
+        if (found := _RELEASE_TYPE.search(text)) is not None:
             body = text[found.end() :].partition("\n---\n")[2] if text.startswith("---") else ""
             entry = (found[1].lower(), (body or text[found.end() :]).strip())
             log = directory / ("CHANGELOG.md" if name.endswith(".md") else "CHANGELOG.rst")
@@ -187,8 +185,7 @@ def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str
     found: dict[str, list[Fragment]] = {}
     notes = []
     for fragment in seen.values():
-        owner = _owner(workspace, fragment.path)
-        if owner is None:
+        if (owner := _owner(workspace, fragment.path)) is None:
             notes.append(
                 f"note: {rel(fragment.path, workspace.root)} names no package: put a package's "
                 "name in its file name (123.feature.NAME.md) or its first line (NAME: ...)"
@@ -263,8 +260,7 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
     minor = current and current.major < 1 and breaking_is_minor(pkg.directory)
     major = "minor" if minor else "major"
     for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
-        match = _CONVENTIONAL.match(subject)
-        if match is None:
+        if (match := _CONVENTIONAL.match(subject)) is None:
             continue
         breaking = match.group("bang") or "BREAKING CHANGE" in body
         part = major if breaking else parts.get(match.group("type").lower(), "none")

@@ -289,7 +289,6 @@ def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path)
                     f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
                 )
         records.append(record)
-    stale = stale_builds(workspace, records, dist_dir, manifest.git_commit)
-    if stale:
+    if stale := stale_builds(workspace, records, dist_dir, manifest.git_commit):
         return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
     return None

@@ -43,8 +43,7 @@ STAGES = tuple(step.name for step in STEPS)
 
 
 def _validate_skip(skip: frozenset[str]) -> None:
-    unknown = sorted(skip - set(STAGES))
-    if unknown:
+    if unknown := sorted(skip - set(STAGES)):
         raise ReleaseError(
             f"unknown stage(s) to skip: {', '.join(unknown)}; the stages are {', '.join(STAGES)}"
         )

@@ -179,8 +179,7 @@ def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
 
     if on_gitlab(url, env):
         return GitLabApi(url, env)
-    slug = repository_slug(url, env)
-    if slug is None:
+    if (slug := repository_slug(url, env)) is None:
         raise GitError(
             f"the remote {remote} ({redact_url(url)}) names no GitHub repository; "
             "set GITHUB_REPOSITORY=owner/name"
@@ -232,8 +231,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     top = git.toplevel(root)
     ref = env.get("GITHUB_REF", "")  # a run's checkout may leave HEAD detached
     pushed = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
-    base = options.base or git.current_branch(top) or pushed
-    if base is None:
+    if (base := options.base or git.current_branch(top) or pushed) is None:
         raise GitError(f"{top}: HEAD is detached; check out the base branch or pass --base")
     stamp = git.git(top, "log", "-1", "--format=%cI", "HEAD")
     day = datetime.fromisoformat(stamp).date()

@@ -35,14 +35,12 @@ def bump_request(options: ReleaseOptions) -> str:
 def bumped_before(run: ReleaseRun) -> str | None:
     """What the unfinished release's bump did, when this tree holds it, else None; a bump
     this run cannot prove is the one in the tree is refused, never done twice."""
-    record = run.state.open_bump
-    if record is None:
+    if (record := run.state.open_bump) is None:
         return None
     root = run.workspace.root
     current = {p.name: p.version for p in run.workspace.packages}
     now = {name: current.get(name) for name in record["to"]}
-    commit = record.get("commit")
-    if commit is None and now == record["from"]:
+    if (commit := record.get("commit")) is None and now == record["from"]:
         return None  # stopped before its commit: nothing was bumped
     changes = ", ".join(f"{n} {record['from'].get(n)} -> {v}" for n, v in record["to"].items())
     bumped = f"{record['request']} bumped {changes}" + (

@@ -116,8 +116,7 @@ def _doctor(run: ReleaseRun) -> Outcome:
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.options.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    record = run.state.open_bump
-    if record is not None and bumped_before(run) is not None:
+    if (record := run.state.open_bump) is not None and bumped_before(run) is not None:
         _release_what_it_moved(run, record["from"])
         versions = "versions " + _versions_text(run.versions())
         commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
@@ -155,8 +154,7 @@ def _release_what_it_moved(run: ReleaseRun, moved_from: Mapping[str, str]) -> No
 
 
 def _build(run: ReleaseRun) -> Outcome:
-    outdated = build_outdated(run.workspace, run.names, run.dist_dir)
-    if outdated is None:
+    if (outdated := build_outdated(run.workspace, run.names, run.dist_dir)) is None:
         return ALREADY_DONE, f"{manifest_path(run.dist_dir)} is current and intact"
     options = BuildOptions(
         packages=run.names,

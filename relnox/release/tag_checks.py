@@ -93,8 +93,7 @@ def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
 
 def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str | None) -> None:
     """A version below the one before it (at ``rev``), or below a release HEAD contains."""
-    version = maybe_version(pkg.version)
-    if version is None:
+    if (version := maybe_version(pkg.version)) is None:
         return
     higher: list[tuple[Version, str]] = []
     before = maybe_version(was or "")  # its version at ``rev`` (None: none, or no rev)
@@ -144,8 +143,7 @@ def check_remote(plan: TagPlan) -> None:
     stall = network_settings(plan.workspace.config).stall
     there = git.remote_tags(repo, remote, [a.tag for a in plan.actions], stall=stall)
     for action in plan.actions:
-        commit = there.get(action.tag)
-        if commit is not None and commit != action.commit:
+        if (commit := there.get(action.tag)) is not None and commit != action.commit:
             raise GitError(
                 f"tag {action.tag} already exists on {remote}, on commit {commit[:12]}, not "
                 f"{action.commit[:12]}; no tag was made or pushed: bump {action.package} to a "

@@ -40,8 +40,7 @@ def is_shallow(repo: Path) -> bool:
 def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) -> str | None:
     """The push's ``before`` commit on GitHub, else ``HEAD~1``; ``None`` for a first commit."""
     repo = workspace.root
-    before = event_before(env)
-    if before is not None:
+    if (before := event_before(env)) is not None:
         if git.commit_of(repo, before) is None:
             raise GitError(
                 f"the push's before commit {before[:12]} is not in the clone at {repo}; "
@@ -164,8 +163,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
             f"{repo} is not a git repository, so there is nothing to tag; make it one and "
             "commit the release first (git init && git add -A && git commit -m 'Initial commit')"
         )
-    head = git.head(repo)
-    if head is None:
+    if (head := git.head(repo)) is None:
         raise GitError(
             f"{repo} has no commit yet; commit the release first (git add -A && git commit "
             "-m 'Initial commit'), then tag it"
@@ -191,16 +189,13 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
         git.check_tag_name(repo, tag)
         on = git.tag_commit(repo, tag)
         why = "already on HEAD"
-        if on is None:  # a tag without the package's name may already mark this version
-            found = _shared_for(workspace, pkg, shared, head)
-            if found is not None:
-                tag, on = found
-                why = (
-                    f"the shared tag {tag} already marks {pkg.name} {pkg.version}; "
-                    "no tag of its own is created"
-                )
-                if tag in actions:
-                    continue
+        # a tag without the package's name may already mark this version
+        if on is None and (found := _shared_for(workspace, pkg, shared, head)) is not None:
+            tag, on = found
+            marks = f"the shared tag {tag} already marks {pkg.name} {pkg.version}"
+            why = f"{marks}; no tag of its own is created"
+            if tag in actions:
+                continue
         if on is None:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
         elif on == head:
@@ -273,8 +268,7 @@ def _shared_for(
 ) -> tuple[str, str] | None:
     """The shared tag (one another package's format does not claim) that releases ``pkg``
     at its version, the one on HEAD first; or None."""
-    version = maybe_version(pkg.version)
-    if version is None:
+    if (version := maybe_version(pkg.version)) is None:
         return None
     candidates = [
         (name, commit)

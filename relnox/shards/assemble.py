@@ -281,8 +281,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
                 for artifact, data in zip(piece.record.files, piece.data, strict=True):
                     target = dist / artifact.filename
                     old = snapshot(target)
-                    signal_name = stopped()
-                    if signal_name is not None:
+                    if (signal_name := stopped()) is not None:
                         raise BuildError(f"assembling was stopped ({signal_name})")
                     if old != data:
                         before[target] = old
@@ -373,8 +372,7 @@ def checked_files(
     found = []
     for artifact in record.files:
         what = f"{shard}: {label(artifact.filename)} of {record.name}"
-        problem = _name_problem(artifact, record, pkg)
-        if problem is not None:
+        if (problem := _name_problem(artifact, record, pkg)) is not None:
             raise BuildError(
                 f"{what} {problem}; a shard's manifest lists the files its build wrote, "
                 "rebuild that shard"

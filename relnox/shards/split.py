@@ -31,8 +31,7 @@ class ShardSpec:
 
 def parse_shard(value: str) -> ShardSpec:
     """``"2/8"`` -> ShardSpec(2, 8); anything else is a one-line error."""
-    found = re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", value or "")
-    if found:
+    if found := re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", value or ""):
         index, count = int(found[1]), int(found[2])
         if 1 <= index <= count <= MAX_SHARDS:
             return ShardSpec(index, count)
