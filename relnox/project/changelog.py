@@ -71,8 +71,7 @@ class Section(Heading):
     label: str  # "unreleased" or the (first) version as written (without a leading v)
     heading: str
     body: str  # the text under the heading, stripped
-    #: every (package name or None, version) the heading names
-    versions: tuple[tuple[str | None, str], ...] = ()
+    versions: tuple[tuple[str | None, str], ...] = ()  # each (name or None, version) it names
 
     @property
     def has_entries(self) -> bool:
@@ -172,9 +171,8 @@ def _directive(lines: list[str], index: int) -> Heading | None:
         end += 1
     if not (version := options.get("version", "")) or " " in version:
         return None
-    released = options.get("released")
-    title = f"{version} ({released})" if released else version
-    return Heading(index, end, 2, title, DIRECTIVE)
+    released = f" ({options['released']})" if options.get("released") else ""
+    return Heading(index, end, 2, version + released, DIRECTIVE)
 
 
 #: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it released
@@ -186,8 +184,7 @@ _RELEASE_LINE = re.compile(
 
 def release_line(line: str, version: str, day: date) -> str:
     """``line``, a ``:release:`` line, as the line of ``version`` released on ``day``."""
-    found = _RELEASE_LINE.match(line)
-    bullet = found["bullet"] if found is not None else "- "
+    bullet = found["bullet"] if (found := _RELEASE_LINE.match(line)) is not None else "- "
     return f"{bullet}:release:`{version} <{day.isoformat()}>`"
 
 
@@ -220,7 +217,6 @@ def _entry_title(lines: list[str], index: int) -> bool:
 #: a bold line naming a release (``**Release 5.16.3** - 2026-06-15``): the lowest heading
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
-
 
 #: a version alone (``Version 4.1.1 released 2026-04-24``) or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
@@ -316,7 +312,6 @@ _UPCOMING = re.compile(
     re.I,
 )
 
-
 #: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1``, ``Changes from 2.14.2 to 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
 _CHANGES_IN = re.compile(
@@ -390,7 +385,7 @@ def _body(lines: list[str], marker: str) -> str:
 def sections(text: str) -> list[Section]:
     """Every release section of a changelog, in file order."""
     lines = text.splitlines()
-    found = list(headings(lines))
+    found = headings(lines)
     result = []
     releases: list[tuple[int, int]] = []  # each release section's level and end
     for position, heading in enumerate(found):
@@ -447,10 +442,8 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
     several = len(section.versions) > 1  # one name before a version is free text ...
-    tagged = False
-    if not several:  # ... but a tag's name is the package's
-        title = _LINK_TARGET.sub("]", section.title)
-        tagged = any(_tag(word) is not None for word in title.split()[:3])
+    title = _LINK_TARGET.sub("]", section.title).split()[:3]  # ... but a tag's is the package's
+    tagged = not several and any(_tag(word) is not None for word in title)
     if not several and _ONWARD.search(section.title) is not None:
         found, floor = maybe_version(version.removeprefix("v")), maybe_version(section.label)
         return found is not None and floor is not None and found >= floor
@@ -507,8 +500,7 @@ def pending_heading(text: str, version: str) -> int | None:
     """The line index of ``version``'s heading when it says it is not released yet."""
     if (section := find_section(text, version)) is None or section.label == UNRELEASED:
         return None
-    line = text.splitlines()[section.line]
-    return section.line if _PENDING_TAIL.search(line) else None
+    return section.line if _PENDING_TAIL.search(text.splitlines()[section.line]) else None
 
 
 def pending_newest(text: str) -> Section | None:
@@ -517,8 +509,7 @@ def pending_newest(text: str) -> Section | None:
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
     old = newest.versions[0][1]
-    version = maybe_version(old)
-    dev = version is not None and version.is_devrelease
+    dev = (version := maybe_version(old)) is not None and version.is_devrelease
     said = pending_heading(text, old) == newest.line or pending_status(text, old) is not None
     return newest if dev or said else None
 

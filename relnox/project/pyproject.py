@@ -187,7 +187,6 @@ _VERSION_TOOLS = (
     "uv-dynamic-versioning", "dunamai", "versioneer", "incremental", "meson", "pbr",
 )  # fmt: skip
 
-
 _EXTRA = re.compile(r"\bextra\b")
 
 

@@ -49,7 +49,6 @@ _FACE = {
 
 __getattr__ = lazy_face(__name__, _FACE, {})
 
-
 __all__ = ["NOTES_FILE", "TAG_STAGE", "DoctorReport", "Intent", "PrOptions", "Rehearsal"]
 __all__ += ["ReleaseNotes", "ReleaseOptions", "ReleasePlan", "ReleaseResult", "ResolvedVersion"]
 __all__ += ["TagOptions", "TagPlan", "TagResult", "check_tag", "demo", "doctor", "is_latest"]
