@@ -58,9 +58,8 @@ def member_dirs(
     setting = "[tool.relnox] packages" if config.packages is not None else None
     for pattern in [*globs, *excludes]:
         if Path(pattern).is_absolute() or Path(pattern).drive:
-            where = setting or (
-                "[tool.uv.workspace] " + ("members" if pattern in globs else "exclude")
-            )
+            kind = "members" if pattern in globs else "exclude"
+            where = setting or f"[tool.uv.workspace] {kind}"
             raise ConfigError(
                 f"{config.source}: {where} has the absolute path {pattern!r}; "
                 'write it relative to the workspace\'s root (a glob like "packages/*")'
@@ -151,10 +150,8 @@ def _for_tests(name: str) -> bool:
 def projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
-    those in directories named for tests go to ``tests`` instead, when given. A link out of
-    ``root`` is not followed: what it points at is another tree's (a project inside is found
-    at its own path)."""
+    """Directories up to ``depth`` levels below ``root`` holding a project; those in directories
+    named for tests go to ``tests``, when given. A link out of ``root`` is not followed."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which

@@ -290,10 +290,7 @@ class Workspace:
             members = tuple(
                 p
                 for p in self.packages
-                if any(
-                    fnmatch.fnmatchcase(p.name, g) or fnmatch.fnmatchcase(p.directory.name, g)
-                    for g in globs
-                )
+                if any(fnmatch.fnmatchcase(n, g) for n in (p.name, p.directory.name) for g in globs)
             )
             for pkg in members:
                 if pkg.name in owner:

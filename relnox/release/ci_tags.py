@@ -47,10 +47,8 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
         found[name] = (tuple(p.name for p in packages), maybe_version(parsed.version))
     return [
         name
-        for name, (packages, version) in found.items()
-        if not abbreviates(
-            version, [v for n, (p, v) in found.items() if p == packages and n != name]
-        )
+        for name, (tagged, version) in found.items()
+        if not abbreviates(version, [v for n, (p, v) in found.items() if p == tagged and n != name])
     ]
 
 

@@ -64,10 +64,8 @@ def _working_tree(ws: Workspace) -> Row:
         return ERROR, busy
     if not (dirty := git.dirty_files(ws.root)):  # tracked files only: untracked never block
         return OK, "no uncommitted changes to tracked files"
-    return (
-        ERROR,
-        f"uncommitted changes to tracked files: {shortlist(dirty, 5)}; commit or stash them",
-    )
+    changed = f"uncommitted changes to tracked files: {shortlist(dirty, 5)}"
+    return ERROR, f"{changed}; commit or stash them"
 
 
 def _branch(ws: Workspace) -> Row:
@@ -89,18 +87,15 @@ def _history(ws: Workspace) -> Row:
     if is_shallow(ws.root):
         return ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}"
     if not git.tag_refs(ws.root):
-        return (
-            WARN,
-            f"no tags: fine before a first release, else they were not fetched; {FETCH_HINT}",
-        )
+        why = "fine before a first release, else they were not fetched"
+        return WARN, f"no tags: {why}; {FETCH_HINT}"
     return OK, "full history with tags"
 
 
 def tag_checks(ws: Workspace, pkg: Package) -> Row:
-    facts = pkg.tags
-    convention = (
-        f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
-    )
+    convention = "no tags read"
+    if facts := pkg.tags:
+        convention = f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})"
     if facts is not None and facts.problem:
         return WARN, facts.problem
     if pkg.vcs_versioned:

@@ -90,12 +90,8 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
 
     missing = [k for k in ("name", "version", "description", "readme") if not has(k)]
     classifiers = [*project.get("classifiers", ()), *poetry.get("classifiers", ())]
-    license_known = (
-        has("license")
-        or bool(project.get("license-files"))
-        or any(str(c).startswith("License ::") for c in classifiers)
-    )
-    if not license_known:
+    licensed = has("license") or bool(project.get("license-files"))
+    if not licensed and not any(str(c).startswith("License ::") for c in classifiers):
         missing.append("license")
     if not has("requires-python") and not table(poetry, "dependencies").get("python"):
         missing.append("requires-python")
@@ -244,26 +240,23 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
         row("dependencies", WARN, f"{rel(pkg.pyproject, ws.root)} requires {detail}: {wanted_fix}")
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
-    if problem and (pkg.readme is None or builder == ""):
-        pass  # said in the metadata row: a project page without a readme is a choice
-    elif problem and builder:
+    # no readme, or none uploaded: said in the metadata row (a project page without one is a choice)
+    if problem and builder:
         may = "(fill in its include directives, drop sections)"
         checked = "build-all's twine check --strict checks what it builds"
         long = f"{problem}, but {builder} builds the long description {may}"
         row("readme", WARN, f"{long}; {checked}")
-    elif problem:
+    elif problem and pkg.readme is not None and builder is None:
         row("readme", ERROR, f"{problem}; fix it, PyPI shows it as the project page")
-    elif pkg.readme is not None:
+    elif not problem and pkg.readme is not None:
         row("readme", OK, f"{rel(pkg.readme, ws.root)} renders")
     return rows
 
 
 def _declared_content_type(pkg: Package) -> str | None:
     doc = _pyproject(pkg)
-    for readme in (
-        table(doc, "project").get("readme"),
-        table(doc, "tool", "setuptools", "dynamic").get("readme"),
-    ):
+    for where in (table(doc, "project"), table(doc, "tool", "setuptools", "dynamic")):
+        readme = where.get("readme")
         if isinstance(readme, Mapping) and isinstance(readme.get("content-type"), str):
             return str(readme["content-type"])
     declared = setup_cfg(pkg.directory).get("metadata", {}).get("long_description_content_type")
@@ -293,8 +286,7 @@ def _long_description(pkg: Package) -> str | None:
 
 def direct_references(pkg: Package) -> list[str]:
     """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``."""
-    doc = _pyproject(pkg)
-    project = table(doc, "project")
+    project = table(_pyproject(pkg), "project")
     found: list[Any] = list(project.get("dependencies") or [])
     extras = project.get("optional-dependencies")
     for values in extras.values() if isinstance(extras, Mapping) else ():
@@ -412,8 +404,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
     if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
         return _page_per_release(ws, pkg, towncrier, wanted, missing, opt_in)
-    pages = release_pages(pkg.directory) if not path.is_file() else None
-    if pages is not None:  # a page of notes per release, of ``wanted`` or the release it leads to
+    if not path.is_file() and (pages := release_pages(pkg.directory)) is not None:  # per release
         folder, by_version, spelling = pages
         page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
         if page is not None:
@@ -429,8 +420,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         return missing, f"no {rel(path, ws.root)}; {only}{opt_in}"
     if read_section(path, wanted, pkg.name):
         return OK, f"{rel(path, ws.root)} has a section for {wanted}"
-    coming = release_of(wanted)
-    if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
+    if (coming := release_of(wanted)) is not None:  # 3.2.0.dev: written as 3.2.0's section
         if read_section(path, coming, pkg.name):
             return OK, f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
         wanted = bumped_release(ws, pkg, wanted, coming)

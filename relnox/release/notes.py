@@ -114,12 +114,8 @@ def release_notes(
     extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
     index = "" if where.is_production_pypi else f"--index-url {where.simple_url}{extra} "
     lines += [f"pip install {index}{p.project_name}=={version}" for p in packages] + ["```"]
-    return ReleaseNotes(
-        version=version,
-        packages=tuple(p.name for p in packages),
-        changelog=changelog if section is not None or page is not None else None,
-        text="\n".join(lines) + "\n",
-    )
+    found = changelog if section is not None or page is not None else None
+    return ReleaseNotes(version, tuple(p.name for p in packages), found, "\n".join(lines) + "\n")
 
 
 def _page_of(pkg: Package, version: str) -> tuple[Path, str] | None:

@@ -79,11 +79,9 @@ def _failed(run: ReleaseRun, name: str, exc: RelnoxError, seconds: float) -> NoR
     report = StageReport(name, StageStatus.FAILED, short, seconds)
     run.result.stages.append(report)
     run.progress(report)
-    again = (
-        f"resume with: {o.resume_command} (finished stages are not redone)"
-        if o.resumes
-        else f"run again: {o.resume_command} (it starts over on a fresh clone)"
-    )
+    again = f"resume with: {o.resume_command} (finished stages are not redone)"
+    if not o.resumes:
+        again = f"run again: {o.resume_command} (it starts over on a fresh clone)"
     raise ReleaseError(f"stage {name} failed: {short}\nfix that, then {again}") from None
 
 

@@ -100,13 +100,10 @@ def _final_check(
         checked_before=checked,
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
-    stage = StageReport(
-        "install-from-index",
-        StageStatus.DONE if report.ok else StageStatus.FAILED,
-        f"{len(report.checked)} package(s) installed from {index} and checked"
-        + report.skipped_note(),
-        time.monotonic() - started,
-    )
+    status = StageStatus.DONE if report.ok else StageStatus.FAILED
+    detail = f"{len(report.checked)} package(s) installed from {index} and checked"
+    took = time.monotonic() - started
+    stage = StageReport("install-from-index", status, detail + report.skipped_note(), took)
     result.stages.append(stage)
     progress(stage)
     if not report.ok:  # the listing goes to the stage's log; the error says why
@@ -204,12 +201,8 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
     raise_for_uploads(PUBLISH.run(plan, runtime))
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
-    stage = StageReport(
-        "published before",
-        StageStatus.DONE,
-        f"{versions} already on the PyPI stand-in (what the skew guard checks)",
-        time.monotonic() - started,
-    )
+    said = f"{versions} already on the PyPI stand-in (what the skew guard checks)"
+    stage = StageReport("published before", StageStatus.DONE, said, time.monotonic() - started)
     progress(stage)
     return stage
 

@@ -261,11 +261,10 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)
             result.commit = git.git(tree, "rev-parse", "HEAD")
-            there = _remote_git(
-                top, auth, "ls-remote", options.remote, f"refs/heads/{options.branch}"
-            )
+            ref = f"refs/heads/{options.branch}"
+            there = _remote_git(top, auth, "ls-remote", options.remote, ref)
             if there.split("\t")[0] != result.commit:
-                spec = f"{result.commit}:refs/heads/{options.branch}"
+                spec = f"{result.commit}:{ref}"
                 _remote_git(tree, auth, "push", "--force", "--quiet", options.remote, spec)
                 result.pushed = True
     return _pull(api, result, base)
