@@ -14,6 +14,7 @@ CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
 
 @dataclass(frozen=True)
 class Changes:
+    config: Path
     directory: Path  # the unreleased entries' directory
     entries: tuple[Path, ...]
     changelog: Path | None  # the file changie merge writes (changelogPath)
@@ -51,5 +52,5 @@ def _configured(directory: Path) -> Changes | None:
             if path.is_file()
         )
         changelog = inside(directory, Path(_key(text, "changelogPath", "CHANGELOG.md")))
-        return Changes(where, tuple(found), changelog)
+        return Changes(config, where, tuple(found), changelog)
     return None
