@@ -289,15 +289,8 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
         cases += [SkewCase(dep, str(v), new, wheels, targets[dep]) for v in published[: o.depth]]
-    return SkewPlan(
-        repository=repo,
-        depth=o.depth,
-        cases=tuple(cases),
-        notes=tuple(notes),
-        accept=parse_accept(o.accept),
-        verify=verify,
-        extra_index=o.extra_index,
-    )
+    accept = parse_accept(o.accept)
+    return SkewPlan(repo, o.depth, tuple(cases), tuple(notes), accept, verify, o.extra_index)
 
 
 def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:

@@ -131,8 +131,5 @@ def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
     bump = BUMP.plan(run.workspace, dry) if run.options.bumps and bumped is None else None
     after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
-    return ReleasePlan(
-        root=run.workspace.root,
-        stages=[StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS],
-        versions={n: (now[n], after[n]) for n in after},
-    )
+    stages = [StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS]
+    return ReleasePlan(run.workspace.root, stages, {n: (now[n], after[n]) for n in after})

@@ -43,9 +43,8 @@ def bumped_before(run: ReleaseRun) -> str | None:
     if (commit := record.get("commit")) is None and now == record["from"]:
         return None  # stopped before its commit: nothing was bumped
     changes = ", ".join(f"{n} {record['from'].get(n)} -> {v}" for n, v in record["to"].items())
-    bumped = f"{record['request']} bumped {changes}" + (
-        f" (commit {commit[:12]})" if commit else ""
-    )
+    bumped = f"{record['request']} bumped {changes}"
+    bumped += f" (commit {commit[:12]})" if commit else ""
     finish = (
         f"rerun with {record['request']} to finish that release, or delete "
         f"{run.state.source} to start a new one"
@@ -151,8 +150,6 @@ def _set_by(root: Path, pkg: Package) -> str | None:
     """The last commit that wrote ``pkg``'s current version in its main version source."""
     if not pkg.locations:
         return None
-    path = pkg.locations[0].path
-    out = git.git(
-        root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
-    )
-    return out or None
+    path = str(pkg.locations[0].path)
+    asked = ("log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", path)
+    return git.git(root, *asked, check=False) or None

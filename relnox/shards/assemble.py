@@ -112,13 +112,9 @@ class AssembleResult:
 def record_shard(dist_dir: Path, spec: ShardSpec, names: Sequence[str]) -> Path:
     """Make ``dist_dir``'s build manifest shard ``spec``'s: marked, and of its packages only."""
     manifest = read_manifest(dist_dir)
-    return write_manifest(
-        replace(
-            manifest,
-            packages=tuple(r for r in manifest.packages if r.name in set(names)),
-            extra={**manifest.extra, SHARD_KEY: str(spec)},
-        )
-    )
+    packages = tuple(r for r in manifest.packages if r.name in set(names))
+    extra = {**manifest.extra, SHARD_KEY: str(spec)}
+    return write_manifest(replace(manifest, packages=packages, extra=extra))
 
 
 def _read(shard: Path) -> Manifest:
@@ -255,15 +251,9 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
         (canonicalize_name(p.record.name), maybe_version(p.record.version)) for p in pieces.values()
     }
     _check_output(dist_dir, shards, list(seen), released)
-    order = [pkg.name for pkg in workspace.packages if pkg.name in pieces]
-    return AssemblePlan(
-        workspace=workspace,
-        dist_dir=dist_dir,
-        pieces=tuple(pieces[n] for n in order),
-        git_commit=commit,
-        source_date_epoch=max(epochs, default=None),
-        shards=shards,
-    )
+    ordered = tuple(pieces[p.name] for p in workspace.packages if p.name in pieces)
+    epoch = max(epochs, default=None)
+    return AssemblePlan(workspace, dist_dir, ordered, commit, epoch, shards)
 
 
 def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> AssembleResult:

@@ -166,15 +166,10 @@ def plan_shards(workspace: Workspace, options: ShardOptions) -> ShardPlan:
     times = {n: round(known.get(n, guess), 3) for n in names}
     by_name: dict[str, str] = {canonicalize_name(p.name): p.name for p in selected}
     deps = {pkg.name: build_deps(pkg, by_name) for pkg in selected}
-    return ShardPlan(
-        packages=tuple(names),
-        shards=tuple(tuple(s) for s in split(names, times, count, deps)),
-        times=times,
-        estimated=tuple(n for n in names if n not in known),
-        estimate=guess,
-        source=source,
-        ties=tuple(tuple(g) for g in groups(names, deps) if len(g) > 1),
-    )
+    shards = tuple(tuple(s) for s in split(names, times, count, deps))
+    estimated = tuple(n for n in names if n not in known)
+    ties = tuple(tuple(g) for g in groups(names, deps) if len(g) > 1)
+    return ShardPlan(tuple(names), shards, times, estimated, guess, source, ties)
 
 
 def shard_packages(
