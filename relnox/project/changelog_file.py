@@ -169,13 +169,8 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
 
 
 _NOTES_FOLDERS = (
-    "release-notes",
-    "release_notes",
-    "releasenotes",
-    "changelog",
-    "changes",
-    "history",
-)
+    "release-notes", "release_notes", "releasenotes", "changelog", "changes", "history"
+)  # fmt: skip
 
 
 def _notes_page(folder: Path) -> Path | None:

@@ -96,8 +96,7 @@ def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str 
     if (version := maybe_version(pkg.version)) is None:
         return
     higher: list[tuple[Version, str]] = []
-    before = maybe_version(was or "")  # its version at ``rev`` (None: none, or no rev)
-    if before is not None:
+    if (before := maybe_version(was or "")) is not None:  # its version at ``rev``
         higher.append((before, f"its version at {rev}"))
     if pkg.tags is not None and pkg.tags.reachable is not None:
         higher.append((pkg.tags.reachable, f"{pkg.tags.reachable_tag}, released in HEAD's history"))
