@@ -49,10 +49,8 @@ def _specs(
 
 def _walk(root: Path, oldest: str) -> Walked | None:
     """HEAD's commits since ``oldest``, newest first: (commit, parents, files)."""
-    result = git.run(
-        root, "log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}"
-    )
-    if not result.ok:
+    log = ("log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}")
+    if not (result := git.run(root, *log)).ok:
         return None
     walked = []
     for chunk in result.output.split("\x01")[1:]:
@@ -115,10 +113,8 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     found: dict[str, list[str]] = {base: [] for base in bases}
     if not lines:
         return found
-    result = git.run(
-        root, "diff-tree", "--stdin", "-r", "-z", "--name-only", "--no-renames", input=lines
-    )
-    if not result.ok:
+    tree = ("diff-tree", "--stdin", "-r", "-z", "--name-only", "--no-renames")
+    if not (result := git.run(root, *tree, input=lines)).ok:
         return None
     current: list[str] | None = None
     for token in result.output.split("\0"):

@@ -176,8 +176,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
-        carrier = workspace.carrier(pkg, [p for p, _reason in wanted])
-        if carrier is not None:  # the family's one tag releases it, as it always did
+        if (carrier := workspace.carrier(pkg, [p for p, _reason in wanted])) is not None:
             notes.append(
                 f"{pkg.name} {pkg.version}: released under {carrier.name}'s tag "
                 f"{workspace.tag_for(carrier)}, as its releases were; no tag of its own"
