@@ -9,14 +9,9 @@ from typing import TYPE_CHECKING
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
-    from relnox.guards.api import (
-        ApiChange,
-        ApiError,
-        api_changes,
-        check_bump,
-        doctor_checks,
-        enabled,
-    )
+    from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump
+    from relnox.guards.api import doctor_checks as doctor_checks
+    from relnox.guards.api import enabled as enabled
     from relnox.guards.audit import AUDIT_STAGE, AuditError, AuditOptions, AuditPlan, AuditReport
     from relnox.guards.audit import audit as audit
     from relnox.guards.audit import plan_audit as plan_audit
@@ -36,24 +31,6 @@ _FACE = {name: f"relnox.guards.{mod}" for mod, names in _MODULES.items() for nam
 
 __getattr__ = lazy_face(__name__, _FACE, {})
 
-
-__all__ = [
-    "AUDIT_STAGE",
-    "SKEW_STAGE",
-    "ApiChange",
-    "ApiError",
-    "AuditError",
-    "AuditOptions",
-    "AuditPlan",
-    "AuditReport",
-    "SkewError",
-    "SkewOptions",
-    "SkewPlan",
-    "SkewReport",
-    "api_changes",
-    "audit",
-    "check_bump",
-    "check_skew",
-    "doctor_checks",
-    "enabled",
-]
+__all__ = ["AUDIT_STAGE", "SKEW_STAGE", "ApiChange", "ApiError", "AuditError", "AuditOptions"]
+__all__ += ["AuditPlan", "AuditReport", "SkewError", "SkewOptions", "SkewPlan", "SkewReport"]
+__all__ += ["api_changes", "audit", "check_bump", "check_skew", "doctor_checks", "enabled"]

@@ -25,8 +25,6 @@ class ApiError(RelnoxError):
 
 @dataclass
 class ApiChange:
-    """What changed in one package's public API since its last release."""
-
     name: str
     released: str | None  # the version of the last release tag (None: never released)
     tag: str | None
@@ -101,15 +99,13 @@ def _load(griffe: Any, module: str, path: Path) -> Any:
 
 
 def api_change(workspace: Workspace, pkg: Package) -> ApiChange:
-    """What changed in ``pkg``'s public API since its last release tag."""
     try:
         import griffe
     except ImportError:
         raise ApiError(
             "the API check needs griffe; install relnox with it: pip install 'relnox[api]'"
         ) from None
-    released = pkg.released
-    if released is None:
+    if (released := pkg.released) is None:
         return ApiChange(pkg.name, None, None, note="never released: nothing to compare")
     tag = workspace.tag_for(pkg, str(released))
     change = ApiChange(pkg.name, str(released), tag)
@@ -146,11 +142,7 @@ def demanded(change: ApiChange, released: str, policy: str) -> str:
 def bumped_part(old: str, new: str) -> str:
     """Which part a bump from ``old`` to ``new`` moved: ``major``, ``minor`` or ``patch``."""
     a, b = Version(old), Version(new)
-    if b.major != a.major:
-        return "major"
-    if b.minor != a.minor:
-        return "minor"
-    return "patch"
+    return "major" if b.major != a.major else "minor" if b.minor != a.minor else "patch"
 
 
 def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiChange]:
@@ -158,10 +150,8 @@ def api_changes(workspace: Workspace, packages: Sequence[str] = ()) -> list[ApiC
 
 
 def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) -> list[ApiChange]:
-    """Refuse ``versions`` (name -> (old, new)) where a package's API change since its
-    last release tag demands more; a package never released passes."""
-    changes = []
-    refused = []
+    """Refuse ``versions`` (name -> (old, new)) smaller than an API change demands."""
+    changes, refused = [], []
     for name, (_old, new) in versions.items():
         change = api_change(workspace, workspace.get(name))
         changes.append(change)
@@ -183,8 +173,7 @@ def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) ->
 def doctor_checks(
     workspace: Workspace, packages: Sequence[Package], make: Callable[[str, str, str], Any]
 ) -> list[Any]:
-    """One doctor row per package with ``check-api`` (``make(check, status, detail)``):
-    an error when its version is a smaller bump than its API change demands."""
+    """One doctor row per package with ``check-api``, made by ``make(check, status, detail)``."""
     if not enabled(workspace):
         return []
     rows = []

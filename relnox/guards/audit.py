@@ -72,12 +72,9 @@ class AuditReport:
         for name, version in self.packages.items():
             mine = [f for f in self.findings if f.package == name]
             bad = [f for f in mine if not f.ok]
-            lines.append(
-                f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {len(mine) - len(bad)} of "
-                f"{len(mine)} checks passed"
-            )
-            for f in bad:
-                lines.append(f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}")
+            passed = f"{len(mine) - len(bad)} of {len(mine)} checks passed"
+            lines.append(f"  {'ok  ' if not bad else 'FAIL'} {name} {version}: {passed}")
+            lines += [f"       {f.check}{' ' + f.file if f.file else ''}: {f.detail}" for f in bad]
         lines += [f"  note: {n}" for n in self.notes]
         return lines
 
@@ -147,8 +144,6 @@ def _select(
 
 @dataclass(frozen=True)
 class AuditOptions:
-    """What a person decides about the audit (``relnox audit``'s flags)."""
-
     repository: str = "pypi"
     packages: Sequence[str] = ()
     version: str | None = None  # the release's version when it is not the manifest's
@@ -194,7 +189,6 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
     records = tuple(_select(manifest, options.packages, options.version))
-    # --integrity-url, else [tool.relnox.audit] integrity-url (the release's too)
     base = options.integrity_url or workspace.config.section("audit").get("integrity-url")
     if base is not None and not isinstance(base, str):
         raise AuditError(
@@ -230,7 +224,6 @@ def run_audit(plan: AuditPlan, runtime: Runtime | None = None) -> AuditReport:
 def audit(
     workspace: Workspace, options: AuditOptions, runtime: Runtime | None = None
 ) -> AuditReport:
-    """:func:`plan_audit`, then :func:`run_audit`."""
     return run_audit(plan_audit(workspace, options), runtime)
 
 
@@ -263,7 +256,6 @@ def _audit_package(
         reason = f" ({page.reason})" if page.reason else ""
         why = "" if active else f"the project is {page.status}{reason}; installers may refuse it"
         found(f"status ({kind})", active, "", why)
-    # completeness: the manifest's file set against what the index has of this version
     on_index = {
         f
         for _, page in pages
@@ -308,8 +300,7 @@ class AuditError(RelnoxError):
 
 
 def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, ProjectPage]], list[str]]:
-    """The project's page in each format the index serves (``"json"`` or ``"html"``, the
-    page), and notes on the others."""
+    """The project's page in each format the index serves, and notes on the others."""
     url = page_url(reader.simple_url, project)
     pages: list[tuple[str, ProjectPage]] = []
     notes: list[str] = []
@@ -329,8 +320,7 @@ def pages_of(reader: IndexReader, project: str) -> tuple[list[tuple[str, Project
 def reader_for(
     repo: Repository, network: NetworkSettings, sleep: Callable[[float], None] = time.sleep
 ) -> IndexReader:
-    """``repo``'s simple API, read with its login (a password alone: an API token) within
-    ``network`` (``[tool.relnox.network]``)."""
+    """``repo``'s simple API, read with its login (a password alone: an API token)."""
     auth = (repo.username or TOKEN_USERNAME, repo.password) if repo.password else None
     return IndexReader.of(repo, auth, network, sleep)
 

@@ -78,11 +78,7 @@ class SkewCase:
         return f"{self.dependent}=={self.version}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "dependent": self.dependent,
-            "version": self.version,
-            "with": {n: v for n, v in self.new},
-        }
+        return {"dependent": self.dependent, "version": self.version, "with": dict(self.new)}
 
 
 @dataclass(frozen=True)
@@ -117,8 +113,6 @@ class SkewPlan:
 
 
 class SkewStatus(Status):
-    """How one old dependent fared with the new release."""
-
     OK = "ok"
     FAILED = "failed"
     ACCEPTED = "accepted"  # failed, and --accept-skew NAME==VERSION says so
@@ -205,8 +199,7 @@ class SkewReport:
 
 
 def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artifact:
-    """The wheel of ``record`` that ``python`` installs: the interpreter of the skew
-    environments (``--python``), asked for its own tags, not relnox's."""
+    """The wheel of ``record`` that ``python`` (``--python``) installs, by its own tags."""
     picked = wheel_for([w.filename for w in record.wheels], python, error=SkewError)
     for wheel in record.wheels:
         if wheel.filename == picked:
@@ -218,7 +211,7 @@ def _wheel_here(record: PackageRecord, manifest: Manifest, python: str) -> Artif
 
 
 def parse_accept(values: Sequence[str]) -> frozenset[str]:
-    """``["demo-agents==0.1.0"]`` -> the canonical keys :attr:`SkewCase.key` compares with."""
+    """``["demo-agents==0.1.0"]`` -> canonical :attr:`SkewCase.key` values."""
     keys = set()
     for value in values:
         name, sep, version = value.partition("==")
@@ -236,8 +229,6 @@ def parse_accept(values: Sequence[str]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class SkewOptions:
-    """What a person decides about the skew guard (``--skew-depth``, ``--accept-skew``)."""
-
     index: str  # the production index the dependents' published versions come from
     packages: Sequence[str] = ()  # the released packages (default: all of the manifest)
     dist_dir: Path | str | None = None
@@ -298,19 +289,11 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
         new = tuple((n, released[n]) for n in released if n in closure)
         wheels = tuple(_wheel_here(records[n], manifest, verify.python) for n, _ in new)
         cases += [SkewCase(dep, str(v), new, wheels, targets[dep]) for v in published[: o.depth]]
-    return SkewPlan(
-        repository=repo,
-        depth=o.depth,
-        cases=tuple(cases),
-        notes=tuple(notes),
-        accept=parse_accept(o.accept),
-        verify=verify,
-        extra_index=o.extra_index,
-    )
+    accept = parse_accept(o.accept)
+    return SkewPlan(repo, o.depth, tuple(cases), tuple(notes), accept, verify, o.extra_index)
 
 
 def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
-    """Install and check every case of ``plan`` in its own fresh environment."""
     start = time.perf_counter()
     report = SkewReport(plan)
     if not plan.cases:
@@ -329,7 +312,6 @@ def run_skew(plan: SkewPlan, runtime: Runtime | None = None) -> SkewReport:
 
 
 def check_skew(workspace: Workspace, options: SkewOptions) -> SkewReport:
-    """:func:`plan_skew`, then :func:`run_skew`."""
     return run_skew(plan_skew(workspace, options))
 
 
@@ -367,8 +349,7 @@ class _CaseRun:
         )
         if not created.ok:
             return self._fail("environment", created.tail())
-        # the new wheels are candidates, not orders: the resolver takes each one the old
-        # version's requirements allow, as it will for a user the day the release ships
+        # the new wheels are candidates, not orders: the resolver takes those the old one allows
         links = self.work / "links"
         for wheel in case.wheels:
             copy_checked(wheel, links)
@@ -382,8 +363,7 @@ class _CaseRun:
         installed = self._run(verify.installer.install_argv(env, [case.key], options), env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
-        versions = self._installed(env)
-        if versions is None:
+        if (versions := self._installed(env)) is None:
             return self._fail("metadata", "cannot read the installed versions")
         kept = [(n, v) for n, v in case.new if not same_version(versions.get(n), v)]
         self.result.capped = [
@@ -415,7 +395,6 @@ class _CaseRun:
         files = write_check(check_dir, [(target.name, target.modules)])
         out = Path(files[-1])
         argv = [str(env.python), "-I", *files]
-        # children that run the packages' code: in a session of their own, as verify's
         result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
         expected = [(target.name, self.case.version, True)]
         found = read_findings(out, expected) if result.ok else result.tail(20)

@@ -55,7 +55,6 @@ def _crates(manifest: Path, top: Path) -> list[Path]:
 
 
 def build_tables(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The parts of a pyproject's ``doc`` that :func:`build_inputs` reads."""
     tool = table(doc, "tool")
     kept = {key: tool[key] for key in ("maturin", "scikit-build") if key in tool}
     return {"build-system": table(doc, "build-system"), "tool": kept}

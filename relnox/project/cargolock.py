@@ -21,9 +21,8 @@ def _inheriting(manifest: Path, doc: Mapping[str, Any]) -> list[str]:
         names.append(own["name"])
     workspace = table(doc, "workspace")
     members = workspace.get("members", [])
-    excluded = {
-        (manifest.parent / e).resolve() for e in workspace.get("exclude", []) if isinstance(e, str)
-    }
+    exclude = [e for e in workspace.get("exclude", []) if isinstance(e, str)]
+    excluded = {(manifest.parent / e).resolve() for e in exclude}
     for pattern in members if isinstance(members, list) else []:
         if not isinstance(pattern, str):
             continue
@@ -63,8 +62,6 @@ def lock_for(manifest: Path, root: Path) -> Path | None:
 
 
 def update_cargo_lock(text: str, versions: Mapping[str, tuple[str, str]]) -> str:
-    """``text`` with each local crate named in ``versions`` moved from old to new."""
-
     def new_of(name: str, old: str, source: str) -> str | None:
         moved = versions.get(name)
         return moved[1] if moved is not None and not source and moved[0] == old else None

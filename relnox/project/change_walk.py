@@ -29,8 +29,7 @@ def _from_top(entry: str, root: Path, top: Path) -> str | None:
 def _specs(
     specs: Mapping[str, Sequence[str]], root: Path, top: Path
 ) -> Callable[[str], frozenset[str]] | None:
-    """The packages whose pathspec holds a file (a path from the top); ``None`` when a
-    pathspec is not plain paths."""
+    """The packages whose pathspec holds a file; ``None`` when a pathspec is not plain paths."""
     paths: dict[bool, dict[str, list[str]]] = {True: {}, False: {}}  # excluded -> path -> names
     for name, spec in specs.items():
         for entry in spec:
@@ -50,10 +49,8 @@ def _specs(
 
 def _walk(root: Path, oldest: str) -> Walked | None:
     """HEAD's commits since ``oldest``, newest first: (commit, parents, files)."""
-    result = git.run(
-        root, "log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}"
-    )
-    if not result.ok:
+    log = ("log", "-z", "--no-renames", "--name-only", "--format=%x01%H %P", "HEAD", f"^{oldest}")
+    if not (result := git.run(root, *log)).ok:
         return None
     walked = []
     for chunk in result.output.split("\x01")[1:]:
@@ -67,17 +64,15 @@ def _walk(root: Path, oldest: str) -> Walked | None:
 def _line(
     root: Path, head: str, commits: Sequence[str], above: set[str] | None
 ) -> tuple[Walked, dict[str, int]] | None:
-    """HEAD's commits down to the newest commit all of ``commits`` come from, newest first,
-    and the position where each of ``commits`` meets that line; ``None`` if not one line.
-    ``above``: :func:`_above_merge`'s commits, when HEAD's first-parent line has a merge."""
+    """HEAD's commits down to the newest commit all of ``commits`` come from, newest first, and
+    where each meets that line; ``None`` if not one line (``above``: :func:`_above_merge`'s)."""
     base = git.run(root, "merge-base", "--octopus", head, *commits)
     if not base.ok or len(base.output.split()) != 1:
         return None
     bottom = base.output.split()[0]
-    if above is not None:  # no merge between HEAD and a commit above its newest merge
-        if bottom not in above:
-            return None
-    else:  # a merge between: asked before a long walk
+    if above is not None and bottom not in above:  # no merge between HEAD and one above it
+        return None
+    if above is None:  # a merge between: asked before a long walk
         merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
         if not merge.ok or merge.output.strip():
             return None
@@ -107,8 +102,7 @@ def _newest_merge(root: Path) -> str:
 
 
 def _above_merge(root: Path, newest: str) -> set[str] | None:
-    """HEAD's commits above ``newest`` and it, one line of one-parent commits (all of HEAD's
-    history for ``""``); ``None`` when git cannot say."""
+    """HEAD's one-parent commits above ``newest`` and it; ``None`` when git cannot say."""
     listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
     return {*listed.output.split(), newest} if listed.ok else None
 
@@ -119,10 +113,8 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
     found: dict[str, list[str]] = {base: [] for base in bases}
     if not lines:
         return found
-    result = git.run(
-        root, "diff-tree", "--stdin", "-r", "-z", "--name-only", "--no-renames", input=lines
-    )
-    if not result.ok:
+    tree = ("diff-tree", "--stdin", "-r", "-z", "--name-only", "--no-renames")
+    if not (result := git.run(root, *tree, input=lines)).ok:
         return None
     current: list[str] | None = None
     for token in result.output.split("\0"):
@@ -136,9 +128,8 @@ def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]]
 def changes(
     root: Path, specs: Mapping[str, Sequence[str]], bases: Mapping[str, str]
 ) -> dict[str, tuple[int, int]] | None:
-    """``(files, commits)`` of each package of ``bases`` (name -> its base revision), as
-    :func:`relnox.project.changes._changes` gives them; below a merge, only those whose base
-    is above HEAD's newest merge; ``None`` where this walk cannot."""
+    """``(files, commits)`` of each package of ``bases`` (name -> its base) as ``_changes`` gives
+    them; below a merge, only those based above HEAD's newest merge; ``None`` where it cannot."""
     if not bases:
         return {}
     top = git.toplevel(root).resolve()
@@ -154,8 +145,7 @@ def changes(
     every = list(dict.fromkeys(resolved))
     newest = _newest_merge(root)
     above = _above_merge(root, newest) if newest else None
-    # a base below the newest merge: no one line holds them all (or, off HEAD's history,
-    # git measures it alike), so the walk takes those above it at once
+    # a base below the newest merge: no one line holds them all; the walk takes those above it
     whole = above is None or all(commit in above for commit in every)
     line = _line(root, head, every, above) if whole else None
     if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it

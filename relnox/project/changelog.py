@@ -18,12 +18,10 @@ from relnox.versions.sources import read_text
 from relnox.versions.tag_model import split_tag, stem
 
 _ATX = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*#*\s*$")
-#: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a
-#: title, never Markdown's heading mark, which is followed by a title (:attr:`Heading.atx`)
+#: reST's adornment characters (docutils' punctuation), ``#`` too: a line of them under a title
 _ADORNMENT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 UNDERLINE = re.compile(rf"^(?P<char>[{re.escape(''.join(sorted(_ADORNMENT)))}])(?P=char){{2,}}\s*$")
-#: the underlines read under a title of any length (Markdown's setext, reST's usual ones); the
-#: other adornment characters underline a title only as long as it, reST's rule
+#: underlines read under a title of any length; the others need one as long as it (reST)
 _ANY_LENGTH = "=-~^*+"
 #: an Unreleased section's line saying it holds nothing yet (``- *nothing yet*``)
 _NOTHING_YET = re.compile(
@@ -46,8 +44,7 @@ DATE_PLACEHOLDER = re.compile(
     r"|\bmonth[ \t]+(?:XX|DD)\b,?(?:[ \t]+(?:\d{4}|YYYY)\b)?",
     re.IGNORECASE,
 )
-#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``,
-#: ``Released: XXXX-XX-XX``)
+#: a status line saying the section is not released yet (``*Unreleased*``, ``Released: TBD``)
 _PENDING = re.compile(
     r"^(?P<lead>\s*[*_(\[]*)(?:(?P<word>unreleased)|(?P<said>released)(?P<colon>:?[ \t]*)"
     rf"(?:not[ \t]+yet|{DATE_PLACEHOLDER.pattern}))(?P<tail>[*_)\].:]*\s*)$",
@@ -74,8 +71,7 @@ class Section(Heading):
     label: str  # "unreleased" or the (first) version as written (without a leading v)
     heading: str
     body: str  # the text under the heading, stripped
-    #: every (package name or None, version) the heading names
-    versions: tuple[tuple[str | None, str], ...] = ()
+    versions: tuple[tuple[str | None, str], ...] = ()  # each (name or None, version) it names
 
     @property
     def has_entries(self) -> bool:
@@ -123,7 +119,6 @@ def headings(lines: list[str]) -> list[Heading]:
 
 
 def _heading_at(lines: list[str], index: int) -> Heading | None:
-    """The heading that starts at ``lines[index]``, if one does."""
     line = lines[index]
     if (over := UNDERLINE.match(line)) is not None and index + 2 < len(lines):  # an overline
         title = lines[index + 1]
@@ -140,10 +135,8 @@ def _heading_at(lines: list[str], index: int) -> Heading | None:
     if line.rstrip() == DIRECTIVE:
         return _directive(lines, index)
     if (release := _RELEASE_LINE.match(line)) is not None:
-        title = (
-            f"{release['version']} ({release['date']})" if release["date"] else release["version"]
-        )
-        return Heading(index, index + 1, 2, title, RELEASES)
+        date = f" ({release['date']})" if release["date"] else ""
+        return Heading(index, index + 1, 2, release["version"] + date, RELEASES)
     if _entry_title(lines, index):
         return Heading(index, index + 1, 2, line.strip(), ALONE)
     if (dated := _DATED.match(line)) is not None:
@@ -178,13 +171,11 @@ def _directive(lines: list[str], index: int) -> Heading | None:
         end += 1
     if not (version := options.get("version", "")) or " " in version:
         return None
-    released = options.get("released")
-    title = f"{version} ({released})" if released else version
-    return Heading(index, end, 2, title, DIRECTIVE)
+    released = f" ({options['released']})" if options.get("released") else ""
+    return Heading(index, end, 2, version + released, DIRECTIVE)
 
 
-#: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it
-#: released (``- :bug:`12` ...``), newest first; the entries above the newest not released yet
+#: Sphinx's releases extension: ``- :release:`1.2.3 <2024-01-01>``` over the entries it released
 RELEASES = ":release:"
 _RELEASE_LINE = re.compile(
     r"^(?P<bullet>[-*+][ \t]+):release:`(?P<version>[^\s`<]+)[ \t]*(?:<(?P<date>[^>`]*)>)?`\s*$"
@@ -193,8 +184,7 @@ _RELEASE_LINE = re.compile(
 
 def release_line(line: str, version: str, day: date) -> str:
     """``line``, a ``:release:`` line, as the line of ``version`` released on ``day``."""
-    found = _RELEASE_LINE.match(line)
-    bullet = found["bullet"] if found is not None else "- "
+    bullet = found["bullet"] if (found := _RELEASE_LINE.match(line)) is not None else "- "
     return f"{bullet}:release:`{version} <{day.isoformat()}>`"
 
 
@@ -228,9 +218,7 @@ def _entry_title(lines: list[str], index: int) -> bool:
 _BOLD = re.compile(r"^\*\*(?P<title>[^*\r\n]+)\*\*(?P<rest>[^*\r\n]*)$")
 BOLD, BOLD_LEVEL = "**", 7
 
-
-#: a version alone (maybe dated, maybe after ``Version``: ``Version 4.1.1 released 2026-04-24``)
-#: or ``Changes to 0.4.28:`` over its list
+#: a version alone (``Version 4.1.1 released 2026-04-24``) or ``Changes to 0.4.28:`` over its list
 BARE = "bare"
 #: the heading kinds a bump reads and never writes
 READ_ONLY = frozenset({BOLD, DIRECTIVE, DATED, ALONE, BARE})
@@ -238,15 +226,12 @@ _BARE = re.compile(
     r"^(?:[Vv]ersion[ \t]+)?[vV]?\d+(?:\.\d+)+\S*"
     r"(?:[ \t]+(?:released[ \t]+)?\(?\d{4}-\d{2}-\d{2}\)?)?[ \t]*$"
 )
-
-
 _CHANGES_LINE = re.compile(
     r"^(?:changes\s+(?:in|for|to)|version|release)\s+\S[^\r\n]*:[ \t]*$", re.I
 )
 
 
 def underlines(line: str, title: str) -> re.Match[str] | None:
-    """``line`` as the underline of ``title``, if it is one."""
     if (under := UNDERLINE.match(line)) is None or under["char"] in _ANY_LENGTH:
         return under
     return under if len(line.rstrip()) >= len(title.strip()) else None
@@ -293,7 +278,6 @@ def _unled(words: list[str]) -> list[str]:
 
 
 def _release(title: str) -> bool:
-    """Whether ``title`` names a release (not Unreleased)."""
     return isinstance(parse_title(title), tuple)
 
 
@@ -327,7 +311,6 @@ _UPCOMING = re.compile(
     r"|upcoming(?: release| changes)?|v?\(next\)|vnext|next(?: release| version)?",
     re.I,
 )
-
 
 #: ``Changes in Acme Kit 3.8.0``, ``What's new in 2.1``, ``Changes from 2.14.2 to 2.14.3``
 _CHANGES_FROM = re.compile(r"^changes\s+from\s+v?\S+\s+to\s+(?P<new>v?\d\S*)\s*$", re.I)
@@ -402,7 +385,7 @@ def _body(lines: list[str], marker: str) -> str:
 def sections(text: str) -> list[Section]:
     """Every release section of a changelog, in file order."""
     lines = text.splitlines()
-    found = list(headings(lines))
+    found = headings(lines)
     result = []
     releases: list[tuple[int, int]] = []  # each release section's level and end
     for position, heading in enumerate(found):
@@ -444,8 +427,7 @@ def sections(text: str) -> list[Section]:
 
 
 def unreleased_title(text: str) -> Heading | None:
-    """The Unreleased heading, holding entries or none: also a permanent ``Development
-    version`` over the releases, which :func:`sections` reads as no section when empty."""
+    """The Unreleased heading, even an empty permanent one :func:`sections` does not read."""
     levels: list[int] = []  # the levels of the releases above
     for heading in headings(text.splitlines()):
         label = parse_title(heading.title)
@@ -460,10 +442,8 @@ def _matches(section: Section, version: str, package: str | None, loose: bool = 
     if section.label == UNRELEASED or version.lower() == UNRELEASED:
         return section.label == version.lower()
     several = len(section.versions) > 1  # one name before a version is free text ...
-    tagged = False
-    if not several:  # ... but a tag's name is the package's
-        title = _LINK_TARGET.sub("]", section.title)
-        tagged = any(_tag(word) is not None for word in title.split()[:3])
+    title = _LINK_TARGET.sub("]", section.title).split()[:3]  # ... but a tag's is the package's
+    tagged = not several and any(_tag(word) is not None for word in title)
     if not several and _ONWARD.search(section.title) is not None:
         found, floor = maybe_version(version.removeprefix("v")), maybe_version(section.label)
         return found is not None and floor is not None and found >= floor
@@ -520,19 +500,16 @@ def pending_heading(text: str, version: str) -> int | None:
     """The line index of ``version``'s heading when it says it is not released yet."""
     if (section := find_section(text, version)) is None or section.label == UNRELEASED:
         return None
-    line = text.splitlines()[section.line]
-    return section.line if _PENDING_TAIL.search(line) else None
+    return section.line if _PENDING_TAIL.search(text.splitlines()[section.line]) else None
 
 
 def pending_newest(text: str) -> Section | None:
-    """The newest section when it is one version's and not out yet (``v1.18.2 (Unreleased)``,
-    a ``*Unreleased*`` status line, a development version): a higher release takes its entries."""
+    """The newest section when it is one version's and not out yet: a higher release takes it."""
     newest = next(iter(sections(text)), None)
     if newest is None or newest.label == UNRELEASED or len(newest.versions) != 1:
         return None
     old = newest.versions[0][1]
-    version = maybe_version(old)
-    dev = version is not None and version.is_devrelease
+    dev = (version := maybe_version(old)) is not None and version.is_devrelease
     said = pending_heading(text, old) == newest.line or pending_status(text, old) is not None
     return newest if dev or said else None
 
@@ -564,7 +541,6 @@ def unreleased_aside(path: Path) -> Path | None:
 
 
 def read_section(path: Path, version: str, package: str | None = None) -> Section | None:
-    """:func:`find_section` of the file at ``path`` (``None`` if the file does not exist)."""
     return find_section(read_text(path), version, package) if path.is_file() else None
 
 

@@ -22,14 +22,13 @@ if TYPE_CHECKING:
 
 
 def changelog_of(workspace: Workspace, pkg: Package) -> Path:
-    """The changelog of ``pkg`` (:func:`changelog_choice`)."""
     return changelog_choice(workspace, pkg)[0]
 
 
 def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | None]:
-    """The changelog of ``pkg`` and, when its history chose it, why: its own (unless its last
-    release commits wrote the root's instead), else one named after it beside the root's, else
-    the root's, unless that is another's and no tag released ``pkg`` (then its own default)."""
+    """The changelog of ``pkg`` and, when its history chose it, why: its own (unless its release
+    commits wrote the root's), else one named after it beside the root's, else the root's
+    (unless that is another's and no tag released ``pkg``)."""
     own = changelog_in(pkg.directory, workspace.config)
     if pkg.directory == workspace.root:
         return own, None
@@ -56,8 +55,8 @@ def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | No
 
 
 def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path) -> str | None:
-    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own``: its last three
-    release commits each wrote ``shared`` and none ``own``; ``None`` where history says nothing."""
+    """Why the root's changelog ``shared`` is ``pkg``'s though it has its ``own`` (its last three
+    release commits wrote ``shared``, not ``own``); ``None`` where history says nothing."""
     if pkg.tags is None or len(pkg.tags.released) < 3 or not shared.is_file() or shared == own:
         return None
     if len(tags := tuple(tag for _, tag in last_releases(pkg, workspace.tag_format))) < 3:
@@ -75,8 +74,7 @@ def _left_for_shared(workspace: Workspace, pkg: Package, own: Path, shared: Path
 def _wrote_shared(
     root: Path, version: Path | None, own: Path, shared: Path, tags: tuple[str, ...]
 ) -> bool:
-    """Whether the release commit of each of ``tags`` but the oldest wrote ``shared`` and
-    left ``own`` (asked once: :func:`changelog_of` is called again and again)."""
+    """Whether each release commit of ``tags`` but the oldest wrote ``shared`` and left ``own``."""
     from relnox.project.changelog_rule import release_edits
 
     if not git.is_repo(root):
@@ -86,9 +84,8 @@ def _wrote_shared(
 
 
 def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
-    """Whether the changelog at ``path`` is another package's: its release headings name
-    packages outside ``pkg``'s lockstep group and none in it, or (naming none) their
-    versions are another's releases and none is ``pkg``'s."""
+    """Whether the changelog at ``path`` is another package's: its headings name only packages
+    outside ``pkg``'s group, or (naming none) only versions of another's releases."""
     from relnox.project.changelog import sections
 
     group = workspace.group_of(pkg)
@@ -109,8 +106,7 @@ def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
 
 
 def changelog_in(directory: Path, config: Config) -> Path:
-    """The changelog of ``directory``: the configured name, else the first that exists, else
-    the configured default (the name a new one gets)."""
+    """The changelog of ``directory``: configured, else the first that exists, else the default."""
     if config.changelog_set:
         return directory / config.changelog
     from relnox.project.towncrier import news_file
@@ -132,8 +128,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
 
 def _docs_below(directory: Path, tops: frozenset[str] | None) -> list[str]:
-    """The folders one level into a docs folder that :data:`DOCS_DIRECTORIES` does not name
-    (``docs/content``, ``doc/en``), by name."""
+    """The folders one level into a docs folder that :data:`DOCS_DIRECTORIES` does not name."""
     below = []
     for top in ("docs", "doc"):
         if tops is not None and top in tops:
@@ -174,18 +169,12 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
 
 
 _NOTES_FOLDERS = (
-    "release-notes",
-    "release_notes",
-    "releasenotes",
-    "changelog",
-    "changes",
-    "history",
-)
+    "release-notes", "release_notes", "releasenotes", "changelog", "changes", "history"
+)  # fmt: skip
 
 
 def _notes_page(folder: Path) -> Path | None:
-    """The index page of a docs folder named for release notes, else its newest series' page
-    (``changelog_21.rst``), when it has a release heading."""
+    """A notes folder's index page, else its newest series' page, when it has a release heading."""
     try:
         names = [n for n in os.listdir(folder) if n.lower() in _NOTES_FOLDERS]
     except OSError:
@@ -208,7 +197,6 @@ _SERIES_PAGE = re.compile(
 
 
 def _has_releases(path: Path) -> bool:
-    """Whether ``path`` has a release or Unreleased heading."""
     from relnox.project.changelog import sections
 
     try:

@@ -30,7 +30,6 @@ def changelog_kept(
     for pkg in (p for p in released if changelog_of(workspace, p) == path):
         if len(tags := [tag for _, tag in last_releases(pkg, workspace.tag_format)]) < 3:
             continue
-        # the release commit of each but the oldest left it, there at the release
         primary = pkg.primary.path if pkg.primary else None
         edits = release_edits(workspace.root, primary, (path,), tags)
         if not all(edit is not None and not edit for edit in edits):
@@ -77,8 +76,7 @@ def release_edits(
 
 def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
     """The last release tag at which ``path`` held that release's section and no Unreleased
-    heading (its release retitled the Unreleased heading, and so does the bump); else ``None``.
-    A heading there at the tag, empty (a permanent ``Development version``), stays."""
+    heading (its release retitled it, so does the bump); else ``None``."""
     if history_rule(workspace, "changelog-edit", RULES) != "history":
         return None
     pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)

@@ -57,15 +57,13 @@ def pathspecs(workspace: Workspace, packages: Sequence[Package]) -> dict[str, li
     """:func:`pathspec` of each of ``packages``, in time linear in the workspace's size."""
     dirs = {pkg.name: pkg.directory.resolve() for pkg in workspace.packages}
     owner = {path: name for name, path in dirs.items()}
-    # a broken member's folder is its own too, never the enclosing package's change
     broken = [Path(os.path.realpath(b.directory)) for b in workspace.broken]
     nested: dict[str, list[str]] = {}
     for path in [*dirs.values(), *broken]:
         for parent in path.parents:
-            if parent in owner:  # excluded from every enclosing package
-                nested.setdefault(owner[parent], []).append(
-                    f":(exclude){rel(path, workspace.root)}"
-                )
+            if parent in owner:  # excluded from every enclosing package (a broken member's too)
+                exclude = f":(exclude){rel(path, workspace.root)}"
+                nested.setdefault(owner[parent], []).append(exclude)
     root = workspace.root
     top = git.top_of(root) or root
     return {
@@ -84,10 +82,8 @@ def _changes(workspace: Workspace, spec: Sequence[str], since: str) -> tuple[int
     commits = int(git.git(root, "rev-list", "--count", f"{since}..HEAD", "--", *spec) or 0)
     if not commits:
         return 0, 0
-    files = git.git(
-        root, "diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec
-    ).splitlines()
-    return len([f for f in files if f]), commits
+    diff = ("diff", "--no-renames", "--name-only", f"{since}..HEAD", "--", *spec)
+    return len([f for f in git.git(root, *diff).splitlines() if f]), commits
 
 
 def plan(
@@ -100,9 +96,8 @@ def plan(
     """One row per package in release order; ``part`` adds the versions that bump would give."""
     if not git.is_repo(workspace.root) or git.head(workspace.root) is None:
         raise GitError(f"{workspace.root} is not a git repository with commits; commit first")
-    if since is not None and not git.git(
-        workspace.root, "rev-parse", "--verify", "--quiet", f"{since}^{{commit}}", check=False
-    ):
+    verify = ("rev-parse", "--verify", "--quiet", f"{since}^{{commit}}")
+    if since is not None and not git.git(workspace.root, *verify, check=False):
         raise GitError(
             f"--since {since!r} is not a commit of {workspace.root}; pass a tag or commit"
         )
@@ -127,12 +122,9 @@ def plan(
         if (base := bases.get(pkg.name)) is not None:
             found = walked.get(pkg.name) if walked is not None else None  # None: ask git
             files, commits = found or _changes(workspace, specs[pkg.name], base)
-        where = rel(pkg.directory, workspace.root)
         dirty = files != 0 and pkg.name not in left
-        note = left.get(pkg.name)
-        rows.append(
-            PlanRow(pkg.name, pkg.version, where, tags[pkg.name], dirty, commits, files, None, note)
-        )
+        row = (tags[pkg.name], dirty, commits, files, None, left.get(pkg.name))
+        rows.append(PlanRow(pkg.name, pkg.version, rel(pkg.directory, workspace.root), *row))
     changed = {row.name for row in rows if row.changed}
     for index, pkg in enumerate(workspace.packages):
         if not part or not any(p.name in changed for p in workspace.group_of(pkg)):
@@ -155,7 +147,6 @@ def _literal_set(workspace: Workspace, pkg: Package) -> str | None:
 
 
 def changed_packages(workspace: Workspace, since: str | None = None) -> list[str]:
-    """Names of the packages with changes since their last tag (or ``since``), release order."""
     return [row.name for row in plan(workspace, since=since) if row.changed]
 
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Changesets:
-    """Where changesets keeps a repository's pending changes, and those it holds."""
-
     directory: Path
     entries: tuple[Path, ...]
 

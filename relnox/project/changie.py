@@ -14,8 +14,6 @@ CONFIG_NAMES = (".changie.yaml", ".changie.yml", "changie.yaml", "changie.yml")
 
 @dataclass(frozen=True)
 class Changes:
-    """Where changie keeps a project's unreleased entries, and those it holds."""
-
     config: Path
     directory: Path  # the unreleased entries' directory
     entries: tuple[Path, ...]
@@ -30,8 +28,7 @@ def _key(text: str, key: str, default: str) -> str:
 
 
 def changes(directory: Path, top: Path | None = None) -> Changes | None:
-    """The changie set-up configured in ``directory``, else at the repository's ``top`` (one
-    set-up for a package below it), with its unreleased entries."""
+    """The changie set-up of ``directory``, else of the repository's ``top``, with its entries."""
     found = _configured(directory)
     return found if found is not None or top is None or top == directory else _configured(top)
 

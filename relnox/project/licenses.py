@@ -22,8 +22,7 @@ _TEXTS = (
 
 
 def stated_license(directories: tuple[Path, ...]) -> tuple[str, Path] | None:
-    """The SPDX identifier of the first license file in ``directories`` and that file;
-    ``None`` when its text is none of :data:`_TEXTS` (a GPL's version is not guessed)."""
+    """The SPDX identifier the first license file in ``directories`` states, and that file."""
     for directory in directories:
         for name in LICENSE_FILES:
             if not (path := directory / name).is_file():

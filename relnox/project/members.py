@@ -58,9 +58,8 @@ def member_dirs(
     setting = "[tool.relnox] packages" if config.packages is not None else None
     for pattern in [*globs, *excludes]:
         if Path(pattern).is_absolute() or Path(pattern).drive:
-            where = setting or (
-                "[tool.uv.workspace] " + ("members" if pattern in globs else "exclude")
-            )
+            kind = "members" if pattern in globs else "exclude"
+            where = setting or f"[tool.uv.workspace] {kind}"
             raise ConfigError(
                 f"{config.source}: {where} has the absolute path {pattern!r}; "
                 'write it relative to the workspace\'s root (a glob like "packages/*")'
@@ -144,18 +143,15 @@ def test_suite(name: str) -> bool:
 
 
 def _for_tests(name: str) -> bool:
-    """A directory named for tests: its first or last word is ``test``, ``tests`` or
-    ``testdata`` (``tests``, ``test_data``, ``x-compat-test``; not ``test-utils``)."""
+    """A directory named for tests: its first or last word ``test``, ``tests`` or ``testdata``."""
     return test_suite(name) or re.split(r"[-_.]", name.lower())[0] in ("test", "tests", "testdata")
 
 
 def projects_below(
     root: Path, depth: int = 3, tests: list[Path] | None = None, read: Read = project_doc
 ) -> list[Path]:
-    """Directories up to ``depth`` levels below ``root`` holding a pyproject.toml or setup.py;
-    those in directories named for tests go to ``tests`` instead, when given. A link out of
-    ``root`` is not followed: what it points at is another tree's (a project inside is found
-    at its own path)."""
+    """Directories up to ``depth`` levels below ``root`` holding a project; those in directories
+    named for tests go to ``tests``, when given. A link out of ``root`` is not followed."""
     found: list[Path] = []
     level = [root]
     for left in range(depth - 1, -1, -1):  # one listing per directory (its entries say which
@@ -194,8 +190,7 @@ def _settings_folder(directory: Path, read: Read) -> bool:
 
 
 def workspace_setting(doc: Mapping[str, Any]) -> str | None:
-    """The setting that makes ``doc`` a workspace listing its members: ``[tool.uv.workspace]
-    members`` or ``[tool.relnox] packages``; None for none."""
+    """``[tool.uv.workspace] members`` or ``[tool.relnox] packages``, when ``doc`` sets it."""
     if table(doc, "tool", "uv", "workspace").get("members"):
         return "[tool.uv.workspace] members"
     return "[tool.relnox] packages" if table(doc, "tool", "relnox").get("packages") else None
@@ -243,7 +238,6 @@ def workspace_below_note(
 
 
 def _inside(entry: os.DirEntry[str], root: Path) -> bool:
-    """Whether ``entry``, a link or not, is a folder inside ``root``."""
     if not entry.is_symlink():
         return True
     try:
@@ -253,7 +247,6 @@ def _inside(entry: os.DirEntry[str], root: Path) -> bool:
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
-    """A directory or a link to one; an unreadable entry not."""
     try:
         return entry.is_dir()
     except OSError:
@@ -261,8 +254,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def nested(root: Path, dirs: Sequence[Path], read: Read = project_doc) -> list[Path]:
-    """The projects inside the packages of ``dirs`` but the root's, up to three levels below
-    ``root``."""
+    """The projects inside the packages of ``dirs`` but the root's, up to three levels deep."""
     found: list[Path] = []
     for directory in dirs:
         try:
@@ -281,7 +273,6 @@ def no_members(found: Sequence[Path], dirs: Sequence[Path]) -> list[Path]:
 
 
 def _linked_elsewhere(directory: Path) -> bool:
-    """Whether ``directory``'s pyproject.toml is a link to another directory's."""
     if not (pyproject := directory / "pyproject.toml").is_symlink():
         return False
     try:
@@ -291,13 +282,11 @@ def _linked_elsewhere(directory: Path) -> bool:
 
 
 def _packages(others: Sequence[Path], read: Read) -> list[tuple[Path, dict[str, Any], str]]:
-    """``(directory, pyproject, name)`` of each of ``others`` that reads and is a package."""
     found = [(d, doc, name_of(d, doc)) for d, doc in _readable(others, read)]
     return [(d, doc, name) for d, doc, name in found if name and is_package(doc, d)]
 
 
 def _names(directories: Sequence[Path], read: Read) -> set[str]:
-    """The normalised names of those of ``directories`` whose name reads."""
     names: set[str] = set()
     for directory, doc in _readable(directories, read):
         try:
@@ -310,7 +299,6 @@ def _names(directories: Sequence[Path], read: Read) -> set[str]:
 
 
 def _readable(directories: Sequence[Path], read: Read) -> Iterator[tuple[Path, dict[str, Any]]]:
-    """Each of ``directories`` whose project reads, with its pyproject."""
     for directory in directories:
         try:
             yield directory, read(directory)
@@ -339,11 +327,9 @@ def released_by_evidence(
     members: Sequence[Path],
     read: Read = project_doc,
 ) -> dict[Path, str]:
-    """Projects no workspace file lists that are released, by their release history or
-    because a listed package requires them: directory -> the evidence."""
+    """Projects no workspace file lists that are released: directory -> the evidence."""
     root_is_member = root.resolve() in {d.resolve() for d in members}
-    listed = _names(members, read)  # a project named like a member is no release of its own:
-    # the name's requirements and tags are the member's
+    listed = _names(members, read)  # a project named like a member is no release of its own
     projects = [p for p in _packages(others, read) if canonicalize_name(p[2]) not in listed]
     targets: Targets = {canonicalize_name(n): (d, found) for d, found, n in projects}
     required = required_by(_readable(members, read), targets) if targets else {}
@@ -361,11 +347,9 @@ def released_by_evidence(
             (candidates if built else unbuilt).append((directory, name))
     elsewhere = released_elsewhere(root, candidates, unbuilt, _version_files)
     released = {**required, **dict(elsewhere)}
-    if candidates and candidates[0][0] == root and root not in released and not others:
-        # the repository's only project: its plain version tags are its releases
-        tag = None if members else plain_version_tag(root)
-        if tag is not None:
-            released[root] = f"it is the repository's only project and tags like {tag} release it"
+    only = candidates and candidates[0][0] == root and root not in released and not others
+    if only and not members and (tag := plain_version_tag(root)) is not None:
+        released[root] = f"it is the repository's only project and tags like {tag} release it"
     return released
 
 
@@ -376,8 +360,7 @@ Targets = Mapping[str, tuple[Path, Mapping[str, Any]]]
 def required_by(
     requirers: Iterable[tuple[Path, Mapping[str, Any]]], targets: Targets
 ) -> dict[Path, str]:
-    """The projects of ``targets`` the ``requirers`` require at run time, and those these
-    require in turn: released too, as the index must have them."""
+    """The projects of ``targets`` the ``requirers`` require at run time, and so on down."""
     names = set(targets)
     todo = list(requirers)
     found: dict[Path, str] = {}
@@ -396,8 +379,7 @@ def required_by(
 
 
 def _version_files(directory: Path) -> list[VersionLocation]:
-    """Where the project's version is written: the file it is read from, then its copies (one
-    its files said it in before a change of layout)."""
+    """Where the project's version is written: the file it is read from, then its copies."""
     try:
         doc = project_doc(directory)
         pkg = load_package(directory, doc, set(), Config(directory / "pyproject.toml"), False)
@@ -409,8 +391,7 @@ def _version_files(directory: Path) -> list[VersionLocation]:
 def outside_members(
     root: Path, others: Sequence[Path], read: Read = project_doc
 ) -> tuple[tuple[str, ...], list[Unreleased]]:
-    """Projects beside the workspace that no member list names: the notes that say so, and
-    each as not released."""
+    """Projects beside the workspace no member list names: the notes, and each as not released."""
     notes = []
     entries = []
     shown: list[str] = []
@@ -442,8 +423,7 @@ NOTES_SHOWN = 8
 def test_dirs_note(
     root: Path, tests: Sequence[Path], dirs: Sequence[Path], read: Read = project_doc
 ) -> str | None:
-    """The one line naming the packages a scan left in directories named for tests (a suite's
-    fixtures, most often), so that none is left out unsaid; ``None`` where there is none."""
+    """The one line naming the packages a scan left in directories named for tests, if any."""
     shown = [
         f"{d.relative_to(root).as_posix()} ({name})"
         for d, _, name in _packages(no_members(tests, dirs), read)

@@ -56,8 +56,7 @@ _MESON_INIT = re.compile(r"""['"]((?:[\w.-]+/)*[\w.-]+)/__init__\.py['"]""")
 
 
 def meson_packages(directory: Path, depth: int = 4) -> tuple[Path, ...]:
-    """The top-level import packages (with an ``__init__.py``) the meson.build files'
-    ``install_sources`` and ``install_subdir`` install."""
+    """The top-level import packages the meson.build files install."""
     found: list[Path] = []
     for here, dirs, files in os.walk(directory):
         rel_depth = len(Path(here).relative_to(directory).parts)
@@ -209,8 +208,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
                     for name in _find_glob(directory, {}, "*")
                     if name not in _NOT_SHIPPED and not name.startswith((".", "_"))
                 ]
-    # a listed module ships when its file is there (py_modules = ["a"] beside a/ does not,
-    # unless [tool.setuptools] packages names a too)
+    # a listed module ships when its file is there (or [tool.setuptools] packages names it)
     roots = source_roots(directory, doc)
     shipped = [m for m in listed if any((b / f"{m.replace('.', '/')}.py").is_file() for b in roots)]
     named = [p.split(".")[0] for p in st_packages if isinstance(p, str)] if st_packages else []
@@ -219,8 +217,7 @@ def import_packages(directory: Path, name: str, doc: Mapping[str, Any]) -> tuple
 
 
 def _find_glob(directory: Path, find: Mapping[str, Any], first: str) -> list[str]:
-    """The top-level packages in setuptools find's ``where`` folders that ``first`` matches
-    and no ``exclude`` glob does."""
+    """The top-level packages in find's ``where`` that ``first`` and no ``exclude`` match."""
     where = find.get("where", ["."])
     exclude = find.get("exclude", [])
     excludes = [e for e in exclude if isinstance(e, str)] if isinstance(exclude, list) else []
@@ -255,15 +252,13 @@ def _hatch_included(wheel: Mapping[str, Any], build: Mapping[str, Any]) -> list[
         for key, value in sources.items():
             key = str(key).strip("/")
             if isinstance(value, str) and key and (path == key or path.startswith(key + "/")):
-                moved = (value.strip("/") + "/" + path[len(key) :].strip("/")).strip("/")
-                if moved:
+                if moved := (value.strip("/") + "/" + path[len(key) :].strip("/")).strip("/"):
                     found.append(moved.split("/")[0])
                 break
     return found
 
 
 def _hatch_roots(sources: object) -> set[str]:
-    """The folders hatch's ``sources`` makes the wheel's root."""
     if isinstance(sources, list):
         return {s.strip("/") for s in sources if isinstance(s, str)}
     if isinstance(sources, Mapping):

@@ -36,9 +36,8 @@ RULES = ("history", "keep")
 EVERY = "{version}"
 #: a development version (``5.6.0.dev0``, ``2.0b1.dev``) on a line
 _DEV = re.compile(r"\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?\.dev\d*")
-#: an exact pin in a dependency list, to its end or its marker: ``"name == 1.2b0",``,
-#: ``"name == 1.2b0; implementation_name != 'pypy'"``, or a floor, alone or with its cap,
-#: ``"name >= 1.2.0"``, ``"name >= 1.2.0,<1.2.1"``
+#: an exact pin in a dependency list, to its end or marker (``"name == 1.2b0",``), or a floor,
+#: alone or with its cap (``"name >= 1.2.0,<1.2.1"``)
 _EXACT_PIN = re.compile(
     r'"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:===?|(?P<floor>>=))\s*(?P<version>[^",;<\s]+)'
     r'(?(floor)(?:\s*,\s*<\s*(?P<cap>\d+(?:\.\d+)*))?|)\s*[";]'
@@ -48,11 +47,8 @@ _EXACT_PIN = re.compile(
 def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, Any]]) -> Workspace:
     """``workspace`` with the version of each project it does not release added as a copy
     to every package whose last releases (two at least) it said at their tags, with a note."""
-    if (
-        unreleased_rule(workspace) == "keep"
-        or not workspace.unreleased
-        or not git.is_repo(workspace.root)
-    ):
+    keep = unreleased_rule(workspace) == "keep"
+    if keep or not workspace.unreleased or not git.is_repo(workspace.root):
         return workspace
     held = {loc.path for pkg in workspace.packages for loc in pkg.locations}
     packages, notes = list(workspace.packages), list(workspace.notes)
@@ -74,10 +70,9 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
             )
         if moved:
             held.update(loc.path for loc in member.locations)
-            tags = moved[0][1]
             note = (
                 f"{rel(member.primary.path, workspace.root)} ({entry.name}) is not released "
-                f"but said each release's version at {', '.join(reversed(tags))}, so a bump "
+                f"but said each release's version at {', '.join(reversed(moved[0][1]))}, so a bump "
                 f"moves it with {shortlist([packages[i].name for i, _ in moved])}; "
                 '[tool.relnox] unreleased-versions = "keep" leaves it'
             )
@@ -87,7 +82,6 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
 
 
 def unreleased_rule(workspace: Workspace) -> str:
-    """``[tool.relnox] unreleased-versions``, one of :data:`RULES`."""
     return history_rule(workspace, "unreleased-versions", RULES)
 
 
@@ -104,7 +98,6 @@ def history_rule(workspace: Workspace, key: str, rules: tuple[str, ...]) -> str:
 def _loaded(
     workspace: Workspace, entry: Unreleased, read: Callable[[Path], Mapping[str, Any]]
 ) -> Package | None:
-    """``entry`` read as a package (its version and where it is written), or None."""
     if not (entry.directory / "pyproject.toml").is_file() or entry.directory == workspace.root:
         return None
     try:
@@ -114,8 +107,7 @@ def _loaded(
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
-    """The tags of ``pkg``'s last releases at each of which ``member`` said its version
-    (which is ``pkg``'s)."""
+    """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
     if pkg.primary is None or len(finals := last_releases(pkg, workspace.tag_format)) < 2:
         return []
     for version, tag in finals:
@@ -306,8 +298,7 @@ def _copies_moved(
 def _made_saying(
     top: Path, asked: tuple[tuple[str, str], ...], version: Version, span: str
 ) -> dict[str, str]:
-    """The files of ``asked`` (each with its line) made in ``span`` (``tag..tag``) with
-    their line saying ``version``, read from one log."""
+    """The files of ``asked`` made in ``span`` with their line saying ``version``."""
     paths = [path for path, _ in asked]
     log = git.run(top, "log", "--reverse", "--diff-filter=A", "-p", "--format=", span, "--", *paths)
     made: dict[str, set[str]] = {}
@@ -334,8 +325,7 @@ def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str
 
 
 def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
-    """Where ``path`` says ``version`` on a line of template ``line`` (for :data:`EVERY`,
-    each place), or None."""
+    """Where ``path`` says ``version`` on a line of template ``line``, or None."""
     try:
         place = pattern_location(path, line)
     except ConfigError:

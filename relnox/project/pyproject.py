@@ -120,8 +120,7 @@ def uv_never_builds(doc: Mapping[str, Any]) -> bool:
 
 
 def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A uv workspace root without ``[build-system]``, setup.py or setup.cfg: uv never
-    builds it."""
+    """A uv workspace root without ``[build-system]``, setup.py or setup.cfg: never built."""
     uv = table(doc, "tool", "uv")
     return (
         "workspace" in uv
@@ -133,8 +132,7 @@ def _uv_virtual_root(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 def is_package(doc: Mapping[str, Any], directory: Path, explicit: bool = False) -> bool:
-    """A pyproject describes a releasable package, not a root its tool never builds
-    (unless [tool.relnox] packages names it: ``explicit``)."""
+    """A pyproject describes a releasable package, not a root its tool never builds."""
     if (not_built(doc) or _uv_virtual_root(doc, directory)) and not explicit:
         return False
     return ("project" in doc and not tools_only(doc, directory)) or _other_project(doc, directory)
@@ -149,8 +147,7 @@ def _other_project(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 def tools_only(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A pyproject.toml that configures tools and builds nothing: no ``[project]`` name,
-    version or dynamic, no ``[build-system]`` and no other project description."""
+    """A pyproject.toml that configures tools and describes no project."""
     if {"name", "version", "dynamic"} & table(doc, "project").keys() or "build-system" in doc:
         return False
     return not _other_project(doc, directory)
@@ -173,17 +170,14 @@ def source_repository(doc: Mapping[str, Any]) -> str | None:
 
 
 def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
-    """A ``[project]`` whose version is dynamic with nothing to compute it: no build system,
-    setup.py, setup.cfg version or settings of a backend or version plugin."""
+    """A ``[project]`` whose version is dynamic with nothing to compute it."""
     project = table(doc, "project")
     dynamic = project.get("dynamic")
-    if "build-system" in doc or "version" in project:
+    if "build-system" in doc or "version" in project or (directory / "setup.py").is_file():
         return False
     if not isinstance(dynamic, list) or "version" not in dynamic:
         return False
     if any(str(key).lower().startswith(_VERSION_TOOLS) for key in table(doc, "tool")):
-        return False
-    if (directory / "setup.py").is_file():
         return False
     return "version" not in setup_cfg(directory).get("metadata", {})
 
@@ -192,7 +186,6 @@ _VERSION_TOOLS = (
     "setuptools", "pdm", "hatch", "poetry", "flit", "maturin", "scikit-build", "versioningit",
     "uv-dynamic-versioning", "dunamai", "versioneer", "incremental", "meson", "pbr",
 )  # fmt: skip
-
 
 _EXTRA = re.compile(r"\bextra\b")
 
@@ -251,11 +244,8 @@ class Requirements:
                 self.add(name, "*", (), "poetry", True, optional)
 
 
-def pep508_arrays(
-    doc: Mapping[str, Any],
-) -> Iterator[tuple[tuple[str, ...], Any, bool, bool]]:
-    """The tables of ``doc`` that hold PEP 508 requirements: ``(key, items, runtime,
-    optional)`` for its dependencies, each extra and each dependency group."""
+def pep508_arrays(doc: Mapping[str, Any]) -> Iterator[tuple[tuple[str, ...], Any, bool, bool]]:
+    """``(key, items, runtime, optional)`` of each list of PEP 508 requirements of ``doc``."""
     project = table(doc, "project")
     yield ("project", "dependencies"), project.get("dependencies"), True, False
     for extra, items in table(project, "optional-dependencies").items():
@@ -267,8 +257,7 @@ def pep508_arrays(
 def internal_requirements(
     pyproject: Path, doc: Mapping[str, Any], names: set[str]
 ) -> tuple[InternalRequirement, ...]:
-    """Every requirement of ``doc`` on another package of ``names``: PEP 508 (dependencies,
-    extras, dependency groups), Poetry's tables and hatch metadata hooks' templates."""
+    """Every requirement of ``doc`` on another package of ``names``."""
     project_name = table(doc, "project").get("name") or table(doc, "tool", "poetry").get("name")
     reqs = Requirements(pyproject, names, canonicalize_name(str(project_name or "")))
     project = table(doc, "project")
@@ -290,9 +279,8 @@ def internal_requirements(
         else:
             files.requirements_files(reqs, pyproject.parent, doc)
             backend = str(table(doc, "build-system").get("build-backend") or "")
-            if backend.startswith("setuptools") and not table(
-                doc, "tool", "setuptools", "dynamic"
-            ).get("dependencies"):
+            dynamic = table(doc, "tool", "setuptools", "dynamic")
+            if backend.startswith("setuptools") and not dynamic.get("dependencies"):
                 files.setup_cfg_requirements(reqs, pyproject.parent)
                 files.setup_py_requirements(reqs, pyproject.parent)
     tool_poetry = table(doc, "tool", "poetry")
@@ -366,8 +354,8 @@ _CHAINED = re.compile(
 
 
 def _search_hint(path: Path, name: str) -> str:
-    """The ``version-files`` entry that reads ``path``: a ``search`` made from a line that
-    assigns a version among other names (``tag = version = "17.1"``), else the template."""
+    """The ``version-files`` entry that reads ``path``: a ``search`` of its line assigning a
+    version among other names (``tag = version = "17.1"``), else the template."""
     if (match := _CHAINED.search(text_or_none(path) or "")) is None:
         return '{ path = "...", search = "...{version}..." }'
     line = match.group("line")

@@ -34,8 +34,7 @@ def requirements_files(reqs: Requirements, directory: Path, doc: Mapping[str, An
     for extras in (table(hook, "optional-dependencies"), table(dynamic, "optional-dependencies")):
         files += [(f, True) for value in extras.values() for f in named(value)]
     for name, optional in dict.fromkeys(files):
-        path = directory / name
-        # unreadable: no lines (the build says what is missing)
+        path = directory / name  # unreadable: no lines (the build says what is missing)
         for index, line in enumerate((text_or_none(path) or "").splitlines()):
             _line(reqs, reqs.own, line, path, ("lines", index), optional)
 
@@ -46,10 +45,9 @@ def setup_cfg_requirements(reqs: Requirements, directory: Path) -> None:
     if not (cfg := setup_cfg(directory)):
         return
     own = reqs.own or canonicalize_name(cfg.get("metadata", {}).get("name", ""))
+    extras = cfg.get("options.extras_require", {})
     sections = [("options", "install_requires", False)]
-    sections += [
-        ("options.extras_require", extra, True) for extra in cfg.get("options.extras_require", {})
-    ]
+    sections += [("options.extras_require", extra, True) for extra in extras]
     for section, option, optional in sections:
         if (value := cfg.get(section, {}).get(option, "")).strip().startswith("file:"):
             continue
@@ -67,8 +65,7 @@ def _line(
 
 
 def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
-    """A setup.py's ``install_requires`` and ``extras_require`` on other packages: they
-    order the release and are never rewritten."""
+    """A setup.py's requirements on other packages: they order the release, never rewritten."""
     if not (directory / "setup.py").is_file():
         return
     from relnox.versions.setup_py import setup_py_name
@@ -78,12 +75,9 @@ def setup_py_requirements(reqs: Requirements, directory: Path) -> None:
         if (target := canonicalize_name(name)) not in reqs.names or target == own:
             continue
         usable = text is not None and requirement_target(text) == target
+        written, style = (text, "pep508") if usable and text is not None else ("*", "poetry")
         where = directory / "setup.py"
-        reqs.found.append(
-            InternalRequirement(target, text, where, (), "pep508", True, optional)
-            if usable and text is not None
-            else InternalRequirement(target, "*", where, (), "poetry", True, optional)
-        )
+        reqs.found.append(InternalRequirement(target, written, where, (), style, True, optional))
 
 
 def _setup_py_items(directory: Path) -> list[tuple[str, str | None, bool]]:

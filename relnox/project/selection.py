@@ -1,10 +1,7 @@
 """Which packages a command acts on, in release order: the one rule every stage and host calls.
-
-By name (all when none is named; a broken one among all stops it); ``changed``: also those
-whose version is not released yet (``bumping``: or changed since their last tag), with their
-groups; unless named, never one :func:`~relnox.project.changes.left_out` leaves (a note says);
-:attr:`Rule.BUMP`: each with the rest of a group sharing one tag (a lockstep group named in
-part is an error), with ``changed`` only the groups changed since their last tag."""
+By name (all when none is named); ``changed``: also those not released yet (``bumping``: or
+changed), with their groups; unless named, never one :func:`~relnox.project.changes.left_out`
+leaves; :attr:`Rule.BUMP`: each with the rest of a group sharing one tag."""
 
 from __future__ import annotations
 

@@ -18,13 +18,12 @@ DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
 class News:
     """Where towncrier keeps a project's fragments and writes its news file."""
 
-    config: Path  # the file holding [tool.towncrier]
     directory: Path  # the fragments' directory
     filename: Path  # the news file towncrier writes
     fragments: tuple[Path, ...]
 
 
-def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+def _config(directory: Path) -> dict[str, Any] | None:
     for name in ("towncrier.toml", "pyproject.toml"):
         if not (path := directory / name).is_file():
             continue
@@ -33,15 +32,14 @@ def _config(directory: Path) -> tuple[Path, dict[str, Any]] | None:
         except RelnoxError:
             return None  # the reader of that file reports it
         if section:
-            return path, dict(section)
+            return dict(section)
     return None
 
 
 def news(directory: Path) -> News | None:
     """The towncrier set-up configured in ``directory``, with its fragments."""
-    if (found := _config(directory)) is None:
+    if (section := _config(directory)) is None:
         return None
-    config, section = found
     if isinstance(fragments_dir := section.get("directory"), str) and fragments_dir:
         where = directory / fragments_dir
     else:
@@ -60,13 +58,13 @@ def news(directory: Path) -> News | None:
         elif isinstance(declared, dict):
             names += list(declared)
     types = frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
-    return News(config, where, filename, _fragments(where, types))
+    return News(where, filename, _fragments(where, types))
 
 
 def news_file(directory: Path) -> Path | None:
     """The news file towncrier writes for ``directory``, when it exists."""
     found = _config(directory)
-    path = inside(directory, found[1].get("filename", "NEWS.rst")) if found else None
+    path = inside(directory, found.get("filename", "NEWS.rst")) if found else None
     return path if path is not None and path.is_file() else None
 
 

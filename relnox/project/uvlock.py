@@ -28,9 +28,7 @@ _LOCAL_SOURCE_RE = re.compile(rf"^source = \{{ ?(?:{'|'.join(_LOCAL_SOURCES)}) =
 
 
 def local_entries(lock: Path) -> list[Mapping[str, Any]]:
-    """The ``[[package]]`` entries of ``lock`` that uv builds from this repository (their
-    ``source`` editable, virtual or directory). Only those are parsed: a lock of thousands
-    of third-party entries, one beside each of dozens of packages, stays cheap to check."""
+    """The ``[[package]]`` entries of ``lock`` uv builds from this repository: only those parsed."""
     blocks = _ENTRY_RE.split(read_text(lock, "uv.lock"))[1:]
     try:
         return [
@@ -60,9 +58,8 @@ def update_entries(text: str, new_of: Callable[[str, str, str], str | None]) -> 
         if "name" in entry and "version" in entry:
             (_, name), (at, match) = entry["name"], entry["version"]
             if (new := new_of(name["value"], match["value"], source)) is not None:
-                lines[at] = (
-                    lines[at][: match.start("value")] + new + lines[at][match.end("value") :]
-                )
+                old = lines[at]
+                lines[at] = old[: match.start("value")] + new + old[match.end("value") :]
         start = end + 1 if line.strip() == "[[package]]" else None
     return "".join(lines)
 
@@ -100,9 +97,8 @@ def locked_versions(text: str) -> dict[str, str]:
 def left_at_releases(
     workspace: Workspace, lock: Path, packages: Sequence[Package]
 ) -> dict[str, str]:
-    """Each of ``packages`` whose ``lock`` entry no release moved, with what it held at its tags
-    (two at least: a release before the lock was made, or before it held the package, says
-    nothing of it)."""
+    """Each of ``packages`` whose ``lock`` entry no release moved (two at least), with what it
+    held at its tags."""
     if not git.is_repo(workspace.root):
         return {}
     top = git.toplevel(workspace.root).resolve()

@@ -46,8 +46,7 @@ def _shown(value: Any) -> str:
 
 
 def check_shape(pyproject: Path, doc: Mapping[str, Any], *, only: str | None = None) -> None:
-    """Raise :class:`ConfigError` for the first key present in ``doc`` whose type is wrong
-    (``only``: of the keys in that top-level table)."""
+    """Raise :class:`ConfigError` for the first key of ``doc`` (``only``: that table's) mistyped."""
     for keys, what, types in _SHAPES:
         if only is not None and keys[0] != only:
             continue

@@ -56,17 +56,11 @@ class Package:
     tag_regex: str | None = None  # ... or tag_regex
     tags: TagFacts | None = None  # its tag convention and released versions (git repos)
     referee: str = ""  # where its build backend says another version (relnox.versions.referee)
-    #: its version as its build backend spells it, where relnox joins it from parts (a
-    #: tuple's ``2.1.0rc0`` built as ``2.1rc0``): the project's own spelling
-    spelled: str = ""
-    #: what relnox could not read and took from its build backend: "name", "version" or both
-    asked: str = ""
-    #: release tags at whose commits its files said the version they say now: a placeholder
-    stamped: tuple[str, ...] = ()
-    #: the pyproject tables that say what its build reads outside its directory
-    build_tables: Mapping[str, Any] = field(default_factory=dict)
-    #: its version only the build computes (versions.dynamic.computed_version): no reading
-    build_computes: bool = False
+    spelled: str = ""  # its version as its backend spells it, where relnox joins it from parts
+    asked: str = ""  # what relnox took from its build backend: "name", "version" or both
+    stamped: tuple[str, ...] = ()  # release tags whose commits said this version: a placeholder
+    build_tables: Mapping[str, Any] = field(default_factory=dict)  # what its build reads outside
+    build_computes: bool = False  # its version only the build computes: no reading
 
     @property
     def vcs_versioned(self) -> bool:
@@ -74,8 +68,7 @@ class Package:
 
     @property
     def bumped_by_tag(self) -> bool:
-        """Its bump is a tag, no file edited: versioned by git tags, or a placeholder the
-        release stamps at build time."""
+        """Its bump is a tag: versioned by git tags, or a placeholder stamped at build time."""
         return self.vcs_versioned or bool(self.stamped)
 
     @property
@@ -84,11 +77,10 @@ class Package:
         return self.locations[0] if self.locations and not self.vcs_versioned else None
 
     def spelling(self, written: str) -> str | None:
-        """``written``, a version its files say, as the project spells it: where relnox joins
-        it from parts (a tuple's ``2.1.0``), what its backend builds (``2.1``) instead; the
-        evidence :func:`~relnox.versions.arithmetic.long_as_released` weighs."""
-        primary = self.primary
-        return (self.spelled or None) if primary is not None and primary.composed else written
+        """``written``, a version its files say, as the project spells it (what its backend
+        builds where relnox joins it from parts)."""
+        composed = self.primary is not None and self.primary.composed
+        return (self.spelled or None) if composed else written
 
     @property
     def secondaries(self) -> tuple[VersionLocation, ...]:
@@ -122,8 +114,7 @@ class Package:
 
     @property
     def internal_deps(self) -> tuple[str, ...]:
-        """Workspace packages this one needs at run time, without duplicates or those of
-        :attr:`deferred`."""
+        """Workspace packages this one needs at run time, but those of :attr:`deferred`."""
         targets = (r.target for r in self.requirements if r.runtime)
         return tuple(t for t in dict.fromkeys(targets) if t not in self.deferred)
 
@@ -148,8 +139,7 @@ class Broken:
 
 @dataclass(frozen=True)
 class Unreleased:
-    """A project found and taken for one not released: ``why`` (the evidence) and
-    ``setting`` (what makes it a package)."""
+    """A project taken for one not released: ``why``, and the ``setting`` that releases it."""
 
     directory: Path
     name: str
@@ -157,8 +147,7 @@ class Unreleased:
     setting: str
 
     def note(self, root: Path) -> str:
-        """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``
-        (:func:`relnox.report.fold_not_released` counts those many share)."""
+        """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``."""
         return f"{rel(self.directory, root)} ({self.name}): {self.why}{NOT_RELEASED}{self.setting}"
 
 
@@ -178,8 +167,7 @@ class Workspace:
     shallow: bool = False  # a shallow clone: tags and history may be missing
     notes: tuple[str, ...] = ()  # facts worth saying (pyproject files outside the workspace ...)
     unreleased: tuple[Unreleased, ...] = ()  # projects found and not released, with why
-    #: (package, note): a project not released whose version moves with the package's
-    moved: tuple[tuple[str, str], ...] = ()
+    moved: tuple[tuple[str, str], ...] = ()  # (package, note) of a copy moved with its releases
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -254,8 +242,7 @@ class Workspace:
         )
 
     def select(self, names: Iterable[str] | None) -> tuple[Package, ...]:
-        """The named packages (all when none is named, raising the first broken one's
-        problem), in release order."""
+        """The named packages in release order; all when none is named (but none broken)."""
         if not (wanted := {self.get(n).name for n in names or ()}):
             if self.broken:
                 others = ", ".join(p.name for p in self.packages) or "none"
@@ -276,8 +263,7 @@ class Workspace:
         return tuple(p for p in self.packages if p.name in found)
 
     def groups(self) -> tuple[tuple[Package, ...], ...]:
-        """The lockstep groups: packages that always share one version (configured, sharing
-        one tag or one version file); worked out once per workspace, by :attr:`_group_index`."""
+        """The lockstep groups: configured, sharing one tag, or sharing one version file."""
         configured = self._configured_groups()
         grouped = {p.name for group in configured for p in group}
         by_tag: dict[tuple[str, str], list[Package]] = {}  # new tags one at one version
@@ -304,10 +290,7 @@ class Workspace:
             members = tuple(
                 p
                 for p in self.packages
-                if any(
-                    fnmatch.fnmatchcase(p.name, g) or fnmatch.fnmatchcase(p.directory.name, g)
-                    for g in globs
-                )
+                if any(fnmatch.fnmatchcase(n, g) for n in (p.name, p.directory.name) for g in globs)
             )
             for pkg in members:
                 if pkg.name in owner:
@@ -340,15 +323,13 @@ class Workspace:
 
     @functools.cached_property
     def changelogs(self) -> frozenset[Path]:
-        """Every package's changelog (:func:`~relnox.project.changelog_file.changelog_of`),
-        normalised, read once: each reads the packages' towncrier settings."""
+        """Every package's changelog, normalised, read once."""
         from relnox.project.changelog_file import changelog_of
 
         return frozenset(Path(os.path.normpath(changelog_of(self, p))) for p in self.packages)
 
     @functools.cached_property
     def pre_releases(self) -> frozenset[Version]:
-        """Every pre-release the packages' tags released, read once."""
         return frozenset(v for p in self.packages if p.tags for v in p.tags.released if v.pre)
 
     def group_of(self, pkg: Package) -> tuple[Package, ...]:
@@ -378,13 +359,11 @@ class Workspace:
         return str(found) if found is not None else None
 
     def match_tag(self, tag: str) -> list[tuple[Package, str]]:
-        """Every package ``tag`` releases, with the version (one tag may mark several)."""
         found = [(pkg, self.version_of_tag(pkg, tag)) for pkg in self.packages]
         return [(pkg, version) for pkg, version in found if version is not None]
 
     def carrier(self, pkg: Package, tagged: Sequence[Package]) -> Package | None:
-        """The package of ``tagged`` whose tag releases ``pkg`` too: ``pkg`` has no tag of its
-        own, its releases rode that package's (:attr:`TagFacts.carried`); or None."""
+        """The package of ``tagged`` whose tag releases ``pkg`` too (:attr:`TagFacts.carried`)."""
         if pkg.tags is None or not pkg.tags.carried:
             return None
         owners = {p.name for p, _version in self.match_tag(pkg.tags.carried[0][1])}

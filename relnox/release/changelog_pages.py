@@ -1,6 +1,5 @@
-"""What doctor reads of a changelog beyond the file itself: the pages of notes a project
-writes one per release (``doc/source/release/2.0.0-notes.rst``, ``CHANGELOG/2.0.0.md``),
-and a heading's date, however written, made the placeholder a suggestion shows."""
+"""What doctor reads of a changelog beyond the file: the pages of notes one per release
+(``CHANGELOG/2.0.0.md``), and a heading's date made the placeholder a suggestion shows."""
 
 from __future__ import annotations
 
@@ -10,8 +9,7 @@ from pathlib import Path
 
 from packaging.version import Version
 
-#: where a project keeps one page of notes per release: a release notes or "what's new"
-#: folder of its (Sphinx) documentation, or a changelog that is a folder
+#: where a project keeps one page of notes per release: in its docs, or a changelog folder
 _RELEASE_FOLDERS = (
     *(
         f"{docs}/{name}"
@@ -28,8 +26,7 @@ _RELEASE_PAGE = re.compile(
 
 
 def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | None:
-    """The folder of one notes page per release, its pages by version and a page's name
-    (``{}-notes.rst``: ``{}`` its version); ``None`` without one (a single page is no habit)."""
+    """The folder of one notes page per release (two at least), its pages and a page's name."""
     for name in _RELEASE_FOLDERS:
         folder = directory / name
         try:
@@ -43,8 +40,7 @@ def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | No
     return None
 
 
-#: a date written otherwise than ISO 8601 after a heading's version: in brackets
-#: (``(2025 Des 9)``), or after a separator to the end (``- July 29, 2026``)
+#: a date after a heading's version, in brackets (``(2025 Des 9)``) or to the end (``- July 29``)
 _BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
 _TRAILING_DATE = re.compile(
     r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
@@ -53,12 +49,9 @@ _TRAILING_DATE = re.compile(
 
 
 def undated(after: str) -> str:
-    """``after`` (a heading's text after its version) with its date, however written, made
-    ``YYYY-MM-DD``: a heading suggested for another release must not carry this one's."""
-    bracketed = _BRACKETED_DATE.search(after)
-    if bracketed is not None:
+    """``after`` (a heading's text after its version) with its date made ``YYYY-MM-DD``."""
+    if (bracketed := _BRACKETED_DATE.search(after)) is not None:
         return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
-    trailing = _TRAILING_DATE.search(after)
-    if trailing is not None:
+    if (trailing := _TRAILING_DATE.search(after)) is not None:
         return after[: trailing.start("date")] + "YYYY-MM-DD"
     return after

@@ -31,8 +31,7 @@ class TagCheck:
 
 
 def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
-    """The release tags of this workspace pointing at ``rev`` (a run started by one of them
-    releases them all; the runs of the others find them released already)."""
+    """The release tags of this workspace pointing at ``rev``."""
     found: dict[str, tuple[tuple[str, ...], Version | None]] = {}
     if rev.startswith("-") or git.commit_of(workspace.root, rev) is None:
         raise VersionError(
@@ -48,10 +47,8 @@ def release_tags_at(workspace: Workspace, rev: str = "HEAD") -> list[str]:
         found[name] = (tuple(p.name for p in packages), maybe_version(parsed.version))
     return [
         name
-        for name, (packages, version) in found.items()
-        if not abbreviates(
-            version, [v for n, (p, v) in found.items() if p == packages and n != name]
-        )
+        for name, (tagged, version) in found.items()
+        if not abbreviates(version, [v for n, (p, v) in found.items() if p == tagged and n != name])
     ]
 
 
@@ -59,8 +56,7 @@ def check_tag(
     workspace: Workspace, tag: str | None = None, env: Mapping[str, str] | None = None
 ) -> list[TagCheck]:
     """The tag's version equals the pyproject version of its package(s), or VersionError."""
-    tag = tag or ref_tag(env)
-    if not tag:
+    if not (tag := tag or ref_tag(env)):
         raise VersionError(
             "no tag to check; pass TAG (or run on a tag push, GITHUB_REF=refs/tags/...)"
         )
@@ -73,8 +69,7 @@ def check_tag(
             f"{workspace.tag_for(workspace.packages[0]) if workspace.packages else 'v1.2.0'}"
         )
     parsed = parse_release_tag(workspace, tag)
-    nothing = releases_nothing(workspace.root, name)
-    if nothing is not None:
+    if (nothing := releases_nothing(workspace.root, name)) is not None:
         raise VersionError(
             f"{nothing}; delete it (git tag -d {name}, git push --delete origin {name}) and "
             "tag the release commit"
@@ -110,8 +105,7 @@ def _backend_check(workspace: Workspace, pkg: Package, tag: str, version: str) -
     tag's; ``None`` when it is not asked or cannot answer (relnox's reading stands)."""
     from relnox.versions.referee import backend_answer
 
-    said = backend_answer(workspace, pkg)
-    if said is None:
+    if (said := backend_answer(workspace, pkg)) is None:
         return None
     if not same_version(said.split("+", 1)[0], version) or "+" in said:
         where = git.tag_commit(workspace.root, tag) if git.tag_exists(workspace.root, tag) else None
@@ -189,8 +183,7 @@ def resolve_version(
         if tag:
             raise VersionError(f"tag {tag} is not a tag of {pkg.name}; pass a tag of that package")
     if explicit and explicit.strip():
-        # as PEP 440 spells it (v1.2.0, 01.2.0 and 1.2.0 are one version), or as the
-        # package does when they are the same: later steps name files and tags by it
+        # as PEP 440 spells it, or as the package does when they are the same
         given = str(validate_version(explicit.strip(), "the explicit version input"))
         version = pkg.version if same_version(given, pkg.version) else given
         return ResolvedVersion(pkg.name, version, "input")
@@ -198,7 +191,6 @@ def resolve_version(
 
 
 def is_latest(workspace: Workspace, package: str, version: str) -> bool:
-    """Whether releasing ``package`` at ``version`` may be called the latest release: not
-    a maintenance release (1.2.4 while 2.0.0 is released), ``gh release --latest=false``."""
+    """Whether ``version`` of ``package`` is the latest release, not a maintenance one."""
     facts = workspace.get(package).tags
     return facts is None or facts.highest is None or Version(version) >= facts.highest

@@ -60,26 +60,19 @@ class DoctorReport:
 
 
 def _working_tree(ws: Workspace) -> Row:
-    busy = git.in_progress(ws.root) or git.index_lock(ws.root)
-    if busy is not None:
+    if (busy := git.in_progress(ws.root) or git.index_lock(ws.root)) is not None:
         return ERROR, busy
-    dirty = git.dirty_files(ws.root)  # tracked files only: untracked ones never block
-    if not dirty:
+    if not (dirty := git.dirty_files(ws.root)):  # tracked files only: untracked never block
         return OK, "no uncommitted changes to tracked files"
-    return (
-        ERROR,
-        f"uncommitted changes to tracked files: {shortlist(dirty, 5)}; commit or stash them",
-    )
+    changed = f"uncommitted changes to tracked files: {shortlist(dirty, 5)}"
+    return ERROR, f"{changed}; commit or stash them"
 
 
 def _branch(ws: Workspace) -> Row:
-    branch = git.current_branch(ws.root)
-    if branch is None:
+    if (branch := git.current_branch(ws.root)) is None:
         return WARN, "detached HEAD (fine on a CI tag build); release from a branch"
-    upstream = git.git(
-        ws.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False
-    )
-    if not upstream:
+    asked = ("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}")
+    if not (upstream := git.git(ws.root, *asked, check=False)):
         return WARN, f"{branch} has no upstream; push it with git push -u origin {branch}"
     counts = git.git(ws.root, "rev-list", "--left-right", "--count", f"{upstream}...HEAD")
     behind, ahead = (int(n) for n in counts.split())
@@ -94,16 +87,15 @@ def _history(ws: Workspace) -> Row:
     if is_shallow(ws.root):
         return ERROR, f"shallow clone: tags and history are missing; {FETCH_HINT}"
     if not git.tag_refs(ws.root):
-        why = "no tags: fine before a first release, else they were not fetched"
-        return WARN, f"{why}; {FETCH_HINT}"
+        why = "fine before a first release, else they were not fetched"
+        return WARN, f"no tags: {why}; {FETCH_HINT}"
     return OK, "full history with tags"
 
 
 def tag_checks(ws: Workspace, pkg: Package) -> Row:
-    facts = pkg.tags
-    convention = (
-        f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})" if facts else "no tags read"
-    )
+    convention = "no tags read"
+    if facts := pkg.tags:
+        convention = f"tags {ws.tag_format_of(pkg)} ({facts.convention.evidence})"
     if facts is not None and facts.problem:
         return WARN, facts.problem
     if pkg.vcs_versioned:
@@ -117,8 +109,7 @@ def tag_checks(ws: Workspace, pkg: Package) -> Row:
     if facts is not None and facts.highest is not None and facts.highest > current:
         return _newer_tag(ws, pkg, facts)
     tag = ws.tag_for(pkg)
-    nothing = releases_nothing(ws.root, tag)
-    if nothing is not None:
+    if (nothing := releases_nothing(ws.root, tag)) is not None:
         return ERROR, f"{nothing}; delete it (git tag -d {tag})"
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws.root, pkg.locations, tag)
@@ -148,8 +139,7 @@ def tag_checks(ws: Workspace, pkg: Package) -> Row:
         return OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}"
     if facts is not None and facts.finding:  # its version tagged in a spelling relnox doubts
         return WARN, f"{tag} not created yet; {facts.finding}"
-    shared = _released_under_another_tag(ws, pkg)
-    if shared is not None:
+    if (shared := _released_under_another_tag(ws, pkg)) is not None:
         other, other_tag = shared
         fmt = ws.tag_for(other, "{version}")
         return WARN, (
@@ -170,10 +160,8 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
     """The release commit right after ``tag`` when this release and the one before were each
     tagged on the commit before the one setting its version (a release bot's order)."""
     current = Version(pkg.version)
-    earlier = (
-        sorted((v for v in pkg.tags.released if v < current), reverse=True) if pkg.tags else []
-    )
-    if not earlier:
+    released = pkg.tags.released if pkg.tags else ()
+    if not (earlier := sorted((v for v in released if v < current), reverse=True)):
         return None
     names = [loc.path.name for loc in pkg.locations]
     if _fired(ws, tag)[0] and not stamps_version(git.toplevel(ws.root), names):
@@ -190,8 +178,7 @@ def _bot_order(ws: Workspace, pkg: Package, tag: str) -> str | None:
 
 def _dev_after_release(ws: Workspace, pkg: Package, release: Version, tag: str) -> str | None:
     """How the release before ``release`` was followed by its own development version too
-    (``0.9.10-dev after v0.9.10``): the first version the files said after that release's tag
-    on the way to ``tag``; ``None`` when they said another (the next release's)."""
+    (``0.9.10-dev after v0.9.10``); ``None`` when the files said another next."""
     earlier = sorted(v for v in (pkg.tags.released if pkg.tags else ()) if v < release)
     if not earlier or not pkg.locations:
         return None
@@ -236,8 +223,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
                 f"{pkg.version} is development after {tag} (in this branch's history); its "
                 "versions are release days, so a --part bump gives today's date"
             )
-        before = _dev_after_release(ws, pkg, leads_to, tag)
-        if before is not None:
+        if (before := _dev_after_release(ws, pkg, leads_to, tag)) is not None:
             # 0.9.11-dev after 0.9.11, as 0.9.10-dev after 0.9.10: the history's own way
             return OK, (
                 f"{pkg.version} is development after {tag} (in this branch's history), as "
@@ -254,12 +240,10 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
             f"branch; this branch's last release is {facts.last_tag}, so a bump here "
             f"below {facts.highest} is a maintenance release (not marked latest)"
         )
-    stamped = stamped_reading(ws, pkg)
-    if stamped is not None:
+    if (stamped := stamped_reading(ws, pkg)) is not None:
         return WARN, stamped
     if facts.highest_tag and version_at(ws.root, pkg.locations, facts.highest_tag) is None:
-        # two readings: a release of this package from before its file moved, or a
-        # tag of another project that shares the prefix
+        # a release of this package from before its file moved, or another project's tag
         fmt = facts.convention.format
         spelled = ws.tag_for(pkg, str(facts.highest)) == facts.highest_tag
         setting = "tag-format" if spelled else f'tag-format = "{fmt}" (its newest tags\' spelling)'
@@ -279,8 +263,7 @@ def _newer_tag(ws: Workspace, pkg: Package, facts: TagFacts) -> Row:
 
 
 def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, str] | None:
-    """Another package's tag of this version, on a commit where this one had it too
-    (``core@1.7.0`` for every plugin at 1.7.0): relnox does not guess, it names the settings."""
+    """Another package's tag of this version, on a commit where this one had it too."""
     if pkg.tags is None or pkg.tags.convention.evidence.startswith("configured"):
         return None
     version = Version(pkg.version)
@@ -299,8 +282,8 @@ def _released_under_another_tag(ws: Workspace, pkg: Package) -> tuple[Package, s
 
 
 def _uv_members(lock: Path) -> set[Path] | None:
-    """The directories uv locks in ``lock``: its project and its ``[tool.uv.workspace]``
-    members minus ``exclude``; None when that pyproject.toml cannot be read (all are)."""
+    """The directories uv locks in ``lock``: its project and its workspace members minus
+    ``exclude``; None when that pyproject.toml cannot be read (all are)."""
     try:
         doc = load_toml(lock.parent / "pyproject.toml")
     except RelnoxError:
@@ -323,7 +306,6 @@ def _uv_lock(ws: Workspace) -> list[Check]:
 
 
 def _has_project(pyproject: Path) -> bool:
-    """uv locks a project only when its pyproject.toml has a ``[project]`` table."""
     try:
         return pyproject.is_file() and "project" in load_toml(pyproject)
     except RelnoxError:
@@ -358,19 +340,16 @@ def _one_lock(ws: Workspace, lock: Path) -> Check:
         return Check(label, WARN, f"out of date ({'; '.join(stale)}): {held}")
     if stale:
         where = "" if lock.parent == ws.root else f" in {rel(lock.parent, ws.root)}"
-        return Check(
-            label, ERROR, f"out of date ({'; '.join(stale)}); run uv lock{where} and commit it"
-        )
+        fix = f"run uv lock{where} and commit it"
+        return Check(label, ERROR, f"out of date ({'; '.join(stale)}); {fix}")
     return Check(label, OK, "current: workspace versions match")
 
 
 def _gitlab_pipeline(ws: Workspace, chosen: Sequence[Package]) -> list[Check]:
-    """The GitLab pipeline ci-init wrote, if any: its tag rule fits the next tags, the
-    publish jobs (and they alone) hold their index's ID token."""
+    """The GitLab pipeline ci-init wrote, if any: its tag rule and ID tokens."""
     from relnox.ci import pipeline_problems
 
-    found = pipeline_problems(ws, chosen)
-    if not found:
+    if not (found := pipeline_problems(ws, chosen)):
         fits = "tag rule fits the tags; ID tokens in the publish jobs"
         return [] if found is None else [Check("gitlab pipeline", OK, fits)]
     return [Check("gitlab pipeline", ERROR, problem) for problem in found]
@@ -421,8 +400,7 @@ def doctor(
             Check(f"version {pkg.name}", OK, f"{pkg.version} from {where} ({pkg.evidence})")
         )
 
-    in_repo = git.is_repo(root)
-    if in_repo:
+    if in_repo := git.is_repo(root):
         _guarded(rows, "working tree", _working_tree, ws)
         _guarded(rows, "branch", _branch, ws)
         _guarded(rows, "history", _history, ws)

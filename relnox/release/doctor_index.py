@@ -1,6 +1,5 @@
-"""``doctor --repository NAME``: what the target index says before a release (it answers,
-the project exists there or a first upload creates it, the version is not there yet). The
-only check of doctor that reads the network, so it runs only when asked."""
+"""``doctor --repository NAME``: what the target index says before a release; the only check
+of doctor that reads the network, so it runs only when asked."""
 
 from __future__ import annotations
 
@@ -57,8 +56,7 @@ def index_checks(
         for project, publisher in first.publishers().items():
             rows.append(Check(f"index publisher {project}", "warn", f"register {publisher}"))
         return rows
-    limit = new_project_limit(ws, repo)
-    if limit is not None and len(new) > limit:
+    if (limit := new_project_limit(ws, repo)) is not None and len(new) > limit:
         detail = (
             f"{len(new)} new projects on {repo.label} ({', '.join(new)}), more than the "
             f"{limit} a day it allows ([tool.relnox.publish] new-project-limit); publish "
@@ -76,17 +74,11 @@ def _versions_there(
     if not versions:
         return "ok", f"{label}: no {pkg.name} yet; a first upload creates it"
     if wanted in versions:
-        return (
-            "error",
-            f"{label} already has {pkg.name} {wanted}; bump to a new version "
-            "(an index never takes a file name twice)",
-        )
+        fix = "bump to a new version (an index never takes a file name twice)"
+        return "error", f"{label} already has {pkg.name} {wanted}; {fix}"
     if not carries_any(pkg, ws, versions):
         shown = ", ".join(str(v) for v in sorted(versions)[-3:])
-        return (
-            "error",
-            f"{label} has {pkg.name} {shown}, none of them a version of this "
-            "repository: the name may belong to another project; rename the package "
-            "or claim the name",
-        )
+        what = f"{label} has {pkg.name} {shown}, none of them a version of this repository"
+        fix = "the name may belong to another project; rename the package or claim the name"
+        return "error", f"{what}: {fix}"
     return "ok", f"{label} has {pkg.name} up to {max(versions)}; {wanted} not there yet"

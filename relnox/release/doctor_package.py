@@ -70,7 +70,6 @@ def _pyproject(pkg: Package) -> dict[str, Any]:
 
 
 def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
-    """The required core metadata fields a pyproject document lacks."""
     project = table(doc, "project")
     poetry = table(doc, "tool", "poetry")
     dynamic = set(project.get("dynamic", ()))
@@ -91,12 +90,8 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
 
     missing = [k for k in ("name", "version", "description", "readme") if not has(k)]
     classifiers = [*project.get("classifiers", ()), *poetry.get("classifiers", ())]
-    license_known = (
-        has("license")
-        or bool(project.get("license-files"))
-        or any(str(c).startswith("License ::") for c in classifiers)
-    )
-    if not license_known:
+    licensed = has("license") or bool(project.get("license-files"))
+    if not licensed and not any(str(c).startswith("License ::") for c in classifiers):
         missing.append("license")
     if not has("requires-python") and not table(poetry, "dependencies").get("python"):
         missing.append("requires-python")
@@ -104,8 +99,7 @@ def missing_metadata(doc: Mapping[str, Any]) -> list[str]:
 
 
 def readme_problem(path: Path | None, content_type: str | None = None) -> str | None:
-    """Why the readme would not render on an index (``None`` when it renders), read as the
-    ``content_type`` the metadata declares for it, else as its suffix says."""
+    """Why the readme would not render on an index, read as ``content_type``, else its suffix."""
     if path is None:
         return "no readme file"
     if not path.is_file():
@@ -133,10 +127,8 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
 
 
 def missing_setup_cfg(sections: Mapping[str, Mapping[str, str]], *, pbr: bool = False) -> list[str]:
-    """The required core metadata fields a ``setup.cfg`` lacks, read as setuptools reads it
-    (its aliases; with ``pbr``, ``description_file`` is the readme too)."""
+    """The required core metadata fields a ``setup.cfg`` lacks, as setuptools (or pbr) reads it."""
     metadata = {key.replace("-", "_"): value for key, value in sections.get("metadata", {}).items()}
-    # setuptools' own aliases, and pbr's readme
     aliases = [("summary", "description"), ("classifier", "classifiers")]
     for theirs, ours in aliases + ([("description_file", "long_description")] if pbr else []):
         metadata.setdefault(ours, metadata.get(theirs, ""))
@@ -162,23 +154,18 @@ _SETUP_KEYWORDS = {
 
 
 def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
-    """The missing fields (``None``: setup.py declares them, code relnox does not run), the
-    file that declares the metadata and the table to add them to."""
+    """The missing fields (``None``: setup.py's code declares them), the file and the table."""
     doc = _pyproject(pkg)
     if table(doc, "project") or table(doc, "tool", "poetry"):  # poetry's own table, alone
-        return (
-            missing_metadata(doc),
-            pkg.pyproject,
-            "[project]" if table(doc, "project") else "[tool.poetry]",
-        )
+        where = "[project]" if table(doc, "project") else "[tool.poetry]"
+        return missing_metadata(doc), pkg.pyproject, where
     if flit_metadata(doc):
         return missing_metadata(doc), pkg.pyproject, "[tool.flit.metadata]"
     sections, setup_py = setup_cfg(pkg.directory), pkg.directory / "setup.py"
     if sections.get("metadata"):
         missing = missing_setup_cfg(sections, pbr=setup_py.is_file() and uses_pbr(pkg.directory))
         if setup_py.is_file():  # setuptools merges setup()'s keywords
-            passed = setup_py_keywords(pkg.directory)
-            if passed is None:
+            if (passed := setup_py_keywords(pkg.directory)) is None:
                 return None, setup_py, "setup()"
             given = {f for f, keywords in _SETUP_KEYWORDS.items() if passed & keywords}
             if len(given) > len(_SETUP_KEYWORDS) - len(missing):  # setup() holds most of it
@@ -191,8 +178,7 @@ def _declared(pkg: Package) -> tuple[list[str] | None, Path, str]:
 
 
 def _flit_4_refuses(pkg: Package) -> str | None:
-    """Why flit_core would not build ``pkg``: ``[tool.flit.metadata]``, which flit_core 4
-    refuses, and a build requirement that lets flit_core 4 in; ``None`` when it builds."""
+    """Why flit_core 4, which refuses ``[tool.flit.metadata]``, would build ``pkg``, or ``None``."""
     if not pkg.backend.startswith("flit_core") or not pkg.pyproject.is_file():
         return None
     doc = _pyproject(pkg)
@@ -227,8 +213,7 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
         return [Check(f"metadata {pkg.name}", WARN, f"{where} {detail}")]
     if pkg.vcs_versioned:  # the tags give it (pbr's setup.cfg has none)
         missing = [field for field in missing if field != "version"]
-    old_flit = _flit_4_refuses(pkg)
-    if old_flit is not None:
+    if (old_flit := _flit_4_refuses(pkg)) is not None:
         row("metadata", ERROR, old_flit)
     required = [field for field in missing if field in ("name", "version")]
     # an index accepts a project without these; users and search miss them
@@ -236,63 +221,42 @@ def metadata_checks(ws: Workspace, pkg: Package) -> list[Check]:
     if required:
         row("metadata", ERROR, f"{where} lacks {', '.join(required)}; add them to {table}")
     elif wanted:
-        row(
-            "metadata",
-            WARN,
-            f"{where} lacks {', '.join(wanted)}; an index accepts that, but the project page "
-            f"(and pip, for requires-python) use them: add them to {table}",
-        )
+        used = "an index accepts that, but the project page (and pip, for requires-python) use them"
+        row("metadata", WARN, f"{where} lacks {', '.join(wanted)}; {used}: add them to {table}")
     else:
         licensed = "" if "license" in missing else ", license"
         row("metadata", OK, f"name, version, description, readme, requires-python{licensed}")
     if "license" in missing:
         stated = stated_license((pkg.directory, ws.root))
-        hint = (
-            f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
-            if stated is not None
-            else 'license = "MIT" (any SPDX expression)'
-        )
-        row(
-            "license",
-            WARN,
-            f"{where} has no license; an index accepts that but users cannot tell the terms: "
-            f"add {hint} to {table}",
-        )
-    direct = direct_references(pkg)
-    if direct:
-        row(
-            "dependencies",
-            WARN,
-            f"{rel(pkg.pyproject, ws.root)} requires {', '.join(map(repr, direct))}, a direct "
-            "reference; PyPI and TestPyPI refuse an upload that has one: require a released "
-            "version before the release",
-        )
+        hint = 'license = "MIT" (any SPDX expression)'
+        if stated is not None:
+            hint = f'license = "{stated[0]}" (what {rel(stated[1], ws.root)} states)'
+        terms = "an index accepts that but users cannot tell the terms"
+        row("license", WARN, f"{where} has no license; {terms}: add {hint} to {table}")
+    if direct := direct_references(pkg):
+        refused = "PyPI and TestPyPI refuse an upload that has one"
+        detail = f"{', '.join(map(repr, direct))}, a direct reference; {refused}"
+        wanted_fix = "require a released version before the release"
+        row("dependencies", WARN, f"{rel(pkg.pyproject, ws.root)} requires {detail}: {wanted_fix}")
     problem = readme_problem(pkg.readme, _declared_content_type(pkg))
     builder = _long_description(pkg) if problem and pkg.readme is not None else None
-    if problem and (pkg.readme is None or builder == ""):
-        pass  # said in the metadata row: a project page without a readme is a choice
-    elif problem and builder:
-        row(
-            "readme",
-            WARN,
-            f"{problem}, but {builder} builds the long description and may change it "
-            "(fill in its include directives, drop sections); build-all's "
-            "twine check --strict checks what it builds",
-        )
-    elif problem:
+    # no readme, or none uploaded: said in the metadata row (a project page without one is a choice)
+    if problem and builder:
+        may = "(fill in its include directives, drop sections)"
+        checked = "build-all's twine check --strict checks what it builds"
+        long = f"{problem}, but {builder} builds the long description {may}"
+        row("readme", WARN, f"{long}; {checked}")
+    elif problem and pkg.readme is not None and builder is None:
         row("readme", ERROR, f"{problem}; fix it, PyPI shows it as the project page")
-    elif pkg.readme is not None:
+    elif not problem and pkg.readme is not None:
         row("readme", OK, f"{rel(pkg.readme, ws.root)} renders")
     return rows
 
 
 def _declared_content_type(pkg: Package) -> str | None:
-    """The readme's content type its metadata declares, if any."""
     doc = _pyproject(pkg)
-    for readme in (
-        table(doc, "project").get("readme"),
-        table(doc, "tool", "setuptools", "dynamic").get("readme"),
-    ):
+    for where in (table(doc, "project"), table(doc, "tool", "setuptools", "dynamic")):
+        readme = where.get("readme")
         if isinstance(readme, Mapping) and isinstance(readme.get("content-type"), str):
             return str(readme["content-type"])
     declared = setup_cfg(pkg.directory).get("metadata", {}).get("long_description_content_type")
@@ -300,9 +264,8 @@ def _declared_content_type(pkg: Package) -> str | None:
 
 
 def _long_description(pkg: Package) -> str | None:
-    """What builds the long description when it is not the readme as it is (``None``):
-    setup.py's ``long_description=`` or a backend's metadata hook (``[project] dynamic``
-    lists readme, no setuptools ``dynamic`` readme); ``""`` when nothing uploads the readme."""
+    """What builds the long description when it is not the readme as it is (``None``): setup.py
+    or a backend's metadata hook; ``""`` when nothing uploads the readme."""
     setup_py = (pkg.directory / "setup.py").is_file()
     doc = _pyproject(pkg)
     project = table(doc, "project")
@@ -322,10 +285,8 @@ def _long_description(pkg: Package) -> str | None:
 
 
 def direct_references(pkg: Package) -> list[str]:
-    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``: the
-    wheel's metadata carries them, and PyPI refuses such a file."""
-    doc = _pyproject(pkg)
-    project = table(doc, "project")
+    """The ``[project]`` dependencies (optional ones too) written as ``name @ URL``."""
+    project = table(_pyproject(pkg), "project")
     found: list[Any] = list(project.get("dependencies") or [])
     extras = project.get("optional-dependencies")
     for values in extras.values() if isinstance(extras, Mapping) else ():
@@ -352,9 +313,7 @@ def changelog_required(ws: Workspace) -> bool:
 
 
 def heading_like(path: Path, version: str) -> str:
-    """A heading for ``version`` in the style of ``path``'s latest release section
-    (``Version 3.3.0`` underlined with ``-`` in a reStructuredText changelog); Keep a
-    Changelog's ``## [version]`` when the file has none to copy."""
+    """A heading for ``version`` in the style of ``path``'s latest release section."""
     try:
         text = read_bytes(path).decode("utf-8", "replace")
     except OSError:
@@ -367,7 +326,6 @@ def heading_like(path: Path, version: str) -> str:
             continue  # a line's title holding its releases ('# v10' over '## v10.12.0')
         if re.search(r"\bunreleased\b", section.heading, re.IGNORECASE):
             continue  # "## (0.41.0) UNRELEASED": a release's heading is copied
-
         old = section.versions[0][1]
         if section.marker == DIRECTIVE:
             return f"'{DIRECTIVE}' with ':version: {version}'"
@@ -388,20 +346,16 @@ def heading_like(path: Path, version: str) -> str:
             return f"'{title}' over its entries, indented"
         over = "over- and " if section.heading.startswith(section.marker * 3) else ""
         return f"'{title.strip()}' {over}underlined with {section.marker * len(title)}"
-    if path.suffix.lower() == ".rst" or any(
-        not h.atx for h in headings(text.splitlines())
-    ):  # a reStructuredText file with no release to copy: an underlined title
+    rst = path.suffix.lower() == ".rst" or any(not h.atx for h in headings(text.splitlines()))
+    if rst:  # a reStructuredText file with no release to copy: an underlined title
         title = f"{version} (YYYY-MM-DD)"
-        return (
-            f"'{title}' underlined with {'-' * len(title)} (or entries under 'Unreleased' "
-            "underlined with ----------)"
-        )
+        unreleased = "(or entries under 'Unreleased' underlined with ----------)"
+        return f"'{title}' underlined with {'-' * len(title)} {unreleased}"
     return f"## [{version}] (or entries under ## [Unreleased])"
 
 
 def _compare_moved(title: str, old: str, version: str) -> str:
-    """``title`` with a compare link of the release it was copied from (``compare/1.51.0...
-    1.52.0``) moved on to the new one (``compare/1.52.0...1.53.0``)."""
+    """``title`` with its compare link (``compare/1.51.0...1.52.0``) moved on to ``version``."""
     link = re.search(
         rf"(?P<left>/compare/)[^)\s]+?\.\.\.(?P<right>[^)\s]*?){re.escape(old)}(?=[)\s]|$)", title
     )
@@ -426,8 +380,7 @@ def release_of(version: str) -> str | None:
 
 
 def final_of(version: str) -> str | None:
-    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), whose section
-    a changelog may hold its changes under ahead; ``None`` for any other."""
+    """The final release a pre-release leads to (``2.4.0rc1`` -> ``2.4.0``), else ``None``."""
     parsed = maybe_version(version)
     if parsed is None or parsed.pre is None or parsed.dev is not None or parsed.local:
         return None
@@ -451,8 +404,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
     if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
         return _page_per_release(ws, pkg, towncrier, wanted, missing, opt_in)
-    pages = release_pages(pkg.directory) if not path.is_file() else None
-    if pages is not None:  # a page of notes per release, of ``wanted`` or the release it leads to
+    if not path.is_file() and (pages := release_pages(pkg.directory)) is not None:  # per release
         folder, by_version, spelling = pages
         page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
         if page is not None:
@@ -460,19 +412,15 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         page = folder / spelling.format(target)
         return missing, f"no {rel(page, ws.root)}; write {target}'s notes there{opt_in}"
     if not path.is_file() and os.path.lexists(path):  # a directory, a link to nothing, a pipe
-        return missing, (
-            f"{rel(path, ws.root)} is {not_a_file(path)} where the "
-            "changelog should be: make it a file, or name the changelog with [tool.relnox] "
-            f"changelog{opt_in}"
-        )
+        fix = "make it a file, or name the changelog with [tool.relnox] changelog"
+        where = f"{rel(path, ws.root)} is {not_a_file(path)} where the changelog should be"
+        return missing, f"{where}: {fix}{opt_in}"
     if not path.is_file():
-        return missing, (
-            f"no {rel(path, ws.root)}; release notes will only say how to install{opt_in}"
-        )
+        only = "release notes will only say how to install"
+        return missing, f"no {rel(path, ws.root)}; {only}{opt_in}"
     if read_section(path, wanted, pkg.name):
         return OK, f"{rel(path, ws.root)} has a section for {wanted}"
-    coming = release_of(wanted)
-    if coming is not None:  # 3.2.0.dev: its changelog is written as the section of 3.2.0
+    if (coming := release_of(wanted)) is not None:  # 3.2.0.dev: written as 3.2.0's section
         if read_section(path, coming, pkg.name):
             return OK, f"{rel(path, ws.root)} has a section for {coming}, the release of {wanted}"
         wanted = bumped_release(ws, pkg, wanted, coming)
@@ -495,14 +443,12 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
         if kept is not None:  # the same answer the bump gives
             return OK, f"{rel(path, ws.root)} is {kept}"
         return OK, f"{rel(path, ws.root)}: {what} {whose} section on bump"
-    aside = unreleased_aside(path)
-    if aside is not None:
+    if (aside := unreleased_aside(path)) is not None:
         return OK, (
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-    pending = _pending_entries(ws, pkg, towncrier)
-    if pending is not None:
+    if (pending := _pending_entries(ws, pkg, towncrier)) is not None:
         return OK, f"{pending[0]} {whose} section on {pending[1]}"
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
@@ -521,19 +467,16 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
 def _release_page(
     ws: Workspace, pkg: Package, wanted: str, find: Callable[[str], Path | None]
 ) -> tuple[Path | None, str]:
-    """The page ``find`` gives of ``wanted`` or the release it leads to, and that version;
-    else ``None`` and the version whose page is to be written."""
+    """The page of ``wanted`` or the release it leads to, and that version; else the one to make."""
     coming = release_of(wanted)
     for version in dict.fromkeys(v for v in (wanted, coming, final_of(wanted)) if v):
-        page = find(version)
-        if page is not None:
+        if (page := find(version)) is not None:
             return page, version
     return None, bumped_release(ws, pkg, wanted, coming) if coming else wanted
 
 
 def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str:
-    """The release the bump gives development version ``wanted`` (1.6.dev0 is released as
-    1.6.0 when releases are so tagged): :func:`next_version`'s answer, else ``coming``."""
+    """The release the bump gives development version ``wanted``, else ``coming``."""
     at = replace(pkg, version=wanted)
     try:
         return next_version(ws, at, [at], "patch")
@@ -544,8 +487,7 @@ def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str
 def _page_per_release(
     ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
 ) -> Row:
-    """The changelog check when towncrier writes each release a page of its own
-    (``filename = "docs/release-notes/{version}.md"``), or the fragments that become it."""
+    """The changelog check when towncrier writes each release a page of its own."""
 
     def page_of(version: str) -> Path:
         return Path(str(towncrier.filename).replace("{version}", version))
@@ -555,29 +497,27 @@ def _page_per_release(
     )
     if found is not None:
         return OK, f"{rel(found, ws.root)} is the page of {target}"
-    pending = _pending_entries(ws, pkg, towncrier, news_only=True)
-    if pending is not None:
+    if (pending := _pending_entries(ws, pkg, towncrier, news_only=True)) is not None:
         return OK, f"{pending[0]} the page of {target} on {pending[1]}"
-    page = page_of(target)
+    where = rel(towncrier.directory, ws.root)
     return missing, (
-        f"no {rel(page, ws.root)} and no towncrier fragment in "
-        f"{rel(towncrier.directory, ws.root)}; add one there for towncrier build{opt_in}"
+        f"no {rel(page_of(target), ws.root)} and no towncrier fragment in {where}; "
+        f"add one there for towncrier build{opt_in}"
     )
 
 
 def _pending_entries(
     ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
 ) -> tuple[str, str] | None:
-    """The first news tool of ``pkg`` (towncrier, changie, scriv; ``news_only``: towncrier) with
-    entries for the next release, said as ``news: 2 towncrier fragments become``, and its step."""
+    """The first news tool of ``pkg`` (``news_only``: towncrier) with entries for the next
+    release, said as ``news: 2 towncrier fragments become``, and its step."""
 
     def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
         nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
         return f"{rel(where, ws.root)}: {count} {tool} {nouns}"
 
     if towncrier is not None and towncrier.fragments:
-        found = towncrier.fragments
-        return said("towncrier", towncrier.directory, len(found)), "towncrier build"
+        return said("towncrier", towncrier.directory, len(towncrier.fragments)), "towncrier build"
     waiting = None if news_only else changes(pkg.directory, ws.root)
     if waiting is not None and waiting.entries:
         entries = len(waiting.entries)

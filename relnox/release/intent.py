@@ -1,7 +1,5 @@
-"""The release that intent gives: each package's part from what its contributors recorded
-(docs/release-pr.md has the rules): its news fragments (towncrier, scriv, changie, a
-``RELEASE.md`` naming its release type), else
-the conventional commits touching it since its last release, else a patch when it changed.
+"""The release that intent gives (docs/release-pr.md): each package's part from its news
+fragments, else its conventional commits since its last release, else a patch when it changed.
 A package no tag released yet, or versioned by tags, is left out with a note."""
 
 from __future__ import annotations
@@ -30,12 +28,9 @@ DEFAULT_PARTS = {
 PARTS = ("none", "patch", "minor", "major")  # weakest first
 #: how a type is titled in a changelog section written from fragments
 TITLES = {
-    "feature": "Features",
-    "bugfix": "Bugfixes",
-    "doc": "Improved Documentation",
-    "removal": "Deprecations and Removals",
-    "misc": "Misc",
-}
+    "feature": "Features", "bugfix": "Bugfixes", "doc": "Improved Documentation",
+    "removal": "Deprecations and Removals", "misc": "Misc",
+}  # fmt: skip
 NOTHING_ASKS = "no fragment, conventional commit or change asks for one"
 _CONVENTIONAL = re.compile(r"(?P<type>[A-Za-z]+)(?:\([^)]*\))?(?P<bang>!)?: \S")
 
@@ -52,8 +47,6 @@ class Fragment:
 
 @dataclass(frozen=True)
 class Release:
-    """One package of the release: its versions and why."""
-
     name: str
     old: str
     new: str
@@ -110,8 +103,7 @@ def _strongest(parts: list[str]) -> str:
 def _towncrier(directory: Path) -> list[Fragment]:
     from relnox.project.towncrier import news
 
-    found = news(directory)
-    if found is None:
+    if (found := news(directory)) is None:
         return []
     made = []
     for path in found.fragments:
@@ -167,13 +159,11 @@ _RELEASE_TYPE = re.compile(r"(?im)^release[ _]type:[ \t]*(major|minor|patch)[ \t
 
 
 def _release_file(directory: Path) -> list[Fragment]:
-    """``RELEASE.md`` (or ``.rst``) naming the next release's part on a line of its own (in
-    its front matter or on top), the rest its notes: one fragment of that part."""
+    """``RELEASE.md`` (or ``.rst``) naming the next release's part: one fragment of that part."""
     made = []
     for name in ("RELEASE.md", "RELEASE.rst"):
         text = text_or_none(directory / name) or ""
-        found = _RELEASE_TYPE.search(text)
-        if found is not None:
+        if (found := _RELEASE_TYPE.search(text)) is not None:
             body = text[found.end() :].partition("\n---\n")[2] if text.startswith("---") else ""
             entry = (found[1].lower(), (body or text[found.end() :]).strip())
             log = directory / ("CHANGELOG.md" if name.endswith(".md") else "CHANGELOG.rst")
@@ -192,8 +182,7 @@ def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str
     found: dict[str, list[Fragment]] = {}
     notes = []
     for fragment in seen.values():
-        owner = _owner(workspace, fragment.path)
-        if owner is None:
+        if (owner := _owner(workspace, fragment.path)) is None:
             notes.append(
                 f"note: {rel(fragment.path, workspace.root)} names no package: put a package's "
                 "name in its file name (123.feature.NAME.md) or its first line (NAME: ...)"
@@ -216,10 +205,8 @@ def _owner(workspace: Workspace, path: Path) -> Package | None:
 
 
 def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[str, str, str]]:
-    """(sha, subject, body) of each commit touching ``spec`` since ``since``."""
-    out = git.git(
-        workspace.root, "log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec
-    )
+    log = ("log", "--format=%h%x1f%s%x1f%b%x1e", f"{since}..HEAD", "--", *spec)
+    out = git.git(workspace.root, *log)
     found = []
     for record in out.split("\x1e"):  # git.git strips the last record's empty body away
         sha, _, rest = record.strip("\n").partition("\x1f")
@@ -230,10 +217,8 @@ def _commits(workspace: Workspace, spec: list[str], since: str) -> list[tuple[st
 
 
 def _left_out(pkg: Package) -> str:
-    """Why ``pkg``, whose version no tag released, is left out, and the way on: a
-    development version is bumped to a release first, never tagged as one."""
-    current = maybe_version(pkg.version)
-    if current is not None and current.is_devrelease:
+    """Why ``pkg``, whose version no tag released, is left out, and the way on."""
+    if (current := maybe_version(pkg.version)) is not None and current.is_devrelease:
         return (
             f"note: {pkg.name} {pkg.version} is a development version no tag released: it is "
             f"left out (release it: relnox bump --package {pkg.name} --part release)"
@@ -269,12 +254,10 @@ def _why(workspace: Workspace, pkg: Package, row: Any, mine: list[Fragment]) -> 
     conventional = []
     current = maybe_version(pkg.version)
     # below 1.0 a breaking change is a minor release where release-please is told so
-    major = (
-        "minor" if current and current.major < 1 and breaking_is_minor(pkg.directory) else "major"
-    )
+    minor = current and current.major < 1 and breaking_is_minor(pkg.directory)
+    major = "minor" if minor else "major"
     for sha, subject, body in _commits(workspace, pathspec(workspace, pkg), str(row.last_tag)):
-        match = _CONVENTIONAL.match(subject)
-        if match is None:
+        if (match := _CONVENTIONAL.match(subject)) is None:
             continue
         breaking = match.group("bang") or "BREAKING CHANGE" in body
         part = major if breaking else parts.get(match.group("type").lower(), "none")

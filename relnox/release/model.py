@@ -30,8 +30,7 @@ RELEASE_RECORDS = "release"  # .relnox/release/ holds the release state, whateve
 
 
 class ReleaseError(RelnoxError):
-    """A stage failed; the message says which and how to resume. ``details``: what the
-    stage's log keeps besides the message (a verify's whole listing)."""
+    """A stage failed; the message says which and how to resume; ``details`` go to its log."""
 
     def __init__(self, message: str, details: str = "") -> None:
         super().__init__(message)
@@ -48,8 +47,7 @@ class ReleaseOptions:
     skip: frozenset[str] = frozenset()
     test_repository: str = "testpypi"
     repository: str = "pypi"
-    #: the indexes the two above stand in for (a rehearsal's local ones: testpypi, pypi)
-    stand_ins: tuple[str, str] | None = None
+    stand_ins: tuple[str, str] | None = None  # the indexes a rehearsal's two local ones stand for
     extra_index: str | None = None  # third-party dependencies when verifying from an index
     yes: bool = False
     push: bool = False
@@ -92,8 +90,7 @@ class ReleaseResult:
     tags: list[str] = field(default_factory=list)
     uploads: dict[str, list[str]] = field(default_factory=dict)  # stage -> files uploaded
     guards: dict[str, Any] = field(default_factory=dict)  # "skew", "audit": their reports
-    #: doctor's warnings, each once with the packages it holds for (``--json``'s names)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # doctor's, with their packages
 
     @property
     def ok(self) -> bool:
@@ -115,8 +112,6 @@ class ReleaseResult:
 
 @dataclass
 class StagePlan:
-    """What one stage of the release would do, as lines a person reads."""
-
     name: str
     lines: list[str]
     skipped: bool = False
@@ -131,8 +126,7 @@ class ReleasePlan:
     versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """Each stage's lines; those that differ only in the package they name once, with
-        their count (:func:`relnox.report.grouped`; each with ``verbose``)."""
+        """Each stage's lines, grouped by :func:`relnox.report.grouped` (each with ``verbose``)."""
         from relnox.report import grouped
 
         lines = []
@@ -156,14 +150,12 @@ Progress = Callable[[StageReport], None]
 
 
 class State:
-    """``.relnox/release/release-state.json`` at the workspace's top: which stages
-    finished, for which versions, and the bump of the release while it is unfinished."""
+    """``.relnox/release/release-state.json``: the stages finished, for which versions, the bump."""
 
     def __init__(
         self, dist_dir: Path, versions: Mapping[str, str], root: Path | None = None
     ) -> None:
-        # at the workspace's ``root`` whatever the dist directory; an older relnox kept it
-        # beside the build manifest, read when there is none here
+        # at the workspace's ``root``; an older relnox kept it beside the build manifest
         self.records = root / RELEASE_RECORDS if root is not None else dist_dir
         self.path = state_dir(self.records) / STATE_FILE
         self.data: dict[str, Any] = {"versions": dict(versions), "done": {}}
@@ -171,7 +163,6 @@ class State:
         beside_dist = state_dir(dist_dir) / STATE_FILE
         found = self.path if self.path.is_file() or not beside_dist.is_file() else beside_dist
         self.source = found  # where this record was read (what a message tells to delete)
-        # where an older relnox kept it, removed once written here (unless the same file)
         self._older = beside_dist if found == beside_dist != self.path else None
         try:  # a regular file of a sane size: a link to /dev/zero or a pipe is no record
             old = json.loads(read_text(found, _STATE_MAX))
@@ -263,19 +254,16 @@ def _bump_record(value: object) -> dict[str, Any] | None:
 
 
 def stage_fingerprint(dist_dir: Path, index: str | None = None, *settings: object) -> str:
-    """What a stage's record is bound to: the manifest's hash, the index (redacted) and
-    the settings that decide what it checks; a rerun that changes any checks again."""
+    """What a stage's record is bound to: the manifest's hash, the index and the settings."""
     path = manifest_path(dist_dir)
     print_ = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     print_ += redact_url(index) if index else ""
-    return print_ + (
-        "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16] if settings else ""
-    )
+    tail = "+" + hashlib.sha256(repr(settings).encode()).hexdigest()[:16] if settings else ""
+    return print_ + tail
 
 
 def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path) -> str | None:
-    """Why the manifest's build is not this release's (each package at its version, from
-    HEAD, sources unchanged, every file's sha256 as recorded), or None when it is."""
+    """Why the manifest's build is not this release's (versions, HEAD, sources, files), or None."""
     try:
         manifest = read_manifest(dist_dir)
     except RelnoxError as exc:
@@ -301,7 +289,6 @@ def build_outdated(workspace: Workspace, names: tuple[str, ...], dist_dir: Path)
                     f"{path.name} {'changed' if path.is_file() else 'is missing'} since the build"
                 )
         records.append(record)
-    stale = stale_builds(workspace, records, dist_dir, manifest.git_commit)
-    if stale:
+    if stale := stale_builds(workspace, records, dist_dir, manifest.git_commit):
         return "; ".join(f"{name}: {why} since the build" for name, why in sorted(stale.items()))
     return None

@@ -64,8 +64,7 @@ def _target(
 
 
 def _released_or_current(pkg: Package, version: str, given: str) -> None:
-    """``version`` is the package's own or one a tag of it releases: notes for another
-    (a mistyped 9.9 for 0.9) would tell users to install a version no release made."""
+    """Refuse notes of a version neither the package's own nor one a tag of it releases."""
     wanted = maybe_version(version)
     if pkg.vcs_versioned or wanted is None or same_version(pkg.version, version):
         return
@@ -79,7 +78,6 @@ def _released_or_current(pkg: Package, version: str, given: str) -> None:
 
 
 def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
-    """The index the release goes to: given, else where the publish routing sends it."""
     if repository is None:
         repository = configured_target(workspace, Version(version).is_prerelease)
     return resolve(repository, workspace.config)
@@ -116,17 +114,12 @@ def release_notes(
     extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""
     index = "" if where.is_production_pypi else f"--index-url {where.simple_url}{extra} "
     lines += [f"pip install {index}{p.project_name}=={version}" for p in packages] + ["```"]
-    return ReleaseNotes(
-        version=version,
-        packages=tuple(p.name for p in packages),
-        changelog=changelog if section is not None or page is not None else None,
-        text="\n".join(lines) + "\n",
-    )
+    found = changelog if section is not None or page is not None else None
+    return ReleaseNotes(version, tuple(p.name for p in packages), found, "\n".join(lines) + "\n")
 
 
 def _page_of(pkg: Package, version: str) -> tuple[Path, str] | None:
-    """The page of ``version``'s notes in the package's folder of one page per release
-    (:func:`release_pages`, as doctor reads it) and its text without the page's title."""
+    """The page of ``version``'s notes of a folder of one per release, without its title."""
     pages, wanted = release_pages(pkg.directory), maybe_version(version)
     page = pages[1].get(wanted) if pages is not None and wanted is not None else None
     if page is None:

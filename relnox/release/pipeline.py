@@ -43,8 +43,7 @@ STAGES = tuple(step.name for step in STEPS)
 
 
 def _validate_skip(skip: frozenset[str]) -> None:
-    unknown = sorted(skip - set(STAGES))
-    if unknown:
+    if unknown := sorted(skip - set(STAGES)):
         raise ReleaseError(
             f"unknown stage(s) to skip: {', '.join(unknown)}; the stages are {', '.join(STAGES)}"
         )
@@ -61,8 +60,7 @@ def shortened(root: Path, name: str, exc: RelnoxError) -> str:
     full = str(exc)
     lines = full.splitlines()
     kept = lines[:SHORT_LINES]
-    # a tool's output cut after its first lines: its own error lines instead, when only the
-    # part cut holds them (a compiler's checks first, "ERROR: Dependency ... not found" last)
+    # a tool's output cut after its first lines: its own error lines instead, when only cut
     said = [line for line in lines[2:] if _ERROR_LINE.search(line)]
     if len(lines) > SHORT_LINES and said and not any(_ERROR_LINE.search(x) for x in kept[2:]):
         kept = [*lines[:2], "    ...", *said[-(SHORT_LINES - 3) :]]
@@ -81,11 +79,9 @@ def _failed(run: ReleaseRun, name: str, exc: RelnoxError, seconds: float) -> NoR
     report = StageReport(name, StageStatus.FAILED, short, seconds)
     run.result.stages.append(report)
     run.progress(report)
-    again = (
-        f"resume with: {o.resume_command} (finished stages are not redone)"
-        if o.resumes
-        else f"run again: {o.resume_command} (it starts over on a fresh clone)"
-    )
+    again = f"resume with: {o.resume_command} (finished stages are not redone)"
+    if not o.resumes:
+        again = f"run again: {o.resume_command} (it starts over on a fresh clone)"
     raise ReleaseError(f"stage {name} failed: {short}\nfix that, then {again}") from None
 
 
@@ -97,7 +93,6 @@ def release(
     progress: Progress | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ReleaseResult:
-    """Run the whole release of the workspace at ``root`` (see the module doc)."""
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options, Runtime(confirm=confirm, environ=environ), progress)
     ws = run.workspace
@@ -126,20 +121,15 @@ def release(
 
 
 def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
-    """The release of the workspace at ``root`` as it would run, every stage's plan from the
-    bump's (computed, not applied) onward; nothing is changed."""
+    """The release at ``root`` as it would run, each stage's plan; nothing is changed."""
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options)
     now = run.versions()
-    # the rerun of an unfinished release: no new bump
     bumped = bumped_before(run) if run.options.bumps and "bump" not in options.skip else None
     # planned as bump --dry-run: what would stop it is a warning beside the plan
     dry = replace(bump_options(run), dry_run=True)
     bump = BUMP.plan(run.workspace, dry) if run.options.bumps and bumped is None else None
     after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
-    return ReleasePlan(
-        root=run.workspace.root,
-        stages=[StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS],
-        versions={n: (now[n], after[n]) for n in after},
-    )
+    stages = [StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS]
+    return ReleasePlan(run.workspace.root, stages, {n: (now[n], after[n]) for n in after})

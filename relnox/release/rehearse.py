@@ -68,15 +68,13 @@ def _clone(root: Path, into: Path) -> Path:
             "so commit the project first (git init && git add -A && git commit)"
         )
     top = git.toplevel(root)
-    dirty = git.dirty_files(top)
-    if dirty:
+    if dirty := git.dirty_files(top):
         logger.warning(
             "rehearsing the committed HEAD; %d uncommitted change(s) are not included: %s",
             len(dirty),
             shortlist(dirty, 5),
         )
-    # git's objects linked, not copied, where the clone is on the same file system: they are
-    # never changed in place, and the clone's own are new files (124 MB copied: 2.8 s)
+    # git's objects linked, not copied (124 MB copied: 2.8 s): they never change in place
     git.git(top, "clone", "--quiet", str(top), str(into), env=git_env())
     git_identity(into, keep=True)
     return into / Path(root).resolve().relative_to(top)
@@ -85,12 +83,9 @@ def _clone(root: Path, into: Path) -> Path:
 def _final_check(
     result: ReleaseResult, root: Path, index: str, progress: Progress, options: ReleaseOptions
 ) -> None:
-    """Install every released package (with ``options``' extras and third-party index)
-    from the 'PyPI' index: siblings resolve there."""
+    """Install every released package from the 'PyPI' index: siblings resolve there."""
     started = time.monotonic()
-    # loaded as verify-install loads it: the versions come from dist/'s manifest, so neither
-    # every tag nor the copies of unreleased projects' versions (their backends asked again
-    # now that the tags moved) are read
+    # loaded as verify-install loads it: the versions come from dist/'s manifest
     workspace = load_workspace(root, tags=False)
     checked = any(  # the same build checked from dist/: its bytes and install
         s.name == "verify" and s.status in (StageStatus.DONE, StageStatus.ALREADY_DONE)
@@ -105,13 +100,10 @@ def _final_check(
         checked_before=checked,
     )
     report = VERIFY.run(VERIFY.plan(workspace, checks))
-    stage = StageReport(
-        "install-from-index",
-        StageStatus.DONE if report.ok else StageStatus.FAILED,
-        f"{len(report.checked)} package(s) installed from {index} and checked"
-        + report.skipped_note(),
-        time.monotonic() - started,
-    )
+    status = StageStatus.DONE if report.ok else StageStatus.FAILED
+    detail = f"{len(report.checked)} package(s) installed from {index} and checked"
+    took = time.monotonic() - started
+    stage = StageReport("install-from-index", status, detail + report.skipped_note(), took)
     result.stages.append(stage)
     progress(stage)
     if not report.ok:  # the listing goes to the stage's log; the error says why
@@ -120,8 +112,8 @@ def _final_check(
 
 
 def _kept(message: str, clone: Path, root: Path) -> str:
-    """A failed rehearsal's ``message`` as the user can follow it once the clone is gone:
-    the stages' logs copied to ``root``'s ``.relnox/rehearse/``, its paths said as there."""
+    """A failed rehearsal's ``message`` with the clone's logs copied to ``root``'s
+    ``.relnox/rehearse/`` and its paths said as there."""
     logs = state_dir(clone / RELEASE_RECORDS)
     kept = state_dir(root / "rehearse")
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else ():
@@ -135,7 +127,6 @@ def _kept(message: str, clone: Path, root: Path) -> str:
 def rehearse(
     root: Path | str, options: ReleaseOptions, *, progress: Progress | None = None
 ) -> Rehearsal:
-    """The whole release of ``root`` on a temporary clone, against local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-rehearse-")))
@@ -167,8 +158,7 @@ def rehearse(
 
 
 def _refuse_tagged_elsewhere(clone: Path, options: ReleaseOptions) -> None:
-    """A rehearsal that bumps nothing is refused when a current version's tag is on
-    another commit than HEAD: the release would name other code; the next step is a bump."""
+    """Refuse a rehearsal that bumps nothing when a current version's tag is on another commit."""
     workspace = load_workspace(clone)
     head = git.head(workspace.root)
     chosen = select_packages(workspace, options.packages, changed=options.changed)
@@ -200,8 +190,7 @@ def _local_environ() -> dict[str, str]:
 
 
 def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
-    """The sample's current versions built and published to the 'PyPI' index first, as a
-    real project has them: what the skew guard installs with the new release."""
+    """The sample's current versions built and published to the 'PyPI' index first."""
     started = time.monotonic()
     built = BUILD.run(BUILD.plan(load_workspace(root), BuildOptions(out=out, sdist=False)))
     built.raise_for_failures()  # wheels are what the skew guard installs
@@ -212,19 +201,15 @@ def _seed(root: Path, index: str, out: Path, progress: Progress) -> StageReport:
     plan = PUBLISH.plan(workspace, PublishOptions(repository=index, dist_dir=out), runtime)
     raise_for_uploads(PUBLISH.run(plan, runtime))
     versions = ", ".join(f"{p.name} {p.version}" for p in workspace.packages)
-    stage = StageReport(
-        "published before",
-        StageStatus.DONE,
-        f"{versions} already on the PyPI stand-in (what the skew guard checks)",
-        time.monotonic() - started,
-    )
+    said = f"{versions} already on the PyPI stand-in (what the skew guard checks)"
+    stage = StageReport("published before", StageStatus.DONE, said, time.monotonic() - started)
     progress(stage)
     return stage
 
 
 def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo") -> Rehearsal:
-    """Create the sample workspace, publish its current versions to the local 'PyPI', and
-    run its full release against two local indexes (``resume_command``: the rerun hint)."""
+    """Create the sample workspace, publish its current versions to the local 'PyPI', and run
+    its full release against two local indexes."""
     progress = progress or (lambda report: None)
     with contextlib.ExitStack() as stack:
         base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="relnox-demo-")))

@@ -1,9 +1,6 @@
-"""``release-pr``: one pull request that holds the next release (docs/release-pr.md).
-
-The intent's release is applied in a scratch worktree of HEAD and committed with the base
-commit's date, so the same base gives the same commit: the branch is pushed, and the pull
-request edited, only when they differ. The token reaches git as an HTTP header through
-``GIT_CONFIG_*`` variables and the API in a request header; never argv, a URL or output."""
+"""``release-pr``: one pull request that holds the next release (docs/release-pr.md), made in a
+scratch worktree and committed with the base commit's date: the same base, the same commit, and
+nothing pushed or edited. The token travels in headers: never in argv, a URL or output."""
 
 from __future__ import annotations
 
@@ -41,8 +38,7 @@ class PrOptions:
     remote: str = "origin"
     base: str | None = None  # the branch the pull request merges into (default: HEAD's)
     dry_run: bool = False
-    #: the index whose new projects the body names, with the publishers to register now
-    repository: str | None = None
+    repository: str | None = None  # the index whose new projects (and publishers) the body names
 
 
 @dataclass
@@ -59,10 +55,8 @@ class PrResult:
     def describe(self, verbose: int = 0) -> list[str]:
         lines = self.intent.describe(verbose)
         if self.commit:
-            lines.append(
-                f"branch {self.branch} at {self.commit[:12]}"
-                + (" (pushed)" if self.pushed else " (as it was)")
-            )
+            pushed = " (pushed)" if self.pushed else " (as it was)"
+            lines.append(f"branch {self.branch} at {self.commit[:12]}{pushed}")
         if self.intent.releases or self.action not in ("none", "planned"):  # none to plan
             lines.append(f"pull request: {self.action}" + (f" #{self.pull}" if self.pull else ""))
         return lines
@@ -82,8 +76,7 @@ class PrResult:
 def section(
     release: Release, fragments: list[Fragment], day: date, md: bool, named: bool, level: int = 2
 ) -> str:
-    """The changelog section of ``release`` written from ``fragments``: entries grouped by
-    type, in Markdown (``level`` #s) or reStructuredText."""
+    """The changelog section of ``release`` from ``fragments``, in Markdown or reStructuredText."""
     title = f"{release.name + ' ' if named else ''}{release.new} ({day.isoformat()})"
     out = [f"{'#' * level} {title}" if md else f"{title}\n{'=' * len(title)}", ""]
     groups: dict[str, list[str]] = {}
@@ -115,8 +108,8 @@ def _insert(text: str, new: str, md: bool) -> str:
 
 
 def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
-    """Each released package's section into its tool's changelog (titled with its name in
-    ``top``'s, the workspace's when it has several packages); its fragments removed."""
+    """Each released package's section into its tool's changelog (named in ``top``'s), its
+    fragments removed."""
     texts: dict[Path, str] = {}
     for release in intent.releases:
         by_log: dict[Path, list[Fragment]] = {}
@@ -159,7 +152,7 @@ def pr_body(intent: Intent, day: date, named: bool, first: Sequence[str] = ()) -
 
 def first_releases(workspace: Workspace, intent: Intent, repository: str | None) -> list[str]:
     """The new projects on ``repository`` among the releases, in batches, and the pending
-    trusted publishers to register before merging (none without trusted publishing)."""
+    trusted publishers to register before merging."""
     if not repository or not intent.releases:
         return []
     from relnox.publish import first_releases as batches
@@ -180,15 +173,13 @@ def _body(workspace: Workspace, intent: Intent, day: date, options: PrOptions) -
 
 
 def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
-    """The forge's API behind one seam: GitLab's merge requests on GitLab (a GitLab CI
-    job, a GitLab remote), else GitHub's pull requests."""
+    """The forge's API: GitLab's merge requests on GitLab, else GitHub's pull requests."""
     from relnox.tools.github import GitHubApi, repository_slug
     from relnox.tools.gitlab import GitLabApi, on_gitlab
 
     if on_gitlab(url, env):
         return GitLabApi(url, env)
-    slug = repository_slug(url, env)
-    if slug is None:
+    if (slug := repository_slug(url, env)) is None:
         raise GitError(
             f"the remote {remote} ({redact_url(url)}) names no GitHub repository; "
             "set GITHUB_REPOSITORY=owner/name"
@@ -197,8 +188,7 @@ def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
 
 
 def _auth_env(token: str, user: str = "x-access-token") -> dict[str, str]:
-    """The environment for a git command that talks to the remote: the token as an HTTP
-    header added through ``GIT_CONFIG_*`` (never argv, never a URL)."""
+    """The environment of a git command to the remote: the token as an HTTP header."""
     env = dict(os.environ)
     if not token:
         return env
@@ -241,8 +231,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     top = git.toplevel(root)
     ref = env.get("GITHUB_REF", "")  # a run's checkout may leave HEAD detached
     pushed = ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else None
-    base = options.base or git.current_branch(top) or pushed
-    if base is None:
+    if (base := options.base or git.current_branch(top) or pushed) is None:
         raise GitError(f"{top}: HEAD is detached; check out the base branch or pass --base")
     stamp = git.git(top, "log", "-1", "--format=%cI", "HEAD")
     day = datetime.fromisoformat(stamp).date()
@@ -272,18 +261,16 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)
             result.commit = git.git(tree, "rev-parse", "HEAD")
-            there = _remote_git(
-                top, auth, "ls-remote", options.remote, f"refs/heads/{options.branch}"
-            )
+            ref = f"refs/heads/{options.branch}"
+            there = _remote_git(top, auth, "ls-remote", options.remote, ref)
             if there.split("\t")[0] != result.commit:
-                spec = f"{result.commit}:refs/heads/{options.branch}"
+                spec = f"{result.commit}:{ref}"
                 _remote_git(tree, auth, "push", "--force", "--quiet", options.remote, spec)
                 result.pushed = True
     return _pull(api, result, base)
 
 
 def _pull(api: Any, result: PrResult, base: str) -> PrResult:
-    """Create, edit, leave or close the one pull request of ``result.branch``."""
     open_pull = api.open_pull(result.branch)
     if not result.intent.releases:
         if open_pull is not None:

@@ -35,19 +35,16 @@ def bump_request(options: ReleaseOptions) -> str:
 def bumped_before(run: ReleaseRun) -> str | None:
     """What the unfinished release's bump did, when this tree holds it, else None; a bump
     this run cannot prove is the one in the tree is refused, never done twice."""
-    record = run.state.open_bump
-    if record is None:
+    if (record := run.state.open_bump) is None:
         return None
     root = run.workspace.root
     current = {p.name: p.version for p in run.workspace.packages}
     now = {name: current.get(name) for name in record["to"]}
-    commit = record.get("commit")
-    if commit is None and now == record["from"]:
+    if (commit := record.get("commit")) is None and now == record["from"]:
         return None  # stopped before its commit: nothing was bumped
     changes = ", ".join(f"{n} {record['from'].get(n)} -> {v}" for n, v in record["to"].items())
-    bumped = f"{record['request']} bumped {changes}" + (
-        f" (commit {commit[:12]})" if commit else ""
-    )
+    bumped = f"{record['request']} bumped {changes}"
+    bumped += f" (commit {commit[:12]})" if commit else ""
     finish = (
         f"rerun with {record['request']} to finish that release, or delete "
         f"{run.state.source} to start a new one"
@@ -91,8 +88,7 @@ def check_rerun(run: ReleaseRun) -> None:
     live = _published(run, o.repository, packages) if "publish" not in o.skip else []
     tested = _published(run, o.test_repository, packages) if "publish-test" not in o.skip else []
     trial = [p for p in tested if p not in live]
-    # the packages the live ones were bumped with (their versions set by the same commit):
-    # a package versioned on its own (a new one, say) is not part of that release
+    # the packages the live ones were bumped with: their versions set by the same commit
     with_live = {_set_by(ws.root, p) for p in packages if f"{p.name} {p.version}" in live}
     missing = [
         f"{p.name} {p.version}"
@@ -154,8 +150,6 @@ def _set_by(root: Path, pkg: Package) -> str | None:
     """The last commit that wrote ``pkg``'s current version in its main version source."""
     if not pkg.locations:
         return None
-    path = pkg.locations[0].path
-    out = git.git(
-        root, "log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", str(path), check=False
-    )
-    return out or None
+    path = str(pkg.locations[0].path)
+    asked = ("log", "-1", "--format=%H", "-G", re.escape(pkg.version), "--", path)
+    return git.git(root, *asked, check=False) or None

@@ -85,7 +85,6 @@ def bump_options(run: ReleaseRun) -> BumpOptions:
 
 
 def _doctor(run: ReleaseRun) -> Outcome:
-    # the workspace the run loaded just now (nothing changed since): not read a second time
     report = doctor(run.workspace.root, packages=run.names, workspace=run.workspace)
     bumps = run.options.bumps and "bump" not in run.options.skip
     repaired = [c for c in report.errors if bumps and c.bump_fixes]  # the next stage's work
@@ -117,8 +116,7 @@ def _doctor(run: ReleaseRun) -> Outcome:
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.options.bumps:
         return SKIPPED, "no --part/--to given: releasing the current versions"
-    record = run.state.open_bump
-    if record is not None and bumped_before(run) is not None:
+    if (record := run.state.open_bump) is not None and bumped_before(run) is not None:
         _release_what_it_moved(run, record["from"])
         versions = "versions " + _versions_text(run.versions())
         commit = f", commit {record['commit'][:12]}" if record.get("commit") else ""
@@ -148,8 +146,7 @@ def _bump(run: ReleaseRun) -> Outcome:
 
 
 def _release_what_it_moved(run: ReleaseRun, moved_from: Mapping[str, str]) -> None:
-    """Every package the bump moved is released: a dependent whose pin moved (--changed),
-    one that shares a named package's tag (its release is that tag's too)."""
+    """Every package the bump moved is released (a dependent whose pin moved, a tag sharer)."""
     moved = set(run.names) | set(moved_from)
     run.names = tuple(p.name for p in run.workspace.packages if p.name in moved)
     for name, old in moved_from.items():
@@ -157,8 +154,7 @@ def _release_what_it_moved(run: ReleaseRun, moved_from: Mapping[str, str]) -> No
 
 
 def _build(run: ReleaseRun) -> Outcome:
-    outdated = build_outdated(run.workspace, run.names, run.dist_dir)
-    if outdated is None:
+    if (outdated := build_outdated(run.workspace, run.names, run.dist_dir)) is None:
         return ALREADY_DONE, f"{manifest_path(run.dist_dir)} is current and intact"
     options = BuildOptions(
         packages=run.names,
@@ -196,7 +192,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why
         raise ReleaseError(report.closing(), "\n".join(report.describe()))
-    # verify records files it found (a dist/ relnox did not build): the manifest as it is now
     run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
     took = f"in {report.seconds:.1f}s{report.skipped_note()}"
     return DONE, f"{len(report.checked)} package(s) installed and checked {took}"
@@ -205,7 +200,6 @@ def _verify(run: ReleaseRun, index: str | None) -> Outcome:
 def _verify_settings(
     run: ReleaseRun, index: str | None
 ) -> tuple[tuple[str, ...], bool, str | None, list[str]]:
-    """What decides what a verify checks, besides the build and the index."""
     o = run.options
     extra = redact_url(o.extra_index) if index and o.extra_index else None
     return o.extras, o.offline and index is None, extra, sorted(run.names)
@@ -234,7 +228,6 @@ def _tag(run: ReleaseRun) -> Outcome:
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    # the release's own checks ran before its bump; a detached HEAD (CI) is tagged
     options = TagOptions(
         missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
     )
@@ -315,7 +308,6 @@ def _audit(run: ReleaseRun) -> Outcome:
     write_atomic(record, report.markdown(), through_link=False)
     _raise_for_failures(report)
     checks = f"{len(report.findings)} checks on {report.repository.label} passed"
-    # relative: a rehearsal's clone, where it lies, is gone when the line is read
     return DONE, f"{checks}; record: {rel(record, run.workspace.root)}"
 
 
@@ -325,8 +317,7 @@ def raise_for_uploads(published: PublishResult) -> None:
 
 
 def _raise_for_failures(report: Result) -> None:
-    """A guard that failed stops the release with its closing message, then its report
-    (what the stage's log keeps whole)."""
+    """A guard that failed stops the release with its closing message, then its report."""
     try:
         report.raise_for_failures()
     except RelnoxError as failed:
@@ -334,11 +325,9 @@ def _raise_for_failures(report: Result) -> None:
 
 
 def _versions_text(versions: Mapping[str, str]) -> str:
-    """``acme-x 1.1, acme-y 2.0``; many packages of one version: ``70 packages 0.1.1``."""
     return version_moves({n: (v, v) for n, v in versions.items()})
 
 
-# -- what each stage would do (the dry run) -----------------------------------------------
 def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     bump = preview.bump
     if preview.bumped is not None:

@@ -1,5 +1,4 @@
-"""What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not
-release (:func:`check_creatable`, :func:`check_remote`)."""
+"""What ``relnox tag`` checks before a tag is made, so no tag names what HEAD does not release."""
 
 from __future__ import annotations
 
@@ -59,8 +58,7 @@ def check_creatable(plan: TagPlan, befores: Mapping[str, str | None]) -> None:
 
 
 def _on_a_branch(repo: Path) -> bool:
-    """HEAD is a branch, or a commit a local or remote-tracking branch holds (a CI checkout
-    of a pushed commit is detached, and its branch holds it)."""
+    """HEAD is a branch, or a commit a local or remote-tracking branch holds."""
     if git.current_branch(repo) is not None:
         return True
     asked = ("--contains", "HEAD", "--count=1", "--format=%(refname)", "refs/heads", "refs/remotes")
@@ -68,8 +66,7 @@ def _on_a_branch(repo: Path) -> bool:
 
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
-    """A tag git cannot make: ``v1`` beside ``v1/x`` (git keeps tags as files and folders),
-    or either way round; or one of that name naming a tree or a blob (no commit)."""
+    """A tag git cannot make: ``v1`` beside ``v1/x``, either way round; or one naming no commit."""
     kinds = {tag.name: tag.peeled_kind or tag.kind for tag in git.tag_refs(repo)}
     names = set(kinds)
     for action in actions:
@@ -96,12 +93,10 @@ def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
 
 def _check_not_lower(pkg: Package, action: TagAction, rev: str | None, was: str | None) -> None:
     """A version below the one before it (at ``rev``), or below a release HEAD contains."""
-    version = maybe_version(pkg.version)
-    if version is None:
+    if (version := maybe_version(pkg.version)) is None:
         return
     higher: list[tuple[Version, str]] = []
-    before = maybe_version(was or "")  # its version at ``rev`` (None: none, or no rev)
-    if before is not None:
+    if (before := maybe_version(was or "")) is not None:  # its version at ``rev``
         higher.append((before, f"its version at {rev}"))
     if pkg.tags is not None and pkg.tags.reachable is not None:
         higher.append((pkg.tags.reachable, f"{pkg.tags.reachable_tag}, released in HEAD's history"))
@@ -141,14 +136,13 @@ def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
 
 
 def check_remote(plan: TagPlan) -> None:
-    """Before a tag is made, none of the planned tags is on the remote on another commit: the
-    tags go at most three a push, and a later push refused would leave the first ones there."""
+    """None of the planned tags is on the remote on another commit (a later push refused would
+    leave the first ones there)."""
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     there = git.remote_tags(repo, remote, [a.tag for a in plan.actions], stall=stall)
     for action in plan.actions:
-        commit = there.get(action.tag)
-        if commit is not None and commit != action.commit:
+        if (commit := there.get(action.tag)) is not None and commit != action.commit:
             raise GitError(
                 f"tag {action.tag} already exists on {remote}, on commit {commit[:12]}, not "
                 f"{action.commit[:12]}; no tag was made or pushed: bump {action.package} to a "

@@ -40,8 +40,7 @@ def is_shallow(repo: Path) -> bool:
 def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) -> str | None:
     """The push's ``before`` commit on GitHub, else ``HEAD~1``; ``None`` for a first commit."""
     repo = workspace.root
-    before = event_before(env)
-    if before is not None:
+    if (before := event_before(env)) is not None:
         if git.commit_of(repo, before) is None:
             raise GitError(
                 f"the push's before commit {before[:12]} is not in the clone at {repo}; "
@@ -57,8 +56,7 @@ def default_since(workspace: Workspace, env: Mapping[str, str] | None = None) ->
 
 @dataclass(frozen=True)
 class TagAction:
-    """One tag of the plan: ``create`` it on HEAD, ``skip`` it (already on HEAD), or
-    ``keep`` it where it is (on an older commit: a release tag is never moved)."""
+    """One tag: ``create`` it on HEAD, ``skip`` it (on HEAD), or ``keep`` it (never moved)."""
 
     tag: str
     package: str
@@ -77,18 +75,13 @@ class TagAction:
 
 @dataclass(frozen=True)
 class TagOptions:
-    """``relnox tag``'s flags."""
-
     since: str | None = None  # the commit compared with
     missing: bool = False  # tag every untagged version instead
     packages: Sequence[str] | None = None
     push: bool = False
     remote: str = "origin"
-    #: tag even with uncommitted changes to tracked files (a version that is not
-    #: committed is refused all the same: the tag would name what HEAD does not hold)
-    allow_dirty: bool = False
-    #: tag even a detached HEAD that no branch holds (only the tags will hold the commit)
-    allow_detached: bool = False
+    allow_dirty: bool = False  # a version not committed is refused all the same
+    allow_detached: bool = False  # tag even a detached HEAD no branch holds
 
 
 @dataclass(frozen=True)
@@ -170,8 +163,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
             f"{repo} is not a git repository, so there is nothing to tag; make it one and "
             "commit the release first (git init && git add -A && git commit -m 'Initial commit')"
         )
-    head = git.head(repo)
-    if head is None:
+    if (head := git.head(repo)) is None:
         raise GitError(
             f"{repo} has no commit yet; commit the release first (git add -A && git commit "
             "-m 'Initial commit'), then tag it"
@@ -184,8 +176,7 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
     actions: dict[str, TagAction] = {}
     shared = _shared_tags(workspace) if wanted else {}
     for pkg, reason in wanted:
-        carrier = workspace.carrier(pkg, [p for p, _reason in wanted])
-        if carrier is not None:  # the family's one tag releases it, as it always did
+        if (carrier := workspace.carrier(pkg, [p for p, _reason in wanted])) is not None:
             notes.append(
                 f"{pkg.name} {pkg.version}: released under {carrier.name}'s tag "
                 f"{workspace.tag_for(carrier)}, as its releases were; no tag of its own"
@@ -197,16 +188,13 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
         git.check_tag_name(repo, tag)
         on = git.tag_commit(repo, tag)
         why = "already on HEAD"
-        if on is None:  # a tag without the package's name may already mark this version
-            found = _shared_for(workspace, pkg, shared, head)
-            if found is not None:
-                tag, on = found
-                why = (
-                    f"the shared tag {tag} already marks {pkg.name} {pkg.version}; "
-                    "no tag of its own is created"
-                )
-                if tag in actions:
-                    continue
+        # a tag without the package's name may already mark this version
+        if on is None and (found := _shared_for(workspace, pkg, shared, head)) is not None:
+            tag, on = found
+            marks = f"the shared tag {tag} already marks {pkg.name} {pkg.version}"
+            why = f"{marks}; no tag of its own is created"
+            if tag in actions:
+                continue
         if on is None:
             actions[tag] = TagAction(tag, pkg.name, pkg.version, head, "create", reason)
         elif on == head:
@@ -233,8 +221,8 @@ def plan_tags(workspace: Workspace, options: TagOptions, runtime: Runtime | None
 def _wanted(
     workspace: Workspace, selected: Sequence[Package], options: TagOptions, runtime: Runtime | None
 ) -> tuple[str | None, list[tuple[Package, str]], dict[str, str | None]]:
-    """The commit compared with (None: none), the packages whose version changed since it
-    with why, and each one's version there (``--missing``: every package, no commit)."""
+    """The commit compared with, the packages whose version changed since it with why, and each
+    one's version there (``--missing``: every package, no commit)."""
     if options.missing:
         return None, [(p, "no tag for this version yet") for p in selected], {}
     repo, since = workspace.root, options.since
@@ -259,13 +247,9 @@ _SHARED_FORMATS = ("v{version}", "{version}", "V{version}", "release-{version}")
 
 
 def _shared_tags(workspace: Workspace) -> dict[Version, list[tuple[str, str]]]:
-    """Every tag without a package's name in it (``v1.2.0``, or a ``tag-format`` without
-    ``{name}``/``{dir}``), by the version it names: [(tag, commit)]."""
+    """Every tag without a package's name in it, by the version it names: [(tag, commit)]."""
     formats = list(_SHARED_FORMATS)
-    configured = [
-        workspace.config.tag_format,
-        *(workspace.tag_format_of(p) for p in workspace.packages),
-    ]
+    configured = [workspace.config.tag_format, *map(workspace.tag_format_of, workspace.packages)]
     formats += [f for f in configured if f and names_no_package(f)]
     found: dict[Version, list[tuple[str, str]]] = {}
     for name, commit in git.tag_commits(workspace.root).items():
@@ -283,8 +267,7 @@ def _shared_for(
 ) -> tuple[str, str] | None:
     """The shared tag (one another package's format does not claim) that releases ``pkg``
     at its version, the one on HEAD first; or None."""
-    version = maybe_version(pkg.version)
-    if version is None:
+    if (version := maybe_version(pkg.version)) is None:
         return None
     candidates = [
         (name, commit)
@@ -296,8 +279,6 @@ def _shared_for(
 
 @dataclass(frozen=True)
 class TagResult:
-    """The tags made, and those pushed (every planned one with ``push``)."""
-
     created: tuple[str, ...]
     pushed: tuple[str, ...] = ()
 
@@ -355,7 +336,6 @@ def _push_tags(plan: TagPlan, stopped: Callable[[], str | None], pushed: set[str
     repo, remote = plan.workspace.root, plan.options.remote
     stall = network_settings(plan.workspace.config).stall
     refs = [f"refs/tags/{a.tag}:refs/tags/{a.tag}" for a in plan.actions]
-    # at most three a push (git.TAGS_PER_PUSH), each atomic: a refused tag leaves its batch unpushed
     for batch in git.tag_batches(refs):
         _go_on(stopped)
         names = [ref.split(":", 1)[0].removeprefix("refs/tags/") for ref in batch]

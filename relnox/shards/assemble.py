@@ -54,8 +54,6 @@ class AssembleOptions:
 
 @dataclass(frozen=True)
 class Piece:
-    """One package of one shard, its files already read and checked."""
-
     shard: Path
     record: PackageRecord
     data: tuple[bytes, ...]
@@ -108,20 +106,15 @@ class AssembleResult:
         return {**self.plan.to_json(), "manifest": str(self.manifest)}
 
     def raise_for_failures(self) -> None:
-        """Every refusal (a duplicate, a missing package, a hash) raises before a file moves."""
+        """Every refusal raises before a file moves."""
 
 
 def record_shard(dist_dir: Path, spec: ShardSpec, names: Sequence[str]) -> Path:
-    """Make the build manifest of ``dist_dir`` shard ``spec``'s: marked with it, and listing
-    only the shard's packages (builds of others an earlier run left there are not its)."""
+    """Make ``dist_dir``'s build manifest shard ``spec``'s: marked, and of its packages only."""
     manifest = read_manifest(dist_dir)
-    return write_manifest(
-        replace(
-            manifest,
-            packages=tuple(r for r in manifest.packages if r.name in set(names)),
-            extra={**manifest.extra, SHARD_KEY: str(spec)},
-        )
-    )
+    packages = tuple(r for r in manifest.packages if r.name in set(names))
+    extra = {**manifest.extra, SHARD_KEY: str(spec)}
+    return write_manifest(replace(manifest, packages=packages, extra=extra))
 
 
 def _read(shard: Path) -> Manifest:
@@ -144,8 +137,7 @@ def _read(shard: Path) -> Manifest:
 
 
 def _same_commit(manifests: Sequence[tuple[Path, Manifest]], head: str | None) -> str | None:
-    """The one commit every shard was built from (this checkout's HEAD when it has one);
-    a shard of another commit, or of none recorded beside one, is refused."""
+    """The one commit every shard was built from (this checkout's HEAD when it has one)."""
     recorded = [(m.git_commit, str(shard)) for shard, m in manifests if m.git_commit]
     expected, where = (head, "this checkout") if head else next(iter(recorded), (None, ""))
     if expected is None:
@@ -170,10 +162,8 @@ def _check_output(
     names: Sequence[str],
     released: set[tuple[str, Version | None]],
 ) -> None:
-    """``dist_dir`` can take the files: no shard is it or holds it, it is no file, no
-    directory sits where a file goes, it holds no other file of a package and version
-    assembled (an earlier local build's: publish would take it with the shards'), and its
-    records can be written."""
+    """``dist_dir`` can take the files: no shard is it or holds it, it is a directory with no
+    other file of a version assembled (publish would take it) and no folder where a file goes."""
     out = dist_dir.resolve()
     for shard in shards:
         inside = shard.resolve()
@@ -204,7 +194,6 @@ def _check_output(
 
 
 def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePlan:
-    """Read and check every shard; refuse anything that would not make one whole release."""
     if not options.dirs:
         raise BuildError("assemble needs the shard directories: relnox assemble DIR [DIR ...]")
     for given in (*options.dirs, *([options.out] if options.out else [])):
@@ -262,15 +251,9 @@ def plan_assemble(workspace: Workspace, options: AssembleOptions) -> AssemblePla
         (canonicalize_name(p.record.name), maybe_version(p.record.version)) for p in pieces.values()
     }
     _check_output(dist_dir, shards, list(seen), released)
-    order = [pkg.name for pkg in workspace.packages if pkg.name in pieces]
-    return AssemblePlan(
-        workspace=workspace,
-        dist_dir=dist_dir,
-        pieces=tuple(pieces[n] for n in order),
-        git_commit=commit,
-        source_date_epoch=max(epochs, default=None),
-        shards=shards,
-    )
+    ordered = tuple(pieces[p.name] for p in workspace.packages if p.name in pieces)
+    epoch = max(epochs, default=None)
+    return AssemblePlan(workspace, dist_dir, ordered, commit, epoch, shards)
 
 
 def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> AssembleResult:
@@ -288,8 +271,7 @@ def run_assemble(plan: AssemblePlan, runtime: Runtime | None = None) -> Assemble
                 for artifact, data in zip(piece.record.files, piece.data, strict=True):
                     target = dist / artifact.filename
                     old = snapshot(target)
-                    signal_name = stopped()
-                    if signal_name is not None:
+                    if (signal_name := stopped()) is not None:
                         raise BuildError(f"assembling was stopped ({signal_name})")
                     if old != data:
                         before[target] = old
@@ -321,14 +303,12 @@ def assemble(root: Path | str = ".", options: AssembleOptions | None = None) -> 
 
 
 def label(text: str) -> str:
-    """``text`` of a manifest as a message shows it: quoted when it holds a control
-    character (a newline would make the one-line refusal two)."""
+    """``text`` of a manifest as a one-line message shows it: quoted if not printable."""
     return text if text.isprintable() else repr(text)
 
 
 def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package) -> str | None:
-    """Why ``artifact`` cannot be a file of ``record``'s build, or None: a bare file name of
-    a wheel or an sdist of that package (and version), of the kind its manifest says."""
+    """Why ``artifact`` is no wheel or sdist file name of ``record`` of its kind, or None."""
     name = artifact.filename
     if name.startswith("."):  # a path or an unprintable name: read_manifest refused it
         return "is not the name of a file in the shard directory (a path, or a hidden file)"
@@ -345,8 +325,7 @@ def _name_problem(artifact: ArtifactRecord, record: PackageRecord, pkg: Package)
 
 
 def _read_artifact(path: Path, size: int, what: str) -> bytes:
-    """The bytes of one listed file: a regular file of the shard itself (a link is never
-    followed, a pipe never waited on), of the ``size`` recorded."""
+    """The bytes of one listed file: a regular file (no link, no pipe) of the ``size`` recorded."""
     if path.is_symlink():
         raise BuildError(
             f"{what} is a symbolic link; a shard's files must be the files its build wrote, "
@@ -379,13 +358,11 @@ def _read_artifact(path: Path, size: int, what: str) -> bytes:
 def checked_files(
     shard: Path, record: PackageRecord, pkg: Package, seen: dict[str, tuple[Path, str]]
 ) -> tuple[bytes, ...]:
-    """Every file of ``record``, named as its build names them, read and its sha256 checked;
-    ``seen`` (file name -> shard, package) catches a file listed twice."""
+    """Every file of ``record`` read and its sha256 checked; ``seen`` catches one listed twice."""
     found = []
     for artifact in record.files:
         what = f"{shard}: {label(artifact.filename)} of {record.name}"
-        problem = _name_problem(artifact, record, pkg)
-        if problem is not None:
+        if (problem := _name_problem(artifact, record, pkg)) is not None:
             raise BuildError(
                 f"{what} {problem}; a shard's manifest lists the files its build wrote, "
                 "rebuild that shard"

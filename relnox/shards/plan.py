@@ -1,6 +1,5 @@
-"""``plan --shards N``: the selected packages split into N shards balanced by each one's
-last build time, read from the build manifest or ``--timings FILE`` (a build manifest, or
-the JSON this plan prints, so a CI job that got the plan splits exactly as it did)."""
+"""``plan --shards N``: the selected packages split into N shards balanced by each one's last
+build time, from the build manifest or ``--timings FILE`` (a manifest, or this plan's JSON)."""
 
 from __future__ import annotations
 
@@ -28,8 +27,6 @@ RULE = (
 
 @dataclass(frozen=True)
 class ShardOptions:
-    """What the user asked for: ``--shards``, ``--package``, ``--timings``."""
-
     shards: str | int = "auto"
     packages: Sequence[str] = ()
     timings: str | Path | None = None
@@ -98,12 +95,8 @@ class ShardPlan:
             "packages": list(self.packages),
             "times": dict(self.times),
             "shards": [
-                {
-                    "shard": f"{i + 1}/{self.count}",
-                    "packages": list(shard),
-                    "seconds": self.seconds(i),
-                }
-                for i, shard in enumerate(self.shards)
+                {"shard": f"{i + 1}/{self.count}", "packages": list(s), "seconds": self.seconds(i)}
+                for i, s in enumerate(self.shards)
             ],
         }
 
@@ -151,7 +144,6 @@ def _times_from(path: Path) -> dict[str, float]:
 def recorded_times(
     workspace: Workspace, timings: str | Path | None
 ) -> tuple[dict[str, float], str]:
-    """Each package's last build time, and where it was read."""
     if timings:
         path = Path(timings)
         return _times_from(path), str(path)
@@ -165,7 +157,6 @@ def recorded_times(
 
 
 def plan_shards(workspace: Workspace, options: ShardOptions) -> ShardPlan:
-    """The split of the selected packages (all when none are named)."""
     selected = workspace.select(options.packages)
     names = [pkg.name for pkg in selected]
     count = shard_count(options.shards, len(names))
@@ -175,20 +166,14 @@ def plan_shards(workspace: Workspace, options: ShardOptions) -> ShardPlan:
     times = {n: round(known.get(n, guess), 3) for n in names}
     by_name: dict[str, str] = {canonicalize_name(p.name): p.name for p in selected}
     deps = {pkg.name: build_deps(pkg, by_name) for pkg in selected}
-    return ShardPlan(
-        packages=tuple(names),
-        shards=tuple(tuple(s) for s in split(names, times, count, deps)),
-        times=times,
-        estimated=tuple(n for n in names if n not in known),
-        estimate=guess,
-        source=source,
-        ties=tuple(tuple(g) for g in groups(names, deps) if len(g) > 1),
-    )
+    shards = tuple(tuple(s) for s in split(names, times, count, deps))
+    estimated = tuple(n for n in names if n not in known)
+    ties = tuple(tuple(g) for g in groups(names, deps) if len(g) > 1)
+    return ShardPlan(tuple(names), shards, times, estimated, guess, source, ties)
 
 
 def shard_packages(
     workspace: Workspace, spec: ShardSpec, packages: Sequence[str] = (), timings: str | None = None
 ) -> tuple[str, ...]:
-    """The packages ``build-all``/``verify-install --shard K/N`` act on: shard K of the same
-    split ``plan --shards N`` makes for the same selection and times."""
+    """The packages ``--shard K/N`` acts on: shard K of ``plan --shards N``'s split."""
     return plan_shards(workspace, ShardOptions(spec.count, packages, timings)).shard(spec)

@@ -1,8 +1,6 @@
-"""Splitting packages into shards: a pure function of the names, their times and their
-ties (a build-time dependency), so ``build-all --shard K/N`` in one CI job agrees with
-``plan --shards N`` of another. Groups go longest first (ties: release order) to the least
-loaded shard (ties: the lowest number).
-"""
+"""Splitting packages into shards: a pure function of the names, their times and their ties
+(a build-time dependency), so ``build-all --shard K/N`` agrees with ``plan --shards N``. Groups
+go longest first (ties: release order) to the least loaded shard (ties: the lowest number)."""
 
 from __future__ import annotations
 
@@ -33,8 +31,7 @@ class ShardSpec:
 
 def parse_shard(value: str) -> ShardSpec:
     """``"2/8"`` -> ShardSpec(2, 8); anything else is a one-line error."""
-    found = re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", value or "")
-    if found:
+    if found := re.fullmatch(r"\s*([0-9]{1,9})\s*/\s*([0-9]{1,9})\s*", value or ""):
         index, count = int(found[1]), int(found[2])
         if 1 <= index <= count <= MAX_SHARDS:
             return ShardSpec(index, count)
@@ -66,8 +63,7 @@ def estimate(times: Mapping[str, float]) -> float:
 
 
 def groups(names: Sequence[str], build_deps: Mapping[str, Sequence[str]]) -> list[list[str]]:
-    """``names`` joined by build-time dependencies among them, each group in ``names`` order,
-    groups ordered by their first member."""
+    """``names`` joined by build-time dependencies, each group and the groups in ``names`` order."""
     parent = {name: name for name in names}
     order = {name: i for i, name in enumerate(names)}
 
@@ -95,8 +91,7 @@ def split(
     count: int,
     build_deps: Mapping[str, Sequence[str]] | None = None,
 ) -> list[list[str]]:
-    """``names`` (release order) into ``count`` shards, each in release order; a shard may
-    be empty when there are fewer groups than shards."""
+    """``names`` (release order) into ``count`` shards, each in release order (maybe empty)."""
     order = {name: i for i, name in enumerate(names)}
     parts = groups(names, build_deps or {})
     weights = [sum(times[n] for n in part) for part in parts]
