@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
-    from relnox.guards.api import ApiChange, ApiError, api_changes, check_bump
-    from relnox.guards.api import doctor_checks as doctor_checks
-    from relnox.guards.api import enabled as enabled
+    from relnox.guards.api import (
+        ApiChange,
+        ApiError,
+        api_changes,
+        check_bump,
+        doctor_checks,
+        enabled,
+    )
     from relnox.guards.audit import AUDIT_STAGE, AuditError, AuditOptions, AuditPlan, AuditReport
     from relnox.guards.audit import audit as audit
     from relnox.guards.audit import plan_audit as plan_audit

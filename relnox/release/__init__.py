@@ -9,10 +9,15 @@ from typing import TYPE_CHECKING
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
-    from relnox.release.ci_tags import ResolvedVersion, check_tag, is_latest, packages_of_tag
-    from relnox.release.ci_tags import parse_release_tag as parse_release_tag
-    from relnox.release.ci_tags import release_tags_at as release_tags_at
-    from relnox.release.ci_tags import resolve_version as resolve_version
+    from relnox.release.ci_tags import (
+        ResolvedVersion,
+        check_tag,
+        is_latest,
+        packages_of_tag,
+        parse_release_tag,
+        release_tags_at,
+        resolve_version,
+    )
     from relnox.release.doctor import DoctorReport, doctor
     from relnox.release.intent import Intent, release_intent
     from relnox.release.model import ReleaseOptions, ReleasePlan, ReleaseResult

@@ -1,10 +1,15 @@
 """Shards: a release's builds split over machines (``plan --shards N``, ``--shard K/N``),
 then merged back into one dist directory (``assemble DIR...``)."""
 
-from relnox.shards.assemble import AssembleOptions, AssemblePlan, AssembleResult, assemble
-from relnox.shards.assemble import plan_assemble as plan_assemble
-from relnox.shards.assemble import record_shard as record_shard
-from relnox.shards.assemble import run_assemble as run_assemble
+from relnox.shards.assemble import (
+    AssembleOptions,
+    AssemblePlan,
+    AssembleResult,
+    assemble,
+    plan_assemble,
+    record_shard,
+    run_assemble,
+)
 from relnox.shards.plan import ShardOptions, ShardPlan, plan_shards, shard_packages
 from relnox.shards.split import MAX_SHARDS, ShardSpec, parse_shard, shard_count
 from relnox.stage import Stage
