@@ -89,8 +89,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 
 
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
-    """Ask each bumped package's backend for its version on the tree as the bump left it
-    (``tagged``: once the tags are made); another version stops the bump."""
+    """Ask each bumped package's backend for its version as bumped (``tagged``: once tagged)."""
     for name, (_, new) in plan.versions.items():
         if (pkg := plan.workspace.get(name)).vcs_versioned != tagged or pkg.stamped:
             continue  # a placeholder stamped at build time says the new version nowhere

@@ -32,8 +32,7 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
-    newest release's (one there already kept)."""
+    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition added."""
     found = list(_DEFINITION.finditer(text))
     if any(_label(m).lower().lstrip("v") == title.lower().lstrip("v") for m in found):
         return text
@@ -78,8 +77,7 @@ def _new_url(
     tag: str,
     previous: str | None,
 ) -> str | None:
-    """The url of ``[title]`` in the style of the newest release's definition, else after the
-    ``[Unreleased]`` compare link."""
+    """The url of ``[title]`` in the style of the newest release's, else of ``[Unreleased]``."""
     newest = _newest(linked)
     since = _COMPARE.match(newest["url"]) if newest is not None else None
     if newest is None or (since is None and len(linked) == 1 and compare is not None):

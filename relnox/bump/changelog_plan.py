@@ -1,5 +1,4 @@
-"""A bump's edits of the changelogs: each released package's Unreleased entries become its
-section, with notes on what is left."""
+"""A bump's edits of the changelogs, with notes on what is left."""
 
 from __future__ import annotations
 
@@ -261,8 +260,7 @@ def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
 
 
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
-    """The title of one section for ``released``: each package and its version, or, for
-    many at one version, that version alone."""
+    """The title of one section for ``released`` (many at one version: that version)."""
     if len(released) >= MANY and len(new := {versions[p.name][1] for p in released}) == 1:
         return new.pop()
     return ", ".join(f"{p.name} {versions[p.name][1]}" for p in released)
@@ -271,8 +269,7 @@ def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str,
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> tuple[list[str], dict[Path, str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, per towncrier file and per
-    changelog changie writes (resolved)."""
+    """Notes on fragments another tool must collect first, per towncrier and changie file."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     changie: dict[Path, str] = {}  # changie's changelog -> the note for it

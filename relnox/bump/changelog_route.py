@@ -59,8 +59,7 @@ def route_changelog(
     day: date,
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
 ) -> Routed | None:
-    """``text`` with each release's entries moved to its own section; ``None`` without an
-    Unreleased section."""
+    """``text`` with each release's entries moved to its own section (``None``: no Unreleased)."""
     if (unreleased := next((s for s in sections(text) if s.label == UNRELEASED), None)) is None:
         return None
     eol = line_end(text)

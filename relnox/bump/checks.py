@@ -165,8 +165,7 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
 def _no_git_between(
     folder: Path, repo: Path, looked: dict[Path, bool], resolve: Callable[[Path], Path]
 ) -> bool:
-    """Whether ``folder`` lies in ``repo`` with no ``.git`` in it or between (``looked``: the
-    directories looked at already)."""
+    """Whether ``folder`` lies in ``repo`` with no ``.git`` in it or between."""
     try:
         parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):

@@ -1,5 +1,4 @@
-"""The objects of a bump plan: file edits, git actions, the plan and its result, each able
-to describe itself."""
+"""The objects of a bump plan: file edits, git actions, the plan and its result."""
 
 from __future__ import annotations
 

@@ -251,8 +251,7 @@ def _check_request(options: BumpOptions) -> None:
 
 
 def _one_to(workspace: Workspace, selected: Sequence[Package], options: BumpOptions) -> None:
-    """``--to`` with no package named moves several only when they are one lockstep group or
-    all at one version now."""
+    """``--to`` with no package named moves several only when one group or at one version."""
     if options.to is None or options.packages or len(selected) < 2:
         return
     by: dict[str, list[str]] = {}  # 1.7.0: a, b and 69 more; 0.3.0: c

@@ -1,5 +1,4 @@
-"""A docs theme's version switcher (a JSON list whose ``"preferred": true`` entry is the
-stable release), moved on at a release."""
+"""A docs theme's version switcher (its ``"preferred": true`` entry), moved on at a release."""
 
 from __future__ import annotations
 
@@ -75,8 +74,7 @@ def _respelled(entry: dict[str, Any], old: str, new: str) -> dict[str, Any]:
 
 
 def _moved(text: str, new: Version) -> str | None:
-    """``text`` moved on to release ``new``; unchanged when nothing moves, None when it cannot
-    be written alike."""
+    """``text`` moved on to release ``new``; None when it cannot be written alike."""
     try:
         entries = json.loads(text)
     except ValueError:

@@ -1,5 +1,4 @@
-"""tbump's, bumpver's, commitizen's and semantic-release's current version and the files each
-rewrites with it: copies a relnox bump moves too."""
+"""Other bump tools' current version and the files each rewrites: copies a bump moves too."""
 
 from __future__ import annotations
 
@@ -164,8 +163,7 @@ def commitizen_files(
 def semantic_release_files(
     directory: Path, doc: Mapping[str, Any], version: str
 ) -> list[VersionLocation]:
-    """semantic-release's ``version_variables`` (``path:*`` or ``path:name[:nf|tf]``) and its
-    ``version_toml`` (``path:key``)."""
+    """semantic-release's ``version_variables`` and ``version_toml``."""
     found = _config(directory, doc, _SEMANTIC_RELEASE, "")
     settings = table(found[1], *found[2]) if found is not None else {}
     tag_format = settings.get("tag_format", "v{version}")

@@ -1,5 +1,4 @@
-"""Versions that are the days, months or years of their releases: how they are spelled, read
-from when the tags were made."""
+"""Versions that are the days, months or years of their releases, read from the tags' times."""
 
 from __future__ import annotations
 
@@ -96,8 +95,7 @@ def stamp_of(number: int) -> str | None:
 
 
 def spelling_of(finals: Group, tags: RepoTags) -> str | None:
-    """The spelling of dates when the newest releases are the days they were tagged (or end
-    in them), else :func:`_monthly`'s or :func:`_yearly`'s."""
+    """The spelling of dates when the newest releases are the days they were tagged."""
     if not (newest := heapq.nlargest(DATED_READ, finals)):
         return None
     stamps = {_stamp(version, tags.dates.get(tag, 0)) for version, tag in newest}

@@ -1,5 +1,4 @@
-"""The versions of native build backends: Cargo.toml (maturin), a regex or a provider
-(scikit-build-core), meson.build (meson-python)."""
+"""The versions of native build backends: maturin, scikit-build-core, meson-python."""
 
 from __future__ import annotations
 

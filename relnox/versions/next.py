@@ -343,8 +343,7 @@ def _deciding(
 def split_starts_note(
     pkg: Package, others: Collection[Version], new: str, first: int, history: bool = False
 ) -> list[str]:
-    """The note that ``new``, a series starting at ``first``, is one reading of a history
-    whose series started at 0 and at 1 both."""
+    """The note that ``new`` is one reading of series that started at 0 and at 1 both."""
     wanted = maybe_version(new)
     if wanted is None or wanted.pre is None or wanted.pre[1] != first:
         return []
@@ -432,8 +431,7 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
 def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
-    """Notes for the packages whose files hold the untagged next version, which ``--part``
-    moves past."""
+    """Notes for the packages whose files hold the untagged next version ``--part`` passes."""
     if part not in PARTS_OF_RELEASE:
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}

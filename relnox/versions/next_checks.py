@@ -1,5 +1,4 @@
-"""What a next version must not be, and a version file that is a placeholder stamped at build
-time (:func:`stamped_tags`)."""
+"""What a next version must not be, and a version file stamped at build time."""
 
 from __future__ import annotations
 

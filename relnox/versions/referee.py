@@ -153,8 +153,7 @@ def refereed(workspace: Workspace) -> Workspace:
 
 
 def _offline_reading(pkg: Package) -> str | None:
-    """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself
-    (its backend is not set up to referee it)."""
+    """The URL build requirement of ``pkg`` whose version relnox reads itself, if any."""
     if pkg.version_source == ASKED_SOURCE or pkg.build_computes:
         return None
     url = asked.fetched(pkg.build_requires)

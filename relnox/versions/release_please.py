@@ -1,5 +1,4 @@
-"""The copies of a package's version release-please rewrites: its ``extra-files`` and its
-entry in the manifest."""
+"""The copies of a package's version release-please rewrites: extra-files, the manifest."""
 
 from __future__ import annotations
 

@@ -95,8 +95,7 @@ def released_elsewhere(
     by_workflow: Iterable[tuple[Path, str]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate with evidence (``by_workflow``: only a
-    release workflow's)."""
+    """The ``(directory, why)`` of each candidate with evidence."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []
@@ -188,8 +187,7 @@ def _released_with(
     line: Sequence[tuple[str, Version]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the root's tags release ``directory``'s project too: its version at the newest
-    (at least two) is the tag's."""
+    """Why the root's tags release ``directory``'s project too: its version at them."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at

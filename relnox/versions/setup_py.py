@@ -67,8 +67,7 @@ def _from_sibling(module: Path) -> VersionLocation | None:
 
 
 def setup_py_literal(directory: Path) -> Found | None:
-    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` with ``VERSION`` bound once
-    at the top of setup.py."""
+    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` of a top-level constant."""
     setup_py = directory / "setup.py"
     tree = setup_py_tree(directory)
     value = (_setup_keywords(tree, every=False) or {}).get("version") if tree else None

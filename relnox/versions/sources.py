@@ -1,5 +1,4 @@
-"""Where a package's version is written (:class:`VersionLocation`), read and rewritten
-keeping the rest of the file byte for byte."""
+"""Where a package's version is written, read and rewritten keeping the rest byte for byte."""
 
 from __future__ import annotations
 
@@ -429,8 +428,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
 
 
 def set_at(root: Path, loc: VersionLocation) -> str | None:
-    """The commit that moved ``loc`` from another version to the one it says now (a release of
-    a package without release tags); ``None`` when no commit did."""
+    """The commit that moved ``loc`` from another version to the one it says now, if any."""
     where = "./" + rel(loc.path, root)
     found = git.git(root, "log", "-1", "--format=%H", "-S", loc.value, "--", where, check=False)
     if not found or version_at(root, [loc], found) != loc.value:
@@ -440,8 +438,7 @@ def set_at(root: Path, loc: VersionLocation) -> str | None:
 
 
 def said_in_history(loc: VersionLocation, limit: int = 60) -> list[Version]:
-    """The versions ``loc`` said in its file's last ``limit`` changes (a package no tag
-    releases: its literal's moves are its releases)."""
+    """The versions ``loc`` said in its file's last ``limit`` changes."""
     if loc.composed:
         return []
     here, name = loc.path.parent, loc.path.name

@@ -166,8 +166,7 @@ _SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
 
 
 def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
-    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``),
-    each the one line saying it."""
+    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``)."""
     lines = read_text(loc.path).splitlines()
     at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
     if at is None:
