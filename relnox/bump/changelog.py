@@ -266,12 +266,9 @@ _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
     (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "{date:%d.%m.%Y}"),  # 20.08.2026
-    # "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
-    # "Release 3.2.9 - September 16 2025": no comma
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
-    # "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
 )

@@ -157,7 +157,6 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
         if v.post is not None and v.dev is not None:
             return _build(v, v.release, pre=v.pre, post=v.post)
         return _build(v, v.release, pre=v.pre, post=(v.post or 0) + 1)
-    # dev
     if v.dev is not None:
         return _build(v, v.release, pre=v.pre, post=v.post, dev=v.dev + 1)
     if v.post is not None:

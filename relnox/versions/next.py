@@ -152,7 +152,7 @@ def _stepped(
     history = pre is not None or bool((v := maybe_version(pkg.version)) and v.is_prerelease)
     label = PRE_LABELS.get(pre.lower()) if pre is not None else None
     first = first_pre(pkg, workspace.pre_releases, start, history, label)
-    base = pkg.version if to is not None else bump_base(pkg, part, first)
+    base = pkg.version if to is not None else bump_base(pkg, part)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
             notes.append(f"note: {pkg.name} is released as one number: --part {part} raises it")
@@ -263,7 +263,7 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     return pkg.version
 
 
-def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
+def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from (``0.34.0+dev``: 0.34.0; ``1!0+dev`` or a
     stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``)."""
     if (parsed := maybe_version(pkg.version)) is None or pkg.tags is None:
@@ -275,11 +275,9 @@ def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
         if ahead in pkg.tags.released:
             return str(ahead)
         last = pkg.tags.last
-        first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
-        road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
-        made = first == 0 and any(v.pre == parsed.pre for v in pkg.tags.released)
-        if road and not made:  # a first pre-release its newest pre-releases never numbered
-            return f"{parsed.base_version}.dev{parsed.dev}"
+        zero = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
+        if zero and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease:
+            return f"{parsed.base_version}.dev{parsed.dev}"  # a first pre-release's road
         return pkg.version
     if parsed.local is None:
         return pkg.version
@@ -418,8 +416,7 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
         return []
     if current <= facts.highest or current in facts.released:
         return []
-    steps = PARTS_OF_RELEASE
-    if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
+    if facts.last and current in {bump_version(facts.last, s) for s in PARTS_OF_RELEASE}:
         return []
     return [
         f"note: {pkg.name} {pkg.version} is written but not released (no tag "

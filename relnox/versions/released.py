@@ -59,7 +59,7 @@ def plain_version_tag(root: Path) -> str | None:
 TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
 
 
-# directories whose projects a workflow builds to test the tool, not to release them
+#: directories whose projects a workflow builds to test the tool, not to release them
 _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples", "samples"}
 
 

@@ -284,8 +284,7 @@ def _named_files(
             and (module := find_module(path, imported[node.value.id])) is not None
         ):
             found.append(module)
-    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
-    # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
+    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``
     texts |= dict.fromkeys(
         "/".join(parts)
         for n in nodes
