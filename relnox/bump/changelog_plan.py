@@ -335,8 +335,7 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose old one titles the newest release:
-    several of them, or the root's own package alone."""
+    """The new version and tag of the packages whose old one titles the newest release."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None

@@ -87,8 +87,7 @@ def _refuse(plan: BumpPlan, problem: str, dry_run: bool) -> None:
 
 
 def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptions) -> bool:
-    """A git repository with a first commit, a clean tree and a branch, as a commit, tag or
-    push needs; False when it is no repository and nothing needs one."""
+    """A repository ready for a commit, tag or push; False when none is and none is needed."""
     commit, tag, push, dry_run = options.commit, options.tag, options.push, options.dry_run
     root = plan.workspace.root
     refuse = functools.partial(_refuse, plan, dry_run=dry_run)

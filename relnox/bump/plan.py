@@ -162,8 +162,7 @@ def _rewrite_dependents(
     files: Files,
     notes: list[str],
 ) -> list[tuple[str, str]]:
-    """``(dependent, line)`` for every requirement rewritten to follow the new versions by its
-    pin rule; one kept is said in ``notes``."""
+    """``(dependent, line)`` of each requirement its pin rule rewrites; one kept: in ``notes``."""
     lines = []
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)
@@ -215,8 +214,7 @@ def _rewrite_dependents(
 def _with_moved_pins(
     workspace: Workspace, versions: dict[str, tuple[str, str]]
 ) -> tuple[Package, ...]:
-    """``--changed``: a dependent whose pin must move gets a patch release too (with its
-    group, down the chain); ``versions`` grows in place."""
+    """``--changed``: a dependent whose pin must move gets a patch release too (in place)."""
     while True:
         moved = {name for name, _ in _rewrite_dependents(workspace, versions, Files(), [])}
         grown = {q.name for name in moved for q in workspace.group_of(workspace.get(name))}

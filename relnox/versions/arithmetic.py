@@ -1,5 +1,4 @@
-"""Version arithmetic: parse, compare, bump (``--part``, ``--pre``, ``--to``) and respell a
-version, PEP 440 or semver; a result that does not increase is a :class:`VersionError`."""
+"""Version arithmetic: parse, compare, bump and respell a version, PEP 440 or semver."""
 
 from __future__ import annotations
 

@@ -122,8 +122,7 @@ def spelling_of(finals: Group, tags: RepoTags) -> str | None:
 
 
 def _monthly(newest: Group, tags: RepoTags, finals: Group = ()) -> str | None:
-    """``month`` or ``short-month`` (``/1``: counts start at 1) when two or more of the newest
-    releases are year.month.counter of their tag's month."""
+    """``month`` or ``short-month`` (``/1``: from 1) when the newest are their tag's month's."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
@@ -170,8 +169,7 @@ def _keeps_month(releases: Group, firsts: Mapping[tuple[int, ...], int], tags: R
 
 
 def _yearly(finals: Group, tags: RepoTags, newest: Group) -> str | None:
-    """``year`` or ``short-year``, the parts and the count's first value (``short-year/3/1``)
-    when two or more of the ``newest`` are their tag's year and a yearly count."""
+    """``year`` or ``short-year`` (``short-year/3/1``) when the newest are their tag's year's."""
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None

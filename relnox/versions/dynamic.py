@@ -164,8 +164,7 @@ def _scm_written(
     module_name: str,
     module: Path | None,
 ) -> str | None:
-    """The file ``[tool.setuptools_scm]`` writes when the attr's module is it or imports its
-    version from it, with no top-level literal."""
+    """The file ``[tool.setuptools_scm]`` writes when the attr's module is it or imports it."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):

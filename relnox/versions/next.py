@@ -214,8 +214,7 @@ def _one_number(pkg: Package, base: str) -> bool:
 
 
 def _pre_number(pkg: Package, new: str, today: date, notes: list[str] | None) -> str:
-    """``new``, a pre-release, numbered as ``pkg``'s are: by the day it is made (b261127), else
-    past the numbers its line released (rc8 after rc7)."""
+    """``new``, a pre-release, numbered as ``pkg``'s are: by the day, or past its line's."""
     if (wanted := maybe_version(new)) is None or wanted.pre is None:
         return new
     label, number = wanted.pre

@@ -1,5 +1,4 @@
-"""The build backend is the referee of a computed version: where it says otherwise than
-relnox's reading it wins, with a finding; one that must compile to say is not asked."""
+"""The build backend is the referee of a computed version: where it differs, it wins."""
 
 from __future__ import annotations
 

@@ -101,8 +101,7 @@ _VERSION = r"\d+\.\d+\.\d+(?:-[\w.]+|(?:\.?(?:a|b|rc|dev|post)\d*)+)?(?:\+[-\w.]
 
 
 def marked(path: Path, text: str) -> list[VersionLocation]:
-    """The versions release-please's generic updater rewrites in ``text``: the first on each
-    line it marks ``-version``, alone or in a block."""
+    """The versions release-please's generic updater rewrites in ``text``."""
     found: dict[tuple[str, str], VersionLocation] = {}
     scope: str | None = None
     for line in text.split("\n"):

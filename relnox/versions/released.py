@@ -162,8 +162,7 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
 def _short_lines(
     top: Path, candidates: Sequence[tuple[Path, str]]
 ) -> dict[Path, list[list[tuple[str, Version]]]]:
-    """Each candidate's final tags named by a run of its name's or folder's words and no
-    other's (``workflow-v1.17.5``), the highest first."""
+    """Each candidate's final tags named by a run of its name's words alone, highest first."""
     groups: dict[str, list[tuple[Version, str]]] = {}
     for tag in _tags(top):
         if (split := split_tag(tag)) is not None and stem(split[0]) and not split[1].is_prerelease:

@@ -397,8 +397,7 @@ def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
 
 
 def module_reads(module: Path, directory: Path) -> VersionLocation | None:
-    """The one version file a module computing its ``__version__`` opens (a name its strings
-    give), in its folder or one above it up to ``directory``."""
+    """The one version file a module computing its ``__version__`` opens, up to ``directory``."""
     if (tree := _tree(read_text(module), str(module))) is None:
         return None
     above = [module.parent, *module.parent.parents]

@@ -30,8 +30,7 @@ def tag_format_of(pkg: Package, default: str) -> str:
 
 
 def tag_for(pkg: Package, version: str | None, default: str) -> str:
-    """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5``,
-    ``v1.29.0.rc0``, ``v2.11`` for 2.11.0 after ``v2.10``)."""
+    """The tag of ``version``, spelled as the package's tags are (``v2.11`` after ``v2.10``)."""
     text = version or pkg.version
     if (tags := pkg.tags) is not None:
         convention, parsed = tags.convention, maybe_version(text)

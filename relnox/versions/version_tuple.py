@@ -217,8 +217,7 @@ def _levelled(value: tuple[Any, ...] | None) -> str | None:
 
 
 def _info(text: str, name: str | None = None) -> tuple[re.Match[str], str] | None:
-    """The ``version_info`` assignment of ``text`` (given ``name``: that tuple or function's)
-    and the version its parts and development number make."""
+    """The ``version_info`` assignment of ``text`` and the version it makes."""
     found = (
         INFO.search(text)
         if "__version__" in text and name in (None, "__version__", "VERSION", *INFO_NAMES)
