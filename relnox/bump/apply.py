@@ -1,5 +1,5 @@
-"""Carry out a :class:`relnox.bump.plan.BumpPlan`, all or nothing: files written atomically,
-then the git actions; a failure, Ctrl-C or SIGTERM undoes it all."""
+"""Carry out a bump plan, all or nothing: files written atomically, then the git actions; a
+failure, Ctrl-C or SIGTERM undoes it all."""
 
 from __future__ import annotations
 
@@ -23,8 +23,7 @@ logger = logging.getLogger("relnox")
 
 
 def apply_bump(plan: BumpPlan, runtime: Runtime | None = None) -> BumpResult:
-    """Write every file and run every git action of ``plan``, all or nothing: on any
-    failure or stop, undo everything and raise."""
+    """Write every file and run every git action of ``plan``; on any failure, undo it all."""
     with signals_held() as stopped:
         return _apply(plan, stopped)
 
@@ -90,8 +89,7 @@ def _apply(plan: BumpPlan, stopped: Callable[[], str | None]) -> BumpResult:
 
 
 def prove(plan: BumpPlan, *, tagged: bool) -> None:
-    """Ask each bumped package's backend for its version on the tree as the bump left it
-    (``tagged``: once the tags are made); another version stops the bump (then undone)."""
+    """Ask each bumped package's backend for its version as bumped (``tagged``: once tagged)."""
     for name, (_, new) in plan.versions.items():
         if (pkg := plan.workspace.get(name)).vcs_versioned != tagged or pkg.stamped:
             continue  # a placeholder stamped at build time says the new version nowhere
@@ -115,7 +113,6 @@ def prove(plan: BumpPlan, *, tagged: bool) -> None:
 
 
 def _written(plan: BumpPlan, pkg: Package) -> str:
-    """What the bump wrote for ``pkg``: the files under its directory, else its tag."""
     files = [
         rel(e.path, plan.workspace.root) for e in plan.edits if e.path.is_relative_to(pkg.directory)
     ]
@@ -133,7 +130,7 @@ def _rollback(
     index: str | None,
     paths: list[str],
 ) -> list[str]:
-    """Undo what :func:`apply_bump` did; the problems met while undoing (normally none)."""
+    """Undo what :func:`apply_bump` did; the problems met while undoing."""
     problems: list[str] = []
     if (repo := plan.repo) is not None:
         for name in reversed(tags):

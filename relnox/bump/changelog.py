@@ -1,5 +1,4 @@
-"""A changelog's Unreleased section turned into the release's (line endings kept, links moved
-on: :mod:`relnox.bump.changelog_links`), or the section that says it is pending dated."""
+"""A changelog's Unreleased section turned into the release's, or a pending section dated."""
 
 from __future__ import annotations
 
@@ -48,8 +47,7 @@ def release_changelog(
     setext_format: str = "{title} ({date})",
     retitle: bool = False,
 ) -> str | None:
-    """``text`` with a release heading for its Unreleased entries (``retitle``: in place of
-    the Unreleased heading), compare links moved."""
+    """``text`` with a release heading for its Unreleased entries (``retitle``: in its place)."""
     if (unreleased := find_section(text, UNRELEASED)) is None:
         return None
     eol = line_end(text)
@@ -113,8 +111,7 @@ def _newest_above(text: str, unreleased: Section) -> Section | None:
 
 
 def _adorned(words: str, section: Section, eol: str, under: str = "") -> str:
-    """``words`` adorned as ``section``'s reST title is: underlined (``under``, else its
-    character as long as them), and overlined when it is."""
+    """``words`` adorned as ``section``'s reST title is (underlined by ``under``, maybe over)."""
     under = under or section.marker * len(words)
     over = f"{under}{eol}" if section.end - section.line == 3 else ""
     return f"{over}{words}{eol}{under}"
@@ -127,15 +124,13 @@ def release_status(text: str, version: str, day: date) -> str | None:
         return None
     lines = text.splitlines(keepends=True)
     if heading is not None:  # ``0.4.4 (future)`` may have both: its status line too
-        line = lines[heading]
-        body = line.rstrip("\r\n")
-        lines[heading] = released_heading(body) + line[len(body) :]
+        body = lines[heading].rstrip("\r\n")
+        lines[heading] = released_heading(body) + lines[heading][len(body) :]
     if index is not None:
-        line = lines[index]
-        body = line.rstrip("\r\n")
+        body = lines[index].rstrip("\r\n")
         like = _status_below(text, version)
         dated = like.format(date=day) if like else dated_status(body, day.isoformat())
-        lines[index] = dated + line[len(body) :]
+        lines[index] = dated + lines[index][len(body) :]
     return "".join(lines)
 
 
@@ -165,8 +160,8 @@ def _status_below(text: str, version: str) -> str | None:
 def release_pending(
     text: str, title: str, day: date, untagged: frozenset[Version] = frozenset()
 ) -> str | None:
-    """:func:`release_status`, a newest pending section of a lower version renamed first (one
-    its text says is not out, or one of ``untagged``); a development version takes no section."""
+    """:func:`release_status`, a newest pending section of a lower version (or one of
+    ``untagged``) renamed first; a development version takes no section."""
     status = release_status(text, title, day)
     newest = pending_newest(text)
     first = next(iter(sections(text)), None) if newest is None and untagged else None
@@ -194,8 +189,7 @@ def release_pending(
 
 
 def pending_other(text: str, title: str) -> str | None:
-    """The version of the newest section when it is pending and not ``title``'s (a
-    development version's bump, no release, leaves it without a word)."""
+    """The version of the newest section when it is pending and not ``title``'s."""
     newest = pending_newest(text)
     version = newest.versions[0][1] if newest is not None else None
     if version is None or same_version(version, title):
@@ -272,20 +266,17 @@ _DAYS = (
     (re.compile(r"\d{4}-\d{2}-\d{2}"), "{date}"),
     (re.compile(r"\d{4}/\d{2}/\d{2}"), "{date:%Y/%m/%d}"),
     (re.compile(r"\d{2}\.\d{2}\.\d{4}"), "{date:%d.%m.%Y}"),  # 20.08.2026
-    # "2.13.1 (July 29, 2026)", and "29 July 2026"
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, \d{{4}}\b"), "{date:%B} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MONTHS}) \d{{4}}\b"), "{date.day} {date:%B %Y}"),
-    # "Release 3.2.9 - September 16 2025": no comma
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
-    # "Release 0.6.0 (Aug 13, 2026)": a month's first three letters
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
 )
 
 
 def heading_like(text: str, default: str, *, setext: bool = False, one: bool = False) -> str:
-    """The heading format of the newest release (``Release 0.11.0 (date)`` gives ``Release
-    {title} ({date...})``), or ``default``; one naming its project only for ``one`` version."""
+    """The heading format of the newest release (``Release {title} ({date})``), or ``default``;
+    one naming its project only for ``one`` version."""
     released = [s for s in sections(text) if s.label != UNRELEASED and len(s.versions) == 1]
     if not released or (released[0].versions[0][0] is not None and not one):
         return default

@@ -1,5 +1,4 @@
-"""A changelog's link definitions at a release, in the file's style: ``[Unreleased]`` moves on
-to the new tag, the new version gets a definition like the newest release's."""
+"""A changelog's link definitions at a release, in the file's style."""
 
 from __future__ import annotations
 
@@ -33,8 +32,7 @@ _COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$
 
 
 def release_links(text: str, title: str, tag: str) -> str:
-    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition like the
-    newest release's; a definition of ``title`` there already (with a ``v`` or not) keeps it."""
+    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition added."""
     found = list(_DEFINITION.finditer(text))
     if any(_label(m).lower().lstrip("v") == title.lower().lstrip("v") for m in found):
         return text
@@ -69,7 +67,6 @@ def line_end(text: str) -> str:
 
 
 def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
-    """The definition of the highest version of ``linked``."""
     return max(linked, key=lambda m: maybe_version(_label(m)) or Version("0")) if linked else None
 
 
@@ -80,8 +77,7 @@ def _new_url(
     tag: str,
     previous: str | None,
 ) -> str | None:
-    """The url of ``[title]`` in the style of the newest release's definition, else after the
-    ``[Unreleased]`` compare link (a first release) or from the ``previous`` release's heading."""
+    """The url of ``[title]`` in the style of the newest release's, else of ``[Unreleased]``."""
     newest = _newest(linked)
     since = _COMPARE.match(newest["url"]) if newest is not None else None
     if newest is None or (since is None and len(linked) == 1 and compare is not None):

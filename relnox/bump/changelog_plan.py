@@ -1,5 +1,4 @@
-"""A bump's edits of the changelogs: each released package's Unreleased entries become its
-section (:mod:`relnox.bump.changelog` edits the text), with notes on what is left."""
+"""A bump's edits of the changelogs, with notes on what is left."""
 
 from __future__ import annotations
 
@@ -45,9 +44,8 @@ if TYPE_CHECKING:
 
 
 def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None:
-    """Why pre-release ``title`` leaves the Unreleased section open, or ``None`` when it
-    gets its section: ``[tool.relnox] changelog-pre-releases`` decides; unset, a changelog
-    whose release sections are all final releases keeps its entries for the final one."""
+    """Why pre-release ``title`` leaves the Unreleased section open (changelog-pre-releases;
+    unset: a changelog of final releases only), or ``None`` when it gets its section."""
     if (version := maybe_version(title)) is not None and version.local:
         return (
             f"the Unreleased entries stay for the release, not {title}'s section (a local "
@@ -158,8 +156,7 @@ def changelog_edits(
                     f"({first!r} for {newest.label}): write {title}'s by hand"
                 )
             elif not ((dev := maybe_version(title)) is not None and dev.is_devrelease):
-                notes.append(f"note: {rel} has no Unreleased section")  # a development
-                # version releases nothing: no section is missing
+                notes.append(f"note: {rel} has no Unreleased section")
         elif not section.has_entries:
             notes.append(f"note: {rel} has no Unreleased entries; no section written for {title}")
         elif (kept := _pre_release_kept(workspace, text, title)) is not None:
@@ -233,8 +230,8 @@ def _taken(
     path: Path,
     versions: Mapping[str, tuple[str, str]],
 ) -> frozenset[Version]:
-    """The versions whose newest section at ``path`` becomes the release's: versions no tag
-    released, and a pre-release of the new final whose section a final took (:func:`_folded`)."""
+    """The versions whose newest section at ``path`` becomes the release's: those no tag
+    released, and a pre-release of the new final (:func:`_folded`)."""
     found = set()
     for pkg in selected:
         old, new = (maybe_version(v) for v in versions[pkg.name])
@@ -248,9 +245,8 @@ def _taken(
 
 
 def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
-    """Whether the last final release ``pkg``'s tags made after pre-releases of it took their
-    changelog section over: at its tag, ``path`` names it and none of them (1.3.0b0's heading
-    became 1.3.0's)."""
+    """Whether the last final release after pre-releases of it took their changelog section
+    over: at its tag, ``path`` names it and none of them."""
     released = pkg.tags.released if pkg.tags else frozenset()
     pres = {v.release for v in released if v.pre is not None and v.dev is None}
     if not (finals := [v for v in released if not v.is_prerelease and v.release in pres]):
@@ -264,8 +260,7 @@ def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
 
 
 def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str, str]]) -> str:
-    """The title of one section for ``released``: each package and its version, or, for
-    many packages at one version, that version alone (70 names are no heading)."""
+    """The title of one section for ``released`` (many at one version: that version)."""
     if len(released) >= MANY and len(new := {versions[p.name][1] for p in released}) == 1:
         return new.pop()
     return ", ".join(f"{p.name} {versions[p.name][1]}" for p in released)
@@ -274,8 +269,7 @@ def _title_of_all(released: Sequence[Package], versions: Mapping[str, tuple[str,
 def _tool_notes(
     workspace: Workspace, selected: Sequence[Package], versions: Mapping[str, tuple[str, str]]
 ) -> tuple[list[str], dict[Path, str], dict[Path, str]]:
-    """Notes on fragments another tool must collect first, per towncrier file, and per
-    changelog changie writes (resolved; a bump leaves it to changie)."""
+    """Notes on fragments another tool must collect first, per towncrier and changie file."""
     notes: list[str] = []
     towncrier: dict[Path, str] = {}  # news file -> the note for it when it has no Unreleased
     changie: dict[Path, str] = {}  # changie's changelog -> the note for it
@@ -341,8 +335,7 @@ def _main_line(
     versions: Mapping[str, tuple[str, str]],
     workspace: Workspace,
 ) -> tuple[str, str] | None:
-    """The new version and tag of the packages whose old one titles the newest release: several
-    of those released, or the root's own package alone (the members share its changelog)."""
+    """The new version and tag of the packages whose old one titles the newest release."""
     newest = next((s for s in sections(text) if s.versions), None)
     if newest is None or len(newest.versions) != 1 or newest.versions[0][0] is not None:
         return None

@@ -1,5 +1,5 @@
 """A shared changelog: each bumped package's Unreleased entries (under a sub-heading naming it,
-or scoped: ``- core: fix``, ``- **core**:``, ``- [core]``) move to its section; the rest stay."""
+or scoped: ``- core: fix``) move to its section; the rest stay."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ _SCOPE = re.compile(
 
 @dataclass(frozen=True)
 class Release:
-    """One package released in this bump: its names and the new version."""
-
     name: str
     dir: str
     version: str
@@ -61,8 +59,7 @@ def route_changelog(
     day: date,
     heading_format: str = DEFAULT_CHANGELOG_HEADING,
 ) -> Routed | None:
-    """``text`` with each release's entries moved to its own section; ``None`` without an
-    Unreleased section (``everyone``: the workspace's packages, whose scopes stay put)."""
+    """``text`` with each release's entries moved to its own section (``None``: no Unreleased)."""
     if (unreleased := next((s for s in sections(text) if s.label == UNRELEASED), None)) is None:
         return None
     eol = line_end(text)
@@ -118,7 +115,6 @@ def unreleased_lines(lines: list[str], unreleased: Section) -> list[str]:
 def _entries(
     body: list[str], releases: list[Release], everyone: list[Release]
 ) -> tuple[list[_Entry], list[str]]:
-    """The bullets of the body with their category and owner; other lines kept as is."""
     entries: list[_Entry] = []
     kept: list[str] = []  # prose that is no entry
     category: str | None = None

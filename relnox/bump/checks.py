@@ -1,5 +1,4 @@
-"""The git side of a bump: every precondition checked before a file changes, then the actions:
-add, commit, annotated tags, one atomic push."""
+"""The git side of a bump: every precondition checked before a file changes, then the actions."""
 
 from __future__ import annotations
 
@@ -88,8 +87,7 @@ def _refuse(plan: BumpPlan, problem: str, dry_run: bool) -> None:
 
 
 def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptions) -> bool:
-    """The repository a commit, tag or push needs: a git repository with a first commit, a
-    clean tree and a branch. False when it is no repository and nothing needs one."""
+    """A repository ready for a commit, tag or push; False when none is and none is needed."""
     commit, tag, push, dry_run = options.commit, options.tag, options.push, options.dry_run
     root = plan.workspace.root
     refuse = functools.partial(_refuse, plan, dry_run=dry_run)
@@ -117,12 +115,10 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
     busy = git.in_progress(root) if wants else None
     if busy is not None:  # --allow-dirty/--allow-detached cannot make such a commit right
         refuse(f"{root}: {busy}; then bump")
-    locked = git.index_lock(root) if commit else None
-    if locked is not None:  # git add would fail after the files are written
+    if (locked := git.index_lock(root) if commit else None) is not None:  # git add would fail
         refuse(locked)
     if (commit or tag) and any(git.run(root, "var", i).returncode for i in git.IDENTS):
-        # git's own message has no fix
-        refuse(f"{root}: {NO_IDENTITY}")
+        refuse(f"{root}: {NO_IDENTITY}")  # git's own message has no fix
     dirty = [] if options.allow_dirty else git.dirty_files(root)
     if dirty:
         refuse(
@@ -140,8 +136,7 @@ def _repository_ready(plan: BumpPlan, vcs: Sequence[Package], options: BumpOptio
 
 
 def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
-    """An edit in another git repository below this one (a submodule, a nested clone):
-    the bump's commit cannot hold it (git add: "Pathspec ... is in submodule")."""
+    """Refuse an edit in another git repository below this one (a submodule, a nested clone)."""
     assert plan.repo is not None
     tops: dict[Path, Path] = {}  # each edited folder -> its repository's top, resolved
     repo = plan.repo.resolve()
@@ -169,8 +164,7 @@ def _refuse_other_repositories(plan: BumpPlan, dry_run: bool) -> None:
 def _no_git_between(
     folder: Path, repo: Path, looked: dict[Path, bool], resolve: Callable[[Path], Path]
 ) -> bool:
-    """Whether ``folder`` lies in ``repo`` (resolved) with no ``.git`` in it or between,
-    so git needs no asking; ``looked``: the directories this caller looked at already."""
+    """Whether ``folder`` lies in ``repo`` with no ``.git`` in it or between."""
     try:
         parts = resolve(folder).relative_to(repo).parts
     except (OSError, ValueError):
@@ -211,7 +205,6 @@ def _tag_annotations(
 def _git_actions(
     plan: BumpPlan, selected: Sequence[Package], annotations: dict[str, str], options: BumpOptions
 ) -> None:
-    """add and commit the edits, make the tags, push: in that order."""
     workspace, sign = plan.workspace, options.sign
     fields = _summary(selected, plan.versions)
     template = options.message or workspace.config.commit_message

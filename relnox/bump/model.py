@@ -1,5 +1,4 @@
-"""The objects of a bump plan: file edits, git actions, the plan and its result, each able
-to describe itself (:mod:`relnox.bump.apply` carries them out)."""
+"""The objects of a bump plan: file edits, git actions, the plan and its result."""
 
 from __future__ import annotations
 
@@ -62,8 +61,7 @@ class GitAction:
     tag: str | None = None
 
     def describe(self) -> str:
-        """The command as it runs; a long list of files (or a commit message of many lines)
-        said in words after it, not as an argument no one could run."""
+        """The command as it runs; a long list of files or message said in words after it."""
         args = list(self.args)
         told = []
         if "-m" in args and "\n" in args[args.index("-m") + 1]:
@@ -97,10 +95,8 @@ class BumpPlan:
         return [edit.path for edit in self.edits]
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """The diff of each file (with ``verbose``), else of each kind of change once, the
-        files that repeat it counted, or when :data:`~relnox.report.MANY` packages or more
-        move in as many kinds of change, the files counted by name; then every git action,
-        then the notes (one a line, or one for a note many packages share)."""
+        """The diff of each file (with ``verbose``), else of each kind of change once (or
+        counted by name when there are many), then every git action, then the notes."""
         root, names = self.workspace.root, list(self.versions)
         diffs = [edit.diff(root).splitlines() for edit in self.edits]
         kinds: dict[tuple[str, ...], list[list[str]]] = {}
@@ -117,7 +113,6 @@ class BumpPlan:
             )
             kinds = {}
         for same in [[d] for d in diffs] if verbose else kinds.values():
-            # a line past 200 characters is cut, saying how long it was
             lines += [
                 ln if len(ln) <= 200 else f"{ln[:170]}... ({len(ln)} characters)" for ln in same[0]
             ]

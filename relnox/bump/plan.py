@@ -1,5 +1,4 @@
-"""Plan every edit and git action of a bump, checked before a byte is written;
-:meth:`BumpPlan.describe` is ``--dry-run``; :mod:`relnox.bump.apply` writes it."""
+"""Plan every edit and git action of a bump, checked before a byte is written."""
 
 from __future__ import annotations
 
@@ -64,8 +63,8 @@ def _made_already(
     shared: Mapping[Path, list[tuple[tuple[object, ...], tuple[str, str]]]],
     name: str,
 ) -> bool:
-    """Whether another package's edit of the same file already made this one (one line
-    read two ways); ``shared``: the places planned so far, by file."""
+    """Whether another package's edit of the same file already made this one (one line read
+    two ways; ``shared``: the places planned so far, by file)."""
     path = Path(os.path.normpath(loc.path))
     if not (others := [(place, by) for place, by in shared.get(path, ()) if by[0] != name]):
         return False
@@ -163,8 +162,7 @@ def _rewrite_dependents(
     files: Files,
     notes: list[str],
 ) -> list[tuple[str, str]]:
-    """``(dependent, line)`` for every requirement rewritten to follow the new versions by the
-    rule its history gives (said with the line); one kept against it is said in ``notes``."""
+    """``(dependent, line)`` of each requirement its pin rule rewrites; one kept: in ``notes``."""
     lines = []
     tagged = any(pkg.tags and pkg.tags.released for pkg in workspace.packages)
     # the files at the tags the rules read, through one process (none read without tags)
@@ -206,20 +204,17 @@ def _rewrite_dependents(
                         said = f"{moved} (was {old}) in {relative(module, workspace.root)}"
                         lines.append((pkg.name, f"{pkg.name} says {req.target} {said}"))
                 rel = relative(req.path, workspace.root)
-                shown = f"{req.target} {req.text}" if req.style == "poetry" else req.text
-                new_shown = f"{req.target} {rewritten}" if req.style == "poetry" else rewritten
-                said = f" (pin rule {rule}: {why})" if rule != "admit" else ""
-                lines.append(
-                    (pkg.name, f"{pkg.name} requires {new_shown} (was {shown}) in {rel}{said}")
-                )
+                named = f"{req.target} " if req.style == "poetry" else ""
+                said = f"{named}{rewritten} (was {named}{req.text}) in {rel}"
+                said += f" (pin rule {rule}: {why})" if rule != "admit" else ""
+                lines.append((pkg.name, f"{pkg.name} requires {said}"))
     return lines
 
 
 def _with_moved_pins(
     workspace: Workspace, versions: dict[str, tuple[str, str]]
 ) -> tuple[Package, ...]:
-    """``--changed``: a dependent whose pin must move gets a patch release too (with its
-    group, down the chain); ``versions`` grows in place; returns the selection in order."""
+    """``--changed``: a dependent whose pin must move gets a patch release too (in place)."""
     while True:
         moved = {name for name, _ in _rewrite_dependents(workspace, versions, Files(), [])}
         grown = {q.name for name in moved for q in workspace.group_of(workspace.get(name))}
@@ -230,8 +225,7 @@ def _with_moved_pins(
 
 
 def _check_request(options: BumpOptions) -> None:
-    """The values asked for on the command line, before anything is planned: a part, a
-    pre-release label or a --to that none of the choices is a usage error (exit 2)."""
+    """A part, a pre-release label or a --to that is none of the choices: a usage error."""
     part, to, pre = options.part, options.to, options.pre
     if part is not None and part not in PARTS:
         raise UnknownChoice(
@@ -255,8 +249,7 @@ def _check_request(options: BumpOptions) -> None:
 
 
 def _one_to(workspace: Workspace, selected: Sequence[Package], options: BumpOptions) -> None:
-    """``--to`` with no package named moves several to one version only when they are one
-    lockstep group or all at one version now; else it names ``--package``."""
+    """``--to`` with no package named moves several only when one group or at one version."""
     if options.to is None or options.packages or len(selected) < 2:
         return
     by: dict[str, list[str]] = {}  # 1.7.0: a, b and 69 more; 0.3.0: c
@@ -278,8 +271,8 @@ def _without_refused(
     failed: dict[str, VersionError],
     notes: list[str],
 ) -> tuple[Package, ...]:
-    """``selected`` less the lockstep groups whose next version ``failed`` or is refused (each
-    said in ``notes``, with why, dropped from ``versions``); none left: the first error."""
+    """``selected`` less the groups whose next version ``failed`` or is refused (said in
+    ``notes``, dropped from ``versions``); none left: the first error."""
     out = dict(failed)
     for pkg in (p for p in selected if p.name not in out):  # a group once
         try:
@@ -302,7 +295,6 @@ def _without_refused(
 
 
 def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
-    """Compute and check every edit and git action of a bump; nothing is written."""
     part, to, pre, changed_only = options.part, options.to, options.pre, options.changed_only
     _check_request(options)
     if changed_only or options.tag:

@@ -1,6 +1,4 @@
-"""A docs theme's version switcher (a JSON list whose ``"preferred": true`` entry is the
-stable release): a final release moves that entry on, keeps the old version as an entry like
-the others and drops the new version's pre-releases; a pre-release moves its earlier ones'."""
+"""A docs theme's version switcher (its ``"preferred": true`` entry), moved on at a release."""
 
 from __future__ import annotations
 
@@ -26,8 +24,8 @@ def switcher_edits(
     versions: Mapping[str, tuple[str, str]],
     files: Files,
 ) -> list[str]:
-    """Each switcher in a released package's folder (the deepest package's, for a file in
-    several) moved on to the package's new version; a note for one it cannot write alike."""
+    """Each switcher in a released package's folder (the deepest's) moved on to its new
+    version; a note for one it cannot write alike."""
     top = git.top_of(workspace.root)
     if top is None or not any(
         _release(versions[p.name][1]) for p in selected if p.name in versions
@@ -57,8 +55,7 @@ def switcher_edits(
 
 
 def _release(text: str) -> Version | None:
-    """``text`` as a release a switcher names: a final or a pre-release, not a development or
-    local version."""
+    """``text`` as a release a switcher names: not a development or local version."""
     version = maybe_version(text)
     if version is None or version.is_devrelease or version.local is not None:
         return None
@@ -77,8 +74,7 @@ def _respelled(entry: dict[str, Any], old: str, new: str) -> dict[str, Any]:
 
 
 def _moved(text: str, new: Version) -> str | None:
-    """``text`` moved on to release ``new`` (the stable entry at a final, earlier pre-releases'
-    at a pre-release); unchanged when nothing moves, None when it cannot be written alike."""
+    """``text`` moved on to release ``new``; None when it cannot be written alike."""
     try:
         entries = json.loads(text)
     except ValueError:

@@ -1,5 +1,4 @@
-"""Version arithmetic: parse, compare, bump (``--part``, ``--pre``, ``--to``) and respell a
-version, PEP 440 or semver; a result that does not increase is a :class:`VersionError`."""
+"""Version arithmetic: parse, compare, bump and respell a version, PEP 440 or semver."""
 
 from __future__ import annotations
 
@@ -60,8 +59,7 @@ def to_scheme(version: Version | str, scheme: str) -> str:
 
 
 def semver_spelling(version: str) -> str:
-    """``version`` as semver writes it (``1.2.0a1``: ``1.2.0-alpha.1``), or as it is where
-    semver cannot (four release numbers)."""
+    """``version`` as semver writes it (``1.2.0-alpha.1``), or as it is where semver cannot."""
     try:
         return to_scheme(version, "semver")
     except VersionError:
@@ -110,8 +108,7 @@ def _bumped_release(v: Version, index: int) -> list[int]:
 
 
 def dev_label(v: Version) -> bool:
-    """A local label marking work towards a release: 2.4.0+dev is between releases as
-    2.4.0.dev0 is; 0.1+private or 2.0+cu118 is not."""
+    """A local label marking work towards a release (2.4.0+dev; not 0.1+private, 2.0+cu118)."""
     return v.local is not None and v.local.split(".")[0].startswith("dev")
 
 
@@ -159,7 +156,6 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
         if v.post is not None and v.dev is not None:
             return _build(v, v.release, pre=v.pre, post=v.post)
         return _build(v, v.release, pre=v.pre, post=(v.post or 0) + 1)
-    # dev
     if v.dev is not None:
         return _build(v, v.release, pre=v.pre, post=v.post, dev=v.dev + 1)
     if v.post is not None:
@@ -170,8 +166,7 @@ def bump_version(v: Version, part: str, pre: str | None = None, first: int = 0) 
 
 
 def check_increase(old: Version, new: Version, what: str) -> None:
-    """Refuse ``new`` unless it sorts above ``old`` (above a local version's public part when
-    ``new`` has none; a ``1!0+label`` placeholder is above nothing)."""
+    """Refuse ``new`` unless above ``old`` (its public part; a ``1!0+label`` is above nothing)."""
     if old.epoch and not any(old.release) and old.local is not None:
         return
     public = Version(old.public) if old.local is not None and new.local is None else None
@@ -256,9 +251,8 @@ def padded_like(text: str, like: str) -> str:
 
 
 def long_as_released(text: str, released: Iterable[Version], written: str | None = None) -> str:
-    """``text`` as long as the releases of its shape were spelled: ``0.14`` after ``0.13.0`` is
-    ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``, unless ``written`` (the
-    version written now) is of its shape and long; as short as ``written`` where it is shorter."""
+    """``text`` as long as the releases of its shape were spelled (``0.14`` after ``0.13.0`` is
+    ``0.14.0``; ``4.3.0`` after ``4.1`` and ``4.2`` is ``4.3``), or as ``written`` is."""
     if (found := _RELEASE_TEXT.match(text)) is None:
         return text
     released = [v for v in released if not v.is_prerelease]
@@ -270,12 +264,10 @@ def long_as_released(text: str, released: Iterable[Version], written: str | None
     if model is not None and len(model.release) > length:
         zeros = ".0" * (len(model.release) - length)
         return found["lead"] + found["release"] + zeros + text[found.end() :]
-    # as short as they were: minors released as 4.1 and 4.2 make the next minor 4.3, not
-    # 4.3.0; the two newest releases ending in as many zeros decide (one alone is no habit)
+    # as short as they were: the two newest releases ending in as many zeros decide
     significant = max((i + 1 for i, n in enumerate(numbers) if int(n)), default=1)
     shown = _RELEASE_TEXT.match(written.strip()) if written else None
     said = shown["release"].split(".") if shown is not None else []
-    # ``written`` as long, zeros past ``significant``: as it is
     if significant == length or (len(said) >= length and not any(map(int, said[significant:]))):
         return text
     if significant <= len(said) < length:
@@ -300,7 +292,6 @@ _PRE_SPELLED = re.compile(
 
 
 def spells_pre(text: str) -> bool:
-    """Whether ``text`` writes a pre-release with separators (``3.2.0-rc0``)."""
     version = maybe_version(text)
     return bool(_PRE_SPELLED.fullmatch(text)) and version is not None and text != str(version)
 
@@ -351,12 +342,9 @@ def abbreviates(version: Version | None, others: Iterable[Version | None]) -> bo
     """A floating tag's version: ``v10.6`` beside ``10.6.1`` among ``others``."""
     if version is None or version.pre or version.post is not None or version.dev is not None:
         return False
-    short = version.release
+    n = len(version.release)
     return any(
-        other is not None
-        and len(other.release) > len(short)
-        and other.release[: len(short)] == short
-        for other in others
+        o is not None and len(o.release) > n and o.release[:n] == version.release for o in others
     )
 
 

@@ -1,5 +1,4 @@
-"""tbump's, bumpver's and commitizen's records of the current version and the files each
-rewrites with it: copies a relnox bump moves too, as :mod:`relnox.versions.bumpversion`'s."""
+"""Other bump tools' current version and the files each rewrites: copies a bump moves too."""
 
 from __future__ import annotations
 
@@ -21,8 +20,8 @@ Found = tuple[Path, Mapping[str, Any], tuple[str, ...]]
 
 
 def _config(directory: Path, doc: Mapping[str, Any], places: Places, key: str) -> Found | None:
-    """The first of ``places`` (a file, the keys of the tool's table in it) whose table
-    holds the string at the dotted ``key`` (without one: any table), its document and keys."""
+    """The first of ``places`` whose table holds a string at the dotted ``key`` (without one:
+    any table), with its document and keys."""
     for name, keys in places:
         path = directory / name
         config = doc if name == "pyproject.toml" else read_or_empty(path)
@@ -64,8 +63,7 @@ def tbump_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[V
 
 
 def _as_written(config: Mapping[str, Any], entry: Mapping[str, Any], version: str) -> bool:
-    """Whether tbump writes ``version`` itself in ``entry``'s file: no ``version_template``,
-    or one spelling its ``regex`` groups back into ``version``."""
+    """Whether tbump writes ``version`` itself in ``entry``'s file (its template says it back)."""
     if (template := entry.get("version_template")) is None:
         return True
     regex = table(config, "version").get("regex")
@@ -165,9 +163,7 @@ def commitizen_files(
 def semantic_release_files(
     directory: Path, doc: Mapping[str, Any], version: str
 ) -> list[VersionLocation]:
-    """semantic-release's ``version_variables``: ``path:*`` (the file is the version) or
-    ``path:name[:nf|tf]`` (the version after ``name`` and ``=``, ``==``, ``:``, ``@`` or a
-    space; ``tf``: spelled as its ``tag_format``), and its ``version_toml`` (``path:key``)."""
+    """semantic-release's ``version_variables`` and ``version_toml``."""
     found = _config(directory, doc, _SEMANTIC_RELEASE, "")
     settings = table(found[1], *found[2]) if found is not None else {}
     tag_format = settings.get("tag_format", "v{version}")
@@ -203,8 +199,7 @@ def _strings(value: Any) -> list[str]:
 
 
 def _located(path: Path, around: Callable[[str], str], version: str) -> VersionLocation | None:
-    """The version where ``around`` (a pattern of the version's) finds it in ``path``:
-    ``version``, else the first other version there (a copy out of step)."""
+    """The version ``around`` finds in ``path``: ``version``, else the first other one there."""
     try:
         said = [m["version"] for m in re.finditer(around(_VERSION), text_or_none(path) or "")]
     except re.error:

@@ -1,5 +1,4 @@
-"""bump-my-version's ``current_version`` and the files it rewrites: copies of the version a
-relnox bump moves too, or that tool's next run finds none at the version it expects."""
+"""bump-my-version's ``current_version`` and the files it rewrites: copies a bump moves too."""
 
 from __future__ import annotations
 
@@ -15,8 +14,7 @@ from relnox.toml import read_or_empty, table
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VersionLocation, toml_location
 
-#: the ``current_version`` line of an INI file's ``[bumpversion]`` section (``=`` or ``:``,
-#: as configparser reads it), not crossing into the next section
+#: the ``current_version`` line of an INI file's ``[bumpversion]`` section
 _INI = (
     r"(?ms)^\[bumpversion\][ \t]*$(?:(?!^\[).)*?"
     r"^current_version[ \t]*[=:][ \t]*(?P<version>[^\s;#]+)"
@@ -25,8 +23,7 @@ _KEY = ("tool", "bumpversion", "current_version")
 
 
 def _config(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, Mapping[str, Any] | str] | None:
-    """The file holding bump-my-version's configuration, first found, with its TOML
-    document or INI text; ``None`` when there is none or it cannot be read."""
+    """The file holding bump-my-version's configuration, with its TOML document or INI text."""
     if _in_table(doc):
         return directory / "pyproject.toml", doc
     toml_file = directory / ".bumpversion.toml"
@@ -67,13 +64,11 @@ def current_version(directory: Path, doc: Mapping[str, Any]) -> VersionLocation 
     return toml_location(path, config, _KEY) if _in_table(config) else None
 
 
-#: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):
-#: README.rst``, ``bumpversion:file (link):README.rst``
+#: an INI section naming a file: ``bumpversion:file:README.rst``, ``bumpversion:file(badge):...``
 _FILE_SECTION = re.compile(r"^bumpversion:file\s*(?:\([^)]*\))?:(?P<name>.+)$")
 
 
 def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    """The configuration's file entries: each with ``filename`` and what else it sets."""
     found = _config(directory, doc)
     config = found[1] if found is not None else {}
     if not isinstance(config, str):
@@ -91,8 +86,8 @@ def _entries(directory: Path, doc: Mapping[str, Any]) -> list[Mapping[str, Any]]
 
 
 def tool_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
-    """The files bump-my-version rewrites, each where its ``search`` finds ``version``; an
-    entry relnox could not write the same way (a glob, a regex, ...) is that tool's."""
+    """The files bump-my-version rewrites, each where its ``search`` finds ``version`` (not
+    an entry relnox could not write the same way: a glob, a regex, ...)."""
     searches: list[tuple[str, str]] = []
     for entry in _entries(directory, doc):
         if any(key in entry for key in ("glob", "regex", "parse", "serialize")):
@@ -109,8 +104,8 @@ def tool_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[Ve
 def searched_files(
     directory: Path, searches: Sequence[tuple[str, str]], version: str
 ) -> list[VersionLocation]:
-    """The files ``searches`` name (file name, template), each where a search finds
-    ``version``, or another version after text (a copy out of step, which a bump moves)."""
+    """The files ``searches`` (name, template) name, each where a search finds ``version``, or
+    another version after text (a copy out of step)."""
     pairs_of: dict[Path, list[tuple[str, str]]] = {}  # each file's (before, after) pairs
     for name, search in searches:
         before, middle, after = search.partition("{current_version}")
@@ -124,7 +119,6 @@ def searched_files(
         said = [m["version"] for m in re.finditer(pattern, text_or_none(path) or "")]
         value = version if version in said else None
         if value is None and all(before for before, _after in pairs):
-            # the place the search names holds another version: a copy out of step
             value = next((v for v in said if maybe_version(v) is not None), None)
         if value is not None:
             found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=True))
@@ -137,7 +131,6 @@ _VERSION = rf"(?P<version>{VERSION_PATTERN})"
 
 
 def _searches_pattern(pairs: list[tuple[str, str]]) -> str:
-    """One pattern for every search of a file: the version between their texts."""
     befores = "|".join(f"(?<={re.escape(before)})" for before, _ in pairs if before)
     if any(not before for before, _ in pairs):
         befores = ""  # the bare {current_version}: anywhere

@@ -1,5 +1,4 @@
-"""Versions that are the days, months or years of their releases: how such a version is
-spelled, read from when the tags were made (today's release: ``next.dated_version``)."""
+"""Versions that are the days, months or years of their releases, read from the tags' times."""
 
 from __future__ import annotations
 
@@ -39,8 +38,7 @@ def date_of(v: Version) -> date | None:
 
 
 def _stamp(version: Version, when: int) -> str | None:
-    """The :data:`STAMPS` spelling of ``version``'s fourth and last number when it is the day
-    of ``when``, a tag's time, else ``None``."""
+    """The :data:`STAMPS` spelling of ``version``'s fourth number when it is ``when``'s day."""
     if len(version.release) != 4 or when <= 0:
         return None
     stamp, slack = version.release[-1], DATED_SLACK / 2
@@ -69,7 +67,7 @@ MONTH_LATE = 15
 
 def _calendar(parts: tuple[int, ...], when: int, late: int = 0) -> str | None:
     """``""`` (a four-digit year) or ``"short-"`` when ``parts`` (a year, maybe a month) is
-    when a tag made at ``when`` was cut (a day's slack, ``late`` days after), else ``None``."""
+    when a tag made at ``when`` was cut (a day's slack, ``late`` days after)."""
     slack = DATED_SLACK / 2
     stamps = (when - slack, when, when + slack, when - late * 86400)
     seen = {(d.year, d.month)[: len(parts)] for d in map(utc, stamps)}
@@ -84,8 +82,7 @@ STAMPS = {"stamp": "{0:%Y%m%d}", "short-stamp": "{0:%y%m%d}"}
 
 
 def stamp_of(number: int) -> str | None:
-    """The :data:`STAMPS` spelling ``number`` is a day of in (``251104``, ``20251104``: a
-    pre-release numbered by the day it was made), else ``None``."""
+    """The :data:`STAMPS` spelling ``number`` is a day of in (``251104``, ``20251104``)."""
     text = str(number)
     for name, form in STAMPS.items():
         try:
@@ -98,8 +95,7 @@ def stamp_of(number: int) -> str | None:
 
 
 def spelling_of(finals: Group, tags: RepoTags) -> str | None:
-    """The spelling of dates when the newest releases are the days they were tagged (or end in
-    them, :data:`STAMPS`), else :func:`_monthly` or :func:`_yearly`."""
+    """The spelling of dates when the newest releases are the days they were tagged."""
     if not (newest := heapq.nlargest(DATED_READ, finals)):
         return None
     stamps = {_stamp(version, tags.dates.get(tag, 0)) for version, tag in newest}
@@ -126,8 +122,7 @@ def spelling_of(finals: Group, tags: RepoTags) -> str | None:
 
 
 def _monthly(newest: Group, tags: RepoTags, finals: Group = ()) -> str | None:
-    """``month`` or ``short-month`` (``/1``: counts start at 1, :data:`KEEPS_MONTH`) when two
-    or more of the newest releases are year.month.counter of their tag's month."""
+    """``month`` or ``short-month`` (``/1``: from 1) when the newest are their tag's month's."""
     everyone = [(v, t) for v, t in [*newest, *finals] if len(v.release) == 3]
     if any(len(v.release) != 3 or not 1 <= v.release[1] <= 12 for v, _tag in newest):
         return None
@@ -174,8 +169,7 @@ def _keeps_month(releases: Group, firsts: Mapping[tuple[int, ...], int], tags: R
 
 
 def _yearly(finals: Group, tags: RepoTags, newest: Group) -> str | None:
-    """``year`` or ``short-year``, the parts and the count's first value (``short-year/3/1``)
-    when two or more of the ``newest`` are their tag's year and a count restarting yearly."""
+    """``year`` or ``short-year`` (``short-year/3/1``) when the newest are their tag's year's."""
     lengths = {len(v.release) for v, _tag in newest}
     if len(newest) < 2 or len(lengths) != 1 or not 2 <= min(lengths) <= 3:
         return None

@@ -1,6 +1,5 @@
-"""Where a project with a dynamic version (or a ``setup.cfg`` / ``setup.py`` project) keeps
-it, read as its backend reads it: the literal a bump rewrites, or ``vcs`` when it comes from
-git tags or the build computes it (:mod:`relnox.versions.referee`), with its evidence."""
+"""Where a project with a dynamic version (or a setup.cfg / setup.py project) keeps it, read
+as its backend reads it: the literal a bump rewrites, or ``vcs``, with its evidence."""
 
 from __future__ import annotations
 
@@ -87,11 +86,9 @@ def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
     source, path = hatch.get("source", "regex"), hatch.get("path")
-    # hatch.toml's [version] when it holds one (hatchling takes it from there)
-    hatch_toml = directory / "hatch.toml"
+    hatch_toml = directory / "hatch.toml"  # its [version], where hatchling takes it from
     own = hatch_toml.is_file() and "version" in read_or_empty(hatch_toml)
     label = "hatch.toml [version]" if own else "[tool.hatch.version]"
-    # ../VERSION: the file, as shown
     target = Path(os.path.normpath(directory / path)) if isinstance(path, str) else None
     if source == "incremental":
         return incremental_version(directory, doc, f"{label} source = 'incremental'")
@@ -167,8 +164,7 @@ def _scm_written(
     module_name: str,
     module: Path | None,
 ) -> str | None:
-    """The file ``[tool.setuptools_scm]`` writes (``version_file``, ``write_to``) when the
-    attr's module is it or imports its version from it, with no top-level literal."""
+    """The file ``[tool.setuptools_scm]`` writes when the attr's module is it or imports it."""
     scm = table(doc, "tool", "setuptools_scm") or table(doc, "tool", "setuptools-scm")
     target = scm.get("version_file") or scm.get("write_to")
     if not isinstance(target, str) or not target.endswith(".py"):
@@ -202,8 +198,7 @@ def _attr_location(module: Path, attr: str) -> VersionLocation | None:
 
 
 def _attr_found(module: Path, attr: str, directory: Path) -> VersionLocation | None:
-    """Where ``attr`` of ``module`` is written: its literal, the ``__version__`` import finds, a
-    tuple, the version file it reads."""
+    """Where ``attr`` of ``module`` is written: a literal, an import, a tuple, a version file."""
     return (
         _attr_location(module, attr)
         or followed(module)
@@ -297,8 +292,7 @@ def dynamic_version(
                 return "flit", [held], f"flit: __version__ of {module_name}"
         if len(found_modules) == 1 and "version" in table(doc, "project").get("dynamic", ()):
             literal_location(found_modules[0][1], "dynamic version (flit's __version__)", pyproject)
-    if backend.startswith("sphinx_theme_builder"):
-        # sphinx-theme-builder reads __version__ of src/<name>/__init__.py
+    if backend.startswith("sphinx_theme_builder"):  # __version__ of src/<name>/__init__.py
         name = str(table(doc, "project").get("name", "")).lower().replace("-", "_")
         init = directory / "src" / name / "__init__.py"
         what = "dynamic version (sphinx-theme-builder's __version__)"
@@ -334,15 +328,11 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
         return f"{prefix}[0-9]*"
     script = _versioneer_section(directory, doc).get("versionfile_source")
     path = directory / str(script).strip() if isinstance(script, str) and script.strip() else None
-    # unreadable or not UTF-8: not known to match digits only, so every tag (an older one's)
     digit = path is not None and "[[:digit:]]" in (text_or_none(path) or "")
     return "[0-9]*" if digit else None
 
 
 def computed_version(how: str) -> Found:
     """A version the build computes: its backend says it, and a release is a tag."""
-    why = (
-        f"{how}: the build computes the version (no literal relnox rewrites), so its build "
-        "backend says it and a release is a tag"
-    )
-    return COMPUTED_SOURCE, [], why
+    why = f"{how}: the build computes the version (no literal relnox rewrites), so its build "
+    return COMPUTED_SOURCE, [], why + "backend says it and a release is a tag"

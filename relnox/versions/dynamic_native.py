@@ -1,5 +1,4 @@
-"""The versions of native build backends, as each reads it: Cargo.toml (maturin), a regex
-or a provider (scikit-build-core), meson.build (meson-python)."""
+"""The versions of native build backends: maturin, scikit-build-core, meson-python."""
 
 from __future__ import annotations
 
@@ -40,8 +39,8 @@ SKBUILD_DEFAULT_REGEX = (
 
 
 def maturin_manifest(directory: Path, doc: Mapping[str, Any]) -> Path:
-    """The Cargo manifest maturin builds ``directory``'s package from, found as maturin finds
-    it: ``manifest-path``, ``rust/Cargo.toml`` in its Python-first layout, else ``Cargo.toml``."""
+    """The Cargo manifest maturin builds from: ``manifest-path``, ``rust/Cargo.toml`` in its
+    Python-first layout, else ``Cargo.toml``."""
     maturin = table(doc, "tool", "maturin")
     named = maturin.get("manifest-path")
     if isinstance(named, str):
@@ -80,7 +79,6 @@ def cargo_version(directory: Path, doc: Mapping[str, Any]) -> Found:
                 continue
             if isinstance(table(ws, "workspace", "package").get("version"), str):
                 loc = toml_location(candidate, ws, ("workspace", "package", "version"), semver=True)
-                # said from the package's directory, as a crate's own manifest is
                 shown = [
                     Path(os.path.relpath(p, directory)).as_posix() for p in (candidate, manifest)
                 ]
@@ -164,8 +162,7 @@ _MESON_RUN = re.compile(r"\bversion\s*:\s*run_command\s*\(((?:[^()]|\((?:[^()]|\
 def _run_command_reads(
     directory: Path, arguments: str, roots: Sequence[Path], modules: Sequence[str]
 ) -> VersionLocation | None:
-    """The literal ``__version__`` the command meson runs for project()'s version reads (its
-    script's, a module it names, else the package's version module unless it asks git)."""
+    """The literal ``__version__`` the command meson runs for project()'s version reads."""
     texts = re.findall(r"'([^']*)'", arguments)
     bases = [directory]
     for arg in list(texts):

@@ -1,5 +1,4 @@
-"""Tags a package made under another name: the project's name at a tag, read from its
-pyproject.toml, setup.cfg or setup.py there, says whose release the tag was."""
+"""Tags a package made under another name: the project's name at a tag says whose it was."""
 
 from __future__ import annotations
 
@@ -23,6 +22,10 @@ def _setup_py_name(text: str) -> str | None:
     return written_name(text)
 
 
+def _setup_cfg_name(text: str) -> str | None:
+    return (ini_sections(text) or {}).get("metadata", {}).get("name", "").strip() or None
+
+
 def declared_name(doc: Mapping[str, Any]) -> str | None:
     """The project name ``[project]`` or poetry's ``[tool.poetry]`` writes, or ``None``."""
     for found in (table(doc, "project"), table(doc, "tool", "poetry")):
@@ -38,10 +41,6 @@ def pyproject_name(text: str) -> str | None:
         return None
 
 
-def _setup_cfg_name(text: str) -> str | None:
-    return (ini_sections(text) or {}).get("metadata", {}).get("name", "").strip() or None
-
-
 _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("pyproject.toml", pyproject_name),
     ("setup.cfg", _setup_cfg_name),
@@ -52,10 +51,8 @@ _READERS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 def name_at(member: Member, tag: str, show_files: ShowFiles) -> str | None:
     """The distribution name ``member``'s files give at ``tag`` as a literal, or ``None``."""
     for file, read in _READERS:
-        path = f"{member.home}/{file}" if member.home else file
-        text = show_files([(tag, path)])[0]
-        name = read(text) if text is not None else None
-        if name:
+        text = show_files([(tag, f"{member.home}/{file}" if member.home else file)])[0]
+        if text is not None and (name := read(text)):
             return name
     return None
 
@@ -67,8 +64,8 @@ def former_names(
     tags: RepoTags,
     show_files: ShowFiles,
 ) -> dict[str, str]:
-    """Drop from each package's prefixes one whose tags all came before another of its
-    prefixes' and whose newest tag's files name another project. Returns what each was told."""
+    """Drop from each package's prefixes one whose tags all came before another's and whose
+    newest tag's files name another project; what each was told."""
     said: dict[str, str] = {}
     for member in members:
         mine = owned[member.name]

@@ -1,5 +1,4 @@
-"""incremental's ``__version__ = Version("pkg", 24, 7, 0)`` in ``_version.py``, read and
-rewritten as incremental does (``Version(...).public()``, never git tags)."""
+"""incremental's ``__version__ = Version("pkg", 24, 7, 0)`` in ``_version.py``."""
 
 from __future__ import annotations
 
@@ -23,7 +22,6 @@ _POSITIONAL = ("package", "major", "minor", "micro", "release_candidate", "prere
 
 
 def _arguments(args: str) -> dict[str, Any] | None:
-    """The call's arguments by incremental's parameter names, or ``None`` if not literals."""
     try:
         (statement,) = parse(f"f({args})").body
     except (SyntaxError, ValueError):
@@ -55,7 +53,6 @@ def public(text: str) -> str | None:
 
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
-    """``text`` with its ``Version(...)`` call saying ``new``, its package and spelling kept."""
     if (match := CALL.search(text)) is None or public(text) != old:
         raise moved(path, old)
     parsed = validate_version(new, str(path))
@@ -77,7 +74,6 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
 
 
 def location(path: Path) -> VersionLocation | None:
-    """The version of incremental's ``_version.py`` at ``path``, if it holds one."""
     if not path.is_file():
         return None
     value = public(read_text(path))
@@ -85,13 +81,11 @@ def location(path: Path) -> VersionLocation | None:
 
 
 def opted_in(doc: Mapping[str, Any], build_requires: Sequence[str]) -> bool:
-    """Whether ``[tool.incremental]`` and the build requirements turn incremental's hook on."""
     required = any(re.match(r"\s*incremental\b", r, re.I) for r in build_requires)
     return required and "incremental" in table(doc, "tool")
 
 
 def incremental_version(directory: Path, doc: Mapping[str, Any], what: str) -> Found:
-    """``<name>/_version.py`` under ``src/`` or the top, as incremental finds it."""
     pyproject = directory / "pyproject.toml"
     name = table(doc, "tool", "incremental").get("name") or table(doc, "project").get("name")
     if not isinstance(name, str) or not name:
@@ -123,9 +117,8 @@ def setup_py_incremental(
 ) -> Found | None:
     """``setup(use_incremental=True)``: the ``_version.py`` of the package setup.py ships."""
     setup_py = directory / "setup.py"
-    if not setup_py.is_file() or not re.search(
-        r"\buse_incremental\s*=\s*True\b", read_text(setup_py)
-    ):
+    text = read_text(setup_py) if setup_py.is_file() else ""
+    if not re.search(r"\buse_incremental\s*=\s*True\b", text):
         return None
     for module in modules:
         for root in roots:

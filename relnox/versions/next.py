@@ -1,5 +1,4 @@
-"""The next version of a package: the one answer ``bump``, ``plan``, the release pull
-request and the rehearsal use (docs/architecture.md, ``versions/``), and the notes of how
+"""The next version of a package, the one answer every command uses, and the notes of how
 ``--part`` reached it; what it must not be: :mod:`relnox.versions.next_checks`."""
 
 from __future__ import annotations
@@ -46,16 +45,14 @@ def next_versions(
     notes: list[str] | None = None,
     failed: dict[str, VersionError] | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Each of ``selected``: its version now and its next; ``notes`` gets how ``--part``
-    reached it; ``failed`` gets a lockstep group's errors instead of raising them."""
+    """Each of ``selected``: its version now and its next; ``failed`` gets a group's errors."""
     versions: dict[str, tuple[str, str]] = {}
     chosen = {p.name for p in selected}  # by name: comparing whole packages is quadratic
     for pkg in selected:
         if pkg.name in versions or pkg.name in (failed or {}):
             continue
         group = [p for p in workspace.group_of(pkg) if p.name in chosen]
-        # the member whose tags released the most speaks for the group: one added since the
-        # group's last release (no tag of its own yet) knows nothing of the releases
+        # the member whose tags released the most speaks for the group
         lead = max(group, key=lambda p: len(p.tags.released) if p.tags else 0)
         try:
             new = next_version(workspace, lead, group, part, pre, to=to, today=today, notes=notes)
@@ -87,7 +84,6 @@ def next_version(
     today: date | None = None,
     notes: list[str] | None = None,
 ) -> str:
-    """The next version of ``pkg`` and of ``group``, those of its lockstep group moving now."""
     current = {p.name: parse_version(p.version, str(p.pyproject)) for p in group}
     one = len(set(current.values())) == 1
     built = built_release(pkg, part, pre) if to is None and one else None
@@ -149,7 +145,6 @@ def _stepped(
     today: date,
     notes: list[str] | None,
 ) -> str:
-    """``--part`` from :func:`bump_base`, over what other lines released, or ``--to``."""
     scheme = workspace.config.version_scheme
     taken = released_elsewhere(workspace, group)
     start = workspace.config.pre_release_start
@@ -157,7 +152,7 @@ def _stepped(
     history = pre is not None or bool((v := maybe_version(pkg.version)) and v.is_prerelease)
     label = PRE_LABELS.get(pre.lower()) if pre is not None else None
     first = first_pre(pkg, workspace.pre_releases, start, history, label)
-    base = pkg.version if to is not None else bump_base(pkg, part, first)
+    base = pkg.version if to is not None else bump_base(pkg, part)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
             notes.append(f"note: {pkg.name} is released as one number: --part {part} raises it")
@@ -219,8 +214,7 @@ def _one_number(pkg: Package, base: str) -> bool:
 
 
 def _pre_number(pkg: Package, new: str, today: date, notes: list[str] | None) -> str:
-    """``new``, a pre-release, numbered as ``pkg``'s are: by the day it is made (1.0.0b250312:
-    b261127), else past the numbers its line released (rc0 after rc7: rc8)."""
+    """``new``, a pre-release, numbered as ``pkg``'s are: by the day, or past its line's."""
     if (wanted := maybe_version(new)) is None or wanted.pre is None:
         return new
     label, number = wanted.pre
@@ -268,10 +262,9 @@ def built_release(pkg: Package, part: str | None, pre: str | None) -> str | None
     return pkg.version
 
 
-def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
+def bump_base(pkg: Package, part: str | None = None) -> str:
     """The version a ``--part`` bump starts from (``0.34.0+dev``: 0.34.0; ``1!0+dev`` or a
-    stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``, where a new
-    label starts at ``first``, :func:`first_pre`); else itself."""
+    stamped placeholder: the highest release; ``3.14rc0.dev0``: ``3.14.dev0``)."""
     if (parsed := maybe_version(pkg.version)) is None or pkg.tags is None:
         return pkg.version
     if pkg.tags.last is not None and pkg.stamped:
@@ -281,11 +274,9 @@ def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
         if ahead in pkg.tags.released:
             return str(ahead)
         last = pkg.tags.last
-        first = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
-        road = first and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease
-        made = first == 0 and any(v.pre == parsed.pre for v in pkg.tags.released)
-        if road and not made:  # a first pre-release its newest pre-releases never numbered
-            return f"{parsed.base_version}.dev{parsed.dev}"
+        zero = parsed.pre is not None and parsed.pre[1] == 0 and parsed.post is None
+        if zero and part in PARTS_OF_RELEASE and last is not None and not last.is_prerelease:
+            return f"{parsed.base_version}.dev{parsed.dev}"  # a first pre-release's road
         return pkg.version
     if parsed.local is None:
         return pkg.version
@@ -299,11 +290,9 @@ def bump_base(pkg: Package, part: str | None = None, first: int = 0) -> str:
 def pre_series(
     pkg: Package, others: Collection[Version] = (), history: bool = False
 ) -> list[Version]:
-    """The first tag of each pre-release series ``pkg`` tagged (a line and its label:
-    ``3.4.0b1`` of ``3.4.0b``), newest first, lines above its version left out while it has
-    others; with none of its own, ``others``' (the workspace's): one release tool numbers them;
-    with none of those and ``history``, those its version's line said in its file's history
-    (:func:`said_in_history`: a package no tag releases)."""
+    """The first tag of each pre-release series ``pkg`` tagged (``3.4.0b1`` of ``3.4.0b``),
+    newest first, lines above its version left out while it has others; else ``others``'
+    (the workspace's); else with ``history``, those its version file's history said."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
     untagged = not (pkg.tags and pkg.tags.released)
     if history and untagged and not others and pkg.primary is not None:
@@ -325,9 +314,8 @@ def first_pre(
     history: bool = False,
     label: str | None = None,
 ) -> int:
-    """The number a new pre-release label starts at: ``start`` (``[tool.relnox]
-    pre-release-start``) when set; else 1 when each series that decides (:func:`_deciding`)
-    started at 1 or above (2.0.0b1), else 0."""
+    """``start`` (pre-release-start) when set; else 1 when each series that decides
+    (:func:`_deciding`) started at 1 or above (2.0.0b1), else 0."""
     if start is not None:
         return start
     numbers = [v.pre[1] for v in _deciding(pkg, others, history, label)[0] if v.pre]
@@ -337,9 +325,8 @@ def first_pre(
 def _deciding(
     pkg: Package, others: Collection[Version], history: bool, label: str | None
 ) -> tuple[list[Version], str]:
-    """The first tags of the series that number a new ``label`` series, and whose they are:
-    the newest line's with pre-releases (:func:`pre_series`); once that line is released,
-    the ``label``'s own series (a0 but rc1)."""
+    """The first tags of the series that number a new ``label`` series, and whose: the newest
+    line's; once that line is released, the ``label``'s own series (a0 but rc1)."""
     firsts = pre_series(pkg, others, history)
     newest = max((Version(v.base_version) for v in firsts), default=None)
     own = [v for v in firsts if v.pre and v.pre[0] == label]
@@ -353,9 +340,7 @@ def _deciding(
 def split_starts_note(
     pkg: Package, others: Collection[Version], new: str, first: int, history: bool = False
 ) -> list[str]:
-    """The note that ``new``, a new series numbered from ``first`` as the series that decide
-    (:func:`_deciding`) numbered theirs, is one reading of a history whose series started at
-    0 and at 1 both."""
+    """The note that ``new`` is one reading of series that started at 0 and at 1 both."""
     wanted = maybe_version(new)
     if wanted is None or wanted.pre is None or wanted.pre[1] != first:
         return []
@@ -390,8 +375,7 @@ def dated_spelling(pkg: Package, part: str | None, pre: str | None) -> str | Non
 
 
 def released_elsewhere(workspace: Workspace, group: Sequence[Package]) -> Callable[[Version], bool]:
-    """Whether a tag of ``group`` released a version on a line HEAD does not hold (5.6.3 of a
-    release branch) or withdrew, which a ``--part`` bump steps over."""
+    """Whether a tag of ``group`` released (on a line HEAD does not hold) or withdrew a version."""
 
     def taken(version: Version) -> bool:
         for pkg in group:
@@ -431,8 +415,7 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
         return []
     if current <= facts.highest or current in facts.released:
         return []
-    steps = PARTS_OF_RELEASE
-    if facts.last is not None and current in {bump_version(facts.last, s) for s in steps}:
+    if facts.last and current in {bump_version(facts.last, s) for s in PARTS_OF_RELEASE}:
         return []
     return [
         f"note: {pkg.name} {pkg.version} is written but not released (no tag "
@@ -444,8 +427,7 @@ def unreleased_note(workspace: Workspace, pkg: Package, part: str, new: str) -> 
 def past_unreleased(
     selected: Sequence[Package], versions: Mapping[str, tuple[str, str]], part: str | None
 ) -> list[str]:
-    """Notes for the packages whose files hold the untagged next version (``1.53.0`` after
-    ``1.52.0``), which ``--part`` moves past."""
+    """Notes for the packages whose files hold the untagged next version ``--part`` passes."""
     if part not in PARTS_OF_RELEASE:
         return []
     ahead: dict[tuple[str, str, str], list[str]] = {}
@@ -491,8 +473,7 @@ def dated_version(
     written: str = "",
     part: str | None = None,
 ) -> str:
-    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``
-    (stamped: ``written``'s release stepped by ``part``, then today)."""
+    """The version of a release made ``today`` in a dated ``spelling``, padded as ``written``."""
     if spelling in STAMPS:  # 2.2.2.240610 -> 2.2.3.261125
         release = parse_version(written).release[:3]
         step = bump_version(Version(".".join(map(str, release))), part or "patch")

@@ -1,5 +1,4 @@
-"""What a next version must not be (:func:`refuse_released`), and a version file that is a
-placeholder stamped at build time (:func:`stamped_tags`, read as the workspace loads)."""
+"""What a next version must not be, and a version file stamped at build time."""
 
 from __future__ import annotations
 
@@ -54,7 +53,7 @@ def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
 
 def own_floor(workspace: Workspace, pkg: Package) -> tuple[Version | None, str | None]:
     """The release a new version of ``pkg`` must be above: its line's last, or the newest HEAD
-    holds when that is a final made on another branch (v4.2.0 beside main's 4.2.0b4)."""
+    holds when that is a final made on another branch."""
     if (facts := pkg.tags) is None:
         return None, None
     floor, tag = facts.last, facts.last_tag
@@ -88,7 +87,7 @@ def refuse_downgrades(
 
 
 def with_stamped(workspace: Workspace) -> Workspace:
-    """``workspace`` with each package's :func:`stamped_tags` (read once, as it loads)."""
+    """``workspace`` with each package's :func:`stamped_tags`."""
     stamped = {p.name: found for p in workspace.packages if (found := stamped_tags(workspace, p))}
     if not stamped:
         return workspace
@@ -99,8 +98,7 @@ def with_stamped(workspace: Workspace) -> Workspace:
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
-    """The two newest release tags at whose commits ``pkg``'s file says its version now (a
-    placeholder stamped at build time)."""
+    """The two newest release tags at whose commits ``pkg``'s file says its version now."""
     from relnox.versions.sources import version_at
 
     facts, current = pkg.tags, maybe_version(pkg.version)
@@ -108,7 +106,6 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
         return ()
     if current >= facts.last or not git.is_repo(workspace.root):
         return ()
-    # the two newest releases, both above it (a file saying 0.1.0 at v0.1.0 named that release)
     finals = sorted(v for v in facts.released if v < facts.last and not v.is_prerelease)
     before = [v for v in finals[-1:] if v > current]
     named = (facts.last_tag, *(tag_for(pkg, str(v), workspace.tag_format) for v in before))
@@ -120,7 +117,6 @@ def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
 
 
 def stamped_reading(workspace: Workspace, pkg: Package) -> str | None:
-    """What :func:`stamped_tags` found, as a sentence for a note or a check; else ``None``."""
     if not (tags := pkg.stamped) or pkg.tags is None or pkg.tags.last is None:
         return None
     where = rel(pkg.locations[0].path, workspace.root)
@@ -149,10 +145,8 @@ def _refuse_sentinel_release(pkg: Package, version: str, new: Version) -> None:
 
 
 def _refuse_below_unclaimed(workspace: Workspace, pkg: Package, version: str, new: Version) -> None:
-    """Refuse ``version`` of a package no tag names when unclaimed tags (``v0.86.5``) reach it:
-    a placeholder its release replaces at build time, unless its file's version moved up to
-    what it says now and never said the tag's (a line of its own, which that tag did not
-    release)."""
+    """Refuse ``version`` of a package no tag names when unclaimed tags (``v0.86.5``) reach it,
+    unless its file's history is a line of its own that never said the tag's version."""
     from relnox.versions.released import plain_version_tag
     from relnox.versions.sources import said_in_history
     from relnox.versions.tag_model import split_tag

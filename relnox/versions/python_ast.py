@@ -1,6 +1,5 @@
-"""Python source read as a tree, never run. A hostile file fails :func:`ast.parse` with a
-``ValueError`` (a NUL byte), ``MemoryError`` or ``RecursionError`` (deep nesting) too:
-here each is a ``SyntaxError``, what every reader takes as "not a shape relnox reads"."""
+"""Python source read as a tree, never run; a hostile file's ``MemoryError`` or
+``RecursionError`` is a ``SyntaxError`` ("not a shape relnox reads")."""
 
 from __future__ import annotations
 
@@ -31,12 +30,9 @@ def literal(source: str) -> Any:
 def name_assignments(tree: ast.Module) -> Iterator[tuple[str, ast.expr]]:
     """Each module-level ``NAME = value`` of ``tree`` (one target, a plain name), in order."""
     for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            yield node.targets[0].id, node.value
+        match node:
+            case ast.Assign(targets=[ast.Name(id=name)], value=value):
+                yield name, value
 
 
 def string(node: ast.AST | None) -> str | None:

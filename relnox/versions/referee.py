@@ -1,6 +1,4 @@
-"""The build backend is the referee of a computed version: relnox's reading is the fast
-path, and where the backend (:mod:`relnox.tools.backend_version`) says otherwise it wins,
-with a finding. A backend that must compile to say (meson-python) is not asked."""
+"""The build backend is the referee of a computed version: where it differs, it wins."""
 
 from __future__ import annotations
 
@@ -51,8 +49,7 @@ def _stripped(version: Version) -> Version:
 
 
 def _next_guess(tag: Version) -> Version:
-    """The least release a version-from-tags plugin heads to after ``tag``: a dev-marker
-    tag's own release, the next pre-release, else the last number up by one."""
+    """The least release a version-from-tags plugin heads to after ``tag``."""
     if tag.is_devrelease:
         return _stripped(tag)
     release = ".".join(str(n) for n in tag.release)
@@ -64,8 +61,8 @@ def _next_guess(tag: Version) -> Version:
 
 
 def agrees(pkg: Package, said: str) -> bool:
-    """Whether the backend's ``said`` is relnox's reading of ``pkg``: the same version, or
-    between tags a development (or post) version after the last tag heading to the next."""
+    """Whether the backend's ``said`` is relnox's reading of ``pkg``, or between tags a
+    development (or post) version heading to the next."""
     backend, read = maybe_version(said), maybe_version(pkg.version)
     if backend is None or read is None:
         return False
@@ -96,8 +93,7 @@ def _finding(pkg: Package, said: str, root: Path) -> str:
 
 
 def without_tag_build(directory: Path, said: str) -> str:
-    """``said`` without setuptools' ``tag-build`` suffix (``[egg_info]``, which a build from
-    the tree adds and a release build drops): ``2.1.0b4.dev0`` -> ``2.1.0b4``."""
+    """``said`` without setuptools' ``[egg_info] tag-build`` suffix (``2.1.0b4.dev0``: 2.1.0b4)."""
     pyproject = directory / "pyproject.toml"
     doc = load_toml(pyproject) if pyproject.is_file() else {}
     options = table(doc, "tool", "distutils", "egg_info")
@@ -156,8 +152,7 @@ def refereed(workspace: Workspace) -> Workspace:
 
 
 def _offline_reading(pkg: Package) -> str | None:
-    """The build requirement fetched from a URL of ``pkg`` whose version relnox reads itself:
-    its backend's environment is not made to referee it (one already made is asked)."""
+    """The URL build requirement of ``pkg`` whose version relnox reads itself, if any."""
     if pkg.version_source == ASKED_SOURCE or pkg.build_computes:
         return None
     url = asked.fetched(pkg.build_requires)
@@ -185,8 +180,7 @@ def backend_answer(workspace: Workspace, pkg: Package) -> str | None:
 def said_by_backend(
     directory: Path, requires: Sequence[str], backend: str
 ) -> asked.Metadata | asked.BackendVersionError | None:
-    """The name and version ``directory``'s build backend gives it, where relnox cannot read
-    them; ``None`` where backends are not asked (``RELNOX_ASK_BACKEND=0``, one that compiles)."""
+    """The name and version ``directory``'s build backend gives it; ``None`` where not asked."""
     if not asked.enabled() or asked.compiles(backend):
         return None
     question = asked.Question(directory, tuple(requires), backend)
@@ -196,8 +190,7 @@ def said_by_backend(
 def held_version(
     directory: Path, places: Sequence[Path], said: str, setting: Path
 ) -> VersionLocation | None:
-    """The one file of ``places`` named for the version (``VERSION``, ``_version.py``) holding
-    ``said``, the backend's version: the file the build reads; two are an error."""
+    """The one file of ``places`` named for the version holding ``said``; two are an error."""
     from relnox.versions.setup_py import version_file
 
     version = maybe_version(said)

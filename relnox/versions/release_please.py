@@ -1,6 +1,4 @@
-"""The copies of a package's version release-please rewrites: its Python ``extra-files``
-whose ``__version__`` says the version, the lines its generic updater marks in the others,
-and its entry in the manifest."""
+"""The copies of a package's version release-please rewrites: extra-files, the manifest."""
 
 from __future__ import annotations
 
@@ -14,12 +12,8 @@ from relnox.errors import ConfigError
 from relnox.files import text_or_none
 from relnox.versions.sources import VersionLocation, python_location
 
-#: release-please's configuration, at the root of the repository it releases
 CONFIG = "release-please-config.json"
-#: release-please's record of each package's last release, beside its configuration
 MANIFEST = ".release-please-manifest.json"
-
-
 #: a release-please configuration and its folder (:func:`config_above`)
 ReleasePleaseConfig = tuple[Path, Mapping[str, Any]]
 
@@ -62,8 +56,7 @@ _PROJECT_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
 
 
 def _extra_paths(lists: tuple[object, ...]) -> list[tuple[str, bool]]:
-    """The paths of the ``extra-files`` in ``lists`` release-please rewrites by the version
-    alone or by its generic updater, each with whether it is ``generic``."""
+    """The paths of the ``extra-files`` in ``lists``, each with whether it is ``generic``."""
     paths: list[tuple[str, bool]] = []
     for entry in (entry for found in lists if isinstance(found, list) for entry in found):
         path_text = entry if isinstance(entry, str) else None
@@ -78,9 +71,8 @@ def _extra_paths(lists: tuple[object, ...]) -> list[tuple[str, bool]]:
 def _releasing(
     directory: Path, found: ReleasePleaseConfig | None
 ) -> tuple[str, Mapping[str, Any], bool] | None:
-    """The release-please package that releases ``directory`` (its key, its entry, whether
-    it is another's): its own entry, else the one whose ``extra-files`` name a file inside
-    it (a workspace's root that is no package, releasing its members as one version)."""
+    """The release-please package that releases ``directory`` (its key, entry, whether it is
+    another's): its own entry, else the one whose ``extra-files`` name a file inside it."""
     if found is None or not isinstance(packages := found[1].get("packages"), Mapping):
         return None
     top = found[0]
@@ -109,8 +101,7 @@ _VERSION = r"\d+\.\d+\.\d+(?:-[\w.]+|(?:\.?(?:a|b|rc|dev|post)\d*)+)?(?:\+[-\w.]
 
 
 def marked(path: Path, text: str) -> list[VersionLocation]:
-    """The versions release-please's generic updater rewrites in ``text``: the first on each
-    line it marks, alone or in a block (a ``-major``, ``-minor`` or ``-patch`` mark's is not)."""
+    """The versions release-please's generic updater rewrites in ``text``."""
     found: dict[tuple[str, str], VersionLocation] = {}
     scope: str | None = None
     for line in text.split("\n"):
@@ -128,8 +119,7 @@ def marked(path: Path, text: str) -> list[VersionLocation]:
             continue
         before, after = re.escape(line[: said.start()]), re.escape(line[said.end() :])
         pattern = rf"(?m)^{before}(?P<version>{_VERSION}){after}\r?$"
-        value = said[0]
-        # identical lines are one place, each rewritten (``every``)
+        value = said[0]  # identical lines are one place, each rewritten (``every``)
         found[(pattern, value)] = VersionLocation(
             path, "pattern", value, pattern=pattern, every=True, semver="-" in value
         )
@@ -167,8 +157,7 @@ def config_above(directory: Path) -> ReleasePleaseConfig | None:
 def manifest_entry(
     directory: Path, found: ReleasePleaseConfig | None, version: str, taken: set[Path]
 ) -> VersionLocation | None:
-    """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``);
-    ``found``: :func:`config_above` of ``directory``."""
+    """The package's entry in release-please's manifest (``"packages/acme": "3.30.1"``)."""
     releasing = _releasing(directory, found)
     if found is None or found[0] == directory or releasing is None:
         return None  # the root's own entry: read as the root's copy

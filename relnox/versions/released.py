@@ -1,6 +1,5 @@
-"""Packages the release history says are released though no workspace file lists them:
-tags named after them, a release workflow that builds them, or a version file naming the
-newest bare tags (``[tool.relnox] packages`` decides otherwise)."""
+"""Packages the release history says are released though no workspace file lists them: tags
+named after them, a release workflow that builds them, or a version file naming bare tags."""
 
 from __future__ import annotations
 
@@ -32,8 +31,7 @@ def _tags(root: Path, newest_first: bool = False) -> list[str]:
 
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
-    """The squashed name parts of the repository's version tags (``hatchling-v1.0``); ``among``:
-    only those of these squashed names."""
+    """The squashed name parts of the repository's version tags (``among``: only these)."""
     wanted = None if among is None else tuple(set(among))
     found = set()
     for tag in _tags(root):
@@ -47,7 +45,7 @@ def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str
 
 def plain_version_tag(root: Path) -> str | None:
     """The highest tag that is a version alone (``v2.41.5``, ``2.41.5``), or ``None``."""
-    plain = [  # a version as PEP 440 writes it: ``v2024_05`` is no release of anything
+    plain = [  # a version as PEP 440 writes it (not ``v2024_05``)
         (split[1], tag)
         for tag in _tags(root)
         if (split := split_tag(tag)) is not None
@@ -61,7 +59,7 @@ def plain_version_tag(root: Path) -> str | None:
 TRIGGER_KEY = re.compile(r"^\s*(tags|release)\s*:", re.MULTILINE)
 
 
-# directories whose projects a workflow builds to test the tool, not to release them
+#: directories whose projects a workflow builds to test the tool, not to release them
 _TEST_DIRS = {"test", "tests", "test-crates", "testing", "fixtures", "examples", "samples"}
 
 
@@ -97,22 +95,20 @@ def released_elsewhere(
     by_workflow: Iterable[tuple[Path, str]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> list[tuple[Path, str]]:
-    """The ``(directory, why)`` of each candidate with evidence; ``by_workflow``: those only a
-    release workflow can vouch for."""
+    """The ``(directory, why)`` of each candidate with evidence."""
     candidates, by_workflow = list(candidates), list(by_workflow)
     if not candidates and not by_workflow:
         return []
     from relnox.versions.vcs import PUBLISHES, workflow_texts
 
-    version_file = functools.cache(version_file)  # each project's places, found once for every line
+    version_file = functools.cache(version_file)
     found = []
     # the top, the tags and every file asked at a tag read once, through one git process each
     with git.held(root) if git.on_path() else contextlib.nullcontext():
         stems = _stems_of(root, candidates)
         in_repo = git.on_path() and git.is_repo(root)
         top = git.toplevel(root) if in_repo else root
-        # the workflows that run on tags or releases, or upload to an index
-        texts = workflow_texts(top)
+        texts = workflow_texts(top)  # those that run on tags or releases, or upload
         workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
         lines = _roots_lines(top) if in_repo else []
         short: dict[Path, list[list[tuple[str, Version]]]] | None = None
@@ -142,9 +138,7 @@ def _stems_of(root: Path, candidates: Iterable[tuple[Path, str]]) -> frozenset[s
     )
 
 
-#: the root's newest tags a project's version file must name, each at its commit, among the
-#: newest :data:`_LINE_WALKED` (tags at which it says no version, another branch's releases
-#: made without it, are passed over)
+#: the root's newest tags a project's version file must name, among the newest walked
 _LINE_READ = 3
 _LINE_WALKED = 30
 
@@ -168,8 +162,7 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
 def _short_lines(
     top: Path, candidates: Sequence[tuple[Path, str]]
 ) -> dict[Path, list[list[tuple[str, Version]]]]:
-    """Each candidate's final tags named by a run of its name's or folder's words and no
-    other candidate's (``workflow-v1.17.5`` for ``acme-ext-workflow``), the highest first."""
+    """Each candidate's final tags named by a run of its name's words alone, highest first."""
     groups: dict[str, list[tuple[Version, str]]] = {}
     for tag in _tags(top):
         if (split := split_tag(tag)) is not None and stem(split[0]) and not split[1].is_prerelease:
@@ -193,8 +186,7 @@ def _released_with(
     line: Sequence[tuple[str, Version]],
     version_file: Callable[[Path], list[VersionLocation]],
 ) -> str | None:
-    """Why the root's tags release ``directory``'s project too: its version at each of the
-    newest :data:`_LINE_READ` at which it says one (at least two) is the tag's."""
+    """Why the root's tags release ``directory``'s project too: its version at them."""
     if len(line) < 2 or under_examples(directory, root):
         return None
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, version_at
@@ -203,9 +195,8 @@ def _released_with(
     matched: list[str] = []
     for tag, version in line:
         said = version_at(root, static, tag)
-        if said is None:  # a version read from a file (by the backend, or setup.py), or a
-            where = version_file(directory)  # copy: the work tree's places, at the tag
-            if not where:  # none: the tags below cannot say more
+        if said is None:  # a version read from a file: the work tree's places, at the tag
+            if not (where := version_file(directory)):
                 break
             said = next((v for loc in where if (v := version_at(root, [loc], tag))), None)
         if said is None:  # not there at that tag: a release made without it
@@ -223,13 +214,10 @@ def _released_with(
 #: directories whose projects show or document the packages (not tests/)
 EXAMPLE_DIRS = frozenset(
     {"examples", "example", "samples", "sample", "demos", "demo", "tutorials", "docs", "doc"}
-    | {"snippets"}  # code the documentation shows
-    | {"testbed"}  # an app that runs the test suite on each platform
+    | {"snippets", "testbed"}
 )
 #: directories of the repository's own developer tools: run from the checkout
 TOOL_DIRS = frozenset({"dev", "scripts", "tools", "hack", "ci", "release"})
-
-
 #: the first word of a directory that shows the packages (``sample-app``; not ``demo``)
 _EXAMPLE_WORDS = frozenset({"examples", "example", "samples", "sample"})
 

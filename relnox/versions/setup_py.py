@@ -37,8 +37,7 @@ def followed(module: Path, top_level: bool = False) -> VersionLocation | None:
 
 
 def _from_sibling(module: Path) -> VersionLocation | None:
-    """The version of the one sibling ``module`` imports from (``from ._version import
-    __version__``, ``from . import _version``): a literal, a tuple or ``Version()``."""
+    """The version of the one sibling ``module`` imports from (``from ._version import ...``)."""
     text = read_text(module)
     tree = _tree(text, str(module)) if "__version__" in text else None
     own = module.parent.name
@@ -68,8 +67,7 @@ def _from_sibling(module: Path) -> VersionLocation | None:
 
 
 def setup_py_literal(directory: Path) -> Found | None:
-    """``setup(version="1.2.3")`` (a ``v`` before it kept), or ``setup(version=VERSION)``
-    with ``VERSION = "1.2.3"`` bound once, at the top of setup.py."""
+    """``setup(version="1.2.3")``, or ``setup(version=VERSION)`` of a top-level constant."""
     setup_py = directory / "setup.py"
     tree = setup_py_tree(directory)
     value = (_setup_keywords(tree, every=False) or {}).get("version") if tree else None
@@ -99,8 +97,7 @@ def setup_py_literal(directory: Path) -> Found | None:
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level ``NAME = 'calc'`` (or an f-string or ``+`` of the constants above it):
-    names bound to a string, in order."""
+    """Module-level names bound to a string (a literal, an f-string or ``+`` of those above)."""
     found: dict[str, str] = {}
     for name, value in name_assignments(tree):
         if text := _composed(value, found):
@@ -127,8 +124,8 @@ def _composed(node: ast.expr, constants: dict[str, str]) -> str | None:
 
 
 def setup_py_name(directory: Path) -> str | None:
-    """``setup(name=...)``: a literal, a top-level constant, a ``**metadata`` dict's or a
-    title read from a file (:func:`_meta_name`); ``None`` when setup.py computes it."""
+    """``setup(name=...)``: a literal, a constant, a ``**metadata`` dict's or a title read from
+    a file (:func:`_meta_name`); ``None`` when setup.py computes it."""
     call = setup_call(directory)
     value = call[1].get("name") if call is not None else None
     if call is None or value is None or string(value) is not None:
@@ -137,8 +134,7 @@ def setup_py_name(directory: Path) -> str | None:
 
 
 def written_name(text: str) -> str | None:
-    """``setup(name=...)`` in setup.py's ``text`` (the file at a tag): a literal or a top-level
-    constant, read as :func:`setup_py_name` reads them; ``None`` when it does not parse."""
+    """``setup(name=...)`` in setup.py's ``text`` (at a tag): a literal or a constant."""
     tree = _tree(text, "setup.py")
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     if tree is None or not keywords or "name" not in keywords:
@@ -147,8 +143,8 @@ def written_name(text: str) -> str | None:
 
 
 def _meta_name(tree: ast.Module, directory: Path, value: ast.expr) -> str | None:
-    """``name=find_meta("title")``, ``name=about["__title__"]`` or ``name=pkg.__title__``:
-    the ``__title__ = "..."`` of the one file setup.py names that has it."""
+    """``name=find_meta("title")``, ``about["__title__"]`` or ``pkg.__title__``: the
+    ``__title__ = "..."`` of the one file setup.py names that has it."""
     key: str | None = None
     if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name):
         key = string(value.slice)
@@ -175,8 +171,7 @@ _NAME_TEXT = re.compile(r"""\bname\s*=\s*(['"])([A-Za-z0-9._-]+)\1""")
 
 
 def setup_py_text_name(directory: Path) -> str | None:
-    """The first ``name='...'`` in setup.py's text that is no other call's keyword (an
-    ``Extension``'s), for the setup.py :func:`setup_py_name` cannot read."""
+    """The first ``name='...'`` in setup.py's text that is no other call's keyword."""
     text = read_text(directory / "setup.py")
     tree = setup_py_tree(directory)
     elsewhere: set[tuple[int, int]] = set()  # (line, byte column) of other calls' name=
@@ -197,8 +192,8 @@ def setup_py_text_name(directory: Path) -> str | None:
 
 @functools.lru_cache(maxsize=64)  # of one tree (:func:`_tree`), read by several readers
 def _setup_keywords(tree: ast.Module, every: bool = True) -> dict[str, ast.expr] | None:
-    """The keywords of the one ``setup()`` call (or several alike; ``every``: of them all), a
-    ``**metadata`` spread read; ``None`` without one, or (``every``) when a spread hides some."""
+    """The keywords of the one ``setup()`` call (``every``: of them all), a ``**metadata``
+    spread read; ``None`` without one, or (``every``) when a spread hides some."""
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and called(n) == "setup"]
     if len({ast.dump(call) for call in calls}) == 1:  # setup(**setup_args) in each branch
         calls = calls[:1]
@@ -260,11 +255,11 @@ def called(call: ast.Call) -> str | None:
 def _named_files(
     tree: ast.Module, directory: Path, roots: Sequence[Path], folders: Sequence[Path]
 ) -> list[Path]:
-    """The files setup.py names: modules it imports a version from (``pkg.__version__``), and
-    files its strings name (``"VERSION"``, ``os.path.join``'s parts) here or in ``folders``."""
+    """The files setup.py names: modules it imports a version from, and files its strings
+    name (``"VERSION"``, ``os.path.join``'s parts) here or in ``folders``."""
     found: list[Path] = []
     imported: dict[str, str] = {}
-    nodes = list(ast.walk(tree))  # walked once, read four times
+    nodes = list(ast.walk(tree))
     texts = dict.fromkeys(s for n in nodes if (s := string(n)) is not None)
     # a folder a string names (``sys.path.insert(0, "Lib/pkg")``), where ``import m`` looks too
     path = [*roots, *(directory / t for t in texts if _relative(t) and (directory / t).is_dir())]
@@ -289,8 +284,7 @@ def _named_files(
             and (module := find_module(path, imported[node.value.id])) is not None
         ):
             found.append(module)
-    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``,
-    # or to a helper joining them itself (``find_version("pkg", "sub", "__init__.py")``)
+    # a path given a folder at a time: ``os.path.join(HERE, "pkg", "sub", "version.py")``
     texts |= dict.fromkeys(
         "/".join(parts)
         for n in nodes
@@ -304,9 +298,7 @@ def _named_files(
     for text in texts:
         name = text.strip().removeprefix("./").strip("/")
         named = name.endswith(".py") or "version" in name.lower() or name == "Cargo.toml"
-        if not named or name == "setup.py":
-            continue
-        if not name or any(c.isspace() or c in "*?{}%" for c in name):
+        if not named or name == "setup.py" or any(c.isspace() or c in "*?{}%" for c in name):
             continue
         found.append(directory / name)
         found += [folder / name for folder in folders if "/" not in name]
@@ -315,8 +307,7 @@ def _named_files(
 
 def _relative(name: str) -> bool:
     """A folder's path below setup.py's (``Lib/pkg``), not a pattern or sentence."""
-    parts = name.strip("/").split("/")
-    return all(_plain(part) for part in parts) and not name.startswith("/")
+    return all(map(_plain, name.strip("/").split("/"))) and not name.startswith("/")
 
 
 def _plain(name: str) -> bool:
@@ -335,8 +326,7 @@ _VERSION_NAMES = {"__version__", "version", "VERSION"}
 
 
 def version_file(path: Path) -> VersionLocation | None:
-    """A Python file's ``__version__`` (:func:`followed`), a ``VERSION`` file's version, or
-    a ``Cargo.toml``'s (a crate's, or its workspace's it inherits)."""
+    """A Python file's ``__version__``, a ``VERSION`` file's version, or a ``Cargo.toml``'s."""
     if path.suffix == ".py":
         return followed(path, top_level=True)
     if path.name == "Cargo.toml":
@@ -391,8 +381,7 @@ _GROUP = re.compile(r"(?<!\\)\((?!\?)")
 
 
 def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
-    """The version in ``path`` that a regex of setup.py's own finds (``re.search(
-    r"__versionstr__ = '(.+)'", f.read())``): its one group, rewritten there."""
+    """The version in ``path`` that a regex of setup.py's own finds: its one group."""
     text = read_text(path) if path.is_file() else ""
     for found in dict.fromkeys(s for n in ast.walk(tree) if (s := string(n)) is not None):
         if "version" not in found.lower() or len(_GROUP.findall(found)) != 1:
@@ -408,8 +397,7 @@ def _searched(tree: ast.Module, path: Path) -> VersionLocation | None:
 
 
 def module_reads(module: Path, directory: Path) -> VersionLocation | None:
-    """The one version file a module computing its ``__version__`` opens: a name its strings
-    give (``"VERSION"``), in its folder or one above it up to ``directory``."""
+    """The one version file a module computing its ``__version__`` opens, up to ``directory``."""
     if (tree := _tree(read_text(module), str(module))) is None:
         return None
     above = [module.parent, *module.parent.parents]
@@ -426,14 +414,12 @@ def module_reads(module: Path, directory: Path) -> VersionLocation | None:
 
 
 def setup_py_tree(directory: Path) -> ast.Module | None:
-    """setup.py's parsed tree; ``None`` without one, or when it does not parse."""
     path = directory / "setup.py"
     return _tree(read_text(path), str(path)) if path.is_file() else None
 
 
 @functools.lru_cache(maxsize=64)
 def _tree(text: str, filename: str) -> ast.Module | None:
-    """``text`` parsed once however many readers ask (trees are read, never changed)."""
     try:
         return parse(text, filename)
     except (SyntaxError, ValueError):
@@ -441,15 +427,13 @@ def _tree(text: str, filename: str) -> ast.Module | None:
 
 
 def setup_call(directory: Path) -> tuple[ast.Module, dict[str, ast.expr]] | None:
-    """setup.py's tree and its one ``setup()`` call's keywords; ``None`` if none is read."""
     tree = setup_py_tree(directory)
     keywords = _setup_keywords(tree, every=False) if tree is not None else None
     return None if tree is None or not keywords else (tree, keywords)
 
 
 def setup_py_keywords(directory: Path) -> frozenset[str] | None:
-    """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen
-    (no ``setup()`` call, a ``**kwargs`` of them, a file that does not parse)."""
+    """The keywords setup.py passes to ``setup()``; ``None`` when they cannot all be seen."""
     tree = setup_py_tree(directory)
     keywords = _setup_keywords(tree) if tree is not None else None
     return None if keywords is None else frozenset(keywords)

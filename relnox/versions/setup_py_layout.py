@@ -12,8 +12,7 @@ from relnox.versions.setup_py import called, setup_call
 
 
 def setup_py_layout(directory: Path) -> dict[str, Any]:
-    """The literal ``packages``, ``find_packages(where)``, ``py_modules`` and
-    ``package_dir={"": ...}`` of setup.py's ``setup()``, as ``[tool.setuptools]`` says them."""
+    """setup.py's literal layout keywords, as ``[tool.setuptools]`` says them."""
     if (call := setup_call(directory)) is None:
         return {}
     tree, keywords = call
@@ -81,8 +80,7 @@ def _lines(value: str) -> list[str]:
 
 
 def setup_cfg_layout(sections: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """setup.cfg's ``[options]`` ``packages`` (``find:`` with ``[options.packages.find]``,
-    or a list), ``py_modules`` and ``package_dir``, as ``[tool.setuptools]`` says them."""
+    """setup.cfg's ``[options]`` layout, as ``[tool.setuptools]`` says it."""
     options = sections.get("options", {})
     found: dict[str, Any] = {}
     packages = options.get("packages", "").strip()

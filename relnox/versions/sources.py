@@ -1,5 +1,4 @@
-"""Where a package's version is written (:class:`VersionLocation`), read and rewritten
-keeping the rest of the file byte for byte."""
+"""Where a package's version is written, read and rewritten keeping the rest byte for byte."""
 
 from __future__ import annotations
 
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
 
 #: the version source of a package versioned by its git tags (``Package.vcs_versioned``)
 VCS_SOURCE = "vcs"
-#: a version only the build computes, no literal to rewrite: loaded as :data:`VCS_SOURCE`
-#: with ``Package.build_computes`` set (its backend is asked, never read offline)
+#: a version only the build computes, no literal to rewrite: its backend is asked
 COMPUTED_SOURCE = "computed"
 #: the files of a package's top module that may hold its ``__version__``
 VERSION_MODULE_FILES = ("__init__.py", "_version.py", "__about__.py", "version.py")
@@ -63,8 +61,7 @@ class VersionLocation:
 
     @property
     def composed(self) -> bool:
-        """Whether relnox joins the version from parts (a tuple, named numbers): its text is
-        relnox's spelling, not the project's."""
+        """Whether relnox joins the version from parts: its text is relnox's spelling."""
         return self.result is not None or self.kind in ("incremental", "tuple", "tuple_copy")
 
     def spell(self, new: str) -> str:
@@ -72,7 +69,6 @@ class VersionLocation:
         if self.short:  # Sphinx's ``version``: X.Y of the release, never a pre-release's
             parsed = maybe_version(new)
             return ".".join(map(str, parsed.release[:2])) if parsed is not None else new
-        # Cargo's spelling of what maturin reads: 1.2.0-alpha.1
         return semver_spelling(new) if self.semver else new
 
     @property
@@ -82,10 +78,9 @@ class VersionLocation:
         return str(self.path)
 
     def render(self, text: str, new: str, today: date | None = None) -> str:
-        """``text`` (the file's current content) with this version replaced by ``new`` (and
-        the day a ``{day}`` template read by ``today``)."""
+        """``text`` with this version replaced by ``new`` (and a ``{day}`` by ``today``)."""
         if self.kind == "toml":
-            import tomlkit  # only a bump writes (4 ms of every command's start otherwise)
+            import tomlkit  # only a bump writes (4 ms of every command's start)
 
             doc = tomlkit.parse(text)
             set_string(doc, self.key, self.spell(new))
@@ -145,11 +140,7 @@ def _capped(before: str, rest: str, old: str, new: str) -> str:
     found = _CAP.match(rest)
     low, high = maybe_version(old), maybe_version(new)
     cap = maybe_version(found["cap"]) if found else None
-    if (
-        not before.rstrip().endswith(">=")
-        or found is None
-        or not (low and high and cap and high >= cap)
-    ):
+    if not before.rstrip().endswith(">=") or not (found and low and high and cap and high >= cap):
         return rest
     from relnox.project.pins import upper_bound
 
@@ -179,8 +170,8 @@ def compose(result: str, groups: dict[str, str | None], remove: str | None = Non
 def render_groups(
     path: Path, pattern: str, result: str, old: str, text: str, new: str, remove: str | None = None
 ) -> str:
-    """``text`` with each named group rewritten so that ``result`` gives ``new``; with
-    ``remove``, what it removed is put back first (``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
+    """``text`` with each named group rewritten so that ``result`` gives ``new`` (with
+    ``remove``, what it removed put back first: ``2.9.0.`` for 2.9.0 after ``2.8.1.``)."""
     match = re.search(pattern, text)
     if match is None or compose(result, match.groupdict(), remove) != old:
         raise moved(path, old)
@@ -202,11 +193,9 @@ def render_groups(
             f"{path}: {new} cannot be written there: the file spells the version as "
             f"{result!r}, with no place for that part; choose a version of that shape with --to"
         )
-    edits = sorted(
-        ((match.span(name), value) for name, value in parts.groupdict().items()), reverse=True
-    )
-    for (start, end), value in edits:
-        text = text[:start] + value + text[end:]
+    by_place = sorted(parts.groupdict().items(), key=lambda i: match.start(i[0]), reverse=True)
+    for name, value in by_place:
+        text = text[: match.start(name)] + value + text[match.end(name) :]
     return text
 
 
@@ -252,8 +241,7 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
     if match is not None:
         return VersionLocation(path, "python", match.group("version"))
-    # ``__version__ = APP_VERSION`` under ``APP_VERSION = "1.2.0"``: the name's literal, which
-    # the build's static read (setuptools' attr:) follows too
+    # ``__version__ = APP_VERSION`` under ``APP_VERSION = "1.2.0"``: the name's literal
     if (alias := _ALIAS.search(text)) is None:
         return None
     pattern = "(?m)" + PY_VERSION_RE.pattern.replace(_NAMES, re.escape(alias["name"]))
@@ -280,8 +268,7 @@ WRITTEN = r"[0-9][0-9A-Za-z+!_-]*(?:\.(?:[0-9]|(?:dev|post|rc|a|b)(?![A-Za-z]))[
 
 
 def pattern_location(path: Path, search: str) -> VersionLocation:
-    """A ``version-files`` entry with a ``search`` template containing ``{version}``; a
-    ``{day}`` in it is the release's day, written as the bump's (``2026-04-04``)."""
+    """A ``version-files`` ``search`` template holding ``{version}`` (a ``{day}``: the release's)."""
     before, _, after = (re.escape(part) for part in search.partition("{version}"))
     before, after = (p.replace(re.escape("{day}"), f"(?P<day>{_DAY})", 1) for p in (before, after))
     pattern = before + r"(?P<version>[0-9A-Za-z.+!_-]+?)" + after
@@ -373,9 +360,7 @@ def literal_location(path: Path, what: str, pyproject: Path) -> VersionLocation:
     return loc
 
 
-#: ``__version__`` taken from the installed distribution's metadata at import:
-#: ``importlib.metadata.version("pkg")`` (or ``version(__name__)`` imported from it),
-#: importlib_metadata's, pkg_resources' ``get_distribution(...).version``
+#: ``__version__`` taken from the installed distribution's metadata at import
 _ASKS_METADATA = re.compile(
     r"(?m)^__version__[ \t]*(?::[^=\n]+)?=[ \t]*(?:[\w.]+\.)?"
     r"(?:version\(|get_distribution\(.*\)\.version\b)"
@@ -417,7 +402,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
 
 
 def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> str | None:
-    """What the first of ``locations`` (the main version source) says at ``rev``, or ``None``."""
+    """What the first of ``locations`` says at ``rev``, or ``None``."""
     if not locations:
         return None
     loc = locations[0]
@@ -443,9 +428,7 @@ def version_at(root: Path, locations: Sequence[VersionLocation], rev: str) -> st
 
 
 def set_at(root: Path, loc: VersionLocation) -> str | None:
-    """The commit that moved ``loc`` from another version to the one it says now: a package
-    without release tags was released there (its literal's moves are its releases); ``None``
-    when no commit did (written so as the file was made, or not committed)."""
+    """The commit that moved ``loc`` from another version to the one it says now, if any."""
     where = "./" + rel(loc.path, root)
     found = git.git(root, "log", "-1", "--format=%H", "-S", loc.value, "--", where, check=False)
     if not found or version_at(root, [loc], found) != loc.value:
@@ -455,9 +438,7 @@ def set_at(root: Path, loc: VersionLocation) -> str | None:
 
 
 def said_in_history(loc: VersionLocation, limit: int = 60) -> list[Version]:
-    """The versions ``loc`` said in its file's history (its last ``limit`` changes), each read
-    as :func:`value_in` reads it now: the releases of a package no tag releases, whose
-    literal's moves are its releases."""
+    """The versions ``loc`` said in its file's last ``limit`` changes."""
     if loc.composed:
         return []
     here, name = loc.path.parent, loc.path.name
@@ -467,8 +448,7 @@ def said_in_history(loc: VersionLocation, limit: int = 60) -> list[Version]:
     return [v for value in said if value and (v := maybe_version(value)) is not None]
 
 
-#: setup.cfg's literal ``version = 3.0.2`` in its ``[metadata]`` section, the one setuptools
-#: reads (never a ``version =`` of a section before it)
+#: setup.cfg's literal ``version = 3.0.2`` in its ``[metadata]`` section
 SETUP_CFG_VERSION = (
     r"(?m)^\[metadata\].*\n(?:(?!\[).*\n)*?version[ \t]*=[ \t]*(?P<version>[^\s#;]+)"
 )

@@ -1,5 +1,4 @@
-"""The types of tag inference (tags, :class:`Member`, a convention and its facts) and how a
-tag prefix is scored against a package's names."""
+"""The types of tag inference and how a tag prefix is scored against a package's names."""
 
 from __future__ import annotations
 
@@ -106,7 +105,6 @@ class TagConvention:
     short_zero: bool = False
 
     def version_of(self, tag: str, *, name: str, dir: str) -> Version | None:
-        """The version ``tag`` gives this package, ``None`` if it is not one of its tags."""
         if self.match is not None and not any(
             fnmatch.fnmatchcase(tag, glob) for glob in self.match.split(" ")
         ):
@@ -171,8 +169,7 @@ class TagFacts:
 
 
 def split_tag(tag: str) -> tuple[str, Version] | None:
-    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version (``acme2_2_2_0``:
-    the 2 is the name's)."""
+    """``agent-v0.8.4`` -> (``agent-v``, 0.8.4); ``None`` without a version."""
     if (found := _split_from(tag, 0)) is None:
         return None
     index = len(found[0])
@@ -188,7 +185,6 @@ def split_tag(tag: str) -> tuple[str, Version] | None:
 
 
 def _split_from(tag: str, start: int) -> tuple[str, Version] | None:
-    """:func:`split_tag`'s reading of the version starting at ``start`` or after it."""
     for index, char in enumerate(tag[start:], start):
         if not char.isdigit() or (index and (tag[index - 1].isdigit() or tag[index - 1] == ".")):
             continue
@@ -211,7 +207,6 @@ _WORD_LABEL = re.compile(r"\+[A-Za-z]+\Z")
 
 
 def released(version: Version) -> Version:
-    """``version`` without a local label of letters alone (see :data:`_WORD_LABEL`)."""
     if version.local is None or not _WORD_LABEL.search(f"+{version.local}"):
         return version
     return Version(version.public)
@@ -249,8 +244,8 @@ DOTLESS_TAIL = re.compile(r"[0-9]{3,}(?:[A-Za-z]+[0-9]*)?")
 
 
 def spelled(prefix: str, group: Group) -> str:
-    """The format of a prefix's tags (dots, ``2_0_52``, ``188``, ``1.6.5rel``): the three
-    highest's spelling when they agree, else the one most tags use (the newest's on a tie)."""
+    """The format of a prefix's tags: the three highest's spelling when they agree, else the
+    one most tags use (the newest's on a tie)."""
     tails = [tag[len(prefix) :] for _version, tag in group]
     hits = sum(
         len(v.release) == 2 and bool(DOTLESS_TAIL.fullmatch(t[len(prefix) :])) for v, t in group
@@ -283,13 +278,11 @@ def squash(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    """``text``'s words in lower case, split at every ``-``, ``_`` and ``.``."""
     return [t for t in text.lower().replace("_", "-").replace(".", "-").split("-") if t]
 
 
 def names_part(prefix_stem: str, name: str) -> bool:
-    """Whether ``prefix_stem`` is a run of ``name``'s words, not all of them (``workflow``
-    of ``acme-ext-workflow``): a short name tags may call it by."""
+    """Whether ``prefix_stem`` is a run of ``name``'s words, not all of them (``workflow``)."""
     whole, part = _tokens(name), _tokens(prefix_stem)
     n = len(part)
     return 0 < n < len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
@@ -319,7 +312,6 @@ class Member:
 
 
 def member_names(member: Member, several: bool = False) -> set[str]:
-    """The names tags may call ``member`` by; a root's directory names none of several packages."""
     names = {member.name, member.project_name.lower()}
     if not (member.is_root and several):
         names.add(member.dir.lower())

@@ -1,5 +1,4 @@
-"""The name of a package's tag: the format of its new tags and the tag of a version,
-spelled as its releases were tagged."""
+"""The format of a package's new tags and the tag of a version, spelled as its releases were."""
 
 from __future__ import annotations
 
@@ -31,9 +30,7 @@ def tag_format_of(pkg: Package, default: str) -> str:
 
 
 def tag_for(pkg: Package, version: str | None, default: str) -> str:
-    """The tag of ``version``, spelled as the package's tags are (``v1.2.0-beta.5`` when
-    its pre-releases are tagged semver style, ``v1.29.0.rc0`` after ``v1.28.0.rc0``,
-    ``v2.11`` for 2.11.0 after ``v2.10``)."""
+    """The tag of ``version``, spelled as the package's tags are (``v2.11`` after ``v2.10``)."""
     text = version or pkg.version
     if (tags := pkg.tags) is not None:
         convention, parsed = tags.convention, maybe_version(text)
@@ -64,15 +61,13 @@ def tag_for(pkg: Package, version: str | None, default: str) -> str:
 def last_releases(pkg: Package, default: str) -> list[tuple[Version, str]]:
     """``pkg``'s newest releases of HEAD's line (up to :data:`RELEASES_READ`), newest first,
     with their tags: finals, or pre-releases too where it made no final or is a pre-release;
-    none above the line or its version, no dev or post-release (the same version again: its
-    copies stay); else the tags that carried it."""
+    no dev or post-release; else the tags that carried it."""
     if (facts := pkg.tags) is None:
         return []
     if facts.carried:
         return list(facts.carried[:RELEASES_READ])
     current = maybe_version(pkg.version)
-    # the release its development version leads to counts (0.3b0 made on a branch, main at
-    # 0.3b0.dev0), as does a release above a placeholder its files never moved from (0.0.0)
+    # the release its development version leads to counts (0.3b0 beside main's 0.3b0.dev0)
     top = maybe_version(current.public.rsplit(".dev", 1)[0]) if current else None
     newest = max(filter(None, (facts.newest[0], top)), default=None)
     line = [v for v in facts.released if not (v.is_devrelease or v.is_postrelease)]

@@ -58,8 +58,7 @@ class ParsedTag:
 
 
 def names_no_package(tag_format: str) -> bool:
-    """A format whose tags say no package's name (``v{version}``): one tag per version,
-    shared by every package tagged with it."""
+    """A format whose tags say no package's name (``v{version}``)."""
     return "{name}" not in tag_format and "{dir}" not in tag_format
 
 

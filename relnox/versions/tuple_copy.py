@@ -14,8 +14,7 @@ from relnox.versions.python_ast import literal
 from relnox.versions.sources import VersionLocation, moved, pattern_location, read_text
 from relnox.versions.version_tuple import LEVELS, literal_tuple, tuple_parts
 
-#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses or none (an INI
-#: file's ``current_version = 4, 7, 0, "alpha", 1``, written by bump-my-version's serialize)
+#: ``NAME = (1, 2, 1)`` at the top of a module, on one line, in parentheses or none
 _TUPLE = re.compile(
     r"""^(?P<name>\w*(?i:version)\w*)[ \t]*=[ \t]*"""
     r"""\(?(?P<parts>[^()\r\n#]*?)\)?[ \t]*(?:#.*)?$""",
@@ -28,7 +27,6 @@ Parts = tuple[tuple[int, ...], str | None]
 
 
 def _parts(text: str) -> Parts | None:
-    """The numbers and the one string after them, or None for anything else."""
     if (value := literal_tuple(text)) is None:
         return None
     numbers = [p for p in value if type(p) is int]
@@ -44,7 +42,6 @@ def _parts(text: str) -> Parts | None:
 
 
 def _levelled(value: tuple[object, ...]) -> bool:
-    """Numbers, then a release level and its serial: ``(5, 1, 0, "final", 0)``."""
     *numbers, level, serial = value if len(value) >= 4 else (None, None)
     return (
         all(type(n) is int for n in numbers)
@@ -60,7 +57,6 @@ def _padded(release: tuple[int, ...], size: int) -> tuple[int, ...]:
 
 
 def _says(numbers: tuple[int, ...], suffix: str | None, version: Version) -> bool:
-    """Whether the numbers (and string) say ``version``, or its release alone."""
     if len(version.release) > len(numbers) or numbers != _padded(version.release, len(numbers)):
         return False
     if suffix is None:
@@ -100,7 +96,6 @@ def location(path: Path, value: str) -> VersionLocation | None:
 
 
 def respell(path: Path, text: str, old: str, new: str) -> str:
-    """``text`` with the tuple copy of ``old`` saying ``new``."""
     if (found := _find(text, Version(old))) is None:
         raise moved(path, old)
     match, (numbers, suffix) = found
@@ -129,7 +124,7 @@ def respell(path: Path, text: str, old: str, new: str) -> str:
                 f"{new}; bump to a final release or a pre-release, {fix}"
             )
         if level == "candidate" and written[-2] != "candidate":
-            level = "rc"  # as written; sys.version_info's "candidate" where written so
+            level = "rc"  # as written
         items += [f"{quote}{level}{quote}", str(parsed.pre[1] if parsed.pre else 0)]
     elif suffix == "final":
         if rest:
@@ -150,7 +145,6 @@ _OWN_NAMES = ("__version__", "VERSION", "version")
 
 
 def _named(name: str, value: str) -> str:
-    """A top-level ``name = "value"`` (maybe annotated), the whole value a string literal."""
     return (
         rf"(?m)^(?P<name>{name})[ \t]*(?::[^=\r\n]*)?=[ \t]*(?P<q>['\"])"
         rf"(?P<version>{re.escape(value)})(?P=q)[ \t]*(?:#.*)?$"
@@ -172,8 +166,7 @@ _SKIPPED = {"node_modules", "target", "build", "dist", "__pycache__"}
 
 
 def commented_copies(loc: VersionLocation, directory: Path) -> list[VersionLocation]:
-    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``):
-    in each file named once below ``directory``, the one line saying the version."""
+    """The copies of ``loc``'s version in files its comment names (``# also update lib.rs``)."""
     lines = read_text(loc.path).splitlines()
     at = next((i for i, line in enumerate(lines) if f'"{loc.value}"' in line), None)
     if at is None:

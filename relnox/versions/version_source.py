@@ -1,5 +1,4 @@
-"""Where a package's version is read from, or that it is from tags: the one decision at
-load time."""
+"""Where a package's version is read from, or that it is from tags: the one decision."""
 
 from __future__ import annotations
 
@@ -23,10 +22,9 @@ def version_source(
     layout: Callable[[], tuple[Sequence[Path], Sequence[str]]],
     said: Callable[[], str | None] = lambda: None,
 ) -> Found:
-    """Where the package's version is read from, or that it is from tags (:data:`VCS_SOURCE`),
-    with its evidence; ``override``: version-source, ``listed``: version-files, ``layout``:
-    its source roots and import packages, ``said``: the version its build backend gives, asked
-    only where relnox's own reading cannot say it."""
+    """Where the package's version is read from, or :data:`VCS_SOURCE`, with its evidence;
+    ``override``: version-source, ``listed``: version-files, ``layout``: its source roots and
+    import packages, ``said``: its build backend's version, asked only where relnox cannot say."""
     pyproject = directory / "pyproject.toml"
     project, poetry = table(doc, "project"), table(doc, "tool", "poetry")
     if override == VCS_SOURCE:
@@ -35,8 +33,7 @@ def version_source(
         location = toml_location(pyproject, doc, ("project", "version"))
         return "project.version", [location], "[project] version"
     dynamic = "version" in project.get("dynamic", ())
-    # poetry-core 2 reads a [project] version declared dynamic from [tool.poetry]; another
-    # backend running a setup.py builds the version setup.py says
+    # poetry-core 2 reads a dynamic [project] version from [tool.poetry]; not over a setup.py
     by_poetry = backend.startswith("poetry")
     if "version" in poetry and (by_poetry or not (dynamic or (directory / "setup.py").is_file())):
         from relnox.versions.dynamic import vcs_plugin

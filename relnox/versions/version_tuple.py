@@ -16,8 +16,7 @@ from relnox.versions.arithmetic import maybe_version, validate_version
 from relnox.versions.python_ast import literal, parse
 from relnox.versions.sources import VersionLocation, compose, moved, read_text
 
-# __version__ = ".".join(map(str, NAME)), or of str(x) (or "{0}".format(x)) for x in NAME: the
-# whole value (nothing added after it), also behind another name (VERSION = __version__ = )
+# __version__ = ".".join(map(str, NAME)), or of str(x) (or "{0}".format(x)) for x in NAME
 JOIN = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*"""
     r"""(?:map\([ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\)"""
@@ -27,8 +26,7 @@ JOIN = re.compile(
     r"""[ \t]*\)[ \t]*(?:#.*)?$""",
     re.M,
 )
-#: __version__ = ".".join(map(str, NAME[:3])) + "".join(NAME[3:]): the release's numbers
-#: joined with dots, then the strings after them as written (``(1, 2, 0, ".dev", "0")``)
+#: __version__ = ".".join(map(str, NAME[:3])) + "".join(NAME[3:])
 SPLIT = re.compile(
     r"""^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(['"])\.\1[ \t]*\.join\([ \t]*map\("""
     r"""[ \t]*str[ \t]*,[ \t]*(?P<mapped>\w+)[ \t]*\[[ \t]*:[ \t]*(?P<cut>\d)[ \t]*\][ \t]*\)[ \t]*\)"""
@@ -51,8 +49,7 @@ def _parts(text: str, cut: int | None = None) -> tuple[int | str, ...] | None:
     if (value := literal_tuple(text)) is None or len(value) < 2:
         return None
     numbers = list(takewhile(_number, value))
-    # numbers, then at most one string at the end: (0, 2, 0, "dev0"), ("2", "4", "0", "rc1");
-    # split at ``cut``: that many numbers, then strings (1, 2, 0, ".dev", "0")
+    # numbers, then at most one string (0, 2, 0, "dev0"); split at ``cut``: then strings
     strings = value[len(numbers) :]
     if cut is not None:
         return value if len(numbers) == cut and all(isinstance(p, str) for p in strings) else None
@@ -67,8 +64,7 @@ def _number(part: object) -> bool:
 
 
 def _bound_re(name: str) -> re.Pattern[str]:
-    """``NAME = (6, 1, 0)`` or ``NAME = 6, 1, 0`` on one top-level line, maybe among others
-    (``a = NAME = (6, 1)``)."""
+    """``NAME = (6, 1, 0)`` or ``NAME = 6, 1, 0`` on one top-level line."""
     return re.compile(
         rf"""^(?:\w+[ \t]*=[ \t]*)*{re.escape(name)}[ \t]*=[ \t]*(?:\w+[ \t]*=[ \t]*)*"""
         r"""(?P<open>\(?)(?P<parts>[^()\r\n#=]*?)(?P<close>\)?)[ \t]*(?:#.*)?$""",
@@ -81,8 +77,7 @@ Parts = tuple[int | str, ...]
 
 def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Parts, int] | None:
     """The tuple's name, assignment, parts and how many the dots join, when ``text`` joins
-    ``__version__`` of one (no filter) or a function of it does (:func:`_called`); given
-    ``name``, the tuple it binds, or the one the function ``name`` reads."""
+    ``__version__`` of one or a function does; given ``name``, that tuple or function's."""
     join = JOIN.search(text) or SPLIT.search(text)
     if join is None and (called := _called(text, name)) is not None:
         return called
@@ -100,8 +95,7 @@ def _found(text: str, name: str | None = None) -> tuple[str, re.Match[str], Part
     return None if parts is None else (name, assigned, parts, cut or len(parts))
 
 
-#: ``__version__ = get_version()`` or ``get_version(VERSION)``: a call of a function the
-#: module defines, given the tuple or none
+#: ``__version__ = get_version()`` or ``get_version(VERSION)``
 CALLED = re.compile(
     r"^(?:\w+[ \t]*=[ \t]*)*__version__[ \t]*=[ \t]*(?P<function>\w+)\([ \t]*(?P<given>\w*)"
     r"[ \t]*\)[ \t]*(?:#.*)?$",
@@ -110,10 +104,9 @@ CALLED = re.compile(
 
 
 def _function_tuples(text: str, name: str | None) -> list[tuple[str, re.Match[str]]]:
-    """The module-level tuples a function of the module may make the version of (``VERSION =
-    (3, 2, 3, "DEV")`` beside ``def get_version(): ...``): the one ``__version__ =
-    get_version(VERSION)`` gives it, or those the function ``name`` (an ``attr:`` naming it)
-    or the one ``__version__`` calls reads."""
+    """The module-level tuples a function of the module may make the version of: the one
+    ``__version__ = get_version(VERSION)`` gives it, or those the function ``name`` (or the
+    one ``__version__`` calls) reads."""
     call = CALLED.search(text) if name in (None, "__version__") else None
     function = call["function"] if call is not None else name
     if function is None or not re.search(rf"^def[ \t]+{re.escape(function)}[ \t]*\(", text, re.M):
@@ -137,9 +130,8 @@ def _function_tuples(text: str, name: str | None) -> list[tuple[str, re.Match[st
 
 
 def _called(text: str, name: str | None) -> tuple[str, re.Match[str], Parts, int] | None:
-    """The tuple a function of the module makes the version of (:func:`_function_tuples`),
-    read as the dots join it; a tuple whose join is no version is not read (the build says
-    it), nor one with a release level word (``"rc", 1``: :func:`_levelled` reads it)."""
+    """The tuple a function of the module makes the version of, joined with dots; not one
+    whose join is no version, nor one with a release level word (:func:`_levelled`'s)."""
     tuples = [
         (tuple_name, assigned, parts)
         for tuple_name, assigned in _function_tuples(text, name)
@@ -152,7 +144,7 @@ def _called(text: str, name: str | None) -> tuple[str, re.Match[str], Parts, int
 
 
 def _value(parts: Parts, cut: int | None = None) -> str:
-    """What ``".".join`` makes of the first ``cut`` of ``parts`` (all), the rest added as they are."""
+    """``".".join`` of the first ``cut`` of ``parts`` (all), the rest added as they are."""
     cut = len(parts) if cut is None else cut
     return ".".join(str(p) for p in parts[:cut]) + "".join(str(p) for p in parts[cut:])
 
@@ -171,8 +163,7 @@ def _named(part: str, group: str) -> str:
 
 
 #: the release's numbers each under its own name (``_version_minor = 17``), then maybe a
-#: string added after them (``_version_extra = ".dev"``: its last assignment, the one that
-#: counts), in a module that goes on to make ``__version__`` of them
+#: string added after them (``_version_extra = ".dev"``, its last assignment)
 NAMED = (
     rf"(?msi){_named('major', 'major')}.*?{_named('minor', 'minor')}.*?"
     rf"{_named('(?:patch|micro)', 'patch')}"
@@ -181,12 +172,8 @@ NAMED = (
 )
 
 
-#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple; or ``__version_info__``)
-#: beside ``__version__``: ``sys.version_info``'s shape, its release level spelled as Python
-#: spells its own
-#: (or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads: the
-#: level ``rc`` where the module does not spell it ``candidate``; or such a tuple a function of
-#: the module reads, :func:`_function_tuples`, its serial number maybe left out)
+#: ``version_info = VersionInfo(4, 7, 0, "alpha", 1)`` (or a bare tuple, ``__version_info__``,
+#: or ``VERSION = (8, 0, 0, "rc", 1)`` that ``__version__ = get_version(VERSION)`` reads)
 INFO_NAMES = ("version_info", "__version_info__")
 LEVELS = {"alpha": "a", "beta": "b", "candidate": "rc", "rc": "rc", "final": ""}
 INFO = re.compile(
@@ -210,8 +197,7 @@ _DEV_BESIDE = re.compile(
 
 
 def _dev_number(text: str) -> re.Match[str] | None:
-    """The ``_dev = 1`` assignment of the development number ``__version__`` is made with
-    beside ``version_info`` (0: none, ``.devN`` else)."""
+    """The ``_dev = 1`` assignment beside ``version_info`` (0: none, ``.devN`` else)."""
     beside = _DEV_BESIDE.search(text)
     name = re.escape(beside["name"]) if beside else None
     return (
@@ -231,9 +217,7 @@ def _levelled(value: tuple[Any, ...] | None) -> str | None:
 
 
 def _info(text: str, name: str | None = None) -> tuple[re.Match[str], str] | None:
-    """The ``version_info`` assignment of ``text`` (given ``name``, the tuple of the function
-    ``name`` or under that name) and the version its parts make (and the development number
-    beside them, :func:`_dev_number`)."""
+    """The ``version_info`` assignment of ``text`` and the version it makes."""
     found = (
         INFO.search(text)
         if "__version__" in text and name in (None, "__version__", "VERSION", *INFO_NAMES)
@@ -261,12 +245,10 @@ def _group(found: re.Match[str]) -> str:
 
 
 def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
-    """``text`` with its ``version_info`` saying ``new`` (``4, 7, 0, "candidate", 2``), and
-    its development number, where it has one."""
+    """``text`` with its ``version_info`` (and development number) saying ``new``."""
     parsed = validate_version(new, str(path))
     levels = {short: level for level, short in LEVELS.items()}
-    # a candidate's level as the module spells it: "candidate" where it says so, or where a
-    # version_info (Python's own shape) says neither; "rc" else
+    # "candidate" where the module says so, or where a version_info says neither; "rc" else
     python_shaped = found.re is INFO and found["name"] is not None
     python_shaped = python_shaped and not re.search(r"""(['"])rc\1""", text)
     levels["rc"] = "candidate" if "candidate" in text or python_shaped else "rc"
@@ -313,7 +295,7 @@ def location(path: Path, name: str | None = None) -> VersionLocation | None:
 
 def respell(path: Path, text: str, old: str, new: str, name: str | None = None) -> str:
     """``text`` with its version tuple saying ``new``: the release's numbers, then ``rc1``
-    as one string (a tuple joined in two: ``".dev", "0"``, or ``"", ""`` for a final)."""
+    as one string (or in two, split: ``".dev", "0"``)."""
     info = _info(text, name)
     if info is not None and info[1] == old:
         return _respell_info(path, text, info[0], new)
@@ -321,11 +303,9 @@ def respell(path: Path, text: str, old: str, new: str, name: str | None = None) 
         raise moved(path, old)
     _, assigned, parts, cut = found
     parsed, rest = tuple_parts(path, new, "the version tuple")
-    # the quote of its string element, else of the join's "."
     join = JOIN.search(text) or SPLIT.search(text)
     quote = next((q for q in ('"', "'") if q in assigned.group("parts")), None)
     quote = quote or (join.group(1) if join else '"')
-    # numbers as the tuple writes them: ints, or strings of digits
     spelled = isinstance(parts[0], str)
     release = list(parsed.release)
     strings = [rest] if rest else []
