@@ -40,7 +40,8 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
         match=pkg.tag_match,
         regex=pkg.tag_regex,
         version_file=_rel(top, version_file.resolve()),
-        location=pkg.primary,
+        # how its file is read, the same for each file written alike: not its path or value
+        location=pkg.primary and replace(pkg.primary, path=Path(), value=""),
         home="" if rel == "." else rel,
         vcs=pkg.vcs_versioned,
         current=None if pkg.vcs_versioned else maybe_version(pkg.version),

@@ -50,7 +50,7 @@ def said_at(
     return [
         None
         if m.version_file is None or (text := next(texts)) is None
-        else _said(text, m.version_file, m.location)
+        else _said(text, m.version_file.rpartition("/")[2], m.location)
         for m in members
     ]
 
@@ -76,16 +76,16 @@ def _written(text: str) -> list[str]:
     return [*_ASSIGNED.findall(text), *_BARE.findall(text)]
 
 
-@functools.cache  # lockstep packages' files are asked of one tag by several rules
-def _said(text: str, path: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
-    """The versions a version file's ``text`` says where a version is written (never another
-    version in it: ``python_version >= '3.13'``)."""
+@functools.cache  # lockstep packages' files, alike, are asked of one tag by several rules
+def _said(text: str, name: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
+    """The versions a version file (named ``name``) says in ``text`` where a version is written
+    (never another version in it: ``python_version >= '3.13'``)."""
     from relnox.versions.incremental import public
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
     from relnox.versions.version_tuple import joined
 
-    if path.rpartition("/")[2] == "pyproject.toml":
-        places = [VersionLocation(Path(path), "toml", "", key) for key in PYPROJECT_KEYS]
+    if name == "pyproject.toml":
+        places = [VersionLocation(Path(name), "toml", "", key) for key in PYPROJECT_KEYS]
         return tuple(maybe_version(v) for place in places if (v := value_in(place, text)))
     said = [maybe_version(m) for m in _written(text)]
     if location is not None and (own := value_in(location, text)):
@@ -567,7 +567,8 @@ class TagReading:
         if not older or path is None or now is None:
             return False
         texts = self.show_files([(tag, path) for _version, tag in older])
-        said = [_said(t, path, member.location) if t is not None else () for t in texts]
+        name = path.rpartition("/")[2]
+        said = [_said(t, name, member.location) if t is not None else () for t in texts]
         named = any(version in s for (version, _tag), s in zip(older, said, strict=True))
         return not named and any(set(s) - {None} - set(now) for s in said)
 
