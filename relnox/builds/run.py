@@ -64,15 +64,8 @@ if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not 
 
 logger = logging.getLogger("relnox")
 
-__all__ = [
-    "BuildOptions",
-    "BuildPlan",
-    "BuildResult",
-    "PackageOutcome",
-    "build_all",
-    "execute",
-    "plan_build",
-]
+__all__ = ["BuildOptions", "BuildPlan", "BuildResult", "PackageOutcome", "build_all", "execute"]
+__all__ += ["plan_build"]
 
 
 def _size(count: int) -> str:
@@ -119,8 +112,7 @@ def _status(o: PackageOutcome) -> str:
 
 
 def _fine(row: Mapping[str, Any]) -> str | None:
-    """The kind of a row counted, not shown: built, reused, or not built for another's
-    failure (the failure is the row to read)."""
+    """The kind of a row counted, not shown (built, reused, held back by another's failure)."""
     status = str(row["status"])
     if status == REUSED_STATUS:
         return "reused"
@@ -335,13 +327,10 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
-        # this package's scratch (an unpacked sdist, a test environment) goes when it ends;
-        # the unpacked sdist in a thread while the files are checked (removing many files
-        # waits on the disk)
+        # its scratch goes when it ends; the unpacked sdist in a thread (removing waits on disk)
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         removing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relnox-scratch")
         try:
-            # the backend's temporary files go in this package's scratch, removed with it
             temporary = work / "tmp"
             temporary.mkdir()
             environ = self.environ | dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary))
@@ -400,11 +389,8 @@ class _Run:
             label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
         )
         if kept:
-            logger.info(
-                "%s: kept %s, built before from the same sources",
-                label,
-                ", ".join(k.filename for k in kept),
-            )
+            again = ", ".join(k.filename for k in kept)
+            logger.info("%s: kept %s, built before from the same sources", label, again)
             provable = provable and earlier is not None and bool(earlier.checked)
         shutil.rmtree(made.work, ignore_errors=True)
         artifacts = tuple(
@@ -442,8 +428,7 @@ class _Run:
 
 
 def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message: str) -> str:
-    """What a build needs whose ``[build-system] requires`` names a package of this
-    workspace that could not be installed: a build environment takes it from the index only."""
+    """The hint for build requirements naming a sibling: an environment takes it from the index."""
     if "could not install the build requirements" not in message:
         return ""
     names = {p.name for p in packages if p.name != pkg.name}
@@ -493,7 +478,6 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         old = replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
-    # the installer that made the environments, else the one that made the files recorded
     installer = plan.installer.name if plan.installer else old and old.extra.get("installer")
     if isinstance(installer, str):
         extra["installer"] = installer
@@ -522,7 +506,6 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
             path.unlink(missing_ok=True)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
-        # nothing to build: no environment, scratch directory or worker is started
         epoch = time.monotonic()
         results = tuple(
             _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
@@ -533,8 +516,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         try:
             results, environments = _build(plan, finished)
         except BaseException:
-            # stopped or failed past the packages: the files already in dist/ are
-            # recorded as this build's, not left for publish to take as another tool's
+            # the files already in dist/ are recorded as this build's, not another tool's
             if finished:
                 with contextlib.suppress(Exception):
                     _write_manifest(plan, finished)
@@ -558,8 +540,8 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
 def _build(
     plan: BuildPlan, finished: list[PackageOutcome]
 ) -> tuple[tuple[PackageOutcome, ...], int]:
-    """Every package's outcome, in release order, and how many build environments were
-    made; ``finished`` gets each package whose files are in dist/ as it finishes."""
+    """Every package's outcome, in release order, and how many environments were made;
+    ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers, enabled
     from relnox.tools.envs import without_credentials

@@ -138,17 +138,11 @@ class InstallOptions:
     offline: bool = False  # no index at all: find-links and the given files only
     fresh: tuple[str, ...] = ()  # packages whose cached data must not be reused
     constraints: Path | None = None
-    #: packages no dependency cooldown applies to (the release under test; uv only: pip
-    #: has no per-package form, see :mod:`relnox.tools.cooldown`)
-    exempt: tuple[str, ...] = ()
-    #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
-    netrc: Path | None = None
-    #: requirements files (``-r``); every ``--hash`` they hold is checked, whatever the
-    #: user's configuration says (uv: ``--verify-hashes``; pip always checks)
+    exempt: tuple[str, ...] = ()  # no dependency cooldown for these (uv only: tools/cooldown)
+    netrc: Path | None = None  # index logins (index_auth.write_netrc), by NETRC
+    #: requirements files (``-r``), every ``--hash`` checked whatever the user's settings say
     requirement_files: tuple[Path, ...] = ()
-    #: resolve (and fetch what resolving needs) but install nothing: for an environment
-    #: nothing runs in afterwards, where the resolution is what is checked
-    dry_run: bool = False
+    dry_run: bool = False  # resolve but install nothing: the resolution is what is checked
 
 
 class Installer(Protocol):
@@ -198,10 +192,9 @@ class UvInstaller:
     ) -> list[str]:
         argv = [self.uv, "pip", "install", "--python", str(env.python), "--no-progress"]
         argv += _sources(options, ["--offline", "--no-index"], "--default-index", "--index")
-        if not options.offline:  # uv refuses --refresh with --offline: nothing is fetched anyway
-            # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
-            # an index's install keeps it: uv's refusal then says the setting is the cause
-            uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
+        if not options.offline:  # uv refuses --refresh with --offline or UV_OFFLINE set
+            # (an index's install keeps it: uv's refusal then names the setting)
+            uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()
             if not (options.default_index is None and uv_offline in _TRUE):
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
@@ -373,8 +366,7 @@ TAGS_PROBE = (
 
 @functools.lru_cache(maxsize=16)
 def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
-    """The wheel tags ``python`` installs, most specific first (``packaging.tags.sys_tags``
-    run by that interpreter from a copy of relnox's ``packaging``), or None."""
+    """The wheel tags ``python`` installs, most specific first (its ``sys_tags``), or None."""
     from packaging.tags import parse_tag, sys_tags  # only when a wheel is picked by tag
 
     if os.path.realpath(python) == os.path.realpath(sys.executable):
@@ -453,12 +445,8 @@ def create_environment(
 
 
 def remove_later(path: Path) -> threading.Thread:
-    """Remove the directory ``path`` (fresh environments, done with) in a thread while the
-    caller goes on; the process waits for it before it ends (the thread is no daemon).
-    Removing an environment waits on the disk, not the CPU, where the file system discards
-    the blocks it frees: a real 73-package environment's 3,100 directories take 8-9 s to
-    remove (its 21,000 files, links into uv's cache, under 1 s), time the next stage of a
-    release need not wait for."""
+    """Remove the directory ``path`` in a thread (no daemon: the process waits for it) while
+    the caller goes on: a real 73-package environment takes 8-9 s to remove, waiting on disk."""
     import shutil
 
     thread = threading.Thread(

@@ -69,9 +69,8 @@ def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
     return path
 
 
-#: ``python -m pypiserver`` with a listen backlog of 128 instead of wsgiref's 5: an
-#: installer opening dozens of connections at once (uv: 50) had the rest of its SYNs
-#: dropped and resent after 1, 3, 7 s (72 projects from this index: 22 s, now 0.7 s)
+#: ``python -m pypiserver`` with a listen backlog of 128, not wsgiref's 5: uv's 50 connections
+#: at once had their SYNs dropped and resent (72 projects from this index: 22 s, now 0.7 s)
 _SERVE = (
     "import sys, wsgiref.simple_server as w; w.WSGIServer.request_queue_size = 128; "
     "from pypiserver.__main__ import main; sys.exit(main())"
@@ -84,11 +83,8 @@ def cached_backend() -> bool:
 
 
 class LocalIndex:
-    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0).
-
-    ``backend``: ``simple-dir`` (every request lists the directory) or ``cached-dir`` (the
-    listing and hashes kept until an upload or a change; needs watchdog).
-    """
+    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0), its
+    ``backend`` ``simple-dir`` or ``cached-dir`` (the listing kept until a change; watchdog)."""
 
     def __init__(
         self,
@@ -127,12 +123,9 @@ class LocalIndex:
         return self.process is not None and self.process.poll() is None
 
     def command(self) -> list[str]:
-        """The argv that runs the server (after a port was chosen)."""
-        auth = (
-            ["-a", "update", "-P", str(self.password_file)]
-            if self.password_file
-            else ["-a", ".", "-P", "."]
-        )
+        auth = ["-a", "update", "-P", str(self.password_file)]
+        if not self.password_file:
+            auth = ["-a", ".", "-P", "."]
         argv = [sys.executable, "-c", _SERVE, "run", "--port", str(self.port), "--host", self.host]
         argv += ["--disable-fallback", "--hash-algo", "sha256", "--health-endpoint", "/health"]
         return [*argv, "--backend", self.backend, *auth, str(self.data_dir)]
