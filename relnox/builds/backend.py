@@ -114,11 +114,8 @@ def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Pa
             archive.extractall(destination)
     else:
         try:
-            with (
-                tarfile.open(sdist)
-                if tar is None
-                else tarfile.open(fileobj=io.BytesIO(tar), mode="r:")
-            ) as archive:
+            read = None if tar is None else io.BytesIO(tar)  # already uncompressed
+            with tarfile.open(sdist, "r" if read is None else "r:", read) as archive:
                 if hasattr(tarfile, "data_filter"):
                     archive.extractall(destination, filter="data")
                 else:  # pragma: no cover - Pythons without extraction filters

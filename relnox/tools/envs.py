@@ -40,7 +40,7 @@ UPLOAD_CREDENTIALS = (
 )
 _UPLOAD_PREFIXES = ("TWINE_", "UV_PUBLISH_")
 #: any other variable named like a secret (``CORP_PYPI_TOKEN``, ``GH_TOKEN``, ``X_PASSWORD``)
-_SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
+SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
 #: index credentials an installer reads: ``UV_INDEX_<NAME>_USERNAME/PASSWORD``
 _INDEX_LOGIN = re.compile(r"(?i)^UV_INDEX_.+_(?:USERNAME|PASSWORD)$")
 
@@ -51,13 +51,8 @@ def is_credential_variable(name: str) -> bool:
     return (
         upper in UPLOAD_CREDENTIALS
         or upper.startswith(_UPLOAD_PREFIXES)
-        or bool(_INDEX_LOGIN.match(upper) or _SECRET_NAME.search(upper))
+        or bool(_INDEX_LOGIN.match(upper) or SECRET_NAME.search(upper))
     )
-
-
-def holds_secret(name: str) -> bool:
-    """Whether ``name`` holds a secret (a token, a password), not a user name or URL."""
-    return bool(_SECRET_NAME.search(name))
 
 
 def without_credentials(
@@ -91,12 +86,11 @@ def child_env(
 ) -> dict[str, str]:
     """A child's environment: ``base`` (default ``os.environ``) without what makes another tree
     importable or credentials, no interpreter downloads, pip's trust for uv, ``env`` active."""
-    clean = without_credentials(
-        os.environ if base is None else base, keep_index_logins=index_logins
-    )
+    base = os.environ if base is None else base
+    clean = without_credentials(base, keep_index_logins=index_logins)
     out = {k: v for k, v in clean.items() if k not in _LEAKY}
     out["UV_PYTHON_DOWNLOADS"] = "never"
-    out.update(trust_environment(out))  # uv trusts and proxies as pip does (tools/trust.py)
+    out.update(trust_environment(out))  # uv trusts and proxies as pip does
     out.pop("VIRTUAL_ENV", None)
     if env is not None:
         out["VIRTUAL_ENV"] = str(env.root)
