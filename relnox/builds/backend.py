@@ -281,8 +281,7 @@ _NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>
 
 
 def _failure_hint(source: Path, *, message: str = "") -> str:
-    """What a failed build of ``source`` lacks: its submodules' files, or a build requirement
-    for a module it imports that the project does not hold."""
+    """What a failed build of ``source`` lacks: its submodules, or a build requirement."""
     from relnox.tools import git
 
     unfilled = git.submodules_hint(source)

@@ -99,8 +99,7 @@ NEVER_RUN_SETUP_PY = ("hatchling", "flit_core", "poetry", "pdm", "uv_build")
 
 
 def dynamic_steps(pkg: Package, read: Mapping[str, Any] | None) -> str:
-    """Why the backend runs code or a toolchain no fingerprint covers (``read``: its
-    pyproject.toml, ``None`` when unreadable)."""
+    """Why the backend runs code or a toolchain no fingerprint covers (``read``: its pyproject)."""
     directory = pkg.directory
     module = pkg.backend.split(":")[0].split(".")[0]
     if (directory / "setup.py").is_file() and module not in NEVER_RUN_SETUP_PY:
@@ -370,8 +369,7 @@ def _size(path: str) -> int:
 
 
 def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: str | None) -> str:
-    """The files under ``directory`` behind the changed ``parts``: untracked, changed since
-    ``commit`` or uncommitted."""
+    """The files under ``directory`` behind the changed ``parts``."""
     spec = str(directory.resolve())
     untracked, modified = _status_paths(root, [spec])
     paths = list(untracked) if "untracked" in parts else []

@@ -163,8 +163,7 @@ def _epoch(value: int | str | None) -> int | None:
 def _package_epochs(
     workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at HEAD (nested packages excluded), remembered while
-    HEAD and the refs stay."""
+    """Each package's last commit time at HEAD (nested packages excluded), remembered."""
     if state is None or state.head is None:  # no git, or no commit yet
         return {}
     root, head = workspace.root, state.head
@@ -283,8 +282,7 @@ def _reuse(
 def same_sources(
     earlier: PackageRecord | None, version: str, inputs: Mapping[str, str]
 ) -> dict[str, str]:
-    """The wheels (name -> sha256) recorded for ``earlier`` if built of the same version and
-    sources as ``inputs``."""
+    """The wheels (name -> sha256) of ``earlier`` if of the same version and sources."""
     if earlier is None or earlier.origin != BUILT or earlier.version != version or not inputs:
         return {}
     if any(part not in inputs or earlier.inputs.get(part) != inputs[part] for part in SOURCE_PARTS):

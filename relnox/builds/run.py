@@ -235,7 +235,6 @@ class _Made:
 
     package: Package
     why: str
-    start: float
     seconds: float
     work: Path
     files: list[Path]
@@ -282,8 +281,7 @@ class _Run:
         return outcome
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
-        """The plan's inputs of ``pkg``, with the files git ignores read again (the build
-        writes some) and those its artifacts took in."""
+        """The plan's inputs of ``pkg``, the ignored files read again (a build writes some)."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
@@ -370,9 +368,7 @@ class _Run:
             raise
         finally:
             removing.shutdown()
-        return _Made(
-            pkg, why, start, built - start, work, files, inputs, notes, expected, provable, tests
-        )
+        return _Made(pkg, why, built - start, work, files, inputs, notes, expected, provable, tests)
 
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible

@@ -46,8 +46,7 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def fetched(requires: Sequence[str]) -> str | None:
-    """The first of ``requires`` named by a URL off this machine (``pkg @ git+https://...``):
-    making its environment needs the network, however long that takes to fail offline."""
+    """The first of ``requires`` named by a URL off this machine (its install needs the network)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     for text in requires:
@@ -349,8 +348,7 @@ def backend_versions(
 def backend_metadata(
     root: Path, questions: Mapping[str, Question], *, kept_only: bool = False
 ) -> dict[str, Metadata | BackendVersionError]:
-    """What each project's backend says (by the caller's name for it), kept or asked now;
-    a failure is that project's answer. ``kept_only``: nothing is asked outside git."""
+    """What each project's backend says, kept or asked now; a failure is that project's answer."""
     python = sys.executable
     state = history.git_state(root) if questions else None
     key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None

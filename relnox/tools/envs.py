@@ -286,8 +286,7 @@ _WARNED: set[str] = set()
 def find_installer(
     preferred: str | None = None, *, error: type[RelnoxError] = RelnoxError
 ) -> Installer:
-    """uv when it can run, else pip (``preferred`` forces one: ``"uv"`` or ``"pip"``;
-    ``"auto"`` is the same as none)."""
+    """uv when it can run, else pip; ``preferred`` (``"uv"`` or ``"pip"``) forces one."""
     preferred = None if preferred == "auto" else preferred
     if preferred not in (None, *INSTALLERS):
         raise error(
@@ -387,8 +386,7 @@ def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
 def wheel_for(
     filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
 ) -> str | None:
-    """The wheel of ``filenames`` (one package's) that ``python`` installs by its own tags,
-    or None; ``error`` when ``python`` cannot say its tags."""
+    """The wheel of ``filenames`` that ``python`` installs by its own tags, or None."""
     from packaging.utils import parse_wheel_filename
 
     supported = interpreter_tags(python)
@@ -467,8 +465,7 @@ def install(
     on_line: proc.LineSink | None = None,
     watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """Install ``requirements`` into ``env`` (``watch``: stopped when it stalls); the result
-    says whether it worked."""
+    """Install ``requirements`` into ``env`` (``watch``: stopped when it stalls)."""
     options = options or InstallOptions()
     argv = installer.install_argv(env, requirements, options)
     environ = child_env(index_logins=True)

@@ -234,19 +234,26 @@ def json_call(
     return json.loads(data) if data else None
 
 
+def api_token(env: Mapping[str, str], name: str, why: str) -> str:
+    """The token in ``$name``, masked in every line relnox prints from now on."""
+    token = env.get(name, "")
+    if not token:
+        raise RelnoxError(f"{name} is not set: {why}")
+    register_secret(token)
+    return token
+
+
 class GitHubApi:
     """The REST calls of a release pull request; ``GITHUB_TOKEN`` only ever in a header."""
 
     def __init__(self, repository: str, env: Mapping[str, str] | None = None) -> None:
         env = os.environ if env is None else env
-        self.token = env.get("GITHUB_TOKEN", "")
-        if not self.token:
-            raise RelnoxError(
-                "GITHUB_TOKEN is not set: the release pull request is made through GitHub's "
-                "API; set it (the workflow's token, or a token with contents and pull-requests "
-                "write) in the environment"
-            )
-        register_secret(self.token)  # masked in every line relnox prints from now on
+        self.token = api_token(
+            env,
+            "GITHUB_TOKEN",
+            "the release pull request is made through GitHub's API; set it (the workflow's "
+            "token, or a token with contents and pull-requests write) in the environment",
+        )
         self.base = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self.repository = repository
 

@@ -87,15 +87,16 @@ class GitLabApi:
     git_user = "oauth2"
 
     def __init__(self, remote: str, env: Mapping[str, str] | None = None) -> None:
+        from relnox.tools.github import api_token
+
         env = os.environ if env is None else env
-        self.token = env.get("GITLAB_TOKEN", "")
-        if not self.token:
-            raise RelnoxError(
-                "GITLAB_TOKEN is not set: the release merge request is made through GitLab's "
-                "API; set it (a project access token with the api and write_repository "
-                "scopes, as a masked CI/CD variable) in the environment"
-            )
-        register_secret(self.token)  # masked in every line relnox prints from now on
+        self.token = api_token(
+            env,
+            "GITLAB_TOKEN",
+            "the release merge request is made through GitLab's API; set it (a project access "
+            "token with the api and write_repository scopes, as a masked CI/CD variable) in the "
+            "environment",
+        )
         host = remote_host(remote)
         self.base = (env.get("CI_API_V4_URL") or f"https://{host}/api/v4").rstrip("/")
         project = env.get("CI_PROJECT_ID") or remote_path(remote)
@@ -148,8 +149,7 @@ def on_gitlab(remote: str, env: Mapping[str, str]) -> bool:
 
 
 def create_release(tag: str, notes: str, env: Mapping[str, str] | None = None) -> bool:
-    """The GitLab release of ``tag`` with ``notes`` (the releases API, with the job's own
-    ``CI_JOB_TOKEN`` in a header); False when it exists already (a rerun leaves it)."""
+    """The GitLab release of ``tag`` with ``notes``; False when it exists already."""
     from relnox.tools.github import json_call
 
     env = os.environ if env is None else env

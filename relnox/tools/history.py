@@ -118,8 +118,7 @@ def remembered(
     compute: Callable[[list[str]], Mapping[str, Any]],
     valid: Callable[[Any], bool] = lambda _answer: True,
 ) -> dict[str, Any]:
-    """The answers of ``kind`` for ``names``: kept under ``key`` (and ``valid``), else from
-    ``compute``, and kept for the next run."""
+    """The answers of ``kind`` for ``names``: kept under ``key``, else computed and kept."""
     if key is None:
         return dict(compute(names))
     known = key.answers.setdefault(kind, {})

@@ -32,8 +32,7 @@ def _twine_urls() -> tuple[str, str]:
 
 
 def simple_url_for(upload_url: str) -> str:
-    """The simple API next to an upload URL: ``https://upload.HOST/legacy/`` is
-    ``https://HOST/simple/``; else ``simple/`` in place of a ``legacy/`` or appended."""
+    """The simple API next to an upload URL: ``upload.HOST/legacy/`` is ``HOST/simple/``."""
     parts = urlsplit(upload_url)
     host = parts.netloc.removeprefix("upload.")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"

@@ -264,8 +264,7 @@ class IndexReader:
         return status, content_type, body.data.decode("utf-8", "replace")
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
-        """The sha256 of an indexed file: the listed one, else of its content (at most
-        ``size + 1`` bytes)."""
+        """The sha256 of an indexed file: the listed one, else of at most ``size + 1`` bytes."""
         if file.sha256:
             return file.sha256
         limit = MAX_FILE if size is None else size + 1

@@ -60,8 +60,7 @@ class SameOriginAuth(urllib.request.HTTPRedirectHandler):
 
 
 def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
-    """``work()``'s answer, or ``too_slow()`` raised after ``seconds`` (urllib bounds each read
-    only)."""
+    """``work()``'s answer, or ``too_slow()`` after ``seconds`` (urllib bounds each read only)."""
     answers: queue.Queue[Any] = queue.Queue()
 
     def run() -> None:
