@@ -187,9 +187,8 @@ def _record(
     paths = [p for p, v in files if v == version]
     others = [p.name for p, v in files if v != version]
     if others:
-        logger.warning(
-            "%s: files of other versions of %s left out: %s", dist_dir, pkg.name, ", ".join(others)
-        )
+        left = ", ".join(others)
+        logger.warning("%s: files of other versions of %s left out: %s", dist_dir, pkg.name, left)
     if recorded is not None and Version(recorded.version) != version:
         recorded = None  # a record of another version vouches for nothing here
     vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
@@ -317,9 +316,8 @@ def load_release(
         except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:
-            logger.info(
-                "recorded %s in %s", ", ".join(f"{r.name} {r.version}" for r in changed), path
-            )
+            recorded_now = ", ".join(f"{r.name} {r.version}" for r in changed)
+            logger.info("recorded %s in %s", recorded_now, path)
     return manifest
 
 

@@ -89,9 +89,9 @@ _unmade: dict[Path, BackendVersionError] = {}  # said once a run, not waited for
 _guard = threading.Lock()
 
 
-def kept(requires: Sequence[str], python: str | None = None) -> bool:
+def kept(requires: Sequence[str]) -> bool:
     """Whether the environment of ``requires`` is made already (asking needs no network)."""
-    target = _env_dir(requires, python or sys.executable)
+    target = _env_dir(requires, sys.executable)
     return target is not None and (target / "relnox-ready").is_file()
 
 

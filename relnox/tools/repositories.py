@@ -269,12 +269,8 @@ def _warn_if_shared(path: Path) -> None:
         return
     if os.name == "posix" and mode & 0o077 and path not in _WARNED:
         _WARNED.add(path)
-        logger.warning(
-            "%s holds a password and other users may read it (mode %04o); chmod 600 %s",
-            path,
-            mode,
-            path,
-        )
+        shared = "%s holds a password and other users may read it (mode %04o); chmod 600 %s"
+        logger.warning(shared, path, mode, path)
 
 
 def resolve(
