@@ -153,13 +153,12 @@ def raw_metadata(path: Path) -> str:
         import zipfile
 
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
-            if not wanted:
-                wanted = [n for n in names if n.count("/") == 1 and n.endswith("/PKG-INFO")]
-            if not wanted:
+            ends = (".dist-info/METADATA", "/PKG-INFO")  # a wheel's, else a zip sdist's
+            names = [n for n in archive.namelist() if n.count("/") == 1 and n.endswith(ends)]
+            if not names:
                 raise ValueError("no METADATA or PKG-INFO file")
-            return read_zip_member(archive, wanted[0]).decode("utf-8")
+            names.sort(key=lambda n: not n.endswith(ends[0]))
+            return read_zip_member(archive, names[0]).decode("utf-8")
     import tarfile
 
     with tarfile.open(path) as tar:
@@ -254,13 +253,6 @@ def _wheel_modules(names: Iterable[str]) -> set[str]:
         elif parts[0].endswith((".py", ".pyi", ".so", ".pyd", ".pth")):
             found.add(parts[0].split(".")[0])
     return found
-
-
-def _is_data_script(name: str) -> bool:
-    parts = name.split("/")
-    return (
-        len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2] != ""
-    )
 
 
 def _escapes(name: str) -> bool:
@@ -416,7 +408,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
         return
     modules = _wheel_modules(names)
     # binary-only (verify-install runs the binary), or a metapackage
-    if not modules and (any(_is_data_script(n) for n in names) or expected.metadata_only):
+    scripts = any(re.fullmatch(r"[^/]*\.data/scripts/[^/]+", n) for n in names)
+    if not modules and (scripts or expected.metadata_only):
         return
     if not modules:
         out.problems.append(

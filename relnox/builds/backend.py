@@ -4,6 +4,7 @@ then, with ``--test``, its tests."""
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -136,8 +137,7 @@ def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Pa
     return tops[0]
 
 
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+_REMOVE = functools.partial(shutil.rmtree, ignore_errors=True)
 
 
 @dataclass
@@ -148,7 +148,7 @@ class PackageBuilder:
     log: OutputLog
     environ: Mapping[str, str]
     servers: HookServers | None = None
-    discard: Callable[[Path], object] = remove_tree  # scratch done with
+    discard: Callable[[Path], object] = _REMOVE  # scratch done with
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause

@@ -1,10 +1,8 @@
-"""Build hooks forked from a server per build environment (~3 ms, not ~20 ms for a new
-process). The first hook in an environment starts its server (:mod:`relnox.builds._zygote`)
-with the hook's environment without :data:`PER_HOOK`. A hook runs as a new process where that
-cannot hold (not Linux, another interpreter, an environment differing beyond :data:`PER_HOOK`,
-a server that cannot start or answer, ``RELNOX_HOOK_SERVER=0``). A forked build_sdist stores
-its archive uncompressed: relnox compresses every sdist again.
-"""
+"""Build hooks forked from a server per build environment (~3 ms, not ~20 ms a new process),
+started by its first hook (:mod:`relnox.builds._zygote`); a new process where that cannot hold
+(not Linux, another interpreter, an environment differing beyond :data:`PER_HOOK`, a server
+lost, ``RELNOX_HOOK_SERVER=0``). A forked build_sdist stores its archive uncompressed: relnox
+compresses every sdist again."""
 
 from __future__ import annotations
 

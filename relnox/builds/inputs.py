@@ -146,16 +146,9 @@ def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str]
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
-    fields = iter(out.output.split("\0"))
-    for entry in fields:
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        if code[0] in "RC":  # a rename or copy: the next field is its source
-            next(fields, None)
-        if code == "??" and never_read(path):
-            continue
-        (untracked if code == "??" else modified).append(path)
+    for code, path in git.status_entries(out):
+        if not (code == "??" and never_read(path)):
+            (untracked if code == "??" else modified).append(path)
     return untracked, modified
 
 

@@ -302,7 +302,7 @@ class _Run:
 
     def make(self, name: str) -> _Made | PackageOutcome:
         """Build and check ``name``'s files in its scratch directory."""
-        from relnox.builds.backend import PackageBuilder, remove_tree, run_package_tests
+        from relnox.builds.backend import PackageBuilder, run_package_tests
         from relnox.builds.envpool import OutputLog
 
         pkg = self.plan.workspace.get(name)
@@ -342,7 +342,7 @@ class _Run:
                 log,
                 environ,
                 self.servers,
-                discard=lambda path: removing.submit(remove_tree, path),
+                discard=lambda path: removing.submit(shutil.rmtree, path, ignore_errors=True),
             )
             o = self.plan.options
             files = builder.build(pkg.directory, work, sdist=o.sdist, wheel=o.wheel, epoch=epoch)

@@ -281,13 +281,7 @@ def _changed(root: Path) -> dict[str, str]:
         return {}
     top = Path(git.toplevel(root)) if out.output else root
     changed: dict[str, str] = {}
-    entries = iter(out.output.split("\0"))
-    for entry in entries:
-        if len(entry) < 4:
-            continue
-        name = entry[3:]
-        if entry[0] in "RC":  # a rename names its source next
-            next(entries, None)
+    for _, name in git.status_entries(out):
         if ".egg-info/" in name:  # what setuptools writes as it is asked, not an input
             continue
         try:
