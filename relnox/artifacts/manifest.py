@@ -187,8 +187,7 @@ def render_text(manifest: Manifest) -> str:
     ]
     for record in manifest.packages:
         lines.append(f"{record.name} {record.version} ({record.backend}, {record.seconds:.1f}s)")
-        for f in record.files:
-            lines.append(f"  {f.filename}  {f.size} bytes  sha256:{f.sha256}")
+        lines += [f"  {f.filename}  {f.size} bytes  sha256:{f.sha256}" for f in record.files]
     return "\n".join(lines) + "\n"
 
 

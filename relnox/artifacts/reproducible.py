@@ -135,23 +135,19 @@ def _escapes(member: tarfile.TarInfo) -> bool:
     return member.linkname.startswith("/") or not (normal == top or normal.startswith(top + "/"))
 
 
-def _repository_of(source: Path) -> Path:
-    """The work tree ``source`` lies in (outside git, the file system's root)."""
-    real = Path(os.path.realpath(source))
-    return next((d for d in (real, *real.parents) if (d / ".git").exists()), Path(real.anchor))
-
-
 def _resolved(path: Path, source: Path, entries: Entries) -> tuple[Entries, list[str]]:
     """``entries`` with each link leaving the sdist replaced by its files, and those links."""
     replaced: list[str] = []
     out: Entries = []
+    here = Path(os.path.realpath(source))  # in its work tree (outside git, the root)
+    tree = next((d for d in (here, *here.parents) if (d / ".git").exists()), Path(here.anchor))
     for member, body in entries:
         if not _escapes(member):
             out.append((member, body))
             continue
         origin = source / member.name.partition("/")[2]
         real = Path(os.path.realpath(origin))
-        if not real.is_relative_to(_repository_of(source)):  # a link to / or /dev/zero
+        if not real.is_relative_to(tree):  # a link to / or /dev/zero
             raise BuildError(
                 f"{path.name}: {member.name} is a link to {member.linkname}, outside the "
                 "repository; replace the link by a copy of the file"

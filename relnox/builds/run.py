@@ -276,8 +276,7 @@ class _Run:
     def place(self, name: str, made: _Made | PackageOutcome) -> PackageOutcome:
         """Put ``name``'s files into dist/ and record them, once those it needs are there."""
         outcome = made if isinstance(made, PackageOutcome) else self._place(made)
-        if outcome.record is not None:
-            self.finished.append(outcome)
+        self.finished.append(outcome)  # reused or built: its record is there
         return outcome
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:

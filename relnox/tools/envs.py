@@ -96,9 +96,8 @@ def child_env(
         out["VIRTUAL_ENV"] = str(env.root)
         out["PATH"] = os.pathsep.join(filter(None, [str(env.bin_dir), out.get("PATH", "")]))
         out["PYTHONNOUSERSITE"] = "1"
-    if bytecode:
-        out.pop("PYTHONDONTWRITEBYTECODE", None)
-    else:
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not bytecode:
         out["PYTHONDONTWRITEBYTECODE"] = "1"
     return out
 

@@ -13,6 +13,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -82,29 +83,25 @@ def cached_backend() -> bool:
     return importlib.util.find_spec("watchdog") is not None
 
 
+@dataclass(eq=False, repr=False)
 class LocalIndex:
     """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0), its
     ``backend`` ``simple-dir`` or ``cached-dir`` (the listing kept until a change; watchdog)."""
 
-    def __init__(
-        self,
-        data_dir: Path,
-        *,
-        port: int = 0,
-        password_file: Path | None = None,
-        host: str = "127.0.0.1",
-        allow_anonymous: bool = False,
-        backend: str = "simple-dir",
-    ) -> None:
-        self.data_dir = Path(data_dir)
-        self.backend = backend
-        self.allow_anonymous = allow_anonymous
-        self.password_file = Path(password_file) if password_file else None
-        self.host = host
-        self.port = port
-        self._wanted_port = port
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+    data_dir: Path
+    _: KW_ONLY
+    port: int = 0
+    password_file: Path | None = None
+    host: str = "127.0.0.1"
+    allow_anonymous: bool = False
+    backend: str = "simple-dir"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    _log: IO[bytes] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        self.password_file = Path(self.password_file) if self.password_file else None
+        self._wanted_port = self.port
 
     @property
     def url(self) -> str:
