@@ -176,7 +176,7 @@ class LocalIndex:
                 "pass --data with a directory relnox may create or use"
             ) from None
         attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
-        for attempt in range(1, attempts + 1):
+        for _ in range(attempts):
             self.port = self._wanted_port or free_port(self.host)
             self._log = log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
             self.process = proc.spawn(self.command(), log=log)
@@ -186,12 +186,10 @@ class LocalIndex:
             log.seek(0)
             tail = " | ".join(log.read().decode("utf-8", "replace").strip().splitlines()[-5:])
             self.stop()
-            if attempt == attempts:
-                raise IndexServerError(
-                    f"pypiserver did not start on {self.host}:{self.port} for {self.data_dir}"
-                    f"{': ' + tail if tail else ''}; choose another --port or check the directory"
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
+        raise IndexServerError(
+            f"pypiserver did not start on {self.host}:{self.port} for {self.data_dir}"
+            f"{': ' + tail if tail else ''}; choose another --port or check the directory"
+        )
 
     def _wait_ready(self) -> bool:
         import urllib.error

@@ -168,9 +168,8 @@ def _fetch(
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
     """What kept the index from answering; past the last retry, a :class:`PublishError`."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
-    if isinstance(reason, simple_http.HeadTooSlow):
-        pass  # it says its bound
-    elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+    timed_out = isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError)
+    if timed_out and not isinstance(reason, simple_http.HeadTooSlow):  # that one says its bound
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
     if attempt > retries:
         raise PublishError(
