@@ -1,6 +1,5 @@
 """Reading one metadata file out of a wheel or an sdist, never more than a real one holds
-(a small zip can hold gigabytes of one repeated byte).
-"""
+(a small zip can hold gigabytes of one repeated byte)."""
 
 from __future__ import annotations
 

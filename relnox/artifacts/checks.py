@@ -1,7 +1,5 @@
-"""Checks of every built artifact, before it goes into ``dist/`` and before it is
-uploaded; a clean check leaves a :func:`proof` in the build manifest, so publish need
-not check the same bytes again.
-"""
+"""Checks of every built artifact, before ``dist/`` and before upload; a clean check leaves a
+:func:`proof` in the build manifest, so publish need not check the same bytes again."""
 
 from __future__ import annotations
 
@@ -155,13 +153,12 @@ def raw_metadata(path: Path) -> str:
         import zipfile
 
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            wanted = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
-            if not wanted:
-                wanted = [n for n in names if n.count("/") == 1 and n.endswith("/PKG-INFO")]
-            if not wanted:
+            ends = (".dist-info/METADATA", "/PKG-INFO")  # a wheel's, else a zip sdist's
+            names = [n for n in archive.namelist() if n.count("/") == 1 and n.endswith(ends)]
+            if not names:
                 raise ValueError("no METADATA or PKG-INFO file")
-            return read_zip_member(archive, wanted[0]).decode("utf-8")
+            names.sort(key=lambda n: not n.endswith(ends[0]))
+            return read_zip_member(archive, names[0]).decode("utf-8")
     import tarfile
 
     with tarfile.open(path) as tar:
@@ -202,7 +199,7 @@ def first_report(output: str) -> str:
 
 
 def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
-    """``twine check --strict``'s checks, plus Name and Version against the package."""
+    """``twine check --strict``'s checks, and Name and Version against the package."""
     from packaging.metadata import ExceptionGroup as MetadataErrors
     from packaging.metadata import InvalidMetadata, Metadata
 
@@ -258,13 +255,6 @@ def _wheel_modules(names: Iterable[str]) -> set[str]:
     return found
 
 
-def _is_data_script(name: str) -> bool:
-    parts = name.split("/")
-    return (
-        len(parts) == 3 and parts[0].endswith(".data") and parts[1] == "scripts" and parts[2] != ""
-    )
-
-
 def _escapes(name: str) -> bool:
     """An archive member an extractor would write outside its directory."""
     parts = name.replace("\\", "/").split("/")
@@ -274,8 +264,7 @@ def _escapes(name: str) -> bool:
 def _dist_info(
     archive: zipfile.ZipFile, names: list[str], file: str
 ) -> tuple[list[str], str | None]:
-    """The ``<dist-info>/{file}`` members among a wheel's ``names``, and the text of the one
-    when there is exactly one, else ``None``."""
+    """The ``<dist-info>/{file}`` members of a wheel, and the text of the one if one."""
     found = [n for n in names if n.count("/") == 1 and n.endswith(f".dist-info/{file}")]
     text = (
         read_zip_member(archive, found[0]).decode("utf-8", "replace") if len(found) == 1 else None
@@ -286,8 +275,7 @@ def _dist_info(
 def _check_record(
     names: list[str], records: list[str], record: str | None, wrong: list[str], out: Findings
 ) -> None:
-    """PEP 427: the wheel's one RECORD (its text ``record``) lists every file of the wheel
-    (itself and its signatures excepted)."""
+    """PEP 427: the wheel's one RECORD lists every file (but itself and its signatures)."""
     if record is None:
         out.problems.append(
             f"has {len(records)} .dist-info/RECORD files, not one (PEP 427); "
@@ -371,8 +359,7 @@ def _expanded(tag: str) -> set[str]:
 
 
 def _check_tags(filename: str, said: str | None, out: Findings) -> None:
-    """PEP 427: the wheel's one WHEEL file (its text ``said``) has the ``Tag:`` lines its
-    file name spells."""
+    """PEP 427: the wheel's one WHEEL file has the ``Tag:`` lines its file name spells."""
     if said is None:
         out.problems.append(
             "it has not exactly one .dist-info/WHEEL file, which PEP 427 requires and "
@@ -421,7 +408,8 @@ def _check_wheel(path: Path, expected: Expectation, out: Findings, identity: boo
         return
     modules = _wheel_modules(names)
     # binary-only (verify-install runs the binary), or a metapackage
-    if not modules and (any(_is_data_script(n) for n in names) or expected.metadata_only):
+    scripts = any(re.fullmatch(r"[^/]*\.data/scripts/[^/]+", n) for n in names)
+    if not modules and (scripts or expected.metadata_only):
         return
     if not modules:
         out.problems.append(
@@ -493,8 +481,7 @@ def _check_sdist(path: Path, expected: Expectation, out: Findings, identity: boo
 
 
 def check_artifact(path: Path, expected: Expectation, *, identity: bool = False) -> Findings:
-    """Every check of one file; its problems and warnings. With ``identity``, only that the
-    file is what its name says (a readable archive, a wheel's RECORD, Name and Version)."""
+    """Every check of one file; with ``identity``, only that it is what its name says."""
     out = Findings()
     kind = artifact_kind(path.name)
     if kind is None:
@@ -507,17 +494,11 @@ def check_artifact(path: Path, expected: Expectation, *, identity: bool = False)
     return out
 
 
-def check_artifacts(paths: Sequence[Path], expected: Expectation) -> list[str]:
-    """Check ``paths``; raise :class:`ArtifactError` on any problem, return the warnings."""
-    return check_for_record(paths, expected)[0]
-
-
 def check_for_record(
     paths: Sequence[Path], expected: Expectation, *, identity: bool = False
 ) -> tuple[list[str], bool]:
-    """:func:`check_artifacts` (with ``identity``, of :func:`check_artifact`'s ``identity``
-    only), and whether its outcome may be recorded as a :func:`proof`: no warnings (said
-    again when checked again), no readme rendered by readme_renderer."""
+    """The warnings of checking ``paths`` (:class:`ArtifactError` for any problem), and whether
+    the outcome may be a :func:`proof`: no warnings, no readme rendered by readme_renderer."""
     problems: list[str] = []
     warnings: list[str] = []
     rendered = False
@@ -538,8 +519,8 @@ def check_for_record(
 
 
 def proof(expected: Expectation, files: Iterable[tuple[str, str]]) -> str:
-    """One digest of a clean check of ``files`` (name, sha256) against ``expected``, and of
-    the checker; ``""`` (proving nothing) when this module's code cannot be read."""
+    """One digest of a clean check of ``files`` (name, sha256) against ``expected`` and of the
+    checker; ``""`` when this module's code cannot be read."""
     checker = _checker()
     if not checker:
         return ""

@@ -1,8 +1,5 @@
-"""The distributions of a directory, whoever built them: :func:`load_release` maps each
-file onto a workspace package, checks the set and every file the manifest does not vouch
-for, and records what it found; :func:`set_aside_earlier` moves an earlier build's files
-out of the way of a new one (docs/release-flow.md).
-"""
+"""The distributions of a directory, whoever built them: :func:`load_release` maps, checks
+and records them; :func:`set_aside_earlier` moves an earlier build's files out of the way."""
 
 from __future__ import annotations
 
@@ -80,8 +77,6 @@ def out_dir(workspace: Workspace, out: Path | str | None) -> Path:
     return dist_dir
 
 
-__all__ = ["load_release"]
-
 Found = list[tuple[Path, Version]]
 
 
@@ -147,8 +142,8 @@ def _version(
 def _set_problems(
     pkg: Package, version: Version, paths: Sequence[Path], recorded: frozenset[str] = frozenset()
 ) -> list[str]:
-    """What is wrong with the set of files of one version of one package. Of two files where
-    one belongs, the one named is not recorded, or not normalized."""
+    """What is wrong with the files of one version of one package; of two where one belongs,
+    the one named is not recorded, or not normalized."""
     spelled = canonicalize_name(pkg.name).replace("-", "_") + "-"
 
     def rank(name: str) -> tuple[bool, bool]:
@@ -174,11 +169,8 @@ def _set_problems(
         else:
             seen.update(dict.fromkeys(tags, name))
     if not sdists:
-        logger.warning(
-            "%s %s: no sdist; users on platforms without a matching wheel cannot install it",
-            pkg.name,
-            version,
-        )
+        no_sdist = "no sdist; users on platforms without a matching wheel cannot install it"
+        logger.warning("%s %s: %s", pkg.name, version, no_sdist)
     return problems
 
 
@@ -195,9 +187,8 @@ def _record(
     paths = [p for p, v in files if v == version]
     others = [p.name for p, v in files if v != version]
     if others:
-        logger.warning(
-            "%s: files of other versions of %s left out: %s", dist_dir, pkg.name, ", ".join(others)
-        )
+        left = ", ".join(others)
+        logger.warning("%s: files of other versions of %s left out: %s", dist_dir, pkg.name, left)
     if recorded is not None and Version(recorded.version) != version:
         recorded = None  # a record of another version vouches for nothing here
     vouched = {f.filename: f for f in recorded.files} if recorded is not None else {}
@@ -269,11 +260,9 @@ def load_release(
     write_record: bool = True,
     prove: bool = True,
 ) -> Manifest:
-    """The distributions of ``dist_dir`` for ``packages`` (default: every workspace package
-    with files there), checked and recorded; with ``dependencies`` also those of the
-    workspace packages they need. With ``prove``, files a record vouches for without a
-    proof of build-all's check must still be what their names say (publish proves them
-    itself)."""
+    """The distributions of ``dist_dir`` for ``packages`` (default: all there), checked and
+    recorded; with ``dependencies`` also those they need. With ``prove``, files a record
+    vouches for without build-all's proof must still be what their names say."""
     dist_dir = dist_dir if dist_dir.is_absolute() else workspace.root / dist_dir
     if not dist_dir.is_dir():
         raise error(
@@ -327,9 +316,8 @@ def load_release(
         except (OSError, BuildError) as exc:
             logger.warning("%s: cannot record the files found (%s)", dist_dir, exc)
         else:
-            logger.info(
-                "recorded %s in %s", ", ".join(f"{r.name} {r.version}" for r in changed), path
-            )
+            recorded_now = ", ".join(f"{r.name} {r.version}" for r in changed)
+            logger.info("recorded %s in %s", recorded_now, path)
     return manifest
 
 

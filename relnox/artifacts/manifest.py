@@ -1,9 +1,6 @@
-"""The build manifest: what build_all made, read by verify_install and publish.
-
-It lives in the state directory beside ``dist/``, ``<parent>/.relnox/<dist name>/``;
-manifests an older relnox left inside ``dist/`` are still read, and moved out on the
-next write. Unknown fields and ``inputs`` parts are ignored.
-"""
+"""The build manifest: what build_all made, read by verify_install and publish; kept in
+``<parent>/.relnox/<dist name>/`` (an older relnox's in ``dist/`` is read, and moved out on
+the next write). Unknown fields and ``inputs`` parts are ignored."""
 
 from __future__ import annotations
 
@@ -51,11 +48,8 @@ def ensure_state_dir(dist_dir: Path) -> Path:
         path.mkdir(parents=True, exist_ok=True)
         ignore = path.parent / ".gitignore"
         if not ignore.is_file():
-            write_atomic(
-                ignore,
-                "# relnox's records of built distributions; never committed\n*\n",
-                through_link=False,
-            )
+            text = "# relnox's records of built distributions; never committed\n*\n"
+            write_atomic(ignore, text, through_link=False)
     except OSError as exc:
         raise state_error(path, exc) from None
     return path
@@ -82,8 +76,7 @@ def _refuse_link(path: Path) -> None:
 
 
 def check_state_dir(dist_dir: Path) -> None:
-    """Raise the :func:`state_error` before any build when the state directory of
-    ``dist_dir`` cannot be made or written, or is a link."""
+    """Raise before any build when ``dist_dir``'s state directory cannot be made or written."""
     path = state_dir(dist_dir)
     _refuse_link(path)
     existing = next((p for p in (path, *path.parents) if p.exists()), None)
@@ -194,8 +187,7 @@ def render_text(manifest: Manifest) -> str:
     ]
     for record in manifest.packages:
         lines.append(f"{record.name} {record.version} ({record.backend}, {record.seconds:.1f}s)")
-        for f in record.files:
-            lines.append(f"  {f.filename}  {f.size} bytes  sha256:{f.sha256}")
+        lines += [f"  {f.filename}  {f.size} bytes  sha256:{f.sha256}" for f in record.files]
     return "\n".join(lines) + "\n"
 
 
@@ -205,11 +197,8 @@ def write_manifest(manifest: Manifest) -> Path:
     state = ensure_state_dir(manifest.dist_dir)
     path = state / MANIFEST_JSON
     try:
-        write_atomic(
-            path,
-            json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n",
-            through_link=False,
-        )
+        text = json.dumps(manifest.to_json(), indent=2, sort_keys=False) + "\n"
+        write_atomic(path, text, through_link=False)
         write_atomic(state / MANIFEST_TXT, render_text(manifest), through_link=False)
     except OSError as exc:
         raise state_error(state, exc) from None
@@ -265,12 +254,7 @@ def _artifact(data: Any, where: str) -> ArtifactRecord:
         or any(c.isspace() for c in filename)
     ):
         raise ValueError(f"{where}: 'filename' {filename!r} is not the name of a file of dist/")
-    return ArtifactRecord(
-        filename=filename,
-        kind=_text(data, "kind", where),
-        sha256=_text(data, "sha256", where),
-        size=size,
-    )
+    return ArtifactRecord(filename, _text(data, "kind", where), _text(data, "sha256", where), size)
 
 
 def _package(data: Any, where: str) -> PackageRecord:
@@ -305,8 +289,7 @@ def _package(data: Any, where: str) -> PackageRecord:
 
 
 def read_manifest(dist_dir: Path) -> Manifest:
-    """The manifest of ``dist_dir``; :class:`ManifestError` when there is none or it
-    cannot be read."""
+    """The manifest of ``dist_dir``; :class:`ManifestError` when it is missing or unreadable."""
     path = manifest_path(dist_dir)
     if not path.is_file() and (dist_dir / MANIFEST_JSON).is_file():
         path = dist_dir / MANIFEST_JSON  # written by an older relnox

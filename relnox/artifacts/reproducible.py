@@ -1,6 +1,5 @@
 """Reproducible sdists: the same sources and SOURCE_DATE_EPOCH give the same bytes;
-:func:`not_reproducible` says why a compiled wheel cannot be made bit-identical here.
-"""
+:func:`not_reproducible` says why a compiled wheel cannot be made bit-identical here."""
 
 from __future__ import annotations
 
@@ -32,8 +31,7 @@ COMPILED = {
 
 
 def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
-    """Why a backend's wheels (their file names; a pure one holds no compiled code) cannot
-    be made bit-identical by relnox, or ``None``."""
+    """Why a backend's wheels (their file names) cannot be made bit-identical, or ``None``."""
     if all(name.endswith("-none-any.whl") for name in wheels):
         return None
     for prefix, what in COMPILED.items():
@@ -47,8 +45,7 @@ def not_reproducible(backend: str, wheels: Sequence[str]) -> str | None:
 
 
 def _read(tar: bytes) -> Entries:
-    """A tar's members, each with its own bytes, in one pass (a name may be in a tar
-    twice: each member keeps its own body)."""
+    """A tar's members, each with its own bytes (a name may be there twice), in one pass."""
     with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
         entries: Entries = []
         for member in archive:
@@ -96,7 +93,7 @@ def _tar(entries: Entries) -> bytes:
 
 @dataclass(frozen=True)
 class Shipped:
-    """An sdist as relnox ships it (:func:`shipped_sdist`), its file not yet written."""
+    """An sdist as relnox ships it, its file not yet written."""
 
     tar: bytes | None  # its archive uncompressed, what unpacking its file gives (None: a zip)
     replaced: list[str]  # the links that led outside it, now their files
@@ -104,17 +101,14 @@ class Shipped:
     header: int | None = None  # its gzip header's time (None: a zip, left as it is)
 
     def write(self, path: Path) -> None:
-        """Write the sdist to ``path`` (the backend's file), compressed at :data:`GZIP_LEVEL`."""
         if self.tar is not None and self.header is not None:
             _write(path, self.tar, self.header)
 
 
 def shipped_sdist(path: Path, source: Path | None, epoch: int | None) -> Shipped:
-    """The sdist at ``path`` as relnox ships it, read once: its links that lead outside it
-    replaced by the files of ``source`` they lead to, then, with ``epoch``, rewritten
-    reproducibly (sorted, times clamped, owners zeroed). A ``.tar.gz`` is always compressed
-    again, at :data:`GZIP_LEVEL`: its bytes do not depend on how the backend compressed it
-    (the hook server has a backend's build_sdist store it uncompressed)."""
+    """The sdist at ``path`` as relnox ships it: its links leading outside replaced by the
+    files of ``source``, then, with ``epoch``, rewritten reproducibly (sorted, times clamped,
+    owners zeroed); a ``.tar.gz`` always compressed again, whatever the backend did."""
     if not path.name.endswith(".tar.gz"):
         return Shipped(None, [], False)
     with path.open("rb") as file:  # decompressed as read: a stored one is not held twice
@@ -141,24 +135,19 @@ def _escapes(member: tarfile.TarInfo) -> bool:
     return member.linkname.startswith("/") or not (normal == top or normal.startswith(top + "/"))
 
 
-def _repository_of(source: Path) -> Path:
-    """The work tree ``source`` lies in (outside git, the file system's root)."""
-    real = Path(os.path.realpath(source))
-    return next((d for d in (real, *real.parents) if (d / ".git").exists()), Path(real.anchor))
-
-
 def _resolved(path: Path, source: Path, entries: Entries) -> tuple[Entries, list[str]]:
-    """``entries`` with each link that leaves the sdist replaced by the files it leads to,
-    and the names of the links replaced."""
+    """``entries`` with each link leaving the sdist replaced by its files, and those links."""
     replaced: list[str] = []
     out: Entries = []
+    here = Path(os.path.realpath(source))  # in its work tree (outside git, the root)
+    tree = next((d for d in (here, *here.parents) if (d / ".git").exists()), Path(here.anchor))
     for member, body in entries:
         if not _escapes(member):
             out.append((member, body))
             continue
         origin = source / member.name.partition("/")[2]
         real = Path(os.path.realpath(origin))
-        if not real.is_relative_to(_repository_of(source)):  # a link to / or /dev/zero
+        if not real.is_relative_to(tree):  # a link to / or /dev/zero
             raise BuildError(
                 f"{path.name}: {member.name} is a link to {member.linkname}, outside the "
                 "repository; replace the link by a copy of the file"

@@ -17,15 +17,9 @@ if TYPE_CHECKING:
     STAGE: Stage[BuildOptions, BuildPlan, BuildResult]
 
 _FACE = {
-    "refuse_stale": "relnox.builds.inputs",
-    "stale_builds": "relnox.builds.inputs",
-    "BuildOptions": "relnox.builds.plan",
-    "BuildPlan": "relnox.builds.plan",
-    "plan_build": "relnox.builds.plan",
-    "BuildResult": "relnox.builds.run",
-    "PackageOutcome": "relnox.builds.run",
-    "build_all": "relnox.builds.run",
-    "execute": "relnox.builds.run",
+    **dict.fromkeys(("refuse_stale", "stale_builds"), "relnox.builds.inputs"),
+    **dict.fromkeys(("BuildOptions", "BuildPlan", "plan_build"), "relnox.builds.plan"),
+    **dict.fromkeys(("BuildResult", "PackageOutcome", "build_all", "execute"), "relnox.builds.run"),
 }
 
 
@@ -40,13 +34,5 @@ def _stage() -> Any:
 __getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
 
 
-__all__ = [
-    "STAGE",
-    "BuildOptions",
-    "BuildPlan",
-    "BuildResult",
-    "PackageOutcome",
-    "build_all",
-    "refuse_stale",
-    "stale_builds",
-]
+__all__ = ["STAGE", "BuildOptions", "BuildPlan", "BuildResult", "PackageOutcome", "build_all"]
+__all__ += ["refuse_stale", "stale_builds"]

@@ -1,11 +1,7 @@
-"""The hook server of one build environment: run as ``python _zygote.pyc SCRIPT FD`` by
-:mod:`relnox.builds.hook_server`, never imported by relnox. Standard library only.
-
-It runs pyproject-hooks' script (``SCRIPT``) in a module that is not ``__main__`` (its
-imports done), then forks one child per request read from the socket ``FD`` (argv, cwd,
-environ, the hook's output and status descriptors), which becomes the hook process. On
-the status socket: ``P <pid>`` when forked, ``S <exit code>`` when reaped, ``E <why>``
-when refused. It exits when ``FD`` is closed, killing children left.
+"""The hook server of one build environment, ``python _zygote.pyc SCRIPT FD`` (standard
+library only): runs pyproject-hooks' ``SCRIPT`` for its imports, then forks a hook process per
+request on the socket ``FD``; on its status socket ``P <pid>`` when forked, ``S <exit code>``
+when reaped, ``E <why>`` when refused. It exits when ``FD`` closes, killing children left.
 """
 
 import marshal
@@ -20,7 +16,6 @@ FDS = 2  # the hook's output, its status socket
 
 
 def _code(path: str) -> types.CodeType:
-    """The code of ``path``, the script as relnox compiled it (hook_server.HOOK_SCRIPT)."""
     with open(path, "rb") as fh:
         code: types.CodeType = marshal.loads(fh.read()[HEADER:])
     return code
@@ -114,9 +109,8 @@ def _system_exit(exc: SystemExit) -> int:
 
 
 def _gzip_stored() -> None:
-    """gzip's default level 0 (stored, not compressed) in a build_sdist hook: relnox
-    compresses every .tar.gz sdist again (relnox.artifacts.reproducible.shipped_sdist), so
-    a backend's compression (hatchling's level 9: seconds for a large sdist) is thrown away."""
+    """gzip's default level 0 in a build_sdist hook: relnox compresses every sdist again
+    (reproducible.shipped_sdist), so a backend's level 9 would be seconds thrown away."""
     import gzip
 
     init = gzip.GzipFile.__init__

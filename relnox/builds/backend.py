@@ -1,10 +1,10 @@
-"""One package's PEP 517 builds: the sdist, then the wheel from the unpacked sdist (which
-proves the sdist holds everything the wheel needs), through :class:`build.ProjectBuilder`
-in an environment of the run's :class:`EnvPool`; then, with ``--test``, its tests.
-"""
+"""One package's PEP 517 builds: the sdist, then the wheel from it (proving the sdist holds
+what the wheel needs), by :class:`build.ProjectBuilder` in an :class:`EnvPool` environment;
+then, with ``--test``, its tests."""
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -56,7 +56,7 @@ _compiling = threading.Lock()
 
 def _compiled(cmd: list[str], env: BuildEnv) -> list[str]:
     """``cmd`` with pyproject-hooks' script replaced by its bytecode, compiled once per
-    environment whose interpreter is this one (3 ms of a hook's 25 compiling it anew)."""
+    environment of this interpreter (3 ms of a hook's 25)."""
     if len(cmd) != 4 or Path(cmd[1]).name != IN_PROCESS:
         return cmd
     if os.path.realpath(env.python) != os.path.realpath(sys.executable):
@@ -108,19 +108,15 @@ def _project_builder(
 
 
 def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Path:
-    """Unpack ``sdist`` (or ``tar``, its archive uncompressed, already read) under
-    ``destination``; its top directory."""
+    """Unpack ``sdist`` (or ``tar``, its uncompressed archive) under ``destination``; its top."""
     destination.mkdir(parents=True, exist_ok=True)
     if sdist.name.endswith(".zip"):
         with zipfile.ZipFile(sdist) as archive:
             archive.extractall(destination)
     else:
         try:
-            with (
-                tarfile.open(sdist)
-                if tar is None
-                else tarfile.open(fileobj=io.BytesIO(tar), mode="r:")
-            ) as archive:
+            read = None if tar is None else io.BytesIO(tar)  # already uncompressed
+            with tarfile.open(sdist, "r" if read is None else "r:", read) as archive:
                 if hasattr(tarfile, "data_filter"):
                     archive.extractall(destination, filter="data")
                 else:  # pragma: no cover - Pythons without extraction filters
@@ -141,8 +137,7 @@ def unpack_sdist(sdist: Path, destination: Path, tar: bytes | None = None) -> Pa
     return tops[0]
 
 
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+_REMOVE = functools.partial(shutil.rmtree, ignore_errors=True)
 
 
 @dataclass
@@ -153,7 +148,7 @@ class PackageBuilder:
     log: OutputLog
     environ: Mapping[str, str]
     servers: HookServers | None = None
-    discard: Callable[[Path], object] = remove_tree  # scratch done with
+    discard: Callable[[Path], object] = _REMOVE  # scratch done with
 
     def _failure(self, what: str, exc: Exception) -> BackendError:
         inner = getattr(exc, "exception", None)  # build's BuildBackendException wraps the cause
@@ -162,7 +157,7 @@ class PackageBuilder:
             self.log.add(line)
         tail = self.log.tail()
         detail = str(exc).strip() or type(exc).__name__
-        # -v streamed every line as it came (OutputLog.add): not said twice
+        # -v streamed every line as it came: not said twice
         said = "; its output is above" if logger.isEnabledFor(logging.DEBUG) else ""
         known = (  # a known cause's fix, before the backend's lines
             "; the build imports pkg_resources, which setuptools removed in 82: pin "
@@ -188,7 +183,6 @@ class PackageBuilder:
         return _project_builder(source, str(env.python), runner, self.label)
 
     def build_one(self, source: Path, kind: Kind, outdir: Path) -> Path:
-        """Build an sdist or a wheel of the project in ``source`` into ``outdir``."""
         from build import BuildBackendException, BuildException
 
         requires = sorted(
@@ -225,7 +219,6 @@ class PackageBuilder:
         wheel: bool = True,
         epoch: int | None = None,
     ) -> list[Path]:
-        """The sdist and/or wheel of ``source``, built under ``workdir``."""
         outdir = workdir / "out"
         files: list[Path] = []
         wheel_source = source
@@ -241,8 +234,7 @@ class PackageBuilder:
                 if not wheel:
                     shipped.write(built)
                     return files
-                # its file compressed and written while the wheel builds from the same bytes,
-                # unpacked (zlib lets the other threads run meanwhile)
+                # its file compressed and written while the wheel builds from the same bytes
                 with ThreadPoolExecutor(max_workers=1, thread_name_prefix="relnox-sdist") as writer:
                     written = writer.submit(shipped.write, built)
                     wheel_source = unpack_sdist(built, workdir / "unpacked", shipped.tar)
@@ -261,7 +253,6 @@ class PackageBuilder:
         return files
 
     def _sdist_hint(self, source: Path, workdir: Path) -> str:
-        """The hint for a wheel that failed from the sdist but builds from the source tree."""
         logger.info("%s: the wheel from the sdist failed; building it from the source", self.label)
         try:  # its output is not streamed: the same traceback again, under -v, says nothing
             unshown = OutputLog(self.label, streamed=False)
@@ -275,8 +266,7 @@ class PackageBuilder:
 
 
 def _not_built(built: Path, outdir: Path) -> str:
-    """Why ``built``, the path a backend's hook named, is not a file it built in ``outdir``
-    (``""``: it is one)."""
+    """Why ``built``, the path a backend's hook named, is not a file in ``outdir`` (or "")."""
     if Path(os.path.normpath(built)).parent != Path(os.path.abspath(outdir)):
         return "that name leads out of the directory it was given"
     if not os.path.lexists(built):
@@ -291,8 +281,7 @@ _NO_MODULE = re.compile(r"""ModuleNotFoundError: No module named ['"](?P<module>
 
 
 def _failure_hint(source: Path, *, message: str = "") -> str:
-    """What a failed build of ``source`` lacks, where that is established: its submodules'
-    files, or a build requirement for a module it imports that the project does not hold."""
+    """What a failed build of ``source`` lacks: its submodules, or a build requirement."""
     from relnox.tools import git
 
     unfilled = git.submodules_hint(source)
@@ -323,9 +312,8 @@ def run_package_tests(
     environ: Mapping[str, str],
 ) -> str:
     """``build-all --test``: ``passed``, ``failed`` (only without --strict) or ``none`` for
-    the package's tests against the wheel just built, in a fresh environment. pytest runs
-    from an empty directory in its importlib mode, ``--rootdir`` the package's directory: a
-    flat layout's tests import the installed wheel, never the source tree."""
+    the package's tests against its wheel in a fresh environment; pytest runs from an empty
+    directory in importlib mode, so tests import the installed wheel, never the source tree."""
     command, installer, python = plan.test_command or (), plan.installer, plan.python
     assert installer is not None
     tests = next((pkg.directory / d for d in TEST_DIRS if (pkg.directory / d).is_dir()), None)
@@ -336,7 +324,6 @@ def run_package_tests(
     if wheel is None:
         logger.info("%s: no wheel built (--sdist-only), its tests need one", pkg.name)
         return "none"
-    # its test extra (if any), its test dependency group, the wheels of those it needs
     doc = load_toml(pkg.pyproject) if pkg.pyproject.is_file() else {}
     extras, groups = table(doc, "project", "optional-dependencies"), table(doc, "dependency-groups")
     extra = next((e for e in TEST_EXTRAS if e in extras), None)

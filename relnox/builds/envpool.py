@@ -1,8 +1,5 @@
-"""Isolated build environments, one per distinct set of build requirements in a run,
-shared by every package that needs it (``uv build`` makes two per package:
-``benchmarks/build_all.py`` compares them). They never see workspace sources and never
-download an interpreter; hooks write bytecode.
-"""
+"""Isolated build environments, one per distinct set of build requirements in a run (``uv
+build`` makes two per package): no workspace sources, no interpreter downloads."""
 
 from __future__ import annotations
 
@@ -27,8 +24,7 @@ logger = logging.getLogger("relnox")
 
 
 class OutputLog:
-    """What one package's subprocesses printed: streamed at DEBUG (unless not ``streamed``),
-    the tail kept for errors."""
+    """What one package's subprocesses printed: streamed at DEBUG, the tail kept for errors."""
 
     def __init__(self, label: str, keep: int = 200, *, streamed: bool = True) -> None:
         self.label, self.streamed = label, streamed
@@ -67,7 +63,7 @@ class BuildEnv:
     requirements: tuple[str, ...]
 
     def installed(self) -> dict[str, str]:
-        """Canonical name -> version of what is installed (read from disk, no subprocess)."""
+        """Canonical name -> version of what is installed (read from disk)."""
         from importlib import metadata as importlib_metadata  # a build's, not every start's
 
         found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
@@ -111,9 +107,8 @@ class EnvPool:
     _failed: dict[tuple[str, ...], BuildError] = field(default_factory=dict)
 
     def get(self, requirements: Iterable[str]) -> BuildEnv:
-        """The environment for ``requirements``, made on first use. One made for the same
-        projects is reused when it satisfies them too; one with more projects never stands
-        in for fewer (a plugin such as setuptools-scm changes what a backend does)."""
+        """The environment for ``requirements``, made on first use; one of the same projects
+        that satisfies them is reused, never one of more (a plugin changes the backend)."""
         key = tuple(sorted({_normal(r) for r in requirements if r.strip()}))
         names = _names(key)
         with self._guard:

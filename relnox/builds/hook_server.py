@@ -1,14 +1,8 @@
-"""Build hooks forked from a server per build environment, not started as new processes.
-
-A hook started anew spends ~20 ms on the interpreter and pyproject-hooks' imports; forked,
-~3 ms. The first hook run in an environment starts its server (:mod:`relnox.builds._zygote`)
-as a hook would be started, with the hook's environment without :data:`PER_HOOK`. A hook
-runs as a new process where that cannot hold: not Linux, the script not compiled for this
-interpreter, an environment that differs beyond :data:`PER_HOOK`, a server that cannot
-start or answer, or ``RELNOX_HOOK_SERVER=0``. A server killed by a stop fails its hooks.
-A forked build_sdist stores its archive uncompressed (gzip's default level 0): relnox
-compresses every sdist again, the same bytes either way.
-"""
+"""Build hooks forked from a server per build environment (~3 ms, not ~20 ms a new process),
+started by its first hook (:mod:`relnox.builds._zygote`); a new process where that cannot hold
+(not Linux, another interpreter, an environment differing beyond :data:`PER_HOOK`, a server
+lost, ``RELNOX_HOOK_SERVER=0``). A forked build_sdist stores its archive uncompressed: relnox
+compresses every sdist again."""
 
 from __future__ import annotations
 
@@ -45,7 +39,6 @@ PER_HOOK = frozenset(
         "TMP",
     }
 )
-#: the server's script, compiled beside the hook script in each environment
 SERVER = Path(__file__).with_name("_zygote.py")
 HOOK_SCRIPT = "_in_process.pyc"  # pyproject-hooks' script as relnox.builds.backend compiles it
 WAIT = 5.0  # seconds a server is given to end, and a hook's output to close after its end
@@ -88,7 +81,7 @@ class _Server:
     def run(
         self, argv: list[str], cwd: str | None, environ: Mapping[str, str], on_line: proc.LineSink
     ) -> int | None:
-        """The hook's exit code; ``None``: it did not start, run it as a new process."""
+        """The hook's exit code; ``None``: run it as a new process."""
         if self.stopped is not None:
             return self.stopped
         if self.broken:
@@ -194,8 +187,7 @@ class HookServers:
         environ: Mapping[str, str],
         on_line: proc.LineSink,
     ) -> int | None:
-        """Run a hook command by ``env``'s server: its exit code, or ``None`` where it cannot
-        (the caller runs it as a new process)."""
+        """Run a hook by ``env``'s server: its exit code, or ``None`` (run it as a new process)."""
         if len(argv) != 4 or Path(argv[1]) != env.path / "relnox-hooks" / HOOK_SCRIPT:
             return None
         server = self._server(env, argv[1], environ)

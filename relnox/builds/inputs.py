@@ -1,9 +1,5 @@
-"""What a package's build depends on: its input fingerprint, and whether a build can be reused.
-
-A package is rebuilt unless every byte that went into its recorded build is proven
-unchanged (docs/release-flow.md, "A package's inputs"). The same fingerprint tells verify
-and publish whether the files in ``dist/`` are still what the tree would build.
-"""
+"""What a package's build depends on: its input fingerprint, which tells build-all whether a
+build can be reused, and verify and publish whether ``dist/`` is still what the tree builds."""
 
 from __future__ import annotations
 
@@ -56,8 +52,7 @@ class Inputs:
 
     @property
     def size(self) -> int:
-        """Bytes of its tracked files (build-all starts the largest build first): read only
-        when builds are scheduled, not by a run that reuses every build."""
+        """Bytes of its tracked files (build-all starts the largest build first)."""
         return sum(_size(path) for path in self.files)
 
     def changed(self, recorded: Mapping[str, str]) -> list[str]:
@@ -99,14 +94,12 @@ def missing_toolchain(backend: str) -> list[str]:
     return missing
 
 
-#: backends (their top module) that never run a setup.py: one beside them is a leftover
-#: (a stub refusing ``python setup.py install``), not a build step
+#: backends that never run a setup.py: one beside them is a leftover, not a build step
 NEVER_RUN_SETUP_PY = ("hatchling", "flit_core", "poetry", "pdm", "uv_build")
 
 
 def dynamic_steps(pkg: Package, read: Mapping[str, Any] | None) -> str:
-    """Why the backend runs code or a toolchain at build time that no fingerprint covers
-    (``read``: its pyproject.toml as read, ``None`` when it cannot be)."""
+    """Why the backend runs code or a toolchain no fingerprint covers (``read``: its pyproject)."""
     directory = pkg.directory
     module = pkg.backend.split(":")[0].split(".")[0]
     if (directory / "setup.py").is_file() and module not in NEVER_RUN_SETUP_PY:
@@ -153,22 +146,14 @@ def _status_paths(root: Path, places: Sequence[str] = (".",)) -> tuple[list[str]
     out = git.run(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *places)
     untracked: list[str] = []
     modified: list[str] = []
-    fields = iter(out.output.split("\0"))
-    for entry in fields:
-        if len(entry) < 4:
-            continue
-        code, path = entry[:2], entry[3:]
-        if code[0] in "RC":  # a rename or copy: the next field is its source
-            next(fields, None)
-        if code == "??" and never_read(path):
-            continue
-        (untracked if code == "??" else modified).append(path)
+    for code, path in git.status_entries(out):
+        if not (code == "??" and never_read(path)):
+            (untracked if code == "??" else modified).append(path)
     return untracked, modified
 
 
 def _ignore_rules(directory: Path, top: Path) -> list[str]:
-    """The ``.gitignore`` files above ``directory`` up to the repository's top, hashed:
-    backends that follow them leave out tracked files they come to match."""
+    """The ``.gitignore`` files above ``directory`` up to the top, hashed (backends follow them)."""
     rules = []
     for parent in directory.resolve().parents:
         if parent != top and top not in parent.parents:
@@ -178,14 +163,13 @@ def _ignore_rules(directory: Path, top: Path) -> list[str]:
     return rules
 
 
-#: prefixes of environment variables build backends read (HATCH_BUILD_CLEAN,
-#: SETUPTOOLS_SCM_PRETEND_VERSION, PDM_BUILD_SCM_VERSION, ...)
+#: prefixes of environment variables build backends read (SETUPTOOLS_SCM_PRETEND_VERSION, ...)
 BACKEND_ENVIRON = ("HATCH_", "SETUPTOOLS_", "PDM_", "POETRY_", "FLIT_", "DISTUTILS_", "PBR_")
 
 
 def _skipped(top: Path, output: Path | None, root: Path) -> list[str]:
-    """Directories (relative to the top, ending in ``/``) whose files are never inputs:
-    the dist directory and the state directories beside it and at the workspace's root."""
+    """Directories (relative to the top, ending in ``/``) whose files are never inputs: the
+    dist directory and the state directories beside it and at the root."""
     places = [state_dir(root / "dist").parent]
     if output is not None:
         places += [output, state_dir(output).parent]
@@ -200,13 +184,11 @@ def package_owners(workspace: Workspace, top: Path) -> dict[str, str]:
     return {_relative(p.directory, top): p.name for p in workspace.packages}
 
 
-#: an untracked file up to this size is hashed; a larger one is known by its size and time
-_HASHED = 1024 * 1024
+_HASHED = 1024 * 1024  # an untracked file up to this size is hashed, else its size and time
 
 
 def _untracked_fact(path: str, top: Path) -> list[Any]:
-    """An untracked path with the sha256 of its bytes (a regular file up to
-    :data:`_HASHED` bytes), else its size and time."""
+    """An untracked path with the sha256 of its bytes, else its size and time."""
     import stat
 
     try:
@@ -246,12 +228,10 @@ _PDM_CLEANS = ("0", "false", "no")
 
 
 def _ignored_digest(pkg: Package, paths: Sequence[str], top: Path) -> tuple[str, list[str]]:
-    """The digest of the names of the files git ignores in ``pkg`` (``paths``, relative to
-    ``top``; with the sizes and times of those in :data:`SCRATCH` directories), and those
-    names relative to its directory; backends choose such files by name."""
+    """The digest of the names of the files git ignores in ``pkg`` (with the sizes and times
+    of those in :data:`SCRATCH`), and those names relative to its directory."""
     prefix = (_relative(pkg.directory, top) + "/").removeprefix("/")
-    # the scratch its backend empties before every build is no input: pdm-backend's
-    # .pdm-build, unless PDM_BUILD_NO_CLEAN keeps it
+    # pdm-backend empties .pdm-build before every build (unless PDM_BUILD_NO_CLEAN): no input
     pdm = pkg.backend.split(":")[0].strip() == "pdm.backend"
     cleans = os.environ.get("PDM_BUILD_NO_CLEAN", "0").lower() in _PDM_CLEANS
     emptied = (".pdm-build",) if pdm and cleans else ()
@@ -274,10 +254,8 @@ def package_inputs(
     output: Path | None = None,
     ignored: bool = True,
 ) -> dict[str, Inputs]:
-    """Each package's :class:`Inputs`: a few git commands for the whole workspace. The parts
-    are computed even where reuse is refused (``unknown``), for verify and publish to
-    compare. Without ``ignored`` the files git ignores are not listed (no ``ignored``
-    part, and no reuse)."""
+    """Each package's :class:`Inputs`, even where reuse is refused (``unknown``): verify and
+    publish compare them. Without ``ignored`` no ``ignored`` part (and no reuse)."""
     from relnox import __version__
 
     root = workspace.root
@@ -287,8 +265,7 @@ def package_inputs(
     top = found_top.resolve()
     owners = package_owners(workspace, top)
     skip = _skipped(top, output, root)
-    # only the packages asked about: a file elsewhere in the repository (another package, a
-    # large untracked tree) decides nothing here, and git need not walk it
+    # git walks only the packages asked about
     dirs = [pkg.directory.resolve() for pkg in packages]
     inside = all(d != top and d.is_relative_to(top) for d in dirs)
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
@@ -348,13 +325,6 @@ def package_inputs(
     return result
 
 
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 def _unknown(
     pkg: Package,
     dirty: Mapping[str, tuple[str, str]],
@@ -384,9 +354,15 @@ def _unknown(
 SOURCE_PARTS = ("files", "contents", "untracked", "outside", "ignore", "build", "version")
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def _changed_files(root: Path, directory: Path, parts: Sequence[str], commit: str | None) -> str:
-    """The files under ``directory`` behind the changed ``parts``, as git names them: the
-    untracked ones, and those changed since ``commit`` or left uncommitted."""
+    """The files under ``directory`` behind the changed ``parts``."""
     spec = str(directory.resolve())
     untracked, modified = _status_paths(root, [spec])
     paths = list(untracked) if "untracked" in parts else []
@@ -404,9 +380,8 @@ def stale_builds(
     dist_dir: Path,
     commit: str | None = None,
 ) -> dict[str, str]:
-    """The packages of ``records`` built by build-all whose sources changed since (name ->
-    what changed): the :data:`SOURCE_PARTS` and the files git ignores that the build took
-    in. Records without inputs (files relnox did not build) are not judged."""
+    """The packages of ``records`` built by build-all whose :data:`SOURCE_PARTS` or ``taken``
+    files changed since (name -> what changed)."""
     judged = [r for r in records if r.origin == BUILT and r.inputs]
     known = {p.name for p in workspace.packages}
     packages = [workspace.get(r.name) for r in judged if r.name in known]
@@ -457,9 +432,8 @@ def refuse_stale(
     error: type[RelnoxError],
     commit: str | None = None,
 ) -> dict[str, str]:
-    """Raise ``error`` naming every package of ``records`` whose sources changed since
-    build-all made its files, with the command that rebuilds them; those in ``allow``
-    (``--allow-stale``) pass, and are returned (name -> what changed)."""
+    """Raise ``error`` naming every package whose sources changed since build-all made its
+    files; those in ``allow`` (``--allow-stale``) pass, and are returned (name -> why)."""
     allowed = {canonicalize_name(n) for n in allow}
     known = {canonicalize_name(p.name) for p in workspace.packages}
     strangers = [n for n in allow if canonicalize_name(n) not in known]

@@ -1,8 +1,5 @@
 """The plan of a build: what build_all will do, checked before anything is touched.
-
-``SOURCE_DATE_EPOCH`` is ``--source-date-epoch``, else ``$SOURCE_DATE_EPOCH``, else for
-each package the time of the last commit that touched it.
-"""
+``SOURCE_DATE_EPOCH``: the option, else the variable, else each package's last commit time."""
 
 from __future__ import annotations
 
@@ -93,7 +90,6 @@ class BuildPlan:
     why: Mapping[str, str] = field(default_factory=dict)  # why a package is built, not reused
 
     def epoch_of(self, pkg: Package) -> int | None:
-        """The SOURCE_DATE_EPOCH ``pkg`` is built with."""
         given = self.source_date_epoch
         return given if given is not None else self.epochs.get(pkg.name)
 
@@ -112,8 +108,7 @@ class BuildPlan:
         }
 
     def describe(self, verbose: int = 0) -> list[str]:
-        """What ``--dry-run`` prints: a line per package with ``verbose`` or a few packages,
-        else each kind of step once with its count."""
+        """What ``--dry-run`` prints: a line per package (``verbose`` or a few), else counts."""
         root = self.workspace.root
         how = "no environment: every package is reused"
         if self.installer is not None:
@@ -168,8 +163,7 @@ def _epoch(value: int | str | None) -> int | None:
 def _package_epochs(
     workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at HEAD (its own files; nested packages excluded):
-    one ``git log`` per package not remembered from a run with the same HEAD and refs."""
+    """Each package's last commit time at HEAD (nested packages excluded), remembered."""
     if state is None or state.head is None:  # no git, or no commit yet
         return {}
     root, head = workspace.root, state.head
@@ -218,8 +212,7 @@ def _clean_targets(selected: Sequence[Package], dist_dir: Path, everything: bool
 
 
 def _untracked(targets: list[Path], selected: Sequence[Package]) -> list[Path]:
-    """``targets`` without those holding a file git tracks: a committed ``build/`` or
-    ``dist/`` is the project's, not a build's output."""
+    """``targets`` without those holding a file git tracks (the project's, not a build's)."""
     found = git.top_of(selected[0].directory) if targets and selected else None
     if found is None:
         return targets
@@ -289,8 +282,7 @@ def _reuse(
 def same_sources(
     earlier: PackageRecord | None, version: str, inputs: Mapping[str, str]
 ) -> dict[str, str]:
-    """The wheels (name -> sha256) build-all recorded for ``earlier``, when it is a build of
-    the same version from the same sources as the one recorded with ``inputs``."""
+    """The wheels (name -> sha256) of ``earlier`` if of the same version and sources."""
     if earlier is None or earlier.origin != BUILT or earlier.version != version or not inputs:
         return {}
     if any(part not in inputs or earlier.inputs.get(part) != inputs[part] for part in SOURCE_PARTS):

@@ -64,15 +64,8 @@ if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not 
 
 logger = logging.getLogger("relnox")
 
-__all__ = [
-    "BuildOptions",
-    "BuildPlan",
-    "BuildResult",
-    "PackageOutcome",
-    "build_all",
-    "execute",
-    "plan_build",
-]
+__all__ = ["BuildOptions", "BuildPlan", "BuildResult", "PackageOutcome", "build_all", "execute"]
+__all__ += ["plan_build"]
 
 
 def _size(count: int) -> str:
@@ -119,8 +112,7 @@ def _status(o: PackageOutcome) -> str:
 
 
 def _fine(row: Mapping[str, Any]) -> str | None:
-    """The kind of a row counted, not shown: built, reused, or not built for another's
-    failure (the failure is the row to read)."""
+    """The kind of a row counted, not shown (built, reused, held back by another's failure)."""
     status = str(row["status"])
     if status == REUSED_STATUS:
         return "reused"
@@ -243,7 +235,6 @@ class _Made:
 
     package: Package
     why: str
-    start: float
     seconds: float
     work: Path
     files: list[Path]
@@ -285,13 +276,11 @@ class _Run:
     def place(self, name: str, made: _Made | PackageOutcome) -> PackageOutcome:
         """Put ``name``'s files into dist/ and record them, once those it needs are there."""
         outcome = made if isinstance(made, PackageOutcome) else self._place(made)
-        if outcome.record is not None:
-            self.finished.append(outcome)
+        self.finished.append(outcome)  # reused or built: its record is there
         return outcome
 
     def _inputs(self, pkg: Package, files: Sequence[Path]) -> dict[str, str]:
-        """The plan's inputs of ``pkg``, with the files git ignores read again (the build
-        writes some) and those its artifacts took in."""
+        """The plan's inputs of ``pkg``, the ignored files read again (a build writes some)."""
         facts = self.plan.inputs.get(pkg.name)
         if facts is None or not facts.parts:
             return {}
@@ -312,7 +301,7 @@ class _Run:
 
     def make(self, name: str) -> _Made | PackageOutcome:
         """Build and check ``name``'s files in its scratch directory."""
-        from relnox.builds.backend import PackageBuilder, remove_tree, run_package_tests
+        from relnox.builds.backend import PackageBuilder, run_package_tests
         from relnox.builds.envpool import OutputLog
 
         pkg = self.plan.workspace.get(name)
@@ -335,13 +324,10 @@ class _Run:
         start = time.monotonic()
         log = OutputLog(label)
         _current.log = log
-        # this package's scratch (an unpacked sdist, a test environment) goes when it ends;
-        # the unpacked sdist in a thread while the files are checked (removing many files
-        # waits on the disk)
+        # its scratch goes when it ends; the unpacked sdist in a thread (removing waits on disk)
         work = Path(tempfile.mkdtemp(prefix=f"{pkg.dist_name}-", dir=self.workdir))
         removing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="relnox-scratch")
         try:
-            # the backend's temporary files go in this package's scratch, removed with it
             temporary = work / "tmp"
             temporary.mkdir()
             environ = self.environ | dict.fromkeys(("TMPDIR", "TEMP", "TMP"), str(temporary))
@@ -355,7 +341,7 @@ class _Run:
                 log,
                 environ,
                 self.servers,
-                discard=lambda path: removing.submit(remove_tree, path),
+                discard=lambda path: removing.submit(shutil.rmtree, path, ignore_errors=True),
             )
             o = self.plan.options
             files = builder.build(pkg.directory, work, sdist=o.sdist, wheel=o.wheel, epoch=epoch)
@@ -381,9 +367,7 @@ class _Run:
             raise
         finally:
             removing.shutdown()
-        return _Made(
-            pkg, why, start, built - start, work, files, inputs, notes, expected, provable, tests
-        )
+        return _Made(pkg, why, built - start, work, files, inputs, notes, expected, provable, tests)
 
     def _place(self, made: _Made) -> PackageOutcome:
         from relnox.artifacts.reproducible import not_reproducible
@@ -400,11 +384,8 @@ class _Run:
             label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
         )
         if kept:
-            logger.info(
-                "%s: kept %s, built before from the same sources",
-                label,
-                ", ".join(k.filename for k in kept),
-            )
+            again = ", ".join(k.filename for k in kept)
+            logger.info("%s: kept %s, built before from the same sources", label, again)
             provable = provable and earlier is not None and bool(earlier.checked)
         shutil.rmtree(made.work, ignore_errors=True)
         artifacts = tuple(
@@ -442,8 +423,7 @@ class _Run:
 
 
 def _sibling_requirement_hint(packages: Sequence[Package], pkg: Package, message: str) -> str:
-    """What a build needs whose ``[build-system] requires`` names a package of this
-    workspace that could not be installed: a build environment takes it from the index only."""
+    """The hint for build requirements naming a sibling: an environment takes it from the index."""
     if "could not install the build requirements" not in message:
         return ""
     names = {p.name for p in packages if p.name != pkg.name}
@@ -493,7 +473,6 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
         old = replace(old, packages=kept)
     new = [o.record for o in outcomes if o.record is not None]
     extra = {"python": str(plan.python)}
-    # the installer that made the environments, else the one that made the files recorded
     installer = plan.installer.name if plan.installer else old and old.extra.get("installer")
     if isinstance(installer, str):
         extra["installer"] = installer
@@ -522,7 +501,6 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
             path.unlink(missing_ok=True)
     plan.dist_dir.mkdir(parents=True, exist_ok=True)
     if all(pkg.name in plan.reuse for pkg in plan.packages):
-        # nothing to build: no environment, scratch directory or worker is started
         epoch = time.monotonic()
         results = tuple(
             _reused(plan, pkg, number, epoch) for number, pkg in enumerate(plan.packages, 1)
@@ -533,8 +511,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
         try:
             results, environments = _build(plan, finished)
         except BaseException:
-            # stopped or failed past the packages: the files already in dist/ are
-            # recorded as this build's, not left for publish to take as another tool's
+            # the files already in dist/ are recorded as this build's, not another tool's
             if finished:
                 with contextlib.suppress(Exception):
                     _write_manifest(plan, finished)
@@ -558,8 +535,8 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
 def _build(
     plan: BuildPlan, finished: list[PackageOutcome]
 ) -> tuple[tuple[PackageOutcome, ...], int]:
-    """Every package's outcome, in release order, and how many build environments were
-    made; ``finished`` gets each package whose files are in dist/ as it finishes."""
+    """Every package's outcome, in release order, and how many environments were made;
+    ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers, enabled
     from relnox.tools.envs import without_credentials

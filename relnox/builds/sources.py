@@ -1,7 +1,5 @@
-"""What a backend can read when it builds a package, as bytes on disk, not as git sees it:
-the facts :mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a build
-took in (:func:`taken_in`), recorded with it and hashed again by the stale check.
-"""
+"""What a backend can read when it builds a package, as bytes on disk: the facts
+:mod:`relnox.builds.inputs` fingerprints, and the files git ignores that a build took in."""
 
 from __future__ import annotations
 
@@ -73,18 +71,15 @@ def list_sources(
     *,
     ignored: bool = True,
 ) -> Listing:
-    """The files of every package under ``specs`` (relative to ``root``), but those under
-    ``skip`` (directories relative to the top, ending in ``/``). Without ``ignored``, the
-    files git ignores are not listed (one git process, not three)."""
+    """The files of every package under ``specs``, but those under ``skip`` (directories
+    relative to the top, ending in ``/``); without ``ignored``, not the files git ignores."""
     listing = Listing()
     mine = functools.partial(_owner, owners=owners, skip=skip)
-    # -s and -v in one: "TAG MODE BLOB STAGE\tPATH" (the tag says assume-unchanged in
-    # lower case, skip-worktree as S)
+    # "TAG MODE BLOB STAGE\tPATH": the tag says assume-unchanged in lower case, skip-worktree S
     staged = ("ls-files", "-s", "-v", "-z", "--full-name", "--", *specs)
     if not ignored:
         _tracked(git.run(root, *staged).output, listing, mine)
         return listing
-    # the three listings are independent git processes: run at once, read in order
     with ThreadPoolExecutor(max_workers=3) as pool:
         tracked = pool.submit(git.run, root, *staged)
         every = pool.submit(list_ignored, root, owners, skip, specs)
@@ -123,8 +118,7 @@ def list_ignored(
 
 
 def tracked_digests(top: Path, entries: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """Each path of ``entries`` ((mode blob stage, path) from ``git ls-files -s``) -> the
-    fingerprint of its bytes on disk (:func:`content_digest`); submodules left out."""
+    """Each path of ``entries`` (``git ls-files -s``) -> :func:`content_digest`, but submodules."""
     length = next((len(meta.split(" ")[1]) for meta, _ in entries if " " in meta), 40)
     # a blob id of 40 hex digits is SHA-1's, of 64 SHA-256's
     blob_id = functools.partial(file_digest, blob="sha1" if length == 40 else "sha256")
@@ -180,25 +174,18 @@ NOT_READ_BY_BACKENDS = (
     ("project", "optional-dependencies"),
     ("project", "urls"),
     ("dependency-groups",),
-    ("tool", "uv"),
     ("tool", "hatch", "envs"),
     ("tool", "pdm", "dev-dependencies"),
     ("tool", "pdm", "scripts"),
     ("tool", "poetry", "dependencies"),
     ("tool", "poetry", "group"),
-    ("tool", "relnox"),
-    ("tool", "pytest"),
-    ("tool", "mypy"),
-    ("tool", "ruff"),
-    ("tool", "coverage"),
+    *(("tool", name) for name in ("uv", "relnox", "pytest", "mypy", "ruff", "coverage", "tox")),
     ("tool", "pyright"),
-    ("tool", "tox"),
 )
 
 
 def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
-    """Every string in a TOML document, table keys included, but for the tables of
-    :data:`NOT_READ_BY_BACKENDS`."""
+    """Every string in a TOML document, keys too, but in :data:`NOT_READ_BY_BACKENDS`."""
     if where in NOT_READ_BY_BACKENDS:
         return
     if isinstance(value, str):
@@ -213,8 +200,7 @@ def _strings(value: Any, where: tuple[str, ...] = ()) -> Iterable[str]:
 
 
 def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any]:
-    """The files outside ``directory`` its pyproject names (globs expanded), each with
-    :func:`content_digest`."""
+    """The files outside ``directory`` its pyproject names (globs expanded) -> their digests."""
     top = directory.resolve()
     found: dict[str, Any] = {}
     for text in _strings(document):
@@ -229,37 +215,33 @@ def outside_files(directory: Path, document: Mapping[str, Any]) -> dict[str, Any
             resolved = Path(os.path.normpath(match))
             if resolved.resolve().is_relative_to(top):
                 continue
-            found[value if match == pattern else f"{value}:{Path(match).name}"] = content_digest(
-                resolved
-            )
+            key = value if match == pattern else f"{value}:{Path(match).name}"
+            found[key] = content_digest(resolved)
     return found
 
 
 def artifact_members(path: Path) -> list[str]:
     """The files of an sdist or a wheel, as paths relative to what they were built from."""
-    names: list[str] = []
     if path.name.endswith(".whl"):
         with zipfile.ZipFile(path) as archive:
-            for name in archive.namelist():
-                first, _, rest = name.partition("/")
-                if first.endswith(".dist-info") or name.endswith("/"):
-                    continue
-                if first.endswith(".data"):
-                    name = rest.partition("/")[2]
-                names.append(name)
-    elif path.name.endswith((".tar.gz", ".tgz")):
-        import tarfile  # only for an sdist (~2 ms of every command that reads sources)
+            return [
+                rest.partition("/")[2] if first.endswith(".data") else name
+                for name in archive.namelist()
+                for first, _, rest in [name.partition("/")]
+                if not (first.endswith(".dist-info") or name.endswith("/"))
+            ]
+    if not path.name.endswith((".tar.gz", ".tgz")):
+        return []
+    import tarfile  # only for an sdist (~2 ms of every command that reads sources)
 
-        with tarfile.open(path) as archive:
-            members = archive.getmembers()
-        names = [rest for m in members if not m.isdir() and (rest := m.name.partition("/")[2])]
-    return names
+    with tarfile.open(path) as archive:
+        members = archive.getmembers()
+    return [rest for m in members if not m.isdir() and (rest := m.name.partition("/")[2])]
 
 
 def renamed_sources(document: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(source, path in the artifact) of what a pyproject maps into an artifact under
-    another name: hatch ``force-include``, ``shared-data`` and ``shared-scripts``,
-    setuptools ``data-files`` (globs not expanded)."""
+    """(source, path in the artifact) of what a pyproject maps in under another name: hatch
+    ``force-include``, ``shared-data``, ``shared-scripts``, setuptools ``data-files``."""
     build = table(document, "tool", "hatch", "build")
     targets = table(build, "targets")
     found: list[tuple[str, str]] = []
@@ -289,11 +271,9 @@ def taken_in(
     ignored: Iterable[str],
     renamed: Sequence[tuple[str, str]] = (),
 ) -> list[str]:
-    """The files git ignores in ``directory`` (``ignored``: paths relative to it) that
-    ``artifacts`` hold, each once, in the order found. A wheel may move a file (``src/``):
-    its member with no file at its own path is every ignored file whose path ends with it
-    (one under ``build/`` only when there is no other). Files in an ``.egg-info`` are left
-    out: setuptools writes them during the build."""
+    """The files git ignores in ``directory`` (``ignored``) that ``artifacts`` hold, each once.
+    A wheel's member with no file at its path (moved from ``src/``) is every ignored file whose
+    path ends with it (under ``build/`` only if no other); ``.egg-info`` files are left out."""
     ignored = [p for p in ignored if not any(d.endswith(".egg-info") for d in p.split("/")[:-1])]
     if not ignored:
         return []

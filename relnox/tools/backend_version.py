@@ -1,6 +1,5 @@
-"""The version a project's build backend gives it (``prepare_metadata_for_build_wheel``, in a
-kept environment of its build requirements, its tree left as it was), kept under
-:mod:`relnox.tools.history`'s key and everything else it reads (:func:`_name`)."""
+"""The version a project's build backend gives it (``prepare_metadata_for_build_wheel`` in a
+kept environment, its tree left as it was), kept under :mod:`relnox.tools.history`'s key."""
 
 from __future__ import annotations
 
@@ -30,13 +29,10 @@ from relnox.tools import git, history
 
 logger = logging.getLogger("relnox")
 
-#: where the environments and the answers are kept, under the user's cache directory
-ENVS = Path("relnox", "backend-envs")
+ENVS = Path("relnox", "backend-envs")  # under the user's cache directory
 _VERSION = 3  # 2: asked with the SOURCE_DATE_EPOCH builds use; 3: name and version kept
-#: seconds without progress after which installing a requirement fetched from a URL stops
-FETCH_STALL = 20.0
-#: backends that compile before they can say (meson-python runs meson's setup)
-COMPILING = ("mesonpy",)
+FETCH_STALL = 20.0  # seconds without progress before installing from a URL stops
+COMPILING = ("mesonpy",)  # backends that compile before they can say (meson's setup)
 
 
 class BackendVersionError(RelnoxError):
@@ -50,8 +46,7 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def fetched(requires: Sequence[str]) -> str | None:
-    """The first of ``requires`` named by a URL off this machine (``pkg @ git+https://...``):
-    making its environment needs the network, however long that takes to fail offline."""
+    """The first of ``requires`` named by a URL off this machine (its install needs the network)."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     for text in requires:
@@ -70,16 +65,12 @@ def compiles(backend: str) -> bool:
 
 
 class Metadata(NamedTuple):
-    """What the backend's ``prepare_metadata_for_build_wheel`` says: the name, the version."""
-
     name: str
     version: str
 
 
 @dataclass(frozen=True)
 class Question:
-    """One project to ask: its directory and the build backend it names."""
-
     directory: Path
     requires: tuple[str, ...]
     backend: str
@@ -98,15 +89,14 @@ _unmade: dict[Path, BackendVersionError] = {}  # said once a run, not waited for
 _guard = threading.Lock()
 
 
-def kept(requires: Sequence[str], python: str | None = None) -> bool:
+def kept(requires: Sequence[str]) -> bool:
     """Whether the environment of ``requires`` is made already (asking needs no network)."""
-    target = _env_dir(requires, python or sys.executable)
+    target = _env_dir(requires, sys.executable)
     return target is not None and (target / "relnox-ready").is_file()
 
 
 def _environment(requires: Sequence[str], python: str, label: str) -> Path:
-    """The interpreter of a kept environment holding ``requires``, made on first use (then
-    moved in place: a half-made one is never taken)."""
+    """The interpreter of a kept environment holding ``requires``, made on first use."""
     target = _env_dir(requires, python)
     if target is None:
         raise BackendVersionError(f"{label}: no cache directory to keep a build environment in")
@@ -150,7 +140,7 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
                 f"with {installer.name}: {' '.join(' '.join(lines[-3:]).split())}{fix}"
             )
         write_atomic(work / "relnox-ready", "")
-        try:
+        try:  # moved in place: a half-made one is never taken
             os.rename(work, target)
         except OSError:  # another process made it meanwhile: take that one
             if not ready.is_file():
@@ -161,8 +151,7 @@ def _made(target: Path, requires: Sequence[str], python: str, label: str) -> Pat
 
 
 def _epoch(directory: Path) -> dict[str, str]:
-    """The ``SOURCE_DATE_EPOCH`` to ask with, as ``build-all`` builds: the user's, else the
-    last commit's time in the project's folder."""
+    """The ``SOURCE_DATE_EPOCH`` build-all builds with: the user's, else the last commit's."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return {}
     out = git.run(directory, "log", "-1", "--format=%ct", "HEAD", "--", ".")
@@ -236,8 +225,7 @@ def _asked(
     return Metadata(str(said.get("Name", "")).strip(), str(said.get("Version", "")).strip())
 
 
-#: a line of a backend's output that says something
-_WORD = re.compile(r"[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z]")  # a line of a backend's output that says something
 
 
 def _said(lines: Sequence[str]) -> list[str]:
@@ -293,13 +281,7 @@ def _changed(root: Path) -> dict[str, str]:
         return {}
     top = Path(git.toplevel(root)) if out.output else root
     changed: dict[str, str] = {}
-    entries = iter(out.output.split("\0"))
-    for entry in entries:
-        if len(entry) < 4:
-            continue
-        name = entry[3:]
-        if entry[0] in "RC":  # a rename names its source next
-            next(entries, None)
+    for _, name in git.status_entries(out):
         if ".egg-info/" in name:  # what setuptools writes as it is asked, not an input
             continue
         try:
@@ -328,8 +310,7 @@ def _name(question: Question, python: str, changed: Mapping[str, str]) -> str:
 
 @contextlib.contextmanager
 def backend_warnings(take: Callable[[str], bool]) -> Iterator[None]:
-    """The warnings build backends raise given to ``take``; one it does not take (False)
-    is shown as any other warning."""
+    """The warnings build backends raise given to ``take``; one it refuses (False) is shown."""
     from pyproject_hooks import BuildBackendWarning
 
     shown = warnings.showwarning
@@ -358,16 +339,10 @@ def backend_versions(
     return {k: v if isinstance(v, BackendVersionError) else v.version for k, v in said.items()}
 
 
-def _kept(answer: Any) -> bool:
-    """Whether a kept answer is a name and a version (JSON keeps a :class:`Metadata` so)."""
-    return isinstance(answer, list | tuple) and len(answer) == 2
-
-
 def backend_metadata(
     root: Path, questions: Mapping[str, Question], *, kept_only: bool = False
 ) -> dict[str, Metadata | BackendVersionError]:
-    """What each project's backend says (by the caller's name for it), kept or asked now;
-    a failure is that project's answer. ``kept_only``: nothing is asked outside git."""
+    """What each project's backend says, kept or asked now; a failure is that project's answer."""
     python = sys.executable
     state = history.git_state(root) if questions else None
     key = history.key_of(state.head, history.ref_listing(root), state.paths) if state else None
@@ -393,5 +368,8 @@ def backend_metadata(
         failed.update({named[k]: v for k, v in said.items() if isinstance(v, BackendVersionError)})
         return {k: v for k, v in said.items() if isinstance(v, Metadata)}
 
-    kept = history.remembered(key, "backend", list(named), compute, _kept)
+    def valid(answer: Any) -> bool:  # a name and a version, as JSON keeps a Metadata
+        return isinstance(answer, list | tuple) and len(answer) == 2
+
+    kept = history.remembered(key, "backend", list(named), compute, valid)
     return {**{named[k]: Metadata(*v) for k, v in kept.items()}, **failed}

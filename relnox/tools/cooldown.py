@@ -42,8 +42,7 @@ def _uv_file_setting(path: Path) -> str | None:
 
 
 def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[str]:
-    """The cooldown settings ``installer`` (``uv`` or ``pip``) obeys here, each naming where
-    it is set (``UV_EXCLUDE_NEWER=P3D``)."""
+    """The cooldown settings ``installer`` obeys here, each naming where it is set."""
     env = os.environ if environ is None else environ
     found: list[str] = []
     if installer == "uv":

@@ -1,6 +1,5 @@
-"""Which credentials an upload uses (the first source that applies, in the order of
-docs/troubleshooting.md) and how they reach the uploader: only in the child's environment.
-Every secret seen here is registered (:mod:`relnox.redact`): masked in all relnox prints."""
+"""Which credentials an upload uses (the first source that applies, docs/troubleshooting.md's
+order), only in the child's environment; every secret seen here is masked in all prints."""
 
 from __future__ import annotations
 
@@ -12,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from relnox.errors import PublishError
 from relnox.redact import USERINFO, register_secret
-from relnox.tools.envs import holds_secret, is_credential_variable
+from relnox.tools.envs import SECRET_NAME, is_credential_variable
 from relnox.tools.index_auth import IndexLogin
 from relnox.tools.network import is_loopback
 from relnox.tools.repositories import (
@@ -66,8 +65,7 @@ class Credentials:
 
 
 def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, str]:
-    """An upload child's environment: ``base`` without credential variables but twine's own
-    settings (``TWINE_CERT``...) and, for trusted publishing, the OIDC variables."""
+    """``base`` without credentials but twine's settings and, with ``keep_oidc``, OIDC's."""
     keep = set(OIDC_VARIABLES) if keep_oidc else set()
     return {
         k: v
@@ -81,7 +79,7 @@ def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, 
 def register_environment_secrets(environ: Mapping[str, str]) -> None:
     """Register the secrets of ``environ``'s variables and of pip's and uv's URLs' userinfo."""
     for name, value in environ.items():
-        if holds_secret(name):
+        if SECRET_NAME.search(name):  # a token, a password: not a user name or URL
             register_secret(value)
         elif name.upper().startswith(("PIP_", "UV_")):
             for _, userinfo in USERINFO.findall(value):
@@ -106,8 +104,7 @@ def _pypirc_section(
 
 
 def _section_goes_to(repository: Repository, section: Mapping[str, str]) -> bool:
-    """Whether a ``~/.pypirc`` section found by ``repository``'s name is for its index (the
-    same origin): a project's ``pypi`` pointing elsewhere never gets PyPI's password."""
+    """Whether a ``~/.pypirc`` section of ``repository``'s name is for its index (origin)."""
     where = section.get("repository") or builtin_upload_url(repository.name or "")
     if where is None or _stand_in(repository):
         return True
@@ -124,8 +121,7 @@ def _on_this_machine(url: str) -> bool:
 
 
 def token_variable(repository: Repository) -> str | None:
-    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index by its address
-    (or a stand-in on this machine, as a rehearsal's, by its name)."""
+    """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index (or a stand-in)."""
     if repository.is_production_pypi or (_stand_in(repository) and repository.name == PYPI):
         return "PYPI_TOKEN"
     if repository.is_pypi or _stand_in(repository):
@@ -162,14 +158,12 @@ def resolve_credentials(
     *,
     keyring: PasswordLookup | None = keyring_password,
 ) -> Credentials:
-    """The first usable credentials for ``repository`` (docs/troubleshooting.md has the order);
-    a user name or password no client can send (not UTF-8) is refused, naming its source."""
+    """The first usable credentials for ``repository``; one no client can send is refused."""
     return _sendable(_resolve(repository, environ, keyring=keyring))
 
 
 def _sendable(credentials: Credentials) -> Credentials:
-    """``credentials``, unless its user name or password holds what no request can carry
-    (bytes that are not UTF-8, kept by Python as lone surrogates; a ':' in the user name)."""
+    """``credentials``, unless they hold what no request carries (not UTF-8, ':' in a name)."""
     for what, value in (("user name", credentials.username), ("password", credentials.password)):
         try:
             (value or "").encode("utf-8")
@@ -284,8 +278,7 @@ def no_credentials_message(repository: Repository, *, on_actions: bool, can_mint
 
 
 def pypirc_way(repository: Repository) -> str:
-    """How ``~/.pypirc`` gives ``repository`` a login: its named section, or, for an index
-    given by URL (which names no section), a section whose ``repository =`` is that URL."""
+    """How ``~/.pypirc`` gives ``repository`` a login: its section, or one naming its URL."""
     if is_url(repository.name or ""):
         return (
             "a ~/.pypirc section (any name) with repository = "
@@ -301,7 +294,7 @@ def read_login(
     keyring: PasswordLookup | None = keyring_password,
 ) -> IndexLogin | None:
     """The login to read ``repository``'s simple API with, from an upload's sources; ``None``
-    where there is none, and for PyPI/TestPyPI (an upload token is never sent to read)."""
+    for PyPI/TestPyPI (an upload token is never sent to read)."""
     if repository.is_pypi:
         return None
     host = urlsplit(repository.simple_url).hostname or ""

@@ -40,7 +40,7 @@ UPLOAD_CREDENTIALS = (
 )
 _UPLOAD_PREFIXES = ("TWINE_", "UV_PUBLISH_")
 #: any other variable named like a secret (``CORP_PYPI_TOKEN``, ``GH_TOKEN``, ``X_PASSWORD``)
-_SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
+SECRET_NAME = re.compile(r"(?i)(?:^|_)(?:TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY)$")
 #: index credentials an installer reads: ``UV_INDEX_<NAME>_USERNAME/PASSWORD``
 _INDEX_LOGIN = re.compile(r"(?i)^UV_INDEX_.+_(?:USERNAME|PASSWORD)$")
 
@@ -51,13 +51,8 @@ def is_credential_variable(name: str) -> bool:
     return (
         upper in UPLOAD_CREDENTIALS
         or upper.startswith(_UPLOAD_PREFIXES)
-        or bool(_INDEX_LOGIN.match(upper) or _SECRET_NAME.search(upper))
+        or bool(_INDEX_LOGIN.match(upper) or SECRET_NAME.search(upper))
     )
-
-
-def holds_secret(name: str) -> bool:
-    """Whether ``name`` holds a secret (a token, a password), not a user name or URL."""
-    return bool(_SECRET_NAME.search(name))
 
 
 def without_credentials(
@@ -91,20 +86,18 @@ def child_env(
 ) -> dict[str, str]:
     """A child's environment: ``base`` (default ``os.environ``) without what makes another tree
     importable or credentials, no interpreter downloads, pip's trust for uv, ``env`` active."""
-    clean = without_credentials(
-        os.environ if base is None else base, keep_index_logins=index_logins
-    )
+    base = os.environ if base is None else base
+    clean = without_credentials(base, keep_index_logins=index_logins)
     out = {k: v for k, v in clean.items() if k not in _LEAKY}
     out["UV_PYTHON_DOWNLOADS"] = "never"
-    out.update(trust_environment(out))  # uv trusts and proxies as pip does (tools/trust.py)
+    out.update(trust_environment(out))  # uv trusts and proxies as pip does
     out.pop("VIRTUAL_ENV", None)
     if env is not None:
         out["VIRTUAL_ENV"] = str(env.root)
         out["PATH"] = os.pathsep.join(filter(None, [str(env.bin_dir), out.get("PATH", "")]))
         out["PYTHONNOUSERSITE"] = "1"
-    if bytecode:
-        out.pop("PYTHONDONTWRITEBYTECODE", None)
-    else:
+    out.pop("PYTHONDONTWRITEBYTECODE", None)
+    if not bytecode:
         out["PYTHONDONTWRITEBYTECODE"] = "1"
     return out
 
@@ -138,17 +131,11 @@ class InstallOptions:
     offline: bool = False  # no index at all: find-links and the given files only
     fresh: tuple[str, ...] = ()  # packages whose cached data must not be reused
     constraints: Path | None = None
-    #: packages no dependency cooldown applies to (the release under test; uv only: pip
-    #: has no per-package form, see :mod:`relnox.tools.cooldown`)
-    exempt: tuple[str, ...] = ()
-    #: index logins for the installer (:func:`relnox.tools.index_auth.write_netrc`), by NETRC
-    netrc: Path | None = None
-    #: requirements files (``-r``); every ``--hash`` they hold is checked, whatever the
-    #: user's configuration says (uv: ``--verify-hashes``; pip always checks)
+    exempt: tuple[str, ...] = ()  # no dependency cooldown for these (uv only: tools/cooldown)
+    netrc: Path | None = None  # index logins (index_auth.write_netrc), by NETRC
+    #: requirements files (``-r``), every ``--hash`` checked whatever the user's settings say
     requirement_files: tuple[Path, ...] = ()
-    #: resolve (and fetch what resolving needs) but install nothing: for an environment
-    #: nothing runs in afterwards, where the resolution is what is checked
-    dry_run: bool = False
+    dry_run: bool = False  # resolve but install nothing: the resolution is what is checked
 
 
 class Installer(Protocol):
@@ -198,10 +185,9 @@ class UvInstaller:
     ) -> list[str]:
         argv = [self.uv, "pip", "install", "--python", str(env.python), "--no-progress"]
         argv += _sources(options, ["--offline", "--no-index"], "--default-index", "--index")
-        if not options.offline:  # uv refuses --refresh with --offline: nothing is fetched anyway
-            # uv refuses --refresh-package when UV_OFFLINE is set (it fetches nothing then);
-            # an index's install keeps it: uv's refusal then says the setting is the cause
-            uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()  # uv's true spellings
+        if not options.offline:  # uv refuses --refresh with --offline or UV_OFFLINE set
+            # (an index's install keeps it: uv's refusal then names the setting)
+            uv_offline = os.environ.get("UV_OFFLINE", "").strip().lower()
             if not (options.default_index is None and uv_offline in _TRUE):
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
@@ -299,8 +285,7 @@ _WARNED: set[str] = set()
 def find_installer(
     preferred: str | None = None, *, error: type[RelnoxError] = RelnoxError
 ) -> Installer:
-    """uv when it can run, else pip (``preferred`` forces one: ``"uv"`` or ``"pip"``;
-    ``"auto"`` is the same as none)."""
+    """uv when it can run, else pip; ``preferred`` (``"uv"`` or ``"pip"``) forces one."""
     preferred = None if preferred == "auto" else preferred
     if preferred not in (None, *INSTALLERS):
         raise error(
@@ -373,8 +358,7 @@ TAGS_PROBE = (
 
 @functools.lru_cache(maxsize=16)
 def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
-    """The wheel tags ``python`` installs, most specific first (``packaging.tags.sys_tags``
-    run by that interpreter from a copy of relnox's ``packaging``), or None."""
+    """The wheel tags ``python`` installs, most specific first (its ``sys_tags``), or None."""
     from packaging.tags import parse_tag, sys_tags  # only when a wheel is picked by tag
 
     if os.path.realpath(python) == os.path.realpath(sys.executable):
@@ -401,8 +385,7 @@ def interpreter_tags(python: str) -> tuple[Tag, ...] | None:
 def wheel_for(
     filenames: Sequence[str], python: str, *, error: type[RelnoxError] = RelnoxError
 ) -> str | None:
-    """The wheel of ``filenames`` (one package's) that ``python`` installs by its own tags,
-    or None; ``error`` when ``python`` cannot say its tags."""
+    """The wheel of ``filenames`` that ``python`` installs by its own tags, or None."""
     from packaging.utils import parse_wheel_filename
 
     supported = interpreter_tags(python)
@@ -453,12 +436,8 @@ def create_environment(
 
 
 def remove_later(path: Path) -> threading.Thread:
-    """Remove the directory ``path`` (fresh environments, done with) in a thread while the
-    caller goes on; the process waits for it before it ends (the thread is no daemon).
-    Removing an environment waits on the disk, not the CPU, where the file system discards
-    the blocks it frees: a real 73-package environment's 3,100 directories take 8-9 s to
-    remove (its 21,000 files, links into uv's cache, under 1 s), time the next stage of a
-    release need not wait for."""
+    """Remove the directory ``path`` in a thread (no daemon: the process waits for it) while
+    the caller goes on: a real 73-package environment takes 8-9 s to remove, waiting on disk."""
     import shutil
 
     thread = threading.Thread(
@@ -485,8 +464,7 @@ def install(
     on_line: proc.LineSink | None = None,
     watch: proc.Watch | None = None,
 ) -> proc.Result:
-    """Install ``requirements`` into ``env`` (``watch``: stopped when it stalls); the result
-    says whether it worked."""
+    """Install ``requirements`` into ``env`` (``watch``: stopped when it stalls)."""
     options = options or InstallOptions()
     argv = installer.install_argv(env, requirements, options)
     environ = child_env(index_logins=True)

@@ -520,3 +520,15 @@ def check_tag_name(repo: Path, name: str) -> None:
             "none of ~ ^ : ? * [ \\, not starting with '-' or '.', not ending in '.lock' or "
             "'/'); change tag-format in [tool.relnox] so it renders a valid name"
         )
+
+
+def status_entries(result: proc.Result) -> list[tuple[str, str]]:
+    """(code, path) of each entry of ``git status --porcelain=v1 -z`` (a rename's source skipped)."""
+    entries: list[tuple[str, str]] = []
+    fields = iter(result.output.split("\0"))
+    for entry in fields:
+        if len(entry) >= 4:
+            entries.append((entry[:2], entry[3:]))
+            if entry[0] in "RC":  # a rename or copy: the next field is its source
+                next(fields, None)
+    return entries

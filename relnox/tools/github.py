@@ -1,6 +1,5 @@
-"""GitHub Actions: a task's results as step outputs (``$GITHUB_OUTPUT``), the job summary
-(``$GITHUB_STEP_SUMMARY``), ``::error::`` annotations, and the REST calls of a release
-pull request. Off Actions nothing is written; docs/tasks.md lists the outputs."""
+"""GitHub Actions: a task's results as step outputs and job summary, ``::error::``
+annotations, and the REST calls of a release pull request; off Actions nothing is written."""
 
 from __future__ import annotations
 
@@ -59,7 +58,6 @@ def _output_name(key: str) -> str:
 
 
 def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    """The package names (``packages``, else ``versions``' keys), and their versions."""
     versions = results.get("versions")
     versions = dict(versions) if isinstance(versions, Mapping) else {}
     names = _listed(results.get("packages"))
@@ -67,7 +65,6 @@ def _packages(results: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
 
 
 def _listed(value: Any) -> list[str] | None:
-    """``value`` as a list of strings when it is a list (not a string), else ``None``."""
     is_list = isinstance(value, Sequence) and not isinstance(value, str)
     return [str(v) for v in value] if is_list else None
 
@@ -144,7 +141,6 @@ def summary_markdown(task_name: str, results: Mapping[str, Any]) -> str:
 
 
 def append_to(path: Path, text: str, name: str) -> None:
-    """``text`` appended to the file ``$name`` names; one line when it cannot be."""
     try:
         with path.open("a", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -189,10 +185,8 @@ def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
     return ref.removeprefix("refs/tags/") if ref.startswith("refs/tags/") else None
 
 
-#: GitHub's REST API when ``GITHUB_API_URL`` names none (Actions sets it, for GHES too)
-DEFAULT_API_URL = "https://api.github.com"
-#: the longest wait for one API call, seconds (its whole answer, however slowly it comes)
-API_TIMEOUT = 30.0
+DEFAULT_API_URL = "https://api.github.com"  # when GITHUB_API_URL names none
+API_TIMEOUT = 30.0  # the longest wait for one API call's whole answer, seconds
 
 
 def json_call(
@@ -204,9 +198,8 @@ def json_call(
     variable: str,
     accept: tuple[int, ...] = (),
 ) -> Any:
-    """One REST call of ``forge``'s API (``variable`` names its URL) within :data:`API_TIMEOUT`:
-    its JSON (None for a status in ``accept``), or a :class:`RelnoxError` naming the call
-    (the token, only ever in ``headers``, never in a message)."""
+    """One REST call of ``forge``'s API (``variable`` names its URL): its JSON (None for a
+    status in ``accept``), or a :class:`RelnoxError` (the token only ever in ``headers``)."""
     import urllib.error
     import urllib.request
 
@@ -241,19 +234,26 @@ def json_call(
     return json.loads(data) if data else None
 
 
+def api_token(env: Mapping[str, str], name: str, why: str) -> str:
+    """The token in ``$name``, masked in every line relnox prints from now on."""
+    token = env.get(name, "")
+    if not token:
+        raise RelnoxError(f"{name} is not set: {why}")
+    register_secret(token)
+    return token
+
+
 class GitHubApi:
     """The REST calls of a release pull request; ``GITHUB_TOKEN`` only ever in a header."""
 
     def __init__(self, repository: str, env: Mapping[str, str] | None = None) -> None:
         env = os.environ if env is None else env
-        self.token = env.get("GITHUB_TOKEN", "")
-        if not self.token:
-            raise RelnoxError(
-                "GITHUB_TOKEN is not set: the release pull request is made through GitHub's "
-                "API; set it (the workflow's token, or a token with contents and pull-requests "
-                "write) in the environment"
-            )
-        register_secret(self.token)  # masked in every line relnox prints from now on
+        self.token = api_token(
+            env,
+            "GITHUB_TOKEN",
+            "the release pull request is made through GitHub's API; set it (the workflow's "
+            "token, or a token with contents and pull-requests write) in the environment",
+        )
         self.base = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         self.repository = repository
 
@@ -284,8 +284,7 @@ class GitHubApi:
 
 
 def repository_slug(url: str, env: Mapping[str, str]) -> str | None:
-    """``owner/name`` of the repository: ``GITHUB_REPOSITORY``, else read from the remote's
-    URL (``https://host/owner/name.git``, ``git@host:owner/name``)."""
+    """``owner/name`` of the repository: ``GITHUB_REPOSITORY``, else from the remote's URL."""
     if env.get("GITHUB_REPOSITORY"):
         return env["GITHUB_REPOSITORY"]
     import re

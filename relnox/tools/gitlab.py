@@ -1,11 +1,6 @@
-"""GitLab CI/CD: a task's results as a dotenv report, the ID token of an index, the remote,
-and the REST calls of a release merge request.
-
-When ``RELNOX_DOTENV`` (set by the plan job of :mod:`relnox.ci.gitlab`'s pipeline) names a
-file, each single-line output of :func:`relnox.tools.github.outputs_for` is appended to it
-as ``RELNOX_<NAME>=value``: how GitLab passes the plan's routing to later jobs. A job's
-OIDC token for an index is the ``id_tokens:`` variable ``<AUDIENCE>_ID_TOKEN``.
-"""
+"""GitLab CI/CD: a task's results as a dotenv report (``RELNOX_<NAME>=value`` lines in
+``$RELNOX_DOTENV``: how later jobs get the plan's routing), the ID token of an index, the
+remote, and the REST calls of a release merge request."""
 
 from __future__ import annotations
 
@@ -20,9 +15,7 @@ from relnox.errors import RelnoxError
 from relnox.redact import register_secret
 from relnox.tools.repositories import Repository
 
-#: the file a job's dotenv report is written to (set by the generated pipeline)
-DOTENV = "RELNOX_DOTENV"
-#: a dotenv variable GitLab takes: letters, digits and ``_``
+DOTENV = "RELNOX_DOTENV"  # the file of a job's dotenv report (the pipeline sets it)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -45,7 +38,6 @@ def dotenv_lines(results: Mapping[str, Any]) -> str:
 def publish_results(
     task_name: str, results: Mapping[str, Any], env: Mapping[str, str] | None = None
 ) -> None:
-    """Append ``results`` to ``$RELNOX_DOTENV`` when it is set."""
     from relnox.tools.github import append_to
 
     env = os.environ if env is None else env
@@ -67,8 +59,7 @@ def id_token_variable(repository: Repository) -> str | None:
 
 
 def remote_host(url: str) -> str:
-    """The host of a git remote URL (``https://host/path``, ``ssh://git@host/path``,
-    ``git@host:path``); empty for a local path."""
+    """The host of a git remote URL (``https://``, ``ssh://`` or ``git@host:``), or ""."""
     found = re.match(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:]+)", url)
     if found:
         return found.group(1).lower()
@@ -93,19 +84,19 @@ class GitLabApi:
     """:class:`relnox.tools.github.GitHubApi`'s calls for a merge request (``GITLAB_TOKEN`` in
     a header), of ``CI_API_V4_URL`` and ``CI_PROJECT_ID``, else the remote's host and path."""
 
-    #: the user name a project access token goes to git with (HTTP basic)
     git_user = "oauth2"
 
     def __init__(self, remote: str, env: Mapping[str, str] | None = None) -> None:
+        from relnox.tools.github import api_token
+
         env = os.environ if env is None else env
-        self.token = env.get("GITLAB_TOKEN", "")
-        if not self.token:
-            raise RelnoxError(
-                "GITLAB_TOKEN is not set: the release merge request is made through GitLab's "
-                "API; set it (a project access token with the api and write_repository "
-                "scopes, as a masked CI/CD variable) in the environment"
-            )
-        register_secret(self.token)  # masked in every line relnox prints from now on
+        self.token = api_token(
+            env,
+            "GITLAB_TOKEN",
+            "the release merge request is made through GitLab's API; set it (a project access "
+            "token with the api and write_repository scopes, as a masked CI/CD variable) in the "
+            "environment",
+        )
         host = remote_host(remote)
         self.base = (env.get("CI_API_V4_URL") or f"https://{host}/api/v4").rstrip("/")
         project = env.get("CI_PROJECT_ID") or remote_path(remote)
@@ -129,7 +120,6 @@ class GitLabApi:
         return {**found, "number": found["iid"], "body": found.get("description") or ""}
 
     def open_pull(self, branch: str) -> dict[str, Any] | None:
-        """The open merge request from ``branch``, if there is one."""
         found = self.call("GET", f"/merge_requests?state=opened&source_branch={quote(branch)}")
         return self._pull(found[0]) if isinstance(found, list) and found else None
 
@@ -154,14 +144,12 @@ class GitLabApi:
 
 
 def on_gitlab(remote: str, env: Mapping[str, str]) -> bool:
-    """Whether the release merge request goes to GitLab: a GitLab CI job (``CI_API_V4_URL``)
-    or a remote on a GitLab host."""
+    """Whether the release merge request goes to GitLab (a GitLab CI job, or a GitLab host)."""
     return bool(env.get("CI_API_V4_URL")) or is_gitlab_host(remote_host(remote))
 
 
 def create_release(tag: str, notes: str, env: Mapping[str, str] | None = None) -> bool:
-    """The GitLab release of ``tag`` with ``notes`` (the releases API, with the job's own
-    ``CI_JOB_TOKEN`` in a header); False when it exists already (a rerun leaves it)."""
+    """The GitLab release of ``tag`` with ``notes``; False when it exists already."""
     from relnox.tools.github import json_call
 
     env = os.environ if env is None else env

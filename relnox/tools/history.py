@@ -1,9 +1,6 @@
-"""Answers about HEAD's history, remembered between runs while they are provably current
-(docs/architecture.md has the figure): kept in the user's cache directory
-(``~/.cache/relnox/history/``) under a :class:`HistoryKey` of everything that can change
-them (HEAD, the refs of :data:`KEY_REFS`, the ``shallow`` and ``info/grafts`` files, the
-``GIT_*`` variables, ``core.useReplaceRefs``).
-"""
+"""Answers about HEAD's history, kept in the user's cache directory while provably current:
+under a :class:`HistoryKey` of HEAD, the refs of :data:`KEY_REFS`, the ``shallow`` and
+``info/grafts`` files, the ``GIT_*`` variables and ``core.useReplaceRefs``."""
 
 from __future__ import annotations
 
@@ -22,12 +19,9 @@ from relnox.tools import git
 
 logger = logging.getLogger("relnox")
 
-#: where the answers are kept, under the user's cache directory: one file per git directory
-CACHE = Path("relnox", "history")
-#: the refs whose objects are part of the key (``git for-each-ref`` patterns)
-KEY_REFS = ("refs/tags", "refs/replace")
-#: the format of :data:`KEY_REFS` listings: object, full ref name. No date: an object's name
-#: proves its dates, and is listed without reading an object (778 tags: a third of the time)
+CACHE = Path("relnox", "history")  # under the user's cache directory: a file per git dir
+KEY_REFS = ("refs/tags", "refs/replace")  # the refs whose objects are part of the key
+#: object and ref name, no date: the name proves it, and reads no object (778 tags: a third)
 REF_FORMAT = "%(objectname) %(refname)"
 _REFS = ("for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
 _STATE = (  # git's directory, its two files, whether shallow, HEAD (see GitState)
@@ -44,8 +38,6 @@ def ref_listing(root: Path) -> str:
 
 @dataclass
 class HistoryKey:
-    """What the remembered answers depend on, and where they are kept."""
-
     digest: str
     path: Path
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -53,9 +45,8 @@ class HistoryKey:
 
 @dataclass(frozen=True)
 class GitState:
-    """What one ``git rev-parse`` tells: git's directory and its ``shallow`` and
-    ``info/grafts`` files (``None`` when git cannot say), whether the clone is shallow, and
-    HEAD's commit (``None``: no commit yet)."""
+    """One ``git rev-parse``: git's directory, its ``shallow`` and ``info/grafts`` files (None:
+    git cannot say), whether shallow, and HEAD's commit (None: no commit yet)."""
 
     paths: tuple[Path, ...] | None
     shallow: bool
@@ -76,8 +67,7 @@ def git_state(root: Path) -> GitState:
 
 
 def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> HistoryKey | None:
-    """The key of a repository's ``head``, :func:`ref_listing` and :class:`GitState` paths,
-    with the answers kept under it; ``None`` when no key can be made."""
+    """The key of ``head``, ``refs`` and ``paths``, with the answers kept under it, or None."""
     home = cache_home()
     if not head or home is None or paths is None:
         return None
@@ -109,8 +99,7 @@ def key_of(head: str | None, refs: str, paths: tuple[Path, ...] | None) -> Histo
 
 
 def cache_home(environ: Mapping[str, str] | None = None) -> Path | None:
-    """The user's cache directory (``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on
-    macOS, else ``$XDG_CACHE_HOME`` or ``~/.cache``); ``None`` when there is no home."""
+    """The user's cache directory; ``None`` when there is no home."""
     env = os.environ if environ is None else environ
     if sys.platform == "win32" and env.get("LOCALAPPDATA"):
         return Path(env["LOCALAPPDATA"])
@@ -129,8 +118,7 @@ def remembered(
     compute: Callable[[list[str]], Mapping[str, Any]],
     valid: Callable[[Any], bool] = lambda _answer: True,
 ) -> dict[str, Any]:
-    """The answers of ``kind`` for ``names``: those kept under ``key`` (and ``valid``), the
-    others from ``compute`` (with the names not kept) and kept for the next run."""
+    """The answers of ``kind`` for ``names``: kept under ``key``, else computed and kept."""
     if key is None:
         return dict(compute(names))
     known = key.answers.setdefault(kind, {})

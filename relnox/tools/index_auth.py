@@ -1,9 +1,5 @@
-"""Logins for reading a private index, handed to uv and pip the only safe way: a netrc file.
-
-A password in argv is readable by every user of the machine, so the userinfo of every index
-URL is taken out (:func:`split_login`) and the logins reach the installer through ``NETRC``:
-a file of mode 0600 in the run's temporary directory, the user's own netrc merged in.
-"""
+"""Logins for reading a private index, never in argv (every user reads it): a netrc file of
+mode 0600 by ``NETRC``, the user's own netrc merged in; URLs' userinfo taken out."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -69,9 +70,8 @@ def write_htpasswd(path: Path, users: Mapping[str, str]) -> Path:
     return path
 
 
-#: ``python -m pypiserver`` with a listen backlog of 128 instead of wsgiref's 5: an
-#: installer opening dozens of connections at once (uv: 50) had the rest of its SYNs
-#: dropped and resent after 1, 3, 7 s (72 projects from this index: 22 s, now 0.7 s)
+#: ``python -m pypiserver`` with a listen backlog of 128, not wsgiref's 5: uv's 50 connections
+#: at once had their SYNs dropped and resent (72 projects from this index: 22 s, now 0.7 s)
 _SERVE = (
     "import sys, wsgiref.simple_server as w; w.WSGIServer.request_queue_size = 128; "
     "from pypiserver.__main__ import main; sys.exit(main())"
@@ -83,32 +83,25 @@ def cached_backend() -> bool:
     return importlib.util.find_spec("watchdog") is not None
 
 
+@dataclass(eq=False, repr=False)
 class LocalIndex:
-    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0).
+    """pypiserver serving ``data_dir`` on ``host:port`` (a free port when ``port`` is 0), its
+    ``backend`` ``simple-dir`` or ``cached-dir`` (the listing kept until a change; watchdog)."""
 
-    ``backend``: ``simple-dir`` (every request lists the directory) or ``cached-dir`` (the
-    listing and hashes kept until an upload or a change; needs watchdog).
-    """
+    data_dir: Path
+    _: KW_ONLY
+    port: int = 0
+    password_file: Path | None = None
+    host: str = "127.0.0.1"
+    allow_anonymous: bool = False
+    backend: str = "simple-dir"
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    _log: IO[bytes] | None = field(default=None, init=False)
 
-    def __init__(
-        self,
-        data_dir: Path,
-        *,
-        port: int = 0,
-        password_file: Path | None = None,
-        host: str = "127.0.0.1",
-        allow_anonymous: bool = False,
-        backend: str = "simple-dir",
-    ) -> None:
-        self.data_dir = Path(data_dir)
-        self.backend = backend
-        self.allow_anonymous = allow_anonymous
-        self.password_file = Path(password_file) if password_file else None
-        self.host = host
-        self.port = port
-        self._wanted_port = port
-        self.process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        self.password_file = Path(self.password_file) if self.password_file else None
+        self._wanted_port = self.port
 
     @property
     def url(self) -> str:
@@ -127,12 +120,9 @@ class LocalIndex:
         return self.process is not None and self.process.poll() is None
 
     def command(self) -> list[str]:
-        """The argv that runs the server (after a port was chosen)."""
-        auth = (
-            ["-a", "update", "-P", str(self.password_file)]
-            if self.password_file
-            else ["-a", ".", "-P", "."]
-        )
+        auth = ["-a", "update", "-P", str(self.password_file)]
+        if not self.password_file:
+            auth = ["-a", ".", "-P", "."]
         argv = [sys.executable, "-c", _SERVE, "run", "--port", str(self.port), "--host", self.host]
         argv += ["--disable-fallback", "--hash-algo", "sha256", "--health-endpoint", "/health"]
         return [*argv, "--backend", self.backend, *auth, str(self.data_dir)]
@@ -186,7 +176,7 @@ class LocalIndex:
                 "pass --data with a directory relnox may create or use"
             ) from None
         attempts = _PORT_ATTEMPTS if self._wanted_port == 0 else 1
-        for attempt in range(1, attempts + 1):
+        for _ in range(attempts):
             self.port = self._wanted_port or free_port(self.host)
             self._log = log = tempfile.TemporaryFile(prefix="relnox-index-")  # noqa: SIM115 (closed by stop)
             self.process = proc.spawn(self.command(), log=log)
@@ -196,12 +186,10 @@ class LocalIndex:
             log.seek(0)
             tail = " | ".join(log.read().decode("utf-8", "replace").strip().splitlines()[-5:])
             self.stop()
-            if attempt == attempts:
-                raise IndexServerError(
-                    f"pypiserver did not start on {self.host}:{self.port} for {self.data_dir}"
-                    f"{': ' + tail if tail else ''}; choose another --port or check the directory"
-                )
-        raise AssertionError("unreachable")  # pragma: no cover
+        raise IndexServerError(
+            f"pypiserver did not start on {self.host}:{self.port} for {self.data_dir}"
+            f"{': ' + tail if tail else ''}; choose another --port or check the directory"
+        )
 
     def _wait_ready(self) -> bool:
         import urllib.error

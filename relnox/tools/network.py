@@ -29,8 +29,8 @@ class NetworkSettings:
 
 
 def upload_wait(attempt: int, deadline: float) -> float:
-    """The pause before looking again (``attempt`` 1, 2, ...) for an upload the index does
-    not show yet: 1 s, 2 s, 4 s ..., at most 15 s, never past ``deadline`` (monotonic)."""
+    """The pause before looking again for an upload the index does not show yet: 1 s, 2 s,
+    4 s ..., at most 15 s, never past ``deadline``."""
     return min(NetworkSettings().backoff(attempt), 15.0, max(deadline - time.monotonic(), 0.0))
 
 

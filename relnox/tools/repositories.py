@@ -32,8 +32,7 @@ def _twine_urls() -> tuple[str, str]:
 
 
 def simple_url_for(upload_url: str) -> str:
-    """The simple API next to an upload URL: ``https://upload.HOST/legacy/`` is
-    ``https://HOST/simple/``; else ``simple/`` in place of a ``legacy/`` or appended."""
+    """The simple API next to an upload URL: ``upload.HOST/legacy/`` is ``HOST/simple/``."""
     parts = urlsplit(upload_url)
     host = parts.netloc.removeprefix("upload.")
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
@@ -270,12 +269,8 @@ def _warn_if_shared(path: Path) -> None:
         return
     if os.name == "posix" and mode & 0o077 and path not in _WARNED:
         _WARNED.add(path)
-        logger.warning(
-            "%s holds a password and other users may read it (mode %04o); chmod 600 %s",
-            path,
-            mode,
-            path,
-        )
+        shared = "%s holds a password and other users may read it (mode %04o); chmod 600 %s"
+        logger.warning(shared, path, mode, path)
 
 
 def resolve(

@@ -1,11 +1,7 @@
-"""What an index already has: the simple API (PEP 691 JSON, or PEP 503 HTML) with sha256 hashes.
-
-A project the index does not know is an empty answer; connection errors, timeouts, 5xx
-and 429 are retried with backoff. Credentials go only to the index's origins (after a
-401 from one). Every answer is bounded: the head by ``timeout + stall``
-(:mod:`.simple_http`), the body by size (:data:`MAX_PAGE`; a file one byte more than
-ours) and by time (``stall`` plus 1 s per MiB), all by a reader's deadline.
-"""
+"""What an index already has: the simple API (PEP 691 JSON, or PEP 503 HTML) with sha256
+hashes. Connection errors, timeouts, 5xx and 429 are retried with backoff; credentials go
+only to the index's origins, after a 401. Every answer is bounded: the head by ``timeout +
+stall``, the body by size and by time (``stall`` plus 1 s per MiB), all by a deadline."""
 
 from __future__ import annotations
 
@@ -83,14 +79,13 @@ class WaitEnded(PublishError):
 
 @dataclass(frozen=True)
 class Patience(NetworkSettings):
-    """How long to wait for an index (``[tool.relnox.network]``: each request, a body that
-    stops coming, the retries); with ``deadline`` (a :func:`time.monotonic` time), never past it."""
+    """How long to wait for an index (``[tool.relnox.network]``), never past ``deadline``."""
 
     sleep: Callable[[float], None] = time.sleep
     deadline: float | None = None
 
     def bound(self, url: str, seconds: float) -> float:
-        """``seconds``, but no longer than until the deadline; past it, :class:`WaitEnded`."""
+        """``seconds``, but not past the deadline; past it, :class:`WaitEnded`."""
         if self.deadline is None:
             return seconds
         left = self.deadline - time.monotonic()
@@ -102,8 +97,8 @@ class Patience(NetworkSettings):
 def _fetch(
     reader: IndexReader, url: str, accept: str, limit: int = MAX_PAGE, keep: bool = True
 ) -> tuple[int, str, _Body]:
-    """``(status, content type, body)``; 404 is ``(404, "", <empty body>)``. A 401 from
-    one of the ``reader``'s origins is retried with its login, which goes nowhere else."""
+    """``(status, content type, body)``, 404 with an empty body; a 401 from one of the
+    ``reader``'s origins is retried with its login."""
     auth, origins, patience = reader.auth, reader.allowed, reader.patience
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise PublishError(
@@ -114,7 +109,6 @@ def _fetch(
     attempt = 0
     while True:
         attempt += 1
-        # a deadline: every bound within it
         timeout, stall = (patience.bound(url, s) for s in (patience.timeout, patience.stall))
         refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
@@ -174,9 +168,8 @@ def _fetch(
 def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: float) -> str:
     """What kept the index from answering; past the last retry, a :class:`PublishError`."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
-    if isinstance(reason, simple_http.HeadTooSlow):
-        pass  # it says its bound
-    elif isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+    timed_out = isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError)
+    if timed_out and not isinstance(reason, simple_http.HeadTooSlow):  # that one says its bound
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
     if attempt > retries:
         raise PublishError(
@@ -210,7 +203,6 @@ def _hint(status: int, url: str, answered_by: str, origins: Collection[Origin], 
 
 
 def page_url(simple_url: str, project: str) -> str:
-    """The address of ``project``'s page on the index at ``simple_url``."""
     return f"{simple_url.rstrip('/')}/{canonicalize_name(project)}/"
 
 
@@ -262,19 +254,16 @@ class IndexReader:
         return self.page(project).files
 
     def page(self, project: str) -> ProjectPage:
-        """What the index says of ``project``: its files and status."""
         url = page_url(self.simple_url, project)
         return page_of(url, *self.read(url, ACCEPT))
 
     def read(self, url: str, accept: str) -> tuple[int, str, str]:
-        """``(status, content type, text)`` of one page of the index or its APIs; 404 is
-        ``(404, "", "")``."""
+        """``(status, content type, text)`` of one page of the index or its APIs."""
         status, content_type, body = _fetch(self, url, accept)
         return status, content_type, body.data.decode("utf-8", "replace")
 
     def sha256(self, file: IndexedFile, size: int | None = None) -> str:
-        """The sha256 of an indexed file: the listed one, else of its content (at most
-        ``size + 1`` bytes: a longer file differs from ours)."""
+        """The sha256 of an indexed file: the listed one, else of at most ``size + 1`` bytes."""
         if file.sha256:
             return file.sha256
         limit = MAX_FILE if size is None else size + 1

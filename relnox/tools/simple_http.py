@@ -23,8 +23,6 @@ SCHEMES = ("http", "https")
 
 
 class HeadTooSlow(TimeoutError):
-    """The status line and headers of an answer did not all come within their bound."""
-
     def __init__(self, seconds: float) -> None:
         super().__init__(
             f"its status line and headers did not all come within {seconds:g}s "
@@ -62,8 +60,7 @@ class SameOriginAuth(urllib.request.HTTPRedirectHandler):
 
 
 def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
-    """``work()``'s answer, or ``too_slow()`` raised after ``seconds`` (urllib bounds each read
-    only: a server sending a byte at a time would hold a request forever)."""
+    """``work()``'s answer, or ``too_slow()`` after ``seconds`` (urllib bounds each read only)."""
     answers: queue.Queue[Any] = queue.Queue()
 
     def run() -> None:
@@ -91,8 +88,8 @@ def open_url(
     timeout: float,
     head: float,
 ) -> Any:
-    """``url``'s answer, ``auth`` only to ``allowed``: connect and each read within
-    ``timeout``, the status line and headers within ``head`` (or :class:`HeadTooSlow`)."""
+    """``url``'s answer, ``auth`` only to ``allowed``: each read within ``timeout``, the
+    status line and headers within ``head``."""
     headers = {"Accept": accept, "User-Agent": "relnox"}
     if auth is not None:
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")

@@ -1,6 +1,5 @@
-"""A project's page of the simple repository API, parsed: PEP 503 HTML and PEP 691 JSON,
-each file with its hashes, upload time (PEP 700), yank and metadata marks; and the
-project's status (PEP 792). No network here: :mod:`relnox.tools.simple_api` fetches."""
+"""A project's page of the simple repository API, parsed (PEP 503 HTML, PEP 691 JSON): each
+file with its hash and upload time (PEP 700), and the project's status (PEP 792)."""
 
 from __future__ import annotations
 
@@ -35,8 +34,7 @@ SAID_MAX = 200
 
 
 def index_said(value: object) -> str:
-    """The index's free text (a status, its reason) as relnox may quote it: one line, at most
-    :data:`SAID_MAX` characters, cut after secrets are masked."""
+    """The index's free text as relnox may quote it: one line, secrets masked, then cut."""
     text = " ".join(redact(str(value)).split())
     return text if len(text) <= SAID_MAX else text[: SAID_MAX - 3].rstrip() + "..."
 
@@ -52,7 +50,6 @@ def upload_time(value: Any) -> datetime | None:
 
 
 def _api_version_at_least(value: Any, wanted: tuple[int, int]) -> bool:
-    """Whether a ``meta`` api-version (``"1.4"``) is ``wanted`` or newer; absent counts as new."""
     if value is None:
         return True
     try:
@@ -63,8 +60,6 @@ def _api_version_at_least(value: Any, wanted: tuple[int, int]) -> bool:
 
 
 class _Links(HTMLParser):
-    """The links (``href`` and text) and ``meta`` tags of a page."""
-
     def __init__(self) -> None:
         super().__init__()
         self.links: list[tuple[str, str]] = []  # (href, text)

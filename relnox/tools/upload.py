@@ -1,6 +1,5 @@
-"""Uploading to an index: the words every uploader shares, and the :class:`Transport` protocol:
-``uv publish`` (:mod:`relnox.tools.uv_publish`) where uv runs, else ``twine upload``
-(:class:`Twine`), each with the credentials only in its environment, watched and masked."""
+"""Uploading to an index: the :class:`Transport` protocol (``uv publish`` where uv runs, else
+``twine upload``), each with the credentials only in its environment, watched and masked."""
 
 from __future__ import annotations
 
@@ -39,8 +38,8 @@ Runner = Callable[[Sequence[str], Mapping[str, str]], Result]
 
 
 def watched_runner(settings: NetworkSettings) -> Runner:
-    """An uploader's runner: ``argv`` in a child, stopped after ``settings.stall`` seconds
-    without progress, or ``settings.timeout`` without an answer once all is sent."""
+    """An uploader's runner, stopped after ``stall`` seconds without progress, or ``timeout``
+    without an answer once all is sent."""
 
     def run(argv: Sequence[str], env: Mapping[str, str]) -> Result:
         return proc.run(argv, env=env, watch=proc.Watch(settings.stall, answer=settings.timeout))
@@ -56,8 +55,8 @@ class Attempt:
     attempts: int
     status: int | None = None
     detail: str = ""  # the uploader's last error sentence, secrets masked
-    output: str = ""  # all of the uploader's output of the last attempt, secrets masked
-    tool: str = "twine"  # which uploader made the attempt
+    output: str = ""  # the uploader's output of the last attempt, secrets masked
+    tool: str = "twine"
     #: the index's rate-limit headers (``Retry-After``, ``RateLimit*``) where the uploader shows them
     headers: tuple[tuple[str, str], ...] = ()
 
@@ -68,9 +67,8 @@ def attestations_of(path: Path) -> list[Path]:
 
 
 def answer_reason(body: str) -> str:
-    """What an index's answer page says, in one line: its ``<pre>`` (pypiserver) or
-    ``<title>`` (PyPI), else its text without tags; at most 300 characters, cut after
-    secrets are masked. An answer that is not text is said as such, not shown."""
+    """What an index's answer page says, in one line of at most 300 characters, secrets
+    masked: its ``<pre>`` (pypiserver) or ``<title>`` (PyPI), else its text without tags."""
     if "\x00" in body or body.count("\ufffd") * 20 > len(body):
         return f"an answer that is not text ({len(body)} characters)"
     said = re.search(r"<pre>(.*?)</pre>", body, re.S) or re.search(
@@ -97,8 +95,6 @@ def kind_of_status(status: int) -> str:
 
 @dataclass(frozen=True)
 class Upload:
-    """One child's worth of files for one repository, and how to run it."""
-
     paths: Sequence[Path]
     repository: Repository
     credentials: Credentials
@@ -110,8 +106,6 @@ class Upload:
 
 
 class Transport(Protocol):
-    """Uploads files to a repository in one child process."""
-
     @property
     def name(self) -> str: ...
 
@@ -124,8 +118,7 @@ class Transport(Protocol):
 
 
 def _pasted(credentials: Credentials) -> str:
-    """A hint when the refused password has whitespace around it or a control character
-    (a token copied with its line end), never the password itself."""
+    """A hint when the refused password has whitespace around it or a control character."""
     password = credentials.password or ""
     if password != password.strip() or any(ord(c) < 32 or ord(c) == 127 for c in password):
         return (
@@ -229,16 +222,13 @@ _TRANSIENT_WORDS = (
 )
 
 
-#: an encoding error names the character and its place: of a password (twine sends the
-#: credentials as latin-1), that is part of the secret
+#: an encoding error names the character: of a password (twine sends latin-1), a secret's
 _UNENCODABLE = re.compile(r"can't encode characters? (?:'[^']*' )?in position [0-9-]+")
-#: what :func:`_tidy` says in its place
 UNENCODABLE = "can't encode a character (not shown: it may be part of the password)"
 
 
 def _tidy(output: str) -> str:
-    """twine's output without padding, colour codes or empty lines, secrets masked (and the
-    character an encoding error names)."""
+    """twine's output without padding, colour codes or empty lines, secrets masked."""
     text = _UNENCODABLE.sub(UNENCODABLE, re.sub(r"\x1b\[[0-9;]*m", "", output))
     return redact("\n".join(line.rstrip() for line in text.splitlines() if line.strip()))
 
@@ -254,8 +244,7 @@ def _twine_error(output: str) -> str:
 
 
 def twine_classify(result: Result) -> tuple[str, int | None]:
-    """What a ``twine upload`` ended with: transient failures (connection errors, timeouts,
-    HTTP 5xx and 429) told from the others."""
+    """What a ``twine upload`` ended with: transient failures told from the others."""
     if result.returncode == 0:
         return OK, None
     text = result.output
@@ -300,7 +289,6 @@ class Twine:
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
     def upload(self, request: Upload) -> Attempt:
-        """One ``twine upload`` (twine keeps the files' order and stops at the first error)."""
         argv = twine_argv(
             request.repository,
             request.paths,

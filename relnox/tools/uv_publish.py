@@ -1,6 +1,5 @@
 """``uv publish`` as a :class:`relnox.tools.upload.Transport`: a package's files per call,
-with the credentials relnox chose and none of the caller's ``UV_PUBLISH_*`` or index
-settings, no retries of its own (relnox retries after asking the index what arrived)."""
+with relnox's credentials, none of the caller's ``UV_PUBLISH_*``, and no retries of its own."""
 
 from __future__ import annotations
 
@@ -51,9 +50,9 @@ def child_env(request: Upload) -> dict[str, str]:
         env["UV_PUBLISH_USERNAME"] = user
     if password:
         env["UV_PUBLISH_PASSWORD"] = password
-    env.update(trust_environment(env))  # pip's CA bundle and proxy (relnox.tools.trust)
-    # uv's read timeout is the stall rule; an answer's headers (the rate-limit ones) are
-    # shown only at trace level; one line per message: a wrapped line could split a secret
+    env.update(trust_environment(env))
+    # uv's read timeout is the stall rule; rate-limit headers are shown at trace level only;
+    # one line per message: a wrapped line could split a secret
     env.update(UV_HTTP_RETRIES="0", UV_HTTP_TIMEOUT=str(max(1, round(request.network.stall))))
     env.update(RUST_LOG="uv_publish=trace", NO_COLOR="1", COLUMNS="4000")
     return env
@@ -90,8 +89,7 @@ def classify(result: Result) -> tuple[str, int | None]:
 
 
 def last_error(output: str) -> str:
-    """uv's error in one line: the HTTP status and what the server said (HTML stripped),
-    else its last cause."""
+    """uv's error in one line: the HTTP status and what the server said, else its last cause."""
     text = " ".join(redact(output).split())  # uv wraps long lines
     status = re.search(r"status code (\d{3}) ([A-Za-z ]*?)\. Server says: ?(.*)", text)
     if status:
@@ -135,9 +133,8 @@ class UvPublish:
         result = request.run(argv, env)
         kind, status = classify(result)
         if kind == TRANSIENT and any(word in result.output for word in _CUT_OFF):
-            # the server closed the connection before uv sent the whole file: an index
-            # that refuses early (a 401/403 before reading the body) reads as a broken
-            # pipe to uv; twine reads the answer, so ask once with twine
+            # an index refusing before reading the body (401/403) is a broken pipe to uv;
+            # twine reads the answer, so ask once with twine
             logger.debug("uv was cut off while sending; asking with twine")
             return Twine().upload(request)
         output = redact(result.output)

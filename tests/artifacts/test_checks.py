@@ -16,7 +16,6 @@ from relnox.artifacts.checks import (
     ArtifactError,
     Expectation,
     check_artifact,
-    check_artifacts,
     check_for_record,
     name_and_version,
     proof,
@@ -87,7 +86,7 @@ def test_good_wheel_and_sdist_pass(tmp_path: Path) -> None:
     for path in (make_wheel(tmp_path), make_sdist(tmp_path)):
         found = check_artifact(path, EXPECTED)
         assert (found.problems, found.warnings) == ([], [])
-    assert check_artifacts([tmp_path / "demo_pkg-1.0.tar.gz"], EXPECTED) == []
+    assert check_for_record([tmp_path / "demo_pkg-1.0.tar.gz"], EXPECTED)[0] == []
 
 
 def test_a_cut_or_corrupt_archive_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
@@ -314,7 +313,7 @@ def test_check_artifacts_names_every_bad_file(tmp_path: Path) -> None:
     wheel = make_wheel(tmp_path, files={})
     sdist = make_sdist(tmp_path, members=("pyproject.toml",))
     with pytest.raises(ArtifactError) as info:
-        check_artifacts([wheel, sdist], EXPECTED)
+        check_for_record([wheel, sdist], EXPECTED)
     message = str(info.value)
     assert message.startswith("demo-pkg 1.0: 2 problem(s) in the built files:")
     assert "demo_pkg-1.0-py3-none-any.whl: the wheel is empty" in message
@@ -328,7 +327,7 @@ def test_files_that_are_no_archive_get_one_line_each(tmp_path: Path) -> None:
     wheel.write_text("junk\n")
     sdist.write_text("junk\n")
     with pytest.raises(ArtifactError) as info:
-        check_artifacts([wheel, sdist], EXPECTED)
+        check_for_record([wheel, sdist], EXPECTED)
     lines = str(info.value).splitlines()
     assert lines[0] == "demo-pkg 1.0: 2 problem(s) in the built files:"
     assert len(lines) == 3, lines
@@ -452,7 +451,7 @@ def test_a_metadata_file_above_the_limit_is_refused_unread(
 
     monkeypatch.setattr(zipfile.ZipFile, "read", spy)
     with pytest.raises(ArtifactError) as info:
-        check_artifacts([wheel, sdist], EXPECTED)
+        check_for_record([wheel, sdist], EXPECTED)
     stated = len(huge.encode())
     lines = str(info.value).splitlines()
     assert len(lines) == 3, lines
