@@ -14,16 +14,39 @@ from relnox.errors import ConfigError
 DEFAULT_CHANGELOG = "CHANGELOG.md"
 # the names a changelog goes by, looked for in this order unless `changelog` is set
 CHANGELOG_NAMES = (
-    *("CHANGELOG.md", "CHANGELOG.rst", "CHANGES.md", "CHANGES.rst", "HISTORY.md", "HISTORY.rst"),
-    *("NEWS.md", "NEWS.rst", "CHANGELOG.txt", "CHANGES.txt", "CHANGELOG", "CHANGES"),
+    "CHANGELOG.md",
+    "CHANGELOG.rst",
+    "CHANGES.md",
+    "CHANGES.rst",
+    "HISTORY.md",
+    "HISTORY.rst",
+    "NEWS.md",
+    "NEWS.rst",
+    "CHANGELOG.txt",
+    "CHANGES.txt",
+    "CHANGELOG",
+    "CHANGES",
 )
 #: names a changelog may go by that other documents also use (``RELEASE.md`` is often how
 #: to release): taken, after :data:`CHANGELOG_NAMES`, only when it has a release heading
-#: (``NEWS`` is also a GNU project's page of news; docs/release_notes.rst in any case too)
+#: (``NEWS`` is also a GNU project's page of news)
 RELEASE_NOTES_NAMES = (
-    *("RELEASE.md", "RELEASES.md", "RELEASE_NOTES.md", "RELEASE.rst", "RELEASE_NOTES.rst"),
-    *("release-notes.md", "release-notes.rst", "NEWS", "NEWS.txt", "HISTORY", "HISTORY.txt"),
-    *("whatsnew.rst", "whats-new.rst", "whats_new.rst", "whatsnew.md", "whats-new.md"),
+    "RELEASE.md",
+    "RELEASES.md",
+    "RELEASE_NOTES.md",
+    "RELEASE.rst",
+    "RELEASE_NOTES.rst",  # docs/release_notes.rst too (in any case)
+    "release-notes.md",
+    "release-notes.rst",
+    "NEWS",
+    "NEWS.txt",
+    "HISTORY",
+    "HISTORY.txt",
+    "whatsnew.rst",
+    "whats-new.rst",
+    "whats_new.rst",
+    "whatsnew.md",
+    "whats-new.md",
 )
 DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 #: the title bump gives a released changelog section ({title}: "1.2.0", "core 1.2.0" or
@@ -31,14 +54,35 @@ DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 DEFAULT_CHANGELOG_HEADING = "[{title}] - {date}"
 VERSION_SCHEMES = ("pep440", "semver")
 VERSION_SOURCES = ("vcs",)
-# Every key [tool.relnox] may hold at the root (docs/configuration.md); a member's own table
-# holds MEMBER_KEYS.
+# Every key [tool.relnox] may hold at the root; a member's own table holds MEMBER_KEYS.
 ROOT_KEYS = (
-    *("packages", "version-files", "version-scheme", "version-source", "lockstep"),
-    *("tag-format", "tag-formats", "changelog", "changelog-heading", "changelog-pre-releases"),
-    *("changelog-edit", "doctor", "commit-message", "dist-dir", "repositories", "publish"),
-    *("network", "verify", "build", "ci", "check-api", "api-zero-policy", "audit", "intent"),
-    *("pin-rule", "unreleased-versions", "pre-release-start"),
+    "packages",
+    "version-files",
+    "version-scheme",
+    "version-source",
+    "lockstep",
+    "tag-format",
+    "tag-formats",
+    "changelog",
+    "changelog-heading",
+    "changelog-pre-releases",  # relnox.bump.changelog: whether a pre-release gets a section
+    "changelog-edit",  # relnox.project.changelog_rule: whether a bump edits the changelog
+    "doctor",
+    "commit-message",
+    "dist-dir",
+    "repositories",
+    "publish",
+    "network",
+    "verify",
+    "build",
+    "ci",
+    "check-api",  # relnox.guards.api: a doctor finding when the bump is smaller than the API change
+    "api-zero-policy",
+    "audit",  # relnox.guards.audit: integrity-url
+    "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
+    "pin-rule",  # relnox.project.pins: how a requirement on a sibling follows its release
+    "unreleased-versions",  # relnox.project.moved_with: a project not released moves or keeps
+    "pre-release-start",  # relnox.versions.next: the number a new pre-release label starts at
 )
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 

@@ -19,8 +19,15 @@ QUIET_ENV = "RELNOX_QUIET"
 #: libraries relnox drives in its own process: only their warnings unless ``-vv`` (nox puts
 #: a DEBUG handler on the root logger, which would show "Loading KWallet" six times)
 THIRD_PARTY = (
-    *("keyring", "urllib3", "requests", "twine", "pypiserver", "invoke", "filelock"),
-    *("charset_normalizer", "asyncio"),
+    "keyring",
+    "urllib3",
+    "requests",
+    "twine",
+    "pypiserver",
+    "invoke",
+    "filelock",
+    "charset_normalizer",
+    "asyncio",
 )
 
 

@@ -169,8 +169,13 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
 
 
 _NOTES_FOLDERS = (
-    "release-notes", "release_notes", "releasenotes", "changelog", "changes", "history"
-)  # fmt: skip
+    "release-notes",
+    "release_notes",
+    "releasenotes",
+    "changelog",
+    "changes",
+    "history",
+)
 
 
 def _notes_page(folder: Path) -> Path | None:
