@@ -19,6 +19,24 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 SCRIPTS = sorted(p for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_"))
 
 
+def _replay(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``benchmarks/replay.py`` run on the repository ``root`` as a maintainer runs it."""
+    return subprocess.run(
+        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), *args],
+        capture_output=True,
+        text=True,
+        cwd=BENCHMARKS.parent,
+        check=False,
+        timeout=300,
+    )
+
+
+def _dated(monkeypatch: pytest.MonkeyPatch, month: int) -> None:
+    """Commits from here on made on the first of ``month`` 2026 (the replay keeps older tags)."""
+    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.setenv(variable, f"2026-{month:02}-01T12:00:00+00:00")
+
+
 def test_there_are_benchmarks() -> None:
     assert len(SCRIPTS) >= 5, SCRIPTS
 
@@ -76,14 +94,7 @@ def test_the_replay_leaves_out_a_release_tagged_on_the_root_commit(tmp_path: Pat
     <root>^`` failed and the replay stopped with a traceback)."""
     root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.0.0")}, tags=["v1.0.0"])
     commit(root, {"pyproject.toml": project("acme", "1.1.0")}, "v1.1.0", message="Release")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "2"],
-        capture_output=True,
-        text=True,
-        cwd=BENCHMARKS.parent,
-        check=False,
-        timeout=300,
-    )
+    done = _replay(root, "--tags", "-n", "2")
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout
 
@@ -106,21 +117,12 @@ def test_the_replay_counts_no_move_where_a_changelog_s_new_section_went_above_th
         project("acme", None, backend="hatch-vcs") + '[tool.hatch.version]\nsource = "vcs"\n'
     )
     files = {"pyproject.toml": pyproject, "CHANGES.md": changelog("0.9.0")}
-    for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the replay keeps older tags
-        monkeypatch.setenv(variable, "2026-01-01T12:00:00+00:00")
+    _dated(monkeypatch, 1)
     root = repo(tmp_path / "r", files, tags=["v0.9.0"])
     for month, sections in ((2, ("1.0.0", "0.9.0")), (3, ("1.1.0", "1.0.0", "0.9.0"))):
-        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
-            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
+        _dated(monkeypatch, month)
         commit(root, {"CHANGES.md": changelog(*sections)}, f"v{sections[0]}", message="Release")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "1"],
-        capture_output=True,
-        text=True,
-        cwd=BENCHMARKS.parent,
-        check=False,
-        timeout=300,
-    )
+    done = _replay(root, "--tags", "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
 
 
@@ -134,14 +136,7 @@ def test_the_replay_skips_a_next_version_written_ahead_and_retargeted(
     for version in ("1.0.1", "1.1.0"):
         commit(root, {"pyproject.toml": project("acme", version)}, message=f"Start {version}")
     commit(root, {"NEWS": "1.1.0\n"}, "v1.1.0", message="Release 1.1.0")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "-n", "2"],
-        capture_output=True,
-        text=True,
-        cwd=BENCHMARKS.parent,
-        check=False,
-        timeout=300,
-    )
+    done = _replay(root, "-n", "2")
     assert "1.0.1 -> 1.1.0: skip: no tag released 1.0.1" in done.stdout, done.stdout + done.stderr
 
 
@@ -153,27 +148,16 @@ def test_the_replay_of_a_bare_tag_asks_for_the_packages_of_its_line(
     so the replay names them (it asked relnox to move every package, which relnox refuses
     for packages at different versions)."""
 
-    def at(month: int) -> None:
-        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):  # the replay keeps older tags
-            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
-
     def files(a: str, b: str) -> dict[str, str]:
         return {"a/pyproject.toml": project("a", a), "b/pyproject.toml": project("b", b)}
 
     members = '[tool.uv.workspace]\nmembers = ["a", "b"]\n'
-    at(1)
+    _dated(monkeypatch, 1)
     first = {"pyproject.toml": members, **files("1.0.0", "0.1b0")}
     root = repo(tmp_path / "r", first, tags=["v1.0.0", "v0.1b0"])
-    at(2)
+    _dated(monkeypatch, 2)
     commit(root, files("1.1.0", "0.2b0"), "v1.1.0", "v0.2b0", message="Release")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "-n", "2"],
-        capture_output=True,
-        text=True,
-        cwd=BENCHMARKS.parent,
-        check=False,
-        timeout=300,
-    )
+    done = _replay(root, "--tags", "-n", "2")
     assert done.stdout.splitlines()[-1] == "r: 2/2 ok (100%), 0 skipped", done.stdout + done.stderr
 
 
@@ -185,18 +169,14 @@ def test_the_replay_reads_a_release_tagged_on_a_merge_commit(
     The replay read the merge's combined diff, which lists no file, and counted relnox's move
     of the package whose last release was not this tag convention's as extra."""
 
-    def at(month: int) -> None:  # the replay keeps older tags
-        for variable in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
-            monkeypatch.setenv(variable, f"2026-0{month}-01T12:00:00+00:00")
-
     def both(a: str, b: str) -> dict[str, str]:
         return {"a/pyproject.toml": project("a", a), "b/pyproject.toml": project("b", b)}
 
-    at(1)
+    _dated(monkeypatch, 1)
     root_toml = '[tool.uv.workspace]\nmembers = ["a", "b"]\n\n[tool.relnox]\nlockstep = true\n'
     root = repo(tmp_path / "r", {"pyproject.toml": root_toml, **both("1.0.0", "0.9.0")})
     git(root, "tag", "a-v1.0.0")
-    at(2)
+    _dated(monkeypatch, 2)
     commit(root, both("1.0.0", "1.0.0"), "b-v1.0.0", message="b catches up")
     git(root, "checkout", "-q", "-b", "release")
     commit(root, both("1.0.1", "1.0.1"), message="Release 1.0.1")
@@ -205,12 +185,5 @@ def test_the_replay_reads_a_release_tagged_on_a_merge_commit(
     git(root, "merge", "-q", "--no-ff", "-m", "Merge the release", "release")
     git(root, "tag", "a-v1.0.1")
     git(root, "tag", "b-v1.0.1")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "replay.py"), str(root), "--tags", "--prefix=a-v", "-n1"],
-        capture_output=True,
-        text=True,
-        cwd=BENCHMARKS.parent,
-        check=False,
-        timeout=300,
-    )
+    done = _replay(root, "--tags", "--prefix", "a-v", "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
