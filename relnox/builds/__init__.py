@@ -34,5 +34,13 @@ def _stage() -> Any:
 __getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
 
 
-__all__ = ["STAGE", "BuildOptions", "BuildPlan", "BuildResult", "PackageOutcome", "build_all"]
-__all__ += ["refuse_stale", "stale_builds"]
+__all__ = [
+    "STAGE",
+    "BuildOptions",
+    "BuildPlan",
+    "BuildResult",
+    "PackageOutcome",
+    "build_all",
+    "refuse_stale",
+    "stale_builds",
+]

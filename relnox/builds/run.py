@@ -64,8 +64,15 @@ if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not 
 
 logger = logging.getLogger("relnox")
 
-__all__ = ["BuildOptions", "BuildPlan", "BuildResult", "PackageOutcome", "build_all", "execute"]
-__all__ += ["plan_build"]
+__all__ = [
+    "BuildOptions",
+    "BuildPlan",
+    "BuildResult",
+    "PackageOutcome",
+    "build_all",
+    "execute",
+    "plan_build",
+]
 
 
 def _size(count: int) -> str:

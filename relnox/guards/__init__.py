@@ -36,6 +36,23 @@ _FACE = {name: f"relnox.guards.{mod}" for mod, names in _MODULES.items() for nam
 
 __getattr__ = lazy_face(__name__, _FACE, {})
 
-__all__ = ["AUDIT_STAGE", "SKEW_STAGE", "ApiChange", "ApiError", "AuditError", "AuditOptions"]
-__all__ += ["AuditPlan", "AuditReport", "SkewError", "SkewOptions", "SkewPlan", "SkewReport"]
-__all__ += ["api_changes", "audit", "check_bump", "check_skew", "doctor_checks", "enabled"]
+__all__ = [
+    "AUDIT_STAGE",
+    "SKEW_STAGE",
+    "ApiChange",
+    "ApiError",
+    "AuditError",
+    "AuditOptions",
+    "AuditPlan",
+    "AuditReport",
+    "SkewError",
+    "SkewOptions",
+    "SkewPlan",
+    "SkewReport",
+    "api_changes",
+    "audit",
+    "check_bump",
+    "check_skew",
+    "doctor_checks",
+    "enabled",
+]

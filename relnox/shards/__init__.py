@@ -18,6 +18,19 @@ STAGE: Stage[AssembleOptions, AssemblePlan, AssembleResult] = Stage(
     "assemble", AssembleOptions, plan_assemble, run_assemble
 )
 
-__all__ = ["MAX_SHARDS", "STAGE", "AssembleOptions", "AssemblePlan", "AssembleResult"]
-__all__ += ["ShardOptions", "ShardPlan", "ShardSpec", "assemble", "parse_shard", "plan_shards"]
-__all__ += ["record_shard", "shard_count", "shard_packages"]
+__all__ = [
+    "MAX_SHARDS",
+    "STAGE",
+    "AssembleOptions",
+    "AssemblePlan",
+    "AssembleResult",
+    "ShardOptions",
+    "ShardPlan",
+    "ShardSpec",
+    "assemble",
+    "parse_shard",
+    "plan_shards",
+    "record_shard",
+    "shard_count",
+    "shard_packages",
+]

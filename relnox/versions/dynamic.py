@@ -334,5 +334,8 @@ def versioneer_match(directory: Path, doc: Mapping[str, Any]) -> str | None:
 
 def computed_version(how: str) -> Found:
     """A version the build computes: its backend says it, and a release is a tag."""
-    why = f"{how}: the build computes the version (no literal relnox rewrites), so its build "
-    return COMPUTED_SOURCE, [], why + "backend says it and a release is a tag"
+    why = (
+        f"{how}: the build computes the version (no literal relnox rewrites), so its build "
+        "backend says it and a release is a tag"
+    )
+    return COMPUTED_SOURCE, [], why
