@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, did_you_mean
 
 DEFAULT_CHANGELOG = "CHANGELOG.md"
 # the names a changelog goes by, looked for in this order unless `changelog` is set
@@ -162,13 +162,10 @@ def check_keys(
 ) -> None:
     """An unknown key (a typo such as ``tag_format``) of ``[name]`` is an error naming the right one."""
     for key in table:
-        if key in known:
-            continue
-        import difflib  # only for a mistake
-
-        close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-        raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
+        if key not in known:
+            hint = did_you_mean(key.replace("_", "-"), known, "did you mean {!r}?")
+            hint = hint or f"known keys: {', '.join(known)}"
+            raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
 
 
 def template_fields(
