@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from relnox.errors import ConfigError
+from relnox.errors import ConfigError, did_you_mean
 
 DEFAULT_CHANGELOG = "CHANGELOG.md"
 # the names a changelog goes by, looked for in this order unless `changelog` is set
@@ -54,36 +54,47 @@ DEFAULT_COMMIT_MESSAGE = "Release {summary}"
 DEFAULT_CHANGELOG_HEADING = "[{title}] - {date}"
 VERSION_SCHEMES = ("pep440", "semver")
 VERSION_SOURCES = ("vcs",)
-# Every key [tool.relnox] may hold at the root; a member's own table holds MEMBER_KEYS.
-ROOT_KEYS = (
-    "packages",
-    "version-files",
-    "version-scheme",
-    "version-source",
-    "lockstep",
-    "tag-format",
-    "tag-formats",
-    "changelog",
-    "changelog-heading",
-    "changelog-pre-releases",  # relnox.bump.changelog: whether a pre-release gets a section
-    "changelog-edit",  # relnox.project.changelog_rule: whether a bump edits the changelog
-    "doctor",
-    "commit-message",
-    "dist-dir",
-    "repositories",
-    "publish",
-    "network",
-    "verify",
-    "build",
-    "ci",
-    "check-api",  # relnox.guards.api: a doctor finding when the bump is smaller than the API change
-    "api-zero-policy",
-    "audit",  # relnox.guards.audit: integrity-url
-    "intent",  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
-    "pin-rule",  # relnox.project.pins: how a requirement on a sibling follows its release
-    "unreleased-versions",  # relnox.project.moved_with: a project not released moves or keeps
-    "pre-release-start",  # relnox.versions.next: the number a new pre-release label starts at
-)
+#: every key [tool.relnox] may hold at the root (a member's own table holds MEMBER_KEYS): a
+#: value (None), or a table of its own read by its stage, with the keys it knows (checked
+#: whenever the config is read, so a typo is said before the run that needs it)
+ROOT = {
+    "packages": None,
+    "version-files": None,
+    "version-scheme": None,
+    "version-source": None,
+    "lockstep": None,
+    "tag-format": None,
+    "tag-formats": None,
+    "changelog": None,
+    "changelog-heading": None,
+    "changelog-pre-releases": None,  # relnox.bump.changelog: whether a pre-release gets a section
+    "changelog-edit": None,  # relnox.project.changelog_rule: whether a bump edits the changelog
+    "doctor": ("require-changelog",),
+    "commit-message": None,
+    "dist-dir": None,
+    "repositories": (),
+    "publish": (
+        "prerelease",
+        "final",
+        "transport",
+        "new-project-limit",
+        "upload-window-days",
+        "pending-publishers",
+    ),
+    "network": ("timeout", "stall", "retries"),
+    "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
+    "build": ("test-command",),
+    "ci": (),
+    "check-api": None,  # relnox.guards.api: a doctor finding when the bump is smaller than the API change
+    "api-zero-policy": None,
+    "audit": ("integrity-url",),  # relnox.guards.audit
+    "intent": (),  # relnox.release.intent: a fragment's or commit's type -> the part it bumps
+    "pin-rule": None,  # relnox.project.pins: how a requirement on a sibling follows its release
+    "unreleased-versions": None,  # relnox.project.moved_with: a project not released moves or keeps
+    "pre-release-start": None,  # relnox.versions.next: the number a new pre-release label starts at
+}
+ROOT_KEYS = tuple(ROOT)
+TABLE_KNOWN = {key: known for key, known in ROOT.items() if known}
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
 
@@ -151,13 +162,10 @@ def check_keys(
 ) -> None:
     """An unknown key (a typo such as ``tag_format``) of ``[name]`` is an error naming the right one."""
     for key in table:
-        if key in known:
-            continue
-        import difflib  # only for a mistake
-
-        close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
-        raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
+        if key not in known:
+            hint = did_you_mean(key.replace("_", "-"), known, "did you mean {!r}?")
+            hint = hint or f"known keys: {', '.join(known)}"
+            raise ConfigError(f"{source}: [{name}] has an unknown key {key!r}; {hint}")
 
 
 def template_fields(
@@ -250,25 +258,7 @@ def _lockstep_groups(source: Path, value: Any) -> tuple[tuple[str, ...], ...]:
     return tuple(_string_list(source, "lockstep group", item) for item in value)
 
 
-#: the keys of ``[tool.relnox]`` that are tables of their own (read by their stage)
-TABLE_KEYS = (
-    *("doctor", "repositories", "publish", "network", "verify", "build", "ci", "audit"),
-    "intent",
-)
 API_ZERO_POLICIES = ("minor", "major")
-#: the keys of the tables a command reads only sometimes, checked whenever the config is
-#: read so a typo is said before the run that needs it
-TABLE_KNOWN = {
-    "verify": ("commands", "script-args", "timeout", "wait", "python", "installer"),
-    "build": ("test-command",),
-    "publish": (
-        *("prerelease", "final", "transport", "new-project-limit", "upload-window-days"),
-        "pending-publishers",
-    ),
-    "doctor": ("require-changelog",),
-    "audit": ("integrity-url",),
-    "network": ("timeout", "stall", "retries"),
-}
 
 
 def _commit_message(source: Path, value: Any) -> str:
@@ -280,10 +270,11 @@ def _commit_message(source: Path, value: Any) -> str:
 def load_config(source: Path, raw: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
     check_keys(source, raw, ROOT_KEYS)
-    for key in TABLE_KEYS:  # a table a command reads only sometimes is still checked now
-        sub = _table(source, key, raw.get(key, {}))
-        if key in TABLE_KNOWN:
-            check_keys(source, sub, TABLE_KNOWN[key], name=f"tool.relnox.{key}")
+    for key, known in ROOT.items():  # a table a command reads only sometimes is checked now
+        if known is not None:
+            sub = _table(source, key, raw.get(key, {}))
+            if known:
+                check_keys(source, sub, known, name=f"tool.relnox.{key}")
     if raw.get("api-zero-policy", "minor") not in API_ZERO_POLICIES:
         raise ConfigError(
             f"{source}: [tool.relnox] api-zero-policy = {raw['api-zero-policy']!r}; write "

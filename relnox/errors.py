@@ -54,12 +54,13 @@ class UnknownChoice(ConfigError):
     """A value that is none of the known choices: a command-line mistake, exit 2."""
 
 
-def did_you_mean(value: str, choices: Iterable[str]) -> str:
-    """ "did you mean X? " for the choice closest to ``value`` (difflib), else ""."""
+def did_you_mean(value: str, choices: Iterable[str], form: str = "did you mean {}? ") -> str:
+    """``form`` naming the choice closest to ``value`` (difflib), else "": the one guess of
+    what a mistyped name meant."""
     import difflib
 
     close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]}? " if close else ""
+    return form.format(close[0]) if close else ""
 
 
 def shortlist(items: Sequence[object], shown: int = 3, sep: str = ", ") -> str:

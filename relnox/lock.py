@@ -23,7 +23,7 @@ DEFAULT_WAIT = 15.0
 WAIT_ENV = "RELNOX_LOCK_WAIT"
 _POLL = 0.1
 
-_held: dict[Path, int] = {}  # lock files this process holds -> depth
+_held: set[Path] = set()  # lock files this process holds
 _guard = threading.Lock()
 
 
@@ -77,9 +77,11 @@ def lock_wait(environ: Mapping[str, str] | None = None) -> float:
     return wait
 
 
-def _holder(text: str) -> dict[str, Any]:
+def _holder(handle: IO[str]) -> dict[str, Any]:
+    """What the lock file says of its holder (``{}``: nothing readable)."""
+    handle.seek(0)
     try:
-        data = json.loads(text)
+        data = json.loads(handle.read())
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -130,15 +132,8 @@ def repository_lock(
     path = lock_path(root)
     with _guard:
         reentered = path in _held
-        if reentered:
-            _held[path] += 1
-
-    if reentered:
-        try:
-            yield path
-        finally:
-            with _guard:
-                _held[path] -= 1
+    if reentered:  # its holder lets it go
+        yield path
         return
     wait = lock_wait() if wait is None else wait
     try:
@@ -152,8 +147,7 @@ def repository_lock(
     try:
         deadline, told = clock() + wait, False
         while not _try_lock(handle):
-            handle.seek(0)
-            holder = _holder(handle.read())
+            holder = _holder(handle)
             if clock() >= deadline:
                 raise LockError(
                     f"another relnox command is running in this repository: {describe(holder)} "
@@ -170,8 +164,7 @@ def repository_lock(
                     wait,
                 )
             pause(_POLL)
-        handle.seek(0)
-        left = _holder(handle.read())
+        left = _holder(handle)
         pid = left.get("pid")
         if isinstance(pid, int) and pid != os.getpid():
             state = "no longer holding it"
@@ -191,12 +184,12 @@ def repository_lock(
         )
         handle.flush()
         with _guard:
-            _held[path] = 1
+            _held.add(path)
         try:
             yield path
         finally:
             with _guard:
-                del _held[path]
+                _held.discard(path)
             handle.seek(0)
             handle.truncate()
             handle.flush()

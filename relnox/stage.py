@@ -57,25 +57,17 @@ class Runtime:
 OptionsT = TypeVar("OptionsT")
 PlanT = TypeVar("PlanT", bound=Plan)
 ResultT = TypeVar("ResultT", bound=Result)
-PlanIn = TypeVar("PlanIn", bound=Plan, contravariant=True)
-ResultOut = TypeVar("ResultOut", bound=Result, covariant=True)
-
-
-class Run(Protocol[PlanIn, ResultOut]):
-    """A stage's ``run``: the runtime may be left out (nobody to ask, this environment)."""
-
-    def __call__(self, plan: PlanIn, runtime: Runtime | None = None) -> ResultOut: ...
 
 
 @dataclass(frozen=True)
 class Stage(Generic[OptionsT, PlanT, ResultT]):
     """One stage's public face: its name, options type, ``plan`` (maybe taking the runtime)
-    and ``run``."""
+    and ``run(plan, runtime=None)`` (without a runtime: nobody to ask, this environment)."""
 
     name: str
     options: type[OptionsT]
     plan: Callable[..., PlanT]
-    run: Run[PlanT, ResultT]
+    run: Callable[..., ResultT]
 
 
 class _Face(types.ModuleType):

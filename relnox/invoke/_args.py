@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from relnox.errors import RelnoxError
+from relnox.errors import RelnoxError, did_you_mean
 
 USAGE_EXIT = 2  # a mistake on the command line, as argparse and git have it
 
@@ -18,11 +18,9 @@ class UsageError(RelnoxError):
 
 def suggest(token: str, candidates: Mapping[str, str] | Iterable[str]) -> str:
     """ "; did you mean X?" for the closest candidate (shown as its canonical spelling)."""
-    import difflib  # only for a mistake
-
     spellings = dict(candidates) if isinstance(candidates, Mapping) else {c: c for c in candidates}
-    close = difflib.get_close_matches(token, list(spellings), n=1, cutoff=0.6)
-    return f"; did you mean {spellings[close[0]]}?" if close else ""
+    close = did_you_mean(token, spellings, "{}")
+    return f"; did you mean {spellings[close]}?" if close else ""
 
 
 class UnknownOption(UsageError):

@@ -52,30 +52,25 @@ def git(
     result = run(repo, *args, input=input, env=env)
     if check and not result.ok:
         lock = _LOCK_EXISTS.search(result.stderr + result.output)
-        said = _lock_left(lock["lock"]) if lock else _what_went_wrong(result)
-        hint = next((fix for marker, fix in _DAMAGE if marker in said.lower()), "")
+        # git's error: and fatal: lines (the first two), else its last line: after them git
+        # often closes on advice ("and retry with ...") that names no cause
+        errors = [ln for ln in result.stderr.splitlines() if ln.startswith(("error:", "fatal:"))]
+        said = "; ".join(dict.fromkeys(errors[:2])) or result.last_line()
+        said = _lock_left(lock["lock"]) if lock else said
+        hint = next((fix for marker, fix in _DAMAGE.items() if marker in said.lower()), "")
         raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
 
 
-def _what_went_wrong(result: proc.Result) -> str:
-    """git's ``error:`` and ``fatal:`` lines (the first two), else its last line: after
-    them git often closes on advice ("and retry with ...") that names no cause."""
-    said = [line for line in result.stderr.splitlines() if line.startswith(("error:", "fatal:"))]
-    return "; ".join(dict.fromkeys(said[:2])) if said else result.last_line()
-
-
 #: what git says of a damaged repository, and the way out (a bare git error names none)
-_DAMAGE = (
-    (
-        "missing object",
-        "; the repository is damaged (an object a ref names is gone): run git fsck to see "
-        "which, then fetch again (git fetch --tags) or clone the repository afresh",
+_DAMAGE = {
+    "missing object": "; the repository is damaged (an object a ref names is gone): run git fsck to see "
+    "which, then fetch again (git fetch --tags) or clone the repository afresh",
+    **dict.fromkeys(
+        ("bad object", "corrupt", "unable to read"),
+        "; the repository is damaged: run git fsck, then clone it afresh",
     ),
-    ("bad object", "; the repository is damaged: run git fsck, then clone it afresh"),
-    ("corrupt", "; the repository is damaged: run git fsck, then clone it afresh"),
-    ("unable to read", "; the repository is damaged: run git fsck, then clone it afresh"),
-)
+}
 
 
 def _bounded(repo: Path, args: Sequence[str], stall: float) -> proc.Result:
