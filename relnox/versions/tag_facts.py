@@ -333,8 +333,8 @@ def _left_behind(
     from a branch, then 0.1.0.dev0): never this line's last, and withdrawn unless a maintenance
     branch. ``merged``: the finals HEAD holds. The tags left, those withdrawn, and why."""
     current = member.current
-    if member.vcs or current is None:
-        return set(), set(), None
+    if member.vcs or current is None or not (later := _above(found, current)):
+        return set(), set(), None  # no release above the files' (``merged`` is of ``found``)
     above, series, line_tag = sorted(_above(merged, current)), "", None
     if above:
         on_line = [
@@ -352,7 +352,7 @@ def _left_behind(
             "which a bump continues"
         )
     else:
-        above = sorted(_above(found, current))
+        above = sorted(later)
         first = min((tags.dates.get(t, 0) for _v, t in above), default=0)
         before = [
             (v, t)
