@@ -20,13 +20,7 @@ from relnox.bump.changelog_route import Release, route_changelog
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.progress import MANY
-from relnox.project.changelog import (
-    READ_ONLY,
-    UNRELEASED,
-    find_section,
-    sections,
-    unreleased_aside,
-)
+from relnox.project.changelog import READ_ONLY, UNRELEASED, find_section, sections, unreleased_aside
 from relnox.project.changelog_file import changelog_in, changelog_of
 from relnox.project.changelog_rule import changelog_kept, left_unreleased, retitled
 from relnox.project.changesets import changesets
