@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from relnox.bump.changelog_plan import changelog_edits
+from relnox.bump.changelog import changelog_edits
 from relnox.bump.model import BumpOptions, BumpPlan, FileEdit, GitAction
 from relnox.bump.switcher import switcher_edits
 from relnox.errors import (
