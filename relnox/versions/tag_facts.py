@@ -62,9 +62,8 @@ def _written(text: str) -> list[str]:
 def _said(text: str, name: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
     """The versions a version file (named ``name``) says in ``text`` where a version is written
     (never another version in it: ``python_version >= '3.13'``)."""
-    from relnox.versions.incremental import public
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
-    from relnox.versions.version_tuple import joined
+    from relnox.versions.version_tuple import joined, public
 
     if name == "pyproject.toml":
         places = [VersionLocation(Path(name), "toml", "", key) for key in PYPROJECT_KEYS]
