@@ -90,26 +90,6 @@ def bumpver_current(directory: Path, doc: Mapping[str, Any]) -> VersionLocation 
     return VersionLocation(cfg, "pattern", match["version"], pattern=_INI) if match else None
 
 
-def _bumpver_patterns(directory: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Each file bumpver rewrites and one of its patterns, as written."""
-    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
-        patterns = table(found[1], *found[2], "file_patterns")
-        return [
-            (name, pattern)
-            for name, value in patterns.items()
-            for pattern in (value if isinstance(value, list) else [value])
-            if isinstance(pattern, str)
-        ]
-    cfg = text_or_none(directory / "setup.cfg") or ""
-    sections = ini_sections(cfg, strict=False, keep_case=True) or {}
-    return [
-        (name, line.strip())
-        for name, value in sections.get("bumpver:file_patterns", {}).items()
-        for line in value.splitlines()
-        if line.strip()
-    ]
-
-
 def _search(pattern: str) -> str | None:
     """A bumpver pattern as a search template, if literal text around one version field."""
     text = pattern.removeprefix("^").removesuffix("$")
@@ -123,11 +103,25 @@ def _search(pattern: str) -> str | None:
 
 
 def bumpver_files(directory: Path, doc: Mapping[str, Any], version: str) -> list[VersionLocation]:
-    searches = [
-        (name, search)
-        for name, pattern in _bumpver_patterns(directory, doc)
-        if (search := _search(pattern)) is not None
-    ]
+    """The files bumpver rewrites, each where one of its patterns (as written) finds ``version``."""
+    if (found := _config(directory, doc, _BUMPVER, "current_version")) is not None:
+        patterns = table(found[1], *found[2], "file_patterns")
+        written = [
+            (name, pattern)
+            for name, value in patterns.items()
+            for pattern in (value if isinstance(value, list) else [value])
+            if isinstance(pattern, str)
+        ]
+    else:
+        cfg = text_or_none(directory / "setup.cfg") or ""
+        sections = ini_sections(cfg, strict=False, keep_case=True) or {}
+        written = [
+            (name, line.strip())
+            for name, value in sections.get("bumpver:file_patterns", {}).items()
+            for line in value.splitlines()
+            if line.strip()
+        ]
+    searches = [(name, search) for name, p in written if (search := _search(p)) is not None]
     return searched_files(directory, searches, version)
 
 

@@ -14,10 +14,9 @@ from relnox.versions.former_names import former_names, pyproject_name
 from relnox.versions.tag_facts import (
     CONTRADICTIONS_READ,
     STRAYS_READ,
+    AtTags,
     ShowFiles,
     TagReading,
-    every_tag_contradicts,
-    read_dotless,
     top_release,
 )
 from relnox.versions.tag_model import (
@@ -38,7 +37,7 @@ def infer_conventions(
 ) -> dict[str, TagFacts]:
     """Each member's :class:`TagFacts`, keyed by name; ``shared``: bare tags belong to every
     package (lockstep)."""
-    groups = read_dotless(members, tags.by_prefix(), show_files)
+    groups = AtTags(show_files).read_dotless(members, tags.by_prefix())
     single = len(members) == 1 or shared
     claims: dict[str, dict[str, int]] = {}  # prefix -> member -> score
     names = {m.name: member_names(m, several=len(members) > 1) for m in members}
@@ -63,7 +62,7 @@ def infer_conventions(
     local = {m.name for m in members if len(members) > 1 and m.current and m.current.local}
     claims = {p: {n: s for n, s in c.items() if n not in local} for p, c in claims.items()}
     claims = {prefix: scores for prefix, scores in claims.items() if scores}
-    r = _Reading(members, groups, tags, show_files, claims)
+    r = _Reading(show_files, members, groups, tags, claims)
     if not single:
         r.drop_roots_never_released()
         r.share_roots_tags()
@@ -106,9 +105,7 @@ def infer_conventions(
             winners = confirmed
         elif best in (2, 3):  # a token or a parent directory: the tagged commits may say no
             winners = [
-                n
-                for n in winners
-                if not every_tag_contradicts(r.by_name[n], groups[prefix], show_files)
+                n for n in winners if not r.every_tag_contradicts(r.by_name[n], groups[prefix])
             ]
             if best == 2 and len(winners) > 1:
                 winners = r.named_by_newest(winners, groups[prefix])
@@ -210,8 +207,7 @@ class _Reading(TagReading):
                 continue
             group = self.groups[prefix]
             if all(
-                every_tag_contradicts(root, group, self.show_files)
-                or self.every_tag_names_another(root, group)
+                self.every_tag_contradicts(root, group) or self.every_tag_names_another(root, group)
                 for root in roots
             ):
                 del self.claims[prefix]

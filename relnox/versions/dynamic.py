@@ -13,7 +13,6 @@ from relnox.errors import VersionError
 from relnox.files import text_or_none
 from relnox.toml import read_or_empty, table
 from relnox.versions.dynamic_native import cargo_version, meson_version, scikit_build_version
-from relnox.versions.incremental import incremental_version, opted_in, setup_py_incremental
 from relnox.versions.setup_py import (
     SCM_KEYWORDS,
     followed,
@@ -37,6 +36,7 @@ from relnox.versions.sources import (
     setup_cfg,
     text_location,
 )
+from relnox.versions.version_tuple import incremental_version, opted_in, setup_py_incremental
 from relnox.versions.version_tuple import location as tuple_location
 
 # build requirements / tool tables of plugins that take the version from git tags

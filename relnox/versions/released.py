@@ -20,37 +20,36 @@ if TYPE_CHECKING:
     from relnox.versions.sources import VersionLocation
 
 
-def _tags(root: Path, newest_first: bool = False) -> list[str]:
-    """The repository's tag names, by name or ``newest_first``; none outside git."""
+def _tags(root: Path, newest_first: bool = False) -> list[tuple[str, str, Version]]:
+    """The repository's version tags, each with its prefix and version, by name or
+    ``newest_first``; none outside git."""
     if not git.on_path() or not git.is_repo(root):
         return []
     refs = [(tag.name, tag.when) for tag in git.tag_refs(root)]
     if newest_first:  # git's order: the newest first, then by name
         refs.sort(key=lambda named: (-int(named[1]) if named[1].isdigit() else 0, named[0]))
-    return [name for name, _when in refs]
+    return [(name, *split) for name, _when in refs if (split := split_tag(name)) is not None]
 
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
     """The squashed name parts of the repository's version tags (``among``: only these)."""
     wanted = None if among is None else tuple(set(among))
     found = set()
-    for tag in _tags(root):
+    for tag, prefix, _version in _tags(root):
         squashed = squash(tag)
         if wanted is not None and not any(name in squashed for name in wanted):
             continue
-        if (split := split_tag(tag)) is not None and stem(split[0]):
-            found.add(squash(stem(split[0]).rsplit("/", 1)[-1]))
+        if stem(prefix):
+            found.add(squash(stem(prefix).rsplit("/", 1)[-1]))
     return frozenset(found) if wanted is None else frozenset(found).intersection(wanted)
 
 
 def plain_version_tag(root: Path) -> str | None:
     """The highest tag that is a version alone (``v2.41.5``, ``2.41.5``), or ``None``."""
     plain = [  # a version as PEP 440 writes it (not ``v2024_05``)
-        (split[1], tag)
-        for tag in _tags(root)
-        if (split := split_tag(tag)) is not None
-        and split[0].lower() in ("", "v")
-        and maybe_version(tag[len(split[0]) :]) is not None
+        (version, tag)
+        for tag, prefix, version in _tags(root)
+        if prefix.lower() in ("", "v") and maybe_version(tag[len(prefix) :]) is not None
     ]
     return max(plain)[1] if plain else None
 
@@ -147,13 +146,13 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
     """The newest :data:`_LINE_WALKED` final bare tags, then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
-    for tag in _tags(top, newest_first=True):
-        if (split := split_tag(tag)) is None or split[0] not in ("", "v"):
+    for tag, prefix, version in _tags(top, newest_first=True):
+        if prefix not in ("", "v"):
             continue
         if len(every) < _LINE_WALKED:
-            every.append((tag, split[1]))
-        if not split[1].is_prerelease:
-            finals.append((tag, split[1]))
+            every.append((tag, version))
+        if not version.is_prerelease:
+            finals.append((tag, version))
             if len(finals) == _LINE_WALKED:
                 break
     return [finals] if every == finals else [finals, every]
@@ -164,9 +163,9 @@ def _short_lines(
 ) -> dict[Path, list[list[tuple[str, Version]]]]:
     """Each candidate's final tags named by a run of its name's words alone, highest first."""
     groups: dict[str, list[tuple[Version, str]]] = {}
-    for tag in _tags(top):
-        if (split := split_tag(tag)) is not None and stem(split[0]) and not split[1].is_prerelease:
-            groups.setdefault(stem(split[0]), []).append((split[1], tag))
+    for tag, prefix, version in _tags(top):
+        if stem(prefix) and not version.is_prerelease:
+            groups.setdefault(stem(prefix), []).append((version, tag))
     lines: dict[Path, list[list[tuple[str, Version]]]] = {}
     for prefix_stem, group in groups.items():
         named = [

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from relnox.errors import VersionError
 from relnox.versions.arithmetic import maybe_version
-from relnox.versions.incremental import location as incremental_location
 from relnox.versions.python_ast import name_assignments, parse, string
 from relnox.versions.sources import (
     Found,
@@ -24,6 +23,7 @@ from relnox.versions.sources import (
     setup_cfg,
     text_location,
 )
+from relnox.versions.version_tuple import incremental_location
 from relnox.versions.version_tuple import location as joined_location
 
 

@@ -86,13 +86,13 @@ class VersionLocation:
             set_string(doc, self.key, self.spell(new))
             return tomlkit.dumps(doc)
         if self.kind in ("incremental", "tuple", "tuple_copy"):
-            from relnox.versions import incremental, tuple_copy, version_tuple
+            from relnox.versions import tuple_copy, version_tuple
 
             if self.kind == "tuple":
                 name = self.key[0] if self.key else None
                 return version_tuple.respell(self.path, text, self.value, new, name)
             if self.kind == "incremental":
-                return incremental.respell(self.path, text, self.value, new)
+                return version_tuple.respell_incremental(self.path, text, self.value, new)
             return tuple_copy.respell(self.path, text, self.value, new)
         if self.kind == "text":
             stripped = text.strip()
@@ -386,7 +386,7 @@ def value_in(loc: VersionLocation, text: str) -> str | None:
         if loc.kind == "text":
             return text.strip() or None
         if loc.kind == "incremental":
-            from relnox.versions.incremental import public
+            from relnox.versions.version_tuple import public
 
             return public(text)
         if loc.kind == "tuple":

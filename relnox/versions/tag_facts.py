@@ -41,24 +41,6 @@ if TYPE_CHECKING:
 ShowFiles = Callable[[Sequence[tuple[str, str]]], list[str | None]]
 
 
-def said_at(
-    members: Sequence[Member], tag: str, show_files: ShowFiles
-) -> list[tuple[Version | None, ...] | None]:
-    """What each member's version file says at ``tag`` (``None`` without one there)."""
-    asked = [(tag, m.version_file) for m in members if m.version_file is not None]
-    texts = iter(show_files(asked) if asked else ())
-    return [
-        None
-        if m.version_file is None or (text := next(texts)) is None
-        else _said(text, m.version_file.rpartition("/")[2], m.location)
-        for m in members
-    ]
-
-
-def tag_names_version(member: Member, tag: str, version: Version, show_files: ShowFiles) -> bool:
-    return version in (said_at([member], tag, show_files)[0] or ())
-
-
 #: a quoted version assigned to a version's name: ``__version__ = "1.2"``, ``VERSION: Final =
 #: '1.2'``, setup()'s ``version="1.2"``, ``"version": "1.2"`` (not ``MIN_SERVER = "2.0"``)
 _ASSIGNED = re.compile(
@@ -80,9 +62,8 @@ def _written(text: str) -> list[str]:
 def _said(text: str, name: str, location: VersionLocation | None) -> tuple[Version | None, ...]:
     """The versions a version file (named ``name``) says in ``text`` where a version is written
     (never another version in it: ``python_version >= '3.13'``)."""
-    from relnox.versions.incremental import public
     from relnox.versions.sources import PYPROJECT_KEYS, VersionLocation, value_in
-    from relnox.versions.version_tuple import joined
+    from relnox.versions.version_tuple import joined, public
 
     if name == "pyproject.toml":
         places = [VersionLocation(Path(name), "toml", "", key) for key in PYPROJECT_KEYS]
@@ -98,37 +79,6 @@ def _said(text: str, name: str, location: VersionLocation | None) -> tuple[Versi
     return tuple(said)
 
 
-def read_dotless(
-    members: Sequence[Member],
-    groups: Mapping[str, list[tuple[Version, str]]],
-    show_files: ShowFiles,
-) -> dict[str, list[tuple[Version, str]]]:
-    """``groups`` with a prefix whose tags are mostly digits read as versions without their dot
-    (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
-    out = dict(groups)
-    for prefix, group in groups.items():
-        digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
-        if len(digits) * 2 <= len(group):
-            continue
-        tag = max(digits, key=digits.__getitem__)
-        dotted = maybe_version(dotless_version(tag[len(prefix) :]))
-        if dotted is None or not any(
-            tag_names_version(m, tag, dotted, show_files) for m in members
-        ):
-            continue
-        out[prefix] = sorted(
-            (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
-            for v, t in group
-        )
-    return out
-
-
-def tag_contradicts(member: Member, tag: str, version: Version, show_files: ShowFiles) -> bool:
-    """At ``tag``, the member's version file names other versions, never this one."""
-    said = None if member.vcs else said_at([member], tag, show_files)[0]
-    return said is not None and version not in said and any(v is not None for v in said)
-
-
 #: the newest bare tags whose versions a package's file must each contradict, naming more than
 #: one version of its own there or at older tags, for them to be another line's
 #: (:meth:`TagReading.moves_apart`)
@@ -138,12 +88,59 @@ NAMED = "{name}-v{version}"
 CONTRADICTIONS_READ = 40  # newest tags read before a prefix is judged another project's
 
 
-def every_tag_contradicts(member: Member, group: Group, show_files: ShowFiles) -> bool:
-    """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
-    return all(
-        tag_contradicts(member, tag, version, show_files)
-        for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
-    )
+@dataclass
+class AtTags:
+    """The packages' version files read at tags, many at once (:data:`ShowFiles`)."""
+
+    show_files: ShowFiles
+
+    def said_at(
+        self, members: Sequence[Member], tag: str
+    ) -> list[tuple[Version | None, ...] | None]:
+        """What each member's version file says at ``tag`` (``None`` without one there)."""
+        asked = [(tag, m.version_file) for m in members if m.version_file is not None]
+        texts = iter(self.show_files(asked) if asked else ())
+        return [
+            None
+            if m.version_file is None or (text := next(texts)) is None
+            else _said(text, m.version_file.rpartition("/")[2], m.location)
+            for m in members
+        ]
+
+    def names(self, member: Member, tag: str, version: Version) -> bool:
+        return version in (self.said_at([member], tag)[0] or ())
+
+    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
+        """At ``tag``, the member's version file names other versions, never this one."""
+        said = None if member.vcs else self.said_at([member], tag)[0]
+        return said is not None and version not in said and any(v is not None for v in said)
+
+    def every_tag_contradicts(self, member: Member, group: Group) -> bool:
+        """No tag of the prefix (of the newest :data:`CONTRADICTIONS_READ`) agrees."""
+        return all(
+            self.contradicts(member, tag, version)
+            for version, tag in list(reversed(group))[:CONTRADICTIONS_READ]
+        )
+
+    def read_dotless(
+        self, members: Sequence[Member], groups: Mapping[str, list[tuple[Version, str]]]
+    ) -> dict[str, list[tuple[Version, str]]]:
+        """``groups`` with a prefix whose tags are mostly digits read as versions without their
+        dot (``acme-188`` for 1.88) when a version file says the dotted version at the highest."""
+        out = dict(groups)
+        for prefix, group in groups.items():
+            digits = {t: v for v, t in group if DOTLESS_TAIL.fullmatch(t[len(prefix) :])}
+            if len(digits) * 2 <= len(group):
+                continue
+            tag = max(digits, key=digits.__getitem__)
+            dotted = maybe_version(dotless_version(tag[len(prefix) :]))
+            if dotted is None or not any(self.names(m, tag, dotted) for m in members):
+                continue
+            out[prefix] = sorted(
+                (maybe_version(dotless_version(t[len(prefix) :])) or v if t in digits else v, t)
+                for v, t in group
+            )
+        return out
 
 
 def _aliases(group: Group) -> set[str]:
@@ -248,11 +245,7 @@ def _tagged(
 
 
 def _measure(
-    member: Member,
-    convention: TagConvention,
-    tags: RepoTags,
-    show_files: ShowFiles,
-    seen: Measured | None = None,
+    member: Member, convention: TagConvention, tags: RepoTags, files: AtTags, seen: Measured | None
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
     ``seen``: the conventions measured so far (packages tagged alike read them once)."""
@@ -268,7 +261,7 @@ def _measure(
     if current is None and member.vcs and reachable is not None:
         current = reachable[0]
     # a release the files went back from is not the line's (withdrawn, or another line's)
-    left, withdrawn, note = _left_behind(member, found, merged, tags, show_files)
+    left, withdrawn, note = _left_behind(member, found, merged, tags, files)
     # the final release a pre-release HEAD is at led to (v1.8.0 made on a branch after rc6)
     final = Version(current.base_version) if current and current.pre and not current.dev else None
     line = [
@@ -285,7 +278,7 @@ def _measure(
     pre = next((i for i in reversed(line) if i[0].is_prerelease and not i[0].is_devrelease), None)
     ahead = pre if pre is not None and (last is None or pre[0] > last[0]) else None
     if ahead and (current is None or ahead[0] > current):  # not a marker its files never said
-        ahead = None if tag_contradicts(member, ahead[1], ahead[0], show_files) else ahead
+        ahead = None if files.contradicts(member, ahead[1], ahead[0]) else ahead
     highest = next(
         (
             item
@@ -327,7 +320,7 @@ def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _left_behind(
-    member: Member, found: Group, merged: Group, tags: RepoTags, show_files: ShowFiles
+    member: Member, found: Group, merged: Group, tags: RepoTags, files: AtTags
 ) -> tuple[set[str], set[str], str | None]:
     """The releases the files said and went back from (``v1.0.0``, then 0.7.1; ``v0.2.0rc2``
     from a branch, then 0.1.0.dev0): never this line's last, and withdrawn unless a maintenance
@@ -366,7 +359,7 @@ def _left_behind(
             f"pre-releases outside this branch made after {max(before)[1]}, and the files say "
             f"{current}, below it: a bump continues that line"
         )
-    if not all(tag_names_version(member, t, v, show_files) for v, t in above[-3:]):
+    if not all(files.names(member, t, v) for v, t in above[-3:]):
         return set(), set(), None  # the files never said it: not a release they went back from
     left = {t for _v, t in above}
     named = ", ".join(t for _v, t in above[-3:])
@@ -491,13 +484,12 @@ class Spelling(NamedTuple):
 
 
 @dataclass
-class TagReading:
+class TagReading(AtTags):
     """The repository's tags grouped by prefix, and the packages whose facts are read."""
 
     members: Sequence[Member]
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
-    show_files: ShowFiles
     measured: Measured = field(default_factory=dict, init=False, repr=False)
     #: each prefix's :class:`Spelling`, read once for every package that may own it
     spellings: dict[str, Spelling] = field(init=False, repr=False)
@@ -516,18 +508,12 @@ class TagReading:
             pre = max(pres, key=lambda pt: self.tags.dates.get(pt[1], 0)) if pres else None
             self.spellings[prefix] = Spelling(fmt, fitting, rank, short_zero, newest, pre)
 
-    def names(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_names_version(member, tag, version, self.show_files)
-
     def naming_each(self, members: Sequence[Member], newest: Group) -> list[Member]:
         """Those of ``members`` whose version file names the version of each of ``newest``."""
         for version, tag in newest:
-            said = said_at(members, tag, self.show_files)
+            said = self.said_at(members, tag)
             members = [m for m, at in zip(members, said, strict=True) if version in (at or ())]
         return list(members)
-
-    def contradicts(self, member: Member, tag: str, version: Version) -> bool:
-        return tag_contradicts(member, tag, version, self.show_files)
 
     def moves_apart(self, member: Member, group: Group) -> bool:
         """``member``, below the top, names another version at each of the newest
@@ -537,7 +523,7 @@ class TagReading:
         if not member.home or member.vcs:
             return False
         newest = self.tags.by_date(group)[:APART_READ]
-        said = [said_at([member], tag, self.show_files)[0] for _version, tag in newest]
+        said = [self.said_at([member], tag)[0] for _version, tag in newest]
         absent = [self._joined_later(member, tag) for _version, tag in newest]
         apart = all(
             gone or self.contradicts(member, tag, version)
@@ -588,19 +574,19 @@ class TagReading:
             convention = TagConvention(
                 member.configured, (member.configured,), f"configured: {member.configured_where}"
             )
-            return _measure(member, convention, tags, self.show_files, self.measured)
+            return _measure(member, convention, tags, self, self.measured)
         if member.match is not None or member.regex is not None:
             globs = member.match.split(" ") if member.match else []
             rule = " ".join(f"--match {glob}" for glob in globs) or f"tag_regex {member.regex}"
             convention = TagConvention(
                 default, (), f"the build backend's {rule}", False, member.match, member.regex
             )
-            measured = _measure(member, convention, tags, self.show_files, self.measured)
+            measured = _measure(member, convention, tags, self, self.measured)
             split = split_tag(measured.highest_tag) if measured.highest_tag is not None else None
             fmt = (split[0] + "{version}") if split else _format_of_rule(member) or default
             if fmt != default:
                 convention = replace(convention, format=fmt)
-                measured = _measure(member, convention, tags, self.show_files, self.measured)
+                measured = _measure(member, convention, tags, self, self.measured)
             return measured
         if not prefixes:
             bare, why = default.partition("{version}")[0], f"default {default}"
@@ -608,7 +594,7 @@ class TagReading:
                 why = f"{NAMED} as its file names other versions at the {default} tags"
                 default = NAMED
             convention = TagConvention(default, (default,), f"no tags yet; {why}")
-            facts = _measure(member, convention, tags, self.show_files)
+            facts = _measure(member, convention, tags, self, None)
             if facts.highest is None and examples and (member.vcs or len(claims) == 0):
                 split = split_tag(examples[0])
                 example = spelled(split[0], [(split[1], examples[0])]) if split else default
@@ -660,7 +646,7 @@ class TagReading:
             pre_spelling=pre_spelling,
             short_zero=short_zero,
         )
-        measured = _measure(member, convention, tags, self.show_files, self.measured)
+        measured = _measure(member, convention, tags, self, self.measured)
         later = self._spelled_later(chosen, accepts)
         found = "; ".join(filter(None, (later, unsaid, measured.finding)))
         return replace(measured, finding=found or None)
@@ -708,7 +694,7 @@ class TagReading:
     def _elsewhere(self, member: Member, tag: str) -> bool:
         """``member`` lives below the top and its folder is not there at ``tag`` (asked only
         where its version file, already read, is not there either)."""
-        if not member.home or said_at([member], tag, self.show_files)[0] is not None:
+        if not member.home or self.said_at([member], tag)[0] is not None:
             return False
         return self.show_files([(tag, member.home)])[0] is None
 
@@ -756,7 +742,7 @@ class TagReading:
 
     def with_default_for_new(self, facts: dict[str, TagFacts], default: str) -> dict[str, TagFacts]:
         """A package without tags follows its siblings when they all spell tags one way."""
-        members, show_files = self.members, self.show_files
+        members = self.members
         shapes = set()
         for member in members:
             fact = facts[member.name]
@@ -781,7 +767,7 @@ class TagReading:
             fact = facts[member.name]
             if line is not None and (
                 member.current not in line
-                or (newest and tag_contradicts(member, newest[1], newest[0], show_files))
+                or (newest and self.contradicts(member, newest[1], newest[0]))
             ):
                 continue  # not at the line's version, or released beside it at its own
             if member.match is not None or member.regex is not None or not _fits(shape, member):
@@ -820,7 +806,7 @@ class TagReading:
         """A package without tags (or whose own stopped below) released under its siblings'
         bare tags: its file names a version of its own at each of the newest
         :data:`CARRIED_READ`, rising at one of them at least and never going down."""
-        members, groups, show_files = self.members, self.groups, self.show_files
+        members, groups = self.members, self.groups
         carriers = {
             f.convention.format: f
             for m in members
@@ -855,7 +841,7 @@ class TagReading:
                 continue
             said = []
             for version, tag in chain:
-                found = {v for v in said_at([member], tag, show_files)[0] or () if v is not None}
+                found = {v for v in self.said_at([member], tag)[0] or () if v is not None}
                 if len(found) != 1 or version in found:
                     break
                 said.append((found.pop(), tag))
