@@ -13,9 +13,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_all
+from relnox.ci import requirement as installed
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
-from relnox.ci.requirement import installed_requirement, squatting_warning
+from relnox.ci.requirement import squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
@@ -158,7 +159,7 @@ def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
     """``relnox-requirement`` as set, or where this relnox came from."""
     value = section.get("relnox-requirement")
     if value is None:
-        return installed_requirement()
+        return installed.requirement_from(installed.installed_distribution())
     try:
         requirement = Requirement(value) if isinstance(value, str) else None
     except InvalidRequirement:
