@@ -72,7 +72,7 @@ def targets(workspace: Workspace) -> dict[str, Target]:
 
 def publish_job(builder: WorkflowBuilder, target: Target, needs: list[str]) -> dict[str, Any]:
     final = target.name == "pypi"
-    steps = [*builder.setup(builder.build_python), *builder.download_dist()]
+    steps = [*builder.setup(), *builder.download_dist()]
     if target.signs:
         steps.append(sign_step(builder))
     # the packages the plan routed here
@@ -89,16 +89,15 @@ def publish_job(builder: WorkflowBuilder, target: Target, needs: list[str]) -> d
     permissions: dict[str, str] = {**READ}
     if target.signs:
         permissions["id-token"] = Commented("write", "trusted publishing and PEP 740 signing")
-    job: dict[str, Any] = {
-        "name": "Publish to PyPI" if final else "Publish to TestPyPI",
-        "needs": needs,
+    job = builder.job(
+        "Publish to PyPI" if final else "Publish to TestPyPI",
+        *steps,
+        needs=needs,
         # a wheel job of a package outside this release is skipped, not failed
-        "if": f"!cancelled() && !failure() && needs.plan.outputs.{target.name} != ''",
-        "runs-on": "ubuntu-latest",
-        "environment": {"name": target.name},
-        "permissions": permissions,
-        "steps": steps,
-    }
+        when=f"!cancelled() && !failure() && needs.plan.outputs.{target.name} != ''",
+        environment={"name": target.name},
+        permissions=permissions,
+    )
     if builder.settings.environments == "per-project":
         # a (pending) trusted publisher a project, each in its own environment: a job a
         # package, in release order; the first failure (a publisher not there yet) stops all
@@ -115,6 +114,7 @@ def publish_job(builder: WorkflowBuilder, target: Target, needs: list[str]) -> d
         }
         routed = f"format(' {{0}} ', needs.plan.outputs.{target.name})"
         mine = f"contains({routed}, format(' {{0}} ', matrix.package))"
+        steps = job["steps"]
         for i in range(-2 if target.signs else -1, 0):  # sign, publish: a package of this run only
             steps[i] = {"name": steps[i]["name"], "if": mine, **steps[i]}
         env["PACKAGES"] = "${{ matrix.package }}"
@@ -192,30 +192,27 @@ def github_release_job(builder: WorkflowBuilder) -> dict[str, Any]:
   fi
 done
 """
-    return {
-        "name": "GitHub release",
-        "needs": ["plan", "testpypi", "pypi"],
+    return builder.job(
+        "GitHub release",
+        *builder.setup(),
+        *builder.download_dist(),
+        {
+            "name": "Attach every file and the install instructions to the GitHub "
+            "release (or create it)"
+            if builder.settings.trigger == "release"
+            else "Create the release with notes from the changelog",
+            "run": script,
+            "env": {
+                "GH_TOKEN": "${{ github.token }}",
+                "TAGS": "${{ needs.plan.outputs.tags }}",
+                "PRERELEASE_TAGS": "${{ needs.plan.outputs.prerelease_tags }}",
+                "LATEST": "${{ needs.plan.outputs.is_latest }}",
+            },
+        },
+        needs=["plan", "testpypi", "pypi"],
         # a run of several tags may publish to both indexes: neither may have failed
-        "if": "!cancelled() && needs.plan.outputs.tags != '' && "
+        when="!cancelled() && needs.plan.outputs.tags != '' && "
         "needs.pypi.result != 'failure' && needs.testpypi.result != 'failure' && "
         "(needs.pypi.result == 'success' || needs.testpypi.result == 'success')",
-        "runs-on": "ubuntu-latest",
-        "permissions": {"contents": Commented("write", "create the release")},
-        "steps": [
-            *builder.setup(builder.build_python),
-            *builder.download_dist(),
-            {
-                "name": "Attach every file and the install instructions to the GitHub "
-                "release (or create it)"
-                if builder.settings.trigger == "release"
-                else "Create the release with notes from the changelog",
-                "run": script,
-                "env": {
-                    "GH_TOKEN": "${{ github.token }}",
-                    "TAGS": "${{ needs.plan.outputs.tags }}",
-                    "PRERELEASE_TAGS": "${{ needs.plan.outputs.prerelease_tags }}",
-                    "LATEST": "${{ needs.plan.outputs.is_latest }}",
-                },
-            },
-        ],
-    }
+        permissions={"contents": Commented("write", "create the release")},
+    )

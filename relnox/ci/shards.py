@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.pins import DOWNLOAD, PACKAGE_ARGS, READ, upload, uses
+from relnox.ci.pins import DOWNLOAD, PACKAGE_ARGS, upload, uses
 
 if TYPE_CHECKING:
     from relnox.ci.gitlab import PipelineBuilder
@@ -36,74 +36,54 @@ VERIFY = 'nox -s verify_install -- "${args[@]}"\n'
 def shard_jobs(builder: WorkflowBuilder, shards: str) -> dict[str, Any]:
     """release.yml's jobs in place of its build job."""
     state = builder.prefix + ".relnox/" + SHARD_OUT + "/"
-    setup = builder.setup(builder.build_python, fetch_all=True)
     return {
-        "shards": {
-            "name": "Split the build into shards (nox -s plan -- --shards)",
-            "needs": "plan",
-            "if": "needs.plan.outputs.packages != ''",  # its tags released by an earlier run
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "outputs": {"matrix": "${{ steps.split.outputs.matrix }}"},
-            "steps": [
-                *setup,
-                {
-                    "name": "Split the release's packages, balanced by their last build times",
-                    "id": "split",
-                    "run": split('"$SHARDS"'),
-                    "env": {**ENV, "SHARDS": shards},
-                },
-                upload("shard-plan", builder.prefix + PLAN_FILE),
-            ],
-        },
-        "build-shard": {
-            "name": "Build shard ${{ matrix.shard }} (nox -s build_all -- --shard)",
-            "needs": ["plan", "shards"],
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "strategy": {"matrix": "${{ fromJSON(needs.shards.outputs.matrix) }}"},
-            "steps": [
-                *builder.setup(builder.build_python, fetch_all=True, builds=True),
-                {
-                    "uses": uses(DOWNLOAD),
-                    "with": {"name": "shard-plan", "path": builder.prefix or "."},
-                },
-                {
-                    "name": "Build, check and record this shard",
-                    "run": build('"$SHARD"'),
-                    "env": {**ENV, "SHARD": "${{ matrix.shard }}"},
-                },
-                upload(  # the shard manifest is in .relnox/: hidden files too
-                    "shard-${{ strategy.job-index }}",
-                    f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
-                    {"include-hidden-files": True},
-                ),
-            ],
-        },
-        "build": {
-            "name": "Assemble the shards and verify (nox -s assemble)",
-            "needs": ["plan", "build-shard"],
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "steps": [
-                *setup,
-                {
-                    "uses": uses(DOWNLOAD),
-                    "with": {"pattern": "shard-[0-9]*", "path": builder.prefix + SHARDS_DIR + "/"},
-                },
-                {
-                    "name": "Assemble dist/, every file checked against its shard's manifest",
-                    "run": ASSEMBLE,
-                    "env": ENV,
-                },
-                {
-                    "name": "Install and import every package",
-                    "run": PACKAGE_ARGS + VERIFY,
-                    "env": ENV,
-                },
-                upload("dist", builder.dist + "/"),
-            ],
-        },
+        "shards": builder.job(
+            "Split the build into shards (nox -s plan -- --shards)",
+            *builder.setup(fetch_all=True),
+            {
+                "name": "Split the release's packages, balanced by their last build times",
+                "id": "split",
+                "run": split('"$SHARDS"'),
+                "env": {**ENV, "SHARDS": shards},
+            },
+            upload("shard-plan", builder.prefix + PLAN_FILE),
+            needs="plan",
+            when="needs.plan.outputs.packages != ''",  # its tags released by an earlier run
+            outputs={"matrix": "${{ steps.split.outputs.matrix }}"},
+        ),
+        "build-shard": builder.job(
+            "Build shard ${{ matrix.shard }} (nox -s build_all -- --shard)",
+            *builder.setup(fetch_all=True, builds=True),
+            {"uses": uses(DOWNLOAD), "with": {"name": "shard-plan", "path": builder.prefix or "."}},
+            {
+                "name": "Build, check and record this shard",
+                "run": build('"$SHARD"'),
+                "env": {**ENV, "SHARD": "${{ matrix.shard }}"},
+            },
+            upload(  # the shard manifest is in .relnox/: hidden files too
+                "shard-${{ strategy.job-index }}",
+                f"{builder.prefix}{SHARD_OUT}/\n{state}\n",
+                {"include-hidden-files": True},
+            ),
+            needs=["plan", "shards"],
+            strategy={"matrix": "${{ fromJSON(needs.shards.outputs.matrix) }}"},
+        ),
+        "build": builder.job(
+            "Assemble the shards and verify (nox -s assemble)",
+            *builder.setup(fetch_all=True),
+            {
+                "uses": uses(DOWNLOAD),
+                "with": {"pattern": "shard-[0-9]*", "path": builder.prefix + SHARDS_DIR + "/"},
+            },
+            {
+                "name": "Assemble dist/, every file checked against its shard's manifest",
+                "run": ASSEMBLE,
+                "env": ENV,
+            },
+            {"name": "Install and import every package", "run": PACKAGE_ARGS + VERIFY, "env": ENV},
+            upload("dist", builder.dist + "/"),
+            needs=["plan", "build-shard"],
+        ),
     }
 
 

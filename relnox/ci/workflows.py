@@ -139,14 +139,14 @@ class WorkflowBuilder:
 
     def setup(
         self,
-        python: str,
+        matrix: str = "",
         *,
         fetch_all: bool | None = None,
-        install: bool = True,
         push: bool = False,
         builds: bool = False,
     ) -> list[Any]:
-        """Checkout (submodules where it ``builds``), setup-python and, with ``install``, relnox."""
+        """Checkout (submodules where it ``builds``) and setup-python: of the ``matrix`` Python
+        (``id: python``, for its path), else relnox's own, with nox and relnox installed."""
         if fetch_all is None:  # a version from git tags: every job needs the whole history
             fetch_all = any(pkg.vcs_versioned for pkg in self.ws.packages)
         checkout: dict[str, Any] = {"fetch-depth": 0} if fetch_all else {}
@@ -154,18 +154,36 @@ class WorkflowBuilder:
             checkout["submodules"] = "recursive"
         # the job token stays in .git/config only for a job that pushes (zizmor: artipacked)
         checkout["persist-credentials"] = push
-        steps: list[Any] = [
+        python = {
+            "uses": uses(SETUP_PYTHON),
+            "with": {"python-version": matrix or self.build_python},
+        }
+        if matrix:
+            return [{"uses": uses(CHECKOUT), "with": checkout}, {"id": "python", **python}]
+        install = "python -m pip install " + shlex.join(self.requirements)
+        return [
             {"uses": uses(CHECKOUT), "with": checkout},
-            {"uses": uses(SETUP_PYTHON), "with": {"python-version": python}},
+            python,
+            {"name": "Install nox and relnox", "run": install},
         ]
-        if install:
-            steps.append(
-                {
-                    "name": "Install nox and relnox",
-                    "run": "python -m pip install " + shlex.join(self.requirements),
-                }
-            )
-        return steps
+
+    def job(
+        self,
+        name: str,
+        *steps: Any,
+        when: str | None = None,
+        runs_on: str = "ubuntu-latest",
+        **keys: Any,
+    ) -> dict[str, Any]:
+        """A job of ``steps`` (``when``: its ``if``), reading the repository unless ``keys``
+        say otherwise; its keys in one order, a None one left out."""
+        keys = {"if": when, "runs-on": runs_on, "permissions": READ, **keys}
+        order = ("needs", "if", "runs-on", "environment", "permissions", "outputs", "strategy")
+        return {
+            "name": name,
+            **{k: keys[k] for k in order if keys.get(k) is not None},
+            "steps": list(steps),
+        }
 
     def download_dist(self) -> list[dict[str, Any]]:
         steps = [{"uses": uses(DOWNLOAD), "with": {"name": "dist", "path": self.dist + "/"}}]
@@ -210,27 +228,23 @@ elif [ "$GITHUB_REF_TYPE" = tag ]; then
 fi
 nox -s resolve_version -- "${{args[@]}}"
 """
-        return {
-            "name": "Plan the release",
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "outputs": {o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in ROUTING},
-            "steps": [
-                *self.setup(self.build_python, fetch_all=True),
-                {
-                    "name": "Check each release tag against its package's version",
-                    "if": "github.ref_type == 'tag' || inputs.tags",
-                    "run": CHECK_TAGS,
-                    "env": {"TAGS": "${{ inputs.tags }}"},
-                },
-                {
-                    "name": "Resolve the version (tags, then dispatch input, then pyproject.toml)",
-                    "id": "resolve",
-                    "run": resolve,
-                    "env": env,
-                },
-            ],
-        }
+        return self.job(
+            "Plan the release",
+            *self.setup(fetch_all=True),
+            {
+                "name": "Check each release tag against its package's version",
+                "if": "github.ref_type == 'tag' || inputs.tags",
+                "run": CHECK_TAGS,
+                "env": {"TAGS": "${{ inputs.tags }}"},
+            },
+            {
+                "name": "Resolve the version (tags, then dispatch input, then pyproject.toml)",
+                "id": "resolve",
+                "run": resolve,
+                "env": env,
+            },
+            outputs={o: f"${{{{ steps.resolve.outputs.{o} }}}}" for o in ROUTING},
+        )
 
     def build_job(self) -> dict[str, Any]:
         native = " ".join(p.name for p in self.native)
@@ -240,48 +254,35 @@ nox -s resolve_version -- "${{args[@]}}"
             env["NATIVE"] = native
             pure = 'if [ "${#pure[@]}" -gt 0 ]; then nox -s build_all -- "${pure[@]}"; fi\n'
             script = split_build("$PACKAGES", "$NATIVE", pure)
-        return {
-            "name": "Build (nox -s build_all)",
-            "needs": "plan",
-            "if": NOTHING_LEFT,
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "steps": [
-                *self.setup(self.build_python, fetch_all=True, builds=True),
-                {"name": "Build, check and record", "run": script, "env": env},
-                upload("dist", self.dist + "/"),
-            ],
-        }
+        return self.job(
+            "Build (nox -s build_all)",
+            *self.setup(fetch_all=True, builds=True),
+            {"name": "Build, check and record", "run": script, "env": env},
+            upload("dist", self.dist + "/"),
+            needs="plan",
+            when=NOTHING_LEFT,
+        )
 
     def verify_job(self, wheel_jobs: list[str]) -> dict[str, Any]:
         # the packages on the matrix Python (by its path), relnox on its own
-        matrix_python = self.setup("${{ matrix.python-version }}", install=False)
-        matrix_python[1] = {"id": "python", **matrix_python[1]}
-        job: dict[str, Any] = {
-            "name": "Verify on Python ${{ matrix.python-version }} (nox -s verify_install)",
-            "needs": ["plan", "build", *wheel_jobs],
-        }
-        if wheel_jobs:  # a wheel job of a package outside this release is skipped, not failed
-            job["if"] = f"!cancelled() && !failure() && {NOTHING_LEFT}"
-        return {
-            **job,
-            "runs-on": "ubuntu-latest",
-            "permissions": READ,
-            "strategy": {
+        return self.job(
+            "Verify on Python ${{ matrix.python-version }} (nox -s verify_install)",
+            *self.setup("${{ matrix.python-version }}"),
+            *self.setup()[1:],  # relnox's own Python is the default
+            *self.download_dist(),
+            {
+                "name": "Install every package and check it",
+                "run": 'nox -s verify_install -- --python "$PYTHON"',
+                "env": {"PYTHON": "${{ steps.python.outputs.python-path }}"},
+            },
+            needs=["plan", "build", *wheel_jobs],
+            # a wheel job of a package outside this release is skipped, not failed
+            when=f"!cancelled() && !failure() && {NOTHING_LEFT}" if wheel_jobs else None,
+            strategy={
                 "fail-fast": False,
                 "matrix": {"python-version": list(self.settings.python_versions)},
             },
-            "steps": [
-                *matrix_python,
-                *self.setup(self.build_python)[1:],  # relnox's own Python is the default
-                *self.download_dist(),
-                {
-                    "name": "Install every package and check it",
-                    "run": 'nox -s verify_install -- --python "$PYTHON"',
-                    "env": {"PYTHON": "${{ steps.python.outputs.python-path }}"},
-                },
-            ],
-        }
+        )
 
     def release(self) -> str:
         def text(description: str) -> dict[str, Any]:
@@ -344,28 +345,25 @@ nox -s resolve_version -- "${{args[@]}}"
             {"push": {"branches": [self.settings.branch]}},
             {"group": "auto-tag", "cancel-in-progress": False},
             {
-                "tag": {
-                    "name": "Tag changed versions (nox -s tag)",
-                    "runs-on": "ubuntu-latest",
-                    "permissions": {
+                "tag": self.job(
+                    "Tag changed versions (nox -s tag)",
+                    *self.setup(fetch_all=True, push=True),
+                    _bot("Configure the tagger"),
+                    {"name": "Tag and push", "id": "tag", "run": "nox -s tag -- --push"},
+                    {
+                        "name": "Start one release run for all the new tags",
+                        "if": "steps.tag.outputs.created != ''",
+                        "run": dispatch,
+                        "env": {
+                            "GH_TOKEN": "${{ github.token }}",
+                            "TAGS": "${{ steps.tag.outputs.created }}",
+                        },
+                    },
+                    permissions={
                         "contents": Commented("write", "push the tags"),
                         "actions": Commented("write", "start release.yml for the new tags"),
                     },
-                    "steps": [
-                        *self.setup(self.build_python, fetch_all=True, push=True),
-                        _bot("Configure the tagger"),
-                        {"name": "Tag and push", "id": "tag", "run": "nox -s tag -- --push"},
-                        {
-                            "name": "Start one release run for all the new tags",
-                            "if": "steps.tag.outputs.created != ''",
-                            "run": dispatch,
-                            "env": {
-                                "GH_TOKEN": "${{ github.token }}",
-                                "TAGS": "${{ steps.tag.outputs.created }}",
-                            },
-                        },
-                    ],
-                }
+                )
             },
         )
 
@@ -376,22 +374,19 @@ nox -s resolve_version -- "${{args[@]}}"
             {"push": {"branches": [self.settings.branch]}, "workflow_dispatch": {}},
             {"group": "release-pr", "cancel-in-progress": True},
             {
-                "release-pr": {
-                    "name": "Open or update the release pull request (nox -s release_pr)",
-                    "runs-on": "ubuntu-latest",
-                    "permissions": {
+                "release-pr": self.job(
+                    "Open or update the release pull request (nox -s release_pr)",
+                    *self.setup(fetch_all=True),
+                    _bot("Configure the committer"),
+                    {
+                        "name": "Open or update the release pull request",
+                        "run": "nox -s release_pr -- --repository pypi",
+                        "env": {"GITHUB_TOKEN": token},
+                    },
+                    permissions={
                         "contents": Commented("write", "push the release branch"),
                         "pull-requests": Commented("write", "open and edit its pull request"),
                     },
-                    "steps": [
-                        *self.setup(self.build_python, fetch_all=True),
-                        _bot("Configure the committer"),
-                        {
-                            "name": "Open or update the release pull request",
-                            "run": "nox -s release_pr -- --repository pypi",
-                            "env": {"GITHUB_TOKEN": token},
-                        },
-                    ],
-                }
+                )
             },
         )
