@@ -48,13 +48,12 @@ class PipelineBuilder:
         self.settings = settings
         self.tag_rule = f"$CI_COMMIT_TAG =~ /{tag_regex(workspace)}/"
 
-    def rules(self, *, merge_requests: bool) -> list[dict[str, str]]:
-        requests = (
-            [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}] if merge_requests else []
-        )
-        return [*requests, {"if": self.tag_rule}]
-
-    def job(self, stage: str, rules: list[dict[str, str]], **more: Any) -> dict[str, Any]:
+    def job(self, stage: str, requests: bool | None = None, **more: Any) -> dict[str, Any]:
+        """A job of ``stage`` that a release tag runs, and with ``requests`` a merge request
+        (default: those of the stages build and test, which merge requests run)."""
+        requests = stage != "deploy" if requests is None else requests
+        rules = [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}] if requests else []
+        rules.append({"if": self.tag_rule})
         return {"extends": ".relnox", "stage": stage, "rules": rules, **more}
 
     def template(self) -> dict[str, Any]:
@@ -71,7 +70,7 @@ class PipelineBuilder:
     def plan(self) -> dict[str, Any]:
         return self.job(
             "build",
-            self.rules(merge_requests=False),
+            False,  # a release tag's plan
             variables={"RELNOX_DOTENV": f"$CI_PROJECT_DIR/{DOTENV_FILE}"},
             script=[
                 'nox -s check_tag -- "$CI_COMMIT_TAG"',
@@ -90,7 +89,6 @@ class PipelineBuilder:
             )
         return self.job(
             "build",
-            self.rules(merge_requests=True),
             needs=[{"job": "relnox-plan", "optional": True}],
             script=[script],
             artifacts={"paths": [self.flow.dist + "/"]},
@@ -118,7 +116,6 @@ class PipelineBuilder:
         )
         return self.job(
             "build",
-            self.rules(merge_requests=True),
             needs=[{"job": "relnox-plan", "optional": True}],
             parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
             script=[
@@ -134,7 +131,6 @@ class PipelineBuilder:
         collect = [f"mkdir -p {shlex.quote(self.flow.dist)}", *self.wheel_copies()]
         return self.job(
             "test",
-            self.rules(merge_requests=True),
             needs=["relnox-build", *wheel_jobs],
             parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
             script=[
@@ -153,7 +149,6 @@ class PipelineBuilder:
     def release(self) -> dict[str, Any]:
         return self.job(
             "deploy",
-            self.rules(merge_requests=False),
             needs=[
                 "relnox-plan",
                 {"job": "relnox-testpypi", "artifacts": False},
@@ -176,7 +171,8 @@ class PipelineBuilder:
             f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
             '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
         )
-        return self.job("deploy", [{"if": on_branch}], **more, script=[token, identity, command])
+        job = {**self.job("deploy"), "rules": [{"if": on_branch}]}
+        return {**job, **more, "script": [token, identity, command]}
 
     def _token(self, purpose: str) -> str:
         """The lines giving git :data:`PUSH_TOKEN` as a header in ``GIT_CONFIG_*``, never argv."""

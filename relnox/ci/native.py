@@ -115,9 +115,6 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
             "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
         }
     # verify-install on this OS and the matrix Python (by its path); relnox on its own
-    verify = (
-        'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n'
-    )
     return flow.job(
         f"Wheels of {pkg.name} (${{{{ matrix.os }}}}, Python ${{{{ matrix.python.version }}}})",
         *flow.setup("${{ matrix.python.version }}", builds=True),
@@ -126,7 +123,7 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
         {
             "name": "Install the wheel in a fresh environment and check it (verify-install)",
             "shell": "bash",
-            "run": verify,
+            "run": 'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n',
             "env": {
                 "PACKAGE": pkg.name,
                 "WHEELHOUSE": f"${{{{ github.workspace }}}}/{wheelhouse}",

@@ -135,7 +135,6 @@ def gitlab_publish_job(
         script = only + script.replace(f'"${routed}"', '"$PACKAGE"')
     job = pipeline.job(
         "deploy",
-        pipeline.rules(merge_requests=False),
         needs=["relnox-plan", "relnox-build", "relnox-verify", *wheel_jobs],
         environment=environment,
         script=["\n".join(copies), script] if copies else [script],

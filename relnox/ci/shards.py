@@ -92,7 +92,7 @@ def gitlab_shard_jobs(pipeline: PipelineBuilder, shards: str) -> dict[str, Any]:
     prefix, packages = pipeline.flow.prefix, 'PACKAGES="$RELNOX_PACKAGES"\n'
     mine = f'{SHARDS_DIR}/shard-"$CI_NODE_INDEX"'
     copy = f"mkdir -p {mine}/.relnox\ncp -R {SHARD_OUT} {mine}/\ncp -R .relnox/{SHARD_OUT} {mine}/.relnox/\n"
-    common = {"extends": ".relnox", "stage": "build", "rules": pipeline.rules(merge_requests=True)}
+    common = pipeline.job("build")
     plan = {"job": "relnox-plan", "optional": True}
     return {
         "relnox-shards": {

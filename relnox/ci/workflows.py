@@ -322,20 +322,19 @@ nox -s resolve_version -- "${{args[@]}}"
             else {"push": {"tags": tag_patterns(self.ws)}}
         )
         on["workflow_dispatch"] = {"inputs": inputs}
-        return self.document("Release", on, self.concurrency(), jobs)
+        # release runs queue: one group per commit on tags, per tag on GitHub releases
+        group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
+        return self.document("Release", on, f"release-{group}", jobs)
 
     def document(
-        self, name: str, on: dict[str, Any], concurrency: dict[str, Any], jobs: dict[str, Any]
+        self, name: str, on: dict[str, Any], group: str, jobs: dict[str, Any], cancel: bool = False
     ) -> str:
+        """A workflow of ``jobs``, runs of one concurrency ``group`` queued (or ``cancel``led)."""
+        concurrency = {"group": group, "cancel-in-progress": cancel}
         doc = {"name": name, "on": on, "permissions": {}, "concurrency": concurrency}
         if self.prefix:
             doc["defaults"] = {"run": {"working-directory": self.prefix.rstrip("/")}}
         return dump({**doc, "jobs": jobs}, HEADER)
-
-    def concurrency(self) -> dict[str, Any]:
-        """Release runs queue: one group per commit on tags, per tag on GitHub releases."""
-        group = "${{ github.sha }}" if self.settings.trigger == "tag" else "${{ github.ref }}"
-        return {"group": f"release-{group}", "cancel-in-progress": False}
 
     def auto_tag(self) -> str:
         # one run for every tag of the push, published together in dependency tiers
@@ -343,7 +342,7 @@ nox -s resolve_version -- "${{args[@]}}"
         return self.document(
             "Auto-tag",
             {"push": {"branches": [self.settings.branch]}},
-            {"group": "auto-tag", "cancel-in-progress": False},
+            "auto-tag",
             {
                 "tag": self.job(
                     "Tag changed versions (nox -s tag)",
@@ -372,7 +371,7 @@ nox -s resolve_version -- "${{args[@]}}"
         return self.document(
             "Release PR",
             {"push": {"branches": [self.settings.branch]}, "workflow_dispatch": {}},
-            {"group": "release-pr", "cancel-in-progress": True},
+            "release-pr",
             {
                 "release-pr": self.job(
                     "Open or update the release pull request (nox -s release_pr)",
@@ -389,4 +388,5 @@ nox -s resolve_version -- "${{args[@]}}"
                     },
                 )
             },
+            cancel=True,
         )
