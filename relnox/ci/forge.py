@@ -7,18 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.ci.gitlab import PIPELINE, PUSH_TOKEN, TOP
-from relnox.ci.publishing import repository, signs
-from relnox.ci.workflows import CiSettings, WorkflowBuilder
+from relnox.ci.publishing import targets
+from relnox.ci.workflows import WorkflowBuilder
 from relnox.errors import ConfigError, shortlist
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
-from relnox.tools.gitlab import (
-    audience,
-    id_token_variable,
-    is_gitlab_host,
-    remote_host,
-    remote_path,
-)
+from relnox.tools.gitlab import is_gitlab_host, remote_host, remote_path
 
 #: ``[tool.relnox.ci] forge``: where the repository's CI runs (default: detected)
 FORGES = ("github", "gitlab", "both")
@@ -66,7 +60,7 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
     if (stages := stages_problem(text)) is not None:
         found.append(f"{TOP}: {stages}")
     own = "-<name>" if flow.settings.environments == "per-project" else ""
-    trusted = [t for t in ("testpypi", "pypi") if signs(flow, t)]
+    trusted = [t.name for t in flow.targets.values() if t.signs]
     if trusted:
         names = [pkg.name for pkg in workspace.packages]
         shown = shortlist(names, 5)
@@ -83,12 +77,12 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
             f"{', '.join(t + own for t in trusted)} and the release tags (Settings > "
             "Repository > Protected tags), or the first upload is refused its token"
         )
-    for target in ("testpypi", "pypi"):
-        if not signs(flow, target):
+    for target in flow.targets.values():
+        if not target.signs:
             found.append(
-                f"the relnox-{target} job uploads to {repository(flow, target).label}: create "
+                f"the relnox-{target.name} job uploads to {target.repository.label}: create "
                 "the CI/CD variables TWINE_USERNAME and TWINE_PASSWORD (masked, protected, "
-                f"in the environment {target}{own})"
+                f"in the environment {target.name}{own})"
             )
     if flow.settings.mode == "release-pr":
         found.append(
@@ -165,20 +159,14 @@ def pipeline_problems(workspace: Workspace, packages: Sequence[Package]) -> list
             f"{PIPELINE}: its tag rule /{rule.group(1)}/ does not match {', '.join(missed)}, "
             f"so those tags would release nothing{fix}"
         )
-    flow = WorkflowBuilder(workspace, CiSettings(python_versions=("3.12",)))
-    wanted = {}
-    for target in ("testpypi", "pypi"):
-        index = repository(flow, target)
-        variable, aud = id_token_variable(index), audience(index)
-        if variable and aud:
-            wanted[f"relnox-{target}"] = (variable, aud)
-    for job, (variable, aud) in wanted.items():
+    wanted = {f"relnox-{t.name}": t for t in targets(workspace).values() if t.id_token}
+    for job, target in wanted.items():
+        variable, aud = target.id_token or ("", "")
         block = blocks.get(job, "")
         if not re.search(rf"id_tokens:\s*\n\s*{variable}:\s*\n\s*aud: '?{aud}'?\s*$", block, re.M):
             found.append(
                 f"{PIPELINE}: the job {job} has no ID token {variable} with aud: {aud}, so "
-                f"trusted publishing to {repository(flow, job.removeprefix('relnox-')).label} "
-                f"gets no token{fix}"
+                f"trusted publishing to {target.repository.label} gets no token{fix}"
             )
     others = sorted(job for job, block in blocks.items() if "id_tokens:" in block)
     extra = [job for job in others if job not in wanted]

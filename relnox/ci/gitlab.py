@@ -6,18 +6,15 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from relnox.ci.native import native_builder
 from relnox.ci.pins import PACKAGE_ARGS, slug
-from relnox.ci.publishing import repository, signs
+from relnox.ci.publishing import gitlab_publish_job
 from relnox.ci.triggers import tag_regex
-from relnox.ci.workflows import CiSettings, WorkflowBuilder
+from relnox.ci.workflows import BUILD_ALL, CiSettings, WorkflowBuilder, split_build
 from relnox.ci.yaml import dump
 from relnox.errors import ConfigError
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package, Workspace
-from relnox.tools.gitlab import audience, id_token_variable
 from relnox.versions.dynamic_native import maturin_manifest
 
 #: the pipeline ci-init writes; ``.gitlab-ci.yml`` includes it
@@ -51,13 +48,12 @@ class PipelineBuilder:
         self.settings = settings
         self.tag_rule = f"$CI_COMMIT_TAG =~ /{tag_regex(workspace)}/"
 
-    def rules(self, *, merge_requests: bool) -> list[dict[str, str]]:
-        requests = (
-            [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}] if merge_requests else []
-        )
-        return [*requests, {"if": self.tag_rule}]
-
-    def job(self, stage: str, rules: list[dict[str, str]], **more: Any) -> dict[str, Any]:
+    def job(self, stage: str, requests: bool | None = None, **more: Any) -> dict[str, Any]:
+        """A job of ``stage`` that a release tag runs, and with ``requests`` a merge request
+        (default: those of the stages build and test, which merge requests run)."""
+        requests = stage != "deploy" if requests is None else requests
+        rules = [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}] if requests else []
+        rules.append({"if": self.tag_rule})
         return {"extends": ".relnox", "stage": stage, "rules": rules, **more}
 
     def template(self) -> dict[str, Any]:
@@ -74,7 +70,7 @@ class PipelineBuilder:
     def plan(self) -> dict[str, Any]:
         return self.job(
             "build",
-            self.rules(merge_requests=False),
+            False,  # a release tag's plan
             variables={"RELNOX_DOTENV": f"$CI_PROJECT_DIR/{DOTENV_FILE}"},
             script=[
                 'nox -s check_tag -- "$CI_COMMIT_TAG"',
@@ -85,70 +81,18 @@ class PipelineBuilder:
 
     def build(self) -> dict[str, Any]:
         native = " ".join(p.name for p in self.flow.native)
-        script = 'PACKAGES="$RELNOX_PACKAGES"\n' + PACKAGE_ARGS
+        script = 'PACKAGES="$RELNOX_PACKAGES"\n' + PACKAGE_ARGS + BUILD_ALL
         if native:  # native packages: the sdist here, their wheels from the wheel jobs
-            script += (
-                f"pure=()\nnative=()\nfor package in ${{PACKAGES:-{native}}}; do\n"
-                f'  case " {native} " in\n'
-                '    *" $package "*) native+=(--package "$package") ;;\n'
-                '    *) pure+=(--package "$package") ;;\n'
-                "  esac\ndone\n"
-                'if [ -z "$PACKAGES" ] || [ "${#pure[@]}" -gt 0 ]; then\n'
-                '  nox -s build_all -- "${pure[@]}"\nfi\n'
-                'if [ "${#native[@]}" -gt 0 ]; then nox -s build_all -- --sdist-only '
-                '"${native[@]}"; fi\n'
+            pure = 'if [ -z "$PACKAGES" ] || [ "${#pure[@]}" -gt 0 ]; then\n  nox -s build_all -- "${pure[@]}"\nfi\n'
+            script = script.replace(
+                BUILD_ALL, split_build(f"${{PACKAGES:-{native}}}", native, pure)
             )
-        else:
-            script += 'nox -s build_all -- "${args[@]}"\n'
         return self.job(
             "build",
-            self.rules(merge_requests=True),
             needs=[{"job": "relnox-plan", "optional": True}],
             script=[script],
             artifacts={"paths": [self.flow.dist + "/"]},
         )
-
-    def shard_jobs(self, shards: str) -> dict[str, Any]:
-        """In place of the build job: split, build each shard, assemble them."""
-        from relnox.ci.shards import PLAN_FILE, SHARD_OUT, SHARDS_DIR
-
-        packages = 'PACKAGES="$RELNOX_PACKAGES"\n' + PACKAGE_ARGS
-        mine = f'{SHARDS_DIR}/shard-"$CI_NODE_INDEX"'
-        build = (
-            packages + 'nox -s build_all -- --shard "$CI_NODE_INDEX/$CI_NODE_TOTAL" '
-            f'--timings {PLAN_FILE} --out {SHARD_OUT} "${{args[@]}}"\n'
-            f"mkdir -p {mine}/.relnox\ncp -R {SHARD_OUT} {mine}/\n"
-            f"cp -R .relnox/{SHARD_OUT} {mine}/.relnox/\n"
-        )
-        common = {"extends": ".relnox", "stage": "build", "rules": self.rules(merge_requests=True)}
-        return {
-            "relnox-shards": {
-                **common,
-                "needs": [{"job": "relnox-plan", "optional": True}],
-                "script": [
-                    packages + f'nox -s plan -- --shards {shards} --json "${{args[@]}}" '
-                    f"> {PLAN_FILE}\n"
-                ],
-                "artifacts": {"paths": [self.flow.prefix + PLAN_FILE]},
-            },
-            "relnox-build-shard": {
-                **common,
-                "needs": [{"job": "relnox-plan", "optional": True}, "relnox-shards"],
-                "parallel": int(shards),
-                "script": [build],
-                "artifacts": {"paths": [self.flow.prefix + SHARDS_DIR + "/"]},
-            },
-            "relnox-build": {
-                **common,
-                "needs": [{"job": "relnox-plan", "optional": True}, "relnox-build-shard"],
-                "script": [
-                    packages + f'nox -s assemble -- "${{args[@]}}" '
-                    f"{SHARDS_DIR}/shard-*/{SHARD_OUT}\n"
-                    'nox -s verify_install -- "${args[@]}"\n'
-                ],
-                "artifacts": {"paths": [self.flow.dist + "/"]},
-            },
-        }
 
     def wheels(self, pkg: Package) -> dict[str, Any]:
         directory, wheelhouse = self.flow.directory_of(pkg), self.flow.wheelhouse(pkg)
@@ -172,7 +116,6 @@ class PipelineBuilder:
         )
         return self.job(
             "build",
-            self.rules(merge_requests=True),
             needs=[{"job": "relnox-plan", "optional": True}],
             parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
             script=[
@@ -185,10 +128,9 @@ class PipelineBuilder:
         )
 
     def verify(self, wheel_jobs: list[str]) -> dict[str, Any]:
-        collect = [f"mkdir -p {shlex.quote(self.flow.dist)}", *self._wheel_copies()]
+        collect = [f"mkdir -p {shlex.quote(self.flow.dist)}", *self.wheel_copies()]
         return self.job(
             "test",
-            self.rules(merge_requests=True),
             needs=["relnox-build", *wheel_jobs],
             parallel={"matrix": [{"PYTHON": list(self.settings.python_versions)}]},
             script=[
@@ -197,49 +139,7 @@ class PipelineBuilder:
             ],
         )
 
-    def publish(self, target: str, wheel_jobs: list[str]) -> dict[str, Any]:
-        """One job an index environment; the ID token of its audience for PyPI and TestPyPI."""
-        final = target == "pypi"
-        routed = f"RELNOX_{target.upper()}"
-        command = (
-            'nox -s publish -- --yes --repository "$RELNOX_PYPI_REPOSITORY" "${args[@]}"'
-            if final
-            else 'nox -s publish-test -- "${args[@]}"'
-        )
-        script = (
-            f'PACKAGES="${routed}"\n'
-            'if [ -z "$PACKAGES" ]; then echo "nothing routed here by the plan"; exit 0; fi\n'
-            + PACKAGE_ARGS
-            + command
-            + "\n"
-        )
-        job: dict[str, Any] = self.job(
-            "deploy",
-            self.rules(merge_requests=False),
-            needs=["relnox-plan", "relnox-build", "relnox-verify", *wheel_jobs],
-            environment={"name": target, "deployment_tier": "production"},
-            script=["\n".join(self._wheel_copies()), script] if self.flow.native else [script],
-        )
-        variable = id_token_variable(repository(self.flow, target))
-        found = audience(repository(self.flow, target))
-        if signs(self.flow, target) and variable and found:
-            job["id_tokens"] = {variable: {"aud": found}}
-        if self.settings.environments == "per-project":
-            job["parallel"] = {
-                "matrix": [
-                    {"PACKAGE": p.name, "ENVIRONMENT": f"{target}-{canonicalize_name(p.name)}"}
-                    for p in self.ws.packages
-                ]
-            }
-            job["environment"] = {"name": "$ENVIRONMENT", "deployment_tier": "production"}
-            job["script"] = [
-                *job["script"][:-1],
-                f'case " ${routed} " in *" $PACKAGE "*) ;; *) exit 0 ;; esac\n'
-                + script.replace(f'"${routed}"', '"$PACKAGE"'),
-            ]
-        return job
-
-    def _wheel_copies(self) -> list[str]:
+    def wheel_copies(self) -> list[str]:
         return [
             f'cp "$CI_PROJECT_DIR"/{shlex.quote(self.flow.wheelhouse(p))}/*.whl '
             f"{shlex.quote(self.flow.dist)}/ 2>/dev/null || true"
@@ -249,7 +149,6 @@ class PipelineBuilder:
     def release(self) -> dict[str, Any]:
         return self.job(
             "deploy",
-            self.rules(merge_requests=False),
             needs=[
                 "relnox-plan",
                 {"job": "relnox-testpypi", "artifacts": False},
@@ -272,7 +171,8 @@ class PipelineBuilder:
             f'$CI_COMMIT_BRANCH == "{self.settings.branch}" && '
             '$CI_COMMIT_TAG == null && $CI_PIPELINE_SOURCE == "push"'
         )
-        return self.job("deploy", [{"if": on_branch}], **more, script=[token, identity, command])
+        job = {**self.job("deploy"), "rules": [{"if": on_branch}]}
+        return {**job, **more, "script": [token, identity, command]}
 
     def _token(self, purpose: str) -> str:
         """The lines giving git :data:`PUSH_TOKEN` as a header in ``GIT_CONFIG_*``, never argv."""
@@ -288,15 +188,17 @@ class PipelineBuilder:
     def pipeline(self) -> str:
         jobs: dict[str, Any] = {".relnox": self.template(), "relnox-plan": self.plan()}
         if self.settings.shards:
-            jobs.update(self.shard_jobs(self.settings.shards))
+            from relnox.ci.shards import gitlab_shard_jobs
+
+            jobs.update(gitlab_shard_jobs(self, self.settings.shards))
         else:
             jobs["relnox-build"] = self.build()
         wheels = {f"relnox-wheels-{slug(pkg.name)}": self.wheels(pkg) for pkg in self.flow.native}
         jobs.update(wheels)
         wheel_jobs = list(wheels)
         jobs["relnox-verify"] = self.verify(wheel_jobs)
-        jobs["relnox-testpypi"] = self.publish("testpypi", wheel_jobs)
-        jobs["relnox-pypi"] = self.publish("pypi", wheel_jobs)
+        for target in self.flow.targets.values():
+            jobs[f"relnox-{target.name}"] = gitlab_publish_job(self, target, wheel_jobs)
         jobs["relnox-release"] = self.release()
         token = self._token("write_repository")
         jobs["relnox-auto-tag"] = self.pusher("auto-tag", token, "nox -s tag -- --push")

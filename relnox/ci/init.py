@@ -13,10 +13,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_all
+from relnox.ci import requirement as installed
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
-from relnox.ci.publishing import repository, secrets, signs
-from relnox.ci.requirement import installed_requirement, squatting_warning
+from relnox.ci.requirement import squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
     DEFAULT_PYTHONS,
@@ -159,7 +159,7 @@ def relnox_requirement(section: Mapping[str, Any], where: Path) -> str:
     """``relnox-requirement`` as set, or where this relnox came from."""
     value = section.get("relnox-requirement")
     if value is None:
-        return installed_requirement()
+        return installed.requirement_from(installed.installed_distribution())
     try:
         requirement = Requirement(value) if isinstance(value, str) else None
     except InvalidRequirement:
@@ -322,7 +322,7 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
 
     builder = WorkflowBuilder(workspace, settings)
     chosen = forge.forges(workspace)
-    trusted = [target for target in ("pypi", "testpypi") if signs(builder, target)]
+    trusted = [t for t in ("pypi", "testpypi") if builder.targets[t].signs]
     warning = squatting_warning(builder.requirements) if trusted else None
     found = [f"warning: {warning}"] if warning else []
     if unregistered := _noxfile_without_relnox(workspace, builder):
@@ -338,13 +338,12 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
     found += forge.notes(workspace, builder) if "gitlab" in chosen else []
     if trusted and "github" in chosen:
         found.append(trusted_publishing_note(workspace, trusted, settings.environments))
-    for target in ("testpypi", "pypi") if "github" in chosen else ():
-        needed = secrets(builder, target)
-        if needed:
+    for target in builder.targets.values() if "github" in chosen else ():
+        if target.secrets:
             found.append(
-                f"the {target} job uploads to {repository(builder, target).label}: create the "
-                f"secrets {' and '.join(needed.values())} (Settings > Secrets and variables > "
-                f"Actions, or in the environment {target!r})"
+                f"the {target.name} job uploads to {target.repository.label}: create the "
+                f"secrets {' and '.join(target.secrets.values())} (Settings > Secrets and "
+                f"variables > Actions, or in the environment {target.name!r})"
             )
     return found
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from relnox.ci.pins import CIBUILDWHEEL, MATURIN, READ, slug, upload, uses
+from relnox.ci.pins import CIBUILDWHEEL, MATURIN, slug, upload, uses
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 from relnox.toml import table
@@ -115,38 +115,30 @@ def wheels_job(flow: WorkflowBuilder, pkg: Package) -> dict[str, Any]:
             "env": {"CIBW_BUILD": "${{ matrix.python.cp }}-*"},
         }
     # verify-install on this OS and the matrix Python (by its path); relnox on its own
-    matrix_python = flow.setup("${{ matrix.python.version }}", install=False, builds=True)
-    matrix_python[1] = {"id": "python", **matrix_python[1]}
-    verify = (
-        'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n'
-    )
-    return {
-        "name": f"Wheels of {pkg.name} (${{{{ matrix.os }}}}, Python ${{{{ matrix.python.version }}}})",
-        "needs": "plan",
-        "if": f"contains(format(' {{0}} ', needs.plan.outputs.packages), ' {pkg.name} ')",
-        "runs-on": "${{ matrix.os }}",
-        "permissions": READ,
-        "strategy": {
+    return flow.job(
+        f"Wheels of {pkg.name} (${{{{ matrix.os }}}}, Python ${{{{ matrix.python.version }}}})",
+        *flow.setup("${{ matrix.python.version }}", builds=True),
+        build,
+        *flow.setup()[1:],  # relnox's own Python is the default
+        {
+            "name": "Install the wheel in a fresh environment and check it (verify-install)",
+            "shell": "bash",
+            "run": 'nox -s verify_install -- --package "$PACKAGE" --dist "$WHEELHOUSE" --python "$PYTHON"\n',
+            "env": {
+                "PACKAGE": pkg.name,
+                "WHEELHOUSE": f"${{{{ github.workspace }}}}/{wheelhouse}",
+                "PYTHON": "${{ steps.python.outputs.python-path }}",
+            },
+        },
+        upload(
+            f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
+            f"{wheelhouse}/*.whl",
+        ),
+        needs="plan",
+        when=f"contains(format(' {{0}} ', needs.plan.outputs.packages), ' {pkg.name} ')",
+        runs_on="${{ matrix.os }}",
+        strategy={
             "fail-fast": False,
             "matrix": {"os": list(flow.settings.os), "python": pythons},
         },
-        "steps": [
-            *matrix_python,
-            build,
-            *flow.setup(flow.build_python)[1:],  # relnox's own Python is the default
-            {
-                "name": "Install the wheel in a fresh environment and check it (verify-install)",
-                "shell": "bash",
-                "run": verify,
-                "env": {
-                    "PACKAGE": pkg.name,
-                    "WHEELHOUSE": f"${{{{ github.workspace }}}}/{wheelhouse}",
-                    "PYTHON": "${{ steps.python.outputs.python-path }}",
-                },
-            },
-            upload(
-                f"wheels-{slug(pkg.name)}-${{{{ matrix.os }}}}-${{{{ matrix.python.version }}}}",
-                f"{wheelhouse}/*.whl",
-            ),
-        ],
-    }
+    )

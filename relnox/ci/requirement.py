@@ -77,10 +77,6 @@ def requirement_from(dist: Distribution | None) -> str:
     )
 
 
-def installed_requirement() -> str:
-    return requirement_from(installed_distribution())
-
-
 def squatting_warning(requirements: tuple[str, ...]) -> str | None:
     """A warning for index names installed in jobs that hold ``id-token: write``."""
     named = [r for r in requirements if Requirement(r).url is None]  # by name, no URL

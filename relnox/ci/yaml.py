@@ -68,11 +68,14 @@ def _key(key: Any) -> str:
     return "on" if key == "on" else scalar(key)  # GitHub reads the trigger key as written
 
 
-def _emit(value: Any, indent: int, lines: list[str]) -> None:
+def _emit(value: Any, indent: int, lines: list[str], apart: bool = False) -> None:
+    """``value``'s entries at ``indent``; ``apart``: a blank line before each mapping but the first."""
     pad = " " * indent
     if isinstance(value, Mapping):
-        for key, item in value.items():
-            _entry(f"{pad}{_key(key)}:", item, indent, lines)
+        for index, (key, item) in enumerate(value.items()):
+            if apart and index and isinstance(item, Mapping):
+                lines.append("")
+            _entry(f"{pad}{_key(key)}:", item, indent, lines, apart=key == "jobs" and not indent)
     elif isinstance(value, Sequence) and not isinstance(value, str):
         for item in value:
             if isinstance(item, Mapping) and item:
@@ -97,13 +100,13 @@ def _block_ok(text: str) -> bool:
     )
 
 
-def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
+def _entry(head: str, value: Any, indent: int, lines: list[str], apart: bool = False) -> None:
     if isinstance(value, str) and "\n" in value and _block_ok(value):
         lines.append(f"{head} |")
         lines += [(" " * (indent + 2) + line).rstrip() for line in value[:-1].split("\n")]
     elif isinstance(value, Mapping) and value:
         lines.append(head)
-        _emit(value, indent + 2, lines)
+        _emit(value, indent + 2, lines, apart)
     elif isinstance(value, Sequence) and not isinstance(value, str) and value:
         flat = all(not isinstance(v, (Mapping, list, tuple)) and "\n" not in str(v) for v in value)
         if flat and len(value) <= 6:  # a script's lines each on their own (a | block each)
@@ -121,17 +124,8 @@ def _entry(head: str, value: Any, indent: int, lines: list[str]) -> None:
 
 
 def dump(document: Mapping[str, Any], header: str = "") -> str:
-    """``document`` as YAML text; ``header`` lines become ``#`` comments at the top."""
+    """``document`` as YAML text; ``header`` lines become ``#`` comments at the top. A blank
+    line comes before each top-level mapping but the first, and between the ``jobs``."""
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    for index, (key, value) in enumerate(document.items()):
-        if index and isinstance(value, Mapping):
-            lines.append("")
-        if key == "jobs" and isinstance(value, Mapping):
-            lines.append("jobs:")
-            for job_index, (job, body) in enumerate(value.items()):
-                if job_index:
-                    lines.append("")
-                _entry(f"  {_key(job)}:", body, 2, lines)
-            continue
-        _entry(f"{_key(key)}:", value, 0, lines)
+    _emit(document, 0, lines, apart=True)
     return "\n".join(lines) + "\n"
