@@ -15,7 +15,14 @@ from typing import Any
 from relnox.files import ini_sections, text_or_none
 from relnox.toml import read_or_empty, table
 
-DEFAULT_TYPES = ("feature", "bugfix", "doc", "removal", "misc")
+#: towncrier's default fragment types, each with its section's title
+TITLES = {
+    "feature": "Features",
+    "bugfix": "Bugfixes",
+    "doc": "Improved Documentation",
+    "removal": "Deprecations and Removals",
+    "misc": "Misc",
+}
 #: the most files looked at below a fragments directory
 MAX_FILES = 10_000
 #: a YAML file's top-level ``key: value`` (changie's settings)
@@ -120,7 +127,7 @@ def _towncrier_fragments(where: Path, settings: Settings) -> Iterable[Path]:
             names += [t.get("directory") for t in declared if isinstance(t, dict)]
         elif isinstance(declared, dict):
             names += list(declared)
-    types = frozenset(n for n in names if isinstance(n, str) and n) or frozenset(DEFAULT_TYPES)
+    types = frozenset(n for n in names if isinstance(n, str) and n) or frozenset(TITLES)
     seen = 0
     for folder, dirs, files in os.walk(where):
         dirs[:] = [d for d in dirs if not d.startswith(".")]

@@ -26,14 +26,6 @@ DEFAULT_PARTS = {
     **dict.fromkeys(("chore", "docs", "ci", "test", "tests", "style", "refactor", "build"), "none"),
 }
 PARTS = ("none", "patch", "minor", "major")  # weakest first
-#: how a type is titled in a changelog section written from fragments
-TITLES = {
-    "feature": "Features",
-    "bugfix": "Bugfixes",
-    "doc": "Improved Documentation",
-    "removal": "Deprecations and Removals",
-    "misc": "Misc",
-}
 NOTHING_ASKS = "no fragment, conventional commit or change asks for one"
 _CONVENTIONAL = re.compile(r"(?P<type>[A-Za-z]+)(?:\([^)]*\))?(?P<bang>!)?: \S")
 
