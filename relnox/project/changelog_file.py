@@ -109,7 +109,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
     """The changelog of ``directory``: configured, else the first that exists, else the default."""
     if config.changelog_set:
         return directory / config.changelog
-    from relnox.project.towncrier import news_file
+    from relnox.project.news import news_file
 
     if (written := news_file(directory)) is not None:
         return written

@@ -276,30 +276,20 @@ def _without_placeholders(workspace: Workspace, scanned: bool) -> Workspace:
     gone = [p for p in workspace.packages if p.name in reasons and p.name not in needed]
     if not kept or not gone:
         return workspace
-    entries = tuple(
-        Unreleased(
-            p.directory,
-            p.name,
-            reasons[p.name],
-            f'add "{relpath(p.directory, workspace.root)}" to [tool.relnox] packages (with '
-            "the others) to release it",
-        )
-        for p in gone
-    )
-    notes = tuple(
-        f"{relpath(p.pyproject if p.pyproject.is_file() else p.directory / 'setup.py', workspace.root)} "
-        f"({p.name}) is at {p.version}"
-        + (
-            ", a local version, which a public index refuses, so it is"
-            if p.directory == workspace.root
-            else " and no tag released it, so it is taken for a helper and"
-        )
-        + f" not released; {entry.setting}"
-        for p, entry in zip(gone, entries, strict=True)
-    )
+    entries, notes = list(workspace.unreleased), list(workspace.notes)
+    for p in gone:
+        where = relpath(p.directory, workspace.root)
+        setting = f'add "{where}" to [tool.relnox] packages (with the others) to release it'
+        entries.append(Unreleased(p.directory, p.name, reasons[p.name], setting))
+        file = p.pyproject if p.pyproject.is_file() else p.directory / "setup.py"
+        if p.directory == workspace.root:
+            what = ", a local version, which a public index refuses, so it is"
+        else:
+            what = " and no tag released it, so it is taken for a helper and"
+        said = f"{relpath(file, workspace.root)} ({p.name}) is at {p.version}{what}"
+        notes.append(f"{said} not released; {setting}")
     packages = tuple(p for p in workspace.packages if p not in gone)
-    notes, entries = workspace.notes + notes, workspace.unreleased + entries
-    return replace(workspace, packages=packages, notes=notes, unreleased=entries)
+    return replace(workspace, packages=packages, notes=tuple(notes), unreleased=tuple(entries))
 
 
 def _root_checked(

@@ -159,7 +159,7 @@ def projects_below(
         for directory in level:
             try:
                 with os.scandir(directory) as entries:
-                    names = sorted(e.name for e in entries if _is_dir(e) and _inside(e, root))
+                    names = sorted(e.name for e in entries if _folder_inside(e, root))
             except OSError:
                 continue
             for name in names:
@@ -237,19 +237,13 @@ def workspace_below_note(
     )
 
 
-def _inside(entry: os.DirEntry[str], root: Path) -> bool:
-    if not entry.is_symlink():
-        return True
+def _folder_inside(entry: os.DirEntry[str], root: Path) -> bool:
+    """A folder, or a link to one inside ``root``."""
     try:
-        return Path(entry.path).resolve().is_relative_to(root.resolve())
+        if not entry.is_dir():
+            return False
+        return not entry.is_symlink() or Path(entry.path).resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # RuntimeError: a loop (Python < 3.13)
-        return False
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
         return False
 
 

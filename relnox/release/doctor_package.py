@@ -33,11 +33,9 @@ from relnox.project.changelog import (
 )
 from relnox.project.changelog_file import changelog_choice
 from relnox.project.changelog_rule import changelog_kept
-from relnox.project.changie import changes
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
-from relnox.project.scriv import fragments as scriv_fragments
-from relnox.project.towncrier import News, news
+from relnox.project.news import News, changie, scriv, towncrier
 from relnox.project.workspace import Package, Workspace
 from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
@@ -399,11 +397,11 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     required = changelog_required(ws)
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
-    towncrier = news(pkg.directory) or (news(ws.root) if pkg.directory != ws.root else None)
-    if not path.is_file() and towncrier is not None and towncrier.filename.is_file():
-        path = towncrier.filename  # towncrier's news file (doc/en/changelog.rst)
-    if not path.is_file() and towncrier is not None and "{version}" in towncrier.filename.name:
-        return _page_per_release(ws, pkg, towncrier, wanted, missing, opt_in)
+    news = towncrier(pkg.directory, ws.root)
+    if not path.is_file() and news is not None and news.filename.is_file():
+        path = news.filename  # towncrier's news file (doc/en/changelog.rst)
+    if not path.is_file() and news is not None and "{version}" in news.filename.name:
+        return _page_per_release(ws, pkg, news, wanted, missing, opt_in)
     if not path.is_file() and (pages := release_pages(pkg.directory)) is not None:  # per release
         folder, by_version, spelling = pages
         page, target = _release_page(ws, pkg, wanted, lambda v: by_version.get(Version(v)))
@@ -448,7 +446,7 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
             f"{rel(aside, ws.root)} holds the Unreleased entries {rel(path, ws.root)} points "
             f"to; move them in as {wanted}'s section before the bump (relnox does not move them)"
         )
-    if (pending := _pending_entries(ws, pkg, towncrier)) is not None:
+    if (pending := _pending_entries(ws, pkg, news)) is not None:
         return OK, f"{pending[0]} {whose} section on {pending[1]}"
     if version is None and pkg.tags is not None and pkg.tags.last and pkg.stamped:
         # 0.0.1 stamped at build time is no release: the entries are the next one's
@@ -485,46 +483,47 @@ def bumped_release(ws: Workspace, pkg: Package, wanted: str, coming: str) -> str
 
 
 def _page_per_release(
-    ws: Workspace, pkg: Package, towncrier: News, wanted: str, missing: str, opt_in: str
+    ws: Workspace, pkg: Package, news: News, wanted: str, missing: str, opt_in: str
 ) -> Row:
     """The changelog check when towncrier writes each release a page of its own."""
 
     def page_of(version: str) -> Path:
-        return Path(str(towncrier.filename).replace("{version}", version))
+        return Path(str(news.filename).replace("{version}", version))
 
     found, target = _release_page(
         ws, pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None
     )
     if found is not None:
         return OK, f"{rel(found, ws.root)} is the page of {target}"
-    if (pending := _pending_entries(ws, pkg, towncrier, news_only=True)) is not None:
+    if (pending := _pending_entries(ws, pkg, news, news_only=True)) is not None:
         return OK, f"{pending[0]} the page of {target} on {pending[1]}"
-    where = rel(towncrier.directory, ws.root)
+    where = rel(news.directory, ws.root)
     return missing, (
         f"no {rel(page_of(target), ws.root)} and no towncrier fragment in {where}; "
         f"add one there for towncrier build{opt_in}"
     )
 
 
+#: each news tool's step that turns its fragments into a section, and its word for them
+_STEPS = {
+    "towncrier": ("towncrier build", FRAGMENT),
+    "changie": ("changie batch", ("entry", "entries")),
+    "scriv": ("scriv collect", FRAGMENT),
+}
+
+
 def _pending_entries(
-    ws: Workspace, pkg: Package, towncrier: News | None, news_only: bool = False
+    ws: Workspace, pkg: Package, news: News | None, news_only: bool = False
 ) -> tuple[str, str] | None:
-    """The first news tool of ``pkg`` (``news_only``: towncrier) with entries for the next
-    release, said as ``news: 2 towncrier fragments become``, and its step."""
-
-    def said(tool: str, where: Path, count: int, noun: tuple[str, str] = FRAGMENT) -> str:
-        nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
-        return f"{rel(where, ws.root)}: {count} {tool} {nouns}"
-
-    if towncrier is not None and towncrier.fragments:
-        return said("towncrier", towncrier.directory, len(towncrier.fragments)), "towncrier build"
-    waiting = None if news_only else changes(pkg.directory, ws.root)
-    if waiting is not None and waiting.entries:
-        entries = len(waiting.entries)
-        return said("changie", waiting.directory, entries, ("entry", "entries")), "changie batch"
-    collected = None if news_only else scriv_fragments(pkg.directory)
-    if collected is not None and collected.files:
-        return said("scriv", collected.directory, len(collected.files)), "scriv collect"
+    """The first news tool of ``pkg`` (``news_only``: towncrier, already read as ``news``) with
+    entries for the next release, said as ``news: 2 towncrier fragments become``, and its step."""
+    others = () if news_only else (changie(pkg.directory, ws.root), scriv(pkg.directory))
+    for found in (news, *others):
+        if found is not None and found.fragments:
+            step, noun = _STEPS[found.tool]
+            count = len(found.fragments)
+            nouns = f"{noun[1]} become" if count > 1 else f"{noun[0]} becomes"
+            return f"{rel(found.directory, ws.root)}: {count} {found.tool} {nouns}", step
     return None
 
 

@@ -26,14 +26,6 @@ DEFAULT_PARTS = {
     **dict.fromkeys(("chore", "docs", "ci", "test", "tests", "style", "refactor", "build"), "none"),
 }
 PARTS = ("none", "patch", "minor", "major")  # weakest first
-#: how a type is titled in a changelog section written from fragments
-TITLES = {
-    "feature": "Features",
-    "bugfix": "Bugfixes",
-    "doc": "Improved Documentation",
-    "removal": "Deprecations and Removals",
-    "misc": "Misc",
-}
 NOTHING_ASKS = "no fragment, conventional commit or change asks for one"
 _CONVENTIONAL = re.compile(r"(?P<type>[A-Za-z]+)(?:\([^)]*\))?(?P<bang>!)?: \S")
 
@@ -103,57 +95,52 @@ def _strongest(parts: list[str]) -> str:
     return max(parts, key=PARTS.index, default="none")
 
 
-def _towncrier(directory: Path) -> list[Fragment]:
-    from relnox.project.towncrier import news
-
-    if (found := news(directory)) is None:
-        return []
-    made = []
-    for path in found.fragments:
-        pieces = path.name.split(".")
-        kind = next((p for p in pieces[1:3] if not p.isdigit()), pieces[-1])
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
-        text += f" (#{pieces[0]})" if pieces[0].isdigit() else ""
-        made.append(Fragment(path, "towncrier", found.filename, ((kind, text),)))
-    return made
+def _towncrier(path: Path, text: str) -> tuple[tuple[str, str], ...]:
+    pieces = path.name.split(".")
+    kind = next((p for p in pieces[1:3] if not p.isdigit()), pieces[-1])
+    return ((kind, text.strip() + (f" (#{pieces[0]})" if pieces[0].isdigit() else "")),)
 
 
-def _scriv(directory: Path) -> list[Fragment]:
+def _scriv(path: Path, text: str) -> tuple[tuple[str, str], ...]:
     from relnox.project.changelog import headings
-    from relnox.project.scriv import fragments
 
-    found = fragments(directory)
+    entries: list[tuple[str, list[str]]] = []
+    lines = text.splitlines()
+    marks = {mark.line: mark for mark in headings(lines)}
+    index = 0
+    while index < len(lines):  # each category's heading (the one reader's) over its entries
+        if (mark := marks.get(index)) is not None:
+            entries.append((mark.title.strip().lower(), []))
+            index = mark.end
+            continue
+        if entries and not lines[index].strip().startswith(".. "):
+            entries[-1][1].append(lines[index])
+        index += 1
+    kept = tuple((kind, "\n".join(body).strip()) for kind, body in entries)
+    return tuple(e for e in kept if e[1])
+
+
+def _changie(path: Path, text: str) -> tuple[tuple[str, str], ...]:
+    kind = re.search(r"(?m)^kind:\s*['\"]?([^'\"\n]*)", text)
+    body = re.search(r"(?m)^body:\s*['\"]?([^'\"\n]*)", text)
+    return (((kind.group(1).strip() if kind else "misc").lower(), body.group(1) if body else ""),)
+
+
+def _news(directory: Path) -> list[Fragment]:
+    """The fragments of the news tools set up in ``directory``, each read into its entries."""
+    from relnox.project import news
+
     made = []
-    for path in found.files if found is not None else ():
-        entries: list[tuple[str, list[str]]] = []
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        marks = {mark.line: mark for mark in headings(lines)}
-        index = 0
-        while index < len(lines):  # each category's heading (the one reader's) over its entries
-            if (mark := marks.get(index)) is not None:
-                entries.append((mark.title.strip().lower(), []))
-                index = mark.end
-                continue
-            if entries and not lines[index].strip().startswith(".. "):
-                entries[-1][1].append(lines[index])
-            index += 1
-        kept = tuple((kind, "\n".join(body).strip()) for kind, body in entries)
-        log = directory / ("CHANGELOG.md" if path.suffix == ".md" else "CHANGELOG.rst")
-        made.append(Fragment(path, "scriv", log, tuple(e for e in kept if e[1])))
-    return made
-
-
-def _changie(directory: Path) -> list[Fragment]:
-    from relnox.project.changie import changes
-
-    found = changes(directory)
-    made = []
-    for path in found.entries if found is not None else ():
-        text = path.read_text(encoding="utf-8", errors="replace")
-        kind = re.search(r"(?m)^kind:\s*['\"]?([^'\"\n]*)", text)
-        body = re.search(r"(?m)^body:\s*['\"]?([^'\"\n]*)", text)
-        entry = ((kind.group(1).strip() if kind else "misc").lower(), body.group(1) if body else "")
-        made.append(Fragment(path, "changie", directory / "CHANGELOG.md", (entry,)))
+    readers = ((news.TOWNCRIER, _towncrier), (news.SCRIV, _scriv), (news.CHANGIE, _changie))
+    for tool, entries in readers:
+        if (found := news.read(tool, directory)) is None:
+            continue
+        for path in found.fragments:
+            rst = tool is news.SCRIV and path.suffix != ".md"  # scriv's, changie's: beside them
+            log = directory / ("CHANGELOG.rst" if rst else "CHANGELOG.md")
+            log = found.filename if tool is news.TOWNCRIER else log
+            text = path.read_text(encoding="utf-8", errors="replace")
+            made.append(Fragment(path, tool.name, log, entries(path, text)))
     return made
 
 
@@ -179,7 +166,7 @@ def fragments(workspace: Workspace) -> tuple[dict[str, list[Fragment]], list[str
     directories = dict.fromkeys([workspace.root, *(p.directory for p in workspace.packages)])
     seen: dict[Path, Fragment] = {}
     for directory in directories:
-        for reader in (_towncrier, _scriv, _changie, _release_file):
+        for reader in (_news, _release_file):
             for fragment in reader(directory):
                 seen.setdefault(fragment.path.resolve(), fragment)
     found: dict[str, list[Fragment]] = {}

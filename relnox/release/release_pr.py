@@ -19,9 +19,10 @@ from relnox.atomic import write_all
 from relnox.errors import GitError
 from relnox.paths import rel
 from relnox.project.changelog import UNDERLINE, headings
+from relnox.project.news import TITLES
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
-from relnox.release.intent import TITLES, Fragment, Intent, Release, release_intent
+from relnox.release.intent import Fragment, Intent, Release, release_intent
 from relnox.tools import git
 
 BRANCH = "relnox/release"
