@@ -15,6 +15,7 @@ from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.progress import MANY
+from relnox.project import news
 from relnox.project.changelog import (
     DATE_PLACEHOLDER,
     READ_ONLY,
@@ -36,10 +37,6 @@ from relnox.project.changelog import (
 )
 from relnox.project.changelog_file import changelog_in, changelog_of
 from relnox.project.changelog_rule import changelog_kept, left_unreleased, retitled
-from relnox.project.changesets import changesets
-from relnox.project.changie import changes
-from relnox.project.scriv import fragments as scriv_fragments
-from relnox.project.towncrier import news
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
@@ -551,7 +548,7 @@ def _tool_notes(
     if len(moved := set(first.values())) == 1:  # the top's set-up, for members released as one
         first.setdefault(workspace.root, moved.pop())
     for directory, new in first.items():
-        if (found := news(directory)) is not None:
+        if (found := news.towncrier(directory)) is not None and found.changelog is not None:
             where = relative(found.directory, workspace.root)
             if found.fragments:
                 notes.append(
@@ -559,43 +556,45 @@ def _tool_notes(
                     f"does not run towncrier: run towncrier build --yes --version {new} before "
                     "this bump"
                 )
-                towncrier[found.filename] = ""  # that note says it all
+                towncrier[found.changelog] = ""  # that note says it all
             else:
-                towncrier[found.filename] = (
-                    f"note: {relative(found.filename, workspace.root)} is written by towncrier "
+                towncrier[found.changelog] = (
+                    f"note: {relative(found.changelog, workspace.root)} is written by towncrier "
                     f"and {where} holds no fragment: {new} gets no changelog section"
                 )
-        waiting = changes(directory, workspace.root)
+        waiting = news.changie(directory, workspace.root)
         if waiting is not None and waiting.changelog is not None:
             changie[waiting.changelog.resolve()] = (
                 ""  # the note on its entries says it all
-                if waiting.entries
+                if waiting.fragments
                 else f"note: {relative(waiting.changelog, workspace.root)} is written by changie "
                 f"and {relative(waiting.directory, workspace.root)} holds no entry: {new} gets "
                 "no changelog section"
             )
-        if waiting is not None and waiting.entries:
+        if waiting is not None and waiting.fragments:
             where = relative(waiting.directory, workspace.root)
             top = waiting.config.parent
             notes.append(
-                f"note: {where} holds {len(waiting.entries)} changie entr"
-                f"{'ies' if len(waiting.entries) > 1 else 'y'}; relnox does not run changie: "
+                f"note: {where} holds {len(waiting.fragments)} changie entr"
+                f"{'ies' if len(waiting.fragments) > 1 else 'y'}; relnox does not run changie: "
                 f"run changie batch {semver_spelling(new)} and changie merge"
                 f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
                 " before this bump"
             )
-        if (pending := changesets(directory, workspace.root)) is not None and pending.entries:
+        if (
+            pending := news.changesets(directory, workspace.root)
+        ) is not None and pending.fragments:
             said = (
                 f"note: {relative(pending.directory, workspace.root)} holds "
-                f"{len(pending.entries)} changeset{'s' if len(pending.entries) > 1 else ''}; "
+                f"{len(pending.fragments)} changeset{'s' if len(pending.fragments) > 1 else ''}; "
                 "relnox does not run changesets: its changeset version writes the changelogs "
                 "(and package.json versions) from them"
             )
             notes += [said] if said not in notes else []
-        if (collected := scriv_fragments(directory)) is not None and collected.files:
+        if (collected := news.scriv(directory)) is not None and collected.fragments:
             notes.append(
                 f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.files)} scriv fragment(s); relnox does not run scriv: run "
+                f"{len(collected.fragments)} scriv fragment(s); relnox does not run scriv: run "
                 f"scriv collect --version {new} before this bump"
             )
     return notes, towncrier, changie

@@ -42,9 +42,6 @@ class News:
     fragments: tuple[Path, ...]
     changelog: Path | None
 
-    entries = files = property(lambda self: self.fragments)  # changie's and scriv's words
-    filename = property(lambda self: self.changelog)  # towncrier's, never None (it is strict)
-
 
 @dataclass(frozen=True)
 class Tool:

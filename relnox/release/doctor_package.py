@@ -398,9 +398,10 @@ def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Pat
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
     news = towncrier(pkg.directory, ws.root)
-    if not path.is_file() and news is not None and news.filename.is_file():
-        path = news.filename  # towncrier's news file (doc/en/changelog.rst)
-    if not path.is_file() and news is not None and "{version}" in news.filename.name:
+    written = news.changelog if news is not None else None  # towncrier's news file
+    if not path.is_file() and written is not None and written.is_file():
+        path = written  # (doc/en/changelog.rst)
+    if not path.is_file() and news is not None and written and "{version}" in written.name:
         return _page_per_release(ws, pkg, news, wanted, missing, opt_in)
     if not path.is_file() and (pages := release_pages(pkg.directory)) is not None:  # per release
         folder, by_version, spelling = pages
@@ -488,7 +489,7 @@ def _page_per_release(
     """The changelog check when towncrier writes each release a page of its own."""
 
     def page_of(version: str) -> Path:
-        return Path(str(news.filename).replace("{version}", version))
+        return Path(str(news.changelog).replace("{version}", version))
 
     found, target = _release_page(
         ws, pkg, wanted, lambda v: p if (p := page_of(v)).is_file() else None

@@ -138,7 +138,7 @@ def _news(directory: Path) -> list[Fragment]:
         for path in found.fragments:
             rst = tool is news.SCRIV and path.suffix != ".md"  # scriv's, changie's: beside them
             log = directory / ("CHANGELOG.rst" if rst else "CHANGELOG.md")
-            log = found.filename if tool is news.TOWNCRIER else log
+            log = found.changelog or log if tool is news.TOWNCRIER else log
             text = path.read_text(encoding="utf-8", errors="replace")
             made.append(Fragment(path, tool.name, log, entries(path, text)))
     return made

@@ -1,4 +1,4 @@
-"""changesets' pending changes (relnox/project/changesets.py): a bump says that
+"""changesets' pending changes (relnox/project/news.py): a bump says that
 ``changeset version`` writes the changelogs from them (relnox does not run it)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""changie's unreleased entries (relnox/project/changie.py): doctor counts them as the
+"""changie's unreleased entries (relnox/project/news.py): doctor counts them as the
 next release's changelog, and a bump says to batch them first."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
-from relnox.project.changie import changes
 from relnox.project.discovery import load_workspace
+from relnox.project.news import changie as changes
 from relnox.release.doctor import doctor
 from tests.conftest import run_relnox
 from tests.shapes import project, repo
@@ -37,7 +37,7 @@ def test_changie_entries_are_the_unreleased_changelog(tmp_path: Path) -> None:
     }
     root = repo(tmp_path / "r", files, tags=["dbt-postgres-v1.10.0"])
     found = changes(root / "dbt-postgres")
-    assert found is not None and [p.name for p in found.entries] == ["Fixes-20260728-114754.yaml"]
+    assert found is not None and [p.name for p in found.fragments] == ["Fixes-20260728-114754.yaml"]
     row = {c.check: c for c in doctor(root, version="1.11.0").checks}["changelog dbt-postgres"]
     assert (row.status, row.detail) == (
         "ok",

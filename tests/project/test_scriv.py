@@ -1,4 +1,4 @@
-"""scriv's fragments (relnox/project/scriv.py): doctor counts them as the next release's
+"""scriv's fragments (relnox/project/news.py): doctor counts them as the next release's
 changelog, and a bump says to collect them first."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
-from relnox.project.scriv import fragments
+from relnox.project.news import scriv as fragments
 from relnox.release.doctor import doctor
 from tests.shapes import project, repo
 
@@ -44,7 +44,7 @@ def test_scriv_fragments_are_the_unreleased_changelog(
     }
     root = repo(tmp_path / "r", files, tags=["v8.1.0"])
     found = fragments(root)
-    assert found is not None and [p.name for p in found.files] == [
+    assert found is not None and [p.name for p in found.fragments] == [
         "20240105_133254_ronny_timeout.md",
         "20240108_134756_ronny_force.md",
     ]

@@ -9,7 +9,7 @@ import pytest
 from relnox.bump import BumpOptions
 from relnox.bump.plan import plan_bump
 from relnox.project.discovery import load_workspace
-from relnox.project.towncrier import news
+from relnox.project.news import towncrier as news
 from relnox.release.doctor import doctor
 from tests.shapes import project, repo, write
 
@@ -43,7 +43,7 @@ def test_fragments_in_the_configured_directory(tmp_path: Path) -> None:
     )
     found = news(tmp_path)
     assert found is not None
-    assert found.filename == tmp_path / "CHANGES.rst"
+    assert found.changelog == tmp_path / "CHANGES.rst"
     assert [p.name for p in found.fragments] == ["+orphan.contrib.rst", "123.breaking.rst"]
 
 
@@ -60,7 +60,7 @@ def test_fragments_in_the_package_and_default_types(tmp_path: Path) -> None:
         },
     )
     found = news(tmp_path)
-    assert found is not None and found.filename == tmp_path / "NEWS.rst"
+    assert found is not None and found.changelog == tmp_path / "NEWS.rst"
     assert [p.name for p in found.fragments] == ["7.bugfix", "7.bugfix.1"]
     assert news(tmp_path / "src") is None  # no configuration there
 
@@ -225,7 +225,7 @@ def test_without_directory_or_package_the_fragments_are_newsfragments_at_the_top
     root = repo(tmp_path / "r", files, tags=["v4.3.0"])
     found = news(root)
     assert found is not None and found.directory == root / "newsfragments"
-    assert found.filename == root / "NEWS.rst"
+    assert found.changelog == root / "NEWS.rst"
     notes = plan_bump(load_workspace(root), BumpOptions(part="minor")).notes
     expected = (
         "note: newsfragments holds 1 towncrier fragment(s); relnox does not run towncrier: run "

@@ -1,5 +1,0 @@
-"""scriv's fragments: read by :mod:`relnox.project.news`."""
-
-from relnox.project.news import scriv as fragments
-
-__all__ = ["fragments"]
