@@ -159,9 +159,6 @@ class PublishResult:
             PackageOutcome(name, version, page(name), mine[name]) for name, version in self.packages
         ]
 
-    def package_statuses(self) -> dict[str, str]:
-        return {row.name: row.status for row in self.by_package()}
-
     def fix_forward(self) -> list[str]:
         """After a partial publish: what is live, what is not, and how to finish."""
         if self.ok or self.dry_run:
