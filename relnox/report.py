@@ -24,6 +24,7 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
     rows = []
     for p in workspace.packages:
         tags = p.tags
+        findings = [tags.problem, tags.finding] if tags else []
         rows.append(
             {
                 "name": p.name,
@@ -49,11 +50,7 @@ def packages_rows(workspace: Workspace) -> list[dict[str, Any]]:
                 "last_release": str(tags.newest[0]) if tags and tags.newest[0] else None,
                 "last_tag": tags.newest[1] if tags else None,
                 "highest_tag": tags.highest_tag if tags else None,
-                "warnings": [
-                    *p.drift_notes,
-                    *([tags.problem] if tags and tags.problem else []),
-                    *([tags.finding] if tags and tags.finding else []),
-                ],
+                "warnings": [*p.drift_notes, *filter(None, findings)],
             }
         )
     return rows

@@ -156,19 +156,19 @@ def graph_mermaid(
 ) -> str:
     """A Mermaid flowchart of the tiers (a GitHub job summary renders it)."""
     ids = {name: f"p{i}" for i, name in enumerate(names)}
+    states = states or {}
     lines = ["```mermaid", "flowchart LR"]
     for number, tier in enumerate(tiers(names, workspace)):
         lines.append(f'  subgraph t{number}["tier {number}"]')
         for name in tier:
-            state = states.get(name) if states else None
+            state = states.get(name)
             label = f"{name}<br/>{state}" if state else name
             lines.append(f'    {ids[name]}["{label}"]')
         lines.append("  end")
     for name, deps in needs(names, workspace).items():
         lines += [f"  {ids[dep]} --> {ids[name]}" for dep in deps]
     for name in names:
-        state = states.get(name) if states else None
-        if state in _STYLE:
-            lines.append(f"  style {ids[name]} {_STYLE[state]}")
+        if states.get(name) in _STYLE:
+            lines.append(f"  style {ids[name]} {_STYLE[states[name]]}")
     lines.append("```")
     return "\n".join(lines)

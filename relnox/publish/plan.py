@@ -93,17 +93,9 @@ def plan_publish(
         raise PublishError(refused)
     _check_artifacts(workspace, records, checked)
     reader = IndexReader.of(repo, credentials.basic_auth(), network, seams.sleep)
-    planned, conflicts, new, late = against_index(workspace, manifest, records, repo, reader)
+    planned, new = against_index(workspace, manifest, records, repo, reader)
     waiting: tuple[str, ...] = ()
     note = ""
-    if conflicts:
-        raise PublishError(
-            f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
-            "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
-            "nothing was uploaded"
-        )
-    if late:
-        raise PublishError("; ".join(late) + "; nothing was uploaded")
     if new:
         from relnox.publish.rules import check_new_projects
         from relnox.report import MANY
@@ -299,7 +291,7 @@ def run_publish(plan: PublishPlan, runtime: Runtime | None = None) -> PublishRes
         )
         logger.info("uploading with %s", transport.name)
         upload_all(sent, result, uploader, seams.check_installable)
-    result.graph = graph_mermaid(names, workspace, result.package_statuses())
+    result.graph = graph_mermaid(names, workspace, {p.name: p.status for p in result.by_package()})
     result.error = result.error or plan.waiting_note or None
     for line in result.fix_forward():
         logger.warning("%s", line)

@@ -76,9 +76,9 @@ def against_index(
     records: Sequence[PackageRecord],
     repo: Repository,
     reader: IndexReader,
-) -> tuple[list[PlannedFile], list[str], list[str], list[str]]:
-    """Each file to upload or skip, the index's other content, the new projects, the files
-    past the upload window; refused project statuses raise."""
+) -> tuple[list[PlannedFile], list[str]]:
+    """Each file to upload or skip, and the new projects; refused project statuses, other
+    content under our file names and files past the upload window raise."""
     from relnox.publish.report import PlannedFile
     from relnox.publish.rules import late_files, status_problems, upload_window_days
 
@@ -126,7 +126,15 @@ def against_index(
             problem = late_files(record.name, record.version, page, sending, window, repo.label)
             if problem:
                 late.append(problem)
-    return planned, conflicts, [r.name for r in records if not pages[r.name].files], late
+    if conflicts:
+        raise PublishError(
+            f"{repo.label} already has different files under the same names: {'; '.join(conflicts)}; "
+            "versions on an index are immutable, so bump the version (relnox bump) and rebuild; "
+            "nothing was uploaded"
+        )
+    if late:
+        raise PublishError("; ".join(late) + "; nothing was uploaded")
+    return planned, [r.name for r in records if not pages[r.name].files]
 
 
 SHOWN = 5  # versions named in the message

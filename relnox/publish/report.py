@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,6 +73,41 @@ class FileOutcome:
         }
 
 
+@dataclass(frozen=True)
+class PackageOutcome:
+    """One package of a publish, the row its table, JSON and fix-forward lines read."""
+
+    name: str
+    version: str
+    page: str
+    files: list[FileOutcome]
+
+    @property
+    def status(self) -> str:  # the worst of its files'
+        statuses = {o.status for o in self.files}
+        worst = (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED)
+        return next((status for status in worst if status in statuses), SKIPPED)
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "package": self.name,
+            "version": self.version,
+            "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in self.files),
+            "skipped": sum(o.status == SKIPPED for o in self.files),
+            "status": self.status,
+            "page": self.page,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "status": self.status,
+            "page": self.page,
+            "files": [o.to_json() for o in self.files],
+        }
+
+
 @dataclass
 class PublishResult:
     repository: Repository
@@ -114,39 +149,39 @@ class PublishResult:
     def ok(self) -> bool:
         return not self.with_status(FAILED, HELD_BACK, NOT_ATTEMPTED) and self.error is None
 
-    def by_package(self) -> dict[str, list[FileOutcome]]:
-        """Each package's outcomes, in one pass (not once per package)."""
+    def by_package(self) -> list[PackageOutcome]:
+        """Each package's row, in upload order, in one pass over the outcomes."""
         mine: dict[str, list[FileOutcome]] = {name: [] for name, _ in self.packages}
         for outcome in self.outcomes:
             mine.setdefault(outcome.file.package, []).append(outcome)
-        return mine
-
-    def package_statuses(self) -> dict[str, str]:
-        return {name: _status_of(outcomes) for name, outcomes in self.by_package().items()}
+        page = self.repository.project_page
+        return [
+            PackageOutcome(name, version, page(name), mine[name]) for name, version in self.packages
+        ]
 
     def fix_forward(self) -> list[str]:
         """After a partial publish: what is live, what is not, and how to finish."""
         if self.ok or self.dry_run:
             return []
-        status = self.package_statuses()
-        for name in self.not_shown:
-            status[name] = f"{status[name]}, not shown on the index"
-        done = (UPLOADED, SKIPPED)
-        live = [(n, v) for n, v in self.packages if status[n] in done]
-        stuck = [(n, v) for n, v in self.packages if status[n] not in done]
+        done, late = (UPLOADED, SKIPPED), set(self.not_shown)
+        rows = self.by_package()
+        live = [f"{p.name} {p.version}" for p in rows if p.status in done and p.name not in late]
+        stuck = [p for p in rows if p.status not in done or p.name in late]
+        not_shown = ", not shown on the index"
         lines = [
-            f"live on {self.repository.label}: "
-            + (", ".join(f"{n} {v}" for n, v in live) or "nothing"),
-            "not published: " + ", ".join(f"{n} {v} ({status[n]})" for n, v in stuck),
+            f"live on {self.repository.label}: " + (", ".join(live) or "nothing"),
+            "not published: "
+            + ", ".join(
+                f"{p.name} {p.version} ({p.status}{not_shown * (p.name in late)})" for p in stuck
+            ),
             "to finish: fix the cause and run the same command again (only what is missing "
             "is sent)",
         ]
         # a refused file never took its name; a package half live cannot take rebuilt files
-        outcomes = self.by_package()
         split = [
-            n
-            for n, _ in stuck
-            if status[n] == FAILED and any(o.status in done for o in outcomes[n])
+            p.name
+            for p in stuck
+            if p.status == FAILED and p.name not in late and any(o.status in done for o in p.files)
         ]
         if split:
             names = " ".join(f"-p {n}" for n in split)
@@ -190,21 +225,9 @@ class PublishResult:
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per package for :func:`relnox.report.render_table`."""
-        outcomes = self.by_package()
-        return [
-            {
-                "package": name,
-                "version": version,
-                "uploaded": sum(o.status in (UPLOADED, WOULD_UPLOAD) for o in outcomes[name]),
-                "skipped": sum(o.status == SKIPPED for o in outcomes[name]),
-                "status": _status_of(outcomes[name]),
-                "page": self.repository.project_page(name),
-            }
-            for name, version in self.packages
-        ]
+        return [row.row() for row in self.by_package()]
 
     def to_json(self) -> dict[str, Any]:
-        outcomes = self.by_package()
         return {
             "schema": 1,
             "started": self.started,
@@ -214,16 +237,7 @@ class PublishResult:
             "repository": self.repository.to_json(),
             "credentials": self.credentials,
             "error": redact(self.error) if self.error else None,
-            "packages": [
-                {
-                    "name": name,
-                    "version": version,
-                    "status": _status_of(outcomes[name]),
-                    "page": self.repository.project_page(name),
-                    "files": [o.to_json() for o in outcomes[name]],
-                }
-                for name, version in self.packages
-            ],
+            "packages": [row.to_json() for row in self.by_package()],
             "uploaded": self.uploaded,
             "skipped": self.skipped,
             "failed": self.failed,
@@ -255,13 +269,6 @@ def _fine(row: Mapping[str, Any]) -> str | None:
     if status not in (UPLOADED, WOULD_UPLOAD, SKIPPED):
         return None
     return "already published" if status == SKIPPED else status
-
-
-def _status_of(outcomes: Iterable[FileOutcome]) -> str:
-    """A package's status: the worst of its files'."""
-    statuses = {o.status for o in outcomes}
-    worst = (FAILED, HELD_BACK, NOT_ATTEMPTED, WOULD_UPLOAD, UPLOADED)
-    return next((status for status in worst if status in statuses), SKIPPED)
 
 
 def _now() -> str:

@@ -180,10 +180,7 @@ def creation_limited(
     )
 
 
-def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) -> str | None:
-    """Why ``versions`` cannot go to PyPI or TestPyPI (a local part, ``+...``), or ``None``."""
-    if not repository.is_pypi:
-        return None
+def _local_versions(versions: Sequence[tuple[str, str]], label: str) -> str | None:
     local = [(name, Version(version)) for name, version in versions if Version(version).local]
     if not local:
         return None
@@ -192,40 +189,32 @@ def local_versions(versions: Sequence[tuple[str, str]], repository: Repository) 
     major, minor, micro = (*version.release, 0, 0)[:3]
     higher = f"{major}.{minor}.{micro + 1}"  # above every local version of this release
     return (
-        f"{shown}: {repository.label} refuses versions with a local part (+{version.local}), "
+        f"{shown}: {label} refuses versions with a local part (+{version.local}), "
         f"so nothing was uploaded; release a version without one (relnox bump -p {name} "
         f"--to {higher}, then build-all), or publish to an index that takes them"
     )
 
 
-def private_classifiers(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
-    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a ``Private ::``
-    classifier), or ``None``."""
-    if not repository.is_pypi:
-        return None
+def _private_classifiers(files: Sequence[tuple[str, Path]], label: str) -> str | None:
     private = _first_in_metadata(files, "classifiers", lambda c: c.startswith("Private ::"))
     if not private:
         return None
     shown = ", ".join(private)
     name, classifier = next(iter(private.items()))
     return (
-        f"{shown}: classified {classifier!r}, which {repository.label} refuses, so nothing "
+        f"{shown}: classified {classifier!r}, which {label} refuses, so nothing "
         f"was uploaded; publish the other packages (leave {name} out of -p), publish to a "
         "private index (-r), or remove the classifier if it belongs on this index"
     )
 
 
-def direct_references(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
-    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a requirement by
-    direct reference, ``dep @ git+https://...``, which it answers with 400), or ``None``."""
-    if not repository.is_pypi:
-        return None
+def _direct_references(files: Sequence[tuple[str, Path]], label: str) -> str | None:
     direct = _first_in_metadata(files, "requires_dist", _is_direct)
     if not direct:
         return None
     shown = ", ".join(f"{name}: requires {line!r}" for name, line in direct.items())
     return (
-        f"{shown}, a direct reference, which {repository.label} refuses, so nothing was "
+        f"{shown}, a direct reference, which {label} refuses, so nothing was "
         "uploaded; require a released version of it instead, then relnox build-all"
     )
 
@@ -258,11 +247,7 @@ def _is_direct(line: str) -> bool:
         return False
 
 
-def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository) -> str | None:
-    """Why the files ``(package, path)`` cannot go to PyPI or TestPyPI (a wheel tagged for
-    one Linux, ``linux_x86_64``, which it answers with 400), or ``None``."""
-    if not repository.is_pypi:
-        return None
+def _plain_linux_wheels(files: Sequence[tuple[str, Path]], label: str) -> str | None:
     from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
     plain: list[str] = []
@@ -275,7 +260,7 @@ def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository
         return None
     platform = plain[0].rsplit("-", 1)[1].removesuffix(".whl")
     return (
-        f"{', '.join(plain)}: platform tag {platform}, which {repository.label} refuses "
+        f"{', '.join(plain)}: platform tag {platform}, which {label} refuses "
         "(a wheel built on this machine, for its libraries only), so nothing was uploaded; "
         "repair it into a manylinux wheel (auditwheel repair FILE -w dist/) or build it with "
         "cibuildwheel (relnox ci-init writes that workflow), or leave the wheel out and "
@@ -286,12 +271,18 @@ def plain_linux_wheels(files: Sequence[tuple[str, Path]], repository: Repository
 def refusal(
     versions: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]], repository: Repository
 ) -> str | None:
-    """Why PyPI or TestPyPI refuses the files ``(package, path)`` of ``versions``, or None."""
+    """Why PyPI or TestPyPI refuses the files ``(package, path)`` of ``versions`` (each
+    answered with 400 after the files before were up), or None: a local version (``+...``),
+    a ``Private ::`` classifier, a direct reference (``dep @ git+https://...``), a wheel
+    tagged for one Linux (``linux_x86_64``)."""
+    if not repository.is_pypi:
+        return None
+    label = repository.label
     return (
-        local_versions(versions, repository)
-        or private_classifiers(files, repository)
-        or direct_references(files, repository)
-        or plain_linux_wheels(files, repository)
+        _local_versions(versions, label)
+        or _private_classifiers(files, label)
+        or _direct_references(files, label)
+        or _plain_linux_wheels(files, label)
     )
 
 

@@ -57,9 +57,8 @@ def _pick_wheel(record: PackageRecord, manifest: Manifest, python: str) -> Artif
     if len(wheels) == 1:
         return wheels[0]
     picked = wheel_for([w.filename for w in wheels], python, error=VerifyError)
-    for wheel in wheels:
-        if wheel.filename == picked:
-            return wheel
+    if (wheel := next((w for w in wheels if w.filename == picked), None)) is not None:
+        return wheel
     raise VerifyError(
         f"{manifest.dist_dir}: none of the wheels of {record.name} "
         f"({', '.join(w.filename for w in wheels)}) installs on {python}; "

@@ -223,24 +223,39 @@ class _RoundRun:
         links.mkdir()
         for artifact in self.round.available:  # found by the resolver, not installed as such
             copy_checked(artifact, links)
-        if self.round.kind == "wheel" and self.plan.installer.name == "uv":
-            # the wheels of dist/ installed where they are with the manifest's sha256 (--hash),
-            # so uv's cache of an unchanged wheel is reused
-            own, wanted, options = _hashed_requirements(self.round, self.work)
-            return self._install_each(env, own, wanted, options, hashed=True)
-        siblings = [copy_checked(a, links) for a in self.round.siblings]
-        find_links: tuple[Path, ...] = (links,)
-        if self.round.kind == "sdist":
-            files = self._build_sdists(env)
-            find_links = (self.work / "sdist-wheels", links)
-        else:
-            files = {t.name: copy_checked(t.wheel, links) for t in self.round.targets if t.wheel}
+        if self.round.kind == "wheel":
+            if self.plan.installer.name != "uv":
+                wheels = [t.wheel for t in self.round.targets if t.wheel]
+                for artifact in (*self.round.siblings, *wheels):
+                    copy_checked(artifact, links)
+            own, wanted, options, hashed = self._wheel_requirements(self.round.targets)
+            return self._install_each(env, own, wanted, options, hashed=hashed)
+        siblings = [str(copy_checked(a, links)) for a in self.round.siblings]
+        built = self._build_sdists(env)
         alive = {t.name: t for t in self._alive()}
-        wanted = {n: _wheel_requirement(alive[n], p) for n, p in files.items() if n in alive}
         if not alive:
             return False
-        options = replace(self.round.options, find_links=find_links)
-        return self._install_each(env, [str(p) for p in siblings], wanted, options)
+        wanted = {n: _wheel_requirement(alive[n], p) for n, p in built.items() if n in alive}
+        options = replace(self.round.options, find_links=(self.work / "sdist-wheels", links))
+        return self._install_each(env, siblings, wanted, options)
+
+    def _wheel_requirements(
+        self, targets: Sequence[Target]
+    ) -> tuple[list[str], dict[str, str], InstallOptions, bool]:
+        """A wheel round's siblings and ``targets`` as requirements, the options, and whether
+        by ``--hash``: uv installs dist/'s wheels where they are with the manifest's sha256,
+        so its cache of an unchanged wheel is reused; pip their checked copies in links/."""
+        rnd, links = self.round, self.work / "links"
+        if self.plan.installer.name == "uv":
+            options = replace(rnd.options, find_links=(links,)) if rnd.available else rnd.options
+            own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
+            wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in targets if t.wheel}
+            return own, wanted, options, True
+        own = [str(links / a.filename) for a in rnd.siblings]
+        wanted = {
+            t.name: _wheel_requirement(t, links / t.wheel.filename) for t in targets if t.wheel
+        }
+        return own, wanted, replace(rnd.options, find_links=(links,)), False
 
     def _install_each(
         self,
@@ -580,20 +595,12 @@ class _RoundRun:
             return self._install(env, [wider.requirement], replace(self.round.options, fresh=()))
         if target.wheel is None:
             return None
-        if self.plan.installer.name == "uv":
-            rnd = replace(self.round, targets=(wider,))
-            own, wanted, options = _hashed_requirements(rnd, self.work)
-            requirements, label = [*own, wanted[owner]], f"extras-{owner}"
-        else:
-            links = self.work / "links"
-            options = replace(self.round.options, find_links=(links,))
-            own = [str(links / a.filename) for a in self.round.siblings]
-            requirements = [*own, _wheel_requirement(wider, links / target.wheel.filename)]
-            label = None
+        own, wanted, options, hashed = self._wheel_requirements([wider])
         logger.info(
             "%s: installing %s[%s], which it asks for", self.round.kind, owner, ",".join(extras)
         )
-        return self._install(env, requirements, options, label=label)
+        label = f"extras-{owner}" if hashed else None
+        return self._install(env, [*own, wanted[owner]], options, label=label)
 
     def _run_jobs(
         self,
@@ -623,7 +630,7 @@ class _RoundRun:
                 if needs and owner is not None:  # the script says which extra it needs
                     tried, label, result = self._with_extras(env, cwd, owner, needs, label, result)
                 detail = f"{shlex.join(argv)} exited {result.returncode}:\n{result.tail()}"
-                check = Check(label, result.ok, "" if result.ok else detail)
+                note = None  # why, first: the extra it needs, or the arguments it refused
                 if needs and not result.ok:  # the extra could not be installed: not a fault
                     spelled = f"{owner}[{','.join(needs)}]"
                     note = (
@@ -631,13 +638,12 @@ class _RoundRun:
                         f"check {'could not' if tried else 'did not'} install; check it with "
                         f"--extras {spelled}"
                     )
-                    check = Check(label, False, f"{note}\n{detail}")
                 elif not result.ok and owner is not None:
-                    if (extra := self._module_extra(owner, result)) is not None:
-                        check = Check(label, False, f"{extra}\n{detail}")
-                    elif label.startswith("script ") and _refused(result):
-                        said = f"{REFUSED_ARGS} {shlex.join(argv[1:]) or '(none)'}"
-                        check = Check(label, False, f"{said}\n{detail}")
+                    note = self._module_extra(owner, result)
+                    if note is None and label.startswith("script ") and _refused(result):
+                        note = f"{REFUSED_ARGS} {shlex.join(argv[1:]) or '(none)'}"
+                said = "" if result.ok else detail if note is None else f"{note}\n{detail}"
+                check = Check(label, result.ok, said)
                 if owner is None:
                     prefix = f"[{self.round.kind}] " if len(self.plan.rounds) > 1 else ""
                     self.commands.append(replace(check, name=prefix + label))
@@ -685,16 +691,6 @@ FAR_FUTURE = "2999-12-31T00:00:00Z"  # pip's cutoff for the release's own packag
 
 def _hashed(name: str, extras: str, artifact: Artifact) -> str:
     return f"{name}{extras} @ {artifact.path.resolve().as_uri()} --hash=sha256:{artifact.sha256}"
-
-
-def _hashed_requirements(
-    rnd: Round, work: Path
-) -> tuple[list[str], dict[str, str], InstallOptions]:
-    """A wheel round's requirements for uv: the siblings', each target's, and the options."""
-    options = replace(rnd.options, find_links=(work / "links",)) if rnd.available else rnd.options
-    own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
-    wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in rnd.targets if t.wheel}
-    return own, wanted, options
 
 
 def _wheel_requirement(target: Target, wheel: Path) -> str:

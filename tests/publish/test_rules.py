@@ -393,17 +393,17 @@ def test_an_upload_the_index_never_answers_fails_within_the_timeout(
 def test_a_local_version_is_refused_for_pypi_and_testpypi_only() -> None:
     """PyPI answers 400 for a version with a local part: said before anything is sent,
     naming every such package and the public version to release instead."""
-    from relnox.publish.rules import local_versions
+    from relnox.publish.rules import refusal
     from relnox.tools.repositories import from_url, resolve
 
     versions = [("demo-core", "1.3.0"), ("demo-app", "1.3.0+corp.2"), ("demo-cli", "2.0+x")]
     for name in ("pypi", "testpypi"):
-        said = local_versions(versions, resolve(name))
+        said = refusal(versions, [], resolve(name))
         assert said is not None and said.startswith("demo-app 1.3.0+corp.2, demo-cli 2.0+x: ")
         assert "refuses versions with a local part (+corp.2)" in said
         assert "relnox bump -p demo-app --to 1.3.1," in said and "nothing was uploaded" in said
-    assert local_versions(versions, from_url("http://127.0.0.1:8080/")) is None
-    assert local_versions(versions[:1], resolve("pypi")) is None
+    assert refusal(versions, [], from_url("http://127.0.0.1:8080/")) is None
+    assert refusal(versions[:1], [], resolve("pypi")) is None
 
 
 def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
@@ -412,7 +412,7 @@ def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Pa
     so before anything is sent, naming each such package; a private index takes them."""
     import zipfile
 
-    from relnox.publish.rules import private_classifiers
+    from relnox.publish.rules import refusal
     from relnox.tools.repositories import from_url, resolve
 
     def wheel(name: str, *classifiers: str) -> Path:
@@ -431,13 +431,14 @@ def test_a_private_classifier_is_refused_for_pypi_and_testpypi_only(tmp_path: Pa
         ("acme-postgres", wheel("acme_postgres", "Private :: Do Not Upload")),
         ("acme-docs", wheel("acme_docs")),  # the word in its description only
     ]
+    versions = [(name, "1.0.0") for name, _ in files]  # no local part: the files speak
     for name in ("pypi", "testpypi"):
-        said = private_classifiers(files, resolve(name))
+        said = refusal(versions, files, resolve(name))
         assert said is not None
         assert said.startswith("acme-postgres: classified 'Private :: Do Not Upload', which ")
         assert "nothing was uploaded" in said and "leave acme-postgres out of -p" in said
-    assert private_classifiers(files, from_url("http://127.0.0.1:8080/")) is None
-    assert private_classifiers([files[0], files[2]], resolve("pypi")) is None
+    assert refusal(versions, files, from_url("http://127.0.0.1:8080/")) is None
+    assert refusal(versions, [files[0], files[2]], resolve("pypi")) is None
 
 
 def test_a_direct_reference_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
@@ -447,7 +448,7 @@ def test_a_direct_reference_is_refused_for_pypi_and_testpypi_only(tmp_path: Path
     takes it, and a URL in an extra's marker or the description is no reference."""
     import zipfile
 
-    from relnox.publish.rules import direct_references
+    from relnox.publish.rules import refusal
     from relnox.tools.repositories import from_url, resolve
 
     def wheel(name: str, *requires: str) -> Path:
@@ -467,14 +468,15 @@ def test_a_direct_reference_is_refused_for_pypi_and_testpypi_only(tmp_path: Path
         ("acme-tool", wheel("acme_tool", "acme-base", reference)),
         ("acme-docs", wheel("acme_docs")),  # the URL in its description only
     ]
+    versions = [(name, "1.0.0") for name, _ in files]  # no local part: the files speak
     for name in ("pypi", "testpypi"):
-        said = direct_references(files, resolve(name))
+        said = refusal(versions, files, resolve(name))
         assert said is not None
         start = f"acme-tool: requires '{reference}', a direct reference, which "
         assert said.startswith(start), said
         assert "nothing was uploaded" in said and "require a released version" in said, said
-    assert direct_references(files, from_url("http://127.0.0.1:8080/")) is None
-    assert direct_references([files[0], files[2]], resolve("pypi")) is None
+    assert refusal(versions, files, from_url("http://127.0.0.1:8080/")) is None
+    assert refusal(versions, [files[0], files[2]], resolve("pypi")) is None
 
 
 def test_a_plain_linux_wheel_is_refused_for_pypi_and_testpypi_only(tmp_path: Path) -> None:
@@ -482,7 +484,7 @@ def test_a_plain_linux_wheel_is_refused_for_pypi_and_testpypi_only(tmp_path: Pat
     platform tag") for it, after the packages before it were up. The preflight says so
     before anything is sent, naming the file and the repair; manylinux, musllinux, pure
     wheels and sdists pass, and a private index takes it."""
-    from relnox.publish.rules import plain_linux_wheels
+    from relnox.publish.rules import refusal
     from relnox.tools.repositories import from_url, resolve
 
     names = [
@@ -493,13 +495,14 @@ def test_a_plain_linux_wheel_is_refused_for_pypi_and_testpypi_only(tmp_path: Pat
         ("acme-fast", "acme_fast-1.0.0-cp311-cp311-musllinux_1_2_aarch64.whl"),
     ]
     files = [(name, tmp_path / filename) for name, filename in names]
+    versions = [(name, "1.0.0") for name, _ in files]  # no local part: the files speak
     for name in ("pypi", "testpypi"):
-        said = plain_linux_wheels(files, resolve(name))
+        said = refusal(versions, files, resolve(name))
         assert said is not None
         assert said.startswith("acme_speed-1.0.0-cp311-cp311-linux_x86_64.whl: platform tag "), said
         assert "auditwheel repair" in said and "nothing was uploaded" in said, said
-    assert plain_linux_wheels(files, from_url("http://127.0.0.1:8080/")) is None
-    assert plain_linux_wheels([files[0], files[1], files[3]], resolve("pypi")) is None
+    assert refusal(versions, files, from_url("http://127.0.0.1:8080/")) is None
+    assert refusal(versions, [files[0], files[1], files[3]], resolve("pypi")) is None
 
 
 @pytest.mark.slow
