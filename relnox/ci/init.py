@@ -37,8 +37,16 @@ from relnox.stage import Runtime, Stage
 from relnox.tools import git
 
 CI_KEYS = (
-    *("python-versions", "branch", "install", "relnox-requirement", "os", "trigger", "shards"),
-    *("mode", "environments", "forge"),
+    "python-versions",
+    "branch",
+    "install",
+    "relnox-requirement",
+    "os",
+    "trigger",
+    "shards",
+    "mode",
+    "environments",
+    "forge",
 )
 CANDIDATE_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 NOXFILE = '''"""Release sessions from relnox: nox -l lists them, nox -s build_all runs one."""

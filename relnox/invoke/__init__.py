@@ -43,10 +43,32 @@ TASKS: tuple[Any, ...] = (
     release_pr,
 )
 
-__all__ = ["assemble", "audit", "build_all", "bump", "check_tag", "check_versions", "ci_init"]
-__all__ += ["collection", "demo", "doctor", "names", "packages", "plan", "publish", "publish_test"]
-__all__ += ["rehearse", "release", "release_notes", "release_pr", "resolve_version", "serve_index"]
-__all__ += ["tag", "testpypi", "verify_install"]
+__all__ = [
+    "assemble",
+    "audit",
+    "build_all",
+    "bump",
+    "check_tag",
+    "check_versions",
+    "ci_init",
+    "collection",
+    "demo",
+    "doctor",
+    "names",
+    "packages",
+    "plan",
+    "publish",
+    "publish_test",
+    "rehearse",
+    "release",
+    "release_notes",
+    "release_pr",
+    "resolve_version",
+    "serve_index",
+    "tag",
+    "testpypi",
+    "verify_install",
+]
 
 
 def names(task: Any) -> tuple[str, ...]:

@@ -95,8 +95,13 @@ def plan_shards_task(
         "dry-run": "check every shard and print what would be written; write nothing",
     },
     flags=plain_flags(
-        *(("dirs", None), ("package", None), ("out", ""), ("dry_run", False), ("root", ".")),
-        *(("json", False), ("verbose", 0)),
+        ("dirs", None),
+        ("package", None),
+        ("out", ""),
+        ("dry_run", False),
+        ("root", "."),
+        ("json", False),
+        ("verbose", 0),
     ),
 )
 def assemble(c: Any, flags: Any) -> dict[str, Any]:
@@ -148,8 +153,13 @@ HELP = {
         "relnox.builds:BuildOptions",
         skip=("sdist", "wheel"),
         extra=(
-            *(("jobs", 0), ("changed", False), ("wheel_only", False), ("sdist_only", False)),
-            *(("shard", ""), ("timings", ""), ("dry_run", False)),
+            ("jobs", 0),
+            ("changed", False),
+            ("wheel_only", False),
+            ("sdist_only", False),
+            ("shard", ""),
+            ("timings", ""),
+            ("dry_run", False),
         ),
     ),
 )

@@ -30,8 +30,17 @@ from relnox.log import QUIET_ENV
     },
     iterable=["package"],
     flags=plain_flags(
-        *(("part", ""), ("pre", ""), ("since", ""), ("api", False), ("json", False), ("root", ".")),
-        *(("shards", ""), ("package", None), ("timings", ""), ("intent", False), ("verbose", 0)),
+        ("part", ""),
+        ("pre", ""),
+        ("since", ""),
+        ("api", False),
+        ("json", False),
+        ("root", "."),
+        ("shards", ""),
+        ("package", None),
+        ("timings", ""),
+        ("intent", False),
+        ("verbose", 0),
     ),
 )
 def plan(c: Any, flags: Any) -> dict[str, Any]:
@@ -124,8 +133,12 @@ def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[
     },
     iterable=["package"],
     flags=plain_flags(
-        *(("root", "."), ("version", ""), ("package", None), ("repository", "")),
-        *(("json", False), ("verbose", 0)),
+        ("root", "."),
+        ("version", ""),
+        ("package", None),
+        ("repository", ""),
+        ("json", False),
+        ("verbose", 0),
     ),
 )
 def doctor(c: Any, flags: Any) -> dict[str, Any]:
@@ -244,8 +257,15 @@ def ci_init(c: Any, flags: Any) -> dict[str, Any]:
         "(in a GitLab CI job: its CI_JOB_TOKEN; a release already there is left)",
     },
     flags=plain_flags(
-        *("version", ("package", ""), ("output", ""), ("repository", ""), ("root", ".")),
-        *(("install_only", False), ("files", ""), ("gitlab_release", False), ("json", False)),
+        "version",
+        ("package", ""),
+        ("output", ""),
+        ("repository", ""),
+        ("root", "."),
+        ("install_only", False),
+        ("files", ""),
+        ("gitlab_release", False),
+        ("json", False),
         ("verbose", 0),
     ),
 )

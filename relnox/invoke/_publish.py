@@ -52,7 +52,12 @@ PUBLISH_HELP = {
 
 #: the options of a publish that publish-test takes
 TEST_OPTIONS = (
-    *("repository", "packages", "dist_dir", "dry_run", "keep_going", "attestations"),
+    "repository",
+    "packages",
+    "dist_dir",
+    "dry_run",
+    "keep_going",
+    "attestations",
     "allow_stale",
 )
 
@@ -119,8 +124,12 @@ def _named(repository: str | None) -> None:
     locked=True,
     flags=_flags(
         None,
-        *(("yes", False), ("skip_existing", False), ("jobs", 0), ("wait", 300)),
-        *(("no_wait", False), ("verify_installable", False)),
+        ("yes", False),
+        ("skip_existing", False),
+        ("jobs", 0),
+        ("wait", 300),
+        ("no_wait", False),
+        ("verify_installable", False),
     ),
 )
 def publish(c: Any, flags: Any) -> dict[str, Any]:
@@ -158,7 +167,10 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     iterable=["extras"],
     flags=_flags(
         TEST_OPTIONS,
-        *(("repository", "testpypi"), ("wait", 120), ("extra_index", None), ("extras", None)),
+        ("repository", "testpypi"),
+        ("wait", 120),
+        ("extra_index", None),
+        ("extras", None),
     ),
 )
 def testpypi(c: Any, flags: Any) -> dict[str, Any]:

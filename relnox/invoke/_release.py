@@ -135,8 +135,18 @@ def release(c: Any, flags: Any) -> dict[str, Any]:
 
 #: the options of a release a rehearsal takes (it publishes to its own local indexes)
 REHEARSE_OPTIONS = (
-    *("part", "to", "pre", "packages", "skip", "extra_index", "offline", "wait", "jobs"),
-    *("extras", "skew_depth", "accept_skew"),
+    "part",
+    "to",
+    "pre",
+    "packages",
+    "skip",
+    "extra_index",
+    "offline",
+    "wait",
+    "jobs",
+    "extras",
+    "skew_depth",
+    "accept_skew",
 )
 REHEARSE_HELP = {
     k: v

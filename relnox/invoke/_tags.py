@@ -98,8 +98,16 @@ def check_tag(
     },
     iterable=["tag", "released"],
     flags=plain_flags(
-        *(("package", ""), ("tag", None), ("version", ""), ("check", False), ("at", "")),
-        *(("released", None), ("target", ""), ("json", False), ("root", "."), ("verbose", 0)),
+        ("package", ""),
+        ("tag", None),
+        ("version", ""),
+        ("check", False),
+        ("at", ""),
+        ("released", None),
+        ("target", ""),
+        ("json", False),
+        ("root", "."),
+        ("verbose", 0),
     ),
 )
 def resolve_version(c: Any, flags: Any) -> dict[str, Any]:

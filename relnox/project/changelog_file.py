@@ -143,8 +143,14 @@ def _docs_below(directory: Path, tops: frozenset[str] | None) -> list[str]:
 
 #: where a project's documentation keeps its changelog when its top has none
 DOCS_DIRECTORIES = (
-    "docs", "doc", "docs/source", "doc/source", "docs/en/docs", "docs/build", "doc/build"
-)  # fmt: skip
+    "docs",
+    "doc",
+    "docs/source",
+    "doc/source",
+    "docs/en/docs",
+    "docs/build",
+    "doc/build",
+)
 
 _ORDER = {name.lower(): i for i, name in enumerate((*CHANGELOG_NAMES, *RELEASE_NOTES_NAMES))}
 _NOTES = frozenset(name.lower() for name in RELEASE_NOTES_NAMES)

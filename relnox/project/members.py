@@ -132,9 +132,19 @@ def local_references(root: Path, doc: Mapping[str, Any]) -> list[tuple[str, str]
 
 #: directories of docs, examples, builds or environments, not of packages
 _NOT_PROJECTS = {
-    "docs", "doc", "examples", "example", "fixtures", "benchmarks", "node_modules", "build",
-    "dist", "site-packages", "vendor", "third_party",
-}  # fmt: skip
+    "docs",
+    "doc",
+    "examples",
+    "example",
+    "fixtures",
+    "benchmarks",
+    "node_modules",
+    "build",
+    "dist",
+    "site-packages",
+    "vendor",
+    "third_party",
+}
 
 
 def test_suite(name: str) -> bool:

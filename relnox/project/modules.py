@@ -46,8 +46,15 @@ def source_roots(directory: Path, doc: Mapping[str, Any]) -> tuple[Path, ...]:
 
 
 _MESON_SKIP = {
-    "build", "builddir", "subprojects", "vendored", "tests", "test", "docs", "node_modules",
-}  # fmt: skip
+    "build",
+    "builddir",
+    "subprojects",
+    "vendored",
+    "tests",
+    "test",
+    "docs",
+    "node_modules",
+}
 _MESON_SUBDIR = re.compile(r"""\bsubdir\s*:\s*['"]([\w.-]+(?:/[\w.-]+)*)/?['"]""")
 _MESON_SUBDIR_INSTALL = re.compile(
     r"""\binstall_subdir\(\s*['"]([\w.-]+)/?['"]\s*,\s*install_dir\s*:\s*\w+\.get_install_dir\(\s*\)\s*[,)]"""
@@ -111,8 +118,14 @@ def metadata_only(doc: Mapping[str, Any]) -> bool:
 
 #: the backends that never read ``[tool.setuptools]``
 _NOT_SETUPTOOLS = (
-    "flit_core", "hatchling", "pdm.backend", "poetry", "maturin", "mesonpy", "scikit_build_core"
-)  # fmt: skip
+    "flit_core",
+    "hatchling",
+    "pdm.backend",
+    "poetry",
+    "maturin",
+    "mesonpy",
+    "scikit_build_core",
+)
 
 
 def flit_metadata(doc: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -287,9 +300,38 @@ def _shipped_in(path: Path) -> list[str]:
 
 # what setuptools' automatic discovery leaves out of a flat layout
 _NOT_SHIPPED = {
-    "bin", "benchmark", "benchmarks", "build", "changelog", "ci", "debian", "dist", "doc",
-    "docs", "documentation", "env", "example", "examples", "exercise", "exercises", "fabfile",
-    "htmlcov", "manpages", "news", "newsfragments", "python", "requirements", "scripts",
-    "site_scons", "tasks", "test", "tests", "tools", "unit_test", "unit_tests", "util",
-    "utils", "venv",
-}  # fmt: skip
+    "bin",
+    "benchmark",
+    "benchmarks",
+    "build",
+    "changelog",
+    "ci",
+    "debian",
+    "dist",
+    "doc",
+    "docs",
+    "documentation",
+    "env",
+    "example",
+    "examples",
+    "exercise",
+    "exercises",
+    "fabfile",
+    "htmlcov",
+    "manpages",
+    "news",
+    "newsfragments",
+    "python",
+    "requirements",
+    "scripts",
+    "site_scons",
+    "tasks",
+    "test",
+    "tests",
+    "tools",
+    "unit_test",
+    "unit_tests",
+    "util",
+    "utils",
+    "venv",
+}

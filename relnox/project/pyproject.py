@@ -183,9 +183,21 @@ def unbuildable(doc: Mapping[str, Any], directory: Path) -> bool:
 
 
 _VERSION_TOOLS = (
-    "setuptools", "pdm", "hatch", "poetry", "flit", "maturin", "scikit-build", "versioningit",
-    "uv-dynamic-versioning", "dunamai", "versioneer", "incremental", "meson", "pbr",
-)  # fmt: skip
+    "setuptools",
+    "pdm",
+    "hatch",
+    "poetry",
+    "flit",
+    "maturin",
+    "scikit-build",
+    "versioningit",
+    "uv-dynamic-versioning",
+    "dunamai",
+    "versioneer",
+    "incremental",
+    "meson",
+    "pbr",
+)
 
 _EXTRA = re.compile(r"\bextra\b")
 

@@ -49,6 +49,20 @@ def _stage() -> Any:
 __getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
 
 
-__all__ = ["STAGE", "CiRoutes", "PublishOptions", "PublishPlan", "PublishResult", "PublishRuntime"]
-__all__ += ["advised_first", "carries_any", "ci_routes", "configured_target", "first_releases"]
-__all__ += ["installable_check", "new_project_limit", "publish", "status_problems"]
+__all__ = [
+    "STAGE",
+    "CiRoutes",
+    "PublishOptions",
+    "PublishPlan",
+    "PublishResult",
+    "PublishRuntime",
+    "advised_first",
+    "carries_any",
+    "ci_routes",
+    "configured_target",
+    "first_releases",
+    "installable_check",
+    "new_project_limit",
+    "publish",
+    "status_problems",
+]

@@ -49,9 +49,34 @@ _FACE = {
 
 __getattr__ = lazy_face(__name__, _FACE, {})
 
-__all__ = ["NOTES_FILE", "TAG_STAGE", "DoctorReport", "Intent", "PrOptions", "Rehearsal"]
-__all__ += ["ReleaseNotes", "ReleaseOptions", "ReleasePlan", "ReleaseResult", "ResolvedVersion"]
-__all__ += ["TagOptions", "TagPlan", "TagResult", "check_tag", "demo", "doctor", "is_latest"]
-__all__ += ["packages_of_tag", "parse_release_tag", "plan_release", "rehearse", "release"]
-__all__ += ["release_intent", "release_notes", "release_pr", "release_tags_at", "resolve_version"]
-__all__ += ["write_notes"]
+__all__ = [
+    "NOTES_FILE",
+    "TAG_STAGE",
+    "DoctorReport",
+    "Intent",
+    "PrOptions",
+    "Rehearsal",
+    "ReleaseNotes",
+    "ReleaseOptions",
+    "ReleasePlan",
+    "ReleaseResult",
+    "ResolvedVersion",
+    "TagOptions",
+    "TagPlan",
+    "TagResult",
+    "check_tag",
+    "demo",
+    "doctor",
+    "is_latest",
+    "packages_of_tag",
+    "parse_release_tag",
+    "plan_release",
+    "rehearse",
+    "release",
+    "release_intent",
+    "release_notes",
+    "release_pr",
+    "release_tags_at",
+    "resolve_version",
+    "write_notes",
+]

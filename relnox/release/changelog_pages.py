@@ -16,7 +16,11 @@ _RELEASE_FOLDERS = (
         for docs in ("doc/source", "docs/source", "doc", "docs")
         for name in ("release", "release-notes", "release_notes", "whatsnew")
     ),
-    *("CHANGELOG", "changelog", "CHANGES", "changes", "release-notes"),
+    "CHANGELOG",
+    "changelog",
+    "CHANGES",
+    "changes",
+    "release-notes",
 )
 #: a page named for its release: ``2.0.0-notes.rst``, ``2.0.0.md``, ``v2.0.0.rst``
 _RELEASE_PAGE = re.compile(

@@ -34,8 +34,19 @@ from relnox.release.steps import STEPS, Preview, bump_options
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
 
-__all__ = ["STAGES", "STATE_FILE", "Progress", "ReleaseError", "ReleaseOptions", "ReleasePlan"]
-__all__ += ["ReleaseResult", "StageReport", "plan_release", "release", "shortened"]
+__all__ = [
+    "STAGES",
+    "STATE_FILE",
+    "Progress",
+    "ReleaseError",
+    "ReleaseOptions",
+    "ReleasePlan",
+    "ReleaseResult",
+    "StageReport",
+    "plan_release",
+    "release",
+    "shortened",
+]
 
 logger = logging.getLogger("relnox")
 

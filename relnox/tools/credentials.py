@@ -30,8 +30,10 @@ logger = logging.getLogger("relnox")
 TOKEN_USERNAME = "__token__"
 #: GitHub's OIDC endpoint, and GitLab's ID tokens of PyPI's and TestPyPI's audiences
 OIDC_VARIABLES = (
-    *("ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-    *("PYPI_ID_TOKEN", "TESTPYPI_ID_TOKEN"),
+    "ACTIONS_ID_TOKEN_REQUEST_URL",
+    "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+    "PYPI_ID_TOKEN",
+    "TESTPYPI_ID_TOKEN",
 )
 
 #: ``(url, username or None) -> (username, password)`` from a keyring

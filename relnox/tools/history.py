@@ -25,8 +25,16 @@ KEY_REFS = ("refs/tags", "refs/replace")  # the refs whose objects are part of t
 REF_FORMAT = "%(objectname) %(refname)"
 _REFS = ("for-each-ref", f"--format={REF_FORMAT}", *KEY_REFS)
 _STATE = (  # git's directory, its two files, whether shallow, HEAD (see GitState)
-    *("rev-parse", "--absolute-git-dir", "--git-path", "shallow", "--git-path", "info/grafts"),
-    *("--is-shallow-repository", "--verify", "--quiet", "HEAD"),
+    "rev-parse",
+    "--absolute-git-dir",
+    "--git-path",
+    "shallow",
+    "--git-path",
+    "info/grafts",
+    "--is-shallow-repository",
+    "--verify",
+    "--quiet",
+    "HEAD",
 )
 _VERSION = 2
 

@@ -16,6 +16,20 @@ STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport] = Stage(
 CHECK_SCRIPT = check_script()
 
 
-__all__ = ["CHECK_SCRIPT", "STAGE", "Artifact", "Check", "ScriptArgs", "Target", "VerifyOptions"]
-__all__ += ["VerifyPlan", "VerifyReport", "check_spec", "copy_checked", "judge", "read_findings"]
-__all__ += ["verify_install", "write_check"]
+__all__ = [
+    "CHECK_SCRIPT",
+    "STAGE",
+    "Artifact",
+    "Check",
+    "ScriptArgs",
+    "Target",
+    "VerifyOptions",
+    "VerifyPlan",
+    "VerifyReport",
+    "check_spec",
+    "copy_checked",
+    "judge",
+    "read_findings",
+    "verify_install",
+    "write_check",
+]

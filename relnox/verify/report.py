@@ -153,8 +153,12 @@ def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
 
 #: what installers and Python say when the cause is not the package
 _INTERPRETER = (
-    *("requires-python", "requires a different python", "the current python version"),
-    *("python version", "no interpreter found", "not a supported wheel on this platform"),
+    "requires-python",
+    "requires a different python",
+    "the current python version",
+    "python version",
+    "no interpreter found",
+    "not a supported wheel on this platform",
     "is incompatible with",
 )
 #: an index was asked and answered that it has no such distribution (uv; pip): the names
@@ -165,27 +169,46 @@ _NOT_FOUND = re.compile(
 )
 #: what uv and pip say when an index has no such version (verify's --index waits on them)
 NOT_THERE = (
-    *("no version of", "not found in the package registry", "no matching distribution"),
+    "no version of",
+    "not found in the package registry",
+    "no matching distribution",
     "could not find a version",
 )
 #: the network or the index: a dependency an index lacks is its cause unless no index was
 #: reached, or none was to be asked (--offline): :data:`_NOTHING_ASKED`
 _NOTHING_ASKED = (
-    *("failed to fetch", "could not connect", "connection refused", "connection reset"),
-    *("connecterror", "name or service not known", "temporary failure in name resolution"),
-    *("network is unreachable", "timed out", "ssl", "http status"),
+    "failed to fetch",
+    "could not connect",
+    "connection refused",
+    "connection reset",
+    "connecterror",
+    "name or service not known",
+    "temporary failure in name resolution",
+    "network is unreachable",
+    "timed out",
+    "ssl",
+    "http status",
     # a host name that did not resolve: git, curl; uv; musl; macOS; Windows
-    *("could not resolve host", "could not resolve proxy", "failed to lookup address"),
-    *("dns error", "name does not resolve", "nodename nor servname", "getaddrinfo failed"),
+    "could not resolve host",
+    "could not resolve proxy",
+    "failed to lookup address",
+    "dns error",
+    "name does not resolve",
+    "nodename nor servname",
+    "getaddrinfo failed",
     "no address associated with hostname",
-    *("not found in the provided package locations", "index lookups were disabled"),
-    *("because you set --offline", "--no-index"),
+    "not found in the provided package locations",
+    "index lookups were disabled",
+    "because you set --offline",
+    "--no-index",
 )
 _NETWORK = (*_NOTHING_ASKED, *NOT_THERE)
 _MISSING_MODULE = ("modulenotfounderror", "no module named", "importerror")
 #: an installer that cannot use this machine's disk: its cache, or no space
 _MACHINE = (
-    *("failed to initialize cache", "no space left on device", "read-only file system"),
+    "failed to initialize cache",
+    "no space left on device",
+    "read-only file system",
     "disk quota exceeded",
 )
 #: the installer refusing its own command line: a setting of the user's conflicts with it

@@ -64,8 +64,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("relnox")
 
-__all__ = ["PackageResult", "VerifyReport", "plan_verify", "render_report", "run_plan"]
-__all__ += ["verify_install"]
+__all__ = [
+    "PackageResult",
+    "VerifyReport",
+    "plan_verify",
+    "render_report",
+    "run_plan",
+    "verify_install",
+]
 
 
 def verify_install(
