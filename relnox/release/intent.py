@@ -138,7 +138,8 @@ def _news(directory: Path) -> list[Fragment]:
         for path in found.fragments:
             rst = tool is news.SCRIV and path.suffix != ".md"  # scriv's, changie's: beside them
             log = directory / ("CHANGELOG.rst" if rst else "CHANGELOG.md")
-            log = found.changelog or log if tool is news.TOWNCRIER else log
+            if tool is news.TOWNCRIER and found.changelog is not None:  # its news file
+                log = found.changelog
             text = path.read_text(encoding="utf-8", errors="replace")
             made.append(Fragment(path, tool.name, log, entries(path, text)))
     return made

@@ -56,7 +56,8 @@ def git(
         # often closes on advice ("and retry with ...") that names no cause
         errors = [ln for ln in result.stderr.splitlines() if ln.startswith(("error:", "fatal:"))]
         said = "; ".join(dict.fromkeys(errors[:2])) or result.last_line()
-        said = _lock_left(lock["lock"]) if lock else said
+        if lock:
+            said = _lock_left(lock["lock"])
         hint = next((fix for marker, fix in _DAMAGE.items() if marker in said.lower()), "")
         raise GitError(f"git {what or ' '.join(args)} failed in {repo}: {said}{hint}")
     return result.output.strip()
@@ -64,8 +65,10 @@ def git(
 
 #: what git says of a damaged repository, and the way out (a bare git error names none)
 _DAMAGE = {
-    "missing object": "; the repository is damaged (an object a ref names is gone): run git fsck to see "
-    "which, then fetch again (git fetch --tags) or clone the repository afresh",
+    "missing object": (
+        "; the repository is damaged (an object a ref names is gone): run git fsck to see "
+        "which, then fetch again (git fetch --tags) or clone the repository afresh"
+    ),
     **dict.fromkeys(
         ("bad object", "corrupt", "unable to read"),
         "; the repository is damaged: run git fsck, then clone it afresh",
