@@ -531,6 +531,27 @@ def dated_status(line: str, day: str) -> str:
     return f"{match.group('lead')}{released} {day}{match.group('tail')}"
 
 
+#: a date after a heading's version, in brackets (``(2025 Des 9)``) or to the end (``- July 29``)
+_BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
+_TRAILING_DATE = re.compile(
+    r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
+    r"[^()\[\]]*)$"
+)
+
+
+def undated(after: str) -> str:
+    """``after`` (a heading's text after its version) with its date made ``YYYY-MM-DD``."""
+    if (bracketed := _BRACKETED_DATE.search(after)) is not None:
+        return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
+    if (trailing := _TRAILING_DATE.search(after)) is not None:
+        return after[: trailing.start("date")] + "YYYY-MM-DD"
+    return after
+
+
+def line_end(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
 def unreleased_aside(path: Path) -> Path | None:
     """The ``CHANGELOG.unreleased.md`` the changelog names, when it holds entries."""
     aside = path.with_name(f"{path.stem}.unreleased{path.suffix}")

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
 from relnox.paths import rel
@@ -214,3 +215,38 @@ def _has_releases(path: Path) -> bool:
         return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
     except OSError:
         return False
+
+
+#: where a project keeps one page of notes per release: in its docs, or a changelog folder
+_RELEASE_FOLDERS = (
+    *(
+        f"{docs}/{name}"
+        for docs in ("doc/source", "docs/source", "doc", "docs")
+        for name in ("release", "release-notes", "release_notes", "whatsnew")
+    ),
+    "CHANGELOG",
+    "changelog",
+    "CHANGES",
+    "changes",
+    "release-notes",
+)
+#: a page named for its release: ``2.0.0-notes.rst``, ``2.0.0.md``, ``v2.0.0.rst``
+_RELEASE_PAGE = re.compile(
+    r"^(?P<v>v?)(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)(?P<rest>(?:-notes)?\.(?:rst|md))$",
+    re.IGNORECASE,
+)
+
+
+def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | None:
+    """The folder of one notes page per release (two at least), its pages and a page's name."""
+    for name in _RELEASE_FOLDERS:
+        folder = directory / name
+        try:
+            found = [m for n in os.listdir(folder) if (m := _RELEASE_PAGE.match(n)) is not None]
+        except OSError:
+            continue
+        pages = {Version(m["version"]): folder / m.string for m in found}
+        if len(pages) >= 2:
+            newest = max(found, key=lambda m: Version(m["version"]))
+            return folder, pages, f"{newest['v']}{{}}{newest['rest']}"
+    return None

@@ -12,10 +12,9 @@ from packaging.version import Version
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
-from relnox.project.changelog_file import changelog_of
+from relnox.project.changelog_file import changelog_of, release_pages
 from relnox.project.workspace import Package, Workspace
 from relnox.publish import configured_target
-from relnox.release.changelog_pages import release_pages
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
 from relnox.tools.repositories import PYPI, Repository, builtin, resolve
 from relnox.versions.arithmetic import maybe_version, same_version

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from relnox.bump import BumpOptions, apply_bump, plan_bump
-from relnox.bump.changelog import release_changelog, release_status
-from relnox.bump.changelog_links import release_links
+from relnox.bump.changelog import release_changelog, release_links, release_status
 from relnox.project.changelog import (
     UNRELEASED,
     find_section,
