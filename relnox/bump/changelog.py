@@ -547,55 +547,44 @@ def _tool_notes(
         first.setdefault(pkg.directory, versions[pkg.name][1])
     if len(moved := set(first.values())) == 1:  # the top's set-up, for members released as one
         first.setdefault(workspace.root, moved.pop())
+    root = workspace.root
     for directory, new in first.items():
-        if (found := news.towncrier(directory)) is not None and found.changelog is not None:
-            where = relative(found.directory, workspace.root)
-            if found.fragments:
-                notes.append(
-                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
-                    f"does not run towncrier: run towncrier build --yes --version {new} before "
-                    "this bump"
+        town, batched = news.towncrier(directory), news.changie(directory, root)
+        for found, written, noun in ((town, towncrier, "fragment"), (batched, changie, "entry")):
+            if found is not None and found.changelog is not None:
+                key = found.changelog if found is town else found.changelog.resolve()
+                none = (
+                    f"note: {relative(found.changelog, root)} is written by {found.tool} and "
+                    f"{relative(found.directory, root)} holds no {noun}: {new} gets no "
+                    "changelog section"
                 )
-                towncrier[found.changelog] = ""  # that note says it all
-            else:
-                towncrier[found.changelog] = (
-                    f"note: {relative(found.changelog, workspace.root)} is written by towncrier "
-                    f"and {where} holds no fragment: {new} gets no changelog section"
+                written[key] = "" if found.fragments else none  # else the fragments' note says it
+        top = batched.config.parent if batched is not None else root
+        steps = {  # each tool's fragments, and the step that collects them into a section
+            "towncrier": ("towncrier fragment(s)", f"towncrier build --yes --version {new}"),
+            "changie": (
+                "changie entr{ies}",
+                f"changie batch {semver_spelling(new)} and changie merge"
+                f"{'' if top == root else f' in {relative(top, root)}'}",
+            ),
+            "scriv": ("scriv fragment(s)", f"scriv collect --version {new}"),
+        }
+        for found in (town, batched, news.changesets(directory, root), news.scriv(directory)):
+            if found is None or not (count := len(found.fragments)):
+                continue
+            where = relative(found.directory, root)
+            if found.tool == "changesets":  # said once: its one command writes every changelog
+                said = (
+                    f"note: {where} holds {count} changeset{'s' if count > 1 else ''}; relnox "
+                    "does not run changesets: its changeset version writes the changelogs "
+                    "(and package.json versions) from them"
                 )
-        waiting = news.changie(directory, workspace.root)
-        if waiting is not None and waiting.changelog is not None:
-            changie[waiting.changelog.resolve()] = (
-                ""  # the note on its entries says it all
-                if waiting.fragments
-                else f"note: {relative(waiting.changelog, workspace.root)} is written by changie "
-                f"and {relative(waiting.directory, workspace.root)} holds no entry: {new} gets "
-                "no changelog section"
-            )
-        if waiting is not None and waiting.fragments:
-            where = relative(waiting.directory, workspace.root)
-            top = waiting.config.parent
+                notes += [said] if said not in notes else []
+                continue
+            what, step = steps[found.tool]
             notes.append(
-                f"note: {where} holds {len(waiting.fragments)} changie entr"
-                f"{'ies' if len(waiting.fragments) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {semver_spelling(new)} and changie merge"
-                f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
-                " before this bump"
-            )
-        if (
-            pending := news.changesets(directory, workspace.root)
-        ) is not None and pending.fragments:
-            said = (
-                f"note: {relative(pending.directory, workspace.root)} holds "
-                f"{len(pending.fragments)} changeset{'s' if len(pending.fragments) > 1 else ''}; "
-                "relnox does not run changesets: its changeset version writes the changelogs "
-                "(and package.json versions) from them"
-            )
-            notes += [said] if said not in notes else []
-        if (collected := news.scriv(directory)) is not None and collected.fragments:
-            notes.append(
-                f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.fragments)} scriv fragment(s); relnox does not run scriv: run "
-                f"scriv collect --version {new} before this bump"
+                f"note: {where} holds {count} {what.format(ies='ies' if count > 1 else 'y')}; "
+                f"relnox does not run {found.tool}: run {step} before this bump"
             )
     return notes, towncrier, changie
 
