@@ -19,6 +19,7 @@ from relnox.progress import MANY
 from relnox.project import news
 from relnox.project.changelog import (
     DATE_PLACEHOLDER,
+    PENDING_TAIL,
     READ_ONLY,
     RELEASES,
     UNDERLINE,
@@ -29,16 +30,19 @@ from relnox.project.changelog import (
     headings,
     line_end,
     numbered_later,
-    pending_heading,
+    pending,
     pending_newest,
-    pending_status,
     release_line,
-    released_heading,
     sections,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_in, changelog_of
-from relnox.project.changelog_rule import changelog_kept, left_unreleased, retitled
+from relnox.project.changelog_file import (
+    changelog_in,
+    changelog_kept,
+    changelog_of,
+    left_unreleased,
+    retitled,
+)
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
@@ -66,41 +70,33 @@ def release_changelog(
         return None
     eol = line_end(text)
     lines = text.splitlines(keepends=True)
-    heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
-    if unreleased.atx:
-        inline = _INLINE_COMPARE.search(lines[unreleased.line])
-        if inline is not None and tag is not None and "[{title}]" in heading_format:
-            base, old = inline.group("base", "old")
-            heading_format = heading_format.replace(
-                "[{title}]", f"[{{title}}]({base}{old}...{tag})"
-            )
-            line = lines[unreleased.line]
-            lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
-            text = "".join(lines)
-            heading_end = sum(len(line) for line in lines[: unreleased.end])
-        words = heading_format.format(title=title, date=day)
-        top = next((s for s in sections(text) if s.label != UNRELEASED), None)  # the newest's #
-        heading = f"{top.marker if top is not None and top.atx else unreleased.marker} {words}"
-    else:  # setext: adorn the new title with the same character (short when its is) ...
-        words = setext_format.format(title=title, date=day)
+    inline = _INLINE_COMPARE.search(lines[unreleased.line]) if unreleased.atx else None
+    if inline is not None and tag is not None and "[{title}]" in heading_format:
+        base, old = inline.group("base", "old")
+        heading_format = heading_format.replace("[{title}]", f"[{{title}}]({base}{old}...{tag})")
+        line = lines[unreleased.line]
+        lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
+        text = "".join(lines)
+    heading_end = sum(len(line) for line in lines[: unreleased.end])
+    words = (heading_format if unreleased.atx else setext_format).format(title=title, date=day)
+    top = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    if top is not None and top.atx == unreleased.atx and (top.atx or top.level != unreleased.level):
+        heading = top.spelled(words, eol)  # the newest's #s, or its adornment under a title
+    else:  # the Unreleased title's adornment, short when its is
         under, above = (lines[unreleased.end - i].strip() for i in (1, 2))
-        short = under if len(under) < len(above) else unreleased.marker * len(words)
-        heading = _adorned(words, unreleased, eol, short)
-        top = next((s for s in sections(text) if s.label != UNRELEASED), None)
-        if top is not None and not top.atx and top.level != unreleased.level:
-            heading = _adorned(words, top, eol)  # ... as the releases' under a title over them
+        heading = unreleased.spelled(words, eol, under if len(under) < len(above) else "")
     if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         released = text[:start] + heading + eol + text[heading_end:]
     elif (newest := _newest_above(text, unreleased)) is not None:  # its entries above it
-        body = unreleased_lines(lines, unreleased)
-        entries = "".join(body).strip("\r\n")
+        stop = _body_stop(lines, unreleased)
+        entries = "".join(lines[unreleased.end : stop]).strip("\r\n")
         moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
         before = (
             "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
         )
-        after = "".join(lines[unreleased.end + len(body) :])
+        after = "".join(lines[stop:])
         released = before.rstrip("\r\n") + eol + (eol + after if after else "")
     else:
         released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
@@ -124,22 +120,15 @@ def _newest_above(text: str, unreleased: Section) -> Section | None:
     return newest if newest.line < unreleased.line else None
 
 
-def _adorned(words: str, section: Section, eol: str, under: str = "") -> str:
-    """``words`` adorned as ``section``'s reST title is (underlined by ``under``, maybe over)."""
-    under = under or section.marker * len(words)
-    over = f"{under}{eol}" if section.end - section.line == 3 else ""
-    return f"{over}{words}{eol}{under}"
-
-
 def release_status(text: str, version: str, day: date) -> str | None:
     """``text`` with ``version``'s pending status line and heading released; else None."""
-    index, heading = pending_status(text, version), pending_heading(text, version)
+    index, heading = pending(text, version)
     if index is None and heading is None:
         return None
     lines = text.splitlines(keepends=True)
     if heading is not None:  # ``0.4.4 (future)`` may have both: its status line too
         body = lines[heading].rstrip("\r\n")
-        lines[heading] = released_heading(body) + lines[heading][len(body) :]
+        lines[heading] = PENDING_TAIL.sub("", body) + lines[heading][len(body) :]
     if index is not None:
         body = lines[index].rstrip("\r\n")
         like = _status_below(text, version)
@@ -246,18 +235,14 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 def release_headless(text: str, title: str, day: date) -> str | None:
     """``text`` with a heading for ``title`` over the list above the newest release."""
-    if not (found := sections(text)) or found[0].label == UNRELEASED:
+    newest = next(iter(sections(text)), None)
+    if newest is None or newest.label == UNRELEASED or newest.marker in READ_ONLY:
         return None
-    newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
-    if newest.marker in READ_ONLY:
-        return None
     lines = text.splitlines(keepends=True)
-    marks = list(headings([line.rstrip("\r\n") for line in lines]))
-    above = [h for h in marks if h.end <= newest.line]
-    level = next((h.level for h in marks if h.line == newest.line), None)
-    if not above or level is None or above[-1].level >= level:
+    above = [h for h in headings(text.splitlines()) if h.end <= newest.line]
+    if not above or above[-1].level >= newest.level:
         return None
     start = next((i for i in range(above[-1].end, newest.line) if lines[i].strip()), None)
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
@@ -269,7 +254,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     words = heading_like(f"## {newest.title}\n\n- x\n", "{title} ({date})").format(
         title=title, date=day
     )
-    heading = f"{newest.marker} {words}" if newest.atx else _adorned(words, newest, eol)
+    heading = newest.spelled(words, eol)
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
 
 
@@ -460,35 +445,29 @@ def changelog_edits(
     if not root_log.is_file() or not in_root:
         return notes
     tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
-    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
-        new = versions[in_root[0].name][1]
-        release(root_log, new, tags.pop())
-        return notes
-    line = _main_line(files.get(root_log), in_root, versions, workspace)
-    if line is not None:  # the changelog is titled by one tag's versions: so is this release
-        release(root_log, *line)
-        return notes
     users = [p for p in workspace.packages if logs[p.name] == root_log]
-    if len(in_root) == len(users):  # all that use it at once: one section for all
-        release(root_log, _title_of_all(in_root, versions), None)
-        return notes
-    kept = changelog_kept(workspace, root_log, _title_of_all(in_root, versions), in_root)
-    if kept is not None:
-        notes.append(f"note: {relative(root_log, workspace.root)} is {kept}")
-        return notes
-    routed = route_changelog(
-        files.get(root_log),
-        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
-        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
-        today,
-        config.changelog_heading,
-    )
     rel = relative(root_log, workspace.root)
-    if routed is None:
+    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
+        release(root_log, versions[in_root[0].name][1], tags.pop())
+    elif (line := _main_line(files.get(root_log), in_root, versions, workspace)) is not None:
+        release(root_log, *line)  # the changelog is titled by one tag's versions: so is this
+    elif len(in_root) == len(users):  # all that use it at once: one section for all
+        release(root_log, _title_of_all(in_root, versions), None)
+    elif kept := changelog_kept(workspace, root_log, _title_of_all(in_root, versions), in_root):
+        notes.append(f"note: {rel} is {kept}")
+    elif (
+        routed := route_changelog(
+            files.get(root_log),
+            [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
+            [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
+            today,
+            config.changelog_heading,
+        )
+    ) is None:
         notes.append(f"note: {rel} has no Unreleased section")
-        return notes
-    files.set(root_log, routed.text)
-    notes += [f"note: {rel}: {note}" for note in routed.notes]
+    else:
+        files.set(root_log, routed.text)
+        notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
 
 
@@ -746,10 +725,8 @@ def route_changelog(
         return None
     eol = line_end(text)
     lines = text.splitlines(keepends=True)
-    start = unreleased.end
-    stop = start + len(unreleased_lines(lines, unreleased))
-    body = lines[start:stop]
-    entries, kept_heads = _entries(body, releases, everyone)
+    start, stop = unreleased.end, _body_stop(lines, unreleased)
+    entries, kept_heads = _entries(lines[start:stop], releases, everyone)
     routed = {r.name: [e for e in entries if e.owner == r.name] for r in releases}
     staying = [e for e in entries if e.owner not in routed]
     notes = []
@@ -785,13 +762,10 @@ def route_changelog(
     return Routed(out + tail if tail else out.rstrip("\r\n") + eol, notes)
 
 
-def unreleased_lines(lines: list[str], unreleased: Section) -> list[str]:
-    """The lines of the Unreleased body: up to the next heading of its level or higher."""
-    start = unreleased.end
-    for heading in headings(lines):
-        if heading.line >= start and heading.level <= unreleased.level:
-            return lines[start : heading.line]
-    return lines[start:]
+def _body_stop(lines: list[str], section: Section) -> int:
+    """Where the body of ``section`` ends: at the next heading of its level or higher."""
+    below = (h.line for h in headings(lines) if h.line >= section.end and h.level <= section.level)
+    return next(below, len(lines))
 
 
 def _entries(

@@ -32,8 +32,7 @@ from relnox.project.changelog import (
     undated,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_choice, release_pages
-from relnox.project.changelog_rule import changelog_kept
+from relnox.project.changelog_file import changelog_choice, changelog_kept, release_pages
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
 from relnox.project.news import News, changie, scriv, towncrier
