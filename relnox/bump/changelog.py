@@ -218,15 +218,13 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
-    eol = line_end(text)
-    if not setext:
-        lines[newest.line] = f"{newest.marker} {words}" + lines[newest.line][len(first) :]
-        return "".join(lines)
-    under = lines[newest.line + 1].rstrip("\r\n")
-    lines[newest.line] = words + lines[newest.line][len(first) :]
-    lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
-        lines[newest.line + 1][len(under) :] or eol
-    )
+    spelled = words if setext else f"{newest.marker} {words}"
+    lines[newest.line] = spelled + lines[newest.line][len(first) :]
+    if setext:  # its underline as long as the new title at least
+        under = lines[newest.line + 1].rstrip("\r\n")
+        lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
+            lines[newest.line + 1][len(under) :] or line_end(text)
+        )
     return "".join(lines)
 
 
