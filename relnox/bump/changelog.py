@@ -1,4 +1,5 @@
-"""A bump's edits of the changelogs: an Unreleased section turned into the release's, or a
+"""A bump's edits of the changelogs: an Unreleased section turned into the release's (its link
+definitions moved on; a shared changelog's entries routed to each package's section), or a
 pending section dated, with notes on what is left."""
 
 from __future__ import annotations

@@ -404,7 +404,7 @@ def sections(text: str) -> list[Section]:
             (later.line for later in found[position + 1 :] if later.level <= heading.level),
             len(lines),
         )
-        if isinstance(label, str):  # Unreleased: over the releases, its own end at the first
+        if isinstance(label, str):  # Unreleased over the releases: its entries end at the first
             if any(level < heading.level and heading.line < stop for level, stop in releases):
                 continue  # a sub-heading of a release: not Unreleased
             below = (later for later in found[position + 1 :] if later.level > heading.level)
