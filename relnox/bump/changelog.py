@@ -1,16 +1,18 @@
-"""A bump's edits of the changelogs: an Unreleased section turned into the release's, or a
+"""A bump's edits of the changelogs: an Unreleased section turned into the release's (its link
+definitions moved on; a shared changelog's entries routed to each package's section), or a
 pending section dated, with notes on what is left."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from relnox.bump.changelog_links import line_end, release_links
-from relnox.bump.changelog_route import Release, route_changelog, unreleased_lines
+from packaging.version import Version
+
 from relnox.config import DEFAULT_CHANGELOG_HEADING
 from relnox.errors import ConfigError
 from relnox.paths import rel as relative
@@ -18,6 +20,7 @@ from relnox.progress import MANY
 from relnox.project import news
 from relnox.project.changelog import (
     DATE_PLACEHOLDER,
+    PENDING_TAIL,
     READ_ONLY,
     RELEASES,
     UNDERLINE,
@@ -26,24 +29,26 @@ from relnox.project.changelog import (
     dated_status,
     find_section,
     headings,
+    line_end,
     numbered_later,
-    pending_heading,
+    pending,
     pending_newest,
-    pending_status,
     release_line,
-    released_heading,
     sections,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_in, changelog_of
-from relnox.project.changelog_rule import changelog_kept, left_unreleased, retitled
+from relnox.project.changelog_file import (
+    changelog_in,
+    changelog_kept,
+    changelog_of,
+    left_unreleased,
+    retitled,
+)
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version, semver_spelling
 
 if TYPE_CHECKING:
-    from packaging.version import Version
-
     from relnox.bump.plan import Files
 
 #: ``## [Unreleased](<base>compare/26.1.0...HEAD)``
@@ -66,41 +71,33 @@ def release_changelog(
         return None
     eol = line_end(text)
     lines = text.splitlines(keepends=True)
-    heading_end = sum(len(line) for line in lines[: unreleased.end])
     lead = "" if lines[unreleased.end - 1].endswith(("\n", "\r")) else eol
-    if unreleased.atx:
-        inline = _INLINE_COMPARE.search(lines[unreleased.line])
-        if inline is not None and tag is not None and "[{title}]" in heading_format:
-            base, old = inline.group("base", "old")
-            heading_format = heading_format.replace(
-                "[{title}]", f"[{{title}}]({base}{old}...{tag})"
-            )
-            line = lines[unreleased.line]
-            lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
-            text = "".join(lines)
-            heading_end = sum(len(line) for line in lines[: unreleased.end])
-        words = heading_format.format(title=title, date=day)
-        top = next((s for s in sections(text) if s.label != UNRELEASED), None)  # the newest's #
-        heading = f"{top.marker if top is not None and top.atx else unreleased.marker} {words}"
-    else:  # setext: adorn the new title with the same character (short when its is) ...
-        words = setext_format.format(title=title, date=day)
+    inline = _INLINE_COMPARE.search(lines[unreleased.line]) if unreleased.atx else None
+    if inline is not None and tag is not None and "[{title}]" in heading_format:
+        base, old = inline.group("base", "old")
+        heading_format = heading_format.replace("[{title}]", f"[{{title}}]({base}{old}...{tag})")
+        line = lines[unreleased.line]
+        lines[unreleased.line] = line[: inline.start("old")] + tag + line[inline.end("old") :]
+        text = "".join(lines)
+    heading_end = sum(len(line) for line in lines[: unreleased.end])
+    words = (heading_format if unreleased.atx else setext_format).format(title=title, date=day)
+    top = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    if top is not None and top.atx == unreleased.atx and (top.atx or top.level != unreleased.level):
+        heading = top.spelled(words, eol)  # the newest's #s, or its adornment under a title
+    else:  # the Unreleased title's adornment, short when its is
         under, above = (lines[unreleased.end - i].strip() for i in (1, 2))
-        short = under if len(under) < len(above) else unreleased.marker * len(words)
-        heading = _adorned(words, unreleased, eol, short)
-        top = next((s for s in sections(text) if s.label != UNRELEASED), None)
-        if top is not None and not top.atx and top.level != unreleased.level:
-            heading = _adorned(words, top, eol)  # ... as the releases' under a title over them
+        heading = unreleased.spelled(words, eol, under if len(under) < len(above) else "")
     if retitle or numbered_later(unreleased):  # X.YY.Z (UNRELEASED): the release's, numbered
         start = sum(len(line) for line in lines[: unreleased.line])
         released = text[:start] + heading + eol + text[heading_end:]
     elif (newest := _newest_above(text, unreleased)) is not None:  # its entries above it
-        body = unreleased_lines(lines, unreleased)
-        entries = "".join(body).strip("\r\n")
+        stop = _body_stop(lines, unreleased)
+        entries = "".join(lines[unreleased.end : stop]).strip("\r\n")
         moved = f"{heading}{eol}{eol}{entries}{eol}{eol}"
         before = (
             "".join(lines[: newest.line]) + moved + "".join(lines[newest.line : unreleased.end])
         )
-        after = "".join(lines[unreleased.end + len(body) :])
+        after = "".join(lines[stop:])
         released = before.rstrip("\r\n") + eol + (eol + after if after else "")
     else:
         released = text[:heading_end] + f"{lead}{eol}{heading}{eol}" + text[heading_end:]
@@ -124,22 +121,15 @@ def _newest_above(text: str, unreleased: Section) -> Section | None:
     return newest if newest.line < unreleased.line else None
 
 
-def _adorned(words: str, section: Section, eol: str, under: str = "") -> str:
-    """``words`` adorned as ``section``'s reST title is (underlined by ``under``, maybe over)."""
-    under = under or section.marker * len(words)
-    over = f"{under}{eol}" if section.end - section.line == 3 else ""
-    return f"{over}{words}{eol}{under}"
-
-
 def release_status(text: str, version: str, day: date) -> str | None:
     """``text`` with ``version``'s pending status line and heading released; else None."""
-    index, heading = pending_status(text, version), pending_heading(text, version)
+    index, heading = pending(text, version)
     if index is None and heading is None:
         return None
     lines = text.splitlines(keepends=True)
     if heading is not None:  # ``0.4.4 (future)`` may have both: its status line too
         body = lines[heading].rstrip("\r\n")
-        lines[heading] = released_heading(body) + lines[heading][len(body) :]
+        lines[heading] = PENDING_TAIL.sub("", body) + lines[heading][len(body) :]
     if index is not None:
         body = lines[index].rstrip("\r\n")
         like = _status_below(text, version)
@@ -229,15 +219,13 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
     if "{date" not in template or any(ch.isdigit() for ch in rest):
         return None
     words = template.format(title=newest.label, date=day)
-    eol = line_end(text)
-    if not setext:
-        lines[newest.line] = f"{newest.marker} {words}" + lines[newest.line][len(first) :]
-        return "".join(lines)
-    under = lines[newest.line + 1].rstrip("\r\n")
-    lines[newest.line] = words + lines[newest.line][len(first) :]
-    lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
-        lines[newest.line + 1][len(under) :] or eol
-    )
+    spelled = words if setext else f"{newest.marker} {words}"
+    lines[newest.line] = spelled + lines[newest.line][len(first) :]
+    if setext:  # its underline as long as the new title at least
+        under = lines[newest.line + 1].rstrip("\r\n")
+        lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
+            lines[newest.line + 1][len(under) :] or line_end(text)
+        )
     return "".join(lines)
 
 
@@ -246,18 +234,14 @@ _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
 
 def release_headless(text: str, title: str, day: date) -> str | None:
     """``text`` with a heading for ``title`` over the list above the newest release."""
-    if not (found := sections(text)) or found[0].label == UNRELEASED:
+    newest = next(iter(sections(text)), None)
+    if newest is None or newest.label == UNRELEASED or newest.marker in READ_ONLY:
         return None
-    newest = found[0]
     if any(same_version(version, title) for _, version in newest.versions):
         return None  # its section is written already
-    if newest.marker in READ_ONLY:
-        return None
     lines = text.splitlines(keepends=True)
-    marks = list(headings([line.rstrip("\r\n") for line in lines]))
-    above = [h for h in marks if h.end <= newest.line]
-    level = next((h.level for h in marks if h.line == newest.line), None)
-    if not above or level is None or above[-1].level >= level:
+    above = [h for h in headings(text.splitlines()) if h.end <= newest.line]
+    if not above or above[-1].level >= newest.level:
         return None
     start = next((i for i in range(above[-1].end, newest.line) if lines[i].strip()), None)
     if start is None or not _LIST_ITEM.match(lines[start]) or "](#" in lines[start]:
@@ -269,7 +253,7 @@ def release_headless(text: str, title: str, day: date) -> str | None:
     words = heading_like(f"## {newest.title}\n\n- x\n", "{title} ({date})").format(
         title=title, date=day
     )
-    heading = f"{newest.marker} {words}" if newest.atx else _adorned(words, newest, eol)
+    heading = newest.spelled(words, eol)
     return "".join(lines[:start]) + heading + eol + eol + "".join(lines[start:])
 
 
@@ -460,35 +444,29 @@ def changelog_edits(
     if not root_log.is_file() or not in_root:
         return notes
     tags = {workspace.tag_for(p, versions[p.name][1]) for p in in_root}
-    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
-        new = versions[in_root[0].name][1]
-        release(root_log, new, tags.pop())
-        return notes
-    line = _main_line(files.get(root_log), in_root, versions, workspace)
-    if line is not None:  # the changelog is titled by one tag's versions: so is this release
-        release(root_log, *line)
-        return notes
     users = [p for p in workspace.packages if logs[p.name] == root_log]
-    if len(in_root) == len(users):  # all that use it at once: one section for all
-        release(root_log, _title_of_all(in_root, versions), None)
-        return notes
-    kept = changelog_kept(workspace, root_log, _title_of_all(in_root, versions), in_root)
-    if kept is not None:
-        notes.append(f"note: {relative(root_log, workspace.root)} is {kept}")
-        return notes
-    routed = route_changelog(
-        files.get(root_log),
-        [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
-        [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
-        today,
-        config.changelog_heading,
-    )
     rel = relative(root_log, workspace.root)
-    if routed is None:
+    if len(workspace.packages) == 1 or (len(tags) == 1 and len(in_root) > 1):
+        release(root_log, versions[in_root[0].name][1], tags.pop())
+    elif (line := _main_line(files.get(root_log), in_root, versions, workspace)) is not None:
+        release(root_log, *line)  # the changelog is titled by one tag's versions: so is this
+    elif len(in_root) == len(users):  # all that use it at once: one section for all
+        release(root_log, _title_of_all(in_root, versions), None)
+    elif kept := changelog_kept(workspace, root_log, _title_of_all(in_root, versions), in_root):
+        notes.append(f"note: {rel} is {kept}")
+    elif (
+        routed := route_changelog(
+            files.get(root_log),
+            [Release(p.name, p.directory.name, versions[p.name][1]) for p in in_root],
+            [Release(p.name, p.directory.name, p.version) for p in workspace.packages],
+            today,
+            config.changelog_heading,
+        )
+    ) is None:
         notes.append(f"note: {rel} has no Unreleased section")
-        return notes
-    files.set(root_log, routed.text)
-    notes += [f"note: {rel}: {note}" for note in routed.notes]
+    else:
+        files.set(root_log, routed.text)
+        notes += [f"note: {rel}: {note}" for note in routed.notes]
     return notes
 
 
@@ -547,55 +525,44 @@ def _tool_notes(
         first.setdefault(pkg.directory, versions[pkg.name][1])
     if len(moved := set(first.values())) == 1:  # the top's set-up, for members released as one
         first.setdefault(workspace.root, moved.pop())
+    root = workspace.root
     for directory, new in first.items():
-        if (found := news.towncrier(directory)) is not None and found.changelog is not None:
-            where = relative(found.directory, workspace.root)
-            if found.fragments:
-                notes.append(
-                    f"note: {where} holds {len(found.fragments)} towncrier fragment(s); relnox "
-                    f"does not run towncrier: run towncrier build --yes --version {new} before "
-                    "this bump"
+        town, batched = news.towncrier(directory), news.changie(directory, root)
+        for found, written, noun in ((town, towncrier, "fragment"), (batched, changie, "entry")):
+            if found is not None and found.changelog is not None:
+                key = found.changelog if found is town else found.changelog.resolve()
+                none = (
+                    f"note: {relative(found.changelog, root)} is written by {found.tool} and "
+                    f"{relative(found.directory, root)} holds no {noun}: {new} gets no "
+                    "changelog section"
                 )
-                towncrier[found.changelog] = ""  # that note says it all
-            else:
-                towncrier[found.changelog] = (
-                    f"note: {relative(found.changelog, workspace.root)} is written by towncrier "
-                    f"and {where} holds no fragment: {new} gets no changelog section"
+                written[key] = "" if found.fragments else none  # else the fragments' note says it
+        top = batched.config.parent if batched is not None else root
+        steps = {  # each tool's fragments, and the step that collects them into a section
+            "towncrier": ("towncrier fragment(s)", f"towncrier build --yes --version {new}"),
+            "changie": (
+                "changie entr{ies}",
+                f"changie batch {semver_spelling(new)} and changie merge"
+                f"{'' if top == root else f' in {relative(top, root)}'}",
+            ),
+            "scriv": ("scriv fragment(s)", f"scriv collect --version {new}"),
+        }
+        for found in (town, batched, news.changesets(directory, root), news.scriv(directory)):
+            if found is None or not (count := len(found.fragments)):
+                continue
+            where = relative(found.directory, root)
+            if found.tool == "changesets":  # said once: its one command writes every changelog
+                said = (
+                    f"note: {where} holds {count} changeset{'s' if count > 1 else ''}; relnox "
+                    "does not run changesets: its changeset version writes the changelogs "
+                    "(and package.json versions) from them"
                 )
-        waiting = news.changie(directory, workspace.root)
-        if waiting is not None and waiting.changelog is not None:
-            changie[waiting.changelog.resolve()] = (
-                ""  # the note on its entries says it all
-                if waiting.fragments
-                else f"note: {relative(waiting.changelog, workspace.root)} is written by changie "
-                f"and {relative(waiting.directory, workspace.root)} holds no entry: {new} gets "
-                "no changelog section"
-            )
-        if waiting is not None and waiting.fragments:
-            where = relative(waiting.directory, workspace.root)
-            top = waiting.config.parent
+                notes += [said] if said not in notes else []
+                continue
+            what, step = steps[found.tool]
             notes.append(
-                f"note: {where} holds {len(waiting.fragments)} changie entr"
-                f"{'ies' if len(waiting.fragments) > 1 else 'y'}; relnox does not run changie: "
-                f"run changie batch {semver_spelling(new)} and changie merge"
-                f"{'' if top == workspace.root else f' in {relative(top, workspace.root)}'}"
-                " before this bump"
-            )
-        if (
-            pending := news.changesets(directory, workspace.root)
-        ) is not None and pending.fragments:
-            said = (
-                f"note: {relative(pending.directory, workspace.root)} holds "
-                f"{len(pending.fragments)} changeset{'s' if len(pending.fragments) > 1 else ''}; "
-                "relnox does not run changesets: its changeset version writes the changelogs "
-                "(and package.json versions) from them"
-            )
-            notes += [said] if said not in notes else []
-        if (collected := news.scriv(directory)) is not None and collected.fragments:
-            notes.append(
-                f"note: {relative(collected.directory, workspace.root)} holds "
-                f"{len(collected.fragments)} scriv fragment(s); relnox does not run scriv: run "
-                f"scriv collect --version {new} before this bump"
+                f"note: {where} holds {count} {what.format(ies='ies' if count > 1 else 'y')}; "
+                f"relnox does not run {found.tool}: run {step} before this bump"
             )
     return notes, towncrier, changie
 
@@ -618,3 +585,249 @@ def _main_line(
     if not root and (len(line) < 2 or len(line) == len(released)):
         return None  # one package, or all of them: the rules above decide
     return (new.pop(), tags.pop()) if line and len(new) == 1 and len(tags) == 1 else None
+
+
+#: ``[label]: url`` (or reST's target ``.. _label: url``), one a line, at its start
+_DEFINITION = re.compile(
+    r"^(?:\[(?P<label>[^\]\r\n]+)\]|\.\. _(?P<target>[^:`\r\n]+)):(?P<gap>[ \t]*)(?P<url>\S+)"
+    r"(?P<trail>[ \t]*)(?P<eol>\r?\n|\Z)",
+    re.MULTILINE,
+)
+
+
+def _label(found: re.Match[str]) -> str:
+    return found["label"] if found["label"] is not None else found["target"]
+
+
+def _define(like: re.Match[str], label: str) -> str:
+    """The start of ``label``'s definition, spelled as ``like``'s."""
+    return f"[{label}]:" if like["label"] is not None else f".. _{label}:"
+
+
+#: ``<base>/compare/OLD...HEAD``: what changed since OLD (GitHub, GitLab's ``/-/compare/``)
+_COMPARE = re.compile(r"^(?P<base>\S*/compare/)(?P<old>\S+?)\.\.\.(?P<head>\S+)$")
+
+
+def release_links(text: str, title: str, tag: str) -> str:
+    """``text`` with ``[Unreleased]`` moved on to ``tag`` and a ``[title]`` definition added."""
+    found = list(_DEFINITION.finditer(text))
+    if any(_label(m).lower().lstrip("v") == title.lower().lstrip("v") for m in found):
+        return text
+    unreleased = next((m for m in found if _label(m).lower() == UNRELEASED), None)
+    compare = _COMPARE.match(unreleased["url"]) if unreleased is not None else None
+    if compare is not None and compare["old"] == tag:
+        return text  # released already
+    headed = {v.lstrip("vV") for section in sections(text) for _, v in section.versions}
+    linked = [m for m in found if _label(m).lstrip("vV") in headed and maybe_version(_label(m))]
+    new = maybe_version(title)  # the release before: the highest a heading names below it
+    below = [(v, h) for h in headed if (v := maybe_version(h)) is not None and new and v < new]
+    url = _new_url(linked, compare, title, tag, max(below)[1] if below else None)
+    if unreleased is not None and compare is not None:
+        base, head = compare.group("base", "head")
+        moved = f"{_define(unreleased, _label(unreleased))}{unreleased['gap']}{base}{tag}...{head}"
+        eol = unreleased["eol"] or line_end(text)
+        added = f"{eol}{_define(unreleased, title)}{unreleased['gap']}{url}" if url else ""
+        line = f"{moved}{unreleased['trail']}{added}{unreleased['eol']}"
+        return text[: unreleased.start()] + line + text[unreleased.end() :]
+    if url is None or (newest := _newest(linked)) is None:
+        return text
+    line = f"{_define(newest, title)}{newest['gap']}{url}{newest['eol'] or line_end(text)}"
+    if linked[0] is newest:  # newest first: the new one above it
+        return text[: newest.start()] + line + text[newest.start() :]
+    if not newest["eol"]:  # the last line of the file: the new one goes below it
+        line = line_end(text) + line.rstrip("\r\n")
+    return text[: newest.end()] + line + text[newest.end() :]
+
+
+def _newest(linked: Sequence[re.Match[str]]) -> re.Match[str] | None:
+    return max(linked, key=lambda m: maybe_version(_label(m)) or Version("0")) if linked else None
+
+
+def _new_url(
+    linked: Sequence[re.Match[str]],
+    compare: re.Match[str] | None,
+    title: str,
+    tag: str,
+    previous: str | None,
+) -> str | None:
+    """The url of ``[title]`` in the style of the newest release's, else of ``[Unreleased]``."""
+    newest = _newest(linked)
+    since = _COMPARE.match(newest["url"]) if newest is not None else None
+    if newest is None or (since is None and len(linked) == 1 and compare is not None):
+        return f"{compare['base']}{compare['old']}...{tag}" if compare is not None else None
+    if since is not None:
+        old = compare["old"] if compare is not None else since["head"]
+        said = _label(newest).lstrip("vV")
+        if compare is None and previous and Version(previous) > Version(said):
+            old = old.replace(said, previous) if old.count(said) == 1 else old
+        return f"{since['base']}{old}...{tag}"
+    # the tag's own page: the last segment names the newest version; name the new one there
+    url = newest["url"]
+    cut = url.rstrip("/").rfind("/") + 1
+    segment = url[cut:]
+    version = _label(newest).removeprefix("v").removeprefix("V")
+    if segment.rstrip("/").count(version) != 1:
+        return None
+    return url[:cut] + segment.replace(version, title.removeprefix("v"))
+
+
+_BULLET = re.compile(r"^[-*+]\s+")
+_SCOPE = re.compile(
+    r"^(?P<bullet>[-*+]\s+)(?:\*\*(?P<a>[\w.-]+)\*\*:?|\[(?P<b>[\w.-]+)\]:?|(?P<c>[\w.-]+):)\s+"
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    name: str
+    dir: str
+    version: str
+
+    def owns(self, scope: str) -> bool:
+        """``scope`` is the package's name, directory, or name's end (``cli`` of ``mr-cli``)."""
+        wanted = scope.lower().replace("_", "-")
+        name = self.name.lower()
+        return wanted in (name, self.dir.lower().replace("_", "-")) or name.endswith("-" + wanted)
+
+
+@dataclass
+class _Entry:
+    lines: list[str]
+    category: str | None  # the category sub-heading line it sits under (### Fixed)
+    owner: str | None = None
+    unscoped: str | None = None  # the first line without its scope (as released)
+    group: str | None = None  # the package sub-heading it sits under (### acme-cli)
+
+
+@dataclass
+class Routed:
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _owner_of(title: str, releases: list[Release], everyone: list[Release]) -> str | None:
+    """The package ``title`` (a sub-heading or a scope) names, by name or directory."""
+    scope = title.strip().strip("[]")
+    owners = {release.name for release in [*releases, *everyone] if release.owns(scope)}
+    return owners.pop() if len(owners) == 1 else None  # two could own it: nobody does
+
+
+def route_changelog(
+    text: str,
+    releases: list[Release],
+    everyone: list[Release],
+    day: date,
+    heading_format: str = DEFAULT_CHANGELOG_HEADING,
+) -> Routed | None:
+    """``text`` with each release's entries moved to its own section (``None``: no Unreleased)."""
+    if (unreleased := next((s for s in sections(text) if s.label == UNRELEASED), None)) is None:
+        return None
+    eol = line_end(text)
+    lines = text.splitlines(keepends=True)
+    start, stop = unreleased.end, _body_stop(lines, unreleased)
+    entries, kept_heads = _entries(lines[start:stop], releases, everyone)
+    routed = {r.name: [e for e in entries if e.owner == r.name] for r in releases}
+    staying = [e for e in entries if e.owner not in routed]
+    notes = []
+    new_sections: list[str] = []
+    level = unreleased.marker if unreleased.atx else "##"
+    for release in releases:
+        if not (mine := routed[release.name]):
+            notes.append(
+                f"no Unreleased entry names {release.name} (scope it as '- {release.dir}: ...' "
+                f"or put it under '### {release.name}'); no section written for "
+                f"{release.version}"
+            )
+            continue
+        title = heading_format.format(
+            title=f"{release.name} {release.version}", date=day.isoformat()
+        )
+        new_sections.append(
+            "".join([f"{level} {title}{eol}", eol, *_render(mine, eol, released=True)])
+        )
+    if (unscoped := [e for e in staying if e.owner is None]) and releases:
+        notes.append(
+            f"{len(unscoped)} Unreleased "
+            f"{'entry names' if len(unscoped) == 1 else 'entries name'} no package and "
+            "stay under Unreleased; scope them ('- core: ...') to release them"
+        )
+    remaining = kept_heads + _render(staying, eol)
+    rest = "".join(remaining).rstrip("\r\n")
+    if not (head := "".join(lines[:start])).endswith(("\n", "\r")):
+        head += eol
+    out = head + eol + (rest + eol + eol if rest else "")
+    out += "".join(s.rstrip("\r\n") + eol + eol for s in new_sections)
+    tail = "".join(lines[stop:])
+    return Routed(out + tail if tail else out.rstrip("\r\n") + eol, notes)
+
+
+def _body_stop(lines: list[str], section: Section) -> int:
+    """Where the body of ``section`` ends: at the next heading of its level or higher."""
+    below = (h.line for h in headings(lines) if h.line >= section.end and h.level <= section.level)
+    return next(below, len(lines))
+
+
+def _entries(
+    body: list[str], releases: list[Release], everyone: list[Release]
+) -> tuple[list[_Entry], list[str]]:
+    entries: list[_Entry] = []
+    kept: list[str] = []  # prose that is no entry
+    category: str | None = None
+    package: str | None = None  # set by a sub-heading naming a package
+    package_level = 0
+    group: str | None = None
+    current: _Entry | None = None
+    marks = {h.line: h for h in headings(body)}
+    skip_to = 0
+    for index, line in enumerate(body):
+        if index < skip_to:
+            continue
+        if (heading := marks.get(index)) is not None:
+            skip_to = heading.end
+            if (owner := _owner_of(heading.title, releases, everyone)) is not None:
+                package, package_level, category = owner, heading.level, None
+                group = "".join(body[index : heading.end])
+            else:
+                if package is not None and heading.level <= package_level:
+                    package = group = None
+                category = "".join(body[index : heading.end])
+            current = None
+            continue
+        if _BULLET.match(line):
+            scope = _SCOPE.match(line)
+            owner = package
+            bare = None
+            if scope is not None:
+                name = scope.group("a") or scope.group("b") or scope.group("c")
+                if (scoped := _owner_of(name, releases, everyone)) is not None:
+                    owner = scoped
+                    bare = scope.group("bullet") + line[scope.end() :]
+            current = _Entry([line], category, owner, bare, group)
+            entries.append(current)
+        elif current is not None and (line.startswith((" ", "\t")) or not line.strip()):
+            current.lines.append(line)
+        elif line.strip():
+            kept.append(line)
+            current = None
+    return entries, kept
+
+
+def _render(entries: list[_Entry], eol: str, *, released: bool = False) -> list[str]:
+    """The entries under their sub-headings; released ones without scope or package heading."""
+    out: list[str] = []
+    last: tuple[str | None, str | None] = (None, None)
+    for entry in entries:
+        key = (None if released else entry.group, entry.category)
+        for index, heading in enumerate(key):
+            if heading is not None and key[: index + 1] != last[: index + 1]:
+                if out and out[-1].strip():
+                    out.append(eol)
+                out += [heading if heading.endswith(("\n", "\r")) else heading + eol, eol]
+        last = key
+        lines = entry.lines
+        if released and entry.unscoped is not None:
+            lines = [entry.unscoped, *lines[1:]]
+        out += [line for line in lines if line.strip()]
+        if not out[-1].endswith(("\n", "\r")):
+            out[-1] += eol
+    return out

@@ -65,6 +65,15 @@ class Heading:
         """A Markdown ``#`` heading: one line (a reST title adorned with ``#`` is underlined)."""
         return self.marker.startswith("#") and self.end == self.line + 1
 
+    def spelled(self, words: str, eol: str, under: str = "") -> str:
+        """``words`` as a heading like this one: after its ``#``s, or adorned as its reST title
+        is (underlined by ``under``, else its character as long as the words; maybe over)."""
+        if self.atx:
+            return f"{self.marker} {words}"
+        under = under or self.marker * len(words)
+        over = f"{under}{eol}" if self.end - self.line == 3 else ""
+        return f"{over}{words}{eol}{under}"
+
 
 @dataclass(frozen=True)
 class Section(Heading):
@@ -391,36 +400,25 @@ def sections(text: str) -> list[Section]:
     for position, heading in enumerate(found):
         if (label := parse_title(heading.title)) is None:
             continue
-        end = next(
+        whole = end = next(
             (later.line for later in found[position + 1 :] if later.level <= heading.level),
             len(lines),
         )
-        if label == UNRELEASED and any(
-            level < heading.level and heading.line < stop for level, stop in releases
-        ):
-            continue  # a sub-heading of a release: not Unreleased
-        inner = None  # Unreleased over the releases: its entries end at the first below it
-        if label == UNRELEASED:
-            inner = next(
-                (
-                    later.line
-                    for later in found[position + 1 :]
-                    if later.line < end and later.level > heading.level and parse_title(later.title)
-                ),
-                None,
-            )
-            end = end if inner is None else inner
-        if not isinstance(label, str):
+        if isinstance(label, str):  # Unreleased over the releases: its entries end at the first
+            if any(level < heading.level and heading.line < stop for level, stop in releases):
+                continue  # a sub-heading of a release: not Unreleased
+            below = (later for later in found[position + 1 :] if later.level > heading.level)
+            end = next((h.line for h in below if h.line < end and parse_title(h.title)), end)
+        else:
             releases.append((heading.level, end))
-        pairs = () if isinstance(label, str) else label
         section = Section(
             **vars(heading),
             label=label if isinstance(label, str) else label[0][1],
             heading="\n".join(lines[heading.line : heading.end]).strip(),
             body=_body(lines[heading.end : end], heading.marker),
-            versions=pairs,
+            versions=() if isinstance(label, str) else label,
         )
-        if label == UNRELEASED and inner is not None and not section.has_entries:
+        if end != whole and not section.has_entries:
             continue  # a title over the releases (``Latest changes``), none of its own
         result.append(section)
     return result
@@ -474,21 +472,8 @@ def find_section(text: str, version: str, package: str | None = None) -> Section
     return next(loose, None)
 
 
-def pending_status(text: str, version: str) -> int | None:
-    """The line index of ``version``'s first line when it says ``*Unreleased*``."""
-    section = find_section(text, version)
-    if section is None or section.label == UNRELEASED or not section.body:
-        return None
-    lines = text.splitlines()
-    first = section.body.splitlines()[0]
-    index = next(i for i in range(section.end, len(lines)) if lines[i].strip())
-    if lines[index].strip() != first.strip() or _PENDING.match(lines[index]) is None:
-        return None
-    return index
-
-
 #: a heading's note that its version is not out yet: ``Release 0.14 (in development)``
-_PENDING_TAIL = re.compile(
+PENDING_TAIL = re.compile(
     r"\s*(?:\((?:in development|in progress|unreleased|not released yet|not yet released|"
     r"upcoming|future)\)|[-\u2013\u2014:]\s*(?:in development|unreleased|not released yet|"
     r"not yet released))\s*$",
@@ -496,11 +481,20 @@ _PENDING_TAIL = re.compile(
 )
 
 
-def pending_heading(text: str, version: str) -> int | None:
-    """The line index of ``version``'s heading when it says it is not released yet."""
-    if (section := find_section(text, version)) is None or section.label == UNRELEASED:
-        return None
-    return section.line if _PENDING_TAIL.search(text.splitlines()[section.line]) else None
+def pending(text: str, version: str) -> tuple[int | None, int | None]:
+    """The line indexes of ``version``'s first line when it says ``*Unreleased*`` and of its
+    heading when it says it is not released yet (:data:`PENDING_TAIL`), each else ``None``."""
+    section = find_section(text, version)
+    if section is None or section.label == UNRELEASED:
+        return None, None
+    lines = text.splitlines()
+    heading = section.line if PENDING_TAIL.search(lines[section.line]) else None
+    if not section.body:
+        return None, heading
+    first = section.body.splitlines()[0]
+    index = next(i for i in range(section.end, len(lines)) if lines[i].strip())
+    said = lines[index].strip() == first.strip() and _PENDING.match(lines[index]) is not None
+    return index if said else None, heading
 
 
 def pending_newest(text: str) -> Section | None:
@@ -510,17 +504,12 @@ def pending_newest(text: str) -> Section | None:
         return None
     old = newest.versions[0][1]
     dev = (version := maybe_version(old)) is not None and version.is_devrelease
-    said = pending_heading(text, old) == newest.line or pending_status(text, old) is not None
-    return newest if dev or said else None
-
-
-def released_heading(line: str) -> str:
-    """A :func:`pending_heading` line without its note of not being out."""
-    return _PENDING_TAIL.sub("", line)
+    status, heading = pending(text, old)
+    return newest if dev or heading == newest.line or status is not None else None
 
 
 def dated_status(line: str, day: str) -> str:
-    """A :func:`pending_status` line released on ``day``, in its own case and emphasis."""
+    """A :func:`pending` status line released on ``day``, in its own case and emphasis."""
     if (match := _PENDING.match(line)) is None:
         return line
     if match.group("said") is not None:  # Released: Not yet. -> Released: 2026-01-01
@@ -529,6 +518,27 @@ def dated_status(line: str, day: str) -> str:
     word = match.group("word")
     released = "RELEASED" if word.isupper() else "Released" if word[0].isupper() else "released"
     return f"{match.group('lead')}{released} {day}{match.group('tail')}"
+
+
+#: a date after a heading's version, in brackets (``(2025 Des 9)``) or to the end (``- July 29``)
+_BRACKETED_DATE = re.compile(r"[(\[](?P<date>[^()\[\]]*\b(?:19|20)\d\d\b[^()\[\]]*)[)\]]")
+_TRAILING_DATE = re.compile(
+    r"(?P<sep>\s+[-\u2013\u2014:,]?\s*)(?P<date>[^-\u2013\u2014:()\[\]]*\b(?:19|20)\d\d\b"
+    r"[^()\[\]]*)$"
+)
+
+
+def undated(after: str) -> str:
+    """``after`` (a heading's text after its version) with its date made ``YYYY-MM-DD``."""
+    if (bracketed := _BRACKETED_DATE.search(after)) is not None:
+        return after[: bracketed.start("date")] + "YYYY-MM-DD" + after[bracketed.end("date") :]
+    if (trailing := _TRAILING_DATE.search(after)) is not None:
+        return after[: trailing.start("date")] + "YYYY-MM-DD"
+    return after
+
+
+def line_end(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
 
 
 def unreleased_aside(path: Path) -> Path | None:

@@ -1,15 +1,19 @@
 """Where a project keeps its changelog: the configured file, towncrier's, the first of the
-usual names at its top, else the one its documentation holds (one folder into docs/ too)."""
+usual names at its top, else the one its documentation holds (one folder into docs/ too); and
+whether a bump edits it, read from the history: release commits that never edited it keep it so."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from relnox.config import CHANGELOG_NAMES, RELEASE_NOTES_NAMES, Config
 from relnox.paths import rel
@@ -18,6 +22,7 @@ from relnox.versions.arithmetic import maybe_version
 from relnox.versions.tag_name import last_releases
 
 if TYPE_CHECKING:
+    from relnox.project.changelog import Section
     from relnox.project.workspace import Package, Workspace
 
 
@@ -47,7 +52,7 @@ def changelog_choice(workspace: Workspace, pkg: Package) -> tuple[Path, str | No
         found = after.fullmatch(stem) if suffix == shared.suffix else None
         rest = canonicalize_name(found[1]) if found else ""
         ours = rest in keys or pkg.name.endswith(f"-{rest}")
-        if rest and ours and _has_releases(shared.parent / name):
+        if rest and ours and _sections_at(shared.parent / name):
             return shared.parent / name, None
     never = pkg.tags is not None and not pkg.tags.released
     anothers = never and shared.is_file() and _anothers(workspace, pkg, shared)
@@ -75,8 +80,6 @@ def _wrote_shared(
     root: Path, version: Path | None, own: Path, shared: Path, tags: tuple[str, ...]
 ) -> bool:
     """Whether each release commit of ``tags`` but the oldest wrote ``shared`` and left ``own``."""
-    from relnox.project.changelog_rule import release_edits
-
     if not git.is_repo(root):
         return False
     edits = release_edits(root, version, (own, shared), tags)
@@ -86,14 +89,9 @@ def _wrote_shared(
 def _anothers(workspace: Workspace, pkg: Package, path: Path) -> bool:
     """Whether the changelog at ``path`` is another package's: its headings name only packages
     outside ``pkg``'s group, or (naming none) only versions of another's releases."""
-    from relnox.project.changelog import sections
-
     group = workspace.group_of(pkg)
     others = [q for q in workspace.packages if q.name not in {g.name for g in group}]
-    try:
-        pairs = [p for s in sections(path.read_text("utf-8", "replace")) for p in s.versions]
-    except OSError:
-        return False
+    pairs = [p for s in _sections_at(path) for p in s.versions]  # none: not another's
     if names := {canonicalize_name(n) for n, _ in pairs if n}:
         ours = {n for q in group for n in (q.name, canonicalize_name(q.directory.name))}
         return not names & ours and any(
@@ -113,7 +111,7 @@ def changelog_in(directory: Path, config: Config) -> Path:
 
     if (written := news_file(directory)) is not None:
         return written
-    if (found := _listed_changelog(directory, docs=False)) is not None and _has_releases(found):
+    if (found := _listed_changelog(directory, docs=False)) is not None and _sections_at(found):
         return found
     try:  # in lower case: a file system may ignore it
         tops: frozenset[str] | None = frozenset(name.lower() for name in os.listdir(directory))
@@ -168,7 +166,7 @@ def _listed_changelog(folder: Path, *, docs: bool) -> Path | None:
     for name in sorted(names, key=lambda n: (_ORDER[n.lower()], n not in CHANGELOG_NAMES)):
         if not (path := folder / name).is_file():
             continue
-        if (docs or name.lower() in _NOTES) and not _has_releases(path):
+        if (docs or name.lower() in _NOTES) and not _sections_at(path):
             continue
         return path
     return None
@@ -197,7 +195,7 @@ def _notes_page(folder: Path) -> Path | None:
             pages = []
         newest = sorted(pages, key=lambda m: int(m["series"]))[-1:]
         for page in ("index.md", "index.rst", *(m.string for m in newest)):
-            if (path := folder / name / page).is_file() and _has_releases(path):
+            if (path := folder / name / page).is_file() and _sections_at(path):
                 return path
     return None
 
@@ -207,10 +205,149 @@ _SERIES_PAGE = re.compile(
 )
 
 
-def _has_releases(path: Path) -> bool:
+def _sections_at(path: Path) -> list[Section]:
+    """The release sections of the file at ``path`` (none when it cannot be read)."""
     from relnox.project.changelog import sections
 
     try:
-        return bool(sections(path.read_text(encoding="utf-8", errors="replace")))
+        return sections(path.read_text(encoding="utf-8", errors="replace"))
     except OSError:
-        return False
+        return []
+
+
+#: where a project keeps one page of notes per release: in its docs, or a changelog folder
+_RELEASE_FOLDERS = (
+    *(
+        f"{docs}/{name}"
+        for docs in ("doc/source", "docs/source", "doc", "docs")
+        for name in ("release", "release-notes", "release_notes", "whatsnew")
+    ),
+    "CHANGELOG",
+    "changelog",
+    "CHANGES",
+    "changes",
+    "release-notes",
+)
+#: a page named for its release: ``2.0.0-notes.rst``, ``2.0.0.md``, ``v2.0.0.rst``
+_RELEASE_PAGE = re.compile(
+    r"^(?P<v>v?)(?P<version>\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?)(?P<rest>(?:-notes)?\.(?:rst|md))$",
+    re.IGNORECASE,
+)
+
+
+def release_pages(directory: Path) -> tuple[Path, dict[Version, Path], str] | None:
+    """The folder of one notes page per release (two at least), its pages and a page's name."""
+    for name in _RELEASE_FOLDERS:
+        folder = directory / name
+        try:
+            found = [m for n in os.listdir(folder) if (m := _RELEASE_PAGE.match(n)) is not None]
+        except OSError:
+            continue
+        pages = {Version(m["version"]): folder / m.string for m in found}
+        if len(pages) >= 2:
+            newest = max(found, key=lambda m: Version(m["version"]))
+            return folder, pages, f"{newest['v']}{{}}{newest['rest']}"
+    return None
+
+
+#: ``[tool.relnox] changelog-edit``
+RULES = ("history", "edit", "keep")
+
+
+def changelog_kept(
+    workspace: Workspace, path: Path, title: str, released: Sequence[Package]
+) -> str | None:
+    """Why the bump leaves ``path`` as it is (its last three release commits left it), or ``None``."""
+    from relnox.project.moved_with import history_rule
+
+    if (rule := history_rule(workspace, "changelog-edit", RULES)) == "keep":
+        return 'left as it is ([tool.relnox] changelog-edit = "keep")'
+    if rule == "edit" or not git.is_repo(workspace.root):
+        return None
+    for pkg in (p for p in released if changelog_of(workspace, p) == path):
+        if len(tags := [tag for _, tag in last_releases(pkg, workspace.tag_format)]) < 3:
+            continue
+        primary = pkg.primary.path if pkg.primary else None
+        edits = release_edits(workspace.root, primary, (path,), tags)
+        if not all(edit is not None and not edit for edit in edits):
+            return None
+        return (
+            f"left as it is: the release commits of {', '.join(reversed(tags))} did not edit "
+            "it (other commits wrote it before or after each release, or none did); "
+            f'[tool.relnox] changelog-edit = "edit" writes {title}\'s section in this bump'
+        )
+    return None
+
+
+def release_edits(
+    root: Path, version: Path | None, paths: Sequence[Path], tags: Sequence[str]
+) -> Iterator[frozenset[Path] | None]:
+    """Which of ``paths`` the release commit of each of ``tags`` but the oldest edited, newest
+    first; ``None`` where the first path was not there or the release commit cannot be told."""
+    top = git.toplevel(root).resolve()
+    named = {rel(path.resolve(), top): path for path in paths}
+    first = rel(paths[0].resolve(), top)
+    version_file = rel(version.resolve(), top) if version else None
+    specs = [f":/{name}" for name in (*named, *([version_file] if version_file else []))]
+    log_args = ["log", "--first-parent", "--diff-merges=first-parent", "--name-only"]
+    for newer, older in itertools.pairwise(tags):
+        log = git.run(root, *log_args, "--format=>%H", f"{older}..{newer}", "--", *specs)
+        if not log.ok:
+            yield None
+            continue
+        chunks = (chunk.split() for chunk in log.output.split(">"))
+        commits = {c: files for c, *files in (chunk for chunk in chunks if chunk)}
+        if not git.run(root, "cat-file", "-e", f"{newer}:{first}").ok:
+            yield None  # not there at the release: nothing learnt
+            continue
+        if version_file is None:
+            release = git.commit_of(root, newer)
+        else:
+            release = next((c for c, files in commits.items() if version_file in files), None)
+        yield (
+            None
+            if release is None
+            else frozenset(named[f] for f in commits.get(release, []) if f in named)
+        )
+
+
+def retitled(workspace: Workspace, path: Path, released: Sequence[Package]) -> str | None:
+    """The last release tag at which ``path`` held that release's section and no Unreleased
+    heading (its release retitled it, so does the bump); else ``None``."""
+    from relnox.project.changelog import find_section, unreleased_title
+    from relnox.project.moved_with import history_rule
+
+    if history_rule(workspace, "changelog-edit", RULES) != "history":
+        return None
+    pkg = next((p for p in released if p.tags is not None and p.tags.last_tag), None)
+    if pkg is None or pkg.tags is None or pkg.tags.last_tag is None:
+        return None
+    top = git.toplevel(workspace.root).resolve()
+    text = git.show_file(workspace.root, pkg.tags.last_tag, rel(path.resolve(), top))
+    if text is None or unreleased_title(text) is not None:
+        return None
+    return pkg.tags.last_tag if find_section(text, str(pkg.tags.last)) is not None else None
+
+
+def left_unreleased(
+    workspace: Workspace, path: Path, text: str, released: Sequence[Package]
+) -> list[str] | None:
+    """The last two release tags at which ``path`` held its Unreleased section, below the newest
+    release, with the entries it holds now (history's, not the next release's); else ``None``."""
+    from relnox.project.changelog import UNRELEASED, find_section, sections
+
+    section = find_section(text, UNRELEASED)
+    newest = next((s for s in sections(text) if s.label != UNRELEASED), None)
+    if section is None or not section.body or newest is None or newest.line > section.line:
+        return None
+    if not git.is_repo(workspace.root):
+        return None
+    top = git.toplevel(workspace.root).resolve()
+    for pkg in (p for p in released if changelog_of(workspace, p) == path):
+        tags = [tag for _, tag in last_releases(pkg, workspace.tag_format)][:2]
+        said = git.show_files(workspace.root, [(t, rel(path.resolve(), top)) for t in tags])
+        then = [find_section(t, UNRELEASED) if t else None for t in said]
+        if len(tags) == 2 and all(s is not None and s.body == section.body for s in then):
+            return tags
+        return None
+    return None

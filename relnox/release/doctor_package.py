@@ -29,15 +29,14 @@ from relnox.project.changelog import (
     pending_newest,
     read_section,
     sections,
+    undated,
     unreleased_aside,
 )
-from relnox.project.changelog_file import changelog_choice
-from relnox.project.changelog_rule import changelog_kept
+from relnox.project.changelog_file import changelog_choice, changelog_kept, release_pages
 from relnox.project.licenses import stated_license
 from relnox.project.modules import flit_metadata
 from relnox.project.news import News, changie, scriv, towncrier
 from relnox.project.workspace import Package, Workspace
-from relnox.release.changelog_pages import release_pages, undated
 from relnox.toml import table
 from relnox.versions.arithmetic import bump_version, maybe_version
 from relnox.versions.next import next_version

@@ -12,12 +12,11 @@ from packaging.version import Version
 from relnox.atomic import write_atomic
 from relnox.errors import ConfigError, VersionError
 from relnox.project.changelog import read_section
-from relnox.project.changelog_file import changelog_of
+from relnox.project.changelog_file import changelog_of, release_pages
 from relnox.project.workspace import Package, Workspace
 from relnox.publish import configured_target
-from relnox.release.changelog_pages import release_pages
 from relnox.release.ci_tags import packages_of_tag, parse_release_tag
-from relnox.tools.repositories import PYPI, Repository, builtin, resolve
+from relnox.tools.repositories import PYPI, builtin, resolve
 from relnox.versions.arithmetic import maybe_version, same_version
 
 logger = logging.getLogger("relnox")
@@ -77,12 +76,6 @@ def _released_or_current(pkg: Package, version: str, given: str) -> None:
     )
 
 
-def _where(workspace: Workspace, version: str, repository: str | None) -> Repository:
-    if repository is None:
-        repository = configured_target(workspace, Version(version).is_prerelease)
-    return resolve(repository, workspace.config)
-
-
 def release_notes(
     workspace: Workspace,
     version_or_tag: str,
@@ -108,7 +101,9 @@ def release_notes(
         said = (changelog.name, version)
         logger.warning("%s has no section for %s; the notes only say how to install it", *said)
     names = ", ".join(p.project_name for p in packages)
-    where = _where(workspace, version, repository)
+    if repository is None:
+        repository = configured_target(workspace, Version(version).is_prerelease)
+    where = resolve(repository, workspace.config)
     lines += ["## Installation", "", f"{names} {version} is on {where.label}:", "", "```bash"]
     pypi = builtin(PYPI)  # another index: its files from there, dependencies from PyPI
     extra = f" --extra-index-url {pypi.simple_url}" if pypi is not None else ""

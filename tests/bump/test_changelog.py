@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from relnox.bump import BumpOptions, apply_bump, plan_bump
-from relnox.bump.changelog import release_changelog, release_status
-from relnox.bump.changelog_links import release_links
+from relnox.bump.changelog import release_changelog, release_links, release_status
 from relnox.project.changelog import (
     UNRELEASED,
     find_section,
     parse_title,
-    pending_status,
+    pending,
     sections,
 )
 from relnox.project.discovery import load_workspace
@@ -283,7 +282,7 @@ def test_a_version_section_with_an_unreleased_status_line_is_dated() -> None:
     assert release_status(PALLETS, "2.3.0", DAY) == PALLETS.replace(
         "Unreleased", "Released 2026-05-03"
     )
-    assert pending_status(PALLETS, "2.3") == 3  # 2.3 is 2.3.0
+    assert pending(PALLETS, "2.3")[0] == 3  # 2.3 is 2.3.0
     emphasised = "## 1.1.0\n\n*unreleased*\n\n- x\n"
     assert release_status(emphasised, "1.1.0", DAY) == "## 1.1.0\n\n*released 2026-05-03*\n\n- x\n"
 
@@ -298,7 +297,7 @@ def test_a_version_section_with_an_unreleased_status_line_is_dated() -> None:
     ],
 )
 def test_only_the_new_versions_own_status_line_is_dated(text: str) -> None:
-    assert pending_status(text, "2.3.0") is None
+    assert pending(text, "2.3.0")[0] is None
     assert release_status(text, "2.3.0", DAY) is None
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from relnox.bump import BumpOptions, apply_bump, plan_bump
-from relnox.bump.changelog_route import Release, route_changelog
+from relnox.bump.changelog import Release, route_changelog
 from relnox.errors import ConfigError
 from relnox.project.changelog import read_section
 from relnox.project.discovery import load_workspace
