@@ -175,6 +175,7 @@ class Workspace:
         found = [note for pkg in self.packages for note in pkg.drift_notes]
         found += [pkg.referee for pkg in self.packages if pkg.referee]
         found += self.tag_problems
+        found += self._groups_of_nothing()
         found += _shared(
             [(pkg.name, pkg.tags.finding) for pkg in self.packages if pkg.tags and pkg.tags.finding]
         )
@@ -303,6 +304,18 @@ class Workspace:
             if members:
                 groups.append(members)
         return tuple(groups)
+
+    def _groups_of_nothing(self) -> list[str]:
+        """A configured lockstep group whose globs name no project here (a misspelt name)."""
+        names = [(p.name, p.directory.name) for p in self.packages]
+        names += [(b.name or "", b.directory.name) for b in self.broken]
+        names += [(u.name, u.directory.name) for u in self.unreleased]
+        return [
+            f"{self.config.source}: [tool.relnox] lockstep group {list(globs)} names no package "
+            "here; check its names against relnox packages"
+            for globs in self.config.lockstep_groups
+            if not any(fnmatch.fnmatchcase(n, g) for pair in names for n in pair for g in globs)
+        ]
 
     def shared_file(self, group: Sequence[Package]) -> Path | None:
         """The one version file every package of ``group`` reads, if they read one."""

@@ -67,6 +67,17 @@ def test_a_bump_refuses_part_of_a_configured_lockstep_group(tmp_path: Path) -> N
     assert _names(select_packages(ws, ["g-one", "g-two"], rule=Rule.BUMP)) == ["g-one", "g-two"]
 
 
+def test_a_lockstep_group_naming_no_package_is_a_warning(tmp_path: Path) -> None:
+    """A misspelt group (``gee-*`` for ``g-one``/``g-two``) is said on every listing, naming
+    the setting; the packages are listed and released as before."""
+    root = _workspace(tmp_path, '[tool.relnox]\nlockstep = [["gee-*"], ["a", "b"]]\n')
+    done = run_relnox("packages", cwd=root)
+    assert done.returncode == 0, done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if "names no package" in line]
+    assert "pyproject.toml: [tool.relnox] lockstep group ['gee-*'] names no package" in line
+    assert all(name in done.stdout for name in ("a", "b", "g-one", "g-two"))
+
+
 def test_a_bump_moves_a_shared_tag_group_and_says_so(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": MEMBERS + '[tool.relnox]\ntag-format = "v{version}"\n',
