@@ -68,7 +68,7 @@ ROOT = {
     "changelog": None,
     "changelog-heading": None,
     "changelog-pre-releases": None,  # relnox.bump.changelog: whether a pre-release gets a section
-    "changelog-edit": None,  # relnox.project.changelog_rule: whether a bump edits the changelog
+    "changelog-edit": None,  # relnox.project.changelog_file: whether a bump edits the changelog
     "doctor": ("require-changelog",),
     "commit-message": None,
     "dist-dir": None,
