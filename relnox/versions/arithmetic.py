@@ -297,9 +297,13 @@ def spells_pre(text: str) -> bool:
 
 
 def spelled_like(new: str, current: str) -> str:
-    """``new`` with its pre-release written as ``current`` writes one (``3.2.0-rc1``)."""
+    """``new`` with its pre-release written as ``current`` writes one (``3.2.0-rc1``); after a
+    version written as semver writes it and PEP 440 does not (``3.0.0-dev.4``), as semver writes
+    it (``3.0.0-rc.1``)."""
     style = _PRE_SPELLED.fullmatch(current)
     version = maybe_version(new)
+    if version is not None and new == str(version) and _semver_spelled(current):
+        return semver_spelling(new)
     if style is None or version is None or version.pre is None or new != str(version):
         return new
     if version.dev is not None or version.post is not None or version.local or version.epoch:
@@ -317,6 +321,17 @@ def spelled_like(new: str, current: str) -> str:
     release = ".".join(str(n) for n in version.release)
     text = f"{release}{style['sep']}{spelled}{style['gap']}{number}"
     return text if maybe_version(text) == version else new
+
+
+def _semver_spelled(text: str) -> bool:
+    """Whether ``text`` is written as semver writes it and PEP 440 does not (``3.0.0-dev.4``)."""
+    version = maybe_version(text)
+    if version is None or text == str(version):
+        return False
+    try:
+        return to_scheme(version, "semver") == text
+    except VersionError:  # one semver cannot write (4.16.0rc2.dev): not its spelling
+        return False
 
 
 @functools.cache  # a start reads a few hundred versions thousands of times (tags, files)

@@ -82,6 +82,18 @@ def vcs_plugin(doc: Mapping[str, Any], build_requires: Sequence[str]) -> str | N
     return None
 
 
+def _unset(doc: Mapping[str, Any], plugin: str) -> bool:
+    """Whether a setup.cfg ``[metadata] version`` beside ``plugin`` is the version built: pbr's
+    pre-versioning (the release to make), or a plugin that is only a build requirement, with no
+    table of its own and no ``[project]`` version left dynamic for it (setuptools-scm versions
+    nothing then, and setuptools builds the version setup.cfg states)."""
+    if plugin == "pbr":
+        return True
+    tool = table(doc, "tool")
+    configured = plugin in tool or plugin.replace("-", "_") in tool
+    return not configured and "version" not in table(doc, "project").get("dynamic", ())
+
+
 def _hatch(
     directory: Path, pyproject: Path, hatch: Mapping[str, Any], doc: Mapping[str, Any]
 ) -> Found | None:
@@ -269,8 +281,8 @@ def dynamic_version(
     plugin = vcs_plugin(doc, build_requires)
     if plugin is None and backend.split(".")[0] == "pbr":  # pbr's own, built in-tree
         plugin = "pbr"
-    if plugin == "pbr" and metadata.get("version", "").strip():
-        plugin = None  # pbr's pre-versioning: setup.cfg's version is the release to make
+    if plugin is not None and metadata.get("version", "").strip() and _unset(doc, plugin):
+        plugin = None  # setup.cfg's version is the release to make
     if plugin is not None:
         return VCS_SOURCE, [], f"{plugin} (versions from git tags)"
     if (keyword := scm_keyword(directory)) is not None:

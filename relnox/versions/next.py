@@ -315,10 +315,18 @@ def first_pre(
     label: str | None = None,
 ) -> int:
     """``start`` (pre-release-start) when set; else 1 when each series that decides
-    (:func:`_deciding`) started at 1 or above (2.0.0b1), else 0."""
+    (:func:`_deciding`) started at 1 or above (2.0.0b1), or with none, each tagged ``.dev``
+    series (3.0.0.dev1), else 0."""
     if start is not None:
         return start
     numbers = [v.pre[1] for v in _deciding(pkg, others, history, label)[0] if v.pre]
+    if not numbers and pkg.tags is not None:  # no pre-release series: its tagged .dev series'
+        firsts: dict[Version, int] = {}  # (3.0.0-dev.1, a release of its own, starts at 1)
+        for v in pkg.tags.released:
+            if v.dev is not None and v.pre is None and v.post is None:
+                line = Version(v.base_version)
+                firsts[line] = min(firsts.get(line, v.dev), v.dev)
+        numbers = list(firsts.values())
     return 1 if numbers and min(numbers) >= 1 else 0
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 import semver
 from hypothesis import given, settings
@@ -18,6 +21,10 @@ from relnox.versions.arithmetic import (
     target_version,
     to_scheme,
 )
+from tests.conftest import run_relnox
+from tests.shapes import git, project, repo
+
+ATTR = '[tool.setuptools.dynamic]\nversion = {attr = "sv.__about__.__version__"}\n'
 
 
 @pytest.mark.parametrize(
@@ -350,3 +357,45 @@ def test_the_version_written_now_says_how_its_shape_is_written(
     bump from it is 0.4.0, as it writes them now; relnox gave 0.4."""
     released = map(Version, ["0.1", "0.1.2", "0.2", "0.2.7"])
     assert long_as_released("0.4.0", released, written) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "written"),
+    [
+        (["--pre", "rc"], "3.0.0-rc.0"),
+        (["--part", "dev"], "3.0.0-dev.5"),
+        (["--part", "patch"], "3.0.0"),
+    ],
+)
+def test_a_version_written_as_semver_writes_it_is_bumped_in_that_spelling(
+    tmp_path: Path, args: list[str], written: str
+) -> None:
+    _semver_spelled_bump(tmp_path, "3.0.0-dev.4", args, written)
+
+
+@pytest.mark.parametrize(
+    ("current", "args", "written"),
+    [
+        ("4.16.0rc2.dev", ["--part", "minor"], "4.16.0rc2"),  # semver writes no dev of an rc
+        ("3.0.0.dev4", ["--pre", "rc"], "3.0.0rc0"),  # PEP 440's own spelling
+    ],
+)
+def test_a_version_semver_cannot_write_or_pep_440s_own_keeps_pep_440s_spelling(
+    tmp_path: Path, current: str, args: list[str], written: str
+) -> None:
+    _semver_spelled_bump(tmp_path, current, args, written)
+
+
+def _semver_spelled_bump(tmp_path: Path, current: str, args: list[str], written: str) -> None:
+    """``__version__ = "3.0.0-dev.4"`` (semver's spelling; PEP 440 says 3.0.0.dev4): the next
+    version is written, tagged and named in the same spelling (``3.0.0-rc.0``, not ``3.0.0rc0``)."""
+    files = {
+        "pyproject.toml": project("sv", None, backend="setuptools", extra=ATTR),
+        "sv/__init__.py": "",
+        "sv/__about__.py": f'__version__ = "{current}"\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["2.9.0"])
+    done = run_relnox("bump", *args, "--tag", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["versions"] == {"sv": written}
+    assert (root / "sv/__about__.py").read_text() == f'__version__ = "{written}"\n'
+    assert git(root, "tag", "--points-at", "HEAD").split() == [written]

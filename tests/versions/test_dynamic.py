@@ -218,6 +218,29 @@ def test_pbrs_backend_with_a_setup_cfg_version_builds_that_version_as_setup_py_p
     assert (pkg.version_source == "vcs") == (not cfg_version)
 
 
+@pytest.mark.parametrize(
+    ("scm_table", "expected"),
+    [("", ("setup.cfg-attr", "2.1.0")), ("[tool.setuptools_scm]\n", ("vcs", "2.0.0"))],
+)
+def test_setuptools_scm_only_among_the_build_requirements_leaves_setup_cfgs_version(
+    tmp_path: Path, scm_table: str, expected: tuple[str, str]
+) -> None:
+    """setuptools-scm in ``[build-system] requires`` with no ``[tool.setuptools_scm]`` versions
+    nothing: setup.cfg's ``version = attr: pkg.__about__.__version__`` is built and is the
+    file a bump writes (it read the last tag, 2.0.0, and wrote nothing). With the table, the tags."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "setuptools-scm"]\n'
+        f'build-backend = "setuptools.build_meta"\n{scm_table}',
+        "setup.cfg": "[metadata]\nname = pkg\nversion = attr: pkg.__about__.__version__\n\n"
+        "[options]\npackages = pkg\n",
+        "pkg/__init__.py": "",
+        "pkg/__about__.py": INIT.format("2.1.0"),
+    }
+    root = repo(tmp_path / "r", files, tags=["2.0.0"])
+    (pkg,) = load_workspace(root).packages
+    assert (pkg.version_source, pkg.version) == expected
+
+
 def test_a_setup_py_version_from_a_helper_on_sys_path_running_git_describe_is_the_tags(
     tmp_path: Path,
 ) -> None:

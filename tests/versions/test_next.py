@@ -6,6 +6,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_relnox
 from tests.shapes import commit, git, project, repo
 
@@ -257,3 +259,21 @@ def test_a_patch_says_every_release_of_another_branch_it_steps_over(tmp_path: Pa
         "note: acme 1.0.1 to 1.0.3 were already released (tags 1.0.1 to 1.0.3, on another "
         "branch); --part patch steps over them to 1.0.4\n"
     ) in patch, patch
+
+
+@pytest.mark.parametrize(("first_dev", "rc"), [("1", "3.0.0rc1"), ("0", "3.0.0rc0")])
+def test_a_first_pre_release_numbers_as_the_tagged_dev_releases_did(
+    tmp_path: Path, first_dev: str, rc: str
+) -> None:
+    """No pre-release series yet, but development releases tagged (3.0.0.dev1, 3.0.0.dev2, each
+    a release of its own): the first rc numbers as they did, from 1 (from 0 after a .dev0)."""
+    start = int(first_dev)
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "2.9.0"), "acme/__init__.py": ""},
+        tags=["2.9.0"],
+    )
+    for n in (start, start + 1):
+        commit(root, {"pyproject.toml": project("acme", f"3.0.0.dev{n}")}, f"3.0.0.dev{n}")
+    done = run_relnox("bump", "--pre", "rc", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["versions"] == {"acme": rc}
