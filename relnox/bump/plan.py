@@ -144,11 +144,12 @@ def _update_cargo_locks(
     versions: Mapping[str, tuple[str, str]],
     files: Files,
 ) -> None:
-    """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
+    """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits (not a
+    placeholder stamped at build time: it stays in its manifest, and so in the lock)."""
     per_lock: dict[Path, dict[str, tuple[str, str]]] = {}
     for pkg in selected:
         new = versions[pkg.name][1]
-        for loc in pkg.locations:
+        for loc in () if pkg.stamped else pkg.locations:
             crates = crates_of(loc)
             lock = lock_for(loc.path, workspace.root) if crates else None
             if lock is not None:
