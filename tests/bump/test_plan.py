@@ -1867,6 +1867,20 @@ def test_a_placeholder_crate_version_keeps_its_lock_entry(tmp_path: Path) -> Non
     assert (root / "Cargo.lock").read_text() == _lock_of("0.1.0")
 
 
+def test_a_placeholder_crate_version_stays_and_the_module_copy_saying_the_releases_moves(
+    tmp_path: Path,
+) -> None:
+    """The module's ``__version__`` said 1.5.8 and 1.5.9 at their tags: it moves to the new
+    version (a note said it was set to 1.5.10, but no edit wrote it), the crate stays."""
+    root = _placeholder_crate(tmp_path / "r")
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    assert [edit.path.relative_to(root).as_posix() for edit in plan.edits] == ["native/__init__.py"]
+    assert "note: native is versioned by git tags; its bump is the tag 1.5.10" in plan.notes
+    apply_bump(plan)
+    assert (root / "native/__init__.py").read_text() == '__version__ = "1.5.10"\n'
+    assert 'version = "0.1.0"' in (root / "Cargo.toml").read_text()
+
+
 def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
     """A file that said 6.0.1 at its tag and now says less is a mistake, not a placeholder:
     the bump is refused as before."""
