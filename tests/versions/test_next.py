@@ -257,3 +257,25 @@ def test_a_patch_says_every_release_of_another_branch_it_steps_over(tmp_path: Pa
         "note: acme 1.0.1 to 1.0.3 were already released (tags 1.0.1 to 1.0.3, on another "
         "branch); --part patch steps over them to 1.0.4\n"
     ) in patch, patch
+
+
+def test_a_pre_release_of_the_next_line_made_on_another_branch_is_followed_by_its_next(
+    tmp_path: Path,
+) -> None:
+    """v1.10.0a0 was tagged on a branch main never merged; main, at 1.9.4, makes the next
+    alpha of that line: --part minor --pre alpha gives 1.10.0a1, stepping over the alpha
+    released elsewhere (it stepped over the whole line, to 1.11.0a0). A final released
+    elsewhere is still stepped over with its part."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.9.4")}, ["v1.9.4"])
+    git(root, "checkout", "-q", "-b", "preview")
+    commit(root, {"pyproject.toml": project("acme", "1.10.0a0")}, "v1.10.0a0")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"acme.txt": "work"})
+    ask = ("bump", "--part", "minor", "--pre", "alpha", "--dry-run")
+    bump = run_relnox(*ask, cwd=root, check=True).stdout
+    assert bump.startswith("acme: 1.9.4 -> 1.10.0a1\n"), bump
+    git(root, "checkout", "-q", "preview")
+    commit(root, {"pyproject.toml": project("acme", "1.10.0")}, "v1.10.0")
+    git(root, "checkout", "-q", "main")
+    bump = run_relnox(*ask, cwd=root, check=True).stdout
+    assert bump.startswith("acme: 1.9.4 -> 1.11.0a0\n"), bump
