@@ -1881,6 +1881,21 @@ def test_a_placeholder_crate_version_stays_and_the_module_copy_saying_the_releas
     assert 'version = "0.1.0"' in (root / "Cargo.toml").read_text()
 
 
+def test_a_module_copy_saying_the_last_release_beside_a_placeholder_is_in_step(
+    tmp_path: Path,
+) -> None:
+    """check-versions passes and nothing warns: the module's 1.5.9 is the last release, the
+    crate's 0.1.0 a placeholder (it was an error, "native/__init__.py says '1.5.9' but
+    Cargo.toml says '0.1.0'", which no edit of the files could fix); a copy at neither is
+    still drift."""
+    root = _placeholder_crate(tmp_path / "r")
+    done = run_relnox("check-versions", cwd=root)
+    assert done.returncode == 0 and "says '1.5.9'" not in done.stdout + done.stderr, done
+    commit(root, {"native/__init__.py": '__version__ = "1.4.0"\n'})
+    (pkg,) = load_workspace(root).packages
+    assert [loc.value for loc in pkg.drift] == ["1.4.0"]
+
+
 def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
     """A file that said 6.0.1 at its tag and now says less is a mistake, not a placeholder:
     the bump is refused as before."""
