@@ -1896,6 +1896,34 @@ def test_a_module_copy_saying_the_last_release_beside_a_placeholder_is_in_step(
     assert [loc.value for loc in pkg.drift] == ["1.4.0"]
 
 
+def test_a_file_each_release_moved_beside_a_placeholder_moves_too(tmp_path: Path) -> None:
+    """The deployment file said each release (1.5.7, 1.5.8, 1.5.9) beside the module's
+    ``__version__`` while the crate kept its placeholder: the bump moves it from the last
+    release to the new one (it was left: the history was read for the placeholder, 0.1.0,
+    which no release moved)."""
+
+    def release(version: str) -> dict[str, str]:
+        return {
+            "native/__init__.py": f'__version__ = "{version}"\n',
+            "deploy/main.tf": f'variable "image" {{\n  default = "native:{version}"\n}}\n',
+        }
+
+    files = {
+        "pyproject.toml": project("native", None, backend="maturin"),
+        "Cargo.toml": '[package]\nname = "native-bindings"\nversion = "0.1.0"\n',
+        **release("1.5.7"),
+    }
+    root = repo(tmp_path / "r", files, ["1.5.7"])
+    for version in ("1.5.8", "1.5.9"):
+        commit(root, release(version), version)
+    commit(root, {"README.md": "fix\n"})
+    plan = plan_bump(load_workspace(root), BumpOptions(part="patch"))
+    edited = [edit.path.relative_to(root).as_posix() for edit in plan.edits]
+    assert sorted(edited) == ["deploy/main.tf", "native/__init__.py"]
+    apply_bump(plan)
+    assert (root / "deploy/main.tf").read_text() == release("1.5.10")["deploy/main.tf"]
+
+
 def test_a_version_file_that_named_its_last_release_is_not_a_placeholder(tmp_path: Path) -> None:
     """A file that said 6.0.1 at its tag and now says less is a mistake, not a placeholder:
     the bump is refused as before."""
