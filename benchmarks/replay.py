@@ -544,6 +544,14 @@ def tagged_in(repo: Path, version: str, paths: set[str]) -> bool:
     return False
 
 
+def placeholder(tree: Path, old: str, said: list[str]) -> bool:
+    """Whether relnox read a version below ``old``, which a tag released: a placeholder the
+    build replaces (``Cargo.toml``'s 0.1.0), the release moving a copy (``__version__``)."""
+    was = parse(old)
+    below = [v for v in map(parse, said) if v is not None and was is not None and v < was]
+    return bool(below) and was in {tag_version(tag) for tag in git(tree, "tag").split()}
+
+
 def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
     commit, old, new, real, names, from_tags = release
     named = {tag_version(tag) for tag in git(repo, "tag").split()}
@@ -634,7 +642,8 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                     continue
                 versions, previous = result["versions"], result["previous"]
                 assert isinstance(versions, dict) and isinstance(previous, dict)
-                if old and parse(old) not in {parse(str(v)) for v in previous.values()}:
+                said = [str(v) for v in previous.values()]
+                if old and parse(old) not in map(parse, said) and not placeholder(tree, old, said):
                     return f"skip: {old} is no package's version (relnox reads {previous})"
                 if parse(new) not in {parse(str(v)) for v in versions.values()}:
                     misses.append(f"{label}: proposes {sorted(set(versions.values()))}")

@@ -187,3 +187,27 @@ def test_the_replay_reads_a_release_tagged_on_a_merge_commit(
     git(root, "tag", "b-v1.0.1")
     done = _replay(root, "--tags", "--prefix", "a-v", "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_reads_a_release_of_a_package_whose_version_file_holds_a_placeholder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """maturin reads ``Cargo.toml``'s 0.1.0, which the release workflow replaces at build
+    time, and each release moves the module's ``__version__``: relnox bumps from the last
+    release, so its release is replayed (it was skipped: 1.1.0 is no package's version)."""
+
+    def init(version: str) -> dict[str, str]:
+        return {"native/__init__.py": f'__version__ = "{version}"\n'}
+
+    files = {
+        "pyproject.toml": project("native", None, backend="maturin"),
+        "Cargo.toml": '[package]\nname = "native-bindings"\nversion = "0.1.0"\n',
+        **init("1.0.0"),
+    }
+    _dated(monkeypatch, 1)
+    root = repo(tmp_path / "r", files, tags=["1.0.0"])
+    for month, version in ((2, "1.1.0"), (3, "1.2.0")):
+        _dated(monkeypatch, month)
+        commit(root, init(version), version, message=f"Release {version}")
+    done = _replay(root, "-n", "1")
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr

@@ -138,17 +138,26 @@ class Files:
         return list(found.values())
 
 
+def _written_places(pkg: Package) -> tuple[VersionLocation, ...]:
+    """The places of ``pkg`` a bump writes: all of them, but a placeholder stamped at build
+    time and the copies saying it (a module's ``__version__`` saying the releases moves)."""
+    if not pkg.stamped:
+        return pkg.locations
+    return tuple(loc for loc in pkg.secondaries if not same_version(loc.value, pkg.version))
+
+
 def _update_cargo_locks(
     workspace: Workspace,
     selected: Sequence[Package],
     versions: Mapping[str, tuple[str, str]],
     files: Files,
 ) -> None:
-    """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits."""
+    """The ``Cargo.lock`` entry of every crate whose manifest version the bump edits (not a
+    placeholder stamped at build time: it stays in its manifest, and so in the lock)."""
     per_lock: dict[Path, dict[str, tuple[str, str]]] = {}
     for pkg in selected:
         new = versions[pkg.name][1]
-        for loc in pkg.locations:
+        for loc in () if pkg.stamped else pkg.locations:
             crates = crates_of(loc)
             lock = lock_for(loc.path, workspace.root) if crates else None
             if lock is not None:
@@ -338,7 +347,8 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
         if pkg.bumped_by_tag:
             plan.notes.append(
                 f"note: {pkg.name} is versioned by git tags; its bump is the tag "
-                f"{workspace.tag_for(pkg, new)}" + ("" if copies else "; no file holds its version")
+                f"{workspace.tag_for(pkg, new)}"
+                + ("" if copies or _written_places(pkg) else "; no file holds its version")
             )
         stamped = stamped_reading(workspace, pkg) if options.to is None else None
         if stamped is not None:
@@ -351,7 +361,7 @@ def plan_bump(workspace: Workspace, options: BumpOptions) -> BumpPlan:
                 f"{loc.spell(new)} (was {loc.value}, out of step with {pkg.version})"
             )
         plan.notes += [f"note: {why}"] if why and f"note: {why}" not in plan.notes else []
-        for loc in (*(() if pkg.stamped else pkg.locations), *copies):
+        for loc in (*_written_places(pkg), *copies):
             if target is not None and docs_at_release(loc, target):
                 where = relative(loc.path, workspace.root)
                 plan.notes.append(

@@ -206,7 +206,11 @@ def target_version(
         how = f"bumping {current} by {part!r}"
         new = bump_version(old, str(part), pre, first)
         while taken is not None and part != "release" and taken(new):  # a tag released it
-            new = bump_version(new, str(part), pre, first)
+            if new.pre is not None and not taken(Version(new.base_version)):
+                # a pre-release of a line not final elsewhere: that line's next (1.10.0a1)
+                new = Version(f"{new.base_version}{new.pre[0]}{new.pre[1] + 1}")
+            else:
+                new = bump_version(new, str(part), pre, first)
     check_increase(old, new, f"{where}: {how}")
     text = to_scheme(new, scheme)
     if scheme != "pep440":

@@ -315,10 +315,12 @@ class _Reading(TagReading):
         )
 
     def another_projects(self, member: Member, prefix: str, tag: str) -> bool:
-        """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``."""
-        if not (name := stem(prefix)) or name in (member.dir.lower(), member.name):
+        """Whether ``prefix`` names a directory beside ``member`` holding a project at ``tag``
+        (``libs/b/v``, a path from the top, names ``libs/b`` itself)."""
+        own = "/".join((*member.parents, member.dir)).lower()
+        if not (name := stem(prefix)) or name in (member.dir.lower(), member.name, own):
             return False
-        beside = "/".join((*member.parents, name))
+        beside = name if "/" in name else "/".join((*member.parents, name))
         files = ("pyproject.toml", "setup.py")
         return any(self.show_files([(tag, f"{beside}/{f}")])[0] is not None for f in files)
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from relnox.project.workspace import Package, Workspace
+    from relnox.versions.sources import VersionLocation
 
 
 def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
@@ -87,14 +88,23 @@ def refuse_downgrades(
 
 
 def with_stamped(workspace: Workspace) -> Workspace:
-    """``workspace`` with each package's :func:`stamped_tags`."""
+    """``workspace`` with each package's :func:`stamped_tags`; a copy saying its last release,
+    not the placeholder, is in step (the module's ``__version__`` a release moves)."""
     stamped = {p.name: found for p in workspace.packages if (found := stamped_tags(workspace, p))}
     if not stamped:
         return workspace
     packages = tuple(
-        replace(p, stamped=stamped[p.name]) if p.name in stamped else p for p in workspace.packages
+        replace(p, stamped=stamped[p.name], drift=_off_the_release(p)) if p.name in stamped else p
+        for p in workspace.packages
     )
     return replace(workspace, packages=packages)
+
+
+def _off_the_release(pkg: Package) -> tuple[VersionLocation, ...]:
+    """The copies of ``pkg`` out of step: those saying neither its placeholder nor its last
+    release."""
+    last = pkg.tags.last if pkg.tags is not None else None
+    return tuple(loc for loc in pkg.drift if not same_version(loc.value, str(last)))
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:

@@ -1812,3 +1812,25 @@ def test_a_package_made_since_the_last_release_of_a_shared_line_at_its_version_j
     done = run_relnox("bump", "--part", "patch", "-p", "kit", "--dry-run", "--json", cwd=root)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["versions"] == dict.fromkeys(("kit", "kit-a", "kit-b"), "1.1.1")
+
+
+def test_a_package_read_from_its_own_folder_keeps_its_path_tags_over_a_siblings_newer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libs/a and libs/b are released at once (libs/a/v1.0.1 and libs/b/v1.0.1 on one commit),
+    then libs/b alone (libs/b/v1.0.2). Read from libs/a, where no workspace names libs/b, a
+    keeps libs/a/v{version}: libs/b/ names the project beside it, whose tags came later (it
+    took libs/b/v{version} as its new convention and would have tagged libs/b/v1.0.2)."""
+
+    def both(a: str, b: str) -> dict[str, str]:
+        return {"libs/a/pyproject.toml": project("a", a), "libs/b/pyproject.toml": project("b", b)}
+
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-01-01T12:00:00+00:00")
+    root = repo(tmp_path / "r", both("1.0.0", "1.0.0"), ["libs/a/v1.0.0", "libs/b/v1.0.0"])
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-02-01T12:00:00+00:00")
+    commit(root, both("1.0.1", "1.0.1"), "libs/a/v1.0.1", "libs/b/v1.0.1")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2026-03-01T12:00:00+00:00")
+    commit(root, both("1.0.1", "1.0.2"), "libs/b/v1.0.2")
+    (pkg,) = load_workspace(root / "libs/a").packages
+    assert pkg.tags is not None
+    assert (pkg.tags.convention.format, pkg.tags.last_tag) == ("libs/a/v{version}", "libs/a/v1.0.1")

@@ -277,3 +277,25 @@ def test_a_first_pre_release_numbers_as_the_tagged_dev_releases_did(
         commit(root, {"pyproject.toml": project("acme", f"3.0.0.dev{n}")}, f"3.0.0.dev{n}")
     done = run_relnox("bump", "--pre", "rc", "--dry-run", "--json", cwd=root, check=True)
     assert json.loads(done.stdout)["versions"] == {"acme": rc}
+
+
+def test_a_pre_release_of_the_next_line_made_on_another_branch_is_followed_by_its_next(
+    tmp_path: Path,
+) -> None:
+    """v1.10.0a0 was tagged on a branch main never merged; main, at 1.9.4, makes the next
+    alpha of that line: --part minor --pre alpha gives 1.10.0a1, stepping over the alpha
+    released elsewhere (it stepped over the whole line, to 1.11.0a0). A final released
+    elsewhere is still stepped over with its part."""
+    root = repo(tmp_path / "r", {"pyproject.toml": project("acme", "1.9.4")}, ["v1.9.4"])
+    git(root, "checkout", "-q", "-b", "preview")
+    commit(root, {"pyproject.toml": project("acme", "1.10.0a0")}, "v1.10.0a0")
+    git(root, "checkout", "-q", "main")
+    commit(root, {"acme.txt": "work"})
+    ask = ("bump", "--part", "minor", "--pre", "alpha", "--dry-run")
+    bump = run_relnox(*ask, cwd=root, check=True).stdout
+    assert bump.startswith("acme: 1.9.4 -> 1.10.0a1\n"), bump
+    git(root, "checkout", "-q", "preview")
+    commit(root, {"pyproject.toml": project("acme", "1.10.0")}, "v1.10.0")
+    git(root, "checkout", "-q", "main")
+    bump = run_relnox(*ask, cwd=root, check=True).stdout
+    assert bump.startswith("acme: 1.9.4 -> 1.11.0a0\n"), bump
