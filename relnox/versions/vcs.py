@@ -165,8 +165,9 @@ def tag_facts(
 
     triggers = dict.fromkeys(glob for globs in release_filters(top) for glob in globs)
     tags = repo_tags(root, tuple(triggers))
-    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
-    objects = {tag.name: tag.object for tag in git.tag_refs(root)}
+    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME),
+    # peeled: the tags of one commit (a release tagging each package) read its files once
+    objects = {tag.name: tag.peeled or tag.object for tag in git.tag_refs(root)}
     with git.held(root):  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,
