@@ -138,11 +138,13 @@ def changes(
     if matcher is None or head is None:
         return None
     refs = list(dict.fromkeys(bases.values()))
-    parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
-    if not parsed.ok or len(resolved := parsed.output.split()) != len(refs):
-        return None
-    commit_of = dict(zip(refs, resolved, strict=True))
-    every = list(dict.fromkeys(resolved))
+    commit_of = git.held_tag_commits(root, refs)  # the tags' commits, read with the tags
+    if asked := [ref for ref in refs if ref not in commit_of]:
+        parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in asked))
+        if not parsed.ok or len(resolved := parsed.output.split()) != len(asked):
+            return None
+        commit_of.update(zip(asked, resolved, strict=True))
+    every = list(dict.fromkeys(commit_of[ref] for ref in refs))
     newest = _newest_merge(root)
     above = _above_merge(root, newest) if newest else None
     # a base below the newest merge: no one line holds them all; the walk takes those above it

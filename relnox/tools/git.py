@@ -244,6 +244,14 @@ def tag_commit(repo: Path, tag: str) -> str | None:
     return commit_of(repo, f"refs/tags/{tag}")
 
 
+def held_tag_commits(repo: Path, refs: Sequence[str]) -> dict[str, str]:
+    """The commits of those of ``refs`` that are tags of a :func:`held` ``repo`` (read once
+    already); empty when it is not held."""
+    held = _HELD.get(str(repo))
+    known = held.tags if held is not None else {}
+    return {ref: known[ref] for ref in refs if known.get(ref)}
+
+
 class TagRef(NamedTuple):
     """A tag as the one read of them all (:func:`tag_refs`) says it."""
 
