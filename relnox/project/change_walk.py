@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from relnox.errors import GitError
 from relnox.tools import git
 
 EXCLUDE = ":(exclude)"
@@ -95,16 +96,23 @@ def _line(
     return walked, found
 
 
-def _newest_merge(root: Path) -> str:
+def _newest_merge(parents: Mapping[str, Sequence[str]], head: str) -> str:
     """The newest merge of HEAD's first-parent line; ``""`` for none."""
-    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
-    return merge.output.strip() if merge.ok else ""
+    commit = head
+    while len(up := parents.get(commit, ())) == 1:
+        commit = up[0]
+    return commit if len(up) > 1 else ""
 
 
-def _above_merge(root: Path, newest: str) -> set[str] | None:
-    """HEAD's one-parent commits above ``newest`` and it; ``None`` when git cannot say."""
-    listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
-    return {*listed.output.split(), newest} if listed.ok else None
+def _above_merge(parents: Mapping[str, Sequence[str]], newest: str) -> set[str]:
+    """HEAD's commits (``parents``: each one's) that ``newest`` does not hold, and it."""
+    below: set[str] = set()
+    todo = [newest]
+    while todo:
+        if (commit := todo.pop()) not in below:
+            below.add(commit)
+            todo += parents.get(commit, ())
+    return {commit for commit in parents if commit not in below} | {newest}
 
 
 def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]] | None:
@@ -145,13 +153,17 @@ def changes(
             return None
         commit_of.update(zip(asked, resolved, strict=True))
     every = list(dict.fromkeys(commit_of[ref] for ref in refs))
-    newest = _newest_merge(root)
-    above = _above_merge(root, newest) if newest else None
+    try:  # HEAD's history, read with the tags' nearness
+        parents = {commit: up for commit, up, _tags in git.log(root)}
+    except GitError:
+        return None
+    newest = _newest_merge(parents, head)
+    above = _above_merge(parents, newest) if newest else None
     # a base below the newest merge: no one line holds them all; the walk takes those above it
     whole = above is None or all(commit in above for commit in every)
     line = _line(root, head, every, above) if whole else None
     if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
-        above = (above if above is not None else _above_merge(root, newest)) or set()
+        above = above if above is not None else _above_merge(parents, newest)
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
         line = _line(root, head, near, above) if near and near != every else None

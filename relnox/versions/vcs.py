@@ -46,10 +46,9 @@ def _dates(refs: Sequence[git.TagRef]) -> dict[str, int]:
 
 def _walk(root: Path) -> dict[str, int]:
     """The tags HEAD contains and their nearness (git describe's order): one walk of history."""
-    walk = git.git(root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD")
     nearness: dict[str, int] = {}
-    for rank, line in enumerate(filter(None, walk.splitlines())):
-        for ref in line.split(", "):
+    for rank, tags in enumerate(filter(None, (tags for _c, _p, tags in git.log(root)))):
+        for ref in tags.split(", "):
             if ref.startswith("tag: "):
                 nearness.setdefault(ref[5:], rank)
     return nearness
