@@ -549,6 +549,8 @@ def test_plan_below_a_merge_asks_git_once_where_the_merge_is(
     monkeypatch.setattr(git_tool, "run", asked)
     assert not [c for c in calls if c[0] == "rev-list" and "--min-parents=2" in c], calls
     assert len([c for c in calls if c[:2] == ("log", "--topo-order")]) == 1, calls
+    # the bases above the merge lie on one line: the lowest is their merge base
+    assert not [c for c in calls if c[:2] == ("merge-base", "--octopus")], calls
     specs = pathspecs(ws, ws.packages)
     for pkg in ws.packages:
         tag = last_tag(pkg)
