@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from relnox.errors import GitError
 from relnox.tools import git
 
 EXCLUDE = ":(exclude)"
@@ -62,17 +63,19 @@ def _walk(root: Path, oldest: str) -> Walked | None:
 
 
 def _line(
-    root: Path, head: str, commits: Sequence[str], above: set[str] | None
+    root: Path, head: str, commits: Sequence[str], above: Mapping[str, int] | None
 ) -> tuple[Walked, dict[str, int]] | None:
     """HEAD's commits down to the newest commit all of ``commits`` come from, newest first, and
-    where each meets that line; ``None`` if not one line (``above``: :func:`_above_merge`'s)."""
-    base = git.run(root, "merge-base", "--octopus", head, *commits)
-    if not base.ok or len(base.output.split()) != 1:
-        return None
-    bottom = base.output.split()[0]
-    if above is not None and bottom not in above:  # no merge between HEAD and one above it
-        return None
-    if above is None:  # a merge between: asked before a long walk
+    where each meets that line; ``None`` if not one line (``above``: :func:`_first_parents`'
+    line above the newest merge, which holds ``commits``: the lowest of them is that commit)."""
+    if above is not None:
+        bottom = max(commits, key=above.__getitem__)
+    else:
+        base = git.run(root, "merge-base", "--octopus", head, *commits)
+        if not base.ok or len(base.output.split()) != 1:
+            return None
+        bottom = base.output.split()[0]
+        # a merge between: asked before a long walk
         merge = git.run(root, "rev-list", "--min-parents=2", "-n1", head, f"^{bottom}")
         if not merge.ok or merge.output.strip():
             return None
@@ -95,16 +98,13 @@ def _line(
     return walked, found
 
 
-def _newest_merge(root: Path) -> str:
-    """The newest merge of HEAD's first-parent line; ``""`` for none."""
-    merge = git.run(root, "rev-list", "--first-parent", "--min-parents=2", "-n1", "HEAD")
-    return merge.output.strip() if merge.ok else ""
-
-
-def _above_merge(root: Path, newest: str) -> set[str] | None:
-    """HEAD's one-parent commits above ``newest`` and it; ``None`` when git cannot say."""
-    listed = git.run(root, "rev-list", "HEAD", *([f"^{newest}"] if newest else []))
-    return {*listed.output.split(), newest} if listed.ok else None
+def _first_parents(parents: Mapping[str, Sequence[str]], head: str) -> dict[str, int]:
+    """HEAD's first-parent line (``parents``: each commit's), each commit with its depth, down
+    to the newest merge (it last) or the first commit: the whole history when no merge is on it."""
+    line = [head]
+    while len(up := parents.get(line[-1], ())) == 1:
+        line.append(up[0])
+    return {commit: depth for depth, commit in enumerate(line)}
 
 
 def _differ(root: Path, bases: Sequence[str], head: str) -> dict[str, list[str]] | None:
@@ -138,18 +138,25 @@ def changes(
     if matcher is None or head is None:
         return None
     refs = list(dict.fromkeys(bases.values()))
-    parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in refs))
-    if not parsed.ok or len(resolved := parsed.output.split()) != len(refs):
+    commit_of = git.held_tag_commits(root, refs)  # the tags' commits, read with the tags
+    if asked := [ref for ref in refs if ref not in commit_of]:
+        parsed = git.run(root, "rev-parse", *(f"{ref}^{{commit}}" for ref in asked))
+        if not parsed.ok or len(resolved := parsed.output.split()) != len(asked):
+            return None
+        commit_of.update(zip(asked, resolved, strict=True))
+    every = list(dict.fromkeys(commit_of[ref] for ref in refs))
+    try:  # HEAD's history, read with the tags' nearness
+        parents = {commit: up for commit, up, _tags in git.log(root)}
+    except GitError:
         return None
-    commit_of = dict(zip(refs, resolved, strict=True))
-    every = list(dict.fromkeys(resolved))
-    newest = _newest_merge(root)
-    above = _above_merge(root, newest) if newest else None
+    first = _first_parents(parents, head)
+    merged = len(parents.get(list(first)[-1], ())) > 1  # the line ends at a merge
+    above = first if merged else None
     # a base below the newest merge: no one line holds them all; the walk takes those above it
     whole = above is None or all(commit in above for commit in every)
     line = _line(root, head, every, above) if whole else None
     if line is None:  # the bases above the newest merge of HEAD's first-parent line, and it
-        above = (above if above is not None else _above_merge(root, newest)) or set()
+        above = first
         bases = {name: base for name, base in bases.items() if commit_of[base] in above}
         near = list(dict.fromkeys(commit_of[base] for base in bases.values()))
         line = _line(root, head, near, above) if near and near != every else None

@@ -225,6 +225,9 @@ class Requirements:
         for index, text in enumerate(items):
             if not isinstance(text, str):
                 continue
+            target = requirement_target(text)  # each text parsed once: most name no sibling
+            if target is not None and (target not in self.names or target == self.own):
+                continue
             try:
                 req = Requirement(text)
             except InvalidRequirement as exc:

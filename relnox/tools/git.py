@@ -244,6 +244,37 @@ def tag_commit(repo: Path, tag: str) -> str | None:
     return commit_of(repo, f"refs/tags/{tag}")
 
 
+def held_tag_commits(repo: Path, refs: Sequence[str]) -> dict[str, str]:
+    """The commits of those of ``refs`` that are tags of a :func:`held` ``repo`` (read once
+    already); empty when it is not held."""
+    held = _HELD.get(str(repo))
+    known = held.tags if held is not None else {}
+    return {ref: known[ref] for ref in refs if known.get(ref)}
+
+
+#: one commit of HEAD's history (:func:`log`): its id, its parents, its tags as git decorates it
+Commit = tuple[str, tuple[str, ...], str]
+
+
+def log(repo: Path) -> list[Commit]:
+    """HEAD's commits in git describe's order (``--topo-order``), each with its parents and its
+    tags (``tag: v1.0, tag: v1``; ``""`` for none); read once while :func:`held`."""
+    held = _HELD.get(str(repo))
+    return held.log if held is not None else _log(repo)
+
+
+def _log(repo: Path) -> list[Commit]:
+    walk = git(
+        repo, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%H %P%x00%D", "HEAD"
+    )
+    commits = []
+    for line in walk.splitlines():
+        ids, _, tags = line.partition("\0")
+        commit, *parents = ids.split()
+        commits.append((commit, tuple(parents), tags))
+    return commits
+
+
 class TagRef(NamedTuple):
     """A tag as the one read of them all (:func:`tag_refs`) says it."""
 
@@ -298,6 +329,10 @@ class _Held:
     @functools.cached_property
     def head(self) -> str | None:
         return _rev_parse(self.repo, "HEAD")
+
+    @functools.cached_property
+    def log(self) -> list[Commit]:
+        return _log(self.repo)
 
     @functools.cached_property
     def tag_refs(self) -> list[TagRef]:

@@ -46,10 +46,9 @@ def _dates(refs: Sequence[git.TagRef]) -> dict[str, int]:
 
 def _walk(root: Path) -> dict[str, int]:
     """The tags HEAD contains and their nearness (git describe's order): one walk of history."""
-    walk = git.git(root, "log", "--topo-order", "--decorate-refs=refs/tags", "--format=%D", "HEAD")
     nearness: dict[str, int] = {}
-    for rank, line in enumerate(filter(None, walk.splitlines())):
-        for ref in line.split(", "):
+    for rank, tags in enumerate(filter(None, (tags for _c, _p, tags in git.log(root)))):
+        for ref in tags.split(", "):
             if ref.startswith("tag: "):
                 nearness.setdefault(ref[5:], rank)
     return nearness
@@ -165,8 +164,9 @@ def tag_facts(
 
     triggers = dict.fromkeys(glob for globs in release_filters(top) for glob in globs)
     tags = repo_tags(root, tuple(triggers))
-    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME)
-    objects = {tag.name: tag.object for tag in git.tag_refs(root)}
+    # a tag's file is read from the object the listing names (a bare NAME may be .git/NAME),
+    # peeled: the tags of one commit (a release tagging each package) read its files once
+    objects = {tag.name: tag.peeled or tag.object for tag in git.tag_refs(root)}
     with git.held(root):  # one git process for every file asked at a tag
         facts = infer_conventions(
             members,

@@ -172,6 +172,8 @@ def test_a_listing_asks_git_for_the_top_head_and_files_once(
     assert not [c for c in calls if c == "rev-parse --show-toplevel"], calls
     assert sum(c == "rev-parse --verify --quiet HEAD" for c in calls) <= 1, calls
     assert sum(c == "cat-file --batch" for c in calls) <= 1, calls
+    # a tag's commit comes from the one read of the tags, not another rev-parse
+    assert not [c for c in calls if c.startswith("rev-parse") and "v0.1.0" in c], calls
 
 
 def test_a_clone_missing_a_files_object_names_that_file_and_the_way_out(tmp_path: Path) -> None:
