@@ -33,9 +33,16 @@ def _tags(root: Path, newest_first: bool = False) -> list[tuple[str, str, Versio
 
 def tag_stems(root: Path, among: Collection[str] | None = None) -> frozenset[str]:
     """The squashed name parts of the repository's version tags (``among``: only these)."""
+    return _stems(_tags(root), among)
+
+
+def _stems(
+    tags: Iterable[tuple[str, str, Version]], among: Collection[str] | None
+) -> frozenset[str]:
+    """:func:`tag_stems` of the tags :func:`_tags` read."""
     wanted = None if among is None else tuple(set(among))
     found = set()
-    for tag, prefix, _version in _tags(root):
+    for tag, prefix, _version in tags:
         squashed = squash(tag)
         if wanted is not None and not any(name in squashed for name in wanted):
             continue
@@ -104,23 +111,24 @@ def released_elsewhere(
     found = []
     # the top, the tags and every file asked at a tag read once, through one git process each
     with git.held(root) if git.on_path() else contextlib.nullcontext():
-        stems = _stems_of(root, candidates)
+        tags = _tags(root, newest_first=True)  # split once, for the stems and both lines
+        stems = _stems_of(tags, candidates)
         in_repo = git.on_path() and git.is_repo(root)
         top = git.toplevel(root) if in_repo else root
         texts = workflow_texts(top)  # those that run on tags or releases, or upload
         workflows = "\n".join(t for t in texts if TRIGGER_KEY.search(t) or PUBLISHES.search(t))
-        lines = _roots_lines(top) if in_repo else []
+        lines = _roots_lines(tags) if in_repo else []
         short: dict[Path, list[list[tuple[str, Version]]]] | None = None
-        for (directory, name), tags in [
+        for (directory, name), named in [
             *((c, stems) for c in candidates),
             *((c, frozenset()) for c in by_workflow),
         ]:
-            why = evidence(directory, name, root, tags, workflows)
-            if why is None and tags is stems:
+            why = evidence(directory, name, root, named, workflows)
+            if why is None and named is stems:
                 said = (_released_with(directory, root, line, version_file) for line in lines)
                 why = next((w for w in said if w), None)
-            if why is None and tags is stems and in_repo:
-                short = _short_lines(top, candidates) if short is None else short
+            if why is None and named is stems and in_repo:
+                short = _short_lines(tags, candidates) if short is None else short
                 said = (
                     _released_with(directory, root, ln, version_file)
                     for ln in short.get(directory, [])
@@ -131,9 +139,11 @@ def released_elsewhere(
     return found
 
 
-def _stems_of(root: Path, candidates: Iterable[tuple[Path, str]]) -> frozenset[str]:
-    return tag_stems(
-        root, {squash(n) for directory, name in candidates for n in (name, directory.name)}
+def _stems_of(
+    tags: Iterable[tuple[str, str, Version]], candidates: Iterable[tuple[Path, str]]
+) -> frozenset[str]:
+    return _stems(
+        tags, {squash(n) for directory, name in candidates for n in (name, directory.name)}
     )
 
 
@@ -142,11 +152,12 @@ _LINE_READ = 3
 _LINE_WALKED = 30
 
 
-def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
-    """The newest :data:`_LINE_WALKED` final bare tags, then of any kind when they differ."""
+def _roots_lines(tags: Iterable[tuple[str, str, Version]]) -> list[list[tuple[str, Version]]]:
+    """The newest :data:`_LINE_WALKED` final bare tags (``tags``: :func:`_tags`, the newest
+    first), then of any kind when they differ."""
     finals: list[tuple[str, Version]] = []
     every: list[tuple[str, Version]] = []
-    for tag, prefix, version in _tags(top, newest_first=True):
+    for tag, prefix, version in tags:
         if prefix not in ("", "v"):
             continue
         if len(every) < _LINE_WALKED:
@@ -159,11 +170,11 @@ def _roots_lines(top: Path) -> list[list[tuple[str, Version]]]:
 
 
 def _short_lines(
-    top: Path, candidates: Sequence[tuple[Path, str]]
+    tags: Iterable[tuple[str, str, Version]], candidates: Sequence[tuple[Path, str]]
 ) -> dict[Path, list[list[tuple[str, Version]]]]:
     """Each candidate's final tags named by a run of its name's words alone, highest first."""
     groups: dict[str, list[tuple[Version, str]]] = {}
-    for tag, prefix, version in _tags(top):
+    for tag, prefix, version in sorted(tags):  # by name, as git lists them
         if stem(prefix) and not version.is_prerelease:
             groups.setdefault(stem(prefix), []).append((version, tag))
     lines: dict[Path, list[list[tuple[str, Version]]]] = {}
@@ -233,7 +244,7 @@ def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
     """The directories of the candidates ``(directory, name)`` that tags name."""
     if not (candidates := list(candidates)):
         return set()
-    stems = _stems_of(root, candidates)
+    stems = _stems_of(_tags(root), candidates)
     return {
         directory
         for directory, name in candidates
