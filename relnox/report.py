@@ -85,39 +85,84 @@ def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> s
     return "\n".join(lines)
 
 
+def package_folders(workspace: Workspace) -> dict[str, str]:
+    """Each package's folder from the repository's root, as a finding naming its files
+    says it (``libs/cli`` of ``libs/cli/CHANGELOG.md``): what :func:`shared_findings`
+    recognises a package by besides its name."""
+    return {p.name: rel(p.directory, workspace.root) for p in workspace.packages}
+
+
 @dataclass(frozen=True)
 class Shared:
-    """One finding and the packages it holds for (``()``: it names no package)."""
+    """One finding and the packages it holds for (``()``: it names no package), with the
+    folder of each where the finding names the package by its folder."""
 
     text: str
     packages: tuple[str, ...] = ()
+    folders: tuple[str, ...] = ()
 
     @property
     def many(self) -> bool:
         return len(self.packages) >= MANY
 
+    @property
+    def template(self) -> str:
+        """The finding for any of its packages: ``<package>`` (or ``<folder>``) in their place."""
+        return self.text.format(package="<package>", folder="<folder>")
+
     def lines(self) -> list[str]:
         """One line for many packages (their count), else one line each."""
         if self.many:
-            return [f"{self.text.format(package='<package>')} ({len(self.packages)} packages)"]
-        return [self.text.format(package=p) for p in self.packages] or [self.text.format()]
+            return [f"{self.template} ({len(self.packages)} packages)"]
+        folders = self.folders or self.packages
+        each = zip(self.packages, folders, strict=True)
+        return [self.text.format(package=p, folder=f) for p, f in each] or [self.text.format()]
 
 
-def shared_findings(findings: Iterable[str], names: Iterable[str]) -> list[Shared]:
-    """``findings`` grouped by their text with the package each names taken out, in order."""
-    pattern = _names_pattern(names)
+def shared_findings(
+    findings: Iterable[str], names: Iterable[str], folders: Mapping[str, str] | None = None
+) -> list[Shared]:
+    """``findings`` grouped by their text with the package each names taken out, in order.
+
+    A package is named by its name, or by its folder (``folders``: name -> folder from the
+    repository's root) where a finding names a file in it: ``libs/cli/CHANGELOG.md``. A
+    finding naming two packages, or none, is a line of its own."""
+    names, folders = list(names), folders or {}
+    by_folder = _folders(names, folders)
+    pattern = _names_pattern(names, by_folder)
     groups: dict[str, list[str]] = {}
     for finding in findings:
-        found = pattern.search(finding) if pattern else None
-        # no package named, or another package too: a line of its own
-        if pattern is None or found is None or len(set(pattern.findall(finding))) > 1:
-            groups.setdefault(finding.replace("{", "{{").replace("}", "}}"), [])
-            continue
-        escaped = [part.replace("{", "{{").replace("}", "}}") for part in pattern.split(finding)]
-        # the split keeps the names it matched at the odd places: each becomes {package}
-        text = "".join("{package}" if i % 2 else part for i, part in enumerate(escaped))
-        groups.setdefault(text, []).append(found.group(0))
-    return [Shared(text, tuple(dict.fromkeys(p))) for text, p in groups.items()]
+        text, start, named = "", 0, set()
+        for found in pattern.finditer(finding) if pattern else ():
+            is_folder = finding.startswith("/", found.end()) and found[0] in by_folder
+            named.add(by_folder[found[0]] if is_folder else found[0])
+            text += _escaped(finding[start : found.start()])
+            text += "{folder}" if is_folder else "{package}"
+            start = found.end()
+        if len(named) != 1:  # no package named, or another package too: a line of its own
+            groups.setdefault(_escaped(finding), [])
+        else:
+            groups.setdefault(text + _escaped(finding[start:]), []).append(named.pop())
+    shared = []
+    for text, held in groups.items():
+        packages = tuple(dict.fromkeys(held))
+        told = tuple(folders[p] for p in packages) if "{folder}" in text else ()
+        shared.append(Shared(text, packages, told))
+    return shared
+
+
+def _escaped(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _folders(names: Sequence[str], folders: Mapping[str, str]) -> dict[str, str]:
+    """Each folder that tells its package -> the package: not the root's, nor one that says
+    the package's name already (``packages/acme-x/CHANGELOG.md`` names acme-x)."""
+    return {
+        folder: name
+        for name in names
+        if (folder := folders.get(name, ".")) not in (".", "") and name not in folder.split("/")
+    }
 
 
 def package_free(text: str, names: Iterable[str]) -> str:
@@ -126,11 +171,13 @@ def package_free(text: str, names: Iterable[str]) -> str:
     return " ".join((pattern.sub("", text) if pattern else text).split())
 
 
-def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    ordered = sorted(set(names), key=len, reverse=True)  # gen-pkg10 before gen-pkg1
-    if not ordered:
+def _names_pattern(names: Iterable[str], folders: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """A package's name standing alone, or one of ``folders`` before a ``/``."""
+    said = {re.escape(n): len(n) for n in names}
+    said |= {f"{re.escape(f)}(?=/)": len(f) for f in folders}
+    if not said:
         return None
-    alternatives = "|".join(re.escape(n) for n in ordered)
+    alternatives = "|".join(sorted(said, key=lambda a: -said[a]))  # gen-pkg10 before gen-pkg1
     return re.compile(rf"(?<![\w.-])({alternatives})(?![\w-]|\.\w)")
 
 
@@ -177,10 +224,16 @@ def wrapped(names: Iterable[str], width: int = 100, indent: str = "    ") -> lis
     return [*lines, f"{indent}{line}"] if line else lines
 
 
-def grouped(findings: Iterable[str], names: Iterable[str], verbose: int = 0) -> list[str]:
-    """Each finding once: those differing only in the package are one line when MANY share it."""
+def grouped(
+    findings: Iterable[str],
+    names: Iterable[str],
+    verbose: int = 0,
+    folders: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Each finding once: those differing only in the package (its name, or its folder in
+    ``folders``) are one line when MANY share it."""
     lines = []
-    for shared in shared_findings(findings, names):
+    for shared in shared_findings(findings, names, folders):
         if not shared.many:
             lines += shared.lines()
         elif verbose:

@@ -12,7 +12,7 @@ from typing import Any
 
 from relnox.paths import rel
 from relnox.project.workspace import Workspace
-from relnox.report import MANY, grouped, package_free
+from relnox.report import MANY, grouped, package_folders, package_free
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class BumpPlan:
             ]
             if len(same) > 1:
                 lines.append(f"# the same change in {len(same) - 1} more file(s) (-v shows each)")
-        notes = grouped(self.notes, names, verbose)
+        notes = grouped(self.notes, names, verbose, package_folders(self.workspace))
         return lines + [action.describe() for action in self.actions] + notes
 
     def to_json(self) -> dict[str, Any]:

@@ -201,7 +201,7 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
     findings = []
     for status, label in (("error", "error"), ("warn", "warning")):
         found = [f"{c.check}: {c.detail}" for c in report.checks if c.status == status]
-        shared = grouped(found, report.packages)
+        shared = grouped(found, report.packages, folders=report.folders)
         shared = fold_not_released(shared, report.unreleased, report.root)
         findings += [f"{label}: {line}" for line in shared]
     return lines, findings

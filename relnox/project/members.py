@@ -25,9 +25,9 @@ from relnox.project.pyproject import (
     uv_never_builds,
 )
 from relnox.project.validate import check_shape, member_path
-from relnox.project.workspace import Broken, Unreleased
+from relnox.project.workspace import NOT_RELEASED, Broken, Unreleased
 from relnox.toml import read_or_empty, table
-from relnox.versions.released import plain_version_tag, released_elsewhere
+from relnox.versions.released import named_example, plain_version_tag, released_elsewhere
 from relnox.versions.sources import VersionLocation
 
 #: how a command reads a project's pyproject (discovery's: each read once)
@@ -395,29 +395,42 @@ def _version_files(directory: Path) -> list[VersionLocation]:
 def outside_members(
     root: Path, others: Sequence[Path], read: Read = project_doc
 ) -> tuple[tuple[str, ...], list[Unreleased]]:
-    """Projects beside the workspace no member list names: the notes, and each as not released."""
+    """Projects beside the workspace no member list names: the notes, and each as not released
+    (those in a folder named for examples in one note, as examples)."""
     notes = []
     entries = []
     shown: list[str] = []
     globs: dict[str, None] = {}
+    examples: list[Unreleased] = []
     for directory, found, name in _packages(others, read):
         if not VALID_NAME.fullmatch(name):  # a template's
             continue
         rel = directory.relative_to(root).as_posix()
         file = "pyproject.toml" if found or (directory / "pyproject.toml").is_file() else "setup.py"
+        if named_example(directory, root):
+            examples.append(Unreleased(directory, name, EXAMPLE, EXAMPLE_SETTING))
+            continue
         shown.append(f"{rel}/{file} ({name})")
         globs[rel.rpartition("/")[0] + "/*" if "/" in rel else rel] = None
         setting = f'add "{rel}" to [tool.relnox] packages to release it with relnox'
         notes.append(f"{rel}/{file} ({name}) is not a member of this workspace; {setting}")
         entries.append(Unreleased(directory, name, "no workspace file declares it", setting))
-    if len(notes) <= NOTES_SHOWN:
-        return tuple(notes), entries
-    listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
-    return (
-        f"{len(notes)} projects below are not members of this workspace ({shortlist(shown)}); "
-        "add their directories to [tool.relnox] packages (globs "
-        f"such as {listed}) to release them with relnox",
-    ), entries
+    if len(notes) > NOTES_SHOWN:
+        listed = ", ".join(f'"{g}"' for g in list(globs)[:3])
+        notes = [
+            f"{len(notes)} projects below are not members of this workspace "
+            f"({shortlist(shown)}); add their directories to [tool.relnox] packages (globs "
+            f"such as {listed}) to release them with relnox"
+        ]
+    if examples:  # said once, as the examples a workspace lists are (discovery)
+        told = [f"{e.directory.relative_to(root).as_posix()} ({e.name})" for e in examples]
+        notes.append(f"{shortlist(told)}: {EXAMPLE}{NOT_RELEASED}{EXAMPLE_SETTING}")
+    return tuple(notes), [*entries, *examples]
+
+
+#: why a project no workspace file declares, in a folder named for examples, is not released
+EXAMPLE = "an example (its folder's name says so), declared by no workspace file"
+EXAMPLE_SETTING = "list those to release in [tool.relnox] packages"
 
 
 #: how many projects a note names one by one (discovery's too); more are one note

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ from relnox.release.doctor_package import (
     release_of,
 )
 from relnox.release.tagging import FETCH_HINT, is_shallow
+from relnox.report import package_folders
 from relnox.toml import table
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -49,6 +50,7 @@ class DoctorReport:
     checks: tuple[Check, ...]
     packages: tuple[str, ...] = ()  # the packages checked (their names in the checks)
     unreleased: tuple[Unreleased, ...] = ()  # the projects left out, which its notes say
+    folders: dict[str, str] = field(default_factory=dict)  # each package's (a check's path)
 
     @property
     def errors(self) -> tuple[Check, ...]:
@@ -420,4 +422,5 @@ def doctor(
         from relnox.release.doctor_index import index_checks
 
         _guarded(rows, "index", index_checks, ws, chosen, repository, version)
-    return DoctorReport(root, tuple(rows), tuple(p.name for p in chosen), ws.unreleased)
+    names = tuple(p.name for p in chosen)
+    return DoctorReport(root, tuple(rows), names, ws.unreleased, package_folders(ws))

@@ -56,11 +56,12 @@ class Intent:
     rewrites: list[str] = field(default_factory=list)
     parts: dict[str, str] = field(default_factory=dict)  # what bump is given (BumpOptions.parts)
     names: tuple[str, ...] = ()  # the workspace's packages: a note many share is said once
+    folders: dict[str, str] = field(default_factory=dict)  # each one's folder (a note's path)
 
     def describe(self, verbose: int = 0) -> list[str]:
         from relnox.report import PINS, counted, grouped
 
-        notes = grouped(self.notes, self.names, verbose)
+        notes = grouped(self.notes, self.names, verbose, self.folders)
         if not self.releases:  # the reason in words: the notes say why each was left out
             why = "every package that changed is left out" if self.notes else NOTHING_ASKS
             return [f"no release: {why}", *notes]
@@ -285,7 +286,10 @@ def release_intent(workspace: Workspace, today: date | None = None) -> Intent:
         group = [p.name for p in workspace.group_of(workspace.get(name))]
         strongest = _strongest([parts.get(n, "none") for n in group])
         parts.update({n: strongest for n in group})
-    intent = Intent(notes=notes, parts=parts, names=tuple(p.name for p in workspace.packages))
+    from relnox.report import package_folders
+
+    names = tuple(p.name for p in workspace.packages)
+    intent = Intent(notes=notes, parts=parts, names=names, folders=package_folders(workspace))
     if not parts:
         return intent
     bumped = plan_bump(workspace, BumpOptions(parts=parts, commit=False, dry_run=True, today=today))

@@ -124,6 +124,7 @@ class ReleasePlan:
     root: Path
     stages: list[StagePlan]
     versions: dict[str, tuple[str, str]]  # name -> (now, after the bump)
+    folders: dict[str, str] = field(default_factory=dict)  # name -> its folder (a note's path)
 
     def describe(self, verbose: int = 0) -> list[str]:
         """Each stage's lines, grouped by :func:`relnox.report.grouped` (each with ``verbose``)."""
@@ -133,7 +134,10 @@ class ReleasePlan:
         for stage in self.stages:
             lines.append(f"== {stage.name}{' (skipped)' if stage.skipped else ''}")
             if not stage.skipped:
-                lines += [f"   {line}" for line in grouped(stage.lines, self.versions, verbose)]
+                lines += [
+                    f"   {line}"
+                    for line in grouped(stage.lines, self.versions, verbose, self.folders)
+                ]
         return lines
 
     def to_json(self) -> dict[str, Any]:

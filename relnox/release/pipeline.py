@@ -31,6 +31,7 @@ from relnox.release.model import (
 )
 from relnox.release.resume import bumped_before, check_rerun
 from relnox.release.steps import STEPS, Preview, bump_options
+from relnox.report import package_folders
 from relnox.stage import Confirm, Runtime, StageStatus
 from relnox.tools import git
 
@@ -143,4 +144,5 @@ def plan_release(root: Path | str, options: ReleaseOptions) -> ReleasePlan:
     after = {**now, **{n: new for n, (_, new) in bump.versions.items()}} if bump else now
     preview = Preview(now, after, bump, bumped)
     stages = [StagePlan(s.name, s.preview(run, preview), s.name in options.skip) for s in STEPS]
-    return ReleasePlan(run.workspace.root, stages, {n: (now[n], after[n]) for n in after})
+    moves = {n: (now[n], after[n]) for n in after}
+    return ReleasePlan(run.workspace.root, stages, moves, package_folders(run.workspace))

@@ -36,7 +36,7 @@ from relnox.release.model import (
 )
 from relnox.release.resume import bump_request, bumped_before
 from relnox.release.tagging import TagOptions, apply_tags, plan_tags
-from relnox.report import MANY, move_lines, shared_findings, version_moves
+from relnox.report import MANY, move_lines, package_folders, shared_findings, version_moves
 from relnox.stage import Result, StageStatus
 from relnox.tools import git
 from relnox.tools.network import network_settings
@@ -101,14 +101,15 @@ def _doctor(run: ReleaseRun) -> Outcome:
         )
     warnings = [f"{said(c)} (this release's bump repairs it)" for c in repaired]
     warnings += [said(c) for c in report.warnings]
-    for shared in shared_findings(warnings, run.names):  # one line for a warning many share
-        text = shared.text.format(package="<package>") if shared.packages else shared.lines()[0]
+    folders = package_folders(run.workspace)
+    for shared in shared_findings(warnings, run.names, folders):  # a warning many share: once
+        text = shared.template if shared.packages else shared.lines()[0]
         run.result.warnings.append({"warning": text, "packages": list(shared.packages)})
         for line in shared.lines():
             logger.warning("doctor warning: %s%s", line, " (-v for names)" if shared.many else "")
         if shared.many:
             logger.debug("  %s", ", ".join(shared.packages))
-    checks = shared_findings((c.check for c in report.warnings), run.names)
+    checks = shared_findings((c.check for c in report.warnings), run.names, folders)
     shown = ": " + "; ".join(x for s in checks for x in s.lines()) if checks else ""
     return DONE, f"{len(report.checks)} checks, {len(report.warnings)} warning(s){shown}"
 

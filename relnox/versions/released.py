@@ -240,6 +240,15 @@ def under_examples(directory: Path, root: Path, tools: bool = True) -> bool:
     return bool(dirs & parts or _EXAMPLE_WORDS & words)
 
 
+def named_example(directory: Path, root: Path) -> bool:
+    """Whether ``directory`` lies in an :data:`EXAMPLE_DIRS` or a folder whose first or last
+    word says example (``example_plugin``, ``plugin_example``): for a project no workspace
+    file declares, which this takes for an example, not for a package left out."""
+    words = [re.split(r"[-_.]", part.lower()) for part in directory.relative_to(root).parts]
+    ends = {word for split in words for word in (split[0], split[-1])}
+    return under_examples(directory, root, tools=False) or bool(_EXAMPLE_WORDS & ends)
+
+
 def tagged(root: Path, candidates: Iterable[tuple[Path, str]]) -> set[Path]:
     """The directories of the candidates ``(directory, name)`` that tags name."""
     if not (candidates := list(candidates)):

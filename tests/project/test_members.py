@@ -1,0 +1,65 @@
+"""Projects below a package that no workspace file declares: which are examples, said once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_relnox
+from tests.shapes import project, repo
+
+EXAMPLES = {"example_plugin": "example-plugin", "plugin_example": "plugin-example"}
+
+
+def _with_examples(root: Path, extra: str = "") -> Path:
+    """One package at the root; example plugin projects requiring it in folders named for
+    examples, and a project beside it that is not one (``server/``)."""
+    files = {
+        "pyproject.toml": project("acme", extra=extra),
+        "src/acme/__init__.py": "",
+        "server/pyproject.toml": project("acme-server"),
+        "examples/foo/pyproject.toml": project("foo", requires=["acme"]),
+    }
+    for folder, name in EXAMPLES.items():
+        files[f"{folder}/pyproject.toml"] = project(name, "0.1.0", requires=["acme"])
+    return repo(root, files)
+
+
+def test_example_projects_are_not_released_as_examples_said_once(tmp_path: Path) -> None:
+    """A note each offering to release ``example_plugin`` and ``plugin_example`` before
+    ('... is not a member of this workspace; add "example_plugin" to [tool.relnox] packages
+    to release it with relnox'): now one note, the reason an example, and the setting."""
+    root = _with_examples(tmp_path / "single")
+    proc = run_relnox("packages", cwd=root, check=True)
+    notes = [line for line in proc.stdout.splitlines() if line.startswith("  note: ")]
+    assert notes == [
+        '  note: server/pyproject.toml (acme-server) is not a member of this workspace; add "server" '
+        "to [tool.relnox] packages to release it with relnox",
+        "  note: example_plugin (example-plugin), plugin_example (plugin-example): an example "
+        "(its folder's name says so), declared by no workspace file, so not released; list those "
+        "to release in [tool.relnox] packages",
+    ], proc.stdout
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [p["name"] for p in listed["packages"]] == ["acme"]
+    why = {u["name"]: u["why"] for u in listed["not_released"]}
+    assert why == {
+        "acme-server": "no workspace file declares it",
+        **{name: why["example-plugin"] for name in EXAMPLES.values()},
+    }
+    assert why["example-plugin"].startswith("an example")
+
+
+def test_an_example_a_workspace_or_the_settings_name_is_released(tmp_path: Path) -> None:
+    """No guess takes away a package a workspace declares or [tool.relnox] names."""
+    members = '[tool.uv.workspace]\nmembers = ["plugin_example"]\n'
+    root = _with_examples(tmp_path / "uv", extra=members)
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert "plugin-example" in [p["name"] for p in listed["packages"]]
+    why = {u["name"]: u["why"] for u in listed["not_released"]}
+    assert sorted(why) == ["acme-server", "example-plugin"]
+    assert why["example-plugin"].startswith("an example"), why
+    named = '[tool.relnox]\npackages = [".", "example_plugin"]\n'
+    root = _with_examples(tmp_path / "named", extra=named)
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert [p["name"] for p in listed["packages"]] == ["acme", "example-plugin"]
+    assert listed["not_released"] == []
