@@ -116,13 +116,6 @@ def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     return [tag for _, tag in finals]
 
 
-def _released_as(pkg: Package) -> str:
-    """The version ``pkg``'s copies say: its last release where its file holds a placeholder
-    stamped at build time (``0.1.0`` in ``Cargo.toml``), else its version."""
-    last = pkg.tags.last if pkg.tags is not None else None
-    return str(last) if pkg.stamped and last is not None else pkg.version
-
-
 def _at_last(version: str, last: Version) -> bool:
     """Whether ``version`` is the ``last`` release, the development toward it or a later one, or
     a candidate above it no tag released yet: not a maintenance line below it."""
@@ -181,7 +174,7 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
     if pkg.tags is not None and pkg.tags.carried:
         return [], ""
     last = last_releases(pkg, workspace.tag_format)
-    if len(last) < RELEASES_READ or not _at_last(_released_as(pkg), last[0][0]):
+    if len(last) < RELEASES_READ or not _at_last(pkg.copies_say, last[0][0]):
         return [], ""
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
@@ -281,7 +274,7 @@ def _copies_moved(
     written = {os.path.normpath(f) for f in written}
     # a copy says the version as the package's own file spells it: Cargo's 0.4.0-dev.0
     semver = pkg.primary is not None and pkg.primary.semver and not pkg.stamped
-    spelled = pkg.primary.value if pkg.primary is not None and semver else _released_as(pkg)
+    spelled = pkg.primary.value if pkg.primary is not None and semver else pkg.copies_say
     for path, line in sorted((found or {}).items()):
         where = Path(os.path.normpath(top / path))
         if str(where) in written or "lock" in where.name.lower() or not where.is_file():

@@ -72,6 +72,13 @@ class Package:
         return self.vcs_versioned or bool(self.stamped)
 
     @property
+    def copies_say(self) -> str:
+        """The version its copies say: its last release where its file holds a placeholder
+        stamped at build time (``0.1.0`` in ``Cargo.toml``), else its version."""
+        last = self.tags.last if self.tags is not None else None
+        return str(last) if self.stamped and last is not None else self.version
+
+    @property
     def primary(self) -> VersionLocation | None:
         """The place the build backend reads the version from (``None``: git tags)."""
         return self.locations[0] if self.locations and not self.vcs_versioned else None

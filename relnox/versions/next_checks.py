@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from packaging.version import Version
 
     from relnox.project.workspace import Package, Workspace
-    from relnox.versions.sources import VersionLocation
 
 
 def refuse_released(workspace: Workspace, pkg: Package, version: str) -> None:
@@ -94,17 +93,17 @@ def with_stamped(workspace: Workspace) -> Workspace:
     if not stamped:
         return workspace
     packages = tuple(
-        replace(p, stamped=stamped[p.name], drift=_off_the_release(p)) if p.name in stamped else p
-        for p in workspace.packages
+        _stamp(p, stamped[p.name]) if p.name in stamped else p for p in workspace.packages
     )
     return replace(workspace, packages=packages)
 
 
-def _off_the_release(pkg: Package) -> tuple[VersionLocation, ...]:
-    """The copies of ``pkg`` out of step: those saying neither its placeholder nor its last
-    release."""
-    last = pkg.tags.last if pkg.tags is not None else None
-    return tuple(loc for loc in pkg.drift if not same_version(loc.value, str(last)))
+def _stamp(pkg: Package, tags: tuple[str, ...]) -> Package:
+    """``pkg`` stamped by ``tags``, its copies out of step those saying neither its placeholder
+    nor its last release (:attr:`Package.copies_say`)."""
+    pkg = replace(pkg, stamped=tags)
+    drift = tuple(loc for loc in pkg.drift if not same_version(loc.value, pkg.copies_say))
+    return replace(pkg, drift=drift)
 
 
 def stamped_tags(workspace: Workspace, pkg: Package) -> tuple[str, ...]:
