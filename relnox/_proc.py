@@ -298,16 +298,10 @@ def _watched(
         if on_line is not None:
             on_line(f"cannot run {argv[0]}: {exc}")
         return Result(tuple(argv), CANNOT_RUN, f"cannot run {argv[0]}: {exc}", "", 0.0)
-
-    def kill() -> None:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-
+    assert proc.stdout is not None
     _running[proc.pid] = True  # until reaped (below): stop_children stops its group
     stopped = ""
     try:  # Ctrl-C or any error takes the child along
-        assert proc.stdout is not None
         out = _Output(proc.stdout.fileno(), on_line)
         reader = threading.Thread(target=out.read, daemon=True)
         reader.start()
@@ -338,11 +332,12 @@ def _watched(
                     stopped = f"{STALLED}: no progress for {stall:g}s"
     finally:
         if stopped or proc.poll() is None:
-            kill()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         _running.pop(proc.pid, None)
     reader.join(timeout=5)
-    if proc.stdout is not None:
-        proc.stdout.close()
+    proc.stdout.close()
     output = b"".join(out.chunks).decode("utf-8", "replace") + (f"\n{stopped}\n" if stopped else "")
     code, seconds = TIMED_OUT if stopped else proc.returncode, time.perf_counter() - start
     return Result(tuple(argv), code, output, "", seconds, stalled=stopped.startswith(STALLED))

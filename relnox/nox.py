@@ -38,11 +38,6 @@ _SESSION_OF = {
 TAG = "release"
 
 
-def parse_args(task: Task[Any], argv: Sequence[str]) -> dict[str, Any]:
-    """The keyword arguments ``argv`` gives ``task`` (a :class:`UsageError` for a mistake)."""
-    return parse(task.name, task.get_arguments(), argv)
-
-
 def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], name: str) -> None:
     """Parse ``argv`` for ``task`` and run it; clean failures go to ``error``."""
     if "--help" in argv or "-h" in argv:
@@ -52,7 +47,7 @@ def run_task(task: Task[Any], argv: Sequence[str], error: Callable[[str], Any], 
         return
     logging.getLogger("invoke").setLevel(logging.WARNING)
     try:
-        kwargs = parse_args(task, argv)
+        kwargs = parse(task.name, task.get_arguments(), argv)
     except UsageError as exc:
         error(message(exc, f"nox -s {name} -- --help"))
         return

@@ -63,9 +63,7 @@ def _pyproject(spec: ProjectSpec) -> str:
         ]
         for req in spec.requires:
             name, _, constraint = req.partition(">=")
-            upper = constraint.split(",<")
-            bound = f">={upper[0]},<{upper[1]}" if len(upper) == 2 else f">={constraint}"
-            lines.append(f'{name} = "{bound if constraint else "*"}"')
+            lines.append(f'{name} = "{">=" + constraint if constraint else "*"}"')
         if spec.script:
             lines += ["", "[tool.poetry.scripts]", f'{spec.name} = "{spec.module}:main"']
     else:

@@ -519,8 +519,8 @@ def test_rerun_hints_name_the_host_and_keep_the_options(
 @pytest.mark.parametrize("session", ["verify-install", "publish", "publish-test"])
 def test_allow_stale_is_a_repeatable_flag_of_every_host(session: str) -> None:
     from relnox.invoke import TASKS
-    from relnox.nox import parse_args
+    from relnox.invoke._args import parse
 
     task = next(t for t in TASKS if t.name == session)  # nox sessions and relnox parse it
-    parsed = parse_args(task, ["--allow-stale", "a", "--allow-stale", "b"])
+    parsed = parse(task.name, task.get_arguments(), ["--allow-stale", "a", "--allow-stale", "b"])
     assert parsed["allow_stale"] == ["a", "b"]

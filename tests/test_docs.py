@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import relnox.invoke
-from relnox.invoke._args import MissingPositional, UsageError
-from relnox.nox import SESSIONS, parse_args
+from relnox.invoke._args import MissingPositional, UsageError, parse
+from relnox.nox import SESSIONS
 from tests.docs_support import printed_by
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +136,7 @@ def test_documented_commands_use_real_flags(page: Path) -> None:
         if "--help" in args or "-h" in args:
             continue
         try:
-            parse_args(task, args)
+            parse(task.name, task.get_arguments(), args)
         except MissingPositional:
             continue  # prose may name a task without its TAG / VERSION
         except UsageError as exc:

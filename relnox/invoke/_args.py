@@ -27,13 +27,11 @@ class UnknownOption(UsageError):
     def __init__(self, token: str, task: str | None, flags: Iterable[str] = ()) -> None:
         where = f"{task} has no option" if task else "no option"
         super().__init__(f"{where} {token}{suggest(token, flags)}")
-        self.token = token
 
 
 class UnknownCommand(UsageError):
     def __init__(self, token: str, commands: Mapping[str, str]) -> None:
         super().__init__(f"unknown command {token!r}{suggest(token, commands)}")
-        self.token = token
 
 
 class MissingPositional(UsageError):

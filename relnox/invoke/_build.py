@@ -87,7 +87,6 @@ def plan_shards_task(
 
 @relnox_task(
     positional=["dirs"],
-    iterable=["dirs", "package"],
     help={
         "dirs": "the shards' dist directories (each with its .relnox/ manifest beside it)",
         "package": "the packages the assembled set must hold (repeatable; default: all)",
@@ -99,9 +98,6 @@ def plan_shards_task(
         ("package", None),
         ("out", ""),
         ("dry_run", False),
-        ("root", "."),
-        ("json", False),
-        ("verbose", 0),
     ),
 )
 def assemble(c: Any, flags: Any) -> dict[str, Any]:

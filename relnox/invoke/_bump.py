@@ -83,7 +83,7 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json(result)
         return result
-    from relnox.report import MANY, PINS, counted, move_lines
+    from relnox.report import PINS, counted, move_lines
 
     moves = move_lines(plan.versions) if not flags.verbose else []  # "70 packages 0.1.0 -> 0.1.1"
     for line in moves or [f"{n}: {old} -> {new}" for n, (old, new) in plan.versions.items()]:
@@ -94,10 +94,8 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
         echo("\n".join(plan.describe(flags.verbose)))
         echo("dry run: nothing was changed")
         return result
-    for path in files if flags.verbose or len(files) < MANY else ():
-        echo(f"  wrote {path}")
-    if files and not flags.verbose and len(files) >= MANY:
-        echo(f"  wrote {len(files)} files (-v lists them)")
+    for line in counted(files, "files", flags.verbose):
+        echo(f"  wrote {line}")
     for action in plan.actions:
         echo(f"  {action.describe()}")
     for note in plan.notes:
@@ -177,13 +175,12 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             echo(f"  x {problem}", always=True)
         for warning in workspace.tag_problems:  # one line for the packages one tag shape misses
             echo(f"  ! {warning}", always=True)
-        from relnox.report import MANY
+        from relnox.report import counted
 
-        if verbose or len(workspace.packages) < MANY:
-            for pkg in workspace.packages:
-                echo(f"  ok {pkg.name} {pkg.version} ({pkg.version_source})")
-        else:  # at scale the problems above, the others counted
-            echo(f"  ok {len(workspace.packages)} packages (-v lists them)")
+        # at scale the problems above, the others counted
+        oks = [f"{p.name} {p.version} ({p.version_source})" for p in workspace.packages]
+        for line in counted(oks, "packages", verbose):
+            echo(f"  ok {line}")
     if problems:
         raise VersionError(
             f"{len(problems)} problem(s) in the version sources of {workspace.root}; "

@@ -28,7 +28,6 @@ from relnox.log import QUIET_ENV
         "intent": "instead: the release the news fragments or conventional commits give, "
         "each version with its reason (what release-pr proposes)",
     },
-    iterable=["package"],
     flags=plain_flags(
         ("part", ""),
         ("pre", ""),
@@ -40,7 +39,6 @@ from relnox.log import QUIET_ENV
         ("package", None),
         ("timings", ""),
         ("intent", False),
-        ("verbose", 0),
     ),
 )
 def plan(c: Any, flags: Any) -> dict[str, Any]:
@@ -131,14 +129,11 @@ def _api_cell(demands: dict[str, Any] | None, name: str, as_json: bool) -> dict[
         "new there and its name is this project's (the one check that uses the network)",
         "json": "print the checks as JSON",
     },
-    iterable=["package"],
     flags=plain_flags(
         ("root", "."),
         ("version", ""),
         ("package", None),
         ("repository", ""),
-        ("json", False),
-        ("verbose", 0),
     ),
 )
 def doctor(c: Any, flags: Any) -> dict[str, Any]:
@@ -214,9 +209,7 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
         "force": "overwrite existing workflow files",
         "json": "print the result as JSON (with --dry-run, each file's text too)",
     },
-    flags=plain_flags(
-        ("root", "."), ("dry_run", False), ("force", False), ("json", False), ("verbose", 0)
-    ),
+    flags=plain_flags(("root", "."), ("dry_run", False), ("force", False)),
 )
 def ci_init(c: Any, flags: Any) -> dict[str, Any]:
     """Write GitHub Actions workflows (release + auto-tag) that run relnox's nox sessions."""
@@ -265,8 +258,6 @@ def ci_init(c: Any, flags: Any) -> dict[str, Any]:
         ("install_only", False),
         ("files", ""),
         ("gitlab_release", False),
-        ("json", False),
-        ("verbose", 0),
     ),
 )
 def release_notes(c: Any, flags: Any) -> dict[str, Any]:
@@ -304,9 +295,8 @@ def release_notes(c: Any, flags: Any) -> dict[str, Any]:
         "notes_file": str(path) if path else "",
     }
     if flags.files:
-        listing = "".join(f"{f}\n" for f in found)
         try:
-            write_output(Path(flags.files), listing)
+            write_output(Path(flags.files), "".join(f"{f}\n" for f in found))
         except RelnoxError:
             if path is not None:  # all or nothing: the notes go back
                 put_back({path: before}, ())
@@ -319,12 +309,12 @@ def release_notes(c: Any, flags: Any) -> dict[str, Any]:
         result["gitlab_release"] = "created" if made else "exists"
         if not flags.json:
             echo(f"{flags.version}: GitLab release {'created' if made else 'exists already'}")
-    if flags.output == "-" and not flags.json:  # the notes are the result: -q keeps them
-        echo(notes.text.rstrip("\n"), always=True)
-    elif path is not None and not flags.json:
-        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     if flags.json:
         echo_json({**result, **({"text": notes.text} if path is None else {})})
+    elif path is None:  # --output -: the notes are the result, -q keeps them
+        echo(notes.text.rstrip("\n"), always=True)
+    else:
+        echo(f"wrote the release notes of {', '.join(notes.packages)} {notes.version} to {path}")
     return result
 
 

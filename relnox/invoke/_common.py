@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import inspect
 import json
 import os
 import sys
@@ -105,12 +104,12 @@ def relnox_task(*args: Any, **kwargs: Any) -> Callable[[F], Any]:
     # a dataclass (or a function making one: options_flags): a field per flag, the body takes one
     flags = kwargs.pop("flags", None)
 
+    kwargs.setdefault("incrementable", ["verbose"])  # every task has --verbose (-vv)
+
     def decorate(fn: F) -> Any:
-        if flags is not None:  # every flags class has --verbose
+        if flags is not None:
             kwargs.setdefault("positional", [])
             fn = _from_flags(fn, flags)
-        if flags is not None or "verbose" in inspect.signature(fn).parameters:
-            kwargs.setdefault("incrementable", ["verbose"])
         name = kwargs.get("name") or fn.__name__.replace("_", "-")
 
         @functools.wraps(fn)
@@ -157,15 +156,11 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
             from relnox.tools.github import annotate_error
 
             annotate_error(str(exc))
-        raise Exit(shown(f"relnox: error: {exc}"), code=exit_code(exc)) from None
+        usage = isinstance(exc, (UsageError, UnknownChoice))  # a command-line mistake: exit 2
+        raise Exit(shown(f"relnox: error: {exc}"), code=USAGE_EXIT if usage else 1) from None
     finally:
         settle()  # the repeated warnings counted, the status line cleared
     return result
-
-
-def exit_code(exc: RelnoxError) -> int:
-    """2 for a mistake on the command line, 1 for every other failure."""
-    return USAGE_EXIT if isinstance(exc, (UsageError, UnknownChoice)) else 1
 
 
 #: the JSON documents a ``--json`` task produced so far (None: no --json task runs)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import importlib
 import inspect
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, field, fields, make_dataclass
 from typing import Any
 
@@ -134,12 +134,12 @@ def options_flags(
     rename: Mapping[str, str] | None = None,
     only: Iterable[str] | None = None,
     skip: Iterable[str] = (),
-    extra: Iterable[tuple[str, Any]] = (),
+    extra: Sequence[tuple[str, Any]] = (),
 ) -> type:
     """A task's flags, a field per field of its stage's ``options`` dataclass (``only``
     those, not ``skip``; spelled as :data:`RENAMED` and ``rename`` say), then ``extra`` and
-    :data:`HOST_FLAGS`; a sequence is a repeatable flag. ``flags.options(**overrides)``
-    builds the options."""
+    :data:`HOST_FLAGS`; a sequence is a repeatable flag, as is an extra one whose default is
+    None. ``flags.options(**overrides)`` builds the options."""
     names = {**RENAMED, **(rename or {})}
     wanted = set(only) if only is not None else None
     specs: list[tuple[str, Any, Any]] = []
@@ -162,19 +162,22 @@ def options_flags(
         }
         return options(**{**given, **overrides})
 
-    made = make_dataclass(
-        f"{options.__name__}Flags", specs, frozen=True, namespace={"options": build}
-    )
-    made.iterable = [flag for flag, f in sources.items() if _repeatable(f)]  # type: ignore[attr-defined]
-    return made
+    repeatable = [flag for flag, f in sources.items() if _repeatable(f)]
+    repeatable += [name for name, default in extra if default is None]
+    namespace = {"options": build, "iterable": repeatable}
+    return make_dataclass(f"{options.__name__}Flags", specs, frozen=True, namespace=namespace)
 
 
 def plain_flags(*specs: str | tuple[str, Any]) -> Callable[[], type]:
     """A task's flags not made from a stage's options: ``(name, default)`` each, a bare name
-    a required value; the class made when first asked, as :func:`later`'s (a start makes
-    its own command's only)."""
+    a required value, a None default a repeatable flag, then the :data:`HOST_FLAGS` not among
+    them; the class made when first asked, as :func:`later`'s (a start makes its own
+    command's only)."""
+    given = {s if isinstance(s, str) else s[0] for s in specs}
+    specs += tuple(host for host in HOST_FLAGS if host[0] not in given)
     made = [(s, Any) if isinstance(s, str) else (s[0], Any, field(default=s[1])) for s in specs]
-    return lambda: make_dataclass("Flags", made, frozen=True)
+    repeatable = [s[0] for s in specs if not isinstance(s, str) and s[1] is None]
+    return lambda: make_dataclass("Flags", made, frozen=True, namespace={"iterable": repeatable})
 
 
 def later(options: str, **kw: Any) -> Callable[[], type]:

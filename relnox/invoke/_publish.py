@@ -141,7 +141,6 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     options = flags.options(
         packages=names,
         verbose=flags.verbose >= 2,
-        jobs=flags.jobs or None,
         wait=None if flags.no_wait else number(flags.wait, "wait", float),
     )
     return _publish(flags, options, flags.yes, flags.verify_installable).summary()
@@ -164,12 +163,11 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
         "extras": "install these extras when verifying: an extra (cli) or name[cli] "
         "(repeatable, or comma-separated)",
     },
-    iterable=["extras"],
     flags=_flags(
         TEST_OPTIONS,
         ("repository", "testpypi"),
         ("wait", 120),
-        ("extra_index", None),
+        ("extra_index", ""),
         ("extras", None),
     ),
 )
@@ -315,9 +313,8 @@ def audit(c: Any, flags: Any) -> dict[str, Any]:
     workspace = load_workspace(flags.root, listed(flags.package))
     if flags.markdown:  # before the audit: a path that cannot take the report
         output_file(Path(flags.markdown), dist_path(workspace, flags.dist), "--markdown")
-    # --wait read by options() as every flag is (empty: the option's default, no wait)
-    options = flags.options(integrity_url=flags.integrity_url or None)
-    report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, options))
+    # every flag read by options() (empty: the option's default: no wait, no integrity URL)
+    report = AUDIT_STAGE.run(AUDIT_STAGE.plan(workspace, flags.options()))
     table = report.markdown()
     if flags.markdown:
         write_output(Path(flags.markdown), table)

@@ -96,7 +96,6 @@ def check_tag(
         "default: each package by its own version (pre-releases to TestPyPI)",
         "json": "print JSON",
     },
-    iterable=["tag", "released"],
     flags=plain_flags(
         ("package", ""),
         ("tag", None),
@@ -107,7 +106,6 @@ def check_tag(
         ("target", ""),
         ("json", False),
         ("root", "."),
-        ("verbose", 0),
     ),
 )
 def resolve_version(c: Any, flags: Any) -> dict[str, Any]:

@@ -39,7 +39,6 @@ VERIFY_HELP = {
 @relnox_task(
     name="verify-install",
     help=VERIFY_HELP,
-    iterable=["accept_skew"],
     flags=later(
         "relnox.verify:VerifyOptions",
         skip=("write_record", "checked_before"),
