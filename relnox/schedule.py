@@ -53,10 +53,9 @@ def run_graph(
     for name in reversed(order):  # dependents come after their dependencies in ``order``
         for dep in waits[name]:
             height[dep] = max(height[dep], height[name] + 1)
-    index = {name: i for i, name in enumerate(order)}
     sizes = size or {}
     # the longest chain first (of jobs that start at once, each is one), then the largest
-    pending = sorted(order, key=lambda n: (-height[n], -sizes.get(n, 0), index[n]))
+    pending = sorted(order, key=lambda n: (-height[n], -sizes.get(n, 0)))
     done: dict[str, Outcome[T]] = {}
     held: dict[str, T] = {}  # worked, waiting to finish after its dependencies (``finish``)
     running: dict[Future[T], str] = {}

@@ -50,12 +50,12 @@ HELP = {
 def bump(c: Any, flags: Any) -> dict[str, Any]:
     """Bump versions: every version source, dependents' pins, uv.lock, changelogs; one commit."""
     from relnox.bump import STAGE
+    from relnox.guards import check_bump, enabled
     from relnox.project.discovery import load_workspace
+    from relnox.report import PINS, counted, move_lines
 
     workspace = load_workspace(flags.root, listed(flags.package))
     plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
-    from relnox.guards import check_bump, enabled
-
     # --check-api: the part each API change demands (a smaller bump is refused here)
     asked = plan.versions and (flags.check_api or enabled(workspace))
     api = {c.name: c.demands for c in check_bump(workspace, plan.versions)} if asked else None
@@ -83,8 +83,6 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json(result)
         return result
-    from relnox.report import PINS, counted, move_lines
-
     moves = move_lines(plan.versions) if not flags.verbose else []  # "70 packages 0.1.0 -> 0.1.1"
     for line in moves or [f"{n}: {old} -> {new}" for n, (old, new) in plan.versions.items()]:
         echo(line, always=True)
@@ -151,6 +149,7 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
     """Validate every pyproject.toml: it parses, its version is PEP 440, its sources agree."""
     from relnox.errors import VersionError
     from relnox.project.discovery import discover
+    from relnox.report import counted
 
     workspace = discover(root, moved=False)  # it shows no copy of a project not released
     problems = [
@@ -175,8 +174,6 @@ def check_versions(c: Any, root: str = ".", json: bool = False, verbose: int = 0
             echo(f"  x {problem}", always=True)
         for warning in workspace.tag_problems:  # one line for the packages one tag shape misses
             echo(f"  ! {warning}", always=True)
-        from relnox.report import counted
-
         # at scale the problems above, the others counted
         oks = [f"{p.name} {p.version} ({p.version_source})" for p in workspace.packages]
         for line in counted(oks, "packages", verbose):

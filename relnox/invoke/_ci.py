@@ -49,8 +49,10 @@ def plan(c: Any, flags: Any) -> dict[str, Any]:
         return plan_shards_task(flags.root, flags.shards, flags.package, flags.timings, flags.json)
     if flags.intent:
         return _intent(flags)
+    from relnox.guards import api_changes, enabled
     from relnox.project.changes import plan as make_plan
     from relnox.project.discovery import listing, raise_broken
+    from relnox.project.pins import pin_rules, said_once
     from relnox.report import render_table
     from relnox.tools import git
 
@@ -64,12 +66,8 @@ def plan(c: Any, flags: Any) -> dict[str, Any]:
         if flags.package:  # each name checked: a typo is a usage error with a "did you mean"
             wanted = {workspace.get(name).name for name in flags.package}
             rows = [r for r in rows if r.name in wanted]
-        from relnox.guards import api_changes, enabled
-
         asked = flags.api or enabled(workspace)  # the API change of each package
         demands = {change.name: change for change in api_changes(workspace)} if asked else None
-        from relnox.project.pins import pin_rules, said_once
-
         # requirements the history moves otherwise
         rules = pin_rules(workspace, {r.name for r in rows if r.changed})
     if flags.json:
@@ -140,7 +138,7 @@ def doctor(c: Any, flags: Any) -> dict[str, Any]:
     """Check the repository before a release (read-only); exit 1 on any error."""
     from relnox.errors import RelnoxError
     from relnox.release import doctor as run_doctor
-    from relnox.report import render_table
+    from relnox.report import MANY, render_table
 
     json, verbose, repository = flags.json, flags.verbose, flags.repository or None
     packages = listed(flags.package)
@@ -154,8 +152,6 @@ def doctor(c: Any, flags: Any) -> dict[str, Any]:
     if json:
         echo_json(result)
     else:
-        from relnox.report import MANY
-
         done, findings = doctor_digest(report)
         if verbose or len(report.packages) < MANY:  # every check, a row each
             echo(render_table(checks, ["check", "status", "detail"]))
@@ -189,10 +185,9 @@ def doctor_digest(report: Any) -> tuple[list[str], list[str]]:
         package_free(c.check, report.packages) for c in report.checks if c.status == "ok"
     )
     told = [f"{kind} x{n}" if n > 1 else kind for kind, n in kinds.items()]
-    lines = wrapped(told, indent="")
+    lines = wrapped(told)  # each indented: the first line's indent makes way for the count
     if lines:
-        lines[0] = f"ok: {sum(kinds.values())} checks: {lines[0]}"
-        lines[1:] = [f"    {line}" for line in lines[1:]]
+        lines[0] = f"ok: {sum(kinds.values())} checks: {lines[0].removeprefix('    ')}"
     findings = []
     for status, label in (("error", "error"), ("warn", "warning")):
         found = [f"{c.check}: {c.detail}" for c in report.checks if c.status == status]
@@ -226,8 +221,7 @@ def ci_init(c: Any, flags: Any) -> dict[str, Any]:
         echo_json({**result, **({"texts": texts} if dry_run else {})})
     elif dry_run:
         for name, text in texts.items():
-            echo(f"# --- {name}")
-            echo(text.rstrip("\n"))
+            echo(f"# --- {name}\n" + text.rstrip("\n"))
     for line in [] if flags.json else plan.notes if dry_run else plan.describe():
         echo(line)
     return result

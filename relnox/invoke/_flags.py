@@ -98,14 +98,11 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
         if flags_of is None:
             return super().argspec(body)
         kind, empty = inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.empty
-        return inspect.Signature(
-            [
-                inspect.Parameter(
-                    f.name, kind, default=empty if f.default is MISSING else f.default
-                )
-                for f in fields(flags_of())
-            ]
-        )
+        params = [
+            inspect.Parameter(f.name, kind, default=empty if f.default is MISSING else f.default)
+            for f in fields(flags_of())
+        ]
+        return inspect.Signature(params)
 
     def get_arguments(self, ignore_unknown_help: bool | None = None) -> Any:
         flags_of = getattr(self.body, "flags_of", None)

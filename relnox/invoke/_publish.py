@@ -9,7 +9,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from relnox.invoke._args import UsageError
@@ -185,6 +184,7 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
         return summary
     from relnox.errors import VerifyError
     from relnox.project.discovery import load_workspace
+    from relnox.report import MANY
     from relnox.verify import STAGE as VERIFY
     from relnox.verify import VerifyOptions
 
@@ -208,8 +208,6 @@ def testpypi(c: Any, flags: Any) -> dict[str, Any]:
             f"the release was published to {label}, but {report.closing()}\n"
             f"(run relnox verify-install --index {flags.repository} -v for details)"
         )
-    from relnox.report import MANY
-
     said = ", ".join(names) if len(names) < MANY else f"the {len(names)} packages"
     echo(always=True, text=f"verified: {said} install from there")
     return summary
@@ -248,9 +246,6 @@ def serve_index(
     """Run a local package index (pypiserver) until Ctrl-C; the repository name `local` points at it."""
     from relnox.tools.index_server import LOCAL_INDEX_ENV, IndexServerError, LocalIndex
 
-    def stop_on_term(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
     data = data or str(default_index_dir())
     index = LocalIndex(
         Path(data),
@@ -259,7 +254,7 @@ def serve_index(
         host=host,
         allow_anonymous=allow_anonymous,
     )
-    previous = signal.signal(signal.SIGTERM, stop_on_term)
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)  # stops it as Ctrl-C
     # Ctrl-C stops it even when started from a shell that ignores SIGINT (a background job)
     previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:

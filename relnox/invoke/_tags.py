@@ -114,6 +114,7 @@ def resolve_version(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.project.discovery import load_workspace
     from relnox.publish import ci_routes
     from relnox.release import is_latest, release_tags_at
+    from relnox.report import grouped
     from relnox.versions.arithmetic import maybe_version, same_version
 
     workspace = load_workspace(flags.root)
@@ -152,8 +153,6 @@ def resolve_version(c: Any, flags: Any) -> dict[str, Any]:
     if flags.json:
         echo_json({"packages": rows, "routes": {"testpypi": routes.testpypi, "pypi": routes.pypi}})
     else:  # the result, what -q keeps: a line many packages share said once with their count
-        from relnox.report import grouped
-
         lines = [
             f"{r.package} {r.version} (from {r.source}) -> "
             + ("testpypi" if r.package in routes.testpypi else routes.repository)

@@ -121,18 +121,16 @@ def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> A
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
         return None
+    from dataclasses import fields
+
     from relnox.guards import SKEW_STAGE, SkewOptions
     from relnox.project.discovery import load_workspace
 
-    options = SkewOptions(
-        index=index,
-        packages=verify.packages,
-        dist_dir=verify.dist_dir,
-        depth=SkewOptions.depth if not depth else number(depth, "skew-depth"),
-        accept=listed(accept),
-        extra_index=verify.extra_index,
-        installer=verify.installer,
-        python=verify.python,
-        timeout=verify.timeout,
-    )
-    return SKEW_STAGE.plan(load_workspace(root), options)
+    # the install settings of the verify (its packages, dist/, installer...), then the guard's own
+    given = {
+        f.name: getattr(verify, f.name) for f in fields(SkewOptions) if hasattr(verify, f.name)
+    }
+    given.update(index=index, accept=listed(accept))
+    if depth:
+        given["depth"] = number(depth, "skew-depth")
+    return SKEW_STAGE.plan(load_workspace(root), SkewOptions(**given))
