@@ -48,7 +48,6 @@ from relnox.verify.report import (
     PackageResult,
     VerifyReport,
     failure_cause,
-    render_report,
 )
 from relnox.verify.smoke import (
     Check,
@@ -63,15 +62,6 @@ if TYPE_CHECKING:
     from relnox.tools.simple_api import IndexReader
 
 logger = logging.getLogger("relnox")
-
-__all__ = [
-    "PackageResult",
-    "VerifyReport",
-    "plan_verify",
-    "render_report",
-    "run_plan",
-    "verify_install",
-]
 
 
 def verify_install(
