@@ -19,18 +19,14 @@ if TYPE_CHECKING:
     )
     from relnox.guards.audit import AUDIT_STAGE, AuditError, AuditOptions, AuditPlan, AuditReport
     from relnox.guards.audit import audit as audit
-    from relnox.guards.audit import plan_audit as plan_audit
-    from relnox.guards.audit import run_audit as run_audit
     from relnox.guards.skew import SKEW_STAGE, SkewError, SkewOptions, SkewPlan, SkewReport
     from relnox.guards.skew import check_skew as check_skew
-    from relnox.guards.skew import plan_skew as plan_skew
-    from relnox.guards.skew import run_skew as run_skew
 
 #: each module of the face -> the names it defines
 _MODULES = {
     "api": "ApiChange ApiError api_changes check_bump doctor_checks enabled",
-    "audit": "AUDIT_STAGE AuditError AuditOptions AuditPlan AuditReport audit plan_audit run_audit",
-    "skew": "SKEW_STAGE SkewError SkewOptions SkewPlan SkewReport check_skew plan_skew run_skew",
+    "audit": "AUDIT_STAGE AuditError AuditOptions AuditPlan AuditReport audit",
+    "skew": "SKEW_STAGE SkewError SkewOptions SkewPlan SkewReport check_skew",
 }
 _FACE = {name: f"relnox.guards.{mod}" for mod, names in _MODULES.items() for name in names.split()}
 

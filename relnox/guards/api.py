@@ -36,6 +36,11 @@ class ApiChange:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def too_small(self, new: str) -> str | None:
+        """The part a bump from the release to ``new`` moved when it is less than demanded."""
+        part = bumped_part(str(self.released), new)
+        return part if PARTS.index(part) < PARTS.index(self.demands) else None
+
 
 def enabled(workspace: Workspace) -> bool:
     """``[tool.relnox] check-api = true``."""
@@ -155,10 +160,7 @@ def check_bump(workspace: Workspace, versions: Mapping[str, tuple[str, str]]) ->
     for name, (_old, new) in versions.items():
         change = api_change(workspace, workspace.get(name))
         changes.append(change)
-        if change.released is None:
-            continue
-        part = bumped_part(change.released, new)
-        if PARTS.index(part) < PARTS.index(change.demands):
+        if change.released is not None and (part := change.too_small(new)):
             shown = "; ".join(change.breakages[:10]) or ", ".join(change.added[:10])
             refused.append(
                 f"{name} {change.released} -> {new} is a {part} bump, but its public API "
@@ -184,16 +186,15 @@ def doctor_checks(
             rows.append(make(check, "ok", change.note))
             continue
         try:
-            bumped = bumped_part(change.released, pkg.version)
+            moved = Version(pkg.version) > Version(change.released)
+            bad = change.too_small(pkg.version) if moved else None
         except InvalidVersion:
             continue
-        moved = Version(pkg.version) > Version(change.released)
         what = "; ".join(change.breakages[:5]) or (
             f"added {', '.join(change.added[:5])}" if change.added else "no public API change"
         )
-        bad = moved and PARTS.index(bumped) < PARTS.index(change.demands)
         detail = (
-            f"{change.released} -> {pkg.version} is a {bumped} bump, but the API changed since "
+            f"{change.released} -> {pkg.version} is a {bad} bump, but the API changed since "
             f"{change.tag}: {what}; bump with --part {change.demands}"
             if bad
             else f"since {change.tag}: {what}; demands a {change.demands} bump"

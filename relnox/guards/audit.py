@@ -120,26 +120,19 @@ class AuditReport:
         }
 
 
-def _select(
-    manifest: Manifest, packages: Sequence[str], version: str | None
-) -> tuple[PackageRecord, ...]:
+def _check_version(manifest: Manifest, records: Sequence[PackageRecord], version: str) -> None:
+    """``--version``: the release's version must be the one the build manifest holds."""
     try:
-        records = manifest.select([canonicalize_name(p) for p in packages])
-    except RelnoxError as exc:
-        raise AuditError(str(exc)) from None
-    if version is not None:
-        try:
-            wanted = Version(version)
-        except InvalidVersion:
-            raise AuditError(f"--version {version!r} is not a version; write e.g. 1.4.0") from None
-        others = [f"{r.name} {r.version}" for r in records if Version(r.version) != wanted]
-        if others:
-            raise AuditError(
-                f"--version {version}: the build manifest of {manifest.dist_dir} holds "
-                f"{', '.join(others)}, so it cannot say which files {version} should have; "
-                "audit the version it holds, or build that version first"
-            )
-    return records
+        wanted = Version(version)
+    except InvalidVersion:
+        raise AuditError(f"--version {version!r} is not a version; write e.g. 1.4.0") from None
+    others = [f"{r.name} {r.version}" for r in records if Version(r.version) != wanted]
+    if others:
+        raise AuditError(
+            f"--version {version}: the build manifest of {manifest.dist_dir} holds "
+            f"{', '.join(others)}, so it cannot say which files {version} should have; "
+            "audit the version it holds, or build that version first"
+        )
 
 
 @dataclass(frozen=True)
@@ -186,9 +179,11 @@ def plan_audit(workspace: Workspace, options: AuditOptions) -> AuditPlan:
         network = network_settings(workspace.config)  # a bad [tool.relnox.network] first
         repo = resolve(options.repository, workspace.config)
         manifest = read_manifest(dist_path(workspace, options.dist_dir))
+        records = manifest.select([canonicalize_name(p) for p in options.packages])
     except RelnoxError as exc:
         raise AuditError(str(exc)) from None
-    records = tuple(_select(manifest, options.packages, options.version))
+    if options.version is not None:
+        _check_version(manifest, records, options.version)
     base = options.integrity_url or workspace.config.section("audit").get("integrity-url")
     if base is not None and not isinstance(base, str):
         raise AuditError(

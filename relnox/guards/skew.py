@@ -389,15 +389,13 @@ class _CaseRun:
 
     def _check(self, env: Environment) -> None:
         target, plan = self.case.target, self.plan.verify
-        check_dir, cwd = self.work / "check", self.work / "cwd"
-        check_dir.mkdir()
+        cwd = self.work / "cwd"
         cwd.mkdir()
-        files = write_check(check_dir, [(target.name, target.modules)])
-        out = Path(files[-1])
+        files = write_check(self.work / "check", [(target.name, target.modules)])
         argv = [str(env.python), "-I", *files]
         result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
         expected = [(target.name, self.case.version, True)]
-        found = read_findings(out, expected) if result.ok else result.tail(20)
+        found = read_findings(Path(files[-1]), expected) if result.ok else result.tail(20)
         if isinstance(found, str):
             self.result.checks.append(Check("check process", False, found))
             return

@@ -76,15 +76,60 @@ class VerifyReport:
         names = list(dict.fromkeys(r.name for r in self.results if r.skipped))
         return f", {len(names)} skipped ({shortlist(names, 5)})" if names else ""
 
-    def describe(self, verbose: int = 0) -> list[str]:
-        return render_report(self, verbose)
-
     def closing(self) -> str:
         return closing_message(self)
 
     def raise_for_failures(self) -> None:
         if not self.ok:
             raise VerifyError(closing_message(self))
+
+    def describe(self, verbose: int = 0) -> list[str]:
+        """Human lines: the passed packages counted (each with ``verbose`` or when few), a line per
+        other package and command, failures with the end of their output."""
+        from relnox.report import MANY
+
+        lines: list[str] = []
+        kinds = {r.kind for r in self.results}
+        fine = [r for r in self.results if r.ok and not r.skipped]
+        if fine and not verbose and len(fine) >= MANY:
+            lines.append(f"ok    {len(fine)} package checks (-v lists them)")
+        for r in self.results:
+            where = f" [{r.kind}]" if len(kinds) > 1 else ""
+            if r.skipped:
+                lines.append(f"skip  {r.name} {r.version}{where}: skipped, {r.skipped}")
+                continue
+            if r.ok:
+                if verbose or len(fine) < MANY:
+                    lines.append(
+                        f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
+                    )
+                continue
+            failed = ", ".join(c.name for c in r.failed)
+            passed = f"; passed {', '.join(r.passed)}" if r.passed else ""
+            took = f" ({r.seconds:.2f}s)" if r.seconds else ""  # none: no check of its own ran
+            lines.append(f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed}{took}")
+            lines.append(f"      artifact: {r.artifact}")
+            for check in r.failed:
+                lines.append(f"      {check.name}:")
+                lines += [f"        {line}" for line in check.detail.splitlines()]
+        for check in self.commands:
+            lines.append(f"{'ok   ' if check.ok else 'FAIL '} {check.name}")
+            lines += [f"        {line}" for line in check.detail.splitlines()]
+        for name, why in self.allowed_stale.items():
+            lines.append(f"stale {name}: {why} since its files were built (--allow-stale)")
+        steps = ", ".join(f"{k} {v:.2f}s" for k, v in self.steps.items())
+        installer = self.installer
+        if self.fallback:
+            installer += f", then {self.fallback} (an index refused uv's HEAD requests)"
+        checked = self.checked
+        skipped = len(self.results) - len(checked)
+        lines.append(
+            f"{sum(r.ok for r in checked)}/{len(checked)} package checks passed"
+            + (f", {skipped} skipped" if skipped else "")
+            + f" in {self.seconds:.1f}s"
+            + (f" ({installer}, Python {self.python}; {steps})" if self.python else "")
+        )
+        return lines
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,55 +145,6 @@ class VerifyReport:
             "seconds": round(self.seconds, 3),
             "allowed_stale": dict(self.allowed_stale),
         }
-
-
-def render_report(report: VerifyReport, verbose: int = 0) -> list[str]:
-    """Human lines: the passed packages counted (each with ``verbose`` or when few), a line per
-    other package and command, failures with the end of their output."""
-    from relnox.report import MANY
-
-    lines: list[str] = []
-    kinds = {r.kind for r in report.results}
-    fine = [r for r in report.results if r.ok and not r.skipped]
-    if fine and not verbose and len(fine) >= MANY:
-        lines.append(f"ok    {len(fine)} package checks (-v lists them)")
-    for r in report.results:
-        where = f" [{r.kind}]" if len(kinds) > 1 else ""
-        if r.skipped:
-            lines.append(f"skip  {r.name} {r.version}{where}: skipped, {r.skipped}")
-            continue
-        if r.ok:
-            if verbose or len(fine) < MANY:
-                lines.append(
-                    f"ok    {r.name} {r.version}{where}: {', '.join(r.passed)} ({r.seconds:.2f}s)"
-                )
-            continue
-        failed = ", ".join(c.name for c in r.failed)
-        passed = f"; passed {', '.join(r.passed)}" if r.passed else ""
-        took = f" ({r.seconds:.2f}s)" if r.seconds else ""  # none: no check of its own ran
-        lines.append(f"FAIL  {r.name} {r.version}{where}: {failed} failed{passed}{took}")
-        lines.append(f"      artifact: {r.artifact}")
-        for check in r.failed:
-            lines.append(f"      {check.name}:")
-            lines += [f"        {line}" for line in check.detail.splitlines()]
-    for check in report.commands:
-        lines.append(f"{'ok   ' if check.ok else 'FAIL '} {check.name}")
-        lines += [f"        {line}" for line in check.detail.splitlines()]
-    for name, why in report.allowed_stale.items():
-        lines.append(f"stale {name}: {why} since its files were built (--allow-stale)")
-    steps = ", ".join(f"{k} {v:.2f}s" for k, v in report.steps.items())
-    installer = report.installer
-    if report.fallback:
-        installer += f", then {report.fallback} (an index refused uv's HEAD requests)"
-    checked = report.checked
-    skipped = len(report.results) - len(checked)
-    lines.append(
-        f"{sum(r.ok for r in checked)}/{len(checked)} package checks passed"
-        + (f", {skipped} skipped" if skipped else "")
-        + f" in {report.seconds:.1f}s"
-        + (f" ({installer}, Python {report.python}; {steps})" if report.python else "")
-    )
-    return lines
 
 
 #: what installers and Python say when the cause is not the package

@@ -48,7 +48,6 @@ from relnox.verify.report import (
     PackageResult,
     VerifyReport,
     failure_cause,
-    render_report,
 )
 from relnox.verify.smoke import (
     Check,
@@ -63,15 +62,6 @@ if TYPE_CHECKING:
     from relnox.tools.simple_api import IndexReader
 
 logger = logging.getLogger("relnox")
-
-__all__ = [
-    "PackageResult",
-    "VerifyReport",
-    "plan_verify",
-    "render_report",
-    "run_plan",
-    "verify_install",
-]
 
 
 def verify_install(
@@ -230,10 +220,6 @@ class _RoundRun:
         for artifact in self.round.available:  # found by the resolver, not installed as such
             copy_checked(artifact, links)
         if self.round.kind == "wheel":
-            if self.plan.installer.name != "uv":
-                wheels = [t.wheel for t in self.round.targets if t.wheel]
-                for artifact in (*self.round.siblings, *wheels):
-                    copy_checked(artifact, links)
             own, wanted, options, hashed = self._wheel_requirements(self.round.targets)
             return self._install_each(env, own, wanted, options, hashed=hashed)
         siblings = [str(copy_checked(a, links)) for a in self.round.siblings]
@@ -257,9 +243,9 @@ class _RoundRun:
             own = [_hashed(parse_wheel_filename(a.filename)[0], "", a) for a in rnd.siblings]
             wanted = {t.name: _hashed(t.name, t.extras_text, t.wheel) for t in targets if t.wheel}
             return own, wanted, options, True
-        own = [str(links / a.filename) for a in rnd.siblings]
+        own = [str(copy_checked(a, links)) for a in rnd.siblings]
         wanted = {
-            t.name: _wheel_requirement(t, links / t.wheel.filename) for t in targets if t.wheel
+            t.name: _wheel_requirement(t, copy_checked(t.wheel, links)) for t in targets if t.wheel
         }
         return own, wanted, replace(rnd.options, find_links=(links,)), False
 
@@ -398,13 +384,11 @@ class _RoundRun:
                     found.append(f"no {filename}")
                 if entry is None:
                     continue
-                served = entry.sha256
-                if not served:  # no hash on the page: the bytes it serves, hashed here
-                    try:
-                        served = reader.sha256(entry)
-                    except RelnoxError as exc:
-                        logger.debug("index: downloading %s: %s", entry.url, exc)
-                        continue
+                try:  # the page's hash, else the bytes it serves hashed here
+                    served = reader.sha256(entry)
+                except RelnoxError as exc:
+                    logger.debug("index: downloading %s: %s", entry.url, exc)
+                    continue
                 if served.lower() != sha256:
                     found.append(f"{filename} (sha256 {served}, dist/ built {sha256})")
         if not found:

@@ -11,33 +11,11 @@ from relnox.project.workspace import Package, Workspace
 from relnox.verify.model import Argv, ScriptArgs
 
 
-def _split(value: str, where: str) -> Argv:
-    """``value`` split as a shell would; a quote left open is a VerifyError naming it."""
-    try:
-        return tuple(shlex.split(value))
-    except ValueError as exc:
-        raise VerifyError(
-            f"{where}: {value!r} cannot be split into arguments ({exc}); close the quote, or "
-            'write it as a list like ["tool", "--version"]'
-        ) from None
-
-
-def argv_of(value: Any, where: str) -> Argv:
-    if isinstance(value, str) and value.strip():
-        return _split(value, where)
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise VerifyError(
-        f"{where}: {value!r} is not a command; write a string like "
-        '"tool --version" or a list like ["tool", "--version"]'
-    )
-
-
 def commands_of(section: Mapping[str, Any], where: str) -> tuple[Argv, ...]:
     value = section.get("commands", [])
     if not isinstance(value, list):
         raise VerifyError(f"{where}: commands must be a list of commands, not {value!r}")
-    return tuple(argv_of(item, f"{where} commands") for item in value)
+    return tuple(args_of(item, f"{where} commands", command=True) for item in value)
 
 
 def script_args_of(value: Any, where: str) -> ScriptArgs:
@@ -51,11 +29,28 @@ def script_args_of(value: Any, where: str) -> ScriptArgs:
     return ScriptArgs(default=None if value is False else args_of(value, f"{where} script-args"))
 
 
-def args_of(value: Any, where: str) -> Argv:
-    if isinstance(value, str):
-        return _split(value, where)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+def args_of(value: Any, where: str, command: bool = False) -> Argv:
+    """``value`` as arguments (``command``: a program and its arguments, not none); a string
+    is split as a shell would."""
+    if isinstance(value, str) and (value.strip() or not command):
+        try:
+            return tuple(shlex.split(value))
+        except ValueError as exc:
+            raise VerifyError(
+                f"{where}: {value!r} cannot be split into arguments ({exc}); close the quote, "
+                'or write it as a list like ["tool", "--version"]'
+            ) from None
+    if (
+        isinstance(value, list)
+        and (value or not command)
+        and all(isinstance(v, str) for v in value)
+    ):
         return tuple(value)
+    if command:
+        raise VerifyError(
+            f"{where}: {value!r} is not a command; write a string like "
+            '"tool --version" or a list like ["tool", "--version"]'
+        )
     raise VerifyError(f'{where}: {value!r} must be a string like "--help" or a list of strings')
 
 

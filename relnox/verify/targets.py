@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("relnox")
 
+#: a comma that separates items: not one inside brackets (``a[x,y],b``)
+_COMMA = re.compile(r",(?![^\[]*\])")
+
 
 def _extra(name: str) -> str:
     """PEP 685 normalization of an extra's name."""
@@ -31,7 +35,7 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
     common: list[str] = []
     per_package: dict[str, tuple[str, ...]] = {}
     for value in values:
-        for item in _split(value):
+        for item in filter(None, (i.strip() for i in re.split(_COMMA, value))):
             if "[" not in item:
                 common.append(_extra(item))
                 continue
@@ -47,20 +51,6 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
                 dict.fromkeys([*per_package.get(name, ()), *sorted(map(_extra, req.extras))])
             )
     return tuple(dict.fromkeys(common)), per_package
-
-
-def _split(value: str) -> list[str]:
-    """Commas separate items, except inside brackets (``a[x,y],b``)."""
-    items, depth, current = [], 0, ""
-    for char in value:
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            items.append(current.strip())
-            current = ""
-        else:
-            current += char
-    items.append(current.strip())
-    return [i for i in items if i]
 
 
 def satisfies(requires_python: str | None, version: str | None) -> bool:

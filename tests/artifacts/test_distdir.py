@@ -20,7 +20,7 @@ from relnox.publish.plan import publish
 from relnox.sample import ProjectSpec, generated_specs, git_init, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex, write_htpasswd
 from relnox.verify import VerifyOptions
-from relnox.verify.run import render_report, verify_install
+from relnox.verify.run import verify_install
 from tests.conftest import run_relnox
 from tests.publish_support import USER, shared_release
 from tests.verify_support import retag, uv_build
@@ -75,7 +75,7 @@ def test_a_uv_build_directory_is_published_verified_and_recorded(
     assert all(len(r.checked) == 64 for r in manifest.packages)  # checked once, proven after
     assert files == sorted(f.filename for r in manifest.packages for f in r.files)
     report = verify_install(workspace, VerifyOptions(offline=True))
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert "script demo-runtime" in {c for r in report.results for c in r.passed}
     again = publish(
         workspace,
@@ -99,7 +99,7 @@ def test_a_second_backend_in_a_directory_outside_the_repository(
     )
     assert result.ok and result.uploaded == ["flitty-2.0.0-py3-none-any.whl", "flitty-2.0.0.tar.gz"]
     report = verify_install(workspace, VerifyOptions(dist_dir=out, offline=True))
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert (tmp_path / ".relnox" / "ci-artifacts" / "build-manifest.json").is_file()
     assert not (root / ".relnox").exists() and sorted(p.name for p in out.glob("flitty-*")) == [
         "flitty-2.0.0-py3-none-any.whl",
@@ -258,7 +258,7 @@ def test_platform_wheels_of_a_ci_matrix_are_published_and_the_right_one_verified
     manifest = load_release(workspace, matrix)
     assert sorted(f.filename for f in manifest.get("natty").wheels) == wheels
     report = verify_install(workspace, VerifyOptions(dist_dir=matrix, offline=True))
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert report.results[0].artifact.endswith(f"natty-1.4.0-{here}.whl")
     result = publish(
         workspace,

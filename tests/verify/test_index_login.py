@@ -23,7 +23,8 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, write_project, write_workspace
 from relnox.tools.index_server import LocalIndex
 from relnox.verify import VerifyOptions
-from relnox.verify.run import plan_verify, run_plan
+from relnox.verify.plan import plan_verify
+from relnox.verify.run import run_plan
 from tests.conftest import run_relnox
 from tests.fault_server import FaultServer, Reply, Seen
 from tests.publish_support import SPY
@@ -219,7 +220,7 @@ def test_a_release_not_there_yet_is_still_waited_for_under_a_cooldown(
     import logging
 
     from relnox.project.discovery import load_workspace
-    from relnox.verify.run import render_report, verify_install
+    from relnox.verify.run import verify_install
     from tests.verify.test_run import UploadWhenWaiting
 
     monkeypatch.setenv("UV_EXCLUDE_NEWER", "2020-01-01T00:00:00Z")
@@ -240,7 +241,7 @@ def test_a_release_not_there_yet_is_still_waited_for_under_a_cooldown(
             if uploader.upload.ident is not None:
                 uploader.upload.join()
     assert uploader.upload.ident is not None, "relnox never waited for the upload"
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
 
 
 def test_an_index_that_refuses_head_is_installed_from_with_pip(

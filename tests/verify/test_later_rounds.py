@@ -14,7 +14,7 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import demo_specs, git_init, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify import VerifyOptions
-from relnox.verify.run import render_report, verify_install
+from relnox.verify.run import verify_install
 from tests.fault_server import FaultServer, Reply, Seen
 from tests.verify.test_run import VERSION, _serve_swapped, upload
 from tests.verify_support import build_release
@@ -50,7 +50,7 @@ def test_a_later_round_installs_from_the_index_and_does_not_import_again(
     upload(local_index, sorted((good / "dist").glob("vfyrlx*")))
     report = verify_install(load_workspace(good), _later(local_index.simple_url, *_all(good)))
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     for result in report.results:
         assert result.passed == ["the bytes checked from dist/"]
     assert "index install" in report.steps and "index check" not in report.steps
@@ -68,7 +68,7 @@ def test_a_later_round_resolves_the_dependencies_and_installs_only_the_release(
     with caplog.at_level(logging.DEBUG, logger="relnox"):
         report = verify_install(load_workspace(good), _later(local_index.simple_url, *_all(good)))
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     installs = [
         r.message for r in caplog.records if r.message.startswith("$ ") and " install " in r.message
     ]

@@ -21,15 +21,9 @@ from relnox.project.discovery import load_workspace
 from relnox.sample import ProjectSpec, demo_specs, write_workspace
 from relnox.tools.index_server import LOCAL_INDEX_ENV, LocalIndex
 from relnox.verify import VerifyOptions
-from relnox.verify.report import closing_message
-from relnox.verify.run import (
-    PackageResult,
-    VerifyReport,
-    plan_verify,
-    render_report,
-    run_plan,
-    verify_install,
-)
+from relnox.verify.plan import plan_verify
+from relnox.verify.report import PackageResult, VerifyReport, closing_message
+from relnox.verify.run import run_plan, verify_install
 from tests.conftest import run_relnox
 from tests.verify_support import build_release
 
@@ -115,7 +109,7 @@ def by_name(report: VerifyReport) -> dict[str, PackageResult]:
 def test_release_installs_with_its_new_siblings_from_dist(good: Path) -> None:
     report = verify_install(load_workspace(good), VerifyOptions(offline=True))
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert [r.name for r in report.results] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
     for result in report.results:
         module = result.name.replace("-", "_")
@@ -143,7 +137,7 @@ def test_one_package_gets_its_siblings_from_dist(good: Path) -> None:
         load_workspace(good), VerifyOptions(packages=["vfyrlx-runtime"], offline=True)
     )
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert [r.name for r in report.results] == ["vfyrlx-runtime"]
     assert report.commands == []  # the release-wide commands need the whole release
 
@@ -151,7 +145,7 @@ def test_one_package_gets_its_siblings_from_dist(good: Path) -> None:
 def test_sdists_build_into_the_same_wheels(good: Path) -> None:
     report = verify_install(load_workspace(good), VerifyOptions(offline=True, sdist=True))
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     from_sdist = [r for r in report.results if r.kind == "sdist"]
     assert [r.name for r in from_sdist] == ["vfyrlx-core", "vfyrlx-agents", "vfyrlx-runtime"]
     for result in from_sdist:
@@ -166,7 +160,7 @@ def test_pip_is_the_fallback_installer(good: Path) -> None:
         VerifyOptions(packages=["vfyrlx-agents"], offline=True, installer="pip"),
     )
 
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     assert report.installer == "pip"
     assert "import vfyrlx_agents" in report.results[0].passed
 
@@ -410,7 +404,7 @@ def test_a_just_uploaded_release_is_verified_from_the_index(
             uploader.upload.join()
 
     assert uploader.upload.ident is not None, "relnox never waited for the upload"
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     for result in report.results:
         assert result.kind == "index"
         assert result.artifact == f"{result.name}=={VERSION} from local"

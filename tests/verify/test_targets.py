@@ -30,7 +30,7 @@ from relnox.verify.report import (
     closing_message,
     failure_cause,
 )
-from relnox.verify.run import render_report, verify_install
+from relnox.verify.run import verify_install
 from relnox.verify.smoke import Check
 from relnox.verify.targets import parse_extras, satisfies
 from tests.conftest import run_relnox
@@ -144,7 +144,7 @@ def mixed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_each_package_gets_an_interpreter_its_requires_python_allows(mixed: Path) -> None:
     report = verify_install(load_workspace(mixed), VerifyOptions(offline=True))
     results = {r.name: r for r in report.results}
-    text = "\n".join(render_report(report))
+    text = "\n".join(report.describe())
 
     assert results["mixpy-core"].ok and not results["mixpy-core"].skipped, text
     assert results["mixpy-app"].ok and "script mixpy-app" in results["mixpy-app"].passed, text
@@ -273,7 +273,7 @@ def test_a_script_that_needs_an_extra_is_checked_with_extras(tool: Path) -> None
         report = verify_install(
             workspace, VerifyOptions(packages=["xtra-tool"], offline=True, extras=extras)
         )
-        assert report.ok, "\n".join(render_report(report))
+        assert report.ok, "\n".join(report.describe())
         assert "script xtra-tool" in report.results[0].passed
 
     with pytest.raises(VerifyError, match="no package verified here declares the extra gui"):
@@ -389,7 +389,7 @@ def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
     the package's fault, and says --extras."""
     workspace = load_workspace(says_extra)
     asked = verify_install(workspace, VerifyOptions(packages=["say-tool"], offline=True))
-    assert asked.ok, "\n".join(render_report(asked))
+    assert asked.ok, "\n".join(asked.describe())
     (result,) = asked.results
     names = [check.name for check in result.checks]
     assert "script say-tool (with say-tool[cli], which it asks for)" in names, names
@@ -406,7 +406,7 @@ def test_a_script_that_names_the_extra_it_needs_is_run_again_with_it(
     report = verify_install(
         workspace, VerifyOptions(packages=["say-tool"], offline=True, extras=["cli"])
     )
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
 
 
 def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
@@ -425,7 +425,7 @@ def test_an_extra_a_script_asks_for_is_installed_from_the_index_too(
             packages=["say-tool"], index=index.simple_url, extra_index=index.simple_url, wait=0
         )
         report = verify_install(load_workspace(says_extra), options)
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     (result,) = report.results
     assert result.kind == "index"
     assert "script say-tool (with say-tool[cli], which it asks for)" in result.passed
@@ -490,7 +490,7 @@ def test_an_import_that_names_the_extra_it_needs_is_tried_again_with_it(
     when the extra cannot be installed, the import fails as a missing extra, naming it."""
     workspace = load_workspace(import_asks_extra)
     report = verify_install(workspace, VerifyOptions(packages=["ask-tool"], offline=True))
-    assert report.ok, "\n".join(render_report(report))
+    assert report.ok, "\n".join(report.describe())
     names = [check.name for check in report.results[0].checks]
     assert "import ask_toold (with ask-tool[d], which it asks for)" in names, names
     alone = tmp_path / "alone"
@@ -598,7 +598,7 @@ def test_a_script_two_packages_declare_runs_once(tmp_path: Path) -> None:
             )
     uv_build(root, root / "dist")
     report = verify_install(load_workspace(root), VerifyOptions(offline=True))
-    assert report.ok, render_report(report)
+    assert report.ok, report.describe()
     assert ran.read_text(encoding="utf-8") == "x"
     assert all("script twins" in result.passed for result in report.results)
 
