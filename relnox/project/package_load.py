@@ -261,7 +261,7 @@ def _equal_copies(
         (base, [f"{name}.py"])
         for name in modules
         for base in roots
-        if (names := listed[base]) is None or f"{name}.py" in names
+        if (listing := listed[base]) is None or f"{name}.py" in listing
     ]
     for folder, names in dict.fromkeys((f, tuple(n or ())) for f, n in [*packages, *alone]):
         for filename in sorted(names):  # not listable: nothing looked for
@@ -308,8 +308,8 @@ def _equal_copies(
     listed[directory] = tops
     for folder in dict.fromkeys([directory, *(base / m for m in modules for base in roots)]):
         path = folder / "package.json"
-        names = listed.get(folder)
-        absent = path in taken or (names is not None and "package.json" not in names)
+        listing = listed.get(folder)
+        absent = path in taken or (listing is not None and "package.json" not in listing)
         npm = (_json_object(path) if not absent else None) or {}
         npm_name = npm.get("name") if npm.get("version") == version else None
         if isinstance(npm_name, str) and canonicalize_name(npm_name) == canonicalize_name(
