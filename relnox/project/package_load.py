@@ -254,7 +254,8 @@ def _equal_copies(
 
     found: list[VersionLocation] = []
     # each import package's modules, and a module shipped alone (``py_modules``: ``ldif.py``)
-    packages = [(base / name, _names(base / name)) for name in modules for base in roots]
+    imported = [base / name for name in modules for base in roots]
+    packages = [(folder, _names(folder)) for folder in imported]
     listed = {base: _names(base) for base in roots}  # a name no listing holds is not read
     listed.update(packages)
     alone = [
@@ -287,9 +288,10 @@ def _equal_copies(
         (f"{top}/{name}", _SPHINX_RELEASE, True) for top in folders for name in SPHINX_CONF
     ] + [(SPHINX_CONF[0], _SPHINX_RELEASE, True)]
     for name, pattern, every in pattern_files:
-        path = directory / name
-        if (tops is not None and name.split("/")[0] not in tops) or path in taken:
+        if tops is not None and name.split("/")[0] not in tops:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
+        if (path := directory / name) in taken:
+            continue
         text = text_or_none(path) or ""
         said = [m["version"] for m in re.finditer(pattern, text)]
         # Sphinx's release one behind the package's is one a release left behind: drift
@@ -306,11 +308,11 @@ def _equal_copies(
     # npm's manifest of the same project in its folder or its import package's (changesets
     # moves it with the release); a front end's, under another name, is not a copy
     listed[directory] = tops
-    for folder in dict.fromkeys([directory, *(base / m for m in modules for base in roots)]):
+    for folder in dict.fromkeys([directory, *imported]):
+        if (listing := listed.get(folder)) is not None and "package.json" not in listing:
+            continue
         path = folder / "package.json"
-        listing = listed.get(folder)
-        absent = path in taken or (listing is not None and "package.json" not in listing)
-        npm = (_json_object(path) if not absent else None) or {}
+        npm = (_json_object(path) if path not in taken else None) or {}
         npm_name = npm.get("name") if npm.get("version") == version else None
         if isinstance(npm_name, str) and canonicalize_name(npm_name) == canonicalize_name(
             project_name
