@@ -119,11 +119,19 @@ class TagConvention:
             split = split_tag(tag)
             return split[1] if split else None
         for fmt in self.accepts:
-            concrete = fmt.replace("{name}", name).replace("{dir}", dir)
-            if (hit := tag_regex(concrete).match(tag)) is not None:
-                version = maybe_version(version_in(hit.groupdict()))
-                return None if version is None else released(version)
+            fits, version = read_as(fmt.replace("{name}", name).replace("{dir}", dir), tag)
+            if fits:
+                return version
         return None
+
+
+def read_as(concrete: str, tag: str) -> tuple[bool, Version | None]:
+    """Whether ``tag`` is spelled as the tag format ``concrete`` says (its ``{name}`` and
+    ``{dir}`` filled), and the version it releases there (``None``: not a version)."""
+    if (hit := tag_regex(concrete).match(tag)) is None:
+        return False, None
+    version = maybe_version(version_in(hit.groupdict()))
+    return True, None if version is None else released(version)
 
 
 #: the end of :attr:`TagFacts.dated` when a month's patch releases keep its month
@@ -283,8 +291,11 @@ def _tokens(text: str) -> list[str]:
 
 def names_part(prefix_stem: str, name: str) -> bool:
     """Whether ``prefix_stem`` is a run of ``name``'s words, not all of them (``workflow``)."""
-    whole, part = _tokens(name), _tokens(prefix_stem)
-    n = len(part)
+    return _run_of(_tokens(prefix_stem), name)
+
+
+def _run_of(part: list[str], name: str) -> bool:
+    whole, n = _tokens(name), len(part)
     return 0 < n < len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
@@ -327,7 +338,8 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
-    if any(names_part(prefix_stem, n) for n in names):
+    part = _tokens(prefix_stem)  # read once for each of its names
+    if any(_run_of(part, n) for n in names):
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
         # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``
