@@ -203,7 +203,7 @@ def json_call(
     import urllib.error
     import urllib.request
 
-    from relnox.tools.simple_http import within
+    from relnox.tools.simple_api import within
 
     request = urllib.request.Request(
         url,

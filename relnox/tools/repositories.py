@@ -93,7 +93,10 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
+Origin = tuple[str, str, "int | None"]
+
+
+def origin(url: str) -> Origin:
     """``(scheme, host, port)`` of ``url``, the default port made explicit: where credentials may go."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -118,7 +121,7 @@ class Repository:
     password: str | None = field(default=None, repr=False, compare=False)
 
     @property
-    def origins(self) -> frozenset[tuple[str, str, int | None]]:
+    def origins(self) -> frozenset[Origin]:
         """Where this repository's credentials may be sent: its upload and simple API origins."""
         return frozenset({origin(self.upload_url), origin(self.simple_url)})
 
