@@ -210,6 +210,7 @@ def failure_message(
 #: what makes twine's output plain, unwrapped text (a wrapped line could split a secret)
 PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8"}
 _HTTP = re.compile(r"HTTPError: (\d{3})\b")
+_NO_CREDENTIALS = ("NonInteractive", "Credential not found")
 _TRANSIENT_WORDS = (
     "ConnectionError",
     "Connection refused",
@@ -243,24 +244,33 @@ def _twine_error(output: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
-def twine_classify(result: Result) -> tuple[str, int | None]:
-    """What a ``twine upload`` ended with: transient failures told from the others."""
+def classify(
+    result: Result,
+    status: re.Pattern[str],
+    first: Sequence[tuple[str, Sequence[str]]],
+    then: Sequence[tuple[str, Sequence[str]]],
+) -> tuple[str, int | None]:
+    """How an uploader ended: the kind its words name (``first``, unless an HTTP status other
+    than 401 or 403 came), the kind of its status, the kind ``then`` names, else FAILED."""
     if result.returncode == 0:
         return OK, None
-    text = result.output
     if result.stalled:
         return STALL, None
-    match = _HTTP.search(text)
-    status = int(match.group(1)) if match else None
-    if "TrustedPublishingFailure" in text:
-        return TRUSTED, status
-    if "NonInteractive" in text or "Credential not found" in text:
-        return NO_CREDENTIALS, status
-    if status is not None:
-        return kind_of_status(status), status
-    if any(word in text for word in _TRANSIENT_WORDS):
-        return TRANSIENT, None
-    return FAILED, None
+    text = result.output
+    match = status.search(text)
+    code = int(match.group(1)) if match else None
+    for kind, words in first if code in (None, 401, 403) else ():
+        if any(word in text for word in words):
+            return kind, code
+    if code is not None:
+        return kind_of_status(code), code
+    return next((kind for kind, words in then if any(w in text for w in words)), FAILED), None
+
+
+def twine_classify(result: Result) -> tuple[str, int | None]:
+    """What a ``twine upload`` ended with: transient failures told from the others."""
+    first = ((TRUSTED, ("TrustedPublishingFailure",)), (NO_CREDENTIALS, _NO_CREDENTIALS))
+    return classify(result, _HTTP, first, ((TRANSIENT, _TRANSIENT_WORDS),))
 
 
 def twine_argv(
