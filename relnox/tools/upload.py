@@ -273,21 +273,16 @@ def twine_classify(result: Result) -> tuple[str, int | None]:
     return classify(result, _HTTP, first, ((TRANSIENT, _TRANSIENT_WORDS),))
 
 
-def twine_argv(
-    repository: Repository,
-    paths: Sequence[Path],
-    *,
-    verbose: bool = False,
-    attestations: bool = False,
-) -> list[str]:
-    """``twine upload`` of ``paths``; with ``attestations``, each file's attestations too."""
-    argv = [sys.executable, "-m", "twine", "upload", "--repository-url", repository.upload_url]
-    argv += ["--non-interactive", "--disable-progress-bar"]
-    if verbose:
+def twine_argv(request: Upload) -> list[str]:
+    """``twine upload`` of the request's paths; with ``attestations``, each one's attestations."""
+    argv = [sys.executable, "-m", "twine", "upload", "--repository-url"]
+    argv += [request.repository.upload_url, "--non-interactive", "--disable-progress-bar"]
+    paths = list(request.paths)
+    if request.verbose:
         argv.append("--verbose")
-    if attestations:  # twine attaches a file's attestations only when they are listed too
+    if request.attestations:  # twine attaches a file's attestations only when they are listed
         argv.append("--attestations")
-        paths = [*paths, *(a for path in paths for a in attestations_of(path))]
+        paths += [a for path in paths for a in attestations_of(path)]
     return [*argv, *map(str, paths)]
 
 
@@ -299,15 +294,8 @@ class Twine:
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
     def upload(self, request: Upload) -> Attempt:
-        argv = twine_argv(
-            request.repository,
-            request.paths,
-            verbose=request.verbose,
-            attestations=request.attestations,
-        )
-        result = request.run(
-            argv, {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
-        )
+        env = {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
+        result = request.run(twine_argv(request), env)
         kind, status = twine_classify(result)
         output = _tidy(result.output)
         logger.debug("%s", output)
