@@ -205,25 +205,6 @@ def _tree_kept(directory: Path, skip: frozenset[Path]) -> Iterator[None]:
                     path.unlink()
 
 
-def _asked(
-    question: Question, interpreter: Path, python: str, lines: list[str], epoch: dict[str, str]
-) -> Metadata:
-    from build import ProjectBuilder
-
-    label = str(question.directory)
-    builder = ProjectBuilder(question.directory, str(interpreter), _runner(lines, epoch))
-    extra = sorted(builder.get_requires_for_build("wheel"))
-    if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
-        interpreter = _environment([*question.requires, *extra], python, label)
-        builder = ProjectBuilder(question.directory, str(interpreter), _runner(lines, epoch))
-    from email.parser import BytesHeaderParser
-
-    with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
-        metadata = (Path(builder.metadata_path(out)) / "METADATA").read_bytes()
-    said = BytesHeaderParser().parsebytes(metadata)
-    return Metadata(str(said.get("Name", "")).strip(), str(said.get("Version", "")).strip())
-
-
 _WORD = re.compile(r"[A-Za-z]")  # a line of a backend's output that says something
 
 
@@ -249,7 +230,9 @@ def ask(
 ) -> Metadata:
     """The name and version the backend of ``question`` gives its project now (no cache),
     the tree left as it was (``skip``: the folders of projects asked meanwhile, left to them)."""
-    from build import BuildBackendException, BuildException
+    from email.parser import BytesHeaderParser
+
+    from build import BuildBackendException, BuildException, ProjectBuilder
 
     label = str(question.directory)
     python = python or sys.executable
@@ -258,7 +241,14 @@ def ask(
     interpreter = _environment(question.requires, python, label)
     try:
         with _tree_kept(question.directory, skip):
-            said = _asked(question, interpreter, python, lines, epoch)
+            run = _runner(lines, epoch)
+            builder = ProjectBuilder(question.directory, str(interpreter), run)
+            extra = sorted(builder.get_requires_for_build("wheel"))
+            if extra:  # what the backend adds (setuptools' "wheel" of old): a kept env of both
+                interpreter = _environment([*question.requires, *extra], python, label)
+                builder = ProjectBuilder(question.directory, str(interpreter), run)
+            with tempfile.TemporaryDirectory(prefix="relnox-metadata-") as out:
+                metadata = (Path(builder.metadata_path(out)) / "METADATA").read_bytes()
     except (BuildBackendException, BuildException, subprocess.CalledProcessError, OSError) as exc:
         tail = " | ".join(_said(lines)[-4:])
         unfilled = git.submodules_hint(question.directory)
@@ -268,9 +258,11 @@ def ask(
             + (f"; it printed: {tail}" if tail else "")
             + (f"; {unfilled}" if unfilled else "")
         ) from None
-    if not said.version:
+    said = BytesHeaderParser().parsebytes(metadata)
+    name, version = (str(said.get(key, "")).strip() for key in ("Name", "Version"))
+    if not version:
         raise BackendVersionError(f"{label}: its build backend's metadata holds no Version")
-    return said
+    return Metadata(name, version)
 
 
 def _changed(root: Path) -> dict[str, str]:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from relnox.toml import read_or_empty
-from relnox.tools.trust import pip_settings
+from relnox.tools.trust import pip_settings, xdg_config
 
 UV_VARIABLES = ("UV_EXCLUDE_NEWER", "UV_EXCLUDE_NEWER_PACKAGE")
 PIP_VARIABLE = "PIP_UPLOADED_PRIOR_TO"
@@ -22,12 +22,8 @@ def _uv_configs(environ: Mapping[str, str]) -> list[Path]:
         return []
     if environ.get("UV_CONFIG_FILE"):
         return [Path(environ["UV_CONFIG_FILE"])]
-    home = Path(environ.get("HOME") or Path.home())
-    config_home = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
-    system = [
-        Path(d) / "uv" / "uv.toml" for d in environ.get("XDG_CONFIG_DIRS", "/etc/xdg").split(":")
-    ]
-    return [config_home / "uv" / "uv.toml", *system, Path("/etc/uv/uv.toml")]
+    user, system = xdg_config(environ, "uv", "uv.toml")
+    return [user, *system, Path("/etc/uv/uv.toml")]
 
 
 def _uv_file_setting(path: Path) -> str | None:

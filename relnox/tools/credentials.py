@@ -50,9 +50,16 @@ class Credentials:
     password: str | None = field(default=None, repr=False)
 
     def child_env(self, base: Mapping[str, str]) -> dict[str, str]:
-        """``base`` without secret variables, plus ``TWINE_USERNAME``/``TWINE_PASSWORD``."""
-        env = clean_env(base, keep_oidc=self.method == "trusted-publishing")
-        env.pop("TWINE_USERNAME", None)
+        """``base`` without credentials but twine's settings (and OIDC's for trusted
+        publishing), plus ``TWINE_USERNAME``/``TWINE_PASSWORD``."""
+        keep = OIDC_VARIABLES if self.method == "trusted-publishing" else ()
+        env = {
+            k: v
+            for k, v in base.items()
+            if k in keep
+            or not is_credential_variable(k)
+            or (k.startswith("TWINE_") and k not in ("TWINE_PASSWORD", "TWINE_USERNAME"))
+        }
         if self.username:
             env["TWINE_USERNAME"] = self.username
         if self.password:
@@ -64,18 +71,6 @@ class Credentials:
         if self.method in ("password", "anonymous") and self.username and self.password:
             return self.username, self.password
         return None
-
-
-def clean_env(base: Mapping[str, str], *, keep_oidc: bool = False) -> dict[str, str]:
-    """``base`` without credentials but twine's settings and, with ``keep_oidc``, OIDC's."""
-    keep = set(OIDC_VARIABLES) if keep_oidc else set()
-    return {
-        k: v
-        for k, v in base.items()
-        if k in keep
-        or not is_credential_variable(k)
-        or (k.startswith("TWINE_") and k != "TWINE_PASSWORD")
-    }
 
 
 def register_environment_secrets(environ: Mapping[str, str]) -> None:
@@ -97,20 +92,14 @@ def _pypirc_section(
     for password in (s.get("password") for s in sections.values()):
         register_secret(password)
     named = sections.get(repository.name or "")
-    if named is not None and _section_goes_to(repository, named):
-        return repository.name, named
+    if named is not None:  # a section of its name: taken when it is for its index (origin)
+        where = named.get("repository") or builtin_upload_url(repository.name or "")
+        if where is None or _stand_in(repository) or origin(where) == origin(repository.upload_url):
+            return repository.name, named
     for name, section in sections.items():
         if section.get("repository", "").rstrip("/") == repository.upload_url.rstrip("/"):
             return name, section
     return "", {}
-
-
-def _section_goes_to(repository: Repository, section: Mapping[str, str]) -> bool:
-    """Whether a ``~/.pypirc`` section of ``repository``'s name is for its index (origin)."""
-    where = section.get("repository") or builtin_upload_url(repository.name or "")
-    if where is None or _stand_in(repository):
-        return True
-    return origin(where) == origin(repository.upload_url)
 
 
 def _stand_in(repository: Repository) -> bool:
@@ -234,7 +223,10 @@ def _resolve(
         if found:  # twine asks the keyring for the password itself
             return Credentials(f"keyring ({repository.upload_url})", "keyring", found[0])
 
-    on_actions = env.get("GITHUB_ACTIONS", "").lower() == "true"
+    from relnox.tools.github import in_actions
+    from relnox.tools.gitlab import id_token_variable, in_gitlab
+
+    on_actions = in_actions(env)
     can_mint = bool(
         env.get("ACTIONS_ID_TOKEN_REQUEST_URL") and env.get("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
     )
@@ -242,8 +234,6 @@ def _resolve(
         return Credentials(
             "trusted publishing (GitHub Actions OIDC)", "trusted-publishing", TOKEN_USERNAME
         )
-
-    from relnox.tools.gitlab import id_token_variable, in_gitlab
 
     id_token = id_token_variable(repository)
     if id_token and in_gitlab(env) and env.get(id_token):
@@ -302,13 +292,12 @@ def read_login(
     host = urlsplit(repository.simple_url).hostname or ""
     env = os.environ if environ is None else environ
     try:
-        found: Credentials | None = _resolve(repository, env, keyring=None)
+        found = _resolve(repository, env, keyring=None)
     except PublishError:
-        found = None
-    if found is not None:
-        _sendable(found)
-    if found is not None and found.method == "password" and found.username and found.password:
-        return IndexLogin(host, found.username, found.password, found.source)
+        pass
+    else:
+        if _sendable(found).method == "password" and found.username and found.password:
+            return IndexLogin(host, found.username, found.password, found.source)
     if keyring is not None:
         wanted = env.get("TWINE_USERNAME") or _pypirc_section(repository, env)[1].get("username")
         for url in dict.fromkeys((repository.simple_url, repository.upload_url)):

@@ -130,7 +130,6 @@ class InstallOptions:
     no_deps: bool = False
     offline: bool = False  # no index at all: find-links and the given files only
     fresh: tuple[str, ...] = ()  # packages whose cached data must not be reused
-    constraints: Path | None = None
     exempt: tuple[str, ...] = ()  # no dependency cooldown for these (uv only: tools/cooldown)
     netrc: Path | None = None  # index logins (index_auth.write_netrc), by NETRC
     #: requirements files (``-r``), every ``--hash`` checked whatever the user's settings say
@@ -163,12 +162,10 @@ def _sources(options: InstallOptions, offline: list[str], default: str, extra: s
     return argv + [arg for url in options.extra_indexes for arg in (extra, _no_login(url))]
 
 
-def _requirements(options: InstallOptions, constraint: str, requirement: str) -> list[str]:
-    """No dependencies, the constraints and the requirements files, in an installer's spelling."""
+def _requirements(options: InstallOptions, requirement: str) -> list[str]:
+    """No dependencies, a dry run and the requirements files, in an installer's spelling."""
     argv = ["--no-deps"] if options.no_deps else []
     argv += ["--dry-run"] if options.dry_run else []
-    if options.constraints:
-        argv += [constraint, str(options.constraints)]
     return argv + [arg for file in options.requirement_files for arg in (requirement, str(file))]
 
 
@@ -192,7 +189,7 @@ class UvInstaller:
                 argv += [arg for name in options.fresh for arg in ("--refresh-package", name)]
             for name in options.exempt:
                 argv += ["--exclude-newer-package", f"{name}=false"]
-        argv += _requirements(options, "--constraints", "--requirements")
+        argv += _requirements(options, "--requirements")
         if options.requirement_files:
             argv.append("--verify-hashes")  # over a user's verify-hashes = false
         return [*argv, *requirements]
@@ -221,7 +218,7 @@ class PipInstaller:
         argv = [str(env.python), "-m", "pip", "install", "--no-input", "--no-compile"]
         argv += ["--disable-pip-version-check", "--no-cache-dir", "--quiet"]
         argv += _sources(options, ["--no-index"], "--index-url", "--extra-index-url")
-        argv += _requirements(options, "--constraint", "--requirement")
+        argv += _requirements(options, "--requirement")
         return [*argv, *requirements]
 
     def wheel_argv(

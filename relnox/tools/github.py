@@ -16,8 +16,6 @@ from packaging.version import InvalidVersion, Version
 from relnox.errors import RelnoxError
 from relnox.redact import redact, register_secret
 
-ZERO_SHA = "0" * 40
-
 
 def in_actions(env: Mapping[str, str]) -> bool:
     return env.get("GITHUB_ACTIONS", "").lower() == "true"
@@ -176,7 +174,7 @@ def event_before(env: Mapping[str, str] | None = None) -> str | None:
     except (OSError, ValueError):
         return None
     before = payload.get("before") if isinstance(payload, Mapping) else None
-    return before if isinstance(before, str) and before not in ("", ZERO_SHA) else None
+    return before if isinstance(before, str) and before not in ("", "0" * 40) else None
 
 
 def ref_tag(env: Mapping[str, str] | None = None) -> str | None:
@@ -203,7 +201,7 @@ def json_call(
     import urllib.error
     import urllib.request
 
-    from relnox.tools.simple_http import within
+    from relnox.tools.simple_api import within
 
     request = urllib.request.Request(
         url,

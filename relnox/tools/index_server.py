@@ -4,6 +4,7 @@ may upload: refused off loopback unless ``allow_anonymous``."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import socket
@@ -107,9 +108,7 @@ class LocalIndex:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}/"
 
-    @property
-    def upload_url(self) -> str:
-        return self.url
+    upload_url = url
 
     @property
     def simple_url(self) -> str:
@@ -192,19 +191,16 @@ class LocalIndex:
         )
 
     def _wait_ready(self) -> bool:
-        import urllib.error
         import urllib.request
 
         deadline = time.monotonic() + _START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 return False
-            try:
-                with urllib.request.urlopen(f"{self.url}health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return True
-            except (urllib.error.URLError, OSError):
-                pass
+            health = f"{self.url}health"
+            with contextlib.suppress(OSError), urllib.request.urlopen(health, timeout=2) as resp:
+                if resp.status == 200:  # urllib.error.URLError is an OSError
+                    return True
             time.sleep(0.05)
         return False
 

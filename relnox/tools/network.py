@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,16 +41,12 @@ def _positive(source: Path, key: str, table: Mapping[str, Any]) -> Any:
     """``table[key]`` (else its default), a number within :data:`_MOST` (retries: whole)."""
     value, whole = table.get(key, getattr(NetworkSettings, key)), key == "retries"
     kinds = (int,) if whole else (int, float)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or not (0 if whole else 0.001) <= value <= _MOST.get(key, math.inf)
-    ):
+    least = 0 if whole else 0.001
+    if isinstance(value, bool) or not isinstance(value, kinds) or not least <= value <= _MOST[key]:
         what = "a whole number, 0 or more" if whole else "a number of seconds above 0"
-        most = f" (at most {_MOST[key]:g})" if key in _MOST else ""
         raise ConfigError(
             f"{source}: [tool.relnox.network] {key} must be {what}, not {value!r}; "
-            f"for example {key} = {getattr(NetworkSettings, key)!r}{most}"
+            f"for example {key} = {getattr(NetworkSettings, key)!r} (at most {_MOST[key]:g})"
         )
     return value
 

@@ -3,6 +3,7 @@ upload URL and a simple URL; a URL's userinfo becomes the repository's credentia
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -93,7 +94,10 @@ def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
     )
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
+Origin = tuple[str, str, "int | None"]
+
+
+def origin(url: str) -> Origin:
     """``(scheme, host, port)`` of ``url``, the default port made explicit: where credentials may go."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -118,7 +122,7 @@ class Repository:
     password: str | None = field(default=None, repr=False, compare=False)
 
     @property
-    def origins(self) -> frozenset[tuple[str, str, int | None]]:
+    def origins(self) -> frozenset[Origin]:
         """Where this repository's credentials may be sent: its upload and simple API origins."""
         return frozenset({origin(self.upload_url), origin(self.simple_url)})
 
@@ -205,11 +209,9 @@ def _configured(name: str, value: Any, source: Path) -> Repository:
     if isinstance(value, Mapping) and isinstance(value.get("upload"), str):
         upload, username, password = split_userinfo(_with_slash(value["upload"]))
         simple, confirm = value.get("simple"), value.get("confirm", False)
-        if isinstance(confirm, bool):
-            if isinstance(simple, str):
-                simple = split_userinfo(_with_slash(simple))[0]
-            else:  # none given (or not a string): the simple API beside the upload URL
-                simple = simple_url_for(upload)
+        if isinstance(confirm, bool):  # no simple given (or not a string): the one beside upload
+            simple = simple if isinstance(simple, str) else simple_url_for(upload)
+            simple = split_userinfo(_with_slash(simple))[0]
             return Repository(name, upload, simple, confirm, username, password)
     raise ConfigError(
         f"{source}: [tool.relnox.repositories] {name} = {value!r} is not a repository; "
@@ -253,24 +255,17 @@ def read_pypirc(path: Path) -> dict[str, dict[str, str]]:
             f"{path}: cannot be read ({exc.__class__.__name__}); fix or remove the file"
         ) from None
     sections = {s: dict(parser.items(s)) for s in parser.sections() if s != "distutils"}
-    if any(section.get("password") for section in sections.values()):
-        _warn_if_shared(path)
+    if any(section.get("password") for section in sections.values()) and path not in _WARNED:
+        with contextlib.suppress(OSError):  # a password others may read: said once a file
+            mode = path.stat().st_mode & 0o777
+            if os.name == "posix" and mode & 0o077:
+                _WARNED.add(path)
+                shared = "%s holds a password and other users may read it (mode %04o); chmod 600 %s"
+                logger.warning(shared, path, mode, path)
     return sections
 
 
 _WARNED: set[Path] = set()
-
-
-def _warn_if_shared(path: Path) -> None:
-    """Warn (once per file) that ``path``, which holds a password, is readable by others."""
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        return
-    if os.name == "posix" and mode & 0o077 and path not in _WARNED:
-        _WARNED.add(path)
-        shared = "%s holds a password and other users may read it (mode %04o); chmod 600 %s"
-        logger.warning(shared, path, mode, path)
 
 
 def resolve(

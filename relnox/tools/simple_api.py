@@ -1,27 +1,33 @@
 """What an index already has: the simple API (PEP 691 JSON, or PEP 503 HTML) with sha256
-hashes. Connection errors, timeouts, 5xx and 429 are retried with backoff; credentials go
-only to the index's origins, after a 401. Every answer is bounded: the head by ``timeout +
-stall``, the body by size and by time (``stall`` plus 1 s per MiB), all by a deadline."""
+hashes, read with urllib. Connection errors, timeouts, 5xx and 429 are retried with backoff;
+credentials go only to the index's origins, after a 401, and never through a redirect to
+another origin or to a scheme but http and https. Every answer is bounded: the head by
+``timeout + stall``, the body by size and by time (``stall`` plus 1 s per MiB), all by a
+deadline."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
 import logging
+import queue
+import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
 from relnox.errors import PublishError
-from relnox.tools import simple_http
 from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import Repository, origin
-from relnox.tools.simple_http import SCHEMES, Origin
+from relnox.tools.repositories import Origin, Repository, origin
 from relnox.tools.simple_pages import (
     IndexedFile,
     ProjectPage,
@@ -40,6 +46,67 @@ MAX_PAGE = 256 * 1024 * 1024
 MAX_FILE = 8 * 1024 * 1024 * 1024
 _MIB = 1024 * 1024
 _CHUNK = 64 * 1024
+
+
+T = TypeVar("T")
+SCHEMES = ("http", "https")
+
+
+class HeadTooSlow(TimeoutError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"its status line and headers did not all come within {seconds:g}s "
+            "([tool.relnox.network] timeout + stall)"
+        )
+
+
+class SameOriginAuth(urllib.request.HTTPRedirectHandler):
+    """Follows redirects, but ``Authorization`` only to the origins it may go to."""
+
+    def __init__(self, allowed: Collection[Origin]) -> None:
+        super().__init__()
+        self.allowed = frozenset(allowed)
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if urlsplit(newurl).scheme.lower() not in SCHEMES:
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirected to a non-HTTP address {newurl}", headers, fp
+            )
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and origin(newurl) not in self.allowed:
+            for table in (new.headers, new.unredirected_hdrs):
+                for key in [k for k in table if k.lower() == "authorization"]:
+                    del table[key]
+            logger.debug("  redirected to another origin: %s, without credentials", newurl)
+        return new
+
+
+def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
+    """``work()``'s answer, or ``too_slow()`` after ``seconds`` (urllib bounds each read only)."""
+    answers: queue.Queue[Any] = queue.Queue()
+
+    def run() -> None:
+        try:
+            answers.put((True, work()))
+        except Exception as exc:  # raised again in the caller's thread
+            answers.put((False, exc))
+
+    threading.Thread(target=run, name="relnox-http", daemon=True).start()
+    try:
+        done, answer = answers.get(timeout=seconds)
+    except queue.Empty:
+        raise too_slow() from None
+    if not done:
+        raise answer
+    return answer  # type: ignore[no-any-return]
 
 
 class _Body:
@@ -110,13 +177,16 @@ def _fetch(
     while True:
         attempt += 1
         timeout, stall = (patience.bound(url, s) for s in (patience.timeout, patience.stall))
-        refused: tuple[int, str, str] | None = None  # an answer's status, reason, address
         try:
             head = patience.bound(url, timeout + stall)
-            answer = simple_http.open_url(
-                url, accept, use_auth, origins, timeout=timeout, head=head
-            )
-            with answer as resp:
+            headers = {"Accept": accept, "User-Agent": "relnox"}
+            if use_auth is not None:
+                token = base64.b64encode(":".join(use_auth).encode()).decode("ascii")
+                headers["Authorization"] = f"Basic {token}"
+            request = urllib.request.Request(url, headers=headers)
+            opener = urllib.request.build_opener(SameOriginAuth(origins))
+            opened = partial(opener.open, request, timeout=timeout)
+            with within(head, opened, partial(HeadTooSlow, head)) as resp:
                 body = _Body(keep)
                 _read(resp, url, body, limit=limit, stall=stall)
                 if keep and body.size >= limit and resp.read(1):
@@ -125,34 +195,26 @@ def _fetch(
                         "more than any project page; check the repository URL"
                     )
                 return resp.status, resp.headers.get("Content-Type", ""), body
-        except OSError as exc:
-            from urllib.error import HTTPError  # loaded by what raised one
-
-            if not isinstance(exc, HTTPError):
-                patience.bound(url, 0)  # an answer cut off by the deadline: the wait ended
-                problem = _unreachable(url, exc, attempt, patience.retries, timeout)
-            else:  # its connection closed now (at exit it would say "Exception ignored")
-                with contextlib.suppress(OSError, ValueError):
-                    exc.close()
-                if exc.code == 404:
-                    return 404, "", _Body(keep)
-                refused = (exc.code, str(exc.reason), exc.geturl() or url)
-        if refused is not None:
-            code, reason, answered_by = refused
-            if (
-                code == 401
-                and auth is not None
-                and use_auth is None
-                and origin(url) in origins
-                and origin(answered_by) in origins
-            ):
-                use_auth = auth
+        except urllib.error.HTTPError as exc:
+            with contextlib.suppress(OSError, ValueError):  # closed now, not "ignored" at exit
+                exc.close()
+            code, answered_by = exc.code, exc.geturl() or url
+            if code == 404:
+                return 404, "", _Body(keep)
+            login = auth if use_auth is None and code == 401 else None
+            if login is not None and {origin(url), origin(answered_by)} <= origins:
+                use_auth = login
                 attempt -= 1
                 continue
             if code not in TRANSIENT_STATUS or attempt > patience.retries:
                 hint = _hint(code, url, answered_by, origins, keep)
-                raise PublishError(f"{url}: the index answered HTTP {code} {reason}; {hint}")
+                raise PublishError(
+                    f"{url}: the index answered HTTP {code} {exc.reason}; {hint}"
+                ) from None
             problem = f"HTTP {code}"
+        except OSError as exc:
+            patience.bound(url, 0)  # an answer cut off by the deadline: the wait ended
+            problem = _unreachable(url, exc, attempt, patience.retries, timeout)
         delay = patience.bound(url, patience.backoff(attempt))
         logger.warning(
             "  %s: %s; retrying in %.1fs (attempt %d of %d)",
@@ -169,7 +231,7 @@ def _unreachable(url: str, exc: OSError, attempt: int, retries: int, timeout: fl
     """What kept the index from answering; past the last retry, a :class:`PublishError`."""
     reason: object = getattr(exc, "reason", exc)  # a URLError's, or the error itself
     timed_out = isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError)
-    if timed_out and not isinstance(reason, simple_http.HeadTooSlow):  # that one says its bound
+    if timed_out and not isinstance(reason, HeadTooSlow):  # that one says its bound
         reason = f"no answer within {timeout:g}s, [tool.relnox.network] timeout"
     if attempt > retries:
         raise PublishError(

@@ -11,20 +11,22 @@ from pathlib import Path
 from relnox.files import ini_sections, text_or_none
 
 
+def xdg_config(environ: Mapping[str, str], *parts: str) -> tuple[Path, list[Path]]:
+    """``parts`` under the user's XDG configuration directory, and under each system one."""
+    home = Path(environ.get("HOME") or Path.home())
+    user = Path(environ.get("XDG_CONFIG_HOME") or home / ".config").joinpath(*parts)
+    system = (environ.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(os.pathsep)
+    return user, [Path(d).joinpath(*parts) for d in system if d]
+
+
 def pip_config_files(environ: Mapping[str, str]) -> list[Path]:
     """pip's configuration files in pip's order (later ones win), those that exist."""
     if environ.get("PIP_CONFIG_FILE"):
         candidates = [Path(environ["PIP_CONFIG_FILE"])]
     else:
-        xdg_dirs = environ.get("XDG_CONFIG_DIRS") or "/etc/xdg"
+        user, system = xdg_config(environ, "pip", "pip.conf")
         home = Path(environ.get("HOME") or Path.home())
-        xdg_home = Path(environ.get("XDG_CONFIG_HOME") or home / ".config")
-        candidates = [
-            *(Path(d) / "pip" / "pip.conf" for d in xdg_dirs.split(os.pathsep) if d),
-            Path("/etc/pip.conf"),
-            home / ".pip" / "pip.conf",
-            xdg_home / "pip" / "pip.conf",
-        ]
+        candidates = [*system, Path("/etc/pip.conf"), home / ".pip" / "pip.conf", user]
         if sys.platform == "win32" and environ.get("APPDATA"):
             candidates.append(Path(environ["APPDATA"]) / "pip" / "pip.ini")
         if environ.get("VIRTUAL_ENV"):

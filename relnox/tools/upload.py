@@ -210,6 +210,7 @@ def failure_message(
 #: what makes twine's output plain, unwrapped text (a wrapped line could split a secret)
 PLAIN_OUTPUT = {"NO_COLOR": "1", "COLUMNS": "4000", "PYTHONIOENCODING": "utf-8"}
 _HTTP = re.compile(r"HTTPError: (\d{3})\b")
+_NO_CREDENTIALS = ("NonInteractive", "Credential not found")
 _TRANSIENT_WORDS = (
     "ConnectionError",
     "Connection refused",
@@ -243,41 +244,45 @@ def _twine_error(output: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
-def twine_classify(result: Result) -> tuple[str, int | None]:
-    """What a ``twine upload`` ended with: transient failures told from the others."""
+def classify(
+    result: Result,
+    status: re.Pattern[str],
+    first: Sequence[tuple[str, Sequence[str]]],
+    then: Sequence[tuple[str, Sequence[str]]],
+) -> tuple[str, int | None]:
+    """How an uploader ended: the kind its words name (``first``, unless an HTTP status other
+    than 401 or 403 came), the kind of its status, the kind ``then`` names, else FAILED."""
     if result.returncode == 0:
         return OK, None
-    text = result.output
     if result.stalled:
         return STALL, None
-    match = _HTTP.search(text)
-    status = int(match.group(1)) if match else None
-    if "TrustedPublishingFailure" in text:
-        return TRUSTED, status
-    if "NonInteractive" in text or "Credential not found" in text:
-        return NO_CREDENTIALS, status
-    if status is not None:
-        return kind_of_status(status), status
-    if any(word in text for word in _TRANSIENT_WORDS):
-        return TRANSIENT, None
-    return FAILED, None
+    text = result.output
+    match = status.search(text)
+    code = int(match.group(1)) if match else None
+    for kind, words in first if code in (None, 401, 403) else ():
+        if any(word in text for word in words):
+            return kind, code
+    if code is not None:
+        return kind_of_status(code), code
+    return next((kind for kind, words in then if any(w in text for w in words)), FAILED), None
 
 
-def twine_argv(
-    repository: Repository,
-    paths: Sequence[Path],
-    *,
-    verbose: bool = False,
-    attestations: bool = False,
-) -> list[str]:
-    """``twine upload`` of ``paths``; with ``attestations``, each file's attestations too."""
-    argv = [sys.executable, "-m", "twine", "upload", "--repository-url", repository.upload_url]
-    argv += ["--non-interactive", "--disable-progress-bar"]
-    if verbose:
+def twine_classify(result: Result) -> tuple[str, int | None]:
+    """What a ``twine upload`` ended with: transient failures told from the others."""
+    first = ((TRUSTED, ("TrustedPublishingFailure",)), (NO_CREDENTIALS, _NO_CREDENTIALS))
+    return classify(result, _HTTP, first, ((TRANSIENT, _TRANSIENT_WORDS),))
+
+
+def twine_argv(request: Upload) -> list[str]:
+    """``twine upload`` of the request's paths; with ``attestations``, each one's attestations."""
+    argv = [sys.executable, "-m", "twine", "upload", "--repository-url"]
+    argv += [request.repository.upload_url, "--non-interactive", "--disable-progress-bar"]
+    paths = list(request.paths)
+    if request.verbose:
         argv.append("--verbose")
-    if attestations:  # twine attaches a file's attestations only when they are listed too
+    if request.attestations:  # twine attaches a file's attestations only when they are listed
         argv.append("--attestations")
-        paths = [*paths, *(a for path in paths for a in attestations_of(path))]
+        paths += [a for path in paths for a in attestations_of(path)]
     return [*argv, *map(str, paths)]
 
 
@@ -289,15 +294,8 @@ class Twine:
     batch: bool = False  # one file a child: what twine says after a 5xx is about that file
 
     def upload(self, request: Upload) -> Attempt:
-        argv = twine_argv(
-            request.repository,
-            request.paths,
-            verbose=request.verbose,
-            attestations=request.attestations,
-        )
-        result = request.run(
-            argv, {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
-        )
+        env = {**request.credentials.child_env(request.environ), **PLAIN_OUTPUT}
+        result = request.run(twine_argv(request), env)
         kind, status = twine_classify(result)
         output = _tidy(result.output)
         logger.debug("%s", output)

@@ -7,11 +7,9 @@ import logging
 import re
 from dataclasses import dataclass
 
-from relnox._proc import Result
 from relnox.redact import redact
 from relnox.tools.trust import trust_environment
 from relnox.tools.upload import (
-    FAILED,
     OK,
     STALL,
     TRANSIENT,
@@ -20,7 +18,7 @@ from relnox.tools.upload import (
     Twine,
     Upload,
     answer_reason,
-    kind_of_status,
+    classify,
 )
 
 logger = logging.getLogger("relnox")
@@ -69,25 +67,6 @@ def upload_argv(uv: str, request: Upload) -> list[str]:
     return [*argv, *map(str, request.paths)]
 
 
-def classify(result: Result) -> tuple[str, int | None]:
-    if result.returncode == 0:
-        return OK, None
-    if result.stalled:
-        return STALL, None
-    text = result.output
-    match = _STATUS.search(text)
-    status = int(match.group(1)) if match else None
-    if "rusted publishing" in text and (status is None or status in (401, 403)):
-        return TRUSTED, status
-    if status is not None:
-        return kind_of_status(status), status
-    if any(word in text for word in _TIMED_OUT):
-        return STALL, None
-    if any(word in text for word in _TRANSIENT_WORDS):
-        return TRANSIENT, None
-    return FAILED, None
-
-
 def last_error(output: str) -> str:
     """uv's error in one line: the HTTP status and what the server said, else its last cause."""
     text = " ".join(redact(output).split())  # uv wraps long lines
@@ -131,7 +110,8 @@ class UvPublish:
         argv = upload_argv(self.uv, request)
         env = child_env(request)
         result = request.run(argv, env)
-        kind, status = classify(result)
+        then = ((STALL, _TIMED_OUT), (TRANSIENT, _TRANSIENT_WORDS))
+        kind, status = classify(result, _STATUS, ((TRUSTED, ("rusted publishing",)),), then)
         if kind == TRANSIENT and any(word in result.output for word in _CUT_OFF):
             # an index refusing before reading the body (401/403) is a broken pipe to uv;
             # twine reads the answer, so ask once with twine

@@ -268,14 +268,26 @@ def test_an_attestation_that_is_no_file_of_its_own_stops_before_any_upload(
 
 
 def test_upload_argv_without_attestations_is_unchanged(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from relnox.tools.credentials import Credentials
     from relnox.tools.repositories import from_url
+    from relnox.tools.upload import Upload
 
     wheel = tmp_path / "a-1.0-py3-none-any.whl"
     Path(f"{wheel}.publish.attestation").write_text("{}")
-    repo = from_url("http://127.0.0.1:1/")
-    assert "--attestations" not in twine_argv(repo, [wheel])
-    assert twine_argv(repo, [wheel])[-1] == str(wheel)
-    assert twine_argv(repo, [wheel], attestations=True)[-2:] == [
+    network = NetworkSettings()
+    plain = Upload(
+        [wheel],
+        from_url("http://127.0.0.1:1/"),
+        Credentials("none", "anonymous"),
+        {},
+        watched_runner(network),
+        network,
+    )
+    assert "--attestations" not in twine_argv(plain)
+    assert twine_argv(plain)[-1] == str(wheel)
+    assert twine_argv(replace(plain, attestations=True))[-2:] == [
         str(wheel),
         f"{wheel}.publish.attestation",
     ]

@@ -10,7 +10,7 @@ from relnox._proc import Result
 from relnox.errors import PublishError
 from relnox.redact import redact
 from relnox.sample import ProjectSpec, write_project
-from relnox.tools.credentials import Credentials, clean_env, resolve_credentials
+from relnox.tools.credentials import Credentials, resolve_credentials
 from relnox.tools.repositories import Repository, resolve
 from relnox.tools.upload import AUTH, TRUSTED, Attempt, failure_message, twine_classify
 from tests.conftest import run_relnox
@@ -191,7 +191,8 @@ def test_secrets_are_registered_and_kept_out_of_children(hermetic: Path) -> None
     assert "twine-secret-5" not in repr(found)
     child = found.child_env({**env, "PATH": "/bin"})
     assert child["TWINE_PASSWORD"] == "twine-secret-5" and "TEST_PYPI_TOKEN" not in child
-    assert "TWINE_PASSWORD" not in clean_env(env) and "TEST_PYPI_TOKEN" not in clean_env(env)
+    keyring = Credentials("keyring", "keyring", "me").child_env(env)
+    assert "TWINE_PASSWORD" not in keyring and "TEST_PYPI_TOKEN" not in keyring
 
 
 def test_userinfo_of_a_repository_url_is_the_credentials_and_is_masked() -> None:

@@ -12,7 +12,7 @@ from packaging.tags import sys_tags
 
 from relnox.redact import redact
 from relnox.tools import envs
-from relnox.tools.credentials import clean_env, register_environment_secrets
+from relnox.tools.credentials import Credentials, register_environment_secrets
 from relnox.tools.envs import (
     Environment,
     InstallOptions,
@@ -66,11 +66,12 @@ def test_an_installer_keeps_its_index_logins_and_never_an_upload_credential() ->
 
 
 def test_an_upload_child_keeps_twine_settings_but_no_other_secret() -> None:
-    env = clean_env(BASE)
+    env = Credentials("none", "anonymous").child_env(BASE)
     assert env["TWINE_CERT"] == "/etc/ca.pem"
     for name in ("PYPI_TOKEN", "TWINE_PASSWORD", "UV_INDEX_CORP_PASSWORD", "GH_TOKEN"):
         assert name not in env
-    assert "ACTIONS_ID_TOKEN_REQUEST_TOKEN" in clean_env(BASE, keep_oidc=True)
+    trusted = Credentials("OIDC", "trusted-publishing", "__token__").child_env(BASE)
+    assert "ACTIONS_ID_TOKEN_REQUEST_TOKEN" in trusted
 
 
 def test_every_credential_of_the_environment_is_registered() -> None:
