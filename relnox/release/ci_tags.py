@@ -4,7 +4,7 @@ is the newest release (a maintenance release is never marked latest)."""
 
 from __future__ import annotations
 
-import os
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,15 +155,12 @@ def resolve_version(
     env: Mapping[str, str] | None = None,
 ) -> ResolvedVersion:
     """A package's release version: from the tag, else the explicit input, else pyproject."""
-    env = os.environ if env is None else env
     parsed: ParsedTag | None = None
     if tag:
         parsed = parse_release_tag(workspace, tag)
-    elif ref_tag(env):
-        try:
-            parsed = parse_release_tag(workspace, ref_tag(env) or "")
-        except VersionError:
-            parsed = None
+    elif pushed := ref_tag(env):
+        with contextlib.suppress(VersionError):
+            parsed = parse_release_tag(workspace, pushed)
     pkg: Package | None = workspace.get(package) if package else None
     tagged = packages_of_tag(workspace, parsed) if parsed else ()
     if pkg is None:

@@ -115,27 +115,26 @@ def tag_checks(ws: Workspace, pkg: Package) -> Row:
         return ERROR, f"{nothing}; delete it (git tag -d {tag})"
     if git.tag_exists(ws.root, tag):
         at_tag = version_at(ws.root, pkg.locations, tag)
-        after = None if same_version(at_tag, pkg.version) else _bot_order(ws, pkg, tag)
-        if after is not None:
+        if same_version(at_tag, pkg.version):
+            return OK, f"{tag} matches (already released); {convention}"
+        if (after := _bot_order(ws, pkg, tag)) is not None:
             return OK, (
                 f"{tag} is released: it tags the commit right before {after[:9]}, which sets "
                 f"{pkg.version}, as the release before it was tagged (a release bot's "
                 f"order: tag, then the release commit); {convention}"
             )
-        if not same_version(at_tag, pkg.version):
-            fired, filters = _fired(ws, tag)
-            if not fired and filters:  # a v3.2.0-rc0 marking where 3.2 starts, not published
-                marker = "; ".join(", ".join(g) for g in filters)
-                return WARN, (
-                    f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
-                    f"no release workflow fires on it ({marker}): a marker, not the "
-                    f"release of {pkg.version}; bump to the version to release"
-                )
-            return ERROR, (
-                f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
-                "delete or move that tag"
+        fired, filters = _fired(ws, tag)
+        if not fired and filters:  # a v3.2.0-rc0 marking where 3.2 starts, not published
+            marker = "; ".join(", ".join(g) for g in filters)
+            return WARN, (
+                f"tag {tag} marks a commit at {at_tag or 'an unknown version'}, and "
+                f"no release workflow fires on it ({marker}): a marker, not the "
+                f"release of {pkg.version}; bump to the version to release"
             )
-        return OK, f"{tag} matches (already released); {convention}"
+        return ERROR, (
+            f"tag {tag} points at a commit whose version is {at_tag or 'unknown'}; "
+            "delete or move that tag"
+        )
     if facts is not None and not facts.count and facts.last == current and facts.last_tag:
         # released under another package's tag (with_carried_releases)
         return OK, f"{pkg.version} is released, under {facts.last_tag}; {convention}"

@@ -44,7 +44,6 @@ from relnox.versions.setup_py import setup_py_keywords, uses_pbr
 from relnox.versions.sources import load_toml, not_a_file, read_text, setup_cfg
 
 OK, WARN, ERROR = "ok", "warn", "error"
-FRAGMENT = ("fragment", "fragments")
 
 
 @dataclass(frozen=True)
@@ -109,13 +108,9 @@ def readme_problem(path: Path | None, content_type: str | None = None) -> str | 
         return f"{path.name} cannot be read ({exc.strerror or exc})"
     if not text.strip():
         return f"{path.name} is empty"
-    suffix = path.suffix.lower()
     declared = (content_type or "").split(";")[0].strip().lower()
-    if declared in ("text/plain", "text/markdown"):
-        return None  # shown as plain text or markdown, whatever its name says
-    if declared == "text/x-rst":
-        suffix = ".rst"
-    if suffix in (".md", ".markdown", ".txt", ""):
+    suffix = ".rst" if declared == "text/x-rst" else path.suffix.lower()
+    if declared in ("text/plain", "text/markdown") or suffix in (".md", ".markdown", ".txt", ""):
         return None  # markdown and plain text always render (as twine check treats them)
     if suffix == ".rst":
         problem = render_problem(text, "text/x-rst")
@@ -506,9 +501,9 @@ def _page_per_release(
 
 #: each news tool's step that turns its fragments into a section, and its word for them
 _STEPS = {
-    "towncrier": ("towncrier build", FRAGMENT),
+    "towncrier": ("towncrier build", ("fragment", "fragments")),
     "changie": ("changie batch", ("entry", "entries")),
-    "scriv": ("scriv collect", FRAGMENT),
+    "scriv": ("scriv collect", ("fragment", "fragments")),
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -127,7 +127,8 @@ def write_changelogs(intent: Intent, day: date, top: Path | None) -> None:
             fragment.path.unlink(missing_ok=True)
 
 
-def pr_body(intent: Intent, day: date, named: bool, first: Sequence[str] = ()) -> str:
+def _body(workspace: Workspace, intent: Intent, day: date, repository: str | None) -> str:
+    named, first = len(workspace.packages) > 1, first_releases(workspace, intent, repository)
     rows = [f"| {r.name} | {r.old} | {r.new} | {r.why} |" for r in intent.releases]
     lines = ["## Release", "", "| package | old | new | why |", "| --- | --- | --- | --- |", *rows]
     if intent.rewrites:
@@ -166,11 +167,6 @@ def first_releases(workspace: Workspace, intent: Intent, repository: str | None)
     new = [r.name for r in intent.releases if not reader.page(r.name).files]
     first = batches(workspace, repo, new, [p.name for p in workspace.packages])
     return first.describe() if first else []
-
-
-def _body(workspace: Workspace, intent: Intent, day: date, options: PrOptions) -> str:
-    first = first_releases(workspace, intent, options.repository)
-    return pr_body(intent, day, len(workspace.packages) > 1, first)
 
 
 def _api(url: str, remote: str, env: Mapping[str, str]) -> Any:
@@ -239,7 +235,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
     if options.dry_run:
         workspace = load_workspace(root)
         intent = release_intent(workspace, day)
-        body = _body(workspace, intent, day, options)
+        body = _body(workspace, intent, day, options.repository)
         return PrResult(intent, options.branch, body=body, action="planned")
     url = git.git(top, "remote", "get-url", options.remote)
     api = _api(url, options.remote, env)
@@ -257,7 +253,7 @@ def release_pr(options: PrOptions, env: Mapping[str, str] | None = None) -> PrRe
             result.title = "Release " + ", ".join(f"{r.name} {r.new}" for r in intent.releases)
             if len(result.title) > TITLE_MAX:  # GitHub takes 256 characters
                 result.title = f"Release {len(intent.releases)} packages"
-            result.body = _body(workspace, intent, day, options)
+            result.body = _body(workspace, intent, day, options.repository)
             git.git(tree, "add", "-A")
             dated = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             git.git(tree, "commit", "-q", "--no-verify", "-m", result.title, env=dated)

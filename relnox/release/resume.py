@@ -125,12 +125,11 @@ def check_rerun(run: ReleaseRun) -> None:
 def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str]:
     """``name version`` of each of ``packages`` whose current version has files on ``where``."""
     ws = run.workspace
-    environ = run.runtime.environ
     network = replace(network_settings(ws.config), retries=1)
     found: list[str] = []
     try:
-        repo = resolve(where, ws.config, environ=environ)
-        auth = resolve_credentials(repo, environ).basic_auth()
+        repo = resolve(where, ws.config, environ=run.runtime.environ)
+        auth = resolve_credentials(repo, run.runtime.environ).basic_auth()
         reader = IndexReader.of(repo, auth, network, run.runtime.sleep)
         for pkg in packages:
             wanted = maybe_version(pkg.version)

@@ -173,37 +173,35 @@ def _build(run: ReleaseRun) -> Outcome:
 def _verify(run: ReleaseRun, index: str | None) -> Outcome:
     """The release installs and works: from dist/ (``index`` None) or from the test index."""
     stage = "verify" if index is None else "verify-test"
-    settings = extras, offline, extra, _ = _verify_settings(run, index)
-    if run.state.done(stage, stage_fingerprint(run.dist_dir, index, *settings)):
+    fingerprint = _verify_fingerprint(run, index)
+    if run.state.done(stage, fingerprint):
         return ALREADY_DONE, "verified before for this build"
     # checked from dist/ before: a round from an index proves only what it adds
-    dist_settings = _verify_settings(run, None)
-    from_dist = stage_fingerprint(run.dist_dir, None, *dist_settings)
-    checked = index is not None and run.state.done("verify", from_dist)
+    checked = index is not None and run.state.done("verify", _verify_fingerprint(run, None))
+    o = run.options
     options = VerifyOptions(
         packages=run.names,
         dist_dir=run.dist_dir,
         index=index,
-        extra_index=run.options.extra_index if extra else None,  # the settings' is redacted
-        offline=offline,
-        wait=run.options.wait,
-        extras=extras,
+        extra_index=o.extra_index if index else None,
+        offline=o.offline and index is None,
+        wait=o.wait,
+        extras=o.extras,
         checked_before=checked,
     )
     report = VERIFY.run(VERIFY.plan(run.workspace, options), run.runtime)
     if not report.ok:  # the listing goes to the stage's log; the error says why
         raise ReleaseError(report.closing(), "\n".join(report.describe()))
-    run.state.mark(stage, stage_fingerprint(run.dist_dir, index, *settings))
+    run.state.mark(stage, fingerprint)
     took = f"in {report.seconds:.1f}s{report.skipped_note()}"
     return DONE, f"{len(report.checked)} package(s) installed and checked {took}"
 
 
-def _verify_settings(
-    run: ReleaseRun, index: str | None
-) -> tuple[tuple[str, ...], bool, str | None, list[str]]:
+def _verify_fingerprint(run: ReleaseRun, index: str | None) -> str:
     o = run.options
     extra = redact_url(o.extra_index) if index and o.extra_index else None
-    return o.extras, o.offline and index is None, extra, sorted(run.names)
+    settings = (o.extras, o.offline and index is None, extra, sorted(run.names))
+    return stage_fingerprint(run.dist_dir, index, *settings)
 
 
 def _publish(run: ReleaseRun, stage: str) -> Outcome:

@@ -117,16 +117,14 @@ def _check_shared(workspace: Workspace, actions: Sequence[TagAction]) -> None:
         fmt = workspace.tag_format_of(pkg)
         if not names_no_package(fmt):
             continue
-        others = [
-            q
-            for q in workspace.packages
-            if q.name != pkg.name
-            and not q.vcs_versioned
-            and workspace.tag_format_of(q) == fmt
-            and not same_version(q.version, pkg.version)
-        ]
-        if others:
-            other = others[0]
+        for other in workspace.packages:
+            if (
+                other.name == pkg.name
+                or other.vcs_versioned
+                or workspace.tag_format_of(other) != fmt
+                or same_version(other.version, pkg.version)
+            ):
+                continue
             raise GitError(
                 f"{pkg.name} {pkg.version} and {other.name} {other.version} share the tag "
                 f"format {fmt!r}, so tag {action.tag} would name {other.name} at a version it "
