@@ -269,15 +269,9 @@ def package_inputs(
     dirs = [pkg.directory.resolve() for pkg in packages]
     inside = all(d != top and d.is_relative_to(top) for d in dirs)
     places = sorted({str(d) for d in dirs}) if dirs and inside else ["."]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # git lists while the pyprojects are read
+    with ThreadPoolExecutor(max_workers=1) as pool:  # git status while git lists the files
         status = pool.submit(_status_paths, root, places)
-        listed = pool.submit(list_sources, root, owners, skip, places, ignored=ignored)
-        documents = {pkg.name: _document(pkg) for pkg in packages}
-        outside = {
-            pkg.name: _digest(outside_files(pkg.directory, documents[pkg.name] or {}))
-            for pkg in packages
-        }
-        listing = listed.result()
+        listing = list_sources(root, owners, skip, places, ignored=ignored)
         untracked, modified = status.result()
     wanted = {pkg.name for pkg in packages}
     entries = [entry for name in sorted(wanted) for entry in listing.tracked.get(name, [])]
@@ -301,11 +295,14 @@ def package_inputs(
     result: dict[str, Inputs] = {}
     for pkg in packages:
         tracked = sorted(listing.tracked.get(pkg.name, []), key=lambda item: item[1])
-        document = documents[pkg.name]
+        try:  # read once, for the files outside it names and its build steps
+            document: Mapping[str, Any] | None = load_toml(pkg.pyproject)
+        except RelnoxError:
+            document = None
         parts = {
             "files": _digest([f"{meta} {path}" for meta, path in tracked]),
             "contents": _digest([[p, found[p]] for _, p in tracked if p in found]),
-            "outside": outside[pkg.name],
+            "outside": _digest(outside_files(pkg.directory, document or {})),
             "untracked": _digest(
                 [_untracked_fact(p, top) for p in sorted(loose.get(pkg.name, []))]
             ),
@@ -326,14 +323,6 @@ def package_inputs(
         files = tuple(os.path.join(base, path) for _, path in tracked)
         result[pkg.name] = Inputs(parts, unknown, files)
     return result
-
-
-def _document(pkg: Package) -> Mapping[str, Any] | None:
-    """``pkg``'s pyproject, read once for the files outside it names and its build steps."""
-    try:
-        return load_toml(pkg.pyproject)
-    except RelnoxError:
-        return None
 
 
 def _unknown(

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,18 +161,14 @@ def _epoch(value: int | str | None) -> int | None:
 
 
 def _package_epochs(
-    workspace: Workspace,
-    packages: Sequence[Package],
-    state: history.GitState | None,
-    refs: Callable[[], str],
+    workspace: Workspace, packages: Sequence[Package], state: history.GitState | None
 ) -> dict[str, int]:
-    """Each package's last commit time at HEAD (nested packages excluded), remembered
-    (``refs``: :func:`history.ref_listing`'s answer, asked beside the state)."""
+    """Each package's last commit time at HEAD (nested packages excluded), remembered."""
     if state is None or state.head is None:  # no git, or no commit yet
         return {}
     root, head = workspace.root, state.head
     specs = pathspecs(workspace, packages)
-    key = history.key_of(head, refs(), state.paths)
+    key = history.key_of(head, history.ref_listing(root), state.paths)
     # remembered by what git is asked, where (a package may move, or have one nested anew)
     asked = {pkg.name: json.dumps([str(root.resolve()), specs[pkg.name]]) for pkg in packages}
 
@@ -332,25 +328,17 @@ def plan_build(workspace: Workspace, options: BuildOptions) -> BuildPlan:
         python = Path(resolve_python(options.python, error=BuildError))
     given = _epoch(options.source_date_epoch)
     kinds = "+".join(k for k, on in (("sdist", options.sdist), ("wheel", options.wheel)) if on)
-    on_path = git.on_path()
-    # HEAD, the refs (the epochs' key) and the top (git.held) asked at once: three git
-    # processes side by side, not one after another
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        asked = pool.submit(history.git_state, root) if on_path else None
-        refs = pool.submit(history.ref_listing, root) if on_path and given is None else None
-        with git.held(root) if on_path else contextlib.nullcontext():  # one top asked
-            state = asked.result() if asked is not None else None
-            epochs = (
-                _package_epochs(workspace, selected, state, refs.result) if refs is not None else {}
-            )
-            inputs = package_inputs(
-                workspace,
-                selected,
-                python=python,
-                epochs={p.name: given for p in selected} if given is not None else epochs,
-                kinds=kinds,
-                output=dist_dir,
-            )
+    state = history.git_state(root) if git.on_path() else None
+    with git.held(root) if state is not None else contextlib.nullcontext():  # one top asked
+        epochs = _package_epochs(workspace, selected, state) if given is None else {}
+        inputs = package_inputs(
+            workspace,
+            selected,
+            python=python,
+            epochs={p.name: given for p in selected} if given is not None else epochs,
+            kinds=kinds,
+            output=dist_dir,
+        )
     flags = (
         ("--force", options.force),
         ("--clean", options.clean),
