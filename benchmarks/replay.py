@@ -40,8 +40,10 @@ from packaging.version import InvalidVersion, Version
 
 from relnox.toml import tomllib
 
+#: ``version = "1.2"``, ``version: str = "1.2"``, a chain ``VERSION = __version__ = "1.2"``
 LITERAL = re.compile(
-    r"""^([-+])\s*(?:__version__|version|VERSION|release)\s*(?::\s*\w+\s*)?[:=]\s*["']([0-9][^"']*)["']"""
+    r"""^([-+])\s*(?:(?:__version__|version|VERSION)\s*=\s*)*"""
+    r"""(?:__version__|version|VERSION|release)\s*(?::\s*\w+\s*)?[:=]\s*["']([0-9][^"']*)["']"""
 )
 #: a file named for the version holding only one (``VERSION``, ``src/version.info``)
 BARE = re.compile(r"^([-+])\s*v?([0-9][^\s\"']*)\s*$")

@@ -211,3 +211,19 @@ def test_the_replay_reads_a_release_of_a_package_whose_version_file_holds_a_plac
         commit(root, init(version), version, message=f"Release {version}")
     done = _replay(root, "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_reads_a_version_literal_bound_in_a_chain(tmp_path: Path) -> None:
+    """``VERSION = __version__ = "1.1.0"``: the chained literal moved at the release is one
+    the replay reads (it read only ``__version__ = "..."``, so a repository that tags none of
+    its releases had none to replay)."""
+    pyproject = project("acme", None) + '[tool.hatch.version]\npath = "src/acme/__init__.py"\n'
+    files = {
+        "pyproject.toml": pyproject,
+        "src/acme/__init__.py": 'VERSION = __version__ = "1.0.0"\n',
+    }
+    root = repo(tmp_path / "r", files)
+    init = {"src/acme/__init__.py": 'VERSION = __version__ = "1.1.0"\n'}
+    commit(root, init, message="Release 1.1.0")
+    done = _replay(root, "-n", "1")
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr

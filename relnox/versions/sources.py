@@ -239,6 +239,10 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
         return None
     matches = PY_VERSION_RE.finditer(text := read_text(path))
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
+    # ``__version__`` computed (read from a VERSION file, from the metadata): the module's
+    # version is that; a ``version = "1.17.2"`` beside it is another thing's (a library's)
+    if match is not None and top_level and "__version__" not in match["lhs"] and _computed(text):
+        return None
     if match is not None:
         return VersionLocation(path, "python", match.group("version"))
     # ``__version__ = APP_VERSION`` under ``APP_VERSION = "1.2.0"``: the name's literal
@@ -250,6 +254,22 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
 
 
 _NAMES = "__version__|VERSION|version"
+#: a top-level assignment to ``__version__`` (in a chain too), and the value bound
+_DUNDER = re.compile(
+    rf"^(?:(?:{_NAMES})[ \t]*=[ \t]*)*__version__[ \t]*(?::[^=\n]*)?=(?P<value>.*)$", re.M
+)
+#: a value that is no computation: a string literal or a name, alone or chained to one
+_PLAIN = re.compile(
+    rf"""[ \t]*(?:(?:{_NAMES})[ \t]*=[ \t]*)*(?:['"]|\([ \t]*$|[\w.]+[ \t]*(?:#.*)?$)"""
+)
+
+
+def _computed(text: str) -> bool:
+    """Whether a module binds ``__version__`` to an expression (``(HERE / "VERSION").read_text()``,
+    ``version("acme")``): its version is what that computes, not a literal."""
+    return any(_PLAIN.match(found["value"]) is None for found in _DUNDER.finditer(text))
+
+
 _ALIAS = re.compile(r"^__version__[ \t]*=[ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*(?:#.*)?$", re.MULTILINE)
 
 

@@ -418,3 +418,27 @@ def test_npm_s_manifest_of_the_same_project_in_its_package_is_a_copy(tmp_path: P
     assert (root / "acme/version.txt").read_text() == "3.44.1\n"
     assert (root / "acme/package.json").read_text() == manifest.replace("3.44.0", "3.44.1")
     assert (root / "js/app/package.json").read_text() == front
+
+
+def test_a_literal_beside_a_computed_dunder_version_is_another_things(tmp_path: Path) -> None:
+    """A module whose ``__version__`` reads the package's VERSION file (what setup.cfg's
+    ``version = file:`` reads too) and that says ``version = '1.17.2'`` for the C library it
+    binds: that literal is no copy of the package's version, so a bump leaves it and
+    check-versions sees no drift."""
+    init = (
+        "from pathlib import Path\n\n"
+        "VERSION = __version__ = (Path(__file__).parent / 'VERSION').read_text().strip()\n"
+        "# the version of the C library it supports\nversion = '1.17.2'\nversion_info = (1, 17, 2)\n"
+    )
+    cfg = "[metadata]\nname = acme\nversion = file: acme/VERSION\n\n[options]\npackages = acme\n"
+    files = {
+        "setup.cfg": cfg,
+        "setup.py": "from setuptools import setup\n\nsetup()\n",
+        "acme/VERSION": "1.3.0\n",
+        "acme/__init__.py": init,
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.3.0"])
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode == 0 and "1.17.2" not in check.stdout + check.stderr
+    bump = run_relnox("bump", "--dry-run", "--to", "1.4.0", cwd=root, check=True)
+    assert "b/acme/VERSION" in bump.stdout and "__init__.py" not in bump.stdout
