@@ -16,6 +16,7 @@ from relnox.atomic import write_all
 from relnox.ci import requirement as installed
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
+from relnox.ci.publishing import trusted_note
 from relnox.ci.requirement import squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
@@ -28,7 +29,7 @@ from relnox.ci.workflows import (
     WorkflowBuilder,
 )
 from relnox.config import check_keys
-from relnox.errors import ConfigError, one_line, shortlist
+from relnox.errors import ConfigError, one_line
 from relnox.files import read_bytes, text_or_none
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
@@ -345,7 +346,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         )
     found += forge.notes(workspace, builder) if "gitlab" in chosen else []
     if trusted and "github" in chosen:
-        found.append(trusted_publishing_note(workspace, trusted, settings.environments))
+        own = "-<name>" if settings.environments == "per-project" else ""
+        found.append(trusted_note(workspace, trusted, own))
     for target in builder.targets.values() if "github" in chosen else ():
         if target.secrets:
             found.append(
@@ -410,32 +412,6 @@ def noxfile_sessions(text: str) -> list[str]:
                     else node.name
                 )
     return found
-
-
-def trusted_publishing_note(
-    workspace: Workspace, targets: list[str], environments: str = "shared"
-) -> str:
-    """What the trusted-publishing jobs need before their first upload."""
-    names = [pkg.name for pkg in workspace.packages]
-    shown = shortlist(names, 5)
-    own = "-<name>" if environments == "per-project" else ""
-    where = " and ".join(
-        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{own})"
-        for target in targets
-    )
-    pending = (
-        "at most 3 at a time, the batch relnox doctor --repository pypi names"
-        if own
-        else 'one at a time (one a workflow and environment; environments = "per-project": 3)'
-    )
-    return (
-        f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
-        f"trusted publisher naming this repository and the workflow release.yml to "
-        f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-        f"({shown}; a pending publisher for one not there yet, {pending}), and create the "
-        f"environment(s) {', '.join(t + own for t in targets)} on GitHub (Settings > "
-        "Environments), or the first upload is refused its token"
-    )
 
 
 @dataclass(frozen=True)
