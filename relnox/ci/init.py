@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_all
+from relnox.ci import forge, gitlab
 from relnox.ci import requirement as installed
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
@@ -36,6 +39,7 @@ from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
+from relnox.versions.python_ast import parse
 
 CI_KEYS = (
     "python-versions",
@@ -117,8 +121,6 @@ def _strings(
 
 def _credential_in(requirement: Requirement) -> bool:
     """The requirement's URL holds a password, a token as an http(s) user, or a ``?token=``."""
-    from urllib.parse import urlsplit
-
     if not requirement.url:
         return False
     url = requirement.url
@@ -304,8 +306,6 @@ def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
 
 def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
     """Path (relative to the git top level) -> text of every generated file."""
-    from relnox.ci import forge, gitlab
-
     builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
     _paths_as_written(workspace, builder)
     files = {}
@@ -327,8 +327,6 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
 def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]:
     """What the user must know before the first run: secrets to create, risks taken."""
     settings = settings or ci_settings(workspace)
-    from relnox.ci import forge
-
     builder = WorkflowBuilder(workspace, settings)
     chosen = forge.forges(workspace)
     trusted = [t for t in ("pypi", "testpypi") if builder.targets[t].signs]
@@ -388,10 +386,6 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
 def noxfile_sessions(text: str) -> list[str]:
     """The sessions a noxfile defines (``@nox.session`` or ``@session``); unparsed: none."""
-    import ast
-
-    from relnox.versions.python_ast import parse
-
     try:
         tree = parse(text)
     except (SyntaxError, ValueError):
