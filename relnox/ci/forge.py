@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from relnox.ci.gitlab import PIPELINE, PUSH_TOKEN, TOP
-from relnox.ci.publishing import targets
+from relnox.ci.publishing import targets, trusted_note
 from relnox.ci.workflows import WorkflowBuilder
-from relnox.errors import ConfigError, shortlist
+from relnox.errors import ConfigError
 from relnox.project.workspace import Package, Workspace
 from relnox.tools import git
 from relnox.tools.gitlab import is_gitlab_host, remote_host, remote_path
@@ -62,21 +62,8 @@ def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:
     own = "-<name>" if flow.settings.environments == "per-project" else ""
     trusted = [t.name for t in flow.targets.values() if t.signs]
     if trusted:
-        names = [pkg.name for pkg in workspace.packages]
-        shown = shortlist(names, 5)
-        where = " and ".join(
-            f"{'PyPI' if t == 'pypi' else 'TestPyPI'} (environment {t}{own})" for t in trusted
-        )
-        found.append(
-            f"the {' and '.join(trusted)} jobs publish by trusted publishing with GitLab's ID "
-            f"token: on {where}, add a GitLab trusted publisher (a pending one for a project "
-            f"not there yet) to {'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-            f"({shown}) naming the namespace and project "
-            f"{remote_path(_origin(workspace)) or '<namespace>/<project>'}, the "
-            f"top-level pipeline file {TOP} and the environment; protect the environments "
-            f"{', '.join(t + own for t in trusted)} and the release tags (Settings > "
-            "Repository > Protected tags), or the first upload is refused its token"
-        )
+        path = remote_path(_origin(workspace)) or "<namespace>/<project>"
+        found.append(trusted_note(workspace, trusted, own, path))
     for target in flow.targets.values():
         if not target.signs:
             found.append(

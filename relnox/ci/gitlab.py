@@ -9,6 +9,7 @@ from typing import Any
 from relnox.ci.native import native_builder
 from relnox.ci.pins import PACKAGE_ARGS, slug
 from relnox.ci.publishing import gitlab_publish_job
+from relnox.ci.shards import gitlab_shard_jobs
 from relnox.ci.triggers import tag_regex
 from relnox.ci.workflows import BUILD_ALL, CiSettings, WorkflowBuilder, split_build
 from relnox.ci.yaml import dump
@@ -188,8 +189,6 @@ class PipelineBuilder:
     def pipeline(self) -> str:
         jobs: dict[str, Any] = {".relnox": self.template(), "relnox-plan": self.plan()}
         if self.settings.shards:
-            from relnox.ci.shards import gitlab_shard_jobs
-
             jobs.update(gitlab_shard_jobs(self, self.settings.shards))
         else:
             jobs["relnox-build"] = self.build()

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from relnox.atomic import write_all
+from relnox.ci import forge, gitlab
 from relnox.ci import requirement as installed
 from relnox.ci.existing import publishing_workflows
 from relnox.ci.native import native_builder
+from relnox.ci.publishing import trusted_note
 from relnox.ci.requirement import squatting_warning
 from relnox.ci.workflows import (
     DEFAULT_OS,
@@ -28,13 +32,14 @@ from relnox.ci.workflows import (
     WorkflowBuilder,
 )
 from relnox.config import check_keys
-from relnox.errors import ConfigError, one_line, shortlist
+from relnox.errors import ConfigError, one_line
 from relnox.files import read_bytes, text_or_none
 from relnox.paths import written_path
 from relnox.project.workspace import Workspace
 from relnox.redact import redact_url
 from relnox.stage import Runtime, Stage
 from relnox.tools import git
+from relnox.versions.python_ast import parse
 
 CI_KEYS = (
     "python-versions",
@@ -116,8 +121,6 @@ def _strings(
 
 def _credential_in(requirement: Requirement) -> bool:
     """The requirement's URL holds a password, a token as an http(s) user, or a ``?token=``."""
-    from urllib.parse import urlsplit
-
     if not requirement.url:
         return False
     url = requirement.url
@@ -303,8 +306,6 @@ def _paths_as_written(workspace: Workspace, builder: WorkflowBuilder) -> None:
 
 def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[str, str]:
     """Path (relative to the git top level) -> text of every generated file."""
-    from relnox.ci import forge, gitlab
-
     builder = WorkflowBuilder(workspace, settings or ci_settings(workspace))
     _paths_as_written(workspace, builder)
     files = {}
@@ -326,8 +327,6 @@ def generate(workspace: Workspace, settings: CiSettings | None = None) -> dict[s
 def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]:
     """What the user must know before the first run: secrets to create, risks taken."""
     settings = settings or ci_settings(workspace)
-    from relnox.ci import forge
-
     builder = WorkflowBuilder(workspace, settings)
     chosen = forge.forges(workspace)
     trusted = [t for t in ("pypi", "testpypi") if builder.targets[t].signs]
@@ -345,7 +344,8 @@ def notes(workspace: Workspace, settings: CiSettings | None = None) -> list[str]
         )
     found += forge.notes(workspace, builder) if "gitlab" in chosen else []
     if trusted and "github" in chosen:
-        found.append(trusted_publishing_note(workspace, trusted, settings.environments))
+        own = "-<name>" if settings.environments == "per-project" else ""
+        found.append(trusted_note(workspace, trusted, own))
     for target in builder.targets.values() if "github" in chosen else ():
         if target.secrets:
             found.append(
@@ -386,10 +386,6 @@ def _noxfile_without_relnox(workspace: Workspace, builder: WorkflowBuilder) -> s
 
 def noxfile_sessions(text: str) -> list[str]:
     """The sessions a noxfile defines (``@nox.session`` or ``@session``); unparsed: none."""
-    import ast
-
-    from relnox.versions.python_ast import parse
-
     try:
         tree = parse(text)
     except (SyntaxError, ValueError):
@@ -410,32 +406,6 @@ def noxfile_sessions(text: str) -> list[str]:
                     else node.name
                 )
     return found
-
-
-def trusted_publishing_note(
-    workspace: Workspace, targets: list[str], environments: str = "shared"
-) -> str:
-    """What the trusted-publishing jobs need before their first upload."""
-    names = [pkg.name for pkg in workspace.packages]
-    shown = shortlist(names, 5)
-    own = "-<name>" if environments == "per-project" else ""
-    where = " and ".join(
-        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{own})"
-        for target in targets
-    )
-    pending = (
-        "at most 3 at a time, the batch relnox doctor --repository pypi names"
-        if own
-        else 'one at a time (one a workflow and environment; environments = "per-project": 3)'
-    )
-    return (
-        f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
-        f"trusted publisher naming this repository and the workflow release.yml to "
-        f"{'each of the ' + str(len(names)) + ' projects' if len(names) > 1 else 'the project'} "
-        f"({shown}; a pending publisher for one not there yet, {pending}), and create the "
-        f"environment(s) {', '.join(t + own for t in targets)} on GitHub (Settings > "
-        "Environments), or the first upload is refused its token"
-    )
 
 
 @dataclass(frozen=True)

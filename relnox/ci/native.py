@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 from typing import TYPE_CHECKING, Any
 
 from relnox.ci.pins import CIBUILDWHEEL, MATURIN, slug, upload, uses
+from relnox.errors import ConfigError
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 from relnox.toml import table
+from relnox.versions.setup_py import setup_py_tree
 
 if TYPE_CHECKING:
     from relnox.ci.workflows import WorkflowBuilder
@@ -49,10 +52,6 @@ def _in_tree_cython(pkg: Package) -> bool:
 
 def compiles_extensions(pkg: Package) -> bool:
     """Whether the build compiles extension modules."""
-    import ast
-
-    from relnox.versions.setup_py import setup_py_tree
-
     tool = table(_doc(pkg), "tool")
     setuptools, poetry = table(tool, "setuptools"), table(tool, "poetry")
     build = poetry.get("build")  # a table with its script, or (poetry 1) the script
@@ -81,8 +80,6 @@ def compiles_extensions(pkg: Package) -> bool:
 
 
 def _doc(pkg: Package) -> dict[str, Any]:
-    from relnox.errors import ConfigError
-
     try:
         return project_doc(pkg.directory)
     except ConfigError:

@@ -11,6 +11,7 @@ from packaging.utils import canonicalize_name
 
 from relnox.ci.pins import PACKAGE_ARGS, READ
 from relnox.ci.yaml import Commented
+from relnox.errors import shortlist
 from relnox.project.workspace import Workspace
 from relnox.tools.gitlab import audience, id_token_variable
 from relnox.tools.repositories import Repository, resolve
@@ -64,6 +65,41 @@ class Target:
     def environments(self, workspace: Workspace) -> list[tuple[str, str]]:
         """``environments = "per-project"``: each package and its environment, in order."""
         return [(p.name, f"{self.name}-{canonicalize_name(p.name)}") for p in workspace.packages]
+
+
+def trusted_note(workspace: Workspace, targets: list[str], own: str, gitlab: str = "") -> str:
+    """What the trusted-publishing jobs need before their first upload (``own``: the
+    environments' suffix); ``gitlab``: the project path there, for its pipeline's jobs."""
+    from relnox.ci.gitlab import TOP
+
+    names = [pkg.name for pkg in workspace.packages]
+    where = " and ".join(
+        f"{'PyPI' if target == 'pypi' else 'TestPyPI'} (environment {target}{own})"
+        for target in targets
+    )
+    count = f"each of the {len(names)} projects" if len(names) > 1 else "the project"
+    projects, environments = f"{count} ({shortlist(names, 5)}", ", ".join(t + own for t in targets)
+    if gitlab:
+        return (
+            f"the {' and '.join(targets)} jobs publish by trusted publishing with GitLab's ID "
+            f"token: on {where}, add a GitLab trusted publisher (a pending one for a project "
+            f"not there yet) to {projects}) naming the namespace and project {gitlab}, the "
+            f"top-level pipeline file {TOP} and the environment; protect the environments "
+            f"{environments} and the release tags (Settings > Repository > Protected tags), or "
+            "the first upload is refused its token"
+        )
+    pending = (
+        "at most 3 at a time, the batch relnox doctor --repository pypi names"
+        if own
+        else 'one at a time (one a workflow and environment; environments = "per-project": 3)'
+    )
+    return (
+        f"the {' and '.join(targets)} jobs publish by trusted publishing: on {where}, add a "
+        f"trusted publisher naming this repository and the workflow release.yml to {projects}; "
+        f"a pending publisher for one not there yet, {pending}), and create the environment(s) "
+        f"{environments} on GitHub (Settings > Environments), or the first upload is refused "
+        "its token"
+    )
 
 
 def targets(workspace: Workspace) -> dict[str, Target]:

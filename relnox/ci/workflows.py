@@ -12,6 +12,7 @@ from relnox import __version__
 from relnox.ci.native import native_builder, wheels_job
 from relnox.ci.pins import CHECKOUT, DOWNLOAD, PACKAGE_ARGS, READ, SETUP_PYTHON, slug, upload, uses
 from relnox.ci.publishing import github_release_job, publish_job, targets
+from relnox.ci.shards import shard_jobs
 from relnox.ci.triggers import tag_patterns
 from relnox.ci.yaml import Commented, dump
 from relnox.project.workspace import Package, Workspace
@@ -154,18 +155,15 @@ class WorkflowBuilder:
             checkout["submodules"] = "recursive"
         # the job token stays in .git/config only for a job that pushes (zizmor: artipacked)
         checkout["persist-credentials"] = push
+        steps = [{"uses": uses(CHECKOUT), "with": checkout}]
         python = {
             "uses": uses(SETUP_PYTHON),
             "with": {"python-version": matrix or self.build_python},
         }
         if matrix:
-            return [{"uses": uses(CHECKOUT), "with": checkout}, {"id": "python", **python}]
+            return [*steps, {"id": "python", **python}]
         install = "python -m pip install " + shlex.join(self.requirements)
-        return [
-            {"uses": uses(CHECKOUT), "with": checkout},
-            python,
-            {"name": "Install nox and relnox", "run": install},
-        ]
+        return [*steps, python, {"name": "Install nox and relnox", "run": install}]
 
     def job(
         self,
@@ -304,8 +302,6 @@ nox -s resolve_version -- "${{args[@]}}"
         }
         jobs: dict[str, Any] = {"plan": self.plan_job()}
         if self.settings.shards:
-            from relnox.ci.shards import shard_jobs
-
             jobs.update(shard_jobs(self, self.settings.shards))
         else:
             jobs["build"] = self.build_job()

@@ -47,21 +47,16 @@ def scalar(value: Any, flow: bool = False) -> str:
         return text
     if "'" not in text and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
-    return _double_quoted(text)
+    return '"' + "".join(map(_escaped, text)) + '"'
 
 
-def _double_quoted(text: str) -> str:
-    out = []
-    for char in text:
-        if char in ('"', "\\"):
-            out.append("\\" + char)
-        elif char.isprintable():
-            out.append(char)
-        elif ord(char) <= 0xFFFF:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
+def _escaped(char: str) -> str:
+    """``char`` inside a double-quoted scalar."""
+    if char in '"\\':
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
 
 
 def _key(key: Any) -> str:
@@ -84,8 +79,6 @@ def _emit(value: Any, indent: int, lines: list[str], apart: bool = False) -> Non
                     _entry(f"{prefix}{_key(key)}:", sub, indent + 2, lines)
             else:
                 _entry(f"{pad}-", item, indent, lines)
-    else:
-        lines.append(pad + scalar(value))
 
 
 def _block_ok(text: str) -> bool:
@@ -101,23 +94,22 @@ def _block_ok(text: str) -> bool:
 
 
 def _entry(head: str, value: Any, indent: int, lines: list[str], apart: bool = False) -> None:
+    many = isinstance(value, Sequence) and not isinstance(value, str)
     if isinstance(value, str) and "\n" in value and _block_ok(value):
         lines.append(f"{head} |")
         lines += [(" " * (indent + 2) + line).rstrip() for line in value[:-1].split("\n")]
-    elif isinstance(value, Mapping) and value:
+    elif not value and (isinstance(value, Mapping) or many):
+        lines.append(f"{head} {{}}" if isinstance(value, Mapping) else f"{head} []")
+    elif (
+        many
+        and len(value) <= 6
+        and all(not isinstance(v, (Mapping, list, tuple)) and "\n" not in str(v) for v in value)
+    ):
+        # a script's lines each on their own (a | block each)
+        lines.append(f"{head} [{', '.join(scalar(v, flow=True) for v in value)}]")
+    elif isinstance(value, Mapping) or many:
         lines.append(head)
         _emit(value, indent + 2, lines, apart)
-    elif isinstance(value, Sequence) and not isinstance(value, str) and value:
-        flat = all(not isinstance(v, (Mapping, list, tuple)) and "\n" not in str(v) for v in value)
-        if flat and len(value) <= 6:  # a script's lines each on their own (a | block each)
-            lines.append(f"{head} [{', '.join(scalar(v, flow=True) for v in value)}]")
-        else:
-            lines.append(head)
-            _emit(value, indent + 2, lines)
-    elif isinstance(value, Mapping):
-        lines.append(f"{head} {{}}")
-    elif isinstance(value, Sequence) and not isinstance(value, str):
-        lines.append(f"{head} []")
     else:
         comment = f" # {value.comment}" if isinstance(value, Commented) else ""
         lines.append(f"{head} {scalar(value)}{comment}")

@@ -9,9 +9,7 @@ from relnox.stage import lazy_face
 if TYPE_CHECKING:
     from relnox.publish.installable import installable_check
     from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-    from relnox.publish.plan import plan_publish as plan_publish
     from relnox.publish.plan import publish
-    from relnox.publish.plan import run_publish as run_publish
     from relnox.publish.preflight import carries_any
     from relnox.publish.report import PublishResult
     from relnox.publish.route import CiRoutes, ci_routes, configured_target
@@ -29,7 +27,7 @@ if TYPE_CHECKING:
 _MODULES = {
     "installable": ("installable_check",),
     "model": ("PublishOptions", "PublishPlan", "PublishRuntime"),
-    "plan": ("plan_publish", "publish", "run_publish"),
+    "plan": ("publish",),
     "preflight": ("carries_any",),
     "report": ("PublishResult",),
     "route": ("CiRoutes", "ci_routes", "configured_target"),

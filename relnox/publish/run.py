@@ -109,7 +109,6 @@ def upload_all(
     names = [r.name for r in plan.records]
     records = {r.name: r for r in plan.records}
     failed: dict[str, str] = {}  # package -> the error that stopped it
-    held: set[str] = set()  # packages held back because something they need failed
     stopped = False
     uploading = {f.package for f in plan.to_upload}
     sending = {n: i for i, n in enumerate(n for n in names if n in uploading)}  # the counter
@@ -124,15 +123,12 @@ def upload_all(
         return uploader.upload(todo)
 
     grouped = tiers(names, workspace)
-    planned: dict[str, list[PlannedFile]] = {}  # each package's files, in the plan's order
-    for file in plan.files:
-        planned.setdefault(file.package, []).append(file)
     for number, tier in enumerate(grouped):
         go: list[tuple[str, list[FileOutcome]]] = []
         done: list[PlannedFile] = []  # files of this tier the index should now list
         present = 0  # files of this tier already on the index
         for name in tier:
-            outcomes = [FileOutcome(f, SKIPPED) for f in planned.get(name, [])]
+            outcomes = [FileOutcome(f, SKIPPED) for f in plan.files if f.package == name]
             result.outcomes += outcomes
             for file in (o.file for o in outcomes if o.file.action == "skip"):
                 present += 1  # -v: each named; the result counts them
@@ -142,7 +138,6 @@ def upload_all(
             todo = [o for o in outcomes if o.file.action == "upload"]
             blocker = next((d for d in needs(workspace, [name])[1:] if d in failed), None)
             if todo and blocker:
-                held.add(name)
                 for outcome in todo:
                     outcome.status = HELD_BACK
                     outcome.error = f"held back: it needs {blocker}, whose upload failed"
@@ -194,10 +189,8 @@ def upload_all(
                 for package, _ in visible:
                     failed[package] = problem
                 result.error = result.error or problem
-    if held:
-        logger.warning(
-            "held back because a dependency failed: %s", ", ".join(n for n in names if n in held)
-        )
+    if held := [n for n in names if n in result.held_back]:
+        logger.warning("held back because a dependency failed: %s", ", ".join(held))
 
 
 @contextmanager
