@@ -25,7 +25,6 @@ from relnox.versions.tag_model import (
     RepoTags,
     TagConvention,
     TagFacts,
-    read_as,
     spelled,
     split_tag,
     squash,
@@ -214,70 +213,26 @@ class _Tagged(NamedTuple):
     released: frozenset[Version]  # the versions of ``found`` but short aliases (:func:`_aliases`)
 
 
-class _Spelt(NamedTuple):
-    """The tags of one tag format (``{name}`` and ``{dir}`` filled), whichever package's."""
-
-    tags: list[str]  # those starting with its literal prefix, by name
-    read: dict[str, Version | None]  # those of its shape (:func:`read_as`): each one's version
-    ranked: list[tuple[Version, str]]  # of ``read``, the versions and their tags, sorted
-
-
-@dataclass
-class Measured:
-    """The conventions measured so far, and each tag format's tags: packages tagged alike
-    (a shared spelling beside each one's own) read them once."""
-
-    conventions: dict[tuple[object, ...], _Tagged] = field(default_factory=dict)
-    spelt: dict[str, _Spelt] = field(default_factory=dict)
-
-    def spelling(self, fmt: str, tags: RepoTags) -> _Spelt:
-        if fmt not in self.spelt:
-            starting = tags.starting_with(fmt.split("{", 1)[0])
-            read = {tag: said[1] for tag in starting if (said := read_as(fmt, tag))[0]}
-            ranked = sorted((v, t) for t, v in read.items() if v is not None)
-            self.spelt[fmt] = _Spelt(starting, read, ranked)
-        return self.spelt[fmt]
+#: a convention's tags by its globs, regex and formats (:class:`_Tagged`)
+Measured = dict[tuple[object, ...], _Tagged]
 
 
 def _tagged(
-    member: Member,
-    convention: TagConvention,
-    formats: tuple[str, ...],
-    tags: RepoTags,
-    measured: Measured,
+    member: Member, convention: TagConvention, formats: tuple[str, ...], tags: RepoTags
 ) -> _Tagged:
+    candidates: Sequence[str] = tags.all  # else those starting with a format's literal prefix
     if convention.match is None and convention.regex is None and convention.accepts:
-        # the tags starting with a format's literal prefix, each read as the first format
-        # whose shape it has (:meth:`TagConvention.version_of`)
-        spellings = [measured.spelling(fmt, tags) for fmt in formats]
-        first: dict[str, int] = {}
-        for index, spelling in enumerate(spellings):
-            for tag in spelling.read:
-                first.setdefault(tag, index)
-        candidates = dict.fromkeys(tag for spelling in spellings for tag in spelling.tags)
-        found = [
-            (version, tag)
-            for tag in candidates
-            if tag in first and (version := spellings[first[tag]].read[tag]) is not None
-        ]
-        # each format's own tags come sorted: the sort below merges them
-        runs = [
-            item
-            for index, spelling in enumerate(spellings)
-            for item in spelling.ranked
-            if first[item[1]] == index
-        ]
-    else:
-        found = [
-            (version, tag)
-            for tag in tags.all
-            if (version := convention.version_of(tag, name=member.name, dir=member.dir)) is not None
-        ]
-        runs = found
+        prefixes = dict.fromkeys(f.split("{", 1)[0] for f in formats)
+        candidates = list(dict.fromkeys(t for p in prefixes for t in tags.starting_with(p)))
+    found = [
+        (version, tag)
+        for tag in candidates
+        if (version := convention.version_of(tag, name=member.name, dir=member.dir)) is not None
+    ]
     dated = spelling_of([item for item in found if not item[0].is_prerelease] or found, tags)
     # of two tags of one version (1.3.0, a floating v1.3), the one spelled as new tags ranks higher
     own = tag_regex(formats[0]) if formats and "{version" in convention.accepts[0] else None
-    ranked = sorted(runs, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
+    ranked = sorted(found, key=lambda i: (i[0], bool(own and own.match(i[1])), i[1]))
     finals = [item for item in ranked if not item[0].is_prerelease] or ranked
     merged = [item for item in ranked if item[1] in tags.merged]
     # git describe finds the nearest tag HEAD contains; on one commit, the higher version
@@ -290,22 +245,16 @@ def _tagged(
 
 
 def _measure(
-    member: Member,
-    convention: TagConvention,
-    tags: RepoTags,
-    files: AtTags,
-    measured: Measured | None,
+    member: Member, convention: TagConvention, tags: RepoTags, files: AtTags, seen: Measured | None
 ) -> TagFacts:
     """The package's tags: highest final release, the last of HEAD's line, every version.
-    ``measured``: the conventions and formats measured so far (packages tagged alike read
-    them once)."""
+    ``seen``: the conventions measured so far (packages tagged alike read them once)."""
     formats = tuple(
         f.replace("{name}", member.name).replace("{dir}", member.dir) for f in convention.accepts
     )
-    key, measured = (convention.match, convention.regex, formats), measured or Measured()
-    seen = measured.conventions
+    key, seen = (convention.match, convention.regex, formats), {} if seen is None else seen
     if key not in seen:
-        seen[key] = _tagged(member, convention, formats, tags, measured)
+        seen[key] = _tagged(member, convention, formats, tags)
     found, dated, ranked, finals, merged, reachable, released = seen[key]
     # HEAD's line: tags HEAD contains, and those of versions its files have reached
     current = member.current
@@ -358,9 +307,8 @@ def _measure(
 def _above(items: Group, current: Version) -> list[tuple[Version, str]]:
     """Those of ``items`` whose release is above ``current``'s, as PEP 440 compares them:
     padded with zeros (the tag ``0.9.44.0`` releases the files' ``0.9.44``)."""
-    release, floor = current.release, _trimmed(current.release)
-    # a release not above it as tuples compare is not above it padded either
-    return [(v, t) for v, t in items if v.release > release and _trimmed(v.release) > floor]
+    floor = _trimmed(current.release)
+    return [(v, t) for v, t in items if _trimmed(v.release) > floor]
 
 
 def _trimmed(release: tuple[int, ...]) -> tuple[int, ...]:
@@ -542,7 +490,7 @@ class TagReading(AtTags):
     members: Sequence[Member]
     groups: Mapping[str, list[tuple[Version, str]]]
     tags: RepoTags
-    measured: Measured = field(default_factory=Measured, init=False, repr=False)
+    measured: Measured = field(default_factory=dict, init=False, repr=False)
     #: each prefix's :class:`Spelling`, read once for every package that may own it
     spellings: dict[str, Spelling] = field(init=False, repr=False)
 

@@ -119,19 +119,11 @@ class TagConvention:
             split = split_tag(tag)
             return split[1] if split else None
         for fmt in self.accepts:
-            fits, version = read_as(fmt.replace("{name}", name).replace("{dir}", dir), tag)
-            if fits:
-                return version
+            concrete = fmt.replace("{name}", name).replace("{dir}", dir)
+            if (hit := tag_regex(concrete).match(tag)) is not None:
+                version = maybe_version(version_in(hit.groupdict()))
+                return None if version is None else released(version)
         return None
-
-
-def read_as(concrete: str, tag: str) -> tuple[bool, Version | None]:
-    """Whether ``tag`` is spelled as the tag format ``concrete`` says (its ``{name}`` and
-    ``{dir}`` filled), and the version it releases there (``None``: not a version)."""
-    if (hit := tag_regex(concrete).match(tag)) is None:
-        return False, None
-    version = maybe_version(version_in(hit.groupdict()))
-    return True, None if version is None else released(version)
 
 
 #: the end of :attr:`TagFacts.dated` when a month's patch releases keep its month

@@ -56,7 +56,7 @@ def test_packages_tagged_alike_read_the_tags_once(
 ) -> None:
     """A core and its plugins released under the core's tags (``core@1.1.0``, configured):
     each tag is read as a version once for all of them, and each gets the same releases."""
-    from relnox.versions.tag_model import read_as
+    from relnox.versions.tag_model import TagConvention
 
     files = {
         "pyproject.toml": '[tool.uv.workspace]\nmembers = ["core", "plugins/*"]\n'
@@ -69,12 +69,13 @@ def test_packages_tagged_alike_read_the_tags_once(
     tags = ["core@1.0.0", "core@1.0.1", "core@1.1.0"]
     root = repo(tmp_path / "r", files, tags=tags)
     read: list[str] = []
+    real = TagConvention.version_of
 
-    def counted(concrete: str, tag: str) -> tuple[bool, object]:
+    def counted(self: TagConvention, tag: str, *, name: str, dir: str) -> object:
         read.append(tag)
-        return read_as(concrete, tag)
+        return real(self, tag, name=name, dir=dir)
 
-    monkeypatch.setattr("relnox.versions.tag_facts.read_as", counted)
+    monkeypatch.setattr(TagConvention, "version_of", counted)
     ws = load_workspace(root)
     formats = {p.tags.convention.format.replace("{name}", p.name) for p in ws.packages if p.tags}
     assert formats == {"core@{version}"}
