@@ -241,7 +241,7 @@ def python_location(path: Path, *, top_level: bool = False) -> VersionLocation |
     match = next((m for m in matches if not (top_level and m.group("lhs")[:1].isspace())), None)
     # ``__version__`` computed (read from a VERSION file, from the metadata): the module's
     # version is that; a ``version = "1.17.2"`` beside it is another thing's (a library's)
-    if match is not None and top_level and "__version__" not in match["lhs"] and _computed(text):
+    if match is not None and top_level and _anothers_version(text, match["lhs"]):
         return None
     if match is not None:
         return VersionLocation(path, "python", match.group("version"))
@@ -264,10 +264,16 @@ _PLAIN = re.compile(
 )
 
 
-def _computed(text: str) -> bool:
-    """Whether a module binds ``__version__`` to an expression (``(HERE / "VERSION").read_text()``,
-    ``version("acme")``): its version is what that computes, not a literal."""
-    return any(_PLAIN.match(found["value"]) is None for found in _DUNDER.finditer(text))
+def _anothers_version(text: str, lhs: str) -> bool:
+    """Whether the literal bound to ``lhs`` is another thing's version: the module binds
+    ``__version__`` to an expression (``(HERE / "VERSION").read_text()``, ``version("acme")``)
+    that uses none of ``lhs``'s names (``str(VERSION)`` uses the literal's)."""
+    names = re.findall(r"\b(?:VERSION|version)\b", lhs)
+    return "__version__" not in lhs and any(
+        _PLAIN.match(value := found["value"]) is None
+        and not any(re.search(rf"\b{name}\b", re.sub(r"(['\"]).*?\1", "", value)) for name in names)
+        for found in _DUNDER.finditer(text)
+    )
 
 
 _ALIAS = re.compile(r"^__version__[ \t]*=[ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*(?:#.*)?$", re.MULTILINE)

@@ -442,3 +442,16 @@ def test_a_literal_beside_a_computed_dunder_version_is_another_things(tmp_path: 
     assert check.returncode == 0 and "1.17.2" not in check.stdout + check.stderr
     bump = run_relnox("bump", "--dry-run", "--to", "1.4.0", cwd=root, check=True)
     assert "b/acme/VERSION" in bump.stdout and "__init__.py" not in bump.stdout
+
+
+def test_a_literal_a_computed_dunder_version_uses_is_a_copy(tmp_path: Path) -> None:
+    """``VERSION = "1.3.0"`` with ``__version__ = str(VERSION)`` beside pyproject's version:
+    ``__version__`` is computed from that literal, so it is a copy a bump moves."""
+    files = {
+        "pyproject.toml": '[project]\nname = "acme"\nversion = "1.3.0"\n\n[build-system]\n'
+        'requires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n',
+        "src/acme/__init__.py": 'VERSION = "1.3.0"\n__version__ = str(VERSION)\n',
+    }
+    root = repo(tmp_path / "r", files, tags=["v1.3.0"])
+    bump = run_relnox("bump", "--dry-run", "--part", "patch", cwd=root, check=True)
+    assert '+VERSION = "1.3.1"' in bump.stdout
