@@ -52,6 +52,7 @@ from relnox.project.discovery import load_workspace
 from relnox.project.pyproject import project_doc
 from relnox.project.workspace import Package
 from relnox.report import MANY, attention
+from relnox.schedule import OK, Outcome, run_graph
 from relnox.stage import Runtime, Status
 from relnox.tools import git
 from relnox.tools.backend_version import backend_warnings
@@ -60,7 +61,6 @@ from relnox.versions.arithmetic import maybe_version
 if TYPE_CHECKING:  # the build machinery is loaded when a package is built, not to reuse one
     from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers
-    from relnox.schedule import Outcome
 
 logger = logging.getLogger("relnox")
 
@@ -454,8 +454,6 @@ def _reused(plan: BuildPlan, pkg: Package, number: int, epoch: float) -> Package
 
 
 def _outcome(pkg: Package, outcome: Outcome[_Made | PackageOutcome], run: _Run) -> PackageOutcome:
-    from relnox.schedule import OK
-
     if outcome.status == OK and isinstance(outcome.value, PackageOutcome):
         return outcome.value
     status = BuildStatus(outcome.status.value)  # failed, skipped or not run
@@ -548,7 +546,6 @@ def _build(
     ``finished`` gets each package whose files are in dist/ as it finishes."""
     from relnox.builds.envpool import EnvPool
     from relnox.builds.hook_server import HookServers, enabled
-    from relnox.schedule import run_graph
     from relnox.tools.envs import without_credentials
 
     assert plan.installer is not None

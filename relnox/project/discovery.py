@@ -35,8 +35,10 @@ from relnox.project.members import (
     workspace_setting,
     workspaces_below,
 )
+from relnox.project.moved_with import unreleased_rule, with_moved_copies
 from relnox.project.order import ordered
 from relnox.project.package_load import VALID_NAME, load_package, name_of
+from relnox.project.package_tags import read_tags
 from relnox.project.pyproject import (
     is_package,
     not_built,
@@ -241,13 +243,9 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     )
     scanned = listing is None and not explicit  # found by scanning, declared by no file
     if tags or scanned or any(pkg.vcs_versioned for pkg in workspace.packages):
-        from relnox.project.package_tags import read_tags
-
         workspace = read_tags(workspace)
     workspace = _without_placeholders(workspace, scanned)
     workspace = with_stamped(refereed(workspace))
-    if tags:
-        from relnox.project.moved_with import unreleased_rule, with_moved_copies
     if tags and moved:  # a project not released whose version the history moves with a
         workspace = with_moved_copies(workspace, read)  # package's
     elif tags:

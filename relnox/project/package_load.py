@@ -254,16 +254,8 @@ def _equal_copies(
 
     found: list[VersionLocation] = []
     # each import package's modules, and a module shipped alone (``py_modules``: ``ldif.py``)
-    imported = [base / name for name in modules for base in roots]
-    packages = [(folder, _names(folder)) for folder in imported]
-    listed = {base: _names(base) for base in roots}  # a name no listing holds is not read
-    listed.update(packages)
-    alone = [
-        (base, [f"{name}.py"])
-        for name in modules
-        for base in roots
-        if (listing := listed[base]) is None or f"{name}.py" in listing
-    ]
+    packages = [(base / name, _names(base / name)) for name in modules for base in roots]
+    alone = [(base, [f"{name}.py"]) for name in modules for base in roots]
     for folder, names in dict.fromkeys((f, tuple(n or ())) for f, n in [*packages, *alone]):
         for filename in sorted(names):  # not listable: nothing looked for
             path = folder / filename
@@ -280,18 +272,16 @@ def _equal_copies(
                 found += [loc] if loc is not None and loc.value in [version, *said] else []
             elif version in [m["version"] for m in re.finditer(_PACKAGE_VERSION, text)]:
                 found.append(VersionLocation(path, "pattern", version, pattern=_PACKAGE_VERSION))
-    tops = listed[directory] if directory in listed else _names(directory)
+    tops = _names(directory)
     pattern_files = [(MANIFEST, _RELEASE_PLEASE_ROOT, False), (CITATION, _CITATION_VERSION, False)]
-    folders = [top for top in sorted(tops or ()) if not top.startswith(".")]
-    folders = [top for top in folders if (directory / top).is_dir()]  # a file holds no conf.py
+    folders = sorted(top for top in tops or () if not top.startswith("."))
     pattern_files += [
         (f"{top}/{name}", _SPHINX_RELEASE, True) for top in folders for name in SPHINX_CONF
     ] + [(SPHINX_CONF[0], _SPHINX_RELEASE, True)]
     for name, pattern, every in pattern_files:
-        if tops is not None and name.split("/")[0] not in tops:
+        path = directory / name
+        if (tops is not None and name.split("/")[0] not in tops) or path in taken:
             continue  # no docs/ (or doc/) folder: nothing to look at in it
-        if (path := directory / name) in taken:
-            continue
         text = text_or_none(path) or ""
         said = [m["version"] for m in re.finditer(pattern, text)]
         # Sphinx's release one behind the package's is one a release left behind: drift
@@ -307,10 +297,7 @@ def _equal_copies(
             found += [short] if short.value == short.spell(version) != version else []
     # npm's manifest of the same project in its folder or its import package's (changesets
     # moves it with the release); a front end's, under another name, is not a copy
-    listed[directory] = tops
-    for folder in dict.fromkeys([directory, *imported]):
-        if (listing := listed.get(folder)) is not None and "package.json" not in listing:
-            continue
+    for folder in dict.fromkeys([directory, *(base / m for m in modules for base in roots)]):
         path = folder / "package.json"
         npm = (_json_object(path) if path not in taken else None) or {}
         npm_name = npm.get("name") if npm.get("version") == version else None

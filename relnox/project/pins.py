@@ -338,7 +338,8 @@ def _history_rule(
     where = _where(workspace, req) if releases else None
     for version, tag in releases:
         if (old := _requirement_at(workspace, req, tag, where)) is not None:
-            seen.append((*_at_release(old, version), tag))
+            parsed = _parsed(old)
+            seen.append((_moved_with(parsed, version), _constraint(old, parsed), tag))
     # the constraint as now (extras aside) at the last two releases, admitting only older
     # ones at the last (and not raised to the one before): kept
     if (
@@ -359,14 +360,6 @@ def _history_rule(
         return "admit", "the history shows no rule", True
     # too new to have a history (raised at most once): its siblings' may decide
     return "raise", "the history shows no rule", False
-
-
-@functools.cache  # the dependents of a target each wrote the same text at its releases
-def _at_release(text: str, release: Version) -> tuple[str, str]:
-    """What a requirement's ``text`` says at ``release`` (:func:`_moved_with`), and its
-    constraint."""
-    parsed = _parsed(text)
-    return _moved_with(parsed, release), _constraint(text, parsed)
 
 
 def _parsed(text: str) -> Requirement | None:

@@ -17,6 +17,7 @@ from packaging.version import Version
 from relnox.config import Config
 from relnox.errors import ConfigError, GitError, RelnoxError, UnknownChoice, did_you_mean, shortlist
 from relnox.paths import rel
+from relnox.project.changelog_file import changelog_in
 from relnox.project.pyproject import InternalRequirement, requirement_target
 from relnox.versions.arithmetic import maybe_version
 from relnox.versions.sources import VCS_SOURCE, VersionLocation
@@ -130,8 +131,6 @@ class Package:
         return self.name.replace("-", "_")
 
     def changelog(self, config: Config) -> Path | None:
-        from relnox.project.changelog_file import changelog_in
-
         path = changelog_in(self.directory, config)
         return path if path.is_file() else None
 

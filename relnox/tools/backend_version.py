@@ -17,6 +17,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -352,8 +353,6 @@ def backend_metadata(
             return exc
 
     def compute(keys: list[str]) -> dict[str, Metadata]:
-        from concurrent.futures import ThreadPoolExecutor  # only when a backend is asked
-
         # each hook is a process of its own: a few at once (one per core, at most four)
         workers = max(1, min(4, os.cpu_count() or 1))
         with backend_warnings(_debug), ThreadPoolExecutor(max_workers=workers) as pool:

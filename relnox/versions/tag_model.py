@@ -283,11 +283,8 @@ def _tokens(text: str) -> list[str]:
 
 def names_part(prefix_stem: str, name: str) -> bool:
     """Whether ``prefix_stem`` is a run of ``name``'s words, not all of them (``workflow``)."""
-    return _run_of(_tokens(prefix_stem), name)
-
-
-def _run_of(part: list[str], name: str) -> bool:
-    whole, n = _tokens(name), len(part)
+    whole, part = _tokens(name), _tokens(prefix_stem)
+    n = len(part)
     return 0 < n < len(whole) and any(whole[i : i + n] == part for i in range(len(whole) - n + 1))
 
 
@@ -330,8 +327,7 @@ def prefix_score(member: Member, prefix_stem: str, single: bool, names: set[str]
         return 1 if (single or member.is_root or member.vcs) else 0
     if prefix_stem in names:
         return 4
-    part = _tokens(prefix_stem)  # read once for each of its names
-    if any(_run_of(part, n) for n in names):
+    if any(names_part(prefix_stem, n) for n in names):
         return 3
     if prefix_stem in {p.lower() for p in member.parents}:
         # ``sdk/v3.1.0`` beside ``sdk/go.mod`` tags the Go module, not ``sdk/python``
