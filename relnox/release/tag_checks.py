@@ -11,6 +11,7 @@ from packaging.version import Version
 from relnox.errors import GitError, shortlist
 from relnox.paths import rel
 from relnox.project.workspace import Package, Workspace
+from relnox.release.ci_tags import releases_nothing
 from relnox.tools import git
 from relnox.tools.network import network_settings
 from relnox.versions.arithmetic import maybe_version, same_version
@@ -67,16 +68,12 @@ def _on_a_branch(repo: Path) -> bool:
 
 def _check_no_ref_clash(repo: Path, actions: Sequence[TagAction]) -> None:
     """A tag git cannot make: ``v1`` beside ``v1/x``, either way round; or one naming no commit."""
-    kinds = {tag.name: tag.peeled_kind or tag.kind for tag in git.tag_refs(repo)}
-    names = set(kinds)
-    for action in actions:
-        kind = kinds.get(action.tag)
-        if kind is not None and kind != "commit":  # it names no commit, so none was found
+    names = {tag.name for tag in git.tag_refs(repo)}
+    for action in actions:  # one there already names no commit, so the plan found none
+        if action.tag in names and (nothing := releases_nothing(repo, action.tag)):
             raise GitError(
-                f"tag {action.tag} exists already and names a {kind}, not a commit, so it "
-                f"releases nothing and git makes no second one; delete it (git tag -d "
-                f"{action.tag}, and git push --delete origin {action.tag} where it was "
-                "pushed) and run again"
+                f"{nothing}, and git makes no second one; delete it (git tag -d {action.tag}, "
+                f"and git push --delete origin {action.tag} where it was pushed) and run again"
             )
         parts = action.tag.split("/")
         above = ["/".join(parts[:i]) for i in range(1, len(parts))]
