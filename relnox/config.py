@@ -131,6 +131,14 @@ class Config:
         """The sub-table ``[tool.relnox.<name>]`` (empty when absent)."""
         return _table(self.source, name, self.raw.get(name, {}))
 
+    def flag(self, key: str, section: str | None = None) -> bool | None:
+        """A true/false setting of ``[tool.relnox]`` (or its ``section``); ``None``: unset."""
+        value = (self.raw if section is None else self.section(section)).get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        table = "tool.relnox" + (f".{section}" if section else "")
+        raise ConfigError(f"{self.source}: [{table}] {key} = {value!r} must be true or false")
+
 
 def _table(source: Path, name: str, value: Any) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):

@@ -90,6 +90,15 @@ def test_tag_formats_git_takes_are_taken(tag_format: str) -> None:
     assert load_config(SOURCE, {"tag-format": tag_format}).tag_format == tag_format
 
 
+def test_a_flag_is_true_false_or_unset() -> None:
+    config = load_config(SOURCE, {"check-api": True, "doctor": {"require-changelog": "yes"}})
+    assert (config.flag("check-api"), config.flag("changelog-pre-releases")) == (True, None)
+    with pytest.raises(ConfigError) as caught:
+        config.flag("require-changelog", "doctor")
+    said = "[tool.relnox.doctor] require-changelog = 'yes' must be true or false"
+    assert str(caught.value) == f"{SOURCE}: {said}"
+
+
 def test_registered_secrets_are_masked() -> None:
     register_secret("pypi-AgEIcHlwaS5vcmc-secret")
     register_secret("abc")  # too short to mask safely: ignored

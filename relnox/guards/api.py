@@ -44,12 +44,7 @@ class ApiChange:
 
 def enabled(workspace: Workspace) -> bool:
     """``[tool.relnox] check-api = true``."""
-    value = workspace.config.raw.get("check-api", False)
-    if not isinstance(value, bool):
-        raise ApiError(
-            f"{workspace.config.source}: [tool.relnox] check-api = {value!r} must be true or false"
-        )
-    return value
+    return workspace.config.flag("check-api") is True
 
 
 def _search_path(root: Path, module: str) -> Path:

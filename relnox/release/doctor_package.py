@@ -15,7 +15,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox.artifacts.checks import readme_problem as render_problem
-from relnox.errors import ConfigError, VersionError
+from relnox.errors import VersionError
 from relnox.files import read_bytes
 from relnox.paths import rel
 from relnox.project.changelog import (
@@ -293,17 +293,6 @@ def _url_of(text: str) -> str | None:
         return None
 
 
-def changelog_required(ws: Workspace) -> bool:
-    """``[tool.relnox.doctor] require-changelog``: a missing section is an error, not a warning."""
-    value = ws.config.section("doctor").get("require-changelog", False)
-    if not isinstance(value, bool):
-        raise ConfigError(
-            f"{ws.config.source}: [tool.relnox.doctor] require-changelog must be true or "
-            f"false, not {value!r}; fix that key"
-        )
-    return value
-
-
 def heading_like(path: Path, version: str) -> str:
     """A heading for ``version`` in the style of ``path``'s latest release section."""
     try:
@@ -388,7 +377,7 @@ def changelog_checks(ws: Workspace, pkg: Package, version: str | None) -> Row:
 
 def _changelog_check(ws: Workspace, pkg: Package, version: str | None, path: Path) -> Row:
     wanted = version or pkg.version
-    required = changelog_required(ws)
+    required = ws.config.flag("require-changelog", "doctor") is True  # missing: an error
     missing = ERROR if required else WARN
     opt_in = "" if required else " (a warning: [tool.relnox.doctor] require-changelog is off)"
     news = towncrier(pkg.directory, ws.root)
