@@ -18,9 +18,6 @@ from relnox.publish import (
     status_problems,
 )
 from relnox.release.doctor_package import Check
-from relnox.tools.credentials import resolve_credentials
-from relnox.tools.network import network_settings
-from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader
 
 
@@ -28,9 +25,7 @@ def index_checks(
     ws: Workspace, packages: Sequence[Package], repository: str, version: str | None
 ) -> list[Check]:
     """One row per package (or one error row when the index cannot be read at all)."""
-    repo = resolve(repository, ws.config)
-    auth = resolve_credentials(repo).basic_auth()
-    reader = IndexReader.of(repo, auth, network_settings(ws.config))
+    repo, reader = IndexReader.named(repository, ws.config)
     rows: list[Check] = []
     new: list[str] = []
     for pkg in packages:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from pathlib import Path
 
 from relnox.artifacts.checks import name_and_version
@@ -14,9 +13,6 @@ from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
 from relnox.release.model import ReleaseError, ReleaseOptions, ReleaseRun
 from relnox.tools import git
-from relnox.tools.credentials import resolve_credentials
-from relnox.tools.network import network_settings
-from relnox.tools.repositories import resolve
 from relnox.tools.simple_api import IndexReader
 from relnox.versions.arithmetic import maybe_version
 
@@ -125,12 +121,11 @@ def check_rerun(run: ReleaseRun) -> None:
 def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str]:
     """``name version`` of each of ``packages`` whose current version has files on ``where``."""
     ws = run.workspace
-    network = replace(network_settings(ws.config), retries=1)
     found: list[str] = []
     try:
-        repo = resolve(where, ws.config, environ=run.runtime.environ)
-        auth = resolve_credentials(repo, run.runtime.environ).basic_auth()
-        reader = IndexReader.of(repo, auth, network, run.runtime.sleep)
+        _, reader = IndexReader.named(
+            where, ws.config, run.runtime.environ, run.runtime.sleep, retries=1
+        )
         for pkg in packages:
             wanted = maybe_version(pkg.version)
             files = [name_and_version(f) for f in reader.files(pkg.name)]

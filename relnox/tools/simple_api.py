@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
@@ -25,9 +25,10 @@ from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
 
+from relnox.config import Config
 from relnox.errors import PublishError
-from relnox.tools.network import NetworkSettings
-from relnox.tools.repositories import Origin, Repository, origin
+from relnox.tools.network import NetworkSettings, network_settings
+from relnox.tools.repositories import Origin, Repository, origin, resolve
 from relnox.tools.simple_pages import (
     IndexedFile,
     ProjectPage,
@@ -291,6 +292,23 @@ class IndexReader:
     auth: tuple[str, str] | None = field(default=None, repr=False)
     origins: frozenset[Origin] = frozenset()
     patience: Patience = Patience()
+
+    @classmethod
+    def named(
+        cls,
+        where: str,
+        config: Config,
+        environ: Mapping[str, str] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        **network: Any,
+    ) -> tuple[Repository, IndexReader]:
+        """The index ``where`` names (a name or a URL), read with its credentials within
+        ``[tool.relnox.network]`` (``network``: settings of this reader's own)."""
+        from relnox.tools.credentials import resolve_credentials
+
+        repo = resolve(where, config, environ=environ)
+        auth = resolve_credentials(repo, environ).basic_auth()
+        return repo, cls.of(repo, auth, replace(network_settings(config), **network), sleep)
 
     @classmethod
     def of(
