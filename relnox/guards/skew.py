@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,8 @@ from relnox.verify import (
     Target,
     VerifyOptions,
     VerifyPlan,
+    check_installed,
     copy_checked,
-    read_findings,
-    write_check,
 )
 from relnox.versions.arithmetic import same_version
 
@@ -388,21 +387,18 @@ class _CaseRun:
         return {str(k): (str(v) if v is not None else None) for k, v in found.items()}
 
     def _check(self, env: Environment) -> None:
-        target, plan = self.case.target, self.plan.verify
+        """verify's checks of the old version: its check process, scripts and commands."""
+        target, args = replace(self.case.target, version=self.case.version), self.plan.verify
         cwd = self.work / "cwd"
         cwd.mkdir()
-        files = write_check(self.work / "check", [(target.name, target.modules)])
-        argv = [str(env.python), "-I", *files]
-        result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.timeout)
-        expected = [(target.name, self.case.version, True)]
-        found = read_findings(Path(files[-1]), expected) if result.ok else result.tail(20)
+        _, found = check_installed(env, self.work / "check", cwd, [target], self.timeout)
         if isinstance(found, str):
             self.result.checks.append(Check("check process", False, found))
             return
         ((seen, checks),) = found[1]
         self.result.checks += checks
-        scripts = [(s, plan.script_args.for_script(s)) for s in seen["scripts"]]
-        jobs = [(f"script {s}", (str(env.bin_dir / s), *a)) for s, a in scripts if a is not None]
+        scripts = [(s, args.script_args.argv(env.bin_dir, s)) for s in seen["scripts"]]
+        jobs = [(f"script {s}", argv) for s, argv in scripts if argv is not None]
         jobs += [(f"command {' '.join(c)}", c) for c in target.commands]
         for label, job in jobs:
             ran = proc.run_contained(job, env=env.child_env(), cwd=cwd, timeout=self.timeout)

@@ -7,17 +7,14 @@ from relnox.verify.model import Artifact, ScriptArgs, Target, VerifyOptions, Ver
 from relnox.verify.plan import copy_checked, plan_verify
 from relnox.verify.report import VerifyReport
 from relnox.verify.run import run_plan, verify_install
-from relnox.verify.smoke import Check, check_script, check_spec, judge, read_findings, write_check
+from relnox.verify.smoke import Check, check_installed
 
 STAGE: Stage[VerifyOptions, VerifyPlan, VerifyReport] = Stage(
     "verify", VerifyOptions, plan_verify, run_plan
 )
-#: the check process's script: the source of :mod:`relnox.verify.in_env`
-CHECK_SCRIPT = check_script()
 
 
 __all__ = [
-    "CHECK_SCRIPT",
     "STAGE",
     "Artifact",
     "Check",
@@ -26,10 +23,7 @@ __all__ = [
     "VerifyOptions",
     "VerifyPlan",
     "VerifyReport",
-    "check_spec",
+    "check_installed",
     "copy_checked",
-    "judge",
-    "read_findings",
     "verify_install",
-    "write_check",
 ]

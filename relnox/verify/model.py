@@ -85,9 +85,11 @@ class ScriptArgs:
     default: Argv | None = DEFAULT_SCRIPT_ARGS
     per_script: Mapping[str, Argv | None] = field(default_factory=dict)
 
-    def for_script(self, name: str) -> Argv | None:
-        """The arguments to start ``name`` with; None: do not run it."""
-        return self.per_script.get(name, self.default)
+    def argv(self, bin_dir: Path, name: str) -> Argv | None:
+        """The script ``name`` of ``bin_dir`` with the arguments it is started with; None:
+        do not run it."""
+        args = self.per_script.get(name, self.default)
+        return None if args is None else (str(bin_dir / name), *args)
 
 
 @dataclass(frozen=True)

@@ -51,11 +51,11 @@ from relnox.verify.report import (
 )
 from relnox.verify.smoke import (
     Check,
+    Findings,
     WheelFacts,
+    check_installed,
     compare_files,
-    read_findings,
     wheel_facts,
-    write_check,
 )
 
 if TYPE_CHECKING:
@@ -146,10 +146,6 @@ class _RoundRun:
             for t in self.round.targets
             if not any(c.name in _BLOCKING and not c.ok for c in self.results[t.name].checks)
         ]
-
-    def _run(self, argv: Sequence[str], env: Environment, cwd: Path) -> Result:
-        """The package's code: no credential in its environment, in a session of its own."""
-        return proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=self.plan.timeout)
 
     def _install(
         self,
@@ -449,15 +445,14 @@ class _RoundRun:
         said = (self.round.kind, len(targets), how)
         logger.info("%s: checking %d package(s) in %s", *said, extra=self.doing)
 
-        def check(index: int, group: list[Target]) -> tuple[list[Target], list[str], Result]:
-            files = write_check(check_dir / str(index), [(t.name, t.modules) for t in group])
-            # -B: -I ignores PYTHONDONTWRITEBYTECODE; the environment is thrown away, so the
-            # bytecode of thousands of imported modules is not written (nor deleted after)
-            went = self._run([str(env.python), "-I", "-B", *files], env, cwd)
+        def check(index: int, group: list[Target]) -> tuple[list[Target], Result, Findings]:
+            went, found = check_installed(
+                env, check_dir / str(index), cwd, group, self.plan.timeout
+            )
             for t in group:  # the counter of the status line (relnox.progress)
                 mark = finished("verify", f"{t.name} [{self.round.kind}]", self.total)
                 logger.info("%s: %s checked", self.round.kind, t.name, extra=mark)
-            return group, files, went
+            return group, went, found
 
         # the declared console scripts run beside the check processes, on the core kept for
         # them, judged after them (where an extra a script asks for may be installed)
@@ -472,13 +467,8 @@ class _RoundRun:
     def _declared_scripts(self, env: Environment, targets: Sequence[Target]) -> list[Argv]:
         """The console scripts the wheels of ``targets`` declare and ``env`` has, as started."""
         facts = [self.facts.get(t.name) for t in targets]
-        found = [self._script_argv(env, s) for f in facts if f for s in f.scripts]
+        found = [self.plan.script_args.argv(env.bin_dir, s) for f in facts if f for s in f.scripts]
         return list(dict.fromkeys(a for a in found if a is not None and Path(a[0]).exists()))
-
-    def _script_argv(self, env: Environment, script: str) -> Argv | None:
-        """``script`` of ``env`` with the arguments it is started with; ``None``: not run."""
-        args = self.plan.script_args.for_script(script)
-        return None if args is None else (str(env.bin_dir / script), *args)
 
     def _run_script(self, env: Environment, cwd: Path, argv: Argv) -> Result:
         environ = child_env(env=env, bytecode=True)
@@ -491,24 +481,15 @@ class _RoundRun:
         self,
         env: Environment,
         cwd: Path,
-        ran: Sequence[tuple[list[Target], list[str], Result]],
+        ran: Sequence[tuple[list[Target], Result, Findings]],
         started: Mapping[Argv, Future[Result]],
     ) -> None:
         """The findings, then the scripts and commands (the release's only if all were found)."""
         found_all: list[tuple[Target, tuple[dict[str, Any], list[Check]]]] = []
-        for group, files, went in ran:
-            out = Path(files[-1])
-            result = self._step("check", went)
-            names = [t.name for t in group]
-            if not result.ok or not out.is_file():
-                said = result.tail(20)
-                if result.ok:  # exit 0, no findings: the packages' code ended it (os._exit)
-                    said = f"exited 0 without writing its findings to {out}\n{said}".strip()
-                self._fail_all("check process", said, names)
-                continue
-            found = read_findings(out, [(t.name, t.version, t.dunder_version) for t in group])
+        for group, went, found in ran:
+            self._step("check", went)
             if isinstance(found, str):
-                self._fail_all("check process", found, names)
+                self._fail_all("check process", found, [t.name for t in group])
                 continue
             self.python, judged = found
             found_all += zip(group, judged, strict=True)
@@ -529,7 +510,7 @@ class _RoundRun:
             result_.seconds += seen["seconds"]
             facts = self.facts.get(name)
             for script in sorted({*(facts.scripts if facts else ()), *seen["scripts"]}):
-                argv = self._script_argv(env, script)
+                argv = self.plan.script_args.argv(env.bin_dir, script)
                 if argv is not None and not Path(argv[0]).exists():
                     missing = Check(f"script {script}", False, f"{argv[0]} was not installed")
                     result_.checks.append(missing)

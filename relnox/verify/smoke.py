@@ -12,15 +12,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from relnox import _proc as proc
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError, shortlist
 from relnox.verify.in_env import import_names
 from relnox.versions.arithmetic import same_version
+
+if TYPE_CHECKING:
+    from relnox._proc import Result
+    from relnox.tools.envs import Environment
+    from relnox.verify.model import Target
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class WheelFacts:
     # (extra, distribution) for each Requires-Dist only an extra brings
     extra_requires: tuple[tuple[str, str], ...] = ()
 
+
+#: the check process's Python and each package's facts and checks; or why there are none
+Findings = tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str
 
 #: the METADATA fields a wheel's facts need (lower case: names are case-insensitive)
 _FIELDS = ("name", "version", "requires-python", "provides-extra", "requires-dist")
@@ -142,6 +151,24 @@ def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) 
     return [str(f) for f in files]
 
 
+def check_installed(
+    env: Environment, check_dir: Path, cwd: Path, targets: Sequence[Target], timeout: float
+) -> tuple[Result, Findings]:
+    """The check process run in ``env`` on ``targets`` (from ``cwd``): its result, and its
+    findings judged (:func:`read_findings`) or why there are none."""
+    files = write_check(check_dir, [(t.name, t.modules) for t in targets])
+    # -B: -I ignores PYTHONDONTWRITEBYTECODE; the environment is thrown away, so the
+    # bytecode of thousands of imported modules is not written (nor deleted after)
+    argv = [str(env.python), "-I", "-B", *files]
+    result = proc.run_contained(argv, env=env.child_env(), cwd=cwd, timeout=timeout)
+    out = Path(files[-1])
+    if result.ok and out.is_file():
+        return result, read_findings(out, [(t.name, t.version, t.dunder_version) for t in targets])
+    if result.ok:  # exit 0, no findings: the packages' code ended it (os._exit)
+        return result, f"exited 0 without writing its findings to {out}\n{result.tail(20)}".strip()
+    return result, result.tail(20)
+
+
 def judge(expected_version: str, seen: Mapping[str, Any], dunder: bool = True) -> list[Check]:
     """The checks of one package from what the check script saw (``dunder``: compare each
     module's ``__version__``)."""
@@ -193,9 +220,7 @@ def compare_files(sdist_wheel: WheelFacts, wheel: WheelFacts) -> Check:
     )
 
 
-def read_findings(
-    out: Path, expected: Sequence[tuple[str, str, bool]]
-) -> tuple[str, list[tuple[dict[str, Any], list[Check]]]] | str:
+def read_findings(out: Path, expected: Sequence[tuple[str, str, bool]]) -> Findings:
     """The findings in ``out`` judged: its Python and each package's facts and checks; or
     why it cannot be read (the packages' code can write there: untrusted JSON)."""
     try:

@@ -569,9 +569,11 @@ script-args = { "vfycfg-core" = "--version", other = false }
     )
 
     assert plan.commands == (("tool", "--version"),)
-    assert plan.script_args.for_script("vfycfg-core") == ("--version",)
-    assert plan.script_args.for_script("other") is None
-    assert plan.script_args.for_script("third") == ("--help",)
+    bin_dir = tmp_path / "bin"
+    argv = plan.script_args.argv
+    assert argv(bin_dir, "vfycfg-core") == (str(bin_dir / "vfycfg-core"), "--version")
+    assert argv(bin_dir, "other") is None
+    assert argv(bin_dir, "third") == (str(bin_dir / "third"), "--help")
     assert plan.rounds[0].index_url == "http://127.0.0.1:9/simple/"
 
     bad = write_workspace(
