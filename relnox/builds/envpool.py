@@ -62,21 +62,8 @@ class BuildEnv:
     python: Path
     requirements: tuple[str, ...]
 
-    def installed(self) -> dict[str, str]:
-        """Canonical name -> version of what is installed (read from disk)."""
-        from importlib import metadata as importlib_metadata  # a build's, not every start's
-
-        found = sorted(self.path.glob("lib/python*/site-packages")) or sorted(
-            self.path.glob("Lib/site-packages")
-        )
-        return {
-            canonicalize_name(dist.metadata["Name"]): dist.version
-            for dist in importlib_metadata.distributions(path=[str(found[0])] if found else [])
-            if dist.metadata["Name"]
-        }
-
     def missing(self, requirements: Iterable[str]) -> list[str]:
-        installed = self.installed()
+        installed = Environment(self.path, "build").installed()
         return [text for text in requirements if not _satisfied(text, installed)]
 
     def environ(self, base: Mapping[str, str]) -> dict[str, str]:

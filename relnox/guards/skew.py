@@ -4,7 +4,6 @@ installed from the index with the release's new wheels and given verify's smoke 
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 import time
@@ -44,18 +43,6 @@ from relnox.versions.arithmetic import same_version
 logger = logging.getLogger("relnox")
 
 DEFAULT_DEPTH = 1
-
-#: the installed version of each named distribution (run in the environment, ``python -I``)
-_VERSIONS = """
-import importlib.metadata as m, json, sys
-found = {}
-for name in sys.argv[1:]:
-    try:
-        found[name] = m.version(name)
-    except m.PackageNotFoundError:
-        found[name] = None
-print(json.dumps(found))
-"""
 
 
 class SkewError(RelnoxError):
@@ -362,8 +349,7 @@ class _CaseRun:
         installed = self._run(verify.installer.install_argv(env, [case.key], options), env)
         if not installed.ok:
             return self._fail("install", f"{case.key} from {index_url}:\n{installed.tail(20)}")
-        if (versions := self._installed(env)) is None:
-            return self._fail("metadata", "cannot read the installed versions")
+        versions = env.installed()
         kept = [(n, v) for n, v in case.new if not same_version(versions.get(n), v)]
         self.result.capped = [
             f"{case.key} keeps {n} {versions.get(n) or '(not installed)'}, not {v}" for n, v in kept
@@ -373,18 +359,6 @@ class _CaseRun:
             return self.result
         self._check(env)
         return self._settled()
-
-    def _installed(self, env: Environment) -> dict[str, str | None] | None:
-        """The installed version of each package of the release (None: not installed)."""
-        names = [n for n, _ in self.case.new]
-        probe = self._run([str(env.python), "-I", "-c", _VERSIONS, *names], env)
-        try:
-            found = json.loads(probe.output.strip().splitlines()[-1]) if probe.ok else None
-        except (ValueError, IndexError):
-            found = None
-        if not isinstance(found, dict):
-            return None
-        return {str(k): (str(v) if v is not None else None) for k, v in found.items()}
 
     def _check(self, env: Environment) -> None:
         """verify's checks of the old version: its check process, scripts and commands."""

@@ -121,6 +121,20 @@ class Environment:
         """:func:`child_env` of ``os.environ`` with this environment active."""
         return child_env(None, self, index_logins=index_logins)
 
+    def installed(self) -> dict[str, str]:
+        """Canonical name -> version of what is installed (read from disk)."""
+        from importlib import metadata  # a build's or a skew check's, not every start's
+
+        from packaging.utils import canonicalize_name
+
+        found = sorted(self.root.glob("lib/python*/site-packages"))
+        found = found or sorted(self.root.glob("Lib/site-packages"))
+        return {
+            canonicalize_name(dist.metadata["Name"]): dist.version
+            for dist in metadata.distributions(path=[str(found[0])] if found else [])
+            if dist.metadata["Name"]
+        }
+
 
 @dataclass(frozen=True)
 class InstallOptions:
