@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import sys
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from typing import Any
 
 from relnox.paths import rel
 from relnox.progress import MANY as MANY  # the one threshold, the log's too
+from relnox.progress import live
 from relnox.project.workspace import NOT_RELEASED, Unreleased, Workspace
 from relnox.versions.sources import VersionLocation
 
@@ -75,13 +79,25 @@ def _cell(value: Any) -> str:
     return "-" if value is None or value == "" else str(value)
 
 
-def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """A left-aligned text table with a header row."""
+def render_table(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], width: int | None = None
+) -> str:
+    """A left-aligned text table with a header row; on a terminal someone watches (or given
+    ``width``) its last column wrapped to the screen's width, not the screen's to its."""
     cells = [[_cell(row.get(col)) for col in columns] for row in rows]
     widths = [max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(columns)]
+    if width is None and live(sys.stdout):
+        width = shutil.get_terminal_size().columns
+    indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
+    if width is not None and indent + widths[-1] > width and width - indent >= 30:
+        widths[-1] = max(len(columns[-1]), width - indent - 1)
     lines = ["  ".join(col.ljust(w) for col, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    for r in cells:
+        last = textwrap.wrap(r[-1], widths[-1], break_on_hyphens=False) or [r[-1]]
+        first = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)]
+        lines.append("  ".join([*first, last[0]]).rstrip())
+        lines += [" " * indent + more for more in last[1:]]
     return "\n".join(lines)
 
 

@@ -269,6 +269,8 @@ _DAYS = (
     (re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}} \d{{4}}\b"), "{date:%B} {date.day} {date:%Y}"),
     (re.compile(rf"\b(?:{_MON}) \d{{1,2}}, \d{{4}}\b"), "{date:%b} {date.day}, {date:%Y}"),
     (re.compile(rf"\b\d{{1,2}} (?:{_MON}) \d{{4}}\b"), "{date.day} {date:%b %Y}"),
+    (re.compile(rf"\b(?:{_MONTHS}), \d{{4}}\b"), "{date:%B}, {date:%Y}"),  # the month alone
+    (re.compile(rf"\b(?:{_MONTHS}) \d{{4}}\b"), "{date:%B %Y}"),
 )
 
 

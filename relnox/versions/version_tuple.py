@@ -256,9 +256,12 @@ def _respell_info(path: Path, text: str, found: re.Match[str], new: str) -> str:
     python_shaped = python_shaped and not re.search(r"""(['"])rc\1""", text)
     levels["rc"] = "candidate" if "candidate" in text or python_shaped else "rc"
     group = _group(found)
-    four = len(literal_tuple(found[group]) or ()) == 4  # (4, 2, 0, "final"): no serial number
+    said = literal_tuple(found[group]) or ()
+    four = len(said) == 4  # (4, 2, 0, "final"): no serial number
     counted = _dev_number(text) is not None or parsed.dev is None
-    level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", 0)
+    # a final release keeps the serial number its final releases are written with (1 or 0)
+    kept = said[4] if len(said) == 5 and said[3] == "final" else 0
+    level, serial = (levels[parsed.pre[0]], parsed.pre[1]) if parsed.pre else ("final", kept)
     unspelled = parsed.post is not None or parsed.epoch or parsed.local or (four and serial)
     if not counted or unspelled:
         raise VersionError(

@@ -396,6 +396,26 @@ def test_a_pending_heading_is_dated_like_the_release_below_and_renamed_for_a_hig
     )
 
 
+@pytest.mark.parametrize("month", ["January, 2026", "January 2026"])
+def test_a_pending_heading_is_dated_by_the_month_as_the_releases_below(
+    tmp_path: Path, month: str
+) -> None:
+    """The shape: ``Version 3.3.3 - in development`` over ``---`` above releases headed
+    ``Version 3.3.2 - January, 2026``. The month alone was no date relnox knew, so the
+    release was headed ``Version 3.3.4``, its month left out."""
+    changes = (
+        "Version 1.0.1 - in development\n------------------------------\n\n- Fix.\n\n"
+        f"Version 1.0.0 - {month}\n-----------------------------\n\n- Old.\n"
+    )
+    files = {"pyproject.toml": project("mo", "1.0.1"), "mo/__init__.py": "", "CHANGES": changes}
+    root = repo(tmp_path / "r", files, tags=["1.0.0"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY)))
+    written = month.replace("January", "May")
+    assert (root / "CHANGES").read_text() == changes.replace(
+        "Version 1.0.1 - in development", f"Version 1.0.2 - {written}"
+    )
+
+
 def test_a_bump_to_a_development_version_takes_no_pending_section(tmp_path: Path) -> None:
     """The shape: tagged 1.1, its CHANGES.rst still heads ``1.1`` with ``UNRELEASED`` (the
     status line fixed weeks later), its docs' ``conf.py`` at 1.0; the bump to ``1.2.dev0`` opens

@@ -17,6 +17,7 @@ from relnox.report import MANY
 from relnox.sample import generated_specs, git_init, write_workspace
 from relnox.tools.index_server import LocalIndex
 from tests.conftest import git_commit_all, run_relnox
+from tests.shapes import commit, project, repo
 
 SIZE = 70
 
@@ -351,3 +352,22 @@ def test_q_keeps_the_result_of_the_commands_that_print_one(sound: Path) -> None:
     ):
         said = run_relnox(*args, cwd=sound, check=True).stdout
         assert said.strip() and run_relnox("-q", *args, cwd=sound, check=True).stdout == said
+
+
+def test_a_long_detail_is_wrapped_to_the_terminal_not_the_terminal_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor's detail column of one long finding (the tag conventions, 230 characters) made
+    every row of the table, and its dashes, as wide: on an 80-column terminal each wrapped
+    into the next row. There its detail wraps under itself; into a file a row is one line."""
+    files = {"pyproject.toml": project("acme", "0.9.0"), "acme/__init__.py": ""}
+    root = repo(tmp_path / "r", files, tags=["acme_0.9.0"])
+    commit(root, {"pyproject.toml": project("acme", "1.0.0")}, "1.0.0")
+    monkeypatch.setenv("COLUMNS", "80")
+    argv = [sys.executable, "-m", "relnox", "doctor"]
+    lines = b"".join(_on_a_terminal(argv, root)).decode().splitlines()
+    wide = [line for line in lines if len(line) > 80]
+    assert not wide and any(line.startswith("tags acme") for line in lines), lines
+    piped = run_relnox("doctor", cwd=root).stdout.splitlines()
+    (tags,) = [line for line in piped if line.startswith("tags acme")]
+    assert len(tags) > 80 and " ".join(tags.split()) in " ".join(" ".join(lines).split())

@@ -243,6 +243,22 @@ def test_a_dunder_version_info_the_version_is_read_from_is_the_version(tmp_path:
     run_relnox("check-versions", cwd=root, check=True)
 
 
+def test_a_final_version_info_keeps_the_serial_its_finals_are_written_with(
+    tmp_path: Path,
+) -> None:
+    """The shape: every final release of the project says ``version_info(3, 3, 2, "final",
+    1)``; a patch bump wrote ``(3, 3, 3, "final", 0)``, a spelling none of them used."""
+    flit = '[build-system]\nrequires = ["flit_core"]\nbuild-backend = "flit_core.buildapi"\n'
+    files = {
+        "pyproject.toml": f'[project]\nname = "acme"\ndescription = "A"\ndynamic = ["version"]\n\n{flit}',
+        "acme/__init__.py": DUNDER_INFO.format('3, 3, 2, "final", 1'),
+    }
+    root = repo(tmp_path / "serial", files, tags=["3.3.2"])
+    run_relnox("bump", "--part", "patch", cwd=root, check=True)
+    assert (root / "acme/__init__.py").read_text() == DUNDER_INFO.format('3, 3, 3, "final", 1')
+    run_relnox("check-versions", cwd=root, check=True)
+
+
 JOINED_BY_FUNCTION = (
     "VERSION = ({})\n\n\n"
     "def get_version(version=VERSION):\n"
