@@ -164,8 +164,9 @@ def _status_below(text: str, version: str) -> str | None:
 def release_pending(
     text: str, title: str, day: date, untagged: frozenset[Version] = frozenset()
 ) -> str | None:
-    """:func:`release_status`, a newest pending section of a lower version (or one of
-    ``untagged``) renamed first; a development version takes no section."""
+    """:func:`release_status`, a newest pending section of a lower version, a development
+    version's (the next release's, whatever it is numbered) or one of ``untagged`` renamed
+    first; a development version takes no section."""
     status = release_status(text, title, day)
     newest = pending_newest(text)
     first = next(iter(sections(text)), None) if newest is None and untagged else None
@@ -182,7 +183,7 @@ def release_pending(
             name is None
             and older is not None
             and new is not None
-            and older < new
+            and (older < new or older.is_devrelease)
             and not new.is_devrelease
             and lines[newest.line].count(old) == 1
         ):
@@ -190,6 +191,15 @@ def release_pending(
             if (status := release_status("".join(lines), title, day)) is None and dev:
                 status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
+
+
+def _dev_undated(text: str, title: str) -> bool:
+    """Whether ``title`` is a development version and no section below the newest is one's:
+    the changelog dates releases, and a development version is none."""
+    if (version := maybe_version(title)) is None or not version.is_devrelease:
+        return False
+    said = [maybe_version(v) for s in sections(text)[1:] for _name, v in s.versions]
+    return not any(v is not None and v.is_devrelease for v in said)
 
 
 def pending_other(text: str, title: str) -> str | None:
@@ -361,11 +371,15 @@ def changelog_edits(
             return
         if (section := find_section(text, UNRELEASED)) is None:
             dated = (
-                release_pending(
-                    text, title, today, _taken(workspace, selected, logs, path, versions)
+                None
+                if _dev_undated(text, title)
+                else (
+                    release_pending(
+                        text, title, today, _taken(workspace, selected, logs, path, versions)
+                    )
+                    or release_ahead(text, title, today)
+                    or release_headless(text, title, today)
                 )
-                or release_ahead(text, title, today)
-                or release_headless(text, title, today)
             )
             # its links moved on to a release (not a dev version, nor a pre-release kept)
             base, version, linked = dated or text, maybe_version(title), None

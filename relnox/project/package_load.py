@@ -236,6 +236,9 @@ _SPHINX_SHORT = r"(?m)^version[ \t]*=[ \t]*[uU]?(['\"])(?P<version>\d+\.\d+)\1[ 
 CITATION = "CITATION.cff"
 _CITATION_VERSION = r"""(?m)^version:[ \t]*(['"]?)[vV]?(?P<version>[^'"\s#]+)\1[ \t]*(?:#.*)?$"""
 _RELEASE_PLEASE_ROOT = r'"\."[ \t\r\n]*:[ \t\r\n]*"(?P<version>[^"\r\n]+)"'
+#: the copies that say the last release, not the development toward the next: the docs' and
+#: the citation's
+_DOCS = (_SPHINX_RELEASE, _CITATION_VERSION)
 
 
 def _equal_copies(
@@ -284,8 +287,9 @@ def _equal_copies(
             continue  # no docs/ (or doc/) folder: nothing to look at in it
         text = text_or_none(path) or ""
         said = [m["version"] for m in re.finditer(pattern, text)]
-        # Sphinx's release one behind the package's is one a release left behind: drift
-        near = [v for v in said if every and _one_release_behind(v, version)]
+        # Sphinx's release or the citation's version one behind the package's is one a
+        # release left behind: drift
+        near = [v for v in said if pattern in _DOCS and _one_release_behind(v, version)]
         value = version if version in said else next(iter(near), None)
         if value is not None:
             found.append(VersionLocation(path, "pattern", value, pattern=pattern, every=every))
@@ -323,10 +327,11 @@ def _json_object(path: Path) -> Mapping[str, Any] | None:
 
 
 def docs_at_release(loc: VersionLocation, primary: Version) -> bool:
-    """Whether ``loc`` is Sphinx's release at a final below ``primary``, a development version:
-    the docs show the last release until the next moves them (no drift, left by a dev bump)."""
+    """Whether ``loc`` is Sphinx's release or the citation's version at a final below
+    ``primary``, a development version: the docs show (the citation names) the last release until
+    the next moves them (no drift, left by a dev bump)."""
     copy = maybe_version(loc.value)
-    if loc.pattern != _SPHINX_RELEASE or copy is None or copy.is_prerelease:
+    if loc.pattern not in _DOCS or copy is None or copy.is_prerelease:
         return False
     return primary.is_devrelease and copy < primary
 

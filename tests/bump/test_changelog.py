@@ -1202,3 +1202,44 @@ def test_a_final_takes_its_pre_release_s_section_where_the_last_final_did(
         assert text.startswith("2.1.0 (") and "2.1.0b0" not in text
     else:
         assert text == log and "no Unreleased section" in done.stdout
+
+
+def test_a_development_versions_section_is_the_next_release_whatever_it_is_numbered(
+    tmp_path: Path,
+) -> None:
+    """The shape: at ``4.3.0.dev0`` CHANGES.rst heads ``4.3.0.dev0 (Next Release)`` over the
+    dated ``4.2.2 (2026-01-02)``; the release made is ``4.2.3``, lower than the development
+    version. relnox left the section ("bump --to 4.3.0.dev0, or retitle it") though a
+    development version is never released: its section is the next release's."""
+    changes = (
+        "4.3.0.dev0 (Next Release)\n-------------------------\n\n- Fix.\n\n"
+        "4.2.2 (2026-01-02)\n------------------\n\n- Old.\n"
+    )
+    files = {"pyproject.toml": project("sv", "4.3.0.dev0"), "sv/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.rst": changes}, tags=["4.2.2"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(to="4.2.3", today=DAY)))
+    assert (root / "CHANGES.rst").read_text() == changes.replace(
+        "4.3.0.dev0 (Next Release)\n-------------------------",
+        "4.2.3 (2026-05-03)\n-------------------------",
+    )
+
+
+def test_a_bump_to_a_development_version_dates_no_section_of_it(tmp_path: Path) -> None:
+    """The shape: released 4.3.0, its CHANGES.rst already heads ``4.4.0.dev0 (Next Release)``;
+    the bump to ``4.4.0.dev0`` opens the cycle. relnox dated that section as if 4.4.0.dev0 were
+    a release; a changelog that dates a development version (one below the newest) still gets
+    it dated."""
+    changes = (
+        "4.4.0.dev0 (Next Release)\n-------------------------\n\n- New.\n\n"
+        "4.3.0 (2026-01-02)\n------------------\n\n- Old.\n"
+    )
+    files = {"pyproject.toml": project("sv", "4.3.0"), "sv/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CHANGES.rst": changes}, tags=["4.3.0"])
+    plan = plan_bump(load_workspace(root), BumpOptions(to="4.4.0.dev0", today=DAY))
+    assert "note: CHANGES.rst has 4.4.0.dev0's section already; it is left as it is" in plan.notes
+    apply_bump(plan)
+    assert (root / "CHANGES.rst").read_text() == changes
+    dated = changes.replace("4.3.0 (2026", "4.3.0.dev0 (2026")
+    root = repo(tmp_path / "d", {**files, "CHANGES.rst": dated}, tags=["4.3.0"])
+    apply_bump(plan_bump(load_workspace(root), BumpOptions(to="4.4.0.dev0", today=DAY)))
+    assert (root / "CHANGES.rst").read_text().startswith("4.4.0.dev0 (2026-05-03)\n")

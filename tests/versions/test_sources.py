@@ -305,6 +305,34 @@ def test_the_citation_file_version_is_a_copy(tmp_path: Path) -> None:
     assert "CITATION.cff" not in bump.stdout
 
 
+def test_a_citation_file_a_release_behind_is_drift_but_names_the_last_release(
+    tmp_path: Path,
+) -> None:
+    """The shape: released 2.13.0, its ``CITATION.cff`` still says ``version: 2.12.0`` (the
+    release forgot it). relnox did not read it as a copy: check-versions said nothing and the
+    next release left it behind again. At a development version (2.14.0.dev0) the citation
+    names the last release: no drift, and a bump to another development version leaves it."""
+    cff = "cff-version: 1.2.0\ntitle: acme\nversion: 2.12.0\n"
+    files = {"pyproject.toml": project("acme", "2.13.0"), "src/acme/__init__.py": ""}
+    root = repo(tmp_path / "r", {**files, "CITATION.cff": cff}, tags=["v2.12.0", "v2.13.0"])
+    check = run_relnox("check-versions", cwd=root)
+    assert check.returncode != 0 and "CITATION.cff" in check.stdout + check.stderr
+    bump = run_relnox("bump", "--dry-run", "--to", "2.14.0", cwd=root, check=True)
+    assert "+version: 2.14.0\n" in bump.stdout
+    commit(
+        root,
+        {
+            "pyproject.toml": project("acme", "2.14.0.dev0"),
+            "CITATION.cff": cff.replace("2.12", "2.13"),
+        },
+    )
+    run_relnox("check-versions", cwd=root, check=True)
+    bump = run_relnox("bump", "--dry-run", "--to", "2.14.0.dev1", cwd=root, check=True)
+    assert "CITATION.cff" not in bump.stdout.replace("note: CITATION.cff stays", "")
+    bump = run_relnox("bump", "--dry-run", "--to", "2.14.0", cwd=root, check=True)
+    assert "+version: 2.14.0\n" in bump.stdout
+
+
 def test_a_package_version_constant_in_a_module_is_a_copy(tmp_path: Path) -> None:
     """``PKG_VERSION = "1.43.1"`` in a module of the package (what a native loader checks
     the extension against) moves with the release; a ``PROTOCOL_VERSION`` saying the
