@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from packaging.version import Version
 
 from relnox.config import DEFAULT_CHANGELOG_HEADING
-from relnox.errors import ConfigError
 from relnox.paths import rel as relative
 from relnox.progress import MANY
 from relnox.project import news
@@ -318,12 +317,7 @@ def _pre_release_kept(workspace: Workspace, text: str, title: str) -> str | None
         )
     if version is None or not version.is_prerelease:
         return None
-    setting = workspace.config.raw.get("changelog-pre-releases")
-    if setting is not None and not isinstance(setting, bool):
-        raise ConfigError(
-            f"{workspace.config.source}: [tool.relnox] changelog-pre-releases = {setting!r} "
-            "must be true or false"
-        )
+    setting = workspace.config.flag("changelog-pre-releases")
     if setting is True:
         return None
     if setting is None:

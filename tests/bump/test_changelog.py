@@ -1038,6 +1038,21 @@ def test_a_pre_release_leaves_a_changelog_of_final_releases_open(
     assert "+# [v3.2.1] - " in final.stdout
 
 
+def test_a_pre_release_setting_that_is_not_true_or_false_is_one_line_naming_it(
+    tmp_path: Path,
+) -> None:
+    extra = '[tool.relnox]\nchangelog-pre-releases = "yes"\n'
+    files = {
+        "pyproject.toml": project("acme", "3.2.1a0", extra=extra),
+        "src/acme/__init__.py": "",
+        "CHANGELOG.md": "# Unreleased\n\n* a fix\n\n# [v3.2.0] - 2024-10-22\n\n* first\n",
+    }
+    root = repo(tmp_path / "r", files, tags=["v3.2.1a0"])
+    bump = run_relnox("bump", "--dry-run", "--to", "3.2.1a1", cwd=root)
+    said = "[tool.relnox] changelog-pre-releases = 'yes' must be true or false"
+    assert bump.returncode == 1 and said in bump.stderr and "Traceback" not in bump.stderr
+
+
 def test_a_bump_to_a_local_development_version_leaves_the_unreleased_entries(
     tmp_path: Path,
 ) -> None:
