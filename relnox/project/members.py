@@ -118,9 +118,10 @@ def _refused(path: Path) -> bool:
     nor a link, holding a file git does not ignore (only ``__pycache__`` left behind passes)."""
     if path.is_symlink() or not path.is_dir() or path.name.startswith("."):
         return False
-    listed = git.run(path, "ls-files", "-z", "--cached", "--others", "--exclude-standard", ".")
-    if listed.ok:
-        return bool(listed.output)
+    if git.on_path():
+        listed = git.run(path, "ls-files", "-z", "--cached", "--others", "--exclude-standard", ".")
+        if listed.ok:
+            return bool(listed.output)
     return any(files for _, _, files in os.walk(path))  # no git work tree: any file
 
 
