@@ -227,3 +227,23 @@ def test_the_replay_reads_a_version_literal_bound_in_a_chain(tmp_path: Path) -> 
     commit(root, init, message="Release 1.1.0")
     done = _replay(root, "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_counts_no_move_in_a_lock_written_as_requirements_without_its_header(
+    tmp_path: Path,
+) -> None:
+    """A release that re-locked ``requirements.txt`` (pip-compile's output, its header taken
+    off, a ``# via`` line under each requirement) moved ``acme==1.0.0`` there with every other
+    pin: the locker's work, not a copy of the version (the replay counted it as a file the
+    release moved, and relnox as missing it)."""
+
+    def files(version: str, certifi: str) -> dict[str, str]:
+        lock = (
+            f"acme=={version}\n    # via -r requirements.in\ncertifi=={certifi}\n    # via acme\n"
+        )
+        return {"pyproject.toml": project("acme", version), "requirements.txt": lock}
+
+    root = repo(tmp_path / "r", files("1.0.0", "2025.1.1"), tags=["v1.0.0"])
+    commit(root, files("1.1.0", "2025.2.2"), "v1.1.0", message="Release 1.1.0")
+    done = _replay(root, "-n", "1")
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr

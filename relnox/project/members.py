@@ -27,6 +27,7 @@ from relnox.project.pyproject import (
 from relnox.project.validate import check_shape, member_path
 from relnox.project.workspace import NOT_RELEASED, Broken, Unreleased
 from relnox.toml import read_or_empty, table
+from relnox.tools import git
 from relnox.versions.released import named_example, plain_version_tag, released_elsewhere
 from relnox.versions.sources import VersionLocation
 
@@ -96,6 +97,13 @@ def member_dirs(
                     f"root or remove it from {where}"
                 )
                 resolved = None
+            if resolved is None and error is None and setting is None and _refused(path):
+                rel = path.relative_to(root).as_posix()
+                error = ConfigError(
+                    f"{config.source}: [tool.uv.workspace] members entry {pattern!r} matches "
+                    f"{rel}/, which holds no pyproject.toml (uv refuses the workspace); add "
+                    f'"{rel}" to [tool.uv.workspace] exclude, or give it a pyproject.toml'
+                )
             if error is not None:
                 broken.append(Broken(path, None, error))
             if resolved is None or resolved in excluded or resolved in seen:
@@ -103,6 +111,18 @@ def member_dirs(
             seen.add(resolved)
             dirs.append(path)
     return dirs, broken
+
+
+def _refused(path: Path) -> bool:
+    """Whether uv refuses a workspace glob's match holding no project: a directory, not hidden
+    nor a link, holding a file git does not ignore (only ``__pycache__`` left behind passes)."""
+    if path.is_symlink() or not path.is_dir() or path.name.startswith("."):
+        return False
+    if git.on_path():
+        listed = git.run(path, "ls-files", "-z", "--cached", "--others", "--exclude-standard", ".")
+        if listed.ok:
+            return bool(listed.output)
+    return any(files for _, _, files in os.walk(path))  # no git work tree: any file
 
 
 #: a direct reference to a directory of the repository: ``{root:uri}/x`` or a relative ``file:``

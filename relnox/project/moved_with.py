@@ -338,21 +338,28 @@ def _saying(path: Path, line: str, version: str) -> VersionLocation | None:
     return replace(place, value=version, every=True)
 
 
-#: a version written on a line: ``4.4.0``, ``v1.2.0rc1``, ``2.0.0.dev3`` (not a part of a longer one)
+#: a version written on a line: ``4.4.0``, ``v1.2.0rc1``, ``2.0.0.dev3``, ``1.3.0.dev`` (not a
+#: part of a longer one)
 _WRITTEN = re.compile(
-    r"(?<![\d.])\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?(?![\w+-]|\.\d)"
+    r"(?<![\d.])\d+(?:\.\d+)+(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d*)?(?![\w+-]|\.\d)"
 )
 
 
 def _templates(line: str, version: Version, or_older: bool = False) -> set[str]:
     """``line`` with the version it says as ``{version}``: ``version`` however it is spelled
-    (``4.4.0`` of a tag ``4.4``), or, ``or_older``, any earlier one (a copy that lagged, at
-    4.1.0 until the release moved it); else ``version`` as written where it is in ``line``."""
+    (``4.4.0`` of a tag ``4.4``) or its development version (``1.3.0.dev`` at the tag of 1.3.0:
+    a copy the release left behind, moved at the next), or, ``or_older``, any earlier one (a
+    copy that lagged, at 4.1.0 until the release moved it); else ``version`` as written where
+    it is in ``line``."""
     said = {
         found[0]
         for found in _WRITTEN.finditer(line)
         if (written := maybe_version(found[0])) is not None
-        and (written == version or (or_older and written < version))
+        and (
+            written == version
+            or (written.is_devrelease and Version(written.base_version) == version)
+            or (or_older and written < version)
+        )
     }
     if not said and str(version) in line:
         said = {str(version)}

@@ -211,7 +211,9 @@ def _released_with(
             said = next((v for loc in where if (v := version_at(root, [loc], tag))), None)
         if said is None:  # not there at that tag: a release made without it
             continue
-        if maybe_version(said) != version:
+        if (parsed := maybe_version(said)) is not None and _toward(parsed, version):
+            continue  # the tag on the commit before the release moved it: says neither way
+        if parsed != version:
             return None
         matched.append(tag)
         if len(matched) == _LINE_READ:
@@ -219,6 +221,11 @@ def _released_with(
     if len(matched) < 2:
         return None
     return f"its version is that of each of the last tags ({', '.join(matched)})"
+
+
+def _toward(said: Version, version: Version) -> bool:
+    """Whether ``said`` is the development version of ``version`` (0.15.0.dev of 0.15.0)."""
+    return said.is_devrelease and maybe_version(said.base_version) == version
 
 
 #: directories whose projects show or document the packages (not tests/)

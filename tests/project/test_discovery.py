@@ -281,6 +281,29 @@ def test_a_project_in_a_test_folder_its_releases_version_is_released(
     assert "left out as test fixtures (tests/inner (acme-inner))" in shown
 
 
+def test_a_tag_made_on_the_development_commit_before_a_release_leaves_a_project_released(
+    tmp_path: Path,
+) -> None:
+    """A project below the root package, no workspace file listing it, at the root's version at
+    v1.0.0 and v1.1.0; v1.2.0 tagged on the commit before the release, where every version said
+    1.2.0.dev: that tag said it was not released with the root before, so it was left out; a
+    project's development version of a tag's release says neither way, and it is released."""
+
+    def tree(version: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "acme/__init__.py": "",
+            "plugins/pg/pyproject.toml": project("acme-pg", version),
+        }
+
+    root = repo(tmp_path / "r", tree("1.0.0"), tags=["v1.0.0"])
+    commit(root, tree("1.1.0"), "v1.1.0")
+    commit(root, tree("1.2.0.dev0"), "v1.2.0")
+    commit(root, tree("1.3.0.dev0"))
+    listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
+    assert sorted(row["name"] for row in listed["packages"]) == ["acme", "acme-pg"]
+
+
 def test_a_project_below_released_with_the_root_before_its_layout_changed(tmp_path: Path) -> None:
     """A project below the root package that moved from a setup.py to a poetry pyproject since
     its last releases: at those tags its version module said each tag's version, so it is

@@ -63,3 +63,36 @@ def test_an_example_a_workspace_or_the_settings_name_is_released(tmp_path: Path)
     listed = json.loads(run_relnox("packages", "--json", cwd=root, check=True).stdout)
     assert [p["name"] for p in listed["packages"]] == ["acme", "example-plugin"]
     assert listed["not_released"] == []
+
+
+def test_a_member_glob_matching_a_folder_with_no_project_is_a_finding(tmp_path: Path) -> None:
+    """``members = ["packages/*"]`` matching ``packages/notes/`` (a README, no pyproject.toml),
+    which uv refuses, was passed over in silence: now a finding on that folder naming both
+    fixes, every other package still listed. A hidden folder, or one holding only files git
+    ignores (``__pycache__`` left behind), uv passes over too, and so does relnox."""
+    members = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+    root = repo(
+        tmp_path / "ws",
+        {
+            "pyproject.toml": project("acme", extra=members),
+            ".gitignore": "__pycache__/\n",
+            "packages/a/pyproject.toml": project("acme-a"),
+            "packages/notes/README.md": "notes\n",
+            "packages/.cache/state": "x\n",
+        },
+    )
+    (root / "packages/old/__pycache__").mkdir(parents=True)
+    (root / "packages/old/__pycache__/m.pyc").write_bytes(b"")
+    proc = run_relnox("packages", "--json", cwd=root)
+    assert proc.returncode == 1, proc.stderr
+    assert [p["name"] for p in json.loads(proc.stdout)["packages"]] == ["acme", "acme-a"]
+    assert proc.stderr.strip().splitlines() == [
+        f"relnox: error: {root / 'pyproject.toml'}: [tool.uv.workspace] members entry "
+        "'packages/*' matches packages/notes/, which holds no pyproject.toml (uv refuses the "
+        'workspace); add "packages/notes" to [tool.uv.workspace] exclude, or give it a '
+        "pyproject.toml"
+    ]
+    excluded = members + 'exclude = ["packages/notes"]\n'
+    (root / "pyproject.toml").write_text(project("acme", extra=excluded))
+    proc = run_relnox("packages", "--json", cwd=root, check=True)
+    assert [p["name"] for p in json.loads(proc.stdout)["packages"]] == ["acme", "acme-a"]

@@ -825,3 +825,30 @@ def test_a_floor_on_another_repositorys_project_raised_at_each_release_moves(
         commit(root, files(f"1.{minor}.0"), f"v1.{minor}.0")
     run_relnox("bump", "--part", "patch", cwd=root, check=True)
     assert (root / "pyproject.toml").read_text(encoding="utf-8") == files("1.2.1")["pyproject.toml"]
+
+
+def test_a_copy_the_releases_left_at_their_development_version_moves_with_the_bump(
+    tmp_path: Path,
+) -> None:
+    """A test module asserting the version said 4.1.0.dev at the tag of 4.1.0 (no number after
+    ``.dev``) and 4.3.0.dev at 4.3.0's, releases that left it at their development version,
+    and moved on at the next: not taken for a copy before ("4.1.0.dev" was read as 4.1.0 and
+    a trailing ``.dev``, "4.3.0.dev" as no version of 4.3.0), so the bump left it behind; now
+    it moves."""
+
+    def files(version: str, said: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "src/acme/version_test.py": f'def test_version():\n    assert __version__ == "{said}"\n',
+        }
+
+    root = repo(tmp_path / "lag", files("4.1.0", "4.1.0.dev"), tags=["v4.1.0"])
+    commit(root, files("4.2.0", "4.2.0"), "v4.2.0", message="Release 4.2.0")
+    commit(root, files("4.3.0", "4.3.0.dev"), "v4.3.0", message="Release 4.3.0")
+    commit(root, files("4.4.0.dev0", "4.4.0.dev0"), message="Start 4.4.0")
+    done = run_relnox("bump", "--to", "4.4.0", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == [
+        "pyproject.toml",
+        "src/acme/version_test.py",
+    ]

@@ -46,7 +46,7 @@ def test_single_package_root(tmp_path: Path) -> None:
 def test_uv_members_exclude_and_virtual_root(tmp_path: Path) -> None:
     _write(
         tmp_path / "pyproject.toml",
-        '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/skip"]\n',
+        '[tool.uv.workspace]\nmembers = ["libs/*"]\nexclude = ["libs/skip", "libs/notes"]\n',
     )
     for name in ("a", "b", "skip"):
         write_project(tmp_path / "libs" / name, ProjectSpec(f"pkg-{name}"))
