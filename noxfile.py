@@ -1,7 +1,7 @@
 """relnox's own sessions: tests, lint, typecheck, the demo, and relnox's release sessions.
 
-python -m pip install nox && nox -s tests     # the test suite
-python -m pip install nox && nox -s demo      # a full release rehearsal on a sample workspace
+python -m pip install 'nox[uv]' && nox -s tests  # the test suite
+python -m pip install 'nox[uv]' && nox -s demo   # a full release rehearsal on a sample workspace
 """
 
 from __future__ import annotations
