@@ -79,22 +79,20 @@ def _cell(value: Any) -> str:
     return "-" if value is None or value == "" else str(value)
 
 
-def render_table(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], width: int | None = None
-) -> str:
-    """A left-aligned text table with a header row; on a terminal someone watches (or given
-    ``width``) its last column wrapped to the screen's width, not the screen's to its."""
+def render_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """A left-aligned text table with a header row; on a terminal someone watches, a last
+    column that would run past the screen wrapped to it."""
     cells = [[_cell(row.get(col)) for col in columns] for row in rows]
     widths = [max([len(col), *(len(r[i]) for r in cells)]) for i, col in enumerate(columns)]
-    if width is None and live(sys.stdout):
-        width = shutil.get_terminal_size().columns
     indent = sum(widths[:-1]) + 2 * (len(widths) - 1)
-    if width is not None and indent + widths[-1] > width and width - indent >= 30:
-        widths[-1] = max(len(columns[-1]), width - indent - 1)
+    screen = shutil.get_terminal_size().columns if live(sys.stdout) else 0
+    wrap = indent + widths[-1] > screen and screen - indent >= 30
+    if wrap:
+        widths[-1] = max(len(columns[-1]), screen - indent - 1)
     lines = ["  ".join(col.ljust(w) for col, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for r in cells:
-        last = textwrap.wrap(r[-1], widths[-1], break_on_hyphens=False) or [r[-1]]
+        last = (textwrap.wrap(r[-1], widths[-1], break_on_hyphens=False) if wrap else []) or [r[-1]]
         first = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=False)]
         lines.append("  ".join([*first, last[0]]).rstrip())
         lines += [" " * indent + more for more in last[1:]]
