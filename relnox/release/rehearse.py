@@ -38,7 +38,6 @@ from relnox.sample import create_demo_workspace, git_env, git_identity
 from relnox.stage import StageStatus
 from relnox.tools import git
 from relnox.tools.index_server import LocalIndex
-from relnox.tools.repositories import PYPI, TESTPYPI
 from relnox.verify import STAGE as VERIFY
 from relnox.verify import VerifyOptions
 
@@ -111,6 +110,24 @@ def _final_check(
         raise ReleaseError(f"stage {stage.name} failed: {shortened(root, stage.name, failed)}")
 
 
+def _rehearsed(
+    root: Path, options: ReleaseOptions, test_index: str, index: str, progress: Progress
+) -> ReleaseResult:
+    """The release against the local stand-ins of ``options``' two indexes, then the install
+    of every package from the 'PyPI' one."""
+    local = replace(
+        options,
+        test_repository=test_index,
+        repository=index,
+        stand_ins=(options.test_repository, options.repository),
+        yes=True,
+        resumes=False,
+    )
+    result = release(root, local, progress=progress, environ=_local_environ())
+    _final_check(result, root, index, progress, options)
+    return result
+
+
 def _kept(message: str, clone: Path, root: Path) -> str:
     """A failed rehearsal's ``message`` with the clone's logs copied to ``root``'s
     ``.relnox/rehearse/`` and its paths said as there."""
@@ -134,19 +151,9 @@ def rehearse(
         if not options.bumps:
             _refuse_tagged_elsewhere(clone, options)
         test_index, index = stack.enter_context(_indexes(base))
-        rehearsal_options = replace(
-            options,
-            test_repository=test_index,
-            repository=index,
-            stand_ins=(options.test_repository, options.repository),
-            yes=True,
-            push=False,
-            allow_dirty=False,
-            resumes=False,
-        )
         try:
-            result = release(clone, rehearsal_options, progress=progress, environ=_local_environ())
-            _final_check(result, clone, index, progress, options)
+            local = replace(options, push=False, allow_dirty=False)
+            result = _rehearsed(clone, local, test_index, index, progress)
         except ReleaseError as exc:
             raise ReleaseError(_kept(str(exc), clone, Path(root).resolve())) from None
         except RelnoxError as exc:  # before a stage: said of the repository, not of the clone
@@ -221,18 +228,8 @@ def demo(*, progress: Progress | None = None, resume_command: str = "relnox demo
         logger.info("sample workspace: %s (remote %s)", root, remote)
         test_index, index = stack.enter_context(_indexes(base))
         seeded = _seed(root, index, base / "published", progress)
-        options = ReleaseOptions(
-            part="minor",
-            test_repository=test_index,
-            repository=index,
-            stand_ins=(TESTPYPI, PYPI),
-            yes=True,
-            push=True,
-            resume_command=resume_command,
-            resumes=False,
-        )
-        result = release(root, options, progress=progress, environ=_local_environ())
+        options = ReleaseOptions(part="minor", push=True, resume_command=resume_command)
+        result = _rehearsed(root, options, test_index, index, progress)
         result.stages.insert(0, seeded)
-        _final_check(result, root, index, progress, options)
         return Rehearsal(result, test_index, index, base)
     raise AssertionError("unreachable")  # pragma: no cover
