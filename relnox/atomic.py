@@ -17,13 +17,6 @@ from pathlib import Path
 STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
-def umask() -> int:
-    """The process's umask (read by setting it and setting it back)."""
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
 def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) -> Path:
     """Replace ``path`` by ``data`` (UTF-8); a symlink is written through, or with
     ``through_link=False`` (relnox's own records) replaced by the file."""
@@ -35,8 +28,10 @@ def write_atomic(path: Path, data: bytes | str, *, through_link: bool = True) ->
         if link:  # replaced, not followed: the mode of a new file
             raise FileNotFoundError(path)
         mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~umask()
+    except FileNotFoundError:  # the umask, read by setting it and setting it back
+        umask = os.umask(0o022)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".relnox", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -4,10 +4,14 @@ with relnox's own command line (a mistake is one ``relnox: error:`` line and exi
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,15 +24,8 @@ from invoke.program import Program
 from relnox import __version__
 from relnox.errors import OutputLost, output_lost
 from relnox.invoke import TASKS, collection, names
-from relnox.invoke._args import (
-    USAGE_EXIT,
-    UnknownCommand,
-    UnknownOption,
-    UsageError,
-    message,
-    parse,
-)
-from relnox.invoke._common import JSON_SCHEMA
+from relnox.invoke._args import USAGE_EXIT, UnknownOption, UsageError, message, parse, suggest
+from relnox.invoke._common import error_document
 from relnox.log import QUIET_ENV
 
 #: how ``relnox --help`` groups the commands (a task missing here goes under the last)
@@ -82,8 +79,6 @@ class Terminated(KeyboardInterrupt):
 def _on_signal(signum: int, frame: object) -> None:
     """SIGINT or SIGTERM: the children running now are killed (a thread waiting for one
     ends at once, the main thread's clean-up does not wait for them), then Ctrl-C's path."""
-    import signal
-
     proc = sys.modules.get("relnox._proc")  # none started: not imported
     if proc is not None:
         proc.stop_children()
@@ -132,9 +127,7 @@ class RelnoxProgram(Program):
             task = self.calls[0][0] if self.calls else getattr(exc, "task", None)
             text = message(exc, f"relnox {task} --help" if task else "relnox --help")
             if "--json" in given[: given.index("--") if "--" in given else None]:
-                error = text.removeprefix("relnox: error: ")  # --json's one document (docs/json.md)
-                document = {"schema": JSON_SCHEMA, "ok": False, "error": error}
-                document.update(exit_code=USAGE_EXIT, problems=[error])
+                document = error_document(Exit(text, USAGE_EXIT), {})  # docs/json.md
                 _say(json.dumps(document, indent=2))
             _exit(text, USAGE_EXIT)
         except Exit as exc:  # the help, the version; a task's RelnoxError, one clean line
@@ -193,8 +186,7 @@ class RelnoxProgram(Program):
         self.task_argv = argv
         head = argv[: argv.index("--")] if "--" in argv else argv
         if any(t in ("-h", "--help") for t in head):
-            self.print_task_help(name)
-            raise Exit
+            self._help(name)
         try:
             kwargs = parse(name, self.collection[name].get_arguments(), argv)
         except UsageError as exc:
@@ -206,7 +198,7 @@ class RelnoxProgram(Program):
 
     def _task_name(self, token: str) -> str:
         if token not in self.commands:
-            raise UnknownCommand(token, self.commands)
+            raise UsageError(f"unknown command {token!r}{suggest(token, self.commands)}")
         return str(self.commands[token])
 
     def complete(self, words: list[str]) -> None:
@@ -299,9 +291,6 @@ def program() -> RelnoxProgram:
 def main(argv: Sequence[str] | None = None) -> None:
     """The ``relnox`` command; run as a process (``argv`` unset), SIGTERM stops it as Ctrl-C."""
     if argv is None:
-        import atexit
-        import signal
-
         if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
             signal.signal(signal.SIGTERM, _on_signal)
             atexit.register(_end_by_sigterm)  # the first registered: it runs last
@@ -316,17 +305,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _stop_from_any_thread() -> None:
-    """A stop the kernel hands to a thread other than the main one is acted on at once.
-
-    Python runs :func:`_on_signal` in the main thread only, when it next wakes; a main
-    thread waiting for a worker that waits for a child (a build hook that never ends)
-    would never wake. The signal's number also goes to a pipe, and a thread reading it
-    kills the children then, as :func:`_on_signal` would; their workers end, the main
-    thread wakes and takes Ctrl-C's path. Not while another handler is in force
-    (:func:`relnox.atomic.signals_held` lets a tag or a write finish)."""
-    import signal
-    import threading
-
+    """A stop the kernel hands to another thread kills the children at once, through a pipe a
+    thread reads (the main thread, waiting for a worker that waits for a child, may never wake
+    to run :func:`_on_signal`); not while another handler (:func:`~relnox.atomic.signals_held`)
+    is in force."""
     read, write = os.pipe()
     os.set_blocking(write, False)
     signal.set_wakeup_fd(write, warn_on_full_buffer=False)
@@ -344,9 +326,6 @@ def _end_by_sigterm() -> None:
     """Last of the exit handlers: a process stopped by SIGTERM ends by that signal."""
     if not Terminated.received:
         return
-    import contextlib
-    import signal
-
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()

@@ -93,7 +93,6 @@ ROOT = {
     "unreleased-versions": None,  # relnox.project.moved_with: a project not released moves or keeps
     "pre-release-start": None,  # relnox.versions.next: the number a new pre-release label starts at
 }
-ROOT_KEYS = tuple(ROOT)
 TABLE_KNOWN = {key: known for key, known in ROOT.items() if known}
 MEMBER_KEYS = ("version-files", "version-source", "tag-format", "verify", "build")
 
@@ -277,7 +276,7 @@ def _commit_message(source: Path, value: Any) -> str:
 
 def load_config(source: Path, raw: Mapping[str, Any]) -> Config:
     """Validate the ``[tool.relnox]`` table of ``source`` (the root pyproject)."""
-    check_keys(source, raw, ROOT_KEYS)
+    check_keys(source, raw, tuple(ROOT))
     for key, known in ROOT.items():  # a table a command reads only sometimes is checked now
         if known is not None:
             sub = _table(source, key, raw.get(key, {}))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from collections.abc import Iterable, Sequence
 
 #: the longest wait or timeout a setting, flag or environment variable may ask: a day (each
@@ -94,10 +97,6 @@ class OutputLost(RelnoxError):
 
 def output_lost(exc: OSError) -> OutputLost:
     """``exc``, raised writing standard output, as one line; stdout then goes to devnull."""
-    import contextlib
-    import os
-    import sys
-
     with contextlib.suppress(OSError, ValueError, AttributeError):  # no standard output at all
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return OutputLost(

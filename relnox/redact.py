@@ -108,7 +108,6 @@ def _mask_base64(match: re.Match[str]) -> str:
             decoded = raw.decode("utf-8", "ignore")
             if any(secret in decoded for secret in _SECRETS):
                 return MASK
-
     return run
 
 

@@ -40,11 +40,9 @@ def top(workspace: Workspace) -> Path:
 
 def _origin(workspace: Workspace) -> str:
     where = top(workspace)
-    return (
-        git.git(where, "remote", "get-url", "origin", check=False).strip()
-        if git.is_repo(where)
-        else ""
-    )
+    if not git.is_repo(where):
+        return ""
+    return git.git(where, "remote", "get-url", "origin", check=False).strip()
 
 
 def notes(workspace: Workspace, flow: WorkflowBuilder) -> list[str]:

@@ -29,11 +29,6 @@ class UnknownOption(UsageError):
         super().__init__(f"{where} {token}{suggest(token, flags)}")
 
 
-class UnknownCommand(UsageError):
-    def __init__(self, token: str, commands: Mapping[str, str]) -> None:
-        super().__init__(f"unknown command {token!r}{suggest(token, commands)}")
-
-
 class MissingPositional(UsageError):
     def __init__(self, task: str, names: Sequence[str]) -> None:
         super().__init__(f"{task} needs {', '.join(n.upper() for n in names)}")

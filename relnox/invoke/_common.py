@@ -7,10 +7,12 @@ import contextlib
 import errno
 import functools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from invoke.exceptions import Exit
 from invoke.tasks import task as invoke_task
@@ -21,9 +23,6 @@ from relnox.invoke._flags import RelnoxTask, _from_flags, listed
 from relnox.log import QUIET_ENV, settle, setup_logging
 from relnox.redact import shown
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -31,9 +30,6 @@ def repository_root() -> str:
     """The root of a task run without ``--root``, found upward as git and uv find theirs:
     ``"."`` when the current directory holds a project file or none is found; else the
     topmost one up to the git top-level (the workspace root), or without git the nearest."""
-    import logging
-    from pathlib import Path
-
     here = Path.cwd().absolute()
     above = [here, *here.parents]
     top = next((i for i, d in enumerate(above) if (d / ".git").exists()), None)
@@ -130,8 +126,6 @@ def _run(fn: Callable[..., Any], name: str, locked: bool, c: Any, *a: Any, **kw:
     on_actions = os.environ.get("GITHUB_ACTIONS", "").lower() == "true"
     try:
         if locked and not kw.get("dry_run"):
-            from pathlib import Path
-
             from relnox.lock import repository_lock
 
             with repository_lock(Path(kw.get("root") or "."), f"relnox {name}"):

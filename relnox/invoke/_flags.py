@@ -8,6 +8,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, field, fields, make_dataclass
+from pathlib import Path
 from typing import Any
 
 from invoke.exceptions import ParseError
@@ -200,8 +201,6 @@ def _option_value(spec: Any, flag: str, value: Any) -> Any:
     if "float" in kinds:
         return number(value, flag.replace("_", "-"), float)
     if "Path" in kinds and isinstance(value, str):
-        from pathlib import Path
-
         return Path(value)
     return value
 

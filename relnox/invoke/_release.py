@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
+from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
@@ -58,9 +60,6 @@ def _options(flags: Any, resume_command: str) -> Any:
 def _rerun_command(default: str = "relnox release", argv: list[str] | None = None) -> str:
     """The command line that started this run, to run it again, named by its host (``nox
     -s rehearse -- --part minor``: nox's venv may be the only relnox), else ``default``."""
-    import shlex
-    from pathlib import Path
-
     argv = list(sys.argv if argv is None else argv)
     if not argv:
         return default

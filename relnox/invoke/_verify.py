@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
 from relnox.invoke._args import UsageError
@@ -121,8 +122,6 @@ def _skew_plan(root: str, verify: Any, index: str, depth: str, accept: Any) -> A
         if depth or listed(accept):
             raise UsageError("--skew-depth and --accept-skew need --skew-from INDEX")
         return None
-    from dataclasses import fields
-
     from relnox.guards import SKEW_STAGE, SkewOptions
     from relnox.project.discovery import load_workspace
 
