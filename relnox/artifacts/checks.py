@@ -180,41 +180,54 @@ def readme_problem(text: str, content_type: str) -> str | None:
     import readme_renderer.rst
 
     stream = io.StringIO()
-    if readme_renderer.rst.render(text, stream=stream, **params) is None:
-        return first_report(stream.getvalue()) or "invalid reStructuredText"
-    return None
+    if readme_renderer.rst.render(text, stream=stream, **params) is not None:
+        return None
+    # docutils' first report as one short line, ``line 29: Unknown directive type "testcode"``
+    found = _REPORT.search(stream.getvalue())
+    if found is not None:
+        return f"line {found['line']}: {found['what'].rstrip('.')}"
+    return " ".join(stream.getvalue().split())[:200] or "invalid reStructuredText"
 
 
 #: docutils' report line: ``<string>:29: (ERROR/3) Unknown directive type "testcode".``
 _REPORT = re.compile(r"^<string>:(?P<line>\d+): \((?:\w+)/\d\) (?P<what>.+?)\s*$", re.M)
 
 
-def first_report(output: str) -> str:
-    """docutils' first report as one short line, ``line 29: Unknown directive type
-    "testcode"``."""
-    found = _REPORT.search(output)
-    if found is not None:
-        return f"line {found['line']}: {found['what'].rstrip('.')}"
-    return " ".join(output.split())[:200]
-
-
-def _check_metadata(path: Path, expected: Expectation, out: Findings) -> None:
-    """``twine check --strict``'s checks, and Name and Version against the package."""
+def _check_metadata(path: Path, expected: Expectation, out: Findings, identity: bool) -> None:
+    """``twine check --strict``'s checks, and Name and Version against the package; with
+    ``identity``, Name and Version only (what an installer holds the file name to)."""
     from packaging.metadata import ExceptionGroup as MetadataErrors
-    from packaging.metadata import InvalidMetadata, Metadata
+    from packaging.metadata import InvalidMetadata, Metadata, parse_email
 
     try:
         raw = raw_metadata(path)
+        fields = parse_email(raw)[0] if identity else {}
     except _unreadable(ValueError, UnicodeDecodeError) as exc:
-        out.problems.append(f"twine check: Invalid distribution metadata: {one_line(exc)}")
+        what = (
+            "unreadable metadata ({})"
+            if identity
+            else "twine check: Invalid distribution metadata: {}"
+        )
+        out.problems.append(what.format(one_line(exc)))
         return
-    try:
-        meta = Metadata.from_email(raw, validate=True)
-    except (MetadataErrors, InvalidMetadata, ValueError) as exc:
-        detail = "; ".join(str(c) for c in getattr(exc, "exceptions", [exc]))
-        out.problems.append(f"twine check: Invalid distribution metadata: {detail}")
+    if identity:
+        name, version = fields.get("name"), fields.get("version")
+        if not name or not version:
+            out.problems.append("the metadata has no Name or no Version")
+            return
+    else:
+        try:
+            meta = Metadata.from_email(raw, validate=True)
+        except (MetadataErrors, InvalidMetadata, ValueError) as exc:
+            detail = "; ".join(str(c) for c in getattr(exc, "exceptions", [exc]))
+            out.problems.append(f"twine check: Invalid distribution metadata: {detail}")
+            return
+        name, version = meta.name, str(meta.version)
+    if canonicalize_name(name) != expected.name:
+        out.problems.append(f"the metadata Name is {name!r}, not {expected.name!r}")
+    _version_matches(version, expected, "the metadata Version", out)
+    if identity:
         return
-    _check_identity(meta.name, str(meta.version), expected, out)
     description, content_type = meta.description, meta.description_content_type
     # twine check --strict refuses the two below; PyPI accepts them (a page without a
     # description, a description rendered as reStructuredText), so they are warnings
@@ -324,28 +337,6 @@ def _record_mismatches(archive: zipfile.ZipFile, record: str, own: str) -> list[
         if base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode() != expected:
             wrong.append(repr(name))
     return wrong
-
-
-def _check_identity_metadata(path: Path, expected: Expectation, out: Findings) -> None:
-    """The metadata's Name and Version only (what an installer holds the file name to)."""
-    from packaging.metadata import parse_email
-
-    try:
-        fields = parse_email(raw_metadata(path))[0]
-    except _unreadable(ValueError, UnicodeDecodeError) as exc:
-        out.problems.append(f"unreadable metadata ({one_line(exc)})")
-        return
-    name, version = fields.get("name"), fields.get("version")
-    if not name or not version:
-        out.problems.append("the metadata has no Name or no Version")
-        return
-    _check_identity(name, version, expected, out)
-
-
-def _check_identity(name: str, version: str, expected: Expectation, out: Findings) -> None:
-    if canonicalize_name(name) != expected.name:
-        out.problems.append(f"the metadata Name is {name!r}, not {expected.name!r}")
-    _version_matches(version, expected, "the metadata Version", out)
 
 
 def _expanded(tag: str) -> set[str]:
@@ -490,7 +481,7 @@ def check_artifact(path: Path, expected: Expectation, *, identity: bool = False)
     _check_filename(path, kind, expected, out)
     (_check_wheel if kind == "wheel" else _check_sdist)(path, expected, out, identity)
     if not any("not a readable" in p for p in out.problems):
-        (_check_identity_metadata if identity else _check_metadata)(path, expected, out)
+        _check_metadata(path, expected, out, identity)
     return out
 
 

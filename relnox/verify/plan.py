@@ -200,7 +200,6 @@ def plan_verify(workspace: Workspace, options: VerifyOptions) -> VerifyPlan:
                 dist,
                 names,
                 dependencies=True,
-                error=VerifyError,
                 write_record=o.write_record,
             )
         except RelnoxError as exc:

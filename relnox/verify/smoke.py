@@ -89,7 +89,10 @@ def wheel_facts(path: Path) -> WheelFacts:
         raise VerifyError(
             f"{path}: not a readable wheel ({exc}); rebuild it with relnox build-all"
         ) from None
-    scripts = _console_scripts(entry_points)
+    parser = configparser.ConfigParser(interpolation=None)  # entry_points.txt
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read_string(entry_points)
+    scripts = tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
     files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
     return WheelFacts(
         filename=path.name,
@@ -102,14 +105,6 @@ def wheel_facts(path: Path) -> WheelFacts:
         extras=tuple(metadata.get("provides-extra", ())),
         extra_requires=_extra_requires(metadata),
     )
-
-
-def _console_scripts(entry_points: str) -> tuple[str, ...]:
-    """The console scripts an ``entry_points.txt`` names (its text; ``""``: none)."""
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(entry_points)
-    return tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
 
 
 def _extra_requires(metadata: dict[str, list[str]]) -> tuple[tuple[str, str], ...]:
@@ -136,18 +131,14 @@ def check_script() -> str:
     return Path(in_env.__file__).read_text(encoding="utf-8")
 
 
-def check_spec(packages: Sequence[tuple[str, Sequence[str]]]) -> dict[str, Any]:
-    """The check script's input: each package with the modules it must import."""
-    return {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
-
-
 def write_check(check_dir: Path, packages: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
     """The script and its spec written into ``check_dir``; the arguments after
     ``python -I -B``: the script, the spec, and the JSON file of its findings."""
     check_dir.mkdir(exist_ok=True)
     files = [check_dir / "check.py", check_dir / "spec.json", check_dir / "result.json"]
     files[0].write_text(check_script(), encoding="utf-8")
-    files[1].write_text(json.dumps(check_spec(packages)), encoding="utf-8")
+    spec = {"packages": [{"name": n, "modules": list(m)} for n, m in packages]}
+    files[1].write_text(json.dumps(spec), encoding="utf-8")
     return [str(f) for f in files]
 
 

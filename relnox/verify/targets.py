@@ -25,19 +25,15 @@ logger = logging.getLogger("relnox")
 _COMMA = re.compile(r",(?![^\[]*\])")
 
 
-def _extra(name: str) -> str:
-    """PEP 685 normalization of an extra's name."""
-    return str(canonicalize_name(name))
-
-
 def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """``["cli", "demo-core[http,ssh]"]`` -> (("cli",), {"demo-core": ("http", "ssh")})."""
+    """``["cli", "demo-core[http,ssh]"]`` -> (("cli",), {"demo-core": ("http", "ssh")}); an
+    extra's name normalized as PEP 685 says (as a project's)."""
     common: list[str] = []
     per_package: dict[str, tuple[str, ...]] = {}
     for value in values:
         for item in filter(None, (i.strip() for i in re.split(_COMMA, value))):
             if "[" not in item:
-                common.append(_extra(item))
+                common.append(canonicalize_name(item))
                 continue
             try:
                 req = Requirement(item)
@@ -48,7 +44,9 @@ def parse_extras(values: Sequence[str]) -> tuple[tuple[str, ...], dict[str, tupl
                 ) from None
             name = canonicalize_name(req.name)
             per_package[name] = tuple(
-                dict.fromkeys([*per_package.get(name, ()), *sorted(map(_extra, req.extras))])
+                dict.fromkeys(
+                    [*per_package.get(name, ()), *sorted(map(canonicalize_name, req.extras))]
+                )
             )
     return tuple(dict.fromkeys(common)), per_package
 
