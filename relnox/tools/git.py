@@ -382,8 +382,7 @@ def tag_batches(refs: Sequence[str]) -> list[list[str]]:
 
 
 def current_branch(repo: Path) -> str | None:
-    out = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    return out or None
+    return git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) or None
 
 
 def empty_submodules(directory: Path) -> list[str]:
