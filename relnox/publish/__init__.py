@@ -7,18 +7,20 @@ from typing import TYPE_CHECKING, Any
 from relnox.stage import lazy_face
 
 if TYPE_CHECKING:
-    from relnox.publish.installable import installable_check
-    from relnox.publish.model import PublishOptions, PublishPlan, PublishRuntime
-    from relnox.publish.plan import publish
-    from relnox.publish.preflight import carries_any
-    from relnox.publish.report import PublishResult
-    from relnox.publish.route import CiRoutes, ci_routes, configured_target
-    from relnox.publish.rules import (
-        advised_first,
-        first_releases,
-        new_project_limit,
-        status_problems,
-    )
+    from relnox.publish.installable import installable_check as installable_check
+    from relnox.publish.model import PublishOptions as PublishOptions
+    from relnox.publish.model import PublishPlan as PublishPlan
+    from relnox.publish.model import PublishRuntime as PublishRuntime
+    from relnox.publish.plan import publish as publish
+    from relnox.publish.preflight import carries_any as carries_any
+    from relnox.publish.report import PublishResult as PublishResult
+    from relnox.publish.route import CiRoutes as CiRoutes
+    from relnox.publish.route import ci_routes as ci_routes
+    from relnox.publish.route import configured_target as configured_target
+    from relnox.publish.rules import advised_first as advised_first
+    from relnox.publish.rules import first_releases as first_releases
+    from relnox.publish.rules import new_project_limit as new_project_limit
+    from relnox.publish.rules import status_problems as status_problems
     from relnox.stage import Stage
 
     STAGE: Stage[PublishOptions, PublishPlan, PublishResult]
@@ -47,20 +49,4 @@ def _stage() -> Any:
 __getattr__ = lazy_face(__name__, _FACE, {"STAGE": _stage})
 
 
-__all__ = [
-    "STAGE",
-    "CiRoutes",
-    "PublishOptions",
-    "PublishPlan",
-    "PublishResult",
-    "PublishRuntime",
-    "advised_first",
-    "carries_any",
-    "ci_routes",
-    "configured_target",
-    "first_releases",
-    "installable_check",
-    "new_project_limit",
-    "publish",
-    "status_problems",
-]
+__all__ = ["STAGE", *sorted(_FACE)]

@@ -27,8 +27,14 @@ from relnox.versions.arithmetic import bump_version
 
 logger = logging.getLogger("relnox")
 
-#: how long PyPI takes new files for a release after its first one
-PYPI_UPLOAD_WINDOW_DAYS = 14
+#: ``[tool.relnox.publish]``'s whole numbers: key -> (PyPI's, the least allowed, the unit).
+#: PyPI takes new files for a release for 14 days after its first one; a user (and an IP)
+#: may create about 4 new projects a day, and keep at most 3 pending trusted publishers
+COUNTS = {
+    "upload-window-days": (14, 0, "days, 0 (no window) or more"),
+    "new-project-limit": (4, 1, "projects, 1 or more"),
+    "pending-publishers": (3, 0, "publishers, 0 (no trusted publishing) or more"),
+}
 #: statuses (PEP 792) under which an index takes no uploads
 REFUSING = ("archived", "quarantined")
 
@@ -60,10 +66,9 @@ def status_problems(pages: Mapping[str, ProjectPage], label: str) -> tuple[list[
     return errors, warnings
 
 
-def publish_count(
-    workspace: Workspace, repo: Repository, key: str, on_pypi: int, least: int, unit: str
-) -> int | None:
-    """A whole-number ``[tool.relnox.publish]`` setting; by default ``on_pypi`` on PyPI."""
+def publish_count(workspace: Workspace, repo: Repository, key: str) -> int | None:
+    """A whole-number ``[tool.relnox.publish]`` setting (:data:`COUNTS`); by default PyPI's on PyPI."""
+    on_pypi, least, unit = COUNTS[key]
     value = workspace.config.section("publish").get(key)
     if value is None:
         return on_pypi if repo.is_pypi else None
@@ -76,9 +81,7 @@ def publish_count(
 
 
 def upload_window_days(workspace: Workspace, repo: Repository) -> int | None:
-    unit = "days, 0 (no window) or more"
-    days = publish_count(workspace, repo, "upload-window-days", PYPI_UPLOAD_WINDOW_DAYS, 0, unit)
-    return days or None  # 0: no window
+    return publish_count(workspace, repo, "upload-window-days") or None  # 0: no window
 
 
 def late_files(
@@ -299,26 +302,17 @@ def refusals(
     return found
 
 
-#: PyPI lets a user (and an IP) create about this many new projects a day
-PYPI_NEW_PROJECTS_A_DAY = 4
-#: PyPI keeps at most this many pending trusted publishers per user (for 30 days)
-PYPI_PENDING_PUBLISHERS = 3
-
-
 def new_project_limit(workspace: Workspace, repo: Repository) -> int | None:
-    unit = "projects, 1 or more"
-    return publish_count(workspace, repo, "new-project-limit", PYPI_NEW_PROJECTS_A_DAY, 1, unit)
+    return publish_count(workspace, repo, "new-project-limit")
 
 
 def pending_publishers(
     workspace: Workspace, repo: Repository, credentials: Credentials | None = None
 ) -> int | None:
     """How many projects one run may create through pending trusted publishers, or None."""
-    unit = "publishers, 0 (no trusted publishing) or more"
-    key = "pending-publishers"
-    count = publish_count(workspace, repo, key, PYPI_PENDING_PUBLISHERS, 0, unit)
+    count = publish_count(workspace, repo, "pending-publishers")
     token = credentials is not None and credentials.method != "trusted-publishing"
-    if token and key not in workspace.config.section("publish"):
+    if token and "pending-publishers" not in workspace.config.section("publish"):
         return None
     return count or None
 

@@ -40,18 +40,15 @@ def _uv_file_setting(path: Path) -> str | None:
 def settings(installer: str, environ: Mapping[str, str] | None = None) -> list[str]:
     """The cooldown settings ``installer`` obeys here, each naming where it is set."""
     env = os.environ if environ is None else environ
-    found: list[str] = []
     if installer == "uv":
-        found += [f"{name}={env[name]}" for name in UV_VARIABLES if env.get(name)]
-        found += [s for s in map(_uv_file_setting, _uv_configs(env)) if s]
-    else:
-        found += [f"{PIP_VARIABLE}={env[PIP_VARIABLE]}"] if env.get(PIP_VARIABLE) else []
-        found += [
-            f"[{section}] {key} = {value} in {path}"
-            for path, section, key, value in pip_settings(env)
-            if key in ("uploaded-prior-to", "uploaded_prior_to")
-        ]
-    return found
+        found = [f"{name}={env[name]}" for name in UV_VARIABLES if env.get(name)]
+        return found + [s for s in map(_uv_file_setting, _uv_configs(env)) if s]
+    found = [f"{PIP_VARIABLE}={env[PIP_VARIABLE]}"] if env.get(PIP_VARIABLE) else []
+    return found + [
+        f"[{section}] {key} = {value} in {path}"
+        for path, section, key, value in pip_settings(env)
+        if key in ("uploaded-prior-to", "uploaded_prior_to")
+    ]
 
 
 def explain(found: list[str]) -> str:

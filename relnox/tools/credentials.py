@@ -115,9 +115,7 @@ def token_variable(repository: Repository) -> str | None:
     """``PYPI_TOKEN`` / ``TEST_PYPI_TOKEN`` when ``repository`` is that index (or a stand-in)."""
     if repository.is_production_pypi or (_stand_in(repository) and repository.name == PYPI):
         return "PYPI_TOKEN"
-    if repository.is_pypi or _stand_in(repository):
-        return "TEST_PYPI_TOKEN"
-    return None
+    return "TEST_PYPI_TOKEN" if repository.is_pypi or _stand_in(repository) else None
 
 
 def keyring_password(url: str, username: str | None) -> tuple[str, str] | None:

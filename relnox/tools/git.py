@@ -153,9 +153,7 @@ def top_of(path: Path) -> Path | None:
 
 def toplevel(path: Path) -> Path:
     held_here = _HELD.get(str(path))
-    if held_here is not None:
-        return held_here.top
-    return Path(git(path, "rev-parse", "--show-toplevel"))
+    return held_here.top if held_here else Path(git(path, "rev-parse", "--show-toplevel"))
 
 
 def dirty_files(repo: Path) -> list[str]:
@@ -232,16 +230,12 @@ def _rev_parse(repo: Path, rev: str) -> str | None:
 
 def tag_exists(repo: Path, tag: str) -> bool:
     held = _HELD.get(str(repo))
-    if held is not None:
-        return tag in held.tags
-    return _rev_parse(repo, f"refs/tags/{tag}") is not None
+    return tag in held.tags if held else _rev_parse(repo, f"refs/tags/{tag}") is not None
 
 
 def tag_commit(repo: Path, tag: str) -> str | None:
     held = _HELD.get(str(repo))
-    if held is not None:
-        return held.tags.get(tag) or None
-    return commit_of(repo, f"refs/tags/{tag}")
+    return (held.tags.get(tag) or None) if held else commit_of(repo, f"refs/tags/{tag}")
 
 
 def held_tag_commits(repo: Path, refs: Sequence[str]) -> dict[str, str]:
@@ -296,9 +290,7 @@ TAG_FIELDS = (
 def tag_refs(repo: Path) -> list[TagRef]:
     """Every tag of ``repo`` (by name); read once while :func:`held`."""
     held_here = _HELD.get(str(repo)) or next((h for h in _HELD.values() if h.top == repo), None)
-    if held_here is not None:
-        return held_here.tag_refs
-    return _tag_refs(repo)
+    return held_here.tag_refs if held_here else _tag_refs(repo)
 
 
 def _tag_refs(repo: Path) -> list[TagRef]:
@@ -390,8 +382,7 @@ def tag_batches(refs: Sequence[str]) -> list[list[str]]:
 
 
 def current_branch(repo: Path) -> str | None:
-    out = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    return out or None
+    return git(repo, "symbolic-ref", "--quiet", "--short", "HEAD", check=False) or None
 
 
 def empty_submodules(directory: Path) -> list[str]:

@@ -82,17 +82,6 @@ def answer_reason(body: str) -> str:
     return re.sub(r"^\d{3}\s+", "", " ".join(redact(reason).split()))[:300]
 
 
-def kind_of_status(status: int) -> str:
-    """What an index's HTTP answer to an upload means, whichever uploader heard it."""
-    if status in (400, 409):
-        return EXISTS  # the index may already have the file: relnox asks it
-    if status in (401, 403):
-        return AUTH
-    if status == 429 or status >= 500:
-        return TRANSIENT
-    return FAILED
-
-
 @dataclass(frozen=True)
 class Upload:
     paths: Sequence[Path]
@@ -262,8 +251,12 @@ def classify(
     for kind, words in first if code in (None, 401, 403) else ():
         if any(word in text for word in words):
             return kind, code
+    if code in (400, 409):
+        return EXISTS, code  # the index may already have the file: relnox asks it
+    if code in (401, 403):
+        return AUTH, code
     if code is not None:
-        return kind_of_status(code), code
+        return TRANSIENT if code == 429 or code >= 500 else FAILED, code
     return next((kind for kind, words in then if any(w in text for w in words)), FAILED), None
 
 
@@ -299,6 +292,4 @@ class Twine:
         kind, status = twine_classify(result)
         output = _tidy(result.output)
         logger.debug("%s", output)
-        if kind == OK:
-            return Attempt(OK, 1, output=output)
-        return Attempt(kind, 1, status, _twine_error(result.output), output)
+        return Attempt(kind, 1, status, "" if kind == OK else _twine_error(result.output), output)
