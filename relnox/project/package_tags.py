@@ -3,10 +3,12 @@ its last release's, or is broken when its tags cannot say it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
+from relnox.files import text_or_none
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
@@ -50,7 +52,20 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
             for i in range(len(parts))
             if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
         ),
+        npm_name=_npm_name(pkg.directory / "package.json", pkg.version),
     )
+
+
+def _npm_name(path: Path, version: str) -> str:
+    """The ``name`` of the npm manifest ``path`` where it says ``version`` too, the same
+    project's (``""``: none, a front end's of its own version, or no name)."""
+    try:
+        data = json.loads(text_or_none(path) or "null")
+    except ValueError:
+        return ""
+    same = isinstance(data, dict) and data.get("version") == version
+    name = data.get("name") if same else None
+    return name if isinstance(name, str) else ""
 
 
 def read_tags(workspace: Workspace) -> Workspace:
