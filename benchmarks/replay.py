@@ -480,7 +480,10 @@ def pre_ask(old: str, new: str) -> list[str]:
         return []
     label = ["--pre", {"a": "alpha", "b": "beta", "rc": "rc"}[b.pre[0]]]
     if (*a.release, 0, 0)[:3] == (*b.release, 0, 0)[:3]:
-        return label
+        # a number skipped (a20 to a31: a build's counter) is no step --pre makes, as a jump
+        # of parts is none --part makes
+        skipped = a.pre is not None and a.pre[0] == b.pre[0] and b.pre[1] > a.pre[1] + 1
+        return [] if skipped and a.dev is None else label
     part = plain_part(a.base_version, b.base_version)
     return ["--part", part, *label] if part else []
 
