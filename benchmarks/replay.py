@@ -426,8 +426,7 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
                 shapes = [
                     re.compile(re.escape(line).replace(re.escape(said), r"([0-9][\w.+-]*)"))
                     for line in minus
-                    if not alone_only
-                    and (said := was if was in line else lagging(line, path, was))
+                    if not alone_only and (said := was if was in line else lagging(line, path, was))
                 ]
                 put = [line[1:] for line in diff if line.startswith("+")]
                 caught = [m[1] for r in shapes for line in put if (m := r.fullmatch(line))]
