@@ -1836,7 +1836,9 @@ def test_a_package_read_from_its_own_folder_keeps_its_path_tags_over_a_siblings_
     assert (pkg.tags.convention.format, pkg.tags.last_tag) == ("libs/a/v{version}", "libs/a/v1.0.1")
 
 
-def test_a_package_is_tagged_by_the_name_of_the_npm_manifest_beside_it(tmp_path: Path) -> None:
+def test_a_package_is_tagged_by_the_name_of_the_npm_manifest_beside_it_which_moves_with_it(
+    tmp_path: Path,
+) -> None:
     """The shape: a changesets monorepo whose Python package carries a ``package.json`` of
     another name for changesets to version, which tags its releases by that name
     (``@acme/sdk-python@1.1.0``); another Python package and a JavaScript one beside it have
@@ -1863,3 +1865,7 @@ def test_a_package_is_tagged_by_the_name_of_the_npm_manifest_beside_it(tmp_path:
     assert ws.tag_format_of(pkg) == "@acme/sdk-python@{version}"
     assert pkg.tags is not None and pkg.tags.last_tag == "@acme/sdk-python@1.1.0"
     assert ws.tag_format_of(ws.get("acme-charts")) == "@acme/data-charts@{version}"
+    # the manifest its tags are named by moves with the release, as changesets moves it
+    bump = ("bump", "-p", "acme-sdk", "--part", "patch", "--dry-run", "--json")
+    done = run_relnox(*bump, cwd=root, check=True)
+    assert json.loads(done.stdout)["files"] == ["python/pyproject.toml", "python/package.json"]
