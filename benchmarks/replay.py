@@ -422,10 +422,11 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
                 ):
                     found.add(path)
                 # or one left at ``old`` over several releases and caught up to a later one
+                # (or at an earlier one: a version literal left behind at 0.2.0 from 0.2.1 on)
                 shapes = [
-                    re.compile(re.escape(line).replace(re.escape(was), r"([0-9][\w.+-]*)"))
+                    re.compile(re.escape(line).replace(re.escape(said), r"([0-9][\w.+-]*)"))
                     for line in minus
-                    if was in line and not alone_only
+                    if not alone_only and (said := was if was in line else lagging(line, path, was))
                 ]
                 put = [line[1:] for line in diff if line.startswith("+")]
                 caught = [m[1] for r in shapes for line in put if (m := r.fullmatch(line))]
@@ -434,6 +435,14 @@ def caught_up(repo: Path, commit: str, old: str, new: str, paths: set[str]) -> s
             if path in found:
                 break
     return found
+
+
+def lagging(line: str, path: str, was: str) -> str:
+    """The version of the version literal ``line`` if it is below ``was`` (a copy left
+    behind), else ``""``."""
+    match = literal("-" + line, path)
+    said = parse(match[2]) if match else None
+    return match[2] if match and said is not None and said < Version(was) else ""
 
 
 def plain_part(old: str, new: str) -> str | None:
@@ -470,7 +479,10 @@ def pre_ask(old: str, new: str) -> list[str]:
         return []
     label = ["--pre", {"a": "alpha", "b": "beta", "rc": "rc"}[b.pre[0]]]
     if (*a.release, 0, 0)[:3] == (*b.release, 0, 0)[:3]:
-        return label
+        # a number skipped (a20 to a31: a build's counter) is no step --pre makes, as a jump
+        # of parts is none --part makes
+        skipped = a.pre is not None and a.pre[0] == b.pre[0] and b.pre[1] > a.pre[1] + 1
+        return [] if skipped and a.dev is None else label
     part = plain_part(a.base_version, b.base_version)
     return ["--part", part, *label] if part else []
 

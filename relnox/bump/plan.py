@@ -71,11 +71,17 @@ def _made_already(
     if not (others := [(place, by) for place, by in shared.get(path, ()) if by[0] != name]):
         return False
     files.get(loc.path)  # read once; then the file as it was read, with only this edit
+    original = files.original[loc.path].decode("utf-8")
     try:
-        alone = loc.render(files.original[loc.path].decode("utf-8"), new)
+        alone = loc.render(original, new)
     except VersionError:
         return False
-    if alone != files.get(loc.path):
+    # made if each line this edit changes the file as planned changed alike (the other's
+    # edit rewrote every line saying the version, this one's line among them)
+    lines = [text.splitlines() for text in (original, alone, files.get(loc.path))]
+    if len({len(each) for each in lines}) > 1:
+        return False
+    if any(mine != now for was, mine, now in zip(*lines, strict=True) if mine != was):
         return False
     _same_new(loc, others[0][1], (name, new))
     return True

@@ -3,13 +3,16 @@ its last release's, or is broken when its tags cannot say it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
+from relnox.files import text_or_none
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
+from relnox.versions.sources import VersionLocation
 from relnox.versions.tag_model import Member
 from relnox.versions.tags import ParsedTag, parse_tag
 from relnox.versions.vcs import tag_facts
@@ -50,7 +53,20 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
             for i in range(len(parts))
             if (top / "/".join(parts[: i + 1]) / "go.mod").is_file()
         ),
+        npm_name=_npm_name(pkg.directory / "package.json", pkg.version),
     )
+
+
+def _npm_name(path: Path, version: str) -> str:
+    """The ``name`` of the npm manifest ``path`` where it says ``version`` too, the same
+    project's (``""``: none, a front end's of its own version, or no name)."""
+    try:
+        data = json.loads(text_or_none(path) or "null")
+    except ValueError:
+        return ""
+    same = isinstance(data, dict) and data.get("version") == version
+    name = data.get("name") if same else None
+    return name if isinstance(name, str) else ""
 
 
 def read_tags(workspace: Workspace) -> Workspace:
@@ -67,7 +83,8 @@ def read_tags(workspace: Workspace) -> Workspace:
     for pkg in workspace.packages:
         fact = facts[pkg.name]
         if not (pkg := replace(pkg, tags=fact)).vcs_versioned:
-            packages.append(_without_passed_copies(pkg))
+            npm = next(m.npm_name for m in members if m.name == pkg.name)
+            packages.append(_with_tagged_manifest(_without_passed_copies(pkg), npm))
             continue
         error: RelnoxError | None = None
         if fact.problem is not None:
@@ -92,6 +109,23 @@ def read_tags(workspace: Workspace) -> Workspace:
         else:
             packages.append(replace(pkg, evidence=f"{pkg.evidence}; no release tag yet"))
     return replace(workspace, packages=tuple(packages), broken=tuple(broken), shallow=shallow)
+
+
+def _with_tagged_manifest(pkg: Package, npm_name: str) -> Package:
+    """``pkg`` with the npm manifest beside it as a copy of its version where its releases are
+    tagged by the manifest's name (changesets versions the manifest, then tags it so)."""
+    facts = pkg.tags
+    if not npm_name or facts is None or not facts.count:
+        return pkg
+    if facts.convention.format != f"{npm_name}@{{version}}":
+        return pkg
+    path = pkg.directory / "package.json"
+    if any(loc.path == path for loc in pkg.locations):
+        return pkg
+    from relnox.versions.dynamic import NODEJS_VERSION  # the dynamic readers: only here
+
+    manifest = VersionLocation(path, "pattern", pkg.version, pattern=NODEJS_VERSION)
+    return replace(pkg, locations=(*pkg.locations, manifest))
 
 
 def _without_passed_copies(pkg: Package) -> Package:

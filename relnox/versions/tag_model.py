@@ -309,10 +309,13 @@ class Member:
     current: Version | None = None  # the version HEAD's files give it (None: from its tags)
     # directories above it holding a Go module (whose tags are the module's)
     go_modules: tuple[str, ...] = ()
+    #: the name of the npm manifest beside its pyproject.toml (changesets tags it so:
+    #: ``@scope/name-python@1.2.0``)
+    npm_name: str = ""
 
 
 def member_names(member: Member, several: bool = False) -> set[str]:
-    names = {member.name, member.project_name.lower()}
+    names = {member.name, member.project_name.lower(), *filter(None, [member.npm_name.lower()])}
     if not (member.is_root and several):
         names.add(member.dir.lower())
     if member.parents:  # its path from the root: libs/genai/v4.3.5 for libs/genai

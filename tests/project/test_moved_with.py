@@ -852,3 +852,42 @@ def test_a_copy_the_releases_left_at_their_development_version_moves_with_the_bu
         "pyproject.toml",
         "src/acme/version_test.py",
     ]
+
+
+def _shared_requirements(tmp_path: Path) -> Path:
+    """``acme-core`` and ``acme-ext`` of one workspace, at 1.2.0 each, and an example's
+    requirements naming both: the history moved every line of it at ``acme-core``'s releases
+    (its two lines and the other's, behind it or released with it), and only its own line at
+    ``acme-ext``'s release from 0.9.0 to 1.1.0 (``acme-core``'s said 1.0.0, no older one)."""
+
+    def files(core: str, ext: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": '[project]\nname = "ws"\nversion = "0.0.0"\n\n[tool.uv]\n'
+            'package = false\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+            "packages/core/pyproject.toml": project("acme-core", core, extra=HATCH.format("core")),
+            "packages/core/src/core/__init__.py": "",
+            "packages/ext/pyproject.toml": project("acme-ext", ext, extra=HATCH.format("ext")),
+            "packages/ext/src/ext/__init__.py": "",
+            "examples/requirements.txt": f"acme-core>={core}\nacme-core[cli]>={core}\n"
+            f"acme-ext>={ext}\nrich>=13.0\n",
+        }
+
+    root = repo(tmp_path / "s", files("1.0.0", "0.9.0"), ["acme-core-v1.0.0", "acme-ext-v0.9.0"])
+    for version in ("1.1.0", "1.2.0"):
+        commit(root, files(version, version), f"acme-core-v{version}", f"acme-ext-v{version}")
+    return root
+
+
+def test_two_packages_moving_one_file_whole_and_by_its_line_make_one_edit(
+    tmp_path: Path,
+) -> None:
+    """One package's copy is the file's every line saying the version, the other's is its own
+    line: both rewrite that line to the same version, so the bump writes it once instead of
+    refusing the second edit as a version no longer where it was read."""
+    root = _shared_requirements(tmp_path)
+    done = run_relnox("bump", "--to", "1.3.0", "--dry-run", "--json", cwd=root, check=True)
+    assert "examples/requirements.txt" in json.loads(done.stdout)["files"]
+    run_relnox("bump", "--to", "1.3.0", "--allow-dirty", cwd=root, check=True)
+    assert (root / "examples/requirements.txt").read_text(encoding="utf-8") == (
+        "acme-core>=1.3.0\nacme-core[cli]>=1.3.0\nacme-ext>=1.3.0\nrich>=13.0\n"
+    )

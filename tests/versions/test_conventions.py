@@ -1834,3 +1834,38 @@ def test_a_package_read_from_its_own_folder_keeps_its_path_tags_over_a_siblings_
     (pkg,) = load_workspace(root / "libs/a").packages
     assert pkg.tags is not None
     assert (pkg.tags.convention.format, pkg.tags.last_tag) == ("libs/a/v{version}", "libs/a/v1.0.1")
+
+
+def test_a_package_is_tagged_by_the_name_of_the_npm_manifest_beside_it_which_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """The shape: a changesets monorepo whose Python package carries a ``package.json`` of
+    another name for changesets to version, which tags its releases by that name
+    (``@acme/sdk-python@1.1.0``); another Python package and a JavaScript one beside it have
+    tags of their own."""
+
+    def files(python: str, js: str) -> dict[str, str]:
+        npm = '{{\n  "name": "{}",\n  "private": true,\n  "version": "{}"\n}}\n'
+        return {
+            "python/pyproject.toml": project("acme-sdk", python),
+            "python/src/acme_sdk/__init__.py": "",
+            "python/package.json": npm.format("@acme/sdk-python", python),
+            "charts/pyproject.toml": project("acme-charts", "0.1.0"),
+            "charts/src/acme_charts/__init__.py": "",
+            "charts/package.json": npm.format("@acme/data-charts", "0.1.0"),
+            "js/package.json": npm.format("@acme/sdk", js),
+        }
+
+    tags = ["@acme/sdk-python@1.0.0", "@acme/data-charts@0.1.0", "v0.0.0"]
+    root = repo(tmp_path / "r", files("1.0.0", "2.0.0"), tags)
+    commit(root, files("1.0.0", "2.1.0"), "@acme/sdk@2.1.0")
+    commit(root, files("1.1.0", "2.1.0"), "@acme/sdk-python@1.1.0")
+    ws = load_workspace(root)
+    pkg = ws.get("acme-sdk")
+    assert ws.tag_format_of(pkg) == "@acme/sdk-python@{version}"
+    assert pkg.tags is not None and pkg.tags.last_tag == "@acme/sdk-python@1.1.0"
+    assert ws.tag_format_of(ws.get("acme-charts")) == "@acme/data-charts@{version}"
+    # the manifest its tags are named by moves with the release, as changesets moves it
+    bump = ("bump", "-p", "acme-sdk", "--part", "patch", "--dry-run", "--json")
+    done = run_relnox(*bump, cwd=root, check=True)
+    assert json.loads(done.stdout)["files"] == ["python/pyproject.toml", "python/package.json"]
