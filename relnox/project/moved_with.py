@@ -53,6 +53,7 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
     held = {loc.path for pkg in workspace.packages for loc in pkg.locations}
     packages, notes = list(workspace.packages), list(workspace.notes)
     said: list[tuple[str, str]] = []
+    moves: dict[Path, list[tuple[str, str]]] = {}  # each package's last moves, read once
     for entry in workspace.unreleased:
         member = _loaded(workspace, entry, read)
         if member is None or member.primary is None or member.primary.path in held:
@@ -60,9 +61,9 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
         # each version the packages say compared once (lockstep packages say one)
         same = {v for v in {p.version for p in packages} if same_version(v, member.version)}
         moved = [
-            (i, tags)
+            (i, why)
             for i, pkg in enumerate(packages)
-            if pkg.version in same and (tags := _moved_at(workspace, pkg, member))
+            if pkg.version in same and (why := _moved_with(workspace, pkg, member, moves))
         ]
         for i, _ in moved:
             packages[i] = replace(
@@ -72,7 +73,7 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
             held.update(loc.path for loc in member.locations)
             note = (
                 f"{rel(member.primary.path, workspace.root)} ({entry.name}) is not released "
-                f"but said each release's version at {', '.join(reversed(moved[0][1]))}, so a bump "
+                f"but said {moved[0][1]}, so a bump "
                 f"moves it with {shortlist([packages[i].name for i, _ in moved])}; "
                 '[tool.relnox] unreleased-versions = "keep" leaves it'
             )
@@ -104,6 +105,46 @@ def _loaded(
         return load_package(entry.directory, read(entry.directory), set(), workspace.config, False)
     except (RelnoxError, OSError):
         return None
+
+
+def _moved_with(
+    workspace: Workspace,
+    pkg: Package,
+    member: Package,
+    moves: dict[Path, list[tuple[str, str]]],
+) -> str | None:
+    """What ``member`` said in step with ``pkg``: each of its last releases' version at its tag,
+    else the version of each of its last two version moves (the development versions between
+    releases) at its commit; None when neither."""
+    if tags := _moved_at(workspace, pkg, member):
+        return f"each release's version at {', '.join(reversed(tags))}"
+    if pkg.primary is None:
+        return None
+    if pkg.primary.path not in moves:
+        moves[pkg.primary.path] = _last_moves(workspace.root, pkg.primary)
+    found = moves[pkg.primary.path]
+    if len(found) < 2 or not all(
+        same_version(version_at(workspace.root, member.locations, commit), version)
+        for commit, version in found
+    ):
+        return None
+    commits = ", ".join(commit[:10] for commit, _ in reversed(found))
+    return f"{pkg.name}'s version at each of its last two moves ({commits})"
+
+
+def _last_moves(root: Path, primary: VersionLocation) -> list[tuple[str, str]]:
+    """The last two commits that moved ``primary``'s version, newest first, with the version."""
+    log = git.run(root, "log", "--format=%H", "-n", "40", "--", "./" + rel(primary.path, root))
+    commits = log.output.split() if log.ok else []
+    said = [version_at(root, [primary], commit) for commit in commits[:1]]
+    moves: list[tuple[str, str]] = []
+    for i, commit in enumerate(commits[:-1]):
+        said.append(version_at(root, [primary], commits[i + 1]))
+        if None not in said[i : i + 2] and said[i] != said[i + 1]:
+            moves.append((commit, str(said[i])))
+            if len(moves) == 2:
+                break
+    return moves
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:

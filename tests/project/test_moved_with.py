@@ -852,3 +852,48 @@ def test_a_copy_the_releases_left_at_their_development_version_moves_with_the_bu
         "pyproject.toml",
         "src/acme/version_test.py",
     ]
+
+
+def _plugin_in_step(tmp_path: Path, steps: int) -> Path:
+    """``acme`` released at 1.0.0 (its plugin, no workspace file declares, at 0.5.0 of its
+    own), then two development versions, the plugin in step with the last ``steps`` of them."""
+
+    def files(version: str, plugin: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "plugins/acme_extra/pyproject.toml": project("acme-extra", plugin),
+            "plugins/acme_extra/src/acme_extra/__init__.py": "",
+        }
+
+    root = repo(tmp_path / "p", files("1.0.0", "0.5.0"), tags=["v1.0.0"])
+    for n in (0, 1):
+        dev = f"1.1.0.dev{n}"
+        commit(root, files(dev, dev if n >= 2 - steps else "0.5.0"), message=f"Bump to {dev}")
+    return root
+
+
+def test_a_project_moved_in_step_with_the_last_two_development_versions_moves_with_the_bump(
+    tmp_path: Path,
+) -> None:
+    root = _plugin_in_step(tmp_path, steps=2)
+    done = run_relnox("bump", "--to", "1.1.0.dev2", "--dry-run", "--json", cwd=root, check=True)
+    plan = json.loads(done.stdout)
+    assert plan["versions"] == {"acme": "1.1.0.dev2"}
+    assert "plugins/acme_extra/pyproject.toml" in plan["files"]
+    said = run_relnox("packages", cwd=root, check=True)
+    (line,) = [
+        line
+        for line in (said.stdout + said.stderr).splitlines()
+        if "plugins/acme_extra/pyproject.toml (acme-extra) is not released" in line
+    ]
+    assert "acme's version at each of its last two moves" in line
+    assert 'unreleased-versions = "keep" leaves it' in line
+
+
+def test_a_project_in_step_with_one_development_version_only_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    root = _plugin_in_step(tmp_path, steps=1)
+    done = run_relnox("bump", "--to", "1.1.0.dev2", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["files"] == ["pyproject.toml"]
