@@ -175,7 +175,8 @@ def copies_moved(
     places, note = _copies(workspace, pkg)
     if not places or new is None or not new.is_devrelease or pkg.primary is None:
         return places, note
-    last = last_releases(pkg, workspace.tag_format)
+    if len(last := last_releases(pkg, workspace.tag_format)) < 2:  # moved with dev versions
+        return places, note
     found = _releases_only(workspace.root, pkg.primary.path, places, last[-1][1], last[0][1])
     if found is None:
         return places, note
@@ -216,7 +217,7 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         return [], ""
     last = last_releases(pkg, workspace.tag_format)
     if len(last) < RELEASES_READ or not _at_last(pkg.copies_say, last[0][0]):
-        return [], ""
+        return _copies_in_step(workspace, pkg)
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
     if pinned := _outside_pins(workspace, pkg, top, last):
@@ -229,7 +230,8 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         )
         places, more = _copies_moved(workspace, pkg, top, finals, tags)
         return [*pins, *places], f"{note}; {more}" if more else note
-    return _copies_moved(workspace, pkg, top, finals, tags)
+    places, note = _copies_moved(workspace, pkg, top, finals, tags)
+    return (places, note) if places else _copies_in_step(workspace, pkg)
 
 
 def _outside_pins(
@@ -308,6 +310,50 @@ def _copies_moved(
         )
         if not found:
             return [], ""
+    how = f"moved from each release to the next at {', '.join(reversed(tags))}"
+    return _moved_note(workspace, _places(workspace, pkg, top, found or {}), how)
+
+
+def _copies_in_step(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
+    """The files whose line moved with ``pkg``'s version at each of its last two moves (the
+    development versions of a line whose releases are tagged elsewhere), and the note."""
+    if pkg.primary is None or not git.is_repo(workspace.root):
+        return [], ""
+    top = git.toplevel(workspace.root)
+    found: dict[str, str] | None = None
+    moves = _last_moves(workspace.root, pkg.primary)
+    for commit, version in moves if len(moves) == 2 else ():
+        old = maybe_version(version_at(workspace.root, [pkg.primary], f"{commit}^") or "")
+        new = maybe_version(version)
+        if old is None or new is None:
+            return [], ""
+        moved, _ = _moved_lines(top, workspace.root, f"{commit}^", commit, old, new)
+        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
+        if not found:
+            return [], ""
+    commits = ", ".join(commit[:10] for commit, _ in reversed(moves))
+    how = f"moved with the version at each of its last two moves ({commits})"
+    return _moved_note(workspace, _places(workspace, pkg, top, found or {}), how)
+
+
+def _moved_note(
+    workspace: Workspace, places: list[VersionLocation], how: str
+) -> tuple[list[VersionLocation], str]:
+    if not places:
+        return [], ""
+    names = ", ".join(rel(place.path, workspace.root) for place in places)
+    them = "them" if len(places) > 1 else "it"
+    return places, (
+        f"{names} {how}, so a bump moves {them} too; "
+        f'[tool.relnox] unreleased-versions = "keep" leaves {them}'
+    )
+
+
+def _places(
+    workspace: Workspace, pkg: Package, top: Path, found: Mapping[str, str]
+) -> list[VersionLocation]:
+    """Where the files of ``found`` (from the top, with their line) say ``pkg``'s version now,
+    but those a bump writes already, lock files and changelogs."""
     places = []
     written = {str(loc.path) for each in workspace.packages for loc in each.locations}
     written |= {str(req.path) for each in workspace.packages for req in each.requirements}
@@ -324,15 +370,7 @@ def _copies_moved(
             continue
         if (place := _saying(where, line, spelled)) is not None:
             places.append(replace(place, semver=semver))
-    if not places:
-        return [], ""
-    names = ", ".join(rel(place.path, workspace.root) for place in places)
-    them = "them" if len(places) > 1 else "it"
-    note = (
-        f"{names} moved from each release to the next at {', '.join(reversed(tags))}, so a "
-        f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
-    )
-    return places, note
+    return places
 
 
 @functools.cache  # packages released under one tag ask alike
@@ -416,7 +454,9 @@ def _moved_lines(
     (:data:`EVERY` where several did), from one diff; and those of them made since."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
-    result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
+    # a development version's own spelling may differ (1.3.0.dev of 1.3.0.dev0): its release's
+    grep = re.escape(new.base_version if new.is_devrelease else str(new))
+    result = git.run(top, "diff", "-U0", f"-G{grep}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}, frozenset()
     minus: dict[str, set[str]] = {}
