@@ -133,7 +133,10 @@ def _moved_with(
 
 
 def _last_moves(root: Path, primary: VersionLocation) -> list[tuple[str, str]]:
-    """The last two commits that moved ``primary``'s version, newest first, with the version."""
+    """The last two commits that moved ``primary``'s version, newest first, with the version,
+    when both moved it to a development version (a release's move is the tags' to read)."""
+    if not _development(primary.value):
+        return []
     log = git.run(root, "log", "--format=%H", "-n", "40", "--", "./" + rel(primary.path, root))
     commits = log.output.split() if log.ok else []
     said = [version_at(root, [primary], commit) for commit in commits[:1]]
@@ -141,10 +144,16 @@ def _last_moves(root: Path, primary: VersionLocation) -> list[tuple[str, str]]:
     for i, commit in enumerate(commits[:-1]):
         said.append(version_at(root, [primary], commits[i + 1]))
         if None not in said[i : i + 2] and said[i] != said[i + 1]:
+            if not _development(said[i]):
+                return []
             moves.append((commit, str(said[i])))
             if len(moves) == 2:
                 break
     return moves
+
+
+def _development(version: str | None) -> bool:
+    return (parsed := maybe_version(version or "")) is not None and parsed.is_devrelease
 
 
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
