@@ -464,8 +464,8 @@ def _moved_lines(
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
     # a development version's own spelling may differ (1.3.0.dev of 1.3.0.dev0): its release's
-    grep = re.escape(new.base_version if new.is_devrelease else str(new))
-    result = git.run(top, "diff", "-U0", f"-G{grep}", old_tag, new_tag, "--", below)
+    spelled = re.escape(new.base_version if new.is_devrelease else str(new))
+    result = git.run(top, "diff", "-U0", f"-G{spelled}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}, frozenset()
     minus: dict[str, set[str]] = {}
