@@ -53,6 +53,7 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
     held = {loc.path for pkg in workspace.packages for loc in pkg.locations}
     packages, notes = list(workspace.packages), list(workspace.notes)
     said: list[tuple[str, str]] = []
+    moves: dict[Path, list[tuple[str, str]]] = {}  # each package's last moves, read once
     for entry in workspace.unreleased:
         member = _loaded(workspace, entry, read)
         if member is None or member.primary is None or member.primary.path in held:
@@ -60,9 +61,9 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
         # each version the packages say compared once (lockstep packages say one)
         same = {v for v in {p.version for p in packages} if same_version(v, member.version)}
         moved = [
-            (i, tags)
+            (i, why)
             for i, pkg in enumerate(packages)
-            if pkg.version in same and (tags := _moved_at(workspace, pkg, member))
+            if pkg.version in same and (why := _moved_with(workspace, pkg, member, moves))
         ]
         for i, _ in moved:
             packages[i] = replace(
@@ -72,7 +73,7 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
             held.update(loc.path for loc in member.locations)
             note = (
                 f"{rel(member.primary.path, workspace.root)} ({entry.name}) is not released "
-                f"but said each release's version at {', '.join(reversed(moved[0][1]))}, so a bump "
+                f"but said {moved[0][1]}, so a bump "
                 f"moves it with {shortlist([packages[i].name for i, _ in moved])}; "
                 '[tool.relnox] unreleased-versions = "keep" leaves it'
             )
@@ -106,6 +107,55 @@ def _loaded(
         return None
 
 
+def _moved_with(
+    workspace: Workspace,
+    pkg: Package,
+    member: Package,
+    moves: dict[Path, list[tuple[str, str]]],
+) -> str | None:
+    """What ``member`` said in step with ``pkg``: each of its last releases' version at its tag,
+    else the version of each of its last two version moves (the development versions between
+    releases) at its commit; None when neither."""
+    if tags := _moved_at(workspace, pkg, member):
+        return f"each release's version at {', '.join(reversed(tags))}"
+    if pkg.primary is None:
+        return None
+    if pkg.primary.path not in moves:
+        moves[pkg.primary.path] = _last_moves(workspace.root, pkg.primary)
+    found = moves[pkg.primary.path]
+    if len(found) < 2 or not all(
+        same_version(version_at(workspace.root, member.locations, commit), version)
+        for commit, version in found
+    ):
+        return None
+    commits = ", ".join(commit[:10] for commit, _ in reversed(found))
+    return f"{pkg.name}'s version at each of its last two moves ({commits})"
+
+
+def _last_moves(root: Path, primary: VersionLocation) -> list[tuple[str, str]]:
+    """The last two commits that moved ``primary``'s version, newest first, with the version,
+    when both moved it to a development version (a release's move is the tags' to read)."""
+    if not _development(primary.value):
+        return []
+    log = git.run(root, "log", "--format=%H", "-n", "40", "--", "./" + rel(primary.path, root))
+    commits = log.output.split() if log.ok else []
+    said = [version_at(root, [primary], commit) for commit in commits[:1]]
+    moves: list[tuple[str, str]] = []
+    for i, commit in enumerate(commits[:-1]):
+        said.append(version_at(root, [primary], commits[i + 1]))
+        if None not in said[i : i + 2] and said[i] != said[i + 1]:
+            if not _development(said[i]):
+                return []
+            moves.append((commit, str(said[i])))
+            if len(moves) == 2:
+                break
+    return moves
+
+
+def _development(version: str | None) -> bool:
+    return (parsed := maybe_version(version or "")) is not None and parsed.is_devrelease
+
+
 def _moved_at(workspace: Workspace, pkg: Package, member: Package) -> list[str]:
     """The tags of ``pkg``'s last releases at each of which ``member`` said its version."""
     if pkg.primary is None or len(finals := last_releases(pkg, workspace.tag_format)) < 2:
@@ -134,7 +184,8 @@ def copies_moved(
     places, note = _copies(workspace, pkg)
     if not places or new is None or not new.is_devrelease or pkg.primary is None:
         return places, note
-    last = last_releases(pkg, workspace.tag_format)
+    if len(last := last_releases(pkg, workspace.tag_format)) < 2:  # moved with dev versions
+        return places, note
     found = _releases_only(workspace.root, pkg.primary.path, places, last[-1][1], last[0][1])
     if found is None:
         return places, note
@@ -175,7 +226,7 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         return [], ""
     last = last_releases(pkg, workspace.tag_format)
     if len(last) < RELEASES_READ or not _at_last(pkg.copies_say, last[0][0]):
-        return [], ""
+        return _copies_in_step(workspace, pkg)
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)
     if pinned := _outside_pins(workspace, pkg, top, last):
@@ -188,7 +239,8 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         )
         places, more = _copies_moved(workspace, pkg, top, finals, tags)
         return [*pins, *places], f"{note}; {more}" if more else note
-    return _copies_moved(workspace, pkg, top, finals, tags)
+    places, note = _copies_moved(workspace, pkg, top, finals, tags)
+    return (places, note) if places else _copies_in_step(workspace, pkg)
 
 
 def _outside_pins(
@@ -267,6 +319,50 @@ def _copies_moved(
         )
         if not found:
             return [], ""
+    how = f"moved from each release to the next at {', '.join(reversed(tags))}"
+    return _moved_note(workspace, _places(workspace, pkg, top, found or {}), how)
+
+
+def _copies_in_step(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], str]:
+    """The files whose line moved with ``pkg``'s version at each of its last two moves (the
+    development versions of a line whose releases are tagged elsewhere), and the note."""
+    if pkg.primary is None or not git.is_repo(workspace.root):
+        return [], ""
+    top = git.toplevel(workspace.root)
+    found: dict[str, str] | None = None
+    moves = _last_moves(workspace.root, pkg.primary)
+    for commit, version in moves if len(moves) == 2 else ():
+        old = maybe_version(version_at(workspace.root, [pkg.primary], f"{commit}^") or "")
+        new = maybe_version(version)
+        if old is None or new is None:
+            return [], ""
+        moved, _ = _moved_lines(top, workspace.root, f"{commit}^", commit, old, new)
+        found = moved if found is None else {p: t for p, t in _agreed(found, moved).items() if t}
+        if not found:
+            return [], ""
+    commits = ", ".join(commit[:10] for commit, _ in reversed(moves))
+    how = f"moved with the version at each of its last two moves ({commits})"
+    return _moved_note(workspace, _places(workspace, pkg, top, found or {}), how)
+
+
+def _moved_note(
+    workspace: Workspace, places: list[VersionLocation], how: str
+) -> tuple[list[VersionLocation], str]:
+    if not places:
+        return [], ""
+    names = ", ".join(rel(place.path, workspace.root) for place in places)
+    them = "them" if len(places) > 1 else "it"
+    return places, (
+        f"{names} {how}, so a bump moves {them} too; "
+        f'[tool.relnox] unreleased-versions = "keep" leaves {them}'
+    )
+
+
+def _places(
+    workspace: Workspace, pkg: Package, top: Path, found: Mapping[str, str]
+) -> list[VersionLocation]:
+    """Where the files of ``found`` (from the top, with their line) say ``pkg``'s version now,
+    but those a bump writes already, lock files and changelogs."""
     places = []
     written = {str(loc.path) for each in workspace.packages for loc in each.locations}
     written |= {str(req.path) for each in workspace.packages for req in each.requirements}
@@ -283,15 +379,7 @@ def _copies_moved(
             continue
         if (place := _saying(where, line, spelled)) is not None:
             places.append(replace(place, semver=semver))
-    if not places:
-        return [], ""
-    names = ", ".join(rel(place.path, workspace.root) for place in places)
-    them = "them" if len(places) > 1 else "it"
-    note = (
-        f"{names} moved from each release to the next at {', '.join(reversed(tags))}, so a "
-        f'bump moves {them} too; [tool.relnox] unreleased-versions = "keep" leaves {them}'
-    )
-    return places, note
+    return places
 
 
 @functools.cache  # packages released under one tag ask alike
@@ -375,7 +463,9 @@ def _moved_lines(
     (:data:`EVERY` where several did), from one diff; and those of them made since."""
     below = rel(root, top) if root.resolve() != top.resolve() else "."
     # -G, not -S: a line from 1.1.0rc1 to 1.1.0 beside another saying 1.1.0 keeps the count
-    result = git.run(top, "diff", "-U0", f"-G{re.escape(str(new))}", old_tag, new_tag, "--", below)
+    # a development version's own spelling may differ (1.3.0.dev of 1.3.0.dev0): its release's
+    spelled = re.escape(new.base_version if new.is_devrelease else str(new))
+    result = git.run(top, "diff", "-U0", f"-G{spelled}", old_tag, new_tag, "--", below)
     if not result.ok:
         return {}, frozenset()
     minus: dict[str, set[str]] = {}

@@ -891,3 +891,81 @@ def test_two_packages_moving_one_file_whole_and_by_its_line_make_one_edit(
     assert (root / "examples/requirements.txt").read_text(encoding="utf-8") == (
         "acme-core>=1.3.0\nacme-core[cli]>=1.3.0\nacme-ext>=1.3.0\nrich>=13.0\n"
     )
+
+
+def _plugin_in_step(tmp_path: Path, steps: int) -> Path:
+    """``acme`` released at 1.0.0 (its plugin, no workspace file declares, at 0.5.0 of its
+    own), then two development versions, the plugin in step with the last ``steps`` of them."""
+
+    def files(version: str, plugin: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "plugins/acme_extra/pyproject.toml": project("acme-extra", plugin),
+            "plugins/acme_extra/src/acme_extra/__init__.py": "",
+        }
+
+    root = repo(tmp_path / "p", files("1.0.0", "0.5.0"), tags=["v1.0.0"])
+    for n in (0, 1):
+        dev = f"1.1.0.dev{n}"
+        commit(root, files(dev, dev if n >= 2 - steps else "0.5.0"), message=f"Bump to {dev}")
+    return root
+
+
+def test_a_project_moved_in_step_with_the_last_two_development_versions_moves_with_the_bump(
+    tmp_path: Path,
+) -> None:
+    root = _plugin_in_step(tmp_path, steps=2)
+    done = run_relnox("bump", "--to", "1.1.0.dev2", "--dry-run", "--json", cwd=root, check=True)
+    plan = json.loads(done.stdout)
+    assert plan["versions"] == {"acme": "1.1.0.dev2"}
+    assert "plugins/acme_extra/pyproject.toml" in plan["files"]
+    said = run_relnox("packages", cwd=root, check=True)
+    (line,) = [
+        line
+        for line in (said.stdout + said.stderr).splitlines()
+        if "plugins/acme_extra/pyproject.toml (acme-extra) is not released" in line
+    ]
+    assert "acme's version at each of its last two moves" in line
+    assert 'unreleased-versions = "keep" leaves it' in line
+
+
+def test_a_project_in_step_with_one_development_version_only_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    root = _plugin_in_step(tmp_path, steps=1)
+    done = run_relnox("bump", "--to", "1.1.0.dev2", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["files"] == ["pyproject.toml"]
+
+
+def _dev_line(tmp_path: Path) -> Path:
+    """``acme`` on main at development versions only (its releases tagged on branches main never
+    holds): a test module moved with the version at its last two moves, a README at the last."""
+
+    def files(version: str, readme: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "tests/test_version.py": f'def test_version():\n    assert VERSION == "{version}"\n',
+            "README.md": f"acme {readme}\n",
+        }
+
+    root = repo(tmp_path / "d", files("1.0.dev", "1.0.dev"))
+    commit(root, files("1.1.dev", "1.0.dev"), message="Bump to 1.1.dev")
+    commit(root, files("1.2.dev", "1.2.dev"), message="Bump to 1.2.dev")
+    return root
+
+
+def test_a_file_moved_with_the_last_two_development_versions_moves_with_the_bump(
+    tmp_path: Path,
+) -> None:
+    root = _dev_line(tmp_path)
+    done = run_relnox("bump", "--to", "1.3.dev", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["pyproject.toml", "tests/test_version.py"]
+    said = run_relnox("bump", "--to", "1.3.dev", "--dry-run", cwd=root, check=True)
+    (line,) = [
+        line
+        for line in (said.stdout + said.stderr).splitlines()
+        if "tests/test_version.py moved with the version at each of its last two moves" in line
+    ]
+    assert 'unreleased-versions = "keep" leaves it' in line
