@@ -359,7 +359,7 @@ def split_starts_note(
     made = [maybe_version(pkg.version), *(pkg.tags.released if pkg.tags else ())]
     if any(v and v.pre and (Version(v.base_version), v.pre[0]) == series for v in made):
         return []  # a series begun already: its next number, no start
-    firsts = pre_series(pkg, others)
+    firsts = pre_series(pkg, others, history)
     at = {n: [str(v) for v in firsts if v.pre and min(v.pre[1], 1) == n] for n in (0, 1)}
     if not at[0] or not at[1]:
         return []
