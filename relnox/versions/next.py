@@ -292,11 +292,14 @@ def pre_series(
 ) -> list[Version]:
     """The first tag of each pre-release series ``pkg`` tagged (``3.4.0b1`` of ``3.4.0b``),
     newest first, lines above its version left out while it has others; else ``others``'
-    (the workspace's); else with ``history``, those its version file's history said."""
+    (the workspace's). With ``history``, the series its version file's history said and no
+    tag of it made count too (an alpha written ``1.1.1a`` and never tagged), unless only the
+    workspace's tags have any."""
     pres = [v for v in pkg.tags.released if v.pre] if pkg.tags else []
-    untagged = not (pkg.tags and pkg.tags.released)
-    if history and untagged and not others and pkg.primary is not None:
-        pres = [v for v in said_in_history(pkg.primary) if v.pre]
+    if history and (pres or not others) and pkg.primary is not None:
+        tagged = {(Version(v.base_version), v.pre[0]) for v in pres if v.pre}
+        said = [v for v in said_in_history(pkg.primary) if v.pre]
+        pres += [v for v in said if v.pre and (Version(v.base_version), v.pre[0]) not in tagged]
     if (current := maybe_version(pkg.version)) is not None:
         top = Version(current.base_version)
         pres = [v for v in pres if Version(v.base_version) <= top] or pres
@@ -356,7 +359,7 @@ def split_starts_note(
     made = [maybe_version(pkg.version), *(pkg.tags.released if pkg.tags else ())]
     if any(v and v.pre and (Version(v.base_version), v.pre[0]) == series for v in made):
         return []  # a series begun already: its next number, no start
-    firsts = pre_series(pkg, others)
+    firsts = pre_series(pkg, others, history)
     at = {n: [str(v) for v in firsts if v.pre and min(v.pre[1], 1) == n] for n in (0, 1)}
     if not at[0] or not at[1]:
         return []

@@ -299,3 +299,28 @@ def test_a_pre_release_of_the_next_line_made_on_another_branch_is_followed_by_it
     git(root, "checkout", "-q", "main")
     bump = run_relnox(*ask, cwd=root, check=True).stdout
     assert bump.startswith("acme: 1.9.4 -> 1.11.0a0\n"), bump
+
+
+def test_a_label_series_the_file_held_untagged_numbers_the_next_one(tmp_path: Path) -> None:
+    """Its only tagged pre-release is a beta that started at 1 (1.1.0b1); after a release its
+    version file goes to the next patch's alpha, written ``1.1.1a`` (a0), never tagged, then
+    the release. The next ``--pre alpha`` follows its own alpha series, which the file's
+    history holds: 1.1.2a0, not a1, said in a note naming the setting for the other reading; a beta
+    still follows the tagged one (1.2.0b1)."""
+    root = repo(
+        tmp_path / "r",
+        {"pyproject.toml": project("acme", "1.0.0"), "acme/__init__.py": ""},
+        tags=["v1.0.0"],
+    )
+    for version in ("1.1.0b1", "1.1.0", "1.1.1a", "1.1.1"):
+        tags = () if version.endswith("a") else (f"v{version}",)
+        commit(root, {"pyproject.toml": project("acme", version)}, *tags, message=version)
+    alpha = run_relnox("bump", "--part", "patch", "--pre", "alpha", "--dry-run", cwd=root)
+    assert alpha.stdout.startswith("acme: 1.1.1 -> 1.1.2a0\n"), alpha.stdout + alpha.stderr
+    assert (
+        "note: acme's pre-release series started at 0 (1.1.1a0) and at 1 (1.1.0b1); 1.1.2a0 "
+        "starts as its own a series did (1.1.1a0), and [tool.relnox] pre-release-start = 1 "
+        "gives 1.1.2a1"
+    ) in alpha.stdout
+    beta = run_relnox("bump", "--part", "minor", "--pre", "beta", "--dry-run", cwd=root)
+    assert beta.stdout.startswith("acme: 1.1.1 -> 1.2.0b1\n"), beta.stdout + beta.stderr
