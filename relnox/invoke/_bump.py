@@ -53,12 +53,14 @@ def bump(c: Any, flags: Any) -> dict[str, Any]:
     from relnox.guards import check_bump, enabled
     from relnox.project.discovery import load_workspace
     from relnox.report import PINS, counted, move_lines
+    from relnox.tools import git
 
-    workspace = load_workspace(flags.root, listed(flags.package))
-    plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
-    # --check-api: the part each API change demands (a smaller bump is refused here)
-    asked = plan.versions and (flags.check_api or enabled(workspace))
-    api = {c.name: c.demands for c in check_bump(workspace, plan.versions)} if asked else None
+    with git.held(Path(flags.root).resolve()):  # the plan is a read: tags and files read once
+        workspace = load_workspace(flags.root, listed(flags.package))
+        plan = STAGE.plan(workspace, flags.options(allow_dirty=flags.allow_dirty or flags.force))
+        # --check-api: the part each API change demands (a smaller bump is refused here)
+        asked = plan.versions and (flags.check_api or enabled(workspace))
+        api = {c.name: c.demands for c in check_bump(workspace, plan.versions)} if asked else None
     files = [rel(path, workspace.root) for path in plan.files]
     result: dict[str, Any] = {
         "versions": {name: new for name, (_old, new) in plan.versions.items()},
