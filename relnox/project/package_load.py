@@ -303,7 +303,7 @@ def _equal_copies(
     # moves it with the release); a front end's, under another name, is not a copy
     for folder in dict.fromkeys([directory, *(base / m for m in modules for base in roots)]):
         path = folder / "package.json"
-        npm = (_json_object(path) if path not in taken else None) or {}
+        npm = (json_object(path) if path not in taken else None) or {}
         npm_name = npm.get("name") if npm.get("version") == version else None
         if isinstance(npm_name, str) and canonicalize_name(npm_name) == canonicalize_name(
             project_name
@@ -317,7 +317,7 @@ def _equal_copies(
     return found + ([entry] if entry is not None else [])
 
 
-def _json_object(path: Path) -> Mapping[str, Any] | None:
+def json_object(path: Path) -> Mapping[str, Any] | None:
     """The JSON object ``path`` holds, or None (no file, or no object in it)."""
     try:
         data = json.loads(text_or_none(path) or "null")

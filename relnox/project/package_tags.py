@@ -3,12 +3,11 @@ its last release's, or is broken when its tags cannot say it."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
 from relnox.errors import ConfigError, GitError, RelnoxError, VersionError
-from relnox.files import text_or_none
+from relnox.project.package_load import json_object
 from relnox.project.workspace import Broken, Package, Workspace
 from relnox.tools import git
 from relnox.versions.arithmetic import maybe_version
@@ -60,12 +59,8 @@ def _member(pkg: Package, top: Path, root: Path) -> Member:
 def _npm_name(path: Path, version: str) -> str:
     """The ``name`` of the npm manifest ``path`` where it says ``version`` too, the same
     project's (``""``: none, a front end's of its own version, or no name)."""
-    try:
-        data = json.loads(text_or_none(path) or "null")
-    except ValueError:
-        return ""
-    same = isinstance(data, dict) and data.get("version") == version
-    name = data.get("name") if same else None
+    npm = json_object(path) or {}
+    name = npm.get("name") if npm.get("version") == version else None
     return name if isinstance(name, str) else ""
 
 
