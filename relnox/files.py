@@ -9,6 +9,8 @@ import os
 import stat
 from pathlib import Path
 
+from relnox.errors import ConfigError
+
 #: the most bytes read of one file; no pyproject, workflow or changelog comes near it
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -52,19 +54,23 @@ def text_or_none(path: Path) -> str | None:
 
 
 def ini_sections(
-    text: str, *, strict: bool = True, keep_case: bool = False
+    text: str, *, strict: bool = True, keep_case: bool = False, source: Path | None = None
 ) -> dict[str, dict[str, str]] | None:
     """An INI file's ``text`` as sections of raw strings (``[DEFAULT]`` in each, repeats taken
-    as the tools do); ``None`` when unreadable. ``keep_case``: keys as written."""
+    as the tools do); ``None`` when unreadable, or read from ``source``: a ConfigError naming
+    it. ``keep_case``: keys as written."""
     import configparser  # only for a project with such a file
 
     parser = configparser.RawConfigParser(strict=strict)
     if keep_case:
         parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:
-        parser.read_string(text)
-    except configparser.Error:
-        return None
+        parser.read_string(text, source=str(source or "<string>"))
+    except configparser.Error as exc:
+        if source is None:
+            return None
+        why = str(exc).splitlines()[0]
+        raise ConfigError(f"{source}: cannot be read ({why}); fix the syntax there") from None
     return {name: dict(parser[name]) for name in parser.sections()}
 
 

@@ -109,6 +109,11 @@ def name_and_version(filename: str) -> tuple[str, Version] | None:
         return None
 
 
+def versions_in(filenames: Iterable[str]) -> set[Version]:
+    """The versions of the artifacts among ``filenames`` (an index page's files)."""
+    return {found[1] for name in filenames if (found := name_and_version(name)) is not None}
+
+
 def _version_matches(found: str, expected: Expectation, what: str, out: Findings) -> None:
     try:
         if Version(found) == Version(expected.version):

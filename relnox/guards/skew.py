@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from relnox import _proc as proc
-from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.checks import versions_in
 from relnox.artifacts.distdir import dist_path
 from relnox.artifacts.manifest import Manifest, PackageRecord, read_manifest
 from relnox.errors import RelnoxError
@@ -258,11 +258,10 @@ def plan_skew(workspace: Workspace, options: SkewOptions) -> SkewPlan:
     targets = {t.name: t for r in verify.rounds for t in r.targets}
     for dep in dependents:
         try:  # the final versions the index has files of, newest first
-            parsed = [name_and_version(filename) for filename in reader.files(dep)]
+            on_index = versions_in(reader.files(dep))
         except RelnoxError as exc:
             raise SkewError(str(exc)) from None
-        finals = {p[1] for p in parsed if p and not p[1].is_prerelease and not p[1].is_devrelease}
-        published = sorted(finals, reverse=True)
+        published = sorted((v for v in on_index if not v.is_prerelease), reverse=True)
         if dep in released:  # being released now: its new version is verified as usual
             published = [v for v in published if str(v) != released[dep]]
         if not published:

@@ -84,7 +84,8 @@ class CheckedArgument(Argument):
 
 class RelnoxTask(Task):  # type: ignore[type-arg]
     """A Task whose short flags are :data:`SHORT_FLAGS` only (invoke's own would make
-    ``-p`` --package here, --part there) and whose help survives ``get_arguments()``."""
+    ``-p`` --package here, --part there) and whose help survives ``get_arguments()``; a
+    help table may name flags it does not take (a table shared by tasks taking some of them)."""
 
     def arg_opts(self, name: str, default: Any, taken_names: set[str]) -> dict[str, Any]:
         opts: dict[str, Any] = super().arg_opts(name, default, taken_names)
@@ -112,7 +113,7 @@ class RelnoxTask(Task):  # type: ignore[type-arg]
             self.iterable = [*self.iterable, *(n for n in more if n not in self.iterable)]
         kept = dict(self.help)
         try:
-            arguments = super().get_arguments(ignore_unknown_help)
+            arguments = super().get_arguments(ignore_unknown_help=True)
         finally:
             self.help = kept
         for argument in arguments:  # invoke makes plain Arguments

@@ -22,7 +22,7 @@ from relnox.invoke._common import (
     relnox_task,
     write_output,
 )
-from relnox.invoke._flags import RENAMED, later, listed, number
+from relnox.invoke._flags import later, listed, number
 
 if TYPE_CHECKING:
     from relnox.publish import PublishOptions, PublishResult
@@ -150,11 +150,7 @@ def publish(c: Any, flags: Any) -> dict[str, Any]:
     name="publish-test",
     aliases=("testpypi",),
     help={
-        **{
-            k: v
-            for k, v in PUBLISH_HELP.items()
-            if k in {"changed", "verbose", *(RENAMED.get(o, o) for o in TEST_OPTIONS)}
-        },
+        **PUBLISH_HELP,
         "repository": "where to publish and install from (default: testpypi)",
         "wait": "seconds the uploaded version may take to become installable (default: 120)",
         "extra_index": "index for third-party dependencies when verifying from the test index "

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from relnox.invoke._common import echo, echo_json, relnox_task, show
-from relnox.invoke._flags import RENAMED, later, listed
+from relnox.invoke._flags import later, listed
 
 RELEASE_OPTIONS = "relnox.release:ReleaseOptions"
 NOT_FLAGS = ("resume_command", "resumes", "stand_ins")  # the options a task sets itself
@@ -147,15 +147,10 @@ REHEARSE_OPTIONS = (
     "skew_depth",
     "accept_skew",
 )
-REHEARSE_HELP = {
-    k: v
-    for k, v in RELEASE_HELP.items()
-    if k in {"no_skew", *(RENAMED.get(o, o) for o in REHEARSE_OPTIONS)}
-}
 
 
 @relnox_task(
-    help=REHEARSE_HELP,
+    help=RELEASE_HELP,
     flags=later(
         RELEASE_OPTIONS, only=REHEARSE_OPTIONS, skip=NOT_FLAGS, extra=(("no_skew", False),)
     ),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.checks import versions_in
 from relnox.artifacts.manifest import Manifest, PackageRecord
 from relnox.errors import PublishError, shortlist
 from relnox.files import read_bytes
@@ -220,8 +220,7 @@ def check_owner(
 ) -> None:
     """Raise when ``record``'s name on ``repo`` (files ``indexed``) is another project's."""
     pkg = workspace.get(record.name)
-    on_index = {found[1] for n in indexed if (found := name_and_version(n)) is not None}
-    on_index -= {Version(record.version)}
+    on_index = versions_in(indexed) - {Version(record.version)}
     if not on_index:
         return  # a new name, or only this version: the immutable-version check speaks
     if on_index & recorded_versions(pkg.name, repo, dist_dir):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from packaging.version import Version
 
-from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.checks import versions_in
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package, Workspace
 from relnox.publish import (
@@ -39,7 +39,7 @@ def index_checks(
         if refused or warnings:
             status = "error" if refused else "warn"
             rows.append(Check(f"index {pkg.name} status", status, (refused or warnings)[0]))
-        versions = {v for f in page.files if (p := name_and_version(f)) and (v := p[1])}
+        versions = versions_in(page.files)
         if not versions:
             new.append(pkg.name)
         there = _versions_there(ws, pkg, repo.label, versions, wanted)

@@ -8,7 +8,7 @@ import logging
 import re
 from pathlib import Path
 
-from relnox.artifacts.checks import name_and_version
+from relnox.artifacts.checks import versions_in
 from relnox.errors import RelnoxError
 from relnox.project.workspace import Package
 from relnox.release.model import ReleaseError, ReleaseOptions, ReleaseRun
@@ -127,9 +127,7 @@ def _published(run: ReleaseRun, where: str, packages: list[Package]) -> list[str
             where, ws.config, run.runtime.environ, run.runtime.sleep, retries=1
         )
         for pkg in packages:
-            wanted = maybe_version(pkg.version)
-            files = [name_and_version(f) for f in reader.files(pkg.name)]
-            if wanted is not None and any(p is not None and p[1] == wanted for p in files):
+            if maybe_version(pkg.version) in versions_in(reader.files(pkg.name)):
                 found.append(f"{pkg.name} {pkg.version}")
     except RelnoxError as exc:
         logger.warning(

@@ -3,7 +3,6 @@ process (:mod:`relnox.verify.in_env`) collects in the fresh environment."""
 
 from __future__ import annotations
 
-import configparser
 import csv
 import io
 import json
@@ -20,6 +19,7 @@ from packaging.utils import canonicalize_name
 from relnox import _proc as proc
 from relnox.artifacts.bounded import read_zip_member
 from relnox.errors import VerifyError, shortlist
+from relnox.files import ini_sections
 from relnox.verify.in_env import import_names
 from relnox.versions.arithmetic import same_version
 
@@ -89,10 +89,9 @@ def wheel_facts(path: Path) -> WheelFacts:
         raise VerifyError(
             f"{path}: not a readable wheel ({exc}); rebuild it with relnox build-all"
         ) from None
-    parser = configparser.ConfigParser(interpolation=None)  # entry_points.txt
-    parser.optionxform = str  # type: ignore[assignment,method-assign]
-    parser.read_string(entry_points)
-    scripts = tuple(parser["console_scripts"]) if parser.has_section("console_scripts") else ()
+    if (sections := ini_sections(entry_points, keep_case=True)) is None:
+        raise VerifyError(f"{path}: its {info}/entry_points.txt cannot be read; rebuild it")
+    scripts = tuple(sections.get("console_scripts", ()))
     files = frozenset(p for p in paths if not p.split("/")[0].endswith(".dist-info"))
     return WheelFacts(
         filename=path.name,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from relnox.errors import ConfigError, VersionError
-from relnox.files import read_bytes
+from relnox.files import ini_sections, read_bytes
 from relnox.paths import rel
 from relnox.toml import UNREADABLE, tomllib, unreadable_why
 from relnox.tools import git
@@ -499,18 +499,8 @@ def stray_tag_hint(root: Path, locations: Sequence[VersionLocation], tag: str, n
 
 def setup_cfg(directory: Path) -> dict[str, dict[str, str]]:
     """``setup.cfg`` as sections of raw strings (empty when there is none)."""
-    import configparser
-
     path = directory / "setup.cfg"
-    if not path.is_file():
-        return {}
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read_string(read_text(path), source=str(path))
-    except configparser.Error as exc:
-        first = str(exc).splitlines()[0]
-        raise ConfigError(f"{path}: cannot be read ({first}); fix the syntax there") from None
-    return {name: dict(parser[name]) for name in parser.sections()}
+    return (ini_sections(read_text(path), source=path) or {}) if path.is_file() else {}
 
 
 def load_toml(path: Path) -> dict[str, Any]:

@@ -41,6 +41,17 @@ def test_the_flags_are_the_fields_of_the_dataclass() -> None:
     assert arguments["package"].kind is list  # iterable, as the task declares it
 
 
+def test_every_help_text_names_a_flag_of_some_task() -> None:
+    """A help table may be shared by tasks taking some of its flags (publish and
+    publish-test, release and rehearse), so a task ignores the others: a key no task takes
+    is a typo."""
+    from relnox.invoke import TASKS
+
+    flags = {n.replace("-", "_") for task in TASKS for a in task.get_arguments() for n in a.names}
+    unknown = {task.name: {k.replace("-", "_") for k in task.help} - flags for task in TASKS}
+    assert not {name: keys for name, keys in unknown.items() if keys}
+
+
 def test_the_task_receives_one_object_built_from_the_given_flags() -> None:
     seen.clear()
     assert _task(Context(), "demo", jobs=2) == {"name": "demo"}

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from relnox.errors import VerifyError
+from relnox.sample import ProjectSpec, write_workspace
 from relnox.verify import in_env, smoke
 from relnox.verify.smoke import (
     compare_files,
     judge,
     wheel_facts,
 )
+from tests.conftest import run_relnox
 
 
 def make_wheel(path: Path, files: dict[str, str], entry_points: str = "") -> Path:
@@ -65,6 +67,27 @@ def test_a_file_that_is_no_wheel_is_a_verify_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a zip")
     with pytest.raises(VerifyError, match="not a readable wheel"):
         wheel_facts(bad)
+
+
+def test_a_wheel_whose_entry_points_are_no_ini_is_one_error_line(tmp_path: Path) -> None:
+    """verify-install of a wheel another tool built with a broken entry_points.txt: was
+    configparser's traceback, now the wheel, the file and the fix."""
+    root = write_workspace(tmp_path / "ws", [ProjectSpec("demo-pkg")])
+    info = "demo_pkg-0.1.0.dist-info"
+    files = {
+        "demo_pkg/__init__.py": "",
+        f"{info}/METADATA": "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 0.1.0\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/entry_points.txt": "[console_scripts\ndemo = demo_pkg:main\n",  # never closed
+    }
+    (root / "dist").mkdir()
+    with zipfile.ZipFile(root / "dist" / "demo_pkg-0.1.0-py3-none-any.whl", "w") as whl:
+        for name, text in files.items():
+            whl.writestr(name, text)
+        whl.writestr(f"{info}/RECORD", "".join(f"{n},,\n" for n in [*files, f"{info}/RECORD"]))
+    proc = run_relnox("verify-install", "--dry-run", "--offline", cwd=root)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"{info}/entry_points.txt cannot be read; rebuild it" in proc.stderr
 
 
 def test_sdist_build_is_compared_file_by_file(tmp_path: Path) -> None:
