@@ -607,7 +607,8 @@ def _unique(
             else f"the project name {said} is used by both"
         )
         error = ConfigError(
-            f"{where}: {what}; give each package its own name, or leave one out of the workspace"
+            f"{where}: {what}; give each package its own name, or name the one to release "
+            "in [tool.relnox] packages"
         )
         broken += [Broken(t.directory, t.name, error) for t in twins]
     return [pkg for pkg in packages if len(by_name[pkg.name]) == 1], broken
