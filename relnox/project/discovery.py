@@ -211,7 +211,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    in_order = ordered(packages, broken)
+    in_order, cycles = ordered(packages)
     released = {d.resolve() for d in inferred}
     shipped = {  # the import packages' folders: a directory inside one is its data
         base / name.split(".")[0]
@@ -229,7 +229,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     skipped += [n for d in workspaces if (n := workspace_below_note(root, d, known, read))]
     if tests and (note := test_dirs_note(root, tests, dirs, read)) is not None:
         skipped.append(note)
-    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
+    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped) + cycles
     if any(pkg.asked for pkg in in_order):
         notes += tuple(asked_note(pkg, root) for pkg in in_order if pkg.asked)
     workspace = Workspace(
