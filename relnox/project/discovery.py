@@ -336,7 +336,7 @@ def _member_docs(
     broken, skipped, unreleased = problems
 
     def leave(directory: Path, name: str, why: str, setting: str) -> None:
-        unreleased.append(Unreleased(directory, name, why, setting))
+        unreleased.append(Unreleased(directory, name, why, setting, declared=doc is not None))
         skipped.append(unreleased[-1].note(root))
 
     for directory in dirs:
