@@ -28,7 +28,7 @@ from relnox.versions.sources import (
     undated,
     version_at,
 )
-from relnox.versions.tag_name import RELEASES_READ, last_releases
+from relnox.versions.tag_name import last_releases
 
 #: ``[tool.relnox] unreleased-versions``
 RULES = ("history", "keep")
@@ -245,8 +245,8 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         return [], ""
     if pkg.tags is not None and pkg.tags.carried:
         return [], ""
-    last = last_releases(pkg, workspace.tag_format)
-    if len(last) < RELEASES_READ or not _at_last(pkg.copies_say, last[0][0]):
+    last = last_releases(pkg, workspace.tag_format)  # fewer than it reads: every release
+    if len(last) < 2 or not _at_last(pkg.copies_say, last[0][0]):
         return _copies_in_step(workspace, pkg)
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)

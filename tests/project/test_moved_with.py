@@ -971,6 +971,34 @@ def test_a_file_moved_with_the_last_two_development_versions_moves_with_the_bump
     assert 'unreleased-versions = "keep" leaves it' in line
 
 
+def test_a_copy_moved_at_the_one_release_since_the_first_moves_and_one_left_stays(
+    tmp_path: Path,
+) -> None:
+    """A package released twice (v1.0.0, v1.1.0): a Go ``version.go`` const said each
+    release's version at its tag, moved at the one release since the first; another file said
+    1.0.0 then stayed. The rule read three releases and found nothing, though three releases
+    accept a copy made after the first that moved once; now every release the package has is
+    enough: the one moved, the one the maintainers stopped moving stays."""
+
+    def files(version: str, stopped: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version, extra=HATCH.format("acme")),
+            "src/acme/__init__.py": "",
+            "go/version.go": f'package acme\n\nconst Version = "{version}"\n',
+            "go/client.go": f'package acme\n\nconst UserAgent = "acme/{stopped}"\n',
+        }
+
+    root = repo(tmp_path / "r", files("1.0.0", "1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0", "1.0.0"), "v1.1.0", message="Release 1.1.0")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["go/version.go", "pyproject.toml"]
+    said = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert (
+        "note: go/version.go moved from each release to the next at v1.0.0, v1.1.0, so a bump "
+        'moves it too; [tool.relnox] unreleased-versions = "keep" leaves it'
+    ) in said
+
+
 def test_a_declared_member_too_new_for_a_history_moves_with_its_lockstep_group(
     tmp_path: Path,
 ) -> None:
