@@ -211,7 +211,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
             f"{root_pyproject}: no package to release; add a [project] table, "
             "[tool.uv.workspace] members or [tool.relnox] packages"
         )
-    in_order = ordered(packages, broken)
+    in_order, cycles = ordered(packages)
     released = {d.resolve() for d in inferred}
     shipped = {  # the import packages' folders: a directory inside one is its data
         base / name.split(".")[0]
@@ -229,7 +229,7 @@ def discover(root: Path | str = ".", *, tags: bool = True, moved: bool = True) -
     skipped += [n for d in workspaces if (n := workspace_below_note(root, d, known, read))]
     if tests and (note := test_dirs_note(root, tests, dirs, read)) is not None:
         skipped.append(note)
-    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped)
+    notes = _notes(root, listing, outside_notes, explicit, inferred, skipped) + cycles
     if any(pkg.asked for pkg in in_order):
         notes += tuple(asked_note(pkg, root) for pkg in in_order if pkg.asked)
     workspace = Workspace(
@@ -336,7 +336,7 @@ def _member_docs(
     broken, skipped, unreleased = problems
 
     def leave(directory: Path, name: str, why: str, setting: str) -> None:
-        unreleased.append(Unreleased(directory, name, why, setting))
+        unreleased.append(Unreleased(directory, name, why, setting, declared=doc is not None))
         skipped.append(unreleased[-1].note(root))
 
     for directory in dirs:
@@ -607,7 +607,8 @@ def _unique(
             else f"the project name {said} is used by both"
         )
         error = ConfigError(
-            f"{where}: {what}; give each package its own name, or leave one out of the workspace"
+            f"{where}: {what}; give each package its own name, or name the one to release "
+            "in [tool.relnox] packages"
         )
         broken += [Broken(t.directory, t.name, error) for t in twins]
     return [pkg for pkg in packages if len(by_name[pkg.name]) == 1], broken

@@ -31,6 +31,10 @@ from relnox.tools import git
 from relnox.versions.released import named_example, plain_version_tag, released_elsewhere
 from relnox.versions.sources import VersionLocation
 
+#: how deep a root that lists no package is scanned: its packages are found only by the scan,
+#: and client libraries sit a folder deeper than a workspace's (``clients/python/sdk/foo``)
+UNLISTED_DEPTH = 4
+
 #: how a command reads a project's pyproject (discovery's: each read once)
 Read = Callable[[Path], dict[str, Any]]
 
@@ -44,8 +48,8 @@ def member_dirs(
 ) -> tuple[list[Path], list[Broken]]:
     """The member directories the globs name, and the matches that cannot be read (``tests``:
     where a scan adds the projects it leaves in directories named for tests)."""
-    if doc is None:  # no root pyproject.toml: every project below the root
-        return projects_below(root, tests=tests, read=read), []
+    if doc is None:  # no root project: every project below the root, one level deeper
+        return projects_below(root, UNLISTED_DEPTH, tests, read), []
     check_shape(config.source, doc, only="tool")  # the lists of globs read below
     if config.packages is not None:
         globs, excludes = list(config.packages), []

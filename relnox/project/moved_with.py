@@ -28,7 +28,7 @@ from relnox.versions.sources import (
     undated,
     version_at,
 )
-from relnox.versions.tag_name import RELEASES_READ, last_releases
+from relnox.versions.tag_name import last_releases
 
 #: ``[tool.relnox] unreleased-versions``
 RULES = ("history", "keep")
@@ -63,7 +63,11 @@ def with_moved_copies(workspace: Workspace, read: Callable[[Path], Mapping[str, 
         moved = [
             (i, why)
             for i, pkg in enumerate(packages)
-            if pkg.version in same and (why := _moved_with(workspace, pkg, member, moves))
+            if pkg.version in same
+            and (
+                why := _moved_with(workspace, pkg, member, moves)
+                or (_new_in_group(workspace, pkg, member) if entry.declared else None)
+            )
         ]
         for i, _ in moved:
             packages[i] = replace(
@@ -130,6 +134,23 @@ def _moved_with(
         return None
     commits = ", ".join(commit[:10] for commit, _ in reversed(found))
     return f"{pkg.name}'s version at each of its last two moves ({commits})"
+
+
+def _new_in_group(workspace: Workspace, pkg: Package, member: Package) -> str | None:
+    """Why ``member``, a declared member too new for a history of releases, at the version of
+    ``pkg``'s lockstep group, moves with it: at none of the group's last releases did it say
+    another version (made since, or saying each since it was made); None otherwise."""
+    if len(workspace.group_of(pkg)) < 2 or not (last := last_releases(pkg, workspace.tag_format)):
+        return None
+    said = [(tag, version_at(workspace.root, member.locations, tag)) for _, tag in last]
+    if any(
+        text is not None and not same_version(text, str(v))
+        for (v, _), (_, text) in zip(last, said, strict=True)
+    ):
+        return None  # it said another version at a release: its history decides
+    if at := [tag for tag, text in reversed(said) if text is not None]:
+        return f"{pkg.name}'s version at each release since it was made ({', '.join(at)})"
+    return f"{pkg.name}'s version, its lockstep group's, since it was made after {last[0][1]}"
 
 
 def _last_moves(root: Path, primary: VersionLocation) -> list[tuple[str, str]]:
@@ -224,8 +245,8 @@ def _copies(workspace: Workspace, pkg: Package) -> tuple[list[VersionLocation], 
         return [], ""
     if pkg.tags is not None and pkg.tags.carried:
         return [], ""
-    last = last_releases(pkg, workspace.tag_format)
-    if len(last) < RELEASES_READ or not _at_last(pkg.copies_say, last[0][0]):
+    last = last_releases(pkg, workspace.tag_format)  # fewer than it reads: every release
+    if len(last) < 2 or not _at_last(pkg.copies_say, last[0][0]):
         return _copies_in_step(workspace, pkg)
     finals, tags = [v for v, _ in last], [t for _, t in last]
     top = git.toplevel(workspace.root)

@@ -1,13 +1,12 @@
 """The order a workspace's packages are released in: dependencies first; a dependency
-cycle is a finding of the packages in it."""
+cycle is a note, its closing requirement left out of the order."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
-from relnox.errors import ConfigError
-from relnox.project.workspace import Broken, Package
+from relnox.project.workspace import Package
 
 
 def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
@@ -40,47 +39,39 @@ def _defer_optional_cycles(packages: Sequence[Package]) -> list[Package]:
     return out
 
 
-class CycleError(ConfigError):
-    """A dependency cycle between workspace packages; ``names``: the packages in it."""
-
-    def __init__(self, message: str, names: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.names = tuple(names)
-
-
-def release_order(packages: Sequence[Package]) -> tuple[Package, ...]:
-    """Dependencies before dependents; ties keep discovery order; a cycle is a CycleError."""
+def ordered(packages: Sequence[Package]) -> tuple[tuple[Package, ...], tuple[str, ...]]:
+    """The packages in release order, dependencies first (ties keep discovery order), and a note
+    per dependency cycle. A cycle refuses nothing: a bump needs no order (a lockstep group's is
+    one version for all); the requirement that closes it is left out of the order, as an
+    extra's is (:attr:`Package.deferred`), and the note says the order a build or publish takes."""
+    packages = _defer_optional_cycles(packages)
     by_name = {p.name: p for p in packages}
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
-    ordered: list[Package] = []
+    closing: dict[str, list[str]] = {}
+    notes: list[str] = []
+    found: list[str] = []
 
     def visit(pkg: Package, stack: list[str]) -> None:
-        if state.get(pkg.name) == 2:
-            return
-        if state.get(pkg.name) == 1:
-            cycle = [*stack[stack.index(pkg.name) :], pkg.name]
-            raise CycleError(
-                f"dependency cycle between workspace packages: {' -> '.join(cycle)}; "
-                "remove one of these requirements",
-                cycle,
-            )
         state[pkg.name] = 1
         for dep in pkg.internal_deps:
-            if dep in by_name and dep != pkg.name:
-                visit(by_name[dep], [*stack, pkg.name])
+            if dep not in by_name or dep == pkg.name or state.get(dep) == 2:
+                continue
+            if state.get(dep) == 1:
+                cycle = " -> ".join([*stack[stack.index(dep) :], pkg.name, dep])
+                closing.setdefault(pkg.name, []).append(dep)
+                notes.append(
+                    f"dependency cycle between workspace packages: {cycle}; {pkg.name} is built "
+                    f"and published before {dep}, which it requires (remove one of these "
+                    "requirements to order them by need)"
+                )
+                continue
+            visit(by_name[dep], [*stack, pkg.name])
         state[pkg.name] = 2
-        ordered.append(pkg)
+        found.append(pkg.name)
 
     for pkg in packages:
-        visit(pkg, [])
-    return tuple(ordered)
-
-
-def ordered(packages: list[Package], broken: list[Broken]) -> tuple[Package, ...]:
-    """The packages in release order; those in a dependency cycle go to ``broken``."""
-    while True:
-        try:
-            return release_order(_defer_optional_cycles(packages))
-        except CycleError as exc:
-            broken += [Broken(p.directory, p.name, exc) for p in packages if p.name in exc.names]
-            packages = [p for p in packages if p.name not in exc.names]
+        if pkg.name not in state:
+            visit(pkg, [])
+    for name, deps in closing.items():
+        by_name[name] = replace(by_name[name], deferred=(*by_name[name].deferred, *deps))
+    return tuple(by_name[name] for name in found), tuple(notes)

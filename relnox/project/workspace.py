@@ -152,6 +152,7 @@ class Unreleased:
     name: str
     why: str
     setting: str
+    declared: bool = False  # a member a workspace file lists (a private or virtual one)
 
     def note(self, root: Path) -> str:
         """The workspace note that says it: ``examples/a (a): WHY, so not released; SETTING``."""

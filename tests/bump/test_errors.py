@@ -45,16 +45,6 @@ def _tag_format(tag_format: str) -> Callable[[Path], Path]:
     return make
 
 
-def _cycle(root: Path) -> Path:
-    return write_workspace(
-        root,
-        [
-            ProjectSpec("cyc-a", "0.1.0", requires=["cyc-b>=0.1"]),
-            ProjectSpec("cyc-b", "0.1.0", requires=["cyc-a>=0.1"]),
-        ],
-    )
-
-
 CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
     # name: (make the repo, extra args, substrings of the one error line)
     "malformed toml": (
@@ -72,7 +62,6 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], list[str]]] = {
         [],
         ["packages/bad-app/pyproject.toml", "'one.two' is not a valid PEP 440 version"],
     ),
-    "cycle": (_cycle, [], ["dependency cycle", "cyc-a -> cyc-b -> cyc-a", "remove one"]),
     "unknown package": (
         _single,
         ["--package", "nope"],

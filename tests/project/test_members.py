@@ -96,3 +96,31 @@ def test_a_member_glob_matching_a_folder_with_no_project_is_a_finding(tmp_path: 
     (root / "pyproject.toml").write_text(project("acme", extra=excluded))
     proc = run_relnox("packages", "--json", cwd=root, check=True)
     assert [p["name"] for p in json.loads(proc.stdout)["packages"]] == ["acme", "acme-a"]
+
+
+def test_packages_four_folders_deep_below_a_root_without_a_project(tmp_path: Path) -> None:
+    """No root project, client packages four folders deep (``clients/python/sdk/foo``): the scan
+    stopped at three and found nothing ("no pyproject.toml here or in the directories below").
+    Now each is found; two sharing one name are one finding naming both and the setting that
+    decides, and the others are listed and bumped all the same."""
+    root = repo(
+        tmp_path / "clients",
+        {
+            "clients/python/sdk/foo/pyproject.toml": project("acme-foo", "1.0.0"),
+            "clients/python/legacy/foo/pyproject.toml": project("acme-foo", "0.9.0"),
+            "clients/python/sdk/bar/pyproject.toml": project("acme-bar", "2.0.0"),
+            "clients/python/sdk/bar/src/acme_bar/__init__.py": "",
+            "clients/js/node_modules/a/b/pyproject.toml": project("vendored", "1.0.0"),
+        },
+    )
+    proc = run_relnox("packages", "--json", cwd=root)
+    shown = json.loads(proc.stdout)
+    assert [p["name"] for p in shown["packages"]] == ["acme-bar"], proc.stderr
+    assert shown["problems"] == [
+        f"{root}/clients/python/legacy/foo/pyproject.toml and clients/python/sdk/foo/pyproject.toml:"
+        " the project name 'acme-foo' is used by both; give each package its own name, or name "
+        "the one to release in [tool.relnox] packages"
+    ]
+    bump = run_relnox("bump", "--package", "acme-bar", "--part", "minor", "--dry-run", cwd=root)
+    assert bump.returncode == 0, bump.stderr
+    assert "2.1.0" in bump.stdout

@@ -969,3 +969,81 @@ def test_a_file_moved_with_the_last_two_development_versions_moves_with_the_bump
         if "tests/test_version.py moved with the version at each of its last two moves" in line
     ]
     assert 'unreleased-versions = "keep" leaves it' in line
+
+
+def test_a_copy_moved_at_the_one_release_since_the_first_moves_and_one_left_stays(
+    tmp_path: Path,
+) -> None:
+    """A package released twice (v1.0.0, v1.1.0): a Go ``version.go`` const said each
+    release's version at its tag, moved at the one release since the first; another file said
+    1.0.0 then stayed. The rule read three releases and found nothing, though three releases
+    accept a copy made after the first that moved once; now every release the package has is
+    enough: the one moved, the one the maintainers stopped moving stays."""
+
+    def files(version: str, stopped: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version, extra=HATCH.format("acme")),
+            "src/acme/__init__.py": "",
+            "go/version.go": f'package acme\n\nconst Version = "{version}"\n',
+            "go/client.go": f'package acme\n\nconst UserAgent = "acme/{stopped}"\n',
+        }
+
+    root = repo(tmp_path / "r", files("1.0.0", "1.0.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0", "1.0.0"), "v1.1.0", message="Release 1.1.0")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["go/version.go", "pyproject.toml"]
+    said = run_relnox("bump", "--part", "minor", "--dry-run", cwd=root, check=True).stdout
+    assert (
+        "note: go/version.go moved from each release to the next at v1.0.0, v1.1.0, so a bump "
+        'moves it too; [tool.relnox] unreleased-versions = "keep" leaves it'
+    ) in said
+
+
+def test_a_declared_member_too_new_for_a_history_moves_with_its_lockstep_group(
+    tmp_path: Path,
+) -> None:
+    """``acme`` and ``acme-a`` released together under ``v{version}``; private members the
+    workspace declares: ``acme-b`` made at 1.1.0 after v1.1.0 and moved with v1.2.0 (one move),
+    ``acme-c`` made at 1.2.0 after v1.2.0 (none), ``acme-d`` at 0.9.0 until it joined at v1.2.0.
+    The history rule needs the member at each of the group's last releases, so none moved; now
+    b and c, too new to have said another version at a release, move with the group, and d,
+    whose history says it did not move with the group, stays."""
+
+    def member(name: str, version: str) -> dict[str, str]:
+        text = project(name, version, extra=HATCH.format(name.replace("-", "_")))
+        folder = f"pkgs/{name.removeprefix('acme-')}"
+        return {f"{folder}/pyproject.toml": text.replace("dependencies", PRIVATE + "dependencies")}
+
+    def files(version: str, **private: str) -> dict[str, str]:
+        found = {
+            "pyproject.toml": '[tool.uv.workspace]\nmembers = ["pkgs/*"]\n',
+            "pkgs/core/pyproject.toml": project("acme", version, extra=HATCH.format("acme")),
+            "pkgs/a/pyproject.toml": project("acme-a", version, extra=HATCH.format("acme_a")),
+        }
+        for name, said in private.items():
+            found |= member(f"acme-{name}", said)
+        return found
+
+    root = repo(tmp_path / "r", files("1.0.0", d="0.9.0"), tags=["v1.0.0"])
+    commit(root, files("1.1.0", d="0.9.0"), "v1.1.0", message="Release 1.1.0")
+    commit(root, files("1.1.0", b="1.1.0", d="0.9.0"), message="Add acme-b")
+    commit(root, files("1.2.0", b="1.2.0", d="1.2.0"), "v1.2.0", message="Release 1.2.0")
+    commit(root, files("1.2.0", b="1.2.0", c="1.2.0", d="1.2.0"), message="Add acme-c")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    plan = json.loads(done.stdout)
+    assert plan["versions"] == {"acme": "1.3.0", "acme-a": "1.3.0"}
+    assert sorted(plan["files"]) == [
+        "pkgs/a/pyproject.toml",
+        "pkgs/b/pyproject.toml",
+        "pkgs/c/pyproject.toml",
+        "pkgs/core/pyproject.toml",
+    ]
+    said = run_relnox("packages", cwd=root, check=True).stdout
+    assert (
+        "pkgs/b/pyproject.toml (acme-b) is not released but said acme-a's version at each "
+        "release since it was made (v1.2.0), so a bump moves it with acme-a, acme" in said
+    ), said
+    assert (
+        "pkgs/c/pyproject.toml (acme-c) is not released but said acme-a's version, its "
+        "lockstep group's, since it was made after v1.2.0" in said
+    ), said
