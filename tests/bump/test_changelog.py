@@ -410,9 +410,9 @@ def test_a_pending_heading_is_dated_by_the_month_as_the_releases_below(
     files = {"pyproject.toml": project("mo", "1.0.1"), "mo/__init__.py": "", "CHANGES": changes}
     root = repo(tmp_path / "r", files, tags=["1.0.0"])
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY)))
-    written = month.replace("January", "May")
+    written = f"Version 1.0.2 - {month.replace('January', 'May')}"  # underlined as long
     assert (root / "CHANGES").read_text() == changes.replace(
-        "Version 1.0.1 - in development", f"Version 1.0.2 - {written}"
+        "Version 1.0.1 - in development\n" + "-" * 30, f"{written}\n" + "-" * len(written)
     )
 
 
@@ -673,9 +673,9 @@ def test_a_future_heading_and_its_not_yet_line_are_released_together(
     }
     root = repo(tmp_path / "r", files, tags=["0.4.3"])
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
-    assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
-        "Released: Not yet.", "Released: 2026-05-03"
-    )
+    assert (root / "CHANGES.rst").read_text() == changes.replace(
+        "0.4.4 (future)\n" + "~" * 14, title + "\n" + "~" * len(title)
+    ).replace("Released: Not yet.", "Released: 2026-05-03")
 
 
 @pytest.mark.parametrize(("part", "title"), [("patch", "1.3.1"), ("minor", "1.4.0")])
@@ -910,7 +910,7 @@ def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
     )
     assert release_pending(text, "8.0.0", DAY) == text.replace(
         "8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
-        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~",  # its underline as long as the title
     )
 
 
@@ -951,7 +951,9 @@ def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_wor
         "\nRelease 3.3.0 - Month XX 2025\n-----------------------------\n\n* New.\n\n\n"
         "Release 3.2.9 - September 16 2025\n---------------------------------\n\n* Old.\n"
     )
-    assert release_ahead(text, "3.3.0", DAY) == text.replace("Month XX 2025", "May 3 2026")
+    assert release_ahead(text, "3.3.0", DAY) == text.replace(
+        "Month XX 2025\n" + "-" * 29, "May 3 2026\n" + "-" * 26
+    )
 
 
 def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
@@ -1235,7 +1237,7 @@ def test_a_development_versions_section_is_the_next_release_whatever_it_is_numbe
     apply_bump(plan_bump(load_workspace(root), BumpOptions(to="4.2.3", today=DAY)))
     assert (root / "CHANGES.rst").read_text() == changes.replace(
         "4.3.0.dev0 (Next Release)\n-------------------------",
-        "4.2.3 (2026-05-03)\n-------------------------",
+        "4.2.3 (2026-05-03)\n------------------",
     )
 
 
