@@ -180,7 +180,7 @@ def release_pending(
         older, new = maybe_version(old), maybe_version(title)
         dev = older is not None and (older.is_devrelease or never)
         if (
-            name is None
+            (name is None or never)  # a name (towncrier's ``Acme 2.1.0rc1``) kept where it is
             and older is not None
             and new is not None
             and (older < new or older.is_devrelease)
@@ -188,7 +188,7 @@ def release_pending(
             and lines[newest.line].count(old) == 1
         ):
             renamed = lines[newest.line].rstrip("\r\n").replace(old, title)
-            _retitle(lines, newest, renamed)
+            _retitle(lines, newest, _redated(renamed, day))
             if (status := release_status("".join(lines), title, day)) is None and dev:
                 status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
@@ -245,6 +245,14 @@ def _retitle(lines: list[str], heading: Heading, title: str) -> None:
         rule = lines[index].rstrip("\r\n")
         if index != at and UNDERLINE.match(rule) and len(rule) in (len(old), *range(len(title))):
             lines[index] = rule[0] * len(title) + lines[index][len(rule) :]
+
+
+def _redated(line: str, day: date) -> str:
+    """``line`` with its first date (a release day as :data:`_DAYS` reads one) made ``day``."""
+    for found, spelled in _DAYS:
+        if (match := found.search(line)) is not None:
+            return line[: match.start()] + spelled.format(date=day) + line[match.end() :]
+    return line
 
 
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
@@ -373,7 +381,9 @@ def changelog_edits(
             )
             return
         if (section := find_section(text, UNRELEASED)) is None:
-            taken = _taken(workspace, selected, logs, path, versions)
+            # towncrier's fragments pending: its build writes the section, none is taken
+            fragments = towncrier.get(path) == ""
+            taken = frozenset() if fragments else _taken(workspace, selected, logs, path, versions)
             dated = (
                 None
                 if _dev_undated(text, title)
@@ -511,11 +521,11 @@ def _taken(
 
 def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
     """Whether the last final release after pre-releases of it took their changelog section
-    over: at its tag, ``path`` names it and none of them."""
+    over: at its tag, ``path`` names it and none of them; with no such release, it does."""
     released = pkg.tags.released if pkg.tags else frozenset()
     pres = {v.release for v in released if v.pre is not None and v.dev is None}
     if not (finals := [v for v in released if not v.is_prerelease and v.release in pres]):
-        return False
+        return True
     last = max(finals)
     top = git.toplevel(workspace.root)
     (text,) = git.show_files(top, [(workspace.tag_for(pkg, str(last)), relative(path, top))])

@@ -1221,6 +1221,42 @@ def test_a_final_takes_its_pre_release_s_section_where_the_last_final_did(
         assert text == log and "no Unreleased section" in done.stdout
 
 
+TOWNCRIER = '\n[tool.towncrier]\nname = "Acme"\nfilename = "NEWS.{ext}"\ndirectory = "news"\n'
+
+
+@pytest.mark.parametrize(
+    ("ext", "rc", "final"),
+    [
+        ("rst", "Acme 2.1.0rc1 (2026-01-03)\n" + "=" * 26, "Acme 2.1.0 (2026-05-03)\n" + "=" * 23),
+        ("md", "## Acme 2.1.0rc1 (2026-01-03)", "## Acme 2.1.0 (2026-05-03)"),
+    ],
+)
+@pytest.mark.parametrize("fragments", [False, True], ids=["none-pending", "pending"])
+def test_a_final_takes_its_pre_release_s_towncrier_section_named_for_the_project(
+    tmp_path: Path, ext: str, rc: str, final: str, fragments: bool
+) -> None:
+    """The shape: towncrier titles each release ``{name} {version} ({project_date})``;
+    ``Acme 2.1.0rc1 (2026-01-03)`` was tagged, no 2.1.0 fragment followed, and the final's
+    release commit retitled that section ``Acme 2.1.0 (DATE)``, no earlier final after a
+    pre-release to follow. relnox renamed only sections naming no project and said 2.1.0
+    "gets no changelog section"; it retitles it now in the file's own spelling (name kept,
+    dated today, a reST underline as long as the new title). With fragments pending,
+    towncrier's build writes the section: the changelog is left."""
+    head = "Release notes\n=============\n\n.. towncrier release notes start\n\n"
+    first = "Acme 2.0.0 (2026-01-01)\n" + "=" * 23 if ext == "rst" else "## Acme 2.0.0 (2026-01-01)"
+    first += "\n\n- First.\n"
+    log = f"{head}{rc}\n\nFeatures\n--------\n\n- New.\n\n\n{first}"
+    setup = project("acme", "2.0.0") + TOWNCRIER.format(ext=ext)
+    root = repo(tmp_path / "acme", {"pyproject.toml": setup, "acme/__init__.py": ""}, ["v2.0.0"])
+    setup = project("acme", "2.1.0rc1") + TOWNCRIER.format(ext=ext)
+    commit(root, {"pyproject.toml": setup, f"NEWS.{ext}": log}, "v2.1.0rc1")
+    commit(root, {"news/7.bugfix": "Fixed.\n"} if fragments else {"fix.txt": "1"})
+    plan = plan_bump(load_workspace(root), BumpOptions(to="2.1.0", today=DAY))
+    apply_bump(plan)
+    text = (root / f"NEWS.{ext}").read_text()
+    assert text == (log if fragments else log.replace(rc, final)), text
+
+
 def test_a_development_versions_section_is_the_next_release_whatever_it_is_numbered(
     tmp_path: Path,
 ) -> None:
