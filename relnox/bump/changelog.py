@@ -24,6 +24,7 @@ from relnox.project.changelog import (
     RELEASES,
     UNDERLINE,
     UNRELEASED,
+    Heading,
     Section,
     dated_status,
     find_section,
@@ -127,8 +128,8 @@ def release_status(text: str, version: str, day: date) -> str | None:
         return None
     lines = text.splitlines(keepends=True)
     if heading is not None:  # ``0.4.4 (future)`` may have both: its status line too
-        body = lines[heading].rstrip("\r\n")
-        lines[heading] = PENDING_TAIL.sub("", body) + lines[heading][len(body) :]
+        section = next(s for s in sections(text) if s.line == heading)
+        _retitle(lines, section, PENDING_TAIL.sub("", lines[heading].rstrip("\r\n")))
     if index is not None:
         body = lines[index].rstrip("\r\n")
         like = _status_below(text, version)
@@ -179,14 +180,15 @@ def release_pending(
         older, new = maybe_version(old), maybe_version(title)
         dev = older is not None and (older.is_devrelease or never)
         if (
-            name is None
+            (name is None or never)  # a name (towncrier's ``Acme 2.1.0rc1``) kept where it is
             and older is not None
             and new is not None
             and (older < new or older.is_devrelease)
             and not new.is_devrelease
             and lines[newest.line].count(old) == 1
         ):
-            lines[newest.line] = lines[newest.line].replace(old, title)
+            renamed = lines[newest.line].rstrip("\r\n").replace(old, title)
+            _retitle(lines, newest, _redated(renamed, day))
             if (status := release_status("".join(lines), title, day)) is None and dev:
                 status = "".join(lines)
     return None if status is None else release_ahead(status, title, day) or status
@@ -229,13 +231,28 @@ def release_ahead(text: str, title: str, day: date) -> str | None:
         return None
     words = template.format(title=newest.label, date=day)
     spelled = words if setext else f"{newest.marker} {words}"
-    lines[newest.line] = spelled + lines[newest.line][len(first) :]
-    if setext:  # its underline as long as the new title at least
-        under = lines[newest.line + 1].rstrip("\r\n")
-        lines[newest.line + 1] = newest.marker * max(len(words), len(under)) + (
-            lines[newest.line + 1][len(under) :] or line_end(text)
-        )
+    _retitle(lines, newest, spelled)
     return "".join(lines)
+
+
+def _retitle(lines: list[str], heading: Heading, title: str) -> None:
+    """``heading``'s title line in ``lines`` made ``title``; its reST underline (and overline)
+    re-sized to it where it was the old title's length or is shorter than the new one."""
+    at = heading.line + 1 if heading.end - heading.line == 3 else heading.line
+    old = lines[at].rstrip("\r\n")
+    lines[at] = title + lines[at][len(old) :]
+    for index in (heading.line, heading.end - 1):
+        rule = lines[index].rstrip("\r\n")
+        if index != at and UNDERLINE.match(rule) and len(rule) in (len(old), *range(len(title))):
+            lines[index] = rule[0] * len(title) + lines[index][len(rule) :]
+
+
+def _redated(line: str, day: date) -> str:
+    """``line`` with its first date (a release day as :data:`_DAYS` reads one) made ``day``."""
+    for found, spelled in _DAYS:
+        if (match := found.search(line)) is not None:
+            return line[: match.start()] + spelled.format(date=day) + line[match.end() :]
+    return line
 
 
 _LIST_ITEM = re.compile(r"^\s*[-*+]\s")
@@ -364,13 +381,14 @@ def changelog_edits(
             )
             return
         if (section := find_section(text, UNRELEASED)) is None:
+            # towncrier's fragments pending: its build writes the section, none is taken
+            fragments = towncrier.get(path) == ""
+            taken = frozenset() if fragments else _taken(workspace, selected, logs, path, versions)
             dated = (
                 None
                 if _dev_undated(text, title)
                 else (
-                    release_pending(
-                        text, title, today, _taken(workspace, selected, logs, path, versions)
-                    )
+                    release_pending(text, title, today, taken)
                     or release_ahead(text, title, today)
                     or release_headless(text, title, today)
                 )
@@ -503,11 +521,11 @@ def _taken(
 
 def _folded(workspace: Workspace, pkg: Package, path: Path) -> bool:
     """Whether the last final release after pre-releases of it took their changelog section
-    over: at its tag, ``path`` names it and none of them."""
+    over: at its tag, ``path`` names it and none of them; with no such release, it does."""
     released = pkg.tags.released if pkg.tags else frozenset()
     pres = {v.release for v in released if v.pre is not None and v.dev is None}
     if not (finals := [v for v in released if not v.is_prerelease and v.release in pres]):
-        return False
+        return True
     last = max(finals)
     top = git.toplevel(workspace.root)
     (text,) = git.show_files(top, [(workspace.tag_for(pkg, str(last)), relative(path, top))])

@@ -198,7 +198,7 @@ def ci_settings(workspace: Workspace) -> CiSettings:
         )
     # a bare "relnox" (the old default) means the pinned one
     install = tuple(
-        e for e in _strings(section, "install", where) or ("nox",) if e.strip() != "relnox"
+        e for e in _strings(section, "install", where) or ("nox[uv]",) if e.strip() != "relnox"
     )
     for entry in install:
         if canonicalize_name(_requirement(where, "install", entry).name) == "relnox":

@@ -306,7 +306,7 @@ def spelled_like(new: str, current: str) -> str:
     it (``3.0.0-rc.1``)."""
     style = _PRE_SPELLED.fullmatch(current)
     version = maybe_version(new)
-    if version is not None and new == str(version) and _semver_spelled(current):
+    if version is not None and new == str(version) and semver_spelled(current):
         return semver_spelling(new)
     if style is None or version is None or version.pre is None or new != str(version):
         return new
@@ -327,7 +327,7 @@ def spelled_like(new: str, current: str) -> str:
     return text if maybe_version(text) == version else new
 
 
-def _semver_spelled(text: str) -> bool:
+def semver_spelled(text: str) -> bool:
     """Whether ``text`` is written as semver writes it and PEP 440 does not (``3.0.0-dev.4``)."""
     version = maybe_version(text)
     if version is None or text == str(version):

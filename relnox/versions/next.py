@@ -20,6 +20,7 @@ from relnox.versions.arithmetic import (
     long_as_released,
     maybe_version,
     parse_version,
+    semver_spelled,
     target_version,
 )
 from relnox.versions.dated import DATE_SPELLINGS, MONTH_SPELLINGS, STAMPS, stamp_of
@@ -151,7 +152,7 @@ def _stepped(
     # a file's history is read only where a pre-release is made or left
     history = pre is not None or bool((v := maybe_version(pkg.version)) and v.is_prerelease)
     label = PRE_LABELS.get(pre.lower()) if pre is not None else None
-    first = first_pre(pkg, workspace.pre_releases, start, history, label)
+    first = first_pre(pkg, workspace.pre_releases, start, history, label, scheme)
     base = pkg.version if to is not None else bump_base(pkg, part)
     if to is None and part in ("minor", "patch") and _one_number(pkg, base):
         if notes is not None:
@@ -316,10 +317,12 @@ def first_pre(
     start: int | None = None,
     history: bool = False,
     label: str | None = None,
+    scheme: str = "pep440",
 ) -> int:
     """``start`` (pre-release-start) when set; else 1 when each series that decides
     (:func:`_deciding`) started at 1 or above (2.0.0b1), or with none, each tagged ``.dev``
-    series (3.0.0.dev1), else 0."""
+    series (3.0.0.dev1), else 0; with no series at all, as its spelling starts one: PEP 440
+    at 1 (``rc1``), semver at 0 (``2.0.1-alpha.0``)."""
     if start is not None:
         return start
     numbers = [v.pre[1] for v in _deciding(pkg, others, history, label)[0] if v.pre]
@@ -330,7 +333,11 @@ def first_pre(
                 line = Version(v.base_version)
                 firsts[line] = min(firsts.get(line, v.dev), v.dev)
         numbers = list(firsts.values())
-    return 1 if numbers and min(numbers) >= 1 else 0
+    if not numbers:  # none: the version's own series (2.1.0a0), else as its spelling starts one
+        if (current := maybe_version(pkg.version)) is not None and current.pre is not None:
+            return min(current.pre[1], 1)
+        return 0 if scheme != "pep440" or semver_spelled(pkg.version) else 1
+    return 1 if min(numbers) >= 1 else 0
 
 
 def _deciding(

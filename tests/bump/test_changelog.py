@@ -410,9 +410,9 @@ def test_a_pending_heading_is_dated_by_the_month_as_the_releases_below(
     files = {"pyproject.toml": project("mo", "1.0.1"), "mo/__init__.py": "", "CHANGES": changes}
     root = repo(tmp_path / "r", files, tags=["1.0.0"])
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part="patch", today=DAY)))
-    written = month.replace("January", "May")
+    written = f"Version 1.0.2 - {month.replace('January', 'May')}"  # underlined as long
     assert (root / "CHANGES").read_text() == changes.replace(
-        "Version 1.0.1 - in development", f"Version 1.0.2 - {written}"
+        "Version 1.0.1 - in development\n" + "-" * 30, f"{written}\n" + "-" * len(written)
     )
 
 
@@ -673,9 +673,9 @@ def test_a_future_heading_and_its_not_yet_line_are_released_together(
     }
     root = repo(tmp_path / "r", files, tags=["0.4.3"])
     apply_bump(plan_bump(load_workspace(root), BumpOptions(part=part, today=DAY)))
-    assert (root / "CHANGES.rst").read_text() == changes.replace("0.4.4 (future)", title).replace(
-        "Released: Not yet.", "Released: 2026-05-03"
-    )
+    assert (root / "CHANGES.rst").read_text() == changes.replace(
+        "0.4.4 (future)\n" + "~" * 14, title + "\n" + "~" * len(title)
+    ).replace("Released: Not yet.", "Released: 2026-05-03")
 
 
 @pytest.mark.parametrize(("part", "title"), [("patch", "1.3.1"), ("minor", "1.4.0")])
@@ -910,7 +910,7 @@ def test_a_day_first_date_placeholder_is_dated_as_the_release_below() -> None:
     )
     assert release_pending(text, "8.0.0", DAY) == text.replace(
         "8.0 (xx.xx.xxxx) - IN DEVELOPMENT\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
-        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "8.0 (03.05.2026)\n~~~~~~~~~~~~~~~~",  # its underline as long as the title
     )
 
 
@@ -951,7 +951,9 @@ def test_a_section_written_ahead_with_a_date_in_words_to_fill_in_is_dated_in_wor
         "\nRelease 3.3.0 - Month XX 2025\n-----------------------------\n\n* New.\n\n\n"
         "Release 3.2.9 - September 16 2025\n---------------------------------\n\n* Old.\n"
     )
-    assert release_ahead(text, "3.3.0", DAY) == text.replace("Month XX 2025", "May 3 2026")
+    assert release_ahead(text, "3.3.0", DAY) == text.replace(
+        "Month XX 2025\n" + "-" * 29, "May 3 2026\n" + "-" * 26
+    )
 
 
 def test_unreleased_entries_kept_in_a_file_beside_the_changelog_are_named(
@@ -1219,6 +1221,42 @@ def test_a_final_takes_its_pre_release_s_section_where_the_last_final_did(
         assert text == log and "no Unreleased section" in done.stdout
 
 
+TOWNCRIER = '\n[tool.towncrier]\nname = "Acme"\nfilename = "NEWS.{ext}"\ndirectory = "news"\n'
+
+
+@pytest.mark.parametrize(
+    ("ext", "rc", "final"),
+    [
+        ("rst", "Acme 2.1.0rc1 (2026-01-03)\n" + "=" * 26, "Acme 2.1.0 (2026-05-03)\n" + "=" * 23),
+        ("md", "## Acme 2.1.0rc1 (2026-01-03)", "## Acme 2.1.0 (2026-05-03)"),
+    ],
+)
+@pytest.mark.parametrize("fragments", [False, True], ids=["none-pending", "pending"])
+def test_a_final_takes_its_pre_release_s_towncrier_section_named_for_the_project(
+    tmp_path: Path, ext: str, rc: str, final: str, fragments: bool
+) -> None:
+    """The shape: towncrier titles each release ``{name} {version} ({project_date})``;
+    ``Acme 2.1.0rc1 (2026-01-03)`` was tagged, no 2.1.0 fragment followed, and the final's
+    release commit retitled that section ``Acme 2.1.0 (DATE)``, no earlier final after a
+    pre-release to follow. relnox renamed only sections naming no project and said 2.1.0
+    "gets no changelog section"; it retitles it now in the file's own spelling (name kept,
+    dated today, a reST underline as long as the new title). With fragments pending,
+    towncrier's build writes the section: the changelog is left."""
+    head = "Release notes\n=============\n\n.. towncrier release notes start\n\n"
+    first = "Acme 2.0.0 (2026-01-01)\n" + "=" * 23 if ext == "rst" else "## Acme 2.0.0 (2026-01-01)"
+    first += "\n\n- First.\n"
+    log = f"{head}{rc}\n\nFeatures\n--------\n\n- New.\n\n\n{first}"
+    setup = project("acme", "2.0.0") + TOWNCRIER.format(ext=ext)
+    root = repo(tmp_path / "acme", {"pyproject.toml": setup, "acme/__init__.py": ""}, ["v2.0.0"])
+    setup = project("acme", "2.1.0rc1") + TOWNCRIER.format(ext=ext)
+    commit(root, {"pyproject.toml": setup, f"NEWS.{ext}": log}, "v2.1.0rc1")
+    commit(root, {"news/7.bugfix": "Fixed.\n"} if fragments else {"fix.txt": "1"})
+    plan = plan_bump(load_workspace(root), BumpOptions(to="2.1.0", today=DAY))
+    apply_bump(plan)
+    text = (root / f"NEWS.{ext}").read_text()
+    assert text == (log if fragments else log.replace(rc, final)), text
+
+
 def test_a_development_versions_section_is_the_next_release_whatever_it_is_numbered(
     tmp_path: Path,
 ) -> None:
@@ -1235,7 +1273,7 @@ def test_a_development_versions_section_is_the_next_release_whatever_it_is_numbe
     apply_bump(plan_bump(load_workspace(root), BumpOptions(to="4.2.3", today=DAY)))
     assert (root / "CHANGES.rst").read_text() == changes.replace(
         "4.3.0.dev0 (Next Release)\n-------------------------",
-        "4.2.3 (2026-05-03)\n-------------------------",
+        "4.2.3 (2026-05-03)\n------------------",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -473,7 +474,7 @@ def test_pre_release_sequence_through_the_command(make_project: Callable[..., Pa
         proc = run_relnox("bump", *args, "--commit", "--json", cwd=root, check=True)
         seen.append(load_workspace(root).packages[0].version)
         assert '"dry_run": false' in proc.stdout
-    assert seen == ["1.0.1a0", "1.0.1a1", "1.0.1rc0", "1.0.1"]
+    assert seen == ["1.0.1a1", "1.0.1a2", "1.0.1rc1", "1.0.1"]
     assert run_git(root, "status", "--porcelain") == ""
 
 
@@ -1027,7 +1028,7 @@ def test_versions_that_are_their_release_days_bump_to_today(
         assert patch.versions["calnox"][1] == "25.4.1"
     # a pre-release is asked for by --pre, and bumps as before
     rc = plan_bump(load_workspace(root), BumpOptions(part="minor", pre="rc", today=today))
-    assert rc.versions["calnox"][1].endswith("rc0")
+    assert rc.versions["calnox"][1].endswith("rc1")  # PEP 440: a new series at 1
 
 
 def test_a_release_day_version_released_today_is_refused(tmp_path: Path) -> None:
@@ -1692,6 +1693,39 @@ def test_a_package_no_tag_releases_numbers_its_pre_releases_as_its_file_did(
     assert plan.versions["pg"] == ("1.8.0", "1.9.0b1")
     plan = plan_bump(load_workspace(root), BumpOptions(part="minor", today=DAY))
     assert plan.versions["pg"] == ("1.8.0", "1.9.0")
+
+
+@pytest.mark.parametrize(
+    ("written", "settings", "args", "expected"),
+    [
+        ("1.6.0.dev0", "", ["--pre", "rc"], "1.6.0rc1"),  # PEP 440: a series from 1
+        ("1.6.0.dev0", "pre-release-start = 0", ["--pre", "rc"], "1.6.0rc0"),
+        (
+            "2.0.0",
+            'version-scheme = "semver"',
+            ["--part", "patch", "--pre", "alpha"],
+            "2.0.1-alpha.0",
+        ),
+        (
+            "2.0.0",
+            "pre-release-start = 1\nversion-scheme = 'semver'",
+            ["--part", "patch", "--pre", "alpha"],
+            "2.0.1-alpha.1",
+        ),
+    ],
+)
+def test_a_first_pre_release_with_no_history_starts_as_its_spelling_does(
+    tmp_path: Path, written: str, settings: str, args: list[str], expected: str
+) -> None:
+    """The shape: 1.5.0 tagged, the files at 1.6.0.dev0, no pre-release anywhere in the
+    history; the maintainers made 1.6.0rc1 and relnox proposed 1.6.0rc0. A PEP 440 series
+    starts at 1 now, a semver one (2.0.1-alpha.0) at 0; pre-release-start decides over both."""
+    extra = f"\n[tool.relnox]\n{settings}\n" if settings else ""
+    files = {"pyproject.toml": project("pk", "1.5.0") + extra, "pk/__init__.py": ""}
+    root = repo(tmp_path / "pk", files, tags=["v1.5.0"])
+    commit(root, {"pyproject.toml": project("pk", written) + extra})
+    out = run_relnox("bump", *args, "--dry-run", "--json", cwd=root, check=True).stdout
+    assert json.loads(out)["versions"] == {"pk": expected}
 
 
 def test_pre_release_start_is_0_or_1(tmp_path: Path) -> None:

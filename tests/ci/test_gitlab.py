@@ -75,6 +75,8 @@ def test_a_single_package_pipeline_is_valid_and_only_publish_jobs_hold_an_id_tok
     assert "ID_TOKEN" not in every_script.replace("_ID_TOKEN:", "")  # never read by a script
     for job in jobs(doc).values():
         assert "nox -s " in "\n".join(job["script"])
+    # nox with uv, as relnox's own README installs it (a noxfile on uv needs it)
+    assert "python -m pip install 'nox[uv]' relnox==" in "\n".join(doc[".relnox"]["before_script"])
     tag_rule = doc["relnox-plan"]["rules"][0]["if"]
     assert tag_rule == "$CI_COMMIT_TAG =~ /^(?:v[0-9][^\\/]*)$/"
 

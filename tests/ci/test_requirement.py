@@ -98,11 +98,13 @@ def test_the_workflow_installs_what_relnox_came_from(
         if step.get("name") == "Install nox and relnox"
     }
     assert installs == {
-        f"python -m pip install nox 'relnox @ git+https://github.com/o/relnox@{COMMIT}'"
+        f"python -m pip install 'nox[uv]' 'relnox @ git+https://github.com/o/relnox@{COMMIT}'"
     }
     # a commit pins relnox; nox stays a name installed where id-token: write is held
     [warning] = [n for n in notes(load_workspace(root)) if n.startswith("warning:")]
-    assert "install nox by name" in warning and "relnox" not in warning.split("by name")[0][-30:]
+    assert (
+        "install nox[uv] by name" in warning and "relnox" not in warning.split("by name")[0][-30:]
+    )
 
 
 def test_an_editable_relnox_without_a_setting_is_refused(

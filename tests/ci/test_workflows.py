@@ -229,7 +229,7 @@ def test_hardening(variant: str, tmp_path: Path) -> None:
 def test_install_step_pins_relnox(tmp_path: Path) -> None:
     release = yaml.safe_load(write_variant("single", tmp_path)[0].read_text(encoding="utf-8"))
     installs = {s["run"] for _, s in steps(release) if s.get("name") == "Install nox and relnox"}
-    assert installs == {f"python -m pip install nox relnox=={relnox.__version__}"}
+    assert installs == {f"python -m pip install 'nox[uv]' relnox=={relnox.__version__}"}
     release = yaml.safe_load(write_variant("all-settings", tmp_path)[0].read_text(encoding="utf-8"))
     installs = {s["run"] for _, s in steps(release) if s.get("name") == "Install nox and relnox"}
     assert installs == {

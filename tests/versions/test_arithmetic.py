@@ -377,7 +377,7 @@ def test_a_version_written_as_semver_writes_it_is_bumped_in_that_spelling(
     ("current", "args", "written"),
     [
         ("4.16.0rc2.dev", ["--part", "minor"], "4.16.0rc2"),  # semver writes no dev of an rc
-        ("3.0.0.dev4", ["--pre", "rc"], "3.0.0rc0"),  # PEP 440's own spelling
+        ("3.0.0.dev4", ["--pre", "rc"], "3.0.0rc1"),  # PEP 440's own spelling, from 1
     ],
 )
 def test_a_version_semver_cannot_write_or_pep_440s_own_keeps_pep_440s_spelling(
