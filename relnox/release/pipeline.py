@@ -108,12 +108,14 @@ def release(
     _validate_skip(options.skip)
     run = ReleaseRun(Path(root), options, Runtime(confirm=confirm, environ=environ), progress)
     ws = run.workspace
-    if "tag" not in options.skip and git.is_repo(ws.root):  # before any stage changes anything
-        for pkg in ws.select(run.names):  # the tags the release will make: names git accepts
-            if not pkg.vcs_versioned:
-                git.check_tag_name(ws.root, ws.tag_for(pkg))
-    if run.options.bumps and "bump" not in options.skip:
-        check_rerun(run)  # a second bump, or one past a half-published release: refused
+    with git.held(ws.root):  # before any stage changes anything: the tags read once
+        if "tag" not in options.skip and git.is_repo(ws.root):
+            # the tags the release will make (a lockstep group's once): names git accepts
+            tags = (ws.tag_for(p) for p in ws.select(run.names) if not p.vcs_versioned)
+            for tag in dict.fromkeys(tags):
+                git.check_tag_name(ws.root, tag)
+        if run.options.bumps and "bump" not in options.skip:
+            check_rerun(run)  # a second bump, or one past a half-published release: refused
     for step in STEPS:
         started = time.monotonic()
         if step.name in options.skip:

@@ -124,9 +124,10 @@ def _bump(run: ReleaseRun) -> Outcome:
         return ALREADY_DONE, f"{versions} (bumped by {record['request']}{commit})"
     if record is None and run.state.done("bump"):  # an older relnox's
         return ALREADY_DONE, "versions " + _versions_text(run.versions())
-    plan = BUMP.plan(run.workspace, bump_options(run))
-    if api_enabled(run.workspace):  # [tool.relnox] check-api: before any file is written
-        check_bump(run.workspace, plan.versions)
+    with git.held(run.workspace.root):  # the plan is a read: tags and files read once
+        plan = BUMP.plan(run.workspace, bump_options(run))
+        if api_enabled(run.workspace):  # [tool.relnox] check-api: before any file is written
+            check_bump(run.workspace, plan.versions)
     record = {
         "request": bump_request(run.options),
         "from": {n: old for n, (old, _) in plan.versions.items()},
