@@ -332,6 +332,10 @@ def _copies_moved(
         asked = tuple(sorted((p, t) for p, t in (found or {}).items() if p in made - moved.keys()))
         if asked:
             young |= _made_saying(top, asked, finals[i], f"{new}..{tags[i - 1]}")
+        held = {
+            p: t for p, t in (found or {}).items() if p not in made | moved.keys() | young.keys()
+        }
+        young |= _written_since(top, held, (old, new), (finals[i + 1], finals[i]))
         made = was_made
         found = (
             moved
@@ -419,6 +423,33 @@ def _made_saying(
         elif path and line[:1] == "+":
             made[path] |= _templates(line[1:].strip(), version)
     return {p: t for p, t in asked if t in made.get(p, ())}
+
+
+def _written_since(
+    top: Path, lines: Mapping[str, str], pair: tuple[str, str], versions: tuple[Version, Version]
+) -> dict[str, str]:
+    """The files of ``lines`` (a file -> its line's template) whose line did not say the older
+    release at its tag (``pair``'s first; a copy left behind, a line written since) and said the
+    newer one at its own: a line that began to move with the releases there, as a file made."""
+    paths = list(lines)
+    older = git.show_files(top, [(pair[0], path) for path in paths])
+    newer = git.show_files(top, [(pair[1], path) for path in paths])
+    return {
+        path: lines[path]
+        for path, was, now in zip(paths, older, newer, strict=True)
+        if was is not None
+        and not _says(was, lines[path], versions[0])
+        and _says(now or "", lines[path], versions[1])
+    }
+
+
+def _says(text: str, line: str, version: Version) -> bool:
+    """Whether ``text`` has a line of template ``line`` saying ``version``."""
+    return any(
+        line == EVERY or undated(said) == undated(line)
+        for row in text.splitlines()
+        for said in _templates(row.strip(), version)
+    )
 
 
 def _agreed(found: Mapping[str, str], moved: Mapping[str, str]) -> dict[str, str | None]:

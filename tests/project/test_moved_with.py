@@ -768,6 +768,41 @@ def test_a_copy_that_lagged_and_was_moved_to_the_release_moved_with_it(tmp_path:
     assert "README.md" in json.loads(done.stdout)["files"]
 
 
+def test_a_line_left_at_an_old_release_and_moved_once_to_the_last_stays(tmp_path: Path) -> None:
+    """A README's line left at 4.1.0 by 4.2 and 4.3 and moved to 4.4.0 at the last release (a
+    version retargeted when its file changes, as LaTeX packages' are): one move is no sign
+    that it moves with every release, so the bump leaves it."""
+    root = _four_releases(tmp_path, ["4.1.0", "4.1.0", "4.1.0", "4.4.0"], short=False)
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["pyproject.toml"]
+
+
+def test_a_copy_rewritten_at_a_release_and_moved_at_the_next_moves_with_it(
+    tmp_path: Path,
+) -> None:
+    """A man page's title said an old release until 4.3 rewrote it (another text before the
+    version, the release's day) and 4.4 moved it from 4.3.0: a line written at 4.3 saying it
+    and moved at the next, as a file made there, so the bump moves it (it needed a move at
+    each of the last two releases, and was left); a page saying 4.1.0 since stays."""
+
+    def files(version: str, page: str) -> dict[str, str]:
+        return {
+            "pyproject.toml": project("acme", version),
+            "src/acme/__init__.py": "",
+            "docs/acme.1": page + ".SH NAME\nacme\n",
+            "docs/old.md": "Added in acme 4.1.0\n",
+        }
+
+    old = '.TH ACME "1" "2024-01-02" "acme 4.1.0" "Acme"\n'
+    root = repo(tmp_path / "man", files("4.1.0", old), tags=["v4.1.0"])
+    commit(root, files("4.2.0", old), "v4.2.0", message="Release 4.2.0")
+    page = '.TH ACME "1" "2024-0{}-01" "acme \\- a tool {}" "Acme"\n'
+    commit(root, files("4.3.0", page.format(3, "4.3.0")), "v4.3.0", message="Release 4.3.0")
+    commit(root, files("4.4.0", page.format(4, "4.4.0")), "v4.4.0", message="Release 4.4.0")
+    done = run_relnox("bump", "--part", "minor", "--dry-run", "--json", cwd=root, check=True)
+    assert sorted(json.loads(done.stdout)["files"]) == ["docs/acme.1", "pyproject.toml"]
+
+
 def test_a_copy_made_after_a_release_tagged_short_moves_with_the_bump(tmp_path: Path) -> None:
     """A page made after the release tagged ``4.3``, saying 4.3.0, and moved to 4.4.0 at the
     next: made saying that release (a tag's version and a line's compare as versions), so
