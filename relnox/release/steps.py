@@ -227,10 +227,7 @@ def _tag(run: ReleaseRun) -> Outcome:
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    options = TagOptions(
-        missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
-    )
-    plan = plan_tags(run.workspace, options)
+    plan = plan_tags(run.workspace, _tag_options(run))
     branch = git.current_branch(root)
     if push and branch:
         stall = network_settings(run.workspace.config).stall
@@ -244,6 +241,16 @@ def _tag(run: ReleaseRun) -> Outcome:
     if len(made) >= MANY and len(made) == len(plan.actions):  # many: counted, two named
         summary = f"created {len(made)} tags ({made[0]} ... {made[-1]})"
     return (DONE if plan.to_create else ALREADY_DONE), summary + (pushed if push else "")
+
+
+def _tag_options(run: ReleaseRun) -> TagOptions:
+    return TagOptions(
+        missing=True,
+        packages=run.names,
+        push=run.options.push,
+        allow_dirty=True,
+        allow_detached=True,
+    )
 
 
 def _check_built_from_head(run: ReleaseRun) -> None:
@@ -348,6 +355,13 @@ def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
     tags = list(dict.fromkeys(ws.tag_for(p, preview.after[p.name]) for p in packages))  # shared
     made = ", ".join(tags) if len(tags) < MANY else f"{len(tags)} tags ({tags[0]} ... {tags[-1]})"
     lines = [f"create {made}" if tags else "no tags (versions from git tags)"]
+    if tags and preview.bump is None and git.is_repo(ws.root):  # no bump: the tags there now
+        try:  # one there already is not created again: the tag step's own plan says why
+            plan = plan_tags(ws, _tag_options(run))
+        except RelnoxError as exc:
+            return [f"refused: {exc.message}"]
+        if any(a.action != "create" for a in plan.actions):
+            lines = plan.describe()
     return lines + (["push the branch and the tags to origin"] if run.options.push else [])
 
 
