@@ -355,7 +355,7 @@ class _Run:
             expected = Expectation.for_package(pkg).as_built(files)
             notes, provable = check_for_record(files, expected)
             if expected.version != pkg.version:  # from tags, HEAD past the last release's
-                notes.insert(0, _past_tag(pkg, expected.version))
+                _past_tag(pkg, expected.version)
             tests = (
                 run_package_tests(pkg, self.plan, files, work, log, environ)
                 if self.plan.test_command
@@ -499,12 +499,15 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     return write_manifest(replace(manifest, packages=ordered))
 
 
-def _past_tag(pkg: Package, built: str) -> str:
+def _past_tag(pkg: Package, built: str) -> None:
+    """Said once a package, in one format, so many packages' are counted (log.Repeats)."""
     tag = pkg.tags.last_tag if pkg.tags is not None else None
-    past = f"HEAD is past its tag {tag}" if tag else "no release tag is on HEAD"
-    return (
-        f"built {built}, not a release: {past}, so its backend makes a development version; "
-        "relnox bump tags the release"
+    logger.warning(
+        "%s: built %s, not a release: HEAD is past %s, so its backend makes a development "
+        "version; relnox bump tags the release",
+        pkg.name,
+        built,
+        f"its tag {tag}" if tag else "every release tag",
     )
 
 
