@@ -116,6 +116,8 @@ def _doctor(run: ReleaseRun) -> Outcome:
 
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.options.bumps:
+        for line in _dev_builds(run):
+            logger.warning("%s", line.removeprefix("warning: "))
         return SKIPPED, "no --part/--to given: releasing the current versions"
     if (record := run.state.open_bump) is not None and bumped_before(run) is not None:
         _release_what_it_moved(run, record["from"])
@@ -339,7 +341,7 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     if preview.bumped is not None:
         return [f"already done: {preview.bumped}"]
     if bump is None:
-        return ["no --part/--to given: releasing the current versions"]
+        return ["no --part/--to given: releasing the current versions", *_dev_builds(run)]
     lines = move_lines(bump.versions)  # a lockstep group is one "72 packages ..." line
     files = [rel(path, run.workspace.root) for path in bump.files]
     if len(files) >= MANY:  # relnox bump --dry-run shows each
@@ -347,6 +349,25 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     else:
         lines += [f"edit {path}" for path in files]
     return lines + [a.describe() for a in bump.actions] + list(bump.notes)
+
+
+def _dev_builds(run: ReleaseRun) -> list[str]:
+    """A warning for each package versioned by its tags whose last tag is not on HEAD: with no
+    bump, its build is a development version (the one its backend computes past the tag)."""
+    ws = run.workspace
+    head = git.head(ws.root) if git.is_repo(ws.root) else None
+    past = [
+        (p.name, p.tags.last_tag)
+        for p in ws.select(run.names)
+        if p.vcs_versioned and p.tags is not None and p.tags.last_tag is not None
+    ]
+    on = {tag: git.tag_commit(ws.root, tag) for tag in {t for _, t in past}} if head else {}
+    return [
+        f"warning: {name}'s version comes from its tags and HEAD is past {tag}: its build is a "
+        "development version, and so is what publish uploads; pass --part (its bump tags HEAD)"
+        for name, tag in past
+        if head is not None and on[tag] != head
+    ]
 
 
 def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
