@@ -166,10 +166,25 @@ class RelnoxProgram(Program):
             elif token == "--verbose" or (token[1:] and set(token[1:]) == {"v"}):
                 self.verbose += 1 if token == "--verbose" else len(token) - 1
             else:
-                raise UnknownOption(token, None, flags)
+                self._refuse_before_command(token, argv, flags)
         if argv[:1] == ["help"]:  # `relnox help [COMMAND]`, as git and pip have it
             self._help(argv[1] if len(argv) > 1 else None)
         self.task_argv = argv
+
+    def _refuse_before_command(self, token: str, argv: list[str], flags: list[str]) -> None:
+        """An unknown option before the command; one of that command's own says where it goes."""
+        from invoke.parser.context import ParserContext
+
+        name = next((t for t in argv if not t.startswith("-")), "")
+        if name in self.commands:
+            task = self.commands[name]
+            context = ParserContext(name=task, args=self.collection[task].get_arguments())
+            if token.partition("=")[0] in (*context.flags, *context.inverse_flags):
+                raise UsageError(
+                    f"{token} is an option of {task}, not of relnox: put it after the command "
+                    f"(relnox {task} {token})"
+                )
+        raise UnknownOption(token, None, flags)
 
     def _help(self, command: str | None) -> None:
         if command is not None:

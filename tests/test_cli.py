@@ -397,6 +397,19 @@ def test_help_command_is_the_commands_help(tmp_path: Path) -> None:
     assert typo.returncode == 2 and "did you mean bump?" in typo.stderr
 
 
+def test_an_option_of_the_command_given_before_it_says_where_it_goes(tmp_path: Path) -> None:
+    """``relnox --json plan`` (as ``-q`` goes): the error said "no option --json; did you
+    mean --version?"; an option no command has still gets the suggestion."""
+    proc = run_relnox("--json", "plan", cwd=tmp_path)
+    assert proc.returncode == 2 and "did you mean" not in proc.stderr
+    assert (
+        "relnox: error: --json is an option of plan, not of relnox: put it after the command (relnox plan --json)"
+        in proc.stderr
+    )
+    typo = run_relnox("--verbos", "plan", cwd=tmp_path)
+    assert typo.returncode == 2 and "no option --verbos; did you mean --verbose?" in typo.stderr
+
+
 def test_a_command_run_in_a_subdirectory_finds_the_repository_root(demo: Path) -> None:
     """From a package's src/ (no project file there) relnox takes the workspace at the
     git top-level, not the member above it, and says so at -v; in a directory holding a

@@ -11,7 +11,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,6 +73,14 @@ class Expectation:
             exact_version=not pkg.vcs_versioned,
             metadata_only=not pkg.import_packages and _metadata_only(pkg.pyproject),
         )
+
+    def as_built(self, files: Sequence[Path]) -> Expectation:
+        """A VCS-versioned package's expectation at the one version its ``files`` carry: its
+        backend's (a development version where HEAD is past the tag); else itself."""
+        found = {nv[1] for f in files if (nv := name_and_version(f.name)) is not None}
+        if self.exact_version or len(found) != 1:
+            return self
+        return replace(self, version=str(found.pop()))
 
 
 def _metadata_only(pyproject: Path) -> bool:

@@ -153,7 +153,7 @@ class BuildResult:
         return [
             {
                 "package": o.package.name,
-                "version": o.package.version,
+                "version": o.record.version if o.record else o.package.version,
                 "files": [f.filename for f in files],
                 "size": _size(sum(f.size for f in files)) if files else "-",
                 "seconds": f"{o.seconds:.1f}",
@@ -352,8 +352,10 @@ class _Run:
             )
             o = self.plan.options
             files = builder.build(pkg.directory, work, sdist=o.sdist, wheel=o.wheel, epoch=epoch)
-            expected = Expectation.for_package(pkg)
+            expected = Expectation.for_package(pkg).as_built(files)
             notes, provable = check_for_record(files, expected)
+            if expected.version != pkg.version:  # from tags, HEAD past the last release's
+                _past_tag(pkg, expected.version)
             tests = (
                 run_package_tests(pkg, self.plan, files, work, log, environ)
                 if self.plan.test_command
@@ -388,7 +390,7 @@ class _Run:
         inputs = made.inputs
         earlier = self.earlier.get(pkg.name)
         kept = set_aside_earlier(
-            label, moved, self.plan.dist_dir, same_sources(earlier, pkg.version, inputs)
+            label, moved, self.plan.dist_dir, same_sources(earlier, made.expected.version, inputs)
         )
         if kept:
             again = ", ".join(k.filename for k in kept)
@@ -401,7 +403,7 @@ class _Run:
         ) + tuple(kept)
         record = PackageRecord(
             name=pkg.name,
-            version=pkg.version,
+            version=made.expected.version,
             directory=rel(pkg.directory, self.plan.workspace.root),
             backend=pkg.backend,
             seconds=round(seconds, 3),
@@ -497,6 +499,18 @@ def _write_manifest(plan: BuildPlan, outcomes: Sequence[PackageOutcome]) -> Path
     return write_manifest(replace(manifest, packages=ordered))
 
 
+def _past_tag(pkg: Package, built: str) -> None:
+    """Said once a package, in one format, so many packages' are counted (log.Repeats)."""
+    tag = pkg.tags.last_tag if pkg.tags is not None else None
+    logger.warning(
+        "%s: built %s, not a release: HEAD is past %s, so its backend makes a development "
+        "version; relnox bump tags the release",
+        pkg.name,
+        built,
+        f"its tag {tag}" if tag else "every release tag",
+    )
+
+
 def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     """Carry out ``plan``; package failures are in the result (see ``raise_for_failures``)."""
     start = time.monotonic()
@@ -526,6 +540,7 @@ def execute(plan: BuildPlan, runtime: Runtime | None = None) -> BuildResult:
     manifest = _write_manifest(plan, results)
     # artifacts in dist/ of another version of a selected package
     wanted = {pkg.name: maybe_version(pkg.version) for pkg in plan.packages}
+    wanted |= {o.package.name: maybe_version(o.record.version) for o in results if o.record}
     parsed = [(path, name_and_version(path.name)) for path in sorted(plan.dist_dir.iterdir())]
     stale = [p for p, nv in parsed if nv and nv[0] in wanted and nv[1] != wanted[nv[0]]]
     for path in stale:

@@ -116,6 +116,8 @@ def _doctor(run: ReleaseRun) -> Outcome:
 
 def _bump(run: ReleaseRun) -> Outcome:
     if not run.options.bumps:
+        for line in _dev_builds(run):
+            logger.warning("%s", line.removeprefix("warning: "))
         return SKIPPED, "no --part/--to given: releasing the current versions"
     if (record := run.state.open_bump) is not None and bumped_before(run) is not None:
         _release_what_it_moved(run, record["from"])
@@ -228,10 +230,7 @@ def _tag(run: ReleaseRun) -> Outcome:
     if not git.is_repo(root):
         return SKIPPED, "not a git repository"
     _check_built_from_head(run)
-    options = TagOptions(
-        missing=True, packages=run.names, push=push, allow_dirty=True, allow_detached=True
-    )
-    plan = plan_tags(run.workspace, options)
+    plan = plan_tags(run.workspace, _tag_options(run))
     branch = git.current_branch(root)
     if push and branch:
         stall = network_settings(run.workspace.config).stall
@@ -245,6 +244,16 @@ def _tag(run: ReleaseRun) -> Outcome:
     if len(made) >= MANY and len(made) == len(plan.actions):  # many: counted, two named
         summary = f"created {len(made)} tags ({made[0]} ... {made[-1]})"
     return (DONE if plan.to_create else ALREADY_DONE), summary + (pushed if push else "")
+
+
+def _tag_options(run: ReleaseRun) -> TagOptions:
+    return TagOptions(
+        missing=True,
+        packages=run.names,
+        push=run.options.push,
+        allow_dirty=True,
+        allow_detached=True,
+    )
 
 
 def _check_built_from_head(run: ReleaseRun) -> None:
@@ -333,7 +342,7 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     if preview.bumped is not None:
         return [f"already done: {preview.bumped}"]
     if bump is None:
-        return ["no --part/--to given: releasing the current versions"]
+        return ["no --part/--to given: releasing the current versions", *_dev_builds(run)]
     lines = move_lines(bump.versions)  # a lockstep group is one "72 packages ..." line
     files = [rel(path, run.workspace.root) for path in bump.files]
     if len(files) >= MANY:  # relnox bump --dry-run shows each
@@ -343,12 +352,38 @@ def _preview_bump(run: ReleaseRun, preview: Preview) -> list[str]:
     return lines + [a.describe() for a in bump.actions] + list(bump.notes)
 
 
+def _dev_builds(run: ReleaseRun) -> list[str]:
+    """A warning for each package versioned by its tags whose last tag is not on HEAD: with no
+    bump, its build is a development version (the one its backend computes past the tag)."""
+    ws = run.workspace
+    head = git.head(ws.root) if git.is_repo(ws.root) else None
+    past = [
+        (p.name, p.tags.last_tag)
+        for p in ws.select(run.names)
+        if p.vcs_versioned and p.tags is not None and p.tags.last_tag is not None
+    ]
+    on = {tag: git.tag_commit(ws.root, tag) for tag in {t for _, t in past}} if head else {}
+    return [
+        f"warning: {name}'s version comes from its tags and HEAD is past {tag}: its build is a "
+        "development version, and so is what publish uploads; pass --part (its bump tags HEAD)"
+        for name, tag in past
+        if head is not None and on[tag] != head
+    ]
+
+
 def _preview_tag(run: ReleaseRun, preview: Preview) -> list[str]:
     ws = run.workspace
     packages = [p for p in ws.packages if p.name in preview.after and not p.vcs_versioned]
     tags = list(dict.fromkeys(ws.tag_for(p, preview.after[p.name]) for p in packages))  # shared
     made = ", ".join(tags) if len(tags) < MANY else f"{len(tags)} tags ({tags[0]} ... {tags[-1]})"
     lines = [f"create {made}" if tags else "no tags (versions from git tags)"]
+    if tags and preview.bump is None and git.is_repo(ws.root):  # no bump: the tags there now
+        try:  # one there already is not created again: the tag step's own plan says why
+            plan = plan_tags(ws, _tag_options(run))
+        except RelnoxError as exc:
+            return [f"refused: {exc.message}"]
+        if any(a.action != "create" for a in plan.actions):
+            lines = plan.describe()
     return lines + (["push the branch and the tags to origin"] if run.options.push else [])
 
 

@@ -159,7 +159,8 @@ _INTERPRETER = (
 )
 #: an index was asked and answered that it has no such distribution (uv; pip): the names
 _NOT_FOUND = re.compile(
-    r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the package registry"
+    r"because ([a-z0-9][a-z0-9._-]*)(?:\[[^\]]*\])? was not found in the "
+    r"(?:package registry|provided package locations)"
     r"|no matching distribution found for ([a-z0-9][a-z0-9._-]*)"
     r"|because there is no version of ([a-z0-9][a-z0-9._-]*?)(?:\[[^\]]*\])?(?:[=<>!~])"
 )
@@ -219,7 +220,9 @@ _DIRECT = re.compile(
 INTERPRETER, EXTRA, NETWORK, PACKAGE = "interpreter", "extra", "network", "package"
 SETTING, DEPENDENCY, SIBLING, UNPUBLISHED = "setting", "dependency", "sibling", "unpublished"
 MACHINE, PIN, COOLDOWN, LOGIN, DIRECT = "machine", "pin", "cooldown", "login", "direct"
-UNDECLARED = "undeclared"
+UNDECLARED, OFFLINE = "undeclared", "offline"
+#: the installer was told to ask no index (verify-install --offline)
+_OFFLINE = ("index lookups were disabled", "because you set --offline")
 #: the module an import could not find, as Python says it
 _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
@@ -276,6 +279,8 @@ def failure_cause(check: Check) -> str:
         return DIRECT
     if installing and missing(check) and not any(m in text for m in _NOTHING_ASKED):
         return DEPENDENCY
+    if installing and missing(check) and any(m in text for m in _OFFLINE):
+        return OFFLINE
     if check.name.startswith(("install", "build wheel")) and any(m in text for m in _NETWORK):
         return NETWORK
     if check.name.startswith(("script ", "command ")) and (
@@ -317,7 +322,7 @@ def closing_message(report: VerifyReport) -> str:
                 cause = PIN  # its own requirement excludes the sibling released with it
             elif check.name.startswith("install") and result.name in report.pinned_below:
                 cause = SIBLING  # it needs a package whose pin excludes a sibling
-            wanting = missing(check) if cause in (DEPENDENCY, NETWORK) else []
+            wanting = missing(check) if cause in (DEPENDENCY, NETWORK, OFFLINE) else []
             ours = [name for name in wanting if name in released]
             if result.kind == "index" and ours:
                 # installed from the index: the release itself is not there (not
@@ -326,7 +331,7 @@ def closing_message(report: VerifyReport) -> str:
                 unpublished += [n for n in ours if n not in unpublished]
             elif wanting and all(name in released for name in wanting):
                 cause = SIBLING  # it needs a package of the release that failed itself
-            elif cause == DEPENDENCY:
+            elif cause in (DEPENDENCY, OFFLINE):
                 absent += [n for n in wanting if n not in released and n not in absent]
             causes.setdefault(cause, {})[result.name] = None
             if cause == DIRECT:
@@ -385,6 +390,9 @@ def closing_message(report: VerifyReport) -> str:
         DEPENDENCY: f"a dependency no index has: installing {{names}} needs {', '.join(absent)}, "
         "which the index asked says it does not have; check the name and version in "
         "[project] dependencies, or pass --extra-index with the index that has it",
+        OFFLINE: f"--offline: installing {{names}} needs {', '.join(absent)}, which the dist "
+        "directory does not hold and --offline asks no index for; run without --offline, so "
+        "the installer's index (or --extra-index) supplies it",
         NETWORK: "the network or the index: installing {names} could not get what it needs; "
         "check your connection, --index and --extra-index (or use --offline with a complete "
         "dist directory), then run again",

@@ -809,3 +809,31 @@ def test_a_backends_warning_goes_to_its_packages_log_once(tmp_path: Path) -> Non
     said = proc.stdout + proc.stderr
     assert said.count("the build backend warns: the license table is deprecated") == 1, said
     assert "UserWarning" not in said and "BuildBackendWarning" not in said
+
+
+def test_a_tag_versioned_package_past_its_tag_builds_its_dev_version_said_once(
+    tmp_path: Path,
+) -> None:
+    """hatch-vcs, one commit past v1.0.0: the backend builds 1.0.1.dev1. Before, each file
+    warned twice that it was not 1.0.0, the fresh files were called 'an artifact of another
+    version' in dist/, and verify-install took them for files relnox did not build."""
+    from tests.shapes import commit, project, repo
+
+    vcs = '\n[tool.hatch.version]\nsource = "vcs"\nraw-options = { local_scheme = "no-local-version" }\n'
+    files = {
+        "pyproject.toml": project("acme", dynamic=True, backend="hatch-vcs", extra=vcs),
+        "acme/__init__.py": "",
+    }
+    root = repo(tmp_path / "acme", files, tags=["v1.0.0"])
+    commit(root, {"acme/more.py": ""})
+    proc = run_relnox("build-all", cwd=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    said = proc.stdout + proc.stderr
+    assert "another version" not in said and "the version in the file name" not in said
+    [line] = [x for x in said.splitlines() if "not a release" in x]
+    assert "built 1.0.1.dev1, not a release: HEAD is past its tag v1.0.0" in line
+    [record] = read_manifest(root / "dist").packages
+    assert record.version == "1.0.1.dev1"
+    verified = run_relnox("verify-install", "--offline", cwd=root)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "did not build" not in verified.stdout + verified.stderr

@@ -60,3 +60,21 @@ def test_a_module_the_package_imports_but_does_not_require_is_named(tmp_path: Pa
         "(another package brought it before, or never did); add the distribution that "
         "provides it to [project] dependencies, then relnox build-all"
     )
+
+
+def test_a_dependency_the_dist_directory_lacks_under_offline_is_named_with_its_fix(
+    tmp_path: Path,
+) -> None:
+    """``--offline`` and a third-party dependency not in dist/: the error blamed "the network
+    or the index" and advised "--offline with a complete dist directory", the flag given."""
+    spec = ProjectSpec("off-pkg", "0.1.0", requires=["off-absent-dep>=1"])
+    root = write_workspace(tmp_path / "ws", [spec])
+    git_init(root)
+    run_relnox("build-all", cwd=root, check=True)
+    proc = run_relnox("verify-install", "--offline", cwd=root)
+    assert proc.returncode == 1 and "Traceback (most" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "relnox: error: verify-install failed because of --offline: installing off-pkg needs "
+        "off-absent-dep, which the dist directory does not hold and --offline asks no index "
+        "for; run without --offline, so the installer's index (or --extra-index) supplies it"
+    )
