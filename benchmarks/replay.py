@@ -519,6 +519,22 @@ def packages_read(tree: Path) -> list[tuple[str, str]]:
     return [(str(row["name"]), str(row["version"])) for row in json.loads(done.stdout)["packages"]]
 
 
+def tagged_as(tree: Path, prefix: str) -> list[str]:
+    """The packages whose tags relnox spells ``prefix``-something (``rtc-v{version}``)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "relnox", "packages", "--json"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    if done.returncode != 0:
+        return []
+    rows = json.loads(done.stdout)["packages"]
+    spelled = tuple(f"{prefix}{sep}" for sep in "-/@")
+    return [str(r["name"]) for r in rows if str(r.get("tag_format", "")).startswith(spelled)]
+
+
 def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str:
     """The commit since the tag of ``old`` that moved the files to ``new`` (a ``release:``
     commit before the tagged one that cuts the changelog), found by bisecting the first-parent
@@ -649,6 +665,9 @@ def replay(repo: Path, release: Release, args: argparse.Namespace) -> str:
                 ):
                     at = run.index(name)  # a file of no package relnox releases: drop it
                     run = run[: at - 1] + run[at + 1 :]
+                    # a tag's short prefix (rtc-v1.2.0): the one package relnox tags so
+                    if len(spelled := tagged_as(where, name)) == 1:
+                        run = [*run[: at - 1], "-p", spelled[0], *run[at - 1 :]]
                     result = relnox(where, run)
                 label = " ".join(run[: run.index("-p")] if "-p" in run else run)
                 read = versions_read(where) if isinstance(result, str) and old else []

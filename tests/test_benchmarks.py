@@ -247,3 +247,30 @@ def test_the_replay_counts_no_move_in_a_lock_written_as_requirements_without_its
     commit(root, files("1.1.0", "2025.2.2"), "v1.1.0", message="Release 1.1.0")
     done = _replay(root, "-n", "1")
     assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
+
+
+def test_the_replay_of_a_tag_with_a_short_prefix_asks_for_the_package_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Packages tagged by a short prefix (``rtc-v1.0.1`` for ``acme`` in ``acme-rtc/``) at
+    different versions: the replay asked for a package named ``rtc``, which relnox does not
+    know, dropped it and asked relnox to move every package, which relnox refuses for
+    packages at different versions; now it asks for the one package relnox tags so."""
+
+    def files(rtc: str, api: str) -> dict[str, str]:
+        return {
+            "acme-rtc/pyproject.toml": project("acme", rtc),
+            "acme-api/pyproject.toml": project("acme-api", api),
+        }
+
+    members = '[tool.uv.workspace]\nmembers = ["acme-api", "acme-rtc"]\n'
+    _dated(monkeypatch, 1)
+    root = repo(tmp_path / "r", {"pyproject.toml": members, **files("1.0.0", "2.0.0")})
+    git(root, "tag", "rtc-v1.0.0")
+    git(root, "tag", "api-v2.0.0")
+    _dated(monkeypatch, 2)
+    commit(root, files("1.0.1", "2.0.0"), "rtc-v1.0.1", message="Release rtc")
+    _dated(monkeypatch, 3)
+    commit(root, files("1.0.2", "2.0.0"), "rtc-v1.0.2", message="Release rtc")
+    done = _replay(root, "--tags", "--prefix", "rtc-v", "-n", "1")
+    assert done.stdout.splitlines()[-1] == "r: 1/1 ok (100%), 0 skipped", done.stdout + done.stderr
