@@ -228,16 +228,17 @@ _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
 
 
 def undeclared_modules(results: list[PackageResult]) -> dict[str, list[str]]:
-    """The modules the import of each package's own top-level package could not find."""
+    """The modules the import of each package's own top-level package (in a namespace,
+    ``acme.plugins.foo``) could not find, outside the package's own top-level name."""
     found: dict[str, list[str]] = {}
     for result in results:
         for check in result.failed:
             own = check.name.removeprefix("import ")
             missed = _NO_MODULE.findall(check.detail)
-            if not check.name.startswith("import ") or "." in own or not missed:
+            if not check.name.startswith("import ") or not missed:
                 continue
             top = missed[-1].split(".")[0]
-            if top != own and top not in found.get(result.name, []):
+            if top != own.split(".")[0] and top not in found.get(result.name, []):
                 found.setdefault(result.name, []).append(top)
     return found
 

@@ -46,17 +46,26 @@ def test_a_module_the_package_imports_but_does_not_require_is_named(tmp_path: Pa
     """``acme`` imports a module nothing it requires installs (a dependency that came with
     another package before): its import and its console script fail on it. The error read
     a missing extra (for the script) and the package itself; it names the module and the
-    fix, a requirement to declare, now."""
+    fix, a requirement to declare, now. The same for a package in a namespace
+    (``acme.plugins.nsu``), which read "the package itself"."""
     init = '__version__ = "0.1.0"\nimport undeclared_helper_mod\n\n\ndef main() -> int:\n    return 0\n'
     spec = ProjectSpec("und-pkg", "0.1.0", script=True, extra_files={"und_pkg/__init__.py": init})
-    root = write_workspace(tmp_path / "ws", [spec])
+    root = write_workspace(tmp_path / "ws", [spec, ProjectSpec("nsu-pkg", "0.1.0")])
+    nsu = root / "packages" / "nsu-pkg"
+    (nsu / "nsu_pkg" / "__init__.py").unlink()
+    (nsu / "nsu_pkg").rmdir()
+    (nsu / "acme" / "plugins" / "nsu").mkdir(parents=True)
+    (nsu / "acme" / "plugins" / "nsu" / "__init__.py").write_text("import undeclared_ns_mod\n")
+    wheel = '\n[tool.hatch.build.targets.wheel]\npackages = ["acme"]\n'
+    (nsu / "pyproject.toml").write_text((nsu / "pyproject.toml").read_text() + wheel)
     git_init(root)
     run_relnox("build-all", cwd=root, check=True)
     proc = run_relnox("verify-install", "--offline", cwd=root)
     assert proc.returncode == 1 and "Traceback (most" not in proc.stderr, proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == (
         "relnox: error: verify-install failed because of a requirement not declared: "
-        "importing und-pkg needs undeclared_helper_mod, which nothing it requires installs "
+        "importing nsu-pkg, und-pkg needs undeclared_ns_mod, undeclared_helper_mod, which "
+        "nothing it requires installs "
         "(another package brought it before, or never did); add the distribution that "
         "provides it to [project] dependencies, then relnox build-all"
     )
