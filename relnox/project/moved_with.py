@@ -391,7 +391,8 @@ def _places(
     places = []
     written = {str(loc.path) for each in workspace.packages for loc in each.locations}
     written |= {str(req.path) for each in workspace.packages for req in each.requirements}
-    written |= {str(each.pyproject) for each in workspace.packages}  # what a bump writes already
+    # what a bump writes already: not a tag-versioned package's own, whose literal it leaves
+    written |= {str(each.pyproject) for each in workspace.packages if not each.vcs_versioned}
     written = {os.path.normpath(f) for f in written}
     # a copy says the version as the package's own file spells it: Cargo's 0.4.0-dev.0
     semver = pkg.primary is not None and pkg.primary.semver and not pkg.stamped

@@ -280,6 +280,40 @@ def test_a_file_the_history_moved_at_each_release_of_a_tag_versioned_package_mov
     assert git(root, "describe", "--tags", "--exact-match") == "26.5.1"
 
 
+def _dynamic_poetry(version: str) -> dict[str, str]:
+    """A poetry-dynamic-versioning project (its version from tags) saying ``version`` in
+    ``[tool.poetry]``."""
+    pyproject = (
+        f'[tool.poetry]\nname = "acme"\nversion = "{version}"\ndescription = ""\n'
+        "authors = []\n\n[tool.poetry-dynamic-versioning]\nenable = true\n\n"
+        '[build-system]\nrequires = ["poetry-core", "poetry-dynamic-versioning"]\n'
+        'build-backend = "poetry_dynamic_versioning.backend"\n'
+    )
+    return {"pyproject.toml": pyproject, "acme/__init__.py": ""}
+
+
+@pytest.mark.parametrize("moved", [True, False])
+def test_the_poetry_version_of_a_tag_versioned_package_moved_at_each_release_moves(
+    tmp_path: Path, moved: bool
+) -> None:
+    """A package whose build takes its version from tags (poetry-dynamic-versioning) whose
+    maintainers moved its ``[tool.poetry] version`` to each tagged version: a copy the bump
+    moves, with its note (it was left: its own pyproject.toml counted as written already);
+    one the history left at its placeholder ``0.0.0`` stays."""
+    said = (lambda version: version) if moved else (lambda _version: "0.0.0")
+    root = repo(tmp_path / "r", _dynamic_poetry(said("1.0.0")), tags=["v1.0.0"])
+    for version in ("1.1.0", "1.1.1"):
+        commit(root, _dynamic_poetry(said(version)), f"v{version}", message=f"Release {version}")
+    commit(root, {"README.md": "acme\n"}, message="work")
+    done = run_relnox("bump", "--part", "patch", "--dry-run", "--json", cwd=root, check=True)
+    assert json.loads(done.stdout)["version"] == "1.1.2"
+    assert json.loads(done.stdout)["files"] == (["pyproject.toml"] if moved else [])
+    if moved:
+        plain = run_relnox("bump", "--part", "patch", "--dry-run", cwd=root, check=True)
+        assert "pyproject.toml moved from each release to the next" in plain.stdout + plain.stderr
+        assert 'unreleased-versions = "keep"' in plain.stdout + plain.stderr
+
+
 def test_a_moved_floor_whose_cap_the_release_reaches_keeps_a_range_that_admits_it(
     tmp_path: Path,
 ) -> None:
