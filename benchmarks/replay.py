@@ -507,20 +507,18 @@ def versions_read(tree: Path) -> list[str]:
 
 def packages_read(tree: Path) -> list[tuple[str, str]]:
     """Each package ``relnox packages`` reads in ``tree``, with its version (none if it cannot)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "relnox", "packages", "--json"],
-        cwd=tree,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    if done.returncode != 0:
-        return []
-    return [(str(row["name"]), str(row["version"])) for row in json.loads(done.stdout)["packages"]]
+    return [(str(row["name"]), str(row["version"])) for row in _packages_json(tree)]
 
 
 def tagged_as(tree: Path, prefix: str) -> list[str]:
     """The packages whose tags relnox spells ``prefix``-something (``rtc-v{version}``)."""
+    spelled = tuple(f"{prefix}{sep}" for sep in "-/@")
+    rows = _packages_json(tree)
+    return [str(r["name"]) for r in rows if str(r.get("tag_format", "")).startswith(spelled)]
+
+
+def _packages_json(tree: Path) -> list[dict[str, object]]:
+    """``relnox packages --json``'s rows in ``tree`` (none if it cannot read them)."""
     done = subprocess.run(
         [sys.executable, "-m", "relnox", "packages", "--json"],
         cwd=tree,
@@ -530,9 +528,7 @@ def tagged_as(tree: Path, prefix: str) -> list[str]:
     )
     if done.returncode != 0:
         return []
-    rows = json.loads(done.stdout)["packages"]
-    spelled = tuple(f"{prefix}{sep}" for sep in "-/@")
-    return [str(r["name"]) for r in rows if str(r.get("tag_format", "")).startswith(spelled)]
+    return list(json.loads(done.stdout)["packages"])
 
 
 def bump_commit(tree: Path, where: Path, tagged: str, old: str, new: str) -> str:
